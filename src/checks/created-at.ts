@@ -1,0 +1,45 @@
+/**
+ * @module checks/created-at
+ * The raw lexeme of `created` (Chat Completions) and `created_at` (Responses). The OpenAI spec types them as
+ * integer seconds; Mantle has been seen sending `1.772195752e+09`, which strict SDKs cannot parse.
+ */
+import { isRecord, losslessBody } from '../transport/body.ts';
+import { evidenceOf, judge, successfulExchange } from './judge.ts';
+import { LEXEME_KINDS, lexemeKind } from './lexeme.ts';
+import type { CheckDefinition } from './types.ts';
+
+function createdAtCheck(id: string, field: 'created' | 'created_at', api: 'chat-completions' | 'responses'): CheckDefinition {
+  const definition: CheckDefinition = {
+    id,
+    title: `The JSON lexeme of \`${field}\` in a ${api === 'responses' ? 'Responses' : 'Chat Completions'} body`,
+    api,
+    vocabulary: LEXEME_KINDS,
+    reference: {
+      value: 'integer',
+      source: `openai-reference: ${api === 'responses' ? 'response.created_at' : 'chat.completion.created'} is Unix seconds; strict SDKs read an integer`,
+    },
+    run(input) {
+      const found = successfulExchange(input);
+      if ('settled' in found) return found.settled;
+      const parsed = losslessBody(found.exchange.response!);
+      if (!parsed.ok || !isRecord(parsed.value)) {
+        return {
+          status: 'fail',
+          observed: 'missing',
+          expected: input.expectation?.value ?? null,
+          reason: `the 2xx body is not a JSON object (${parsed.ok ? 'not an object' : parsed.error})`,
+          evidence: [evidenceOf(found.caseId, found.exchange)],
+        };
+      }
+      const { kind, lexeme } = lexemeKind(parsed.value[field]);
+      const excerpt = lexeme === null ? `no "${field}"` : `"${field}": ${lexeme}`;
+      return judge(definition, input, kind, [evidenceOf(found.caseId, found.exchange, excerpt)], `${field} = ${lexeme ?? 'absent'}`);
+    },
+  };
+  return definition;
+}
+
+export const createdAtChecks: readonly CheckDefinition[] = [
+  createdAtCheck('created-at.chat', 'created', 'chat-completions'),
+  createdAtCheck('created-at.responses', 'created_at', 'responses'),
+];

@@ -1,0 +1,166 @@
+/**
+ * @module checks/judge
+ * Shared by every check: settling outcomes that cannot be read (unsupported, error, skipped), comparing an observed
+ * value with the expectation, and building evidence. Keeps verdict wording the same across checks.
+ */
+import { bodyText, excerpt } from '../transport/body.ts';
+import { classifyResponse, refusesModel } from '../transport/classify-response.ts';
+import { describeRequest, requestIdOf, type Exchange } from '../transport/exchange.ts';
+import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
+
+export type CompletedOutcome = Extract<CaseOutcome, { kind: 'completed' }>;
+
+/**
+ * The first completed outcome, or the result to report when there is none: `error` if any outcome broke,
+ * else `unsupported` if the model does not serve the API, else `skipped`.
+ */
+export function requireCompleted(
+  input: CheckInput,
+  accept: (outcome: CompletedOutcome) => boolean = () => true,
+): { outcome: CompletedOutcome } | { settled: CheckResult } {
+  const completed = input.outcomes.find((o): o is CompletedOutcome => o.kind === 'completed' && accept(o));
+  if (completed) return { outcome: completed };
+  return { settled: settleWithout(input) };
+}
+
+/** The verdict when no outcome could be read. */
+export function settleWithout(input: CheckInput): CheckResult {
+  const expected = input.expectation?.value ?? null;
+  const errored = input.outcomes.find((o) => o.kind === 'error');
+  if (errored && errored.kind === 'error') {
+    return {
+      status: 'error',
+      observed: null,
+      expected,
+      reason: `${errored.error.code}: ${errored.error.message}`,
+      evidence: errored.exchanges.map((ex) => evidenceOf(errored.caseId, ex)),
+    };
+  }
+  const unsupported = input.outcomes.find((o) => o.kind === 'unsupported');
+  if (unsupported && unsupported.kind === 'unsupported') {
+    return { status: 'unsupported', observed: null, expected, reason: unsupported.reason, evidence: [] };
+  }
+  const skipped = input.outcomes.find((o) => o.kind === 'skipped');
+  const reason = skipped && skipped.kind === 'skipped' ? skipped.reason : 'no case in the suites feeds this check';
+  return { status: 'skipped', observed: null, expected, reason, evidence: [] };
+}
+
+const show = (value: Observed) => JSON.stringify(value);
+
+/**
+ * Compares `observed` with the model's expectation. With none stated, a check that has an OpenAI reference value
+ * still says whether the observation matches it (so a new model's deviations show), but the result has
+ * `expected: null` and does not gate the run.
+ */
+export function judge(
+  definition: Pick<CheckDefinition, 'reference'>,
+  input: CheckInput,
+  observed: Observed,
+  evidence: Evidence[],
+  detail?: string,
+): CheckResult {
+  const tail = detail ? `; ${detail}` : '';
+  const expectation = input.expectation;
+  if (expectation) {
+    const pass = sameValue(observed, expectation.value);
+    return {
+      status: pass ? 'pass' : 'fail',
+      observed,
+      expected: expectation.value,
+      reason: pass
+        ? `${show(observed)} as expected (${expectation.source})${tail}`
+        : `expected ${show(expectation.value)}, got ${show(observed)} (${expectation.source})${tail}`,
+      evidence,
+    };
+  }
+  const reference = definition.reference;
+  if (reference) {
+    const pass = sameValue(observed, reference.value);
+    return {
+      status: pass ? 'pass' : 'fail',
+      observed,
+      expected: null,
+      reason: pass
+        ? `${show(observed)} matches the reference (${reference.source}); no expectation stated for this model${tail}`
+        : `${show(observed)} differs from the reference ${show(reference.value)} (${reference.source}); no expectation stated for this model, so it does not gate${tail}`,
+      evidence,
+    };
+  }
+  return { status: 'pass', observed, expected: null, reason: `observed ${show(observed)}; no expectation stated${tail}`, evidence };
+}
+
+export function sameValue(a: Observed, b: Observed): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) < 1e-9;
+  return a === b;
+}
+
+/** Evidence for one exchange: request line, status, request id, and a short body excerpt. Never headers. */
+export function evidenceOf(caseId: string, exchange: Exchange, excerptText?: string): Evidence {
+  const evidence: Evidence = { case: caseId, step: exchange.step, request: describeRequest(exchange.request) };
+  if (exchange.response) {
+    evidence.status = exchange.response.status;
+    const requestId = requestIdOf(exchange.response);
+    if (requestId) evidence.requestId = requestId;
+    evidence.excerpt = excerpt(excerptText ?? bodyText(exchange.response));
+  }
+  if (exchange.error) {
+    evidence.error = exchange.error.code;
+    if (!evidence.excerpt) evidence.excerpt = excerpt(exchange.error.message);
+  }
+  return evidence;
+}
+
+/** The exchange of a given step (default: the last one). */
+export function stepExchange(outcome: CompletedOutcome, step?: string): Exchange | undefined {
+  if (step === undefined) return outcome.exchanges.at(-1);
+  return outcome.exchanges.filter((ex) => ex.step === step).at(-1);
+}
+
+/** A 2xx exchange to read, or the verdict to give when no case produced one. */
+export function successfulExchange(
+  input: CheckInput,
+): { caseId: string; exchange: Exchange } | { settled: CheckResult } {
+  const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
+  for (const outcome of completed) {
+    const exchange = outcome.exchanges.find((ex) => ex.response && ex.response.status >= 200 && ex.response.status < 300 && !ex.error);
+    if (exchange) return { caseId: outcome.caseId, exchange };
+  }
+  if (completed.length === 0) return { settled: settleWithout(input) };
+  const expected = input.expectation?.value ?? null;
+  const all = completed.flatMap((o) => o.exchanges.map((ex) => ({ caseId: o.caseId, ex })));
+  const broken = all.find(({ ex }) => ex.error);
+  if (broken) {
+    return {
+      settled: {
+        status: 'error',
+        observed: null,
+        expected,
+        reason: `${broken.ex.error!.code}: ${broken.ex.error!.message}`,
+        evidence: [evidenceOf(broken.caseId, broken.ex)],
+      },
+    };
+  }
+  const classes = all.map(({ caseId, ex }) => ({ caseId, ex, c: classifyResponse(ex.response!.status, bodyText(ex.response!)) }));
+  if (classes.every(({ c }) => refusesModel(c.kind))) {
+    const first = classes[0]!;
+    return {
+      settled: {
+        status: 'unsupported',
+        observed: null,
+        expected,
+        reason: `the model does not serve this API (${first.ex.response!.status} ${first.c.message ?? first.c.kind})`,
+        evidence: classes.map(({ caseId, ex }) => evidenceOf(caseId, ex)),
+      },
+    };
+  }
+  const answer = classes.find(({ c }) => !refusesModel(c.kind)) ?? classes[0]!;
+  return {
+    settled: {
+      status: 'error',
+      observed: null,
+      expected,
+      reason: `could not observe: the endpoint answered ${answer.ex.response!.status} (${answer.c.message ?? answer.c.kind})`,
+      evidence: [evidenceOf(answer.caseId, answer.ex)],
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * @module checks/route
+ * Which route prefix serves a model and which APIs it speaks, read from the probe cases (the same tiny request sent
+ * on every prefix). A route error says "not here"; an API error says "not this API"; a timeout says nothing.
+ */
+import type { ApiId } from '../suite/suite-schema.ts';
+import { bodyText } from '../transport/body.ts';
+import { classifyResponse, refusesModel, servesModel, type Classification } from '../transport/classify-response.ts';
+import type { Exchange } from '../transport/exchange.ts';
+import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
+import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
+
+/** The OpenAI route prefixes Mantle uses; the order is the order probes are sent in. */
+export const OPENAI_PREFIXES = ['/v1', '/openai/v1'] as const;
+export const ANTHROPIC_PREFIX = '/anthropic/v1';
+
+type PrefixState = 'serves' | 'refuses' | 'unknown';
+
+interface Observation {
+  caseId: string;
+  exchange: Exchange;
+  classification: Classification | null;
+}
+
+function observations(input: CheckInput, api?: ApiId): Observation[] {
+  return input.outcomes
+    .filter((o): o is CompletedOutcome => o.kind === 'completed' && (api === undefined || o.api === api))
+    .flatMap((o) =>
+      o.exchanges.map((exchange) => ({
+        caseId: o.caseId,
+        exchange,
+        classification: exchange.response && !exchange.error ? classifyResponse(exchange.response.status, bodyText(exchange.response)) : null,
+      })),
+    );
+}
+
+/** A route-level refusal ("not on this route", Berm, unknown model) settles the prefix even if another API timed out. */
+function prefixState(seen: Observation[]): PrefixState {
+  if (seen.some((o) => o.classification && servesModel(o.classification.kind))) return 'serves';
+  if (seen.some((o) => o.classification && (o.classification.kind === 'route-unsupported' || o.classification.kind === 'model-unknown'))) {
+    return 'refuses';
+  }
+  if (seen.length > 0 && seen.every((o) => o.classification && refusesModel(o.classification.kind))) return 'refuses';
+  return 'unknown';
+}
+
+function describe(o: Observation): string {
+  if (!o.classification) return `${o.exchange.request.path}: ${o.exchange.error?.code ?? 'no answer'}`;
+  const status = o.exchange.response?.status;
+  return `${o.exchange.request.path}: ${status} ${o.classification.kind}`;
+}
+
+function evidence(seen: Observation[]): Evidence[] {
+  return seen.map((o) => evidenceOf(o.caseId, o.exchange));
+}
+
+function notProbed(input: CheckInput, seen: Observation[]): CheckResult | undefined {
+  if (seen.length > 0) return undefined;
+  return settleWithout(input);
+}
+
+export const pathPrefix: CheckDefinition = {
+  id: 'path-prefix',
+  title: 'Which OpenAI route prefix serves the model',
+  api: null,
+  vocabulary: ['/v1', '/openai/v1', 'both', 'none'],
+  run(input) {
+    const seen = observations(input).filter((o) => (OPENAI_PREFIXES as readonly string[]).includes(o.exchange.prefix));
+    const early = notProbed(input, seen);
+    if (early) return early;
+    const states = OPENAI_PREFIXES.map((prefix) => ({ prefix, state: prefixState(seen.filter((o) => o.exchange.prefix === prefix)) }));
+    const serving = states.filter((s) => s.state === 'serves').map((s) => s.prefix);
+    const unknown = states.filter((s) => s.state === 'unknown').map((s) => s.prefix);
+    const detail = seen.map(describe).join(', ');
+    if (unknown.length > 0) {
+      return {
+        status: 'error',
+        observed: null,
+        expected: input.expectation?.value ?? null,
+        reason: `could not tell whether ${unknown.join(' and ')} serves the model: ${detail}`,
+        evidence: evidence(seen),
+      };
+    }
+    const observed = serving.length === 2 ? 'both' : (serving[0] ?? 'none');
+    return judge(pathPrefix, input, observed, evidence(seen), detail);
+  },
+};
+
+export type ApiRoute =
+  | { state: 'supported'; prefix: string }
+  | { state: 'unsupported'; reason: string }
+  | { state: 'unknown'; reason: string };
+
+/**
+ * Whether the model serves `api` and on which prefix, from the probe outcomes. The runner uses it to send every
+ * other case on the right route; the api.* checks use it for their verdict. `preferred` orders the prefixes
+ * (the documented one first) for a model served on several.
+ */
+export function resolveApiRoute(outcomes: readonly CaseOutcome[], api: ApiId, preferred: readonly string[] = []): ApiRoute {
+  const seen = observations({ model: '', expectation: null, outcomes }, api);
+  const detail = seen.map(describe).join(', ');
+  const serving = seen.filter((o) => o.classification && servesModel(o.classification.kind)).map((o) => o.exchange.prefix);
+  if (serving.length > 0) {
+    const prefix = preferred.find((p) => serving.includes(p)) ?? serving[0]!;
+    return { state: 'supported', prefix };
+  }
+  if (seen.length > 0 && seen.every((o) => o.classification && refusesModel(o.classification.kind))) {
+    return { state: 'unsupported', reason: `the model does not serve ${api} (${detail})` };
+  }
+  const pending = outcomes.find((o) => o.api === api && o.kind !== 'completed');
+  if (seen.length === 0 && pending && pending.kind !== 'completed') {
+    return { state: 'unknown', reason: pending.kind === 'error' ? `${pending.error.code}: ${pending.error.message}` : pending.reason };
+  }
+  return { state: 'unknown', reason: seen.length ? `could not tell whether the model serves ${api}: ${detail}` : `no probe case for ${api}` };
+}
+
+function apiCheck(id: string, api: ApiId, title: string): CheckDefinition {
+  const definition: CheckDefinition = {
+    id,
+    title,
+    api: null,
+    vocabulary: ['supported', 'unsupported'],
+    run(input) {
+      const seen = observations(input, api);
+      const early = notProbed(input, seen);
+      if (early) return early;
+      const route = resolveApiRoute(input.outcomes, api);
+      const detail = seen.map(describe).join(', ');
+      if (route.state === 'unknown') {
+        return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: route.reason, evidence: evidence(seen) };
+      }
+      return judge(definition, input, route.state, evidence(seen), detail);
+    },
+  };
+  return definition;
+}
+
+export const routeChecks: readonly CheckDefinition[] = [
+  pathPrefix,
+  apiCheck('api.chat-completions', 'chat-completions', 'Whether the model serves Chat Completions'),
+  apiCheck('api.responses', 'responses', 'Whether the model serves the Responses API'),
+  apiCheck('api.messages', 'messages', 'Whether the model serves Anthropic Messages on /anthropic/v1'),
+  apiCheck('api.count-tokens', 'count-tokens', 'Whether the model serves Anthropic count_tokens on /anthropic/v1'),
+];

@@ -1,0 +1,86 @@
+/**
+ * @module checks/stream-common
+ * What every SSE conformance check does first: find the streamed exchange, check the status and content type, and
+ * turn a list of violations into one verdict. The per-API rules live in stream-chat/-responses/-messages.
+ */
+import { bodyText, excerpt, parseJsonText } from '../transport/body.ts';
+import { classifyResponse, refusesModel } from '../transport/classify-response.ts';
+import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
+import { sseStream, type SseEvent } from '../transport/sse.ts';
+import { evidenceOf, judge, requireCompleted, stepExchange } from './judge.ts';
+import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
+
+export const STREAM_VOCABULARY = ['conformant', 'nonconformant'] as const;
+
+export interface StreamRulesInput {
+  exchange: Exchange;
+  events: SseEvent[];
+  /** The JSON body the case sent (for stream_options and the like). */
+  requestBody: Record<string, unknown>;
+}
+
+/** Each rule returns the violations it found, one short sentence each. */
+export type StreamRules = (input: StreamRulesInput) => string[];
+
+export function streamCheck(id: string, api: 'chat-completions' | 'responses' | 'messages', title: string, rules: StreamRules): CheckDefinition {
+  const definition: CheckDefinition = {
+    id,
+    title,
+    api,
+    vocabulary: STREAM_VOCABULARY,
+    reference: { value: 'conformant', source: 'openai-reference: server-sent events as the API reference streams them' },
+    run(input: CheckInput): CheckResult {
+      const found = requireCompleted(input);
+      if ('settled' in found) return found.settled;
+      const exchange = stepExchange(found.outcome)!;
+      const response = exchange.response!;
+      const caseId = found.outcome.caseId;
+      if (response.status < 200 || response.status >= 300) {
+        const classification = classifyResponse(response.status, bodyText(response));
+        const evidence = [evidenceOf(caseId, exchange)];
+        if (refusesModel(classification.kind)) {
+          return { status: 'unsupported', observed: null, expected: input.expectation?.value ?? null, reason: `the model does not serve ${api} here (${response.status})`, evidence };
+        }
+        if (classification.kind !== 'rejected') {
+          return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: HTTP ${response.status} ${classification.kind}`, evidence };
+        }
+        return judge(definition, input, 'nonconformant', evidence, `the streamed request was rejected: HTTP ${response.status} ${classification.message ?? ''}`.trim());
+      }
+      const violations: string[] = [];
+      if (!isStreamResponse(response)) violations.push(`content-type is "${response.headers['content-type'] ?? ''}", not text/event-stream`);
+      const stream = sseStream(response);
+      if (stream.trailing) violations.push(`the stream ends inside an unterminated event: ${excerpt(stream.trailing, 80)}`);
+      const sent = exchange.request.body ? parseJsonText(exchange.request.body) : undefined;
+      const requestBody = sent?.ok && sent.value && typeof sent.value === 'object' ? (sent.value as Record<string, unknown>) : {};
+      if (stream.events.length === 0) violations.push('no events');
+      else violations.push(...rules({ exchange, events: stream.events, requestBody }));
+      const summary = `${stream.events.length} events, ${response.chunks.length} reads, line endings ${stream.lineEndings}`;
+      const evidence = [evidenceOf(caseId, exchange, violations.length ? violations.join(' | ') : summary)];
+      if (violations.length === 0) return judge(definition, input, 'conformant', evidence, summary);
+      const shown = violations.slice(0, 4).join('; ') + (violations.length > 4 ? `; and ${violations.length - 4} more` : '');
+      return judge(definition, input, 'nonconformant', evidence, shown);
+    },
+  };
+  return definition;
+}
+
+/** Parses an event's data as a JSON object, or says why it is not one. */
+export function eventJson(event: SseEvent): { ok: true; value: Record<string, unknown> } | { ok: false; problem: string } {
+  const parsed = parseJsonText(event.data);
+  if (!parsed.ok) return { ok: false, problem: `data is not JSON: ${excerpt(event.data, 60)}` };
+  if (!parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+    return { ok: false, problem: `data is not a JSON object: ${excerpt(event.data, 60)}` };
+  }
+  return { ok: true, value: parsed.value as Record<string, unknown> };
+}
+
+/** Mantle has sent `{"message": ...}` and `{"type":"error","error":"..."}` frames mid-stream (vercel/ai). */
+export function errorFrame(value: Record<string, unknown>): string | undefined {
+  if (value.type === 'error' || (value.error !== undefined && value.error !== null && value.object === undefined && value.type === undefined)) {
+    return `error frame: ${excerpt(JSON.stringify(value.error ?? value), 100)}`;
+  }
+  if (value.type === undefined && value.object === undefined && 'message' in value && Object.keys(value).length <= 2) {
+    return `typeless frame: ${excerpt(JSON.stringify(value), 100)}`;
+  }
+  return undefined;
+}

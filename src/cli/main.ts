@@ -1,0 +1,155 @@
+/**
+ * @module cli/main
+ * The `mantle-conformance` command line. Exit codes: 0 nothing gates, 1 a result gates (or compare found a
+ * regression), 2 usage/configuration/credentials, 3 the harness itself broke.
+ */
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { HarnessError } from '../errors.ts';
+import { ALL_CHECKS } from '../checks/registry.ts';
+import { loadCatalog } from '../suite/load-catalog.ts';
+import { loadSuites } from '../suite/load-suites.ts';
+import { SCHEMA_FILES, schemaText } from '../suite/schema-files.ts';
+import { startEmulatorFromFlags, type EmulatorFlags } from './emulator-command.ts';
+import { fixturesCommand } from './fixtures-command.ts';
+import { runCommand, type RunCommandFlags } from './run-command.ts';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+export const VERSION = (JSON.parse(readFileSync(`${PROJECT_ROOT}/package.json`, 'utf8')) as { version: string }).version;
+
+export interface Io {
+  out: NodeJS.WritableStream & { isTTY?: boolean };
+  err: NodeJS.WriteStream;
+}
+
+export const EXIT = { ok: 0, gate: 1, usage: 2, internal: 3 } as const;
+
+function runOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--mode <mode>', 'live: send to the endpoint; record: send and write fixtures; replay: answer from fixtures').choices(['live', 'record', 'replay']).default('replay'))
+    .option('--region <regions>', 'Mantle region(s), comma separated (endpoint https://bedrock-mantle.<region>.api.aws); in replay, which recorded region(s) to use')
+    .option('--endpoint <url>', 'any OpenAI-compatible base URL instead (gateway, PrivateLink name, local server)')
+    .option('--target-name <name>', 'name of the target column and fixture folder (default: the region, or the endpoint host)')
+    .option('--models <ids>', 'model ids, comma separated; ids not in the catalog are probed with no expectations (default: every catalog model)')
+    .option('--checks <ids>', 'check ids or prefixes like stream.*, comma separated (default: all)')
+    .option('--suites <dir>', 'folder of *.suite.yaml files', 'suites')
+    .option('--catalog <file>', 'model catalog (default: <suites>/models.yaml)')
+    .option('--fixtures <dir>', 'fixtures root for record and replay', 'fixtures')
+    .option('--report-dir <dir>', 'where matrix.json and matrix.md go', 'reports')
+    .option('--api-key-env <name>', 'environment variable holding the Bedrock API key', 'AWS_BEARER_TOKEN_BEDROCK')
+    .addOption(new Option('--auth <kind>', 'how to authenticate live requests').choices(['bearer', 'sigv4', 'token', 'none']).default('bearer'))
+    .option('--profile <name>', 'AWS profile for --auth sigv4 / token')
+    .option('--project <id>', 'send OpenAI-Project: <id>')
+    .option('--timeout <ms>', 'per-request deadline in milliseconds', '60000')
+    .option('--concurrency <n>', 'requests in flight at most, whole run', '8')
+    .option('--model-concurrency <n>', 'requests in flight at most per model', '4')
+    .option('--tpm <tokens>', 'token budget per model per minute (0: none)', '0')
+    .option('--retries <n>', 'retries for 429, 5xx, timeouts and resets', '2')
+    .option('--max-requests <n>', 'stop sending after this many requests (0: no cap)', '0')
+    .option('--max-tokens-total <n>', 'stop sending after this many tokens (0: no cap)', '0')
+    .option('--max-body-bytes <n>', 'largest response body kept in memory', String(8 * 1024 * 1024))
+    .addOption(new Option('--source <source>', 'provenance written into recorded fixtures').choices(['live', 'emulator']).default('live'))
+    .option('--run-id <id>', 'run id (give every shard of one run the same id)');
+}
+
+export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const dash = argv.indexOf('--');
+  const vitestArgs = dash === -1 ? [] : argv.slice(dash + 1);
+  const args = dash === -1 ? argv : argv.slice(0, dash);
+  let exitCode: number = EXIT.ok;
+  const program = new Command('mantle-conformance')
+    .description('Conformance test harness for Amazon Bedrock Mantle and other OpenAI-compatible endpoints')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
+    .showSuggestionAfterError(true);
+
+  runOptions(
+    program
+      .command('run')
+      .description('run the suites and write the compatibility matrix (default: replay the bundled recordings)')
+      .argument('[filters...]', 'vitest file filters: model ids or parts of them (e.g. grok)')
+      .option('--ui', 'open the vitest UI on the run')
+      .option('--shard <i/n>', 'run shard i of n (vitest sharding, by model)')
+      .option('-t, --test-name-pattern <pattern>', 'only checks whose name matches (vitest -t)')
+      .option('--plain', 'plain progress lines even on a terminal')
+      .option('--quiet', 'no progress or summary output')
+      .addHelpText('after', '\nArguments after -- go to vitest as they are, e.g. -- --reporter=verbose\nExit codes: 0 pass, 1 a result gates, 2 usage/config/credentials, 3 internal error.'),
+  ).action(async (filters: string[], flags: RunCommandFlags) => {
+    const outcome = await runCommand(filters, { ...flags, vitestArgs }, PROJECT_ROOT, VERSION, io);
+    exitCode = outcome.exitCode;
+  });
+
+  program
+    .command('validate')
+    .description('check suites and catalog and exit (2 on any problem, with file:line:col)')
+    .option('--suites <dir>', 'folder of *.suite.yaml files', 'suites')
+    .option('--catalog <file>', 'model catalog (default: <suites>/models.yaml)')
+    .action(async (flags: { suites: string; catalog?: string }) => {
+      const suites = await loadSuites(flags.suites, ALL_CHECKS);
+      const catalog = await loadCatalog(flags.catalog ?? `${flags.suites}/models.yaml`, ALL_CHECKS);
+      io.out.write(`ok: ${suites.cases.length} cases in ${suites.files.length} suite files, ${catalog.models.length} models in the catalog\n`);
+    });
+
+  program
+    .command('fixtures')
+    .description('record the bundled fixtures from the local emulator into <fixtures>/emulator/')
+    .option('--suites <dir>', 'folder of *.suite.yaml files', 'suites')
+    .option('--catalog <file>', 'model catalog (default: <suites>/models.yaml)')
+    .option('--fixtures <dir>', 'fixtures root', 'fixtures')
+    .action(async (flags: { suites: string; catalog?: string; fixtures: string }) => {
+      exitCode = await fixturesCommand(flags, PROJECT_ROOT, VERSION, io);
+    });
+
+  program
+    .command('emulator')
+    .description('serve the local Mantle emulator (Ctrl-C to stop)')
+    .option('--port <n>', 'port on the host', '4010')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--catalog <file>', 'model catalog whose documented behavior to play', 'suites/models.yaml')
+    .option('--api-key-env <name>', 'require the key in this environment variable (default: accept any)')
+    .addOption(new Option('--unknown-models <mode>', 'answer unknown model ids with Mantle\'s 404 or as a conformant generic model').choices(['not-found', 'generic']).default('not-found'))
+    .option('--latency <ms>', 'added to every answer', '0')
+    .option('--quirk <model:path=value...>', 'switch a quirk, e.g. xai.grok-4.3:createdAt.chat=exponent or openai.gpt-oss-20b:stream.omitDone=true')
+    .option('--random', 'real clock and random ids instead of deterministic ones')
+    .action(async (flags: EmulatorFlags) => {
+      const emulator = await startEmulatorFromFlags(flags);
+      io.out.write(`Mantle emulator on ${emulator.url} (base URL for OpenAI SDKs: ${emulator.url}/v1 or ${emulator.url}/openai/v1; Anthropic: ${emulator.url}/anthropic)\nCtrl-C to stop.\n`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await emulator.close();
+    });
+
+  program
+    .command('schema')
+    .description('write the JSON Schemas for editors (suites/schema/*.schema.json)')
+    .action(async () => {
+      for (const file of SCHEMA_FILES) {
+        await writeFile(`${PROJECT_ROOT}/${file.path}`, schemaText(file.schema));
+        io.out.write(`wrote ${file.path}\n`);
+      }
+    });
+
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: Io): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+    // commander has printed its message; add how to get help.
+    io.err.write('Run mantle-conformance --help (or <command> --help) for usage.\n');
+    return EXIT.usage;
+  }
+  if (error instanceof HarnessError) {
+    io.err.write(`${error.code}: ${error.message}\n`);
+    return error.code === 'HARNESS_INTERNAL' ? EXIT.internal : EXIT.usage;
+  }
+  io.err.write(`HARNESS_INTERNAL: ${(error as Error)?.stack ?? String(error)}\nThis is a bug in mantle-conformance; please report it with the command line you ran.\n`);
+  return EXIT.internal;
+}

@@ -1,0 +1,36 @@
+/**
+ * @module cli/preflight
+ * One cheap request per live target before the run (GET /v1/models, no tokens): a missing key, a bad key or an
+ * unreachable endpoint stops the run with exit 2 and the fix, instead of 50 models x dozens of `error` cells.
+ */
+import { HarnessError } from '../errors.ts';
+import type { RunConfig } from '../run/run-config.ts';
+import { createAuth } from '../transport/auth/create-auth.ts';
+import { bodyText } from '../transport/body.ts';
+import { classifyResponse } from '../transport/classify-response.ts';
+import { sendHttp } from '../transport/http-exchange.ts';
+
+export async function preflight(config: RunConfig): Promise<void> {
+  for (const target of config.targets) {
+    if (target.mode === 'replay' || !target.baseUrl) continue;
+    const auth = createAuth({ ...config.auth, region: target.region });
+    const exchange = await sendHttp(
+      { method: 'GET', path: '/v1/models', headers: { accept: 'application/json' } },
+      { step: 'preflight', prefix: '/v1' },
+      { baseUrl: target.baseUrl, auth, timeoutMs: Math.min(config.timeoutMs, 30_000) },
+    );
+    if (exchange.error?.code === 'HARNESS_CONNECTION') {
+      throw new HarnessError('HARNESS_CONNECTION', `Cannot reach ${target.endpointHost}: ${exchange.error.message}. Check --endpoint / --region and the network.`);
+    }
+    const response = exchange.response;
+    if (!response || (response.status !== 401 && response.status !== 403)) continue;
+    const classification = classifyResponse(response.status, bodyText(response));
+    if (classification.kind === 'auth-rejected') {
+      const where = config.auth.kind === 'bearer' ? `the key in ${config.auth.apiKeyEnv} (or pick another variable with --api-key-env)` : `the ${config.auth.kind} credentials`;
+      throw new HarnessError(
+        'HARNESS_AUTH_REJECTED',
+        `${target.endpointHost} rejected the credentials: GET /v1/models answered ${response.status} ${classification.message ?? ''}`.trimEnd() + `. Check ${where}; nothing else was sent.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * @module cli/run-options
+ * Flags of `mantle-conformance run` -> RunConfig. Every bad flag is a HARNESS_USAGE error that names the flag and
+ * the fix; nothing is sent before the whole command line is valid.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { HarnessError } from '../errors.ts';
+import { DEFAULTS, type AuthConfig, type RunConfig, type TargetConfig } from '../run/run-config.ts';
+import { specDirFor } from '../run/spec-files.ts';
+import type { TargetMode } from '../transport/target.ts';
+
+/** Raw flag values as commander hands them over. */
+export interface RunFlags {
+  mode?: string;
+  region?: string;
+  endpoint?: string;
+  targetName?: string;
+  apiKeyEnv?: string;
+  auth?: string;
+  profile?: string;
+  project?: string;
+  suites?: string;
+  catalog?: string;
+  fixtures?: string;
+  reportDir?: string;
+  models?: string;
+  checks?: string;
+  timeout?: string;
+  concurrency?: string;
+  modelConcurrency?: string;
+  tpm?: string;
+  retries?: string;
+  maxRequests?: string;
+  maxTokensTotal?: string;
+  maxBodyBytes?: string;
+  source?: string;
+  runId?: string;
+}
+
+const MODEL_ID = /^[a-z0-9][a-zA-Z0-9._:/-]*$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+export function usage(flag: string, message: string): HarnessError {
+  return new HarnessError('HARNESS_USAGE', `${flag}: ${message}`);
+}
+
+export function intFlag(flag: string, raw: string | undefined, fallback: number, min = 0): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw usage(flag, `"${raw}" is not a whole number >= ${min}`);
+  return value;
+}
+
+export function listFlag(raw: string | undefined): string[] {
+  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+export function hostId(url: URL): string {
+  return url.port ? `${url.hostname}_${url.port}` : url.hostname;
+}
+
+export async function resolveRunConfig(flags: RunFlags, root: string, harnessVersion: string): Promise<RunConfig> {
+  const mode = (flags.mode ?? 'replay') as TargetMode;
+  if (!['live', 'record', 'replay'].includes(mode)) throw usage('--mode', `"${flags.mode}" is not one of live, record, replay`);
+  const suitesDir = resolve(flags.suites ?? `${root}/suites`);
+  const catalogFile = resolve(flags.catalog ?? `${suitesDir}/models.yaml`);
+  const fixturesDir = resolve(flags.fixtures ?? `${root}/fixtures`);
+  const reportDir = resolve(flags.reportDir ?? `${root}/reports`);
+  if (!(await stat(suitesDir).catch(() => null))?.isDirectory()) throw usage('--suites', `${suitesDir} is not a folder of *.suite.yaml files`);
+  if (!(await stat(catalogFile).catch(() => null))?.isFile()) throw usage('--catalog', `${catalogFile} does not exist; point --catalog at a model catalog (see suites/models.yaml)`);
+  const models = listFlag(flags.models);
+  for (const id of models) if (!MODEL_ID.test(id)) throw usage('--models', `"${id}" is not a model id (letters, digits, . _ : / -)`);
+  const regions = listFlag(flags.region);
+  for (const region of regions) if (!REGION.test(region)) throw usage('--region', `"${region}" is not an AWS region name like us-east-1`);
+  const auth = resolveAuth(flags);
+  const targets = await resolveTargets(mode, regions, flags, fixturesDir);
+  const runId = flags.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const source = flags.source ?? 'live';
+  if (source !== 'live' && source !== 'emulator') throw usage('--source', `"${source}" is not live or emulator`);
+  return {
+    root,
+    suitesDir,
+    catalogFile,
+    fixturesDir,
+    reportDir,
+    targets,
+    auth,
+    models,
+    checks: listFlag(flags.checks),
+    timeoutMs: intFlag('--timeout', flags.timeout, DEFAULTS.timeoutMs, 1),
+    maxBodyBytes: intFlag('--max-body-bytes', flags.maxBodyBytes, DEFAULTS.maxBodyBytes, 1024),
+    concurrency: intFlag('--concurrency', flags.concurrency, DEFAULTS.concurrency, 1),
+    modelConcurrency: intFlag('--model-concurrency', flags.modelConcurrency, DEFAULTS.modelConcurrency, 1),
+    tpm: intFlag('--tpm', flags.tpm, DEFAULTS.tpm),
+    retries: intFlag('--retries', flags.retries, DEFAULTS.retries),
+    maxRequests: intFlag('--max-requests', flags.maxRequests, DEFAULTS.maxRequests),
+    maxTokensTotal: intFlag('--max-tokens-total', flags.maxTokensTotal, DEFAULTS.maxTokensTotal),
+    recordSource: source,
+    harnessVersion,
+    specDir: specDirFor(root, runId),
+    runId,
+  };
+}
+
+function resolveAuth(flags: RunFlags): AuthConfig {
+  const kind = flags.auth ?? 'bearer';
+  if (!['bearer', 'sigv4', 'token', 'none'].includes(kind)) throw usage('--auth', `"${kind}" is not one of bearer, sigv4, token, none`);
+  const apiKeyEnv = flags.apiKeyEnv ?? DEFAULTS.apiKeyEnv;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) throw usage('--api-key-env', `"${apiKeyEnv}" is not an environment variable name`);
+  return {
+    kind: kind as AuthConfig['kind'],
+    apiKeyEnv,
+    ...(flags.profile ? { profile: flags.profile } : {}),
+    ...(flags.project ? { project: flags.project } : {}),
+  };
+}
+
+async function resolveTargets(mode: TargetMode, regions: string[], flags: RunFlags, fixturesDir: string): Promise<TargetConfig[]> {
+  let endpoint: URL | undefined;
+  if (flags.endpoint) {
+    try {
+      endpoint = new URL(flags.endpoint);
+    } catch {
+      throw usage('--endpoint', `"${flags.endpoint}" is not a URL; give a base URL like https://bedrock-mantle.us-east-1.api.aws or http://127.0.0.1:4010`);
+    }
+    if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw usage('--endpoint', `"${flags.endpoint}" must be http or https`);
+    if (endpoint.username || endpoint.password) throw usage('--endpoint', 'put credentials in the environment, not in the URL');
+    if (regions.length > 1) throw usage('--region', 'with --endpoint, give at most one region (the one the endpoint is in)');
+  }
+  if (flags.targetName !== undefined && !/^[A-Za-z0-9._-]+$/.test(flags.targetName)) throw usage('--target-name', `"${flags.targetName}" may only hold letters, digits, . _ -`);
+  if (mode === 'replay') {
+    const ids = flags.targetName ? [flags.targetName] : endpoint ? [regions[0] ?? hostId(endpoint)] : regions.length ? regions : await recordedTargets(fixturesDir);
+    if (ids.length === 0) throw usage('--fixtures', `no recordings in ${fixturesDir}; record some with --mode record --region R (or --endpoint URL)`);
+    return ids.map((id) => ({ id, mode, baseUrl: null, region: REGION.test(id) ? id : null, endpointHost: null }));
+  }
+  if (endpoint) {
+    const region = regions[0] ?? null;
+    return [{ id: flags.targetName ?? region ?? hostId(endpoint), mode, baseUrl: endpoint.toString(), region, endpointHost: endpoint.host }];
+  }
+  if (regions.length === 0) throw usage('--mode', `${mode} needs a target: --region us-east-1 (Mantle in that region) or --endpoint URL (any OpenAI-compatible base URL)`);
+  return regions.map((region) => {
+    const baseUrl = `https://bedrock-mantle.${region}.api.aws`;
+    return { id: region, mode, baseUrl, region, endpointHost: new URL(baseUrl).host };
+  });
+}
+
+/** Target folders under the fixtures root (`fixtures/<target>/<model>/<case>.json`). */
+export async function recordedTargets(fixturesDir: string): Promise<string[]> {
+  const entries = await readdir(fixturesDir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+}

@@ -1,0 +1,53 @@
+/**
+ * @module emulator/context
+ * Per-server state the API handlers share: ids, the clock, response headers, and the Responses store.
+ * Deterministic by default: a fixed clock, and ids derived from the request itself (and how many times the same
+ * request was seen), so concurrent runs and re-recorded fixtures give the same ids.
+ */
+import { createHash } from 'node:crypto';
+
+export interface StoredResponse {
+  id: string;
+  body: Record<string, unknown>;
+  /** Polls left before a background response completes. */
+  pendingPolls: number;
+}
+
+export interface EmulatorContext {
+  /** An id like `resp_<hex>`, derived from the request (`seed`). */
+  id(prefix: string): string;
+  /** Seconds since the epoch. */
+  now(): number;
+  headers(): Record<string, string>;
+  responses: Map<string, StoredResponse>;
+}
+
+/** 2026-09-23T12:26:40Z: near the live recording's own timestamps. */
+export const FIXED_EPOCH = 1_790_166_400;
+
+export interface SharedState {
+  deterministic: boolean;
+  responses: Map<string, StoredResponse>;
+  /** How many times each request has been seen, so a repeated request gets fresh ids. */
+  seen: Map<string, number>;
+}
+
+/** A context for one request; `seed` identifies the request (method, path, body). */
+export function requestContext(shared: SharedState, seed: string): EmulatorContext {
+  const count = (shared.seen.get(seed) ?? 0) + 1;
+  shared.seen.set(seed, count);
+  let local = 0;
+  const hash = (label: string) =>
+    createHash('sha256')
+      .update(`${label}:${seed}:${count}:${local++}:${shared.deterministic ? '' : Math.random()}`)
+      .digest('hex');
+  return {
+    id: (prefix) => `${prefix}_${hash(prefix).slice(0, 32)}`,
+    now: () => (shared.deterministic ? FIXED_EPOCH : Math.floor(Date.now() / 1000)),
+    headers() {
+      const id = hash('request');
+      return { 'x-request-id': `req_${id.slice(0, 24)}`, 'x-amzn-requestid': `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}` };
+    },
+    responses: shared.responses,
+  };
+}

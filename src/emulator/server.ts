@@ -1,0 +1,225 @@
+/**
+ * @module emulator/server
+ * A local Mantle: a real HTTP server on loopback that routes each request the way Mantle does (route prefixes,
+ * wrong-route errors, APIs per model, auth) and answers with each model's documented behavior. It serves the
+ * harness's own tests, records the bundled fixtures, and lets users test their apps against Mantle's quirks.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleCountTokens, handleMessages, missingVersion } from './anthropic.ts';
+import { handleChat } from './chat.ts';
+import { requestContext, type SharedState } from './context.ts';
+import { STREAM_FAULTS, applyFault, type FaultSpec } from './faults.ts';
+import { applyOverride, genericProfile, type EmulatedApi, type ModelProfile, type ProfileOverride } from './profile.ts';
+import { handleCreateResponse, handleDeleteResponse, handleGetResponse } from './responses.ts';
+import { MANTLE_ERRORS, anthropicError, pause, sendJson, type openaiError } from './wire.ts';
+
+export interface EmulatorOptions {
+  /** Model behaviors by id (see `profilesFromCatalog`). */
+  profiles: Map<string, ModelProfile>;
+  /**
+   * What a model id with no profile gets: Mantle's 404, or a conformant generic model (to stand in for any
+   * OpenAI-compatible server). @default 'not-found'
+   */
+  unknownModels?: 'not-found' | 'generic';
+  /** When set, requests must carry `Authorization: Bearer <apiKey>` (or `x-api-key`); others get a real 401. */
+  apiKey?: string;
+  /** Checks each request's credentials itself (e.g. a SigV4 verifier); return an error message to reject. */
+  verifyRequest?(request: { method: string; path: string; headers: IncomingMessage['headers']; body: string }): string | null;
+  /** Added to every answer. @default 0 @unit milliseconds */
+  latencyMs?: number;
+  /** Faults by model id. */
+  faults?: Record<string, FaultSpec>;
+  /** Fixed clock and request-derived ids. @default true */
+  deterministic?: boolean;
+  /** @default 127.0.0.1 */
+  host?: string;
+  /** @default 0 (any free port) */
+  port?: number;
+}
+
+export interface EmulatorStats {
+  requests: number;
+  inFlight: number;
+  peakInFlight: number;
+  /** Requests per model id. */
+  byModel: Map<string, number>;
+  /** Every request's method and path, in arrival order (for tests). */
+  log: { method: string; path: string; model?: string; headers: IncomingMessage['headers'] }[];
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  stats: EmulatorStats;
+  /** Change a model's behavior while running. */
+  override(model: string, override: ProfileOverride): void;
+  setFault(model: string, fault: FaultSpec | undefined): void;
+  close(): Promise<void>;
+}
+
+const OPENAI_ROUTE = /^(\/v1|\/openai\/v1)\/(chat\/completions|responses|models)(?:\/([^/?]+))?(?:\/([a-z_]+))?\/?(?:\?.*)?$/;
+const ANTHROPIC_ROUTE = /^\/anthropic\/v1\/messages(\/count_tokens)?\/?(?:\?.*)?$/;
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const profiles = new Map(options.profiles);
+  const faults = new Map(Object.entries(options.faults ?? {}));
+  const faultUses = new Map<string, number>();
+  const shared: SharedState = { deterministic: options.deterministic ?? true, responses: new Map(), seen: new Map() };
+  const stats: EmulatorStats = { requests: 0, inFlight: 0, peakInFlight: 0, byModel: new Map(), log: [] };
+
+  const profileOf = (model: string): ModelProfile | undefined =>
+    profiles.get(model) ?? (options.unknownModels === 'generic' ? genericProfile(model) : undefined);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const text = await readBody(req);
+    const path = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    const body = parseBody(text);
+    const model = typeof body?.model === 'string' ? body.model : undefined;
+    stats.log.push({ method, path, headers: req.headers, ...(model ? { model } : {}) });
+    if (model) stats.byModel.set(model, (stats.byModel.get(model) ?? 0) + 1);
+    if (options.latencyMs) await pause(options.latencyMs);
+    const context = requestContext(shared, `${method} ${path} ${text}`);
+    const fail = (error: { status: number; body: unknown }) => sendJson(res, error.status, error.body, context.headers());
+
+    if (options.apiKey !== undefined && !authorized(req, options.apiKey)) return fail(MANTLE_ERRORS.badKey());
+    const rejection = options.verifyRequest?.({ method, path, headers: req.headers, body: text });
+    if (rejection) return fail({ status: 403, body: { message: rejection } });
+    if (text && body === undefined) return fail({ status: 400, body: { error: { code: 'invalid_json', message: 'Request body is not valid JSON', param: null, type: 'invalid_request_error' } } });
+
+    const fault = model ? activeFault(model, path) : undefined;
+    if (fault && !STREAM_FAULTS.has(fault.kind) && (await applyFault(fault, req, res))) return;
+
+    const anthropic = ANTHROPIC_ROUTE.exec(path);
+    if (anthropic) {
+      if (method !== 'POST') return fail(anthropicError(405, 'invalid_request_error', `${method} is not allowed here`));
+      if (missingVersion(req.headers)) return fail(anthropicError(400, 'invalid_request_error', 'anthropic-version: header is required'));
+      const api: EmulatedApi = anthropic[1] ? 'count-tokens' : 'messages';
+      const profile = model ? profileOf(model) : undefined;
+      if (!model) return fail(anthropicError(400, 'invalid_request_error', 'model: Field required'));
+      if (!profile || !profile.apis.has(api)) return fail(anthropicError(404, 'not_found_error', `model: ${model}`));
+      const p = withFault(profile, fault);
+      return api === 'messages' ? handleMessages(res, body ?? {}, p, context) : handleCountTokens(res, body ?? {}, context);
+    }
+
+    const route = OPENAI_ROUTE.exec(path);
+    if (!route) return fail(MANTLE_ERRORS.notFound());
+    const [, prefix, resource, id, sub] = route as unknown as [string, string, string, string | undefined, string | undefined];
+    if (resource === 'models') {
+      if (method !== 'GET') return fail(MANTLE_ERRORS.notFound());
+      return sendJson(res, 200, { object: 'list', data: [...profiles.keys()].sort().map((m) => ({ id: m, object: 'model', created: 1_790_166_400, owned_by: m.split('.')[0] })) }, context.headers());
+    }
+    if (resource === 'responses' && id) {
+      if (sub === 'input_items') return fail(MANTLE_ERRORS.notFound());
+      if (method === 'GET') return handleGetResponse(res, id, context);
+      if (method === 'DELETE') return handleDeleteResponse(res, id, context);
+      return fail(MANTLE_ERRORS.notFound());
+    }
+    if (method !== 'POST' || id) return fail(MANTLE_ERRORS.notFound());
+    if (!model) return fail({ status: 400, body: { error: { code: 'missing_required_parameter', message: "Missing required parameter: 'model'.", param: 'model', type: 'invalid_request_error' } } });
+    const profile = profileOf(model);
+    if (!profile) return fail(MANTLE_ERRORS.unknownModel(model));
+    if (!profile.prefixes.includes(prefix)) return fail(wrongRoute(profile, model));
+    const api: EmulatedApi = resource === 'responses' ? 'responses' : 'chat-completions';
+    if (!profile.apis.has(api)) return fail(MANTLE_ERRORS.apiNotOffered(model, `/v1/${resource}`));
+    const p = withFault(profile, fault);
+    return api === 'responses' ? handleCreateResponse(res, body ?? {}, p, context) : handleChat(res, body ?? {}, p, context);
+  }
+
+  function activeFault(model: string, path: string): FaultSpec | undefined {
+    const fault = faults.get(model);
+    if (!fault || (fault.path && !fault.path.test(path))) return undefined;
+    const used = faultUses.get(model) ?? 0;
+    if (fault.times !== undefined && used >= fault.times) return undefined;
+    faultUses.set(model, used + 1);
+    return fault;
+  }
+
+  const server: Server = createServer((req, res) => {
+    stats.requests += 1;
+    stats.inFlight += 1;
+    stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight);
+    res.on('close', () => {
+      stats.inFlight -= 1;
+    });
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'emulator_error', message: String(error), param: null, type: 'server_error' } });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    stats,
+    override(model, override) {
+      profiles.set(model, applyOverride(profiles.get(model) ?? genericProfile(model), override));
+    },
+    setFault(model, fault) {
+      faultUses.delete(model);
+      if (fault) faults.set(model, fault);
+      else faults.delete(model);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function withFault(profile: ModelProfile, fault: FaultSpec | undefined): ModelProfile {
+  if (!fault) return profile;
+  if (fault.kind === 'truncated-sse') return { ...profile, stream: { ...profile.stream, truncate: true } };
+  if (fault.kind === 'sse-error-frame') return { ...profile, stream: { ...profile.stream, errorFrame: true } };
+  return profile;
+}
+
+function wrongRoute(profile: ModelProfile, model: string): ReturnType<typeof openaiError> {
+  switch (profile.wrongRoute) {
+    case 'berm-401':
+      return MANTLE_ERRORS.berm();
+    case 'not-found-404':
+      return MANTLE_ERRORS.notFound();
+    default:
+      return MANTLE_ERRORS.notOnRoute(model);
+  }
+}
+
+function authorized(req: IncomingMessage, key: string): boolean {
+  const header = req.headers.authorization;
+  if (typeof header === 'string' && header === `Bearer ${key}`) return true;
+  return req.headers['x-api-key'] === key;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (part: Buffer) => {
+      size += part.length;
+      if (size > MAX_REQUEST_BYTES) req.destroy(new Error('request body too large'));
+      else parts.push(part);
+    });
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(text: string): Record<string, unknown> | undefined {
+  if (!text) return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

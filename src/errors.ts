@@ -1,0 +1,84 @@
+/**
+ * @module errors
+ * One error base for the whole harness. Code and tests match on `code`, never on the message; the message names
+ * the thing at fault (file:line:col, flag, model, case) and how to fix it.
+ */
+
+/** Every stable error code the harness raises, with what it means. Documented in the README's error table. */
+export const ERROR_CODES = {
+  HARNESS_USAGE: 'a command-line flag is missing, unknown or has a bad value',
+  HARNESS_SUITE_INVALID: 'a suite file is not valid YAML or does not match the suite schema',
+  HARNESS_CATALOG_INVALID: 'the model catalog is not valid YAML or does not match the catalog schema',
+  HARNESS_EXPECTATIONS_INVALID: 'the expectations file is not valid YAML or does not match its schema',
+  HARNESS_FILE_NOT_FOUND: 'a file or folder named by a flag does not exist',
+  HARNESS_AUTH_MISSING: 'live or record mode without credentials',
+  HARNESS_AUTH_REJECTED: 'the endpoint rejected the credentials (a real 401/403, not a route error)',
+  HARNESS_RECORDING_MISSING: 'replay found no recording for a request',
+  HARNESS_RECORDING_INVALID: 'a fixture file cannot be read',
+  HARNESS_SECRET_IN_FIXTURE: 'a fixture about to be written contains something shaped like a credential',
+  HARNESS_TIMEOUT: 'the endpoint did not answer within --timeout',
+  HARNESS_CONNECTION: 'the connection failed or was reset',
+  HARNESS_STREAM_CUT: 'a streamed response stopped before it ended',
+  HARNESS_THROTTLED: 'the endpoint kept answering 429 after every retry',
+  HARNESS_SERVER_ERROR: 'the endpoint kept answering 5xx after every retry',
+  HARNESS_BODY_TOO_LARGE: 'a response body exceeded the size the harness buffers',
+  HARNESS_TEMPLATE: 'a step refers to a value an earlier step did not produce',
+  HARNESS_ROUTE_UNKNOWN: 'the probes could not tell which route serves the model, so the case was not sent',
+  HARNESS_BUDGET: 'a spend cap (--max-requests, --max-tokens-total) was reached',
+  HARNESS_INTERRUPTED: 'the run was interrupted (Ctrl-C)',
+  HARNESS_REPORT_INVALID: 'a matrix.json given to compare/merge/table/bless cannot be read',
+  HARNESS_INTERNAL: 'a bug in the harness',
+} as const;
+
+export type HarnessErrorCode = keyof typeof ERROR_CODES;
+
+/** Infrastructure failures: the endpoint or the network broke, the answer says nothing about conformance. */
+export const INFRA_CODES: ReadonlySet<HarnessErrorCode> = new Set([
+  'HARNESS_TIMEOUT',
+  'HARNESS_CONNECTION',
+  'HARNESS_STREAM_CUT',
+  'HARNESS_THROTTLED',
+  'HARNESS_SERVER_ERROR',
+]);
+
+export class HarnessError extends Error {
+  override readonly name = 'HarnessError';
+  readonly code: HarnessErrorCode;
+  constructor(code: HarnessErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Errors that stop the run before or during it with exit code 2 (usage, configuration, credentials). */
+export const FATAL_CODES: ReadonlySet<HarnessErrorCode> = new Set([
+  'HARNESS_USAGE',
+  'HARNESS_SUITE_INVALID',
+  'HARNESS_CATALOG_INVALID',
+  'HARNESS_EXPECTATIONS_INVALID',
+  'HARNESS_FILE_NOT_FOUND',
+  'HARNESS_AUTH_MISSING',
+  'HARNESS_AUTH_REJECTED',
+  'HARNESS_REPORT_INVALID',
+  'HARNESS_CONNECTION',
+]);
+
+export function isHarnessError(value: unknown): value is HarnessError {
+  return value instanceof HarnessError;
+}
+
+/** Turns anything thrown into a HarnessError, keeping the original as the cause. */
+export function toHarnessError(value: unknown, fallback: HarnessErrorCode = 'HARNESS_INTERNAL'): HarnessError {
+  if (value instanceof HarnessError) return value;
+  const message = value instanceof Error ? value.message : String(value);
+  return new HarnessError(fallback, message, { cause: value });
+}
+
+/** Several problems found at once (every bad suite file, not only the first). */
+export class HarnessErrorList extends HarnessError {
+  readonly problems: readonly string[];
+  constructor(code: HarnessErrorCode, problems: readonly string[], hint: string) {
+    super(code, `${problems.join('\n')}\n${hint}`);
+    this.problems = problems;
+  }
+}

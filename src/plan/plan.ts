@@ -1,0 +1,105 @@
+/**
+ * @module plan/plan
+ * Models x checks: which checks run for which model, which cases feed each check, and what each result is
+ * expected to be (the model's catalog claim, its family's, the reference value for catalog models, or nothing for
+ * a model the catalog does not know). Pure: the same inputs give the same plan in every process.
+ */
+import { HarnessError } from '../errors.ts';
+import type { CheckSignature } from '../suite/check-signature.ts';
+import { closest } from '../suite/closest.ts';
+import type { Catalog, CatalogModel } from '../suite/load-catalog.ts';
+import type { LoadedCase, SuiteSet } from '../suite/load-suites.ts';
+
+export interface PlannedExpectation {
+  value: string | number | null;
+  source: string;
+  note?: string;
+}
+
+export interface PlanCheck extends CheckSignature {
+  title: string;
+  /** The reference value, used as the expectation of catalog models that state nothing else. */
+  reference?: { value: string | number | null; source: string };
+}
+
+export interface PlannedCheck {
+  id: string;
+  /** Case ids that feed the check, in suite order. */
+  cases: string[];
+  expectation: PlannedExpectation | null;
+}
+
+export interface PlannedModel {
+  id: string;
+  /** Catalog family id, or null for a model the catalog does not know. */
+  family: string | null;
+  familyTitle: string | null;
+  inCatalog: boolean;
+  /** Route prefixes in the order to prefer when several serve the model (the documented one first). */
+  preferredPrefixes: string[];
+  checks: PlannedCheck[];
+}
+
+export interface Plan {
+  models: PlannedModel[];
+  /** Every check selected, in registry order. */
+  checks: PlanCheck[];
+  cases: ReadonlyMap<string, LoadedCase>;
+}
+
+export interface PlanOptions {
+  /** Model ids to run; default every catalog model. Ids not in the catalog are probed with no expectations. */
+  models?: readonly string[];
+  /** Check ids or prefixes ending in `*` (e.g. `stream.*`); default every check some case feeds. */
+  checks?: readonly string[];
+}
+
+export function buildPlan(suites: SuiteSet, catalog: Catalog, registry: readonly PlanCheck[], options: PlanOptions = {}): Plan {
+  const feeding = new Map<string, string[]>();
+  for (const spec of suites.cases) for (const id of spec.checks) feeding.set(id, [...(feeding.get(id) ?? []), spec.id]);
+  const checks = selectChecks(registry, feeding, options.checks);
+  const modelIds = options.models?.length ? [...new Set(options.models)] : catalog.models.map((m) => m.id);
+  const models = modelIds.map((id) => planModel(id, catalog.byId.get(id), checks, feeding));
+  return { models, checks, cases: new Map(suites.cases.map((c) => [c.id, c])) };
+}
+
+function selectChecks(registry: readonly PlanCheck[], feeding: ReadonlyMap<string, string[]>, wanted?: readonly string[]): PlanCheck[] {
+  const fed = registry.filter((check) => feeding.has(check.id));
+  if (!wanted?.length) return fed;
+  const unknown: string[] = [];
+  const selected = fed.filter((check) => wanted.some((w) => matches(w, check.id)));
+  for (const w of wanted) {
+    if (!fed.some((check) => matches(w, check.id))) {
+      const guess = closest(w, fed.map((c) => c.id));
+      unknown.push(`"${w}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
+    }
+  }
+  if (unknown.length) {
+    throw new HarnessError('HARNESS_USAGE', `--checks ${unknown.join(', ')}: no such check fed by the suites. Known: ${fed.map((c) => c.id).join(', ')}`);
+  }
+  return selected;
+}
+
+function matches(pattern: string, id: string): boolean {
+  return pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : pattern === id;
+}
+
+function planModel(id: string, entry: CatalogModel | undefined, checks: readonly PlanCheck[], feeding: ReadonlyMap<string, string[]>): PlannedModel {
+  const documentedPrefix = entry?.expect.get('path-prefix')?.value;
+  const preferredPrefixes = documentedPrefix === '/openai/v1' ? ['/openai/v1', '/v1'] : ['/v1', '/openai/v1'];
+  return {
+    id,
+    family: entry?.family ?? null,
+    familyTitle: entry?.familyTitle ?? null,
+    inCatalog: entry !== undefined,
+    preferredPrefixes,
+    checks: checks.map((check) => ({ id: check.id, cases: feeding.get(check.id) ?? [], expectation: expectationFor(check, entry) })),
+  };
+}
+
+function expectationFor(check: PlanCheck, entry: CatalogModel | undefined): PlannedExpectation | null {
+  if (!entry) return null;
+  const claim = entry.expect.get(check.id);
+  if (claim) return { value: claim.value, source: `catalog: ${claim.source}`, ...(claim.note ? { note: claim.note } : {}) };
+  return check.reference ? { value: check.reference.value, source: check.reference.source } : null;
+}

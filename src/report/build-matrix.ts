@@ -1,0 +1,70 @@
+/**
+ * @module report/build-matrix
+ * Assembles a Matrix from the results a run produced, filling every planned cell that produced nothing as
+ * `skipped` (filtered out, another shard's, or not reached before an interruption), and computing the gate.
+ */
+import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
+import { MATRIX_FORMAT, type Matrix, type MatrixCheck, type MatrixModel, type MatrixResult, type MatrixRun, type MatrixTarget, type UsageTotals } from './matrix.ts';
+
+export interface MatrixInput {
+  run: MatrixRun;
+  targets: MatrixTarget[];
+  checks: MatrixCheck[];
+  models: MatrixModel[];
+  /** Every (target, model, check) that was planned, with its expectation, in display order. */
+  planned: { target: string; model: string; check: string; expected: MatrixResult['expected']; expectedSource: string | null }[];
+  results: Omit<MatrixResult, 'gating'>[];
+  usage: Record<string, UsageTotals>;
+  /** Reason to give planned cells with no result. */
+  missingReason: string;
+}
+
+const key = (r: { target: string; model: string; check: string }) => `${r.target}\u0000${r.model}\u0000${r.check}`;
+
+/** A result fails the run when it is `fail` or `error` against an expectation that is actually stated. */
+export function isGating(result: Pick<MatrixResult, 'status' | 'expectedSource'>): boolean {
+  return (result.status === 'fail' || result.status === 'error') && result.expectedSource !== null;
+}
+
+export function buildMatrix(input: MatrixInput): Matrix {
+  const got = new Map(input.results.map((r) => [key(r), r]));
+  const results: MatrixResult[] = input.planned.map((cell) => {
+    const result = got.get(key(cell));
+    if (result) return { ...result, gating: isGating(result) };
+    return { ...cell, status: 'skipped', observed: null, reason: input.missingReason, evidence: [], gating: false };
+  });
+  return finishMatrix({
+    format: MATRIX_FORMAT,
+    run: input.run,
+    targets: input.targets,
+    checks: input.checks,
+    models: input.models,
+    results,
+    totals: { byStatus: countStatuses(results), usage: sumUsage(Object.values(input.usage)), perModel: input.usage, wallMs: input.run.durationMs },
+    gate: { exitCode: 0, gating: [] },
+  });
+}
+
+/** Recomputes the derived parts (status counts, gate) after results change (merge, expectations). */
+export function finishMatrix(matrix: Matrix): Matrix {
+  const gating = matrix.results.filter((r) => r.gating).map((r) => ({ target: r.target, model: r.model, check: r.check, reason: r.reason }));
+  return {
+    ...matrix,
+    totals: { ...matrix.totals, byStatus: countStatuses(matrix.results) },
+    gate: { exitCode: gating.length > 0 ? 1 : 0, gating },
+  };
+}
+
+export function countStatuses(results: readonly { status: CheckStatus }[]): Record<CheckStatus, number> {
+  const counts = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
+  for (const r of results) counts[r.status] += 1;
+  return counts;
+}
+
+export function sumUsage(all: readonly UsageTotals[]): UsageTotals {
+  return all.reduce((a, b) => ({ requests: a.requests + b.requests, inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens }), {
+    requests: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * @module report/markdown-report
+ * `matrix.md`: provenance on top (live endpoint, recordings of one, or recordings of the emulator), a legend,
+ * one table per target with models as rows and checks as columns, then what gates the run.
+ */
+import type { CheckStatus } from '../checks/types.ts';
+import { STATUS_SYMBOLS, type Matrix, type MatrixResult, type MatrixTarget } from './matrix.ts';
+import type { ReportWriter } from './report-writer.ts';
+
+export const markdownReport: ReportWriter = {
+  name: 'markdown',
+  render: (matrix) => [{ path: 'matrix.md', content: renderMarkdown(matrix) }],
+};
+
+export function describeProvenance(target: MatrixTarget): string {
+  const { sources, recordedFrom, recordedTo } = target.provenance;
+  const when = recordedFrom ? ` recorded ${recordedFrom.slice(0, 10)}${recordedTo && recordedTo.slice(0, 10) !== recordedFrom.slice(0, 10) ? ` to ${recordedTo.slice(0, 10)}` : ''}` : '';
+  const place = target.region ? `region ${target.region}` : (target.endpointHost ?? target.id);
+  if (target.mode === 'replay') {
+    const of = sources.length === 0 ? 'no recordings found' : sources.map((s) => (s === 'emulator' ? 'the local Mantle emulator' : 'a live endpoint')).join(' and ');
+    return `replay of recordings of ${of}${when} (${place})`;
+  }
+  const live = sources.includes('emulator') ? 'the local Mantle emulator' : 'a live endpoint';
+  return `${target.mode === 'record' ? 'recorded from' : 'live against'} ${live} at ${place}`;
+}
+
+const cell = (r: MatrixResult | undefined): string => {
+  if (!r) return '';
+  // A null that was observed (e.g. max_output_tokens: null) is a value; a null of a cell that observed nothing is not.
+  const observed = r.observed === null ? (r.status === 'pass' || r.status === 'fail' ? ' null' : '') : ` ${String(r.observed)}`;
+  return `${STATUS_SYMBOLS[r.status]}${observed}`.replace(/\|/g, '\\|');
+};
+
+export function renderMarkdown(matrix: Matrix): string {
+  const lines: string[] = [];
+  const { run, totals } = matrix;
+  lines.push('# Mantle compatibility matrix', '');
+  for (const target of matrix.targets) lines.push(`- **${target.id}**: ${describeProvenance(target)}`);
+  lines.push(
+    `- Run ${run.id}, ${run.finishedAt.slice(0, 19).replace('T', ' ')} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${run.harnessVersion}`,
+    `- ${matrix.models.length} models x ${matrix.checks.length} checks: ${statusLine(totals.byStatus)}`,
+    `- Requests ${totals.usage.requests}, tokens ${totals.usage.inputTokens} in / ${totals.usage.outputTokens} out`,
+    `- Gate: ${matrix.gate.exitCode === 0 ? '**pass** (exit 0)' : `**fail** (exit 1): ${matrix.gate.gating.length} result(s) below`}`,
+  );
+  if (run.partial) lines.push(`- **Partial run**: ${run.partialReason ?? 'did not finish'}; cells not reached are skipped`);
+  lines.push('', `Legend: ${(Object.entries(STATUS_SYMBOLS) as [CheckStatus, string][]).map(([s, sym]) => `${sym} ${s}`).join(' · ')}. A cell shows the status and the observed value.`, '');
+  const index = new Map(matrix.results.map((r) => [`${r.target}\u0000${r.model}\u0000${r.check}`, r]));
+  for (const target of matrix.targets) {
+    if (matrix.targets.length > 1) lines.push(`## ${target.id}`, '');
+    lines.push(`| model | ${matrix.checks.map((c) => `\`${c.id}\``).join(' | ')} |`, `|---|${matrix.checks.map(() => '---').join('|')}|`);
+    for (const model of matrix.models) {
+      const cells = matrix.checks.map((c) => cell(index.get(`${target.id}\u0000${model.id}\u0000${c.id}`)));
+      lines.push(`| \`${model.id}\`${model.inCatalog ? '' : ' (not in catalog)'} | ${cells.join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  const gating = matrix.results.filter((r) => r.gating);
+  lines.push('## What fails the gate', '');
+  if (gating.length === 0) lines.push('Nothing: every result meets its stated expectation.', '');
+  else for (const r of gating) lines.push(`- ${STATUS_SYMBOLS[r.status]} \`${r.model}\` \`${r.check}\` (${r.target}): ${r.reason}`);
+  const deviations = matrix.results.filter((r) => !r.gating && (r.status === 'fail' || r.status === 'error'));
+  if (deviations.length > 0) {
+    lines.push('', '## Deviations without a stated expectation (do not gate)', '');
+    for (const r of deviations) lines.push(`- ${STATUS_SYMBOLS[r.status]} \`${r.model}\` \`${r.check}\` (${r.target}): ${r.reason}`);
+  }
+  lines.push('', '## Checks', '', '| check | observes | vocabulary |', '|---|---|---|');
+  for (const c of matrix.checks) lines.push(`| \`${c.id}\` | ${c.title} | ${c.vocabulary === 'number-or-null' ? 'a number or null' : c.vocabulary.map((v) => `\`${v}\``).join(', ')} |`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+export function statusLine(byStatus: Record<CheckStatus, number>): string {
+  return (Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${byStatus[s]} ${s}`).join(', ');
+}

@@ -1,0 +1,165 @@
+/**
+ * @module run/case-runner
+ * Runs one case for one model: builds each step's request (route prefix, default path, model, headers, templates
+ * from earlier steps), sends it through the target, polls where the step says so, and returns the outcome.
+ * Probe cases go to every prefix of their API family; other cases go to the prefix the probes found.
+ */
+import { ANTHROPIC_PREFIX, OPENAI_PREFIXES, type ApiRoute } from '../checks/route.ts';
+import type { CaseOutcome } from '../checks/types.ts';
+import { HarnessError, toHarnessError } from '../errors.ts';
+import type { LoadedCase, LoadedStep } from '../suite/load-suites.ts';
+import type { ApiId } from '../suite/suite-schema.ts';
+import { describePath, renderString, renderTemplates, resolvePath, type TemplateScope } from '../suite/templates.ts';
+import { jsonBody } from '../transport/body.ts';
+import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
+import type { Target } from '../transport/target.ts';
+
+export const DEFAULT_PATHS: Record<ApiId, string> = {
+  'chat-completions': '/chat/completions',
+  responses: '/responses',
+  messages: '/messages',
+  'count-tokens': '/messages/count_tokens',
+  models: '/models',
+};
+
+const ANTHROPIC_APIS: ReadonlySet<ApiId> = new Set(['messages', 'count-tokens']);
+const MODEL_IN_BODY: ReadonlySet<ApiId> = new Set(['chat-completions', 'responses', 'messages', 'count-tokens']);
+
+export function prefixesFor(api: ApiId): readonly string[] {
+  return ANTHROPIC_APIS.has(api) ? [ANTHROPIC_PREFIX] : OPENAI_PREFIXES;
+}
+
+export interface CaseRunContext {
+  model: string;
+  target: Target;
+  /** The route for an API, decided by the probes (the session memoizes it). */
+  route(api: ApiId): Promise<ApiRoute>;
+  signal?: AbortSignal;
+  /** Whether to wait between polls (not in replay: recorded answers come back in order anyway). */
+  waitBetweenPolls: boolean;
+}
+
+/** Codes that mean "not run" rather than "broke": the cell is `skipped`, not `error`. */
+const NOT_RUN = new Set(['HARNESS_INTERRUPTED', 'HARNESS_BUDGET']);
+
+export async function runCase(spec: LoadedCase, context: CaseRunContext): Promise<CaseOutcome> {
+  const base = { caseId: spec.id, api: spec.api };
+  const exchanges: Exchange[] = [];
+  try {
+    if (spec.probe) {
+      for (const prefix of prefixesFor(spec.api)) {
+        exchanges.push(await send(spec, spec.steps[0]!, prefix, context, exchanges));
+      }
+      const broken = exchanges.filter((ex) => ex.error);
+      if (broken.length === exchanges.length) return failed(base, exchanges, broken[0]!.error!);
+      return { kind: 'completed', ...base, exchanges };
+    }
+    const route = await context.route(spec.api);
+    if (route.state === 'unsupported') return { kind: 'unsupported', ...base, reason: route.reason };
+    if (route.state === 'unknown') {
+      return { kind: 'error', ...base, exchanges, error: { code: 'HARNESS_ROUTE_UNKNOWN', message: `cannot choose a route for ${spec.api}: ${route.reason}` } };
+    }
+    for (const step of spec.steps) {
+      const exchange = await sendWithPoll(spec, step, route.prefix, context, exchanges);
+      if (exchange.error) return failed(base, exchanges, exchange.error);
+    }
+    return { kind: 'completed', ...base, exchanges };
+  } catch (error) {
+    const harness = toHarnessError(error);
+    return failed(base, exchanges, { code: harness.code, message: harness.message });
+  }
+}
+
+function failed(base: { caseId: string; api: ApiId }, exchanges: Exchange[], error: NonNullable<Exchange['error']>): CaseOutcome {
+  if (NOT_RUN.has(error.code)) return { kind: 'skipped', ...base, reason: error.message };
+  return { kind: 'error', ...base, exchanges, error };
+}
+
+async function sendWithPoll(spec: LoadedCase, step: LoadedStep, prefix: string, context: CaseRunContext, done: Exchange[]): Promise<Exchange> {
+  let exchange = await send(spec, step, prefix, context, done);
+  done.push(exchange);
+  const poll = step.poll;
+  if (!poll) return exchange;
+  const path = poll.field.split('.').map((key) => (/^\d+$/.test(key) ? { index: Number(key) } : { key }));
+  for (let attempt = 1; attempt < (poll.max_attempts ?? 20); attempt++) {
+    if (exchange.error || !exchange.response) return exchange;
+    const parsed = jsonBody(exchange.response);
+    const value = parsed.ok ? resolvePath(parsed.value, path) : undefined;
+    if (typeof value === 'string' && poll.until.includes(value)) return exchange;
+    if (exchange.response.status >= 400) return exchange;
+    if (context.waitBetweenPolls) await delay(poll.interval_ms ?? 500, context.signal);
+    exchange = await send(spec, step, prefix, context, done);
+    done.push(exchange);
+  }
+  return exchange;
+}
+
+async function send(spec: LoadedCase, step: LoadedStep, prefix: string, context: CaseRunContext, done: readonly Exchange[]): Promise<Exchange> {
+  const request = buildRequest(spec, step, prefix, templateScope(spec, step, context.model, done));
+  const maxTokens = requestedMaxTokens(request.body);
+  return context.target.send(request, {
+    model: context.model,
+    caseId: spec.id,
+    step: step.id,
+    prefix,
+    ...(context.signal ? { signal: context.signal } : {}),
+    ...(maxTokens !== undefined ? { maxTokens } : {}),
+  });
+}
+
+export function buildRequest(spec: LoadedCase, step: LoadedStep, prefix: string, scope: TemplateScope): ExchangeRequest {
+  const method = step.request.method ?? (spec.api === 'models' ? 'GET' : 'POST');
+  const rawPath = step.request.path ?? DEFAULT_PATHS[spec.api];
+  const rendered = renderString(rawPath, scope);
+  const path = `${prefix}${typeof rendered === 'string' ? rendered : String(rendered)}`;
+  const headers: Record<string, string> = {};
+  let body: string | undefined;
+  if (step.request.body !== undefined || method === 'POST') {
+    const given = (renderTemplates(step.request.body ?? {}, scope) ?? {}) as Record<string, unknown>;
+    const withModel = MODEL_IN_BODY.has(spec.api) && !('model' in given) ? { model: scope.model, ...given } : given;
+    body = JSON.stringify(withModel);
+    headers['content-type'] = 'application/json';
+  }
+  // Mantle requires the header on the Anthropic surface (AWS user guide); a case can remove it with null.
+  if (ANTHROPIC_APIS.has(spec.api)) headers['anthropic-version'] = '2023-06-01';
+  for (const [name, value] of Object.entries(step.request.headers ?? {})) {
+    if (value === null) delete headers[name.toLowerCase()];
+    else headers[name.toLowerCase()] = String(renderString(value, scope));
+  }
+  return { method, path, headers, ...(body !== undefined ? { body } : {}) };
+}
+
+function templateScope(spec: LoadedCase, step: LoadedStep, model: string, done: readonly Exchange[]): TemplateScope {
+  return {
+    model,
+    step(ref) {
+      const source = done.filter((ex) => ex.step === ref.step).at(-1);
+      const where = `case ${spec.id}, step ${step.id}: {{steps.${ref.step}${describePath(ref.path)}}}`;
+      if (!source?.response) throw new HarnessError('HARNESS_TEMPLATE', `${where} has no value: step ${ref.step} got no response`);
+      const parsed = jsonBody(source.response);
+      const value = parsed.ok ? resolvePath(parsed.value, ref.path) : undefined;
+      if (value === undefined) {
+        throw new HarnessError('HARNESS_TEMPLATE', `${where} has no value: step ${ref.step} answered HTTP ${source.response.status} without it`);
+      }
+      return value;
+    },
+  };
+}
+
+function requestedMaxTokens(body: string | undefined): number | undefined {
+  if (!body) return undefined;
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    const value = parsed.max_tokens ?? parsed.max_completion_tokens ?? parsed.max_output_tokens;
+    return typeof value === 'number' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}

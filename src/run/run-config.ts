@@ -1,0 +1,78 @@
+/**
+ * @module run/run-config
+ * Everything a conformance run needs, resolved from flags once in the main process and handed to vitest workers
+ * with `provide`. It is plain data: no secrets (auth holds the *name* of the env var), no functions.
+ */
+import type { TargetMode } from '../transport/target.ts';
+
+export interface TargetConfig {
+  /** Column/folder name: the region, `emulator`, or the endpoint host. */
+  id: string;
+  mode: TargetMode;
+  /** Base URL for live and record; null in replay. */
+  baseUrl: string | null;
+  region: string | null;
+  endpointHost: string | null;
+}
+
+export interface AuthConfig {
+  kind: 'bearer' | 'sigv4' | 'token' | 'none';
+  /** Env var holding the bearer key. @default AWS_BEARER_TOKEN_BEDROCK */
+  apiKeyEnv: string;
+  /** AWS profile for sigv4/token. */
+  profile?: string;
+  /** OpenAI-Project header value. */
+  project?: string;
+}
+
+export interface RunConfig {
+  /** Absolute path of the project root (for resolving defaults). */
+  root: string;
+  suitesDir: string;
+  catalogFile: string;
+  fixturesDir: string;
+  reportDir: string;
+  targets: TargetConfig[];
+  auth: AuthConfig;
+  /** Model ids selected with --models; empty for every catalog model. */
+  models: string[];
+  /** Check ids or `prefix.*` patterns selected with --checks; empty for all. */
+  checks: string[];
+  /** @default 60000 @unit milliseconds */
+  timeoutMs: number;
+  /** @default 8 MiB */
+  maxBodyBytes: number;
+  /** Global limit on requests in flight. @default 8 */
+  concurrency: number;
+  /** Limit on requests in flight per (target, model). @default 4 */
+  modelConcurrency: number;
+  /** Token budget per model per minute (prompt estimate + requested max tokens); 0 = none. */
+  tpm: number;
+  /** Retries for 429/5xx/timeouts/resets. @default 2 */
+  retries: number;
+  /** Stop sending after this many requests; 0 = no cap. */
+  maxRequests: number;
+  /** Stop sending after this many tokens (from usage); 0 = no cap. */
+  maxTokensTotal: number;
+  /** Source written into recorded fixtures' provenance. */
+  recordSource: 'live' | 'emulator';
+  harnessVersion: string;
+  /** Loopback URL of the run coordinator (set by global setup). */
+  coordinatorUrl?: string;
+  /** Where spec stubs were generated. */
+  specDir: string;
+  /** Run id shared by every shard of a run when given; else generated. */
+  runId: string;
+}
+
+export const DEFAULTS = {
+  timeoutMs: 60_000,
+  maxBodyBytes: 8 * 1024 * 1024,
+  concurrency: 8,
+  modelConcurrency: 4,
+  tpm: 0,
+  retries: 2,
+  maxRequests: 0,
+  maxTokensTotal: 0,
+  apiKeyEnv: 'AWS_BEARER_TOKEN_BEDROCK',
+} as const;

@@ -1,0 +1,105 @@
+/**
+ * @module suite/load-catalog
+ * Loads the model catalog, checks its meaning (families and sources exist, expectations name real checks and use
+ * their vocabulary), and resolves each model's expectations: a model's own claim wins over its family's.
+ */
+import { describeVocabulary, inVocabulary, type CheckSignature } from './check-signature.ts';
+import { CatalogSchema, type CatalogFile, type Claim } from './catalog-schema.ts';
+import { closest } from './closest.ts';
+import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type YamlSource } from './yaml-source.ts';
+
+export interface CatalogClaim extends Claim {
+  /** Where the claim is written (`file:line:col`), for review. */
+  location: string;
+  /** Whether it came from the family or the model entry. */
+  from: 'family' | 'model';
+}
+
+export interface CatalogModel {
+  id: string;
+  family: string;
+  familyTitle: string;
+  source: string;
+  regions: string[];
+  /** Expectations by check id, model claims over family claims. */
+  expect: ReadonlyMap<string, CatalogClaim>;
+}
+
+export interface Catalog {
+  file: string;
+  id: string;
+  sources: Readonly<Record<string, string>>;
+  models: CatalogModel[];
+  byId: ReadonlyMap<string, CatalogModel>;
+}
+
+export async function loadCatalog(file: string, checks: readonly CheckSignature[]): Promise<Catalog> {
+  const { source, problems } = await readYamlSource(file);
+  const hint = 'Fix the catalog above; nothing was sent. The schema is suites/schema/catalog.schema.json.';
+  throwIfProblems('HARNESS_CATALOG_INVALID', problems, hint);
+  const schemaProblems = validateAgainstSchema(source!, CatalogSchema);
+  throwIfProblems('HARNESS_CATALOG_INVALID', schemaProblems, hint);
+  const data = source!.data as CatalogFile;
+  const meaning = validateMeaning(data, source!, new Map(checks.map((c) => [c.id, c])));
+  throwIfProblems('HARNESS_CATALOG_INVALID', meaning, hint);
+  return resolveCatalog(file, data, source!);
+}
+
+function validateMeaning(data: CatalogFile, source: YamlSource, checks: ReadonlyMap<string, CheckSignature>): string[] {
+  const problems: string[] = [];
+  const sourceKeys = Object.keys(data.sources);
+  const checkSource = (key: string, path: PathSegment[]) => {
+    if (!(key in data.sources)) {
+      const guess = closest(key, sourceKeys);
+      problems.push(`${source.locate(path)} unknown source "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}; add it under sources:`);
+    }
+  };
+  const checkExpect = (expect: Record<string, Claim> | undefined, base: PathSegment[]) => {
+    for (const [checkId, claim] of Object.entries(expect ?? {})) {
+      const check = checks.get(checkId);
+      if (!check) {
+        const guess = closest(checkId, [...checks.keys()]);
+        problems.push(`${source.locate([...base, 'expect', checkId], { key: true })} unknown check "${checkId}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
+        continue;
+      }
+      if (!inVocabulary(check, claim.value)) {
+        problems.push(`${source.locate([...base, 'expect', checkId, 'value'])} ${checkId}: ${JSON.stringify(claim.value)} is not one of ${describeVocabulary(check)}`);
+      }
+      checkSource(claim.source, [...base, 'expect', checkId, 'source']);
+    }
+  };
+  const families = new Set<string>();
+  data.families.forEach((family, index) => {
+    if (families.has(family.id)) problems.push(`${source.locate(['families', index, 'id'])} duplicate family id "${family.id}"`);
+    families.add(family.id);
+    checkExpect(family.expect, ['families', index]);
+  });
+  const models = new Set<string>();
+  data.models.forEach((model, index) => {
+    if (models.has(model.id)) problems.push(`${source.locate(['models', index, 'id'])} duplicate model id "${model.id}"`);
+    models.add(model.id);
+    if (!families.has(model.family)) {
+      const guess = closest(model.family, [...families]);
+      problems.push(`${source.locate(['models', index, 'family'])} unknown family "${model.family}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
+    }
+    checkSource(model.source, ['models', index, 'source']);
+    checkExpect(model.expect, ['models', index]);
+  });
+  return problems;
+}
+
+function resolveCatalog(file: string, data: CatalogFile, source: YamlSource): Catalog {
+  const familyIndex = new Map(data.families.map((family, index) => [family.id, { family, index }]));
+  const models = data.models.map((model, index): CatalogModel => {
+    const { family, index: fIndex } = familyIndex.get(model.family)!;
+    const expect = new Map<string, CatalogClaim>();
+    for (const [checkId, claim] of Object.entries(family.expect ?? {})) {
+      expect.set(checkId, { ...claim, from: 'family', location: source.locate(['families', fIndex, 'expect', checkId]) });
+    }
+    for (const [checkId, claim] of Object.entries(model.expect ?? {})) {
+      expect.set(checkId, { ...claim, from: 'model', location: source.locate(['models', index, 'expect', checkId]) });
+    }
+    return { id: model.id, family: model.family, familyTitle: family.title, source: model.source, regions: model.regions ?? [], expect };
+  });
+  return { file, id: data.catalog, sources: data.sources, models, byId: new Map(models.map((m) => [m.id, m])) };
+}

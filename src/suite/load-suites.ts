@@ -1,0 +1,141 @@
+/**
+ * @module suite/load-suites
+ * Loads every `*.suite.yaml` in a folder, validates it (schema, then meaning: unique ids, known checks, checks that
+ * fit the case's API, template references), and reports every problem as `file:line:col message` before any
+ * request is sent.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { HarnessError } from '../errors.ts';
+import type { CheckSignature } from './check-signature.ts';
+import { closest } from './closest.ts';
+import { type ApiId, type CaseSpec, type PollSpec, type RequestSpec, SuiteSchema, type SuiteFile } from './suite-schema.ts';
+import { templatesIn } from './templates.ts';
+import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type YamlSource } from './yaml-source.ts';
+
+export const SUITE_SUFFIX = '.suite.yaml';
+
+export interface LoadedStep {
+  id: string;
+  request: RequestSpec;
+  poll?: PollSpec;
+}
+
+export interface LoadedCase {
+  id: string;
+  title: string;
+  api: ApiId;
+  probe: boolean;
+  shared: boolean;
+  steps: LoadedStep[];
+  checks: string[];
+  suite: string;
+  /** `file:line:col` of the case, for messages. */
+  location: string;
+}
+
+export interface SuiteSet {
+  dir: string;
+  files: string[];
+  cases: LoadedCase[];
+}
+
+/** Loads the suites in `dir`; `checks` are the checks a case may name (the registry's signatures). */
+export async function loadSuites(dir: string, checks: readonly CheckSignature[]): Promise<SuiteSet> {
+  const known = new Map(checks.map((check) => [check.id, check]));
+  const root = resolve(dir);
+  const info = await stat(root).catch(() => null);
+  if (!info?.isDirectory()) {
+    throw new HarnessError('HARNESS_FILE_NOT_FOUND', `--suites ${dir}: no such folder. Point --suites at a folder of *${SUITE_SUFFIX} files.`);
+  }
+  const files = (await readdir(root)).filter((name) => name.endsWith(SUITE_SUFFIX)).sort().map((name) => join(root, name));
+  if (files.length === 0) {
+    throw new HarnessError('HARNESS_SUITE_INVALID', `--suites ${dir}: no *${SUITE_SUFFIX} files in this folder. Add one (see README, Writing a case).`);
+  }
+  const problems: string[] = [];
+  const cases: LoadedCase[] = [];
+  const seenIds = new Map<string, string>();
+  for (const file of files) {
+    const { source, problems: syntax } = await readYamlSource(file);
+    problems.push(...syntax);
+    if (!source) continue;
+    const schemaProblems = validateAgainstSchema(source, SuiteSchema);
+    problems.push(...schemaProblems);
+    if (schemaProblems.length > 0) continue;
+    const suite = source.data as SuiteFile;
+    suite.cases.forEach((spec, index) => {
+      const at = (...path: PathSegment[]) => source.locate(['cases', index, ...path]);
+      const found = validateCase(spec, at, known);
+      problems.push(...found);
+      const previous = seenIds.get(spec.id);
+      if (previous) problems.push(`${at('id')} duplicate case id "${spec.id}" (first defined at ${previous}); case ids name fixture files and must be unique`);
+      else seenIds.set(spec.id, at('id'));
+      if (found.length === 0) cases.push(normalize(spec, suite.suite, at()));
+    });
+  }
+  throwIfProblems('HARNESS_SUITE_INVALID', problems, `Fix the suite files above; nothing was sent. The schema is ${join('suites', 'schema', 'suite.schema.json')}.`);
+  return { dir: root, files, cases };
+}
+
+function normalize(spec: CaseSpec, suite: string, location: string): LoadedCase {
+  const steps: LoadedStep[] = spec.steps
+    ? spec.steps.map((step) => ({ id: step.id, request: step.request, ...(step.poll ? { poll: step.poll } : {}) }))
+    : [{ id: 'main', request: spec.request! }];
+  return {
+    id: spec.id,
+    title: spec.title,
+    api: spec.api,
+    probe: spec.probe ?? false,
+    shared: spec.shared ?? false,
+    steps,
+    checks: spec.checks,
+    suite,
+    location,
+  };
+}
+
+function validateCase(spec: CaseSpec, at: (...path: PathSegment[]) => string, known: ReadonlyMap<string, CheckSignature>): string[] {
+  const problems: string[] = [];
+  if (spec.request && spec.steps) problems.push(`${at('steps')} case "${spec.id}" has both request and steps; use request for one step, steps for several`);
+  if (!spec.request && !spec.steps) problems.push(`${at()} case "${spec.id}" has neither request nor steps; add a request`);
+  if (spec.probe && spec.steps) problems.push(`${at('probe')} probe case "${spec.id}" must be a single request (it is sent once per route prefix)`);
+  spec.checks.forEach((id, index) => {
+    const check = known.get(id);
+    if (!check) {
+      const guess = closest(id, [...known.keys()]);
+      problems.push(`${at('checks', index)} unknown check "${id}"${guess ? ` (did you mean "${guess}"?)` : ''}; known checks are listed in the README`);
+    } else if (check.api && check.api !== spec.api) {
+      problems.push(`${at('checks', index)} check "${id}" reads ${check.api} exchanges but case "${spec.id}" exercises ${spec.api}`);
+    }
+  });
+  const steps = spec.steps ?? (spec.request ? [{ id: 'main', request: spec.request }] : []);
+  const earlier = new Set<string>();
+  steps.forEach((step, stepIndex) => {
+    const base: PathSegment[] = spec.steps ? ['steps', stepIndex] : [];
+    if (earlier.has(step.id)) problems.push(`${at(...base, 'id')} duplicate step id "${step.id}" in case "${spec.id}"`);
+    for (const { path, text } of stringsIn(step.request, [...base, 'request'])) {
+      const { refs, problems: syntax } = templatesIn(text);
+      for (const problem of syntax) problems.push(`${at(...path)} ${problem.template}: ${problem.message}`);
+      for (const ref of refs) {
+        if (ref.kind === 'step' && !earlier.has(ref.step)) {
+          const known = [...earlier];
+          problems.push(
+            `${at(...path)} {{steps.${ref.step}...}} refers to no earlier step of case "${spec.id}"` +
+              (known.length ? ` (earlier steps: ${known.join(', ')})` : ' (it is the first step)'),
+          );
+        }
+      }
+    }
+    earlier.add(step.id);
+  });
+  return problems;
+}
+
+/** Every string inside a request, with its YAML path, so template problems point at the right line. */
+function* stringsIn(value: unknown, path: PathSegment[]): Generator<{ path: PathSegment[]; text: string }> {
+  if (typeof value === 'string') yield { path, text: value };
+  else if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* stringsIn(item, [...path, i]);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k]);
+}
+
+export type { YamlSource };

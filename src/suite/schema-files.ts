@@ -1,0 +1,16 @@
+/**
+ * @module suite/schema-files
+ * The JSON Schema files shipped for editors, generated from the schemas the loaders use. `mantle-conformance
+ * schema` writes them; a test fails when the files on disk and the loaders' schemas differ.
+ */
+import { CatalogSchema } from './catalog-schema.ts';
+import { SuiteSchema } from './suite-schema.ts';
+
+export const SCHEMA_FILES: readonly { path: string; schema: object }[] = [
+  { path: 'suites/schema/suite.schema.json', schema: SuiteSchema },
+  { path: 'suites/schema/catalog.schema.json', schema: CatalogSchema },
+];
+
+export function schemaText(schema: object): string {
+  return `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...schema }, null, 2)}\n`;
+}

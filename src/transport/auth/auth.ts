@@ -1,0 +1,25 @@
+/**
+ * @module transport/auth/auth
+ * How a request gets its credentials. Providers add headers at the last moment, on the outgoing copy only, so the
+ * recorded request never holds them.
+ */
+export interface OutgoingRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface AuthProvider {
+  readonly kind: 'bearer' | 'sigv4' | 'token' | 'none';
+  /** Headers to add to this request (Authorization, SigV4 headers). */
+  headers(request: OutgoingRequest): Promise<Record<string, string>>;
+  /** Every secret value this provider may send, so logs and fixtures can be checked for them. */
+  secrets(): string[];
+}
+
+export const noAuth: AuthProvider = {
+  kind: 'none',
+  headers: async () => ({}),
+  secrets: () => [],
+};

@@ -1,0 +1,26 @@
+/**
+ * @module transport/auth/bearer
+ * A Bedrock API key (long-term, or a short-term `bedrock-api-key-...` token) sent as `Authorization: Bearer`.
+ */
+import { HarnessError } from '../../errors.ts';
+import type { AuthProvider } from './auth.ts';
+
+/** Reads the key from `envName` (default `AWS_BEARER_TOKEN_BEDROCK`); fails with the fix when it is unset. */
+export function bearerFromEnv(envName = 'AWS_BEARER_TOKEN_BEDROCK', env: NodeJS.ProcessEnv = process.env): AuthProvider {
+  const key = env[envName]?.trim();
+  if (!key) {
+    throw new HarnessError(
+      'HARNESS_AUTH_MISSING',
+      `No API key: ${envName} is not set. Export a Bedrock API key (export ${envName}=...), name another variable with --api-key-env NAME, or use --mode replay.`,
+    );
+  }
+  return bearer(key);
+}
+
+export function bearer(key: string): AuthProvider {
+  return {
+    kind: 'bearer',
+    headers: async () => ({ authorization: `Bearer ${key}` }),
+    secrets: () => [key],
+  };
+}

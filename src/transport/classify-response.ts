@@ -1,0 +1,128 @@
+/**
+ * @module transport/classify-response
+ * What kind of answer an HTTP response is. Mantle's route errors vary (400 "isn't supported on this route",
+ * 401 "Berm is not enabled for this account", 404), so this classifies on status *and* message, and keeps
+ * "Berm" (a route error that comes as a 401) apart from a bad key (a real 401 that stops the run).
+ */
+import { isRecord, parseJsonText } from './body.ts';
+
+export type ResponseClass =
+  /** 2xx. */
+  | 'ok'
+  /** This route prefix does not serve the model. */
+  | 'route-unsupported'
+  /** The model does not offer this API. */
+  | 'api-unsupported'
+  /** The endpoint does not know the model id at all. */
+  | 'model-unknown'
+  /** A real authentication failure: bad, expired or missing key. The run stops. */
+  | 'auth-rejected'
+  /** 403 that is not a route error: the principal lacks a permission or model access. */
+  | 'forbidden'
+  /** 429. */
+  | 'throttled'
+  /** 5xx. */
+  | 'server-error'
+  /** Any other 4xx: the endpoint took the request and said no (a bad parameter, a validation error). */
+  | 'rejected';
+
+export interface ErrorEnvelope {
+  message: string;
+  code?: string;
+  type?: string;
+}
+
+export interface Classification {
+  kind: ResponseClass;
+  /** The error message the endpoint sent, if any. */
+  message?: string;
+  /** Which rule decided, for evidence and tests. */
+  rule: string;
+}
+
+interface Rule {
+  name: string;
+  kind: ResponseClass;
+  matches(status: number, envelope: ErrorEnvelope | undefined): boolean;
+}
+
+const text = (envelope: ErrorEnvelope | undefined) =>
+  `${envelope?.message ?? ''} ${envelope?.code ?? ''} ${envelope?.type ?? ''}`;
+
+/** Ordered: the first rule that matches decides. Each one is pinned by a test with Mantle's verbatim errors. */
+const RULES: readonly Rule[] = [
+  { name: '2xx', kind: 'ok', matches: (status) => status >= 200 && status < 300 },
+  { name: '429', kind: 'throttled', matches: (status) => status === 429 },
+  { name: '5xx', kind: 'server-error', matches: (status) => status >= 500 },
+  // Mantle answers a prefixed model on the unprefixed route with this 401 (seeds/truefoundry FAQ, litellm #30657).
+  { name: 'berm', kind: 'route-unsupported', matches: (_s, e) => /berm is not enabled/i.test(text(e)) },
+  { name: 'not-on-route', kind: 'route-unsupported', matches: (_s, e) => /(isn'?t|is not|not) supported on this route/i.test(text(e)) },
+  {
+    name: 'api-not-offered',
+    kind: 'api-unsupported',
+    matches: (_s, e) =>
+      /does not support the '?[^']*'? api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model|not supported for this model/i.test(
+        text(e),
+      ),
+  },
+  { name: '401', kind: 'auth-rejected', matches: (status) => status === 401 },
+  { name: '403', kind: 'forbidden', matches: (status) => status === 403 },
+  {
+    name: 'model-unknown',
+    kind: 'model-unknown',
+    matches: (status, e) =>
+      (status === 404 || status === 400) && /does not exist|model_not_found|unknown model|model not found|invalid model/i.test(text(e)),
+  },
+  { name: '404', kind: 'route-unsupported', matches: (status) => status === 404 },
+  { name: '405', kind: 'api-unsupported', matches: (status) => status === 405 },
+  { name: '4xx', kind: 'rejected', matches: (status) => status >= 400 && status < 500 },
+];
+
+export function classifyResponse(status: number, body: string): Classification {
+  const envelope = errorEnvelope(body);
+  for (const rule of RULES) {
+    if (rule.matches(status, envelope)) {
+      const result: Classification = { kind: rule.kind, rule: rule.name };
+      if (envelope?.message) result.message = envelope.message;
+      return result;
+    }
+  }
+  return { kind: 'rejected', rule: 'other', ...(envelope?.message ? { message: envelope.message } : {}) };
+}
+
+/**
+ * The error inside a body, whatever its envelope: OpenAI `{"error":{"message","code","type"}}`, Anthropic
+ * `{"type":"error","error":{"type","message"}}`, AWS `{"message"}` / `{"Message"}`, or plain text.
+ */
+export function errorEnvelope(body: string): ErrorEnvelope | undefined {
+  const trimmed = body.trim();
+  if (!trimmed) return undefined;
+  const parsed = parseJsonText(trimmed);
+  if (!parsed.ok) return { message: trimmed.slice(0, 500) };
+  const value = parsed.value;
+  if (!isRecord(value)) return undefined;
+  const inner = isRecord(value.error) ? value.error : typeof value.error === 'string' ? { message: value.error } : value;
+  const message = firstString(inner.message, inner.Message, value.message, value.Message, value.detail);
+  if (message === undefined) return undefined;
+  const envelope: ErrorEnvelope = { message };
+  const code = firstString(inner.code, value.code);
+  const type = firstString(inner.type, value.__type);
+  if (code !== undefined) envelope.code = code;
+  if (type !== undefined) envelope.type = type;
+  return envelope;
+}
+
+function firstString(...values: unknown[]): string | undefined {
+  for (const value of values) if (typeof value === 'string' && value) return value;
+  return undefined;
+}
+
+/** Classes that say the model is reachable through this route and API. */
+export function servesModel(kind: ResponseClass): boolean {
+  return kind === 'ok' || kind === 'rejected';
+}
+
+/** Classes that say this route/API does not serve the model. */
+export function refusesModel(kind: ResponseClass): boolean {
+  return kind === 'route-unsupported' || kind === 'api-unsupported' || kind === 'model-unknown';
+}

@@ -1,0 +1,32 @@
+/**
+ * @module transport/headers
+ * Which headers may be stored. Credentials, cookies and AWS signing headers never reach a fixture, a report or a
+ * log: they are dropped here, and `secret-scan.ts` refuses a fixture that still holds something credential-shaped.
+ */
+
+/** Dropped from stored requests and responses. `x-amz-*` covers SigV4 (`x-amz-date`, `x-amz-security-token`, ...). */
+export function isSensitiveHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return (
+    lower === 'authorization' ||
+    lower === 'proxy-authorization' ||
+    lower === 'x-api-key' ||
+    lower === 'api-key' ||
+    lower === 'cookie' ||
+    lower === 'set-cookie' ||
+    lower.startsWith('x-amz-')
+  );
+}
+
+/** Hop-by-hop and per-connection headers say nothing about the endpoint's behavior and only add noise to fixtures. */
+const NOISE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date']);
+
+/** Lower-cases names, joins repeated values, drops sensitive and per-connection headers. */
+export function storableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || isSensitiveHeader(name) || NOISE.has(name.toLowerCase())) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}

@@ -1,0 +1,31 @@
+/**
+ * @module transport/live-target
+ * Sends every request to a real endpoint: Mantle in a region, a gateway, a PrivateLink name, a local server.
+ */
+import type { Exchange, ExchangeRequest } from './exchange.ts';
+import { sendHttp, type HttpOptions } from './http-exchange.ts';
+import type { SendContext, Target } from './target.ts';
+
+export class LiveTarget implements Target {
+  readonly id: string;
+  readonly mode: 'live' | 'record' = 'live';
+  readonly #http: HttpOptions;
+
+  constructor(id: string, http: HttpOptions) {
+    this.id = id;
+    this.#http = http;
+  }
+
+  send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
+    return sendHttp(request, { step: context.step, prefix: context.prefix, ...(context.signal ? { signal: context.signal } : {}) }, this.#http);
+  }
+
+  async caseFinished(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  /** Every secret the auth provider may send, for scans. */
+  secrets(): string[] {
+    return this.#http.auth.secrets();
+  }
+}

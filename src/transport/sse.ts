@@ -1,0 +1,86 @@
+/**
+ * @module transport/sse
+ * Server-sent events from a response's chunks, the same way for live and replayed bodies. Uses eventsource-parser,
+ * which follows the WHATWG rules: LF, CRLF and CR line endings, events split across reads, comments.
+ */
+import { createParser } from 'eventsource-parser';
+import type { ExchangeResponse } from './exchange.ts';
+
+export interface SseEvent {
+  /** The `event:` field, if the server sent one. */
+  event?: string;
+  data: string;
+  id?: string;
+  /** Milliseconds since the response headers, when the chunk that completed the event arrived. */
+  t: number;
+}
+
+export interface SseStream {
+  events: SseEvent[];
+  /** `: comment` lines (keep-alives). */
+  comments: string[];
+  /** Field errors the parser reported (unknown fields, bad retry values). */
+  problems: string[];
+  /** Text after the last complete event: a stream that ended mid-event. */
+  trailing: string;
+  lineEndings: 'lf' | 'crlf' | 'cr' | 'mixed' | 'none';
+}
+
+const cache = new WeakMap<ExchangeResponse, SseStream>();
+
+export function sseStream(response: ExchangeResponse): SseStream {
+  let stream = cache.get(response);
+  if (!stream) {
+    stream = parseSseChunks(response.chunks);
+    cache.set(response, stream);
+  }
+  return stream;
+}
+
+export function parseSseChunks(chunks: readonly { t: number; data: string }[]): SseStream {
+  const events: SseEvent[] = [];
+  const comments: string[] = [];
+  const problems: string[] = [];
+  let now = 0;
+  const parser = createParser({
+    onEvent(message) {
+      const event: SseEvent = { data: message.data, t: now };
+      if (message.event !== undefined) event.event = message.event;
+      if (message.id !== undefined) event.id = message.id;
+      events.push(event);
+    },
+    onComment(comment) {
+      comments.push(comment);
+    },
+    onError(error) {
+      problems.push(error.message);
+    },
+  });
+  let text = '';
+  for (const chunk of chunks) {
+    now = chunk.t;
+    parser.feed(chunk.data);
+    text += chunk.data;
+  }
+  return { events, comments, problems, trailing: trailingText(text), lineEndings: lineEndingsOf(text) };
+}
+
+/** What follows the last blank line (the event terminator), ignoring whitespace. */
+function trailingText(text: string): string {
+  let end = 0;
+  for (const separator of ['\r\n\r\n', '\n\n', '\r\r', '\r\n\n', '\n\r\n']) {
+    const index = text.lastIndexOf(separator);
+    if (index >= 0) end = Math.max(end, index + separator.length);
+  }
+  return text.slice(end).trim();
+}
+
+function lineEndingsOf(text: string): SseStream['lineEndings'] {
+  const crlf = (text.match(/\r\n/g) ?? []).length;
+  const lf = (text.match(/(?<!\r)\n/g) ?? []).length;
+  const cr = (text.match(/\r(?!\n)/g) ?? []).length;
+  const kinds = [crlf && 'crlf', lf && 'lf', cr && 'cr'].filter(Boolean) as ('crlf' | 'lf' | 'cr')[];
+  if (kinds.length === 0) return 'none';
+  if (kinds.length > 1) return 'mixed';
+  return kinds[0]!;
+}

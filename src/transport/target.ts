@@ -1,0 +1,39 @@
+/**
+ * @module transport/target
+ * Where requests go. `live` sends them, `record` sends them and writes fixtures, `replay` answers from fixtures.
+ * All three produce the same `Exchange`, parsed by the same body and SSE code.
+ */
+import type { Exchange, ExchangeRequest } from './exchange.ts';
+
+export type TargetMode = 'live' | 'record' | 'replay';
+
+/** Identifies the request being sent, for fixture lookup, scheduling and messages. */
+export interface SendContext {
+  model: string;
+  caseId: string;
+  step: string;
+  prefix: string;
+  signal?: AbortSignal;
+  /** Requested output tokens, for the token budget (prompt estimate is derived from the body). */
+  maxTokens?: number;
+}
+
+export interface Target {
+  readonly id: string;
+  readonly mode: TargetMode;
+  send(request: ExchangeRequest, context: SendContext): Promise<Exchange>;
+  /** Called once per (model, case) when the case has finished, with every exchange it made. Record writes here. */
+  caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void>;
+  close(): Promise<void>;
+  /** Replay only: where the recording of a case came from. */
+  provenanceOf?(model: string, caseId: string): Promise<{ source: 'live' | 'emulator'; recordedAt: string; harnessVersion: string } | null>;
+}
+
+/** Provenance of the data a target produces, shown at the top of every report. */
+export interface TargetInfo {
+  id: string;
+  mode: TargetMode;
+  /** Host (and port) of the endpoint, never the full URL with credentials. */
+  endpointHost: string | null;
+  region: string | null;
+}
