@@ -24,7 +24,7 @@ export async function handleChat(res: ServerResponse, body: Record<string, unkno
     return sendJson(res, error.status, error.body);
   }
   if (hasArrayContent(body.messages) && profile.arrayContent.chat !== 'accept') {
-    const error = openaiError(400, 'validation_error', 'Array content is not supported for this model; send message content as a string', 'invalid_request_error', 'messages');
+    const error = openaiError(400, 'validation_error', "Invalid 'messages[0].content': array content is not accepted here; send a string", 'invalid_request_error', 'messages');
     return sendJson(res, error.status, error.body);
   }
   const id = context.id('chatcmpl');

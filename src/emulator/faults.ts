@@ -30,6 +30,8 @@ export interface FaultSpec {
   kind: FaultKind;
   /** Only requests whose path matches. */
   path?: RegExp;
+  /** Only streamed requests (`stream: true`), or only plain ones. */
+  stream?: boolean;
   /** Affect only the first `times` matching requests, then behave. @default every request */
   times?: number;
   status?: 500 | 503;

@@ -77,7 +77,7 @@ export async function handleCreateResponse(res: ServerResponse, body: Record<str
     return sendJson(res, error.status, error.body);
   }
   if (hasArrayContent(body.input) && profile.arrayContent.responses === 'reject-400') {
-    const error = openaiError(400, 'validation_error', 'Array content is not supported for this model', 'invalid_request_error', 'input');
+    const error = openaiError(400, 'validation_error', "Invalid 'input[0].content': array content is not accepted here; send a string", 'invalid_request_error', 'input');
     return sendJson(res, error.status, error.body);
   }
   const response = buildResponse(body, profile, context);

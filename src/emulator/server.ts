@@ -89,7 +89,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (rejection) return fail({ status: 403, body: { message: rejection } });
     if (text && body === undefined) return fail({ status: 400, body: { error: { code: 'invalid_json', message: 'Request body is not valid JSON', param: null, type: 'invalid_request_error' } } });
 
-    const fault = model ? activeFault(model, path) : undefined;
+    const fault = model ? activeFault(model, path, body?.stream === true) : undefined;
     if (fault && !STREAM_FAULTS.has(fault.kind) && (await applyFault(fault, req, res))) return;
 
     const anthropic = ANTHROPIC_ROUTE.exec(path);
@@ -128,9 +128,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     return api === 'responses' ? handleCreateResponse(res, body ?? {}, p, context) : handleChat(res, body ?? {}, p, context);
   }
 
-  function activeFault(model: string, path: string): FaultSpec | undefined {
+  function activeFault(model: string, path: string, streamed: boolean): FaultSpec | undefined {
     const fault = faults.get(model);
-    if (!fault || (fault.path && !fault.path.test(path))) return undefined;
+    if (!fault || (fault.path && !fault.path.test(path)) || (fault.stream !== undefined && fault.stream !== streamed)) return undefined;
     const used = faultUses.get(model) ?? 0;
     if (fault.times !== undefined && used >= fault.times) return undefined;
     faultUses.set(model, used + 1);

@@ -3,6 +3,9 @@
  * "Did you mean" for misspelt ids: the known id with the smallest edit distance, if it is close enough.
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // A truncated id ("defaults.temp") means the one it starts.
+  const extended = candidates.filter((c) => c.startsWith(word)).sort((a, b) => a.length - b.length)[0];
+  if (extended) return extended;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

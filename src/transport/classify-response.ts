@@ -61,7 +61,7 @@ const RULES: readonly Rule[] = [
     name: 'api-not-offered',
     kind: 'api-unsupported',
     matches: (_s, e) =>
-      /does not support the '?[^']*'? api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model|not supported for this model/i.test(
+      /does not support the '[^']*' api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model/i.test(
         text(e),
       ),
   },

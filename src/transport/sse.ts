@@ -62,6 +62,8 @@ export function parseSseChunks(chunks: readonly { t: number; data: string }[]): 
     parser.feed(chunk.data);
     text += chunk.data;
   }
+  // A final CR may be the first half of a CRLF, so the parser waits; at the end of the body it is a line ending.
+  if (text.endsWith('\r')) parser.feed('\n');
   return { events, comments, problems, trailing: trailingText(text), lineEndings: lineEndingsOf(text) };
 }
 
