@@ -89,6 +89,8 @@ export const pathPrefix: CheckDefinition = {
 export type ApiRoute =
   | { state: 'supported'; prefix: string }
   | { state: 'unsupported'; reason: string }
+  /** A probe was not run (a spend cap, Ctrl-C): the cases that depend on it are not run either. */
+  | { state: 'skipped'; reason: string }
   | { state: 'unknown'; reason: string };
 
 /**
@@ -109,6 +111,7 @@ export function resolveApiRoute(outcomes: readonly CaseOutcome[], api: ApiId, pr
   }
   const pending = outcomes.find((o) => o.api === api && o.kind !== 'completed');
   if (seen.length === 0 && pending && pending.kind !== 'completed') {
+    if (pending.kind === 'skipped') return { state: 'skipped', reason: pending.reason };
     return { state: 'unknown', reason: pending.kind === 'error' ? `${pending.error.code}: ${pending.error.message}` : pending.reason };
   }
   return { state: 'unknown', reason: seen.length ? `could not tell whether the model serves ${api}: ${detail}` : `no probe case for ${api}` };
@@ -126,8 +129,8 @@ function apiCheck(id: string, api: ApiId, title: string): CheckDefinition {
       if (early) return early;
       const route = resolveApiRoute(input.outcomes, api);
       const detail = seen.map(describe).join(', ');
-      if (route.state === 'unknown') {
-        return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: route.reason, evidence: evidence(seen) };
+      if (route.state === 'unknown' || route.state === 'skipped') {
+        return { status: route.state === 'skipped' ? 'skipped' : 'error', observed: null, expected: input.expectation?.value ?? null, reason: route.reason, evidence: evidence(seen) };
       }
       return judge(definition, input, route.state, evidence(seen), detail);
     },

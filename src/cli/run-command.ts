@@ -10,6 +10,7 @@ import { HarnessError } from '../errors.ts';
 import { DEFAULT_REPORTS, REPORT_WRITERS } from '../report/index.ts';
 import { statusLine } from '../report/markdown-report.ts';
 import type { Matrix } from '../report/matrix.ts';
+import { startCoordinator } from '../run/coordinator.ts';
 import { loadPlan } from '../run/load-plan.ts';
 import { MatrixReporter } from '../run/matrix-reporter.ts';
 import { ProgressReporter } from '../run/progress-reporter.ts';
@@ -48,6 +49,11 @@ export async function runCommand(
   if (config.targets.some((t) => t.mode !== 'replay')) await preflight(config);
   const cells = config.targets.flatMap((t) => loaded.plan.models.map((m) => ({ target: t.id, model: m.id })));
   await writeSpecFiles(config.specDir, cells);
+  const live = config.targets.some((t) => t.mode !== 'replay');
+  const coordinator = live
+    ? await startCoordinator({ concurrency: config.concurrency, perModel: config.modelConcurrency, tpm: config.tpm, maxRequests: config.maxRequests, maxTokensTotal: config.maxTokensTotal })
+    : undefined;
+  if (coordinator) config.coordinatorUrl = coordinator.url;
   const matrixReporter = new MatrixReporter({
     config,
     loaded,
@@ -56,17 +62,30 @@ export async function runCommand(
     ...(flags.shard ? { shard: flags.shard } : {}),
   });
   const total = cells.length * loaded.plan.checks.length;
-  const reporters = [matrixReporter, ...(flags.quiet ? [] : [new ProgressReporter({ total, plain: flags.plain ?? false, stream: io.err })])];
+  let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
+  const interrupt = interruptHandler(io.err, () => {
+    matrixReporter.markPartial('interrupted (Ctrl-C)');
+    coordinator?.scheduler.stop('HARNESS_INTERRUPTED', 'not sent: the run was interrupted (Ctrl-C)');
+    void vitest?.cancelCurrentRun('keyboard-input');
+  });
+  const figures = coordinator ? () => coordinator.figures() : undefined;
+  const reporters = [
+    interrupt.reporter,
+    matrixReporter,
+    ...(flags.quiet ? [] : [new ProgressReporter({ total, plain: flags.plain ?? false, stream: io.err, ...(figures ? { figures } : {}) })]),
+  ];
   const extra = flags.vitestArgs?.length ? parseCLI(['vitest', ...flags.vitestArgs]) : { filter: [], options: {} };
+  // vitest reporters named after `--` (e.g. --reporter=verbose) run beside the harness's own, never instead of them.
+  const { reporter: extraReporters, ...extraOptions } = extra.options as { reporter?: string | string[] };
+  const allReporters = [...reporters, ...[extraReporters ?? []].flat()];
   const vitestConfig = {
-    ...conformanceVitestConfig({ config, reporters }),
-    ...extra.options,
+    ...conformanceVitestConfig({ config, reporters, files: cells.length }),
+    ...extraOptions,
     ...(flags.ui ? { ui: true, watch: true, open: true } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.testNamePattern ? { testNamePattern: flags.testNamePattern } : {}),
-    reporters,
+    reporters: allReporters,
   };
-  let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
   try {
     vitest = await startVitest('test', [...filters, ...extra.filter], vitestConfig as Parameters<typeof startVitest>[2]);
     if (flags.ui) {
@@ -74,7 +93,9 @@ export async function runCommand(
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
   } finally {
+    interrupt.dispose();
     await vitest?.close();
+    await coordinator?.close();
     await removeSpecFiles(config.specDir);
   }
   if (matrixReporter.fatal) {
@@ -83,7 +104,38 @@ export async function runCommand(
   const matrix = matrixReporter.matrix;
   if (!matrix) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without a matrix; rerun with -- --reporter=verbose to see why');
   if (!flags.quiet) printSummary(matrix, matrixReporter.files, io.out);
-  return { exitCode: matrix.gate.exitCode, matrix, config };
+  // An interrupted run proves nothing: exit as a shell does after Ctrl-C, after the partial matrix is written.
+  return { exitCode: interrupt.interrupted ? EXIT_INTERRUPTED : matrix.gate.exitCode, matrix, config };
+}
+
+/** 128 + SIGINT, what a shell reports for a command stopped with Ctrl-C. */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Ctrl-C stops sending, lets vitest cancel the run (in-flight requests are abandoned through the tests' abort
+ * signals), and still writes the matrix of what finished. vitest exits the process on SIGINT itself, so its
+ * handler is replaced once it is installed. A second Ctrl-C quits at once.
+ */
+function interruptHandler(err: NodeJS.WritableStream, stop: () => void) {
+  const state = { interrupted: false };
+  const before = new Set(process.listeners('SIGINT'));
+  const onSigint = () => {
+    if (state.interrupted) process.exit(EXIT_INTERRUPTED);
+    state.interrupted = true;
+    err.write('\nInterrupted: no new requests; abandoning those in flight and writing the partial matrix (Ctrl-C again to quit now)\n');
+    stop();
+  };
+  process.on('SIGINT', onSigint);
+  const takeOver = () => {
+    for (const listener of process.listeners('SIGINT')) if (!before.has(listener) && listener !== onSigint) process.off('SIGINT', listener as () => void);
+  };
+  return {
+    get interrupted() {
+      return state.interrupted;
+    },
+    reporter: { onInit: takeOver, onTestRunStart: takeOver },
+    dispose: () => process.off('SIGINT', onSigint),
+  };
 }
 
 function printSummary(matrix: Matrix, files: string[], out: NodeJS.WritableStream): void {

@@ -21,6 +21,7 @@ export interface RunFlags {
   auth?: string;
   profile?: string;
   project?: string;
+  headerEnv?: string[];
   suites?: string;
   catalog?: string;
   fixtures?: string;
@@ -32,6 +33,7 @@ export interface RunFlags {
   modelConcurrency?: string;
   tpm?: string;
   retries?: string;
+  retryDelay?: string;
   maxRequests?: string;
   maxTokensTotal?: string;
   maxBodyBytes?: string;
@@ -95,6 +97,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     modelConcurrency: intFlag('--model-concurrency', flags.modelConcurrency, DEFAULTS.modelConcurrency, 1),
     tpm: intFlag('--tpm', flags.tpm, DEFAULTS.tpm),
     retries: intFlag('--retries', flags.retries, DEFAULTS.retries),
+    retryDelayMs: intFlag('--retry-delay', flags.retryDelay, DEFAULTS.retryDelayMs),
     maxRequests: intFlag('--max-requests', flags.maxRequests, DEFAULTS.maxRequests),
     maxTokensTotal: intFlag('--max-tokens-total', flags.maxTokensTotal, DEFAULTS.maxTokensTotal),
     recordSource: source,
@@ -109,11 +112,17 @@ function resolveAuth(flags: RunFlags): AuthConfig {
   if (!['bearer', 'sigv4', 'token', 'none'].includes(kind)) throw usage('--auth', `"${kind}" is not one of bearer, sigv4, token, none`);
   const apiKeyEnv = flags.apiKeyEnv ?? DEFAULTS.apiKeyEnv;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) throw usage('--api-key-env', `"${apiKeyEnv}" is not an environment variable name`);
+  const headerEnv = (flags.headerEnv ?? []).map((spec) => {
+    const match = /^([A-Za-z0-9-]+)=([A-Za-z_][A-Za-z0-9_]*)$/.exec(spec);
+    if (!match) throw usage('--header-env', `"${spec}" is not HEADER=ENV_VAR (e.g. x-portkey-api-key=PORTKEY_API_KEY)`);
+    return { header: match[1]!, env: match[2]! };
+  });
   return {
     kind: kind as AuthConfig['kind'],
     apiKeyEnv,
     ...(flags.profile ? { profile: flags.profile } : {}),
     ...(flags.project ? { project: flags.project } : {}),
+    ...(headerEnv.length ? { headerEnv } : {}),
   };
 }
 

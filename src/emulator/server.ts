@@ -44,8 +44,13 @@ export interface EmulatorStats {
   peakInFlight: number;
   /** Requests per model id. */
   byModel: Map<string, number>;
+  /** The most requests of one model in flight at once. */
+  peakByModel: Map<string, number>;
   /** Every request's method and path, in arrival order (for tests). */
-  log: { method: string; path: string; model?: string; headers: IncomingMessage['headers'] }[];
+  log: { at: number; method: string; path: string; model?: string; maxTokens?: number; headers: IncomingMessage['headers'] }[];
+  /** When the first request arrived and the last answer ended (performance.now()). */
+  firstRequestAt?: number;
+  lastResponseAt?: number;
 }
 
 export interface RunningEmulator {
@@ -67,19 +72,28 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const faults = new Map(Object.entries(options.faults ?? {}));
   const faultUses = new Map<string, number>();
   const shared: SharedState = { deterministic: options.deterministic ?? true, responses: new Map(), seen: new Map() };
-  const stats: EmulatorStats = { requests: 0, inFlight: 0, peakInFlight: 0, byModel: new Map(), log: [] };
+  const stats: EmulatorStats = { requests: 0, inFlight: 0, peakInFlight: 0, byModel: new Map(), peakByModel: new Map(), log: [] };
+  const inFlightByModel = new Map<string, number>();
 
   const profileOf = (model: string): ModelProfile | undefined =>
     profiles.get(model) ?? (options.unknownModels === 'generic' ? genericProfile(model) : undefined);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     const text = await readBody(req);
     const path = req.url ?? '/';
     const method = req.method ?? 'GET';
     const body = parseBody(text);
     const model = typeof body?.model === 'string' ? body.model : undefined;
-    stats.log.push({ method, path, headers: req.headers, ...(model ? { model } : {}) });
-    if (model) stats.byModel.set(model, (stats.byModel.get(model) ?? 0) + 1);
+    const maxTokens = [body?.max_tokens, body?.max_output_tokens, body?.max_completion_tokens].find((v) => typeof v === 'number') as number | undefined;
+    stats.log.push({ at: arrived, method, path, headers: req.headers, ...(model ? { model } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) });
+    if (model) {
+      stats.byModel.set(model, (stats.byModel.get(model) ?? 0) + 1);
+      const now = (inFlightByModel.get(model) ?? 0) + 1;
+      inFlightByModel.set(model, now);
+      stats.peakByModel.set(model, Math.max(stats.peakByModel.get(model) ?? 0, now));
+      res.on('close', () => inFlightByModel.set(model, (inFlightByModel.get(model) ?? 1) - 1));
+    }
     if (options.latencyMs) await pause(options.latencyMs);
     const context = requestContext(shared, `${method} ${path} ${text}`);
     const fail = (error: { status: number; body: unknown }) => sendJson(res, error.status, error.body, context.headers());
@@ -139,10 +153,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
   const server: Server = createServer((req, res) => {
     stats.requests += 1;
+    stats.firstRequestAt ??= performance.now();
     stats.inFlight += 1;
     stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight);
     res.on('close', () => {
       stats.inFlight -= 1;
+      stats.lastResponseAt = performance.now();
     });
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'emulator_error', message: String(error), param: null, type: 'server_error' } });

@@ -47,15 +47,18 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
   const exchanges: Exchange[] = [];
   try {
     if (spec.probe) {
-      for (const prefix of prefixesFor(spec.api)) {
-        exchanges.push(await send(spec, spec.steps[0]!, prefix, context, exchanges));
-      }
+      // Each prefix is an independent question: ask them all at once.
+      exchanges.push(...(await Promise.all(prefixesFor(spec.api).map((prefix) => send(spec, spec.steps[0]!, prefix, context, [])))));
       const broken = exchanges.filter((ex) => ex.error);
+      // A probe that could not ask every prefix (a spend cap, Ctrl-C) cannot conclude anything.
+      const notRun = broken.find((ex) => NOT_RUN.has(ex.error!.code));
+      if (notRun) return failed(base, exchanges, notRun.error!);
       if (broken.length === exchanges.length) return failed(base, exchanges, broken[0]!.error!);
       return { kind: 'completed', ...base, exchanges };
     }
     const route = await context.route(spec.api);
     if (route.state === 'unsupported') return { kind: 'unsupported', ...base, reason: route.reason };
+    if (route.state === 'skipped') return { kind: 'skipped', ...base, reason: route.reason };
     if (route.state === 'unknown') {
       return { kind: 'error', ...base, exchanges, error: { code: 'HARNESS_ROUTE_UNKNOWN', message: `cannot choose a route for ${spec.api}: ${route.reason}` } };
     }

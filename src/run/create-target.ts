@@ -1,15 +1,32 @@
 /**
  * @module run/create-target
- * Turns a target's config into the Target that sends (or replays) its requests.
+ * Turns a target's config into the Target that sends (or replays) its requests. Live and record send through
+ * retries, then the run's scheduler, then HTTP; replay answers from fixtures and needs neither.
  */
 import { createAuth } from '../transport/auth/create-auth.ts';
 import { LiveTarget } from '../transport/live-target.ts';
 import { RecordTarget } from '../transport/record-target.ts';
 import { ReplayTarget } from '../transport/replay-target.ts';
+import { RetryingTarget } from '../transport/retrying-target.ts';
+import { ScheduledTarget } from '../transport/scheduled-target.ts';
+import { LocalScheduler, type Scheduler } from '../transport/scheduler.ts';
 import type { Target } from '../transport/target.ts';
+import { CoordinatorClient } from './coordinator.ts';
 import type { RunConfig, TargetConfig } from './run-config.ts';
 
-export function createTarget(target: TargetConfig, config: RunConfig): Target {
+/** The run's scheduler as seen from this process: the coordinator when there is one, else a local one. */
+export function schedulerFor(config: RunConfig): Scheduler {
+  if (config.coordinatorUrl) return new CoordinatorClient(config.coordinatorUrl);
+  return new LocalScheduler({
+    concurrency: config.concurrency,
+    perModel: config.modelConcurrency,
+    tpm: config.tpm,
+    maxRequests: config.maxRequests,
+    maxTokensTotal: config.maxTokensTotal,
+  });
+}
+
+export function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler = schedulerFor(config)): Target {
   if (target.mode === 'replay') return new ReplayTarget(target.id, config.fixturesDir);
   const auth = createAuth({ ...config.auth, region: target.region });
   const live = new LiveTarget(target.id, {
@@ -19,9 +36,21 @@ export function createTarget(target: TargetConfig, config: RunConfig): Target {
     maxBodyBytes: config.maxBodyBytes,
     ...(config.auth.project ? { headers: { 'openai-project': config.auth.project } } : {}),
   });
-  if (target.mode === 'live') return live;
-  return new RecordTarget(live, {
-    fixturesDir: config.fixturesDir,
-    provenance: { source: config.recordSource, target: target.id, endpointHost: target.endpointHost, region: target.region, harnessVersion: config.harnessVersion },
-  });
+  const sending = new RetryingTarget(new ScheduledTarget(live, scheduler), { retries: config.retries, baseDelayMs: config.retryDelayMs, maxDelayMs: 30_000 });
+  if (target.mode === 'live') return sending;
+  return new RecordTarget(
+    sending,
+    {
+      fixturesDir: config.fixturesDir,
+      provenance: {
+        source: config.recordSource,
+        target: target.id,
+        // The emulator listens on a random port each time; its port would only add noise to every fixture diff.
+        endpointHost: config.recordSource === 'emulator' ? 'emulator (loopback)' : target.endpointHost,
+        region: target.region,
+        harnessVersion: config.harnessVersion,
+      },
+    },
+    auth.secrets(),
+  );
 }

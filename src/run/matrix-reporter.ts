@@ -34,6 +34,8 @@ export class MatrixReporter implements Reporter {
   fatal: { code: string; message: string } | undefined;
   matrix: Matrix | undefined;
   files: string[] = [];
+  /** Set when the run was stopped from outside (Ctrl-C). */
+  #stoppedBecause: string | undefined;
 
   constructor(options: MatrixReporterOptions) {
     this.#options = options;
@@ -43,7 +45,13 @@ export class MatrixReporter implements Reporter {
     this.#vitest = vitest;
   }
 
+  /** The run is being stopped (Ctrl-C): whatever it ends with is partial. */
+  markPartial(reason: string): void {
+    this.#stoppedBecause ??= reason;
+  }
+
   onTestRunStart(): void {
+    this.#stoppedBecause = undefined;
     this.#results = [];
     this.#startedAt = new Date();
     this.fatal = undefined;
@@ -71,9 +79,7 @@ export class MatrixReporter implements Reporter {
     const finishedAt = new Date();
     const partialReason = this.fatal
       ? `stopped: ${this.fatal.message}`
-      : reason === 'interrupted'
-        ? 'interrupted'
-        : undefined;
+      : (this.#stoppedBecause ?? (reason === 'interrupted' ? 'interrupted' : undefined));
     const usage: Record<string, UsageTotals> = {};
     const provenance = new Map<string, RecordingProvenance[]>();
     for (const meta of this.#results) {

@@ -8,6 +8,7 @@ import { getCheck } from '../checks/registry.ts';
 import { resolveApiRoute, type ApiRoute } from '../checks/route.ts';
 import type { CaseOutcome, CheckResult } from '../checks/types.ts';
 import type { PlannedCheck, PlannedModel, Plan } from '../plan/plan.ts';
+import { toHarnessError } from '../errors.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { bodyText } from '../transport/body.ts';
 import { classifyResponse } from '../transport/classify-response.ts';
@@ -85,7 +86,13 @@ export class ModelSession {
         this.usage.inputTokens += used.input;
         this.usage.outputTokens += used.output;
       }
-      await this.#target.caseFinished(this.model.id, caseId, outcome.exchanges);
+      try {
+        await this.#target.caseFinished(this.model.id, caseId, outcome.exchanges);
+      } catch (error) {
+        // A fixture that could not be written (e.g. it held a credential) must not look like a clean recording.
+        const harness = toHarnessError(error);
+        return { kind: 'error', caseId, api: outcome.api, exchanges: outcome.exchanges, error: { code: harness.code, message: harness.message } };
+      }
       const provenance = await this.#target.provenanceOf?.(this.model.id, caseId);
       if (provenance) this.#noteProvenance(provenance);
     }

@@ -23,6 +23,8 @@ export interface AuthConfig {
   profile?: string;
   /** OpenAI-Project header value. */
   project?: string;
+  /** Headers to send whose values are read from environment variables (e.g. a gateway's key); never stored. */
+  headerEnv?: { header: string; env: string }[];
 }
 
 export interface RunConfig {
@@ -50,6 +52,8 @@ export interface RunConfig {
   tpm: number;
   /** Retries for 429/5xx/timeouts/resets. @default 2 */
   retries: number;
+  /** First retry backoff, doubled each retry (Retry-After wins). @default 500 @unit milliseconds */
+  retryDelayMs: number;
   /** Stop sending after this many requests; 0 = no cap. */
   maxRequests: number;
   /** Stop sending after this many tokens (from usage); 0 = no cap. */
@@ -72,6 +76,7 @@ export const DEFAULTS = {
   modelConcurrency: 4,
   tpm: 0,
   retries: 2,
+  retryDelayMs: 500,
   maxRequests: 0,
   maxTokensTotal: 0,
   apiKeyEnv: 'AWS_BEARER_TOKEN_BEDROCK',

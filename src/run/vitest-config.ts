@@ -9,13 +9,22 @@ import type { RunConfig } from './run-config.ts';
 export interface ConformanceVitestOptions {
   config: RunConfig;
   reporters: Reporter[];
-  /** Worker threads. @default min(models x targets, 8) */
+  /** Worker threads. @default workerCount(config, files) */
   maxWorkers?: number;
 }
 
-export function conformanceVitestConfig(options: ConformanceVitestOptions) {
+/**
+ * Enough workers to keep `--concurrency` requests in flight when each model is held to `--model-concurrency`
+ * (a worker runs one model file at a time), twice over for the models waiting on their probes; never more than
+ * there are files. The coordinator, not the worker count, enforces the limits.
+ */
+export function workerCount(config: RunConfig, files: number): number {
+  const needed = 2 * Math.ceil(config.concurrency / config.modelConcurrency);
+  return Math.max(1, Math.min(files, needed, 16));
+}
+
+export function conformanceVitestConfig(options: ConformanceVitestOptions & { files: number }) {
   const { config } = options;
-  const files = Math.max(1, config.targets.length * Math.max(1, config.models.length || 8));
   return {
     config: false as const,
     watch: false,
@@ -26,7 +35,7 @@ export function conformanceVitestConfig(options: ConformanceVitestOptions) {
     provide: { mantleConformance: config },
     pool: 'threads' as const,
     isolate: false,
-    maxWorkers: options.maxWorkers ?? Math.min(files, 8),
+    maxWorkers: options.maxWorkers ?? workerCount(config, options.files),
     fileParallelism: true,
     // The harness bounds every request with --timeout and retries; vitest's own timeout would cut them short.
     testTimeout: 24 * 60 * 60 * 1000,

@@ -5,7 +5,6 @@
  */
 import type { Exchange, ExchangeRequest } from './exchange.ts';
 import { fixturePath, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
-import type { LiveTarget } from './live-target.ts';
 import type { SendContext, Target } from './target.ts';
 
 export interface RecordOptions {
@@ -15,14 +14,17 @@ export interface RecordOptions {
 
 export class RecordTarget implements Target {
   readonly mode = 'record' as const;
-  readonly #live: LiveTarget;
+  readonly #live: Target;
   readonly #options: RecordOptions;
+  readonly #secrets: readonly string[];
   /** Fixture files written by this target, for the run summary. */
   readonly written: string[] = [];
 
-  constructor(live: LiveTarget, options: RecordOptions) {
+  /** `live` sends (with retries and scheduling); `secrets` are the values the write is checked against. */
+  constructor(live: Target, options: RecordOptions, secrets: readonly string[]) {
     this.#live = live;
     this.#options = options;
+    this.#secrets = secrets;
   }
 
   get id(): string {
@@ -37,7 +39,7 @@ export class RecordTarget implements Target {
     if (exchanges.length === 0) return;
     const file = fixturePath(this.#options.fixturesDir, this.id, model, caseId);
     const provenance: FixtureProvenance = { ...this.#options.provenance, recordedAt: new Date().toISOString() };
-    await writeFixture(file, { format: FIXTURE_FORMAT, model, case: caseId, provenance, exchanges: [...exchanges] }, this.#live.secrets());
+    await writeFixture(file, { format: FIXTURE_FORMAT, model, case: caseId, provenance, exchanges: [...exchanges] }, this.#secrets);
     this.written.push(file);
   }
 

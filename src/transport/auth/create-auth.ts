@@ -11,9 +11,27 @@ export interface AuthSettings {
   apiKeyEnv: string;
   profile?: string;
   region?: string | null;
+  /** Extra headers whose values come from the environment (gateway keys): treated as secrets. */
+  headerEnv?: { header: string; env: string }[];
 }
 
-export function createAuth(settings: AuthSettings): AuthProvider {
+export function createAuth(settings: AuthSettings, env: NodeJS.ProcessEnv = process.env): AuthProvider {
+  const base = baseAuth(settings);
+  if (!settings.headerEnv?.length) return base;
+  const extra: Record<string, string> = {};
+  for (const { header, env: name } of settings.headerEnv) {
+    const value = env[name];
+    if (!value) throw new HarnessError('HARNESS_AUTH_MISSING', `--header-env ${header}=${name}: ${name} is not set; export it or drop the flag`);
+    extra[header.toLowerCase()] = value;
+  }
+  return {
+    kind: base.kind,
+    headers: async (request) => ({ ...extra, ...(await base.headers(request)) }),
+    secrets: () => [...base.secrets(), ...Object.values(extra)],
+  };
+}
+
+function baseAuth(settings: AuthSettings): AuthProvider {
   switch (settings.kind) {
     case 'bearer':
       return bearerFromEnv(settings.apiKeyEnv);

@@ -1,0 +1,105 @@
+/**
+ * @module transport/retrying-target
+ * Retries what says nothing about conformance: 429, 5xx, timeouts, refused or reset connections, streams cut
+ * mid-way. Exponential backoff with jitter, or the server's Retry-After. A 4xx that is the endpoint's answer is
+ * never retried. What still fails after the last retry is an exchange error (THROTTLED, SERVER_ERROR, ...), so the
+ * cell is `error`, never `fail`.
+ */
+import type { HarnessErrorCode } from '../errors.ts';
+import type { Exchange, ExchangeRequest } from './exchange.ts';
+import type { SendContext, Target } from './target.ts';
+
+export interface RetryOptions {
+  /** Retries after the first attempt. @default 2 */
+  retries: number;
+  /** First backoff; doubles each retry. @default 500 @unit milliseconds */
+  baseDelayMs: number;
+  /** Longest wait, including Retry-After. @default 30000 @unit milliseconds */
+  maxDelayMs: number;
+  /** For tests: where waits go. */
+  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+  random?(): number;
+}
+
+const RETRYABLE_ERRORS: ReadonlySet<HarnessErrorCode> = new Set(['HARNESS_TIMEOUT', 'HARNESS_CONNECTION', 'HARNESS_STREAM_CUT']);
+
+export function isRetryable(exchange: Exchange): boolean {
+  if (exchange.error) return RETRYABLE_ERRORS.has(exchange.error.code);
+  const status = exchange.response?.status ?? 0;
+  return status === 429 || status >= 500;
+}
+
+/** Seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */
+export function retryAfterMs(exchange: Exchange, now = Date.now()): number | undefined {
+  const raw = exchange.response?.headers['retry-after'];
+  if (!raw) return undefined;
+  if (/^\d+(\.\d+)?$/.test(raw.trim())) return Number(raw) * 1000;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export class RetryingTarget implements Target {
+  readonly #inner: Target;
+  readonly #options: RetryOptions;
+
+  constructor(inner: Target, options: RetryOptions) {
+    this.#inner = inner;
+    this.#options = options;
+  }
+
+  get id(): string {
+    return this.#inner.id;
+  }
+
+  get mode() {
+    return this.#inner.mode;
+  }
+
+  async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
+    const { retries, baseDelayMs, maxDelayMs } = this.#options;
+    const sleep = this.#options.sleep ?? defaultSleep;
+    const random = this.#options.random ?? Math.random;
+    let attempts = 0;
+    let waited = 0;
+    for (;;) {
+      const exchange = await this.#inner.send(request, context);
+      attempts += exchange.attempts;
+      if (!isRetryable(exchange) || attempts > retries || context.signal?.aborted) return finalize(exchange, attempts, waited);
+      const hinted = retryAfterMs(exchange);
+      const backoff = baseDelayMs * 2 ** (attempts - 1) * (0.5 + random() / 2);
+      const delay = Math.min(maxDelayMs, hinted ?? backoff);
+      waited += delay;
+      await sleep(delay, context.signal);
+    }
+  }
+
+  caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void> {
+    return this.#inner.caseFinished(model, caseId, exchanges);
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+}
+
+/** The last attempt, labelled: a 429 or 5xx that outlived the retries becomes an error with its cause. */
+function finalize(exchange: Exchange, attempts: number, waitedMs: number): Exchange {
+  const result = { ...exchange, attempts };
+  const status = exchange.response?.status ?? 0;
+  const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  if (!exchange.error && status === 429) {
+    result.error = { code: 'HARNESS_THROTTLED', message: `still throttled (429) after ${tries} and ${Math.round(waitedMs)} ms of backoff; lower --concurrency or set --tpm` };
+  } else if (!exchange.error && status >= 500) {
+    result.error = { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} on all ${tries}` };
+  } else if (exchange.error && attempts > 1 && RETRYABLE_ERRORS.has(exchange.error.code)) {
+    result.error = { ...exchange.error, message: `${exchange.error.message} (after ${tries})` };
+  }
+  return result;
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}

@@ -1,0 +1,189 @@
+/**
+ * @module transport/scheduler
+ * Who may send now. A request acquires a permit first: at most `concurrency` in flight in the run, at most
+ * `perModel` per (target, model), an optional token budget per model per minute (prompt estimate + requested max
+ * tokens, the way Mantle's quota counts), and spend caps for the whole run. Reaching a cap or stopping the run
+ * denies every later request: those cells become `skipped` with the reason.
+ */
+import type { HarnessErrorCode } from '../errors.ts';
+
+export interface PermitRequest {
+  target: string;
+  model: string;
+  /** Prompt estimate + requested max tokens. */
+  tokens: number;
+}
+
+export type Permit = { granted: true; lease: string } | { granted: false; code: HarnessErrorCode; message: string };
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface Figures {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  inFlight: number;
+  peakInFlight: number;
+}
+
+/** The interface targets use; implemented in-process here and over loopback for vitest workers. */
+export interface Scheduler {
+  acquire(request: PermitRequest, signal?: AbortSignal): Promise<Permit>;
+  release(lease: string, usage: Usage): Promise<void>;
+}
+
+export interface SchedulerLimits {
+  /** Requests in flight at most, whole run. */
+  concurrency: number;
+  /** Requests in flight at most per (target, model). */
+  perModel: number;
+  /** Tokens per model per minute; 0 = no budget. */
+  tpm: number;
+  /** Requests at most, whole run; 0 = no cap. */
+  maxRequests: number;
+  /** Tokens (from usage) at most, whole run; 0 = no cap. */
+  maxTokensTotal: number;
+}
+
+interface Waiter {
+  request: PermitRequest;
+  resolve(permit: Permit): void;
+}
+
+const WINDOW_MS = 60_000;
+
+export class LocalScheduler implements Scheduler {
+  readonly #limits: SchedulerLimits;
+  readonly #now: () => number;
+  readonly #queue: Waiter[] = [];
+  readonly #inFlightByModel = new Map<string, number>();
+  readonly #window = new Map<string, { at: number; tokens: number }[]>();
+  readonly #leases = new Map<string, PermitRequest>();
+  #timer: NodeJS.Timeout | undefined;
+  #stopped: { code: HarnessErrorCode; message: string } | undefined;
+  #nextLease = 0;
+  readonly figures: Figures = { requests: 0, inputTokens: 0, outputTokens: 0, inFlight: 0, peakInFlight: 0 };
+
+  constructor(limits: SchedulerLimits, now: () => number = Date.now) {
+    this.#limits = limits;
+    this.#now = now;
+  }
+
+  acquire(request: PermitRequest, signal?: AbortSignal): Promise<Permit> {
+    return new Promise((resolve) => {
+      const waiter: Waiter = { request, resolve };
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const index = this.#queue.indexOf(waiter);
+          if (index !== -1) {
+            this.#queue.splice(index, 1);
+            resolve({ granted: false, code: 'HARNESS_INTERRUPTED', message: 'the run was interrupted before this request was sent' });
+          }
+        },
+        { once: true },
+      );
+      this.#queue.push(waiter);
+      this.#pump();
+    });
+  }
+
+  async release(lease: string, usage: Usage): Promise<void> {
+    const request = this.#leases.get(lease);
+    if (!request) return;
+    this.#leases.delete(lease);
+    this.figures.inFlight -= 1;
+    const key = `${request.target}/${request.model}`;
+    this.#inFlightByModel.set(key, (this.#inFlightByModel.get(key) ?? 1) - 1);
+    this.figures.inputTokens += usage.inputTokens;
+    this.figures.outputTokens += usage.outputTokens;
+    this.#pump();
+  }
+
+  /** Deny everything still waiting and everything after (Ctrl-C, a fatal error). */
+  stop(code: HarnessErrorCode, message: string): void {
+    this.#stopped = { code, message };
+    this.#pump();
+  }
+
+  #cap(): { code: HarnessErrorCode; message: string } | undefined {
+    if (this.#stopped) return this.#stopped;
+    const { maxRequests, maxTokensTotal } = this.#limits;
+    if (maxRequests > 0 && this.figures.requests >= maxRequests) {
+      return { code: 'HARNESS_BUDGET', message: `not sent: the run reached --max-requests ${maxRequests}` };
+    }
+    if (maxTokensTotal > 0 && this.figures.inputTokens + this.figures.outputTokens >= maxTokensTotal) {
+      return { code: 'HARNESS_BUDGET', message: `not sent: the run reached --max-tokens-total ${maxTokensTotal}` };
+    }
+    return undefined;
+  }
+
+  #pump(): void {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    let earliestRetry = Infinity;
+    for (let i = 0; i < this.#queue.length; ) {
+      const waiter = this.#queue[i]!;
+      const cap = this.#cap();
+      if (cap) {
+        this.#queue.splice(i, 1);
+        waiter.resolve({ granted: false, ...cap });
+        continue;
+      }
+      if (this.figures.inFlight >= this.#limits.concurrency) break;
+      const key = `${waiter.request.target}/${waiter.request.model}`;
+      if ((this.#inFlightByModel.get(key) ?? 0) >= this.#limits.perModel) {
+        i += 1;
+        continue;
+      }
+      const wait = this.#budgetWait(waiter.request);
+      if (wait > 0) {
+        earliestRetry = Math.min(earliestRetry, wait);
+        i += 1;
+        continue;
+      }
+      this.#queue.splice(i, 1);
+      this.#grant(waiter, key);
+    }
+    if (earliestRetry !== Infinity && this.#queue.length > 0) {
+      this.#timer = setTimeout(() => this.#pump(), earliestRetry);
+      this.#timer.unref?.();
+    }
+  }
+
+  /** Milliseconds until the model's token window has room for this request (0 = now). */
+  #budgetWait(request: PermitRequest): number {
+    if (this.#limits.tpm <= 0) return 0;
+    const now = this.#now();
+    const window = (this.#window.get(request.model) ?? []).filter((entry) => entry.at > now - WINDOW_MS);
+    this.#window.set(request.model, window);
+    let used = window.reduce((sum, entry) => sum + entry.tokens, 0);
+    // A request bigger than the whole budget would wait forever; let it through alone.
+    if (used + request.tokens <= this.#limits.tpm || window.length === 0) return 0;
+    for (const entry of window) {
+      used -= entry.tokens;
+      if (used + request.tokens <= this.#limits.tpm) return entry.at + WINDOW_MS - now + 1;
+    }
+    return WINDOW_MS;
+  }
+
+  #grant(waiter: Waiter, key: string): void {
+    const lease = String(++this.#nextLease);
+    this.#leases.set(lease, waiter.request);
+    this.#inFlightByModel.set(key, (this.#inFlightByModel.get(key) ?? 0) + 1);
+    this.figures.inFlight += 1;
+    this.figures.peakInFlight = Math.max(this.figures.peakInFlight, this.figures.inFlight);
+    this.figures.requests += 1;
+    if (this.#limits.tpm > 0) {
+      const window = this.#window.get(waiter.request.model) ?? [];
+      window.push({ at: this.#now(), tokens: waiter.request.tokens });
+      this.#window.set(waiter.request.model, window);
+    }
+    waiter.resolve({ granted: true, lease });
+  }
+}

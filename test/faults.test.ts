@@ -1,0 +1,94 @@
+/**
+ * Fault injection: one run with a different fault on each model's streamed chat request (or, for malformed JSON,
+ * its plain one). The run completes; the faulted cell is `error`, or `fail` where the malformed thing is the
+ * endpoint's answer, or `pass` where a retry recovered; every other cell equals a clean run's.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultSpec } from '../src/emulator/faults.ts';
+import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
+import { catalogEmulator, cli } from './helpers/harness.ts';
+
+interface Row {
+  model: string;
+  fault: FaultSpec;
+  check: string;
+  status: MatrixResult['status'];
+  reason: RegExp;
+}
+
+const ROWS: Row[] = [
+  { model: 'qwen.qwen3-32b', fault: { kind: 'reset-before-headers', stream: true }, check: 'stream.chat-completions', status: 'error', reason: /^HARNESS_CONNECTION: .*\(after 3 attempts\)/ },
+  { model: 'qwen.qwen3-coder-next', fault: { kind: 'reset-mid-stream', stream: true }, check: 'stream.chat-completions', status: 'error', reason: /^HARNESS_STREAM_CUT/ },
+  { model: 'qwen.qwen3-next-80b-a3b-instruct', fault: { kind: 'slow', delayMs: 4_000, stream: true }, check: 'stream.chat-completions', status: 'error', reason: /^HARNESS_TIMEOUT: no complete answer .* within 800 ms/ },
+  { model: 'mistral.devstral-2-123b', fault: { kind: 'throttle', retryAfterS: 0, stream: true }, check: 'stream.chat-completions', status: 'error', reason: /^HARNESS_THROTTLED: still throttled \(429\) after 3 attempts/ },
+  { model: 'mistral.magistral-small-2509', fault: { kind: 'throttle', stream: true, times: 1 }, check: 'stream.chat-completions', status: 'pass', reason: /conformant/ },
+  { model: 'mistral.ministral-3-3b-instruct', fault: { kind: 'server-error', status: 500, stream: true }, check: 'stream.chat-completions', status: 'error', reason: /^HARNESS_SERVER_ERROR: the endpoint answered 500 on all 3 attempts/ },
+  { model: 'mistral.ministral-3-8b-instruct', fault: { kind: 'server-error', status: 503, stream: true, times: 2 }, check: 'stream.chat-completions', status: 'pass', reason: /conformant/ },
+  { model: 'nvidia.nemotron-nano-9b-v2', fault: { kind: 'malformed-json', stream: false, path: /^\/v1\/chat\/completions$/ }, check: 'created-at.chat', status: 'fail', reason: /not a JSON object/ },
+  { model: 'nvidia.nemotron-nano-12b-v2', fault: { kind: 'truncated-sse', stream: true }, check: 'stream.chat-completions', status: 'fail', reason: /ends inside an unterminated event/ },
+  { model: 'nvidia.nemotron-super-3-120b', fault: { kind: 'sse-error-frame', stream: true }, check: 'stream.chat-completions', status: 'fail', reason: /error frame/ },
+  { model: 'deepseek.v3.1', fault: { kind: 'oversized', bytes: 4 * 1024 * 1024, stream: true }, check: 'stream.chat-completions', status: 'error', reason: /^HARNESS_BODY_TOO_LARGE: the response body exceeded 1048576 bytes/ },
+];
+
+const CLEAN = ['deepseek.v3.2', 'zai.glm-5'];
+const MODELS = [...ROWS.map((r) => r.model), ...CLEAN].join(',');
+const FLAGS = ['--timeout', '800', '--retries', '2', '--retry-delay', '5', '--max-body-bytes', String(1024 * 1024), '--plain', '--concurrency', '16'];
+
+let dir: string;
+let clean: Matrix;
+let faulty: Matrix;
+let faultyRun: { code: number; stderr: string };
+
+async function runAgainst(faults: Record<string, FaultSpec>, reports: string): Promise<{ matrix: Matrix; code: number; stderr: string }> {
+  const emulator = await catalogEmulator({}, { faults, apiKey: 'fault-key-0123456789' });
+  try {
+    const run = await cli(['run', '--mode', 'live', '--endpoint', emulator.url, '--models', MODELS, '--report-dir', reports, ...FLAGS], { AWS_BEARER_TOKEN_BEDROCK: 'fault-key-0123456789' });
+    return { matrix: JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix, code: run.code, stderr: run.stderr };
+  } finally {
+    await emulator.close();
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'faults-'));
+  clean = (await runAgainst({}, join(dir, 'clean'))).matrix;
+  const result = await runAgainst(Object.fromEntries(ROWS.map((r) => [r.model, r.fault])), join(dir, 'faulty'));
+  faulty = result.matrix;
+  faultyRun = result;
+}, 120_000);
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const find = (matrix: Matrix, model: string, check: string) => matrix.results.find((r) => r.model === model && r.check === check)!;
+
+describe('faults', () => {
+  it('the clean run passes everywhere', () => {
+    expect(clean.results.filter((r) => r.status === 'fail' || r.status === 'error')).toEqual([]);
+  });
+
+  it('the faulty run completes and writes a whole matrix', () => {
+    expect(faulty.run.partial).toBe(false);
+    expect(faulty.results).toHaveLength(clean.results.length);
+    expect(faultyRun.code).toBe(1);
+  });
+
+  it.each(ROWS)('$fault.kind on $model: $check is $status', ({ model, check, status, reason }) => {
+    const result = find(faulty, model, check);
+    expect(result.status, result.reason).toBe(status);
+    expect(result.reason).toMatch(reason);
+  });
+
+  it('leaves every other cell as the clean run had it', () => {
+    const faultedCells = new Set(ROWS.flatMap((r) => [`${r.model} ${r.check}`, ...(r.fault.kind === 'malformed-json' ? [`${r.model} content.array.chat`] : [])]));
+    const changed = faulty.results
+      .filter((r) => !faultedCells.has(`${r.model} ${r.check}`))
+      .filter((r) => {
+        const before = find(clean, r.model, r.check);
+        return before.status !== r.status || before.observed !== r.observed;
+      })
+      .map((r) => `${r.model} ${r.check}: ${r.status} ${String(r.observed)} (${r.reason})`);
+    expect(changed).toEqual([]);
+  });
+});
