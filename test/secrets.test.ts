@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarnessError } from '../src/errors.ts';
-import { FIXTURE_FORMAT, writeFixture } from '../src/transport/fixture-file.ts';
+import { FIXTURE_FORMAT, writeFixture, type FixtureFile } from '../src/transport/fixture-file.ts';
 import { scanForSecrets } from '../src/transport/secret-scan.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
 
@@ -66,7 +66,7 @@ describe('canaries', () => {
       durationMs: 1,
       attempts: 1,
     };
-    const fixture = { format: FIXTURE_FORMAT, model: 'm', case: 'c', provenance: { source: 'live' as const, target: 't', endpointHost: 'h', region: null, recordedAt: 'now', harnessVersion: 'v' }, exchanges: [exchange] };
+    const fixture: FixtureFile = { format: FIXTURE_FORMAT, model: 'm', case: 'c', provenance: { source: 'live' as const, target: 't', endpointHost: 'h', region: null, recordedAt: 'now', harnessVersion: 'v' }, exchanges: [exchange] };
     const error = await writeFixture(file, fixture, []).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(HarnessError);
     expect((error as HarnessError).code).toBe('HARNESS_SECRET_IN_FIXTURE');
