@@ -10,7 +10,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_CHECKS } from '../src/checks/registry.ts';
 import { main } from '../src/cli/main.ts';
-import { profilesFromCatalog } from '../src/emulator/profile.ts';
+import { profilesFromCatalog } from '../src/emulator/profile-from-catalog.ts';
 import { startEmulator } from '../src/emulator/server.ts';
 import type { Matrix } from '../src/report/matrix.ts';
 import { loadCatalog } from '../src/suite/load-catalog.ts';

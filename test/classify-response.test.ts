@@ -24,6 +24,7 @@ describe('classifyResponse', () => {
     { name: 'API not offered', status: 400, body: '{"error":{"message":"The model \'openai.gpt-5.6-terra\' does not support the \'/v1/chat/completions\' API"}}', kind: 'api-unsupported' },
     { name: 'region-prefixed id: 404 does not exist', status: 404, body: '{"error":{"code":"not_found_error","message":"The model \'us.openai.gpt-oss-20b\' does not exist","type":"not_found_error"}}', kind: 'model-unknown' },
     { name: 'Grok without the prefix: plain 404', status: 404, body: 'Not Found', kind: 'route-unsupported' },
+    { name: 'a bad SigV4 signature is a credentials failure', status: 403, body: '{"message":"The request signature we calculated does not match the signature you provided."}', kind: 'auth-rejected' },
     { name: 'AWS permission error is forbidden, not a bad key', status: 403, body: '{"message":"User is not authorized to perform: bedrock-mantle:CreateInference"}', kind: 'forbidden' },
     { name: 'a feature rejection is the endpoint\'s answer', status: 400, body: '{"error":{"message":"Invalid \'messages[0].content\': array content is not supported for this model"}}', kind: 'rejected' },
     { name: 'throttled', status: 429, body: '{"message":"Too many tokens"}', kind: 'throttled' },

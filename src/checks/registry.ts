@@ -4,6 +4,16 @@
  * name is not here, so a typo never silently runs nothing.
  */
 import { contentArrayChecks } from './content-array.ts';
+import { errorChecks } from './errors-discovery.ts';
+import { messagesChecks } from './messages.ts';
+import { paramChecks } from './params.ts';
+import { reasoningChecks } from './reasoning.ts';
+import { responsesLifecycleChecks } from './responses-lifecycle.ts';
+import { schemaChecks } from './schema.ts';
+import { sdkChecks } from './sdk-judges.ts';
+import { strictClientChecks } from './sdk-strict.ts';
+import { structuredOutputChecks } from './structured-output.ts';
+import { toolChecks } from './tools.ts';
 import { createdAtChecks } from './created-at.ts';
 import { defaultsChecks } from './defaults.ts';
 import { routeChecks } from './route.ts';
@@ -20,6 +30,16 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   ...streamChatChecks,
   ...streamResponsesChecks,
   ...streamMessagesChecks,
+  ...responsesLifecycleChecks,
+  ...messagesChecks,
+  ...reasoningChecks,
+  ...toolChecks,
+  ...structuredOutputChecks,
+  ...paramChecks,
+  ...errorChecks,
+  ...schemaChecks,
+  ...sdkChecks,
+  ...strictClientChecks,
 ];
 
 const byId = new Map(ALL_CHECKS.map((check) => [check.id, check]));

@@ -6,6 +6,7 @@
 import type { CheckSignature, Vocabulary } from '../suite/check-signature.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import type { Exchange, ExchangeError } from '../transport/exchange.ts';
+import type { SchemaSet } from './schema.ts';
 
 export const CHECK_STATUSES = ['pass', 'fail', 'unsupported', 'skipped', 'error'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
@@ -15,8 +16,12 @@ export type Observed = string | number | null;
 
 /** What a case produced for one model. */
 export type CaseOutcome =
-  /** Every step ran and got an answer (the answer may be an error status: that is the endpoint's answer). */
-  | { kind: 'completed'; caseId: string; api: ApiId; exchanges: Exchange[] }
+  /**
+   * Every step ran and got an answer (the answer may be an error status: that is the endpoint's answer). When an
+   * answer lacked what a later step needed (no tool call to answer, no id to fetch), the later steps were not sent
+   * and `incomplete` says which and why.
+   */
+  | { kind: 'completed'; caseId: string; api: ApiId; exchanges: Exchange[]; incomplete?: { step: string; reason: string } }
   /** The model does not serve the case's API (decided by the probes), so nothing was sent. */
   | { kind: 'unsupported'; caseId: string; api: ApiId; reason: string }
   /** The endpoint or harness broke (timeout, reset, throttled, missing recording): no verdict possible. */
@@ -59,6 +64,8 @@ export interface CheckInput {
   expectation: Expectation | null;
   /** Outcomes of the cases that feed this check, in suite order. */
   outcomes: readonly CaseOutcome[];
+  /** Schemas for the schema.* checks (default: the project's; `--openapi` swaps in a full OpenAPI document). */
+  schemas?: SchemaSet;
 }
 
 export interface CheckDefinition extends CheckSignature {
@@ -72,6 +79,6 @@ export interface CheckDefinition extends CheckSignature {
   vocabulary: Vocabulary;
   /** The OpenAI/Anthropic-conformant value, the expectation for catalog models unless the catalog says otherwise. */
   reference?: { value: Observed; source: string };
-  /** Reads the outcomes and returns the observation; `judge` turns it into a status. */
-  run(input: CheckInput): CheckResult;
+  /** Reads the outcomes and returns the verdict (SDK judges are async: they run the real client). */
+  run(input: CheckInput): CheckResult | Promise<CheckResult>;
 }

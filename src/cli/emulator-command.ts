@@ -4,7 +4,8 @@
  * so an app can be tested against Mantle's behavior offline.
  */
 import { ALL_CHECKS } from '../checks/registry.ts';
-import { profilesFromCatalog, type ProfileOverride } from '../emulator/profile.ts';
+import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
+import type { ProfileOverride } from '../emulator/profile.ts';
 import { startEmulator, type RunningEmulator } from '../emulator/server.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { intFlag, usage } from './run-options.ts';

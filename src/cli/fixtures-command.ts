@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
-import { profilesFromCatalog } from '../emulator/profile.ts';
+import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
 import { startEmulator } from '../emulator/server.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { runCommand } from './run-command.ts';

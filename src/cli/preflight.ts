@@ -19,6 +19,7 @@ export async function preflight(config: RunConfig): Promise<void> {
       { step: 'preflight', prefix: '/v1' },
       { baseUrl: target.baseUrl, auth, timeoutMs: Math.min(config.timeoutMs, 30_000) },
     );
+    if (exchange.error?.code === 'HARNESS_AUTH_MISSING') throw new HarnessError('HARNESS_AUTH_MISSING', exchange.error.message);
     if (exchange.error?.code === 'HARNESS_CONNECTION') {
       throw new HarnessError('HARNESS_CONNECTION', `Cannot reach ${target.endpointHost}: ${exchange.error.message}. Check --endpoint / --region and the network.`);
     }

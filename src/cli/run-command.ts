@@ -12,6 +12,7 @@ import { statusLine } from '../report/markdown-report.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { startCoordinator } from '../run/coordinator.ts';
 import { loadPlan } from '../run/load-plan.ts';
+import { loadOpenApiSchemas } from '../run/openapi-schemas.ts';
 import { MatrixReporter } from '../run/matrix-reporter.ts';
 import { ProgressReporter } from '../run/progress-reporter.ts';
 import type { RunConfig } from '../run/run-config.ts';
@@ -46,6 +47,8 @@ export async function runCommand(
 ): Promise<RunOutcome> {
   const config = await resolveRunConfig(flags, root, version);
   const loaded = await loadPlan(config);
+  // Read the OpenAPI document now, so a bad one stops the run with exit 2 before anything is sent.
+  if (config.openapiFile) await loadOpenApiSchemas(config.openapiFile);
   if (config.targets.some((t) => t.mode !== 'replay')) await preflight(config);
   const cells = config.targets.flatMap((t) => loaded.plan.models.map((m) => ({ target: t.id, model: m.id })));
   await writeSpecFiles(config.specDir, cells);

@@ -39,6 +39,7 @@ export interface RunFlags {
   maxBodyBytes?: string;
   source?: string;
   runId?: string;
+  openapi?: string;
 }
 
 const MODEL_ID = /^[a-z0-9][a-zA-Z0-9._:/-]*$/;
@@ -79,6 +80,8 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   const auth = resolveAuth(flags);
   const targets = await resolveTargets(mode, regions, flags, fixturesDir);
   const runId = flags.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const openapiFile = flags.openapi ? resolve(flags.openapi) : undefined;
+  if (openapiFile && !(await stat(openapiFile).catch(() => null))?.isFile()) throw usage('--openapi', `${openapiFile} does not exist; give the path of OpenAI's openapi.yaml`);
   const source = flags.source ?? 'live';
   if (source !== 'live' && source !== 'emulator') throw usage('--source', `"${source}" is not live or emulator`);
   return {
@@ -101,6 +104,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     maxRequests: intFlag('--max-requests', flags.maxRequests, DEFAULTS.maxRequests),
     maxTokensTotal: intFlag('--max-tokens-total', flags.maxTokensTotal, DEFAULTS.maxTokensTotal),
     recordSource: source,
+    ...(openapiFile ? { openapiFile } : {}),
     harnessVersion,
     specDir: specDirFor(root, runId),
     runId,

@@ -1,70 +1,115 @@
 /**
  * @module emulator/chat
  * Chat Completions as a Mantle model answers them: a completion or a stream of chunks, `created` in the model's
- * lexical form, array content accepted or rejected per profile.
+ * lexical form, array content accepted or rejected, parameters honoured, ignored or refused, reasoning where the
+ * model puts it, forced tool calls, json_schema output.
  */
 import type { ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context.ts';
+import { applyStop, breakRequired, exampleFor, promptOf, replyFor, tokensOf } from './generate.ts';
 import type { ModelProfile } from './profile.ts';
-import { countTokens, openaiError, sendJson, timestamp, toJson, writeSse, type SseEventOut } from './wire.ts';
+import { invalidParam, paramError } from './request-checks.ts';
+import { countTokens, sendJson, timestamp, toJson, writeSse, type SseEventOut } from './wire.ts';
 
-export const REPLY = 'Hello from the Mantle emulator.';
+const REASONING = 'The user wants a short answer.';
 
 function hasArrayContent(messages: unknown): boolean {
   return Array.isArray(messages) && messages.some((m) => m && typeof m === 'object' && Array.isArray((m as Record<string, unknown>).content));
 }
 
-function promptTokens(body: Record<string, unknown>): number {
-  return countTokens(JSON.stringify(body.messages ?? body.input ?? ''));
+/** A parameter the model honours: present in the body and not on the profile's ignore list. */
+function honoured(body: Record<string, unknown>, profile: ModelProfile, name: string): unknown {
+  return profile.behaviors.ignoredParams.includes(name) ? undefined : body[name];
+}
+
+interface Answer {
+  message: Record<string, unknown>;
+  finish: string;
+  tokens: string[];
+}
+
+function answer(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Answer {
+  const b = profile.behaviors;
+  const tools = Array.isArray(body.tools) ? (body.tools as Record<string, unknown>[]) : [];
+  const choice = body.tool_choice as Record<string, unknown> | string | undefined;
+  const forced = typeof choice === 'object' ? ((choice.function as Record<string, unknown> | undefined)?.name as string | undefined) : choice === 'required' ? ((tools[0]?.function as Record<string, unknown> | undefined)?.name as string | undefined) : undefined;
+  const reasoning = b.chatReasoning === 'message.reasoning' ? { reasoning: REASONING } : b.chatReasoning === 'reasoning_content' ? { reasoning_content: REASONING } : {};
+  const lastIsTool = Array.isArray(body.messages) && (body.messages.at(-1) as Record<string, unknown> | undefined)?.role === 'tool';
+  if (forced && !lastIsTool && b.tools !== 'ignore') {
+    const tool = tools.find((t) => (t.function as Record<string, unknown> | undefined)?.name === forced);
+    const parameters = (tool?.function as Record<string, unknown> | undefined)?.parameters;
+    const args = b.tools === 'bad-arguments' ? '{"city": ' : JSON.stringify(exampleFor(parameters));
+    return {
+      message: { role: 'assistant', content: null, refusal: null, annotations: [], ...reasoning, tool_calls: [{ id: context.id('call'), type: 'function', function: { name: forced, arguments: args } }] },
+      finish: 'tool_calls',
+      tokens: [args],
+    };
+  }
+  const format = body.response_format as Record<string, unknown> | undefined;
+  let text = lastIsTool ? 'It is 21.5 degrees in Paris.' : replyFor(promptOf(body));
+  if (format?.type === 'json_schema' && b.structured !== 'ignore') {
+    const schema = (format.json_schema as Record<string, unknown> | undefined)?.schema;
+    const value = exampleFor(schema);
+    text = JSON.stringify(b.structured === 'invalid' ? breakRequired(value, schema) : value);
+  }
+  const stop = applyStop(text, honoured(body, profile, 'stop'));
+  const limit = [honoured(body, profile, 'max_tokens'), honoured(body, profile, 'max_completion_tokens')].find((v): v is number => typeof v === 'number');
+  const all = tokensOf(stop.text);
+  const tokens = limit === undefined ? all : all.slice(0, Math.max(1, limit));
+  return {
+    message: { role: 'assistant', content: tokens.join(''), refusal: null, annotations: [], ...reasoning },
+    finish: tokens.length < all.length ? 'length' : 'stop',
+    tokens,
+  };
+}
+
+function logprobsFor(tokens: string[], body: Record<string, unknown>, profile: ModelProfile): Record<string, unknown> | null {
+  if (honoured(body, profile, 'logprobs') !== true) return null;
+  const top = typeof body.top_logprobs === 'number' ? body.top_logprobs : 0;
+  return {
+    content: tokens.map((token) => ({
+      token,
+      logprob: -0.25,
+      bytes: [...Buffer.from(token)],
+      top_logprobs: Array.from({ length: top }, (_, i) => ({ token: i === 0 ? token : `${token}?`, logprob: -0.25 - i, bytes: [...Buffer.from(token)] })),
+    })),
+    refusal: null,
+  };
 }
 
 export async function handleChat(res: ServerResponse, body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Promise<void> {
-  if (!Array.isArray(body.messages) || body.messages.length === 0) {
-    const error = openaiError(400, 'invalid_value', "'messages' must be a non-empty array", 'invalid_request_error', 'messages');
-    return sendJson(res, error.status, error.body);
-  }
+  const fail = (error: { status: number; body: unknown }) => sendJson(res, error.status, error.body, context.headers());
+  if (!Array.isArray(body.messages) || body.messages.length === 0) return fail(paramError(profile, 'messages', "'messages' must be a non-empty array"));
+  const invalid = invalidParam(body, profile);
+  if (invalid) return fail(invalid);
   if (hasArrayContent(body.messages) && profile.arrayContent.chat !== 'accept') {
-    const error = openaiError(400, 'validation_error', "Invalid 'messages[0].content': array content is not accepted here; send a string", 'invalid_request_error', 'messages');
-    return sendJson(res, error.status, error.body);
+    return fail(paramError(profile, 'messages', "Invalid 'messages[0].content': array content is not accepted here; send a string"));
+  }
+  if (Array.isArray(body.messages) && (body.messages.at(-1) as Record<string, unknown>)?.role === 'tool' && profile.behaviors.toolResult === 'reject') {
+    return fail(paramError(profile, 'messages', "Invalid 'messages': tool messages are not supported for this model"));
   }
   const id = context.id('chatcmpl');
   const created = timestamp(context.now(), profile.createdAt.chat);
-  const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : typeof body.max_completion_tokens === 'number' ? body.max_completion_tokens : undefined;
-  const words = REPLY.split(' ');
-  const kept = maxTokens === undefined ? words : words.slice(0, Math.max(1, maxTokens));
-  const text = kept.join(' ');
-  const finish = kept.length < words.length ? 'length' : 'stop';
-  const usage = { prompt_tokens: promptTokens(body), completion_tokens: kept.length, total_tokens: promptTokens(body) + kept.length };
+  const n = typeof honoured(body, profile, 'n') === 'number' ? Math.max(1, body.n as number) : 1;
+  const reply = answer(body, profile, context);
+  const logprobs = logprobsFor(reply.tokens, body, profile);
+  const nullable = profile.behaviors.nullableFields || logprobs ? { logprobs } : {};
+  const promptTokens = countTokens(promptOf(body));
+  const usage = { prompt_tokens: promptTokens, completion_tokens: reply.tokens.length * n, total_tokens: promptTokens + reply.tokens.length * n };
   if (body.stream === true) {
-    if (profile.streamRejected) {
-      const error = openaiError(400, 'validation_error', 'Streaming is not supported for this model', 'invalid_request_error', 'stream');
-      return sendJson(res, error.status, error.body);
-    }
-    return writeSse(res, chatChunks({ id, created, model: profile.id, pieces: kept.map((w, i) => (i === 0 ? w : ` ${w}`)), finish, usage, body, profile }), profile.stream, context.headers());
+    if (profile.streamRejected) return fail(paramError(profile, 'stream', 'Streaming is not supported for this model'));
+    return writeSse(res, chatChunks({ id, created, model: profile.id, reply, usage, body, profile }), profile.stream, context.headers());
   }
-  sendJson(
-    res,
-    200,
-    {
-      id,
-      object: 'chat.completion',
-      ...(created !== undefined ? { created } : {}),
-      model: profile.id,
-      choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null, annotations: [] }, finish_reason: finish }],
-      usage,
-      service_tier: 'default',
-      system_fingerprint: null,
-    },
-    context.headers(),
-  );
+  const choices = Array.from({ length: n }, (_, index) => ({ index, message: reply.message, ...nullable, finish_reason: reply.finish }));
+  const base = { id, object: 'chat.completion', ...(created !== undefined ? { created } : {}), model: profile.id, choices, usage };
+  sendJson(res, 200, { ...base, service_tier: 'default', system_fingerprint: profile.behaviors.nullableFields ? 'fp_mantle_emulator' : null }, context.headers());
 }
 
 interface ChunkInput {
   id: string;
   created: string | undefined;
   model: string;
-  pieces: string[];
-  finish: string;
+  reply: Answer;
   usage: Record<string, number>;
   body: Record<string, unknown>;
   profile: ModelProfile;
@@ -76,15 +121,22 @@ function chatChunks(input: ChunkInput): SseEventOut[] {
   const choice = (delta: Record<string, unknown>, finish: string | null) => ({
     index: 0,
     delta,
+    ...(input.profile.behaviors.nullableFields ? { logprobs: null } : {}),
     finish_reason: finish,
     ...(quirks.obfuscation ? { obfuscation: 'q9x' } : {}),
   });
+  const message = input.reply.message;
   const chunks: unknown[] = [{ ...base, choices: [choice({ role: 'assistant', content: '' }, null)] }];
-  input.pieces.forEach((piece, i) => {
-    chunks.push({ ...base, choices: [choice({ content: piece }, null)] });
-    if (quirks.errorFrame && i === 0) chunks.push({ type: 'error', error: JSON.stringify({ message: 'upstream model error', code: 'model_error' }) });
-  });
-  chunks.push({ ...base, choices: [choice({}, quirks.omitFinishReason ? null : input.finish)] });
+  if (typeof message.reasoning === 'string') chunks.push({ ...base, choices: [choice({ reasoning: message.reasoning }, null)] });
+  if (Array.isArray(message.tool_calls)) {
+    chunks.push({ ...base, choices: [choice({ tool_calls: (message.tool_calls as Record<string, unknown>[]).map((call, index) => ({ index, ...call })) }, null)] });
+  } else {
+    input.reply.tokens.forEach((piece, i) => {
+      chunks.push({ ...base, choices: [choice({ content: piece }, null)] });
+      if (quirks.errorFrame && i === 0) chunks.push({ type: 'error', error: JSON.stringify({ message: 'upstream model error', code: 'model_error' }) });
+    });
+  }
+  chunks.push({ ...base, choices: [choice({}, quirks.omitFinishReason ? null : input.reply.finish)] });
   const includeUsage = (input.body.stream_options as Record<string, unknown> | undefined)?.include_usage === true;
   if (includeUsage) chunks.push({ ...base, choices: quirks.usageWithChoices ? [choice({}, null)] : [], usage: input.usage });
   const events: SseEventOut[] = chunks.map((chunk) => ({ data: toJson(chunk) }));

@@ -32,6 +32,8 @@ export interface FaultSpec {
   path?: RegExp;
   /** Only streamed requests (`stream: true`), or only plain ones. */
   stream?: boolean;
+  /** Only requests whose body contains this text. */
+  bodyIncludes?: string;
   /** Affect only the first `times` matching requests, then behave. @default every request */
   times?: number;
   status?: 500 | 503;

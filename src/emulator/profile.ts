@@ -5,7 +5,6 @@
  * few facts the catalog does not hold (what a wrong route answers). Every quirk can be switched per model.
  */
 import type { LexemeKind } from '../checks/lexeme.ts';
-import type { Catalog, CatalogModel } from '../suite/load-catalog.ts';
 
 export type EmulatedApi = 'chat-completions' | 'responses' | 'messages' | 'count-tokens';
 
@@ -16,7 +15,9 @@ export type WrongRouteStyle =
   /** 401 "Berm is not enabled for this account" (seeds/truefoundry FAQ, litellm #30657). */
   | 'berm-401'
   /** 404 (seeds/grok-guide: "omitting the prefix returns a 404"). */
-  | 'not-found-404';
+  | 'not-found-404'
+  /** A bare 404 with a text body, no OpenAI envelope (a deviation for tests). */
+  | 'plain-404';
 
 export type ArrayContentBehavior = 'accept' | 'reject-400' | 'reject-200-failed';
 
@@ -58,9 +59,76 @@ export interface StreamQuirks {
   eventDelayMs?: number;
 }
 
+/** Behaviors beyond routes and defaults, each a switch a test can flip (issue #3's surface). */
+export interface Behaviors {
+  /** Reasoning efforts the model accepts on Responses (others get a 400 naming `reasoning.effort`). */
+  efforts: string[];
+  /** Where chat puts reasoning text. */
+  chatReasoning: 'message.reasoning' | 'reasoning_content' | 'none';
+  /** `include: ["reasoning.encrypted_content"]`: returned and accepted back, not returned, or rejected when sent back. */
+  encryptedReasoning: 'round-trip' | 'not-returned' | 'rejected-on-return';
+  /** GET /responses/{id}/input_items. */
+  inputItems: boolean;
+  /** `background: true`: queued then completed after polls, answered synchronously, or never finishing. */
+  background: 'poll' | 'synchronous' | 'stuck';
+  previousResponse: 'echo' | 'ignore' | 'reject';
+  /** `store: false`: not retrievable, or stored anyway. */
+  storeFalse: 'respected' | 'ignored';
+  /** Whether created responses are kept at all (GET by id finds them). */
+  storeResponses: boolean;
+  deleteResponse: 'deletes' | 'keeps';
+  /** Forced function calls: made with arguments that fit the schema, not made, or with broken arguments. */
+  tools: 'call' | 'ignore' | 'bad-arguments';
+  toolResult: 'accept' | 'reject';
+  /** json_schema output: valid, plain text instead, or JSON that misses a required field. */
+  structured: 'valid' | 'ignore' | 'invalid';
+  /** Request parameters taken but without effect, or refused with a 400 naming them. */
+  ignoredParams: string[];
+  rejectedParams: string[];
+  /** Error bodies: the OpenAI envelope or a bare `{"message"}`. */
+  errorShape: 'openai' | 'plain';
+  /** Listed by GET /v1/models. */
+  listed: boolean;
+  /** Required-but-nullable fields (`logprobs: null` in chat choices) present, as the OpenAI spec requires. */
+  nullableFields: boolean;
+  anthropicVersionRequired: boolean;
+  /** `thinking: {type: "enabled", budget_tokens}`: Mantle wants adaptive thinking instead (seeds/portkey). */
+  budgetThinking: 'rejected' | 'accepted';
+  adaptiveThinking: 'accepted' | 'rejected';
+  anthropicErrorShape: 'anthropic' | 'openai';
+  /** Messages without usage and stop_reason, count_tokens as a string: a deviation for tests. */
+  anthropicBodies: 'conformant' | 'nonconformant';
+}
+
+export const DEFAULT_BEHAVIORS: Behaviors = {
+  efforts: ['none', 'minimal', 'low', 'medium', 'high'],
+  chatReasoning: 'none',
+  encryptedReasoning: 'round-trip',
+  inputItems: true,
+  background: 'poll',
+  previousResponse: 'echo',
+  storeFalse: 'respected',
+  storeResponses: true,
+  deleteResponse: 'deletes',
+  tools: 'call',
+  toolResult: 'accept',
+  structured: 'valid',
+  ignoredParams: [],
+  rejectedParams: [],
+  errorShape: 'openai',
+  listed: true,
+  nullableFields: true,
+  anthropicVersionRequired: true,
+  budgetThinking: 'accepted',
+  adaptiveThinking: 'accepted',
+  anthropicErrorShape: 'anthropic',
+  anthropicBodies: 'conformant',
+};
+
 export interface ModelProfile {
   id: string;
   family: string;
+  behaviors: Behaviors;
   /** OpenAI route prefixes that serve the model. */
   prefixes: string[];
   apis: Set<EmulatedApi>;
@@ -73,22 +141,16 @@ export interface ModelProfile {
   streamRejected?: boolean;
 }
 
-export type ProfileOverride = Partial<Omit<ModelProfile, 'id' | 'apis' | 'defaults' | 'createdAt' | 'arrayContent' | 'stream'>> & {
+export type ProfileOverride = Partial<Omit<ModelProfile, 'id' | 'apis' | 'defaults' | 'createdAt' | 'arrayContent' | 'stream' | 'behaviors'>> & {
   apis?: EmulatedApi[];
+  behaviors?: Partial<Behaviors>;
   defaults?: Partial<ModelProfile['defaults']>;
   createdAt?: Partial<ModelProfile['createdAt']>;
   arrayContent?: Partial<ModelProfile['arrayContent']>;
   stream?: StreamQuirks;
 };
 
-/** Facts about wrong-route answers, by family; MANTLE.md gives one per source. */
-const WRONG_ROUTE_BY_FAMILY: Record<string, WrongRouteStyle> = {
-  'google-gemma-4': 'route-400',
-  xai: 'not-found-404',
-  'openai-gpt-5': 'berm-401',
-};
-
-const OPENAI_DEFAULTS = { temperature: 1, top_p: 1, max_output_tokens: null, reasoning_effort: null };
+export const OPENAI_DEFAULTS = { temperature: 1, top_p: 1, max_output_tokens: null, reasoning_effort: null };
 
 /** A conformant model served on /v1 with Chat Completions and Responses: what an unknown model gets in generic mode. */
 export function genericProfile(id: string): ModelProfile {
@@ -102,45 +164,7 @@ export function genericProfile(id: string): ModelProfile {
     createdAt: { chat: 'integer', responses: 'integer' },
     arrayContent: { chat: 'accept', responses: 'accept' },
     stream: {},
-  };
-}
-
-export function profileFromCatalog(model: CatalogModel): ModelProfile {
-  const claim = (check: string) => model.expect.get(check)?.value;
-  const prefix = claim('path-prefix');
-  const prefixes = prefix === 'both' ? ['/v1', '/openai/v1'] : prefix === 'none' ? [] : prefix === '/openai/v1' ? ['/openai/v1'] : ['/v1'];
-  const apis = new Set<EmulatedApi>();
-  const apiClaims: [string, EmulatedApi, boolean][] = [
-    ['api.chat-completions', 'chat-completions', true],
-    ['api.responses', 'responses', false],
-    ['api.messages', 'messages', false],
-    ['api.count-tokens', 'count-tokens', false],
-  ];
-  for (const [check, api, fallback] of apiClaims) {
-    const value = claim(check);
-    if (value === 'supported' || (value === undefined && fallback)) apis.add(api);
-  }
-  const number = (check: string, fallback: number | null) => {
-    const value = claim(check);
-    return typeof value === 'number' || value === null ? value : fallback;
-  };
-  const lexeme = (check: string) => (claim(check) as LexemeKind | undefined) ?? 'integer';
-  const array = (check: string, rejected: ArrayContentBehavior): ArrayContentBehavior => (claim(check) === 'rejected' ? rejected : 'accept');
-  return {
-    id: model.id,
-    family: model.family,
-    prefixes,
-    apis,
-    wrongRoute: WRONG_ROUTE_BY_FAMILY[model.family] ?? 'route-400',
-    defaults: {
-      temperature: number('defaults.temperature', 1) ?? 1,
-      top_p: number('defaults.top-p', 1) ?? 1,
-      max_output_tokens: number('defaults.max-output-tokens', null),
-      reasoning_effort: (claim('reasoning.default-effort') as string | undefined) ?? null,
-    },
-    createdAt: { chat: lexeme('created-at.chat'), responses: lexeme('created-at.responses') },
-    arrayContent: { chat: array('content.array.chat', 'reject-400'), responses: array('content.array.responses', 'reject-200-failed') },
-    stream: {},
+    behaviors: { ...DEFAULT_BEHAVIORS },
   };
 }
 
@@ -155,12 +179,6 @@ export function applyOverride(profile: ModelProfile, override: ProfileOverride |
     createdAt: { ...profile.createdAt, ...override.createdAt },
     arrayContent: { ...profile.arrayContent, ...override.arrayContent },
     stream: { ...profile.stream, ...override.stream },
+    behaviors: { ...profile.behaviors, ...override.behaviors },
   };
-}
-
-export function profilesFromCatalog(catalog: Catalog, overrides: Record<string, ProfileOverride> = {}): Map<string, ModelProfile> {
-  const profiles = new Map<string, ModelProfile>();
-  for (const model of catalog.models) profiles.set(model.id, applyOverride(profileFromCatalog(model), overrides[model.id]));
-  for (const [id, override] of Object.entries(overrides)) if (!profiles.has(id)) profiles.set(id, applyOverride(genericProfile(id), override));
-  return profiles;
 }

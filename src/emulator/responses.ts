@@ -1,59 +1,93 @@
 /**
  * @module emulator/responses
- * The Responses API as Mantle serves it: the created object echoes the server's defaults for omitted parameters,
- * `created_at` in the model's lexical form, stored responses retrievable and deletable, array content that can be
- * rejected inside a 200 (`status: "failed"`), and a stream of typed events with sequence numbers.
+ * Creating a Response as Mantle does: the object echoes the server's defaults for omitted parameters, `created_at`
+ * in the model's lexical form, array content that can be rejected inside a 200 (`status: "failed"`), reasoning
+ * efforts and encrypted reasoning, forced function calls, json_schema text, `previous_response_id`, `background`,
+ * and a stream of typed events with sequence numbers. Stored responses are served by responses-store.ts.
  */
 import type { ServerResponse } from 'node:http';
-import { REPLY } from './chat.ts';
 import type { EmulatorContext } from './context.ts';
+import { breakRequired, exampleFor, promptOf, replyFor, tokensOf } from './generate.ts';
 import type { ModelProfile } from './profile.ts';
-import { countTokens, openaiError, sendJson, timestamp, toJson, writeSse, type SseEventOut } from './wire.ts';
+import { invalidParam, paramError } from './request-checks.ts';
+import { responseEvents } from './responses-stream.ts';
+import { countTokens, sendJson, timestamp, writeSse } from './wire.ts';
+
+type Item = Record<string, unknown>;
+const ENCRYPTED_PREFIX = 'gAAAAemulator';
 
 function hasArrayContent(input: unknown): boolean {
-  return Array.isArray(input) && input.some((item) => item && typeof item === 'object' && Array.isArray((item as Record<string, unknown>).content));
+  return Array.isArray(input) && input.some((item) => item && typeof item === 'object' && Array.isArray((item as Item).content));
 }
 
-export function buildResponse(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Record<string, unknown> {
-  const id = context.id('resp');
-  const now = context.now();
-  const maxOutput = typeof body.max_output_tokens === 'number' ? body.max_output_tokens : profile.defaults.max_output_tokens;
-  const words = REPLY.split(' ');
-  const kept = maxOutput === null ? words : words.slice(0, Math.max(1, maxOutput));
-  const text = kept.join(' ');
-  const inputTokens = countTokens(JSON.stringify(body.input ?? ''));
+function inputItems(body: Record<string, unknown>): Item[] {
+  return Array.isArray(body.input) ? (body.input as Item[]).filter((i) => i && typeof i === 'object') : [];
+}
+
+/** The output items: a reasoning item when asked for, then a function call or a message. */
+function outputFor(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): { output: Item[]; tokens: number; incomplete: boolean } {
+  const b = profile.behaviors;
+  const output: Item[] = [];
+  const include = Array.isArray(body.include) ? body.include : [];
+  if (include.includes('reasoning.encrypted_content') && b.encryptedReasoning !== 'not-returned') {
+    output.push({ id: context.id('rs'), type: 'reasoning', summary: [], encrypted_content: `${ENCRYPTED_PREFIX}${context.id('enc')}` });
+  }
+  const tools = Array.isArray(body.tools) ? (body.tools as Item[]) : [];
+  const choice = body.tool_choice as Item | string | undefined;
+  const forced = typeof choice === 'object' ? (choice.name as string | undefined) : choice === 'required' ? (tools[0]?.name as string | undefined) : undefined;
+  const answered = inputItems(body).some((item) => item.type === 'function_call_output');
+  if (forced && !answered && b.tools !== 'ignore') {
+    const tool = tools.find((t) => t.name === forced);
+    const args = b.tools === 'bad-arguments' ? '{"city": ' : JSON.stringify(exampleFor(tool?.parameters));
+    output.push({ id: context.id('fc'), type: 'function_call', status: 'completed', call_id: context.id('call'), name: forced, arguments: args });
+    return { output, tokens: 1, incomplete: false };
+  }
+  let text = answered ? 'It is 21.5 degrees in Paris.' : replyFor(promptOf(body));
+  const format = (body.text as Item | undefined)?.format as Item | undefined;
+  if (format?.type === 'json_schema' && b.structured !== 'ignore') {
+    const value = exampleFor(format.schema);
+    text = JSON.stringify(b.structured === 'invalid' ? breakRequired(value, format.schema) : value);
+  }
+  const limit = b.ignoredParams.includes('max_output_tokens') ? null : typeof body.max_output_tokens === 'number' ? body.max_output_tokens : profile.defaults.max_output_tokens;
+  const all = tokensOf(text);
+  const kept = limit === null ? all : all.slice(0, Math.max(1, limit));
+  output.push({
+    id: context.id('msg'),
+    type: 'message',
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text: kept.join(''), annotations: [], logprobs: [] }],
+  });
+  return { output, tokens: kept.length, incomplete: kept.length < all.length };
+}
+
+export function buildResponse(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Item {
+  const b = profile.behaviors;
   const rejected = hasArrayContent(body.input) && profile.arrayContent.responses === 'reject-200-failed';
-  const reasoning = (body.reasoning ?? {}) as Record<string, unknown>;
-  const createdAt = timestamp(now, profile.createdAt.responses);
+  const { output, tokens, incomplete } = rejected ? { output: [], tokens: 0, incomplete: false } : outputFor(body, profile, context);
+  const inputTokens = countTokens(promptOf(body));
+  const reasoning = (body.reasoning ?? {}) as Item;
+  const createdAt = timestamp(context.now(), profile.createdAt.responses);
+  const format = ((body.text as Item | undefined)?.format as Item | undefined) ?? { type: 'text' };
   return {
-    id,
+    id: context.id('resp'),
     object: 'response',
     ...(createdAt !== undefined ? { created_at: createdAt } : {}),
-    status: rejected ? 'failed' : kept.length < words.length ? 'incomplete' : 'completed',
+    status: rejected ? 'failed' : incomplete ? 'incomplete' : 'completed',
     background: body.background === true,
     error: rejected ? { code: 'invalid_prompt', message: 'Invalid prompt: assistant message content must be a string.' } : null,
-    incomplete_details: kept.length < words.length && !rejected ? { reason: 'max_output_tokens' } : null,
+    incomplete_details: incomplete ? { reason: 'max_output_tokens' } : null,
     instructions: body.instructions ?? null,
-    max_output_tokens: maxOutput,
+    max_output_tokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : profile.defaults.max_output_tokens,
     max_tool_calls: null,
     model: profile.id,
-    output: rejected
-      ? []
-      : [
-          {
-            id: context.id('msg'),
-            type: 'message',
-            role: 'assistant',
-            status: 'completed',
-            content: [{ type: 'output_text', text, annotations: [], logprobs: [] }],
-          },
-        ],
+    output,
     parallel_tool_calls: true,
-    previous_response_id: body.previous_response_id ?? null,
+    previous_response_id: b.previousResponse === 'echo' ? (body.previous_response_id ?? null) : null,
     reasoning: { effort: reasoning.effort ?? profile.defaults.reasoning_effort, summary: null },
     store: body.store ?? true,
     temperature: body.temperature ?? profile.defaults.temperature,
-    text: { format: { type: 'text' }, verbosity: 'medium' },
+    text: { format, verbosity: 'medium' },
     tool_choice: body.tool_choice ?? 'auto',
     tools: body.tools ?? [],
     top_logprobs: 0,
@@ -62,76 +96,55 @@ export function buildResponse(body: Record<string, unknown>, profile: ModelProfi
     usage: {
       input_tokens: inputTokens,
       input_tokens_details: { cached_tokens: 0 },
-      output_tokens: rejected ? 0 : kept.length,
+      output_tokens: tokens,
       output_tokens_details: { reasoning_tokens: 0 },
-      total_tokens: inputTokens + (rejected ? 0 : kept.length),
+      total_tokens: inputTokens + tokens,
     },
     user: null,
     metadata: body.metadata ?? {},
   };
 }
 
-export async function handleCreateResponse(res: ServerResponse, body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Promise<void> {
-  if (body.input === undefined) {
-    const error = openaiError(400, 'missing_required_parameter', "Missing required parameter: 'input'.", 'invalid_request_error', 'input');
-    return sendJson(res, error.status, error.body);
+/** Why a request that refers back to earlier state cannot be served, if it cannot. */
+function stateProblem(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): { status: number; body: unknown } | undefined {
+  const b = profile.behaviors;
+  const previous = body.previous_response_id;
+  if (typeof previous === 'string') {
+    if (b.previousResponse === 'reject') return paramError(profile, 'previous_response_id', "Unsupported parameter: 'previous_response_id' is not supported with this model.", 'unsupported_parameter');
+    if (b.previousResponse === 'echo' && !context.responses.has(previous)) return paramError(profile, 'previous_response_id', `Previous response with id '${previous}' not found.`, 'previous_response_not_found');
   }
+  if (b.toolResult === 'reject' && inputItems(body).some((item) => item.type === 'function_call_output')) {
+    return paramError(profile, 'input', "Invalid 'input': function_call_output items are not supported for this model.");
+  }
+  for (const item of inputItems(body)) {
+    if (item.type !== 'reasoning') continue;
+    const encrypted = item.encrypted_content;
+    if (b.encryptedReasoning === 'rejected-on-return' || typeof encrypted !== 'string' || !encrypted.startsWith(ENCRYPTED_PREFIX)) {
+      return paramError(profile, 'input', 'The encrypted content for item rs could not be verified.', 'invalid_encrypted_content');
+    }
+  }
+  return undefined;
+}
+
+export async function handleCreateResponse(res: ServerResponse, body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Promise<void> {
+  const fail = (error: { status: number; body: unknown }) => sendJson(res, error.status, error.body, context.headers());
+  if (body.input === undefined) return fail(paramError(profile, 'input', "Missing required parameter: 'input'.", 'missing_required_parameter'));
+  const invalid = invalidParam(body, profile) ?? stateProblem(body, profile, context);
+  if (invalid) return fail(invalid);
   if (hasArrayContent(body.input) && profile.arrayContent.responses === 'reject-400') {
-    const error = openaiError(400, 'validation_error', "Invalid 'input[0].content': array content is not accepted here; send a string", 'invalid_request_error', 'input');
-    return sendJson(res, error.status, error.body);
+    return fail(paramError(profile, 'input', "Invalid 'input[0].content': array content is not accepted here; send a string"));
   }
   const response = buildResponse(body, profile, context);
-  if (response.store !== false) context.responses.set(response.id as string, { id: response.id as string, body: response, pendingPolls: 0 });
+  const b = profile.behaviors;
+  const background = body.background === true && b.background !== 'synchronous';
+  const stored = b.storeResponses && (response.store !== false || b.storeFalse === 'ignored');
+  if (stored || background) {
+    context.responses.set(response.id as string, { id: response.id as string, body: response, pendingPolls: background ? (b.background === 'stuck' ? Infinity : 2) : 0 });
+  }
   if (body.stream === true) {
-    if (profile.streamRejected) {
-      const error = openaiError(400, 'validation_error', 'Streaming is not supported for this model', 'invalid_request_error', 'stream');
-      return sendJson(res, error.status, error.body);
-    }
+    if (profile.streamRejected) return fail(paramError(profile, 'stream', 'Streaming is not supported for this model'));
     return writeSse(res, responseEvents(response, profile), profile.stream, context.headers());
   }
-  sendJson(res, 200, response, context.headers());
-}
-
-export function handleGetResponse(res: ServerResponse, id: string, context: EmulatorContext): void {
-  const stored = context.responses.get(id);
-  if (!stored) {
-    const error = openaiError(404, 'not_found', `Response with id '${id}' not found.`, 'invalid_request_error');
-    return sendJson(res, error.status, error.body);
-  }
-  sendJson(res, 200, stored.body, context.headers());
-}
-
-export function handleDeleteResponse(res: ServerResponse, id: string, context: EmulatorContext): void {
-  if (!context.responses.delete(id)) {
-    const error = openaiError(404, 'not_found', `Response with id '${id}' not found.`, 'invalid_request_error');
-    return sendJson(res, error.status, error.body);
-  }
-  sendJson(res, 200, { id, object: 'response', deleted: true }, context.headers());
-}
-
-function responseEvents(response: Record<string, unknown>, profile: ModelProfile): SseEventOut[] {
-  const quirks = profile.stream;
-  const output = (response.output as Record<string, unknown>[])[0];
-  const inProgress = { ...response, status: 'in_progress', output: [], usage: null };
-  const events: Record<string, unknown>[] = [];
-  if (!quirks.skipCreated) events.push({ type: 'response.created', response: inProgress });
-  events.push({ type: 'response.in_progress', response: inProgress });
-  if (output) {
-    const itemId = output.id;
-    const text = ((output.content as Record<string, unknown>[])[0]?.text as string) ?? '';
-    const base = { item_id: itemId, output_index: 0, content_index: 0 };
-    events.push({ type: 'response.output_item.added', output_index: 0, item: { ...output, status: 'in_progress', content: [] } });
-    events.push({ type: 'response.content_part.added', ...base, part: { type: 'output_text', text: '', annotations: [] } });
-    text.split(' ').forEach((word, i) => events.push({ type: 'response.output_text.delta', ...base, delta: i === 0 ? word : ` ${word}`, logprobs: [] }));
-    events.push({ type: 'response.output_text.done', ...base, text: quirks.deltaMismatch ? `${text} (edited)` : text, logprobs: [] });
-    events.push({ type: 'response.content_part.done', ...base, part: { type: 'output_text', text, annotations: [] } });
-    events.push({ type: 'response.output_item.done', output_index: 0, item: output });
-  }
-  if (!quirks.noTerminal) events.push({ type: response.status === 'failed' ? 'response.failed' : response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', response });
-  let sequence = quirks.sequenceFromOne ? 1 : 0;
-  return events.map((event, index) => {
-    if (quirks.sequenceGap && index === 3) sequence += 1;
-    const withSequence = { type: event.type, sequence_number: sequence++, ...event };
-    return { event: event.type as string, data: toJson(withSequence) };
-  });
+  if (background) return sendJson(res, 200, { ...response, status: 'queued', output: [], usage: null }, context.headers());
+  sendJson(res, 200, b.background === 'synchronous' ? { ...response, background: false } : response, context.headers());
 }

@@ -11,7 +11,8 @@ import { handleChat } from './chat.ts';
 import { requestContext, type SharedState } from './context.ts';
 import { STREAM_FAULTS, applyFault, type FaultSpec } from './faults.ts';
 import { applyOverride, genericProfile, type EmulatedApi, type ModelProfile, type ProfileOverride } from './profile.ts';
-import { handleCreateResponse, handleDeleteResponse, handleGetResponse } from './responses.ts';
+import { handleCreateResponse } from './responses.ts';
+import { handleStoredResponse } from './responses-store.ts';
 import { MANTLE_ERRORS, anthropicError, pause, sendJson, type openaiError } from './wire.ts';
 
 export interface EmulatorOptions {
@@ -25,7 +26,9 @@ export interface EmulatorOptions {
   /** When set, requests must carry `Authorization: Bearer <apiKey>` (or `x-api-key`); others get a real 401. */
   apiKey?: string;
   /** Checks each request's credentials itself (e.g. a SigV4 verifier); return an error message to reject. */
-  verifyRequest?(request: { method: string; path: string; headers: IncomingMessage['headers']; body: string }): string | null;
+  verifyRequest?(request: { method: string; path: string; headers: IncomingMessage['headers']; body: string }): string | null | Promise<string | null>;
+  /** The body of the 404 for an unknown model: Mantle's OpenAI envelope, or a bare message. @default 'openai' */
+  unknownModelShape?: 'openai' | 'plain';
   /** Added to every answer. @default 0 @unit milliseconds */
   latencyMs?: number;
   /** Faults by model id. */
@@ -75,8 +78,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const stats: EmulatorStats = { requests: 0, inFlight: 0, peakInFlight: 0, byModel: new Map(), peakByModel: new Map(), log: [] };
   const inFlightByModel = new Map<string, number>();
 
+  // The harness's own probe ids (mantle-conformance.*) are never served, so "unknown model" stays testable.
   const profileOf = (model: string): ModelProfile | undefined =>
-    profiles.get(model) ?? (options.unknownModels === 'generic' ? genericProfile(model) : undefined);
+    profiles.get(model) ?? (options.unknownModels === 'generic' && !model.startsWith('mantle-conformance.') ? genericProfile(model) : undefined);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrived = performance.now();
@@ -99,23 +103,25 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const fail = (error: { status: number; body: unknown }) => sendJson(res, error.status, error.body, context.headers());
 
     if (options.apiKey !== undefined && !authorized(req, options.apiKey)) return fail(MANTLE_ERRORS.badKey());
-    const rejection = options.verifyRequest?.({ method, path, headers: req.headers, body: text });
+    const rejection = await options.verifyRequest?.({ method, path, headers: req.headers, body: text });
     if (rejection) return fail({ status: 403, body: { message: rejection } });
     if (text && body === undefined) return fail({ status: 400, body: { error: { code: 'invalid_json', message: 'Request body is not valid JSON', param: null, type: 'invalid_request_error' } } });
 
-    const fault = model ? activeFault(model, path, body?.stream === true) : undefined;
+    const fault = model ? activeFault(model, path, body?.stream === true, text) : undefined;
     if (fault && !STREAM_FAULTS.has(fault.kind) && (await applyFault(fault, req, res))) return;
 
     const anthropic = ANTHROPIC_ROUTE.exec(path);
     if (anthropic) {
       if (method !== 'POST') return fail(anthropicError(405, 'invalid_request_error', `${method} is not allowed here`));
-      if (missingVersion(req.headers)) return fail(anthropicError(400, 'invalid_request_error', 'anthropic-version: header is required'));
       const api: EmulatedApi = anthropic[1] ? 'count-tokens' : 'messages';
       const profile = model ? profileOf(model) : undefined;
+      if ((profile?.behaviors.anthropicVersionRequired ?? true) && missingVersion(req.headers)) {
+        return fail(anthropicError(400, 'invalid_request_error', 'anthropic-version: header is required'));
+      }
       if (!model) return fail(anthropicError(400, 'invalid_request_error', 'model: Field required'));
       if (!profile || !profile.apis.has(api)) return fail(anthropicError(404, 'not_found_error', `model: ${model}`));
       const p = withFault(profile, fault);
-      return api === 'messages' ? handleMessages(res, body ?? {}, p, context) : handleCountTokens(res, body ?? {}, context);
+      return api === 'messages' ? handleMessages(res, body ?? {}, p, context) : handleCountTokens(res, body ?? {}, p, context);
     }
 
     const route = OPENAI_ROUTE.exec(path);
@@ -123,18 +129,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const [, prefix, resource, id, sub] = route as unknown as [string, string, string, string | undefined, string | undefined];
     if (resource === 'models') {
       if (method !== 'GET') return fail(MANTLE_ERRORS.notFound());
-      return sendJson(res, 200, { object: 'list', data: [...profiles.keys()].sort().map((m) => ({ id: m, object: 'model', created: 1_790_166_400, owned_by: m.split('.')[0] })) }, context.headers());
+      const listed = [...profiles.values()].filter((p) => p.behaviors.listed).map((p) => p.id);
+      return sendJson(res, 200, { object: 'list', data: listed.sort().map((m) => ({ id: m, object: 'model', created: 1_790_166_400, owned_by: m.split('.')[0] })) }, context.headers());
     }
-    if (resource === 'responses' && id) {
-      if (sub === 'input_items') return fail(MANTLE_ERRORS.notFound());
-      if (method === 'GET') return handleGetResponse(res, id, context);
-      if (method === 'DELETE') return handleDeleteResponse(res, id, context);
-      return fail(MANTLE_ERRORS.notFound());
-    }
+    if (resource === 'responses' && id) return handleStoredResponse(res, { method, id, sub }, context, profileOf);
     if (method !== 'POST' || id) return fail(MANTLE_ERRORS.notFound());
     if (!model) return fail({ status: 400, body: { error: { code: 'missing_required_parameter', message: "Missing required parameter: 'model'.", param: 'model', type: 'invalid_request_error' } } });
     const profile = profileOf(model);
-    if (!profile) return fail(MANTLE_ERRORS.unknownModel(model));
+    if (!profile) return fail(options.unknownModelShape === 'plain' ? { status: 404, body: { message: `The model '${model}' does not exist` } } : MANTLE_ERRORS.unknownModel(model));
     if (!profile.prefixes.includes(prefix)) return fail(wrongRoute(profile, model));
     const api: EmulatedApi = resource === 'responses' ? 'responses' : 'chat-completions';
     if (!profile.apis.has(api)) return fail(MANTLE_ERRORS.apiNotOffered(model, `/v1/${resource}`));
@@ -142,9 +144,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     return api === 'responses' ? handleCreateResponse(res, body ?? {}, p, context) : handleChat(res, body ?? {}, p, context);
   }
 
-  function activeFault(model: string, path: string, streamed: boolean): FaultSpec | undefined {
+  function activeFault(model: string, path: string, streamed: boolean, text: string): FaultSpec | undefined {
     const fault = faults.get(model);
     if (!fault || (fault.path && !fault.path.test(path)) || (fault.stream !== undefined && fault.stream !== streamed)) return undefined;
+    if (fault.bodyIncludes !== undefined && !text.includes(fault.bodyIncludes)) return undefined;
     const used = faultUses.get(model) ?? 0;
     if (fault.times !== undefined && used >= fault.times) return undefined;
     faultUses.set(model, used + 1);
@@ -199,12 +202,14 @@ function withFault(profile: ModelProfile, fault: FaultSpec | undefined): ModelPr
   return profile;
 }
 
-function wrongRoute(profile: ModelProfile, model: string): ReturnType<typeof openaiError> {
+function wrongRoute(profile: ModelProfile, model: string): { status: number; body: unknown } {
   switch (profile.wrongRoute) {
     case 'berm-401':
       return MANTLE_ERRORS.berm();
     case 'not-found-404':
       return MANTLE_ERRORS.notFound();
+    case 'plain-404':
+      return { status: 404, body: 'Not Found' };
     default:
       return MANTLE_ERRORS.notOnRoute(model);
   }

@@ -40,9 +40,11 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value).replace(/"\\u0000lexeme:([a-z]+):([0-9.]+)"/g, (_m, kind: string, seconds: string) => lexeme(kind as LexemeKind, Number(seconds)));
 }
 
+/** Sends a JSON body (a string body goes out as text/plain, as a bare proxy error would). */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : toJson(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  const type = typeof body === 'string' ? 'text/plain' : 'application/json';
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 

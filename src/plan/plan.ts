@@ -57,6 +57,7 @@ export interface PlanOptions {
 export function buildPlan(suites: SuiteSet, catalog: Catalog, registry: readonly PlanCheck[], options: PlanOptions = {}): Plan {
   const feeding = new Map<string, string[]>();
   for (const spec of suites.cases) for (const id of spec.checks) feeding.set(id, [...(feeding.get(id) ?? []), spec.id]);
+  for (const check of registry) if (check.readsAllCases) feeding.set(check.id, suites.cases.map((c) => c.id));
   const checks = selectChecks(registry, feeding, options.checks);
   const modelIds = options.models?.length ? [...new Set(options.models)] : catalog.models.map((m) => m.id);
   const models = modelIds.map((id) => planModel(id, catalog.byId.get(id), checks, feeding));

@@ -4,8 +4,10 @@
  * routes from the probes, records finished cases, and turns a check into a result without ever letting a check's
  * exception escape as anything but `error`.
  */
+import { setMaxListeners } from 'node:events';
 import { getCheck } from '../checks/registry.ts';
 import { resolveApiRoute, type ApiRoute } from '../checks/route.ts';
+import type { SchemaSet } from '../checks/schema.ts';
 import type { CaseOutcome, CheckResult } from '../checks/types.ts';
 import type { PlannedCheck, PlannedModel, Plan } from '../plan/plan.ts';
 import { toHarnessError } from '../errors.ts';
@@ -28,10 +30,14 @@ export interface RecordingProvenance {
 export interface SessionHooks {
   /** Called when an exchange shows a real authentication failure (a 401 that is not Berm). */
   onAuthRejected?(exchange: Exchange, message: string): void;
+  /** Schemas for the schema.* checks (`--openapi`); default the project's. */
+  schemas?: SchemaSet;
+  /** Wait `interval_ms` between polls. @default true except in replay */
+  waitBetweenPolls?: boolean;
 }
 
 /** Shared across the sessions of one worker: one answer per (target, request) for `shared: true` cases. */
-const sharedAnswers = new Map<string, Promise<Exchange>>();
+const sharedAnswers = new WeakMap<Target, Map<string, Promise<Exchange>>>();
 
 export class ModelSession {
   readonly model: PlannedModel;
@@ -41,6 +47,7 @@ export class ModelSession {
   readonly #outcomes = new Map<string, Promise<CaseOutcome>>();
   readonly #routes = new Map<ApiId, Promise<ApiRoute>>();
   readonly #abort = new AbortController();
+  readonly #schemas: SchemaSet | undefined;
   /** Requests and tokens this session has used so far. */
   readonly usage = { requests: 0, inputTokens: 0, outputTokens: 0 };
   readonly #provenance = new Map<'live' | 'emulator', RecordingProvenance>();
@@ -50,6 +57,9 @@ export class ModelSession {
     this.model = model;
     this.#target = target;
     this.#hooks = hooks;
+    this.#schemas = hooks.schemas;
+    // Every request in flight listens to this signal (AbortSignal.any): dozens at once are expected.
+    setMaxListeners(1000, this.#abort.signal);
   }
 
   /** Stops sending for this session (the run was cancelled). */
@@ -76,16 +86,9 @@ export class ModelSession {
       target,
       route: (api) => this.route(api),
       signal: this.#abort.signal,
-      waitBetweenPolls: this.#target.mode !== 'replay',
+      waitBetweenPolls: this.#hooks.waitBetweenPolls ?? this.#target.mode !== 'replay',
     });
     if (outcome.kind === 'completed' || outcome.kind === 'error') {
-      for (const exchange of outcome.exchanges) {
-        if (exchange.attempts === 0) continue;
-        const used = usageOf(exchange);
-        this.usage.requests += exchange.attempts;
-        this.usage.inputTokens += used.input;
-        this.usage.outputTokens += used.output;
-      }
       try {
         await this.#target.caseFinished(this.model.id, caseId, outcome.exchanges);
       } catch (error) {
@@ -151,7 +154,7 @@ export class ModelSession {
     }
     const outcomes = await Promise.all(planned.cases.map((id) => this.outcome(id)));
     try {
-      return definition.run({ model: this.model.id, expectation: planned.expectation, outcomes });
+      return await definition.run({ model: this.model.id, expectation: planned.expectation, outcomes, ...(this.#schemas ? { schemas: this.#schemas } : {}) });
     } catch (error) {
       return { status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: check ${planned.id} threw: ${(error as Error).message}`, evidence: [] };
     }
@@ -161,6 +164,7 @@ export class ModelSession {
   #guardedTarget(): Target {
     const target = this.#target;
     const hooks = this.#hooks;
+    const usage = this.usage;
     return {
       id: target.id,
       mode: target.mode,
@@ -168,6 +172,11 @@ export class ModelSession {
       close: () => target.close(),
       async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
         const exchange = await target.send(request, context);
+        // Count every request that went out, whatever becomes of its case (a probe cut short by a cap included).
+        const used = usageOf(exchange);
+        usage.requests += exchange.attempts;
+        usage.inputTokens += used.input;
+        usage.outputTokens += used.output;
         if (exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
           const classification = classifyResponse(exchange.response.status, bodyText(exchange.response));
           if (classification.kind === 'auth-rejected') {
@@ -183,15 +192,20 @@ export class ModelSession {
 
   #sharedTarget(): Target {
     const guarded = this.#guardedTarget();
-    const targetId = this.#target.id;
+    let answers = sharedAnswers.get(this.#target);
+    if (!answers) {
+      answers = new Map();
+      sharedAnswers.set(this.#target, answers);
+    }
+    const cache = answers;
     return {
       ...guarded,
       send(request, context) {
-        const key = `${targetId} ${requestKey(request)}`;
-        let answer = sharedAnswers.get(key);
+        const key = requestKey(request);
+        let answer = cache.get(key);
         if (!answer) {
           answer = guarded.send(request, context);
-          sharedAnswers.set(key, answer);
+          cache.set(key, answer);
         }
         return answer;
       },

@@ -10,12 +10,15 @@ import type { Target } from '../transport/target.ts';
 import { createTarget } from './create-target.ts';
 import { loadPlan, type LoadedPlan } from './load-plan.ts';
 import { ModelSession } from './model-session.ts';
+import { loadOpenApiSchemas } from './openapi-schemas.ts';
+import type { SchemaSet } from '../checks/schema.ts';
 import type { RunConfig } from './run-config.ts';
 import type {} from './vitest-types.ts';
 
 interface WorkerRuntime {
   loaded: LoadedPlan;
   targets: Map<string, Target>;
+  schemas?: SchemaSet;
 }
 
 // Workers run spec files with isolate: false, so one plan and one set of targets serve every file of a run.
@@ -24,9 +27,10 @@ const runtimes = new Map<string, Promise<WorkerRuntime>>();
 function workerRuntime(config: RunConfig): Promise<WorkerRuntime> {
   let runtime = runtimes.get(config.runId);
   if (!runtime) {
-    runtime = loadPlan(config).then((loaded) => ({
+    runtime = Promise.all([loadPlan(config), config.openapiFile ? loadOpenApiSchemas(config.openapiFile) : undefined]).then(([loaded, schemas]) => ({
       loaded,
       targets: new Map(config.targets.map((t) => [t.id, createTarget(t, config)])),
+      ...(schemas ? { schemas } : {}),
     }));
     runtimes.set(config.runId, runtime);
   }
@@ -45,6 +49,7 @@ export async function defineModelSpec(targetId: string, modelId: string): Promis
   }
   let fatal: { code: string; message: string } | undefined;
   const session = new ModelSession(runtime.loaded.plan, model, target, {
+    ...(runtime.schemas ? { schemas: runtime.schemas } : {}),
     onAuthRejected: (_exchange, message) => {
       fatal ??= { code: 'HARNESS_AUTH_REJECTED', message };
     },

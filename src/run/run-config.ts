@@ -58,6 +58,8 @@ export interface RunConfig {
   maxRequests: number;
   /** Stop sending after this many tokens (from usage); 0 = no cap. */
   maxTokensTotal: number;
+  /** A full OpenAI OpenAPI document for the schema.* checks (`--openapi`); default the project's schemas. */
+  openapiFile?: string;
   /** Source written into recorded fixtures' provenance. */
   recordSource: 'live' | 'emulator';
   harnessVersion: string;

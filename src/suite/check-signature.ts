@@ -11,6 +11,8 @@ export interface CheckSignature {
   id: string;
   api: ApiId | null;
   vocabulary: Vocabulary;
+  /** The check reads every case of the model (schema checks); suites need not list it. */
+  readsAllCases?: boolean;
 }
 
 export function inVocabulary(check: CheckSignature, value: unknown): boolean {

@@ -66,6 +66,12 @@ const RULES: readonly Rule[] = [
       ),
   },
   { name: '401', kind: 'auth-rejected', matches: (status) => status === 401 },
+  // AWS answers bad SigV4 credentials with a 403 (InvalidSignatureException, UnrecognizedClientException).
+  {
+    name: '403-credentials',
+    kind: 'auth-rejected',
+    matches: (status, e) => status === 403 && /signature|security token|unrecognizedclient|invalid (api )?key|expired/i.test(text(e)),
+  },
   { name: '403', kind: 'forbidden', matches: (status) => status === 403 },
   {
     name: 'model-unknown',

@@ -6,7 +6,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ALL_CHECKS } from '../../src/checks/registry.ts';
 import type { CheckResult } from '../../src/checks/types.ts';
-import { profilesFromCatalog, type ProfileOverride } from '../../src/emulator/profile.ts';
+import { profilesFromCatalog } from '../../src/emulator/profile-from-catalog.ts';
+import type { ProfileOverride } from '../../src/emulator/profile.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.ts';
 import { buildPlan, type Plan } from '../../src/plan/plan.ts';
 import { ModelSession } from '../../src/run/model-session.ts';
@@ -31,11 +32,11 @@ export async function catalogEmulator(overrides: Record<string, ProfileOverride>
 }
 
 /** Runs the project's suites for one model against a target and returns every check's result by id. */
-export async function checkModel(target: Target, model: string, options: { checks?: string[]; plan?: Plan } = {}): Promise<Map<string, CheckResult>> {
+export async function checkModel(target: Target, model: string, options: { checks?: string[]; plan?: Plan; waitBetweenPolls?: boolean } = {}): Promise<Map<string, CheckResult>> {
   const { suites, catalog } = await projectSuites();
   const plan = options.plan ?? buildPlan(suites, catalog, ALL_CHECKS, { models: [model], ...(options.checks ? { checks: options.checks } : {}) });
   const planned = plan.models.find((m) => m.id === model)!;
-  const session = new ModelSession(plan, planned, target);
+  const session = new ModelSession(plan, planned, target, { waitBetweenPolls: options.waitBetweenPolls ?? false });
   const results = new Map<string, CheckResult>();
   await Promise.all(planned.checks.map(async (check) => results.set(check.id, await session.runCheck(check))));
   return results;

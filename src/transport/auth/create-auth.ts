@@ -5,6 +5,8 @@
 import { HarnessError } from '../../errors.ts';
 import { noAuth, type AuthProvider } from './auth.ts';
 import { bearerFromEnv } from './bearer.ts';
+import { sigv4 } from './sigv4.ts';
+import { shortTermToken } from './token.ts';
 
 export interface AuthSettings {
   kind: 'bearer' | 'sigv4' | 'token' | 'none';
@@ -37,7 +39,13 @@ function baseAuth(settings: AuthSettings): AuthProvider {
       return bearerFromEnv(settings.apiKeyEnv);
     case 'none':
       return noAuth;
-    default:
-      throw new HarnessError('HARNESS_USAGE', `--auth ${settings.kind} is not available in this build; use --auth bearer`);
+    case 'sigv4':
+    case 'token': {
+      if (!settings.region) {
+        throw new HarnessError('HARNESS_USAGE', `--auth ${settings.kind} signs for a region: add --region (with --endpoint, the region the endpoint is in)`);
+      }
+      const options = { region: settings.region, ...(settings.profile ? { profile: settings.profile } : {}) };
+      return settings.kind === 'sigv4' ? sigv4(options) : shortTermToken(options);
+    }
   }
 }

@@ -1,0 +1,101 @@
+/**
+ * @module checks/answer
+ * Reading one step's answer the same way in every check: a 2xx with its body, a rejection (the endpoint's answer,
+ * naming a parameter or not), a refusal (this route/API does not serve the model), or broken. And the verdict
+ * scaffolding that follows from it, so that each check only says what it observes in a 2xx.
+ */
+import { bodyText, isRecord, jsonBody } from '../transport/body.ts';
+import { classifyResponse, errorEnvelope, refusesModel } from '../transport/classify-response.ts';
+import type { Exchange } from '../transport/exchange.ts';
+import { evidenceOf, judge, requireCompleted, settleWithout, type CompletedOutcome } from './judge.ts';
+import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
+
+export type Answer =
+  | { kind: 'ok'; status: number; body: Record<string, unknown> | undefined }
+  | { kind: 'rejected'; status: number; message: string; param?: string }
+  | { kind: 'refused'; status: number; message: string }
+  | { kind: 'broken'; status?: number; message: string };
+
+export function answerOf(exchange: Exchange): Answer {
+  if (exchange.error || !exchange.response) return { kind: 'broken', message: exchange.error ? `${exchange.error.code}: ${exchange.error.message}` : 'no response' };
+  const { status } = exchange.response;
+  if (status >= 200 && status < 300) {
+    const parsed = jsonBody(exchange.response);
+    return { kind: 'ok', status, body: parsed.ok && isRecord(parsed.value) ? parsed.value : undefined };
+  }
+  const text = bodyText(exchange.response);
+  const classification = classifyResponse(status, text);
+  const message = classification.message ?? `HTTP ${status}`;
+  if (refusesModel(classification.kind)) return { kind: 'refused', status, message };
+  if (classification.kind !== 'rejected') return { kind: 'broken', status, message: `HTTP ${status} ${classification.kind}: ${message}` };
+  const parsed = jsonBody(exchange.response);
+  const inner = parsed.ok && isRecord(parsed.value) && isRecord(parsed.value.error) ? parsed.value.error : undefined;
+  const param = typeof inner?.param === 'string' ? inner.param : undefined;
+  return { kind: 'rejected', status, message: errorEnvelope(text)?.message ?? message, ...(param ? { param } : {}) };
+}
+
+/** The exchange of a step, or the verdict to give when the step was not sent. */
+export function stepOf(input: CheckInput, step?: string): { caseId: string; exchange: Exchange; outcome: CompletedOutcome } | { settled: CheckResult } {
+  const found = requireCompleted(input);
+  if ('settled' in found) return found;
+  const outcome = found.outcome;
+  const name = step ?? outcome.exchanges.at(-1)?.step;
+  const ofStep = outcome.exchanges.filter((ex) => ex.step === name);
+  // A probe sends one step to several prefixes: read the one that answered (the last 2xx), else the last.
+  const exchange = ofStep.filter((ex) => ex.response && ex.response.status < 300 && !ex.error).at(-1) ?? ofStep.at(-1);
+  if (exchange) return { caseId: outcome.caseId, exchange, outcome };
+  const reason = outcome.incomplete ? `step ${step} not sent: ${outcome.incomplete.reason}` : `case ${outcome.caseId} has no step ${step}`;
+  return { settled: { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason, evidence: outcome.exchanges.map((ex) => evidenceOf(outcome.caseId, ex)) } };
+}
+
+/** The verdict for an answer that is not a 2xx and not the rejection the check observes. */
+export function notObservable(input: CheckInput, answer: Answer, evidence: Evidence[]): CheckResult {
+  const expected = input.expectation?.value ?? null;
+  if (answer.kind === 'refused') return { status: 'unsupported', observed: null, expected, reason: `the model is not served here (${answer.status}: ${answer.message})`, evidence };
+  const message = 'message' in answer ? answer.message : `HTTP ${answer.status}`;
+  return { status: 'error', observed: null, expected, reason: `could not observe: ${message}`, evidence };
+}
+
+/**
+ * A check whose observation is "did the endpoint take this request": `accepted` for a 2xx (unless `failedInside`
+ * finds a rejection inside it), `rejected` for a 4xx that is the endpoint's answer.
+ */
+export function acceptanceCheck(options: {
+  id: string;
+  title: string;
+  api: CheckDefinition['api'];
+  step?: string;
+  reference?: CheckDefinition['reference'];
+  failedInside?(body: Record<string, unknown> | undefined): string | undefined;
+}): CheckDefinition {
+  const definition: CheckDefinition = {
+    id: options.id,
+    title: options.title,
+    api: options.api,
+    vocabulary: ['accepted', 'rejected'],
+    ...(options.reference ? { reference: options.reference } : {}),
+    run(input) {
+      const found = stepOf(input, options.step);
+      if ('settled' in found) return found.settled;
+      const answer = answerOf(found.exchange);
+      const evidence = [evidenceOf(found.caseId, found.exchange)];
+      if (answer.kind === 'ok') {
+        const inside = options.failedInside?.(answer.body);
+        if (inside) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${inside}`);
+        return judge(definition, input, 'accepted', evidence, `HTTP ${answer.status}`);
+      }
+      if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}: ${answer.message}`);
+      return notObservable(input, answer, evidence);
+    },
+  };
+  return definition;
+}
+
+/** A Responses object that failed inside a 200: `status: "failed"` with its error. */
+export function failedResponse(body: Record<string, unknown> | undefined): string | undefined {
+  if (body?.status !== 'failed') return undefined;
+  const error = isRecord(body.error) ? `${String(body.error.code ?? '')} ${String(body.error.message ?? '')}`.trim() : 'no error detail';
+  return `the response has status "failed" (${error})`;
+}
+
+export { judge, settleWithout, type Observed };

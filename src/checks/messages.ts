@@ -1,0 +1,104 @@
+/**
+ * @module checks/messages
+ * The Anthropic surface on /anthropic/v1: a basic message and count_tokens have the documented shape, the
+ * `anthropic-version` header is required, adaptive thinking is accepted while `budget_tokens` thinking is not
+ * (seeds/portkey), and errors come in Anthropic's envelope.
+ */
+import { isRecord, jsonObject } from '../transport/body.ts';
+import { acceptanceCheck, answerOf, notObservable, stepOf } from './answer.ts';
+import { evidenceOf, judge } from './judge.ts';
+import type { CheckDefinition } from './types.ts';
+
+const API = 'messages' as const;
+
+function messageProblems(body: Record<string, unknown> | undefined): string[] {
+  if (!body) return ['the body is not a JSON object'];
+  const problems: string[] = [];
+  if (body.type !== 'message') problems.push(`type is ${JSON.stringify(body.type)}, not "message"`);
+  if (body.role !== 'assistant') problems.push(`role is ${JSON.stringify(body.role)}`);
+  if (typeof body.id !== 'string') problems.push('no string id');
+  if (!Array.isArray(body.content) || body.content.length === 0) problems.push('no content blocks');
+  else if (!body.content.some((b) => isRecord(b) && b.type === 'text' && typeof b.text === 'string')) problems.push('no text block');
+  if (typeof body.stop_reason !== 'string') problems.push('no stop_reason');
+  const usage = isRecord(body.usage) ? body.usage : undefined;
+  if (!usage || typeof usage.input_tokens !== 'number' || typeof usage.output_tokens !== 'number') problems.push('usage lacks input_tokens/output_tokens');
+  return problems;
+}
+
+function shapeCheck(id: string, title: string, api: 'messages' | 'count-tokens', problemsOf: (body: Record<string, unknown> | undefined) => string[]): CheckDefinition {
+  const definition: CheckDefinition = {
+    id,
+    title,
+    api,
+    vocabulary: ['conformant', 'nonconformant'],
+    reference: { value: 'conformant', source: 'anthropic-reference: Messages API response shapes' },
+    run(input) {
+      const found = stepOf(input);
+      if ('settled' in found) return found.settled;
+      const answer = answerOf(found.exchange);
+      const evidence = [evidenceOf(found.caseId, found.exchange)];
+      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+      const problems = problemsOf(answer.body);
+      return judge(definition, input, problems.length ? 'nonconformant' : 'conformant', evidence, problems.join('; ') || 'shape as documented');
+    },
+  };
+  return definition;
+}
+
+const versionCheck: CheckDefinition = {
+  id: 'messages.anthropic-version',
+  title: 'Whether a Messages request without the anthropic-version header is refused',
+  api: API,
+  vocabulary: ['required', 'optional'],
+  reference: { value: 'required', source: 'anthropic-reference: anthropic-version is a required header' },
+  run(input) {
+    const found = stepOf(input);
+    if ('settled' in found) return found.settled;
+    const answer = answerOf(found.exchange);
+    const evidence = [evidenceOf(found.caseId, found.exchange)];
+    if (answer.kind === 'ok') return judge(versionCheck, input, 'optional', evidence, 'a request without the header was answered');
+    if (answer.kind === 'rejected') return judge(versionCheck, input, 'required', evidence, `${answer.status}: ${answer.message}`);
+    return notObservable(input, answer, evidence);
+  },
+};
+
+const errorShapeCheck: CheckDefinition = {
+  id: 'messages.error-shape',
+  title: 'A bad Messages request gets Anthropic\'s error envelope {"type":"error","error":{"type","message"}}',
+  api: API,
+  vocabulary: ['anthropic', 'openai', 'other'],
+  reference: { value: 'anthropic', source: 'anthropic-reference: errors are {"type":"error","error":{"type","message"}}' },
+  run(input) {
+    const found = stepOf(input);
+    if ('settled' in found) return found.settled;
+    const answer = answerOf(found.exchange);
+    const evidence = [evidenceOf(found.caseId, found.exchange)];
+    if (answer.kind === 'ok') return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: 'could not observe: the invalid request was answered with a 2xx', evidence };
+    if (answer.kind !== 'rejected') return notObservable(input, answer, evidence);
+    const body = jsonObject(found.exchange.response);
+    const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+    const observed = isRecord(body) && body.type === 'error' && typeof error?.type === 'string' && typeof error.message === 'string' ? 'anthropic' : error && typeof error.message === 'string' && 'param' in error ? 'openai' : 'other';
+    return judge(errorShapeCheck, input, observed, evidence, `${answer.status}: ${answer.message}`);
+  },
+};
+
+export const messagesChecks: readonly CheckDefinition[] = [
+  shapeCheck('messages.basic', 'A basic Message has the documented shape (type, role, content blocks, stop_reason, usage)', API, messageProblems),
+  shapeCheck('messages.count-tokens', 'count_tokens answers {"input_tokens": <integer>}', 'count-tokens', (body) =>
+    body && Number.isInteger(body.input_tokens) ? [] : [`input_tokens is ${JSON.stringify(body?.input_tokens)}`],
+  ),
+  versionCheck,
+  acceptanceCheck({
+    id: 'messages.thinking-adaptive',
+    title: 'Whether thinking: {type: "adaptive"} with output_config.effort is accepted',
+    api: API,
+    reference: { value: 'accepted', source: 'anthropic-reference: adaptive thinking' },
+  }),
+  acceptanceCheck({
+    id: 'messages.thinking-budget',
+    title: 'Whether thinking: {type: "enabled", budget_tokens} is accepted (Mantle documents adaptive thinking instead)',
+    api: API,
+    reference: { value: 'accepted', source: 'anthropic-reference: extended thinking with budget_tokens' },
+  }),
+  errorShapeCheck,
+];

@@ -1,0 +1,74 @@
+/**
+ * @module checks/reasoning
+ * Reasoning controls: which `reasoning.effort` values a model takes, the effort it defaults to (echoed by the
+ * Responses object), whether encrypted reasoning comes back and is accepted on the next turn (seeds/grok-guide),
+ * and where Chat Completions puts reasoning text.
+ */
+import { isRecord } from '../transport/body.ts';
+import { acceptanceCheck, answerOf, notObservable, stepOf } from './answer.ts';
+import { evidenceOf, judge, successfulExchange } from './judge.ts';
+import type { CheckDefinition } from './types.ts';
+
+export const EFFORTS = ['none', 'low', 'medium', 'high'] as const;
+
+const effortChecks = EFFORTS.map((effort) =>
+  acceptanceCheck({ id: `reasoning.effort.${effort}`, title: `Whether Responses takes reasoning: {effort: "${effort}"}`, api: 'responses' }),
+);
+
+const defaultEffort: CheckDefinition = {
+  id: 'reasoning.default-effort',
+  title: 'The reasoning.effort the Responses object echoes when the request sets none',
+  api: 'responses',
+  vocabulary: ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'missing'],
+  run(input) {
+    const found = successfulExchange(input);
+    if ('settled' in found) return found.settled;
+    const answer = answerOf(found.exchange);
+    const body = answer.kind === 'ok' ? answer.body : undefined;
+    const reasoning = isRecord(body?.reasoning) ? body.reasoning : undefined;
+    const effort = typeof reasoning?.effort === 'string' ? reasoning.effort : 'missing';
+    return judge(defaultEffort, input, effort, [evidenceOf(found.caseId, found.exchange, `reasoning: ${JSON.stringify(body?.reasoning ?? null)}`)], `reasoning.effort ${JSON.stringify(reasoning?.effort ?? null)}`);
+  },
+};
+
+const encryptedContent: CheckDefinition = {
+  id: 'reasoning.encrypted-content',
+  title: 'include: ["reasoning.encrypted_content"] returns encrypted reasoning that the next turn accepts',
+  api: 'responses',
+  vocabulary: ['round-trips', 'not-returned', 'rejected-on-return', 'rejected'],
+  run(input) {
+    const first = stepOf(input, 'first');
+    if ('settled' in first) return first.settled;
+    const evidence = first.outcome.exchanges.map((ex) => evidenceOf(first.caseId, ex));
+    const answer = answerOf(first.exchange);
+    if (answer.kind === 'rejected') return judge(encryptedContent, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+    if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+    const output = Array.isArray(answer.body?.output) ? answer.body.output : [];
+    const reasoning = output.find((item) => isRecord(item) && item.type === 'reasoning' && typeof item.encrypted_content === 'string' && item.encrypted_content.length > 0);
+    if (!reasoning) return judge(encryptedContent, input, 'not-returned', evidence, 'no reasoning item with encrypted_content in the output');
+    const second = stepOf(input, 'second');
+    if ('settled' in second) return second.settled;
+    const next = answerOf(second.exchange);
+    if (next.kind === 'ok') return judge(encryptedContent, input, 'round-trips', evidence, 'returned, and the next turn took it back');
+    if (next.kind === 'rejected') return judge(encryptedContent, input, 'rejected-on-return', evidence, `the next turn was refused: ${next.status} ${next.message}`);
+    return notObservable(input, next, evidence);
+  },
+};
+
+const chatField: CheckDefinition = {
+  id: 'reasoning.chat-field',
+  title: 'Where a chat completion carries reasoning text: message.reasoning, message.reasoning_content, or nowhere',
+  api: 'chat-completions',
+  vocabulary: ['message.reasoning', 'reasoning_content', 'none'],
+  run(input) {
+    const found = successfulExchange(input);
+    if ('settled' in found) return found.settled;
+    const answer = answerOf(found.exchange);
+    const choices = answer.kind === 'ok' && Array.isArray(answer.body?.choices) ? answer.body.choices : [];
+    const message = isRecord(choices[0]) && isRecord(choices[0].message) ? choices[0].message : {};
+    const observed = typeof message.reasoning === 'string' && message.reasoning ? 'message.reasoning' : typeof message.reasoning_content === 'string' && message.reasoning_content ? 'reasoning_content' : 'none';
+    return judge(chatField, input, observed, [evidenceOf(found.caseId, found.exchange)], `message keys: ${Object.keys(message).join(', ')}`);
+  },
+};
+
+export const reasoningChecks: readonly CheckDefinition[] = [...effortChecks, defaultEffort, encryptedContent, chatField];

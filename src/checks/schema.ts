@@ -1,0 +1,157 @@
+/**
+ * @module checks/schema
+ * Every JSON body and every stream event of a model's run, held against the JSON Schema of what it claims to be:
+ * chat.completion, chat.completion.chunk, response, response stream events, the error envelope, and Anthropic's
+ * message and events. Each check reports both modes in one word: `valid` (strictly), `lenient-only` (what
+ * tolerant clients accept, but not strict ones), or `invalid`.
+ */
+import { isRecord, losslessBody, parseLosslessText } from '../transport/body.ts';
+import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
+import { sseStream } from '../transport/sse.ts';
+import type { ApiId } from '../suite/suite-schema.ts';
+import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
+import { resolveApiRoute } from './route.ts';
+import { schemaProblems } from './json-schema.ts';
+import { lenient, plainValue, strictValue } from './schema-modes.ts';
+import { anthropicEvent, anthropicMessage } from './schemas/anthropic.ts';
+import { chatCompletion, chatCompletionChunk, errorResponse, response, responseEvent } from './schemas/openai.ts';
+import type { CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
+
+export type SchemaKind = 'chat-completion' | 'chat-completion-chunk' | 'response' | 'response-event' | 'error' | 'anthropic-message' | 'anthropic-event';
+
+/** Where schemas come from: the project's (default) or a full OpenAI OpenAPI document (`--openapi`). */
+export interface SchemaSet {
+  /** The strict schema for a kind. */
+  schema(kind: SchemaKind): unknown;
+  source: string;
+}
+
+export const PROJECT_SCHEMAS: SchemaSet = {
+  source: 'project schemas (src/checks/schemas)',
+  schema: (kind) =>
+    ({
+      'chat-completion': chatCompletion,
+      'chat-completion-chunk': chatCompletionChunk,
+      response,
+      'response-event': responseEvent,
+      error: errorResponse,
+      'anthropic-message': anthropicMessage,
+      'anthropic-event': anthropicEvent,
+    })[kind],
+};
+
+interface Sample {
+  caseId: string;
+  exchange: Exchange;
+  where: string;
+  value: unknown;
+}
+
+const OPENAI_APIS: ReadonlySet<ApiId> = new Set(['chat-completions', 'responses', 'models']);
+
+/** The lossless values of one kind that an exchange carries. */
+function samplesOf(kind: SchemaKind, api: ApiId, exchange: Exchange): { where: string; value: unknown }[] {
+  const response = exchange.response;
+  if (!response || exchange.error) return [];
+  const ok = response.status >= 200 && response.status < 300;
+  const stream = isStreamResponse(response);
+  const body = () => {
+    const parsed = losslessBody(response);
+    return parsed.ok && parsed.value && typeof parsed.value === 'object' ? [{ where: 'body', value: parsed.value }] : [];
+  };
+  const events = () =>
+    sseStream(response).events.flatMap((event, index) => {
+      const parsed = parseLosslessText(event.data);
+      return parsed.ok && isRecord(parsed.value) ? [{ where: `event ${index}`, value: parsed.value }] : [];
+    });
+  const path = exchange.request.path;
+  switch (kind) {
+    case 'chat-completion':
+      return api === 'chat-completions' && ok && !stream ? body() : [];
+    case 'chat-completion-chunk':
+      return api === 'chat-completions' && ok && stream ? events() : [];
+    case 'response':
+      return api === 'responses' && ok && !stream && exchange.request.method !== 'DELETE' && !path.includes('/input_items') ? body() : [];
+    case 'response-event':
+      return api === 'responses' && ok && stream ? events() : [];
+    case 'error':
+      if (!OPENAI_APIS.has(api) || ok) return [];
+      {
+        // A body that is not JSON cannot be the envelope: it is held against the schema as such and fails.
+        const parsed = losslessBody(response);
+        return [{ where: 'body', value: parsed.ok ? parsed.value : { unparsable: true } }];
+      }
+    case 'anthropic-message':
+      return api === 'messages' && ok && !stream ? body() : [];
+    case 'anthropic-event':
+      return api === 'messages' && ok && stream ? events() : [];
+  }
+}
+
+const KINDS: { kind: SchemaKind; api: ApiId | null; title: string }[] = [
+  { kind: 'chat-completion', api: 'chat-completions', title: 'chat.completion bodies against the OpenAI schema' },
+  { kind: 'chat-completion-chunk', api: 'chat-completions', title: 'chat.completion.chunk stream events against the OpenAI schema' },
+  { kind: 'response', api: 'responses', title: 'Response objects against the OpenAI schema' },
+  { kind: 'response-event', api: 'responses', title: 'Responses stream events against the OpenAI schema' },
+  { kind: 'error', api: null, title: 'Error bodies of the OpenAI routes against the OpenAI error envelope' },
+  { kind: 'anthropic-message', api: 'messages', title: 'Anthropic Message bodies against the Anthropic schema' },
+  { kind: 'anthropic-event', api: 'messages', title: 'Anthropic stream events against the Anthropic schema' },
+];
+
+function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckDefinition {
+  const definition: CheckDefinition = {
+    id: `schema.${kind}`,
+    title,
+    api,
+    vocabulary: ['valid', 'lenient-only', 'invalid'],
+    readsAllCases: true,
+    reference: { value: 'valid', source: 'openai-reference: the published OpenAI / Anthropic object schemas' },
+    run(input: CheckInput): CheckResult {
+      const schemas = input.schemas ?? PROJECT_SCHEMAS;
+      const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
+      const samples: Sample[] = completed.flatMap((o) => o.exchanges.flatMap((exchange) => samplesOf(kind, o.api, exchange).map((s) => ({ ...s, caseId: o.caseId, exchange }))));
+      if (samples.length === 0) return nothingToRead(input, api, kind);
+      const strict = schemas.schema(kind);
+      const loose = lenientOf(strict);
+      const strictFailures: { sample: Sample; problems: string[] }[] = [];
+      const lenientFailures: { sample: Sample; problems: string[] }[] = [];
+      for (const sample of samples) {
+        const strictProblems = schemaProblems(strict, strictValue(sample.value), 3);
+        if (strictProblems.length === 0) continue;
+        strictFailures.push({ sample, problems: strictProblems });
+        const lenientProblems = schemaProblems(loose, plainValue(sample.value), 3);
+        if (lenientProblems.length) lenientFailures.push({ sample, problems: lenientProblems });
+      }
+      const shown = (lenientFailures.length ? lenientFailures : strictFailures).slice(0, 2);
+      const evidence: Evidence[] = shown.map(({ sample, problems }) => evidenceOf(sample.caseId, sample.exchange, `${sample.where}: ${problems.join('; ')}`));
+      const counted = `${samples.length} object(s) from ${new Set(samples.map((s) => s.caseId)).size} case(s), ${schemas.source}`;
+      if (strictFailures.length === 0) return judge(definition, input, 'valid', evidence, counted);
+      const describe = (failures: typeof strictFailures) => failures.slice(0, 2).map(({ sample, problems }) => `${sample.caseId} ${sample.where}: ${problems.join(', ')}`).join(' | ');
+      if (lenientFailures.length === 0) return judge(definition, input, 'lenient-only', evidence, `strict: ${describe(strictFailures)}; lenient: all ${samples.length} valid`);
+      return judge(definition, input, 'invalid', evidence, describe(lenientFailures));
+    },
+  };
+  return definition;
+}
+
+const lenientCache = new WeakMap<object, unknown>();
+function lenientOf(schema: unknown): unknown {
+  if (!schema || typeof schema !== 'object') return schema;
+  let loose = lenientCache.get(schema);
+  if (!loose) {
+    loose = lenient(schema);
+    lenientCache.set(schema, loose);
+  }
+  return loose;
+}
+
+function nothingToRead(input: CheckInput, api: ApiId | null, kind: SchemaKind): CheckResult {
+  const expected = input.expectation?.value ?? null;
+  const ofApi = input.outcomes.filter((o) => api === null || o.api === api);
+  const route = api ? resolveApiRoute(input.outcomes, api) : undefined;
+  if (route?.state === 'unsupported') return { status: 'unsupported', observed: null, expected, reason: route.reason, evidence: [] };
+  if (ofApi.some((o) => o.kind === 'error' || o.kind === 'skipped')) return settleWithout({ ...input, outcomes: ofApi });
+  return { status: 'skipped', observed: null, expected, reason: `no ${kind} object was observed in this run`, evidence: [] };
+}
+
+export const schemaChecks: readonly CheckDefinition[] = KINDS.map(({ kind, api, title }) => schemaCheck(kind, api, title));

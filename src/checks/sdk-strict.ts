@@ -1,0 +1,60 @@
+/**
+ * @module checks/sdk-strict
+ * The strict-client column: the rules of strictly typed SDKs (.NET's OpenAI library, openai-go) applied to the
+ * raw body. They read `created`/`created_at` and token counts into integers and need required fields present, so
+ * `1.772195752e+09` or `1790000000.25` breaks them (openai/openai-dotnet #1006), however JavaScript reads it.
+ */
+import { isRecord, losslessBody } from '../transport/body.ts';
+import { answerOf, notObservable, stepOf } from './answer.ts';
+import { evidenceOf, judge } from './judge.ts';
+import { lexemeKind } from './lexeme.ts';
+import type { CheckDefinition } from './types.ts';
+
+type Rule = (body: Record<string, unknown>) => string[];
+
+const integerField = (body: Record<string, unknown>, path: string[]): string | undefined => {
+  let value: unknown = body;
+  for (const key of path) value = isRecord(value) ? value[key] : undefined;
+  const { kind, lexeme } = lexemeKind(value);
+  if (kind === 'integer') return undefined;
+  return kind === 'missing' ? `${path.join('.')} is missing` : `${path.join('.')} is ${lexeme} (${kind}), not an integer`;
+};
+
+const required = (body: Record<string, unknown>, fields: string[]): string[] => fields.filter((f) => body[f] === undefined || body[f] === null).map((f) => `${f} is missing or null`);
+
+const chatRules: Rule = (body) => [
+  ...required(body, ['id', 'object', 'model', 'choices']),
+  ...[integerField(body, ['created']), ...['prompt_tokens', 'completion_tokens', 'total_tokens'].map((f) => (isRecord(body.usage) ? integerField(body, ['usage', f]) : undefined))].filter((p): p is string => p !== undefined),
+];
+
+const responsesRules: Rule = (body) => [
+  ...required(body, ['id', 'object', 'model', 'status', 'output']),
+  ...[integerField(body, ['created_at']), ...['input_tokens', 'output_tokens', 'total_tokens'].map((f) => (isRecord(body.usage) ? integerField(body, ['usage', f]) : undefined))].filter((p): p is string => p !== undefined),
+];
+
+function strictCheck(id: string, api: 'chat-completions' | 'responses', rules: Rule): CheckDefinition {
+  const definition: CheckDefinition = {
+    id,
+    title: `What a strictly typed SDK (.NET, Go) makes of a ${api === 'responses' ? 'Response' : 'chat completion'}: integer timestamps and counts, required fields`,
+    api,
+    vocabulary: ['ok', 'breaks'],
+    reference: { value: 'ok', source: 'sdk-reference: .NET and Go clients read timestamps and token counts as integers' },
+    run(input) {
+      const found = stepOf(input);
+      if ('settled' in found) return found.settled;
+      const answer = answerOf(found.exchange);
+      const evidence = [evidenceOf(found.caseId, found.exchange)];
+      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+      const parsed = losslessBody(found.exchange.response!);
+      if (!parsed.ok || !isRecord(parsed.value)) return judge(definition, input, 'breaks', evidence, 'the body is not a JSON object');
+      const problems = rules(parsed.value);
+      return judge(definition, input, problems.length ? 'breaks' : 'ok', evidence, problems.join('; ') || 'integer timestamps and counts, required fields present');
+    },
+  };
+  return definition;
+}
+
+export const strictClientChecks: readonly CheckDefinition[] = [
+  strictCheck('sdk.strict.chat', 'chat-completions', chatRules),
+  strictCheck('sdk.strict.responses', 'responses', responsesRules),
+];

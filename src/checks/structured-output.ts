@@ -1,0 +1,54 @@
+/**
+ * @module checks/structured-output
+ * json_schema output (`response_format` on chat, `text.format` on Responses) with strict: true: the text parses
+ * as JSON and validates against the schema the request sent.
+ */
+import { isRecord, parseJsonText } from '../transport/body.ts';
+import { answerOf, notObservable, stepOf } from './answer.ts';
+import { evidenceOf, judge } from './judge.ts';
+import { schemaProblems } from './json-schema.ts';
+import type { CheckDefinition } from './types.ts';
+
+function structuredCheck(id: string, api: 'chat-completions' | 'responses', textOf: (body: Record<string, unknown>) => unknown, schemaOf: (request: Record<string, unknown>) => unknown): CheckDefinition {
+  const definition: CheckDefinition = {
+    id,
+    title: `Strict json_schema output on ${api === 'responses' ? 'Responses (text.format)' : 'Chat Completions (response_format)'} parses and validates`,
+    api,
+    vocabulary: ['valid', 'not-json', 'schema-mismatch', 'rejected'],
+    reference: { value: 'valid', source: 'openai-reference: strict structured outputs always match the schema' },
+    run(input) {
+      const found = stepOf(input);
+      if ('settled' in found) return found.settled;
+      const answer = answerOf(found.exchange);
+      const evidence = [evidenceOf(found.caseId, found.exchange)];
+      if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+      const text = answer.body ? textOf(answer.body) : undefined;
+      const parsed = typeof text === 'string' ? parseJsonText(text) : undefined;
+      if (!parsed?.ok) return judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`);
+      const sent = parseJsonText(found.exchange.request.body ?? '{}');
+      const problems = schemaProblems(sent.ok && isRecord(sent.value) ? schemaOf(sent.value) : {}, parsed.value);
+      return judge(definition, input, problems.length ? 'schema-mismatch' : 'valid', evidence, problems.join('; ') || 'the output validates');
+    },
+  };
+  return definition;
+}
+
+export const structuredOutputChecks: readonly CheckDefinition[] = [
+  structuredCheck(
+    'structured-output.chat',
+    'chat-completions',
+    (body) => (Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message.content : undefined),
+    (request) => (isRecord(request.response_format) && isRecord(request.response_format.json_schema) ? request.response_format.json_schema.schema : undefined),
+  ),
+  structuredCheck(
+    'structured-output.responses',
+    'responses',
+    (body) => {
+      const message = Array.isArray(body.output) ? body.output.find((i) => isRecord(i) && i.type === 'message') : undefined;
+      const part = isRecord(message) && Array.isArray(message.content) ? message.content.find((c) => isRecord(c) && c.type === 'output_text') : undefined;
+      return isRecord(part) ? part.text : undefined;
+    },
+    (request) => (isRecord(request.text) && isRecord(request.text.format) ? request.text.format.schema : undefined),
+  ),
+];

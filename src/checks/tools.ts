@@ -1,0 +1,78 @@
+/**
+ * @module checks/tools
+ * Function calling on Chat Completions and Responses: a forced call comes back as a tool call whose arguments
+ * parse as JSON and fit the declared schema, and the turn that answers it with the tool's result is accepted.
+ */
+import { isRecord, parseJsonText } from '../transport/body.ts';
+import { acceptanceCheck, answerOf, notObservable, stepOf } from './answer.ts';
+import { evidenceOf, judge } from './judge.ts';
+import { schemaProblems } from './json-schema.ts';
+import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
+
+const VOCABULARY = ['conformant', 'no-call', 'bad-arguments', 'rejected'] as const;
+const reference = { value: 'conformant', source: 'openai-reference: a forced function call returns arguments that fit the schema' };
+
+interface Call {
+  name: unknown;
+  arguments: unknown;
+}
+
+function judgeCall(definition: CheckDefinition, input: CheckInput, call: Call | undefined, declared: (name: string) => unknown, evidence: CheckResult['evidence']): CheckResult {
+  if (!call) return judge(definition, input, 'no-call', evidence, 'the answer holds no function call');
+  if (typeof call.arguments !== 'string') return judge(definition, input, 'bad-arguments', evidence, `arguments is ${typeof call.arguments}, not a JSON string`);
+  const parsed = parseJsonText(call.arguments);
+  if (!parsed.ok) return judge(definition, input, 'bad-arguments', evidence, `arguments do not parse as JSON: ${parsed.error}`);
+  const schema = declared(String(call.name));
+  if (schema === undefined) return judge(definition, input, 'bad-arguments', evidence, `called ${JSON.stringify(call.name)}, which was not declared`);
+  const problems = schemaProblems(schema, parsed.value);
+  return judge(definition, input, problems.length ? 'bad-arguments' : 'conformant', evidence, problems.length ? `arguments do not fit the schema: ${problems.join('; ')}` : `${String(call.name)}(${call.arguments})`);
+}
+
+function forcedCall(id: string, api: 'chat-completions' | 'responses', find: (body: Record<string, unknown>) => Call | undefined, declared: (request: Record<string, unknown>, name: string) => unknown): CheckDefinition {
+  const definition: CheckDefinition = {
+    id,
+    title: `A forced function call on ${api === 'responses' ? 'Responses' : 'Chat Completions'} returns arguments that parse and fit the schema`,
+    api,
+    vocabulary: VOCABULARY,
+    reference,
+    run(input) {
+      const found = stepOf(input, 'call');
+      if ('settled' in found) return found.settled;
+      const answer = answerOf(found.exchange);
+      const evidence = [evidenceOf(found.caseId, found.exchange)];
+      if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+      const sent = parseJsonText(found.exchange.request.body ?? '{}');
+      const request = sent.ok && isRecord(sent.value) ? sent.value : {};
+      return judgeCall(definition, input, answer.body ? find(answer.body) : undefined, (name) => declared(request, name), evidence);
+    },
+  };
+  return definition;
+}
+
+const chatCall = (body: Record<string, unknown>): Call | undefined => {
+  const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : undefined;
+  const message = isRecord(choice?.message) ? choice.message : undefined;
+  const call = Array.isArray(message?.tool_calls) && isRecord(message.tool_calls[0]) ? message.tool_calls[0] : undefined;
+  const fn = isRecord(call?.function) ? call.function : undefined;
+  return fn ? { name: fn.name, arguments: fn.arguments } : undefined;
+};
+
+const responsesCall = (body: Record<string, unknown>): Call | undefined => {
+  const item = Array.isArray(body.output) ? body.output.find((i) => isRecord(i) && i.type === 'function_call') : undefined;
+  return isRecord(item) ? { name: item.name, arguments: item.arguments } : undefined;
+};
+
+const declaredTool = (request: Record<string, unknown>, name: string, get: (tool: Record<string, unknown>) => { name: unknown; parameters: unknown }) => {
+  const tools = Array.isArray(request.tools) ? request.tools.filter(isRecord).map(get) : [];
+  return tools.find((t) => t.name === name)?.parameters;
+};
+
+export const toolChecks: readonly CheckDefinition[] = [
+  forcedCall('tools.chat.forced-call', 'chat-completions', chatCall, (request, name) =>
+    declaredTool(request, name, (t) => ({ name: isRecord(t.function) ? t.function.name : undefined, parameters: isRecord(t.function) ? t.function.parameters : undefined })),
+  ),
+  acceptanceCheck({ id: 'tools.chat.result-turn', title: 'The chat turn that answers a tool call with its result is accepted', api: 'chat-completions', step: 'result', reference: { value: 'accepted', source: 'openai-reference: tool messages answer tool calls' } }),
+  forcedCall('tools.responses.forced-call', 'responses', responsesCall, (request, name) => declaredTool(request, name, (t) => ({ name: t.name, parameters: t.parameters }))),
+  acceptanceCheck({ id: 'tools.responses.result-turn', title: 'The Responses turn with a function_call_output is accepted', api: 'responses', step: 'result', reference: { value: 'accepted', source: 'openai-reference: function_call_output items answer function calls' } }),
+];

@@ -1,0 +1,77 @@
+/**
+ * @module transport/auth/sigv4
+ * AWS Signature Version 4 with service `bedrock-mantle` (seeds/truefoundry; openai-node's Bedrock provider does
+ * the same), credentials from the AWS default provider chain or a named profile. The signature, the access key
+ * id and the session token only ever travel in the outgoing request's headers.
+ */
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { HarnessError } from '../../errors.ts';
+import type { AuthProvider, OutgoingRequest } from './auth.ts';
+
+export const SIGV4_SERVICE = 'bedrock-mantle';
+
+export interface AwsCredentialOptions {
+  region: string;
+  /** Named profile from the shared config files; default: the default provider chain. */
+  profile?: string;
+  /** Explicit credentials (tests); default: the AWS default provider chain. */
+  credentials?: AwsCredentialIdentityProvider;
+}
+
+/** Resolves credentials once per call site, turning the SDK's error into one that says what to set. */
+export function credentialSource(options: AwsCredentialOptions): () => Promise<AwsCredentialIdentity> {
+  const provider = options.credentials ?? defaultProvider(options.profile ? { profile: options.profile } : {});
+  return async () => {
+    try {
+      return await provider();
+    } catch (cause) {
+      throw new HarnessError(
+        'HARNESS_AUTH_MISSING',
+        `No AWS credentials${options.profile ? ` for profile ${options.profile}` : ''}: ${(cause as Error).message}. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), pass --profile NAME, or use --auth bearer.`,
+        { cause },
+      );
+    }
+  };
+}
+
+export function secretsOf(credentials: AwsCredentialIdentity | undefined): string[] {
+  if (!credentials) return [];
+  return [credentials.secretAccessKey, credentials.sessionToken, credentials.accessKeyId].filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+export function sigv4(options: AwsCredentialOptions): AuthProvider {
+  const credentials = credentialSource(options);
+  let seen: AwsCredentialIdentity | undefined;
+  const signer = new SignatureV4({
+    credentials: async () => (seen = await credentials()),
+    region: options.region,
+    service: SIGV4_SERVICE,
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  return {
+    kind: 'sigv4',
+    async headers(request: OutgoingRequest) {
+      const { url } = request;
+      const query: Record<string, string> = {};
+      for (const [name, value] of url.searchParams) query[name] = value;
+      const signed = await signer.sign({
+        method: request.method,
+        protocol: url.protocol,
+        hostname: url.hostname,
+        ...(url.port ? { port: Number(url.port) } : {}),
+        path: url.pathname,
+        query,
+        headers: { ...request.headers, host: url.host },
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      });
+      // undici sends the same Host itself; everything else the signer added goes on the wire.
+      const { host: _host, ...headers } = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      for (const name of Object.keys(request.headers)) delete headers[name.toLowerCase()];
+      return headers;
+    },
+    secrets: () => secretsOf(seen),
+  };
+}
