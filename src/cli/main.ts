@@ -14,6 +14,7 @@ import { loadSuites } from '../suite/load-suites.ts';
 import { SCHEMA_FILES, schemaText } from '../suite/schema-files.ts';
 import { startEmulatorFromFlags, type EmulatorFlags } from './emulator-command.ts';
 import { fixturesCommand } from './fixtures-command.ts';
+import { blessCommand, compareCommand, mergeCommand, reportCommand, tableCommand } from './report-commands.ts';
 import { runCommand, type RunCommandFlags } from './run-command.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
@@ -36,6 +37,9 @@ function runOptions(command: Command): Command {
     .option('--checks <ids>', 'check ids or prefixes like stream.*, comma separated (default: all)')
     .option('--suites <dir>', 'folder of *.suite.yaml files', 'suites')
     .option('--catalog <file>', 'model catalog (default: <suites>/models.yaml)')
+    .option('--expectations <file>', 'reviewed expectations (default: <suites>/expectations.yaml when present)')
+    .option('--no-expectations', 'ignore the expectations file: judge against the catalog and the references only')
+    .option('--baseline <matrix.json>', 'compare with an earlier run; exit 1 on any new failure')
     .option('--fixtures <dir>', 'fixtures root for record and replay', 'fixtures')
     .option('--report-dir <dir>', 'where matrix.json and matrix.md go', 'reports')
     .option('--api-key-env <name>', 'environment variable holding the Bedrock API key', 'AWS_BEARER_TOKEN_BEDROCK')
@@ -94,6 +98,56 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
       const suites = await loadSuites(flags.suites, ALL_CHECKS);
       const catalog = await loadCatalog(flags.catalog ?? `${flags.suites}/models.yaml`, ALL_CHECKS);
       io.out.write(`ok: ${suites.cases.length} cases in ${suites.files.length} suite files, ${catalog.models.length} models in the catalog\n`);
+    });
+
+  program
+    .command('report')
+    .description('render every report format again from a saved matrix.json')
+    .argument('<matrix.json>')
+    .option('--report-dir <dir>', 'where to write (default: next to the matrix)')
+    .option('--baseline <matrix.json>', 'show changes against an earlier run')
+    .action(async (file: string, flags: { reportDir?: string; baseline?: string }) => {
+      exitCode = await reportCommand(file, flags, io.out);
+    });
+
+  program
+    .command('compare')
+    .description('what changed between two runs: new failures, fixes, changed values, new and vanished models and checks (exit 1 on any new failure)')
+    .argument('<old.json>')
+    .argument('<new.json>')
+    .option('--json', 'machine-readable output')
+    .action(async (oldFile: string, newFile: string, flags: { json?: boolean }) => {
+      exitCode = await compareCommand(oldFile, newFile, flags, io.out);
+    });
+
+  program
+    .command('merge')
+    .description('merge matrices of shards or regions into one matrix (and every report)')
+    .argument('<matrix.json...>')
+    .option('--report-dir <dir>', 'where to write the merged reports', 'reports')
+    .action(async (files: string[], flags: { reportDir: string }) => {
+      exitCode = await mergeCommand(files, flags, io.out);
+    });
+
+  program
+    .command('bless')
+    .description('accept a run\'s observed values into the expectations file (only values that differ; review the diff)')
+    .argument('[matrix.json]', 'the run to accept', 'reports/matrix.json')
+    .option('--expectations <file>', 'the expectations file (default: expectations.yaml next to the catalog)')
+    .option('--catalog <file>', 'the catalog (default: the one the run used)')
+    .option('--all', 'also write observations of models and checks that have no stated expectation')
+    .action(async (file: string, flags: { expectations?: string; catalog?: string; all?: boolean }) => {
+      exitCode = await blessCommand(file, flags, PROJECT_ROOT, io.out);
+    });
+
+  program
+    .command('table')
+    .description('a model x API capability table from one or more runs (one per region), with provenance per cell')
+    .argument('<matrix.json...>')
+    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'csv', 'json']).default('markdown'))
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (files: string[], flags: { format: string; out?: string }) => {
+      exitCode = await tableCommand(files, flags, io.out);
     });
 
   program

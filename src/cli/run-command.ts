@@ -4,11 +4,14 @@
  * the endpoint, generate the spec files, run them on vitest with the matrix and progress reporters, and exit
  * 0 (nothing gates), 1 (something gates) or 2 (usage, configuration, credentials).
  */
+import { appendFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { parseCLI, startVitest } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
 import { DEFAULT_REPORTS, REPORT_WRITERS } from '../report/index.ts';
+import { describeComparison } from '../report/compare.ts';
 import { statusLine } from '../report/markdown-report.ts';
+import { renderStepSummary } from '../report/step-summary.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { startCoordinator } from '../run/coordinator.ts';
 import { loadPlan } from '../run/load-plan.ts';
@@ -19,6 +22,7 @@ import type { RunConfig } from '../run/run-config.ts';
 import { removeSpecFiles, writeSpecFiles } from '../run/spec-files.ts';
 import { conformanceVitestConfig } from '../run/vitest-config.ts';
 import { preflight } from './preflight.ts';
+import { readMatrix } from './report-commands.ts';
 import { resolveRunConfig, type RunFlags } from './run-options.ts';
 
 export interface RunCommandFlags extends RunFlags {
@@ -62,11 +66,12 @@ export async function runCommand(
     loaded,
     writers: DEFAULT_REPORTS.map((name) => REPORT_WRITERS[name]!),
     filters: [...filters, ...(flags.testNamePattern ? [`-t ${flags.testNamePattern}`] : []), ...(flags.vitestArgs ?? [])],
+    ...(config.baselineFile ? { baseline: await readMatrix(config.baselineFile) } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
   });
   const total = cells.length * loaded.plan.checks.length;
   let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
-  const interrupt = interruptHandler(io.err, () => {
+  const interrupt = interruptHandler(io.err, Boolean(flags.ui), () => {
     matrixReporter.markPartial('interrupted (Ctrl-C)');
     coordinator?.scheduler.stop('HARNESS_INTERRUPTED', 'not sent: the run was interrupted (Ctrl-C)');
     void vitest?.cancelCurrentRun('keyboard-input');
@@ -84,7 +89,7 @@ export async function runCommand(
   const vitestConfig = {
     ...conformanceVitestConfig({ config, reporters, files: cells.length }),
     ...extraOptions,
-    ...(flags.ui ? { ui: true, watch: true, open: true } : {}),
+    ...(flags.ui ? { ui: true, watch: true, open: Boolean(process.stdout.isTTY) } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.testNamePattern ? { testNamePattern: flags.testNamePattern } : {}),
     reporters: allReporters,
@@ -92,7 +97,9 @@ export async function runCommand(
   try {
     vitest = await startVitest('test', [...filters, ...extra.filter], vitestConfig as Parameters<typeof startVitest>[2]);
     if (flags.ui) {
-      io.err.write('vitest UI is open; press Ctrl-C to stop.\n');
+      const address = vitest.vite.httpServer?.address();
+      const port = typeof address === 'object' && address ? address.port : vitest.vite.config.server.port;
+      io.err.write(`vitest UI: http://${vitest.config.api?.host ?? 'localhost'}:${port}${vitest.config.uiBase} (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
   } finally {
@@ -107,6 +114,8 @@ export async function runCommand(
   const matrix = matrixReporter.matrix;
   if (!matrix) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without a matrix; rerun with -- --reporter=verbose to see why');
   if (!flags.quiet) printSummary(matrix, matrixReporter.files, io.out);
+  // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in.
+  if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, renderStepSummary(matrix));
   // An interrupted run proves nothing: exit as a shell does after Ctrl-C, after the partial matrix is written.
   return { exitCode: interrupt.interrupted ? EXIT_INTERRUPTED : matrix.gate.exitCode, matrix, config };
 }
@@ -119,10 +128,12 @@ export const EXIT_INTERRUPTED = 130;
  * signals), and still writes the matrix of what finished. vitest exits the process on SIGINT itself, so its
  * handler is replaced once it is installed. A second Ctrl-C quits at once.
  */
-function interruptHandler(err: NodeJS.WritableStream, stop: () => void) {
+function interruptHandler(err: NodeJS.WritableStream, ui: boolean, stop: () => void) {
   const state = { interrupted: false };
   const before = new Set(process.listeners('SIGINT'));
   const onSigint = () => {
+    // With the UI, Ctrl-C is how the session ends, after the run: not an interruption.
+    if (ui) return;
     if (state.interrupted) process.exit(EXIT_INTERRUPTED);
     state.interrupted = true;
     err.write('\nInterrupted: no new requests; abandoning those in flight and writing the partial matrix (Ctrl-C again to quit now)\n');
@@ -146,9 +157,11 @@ function printSummary(matrix: Matrix, files: string[], out: NodeJS.WritableStrea
     `${matrix.models.length} models x ${matrix.checks.length} checks on ${matrix.targets.map((t) => t.id).join(', ')}: ${statusLine(matrix.totals.byStatus)}`,
   ];
   if (matrix.run.partial) lines.push(`partial run: ${matrix.run.partialReason}`);
+  if (matrix.comparison) lines.push(describeComparison(matrix.comparison));
   for (const g of matrix.gate.gating.slice(0, 20)) lines.push(`  gating: ${g.model} ${g.check} (${g.target}): ${g.reason}`);
   if (matrix.gate.gating.length > 20) lines.push(`  ... and ${matrix.gate.gating.length - 20} more (see the reports)`);
   lines.push(`reports: ${files.map((f) => relative(process.cwd(), f) || f).join(', ')}`);
-  lines.push(matrix.gate.exitCode === 0 ? 'gate: pass (exit 0)' : `gate: fail (exit 1): ${matrix.gate.gating.length} result(s) do not meet their stated expectation`);
+  const why = [matrix.gate.gating.length ? `${matrix.gate.gating.length} result(s) do not meet their stated expectation` : '', matrix.gate.regressedSinceBaseline ? 'new failures since the baseline' : ''].filter(Boolean).join('; ');
+  lines.push(matrix.gate.exitCode === 0 ? 'gate: pass (exit 0)' : `gate: fail (exit 1): ${why}`);
   out.write(`${lines.join('\n')}\n`);
 }

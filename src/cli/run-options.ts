@@ -40,6 +40,8 @@ export interface RunFlags {
   source?: string;
   runId?: string;
   openapi?: string;
+  expectations?: string | false;
+  baseline?: string;
 }
 
 const MODEL_ID = /^[a-z0-9][a-zA-Z0-9._:/-]*$/;
@@ -80,6 +82,9 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   const auth = resolveAuth(flags);
   const targets = await resolveTargets(mode, regions, flags, fixturesDir);
   const runId = flags.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const expectationsFile = await resolveExpectations(flags.expectations, suitesDir);
+  const baselineFile = flags.baseline ? resolve(flags.baseline) : undefined;
+  if (baselineFile && !(await stat(baselineFile).catch(() => null))?.isFile()) throw usage('--baseline', `${baselineFile} does not exist; give a matrix.json from an earlier run`);
   const openapiFile = flags.openapi ? resolve(flags.openapi) : undefined;
   if (openapiFile && !(await stat(openapiFile).catch(() => null))?.isFile()) throw usage('--openapi', `${openapiFile} does not exist; give the path of OpenAI's openapi.yaml`);
   const source = flags.source ?? 'live';
@@ -88,6 +93,8 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     root,
     suitesDir,
     catalogFile,
+    ...(expectationsFile ? { expectationsFile } : {}),
+    ...(baselineFile ? { baselineFile } : {}),
     fixturesDir,
     reportDir,
     targets,
@@ -109,6 +116,18 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     specDir: specDirFor(root, runId),
     runId,
   };
+}
+
+/** `--expectations FILE`, `--no-expectations`, or `<suites>/expectations.yaml` when it exists. */
+export async function resolveExpectations(flag: string | false | undefined, suitesDir: string): Promise<string | undefined> {
+  if (flag === false) return undefined;
+  if (flag === undefined) {
+    const file = resolve(suitesDir, 'expectations.yaml');
+    return (await stat(file).catch(() => null))?.isFile() ? file : undefined;
+  }
+  const file = resolve(flag);
+  if (!(await stat(file).catch(() => null))?.isFile()) throw usage('--expectations', `${file} does not exist; create it with \`mantle-conformance bless\` or leave the flag out`);
+  return file;
 }
 
 function resolveAuth(flags: RunFlags): AuthConfig {

@@ -8,6 +8,7 @@ import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from '../suite/check-signature.ts';
 import { closest } from '../suite/closest.ts';
 import type { Catalog, CatalogModel } from '../suite/load-catalog.ts';
+import type { Expectations } from '../suite/load-expectations.ts';
 import type { LoadedCase, SuiteSet } from '../suite/load-suites.ts';
 
 export interface PlannedExpectation {
@@ -52,6 +53,8 @@ export interface PlanOptions {
   models?: readonly string[];
   /** Check ids or prefixes ending in `*` (e.g. `stream.*`); default every check some case feeds. */
   checks?: readonly string[];
+  /** Reviewed expectations, which win over the catalog and the reference. */
+  expectations?: Expectations;
 }
 
 export function buildPlan(suites: SuiteSet, catalog: Catalog, registry: readonly PlanCheck[], options: PlanOptions = {}): Plan {
@@ -60,7 +63,7 @@ export function buildPlan(suites: SuiteSet, catalog: Catalog, registry: readonly
   for (const check of registry) if (check.readsAllCases) feeding.set(check.id, suites.cases.map((c) => c.id));
   const checks = selectChecks(registry, feeding, options.checks);
   const modelIds = options.models?.length ? [...new Set(options.models)] : catalog.models.map((m) => m.id);
-  const models = modelIds.map((id) => planModel(id, catalog.byId.get(id), checks, feeding));
+  const models = modelIds.map((id) => planModel(id, catalog.byId.get(id), checks, feeding, options.expectations?.byModel.get(id)));
   return { models, checks, cases: new Map(suites.cases.map((c) => [c.id, c])) };
 }
 
@@ -85,7 +88,13 @@ function matches(pattern: string, id: string): boolean {
   return pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : pattern === id;
 }
 
-function planModel(id: string, entry: CatalogModel | undefined, checks: readonly PlanCheck[], feeding: ReadonlyMap<string, string[]>): PlannedModel {
+function planModel(
+  id: string,
+  entry: CatalogModel | undefined,
+  checks: readonly PlanCheck[],
+  feeding: ReadonlyMap<string, string[]>,
+  stated: ReadonlyMap<string, { value: string | number | null; reason?: string; link?: string }> | undefined,
+): PlannedModel {
   const documentedPrefix = entry?.expect.get('path-prefix')?.value;
   const preferredPrefixes = documentedPrefix === '/openai/v1' ? ['/openai/v1', '/v1'] : ['/v1', '/openai/v1'];
   return {
@@ -94,7 +103,13 @@ function planModel(id: string, entry: CatalogModel | undefined, checks: readonly
     familyTitle: entry?.familyTitle ?? null,
     inCatalog: entry !== undefined,
     preferredPrefixes,
-    checks: checks.map((check) => ({ id: check.id, cases: feeding.get(check.id) ?? [], expectation: expectationFor(check, entry) })),
+    checks: checks.map((check) => {
+      const reviewed = stated?.get(check.id);
+      const expectation: PlannedExpectation | null = reviewed
+        ? { value: reviewed.value, source: `expectations: ${reviewed.reason ?? 'accepted'}${reviewed.link ? ` (${reviewed.link})` : ''}` }
+        : expectationFor(check, entry);
+      return { id: check.id, cases: feeding.get(check.id) ?? [], expectation };
+    }),
   };
 }
 

@@ -9,7 +9,7 @@ import { MATRIX_FORMAT, type Matrix, type MatrixCheck, type MatrixModel, type Ma
 export interface MatrixInput {
   run: MatrixRun;
   targets: MatrixTarget[];
-  checks: MatrixCheck[];
+  checks: Omit<MatrixCheck, 'group'>[];
   models: MatrixModel[];
   /** Every (target, model, check) that was planned, with its expectation, in display order. */
   planned: { target: string; model: string; check: string; expected: MatrixResult['expected']; expectedSource: string | null }[];
@@ -26,32 +26,57 @@ export function isGating(result: Pick<MatrixResult, 'status' | 'expectedSource'>
   return (result.status === 'fail' || result.status === 'error') && result.expectedSource !== null;
 }
 
+/** Display groups of checks, by id prefix, in the order reports show them. */
+export const CHECK_GROUPS: readonly { group: string; prefixes: readonly string[] }[] = [
+  { group: 'Routes and APIs', prefixes: ['path-prefix', 'api.'] },
+  { group: 'Typing and defaults', prefixes: ['created-at.', 'content.', 'defaults.'] },
+  { group: 'Streaming', prefixes: ['stream.'] },
+  { group: 'Responses lifecycle', prefixes: ['responses.'] },
+  { group: 'Anthropic Messages', prefixes: ['messages.'] },
+  { group: 'Reasoning', prefixes: ['reasoning.'] },
+  { group: 'Tools and structured output', prefixes: ['tools.', 'structured-output.'] },
+  { group: 'Parameters', prefixes: ['params.'] },
+  { group: 'Errors and discovery', prefixes: ['errors.', 'models.'] },
+  { group: 'Schemas', prefixes: ['schema.'] },
+  { group: 'SDKs', prefixes: ['sdk.'] },
+];
+
+export function groupOf(checkId: string): string {
+  return CHECK_GROUPS.find((g) => g.prefixes.some((p) => checkId === p || checkId.startsWith(p)))?.group ?? 'Other';
+}
+
 export function buildMatrix(input: MatrixInput): Matrix {
   const got = new Map(input.results.map((r) => [key(r), r]));
   const results: MatrixResult[] = input.planned.map((cell) => {
     const result = got.get(key(cell));
     if (result) return { ...result, gating: isGating(result) };
-    return { ...cell, status: 'skipped', observed: null, reason: input.missingReason, evidence: [], gating: false };
+    return { ...cell, status: 'skipped', observed: null, reason: input.missingReason, evidence: [], gating: false, notRun: true };
   });
   return finishMatrix({
     format: MATRIX_FORMAT,
     run: input.run,
     targets: input.targets,
-    checks: input.checks,
+    checks: input.checks.map((c) => ({ ...c, group: groupOf(c.id) })),
     models: input.models,
     results,
-    totals: { byStatus: countStatuses(results), usage: sumUsage(Object.values(input.usage)), perModel: input.usage, wallMs: input.run.durationMs },
+    totals: { byStatus: countStatuses(results), usage: sumUsage(Object.values(input.usage)), perModel: sortedKeys(input.usage), wallMs: input.run.durationMs },
     gate: { exitCode: 0, gating: [] },
   });
+}
+
+/** The same record with its keys in order, so that matrix.json does not depend on which test finished first. */
+export function sortedKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Recomputes the derived parts (status counts, gate) after results change (merge, expectations). */
 export function finishMatrix(matrix: Matrix): Matrix {
   const gating = matrix.results.filter((r) => r.gating).map((r) => ({ target: r.target, model: r.model, check: r.check, reason: r.reason }));
+  const regressed = matrix.comparison?.regressed;
   return {
     ...matrix,
     totals: { ...matrix.totals, byStatus: countStatuses(matrix.results) },
-    gate: { exitCode: gating.length > 0 ? 1 : 0, gating },
+    gate: { exitCode: gating.length > 0 || regressed ? 1 : 0, gating, ...(regressed !== undefined ? { regressedSinceBaseline: regressed } : {}) },
   };
 }
 
@@ -67,4 +92,12 @@ export function sumUsage(all: readonly UsageTotals[]): UsageTotals {
     inputTokens: 0,
     outputTokens: 0,
   });
+}
+
+/** Sorted check groups with their checks, for reports. */
+export function groupedChecks(matrix: Pick<Matrix, 'checks'>): { group: string; checks: MatrixCheck[] }[] {
+  const groups = new Map<string, MatrixCheck[]>();
+  for (const check of matrix.checks) groups.set(check.group, [...(groups.get(check.group) ?? []), check]);
+  const order = CHECK_GROUPS.map((g) => g.group);
+  return [...groups.entries()].sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99)).map(([group, checks]) => ({ group, checks }));
 }

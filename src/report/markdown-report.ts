@@ -4,6 +4,7 @@
  * one table per target with models as rows and checks as columns, then what gates the run.
  */
 import type { CheckStatus } from '../checks/types.ts';
+import { groupedChecks } from './build-matrix.ts';
 import { STATUS_SYMBOLS, type Matrix, type MatrixResult, type MatrixTarget } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
@@ -14,14 +15,15 @@ export const markdownReport: ReportWriter = {
 
 export function describeProvenance(target: MatrixTarget): string {
   const { sources, recordedFrom, recordedTo } = target.provenance;
-  const when = recordedFrom ? ` recorded ${recordedFrom.slice(0, 10)}${recordedTo && recordedTo.slice(0, 10) !== recordedFrom.slice(0, 10) ? ` to ${recordedTo.slice(0, 10)}` : ''}` : '';
+  const day = (iso: string | undefined) => iso?.slice(0, 10);
+  const when = recordedFrom ? `, recorded ${day(recordedFrom)}${recordedTo && day(recordedTo) !== day(recordedFrom) ? ` to ${day(recordedTo)}` : ''}` : '';
   const place = target.region ? `region ${target.region}` : (target.endpointHost ?? target.id);
+  const what = (source: string) => (source === 'emulator' ? 'the local Mantle emulator' : `a live endpoint (${place})`);
   if (target.mode === 'replay') {
-    const of = sources.length === 0 ? 'no recordings found' : sources.map((s) => (s === 'emulator' ? 'the local Mantle emulator' : 'a live endpoint')).join(' and ');
-    return `replay of recordings of ${of}${when} (${place})`;
+    return sources.length === 0 ? `replay, but no recordings were found (${place})` : `replay of recordings of ${sources.map(what).join(' and ')}${when}`;
   }
-  const live = sources.includes('emulator') ? 'the local Mantle emulator' : 'a live endpoint';
-  return `${target.mode === 'record' ? 'recorded from' : 'live against'} ${live} at ${place}`;
+  const source = sources.includes('emulator') ? 'the local Mantle emulator' : place;
+  return target.mode === 'record' ? `recorded live from ${source}` : `live run against ${source}`;
 }
 
 const cell = (r: MatrixResult | undefined): string => {
@@ -43,16 +45,29 @@ export function renderMarkdown(matrix: Matrix): string {
     `- Gate: ${matrix.gate.exitCode === 0 ? '**pass** (exit 0)' : `**fail** (exit 1): ${matrix.gate.gating.length} result(s) below`}`,
   );
   if (run.partial) lines.push(`- **Partial run**: ${run.partialReason ?? 'did not finish'}; cells not reached are skipped`);
+  if (matrix.comparison) {
+    const c = matrix.comparison;
+    lines.push(`- Since run ${c.baseline.runId}: ${c.newFailures.length} new failure(s), ${c.fixes.length} fix(es), ${c.changedObserved.length} changed value(s)${c.regressed ? ' (**regressed**)' : ''}`);
+  }
   lines.push('', `Legend: ${(Object.entries(STATUS_SYMBOLS) as [CheckStatus, string][]).map(([s, sym]) => `${sym} ${s}`).join(' · ')}. A cell shows the status and the observed value.`, '');
   const index = new Map(matrix.results.map((r) => [`${r.target}\u0000${r.model}\u0000${r.check}`, r]));
+  const at = (target: string, model: string, check: string) => index.get(`${target}\u0000${model}\u0000${check}`);
   for (const target of matrix.targets) {
     if (matrix.targets.length > 1) lines.push(`## ${target.id}`, '');
-    lines.push(`| model | ${matrix.checks.map((c) => `\`${c.id}\``).join(' | ')} |`, `|---|${matrix.checks.map(() => '---').join('|')}|`);
-    for (const model of matrix.models) {
-      const cells = matrix.checks.map((c) => cell(index.get(`${target.id}\u0000${model.id}\u0000${c.id}`)));
-      lines.push(`| \`${model.id}\`${model.inCatalog ? '' : ' (not in catalog)'} | ${cells.join(' | ')} |`);
+    for (const { group, checks } of groupedChecks(matrix)) {
+      // A model none of whose cells apply (it does not serve the API) gets a line, not a row of dashes.
+      const rows = matrix.models.filter((m) => checks.some((c) => at(target.id, m.id, c.id)?.status !== 'unsupported'));
+      const unserved = matrix.models.filter((m) => !rows.includes(m));
+      lines.push(`### ${group}`, '');
+      if (rows.length > 0) {
+        lines.push(`| model | ${checks.map((c) => `\`${c.id}\``).join(' | ')} |`, `|---|${checks.map(() => '---').join('|')}|`);
+        for (const model of rows) {
+          lines.push(`| \`${model.id}\`${model.inCatalog ? '' : ' (not in catalog)'} | ${checks.map((c) => cell(at(target.id, model.id, c.id))).join(' | ')} |`);
+        }
+        lines.push('');
+      }
+      if (unserved.length > 0) lines.push(`Not applicable (the model does not serve the API): ${unserved.map((m) => `\`${m.id}\``).join(', ')}`, '');
     }
-    lines.push('');
   }
   const gating = matrix.results.filter((r) => r.gating);
   lines.push('## What fails the gate', '');

@@ -40,6 +40,8 @@ export interface MatrixTarget {
 export interface MatrixCheck {
   id: string;
   title: string;
+  /** Display group (Routes and APIs, Streaming, ...), from the check id. */
+  group: string;
   api: string | null;
   vocabulary: readonly string[] | 'number-or-null';
 }
@@ -65,12 +67,16 @@ export interface MatrixResult {
   evidence: Evidence[];
   /** Whether this result fails the run (exit code 1). */
   gating: boolean;
+  /** Set on planned cells this run did not execute (filtered out, another shard's, interrupted): merge fills them. */
+  notRun?: true;
 }
 
 export interface UsageTotals {
   requests: number;
   inputTokens: number;
   outputTokens: number;
+  /** From the first request sent for the model to the last answer, in milliseconds (0 in replay). */
+  wallMs?: number;
 }
 
 export interface MatrixTotals {
@@ -81,15 +87,48 @@ export interface MatrixTotals {
   wallMs: number;
 }
 
+/** One cell that differs between two runs. */
+export interface CellChange {
+  target: string;
+  model: string;
+  check: string;
+  before: { status: CheckStatus; observed: Observed } | null;
+  after: { status: CheckStatus; observed: Observed } | null;
+  reason: string;
+}
+
+export interface MatrixComparison {
+  baseline: { runId: string; finishedAt: string };
+  newFailures: CellChange[];
+  fixes: CellChange[];
+  changedObserved: CellChange[];
+  newModels: string[];
+  vanishedModels: string[];
+  newChecks: string[];
+  vanishedChecks: string[];
+  newTargets: string[];
+  vanishedTargets: string[];
+  /** True when anything got worse (a new fail or error). */
+  regressed: boolean;
+}
+
 export interface Matrix {
   format: typeof MATRIX_FORMAT;
+  /** Set when the run was compared with a baseline (`--baseline`). */
+  comparison?: MatrixComparison;
   run: MatrixRun;
   targets: MatrixTarget[];
   checks: MatrixCheck[];
   models: MatrixModel[];
   results: MatrixResult[];
   totals: MatrixTotals;
-  gate: { exitCode: 0 | 1; gating: { target: string; model: string; check: string; reason: string }[] };
+  gate: {
+    exitCode: 0 | 1;
+    /** Results that fail the gate: fail or error against a stated expectation. */
+    gating: { target: string; model: string; check: string; reason: string }[];
+    /** Set with a baseline: a cell that now fails or errors and did not before also fails the gate. */
+    regressedSinceBaseline?: boolean;
+  };
 }
 
 export const STATUS_SYMBOLS: Record<CheckStatus, string> = {

@@ -6,16 +6,28 @@
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { buildPlan, type Plan } from '../plan/plan.ts';
 import { loadCatalog, type Catalog } from '../suite/load-catalog.ts';
+import { loadExpectations, type Expectations } from '../suite/load-expectations.ts';
 import { loadSuites, type SuiteSet } from '../suite/load-suites.ts';
 
 export interface LoadedPlan {
   suites: SuiteSet;
   catalog: Catalog;
   plan: Plan;
+  expectations?: Expectations;
 }
 
-export async function loadPlan(options: { suitesDir: string; catalogFile: string; models: readonly string[]; checks: readonly string[] }): Promise<LoadedPlan> {
-  const [suites, catalog] = await Promise.all([loadSuites(options.suitesDir, ALL_CHECKS), loadCatalog(options.catalogFile, ALL_CHECKS)]);
-  const plan = buildPlan(suites, catalog, ALL_CHECKS, { models: options.models, checks: options.checks });
-  return { suites, catalog, plan };
+export async function loadPlan(options: {
+  suitesDir: string;
+  catalogFile: string;
+  expectationsFile?: string;
+  models: readonly string[];
+  checks: readonly string[];
+}): Promise<LoadedPlan> {
+  const [suites, catalog, expectations] = await Promise.all([
+    loadSuites(options.suitesDir, ALL_CHECKS),
+    loadCatalog(options.catalogFile, ALL_CHECKS),
+    options.expectationsFile ? loadExpectations(options.expectationsFile, ALL_CHECKS) : undefined,
+  ]);
+  const plan = buildPlan(suites, catalog, ALL_CHECKS, { models: options.models, checks: options.checks, ...(expectations ? { expectations } : {}) });
+  return { suites, catalog, plan, ...(expectations ? { expectations } : {}) };
 }

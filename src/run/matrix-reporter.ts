@@ -5,7 +5,8 @@
  * A result carrying a fatal error (a bad key) cancels the run at once.
  */
 import type { Reporter, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
-import { buildMatrix } from '../report/build-matrix.ts';
+import { buildMatrix, finishMatrix } from '../report/build-matrix.ts';
+import { compareMatrices } from '../report/compare.ts';
 import type { Matrix, MatrixTarget, UsageTotals } from '../report/matrix.ts';
 import { writeReportFiles, type ReportContext, type ReportWriter } from '../report/report-writer.ts';
 import type { LoadedPlan } from './load-plan.ts';
@@ -23,6 +24,8 @@ export interface MatrixReporterOptions {
   shard?: string;
   /** Called with the matrix once it is written. */
   onMatrix?(matrix: Matrix, files: string[]): void;
+  /** A previous run to compare with (`--baseline`): the matrix gets a `comparison`, and a new failure gates. */
+  baseline?: Matrix;
 }
 
 export class MatrixReporter implements Reporter {
@@ -68,7 +71,9 @@ export class MatrixReporter implements Reporter {
   }
 
   async onTestRunEnd(_modules: ReadonlyArray<TestModule>, _errors: unknown, reason: TestRunEndReason): Promise<void> {
-    const matrix = this.build(reason);
+    const built = this.build(reason);
+    const baseline = this.#options.baseline;
+    const matrix = baseline ? finishMatrix({ ...built, comparison: compareMatrices(baseline, built) }) : built;
     this.matrix = matrix;
     this.files = await writeReportFiles(this.#options.config.reportDir, this.#options.writers.flatMap((w) => w.render(matrix, this.#options.context ?? {})));
     this.#options.onMatrix?.(matrix, this.files);

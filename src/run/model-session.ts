@@ -48,8 +48,9 @@ export class ModelSession {
   readonly #routes = new Map<ApiId, Promise<ApiRoute>>();
   readonly #abort = new AbortController();
   readonly #schemas: SchemaSet | undefined;
-  /** Requests and tokens this session has used so far. */
-  readonly usage = { requests: 0, inputTokens: 0, outputTokens: 0 };
+  /** Requests, tokens and wall time (first request out to last answer in) this session has used so far. */
+  readonly usage = { requests: 0, inputTokens: 0, outputTokens: 0, wallMs: 0 };
+  #firstSentAt: number | undefined;
   readonly #provenance = new Map<'live' | 'emulator', RecordingProvenance>();
 
   constructor(plan: Plan, model: PlannedModel, target: Target, hooks: SessionHooks = {}) {
@@ -165,13 +166,17 @@ export class ModelSession {
     const target = this.#target;
     const hooks = this.#hooks;
     const usage = this.usage;
+    const clock = { start: () => (this.#firstSentAt ??= performance.now()) };
     return {
       id: target.id,
       mode: target.mode,
       caseFinished: (...args) => target.caseFinished(...args),
       close: () => target.close(),
       async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
+        const started = clock.start();
         const exchange = await target.send(request, context);
+        // Replay has no network: its timings measure the harness, not the endpoint, and would differ run to run.
+        if (exchange.attempts > 0 && target.mode !== 'replay') usage.wallMs = Math.max(usage.wallMs, Math.round(performance.now() - started));
         // Count every request that went out, whatever becomes of its case (a probe cut short by a cap included).
         const used = usageOf(exchange);
         usage.requests += exchange.attempts;

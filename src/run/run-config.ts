@@ -32,6 +32,10 @@ export interface RunConfig {
   root: string;
   suitesDir: string;
   catalogFile: string;
+  /** Reviewed expectations (`--expectations`, default `<suites>/expectations.yaml` when it exists). */
+  expectationsFile?: string;
+  /** A previous matrix.json to compare with (`--baseline`). */
+  baselineFile?: string;
   fixturesDir: string;
   reportDir: string;
   targets: TargetConfig[];

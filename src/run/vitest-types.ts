@@ -15,7 +15,7 @@ export interface ConformanceMeta {
   result: CheckResult;
   expectedSource: string | null;
   /** Requests and tokens this model's session had used when the test finished (cumulative). */
-  usage: { requests: number; inputTokens: number; outputTokens: number };
+  usage: { requests: number; inputTokens: number; outputTokens: number; wallMs: number };
   /** Provenance of the recordings the result was read from (replay), one per source. */
   provenance: RecordingProvenance[];
   /** Set when this model's session saw a failure that must stop the run (a bad key). */

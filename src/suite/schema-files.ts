@@ -4,11 +4,13 @@
  * schema` writes them; a test fails when the files on disk and the loaders' schemas differ.
  */
 import { CatalogSchema } from './catalog-schema.ts';
+import { ExpectationsSchema } from './expectations-schema.ts';
 import { SuiteSchema } from './suite-schema.ts';
 
 export const SCHEMA_FILES: readonly { path: string; schema: object }[] = [
   { path: 'suites/schema/suite.schema.json', schema: SuiteSchema },
   { path: 'suites/schema/catalog.schema.json', schema: CatalogSchema },
+  { path: 'suites/schema/expectations.schema.json', schema: ExpectationsSchema },
 ];
 
 export function schemaText(schema: object): string {

@@ -1,0 +1,101 @@
+/**
+ * @module cli/report-commands
+ * The commands that work on saved runs: `report` (render every format again from a matrix.json), `compare`,
+ * `merge` (shards or regions into one matrix), `bless` (accept observed values into the expectations file) and
+ * `table` (a capability table).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ALL_CHECKS } from '../checks/registry.ts';
+import { HarnessError } from '../errors.ts';
+import { finishMatrix } from '../report/build-matrix.ts';
+import { buildCapabilityTable, tableCsv, tableMarkdown } from '../report/capability-table.ts';
+import { compareMatrices, describeComparison } from '../report/compare.ts';
+import { DEFAULT_REPORTS, REPORT_WRITERS } from '../report/index.ts';
+import { MATRIX_FORMAT, type Matrix } from '../report/matrix.ts';
+import { mergeMatrices } from '../report/merge.ts';
+import { writeReportFiles } from '../report/report-writer.ts';
+import { loadCatalog } from '../suite/load-catalog.ts';
+import { blessExpectations, loadExpectations, type BlessChange } from '../suite/load-expectations.ts';
+
+export async function readMatrix(file: string): Promise<Matrix> {
+  let value: Partial<Matrix>;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8')) as Partial<Matrix>;
+  } catch (cause) {
+    throw new HarnessError('HARNESS_REPORT_INVALID', `${file}: cannot read a matrix.json there (${(cause as Error).message})`, { cause });
+  }
+  if (value.format !== MATRIX_FORMAT) throw new HarnessError('HARNESS_REPORT_INVALID', `${file}: format is ${JSON.stringify(value.format)}, expected "${MATRIX_FORMAT}"; give a matrix.json written by mantle-conformance`);
+  return value as Matrix;
+}
+
+/** Writes every report format of `matrix` into `dir`; returns the paths. */
+export function writeAllReports(matrix: Matrix, dir: string): Promise<string[]> {
+  return writeReportFiles(dir, DEFAULT_REPORTS.flatMap((name) => REPORT_WRITERS[name]!.render(matrix, {})));
+}
+
+export async function reportCommand(file: string, flags: { reportDir?: string; baseline?: string }, out: NodeJS.WritableStream): Promise<number> {
+  let matrix = await readMatrix(file);
+  if (flags.baseline) matrix = finishMatrix({ ...matrix, comparison: compareMatrices(await readMatrix(flags.baseline), matrix) });
+  const written = await writeAllReports(matrix, flags.reportDir ?? dirname(resolve(file)));
+  out.write(`wrote ${written.join(', ')}\n`);
+  return 0;
+}
+
+export async function compareCommand(oldFile: string, newFile: string, flags: { json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
+  const comparison = compareMatrices(await readMatrix(oldFile), await readMatrix(newFile));
+  out.write(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : `${describeComparison(comparison)}\n`);
+  return comparison.regressed ? 1 : 0;
+}
+
+export async function mergeCommand(files: string[], flags: { reportDir: string }, out: NodeJS.WritableStream): Promise<number> {
+  if (files.length < 2) throw new HarnessError('HARNESS_USAGE', 'merge: give two or more matrix.json files (shards of one run, or one run per region)');
+  const merged = mergeMatrices(await Promise.all(files.map(readMatrix)));
+  const written = await writeAllReports(merged, flags.reportDir);
+  out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\nwrote ${written.join(', ')}\n`);
+  return merged.gate.exitCode;
+}
+
+export async function blessCommand(file: string, flags: { expectations?: string; catalog?: string; all?: boolean }, root: string, out: NodeJS.WritableStream): Promise<number> {
+  const matrix = await readMatrix(file);
+  const catalogFile = flags.catalog ?? matrix.run.catalog ?? `${root}/suites/models.yaml`;
+  const target = resolve(flags.expectations ?? `${dirname(catalogFile)}/expectations.yaml`);
+  const current = await loadExpectations(target, ALL_CHECKS).catch((error: unknown) => {
+    if (error instanceof HarnessError && error.code === 'HARNESS_FILE_NOT_FOUND') return undefined;
+    throw error;
+  });
+  const changes: BlessChange[] = [];
+  let errors = 0;
+  for (const r of matrix.results) {
+    if (r.status === 'error') errors += r.expectedSource ? 1 : 0;
+    if (r.status !== 'pass' && r.status !== 'fail') continue;
+    const stated = current?.byModel.get(r.model)?.get(r.check);
+    const differs = stated ? stated.value !== r.observed : r.gating || (flags.all === true && (r.status === 'fail' || r.expectedSource === null));
+    if (differs) changes.push({ model: r.model, check: r.check, from: stated?.value, to: r.observed });
+  }
+  const unique = [...new Map(changes.map((c) => [`${c.model}\u0000${c.check}`, c])).values()];
+  if (unique.length === 0) {
+    out.write(`nothing to bless: every observation in ${file} already matches ${target}\n`);
+  } else {
+    const catalog = await loadCatalog(catalogFile, ALL_CHECKS).then((c) => c.id, () => 'mantle');
+    await blessExpectations(target, catalog, unique, `blessed from run ${matrix.run.id}`);
+    out.write(`blessed ${unique.length} value(s) into ${target}:\n${unique.map((c) => `  ${c.model} ${c.check}: ${JSON.stringify(c.from ?? null)} -> ${JSON.stringify(c.to)}`).join('\n')}\nReview the diff (git diff ${target}) before committing.\n`);
+  }
+  if (errors) out.write(`not blessed: ${errors} cell(s) with errors (nothing was observed; fix the endpoint or rerun)\n`);
+  return 0;
+}
+
+export async function tableCommand(files: string[], flags: { format: string; out?: string }, out: NodeJS.WritableStream): Promise<number> {
+  if (files.length === 0) throw new HarnessError('HARNESS_USAGE', 'table: give one or more matrix.json files (one per region is fine)');
+  const table = buildCapabilityTable(await Promise.all(files.map(readMatrix)));
+  const formats: Record<string, () => string> = { markdown: () => tableMarkdown(table), csv: () => tableCsv(table), json: () => `${JSON.stringify(table, null, 2)}\n` };
+  const render = formats[flags.format];
+  if (!render) throw new HarnessError('HARNESS_USAGE', `--format: "${flags.format}" is not one of markdown, csv, json`);
+  if (flags.out) {
+    await writeFile(flags.out, render(), 'utf8');
+    out.write(`wrote ${flags.out}\n`);
+  } else {
+    out.write(render());
+  }
+  return 0;
+}

@@ -1,0 +1,100 @@
+/**
+ * Runs against runs: compare lists what changed and exits 1 on a new failure; --baseline does the same inside a
+ * run (and the GitHub step summary shows only the changes); merging shard outputs gives the single run's matrix.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Matrix } from '../src/report/matrix.ts';
+import { catalogEmulator, cli } from './helpers/harness.ts';
+
+let dir: string;
+const read = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as Matrix;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'compare-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('compare', () => {
+  let before: string;
+  let after: string;
+  beforeAll(async () => {
+    before = join(dir, 'before');
+    expect((await cli(['run', '--models', 'xai.grok-4.3,qwen.qwen3-32b', '--report-dir', before, '--quiet'])).code).toBe(0);
+    const emulator = await catalogEmulator({ 'xai.grok-4.3': { defaults: { temperature: 1 } } }, { apiKey: 'cmp-key-0123456789' });
+    try {
+      after = join(dir, 'after');
+      const run = await cli(['run', '--mode', 'live', '--endpoint', emulator.url, '--target-name', 'emulator', '--models', 'xai.grok-4.3,zai.glm-5', '--report-dir', after, '--quiet'], {
+        AWS_BEARER_TOKEN_BEDROCK: 'cmp-key-0123456789',
+      });
+      expect(run.code).toBe(1);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('lists new failures, changed values, new and vanished models, and exits 1', async () => {
+    const result = await cli(['compare', join(before, 'matrix.json'), join(after, 'matrix.json')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/new failures: 1\n {2}xai\.grok-4\.3 defaults\.temperature \(emulator\): pass 0\.7 -> fail 1/);
+    expect(result.stdout).toMatch(/changed observed values: 1\n {2}xai\.grok-4\.3 defaults\.temperature/);
+    expect(result.stdout).toContain('new models: zai.glm-5');
+    expect(result.stdout).toContain('vanished models: qwen.qwen3-32b');
+    expect(result.stdout).toContain('regressed: yes (exit 1)');
+  });
+
+  it('the other way round, the same change is a fix and nothing regressed', async () => {
+    const result = await cli(['compare', join(after, 'matrix.json'), join(before, 'matrix.json'), '--json']);
+    expect(result.code).toBe(0);
+    const comparison = JSON.parse(result.stdout);
+    expect(comparison.fixes.map((c: { check: string }) => c.check)).toEqual(['defaults.temperature']);
+    expect(comparison.newFailures).toEqual([]);
+  });
+
+  it('--baseline compares inside the run, and the step summary shows only the changes', async () => {
+    const emulator = await catalogEmulator({ 'xai.grok-4.3': { defaults: { temperature: 1 } } }, { apiKey: 'cmp-key-0123456789' });
+    const summary = join(dir, 'summary.md');
+    try {
+      const reports = join(dir, 'with-baseline');
+      const run = await cli(
+        ['run', '--mode', 'live', '--endpoint', emulator.url, '--target-name', 'emulator', '--models', 'xai.grok-4.3,qwen.qwen3-32b', '--baseline', join(before, 'matrix.json'), '--report-dir', reports, '--quiet'],
+        { AWS_BEARER_TOKEN_BEDROCK: 'cmp-key-0123456789', GITHUB_STEP_SUMMARY: summary },
+      );
+      expect(run.code).toBe(1);
+      const matrix = await read(join(reports, 'matrix.json'));
+      expect(matrix.comparison?.newFailures.map((c) => c.check)).toEqual(['defaults.temperature']);
+      expect(matrix.gate.regressedSinceBaseline).toBe(true);
+      const text = await readFile(summary, 'utf8');
+      expect(text).toContain('### Mantle conformance: fail');
+      expect(text).toMatch(/\*\*New failures\*\* \(1\)[\s\S]*\| `xai\.grok-4\.3` \| `defaults\.temperature` \| emulator \| ✓ 0\.7 \| ✗ 1 \|/);
+      expect(text).not.toContain('qwen.qwen3-32b');
+      const html = await readFile(join(reports, 'matrix.html'), 'utf8');
+      expect(html).toContain('Changes since run');
+      expect(html).toMatch(/data-key="emulator\|xai\.grok-4\.3\|defaults\.temperature"[^>]*>✗ 1<span class="change" title="new failure">▲<\/span>/);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe('merge', () => {
+  it('two shards of a run merge into the single run\'s matrix', async () => {
+    const single = join(dir, 'single');
+    expect((await cli(['run', '--report-dir', single, '--quiet'])).code).toBe(0);
+    for (const shard of ['1/2', '2/2']) {
+      const out = join(dir, `shard-${shard[0]}`);
+      const result = await cli(['run', '--shard', shard, '--run-id', 'sharded', '--report-dir', out, '--quiet']);
+      expect(result.code, result.stderr).toBe(0);
+    }
+    const first = await read(join(dir, 'shard-1', 'matrix.json'));
+    expect(first.results.some((r) => r.notRun)).toBe(true);
+    expect(first.results.some((r) => !r.notRun)).toBe(true);
+    const merged = join(dir, 'merged');
+    const result = await cli(['merge', join(dir, 'shard-1', 'matrix.json'), join(dir, 'shard-2', 'matrix.json'), '--report-dir', merged]);
+    expect(result.code, result.stderr).toBe(0);
+    const strip = (m: Matrix) => ({ ...m, run: { ...m.run, id: '', startedAt: '', finishedAt: '', durationMs: 0, selection: null }, totals: { ...m.totals, wallMs: 0 } });
+    expect(strip(await read(join(merged, 'matrix.json')))).toEqual(strip(await read(join(single, 'matrix.json'))));
+  });
+});

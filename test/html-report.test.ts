@@ -1,0 +1,82 @@
+/**
+ * matrix.html in a real browser (Debian's Chromium, driven by playwright-core): it opens from disk with no
+ * network, a click on a cell shows observed vs expected, the reason and the evidence, and the filters hide what
+ * they should. Skips, saying why, where Chromium is not installed (.ci/run installs it).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, catalogEmulator, cli } from './helpers/harness.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) console.warn(`html-report.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+
+describe.skipIf(!available)('matrix.html in Chromium', () => {
+  let dir: string;
+  let browser: Browser;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'html-'));
+    const before = join(dir, 'before');
+    expect((await cli(['run', '--models', 'xai.grok-4.3,qwen.qwen3-32b,anthropic.claude-opus-4-7', '--report-dir', before, '--quiet'])).code).toBe(0);
+    const emulator = await catalogEmulator({ 'qwen.qwen3-32b': { createdAt: { chat: 'exponent' } } }, { apiKey: 'html-key-0123456789' });
+    try {
+      await cli(
+        ['run', '--mode', 'live', '--endpoint', emulator.url, '--target-name', 'emulator', '--models', 'xai.grok-4.3,qwen.qwen3-32b,anthropic.claude-opus-4-7', '--baseline', join(before, 'matrix.json'), '--report-dir', join(dir, 'after'), '--quiet'],
+        { AWS_BEARER_TOKEN_BEDROCK: 'html-key-0123456789' },
+      );
+    } finally {
+      await emulator.close();
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('opens from disk without the network, shows a cell\'s detail on click, filters, and takes a screenshot', async (context) => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    const file = pathToFileURL(join(dir, 'after', 'matrix.html')).href;
+    await page.goto(file);
+    expect(requests.filter((url) => url !== file)).toEqual([]);
+
+    await page.click('td[data-key="emulator|qwen.qwen3-32b|created-at.chat"]');
+    const detail = page.locator('#detail');
+    await expect.poll(() => detail.isVisible()).toBe(true);
+    expect(await detail.locator('h3').textContent()).toBe('qwen.qwen3-32bcreated-at.chat');
+    expect(await detail.locator('.status').textContent()).toBe('✗ fail');
+    expect(await detail.locator('.observed').textContent()).toBe('exponent');
+    expect(await detail.locator('.expected').textContent()).toBe('integer');
+    expect(await detail.locator('.reason').textContent()).toContain('expected "integer", got "exponent"');
+    expect(await detail.locator('table.evidence').textContent()).toContain('POST /v1/chat/completions');
+    expect(await detail.textContent()).toContain('new failure');
+
+    await mkdir(join(ROOT, 'test-output'), { recursive: true });
+    const screenshot = join(ROOT, 'test-output', 'matrix-html.png');
+    await page.screenshot({ path: screenshot, fullPage: false });
+    await context.annotate('screenshot of matrix.html with a cell opened', { path: screenshot, contentType: 'image/png' });
+
+    await page.click('#close-detail');
+    expect(await detail.isVisible()).toBe(false);
+    await page.selectOption('#f-status', 'fail');
+    const visibleModels = await page.locator('tr[data-model]:not(.hidden)').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.model));
+    expect(visibleModels).toEqual(['qwen.qwen3-32b']);
+    await page.selectOption('#f-status', '');
+    await page.check('#f-changes');
+    const changedColumns = await page.locator('thead th[data-check]:not(.hidden)').evaluateAll((ths) => ths.map((th) => (th as HTMLElement).dataset.check));
+    expect(changedColumns).toContain('created-at.chat');
+    expect(changedColumns).not.toContain('path-prefix');
+    await page.close();
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The report formats from real runs: JUnit XML parses and has one testcase per model x check; several regions in
+ * one run get a column set each; the capability table carries provenance per cell and notes where regions differ.
+ */
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CapabilityTable } from '../src/report/capability-table.ts';
+import type { Matrix } from '../src/report/matrix.ts';
+import { ROOT, catalogEmulator, cli } from './helpers/harness.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'reports-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('JUnit XML', () => {
+  it('parses, with one testcase per model x check', async () => {
+    const reports = join(dir, 'junit');
+    expect((await cli(['run', '--report-dir', reports, '--quiet'])).code).toBe(0);
+    const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+    const xml = await readFile(join(reports, 'junit.xml'), 'utf8');
+    const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml) as { testsuites: Record<string, unknown> & { testsuite: { testcase: unknown }[] } };
+    const cases = parsed.testsuites.testsuite.flatMap((s) => [s.testcase].flat()) as Record<string, unknown>[];
+    expect(cases).toHaveLength(matrix.models.length * matrix.checks.length);
+    expect(new Set(cases.map((c) => `${String(c['@_classname'])}/${String(c['@_name'])}`)).size).toBe(cases.length);
+    expect(Number(parsed.testsuites['@_tests'])).toBe(cases.length);
+    expect(Number(parsed.testsuites['@_skipped'])).toBe(matrix.totals.byStatus.unsupported + matrix.totals.byStatus.skipped);
+  });
+});
+
+describe('several regions', () => {
+  let fixtures: string;
+  beforeAll(async () => {
+    fixtures = join(dir, 'fixtures');
+    for (const region of ['us-east-1', 'us-west-2']) await cp(join(ROOT, 'fixtures', 'emulator'), join(fixtures, region), { recursive: true });
+  });
+
+  it('--region a,b runs each region as its own column set', async () => {
+    const reports = join(dir, 'regions');
+    const result = await cli(['run', '--fixtures', fixtures, '--region', 'us-east-1,us-west-2', '--models', 'xai.grok-4.3,qwen.qwen3-32b', '--report-dir', reports, '--quiet']);
+    expect(result.code, result.stderr).toBe(0);
+    const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+    expect(matrix.targets.map((t) => [t.id, t.region])).toEqual([['us-east-1', 'us-east-1'], ['us-west-2', 'us-west-2']]);
+    expect(matrix.results).toHaveLength(2 * 2 * matrix.checks.length);
+    const markdown = await readFile(join(reports, 'matrix.md'), 'utf8');
+    expect(markdown).toContain('## us-east-1');
+    expect(markdown).toContain('## us-west-2');
+    expect(await readFile(join(reports, 'matrix.html'), 'utf8')).toContain('<select id="f-target">');
+  });
+
+  it('the capability table merges regions, with provenance per cell and notes where they differ', async () => {
+    const east = join(dir, 'east');
+    const west = join(dir, 'west');
+    expect((await cli(['run', '--fixtures', fixtures, '--region', 'us-east-1', '--models', 'xai.grok-4.3,qwen.qwen3-32b', '--report-dir', east, '--quiet'])).code).toBe(0);
+    const emulator = await catalogEmulator({ 'xai.grok-4.3': { apis: ['responses'] } }, { apiKey: 'tab-key-0123456789' });
+    try {
+      const result = await cli(['run', '--mode', 'live', '--endpoint', emulator.url, '--region', 'us-west-2', '--models', 'xai.grok-4.3,qwen.qwen3-32b', '--report-dir', west, '--quiet'], {
+        AWS_BEARER_TOKEN_BEDROCK: 'tab-key-0123456789',
+      });
+      expect(result.code).toBe(1);
+    } finally {
+      await emulator.close();
+    }
+    const json = await cli(['table', join(east, 'matrix.json'), join(west, 'matrix.json'), '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    const table = JSON.parse(json.stdout) as CapabilityTable;
+    const grok = table.rows.find((r) => r.model === 'xai.grok-4.3')!;
+    expect(grok.cells['Chat Completions']).toMatchObject({ value: 'partial', notes: expect.arrayContaining(['yes in us-east-1', 'no in us-west-2']) });
+    expect(grok.cells['Chat Completions']!.provenance).toEqual([expect.stringMatching(/^us-east-1 \d{4}-\d\d-\d\d emulator$/), expect.stringMatching(/^us-west-2 \d{4}-\d\d-\d\d live$/)]);
+    expect(grok.cells.Responses).toMatchObject({ value: 'partial', notes: expect.arrayContaining(['created_at is exponent', 'no input_items']) });
+    expect(table.rows.find((r) => r.model === 'qwen.qwen3-32b')!.cells['Chat Completions']!.value).toBe('yes');
+    const markdown = await cli(['table', join(east, 'matrix.json'), join(west, 'matrix.json')]);
+    expect(markdown.stdout).toMatch(/^\| model \| Route prefix \| Chat Completions \|/);
+    expect(markdown.stdout).toMatch(/Provenance: <sup>a<\/sup> us-east-1 .* emulator · <sup>b<\/sup> us-west-2 .* live/);
+    const csv = await cli(['table', join(east, 'matrix.json'), '--format', 'csv']);
+    expect(csv.stdout.split('\n')[0]).toBe('model,capability,value,notes,provenance');
+    expect(csv.stdout).toMatch(/^qwen\.qwen3-32b,Chat Completions,yes,,us-east-1 \d{4}-\d\d-\d\d emulator$/m);
+  });
+});
