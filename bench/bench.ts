@@ -54,21 +54,21 @@ async function live(dir: string) {
     const matrix = JSON.parse(await readFile(join(dir, 'live', 'matrix.json'), 'utf8')) as Matrix;
     console.log('(c) requests and tokens per model, full run (requested = max tokens asked; unbounded = requests that state none)');
     console.log(`    ${'model'.padEnd(40)} ${'requests'.padStart(8)} ${'requested'.padStart(9)} ${'unbounded'.padStart(9)} ${'used in'.padStart(8)} ${'used out'.padStart(8)}`);
-    const perModel = new Map<string, { requests: number; requested: number; unbounded: number }>();
+    // Requests come from the run's own totals (GETs included); requested tokens from the bodies the server saw.
+    const asked = new Map<string, { requested: number; unbounded: number }>();
     for (const entry of emulator.stats.log) {
       if (!entry.model) continue;
-      const seen = perModel.get(entry.model) ?? { requests: 0, requested: 0, unbounded: 0 };
-      seen.requests += 1;
+      const seen = asked.get(entry.model) ?? { requested: 0, unbounded: 0 };
       if (entry.maxTokens !== undefined) seen.requested += entry.maxTokens;
       else if (entry.method === 'POST' && !entry.path.includes('count_tokens')) seen.unbounded += 1;
-      perModel.set(entry.model, seen);
+      asked.set(entry.model, seen);
     }
     let total = { requests: 0, requested: 0, unbounded: 0, input: 0, output: 0 };
     for (const model of matrix.models) {
-      const seen = perModel.get(model.id) ?? { requests: 0, requested: 0, unbounded: 0 };
-      const used = matrix.totals.perModel[`${matrix.targets[0]!.id}/${model.id}`] ?? { inputTokens: 0, outputTokens: 0 };
-      total = { requests: total.requests + seen.requests, requested: total.requested + seen.requested, unbounded: total.unbounded + seen.unbounded, input: total.input + used.inputTokens, output: total.output + used.outputTokens };
-      console.log(`    ${model.id.padEnd(40)} ${String(seen.requests).padStart(8)} ${String(seen.requested).padStart(9)} ${String(seen.unbounded).padStart(9)} ${String(used.inputTokens).padStart(8)} ${String(used.outputTokens).padStart(8)}`);
+      const seen = asked.get(model.id) ?? { requested: 0, unbounded: 0 };
+      const used = matrix.totals.perModel[`${matrix.targets[0]!.id}/${model.id}`] ?? { requests: 0, inputTokens: 0, outputTokens: 0 };
+      total = { requests: total.requests + used.requests, requested: total.requested + seen.requested, unbounded: total.unbounded + seen.unbounded, input: total.input + used.inputTokens, output: total.output + used.outputTokens };
+      console.log(`    ${model.id.padEnd(40)} ${String(used.requests).padStart(8)} ${String(seen.requested).padStart(9)} ${String(seen.unbounded).padStart(9)} ${String(used.inputTokens).padStart(8)} ${String(used.outputTokens).padStart(8)}`);
     }
     console.log(`    ${'total'.padEnd(40)} ${String(total.requests).padStart(8)} ${String(total.requested).padStart(9)} ${String(total.unbounded).padStart(9)} ${String(total.input).padStart(8)} ${String(total.output).padStart(8)}`);
   } finally {

@@ -19,9 +19,11 @@ import { loadOpenApiSchemas } from '../run/openapi-schemas.ts';
 import { MatrixReporter } from '../run/matrix-reporter.ts';
 import { ProgressReporter } from '../run/progress-reporter.ts';
 import type { RunConfig } from '../run/run-config.ts';
+import { weightedSequencer, modelWeight } from '../run/sequencer.ts';
 import { removeSpecFiles, writeSpecFiles } from '../run/spec-files.ts';
 import { conformanceVitestConfig } from '../run/vitest-config.ts';
 import { preflight } from './preflight.ts';
+import { EXIT } from './project.ts';
 import { readMatrix } from './report-commands.ts';
 import { resolveRunConfig, type RunFlags } from './run-options.ts';
 
@@ -55,7 +57,8 @@ export async function runCommand(
   if (config.openapiFile) await loadOpenApiSchemas(config.openapiFile);
   if (config.targets.some((t) => t.mode !== 'replay')) await preflight(config);
   const cells = config.targets.flatMap((t) => loaded.plan.models.map((m) => ({ target: t.id, model: m.id })));
-  await writeSpecFiles(config.specDir, cells);
+  const specFiles = await writeSpecFiles(config.specDir, cells);
+  const weights = new Map(specFiles.map((file, i) => [file, modelWeight(loaded.plan, cells[i]!.model)]));
   const live = config.targets.some((t) => t.mode !== 'replay');
   const coordinator = live
     ? await startCoordinator({ concurrency: config.concurrency, perModel: config.modelConcurrency, tpm: config.tpm, maxRequests: config.maxRequests, maxTokensTotal: config.maxTokensTotal })
@@ -88,6 +91,7 @@ export async function runCommand(
   const allReporters = [...reporters, ...[extraReporters ?? []].flat()];
   const vitestConfig = {
     ...conformanceVitestConfig({ config, reporters, files: cells.length }),
+    sequence: { sequencer: weightedSequencer(weights) },
     ...extraOptions,
     ...(flags.ui ? { ui: true, watch: true, open: Boolean(process.stdout.isTTY) } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
@@ -117,11 +121,9 @@ export async function runCommand(
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in.
   if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, renderStepSummary(matrix));
   // An interrupted run proves nothing: exit as a shell does after Ctrl-C, after the partial matrix is written.
-  return { exitCode: interrupt.interrupted ? EXIT_INTERRUPTED : matrix.gate.exitCode, matrix, config };
+  return { exitCode: interrupt.interrupted ? EXIT.interrupted : matrix.gate.exitCode, matrix, config };
 }
 
-/** 128 + SIGINT, what a shell reports for a command stopped with Ctrl-C. */
-export const EXIT_INTERRUPTED = 130;
 
 /**
  * Ctrl-C stops sending, lets vitest cancel the run (in-flight requests are abandoned through the tests' abort
@@ -134,7 +136,7 @@ function interruptHandler(err: NodeJS.WritableStream, ui: boolean, stop: () => v
   const onSigint = () => {
     // With the UI, Ctrl-C is how the session ends, after the run: not an interruption.
     if (ui) return;
-    if (state.interrupted) process.exit(EXIT_INTERRUPTED);
+    if (state.interrupted) process.exit(EXIT.interrupted);
     state.interrupted = true;
     err.write('\nInterrupted: no new requests; abandoning those in flight and writing the partial matrix (Ctrl-C again to quit now)\n');
     stop();

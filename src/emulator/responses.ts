@@ -139,7 +139,7 @@ export async function handleCreateResponse(res: ServerResponse, body: Record<str
   const background = body.background === true && b.background !== 'synchronous';
   const stored = b.storeResponses && (response.store !== false || b.storeFalse === 'ignored');
   if (stored || background) {
-    context.responses.set(response.id as string, { id: response.id as string, body: response, pendingPolls: background ? (b.background === 'stuck' ? Infinity : 2) : 0 });
+    context.responses.set(response.id as string, { id: response.id as string, body: response, pendingPolls: background ? (b.background === 'stuck' ? Infinity : 1) : 0 });
   }
   if (body.stream === true) {
     if (profile.streamRejected) return fail(paramError(profile, 'stream', 'Streaming is not supported for this model'));

@@ -22,6 +22,7 @@ export function specFileName(target: string, model: string): string {
   return join(safeName(target), `${safeName(model)}.spec.ts`);
 }
 
+/** Writes one stub per cell; returns their absolute paths in the order of `cells`. */
 export async function writeSpecFiles(dir: string, cells: readonly { target: string; model: string }[]): Promise<string[]> {
   await rm(dir, { recursive: true, force: true });
   const files: string[] = [];

@@ -3,6 +3,7 @@
  * The vitest configuration of a conformance run: the generated spec files, the run config handed to workers,
  * threads without isolation (one plan per worker), and tests that run concurrently under the harness's own limits.
  */
+import { availableParallelism } from 'node:os';
 import type { Reporter } from 'vitest/node';
 import type { RunConfig } from './run-config.ts';
 
@@ -14,13 +15,15 @@ export interface ConformanceVitestOptions {
 }
 
 /**
- * Enough workers to keep `--concurrency` requests in flight when each model is held to `--model-concurrency`
- * (a worker runs one model file at a time), twice over for the models waiting on their probes; never more than
- * there are files. The coordinator, not the worker count, enforces the limits.
+ * Live and record: one worker per slot of `--concurrency` (capped at 16, never more than there are files). A worker runs one model
+ * file at a time, and a model's requests are often serial (probe, then the case; create, then poll), so a model
+ * rarely fills more than one slot for long; fewer workers would leave slots idle while models wait on polls.
+ * The coordinator, not the worker count, enforces the limits.
  */
 export function workerCount(config: RunConfig, files: number): number {
-  const needed = 2 * Math.ceil(config.concurrency / config.modelConcurrency);
-  return Math.max(1, Math.min(files, needed, 16));
+  // Replay has no network to wait on: it is CPU-bound, and more threads than cores only add start-up.
+  const slots = config.targets.every((t) => t.mode === 'replay') ? availableParallelism() : config.concurrency;
+  return Math.max(1, Math.min(files, slots, 16));
 }
 
 export function conformanceVitestConfig(options: ConformanceVitestOptions & { files: number }) {
