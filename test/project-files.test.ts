@@ -101,3 +101,18 @@ async function filesIn(dir: string): Promise<string[]> {
   }
   return out;
 }
+
+describe('the README', () => {
+  it('lists every check id with its vocabulary, and the two commands', async () => {
+    const { ALL_CHECKS } = await import('../src/checks/registry.ts');
+    const { describeVocabulary } = await import('../src/suite/check-signature.ts');
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    for (const check of ALL_CHECKS) {
+      const line = readme.split('\n').find((l) => l.startsWith(`| \`${check.id}\` |`));
+      expect(line, check.id).toBeDefined();
+      expect(line).toContain(describeVocabulary(check).replace(/"/g, '`'));
+    }
+    expect(readme).toContain('npm run conformance');
+    expect(readme).toContain('npm test');
+  });
+});

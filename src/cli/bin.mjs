@@ -3,5 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// `mantle-conformance checks | head` closes the pipe early: that is not an error.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', (error) => (error.code === 'EPIPE' ? process.exit(process.exitCode ?? 0) : undefined));
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv.slice(2));

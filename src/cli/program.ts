@@ -32,7 +32,7 @@ function runOptions(command: Command): Command {
     .option('--no-expectations', 'ignore the expectations file: judge against the catalog and the references only')
     .option('--baseline <matrix.json>', 'compare with an earlier run; exit 1 on any new failure')
     .option('--fixtures <dir>', 'fixtures root for record and replay', 'fixtures')
-    .option('--report-dir <dir>', 'where matrix.json and matrix.md go', 'reports')
+    .option('--report-dir <dir>', 'where the reports go (matrix.json, matrix.md, matrix.html, junit.xml)', 'reports')
     .option('--api-key-env <name>', 'environment variable holding the Bedrock API key', 'AWS_BEARER_TOKEN_BEDROCK')
     .addOption(new Option('--auth <kind>', 'how to authenticate live requests').choices(['bearer', 'sigv4', 'token', 'none']).default('bearer'))
     .option('--profile <name>', 'AWS profile for --auth sigv4 / token')
