@@ -12,10 +12,10 @@ import { schemaProblems } from '../src/checks/json-schema.ts';
 import { PROJECT_SCHEMAS, type SchemaKind, type SchemaSet } from '../src/checks/schema.ts';
 import { lenient } from '../src/checks/schema-modes.ts';
 import { OPENAPI_COMPONENTS, loadOpenApiSchemas } from '../src/run/openapi-schemas.ts';
-import { ROOT, cli } from './helpers/harness.ts';
+import { REFERENCE, ROOT, cli } from './helpers/harness.ts';
 
-const OPENAPI = join(ROOT, '../shared/reference/openai-openapi/openapi.yaml');
-const RECORDING = join(ROOT, '../shared/reference/recordings/vercel-ai-gemma-4-31b-live-2026-09-23.json');
+const OPENAPI = join(REFERENCE, 'openai-openapi/openapi.yaml');
+const RECORDING = join(REFERENCE, 'recordings/vercel-ai-gemma-4-31b-live-2026-09-23.json');
 const present = existsSync(OPENAPI);
 
 type Schema = Record<string, unknown>;

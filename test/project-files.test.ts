@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_FILES, schemaText } from '../src/suite/schema-files.ts';
-import { ROOT, projectSuites } from './helpers/harness.ts';
+import { REFERENCE, ROOT, projectSuites } from './helpers/harness.ts';
 
 describe('shipped JSON Schemas', () => {
   it.each(SCHEMA_FILES)('$path matches the schema the loader uses (regenerate with `mantle-conformance schema`)', async ({ path, schema }) => {
@@ -21,7 +21,7 @@ describe('shipped JSON Schemas', () => {
 });
 
 describe('the catalog', () => {
-  const mantleMd = join(ROOT, '../shared/reference/MANTLE.md');
+  const mantleMd = join(REFERENCE, 'MANTLE.md');
   it.skipIf(!existsSync(mantleMd))('holds every model id MANTLE.md lists', async () => {
     const text = await readFile(mantleMd, 'utf8');
     const listed = text.slice(text.indexOf('Model ids listed by'), text.indexOf('(llamastack/llama-stack recordings)'));

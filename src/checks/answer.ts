@@ -48,6 +48,29 @@ export function stepOf(input: CheckInput, step?: string): { caseId: string; exch
   return { settled: { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason, evidence: outcome.exchanges.map((ex) => evidenceOf(outcome.caseId, ex)) } };
 }
 
+export interface Observation {
+  caseId: string;
+  exchange: Exchange;
+  outcome: CompletedOutcome;
+  answer: Answer;
+  evidence: Evidence[];
+}
+
+/** A step's answer with its evidence, or the verdict when the step was not sent. */
+export function observe(input: CheckInput, step?: string): Observation | { settled: CheckResult } {
+  const found = stepOf(input, step);
+  if ('settled' in found) return found;
+  return { ...found, answer: answerOf(found.exchange), evidence: [evidenceOf(found.caseId, found.exchange)] };
+}
+
+/** A step's 2xx body; anything else (not sent, refused, rejected, broken) comes back as the verdict. */
+export function observeOk(input: CheckInput, step?: string): (Observation & { body: Record<string, unknown> | undefined }) | { settled: CheckResult } {
+  const seen = observe(input, step);
+  if ('settled' in seen) return seen;
+  if (seen.answer.kind !== 'ok') return { settled: notObservable(input, seen.answer, seen.evidence) };
+  return { ...seen, body: seen.answer.body };
+}
+
 /** The verdict for an answer that is not a 2xx and not the rejection the check observes. */
 export function notObservable(input: CheckInput, answer: Answer, evidence: Evidence[]): CheckResult {
   const expected = input.expectation?.value ?? null;
@@ -75,10 +98,9 @@ export function acceptanceCheck(options: {
     vocabulary: ['accepted', 'rejected'],
     ...(options.reference ? { reference: options.reference } : {}),
     run(input) {
-      const found = stepOf(input, options.step);
-      if ('settled' in found) return found.settled;
-      const answer = answerOf(found.exchange);
-      const evidence = [evidenceOf(found.caseId, found.exchange)];
+      const seen = observe(input, options.step);
+      if ('settled' in seen) return seen.settled;
+      const { answer, evidence } = seen;
       if (answer.kind === 'ok') {
         const inside = options.failedInside?.(answer.body);
         if (inside) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${inside}`);

@@ -3,11 +3,10 @@
  * The OpenAI error envelope (`{"error":{"message","type","param","code"}}`) for an unknown model, a bad parameter
  * and a wrong route, and whether GET /v1/models lists the model.
  */
-import { isRecord, jsonObject } from '../transport/body.ts';
+import { bodyText, isRecord, jsonObject } from '../transport/body.ts';
 import { classifyResponse, refusesModel } from '../transport/classify-response.ts';
-import { bodyText } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import { answerOf, notObservable, stepOf } from './answer.ts';
+import { notObservable, observe, observeOk } from './answer.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -37,13 +36,12 @@ function envelopeCheck(id: string, title: string, step?: string): CheckDefinitio
     vocabulary: VOCABULARY,
     reference,
     run(input) {
-      const found = stepOf(input, step);
-      if ('settled' in found) return found.settled;
-      const answer = answerOf(found.exchange);
-      const evidence = [evidenceOf(found.caseId, found.exchange)];
+      const seen = observe(input, step);
+      if ('settled' in seen) return seen.settled;
+      const { answer, evidence } = seen;
       if (answer.kind === 'ok') return judge(definition, input, 'nonconformant', evidence, `the request was answered with ${answer.status} instead of an error`);
       if (answer.kind === 'broken') return notObservable(input, answer, evidence);
-      const problems = envelopeProblems(found.exchange);
+      const problems = envelopeProblems(seen.exchange);
       return judge(definition, input, problems.length ? 'nonconformant' : 'conformant', evidence, problems.join('; ') || `${answer.status}: ${answer.message}`);
     },
   };
@@ -80,13 +78,10 @@ const listed: CheckDefinition = {
   vocabulary: ['listed', 'not-listed'],
   reference: { value: 'listed', source: 'openai-reference: GET /v1/models lists the models available' },
   run(input) {
-    const found = stepOf(input);
-    if ('settled' in found) return found.settled;
-    const answer = answerOf(found.exchange);
-    const evidence = [evidenceOf(found.caseId, found.exchange, `GET /models: ${answer.kind === 'ok' && Array.isArray(answer.body?.data) ? answer.body.data.length : 0} models`)];
-    if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-    const ids = Array.isArray(answer.body?.data) ? answer.body.data.map((m) => (isRecord(m) ? m.id : undefined)) : [];
-    return judge(listed, input, ids.includes(input.model) ? 'listed' : 'not-listed', evidence, `${ids.length} models listed`);
+    const seen = observeOk(input);
+    if ('settled' in seen) return seen.settled;
+    const ids = Array.isArray(seen.body?.data) ? seen.body.data.map((m) => (isRecord(m) ? m.id : undefined)) : [];
+    return judge(listed, input, ids.includes(input.model) ? 'listed' : 'not-listed', seen.evidence, `${ids.length} models listed`);
   },
 };
 

@@ -5,8 +5,8 @@
  * (seeds/portkey), and errors come in Anthropic's envelope.
  */
 import { isRecord, jsonObject } from '../transport/body.ts';
-import { acceptanceCheck, answerOf, notObservable, stepOf } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { acceptanceCheck, notObservable, observe, observeOk } from './answer.ts';
+import { judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 const API = 'messages' as const;
@@ -33,13 +33,10 @@ function shapeCheck(id: string, title: string, api: 'messages' | 'count-tokens',
     vocabulary: ['conformant', 'nonconformant'],
     reference: { value: 'conformant', source: 'anthropic-reference: Messages API response shapes' },
     run(input) {
-      const found = stepOf(input);
-      if ('settled' in found) return found.settled;
-      const answer = answerOf(found.exchange);
-      const evidence = [evidenceOf(found.caseId, found.exchange)];
-      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-      const problems = problemsOf(answer.body);
-      return judge(definition, input, problems.length ? 'nonconformant' : 'conformant', evidence, problems.join('; ') || 'shape as documented');
+      const seen = observeOk(input);
+      if ('settled' in seen) return seen.settled;
+      const problems = problemsOf(seen.body);
+      return judge(definition, input, problems.length ? 'nonconformant' : 'conformant', seen.evidence, problems.join('; ') || 'shape as documented');
     },
   };
   return definition;
@@ -52,10 +49,9 @@ const versionCheck: CheckDefinition = {
   vocabulary: ['required', 'optional'],
   reference: { value: 'required', source: 'anthropic-reference: anthropic-version is a required header' },
   run(input) {
-    const found = stepOf(input);
-    if ('settled' in found) return found.settled;
-    const answer = answerOf(found.exchange);
-    const evidence = [evidenceOf(found.caseId, found.exchange)];
+    const seen = observe(input);
+    if ('settled' in seen) return seen.settled;
+    const { answer, evidence } = seen;
     if (answer.kind === 'ok') return judge(versionCheck, input, 'optional', evidence, 'a request without the header was answered');
     if (answer.kind === 'rejected') return judge(versionCheck, input, 'required', evidence, `${answer.status}: ${answer.message}`);
     return notObservable(input, answer, evidence);
@@ -69,13 +65,12 @@ const errorShapeCheck: CheckDefinition = {
   vocabulary: ['anthropic', 'openai', 'other'],
   reference: { value: 'anthropic', source: 'anthropic-reference: errors are {"type":"error","error":{"type","message"}}' },
   run(input) {
-    const found = stepOf(input);
-    if ('settled' in found) return found.settled;
-    const answer = answerOf(found.exchange);
-    const evidence = [evidenceOf(found.caseId, found.exchange)];
+    const seen = observe(input);
+    if ('settled' in seen) return seen.settled;
+    const { answer, evidence } = seen;
     if (answer.kind === 'ok') return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: 'could not observe: the invalid request was answered with a 2xx', evidence };
     if (answer.kind !== 'rejected') return notObservable(input, answer, evidence);
-    const body = jsonObject(found.exchange.response);
+    const body = jsonObject(seen.exchange.response);
     const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
     const observed = isRecord(body) && body.type === 'error' && typeof error?.type === 'string' && typeof error.message === 'string' ? 'anthropic' : error && typeof error.message === 'string' && 'param' in error ? 'openai' : 'other';
     return judge(errorShapeCheck, input, observed, evidence, `${answer.status}: ${answer.message}`);

@@ -4,8 +4,8 @@
  * (an error that should name them). "n > 1 and logprobs may be unsupported" (seeds/mantle-openai-api-ga).
  */
 import { isRecord } from '../transport/body.ts';
-import { answerOf, notObservable, stepOf } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { notObservable, observe } from './answer.ts';
+import { judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 const VOCABULARY = ['honored', 'ignored', 'rejected'] as const;
@@ -20,10 +20,9 @@ function paramCheck(id: string, param: string, api: 'chat-completions' | 'respon
     vocabulary: VOCABULARY,
     reference: { value: 'honored', source: `openai-reference: ${param}` },
     run(input) {
-      const found = stepOf(input);
-      if ('settled' in found) return found.settled;
-      const answer = answerOf(found.exchange);
-      const evidence = [evidenceOf(found.caseId, found.exchange)];
+      const seen = observe(input);
+      if ('settled' in seen) return seen.settled;
+      const { answer, evidence } = seen;
       if (answer.kind === 'rejected') {
         const named = answer.param === param || answer.message.includes(param);
         return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}${named ? '' : ` (the error does not name ${param})`}`);
@@ -31,7 +30,7 @@ function paramCheck(id: string, param: string, api: 'chat-completions' | 'respon
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
       let request: Record<string, unknown> = {};
       try {
-        request = JSON.parse(found.exchange.request.body ?? '{}') as Record<string, unknown>;
+        request = JSON.parse(seen.exchange.request.body ?? '{}') as Record<string, unknown>;
       } catch {
         // the harness always sends JSON
       }

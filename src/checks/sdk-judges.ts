@@ -8,8 +8,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { BedrockOpenAI } from 'openai/bedrock';
 import type { Exchange } from '../transport/exchange.ts';
-import { answerOf, notObservable, stepOf } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { observeOk } from './answer.ts';
+import { judge } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 type ApiTarget = 'chat' | 'chat-stream' | 'responses' | 'responses-stream' | 'messages' | 'messages-stream' | 'count-tokens';
@@ -115,19 +115,17 @@ function sdkCheck(id: string, title: string, api: CheckDefinition['api'], target
     vocabulary: ['ok', 'throws', 'mistyped'],
     reference: { value: 'ok', source: `sdk-reference: ${sdk} parses what the API reference describes` },
     async run(input: CheckInput): Promise<CheckResult> {
-      const found = stepOf(input);
-      if ('settled' in found) return found.settled;
-      const answer = answerOf(found.exchange);
-      const evidence = [evidenceOf(found.caseId, found.exchange)];
-      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+      const seen = observeOk(input);
+      if ('settled' in seen) return seen.settled;
+      const { evidence, exchange } = seen;
       let params: Record<string, unknown> = {};
       try {
-        params = JSON.parse(found.exchange.request.body ?? '{}') as Record<string, unknown>;
+        params = JSON.parse(exchange.request.body ?? '{}') as Record<string, unknown>;
       } catch {
         // requests are JSON; an empty object is enough for the SDK to build its call
       }
       try {
-        const problems = await (override ?? JUDGES[target])(found.exchange, params);
+        const problems = await (override ?? JUDGES[target])(exchange, params);
         return judge(definition, input, problems.length ? 'mistyped' : 'ok', evidence, problems.join('; ') || `${sdk} parsed it`);
       } catch (error) {
         return judge(definition, input, 'throws', evidence, `${sdk} threw ${(error as Error).name}: ${(error as Error).message.split('\n')[0]}`);

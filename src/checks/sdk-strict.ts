@@ -5,8 +5,8 @@
  * `1.772195752e+09` or `1790000000.25` breaks them (openai/openai-dotnet #1006), however JavaScript reads it.
  */
 import { isRecord, losslessBody } from '../transport/body.ts';
-import { answerOf, notObservable, stepOf } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { observeOk } from './answer.ts';
+import { judge } from './judge.ts';
 import { lexemeKind } from './lexeme.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -40,12 +40,10 @@ function strictCheck(id: string, api: 'chat-completions' | 'responses', rules: R
     vocabulary: ['ok', 'breaks'],
     reference: { value: 'ok', source: 'sdk-reference: .NET and Go clients read timestamps and token counts as integers' },
     run(input) {
-      const found = stepOf(input);
-      if ('settled' in found) return found.settled;
-      const answer = answerOf(found.exchange);
-      const evidence = [evidenceOf(found.caseId, found.exchange)];
-      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-      const parsed = losslessBody(found.exchange.response!);
+      const seen = observeOk(input);
+      if ('settled' in seen) return seen.settled;
+      const evidence = seen.evidence;
+      const parsed = losslessBody(seen.exchange.response!);
       if (!parsed.ok || !isRecord(parsed.value)) return judge(definition, input, 'breaks', evidence, 'the body is not a JSON object');
       const problems = rules(parsed.value);
       return judge(definition, input, problems.length ? 'breaks' : 'ok', evidence, problems.join('; ') || 'integer timestamps and counts, required fields present');

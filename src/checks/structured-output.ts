@@ -4,8 +4,8 @@
  * as JSON and validates against the schema the request sent.
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
-import { answerOf, notObservable, stepOf } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { notObservable, observe } from './answer.ts';
+import { judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -17,16 +17,15 @@ function structuredCheck(id: string, api: 'chat-completions' | 'responses', text
     vocabulary: ['valid', 'not-json', 'schema-mismatch', 'rejected'],
     reference: { value: 'valid', source: 'openai-reference: strict structured outputs always match the schema' },
     run(input) {
-      const found = stepOf(input);
-      if ('settled' in found) return found.settled;
-      const answer = answerOf(found.exchange);
-      const evidence = [evidenceOf(found.caseId, found.exchange)];
+      const seen = observe(input);
+      if ('settled' in seen) return seen.settled;
+      const { answer, evidence } = seen;
       if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
       const text = answer.body ? textOf(answer.body) : undefined;
       const parsed = typeof text === 'string' ? parseJsonText(text) : undefined;
       if (!parsed?.ok) return judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`);
-      const sent = parseJsonText(found.exchange.request.body ?? '{}');
+      const sent = parseJsonText(seen.exchange.request.body ?? '{}');
       const problems = schemaProblems(sent.ok && isRecord(sent.value) ? schemaOf(sent.value) : {}, parsed.value);
       return judge(definition, input, problems.length ? 'schema-mismatch' : 'valid', evidence, problems.join('; ') || 'the output validates');
     },

@@ -4,8 +4,8 @@
  * parse as JSON and fit the declared schema, and the turn that answers it with the tool's result is accepted.
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
-import { acceptanceCheck, answerOf, notObservable, stepOf } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { acceptanceCheck, notObservable, observe } from './answer.ts';
+import { judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -36,13 +36,12 @@ function forcedCall(id: string, api: 'chat-completions' | 'responses', find: (bo
     vocabulary: VOCABULARY,
     reference,
     run(input) {
-      const found = stepOf(input, 'call');
-      if ('settled' in found) return found.settled;
-      const answer = answerOf(found.exchange);
-      const evidence = [evidenceOf(found.caseId, found.exchange)];
+      const seen = observe(input, 'call');
+      if ('settled' in seen) return seen.settled;
+      const { answer, evidence } = seen;
       if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-      const sent = parseJsonText(found.exchange.request.body ?? '{}');
+      const sent = parseJsonText(seen.exchange.request.body ?? '{}');
       const request = sent.ok && isRecord(sent.value) ? sent.value : {};
       return judgeCall(definition, input, answer.body ? find(answer.body) : undefined, (name) => declared(request, name), evidence);
     },

@@ -39,6 +39,7 @@ td.s-skipped { background: var(--skipped); color: var(--skipped-ink); }
 td.gating { box-shadow: inset 0 0 0 2px var(--fail-ink); }
 td.cell .change { position: absolute; top: 0; right: 1px; font-size: 10px; }
 td.dim { opacity: 0.25; }
+td.cell .deviation { color: #b06000; }
 .hidden { display: none !important; }
 aside#detail { position: fixed; right: 0; top: 0; bottom: 0; width: min(480px, 100%); overflow: auto; background: #fff; border-left: 1px solid var(--line); box-shadow: -4px 0 12px rgba(0,0,0,.08); padding: 16px; z-index: 10; }
 aside#detail h3 { margin: 0 0 8px; font-family: ui-monospace, monospace; font-size: 14px; word-break: break-all; }

@@ -7,8 +7,8 @@
  */
 import { groupedChecks } from './build-matrix.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
-import { describeProvenance, statusLine } from './markdown-report.ts';
-import { STATUS_SYMBOLS, type CellChange, type Matrix, type MatrixResult } from './matrix.ts';
+import { describeProvenance, statusLine, usageLine } from './markdown-report.ts';
+import { DEVIATION_MARK, STATUS_SYMBOLS, isKnownDeviation, type CellChange, type Matrix, type MatrixCheck, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 const esc = (value: unknown) => String(value).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -33,12 +33,13 @@ function changesOf(matrix: Matrix): Map<string, { kind: ChangeKind; reason: stri
   return out;
 }
 
-function cell(r: MatrixResult | undefined, change: { kind: ChangeKind } | undefined): string {
+function cell(r: MatrixResult | undefined, check: MatrixCheck, change: { kind: ChangeKind } | undefined): string {
   if (!r) return '<td></td>';
+  const deviation = isKnownDeviation(r, check) ? ` <span class="deviation" title="known deviation: as expected, but not the reference ${esc(JSON.stringify(check.reference))}">${DEVIATION_MARK}</span>` : '';
   const observed = r.observed === null && r.status !== 'pass' && r.status !== 'fail' ? '' : short(r.observed ?? 'null');
   const mark = change ? `<span class="change" title="${esc(change.kind)}">${CHANGE_MARK[change.kind]}</span>` : '';
   const title = `${r.model} · ${r.check}: ${r.status}${r.observed !== null ? ` ${String(r.observed)}` : ''}`;
-  return `<td class="cell s-${r.status}${r.gating ? ' gating' : ''}" tabindex="0" data-key="${esc(key(r))}" data-check="${esc(r.check)}" title="${esc(title)}">${STATUS_SYMBOLS[r.status]} ${esc(observed)}${mark}</td>`;
+  return `<td class="cell s-${r.status}${r.gating ? ' gating' : ''}" tabindex="0" data-key="${esc(key(r))}" data-check="${esc(r.check)}" title="${esc(title)}">${STATUS_SYMBOLS[r.status]} ${esc(observed)}${deviation}${mark}</td>`;
 }
 
 function options(values: string[], all: string): string {
@@ -60,7 +61,7 @@ export function renderHtml(matrix: Matrix): string {
         const title = models[0]?.familyTitle ?? family;
         const rows = models.map(
           (m) =>
-            `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"><th class="model">${esc(m.id)}</th>${checks.map((c) => cell(index.get(key({ target: target.id, model: m.id, check: c.id })), changes.get(key({ target: target.id, model: m.id, check: c.id })))).join('')}</tr>`,
+            `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"><th class="model">${esc(m.id)}</th>${checks.map((c) => cell(index.get(key({ target: target.id, model: m.id, check: c.id })), c, changes.get(key({ target: target.id, model: m.id, check: c.id })))).join('')}</tr>`,
         );
         return `<tr class="family" data-family="${esc(family)}"><th colspan="${checks.length + 1}">${esc(title)}</th></tr>${rows.join('\n')}`;
       })
@@ -94,9 +95,9 @@ export function renderHtml(matrix: Matrix): string {
 <header><h1>Mantle compatibility matrix</h1><ul>
 ${matrix.targets.map((t) => `<li><strong>${esc(t.id)}</strong>: ${esc(describeProvenance(t))}</li>`).join('')}
 <li>Run ${esc(run.id)}, ${esc(run.finishedAt.slice(0, 19).replace('T', ' '))} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${esc(run.harnessVersion)}${run.partial ? `, <strong>partial</strong>: ${esc(run.partialReason ?? '')}` : ''}</li>
-<li>${matrix.models.length} models x ${matrix.checks.length} checks: ${esc(statusLine(matrix.totals.byStatus))}; requests ${matrix.totals.usage.requests}, tokens ${matrix.totals.usage.inputTokens} in / ${matrix.totals.usage.outputTokens} out</li>
+<li>${matrix.models.length} models x ${matrix.checks.length} checks: ${esc(statusLine(matrix.totals.byStatus))}; ${esc(usageLine(matrix))}</li>
 <li>Gate: <span class="${matrix.gate.exitCode === 0 ? 'gate-pass' : 'gate-fail'}">${matrix.gate.exitCode === 0 ? 'pass (exit 0)' : `fail (exit 1), ${matrix.gate.gating.length} result(s) outlined in red`}</span></li>
-</ul><p class="legend">${Object.entries(STATUS_SYMBOLS).map(([s, sym]) => `<span>${sym} ${s}</span>`).join('')}${comparison ? '<span>▲ new failure</span><span>▼ fixed</span><span>Δ changed</span>' : ''} — click a cell for observed vs expected, the reason and the evidence.</p></header>
+</ul><p class="legend">${Object.entries(STATUS_SYMBOLS).map(([s, sym]) => `<span>${sym} ${s}</span>`).join('')}<span>${DEVIATION_MARK} known deviation (as expected, not the reference)</span>${comparison ? '<span>▲ new failure</span><span>▼ fixed</span><span>Δ changed</span>' : ''} — click a cell for observed vs expected, the reason and the evidence.</p></header>
 <nav class="filters">
 ${matrix.targets.length > 1 ? `<label>target <select id="f-target">${options(matrix.targets.map((t) => t.id), 'all targets')}</select></label>` : ''}
 <label>family <select id="f-family">${options(families, 'all families')}</select></label>

@@ -44,6 +44,8 @@ export interface MatrixCheck {
   group: string;
   api: string | null;
   vocabulary: readonly string[] | 'number-or-null';
+  /** The spec-conformant value, if the check has one: a passing cell that observed something else is a known deviation. */
+  reference: Observed | null;
 }
 
 export interface MatrixModel {
@@ -129,6 +131,14 @@ export interface Matrix {
     /** Set with a baseline: a cell that now fails or errors and did not before also fails the gate. */
     regressedSinceBaseline?: boolean;
   };
+}
+
+/** Marks a passing cell whose expected value is itself a deviation from the reference (documented or accepted). */
+export const DEVIATION_MARK = '⚠';
+
+/** Whether a result passes only because a deviation from the spec is expected (documented or accepted). */
+export function isKnownDeviation(result: Pick<MatrixResult, 'status' | 'observed'>, check: Pick<MatrixCheck, 'reference'> | undefined): boolean {
+  return result.status === 'pass' && check?.reference !== undefined && check.reference !== null && result.observed !== check.reference;
 }
 
 export const STATUS_SYMBOLS: Record<CheckStatus, string> = {

@@ -3,7 +3,7 @@
  * The Markdown a CI job shows on its summary page (GITHUB_STEP_SUMMARY): totals, the gate, and only what changed
  * since the baseline, or, without one, only what gates the run. Short by design: the full matrix is an artifact.
  */
-import { statusLine } from './markdown-report.ts';
+import { statusLine, usageLine } from './markdown-report.ts';
 import { STATUS_SYMBOLS, type CellChange, type Matrix } from './matrix.ts';
 
 const row = (c: CellChange) => `| \`${c.model}\` | \`${c.check}\` | ${c.target} | ${c.before ? `${STATUS_SYMBOLS[c.before.status]} ${String(c.before.observed ?? '')}` : '–'} | ${c.after ? `${STATUS_SYMBOLS[c.after.status]} ${String(c.after.observed ?? '')}` : '–'} |`;
@@ -13,7 +13,7 @@ export function renderStepSummary(matrix: Matrix): string {
     `### Mantle conformance: ${matrix.gate.exitCode === 0 ? 'pass' : 'fail'}`,
     '',
     `${matrix.models.length} models x ${matrix.checks.length} checks on ${matrix.targets.map((t) => t.id).join(', ')}: ${statusLine(matrix.totals.byStatus)}.`,
-    `Requests ${matrix.totals.usage.requests}, tokens ${matrix.totals.usage.inputTokens} in / ${matrix.totals.usage.outputTokens} out, ${(matrix.run.durationMs / 1000).toFixed(1)} s.${matrix.run.partial ? ` **Partial run**: ${matrix.run.partialReason}.` : ''}`,
+    `${usageLine(matrix)}, ${(matrix.run.durationMs / 1000).toFixed(1)} s.${matrix.run.partial ? ` **Partial run**: ${matrix.run.partialReason}.` : ''}`,
     '',
   ];
   const comparison = matrix.comparison;

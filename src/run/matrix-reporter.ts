@@ -93,7 +93,7 @@ export class MatrixReporter implements Reporter {
       if (!seen || meta.usage.requests >= seen.requests) usage[key] = { ...meta.usage };
       provenance.set(meta.target, [...(provenance.get(meta.target) ?? []), ...meta.provenance]);
     }
-    const checks = loaded.plan.checks.map((c) => ({ id: c.id, title: c.title, api: c.api, vocabulary: c.vocabulary }));
+    const checks = loaded.plan.checks.map((c) => ({ id: c.id, title: c.title, api: c.api, vocabulary: c.vocabulary, reference: c.reference?.value ?? null }));
     return buildMatrix({
       run: {
         id: config.runId,

@@ -19,28 +19,24 @@ export function bodyText(response: ExchangeResponse): string {
 
 export type JsonResult = { ok: true; value: unknown } | { ok: false; error: string };
 
-const plainCache = new WeakMap<ExchangeResponse, JsonResult>();
-const losslessCache = new WeakMap<ExchangeResponse, JsonResult>();
+/** Parses each response once, whatever the number of checks that read it. */
+function perResponse(parse: (text: string) => JsonResult): (response: ExchangeResponse) => JsonResult {
+  const cache = new WeakMap<ExchangeResponse, JsonResult>();
+  return (response) => {
+    let result = cache.get(response);
+    if (!result) {
+      result = parse(bodyText(response));
+      cache.set(response, result);
+    }
+    return result;
+  };
+}
 
 /** The body as plain JSON (numbers become JS numbers). */
-export function jsonBody(response: ExchangeResponse): JsonResult {
-  let result = plainCache.get(response);
-  if (!result) {
-    result = parseJsonText(bodyText(response));
-    plainCache.set(response, result);
-  }
-  return result;
-}
+export const jsonBody = perResponse((text) => parseJsonText(text));
 
 /** The body with every number as a LosslessNumber that keeps its source text. */
-export function losslessBody(response: ExchangeResponse): JsonResult {
-  let result = losslessCache.get(response);
-  if (!result) {
-    result = parseLosslessText(bodyText(response));
-    losslessCache.set(response, result);
-  }
-  return result;
-}
+export const losslessBody = perResponse((text) => parseLosslessText(text));
 
 export function parseJsonText(text: string): JsonResult {
   try {

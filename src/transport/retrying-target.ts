@@ -8,6 +8,7 @@
 import type { HarnessErrorCode } from '../errors.ts';
 import type { Exchange, ExchangeRequest } from './exchange.ts';
 import type { SendContext, Target } from './target.ts';
+import { TargetDecorator } from './target-decorator.ts';
 
 export interface RetryOptions {
   /** Retries after the first attempt. @default 2 */
@@ -38,21 +39,12 @@ export function retryAfterMs(exchange: Exchange, now = Date.now()): number | und
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-export class RetryingTarget implements Target {
-  readonly #inner: Target;
+export class RetryingTarget extends TargetDecorator {
   readonly #options: RetryOptions;
 
   constructor(inner: Target, options: RetryOptions) {
-    this.#inner = inner;
+    super(inner);
     this.#options = options;
-  }
-
-  get id(): string {
-    return this.#inner.id;
-  }
-
-  get mode() {
-    return this.#inner.mode;
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
@@ -62,7 +54,7 @@ export class RetryingTarget implements Target {
     let attempts = 0;
     let waited = 0;
     for (;;) {
-      const exchange = await this.#inner.send(request, context);
+      const exchange = await this.inner.send(request, context);
       attempts += exchange.attempts;
       if (!isRetryable(exchange) || attempts > retries || context.signal?.aborted) return finalize(exchange, attempts, waited);
       const hinted = retryAfterMs(exchange);
@@ -71,14 +63,6 @@ export class RetryingTarget implements Target {
       waited += delay;
       await sleep(delay, context.signal);
     }
-  }
-
-  caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void> {
-    return this.#inner.caseFinished(model, caseId, exchanges);
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
   }
 }
 

@@ -7,6 +7,7 @@
 import type { Exchange, ExchangeRequest } from './exchange.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { SendContext, Target } from './target.ts';
+import { TargetDecorator } from './target-decorator.ts';
 import { usageOf } from './usage.ts';
 
 /** Requests that do not say how many tokens they may produce are budgeted at this. */
@@ -17,21 +18,12 @@ export function estimateTokens(request: ExchangeRequest, maxTokens: number | und
   return Math.ceil((request.body?.length ?? 0) / 4) + (maxTokens ?? (request.method === 'POST' ? UNSTATED_MAX_TOKENS : 0));
 }
 
-export class ScheduledTarget implements Target {
-  readonly #inner: Target;
+export class ScheduledTarget extends TargetDecorator {
   readonly #scheduler: Scheduler;
 
   constructor(inner: Target, scheduler: Scheduler) {
-    this.#inner = inner;
+    super(inner);
     this.#scheduler = scheduler;
-  }
-
-  get id(): string {
-    return this.#inner.id;
-  }
-
-  get mode() {
-    return this.#inner.mode;
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
@@ -41,19 +33,11 @@ export class ScheduledTarget implements Target {
     }
     let exchange: Exchange | undefined;
     try {
-      exchange = await this.#inner.send(request, context);
+      exchange = await this.inner.send(request, context);
       return exchange;
     } finally {
       const used = exchange ? usageOf(exchange) : { input: 0, output: 0 };
       await this.#scheduler.release(permit.lease, { inputTokens: used.input, outputTokens: used.output });
     }
-  }
-
-  caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void> {
-    return this.#inner.caseFinished(model, caseId, exchanges);
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
   }
 }

@@ -19,6 +19,8 @@ import { loadSuites, type SuiteSet } from '../../src/suite/load-suites.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const BIN = `${ROOT}/src/cli/bin.mjs`;
+/** The shared reference material (MANTLE.md, the OpenAI OpenAPI document, recordings); tests that need it skip without it. */
+export const REFERENCE = process.env.MANTLE_REFERENCE_DIR ?? `${ROOT}/../shared/reference`;
 
 let loaded: Promise<{ suites: SuiteSet; catalog: Catalog }> | undefined;
 export function projectSuites(): Promise<{ suites: SuiteSet; catalog: Catalog }> {
