@@ -10,6 +10,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Screenshots the browser test attaches go beside its other output, not into a new top-level folder.
+          attachmentsDir: 'test-output/attachments',
           include: ['test/**/*.test.ts'],
           pool: 'forks',
           testTimeout: 60_000,
