@@ -32,15 +32,6 @@ export const ERROR_CODES = {
 
 export type HarnessErrorCode = keyof typeof ERROR_CODES;
 
-/** Infrastructure failures: the endpoint or the network broke, the answer says nothing about conformance. */
-export const INFRA_CODES: ReadonlySet<HarnessErrorCode> = new Set([
-  'HARNESS_TIMEOUT',
-  'HARNESS_CONNECTION',
-  'HARNESS_STREAM_CUT',
-  'HARNESS_THROTTLED',
-  'HARNESS_SERVER_ERROR',
-]);
-
 export class HarnessError extends Error {
   override readonly name = 'HarnessError';
   readonly code: HarnessErrorCode;
@@ -48,23 +39,6 @@ export class HarnessError extends Error {
     super(message, options);
     this.code = code;
   }
-}
-
-/** Errors that stop the run before or during it with exit code 2 (usage, configuration, credentials). */
-export const FATAL_CODES: ReadonlySet<HarnessErrorCode> = new Set([
-  'HARNESS_USAGE',
-  'HARNESS_SUITE_INVALID',
-  'HARNESS_CATALOG_INVALID',
-  'HARNESS_EXPECTATIONS_INVALID',
-  'HARNESS_FILE_NOT_FOUND',
-  'HARNESS_AUTH_MISSING',
-  'HARNESS_AUTH_REJECTED',
-  'HARNESS_REPORT_INVALID',
-  'HARNESS_CONNECTION',
-]);
-
-export function isHarnessError(value: unknown): value is HarnessError {
-  return value instanceof HarnessError;
 }
 
 /** Turns anything thrown into a HarnessError, keeping the original as the cause. */

@@ -12,7 +12,7 @@ import { schemaProblems } from '../src/checks/json-schema.ts';
 import { PROJECT_SCHEMAS, type SchemaKind, type SchemaSet } from '../src/checks/schema.ts';
 import { lenient } from '../src/checks/schema-modes.ts';
 import { OPENAPI_COMPONENTS, loadOpenApiSchemas } from '../src/run/openapi-schemas.ts';
-import { REFERENCE, ROOT, cli } from './helpers/harness.ts';
+import { REFERENCE, cli } from './helpers/harness.ts';
 
 const OPENAPI = join(REFERENCE, 'openai-openapi/openapi.yaml');
 const RECORDING = join(REFERENCE, 'recordings/vercel-ai-gemma-4-31b-live-2026-09-23.json');

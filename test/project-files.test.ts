@@ -116,3 +116,11 @@ describe('the README', () => {
     expect(readme).toContain('npm test');
   });
 });
+
+describe('error codes', () => {
+  it('are all documented in the README error table', async () => {
+    const { ERROR_CODES } = await import('../src/errors.ts');
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    for (const code of Object.keys(ERROR_CODES)) expect(readme, code).toContain(`| \`${code}\` |`);
+  });
+});

@@ -49,8 +49,4 @@ export function getCheck(id: string): CheckDefinition | undefined {
   return byId.get(id);
 }
 
-export function checkIds(): string[] {
-  return ALL_CHECKS.map((check) => check.id);
-}
-
 export { describeVocabulary, inVocabulary } from '../suite/check-signature.ts';

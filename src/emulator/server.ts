@@ -13,7 +13,7 @@ import { STREAM_FAULTS, applyFault, type FaultSpec } from './faults.ts';
 import { applyOverride, genericProfile, type EmulatedApi, type ModelProfile, type ProfileOverride } from './profile.ts';
 import { handleCreateResponse } from './responses.ts';
 import { handleStoredResponse } from './responses-store.ts';
-import { MANTLE_ERRORS, anthropicError, pause, sendJson, type openaiError } from './wire.ts';
+import { MANTLE_ERRORS, anthropicError, pause, sendJson } from './wire.ts';
 
 export interface EmulatorOptions {
   /** Model behaviors by id (see `profilesFromCatalog`). */

@@ -132,9 +132,3 @@ function describeFailure(code: HarnessErrorCode, cause: unknown, url: URL, timeo
       return `${where}: ${detail}`;
   }
 }
-
-export async function closeSharedAgent(): Promise<void> {
-  const current = sharedAgent;
-  sharedAgent = undefined;
-  await current?.close();
-}

@@ -26,10 +26,3 @@ export function scanForSecrets(text: string, secrets: readonly string[] = []): s
   for (const { kind, pattern } of SHAPES) if (pattern.test(text)) found.push(kind);
   return found;
 }
-
-/** Replaces every known secret value in `text` (for console and log output, where refusing is not an option). */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join('[redacted]');
-  return out;
-}

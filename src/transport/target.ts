@@ -28,12 +28,3 @@ export interface Target {
   /** Replay only: where the recording of a case came from. */
   provenanceOf?(model: string, caseId: string): Promise<{ source: 'live' | 'emulator'; recordedAt: string; harnessVersion: string } | null>;
 }
-
-/** Provenance of the data a target produces, shown at the top of every report. */
-export interface TargetInfo {
-  id: string;
-  mode: TargetMode;
-  /** Host (and port) of the endpoint, never the full URL with credentials. */
-  endpointHost: string | null;
-  region: string | null;
-}
