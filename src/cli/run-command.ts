@@ -115,6 +115,11 @@ export async function runCommand(
   if (matrixReporter.fatal) {
     throw new HarnessError('HARNESS_AUTH_REJECTED', `${matrixReporter.fatal.message}. The run stopped; check the key in ${config.auth.apiKeyEnv} (or --api-key-env / --auth).`);
   }
+  if (matrixReporter.writeError) {
+    throw new HarnessError('HARNESS_FILE_NOT_FOUND', `--report-dir ${config.reportDir}: cannot write the reports (${matrixReporter.writeError.message}); pick a folder you can write to`, {
+      cause: matrixReporter.writeError,
+    });
+  }
   const matrix = matrixReporter.matrix;
   if (!matrix) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without a matrix; rerun with -- --reporter=verbose to see why');
   if (!flags.quiet) printSummary(matrix, matrixReporter.files, io.out);

@@ -47,6 +47,11 @@ export interface RunFlags {
 const MODEL_ID = /^[a-z0-9][a-zA-Z0-9._:/-]*$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
+/** `./name` when the working directory has it, else the one bundled with the harness. */
+async function localOr(name: string, root: string): Promise<string> {
+  return (await stat(name).catch(() => null))?.isDirectory() ? name : `${root}/${name}`;
+}
+
 export function usage(flag: string, message: string): HarnessError {
   return new HarnessError('HARNESS_USAGE', `${flag}: ${message}`);
 }
@@ -69,10 +74,10 @@ export function hostId(url: URL): string {
 export async function resolveRunConfig(flags: RunFlags, root: string, harnessVersion: string): Promise<RunConfig> {
   const mode = (flags.mode ?? 'replay') as TargetMode;
   if (!['live', 'record', 'replay'].includes(mode)) throw usage('--mode', `"${flags.mode}" is not one of live, record, replay`);
-  const suitesDir = resolve(flags.suites ?? `${root}/suites`);
+  const suitesDir = resolve(flags.suites ?? (await localOr('suites', root)));
   const catalogFile = resolve(flags.catalog ?? `${suitesDir}/models.yaml`);
-  const fixturesDir = resolve(flags.fixtures ?? `${root}/fixtures`);
-  const reportDir = resolve(flags.reportDir ?? `${root}/reports`);
+  const fixturesDir = resolve(flags.fixtures ?? (await localOr('fixtures', root)));
+  const reportDir = resolve(flags.reportDir ?? 'reports');
   if (!(await stat(suitesDir).catch(() => null))?.isDirectory()) throw usage('--suites', `${suitesDir} is not a folder of *.suite.yaml files`);
   if (!(await stat(catalogFile).catch(() => null))?.isFile()) throw usage('--catalog', `${catalogFile} does not exist; point --catalog at a model catalog (see suites/models.yaml)`);
   const models = listFlag(flags.models);

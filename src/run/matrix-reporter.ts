@@ -37,6 +37,8 @@ export class MatrixReporter implements Reporter {
   fatal: { code: string; message: string } | undefined;
   matrix: Matrix | undefined;
   files: string[] = [];
+  /** Why the reports could not be written, if they could not (the matrix is still kept in memory). */
+  writeError: Error | undefined;
   /** Set when the run was stopped from outside (Ctrl-C). */
   #stoppedBecause: string | undefined;
 
@@ -75,7 +77,12 @@ export class MatrixReporter implements Reporter {
     const baseline = this.#options.baseline;
     const matrix = baseline ? finishMatrix({ ...built, comparison: compareMatrices(baseline, built) }) : built;
     this.matrix = matrix;
-    this.files = await writeReportFiles(this.#options.config.reportDir, this.#options.writers.flatMap((w) => w.render(matrix, this.#options.context ?? {})));
+    try {
+      this.files = await writeReportFiles(this.#options.config.reportDir, this.#options.writers.flatMap((w) => w.render(matrix, this.#options.context ?? {})));
+    } catch (error) {
+      this.writeError = error as Error;
+      return;
+    }
     this.#options.onMatrix?.(matrix, this.files);
   }
 
