@@ -3,13 +3,13 @@
  * local server that recomputes the signature, a short-term token from AWS's Bedrock token generator, and
  * canaries (access key, secret, session token) that never reach a fixture, a report or the console.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shortTermToken } from '../src/transport/auth/token.ts';
 import { scanForSecrets } from '../src/transport/secret-scan.ts';
-import { catalogEmulator, cli } from './helpers/harness.ts';
+import { allText, catalogEmulator, cli } from './helpers/harness.ts';
 import { sigv4Verifier, type VerifiedRequest } from './helpers/sigv4-verifier.ts';
 
 const CREDENTIALS = {
@@ -29,13 +29,6 @@ const ENV = {
   AWS_BEARER_TOKEN_BEDROCK: '',
 };
 
-async function allText(dir: string): Promise<string> {
-  let text = '';
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
-    if (entry.isFile()) text += await readFile(join(entry.parentPath, entry.name), 'utf8');
-  }
-  return text;
-}
 
 describe('--auth sigv4', () => {
   let dir: string;

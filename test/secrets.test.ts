@@ -3,25 +3,18 @@
  * never appear in a fixture, a report, or anything the CLI prints. A fixture about to be written that holds
  * something credential-shaped is refused.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarnessError } from '../src/errors.ts';
 import { FIXTURE_FORMAT, writeFixture, type FixtureFile } from '../src/transport/fixture-file.ts';
 import { scanForSecrets } from '../src/transport/secret-scan.ts';
-import { catalogEmulator, cli } from './helpers/harness.ts';
+import { allText, catalogEmulator, cli } from './helpers/harness.ts';
 
 const BEARER = 'bedrock-api-key-CANARYbearer0123456789abcdef';
 const HEADER = 'canary-header-value-9876543210fedcba';
 
-async function allText(dir: string): Promise<string> {
-  let text = '';
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) text += await readFile(join(entry.parentPath, entry.name), 'utf8');
-  }
-  return text;
-}
 
 describe('canaries', () => {
   let dir: string;

@@ -3,6 +3,8 @@
  * and the CLI as a child process.
  */
 import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_CHECKS } from '../../src/checks/registry.ts';
 import type { CheckResult } from '../../src/checks/types.ts';
@@ -62,4 +64,13 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Pr
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Every file below `dir`, concatenated (for "no secret anywhere" assertions); empty when `dir` does not exist. */
+export async function allText(dir: string): Promise<string> {
+  let text = '';
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    if (entry.isFile()) text += await readFile(join(entry.parentPath, entry.name), 'utf8');
+  }
+  return text;
 }
