@@ -121,3 +121,25 @@ export function failedResponse(body: Record<string, unknown> | undefined): strin
 }
 
 export { judge, settleWithout, type Observed };
+
+/**
+ * The first 2xx exchange among the outcomes (a probe answers on one prefix of several), or the verdict when none
+ * answered: `error` when one broke, `unsupported` when every route refused the model, else `error` naming the answer.
+ */
+export function successfulExchange(input: CheckInput): { caseId: string; exchange: Exchange } | { settled: CheckResult } {
+  const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
+  if (completed.length === 0) return { settled: settleWithout(input) };
+  const seen = completed.flatMap((o) => o.exchanges.map((exchange) => ({ caseId: o.caseId, exchange, answer: answerOf(exchange) })));
+  const ok = seen.find((s) => s.answer.kind === 'ok');
+  if (ok) return { caseId: ok.caseId, exchange: ok.exchange };
+  const expected = input.expectation?.value ?? null;
+  const broken = seen.find((s) => s.answer.kind === 'broken');
+  if (broken && broken.answer.kind === 'broken') return { settled: { status: 'error', observed: null, expected, reason: broken.answer.message, evidence: [evidenceOf(broken.caseId, broken.exchange)] } };
+  const evidence = seen.map((s) => evidenceOf(s.caseId, s.exchange));
+  if (seen.every((s) => s.answer.kind === 'refused')) {
+    const first = seen[0]!.answer as Extract<Answer, { kind: 'refused' }>;
+    return { settled: { status: 'unsupported', observed: null, expected, reason: `the model does not serve this API (${first.status} ${first.message})`, evidence } };
+  }
+  const answered = seen.find((s) => s.answer.kind === 'rejected')!.answer as Extract<Answer, { kind: 'rejected' }>;
+  return { settled: { status: 'error', observed: null, expected, reason: `could not observe: the endpoint answered ${answered.status} (${answered.message})`, evidence } };
+}

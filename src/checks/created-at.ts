@@ -4,7 +4,8 @@
  * integer seconds; Mantle has been seen sending `1.772195752e+09`, which strict SDKs cannot parse.
  */
 import { isRecord, losslessBody } from '../transport/body.ts';
-import { evidenceOf, judge, successfulExchange } from './judge.ts';
+import { successfulExchange } from './answer.ts';
+import { evidenceOf, judge } from './judge.ts';
 import { LEXEME_KINDS, lexemeKind } from './lexeme.ts';
 import type { CheckDefinition } from './types.ts';
 

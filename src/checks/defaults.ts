@@ -4,7 +4,8 @@
  * `max_output_tokens`. Only meaningful when the request omitted the parameter, which the check verifies.
  */
 import { isRecord, jsonObject, parseJsonText } from '../transport/body.ts';
-import { evidenceOf, judge, successfulExchange } from './judge.ts';
+import { successfulExchange } from './answer.ts';
+import { evidenceOf, judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 function defaultsCheck(id: string, field: string): CheckDefinition {

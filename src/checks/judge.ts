@@ -4,7 +4,6 @@
  * value with the expectation, and building evidence. Keeps verdict wording the same across checks.
  */
 import { bodyText, excerpt } from '../transport/body.ts';
-import { classifyResponse, refusesModel } from '../transport/classify-response.ts';
 import { describeRequest, requestIdOf, type Exchange } from '../transport/exchange.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
@@ -114,53 +113,4 @@ export function evidenceOf(caseId: string, exchange: Exchange, excerptText?: str
 export function stepExchange(outcome: CompletedOutcome, step?: string): Exchange | undefined {
   if (step === undefined) return outcome.exchanges.at(-1);
   return outcome.exchanges.filter((ex) => ex.step === step).at(-1);
-}
-
-/** A 2xx exchange to read, or the verdict to give when no case produced one. */
-export function successfulExchange(
-  input: CheckInput,
-): { caseId: string; exchange: Exchange } | { settled: CheckResult } {
-  const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
-  for (const outcome of completed) {
-    const exchange = outcome.exchanges.find((ex) => ex.response && ex.response.status >= 200 && ex.response.status < 300 && !ex.error);
-    if (exchange) return { caseId: outcome.caseId, exchange };
-  }
-  if (completed.length === 0) return { settled: settleWithout(input) };
-  const expected = input.expectation?.value ?? null;
-  const all = completed.flatMap((o) => o.exchanges.map((ex) => ({ caseId: o.caseId, ex })));
-  const broken = all.find(({ ex }) => ex.error);
-  if (broken) {
-    return {
-      settled: {
-        status: 'error',
-        observed: null,
-        expected,
-        reason: `${broken.ex.error!.code}: ${broken.ex.error!.message}`,
-        evidence: [evidenceOf(broken.caseId, broken.ex)],
-      },
-    };
-  }
-  const classes = all.map(({ caseId, ex }) => ({ caseId, ex, c: classifyResponse(ex.response!.status, bodyText(ex.response!)) }));
-  if (classes.every(({ c }) => refusesModel(c.kind))) {
-    const first = classes[0]!;
-    return {
-      settled: {
-        status: 'unsupported',
-        observed: null,
-        expected,
-        reason: `the model does not serve this API (${first.ex.response!.status} ${first.c.message ?? first.c.kind})`,
-        evidence: classes.map(({ caseId, ex }) => evidenceOf(caseId, ex)),
-      },
-    };
-  }
-  const answer = classes.find(({ c }) => !refusesModel(c.kind)) ?? classes[0]!;
-  return {
-    settled: {
-      status: 'error',
-      observed: null,
-      expected,
-      reason: `could not observe: the endpoint answered ${answer.ex.response!.status} (${answer.c.message ?? answer.c.kind})`,
-      evidence: [evidenceOf(answer.caseId, answer.ex)],
-    },
-  };
 }

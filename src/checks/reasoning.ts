@@ -5,8 +5,8 @@
  * and where Chat Completions puts reasoning text.
  */
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, answerOf, notObservable, stepOf } from './answer.ts';
-import { evidenceOf, judge, successfulExchange } from './judge.ts';
+import { acceptanceCheck, answerOf, notObservable, stepOf, successfulExchange } from './answer.ts';
+import { evidenceOf, judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 export const EFFORTS = ['none', 'low', 'medium', 'high'] as const;

@@ -3,11 +3,11 @@
  * What every SSE conformance check does first: find the streamed exchange, check the status and content type, and
  * turn a list of violations into one verdict. The per-API rules live in stream-chat/-responses/-messages.
  */
-import { bodyText, excerpt, parseJsonText } from '../transport/body.ts';
-import { classifyResponse, refusesModel } from '../transport/classify-response.ts';
+import { excerpt, parseJsonText } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { sseStream, type SseEvent } from '../transport/sse.ts';
-import { evidenceOf, judge, requireCompleted, stepExchange } from './judge.ts';
+import { notObservable, observe } from './answer.ts';
+import { evidenceOf, judge } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 export const STREAM_VOCABULARY = ['conformant', 'nonconformant'] as const;
@@ -30,22 +30,12 @@ export function streamCheck(id: string, api: 'chat-completions' | 'responses' | 
     vocabulary: STREAM_VOCABULARY,
     reference: { value: 'conformant', source: 'openai-reference: server-sent events as the API reference streams them' },
     run(input: CheckInput): CheckResult {
-      const found = requireCompleted(input);
-      if ('settled' in found) return found.settled;
-      const exchange = stepExchange(found.outcome)!;
+      const seen = observe(input);
+      if ('settled' in seen) return seen.settled;
+      const { answer, exchange, caseId } = seen;
+      if (answer.kind === 'rejected') return judge(definition, input, 'nonconformant', seen.evidence, `the streamed request was rejected: HTTP ${answer.status} ${answer.message}`);
+      if (answer.kind !== 'ok') return notObservable(input, answer, seen.evidence);
       const response = exchange.response!;
-      const caseId = found.outcome.caseId;
-      if (response.status < 200 || response.status >= 300) {
-        const classification = classifyResponse(response.status, bodyText(response));
-        const evidence = [evidenceOf(caseId, exchange)];
-        if (refusesModel(classification.kind)) {
-          return { status: 'unsupported', observed: null, expected: input.expectation?.value ?? null, reason: `the model does not serve ${api} here (${response.status})`, evidence };
-        }
-        if (classification.kind !== 'rejected') {
-          return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: HTTP ${response.status} ${classification.kind}`, evidence };
-        }
-        return judge(definition, input, 'nonconformant', evidence, `the streamed request was rejected: HTTP ${response.status} ${classification.message ?? ''}`.trim());
-      }
       const violations: string[] = [];
       if (!isStreamResponse(response)) violations.push(`content-type is "${response.headers['content-type'] ?? ''}", not text/event-stream`);
       const stream = sseStream(response);
