@@ -4,12 +4,13 @@
  * they should. Skips, saying why, where Chromium is not installed (.ci/run installs it).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Matrix } from '../src/report/matrix.ts';
 import { ROOT, catalogEmulator, cli } from './helpers/harness.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -78,5 +79,48 @@ describe.skipIf(!available)('matrix.html in Chromium', () => {
     expect(changedColumns).toContain('created-at.chat');
     expect(changedColumns).not.toContain('path-prefix');
     await page.close();
+  });
+
+  it('renders markup from a matrix.json as inert text: no script runs, whatever field holds it', async () => {
+    const matrix = JSON.parse(await readFile(join(dir, 'after', 'matrix.json'), 'utf8')) as Matrix;
+    const payloads = ['<img src=x onerror="window.__pwned=1">', '"><script>window.__pwned=2</script>', "'><svg onload=window.__pwned=3>", '</script><script>window.__pwned=4</script>'];
+    const hostile = structuredClone(matrix);
+    hostile.models[0]!.id = payloads[0]!;
+    hostile.results.forEach((r, i) => {
+      const p = payloads[i % payloads.length]!;
+      if (r.model === matrix.models[0]!.id) r.model = payloads[0]!;
+      r.reason = p;
+      r.observed = p;
+      r.evidence = [{ case: p, step: p, request: p, excerpt: p, requestId: p }];
+    });
+    hostile.checks[0]!.title = payloads[1]!;
+    hostile.targets[0]!.id = payloads[3]!;
+    hostile.results.forEach((r) => (r.target = payloads[3]!));
+    const file = join(dir, 'hostile', 'matrix.json');
+    await mkdir(join(dir, 'hostile'), { recursive: true });
+    await writeFile(file, JSON.stringify(hostile));
+    expect((await cli(['report', file])).code).toBe(0);
+
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(pathToFileURL(join(dir, 'hostile', 'matrix.html')).href);
+    await page.locator('td.cell').first().click();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(await page.locator('td.cell').count()).toBeGreaterThan(0);
+    expect(await page.locator('#detail').textContent()).toContain('<');
+    await page.close();
+
+    // A status is a class name and a symbol in the page: only the closed set is accepted.
+    hostile.results[0]!.status = '"><script>alert(1)</script>' as Matrix['results'][number]['status'];
+    await writeFile(file, JSON.stringify(hostile));
+    const refused = await cli(['report', file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('HARNESS_REPORT_INVALID');
+    expect(refused.stderr).toContain('results[0].status');
   });
 });

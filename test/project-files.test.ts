@@ -55,14 +55,14 @@ describe('the catalog', () => {
 
 /** Which src/ folders each folder may import from. */
 const ALLOWED: Record<string, string[]> = {
-  suite: ['suite', 'errors'],
-  plan: ['plan', 'suite', 'errors'],
-  transport: ['transport', 'errors'],
-  checks: ['checks', 'transport', 'suite', 'errors'],
-  report: ['report', 'checks', 'errors'],
-  run: ['run', 'plan', 'suite', 'transport', 'checks', 'report', 'errors'],
-  emulator: ['emulator', 'suite', 'checks', 'errors'],
-  cli: ['cli', 'run', 'plan', 'suite', 'transport', 'checks', 'report', 'emulator', 'errors'],
+  suite: ['suite', 'errors', 'names'],
+  plan: ['plan', 'suite', 'errors', 'names'],
+  transport: ['transport', 'errors', 'names'],
+  checks: ['checks', 'transport', 'suite', 'errors', 'names'],
+  report: ['report', 'checks', 'suite', 'errors', 'names'],
+  run: ['run', 'plan', 'suite', 'transport', 'checks', 'report', 'errors', 'names'],
+  emulator: ['emulator', 'suite', 'checks', 'errors', 'names'],
+  cli: ['cli', 'run', 'plan', 'suite', 'transport', 'checks', 'report', 'emulator', 'errors', 'names'],
 };
 
 describe('layers', () => {

@@ -3,6 +3,7 @@
  * Shared by every check: settling outcomes that cannot be read (unsupported, error, skipped), comparing an observed
  * value with the expectation, and building evidence. Keeps verdict wording the same across checks.
  */
+import { describeExpected, meets } from '../suite/expected.ts';
 import { bodyText, excerpt } from '../transport/body.ts';
 import { describeRequest, requestIdOf, type Exchange } from '../transport/exchange.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
@@ -61,20 +62,20 @@ export function judge(
   const tail = detail ? `; ${detail}` : '';
   const expectation = input.expectation;
   if (expectation) {
-    const pass = sameValue(observed, expectation.value);
+    const pass = meets(expectation.value, observed);
     return {
       status: pass ? 'pass' : 'fail',
       observed,
       expected: expectation.value,
       reason: pass
         ? `${show(observed)} as expected (${expectation.source})${tail}`
-        : `expected ${show(expectation.value)}, got ${show(observed)} (${expectation.source})${tail}`,
+        : `expected ${describeExpected(expectation.value)}, got ${show(observed)} (${expectation.source})${tail}`,
       evidence,
     };
   }
   const reference = definition.reference;
   if (reference) {
-    const pass = sameValue(observed, reference.value);
+    const pass = meets(reference.value, observed);
     return {
       status: pass ? 'pass' : 'fail',
       observed,
@@ -88,10 +89,7 @@ export function judge(
   return { status: 'pass', observed, expected: null, reason: `observed ${show(observed)}; no expectation stated${tail}`, evidence };
 }
 
-export function sameValue(a: Observed, b: Observed): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) < 1e-9;
-  return a === b;
-}
+export { sameValue } from '../suite/expected.ts';
 
 /** Evidence for one exchange: request line, status, request id, and a short body excerpt. Never headers. */
 export function evidenceOf(caseId: string, exchange: Exchange, excerptText?: string): Evidence {

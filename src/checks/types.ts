@@ -4,15 +4,30 @@
  * that returns a result; it never throws on a mismatch. A thrown error means the harness broke and becomes `error`.
  */
 import type { CheckSignature, Vocabulary } from '../suite/check-signature.ts';
+import type { Expected, Observed } from '../suite/expected.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import type { Exchange, ExchangeError } from '../transport/exchange.ts';
 import type { SchemaSet } from './schema.ts';
 
-export const CHECK_STATUSES = ['pass', 'fail', 'unsupported', 'skipped', 'error'] as const;
+export type { Expected, Observed };
+
+/**
+ * - `pass` / `fail`: observed meets / does not meet the expectation;
+ * - `flaky`: repeated trials observed different values (`observed` is the most frequent one);
+ * - `inconclusive`: what the model chose or was allowed to do hid the behaviour (its output budget was spent on
+ *   reasoning, the control showed no effect would be visible): neither a pass nor a fail;
+ * - `unsupported`: the model does not serve the API; `skipped`: not run; `error`: the endpoint or harness broke.
+ */
+export const CHECK_STATUSES = ['pass', 'fail', 'flaky', 'inconclusive', 'unsupported', 'skipped', 'error'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
-/** An observed value: a word from the check's vocabulary, a number, or null. */
-export type Observed = string | number | null;
+/** What one trial of a repeated check saw (`--repeat N`); a trial is never `flaky`. */
+export interface TrialResult {
+  status: Exclude<CheckStatus, 'flaky'>;
+  observed: Observed;
+  reason: string;
+  evidence: Evidence[];
+}
 
 /** What a case produced for one model. */
 export type CaseOutcome =
@@ -30,7 +45,7 @@ export type CaseOutcome =
   | { kind: 'skipped'; caseId: string; api: ApiId; reason: string };
 
 export interface Expectation {
-  value: Observed;
+  value: Expected;
   /** Where the expectation comes from: `catalog: <source>` or `openai-reference: <document>`. */
   source: string;
   note?: string;
@@ -47,16 +62,32 @@ export interface Evidence {
   excerpt?: string;
   /** The harness error code when the exchange failed. */
   error?: string;
+  /** Which trial of a repeated case (from 1), when the run repeats cases (`--repeat N`). */
+  trial?: number;
+  /** How long the exchange took, when it went over the network (live and record, and replays of them). */
+  timing?: ExchangeTiming;
+}
+
+/** Latency of one exchange, in milliseconds from when the request was sent. */
+export interface ExchangeTiming {
+  /** Until the response headers arrived. */
+  headersMs: number;
+  /** Until the first content token of a stream (text, reasoning or tool-call arguments), when it is a stream. */
+  firstTokenMs?: number;
+  /** Until the last byte. */
+  totalMs: number;
 }
 
 export interface CheckResult {
   status: CheckStatus;
   observed: Observed;
   /** The expected value, or null when nothing is stated for this model. */
-  expected: Observed | null;
+  expected: Expected | null;
   /** One line: what was expected and what was seen. */
   reason: string;
   evidence: Evidence[];
+  /** Each trial's own result, when the case was repeated (`--repeat N`, N > 1). */
+  trials?: TrialResult[];
 }
 
 export interface CheckInput {

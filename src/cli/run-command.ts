@@ -20,7 +20,7 @@ import { MatrixReporter } from '../run/matrix-reporter.ts';
 import { ProgressReporter } from '../run/progress-reporter.ts';
 import type { RunConfig } from '../run/run-config.ts';
 import { weightedSequencer, modelWeight } from '../run/sequencer.ts';
-import { removeSpecFiles, writeSpecFiles } from '../run/spec-files.ts';
+import { makeSpecDir, removeSpecFiles, writeSpecFiles } from '../run/spec-files.ts';
 import { conformanceVitestConfig } from '../run/vitest-config.ts';
 import { preflight } from './preflight.ts';
 import { EXIT } from './project.ts';
@@ -57,8 +57,8 @@ export async function runCommand(
   if (config.openapiFile) await loadOpenApiSchemas(config.openapiFile);
   if (config.targets.some((t) => t.mode !== 'replay')) await preflight(config);
   const cells = config.targets.flatMap((t) => loaded.plan.models.map((m) => ({ target: t.id, model: m.id })));
-  const specFiles = await writeSpecFiles(config.specDir, cells);
-  const weights = new Map(specFiles.map((file, i) => [file, modelWeight(loaded.plan, cells[i]!.model)]));
+  const baseline = config.baselineFile ? await readMatrix(config.baselineFile) : undefined;
+  const extra = flags.vitestArgs?.length ? parseCLI(['vitest', ...flags.vitestArgs]) : { filter: [], options: {} };
   const live = config.targets.some((t) => t.mode !== 'replay');
   const coordinator = live
     ? await startCoordinator({ concurrency: config.concurrency, perModel: config.modelConcurrency, tpm: config.tpm, maxRequests: config.maxRequests, maxTokensTotal: config.maxTokensTotal })
@@ -69,7 +69,7 @@ export async function runCommand(
     loaded,
     writers: DEFAULT_REPORTS.map((name) => REPORT_WRITERS[name]!),
     filters: [...filters, ...(flags.testNamePattern ? [`-t ${flags.testNamePattern}`] : []), ...(flags.vitestArgs ?? [])],
-    ...(config.baselineFile ? { baseline: await readMatrix(config.baselineFile) } : {}),
+    ...(baseline ? { baseline } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
   });
   const total = cells.length * loaded.plan.checks.length;
@@ -85,13 +85,20 @@ export async function runCommand(
     matrixReporter,
     ...(flags.quiet ? [] : [new ProgressReporter({ total, plain: flags.plain ?? false, stream: io.err, ...(figures ? { figures } : {}) })]),
   ];
-  const extra = flags.vitestArgs?.length ? parseCLI(['vitest', ...flags.vitestArgs]) : { filter: [], options: {} };
   // vitest reporters named after `--` (e.g. --reporter=verbose) run beside the harness's own, never instead of them.
   const { reporter: extraReporters, ...extraOptions } = extra.options as { reporter?: string | string[] };
   const allReporters = [...reporters, ...[extraReporters ?? []].flat()];
+  // The stubs' folder is made last, just before the try that removes it, so no failure path leaves it behind.
+  const specDir = await makeSpecDir(config.runId);
+  config.specDir = specDir;
+  const specFiles = await writeSpecFiles(specDir, cells).catch(async (error: unknown) => {
+    await removeSpecFiles(specDir);
+    throw error;
+  });
+  const weights = new Map(specFiles.map((file, i) => [file, modelWeight(loaded.plan, cells[i]!.model)]));
   const vitestConfig = {
     ...conformanceVitestConfig({ config, reporters, files: cells.length }),
-    sequence: { sequencer: weightedSequencer(weights) },
+    sequence: { sequencer: weightedSequencer(weights, specDir) },
     ...extraOptions,
     ...(flags.ui ? { ui: true, watch: true, open: Boolean(process.stdout.isTTY) } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
@@ -110,7 +117,7 @@ export async function runCommand(
     interrupt.dispose();
     await vitest?.close();
     await coordinator?.close();
-    await removeSpecFiles(config.specDir);
+    await removeSpecFiles(specDir);
   }
   if (matrixReporter.fatal) {
     throw new HarnessError('HARNESS_AUTH_REJECTED', `${matrixReporter.fatal.message}. The run stopped; check the key in ${config.auth.apiKeyEnv} (or --api-key-env / --auth).`);

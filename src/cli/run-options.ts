@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
+import { checkName, nameFromFolder, nameProblem } from '../names.ts';
 import { DEFAULTS, type AuthConfig, type RunConfig, type TargetConfig } from '../run/run-config.ts';
-import { specDirFor } from '../run/spec-files.ts';
 import type { TargetMode } from '../transport/target.ts';
 
 /** Raw flag values as commander hands them over. */
@@ -37,6 +37,7 @@ export interface RunFlags {
   maxRequests?: string;
   maxTokensTotal?: string;
   maxBodyBytes?: string;
+  repeat?: string;
   source?: string;
   runId?: string;
   openapi?: string;
@@ -44,8 +45,6 @@ export interface RunFlags {
   baseline?: string;
 }
 
-const MODEL_ID = /^[a-z0-9][a-zA-Z0-9._:/-]*$/;
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 /** `./name` when the working directory has it, else the one bundled with the harness. */
 async function localOr(name: string, root: string): Promise<string> {
@@ -56,10 +55,12 @@ export function usage(flag: string, message: string): HarnessError {
   return new HarnessError('HARNESS_USAGE', `${flag}: ${message}`);
 }
 
-export function intFlag(flag: string, raw: string | undefined, fallback: number, min = 0): number {
+export function intFlag(flag: string, raw: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw usage(flag, `"${raw}" is not a whole number >= ${min}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw usage(flag, `"${raw}" is not a whole number${max === Number.MAX_SAFE_INTEGER ? ` >= ${min}` : ` from ${min} to ${max}`}`);
+  }
   return value;
 }
 
@@ -67,8 +68,10 @@ export function listFlag(raw: string | undefined): string[] {
   return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
 
+/** A target name from an endpoint URL: `127.0.0.1_4010`, `gateway.example.com` (IPv6 brackets and colons become `-`). */
 export function hostId(url: URL): string {
-  return url.port ? `${url.hostname}_${url.port}` : url.hostname;
+  const host = url.hostname.replace(/[^A-Za-z0-9.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'endpoint';
+  return url.port ? `${host}_${url.port}` : host;
 }
 
 export async function resolveRunConfig(flags: RunFlags, root: string, harnessVersion: string): Promise<RunConfig> {
@@ -81,12 +84,12 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   if (!(await stat(suitesDir).catch(() => null))?.isDirectory()) throw usage('--suites', `${suitesDir} is not a folder of *.suite.yaml files`);
   if (!(await stat(catalogFile).catch(() => null))?.isFile()) throw usage('--catalog', `${catalogFile} does not exist; point --catalog at a model catalog (see suites/models.yaml)`);
   const models = listFlag(flags.models);
-  for (const id of models) if (!MODEL_ID.test(id)) throw usage('--models', `"${id}" is not a model id (letters, digits, . _ : / -)`);
+  for (const id of models) checkName(id, 'model id', '--models');
   const regions = listFlag(flags.region);
-  for (const region of regions) if (!REGION.test(region)) throw usage('--region', `"${region}" is not an AWS region name like us-east-1`);
+  for (const region of regions) checkName(region, 'region', '--region');
   const auth = resolveAuth(flags);
   const targets = await resolveTargets(mode, regions, flags, fixturesDir);
-  const runId = flags.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const runId = flags.runId !== undefined ? checkName(flags.runId, 'run id', '--run-id') : `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const expectationsFile = await resolveExpectations(flags.expectations, suitesDir);
   const baselineFile = flags.baseline ? resolve(flags.baseline) : undefined;
   if (baselineFile && !(await stat(baselineFile).catch(() => null))?.isFile()) throw usage('--baseline', `${baselineFile} does not exist; give a matrix.json from an earlier run`);
@@ -115,10 +118,10 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     retryDelayMs: intFlag('--retry-delay', flags.retryDelay, DEFAULTS.retryDelayMs),
     maxRequests: intFlag('--max-requests', flags.maxRequests, DEFAULTS.maxRequests),
     maxTokensTotal: intFlag('--max-tokens-total', flags.maxTokensTotal, DEFAULTS.maxTokensTotal),
+    repeat: intFlag('--repeat', flags.repeat, DEFAULTS.repeat, 1, 10),
     recordSource: source,
     ...(openapiFile ? { openapiFile } : {}),
     harnessVersion,
-    specDir: specDirFor(root, runId),
     runId,
   };
 }
@@ -166,11 +169,11 @@ async function resolveTargets(mode: TargetMode, regions: string[], flags: RunFla
     if (endpoint.username || endpoint.password) throw usage('--endpoint', 'put credentials in the environment, not in the URL');
     if (regions.length > 1) throw usage('--region', 'with --endpoint, give at most one region (the one the endpoint is in)');
   }
-  if (flags.targetName !== undefined && !/^[A-Za-z0-9._-]+$/.test(flags.targetName)) throw usage('--target-name', `"${flags.targetName}" may only hold letters, digits, . _ -`);
+  if (flags.targetName !== undefined) checkName(flags.targetName, 'target name', '--target-name');
   if (mode === 'replay') {
     const ids = flags.targetName ? [flags.targetName] : endpoint ? [regions[0] ?? hostId(endpoint)] : regions.length ? regions : await recordedTargets(fixturesDir);
     if (ids.length === 0) throw usage('--fixtures', `no recordings in ${fixturesDir}; record some with --mode record --region R (or --endpoint URL)`);
-    return ids.map((id) => ({ id, mode, baseUrl: null, region: REGION.test(id) ? id : null, endpointHost: null }));
+    return ids.map((id) => ({ id, mode, baseUrl: null, region: nameProblem(id, 'region') ? null : id, endpointHost: null }));
   }
   if (endpoint) {
     const region = regions[0] ?? null;
@@ -183,8 +186,9 @@ async function resolveTargets(mode: TargetMode, regions: string[], flags: RunFla
   });
 }
 
-/** Target folders under the fixtures root (`fixtures/<target>/<model>/<case>.json`). */
+/** Targets recorded under the fixtures root (`fixtures/<target>/<model>/<case>.json`); other folders are not ours. */
 export async function recordedTargets(fixturesDir: string): Promise<string[]> {
   const entries = await readdir(fixturesDir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const names = entries.filter((e) => e.isDirectory()).map((e) => nameFromFolder(e.name));
+  return names.filter((n): n is string => n !== undefined && nameProblem(n, 'target name') === undefined).sort();
 }

@@ -67,7 +67,11 @@ function behaviorsFrom(claim: Claims): Behaviors {
 }
 
 export function profileFromCatalog(model: CatalogModel): ModelProfile {
-  const claim: Claims = (check) => model.expect.get(check)?.value;
+  // A claim that lists several values plays the first one (the emulator is deterministic unless told otherwise).
+  const claim: Claims = (check) => {
+    const value = model.expect.get(check)?.value;
+    return Array.isArray(value) ? value[0] : value;
+  };
   const prefix = claim('path-prefix');
   const prefixes = prefix === 'both' ? ['/v1', '/openai/v1'] : prefix === 'none' ? [] : prefix === '/openai/v1' ? ['/openai/v1'] : ['/v1'];
   const apis = new Set<EmulatedApi>();

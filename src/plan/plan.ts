@@ -7,12 +7,13 @@
 import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from '../suite/check-signature.ts';
 import { closest } from '../suite/closest.ts';
+import type { Expected } from '../suite/expected.ts';
 import type { Catalog, CatalogModel } from '../suite/load-catalog.ts';
 import type { Expectations } from '../suite/load-expectations.ts';
 import type { LoadedCase, SuiteSet } from '../suite/load-suites.ts';
 
 export interface PlannedExpectation {
-  value: string | number | null;
+  value: Expected;
   source: string;
   note?: string;
 }
@@ -93,7 +94,7 @@ function planModel(
   entry: CatalogModel | undefined,
   checks: readonly PlanCheck[],
   feeding: ReadonlyMap<string, string[]>,
-  stated: ReadonlyMap<string, { value: string | number | null; reason?: string; link?: string }> | undefined,
+  stated: ReadonlyMap<string, { value: Expected; reason?: string; link?: string }> | undefined,
 ): PlannedModel {
   const documentedPrefix = entry?.expect.get('path-prefix')?.value;
   const preferredPrefixes = documentedPrefix === '/openai/v1' ? ['/openai/v1', '/v1'] : ['/v1', '/openai/v1'];

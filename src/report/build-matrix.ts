@@ -4,6 +4,7 @@
  * `skipped` (filtered out, another shard's, or not reached before an interruption), and computing the gate.
  */
 import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
+import { allowsVariation } from '../suite/expected.ts';
 import { MATRIX_FORMAT, type Matrix, type MatrixCheck, type MatrixModel, type MatrixResult, type MatrixRun, type MatrixTarget, type UsageTotals } from './matrix.ts';
 
 export interface MatrixInput {
@@ -21,9 +22,14 @@ export interface MatrixInput {
 
 const key = (r: { target: string; model: string; check: string }) => `${r.target}\u0000${r.model}\u0000${r.check}`;
 
-/** A result fails the run when it is `fail` or `error` against an expectation that is actually stated. */
-export function isGating(result: Pick<MatrixResult, 'status' | 'expectedSource'>): boolean {
-  return (result.status === 'fail' || result.status === 'error') && result.expectedSource !== null;
+/**
+ * A result fails the run when it is `fail` or `error` against an expectation that is actually stated, or `flaky`
+ * where the expectation states a single value (it used to be stable and is no longer). `inconclusive` never gates.
+ */
+export function isGating(result: Pick<MatrixResult, 'status' | 'expectedSource' | 'expected'>): boolean {
+  if (result.expectedSource === null) return false;
+  if (result.status === 'flaky') return result.expected === null || !allowsVariation(result.expected);
+  return result.status === 'fail' || result.status === 'error';
 }
 
 /** Display groups of checks, by id prefix, in the order reports show them. */

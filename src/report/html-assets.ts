@@ -7,7 +7,8 @@
 
 export const HTML_STYLE = `
 :root { --pass:#e6f4ea; --pass-ink:#1e7e34; --fail:#fde2e1; --fail-ink:#b00020; --error:#fff3cd; --error-ink:#7a5c00;
-  --unsupported:#f1f3f4; --unsupported-ink:#5f6368; --skipped:#fafafa; --skipped-ink:#80868b; --line:#dadce0; }
+  --unsupported:#f1f3f4; --unsupported-ink:#5f6368; --skipped:#fafafa; --skipped-ink:#80868b; --line:#dadce0;
+  --flaky:#f3e8fd; --flaky-ink:#6a1b9a; --inconclusive:#e8f0fe; --inconclusive-ink:#174ea6; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #202124; background: #fff; }
 header { padding: 12px 16px; border-bottom: 1px solid var(--line); }
@@ -36,6 +37,8 @@ td.s-fail { background: var(--fail); color: var(--fail-ink); font-weight: 600; }
 td.s-error { background: var(--error); color: var(--error-ink); font-weight: 600; }
 td.s-unsupported { background: var(--unsupported); color: var(--unsupported-ink); }
 td.s-skipped { background: var(--skipped); color: var(--skipped-ink); }
+td.s-flaky { background: var(--flaky); color: var(--flaky-ink); font-weight: 600; }
+td.s-inconclusive { background: var(--inconclusive); color: var(--inconclusive-ink); }
 td.gating { box-shadow: inset 0 0 0 2px var(--fail-ink); }
 td.cell .change { position: absolute; top: 0; right: 1px; font-size: 10px; }
 td.dim { opacity: 0.25; }

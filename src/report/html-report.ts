@@ -5,13 +5,20 @@
  * family, check group, API, status, model, only changes), a detail panel with observed vs expected, the reason and
  * the evidence, and the changes against a baseline when the run had one.
  */
+import { createHash } from 'node:crypto';
 import { groupedChecks } from './build-matrix.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
 import { describeProvenance, statusLine, usageLine } from './markdown-report.ts';
 import { DEVIATION_MARK, STATUS_SYMBOLS, isKnownDeviation, type CellChange, type Matrix, type MatrixCheck, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
-const esc = (value: unknown) => String(value).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+/** Escapes text for an HTML text node or a double- or single-quoted attribute value. */
+const esc = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/** A status as a class name: only the known ones; anything else (a hand-edited matrix.json) renders as inert text. */
+const statusClass = (status: string) => (Object.hasOwn(STATUS_SYMBOLS, status) ? `s-${status}` : 's-unknown');
+const statusSymbol = (status: string) => (Object.hasOwn(STATUS_SYMBOLS, status) ? STATUS_SYMBOLS[status as keyof typeof STATUS_SYMBOLS] : '?');
+/** A CSP source for one inline element: the page runs its own script and style, nothing else (no inline handlers). */
+const cspHash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 /** Cell key in the page: `|` never occurs in target, model or check ids (a NUL would not survive HTML parsing). */
 const key = (r: { target: string; model: string; check: string }) => `${r.target}|${r.model}|${r.check}`;
 const short = (value: unknown) => {
@@ -39,7 +46,7 @@ function cell(r: MatrixResult | undefined, check: MatrixCheck, change: { kind: C
   const observed = r.observed === null && r.status !== 'pass' && r.status !== 'fail' ? '' : short(r.observed ?? 'null');
   const mark = change ? `<span class="change" title="${esc(change.kind)}">${CHANGE_MARK[change.kind]}</span>` : '';
   const title = `${r.model} · ${r.check}: ${r.status}${r.observed !== null ? ` ${String(r.observed)}` : ''}`;
-  return `<td class="cell s-${r.status}${r.gating ? ' gating' : ''}" tabindex="0" data-key="${esc(key(r))}" data-check="${esc(r.check)}" title="${esc(title)}">${STATUS_SYMBOLS[r.status]} ${esc(observed)}${deviation}${mark}</td>`;
+  return `<td class="cell ${esc(statusClass(r.status))}${r.gating ? ' gating' : ''}" tabindex="0" data-key="${esc(key(r))}" data-check="${esc(r.check)}" title="${esc(title)}">${esc(statusSymbol(r.status))} ${esc(observed)}${deviation}${mark}</td>`;
 }
 
 function options(values: string[], all: string): string {
@@ -88,8 +95,9 @@ export function renderHtml(matrix: Matrix): string {
         .join('')}</section>`
     : '';
   const run = matrix.run;
+  const csp = `default-src 'none'; script-src ${cspHash(HTML_SCRIPT)}; style-src ${cspHash(HTML_STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${esc(csp)}"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Mantle compatibility matrix — ${esc(run.id)}</title><style>${HTML_STYLE}</style></head>
 <body>
 <header><h1>Mantle compatibility matrix</h1><ul>
@@ -110,7 +118,7 @@ ${comparison ? '<label><input id="f-changes" type="checkbox"> only changes</labe
 <main>${sections.join('\n')}</main>
 ${changeList}
 <aside id="detail" class="hidden" aria-live="polite"></aside>
-<script type="application/json" id="matrix-data">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>
+<script type="application/json" id="matrix-data">${JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}</script>
 <script>${HTML_SCRIPT}</script>
 </body></html>
 `;

@@ -26,8 +26,9 @@ function detail(r: MatrixResult): string {
 function testcase(r: MatrixResult): string {
   const open = `    <testcase classname="${xmlEscape(`${r.target}.${r.model}`)}" name="${xmlEscape(r.check)}" time="0">`;
   if (r.gating && r.status === 'fail') return `${open}\n      <failure message="${xmlEscape(r.reason)}" type="fail">${detail(r)}</failure>\n    </testcase>`;
+  if (r.gating && r.status === 'flaky') return `${open}\n      <failure message="${xmlEscape(r.reason)}" type="flaky">${detail(r)}</failure>\n    </testcase>`;
   if (r.gating && r.status === 'error') return `${open}\n      <error message="${xmlEscape(r.reason)}" type="error">${detail(r)}</error>\n    </testcase>`;
-  if (r.status === 'unsupported' || r.status === 'skipped') return `${open}\n      <skipped message="${xmlEscape(`${r.status}: ${r.reason}`)}"/>\n    </testcase>`;
+  if (r.status === 'unsupported' || r.status === 'skipped' || r.status === 'inconclusive') return `${open}\n      <skipped message="${xmlEscape(`${r.status}: ${r.reason}`)}"/>\n    </testcase>`;
   if (r.status !== 'pass') return `${open}\n      <system-out>${xmlEscape(`${r.status} (not gating): ${r.reason}`)}</system-out>\n    </testcase>`;
   return `${open}</testcase>`;
 }
@@ -37,9 +38,9 @@ export function renderJunit(matrix: Matrix): string {
   for (const r of matrix.results) suites.set(`${r.target} / ${r.model}`, [...(suites.get(`${r.target} / ${r.model}`) ?? []), r]);
   const count = (rs: MatrixResult[]) => ({
     tests: rs.length,
-    failures: rs.filter((r) => r.gating && r.status === 'fail').length,
+    failures: rs.filter((r) => r.gating && (r.status === 'fail' || r.status === 'flaky')).length,
     errors: rs.filter((r) => r.gating && r.status === 'error').length,
-    skipped: rs.filter((r) => r.status === 'unsupported' || r.status === 'skipped').length,
+    skipped: rs.filter((r) => r.status === 'unsupported' || r.status === 'skipped' || r.status === 'inconclusive').length,
   });
   const total = count(matrix.results);
   const seconds = (matrix.run.durationMs / 1000).toFixed(3);

@@ -3,9 +3,14 @@
  * The compatibility matrix: the public, versioned format of `reports/matrix.json` that every other report (Markdown,
  * HTML, JUnit, capability tables) is rendered from. Changing a field name is a breaking change: bump the format.
  */
-import type { CheckStatus, Evidence, Observed } from '../checks/types.ts';
+import type { CheckStatus, Evidence, Expected, Observed, TrialResult } from '../checks/types.ts';
 
-export const MATRIX_FORMAT = 'mantle-conformance.matrix/1';
+/**
+ * Version 2 added the statuses `flaky` and `inconclusive`, `trials` per result, `expected` as a list or "flaky",
+ * `timing` in evidence, and `totals.latency`. Version 1 files are still read (every v1 file is a valid v2 one).
+ */
+export const MATRIX_FORMAT = 'mantle-conformance.matrix/2';
+export const READABLE_MATRIX_FORMATS: readonly string[] = ['mantle-conformance.matrix/1', MATRIX_FORMAT];
 
 export interface MatrixRun {
   id: string;
@@ -61,14 +66,16 @@ export interface MatrixResult {
   check: string;
   status: CheckStatus;
   observed: Observed;
-  /** Expected value, or null when nothing is stated for this model. */
-  expected: Observed | null;
+  /** Expected value (a value, a list of allowed values, or "flaky"), or null when nothing is stated for this model. */
+  expected: Expected | null;
   /** Where the expectation comes from (`catalog: <source>`, `openai-reference: ...`, `expectations: ...`). */
   expectedSource: string | null;
   reason: string;
   evidence: Evidence[];
   /** Whether this result fails the run (exit code 1). */
   gating: boolean;
+  /** Each trial's own result when the run repeated cases (`--repeat N`, N > 1). */
+  trials?: TrialResult[];
   /** Set on planned cells this run did not execute (filtered out, another shard's, interrupted): merge fills them. */
   notRun?: true;
 }
@@ -144,6 +151,8 @@ export function isKnownDeviation(result: Pick<MatrixResult, 'status' | 'observed
 export const STATUS_SYMBOLS: Record<CheckStatus, string> = {
   pass: '✓',
   fail: '✗',
+  flaky: '≈',
+  inconclusive: '?',
   unsupported: '–',
   skipped: '○',
   error: '!',

@@ -70,7 +70,7 @@ export async function defineModelSpec(targetId: string, modelId: string): Promis
           ...(fatal ? { fatal } : {}),
         };
         if (result.status === 'unsupported' || result.status === 'skipped') context.skip(`${result.status}: ${result.reason}`);
-        if (isGating({ status: result.status, expectedSource })) {
+        if (isGating({ status: result.status, expected: result.expected, expectedSource })) {
           const failure = new Error(`${result.status}: ${result.reason}`);
           failure.stack = failure.message;
           throw failure;

@@ -4,7 +4,7 @@
  * requests, tokens, elapsed); elsewhere (CI logs) one plain line per finished model and a line every few seconds.
  */
 import type { Reporter, TestCase, TestModule, TestSpecification } from 'vitest/node';
-import type { CheckStatus } from '../checks/types.ts';
+import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
 
 export interface ProgressOptions {
   /** Write target. @default process.stderr */
@@ -19,11 +19,13 @@ export interface ProgressOptions {
   plainIntervalS?: number;
 }
 
+const emptyCounts = (): Record<CheckStatus, number> => Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
+
 export class ProgressReporter implements Reporter {
   readonly #options: ProgressOptions;
   readonly #stream: NodeJS.WriteStream;
   readonly #tty: boolean;
-  #counts: Record<CheckStatus, number> = { pass: 0, fail: 0, unsupported: 0, skipped: 0, error: 0 };
+  #counts: Record<CheckStatus, number> = emptyCounts();
   #done = 0;
   #started = Date.now();
   #timer: NodeJS.Timeout | undefined;
@@ -38,7 +40,7 @@ export class ProgressReporter implements Reporter {
   onTestRunStart(_specs: ReadonlyArray<TestSpecification>): void {
     this.#started = Date.now();
     this.#done = 0;
-    this.#counts = { pass: 0, fail: 0, unsupported: 0, skipped: 0, error: 0 };
+    this.#counts = emptyCounts();
     const interval = this.#tty ? 250 : (this.#options.plainIntervalS ?? 10) * 1000;
     this.#timer = setInterval(() => this.#render(), interval);
     this.#timer.unref();

@@ -69,8 +69,13 @@ export interface RunConfig {
   harnessVersion: string;
   /** Loopback URL of the run coordinator (set by global setup). */
   coordinatorUrl?: string;
-  /** Where spec stubs were generated. */
-  specDir: string;
+  /** Where spec stubs were generated: a folder the run made for itself (set when the stubs are written). */
+  specDir?: string;
+  /**
+   * Independent trials of every case whose checks depend on model behaviour (`--repeat`); checks that do not are
+   * judged on the first trial only. @default 1
+   */
+  repeat: number;
   /** Run id shared by every shard of a run when given; else generated. */
   runId: string;
 }
@@ -85,5 +90,6 @@ export const DEFAULTS = {
   retryDelayMs: 500,
   maxRequests: 0,
   maxTokensTotal: 0,
+  repeat: 1,
   apiKeyEnv: 'AWS_BEARER_TOKEN_BEDROCK',
 } as const;

@@ -2,29 +2,31 @@
  * @module run/spec-files
  * Generates one tiny spec file per (target, model), so that vitest's file-level features work on models: run a
  * model by name (`mantle-conformance run grok`), shard by model (`--shard 1/3`), see one file per model in the UI.
+ * The stubs live in a folder this module makes with a unique name and a marker file; only such a folder is ever
+ * removed, never a path computed from a flag.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { safeName } from '../transport/fixture-file.ts';
+import { folderName } from '../names.ts';
 
 const MODEL_SPEC = fileURLToPath(new URL('./model-spec.ts', import.meta.url));
-
-/** A per-project, per-run folder outside the repository (it holds only generated stubs). */
-export function specDirFor(root: string, runId: string): string {
-  const project = createHash('sha256').update(root).digest('hex').slice(0, 12);
-  return join(tmpdir(), `mantle-conformance-${project}`, safeName(runId));
-}
+const MARKER = '.mantle-conformance-specs';
 
 export function specFileName(target: string, model: string): string {
-  return join(safeName(target), `${safeName(model)}.spec.ts`);
+  return join(folderName(target), `${folderName(model)}.spec.ts`);
 }
 
-/** Writes one stub per cell; returns their absolute paths in the order of `cells`. */
+/** Makes a fresh folder for one run's stubs (unique per run, even for shards that share a run id). */
+export async function makeSpecDir(runId: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mantle-conformance-specs-'));
+  await writeFile(join(dir, MARKER), `${runId}\n`);
+  return dir;
+}
+
+/** Writes one stub per cell into `dir` (made by `makeSpecDir`); returns their absolute paths in the order of `cells`. */
 export async function writeSpecFiles(dir: string, cells: readonly { target: string; model: string }[]): Promise<string[]> {
-  await rm(dir, { recursive: true, force: true });
   const files: string[] = [];
   const importPath = JSON.stringify(MODEL_SPEC.replace(/\\/g, '/'));
   for (const { target, model } of cells) {
@@ -36,6 +38,11 @@ export async function writeSpecFiles(dir: string, cells: readonly { target: stri
   return files;
 }
 
+/** Removes a folder made by `makeSpecDir`; anything without the marker is left alone. */
 export async function removeSpecFiles(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  const marked = await readFile(join(dir, MARKER), 'utf8').then(
+    () => true,
+    () => false,
+  );
+  if (marked) await rm(dir, { recursive: true, force: true });
 }

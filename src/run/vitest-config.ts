@@ -32,7 +32,7 @@ export function conformanceVitestConfig(options: ConformanceVitestOptions & { fi
     config: false as const,
     watch: false,
     root: config.root,
-    dir: config.specDir,
+    dir: config.specDir ?? config.root,
     include: ['**/*.spec.ts'],
     exclude: [],
     provide: { mantleConformance: config },

@@ -9,8 +9,8 @@ const Id = (description: string) => Type.String({ pattern: '^[a-z0-9][a-z0-9.-]*
 
 export const ClaimSchema = Type.Object(
   {
-    value: Type.Union([Type.String(), Type.Number(), Type.Null()], {
-      description: "The documented `observed` value, in the check's vocabulary.",
+    value: Type.Union([Type.String(), Type.Number(), Type.Null(), Type.Array(Type.Union([Type.String(), Type.Number(), Type.Null()]), { minItems: 2 })], {
+      description: "The documented `observed` value, in the check's vocabulary, or a list of values any of which may be observed.",
     }),
     source: Type.String({ minLength: 1, description: 'A key of `sources` that says so.' }),
     note: Type.Optional(Type.String({ description: 'Where sources disagree, or what the claim assumes.' })),

@@ -7,7 +7,11 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 
-const Value = Type.Union([Type.String(), Type.Number(), Type.Null()], { description: "The expected `observed` value, in the check's vocabulary." });
+const Scalar = Type.Union([Type.String(), Type.Number(), Type.Null()]);
+const Value = Type.Union([Scalar, Type.Array(Scalar, { minItems: 2 })], {
+  description:
+    'The expected `observed` value, in the check\'s vocabulary; a list of values any of which may be observed (they may alternate between trials); or "flaky": known to vary, any value.',
+});
 
 export const ExpectationEntrySchema = Type.Union([
   Value,

@@ -3,7 +3,8 @@
  * Loads the model catalog, checks its meaning (families and sources exist, expectations name real checks and use
  * their vocabulary), and resolves each model's expectations: a model's own claim wins over its family's.
  */
-import { describeVocabulary, inVocabulary, type CheckSignature } from './check-signature.ts';
+import type { CheckSignature } from './check-signature.ts';
+import { expectedProblem } from './expected.ts';
 import { CatalogSchema, type CatalogFile, type Claim } from './catalog-schema.ts';
 import { closest } from './closest.ts';
 import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type YamlSource } from './yaml-source.ts';
@@ -62,8 +63,9 @@ function validateMeaning(data: CatalogFile, source: YamlSource, checks: Readonly
         problems.push(`${source.locate([...base, 'expect', checkId], { key: true })} unknown check "${checkId}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
         continue;
       }
-      if (!inVocabulary(check, claim.value)) {
-        problems.push(`${source.locate([...base, 'expect', checkId, 'value'])} ${checkId}: ${JSON.stringify(claim.value)} is not one of ${describeVocabulary(check)}`);
+      const problem = expectedProblem(check, claim.value);
+      if (problem) {
+        problems.push(`${source.locate([...base, 'expect', checkId, 'value'])} ${checkId}: ${problem}`);
       }
       checkSource(claim.source, [...base, 'expect', checkId, 'source']);
     }

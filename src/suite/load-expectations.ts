@@ -7,13 +7,14 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
 import { HarnessError } from '../errors.ts';
-import { describeVocabulary, inVocabulary, type CheckSignature } from './check-signature.ts';
+import type { CheckSignature } from './check-signature.ts';
+import { expectedProblem, type Expected } from './expected.ts';
 import { closest } from './closest.ts';
 import { ExpectationsSchema, type ExpectationEntry, type ExpectationsFile } from './expectations-schema.ts';
 import { readYamlSource, throwIfProblems, validateAgainstSchema } from './yaml-source.ts';
 
 export interface StatedExpectation {
-  value: string | number | null;
+  value: Expected;
   reason?: string;
   link?: string;
   /** `file:line:col` of the entry. */
@@ -27,8 +28,12 @@ export interface Expectations {
   byModel: ReadonlyMap<string, ReadonlyMap<string, StatedExpectation>>;
 }
 
-export function entryValue(entry: ExpectationEntry): string | number | null {
-  return entry !== null && typeof entry === 'object' ? entry.observed : entry;
+export function entryValue(entry: ExpectationEntry): Expected {
+  return isDetailed(entry) ? entry.observed : entry;
+}
+
+function isDetailed(entry: ExpectationEntry): entry is Extract<ExpectationEntry, { observed: unknown }> {
+  return entry !== null && typeof entry === 'object' && !Array.isArray(entry);
 }
 
 export async function loadExpectations(file: string, checks: readonly CheckSignature[]): Promise<Expectations> {
@@ -51,9 +56,10 @@ export async function loadExpectations(file: string, checks: readonly CheckSigna
         continue;
       }
       const value = entryValue(entry);
-      if (!inVocabulary(check, value)) meaning.push(`${at} ${checkId}: ${JSON.stringify(value)} is not one of ${describeVocabulary(check)}`);
+      const problem = expectedProblem(check, value);
+      if (problem) meaning.push(`${at} ${checkId}: ${problem}`);
       const stated: StatedExpectation = { value, location: at };
-      if (entry !== null && typeof entry === 'object') {
+      if (isDetailed(entry)) {
         if (entry.reason) stated.reason = entry.reason;
         if (entry.link) stated.link = entry.link;
       }
@@ -68,8 +74,8 @@ export async function loadExpectations(file: string, checks: readonly CheckSigna
 export interface BlessChange {
   model: string;
   check: string;
-  from: string | number | null | undefined;
-  to: string | number | null;
+  from: Expected | undefined;
+  to: Expected;
 }
 
 /**

@@ -48,8 +48,12 @@ export interface Exchange {
   /** An infrastructure or harness failure; when set the exchange says nothing about conformance. */
   error: ExchangeError | null;
   durationMs: number;
+  /** Milliseconds from sending the request to the response headers (of the last attempt), when it went over the network. */
+  headersMs?: number;
   /** How many times the request was sent (retries included). */
   attempts: number;
+  /** Which trial of a repeated case this exchange belongs to (from 1); absent for the first. */
+  trial?: number;
 }
 
 /** `POST /v1/chat/completions`: how evidence and errors name a request. */

@@ -8,6 +8,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { HarnessError } from '../errors.ts';
+import { folderName } from '../names.ts';
 import { bodyText } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
 import { scanForSecrets } from './secret-scan.ts';
@@ -54,13 +55,12 @@ export interface FixtureFile {
   exchanges: Exchange[];
 }
 
-/** `fixtures/<target>/<model>/<case>.json`; model ids keep their dots, other unsafe characters become `_`. */
+/**
+ * `fixtures/<target>/<model>/<case>.json`, each name encoded by `folderName` (ids Mantle uses read as they are;
+ * `x:y`, `x_y` and `x/y` get three distinct folders).
+ */
 export function fixturePath(root: string, target: string, model: string, caseId: string): string {
-  return join(root, safeName(target), safeName(model), `${safeName(caseId)}.json`);
-}
-
-export function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+  return join(root, folderName(target), folderName(model), `${folderName(caseId)}.json`);
 }
 
 function storeResponse(response: ExchangeResponse): StoredResponse {

@@ -16,6 +16,8 @@ export interface SendContext {
   signal?: AbortSignal;
   /** Requested output tokens, for the token budget (prompt estimate is derived from the body). */
   maxTokens?: number;
+  /** Which trial of a repeated case (from 1); replay answers each trial from its own recording. @default 1 */
+  trial?: number;
 }
 
 export interface Target {

@@ -1,0 +1,83 @@
+/**
+ * @module names
+ * Every name that becomes part of a path (run id, target name, model id, region, case id) passes through here.
+ * A name from a flag, a catalog or an endpoint's model list is data: it is either refused with a HARNESS_USAGE
+ * error naming where it came from, or mapped to a folder name by a reversible, collision-free encoding. No path
+ * is ever joined from an unchecked name.
+ */
+import { HarnessError } from './errors.ts';
+
+/** What a name is, for messages. */
+export type NameKind = 'run id' | 'target name' | 'model id' | 'region' | 'case id';
+
+/** Plain names (run id, target name): what a CI job or a person types. */
+const PLAIN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** Model ids as Mantle and gateways spell them (`anthropic.claude-opus-4-7`, `us.meta.llama`, ARNs with `:` and `/`). */
+const MODEL = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
+/** The longest name accepted, in characters. Folder names are at most 255 bytes on common file systems. */
+export const MAX_NAME_LENGTH: Record<NameKind, number> = { 'run id': 64, 'target name': 64, 'model id': 160, region: 32, 'case id': 80 };
+const MAX_FOLDER_BYTES = 240;
+
+/** Why `value` is not an acceptable name of this kind, or undefined when it is. */
+export function nameProblem(value: string, kind: NameKind): string | undefined {
+  if (value.length === 0) return `an empty ${kind} is not allowed`;
+  const max = MAX_NAME_LENGTH[kind];
+  if (value.length > max) return `a ${kind} has at most ${max} characters (this one has ${value.length})`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return `a ${kind} cannot hold control characters`;
+  if (value === '.' || value === '..') return `"${value}" is not a ${kind}`;
+  const rule = kind === 'model id' ? MODEL : kind === 'region' ? REGION : PLAIN;
+  if (!rule.test(value)) {
+    if (kind === 'region') return `${JSON.stringify(value)} is not an AWS region name like us-east-1`;
+    const allowed = kind === 'model id' ? 'letters, digits and . _ : / @ + -, starting with a letter or digit' : 'letters, digits and . _ -, starting with a letter or digit';
+    return `${JSON.stringify(value)} is not a ${kind} (${allowed})`;
+  }
+  if (Buffer.byteLength(folderName(value)) > MAX_FOLDER_BYTES) return `the ${kind} ${JSON.stringify(value)} is too long to name a folder`;
+  return undefined;
+}
+
+/** `value` when it is an acceptable name, else a HARNESS_USAGE error naming `where` (a flag, or a file and field). */
+export function checkName(value: string, kind: NameKind, where: string): string {
+  const problem = nameProblem(value, kind);
+  if (problem) throw new HarnessError('HARNESS_USAGE', `${where}: ${problem}`);
+  return value;
+}
+
+/**
+ * The folder (or file stem) a name is stored under. Lower-case letters, digits, `.` and `-` stay as they are, so
+ * the ids Mantle uses read the same on disk (`google.gemma-4-e2b`); every other byte, a leading dot, and `_`
+ * itself become `_XX` (upper-case hex of each UTF-8 byte). The mapping is injective, also on case-insensitive file
+ * systems (only lower-case letters are kept raw), and never yields `.`, `..` or a separator.
+ */
+export function folderName(name: string): string {
+  let out = '';
+  const bytes = Buffer.from(name, 'utf8');
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    const raw = (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x30 && byte <= 0x39) || byte === 0x2d || (byte === 0x2e && i > 0);
+    out += raw ? String.fromCharCode(byte) : `_${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** The name a folder was made from, or undefined when the folder was not made by `folderName`. */
+export function nameFromFolder(folder: string): string | undefined {
+  const bytes: number[] = [];
+  for (let i = 0; i < folder.length; i++) {
+    const c = folder[i]!;
+    if (c === '_') {
+      const hex = folder.slice(i + 1, i + 3);
+      if (!/^[0-9A-F]{2}$/.test(hex)) return undefined;
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else if (/[a-z0-9-]/.test(c) || (c === '.' && i > 0)) {
+      bytes.push(c.charCodeAt(0));
+    } else {
+      return undefined;
+    }
+  }
+  const name = Buffer.from(bytes).toString('utf8');
+  return folderName(name) === folder ? name : undefined;
+}
