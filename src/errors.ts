@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   HARNESS_BODY_TOO_LARGE: 'a response body exceeded the size the harness buffers',
   HARNESS_TEMPLATE: 'a step refers to a value an earlier step did not produce',
   HARNESS_ROUTE_UNKNOWN: 'the probes could not tell which route serves the model, so the case was not sent',
+  HARNESS_MODEL_NOT_FOUND: 'the endpoint says the model does not exist on any route it was asked on',
   HARNESS_BUDGET: 'a spend cap (--max-requests, --max-tokens-total) was reached',
   HARNESS_INTERRUPTED: 'the run was interrupted (Ctrl-C)',
   HARNESS_REPORT_INVALID: 'a matrix.json given to compare/merge/table/bless cannot be read',

@@ -111,6 +111,7 @@ describe('the README', () => {
       const line = readme.split('\n').find((l) => l.startsWith(`| \`${check.id}\` |`));
       expect(line, check.id).toBeDefined();
       expect(line).toContain(describeVocabulary(check).replace(/"/g, '`'));
+      expect(line, `${check.id}: whose behaviour it observes`).toMatch(check.dependsOnModel ? /\| model \|$/ : /\| endpoint \|$/);
     }
     expect(readme).toContain('npm run conformance');
     expect(readme).toContain('npm test');

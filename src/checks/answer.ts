@@ -34,6 +34,25 @@ export function answerOf(exchange: Exchange): Answer {
   return { kind: 'rejected', status, message: errorEnvelope(text)?.message ?? message, ...(param ? { param } : {}) };
 }
 
+/** Whether a rejection names `field`: its `param` (or a path ending in it), or the field as a whole word in the message. */
+export function namesField(param: string | undefined, message: string, field: string): boolean {
+  if (param !== undefined) return param === field || param.startsWith(`${field}.`) || param.startsWith(`${field}[`) || param.endsWith(`.${field}`);
+  return new RegExp(`(^|[^A-Za-z0-9_.])${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9_]|$)`).test(message);
+}
+
+/** Optional request fields a rejection may be about without naming them in `param` (read from the message). */
+const INCIDENTAL_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'reasoning_effort', 'reasoning', 'temperature', 'top_p', 'stop', 'logprobs', 'top_logprobs', 'n', 'stream_options', 'include', 'store'];
+
+/**
+ * The request field a rejection names when it is not one the check is about: the request was refused for
+ * something else (a bound, an effort the harness added), so the rejection says nothing about what is tested.
+ */
+export function offTopicRejection(answer: Extract<Answer, { kind: 'rejected' }>, request: Record<string, unknown>, about: readonly string[]): string | undefined {
+  // `reasoning.effort` may name the chat field `reasoning_effort`: try both spellings.
+  const candidates = answer.param !== undefined ? [answer.param.split(/[.[]/)[0]!, answer.param.replace(/\./g, '_')] : INCIDENTAL_FIELDS.filter((f) => namesField(undefined, answer.message, f));
+  return candidates.find((field) => field in request && !about.includes(field));
+}
+
 /** The exchange of a step, or the verdict to give when the step was not sent. */
 export function stepOf(input: CheckInput, step?: string): { caseId: string; exchange: Exchange; outcome: CompletedOutcome } | { settled: CheckResult } {
   const found = requireCompleted(input);
@@ -89,6 +108,8 @@ export function acceptanceCheck(options: {
   api: CheckDefinition['api'];
   step?: string;
   reference?: CheckDefinition['reference'];
+  /** The step is only sent when the model did something first (e.g. made a tool call): judge every trial. */
+  dependsOnModel?: boolean;
   failedInside?(body: Record<string, unknown> | undefined): string | undefined;
 }): CheckDefinition {
   const definition: CheckDefinition = {
@@ -96,6 +117,7 @@ export function acceptanceCheck(options: {
     title: options.title,
     api: options.api,
     vocabulary: ['accepted', 'rejected'],
+    ...(options.dependsOnModel ? { dependsOnModel: true as const } : {}),
     ...(options.reference ? { reference: options.reference } : {}),
     run(input) {
       const seen = observe(input, options.step);

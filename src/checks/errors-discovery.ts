@@ -6,7 +6,7 @@
 import { bodyText, isRecord, jsonObject } from '../transport/body.ts';
 import { classifyResponse, refusesModel } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import { notObservable, observe, observeOk } from './answer.ts';
+import { notObservable, observe } from './answer.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -63,7 +63,15 @@ const wrongRoute: CheckDefinition = {
         .filter((ex) => ex.response && !ex.error && refusesModel(classifyResponse(ex.response.status, bodyText(ex.response)).kind))
         .map((ex) => ({ caseId: o.caseId, ex })),
     );
-    if (refusals.length === 0) return { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason: 'every probed route served the model; no wrong-route answer to read', evidence: [] };
+    if (refusals.length === 0) {
+      // Say what actually happened: a route that broke (5xx, timeout) is not a route that served the model.
+      const broken = completed.flatMap((o) => o.exchanges.filter((ex) => ex.error || !ex.response || ex.response.status >= 500).map((ex) => ({ caseId: o.caseId, ex })));
+      if (broken.length) {
+        const what = broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}`}`).join(', ');
+        return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `no wrong-route answer to read: ${what}`, evidence: broken.map(({ caseId, ex }) => evidenceOf(caseId, ex)) };
+      }
+      return { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason: 'every probed route served the model; no wrong-route answer to read', evidence: [] };
+    }
     const bad = refusals.map(({ caseId, ex }) => ({ caseId, ex, problems: envelopeProblems(ex) })).filter((r) => r.problems.length);
     const evidence = (bad.length ? bad : refusals).map(({ caseId, ex }) => evidenceOf(caseId, ex));
     const detail = bad.length ? bad.map((b) => `${b.ex.request.path} ${b.ex.response!.status}: ${b.problems.join(', ')}`).join('; ') : `${refusals.length} wrong-route answer(s), all OpenAI envelopes`;
@@ -71,17 +79,35 @@ const wrongRoute: CheckDefinition = {
   },
 };
 
+/**
+ * Whether the model list names the model. The list is asked for on every prefix (/v1/models, and
+ * /openai/v1/models, which no source shows to exist): `listed` when an answering list holds the id, `not-listed`
+ * when lists answered without it, `no-list` when no prefix answered with a list. Measured per target (region):
+ * sources disagree by region.
+ */
 const listed: CheckDefinition = {
   id: 'models.listed',
-  title: 'Whether GET /v1/models lists the model',
+  title: 'Whether GET /v1/models (or /openai/v1/models, when it answers) lists the model',
   api: 'models',
-  vocabulary: ['listed', 'not-listed'],
+  vocabulary: ['listed', 'not-listed', 'no-list'],
   reference: { value: 'listed', source: 'openai-reference: GET /v1/models lists the models available' },
   run(input) {
-    const seen = observeOk(input);
-    if ('settled' in seen) return seen.settled;
-    const ids = Array.isArray(seen.body?.data) ? seen.body.data.map((m) => (isRecord(m) ? m.id : undefined)) : [];
-    return judge(listed, input, ids.includes(input.model) ? 'listed' : 'not-listed', seen.evidence, `${ids.length} models listed`);
+    const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
+    if (completed.length === 0) return settleWithout(input);
+    const exchanges = completed.flatMap((o) => o.exchanges.map((ex) => ({ caseId: o.caseId, ex })));
+    const evidence = exchanges.map(({ caseId, ex }) => evidenceOf(caseId, ex));
+    const lists = exchanges.flatMap(({ ex }) => {
+      const body = ex.response && ex.response.status < 300 ? jsonObject(ex.response) : undefined;
+      return body && Array.isArray(body.data) ? [{ path: ex.request.path, ids: body.data.map((m) => (isRecord(m) ? m.id : undefined)) }] : [];
+    });
+    if (lists.length === 0) {
+      const broken = exchanges.find(({ ex }) => ex.error || !ex.response || ex.response.status >= 500);
+      if (broken) return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not read a model list: ${broken.ex.request.path} ${broken.ex.error?.code ?? `HTTP ${broken.ex.response?.status}`}`, evidence };
+      return judge(listed, input, 'no-list', evidence, exchanges.map(({ ex }) => `${ex.request.path}: HTTP ${ex.response?.status}`).join(', '));
+    }
+    const holding = lists.filter((l) => l.ids.includes(input.model));
+    const detail = lists.map((l) => `${l.path}: ${l.ids.length} models${l.ids.includes(input.model) ? ', this one among them' : ''}`).join('; ');
+    return judge(listed, input, holding.length ? 'listed' : 'not-listed', evidence, detail);
   },
 };
 

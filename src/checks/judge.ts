@@ -4,6 +4,7 @@
  * value with the expectation, and building evidence. Keeps verdict wording the same across checks.
  */
 import { describeExpected, meets } from '../suite/expected.ts';
+import { exchangeTiming } from './latency.ts';
 import { bodyText, excerpt } from '../transport/body.ts';
 import { describeRequest, requestIdOf, type Exchange } from '../transport/exchange.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
@@ -91,6 +92,15 @@ export function judge(
 
 export { sameValue } from '../suite/expected.ts';
 
+/**
+ * The verdict when what the model chose or was allowed to do hid the behaviour under test (its output budget was
+ * spent, a control showed the effect could not be seen): neither a pass nor a fail, and the reason names the
+ * precondition that did not hold.
+ */
+export function inconclusive(input: CheckInput, reason: string, evidence: Evidence[]): CheckResult {
+  return { status: 'inconclusive', observed: null, expected: input.expectation?.value ?? null, reason, evidence };
+}
+
 /** Evidence for one exchange: request line, status, request id, and a short body excerpt. Never headers. */
 export function evidenceOf(caseId: string, exchange: Exchange, excerptText?: string): Evidence {
   const evidence: Evidence = { case: caseId, step: exchange.step, request: describeRequest(exchange.request) };
@@ -104,6 +114,10 @@ export function evidenceOf(caseId: string, exchange: Exchange, excerptText?: str
     evidence.error = exchange.error.code;
     if (!evidence.excerpt) evidence.excerpt = excerpt(exchange.error.message);
   }
+  if (exchange.trial !== undefined) evidence.trial = exchange.trial;
+  if (exchange.note !== undefined) evidence.note = exchange.note;
+  const timing = exchangeTiming(exchange);
+  if (timing) evidence.timing = timing;
   return evidence;
 }
 

@@ -2,86 +2,157 @@
  * @module checks/params
  * Whether parameters a request sends are honoured, ignored (taken, no effect: the dangerous case) or rejected
  * (an error that should name them). "n > 1 and logprobs may be unsupported" (seeds/mantle-openai-api-ga).
+ * An effect is only claimed when it could have been seen: output limits and stop sequences are compared with a
+ * control exchange (the same request with room to answer, or without the stop sequence), and an answer cut by its
+ * output budget is `inconclusive`, not `honored` (a reasoning model may spend a small budget thinking and answer
+ * nothing at all: "nothing after the stop sequence" proves nothing then).
  */
 import { isRecord } from '../transport/body.ts';
-import { notObservable, observe } from './answer.ts';
-import { judge } from './judge.ts';
-import type { CheckDefinition } from './types.ts';
+import { namesField, notObservable, observe, offTopicRejection, type Observation } from './answer.ts';
+import { budgetSpent, visibleText } from './budget.ts';
+import { inconclusive, judge } from './judge.ts';
+import type { CheckDefinition, CheckInput } from './types.ts';
 
 const VOCABULARY = ['honored', 'ignored', 'rejected'] as const;
 
-type Effect = { honored: boolean; detail: string };
+/** What a parameter did: an observation, or why the answer cannot tell. */
+type Effect = { honored: boolean; detail: string } | { inconclusive: string };
 
-function paramCheck(id: string, param: string, api: 'chat-completions' | 'responses', title: string, effect: (body: Record<string, unknown>, request: Record<string, unknown>) => Effect): CheckDefinition {
+interface EffectInput {
+  body: Record<string, unknown>;
+  request: Record<string, unknown>;
+  /** The control step's answer, when the case has one and it came back 2xx. */
+  control?: { body: Record<string, unknown>; request: Record<string, unknown> } | { missing: string };
+}
+
+function requestOf(seen: Observation): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(seen.exchange.request.body ?? '{}') as unknown;
+    return isRecord(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+function paramCheck(options: { id: string; param: string; also?: string[]; api: 'chat-completions' | 'responses'; title: string; step?: string; control?: boolean; dependsOnModel?: boolean; effect(input: EffectInput): Effect }): CheckDefinition {
+  const about = [options.param, ...(options.also ?? [])];
   const definition: CheckDefinition = {
-    id,
-    title,
-    api,
+    id: options.id,
+    title: options.title,
+    api: options.api,
     vocabulary: VOCABULARY,
-    reference: { value: 'honored', source: `openai-reference: ${param}` },
+    params: about,
+    ...(options.dependsOnModel === false ? {} : { dependsOnModel: true as const }),
+    reference: { value: 'honored', source: `openai-reference: ${options.param}` },
     run(input) {
-      const seen = observe(input);
+      const seen = observe(input, options.step);
       if ('settled' in seen) return seen.settled;
-      const { answer, evidence } = seen;
+      const { answer } = seen;
+      const evidence = [...seen.evidence];
       if (answer.kind === 'rejected') {
-        const named = answer.param === param || answer.message.includes(param);
-        return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}${named ? '' : ` (the error does not name ${param})`}`);
+        const other = offTopicRejection(answer, requestOf(seen), about);
+        if (other) return inconclusive(input, `the request was refused for ${other}, not ${options.param}: ${answer.status} ${answer.message}`, evidence);
+        const named = about.some((field) => namesField(answer.param, answer.message, field));
+        return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}${named ? '' : ` (the error does not name ${options.param})`}`);
       }
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-      let request: Record<string, unknown> = {};
-      try {
-        request = JSON.parse(seen.exchange.request.body ?? '{}') as Record<string, unknown>;
-      } catch {
-        // the harness always sends JSON
-      }
-      const { honored, detail } = effect(answer.body ?? {}, request);
-      return judge(definition, input, honored ? 'honored' : 'ignored', evidence, detail);
+      const effect = options.effect({ body: answer.body ?? {}, request: requestOf(seen), ...(options.control ? { control: controlOf(input, evidence) } : {}) });
+      if ('inconclusive' in effect) return inconclusive(input, effect.inconclusive, evidence);
+      return judge(definition, input, effect.honored ? 'honored' : 'ignored', evidence, effect.detail);
     },
   };
   return definition;
 }
 
-const firstChoice = (body: Record<string, unknown>) => (Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : {});
-const content = (body: Record<string, unknown>) => {
-  const message = firstChoice(body).message;
-  return isRecord(message) && typeof message.content === 'string' ? message.content : '';
-};
-const usageOf = (body: Record<string, unknown>, field: string) => (isRecord(body.usage) && typeof body.usage[field] === 'number' ? body.usage[field] : undefined);
+/** The control step's 2xx answer (its evidence added), or why there is none to compare with. */
+function controlOf(input: CheckInput, evidence: Observation['evidence']): EffectInput['control'] {
+  const seen = observe(input, 'control');
+  if ('settled' in seen) return { missing: `no control answer to compare with (${seen.settled.reason})` };
+  evidence.push(...seen.evidence);
+  if (seen.answer.kind !== 'ok') return { missing: `the control request was not answered 2xx (${seen.answer.message})` };
+  return { body: seen.answer.body ?? {}, request: requestOf(seen) };
+}
 
-function outputLimit(field: 'max_tokens' | 'max_completion_tokens') {
-  return (body: Record<string, unknown>, request: Record<string, unknown>): Effect => {
+const firstChoice = (body: Record<string, unknown>) => (Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : {});
+const outputTokens = (body: Record<string, unknown>) => {
+  const usage = isRecord(body.usage) ? body.usage : {};
+  const value = usage.completion_tokens ?? usage.output_tokens;
+  return typeof value === 'number' ? value : undefined;
+};
+const words = (body: Record<string, unknown>) => visibleText(body).split(/\s+/).filter(Boolean).length;
+
+/**
+ * An output limit is honoured when the answer stays within it, ignored when it does not; "within the limit" only
+ * means something when the control (the same prompt with room to answer) went past it.
+ */
+function outputLimit(field: 'max_tokens' | 'max_completion_tokens' | 'max_output_tokens') {
+  return ({ body, request, control }: EffectInput): Effect => {
     const limit = Number(request[field]);
-    const used = usageOf(body, 'completion_tokens');
-    const finish = firstChoice(body).finish_reason;
-    if (used !== undefined) return { honored: used <= limit, detail: `${field}: ${limit}, completion_tokens ${used}, finish_reason ${String(finish)}` };
-    const words = content(body).split(/\s+/).filter(Boolean).length;
-    return { honored: finish === 'length' || words <= limit, detail: `${field}: ${limit}, no usage; ${words} word(s), finish_reason ${String(finish)}` };
+    const used = outputTokens(body);
+    const size = used !== undefined ? `${used} output token(s)` : `no usage, ${words(body)} word(s)`;
+    const within = used !== undefined ? used <= limit : words(body) <= limit;
+    if (!within) return { honored: false, detail: `${field}: ${limit}, ${size}` };
+    if (!control || 'missing' in control) return { inconclusive: `${field}: ${limit}, ${size}, but ${control && 'missing' in control ? control.missing : 'the case has no control step'}, so there is no telling whether the limit had an effect` };
+    const free = outputTokens(control.body) ?? words(control.body);
+    if (free <= limit) return { inconclusive: `${field}: ${limit}, ${size}; but the control with room to answer wrote only ${free} token(s), so the limit could not show` };
+    return { honored: true, detail: `${field}: ${limit}, ${size}; the control wrote ${free}` };
   };
 }
 
 export const paramChecks: readonly CheckDefinition[] = [
-  paramCheck('params.max-tokens', 'max_tokens', 'chat-completions', 'Whether max_tokens limits the output of a chat completion', outputLimit('max_tokens')),
-  paramCheck('params.max-completion-tokens', 'max_completion_tokens', 'chat-completions', 'Whether max_completion_tokens limits the output of a chat completion', outputLimit('max_completion_tokens')),
-  paramCheck('params.max-output-tokens', 'max_output_tokens', 'responses', 'Whether max_output_tokens limits the output of a response', (body, request) => {
-    const limit = Number(request.max_output_tokens);
-    const used = usageOf(body, 'output_tokens');
-    return used !== undefined
-      ? { honored: used <= limit, detail: `max_output_tokens: ${limit}, output_tokens ${used}, status ${String(body.status)}` }
-      : { honored: body.status === 'incomplete', detail: `max_output_tokens: ${limit}, no usage, status ${String(body.status)}` };
+  paramCheck({ id: 'params.max-tokens', param: 'max_tokens', api: 'chat-completions', title: 'Whether max_tokens limits the output of a chat completion', step: 'limited', control: true, effect: outputLimit('max_tokens') }),
+  paramCheck({ id: 'params.max-completion-tokens', param: 'max_completion_tokens', api: 'chat-completions', title: 'Whether max_completion_tokens limits the output of a chat completion', step: 'limited', control: true, effect: outputLimit('max_completion_tokens') }),
+  paramCheck({ id: 'params.max-output-tokens', param: 'max_output_tokens', api: 'responses', title: 'Whether max_output_tokens limits the output of a response', step: 'limited', control: true, effect: outputLimit('max_output_tokens') }),
+  paramCheck({
+    id: 'params.stop',
+    param: 'stop',
+    api: 'chat-completions',
+    title: 'Whether stop sequences end a chat completion before they appear',
+    step: 'stopped',
+    control: true,
+    effect({ body, request, control }) {
+      const stops = (Array.isArray(request.stop) ? request.stop : [request.stop]).filter((s): s is string => typeof s === 'string');
+      const text = visibleText(body);
+      const leaked = stops.filter((s) => text.includes(s));
+      if (leaked.length) return { honored: false, detail: `the output contains ${leaked.map((s) => JSON.stringify(s)).join(', ')}` };
+      const spent = budgetSpent(body, Number(request.max_tokens ?? request.max_completion_tokens) || undefined);
+      if (spent) return { inconclusive: `${spent}, so the answer may have ended before it reached ${JSON.stringify(stops)}` };
+      if (!control || 'missing' in control) return { inconclusive: `the output holds no stop sequence, but ${control && 'missing' in control ? control.missing : 'the case has no control step'}` };
+      const free = visibleText(control.body);
+      if (!stops.some((s) => free.includes(s))) {
+        const why = budgetSpent(control.body) ?? `it reads ${JSON.stringify(free.slice(0, 60))}`;
+        return { inconclusive: `the control answer without stop never reached ${JSON.stringify(stops)} (${why}), so its absence here says nothing` };
+      }
+      return { honored: true, detail: `stop ${JSON.stringify(stops)}; output ${JSON.stringify(text.slice(0, 40))}; the control without stop reached it` };
+    },
   }),
-  paramCheck('params.stop', 'stop', 'chat-completions', 'Whether stop sequences end a chat completion before they appear', (body, request) => {
-    const stops = (Array.isArray(request.stop) ? request.stop : [request.stop]).filter((s): s is string => typeof s === 'string');
-    const text = content(body);
-    const leaked = stops.filter((s) => text.includes(s));
-    return { honored: leaked.length === 0, detail: leaked.length ? `the output contains ${leaked.map((s) => JSON.stringify(s)).join(', ')}` : `stop ${JSON.stringify(stops)}; output ${JSON.stringify(text.slice(0, 40))}` };
+  paramCheck({
+    id: 'params.n',
+    param: 'n',
+    api: 'chat-completions',
+    title: 'Whether n: 2 returns two choices',
+    // How many choices come back is the endpoint's doing, whatever the model writes in them.
+    dependsOnModel: false,
+    effect({ body, request }) {
+      const count = Array.isArray(body.choices) ? body.choices.length : 0;
+      return { honored: count === Number(request.n), detail: `n: ${String(request.n)}, ${count} choice(s)` };
+    },
   }),
-  paramCheck('params.n', 'n', 'chat-completions', 'Whether n: 2 returns two choices', (body, request) => {
-    const count = Array.isArray(body.choices) ? body.choices.length : 0;
-    return { honored: count === Number(request.n), detail: `n: ${String(request.n)}, ${count} choice(s)` };
-  }),
-  paramCheck('params.logprobs', 'logprobs', 'chat-completions', 'Whether logprobs: true (with top_logprobs) returns log probabilities', (body) => {
-    const logprobs = firstChoice(body).logprobs;
-    const tokens = isRecord(logprobs) && Array.isArray(logprobs.content) ? logprobs.content.length : 0;
-    return { honored: tokens > 0, detail: tokens ? `${tokens} token(s) with logprobs` : `logprobs is ${JSON.stringify(logprobs ?? null)}` };
+  paramCheck({
+    id: 'params.logprobs',
+    param: 'logprobs',
+    also: ['top_logprobs'],
+    api: 'chat-completions',
+    title: 'Whether logprobs: true (with top_logprobs) returns log probabilities',
+    effect({ body, request }) {
+      const logprobs = firstChoice(body).logprobs;
+      const tokens = isRecord(logprobs) && Array.isArray(logprobs.content) ? logprobs.content.length : 0;
+      if (tokens > 0) return { honored: true, detail: `${tokens} token(s) with logprobs` };
+      if (!visibleText(body)) {
+        const spent = budgetSpent(body, Number(request.max_tokens) || undefined);
+        return { inconclusive: `no visible token to carry log probabilities (${spent ?? 'the answer is empty'})` };
+      }
+      return { honored: false, detail: `logprobs is ${JSON.stringify(logprobs ?? null)}` };
+    },
   }),
 ];

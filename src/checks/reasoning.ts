@@ -2,11 +2,13 @@
  * @module checks/reasoning
  * Reasoning controls: which `reasoning.effort` values a model takes, the effort it defaults to (echoed by the
  * Responses object), whether encrypted reasoning comes back and is accepted on the next turn (seeds/grok-guide),
- * and where Chat Completions puts reasoning text.
+ * and where Chat Completions puts reasoning text (its own case, with room to think: the probe's 16 tokens are
+ * too few to show a reasoning model's reasoning reliably).
  */
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, answerOf, notObservable, stepOf, successfulExchange } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { acceptanceCheck, answerOf, notObservable, observe, stepOf, successfulExchange } from './answer.ts';
+import { reasoningTokens } from './budget.ts';
+import { evidenceOf, inconclusive, judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 export const EFFORTS = ['none', 'low', 'medium', 'high'] as const;
@@ -36,6 +38,7 @@ const encryptedContent: CheckDefinition = {
   title: 'include: ["reasoning.encrypted_content"] returns encrypted reasoning that the next turn accepts',
   api: 'responses',
   vocabulary: ['round-trips', 'not-returned', 'rejected-on-return', 'rejected'],
+  dependsOnModel: true,
   run(input) {
     const first = stepOf(input, 'first');
     if ('settled' in first) return first.settled;
@@ -45,7 +48,10 @@ const encryptedContent: CheckDefinition = {
     if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
     const output = Array.isArray(answer.body?.output) ? answer.body.output : [];
     const reasoning = output.find((item) => isRecord(item) && item.type === 'reasoning' && typeof item.encrypted_content === 'string' && item.encrypted_content.length > 0);
-    if (!reasoning) return judge(encryptedContent, input, 'not-returned', evidence, 'no reasoning item with encrypted_content in the output');
+    if (!reasoning) {
+      if (answer.body && reasoningTokens(answer.body) === 0) return inconclusive(input, 'the model did not reason on this request (reasoning_tokens 0), so there was nothing to encrypt', evidence);
+      return judge(encryptedContent, input, 'not-returned', evidence, 'no reasoning item with encrypted_content in the output');
+    }
     const second = stepOf(input, 'second');
     if ('settled' in second) return second.settled;
     const next = answerOf(second.exchange);
@@ -60,14 +66,19 @@ const chatField: CheckDefinition = {
   title: 'Where a chat completion carries reasoning text: message.reasoning, message.reasoning_content, or nowhere',
   api: 'chat-completions',
   vocabulary: ['message.reasoning', 'reasoning_content', 'none'],
+  dependsOnModel: true,
   run(input) {
-    const found = successfulExchange(input);
-    if ('settled' in found) return found.settled;
-    const answer = answerOf(found.exchange);
-    const choices = answer.kind === 'ok' && Array.isArray(answer.body?.choices) ? answer.body.choices : [];
+    const seen = observe(input);
+    if ('settled' in seen) return seen.settled;
+    const { answer, evidence } = seen;
+    if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+    const body = answer.body ?? {};
+    const choices = Array.isArray(body.choices) ? body.choices : [];
     const message = isRecord(choices[0]) && isRecord(choices[0].message) ? choices[0].message : {};
     const observed = typeof message.reasoning === 'string' && message.reasoning ? 'message.reasoning' : typeof message.reasoning_content === 'string' && message.reasoning_content ? 'reasoning_content' : 'none';
-    return judge(chatField, input, observed, [evidenceOf(found.caseId, found.exchange)], `message keys: ${Object.keys(message).join(', ')}`);
+    // "Nowhere" only says something when the model did reason: usage that reports 0 reasoning tokens means it did not.
+    if (observed === 'none' && reasoningTokens(body) === 0) return inconclusive(input, 'the model did not reason on this request (reasoning_tokens 0), so there was no reasoning to carry', evidence);
+    return judge(chatField, input, observed, evidence, `message keys: ${Object.keys(message).join(', ')}`);
   },
 };
 

@@ -89,6 +89,8 @@ export const pathPrefix: CheckDefinition = {
 export type ApiRoute =
   | { state: 'supported'; prefix: string }
   | { state: 'unsupported'; reason: string }
+  /** The endpoint says the model does not exist on any route it was asked on. */
+  | { state: 'not-found'; reason: string }
   /** A probe was not run (a spend cap, Ctrl-C): the cases that depend on it are not run either. */
   | { state: 'skipped'; reason: string }
   | { state: 'unknown'; reason: string };
@@ -112,9 +114,25 @@ export function resolveApiRoute(outcomes: readonly CaseOutcome[], api: ApiId, pr
   const pending = outcomes.find((o) => o.api === api && o.kind !== 'completed');
   if (seen.length === 0 && pending && pending.kind !== 'completed') {
     if (pending.kind === 'skipped') return { state: 'skipped', reason: pending.reason };
+    if (pending.kind === 'error' && pending.error.code === 'HARNESS_MODEL_NOT_FOUND') return { state: 'not-found', reason: pending.error.message };
     return { state: 'unknown', reason: pending.kind === 'error' ? `${pending.error.code}: ${pending.error.message}` : pending.reason };
   }
   return { state: 'unknown', reason: seen.length ? `could not tell whether the model serves ${api}: ${detail}` : `no probe case for ${api}` };
+}
+
+/**
+ * Why the model does not exist, when the probes say so: no route served it, at least one answer says the model
+ * does not exist (404 "The model '...' does not exist", Mantle's answer to a typo or a profile id), and every other
+ * answer is a bare 404. A route error that names the model (400 "isn't supported on this route", 401 Berm) or an
+ * API error means it exists somewhere; a timeout means nothing can be told.
+ */
+export function modelNotFound(outcomes: readonly CaseOutcome[], model: string): string | undefined {
+  const seen = observations({ model, expectation: null, outcomes });
+  if (seen.length === 0 || seen.some((o) => !o.classification)) return undefined;
+  const unknown = seen.filter((o) => o.classification!.kind === 'model-unknown');
+  const bare404 = (o: Observation) => o.classification!.rule === '404';
+  if (unknown.length === 0 || !seen.every((o) => o.classification!.kind === 'model-unknown' || bare404(o))) return undefined;
+  return `the endpoint says model ${model} does not exist (${seen.map(describe).join(', ')}): check the id for a typo, the region, or whether it is a cross-region profile id`;
 }
 
 function apiCheck(id: string, api: ApiId, title: string): CheckDefinition {

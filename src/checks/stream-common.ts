@@ -10,7 +10,7 @@ import { notObservable, observe } from './answer.ts';
 import { evidenceOf, judge } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
-export const STREAM_VOCABULARY = ['conformant', 'nonconformant'] as const;
+export const STREAM_VOCABULARY = ['conformant', 'nonconformant', 'rejected'] as const;
 
 export interface StreamRulesInput {
   exchange: Exchange;
@@ -33,7 +33,8 @@ export function streamCheck(id: string, api: 'chat-completions' | 'responses' | 
       const seen = observe(input);
       if ('settled' in seen) return seen.settled;
       const { answer, exchange, caseId } = seen;
-      if (answer.kind === 'rejected') return judge(definition, input, 'nonconformant', seen.evidence, `the streamed request was rejected: HTTP ${answer.status} ${answer.message}`);
+      // A JSON 4xx to a stream request is the endpoint refusing to stream, not a malformed stream.
+      if (answer.kind === 'rejected') return judge(definition, input, 'rejected', seen.evidence, `the streamed request was rejected: HTTP ${answer.status} ${answer.message}`);
       if (answer.kind !== 'ok') return notObservable(input, answer, seen.evidence);
       const response = exchange.response!;
       const violations: string[] = [];

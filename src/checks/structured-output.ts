@@ -4,29 +4,44 @@
  * as JSON and validates against the schema the request sent.
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
-import { notObservable, observe } from './answer.ts';
-import { judge } from './judge.ts';
+import { notObservable, observe, offTopicRejection } from './answer.ts';
+import { budgetSpent, limitOf } from './budget.ts';
+import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { CheckDefinition } from './types.ts';
 
 function structuredCheck(id: string, api: 'chat-completions' | 'responses', textOf: (body: Record<string, unknown>) => unknown, schemaOf: (request: Record<string, unknown>) => unknown): CheckDefinition {
+  const about = api === 'responses' ? ['text', 'input'] : ['response_format', 'messages'];
   const definition: CheckDefinition = {
     id,
     title: `Strict json_schema output on ${api === 'responses' ? 'Responses (text.format)' : 'Chat Completions (response_format)'} parses and validates`,
     api,
     vocabulary: ['valid', 'not-json', 'schema-mismatch', 'rejected'],
+    dependsOnModel: true,
+    params: about,
     reference: { value: 'valid', source: 'openai-reference: strict structured outputs always match the schema' },
     run(input) {
       const seen = observe(input);
       if ('settled' in seen) return seen.settled;
       const { answer, evidence } = seen;
-      if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+      const sent = parseJsonText(seen.exchange.request.body ?? '{}');
+      const request = sent.ok && isRecord(sent.value) ? sent.value : {};
+      if (answer.kind === 'rejected') {
+        const other = offTopicRejection(answer, request, about);
+        if (other) return inconclusive(input, `the request was refused for ${other}, not for its output format: ${answer.status} ${answer.message}`, evidence);
+        return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+      }
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
       const text = answer.body ? textOf(answer.body) : undefined;
       const parsed = typeof text === 'string' ? parseJsonText(text) : undefined;
-      if (!parsed?.ok) return judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`);
-      const sent = parseJsonText(seen.exchange.request.body ?? '{}');
-      const problems = schemaProblems(sent.ok && isRecord(sent.value) ? schemaOf(sent.value) : {}, parsed.value);
+      // JSON cut short by the output budget says nothing about structured output.
+      const spent = () => budgetSpent(answer.body ?? {}, limitOf(request));
+      if (!parsed?.ok) {
+        const cut = spent();
+        if (cut) return inconclusive(input, `${cut}, so the JSON was never finished`, evidence);
+        return judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`);
+      }
+      const problems = schemaProblems(schemaOf(request) ?? {}, parsed.value);
       return judge(definition, input, problems.length ? 'schema-mismatch' : 'valid', evidence, problems.join('; ') || 'the output validates');
     },
   };

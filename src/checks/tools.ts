@@ -4,12 +4,15 @@
  * parse as JSON and fit the declared schema, and the turn that answers it with the tool's result is accepted.
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
-import { acceptanceCheck, notObservable, observe } from './answer.ts';
-import { judge } from './judge.ts';
+import { acceptanceCheck, notObservable, observe, offTopicRejection } from './answer.ts';
+import { budgetSpent, limitOf } from './budget.ts';
+import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 const VOCABULARY = ['conformant', 'no-call', 'bad-arguments', 'rejected'] as const;
+/** What a forced call is about: a rejection naming anything else is not a verdict on tool calling. */
+const TOOL_FIELDS = ['tools', 'tool_choice', 'messages', 'input'];
 const reference = { value: 'conformant', source: 'openai-reference: a forced function call returns arguments that fit the schema' };
 
 interface Call {
@@ -34,16 +37,25 @@ function forcedCall(id: string, api: 'chat-completions' | 'responses', find: (bo
     title: `A forced function call on ${api === 'responses' ? 'Responses' : 'Chat Completions'} returns arguments that parse and fit the schema`,
     api,
     vocabulary: VOCABULARY,
+    dependsOnModel: true,
+    params: TOOL_FIELDS,
     reference,
     run(input) {
       const seen = observe(input, 'call');
       if ('settled' in seen) return seen.settled;
       const { answer, evidence } = seen;
-      if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
-      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
       const sent = parseJsonText(seen.exchange.request.body ?? '{}');
       const request = sent.ok && isRecord(sent.value) ? sent.value : {};
-      return judgeCall(definition, input, answer.body ? find(answer.body) : undefined, (name) => declared(request, name), evidence);
+      if (answer.kind === 'rejected') {
+        const other = offTopicRejection(answer, request, TOOL_FIELDS);
+        if (other) return inconclusive(input, `the request was refused for ${other}, not for its tools: ${answer.status} ${answer.message}`, evidence);
+        return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+      }
+      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+      const result = judgeCall(definition, input, answer.body ? find(answer.body) : undefined, (name) => declared(request, name), evidence);
+      // No call, or arguments cut short, in an answer the budget ended: the budget hid the behaviour, not the endpoint.
+      const spent = result.observed === 'conformant' ? undefined : budgetSpent(answer.body ?? {}, limitOf(request));
+      return spent ? inconclusive(input, `${spent}; ${result.observed === 'no-call' ? 'no call was made' : 'the call was cut short'} before the budget ran out`, evidence) : result;
     },
   };
   return definition;
@@ -71,7 +83,7 @@ export const toolChecks: readonly CheckDefinition[] = [
   forcedCall('tools.chat.forced-call', 'chat-completions', chatCall, (request, name) =>
     declaredTool(request, name, (t) => ({ name: isRecord(t.function) ? t.function.name : undefined, parameters: isRecord(t.function) ? t.function.parameters : undefined })),
   ),
-  acceptanceCheck({ id: 'tools.chat.result-turn', title: 'The chat turn that answers a tool call with its result is accepted', api: 'chat-completions', step: 'result', reference: { value: 'accepted', source: 'openai-reference: tool messages answer tool calls' } }),
+  acceptanceCheck({ id: 'tools.chat.result-turn', title: 'The chat turn that answers a tool call with its result is accepted', api: 'chat-completions', step: 'result', dependsOnModel: true, reference: { value: 'accepted', source: 'openai-reference: tool messages answer tool calls' } }),
   forcedCall('tools.responses.forced-call', 'responses', responsesCall, (request, name) => declaredTool(request, name, (t) => ({ name: t.name, parameters: t.parameters }))),
-  acceptanceCheck({ id: 'tools.responses.result-turn', title: 'The Responses turn with a function_call_output is accepted', api: 'responses', step: 'result', reference: { value: 'accepted', source: 'openai-reference: function_call_output items answer function calls' } }),
+  acceptanceCheck({ id: 'tools.responses.result-turn', title: 'The Responses turn with a function_call_output is accepted', api: 'responses', step: 'result', dependsOnModel: true, reference: { value: 'accepted', source: 'openai-reference: function_call_output items answer function calls' } }),
 ];

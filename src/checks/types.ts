@@ -64,6 +64,8 @@ export interface Evidence {
   error?: string;
   /** Which trial of a repeated case (from 1), when the run repeats cases (`--repeat N`). */
   trial?: number;
+  /** What the harness changed in the request before sending it, and why (e.g. a refused max_tokens replaced). */
+  note?: string;
   /** How long the exchange took, when it went over the network (live and record, and replays of them). */
   timing?: ExchangeTiming;
 }
@@ -108,6 +110,20 @@ export interface CheckDefinition extends CheckSignature {
   api: ApiId | null;
   /** The words `observed` can take. */
   vocabulary: Vocabulary;
+  /**
+   * The observation depends on what the model chose to write (a tool call, JSON, text that reaches a stop
+   * sequence), not only on the endpoint: the check is judged on every trial of a repeated run (`--repeat`) and
+   * states its preconditions (an answer cut by the output budget is `inconclusive`, not a verdict). Checks
+   * without it read the endpoint's own behaviour (routes, lexemes, stream framing, error shapes) and are judged
+   * on the first trial only, so `--repeat` does not multiply their requests.
+   */
+  dependsOnModel?: true;
+  /**
+   * The request fields the check is about. The harness never rewrites them (a bound the model refuses elsewhere is
+   * replaced; here it is the observation), and a rejection that names another field is `inconclusive`, not
+   * `rejected`: the request was refused for something the check does not test.
+   */
+  params?: readonly string[];
   /** The OpenAI/Anthropic-conformant value, the expectation for catalog models unless the catalog says otherwise. */
   reference?: { value: Observed; source: string };
   /** Reads the outcomes and returns the verdict (SDK judges are async: they run the real client). */

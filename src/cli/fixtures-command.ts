@@ -1,31 +1,60 @@
 /**
  * @module cli/fixtures-command
  * `npm run fixtures`: records the bundled fixtures from the emulator. Starts it on a free loopback port with a
- * throwaway key, runs every suite for every catalog model in record mode (provenance: emulator), and replaces
- * `fixtures/emulator/` with the result.
+ * throwaway key, runs every suite for every catalog model in record mode (provenance: emulator) into a fresh
+ * folder, and only then replaces `fixtures/emulator/` with it. Models the catalog says vary (a claim that lists
+ * several values) are recorded again with three trials, so that replay shows them as they are: flaky.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
 import { startEmulator } from '../emulator/server.ts';
-import { loadCatalog } from '../suite/load-catalog.ts';
+import { HarnessError } from '../errors.ts';
+import { loadCatalog, type Catalog } from '../suite/load-catalog.ts';
+import { FIXTURE_FORMAT } from '../transport/fixture-file.ts';
 import { runCommand } from './run-command.ts';
 
 export const EMULATOR_TARGET = 'emulator';
 const KEY_ENV = 'MANTLE_CONFORMANCE_EMULATOR_KEY';
+/** Trials recorded for the models the catalog says vary. */
+const VARYING_TRIALS = 3;
 
-export async function fixturesCommand(flags: { suites: string; catalog?: string; fixtures: string }, root: string, version: string, io: { out: NodeJS.WritableStream; err: NodeJS.WriteStream }): Promise<number> {
+type Io = { out: NodeJS.WritableStream; err: NodeJS.WriteStream };
+
+export async function fixturesCommand(flags: { suites: string; catalog?: string; fixtures: string }, root: string, version: string, io: Io): Promise<number> {
   const catalogFile = flags.catalog ?? `${flags.suites}/models.yaml`;
   const catalog = await loadCatalog(catalogFile, ALL_CHECKS);
+  const target = join(flags.fixtures, EMULATOR_TARGET);
+  await assertOnlyFixtures(target);
+  // Record next to the old folder (same file system, so the final rename is atomic), never over it.
+  const fresh = await mkdtemp(join(flags.fixtures, '.emulator-recording-'));
+  try {
+    let exitCode = await recordPass(catalog, catalogFile, { ...flags, fixtures: fresh }, [], 1, root, version, io);
+    const varying = catalog.models.filter((m) => [...m.expect.values()].some((claim) => Array.isArray(claim.value))).map((m) => m.id);
+    if (exitCode === 0 && varying.length) exitCode = await recordPass(catalog, catalogFile, { ...flags, fixtures: fresh }, varying, VARYING_TRIALS, root, version, io);
+    if (exitCode !== 0) {
+      io.err.write(`fixtures: the recording did not pass its own gate (exit ${exitCode}); ${target} was left as it was\n`);
+      return exitCode;
+    }
+    await rm(target, { recursive: true, force: true });
+    await rename(join(fresh, EMULATOR_TARGET), target);
+    io.out.write(`wrote ${target}${varying.length ? ` (${varying.join(', ')} with ${VARYING_TRIALS} trials)` : ''}\n`);
+    return 0;
+  } finally {
+    await rm(fresh, { recursive: true, force: true });
+  }
+}
+
+async function recordPass(catalog: Catalog, catalogFile: string, flags: { suites: string; fixtures: string }, models: string[], repeat: number, root: string, version: string, io: Io): Promise<number> {
   const key = `emu-${randomBytes(16).toString('hex')}`;
+  // A fresh emulator per pass: its answers depend on how often it has seen a request, so each pass starts alike.
   const emulator = await startEmulator({ profiles: profilesFromCatalog(catalog), apiKey: key });
   const reports = await mkdtemp(join(tmpdir(), 'mantle-fixtures-'));
   process.env[KEY_ENV] = key;
   try {
-    await rm(join(flags.fixtures, EMULATOR_TARGET), { recursive: true, force: true });
     const outcome = await runCommand(
       [],
       {
@@ -39,16 +68,31 @@ export async function fixturesCommand(flags: { suites: string; catalog?: string;
         fixtures: flags.fixtures,
         reportDir: reports,
         plain: true,
+        ...(models.length ? { models: models.join(',') } : {}),
+        repeat: String(repeat),
       },
       root,
       version,
       io,
     );
-    io.out.write(`recorded ${emulator.stats.requests} exchanges from the emulator into ${join(flags.fixtures, EMULATOR_TARGET)}\n`);
+    io.out.write(`recorded ${emulator.stats.requests} exchanges from the emulator${models.length ? ` for ${models.join(', ')}, ${repeat} trials` : ''}\n`);
     return outcome.exitCode;
   } finally {
     delete process.env[KEY_ENV];
     await emulator.close();
     await rm(reports, { recursive: true, force: true });
+  }
+}
+
+/** The harness deletes only what it made: a folder it is about to replace must hold fixtures and nothing else. */
+async function assertOnlyFixtures(dir: string): Promise<void> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (entry.isDirectory()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const head = entry.name.endsWith('.json') ? (await readFile(path, 'utf8').catch(() => '')).slice(0, 200) : '';
+    if (!head.includes(`"format": "${FIXTURE_FORMAT}"`)) {
+      throw new HarnessError('HARNESS_USAGE', `--fixtures: ${path} is not a recording the harness made; move it out of ${dir} before re-recording (nothing was deleted)`);
+    }
   }
 }

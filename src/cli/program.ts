@@ -98,11 +98,11 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
     .action((flags: { format: string }) => {
       if (flags.format === 'json') {
-        io.out.write(`${JSON.stringify(ALL_CHECKS.map((c) => ({ id: c.id, title: c.title, api: c.api, vocabulary: c.vocabulary, reference: c.reference ?? null })), null, 2)}\n`);
+        io.out.write(`${JSON.stringify(ALL_CHECKS.map((c) => ({ id: c.id, title: c.title, api: c.api, vocabulary: c.vocabulary, reference: c.reference ?? null, dependsOnModel: c.dependsOnModel ?? false })), null, 2)}\n`);
         return;
       }
-      const rows = ALL_CHECKS.map((c) => `| \`${c.id}\` | ${c.title.replace(/\|/g, '\\|')} | ${describeVocabulary(c).replace(/"/g, '`')} | ${c.reference ? `\`${String(c.reference.value)}\`` : '–'} |`);
-      io.out.write(['| check | observes | observed | reference |', '|---|---|---|---|', ...rows, ''].join('\n'));
+      const rows = ALL_CHECKS.map((c) => `| \`${c.id}\` | ${c.title.replace(/\|/g, '\\|')} | ${describeVocabulary(c).replace(/"/g, '`')} | ${c.reference ? `\`${String(c.reference.value)}\`` : '–'} | ${c.dependsOnModel ? 'model' : 'endpoint'} |`);
+      io.out.write(['| check | observes | observed | reference | behaviour of |', '|---|---|---|---|---|', ...rows, ''].join('\n'));
     });
 
   program

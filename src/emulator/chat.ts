@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context.ts';
 import { applyStop, breakRequired, exampleFor, promptOf, replyFor, tokensOf } from './generate.ts';
-import type { ModelProfile } from './profile.ts';
+import { makesCall, type ModelProfile } from './profile.ts';
 import { invalidParam, paramError } from './request-checks.ts';
 import { countTokens, sendJson, timestamp, toJson, writeSse, type SseEventOut } from './wire.ts';
 
@@ -26,6 +26,8 @@ interface Answer {
   message: Record<string, unknown>;
   finish: string;
   tokens: string[];
+  /** Output tokens spent thinking (counted in usage, never shown but in the reasoning field). */
+  reasoningTokens: number;
 }
 
 function answer(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Answer {
@@ -35,7 +37,13 @@ function answer(body: Record<string, unknown>, profile: ModelProfile, context: E
   const forced = typeof choice === 'object' ? ((choice.function as Record<string, unknown> | undefined)?.name as string | undefined) : choice === 'required' ? ((tools[0]?.function as Record<string, unknown> | undefined)?.name as string | undefined) : undefined;
   const reasoning = b.chatReasoning === 'message.reasoning' ? { reasoning: REASONING } : b.chatReasoning === 'reasoning_content' ? { reasoning_content: REASONING } : {};
   const lastIsTool = Array.isArray(body.messages) && (body.messages.at(-1) as Record<string, unknown> | undefined)?.role === 'tool';
-  if (forced && !lastIsTool && b.tools !== 'ignore') {
+  const limit = [honoured(body, profile, 'max_tokens'), honoured(body, profile, 'max_completion_tokens')].find((v): v is number => typeof v === 'number');
+  // A reasoning model thinks first; a budget it spends on thinking alone leaves nothing visible.
+  const thinking = limit === undefined ? b.thinkingTokens : Math.min(b.thinkingTokens, limit);
+  if (b.thinkingTokens > 0 && limit !== undefined && limit <= b.thinkingTokens) {
+    return { message: { role: 'assistant', content: '', refusal: null, annotations: [], ...reasoning }, finish: 'length', tokens: [], reasoningTokens: thinking };
+  }
+  if (forced && !lastIsTool && b.tools !== 'ignore' && makesCall(b.toolCallRate, context.occurrence)) {
     const tool = tools.find((t) => (t.function as Record<string, unknown> | undefined)?.name === forced);
     const parameters = (tool?.function as Record<string, unknown> | undefined)?.parameters;
     const args = b.tools === 'bad-arguments' ? '{"city": ' : JSON.stringify(exampleFor(parameters));
@@ -43,23 +51,24 @@ function answer(body: Record<string, unknown>, profile: ModelProfile, context: E
       message: { role: 'assistant', content: null, refusal: null, annotations: [], ...reasoning, tool_calls: [{ id: context.id('call'), type: 'function', function: { name: forced, arguments: args } }] },
       finish: 'tool_calls',
       tokens: [args],
+      reasoningTokens: thinking,
     };
   }
   const format = body.response_format as Record<string, unknown> | undefined;
-  let text = lastIsTool ? 'It is 21.5 degrees in Paris.' : replyFor(promptOf(body));
+  let text = lastIsTool ? 'It is 21.5 degrees in Paris.' : replyFor(promptOf(body), b.offScript);
   if (format?.type === 'json_schema' && b.structured !== 'ignore') {
     const schema = (format.json_schema as Record<string, unknown> | undefined)?.schema;
     const value = exampleFor(schema);
     text = JSON.stringify(b.structured === 'invalid' ? breakRequired(value, schema) : value);
   }
   const stop = applyStop(text, honoured(body, profile, 'stop'));
-  const limit = [honoured(body, profile, 'max_tokens'), honoured(body, profile, 'max_completion_tokens')].find((v): v is number => typeof v === 'number');
   const all = tokensOf(stop.text);
-  const tokens = limit === undefined ? all : all.slice(0, Math.max(1, limit));
+  const tokens = limit === undefined ? all : all.slice(0, Math.max(1, limit - thinking));
   return {
     message: { role: 'assistant', content: tokens.join(''), refusal: null, annotations: [], ...reasoning },
     finish: tokens.length < all.length ? 'length' : 'stop',
     tokens,
+    reasoningTokens: thinking,
   };
 }
 
@@ -95,7 +104,13 @@ export async function handleChat(res: ServerResponse, body: Record<string, unkno
   const logprobs = logprobsFor(reply.tokens, body, profile);
   const nullable = profile.behaviors.nullableFields || logprobs ? { logprobs } : {};
   const promptTokens = countTokens(promptOf(body));
-  const usage = { prompt_tokens: promptTokens, completion_tokens: reply.tokens.length * n, total_tokens: promptTokens + reply.tokens.length * n };
+  const completion = (reply.tokens.length + reply.reasoningTokens) * n;
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completion,
+    total_tokens: promptTokens + completion,
+    ...(reply.reasoningTokens > 0 ? { completion_tokens_details: { reasoning_tokens: reply.reasoningTokens * n } } : {}),
+  };
   if (body.stream === true) {
     if (profile.streamRejected) return fail(paramError(profile, 'stream', 'Streaming is not supported for this model'));
     return writeSse(res, chatChunks({ id, created, model: profile.id, reply, usage, body, profile }), profile.stream, context.headers());
@@ -110,7 +125,7 @@ interface ChunkInput {
   created: string | undefined;
   model: string;
   reply: Answer;
-  usage: Record<string, number>;
+  usage: Record<string, unknown>;
   body: Record<string, unknown>;
   profile: ModelProfile;
 }

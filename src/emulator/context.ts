@@ -14,6 +14,8 @@ export interface StoredResponse {
 }
 
 export interface EmulatorContext {
+  /** How many times this same request (method, path, body) was seen before: 0 the first time. */
+  occurrence: number;
   /** An id like `resp_<hex>`, derived from the request (`seed`). */
   id(prefix: string): string;
   /** Seconds since the epoch. */
@@ -42,6 +44,7 @@ export function requestContext(shared: SharedState, seed: string): EmulatorConte
       .update(`${label}:${seed}:${count}:${local++}:${shared.deterministic ? '' : Math.random()}`)
       .digest('hex');
   return {
+    occurrence: count - 1,
     id: (prefix) => `${prefix}_${hash(prefix).slice(0, 32)}`,
     now: () => (shared.deterministic ? FIXED_EPOCH : Math.floor(Date.now() / 1000)),
     headers() {

@@ -6,8 +6,12 @@
 
 export const REPLY = 'Hello from the Mantle emulator.';
 
+/** What a model that does not follow instructions answers, whatever it was asked. */
+export const OFF_SCRIPT = 'I would rather talk about the weather.';
+
 /** The text a model answers a prompt with: a count when asked to count, else the fixed reply. */
-export function replyFor(prompt: string): string {
+export function replyFor(prompt: string, offScript = false): string {
+  if (offScript) return OFF_SCRIPT;
   const count = /count from 1 to (\d+)/i.exec(prompt);
   if (!count) return REPLY;
   return Array.from({ length: Math.min(Number(count[1]), 1000) }, (_, i) => String(i + 1)).join(' ');

@@ -52,12 +52,21 @@ const PARAM_CHECKS: Record<string, string> = {
   'params.logprobs': 'logprobs',
 };
 
-function behaviorsFrom(claim: Claims): Behaviors {
+/** Output tokens a model the catalog says reasons thinks before it answers, in the emulator. */
+const EMULATED_THINKING_TOKENS = 8;
+
+function behaviorsFrom(claim: Claims, listed: (check: string) => readonly unknown[] | undefined): Behaviors {
   const behaviors: Behaviors = { ...DEFAULT_BEHAVIORS, ignoredParams: [], rejectedParams: [] };
+  const variants: Partial<Behaviors>[] = [];
   for (const [check, switches] of Object.entries(BEHAVIOR_CLAIMS)) {
     const value = claim(check);
     if (typeof value === 'string' && switches[value]) Object.assign(behaviors, switches[value]);
+    // A claim that lists several values is a model that varies: repeats of a request take the values in turn.
+    listed(check)?.forEach((v, i) => {
+      if (typeof v === 'string' && switches[v]) variants[i] = { ...variants[i], ...switches[v] };
+    });
   }
+  if (variants.length > 1) behaviors.variants = variants;
   behaviors.efforts = DEFAULT_BEHAVIORS.efforts.filter((effort) => claim(`reasoning.effort.${effort}`) !== 'rejected');
   for (const [check, param] of Object.entries(PARAM_CHECKS)) {
     if (claim(check) === 'ignored') behaviors.ignoredParams.push(param);
@@ -67,10 +76,14 @@ function behaviorsFrom(claim: Claims): Behaviors {
 }
 
 export function profileFromCatalog(model: CatalogModel): ModelProfile {
-  // A claim that lists several values plays the first one (the emulator is deterministic unless told otherwise).
+  // A claim that lists several values plays the first one, and its other values in turn on repeats (variants).
   const claim: Claims = (check) => {
     const value = model.expect.get(check)?.value;
     return Array.isArray(value) ? value[0] : value;
+  };
+  const listed = (check: string) => {
+    const value = model.expect.get(check)?.value;
+    return Array.isArray(value) ? value : undefined;
   };
   const prefix = claim('path-prefix');
   const prefixes = prefix === 'both' ? ['/v1', '/openai/v1'] : prefix === 'none' ? [] : prefix === '/openai/v1' ? ['/openai/v1'] : ['/v1'];
@@ -107,7 +120,7 @@ export function profileFromCatalog(model: CatalogModel): ModelProfile {
     createdAt: { chat: lexeme('created-at.chat'), responses: lexeme('created-at.responses') },
     arrayContent: { chat: array('content.array.chat', 'reject-400'), responses: array('content.array.responses', 'reject-200-failed') },
     stream: {},
-    behaviors: behaviorsFrom(claim),
+    behaviors: { ...behaviorsFrom(claim, listed), thinkingTokens: model.reasoning?.reasons ? EMULATED_THINKING_TOKENS : 0 },
   };
 }
 

@@ -16,6 +16,11 @@ export type WrongRouteStyle =
   | 'berm-401'
   /** 404 (seeds/grok-guide: "omitting the prefix returns a 404"). */
   | 'not-found-404'
+  /**
+   * 400 "The model '...' does not support the '/v1/responses' API": API wording with a route cause (GPT-5.6 models
+   * on /v1 since August 2026, served on /openai/v1; MANTLE.md, Autumn 2026).
+   */
+  | 'api-400'
   /** A bare 404 with a text body, no OpenAI envelope (a deviation for tests). */
   | 'plain-404';
 
@@ -57,6 +62,8 @@ export interface StreamQuirks {
   truncate?: boolean;
   /** Milliseconds between events. */
   eventDelayMs?: number;
+  /** Milliseconds between the stream's first event and the first content: a slow first token. */
+  firstTokenDelayMs?: number;
 }
 
 /** Behaviors beyond routes and defaults, each a switch a test can flip (issue #3's surface). */
@@ -98,6 +105,18 @@ export interface Behaviors {
   anthropicErrorShape: 'anthropic' | 'openai';
   /** Messages without usage and stop_reason, count_tokens as a string: a deviation for tests. */
   anthropicBodies: 'conformant' | 'nonconformant';
+  /**
+   * The share of forced function calls the model actually makes (1: always, 0.5: every other time). Repeats of the
+   * same request take turns, so a run with `--repeat` sees a model that varies, the same way every time.
+   */
+  toolCallRate: number;
+  /** Output tokens the model spends thinking before it answers; a budget at or below it is spent on thinking
+   * alone (no visible answer, cut by the length limit), as reasoning models do with a small `max_tokens`. */
+  thinkingTokens: number;
+  /** The model does not follow the instruction: whatever it is asked, it answers something else. */
+  offScript: boolean;
+  /** Behaviour overlays taken in turn by repeats of the same request: a model whose answers vary. */
+  variants?: Partial<Omit<Behaviors, 'variants'>>[];
 }
 
 export const DEFAULT_BEHAVIORS: Behaviors = {
@@ -123,7 +142,22 @@ export const DEFAULT_BEHAVIORS: Behaviors = {
   adaptiveThinking: 'accepted',
   anthropicErrorShape: 'anthropic',
   anthropicBodies: 'conformant',
+  toolCallRate: 1,
+  thinkingTokens: 0,
+  offScript: false,
 };
+
+/** The profile as it answers the `occurrence`-th repeat (from 0) of the same request: its variant, if it has some. */
+export function variantFor(profile: ModelProfile, occurrence: number): ModelProfile {
+  const variants = profile.behaviors.variants;
+  if (!variants?.length) return profile;
+  return { ...profile, behaviors: { ...profile.behaviors, ...variants[occurrence % variants.length] } };
+}
+
+/** Whether the `occurrence`-th repeat (from 0) of a forced-call request gets its call, at `rate`: calls are spread evenly. */
+export function makesCall(rate: number, occurrence: number): boolean {
+  return Math.ceil((occurrence + 1) * rate) > Math.ceil(occurrence * rate);
+}
 
 export interface ModelProfile {
   id: string;
@@ -179,6 +213,13 @@ export function applyOverride(profile: ModelProfile, override: ProfileOverride |
     createdAt: { ...profile.createdAt, ...override.createdAt },
     arrayContent: { ...profile.arrayContent, ...override.arrayContent },
     stream: { ...profile.stream, ...override.stream },
-    behaviors: { ...profile.behaviors, ...override.behaviors },
+    behaviors: withoutOverriddenVariants({ ...profile.behaviors, ...override.behaviors }, override.behaviors),
   };
+}
+
+/** A switch set by an override holds on every request: the variants no longer vary what it sets. */
+function withoutOverriddenVariants(behaviors: Behaviors, override: Partial<Behaviors> | undefined): Behaviors {
+  if (!override || override.variants || !behaviors.variants) return behaviors;
+  const variants = behaviors.variants.map((v) => Object.fromEntries(Object.entries(v).filter(([key]) => !(key in override))));
+  return { ...behaviors, variants };
 }

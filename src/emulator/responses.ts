@@ -8,7 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context.ts';
 import { breakRequired, exampleFor, promptOf, replyFor, tokensOf } from './generate.ts';
-import type { ModelProfile } from './profile.ts';
+import { makesCall, type ModelProfile } from './profile.ts';
 import { invalidParam, paramError } from './request-checks.ts';
 import { responseEvents } from './responses-stream.ts';
 import { countTokens, sendJson, timestamp, writeSse } from './wire.ts';
@@ -25,32 +25,39 @@ function inputItems(body: Record<string, unknown>): Item[] {
 }
 
 /** The output items: a reasoning item when asked for, then a function call or a message. */
-function outputFor(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): { output: Item[]; tokens: number; incomplete: boolean } {
+function outputFor(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): { output: Item[]; tokens: number; reasoningTokens: number; incomplete: boolean } {
   const b = profile.behaviors;
   const output: Item[] = [];
+  const limit = b.ignoredParams.includes('max_output_tokens') ? null : typeof body.max_output_tokens === 'number' ? body.max_output_tokens : profile.defaults.max_output_tokens;
+  // A reasoning model thinks first; a budget it spends on thinking alone leaves nothing visible.
+  const thinking = limit === null ? b.thinkingTokens : Math.min(b.thinkingTokens, limit);
+  if (b.thinkingTokens > 0) output.push({ id: context.id('rs'), type: 'reasoning', summary: [] });
+  if (b.thinkingTokens > 0 && limit !== null && limit <= b.thinkingTokens) return { output, tokens: 0, reasoningTokens: thinking, incomplete: true };
   const include = Array.isArray(body.include) ? body.include : [];
   if (include.includes('reasoning.encrypted_content') && b.encryptedReasoning !== 'not-returned') {
-    output.push({ id: context.id('rs'), type: 'reasoning', summary: [], encrypted_content: `${ENCRYPTED_PREFIX}${context.id('enc')}` });
+    const encrypted = `${ENCRYPTED_PREFIX}${context.id('enc')}`;
+    const thought = output.find((item) => item.type === 'reasoning');
+    if (thought) thought.encrypted_content = encrypted;
+    else output.push({ id: context.id('rs'), type: 'reasoning', summary: [], encrypted_content: encrypted });
   }
   const tools = Array.isArray(body.tools) ? (body.tools as Item[]) : [];
   const choice = body.tool_choice as Item | string | undefined;
   const forced = typeof choice === 'object' ? (choice.name as string | undefined) : choice === 'required' ? (tools[0]?.name as string | undefined) : undefined;
   const answered = inputItems(body).some((item) => item.type === 'function_call_output');
-  if (forced && !answered && b.tools !== 'ignore') {
+  if (forced && !answered && b.tools !== 'ignore' && makesCall(b.toolCallRate, context.occurrence)) {
     const tool = tools.find((t) => t.name === forced);
     const args = b.tools === 'bad-arguments' ? '{"city": ' : JSON.stringify(exampleFor(tool?.parameters));
     output.push({ id: context.id('fc'), type: 'function_call', status: 'completed', call_id: context.id('call'), name: forced, arguments: args });
-    return { output, tokens: 1, incomplete: false };
+    return { output, tokens: 1, reasoningTokens: thinking, incomplete: false };
   }
-  let text = answered ? 'It is 21.5 degrees in Paris.' : replyFor(promptOf(body));
+  let text = answered ? 'It is 21.5 degrees in Paris.' : replyFor(promptOf(body), b.offScript);
   const format = (body.text as Item | undefined)?.format as Item | undefined;
   if (format?.type === 'json_schema' && b.structured !== 'ignore') {
     const value = exampleFor(format.schema);
     text = JSON.stringify(b.structured === 'invalid' ? breakRequired(value, format.schema) : value);
   }
-  const limit = b.ignoredParams.includes('max_output_tokens') ? null : typeof body.max_output_tokens === 'number' ? body.max_output_tokens : profile.defaults.max_output_tokens;
   const all = tokensOf(text);
-  const kept = limit === null ? all : all.slice(0, Math.max(1, limit));
+  const kept = limit === null ? all : all.slice(0, Math.max(1, limit - thinking));
   output.push({
     id: context.id('msg'),
     type: 'message',
@@ -58,13 +65,13 @@ function outputFor(body: Record<string, unknown>, profile: ModelProfile, context
     status: 'completed',
     content: [{ type: 'output_text', text: kept.join(''), annotations: [], logprobs: [] }],
   });
-  return { output, tokens: kept.length, incomplete: kept.length < all.length };
+  return { output, tokens: kept.length, reasoningTokens: thinking, incomplete: kept.length < all.length };
 }
 
 export function buildResponse(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Item {
   const b = profile.behaviors;
   const rejected = hasArrayContent(body.input) && profile.arrayContent.responses === 'reject-200-failed';
-  const { output, tokens, incomplete } = rejected ? { output: [], tokens: 0, incomplete: false } : outputFor(body, profile, context);
+  const { output, tokens, reasoningTokens, incomplete } = rejected ? { output: [], tokens: 0, reasoningTokens: 0, incomplete: false } : outputFor(body, profile, context);
   const inputTokens = countTokens(promptOf(body));
   const reasoning = (body.reasoning ?? {}) as Item;
   const createdAt = timestamp(context.now(), profile.createdAt.responses);
@@ -96,9 +103,9 @@ export function buildResponse(body: Record<string, unknown>, profile: ModelProfi
     usage: {
       input_tokens: inputTokens,
       input_tokens_details: { cached_tokens: 0 },
-      output_tokens: tokens,
-      output_tokens_details: { reasoning_tokens: 0 },
-      total_tokens: inputTokens + tokens,
+      output_tokens: tokens + reasoningTokens,
+      output_tokens_details: { reasoning_tokens: reasoningTokens },
+      total_tokens: inputTokens + tokens + reasoningTokens,
     },
     user: null,
     metadata: body.metadata ?? {},
@@ -117,7 +124,8 @@ function stateProblem(body: Record<string, unknown>, profile: ModelProfile, cont
     return paramError(profile, 'input', "Invalid 'input': function_call_output items are not supported for this model.");
   }
   for (const item of inputItems(body)) {
-    if (item.type !== 'reasoning') continue;
+    // A reasoning item sent back without encrypted content refers to stored reasoning: nothing to verify.
+    if (item.type !== 'reasoning' || item.encrypted_content === undefined || item.encrypted_content === null) continue;
     const encrypted = item.encrypted_content;
     if (b.encryptedReasoning === 'rejected-on-return' || typeof encrypted !== 'string' || !encrypted.startsWith(ENCRYPTED_PREFIX)) {
       return paramError(profile, 'input', 'The encrypted content for item rs could not be verified.', 'invalid_encrypted_content');

@@ -10,7 +10,7 @@ import { handleCountTokens, handleMessages, missingVersion } from './anthropic.t
 import { handleChat } from './chat.ts';
 import { requestContext, type SharedState } from './context.ts';
 import { STREAM_FAULTS, applyFault, type FaultSpec } from './faults.ts';
-import { applyOverride, genericProfile, type EmulatedApi, type ModelProfile, type ProfileOverride } from './profile.ts';
+import { applyOverride, genericProfile, variantFor, type EmulatedApi, type ModelProfile, type ProfileOverride } from './profile.ts';
 import { handleCreateResponse } from './responses.ts';
 import { handleStoredResponse } from './responses-store.ts';
 import { MANTLE_ERRORS, anthropicError, pause, sendJson } from './wire.ts';
@@ -120,7 +120,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       }
       if (!model) return fail(anthropicError(400, 'invalid_request_error', 'model: Field required'));
       if (!profile || !profile.apis.has(api)) return fail(anthropicError(404, 'not_found_error', `model: ${model}`));
-      const p = withFault(profile, fault);
+      const p = variantFor(withFault(profile, fault), context.occurrence);
       return api === 'messages' ? handleMessages(res, body ?? {}, p, context) : handleCountTokens(res, body ?? {}, p, context);
     }
 
@@ -137,10 +137,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (!model) return fail({ status: 400, body: { error: { code: 'missing_required_parameter', message: "Missing required parameter: 'model'.", param: 'model', type: 'invalid_request_error' } } });
     const profile = profileOf(model);
     if (!profile) return fail(options.unknownModelShape === 'plain' ? { status: 404, body: { message: `The model '${model}' does not exist` } } : MANTLE_ERRORS.unknownModel(model));
-    if (!profile.prefixes.includes(prefix)) return fail(wrongRoute(profile, model));
+    if (!profile.prefixes.includes(prefix)) return fail(wrongRoute(profile, model, `/v1/${resource}`));
     const api: EmulatedApi = resource === 'responses' ? 'responses' : 'chat-completions';
     if (!profile.apis.has(api)) return fail(MANTLE_ERRORS.apiNotOffered(model, `/v1/${resource}`));
-    const p = withFault(profile, fault);
+    const p = variantFor(withFault(profile, fault), context.occurrence);
     return api === 'responses' ? handleCreateResponse(res, body ?? {}, p, context) : handleChat(res, body ?? {}, p, context);
   }
 
@@ -202,10 +202,12 @@ function withFault(profile: ModelProfile, fault: FaultSpec | undefined): ModelPr
   return profile;
 }
 
-function wrongRoute(profile: ModelProfile, model: string): { status: number; body: unknown } {
+function wrongRoute(profile: ModelProfile, model: string, path: string): { status: number; body: unknown } {
   switch (profile.wrongRoute) {
     case 'berm-401':
       return MANTLE_ERRORS.berm();
+    case 'api-400':
+      return MANTLE_ERRORS.apiNotOffered(model, path);
     case 'not-found-404':
       return MANTLE_ERRORS.notFound();
     case 'plain-404':

@@ -90,6 +90,7 @@ export async function writeSse(res: ServerResponse, events: readonly SseEventOut
       res.write(body);
     }
     if (quirks.eventDelayMs) await pause(quirks.eventDelayMs);
+    if (quirks.firstTokenDelayMs && index === 0) await pause(quirks.firstTokenDelayMs);
   }
   res.end();
 }

@@ -7,6 +7,7 @@
 import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from '../suite/check-signature.ts';
 import { closest } from '../suite/closest.ts';
+import type { ReasoningClaim } from '../suite/catalog-schema.ts';
 import type { Expected } from '../suite/expected.ts';
 import type { Catalog, CatalogModel } from '../suite/load-catalog.ts';
 import type { Expectations } from '../suite/load-expectations.ts';
@@ -39,6 +40,8 @@ export interface PlannedModel {
   inCatalog: boolean;
   /** Route prefixes in the order to prefer when several serve the model (the documented one first). */
   preferredPrefixes: string[];
+  /** How the model reasons, when the catalog says (cases that need visible output give it room to think). */
+  reasoning?: ReasoningClaim;
   checks: PlannedCheck[];
 }
 
@@ -104,6 +107,7 @@ function planModel(
     familyTitle: entry?.familyTitle ?? null,
     inCatalog: entry !== undefined,
     preferredPrefixes,
+    ...(entry?.reasoning ? { reasoning: entry.reasoning } : {}),
     checks: checks.map((check) => {
       const reviewed = stated?.get(check.id);
       const expectation: PlannedExpectation | null = reviewed

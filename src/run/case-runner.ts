@@ -4,6 +4,7 @@
  * from earlier steps), sends it through the target, polls where the step says so, and returns the outcome.
  * Probe cases go to every prefix of their API family; other cases go to the prefix the probes found.
  */
+import { getCheck } from '../checks/registry.ts';
 import { ANTHROPIC_PREFIX, OPENAI_PREFIXES, type ApiRoute } from '../checks/route.ts';
 import type { CaseOutcome } from '../checks/types.ts';
 import { HarnessError, toHarnessError } from '../errors.ts';
@@ -13,6 +14,8 @@ import { describePath, renderString, renderTemplates, resolvePath, type Template
 import { jsonBody } from '../transport/body.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import type { Target } from '../transport/target.ts';
+import { refusedBound, withoutRefusedBounds } from './output-bounds.ts';
+import { giveRoomToThink, type Thinking } from './room-to-think.ts';
 
 export const DEFAULT_PATHS: Record<ApiId, string> = {
   'chat-completions': '/chat/completions',
@@ -37,6 +40,12 @@ export interface CaseRunContext {
   signal?: AbortSignal;
   /** Whether to wait between polls (not in replay: recorded answers come back in order anyway). */
   waitBetweenPolls: boolean;
+  /** Which trial of the case this is (from 1); exchanges of later trials are tagged with it. @default 1 */
+  trial?: number;
+  /** Room to think for a model that reasons, for steps that need visible output (the session decides once). */
+  thinking?(): Promise<Thinking | undefined>;
+  /** The output bounds the probes found this model refuses on an API (see output-bounds.ts). */
+  refusedBounds?(api: ApiId): Promise<ReadonlySet<string>>;
 }
 
 /** Codes that mean "not run" rather than "broke": the cell is `skipped`, not `error`. */
@@ -48,7 +57,14 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
   try {
     if (spec.probe) {
       // Each prefix is an independent question: ask them all at once.
-      exchanges.push(...(await Promise.all(prefixesFor(spec.api).map((prefix) => send(spec, spec.steps[0]!, prefix, context, [])))));
+      const answers = await Promise.all(
+        prefixesFor(spec.api).map(async (prefix) => {
+          const refusals: Exchange[] = [];
+          const last = await send(spec, spec.steps[0]!, prefix, context, [], refusals);
+          return [...refusals, last];
+        }),
+      );
+      exchanges.push(...answers.flat());
       const broken = exchanges.filter((ex) => ex.error);
       // A probe that could not ask every prefix (a spend cap, Ctrl-C) cannot conclude anything.
       const notRun = broken.find((ex) => NOT_RUN.has(ex.error!.code));
@@ -58,14 +74,18 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
     }
     const route = await context.route(spec.api);
     if (route.state === 'unsupported') return { kind: 'unsupported', ...base, reason: route.reason };
+    if (route.state === 'not-found') return { kind: 'error', ...base, exchanges, error: { code: 'HARNESS_MODEL_NOT_FOUND', message: route.reason } };
     if (route.state === 'skipped') return { kind: 'skipped', ...base, reason: route.reason };
     if (route.state === 'unknown') {
       return { kind: 'error', ...base, exchanges, error: { code: 'HARNESS_ROUTE_UNKNOWN', message: `cannot choose a route for ${spec.api}: ${route.reason}` } };
     }
+    const thinking = spec.steps.some((step) => step.visibleOutput) ? await context.thinking?.() : undefined;
+    const refusedBounds = await context.refusedBounds?.(spec.api);
+    const stepContext: StepContext = { ...context, ...(thinking ? { roomToThink: thinking } : {}), ...(refusedBounds ? { refused: refusedBounds } : {}) };
     for (const step of spec.steps) {
       let exchange: Exchange;
       try {
-        exchange = await sendWithPoll(spec, step, route.prefix, context, exchanges);
+        exchange = await sendWithPoll(spec, step, route.prefix, stepContext, exchanges);
       } catch (error) {
         // An earlier answer lacked what this step needs: that is the endpoint's behavior, not a broken run.
         if (error instanceof HarnessError && error.code === 'HARNESS_TEMPLATE') {
@@ -87,8 +107,10 @@ function failed(base: { caseId: string; api: ApiId }, exchanges: Exchange[], err
   return { kind: 'error', ...base, exchanges, error };
 }
 
-async function sendWithPoll(spec: LoadedCase, step: LoadedStep, prefix: string, context: CaseRunContext, done: Exchange[]): Promise<Exchange> {
-  let exchange = await send(spec, step, prefix, context, done);
+type StepContext = CaseRunContext & { roomToThink?: Thinking; refused?: ReadonlySet<string> };
+
+async function sendWithPoll(spec: LoadedCase, step: LoadedStep, prefix: string, context: StepContext, done: Exchange[]): Promise<Exchange> {
+  let exchange = await send(spec, step, prefix, context, done, done);
   done.push(exchange);
   const poll = step.poll;
   if (!poll) return exchange;
@@ -100,26 +122,72 @@ async function sendWithPoll(spec: LoadedCase, step: LoadedStep, prefix: string, 
     if (typeof value === 'string' && poll.until.includes(value)) return exchange;
     if (exchange.response.status >= 400) return exchange;
     if (context.waitBetweenPolls) await delay(poll.interval_ms ?? 500, context.signal);
-    exchange = await send(spec, step, prefix, context, done);
+    exchange = await send(spec, step, prefix, context, done, done);
     done.push(exchange);
   }
   return exchange;
 }
 
-async function send(spec: LoadedCase, step: LoadedStep, prefix: string, context: CaseRunContext, done: readonly Exchange[]): Promise<Exchange> {
-  const request = buildRequest(spec, step, prefix, templateScope(spec, step, context.model, done));
+/**
+ * Sends one step. An answer that refuses an output bound the case does not test is pushed to `refusals` and the
+ * step is sent again with the next bound (see output-bounds.ts); the exchange returned is the last one.
+ */
+async function send(spec: LoadedCase, step: LoadedStep, prefix: string, context: StepContext, done: readonly Exchange[], refusals: Exchange[]): Promise<Exchange> {
+  const thinking = step.visibleOutput ? context.roomToThink : undefined;
+  const built = buildRequest(spec, step, prefix, templateScope(spec, step, context.model, done), thinking);
+  const underTest = paramsUnderTest(spec);
+  const refused = new Set(context.refused ?? []);
+  let { request, note } = withBounds(built, spec.api, refused, underTest);
+  for (;;) {
+    const exchange = await sendOnce(spec, step, prefix, context, request);
+    const body = jsonRequestBody(request);
+    const field = body ? refusedBound(exchange, spec.api, body, underTest) : undefined;
+    if (!field) return note ? { ...exchange, note } : exchange;
+    refusals.push(exchange);
+    refused.add(field);
+    ({ request, note } = withBounds(built, spec.api, refused, underTest));
+  }
+}
+
+function withBounds(request: ExchangeRequest, api: ApiId, refused: ReadonlySet<string>, underTest: ReadonlySet<string>): { request: ExchangeRequest; note?: string } {
+  const body = jsonRequestBody(request);
+  if (!body) return { request };
+  const adjusted = withoutRefusedBounds(body, api, refused, underTest);
+  if (!adjusted.note) return { request };
+  return { request: { ...request, body: JSON.stringify(adjusted.body) }, note: adjusted.note };
+}
+
+async function sendOnce(spec: LoadedCase, step: LoadedStep, prefix: string, context: StepContext, request: ExchangeRequest): Promise<Exchange> {
   const maxTokens = requestedMaxTokens(request.body);
-  return context.target.send(request, {
+  const trial = context.trial ?? 1;
+  const exchange = await context.target.send(request, {
     model: context.model,
     caseId: spec.id,
     step: step.id,
     prefix,
     ...(context.signal ? { signal: context.signal } : {}),
     ...(maxTokens !== undefined ? { maxTokens } : {}),
+    ...(trial > 1 ? { trial } : {}),
   });
+  return trial > 1 ? { ...exchange, trial } : exchange;
 }
 
-export function buildRequest(spec: LoadedCase, step: LoadedStep, prefix: string, scope: TemplateScope): ExchangeRequest {
+/** The request fields the case's checks are about: never rewritten. */
+function paramsUnderTest(spec: LoadedCase): ReadonlySet<string> {
+  return new Set(spec.checks.flatMap((id) => getCheck(id)?.params ?? []));
+}
+
+function jsonRequestBody(request: ExchangeRequest): Record<string, unknown> | undefined {
+  if (request.body === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(request.body) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function buildRequest(spec: LoadedCase, step: LoadedStep, prefix: string, scope: TemplateScope, thinking?: Thinking): ExchangeRequest {
   const method = step.request.method ?? (spec.api === 'models' ? 'GET' : 'POST');
   const rawPath = step.request.path ?? DEFAULT_PATHS[spec.api];
   const rendered = renderString(rawPath, scope);
@@ -129,7 +197,7 @@ export function buildRequest(spec: LoadedCase, step: LoadedStep, prefix: string,
   if (step.request.body !== undefined || method === 'POST') {
     const given = (renderTemplates(step.request.body ?? {}, scope) ?? {}) as Record<string, unknown>;
     const withModel = MODEL_IN_BODY.has(spec.api) && !('model' in given) ? { model: scope.model, ...given } : given;
-    body = JSON.stringify(withModel);
+    body = JSON.stringify(thinking ? giveRoomToThink(withModel, spec.api, thinking) : withModel);
     headers['content-type'] = 'application/json';
   }
   // Mantle requires the header on the Anthropic surface (AWS user guide); a case can remove it with null.

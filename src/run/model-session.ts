@@ -1,24 +1,29 @@
 /**
  * @module run/model-session
- * One model on one target: runs each case at most once (every check that reads it shares the exchange), decides
- * routes from the probes, records finished cases, and turns a check into a result without ever letting a check's
- * exception escape as anything but `error`.
+ * One model on one target: runs each case once per trial (every check that reads it shares the exchanges),
+ * decides routes from the probes and whether the model gets room to think, records finished cases, and turns a
+ * check into a result (its trials combined) without ever letting a check's exception escape as anything but
+ * `error`.
  */
 import { setMaxListeners } from 'node:events';
 import { getCheck } from '../checks/registry.ts';
-import { resolveApiRoute, type ApiRoute } from '../checks/route.ts';
+import { modelNotFound, resolveApiRoute, type ApiRoute } from '../checks/route.ts';
 import type { SchemaSet } from '../checks/schema.ts';
+import { answerOf } from '../checks/answer.ts';
+import { showsReasoning } from '../checks/budget.ts';
+import type { LatencySample } from '../checks/latency.ts';
+import { combineTrials } from '../checks/trials.ts';
 import type { CaseOutcome, CheckResult } from '../checks/types.ts';
 import type { PlannedCheck, PlannedModel, Plan } from '../plan/plan.ts';
 import { toHarnessError } from '../errors.ts';
+import type { LoadedCase } from '../suite/load-suites.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
-import { bodyText } from '../transport/body.ts';
-import { classifyResponse } from '../transport/classify-response.ts';
-import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
-import { requestKey } from '../transport/request-key.ts';
-import { usageOf } from '../transport/usage.ts';
-import type { SendContext, Target } from '../transport/target.ts';
+import type { Exchange } from '../transport/exchange.ts';
+import type { Target } from '../transport/target.ts';
 import { prefixesFor, runCase } from './case-runner.ts';
+import { boundsRefusedBy } from './output-bounds.ts';
+import { sharedTarget, watchedTarget, type SessionUsage } from './session-target.ts';
+import { DEFAULT_THINKING_BUDGET, type Thinking } from './room-to-think.ts';
 
 export interface RecordingProvenance {
   source: 'live' | 'emulator';
@@ -34,24 +39,33 @@ export interface SessionHooks {
   schemas?: SchemaSet;
   /** Wait `interval_ms` between polls. @default true except in replay */
   waitBetweenPolls?: boolean;
+  /**
+   * Independent trials of every case read by a check that depends on the model (`--repeat`); probes and shared
+   * cases run once. In replay a case runs as many trials as were recorded, when that is more. @default 1
+   */
+  repeat?: number;
 }
 
-/** Shared across the sessions of one worker: one answer per (target, request) for `shared: true` cases. */
-const sharedAnswers = new WeakMap<Target, Map<string, Promise<Exchange>>>();
 
 export class ModelSession {
   readonly model: PlannedModel;
   readonly #plan: Plan;
   readonly #target: Target;
   readonly #hooks: SessionHooks;
-  readonly #outcomes = new Map<string, Promise<CaseOutcome>>();
+  /** Every trial's outcome of a case, in trial order. */
+  readonly #outcomes = new Map<string, Promise<CaseOutcome[]>>();
   readonly #routes = new Map<ApiId, Promise<ApiRoute>>();
   readonly #abort = new AbortController();
   readonly #schemas: SchemaSet | undefined;
   /** Requests, tokens and wall time (first request out to last answer in) this session has used so far. */
-  readonly usage = { requests: 0, inputTokens: 0, outputTokens: 0, wallMs: 0 };
-  #firstSentAt: number | undefined;
+  readonly usage: SessionUsage = { requests: 0, inputTokens: 0, outputTokens: 0, wallMs: 0 };
   readonly #provenance = new Map<'live' | 'emulator', RecordingProvenance>();
+  #thinking: Promise<Thinking | undefined> | undefined;
+  #probesRun: Promise<Map<string, CaseOutcome>> | undefined;
+  #probeIds: string[] | undefined;
+  readonly #latency: LatencySample[] = [];
+  /** The target as this session sends through it: counted and watched for a rejected key. */
+  readonly #watched: Target;
 
   constructor(plan: Plan, model: PlannedModel, target: Target, hooks: SessionHooks = {}) {
     this.#plan = plan;
@@ -61,6 +75,12 @@ export class ModelSession {
     this.#schemas = hooks.schemas;
     // Every request in flight listens to this signal (AbortSignal.any): dozens at once are expected.
     setMaxListeners(1000, this.#abort.signal);
+    this.#watched = watchedTarget(target, {
+      usage: this.usage,
+      latency: this.#latency,
+      apiOf: (id) => plan.cases.get(id)?.api ?? 'unknown',
+      ...(hooks.onAuthRejected ? { onAuthRejected: hooks.onAuthRejected } : {}),
+    });
   }
 
   /** Stops sending for this session (the run was cancelled). */
@@ -68,39 +88,135 @@ export class ModelSession {
     this.#abort.abort();
   }
 
-  outcome(caseId: string): Promise<CaseOutcome> {
-    let outcome = this.#outcomes.get(caseId);
-    if (!outcome) {
-      outcome = this.#runCase(caseId);
-      this.#outcomes.set(caseId, outcome);
-    }
-    return outcome;
+  /** The outcome of one trial of a case (trial 1 by default; a case run fewer times answers with its last trial). */
+  async outcome(caseId: string, trial = 1): Promise<CaseOutcome> {
+    const trials = await this.#trialsOf(caseId);
+    return trials[Math.min(trial, trials.length) - 1]!;
   }
 
-  async #runCase(caseId: string): Promise<CaseOutcome> {
+  #trialsOf(caseId: string): Promise<CaseOutcome[]> {
+    let outcomes = this.#outcomes.get(caseId);
+    if (!outcomes) {
+      outcomes = this.#modelProbeIds().includes(caseId) ? this.#modelProbes().then((all) => [all.get(caseId)!]) : this.#runCase(caseId);
+      this.#outcomes.set(caseId, outcomes);
+    }
+    return outcomes;
+  }
+
+  /**
+   * The probes that ask about this model (not shared ones like GET /models), for the APIs its planned checks use:
+   * run together, because only all of them can tell that the endpoint does not know the model at all. Then every
+   * probe outcome is that finding (HARNESS_MODEL_NOT_FOUND), and no case is sent to a model that does not exist.
+   */
+  #modelProbes(): Promise<Map<string, CaseOutcome>> {
+    this.#probesRun ??= (async () => {
+      const ids = this.#modelProbeIds();
+      const outcomes = (await Promise.all(ids.map((id) => this.#runCase(id)))).map((trials) => trials[0]!);
+      const missing = modelNotFound(outcomes, this.model.id);
+      const adjusted = missing
+        ? outcomes.map((o): CaseOutcome => ({ kind: 'error', caseId: o.caseId, api: o.api, exchanges: 'exchanges' in o ? o.exchanges : [], error: { code: 'HARNESS_MODEL_NOT_FOUND', message: missing } }))
+        : outcomes;
+      return new Map(adjusted.map((o) => [o.caseId, o]));
+    })();
+    return this.#probesRun;
+  }
+
+  #modelProbeIds(): string[] {
+    if (!this.#probeIds) {
+      const cases = [...this.#plan.cases.values()];
+      const read = new Set(this.model.checks.flatMap((c) => c.cases));
+      const apis = new Set(cases.filter((c) => read.has(c.id)).map((c) => c.api));
+      this.#probeIds = cases.filter((c) => c.probe && !c.shared && (apis.has(c.api) || read.has(c.id))).map((c) => c.id);
+    }
+    return this.#probeIds;
+  }
+
+  /** How many trials a case gets: `repeat` when a check that depends on the model reads it, else one. */
+  async #trialCount(spec: LoadedCase): Promise<number> {
+    if (spec.probe || spec.shared) return 1;
+    const readByModelCheck = this.model.checks.some((c) => c.cases.includes(spec.id) && getCheck(c.id)?.dependsOnModel);
+    if (!readByModelCheck) return 1;
+    const recorded = (await this.#target.trialsRecorded?.(this.model.id, spec.id)) ?? 1;
+    return Math.max(this.#hooks.repeat ?? 1, recorded);
+  }
+
+  async #runCase(caseId: string): Promise<CaseOutcome[]> {
     const spec = this.#plan.cases.get(caseId);
-    if (!spec) return { kind: 'skipped', caseId, api: 'chat-completions', reason: `no case "${caseId}" in the suites` };
+    if (!spec) return [{ kind: 'skipped', caseId, api: 'chat-completions', reason: `no case "${caseId}" in the suites` }];
     // Replay answers every model from its own fixture; sharing only saves requests against a live endpoint.
-    const target = spec.shared && this.#target.mode !== 'replay' ? this.#sharedTarget() : this.#guardedTarget();
-    const outcome = await runCase(spec, {
-      model: this.model.id,
-      target,
-      route: (api) => this.route(api),
-      signal: this.#abort.signal,
-      waitBetweenPolls: this.#hooks.waitBetweenPolls ?? this.#target.mode !== 'replay',
-    });
-    if (outcome.kind === 'completed' || outcome.kind === 'error') {
+    const target = spec.shared && this.#target.mode !== 'replay' ? sharedTarget(this.#target, this.#watched) : this.#watched;
+    const count = await this.#trialCount(spec);
+    // Trials are independent questions: ask them at once (the scheduler still bounds what is in flight).
+    const outcomes = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        runCase(spec, {
+          model: this.model.id,
+          target,
+          route: (api) => this.route(api),
+          signal: this.#abort.signal,
+          waitBetweenPolls: this.#hooks.waitBetweenPolls ?? this.#target.mode !== 'replay',
+          trial: i + 1,
+          thinking: () => this.thinking(),
+          refusedBounds: (api) => this.#refusedBounds(api),
+        }),
+      ),
+    );
+    const exchanges = outcomes.flatMap((o) => (o.kind === 'completed' || o.kind === 'error' ? o.exchanges : []));
+    if (outcomes.some((o) => o.kind === 'completed' || o.kind === 'error')) {
       try {
-        await this.#target.caseFinished(this.model.id, caseId, outcome.exchanges);
+        await this.#target.caseFinished(this.model.id, caseId, exchanges);
       } catch (error) {
         // A fixture that could not be written (e.g. it held a credential) must not look like a clean recording.
         const harness = toHarnessError(error);
-        return { kind: 'error', caseId, api: outcome.api, exchanges: outcome.exchanges, error: { code: harness.code, message: harness.message } };
+        return outcomes.map((o) => ({ kind: 'error', caseId, api: o.api, exchanges: 'exchanges' in o ? o.exchanges : [], error: { code: harness.code, message: harness.message } }));
       }
       const provenance = await this.#target.provenanceOf?.(this.model.id, caseId);
       if (provenance) this.#noteProvenance(provenance);
     }
-    return outcome;
+    return outcomes;
+  }
+
+  /**
+   * Whether the model reasons, and so gets room to think in cases that need visible output: the catalog's word
+   * when it states one, else what the probes' answers showed (reasoning tokens, reasoning text or items).
+   */
+  thinking(): Promise<Thinking | undefined> {
+    this.#thinking ??= this.#decideThinking();
+    return this.#thinking;
+  }
+
+  async #decideThinking(): Promise<Thinking | undefined> {
+    const claim = this.model.reasoning;
+    if (claim) {
+      if (!claim.reasons) return undefined;
+      return {
+        budget: claim.budget ?? DEFAULT_THINKING_BUDGET,
+        ...(claim.lowestEffort ? { effort: claim.lowestEffort } : {}),
+        ...(claim.chatEffort ? { chatEffort: claim.chatEffort } : {}),
+        why: `catalog: ${claim.source}`,
+      };
+    }
+    for (const outcome of (await this.#modelProbes()).values()) {
+      if (outcome.kind !== 'completed') continue;
+      for (const exchange of outcome.exchanges) {
+        const answer = answerOf(exchange);
+        if (answer.kind === 'ok' && answer.body && showsReasoning(answer.body)) {
+          return { budget: DEFAULT_THINKING_BUDGET, why: `the ${outcome.caseId} answer on ${exchange.prefix} showed reasoning` };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Output bounds the model's probes were refused (learned once; every case waits for the probes anyway). */
+  async #refusedBounds(api: ApiId): Promise<ReadonlySet<string>> {
+    const probes = [...(await this.#modelProbes()).values()].flatMap((o) => ('exchanges' in o ? [{ api: o.api, exchanges: o.exchanges }] : []));
+    return boundsRefusedBy(probes).get(api) ?? new Set();
+  }
+
+  /** Latency of every exchange that went over the network (or was recorded from one), by API. */
+  latencySamples(): readonly LatencySample[] {
+    return this.#latency;
   }
 
   /** Where the recordings this session replayed came from, one entry per source. */
@@ -137,15 +253,19 @@ export class ModelSession {
     }
     const family = prefixesFor(api);
     if (family.length === 1) return { state: 'supported', prefix: family[0]! };
-    // No probe for this API (e.g. GET /models): use the prefix any probed OpenAI API is served on.
-    const probed = [...new Set([...this.#plan.cases.values()].filter((c) => c.probe && prefixesFor(c.api).length > 1).map((c) => c.api))];
+    // No probe for this API: use the prefix any probed OpenAI API is served on.
+    const probed = [...new Set([...this.#plan.cases.values()].filter((c) => c.probe && !c.shared && prefixesFor(c.api).length > 1).map((c) => c.api))];
     for (const other of probed) {
       const route = await this.route(other);
-      if (route.state === 'supported') return route;
+      if (route.state === 'supported' || route.state === 'not-found') return route;
     }
     return { state: 'supported', prefix: this.model.preferredPrefixes[0] ?? '/v1' };
   }
 
+  /**
+   * The check's result: judged on each trial of its cases when it depends on the model (the trials combined into
+   * one verdict, `flaky` when they disagree), else on the first trial only.
+   */
   async runCheck(planned: PlannedCheck, signal?: AbortSignal): Promise<CheckResult> {
     signal?.addEventListener('abort', () => this.abort(), { once: true });
     const definition = getCheck(planned.id);
@@ -153,67 +273,16 @@ export class ModelSession {
     if (!definition) {
       return { status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: no check "${planned.id}" in the registry`, evidence: [] };
     }
-    const outcomes = await Promise.all(planned.cases.map((id) => this.outcome(id)));
-    try {
-      return await definition.run({ model: this.model.id, expectation: planned.expectation, outcomes, ...(this.#schemas ? { schemas: this.#schemas } : {}) });
-    } catch (error) {
-      return { status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: check ${planned.id} threw: ${(error as Error).message}`, evidence: [] };
+    const trials = definition.dependsOnModel ? Math.max(1, ...(await Promise.all(planned.cases.map(async (id) => (await this.#trialsOf(id)).length)))) : 1;
+    const results: CheckResult[] = [];
+    for (let trial = 1; trial <= trials; trial++) {
+      const outcomes = await Promise.all(planned.cases.map((id) => this.outcome(id, trial)));
+      try {
+        results.push(await definition.run({ model: this.model.id, expectation: planned.expectation, outcomes, ...(this.#schemas ? { schemas: this.#schemas } : {}) }));
+      } catch (error) {
+        results.push({ status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: check ${planned.id} threw: ${(error as Error).message}`, evidence: [] });
+      }
     }
-  }
-
-  /** The target, watching every answer for a real authentication failure. */
-  #guardedTarget(): Target {
-    const target = this.#target;
-    const hooks = this.#hooks;
-    const usage = this.usage;
-    const clock = { start: () => (this.#firstSentAt ??= performance.now()) };
-    return {
-      id: target.id,
-      mode: target.mode,
-      caseFinished: (...args) => target.caseFinished(...args),
-      close: () => target.close(),
-      async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
-        const started = clock.start();
-        const exchange = await target.send(request, context);
-        // Replay has no network: its timings measure the harness, not the endpoint, and would differ run to run.
-        if (exchange.attempts > 0 && target.mode !== 'replay') usage.wallMs = Math.max(usage.wallMs, Math.round(performance.now() - started));
-        // Count every request that went out, whatever becomes of its case (a probe cut short by a cap included).
-        const used = usageOf(exchange);
-        usage.requests += exchange.attempts;
-        usage.inputTokens += used.input;
-        usage.outputTokens += used.output;
-        if (exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
-          const classification = classifyResponse(exchange.response.status, bodyText(exchange.response));
-          if (classification.kind === 'auth-rejected') {
-            const message = `${request.method} ${request.path} answered ${exchange.response.status}: ${classification.message ?? 'unauthorized'}`;
-            hooks.onAuthRejected?.(exchange, message);
-            return { ...exchange, error: { code: 'HARNESS_AUTH_REJECTED', message } };
-          }
-        }
-        return exchange;
-      },
-    };
-  }
-
-  #sharedTarget(): Target {
-    const guarded = this.#guardedTarget();
-    let answers = sharedAnswers.get(this.#target);
-    if (!answers) {
-      answers = new Map();
-      sharedAnswers.set(this.#target, answers);
-    }
-    const cache = answers;
-    return {
-      ...guarded,
-      send(request, context) {
-        const key = requestKey(request);
-        let answer = cache.get(key);
-        if (!answer) {
-          answer = guarded.send(request, context);
-          cache.set(key, answer);
-        }
-        return answer;
-      },
-    };
+    return combineTrials(results);
   }
 }

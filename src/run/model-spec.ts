@@ -49,6 +49,7 @@ export async function defineModelSpec(targetId: string, modelId: string): Promis
   }
   let fatal: { code: string; message: string } | undefined;
   const session = new ModelSession(runtime.loaded.plan, model, target, {
+    repeat: config.repeat,
     ...(runtime.schemas ? { schemas: runtime.schemas } : {}),
     onAuthRejected: (_exchange, message) => {
       fatal ??= { code: 'HARNESS_AUTH_REJECTED', message };

@@ -18,6 +18,26 @@ export const ClaimSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const ReasoningSchema = Type.Object(
+  {
+    reasons: Type.Boolean({ description: 'Whether the model reasons before it answers (spends output tokens thinking, e.g. reasoning_tokens in usage).' }),
+    lowestEffort: Type.Optional(
+      Type.String({ description: 'The lowest reasoning effort the model accepts (reasoning_effort on chat, reasoning.effort on Responses), sent with cases that need visible output.' }),
+    ),
+    chatEffort: Type.Optional(
+      Type.Unsafe<'reasoning_effort' | 'reasoning'>({
+        type: 'string',
+        enum: ['reasoning_effort', 'reasoning'],
+        description: 'How Chat Completions takes the effort: `reasoning_effort` (the OpenAI field, default) or `reasoning: {effort}`.',
+      }),
+    ),
+    budget: Type.Optional(Type.Integer({ minimum: 16, maximum: 32768, description: 'Output tokens to give cases that need visible output, when the default (1024) is not enough.' })),
+    source: Type.String({ minLength: 1, description: 'A key of `sources` that says so.' }),
+    note: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false, description: 'How the model reasons; cases that need visible output give a reasoning model room to think.' },
+);
+
 const Expect = Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]*$' }), ClaimSchema, {
   description: 'Documented expectations keyed by check id.',
 });
@@ -26,6 +46,7 @@ export const FamilySchema = Type.Object(
   {
     id: Id('Family id.'),
     title: Type.String({ minLength: 1 }),
+    reasoning: Type.Optional(ReasoningSchema),
     expect: Type.Optional(Expect),
   },
   { additionalProperties: false },
@@ -41,6 +62,7 @@ export const ModelSchema = Type.Object(
     family: Id('A family id from `families`.'),
     source: Type.String({ minLength: 1, description: 'A key of `sources` that lists this model id.' }),
     regions: Type.Optional(Type.Array(Type.String(), { description: 'Documented regions, where a source names them.' })),
+    reasoning: Type.Optional(ReasoningSchema),
     expect: Type.Optional(Expect),
   },
   { additionalProperties: false },
@@ -65,5 +87,6 @@ export const CatalogSchema = Type.Object(
 
 export type CatalogFile = Static<typeof CatalogSchema>;
 export type Claim = Static<typeof ClaimSchema>;
+export type ReasoningClaim = Static<typeof ReasoningSchema>;
 export type FamilySpec = Static<typeof FamilySchema>;
 export type ModelSpec = Static<typeof ModelSchema>;

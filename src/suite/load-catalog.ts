@@ -5,7 +5,7 @@
  */
 import type { CheckSignature } from './check-signature.ts';
 import { expectedProblem } from './expected.ts';
-import { CatalogSchema, type CatalogFile, type Claim } from './catalog-schema.ts';
+import { CatalogSchema, type CatalogFile, type Claim, type ReasoningClaim } from './catalog-schema.ts';
 import { closest } from './closest.ts';
 import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type YamlSource } from './yaml-source.ts';
 
@@ -24,6 +24,8 @@ export interface CatalogModel {
   regions: string[];
   /** Expectations by check id, model claims over family claims. */
   expect: ReadonlyMap<string, CatalogClaim>;
+  /** How the model reasons, when a source says (the model's own entry over its family's). */
+  reasoning?: ReasoningClaim;
 }
 
 export interface Catalog {
@@ -75,6 +77,7 @@ function validateMeaning(data: CatalogFile, source: YamlSource, checks: Readonly
     if (families.has(family.id)) problems.push(`${source.locate(['families', index, 'id'])} duplicate family id "${family.id}"`);
     families.add(family.id);
     checkExpect(family.expect, ['families', index]);
+    if (family.reasoning) checkSource(family.reasoning.source, ['families', index, 'reasoning', 'source']);
   });
   const models = new Set<string>();
   data.models.forEach((model, index) => {
@@ -86,6 +89,7 @@ function validateMeaning(data: CatalogFile, source: YamlSource, checks: Readonly
     }
     checkSource(model.source, ['models', index, 'source']);
     checkExpect(model.expect, ['models', index]);
+    if (model.reasoning) checkSource(model.reasoning.source, ['models', index, 'reasoning', 'source']);
   });
   return problems;
 }
@@ -101,7 +105,8 @@ function resolveCatalog(file: string, data: CatalogFile, source: YamlSource): Ca
     for (const [checkId, claim] of Object.entries(model.expect ?? {})) {
       expect.set(checkId, { ...claim, from: 'model', location: source.locate(['models', index, 'expect', checkId]) });
     }
-    return { id: model.id, family: model.family, familyTitle: family.title, source: model.source, regions: model.regions ?? [], expect };
+    const reasoning = model.reasoning ?? family.reasoning;
+    return { id: model.id, family: model.family, familyTitle: family.title, source: model.source, regions: model.regions ?? [], expect, ...(reasoning ? { reasoning } : {}) };
   });
   return { file, id: data.catalog, sources: data.sources, models, byId: new Map(models.map((m) => [m.id, m])) };
 }

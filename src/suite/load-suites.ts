@@ -19,6 +19,8 @@ export interface LoadedStep {
   id: string;
   request: RequestSpec;
   poll?: PollSpec;
+  /** The step's answer must show what the model writes: a reasoning model gets room to think. */
+  visibleOutput: boolean;
 }
 
 export interface LoadedCase {
@@ -78,9 +80,10 @@ export async function loadSuites(dir: string, checks: readonly CheckSignature[])
 }
 
 function normalize(spec: CaseSpec, suite: string, location: string): LoadedCase {
+  const visible = spec.visible_output ?? false;
   const steps: LoadedStep[] = spec.steps
-    ? spec.steps.map((step) => ({ id: step.id, request: step.request, ...(step.poll ? { poll: step.poll } : {}) }))
-    : [{ id: 'main', request: spec.request! }];
+    ? spec.steps.map((step) => ({ id: step.id, request: step.request, ...(step.poll ? { poll: step.poll } : {}), visibleOutput: step.visible_output ?? visible }))
+    : [{ id: 'main', request: spec.request!, visibleOutput: visible }];
   return {
     id: spec.id,
     title: spec.title,

@@ -60,6 +60,14 @@ export const StepSchema = Type.Object(
     id: Id('Step id, unique in the case; later steps refer to it as {{steps.<id>.<path>}}.'),
     request: RequestSchema,
     poll: Type.Optional(PollSchema),
+    visible_output: Type.Optional(
+      Type.Boolean({
+        description:
+          'The checks read what the model writes (text, a tool call, JSON): a model that reasons gets room to think ' +
+          '(the output budget of this request raised to its thinking budget, and its lowest reasoning effort), so that ' +
+          'the budget does not hide the behaviour. Do not set it where the budget itself is under test.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -82,6 +90,14 @@ export const CaseSchema = Type.Object(
       }),
     ),
     request: Type.Optional(RequestSchema),
+    visible_output: Type.Optional(
+      Type.Boolean({
+        description:
+          'The checks read what the model writes (text, a tool call, JSON): a model that reasons gets room to think ' +
+          '(the output budget of every step raised to its thinking budget, and its lowest reasoning effort), so that ' +
+          'the budget does not hide the behaviour. Do not set it where the budget itself is under test.',
+      }),
+    ),
     steps: Type.Optional(Type.Array(StepSchema, { minItems: 1, maxItems: 10 })),
     checks: Type.Array(Id('A check id from the registry (see README, Checks).'), {
       minItems: 1,

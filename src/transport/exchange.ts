@@ -54,6 +54,8 @@ export interface Exchange {
   attempts: number;
   /** Which trial of a repeated case this exchange belongs to (from 1); absent for the first. */
   trial?: number;
+  /** What the harness changed in the case's request before sending it, and why (shown in the evidence). */
+  note?: string;
 }
 
 /** `POST /v1/chat/completions`: how evidence and errors name a request. */

@@ -44,7 +44,10 @@ interface StoredExchange {
   response: StoredResponse | null;
   error: Exchange['error'];
   durationMs: number;
+  headersMs?: number;
   attempts: number;
+  /** The trial of a repeated case (absent: the first). */
+  trial?: number;
 }
 
 export interface FixtureFile {
@@ -114,7 +117,9 @@ export function serializeFixture(fixture: FixtureFile): string {
         response: ex.response ? storeResponse(ex.response) : null,
         error: ex.error,
         durationMs: ex.durationMs,
+        ...(ex.headersMs !== undefined ? { headersMs: ex.headersMs } : {}),
         attempts: ex.attempts,
+        ...(ex.trial !== undefined ? { trial: ex.trial } : {}),
       }),
     ),
   };
@@ -157,7 +162,9 @@ export function parseFixture(text: string, file: string): FixtureFile {
       response,
       error: ex.error,
       durationMs: ex.durationMs,
+      ...(typeof ex.headersMs === 'number' ? { headersMs: ex.headersMs } : {}),
       attempts: ex.attempts,
+      ...(typeof ex.trial === 'number' && ex.trial > 1 ? { trial: ex.trial } : {}),
     };
   });
   return { format: FIXTURE_FORMAT, model: plain.model, case: plain.case, provenance: plain.provenance, exchanges };

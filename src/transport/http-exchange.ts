@@ -93,7 +93,7 @@ export async function sendHttp(
     }
     const tail = decoder.decode();
     if (tail) pushChunk(response.chunks, Math.round(performance.now() - headersAt), tail);
-    return { ...base, response, error: null, durationMs: Math.round(performance.now() - started) };
+    return { ...base, response, error: null, durationMs: Math.round(performance.now() - started), headersMs: Math.round(headersAt - started) };
   } catch (cause) {
     const code = errorCode(cause, { headersArrived: response !== null, timedOut: timeout.aborted, cancelled: meta.signal?.aborted ?? false });
     const message = describeFailure(code, cause, url, timeoutMs);

@@ -13,8 +13,13 @@ import type { SendContext, Target } from './target.ts';
 interface LoadedFixture {
   file: string;
   fixture: FixtureFile | null;
+  /** Recorded answers per (trial, request): identical requests (polls) get them in order. */
   queues: Map<string, { exchanges: Exchange[]; next: number }>;
+  /** How many trials the fixture holds (1 without trials). */
+  trials: number;
 }
+
+const queueKey = (trial: number, request: Exchange['request']) => `${trial}\u0000${requestKey(request)}`;
 
 export class ReplayTarget implements Target {
   readonly id: string;
@@ -29,7 +34,9 @@ export class ReplayTarget implements Target {
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
     const loaded = await this.#load(context.model, context.caseId);
-    const queue = loaded.queues.get(requestKey(request));
+    // A trial the fixture does not hold (recorded with fewer repeats) is answered like the first.
+    const trial = (context.trial ?? 1) <= loaded.trials ? (context.trial ?? 1) : 1;
+    const queue = loaded.queues.get(queueKey(trial, request));
     if (!queue || queue.exchanges.length === 0) return this.#missing(request, context, loaded);
     const recorded = queue.exchanges[Math.min(queue.next, queue.exchanges.length - 1)]!;
     queue.next += 1;
@@ -62,17 +69,24 @@ export class ReplayTarget implements Target {
     if (!loading) {
       loading = readFixture(file).then((fixture) => {
         const queues = new Map<string, { exchanges: Exchange[]; next: number }>();
+        let trials = 1;
         for (const exchange of fixture?.exchanges ?? []) {
-          const key = requestKey(exchange.request);
+          const key = queueKey(exchange.trial ?? 1, exchange.request);
+          trials = Math.max(trials, exchange.trial ?? 1);
           const queue = queues.get(key) ?? { exchanges: [], next: 0 };
           queue.exchanges.push(exchange);
           queues.set(key, queue);
         }
-        return { file, fixture, queues };
+        return { file, fixture, queues, trials };
       });
       this.#loaded.set(file, loading);
     }
     return loading;
+  }
+
+  /** How many trials of a case the fixture holds, so that replay repeats it as it was recorded. */
+  async trialsRecorded(model: string, caseId: string): Promise<number> {
+    return (await this.#load(model, caseId)).trials;
   }
 
   /** Provenance of one fixture, for the report header. */

@@ -27,6 +27,8 @@ export interface Target {
   /** Called once per (model, case) when the case has finished, with every exchange it made. Record writes here. */
   caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void>;
   close(): Promise<void>;
+  /** Replay only: how many trials of a case were recorded (1 for a fixture without trials). */
+  trialsRecorded?(model: string, caseId: string): Promise<number>;
   /** Replay only: where the recording of a case came from. */
   provenanceOf?(model: string, caseId: string): Promise<{ source: 'live' | 'emulator'; recordedAt: string; harnessVersion: string } | null>;
 }

@@ -36,11 +36,11 @@ export async function catalogEmulator(overrides: Record<string, ProfileOverride>
 }
 
 /** Runs the project's suites for one model against a target and returns every check's result by id. */
-export async function checkModel(target: Target, model: string, options: { checks?: string[]; plan?: Plan; waitBetweenPolls?: boolean } = {}): Promise<Map<string, CheckResult>> {
+export async function checkModel(target: Target, model: string, options: { checks?: string[]; plan?: Plan; waitBetweenPolls?: boolean; repeat?: number } = {}): Promise<Map<string, CheckResult>> {
   const { suites, catalog } = await projectSuites();
   const plan = options.plan ?? buildPlan(suites, catalog, ALL_CHECKS, { models: [model], ...(options.checks ? { checks: options.checks } : {}) });
   const planned = plan.models.find((m) => m.id === model)!;
-  const session = new ModelSession(plan, planned, target, { waitBetweenPolls: options.waitBetweenPolls ?? false });
+  const session = new ModelSession(plan, planned, target, { waitBetweenPolls: options.waitBetweenPolls ?? false, repeat: options.repeat ?? 1 });
   const results = new Map<string, CheckResult>();
   await Promise.all(planned.checks.map(async (check) => results.set(check.id, await session.runCheck(check))));
   return results;

@@ -1,0 +1,85 @@
+/**
+ * @module checks/budget
+ * What the output budget did to an answer. A reasoning model may spend a small `max_tokens` on thinking and
+ * answer with nothing visible; a check that reads what the model wrote must then say `inconclusive` (the budget,
+ * not the endpoint, hid the behaviour) instead of blaming the endpoint. Also: whether an answer shows that the
+ * model reasons at all, so the harness can give such models room to think.
+ */
+import { isRecord } from '../transport/body.ts';
+
+const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
+
+/** The usage figures that matter for the budget, from a chat, Responses or Messages body. */
+function outputUsage(body: Record<string, unknown>): { output?: number; reasoning?: number } {
+  const usage = isRecord(body.usage) ? body.usage : {};
+  const details = isRecord(usage.completion_tokens_details) ? usage.completion_tokens_details : isRecord(usage.output_tokens_details) ? usage.output_tokens_details : {};
+  const output = num(usage.completion_tokens) ?? num(usage.output_tokens);
+  const reasoning = num(details.reasoning_tokens);
+  return { ...(output !== undefined ? { output } : {}), ...(reasoning !== undefined ? { reasoning } : {}) };
+}
+
+/** The visible text of an answer on any of the three APIs (content, output_text, text blocks). */
+export function visibleText(body: Record<string, unknown>): string {
+  if (Array.isArray(body.choices)) {
+    const message = isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message : {};
+    return typeof message.content === 'string' ? message.content : '';
+  }
+  const parts: string[] = [];
+  for (const item of Array.isArray(body.output) ? body.output : []) {
+    if (!isRecord(item) || item.type !== 'message' || !Array.isArray(item.content)) continue;
+    for (const part of item.content) if (isRecord(part) && typeof part.text === 'string') parts.push(part.text);
+  }
+  for (const block of Array.isArray(body.content) ? body.content : []) if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') parts.push(block.text);
+  return parts.join('');
+}
+
+/** Whether the answer stopped because the output budget ran out, and the figures that show it. */
+function stoppedByBudget(body: Record<string, unknown>): string | undefined {
+  const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : undefined;
+  if (choice?.finish_reason === 'length') return 'finish_reason "length"';
+  const incomplete = isRecord(body.incomplete_details) ? body.incomplete_details.reason : undefined;
+  if (body.status === 'incomplete' && (incomplete === undefined || incomplete === 'max_output_tokens')) return `status "incomplete"${incomplete ? ` (${String(incomplete)})` : ''}`;
+  if (body.stop_reason === 'max_tokens') return 'stop_reason "max_tokens"';
+  return undefined;
+}
+
+/**
+ * Why the output budget may have hidden the behaviour under test, or undefined when the answer was not cut:
+ * e.g. `the output budget was spent before the answer was complete: finish_reason "length", completion_tokens 64,
+ * reasoning_tokens 64, no visible text`. `limit` is the budget the request asked for, when it set one.
+ */
+export function budgetSpent(body: Record<string, unknown>, limit?: number): string | undefined {
+  const stopped = stoppedByBudget(body);
+  if (!stopped) return undefined;
+  const { output, reasoning } = outputUsage(body);
+  const text = visibleText(body);
+  const figures = [
+    stopped,
+    output !== undefined ? `output tokens ${output}${limit !== undefined ? (output >= limit ? ` = the limit ${limit}` : ` of ${limit}`) : ''}` : undefined,
+    reasoning !== undefined ? `reasoning tokens ${reasoning}` : undefined,
+    text ? `${text.length} character(s) of visible text` : 'no visible text',
+  ].filter(Boolean);
+  const onReasoning = reasoning !== undefined && reasoning > 0 && (!text || (output !== undefined && reasoning >= output - 1));
+  return `the output budget was spent${onReasoning ? ' on reasoning' : ''} before the answer was complete: ${figures.join(', ')}`;
+}
+
+/** Whether an answer shows that the model reasons: reasoning tokens in usage, reasoning text, or a reasoning item. */
+export function showsReasoning(body: Record<string, unknown>): boolean {
+  const { reasoning } = outputUsage(body);
+  if (reasoning !== undefined && reasoning > 0) return true;
+  const message = Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message : {};
+  if ([message.reasoning, message.reasoning_content].some((v) => typeof v === 'string' && v.length > 0)) return true;
+  if (Array.isArray(body.output) && body.output.some((item) => isRecord(item) && item.type === 'reasoning')) return true;
+  return Array.isArray(body.content) && body.content.some((block) => isRecord(block) && block.type === 'thinking');
+}
+
+/** The reasoning tokens an answer reports (undefined when usage does not say). */
+export function reasoningTokens(body: Record<string, unknown>): number | undefined {
+  return outputUsage(body).reasoning;
+}
+
+/** The output limit a request body set (max_tokens, max_completion_tokens or max_output_tokens), if any. */
+export function limitOf(request: Record<string, unknown>): number | undefined {
+  const value = request.max_tokens ?? request.max_completion_tokens ?? request.max_output_tokens;
+  return typeof value === 'number' ? value : undefined;
+}

@@ -1,0 +1,42 @@
+/**
+ * @module run/room-to-think
+ * Cases whose checks read what the model writes (`visible_output: true`) give a model that reasons enough output
+ * budget and the lowest reasoning effort it accepts, so that most behaviour cells on real Mantle are conclusive
+ * rather than `inconclusive` (a 16-token budget is spent on thinking before any visible word). Models that do not
+ * reason keep the small budgets of the suites: tokens cost money, and they need no more.
+ */
+import type { ApiId } from '../suite/suite-schema.ts';
+
+/** Output tokens a reasoning model gets for a visible answer, unless the catalog states its own. */
+export const DEFAULT_THINKING_BUDGET = 1024;
+
+export interface Thinking {
+  /** Output tokens to allow. */
+  budget: number;
+  /** The lowest reasoning effort the model accepts, when a source states it (never guessed: a value the model
+   * refuses would turn every behaviour cell into a rejection). */
+  effort?: string;
+  /** How Chat Completions takes the effort. @default 'reasoning_effort' */
+  chatEffort?: 'reasoning_effort' | 'reasoning';
+  /** Why the model is treated as reasoning: the catalog's source, or what an answer showed. */
+  why: string;
+}
+
+const LIMIT_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
+
+/** The body with room to think: output limits raised to the budget, the lowest effort unless the body sets one. */
+export function giveRoomToThink(body: Record<string, unknown>, api: ApiId, thinking: Thinking): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...body };
+  for (const field of LIMIT_FIELDS) {
+    const value = out[field];
+    if (typeof value === 'number' && value < thinking.budget) out[field] = thinking.budget;
+  }
+  if (thinking.effort === undefined) return out;
+  const nested = api === 'responses' || (api === 'chat-completions' && thinking.chatEffort === 'reasoning');
+  if (api === 'chat-completions' && !nested && out.reasoning_effort === undefined) out.reasoning_effort = thinking.effort;
+  if (nested) {
+    const reasoning = typeof out.reasoning === 'object' && out.reasoning !== null ? (out.reasoning as Record<string, unknown>) : {};
+    if (reasoning.effort === undefined) out.reasoning = { ...reasoning, effort: thinking.effort };
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * @module run/session-target
+ * What a model session wraps around the run's target: every answer is counted (requests, tokens, wall time,
+ * latency) and watched for a real authentication failure (a 401/403 that is not a route error stops the run);
+ * `shared: true` cases get one answer per (target, request) for every model of the run.
+ */
+import { exchangeTiming, type LatencySample } from '../checks/latency.ts';
+import { bodyText } from '../transport/body.ts';
+import { classifyResponse } from '../transport/classify-response.ts';
+import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
+import { requestKey } from '../transport/request-key.ts';
+import type { SendContext, Target } from '../transport/target.ts';
+import { usageOf } from '../transport/usage.ts';
+
+/** Requests, tokens and wall time (first request out to last answer in) a session has used so far. */
+export interface SessionUsage {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  wallMs: number;
+}
+
+export interface WatchOptions {
+  usage: SessionUsage;
+  latency: LatencySample[];
+  /** The API of a case, to file latency under. */
+  apiOf(caseId: string): string;
+  /** Called when an exchange shows a real authentication failure (a 401 that is not Berm). */
+  onAuthRejected?(exchange: Exchange, message: string): void;
+}
+
+/** The target, counting every answer and watching it for a real authentication failure. */
+export function watchedTarget(target: Target, options: WatchOptions): Target {
+  const { usage, latency } = options;
+  let firstSentAt: number | undefined;
+  return {
+    id: target.id,
+    mode: target.mode,
+    caseFinished: (...args) => target.caseFinished(...args),
+    ...(target.trialsRecorded ? { trialsRecorded: (model: string, caseId: string) => target.trialsRecorded!(model, caseId) } : {}),
+    close: () => target.close(),
+    async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
+      const started = (firstSentAt ??= performance.now());
+      const exchange = await target.send(request, context);
+      // Replay has no network: its timings measure the harness, not the endpoint, and would differ run to run.
+      if (exchange.attempts > 0 && target.mode !== 'replay') usage.wallMs = Math.max(usage.wallMs, Math.round(performance.now() - started));
+      // Count every request that went out, whatever becomes of its case (a probe cut short by a cap included).
+      const used = usageOf(exchange);
+      usage.requests += exchange.attempts;
+      usage.inputTokens += used.input;
+      usage.outputTokens += used.output;
+      const timing = exchangeTiming(exchange);
+      if (timing) latency.push({ api: options.apiOf(context.caseId), timing });
+      if (exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
+        const classification = classifyResponse(exchange.response.status, bodyText(exchange.response));
+        if (classification.kind === 'auth-rejected') {
+          const message = `${request.method} ${request.path} answered ${exchange.response.status}: ${classification.message ?? 'unauthorized'}`;
+          options.onAuthRejected?.(exchange, message);
+          return { ...exchange, error: { code: 'HARNESS_AUTH_REJECTED', message } };
+        }
+      }
+      return exchange;
+    },
+  };
+}
+
+/** Shared across the sessions of one process: one answer per (target, request) for `shared: true` cases. */
+const sharedAnswers = new WeakMap<Target, Map<string, Promise<Exchange>>>();
+
+/** `watched` (a session's view of `target`), answering each distinct request once per target. */
+export function sharedTarget(target: Target, watched: Target): Target {
+  let answers = sharedAnswers.get(target);
+  if (!answers) {
+    answers = new Map();
+    sharedAnswers.set(target, answers);
+  }
+  const cache = answers;
+  return {
+    ...watched,
+    send(request, context) {
+      const key = requestKey(request);
+      let answer = cache.get(key);
+      if (!answer) {
+        answer = watched.send(request, context);
+        cache.set(key, answer);
+      }
+      return answer;
+    },
+  };
+}
