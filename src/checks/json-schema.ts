@@ -1,13 +1,13 @@
 /**
  * @module checks/json-schema
  * JSON Schema validation for checks: tool arguments and structured output against the schema the request sent,
- * and bodies and events against the project's OpenAI and Anthropic object schemas.
+ * and bodies and events against the components of the OpenAI and Anthropic schema documents.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { REF_PREFIX, type SchemaDocument } from './schemas/schema-walk.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-// Schemas the harness owns are cached by identity (an OpenAPI document is megabytes: never stringify it);
-// schemas that arrive in request bodies (tool parameters) are small and cached by their text.
+// Schemas that arrive in request bodies (tool parameters) are small and cached by their text.
 const byObject = new WeakMap<object, ValidateFunction>();
 const byText = new Map<string, ValidateFunction>();
 
@@ -31,6 +31,48 @@ export function schemaProblems(schema: unknown, value: unknown, max = 5): string
   }
   if (validate(value)) return [];
   return describeErrors(validate.errors ?? [], max);
+}
+
+// Schema documents are hundreds of components: each is added once under its own id, and every root validated
+// against it shares the compiled components (refs are compiled as functions, not inlined into each root). The
+// discriminator keyword lets a tagged union report the errors of the branch the value's `type` names.
+const documents = new Ajv({ allErrors: true, strict: false, validateFormats: false, discriminator: true, inlineRefs: false });
+const documentIds = new WeakMap<SchemaDocument, string>();
+let documentCount = 0;
+
+/** The validator of one component of a document (compiled on first use). */
+export function componentValidator(document: SchemaDocument, component: string): ValidateFunction {
+  let id = documentIds.get(document);
+  if (!id) {
+    id = `mantle-schema-document-${++documentCount}`;
+    documents.addSchema(document, id);
+    documentIds.set(document, id);
+  }
+  const validate = documents.getSchema(`${id}${REF_PREFIX}${component}`);
+  if (!validate) throw new Error(`the schema document has no component ${component}`);
+  return validate;
+}
+
+/** Problems of `value` against one component of a document, one short line each (at most `max`). */
+export function componentProblems(document: SchemaDocument, component: string, value: unknown, max = 5): string[] {
+  const validate = componentValidator(document, component);
+  if (validate(value)) return [];
+  return describeErrors(focus(validate.errors ?? []), max);
+}
+
+/**
+ * The errors that say what is wrong, without the noise of unions: "must match a schema in anyOf" when a branch
+ * says more, and a branch's "must be null" / "must be string" at a place where another branch got further (it
+ * found the right type and something inside it is wrong).
+ */
+function focus(errors: readonly ErrorObject[]): ErrorObject[] {
+  const deeper = (path: string) => errors.some((e) => (e.instancePath.startsWith(`${path}/`) || (e.instancePath === path && e.keyword !== 'type' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'enum' && e.keyword !== 'const')));
+  const kept = errors.filter((e) => {
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf') return false;
+    if ((e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'const') && deeper(e.instancePath)) return false;
+    return true;
+  });
+  return kept.length ? kept : [...errors];
 }
 
 export function describeErrors(errors: readonly ErrorObject[], max = 5): string[] {

@@ -3,46 +3,38 @@
  * The two ways a body is held against a schema. Strict: integers where the spec says integer, judged on the
  * lexeme (`1.7635E9` is not an integer to a .NET or Go client, whatever JSON.parse says), and required-but-nullable
  * fields present. Lenient: what tolerant clients (Python, JavaScript) accept: any number where an integer is
- * specified, nullable fields may be absent, optional fields may be null.
+ * specified, nullable fields may be absent, optional fields may be null. Anything strictly valid is leniently valid.
  */
 import { isLosslessNumber } from '../transport/body.ts';
+import { allowsNull, isNode, mapSubschemas, type SchemaDocument } from './schemas/schema-walk.ts';
 
-type Node = Record<string, unknown>;
-
-function allowsNull(schema: unknown): boolean {
-  if (!schema || typeof schema !== 'object') return false;
-  const s = schema as Node;
-  if (s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null'))) return true;
-  if (Array.isArray(s.enum) && s.enum.includes(null)) return true;
-  return ['anyOf', 'oneOf'].some((key) => Array.isArray(s[key]) && (s[key] as unknown[]).some(allowsNull));
-}
-
-/** The lenient form of a schema (a copy; the original is untouched). */
-export function lenient(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(lenient);
-  if (!schema || typeof schema !== 'object') return schema;
-  const out: Node = {};
-  for (const [key, value] of Object.entries(schema as Node)) {
-    if (key === 'properties' && value && typeof value === 'object') {
-      out.properties = Object.fromEntries(Object.entries(value as Node).map(([name, prop]) => [name, lenient(prop)]));
-    } else if (key === 'type') {
-      out.type = value === 'integer' ? 'number' : Array.isArray(value) ? value.map((t) => (t === 'integer' ? 'number' : t)) : value;
-    } else if (key === 'enum' || key === 'const' || key === 'required') {
-      out[key] = value;
-    } else {
-      out[key] = lenient(value);
+function lenientSchema(schema: unknown, components: Record<string, unknown>): unknown {
+  if (!isNode(schema)) return schema;
+  const out = mapSubschemas(schema, (sub) => lenientSchema(sub, components));
+  if (out.type === 'integer') out.type = 'number';
+  else if (Array.isArray(out.type)) out.type = out.type.map((t) => (t === 'integer' ? 'number' : t));
+  if (isNode(out.properties)) {
+    const original = schema.properties as Record<string, unknown>;
+    const required = Array.isArray(out.required) ? (out.required as string[]) : [];
+    out.required = required.filter((name) => !allowsNull(original[name], components));
+    const properties = out.properties;
+    for (const name of Object.keys(properties)) {
+      if (!required.includes(name) && !allowsNull(original[name], components)) properties[name] = { anyOf: [properties[name], { type: 'null' }] };
     }
   }
-  const properties = out.properties as Node | undefined;
-  if (properties) {
-    const original = (schema as Node).properties as Node;
-    const required = Array.isArray(out.required) ? (out.required as string[]) : [];
-    out.required = required.filter((name) => !allowsNull(original[name]));
-    for (const name of Object.keys(properties)) {
-      if (!required.includes(name) && !allowsNull(properties[name])) properties[name] = { anyOf: [properties[name], { type: 'null' }] };
-    }
+  // Relaxed branches may overlap, and a value two branches accept fails `oneOf`; a discriminated union still
+  // picks its branch by tag, so it keeps `oneOf` (ajv's discriminator needs it).
+  if (Array.isArray(out.oneOf) && !out.discriminator) {
+    const { oneOf, ...rest } = out;
+    return { ...rest, anyOf: oneOf };
   }
   return out;
+}
+
+/** The lenient form of a schema document (a copy; the original is untouched). */
+export function lenientDocument(document: SchemaDocument): SchemaDocument {
+  const components = document.components.schemas;
+  return { components: { schemas: Object.fromEntries(Object.entries(components).map(([name, schema]) => [name, lenientSchema(schema, components)])) } };
 }
 
 /**

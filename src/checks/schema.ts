@@ -3,7 +3,8 @@
  * Every JSON body and every stream event of a model's run, held against the JSON Schema of what it claims to be:
  * chat.completion, chat.completion.chunk, response, response stream events, the error envelope, and Anthropic's
  * message and events. Each check reports both modes in one word: `valid` (strictly), `lenient-only` (what
- * tolerant clients accept, but not strict ones), or `invalid`.
+ * tolerant clients accept, but not strict ones), or `invalid`; and, as an observation that never fails a cell,
+ * the fields the objects carry that the schema does not define.
  */
 import { isRecord, losslessBody, parseLosslessText } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
@@ -11,46 +12,25 @@ import { sseStream } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import { resolveApiRoute } from './route.ts';
-import { schemaProblems } from './json-schema.ts';
-import { lenient, plainValue, strictValue } from './schema-modes.ts';
-import { anthropicEvent, anthropicMessage } from './schemas/anthropic.ts';
-import { chatCompletion, chatCompletionChunk, errorResponse, response, responseEvent } from './schemas/openai.ts';
+import { plainValue, strictValue } from './schema-modes.ts';
+import { PROJECT_SCHEMAS, type SchemaKind, type SchemaSet } from './schemas/schema-set.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
 
-export type SchemaKind = 'chat-completion' | 'chat-completion-chunk' | 'response' | 'response-event' | 'error' | 'anthropic-message' | 'anthropic-event';
-
-/** Where schemas come from: the project's (default) or a full OpenAI OpenAPI document (`--openapi`). */
-export interface SchemaSet {
-  /** The strict schema for a kind. */
-  schema(kind: SchemaKind): unknown;
-  source: string;
-}
-
-export const PROJECT_SCHEMAS: SchemaSet = {
-  source: 'project schemas (src/checks/schemas)',
-  schema: (kind) =>
-    ({
-      'chat-completion': chatCompletion,
-      'chat-completion-chunk': chatCompletionChunk,
-      response,
-      'response-event': responseEvent,
-      error: errorResponse,
-      'anthropic-message': anthropicMessage,
-      'anthropic-event': anthropicEvent,
-    })[kind],
-};
+export { PROJECT_SCHEMAS, type SchemaKind, type SchemaSet };
 
 interface Sample {
   caseId: string;
   exchange: Exchange;
   where: string;
   value: unknown;
+  /** A stand-in for a body that is not JSON (it fails the schema; it has no fields to list). */
+  synthetic?: boolean;
 }
 
 const OPENAI_APIS: ReadonlySet<ApiId> = new Set(['chat-completions', 'responses', 'models']);
 
 /** The lossless values of one kind that an exchange carries. */
-function samplesOf(kind: SchemaKind, api: ApiId, exchange: Exchange): { where: string; value: unknown }[] {
+function samplesOf(kind: SchemaKind, api: ApiId, exchange: Exchange): Omit<Sample, 'caseId' | 'exchange'>[] {
   const response = exchange.response;
   if (!response || exchange.error) return [];
   const ok = response.status >= 200 && response.status < 300;
@@ -79,7 +59,7 @@ function samplesOf(kind: SchemaKind, api: ApiId, exchange: Exchange): { where: s
       {
         // A body that is not JSON cannot be the envelope: it is held against the schema as such and fails.
         const parsed = losslessBody(response);
-        return [{ where: 'body', value: parsed.ok ? parsed.value : { unparsable: true } }];
+        return [parsed.ok ? { where: 'body', value: parsed.value } : { where: 'body', value: { unparsable: true }, synthetic: true }];
       }
     case 'anthropic-message':
       return api === 'messages' && ok && !stream ? body() : [];
@@ -111,38 +91,38 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
       const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
       const samples: Sample[] = completed.flatMap((o) => o.exchanges.flatMap((exchange) => samplesOf(kind, o.api, exchange).map((s) => ({ ...s, caseId: o.caseId, exchange }))));
       if (samples.length === 0) return nothingToRead(input, api, kind);
-      const strict = schemas.schema(kind);
-      const loose = lenientOf(strict);
       const strictFailures: { sample: Sample; problems: string[] }[] = [];
       const lenientFailures: { sample: Sample; problems: string[] }[] = [];
+      const extras = new Set<string>();
       for (const sample of samples) {
-        const strictProblems = schemaProblems(strict, strictValue(sample.value), 3);
+        const plain = plainValue(sample.value);
+        if (!sample.synthetic) for (const field of schemas.extraFields(kind, plain)) extras.add(field);
+        const strictProblems = schemas.problems(kind, 'strict', strictValue(sample.value));
         if (strictProblems.length === 0) continue;
         strictFailures.push({ sample, problems: strictProblems });
-        const lenientProblems = schemaProblems(loose, plainValue(sample.value), 3);
+        const lenientProblems = schemas.problems(kind, 'lenient', plain);
         if (lenientProblems.length) lenientFailures.push({ sample, problems: lenientProblems });
       }
       const shown = (lenientFailures.length ? lenientFailures : strictFailures).slice(0, 2);
       const evidence: Evidence[] = shown.map(({ sample, problems }) => evidenceOf(sample.caseId, sample.exchange, `${sample.where}: ${problems.join('; ')}`));
+      const extra = extras.size ? `; ${describeExtras([...extras].sort())}` : '';
       const counted = `${samples.length} object(s) from ${new Set(samples.map((s) => s.caseId)).size} case(s), ${schemas.source}`;
-      if (strictFailures.length === 0) return judge(definition, input, 'valid', evidence, counted);
+      if (strictFailures.length === 0) return judge(definition, input, 'valid', evidence, `${counted}${extra}`);
       const describe = (failures: typeof strictFailures) => failures.slice(0, 2).map(({ sample, problems }) => `${sample.caseId} ${sample.where}: ${problems.join(', ')}`).join(' | ');
-      if (lenientFailures.length === 0) return judge(definition, input, 'lenient-only', evidence, `strict: ${describe(strictFailures)}; lenient: all ${samples.length} valid`);
-      return judge(definition, input, 'invalid', evidence, describe(lenientFailures));
+      if (lenientFailures.length === 0) return judge(definition, input, 'lenient-only', evidence, `strict: ${describe(strictFailures)}; lenient: all ${samples.length} valid${extra}`);
+      return judge(definition, input, 'invalid', evidence, `${describe(lenientFailures)}${extra}`);
     },
   };
   return definition;
 }
 
-const lenientCache = new WeakMap<object, unknown>();
-function lenientOf(schema: unknown): unknown {
-  if (!schema || typeof schema !== 'object') return schema;
-  let loose = lenientCache.get(schema);
-  if (!loose) {
-    loose = lenient(schema);
-    lenientCache.set(schema, loose);
-  }
-  return loose;
+const MAX_EXTRAS = 12;
+
+/** "extra fields: billing, output[].phase": names the endpoint chose, so only plain ones are shown as they are. */
+export function describeExtras(fields: readonly string[]): string {
+  const shown = fields.slice(0, MAX_EXTRAS).map((f) => (/^[\w$.\-[\]]{1,80}$/.test(f) ? f : JSON.stringify(f.slice(0, 80))));
+  const more = fields.length > MAX_EXTRAS ? ` and ${fields.length - MAX_EXTRAS} more` : '';
+  return `extra fields: ${shown.join(', ')}${more}`;
 }
 
 function nothingToRead(input: CheckInput, api: ApiId | null, kind: SchemaKind): CheckResult {

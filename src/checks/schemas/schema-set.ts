@@ -1,0 +1,72 @@
+/**
+ * @module checks/schemas/schema-set
+ * Where the schema.* checks get their schemas: the project's (the bundled openai.schema.json and
+ * anthropic.schema.json, written by `npm run schemas` from OpenAI's OpenAPI document and the @anthropic-ai/sdk
+ * types) or, with `--openapi FILE`, OpenAI's objects from that document. Both go through the same tolerances and
+ * the same lenient transform, so on the same document the two modes give the same verdicts.
+ */
+import { readFileSync } from 'node:fs';
+import { componentProblems } from '../json-schema.ts';
+import { lenientDocument } from '../schema-modes.ts';
+import { extraFields } from './extra-fields.ts';
+import { OPENAPI_COMPONENTS, type OpenAiKind } from './from-openapi.ts';
+import type { SchemaDocument } from './schema-walk.ts';
+import { withTolerances } from './tolerances.ts';
+
+export type SchemaKind = OpenAiKind | 'anthropic-message' | 'anthropic-event';
+export type SchemaMode = 'strict' | 'lenient';
+
+/** The component of the Anthropic document that describes each Anthropic kind. */
+export const ANTHROPIC_COMPONENTS = { 'anthropic-message': 'Message', 'anthropic-event': 'MessageStreamEvent' } as const;
+
+export interface SchemaSet {
+  /** Named in every schema.* reason. */
+  source: string;
+  /** Problems of `value` against the kind's strict or lenient schema, one line each (none: valid). */
+  problems(kind: SchemaKind, mode: SchemaMode, value: unknown, max?: number): string[];
+  /** Properties `value` carries that the kind's schema does not define (`billing`, `output[].phase`). */
+  extraFields(kind: SchemaKind, value: unknown): string[];
+}
+
+export interface SchemaDocuments {
+  openai: SchemaDocument;
+  anthropic: SchemaDocument;
+}
+
+function rootOf(kind: SchemaKind): { vendor: keyof SchemaDocuments; component: string } {
+  if (kind === 'anthropic-message' || kind === 'anthropic-event') return { vendor: 'anthropic', component: ANTHROPIC_COMPONENTS[kind] };
+  return { vendor: 'openai', component: OPENAPI_COMPONENTS[kind] };
+}
+
+export function schemaSet(source: string, documents: SchemaDocuments): SchemaSet {
+  const strict: SchemaDocuments = { openai: withTolerances(documents.openai), anthropic: withTolerances(documents.anthropic) };
+  const lenient: Partial<SchemaDocuments> = {};
+  const documentFor = (vendor: keyof SchemaDocuments, mode: SchemaMode) => (mode === 'strict' ? strict[vendor] : (lenient[vendor] ??= lenientDocument(strict[vendor])));
+  return {
+    source,
+    problems(kind, mode, value, max = 3) {
+      const { vendor, component } = rootOf(kind);
+      return componentProblems(documentFor(vendor, mode), component, value, max);
+    },
+    extraFields(kind, value) {
+      const { vendor, component } = rootOf(kind);
+      return extraFields(strict[vendor].components.schemas, component, value);
+    },
+  };
+}
+
+/** A bundled document: only its components are schema; `$comment` and `source` say where it came from. */
+export function readBundledDocument(name: 'openai' | 'anthropic'): SchemaDocument & { source: string } {
+  const parsed = JSON.parse(readFileSync(new URL(`./${name}.schema.json`, import.meta.url), 'utf8')) as SchemaDocument & { source: string };
+  return { source: parsed.source, components: parsed.components };
+}
+
+let bundled: SchemaSet | undefined;
+const project = (): SchemaSet => (bundled ??= schemaSet(PROJECT_SCHEMAS.source, { openai: readBundledDocument('openai'), anthropic: readBundledDocument('anthropic') }));
+
+/** The project's schemas, read from the bundled files on first use. */
+export const PROJECT_SCHEMAS: SchemaSet = {
+  source: 'project schemas (src/checks/schemas)',
+  problems: (kind, mode, value, max) => project().problems(kind, mode, value, max),
+  extraFields: (kind, value) => project().extraFields(kind, value),
+};
