@@ -1,0 +1,186 @@
+/**
+ * The schema.* checks on the full schemas (issue 17 item 1): every property the specs define is held to its type,
+ * tolerated deviations are the ones tolerances.ts states, unknown properties are listed (never failed), and the
+ * checks say `valid`, `lenient-only` and `invalid` each on the body that earns it.
+ */
+import { stringify } from 'lossless-json';
+import { describe, expect, it } from 'vitest';
+import { describeExtras, schemaChecks, PROJECT_SCHEMAS, type SchemaKind } from '../src/checks/schema.ts';
+import { schemaSet } from '../src/checks/schemas/schema-set.ts';
+import { TOLERANCES, withTolerances } from '../src/checks/schemas/tolerances.ts';
+import type { CheckResult } from '../src/checks/types.ts';
+import type { ApiId } from '../src/suite/suite-schema.ts';
+import type { Exchange } from '../src/transport/exchange.ts';
+import { vector } from './helpers/vectors.ts';
+
+const API: Record<SchemaKind, ApiId> = {
+  'chat-completion': 'chat-completions',
+  'chat-completion-chunk': 'chat-completions',
+  response: 'responses',
+  'response-event': 'responses',
+  error: 'chat-completions',
+  'anthropic-message': 'messages',
+  'anthropic-event': 'messages',
+};
+
+/** One schema check over bodies (or, for the event kinds, one stream of them). */
+async function check(kind: SchemaKind, bodies: unknown[], status = 200): Promise<CheckResult> {
+  const stream = kind.endsWith('-event') || kind === 'chat-completion-chunk';
+  const chunks = stream ? bodies.map((b, t) => ({ t, data: `data: ${stringify(b)}\n\n` })) : [{ t: 0, data: stringify(bodies[0]) ?? '' }];
+  const exchange: Exchange = {
+    step: 'main',
+    prefix: '/v1',
+    request: { method: 'POST', path: '/v1/x', headers: {} },
+    response: { status, headers: { 'content-type': stream ? 'text/event-stream' : 'application/json' }, chunks },
+    error: null,
+    durationMs: 1,
+    attempts: 1,
+  };
+  const definition = schemaChecks.find((c) => c.id === `schema.${kind}`)!;
+  return definition.run({ model: 'm', expectation: null, outcomes: [{ kind: 'completed', caseId: 'c', api: API[kind], exchanges: [exchange] }] });
+}
+
+/** A vector's body as plain JSON (a copy; numbers as JavaScript reads them). */
+const plain = (value: unknown) => JSON.parse(stringify(value) ?? 'null') as Record<string, unknown>;
+const gemmaResponse = async () => plain((await vector('response-gemma-4-31b')).response!.json);
+
+describe('schema.response holds every property of the Response', () => {
+  it('a body with "user": null is lenient-only (the document says string), and its extra fields are listed', async () => {
+    const result = await check('response', [await gemmaResponse()]);
+    expect(result.observed).toBe('lenient-only');
+    expect(result.reason).toContain('/user: must be string');
+    expect(result.reason).toContain('extra fields: billing, frequency_penalty, presence_penalty, store');
+  });
+
+  it('the same body with a string user is valid, and still lists its extra fields without failing', async () => {
+    const body = { ...(await gemmaResponse()), user: 'user-1' };
+    const result = await check('response', [body]);
+    expect(result.observed, result.reason).toBe('valid');
+    expect(result.status).toBe('pass');
+    expect(result.reason).toContain('extra fields: billing');
+  });
+
+  it('types the properties the old schema left out', async () => {
+    for (const [field, value] of [['service_tier', 'platinum'], ['truncation', 'sometimes'], ['safety_identifier', 7], ['top_logprobs', 'none'], ['text', 'plain']] as const) {
+      const result = await check('response', [{ ...(await gemmaResponse()), user: 'u', [field]: value }]);
+      expect(result.observed, `${field}: ${result.reason}`).toBe('invalid');
+      expect(result.reason).toContain(`/${field}`);
+    }
+  });
+
+  it('a function tool echoed without `strict` is not valid (required, nullable), and names the tool', async () => {
+    const tool = { type: 'function', name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } };
+    const without = await check('response', [{ ...(await gemmaResponse()), user: 'u', tools: [tool] }]);
+    expect(without.observed).toBe('lenient-only');
+    expect(without.reason).toContain('/tools/0: missing "strict"');
+    const withStrict = await check('response', [{ ...(await gemmaResponse()), user: 'u', tools: [{ ...tool, strict: true }] }]);
+    expect(withStrict.observed, withStrict.reason).toBe('valid');
+    // A tool of a type the document does not know is named by its tag, not buried under every branch's errors.
+    const unknown = await check('response', [{ ...(await gemmaResponse()), user: 'u', tools: [{ type: 'telepathy' }] }]);
+    expect(unknown.observed).toBe('invalid');
+    expect(unknown.reason).toMatch(/\/tools\/0: value of tag "type" must be in oneOf/);
+  });
+
+  it('usage: null is tolerated (tolerances.ts: OpenAI itself sends it before a response completes)', async () => {
+    const queued = { ...(await gemmaResponse()), user: 'u', status: 'queued', output: [], usage: null };
+    expect((await check('response', [queued])).observed).toBe('valid');
+    expect(TOLERANCES.map((t) => `${t.component}.${t.property}`)).toContain('Response.usage');
+  });
+
+  it('a missing required field that may not be null is invalid in both modes', async () => {
+    const body = await gemmaResponse();
+    delete (body.usage as Record<string, Record<string, unknown>>).input_tokens_details!.cache_write_tokens;
+    const result = await check('response', [{ ...body, user: 'u' }]);
+    expect(result.observed).toBe('invalid');
+    expect(result.reason).toContain('/usage/input_tokens_details: missing "cache_write_tokens"');
+  });
+
+  it('created_at in exponent form is a number (the document types it number): the schema accepts it; created-at.responses reads the lexeme', async () => {
+    const v = await vector('response-created-at-exponent-gpt-oss-120b');
+    expect((await check('response', [v.response!.json])).observed).toBe('valid');
+  });
+});
+
+describe('the other kinds', () => {
+  it('chat.completion: an integer created written as 1.7E9 is lenient-only (strict clients read the lexeme)', async () => {
+    const body = plain((await vector('chat-gpt-oss-20b')).response!.json);
+    const conforming = { ...body, system_fingerprint: 'fp_1', choices: [{ index: 0, message: { role: 'assistant', content: 'OK', refusal: null }, finish_reason: 'stop', logprobs: null }] };
+    expect((await check('chat-completion', [conforming])).observed).toBe('valid');
+    const exponent = `{"id":"chatcmpl-1","object":"chat.completion","created":1.79E9,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"OK","refusal":null},"finish_reason":"stop","logprobs":null}]}`;
+    const { parse } = await import('lossless-json');
+    expect((await check('chat-completion', [parse(exponent)])).observed).toBe('lenient-only');
+    expect((await check('chat-completion', [{ ...conforming, created: '1790000000' }])).observed).toBe('invalid');
+  });
+
+  it('error: the envelope needs type, param and code (param and code may be null)', async () => {
+    expect((await check('error', [{ error: { message: 'no', type: 'invalid_request_error', param: null, code: null } }], 400)).observed).toBe('valid');
+    const result = await check('error', [{ error: { message: 'no' } }], 400);
+    expect(result.observed).toBe('invalid');
+    expect(result.reason).toContain('/error: missing "type"');
+  });
+
+  it('Responses stream events are dispatched by their type', async () => {
+    const response = { ...(await gemmaResponse()), user: 'u' };
+    const events = [
+      { type: 'response.created', sequence_number: 0, response: { ...response, status: 'in_progress', output: [], usage: null } },
+      { type: 'response.output_text.delta', sequence_number: 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'OK', logprobs: [] },
+      { type: 'response.completed', sequence_number: 2, response },
+    ];
+    expect((await check('response-event', events)).observed).toBe('valid');
+    const broken = await check('response-event', [events[0], { ...events[1], delta: 7 }, events[2]]);
+    expect(broken.observed).toBe('invalid');
+    expect(broken.reason).toContain('event 1: /delta: must be string');
+  });
+
+  it('Anthropic Message: every property the SDK types require must be present to be strictly valid', async () => {
+    const body = plain((await vector('message-claude-opus-4-7')).response!.json);
+    const minimal = await check('anthropic-message', [body]);
+    expect(minimal.observed).toBe('lenient-only');
+    expect(minimal.reason).toContain('(root): missing "container"');
+    const complete = {
+      ...body,
+      container: null,
+      diagnostics: null,
+      stop_details: null,
+      content: [{ type: 'text', text: 'OK', citations: null }],
+      usage: { input_tokens: 12, output_tokens: 4, cache_creation: null, cache_creation_input_tokens: null, cache_read_input_tokens: null, inference_geo: null, output_tokens_details: null, server_tool_use: null, service_tier: null, speed: null },
+    };
+    expect((await check('anthropic-message', [complete])).observed).toBe('valid');
+    expect((await check('anthropic-message', [{ ...complete, usage: { ...complete.usage, input_tokens: 1.5 } }])).observed).toBe('lenient-only');
+    expect((await check('anthropic-message', [{ ...complete, content: [{ type: 'text' }] }])).observed).toBe('invalid');
+  });
+
+  it('Anthropic events include ping and error (outside the SDK union)', async () => {
+    const result = await check('anthropic-event', [{ type: 'ping' }, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' }, request_id: null }]);
+    expect(result.observed, result.reason).toBe('valid');
+    expect((await check('anthropic-event', [{ type: 'pong' }])).observed).toBe('invalid');
+  });
+});
+
+describe('tolerances and extra fields', () => {
+  it('a tolerance relaxes only the property it names, in whichever document has the component', () => {
+    const document = { components: { schemas: { Response: { type: 'object', properties: { usage: { type: 'object' }, other: { type: 'object' } } } } } };
+    const relaxed = withTolerances(document).components.schemas.Response as { properties: Record<string, unknown> };
+    expect(relaxed.properties.usage).toEqual({ anyOf: [{ type: 'object' }, { type: 'null' }] });
+    expect(relaxed.properties.other).toEqual({ type: 'object' });
+    expect(document.components.schemas.Response.properties.usage).toEqual({ type: 'object' });
+  });
+
+  it('extra fields are listed by path, and an endpoint-chosen name is quoted when it is not plain', () => {
+    expect(describeExtras(['billing', 'output[].phase'])).toBe('extra fields: billing, output[].phase');
+    expect(describeExtras(['a\u001b[31mred'])).toBe('extra fields: "a\\u001b[31mred"');
+    expect(describeExtras(Array.from({ length: 15 }, (_, i) => `f${i}`))).toMatch(/, f9, f10, f11 and 3 more$/);
+  });
+
+  it('a free-form object (tool parameters, metadata) has no extra fields; a defined object does', () => {
+    const extras = PROJECT_SCHEMAS.extraFields('response', { metadata: { anything: 'x' }, tools: [{ type: 'function', name: 'f', strict: null, parameters: { whatever: 1 } }], output: [{ type: 'message', id: 'm', role: 'assistant', status: 'completed', content: [], surprise: 1 }] });
+    expect(extras).toEqual(['output[].surprise']);
+  });
+
+  it('a schema set built from the same documents gives the same verdicts (one transform, one tolerance list)', () => {
+    const documents = { openai: { components: { schemas: { ErrorResponse: { type: 'object', properties: { error: { type: 'object' } }, required: ['error'] } } } }, anthropic: { components: { schemas: {} } } };
+    const a = schemaSet('a', documents);
+    const b = schemaSet('b', documents);
+    for (const value of [{ error: {} }, { error: 1 }, {}]) expect(a.problems('error', 'strict', value)).toEqual(b.problems('error', 'strict', value));
+  });
+});
