@@ -42,7 +42,11 @@ export function loadVectors(): Promise<Map<string, Vector>> {
   loaded ??= (async () => {
     const vectors = new Map<string, Vector>();
     for (const name of (await readdir(VECTOR_DIR)).filter((f) => f.endsWith('.json')).sort()) {
-      const value = parse(await readFile(join(VECTOR_DIR, name), 'utf8')) as Record<string, unknown>;
+      const text = await readFile(join(VECTOR_DIR, name), 'utf8');
+      // Only the answer's body keeps its lexemes; status codes and the rest are plain numbers.
+      const value = JSON.parse(text) as Record<string, unknown>;
+      const lossless = parse(text) as { response?: { json?: unknown; events?: unknown[] } | null };
+      if (value.response && lossless.response) Object.assign(value.response, { json: lossless.response.json, events: lossless.response.events });
       const problems = problemsOf(value);
       if (problems.length) throw new Error(`test/vectors/${name}: ${problems.join('; ')}`);
       vectors.set(name.replace(/\.json$/, ''), { ...(value as unknown as Vector), file: name });
@@ -61,16 +65,21 @@ export async function vector(name: string): Promise<Vector> {
 /** A request body as the harness would send it: plain JSON text. */
 const plainJson = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (isLosslessNumber(v) ? Number(v.value) : v));
 
+/** What a vector's answer puts on the wire: its headers and the body as it arrives, one SSE event per read. */
+export function wireOf(response: NonNullable<Vector['response']>): { status: number; headers: Record<string, string>; reads: string[] } {
+  const stream = response.events !== undefined;
+  const headers = { 'content-type': stream ? 'text/event-stream' : response.json !== undefined ? 'application/json' : 'text/plain', ...(response.headers ?? {}) };
+  const reads = stream ? response.events!.map((e) => `data: ${typeof e === 'string' ? e : stringify(e)}\n\n`) : [response.json !== undefined ? (stringify(response.json) ?? '') : (response.text ?? '')];
+  return { status: response.status, headers, reads };
+}
+
 /** The vector as one exchange (with `prefix` taken from its path). */
 export function exchangeOf(v: Vector, step = 'main'): Exchange {
   const prefix = ['/openai/v1', '/anthropic/v1', '/v1'].find((p) => v.request.path.startsWith(`${p}/`)) ?? '';
   const request = { method: v.request.method, path: v.request.path, headers: { 'content-type': 'application/json' }, ...(v.request.body !== undefined ? { body: plainJson(v.request.body) } : {}) };
   if (!v.response) return { step, prefix, request, response: null, error: v.error ?? { code: 'HARNESS_TIMEOUT', message: 'no answer' }, durationMs: 0, attempts: 1 };
-  const r = v.response;
-  const stream = r.events !== undefined;
-  const headers = { 'content-type': stream ? 'text/event-stream' : r.json !== undefined ? 'application/json' : 'text/plain', ...(r.headers ?? {}) };
-  const data = stream ? r.events!.map((e) => `data: ${typeof e === 'string' ? e : stringify(e)}\n\n`) : [r.json !== undefined ? (stringify(r.json) ?? '') : (r.text ?? '')];
-  return { step, prefix, request, response: { status: r.status, headers, chunks: data.map((d, i) => ({ t: i, data: d })) }, error: null, durationMs: 1, attempts: 1 };
+  const { status, headers, reads } = wireOf(v.response);
+  return { step, prefix, request, response: { status, headers, chunks: reads.map((data, t) => ({ t, data })) }, error: null, durationMs: 1, attempts: 1 };
 }
 
 /** A completed case outcome made of vectors' exchanges. */
