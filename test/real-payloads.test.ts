@@ -1,8 +1,8 @@
 /**
  * Real Mantle answers (test/vectors, written by hand from the excerpts MANTLE.md quotes) through the checks that
  * read them, with today's verdicts (issue 17 item 7), so a change cannot quietly break what real Mantle sends.
- * Verdicts that are wrong today and belong to another item of issue 17 are `it.fails` / `it.todo` naming the item:
- * the lead turns them on when the item lands.
+ * Verdicts that are wrong today and belong to another item of issue 17 are `it.todo` naming the item: the lead
+ * turns them on when the item lands.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -95,56 +95,36 @@ describe('route errors as Mantle sends them', () => {
 });
 
 describe("parameter rejections: gemma-4's 400 for max_tokens", () => {
-  it('is a rejection that names max_tokens in its param field', async () => {
+  /** The 400 answering the step a case's check reads, the request carrying the case's own fields and max_tokens. */
+  async function rejectedFor(checkId: string, extra: Record<string, unknown>, options: { caseId?: string; step?: string } = {}): Promise<CheckResult> {
+    const v = await vector('unsupported-parameter-max-tokens-gemma-4');
+    const body = { ...(v.request.body as Record<string, unknown>), ...extra };
+    const exchange = { ...answering(v, v.request.path, body), step: options.step ?? 'main' };
+    return run(checkId, [completed(options.caseId ?? checkId, 'chat-completions', [exchange])], 'google.gemma-4-31b');
+  }
+
+  it('is a rejection that names max_tokens in its param field: params.max-tokens is rejected', async () => {
     const exchange = exchangeOf(await vector('unsupported-parameter-max-tokens-gemma-4'));
     expect(answerOf(exchange)).toEqual({ kind: 'rejected', status: 400, message: "Unsupported parameter: 'max_tokens' is not supported with this model.", param: 'max_tokens' });
-    const result = await run('params.max-tokens', [completed('params.max-tokens', 'chat-completions', [exchange])]);
-    expect(result.observed).toBe('rejected');
+    const result = await rejectedFor('params.max-tokens', { max_tokens: 1 }, { step: 'limited' });
+    expect(result.observed, result.reason).toBe('rejected');
     expect(result.reason).not.toContain('does not name');
   });
 
-  /** The same 400 answering a case about another parameter, which (like every chat request today) also sent max_tokens. */
-  async function rejectedFor(checkId: string, extra: Record<string, unknown>, caseId = checkId): Promise<CheckResult> {
-    const v = await vector('unsupported-parameter-max-tokens-gemma-4');
-    const body = { ...(v.request.body as Record<string, unknown>), ...extra };
-    return run(checkId, [completed(caseId, 'chat-completions', [answering(v, v.request.path, body)])], 'google.gemma-4-31b');
-  }
-
-  it('today a case about another parameter says rejected, and says the error does not name it', async () => {
-    const stop = await rejectedFor('params.stop', { stop: ['7'] });
-    expect(stop.observed).toBe('rejected');
-    expect(stop.reason).toContain('(the error does not name stop)');
+  it.each([
+    ['params.stop', { stop: ['7'] }, 'stopped'],
+    ['params.logprobs', { logprobs: true, top_logprobs: 2 }, 'main'],
+    ['params.n', { n: 2 }, 'main'],
+  ] as const)('%s answered with the max_tokens rejection is inconclusive, naming max_tokens (not rejected)', async (checkId, extra, step) => {
+    const result = await rejectedFor(checkId, extra, { step });
+    expect(result.status, result.reason).toBe('inconclusive');
+    expect(result.observed).toBeNull();
+    expect(result.reason).toContain('refused for max_tokens');
   });
 
-  // Issue 17 item 3 (requests that test one thing): a rejection that names another parameter is inconclusive,
-  // naming it, never `rejected`.
-  it.fails.each([
-    ['params.stop', { stop: ['7'] }],
-    ['params.logprobs', { logprobs: true, top_logprobs: 2 }],
-    ['params.n', { n: 2 }],
-  ] as const)('issue 17 item 3: %s answered with the max_tokens rejection is inconclusive, naming max_tokens', async (caseId, extra) => {
-    const result = await rejectedFor(caseId, extra);
-    expect(result.status).toBe('inconclusive');
-    expect(result.reason).toContain('max_tokens');
-  });
-
-  // Issue 17 item 3: "names the parameter" is read from the error's param field or a whole word, not a substring
-  // (today the letter n in "Unsupported" counts as naming n).
-  it.fails('issue 17 item 3: params.n does not count "Unsupported parameter: \'max_tokens\'" as naming n', async () => {
-    const result = await rejectedFor('params.n', { n: 2 });
-    expect(result.reason).toContain('does not name n');
-  });
-
-  // Issue 17 item 3: a stream request answered with a JSON 4xx is a rejection, not a malformed stream.
-  it.fails('issue 17 item 3: stream.chat-completions answered with the JSON 400 says rejected', async () => {
-    const result = await rejectedFor('stream.chat-completions', { stream: true }, 'stream.chat');
-    expect(result.observed).toBe('rejected');
-  });
-
-  it('today stream.chat-completions calls that JSON 400 nonconformant, saying the request was rejected', async () => {
-    const result = await rejectedFor('stream.chat-completions', { stream: true }, 'stream.chat');
-    expect(result.observed).toBe('nonconformant');
-    expect(result.reason).toContain("the streamed request was rejected: HTTP 400 Unsupported parameter: 'max_tokens'");
+  it('a JSON 400 answer to a stream request is a rejection, not a malformed stream', async () => {
+    const result = await rejectedFor('stream.chat-completions', { stream: true, max_tokens: 16 }, { caseId: 'stream.chat' });
+    expect(result.observed, result.reason).toBe('rejected');
   });
 });
 
