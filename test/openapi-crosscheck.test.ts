@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { componentsFromOpenApi, danglingRefs } from '../src/checks/schemas/from-openapi.ts';
 import { readBundledDocument } from '../src/checks/schemas/schema-set.ts';
 import { TOLERANCES, unusedTolerances } from '../src/checks/schemas/tolerances.ts';
-import { anthropicSchemaText, openAiSchemaText } from '../scripts/schema-files.ts';
+import { anthropicSchemaText, openAiSchemaText } from '../src/checks/schemas/generate/schema-files.ts';
 import { REFERENCE, ROOT, cli } from './helpers/harness.ts';
 
 const OPENAPI = join(REFERENCE, 'openai-openapi/openapi.yaml');

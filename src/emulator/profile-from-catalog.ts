@@ -40,6 +40,7 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
   'messages.thinking-budget': { rejected: { budgetThinking: 'rejected' } },
   'messages.thinking-adaptive': { rejected: { adaptiveThinking: 'rejected' } },
   'schema.chat-completion': { 'lenient-only': { nullableFields: false } },
+  'schema.response': { 'lenient-only': { userNull: true } },
   'models.listed': { 'not-listed': { listed: false } },
 };
 

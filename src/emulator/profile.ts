@@ -115,6 +115,8 @@ export interface Behaviors {
   thinkingTokens: number;
   /** The model does not follow the instruction: whatever it is asked, it answers something else. */
   offScript: boolean;
+  /** Response objects carry `"user": null` (the document types it as a string), as gemma-4's real answers do. */
+  userNull: boolean;
   /** Behaviour overlays taken in turn by repeats of the same request: a model whose answers vary. */
   variants?: Partial<Omit<Behaviors, 'variants'>>[];
 }
@@ -145,6 +147,7 @@ export const DEFAULT_BEHAVIORS: Behaviors = {
   toolCallRate: 1,
   thinkingTokens: 0,
   offScript: false,
+  userNull: false,
 };
 
 /** The profile as it answers the `occurrence`-th repeat (from 0) of the same request: its variant, if it has some. */

@@ -17,14 +17,14 @@ export function responseEvents(response: Record<string, unknown>, profile: Model
     if (item.type === 'message') {
       const text = ((item.content as Record<string, unknown>[])[0]?.text as string) ?? '';
       const base = { item_id: item.id, output_index: outputIndex, content_index: 0 };
-      events.push({ type: 'response.content_part.added', ...base, part: { type: 'output_text', text: '', annotations: [] } });
+      events.push({ type: 'response.content_part.added', ...base, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
       text.split(' ').forEach((word, i) => {
         events.push({ type: 'response.output_text.delta', ...base, delta: i === 0 ? word : ` ${word}`, logprobs: [] });
         // Mantle's error frame carries the error as a JSON string (vercel/ai normalize-responses-error-frames).
         if (quirks.errorFrame && i === 0) events.push({ type: 'error', error: JSON.stringify({ message: 'upstream model error', code: 'model_error' }) });
       });
       events.push({ type: 'response.output_text.done', ...base, text: quirks.deltaMismatch ? `${text} (edited)` : text, logprobs: [] });
-      events.push({ type: 'response.content_part.done', ...base, part: { type: 'output_text', text, annotations: [] } });
+      events.push({ type: 'response.content_part.done', ...base, part: { type: 'output_text', text, annotations: [], logprobs: [] } });
     } else if (item.type === 'function_call') {
       events.push({ type: 'response.function_call_arguments.delta', item_id: item.id, output_index: outputIndex, delta: item.arguments });
       events.push({ type: 'response.function_call_arguments.done', item_id: item.id, output_index: outputIndex, arguments: item.arguments });

@@ -102,12 +102,13 @@ export function buildResponse(body: Record<string, unknown>, profile: ModelProfi
     truncation: 'disabled',
     usage: {
       input_tokens: inputTokens,
-      input_tokens_details: { cached_tokens: 0 },
+      input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
       output_tokens: tokens + reasoningTokens,
       output_tokens_details: { reasoning_tokens: reasoningTokens },
       total_tokens: inputTokens + tokens + reasoningTokens,
     },
-    user: null,
+    // Real gemma-4 answers carry "user": null where the document says string; others are not shown to.
+    ...(b.userNull ? { user: null } : {}),
     metadata: body.metadata ?? {},
   };
 }

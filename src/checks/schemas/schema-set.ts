@@ -11,7 +11,7 @@ import { lenientDocument } from '../schema-modes.ts';
 import { extraFields } from './extra-fields.ts';
 import { OPENAPI_COMPONENTS, type OpenAiKind } from './from-openapi.ts';
 import type { SchemaDocument } from './schema-walk.ts';
-import { withTolerances } from './tolerances.ts';
+import { withNullableOptional, withTolerances } from './tolerances.ts';
 
 export type SchemaKind = OpenAiKind | 'anthropic-message' | 'anthropic-event';
 export type SchemaMode = 'strict' | 'lenient';
@@ -39,7 +39,7 @@ function rootOf(kind: SchemaKind): { vendor: keyof SchemaDocuments; component: s
 }
 
 export function schemaSet(source: string, documents: SchemaDocuments): SchemaSet {
-  const strict: SchemaDocuments = { openai: withTolerances(documents.openai), anthropic: withTolerances(documents.anthropic) };
+  const strict: SchemaDocuments = { openai: withTolerances(documents.openai), anthropic: withNullableOptional(withTolerances(documents.anthropic)) };
   const lenient: Partial<SchemaDocuments> = {};
   const documentFor = (vendor: keyof SchemaDocuments, mode: SchemaMode) => (mode === 'strict' ? strict[vendor] : (lenient[vendor] ??= lenientDocument(strict[vendor])));
   return {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SCHEMA_DIR, anthropicSchemaText, openAiSchemaText } from './schema-files.ts';
 
-const reference = process.env.MANTLE_REFERENCE_DIR ?? fileURLToPath(new URL('../../shared/reference', import.meta.url));
+const reference = process.env.MANTLE_REFERENCE_DIR ?? fileURLToPath(new URL('../../../../../shared/reference', import.meta.url));
 const openapi = process.argv[2] ?? `${reference}/openai-openapi/openapi.yaml`;
 
 const write = (name: string, text: string) => {

@@ -5,10 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
-import { componentsFromOpenApi, missingComponents } from '../src/checks/schemas/from-openapi.ts';
+import { componentsFromOpenApi, missingComponents } from '../from-openapi.ts';
 import { anthropicComponents, sdkDeclarations } from './anthropic-schema.ts';
 
-export const SCHEMA_DIR = new URL('../src/checks/schemas/', import.meta.url);
+export const SCHEMA_DIR = new URL('../', import.meta.url);
 
 const OPENAI_LICENSE = [
   'Derived from openai/openai-openapi. The MIT License. Copyright (c) OpenAI (https://openai.com).',
@@ -18,7 +18,7 @@ const OPENAI_LICENSE = [
 ].join(' ');
 
 const anthropicLicense = (version: string) =>
-  `Derived from the type declarations of @anthropic-ai/sdk ${version}. Copyright 2023 Anthropic, PBC. Licensed under the Apache License, Version 2.0 (http://www.apache.org/licenses/LICENSE-2.0); distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND. Changed: the TypeScript declarations were converted to JSON Schema by scripts/anthropic-schema.ts.`;
+  `Derived from the type declarations of @anthropic-ai/sdk ${version}. Copyright 2023 Anthropic, PBC. Licensed under the Apache License, Version 2.0 (http://www.apache.org/licenses/LICENSE-2.0); distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND. Changed: the TypeScript declarations were converted to JSON Schema by src/checks/schemas/generate/anthropic-schema.ts.`;
 
 function documentText(header: { comment: string; source: string; license: string }, components: Record<string, unknown>): string {
   const lines = Object.entries(components).map(([name, schema]) => `${JSON.stringify(name)}: ${JSON.stringify(schema)}`);

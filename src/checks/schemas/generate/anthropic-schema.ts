@@ -142,7 +142,7 @@ export function anthropicComponents(root = sdkDeclarations().root): Record<strin
     const source = program.getSourceFile(file);
     const moduleSymbol = source && checker.getSymbolAtLocation(source);
     const symbol = moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.name === name);
-    if (!symbol) throw new Error(`${file} exports no ${name}; update scripts/anthropic-schema.ts for this SDK version`);
+    if (!symbol) throw new Error(`${file} exports no ${name}; update src/checks/schemas/generate/anthropic-schema.ts for this SDK version`);
     return symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   };
   const writer = new SchemaWriter(checker);
