@@ -49,6 +49,7 @@ function runOptions(command: Command): Command {
     .option('--max-body-bytes <n>', 'largest response body kept in memory', String(8 * 1024 * 1024))
     .addOption(new Option('--source <source>', 'provenance written into recorded fixtures').choices(['live', 'emulator']).default('live'))
     .option('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour (1-10; 3 recommended for live gating)', '1')
+    .option('--max-errors <n>', 'errors of cells with no stated expectation the gate accepts (0-1000000); more fail the run', '5')
     .option('--run-id <id>', 'run id (give every shard of one run the same id)')
     .option('--openapi <file>', 'validate bodies and events against this OpenAI OpenAPI document instead of the project\'s schemas');
 }

@@ -7,34 +7,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
-import { CHECK_STATUSES } from '../checks/types.ts';
 import { HarnessError } from '../errors.ts';
 import { finishMatrix } from '../report/build-matrix.ts';
 import { buildCapabilityTable, tableCsv, tableMarkdown } from '../report/capability-table.ts';
 import { compareMatrices, describeComparison } from '../report/compare.ts';
 import { DEFAULT_REPORTS, REPORT_WRITERS } from '../report/index.ts';
-import { MATRIX_FORMAT, READABLE_MATRIX_FORMATS, type Matrix } from '../report/matrix.ts';
+import type { Matrix } from '../report/matrix.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { writeReportFiles } from '../report/report-writer.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { blessExpectations, loadExpectations, type BlessChange } from '../suite/load-expectations.ts';
+import { readMatrix } from './read-matrix.ts';
 
-export async function readMatrix(file: string): Promise<Matrix> {
-  let value: Partial<Matrix>;
-  try {
-    value = JSON.parse(await readFile(file, 'utf8')) as Partial<Matrix>;
-  } catch (cause) {
-    throw new HarnessError('HARNESS_REPORT_INVALID', `${file}: cannot read a matrix.json there (${(cause as Error).message})`, { cause });
-  }
-  if (!READABLE_MATRIX_FORMATS.includes(String(value.format))) {
-    throw new HarnessError('HARNESS_REPORT_INVALID', `${file}: format is ${JSON.stringify(value.format)}, expected "${MATRIX_FORMAT}"; give a matrix.json written by mantle-conformance`);
-  }
-  // Statuses become class names and symbols in matrix.html: only the closed set is accepted.
-  const results = Array.isArray(value.results) ? value.results : [];
-  const bad = results.findIndex((r) => typeof r !== 'object' || r === null || !(CHECK_STATUSES as readonly unknown[]).includes(r.status));
-  if (bad !== -1) throw new HarnessError('HARNESS_REPORT_INVALID', `${file}: results[${bad}].status is not one of ${CHECK_STATUSES.join(', ')}; give a matrix.json written by mantle-conformance`);
-  return { ...value, format: MATRIX_FORMAT } as Matrix;
-}
+export { readMatrix };
 
 /** Writes every report format of `matrix` into `dir`; returns the paths. */
 export function writeAllReports(matrix: Matrix, dir: string): Promise<string[]> {
