@@ -11,7 +11,9 @@ import { HarnessError } from '../errors.ts';
 import { finishMatrix } from '../report/build-matrix.ts';
 import { buildCapabilityTable, tableCsv, tableMarkdown } from '../report/capability-table.ts';
 import { compareMatrices, describeComparison } from '../report/compare.ts';
+import { gateLine } from '../report/gate.ts';
 import { DEFAULT_REPORTS, REPORT_WRITERS } from '../report/index.ts';
+import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { writeReportFiles } from '../report/report-writer.ts';
@@ -44,7 +46,8 @@ export async function mergeCommand(files: string[], flags: { reportDir: string }
   if (files.length < 2) throw new HarnessError('HARNESS_USAGE', 'merge: give two or more matrix.json files (shards of one run, or one run per region)');
   const merged = mergeMatrices(await Promise.all(files.map(readMatrix)));
   const written = await writeAllReports(merged, flags.reportDir);
-  out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\nwrote ${written.join(', ')}\n`);
+  const problems = merged.gate.problems.map((p) => `  ${inertLine(p.message, 2000)}\n`).join('');
+  out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);
   return merged.gate.exitCode;
 }
 
