@@ -81,3 +81,9 @@ export function xmlText(text: string): string {
 export function xmlAttribute(text: string): string {
   return xmlText(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
+
+/** An id as Markdown code when it is a plain id, else as escaped text (a backtick would close the code span). */
+export function markdownCode(id: unknown): string {
+  const text = String(id);
+  return /^[A-Za-z0-9._:/@+-]{1,200}$/.test(text) ? `\`${text}\`` : markdownText(text, 200);
+}

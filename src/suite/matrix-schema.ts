@@ -109,6 +109,8 @@ export const MatrixSchema = Type.Object(
         baseline: Type.Object({ runId: Str, finishedAt: Str }),
         newFailures: Type.Array(Change),
         fixes: Type.Array(Change),
+        becameFlaky: Type.Optional(Type.Array(Change)),
+        becameStable: Type.Optional(Type.Array(Change)),
         changedObserved: Type.Array(Change),
         newModels: Type.Array(Str),
         vanishedModels: Type.Array(Str),
