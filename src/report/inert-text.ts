@@ -65,7 +65,7 @@ export function inertLine(text: unknown, maxBytes = LINE_TEXT_MAX_BYTES): string
  * cell, open markup or a link escaped, so it renders as the text it is in a table cell, a list item or a paragraph.
  */
 export function markdownText(text: unknown, maxBytes = LINE_TEXT_MAX_BYTES): string {
-  return inertLine(text, maxBytes).replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+  return inertLine(text, maxBytes).replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`);
 }
 
 /** Characters XML 1.0 does not allow anywhere: most C0 controls, lone surrogates, U+FFFE and U+FFFF. */
