@@ -126,7 +126,8 @@ export function coverageOf(matrix: Pick<Matrix, 'results'>): Coverage {
 /** `3290 of 3332 cells observed (98.7%); not observed: 40 errors, 2 skipped`. */
 export function coverageLine(matrix: Pick<Matrix, 'results'>): string {
   const c = coverageOf(matrix);
-  const percent = c.cells ? ` (${((100 * c.observed) / c.cells).toFixed(c.observed === c.cells ? 0 : 1)}%)` : '';
+  // Rounded down, so a run that missed one cell in thousands never reads 100%.
+  const percent = c.cells ? ` (${c.observed === c.cells ? '100' : (Math.floor((1000 * c.observed) / c.cells) / 10).toFixed(1)}%)` : '';
   const missing = [
     c.errors ? `${c.errors} error${c.errors === 1 ? '' : 's'}` : '',
     c.inconclusive ? `${c.inconclusive} inconclusive` : '',
