@@ -139,7 +139,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .command('bless')
     .description('accept a run\'s observed values into the expectations file (only values that differ; review the diff)')
     .argument('[matrix.json]', 'the run to accept', 'reports/matrix.json')
-    .option('--expectations <file>', 'the expectations file (default: expectations.yaml next to the catalog)')
+    .option('--expectations <file>', 'the expectations file to write (default: ./suites/expectations.yaml)')
     .option('--catalog <file>', 'the catalog (default: the one the run used)')
     .option('--all', 'also write observations of models and checks that have no stated expectation')
     .action(async (file: string, flags: { expectations?: string; catalog?: string; all?: boolean }) => {
@@ -152,7 +152,8 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .argument('<matrix.json...>')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'csv', 'json']).default('markdown'))
     .option('--out <file>', 'write to a file instead of stdout')
-    .action(async (files: string[], flags: { format: string; out?: string }) => {
+    .option('--long', 'csv and json: one row per model and capability instead of one row per model')
+    .action(async (files: string[], flags: { format: string; out?: string; long?: boolean }) => {
       setExit(await tableCommand(files, flags, io.out));
     });
 

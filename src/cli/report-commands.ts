@@ -9,7 +9,8 @@ import { dirname, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { finishMatrix } from '../report/build-matrix.ts';
-import { buildCapabilityTable, tableCsv, tableMarkdown } from '../report/capability-table.ts';
+import { tableCsv, tableJson, tableMarkdown } from '../report/capability-formats.ts';
+import { buildCapabilityTable } from '../report/capability-table.ts';
 import { compareMatrices, describeComparison } from '../report/compare.ts';
 import { gateLine } from '../report/gate.ts';
 import { DEFAULT_REPORTS, REPORT_WRITERS } from '../report/index.ts';
@@ -103,10 +104,11 @@ export async function blessCommand(file: string, flags: { expectations?: string;
   return 0;
 }
 
-export async function tableCommand(files: string[], flags: { format: string; out?: string }, out: NodeJS.WritableStream): Promise<number> {
+export async function tableCommand(files: string[], flags: { format: string; out?: string; long?: boolean }, out: NodeJS.WritableStream): Promise<number> {
   if (files.length === 0) throw new HarnessError('HARNESS_USAGE', 'table: give one or more matrix.json files (one per region is fine)');
   const table = buildCapabilityTable(await Promise.all(files.map(readMatrix)));
-  const formats: Record<string, () => string> = { markdown: () => tableMarkdown(table), csv: () => tableCsv(table), json: () => `${JSON.stringify(table, null, 2)}\n` };
+  const long = { long: flags.long === true };
+  const formats: Record<string, () => string> = { markdown: () => tableMarkdown(table), csv: () => tableCsv(table, long), json: () => tableJson(table, long) };
   const render = formats[flags.format];
   if (!render) throw new HarnessError('HARNESS_USAGE', `--format: "${flags.format}" is not one of markdown, csv, json`);
   if (flags.out) {
