@@ -37,7 +37,7 @@ interface Capability {
 
 const observed = (get: Lookup, check: string) => {
   const r = get(check);
-  return r && (r.status === 'pass' || r.status === 'fail') ? r.observed : undefined;
+  return r && (r.status === 'pass' || r.status === 'fail' || r.status === 'flaky') ? r.observed : undefined;
 };
 
 /** An API: supported or not, and which of its checks fall short, as notes. */
