@@ -146,6 +146,32 @@ describe('green means observed', () => {
   });
 });
 
+describe('flaky and inconclusive in every report', () => {
+  it('JUnit: a gating flaky cell is a failure of type flaky, inconclusive is skipped with the reason; matrix.md and matrix.html show both, with the trials', async () => {
+    const { renderHtml } = await import('../src/report/html-report.ts');
+    const trials = [
+      { status: 'pass' as const, observed: 'integer', reason: 'ok', evidence: [] },
+      { status: 'fail' as const, observed: 'exponent', reason: 'trial two saw exponent', evidence: [] },
+    ];
+    const matrix = smallMatrix([
+      { model: 'xai.grok-4.3', check: 'created-at.chat', status: 'flaky', observed: 'integer', reason: 'integer 1/2, exponent 1/2', trials },
+      { model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'inconclusive', observed: null, reason: 'the output budget was spent on reasoning' },
+    ]);
+    expect(matrix.gate.gating.map((g) => g.model)).toEqual(['xai.grok-4.3']);
+    const junit = renderJunit(matrix);
+    expect(junit).toMatch(/<failure message="integer 1\/2, exponent 1\/2" type="flaky">[^<]*trial 2: fail &quot;exponent&quot;: trial two saw exponent/);
+    expect(junit).toContain('<skipped message="inconclusive: the output budget was spent on reasoning"/>');
+    const md = renderMarkdown(matrix);
+    expect(md).toContain('- ≈ `xai.grok-4.3` `created-at.chat` (emulator): integer 1/2, exponent 1/2');
+    expect(md).toContain('| `emulator/qwen.qwen3-32b` | 0 | 0 | 0 | 0 | 1 |');
+    const html = renderHtml(matrix);
+    expect(html).toContain('class="cell s-flaky gating"');
+    expect(html).toContain('class="cell s-inconclusive"');
+    expect(html).toContain('"trials":[{"status":"pass"');
+    expect(html).toContain('<option value="flaky">flaky</option>');
+  });
+});
+
 describe('compare', () => {
   it('lists each change once, and shows stable -> flaky and flaky -> stable', () => {
     const before = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'path-prefix', status: 'flaky', observed: '/v1' }]);
