@@ -35,11 +35,13 @@ describe('compare', () => {
     }
   });
 
-  it('lists new failures, changed values, new and vanished models, and exits 1', async () => {
+  it('lists new failures (each change once, under the most specific heading), new and vanished models, and exits 1', async () => {
     const result = await cli(['compare', join(before, 'matrix.json'), join(after, 'matrix.json')]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/new failures: 1\n {2}xai\.grok-4\.3 defaults\.temperature \(emulator\): pass 0\.7 -> fail 1/);
-    expect(result.stdout).toMatch(/changed observed values: 1\n {2}xai\.grok-4\.3 defaults\.temperature/);
+    // The new failure changed the observed value too; it is not listed a second time.
+    expect(result.stdout.match(/xai\.grok-4\.3 defaults\.temperature/g)).toHaveLength(1);
+    expect(result.stdout).not.toContain('changed observed values');
     expect(result.stdout).toContain('new models: zai.glm-5');
     expect(result.stdout).toContain('vanished models: qwen.qwen3-32b');
     expect(result.stdout).toContain('regressed: yes (exit 1)');
@@ -96,5 +98,28 @@ describe('merge', () => {
     expect(result.code, result.stderr).toBe(0);
     const strip = (m: Matrix) => ({ ...m, run: { ...m.run, id: '', startedAt: '', finishedAt: '', durationMs: 0, selection: null }, totals: { ...m.totals, wallMs: 0 } });
     expect(strip(await read(join(merged, 'matrix.json')))).toEqual(strip(await read(join(single, 'matrix.json'))));
-  });
+
+    // The same shard twice, and shards of two runs, are not a complete set: partial, named, exit 1.
+    const doubled = await cli(['merge', join(dir, 'shard-1', 'matrix.json'), join(dir, 'shard-1', 'matrix.json'), '--report-dir', join(dir, 'doubled')]);
+    expect(doubled.code).toBe(1);
+    expect(doubled.stdout).toContain('shard 1/2 of run sharded is given 2 times');
+    expect(doubled.stdout).toContain('shard 2/2 of run sharded is missing');
+    const other = join(dir, 'other-run');
+    expect((await cli(['run', '--shard', '2/2', '--run-id', 'another', '--report-dir', other, '--quiet'])).code).toBe(0);
+    const mixed = await cli(['merge', join(dir, 'shard-1', 'matrix.json'), join(other, 'matrix.json'), '--report-dir', join(dir, 'mixed')]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stdout).toMatch(/target emulator comes from 2 different runs \(sharded, another\)/);
+  }, 240_000);
+
+  it('2 of 3 shards: exit 1, and the matrix says which shard is missing', async () => {
+    for (const shard of ['1/3', '2/3']) expect((await cli(['run', '--shard', shard, '--run-id', 'three', '--report-dir', join(dir, `three-${shard[0]}`), '--quiet'])).code).toBe(0);
+    const out = join(dir, 'two-of-three');
+    const result = await cli(['merge', join(dir, 'three-1', 'matrix.json'), join(dir, 'three-2', 'matrix.json'), '--report-dir', out]);
+    expect(result.code).toBe(1);
+    const matrix = await read(join(out, 'matrix.json'));
+    expect(matrix.run.partial).toBe(true);
+    expect(matrix.run.partialReason).toBe('merge: shard 3/3 of run three is missing');
+    expect(matrix.gate).toMatchObject({ exitCode: 1, verdict: 'fail', problems: [{ kind: 'partial', message: 'partial run: merge: shard 3/3 of run three is missing' }] });
+    expect(await readFile(join(out, 'matrix.md'), 'utf8')).toMatch(/\*\*Gate: fail \(exit 1\): partial run\*\*[\s\S]*## What fails the gate\n\n- \*\*partial\*\*: partial run: merge: shard 3\/3 of run three is missing/);
+  }, 240_000);
 });

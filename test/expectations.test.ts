@@ -67,7 +67,7 @@ describe('expectations', () => {
 
     const bless = await cli(['bless', join(reports, 'matrix.json'), '--expectations', file]);
     expect(bless.code, bless.stderr).toBe(0);
-    expect(bless.stdout).toContain('xai.grok-4.3 defaults.temperature: 0.5 -> 0.7');
+    expect(bless.stdout).toContain('xai.grok-4.3 defaults.temperature: 0.5 (expectations) -> 0.7');
     const after = await readFile(file, 'utf8');
     const changed = planted.split('\n').map((line, i) => [line, after.split('\n')[i]]).filter(([a, b]) => a !== b);
     expect(changed).toEqual([['    defaults.temperature: 0.5', '    defaults.temperature: 0.7']]);

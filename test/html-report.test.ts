@@ -81,6 +81,45 @@ describe.skipIf(!available)('matrix.html in Chromium', () => {
     await page.close();
   });
 
+  it('opens at 1440 px with the failures in view, keeps the view in the URL, and its drawer covers no cell', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const file = pathToFileURL(join(dir, 'after', 'matrix.html')).href;
+    await page.goto(file);
+    const failing = page.locator('td[data-key="emulator|qwen.qwen3-32b|created-at.chat"]');
+    const inView = async (locator: typeof failing) => {
+      const box = await locator.boundingBox();
+      return box !== null && box.y >= 0 && box.y + box.height <= 900 && box.x >= 0 && box.x + box.width <= 1440;
+    };
+    // No scrolling: the failing cell, and its line in "What fails the gate", are on the first screen.
+    expect(await inView(failing)).toBe(true);
+    expect(await inView(page.locator('#lead button[data-key="emulator|qwen.qwen3-32b|created-at.chat"]'))).toBe(true);
+    expect(await page.locator('#f-view').inputValue()).toBe('failures');
+    // The failures-only view drops all-green rows and columns.
+    expect(await page.locator('tr[data-model="xai.grok-4.3"]').isVisible()).toBe(false);
+    expect(await page.locator('thead th[data-check="path-prefix"]').isVisible()).toBe(false);
+
+    await failing.click();
+    const drawer = await page.locator('#detail').boundingBox();
+    const cell = await failing.boundingBox();
+    expect(drawer && cell && cell.x + cell.width <= drawer.x).toBe(true);
+    expect(await inView(failing)).toBe(true);
+    expect(page.url()).toContain('cell=emulator%7Cqwen.qwen3-32b%7Ccreated-at.chat');
+
+    // A shared link opens the same view: the filter state is in the URL.
+    await page.click('#close-detail');
+    await page.selectOption('#f-view', 'all');
+    await page.fill('#f-model', 'grok');
+    await expect.poll(() => page.url()).toMatch(/model=grok/);
+    const shared = page.url();
+    expect(shared).toMatch(/#.*view=all/);
+    const other = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await other.goto(shared);
+    expect(await other.locator('#f-model').inputValue()).toBe('grok');
+    expect(await other.locator('tr[data-model]:not(.hidden)').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.model))).toEqual(['xai.grok-4.3']);
+    await other.close();
+    await page.close();
+  });
+
   it('renders markup from a matrix.json as inert text: no script runs, whatever field holds it', async () => {
     const matrix = JSON.parse(await readFile(join(dir, 'after', 'matrix.json'), 'utf8')) as Matrix;
     const payloads = ['<img src=x onerror="window.__pwned=1">', '"><script>window.__pwned=2</script>', "'><svg onload=window.__pwned=3>", '</script><script>window.__pwned=4</script>'];
@@ -107,13 +146,29 @@ describe.skipIf(!available)('matrix.html in Chromium', () => {
       dialogs.push(d.message());
       void d.dismiss();
     });
-    await page.goto(pathToFileURL(join(dir, 'hostile', 'matrix.html')).href);
+    await page.goto(`${pathToFileURL(join(dir, 'hostile', 'matrix.html')).href}#view=all`);
     await page.locator('td.cell').first().click();
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(await page.locator('td.cell').count()).toBeGreaterThan(0);
     expect(await page.locator('#detail').textContent()).toContain('<');
     await page.close();
+
+    // merge of hostile inputs writes an inert page too.
+    const merged = join(dir, 'hostile-merged');
+    const mergedRun = await cli(['merge', file, file, '--report-dir', merged]);
+    expect([0, 1]).toContain(mergedRun.code);
+    const mergedPage = await browser.newPage();
+    mergedPage.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await mergedPage.goto(`${pathToFileURL(join(merged, 'matrix.html')).href}#view=all`);
+    await mergedPage.locator('td.cell').first().click();
+    for (const button of await mergedPage.locator('#lead button').all()) await button.click();
+    expect(await mergedPage.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    await mergedPage.close();
 
     // A status is a class name and a symbol in the page: only the closed set is accepted.
     hostile.results[0]!.status = '"><script>alert(1)</script>' as Matrix['results'][number]['status'];

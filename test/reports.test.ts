@@ -71,13 +71,25 @@ describe('several regions', () => {
     const grok = table.rows.find((r) => r.model === 'xai.grok-4.3')!;
     expect(grok.cells['Chat Completions']).toMatchObject({ value: 'partial', notes: expect.arrayContaining(['yes in us-east-1', 'no in us-west-2']) });
     expect(grok.cells['Chat Completions']!.provenance).toEqual([expect.stringMatching(/^us-east-1 \d{4}-\d\d-\d\d emulator$/), expect.stringMatching(/^us-west-2 \d{4}-\d\d-\d\d live$/)]);
+    // A cell measured in both regions carries both provenances.
+    expect(grok.cells.Messages!.provenance).toHaveLength(2);
     expect(grok.cells.Responses).toMatchObject({ value: 'partial', notes: expect.arrayContaining(['created_at is exponent', 'no input_items']) });
     expect(table.rows.find((r) => r.model === 'qwen.qwen3-32b')!.cells['Chat Completions']!.value).toBe('yes');
     const markdown = await cli(['table', join(east, 'matrix.json'), join(west, 'matrix.json')]);
     expect(markdown.stdout).toMatch(/^\| model \| Route prefix \| Chat Completions \|/);
-    expect(markdown.stdout).toMatch(/Provenance: <sup>a<\/sup> us-east-1 .* emulator · <sup>b<\/sup> us-west-2 .* live/);
+    // The usual provenance (both regions) is said once, under the table; only a cell measured in one region only
+    // (not conclusive in the other) carries a footnote.
+    expect(markdown.stdout).toMatch(/(Unless marked, every|Every) cell comes from: us-east-1 \d{4}-\d\d-\d\d emulator \+ us-west-2 \d{4}-\d\d-\d\d live\./);
+    const marks = markdown.stdout.split('\n').filter((l) => l.startsWith('| `')).join('').match(/<sup>/g) ?? [];
+    expect(marks.length).toBeLessThan(4);
+    for (const note of markdown.stdout.match(/^<sup>\w+<\/sup> .*$/gm) ?? []) expect(note).toMatch(/^<sup>\w+<\/sup> us-(east-1|west-2) \d{4}-\d\d-\d\d (emulator|live)$/);
     const csv = await cli(['table', join(east, 'matrix.json'), '--format', 'csv']);
-    expect(csv.stdout.split('\n')[0]).toBe('model,capability,value,notes,provenance');
-    expect(csv.stdout).toMatch(/^qwen\.qwen3-32b,Chat Completions,yes,,us-east-1 \d{4}-\d\d-\d\d emulator$/m);
+    const rows = csv.stdout.trim().split('\n');
+    expect(rows[0]).toBe('model,family,Route prefix,Chat Completions,Responses,Messages,count_tokens,Tool calling,Structured output,Reasoning effort,"n, logprobs, stop","Strict SDKs (.NET, Go)",provenance');
+    expect(rows).toHaveLength(3);
+    expect(csv.stdout).toMatch(/^qwen\.qwen3-32b,qwen,yes: \/v1,yes,no,no,no,.*,us-east-1 \d{4}-\d\d-\d\d emulator$/m);
+    const long = await cli(['table', join(east, 'matrix.json'), '--format', 'csv', '--long']);
+    expect(long.stdout.split('\n')[0]).toBe('model,capability,value,notes,provenance');
+    expect(long.stdout).toMatch(/^qwen\.qwen3-32b,Chat Completions,yes,,us-east-1 \d{4}-\d\d-\d\d emulator$/m);
   });
 });

@@ -77,7 +77,9 @@ describe('spend caps and interruption', () => {
       const run = await cli(['run', '--mode', 'live', '--endpoint', emulator.url, '--models', 'qwen.qwen3-32b,zai.glm-5,deepseek.v3.2', '--max-requests', '10', '--report-dir', reports, '--plain'], {
         AWS_BEARER_TOKEN_BEDROCK: 'cap-key-0123456789',
       });
-      expect(run.code, run.stderr).toBe(0);
+      // Green means observed: cells the cap left unsent are not a pass (the gate names what was not observed).
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stdout).not.toContain('gate: pass');
       expect(emulator.stats.requests).toBe(11); // the preflight, then 10
       const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
       const skipped = matrix.results.filter((r) => r.status === 'skipped');

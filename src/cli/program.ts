@@ -49,6 +49,7 @@ function runOptions(command: Command): Command {
     .option('--max-body-bytes <n>', 'largest response body kept in memory', String(8 * 1024 * 1024))
     .addOption(new Option('--source <source>', 'provenance written into recorded fixtures').choices(['live', 'emulator']).default('live'))
     .option('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour (1-10; 3 recommended for live gating)', '1')
+    .option('--max-errors <n>', 'errors of cells with no stated expectation the gate accepts (0-1000000); more fail the run', '5')
     .option('--run-id <id>', 'run id (give every shard of one run the same id)')
     .option('--openapi <file>', 'validate bodies and events against this OpenAI OpenAPI document instead of the project\'s schemas');
 }
@@ -138,7 +139,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .command('bless')
     .description('accept a run\'s observed values into the expectations file (only values that differ; review the diff)')
     .argument('[matrix.json]', 'the run to accept', 'reports/matrix.json')
-    .option('--expectations <file>', 'the expectations file (default: expectations.yaml next to the catalog)')
+    .option('--expectations <file>', 'the expectations file to write (default: ./suites/expectations.yaml)')
     .option('--catalog <file>', 'the catalog (default: the one the run used)')
     .option('--all', 'also write observations of models and checks that have no stated expectation')
     .action(async (file: string, flags: { expectations?: string; catalog?: string; all?: boolean }) => {
@@ -151,7 +152,8 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .argument('<matrix.json...>')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'csv', 'json']).default('markdown'))
     .option('--out <file>', 'write to a file instead of stdout')
-    .action(async (files: string[], flags: { format: string; out?: string }) => {
+    .option('--long', 'csv and json: one row per model and capability instead of one row per model')
+    .action(async (files: string[], flags: { format: string; out?: string; long?: boolean }) => {
       setExit(await tableCommand(files, flags, io.out));
     });
 

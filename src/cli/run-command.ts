@@ -10,6 +10,8 @@ import { parseCLI, startVitest } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
 import { DEFAULT_REPORTS, REPORT_WRITERS } from '../report/index.ts';
 import { describeComparison } from '../report/compare.ts';
+import { gateLine } from '../report/gate.ts';
+import { inertLine } from '../report/inert-text.ts';
 import { statusLine } from '../report/markdown-report.ts';
 import { renderStepSummary } from '../report/step-summary.ts';
 import type { Matrix } from '../report/matrix.ts';
@@ -172,10 +174,10 @@ function printSummary(matrix: Matrix, files: string[], out: NodeJS.WritableStrea
   ];
   if (matrix.run.partial) lines.push(`partial run: ${matrix.run.partialReason}`);
   if (matrix.comparison) lines.push(describeComparison(matrix.comparison));
-  for (const g of matrix.gate.gating.slice(0, 20)) lines.push(`  gating: ${g.model} ${g.check} (${g.target}): ${g.reason}`);
+  for (const p of matrix.gate.problems) lines.push(`  ${inertLine(p.message)}`);
+  for (const g of matrix.gate.gating.slice(0, 20)) lines.push(`  gating: ${g.model} ${g.check} (${g.target}): ${inertLine(g.reason)}`);
   if (matrix.gate.gating.length > 20) lines.push(`  ... and ${matrix.gate.gating.length - 20} more (see the reports)`);
   lines.push(`reports: ${files.map((f) => relative(process.cwd(), f) || f).join(', ')}`);
-  const why = [matrix.gate.gating.length ? `${matrix.gate.gating.length} result(s) do not meet their stated expectation` : '', matrix.gate.regressedSinceBaseline ? 'new failures since the baseline' : ''].filter(Boolean).join('; ');
-  lines.push(matrix.gate.exitCode === 0 ? 'gate: pass (exit 0)' : `gate: fail (exit 1): ${why}`);
+  lines.push(`gate: ${gateLine(matrix.gate)}`);
   out.write(`${lines.join('\n')}\n`);
 }

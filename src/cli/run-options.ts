@@ -37,6 +37,7 @@ export interface RunFlags {
   maxRequests?: string;
   maxTokensTotal?: string;
   maxBodyBytes?: string;
+  maxErrors?: string;
   repeat?: string;
   source?: string;
   runId?: string;
@@ -119,6 +120,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     maxRequests: intFlag('--max-requests', flags.maxRequests, DEFAULTS.maxRequests),
     maxTokensTotal: intFlag('--max-tokens-total', flags.maxTokensTotal, DEFAULTS.maxTokensTotal),
     repeat: intFlag('--repeat', flags.repeat, DEFAULTS.repeat, 1, 10),
+    maxErrors: intFlag('--max-errors', flags.maxErrors, DEFAULTS.maxErrors, 0, 1_000_000),
     recordSource: source,
     ...(openapiFile ? { openapiFile } : {}),
     harnessVersion,

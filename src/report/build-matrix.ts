@@ -4,7 +4,10 @@
  * `skipped` (filtered out, another shard's, or not reached before an interruption), and computing the gate.
  */
 import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
+import { closest } from '../suite/closest.ts';
 import { allowsVariation } from '../suite/expected.ts';
+import { boundResult } from './bound-result.ts';
+import { DEFAULT_MAX_ERRORS, gateOf } from './gate.ts';
 import { MATRIX_FORMAT, type Matrix, type MatrixCheck, type MatrixModel, type MatrixResult, type MatrixRun, type MatrixTarget, type UsageTotals } from './matrix.ts';
 
 export interface MatrixInput {
@@ -18,7 +21,15 @@ export interface MatrixInput {
   usage: Record<string, UsageTotals>;
   /** Reason to give planned cells with no result. */
   missingReason: string;
+  /** Errors of cells with no stated expectation the run accepts before the gate fails (`--max-errors`). @default DEFAULT_MAX_ERRORS */
+  maxErrors?: number;
+  /** Every model id of the catalog, to suggest the closest one for an id that is not in it. */
+  catalogModels?: readonly string[];
+  /** Latency per target/model and API, when the run measured it. */
+  latency?: Matrix['totals']['latency'];
 }
+
+export { DEFAULT_MAX_ERRORS };
 
 const key = (r: { target: string; model: string; check: string }) => `${r.target}\u0000${r.model}\u0000${r.check}`;
 
@@ -55,7 +66,7 @@ export function buildMatrix(input: MatrixInput): Matrix {
   const got = new Map(input.results.map((r) => [key(r), r]));
   const results: MatrixResult[] = input.planned.map((cell) => {
     const result = got.get(key(cell));
-    if (result) return { ...result, gating: isGating(result) };
+    if (result) return boundResult({ ...result, gating: isGating(result) });
     return { ...cell, status: 'skipped', observed: null, reason: input.missingReason, evidence: [], gating: false, notRun: true };
   });
   return finishMatrix({
@@ -63,11 +74,24 @@ export function buildMatrix(input: MatrixInput): Matrix {
     run: input.run,
     targets: input.targets,
     checks: input.checks.map((c) => ({ ...c, group: groupOf(c.id) })),
-    models: input.models,
+    models: input.models.map((m) => withSuggestion(m, input.catalogModels ?? [])),
     results,
-    totals: { byStatus: countStatuses(results), usage: sumUsage(Object.values(input.usage)), perModel: sortedKeys(input.usage), wallMs: input.run.durationMs },
-    gate: { exitCode: 0, gating: [] },
+    totals: {
+      byStatus: countStatuses(results),
+      usage: sumUsage(Object.values(input.usage)),
+      perModel: sortedKeys(input.usage),
+      wallMs: input.run.durationMs,
+      ...(input.latency && Object.keys(input.latency).length ? { latency: sortedKeys(input.latency) } : {}),
+    },
+    gate: { exitCode: 0, verdict: 'pass', gating: [], problems: [], errors: { unexpected: 0, max: input.maxErrors ?? DEFAULT_MAX_ERRORS } },
   });
+}
+
+/** A model id the catalog does not know gets the closest catalog id, for the "did you mean" of the gate. */
+function withSuggestion(model: MatrixModel, catalog: readonly string[]): MatrixModel {
+  if (model.inCatalog || catalog.length === 0) return model;
+  const guess = closest(model.id, catalog);
+  return guess && guess !== model.id ? { ...model, suggestion: guess } : model;
 }
 
 /** The same record with its keys in order, so that matrix.json does not depend on which test finished first. */
@@ -77,13 +101,7 @@ export function sortedKeys<T>(record: Record<string, T>): Record<string, T> {
 
 /** Recomputes the derived parts (status counts, gate) after results change (merge, expectations). */
 export function finishMatrix(matrix: Matrix): Matrix {
-  const gating = matrix.results.filter((r) => r.gating).map((r) => ({ target: r.target, model: r.model, check: r.check, reason: r.reason }));
-  const regressed = matrix.comparison?.regressed;
-  return {
-    ...matrix,
-    totals: { ...matrix.totals, byStatus: countStatuses(matrix.results) },
-    gate: { exitCode: gating.length > 0 || regressed ? 1 : 0, gating, ...(regressed !== undefined ? { regressedSinceBaseline: regressed } : {}) },
-  };
+  return { ...matrix, totals: { ...matrix.totals, byStatus: countStatuses(matrix.results) }, gate: gateOf(matrix) };
 }
 
 export function countStatuses(results: readonly { status: CheckStatus }[]): Record<CheckStatus, number> {

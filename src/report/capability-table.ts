@@ -18,6 +18,8 @@ export interface CapabilityRow {
   model: string;
   family: string | null;
   cells: Record<string, CapabilityCell>;
+  /** Total time p50/p95 per API, when the runs measured it (`(recorded)` when replayed). */
+  latency?: string;
 }
 
 export interface CapabilityTable {
@@ -35,7 +37,7 @@ interface Capability {
 
 const observed = (get: Lookup, check: string) => {
   const r = get(check);
-  return r && (r.status === 'pass' || r.status === 'fail') ? r.observed : undefined;
+  return r && (r.status === 'pass' || r.status === 'fail' || r.status === 'flaky') ? r.observed : undefined;
 };
 
 /** An API: supported or not, and which of its checks fall short, as notes. */
@@ -119,61 +121,51 @@ const CAPABILITIES: readonly Capability[] = [
   feature('Strict SDKs (.NET, Go)', { 'sdk.strict.chat': (v) => v === 'ok', 'sdk.strict.responses': (v) => v === 'ok' }),
 ];
 
-function provenanceOf(matrix: Matrix, targetId: string): string {
-  const target = matrix.targets.find((t) => t.id === targetId)!;
+/** `us-east-1 2026-11-24 live`; a word is not repeated (`emulator 2026-11-24`, not `emulator 2026-11-24 emulator`). */
+export function provenanceOf(matrix: Matrix, targetId: string): string {
+  const target = matrix.targets.find((t) => t.id === targetId);
+  if (!target) return targetId;
   const date = (target.mode === 'replay' ? target.provenance.recordedTo : matrix.run.finishedAt)?.slice(0, 10) ?? '?';
-  return `${target.region ?? target.id} ${date} ${target.provenance.sources.join('+') || target.mode}`;
+  const place = target.region ?? target.id;
+  const sources = target.provenance.sources.length ? target.provenance.sources : [target.mode];
+  const words = [place, date, ...sources.filter((s) => s !== place)];
+  return [...new Set(words)].join(' ');
+}
+
+/** Latency of the model in one run: total time p50/p95 per API, said as recorded when the run replayed it. */
+function latencyOf(matrix: Matrix, targetId: string, model: string): string | undefined {
+  const apis = matrix.totals.latency?.[`${targetId}/${model}`];
+  if (!apis || Object.keys(apis).length === 0) return undefined;
+  const recorded = matrix.targets.find((t) => t.id === targetId)?.mode === 'replay';
+  const parts = Object.entries(apis).map(([api, l]) => `${api} ${Math.round(l.totalMs.p50)}/${Math.round(l.totalMs.p95)} ms`);
+  return `${parts.join(', ')}${recorded ? ' (recorded)' : ''}`;
 }
 
 export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTable {
   const models = [...new Map(matrices.flatMap((m) => m.models).map((m) => [m.id, m])).values()];
   const indexes = matrices.map((matrix) => new Map(matrix.results.filter((r) => !r.notRun).map((r) => [`${r.target}\u0000${r.model}\u0000${r.check}`, r])));
+  const runs = matrices.flatMap((matrix, i) => matrix.targets.map((target) => ({ matrix, i, target, provenance: provenanceOf(matrix, target.id) })));
+  // Where two runs share a place (one target on two dates), notes name the date too.
+  const places = runs.map((r) => r.provenance.split(' ')[0]!);
+  const label = (provenance: string) => {
+    const place = provenance.split(' ')[0]!;
+    return places.filter((p) => p === place).length > 1 ? provenance.split(' ').slice(0, 2).join(' ') : place;
+  };
   const rows = models.map((model): CapabilityRow => {
     const cells: Record<string, CapabilityCell> = {};
     for (const capability of CAPABILITIES) {
-      const judged = matrices.flatMap((matrix, i) =>
-        matrix.targets.map((target) => {
-          const get: Lookup = (check) => indexes[i]!.get(`${target.id}\u0000${model.id}\u0000${check}`);
-          return { ...capability.judge(get), provenance: provenanceOf(matrix, target.id) };
-        }),
-      );
+      const judged = runs.map(({ i, target, provenance }) => {
+        const get: Lookup = (check) => indexes[i]!.get(`${target.id}\u0000${model.id}\u0000${check}`);
+        return { ...capability.judge(get), provenance };
+      });
       const known = judged.filter((j) => j.value !== 'unknown');
       const values = new Set(known.map((j) => j.value));
       const value: CapabilityValue = known.length === 0 ? 'unknown' : values.size === 1 ? [...values][0]! : 'partial';
-      const perRegion = values.size > 1 ? known.map((j) => `${j.value} in ${j.provenance.split(' ')[0]}`) : [];
-      cells[capability.name] = { value, notes: [...new Set([...perRegion, ...judged.flatMap((j) => j.notes)])], provenance: judged.map((j) => j.provenance) };
+      const perRun = values.size > 1 ? known.map((j) => `${j.value} in ${label(j.provenance)}`) : [];
+      cells[capability.name] = { value, notes: [...new Set([...perRun, ...(known.length ? known : judged).flatMap((j) => j.notes)])], provenance: [...new Set((known.length ? known : judged).map((j) => j.provenance))] };
     }
-    return { model: model.id, family: model.family, cells };
+    const latency = runs.map(({ matrix, target }) => latencyOf(matrix, target.id, model.id)).filter((x): x is string => x !== undefined);
+    return { model: model.id, family: model.family, cells, ...(latency.length ? { latency: latency.join('; ') } : {}) };
   });
   return { capabilities: CAPABILITIES.map((c) => c.name), rows };
-}
-
-const SYMBOL: Record<CapabilityValue, string> = { yes: 'yes', no: 'no', partial: 'partial', unknown: '?' };
-
-export function tableMarkdown(table: CapabilityTable): string {
-  const provenance = [...new Set(table.rows.flatMap((r) => Object.values(r.cells).flatMap((c) => c.provenance)))];
-  const mark = (p: string) => String.fromCharCode(97 + provenance.indexOf(p));
-  const lines = [`| model | ${table.capabilities.join(' | ')} |`, `|---|${table.capabilities.map(() => '---').join('|')}|`];
-  for (const row of table.rows) {
-    const cells = table.capabilities.map((name) => {
-      const cell = row.cells[name]!;
-      const notes = cell.notes.length ? ` (${cell.notes.join('; ')})` : '';
-      return `${SYMBOL[cell.value]}${notes} <sup>${[...new Set(cell.provenance)].map(mark).join(',')}</sup>`.replace(/\|/g, '\\|');
-    });
-    lines.push(`| \`${row.model}\` | ${cells.join(' | ')} |`);
-  }
-  lines.push('', 'Provenance: ' + provenance.map((p) => `<sup>${mark(p)}</sup> ${p}`).join(' · '), '', 'Generated by mantle-conformance from measured runs; "?" means not measured (not run, or the endpoint errored).', '');
-  return lines.join('\n');
-}
-
-export function tableCsv(table: CapabilityTable): string {
-  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = [['model', 'capability', 'value', 'notes', 'provenance'].join(',')];
-  for (const row of table.rows) {
-    for (const name of table.capabilities) {
-      const cell = row.cells[name]!;
-      lines.push([row.model, name, cell.value, cell.notes.join('; '), cell.provenance.join('; ')].map(quote).join(','));
-    }
-  }
-  return `${lines.join('\n')}\n`;
 }

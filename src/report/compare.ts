@@ -1,8 +1,10 @@
 /**
  * @module report/compare
- * What changed between two runs: new failures (a cell that now fails or errors), fixes, changed observed values,
- * and models, checks and targets that appeared or vanished. Cells one of the runs did not execute are left out.
+ * What changed between two runs: new failures (a cell that now fails or errors), fixes, cells that became flaky or
+ * stable, changed observed values, and models, checks and targets that appeared or vanished. Each change is listed
+ * once, under the most specific heading. Cells one of the runs did not execute are left out.
  */
+import { inertLine } from './inert-text.ts';
 import type { CellChange, Matrix, MatrixComparison, MatrixResult } from './matrix.ts';
 
 const key = (r: Pick<MatrixResult, 'target' | 'model' | 'check'>) => `${r.target}\u0000${r.model}\u0000${r.check}`;
@@ -10,23 +12,42 @@ const bad = (status: MatrixResult['status']) => status === 'fail' || status === 
 const snapshot = (r: MatrixResult) => ({ status: r.status, observed: r.observed });
 const show = (r: MatrixResult | undefined) => (r ? `${r.status}${r.observed === null ? '' : ` ${JSON.stringify(r.observed)}`}` : 'absent');
 
+/** The heading a changed cell belongs under, most specific first; undefined when nothing worth showing changed. */
+function kindOf(was: MatrixResult | undefined, now: MatrixResult): keyof typeof HEADINGS | undefined {
+  if (bad(now.status) && (!was || !bad(was.status))) return 'newFailures';
+  if (!was) return undefined;
+  if (bad(was.status) && now.status === 'pass') return 'fixes';
+  if (now.status === 'flaky' && was.status !== 'flaky') return 'becameFlaky';
+  if (was.status === 'flaky' && now.status !== 'flaky') return 'becameStable';
+  if (was.observed !== now.observed && now.observed !== null && was.observed !== null) return 'changedObserved';
+  return undefined;
+}
+
+/** Headings in display order. */
+export const HEADINGS = {
+  newFailures: 'New failures',
+  fixes: 'Fixes',
+  becameFlaky: 'Became flaky',
+  becameStable: 'Became stable',
+  changedObserved: 'Changed observed values',
+} as const;
+
 export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison {
   const old = new Map(before.results.filter((r) => !r.notRun).map((r) => [key(r), r]));
-  const changes = { newFailures: [] as CellChange[], fixes: [] as CellChange[], changedObserved: [] as CellChange[] };
+  const changes: Record<keyof typeof HEADINGS, CellChange[]> = { newFailures: [], fixes: [], becameFlaky: [], becameStable: [], changedObserved: [] };
   for (const now of after.results) {
     if (now.notRun) continue;
     const was = old.get(key(now));
-    const change = (reason: string): CellChange => ({
+    const kind = kindOf(was, now);
+    if (!kind) continue;
+    changes[kind].push({
       target: now.target,
       model: now.model,
       check: now.check,
       before: was ? snapshot(was) : null,
       after: snapshot(now),
-      reason: `${show(was)} -> ${show(now)}: ${reason}`,
+      reason: `${show(was)} -> ${show(now)}: ${now.reason}`,
     });
-    if (bad(now.status) && (!was || !bad(was.status))) changes.newFailures.push(change(now.reason));
-    else if (was && bad(was.status) && now.status === 'pass') changes.fixes.push(change(now.reason));
-    if (was && was.observed !== now.observed && now.observed !== null && was.observed !== null) changes.changedObserved.push(change(now.reason));
   }
   const diff = <T>(a: T[], b: T[]) => b.filter((x) => !a.includes(x));
   const ids = (m: Matrix) => ({ models: m.models.map((x) => x.id), checks: m.checks.map((x) => x.id), targets: m.targets.map((x) => x.id) });
@@ -45,17 +66,20 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   };
 }
 
-/** The comparison as plain text, for the terminal. */
+/** The cell changes of a comparison under their headings, in display order (older files lack the flaky lists). */
+export function changeSections(comparison: MatrixComparison): { title: string; changes: CellChange[] }[] {
+  return (Object.keys(HEADINGS) as (keyof typeof HEADINGS)[]).map((k) => ({ title: HEADINGS[k], changes: comparison[k] ?? [] }));
+}
+
+/** The comparison as plain text, for the terminal: every endpoint string as an inert line. */
 export function describeComparison(comparison: MatrixComparison): string {
-  const lines = [`compared with run ${comparison.baseline.runId} (${comparison.baseline.finishedAt})`];
-  const section = (title: string, changes: CellChange[]) => {
-    lines.push(`${title}: ${changes.length}`);
-    for (const c of changes.slice(0, 50)) lines.push(`  ${c.model} ${c.check} (${c.target}): ${c.reason}`);
+  const lines = [`compared with run ${inertLine(comparison.baseline.runId)} (${inertLine(comparison.baseline.finishedAt)})`];
+  for (const { title, changes } of changeSections(comparison)) {
+    if (changes.length === 0 && title !== HEADINGS.newFailures && title !== HEADINGS.fixes) continue;
+    lines.push(`${title.toLowerCase()}: ${changes.length}`);
+    for (const c of changes.slice(0, 50)) lines.push(`  ${inertLine(`${c.model} ${c.check} (${c.target}): ${c.reason}`)}`);
     if (changes.length > 50) lines.push(`  ... and ${changes.length - 50} more`);
-  };
-  section('new failures', comparison.newFailures);
-  section('fixes', comparison.fixes);
-  section('changed observed values', comparison.changedObserved);
+  }
   for (const [title, list] of [
     ['new models', comparison.newModels],
     ['vanished models', comparison.vanishedModels],
@@ -64,7 +88,7 @@ export function describeComparison(comparison: MatrixComparison): string {
     ['new targets', comparison.newTargets],
     ['vanished targets', comparison.vanishedTargets],
   ] as const) {
-    if (list.length) lines.push(`${title}: ${list.join(', ')}`);
+    if (list.length) lines.push(`${title}: ${inertLine(list.join(', '), 2000)}`);
   }
   lines.push(comparison.regressed ? 'regressed: yes (exit 1)' : 'regressed: no');
   return lines.join('\n');

@@ -1,20 +1,27 @@
 /**
  * @module report/html-report
- * `matrix.html`: one self-contained page (no fonts, scripts or styles from the network) with the models x checks
- * grid per target: colour and a symbol per status (readable without colour), sticky headers, filters (target,
- * family, check group, API, status, model, only changes), a detail panel with observed vs expected, the reason and
- * the evidence, and the changes against a baseline when the run had one.
+ * `matrix.html`: one self-contained page (no fonts, scripts or styles from the network). It opens on what matters:
+ * the gate, the coverage, what fails the gate, and counts by model and by check; the grid below starts in the
+ * failures-only view (rows and columns that are all green are dropped) when the run has failures. Colour and a
+ * symbol per status (readable without colour), sticky headers, filters (view, target, family, check group, API,
+ * status, model, check, only changes) kept in the URL, a detail drawer (observed vs expected, reason, each trial,
+ * evidence) that covers no cell, the changes against a baseline, and latency. Every field from matrix.json is
+ * escaped for where it goes (text, attribute, the embedded JSON); the page's CSP allows only its own script and
+ * style, by hash, and no inline handlers.
  */
 import { createHash } from 'node:crypto';
 import { groupedChecks } from './build-matrix.ts';
+import { changeSections } from './compare.ts';
+import { coverageLine, gateLine } from './gate.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
+import { latencyRows } from './latency.ts';
 import { describeProvenance, statusLine, usageLine } from './markdown-report.ts';
-import { DEVIATION_MARK, STATUS_SYMBOLS, isKnownDeviation, type CellChange, type Matrix, type MatrixCheck, type MatrixResult } from './matrix.ts';
+import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, type CellChange, type Matrix, type MatrixCheck, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 /** Escapes text for an HTML text node or a double- or single-quoted attribute value. */
 const esc = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-/** A status as a class name: only the known ones; anything else (a hand-edited matrix.json) renders as inert text. */
+/** A status as a class name: only the known ones; anything else renders as inert text. */
 const statusClass = (status: string) => (Object.hasOwn(STATUS_SYMBOLS, status) ? `s-${status}` : 's-unknown');
 const statusSymbol = (status: string) => (Object.hasOwn(STATUS_SYMBOLS, status) ? STATUS_SYMBOLS[status as keyof typeof STATUS_SYMBOLS] : '?');
 /** A CSP source for one inline element: the page runs its own script and style, nothing else (no inline handlers). */
@@ -25,27 +32,26 @@ const short = (value: unknown) => {
   const text = value === null || value === undefined ? '' : String(value);
   return text.length > 14 ? `${text.slice(0, 13)}…` : text;
 };
+const BAD: readonly MatrixResult['status'][] = ['fail', 'error', 'flaky', 'inconclusive'];
 
-type ChangeKind = 'new failure' | 'fixed' | 'changed';
-const CHANGE_MARK: Record<ChangeKind, string> = { 'new failure': '▲', fixed: '▼', changed: 'Δ' };
+type ChangeKind = 'new failure' | 'fixed' | 'became flaky' | 'became stable' | 'changed';
+const CHANGE_MARK: Record<ChangeKind, string> = { 'new failure': '▲', fixed: '▼', 'became flaky': '≈', 'became stable': '=', changed: 'Δ' };
+const KIND_OF_SECTION: Record<string, ChangeKind> = { 'New failures': 'new failure', Fixes: 'fixed', 'Became flaky': 'became flaky', 'Became stable': 'became stable', 'Changed observed values': 'changed' };
 
 function changesOf(matrix: Matrix): Map<string, { kind: ChangeKind; reason: string }> {
   const out = new Map<string, { kind: ChangeKind; reason: string }>();
-  const c = matrix.comparison;
-  if (!c) return out;
-  const add = (list: CellChange[], kind: ChangeKind) => list.forEach((x) => out.has(key(x)) || out.set(key(x), { kind, reason: x.reason }));
-  add(c.newFailures, 'new failure');
-  add(c.fixes, 'fixed');
-  add(c.changedObserved, 'changed');
+  if (!matrix.comparison) return out;
+  for (const { title, changes } of changeSections(matrix.comparison)) changes.forEach((x: CellChange) => out.has(key(x)) || out.set(key(x), { kind: KIND_OF_SECTION[title]!, reason: x.reason }));
   return out;
 }
 
 function cell(r: MatrixResult | undefined, check: MatrixCheck, change: { kind: ChangeKind } | undefined): string {
   if (!r) return '<td></td>';
   const deviation = isKnownDeviation(r, check) ? ` <span class="deviation" title="known deviation: as expected, but not the reference ${esc(JSON.stringify(check.reference))}">${DEVIATION_MARK}</span>` : '';
-  const observed = r.observed === null && r.status !== 'pass' && r.status !== 'fail' ? '' : short(r.observed ?? 'null');
+  const observed = r.status === 'unsupported' ? 'n/a' : r.observed === null && r.status !== 'pass' && r.status !== 'fail' ? '' : short(r.observed ?? 'null');
   const mark = change ? `<span class="change" title="${esc(change.kind)}">${CHANGE_MARK[change.kind]}</span>` : '';
-  const title = `${r.model} · ${r.check}: ${r.status}${r.observed !== null ? ` ${String(r.observed)}` : ''}`;
+  const label = Object.hasOwn(STATUS_LABELS, r.status) ? STATUS_LABELS[r.status] : r.status;
+  const title = `${r.model} · ${r.check}: ${label}${r.observed !== null ? `, observed ${String(r.observed)}` : ''}`;
   return `<td class="cell ${esc(statusClass(r.status))}${r.gating ? ' gating' : ''}" tabindex="0" data-key="${esc(key(r))}" data-check="${esc(r.check)}" title="${esc(title)}">${esc(statusSymbol(r.status))} ${esc(observed)}${deviation}${mark}</td>`;
 }
 
@@ -53,72 +59,132 @@ function options(values: string[], all: string): string {
   return `<option value="">${esc(all)}</option>${values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('')}`;
 }
 
-export function renderHtml(matrix: Matrix): string {
+/** Counts of fail, error, flaky, inconclusive and gating cells per key, for the keys that have any, worst first. */
+function countsBy(matrix: Matrix, keyOf: (r: MatrixResult) => string): [string, Record<string, number>][] {
+  const counts = new Map<string, Record<string, number>>();
+  for (const r of matrix.results) {
+    if (!BAD.includes(r.status) || r.notRun) continue;
+    const c = counts.get(keyOf(r)) ?? { fail: 0, error: 0, flaky: 0, inconclusive: 0, gating: 0 };
+    c[r.status]! += 1;
+    if (r.gating) c.gating! += 1;
+    counts.set(keyOf(r), c);
+  }
+  return [...counts.entries()].sort(([, a], [, b]) => b.gating! - a.gating! || b.fail! + b.error! - (a.fail! + a.error!));
+}
+
+function countsTable(title: string, filter: 'model' | 'check', rows: [string, Record<string, number>][], total: number): string {
+  const head = `<tr><th>${filter}</th><th class="num">gating</th><th class="num">✗</th><th class="num">!</th><th class="num">≈</th><th class="num">?</th></tr>`;
+  const body = rows
+    .map(([k, c]) => `<tr><td><button type="button" class="link" data-filter="${filter}" data-value="${esc(k)}">${esc(k)}</button></td>${['gating', 'fail', 'error', 'flaky', 'inconclusive'].map((s) => `<td class="num">${c[s]}</td>`).join('')}</tr>`)
+    .join('');
+  const none = `<p class="none">All ${total} ${filter}s clean.</p>`;
+  return `<div><h2>${esc(title)} (${rows.length} of ${total})</h2><div class="box">${rows.length ? `<table>${head}${body}</table>` : none}</div></div>`;
+}
+
+function leadSection(matrix: Matrix): string {
+  const gating = matrix.results.filter((r) => r.gating);
+  const items = gating
+    .slice(0, 200)
+    .map((r) => `<tr><td>${esc(statusSymbol(r.status))}</td><td><button type="button" class="link" data-key="${esc(key(r))}">${esc(r.model)} · ${esc(r.check)}</button>${matrix.targets.length > 1 ? ` <small>${esc(r.target)}</small>` : ''}</td><td class="why">${esc(r.reason)}</td></tr>`)
+    .join('');
+  const failing = gating.length
+    ? `<div class="box"><table>${items}</table></div>`
+    : `<div class="box"><p class="none">No cell fails its stated expectation.</p></div>`;
+  const byModel = countsBy(matrix, (r) => r.model);
+  const byCheck = countsBy(matrix, (r) => r.check);
+  return `<section id="lead"><div><h2>What fails the gate (${gating.length} cell${gating.length === 1 ? '' : 's'})</h2>${failing}</div>${countsTable('By model', 'model', byModel, matrix.models.length)}${countsTable('By check', 'check', byCheck, matrix.checks.length)}</section>`;
+}
+
+function grids(matrix: Matrix): string {
   const groups = groupedChecks(matrix);
   const checks = groups.flatMap((g) => g.checks);
   const index = new Map(matrix.results.map((r) => [key(r), r]));
   const changes = changesOf(matrix);
   const families = [...new Set(matrix.models.map((m) => m.family ?? 'not in catalog'))];
-  const sections = matrix.targets.map((target) => {
-    const head = `<thead><tr class="groups"><th class="corner model" rowspan="2">model</th>${groups.map((g) => `<th data-group="${esc(g.group)}" colspan="${g.checks.length}">${esc(g.group)}</th>`).join('')}</tr>
+  return matrix.targets
+    .map((target) => {
+      const head = `<thead><tr class="groups"><th class="corner model" rowspan="2">model</th>${groups.map((g) => `<th data-group="${esc(g.group)}" colspan="${g.checks.length}">${esc(g.group)}</th>`).join('')}</tr>
 <tr class="checks">${checks.map((c) => `<th data-check="${esc(c.id)}" title="${esc(c.title)}"><span>${esc(c.id)}</span></th>`).join('')}</tr></thead>`;
-    const body = families
-      .map((family) => {
-        const models = matrix.models.filter((m) => (m.family ?? 'not in catalog') === family);
-        const title = models[0]?.familyTitle ?? family;
-        const rows = models.map(
-          (m) =>
-            `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"><th class="model">${esc(m.id)}</th>${checks.map((c) => cell(index.get(key({ target: target.id, model: m.id, check: c.id })), c, changes.get(key({ target: target.id, model: m.id, check: c.id })))).join('')}</tr>`,
-        );
-        return `<tr class="family" data-family="${esc(family)}"><th colspan="${checks.length + 1}">${esc(title)}</th></tr>${rows.join('\n')}`;
-      })
-      .join('\n');
-    return `<section class="target" data-target="${esc(target.id)}"><h2>${esc(target.id)}: ${esc(describeProvenance(target))}</h2><div class="grid-wrap"><table class="grid">${head}<tbody>${body}</tbody></table></div></section>`;
-  });
+      const body = families
+        .map((family) => {
+          const models = matrix.models.filter((m) => (m.family ?? 'not in catalog') === family);
+          const title = models[0]?.familyTitle ?? family;
+          const rows = models.map((m) => {
+            const at = (c: MatrixCheck) => key({ target: target.id, model: m.id, check: c.id });
+            return `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"><th class="model">${esc(m.id)}</th>${checks.map((c) => cell(index.get(at(c)), c, changes.get(at(c)))).join('')}</tr>`;
+          });
+          return `<tr class="family" data-family="${esc(family)}"><th colspan="${checks.length + 1}">${esc(title)}</th></tr>${rows.join('\n')}`;
+        })
+        .join('\n');
+      return `<section class="target" data-target="${esc(target.id)}"><h2>${esc(target.id)}: ${esc(describeProvenance(target))}</h2><p class="empty hidden">No row matches the filters.</p><div class="grid-wrap"><table class="grid">${head}<tbody>${body}</tbody></table></div></section>`;
+    })
+    .join('\n');
+}
+
+function changeList(matrix: Matrix): string {
+  const comparison = matrix.comparison;
+  if (!comparison) return '';
+  const sections = changeSections(comparison)
+    .map(({ title, changes }) => `<h3>${esc(title)} (${changes.length})</h3><ul>${changes.map((c) => `<li>${esc(`${c.model} ${c.check} (${c.target}): ${c.reason}`)}</li>`).join('')}</ul>`)
+    .join('');
+  return `<section id="changes"><h2>Changes since run ${esc(comparison.baseline.runId)}</h2>${sections}</section>`;
+}
+
+function latencySection(matrix: Matrix): string {
+  const rows = latencyRows(matrix);
+  if (rows.length === 0) return '';
+  const body = rows.map((l) => `<tr><td>${esc(l.key)}</td><td>${esc(l.api)}</td><td>${l.n}</td><td>${esc(l.headers)}</td><td>${esc(l.firstToken)}</td><td>${esc(l.total)}</td><td>${l.recorded ? 'recorded' : 'live'}</td></tr>`).join('');
+  return `<section id="latency"><h2>Latency (p50 / p95, ms)</h2><table><tr><th>target/model</th><th>API</th><th>exchanges</th><th>headers</th><th>first token</th><th>total</th><th></th></tr>${body}</table></section>`;
+}
+
+export function renderHtml(matrix: Matrix): string {
+  const groups = groupedChecks(matrix);
+  const checks = groups.flatMap((g) => g.checks);
+  const changes = changesOf(matrix);
+  const families = [...new Set(matrix.models.map((m) => m.family ?? 'not in catalog'))];
+  const hasBad = matrix.results.some((r) => BAD.includes(r.status) && !r.notRun);
   const data = {
     symbols: STATUS_SYMBOLS,
+    labels: STATUS_LABELS,
+    defaultView: hasBad ? 'failures' : 'all',
     checks: checks.map((c) => ({ id: c.id, title: c.title, group: c.group, api: c.api })),
-    results: matrix.results.map(({ target, model, check, status, observed, expected, expectedSource, reason, evidence, gating }) => ({ target, model, check, status, observed, expected, expectedSource, reason, evidence, gating })),
+    results: matrix.results.map(({ target, model, check, status, observed, expected, expectedSource, reason, evidence, gating, trials }) => ({ target, model, check, status, observed, expected, expectedSource, reason, evidence, gating, ...(trials ? { trials } : {}) })),
     changes: Object.fromEntries(changes),
     changedChecks: [...new Set([...changes.keys()].map((k) => k.split('|')[2]))],
   };
-  const comparison = matrix.comparison;
-  const changeList = comparison
-    ? `<section id="changes"><h2>Changes since run ${esc(comparison.baseline.runId)}</h2>${(
-        [
-          ['New failures', comparison.newFailures],
-          ['Fixes', comparison.fixes],
-          ['Changed observed values', comparison.changedObserved],
-        ] as const
-      )
-        .map(([title, list]) => `<h3>${title} (${list.length})</h3><ul>${list.map((c) => `<li>${esc(`${c.model} ${c.check} (${c.target}): ${c.reason}`)}</li>`).join('')}</ul>`)
-        .join('')}</section>`
-    : '';
   const run = matrix.run;
+  const gate = matrix.gate;
   const csp = `default-src 'none'; script-src ${cspHash(HTML_SCRIPT)}; style-src ${cspHash(HTML_STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
+  const provenance = matrix.targets.map((t) => `<strong>${esc(t.id)}</strong>: ${esc(describeProvenance(t))}`).join(' · ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${esc(csp)}"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Mantle compatibility matrix — ${esc(run.id)}</title><style>${HTML_STYLE}</style></head>
 <body>
-<header><h1>Mantle compatibility matrix</h1><ul>
-${matrix.targets.map((t) => `<li><strong>${esc(t.id)}</strong>: ${esc(describeProvenance(t))}</li>`).join('')}
-<li>Run ${esc(run.id)}, ${esc(run.finishedAt.slice(0, 19).replace('T', ' '))} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${esc(run.harnessVersion)}${run.partial ? `, <strong>partial</strong>: ${esc(run.partialReason ?? '')}` : ''}</li>
-<li>${matrix.models.length} models x ${matrix.checks.length} checks: ${esc(statusLine(matrix.totals.byStatus))}; ${esc(usageLine(matrix))}</li>
-<li>Gate: <span class="${matrix.gate.exitCode === 0 ? 'gate-pass' : 'gate-fail'}">${matrix.gate.exitCode === 0 ? 'pass (exit 0)' : `fail (exit 1), ${matrix.gate.gating.length} result(s) outlined in red`}</span></li>
-</ul><p class="legend">${Object.entries(STATUS_SYMBOLS).map(([s, sym]) => `<span>${sym} ${s}</span>`).join('')}<span>${DEVIATION_MARK} known deviation (as expected, not the reference)</span>${comparison ? '<span>▲ new failure</span><span>▼ fixed</span><span>Δ changed</span>' : ''} — click a cell for observed vs expected, the reason and the evidence.</p></header>
+<header><h1>Mantle compatibility matrix</h1>
+<p class="gate">Gate: <span class="gate-${esc(gate.verdict)}">${esc(gateLine(gate))}</span></p>
+<p class="coverage">Coverage: ${esc(coverageLine(matrix))}</p>
+${gate.problems.length ? `<ul class="problems">${gate.problems.map((p) => `<li>${esc(p.message)}</li>`).join('')}</ul>` : ''}
+<p>${provenance}. Run ${esc(run.id)}, ${esc(run.finishedAt.slice(0, 19).replace('T', ' '))} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${esc(run.harnessVersion)}${run.partial ? `, <strong>${gate.verdict === 'interrupted' ? 'interrupted' : 'partial'}</strong>: ${esc(run.partialReason ?? '')}` : ''}.
+${matrix.models.length} models x ${matrix.checks.length} checks: ${esc(statusLine(matrix.totals.byStatus))}; ${esc(usageLine(matrix))}.</p>
+<p class="legend">${Object.entries(STATUS_SYMBOLS).map(([s, sym]) => `<span>${sym} ${esc(STATUS_LABELS[s as keyof typeof STATUS_LABELS])}</span>`).join('')}<span>${DEVIATION_MARK} known deviation (as expected, not the reference)</span>${matrix.comparison ? '<span>▲ new failure</span><span>▼ fixed</span><span>≈ became flaky</span><span>= became stable</span><span>Δ changed</span>' : ''} — click a cell for observed vs expected, the reason, each trial and the evidence.</p></header>
+${leadSection(matrix)}
 <nav class="filters">
+<label>view <select id="f-view"><option value="failures">failures only</option><option value="all">all cells</option></select></label>
 ${matrix.targets.length > 1 ? `<label>target <select id="f-target">${options(matrix.targets.map((t) => t.id), 'all targets')}</select></label>` : ''}
 <label>family <select id="f-family">${options(families, 'all families')}</select></label>
 <label>group <select id="f-group">${options(groups.map((g) => g.group), 'all checks')}</select></label>
 <label>API <select id="f-api">${options([...new Set(checks.map((c) => c.api).filter((a): a is string => a !== null))], 'any API')}</select></label>
 <label>status <select id="f-status">${options(Object.keys(STATUS_SYMBOLS), 'any status')}</select></label>
 <label>model <input id="f-model" type="search" placeholder="filter models"></label>
-${comparison ? '<label><input id="f-changes" type="checkbox"> only changes</label>' : ''}
+<label>check <input id="f-check" type="search" placeholder="filter checks"></label>
+${matrix.comparison ? '<label><input id="f-changes" type="checkbox"> only changes</label>' : ''}
+<span class="count" id="f-count"></span>
 </nav>
-<main>${sections.join('\n')}</main>
-${changeList}
+<main>${grids(matrix)}</main>
+${changeList(matrix)}
+${latencySection(matrix)}
 <aside id="detail" class="hidden" aria-live="polite"></aside>
-<script type="application/json" id="matrix-data">${JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}</script>
+<script type="application/json" id="matrix-data">${JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}</script>
 <script>${HTML_SCRIPT}</script>
 </body></html>
 `;

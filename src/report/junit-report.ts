@@ -1,56 +1,89 @@
 /**
  * @module report/junit-report
  * `junit.xml`: one testcase per (target, model, check), grouped in one testsuite per target and model. A result
- * that gates the run is a <failure> (fail) or an <error> (error); unsupported and skipped cells are <skipped>;
- * everything else passes, a non-gating deviation with a note in <system-out>. CI test tabs agree with the exit code.
+ * that gates the run is a <failure> (fail; flaky with type="flaky") or an <error>; an error that does not gate
+ * (no stated expectation), inconclusive, unsupported and skipped cells are <skipped> with the reason: nothing that
+ * observed nothing shows as a pass. What fails the run as a whole (interrupted, partial, a model with nothing
+ * observed, too many errors) is a testsuite "gate" of its own, so the CI test tab agrees with the exit code.
+ * Characters XML 1.0 forbids (controls, lone surrogates, U+FFFE, U+FFFF) are dropped.
  */
+import { xmlAttribute, xmlText } from './inert-text.ts';
 import type { Matrix, MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
-export function xmlEscape(text: string): string {
-  // XML 1.0 forbids most control characters outright; drop them rather than emit an unparsable file.
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
-
 function detail(r: MatrixResult): string {
   const lines = [`observed: ${JSON.stringify(r.observed)}`, `expected: ${JSON.stringify(r.expected)}${r.expectedSource ? ` (${r.expectedSource})` : ''}`, `reason: ${r.reason}`];
-  for (const e of r.evidence) lines.push(`evidence: ${e.request}${e.status !== undefined ? ` -> ${e.status}` : ''}${e.requestId ? ` [${e.requestId}]` : ''}${e.error ? ` ${e.error}` : ''}${e.excerpt ? ` ${e.excerpt}` : ''}`);
-  return xmlEscape(lines.join('\n'));
+  for (const e of r.evidence) {
+    lines.push(`evidence: ${e.trial ? `trial ${e.trial}: ` : ''}${e.request}${e.status !== undefined ? ` -> ${e.status}` : ''}${e.requestId ? ` [${e.requestId}]` : ''}${e.error ? ` ${e.error}` : ''}${e.excerpt ? ` ${e.excerpt}` : ''}`);
+  }
+  for (const [i, t] of (r.trials ?? []).entries()) lines.push(`trial ${i + 1}: ${t.status} ${JSON.stringify(t.observed)}: ${t.reason}`);
+  return xmlText(lines.join('\n'));
 }
 
+type Kind = 'failure' | 'flaky' | 'error' | 'skipped' | 'note' | 'pass';
+
+function kindOf(r: MatrixResult): Kind {
+  if (r.gating && r.status === 'fail') return 'failure';
+  if (r.gating && r.status === 'flaky') return 'flaky';
+  if (r.gating && r.status === 'error') return 'error';
+  if (r.status === 'unsupported' || r.status === 'skipped' || r.status === 'inconclusive' || r.status === 'error') return 'skipped';
+  return r.status === 'pass' ? 'pass' : 'note';
+}
+
+const SKIP_WORDS: Partial<Record<MatrixResult['status'], string>> = {
+  error: 'error, not gating (no stated expectation): nothing was observed',
+  unsupported: 'n/a: the model does not serve the API',
+  inconclusive: 'inconclusive',
+  skipped: 'skipped',
+};
+
 function testcase(r: MatrixResult): string {
-  const open = `    <testcase classname="${xmlEscape(`${r.target}.${r.model}`)}" name="${xmlEscape(r.check)}" time="0">`;
-  if (r.gating && r.status === 'fail') return `${open}\n      <failure message="${xmlEscape(r.reason)}" type="fail">${detail(r)}</failure>\n    </testcase>`;
-  if (r.gating && r.status === 'flaky') return `${open}\n      <failure message="${xmlEscape(r.reason)}" type="flaky">${detail(r)}</failure>\n    </testcase>`;
-  if (r.gating && r.status === 'error') return `${open}\n      <error message="${xmlEscape(r.reason)}" type="error">${detail(r)}</error>\n    </testcase>`;
-  if (r.status === 'unsupported' || r.status === 'skipped' || r.status === 'inconclusive') return `${open}\n      <skipped message="${xmlEscape(`${r.status}: ${r.reason}`)}"/>\n    </testcase>`;
-  if (r.status !== 'pass') return `${open}\n      <system-out>${xmlEscape(`${r.status} (not gating): ${r.reason}`)}</system-out>\n    </testcase>`;
-  return `${open}</testcase>`;
+  const open = `    <testcase classname="${xmlAttribute(`${r.target}.${r.model}`)}" name="${xmlAttribute(r.check)}" time="0">`;
+  const message = xmlAttribute(r.reason);
+  switch (kindOf(r)) {
+    case 'failure':
+      return `${open}\n      <failure message="${message}" type="fail">${detail(r)}</failure>\n    </testcase>`;
+    case 'flaky':
+      return `${open}\n      <failure message="${message}" type="flaky">${detail(r)}</failure>\n    </testcase>`;
+    case 'error':
+      return `${open}\n      <error message="${message}" type="error">${detail(r)}</error>\n    </testcase>`;
+    case 'skipped':
+      return `${open}\n      <skipped message="${xmlAttribute(`${SKIP_WORDS[r.status] ?? r.status}: ${r.reason}`)}"/>\n    </testcase>`;
+    case 'note':
+      return `${open}\n      <system-out>${xmlText(`${r.status} (not gating): ${r.reason}`)}</system-out>\n    </testcase>`;
+    default:
+      return `${open}</testcase>`;
+  }
+}
+
+function count(rs: readonly MatrixResult[]) {
+  const kinds = rs.map(kindOf);
+  return {
+    tests: rs.length,
+    failures: kinds.filter((k) => k === 'failure' || k === 'flaky').length,
+    errors: kinds.filter((k) => k === 'error').length,
+    skipped: kinds.filter((k) => k === 'skipped').length,
+  };
 }
 
 export function renderJunit(matrix: Matrix): string {
   const suites = new Map<string, MatrixResult[]>();
   for (const r of matrix.results) suites.set(`${r.target} / ${r.model}`, [...(suites.get(`${r.target} / ${r.model}`) ?? []), r]);
-  const count = (rs: MatrixResult[]) => ({
-    tests: rs.length,
-    failures: rs.filter((r) => r.gating && (r.status === 'fail' || r.status === 'flaky')).length,
-    errors: rs.filter((r) => r.gating && r.status === 'error').length,
-    skipped: rs.filter((r) => r.status === 'unsupported' || r.status === 'skipped' || r.status === 'inconclusive').length,
-  });
+  const problems = matrix.gate.problems;
   const total = count(matrix.results);
   const seconds = (matrix.run.durationMs / 1000).toFixed(3);
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="mantle-conformance" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" skipped="${total.skipped}" time="${seconds}" timestamp="${matrix.run.startedAt}">`,
+    `<testsuites name="mantle-conformance" tests="${total.tests + problems.length}" failures="${total.failures + problems.length}" errors="${total.errors}" skipped="${total.skipped}" time="${seconds}" timestamp="${xmlAttribute(matrix.run.startedAt)}">`,
   ];
+  if (problems.length) {
+    out.push(`  <testsuite name="gate" tests="${problems.length}" failures="${problems.length}" errors="0" skipped="0" time="0">`);
+    for (const p of problems) out.push(`    <testcase classname="gate" name="${xmlAttribute(p.model ? `${p.kind}: ${p.model}` : p.kind)}" time="0">\n      <failure message="${xmlAttribute(p.message)}" type="${p.kind}">${xmlText(p.message)}</failure>\n    </testcase>`);
+    out.push('  </testsuite>');
+  }
   for (const [name, results] of suites) {
     const c = count(results);
-    out.push(`  <testsuite name="${xmlEscape(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="0">`);
+    out.push(`  <testsuite name="${xmlAttribute(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="0">`);
     for (const r of results) out.push(testcase(r));
     out.push('  </testsuite>');
   }

@@ -1,11 +1,17 @@
 /**
  * @module report/markdown-report
- * `matrix.md`: provenance on top (live endpoint, recordings of one, or recordings of the emulator), a legend,
- * one table per target with models as rows and checks as columns, then what gates the run.
+ * `matrix.md`: what matters first: the gate and the coverage (how much of the requested matrix was observed), what
+ * fails the gate, failure counts per model and per check, the changes since the baseline; then provenance, the
+ * legend, one table per check group with models as rows, deviations that do not gate, usage and latency. Every
+ * string that came from a run (reasons, ids from a matrix.json) is neutralised for Markdown.
  */
 import type { CheckStatus } from '../checks/types.ts';
 import { groupedChecks } from './build-matrix.ts';
-import { DEVIATION_MARK, STATUS_SYMBOLS, isKnownDeviation, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
+import { changeSections } from './compare.ts';
+import { coverageLine, gateLine } from './gate.ts';
+import { markdownCode, markdownText } from './inert-text.ts';
+import { latencyRows } from './latency.ts';
+import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 export const markdownReport: ReportWriter = {
@@ -30,67 +36,121 @@ const cell = (r: MatrixResult | undefined, check?: MatrixCheck): string => {
   if (!r) return '';
   const deviation = isKnownDeviation(r, check) ? ` ${DEVIATION_MARK}` : '';
   // A null that was observed (e.g. max_output_tokens: null) is a value; a null of a cell that observed nothing is not.
-  const observed = r.observed === null ? (r.status === 'pass' || r.status === 'fail' ? ' null' : '') : ` ${String(r.observed)}`;
-  return `${STATUS_SYMBOLS[r.status]}${observed}${deviation}`.replace(/\|/g, '\\|');
+  const observed = r.observed === null ? (r.status === 'pass' || r.status === 'fail' ? ' null' : '') : ` ${markdownText(r.observed, 60)}`;
+  return `${STATUS_SYMBOLS[r.status]}${observed}${deviation}`;
 };
+
+/** A cell, its place and its reason, as one list item. */
+const item = (r: Pick<MatrixResult, 'status' | 'model' | 'check' | 'target' | 'reason'>) =>
+  `- ${STATUS_SYMBOLS[r.status]} ${markdownCode(r.model)} ${markdownCode(r.check)} (${markdownText(r.target, 80)}): ${markdownText(r.reason, 600)}`;
+
+const BAD: readonly CheckStatus[] = ['fail', 'error', 'flaky', 'inconclusive'];
+
+/** Counts of the statuses that need a look, per key (model or check), only for keys that have any; worst first. */
+function failureCounts(lines: string[], title: string, label: string, results: readonly MatrixResult[], keyOf: (r: MatrixResult) => string): void {
+  const counts = new Map<string, Record<CheckStatus | 'gating', number>>();
+  for (const r of results) {
+    if (!BAD.includes(r.status) || r.notRun) continue;
+    const k = keyOf(r);
+    const c = counts.get(k) ?? { pass: 0, fail: 0, flaky: 0, inconclusive: 0, unsupported: 0, skipped: 0, error: 0, gating: 0 };
+    c[r.status] += 1;
+    if (r.gating) c.gating += 1;
+    counts.set(k, c);
+  }
+  if (counts.size === 0) return;
+  const rows = [...counts.entries()].sort(([, a], [, b]) => b.gating - a.gating || b.fail + b.error - (a.fail + a.error));
+  lines.push(`### ${title}`, '', `| ${label} | gating | ✗ fail | ! error | ≈ flaky | ? inconclusive |`, '|---|---|---|---|---|---|');
+  for (const [k, c] of rows.slice(0, 60)) lines.push(`| ${markdownCode(k)} | ${c.gating} | ${c.fail} | ${c.error} | ${c.flaky} | ${c.inconclusive} |`);
+  if (rows.length > 60) lines.push(`| ... ${rows.length - 60} more | | | | | |`);
+  lines.push('');
+}
+
+function leadSection(matrix: Matrix, lines: string[]): void {
+  const { gate } = matrix;
+  lines.push(`**Gate: ${markdownText(gateLine(gate), 600)}**`, '', `Coverage: ${coverageLine(matrix)}.`, '');
+  lines.push('## What fails the gate', '');
+  if (gate.problems.length === 0 && gate.gating.length === 0 && !gate.regressedSinceBaseline) lines.push('Nothing: every result meets its stated expectation, and the run observed every model it ran.', '');
+  for (const p of gate.problems) lines.push(`- **${p.kind}**: ${markdownText(p.message, 600)}`);
+  const gating = matrix.results.filter((r) => r.gating);
+  for (const r of gating.slice(0, 200)) lines.push(item(r));
+  if (gating.length > 200) lines.push(`- ... and ${gating.length - 200} more (see matrix.json)`);
+  if (gate.regressedSinceBaseline) lines.push('- new failures since the baseline (below)');
+  lines.push('');
+  failureCounts(lines, 'Failures per model', 'target/model', matrix.results, (r) => `${r.target}/${r.model}`);
+  failureCounts(lines, 'Failures per check', 'check', matrix.results, (r) => r.check);
+  if (matrix.comparison) {
+    const c = matrix.comparison;
+    lines.push(`## Changes since run ${markdownCode(c.baseline.runId)}`, '');
+    const sections = changeSections(c).filter((s) => s.changes.length);
+    if (sections.length === 0) lines.push('No cell changed.', '');
+    for (const { title, changes } of sections) {
+      lines.push(`**${title}** (${changes.length})`, '');
+      for (const x of changes.slice(0, 100)) lines.push(`- ${markdownCode(x.model)} ${markdownCode(x.check)} (${markdownText(x.target, 80)}): ${markdownText(x.reason, 600)}`);
+      lines.push('');
+    }
+  }
+}
 
 export function renderMarkdown(matrix: Matrix): string {
   const lines: string[] = [];
   const { run, totals } = matrix;
   lines.push('# Mantle compatibility matrix', '');
-  for (const target of matrix.targets) lines.push(`- **${target.id}**: ${describeProvenance(target)}`);
+  leadSection(matrix, lines);
+  lines.push('## Run', '');
+  for (const target of matrix.targets) lines.push(`- **${markdownText(target.id, 80)}**: ${markdownText(describeProvenance(target), 300)}`);
   lines.push(
-    `- Run ${run.id}, ${run.finishedAt.slice(0, 19).replace('T', ' ')} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${run.harnessVersion}`,
+    `- Run ${markdownCode(run.id)}, ${markdownText(run.finishedAt.slice(0, 19).replace('T', ' '), 40)} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${markdownText(run.harnessVersion, 40)}`,
     `- ${matrix.models.length} models x ${matrix.checks.length} checks: ${statusLine(totals.byStatus)}`,
-    `- ${usageLine(matrix)}`,
-    `- Gate: ${matrix.gate.exitCode === 0 ? '**pass** (exit 0)' : `**fail** (exit 1): ${matrix.gate.gating.length} result(s) below`}`,
+    `- ${markdownText(usageLine(matrix), 300)}`,
   );
-  if (run.partial) lines.push(`- **Partial run**: ${run.partialReason ?? 'did not finish'}; cells not reached are skipped`);
-  if (matrix.comparison) {
-    const c = matrix.comparison;
-    lines.push(`- Since run ${c.baseline.runId}: ${c.newFailures.length} new failure(s), ${c.fixes.length} fix(es), ${c.changedObserved.length} changed value(s)${c.regressed ? ' (**regressed**)' : ''}`);
-  }
+  if (matrix.run.interrupted || matrix.gate.verdict === 'interrupted') lines.push(`- **Interrupted**: ${markdownText(run.partialReason ?? 'stopped', 300)}; cells not reached are skipped, and nothing skipped was checked`);
+  else if (run.partial) lines.push(`- **Partial run**: ${markdownText(run.partialReason ?? 'did not finish', 1000)}; cells not reached are skipped`);
   lines.push(
     '',
-    `Legend: ${(Object.entries(STATUS_SYMBOLS) as [CheckStatus, string][]).map(([s, sym]) => `${sym} ${s}`).join(' · ')} · ${DEVIATION_MARK} known deviation (as expected, but not what the OpenAI/Anthropic reference says). A cell shows the status and the observed value.`,
+    `Legend: ${(Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${STATUS_SYMBOLS[s]} ${STATUS_LABELS[s]}`).join(' · ')} · ${DEVIATION_MARK} known deviation (as expected, but not what the OpenAI/Anthropic reference says). A cell shows the status and the observed value.`,
     '',
   );
   const index = new Map(matrix.results.map((r) => [`${r.target}\u0000${r.model}\u0000${r.check}`, r]));
   const at = (target: string, model: string, check: string) => index.get(`${target}\u0000${model}\u0000${check}`);
   for (const target of matrix.targets) {
-    if (matrix.targets.length > 1) lines.push(`## ${target.id}`, '');
+    if (matrix.targets.length > 1) lines.push(`## ${markdownText(target.id, 80)}`, '');
     for (const { group, checks } of groupedChecks(matrix)) {
       // A model none of whose cells apply (it does not serve the API) gets a line, not a row of dashes.
       const rows = matrix.models.filter((m) => checks.some((c) => at(target.id, m.id, c.id)?.status !== 'unsupported'));
       const unserved = matrix.models.filter((m) => !rows.includes(m));
-      lines.push(`### ${group}`, '');
+      lines.push(`### ${markdownText(group, 80)}`, '');
       if (rows.length > 0) {
-        lines.push(`| model | ${checks.map((c) => `\`${c.id}\``).join(' | ')} |`, `|---|${checks.map(() => '---').join('|')}|`);
+        lines.push(`| model | ${checks.map((c) => markdownCode(c.id)).join(' | ')} |`, `|---|${checks.map(() => '---').join('|')}|`);
         for (const model of rows) {
-          lines.push(`| \`${model.id}\`${model.inCatalog ? '' : ' (not in catalog)'} | ${checks.map((c) => cell(at(target.id, model.id, c.id), c)).join(' | ')} |`);
+          lines.push(`| ${markdownCode(model.id)}${model.inCatalog ? '' : ' (not in catalog)'} | ${checks.map((c) => cell(at(target.id, model.id, c.id), c)).join(' | ')} |`);
         }
         lines.push('');
       }
-      if (unserved.length > 0) lines.push(`Not applicable (the model does not serve the API): ${unserved.map((m) => `\`${m.id}\``).join(', ')}`, '');
+      if (unserved.length > 0) lines.push(`Not applicable (the model does not serve the API): ${unserved.map((m) => markdownCode(m.id)).join(', ')}`, '');
     }
   }
-  const gating = matrix.results.filter((r) => r.gating);
-  lines.push('## What fails the gate', '');
-  if (gating.length === 0) lines.push('Nothing: every result meets its stated expectation.', '');
-  else for (const r of gating) lines.push(`- ${STATUS_SYMBOLS[r.status]} \`${r.model}\` \`${r.check}\` (${r.target}): ${r.reason}`);
-  const deviations = matrix.results.filter((r) => !r.gating && (r.status === 'fail' || r.status === 'error'));
+  const deviations = matrix.results.filter((r) => !r.gating && (r.status === 'fail' || r.status === 'error' || r.status === 'flaky' || r.status === 'inconclusive') && !r.notRun);
   if (deviations.length > 0) {
-    lines.push('', '## Deviations without a stated expectation (do not gate)', '');
-    for (const r of deviations) lines.push(`- ${STATUS_SYMBOLS[r.status]} \`${r.model}\` \`${r.check}\` (${r.target}): ${r.reason}`);
+    lines.push('## Deviations, errors and uncertain cells that do not gate', '');
+    for (const r of deviations.slice(0, 500)) lines.push(item(r));
+    if (deviations.length > 500) lines.push(`- ... and ${deviations.length - 500} more (see matrix.json)`);
+    lines.push('');
   }
   const perModel = Object.entries(matrix.totals.perModel);
   if (perModel.length > 0) {
     const live = matrix.targets.some((t) => t.mode !== 'replay');
-    lines.push('', '## Requests and tokens per model', '', `| target/model | ${live ? 'requests' : 'exchanges replayed'} | tokens in | tokens out |${live ? ' wall time |' : ''}`, `|---|---|---|---|${live ? '---|' : ''}`);
-    for (const [key, u] of perModel) lines.push(`| \`${key}\` | ${u.requests} | ${u.inputTokens} | ${u.outputTokens} |${live ? ` ${((u.wallMs ?? 0) / 1000).toFixed(1)} s |` : ''}`);
+    lines.push('## Requests and tokens per model', '', `| target/model | ${live ? 'requests' : 'exchanges replayed'} | tokens in | tokens out |${live ? ' wall time |' : ''}`, `|---|---|---|---|${live ? '---|' : ''}`);
+    for (const [key, u] of perModel) lines.push(`| ${markdownCode(key)} | ${u.requests} | ${u.inputTokens} | ${u.outputTokens} |${live ? ` ${((u.wallMs ?? 0) / 1000).toFixed(1)} s |` : ''}`);
+    lines.push('');
   }
-  lines.push('', '## Checks', '', '| check | observes | vocabulary |', '|---|---|---|');
-  for (const c of matrix.checks) lines.push(`| \`${c.id}\` | ${c.title} | ${c.vocabulary === 'number-or-null' ? 'a number or null' : c.vocabulary.map((v) => `\`${v}\``).join(', ')} |`);
+  const latency = latencyRows(matrix);
+  if (latency.length > 0) {
+    lines.push('## Latency (p50 / p95, ms)', '', '| target/model | API | exchanges | headers | first token | total | |', '|---|---|---|---|---|---|---|');
+    for (const l of latency) lines.push(`| ${markdownCode(l.key)} | ${markdownText(l.api, 60)} | ${l.n} | ${l.headers} | ${l.firstToken} | ${l.total} | ${l.recorded ? 'recorded' : 'live'} |`);
+    lines.push('');
+  }
+  lines.push('## Checks', '', '| check | observes | vocabulary |', '|---|---|---|');
+  for (const c of matrix.checks) lines.push(`| ${markdownCode(c.id)} | ${markdownText(c.title, 300)} | ${c.vocabulary === 'number-or-null' ? 'a number or null' : c.vocabulary.map((v) => markdownCode(v)).join(', ')} |`);
   lines.push('');
   return lines.join('\n');
 }
@@ -103,5 +163,5 @@ export function usageLine(matrix: Matrix): string {
 }
 
 export function statusLine(byStatus: Record<CheckStatus, number>): string {
-  return (Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${byStatus[s]} ${s}`).join(', ');
+  return (Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${byStatus[s] ?? 0} ${s}`).join(', ');
 }

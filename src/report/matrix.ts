@@ -4,13 +4,14 @@
  * HTML, JUnit, capability tables) is rendered from. Changing a field name is a breaking change: bump the format.
  */
 import type { CheckStatus, Evidence, Expected, Observed, TrialResult } from '../checks/types.ts';
+import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
 
 /**
  * Version 2 added the statuses `flaky` and `inconclusive`, `trials` per result, `expected` as a list or "flaky",
  * `timing` in evidence, and `totals.latency`. Version 1 files are still read (every v1 file is a valid v2 one).
  */
 export const MATRIX_FORMAT = 'mantle-conformance.matrix/2';
-export const READABLE_MATRIX_FORMATS: readonly string[] = ['mantle-conformance.matrix/1', MATRIX_FORMAT];
+export const READABLE_MATRIX_FORMATS: readonly string[] = MATRIX_FORMATS;
 
 export interface MatrixRun {
   id: string;
@@ -23,6 +24,8 @@ export interface MatrixRun {
   partial: boolean;
   /** Why the run is partial, if it is. */
   partialReason?: string;
+  /** True when the run was stopped from outside (Ctrl-C): the gate says `interrupted`, never pass. */
+  interrupted?: boolean;
   suites: string;
   catalog: string;
   selection: { models: string[]; checks: string[]; filters: string[]; shard?: string };
@@ -58,6 +61,8 @@ export interface MatrixModel {
   family: string | null;
   familyTitle: string | null;
   inCatalog: boolean;
+  /** For a model id that is not in the catalog: the catalog id closest to it ("did you mean"), if one is close. */
+  suggestion?: string;
 }
 
 export interface MatrixResult {
@@ -88,12 +93,31 @@ export interface UsageTotals {
   wallMs?: number;
 }
 
+/** The 50th and 95th percentile of a latency, in milliseconds. */
+export interface Pct {
+  p50: number;
+  p95: number;
+}
+
+/** Latency of one (target, model) on one API: `n` exchanges, times from when each request was sent. */
+export interface ApiLatency {
+  n: number;
+  /** Until the response headers. */
+  headersMs: Pct;
+  /** Until the first content token, for streams. */
+  firstTokenMs?: Pct;
+  /** Until the last byte. */
+  totalMs: Pct;
+}
+
 export interface MatrixTotals {
   byStatus: Record<CheckStatus, number>;
   usage: UsageTotals;
   /** Per `target/model`. */
   perModel: Record<string, UsageTotals>;
   wallMs: number;
+  /** Per `target/model`, per API: latency percentiles (live and record runs, and replays of their recordings). */
+  latency?: Record<string /* target/model */, Record<string /* api */, ApiLatency>>;
 }
 
 /** One cell that differs between two runs. */
@@ -110,6 +134,10 @@ export interface MatrixComparison {
   baseline: { runId: string; finishedAt: string };
   newFailures: CellChange[];
   fixes: CellChange[];
+  /** Stable before, flaky now (a single value became several), and the other way round. */
+  becameFlaky?: CellChange[];
+  becameStable?: CellChange[];
+  /** Changed observed values that are not already a new failure, a fix or a change of flakiness. */
   changedObserved: CellChange[];
   newModels: string[];
   vanishedModels: string[];
@@ -131,13 +159,32 @@ export interface Matrix {
   models: MatrixModel[];
   results: MatrixResult[];
   totals: MatrixTotals;
-  gate: {
-    exitCode: 0 | 1;
-    /** Results that fail the gate: fail or error against a stated expectation. */
-    gating: { target: string; model: string; check: string; reason: string }[];
-    /** Set with a baseline: a cell that now fails or errors and did not before also fails the gate. */
-    regressedSinceBaseline?: boolean;
-  };
+  gate: MatrixGate;
+}
+
+/** What the run as a whole fails on, beyond single cells. */
+export type GateProblemKind = 'interrupted' | 'partial' | 'unobserved-model' | 'too-many-errors';
+
+export interface GateProblem {
+  kind: GateProblemKind;
+  /** One line, naming the model or what is missing, and the fix. */
+  message: string;
+  target?: string;
+  model?: string;
+}
+
+export interface MatrixGate {
+  /** 0 pass, 1 fail, 130 interrupted (the run stopped: it proves nothing). */
+  exitCode: 0 | 1 | 130;
+  verdict: 'pass' | 'fail' | 'interrupted';
+  /** Results that fail the gate: fail or error against a stated expectation, flaky where one value is stated. */
+  gating: { target: string; model: string; check: string; reason: string }[];
+  /** Run-level reasons the gate fails: interrupted, partial (a spend cap, an incomplete merge), a model with nothing observed, too many errors. */
+  problems: GateProblem[];
+  /** Errors of cells with no stated expectation (they do not gate one by one) and the most the run accepts (`--max-errors`). */
+  errors: { unexpected: number; max: number };
+  /** Set with a baseline: a cell that now fails or errors and did not before also fails the gate. */
+  regressedSinceBaseline?: boolean;
 }
 
 /** Marks a passing cell whose expected value is itself a deviation from the reference (documented or accepted). */
@@ -156,4 +203,18 @@ export const STATUS_SYMBOLS: Record<CheckStatus, string> = {
   unsupported: '–',
   skipped: '○',
   error: '!',
+};
+
+/**
+ * What each status means, in the words reports show next to its symbol. `unsupported` reads "n/a" first, so a
+ * glance never takes it for "supported".
+ */
+export const STATUS_LABELS: Record<CheckStatus, string> = {
+  pass: 'pass',
+  fail: 'fail',
+  flaky: 'flaky (trials disagree)',
+  inconclusive: 'inconclusive (behaviour hidden)',
+  unsupported: 'n/a (API not served)',
+  skipped: 'skipped (not run)',
+  error: 'error (nothing observed)',
 };

@@ -1,44 +1,78 @@
 /**
  * @module report/step-summary
- * The Markdown a CI job shows on its summary page (GITHUB_STEP_SUMMARY): totals, the gate, and only what changed
- * since the baseline, or, without one, only what gates the run. Short by design: the full matrix is an artifact.
+ * The Markdown a CI job shows on its summary page (GITHUB_STEP_SUMMARY): the gate and the coverage first, what
+ * fails the run, then only what changed since the baseline (each change once, under the most specific heading),
+ * or, without one, the errors and skips. Short by design: the full matrix is an artifact, linked when the CI
+ * environment gives the pieces of its URL. Every string from a run is neutralised (`markdownText`).
  */
+import { changeSections } from './compare.ts';
+import { coverageLine, gateLine } from './gate.ts';
+import { markdownCode, markdownText } from './inert-text.ts';
 import { statusLine, usageLine } from './markdown-report.ts';
-import { STATUS_SYMBOLS, type CellChange, type Matrix } from './matrix.ts';
+import { STATUS_SYMBOLS, type CellChange, type Matrix, type MatrixResult } from './matrix.ts';
 
-const row = (c: CellChange) => `| \`${c.model}\` | \`${c.check}\` | ${c.target} | ${c.before ? `${STATUS_SYMBOLS[c.before.status]} ${String(c.before.observed ?? '')}` : '–'} | ${c.after ? `${STATUS_SYMBOLS[c.after.status]} ${String(c.after.observed ?? '')}` : '–'} |`;
+/** Rows per table: a summary page is read, not searched. */
+const MAX_ROWS = 50;
 
-export function renderStepSummary(matrix: Matrix): string {
+/** The URL of this CI run's page (where the report artifact is), when GitHub Actions' variables say it and look right. */
+export function ciRunUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const server = env.GITHUB_SERVER_URL;
+  const repository = env.GITHUB_REPOSITORY;
+  const runId = env.GITHUB_RUN_ID;
+  if (!server || !repository || !runId) return undefined;
+  if (!/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(server) || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) || !/^\d+$/.test(runId)) return undefined;
+  return `${server}/${repository}/actions/runs/${runId}`;
+}
+
+const side = (s: CellChange['before']) => (s ? `${STATUS_SYMBOLS[s.status]} ${markdownText(s.observed ?? '', 80)}` : '–');
+const changeRow = (c: CellChange) => `| ${markdownCode(c.model)} | ${markdownCode(c.check)} | ${markdownText(c.target, 80)} | ${side(c.before)} | ${side(c.after)} |`;
+const resultRow = (r: Pick<MatrixResult, 'model' | 'check' | 'target' | 'reason'>) => `| ${markdownCode(r.model)} | ${markdownCode(r.check)} | ${markdownText(r.target, 80)} | ${markdownText(r.reason, 300)} |`;
+
+function table<T>(lines: string[], title: string, header: string, rows: readonly T[], row: (x: T) => string): void {
+  if (rows.length === 0) return;
+  const columns = header.split('|').length - 2;
+  lines.push(`**${title}** (${rows.length})`, '', header, `|${'---|'.repeat(columns)}`, ...rows.slice(0, MAX_ROWS).map(row));
+  if (rows.length > MAX_ROWS) lines.push(`| ... ${rows.length - MAX_ROWS} more in the report |${' |'.repeat(columns - 1)}`);
+  lines.push('');
+}
+
+export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | undefined } = { runUrl: ciRunUrl() }): string {
+  const gate = matrix.gate;
   const lines = [
-    `### Mantle conformance: ${matrix.gate.exitCode === 0 ? 'pass' : 'fail'}`,
+    `### Mantle conformance: ${gate.verdict}`,
     '',
-    `${matrix.models.length} models x ${matrix.checks.length} checks on ${matrix.targets.map((t) => t.id).join(', ')}: ${statusLine(matrix.totals.byStatus)}.`,
-    `${usageLine(matrix)}, ${(matrix.run.durationMs / 1000).toFixed(1)} s.${matrix.run.partial ? ` **Partial run**: ${matrix.run.partialReason}.` : ''}`,
+    `**Gate: ${markdownText(gateLine(gate), 600)}**`,
+    '',
+    `Coverage: ${coverageLine(matrix)}.`,
+    `${matrix.models.length} models x ${matrix.checks.length} checks on ${markdownText(matrix.targets.map((t) => t.id).join(', '), 300)}: ${statusLine(matrix.totals.byStatus)}.`,
+    `${markdownText(usageLine(matrix), 300)}, ${(matrix.run.durationMs / 1000).toFixed(1)} s.`,
     '',
   ];
+  if (options.runUrl) lines.push(`Full report: the \`reports\` artifact of [this run](${options.runUrl}).`, '');
+  if (gate.problems.length) lines.push(...gate.problems.map((p) => `- ${markdownText(p.message, 600)}`), '');
+  const results = matrix.results;
   const comparison = matrix.comparison;
   if (comparison) {
-    lines.push(`Changes since run \`${comparison.baseline.runId}\`:`, '');
-    const table = (title: string, changes: CellChange[]) => {
-      if (changes.length === 0) return;
-      lines.push(`**${title}** (${changes.length})`, '', '| model | check | target | before | after |', '|---|---|---|---|---|', ...changes.slice(0, 100).map(row), '');
-    };
-    table('New failures', comparison.newFailures);
-    table('Fixes', comparison.fixes);
-    table('Changed observed values', comparison.changedObserved);
+    lines.push(`Changes since run ${markdownCode(comparison.baseline.runId)}:`, '');
+    const sections = changeSections(comparison);
+    for (const { title, changes } of sections) table(lines, title, '| model | check | target | before | after |', changes, changeRow);
     for (const [title, list] of [
       ['New models', comparison.newModels],
       ['Vanished models', comparison.vanishedModels],
       ['New checks', comparison.newChecks],
       ['Vanished checks', comparison.vanishedChecks],
     ] as const) {
-      if (list.length) lines.push(`**${title}**: ${list.map((x) => `\`${x}\``).join(', ')}`, '');
+      if (list.length) lines.push(`**${title}**: ${list.slice(0, MAX_ROWS).map(markdownCode).join(', ')}${list.length > MAX_ROWS ? ', ...' : ''}`, '');
     }
-    if (!comparison.newFailures.length && !comparison.fixes.length && !comparison.changedObserved.length) lines.push('No cell changed.', '');
-  } else if (matrix.gate.gating.length) {
-    lines.push('**What fails the gate**', '', '| model | check | target | reason |', '|---|---|---|---|');
-    for (const g of matrix.gate.gating.slice(0, 100)) lines.push(`| \`${g.model}\` | \`${g.check}\` | ${g.target} | ${g.reason.replace(/\|/g, '\\|')} |`);
-    lines.push('');
+    if (sections.every((s) => s.changes.length === 0)) lines.push('No cell changed.', '');
+    // What still gates but did not change is not repeated here: it was already failing in the baseline.
+    return lines.join('\n');
   }
+  table(lines, 'What fails the gate', '| model | check | target | reason |', gate.gating, resultRow);
+  const others = (status: MatrixResult['status']) => results.filter((r) => r.status === status && !r.gating && !r.notRun);
+  table(lines, 'Errors (nothing observed; they do not gate one by one)', '| model | check | target | reason |', others('error'), resultRow);
+  table(lines, 'Flaky (not gating)', '| model | check | target | reason |', others('flaky'), resultRow);
+  table(lines, 'Inconclusive', '| model | check | target | reason |', others('inconclusive'), resultRow);
+  table(lines, 'Skipped', '| model | check | target | reason |', others('skipped'), resultRow);
   return lines.join('\n');
 }

@@ -125,6 +125,8 @@ export class MatrixReporter implements Reporter {
       ),
       results: this.#results.map((meta) => ({ target: meta.target, model: meta.model, check: meta.check, ...meta.result, expectedSource: meta.expectedSource })),
       usage,
+      maxErrors: config.maxErrors,
+      catalogModels: loaded.catalog.models.map((m) => m.id),
       missingReason: partialReason ? `not reached: ${partialReason}` : 'not run: filtered out (vitest -t / file filter) or in another shard',
     });
   }

@@ -4,6 +4,8 @@
  * concurrently; cases run once and are shared by the checks that read them. A test fails in vitest exactly when
  * its result gates the run, so vitest's own summary, filters (`-t`), shards and UI agree with the matrix.
  */
+import { boundResult } from '../report/bound-result.ts';
+import { inertLine } from '../report/inert-text.ts';
 import { describe, inject, test } from 'vitest';
 import { isGating } from '../report/build-matrix.ts';
 import type { Target } from '../transport/target.ts';
@@ -58,7 +60,8 @@ export async function defineModelSpec(targetId: string, modelId: string): Promis
   describe.concurrent(title, () => {
     for (const check of model.checks) {
       test(check.id, async (context) => {
-        const result = await session.runCheck(check, context.signal);
+        // Bounded before it travels to the main thread: a reason that quotes a 6 MB body keeps a few KiB.
+        const result = boundResult(await session.runCheck(check, context.signal));
         const expectedSource = check.expectation?.source ?? null;
         context.task.meta.mantle = {
           target: targetId,
@@ -72,11 +75,11 @@ export async function defineModelSpec(targetId: string, modelId: string): Promis
         };
         if (result.status === 'unsupported' || result.status === 'skipped') context.skip(`${result.status}: ${result.reason}`);
         if (isGating({ status: result.status, expected: result.expected, expectedSource })) {
-          const failure = new Error(`${result.status}: ${result.reason}`);
+          const failure = new Error(`${result.status}: ${inertLine(result.reason, 1000)}`);
           failure.stack = failure.message;
           throw failure;
         }
-        if (result.status !== 'pass') await context.annotate(`${result.status} (not gating): ${result.reason}`, 'notice');
+        if (result.status !== 'pass') await context.annotate(`${result.status} (not gating): ${inertLine(result.reason, 1000)}`, 'notice');
       });
     }
   });

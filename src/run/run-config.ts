@@ -76,6 +76,8 @@ export interface RunConfig {
    * judged on the first trial only. @default 1
    */
   repeat: number;
+  /** Errors of cells with no stated expectation the run accepts before the gate fails (`--max-errors`). @default 5 */
+  maxErrors: number;
   /** Run id shared by every shard of a run when given; else generated. */
   runId: string;
 }
@@ -91,5 +93,6 @@ export const DEFAULTS = {
   maxRequests: 0,
   maxTokensTotal: 0,
   repeat: 1,
+  maxErrors: 5,
   apiKeyEnv: 'AWS_BEARER_TOKEN_BEDROCK',
 } as const;

@@ -5,7 +5,8 @@
  * review diff shows exactly the values that changed.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { LineCounter, isMap, isPair, isSeq, parseDocument, type Document } from 'yaml';
 import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from './check-signature.ts';
 import { expectedProblem, type Expected } from './expected.ts';
@@ -74,35 +75,59 @@ export async function loadExpectations(file: string, checks: readonly CheckSigna
 export interface BlessChange {
   model: string;
   check: string;
+  /** The value the expectations file states, if it states one. */
   from: Expected | undefined;
   to: Expected;
 }
 
+/** The `$schema` comment line for an expectations file at `file`, pointing at `schemaFile` relative to it. */
+export function schemaComment(file: string, schemaFile: string): string {
+  const rel = relative(dirname(resolve(file)), resolve(schemaFile)).split(sep).join('/');
+  return `# yaml-language-server: $schema=${rel.startsWith('.') || isAbsolute(rel) ? rel : `./${rel}`}`;
+}
+
+/** Maps and lists written in block style, one line per entry, so a review diff shows one line per changed cell. */
+function blockStyle(node: unknown): void {
+  if (isMap(node)) {
+    node.flow = false;
+    for (const item of node.items) blockStyle(isPair(item) ? item.value : item);
+  }
+  // A list of allowed values stays on one line: it is one cell.
+  if (isSeq(node)) node.flow = true;
+}
+
 /**
- * Writes `changes` into the expectations file (creating it for `catalog` when absent), keeping every other byte.
- * An existing `{observed, reason, link}` entry keeps its reason and link; a new entry records where it came from.
+ * Writes `changes` into the expectations file (creating it for `catalog` when absent, in block style with a
+ * `$schema` comment that resolves from where the file is), keeping every other byte. An existing entry whose value
+ * stays keeps its reason and link; a value that changes gets `note` as its fresh reason (the old one described the
+ * old value); a new entry records where it came from.
  */
-export async function blessExpectations(file: string, catalog: string, changes: readonly BlessChange[], note: string): Promise<void> {
+export async function blessExpectations(file: string, catalog: string, changes: readonly BlessChange[], note: string, schemaFile: string): Promise<void> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    text = `# yaml-language-server: $schema=./schema/expectations.schema.json\n# What runs are expected to observe, per model and check. Written by \`mantle-conformance bless\`; review the diff.\nexpectations: ${catalog}\nmodels: {}\n`;
+    text = `${schemaComment(file, schemaFile)}\n# What runs are expected to observe, per model and check. Written by \`mantle-conformance bless\`; review the diff.\nexpectations: ${catalog}\nmodels:\n`;
   }
   const doc: Document.Parsed = parseDocument(text, { lineCounter: new LineCounter() });
   if (doc.errors.length) throw new HarnessError('HARNESS_EXPECTATIONS_INVALID', `${file}: ${doc.errors[0]!.message}; fix it before blessing`);
   if (!isMap(doc.get('models'))) doc.set('models', doc.createNode({}));
+  const fresh = (to: Expected) => `${note}: observed ${JSON.stringify(to)}`;
   for (const change of changes) {
     const path = ['models', change.model, change.check];
     const existing = doc.getIn(path, true);
     if (existing && isMap(existing)) {
-      doc.setIn([...path, 'observed'], change.to);
-    } else if (existing !== undefined && !isMap(existing) && change.from !== undefined) {
+      doc.setIn([...path, 'observed'], doc.createNode(change.to));
+      doc.setIn([...path, 'reason'], fresh(change.to));
+    } else if (existing !== undefined && !isMap(existing) && change.from !== undefined && !Array.isArray(change.to)) {
       doc.setIn(path, change.to);
     } else {
-      doc.setIn(path, doc.createNode({ observed: change.to, reason: note }));
+      doc.setIn(path, doc.createNode({ observed: change.to, reason: fresh(change.to) }));
     }
+    blockStyle(doc.getIn(['models', change.model], true));
   }
+  const models = doc.get('models', true);
+  if (isMap(models)) models.flow = false;
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, doc.toString({ lineWidth: 0 }), 'utf8');
   await rename(temp, file);

@@ -5,12 +5,14 @@
  */
 import { CatalogSchema } from './catalog-schema.ts';
 import { ExpectationsSchema } from './expectations-schema.ts';
+import { MatrixSchema } from './matrix-schema.ts';
 import { SuiteSchema } from './suite-schema.ts';
 
 export const SCHEMA_FILES: readonly { path: string; schema: object }[] = [
   { path: 'suites/schema/suite.schema.json', schema: SuiteSchema },
   { path: 'suites/schema/catalog.schema.json', schema: CatalogSchema },
   { path: 'suites/schema/expectations.schema.json', schema: ExpectationsSchema },
+  { path: 'suites/schema/matrix.schema.json', schema: MatrixSchema },
 ];
 
 export function schemaText(schema: object): string {

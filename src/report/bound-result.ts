@@ -1,0 +1,52 @@
+/**
+ * @module report/bound-result
+ * Reports are bounded by cells, not by bodies: a reason or an excerpt that quotes a 6 MB error message keeps a few
+ * KiB of it, the cut marked (`... (N bytes more)`); the whole body stays in the fixture, where --max-body-bytes
+ * bounds it. The same bounds apply to results a run produced and to results read from a matrix.json.
+ */
+import type { Evidence, TrialResult } from '../checks/types.ts';
+import { capText } from './inert-text.ts';
+import type { MatrixResult } from './matrix.ts';
+
+/** The bounds, in UTF-8 bytes (before JSON escaping) and entries. The README states them and the worst case per cell. */
+export const RESULT_BOUNDS = {
+  reason: 2048,
+  excerpt: 1024,
+  /** case, step, request line, request id, error code. */
+  evidenceField: 256,
+  evidencePerCell: 8,
+  trialReason: 512,
+  evidencePerTrial: 2,
+  observed: 256,
+} as const;
+
+function boundEvidence(list: readonly Evidence[], max: number): Evidence[] {
+  const b = RESULT_BOUNDS;
+  const kept = list.slice(0, max).map((e): Evidence => {
+    const out: Evidence = { ...e, case: capText(e.case, b.evidenceField), step: capText(e.step, b.evidenceField), request: capText(e.request, b.evidenceField) };
+    if (e.requestId !== undefined) out.requestId = capText(e.requestId, b.evidenceField);
+    if (e.error !== undefined) out.error = capText(e.error, b.evidenceField);
+    if (e.excerpt !== undefined) out.excerpt = capText(e.excerpt, b.excerpt);
+    return out;
+  });
+  if (list.length > max) kept.push({ case: '', step: '', request: `... ${list.length - max} more exchange(s) not shown (see the fixtures)` });
+  return kept;
+}
+
+const boundObserved = <T>(value: T): T => (typeof value === 'string' ? (capText(value, RESULT_BOUNDS.observed) as T) : value);
+
+function boundTrial(trial: TrialResult): TrialResult {
+  return { ...trial, observed: boundObserved(trial.observed), reason: capText(trial.reason, RESULT_BOUNDS.trialReason), evidence: boundEvidence(trial.evidence, RESULT_BOUNDS.evidencePerTrial) };
+}
+
+/** The result with its reason, observed value, evidence and trials within RESULT_BOUNDS. */
+export function boundResult<T extends Pick<MatrixResult, 'reason' | 'evidence' | 'observed'> & { trials?: TrialResult[] }>(result: T): T {
+  const out = {
+    ...result,
+    observed: boundObserved(result.observed),
+    reason: capText(result.reason, RESULT_BOUNDS.reason),
+    evidence: boundEvidence(result.evidence, RESULT_BOUNDS.evidencePerCell),
+  };
+  if (result.trials) out.trials = result.trials.map(boundTrial);
+  return out;
+}

@@ -1,0 +1,138 @@
+/**
+ * @module report/gate
+ * Whether a run passes, from what it observed. Green means observed: besides the cells that fail their stated
+ * expectation, the gate fails when the run was interrupted or is partial (a spend cap, an incomplete merge), when a
+ * requested model has no observation at all (a typo'd id, no recording, every request failed), and when more cells
+ * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass.
+ */
+import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
+
+/** Errors of cells with no stated expectation that a run accepts (`--max-errors`): a few timeouts, not a run that observed little. */
+export const DEFAULT_MAX_ERRORS = 5;
+
+/** Statuses that say something about the model: the endpoint answered and the check could read it. */
+const OBSERVED: ReadonlySet<MatrixResult['status']> = new Set(['pass', 'fail', 'flaky', 'inconclusive', 'unsupported']);
+
+/** Whether the run was stopped from outside; older runs say so only in partialReason. */
+export function wasInterrupted(run: Matrix['run']): boolean {
+  return run.interrupted === true || (run.partial && /^interrupted\b/i.test(run.partialReason ?? ''));
+}
+
+/** The error codes a cell names (evidence first, then the reason's prefix), for messages. */
+function errorCodes(results: readonly MatrixResult[]): string[] {
+  const codes = new Set<string>();
+  for (const r of results) {
+    for (const e of r.evidence) if (e.error && /^HARNESS_[A-Z_]+$/.test(e.error)) codes.add(e.error);
+    const prefix = /^(HARNESS_[A-Z_]+)\b/.exec(r.reason)?.[1];
+    if (prefix) codes.add(prefix);
+  }
+  return [...codes].sort();
+}
+
+/** Models (per target) that ran in this matrix and observed nothing. */
+function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cells: Set<MatrixResult> } {
+  const byCell = new Map<string, MatrixResult[]>();
+  for (const r of matrix.results) {
+    if (r.notRun) continue;
+    const k = `${r.target}\u0000${r.model}`;
+    byCell.set(k, [...(byCell.get(k) ?? []), r]);
+  }
+  const problems: GateProblem[] = [];
+  const cells = new Set<MatrixResult>();
+  for (const results of byCell.values()) {
+    if (results.some((r) => OBSERVED.has(r.status))) continue;
+    const { target, model } = results[0]!;
+    const info = matrix.models.find((m) => m.id === model);
+    const errors = results.filter((r) => r.status === 'error');
+    const codes = errorCodes(errors);
+    const what = errors.length ? `${errors.length} of ${results.length} cells are errors${codes.length ? ` (${codes.join(', ')})` : ''}` : `all ${results.length} cells were skipped`;
+    const catalog = info && !info.inCatalog ? `; "${model}" is not in the catalog${info.suggestion ? `: did you mean "${info.suggestion}"?` : ''}` : '';
+    problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, ${what}${catalog}` });
+    results.forEach((r) => cells.add(r));
+  }
+  return { problems, cells };
+}
+
+export function gateOf(matrix: Matrix): MatrixGate {
+  const gating = matrix.results.filter((r) => r.gating).map((r) => ({ target: r.target, model: r.model, check: r.check, reason: r.reason }));
+  const regressed = matrix.comparison?.regressed;
+  const old = matrix.gate as Partial<MatrixGate> & { maxErrors?: number };
+  const max = old?.errors?.max ?? old?.maxErrors ?? DEFAULT_MAX_ERRORS;
+  const problems: GateProblem[] = [];
+  const interrupted = wasInterrupted(matrix.run);
+  if (interrupted) {
+    problems.push({ kind: 'interrupted', message: `interrupted (${matrix.run.partialReason ?? 'stopped'}): cells not reached are skipped; the run proves nothing` });
+  } else if (matrix.run.partial) {
+    problems.push({ kind: 'partial', message: `partial run: ${matrix.run.partialReason ?? 'it did not finish'}` });
+  }
+  const unobserved = unobservedModels(matrix);
+  problems.push(...unobserved.problems);
+  const unexpected = matrix.results.filter((r) => r.status === 'error' && !r.gating && !unobserved.cells.has(r)).length;
+  if (unexpected > max) {
+    problems.push({
+      kind: 'too-many-errors',
+      message: `${unexpected} errors in cells with no stated expectation (at most ${max} accepted, --max-errors): a run that observed this little cannot pass`,
+    });
+  }
+  const failed = gating.length > 0 || problems.length > 0 || regressed === true;
+  return {
+    exitCode: interrupted ? 130 : failed ? 1 : 0,
+    verdict: interrupted ? 'interrupted' : failed ? 'fail' : 'pass',
+    gating,
+    problems,
+    errors: { unexpected, max },
+    ...(regressed !== undefined ? { regressedSinceBaseline: regressed } : {}),
+  };
+}
+
+/** The gate in one line: `pass (exit 0)`, `fail (exit 1): 3 results ...; ...`, `interrupted (exit 130)`. */
+export function gateLine(gate: MatrixGate): string {
+  if (gate.verdict === 'interrupted') return 'interrupted (exit 130): the run did not finish, so it neither passes nor fails';
+  if (gate.verdict === 'pass') return 'pass (exit 0)';
+  const why = [
+    gate.gating.length ? `${gate.gating.length} result(s) do not meet their stated expectation` : '',
+    ...gate.problems.map((p) => (p.kind === 'unobserved-model' ? '' : p.kind === 'partial' ? 'partial run' : p.kind === 'too-many-errors' ? `${gate.errors.unexpected} errors (max ${gate.errors.max})` : p.kind)),
+    gate.problems.some((p) => p.kind === 'unobserved-model') ? `${gate.problems.filter((p) => p.kind === 'unobserved-model').length} model(s) with nothing observed` : '',
+    gate.regressedSinceBaseline ? 'new failures since the baseline' : '',
+  ].filter(Boolean);
+  return `fail (exit 1): ${why.join('; ')}`;
+}
+
+export interface Coverage {
+  /** Every planned cell of the matrix. */
+  cells: number;
+  /** Cells that observed the model: pass, fail, flaky, unsupported (the probes observed the API is not served). */
+  observed: number;
+  inconclusive: number;
+  errors: number;
+  /** Skipped by this run (a spend cap, an interruption). */
+  skipped: number;
+  /** Not run by this process: filtered out, or another shard's. */
+  notRun: number;
+}
+
+export function coverageOf(matrix: Pick<Matrix, 'results'>): Coverage {
+  const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0 };
+  for (const r of matrix.results) {
+    if (r.notRun) c.notRun += 1;
+    else if (r.status === 'inconclusive') c.inconclusive += 1;
+    else if (r.status === 'error') c.errors += 1;
+    else if (r.status === 'skipped') c.skipped += 1;
+    else c.observed += 1;
+  }
+  return c;
+}
+
+/** `3290 of 3332 cells observed (98.7%); not observed: 40 errors, 2 skipped`. */
+export function coverageLine(matrix: Pick<Matrix, 'results'>): string {
+  const c = coverageOf(matrix);
+  // Rounded down, so a run that missed one cell in thousands never reads 100%.
+  const percent = c.cells ? ` (${c.observed === c.cells ? '100' : (Math.floor((1000 * c.observed) / c.cells) / 10).toFixed(1)}%)` : '';
+  const missing = [
+    c.errors ? `${c.errors} error${c.errors === 1 ? '' : 's'}` : '',
+    c.inconclusive ? `${c.inconclusive} inconclusive` : '',
+    c.skipped ? `${c.skipped} skipped` : '',
+    c.notRun ? `${c.notRun} not run here (filtered out or another shard's)` : '',
+  ].filter(Boolean);
+  return `${c.observed} of ${c.cells} cells observed${percent}${missing.length ? `; not observed: ${missing.join(', ')}` : ''}`;
+}

@@ -1,0 +1,179 @@
+/**
+ * @module report/html-script
+ * The script of matrix.html. It renders nothing from the data as markup without escaping it (the grid is
+ * server-rendered HTML; the detail panel escapes every field); it filters rows and columns, keeps the filter state
+ * in the URL's fragment (a view can be shared as a link), opens on the failures-only view when the run has
+ * failures, and shows a cell's detail in a drawer the page makes room for, so the drawer covers no cell.
+ */
+export const HTML_SCRIPT = `
+(function () {
+  const data = JSON.parse(document.getElementById('matrix-data').textContent);
+  const results = new Map(data.results.map((r) => [r.target + '|' + r.model + '|' + r.check, r]));
+  const changes = data.changes || {};
+  const $ = (s) => document.querySelector(s);
+  const $$ = (s, root) => Array.from((root || document).querySelectorAll(s));
+  const text = (v) => (v === null || v === undefined ? 'null' : typeof v === 'string' ? v : JSON.stringify(v));
+  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  const panel = $('#detail');
+  const controls = { target: '#f-target', family: '#f-family', group: '#f-group', api: '#f-api', status: '#f-status', model: '#f-model', check: '#f-check', view: '#f-view', changes: '#f-changes' };
+  let selected = null;
+
+  function readState() {
+    const s = {};
+    for (const [name, selector] of Object.entries(controls)) {
+      const el = $(selector);
+      if (!el) continue;
+      s[name] = el.type === 'checkbox' ? (el.checked ? '1' : '') : el.value.trim();
+    }
+    return s;
+  }
+
+  function writeHash(s) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(s)) if (v && !(k === 'view' && v === data.defaultView)) params.set(k, v);
+    if (selected) params.set('cell', selected.dataset.key);
+    const hash = params.toString();
+    const url = location.pathname + location.search + (hash ? '#' + hash : '');
+    try { history.replaceState(null, '', url); } catch (e) { location.hash = hash; }
+  }
+
+  function timing(t) {
+    if (!t) return '';
+    return ' (' + Math.round(t.headersMs) + ' ms to headers' + (t.firstTokenMs !== undefined ? ', ' + Math.round(t.firstTokenMs) + ' ms to first token' : '') + ', ' + Math.round(t.totalMs) + ' ms total)';
+  }
+
+  function evidenceTable(list) {
+    if (!list.length) return '<p>No evidence recorded.</p>';
+    return '<table class="evidence"><tr><th>request</th><th>status</th><th>request id</th><th>excerpt</th></tr>' +
+      list.map((e) => '<tr><td>' + esc((e.trial ? 'trial ' + e.trial + ': ' : '') + e.case + ' / ' + e.step + ': ' + e.request + timing(e.timing)) + '</td><td>' + esc(e.status !== undefined ? e.status : e.error || '') + '</td><td>' + esc(e.requestId || '') + '</td><td>' + esc(e.excerpt || '') + '</td></tr>').join('') + '</table>';
+  }
+
+  function trialsTable(trials) {
+    if (!trials || !trials.length) return '';
+    return '<h4>Trials</h4><table class="trials"><tr><th>#</th><th>status</th><th>observed</th><th>reason</th></tr>' +
+      trials.map((t, i) => '<tr><td>' + (i + 1) + '</td><td>' + esc((data.symbols[t.status] || '') + ' ' + t.status) + '</td><td><code>' + esc(text(t.observed)) + '</code></td><td>' + esc(t.reason) + '</td></tr>').join('') + '</table>';
+  }
+
+  function close() {
+    panel.classList.add('hidden');
+    document.body.classList.remove('drawer-open');
+    if (selected) selected.classList.remove('selected');
+    selected = null;
+    writeHash(readState());
+  }
+
+  function show(cell) {
+    const r = results.get(cell.dataset.key);
+    if (!r) return;
+    if (selected) selected.classList.remove('selected');
+    selected = cell;
+    cell.classList.add('selected');
+    const check = data.checks.find((c) => c.id === r.check) || { title: '' };
+    const change = changes[cell.dataset.key];
+    const rows = [
+      ['status', '<span class="status">' + esc(data.symbols[r.status] + ' ' + r.status) + '</span> <small>' + esc(data.labels[r.status]) + '</small>' + (r.gating ? ' (fails the gate)' : '')],
+      ['observed', '<code class="observed">' + esc(text(r.observed)) + '</code>'],
+      ['expected', '<code class="expected">' + esc(text(r.expected)) + '</code>' + (r.expectedSource ? ' <small>' + esc(r.expectedSource) + '</small>' : ' <small>no expectation stated</small>')],
+      ['reason', '<span class="reason">' + esc(r.reason) + '</span>'],
+      ['target', esc(r.target)],
+    ];
+    if (change) rows.push(['change', esc(change.kind + ': ' + change.reason)]);
+    panel.innerHTML = '<button type="button" id="close-detail" aria-label="Close">Close</button><h3>' + esc(r.model) + '<br>' + esc(r.check) + '</h3><p>' + esc(check.title) + '</p><dl>' +
+      rows.map(([k, v]) => '<dt>' + k + '</dt><dd>' + v + '</dd>').join('') + '</dl>' + trialsTable(r.trials) + '<h4>Evidence</h4>' + evidenceTable(r.evidence);
+    panel.classList.remove('hidden');
+    document.body.classList.add('drawer-open');
+    $('#close-detail').addEventListener('click', close);
+    // The page made room for the drawer; bring the cell into what is left of the view.
+    cell.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    writeHash(readState());
+  }
+
+  function cellFor(key) {
+    return $$('td.cell').find((td) => td.dataset.key === key);
+  }
+
+  document.addEventListener('click', (event) => {
+    const cell = event.target.closest('td.cell');
+    if (cell) return show(cell);
+    const jump = event.target.closest('button[data-key]');
+    if (jump) {
+      let td = cellFor(jump.dataset.key);
+      if (td && td.offsetParent === null) { $('#f-view').value = 'all'; ['#f-model', '#f-check', '#f-status'].forEach((s) => { if ($(s)) $(s).value = ''; }); apply(); td = cellFor(jump.dataset.key); }
+      if (td) show(td);
+      return;
+    }
+    const filter = event.target.closest('button[data-filter]');
+    if (filter) {
+      $(controls[filter.dataset.filter]).value = filter.dataset.value;
+      apply();
+    }
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && selected) close();
+    if (event.key === 'Enter' && document.activeElement && document.activeElement.matches('td.cell')) show(document.activeElement);
+  });
+
+  const BAD = ['s-fail', 's-error', 's-flaky', 's-inconclusive'];
+  const isBad = (td) => BAD.some((c) => td.classList.contains(c));
+
+  function apply() {
+    const s = readState();
+    const search = (s.model || '').toLowerCase();
+    const checkSearch = (s.check || '').toLowerCase();
+    const failuresOnly = s.view === 'failures';
+    const onlyChanges = s.changes === '1';
+    $$('section.target').forEach((sec) => sec.classList.toggle('hidden', !!s.target && sec.dataset.target !== s.target));
+    let visibleChecks = new Set(data.checks.filter((c) => (!s.group || c.group === s.group) && (!s.api || c.api === s.api) &&
+      (!checkSearch || c.id.toLowerCase().includes(checkSearch)) && (!onlyChanges || data.changedChecks.includes(c.id))).map((c) => c.id));
+    const rows = $$('section.target:not(.hidden) tr[data-model]');
+    const shown = rows.filter((row) => {
+      const cells = $$('td.cell', row).filter((td) => visibleChecks.has(td.dataset.check));
+      return (!s.family || row.dataset.family === s.family) && (!search || row.dataset.model.toLowerCase().includes(search)) &&
+        (!s.status || cells.some((td) => td.classList.contains('s-' + s.status))) && (!onlyChanges || cells.some((td) => changes[td.dataset.key])) &&
+        (!failuresOnly || cells.some(isBad));
+    });
+    if (failuresOnly) {
+      const keep = new Set();
+      shown.forEach((row) => $$('td.cell', row).forEach((td) => { if (visibleChecks.has(td.dataset.check) && isBad(td)) keep.add(td.dataset.check); }));
+      visibleChecks = keep;
+    }
+    $$('[data-check]').forEach((el) => el.classList.toggle('hidden', !visibleChecks.has(el.dataset.check)));
+    $$('th[data-group]').forEach((th) => {
+      const n = data.checks.filter((c) => c.group === th.dataset.group && visibleChecks.has(c.id)).length;
+      th.colSpan = Math.max(n, 1);
+      th.classList.toggle('hidden', n === 0);
+    });
+    const shownSet = new Set(shown);
+    $$('tr[data-model]').forEach((row) => {
+      row.classList.toggle('hidden', !shownSet.has(row));
+      $$('td.cell', row).forEach((td) => td.classList.toggle('dim', (!!s.status && !td.classList.contains('s-' + s.status)) || (failuresOnly && !isBad(td))));
+    });
+    $$('tr.family').forEach((tr) => {
+      const members = $$('tr[data-model]', tr.closest('tbody')).filter((r) => r.dataset.family === tr.dataset.family);
+      tr.classList.toggle('hidden', members.every((r) => r.classList.contains('hidden')));
+    });
+    $$('section.target').forEach((sec) => {
+      const any = $$('tr[data-model]', sec).some((r) => !r.classList.contains('hidden'));
+      const note = $('.empty', sec);
+      if (note) note.classList.toggle('hidden', any);
+    });
+    const count = $('#f-count');
+    if (count) count.textContent = shown.length + ' model rows x ' + visibleChecks.size + ' checks shown';
+    writeHash(s);
+  }
+
+  // The view in the URL wins; else the run's default (failures only when there are any).
+  const params = new URLSearchParams(location.hash.slice(1));
+  for (const [name, selector] of Object.entries(controls)) {
+    const el = $(selector);
+    if (!el) continue;
+    const value = params.get(name) !== null ? params.get(name) : name === 'view' ? data.defaultView : '';
+    if (el.type === 'checkbox') el.checked = value === '1';
+    else el.value = value;
+  }
+  $$('nav.filters select, nav.filters input').forEach((el) => el.addEventListener('input', apply));
+  apply();
+  const initial = params.get('cell') && cellFor(params.get('cell'));
+  if (initial) show(initial);
+})();
+`;

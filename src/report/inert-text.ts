@@ -1,0 +1,89 @@
+/**
+ * @module report/inert-text
+ * Endpoint text is data. Every string that came from an endpoint (an error message, a body excerpt, a reason that
+ * quotes one) and is written where something else interprets it passes through here: a terminal (escape
+ * sequences), a CI log (GitHub workflow commands like `::error::` at the start of a line), a line-oriented report
+ * (newlines that forge a line of their own), Markdown (a `|` that breaks a table, markup), XML (characters XML 1.0
+ * forbids). One place, so every output is neutralised the same way:
+ *
+ * - `inertLine` for a console or log line (the runner's progress and summary lines call it too);
+ * - `markdownText` for Markdown (matrix.md, the step summary);
+ * - `xmlText` for junit.xml;
+ * - `capText` for what the matrix keeps (reasons and excerpts bounded, the cut marked).
+ */
+
+/** Console and log lines keep at most this many UTF-8 bytes of one endpoint string. */
+export const LINE_TEXT_MAX_BYTES = 400;
+
+/**
+ * `text` cut to at most `maxBytes` UTF-8 bytes (never inside a character), with the cut marked as
+ * `... (N bytes more)`. Text within the limit is returned as it is.
+ */
+export function capText(text: string, maxBytes: number): string {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= maxBytes) return text;
+  // Cut by code points so no surrogate pair or multi-byte character is split.
+  let kept = '';
+  let used = 0;
+  const room = Math.max(0, maxBytes - 24);
+  for (const char of text) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (used + size > room) break;
+    kept += char;
+    used += size;
+  }
+  return `${kept}... (${bytes - used} bytes more)`;
+}
+
+/** ANSI/VT escape sequences: CSI (`ESC [ ... final`), OSC (`ESC ] ... BEL|ST`), DCS/SOS/PM/APC strings, two-byte ESC forms. */
+// eslint-disable-next-line no-control-regex
+const ESCAPE_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|[ -/]*[0-~]?)|\u009b[0-?]*[ -/]*[@-~]?|[\u0090\u0098\u009d-\u009f][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?/g;
+/** Line breaks of every kind, including the Unicode separators some renderers honour. */
+const LINE_BREAKS = /\r\n|[\n\r\u000b\u000c\u0085\u2028\u2029]/g;
+/** Control characters (C0, DEL, C1), bidirectional overrides that reorder what a reader sees, and non-characters. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udfff]/gu;
+
+/** Escape sequences and controls replaced by `�`, line breaks folded to ` ⏎ `, tabs to a space. */
+function flatten(text: string): string {
+  return text.replace(ESCAPE_SEQUENCE, '\ufffd').replace(LINE_BREAKS, ' ⏎ ').replace(/\t/g, ' ').replace(CONTROL, '\ufffd');
+}
+
+/**
+ * One inert console or log line from endpoint text: no escape sequence reaches the terminal, no line break starts a
+ * line of its own, no GitHub workflow command (`::error::`, `::add-mask::`, legacy `##[error]`) can be formed
+ * anywhere in it, and it is at most `maxBytes` long.
+ */
+export function inertLine(text: unknown, maxBytes = LINE_TEXT_MAX_BYTES): string {
+  const flat = flatten(String(text));
+  // A zero-width space between the two characters breaks the command syntax and reads the same.
+  return capText(flat, maxBytes).replace(/:(?=:)/g, ':\u200b').replace(/#(?=#\[)/g, '#\u200b');
+}
+
+/**
+ * Endpoint text as Markdown text: one inert line (as `inertLine`), with the characters that would close a table
+ * cell, open markup or a link escaped, so it renders as the text it is in a table cell, a list item or a paragraph.
+ */
+export function markdownText(text: unknown, maxBytes = LINE_TEXT_MAX_BYTES): string {
+  return inertLine(text, maxBytes).replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`);
+}
+
+/** Characters XML 1.0 does not allow anywhere: most C0 controls, lone surrogates, U+FFFE and U+FFFF. */
+// eslint-disable-next-line no-control-regex
+const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+
+/** Text for an XML text node or a double-quoted attribute: forbidden characters dropped, markup escaped. */
+export function xmlText(text: string): string {
+  return text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** As `xmlText`, and line breaks and tabs kept as character references (an attribute value would fold them). */
+export function xmlAttribute(text: string): string {
+  return xmlText(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+}
+
+/** An id as Markdown code when it is a plain id, else as escaped text (a backtick would close the code span). */
+export function markdownCode(id: unknown): string {
+  const text = String(id);
+  return /^[A-Za-z0-9._:/@+-]{1,200}$/.test(text) ? `\`${text}\`` : markdownText(text, 200);
+}

@@ -1,0 +1,126 @@
+/**
+ * @module suite/matrix-schema
+ * The JSON Schema of `matrix.json` (formats 1 and 2), published as `suites/schema/matrix.schema.json`. A matrix.json
+ * comes back from CI artifacts and teammates' branches: `report`, `compare`, `merge`, `table`, `bless` and
+ * `--baseline` validate it against this schema before any field is used, so a bad file is a usage error naming the
+ * file and the JSON path of the first bad field, never a crash. It lives with the other input schemas (the suite
+ * layer reads files from elsewhere); the TypeScript types stay in `report/matrix.ts`, and a test holds the two
+ * together (statuses, formats).
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** Statuses a cell may have: the closed set of `checks/types.ts` CHECK_STATUSES (a test checks they agree). */
+export const MATRIX_STATUSES = ['pass', 'fail', 'flaky', 'inconclusive', 'unsupported', 'skipped', 'error'] as const;
+export const MATRIX_FORMATS = ['mantle-conformance.matrix/1', 'mantle-conformance.matrix/2'] as const;
+
+const Str = Type.String();
+const Num = Type.Number();
+const Count = Type.Integer({ minimum: 0 });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Scalar = Type.Union([Type.String(), Type.Number(), Type.Null()]);
+const Status = Type.Union(MATRIX_STATUSES.map((s) => Type.Literal(s)));
+
+const Timing = Type.Object({ headersMs: Num, firstTokenMs: Type.Optional(Num), totalMs: Num });
+const Evidence = Type.Object({
+  case: Str,
+  step: Str,
+  request: Str,
+  status: Type.Optional(Type.Integer()),
+  requestId: Type.Optional(Str),
+  excerpt: Type.Optional(Str),
+  error: Type.Optional(Str),
+  trial: Type.Optional(Type.Integer({ minimum: 1 })),
+  timing: Type.Optional(Timing),
+});
+const Trial = Type.Object({ status: Type.Union(MATRIX_STATUSES.filter((s) => s !== 'flaky').map((s) => Type.Literal(s))), observed: Scalar, reason: Str, evidence: Type.Array(Evidence) });
+const Usage = Type.Object({ requests: Count, inputTokens: Count, outputTokens: Count, wallMs: Type.Optional(Num) });
+const Pct = Type.Object({ p50: Num, p95: Num });
+const Latency = Type.Object({ n: Count, headersMs: Pct, firstTokenMs: Type.Optional(Pct), totalMs: Pct });
+const Cell = { target: Str, model: Str, check: Str };
+const Snapshot = Nullable(Type.Object({ status: Status, observed: Scalar }));
+const Change = Type.Object({ ...Cell, before: Snapshot, after: Snapshot, reason: Str });
+
+export const MatrixSchema = Type.Object(
+  {
+    format: Type.Union(MATRIX_FORMATS.map((f) => Type.Literal(f)), { description: 'The matrix format; a renamed field is a new version.' }),
+    run: Type.Object({
+      id: Str,
+      startedAt: Str,
+      finishedAt: Str,
+      durationMs: Num,
+      harnessVersion: Str,
+      node: Str,
+      partial: Type.Boolean(),
+      partialReason: Type.Optional(Str),
+      interrupted: Type.Optional(Type.Boolean({ description: 'True when the run was stopped (Ctrl-C): the gate says interrupted.' })),
+      suites: Str,
+      catalog: Str,
+      selection: Type.Object({ models: Type.Array(Str), checks: Type.Array(Str), filters: Type.Array(Str), shard: Type.Optional(Str) }),
+    }),
+    targets: Type.Array(
+      Type.Object({
+        id: Type.String({ minLength: 1 }),
+        mode: Type.Union([Type.Literal('live'), Type.Literal('record'), Type.Literal('replay')]),
+        endpointHost: Nullable(Str),
+        region: Nullable(Str),
+        provenance: Type.Object({
+          sources: Type.Array(Type.Union([Type.Literal('live'), Type.Literal('emulator')])),
+          recordedFrom: Type.Optional(Str),
+          recordedTo: Type.Optional(Str),
+          harnessVersions: Type.Optional(Type.Array(Str)),
+        }),
+      }),
+    ),
+    checks: Type.Array(
+      Type.Object({
+        id: Type.String({ minLength: 1 }),
+        title: Str,
+        group: Str,
+        api: Nullable(Str),
+        vocabulary: Type.Union([Type.Array(Str), Type.Literal('number-or-null')]),
+        reference: Type.Optional(Scalar),
+      }),
+    ),
+    models: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), family: Nullable(Str), familyTitle: Nullable(Str), inCatalog: Type.Boolean(), suggestion: Type.Optional(Str) })),
+    results: Type.Array(
+      Type.Object({
+        ...Cell,
+        status: Status,
+        observed: Scalar,
+        expected: Type.Union([Scalar, Type.Array(Scalar)]),
+        expectedSource: Nullable(Str),
+        reason: Str,
+        evidence: Type.Array(Evidence),
+        gating: Type.Boolean(),
+        trials: Type.Optional(Type.Array(Trial)),
+        notRun: Type.Optional(Type.Literal(true)),
+      }),
+    ),
+    totals: Type.Object({
+      byStatus: Type.Record(Str, Count),
+      usage: Usage,
+      perModel: Type.Record(Str, Usage),
+      wallMs: Num,
+      latency: Type.Optional(Type.Record(Str, Type.Record(Str, Latency), { description: 'target/model -> API -> latency percentiles.' })),
+    }),
+    gate: Type.Object({ exitCode: Type.Integer(), maxErrors: Type.Optional(Count) }, { description: 'Recomputed from the results when read; only maxErrors is kept.' }),
+    comparison: Type.Optional(
+      Type.Object({
+        baseline: Type.Object({ runId: Str, finishedAt: Str }),
+        newFailures: Type.Array(Change),
+        fixes: Type.Array(Change),
+        becameFlaky: Type.Optional(Type.Array(Change)),
+        becameStable: Type.Optional(Type.Array(Change)),
+        changedObserved: Type.Array(Change),
+        newModels: Type.Array(Str),
+        vanishedModels: Type.Array(Str),
+        newChecks: Type.Array(Str),
+        vanishedChecks: Type.Array(Str),
+        newTargets: Type.Array(Str),
+        vanishedTargets: Type.Array(Str),
+        regressed: Type.Boolean(),
+      }),
+    ),
+  },
+  { $id: 'https://mantle-conformance.dev/schema/matrix.schema.json', title: 'mantle-conformance matrix.json' },
+);

@@ -1,0 +1,32 @@
+/**
+ * Green means observed, end to end: a typo'd model id in replay observes nothing, so the run fails with a message
+ * naming the model and the closest catalog id, in the console and in every report.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Matrix } from '../src/report/matrix.ts';
+import { cli } from './helpers/harness.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gate-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('a typo in --models', () => {
+  it('fails the run, naming the model and the catalog id it probably meant', async () => {
+    const reports = join(dir, 'typo');
+    const result = await cli(['run', '--models', 'xai.grok-4.33', '--report-dir', reports, '--plain']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('xai.grok-4.33 (emulator): nothing observed, 68 of 68 cells are errors');
+    expect(result.stdout).toContain('did you mean "xai.grok-4.3"?');
+    expect(result.stdout).toMatch(/^gate: fail \(exit 1\): 1 model\(s\) with nothing observed$/m);
+    const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+    expect(matrix.models[0]).toMatchObject({ id: 'xai.grok-4.33', inCatalog: false, suggestion: 'xai.grok-4.3' });
+    expect(matrix.gate.problems.map((p) => p.kind)).toEqual(['unobserved-model']);
+    expect(await readFile(join(reports, 'matrix.md'), 'utf8')).toContain('did you mean "xai.grok-4.3"?');
+    expect(await readFile(join(reports, 'junit.xml'), 'utf8')).toContain('<testcase classname="gate" name="unobserved-model: xai.grok-4.33"');
+  });
+});

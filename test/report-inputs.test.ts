@@ -1,0 +1,260 @@
+/**
+ * Reports in-process: endpoint text neutralised at one place, matrix.json validated before use (exit 2 with the
+ * JSON path), reasons and evidence bounded, the gate fails on what was not observed (a model with nothing
+ * observed, too many errors, partial and interrupted runs), and bless writes reviewable files.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMatrix } from '../src/cli/read-matrix.ts';
+import { main } from '../src/cli/main.ts';
+import { CHECK_STATUSES } from '../src/checks/types.ts';
+import { boundResult, RESULT_BOUNDS } from '../src/report/bound-result.ts';
+import { finishMatrix } from '../src/report/build-matrix.ts';
+import { tableCsv } from '../src/report/capability-formats.ts';
+import { buildCapabilityTable } from '../src/report/capability-table.ts';
+import { compareMatrices } from '../src/report/compare.ts';
+import { capText, inertLine, markdownText, xmlText } from '../src/report/inert-text.ts';
+import { renderJunit } from '../src/report/junit-report.ts';
+import { renderMarkdown } from '../src/report/markdown-report.ts';
+import type { Matrix } from '../src/report/matrix.ts';
+import { renderStepSummary } from '../src/report/step-summary.ts';
+import { MATRIX_STATUSES } from '../src/suite/matrix-schema.ts';
+import { smallMatrix } from './helpers/small-matrix.ts';
+
+const HOSTILE = '::error title=forged::gate: pass\n\u001b[31mred\u001b]8;;http://x\u0007link\r\n| a | b |\uffff\ud800 <script>alert(1)</script>';
+
+describe('endpoint text is neutralised at one place', () => {
+  it('a console line: no escape sequence, no line break, no workflow command, capped with the cut marked', () => {
+    const line = inertLine(HOSTILE);
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(line).not.toContain('::');
+    expect(line).not.toContain('\uffff');
+    expect(line).toContain('gate: pass');
+    expect(inertLine('##[error]x')).not.toContain('##[');
+    const long = inertLine('x'.repeat(6_000_000));
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(400);
+    expect(long).toMatch(/\.\.\. \(\d+ bytes more\)$/);
+  });
+
+  it('Markdown: table characters and markup escaped, one line', () => {
+    const md = markdownText(HOSTILE);
+    expect(md).not.toMatch(/(^|[^\\])\|/);
+    expect(md).not.toMatch(/(^|[^\\])</);
+    expect(md.split('\n')).toHaveLength(1);
+  });
+
+  it('XML: characters XML 1.0 forbids are dropped, so the file parses', () => {
+    const xml = `<a b="${xmlText(HOSTILE)}">${xmlText(HOSTILE)}</a>`;
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).not.toContain('\uffff');
+  });
+
+  it('capText cuts at a character boundary and says how much was cut', () => {
+    expect(capText('😀'.repeat(100), 50)).toMatch(/^(😀)+\.\.\. \(\d+ bytes more\)$/);
+    expect(capText('short', 50)).toBe('short');
+  });
+});
+
+describe('reports bounded by cells, not bodies', () => {
+  it('a 6 MB reason and excerpt keep a few KiB each, the cut marked', () => {
+    const big = 'E'.repeat(6 * 1024 * 1024);
+    const bounded = boundResult({ reason: big, observed: null, evidence: Array.from({ length: 20 }, () => ({ case: 'c', step: 's', request: 'POST /x', excerpt: big })) });
+    expect(Buffer.byteLength(bounded.reason)).toBeLessThanOrEqual(RESULT_BOUNDS.reason);
+    expect(bounded.reason).toMatch(/bytes more\)$/);
+    expect(bounded.evidence).toHaveLength(RESULT_BOUNDS.evidencePerCell + 1);
+    expect(bounded.evidence.at(-1)!.request).toContain('12 more exchange(s) not shown');
+    expect(JSON.stringify(bounded).length).toBeLessThan(25_000);
+  });
+});
+
+describe('matrix.json is validated before use', () => {
+  const cases: [string, (m: Record<string, unknown>) => unknown, RegExp][] = [
+    ['null', () => null, /the top level is not an object/],
+    ['a list', () => [], /the top level is not an object/],
+    ['no format', (m) => ({ ...m, format: undefined }), /format is "missing"|format is missing/],
+    ['results: [null]', (m) => ({ ...m, results: [null] }), /results\[0\] must be object/],
+    ['targets: [{}]', (m) => ({ ...m, targets: [{}] }), /targets\[0\]\.id is missing/],
+    ['a bad status', (m) => ({ ...m, results: [{ ...(m.results as object[])[0], status: '"><script>' }] }), /results\[0\]\.status is not one of pass, fail/],
+    ['a number as reason', (m) => ({ ...m, results: [{ ...(m.results as object[])[0], reason: 5 }] }), /results\[0\]\.reason must be string/],
+    ['no totals', (m) => ({ ...m, totals: undefined }), /totals is missing/],
+  ];
+  it.each(cases)('%s is HARNESS_REPORT_INVALID naming the JSON path', (_name, mutate, message) => {
+    const valid = JSON.parse(JSON.stringify(smallMatrix())) as Record<string, unknown>;
+    expect(() => parseMatrix(mutate(valid), 'x.json')).toThrow(expect.objectContaining({ code: 'HARNESS_REPORT_INVALID', message: expect.stringMatching(message) }));
+  });
+
+  it('a valid file round-trips, format 1 is read, and the gate is recomputed from the results, not taken from the file', () => {
+    const matrix = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'fail', observed: 'exponent' }]);
+    const lying = { ...JSON.parse(JSON.stringify(matrix)), format: 'mantle-conformance.matrix/1', gate: { exitCode: 0, gating: [] } };
+    const read = parseMatrix(lying, 'x.json');
+    expect(read.format).toBe('mantle-conformance.matrix/2');
+    expect(read.gate).toMatchObject({ exitCode: 1, verdict: 'fail', gating: [expect.objectContaining({ model: 'qwen.qwen3-32b' })] });
+  });
+
+  it('the schema statuses are the checks\' statuses', () => {
+    expect([...MATRIX_STATUSES]).toEqual([...CHECK_STATUSES]);
+  });
+});
+
+describe('green means observed', () => {
+  const typo = () => smallMatrix(['path-prefix', 'created-at.chat', 'defaults.temperature'].map((check) => ({ model: 'xai.grok-4.33', check, status: 'error' as const, observed: null, reason: 'HARNESS_RECORDING_MISSING: no recording', evidence: [] })), ['xai.grok-4.33', 'qwen.qwen3-32b']);
+
+  it('a model with nothing observed fails the gate with its own message and a "did you mean"', () => {
+    const matrix = typo();
+    expect(matrix.results.filter((r) => r.gating)).toHaveLength(1);
+    expect(matrix.gate.exitCode).toBe(1);
+    expect(matrix.gate.problems).toEqual([
+      expect.objectContaining({ kind: 'unobserved-model', model: 'xai.grok-4.33', message: expect.stringContaining('did you mean "xai.grok-4.3"?') }),
+    ]);
+    expect(renderMarkdown(matrix)).toMatch(/^# Mantle compatibility matrix\n\n\*\*Gate: fail \(exit 1\)[^\n]*\n\nCoverage: 3 of 6 cells observed \(50\.0%\); not observed: 3 errors\.\n\n## What fails the gate\n\n- \*\*unobserved-model\*\*: xai\.grok-4\.33/);
+  });
+
+  it('errors of cells with no stated expectation gate above --max-errors, not below', () => {
+    const errors = (n: number) => smallMatrix(['xai.grok-4.3', 'qwen.qwen3-32b'].flatMap((model) => ['path-prefix', 'defaults.temperature'].map((check) => ({ model, check, status: 'error' as const, observed: null, reason: 'HARNESS_TIMEOUT' })).slice(0, n)));
+    const two = errors(1);
+    expect(two.gate).toMatchObject({ exitCode: 0, errors: { unexpected: 2, max: 5 } });
+    const strict = finishMatrix({ ...two, gate: { ...two.gate, errors: { unexpected: 0, max: 1 } } });
+    expect(strict.gate).toMatchObject({ exitCode: 1, problems: [expect.objectContaining({ kind: 'too-many-errors' })] });
+    expect(renderJunit(strict)).toContain('<testsuite name="gate" tests="1" failures="1"');
+  });
+
+  it('an interrupted run says interrupted in the gate and matrix.md; a partial one fails', () => {
+    const base = smallMatrix();
+    const interrupted = finishMatrix({ ...base, run: { ...base.run, partial: true, partialReason: 'interrupted (Ctrl-C)' } });
+    expect(interrupted.gate).toMatchObject({ exitCode: 130, verdict: 'interrupted' });
+    const md = renderMarkdown(interrupted);
+    expect(md).toContain('**Gate: interrupted (exit 130)');
+    expect(md).not.toMatch(/pass \(exit 0\)/);
+    const partial = finishMatrix({ ...base, run: { ...base.run, partial: true, partialReason: 'spend cap reached (--max-requests 20)' } });
+    expect(partial.gate).toMatchObject({ exitCode: 1, verdict: 'fail', problems: [{ kind: 'partial' }] });
+  });
+
+  it('JUnit never shows a non-gating error as a pass; the step summary lists errors without a baseline', () => {
+    const matrix = smallMatrix([{ model: 'xai.grok-4.3', check: 'defaults.temperature', status: 'error', observed: null, reason: `HARNESS_SERVER_ERROR: ${HOSTILE}` }]);
+    const junit = renderJunit(matrix);
+    expect(XMLValidator.validate(junit)).toBe(true);
+    expect(junit).toMatch(/name="defaults\.temperature" time="0">\n\s*<skipped message="error, not gating/);
+    const summary = renderStepSummary(matrix, { runUrl: 'https://github.com/o/r/actions/runs/1' });
+    expect(summary).toContain('**Errors (nothing observed; they do not gate one by one)** (1)');
+    expect(summary).toContain('[this run](https://github.com/o/r/actions/runs/1)');
+    for (const line of summary.split('\n')) expect(line).not.toMatch(/^\s*::/);
+    expect(summary).not.toMatch(/\u001b/);
+  });
+});
+
+describe('flaky and inconclusive in every report', () => {
+  it('JUnit: a gating flaky cell is a failure of type flaky, inconclusive is skipped with the reason; matrix.md and matrix.html show both, with the trials', async () => {
+    const { renderHtml } = await import('../src/report/html-report.ts');
+    const trials = [
+      { status: 'pass' as const, observed: 'integer', reason: 'ok', evidence: [] },
+      { status: 'fail' as const, observed: 'exponent', reason: 'trial two saw exponent', evidence: [] },
+    ];
+    const matrix = smallMatrix([
+      { model: 'xai.grok-4.3', check: 'created-at.chat', status: 'flaky', observed: 'integer', reason: 'integer 1/2, exponent 1/2', trials },
+      { model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'inconclusive', observed: null, reason: 'the output budget was spent on reasoning' },
+    ]);
+    expect(matrix.gate.gating.map((g) => g.model)).toEqual(['xai.grok-4.3']);
+    const junit = renderJunit(matrix);
+    expect(junit).toMatch(/<failure message="integer 1\/2, exponent 1\/2" type="flaky">[^<]*trial 2: fail &quot;exponent&quot;: trial two saw exponent/);
+    expect(junit).toContain('<skipped message="inconclusive: the output budget was spent on reasoning"/>');
+    const md = renderMarkdown(matrix);
+    expect(md).toContain('- ≈ `xai.grok-4.3` `created-at.chat` (emulator): integer 1/2, exponent 1/2');
+    expect(md).toContain('| `emulator/qwen.qwen3-32b` | 0 | 0 | 0 | 0 | 1 |');
+    const html = renderHtml(matrix);
+    expect(html).toContain('class="cell s-flaky gating"');
+    expect(html).toContain('class="cell s-inconclusive"');
+    expect(html).toContain('"trials":[{"status":"pass"');
+    expect(html).toContain('<option value="flaky">flaky</option>');
+  });
+});
+
+describe('compare', () => {
+  it('lists each change once, and shows stable -> flaky and flaky -> stable', () => {
+    const before = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'path-prefix', status: 'flaky', observed: '/v1' }]);
+    const after = smallMatrix([
+      { model: 'xai.grok-4.3', check: 'created-at.chat', status: 'fail', observed: 'exponent' },
+      { model: 'xai.grok-4.3', check: 'path-prefix', status: 'flaky', observed: '/v1' },
+    ]);
+    const c = compareMatrices(before, after);
+    expect(c.newFailures.map((x) => x.check)).toEqual(['created-at.chat']);
+    expect(c.changedObserved).toEqual([]);
+    expect(c.becameFlaky!.map((x) => `${x.model} ${x.check}`)).toEqual(['xai.grok-4.3 path-prefix']);
+    expect(c.becameStable!.map((x) => `${x.model} ${x.check}`)).toEqual(['qwen.qwen3-32b path-prefix']);
+  });
+});
+
+describe('capability table', () => {
+  it('CSV has one row per model', () => {
+    const csv = tableCsv(buildCapabilityTable([smallMatrix()])).trim().split('\n');
+    expect(csv).toHaveLength(3);
+    expect(csv[0]!.startsWith('model,family,Route prefix,')).toBe(true);
+    expect(csv[1]).toMatch(/^xai\.grok-4\.3,,yes: \/v1,/);
+    expect(csv[1]!.endsWith(',emulator 2026-11-24')).toBe(true);
+  });
+});
+
+describe('bless', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bless-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const sink = () => {
+    let text = '';
+    return { stream: new Writable({ write: (chunk, _e, done) => ((text += String(chunk)), done()) }) as unknown as NodeJS.WriteStream, text: () => text };
+  };
+  const bless = async (matrix: Matrix, file: string) => {
+    const input = join(dir, 'matrix.json');
+    await writeFile(input, JSON.stringify(matrix));
+    const out = sink();
+    const code = await main(['bless', input, '--expectations', file], { out: out.stream, err: out.stream });
+    return { code, text: out.text() };
+  };
+
+  it('writes a new file in block style with a $schema comment that resolves from where it is; a flip gets a fresh reason', async () => {
+    const file = join(dir, 'nested', 'exp.yaml');
+    const failing = smallMatrix([
+      { model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'fail', observed: 'exponent' },
+      { model: 'xai.grok-4.3', check: 'path-prefix', status: 'flaky', observed: '/v1', expected: '/v1', expectedSource: 'catalog: x', trials: [{ status: 'pass', observed: '/v1', reason: '', evidence: [] }, { status: 'fail', observed: 'none', reason: '', evidence: [] }] },
+    ]);
+    await mkdir(join(dir, 'nested'), { recursive: true });
+    const first = await bless(failing, file);
+    expect(first.code, first.text).toBe(0);
+    expect(first.text).toContain('qwen.qwen3-32b created-at.chat: "integer" (openai-reference) -> "exponent"');
+    expect(first.text).toContain('xai.grok-4.3 path-prefix: "/v1" (catalog) -> one of "/v1", "none"');
+    const text = await readFile(file, 'utf8');
+    const schemaLine = text.split('\n')[0]!;
+    const schemaPath = schemaLine.replace('# yaml-language-server: $schema=', '');
+    expect(await readFile(join(dir, 'nested', schemaPath), 'utf8')).toContain('"title": "mantle-conformance expectations"');
+    expect(text).not.toContain('{');
+    expect(text).toMatch(/\n {2}qwen\.qwen3-32b:\n {4}created-at\.chat:\n {6}observed: exponent\n {6}reason: .*blessed from run r1/);
+    expect(text).toMatch(/observed: \[ \/v1, none \]/);
+
+    const back = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'fail', observed: 'integer', expected: 'exponent', expectedSource: 'expectations: x' }]);
+    back.run.id = 'r2';
+    expect((await bless(back, file)).code).toBe(0);
+    const after = await readFile(file, 'utf8');
+    expect(after).toMatch(/created-at\.chat:\n {6}observed: integer\n {6}reason: .*blessed from run r2: observed "integer"/);
+    expect(after).not.toContain('blessed from run r1: observed "exponent"');
+  });
+
+  it('never writes to a path read from the matrix', async () => {
+    const matrix = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'fail', observed: 'exponent' }]);
+    matrix.run.catalog = join(dir, 'elsewhere', 'models.yaml');
+    const input = join(dir, 'from-matrix.json');
+    await writeFile(input, JSON.stringify(matrix));
+    const out = sink();
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(await main(['bless', input], { out: out.stream, err: out.stream })).toBe(2);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(out.text()).toContain('--expectations');
+  });
+});
