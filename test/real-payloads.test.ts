@@ -177,10 +177,10 @@ describe('fields real answers carry', () => {
     expect((await run('schema.response', outcomes)).observed).toBe('valid');
   });
 
-  it('Claude: "model": "claude-opus-4-7" and a msg_bdrk_ id: messages.basic conformant, schema lenient-only (SDK-required fields absent), the SDK parses it', async () => {
+  it('Claude: "model": "claude-opus-4-7" and a msg_bdrk_ id: messages.basic conformant, schema valid (unset nullable fields may be absent), the SDK parses it', async () => {
     const outcomes = await outcomesOf('message-claude-opus-4-7', 'probe.messages', 'messages');
     expect((await run('messages.basic', outcomes)).observed).toBe('conformant');
-    expect((await run('schema.anthropic-message', outcomes)).observed).toBe('lenient-only');
+    expect((await run('schema.anthropic-message', outcomes)).observed).toBe('valid');
     expect((await run('sdk.anthropic.messages', outcomes)).observed).toBe('ok');
   });
 
