@@ -1,8 +1,10 @@
 /**
- * The progress reporter: on a terminal one line rewritten in place; in CI plain lines, with the final totals.
+ * The progress reporter: on a terminal one line rewritten in place; in CI plain lines, one per finished model, and
+ * a last line that counts only what ran (interrupted, never "done", after Ctrl-C).
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import type { CellResult } from '../src/run/cell-result.ts';
 import { ProgressReporter } from '../src/run/progress-reporter.ts';
 
 function stream(tty: boolean) {
@@ -12,33 +14,57 @@ function stream(tty: boolean) {
       text += String(chunk);
       done();
     },
-  }) as unknown as NodeJS.WriteStream;
-  (out as { isTTY?: boolean }).isTTY = tty;
+  }) as Writable & { isTTY?: boolean };
+  out.isTTY = tty;
   return { out, text: () => text };
 }
 
-const testCase = (status: 'pass' | 'fail', model: string) =>
-  ({ meta: () => ({ mantle: { target: 'us-east-1', model, check: 'x', result: { status }, usage: { requests: 3, inputTokens: 10, outputTokens: 5, wallMs: 0 } } }) }) as never;
+const result = (status: 'pass' | 'fail' | 'skipped', model: string) =>
+  ({ target: 'us-east-1', model, check: 'x', result: { status }, usage: { requests: 3, inputTokens: 10, outputTokens: 5, wallMs: 0 }, provenance: [] }) as unknown as CellResult;
 
 describe('ProgressReporter', () => {
   it('rewrites one line on a terminal', () => {
     const { out, text } = stream(true);
     const reporter = new ProgressReporter({ total: 2, stream: out });
-    reporter.onTestRunStart([]);
-    reporter.onTestCaseResult(testCase('pass', 'a'));
-    reporter.onTestCaseResult(testCase('fail', 'b'));
-    reporter.onTestRunEnd();
+    reporter.start();
+    reporter.result(result('pass', 'a'));
+    reporter.result(result('fail', 'b'));
+    reporter.end();
     expect(text()).toContain('\r\x1b[2K1/2 checks · 1 pass · 0 fail');
     expect(text()).toMatch(/\r\x1b\[2K2\/2 checks · 1 pass · 1 fail · 0 error · 0 unsupported · 0 skipped · 6 requests · 30 tokens · [\d.]+s\n$/);
   });
 
-  it('prints plain lines in CI, never control characters', () => {
+  it('prints plain lines in CI, one per model, never control characters', () => {
     const { out, text } = stream(false);
     const reporter = new ProgressReporter({ total: 1, stream: out, figures: () => ({ requests: 7, inputTokens: 1, outputTokens: 2 }) });
-    reporter.onTestRunStart([]);
-    reporter.onTestCaseResult(testCase('pass', 'a'));
-    reporter.onTestRunEnd();
+    reporter.start();
+    reporter.result(result('pass', 'a'));
+    reporter.cellEnd({ target: 'us-east-1', model: 'a' }, [result('pass', 'a')], 1);
+    reporter.end();
     expect(text()).not.toContain('\x1b');
+    expect(text()).toContain('  a (us-east-1): 1 checks, 0 fail/error\n');
     expect(text()).toMatch(/^done: 1\/1 checks · 1 pass · 0 fail · 0 error · 0 unsupported · 0 skipped · 7 requests · 3 tokens · [\d.]+s\n$/m);
+  });
+
+  it('after Ctrl-C says interrupted and counts only what ran, per model too', () => {
+    const { out, text } = stream(false);
+    const reporter = new ProgressReporter({ total: 68, stream: out });
+    reporter.start();
+    reporter.result(result('pass', 'a'));
+    reporter.cellEnd({ target: 'us-east-1', model: 'a' }, [result('pass', 'a')], 34);
+    reporter.end({ interrupted: true });
+    expect(text()).toContain('  a (us-east-1): 1 of 34 checks ran (the run was stopped), 0 fail/error\n');
+    expect(text()).toMatch(/^interrupted: 1\/68 checks ran · 1 pass/m);
+    expect(text()).not.toMatch(/^done:/m);
+  });
+
+  it('says recorded exchanges, not requests, in replay', () => {
+    const { out, text } = stream(false);
+    const reporter = new ProgressReporter({ total: 1, stream: out, replay: true });
+    reporter.start();
+    reporter.result(result('pass', 'a'));
+    reporter.end();
+    expect(text()).toContain('· 3 recorded exchanges ·');
+    expect(text()).not.toContain('requests');
   });
 });

@@ -1,58 +1,73 @@
 /**
  * @module cli/program
  * The commands and their flags. Each action sets the exit code through `setExit`; errors propagate to main, which
- * maps them to exit codes.
+ * maps them to exit codes. An action loads what it needs when it runs (`--help` and `checks` load no SDK, schema
+ * compiler or test runner), so the command line answers at once.
  */
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { ALL_CHECKS } from '../checks/registry.ts';
-import { describeVocabulary } from '../suite/check-signature.ts';
-import { loadCatalog } from '../suite/load-catalog.ts';
-import { loadExpectations } from '../suite/load-expectations.ts';
-import { loadSuites } from '../suite/load-suites.ts';
-import { SCHEMA_FILES, schemaText } from '../suite/schema-files.ts';
-import { startEmulatorFromFlags, type EmulatorFlags } from './emulator-command.ts';
-import { fixturesCommand } from './fixtures-command.ts';
+import type { EmulatorFlags } from './emulator-command.ts';
 import { PROJECT_ROOT, VERSION, type Io } from './project.ts';
-import { blessCommand, compareCommand, mergeCommand, reportCommand, tableCommand } from './report-commands.ts';
-import { runCommand, type RunCommandFlags } from './run-command.ts';
-import { resolveExpectations } from './run-options.ts';
+import type { RunCommandFlags } from './run-command.ts';
+import { DEFAULTS } from '../run/run-config.ts';
+import { describeRange, intFlag, RUN_RANGES, type NumericRange } from './run-options.ts';
+
+const EMULATOR_RANGES = { '--port': { min: 0, max: 65_535 }, '--latency': { min: 0, max: 600_000 } } as const satisfies Record<string, NumericRange>;
+
+/** A numeric flag: its range and default are part of its help, the same words as the README's flags table. */
+function numeric(flags: string, description: string, range: NumericRange, fallback: number, shown = String(fallback)): Option {
+  return new Option(flags, `${description} (${describeRange(range)})`).default(String(fallback), shown);
+}
+
+/** A flag whose default is not a value (it depends on other flags): shown in the help as the README states it. */
+function withDefault(flags: string, description: string, shown: string): Option {
+  return new Option(flags, `${description} (default: ${shown})`);
+}
 
 function runOptions(command: Command): Command {
   return command
     .addOption(new Option('--mode <mode>', 'live: send to the endpoint; record: send and write fixtures; replay: answer from fixtures').choices(['live', 'record', 'replay']).default('replay'))
     .option('--region <regions>', 'Mantle region(s), comma separated (endpoint https://bedrock-mantle.<region>.api.aws); in replay, which recorded region(s) to use')
     .option('--endpoint <url>', 'any OpenAI-compatible base URL instead (gateway, PrivateLink name, local server)')
-    .option('--target-name <name>', 'name of the target column and fixture folder (default: the region, or the endpoint host)')
-    .option('--models <ids>', 'model ids, comma separated; ids not in the catalog are probed with no expectations (default: every catalog model)')
-    .option('--checks <ids>', 'check ids or prefixes like stream.*, comma separated (default: all)')
-    .option('--suites <dir>', 'folder of *.suite.yaml files (default: ./suites, else the bundled suites)')
-    .option('--catalog <file>', 'model catalog (default: <suites>/models.yaml)')
-    .option('--expectations <file>', 'reviewed expectations (default: <suites>/expectations.yaml when present)')
+    .addOption(withDefault('--target-name <name>', 'name of the target column and fixture folder', 'the region, or host_port of --endpoint'))
+    .addOption(withDefault('--models <ids>', 'model ids, comma separated; ids not in the catalog are probed with no expectations', 'every catalog model'))
+    .addOption(withDefault('--checks <ids>', 'check ids or prefixes like stream.*, comma separated', 'all'))
+    .addOption(withDefault('--suites <dir>', 'folder of *.suite.yaml files', './suites, else the bundled suites'))
+    .addOption(withDefault('--catalog <file>', 'model catalog', '<suites>/models.yaml'))
+    .addOption(withDefault('--expectations <file>', 'reviewed expectations', '<suites>/expectations.yaml when present'))
     .option('--no-expectations', 'ignore the expectations file: judge against the catalog and the references only')
     .option('--baseline <matrix.json>', 'compare with an earlier run; exit 1 on any new failure')
-    .option('--fixtures <dir>', 'fixtures root for record and replay (default: ./fixtures, else the bundled fixtures)')
-    .option('--report-dir <dir>', 'where the reports go (matrix.json, matrix.md, matrix.html, junit.xml) (default: ./reports)')
+    .addOption(withDefault('--fixtures <dir>', 'fixtures root for record and replay', './fixtures, else the bundled fixtures'))
+    .addOption(withDefault('--report-dir <dir>', 'where the reports go (matrix.json, matrix.md, matrix.html, junit.xml); checked writable before anything is sent', 'reports'))
+    .addOption(new Option('--auth <kind>', 'how to authenticate live requests (none: a local server)').choices(['bearer', 'sigv4', 'token', 'none']).default('bearer'))
     .option('--api-key-env <name>', 'environment variable holding the Bedrock API key', 'AWS_BEARER_TOKEN_BEDROCK')
-    .addOption(new Option('--auth <kind>', 'how to authenticate live requests').choices(['bearer', 'sigv4', 'token', 'none']).default('bearer'))
-    .option('--profile <name>', 'AWS profile for --auth sigv4 / token')
+    .addOption(withDefault('--profile <name>', 'AWS profile for --auth sigv4 / token', 'default chain'))
     .option('--project <id>', 'send OpenAI-Project: <id>')
     .option('--header-env <header=ENV...>', 'send a header whose value is in an environment variable (gateway keys); never stored')
-    .option('--timeout <ms>', 'per-request deadline in milliseconds', '60000')
-    .option('--concurrency <n>', 'requests in flight at most, whole run', '8')
-    .option('--model-concurrency <n>', 'requests in flight at most per model', '4')
-    .option('--tpm <tokens>', 'token budget per model per minute (0: none)', '0')
-    .option('--retries <n>', 'retries for 429, 5xx, timeouts and resets', '2')
-    .option('--retry-delay <ms>', 'first retry backoff, doubled each retry (Retry-After wins)', '500')
-    .option('--max-requests <n>', 'stop sending after this many requests (0: no cap)', '0')
-    .option('--max-tokens-total <n>', 'stop sending after this many tokens (0: no cap)', '0')
-    .option('--max-body-bytes <n>', 'largest response body kept in memory', String(8 * 1024 * 1024))
+    .addOption(numeric('--timeout <ms>', 'per-request deadline in milliseconds (headers and body)', RUN_RANGES['--timeout'], DEFAULTS.timeoutMs))
+    .addOption(numeric('--concurrency <n>', 'requests in flight at most, whole run', RUN_RANGES['--concurrency'], DEFAULTS.concurrency))
+    .addOption(numeric('--model-concurrency <n>', 'requests in flight at most per (target, model)', RUN_RANGES['--model-concurrency'], DEFAULTS.modelConcurrency))
+    .addOption(numeric('--tpm <tokens>', 'token budget per model per minute, 0: none', RUN_RANGES['--tpm'], DEFAULTS.tpm))
+    .addOption(numeric('--retries <n>', 'retries for 429, 5xx, timeouts and resets', RUN_RANGES['--retries'], DEFAULTS.retries))
+    .addOption(numeric('--retry-delay <ms>', 'first retry backoff, doubled each retry (Retry-After wins)', RUN_RANGES['--retry-delay'], DEFAULTS.retryDelayMs))
+    .addOption(numeric('--max-requests <n>', 'stop sending after this many requests, 0: no cap', RUN_RANGES['--max-requests'], DEFAULTS.maxRequests))
+    .addOption(numeric('--max-tokens-total <n>', 'stop sending after this many tokens, 0: no cap', RUN_RANGES['--max-tokens-total'], DEFAULTS.maxTokensTotal))
+    .addOption(numeric('--max-body-bytes <n>', 'largest response body kept in memory', RUN_RANGES['--max-body-bytes'], DEFAULTS.maxBodyBytes, '8388608 (8 MiB)'))
+    .addOption(numeric('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour; 3 is recommended for live gating', RUN_RANGES['--repeat'], DEFAULTS.repeat))
     .addOption(new Option('--source <source>', 'provenance written into recorded fixtures').choices(['live', 'emulator']).default('live'))
-    .option('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour (1-10; 3 recommended for live gating)', '1')
-    .option('--max-errors <n>', 'errors of cells with no stated expectation the gate accepts (0-1000000); more fail the run', '5')
-    .option('--run-id <id>', 'run id (give every shard of one run the same id)')
-    .option('--openapi <file>', 'validate bodies and events against this OpenAI OpenAPI document instead of the project\'s schemas');
+    .addOption(withDefault('--run-id <id>', 'run id (give every shard of one run the same id)', 'generated'))
+    .addOption(withDefault('--openapi <file>', 'validate bodies and events against this OpenAI OpenAPI document', "the project's schemas"));
 }
+
+/** Exit codes, word for word as the README's table states them (a test compares). */
+const EXIT_CODES_HELP = [
+  'Exit codes:',
+  '  0    nothing gates',
+  '  1    a result gates, a new failure since --baseline, or the run is partial (a spend cap left cells unsent)',
+  '  2    usage or configuration error, missing or rejected credentials, unreachable endpoint',
+  '  3    the harness itself broke (a bug: please report it with the command line)',
+  '  130  interrupted with Ctrl-C; the partial matrix was written',
+].join('\n');
 
 export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: number) => void): Command {
   const program = new Command('mantle-conformance')
@@ -60,20 +75,22 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
 
   runOptions(
     program
       .command('run')
       .description('run the suites and write the compatibility matrix (default: replay the bundled recordings)')
-      .argument('[filters...]', 'vitest file filters: model ids or parts of them (e.g. grok)')
-      .option('--ui', 'open the vitest UI on the run')
-      .option('--shard <i/n>', 'run shard i of n (vitest sharding, by model)')
-      .option('-t, --test-name-pattern <pattern>', 'only checks whose name matches (vitest -t)')
+      .argument('[filters...]', 'model filters: model ids or parts of them (e.g. grok), as vitest file filters')
+      .option('--ui', 'run on vitest and open its UI')
+      .option('--shard <i/n>', 'run shard i of n, 1 <= i <= n (by model)')
+      .option('-t, --test-name-pattern <pattern>', 'only checks whose name ("<model> <check>") matches this regular expression (vitest -t)')
       .option('--plain', 'plain progress lines even on a terminal')
       .option('--quiet', 'no progress or summary output')
-      .addHelpText('after', '\nArguments after -- go to vitest as they are, e.g. -- --reporter=verbose\nExit codes: 0 pass, 1 a result gates, 2 usage/config/credentials, 3 internal error.'),
+      .addHelpText('after', `\nArguments after -- run the checks on vitest and go to it as they are, e.g. -- --reporter=verbose\n${EXIT_CODES_HELP}\n`),
   ).action(async (filters: string[], flags: RunCommandFlags) => {
+    const { runCommand } = await import('./run-command.ts');
     const outcome = await runCommand(filters, { ...flags, vitestArgs }, PROJECT_ROOT, VERSION, io);
     setExit(outcome.exitCode);
   });
@@ -82,9 +99,16 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .command('validate')
     .description('check suites and catalog and exit (2 on any problem, with file:line:col)')
     .option('--suites <dir>', 'folder of *.suite.yaml files', 'suites')
-    .option('--catalog <file>', 'model catalog (default: <suites>/models.yaml)')
-    .option('--expectations <file>', 'expectations file (default: <suites>/expectations.yaml when present)')
+    .addOption(withDefault('--catalog <file>', 'model catalog', '<suites>/models.yaml'))
+    .addOption(withDefault('--expectations <file>', 'expectations file', '<suites>/expectations.yaml when present'))
     .action(async (flags: { suites: string; catalog?: string; expectations?: string }) => {
+      const [{ ALL_CHECKS }, { loadSuites }, { loadCatalog }, { loadExpectations }, { resolveExpectations }] = await Promise.all([
+        import('../checks/registry.ts'),
+        import('../suite/load-suites.ts'),
+        import('../suite/load-catalog.ts'),
+        import('../suite/load-expectations.ts'),
+        import('./run-options.ts'),
+      ]);
       const suites = await loadSuites(flags.suites, ALL_CHECKS);
       const catalog = await loadCatalog(flags.catalog ?? `${flags.suites}/models.yaml`, ALL_CHECKS);
       const file = await resolveExpectations(flags.expectations, flags.suites);
@@ -97,7 +121,8 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .command('checks')
     .description('list every check: id, what it observes, its vocabulary')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
-    .action((flags: { format: string }) => {
+    .action(async (flags: { format: string }) => {
+      const [{ ALL_CHECKS }, { describeVocabulary }] = await Promise.all([import('../checks/registry.ts'), import('../suite/check-signature.ts')]);
       if (flags.format === 'json') {
         io.out.write(`${JSON.stringify(ALL_CHECKS.map((c) => ({ id: c.id, title: c.title, api: c.api, vocabulary: c.vocabulary, reference: c.reference ?? null, dependsOnModel: c.dependsOnModel ?? false })), null, 2)}\n`);
         return;
@@ -110,9 +135,10 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .command('report')
     .description('render every report format again from a saved matrix.json')
     .argument('<matrix.json>')
-    .option('--report-dir <dir>', 'where to write (default: next to the matrix)')
+    .addOption(withDefault('--report-dir <dir>', 'where to write', 'next to the matrix'))
     .option('--baseline <matrix.json>', 'show changes against an earlier run')
     .action(async (file: string, flags: { reportDir?: string; baseline?: string }) => {
+      const { reportCommand } = await import('./report-commands.ts');
       setExit(await reportCommand(file, flags, io.out));
     });
 
@@ -123,6 +149,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .argument('<new.json>')
     .option('--json', 'machine-readable output')
     .action(async (oldFile: string, newFile: string, flags: { json?: boolean }) => {
+      const { compareCommand } = await import('./report-commands.ts');
       setExit(await compareCommand(oldFile, newFile, flags, io.out));
     });
 
@@ -132,6 +159,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .argument('<matrix.json...>')
     .option('--report-dir <dir>', 'where to write the merged reports', 'reports')
     .action(async (files: string[], flags: { reportDir: string }) => {
+      const { mergeCommand } = await import('./report-commands.ts');
       setExit(await mergeCommand(files, flags, io.out));
     });
 
@@ -139,10 +167,11 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .command('bless')
     .description('accept a run\'s observed values into the expectations file (only values that differ; review the diff)')
     .argument('[matrix.json]', 'the run to accept', 'reports/matrix.json')
-    .option('--expectations <file>', 'the expectations file to write (default: ./suites/expectations.yaml)')
-    .option('--catalog <file>', 'the catalog (default: the one the run used)')
+    .addOption(withDefault('--expectations <file>', 'the expectations file', 'expectations.yaml next to the catalog'))
+    .addOption(withDefault('--catalog <file>', 'the catalog', 'the one the run used'))
     .option('--all', 'also write observations of models and checks that have no stated expectation')
     .action(async (file: string, flags: { expectations?: string; catalog?: string; all?: boolean }) => {
+      const { blessCommand } = await import('./report-commands.ts');
       setExit(await blessCommand(file, flags, PROJECT_ROOT, io.out));
     });
 
@@ -151,9 +180,9 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .description('a model x API capability table from one or more runs (one per region), with provenance per cell')
     .argument('<matrix.json...>')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'csv', 'json']).default('markdown'))
-    .option('--out <file>', 'write to a file instead of stdout')
-    .option('--long', 'csv and json: one row per model and capability instead of one row per model')
-    .action(async (files: string[], flags: { format: string; out?: string; long?: boolean }) => {
+    .addOption(withDefault('--out <file>', 'write to a file', 'stdout'))
+    .action(async (files: string[], flags: { format: string; out?: string }) => {
+      const { tableCommand } = await import('./report-commands.ts');
       setExit(await tableCommand(files, flags, io.out));
     });
 
@@ -161,24 +190,29 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .command('fixtures')
     .description('record the bundled fixtures from the local emulator into <fixtures>/emulator/')
     .option('--suites <dir>', 'folder of *.suite.yaml files', 'suites')
-    .option('--catalog <file>', 'model catalog (default: <suites>/models.yaml)')
+    .addOption(withDefault('--catalog <file>', 'model catalog', '<suites>/models.yaml'))
     .option('--fixtures <dir>', 'fixtures root', 'fixtures')
     .action(async (flags: { suites: string; catalog?: string; fixtures: string }) => {
+      const { fixturesCommand } = await import('./fixtures-command.ts');
       setExit(await fixturesCommand(flags, PROJECT_ROOT, VERSION, io));
     });
 
   program
     .command('emulator')
     .description('serve the local Mantle emulator (Ctrl-C to stop)')
-    .option('--port <n>', 'port on the host', '4010')
+    .addOption(numeric('--port <n>', 'port on the host, 0: any free port', EMULATOR_RANGES['--port'], 4010))
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--catalog <file>', 'model catalog whose documented behavior to play', 'suites/models.yaml')
-    .option('--api-key-env <name>', 'require the key in this environment variable (default: accept any)')
+    .addOption(withDefault('--api-key-env <name>', 'require the key in this environment variable', 'accept any key'))
     .addOption(new Option('--unknown-models <mode>', 'answer unknown model ids with Mantle\'s 404 or as a conformant generic model').choices(['not-found', 'generic']).default('not-found'))
-    .option('--latency <ms>', 'added to every answer', '0')
+    .addOption(numeric('--latency <ms>', 'added to every answer, in milliseconds', EMULATOR_RANGES['--latency'], 0))
     .option('--quirk <model:path=value...>', 'switch a quirk, e.g. xai.grok-4.3:createdAt.chat=exponent or openai.gpt-oss-20b:stream.omitDone=true')
     .option('--random', 'real clock and random ids instead of deterministic ones')
     .action(async (flags: EmulatorFlags) => {
+      // The range check is here so that a bad port is exit 2 naming the flag, before the catalog is read.
+      intFlag('--port', flags.port, 4010, EMULATOR_RANGES['--port']);
+      intFlag('--latency', flags.latency, 0, EMULATOR_RANGES['--latency']);
+      const { startEmulatorFromFlags } = await import('./emulator-command.ts');
       const emulator = await startEmulatorFromFlags(flags);
       io.out.write(`Mantle emulator on ${emulator.url} (base URL for OpenAI SDKs: ${emulator.url}/v1 or ${emulator.url}/openai/v1; Anthropic: ${emulator.url}/anthropic)\nCtrl-C to stop.\n`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
@@ -189,6 +223,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .command('schema')
     .description('write the JSON Schemas for editors (suites/schema/*.schema.json)')
     .action(async () => {
+      const { SCHEMA_FILES, schemaText } = await import('../suite/schema-files.ts');
       for (const file of SCHEMA_FILES) {
         await writeFile(`${PROJECT_ROOT}/${file.path}`, schemaText(file.schema));
         io.out.write(`wrote ${file.path}\n`);

@@ -37,7 +37,6 @@ export interface RunFlags {
   maxRequests?: string;
   maxTokensTotal?: string;
   maxBodyBytes?: string;
-  maxErrors?: string;
   repeat?: string;
   source?: string;
   runId?: string;
@@ -56,13 +55,64 @@ export function usage(flag: string, message: string): HarnessError {
   return new HarnessError('HARNESS_USAGE', `${flag}: ${message}`);
 }
 
-export function intFlag(flag: string, raw: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+/** A numeric flag's accepted values, stated in `--help` and the README. */
+export interface NumericRange {
+  min: number;
+  max: number;
+}
+
+/**
+ * The range of every numeric flag of `run`. Timeouts and delays are milliseconds and must fit a timer (Node's
+ * `setTimeout` fires at once beyond 2^31-1 ms); counts are bounded where more would only exhaust the machine.
+ */
+export const RUN_RANGES = {
+  '--timeout': { min: 1, max: 2_147_483_647 },
+  '--concurrency': { min: 1, max: 256 },
+  '--model-concurrency': { min: 1, max: 256 },
+  '--tpm': { min: 0, max: 1_000_000_000 },
+  '--retries': { min: 0, max: 10 },
+  '--retry-delay': { min: 0, max: 60_000 },
+  '--max-requests': { min: 0, max: 1_000_000_000 },
+  '--max-tokens-total': { min: 0, max: 1_000_000_000_000 },
+  '--max-body-bytes': { min: 1024, max: 1_073_741_824 },
+  '--repeat': { min: 1, max: 10 },
+} as const satisfies Record<string, NumericRange>;
+
+/** How a range reads in `--help` and in the README: `1-256`. */
+export function describeRange(range: NumericRange): string {
+  return `${range.min}-${range.max}`;
+}
+
+/** A whole number in `range` (digits only: no sign, exponent, hex or blank), or HARNESS_USAGE naming the flag. */
+export function intFlag(flag: string, raw: string | undefined, fallback: number, range: NumericRange = { min: 0, max: Number.MAX_SAFE_INTEGER }): number {
   if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw usage(flag, `"${raw}" is not a whole number${max === Number.MAX_SAFE_INTEGER ? ` >= ${min}` : ` from ${min} to ${max}`}`);
+  const value = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
+    throw usage(flag, `${JSON.stringify(raw)} is not a whole number from ${range.min} to ${range.max}`);
   }
   return value;
+}
+
+/** `--shard i/n`: shard i of n, 1 <= i <= n. */
+export function shardFlag(raw: string | undefined): { index: number; count: number } | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(raw);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw usage('--shard', `${JSON.stringify(raw)} is not i/n with 1 <= i <= n (e.g. --shard 2/3: the second of three shards)`);
+  }
+  return { index, count };
+}
+
+/** `-t PATTERN`, compiled as vitest compiles it (a JavaScript regular expression, no flags). */
+export function patternFlag(raw: string | undefined): RegExp | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return new RegExp(raw);
+  } catch (cause) {
+    throw new HarnessError('HARNESS_USAGE', `-t/--test-name-pattern: ${JSON.stringify(raw)} is not a regular expression (${(cause as Error).message}); escape special characters, e.g. -t 'stream\\.'`, { cause });
+  }
 }
 
 export function listFlag(raw: string | undefined): string[] {
@@ -78,6 +128,19 @@ export function hostId(url: URL): string {
 export async function resolveRunConfig(flags: RunFlags, root: string, harnessVersion: string): Promise<RunConfig> {
   const mode = (flags.mode ?? 'replay') as TargetMode;
   if (!['live', 'record', 'replay'].includes(mode)) throw usage('--mode', `"${flags.mode}" is not one of live, record, replay`);
+  // Every flag that needs no file is checked first: a typo costs nothing.
+  const numbers = {
+    timeoutMs: intFlag('--timeout', flags.timeout, DEFAULTS.timeoutMs, RUN_RANGES['--timeout']),
+    maxBodyBytes: intFlag('--max-body-bytes', flags.maxBodyBytes, DEFAULTS.maxBodyBytes, RUN_RANGES['--max-body-bytes']),
+    concurrency: intFlag('--concurrency', flags.concurrency, DEFAULTS.concurrency, RUN_RANGES['--concurrency']),
+    modelConcurrency: intFlag('--model-concurrency', flags.modelConcurrency, DEFAULTS.modelConcurrency, RUN_RANGES['--model-concurrency']),
+    tpm: intFlag('--tpm', flags.tpm, DEFAULTS.tpm, RUN_RANGES['--tpm']),
+    retries: intFlag('--retries', flags.retries, DEFAULTS.retries, RUN_RANGES['--retries']),
+    retryDelayMs: intFlag('--retry-delay', flags.retryDelay, DEFAULTS.retryDelayMs, RUN_RANGES['--retry-delay']),
+    maxRequests: intFlag('--max-requests', flags.maxRequests, DEFAULTS.maxRequests, RUN_RANGES['--max-requests']),
+    maxTokensTotal: intFlag('--max-tokens-total', flags.maxTokensTotal, DEFAULTS.maxTokensTotal, RUN_RANGES['--max-tokens-total']),
+    repeat: intFlag('--repeat', flags.repeat, DEFAULTS.repeat, RUN_RANGES['--repeat']),
+  };
   const suitesDir = resolve(flags.suites ?? (await localOr('suites', root)));
   const catalogFile = resolve(flags.catalog ?? `${suitesDir}/models.yaml`);
   const fixturesDir = resolve(flags.fixtures ?? (await localOr('fixtures', root)));
@@ -110,17 +173,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     auth,
     models,
     checks: listFlag(flags.checks),
-    timeoutMs: intFlag('--timeout', flags.timeout, DEFAULTS.timeoutMs, 1),
-    maxBodyBytes: intFlag('--max-body-bytes', flags.maxBodyBytes, DEFAULTS.maxBodyBytes, 1024),
-    concurrency: intFlag('--concurrency', flags.concurrency, DEFAULTS.concurrency, 1),
-    modelConcurrency: intFlag('--model-concurrency', flags.modelConcurrency, DEFAULTS.modelConcurrency, 1),
-    tpm: intFlag('--tpm', flags.tpm, DEFAULTS.tpm),
-    retries: intFlag('--retries', flags.retries, DEFAULTS.retries),
-    retryDelayMs: intFlag('--retry-delay', flags.retryDelay, DEFAULTS.retryDelayMs),
-    maxRequests: intFlag('--max-requests', flags.maxRequests, DEFAULTS.maxRequests),
-    maxTokensTotal: intFlag('--max-tokens-total', flags.maxTokensTotal, DEFAULTS.maxTokensTotal),
-    repeat: intFlag('--repeat', flags.repeat, DEFAULTS.repeat, 1, 10),
-    maxErrors: intFlag('--max-errors', flags.maxErrors, DEFAULTS.maxErrors, 0, 1_000_000),
+    ...numbers,
     recordSource: source,
     ...(openapiFile ? { openapiFile } : {}),
     harnessVersion,

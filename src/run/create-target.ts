@@ -9,25 +9,14 @@ import { RecordTarget } from '../transport/record-target.ts';
 import { ReplayTarget } from '../transport/replay-target.ts';
 import { RetryingTarget } from '../transport/retrying-target.ts';
 import { ScheduledTarget } from '../transport/scheduled-target.ts';
-import { LocalScheduler, type Scheduler } from '../transport/scheduler.ts';
+import type { Scheduler } from '../transport/scheduler.ts';
 import type { Target } from '../transport/target.ts';
-import { CoordinatorClient } from './coordinator.ts';
 import type { RunConfig, TargetConfig } from './run-config.ts';
 
-/** The run's scheduler as seen from this process: the coordinator when there is one, else a local one. */
-export function schedulerFor(config: RunConfig): Scheduler {
-  if (config.coordinatorUrl) return new CoordinatorClient(config.coordinatorUrl);
-  return new LocalScheduler({
-    concurrency: config.concurrency,
-    perModel: config.modelConcurrency,
-    tpm: config.tpm,
-    maxRequests: config.maxRequests,
-    maxTokensTotal: config.maxTokensTotal,
-  });
-}
-
-export function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler = schedulerFor(config)): Target {
+/** `scheduler` is the run's one scheduler; replay needs none. */
+export function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler | undefined): Target {
   if (target.mode === 'replay') return new ReplayTarget(target.id, config.fixturesDir);
+  if (!scheduler) throw new Error(`target ${target.id} sends requests: it needs the run's scheduler`);
   const auth = createAuth({ ...config.auth, region: target.region });
   const live = new LiveTarget(target.id, {
     baseUrl: target.baseUrl!,

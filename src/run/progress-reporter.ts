@@ -2,28 +2,40 @@
  * @module run/progress-reporter
  * What a person sees while a run goes: on a TTY one line that updates in place (done/total, failures, errors,
  * requests, tokens, elapsed); elsewhere (CI logs) one plain line per finished model and a line every few seconds.
+ * It counts only what ran: after Ctrl-C the last line says so, and a model cut short says how much of it ran.
  */
-import type { Reporter, TestCase, TestModule, TestSpecification } from 'vitest/node';
 import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
+import type { CellResult } from './cell-result.ts';
+import type { Cell } from './selection.ts';
 
 export interface ProgressOptions {
   /** Write target. @default process.stderr */
-  stream?: NodeJS.WriteStream;
+  stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Force plain lines even on a TTY. */
   plain?: boolean;
-  /** Total number of (target, model, check) cells planned. */
+  /** Number of (target, model, check) results the run selected. */
   total: number;
-  /** Extra figures (requests, tokens) from the coordinator, if there is one. */
+  /** Requests and tokens sent so far (live: the scheduler's figures); default the sum of the sessions' usage. */
   figures?(): { requests: number; inputTokens: number; outputTokens: number } | undefined;
+  /** Replay sends nothing: its count is of recorded exchanges, not requests. */
+  replay?: boolean;
   /** Seconds between plain progress lines in CI. @default 10 */
   plainIntervalS?: number;
 }
 
+/** How the run ended, for the last line. */
+export interface ProgressEnd {
+  /** Ctrl-C: the last line says interrupted, never done. */
+  interrupted?: boolean;
+  /** Another reason the run stopped early (a rejected key). */
+  stopped?: string;
+}
+
 const emptyCounts = (): Record<CheckStatus, number> => Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
 
-export class ProgressReporter implements Reporter {
+export class ProgressReporter {
   readonly #options: ProgressOptions;
-  readonly #stream: NodeJS.WriteStream;
+  readonly #stream: NodeJS.WritableStream;
   readonly #tty: boolean;
   #counts: Record<CheckStatus, number> = emptyCounts();
   #done = 0;
@@ -34,46 +46,49 @@ export class ProgressReporter implements Reporter {
   constructor(options: ProgressOptions) {
     this.#options = options;
     this.#stream = options.stream ?? process.stderr;
-    this.#tty = Boolean(this.#stream.isTTY) && !options.plain;
+    this.#tty = Boolean(options.stream ? options.stream.isTTY : process.stderr.isTTY) && !options.plain;
   }
 
-  onTestRunStart(_specs: ReadonlyArray<TestSpecification>): void {
+  start(): void {
     this.#started = Date.now();
     this.#done = 0;
     this.#counts = emptyCounts();
+    this.#usage.clear();
     const interval = this.#tty ? 250 : (this.#options.plainIntervalS ?? 10) * 1000;
     this.#timer = setInterval(() => this.#render(), interval);
     this.#timer.unref();
   }
 
-  onTestCaseResult(testCase: TestCase): void {
-    const meta = testCase.meta().mantle;
-    if (!meta) return;
+  result(cell: CellResult): void {
     this.#done += 1;
-    this.#counts[meta.result.status] += 1;
-    this.#usage.set(`${meta.target}/${meta.model}`, meta.usage);
+    this.#counts[cell.result.status] += 1;
+    this.#usage.set(`${cell.target}/${cell.model}`, cell.usage);
     if (this.#tty) this.#render();
   }
 
-  onTestModuleEnd(testModule: TestModule): void {
+  /** A model is done: in CI, one line for it. `selected` is how many of its checks the run meant to run. */
+  cellEnd(cell: Cell, results: readonly CellResult[], selected: number): void {
     if (this.#tty) return;
-    const metas = [...testModule.children.allTests()].map((t) => t.meta().mantle).filter((m) => m !== undefined);
-    const first = metas[0];
-    if (!first) return;
-    const bad = metas.filter((m) => m.result.status === 'fail' || m.result.status === 'error').length;
-    this.#stream.write(`  ${first.model} (${first.target}): ${metas.length} checks, ${bad} fail/error\n`);
+    const bad = results.filter((r) => r.result.status === 'fail' || r.result.status === 'error').length;
+    const ran = results.length === selected ? `${selected} checks` : `${results.length} of ${selected} checks ran (the run was stopped)`;
+    this.#stream.write(`  ${cell.model} (${cell.target}): ${ran}, ${bad} fail/error\n`);
   }
 
-  onTestRunEnd(): void {
+  end(how: ProgressEnd = {}): void {
     if (this.#timer) clearInterval(this.#timer);
-    this.#render(true);
+    this.#timer = undefined;
+    const label = how.interrupted ? 'interrupted' : how.stopped ? 'stopped' : 'done';
+    this.#render(label);
   }
 
-  #line(): string {
+  #line(final?: string): string {
     const c = this.#counts;
     const figures = this.#options.figures?.() ?? this.#sumUsage();
     const elapsed = ((Date.now() - this.#started) / 1000).toFixed(1);
-    return `${this.#done}/${this.#options.total} checks · ${c.pass} pass · ${c.fail} fail · ${c.error} error · ${c.unsupported} unsupported · ${c.skipped} skipped · ${figures.requests} requests · ${figures.inputTokens + figures.outputTokens} tokens · ${elapsed}s`;
+    const done = final && final !== 'done' ? `${this.#done}/${this.#options.total} checks ran` : `${this.#done}/${this.#options.total} checks`;
+    const sent = this.#options.replay ? `${figures.requests} recorded exchanges` : `${figures.requests} requests`;
+    const rare = (['flaky', 'inconclusive'] as const).filter((s) => c[s] > 0).map((s) => ` · ${c[s]} ${s}`).join('');
+    return `${done} · ${c.pass} pass · ${c.fail} fail · ${c.error} error${rare} · ${c.unsupported} unsupported · ${c.skipped} skipped · ${sent} · ${figures.inputTokens + figures.outputTokens} tokens · ${elapsed}s`;
   }
 
   #sumUsage() {
@@ -88,8 +103,8 @@ export class ProgressReporter implements Reporter {
     return { requests, inputTokens, outputTokens };
   }
 
-  #render(final = false): void {
-    if (this.#tty) this.#stream.write(`\r\x1b[2K${this.#line()}${final ? '\n' : ''}`);
-    else this.#stream.write(`${final ? 'done: ' : 'progress: '}${this.#line()}\n`);
+  #render(final?: string): void {
+    if (this.#tty) this.#stream.write(`\r\x1b[2K${final && final !== 'done' ? `${final}: ` : ''}${this.#line(final)}${final ? '\n' : ''}`);
+    else this.#stream.write(`${final ? `${final}: ` : 'progress: '}${this.#line(final)}\n`);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * @module run/run-config
- * Everything a conformance run needs, resolved from flags once in the main process and handed to vitest workers
- * with `provide`. It is plain data: no secrets (auth holds the *name* of the env var), no functions.
+ * Everything a conformance run needs, resolved from flags once. It is plain data: no secrets (auth holds the
+ * *name* of the env var), no functions.
  */
 import type { TargetMode } from '../transport/target.ts';
 
@@ -67,10 +67,6 @@ export interface RunConfig {
   /** Source written into recorded fixtures' provenance. */
   recordSource: 'live' | 'emulator';
   harnessVersion: string;
-  /** Loopback URL of the run coordinator (set by global setup). */
-  coordinatorUrl?: string;
-  /** Where spec stubs were generated: a folder the run made for itself (set when the stubs are written). */
-  specDir?: string;
   /**
    * Independent trials of every case whose checks depend on model behaviour (`--repeat`); checks that do not are
    * judged on the first trial only. @default 1

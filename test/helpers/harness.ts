@@ -1,11 +1,14 @@
 /**
  * Test helpers: the emulator with the catalog's profiles, a session that runs the real suites' cases against it,
- * and the CLI as a child process.
+ * and the CLI, in this process (fast) or as a child process (for signals and the executable itself).
  */
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { main } from '../../src/cli/main.ts';
 import { ALL_CHECKS } from '../../src/checks/registry.ts';
 import type { CheckResult } from '../../src/checks/types.ts';
 import { profilesFromCatalog } from '../../src/emulator/profile-from-catalog.ts';
@@ -20,7 +23,9 @@ import { loadCatalog, type Catalog } from '../../src/suite/load-catalog.ts';
 import { loadSuites, type SuiteSet } from '../../src/suite/load-suites.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
-export const BIN = `${ROOT}/src/cli/bin.mjs`;
+export const BIN = `${ROOT}/src/cli/bin.ts`;
+/** What `node` needs to run the CLI from source in a child process (tsx compiles it; whatever the child's cwd). */
+export const BIN_ARGS = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, BIN];
 /** The shared reference material (MANTLE.md, the OpenAI OpenAPI document, recordings); tests that need it skip without it. */
 export const REFERENCE = process.env.MANTLE_REFERENCE_DIR ?? `${ROOT}/../shared/reference`;
 
@@ -56,10 +61,54 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `mantle-conformance <args>` in a child process. */
+/** The environment of a CLI call: the test's own, minus what would reach outside it, plus `env`. */
+function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // A test run in GitHub Actions must not write its CLI calls into the job's own step summary.
+  const { GITHUB_STEP_SUMMARY: _summary, ...inherited } = process.env;
+  return { ...inherited, ...env, FORCE_COLOR: '0' };
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `mantle-conformance <args>` in this process: main() with its output captured, and the environment and
+ * working directory set for the call (calls are serialised, since both are the process's). Most tests want this:
+ * the command as a user runs it, without a Node start per call.
+ */
 export function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<CliResult> {
+  const run = async (): Promise<CliResult> => {
+    const saved = { env: process.env, cwd: process.cwd() };
+    let stdout = '';
+    let stderr = '';
+    const sink = (append: (text: string) => void) =>
+      Object.assign(
+        new Writable({
+          write(chunk, _encoding, done) {
+            append(String(chunk));
+            done();
+          },
+        }),
+        { isTTY: false },
+      );
+    process.env = cliEnv(env);
+    process.chdir(cwd);
+    try {
+      const code = await main(args, { out: sink((t) => (stdout += t)), err: sink((t) => (stderr += t)) as unknown as NodeJS.WriteStream });
+      return { code, stdout, stderr };
+    } finally {
+      process.env = saved.env;
+      process.chdir(saved.cwd);
+    }
+  };
+  const result = queue.then(run, run);
+  queue = result.catch(() => undefined);
+  return result;
+}
+
+/** Runs `mantle-conformance <args>` in a child process: for what needs one (signals, exit of the executable). */
+export function cliProcess(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env, FORCE_COLOR: '0' }, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...BIN_ARGS, ...args], { cwd, env: cliEnv(env), maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

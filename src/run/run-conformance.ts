@@ -1,0 +1,128 @@
+/**
+ * @module run/run-conformance
+ * A conformance run in this process, the default: plan -> sessions -> results -> matrix -> reports. The scheduler,
+ * the progress line and Ctrl-C all live here; nothing starts a thread or a test runner. (A run on vitest, for the
+ * UI or vitest's own flags, is run/vitest-view.ts: the same engine, with vitest reporting its results.)
+ */
+import type { SchemaSet } from '../checks/schema.ts';
+import type { Matrix } from '../report/matrix.ts';
+import type { CellResult } from './cell-result.ts';
+import type { LoadedPlan } from './load-plan.ts';
+import type { ProgressReporter } from './progress-reporter.ts';
+import { RunEngine, type EngineEvents } from './run-engine.ts';
+import type { RunConfig } from './run-config.ts';
+import { buildRunMatrix, writeRunReports, type PartialRun } from './run-matrix.ts';
+import type { CellWork } from './selection.ts';
+
+export interface RunRequest {
+  config: RunConfig;
+  loaded: LoadedPlan;
+  /** The selected cells and checks (run/selection.ts). */
+  work: readonly CellWork[];
+  schemas?: SchemaSet;
+  baseline?: Matrix;
+  /** Filters, `-t` and vitest arguments, for the record in matrix.json. */
+  filters: readonly string[];
+  shard?: string;
+  progress?: ProgressReporter;
+  /** Where "Interrupted" is said. */
+  err: NodeJS.WritableStream;
+}
+
+/** How a run ended: its matrix (written, unless `writeError`), and why it stopped early, if it did. */
+export interface RunEnd {
+  matrix: Matrix;
+  files: string[];
+  writeError?: Error;
+  interrupted: boolean;
+  fatal?: { code: 'HARNESS_AUTH_REJECTED'; message: string };
+  /** Results of the checks that ran. */
+  results: readonly CellResult[];
+  /** The scheduler's figures (live and record). */
+  figures?: { requests: number; peakInFlight: number };
+}
+
+export const INTERRUPTED_MESSAGE = 'not sent: the run was interrupted (Ctrl-C)';
+
+/** Events that keep the progress line current. */
+export function progressEvents(progress: ProgressReporter | undefined): EngineEvents {
+  return {
+    onResult: (result) => progress?.result(result),
+    onCellEnd: (cell, results) => progress?.cellEnd(cell, results, cell.checks.length),
+  };
+}
+
+export async function runInProcess(request: RunRequest): Promise<RunEnd> {
+  const startedAt = new Date();
+  const engine = new RunEngine({ config: request.config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress) });
+  const interrupt = listenForInterrupt(request.err, () => engine.stop('HARNESS_INTERRUPTED', INTERRUPTED_MESSAGE));
+  request.progress?.start();
+  try {
+    await engine.run(request.work);
+  } finally {
+    interrupt.dispose();
+    await engine.close();
+  }
+  request.progress?.end({ interrupted: interrupt.interrupted, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
+  return finishRun(request, engine, startedAt, interrupt.interrupted);
+}
+
+/** Builds the matrix of what ran and writes the reports; a report folder that cannot be written is kept as `writeError`. */
+export async function finishRun(request: RunRequest, engine: RunEngine, startedAt: Date, interrupted: boolean): Promise<RunEnd> {
+  const partial = partialOf(engine, interrupted);
+  const matrix = buildRunMatrix({
+    config: request.config,
+    loaded: request.loaded,
+    results: engine.results,
+    startedAt,
+    finishedAt: new Date(),
+    ...(partial ? { partial } : {}),
+    filters: request.filters,
+    ...(request.shard ? { shard: request.shard } : {}),
+    ...(request.baseline ? { baseline: request.baseline } : {}),
+  });
+  const end: RunEnd = {
+    matrix,
+    files: [],
+    interrupted,
+    results: engine.results,
+    ...(engine.fatal ? { fatal: engine.fatal } : {}),
+    ...(engine.scheduler ? { figures: { requests: engine.scheduler.figures.requests, peakInFlight: engine.scheduler.figures.peakInFlight } } : {}),
+  };
+  try {
+    end.files = await writeRunReports(matrix, request.config.reportDir);
+  } catch (error) {
+    end.writeError = error as Error;
+  }
+  return end;
+}
+
+/** Why a run covers less than it selected: Ctrl-C, a rejected key, or a spend cap that left requests unsent. */
+export function partialOf(engine: RunEngine, interrupted: boolean): PartialRun | undefined {
+  if (interrupted) return { reason: 'interrupted (Ctrl-C)', interrupted: true };
+  if (engine.fatal) return { reason: `stopped: ${engine.fatal.message}`, interrupted: false };
+  const cap = engine.scheduler?.capReached;
+  if (cap) return { reason: `spend cap: ${cap.replace(/^not sent: /, '')}; ${engine.scheduler!.denied} request(s) were not sent and the checks that needed them are skipped`, interrupted: false };
+  return undefined;
+}
+
+/**
+ * Ctrl-C stops sending, abandons what is in flight and still writes the matrix of what finished. A second Ctrl-C
+ * quits at once (exit 130).
+ */
+export function listenForInterrupt(err: NodeJS.WritableStream, stop: () => void): { readonly interrupted: boolean; dispose(): void } {
+  const state = { interrupted: false };
+  const onSigint = () => {
+    if (state.interrupted) process.exit(130);
+    state.interrupted = true;
+    err.write('\nInterrupted: no new requests; abandoning those in flight and writing the partial matrix (Ctrl-C again to quit now)\n');
+    stop();
+  };
+  process.on('SIGINT', onSigint);
+  return {
+    get interrupted() {
+      return state.interrupted;
+    },
+    dispose: () => process.off('SIGINT', onSigint),
+  };
+}

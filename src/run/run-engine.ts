@@ -1,0 +1,201 @@
+/**
+ * @module run/run-engine
+ * Runs the selected checks of a run in this process. The run's concurrency is its requests, not threads: one
+ * scheduler bounds what is in flight (global and per-model limits, token budgets, spend caps), and enough models
+ * are worked on at once to keep it busy, the longest first. A model's session is dropped when its checks are done,
+ * so memory holds the sessions in progress plus the results, which is what the reports need.
+ */
+import type { SchemaSet } from '../checks/schema.ts';
+import type { HarnessErrorCode } from '../errors.ts';
+import type { PlannedCheck, Plan } from '../plan/plan.ts';
+import { LocalScheduler } from '../transport/scheduler.ts';
+import type { Target } from '../transport/target.ts';
+import { CapWatch } from './cap-watch.ts';
+import { createTarget } from './create-target.ts';
+import type { LoadedPlan } from './load-plan.ts';
+import { ModelSession } from './model-session.ts';
+import type { RunConfig } from './run-config.ts';
+import type { CellWork } from './selection.ts';
+import type { CellResult } from './cell-result.ts';
+
+export interface EngineEvents {
+  /** A check's result, as soon as it is known. Results of an interrupted run that did not run never arrive. */
+  onResult?(result: CellResult): void;
+  /** Every selected check of a cell has a result (or the run stopped first): `results` are those that ran. */
+  onCellEnd?(cell: CellWork, results: readonly CellResult[]): void;
+}
+
+export interface EngineOptions {
+  config: RunConfig;
+  loaded: LoadedPlan;
+  /** `--openapi` schemas for the schema.* checks; default the project's. */
+  schemas?: SchemaSet;
+  events?: EngineEvents;
+  /** Models worked on at once. @default modelsAtOnce(config) */
+  modelsAtOnce?: number;
+}
+
+/**
+ * Live and record: twice `--concurrency`. A model's requests are mostly a chain (probe, then case; create, then
+ * poll), so one model rarely fills a slot for long; twice as many models as slots keep the scheduler's queue full
+ * while models wait on polls. Replay has no network: a few models at once keep the CPU busy.
+ */
+export function modelsAtOnce(config: RunConfig): number {
+  return config.targets.every((t) => t.mode === 'replay') ? 8 : 2 * config.concurrency;
+}
+
+/** Rough work of a model: the steps of the cases it is expected to run, a polling step counting for a long wait. */
+export function modelWeight(plan: Plan, modelId: string): number {
+  const model = plan.models.find((m) => m.id === modelId);
+  const served = (api: string) => {
+    const expectation = model?.checks.find((c) => c.id === `api.${api}`)?.expectation;
+    return !expectation || expectation.value === 'supported';
+  };
+  let weight = 0;
+  for (const spec of plan.cases.values()) {
+    if (!spec.probe && !served(spec.api)) continue;
+    for (const step of spec.steps) weight += step.poll ? 20 : 1;
+  }
+  return weight;
+}
+
+const cellKey = (target: string, model: string) => `${target}\u0000${model}`;
+
+/** One cell in progress: its session, and each check's result once asked for. */
+interface CellRun {
+  work: CellWork;
+  session: ModelSession | undefined;
+  checks: Map<string, Promise<CellResult>>;
+}
+
+export class RunEngine {
+  readonly #options: EngineOptions;
+  readonly #targets: Map<string, Target>;
+  readonly #cells = new Map<string, CellRun>();
+  readonly #results: CellResult[] = [];
+  /** Results cut short by a stop: they did not run (see `ran`). */
+  readonly #notRun = new WeakSet<CellResult>();
+  /** The run's scheduler (live and record only): requests sent, tokens, peak in flight, and the spend caps. */
+  readonly scheduler: CapWatch | undefined;
+  #stopped: { code: HarnessErrorCode; message: string } | undefined;
+  /** The first failure that must stop the run (a rejected key). */
+  fatal: { code: 'HARNESS_AUTH_REJECTED'; message: string } | undefined;
+
+  constructor(options: EngineOptions) {
+    this.#options = options;
+    const { config } = options;
+    const live = config.targets.some((t) => t.mode !== 'replay');
+    this.scheduler = live
+      ? new CapWatch(new LocalScheduler({ concurrency: config.concurrency, perModel: config.modelConcurrency, tpm: config.tpm, maxRequests: config.maxRequests, maxTokensTotal: config.maxTokensTotal }))
+      : undefined;
+    this.#targets = new Map(config.targets.map((t) => [t.id, createTarget(t, config, this.scheduler)]));
+  }
+
+  /** Results of the checks that ran, in the order they finished. */
+  get results(): readonly CellResult[] {
+    return this.#results;
+  }
+
+  /** Why the run stopped early (Ctrl-C, a rejected key), if it did. */
+  get stopped(): { code: HarnessErrorCode; message: string } | undefined {
+    return this.#stopped;
+  }
+
+  /** Runs the cells, `modelsAtOnce` at a time, the longest first; resolves when all are done or the run stopped. */
+  async run(work: readonly CellWork[]): Promise<void> {
+    const plan = this.#options.loaded.plan;
+    const weights = new Map(work.map((cell) => [cellKey(cell.target, cell.model), modelWeight(plan, cell.model)]));
+    const queue = [...work].sort((a, b) => weights.get(cellKey(b.target, b.model))! - weights.get(cellKey(a.target, a.model))!);
+    const lanes = Math.max(1, Math.min(this.#options.modelsAtOnce ?? modelsAtOnce(this.#options.config), queue.length));
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        for (let cell = queue.shift(); cell && !this.#stopped; cell = queue.shift()) await this.#runCell(cell);
+      }),
+    );
+  }
+
+  /** One check's result: the one run ahead when there is one, else run now (vitest asks per test). */
+  result(work: CellWork, check: PlannedCheck): Promise<CellResult> {
+    return this.#check(this.#cellRun(work), check);
+  }
+
+  /** Stop sending: waiting requests are denied, those in flight abandoned, no other model starts. */
+  stop(code: HarnessErrorCode, message: string): void {
+    this.#stopped ??= { code, message };
+    this.scheduler?.stop(code, message);
+    for (const run of this.#cells.values()) run.session?.abort();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#targets.values()].map((t) => t.close()));
+  }
+
+  async #runCell(work: CellWork): Promise<void> {
+    const run = this.#cellRun(work);
+    const settled = await Promise.all(work.checks.map((check) => this.#check(run, check)));
+    // The session holds every exchange of the model; the results are all the reports need.
+    run.session = undefined;
+    this.#options.events?.onCellEnd?.(work, settled.filter((r) => this.ran(r)));
+  }
+
+  #cellRun(work: CellWork): CellRun {
+    const key = cellKey(work.target, work.model);
+    let run = this.#cells.get(key);
+    if (!run) {
+      run = { work, session: undefined, checks: new Map() };
+      this.#cells.set(key, run);
+    }
+    run.session ??= this.#session(work);
+    return run;
+  }
+
+  #session(work: CellWork): ModelSession {
+    const target = this.#targets.get(work.target);
+    if (!target) throw new Error(`no target ${work.target} in this run`);
+    const session = new ModelSession(this.#options.loaded.plan, work.planned, target, {
+      ...(this.#options.schemas ? { schemas: this.#options.schemas } : {}),
+      onAuthRejected: (_exchange, message) => {
+        this.fatal ??= { code: 'HARNESS_AUTH_REJECTED', message };
+        this.stop('HARNESS_AUTH_REJECTED', `not sent: the run stopped because ${message}`);
+      },
+    });
+    if (this.#stopped) session.abort();
+    return session;
+  }
+
+  #check(run: CellRun, check: PlannedCheck): Promise<CellResult> {
+    let result = run.checks.get(check.id);
+    if (!result) {
+      const session = run.session ?? (run.session = this.#session(run.work));
+      result = session.runCheck(check).then((outcome) => {
+        const cell: CellResult = {
+          target: run.work.target,
+          model: run.work.model,
+          check: check.id,
+          result: outcome,
+          expectedSource: check.expectation?.source ?? null,
+          usage: { ...session.usage },
+          provenance: session.provenance(),
+        };
+        // Once the run is stopped, a check that comes back skipped or in error was cut short by the stop itself.
+        if (this.#stopped && (outcome.status === 'skipped' || outcome.status === 'error')) {
+          this.#notRun.add(cell);
+        } else {
+          this.#results.push(cell);
+          this.#options.events?.onResult?.(cell);
+        }
+        return cell;
+      });
+      run.checks.set(check.id, result);
+    }
+    return result;
+  }
+
+  /**
+   * Whether a result counts as observed. A check cut short by a stop (Ctrl-C, a rejected key) did not run: the
+   * matrix says "not reached" for it instead of passing a `skipped` or `error` off as a finding.
+   */
+  ran(cell: CellResult): boolean {
+    return !this.#notRun.has(cell);
+  }
+}

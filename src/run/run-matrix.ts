@@ -1,0 +1,96 @@
+/**
+ * @module run/run-matrix
+ * The matrix of a run, from the results it produced: every selected cell that produced nothing (filtered out,
+ * another shard's, not reached before a stop) is `skipped` with the reason, and the reports are written from it.
+ */
+import { buildMatrix, finishMatrix } from '../report/build-matrix.ts';
+import { compareMatrices } from '../report/compare.ts';
+import type { Matrix, MatrixTarget, UsageTotals } from '../report/matrix.ts';
+import type { CellResult } from './cell-result.ts';
+import type { LoadedPlan } from './load-plan.ts';
+import type { RecordingProvenance } from './model-session.ts';
+import type { RunConfig } from './run-config.ts';
+
+/** Why a run did not cover what it selected. */
+export interface PartialRun {
+  reason: string;
+  /** Ctrl-C: the run proves nothing. */
+  interrupted: boolean;
+}
+
+export interface RunMatrixInput {
+  config: RunConfig;
+  loaded: LoadedPlan;
+  results: readonly CellResult[];
+  startedAt: Date;
+  finishedAt: Date;
+  partial?: PartialRun;
+  /** Filters, `-t` and vitest arguments, for the record. */
+  filters: readonly string[];
+  shard?: string;
+  /** A previous run to compare with (`--baseline`): the matrix gets a `comparison`, and a new failure gates. */
+  baseline?: Matrix;
+}
+
+export function buildRunMatrix(input: RunMatrixInput): Matrix {
+  const { config, loaded, partial } = input;
+  const usage: Record<string, UsageTotals> = {};
+  // A session hands every result the same provenance entries (updated in place): one of each is enough.
+  const provenance = new Map<string, Set<RecordingProvenance>>();
+  for (const cell of input.results) {
+    const key = `${cell.target}/${cell.model}`;
+    const seen = usage[key];
+    // Usage is cumulative per session: the result that finished last saw the most.
+    if (!seen || cell.usage.requests >= seen.requests) usage[key] = { ...cell.usage };
+    const entries = provenance.get(cell.target) ?? new Set();
+    for (const entry of cell.provenance) entries.add(entry);
+    provenance.set(cell.target, entries);
+  }
+  const built = buildMatrix({
+    run: {
+      id: config.runId,
+      startedAt: input.startedAt.toISOString(),
+      finishedAt: input.finishedAt.toISOString(),
+      durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
+      harnessVersion: config.harnessVersion,
+      node: process.version,
+      partial: partial !== undefined,
+      ...(partial ? { partialReason: partial.reason } : {}),
+      ...(partial?.interrupted ? { interrupted: true } : {}),
+      suites: config.suitesDir,
+      catalog: config.catalogFile,
+      selection: { models: config.models, checks: config.checks, filters: [...input.filters], ...(input.shard ? { shard: input.shard } : {}) },
+    },
+    targets: config.targets.map((t): MatrixTarget => targetProvenance(t, config, [...(provenance.get(t.id) ?? [])])),
+    checks: loaded.plan.checks.map((c) => ({ id: c.id, title: c.title, api: c.api, vocabulary: c.vocabulary, reference: c.reference?.value ?? null })),
+    models: loaded.plan.models.map((m) => ({ id: m.id, family: m.family, familyTitle: m.familyTitle, inCatalog: m.inCatalog })),
+    planned: config.targets.flatMap((t) =>
+      loaded.plan.models.flatMap((m) => m.checks.map((c) => ({ target: t.id, model: m.id, check: c.id, expected: c.expectation?.value ?? null, expectedSource: c.expectation?.source ?? null }))),
+    ),
+    results: input.results.map((cell) => ({ target: cell.target, model: cell.model, check: cell.check, ...cell.result, expectedSource: cell.expectedSource })),
+    usage,
+    missingReason: partial ? `not reached: ${partial.reason}` : 'not run: filtered out (a model filter or -t) or in another shard',
+  });
+  return input.baseline ? finishMatrix({ ...built, comparison: compareMatrices(input.baseline, built) }) : built;
+}
+
+/** Writes every report of a run into `dir`; the formats are loaded only now, when they are needed. */
+export async function writeRunReports(matrix: Matrix, dir: string): Promise<string[]> {
+  const [{ DEFAULT_REPORTS, REPORT_WRITERS }, { writeReportFiles }] = await Promise.all([import('../report/index.ts'), import('../report/report-writer.ts')]);
+  return writeReportFiles(dir, DEFAULT_REPORTS.flatMap((name) => REPORT_WRITERS[name]!.render(matrix, {})));
+}
+
+function targetProvenance(target: RunConfig['targets'][number], config: RunConfig, seen: RecordingProvenance[]): MatrixTarget {
+  const provenance: MatrixTarget['provenance'] = { sources: [] };
+  if (target.mode === 'replay') {
+    provenance.sources = [...new Set(seen.map((p) => p.source))].sort();
+    const from = seen.map((p) => p.recordedFrom).sort()[0];
+    const to = seen.map((p) => p.recordedTo).sort().at(-1);
+    if (from) provenance.recordedFrom = from;
+    if (to) provenance.recordedTo = to;
+    provenance.harnessVersions = [...new Set(seen.flatMap((p) => p.harnessVersions))].sort();
+  } else {
+    provenance.sources = [config.recordSource];
+  }
+  return { id: target.id, mode: target.mode, endpointHost: target.endpointHost, region: target.region, provenance };
+}

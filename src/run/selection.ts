@@ -1,0 +1,97 @@
+/**
+ * @module run/selection
+ * Which (target, model) cells and which checks a run covers, from the positional filters, `--shard` and `-t`.
+ * Both ways of running (in-process, and on vitest for `--ui` or vitest arguments) select through these
+ * functions, with the semantics vitest gives the same flags on one spec file per model: a filter is a
+ * case-insensitive part of the file name `<target>/<model>.spec.ts`; `-t` is a regular expression tested against
+ * the test's full name `<model> <check>` (`<target> › <model> <check>` with several targets); shards are cut from
+ * the file names in sorted order, so every shard of a run, on any machine, agrees on who runs what.
+ */
+import { posix } from 'node:path';
+import { HarnessError } from '../errors.ts';
+import { folderName } from '../names.ts';
+import type { PlannedCheck, PlannedModel } from '../plan/plan.ts';
+import { closest } from '../suite/closest.ts';
+
+export interface Cell {
+  target: string;
+  model: string;
+}
+
+/** One cell of the run and the checks selected on it. */
+export interface CellWork extends Cell {
+  planned: PlannedModel;
+  /** The vitest test title of the cell (a `describe`). */
+  title: string;
+  checks: PlannedCheck[];
+}
+
+export interface Selection {
+  /** Positional filters (vitest file filters): model ids or parts of them. */
+  filters: readonly string[];
+  /** `--shard i/n`. */
+  shard?: { index: number; count: number };
+  /** `-t`: compiled already, so that a bad pattern is a usage error before anything runs. */
+  pattern?: RegExp;
+}
+
+/** The spec file of a cell, relative to the run's spec folder (always with `/`). */
+export function specFileName(cell: Cell): string {
+  return posix.join(folderName(cell.target), `${folderName(cell.model)}.spec.ts`);
+}
+
+/** The `describe` title of a cell: the model, prefixed by the target when a run has several. */
+export function cellTitle(cell: Cell, severalTargets: boolean): string {
+  return severalTargets ? `${cell.target} › ${cell.model}` : cell.model;
+}
+
+/** vitest's file filter: the lower-cased relative file name contains one of the lower-cased filters. */
+export function matchesFilters(cell: Cell, filters: readonly string[]): boolean {
+  if (filters.length === 0) return true;
+  const file = specFileName(cell).toLocaleLowerCase();
+  return filters.some((filter) => file.includes(filter.toLocaleLowerCase()));
+}
+
+/** Shard `index` of `count`: the cells sorted by file name, cut into `count` runs that differ by one at most. */
+export function shardCells<T extends Cell>(cells: readonly T[], shard: { index: number; count: number } | undefined): T[] {
+  if (!shard) return [...cells];
+  const ordered = [...cells].sort((a, b) => (specFileName(a) < specFileName(b) ? -1 : specFileName(a) > specFileName(b) ? 1 : 0));
+  const base = Math.floor(ordered.length / shard.count);
+  const longer = ordered.length % shard.count;
+  const start = (shard.index - 1) * base + Math.min(shard.index - 1, longer);
+  return ordered.slice(start, start + base + (shard.index <= longer ? 1 : 0));
+}
+
+/**
+ * The cells and checks a run covers, in plan order. A filter that matches no model, or a `-t` that matches no
+ * check, is a usage error: a typo must not turn into a green run that checked nothing.
+ */
+export function selectWork(targets: readonly string[], models: readonly PlannedModel[], selection: Selection): CellWork[] {
+  const all = targets.flatMap((target) => models.map((planned) => ({ target, model: planned.id, planned })));
+  for (const filter of selection.filters) {
+    if (!all.some((cell) => matchesFilters(cell, [filter]))) {
+      const ids = models.map((m) => m.id);
+      const guess = closest(filter.toLowerCase(), ids);
+      throw new HarnessError(
+        'HARNESS_USAGE',
+        `filter ${JSON.stringify(filter)} matches no model of the run${guess ? `; did you mean ${guess}?` : ''} (a filter is a model id or part of one: ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', ...' : ''})`,
+      );
+    }
+  }
+  const severalTargets = targets.length > 1;
+  const pattern = selection.pattern;
+  const filtered = all
+    .filter((cell) => matchesFilters(cell, selection.filters))
+    .map((cell) => {
+      const title = cellTitle(cell, severalTargets);
+      return { ...cell, title, checks: pattern ? cell.planned.checks.filter((check) => pattern.test(`${title} ${check.id}`)) : cell.planned.checks };
+    });
+  // Judged before sharding: a pattern that matches only another shard's models is not a typo.
+  if (pattern && filtered.every((cell) => cell.checks.length === 0)) {
+    throw new HarnessError('HARNESS_USAGE', `-t ${JSON.stringify(pattern.source)} matches no check of the selected models (it is matched against "<model> <check>", e.g. "xai.grok-4.3 stream.chat-completions")`);
+  }
+  // shardCells sorts by file name; the run keeps plan order (filtered is in plan order).
+  const inShard = new Set(shardCells(filtered, selection.shard));
+  const work = filtered.filter((cell) => inShard.has(cell));
+  return work.filter((cell) => cell.checks.length > 0);
+}

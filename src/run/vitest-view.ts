@@ -1,0 +1,128 @@
+/**
+ * @module run/vitest-view
+ * A run on vitest, for what only vitest gives: its UI (`--ui`) and its own flags and reporters (arguments after
+ * `--`). The checks still run in this process on the same engine as the default run (one scheduler, so the same
+ * limits, caps and results); vitest shows them: one generated spec file per model, one test per check, and each
+ * test asks the main process for its result over loopback. Workers only wait, so there are as many as cores,
+ * not one per concurrency slot, and each carries many models: the engine runs ahead of the file vitest is on.
+ */
+import { availableParallelism } from 'node:os';
+import { HarnessError } from '../errors.ts';
+import { isGating } from '../report/build-matrix.ts';
+import { startResultServer, type ResultAnswer, type ResultQuestion } from './result-server.ts';
+import { RunEngine } from './run-engine.ts';
+import { finishRun, INTERRUPTED_MESSAGE, progressEvents, type RunEnd, type RunRequest } from './run-conformance.ts';
+import type { CellWork } from './selection.ts';
+import { makeSpecDir, removeSpecFiles, writeSpecFiles } from './spec-files.ts';
+
+export interface VitestRunRequest extends RunRequest {
+  ui: boolean;
+  /** vitest options from the arguments after `--` (the selection flags already taken out). */
+  vitestOptions: Record<string, unknown>;
+  /** Where the UI's address is said. */
+  err: NodeJS.WritableStream;
+}
+
+const cellKey = (target: string, model: string) => `${target}\u0000${model}`;
+/** The last two segments of a spec file's path, `<target>/<model>.spec.ts`, whatever the temp folder resolves to. */
+const specKey = (file: string) => file.replace(/\\/g, '/').split('/').slice(-2).join('/');
+
+export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
+  const { startVitest } = await import('vitest/node');
+  const { config } = request;
+  const byCell = new Map(request.work.map((cell) => [cellKey(cell.target, cell.model), cell]));
+  const byFile = new Map<string, CellWork>();
+  const state: { engine?: RunEngine; running?: Promise<void>; startedAt: Date; end?: RunEnd; interrupted: boolean } = { startedAt: new Date(), interrupted: false };
+
+  const answer = async (question: ResultQuestion): Promise<ResultAnswer> => {
+    const work = byCell.get(cellKey(question.target, question.model));
+    const check = work?.planned.checks.find((c) => c.id === question.check);
+    const engine = state.engine;
+    if (!engine || !work || !check) return { kind: 'not-run', reason: `${question.model} ${question.check} is not in this run` };
+    const cell = await engine.result(work, check);
+    if (!engine.ran(cell)) return { kind: 'not-run', reason: `not reached: ${engine.stopped?.message ?? 'the run stopped'}` };
+    return { kind: 'result', cell, gating: isGating({ status: cell.result.status, expected: cell.result.expected, expectedSource: cell.expectedSource }) };
+  };
+
+  const server = await startResultServer(answer);
+  let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
+  const before = new Set(process.listeners('SIGINT'));
+  const onSigint = () => {
+    // With the UI, Ctrl-C is how the session ends, after the run: not an interruption.
+    if (request.ui) return;
+    if (state.interrupted) process.exit(130);
+    state.interrupted = true;
+    request.err.write('\nInterrupted: no new requests; abandoning those in flight and writing the partial matrix (Ctrl-C again to quit now)\n');
+    state.engine?.stop('HARNESS_INTERRUPTED', INTERRUPTED_MESSAGE);
+    void vitest?.cancelCurrentRun('keyboard-input');
+  };
+  process.on('SIGINT', onSigint);
+  // vitest exits the process on SIGINT itself; its handler is replaced once installed.
+  const takeOver = () => {
+    for (const listener of process.listeners('SIGINT')) if (!before.has(listener) && listener !== onSigint) process.off('SIGINT', listener as () => void);
+  };
+
+  const reporter = {
+    onInit: takeOver,
+    // Every test run (the first, and each re-run from the UI) gets a fresh engine for the files vitest runs.
+    onTestRunStart(specifications: ReadonlyArray<{ moduleId: string }>) {
+      takeOver();
+      state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress) });
+      state.startedAt = new Date();
+      request.progress?.start();
+      const selected = specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined);
+      state.running = state.engine.run(selected);
+    },
+    async onTestRunEnd() {
+      const engine = state.engine;
+      if (!engine) return;
+      await state.running;
+      await engine.close();
+      request.progress?.end({ interrupted: state.interrupted, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
+      state.end = await finishRun(request, engine, state.startedAt, state.interrupted);
+    },
+  };
+
+  const specDir = await makeSpecDir(config.runId);
+  try {
+    const files = await writeSpecFiles(specDir, request.work);
+    files.forEach((file, i) => byFile.set(specKey(file), request.work[i]!));
+    const { reporter: extraReporters, ...vitestOptions } = request.vitestOptions as { reporter?: string | string[] };
+    vitest = await startVitest('test', [], {
+      config: false,
+      watch: false,
+      root: config.root,
+      dir: specDir,
+      include: ['**/*.spec.ts'],
+      exclude: [],
+      provide: { mantleConformanceResults: server.url },
+      pool: 'threads',
+      isolate: false,
+      maxWorkers: Math.max(1, Math.min(availableParallelism(), files.length)),
+      fileParallelism: true,
+      // The harness bounds every request with --timeout and retries; vitest's own timeout would cut them short.
+      testTimeout: 24 * 60 * 60 * 1000,
+      hookTimeout: 24 * 60 * 60 * 1000,
+      maxConcurrency: 10_000,
+      passWithNoTests: true,
+      printConsoleTrace: false,
+      ...vitestOptions,
+      // vitest reporters named after `--` (e.g. --reporter=verbose) run beside the harness's own, never instead.
+      reporters: [reporter, ...[extraReporters ?? []].flat()],
+      ...(request.ui ? { ui: true, watch: true, open: Boolean(process.stdout.isTTY) } : {}),
+    } as Parameters<typeof startVitest>[2]);
+    if (request.ui) {
+      const address = vitest.vite.httpServer?.address();
+      const port = typeof address === 'object' && address ? address.port : vitest.vite.config.server.port;
+      request.err.write(`vitest UI: http://${vitest.config.api?.host ?? 'localhost'}:${port}${vitest.config.uiBase} (Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    await vitest?.close();
+    await server.close();
+    await removeSpecFiles(specDir);
+  }
+  if (!state.end) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without running the checks; rerun with -- --reporter=verbose to see why');
+  return state.end;
+}
