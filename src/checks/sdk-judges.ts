@@ -4,9 +4,9 @@
  * (`openai`, its `openai/bedrock` client, `@anthropic-ai/sdk`) through an injected fetch. The SDK parses it,
  * streams are iterated to the end, and the typed fields an app reads must hold their types.
  */
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
-import { BedrockOpenAI } from 'openai/bedrock';
+import type Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
+import type { BedrockOpenAI } from 'openai/bedrock';
 import type { Exchange } from '../transport/exchange.ts';
 import { observeOk } from './answer.ts';
 import { judge } from './judge.ts';
@@ -40,12 +40,18 @@ const expectType = (problems: string[], name: string, value: unknown, type: 'str
   if (!ok) problems.push(`${name} is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}, not ${type}`);
 };
 
-const openai = (exchange: Exchange) => new OpenAI({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/v1', fetch: recordedFetch(exchange), maxRetries: 0 });
-const bedrock = (exchange: Exchange) => new BedrockOpenAI({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/openai/v1', fetch: recordedFetch(exchange), maxRetries: 0 });
-const anthropic = (exchange: Exchange) => new Anthropic({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/anthropic', fetch: recordedFetch(exchange), maxRetries: 0 });
+// Each SDK loads the first time a judge needs it: a run without sdk.* checks (or without Claude) never pays for it.
+let openaiSdk: Promise<{ OpenAI: typeof OpenAI; BedrockOpenAI: typeof BedrockOpenAI }> | undefined;
+let anthropicSdk: Promise<typeof Anthropic> | undefined;
+const loadOpenAI = () => (openaiSdk ??= Promise.all([import('openai'), import('openai/bedrock')]).then(([o, b]) => ({ OpenAI: o.default, BedrockOpenAI: b.BedrockOpenAI })));
+const loadAnthropic = () => (anthropicSdk ??= import('@anthropic-ai/sdk').then((a) => a.default));
 
-const chatJudge = (client: (ex: Exchange) => OpenAI): Judge => async (exchange, params) => {
-  const completion = await client(exchange).chat.completions.create({ ...(params as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming), stream: false });
+const openai = async (exchange: Exchange): Promise<OpenAI> => new (await loadOpenAI()).OpenAI({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/v1', fetch: recordedFetch(exchange), maxRetries: 0 });
+const bedrock = async (exchange: Exchange): Promise<OpenAI> => new (await loadOpenAI()).BedrockOpenAI({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/openai/v1', fetch: recordedFetch(exchange), maxRetries: 0 });
+const anthropic = async (exchange: Exchange): Promise<Anthropic> => new (await loadAnthropic())({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/anthropic', fetch: recordedFetch(exchange), maxRetries: 0 });
+
+const chatJudge = (client: (ex: Exchange) => Promise<OpenAI>): Judge => async (exchange, params) => {
+  const completion = await (await client(exchange)).chat.completions.create({ ...(params as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming), stream: false });
   const problems: string[] = [];
   expectType(problems, 'id', completion.id, 'string');
   expectType(problems, 'created', completion.created, 'number');
@@ -54,8 +60,8 @@ const chatJudge = (client: (ex: Exchange) => OpenAI): Judge => async (exchange, 
   return problems;
 };
 
-const responsesJudge = (client: (ex: Exchange) => OpenAI): Judge => async (exchange, params) => {
-  const response = await client(exchange).responses.create({ ...(params as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming), stream: false });
+const responsesJudge = (client: (ex: Exchange) => Promise<OpenAI>): Judge => async (exchange, params) => {
+  const response = await (await client(exchange)).responses.create({ ...(params as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming), stream: false });
   const problems: string[] = [];
   expectType(problems, 'id', response.id, 'string');
   expectType(problems, 'created_at', response.created_at, 'number');
@@ -67,7 +73,7 @@ const responsesJudge = (client: (ex: Exchange) => OpenAI): Judge => async (excha
 const JUDGES: Record<ApiTarget, Judge> = {
   chat: chatJudge(openai),
   'chat-stream': async (exchange, params) => {
-    const stream = await openai(exchange).chat.completions.create({ ...(params as unknown as OpenAI.ChatCompletionCreateParamsStreaming), stream: true });
+    const stream = await (await openai(exchange)).chat.completions.create({ ...(params as unknown as OpenAI.ChatCompletionCreateParamsStreaming), stream: true });
     const problems: string[] = [];
     let count = 0;
     for await (const chunk of stream) {
@@ -79,13 +85,13 @@ const JUDGES: Record<ApiTarget, Judge> = {
   },
   responses: responsesJudge(openai),
   'responses-stream': async (exchange, params) => {
-    const stream = await openai(exchange).responses.create({ ...(params as unknown as OpenAI.Responses.ResponseCreateParamsStreaming), stream: true });
+    const stream = await (await openai(exchange)).responses.create({ ...(params as unknown as OpenAI.Responses.ResponseCreateParamsStreaming), stream: true });
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
     return types.length === 0 ? ['the stream yielded no event'] : [];
   },
   messages: async (exchange, params) => {
-    const message = await anthropic(exchange).messages.create({ ...(params as unknown as Anthropic.MessageCreateParamsNonStreaming), stream: false });
+    const message = await (await anthropic(exchange)).messages.create({ ...(params as unknown as Anthropic.MessageCreateParamsNonStreaming), stream: false });
     const problems: string[] = [];
     expectType(problems, 'id', message.id, 'string');
     expectType(problems, 'content', message.content, 'array');
@@ -93,14 +99,14 @@ const JUDGES: Record<ApiTarget, Judge> = {
     return problems;
   },
   'messages-stream': async (exchange, params) => {
-    const stream = anthropic(exchange).messages.stream(params as unknown as Anthropic.MessageStreamParams);
+    const stream = (await anthropic(exchange)).messages.stream(params as unknown as Anthropic.MessageStreamParams);
     const message = await stream.finalMessage();
     const problems: string[] = [];
     expectType(problems, 'content', message.content, 'array');
     return problems;
   },
   'count-tokens': async (exchange, params) => {
-    const counted = await anthropic(exchange).messages.countTokens(params as unknown as Anthropic.MessageCountTokensParams);
+    const counted = await (await anthropic(exchange)).messages.countTokens(params as unknown as Anthropic.MessageCountTokensParams);
     const problems: string[] = [];
     expectType(problems, 'input_tokens', counted.input_tokens, 'number');
     return problems;

@@ -17,7 +17,6 @@ import { ProgressReporter } from '../run/progress-reporter.ts';
 import type { RunConfig } from '../run/run-config.ts';
 import { runInProcess, type RunEnd, type RunRequest } from '../run/run-conformance.ts';
 import { selectWork } from '../run/selection.ts';
-import { preflight } from './preflight.ts';
 import { EXIT } from './project.ts';
 import { readMatrix } from './report-commands.ts';
 import { patternFlag, resolveRunConfig, shardFlag, usage, type RunFlags } from './run-options.ts';
@@ -71,7 +70,7 @@ export async function runCommand(
   const schemas = config.openapiFile ? await loadOpenApiSchemas(config.openapiFile) : undefined;
   const baseline = config.baselineFile ? await readMatrix(config.baselineFile) : undefined;
   await checkWritable(config.reportDir);
-  if (config.targets.some((t) => t.mode !== 'replay')) await preflight(config);
+  if (config.targets.some((t) => t.mode !== 'replay')) await (await import('./preflight.ts')).preflight(config);
 
   const replay = config.targets.every((t) => t.mode === 'replay');
   const total = work.reduce((n, cell) => n + cell.checks.length, 0);

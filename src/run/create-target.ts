@@ -1,22 +1,27 @@
 /**
  * @module run/create-target
  * Turns a target's config into the Target that sends (or replays) its requests. Live and record send through
- * retries, then the run's scheduler, then HTTP; replay answers from fixtures and needs neither.
+ * retries, then the run's scheduler, then HTTP; replay answers from fixtures and needs neither. Each stack is
+ * loaded when a run needs it: a replay never loads the HTTP client or the AWS credential chain.
  */
-import { createAuth } from '../transport/auth/create-auth.ts';
-import { LiveTarget } from '../transport/live-target.ts';
-import { RecordTarget } from '../transport/record-target.ts';
-import { ReplayTarget } from '../transport/replay-target.ts';
-import { RetryingTarget } from '../transport/retrying-target.ts';
-import { ScheduledTarget } from '../transport/scheduled-target.ts';
 import type { Scheduler } from '../transport/scheduler.ts';
 import type { Target } from '../transport/target.ts';
 import type { RunConfig, TargetConfig } from './run-config.ts';
 
 /** `scheduler` is the run's one scheduler; replay needs none. */
-export function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler | undefined): Target {
-  if (target.mode === 'replay') return new ReplayTarget(target.id, config.fixturesDir);
+export async function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler | undefined): Promise<Target> {
+  if (target.mode === 'replay') {
+    const { ReplayTarget } = await import('../transport/replay-target.ts');
+    return new ReplayTarget(target.id, config.fixturesDir);
+  }
   if (!scheduler) throw new Error(`target ${target.id} sends requests: it needs the run's scheduler`);
+  const [{ createAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }] = await Promise.all([
+    import('../transport/auth/create-auth.ts'),
+    import('../transport/live-target.ts'),
+    import('../transport/record-target.ts'),
+    import('../transport/retrying-target.ts'),
+    import('../transport/scheduled-target.ts'),
+  ]);
   const auth = createAuth({ ...config.auth, region: target.region });
   const live = new LiveTarget(target.id, {
     baseUrl: target.baseUrl!,

@@ -70,7 +70,7 @@ interface CellRun {
 
 export class RunEngine {
   readonly #options: EngineOptions;
-  readonly #targets: Map<string, Target>;
+  readonly #targets: Promise<Map<string, Target>>;
   readonly #cells = new Map<string, CellRun>();
   readonly #results: CellResult[] = [];
   /** Results cut short by a stop: they did not run (see `ran`). */
@@ -88,7 +88,9 @@ export class RunEngine {
     this.scheduler = live
       ? new CapWatch(new LocalScheduler({ concurrency: config.concurrency, perModel: config.modelConcurrency, tpm: config.tpm, maxRequests: config.maxRequests, maxTokensTotal: config.maxTokensTotal }))
       : undefined;
-    this.#targets = new Map(config.targets.map((t) => [t.id, createTarget(t, config, this.scheduler)]));
+    this.#targets = Promise.all(config.targets.map(async (t) => [t.id, await createTarget(t, config, this.scheduler)] as const)).then((entries) => new Map(entries));
+    // Surfaced by run() and result(); never an unhandled rejection in between.
+    this.#targets.catch(() => undefined);
   }
 
   /** Results of the checks that ran, in the order they finished. */
@@ -103,6 +105,7 @@ export class RunEngine {
 
   /** Runs the cells, `modelsAtOnce` at a time, the longest first; resolves when all are done or the run stopped. */
   async run(work: readonly CellWork[]): Promise<void> {
+    await this.#targets;
     const plan = this.#options.loaded.plan;
     const weights = new Map(work.map((cell) => [cellKey(cell.target, cell.model), modelWeight(plan, cell.model)]));
     const queue = [...work].sort((a, b) => weights.get(cellKey(b.target, b.model))! - weights.get(cellKey(a.target, a.model))!);
@@ -115,8 +118,9 @@ export class RunEngine {
   }
 
   /** One check's result: the one run ahead when there is one, else run now (vitest asks per test). */
-  result(work: CellWork, check: PlannedCheck): Promise<CellResult> {
-    return this.#check(this.#cellRun(work), check);
+  async result(work: CellWork, check: PlannedCheck): Promise<CellResult> {
+    const targets = await this.#targets;
+    return this.#check(this.#cellRun(work, targets), check, targets);
   }
 
   /** Stop sending: waiting requests are denied, those in flight abandoned, no other model starts. */
@@ -127,30 +131,32 @@ export class RunEngine {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#targets.values()].map((t) => t.close()));
+    const targets = await this.#targets.catch(() => new Map<string, Target>());
+    await Promise.all([...targets.values()].map((t) => t.close()));
   }
 
   async #runCell(work: CellWork): Promise<void> {
-    const run = this.#cellRun(work);
-    const settled = await Promise.all(work.checks.map((check) => this.#check(run, check)));
+    const targets = await this.#targets;
+    const run = this.#cellRun(work, targets);
+    const settled = await Promise.all(work.checks.map((check) => this.#check(run, check, targets)));
     // The session holds every exchange of the model; the results are all the reports need.
     run.session = undefined;
     this.#options.events?.onCellEnd?.(work, settled.filter((r) => this.ran(r)));
   }
 
-  #cellRun(work: CellWork): CellRun {
+  #cellRun(work: CellWork, targets: Map<string, Target>): CellRun {
     const key = cellKey(work.target, work.model);
     let run = this.#cells.get(key);
     if (!run) {
       run = { work, session: undefined, checks: new Map() };
       this.#cells.set(key, run);
     }
-    run.session ??= this.#session(work);
+    run.session ??= this.#session(work, targets);
     return run;
   }
 
-  #session(work: CellWork): ModelSession {
-    const target = this.#targets.get(work.target);
+  #session(work: CellWork, targets: Map<string, Target>): ModelSession {
+    const target = targets.get(work.target);
     if (!target) throw new Error(`no target ${work.target} in this run`);
     const session = new ModelSession(this.#options.loaded.plan, work.planned, target, {
       ...(this.#options.schemas ? { schemas: this.#options.schemas } : {}),
@@ -163,10 +169,10 @@ export class RunEngine {
     return session;
   }
 
-  #check(run: CellRun, check: PlannedCheck): Promise<CellResult> {
+  #check(run: CellRun, check: PlannedCheck, targets: Map<string, Target>): Promise<CellResult> {
     let result = run.checks.get(check.id);
     if (!result) {
-      const session = run.session ?? (run.session = this.#session(run.work));
+      const session = run.session ?? (run.session = this.#session(run.work, targets));
       result = session.runCheck(check).then((outcome) => {
         const cell: CellResult = {
           target: run.work.target,
