@@ -70,7 +70,7 @@ describe('spend caps and interruption', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('--max-requests stops sending at the cap and marks the rest skipped with the reason', async () => {
+  it('--max-requests stops sending at the cap, marks the rest skipped with the reason, and the run partial (exit 1)', async () => {
     const emulator = await catalogEmulator({}, { apiKey: 'cap-key-0123456789' });
     try {
       const reports = join(dir, 'cap');
@@ -86,12 +86,17 @@ describe('spend caps and interruption', () => {
       expect(skipped.length).toBeGreaterThan(0);
       for (const r of skipped) expect(r.reason).toContain('--max-requests 10');
       expect(matrix.totals.usage.requests).toBe(10);
+      expect(matrix.run).toMatchObject({ partial: true, partialReason: expect.stringContaining('--max-requests 10') });
+      expect(matrix.run.interrupted).toBeUndefined();
+      expect(run.stdout).toContain('partial run: spend cap');
+      expect(run.stdout).not.toContain('gate: pass');
+      expect(run.stdout).toMatch(/gate: fail \(exit 1\): the run is partial/);
     } finally {
       await emulator.close();
     }
   });
 
-  it('Ctrl-C stops the run, writes a partial matrix, and leaves only whole fixtures', async () => {
+  it('Ctrl-C stops the run, writes a partial matrix that says interrupted, counts only what ran, and leaves only whole fixtures', async () => {
     const emulator = await catalogEmulator({}, { apiKey: 'int-key-0123456789', latencyMs: 400 });
     const reports = join(dir, 'interrupted');
     const fixtures = join(dir, 'interrupted-fixtures');
@@ -102,7 +107,9 @@ describe('spend caps and interruption', () => {
         { cwd: ROOT, env: { ...process.env, AWS_BEARER_TOKEN_BEDROCK: 'int-key-0123456789' } },
       );
       let stderr = '';
+      let stdout = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       await new Promise<void>((resolve) => {
         const check = setInterval(() => {
           if (emulator.stats.requests > 12) {
@@ -118,8 +125,19 @@ describe('spend caps and interruption', () => {
       expect(code, stderr).toBe(130);
       expect(stderr).toContain('Interrupted');
       const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
-      expect(matrix.run.partial).toBe(true);
-      expect(matrix.results.some((r) => r.status === 'skipped')).toBe(true);
+      expect(matrix.run).toMatchObject({ partial: true, interrupted: true, partialReason: 'interrupted (Ctrl-C)' });
+      // Nothing that did not run is reported as run: cells cut short say "not reached", never a finding.
+      const notReached = matrix.results.filter((r) => r.notRun);
+      expect(notReached.length).toBeGreaterThan(0);
+      for (const r of notReached) expect(r.reason).toBe('not reached: interrupted (Ctrl-C)');
+      expect(matrix.results.filter((r) => !r.notRun && r.reason.includes('interrupted'))).toEqual([]);
+      // The console: the last progress line says interrupted and how much ran; the gate never says pass.
+      const ran = matrix.results.length - notReached.length;
+      expect(stderr).toMatch(new RegExp(`^interrupted: ${ran}/${matrix.results.length} checks ran`, 'm'));
+      expect(stderr).not.toMatch(/^done:/m);
+      expect(stderr).not.toMatch(/: 68 checks, 0 fail\/error/);
+      expect(stdout).not.toContain('gate: pass');
+      expect(stdout.trim().split('\n').at(-1)).toMatch(/^gate: interrupted \(exit 130\)/);
       const models = await readdir(join(fixtures, 'int')).catch(() => [] as string[]);
       for (const model of models) {
         for (const file of await readdir(join(fixtures, 'int', model))) {

@@ -10,10 +10,22 @@ import { bodyText } from '../transport/body.ts';
 import { classifyResponse } from '../transport/classify-response.ts';
 import { sendHttp } from '../transport/http-exchange.ts';
 
+/** The run's credentials; a missing key says how to reach a local server that needs none. */
+function authFor(config: RunConfig, region: string | null) {
+  try {
+    return createAuth({ ...config.auth, region });
+  } catch (error) {
+    if (error instanceof HarnessError && error.code === 'HARNESS_AUTH_MISSING' && config.auth.kind === 'bearer' && error.message.includes(config.auth.apiKeyEnv)) {
+      throw new HarnessError('HARNESS_AUTH_MISSING', `${error.message} For a local server that needs no key, use --auth none.`, { cause: error });
+    }
+    throw error;
+  }
+}
+
 export async function preflight(config: RunConfig): Promise<void> {
   for (const target of config.targets) {
     if (target.mode === 'replay' || !target.baseUrl) continue;
-    const auth = createAuth({ ...config.auth, region: target.region });
+    const auth = authFor(config, target.region);
     const exchange = await sendHttp(
       { method: 'GET', path: '/v1/models', headers: { accept: 'application/json' } },
       { step: 'preflight', prefix: '/v1' },

@@ -27,7 +27,7 @@ function withDefault(flags: string, description: string, shown: string): Option 
 function runOptions(command: Command): Command {
   return command
     .addOption(new Option('--mode <mode>', 'live: send to the endpoint; record: send and write fixtures; replay: answer from fixtures').choices(['live', 'record', 'replay']).default('replay'))
-    .option('--region <regions>', 'Mantle region(s), comma separated (endpoint https://bedrock-mantle.<region>.api.aws); in replay, which recorded region(s) to use')
+    .addOption(withDefault('--region <regions>', 'Mantle region(s), comma separated (endpoint https://bedrock-mantle.<region>.api.aws); in replay, which recorded region(s) to use', 'replay: every folder under --fixtures'))
     .option('--endpoint <url>', 'any OpenAI-compatible base URL instead (gateway, PrivateLink name, local server)')
     .addOption(withDefault('--target-name <name>', 'name of the target column and fixture folder', 'the region, or host_port of --endpoint'))
     .addOption(withDefault('--models <ids>', 'model ids, comma separated; ids not in the catalog are probed with no expectations', 'every catalog model'))
@@ -56,7 +56,7 @@ function runOptions(command: Command): Command {
     .addOption(numeric('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour; 3 is recommended for live gating', RUN_RANGES['--repeat'], DEFAULTS.repeat))
     .addOption(new Option('--source <source>', 'provenance written into recorded fixtures').choices(['live', 'emulator']).default('live'))
     .addOption(withDefault('--run-id <id>', 'run id (give every shard of one run the same id)', 'generated'))
-    .addOption(withDefault('--openapi <file>', 'validate bodies and events against this OpenAI OpenAPI document', "the project's schemas"));
+    .addOption(withDefault('--openapi <file>', 'validate OpenAI objects against this OpenAI OpenAPI document', "the project's schemas"));
 }
 
 /** Exit codes, word for word as the README's table states them (a test compares). */

@@ -1,0 +1,176 @@
+/**
+ * Flags as users type them: every bad value is exit 2 naming the flag, before anything is sent; and every
+ * command's --help says what the README says (every flag, its default and range, the exit codes).
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../src/emulator/server.ts';
+import { ROOT, catalogEmulator, cli } from './helpers/harness.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cli-flags-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('bad flag values are exit 2 naming the flag', () => {
+  it.each([
+    [['--shard', '4/3'], '--shard'],
+    [['--shard', '0/3'], '--shard'],
+    [['--shard', 'abc'], '--shard'],
+    [['--shard', '1/0'], '--shard'],
+    [['--timeout', '3000000000'], '--timeout'],
+    [['--timeout', '0'], '--timeout'],
+    [['--timeout', '1e3'], '--timeout'],
+    [['--concurrency', '0'], '--concurrency'],
+    [['--concurrency', '257'], '--concurrency'],
+    [['--model-concurrency', '1.5'], '--model-concurrency'],
+    [['--retries', '11'], '--retries'],
+    [['--retry-delay', '60001'], '--retry-delay'],
+    [['--repeat', '11'], '--repeat'],
+    [['--max-body-bytes', '10'], '--max-body-bytes'],
+    [['--max-requests', ' 5'], '--max-requests'],
+    [['--tpm', '0x10'], '--tpm'],
+    [['-t', '['], '-t'],
+    [['--test-name-pattern', '(a'], '-t'],
+    [['grokk'], 'filter "grokk" matches no model'],
+    [['-t', 'no-such-check-anywhere'], '-t "no-such-check-anywhere" matches no check'],
+    [['--', '--shard', '5/4'], '--shard'],
+  ])('%j', async (args, named) => {
+    const run = await cli(['run', ...args, '--quiet', '--report-dir', join(dir, 'never')]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`HARNESS_USAGE: ${named}`);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a port out of range is exit 2 naming --port', async () => {
+    const run = await cli(['emulator', '--port', '70000']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('HARNESS_USAGE: --port');
+  });
+});
+
+describe('before anything is sent', () => {
+  let server: RunningEmulator;
+  beforeAll(async () => {
+    server = await catalogEmulator({}, { apiKey: 'flags-key-0123456789' });
+  });
+  afterAll(() => server.close());
+
+  it('a report folder that cannot be written is exit 2 naming --report-dir, with no request sent', async () => {
+    const file = join(dir, 'a-file');
+    await writeFile(file, 'not a folder');
+    const run = await cli(['run', '--mode', 'live', '--endpoint', server.url, '--models', 'zai.glm-5', '--report-dir', join(file, 'reports'), '--quiet'], {
+      AWS_BEARER_TOKEN_BEDROCK: 'flags-key-0123456789',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/HARNESS_USAGE: --report-dir .*cannot write there/);
+    expect(server.stats.requests).toBe(0);
+  });
+
+  it('a missing key says how to reach a local server without one', async () => {
+    const run = await cli(['run', '--mode', 'live', '--endpoint', server.url, '--models', 'zai.glm-5', '--report-dir', join(dir, 'no-key'), '--quiet'], { AWS_BEARER_TOKEN_BEDROCK: '' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('HARNESS_AUTH_MISSING');
+    expect(run.stderr).toContain('--auth none');
+    expect(server.stats.requests).toBe(0);
+  });
+});
+
+/** Each option of a `--help` text: its flag, its description and its default as printed. */
+function helpOptions(help: string): Map<string, { text: string; default?: string }> {
+  const options = new Map<string, { text: string; default?: string }>();
+  const section = help.slice(help.indexOf('Options:'));
+  let current: { flag: string; text: string } | undefined;
+  const flush = () => {
+    if (!current) return;
+    const text = current.text.replace(/\s+/g, ' ').trim();
+    const shown = /default: (.+?)\)$/.exec(text)?.[1]?.replace(/"/g, '');
+    options.set(current.flag, { text, ...(shown !== undefined ? { default: shown } : {}) });
+  };
+  for (const line of section.split('\n').slice(1)) {
+    const start = /^ {2}(?:-\w, )?(--[\w-]+|-\w)(?: <[^>]+>)?(?:\s{2,}(.*))?$/.exec(line);
+    if (start) {
+      flush();
+      current = { flag: start[1]!, text: start[2] ?? '' };
+    } else if (current && /^\s{6,}\S/.test(line)) {
+      current.text += ` ${line.trim()}`;
+    } else if (line.trim() === '' || !line.startsWith(' ')) {
+      flush();
+      current = undefined;
+      if (!line.startsWith(' ') && line.trim() !== '') break;
+    }
+  }
+  flush();
+  options.delete('--help');
+  options.delete('--version');
+  return options;
+}
+
+/** The rows of the README table that starts right after `heading`. */
+function tableAfter(readme: string, heading: string): string[][] {
+  const lines = readme.slice(readme.indexOf(heading)).split('\n');
+  const first = lines.findIndex((l) => l.startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim()));
+  }
+  return rows;
+}
+
+const plain = (cell: string) => cell.replace(/`/g, '').replace(/\\\|/g, '|').trim();
+const flagOf = (cell: string) => /(--[\w-]+)/.exec(cell)?.[1];
+
+describe('--help matches the README', () => {
+  let readme: string;
+  beforeAll(async () => {
+    readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  });
+
+  async function help(...command: string[]): Promise<string> {
+    const run = await cli([...command, '--help']);
+    expect(run.code).toBe(0);
+    return run.stdout;
+  }
+
+  function expectSameFlags(options: Map<string, { text: string; default?: string }>, rows: { flag: string; range: string; default: string }[], where: string) {
+    expect([...options.keys()].sort(), where).toEqual(rows.map((r) => r.flag).sort());
+    for (const row of rows) {
+      const option = options.get(row.flag)!;
+      expect(option.default ?? '', `${where} ${row.flag} default`).toBe(plain(row.default));
+      const range = /\((\d+-\d+)\)/.exec(option.text)?.[1] ?? '';
+      expect(range, `${where} ${row.flag} range`).toBe(row.range);
+    }
+  }
+
+  it('run: every flag, its default and its range', async () => {
+    const rows = tableAfter(readme, '## Flags of `run`')
+      .map(([flag, , range, shown]) => ({ flag: flagOf(flag!) ?? '', range: range!, default: shown! }))
+      .filter((r) => r.flag !== '' && r.flag !== '--');
+    expectSameFlags(helpOptions(await help('run')), rows, 'run');
+  });
+
+  it('every other command: every flag, its default and its range', async () => {
+    const rows = tableAfter(readme, '### Flags of the other commands').map(([command, flag, , range, shown]) => ({ command: plain(command!), flag: flagOf(flag!)!, range: range!, default: shown! }));
+    for (const command of ['validate', 'checks', 'report', 'compare', 'merge', 'bless', 'table', 'fixtures', 'emulator', 'schema']) {
+      expectSameFlags(helpOptions(await help(command)), rows.filter((r) => r.command === command), command);
+    }
+  });
+
+  it('the exit codes, 130 included, word for word', async () => {
+    const codes = tableAfter(readme, '## Exit codes').map(([code, when]) => `${code!.padEnd(4)} ${plain(when!)}`);
+    expect(codes.map((c) => c.split(' ')[0])).toEqual(['0', '1', '2', '3', '130']);
+    for (const text of [await help('run'), await help()]) {
+      const printed = text.slice(text.indexOf('Exit codes:')).split('\n').slice(1, 6).map((l) => l.trim().replace(/\s{2,}/, ' '));
+      expect(printed).toEqual(codes.map((c) => c.replace(/\s+/, ' ')));
+    }
+  });
+
+  it("run --help describes --target-name's default as the README does", async () => {
+    const row = tableAfter(readme, '## Flags of `run`').find(([flag]) => flag!.startsWith('`--target-name'))!;
+    expect(helpOptions(await help('run')).get('--target-name')?.default).toBe(plain(row[3]!));
+  });
+});
