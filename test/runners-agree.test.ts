@@ -1,0 +1,60 @@
+/**
+ * A run gives the same matrix whichever way it runs: in this process (the default) or on vitest (`--ui`, or
+ * vitest arguments after `--`), with the same model filters, -t and --shard, in replay and live.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { RunningEmulator } from '../src/emulator/server.ts';
+import type { Matrix } from '../src/report/matrix.ts';
+import { catalogEmulator, cli, cliProcess } from './helpers/harness.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'runners-agree-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** The matrix without what differs between any two runs: ids, clocks, the command line, wall times, the emulator's port. */
+function comparable(matrix: Matrix): unknown {
+  const { id: _id, startedAt: _s, finishedAt: _f, durationMs: _d, selection, ...run } = matrix.run;
+  const perModel = Object.fromEntries(Object.entries(matrix.totals.perModel).map(([key, usage]) => [key, { ...usage, wallMs: 0 }]));
+  const targets = matrix.targets.map((t) => ({ ...t, endpointHost: null }));
+  return { ...matrix, targets, run: { ...run, selection: { ...selection, filters: [] } }, totals: { ...matrix.totals, wallMs: 0, perModel } };
+}
+
+/** Runs `args` both ways; `server` gives each way its own endpoint (the emulator's ids count repeated requests). */
+async function both(name: string, args: (url: string) => string[], env: NodeJS.ProcessEnv = {}, server: () => Promise<RunningEmulator | undefined> = async () => undefined): Promise<[Matrix, Matrix]> {
+  const run = async (way: string, call: typeof cli, extra: string[]) => {
+    const emulator = await server();
+    try {
+      const result = await call(['run', ...args(emulator?.url ?? ''), '--quiet', '--report-dir', join(dir, `${name}-${way}`), ...extra], env);
+      expect(result.code, result.stderr).toBe(0);
+    } finally {
+      await emulator?.close();
+    }
+  };
+  await run('in-process', cli, []);
+  await run('vitest', cliProcess, ['--', '--reporter=dot']);
+  const read = async (folder: string) => JSON.parse(await readFile(join(dir, folder, 'matrix.json'), 'utf8')) as Matrix;
+  return [await read(`${name}-in-process`), await read(`${name}-vitest`)];
+}
+
+it('replay with model filters, -t and --shard', async () => {
+  const [inProcess, onVitest] = await both('replay', () => ['grok', 'gemma-4', 'claude', 'qwen3-32b', '-t', 'stream|created-at|path-prefix|sdk\\.', '--shard', '2/2']);
+  const ran = inProcess.results.filter((r) => !r.notRun);
+  expect(new Set(ran.map((r) => r.model)).size).toBeGreaterThan(1);
+  expect(ran.every((r) => /stream|created-at|path-prefix|sdk\./.test(r.check))).toBe(true);
+  expect(inProcess.run.selection.shard).toBe('2/2');
+  expect(comparable(onVitest)).toEqual(comparable(inProcess));
+}, 60_000);
+
+it('live against the emulator', async () => {
+  const env = { AWS_BEARER_TOKEN_BEDROCK: 'agree-key-0123456789' };
+  const server = () => catalogEmulator({}, { apiKey: 'agree-key-0123456789' });
+  const [inProcess, onVitest] = await both('live', (url) => ['--mode', 'live', '--endpoint', url, '--target-name', 'local', '--models', 'xai.grok-4.3,zai.glm-5', '--concurrency', '4'], env, server);
+  expect(inProcess.results.find((r) => r.model === 'xai.grok-4.3' && r.check === 'created-at.responses')).toMatchObject({ status: 'pass', observed: 'exponent' });
+  expect(inProcess.totals.usage.requests).toBeGreaterThan(40);
+  expect(comparable(onVitest)).toEqual(comparable(inProcess));
+}, 60_000);
