@@ -1,8 +1,14 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
- * The harness's own tests (`npm test`). The conformance run itself is a separate vitest project, configured in
- * src/run/vitest-config.ts and started by `mantle-conformance run` (it needs the generated spec files).
+ * The harness's own tests (`npm test`). A conformance run does not use this file: it runs in-process, or on vitest
+ * with the configuration in src/run/vitest-view.ts.
+ *
+ * Most tests wait on loopback servers and child processes, so files run in parallel, one more worker than cores
+ * (at least three). Workers are not isolated: a worker imports the harness once and runs many files with it
+ * (the suites, the catalog and the compiled schemas are loaded once per worker, not once per file). Tests keep
+ * no state in modules they share; the in-process CLI helper restores the environment and working directory.
  */
 export default defineConfig({
   test: {
@@ -13,7 +19,10 @@ export default defineConfig({
           // Screenshots the browser test attaches go beside its other output, not into a new top-level folder.
           attachmentsDir: 'test-output/attachments',
           include: ['test/**/*.test.ts'],
+          // Forks: the in-process CLI helper changes the working directory, which worker threads cannot.
           pool: 'forks',
+          isolate: false,
+          maxWorkers: Math.max(3, availableParallelism() + 1),
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

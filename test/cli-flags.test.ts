@@ -66,7 +66,7 @@ describe('before anything is sent', () => {
       AWS_BEARER_TOKEN_BEDROCK: 'flags-key-0123456789',
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/HARNESS_USAGE: --report-dir .*cannot write there/);
+    expect(run.stderr).toMatch(/HARNESS_USAGE: --report-dir .*cannot write the reports there/);
     expect(server.stats.requests).toBe(0);
   });
 

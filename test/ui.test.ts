@@ -15,7 +15,7 @@ it('serves the vitest UI for the run and stops on Ctrl-C', async () => {
   try {
     let stderr = '';
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no UI address in 30 s: ${stderr}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`no UI address in 60 s: ${stderr}`)), 60_000);
       child.stderr.on('data', (data: Buffer) => {
         stderr += data.toString();
         const match = /vitest UI: (http:\/\/\S+)/.exec(stderr);
@@ -36,4 +36,4 @@ it('serves the vitest UI for the run and stops on Ctrl-C', async () => {
     child.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
   }
-}, 60_000);
+}, 90_000);

@@ -121,7 +121,7 @@ async function checkWritable(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await writeFile(probe, '');
   } catch (cause) {
-    throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot write there (${(cause as Error).message}); pick a folder you can write to. Nothing was sent.`, { cause });
+    throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot write the reports there (${(cause as Error).message}); pick a folder you can write to. Nothing was sent.`, { cause });
   } finally {
     await rm(probe, { force: true }).catch(() => undefined);
   }

@@ -73,9 +73,11 @@ let queue: Promise<unknown> = Promise.resolve();
 /**
  * Runs `mantle-conformance <args>` in this process: main() with its output captured, and the environment and
  * working directory set for the call (calls are serialised, since both are the process's). Most tests want this:
- * the command as a user runs it, without a Node start per call.
+ * the command as a user runs it, without a Node start per call. A run on vitest (`--ui`, arguments after `--`)
+ * goes to a child process: vitest's reporters write to the process's own stdout, which a test must see.
  */
 export function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<CliResult> {
+  if (args.includes('--') || args.includes('--ui')) return cliProcess(args, env, cwd);
   const run = async (): Promise<CliResult> => {
     const saved = { env: process.env, cwd: process.cwd() };
     let stdout = '';
