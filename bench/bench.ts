@@ -1,86 +1,141 @@
 /**
- * `npm run bench`: prints figures, asserts nothing.
- *  (a) replay of the full bundled matrix: wall time, cases per second, harness overhead per case;
- *  (b) live against the emulator with a fixed latency per request: wall time against the ideal
- *      (requests x latency / concurrency) and the peak concurrency the server saw;
- *  (c) requests and requested tokens per model for a full run.
+ * `npm run bench` (after `npm run build`): figures side by side, asserts nothing. Every command runs in its own
+ * process, as a user runs it: the installed CLI (dist/cli/bin.js) and, for comparison, the checkout's (through tsx).
+ *  (a) start-up: `--help`, and a replay of one model;
+ *  (b) the full bundled replay: wall, CPU, peak memory;
+ *  (c) live against the emulator with a fixed latency per request and --concurrency 16 (also with --repeat 3):
+ *      the whole command against the ideal (requests x latency / concurrency), the start-up before the first
+ *      request and the tail after the last answer, and the peak in flight the server saw;
+ *  (d) requests and tokens per model for a full run.
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, freemem, totalmem, tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ALL_CHECKS } from '../src/checks/registry.ts';
-import { main } from '../src/cli/main.ts';
 import { profilesFromCatalog } from '../src/emulator/profile-from-catalog.ts';
-import { startEmulator } from '../src/emulator/server.ts';
+import { startEmulator, type RunningEmulator } from '../src/emulator/server.ts';
 import type { Matrix } from '../src/report/matrix.ts';
 import { loadCatalog } from '../src/suite/load-catalog.ts';
 
-const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const quiet = { out: { write: () => true } as unknown as NodeJS.WritableStream, err: { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream };
+const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+const BUILT = join(ROOT, 'dist/cli/bin.js');
+const SOURCE = join(ROOT, 'src/cli/bin.ts');
+const KEY = 'bench-key-0123456789';
+/** tsx's loader by absolute URL: the commands run in a temp folder, where `--import tsx` would not resolve. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-async function replay(dir: string) {
-  const started = performance.now();
-  const code = await main(['run', '--report-dir', join(dir, 'replay'), '--quiet'], quiet);
-  const wall = performance.now() - started;
-  const matrix = JSON.parse(await readFile(join(dir, 'replay', 'matrix.json'), 'utf8')) as Matrix;
-  const cases = matrix.totals.usage.requests;
-  console.log(`(a) replay of the bundled fixtures (exit ${code})`);
-  console.log(`    ${matrix.models.length} models x ${matrix.checks.length} checks = ${matrix.results.length} results from ${cases} recorded exchanges`);
-  console.log(`    wall ${(wall / 1000).toFixed(2)} s (vitest start-up included), ${(matrix.results.length / (wall / 1000)).toFixed(0)} results/s, ${(cases / (wall / 1000)).toFixed(0)} exchanges/s`);
-  console.log(`    harness overhead ${(wall / cases).toFixed(2)} ms per exchange (replay has no network: all of it is harness)`);
+interface Measured {
+  code: number;
+  wallMs: number;
+  cpuMs: number;
+  maxRssMiB: number;
+  startedAt: number;
+  endedAt: number;
 }
 
-async function live(dir: string) {
-  const catalog = await loadCatalog(join(process.cwd(), 'suites/models.yaml'), ALL_CHECKS);
-  const emulator = await startEmulator({ profiles: profilesFromCatalog(catalog), latencyMs: LATENCY_MS, apiKey: 'bench-key-0123456789' });
-  process.env.BENCH_KEY = 'bench-key-0123456789';
+/** Runs the CLI in a child process through bench/measure.mjs; `source` runs it from the checkout through tsx. */
+async function measure(dir: string, args: string[], options: { source?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Measured> {
+  const out = join(dir, `measure-${Math.random().toString(36).slice(2)}.json`);
+  const node = [...(options.source ? ['--import', TSX] : []), join(ROOT, 'bench/measure.mjs'), out, options.source ? SOURCE : BUILT, ...args];
+  const startedAt = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, node, { cwd: dir, env: { ...process.env, ...options.env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', () => resolve());
+  });
+  const endedAt = performance.now();
+  const usage = JSON.parse(await readFile(out, 'utf8')) as { code: number; userMs: number; systemMs: number; maxRssKb: number };
+  return { code: usage.code, wallMs: endedAt - startedAt, cpuMs: usage.userMs + usage.systemMs, maxRssMiB: usage.maxRssKb / 1024, startedAt, endedAt };
+}
+
+/** The best (lowest wall) of `n` runs: start-up figures are noisy on a shared machine. */
+async function best(n: number, run: () => Promise<Measured>): Promise<Measured> {
+  let found: Measured | undefined;
+  for (let i = 0; i < n; i++) {
+    const m = await run();
+    if (!found || m.wallMs < found.wallMs) found = m;
+  }
+  return found!;
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const line = (label: string, m: Measured, extra = '') => console.log(`    ${label.padEnd(34)} wall ${s(m.wallMs).padStart(8)}   cpu ${s(m.cpuMs).padStart(8)}   peak ${m.maxRssMiB.toFixed(0).padStart(4)} MiB${extra ? `   ${extra}` : ''}  (exit ${m.code})`);
+
+async function live(dir: string, name: string, extra: string[]): Promise<{ m: Measured; emulator: RunningEmulator; matrix: Matrix }> {
+  const catalog = await loadCatalog(join(ROOT, 'suites/models.yaml'), ALL_CHECKS);
+  const emulator = await startEmulator({ profiles: profilesFromCatalog(catalog), latencyMs: LATENCY_MS, apiKey: KEY });
   try {
-    const started = performance.now();
-    const code = await main(
-      ['run', '--mode', 'live', '--endpoint', emulator.url, '--api-key-env', 'BENCH_KEY', '--concurrency', String(CONCURRENCY), '--report-dir', join(dir, 'live'), '--quiet'],
-      quiet,
-    );
-    const wall = performance.now() - started;
-    const requests = emulator.stats.requests - 1; // the preflight is sent before the run
-    const ideal = (requests * LATENCY_MS) / CONCURRENCY;
-    // From the first request of the run proper (after the preflight) to the last answer.
-    const phase = (emulator.stats.lastResponseAt ?? 0) - (emulator.stats.log[1]?.at ?? 0);
-    console.log(`(b) live against the emulator, ${LATENCY_MS} ms per request, --concurrency ${CONCURRENCY} (exit ${code})`);
-    console.log(`    ${requests} requests; ideal ${(ideal / 1000).toFixed(2)} s (requests x latency / concurrency)`);
-    console.log(`    request phase ${(phase / 1000).toFixed(2)} s = ${(phase / ideal).toFixed(2)}x ideal (first request in to last answer out, measured by the server)`);
-    console.log(`    whole command ${(wall / 1000).toFixed(2)} s = ${(wall / ideal).toFixed(2)}x ideal (plan, vitest start-up, reports included)`);
-    console.log(`    peak concurrency seen by the server: ${emulator.stats.peakInFlight} (limit ${CONCURRENCY})`);
-    const matrix = JSON.parse(await readFile(join(dir, 'live', 'matrix.json'), 'utf8')) as Matrix;
-    console.log('(c) requests and tokens per model, full run (requested = max tokens asked; unbounded = requests that state none)');
-    console.log(`    ${'model'.padEnd(40)} ${'requests'.padStart(8)} ${'requested'.padStart(9)} ${'unbounded'.padStart(9)} ${'used in'.padStart(8)} ${'used out'.padStart(8)}`);
-    // Requests come from the run's own totals (GETs included); requested tokens from the bodies the server saw.
-    const asked = new Map<string, { requested: number; unbounded: number }>();
-    for (const entry of emulator.stats.log) {
-      if (!entry.model) continue;
-      const seen = asked.get(entry.model) ?? { requested: 0, unbounded: 0 };
-      if (entry.maxTokens !== undefined) seen.requested += entry.maxTokens;
-      else if (entry.method === 'POST' && !entry.path.includes('count_tokens')) seen.unbounded += 1;
-      asked.set(entry.model, seen);
-    }
-    let total = { requests: 0, requested: 0, unbounded: 0, input: 0, output: 0 };
-    for (const model of matrix.models) {
-      const seen = asked.get(model.id) ?? { requested: 0, unbounded: 0 };
-      const used = matrix.totals.perModel[`${matrix.targets[0]!.id}/${model.id}`] ?? { requests: 0, inputTokens: 0, outputTokens: 0 };
-      total = { requests: total.requests + used.requests, requested: total.requested + seen.requested, unbounded: total.unbounded + seen.unbounded, input: total.input + used.inputTokens, output: total.output + used.outputTokens };
-      console.log(`    ${model.id.padEnd(40)} ${String(used.requests).padStart(8)} ${String(seen.requested).padStart(9)} ${String(seen.unbounded).padStart(9)} ${String(used.inputTokens).padStart(8)} ${String(used.outputTokens).padStart(8)}`);
-    }
-    console.log(`    ${'total'.padEnd(40)} ${String(total.requests).padStart(8)} ${String(total.requested).padStart(9)} ${String(total.unbounded).padStart(9)} ${String(total.input).padStart(8)} ${String(total.output).padStart(8)}`);
+    const m = await measure(dir, ['run', '--mode', 'live', '--endpoint', emulator.url, '--api-key-env', 'BENCH_KEY', '--concurrency', String(CONCURRENCY), '--report-dir', join(dir, name), '--quiet', ...extra], {
+      env: { BENCH_KEY: KEY },
+    });
+    const matrix = JSON.parse(await readFile(join(dir, name, 'matrix.json'), 'utf8')) as Matrix;
+    return { m, emulator, matrix };
   } finally {
     await emulator.close();
   }
 }
 
+function liveFigures(label: string, run: { m: Measured; emulator: RunningEmulator }): void {
+  const { m, emulator } = run;
+  const requests = emulator.stats.requests - 1; // the preflight is sent before the run
+  const ideal = (requests * LATENCY_MS) / CONCURRENCY;
+  const first = emulator.stats.log[1]?.at ?? m.startedAt;
+  const last = emulator.stats.lastResponseAt ?? m.endedAt;
+  console.log(`    ${label}: ${requests} requests; ideal ${s(ideal)} (requests x ${LATENCY_MS} ms / ${CONCURRENCY})`);
+  console.log(`      whole command ${s(m.wallMs)} = ${(m.wallMs / ideal).toFixed(2)}x ideal; requests phase ${s(last - first)} = ${((last - first) / ideal).toFixed(2)}x ideal`);
+  console.log(`      start-up to the first request ${s(first - m.startedAt)}, last answer to exit ${s(m.endedAt - last)}; cpu ${s(m.cpuMs)}, peak ${m.maxRssMiB.toFixed(0)} MiB`);
+  console.log(`      peak in flight seen by the server: ${emulator.stats.peakInFlight} (limit ${CONCURRENCY}) (exit ${m.code})`);
+}
+
+function perModel(run: { emulator: RunningEmulator; matrix: Matrix }): void {
+  const { emulator, matrix } = run;
+  console.log('(d) requests and tokens per model, full live run (requested = max tokens asked; unbounded = requests that state none)');
+  console.log(`    ${'model'.padEnd(40)} ${'requests'.padStart(8)} ${'requested'.padStart(9)} ${'unbounded'.padStart(9)} ${'used in'.padStart(8)} ${'used out'.padStart(8)}`);
+  const asked = new Map<string, { requested: number; unbounded: number }>();
+  for (const entry of emulator.stats.log) {
+    if (!entry.model) continue;
+    const seen = asked.get(entry.model) ?? { requested: 0, unbounded: 0 };
+    if (entry.maxTokens !== undefined) seen.requested += entry.maxTokens;
+    else if (entry.method === 'POST' && !entry.path.includes('count_tokens')) seen.unbounded += 1;
+    asked.set(entry.model, seen);
+  }
+  let total = { requests: 0, requested: 0, unbounded: 0, input: 0, output: 0 };
+  for (const model of matrix.models) {
+    const seen = asked.get(model.id) ?? { requested: 0, unbounded: 0 };
+    const used = matrix.totals.perModel[`${matrix.targets[0]!.id}/${model.id}`] ?? { requests: 0, inputTokens: 0, outputTokens: 0 };
+    total = { requests: total.requests + used.requests, requested: total.requested + seen.requested, unbounded: total.unbounded + seen.unbounded, input: total.input + used.inputTokens, output: total.output + used.outputTokens };
+    console.log(`    ${model.id.padEnd(40)} ${String(used.requests).padStart(8)} ${String(seen.requested).padStart(9)} ${String(seen.unbounded).padStart(9)} ${String(used.inputTokens).padStart(8)} ${String(used.outputTokens).padStart(8)}`);
+  }
+  console.log(`    ${'total'.padEnd(40)} ${String(total.requests).padStart(8)} ${String(total.requested).padStart(9)} ${String(total.unbounded).padStart(9)} ${String(total.input).padStart(8)} ${String(total.output).padStart(8)}`);
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'mantle-bench-'));
 try {
-  console.log(`mantle-conformance benchmark on Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`);
-  await replay(dir);
-  await live(dir);
+  const cpu = cpus();
+  console.log(`mantle-conformance benchmark on Node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free)`);
+  console.log('(a) start-up (best of 3)                   installed = node dist/cli/bin.js; checkout = npm run conformance (tsx)');
+  line('--help, installed', await best(3, () => measure(dir, ['--help'])));
+  line('--help, checkout', await best(3, () => measure(dir, ['--help'], { source: true })));
+  line('replay of one model, installed', await best(3, () => measure(dir, ['run', '--models', 'xai.grok-4.3', '--quiet', '--report-dir', join(dir, 'one')])));
+  line('replay of one model, checkout', await best(3, () => measure(dir, ['run', '--models', 'xai.grok-4.3', '--quiet', '--report-dir', join(dir, 'one')], { source: true })));
+  const one = await live(dir, 'live-one', ['--models', 'xai.grok-4.3']);
+  const firstAt = one.emulator.stats.log[1]?.at ?? one.m.startedAt;
+  console.log(`    live start-up overhead, one model: ${s(firstAt - one.m.startedAt)} from the command's start to its first request, ${s(one.m.endedAt - (one.emulator.stats.lastResponseAt ?? one.m.endedAt))} from the last answer to exit`);
+  console.log('(b) replay of the bundled fixtures (best of 3)');
+  const full = await best(3, () => measure(dir, ['run', '--quiet', '--report-dir', join(dir, 'replay')]));
+  const matrix = JSON.parse(await readFile(join(dir, 'replay', 'matrix.json'), 'utf8')) as Matrix;
+  line('full replay, installed', full, `${matrix.models.length} models x ${matrix.checks.length} checks from ${matrix.totals.usage.requests} recorded exchanges`);
+  line('full replay, checkout', await best(1, () => measure(dir, ['run', '--quiet', '--report-dir', join(dir, 'replay-src')], { source: true })));
+  console.log(`(c) live against the emulator, ${LATENCY_MS} ms per request, --concurrency ${CONCURRENCY}, installed`);
+  const whole = await live(dir, 'live', []);
+  liveFigures('every model', whole);
+  liveFigures('every model, --repeat 3', await live(dir, 'live-repeat', ['--repeat', '3']));
+  perModel(whole);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -3,9 +3,9 @@
  * Where the harness is installed, its version, its output streams, and its exit codes.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.ts';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+export const PROJECT_ROOT = packageRoot(import.meta.url);
 export const VERSION = (JSON.parse(readFileSync(`${PROJECT_ROOT}/package.json`, 'utf8')) as { version: string }).version;
 
 export interface Io {

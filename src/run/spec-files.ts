@@ -8,11 +8,11 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromSource, packageRoot } from '../package-root.ts';
 import { specFileName, type CellWork } from './selection.ts';
 
-// Beside this module: model-spec.ts from source, model-spec.js when compiled.
-const MODEL_SPEC = fileURLToPath(new URL(`./model-spec${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
+/** What the stubs import: the source module in a checkout, the bundle's own entry point when installed. */
+const MODEL_SPEC = join(packageRoot(import.meta.url), fromSource(import.meta.url) ? 'src/run/model-spec.ts' : 'dist/run/model-spec.js');
 const MARKER = '.mantle-conformance-specs';
 
 /** What a stub hands to `defineModelSpec`. */
