@@ -5,6 +5,7 @@
  * are worked on at once to keep it busy, the longest first. A model's session is dropped when its checks are done,
  * so memory holds the sessions in progress plus the results, which is what the reports need.
  */
+import type { LatencySample } from '../checks/latency.ts';
 import type { SchemaSet } from '../checks/schema.ts';
 import type { HarnessErrorCode } from '../errors.ts';
 import type { PlannedCheck, Plan } from '../plan/plan.ts';
@@ -75,6 +76,8 @@ export class RunEngine {
   readonly #results: CellResult[] = [];
   /** Results cut short by a stop: they did not run (see `ran`). */
   readonly #notRun = new WeakSet<CellResult>();
+  /** Each finished cell's latency samples (`target/model`), kept when its session is dropped, for the reports. */
+  readonly latency = new Map<string, readonly LatencySample[]>();
   /** The run's scheduler (live and record only): requests sent, tokens, peak in flight, and the spend caps. */
   readonly scheduler: CapWatch | undefined;
   #stopped: { code: HarnessErrorCode; message: string } | undefined;
@@ -139,7 +142,8 @@ export class RunEngine {
     const targets = await this.#targets;
     const run = this.#cellRun(work, targets);
     const settled = await Promise.all(work.checks.map((check) => this.#check(run, check, targets)));
-    // The session holds every exchange of the model; the results are all the reports need.
+    // The session holds every exchange of the model; the results and the latency samples are all the reports need.
+    if (run.session) this.latency.set(`${work.target}/${work.model}`, run.session.latencySamples());
     run.session = undefined;
     this.#options.events?.onCellEnd?.(work, settled.filter((r) => this.ran(r)));
   }
@@ -159,6 +163,7 @@ export class RunEngine {
     const target = targets.get(work.target);
     if (!target) throw new Error(`no target ${work.target} in this run`);
     const session = new ModelSession(this.#options.loaded.plan, work.planned, target, {
+      repeat: this.#options.config.repeat,
       ...(this.#options.schemas ? { schemas: this.#options.schemas } : {}),
       onAuthRejected: (_exchange, message) => {
         this.fatal ??= { code: 'HARNESS_AUTH_REJECTED', message };
