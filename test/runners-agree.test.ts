@@ -16,12 +16,15 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** The matrix without what differs between any two runs: ids, clocks, the command line, wall times, the emulator's port. */
+/** Measured times differ run to run: evidence timing, latency, wall times. */
+const CLOCKS = new Set(['timing', 'latency', 'wallMs', 'durationMs', 'startedAt', 'finishedAt']);
+
+/** The matrix without what differs between any two runs: ids, clocks, the command line, the emulator's port. */
 function comparable(matrix: Matrix): unknown {
-  const { id: _id, startedAt: _s, finishedAt: _f, durationMs: _d, selection, ...run } = matrix.run;
-  const perModel = Object.fromEntries(Object.entries(matrix.totals.perModel).map(([key, usage]) => [key, { ...usage, wallMs: 0 }]));
+  const { id: _id, selection, ...run } = matrix.run;
   const targets = matrix.targets.map((t) => ({ ...t, endpointHost: null }));
-  return { ...matrix, targets, run: { ...run, selection: { ...selection, filters: [] } }, totals: { ...matrix.totals, wallMs: 0, perModel } };
+  const plain = { ...matrix, targets, run: { ...run, selection: { ...selection, filters: [] } } };
+  return JSON.parse(JSON.stringify(plain, (key, value: unknown) => (CLOCKS.has(key) ? undefined : value)));
 }
 
 /** Runs `args` both ways; `server` gives each way its own endpoint (the emulator's ids count repeated requests). */
