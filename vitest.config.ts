@@ -19,6 +19,8 @@ export default defineConfig({
           // Screenshots the browser test attaches go beside its other output, not into a new top-level folder.
           attachmentsDir: 'test-output/attachments',
           include: ['test/**/*.test.ts'],
+          // Builds the package once; tests that need a child process run it (test/helpers/build-package.ts).
+          globalSetup: ['test/helpers/build-package.ts'],
           // Forks: the in-process CLI helper changes the working directory, which worker threads cannot.
           pool: 'forks',
           isolate: false,

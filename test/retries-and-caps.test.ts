@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
 import { RetryingTarget } from '../src/transport/retrying-target.ts';
-import { BIN_ARGS, ROOT, catalogEmulator, cli, liveTarget } from './helpers/harness.ts';
+import { ROOT, catalogEmulator, cli, liveTarget, packageBin } from './helpers/harness.ts';
 
 const chat = (model: string) => ({
   method: 'POST' as const,
@@ -103,7 +103,7 @@ describe('spend caps and interruption', () => {
     try {
       const child = spawn(
         process.execPath,
-        [...BIN_ARGS, 'run', '--mode', 'record', '--endpoint', emulator.url, '--target-name', 'int', '--fixtures', fixtures, '--report-dir', reports, '--plain', '--concurrency', '4'],
+        [packageBin(), 'run', '--mode', 'record', '--endpoint', emulator.url, '--target-name', 'int', '--fixtures', fixtures, '--report-dir', reports, '--plain', '--concurrency', '4'],
         { cwd: ROOT, env: { ...process.env, AWS_BEARER_TOKEN_BEDROCK: 'int-key-0123456789' } },
       );
       let stderr = '';

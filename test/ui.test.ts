@@ -7,11 +7,11 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { BIN_ARGS, ROOT } from './helpers/harness.ts';
+import { ROOT, packageBin } from './helpers/harness.ts';
 
 it('serves the vitest UI for the run and stops on Ctrl-C', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ui-'));
-  const child = spawn(process.execPath, [...BIN_ARGS, 'run', '--ui', '--models', 'xai.grok-4.3', '--report-dir', dir, '--quiet'], { cwd: ROOT, env: { ...process.env } });
+  const child = spawn(process.execPath, [packageBin(), 'run', '--ui', '--models', 'xai.grok-4.3', '--report-dir', dir, '--quiet'], { cwd: ROOT, env: { ...process.env } });
   try {
     let stderr = '';
     const url = await new Promise<string>((resolve, reject) => {

@@ -8,7 +8,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inject } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import type {} from './build-package.ts';
 import { ALL_CHECKS } from '../../src/checks/registry.ts';
 import type { CheckResult } from '../../src/checks/types.ts';
 import { profilesFromCatalog } from '../../src/emulator/profile-from-catalog.ts';
@@ -25,7 +27,12 @@ import { loadSuites, type SuiteSet } from '../../src/suite/load-suites.ts';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const BIN = `${ROOT}/src/cli/bin.ts`;
 /** What `node` needs to run the CLI from source in a child process (tsx compiles it; whatever the child's cwd). */
-export const BIN_ARGS = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, BIN];
+export const SOURCE_BIN_ARGS = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, BIN];
+
+/** The package `npm test` built once (test/helpers/build-package.ts): what a child process runs. */
+export function packageBin(): string {
+  return join(inject('packageRoot'), 'dist/cli/bin.js');
+}
 /** The shared reference material (MANTLE.md, the OpenAI OpenAPI document, recordings); tests that need it skip without it. */
 export const REFERENCE = process.env.MANTLE_REFERENCE_DIR ?? `${ROOT}/../shared/reference`;
 
@@ -107,10 +114,13 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Pr
   return result;
 }
 
-/** Runs `mantle-conformance <args>` in a child process: for what needs one (signals, exit of the executable). */
+/**
+ * Runs `mantle-conformance <args>` in a child process, for what needs one (signals, vitest's own output, the exit of
+ * the executable): the built package, as installed.
+ */
 export function cliProcess(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...BIN_ARGS, ...args], { cwd, env: cliEnv(env), maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [packageBin(), ...args], { cwd, env: cliEnv(env), maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
