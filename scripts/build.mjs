@@ -37,7 +37,7 @@ const bundled = await build({
 
 // The validators, from a throwaway bundle of the schema modules (the same source the CLI bundle holds), kept
 // below the checkout's node_modules so that its imports resolve there.
-const scratch = join(root, 'node_modules', '.cache', 'mantle-conformance-build');
+const scratch = join(root, 'node_modules', '.cache', `mantle-conformance-build-${process.pid}`);
 await build({ absWorkingDir: root, entryPoints: { schemas: 'scripts/schemas-entry.ts' }, outdir: scratch, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'warning' });
 const { PROJECT_SCHEMAS, schemaChecks, lenient } = await import(pathToFileURL(join(scratch, 'schemas.js')).href);
 const require = createRequire(import.meta.url);
