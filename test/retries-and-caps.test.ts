@@ -96,14 +96,17 @@ describe('spend caps and interruption', () => {
     }
   });
 
-  it('Ctrl-C stops the run, writes a partial matrix that says interrupted, counts only what ran, and leaves only whole fixtures', async () => {
+  it.each([
+    ['in-process', []],
+    ['on vitest', ['--', '--silent']],
+  ])('Ctrl-C (%s) stops the run, writes a partial matrix that says interrupted, counts only what ran, and leaves only whole fixtures', async (way, extra) => {
     const emulator = await catalogEmulator({}, { apiKey: 'int-key-0123456789', latencyMs: 400 });
-    const reports = join(dir, 'interrupted');
-    const fixtures = join(dir, 'interrupted-fixtures');
+    const reports = join(dir, `interrupted-${way}`);
+    const fixtures = join(dir, `interrupted-fixtures-${way}`);
     try {
       const child = spawn(
         process.execPath,
-        [packageBin(), 'run', '--mode', 'record', '--endpoint', emulator.url, '--target-name', 'int', '--fixtures', fixtures, '--report-dir', reports, '--plain', '--concurrency', '4'],
+        [packageBin(), 'run', '--mode', 'record', '--endpoint', emulator.url, '--target-name', 'int', '--fixtures', fixtures, '--report-dir', reports, '--plain', '--concurrency', '4', ...extra],
         { cwd: ROOT, env: { ...process.env, AWS_BEARER_TOKEN_BEDROCK: 'int-key-0123456789' } },
       );
       let stderr = '';

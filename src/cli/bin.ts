@@ -15,3 +15,6 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv.slice(2));
+// Interrupted: the partial matrix and the summary are written; what is still winding down (vitest's workers after
+// a cancel) has nothing left to say.
+if (process.exitCode === 130) process.exit(130);

@@ -122,8 +122,27 @@ export class RunEngine {
 
   /** One check's result: the one run ahead when there is one, else run now (vitest asks per test). */
   async result(work: CellWork, check: PlannedCheck): Promise<CellResult> {
+    const known = this.#cells.get(cellKey(work.target, work.model))?.checks.get(check.id);
+    if (known) return known;
+    // Once stopped, nothing new starts: a check not yet asked for did not run.
+    if (this.#stopped) return this.#notRunResult(work, check);
     const targets = await this.#targets;
     return this.#check(this.#cellRun(work, targets), check, targets);
+  }
+
+  #notRunResult(work: CellWork, check: PlannedCheck): CellResult {
+    const expected = check.expectation?.value ?? null;
+    const cell: CellResult = {
+      target: work.target,
+      model: work.model,
+      check: check.id,
+      result: { status: 'skipped', observed: null, expected, reason: this.#stopped?.message ?? 'not run', evidence: [] },
+      expectedSource: check.expectation?.source ?? null,
+      usage: { requests: 0, inputTokens: 0, outputTokens: 0, wallMs: 0 },
+      provenance: [],
+    };
+    this.#notRun.add(cell);
+    return cell;
   }
 
   /** Stop sending: waiting requests are denied, those in flight abandoned, no other model starts. */

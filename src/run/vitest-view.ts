@@ -32,7 +32,19 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const { config } = request;
   const byCell = new Map(request.work.map((cell) => [cellKey(cell.target, cell.model), cell]));
   const byFile = new Map<string, CellWork>();
-  const state: { engine?: RunEngine; running?: Promise<void>; startedAt: Date; end?: RunEnd; interrupted: boolean } = { startedAt: new Date(), interrupted: false };
+  const state: { engine?: RunEngine; running?: Promise<void>; finishing?: Promise<RunEnd>; startedAt: Date; end?: RunEnd; interrupted: boolean } = { startedAt: new Date(), interrupted: false };
+  /** The matrix of the current test run, once its engine is done (from the run's end, or from Ctrl-C). */
+  const finish = (): Promise<RunEnd> =>
+    (state.finishing ??= (async () => {
+      const engine = state.engine!;
+      await state.running;
+      await engine.close();
+      request.progress?.end({ interrupted: state.interrupted, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
+      state.end = await finishRun(request, engine, state.startedAt, state.interrupted);
+      return state.end;
+    })());
+  let interruptedEnd: (end: RunEnd) => void = () => undefined;
+  const interrupted = new Promise<RunEnd>((resolve) => (interruptedEnd = resolve));
 
   const answer = async (question: ResultQuestion): Promise<ResultAnswer> => {
     const work = byCell.get(cellKey(question.target, question.model));
@@ -55,6 +67,8 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     request.err.write('\nInterrupted: no new requests; abandoning those in flight and writing the partial matrix (Ctrl-C again to quit now)\n');
     state.engine?.stop('HARNESS_INTERRUPTED', INTERRUPTED_MESSAGE);
     void vitest?.cancelCurrentRun('keyboard-input');
+    // vitest still walks every remaining file after a cancel (each test skipped): the matrix does not wait for it.
+    if (state.engine) void finish().then(interruptedEnd);
   };
   process.on('SIGINT', onSigint);
   // vitest exits the process on SIGINT itself; its handler is replaced once installed.
@@ -67,6 +81,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     // Every test run (the first, and each re-run from the UI) gets a fresh engine for the files vitest runs.
     onTestRunStart(specifications: ReadonlyArray<{ moduleId: string }>) {
       takeOver();
+      state.finishing = undefined;
       state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress) });
       state.startedAt = new Date();
       request.progress?.start();
@@ -74,53 +89,57 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       state.running = state.engine.run(selected);
     },
     async onTestRunEnd() {
-      const engine = state.engine;
-      if (!engine) return;
-      await state.running;
-      await engine.close();
-      request.progress?.end({ interrupted: state.interrupted, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
-      state.end = await finishRun(request, engine, state.startedAt, state.interrupted);
+      if (state.engine) await finish();
     },
   };
 
   const specDir = await makeSpecDir(config.runId);
+  let cut = false;
   try {
     const files = await writeSpecFiles(specDir, request.work);
     files.forEach((file, i) => byFile.set(specKey(file), request.work[i]!));
     const { reporter: extraReporters, ...vitestOptions } = request.vitestOptions as { reporter?: string | string[] };
-    vitest = await startVitest('test', [], {
-      config: false,
-      watch: false,
-      root: config.root,
-      dir: specDir,
-      include: ['**/*.spec.ts'],
-      exclude: [],
-      provide: { mantleConformanceResults: server.url },
-      pool: 'threads',
-      isolate: false,
-      maxWorkers: Math.max(1, Math.min(availableParallelism(), files.length)),
-      fileParallelism: true,
-      // The harness bounds every request with --timeout and retries; vitest's own timeout would cut them short.
-      testTimeout: 24 * 60 * 60 * 1000,
-      hookTimeout: 24 * 60 * 60 * 1000,
-      maxConcurrency: 10_000,
-      passWithNoTests: true,
-      printConsoleTrace: false,
-      ...vitestOptions,
-      // vitest reporters named after `--` (e.g. --reporter=verbose) run beside the harness's own, never instead.
-      reporters: [reporter, ...[extraReporters ?? []].flat()],
-      ...(request.ui ? { ui: true, watch: true, open: Boolean(process.stdout.isTTY) } : {}),
-    } as Parameters<typeof startVitest>[2]);
-    if (request.ui) {
-      const address = vitest.vite.httpServer?.address();
-      const port = typeof address === 'object' && address ? address.port : vitest.vite.config.server.port;
-      request.err.write(`vitest UI: http://${vitest.config.api?.host ?? 'localhost'}:${port}${vitest.config.uiBase} (Ctrl-C to stop)\n`);
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-    }
+    const session = (async () => {
+      vitest = await startVitest('test', [], {
+        config: false,
+        watch: false,
+        root: config.root,
+        dir: specDir,
+        include: ['**/*.spec.ts'],
+        exclude: [],
+        provide: { mantleConformanceResults: server.url },
+        pool: 'threads',
+        isolate: false,
+        maxWorkers: Math.max(1, Math.min(availableParallelism(), files.length)),
+        fileParallelism: true,
+        // The harness bounds every request with --timeout and retries; vitest's own timeout would cut them short.
+        testTimeout: 24 * 60 * 60 * 1000,
+        hookTimeout: 24 * 60 * 60 * 1000,
+        maxConcurrency: 10_000,
+        passWithNoTests: true,
+        printConsoleTrace: false,
+        ...vitestOptions,
+        // vitest reporters named after `--` (e.g. --reporter=verbose) run beside the harness's own, never instead.
+        reporters: [reporter, ...[extraReporters ?? []].flat()],
+        ...(request.ui ? { ui: true, watch: true, open: Boolean(process.stdout.isTTY) } : {}),
+      } as Parameters<typeof startVitest>[2]);
+      if (request.ui) {
+        const address = vitest.vite.httpServer?.address();
+        const port = typeof address === 'object' && address ? address.port : vitest.vite.config.server.port;
+        request.err.write(`vitest UI: http://${vitest.config.api?.host ?? 'localhost'}:${port}${vitest.config.uiBase} (Ctrl-C to stop)\n`);
+        await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      }
+    })();
+    // After Ctrl-C the matrix is written as soon as the engine has stopped; the CLI then exits 130 (cli/bin.ts)
+    // without waiting for vitest to walk the files it cancelled.
+    cut = (await Promise.race([session.then(() => false), interrupted.then(() => true)])) === true;
+    if (cut) session.catch(() => undefined);
   } finally {
     process.off('SIGINT', onSigint);
-    await vitest?.close();
-    await server.close();
+    if (!cut) {
+      await vitest?.close();
+      await server.close();
+    }
     await removeSpecFiles(specDir);
   }
   if (!state.end) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without running the checks; rerun with -- --reporter=verbose to see why');
