@@ -71,9 +71,11 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     if (state.engine) void finish().then(interruptedEnd);
   };
   process.on('SIGINT', onSigint);
-  // vitest exits the process on SIGINT itself; its handler is replaced once installed.
+  /** The harness's own SIGINT listeners: ours above, and the one that ends a UI session. */
+  const ours = new Set<unknown>([onSigint]);
+  // vitest exits the process on SIGINT itself; its handler is replaced once installed (and after each re-run).
   const takeOver = () => {
-    for (const listener of process.listeners('SIGINT')) if (!before.has(listener) && listener !== onSigint) process.off('SIGINT', listener as () => void);
+    for (const listener of process.listeners('SIGINT')) if (!before.has(listener) && !ours.has(listener)) process.off('SIGINT', listener as () => void);
   };
 
   const reporter = {
@@ -127,7 +129,14 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
         const address = vitest.vite.httpServer?.address();
         const port = typeof address === 'object' && address ? address.port : vitest.vite.config.server.port;
         request.err.write(`vitest UI: http://${vitest.config.api?.host ?? 'localhost'}:${port}${vitest.config.uiBase} (Ctrl-C to stop)\n`);
-        await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+        await new Promise<void>((resolve) => {
+          const end = () => {
+            process.off('SIGINT', end);
+            resolve();
+          };
+          ours.add(end);
+          process.on('SIGINT', end);
+        });
       }
     })();
     // After Ctrl-C the matrix is written as soon as the engine has stopped; the CLI then exits 130 (cli/bin.ts)
