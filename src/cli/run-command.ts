@@ -1,9 +1,9 @@
 /**
  * @module cli/run-command
- * `mantle-conformance run`: validate everything (exit 2 before any request: flags, files, the selection, a report
- * folder that can be written), check the credentials once against the endpoint, run the selected checks (in this
- * process; on vitest for `--ui` or vitest arguments), write the reports, and exit 0 (nothing gates), 1 (something
- * gates, or the run is partial), 2 (usage, configuration, credentials) or 130 (Ctrl-C).
+ * `mantle-conformance run`: validate everything (flags, files, the selection, a report folder that can be written:
+ * exit 2 with nothing sent but the one credentials check), check the credentials once against the endpoint, run
+ * the selected checks (in this process; on vitest for `--ui` or vitest arguments), write the reports, and exit 0
+ * (nothing gates), 1 (something gates, or the run is partial), 2 (usage, configuration, credentials) or 130 (Ctrl-C).
  */
 import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -59,6 +59,11 @@ export async function runCommand(
   const shard = shardFlag(shardText);
   const pattern = patternFlag(patternText);
   const config = await resolveRunConfig(flags, root, version);
+  await checkWritable(config.reportDir);
+  // The credentials check (one GET, no tokens) goes out while the suites load: its answer arrives while the CPU
+  // is busy with YAML. Whatever else is wrong still stops the run before anything else is sent.
+  const preflighted = config.targets.some((t) => t.mode !== 'replay') ? import('./preflight.ts').then(({ preflight }) => preflight(config)) : Promise.resolve();
+  preflighted.catch(() => undefined);
   const loaded = await loadPlan(config);
   const allFilters = [...filters, ...extra.filter];
   const work = selectWork(
@@ -69,8 +74,7 @@ export async function runCommand(
   // Read the OpenAPI document now, so a bad one stops the run with exit 2 before anything is sent.
   const schemas = config.openapiFile ? await loadOpenApiSchemas(config.openapiFile) : undefined;
   const baseline = config.baselineFile ? await readMatrix(config.baselineFile) : undefined;
-  await checkWritable(config.reportDir);
-  if (config.targets.some((t) => t.mode !== 'replay')) await (await import('./preflight.ts')).preflight(config);
+  await preflighted;
 
   const replay = config.targets.every((t) => t.mode === 'replay');
   const total = work.reduce((n, cell) => n + cell.checks.length, 0);
