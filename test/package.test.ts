@@ -98,4 +98,13 @@ describe('the package', () => {
       await server.close();
     }
   });
+
+  it('reports a bad suite or catalog word for word as the source does (precompiled file validators included)', async () => {
+    for (const args of [['--suites', 'test/bad-input/suites'], ['--catalog', 'test/bad-input/catalogs/bad-vocabulary.yaml'], ['--catalog', 'test/bad-input/catalogs/unknown-family.yaml']]) {
+      const fromPackage = await node([bin, 'validate', ...args], ROOT);
+      const fromSource = await cli(['validate', ...args]);
+      expect(fromPackage.code, args.join(' ')).toBe(2);
+      expect(fromPackage.stderr, args.join(' ')).toBe(fromSource.stderr);
+    }
+  });
 });

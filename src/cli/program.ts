@@ -102,13 +102,15 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .addOption(withDefault('--catalog <file>', 'model catalog', '<suites>/models.yaml'))
     .addOption(withDefault('--expectations <file>', 'expectations file', '<suites>/expectations.yaml when present'))
     .action(async (flags: { suites: string; catalog?: string; expectations?: string }) => {
-      const [{ ALL_CHECKS }, { loadSuites }, { loadCatalog }, { loadExpectations }, { resolveExpectations }] = await Promise.all([
+      const [{ ALL_CHECKS }, { loadSuites }, { loadCatalog }, { loadExpectations }, { resolveExpectations }, { usePrecompiledFileValidators }] = await Promise.all([
         import('../checks/registry.ts'),
         import('../suite/load-suites.ts'),
         import('../suite/load-catalog.ts'),
         import('../suite/load-expectations.ts'),
         import('./run-options.ts'),
+        import('../run/precompiled-validators.ts'),
       ]);
+      usePrecompiledFileValidators();
       const suites = await loadSuites(flags.suites, ALL_CHECKS);
       const catalog = await loadCatalog(flags.catalog ?? `${flags.suites}/models.yaml`, ALL_CHECKS);
       const file = await resolveExpectations(flags.expectations, flags.suites);

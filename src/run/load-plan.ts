@@ -8,6 +8,7 @@ import { buildPlan, type Plan } from '../plan/plan.ts';
 import { loadCatalog, type Catalog } from '../suite/load-catalog.ts';
 import { loadExpectations, type Expectations } from '../suite/load-expectations.ts';
 import { loadSuites, type SuiteSet } from '../suite/load-suites.ts';
+import { usePrecompiledFileValidators } from './precompiled-validators.ts';
 
 export interface LoadedPlan {
   suites: SuiteSet;
@@ -23,6 +24,7 @@ export async function loadPlan(options: {
   models: readonly string[];
   checks: readonly string[];
 }): Promise<LoadedPlan> {
+  usePrecompiledFileValidators();
   const [suites, catalog, expectations] = await Promise.all([
     loadSuites(options.suitesDir, ALL_CHECKS),
     loadCatalog(options.catalogFile, ALL_CHECKS),
