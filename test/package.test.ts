@@ -45,7 +45,8 @@ describe('the package', () => {
     expect(Object.keys(manifest.dependencies).sort()).toEqual(['@vitest/ui', 'vitest']);
     expect(manifest.devDependencies.tsx).toBeDefined();
     expect(await readFile(join(pkg, 'dist/THIRD-PARTY-LICENSES.txt'), 'utf8')).toContain('openai@');
-    expect(existsSync(join(pkg, 'dist/checks/precompiled-validators.cjs'))).toBe(true);
+    expect(existsSync(join(pkg, 'dist/suite/precompiled-validators.cjs'))).toBe(true);
+    expect(existsSync(join(pkg, 'dist/checks/schemas/openai.schema.json'))).toBe(true);
   });
 
   it('imports no package but vitest (everything else is in the bundle)', async () => {
@@ -70,7 +71,7 @@ describe('the package', () => {
     expect((await readFile(bin, 'utf8')).split('\n')[0]).toBe('#!/usr/bin/env node');
   });
 
-  it('replays, from an empty folder, to the matrix the source gives (precompiled validators included)', async () => {
+  it('replays, from an empty folder, to the matrix the source gives (the schema documents read from the package)', async () => {
     const work = join(dir, 'work');
     const compiled = await node([bin, 'run', '--models', MODELS, '--quiet'], work);
     expect(compiled.code, compiled.stderr).toBe(0);

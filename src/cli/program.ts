@@ -54,19 +54,20 @@ function runOptions(command: Command): Command {
     .addOption(numeric('--max-tokens-total <n>', 'stop sending after this many tokens, 0: no cap', RUN_RANGES['--max-tokens-total'], DEFAULTS.maxTokensTotal))
     .addOption(numeric('--max-body-bytes <n>', 'largest response body kept in memory', RUN_RANGES['--max-body-bytes'], DEFAULTS.maxBodyBytes, '8388608 (8 MiB)'))
     .addOption(numeric('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour; 3 is recommended for live gating', RUN_RANGES['--repeat'], DEFAULTS.repeat))
+    .addOption(numeric('--max-errors <n>', 'cells with no stated expectation that may be error before the gate fails', RUN_RANGES['--max-errors'], DEFAULTS.maxErrors))
     .addOption(new Option('--source <source>', 'provenance written into recorded fixtures').choices(['live', 'emulator']).default('live'))
     .addOption(withDefault('--run-id <id>', 'run id (give every shard of one run the same id)', 'generated'))
-    .addOption(withDefault('--openapi <file>', 'validate OpenAI objects against this OpenAI OpenAPI document', "the project's schemas"));
+    .addOption(withDefault('--openapi <file>', 'validate OpenAI objects against this OpenAPI document (same transform and tolerances as the bundled schemas)', 'bundled schemas'));
 }
 
 /** Exit codes, word for word as the README's table states them (a test compares). */
 const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0    nothing gates',
-  '  1    a result gates, a new failure since --baseline, or the run is partial (a spend cap left cells unsent)',
-  '  2    usage or configuration error, missing or rejected credentials, unreachable endpoint',
+  '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run or an incomplete merge, or a new failure since --baseline; compare: something regressed',
+  '  2    usage or configuration error (bad flag, bad suite/catalog/expectations file, with file:line:col; a bad matrix.json, with the file and the JSON path of the first bad field), missing or rejected credentials, unreachable endpoint; nothing was sent (or only the one preflight request)',
   '  3    the harness itself broke (a bug: please report it with the command line)',
-  '  130  interrupted with Ctrl-C; the partial matrix was written',
+  '  130  interrupted with Ctrl-C; the partial matrix was written, and its gate says interrupted',
 ].join('\n');
 
 export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: number) => void): Command {
@@ -169,7 +170,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .command('bless')
     .description('accept a run\'s observed values into the expectations file (only values that differ; review the diff)')
     .argument('[matrix.json]', 'the run to accept', 'reports/matrix.json')
-    .addOption(withDefault('--expectations <file>', 'the expectations file', 'expectations.yaml next to the catalog'))
+    .addOption(withDefault('--expectations <file>', 'the expectations file to write', './suites/expectations.yaml'))
     .addOption(withDefault('--catalog <file>', 'the catalog', 'the one the run used'))
     .option('--all', 'also write observations of models and checks that have no stated expectation')
     .action(async (file: string, flags: { expectations?: string; catalog?: string; all?: boolean }) => {
@@ -183,7 +184,8 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .argument('<matrix.json...>')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'csv', 'json']).default('markdown'))
     .addOption(withDefault('--out <file>', 'write to a file', 'stdout'))
-    .action(async (files: string[], flags: { format: string; out?: string }) => {
+    .option('--long', 'csv and json: one row per model and capability instead of one row per model')
+    .action(async (files: string[], flags: { format: string; out?: string; long?: boolean }) => {
       const { tableCommand } = await import('./report-commands.ts');
       setExit(await tableCommand(files, flags, io.out));
     });

@@ -9,6 +9,8 @@ import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeComparison } from '../report/compare.ts';
+import { gateLine } from '../report/gate.ts';
+import { inertLine } from '../report/inert-text.ts';
 import { statusLine } from '../report/markdown-report.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { loadPlan } from '../run/load-plan.ts';
@@ -104,9 +106,9 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
     throw new HarnessError('HARNESS_USAGE', `--report-dir ${config.reportDir}: cannot write the reports (${end.writeError.message}); pick a folder you can write to`, { cause: end.writeError });
   }
   const { matrix } = end;
-  // A run that left cells unsent (a spend cap) has not observed what it was asked to: it cannot pass.
-  const exitCode = end.interrupted ? EXIT.interrupted : matrix.gate.exitCode !== 0 ? matrix.gate.exitCode : matrix.run.partial ? EXIT.gate : EXIT.ok;
-  if (!flags.quiet) io.out.write(summaryLines(matrix, end, exitCode).join('\n') + '\n');
+  // The gate fails a partial run (a spend cap left cells unsent) and says interrupted after Ctrl-C (report/gate.ts).
+  const exitCode = end.interrupted ? EXIT.interrupted : matrix.gate.exitCode;
+  if (!flags.quiet) io.out.write(summaryLines(matrix, end).join('\n') + '\n');
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in.
   if (process.env.GITHUB_STEP_SUMMARY) {
     const { renderStepSummary } = await import('../report/step-summary.ts');
@@ -141,30 +143,16 @@ async function parseVitestArgs(args: string[]): Promise<{ filter: string[]; opti
 }
 
 /** The console's last lines: totals, what gates, where the reports are, and the gate, which never says pass for a run that did not finish. */
-function summaryLines(matrix: Matrix, end: RunEnd, exitCode: number): string[] {
-  const counts = matrix.totals.byStatus;
+function summaryLines(matrix: Matrix, end: RunEnd): string[] {
   const ran = end.results.length;
   const planned = matrix.results.length;
-  const lines = [`${matrix.models.length} models x ${matrix.checks.length} checks on ${matrix.targets.map((t) => t.id).join(', ')}: ${ran} of ${planned} ran: ${statusLine(counts)}`];
-  if (matrix.run.partial) lines.push(`partial run: ${matrix.run.partialReason}`);
-  for (const g of matrix.gate.gating.slice(0, 20)) lines.push(`  gating: ${g.model} ${g.check} (${g.target}): ${oneLine(g.reason)}`);
-  if (matrix.gate.gating.length > 20) lines.push(`  ... and ${matrix.gate.gating.length - 20} more (see the reports)`);
+  const lines = [`${matrix.models.length} models x ${matrix.checks.length} checks on ${matrix.targets.map((t) => t.id).join(', ')}: ${ran} of ${planned} ran: ${statusLine(matrix.totals.byStatus)}`];
+  if (matrix.run.partial) lines.push(`partial run: ${inertLine(matrix.run.partialReason)}`);
   if (matrix.comparison) lines.push(describeComparison(matrix.comparison));
+  for (const p of matrix.gate.problems) if (p.kind !== 'partial' && p.kind !== 'interrupted') lines.push(`  ${inertLine(p.message)}`);
+  for (const g of matrix.gate.gating.slice(0, 20)) lines.push(`  gating: ${g.model} ${g.check} (${g.target}): ${inertLine(g.reason)}`);
+  if (matrix.gate.gating.length > 20) lines.push(`  ... and ${matrix.gate.gating.length - 20} more (see the reports)`);
   lines.push(`reports: ${end.files.map((f) => relative(process.cwd(), f) || f).join(', ')}`);
-  const why = [
-    matrix.gate.gating.length ? `${matrix.gate.gating.length} result(s) do not meet their stated expectation` : '',
-    matrix.gate.regressedSinceBaseline ? 'new failures since the baseline' : '',
-    matrix.run.partial && !end.interrupted ? 'the run is partial' : '',
-  ].filter(Boolean);
-  if (end.interrupted) lines.push(`gate: interrupted (exit ${exitCode}): only ${ran} of ${planned} checks ran; nothing is proven`);
-  else if (exitCode === 0) lines.push('gate: pass (exit 0)');
-  else lines.push(`gate: fail (exit ${exitCode}): ${why.join('; ')}`);
+  lines.push(`gate: ${gateLine(matrix.gate)}${end.interrupted ? `; ${ran} of ${planned} checks ran` : ''}`);
   return lines;
-}
-
-/** A reason can hold endpoint text: one line, no control characters, bounded. */
-function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
-  return flat.length > 300 ? `${flat.slice(0, 300)}... (${flat.length - 300} more characters)` : flat;
 }

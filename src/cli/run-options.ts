@@ -37,6 +37,7 @@ export interface RunFlags {
   maxRequests?: string;
   maxTokensTotal?: string;
   maxBodyBytes?: string;
+  maxErrors?: string;
   repeat?: string;
   source?: string;
   runId?: string;
@@ -76,6 +77,7 @@ export const RUN_RANGES = {
   '--max-tokens-total': { min: 0, max: 1_000_000_000_000 },
   '--max-body-bytes': { min: 1024, max: 1_073_741_824 },
   '--repeat': { min: 1, max: 10 },
+  '--max-errors': { min: 0, max: 1_000_000 },
 } as const satisfies Record<string, NumericRange>;
 
 /** How a range reads in `--help` and in the README: `1-256`. */
@@ -140,6 +142,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     maxRequests: intFlag('--max-requests', flags.maxRequests, DEFAULTS.maxRequests, RUN_RANGES['--max-requests']),
     maxTokensTotal: intFlag('--max-tokens-total', flags.maxTokensTotal, DEFAULTS.maxTokensTotal, RUN_RANGES['--max-tokens-total']),
     repeat: intFlag('--repeat', flags.repeat, DEFAULTS.repeat, RUN_RANGES['--repeat']),
+    maxErrors: intFlag('--max-errors', flags.maxErrors, DEFAULTS.maxErrors, RUN_RANGES['--max-errors']),
   };
   const suitesDir = resolve(flags.suites ?? (await localOr('suites', root)));
   const catalogFile = resolve(flags.catalog ?? `${suitesDir}/models.yaml`);

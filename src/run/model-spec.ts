@@ -3,9 +3,10 @@
  * What a generated spec file calls on a run on vitest: one `describe` per (target, model), one concurrent `test`
  * per check. The checks run in the main process (run-engine, one scheduler for the run); a test asks for its
  * result over loopback and reports it. A test fails in vitest exactly when its result gates the run, so vitest's
- * summary, reporters and UI agree with the matrix. This module loads nothing but vitest: workers start fast.
+ * summary, reporters and UI agree with the matrix. This module loads little besides vitest: workers start fast.
  */
 import { describe, inject, test } from 'vitest';
+import { inertLine } from '../report/inert-text.ts';
 import type { ResultAnswer, ResultQuestion } from './result-server.ts';
 import type { CellSpec } from './spec-files.ts';
 import type {} from './vitest-types.ts';
@@ -26,13 +27,13 @@ export function defineModelSpec(spec: CellSpec): void {
         const { cell, gating } = answer;
         context.task.meta.mantle = cell;
         const { status, reason } = cell.result;
-        if (status === 'unsupported' || status === 'skipped') return context.skip(`${status}: ${reason}`);
+        if (status === 'unsupported' || status === 'skipped') return context.skip(`${status}: ${inertLine(reason, 1000)}`);
         if (gating) {
-          const failure = new Error(`${status}: ${reason}`);
+          const failure = new Error(`${status}: ${inertLine(reason, 1000)}`);
           failure.stack = failure.message;
           throw failure;
         }
-        if (status !== 'pass') await context.annotate(`${status} (not gating): ${reason}`, 'notice');
+        if (status !== 'pass') await context.annotate(`${status} (not gating): ${inertLine(reason, 1000)}`, 'notice');
       });
     }
   });

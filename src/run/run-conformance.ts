@@ -80,6 +80,7 @@ export async function finishRun(request: RunRequest, engine: RunEngine, startedA
     filters: request.filters,
     ...(request.shard ? { shard: request.shard } : {}),
     ...(request.baseline ? { baseline: request.baseline } : {}),
+    latency: engine.latency,
   });
   const end: RunEnd = {
     matrix,

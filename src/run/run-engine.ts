@@ -9,6 +9,7 @@ import type { LatencySample } from '../checks/latency.ts';
 import type { SchemaSet } from '../checks/schema.ts';
 import type { HarnessErrorCode } from '../errors.ts';
 import type { PlannedCheck, Plan } from '../plan/plan.ts';
+import { boundResult } from '../report/bound-result.ts';
 import { LocalScheduler } from '../transport/scheduler.ts';
 import type { Target } from '../transport/target.ts';
 import { CapWatch } from './cap-watch.ts';
@@ -202,7 +203,8 @@ export class RunEngine {
           target: run.work.target,
           model: run.work.model,
           check: check.id,
-          result: outcome,
+          // Bounded as soon as it exists: a reason that quotes a 6 MB body keeps a few KiB, in memory and on loopback.
+          result: boundResult(outcome),
           expectedSource: check.expectation?.source ?? null,
           usage: { ...session.usage },
           provenance: session.provenance(),

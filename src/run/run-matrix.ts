@@ -3,9 +3,10 @@
  * The matrix of a run, from the results it produced: every selected cell that produced nothing (filtered out,
  * another shard's, not reached before a stop) is `skipped` with the reason, and the reports are written from it.
  */
+import { percentiles, type LatencySample } from '../checks/latency.ts';
 import { buildMatrix, finishMatrix } from '../report/build-matrix.ts';
 import { compareMatrices } from '../report/compare.ts';
-import type { Matrix, MatrixTarget, UsageTotals } from '../report/matrix.ts';
+import type { ApiLatency, Matrix, MatrixTarget, UsageTotals } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { LoadedPlan } from './load-plan.ts';
 import type { RecordingProvenance } from './model-session.ts';
@@ -30,6 +31,8 @@ export interface RunMatrixInput {
   shard?: string;
   /** A previous run to compare with (`--baseline`): the matrix gets a `comparison`, and a new failure gates. */
   baseline?: Matrix;
+  /** Latency samples per `target/model` (run-engine keeps them when it drops a session). */
+  latency?: ReadonlyMap<string, readonly LatencySample[]>;
 }
 
 export function buildRunMatrix(input: RunMatrixInput): Matrix {
@@ -69,9 +72,31 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
     ),
     results: input.results.map((cell) => ({ target: cell.target, model: cell.model, check: cell.check, ...cell.result, expectedSource: cell.expectedSource })),
     usage,
+    maxErrors: config.maxErrors,
+    catalogModels: loaded.catalog.models.map((m) => m.id),
+    ...(input.latency ? { latency: latencyTotals(input.latency) } : {}),
     missingReason: partial ? `not reached: ${partial.reason}` : 'not run: filtered out (a model filter or -t) or in another shard',
   });
   return input.baseline ? finishMatrix({ ...built, comparison: compareMatrices(input.baseline, built) }) : built;
+}
+
+/** p50/p95 per `target/model` and API of the times to headers, first token (streams) and last byte. */
+export function latencyTotals(samples: ReadonlyMap<string, readonly LatencySample[]>): Record<string, Record<string, ApiLatency>> {
+  const totals: Record<string, Record<string, ApiLatency>> = {};
+  for (const [cell, all] of samples) {
+    const byApi = new Map<string, LatencySample[]>();
+    for (const sample of all) byApi.set(sample.api, [...(byApi.get(sample.api) ?? []), sample]);
+    for (const [api, list] of [...byApi].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const firstToken = list.flatMap((s) => (s.timing.firstTokenMs === undefined ? [] : [s.timing.firstTokenMs]));
+      (totals[cell] ??= {})[api] = {
+        n: list.length,
+        headersMs: percentiles(list.map((s) => s.timing.headersMs)),
+        ...(firstToken.length ? { firstTokenMs: percentiles(firstToken) } : {}),
+        totalMs: percentiles(list.map((s) => s.timing.totalMs)),
+      };
+    }
+  }
+  return totals;
 }
 
 /** Writes every report of a run into `dir`; the formats are loaded only now, when they are needed. */

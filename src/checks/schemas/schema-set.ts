@@ -6,6 +6,8 @@
  * the same lenient transform, so on the same document the two modes give the same verdicts.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fromSource, packageRoot } from '../../package-root.ts';
 import { componentProblems } from '../json-schema.ts';
 import { lenientDocument } from '../schema-modes.ts';
 import { extraFields } from './extra-fields.ts';
@@ -57,7 +59,9 @@ export function schemaSet(source: string, documents: SchemaDocuments): SchemaSet
 
 /** A bundled document: only its components are schema; `$comment` and `source` say where it came from. */
 export function readBundledDocument(name: 'openai' | 'anthropic'): SchemaDocument & { source: string } {
-  const parsed = JSON.parse(readFileSync(new URL(`./${name}.schema.json`, import.meta.url), 'utf8')) as SchemaDocument & { source: string };
+  // Beside this module from source; in the package, where scripts/build.mjs copies them (a bundle chunk can be anywhere).
+  const file = fromSource(import.meta.url) ? new URL(`./${name}.schema.json`, import.meta.url) : join(packageRoot(import.meta.url), 'dist/checks/schemas', `${name}.schema.json`);
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as SchemaDocument & { source: string };
   return { source: parsed.source, components: parsed.components };
 }
 
