@@ -85,7 +85,8 @@ describe('several regions', () => {
     for (const note of markdown.stdout.match(/^<sup>\w+<\/sup> .*$/gm) ?? []) expect(note).toMatch(/^<sup>\w+<\/sup> us-(east-1|west-2) \d{4}-\d\d-\d\d (emulator|live)$/);
     const csv = await cli(['table', join(east, 'matrix.json'), '--format', 'csv']);
     const rows = csv.stdout.trim().split('\n');
-    expect(rows[0]).toBe('model,family,Route prefix,Chat Completions,Responses,Messages,count_tokens,Tool calling,Structured output,Reasoning effort,"n, logprobs, stop","Strict SDKs (.NET, Go)",provenance');
+    // The run now measures latency (totals.latency, here the recording's), so the grid has its column.
+    expect(rows[0]).toBe('model,family,Route prefix,Chat Completions,Responses,Messages,count_tokens,Tool calling,Structured output,Reasoning effort,"n, logprobs, stop","Strict SDKs (.NET, Go)",latency p50/p95,provenance');
     expect(rows).toHaveLength(3);
     expect(csv.stdout).toMatch(/^qwen\.qwen3-32b,qwen,yes: \/v1,yes,no,no,no,.*,us-east-1 \d{4}-\d\d-\d\d emulator$/m);
     const long = await cli(['table', join(east, 'matrix.json'), '--format', 'csv', '--long']);
