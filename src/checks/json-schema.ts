@@ -38,7 +38,8 @@ export function schemaProblems(schema: unknown, value: unknown, max = 5): string
 // worker compiles them once, synchronously: without ajv's code optimisation pass that takes about half as long,
 // and validating a few hundred bodies does not notice. The discriminator keyword lets a tagged union report the
 // errors of the branch the value's `type` names.
-const documents = new Ajv({ allErrors: true, strict: false, validateFormats: false, discriminator: true, inlineRefs: false, code: { optimize: false } });
+export const DOCUMENT_AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: false, discriminator: true, inlineRefs: false, code: { optimize: false } } as const;
+const documents = new Ajv(DOCUMENT_AJV_OPTIONS);
 const documentIds = new WeakMap<SchemaDocument, string>();
 let documentCount = 0;
 
@@ -57,7 +58,11 @@ export function componentValidator(document: SchemaDocument, component: string):
 
 /** Problems of `value` against one component of a document, one short line each (at most `max`). */
 export function componentProblems(document: SchemaDocument, component: string, value: unknown, max = 5): string[] {
-  const validate = componentValidator(document, component);
+  return validatorProblems(componentValidator(document, component), value, max);
+}
+
+/** Problems of `value` against a component's validator compiled ahead of time (the package's, scripts/build.mjs). */
+export function validatorProblems(validate: ValidateFunction, value: unknown, max = 5): string[] {
   if (validate(value)) return [];
   return describeErrors(focus(validate.errors ?? []), max);
 }

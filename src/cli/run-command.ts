@@ -20,7 +20,6 @@ import type { RunConfig } from '../run/run-config.ts';
 import { runInProcess, type RunEnd, type RunRequest } from '../run/run-conformance.ts';
 import { selectWork } from '../run/selection.ts';
 import { EXIT } from './project.ts';
-import { readMatrix } from './report-commands.ts';
 import { patternFlag, resolveRunConfig, shardFlag, usage, type RunFlags } from './run-options.ts';
 
 export interface RunCommandFlags extends RunFlags {
@@ -75,7 +74,8 @@ export async function runCommand(
   );
   // Read the OpenAPI document now, so a bad one stops the run with exit 2 before anything is sent.
   const schemas = config.openapiFile ? await loadOpenApiSchemas(config.openapiFile) : undefined;
-  const baseline = config.baselineFile ? await readMatrix(config.baselineFile) : undefined;
+  // The matrix schema compiles when read-matrix loads: only a run with --baseline pays for it.
+  const baseline = config.baselineFile ? await (await import('./read-matrix.ts')).readMatrix(config.baselineFile) : undefined;
   await preflighted;
 
   const replay = config.targets.every((t) => t.mode === 'replay');

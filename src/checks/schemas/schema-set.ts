@@ -6,9 +6,11 @@
  * the same lenient transform, so on the same document the two modes give the same verdicts.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
 import { fromSource, packageRoot } from '../../package-root.ts';
-import { componentProblems } from '../json-schema.ts';
+import { componentProblems, validatorProblems } from '../json-schema.ts';
 import { lenientDocument } from '../schema-modes.ts';
 import { extraFields } from './extra-fields.ts';
 import { OPENAPI_COMPONENTS, type OpenAiKind } from './from-openapi.ts';
@@ -40,19 +42,28 @@ function rootOf(kind: SchemaKind): { vendor: keyof SchemaDocuments; component: s
   return { vendor: 'openai', component: OPENAPI_COMPONENTS[kind] };
 }
 
-export function schemaSet(source: string, documents: SchemaDocuments): SchemaSet {
+/** The documents validated against, per vendor and mode: the tolerances applied, the lenient form made on first use. */
+export function documentsFor(documents: SchemaDocuments): (vendor: keyof SchemaDocuments, mode: SchemaMode) => SchemaDocument {
   const strict: SchemaDocuments = { openai: withTolerances(documents.openai), anthropic: withNullableOptional(withTolerances(documents.anthropic)) };
   const lenient: Partial<SchemaDocuments> = {};
-  const documentFor = (vendor: keyof SchemaDocuments, mode: SchemaMode) => (mode === 'strict' ? strict[vendor] : (lenient[vendor] ??= lenientDocument(strict[vendor])));
+  return (vendor, mode) => (mode === 'strict' ? strict[vendor] : (lenient[vendor] ??= lenientDocument(strict[vendor])));
+}
+
+/** A component's validator compiled ahead of time for the bundled documents (the package's), if there is one. */
+export type PrecompiledValidators = (vendor: keyof SchemaDocuments, mode: SchemaMode, component: string) => ValidateFunction | undefined;
+
+export function schemaSet(source: string, documents: SchemaDocuments, precompiled?: PrecompiledValidators): SchemaSet {
+  const documentFor = documentsFor(documents);
   return {
     source,
     problems(kind, mode, value, max = 3) {
       const { vendor, component } = rootOf(kind);
-      return componentProblems(documentFor(vendor, mode), component, value, max);
+      const validate = precompiled?.(vendor, mode, component);
+      return validate ? validatorProblems(validate, value, max) : componentProblems(documentFor(vendor, mode), component, value, max);
     },
     extraFields(kind, value) {
       const { vendor, component } = rootOf(kind);
-      return extraFields(strict[vendor].components.schemas, component, value);
+      return extraFields(documentFor(vendor, 'strict').components.schemas, component, value);
     },
   };
 }
@@ -65,8 +76,23 @@ export function readBundledDocument(name: 'openai' | 'anthropic'): SchemaDocumen
   return { source: parsed.source, components: parsed.components };
 }
 
+/**
+ * The package carries the bundled documents' validators compiled at build time (scripts/build.mjs writes
+ * dist/checks/precompiled-validators.cjs from these very documents), named `<vendor>_<mode>_<component>`. From
+ * source, where the documents may be newer than any build, ajv compiles them on first use.
+ */
+function bundledValidators(): PrecompiledValidators | undefined {
+  if (fromSource(import.meta.url)) return undefined;
+  try {
+    const validators = createRequire(import.meta.url)(join(packageRoot(import.meta.url), 'dist/checks/precompiled-validators.cjs')) as Record<string, ValidateFunction>;
+    return (vendor, mode, component) => validators[`${vendor}_${mode}_${component}`];
+  } catch {
+    return undefined;
+  }
+}
+
 let bundled: SchemaSet | undefined;
-const project = (): SchemaSet => (bundled ??= schemaSet(PROJECT_SCHEMAS.source, { openai: readBundledDocument('openai'), anthropic: readBundledDocument('anthropic') }));
+const project = (): SchemaSet => (bundled ??= schemaSet(PROJECT_SCHEMAS.source, { openai: readBundledDocument('openai'), anthropic: readBundledDocument('anthropic') }, bundledValidators()));
 
 /** The project's schemas, read from the bundled files on first use. */
 export const PROJECT_SCHEMAS: SchemaSet = {
