@@ -61,7 +61,7 @@ export function componentProblems(document: SchemaDocument, component: string, v
   return validatorProblems(componentValidator(document, component), value, max);
 }
 
-/** Problems of `value` against a component's validator compiled ahead of time (the package's, scripts/build.mjs). */
+/** Problems of `value` against a component's validator compiled ahead of time (the package's, .ci/build.mjs). */
 export function validatorProblems(validate: ValidateFunction, value: unknown, max = 5): string[] {
   if (validate(value)) return [];
   return describeErrors(focus(validate.errors ?? []), max);

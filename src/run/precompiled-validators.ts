@@ -1,7 +1,7 @@
 /**
  * @module run/precompiled-validators
  * The bundle carries the validators of the suite, catalog and expectations file schemas compiled ahead of time
- * (scripts/build.mjs writes dist/suite/precompiled-validators.cjs from these very schema objects), so a run does not
+ * (.ci/build.mjs writes dist/suite/precompiled-validators.cjs from these very schema objects), so a run does not
  * compile them at start-up. From source, where the schemas may be newer than any build, ajv compiles them as before.
  */
 import { createRequire } from 'node:module';

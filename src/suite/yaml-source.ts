@@ -91,7 +91,7 @@ function firstLine(message: string): string {
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
-/** A validator compiled ahead of time for `schema` (the bundle's, scripts/build.mjs), with the options of `ajv` above. */
+/** A validator compiled ahead of time for `schema` (the bundle's, .ci/build.mjs), with the options of `ajv` above. */
 export function usePrecompiledValidator(schema: object, validate: ValidateFunction): void {
   compiled.set(schema, validate);
 }

@@ -1,5 +1,5 @@
 /**
- * Global setup of `npm test`: builds the package once (scripts/build.mjs, a second or two) into a folder laid out as
+ * Global setup of `npm test`: builds the package once (.ci/build.mjs, a second or two) into a folder laid out as
  * npm installs it, below the checkout's node_modules so that vitest resolves for a run on vitest. Tests that need a
  * child process run this build (`packageBin()` in harness.ts): what users run, without compiling TypeScript at every
  * start; test/package.test.ts checks it against the source.
@@ -26,7 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await writeFile(join(root, 'package.json'), await readFile(join(ROOT, 'package.json')));
   for (const name of ['suites', 'fixtures']) await symlink(join(ROOT, name), join(root, name));
   await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [join(ROOT, 'scripts/build.mjs'), join(root, 'dist')], { cwd: ROOT }, (error, stdout, stderr) => (error ? reject(new Error(`the build failed:\n${stdout}${stderr}`)) : resolve()));
+    execFile(process.execPath, [join(ROOT, '.ci/build.mjs'), join(root, 'dist')], { cwd: ROOT }, (error, stdout, stderr) => (error ? reject(new Error(`the build failed:\n${stdout}${stderr}`)) : resolve()));
   });
   project.provide('packageRoot', root);
   return () => rm(root, { recursive: true, force: true });

@@ -70,14 +70,14 @@ export function schemaSet(source: string, documents: SchemaDocuments, precompile
 
 /** A bundled document: only its components are schema; `$comment` and `source` say where it came from. */
 export function readBundledDocument(name: 'openai' | 'anthropic'): SchemaDocument & { source: string } {
-  // Beside this module from source; in the package, where scripts/build.mjs copies them (a bundle chunk can be anywhere).
+  // Beside this module from source; in the package, where .ci/build.mjs copies them (a bundle chunk can be anywhere).
   const file = fromSource(import.meta.url) ? new URL(`./${name}.schema.json`, import.meta.url) : join(packageRoot(import.meta.url), 'dist/checks/schemas', `${name}.schema.json`);
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as SchemaDocument & { source: string };
   return { source: parsed.source, components: parsed.components };
 }
 
 /**
- * The package carries the bundled documents' validators compiled at build time (scripts/build.mjs writes
+ * The package carries the bundled documents' validators compiled at build time (.ci/build.mjs writes
  * dist/checks/precompiled-validators.cjs from these very documents), named `<vendor>_<mode>_<component>`. From
  * source, where the documents may be newer than any build, ajv compiles them on first use.
  */

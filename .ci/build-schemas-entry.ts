@@ -1,4 +1,4 @@
-// What scripts/build.mjs needs to precompile the project's schemas, exactly as the bundle holds them: the suite,
+// What .ci/build.mjs needs to precompile the project's schemas, exactly as the bundle holds them: the suite,
 // catalog and expectations file schemas; the object schema documents as the schema.* checks validate against them
 // (the transform), their roots, and the ajv options they are compiled with.
 export { PRECOMPILED_FILE_SCHEMAS } from '../src/run/precompiled-validators.ts';
