@@ -130,9 +130,9 @@ describe('latency', () => {
     try {
       const results = await checkModel(liveTarget(emulator.url), 'test.slow-start', { checks: ['stream.chat-completions', 'created-at.chat'] });
       const stream = results.get('stream.chat-completions')!.evidence.find((e) => e.timing?.firstTokenMs !== undefined)!;
-      expect(stream.timing!.firstTokenMs).toBeGreaterThanOrEqual(150);
+      // The delay sits between the headers and the first content token, whatever the machine's load.
+      expect(stream.timing!.firstTokenMs! - stream.timing!.headersMs).toBeGreaterThanOrEqual(140);
       expect(stream.timing!.totalMs).toBeGreaterThanOrEqual(stream.timing!.firstTokenMs!);
-      expect(stream.timing!.headersMs).toBeLessThan(150);
       const plain = results.get('created-at.chat')!.evidence[0]!;
       expect(plain.timing?.firstTokenMs).toBeUndefined();
       expect(plain.timing?.totalMs).toBeGreaterThanOrEqual(0);
