@@ -14,19 +14,23 @@ export const ERROR_CODES = {
   HARNESS_AUTH_MISSING: 'live or record mode without credentials',
   HARNESS_AUTH_REJECTED: 'the endpoint rejected the credentials (a real 401/403, not a route error)',
   HARNESS_RECORDING_MISSING: 'replay found no recording for a request',
-  HARNESS_RECORDING_INVALID: 'a fixture file cannot be read',
+  HARNESS_RECORDING_INVALID: 'a fixture file cannot be read or does not match the fixture schema',
+  HARNESS_RECORDING_KEPT: 'a record run kept the previous fixture of a case because the new exchanges hold an infrastructure failure',
   HARNESS_SECRET_IN_FIXTURE: 'a fixture about to be written contains something shaped like a credential',
   HARNESS_TIMEOUT: 'the endpoint did not answer within --timeout',
   HARNESS_CONNECTION: 'the connection failed or was reset',
   HARNESS_STREAM_CUT: 'a streamed response stopped before it ended',
   HARNESS_THROTTLED: 'the endpoint kept answering 429 after every retry',
   HARNESS_SERVER_ERROR: 'the endpoint kept answering 5xx after every retry',
-  HARNESS_BODY_TOO_LARGE: 'a response body exceeded the size the harness buffers',
+  HARNESS_BODY_TOO_LARGE: 'a response body (decoded) exceeded the size the harness buffers',
+  HARNESS_NOT_AN_ANSWER: 'the endpoint answered with a status that says nothing about the model (a redirect, 1xx, 304, a proxy)',
   HARNESS_TEMPLATE: 'a step refers to a value an earlier step did not produce',
   HARNESS_ROUTE_UNKNOWN: 'the probes could not tell which route serves the model, so the case was not sent',
   HARNESS_MODEL_NOT_FOUND: 'the endpoint says the model does not exist on any route it was asked on',
   HARNESS_BUDGET: 'a spend cap (--max-requests, --max-tokens-total) was reached',
   HARNESS_INTERRUPTED: 'the run was interrupted (Ctrl-C)',
+  HARNESS_DISK_FULL: 'a file could not be written because the disk (or quota) is full',
+  HARNESS_WRITE_FAILED: 'a file could not be written (permissions, a read-only file system, a file in the way)',
   HARNESS_REPORT_INVALID: 'a matrix.json given to compare/merge/table/bless cannot be read',
   HARNESS_INTERNAL: 'a bug in the harness',
 } as const;
@@ -47,6 +51,20 @@ export function toHarnessError(value: unknown, fallback: HarnessErrorCode = 'HAR
   if (value instanceof HarnessError) return value;
   const message = value instanceof Error ? value.message : String(value);
   return new HarnessError(fallback, message, { cause: value });
+}
+
+/**
+ * The error for a file that could not be written: a full disk (or quota) is HARNESS_DISK_FULL, anything else
+ * HARNESS_WRITE_FAILED, both naming the path. The cause is kept.
+ */
+export function writeError(path: string, cause: unknown): HarnessError {
+  if (cause instanceof HarnessError) return cause;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new HarnessError('HARNESS_DISK_FULL', `cannot write ${path}: no space left on the device (${code}); free some space and run again. Nothing half-written was left behind.`, { cause });
+  }
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new HarnessError('HARNESS_WRITE_FAILED', `cannot write ${path}: ${detail}`, { cause });
 }
 
 /** Several problems found at once (every bad suite file, not only the first). */

@@ -102,7 +102,7 @@ describe('--auth token', () => {
     expect(presigned).toContain('Action=CallWithBearerToken');
     expect(decodeURIComponent(presigned)).toContain(`${CREDENTIALS.accessKeyId}/`);
     expect(decodeURIComponent(presigned)).toContain('/us-east-2/bedrock/aws4_request');
-    expect(auth.secrets()).toEqual(expect.arrayContaining([token, CREDENTIALS.secretAccessKey, CREDENTIALS.sessionToken]));
+    expect(auth.secrets().map((s) => s.value)).toEqual(expect.arrayContaining([token, CREDENTIALS.secretAccessKey, CREDENTIALS.sessionToken]));
     expect(scanForSecrets(token)).toContain('a Bedrock API key');
   });
 });

@@ -63,7 +63,7 @@ describe('record and replay', () => {
 
   it('records one file per case with provenance, without the key, and replays the same verdicts', async () => {
     const live = liveTarget(emulator.url, bearer(KEY));
-    const record = new RecordTarget(live, { fixturesDir: dir, provenance: { source: 'emulator', target: 'test', endpointHost: '127.0.0.1', region: null, harnessVersion: 'test' } }, [KEY]);
+    const record = new RecordTarget(live, { fixturesDir: dir, provenance: { source: 'emulator', target: 'test', endpointHost: '127.0.0.1', region: null, harnessVersion: 'test' } }, () => [{ kind: 'api-key', value: KEY }]);
     const recorded = await checkModel(record, 'xai.grok-4.3');
     const files = await readdir(join(dir, 'test', 'xai.grok-4.3'));
     expect(files.sort()).toEqual(expect.arrayContaining(['probe.chat.json', 'probe.responses.json', 'stream.chat.json', 'stream.responses.json']));

@@ -55,6 +55,7 @@ function runOptions(command: Command): Command {
     .addOption(numeric('--max-body-bytes <n>', 'largest response body kept in memory', RUN_RANGES['--max-body-bytes'], DEFAULTS.maxBodyBytes, '8388608 (8 MiB)'))
     .addOption(numeric('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour; 3 is recommended for live gating', RUN_RANGES['--repeat'], DEFAULTS.repeat))
     .addOption(numeric('--max-errors <n>', 'cells with no stated expectation that may be error before the gate fails', RUN_RANGES['--max-errors'], DEFAULTS.maxErrors))
+    .option('--overwrite-failures', 'record: replace a case\'s fixture even when the new exchanges hold an infrastructure failure (default: keep the previous one)')
     .addOption(new Option('--source <source>', 'provenance written into recorded fixtures').choices(['live', 'emulator']).default('live'))
     .addOption(withDefault('--run-id <id>', 'run id (give every shard of one run the same id)', 'generated'))
     .addOption(withDefault('--openapi <file>', 'validate OpenAI objects against this OpenAPI document (same transform and tolerances as the bundled schemas)', 'bundled schemas'));
@@ -225,10 +226,11 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
 
   program
     .command('schema')
-    .description('write the JSON Schemas for editors (suites/schema/*.schema.json)')
+    .description('write the JSON Schemas for editors (suites/schema/*.schema.json: suite, catalog, expectations, matrix, fixture)')
     .action(async () => {
       const { SCHEMA_FILES, schemaText } = await import('../suite/schema-files.ts');
-      for (const file of SCHEMA_FILES) {
+      const { FIXTURE_SCHEMA_FILE } = await import('../transport/fixture-schema.ts');
+      for (const file of [...SCHEMA_FILES, FIXTURE_SCHEMA_FILE]) {
         await writeFile(`${PROJECT_ROOT}/${file.path}`, schemaText(file.schema));
         io.out.write(`wrote ${file.path}\n`);
       }

@@ -40,6 +40,7 @@ export interface RunFlags {
   maxErrors?: string;
   repeat?: string;
   source?: string;
+  overwriteFailures?: boolean;
   runId?: string;
   openapi?: string;
   expectations?: string | false;
@@ -178,6 +179,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     checks: listFlag(flags.checks),
     ...numbers,
     recordSource: source,
+    ...(flags.overwriteFailures ? { overwriteFailures: true } : {}),
     ...(openapiFile ? { openapiFile } : {}),
     harnessVersion,
     runId,

@@ -3,8 +3,10 @@
  * A report format turns a Matrix into files. Built-in formats are listed by name in `report/index.ts`; every one
  * reads only the Matrix, so any of them can be rendered again later from a saved matrix.json.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeError } from '../errors.ts';
 import type { Matrix } from './matrix.ts';
 
 export interface ReportFile {
@@ -23,15 +25,27 @@ export interface ReportWriter {
   render(matrix: Matrix, context: ReportContext): ReportFile[];
 }
 
-/** Writes each file atomically (temp + rename), so a reader never sees half a report. */
+/**
+ * Writes each file atomically (temp + rename), so a reader never sees half a report; the temp file is removed on
+ * every failure path, and a full disk is HARNESS_DISK_FULL naming the file.
+ */
 export async function writeReportFiles(dir: string, files: readonly ReportFile[]): Promise<string[]> {
   const written: string[] = [];
   for (const file of files) {
     const target = join(dir, file.path);
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.tmp`;
-    await writeFile(temp, file.content, 'utf8');
-    await rename(temp, target);
+    try {
+      await mkdir(dirname(target), { recursive: true });
+    } catch (cause) {
+      throw writeError(target, cause);
+    }
+    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(temp, file.content, { encoding: 'utf8', flag: 'wx' });
+      await rename(temp, target);
+    } catch (cause) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw writeError(target, cause);
+    }
     written.push(target);
   }
   return written;

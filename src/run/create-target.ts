@@ -36,6 +36,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     sending,
     {
       fixturesDir: config.fixturesDir,
+      overwriteFailures: config.overwriteFailures ?? false,
       provenance: {
         source: config.recordSource,
         target: target.id,
@@ -45,6 +46,6 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
         harnessVersion: config.harnessVersion,
       },
     },
-    auth.secrets(),
+    () => auth.secrets(),
   );
 }

@@ -64,6 +64,11 @@ export interface RunConfig {
   maxTokensTotal: number;
   /** A full OpenAI OpenAPI document for the schema.* checks (`--openapi`); default the project's schemas. */
   openapiFile?: string;
+  /**
+   * Record: replace a case's fixture even when its new exchanges hold an infrastructure failure (throttled, 5xx,
+   * timeout, reset, a redirect); without it the previous fixture is kept (`--overwrite-failures`). @default false
+   */
+  overwriteFailures?: boolean;
   /** Source written into recorded fixtures' provenance. */
   recordSource: 'live' | 'emulator';
   harnessVersion: string;

@@ -132,3 +132,20 @@ export function servesModel(kind: ResponseClass): boolean {
 export function refusesModel(kind: ResponseClass): boolean {
   return kind === 'route-unsupported' || kind === 'api-unsupported' || kind === 'model-unknown';
 }
+
+/**
+ * Why a status says nothing about the model, or undefined when it is an answer. Informational statuses (1xx) are
+ * not a final answer; a redirect (3xx) is not followed, so credentials stay with the origin they were meant for; a
+ * 304 answers a conditional request the harness never makes; 407 is a proxy asking for its own credentials; 421
+ * says the request reached a server that does not serve that host.
+ */
+export function notAnAnswer(status: number, location?: string): string | undefined {
+  if (status < 200) return `an informational ${status} instead of a final answer`;
+  if (status === 304) return 'a 304 Not Modified to a request that asked no condition';
+  if (status >= 300 && status < 400) {
+    return `a redirect (${status}${location ? ` to ${location}` : ''}); the harness does not follow redirects, so credentials never leave the origin. Point --endpoint at the final URL`;
+  }
+  if (status === 407) return 'a 407 from a proxy that wants its own credentials';
+  if (status === 421) return 'a 421: the request reached a server that does not serve this host';
+  return undefined;
+}

@@ -9,7 +9,10 @@ export interface ExchangeRequest {
   method: 'GET' | 'POST' | 'DELETE';
   /** Full path including the route prefix, e.g. `/openai/v1/responses`. */
   path: string;
-  /** Headers as sent, minus credentials (they are added by auth at the last moment and never stored). */
+  /**
+   * Headers as built, without what the transport adds at the last moment and never stores: credentials,
+   * User-Agent and Accept-Encoding.
+   */
   headers: Record<string, string>;
   /** Raw JSON text of the body, if any. */
   body?: string;
@@ -28,8 +31,13 @@ export interface ExchangeResponse {
   headers: Record<string, string>;
   /** The body as it arrived, one entry per read: keeps SSE event boundaries and timing. */
   chunks: ResponseChunk[];
-  /** Set when the harness stopped reading because the body exceeded its buffer cap. */
+  /** Set when the harness stopped reading because the (decoded) body exceeded its buffer cap. */
   truncatedAtBytes?: number;
+  /**
+   * The `Content-Encoding` the body arrived in (`gzip`, `br`, `deflate`), when it was compressed: `chunks` hold
+   * the decoded text, and the header itself is not kept.
+   */
+  contentEncoding?: string;
 }
 
 export interface ExchangeError {
@@ -56,6 +64,8 @@ export interface Exchange {
   trial?: number;
   /** What the harness changed in the case's request before sending it, and why (shown in the evidence). */
   note?: string;
+  /** How many credentials the redactor replaced with `[REDACTED:<kind>]` in this exchange; absent when none. */
+  redactions?: number;
 }
 
 /** `POST /v1/chat/completions`: how evidence and errors name a request. */

@@ -2,53 +2,23 @@
  * @module transport/fixture-file
  * One fixture file per (target, model, case): the exchanges of that case with their provenance. JSON bodies are
  * stored as JSON with every number's original lexeme (lossless-json), streams as the reads that arrived with
- * their times, anything else as text. Files are written atomically (temp + rename) after a secret scan.
+ * their times, anything else as text. A file is validated against the fixture schema before use, and written
+ * atomically (temp + rename, the temp removed on every failure) after a last scan for credentials.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
+import { writeFileAtomic } from './atomic-write.ts';
 import { bodyText } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
+import { FIXTURE_FORMAT, fixtureProblem, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
-export const FIXTURE_FORMAT = 'mantle-conformance.fixture/1';
+export { FIXTURE_FORMAT };
 
-export interface FixtureProvenance {
-  /** `live` for a real endpoint, `emulator` for the bundled emulator. */
-  source: 'live' | 'emulator';
-  target: string;
-  endpointHost: string | null;
-  region: string | null;
-  recordedAt: string;
-  harnessVersion: string;
-}
-
-interface StoredResponse {
-  status: number;
-  headers: Record<string, string>;
-  /** A JSON body, numbers with their original lexemes. */
-  json?: unknown;
-  /** A non-JSON, non-stream body. */
-  text?: string;
-  /** A streamed body: each read with its time since the headers. */
-  chunks?: { t: number; data: string }[];
-  truncatedAtBytes?: number;
-}
-
-interface StoredExchange {
-  step: string;
-  prefix: string;
-  request: { method: Exchange['request']['method']; path: string; headers: Record<string, string>; body?: unknown };
-  response: StoredResponse | null;
-  error: Exchange['error'];
-  durationMs: number;
-  headersMs?: number;
-  attempts: number;
-  /** The trial of a repeated case (absent: the first). */
-  trial?: number;
-}
+export type FixtureProvenance = StoredFixture['provenance'];
 
 export interface FixtureFile {
   format: typeof FIXTURE_FORMAT;
@@ -69,6 +39,7 @@ export function fixturePath(root: string, target: string, model: string, caseId:
 function storeResponse(response: ExchangeResponse): StoredResponse {
   const stored: StoredResponse = { status: response.status, headers: response.headers };
   if (response.truncatedAtBytes !== undefined) stored.truncatedAtBytes = response.truncatedAtBytes;
+  if (response.contentEncoding !== undefined) stored.contentEncoding = response.contentEncoding;
   const text = bodyText(response);
   if (isStreamResponse(response) || response.truncatedAtBytes !== undefined) {
     stored.chunks = response.chunks.map((c) => ({ t: c.t, data: c.data }));
@@ -98,47 +69,56 @@ function requestBodyValue(body: string | undefined): unknown {
   }
 }
 
+function storeExchange(ex: Exchange): StoredExchange {
+  return {
+    step: ex.step,
+    prefix: ex.prefix,
+    request: {
+      method: ex.request.method,
+      path: ex.request.path,
+      headers: ex.request.headers,
+      ...(ex.request.body !== undefined ? { body: requestBodyValue(ex.request.body) } : {}),
+    },
+    response: ex.response ? storeResponse(ex.response) : null,
+    error: ex.error,
+    durationMs: ex.durationMs,
+    ...(ex.headersMs !== undefined ? { headersMs: ex.headersMs } : {}),
+    attempts: ex.attempts,
+    ...(ex.trial !== undefined && ex.trial > 1 ? { trial: ex.trial } : {}),
+  };
+}
+
 export function serializeFixture(fixture: FixtureFile): string {
+  const redactions = fixture.exchanges.reduce((sum, ex) => sum + (ex.redactions ?? 0), 0);
   const stored = {
     format: fixture.format,
     model: fixture.model,
     case: fixture.case,
-    provenance: fixture.provenance,
-    exchanges: fixture.exchanges.map(
-      (ex): StoredExchange => ({
-        step: ex.step,
-        prefix: ex.prefix,
-        request: {
-          method: ex.request.method,
-          path: ex.request.path,
-          headers: ex.request.headers,
-          ...(ex.request.body !== undefined ? { body: requestBodyValue(ex.request.body) } : {}),
-        },
-        response: ex.response ? storeResponse(ex.response) : null,
-        error: ex.error,
-        durationMs: ex.durationMs,
-        ...(ex.headersMs !== undefined ? { headersMs: ex.headersMs } : {}),
-        attempts: ex.attempts,
-        ...(ex.trial !== undefined ? { trial: ex.trial } : {}),
-      }),
-    ),
+    provenance: { ...fixture.provenance, ...(redactions > 0 ? { redactions } : {}) },
+    exchanges: fixture.exchanges.map(storeExchange),
   };
   return `${stringifyLossless(stored, undefined, 2)}\n`;
 }
 
+/** A fixture's text, validated: anything that is not a fixture is HARNESS_RECORDING_INVALID naming the file and the first bad field. */
 export function parseFixture(text: string, file: string): FixtureFile {
-  let plain: { format?: string; model: string; case: string; provenance: FixtureProvenance; exchanges: StoredExchange[] };
+  const invalid = (why: string, cause?: unknown) =>
+    new HarnessError('HARNESS_RECORDING_INVALID', `${file} ${why}; delete it and record it again with --mode record`, cause === undefined ? undefined : { cause });
+  if (!text.trim()) throw invalid('is empty');
+  const conflict = /^(<{7}|={7}|>{7})(?: |$)/m.exec(text);
+  if (conflict) throw invalid(`has merge-conflict markers (line ${text.slice(0, conflict.index).split('\n').length}: ${conflict[1]})`);
+  let plain: unknown;
   let lossless: { exchanges: { response: { json?: unknown } | null }[] };
   try {
     plain = JSON.parse(text);
     lossless = parseLossless(text) as typeof lossless;
   } catch (cause) {
-    throw new HarnessError('HARNESS_RECORDING_INVALID', `${file} is not valid JSON (${(cause as Error).message}); delete it and record again with --mode record`, { cause });
+    throw invalid(`is not valid JSON, truncated or damaged (${(cause as Error).message})`, cause);
   }
-  if (plain.format !== FIXTURE_FORMAT) {
-    throw new HarnessError('HARNESS_RECORDING_INVALID', `${file} has format ${JSON.stringify(plain.format)}, expected "${FIXTURE_FORMAT}"; record it again with --mode record`);
-  }
-  const exchanges = plain.exchanges.map((ex, index): Exchange => {
+  const problem = fixtureProblem(plain);
+  if (problem) throw invalid(`is not a fixture: ${problem}`);
+  const stored = plain as StoredFixture;
+  const exchanges = stored.exchanges.map((ex, index): Exchange => {
     let response: ExchangeResponse | null = null;
     if (ex.response) {
       const r = ex.response;
@@ -148,11 +128,13 @@ export function parseFixture(text: string, file: string): FixtureFile {
       else chunks = r.text ? [{ t: 0, data: r.text }] : [];
       response = { status: r.status, headers: r.headers, chunks };
       if (r.truncatedAtBytes !== undefined) response.truncatedAtBytes = r.truncatedAtBytes;
+      if (r.contentEncoding !== undefined) response.contentEncoding = r.contentEncoding;
     }
     const body = ex.request.body;
     return {
       step: ex.step,
       prefix: ex.prefix,
+      ...(ex.trial !== undefined && ex.trial > 1 ? { trial: ex.trial } : {}),
       request: {
         method: ex.request.method,
         path: ex.request.path,
@@ -160,16 +142,17 @@ export function parseFixture(text: string, file: string): FixtureFile {
         ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
       },
       response,
-      error: ex.error,
+      // The schema allows only the harness's own codes.
+      error: ex.error as Exchange['error'],
       durationMs: ex.durationMs,
-      ...(typeof ex.headersMs === 'number' ? { headersMs: ex.headersMs } : {}),
+      ...(ex.headersMs !== undefined ? { headersMs: ex.headersMs } : {}),
       attempts: ex.attempts,
-      ...(typeof ex.trial === 'number' && ex.trial > 1 ? { trial: ex.trial } : {}),
     };
   });
-  return { format: FIXTURE_FORMAT, model: plain.model, case: plain.case, provenance: plain.provenance, exchanges };
+  return { format: FIXTURE_FORMAT, model: stored.model, case: stored.case, provenance: stored.provenance, exchanges };
 }
 
+/** The fixture in `file`, or null when there is none; a file that cannot be read or used is HARNESS_RECORDING_INVALID. */
 export async function readFixture(file: string): Promise<FixtureFile | null> {
   let text: string;
   try {
@@ -182,8 +165,8 @@ export async function readFixture(file: string): Promise<FixtureFile | null> {
 }
 
 /**
- * Writes a fixture atomically after scanning it for credentials. `secrets` are the exact values the run's auth
- * used; any of them, or anything shaped like an AWS key or a bearer token, refuses the write.
+ * Writes a fixture atomically. Its exchanges were redacted when they arrived; this scan is the last net: any of
+ * the run's own `secrets`, or anything shaped like an AWS key or a bearer token, refuses the write.
  */
 export async function writeFixture(file: string, fixture: FixtureFile, secrets: readonly string[]): Promise<void> {
   const text = serializeFixture(fixture);
@@ -194,13 +177,5 @@ export async function writeFixture(file: string, fixture: FixtureFile, secrets: 
       `refusing to write ${file}: it contains ${found.join(', ')}. Nothing was written; check what the endpoint echoes back and report it.`,
     );
   }
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await writeFile(temp, text, 'utf8');
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(file, text);
 }

@@ -1,13 +1,20 @@
 /**
  * @module transport/http-exchange
- * Sends one request with undici and records what came back, read by read, with arrival times. Failures of the
- * network or the endpoint become an `ExchangeError` with a stable code; they are never a verdict.
+ * Sends one request with undici and records what came back, read by read, with arrival times. It talks like the
+ * official clients (User-Agent, Accept-Encoding, compressed bodies decoded), never follows a redirect, and hands
+ * back an exchange that went through the run's redactor. Failures of the network or the endpoint, and answers
+ * that say nothing about the model, become an `ExchangeError` with a stable code; they are never a verdict.
  */
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import type { AuthProvider } from './auth/auth.ts';
+import { notAnAnswer } from './classify-response.ts';
+import { acceptEncodingFor, decodingDispatcher, type EncodingNote } from './decode.ts';
 import type { Exchange, ExchangeRequest, ExchangeResponse, ResponseChunk } from './exchange.ts';
 import { storableHeaders } from './headers.ts';
+import { redactExchange } from './redact-exchange.ts';
+import { Redactor, secretsOfAuthHeaders, type Secret } from './redactor.ts';
+import { USER_AGENT } from './user-agent.ts';
 
 export interface HttpOptions {
   /** Base URL; its path (if any) is kept, e.g. `https://gateway.example/mantle`. */
@@ -20,7 +27,7 @@ export interface HttpOptions {
    */
   timeoutMs?: number;
   /**
-   * The most body bytes the harness keeps; the rest is not read and the exchange says so.
+   * The most body bytes the harness keeps, counted after decoding; the rest is not read and the exchange says so.
    * @default 8 MiB
    */
   maxBodyBytes?: number;
@@ -28,6 +35,10 @@ export interface HttpOptions {
   dispatcher?: Dispatcher;
   /** Extra headers on every request (e.g. OpenAI-Project). */
   headers?: Record<string, string>;
+  /** The run's redactor. Default: one per auth provider, knowing every secret it sends. */
+  redactor?: Redactor;
+  /** @default `mantle-conformance/<version>` */
+  userAgent?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -39,6 +50,18 @@ function agent(): Agent {
   return sharedAgent;
 }
 
+const redactors = new WeakMap<AuthProvider, Redactor>();
+
+/** The redactor of an auth provider: one per run, asking the provider for its secrets as they resolve. */
+export function redactorFor(auth: AuthProvider): Redactor {
+  let redactor = redactors.get(auth);
+  if (!redactor) {
+    redactor = new Redactor(() => auth.secrets());
+    redactors.set(auth, redactor);
+  }
+  return redactor;
+}
+
 export function joinUrl(baseUrl: string, path: string): URL {
   const base = new URL(baseUrl);
   const basePath = base.pathname.replace(/\/+$/, '');
@@ -48,11 +71,16 @@ export function joinUrl(baseUrl: string, path: string): URL {
   return base;
 }
 
-export async function sendHttp(
-  request: ExchangeRequest,
-  meta: { step: string; prefix: string; signal?: AbortSignal },
-  options: HttpOptions,
-): Promise<Exchange> {
+type Meta = { step: string; prefix: string; signal?: AbortSignal };
+
+export async function sendHttp(request: ExchangeRequest, meta: Meta, options: HttpOptions): Promise<Exchange> {
+  const sent: { secrets: Secret[] } = { secrets: [] };
+  const exchange = await exchangeOverHttp(request, meta, options, sent);
+  return redactExchange(exchange, options.redactor ?? redactorFor(options.auth), sent.secrets);
+}
+
+/** The exchange as it came off the wire: never leaves this module unredacted. */
+async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: HttpOptions, sent: { secrets: Secret[] }): Promise<Exchange> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const started = performance.now();
@@ -60,45 +88,72 @@ export async function sendHttp(
   const base: Omit<Exchange, 'response' | 'error' | 'durationMs'> = { step: meta.step, prefix: meta.prefix, request, attempts: 1 };
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = meta.signal ? AbortSignal.any([meta.signal, timeout]) : timeout;
+  const note: EncodingNote = {};
   let response: ExchangeResponse | null = null;
+  const finish = (error: Exchange['error'], headersMs?: number): Exchange => ({
+    ...base,
+    response,
+    error,
+    durationMs: Math.round(performance.now() - started),
+    ...(headersMs !== undefined ? { headersMs } : {}),
+  });
+  let headersMs: number | undefined;
   try {
     const outgoing = { ...(options.headers ?? {}), ...request.headers };
     const authHeaders = await options.auth.headers({ method: request.method, url, headers: outgoing, ...(request.body !== undefined ? { body: request.body } : {}) });
+    sent.secrets = secretsOfAuthHeaders(authHeaders);
+    const sentAt = performance.now();
     const answer = await undiciRequest(url, {
       method: request.method,
-      headers: { ...outgoing, ...authHeaders },
+      // What the SDKs send; a case's own headers win, credentials win over everything.
+      headers: { 'user-agent': options.userAgent ?? USER_AGENT, 'accept-encoding': acceptEncodingFor(url), ...outgoing, ...authHeaders },
       ...(request.body !== undefined ? { body: request.body } : {}),
       signal,
-      dispatcher: options.dispatcher ?? agent(),
+      dispatcher: decodingDispatcher(options.dispatcher ?? agent(), maxBytes, note),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
     const headersAt = performance.now();
-    response = { status: answer.statusCode, headers: storableHeaders(answer.headers as Record<string, string | string[]>), chunks: [] };
+    headersMs = Math.round(headersAt - sentAt);
+    const headers = answer.headers as Record<string, string | string[]>;
+    response = { status: answer.statusCode, headers: storableHeaders(headers), chunks: [] };
+    if (note.encoding) response.contentEncoding = note.encoding;
     const decoder = new TextDecoder();
     let bytes = 0;
     for await (const buffer of answer.body as AsyncIterable<Buffer>) {
       bytes += buffer.length;
       if (bytes > maxBytes) {
-        response.truncatedAtBytes = maxBytes;
         answer.body.destroy();
-        return {
-          ...base,
-          response,
-          error: { code: 'HARNESS_BODY_TOO_LARGE', message: `the response body exceeded ${maxBytes} bytes; the harness kept the first reads and stopped (raise the cap if this is expected)` },
-          durationMs: Math.round(performance.now() - started),
-        };
+        return finish(tooLarge(response, maxBytes), headersMs);
       }
       pushChunk(response.chunks, Math.round(performance.now() - headersAt), decoder.decode(buffer, { stream: true }));
     }
     const tail = decoder.decode();
     if (tail) pushChunk(response.chunks, Math.round(performance.now() - headersAt), tail);
-    return { ...base, response, error: null, durationMs: Math.round(performance.now() - started), headersMs: Math.round(headersAt - started) };
+    return finish(unreadable(response, headers), headersMs);
   } catch (cause) {
+    if ((cause as { code?: string }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE' && response) return finish(tooLarge(response, maxBytes), headersMs);
     const code = errorCode(cause, { headersArrived: response !== null, timedOut: timeout.aborted, cancelled: meta.signal?.aborted ?? false });
-    const message = describeFailure(code, cause, url, timeoutMs);
-    return { ...base, response, error: { code, message }, durationMs: Math.round(performance.now() - started) };
+    return finish({ code, message: describeFailure(code, cause, url, timeoutMs) }, headersMs);
   }
+}
+
+function tooLarge(response: ExchangeResponse, maxBytes: number): NonNullable<Exchange['error']> {
+  response.truncatedAtBytes = maxBytes;
+  const decoded = response.contentEncoding ? ` once decoded from ${response.contentEncoding}` : '';
+  return { code: 'HARNESS_BODY_TOO_LARGE', message: `the response body exceeded ${maxBytes} bytes${decoded}; the harness kept the first reads and stopped (raise --max-body-bytes if this is expected)` };
+}
+
+/** A status that is no answer about the model, or a body the harness could not decode: an error, never a verdict. */
+function unreadable(response: ExchangeResponse, headers: Record<string, string | string[]>): Exchange['error'] {
+  const location = headers.location;
+  const why = notAnAnswer(response.status, Array.isArray(location) ? location[0] : location);
+  if (why) return { code: 'HARNESS_NOT_AN_ANSWER', message: `the endpoint answered ${why}` };
+  const encoding = headers['content-encoding'];
+  if (encoding && String(encoding).toLowerCase() !== 'identity' && response.chunks.length > 0) {
+    return { code: 'HARNESS_NOT_AN_ANSWER', message: `the body is encoded with "${String(encoding)}", which the harness did not ask for and cannot decode` };
+  }
+  return null;
 }
 
 function pushChunk(chunks: ResponseChunk[], t: number, data: string): void {

@@ -2,6 +2,7 @@
  * @module transport/live-target
  * Sends every request to a real endpoint: Mantle in a region, a gateway, a PrivateLink name, a local server.
  */
+import type { Secret } from './auth/auth.ts';
 import type { Exchange, ExchangeRequest } from './exchange.ts';
 import { sendHttp, type HttpOptions } from './http-exchange.ts';
 import type { SendContext, Target } from './target.ts';
@@ -16,16 +17,17 @@ export class LiveTarget implements Target {
     this.#http = http;
   }
 
-  send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
-    return sendHttp(request, { step: context.step, prefix: context.prefix, ...(context.signal ? { signal: context.signal } : {}) }, this.#http);
+  async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
+    const exchange = await sendHttp(request, { step: context.step, prefix: context.prefix, ...(context.signal ? { signal: context.signal } : {}) }, this.#http);
+    return context.trial !== undefined && context.trial > 1 ? { ...exchange, trial: context.trial } : exchange;
   }
 
   async caseFinished(): Promise<void> {}
 
   async close(): Promise<void> {}
 
-  /** Every secret the auth provider may send, for scans. */
-  secrets(): string[] {
+  /** Every secret the auth provider has sent so far, for the scan before a fixture is written. */
+  secrets(): Secret[] {
     return this.#http.auth.secrets();
   }
 }

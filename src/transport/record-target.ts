@@ -1,8 +1,14 @@
 /**
  * @module transport/record-target
- * Live, plus one fixture file per (model, case) with provenance. A case whose exchanges broke (timeout, reset) is
- * still recorded, so replay shows the same `error`; the previous file is replaced atomically.
+ * Live, plus one fixture file per (model, case) with provenance. Recording never makes things worse: a case whose
+ * new exchanges hold an infrastructure failure (throttled, 5xx, timeout, reset, a redirect) keeps the fixture it
+ * had, and says so as the case's error, unless `overwriteFailures` asks to record the outage. A case with no
+ * fixture yet is recorded as it went, so replay shows the same `error`. Files are replaced atomically.
  */
+import { stat } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { HarnessError, type HarnessErrorCode } from '../errors.ts';
+import type { Secret } from './auth/auth.ts';
 import type { Exchange, ExchangeRequest } from './exchange.ts';
 import { fixturePath, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
 import type { SendContext, Target } from './target.ts';
@@ -10,20 +16,35 @@ import { TargetDecorator } from './target-decorator.ts';
 
 export interface RecordOptions {
   fixturesDir: string;
-  provenance: Omit<FixtureProvenance, 'recordedAt'>;
+  provenance: Omit<FixtureProvenance, 'recordedAt' | 'redactions'>;
+  /** Replace a case's fixture even when the new exchanges hold an infrastructure failure (`--overwrite-failures`). @default false */
+  overwriteFailures?: boolean;
 }
+
+/** Failures of the endpoint or the way to it: they say nothing about the model, so they never replace a recording. */
+export const INFRASTRUCTURE_FAILURES: ReadonlySet<HarnessErrorCode> = new Set([
+  'HARNESS_THROTTLED',
+  'HARNESS_SERVER_ERROR',
+  'HARNESS_TIMEOUT',
+  'HARNESS_CONNECTION',
+  'HARNESS_STREAM_CUT',
+  'HARNESS_NOT_AN_ANSWER',
+  'HARNESS_AUTH_REJECTED',
+]);
 
 export class RecordTarget extends TargetDecorator {
   override get mode(): 'record' {
     return 'record';
   }
   readonly #options: RecordOptions;
-  readonly #secrets: readonly string[];
+  readonly #secrets: () => readonly Secret[];
   /** Fixture files written by this target, for the run summary. */
   readonly written: string[] = [];
+  /** Fixture files kept because the new recording held an infrastructure failure. */
+  readonly kept: string[] = [];
 
-  /** `live` sends (with retries and scheduling); `secrets` are the values the write is checked against. */
-  constructor(live: Target, options: RecordOptions, secrets: readonly string[]) {
+  /** `live` sends (with retries and scheduling); `secrets` are the values the last scan before a write looks for. */
+  constructor(live: Target, options: RecordOptions, secrets: () => readonly Secret[]) {
     super(live);
     this.#options = options;
     this.#secrets = secrets;
@@ -36,8 +57,18 @@ export class RecordTarget extends TargetDecorator {
   override async caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void> {
     if (exchanges.length === 0) return;
     const file = fixturePath(this.#options.fixturesDir, this.id, model, caseId);
+    const failure = exchanges.find((ex) => ex.error && INFRASTRUCTURE_FAILURES.has(ex.error.code))?.error;
+    if (failure && !this.#options.overwriteFailures && (await stat(file).catch(() => null))?.isFile()) {
+      this.kept.push(file);
+      const shown = relative(process.cwd(), file) || file;
+      throw new HarnessError(
+        'HARNESS_RECORDING_KEPT',
+        `${failure.code}: ${failure.message}; kept the previous recording ${shown} (record again later, or pass --overwrite-failures to record the outage)`,
+      );
+    }
     const provenance: FixtureProvenance = { ...this.#options.provenance, recordedAt: new Date().toISOString() };
-    await writeFixture(file, { format: FIXTURE_FORMAT, model, case: caseId, provenance, exchanges: [...exchanges] }, this.#secrets);
+    const secrets = this.#secrets().map((s) => s.value);
+    await writeFixture(file, { format: FIXTURE_FORMAT, model, case: caseId, provenance, exchanges: [...exchanges] }, secrets);
     this.written.push(file);
   }
 }

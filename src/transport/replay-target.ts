@@ -1,25 +1,32 @@
 /**
  * @module transport/replay-target
- * Answers requests from fixture files. Requests are matched on method, path and body; repeated identical requests
- * (polling) get the recorded answers in order, then the last one again. A request with no recording becomes an
- * `error` exchange that names the model, case, request and the fix.
+ * Answers requests from fixture files. Requests are matched on method, path and body, within the trial being run
+ * (a fixture recorded before trials answers every trial from its one recording); repeated identical requests
+ * (polling) get the recorded answers in order, then the last one again. A request with no recording, or a fixture
+ * that is not one, becomes an `error` exchange naming the model, case, request or file and the fix: never a throw,
+ * so a broken file can never make its cells look filtered out.
  */
 import { relative } from 'node:path';
-import { describeRequest, type Exchange, type ExchangeRequest } from './exchange.ts';
+import { HarnessError } from '../errors.ts';
+import { describeRequest, type Exchange, type ExchangeError, type ExchangeRequest } from './exchange.ts';
 import { fixturePath, readFixture, type FixtureFile } from './fixture-file.ts';
+import { Redactor } from './redactor.ts';
 import { requestKey } from './request-key.ts';
 import type { SendContext, Target } from './target.ts';
+
+type Queues = Map<string, { exchanges: Exchange[]; next: number }>;
 
 interface LoadedFixture {
   file: string;
   fixture: FixtureFile | null;
-  /** Recorded answers per (trial, request): identical requests (polls) get them in order. */
-  queues: Map<string, { exchanges: Exchange[]; next: number }>;
-  /** How many trials the fixture holds (1 without trials). */
-  trials: number;
+  /** Why the file could not be used, when it exists but is not a fixture. */
+  invalid?: ExchangeError;
+  /** Per trial asked for, the recorded answers by request. */
+  trials: Map<number, Queues>;
 }
 
-const queueKey = (trial: number, request: Exchange['request']) => `${trial}\u0000${requestKey(request)}`;
+/** Recorded requests were redacted when they were sent; the ones built now are keyed the same way. */
+const shapes = new Redactor();
 
 export class ReplayTarget implements Target {
   readonly id: string;
@@ -34,14 +41,15 @@ export class ReplayTarget implements Target {
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
     const loaded = await this.#load(context.model, context.caseId);
-    // A trial the fixture does not hold (recorded with fewer repeats) is answered like the first.
-    const trial = (context.trial ?? 1) <= loaded.trials ? (context.trial ?? 1) : 1;
-    const queue = loaded.queues.get(queueKey(trial, request));
+    if (loaded.invalid) return this.#failed(request, context, loaded.invalid);
+    const trial = context.trial ?? 1;
+    const queue = queuesOf(loaded, trial).get(requestKey(keyed(request)));
     if (!queue || queue.exchanges.length === 0) return this.#missing(request, context, loaded);
     const recorded = queue.exchanges[Math.min(queue.next, queue.exchanges.length - 1)]!;
     queue.next += 1;
     // The request is the one this run built; the answer is the recorded one, chunk by chunk.
-    return { ...recorded, step: context.step, prefix: context.prefix, request };
+    const { trial: _recordedTrial, ...answer } = recorded;
+    return { ...answer, step: context.step, prefix: context.prefix, request, ...(trial > 1 ? { trial } : {}) };
   }
 
   #missing(request: ExchangeRequest, context: SendContext, loaded: LoadedFixture): Exchange {
@@ -49,47 +57,39 @@ export class ReplayTarget implements Target {
     const why = loaded.fixture
       ? `${file} has no exchange for this request (the suite changed since it was recorded?)`
       : `there is no ${file}`;
-    return {
-      step: context.step,
-      prefix: context.prefix,
-      request,
-      response: null,
-      error: {
-        code: 'HARNESS_RECORDING_MISSING',
-        message: `No recording for model ${context.model}, case ${context.caseId}, request ${describeRequest(request)}: ${why}. Record it with --mode record (and --region or --endpoint).`,
-      },
-      durationMs: 0,
-      attempts: 0,
-    };
+    return this.#failed(request, context, {
+      code: 'HARNESS_RECORDING_MISSING',
+      message: `No recording for model ${context.model}, case ${context.caseId}, request ${describeRequest(request)}: ${why}. Record it with --mode record (and --region or --endpoint).`,
+    });
+  }
+
+  #failed(request: ExchangeRequest, context: SendContext, error: ExchangeError): Exchange {
+    return { step: context.step, prefix: context.prefix, request, response: null, error, durationMs: 0, attempts: 0 };
   }
 
   #load(model: string, caseId: string): Promise<LoadedFixture> {
     const file = fixturePath(this.#root, this.id, model, caseId);
     let loading = this.#loaded.get(file);
     if (!loading) {
-      loading = readFixture(file).then((fixture) => {
-        const queues = new Map<string, { exchanges: Exchange[]; next: number }>();
-        let trials = 1;
-        for (const exchange of fixture?.exchanges ?? []) {
-          const key = queueKey(exchange.trial ?? 1, exchange.request);
-          trials = Math.max(trials, exchange.trial ?? 1);
-          const queue = queues.get(key) ?? { exchanges: [], next: 0 };
-          queue.exchanges.push(exchange);
-          queues.set(key, queue);
-        }
-        return { file, fixture, queues, trials };
-      });
+      loading = readFixture(file).then(
+        (fixture): LoadedFixture => ({ file, fixture, trials: new Map() }),
+        (error: unknown): LoadedFixture => {
+          const harness = error instanceof HarnessError ? error : new HarnessError('HARNESS_RECORDING_INVALID', `cannot use ${file}: ${String(error)}`);
+          return { file, fixture: null, invalid: { code: harness.code, message: harness.message }, trials: new Map() };
+        },
+      );
       this.#loaded.set(file, loading);
     }
     return loading;
   }
 
-  /** How many trials of a case the fixture holds, so that replay repeats it as it was recorded. */
+  /** How many trials of a case the fixture holds (1 without trials, or without a usable fixture), so that replay repeats it as it was recorded. */
   async trialsRecorded(model: string, caseId: string): Promise<number> {
-    return (await this.#load(model, caseId)).trials;
+    const exchanges = (await this.#load(model, caseId)).fixture?.exchanges ?? [];
+    return Math.max(1, ...exchanges.map((ex) => ex.trial ?? 1));
   }
 
-  /** Provenance of one fixture, for the report header. */
+  /** Provenance of one fixture, for the report header; null when there is no usable one. */
   async provenanceOf(model: string, caseId: string): Promise<FixtureFile['provenance'] | null> {
     return (await this.#load(model, caseId)).fixture?.provenance ?? null;
   }
@@ -97,4 +97,31 @@ export class ReplayTarget implements Target {
   async caseFinished(): Promise<void> {}
 
   async close(): Promise<void> {}
+}
+
+function keyed(request: ExchangeRequest): ExchangeRequest {
+  const path = shapes.text(request.path).value;
+  return { ...request, path, ...(request.body !== undefined ? { body: shapes.text(request.body).value } : {}) };
+}
+
+/**
+ * The answers for one trial: its own recorded exchanges, or trial 1's for a fixture that has none for it (recorded
+ * without --repeat). Each trial reads its own queues, so polls run in order within every trial.
+ */
+function queuesOf(loaded: LoadedFixture, trial: number): Queues {
+  let queues = loaded.trials.get(trial);
+  if (!queues) {
+    const all = loaded.fixture?.exchanges ?? [];
+    const own = all.filter((ex) => (ex.trial ?? 1) === trial);
+    const source = own.length > 0 ? own : all.filter((ex) => (ex.trial ?? 1) === 1);
+    queues = new Map();
+    for (const exchange of source) {
+      const key = requestKey(exchange.request);
+      const queue = queues.get(key) ?? { exchanges: [], next: 0 };
+      queue.exchanges.push(exchange);
+      queues.set(key, queue);
+    }
+    loaded.trials.set(trial, queues);
+  }
+  return queues;
 }

@@ -21,6 +21,6 @@ export function bearer(key: string): AuthProvider {
   return {
     kind: 'bearer',
     headers: async () => ({ authorization: `Bearer ${key}` }),
-    secrets: () => [key],
+    secrets: () => [{ kind: 'api-key', value: key }],
   };
 }

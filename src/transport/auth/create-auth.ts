@@ -29,7 +29,7 @@ export function createAuth(settings: AuthSettings, env: NodeJS.ProcessEnv = proc
   return {
     kind: base.kind,
     headers: async (request) => ({ ...extra, ...(await base.headers(request)) }),
-    secrets: () => [...base.secrets(), ...Object.values(extra)],
+    secrets: () => [...base.secrets(), ...Object.values(extra).map((value) => ({ kind: 'header-env', value }))],
   };
 }
 

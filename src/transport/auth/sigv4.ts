@@ -9,7 +9,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { HarnessError } from '../../errors.ts';
-import type { AuthProvider, OutgoingRequest } from './auth.ts';
+import type { AuthProvider, OutgoingRequest, Secret } from './auth.ts';
 
 export const SIGV4_SERVICE = 'bedrock-mantle';
 
@@ -37,9 +37,14 @@ export function credentialSource(options: AwsCredentialOptions): () => Promise<A
   };
 }
 
-export function secretsOf(credentials: AwsCredentialIdentity | undefined): string[] {
+export function secretsOf(credentials: AwsCredentialIdentity | undefined): Secret[] {
   if (!credentials) return [];
-  return [credentials.secretAccessKey, credentials.sessionToken, credentials.accessKeyId].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const secrets: Secret[] = [
+    { kind: 'aws-secret-access-key', value: credentials.secretAccessKey },
+    { kind: 'aws-access-key-id', value: credentials.accessKeyId },
+  ];
+  if (credentials.sessionToken) secrets.push({ kind: 'aws-session-token', value: credentials.sessionToken });
+  return secrets.filter((s) => typeof s.value === 'string' && s.value.length > 0);
 }
 
 export function sigv4(options: AwsCredentialOptions): AuthProvider {

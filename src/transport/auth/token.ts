@@ -24,6 +24,6 @@ export function shortTermToken(options: AwsCredentialOptions): AuthProvider {
       });
       return { authorization: `Bearer ${await token}` };
     },
-    secrets: () => [...secretsOf(seen), ...(value ? [value] : [])],
+    secrets: () => [...secretsOf(seen), ...(value ? [{ kind: 'bedrock-token', value }] : [])],
   };
 }

@@ -1,0 +1,120 @@
+/**
+ * @module transport/fixture-schema
+ * The fixture file (`fixtures/<target>/<model>/<case>.json`) as a JSON Schema: replay validates every file
+ * against it before use, so a file from a teammate's branch, a CI artifact or a bad merge is refused with the JSON
+ * path of its first bad field instead of being half-read. `mantle-conformance schema` ships it for editors.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Ajv, type ErrorObject } from 'ajv';
+import { ERROR_CODES } from '../errors.ts';
+
+export const FIXTURE_FORMAT = 'mantle-conformance.fixture/1';
+
+const Headers = Type.Record(Type.String(), Type.String(), { description: 'Lower-cased names; credentials, cookies and per-connection headers are never stored.' });
+const Milliseconds = Type.Number({ minimum: 0 });
+
+const StoredResponseSchema = Type.Object(
+  {
+    status: Type.Integer({ minimum: 100, maximum: 599 }),
+    headers: Headers,
+    json: Type.Optional(Type.Unknown({ description: 'A JSON body, every number with its original lexeme.' })),
+    text: Type.Optional(Type.String({ description: 'A body that is neither JSON nor a stream.' })),
+    chunks: Type.Optional(
+      Type.Array(Type.Object({ t: Milliseconds, data: Type.String() }, { additionalProperties: false }), {
+        description: 'A streamed (or cut) body: each read, decoded, with its time in ms since the headers.',
+      }),
+    ),
+    truncatedAtBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+    contentEncoding: Type.Optional(Type.String({ description: 'The Content-Encoding the body arrived in; the body is stored decoded.' })),
+  },
+  { additionalProperties: false },
+);
+
+const StoredExchangeSchema = Type.Object(
+  {
+    step: Type.String({ minLength: 1 }),
+    prefix: Type.String(),
+    trial: Type.Optional(Type.Integer({ minimum: 1, description: 'Which trial of a repeated case (absent: the first).' })),
+    request: Type.Object(
+      {
+        method: Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('DELETE')]),
+        path: Type.String({ pattern: '^/' }),
+        headers: Headers,
+        body: Type.Optional(Type.Unknown({ description: 'The JSON body sent (or its text when it was not JSON).' })),
+      },
+      { additionalProperties: false },
+    ),
+    response: Type.Union([StoredResponseSchema, Type.Null()]),
+    error: Type.Union([
+      Type.Object({ code: Type.Union(Object.keys(ERROR_CODES).map((code) => Type.Literal(code))), message: Type.String() }, { additionalProperties: false }),
+      Type.Null(),
+    ]),
+    durationMs: Milliseconds,
+    headersMs: Type.Optional(Milliseconds),
+    attempts: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+export const FixtureSchema = Type.Object(
+  {
+    format: Type.Literal(FIXTURE_FORMAT),
+    model: Type.String({ minLength: 1 }),
+    case: Type.String({ minLength: 1 }),
+    provenance: Type.Object(
+      {
+        source: Type.Union([Type.Literal('live'), Type.Literal('emulator')]),
+        target: Type.String(),
+        endpointHost: Type.Union([Type.String(), Type.Null()]),
+        region: Type.Union([Type.String(), Type.Null()]),
+        recordedAt: Type.String({ minLength: 1 }),
+        harnessVersion: Type.String(),
+        redactions: Type.Optional(Type.Integer({ minimum: 0, description: 'Credentials replaced with [REDACTED:<kind>] in this file.' })),
+      },
+      { additionalProperties: false },
+    ),
+    exchanges: Type.Array(StoredExchangeSchema, { minItems: 1 }),
+  },
+  {
+    additionalProperties: false,
+    $id: 'https://mantle-conformance.dev/schema/fixture.schema.json',
+    title: 'mantle-conformance fixture',
+    description: 'One case\'s recorded exchanges for one model on one target, with provenance.',
+  },
+);
+
+export type StoredFixture = Static<typeof FixtureSchema>;
+export type StoredExchange = Static<typeof StoredExchangeSchema>;
+export type StoredResponse = Static<typeof StoredResponseSchema>;
+
+/** Shipped beside the suite, catalog and expectations schemas by `mantle-conformance schema`. */
+export const FIXTURE_SCHEMA_FILE = { path: 'suites/schema/fixture.schema.json', schema: FixtureSchema } as const;
+
+const validate = new Ajv({ allErrors: false, strict: false }).compile<StoredFixture>(FixtureSchema);
+
+/** The first problem of `value` as `<json path>: <what is wrong>`, or undefined when it is a valid fixture. */
+export function fixtureProblem(value: unknown): string | undefined {
+  if (validate(value)) return undefined;
+  const error = validate.errors?.[0];
+  return error ? describe(error) : 'does not match the fixture schema';
+}
+
+function describe(error: ErrorObject): string {
+  const segments = error.instancePath ? error.instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')) : [];
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'required') segments.push(String(params.missingProperty));
+  if (error.keyword === 'additionalProperties') segments.push(String(params.additionalProperty));
+  let path = '';
+  for (const segment of segments) path += /^\d+$/.test(segment) ? `[${segment}]` : path ? `.${segment}` : segment;
+  const where = path || '(top level)';
+  switch (error.keyword) {
+    case 'required':
+      return `${where}: missing`;
+    case 'additionalProperties':
+      return `${where}: unknown field`;
+    case 'const':
+      return `${where}: must be ${JSON.stringify(params.allowedValue)}`;
+    default:
+      return `${where}: ${error.message ?? error.keyword}`;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * @module transport/redact-exchange
+ * Every byte of an exchange that came from the wire or names it (request line, headers both ways, the body read
+ * by read, error messages, request ids, a redirect's Location) goes through the run's redactor before the exchange
+ * leaves the transport. Checks, fixtures, reports and the console only ever see the result.
+ */
+import type { Exchange, ExchangeRequest, ExchangeResponse } from './exchange.ts';
+import type { Redactor, Secret } from './redactor.ts';
+
+export function redactExchange(exchange: Exchange, redactor: Redactor, extra: readonly Secret[] = []): Exchange {
+  let count = 0;
+  const text = (value: string) => {
+    const redacted = redactor.text(value, extra);
+    count += redacted.count;
+    return redacted.value;
+  };
+  const headers = (values: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, text(value)]));
+  const request: ExchangeRequest = {
+    method: exchange.request.method,
+    path: text(exchange.request.path),
+    headers: headers(exchange.request.headers),
+    ...(exchange.request.body !== undefined ? { body: text(exchange.request.body) } : {}),
+  };
+  let response: ExchangeResponse | null = null;
+  if (exchange.response) {
+    const parts = redactor.parts(
+      exchange.response.chunks.map((chunk) => chunk.data),
+      extra,
+    );
+    count += parts.count;
+    response = { ...exchange.response, headers: headers(exchange.response.headers), chunks: rechunk(exchange.response.chunks, parts.value) };
+  }
+  const error = exchange.error ? { code: exchange.error.code, message: text(exchange.error.message) } : null;
+  const redacted: Exchange = { ...exchange, request, response, error };
+  if (count > 0) redacted.redactions = (exchange.redactions ?? 0) + count;
+  return redacted;
+}
+
+/** New data on the old reads, each keeping its time; a read that held only the tail of a credential is gone. */
+function rechunk(chunks: ExchangeResponse['chunks'], data: readonly string[]): ExchangeResponse['chunks'] {
+  return chunks.map((chunk, i) => ({ t: chunk.t, data: data[i] ?? '' })).filter((chunk, i) => chunk.data !== '' || chunks[i]!.data === '');
+}

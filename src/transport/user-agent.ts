@@ -1,0 +1,10 @@
+/**
+ * @module transport/user-agent
+ * `User-Agent: mantle-conformance/<version>`: an endpoint's logs (and its owners) can tell the harness's
+ * requests from an application's, as the official SDKs name themselves.
+ */
+import { readFileSync } from 'node:fs';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export const USER_AGENT = `mantle-conformance/${VERSION}`;
