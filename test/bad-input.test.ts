@@ -10,12 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../src/checks/registry.ts';
 import { HarnessError } from '../src/errors.ts';
 import { loadCatalog } from '../src/suite/load-catalog.ts';
+import { loadExpectations } from '../src/suite/load-expectations.ts';
 import { loadSuites } from '../src/suite/load-suites.ts';
 import { ROOT, cli } from './helpers/harness.ts';
 
 const CORPUS = join(ROOT, 'test/bad-input');
 
-async function corpus(kind: 'suites' | 'catalogs') {
+async function corpus(kind: 'suites' | 'catalogs' | 'expectations') {
   const dir = join(CORPUS, kind);
   const names = (await readdir(dir)).sort();
   return Promise.all(
@@ -75,7 +76,33 @@ describe('broken catalogs', async () => {
   });
 });
 
+describe('broken expectations files', async () => {
+  const cases = await corpus('expectations');
+  it.each(cases)('$name', async ({ file, line, col, message }) => {
+    const error = await failure(() => loadExpectations(file, ALL_CHECKS));
+    expect(error.code).toBe('HARNESS_EXPECTATIONS_INVALID');
+    expect(error.message).toContain(`:${line}:${col} ${message}`);
+  });
+});
+
 describe('the CLI on bad input', () => {
+  it.each(['alias-missing', 'alias-bomb'])('exits 2 with file:line:col and no stack trace for %s', async (name) => {
+    const dir = await mkdtemp(join(tmpdir(), 'bad-cli-'));
+    try {
+      const source = join(CORPUS, `suites/${name}.suite.yaml`);
+      const expected = /^# expect: (\d+:\d+ .*)$/.exec((await readFile(source, 'utf8')).split('\n')[0]!)![1]!;
+      await copyFile(source, join(dir, 'x.suite.yaml'));
+      const result = await cli(['run', '--suites', dir, '--catalog', join(ROOT, 'suites/models.yaml'), '--report-dir', join(dir, 'reports')]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`x.suite.yaml:${expected}`);
+      expect(result.stderr).toContain('HARNESS_SUITE_INVALID');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+
   it('exits 2 with file:line:col and no stack trace for a broken suite', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bad-cli-'));
     try {

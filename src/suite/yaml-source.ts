@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { HarnessError, HarnessErrorList, type HarnessErrorCode } from '../errors.ts';
 
 export type PathSegment = string | number;
@@ -18,11 +18,11 @@ export class YamlSource {
   readonly #doc: Document.Parsed;
   readonly #lines: LineCounter;
 
-  constructor(file: string, doc: Document.Parsed, lines: LineCounter) {
+  constructor(file: string, doc: Document.Parsed, lines: LineCounter, data: unknown) {
     this.file = file;
     this.#doc = doc;
     this.#lines = lines;
-    this.data = doc.toJS({ maxAliasCount: 100 });
+    this.data = data;
   }
 
   /** `file:line:col` of the node at `path`, or of its nearest existing parent. `key: true` points at the key. */
@@ -70,17 +70,82 @@ export function displayFile(file: string): string {
   return rel.startsWith('..') || rel === '' ? file : rel;
 }
 
+/**
+ * Parses YAML into plain data, or into located problems: syntax errors and warnings (an unresolved tag is a
+ * warning to yaml, and the value would silently become a string), then what only shows when the document is
+ * built (an alias with no anchor, an alias inside its own anchor, alias bombs, keys that are not plain text,
+ * tags outside JSON's types). Nothing yaml raises escapes as an exception.
+ */
 export function parseYamlSource(file: string, text: string): { source: YamlSource | null; problems: string[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const display = displayFile(file);
-  const problems = doc.errors.map((error) => {
+  const at = (offset: number | undefined) => {
+    const { line, col } = lines.linePos(offset ?? 0);
+    return `${display}:${line}:${col}`;
+  };
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  } catch (error) {
+    return { source: null, problems: [`${display} cannot be parsed as YAML: ${firstLine((error as Error).message)}`] };
+  }
+  const problems = [...doc.errors, ...doc.warnings].map((error) => {
     const pos = error.linePos?.[0];
     const where = pos ? `${display}:${pos.line}:${pos.col}` : display;
     return `${where} ${firstLine(error.message)}`;
   });
   if (problems.length > 0) return { source: null, problems };
-  return { source: new YamlSource(file, doc, lines), problems };
+  problems.push(...buildProblems(doc).map(({ offset, message }) => `${at(offset)} ${message}`));
+  if (problems.length > 0) return { source: null, problems };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const bomb = /excessive alias count/i.test((error as Error).message);
+    const message = bomb
+      ? `aliases here expand to more than ${MAX_ALIAS_COUNT} copies (an alias bomb?); write the values out or use fewer aliases`
+      : `cannot build the document: ${firstLine((error as Error).message)}`;
+    return { source: null, problems: [`${at(bomb ? amplifyingAlias(doc) : 0)} ${message}`] };
+  }
+  return { source: new YamlSource(file, doc, lines, data), problems };
+}
+
+/** How many nodes aliases may copy in one file (yaml's resource-exhaustion guard). */
+const MAX_ALIAS_COUNT = 100;
+
+/** The JSON types a file may tag explicitly (`!!str 123`); anything else (`!!binary`, `!!set`, `!foo`) is not data here. */
+const JSON_TAGS: ReadonlySet<string> = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
+
+function buildProblems(doc: Document.Parsed): { offset: number | undefined; message: string }[] {
+  const problems: { offset: number | undefined; message: string }[] = [];
+  visit(doc, {
+    Alias(_key, alias, path) {
+      const target = alias.resolve(doc);
+      if (!target) problems.push({ offset: alias.range?.[0], message: `alias *${alias.source} refers to no anchor: add &${alias.source} to a value above it` });
+      else if (path.includes(target)) problems.push({ offset: alias.range?.[0], message: `alias *${alias.source} is inside the value it refers to (a cycle)` });
+    },
+    Pair(_key, pair) {
+      if (isNode(pair.key) && !isScalar(pair.key)) {
+        problems.push({ offset: pair.key.range?.[0], message: `keys must be plain text, not ${isAlias(pair.key) ? 'an alias' : 'a list or mapping'}` });
+      }
+    },
+    Node(_key, node) {
+      if (node.tag && !JSON_TAGS.has(node.tag)) problems.push({ offset: node.range?.[0], message: `tag ${node.tag.replace('tag:yaml.org,2002:', '!!')} is not supported: values are plain JSON types` });
+    },
+  });
+  return problems;
+}
+
+/** Where an alias bomb starts: the first alias that copies a value which itself holds aliases (else the first alias). */
+function amplifyingAlias(doc: Document.Parsed): number | undefined {
+  const aliases: Alias[] = [];
+  visit(doc, { Alias: (_key, alias) => void aliases.push(alias) });
+  const holdsAlias = (node: unknown) => {
+    let found = false;
+    if (isNode(node)) visit(node, { Alias: () => ((found = true), visit.BREAK) });
+    return found;
+  };
+  return (aliases.find((alias) => holdsAlias(alias.resolve(doc))) ?? aliases[0])?.range?.[0];
 }
 
 /** yaml's pretty message repeats the position ("at line 7, column 1:") and adds a snippet; keep the sentence. */
