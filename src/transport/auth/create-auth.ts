@@ -18,7 +18,7 @@ export interface AuthSettings {
 }
 
 export function createAuth(settings: AuthSettings, env: NodeJS.ProcessEnv = process.env): AuthProvider {
-  const base = baseAuth(settings);
+  const base = baseAuth(settings, env);
   if (!settings.headerEnv?.length) return base;
   const extra: Record<string, string> = {};
   for (const { header, env: name } of settings.headerEnv) {
@@ -33,10 +33,10 @@ export function createAuth(settings: AuthSettings, env: NodeJS.ProcessEnv = proc
   };
 }
 
-function baseAuth(settings: AuthSettings): AuthProvider {
+function baseAuth(settings: AuthSettings, env: NodeJS.ProcessEnv): AuthProvider {
   switch (settings.kind) {
     case 'bearer':
-      return bearerFromEnv(settings.apiKeyEnv);
+      return bearerFromEnv(settings.apiKeyEnv, env);
     case 'none':
       return noAuth;
     case 'sigv4':

@@ -1,0 +1,218 @@
+/**
+ * The transport talks like the official clients and keeps credentials with their origin: compressed answers
+ * (gzip, deflate, br; JSON, SSE and error bodies) are judged exactly like the same answers sent plain, a
+ * compression bomb stops at --max-body-bytes, a redirect is never followed (nothing reaches the other origin) and,
+ * like a 304, is an `error` cell, never a verdict.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGzip } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResult } from '../src/checks/types.ts';
+import type { RunningEmulator } from '../src/emulator/server.ts';
+import { createAuth } from '../src/transport/auth/create-auth.ts';
+import { sigv4 } from '../src/transport/auth/sigv4.ts';
+import type { AuthProvider } from '../src/transport/auth/auth.ts';
+import type { Exchange } from '../src/transport/exchange.ts';
+import { sendHttp } from '../src/transport/http-exchange.ts';
+import { LiveTarget } from '../src/transport/live-target.ts';
+import type { Target } from '../src/transport/target.ts';
+import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
+import { startProxy, type RunningProxy } from './helpers/wire-proxy.ts';
+
+/** One conforming model and one with a float `created` and a stream without [DONE]: both ways. */
+const MODELS = ['qwen.qwen3-32b', 'deepseek.v3.2'];
+const CHECKS = ['api.chat-completions', 'created-at.chat', 'stream.chat-completions', 'schema.chat-completion', 'schema.chat-completion-chunk', 'schema.error', 'errors.bad-parameter', 'errors.unknown-model'];
+
+function capturing(target: Target, seen: Exchange[]): Target {
+  return {
+    id: target.id,
+    mode: target.mode,
+    caseFinished: (...args) => target.caseFinished(...args),
+    close: () => target.close(),
+    async send(request, context) {
+      const exchange = await target.send(request, context);
+      seen.push(exchange);
+      return exchange;
+    },
+  };
+}
+
+const verdicts = (results: Map<string, CheckResult>) => Object.fromEntries([...results].map(([id, r]) => [id, `${r.status} ${JSON.stringify(r.observed)}`]));
+
+describe('compressed answers', () => {
+  let emulator: RunningEmulator;
+  const proxies: RunningProxy[] = [];
+  beforeAll(async () => {
+    emulator = await catalogEmulator({ 'deepseek.v3.2': { createdAt: { chat: 'exponent' }, stream: { omitDone: true } } });
+  });
+  afterAll(async () => {
+    for (const proxy of proxies) await proxy.close();
+    await emulator.close();
+  });
+
+  it.each(['gzip', 'deflate', 'br'] as const)('%s: every check sees what it sees plain, and the exchange notes the encoding', async (encoding) => {
+    const plain = await startProxy(emulator.url, {});
+    const compressed = await startProxy(emulator.url, { encoding });
+    proxies.push(plain, compressed);
+    for (const model of MODELS) {
+      const seen: Exchange[] = [];
+      const expected = verdicts(await checkModel(liveTarget(plain.url), model, { checks: CHECKS }));
+      const got = verdicts(await checkModel(capturing(liveTarget(compressed.url), seen), model, { checks: CHECKS }));
+      expect(got).toEqual(expected);
+      expect(seen.length).toBeGreaterThan(3);
+      for (const exchange of seen) expect(exchange.response?.contentEncoding, exchange.request.path).toBe(encoding);
+      // Error answers are decoded too: their envelope is evidence.
+      expect(seen.some((ex) => ex.response!.status >= 400 && ex.response!.chunks.some((c) => c.data.includes('"error"')))).toBe(true);
+    }
+    const conforming = await checkModel(liveTarget(compressed.url), 'qwen.qwen3-32b', { checks: ['created-at.chat', 'stream.chat-completions'] });
+    expect([...conforming.values()].map((r) => r.status)).toEqual(['pass', 'pass']);
+    const deviating = await checkModel(liveTarget(compressed.url), 'deepseek.v3.2', { checks: ['created-at.chat', 'stream.chat-completions'] });
+    expect([...deviating.values()].map((r) => r.status)).toEqual(['fail', 'fail']);
+  });
+
+  it('a gzip stream keeps its reads: each flushed write arrives as its own read', async () => {
+    const compressed = await startProxy(emulator.url, { encoding: 'gzip' });
+    proxies.push(compressed);
+    const seen: Exchange[] = [];
+    await checkModel(capturing(liveTarget(compressed.url), seen), 'qwen.qwen3-32b', { checks: ['stream.chat-completions'] });
+    const stream = seen.find((ex) => ex.response?.headers['content-type']?.startsWith('text/event-stream'))!;
+    expect(stream.response!.chunks.length).toBeGreaterThan(2);
+  });
+});
+
+/** A server that streams an endless gzip of zeros: unbounded decoding would never end. */
+async function bombServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const zeros = Buffer.alloc(64 * 1024);
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    const gzip = createGzip();
+    gzip.pipe(res);
+    const pump = () => {
+      while (gzip.write(zeros)) if (res.destroyed) return;
+      if (!res.destroyed) gzip.once('drain', pump);
+    };
+    res.on('close', () => gzip.destroy());
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+describe('a compression bomb', () => {
+  it('is HARNESS_BODY_TOO_LARGE at --max-body-bytes of decoded text, not a hang or an out-of-memory', async () => {
+    const bomb = await bombServer();
+    try {
+      const before = process.memoryUsage().heapUsed;
+      const exchange = await sendHttp({ method: 'GET', path: '/v1/models', headers: {} }, { step: 'main', prefix: '/v1' }, { baseUrl: bomb.url, auth: createAuth({ kind: 'none', apiKeyEnv: 'X' }), maxBodyBytes: 1024 * 1024, timeoutMs: 20_000 });
+      expect(exchange.error?.code).toBe('HARNESS_BODY_TOO_LARGE');
+      expect(exchange.error?.message).toMatch(/exceeded 1048576 bytes once decoded from gzip/);
+      expect(exchange.response?.truncatedAtBytes).toBe(1024 * 1024);
+      expect(exchange.response!.chunks.reduce((n, c) => n + c.data.length, 0)).toBeLessThanOrEqual(1024 * 1024);
+      expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      await bomb.close();
+    }
+  });
+});
+
+describe('what the harness sends', () => {
+  it('names itself and asks for compression as Node fetch (the SDKs) does; neither is stored; headersMs is measured', async () => {
+    const emulator = await catalogEmulator({}, { latencyMs: 120 });
+    try {
+      const seen: Exchange[] = [];
+      await checkModel(capturing(liveTarget(emulator.url), seen), 'qwen.qwen3-32b', { checks: ['created-at.chat'] });
+      const { version } = (await import('../package.json', { with: { type: 'json' } })).default;
+      for (const entry of emulator.stats.log) {
+        expect(entry.headers['user-agent']).toBe(`mantle-conformance/${version}`);
+        expect(entry.headers['accept-encoding']).toBe('gzip, deflate');
+      }
+      for (const exchange of seen) {
+        expect(Object.keys(exchange.request.headers)).not.toContain('user-agent');
+        expect(Object.keys(exchange.request.headers)).not.toContain('accept-encoding');
+        expect(exchange.headersMs).toBeGreaterThanOrEqual(100);
+        expect(exchange.headersMs).toBeLessThanOrEqual(exchange.durationMs);
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe('redirects and other non-answers', () => {
+  let emulator: RunningEmulator;
+  let elsewhere: Server;
+  let elsewhereUrl: string;
+  const reached: IncomingHttpHeaders[] = [];
+  beforeAll(async () => {
+    emulator = await catalogEmulator();
+    elsewhere = createServer((req, res) => {
+      reached.push(req.headers);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"object":"list","data":[]}');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    elsewhereUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await emulator.close();
+    elsewhere.closeAllConnections();
+    await new Promise((resolve) => elsewhere.close(resolve));
+  });
+
+  const auths: { name: string; auth: () => AuthProvider; carried: string[] }[] = [
+    {
+      name: 'bearer and --header-env',
+      auth: () => createAuth({ kind: 'bearer', apiKeyEnv: 'WIRE_KEY', headerEnv: [{ header: 'x-gateway-key', env: 'WIRE_GATEWAY' }] }, { WIRE_KEY: 'wire-bearer-0123456789', WIRE_GATEWAY: 'wire-gateway-0123456789' }),
+      carried: ['authorization', 'x-gateway-key'],
+    },
+    {
+      name: 'SigV4',
+      auth: () => sigv4({ region: 'us-east-1', credentials: async () => ({ accessKeyId: 'AKIAWIRE000000000001', secretAccessKey: 'wire-secret-0123456789abcdef', sessionToken: 'wire-session-0123456789abcdef' }) }),
+      carried: ['authorization', 'x-amz-date', 'x-amz-security-token'],
+    },
+  ];
+
+  it.each(auths)('a 307 to another origin on every request ($name): nothing reaches it, every cell is error', async ({ auth, carried }) => {
+    reached.length = 0;
+    const origin = await startProxy(emulator.url, { answer: (request) => ({ status: 307, headers: { location: `${elsewhereUrl}${request.path}` } }) });
+    try {
+      const results = await checkModel(new LiveTarget('test', { baseUrl: origin.url, auth: auth() }), 'openai.gpt-oss-20b');
+      expect(reached).toEqual([]);
+      // The credentials went to the origin they were meant for, and only there.
+      expect(origin.requests.length).toBeGreaterThan(0);
+      for (const request of origin.requests) for (const header of carried) expect(request.headers[header], header).toBeDefined();
+      const statuses = new Set([...results.values()].map((r) => r.status));
+      expect(statuses).toEqual(new Set(['error']));
+      for (const [id, result] of results) expect(result.reason, id).toMatch(/HARNESS_NOT_AN_ANSWER|could not tell|cannot choose/);
+      expect(results.get('api.chat-completions')!.reason).toContain('a redirect (307 to http://127.0.0.1:');
+    } finally {
+      await origin.close();
+    }
+  });
+
+  it.each([301, 302, 304, 308])('a %d on every request makes every cell error, never fail, rejected or nonconformant', async (status) => {
+    const origin = await startProxy(emulator.url, { answer: () => ({ status, headers: status === 304 ? {} : ({ location: '/elsewhere' } as Record<string, string>) }) });
+    try {
+      const results = await checkModel(liveTarget(origin.url), 'openai.gpt-oss-20b');
+      expect(new Set([...results.values()].map((r) => r.status))).toEqual(new Set(['error']));
+      expect(results.get('created-at.chat')!.reason).toMatch(status === 304 ? /a 304 Not Modified/ : new RegExp(`a redirect \\(${status} to /elsewhere\\)`));
+    } finally {
+      await origin.close();
+    }
+  });
+
+  it('a body in an encoding the harness did not ask for is an error, not garbage to judge', async () => {
+    const origin = await startProxy(emulator.url, { headers: () => ({ 'content-encoding': 'zstd-unknown' }) });
+    try {
+      const results = await checkModel(liveTarget(origin.url), 'qwen.qwen3-32b', { checks: ['created-at.chat'] });
+      expect(results.get('created-at.chat')!.status).toBe('error');
+      expect(results.get('created-at.chat')!.reason).toMatch(/encoded with "zstd-unknown", which the harness did not ask for/);
+    } finally {
+      await origin.close();
+    }
+  });
+});
