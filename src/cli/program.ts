@@ -52,7 +52,7 @@ function runOptions(command: Command): Command {
     .addOption(numeric('--retry-delay <ms>', 'first retry backoff, doubled each retry (Retry-After wins)', RUN_RANGES['--retry-delay'], DEFAULTS.retryDelayMs))
     .addOption(numeric('--max-requests <n>', 'stop sending after this many requests, 0: no cap', RUN_RANGES['--max-requests'], DEFAULTS.maxRequests))
     .addOption(numeric('--max-tokens-total <n>', 'stop sending after this many tokens, 0: no cap', RUN_RANGES['--max-tokens-total'], DEFAULTS.maxTokensTotal))
-    .addOption(numeric('--max-body-bytes <n>', 'largest response body kept in memory', RUN_RANGES['--max-body-bytes'], DEFAULTS.maxBodyBytes, '8388608 (8 MiB)'))
+    .addOption(numeric('--max-body-bytes <n>', 'largest response body kept in memory, counted after decoding gzip/deflate/br', RUN_RANGES['--max-body-bytes'], DEFAULTS.maxBodyBytes, '8388608 (8 MiB)'))
     .addOption(numeric('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour; 3 is recommended for live gating', RUN_RANGES['--repeat'], DEFAULTS.repeat))
     .addOption(numeric('--max-errors <n>', 'cells with no stated expectation that may be error before the gate fails', RUN_RANGES['--max-errors'], DEFAULTS.maxErrors))
     .option('--overwrite-failures', 'record: replace a case\'s fixture even when the new exchanges hold an infrastructure failure (default: keep the previous one)')
@@ -65,7 +65,7 @@ function runOptions(command: Command): Command {
 const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0    nothing gates',
-  '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run or an incomplete merge, or a new failure since --baseline; compare: something regressed',
+  '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run or an incomplete merge, a new failure since --baseline, or a record run that kept previous fixtures because the endpoint failed; compare: something regressed',
   '  2    usage or configuration error (bad flag, bad suite/catalog/expectations file, with file:line:col; a bad matrix.json, with the file and the JSON path of the first bad field), missing or rejected credentials, unreachable endpoint; nothing was sent (or only the one preflight request)',
   '  3    the harness itself broke (a bug: please report it with the command line)',
   '  130  interrupted with Ctrl-C; the partial matrix was written, and its gate says interrupted',
