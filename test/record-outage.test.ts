@@ -53,10 +53,12 @@ describe('a record run during an outage', () => {
     const outage = await outageServer(status);
     try {
       const reports = join(dir, `outage-${status}`);
-      const run = await cli(common(outage.url, reports));
+      const summary = join(dir, `summary-${status}.md`);
+      const run = await cli(common(outage.url, reports), { GITHUB_STEP_SUMMARY: summary });
       expect(run.code, run.stderr).toBe(1);
       expect(await allText(join(dir, 'fixtures'))).toBe(before);
       expect(run.stdout).toMatch(/gate: fail \(exit 1\): .*result\(s\) rest on previous recordings, kept because the endpoint failed/);
+      expect(await readFile(summary, 'utf8')).toMatch(/\*\*Exit 1\*\*: \d+ result\(s\) rest on previous recordings/);
       const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
       // The model with no stated expectation does not gate by itself: the run-level rule is what makes the exit 1.
       const unlisted = matrix.results.filter((r) => r.model === 'acme.outage-1');
