@@ -17,9 +17,8 @@ export class LiveTarget implements Target {
     this.#http = http;
   }
 
-  async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
-    const exchange = await sendHttp(request, { step: context.step, prefix: context.prefix, ...(context.signal ? { signal: context.signal } : {}) }, this.#http);
-    return context.trial !== undefined && context.trial > 1 ? { ...exchange, trial: context.trial } : exchange;
+  send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
+    return sendHttp(request, { step: context.step, prefix: context.prefix, ...(context.signal ? { signal: context.signal } : {}) }, this.#http);
   }
 
   async caseFinished(): Promise<void> {}
