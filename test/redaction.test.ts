@@ -143,7 +143,7 @@ function echoRules(redirectTo: string) {
     answer(request: ProxiedRequest) {
       last = request;
       const { key, gateway } = secrets(request);
-      if (request.method === 'GET' && request.path === '/v1/models') return { status: 307, headers: { location: `${redirectTo}/models?key=${encodeURIComponent(key)}&gw=${gateway}` } };
+      if (request.method === 'GET' && request.path.endsWith('/v1/models')) return { status: 307, headers: { location: `${redirectTo}/models?key=${encodeURIComponent(key)}&gw=${gateway}` } };
       return undefined;
     },
     headers(request: ProxiedRequest) {
