@@ -5,7 +5,7 @@
  * path of its first bad field instead of being half-read. `mantle-conformance schema` ships it for editors.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ERROR_CODES } from '../errors.ts';
 
 export const FIXTURE_FORMAT = 'mantle-conformance.fixture/1';
@@ -90,10 +90,12 @@ export type StoredResponse = Static<typeof StoredResponseSchema>;
 /** Shipped beside the suite, catalog and expectations schemas by `mantle-conformance schema`. */
 export const FIXTURE_SCHEMA_FILE = { path: 'suites/schema/fixture.schema.json', schema: FixtureSchema } as const;
 
-const validate = new Ajv({ allErrors: false, strict: false }).compile<StoredFixture>(FixtureSchema);
+/** Compiled on first use (tens of ms), once per process: commands that read no fixture never pay for it. */
+let compiled: ValidateFunction<StoredFixture> | undefined;
 
 /** The first problem of `value` as `<json path>: <what is wrong>`, or undefined when it is a valid fixture. */
 export function fixtureProblem(value: unknown): string | undefined {
+  const validate = (compiled ??= new Ajv({ allErrors: false, strict: false }).compile<StoredFixture>(FixtureSchema));
   if (validate(value)) return undefined;
   const error = validate.errors?.[0];
   return error ? describe(error) : 'does not match the fixture schema';
