@@ -1,30 +1,28 @@
 /**
- * Fixtures and reports are replaced whole or not at all. A write that fails half-way (a full disk, injected here
- * into node:fs) leaves the previous file as it was and no temp file behind, and is HARNESS_DISK_FULL naming the
- * file; any other write failure is HARNESS_WRITE_FAILED naming it.
+ * Fixtures and reports are replaced whole or not at all. A write that fails half-way (a full disk, injected as the
+ * file operations the writers take) leaves the previous file as it was and no temp file behind, and is
+ * HARNESS_DISK_FULL naming the file; any other write failure is HARNESS_WRITE_FAILED naming it.
  */
+import * as fs from 'node:fs/promises';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarnessError } from '../src/errors.ts';
 import { writeReportFiles } from '../src/report/report-writer.ts';
 import { FIXTURE_FORMAT, writeFixture, type FixtureFile } from '../src/transport/fixture-file.ts';
 
-const disk = vi.hoisted(() => ({ full: false }));
-
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
-  // Writes part of a temp file, then fails as a full disk does.
-  const writeFile: typeof real.writeFile = async (path, data, options) => {
-    if (disk.full && String(path).endsWith('.tmp')) {
-      await real.writeFile(path, String(data).slice(0, 10), options);
-      throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+/** The real file system, except that a temp file gets ten bytes and then the disk is full. */
+const fullDisk = {
+  ...fs,
+  async writeFile(path: Parameters<typeof fs.writeFile>[0], data: string, options?: Parameters<typeof fs.writeFile>[2]) {
+    if (String(path).endsWith('.tmp')) {
+      await fs.writeFile(path, data.slice(0, 10), options);
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
     }
-    return real.writeFile(path, data, options);
-  };
-  return { ...real, default: { ...real, writeFile }, writeFile };
-});
+    return fs.writeFile(path, data, options);
+  },
+} as typeof fs;
 
 const fixture: FixtureFile = {
   format: FIXTURE_FORMAT,
@@ -46,16 +44,12 @@ describe('a full disk', () => {
     dir = await mkdtemp(join(tmpdir(), 'atomic-'));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
-  afterEach(() => {
-    disk.full = false;
-  });
 
   it('while writing a fixture: HARNESS_DISK_FULL naming it, the previous fixture intact, no temp file', async () => {
     const file = join(dir, 'fixtures', 'case.json');
     await mkdir(join(dir, 'fixtures'));
     await writeFile(file, 'the previous recording');
-    disk.full = true;
-    const error = await failure(() => writeFixture(file, fixture, []));
+    const error = await failure(() => writeFixture(file, fixture, [], fullDisk));
     expect(error.code).toBe('HARNESS_DISK_FULL');
     expect(error.message).toContain(`cannot write ${file}: no space left on the device (ENOSPC)`);
     expect(await readFile(file, 'utf8')).toBe('the previous recording');
@@ -64,8 +58,7 @@ describe('a full disk', () => {
 
   it('while writing reports: HARNESS_DISK_FULL naming the report, no temp file', async () => {
     const reports = join(dir, 'reports');
-    disk.full = true;
-    const error = await failure(() => writeReportFiles(reports, [{ path: 'matrix.json', content: '{"format":"x"}' }]));
+    const error = await failure(() => writeReportFiles(reports, [{ path: 'matrix.json', content: '{"format":"x"}' }], fullDisk));
     expect(error.code).toBe('HARNESS_DISK_FULL');
     expect(error.message).toContain(`cannot write ${join(reports, 'matrix.json')}`);
     expect(await readdir(reports)).toEqual([]);

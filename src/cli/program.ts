@@ -55,7 +55,7 @@ function runOptions(command: Command): Command {
     .addOption(numeric('--max-body-bytes <n>', 'largest response body kept in memory, counted after decoding gzip/deflate/br', RUN_RANGES['--max-body-bytes'], DEFAULTS.maxBodyBytes, '8388608 (8 MiB)'))
     .addOption(numeric('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour; 3 is recommended for live gating', RUN_RANGES['--repeat'], DEFAULTS.repeat))
     .addOption(numeric('--max-errors <n>', 'cells with no stated expectation that may be error before the gate fails', RUN_RANGES['--max-errors'], DEFAULTS.maxErrors))
-    .option('--overwrite-failures', 'record: replace a case\'s fixture even when the new exchanges hold an infrastructure failure (default: keep the previous one)')
+    .option('--overwrite-failures', 'record: replace a case\'s fixture even when its new exchanges hold an infrastructure failure; without it the previous fixture is kept')
     .addOption(new Option('--source <source>', 'provenance written into recorded fixtures').choices(['live', 'emulator']).default('live'))
     .addOption(withDefault('--run-id <id>', 'run id (give every shard of one run the same id)', 'generated'))
     .addOption(withDefault('--openapi <file>', 'validate OpenAI objects against this OpenAPI document (same transform and tolerances as the bundled schemas)', 'bundled schemas'));

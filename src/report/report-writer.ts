@@ -4,7 +4,7 @@
  * reads only the Matrix, so any of them can be rendered again later from a saved matrix.json.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeError } from '../errors.ts';
 import type { Matrix } from './matrix.ts';
@@ -29,7 +29,8 @@ export interface ReportWriter {
  * Writes each file atomically (temp + rename), so a reader never sees half a report; the temp file is removed on
  * every failure path, and a full disk is HARNESS_DISK_FULL naming the file.
  */
-export async function writeReportFiles(dir: string, files: readonly ReportFile[]): Promise<string[]> {
+export async function writeReportFiles(dir: string, files: readonly ReportFile[], io: Pick<typeof fs, 'mkdir' | 'writeFile' | 'rename' | 'rm'> = fs): Promise<string[]> {
+  const { mkdir, rename, rm, writeFile } = io;
   const written: string[] = [];
   for (const file of files) {
     const target = join(dir, file.path);

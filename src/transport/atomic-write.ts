@@ -4,11 +4,15 @@
  * removed on every failure path, and a full disk is HARNESS_DISK_FULL naming the file (`writeError`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeError } from '../errors.ts';
 
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+/** The file operations a write uses; tests pass ones that fail as a full disk does. */
+export type FileWriter = Pick<typeof fs, 'mkdir' | 'writeFile' | 'rename' | 'rm'>;
+
+export async function writeFileAtomic(file: string, text: string, io: FileWriter = fs): Promise<void> {
+  const { mkdir, rename, rm, writeFile } = io;
   try {
     await mkdir(dirname(file), { recursive: true });
   } catch (cause) {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic, type FileWriter } from './atomic-write.ts';
 import { bodyText } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
 import { FIXTURE_FORMAT, fixtureProblem, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
@@ -168,7 +168,7 @@ export async function readFixture(file: string): Promise<FixtureFile | null> {
  * Writes a fixture atomically. Its exchanges were redacted when they arrived; this scan is the last net: any of
  * the run's own `secrets`, or anything shaped like an AWS key or a bearer token, refuses the write.
  */
-export async function writeFixture(file: string, fixture: FixtureFile, secrets: readonly string[]): Promise<void> {
+export async function writeFixture(file: string, fixture: FixtureFile, secrets: readonly string[], io?: FileWriter): Promise<void> {
   const text = serializeFixture(fixture);
   const found = scanForSecrets(text, secrets);
   if (found.length > 0) {
@@ -177,5 +177,5 @@ export async function writeFixture(file: string, fixture: FixtureFile, secrets: 
       `refusing to write ${file}: it contains ${found.join(', ')}. Nothing was written; check what the endpoint echoes back and report it.`,
     );
   }
-  await writeFileAtomic(file, text);
+  await writeFileAtomic(file, text, io);
 }
