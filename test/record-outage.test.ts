@@ -58,12 +58,15 @@ describe('a record run during an outage', () => {
       expect(run.code, run.stderr).toBe(1);
       expect(await allText(join(dir, 'fixtures'))).toBe(before);
       expect(run.stdout).toMatch(/gate: fail \(exit 1\): .*result\(s\) rest on previous recordings, kept because the endpoint failed/);
-      expect(await readFile(summary, 'utf8')).toMatch(/\*\*Exit 1\*\*: \d+ result\(s\) rest on previous recordings/);
+      expect(await readFile(summary, 'utf8')).toMatch(/\d+ result\(s\) rest on previous recordings, kept because the endpoint failed/);
       const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
       // The model with no stated expectation does not gate by itself: the run-level rule is what makes the exit 1.
       const unlisted = matrix.results.filter((r) => r.model === 'acme.outage-1');
       expect(unlisted.length).toBeGreaterThan(0);
       expect(unlisted.every((r) => !r.gating)).toBe(true);
+      // The saved matrix says what the exit code says.
+      expect(matrix.gate).toMatchObject({ exitCode: 1, verdict: 'fail' });
+      expect(matrix.gate.problems.map((p) => p.kind)).toContain('recording-kept');
       const kept = matrix.results.find((r) => r.model === 'acme.outage-1' && r.check === 'created-at.chat')!;
       expect(kept.status).toBe('error');
       expect(kept.reason).toContain('HARNESS_RECORDING_KEPT');

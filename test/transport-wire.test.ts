@@ -67,6 +67,7 @@ describe('compressed answers', () => {
     }
     const conforming = await checkModel(liveTarget(compressed.url), 'qwen.qwen3-32b', { checks: ['created-at.chat', 'stream.chat-completions'] });
     expect([...conforming.values()].map((r) => r.status)).toEqual(['pass', 'pass']);
+    expect(conforming.get('created-at.chat')!.evidence[0]!.encoding).toBe(encoding);
     const deviating = await checkModel(liveTarget(compressed.url), 'deepseek.v3.2', { checks: ['created-at.chat', 'stream.chat-completions'] });
     expect([...deviating.values()].map((r) => r.status)).toEqual(['fail', 'fail']);
   });

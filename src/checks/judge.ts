@@ -116,6 +116,7 @@ export function evidenceOf(caseId: string, exchange: Exchange, excerptText?: str
   }
   if (exchange.trial !== undefined) evidence.trial = exchange.trial;
   if (exchange.note !== undefined) evidence.note = exchange.note;
+  if (exchange.response?.contentEncoding) evidence.encoding = exchange.response.contentEncoding;
   const timing = exchangeTiming(exchange);
   if (timing) evidence.timing = timing;
   return evidence;

@@ -66,6 +66,8 @@ export interface Evidence {
   trial?: number;
   /** What the harness changed in the request before sending it, and why (e.g. a refused max_tokens replaced). */
   note?: string;
+  /** The Content-Encoding the answer arrived in (gzip, deflate, br); the excerpt is of the decoded body. */
+  encoding?: string;
   /** How long the exchange took, when it went over the network (live and record, and replays of them). */
   timing?: ExchangeTiming;
 }

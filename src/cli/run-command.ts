@@ -107,16 +107,14 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
     throw new HarnessError('HARNESS_USAGE', `--report-dir ${config.reportDir}: cannot write the reports (${end.writeError.message}); pick a folder you can write to`, { cause: end.writeError });
   }
   const { matrix } = end;
-  // The gate fails a partial run (a spend cap left cells unsent) and says interrupted after Ctrl-C (report/gate.ts).
-  // A record run that kept earlier fixtures because the endpoint failed did not record what it was asked to.
-  const kept = config.targets.some((t) => t.mode === 'record') ? matrix.results.filter((r) => r.status === 'error' && r.reason.includes('HARNESS_RECORDING_KEPT')).length : 0;
-  const exitCode = end.interrupted ? EXIT.interrupted : Math.max(matrix.gate.exitCode, kept ? EXIT.gate : EXIT.ok);
-  if (!flags.quiet) io.out.write(summaryLines(matrix, end, kept).join('\n') + '\n');
+  // The gate fails a partial run (a spend cap left cells unsent), a record run that kept earlier fixtures, and says
+  // interrupted after Ctrl-C (report/gate.ts): the reports, the console and the exit code say the same.
+  const exitCode = end.interrupted ? EXIT.interrupted : matrix.gate.exitCode;
+  if (!flags.quiet) io.out.write(summaryLines(matrix, end).join('\n') + '\n');
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in.
   if (process.env.GITHUB_STEP_SUMMARY) {
     const { renderStepSummary } = await import('../report/step-summary.ts');
-    const keptLine = kept ? `**Exit 1**: ${kept} result(s) rest on previous recordings, kept because the endpoint failed during this record run.\n\n` : '';
-    await appendFile(process.env.GITHUB_STEP_SUMMARY, renderStepSummary(matrix) + keptLine);
+    await appendFile(process.env.GITHUB_STEP_SUMMARY, renderStepSummary(matrix));
   }
   return { exitCode, matrix, config, runner };
 }
@@ -147,7 +145,7 @@ async function parseVitestArgs(args: string[]): Promise<{ filter: string[]; opti
 }
 
 /** The console's last lines: totals, what gates, where the reports are, and the gate, which never says pass for a run that did not finish. */
-function summaryLines(matrix: Matrix, end: RunEnd, kept: number): string[] {
+function summaryLines(matrix: Matrix, end: RunEnd): string[] {
   const ran = end.results.length;
   const planned = matrix.results.length;
   const lines = [`${matrix.models.length} models x ${matrix.checks.length} checks on ${matrix.targets.map((t) => t.id).join(', ')}: ${ran} of ${planned} ran: ${statusLine(matrix.totals.byStatus)}`];
@@ -157,9 +155,6 @@ function summaryLines(matrix: Matrix, end: RunEnd, kept: number): string[] {
   for (const g of matrix.gate.gating.slice(0, 20)) lines.push(`  gating: ${g.model} ${g.check} (${g.target}): ${inertLine(g.reason)}`);
   if (matrix.gate.gating.length > 20) lines.push(`  ... and ${matrix.gate.gating.length - 20} more (see the reports)`);
   lines.push(`reports: ${end.files.map((f) => relative(process.cwd(), f) || f).join(', ')}`);
-  const gate = gateLine(matrix.gate);
-  const keptReason = `${kept} result(s) rest on previous recordings, kept because the endpoint failed (--overwrite-failures records the outage)`;
-  const withKept = !kept || end.interrupted ? gate : matrix.gate.verdict === 'pass' ? `fail (exit 1): ${keptReason}` : `${gate}; ${keptReason}`;
-  lines.push(`gate: ${withKept}${end.interrupted ? `; ${ran} of ${planned} checks ran` : ''}`);
+  lines.push(`gate: ${gateLine(matrix.gate)}${end.interrupted ? `; ${ran} of ${planned} checks ran` : ''}`);
   return lines;
 }

@@ -3,7 +3,8 @@
  * Whether a run passes, from what it observed. Green means observed: besides the cells that fail their stated
  * expectation, the gate fails when the run was interrupted or is partial (a spend cap, an incomplete merge), when a
  * requested model has no observation at all (a typo'd id, no recording, every request failed), and when more cells
- * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass.
+ * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass;
+ * and when a record run kept earlier recordings because the endpoint failed (HARNESS_RECORDING_KEPT).
  */
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
 
@@ -74,6 +75,11 @@ export function gateOf(matrix: Matrix): MatrixGate {
       message: `${unexpected} errors in cells with no stated expectation (at most ${max} accepted, --max-errors): a run that observed this little cannot pass`,
     });
   }
+  // A record run that kept earlier fixtures because the endpoint failed did not record what it was asked to.
+  const kept = matrix.results.filter((r) => r.status === 'error' && r.reason.startsWith('HARNESS_RECORDING_KEPT')).length;
+  if (kept) {
+    problems.push({ kind: 'recording-kept', message: `${kept} result(s) rest on previous recordings, kept because the endpoint failed during this record run (--overwrite-failures records the outage)` });
+  }
   const failed = gating.length > 0 || problems.length > 0 || regressed === true;
   return {
     exitCode: interrupted ? 130 : failed ? 1 : 0,
@@ -91,7 +97,7 @@ export function gateLine(gate: MatrixGate): string {
   if (gate.verdict === 'pass') return 'pass (exit 0)';
   const why = [
     gate.gating.length ? `${gate.gating.length} result(s) do not meet their stated expectation` : '',
-    ...gate.problems.map((p) => (p.kind === 'unobserved-model' ? '' : p.kind === 'partial' ? 'partial run' : p.kind === 'too-many-errors' ? `${gate.errors.unexpected} errors (max ${gate.errors.max})` : p.kind)),
+    ...gate.problems.map((p) => (p.kind === 'unobserved-model' ? '' : p.kind === 'partial' ? 'partial run' : p.kind === 'too-many-errors' ? `${gate.errors.unexpected} errors (max ${gate.errors.max})` : p.kind === 'recording-kept' ? p.message : p.kind)),
     gate.problems.some((p) => p.kind === 'unobserved-model') ? `${gate.problems.filter((p) => p.kind === 'unobserved-model').length} model(s) with nothing observed` : '',
     gate.regressedSinceBaseline ? 'new failures since the baseline' : '',
   ].filter(Boolean);

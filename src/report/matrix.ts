@@ -163,7 +163,7 @@ export interface Matrix {
 }
 
 /** What the run as a whole fails on, beyond single cells. */
-export type GateProblemKind = 'interrupted' | 'partial' | 'unobserved-model' | 'too-many-errors';
+export type GateProblemKind = 'interrupted' | 'partial' | 'unobserved-model' | 'too-many-errors' | 'recording-kept';
 
 export interface GateProblem {
   kind: GateProblemKind;

@@ -31,6 +31,8 @@ const Evidence = Type.Object({
   error: Type.Optional(Str),
   trial: Type.Optional(Type.Integer({ minimum: 1 })),
   timing: Type.Optional(Timing),
+  note: Type.Optional(Str),
+  encoding: Type.Optional(Str),
 });
 const Trial = Type.Object({ status: Type.Union(MATRIX_STATUSES.filter((s) => s !== 'flaky').map((s) => Type.Literal(s))), observed: Scalar, reason: Str, evidence: Type.Array(Evidence) });
 const Usage = Type.Object({ requests: Count, inputTokens: Count, outputTokens: Count, wallMs: Type.Optional(Num) });
