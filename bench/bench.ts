@@ -6,7 +6,8 @@
  *  (c) live against the emulator with a fixed latency per request and --concurrency 16 (also with --repeat 3):
  *      the whole command against the ideal (requests x latency / concurrency), the start-up before the first
  *      request and the tail after the last answer, and the peak in flight the server saw;
- *  (d) requests and tokens per model for a full run.
+ *  (d) requests and tokens per model for a full run, with --repeat 1 and --repeat 3 side by side;
+ *  (e) the latency the live run measured (every stream's first token held back by FIRST_TOKEN_MS): p50/p95 per API.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -21,6 +22,8 @@ import type { Matrix } from '../src/report/matrix.ts';
 import { loadCatalog } from '../src/suite/load-catalog.ts';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 300);
+/** Held back between a stream's first event and its first content, so (e) shows time to first token apart from headers. */
+const FIRST_TOKEN_MS = Number(process.env.BENCH_FIRST_TOKEN_MS ?? 150);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const BUILT = join(ROOT, 'dist/cli/bin.js');
@@ -68,7 +71,8 @@ const line = (label: string, m: Measured, extra = '') => console.log(`    ${labe
 
 async function live(dir: string, name: string, extra: string[]): Promise<{ m: Measured; emulator: RunningEmulator; matrix: Matrix }> {
   const catalog = await loadCatalog(join(ROOT, 'suites/models.yaml'), ALL_CHECKS);
-  const emulator = await startEmulator({ profiles: profilesFromCatalog(catalog), latencyMs: LATENCY_MS, apiKey: KEY });
+  const slowStart = Object.fromEntries(catalog.models.map((m) => [m.id, { stream: { firstTokenDelayMs: FIRST_TOKEN_MS } }]));
+  const emulator = await startEmulator({ profiles: profilesFromCatalog(catalog, slowStart), latencyMs: LATENCY_MS, apiKey: KEY });
   try {
     const m = await measure(dir, ['run', '--mode', 'live', '--endpoint', emulator.url, '--api-key-env', 'BENCH_KEY', '--concurrency', String(CONCURRENCY), '--report-dir', join(dir, name), '--quiet', ...extra], {
       env: { BENCH_KEY: KEY },
@@ -92,26 +96,72 @@ function liveFigures(label: string, run: { m: Measured; emulator: RunningEmulato
   console.log(`      peak in flight seen by the server: ${emulator.stats.peakInFlight} (limit ${CONCURRENCY}) (exit ${m.code})`);
 }
 
-function perModel(run: { emulator: RunningEmulator; matrix: Matrix }): void {
+interface Spend {
+  requests: number;
+  requested: number;
+  unbounded: number;
+  input: number;
+  output: number;
+}
+
+/** Per model: requests, requested max tokens (and requests that state none), tokens used, from the server's log and the matrix. */
+function spendOf(run: { emulator: RunningEmulator; matrix: Matrix }): Map<string, Spend> {
   const { emulator, matrix } = run;
-  console.log('(d) requests and tokens per model, full live run (requested = max tokens asked; unbounded = requests that state none)');
-  console.log(`    ${'model'.padEnd(40)} ${'requests'.padStart(8)} ${'requested'.padStart(9)} ${'unbounded'.padStart(9)} ${'used in'.padStart(8)} ${'used out'.padStart(8)}`);
-  const asked = new Map<string, { requested: number; unbounded: number }>();
+  const out = new Map<string, Spend>();
+  for (const model of matrix.models) {
+    const used = matrix.totals.perModel[`${matrix.targets[0]!.id}/${model.id}`] ?? { requests: 0, inputTokens: 0, outputTokens: 0 };
+    out.set(model.id, { requests: used.requests, requested: 0, unbounded: 0, input: used.inputTokens, output: used.outputTokens });
+  }
   for (const entry of emulator.stats.log) {
-    if (!entry.model) continue;
-    const seen = asked.get(entry.model) ?? { requested: 0, unbounded: 0 };
+    const seen = entry.model ? out.get(entry.model) : undefined;
+    if (!seen) continue;
     if (entry.maxTokens !== undefined) seen.requested += entry.maxTokens;
     else if (entry.method === 'POST' && !entry.path.includes('count_tokens')) seen.unbounded += 1;
-    asked.set(entry.model, seen);
   }
-  let total = { requests: 0, requested: 0, unbounded: 0, input: 0, output: 0 };
-  for (const model of matrix.models) {
-    const seen = asked.get(model.id) ?? { requested: 0, unbounded: 0 };
-    const used = matrix.totals.perModel[`${matrix.targets[0]!.id}/${model.id}`] ?? { requests: 0, inputTokens: 0, outputTokens: 0 };
-    total = { requests: total.requests + used.requests, requested: total.requested + seen.requested, unbounded: total.unbounded + seen.unbounded, input: total.input + used.inputTokens, output: total.output + used.outputTokens };
-    console.log(`    ${model.id.padEnd(40)} ${String(used.requests).padStart(8)} ${String(seen.requested).padStart(9)} ${String(seen.unbounded).padStart(9)} ${String(used.inputTokens).padStart(8)} ${String(used.outputTokens).padStart(8)}`);
+  return out;
+}
+
+function perModel(once: { emulator: RunningEmulator; matrix: Matrix }, thrice: { emulator: RunningEmulator; matrix: Matrix }): void {
+  console.log('(d) requests and tokens per model, full live runs (requested = max tokens asked; unbounded = requests that state none)');
+  console.log(`    ${''.padEnd(40)} ${'--repeat 1'.padStart(44)}   ${'--repeat 3'.padStart(22)}`);
+  console.log(`    ${'model'.padEnd(40)} ${'requests'.padStart(8)} ${'requested'.padStart(9)} ${'unbounded'.padStart(9)} ${'used in'.padStart(8)} ${'used out'.padStart(8)}   ${'requests'.padStart(8)} ${'requested'.padStart(9)} ${'x'.padStart(4)}`);
+  const a = spendOf(once);
+  const b = spendOf(thrice);
+  const total = { a: { requests: 0, requested: 0, unbounded: 0, input: 0, output: 0 }, b: { requests: 0, requested: 0 } };
+  const row = (label: string, x: Spend, y: { requests: number; requested: number }) =>
+    console.log(
+      `    ${label.padEnd(40)} ${String(x.requests).padStart(8)} ${String(x.requested).padStart(9)} ${String(x.unbounded).padStart(9)} ${String(x.input).padStart(8)} ${String(x.output).padStart(8)}   ${String(y.requests).padStart(8)} ${String(y.requested).padStart(9)} ${(y.requests / Math.max(1, x.requests)).toFixed(2).padStart(4)}`,
+    );
+  for (const [model, x] of a) {
+    const y = b.get(model) ?? { requests: 0, requested: 0, unbounded: 0, input: 0, output: 0 };
+    for (const key of ['requests', 'requested', 'unbounded', 'input', 'output'] as const) total.a[key] += x[key];
+    total.b.requests += y.requests;
+    total.b.requested += y.requested;
+    row(model, x, y);
   }
-  console.log(`    ${'total'.padEnd(40)} ${String(total.requests).padStart(8)} ${String(total.requested).padStart(9)} ${String(total.unbounded).padStart(9)} ${String(total.input).padStart(8)} ${String(total.output).padStart(8)}`);
+  row('total', total.a, total.b);
+}
+
+function latencyFigures(matrix: Matrix): void {
+  console.log(`(e) latency measured by the live run (${LATENCY_MS} ms per request, first token held back ${FIRST_TOKEN_MS} ms), p50 / p95 over the models' own p50 and p95`);
+  const byApi = new Map<string, { headers: number[]; firstToken: number[]; total: number[]; n: number }>();
+  for (const apis of Object.values(matrix.totals.latency ?? {})) {
+    for (const [api, l] of Object.entries(apis)) {
+      const seen = byApi.get(api) ?? { headers: [], firstToken: [], total: [], n: 0 };
+      seen.headers.push(l.headersMs.p50, l.headersMs.p95);
+      if (l.firstTokenMs) seen.firstToken.push(l.firstTokenMs.p50, l.firstTokenMs.p95);
+      seen.total.push(l.totalMs.p50, l.totalMs.p95);
+      seen.n += l.n;
+      byApi.set(api, seen);
+    }
+  }
+  const pct = (values: number[]) => {
+    const sorted = [...values].sort((x, y) => x - y);
+    const at = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
+    return sorted.length ? `${String(Math.round(at(0.5))).padStart(5)} / ${String(Math.round(at(0.95))).padStart(5)} ms` : '          -   ';
+  };
+  console.log(`    ${'api'.padEnd(18)} ${'exchanges'.padStart(9)}   ${'headers'.padStart(15)}   ${'first token'.padStart(15)}   ${'total'.padStart(15)}`);
+  for (const [api, l] of byApi) console.log(`    ${api.padEnd(18)} ${String(l.n).padStart(9)}   ${pct(l.headers)}   ${pct(l.firstToken)}   ${pct(l.total)}`);
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'mantle-bench-'));
@@ -134,8 +184,10 @@ try {
   console.log(`(c) live against the emulator, ${LATENCY_MS} ms per request, --concurrency ${CONCURRENCY}, installed`);
   const whole = await live(dir, 'live', []);
   liveFigures('every model', whole);
-  liveFigures('every model, --repeat 3', await live(dir, 'live-repeat', ['--repeat', '3']));
-  perModel(whole);
+  const repeated = await live(dir, 'live-repeat', ['--repeat', '3']);
+  liveFigures('every model, --repeat 3', repeated);
+  perModel(whole, repeated);
+  latencyFigures(whole.matrix);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
