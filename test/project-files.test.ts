@@ -55,14 +55,14 @@ describe('the catalog', () => {
 
 /** Which src/ folders each folder may import from. */
 const ALLOWED: Record<string, string[]> = {
-  suite: ['suite', 'errors', 'names', 'package-root'],
-  plan: ['plan', 'suite', 'errors', 'names', 'package-root'],
-  transport: ['transport', 'errors', 'names', 'package-root'],
-  checks: ['checks', 'transport', 'suite', 'errors', 'names', 'package-root'],
-  report: ['report', 'checks', 'suite', 'errors', 'names', 'package-root'],
-  run: ['run', 'plan', 'suite', 'transport', 'checks', 'report', 'errors', 'names', 'package-root'],
-  emulator: ['emulator', 'suite', 'checks', 'errors', 'names', 'package-root'],
-  cli: ['cli', 'run', 'plan', 'suite', 'transport', 'checks', 'report', 'emulator', 'errors', 'names', 'package-root'],
+  suite: ['suite', 'errors', 'names', 'package-root', 'atomic-write'],
+  plan: ['plan', 'suite', 'errors', 'names', 'package-root', 'atomic-write'],
+  transport: ['transport', 'errors', 'names', 'package-root', 'atomic-write'],
+  checks: ['checks', 'transport', 'suite', 'errors', 'names', 'package-root', 'atomic-write'],
+  report: ['report', 'checks', 'suite', 'errors', 'names', 'package-root', 'atomic-write'],
+  run: ['run', 'plan', 'suite', 'transport', 'checks', 'report', 'errors', 'names', 'package-root', 'atomic-write'],
+  emulator: ['emulator', 'suite', 'checks', 'errors', 'names', 'package-root', 'atomic-write'],
+  cli: ['cli', 'run', 'plan', 'suite', 'transport', 'checks', 'report', 'emulator', 'errors', 'names', 'package-root', 'atomic-write'],
 };
 
 describe('layers', () => {

@@ -3,10 +3,9 @@
  * A report format turns a Matrix into files. Built-in formats are listed by name in `report/index.ts`; every one
  * reads only the Matrix, so any of them can be rendered again later from a saved matrix.json.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { writeError } from '../errors.ts';
+import { join } from 'node:path';
+import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
 import type { Matrix } from './matrix.ts';
 
 export interface ReportFile {
@@ -29,24 +28,11 @@ export interface ReportWriter {
  * Writes each file atomically (temp + rename), so a reader never sees half a report; the temp file is removed on
  * every failure path, and a full disk is HARNESS_DISK_FULL naming the file.
  */
-export async function writeReportFiles(dir: string, files: readonly ReportFile[], io: Pick<typeof fs, 'mkdir' | 'writeFile' | 'rename' | 'rm'> = fs): Promise<string[]> {
-  const { mkdir, rename, rm, writeFile } = io;
+export async function writeReportFiles(dir: string, files: readonly ReportFile[], io: FileWriter = fs): Promise<string[]> {
   const written: string[] = [];
   for (const file of files) {
     const target = join(dir, file.path);
-    try {
-      await mkdir(dirname(target), { recursive: true });
-    } catch (cause) {
-      throw writeError(target, cause);
-    }
-    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, file.content, { encoding: 'utf8', flag: 'wx' });
-      await rename(temp, target);
-    } catch (cause) {
-      await rm(temp, { force: true }).catch(() => undefined);
-      throw writeError(target, cause);
-    }
+    await writeFileAtomic(target, file.content, io);
     written.push(target);
   }
   return written;

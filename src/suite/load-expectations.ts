@@ -4,9 +4,10 @@
  * blessed values back into it without disturbing anything else: comments, order, reasons and links stay, so the
  * review diff shows exactly the values that changed.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { LineCounter, isMap, isPair, isSeq, parseDocument, type Document } from 'yaml';
+import { writeFileAtomic } from '../atomic-write.ts';
 import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from './check-signature.ts';
 import { expectedProblem, type Expected } from './expected.ts';
@@ -128,7 +129,5 @@ export async function blessExpectations(file: string, catalog: string, changes: 
   }
   const models = doc.get('models', true);
   if (isMap(models)) models.flow = false;
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, doc.toString({ lineWidth: 0 }), 'utf8');
-  await rename(temp, file);
+  await writeFileAtomic(file, doc.toString({ lineWidth: 0 }));
 }

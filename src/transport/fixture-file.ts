@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
-import { writeFileAtomic, type FileWriter } from './atomic-write.ts';
+import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
 import { bodyText } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
 import { FIXTURE_FORMAT, fixtureProblem, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';

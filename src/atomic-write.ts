@@ -1,12 +1,12 @@
 /**
- * @module transport/atomic-write
+ * @module atomic-write
  * A file is replaced whole or not at all: written to a temp file beside it, then renamed over it. The temp file is
  * removed on every failure path, and a full disk is HARNESS_DISK_FULL naming the file (`writeError`).
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeError } from '../errors.ts';
+import { writeError } from './errors.ts';
 
 /** The file operations a write uses; tests pass ones that fail as a full disk does. */
 export type FileWriter = Pick<typeof fs, 'mkdir' | 'writeFile' | 'rename' | 'rm'>;
