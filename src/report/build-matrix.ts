@@ -27,6 +27,8 @@ export interface MatrixInput {
   catalogModels?: readonly string[];
   /** Latency per target/model and API, when the run measured it. */
   latency?: Matrix['totals']['latency'];
+  /** The shape fingerprints of the run's answers, when it has any. */
+  shapes?: Matrix['shapes'];
 }
 
 export { DEFAULT_MAX_ERRORS };
@@ -84,6 +86,7 @@ export function buildMatrix(input: MatrixInput): Matrix {
       ...(input.latency && Object.keys(input.latency).length ? { latency: sortedKeys(input.latency) } : {}),
     },
     gate: { exitCode: 0, verdict: 'pass', gating: [], problems: [], errors: { unexpected: 0, max: input.maxErrors ?? DEFAULT_MAX_ERRORS } },
+    ...(input.shapes && Object.keys(input.shapes.exchanges).length ? { shapes: input.shapes } : {}),
   });
 }
 

@@ -6,6 +6,7 @@
  */
 import { inertLine } from './inert-text.ts';
 import type { CellChange, Matrix, MatrixComparison, MatrixResult } from './matrix.ts';
+import { describeDrift, shapeDrift } from './shape-drift.ts';
 
 const key = (r: Pick<MatrixResult, 'target' | 'model' | 'check'>) => `${r.target}\u0000${r.model}\u0000${r.check}`;
 const bad = (status: MatrixResult['status']) => status === 'fail' || status === 'error';
@@ -62,6 +63,7 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     vanishedChecks: diff(b.checks, a.checks),
     newTargets: diff(a.targets, b.targets),
     vanishedTargets: diff(b.targets, a.targets),
+    shapeDrift: shapeDrift(before.shapes, after.shapes),
     regressed: changes.newFailures.length > 0,
   };
 }
@@ -89,6 +91,12 @@ export function describeComparison(comparison: MatrixComparison): string {
     ['vanished targets', comparison.vanishedTargets],
   ] as const) {
     if (list.length) lines.push(`${title}: ${inertLine(list.join(', '), 2000)}`);
+  }
+  const drift = comparison.shapeDrift ?? [];
+  if (drift.length) {
+    lines.push(`shape drift (never gates): ${drift.length} (target, model, API)`);
+    for (const d of drift.slice(0, 50)) lines.push(`  ${inertLine(`${d.model} ${d.api} (${d.target}): ${describeDrift(d)}`, 1000)}`);
+    if (drift.length > 50) lines.push(`  ... and ${drift.length - 50} more`);
   }
   lines.push(comparison.regressed ? 'regressed: yes (exit 1)' : 'regressed: no');
   return lines.join('\n');

@@ -3,6 +3,8 @@
  * The compatibility matrix: the public, versioned format of `reports/matrix.json` that every other report (Markdown,
  * HTML, JUnit, capability tables) is rendered from. Changing a field name is a breaking change: bump the format.
  */
+import type { ShapeTable } from '../checks/shape.ts';
+import type { ShapeDrift } from './shape-drift.ts';
 import type { CheckStatus, Evidence, Expected, Observed, TrialResult } from '../checks/types.ts';
 import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
 
@@ -145,6 +147,8 @@ export interface MatrixComparison {
   vanishedChecks: string[];
   newTargets: string[];
   vanishedTargets: string[];
+  /** How the structure of the answers changed per (target, model, API), for the exchanges both runs made; never gates. */
+  shapeDrift?: ShapeDrift[];
   /** True when anything got worse (a new fail or error). */
   regressed: boolean;
 }
@@ -160,6 +164,11 @@ export interface Matrix {
   results: MatrixResult[];
   totals: MatrixTotals;
   gate: MatrixGate;
+  /**
+   * The structure of every answer (JSON paths and types, stream event types, header names), each distinct
+   * fingerprint once, and which ones each (target/model, API, exchange) had: what `compare` reports as shape drift.
+   */
+  shapes?: ShapeTable;
 }
 
 /** What the run as a whole fails on, beyond single cells. */

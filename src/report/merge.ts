@@ -5,6 +5,7 @@
  * inputs must be complete: every shard of each run id exactly once, and no two runs of one target; otherwise the
  * merged matrix is partial, its reason names what is missing or doubled, and the gate fails.
  */
+import { mergeShapeTables } from '../checks/shape.ts';
 import { HarnessError } from '../errors.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
 import type { Matrix, MatrixResult, MatrixTarget, UsageTotals } from './matrix.ts';
@@ -133,6 +134,8 @@ export function mergeMatrices(matrices: readonly Matrix[]): Matrix {
     },
     gate: first.gate,
   };
+  const shapes = mergeShapeTables(distinct.flatMap((m) => (m.shapes ? [m.shapes] : [])));
+  if (shapes) merged.shapes = shapes;
   if (!merged.run.partial) delete merged.run.partialReason;
   // The merged run was not itself interrupted: an interrupted input makes it partial, which fails the gate.
   delete merged.run.interrupted;

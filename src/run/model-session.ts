@@ -12,6 +12,7 @@ import type { SchemaSet } from '../checks/schema.ts';
 import { answerOf } from '../checks/answer.ts';
 import { showsReasoning } from '../checks/budget.ts';
 import type { LatencySample } from '../checks/latency.ts';
+import { exchangeKey, shapeOf, type ShapeSample } from '../checks/shape.ts';
 import { combineTrials } from '../checks/trials.ts';
 import type { CaseOutcome, CheckResult } from '../checks/types.ts';
 import type { PlannedCheck, PlannedModel, Plan } from '../plan/plan.ts';
@@ -64,6 +65,7 @@ export class ModelSession {
   #probesRun: Promise<Map<string, CaseOutcome>> | undefined;
   #probeIds: string[] | undefined;
   readonly #latency: LatencySample[] = [];
+  readonly #shapes: ShapeSample[] = [];
   /** The target as this session sends through it: counted and watched for a rejected key. */
   readonly #watched: Target;
 
@@ -162,6 +164,10 @@ export class ModelSession {
       ),
     );
     const exchanges = outcomes.flatMap((o) => (o.kind === 'completed' || o.kind === 'error' ? o.exchanges : []));
+    for (const exchange of exchanges) {
+      const fingerprint = shapeOf(exchange);
+      if (fingerprint) this.#shapes.push({ api: spec.api, key: exchangeKey(caseId, exchange), fingerprint });
+    }
     if (outcomes.some((o) => o.kind === 'completed' || o.kind === 'error')) {
       try {
         await this.#target.caseFinished(this.model.id, caseId, exchanges);
@@ -217,6 +223,11 @@ export class ModelSession {
   /** Latency of every exchange that went over the network (or was recorded from one), by API. */
   latencySamples(): readonly LatencySample[] {
     return this.#latency;
+  }
+
+  /** The shape fingerprint of every answer this session received, by API and exchange key. */
+  shapeSamples(): readonly ShapeSample[] {
+    return this.#shapes;
   }
 
   /** Where the recordings this session replayed came from, one entry per source. */

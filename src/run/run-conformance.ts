@@ -81,6 +81,7 @@ export async function finishRun(request: RunRequest, engine: RunEngine, startedA
     ...(request.shard ? { shard: request.shard } : {}),
     ...(request.baseline ? { baseline: request.baseline } : {}),
     latency: engine.latency,
+    shapes: engine.shapes,
   });
   const end: RunEnd = {
     matrix,

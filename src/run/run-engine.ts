@@ -7,6 +7,7 @@
  */
 import type { LatencySample } from '../checks/latency.ts';
 import type { SchemaSet } from '../checks/schema.ts';
+import type { ShapeSample } from '../checks/shape.ts';
 import type { HarnessErrorCode } from '../errors.ts';
 import type { PlannedCheck, Plan } from '../plan/plan.ts';
 import { boundResult } from '../report/bound-result.ts';
@@ -79,6 +80,8 @@ export class RunEngine {
   readonly #notRun = new WeakSet<CellResult>();
   /** Each finished cell's latency samples (`target/model`), kept when its session is dropped, for the reports. */
   readonly latency = new Map<string, readonly LatencySample[]>();
+  /** Each finished cell's shape fingerprints (`target/model`), kept like the latency samples. */
+  readonly shapes = new Map<string, readonly ShapeSample[]>();
   /** The run's scheduler (live and record only): requests sent, tokens, peak in flight, and the spend caps. */
   readonly scheduler: CapWatch | undefined;
   #stopped: { code: HarnessErrorCode; message: string } | undefined;
@@ -163,7 +166,10 @@ export class RunEngine {
     const run = this.#cellRun(work, targets);
     const settled = await Promise.all(work.checks.map((check) => this.#check(run, check, targets)));
     // The session holds every exchange of the model; the results and the latency samples are all the reports need.
-    if (run.session) this.latency.set(`${work.target}/${work.model}`, run.session.latencySamples());
+    if (run.session) {
+      this.latency.set(`${work.target}/${work.model}`, run.session.latencySamples());
+      this.shapes.set(`${work.target}/${work.model}`, run.session.shapeSamples());
+    }
     run.session = undefined;
     this.#options.events?.onCellEnd?.(work, settled.filter((r) => this.ran(r)));
   }

@@ -4,6 +4,7 @@
  * another shard's, not reached before a stop) is `skipped` with the reason, and the reports are written from it.
  */
 import { percentiles, type LatencySample } from '../checks/latency.ts';
+import { shapeTable, type ShapeSample } from '../checks/shape.ts';
 import { buildMatrix, finishMatrix } from '../report/build-matrix.ts';
 import { compareMatrices } from '../report/compare.ts';
 import type { ApiLatency, Matrix, MatrixTarget, UsageTotals } from '../report/matrix.ts';
@@ -33,6 +34,8 @@ export interface RunMatrixInput {
   baseline?: Matrix;
   /** Latency samples per `target/model` (run-engine keeps them when it drops a session). */
   latency?: ReadonlyMap<string, readonly LatencySample[]>;
+  /** Shape fingerprints per `target/model`, kept like the latency samples. */
+  shapes?: ReadonlyMap<string, readonly ShapeSample[]>;
 }
 
 export function buildRunMatrix(input: RunMatrixInput): Matrix {
@@ -75,6 +78,7 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
     maxErrors: config.maxErrors,
     catalogModels: loaded.catalog.models.map((m) => m.id),
     ...(input.latency ? { latency: latencyTotals(input.latency) } : {}),
+    ...(input.shapes?.size ? { shapes: shapeTable(input.shapes) } : {}),
     missingReason: partial ? `not reached: ${partial.reason}` : 'not run: filtered out (a model filter or -t) or in another shard',
   });
   return input.baseline ? finishMatrix({ ...built, comparison: compareMatrices(input.baseline, built) }) : built;

@@ -41,6 +41,36 @@ const Latency = Type.Object({ n: Count, headersMs: Pct, firstTokenMs: Type.Optio
 const Cell = { target: Str, model: Str, check: Str };
 const Snapshot = Nullable(Type.Object({ status: Status, observed: Scalar }));
 const Change = Type.Object({ ...Cell, before: Snapshot, after: Snapshot, reason: Str });
+const Strs = Type.Array(Str);
+const Pair = Type.Object({ added: Strs, vanished: Strs });
+/** One answer's structure (src/checks/shape.ts). */
+export const FingerprintSchema = Type.Object({
+  status: Type.Integer(),
+  kind: Type.Union([Type.Literal('json'), Type.Literal('sse'), Type.Literal('text'), Type.Literal('empty')]),
+  paths: Strs,
+  events: Type.Optional(Strs),
+  headers: Strs,
+  truncated: Type.Optional(Type.Literal(true)),
+});
+/** Every distinct fingerprint once, and which ones each target/model -> API -> exchange had. */
+export const ShapeTableSchema = Type.Object(
+  {
+    fingerprints: Type.Record(Str, FingerprintSchema),
+    exchanges: Type.Record(Str, Type.Record(Str, Type.Record(Str, Strs))),
+  },
+  { description: 'Shape fingerprints of the answers: fingerprint id -> structure; target/model -> API -> exchange key (case/step prefix) -> fingerprint ids.' },
+);
+const Drift = Type.Object({
+  target: Str,
+  model: Str,
+  api: Str,
+  added: Strs,
+  vanished: Strs,
+  changedType: Type.Array(Type.Object({ path: Str, before: Strs, after: Strs })),
+  events: Pair,
+  headers: Pair,
+  answers: Pair,
+});
 
 export const MatrixSchema = Type.Object(
   {
@@ -106,6 +136,7 @@ export const MatrixSchema = Type.Object(
       latency: Type.Optional(Type.Record(Str, Type.Record(Str, Latency), { description: 'target/model -> API -> latency percentiles.' })),
     }),
     gate: Type.Object({ exitCode: Type.Integer(), maxErrors: Type.Optional(Count) }, { description: 'Recomputed from the results when read; only maxErrors is kept.' }),
+    shapes: Type.Optional(ShapeTableSchema),
     comparison: Type.Optional(
       Type.Object({
         baseline: Type.Object({ runId: Str, finishedAt: Str }),
@@ -120,6 +151,7 @@ export const MatrixSchema = Type.Object(
         vanishedChecks: Type.Array(Str),
         newTargets: Type.Array(Str),
         vanishedTargets: Type.Array(Str),
+        shapeDrift: Type.Optional(Type.Array(Drift)),
         regressed: Type.Boolean(),
       }),
     ),

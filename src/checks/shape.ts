@@ -1,0 +1,177 @@
+/**
+ * @module checks/shape
+ * The structural fingerprint of one exchange's answer: the JSON paths of its body with their JSON types (numbers by
+ * lexeme: `integer`, `float`, `exponent`), for a stream the sequence of event types and each event's paths, and the
+ * set of response header names. Values never enter it, only structure, so two answers to the same request have the
+ * same fingerprint until the endpoint changes what it sends: a field added, one gone, a type changed. Like latency,
+ * it is an observation that never gates; `compare` and the history report how it drifts.
+ */
+import { createHash } from 'node:crypto';
+import { bodyText, isLosslessNumber, isRecord, parseLosslessText } from '../transport/body.ts';
+import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
+import { sseStream } from '../transport/sse.ts';
+
+/** A JSON value's type; numbers by their lexeme. */
+export type ShapeType = 'object' | 'array' | 'string' | 'boolean' | 'null' | 'integer' | 'float' | 'exponent';
+
+export interface ShapeFingerprint {
+  /** The HTTP status of the answer. */
+  status: number;
+  /** `json` (a JSON body), `sse` (an event stream), `text` (anything else), `empty`. */
+  kind: 'json' | 'sse' | 'text' | 'empty';
+  /**
+   * `path type` for every JSON path of the body (array items as `[]`), sorted; in a stream each event's paths are
+   * prefixed by its type: `[response.created] response.id string`.
+   */
+  paths: string[];
+  /** A stream's event types in order, repeats in a row told once (`response.output_text.delta` once for N deltas). */
+  events?: string[];
+  /** Response header names, lower case, sorted. */
+  headers: string[];
+  /** Set when the body had more paths (or deeper ones) than a fingerprint keeps. */
+  truncated?: true;
+}
+
+/** Bounds: a body's structure, not its size, makes a fingerprint; these keep a pathological one small. */
+const MAX_PATHS = 400;
+const MAX_DEPTH = 12;
+const MAX_KEY_CHARS = 64;
+const MAX_EVENTS = 200;
+
+/** How a key reads in a path: plain identifiers as they are, anything else quoted and cut. */
+function keyPart(key: string, root: boolean): string {
+  const cut = key.length > MAX_KEY_CHARS ? `${key.slice(0, MAX_KEY_CHARS)}…` : key;
+  return /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(cut) ? `${root ? '' : '.'}${cut}` : `[${JSON.stringify(cut)}]`;
+}
+
+function typeOf(value: unknown): ShapeType {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (isLosslessNumber(value)) return /[eE]/.test(value.value) ? 'exponent' : value.value.includes('.') ? 'float' : 'integer';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'float';
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'boolean';
+  return 'object';
+}
+
+/** Adds `prefix path type` for `value` and everything below it; false when the bounds cut it short. */
+function collect(value: unknown, path: string, depth: number, prefix: string, into: Set<string>): boolean {
+  if (into.size >= MAX_PATHS) return false;
+  into.add(`${prefix}${path || '$'} ${typeOf(value)}`);
+  const object = isRecord(value) && !isLosslessNumber(value);
+  if (depth >= MAX_DEPTH && (Array.isArray(value) || object)) return false;
+  let complete = true;
+  if (Array.isArray(value)) {
+    for (const item of value) complete = collect(item, `${path}[]`, depth + 1, prefix, into) && complete;
+  } else if (object) {
+    for (const [key, child] of Object.entries(value)) complete = collect(child, `${path}${keyPart(key, path === '')}`, depth + 1, prefix, into) && complete;
+  }
+  return complete;
+}
+
+/** The type of a stream event: its `event:` name, else the data's `type` or `object`, else `[DONE]` or `data`. */
+function eventType(name: string | undefined, data: unknown, raw: string): string {
+  if (name) return name.slice(0, MAX_KEY_CHARS);
+  if (isRecord(data)) {
+    const type = typeof data.type === 'string' ? data.type : typeof data.object === 'string' ? data.object : undefined;
+    if (type) return type.slice(0, MAX_KEY_CHARS);
+  }
+  return raw.trim() === '[DONE]' ? '[DONE]' : 'data';
+}
+
+/** The fingerprint of an exchange's answer, or undefined when no answer arrived (a timeout, a reset). */
+export function shapeOf(exchange: Exchange): ShapeFingerprint | undefined {
+  const response = exchange.response;
+  if (!response) return undefined;
+  const headers = [...new Set(Object.keys(response.headers).map((h) => h.toLowerCase()))].sort();
+  const paths = new Set<string>();
+  let complete = true;
+  let kind: ShapeFingerprint['kind'];
+  let events: string[] | undefined;
+  if (isStreamResponse(response)) {
+    kind = 'sse';
+    events = [];
+    for (const event of sseStream(response).events) {
+      const parsed = parseLosslessText(event.data);
+      const type = eventType(event.event, parsed.ok ? parsed.value : undefined, event.data);
+      if (events.at(-1) !== type) events.push(type);
+      if (parsed.ok) complete = collect(parsed.value, '', 0, `[${type}] `, paths) && complete;
+    }
+    if (events.length > MAX_EVENTS) {
+      events = events.slice(0, MAX_EVENTS);
+      complete = false;
+    }
+  } else {
+    const text = bodyText(response);
+    const parsed = text.trim() ? parseLosslessText(text) : undefined;
+    kind = !parsed ? 'empty' : parsed.ok ? 'json' : 'text';
+    if (parsed?.ok) complete = collect(parsed.value, '', 0, '', paths);
+  }
+  return { status: response.status, kind, paths: [...paths].sort(), ...(events ? { events } : {}), headers, ...(complete && response.truncatedAtBytes === undefined ? {} : { truncated: true as const }) };
+}
+
+/** A short id for a fingerprint: the same structure gives the same id in every run and process. */
+export function shapeId(fingerprint: ShapeFingerprint): string {
+  const canonical = JSON.stringify([fingerprint.status, fingerprint.kind, fingerprint.paths, fingerprint.events ?? null, fingerprint.headers, fingerprint.truncated ?? false]);
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 12);
+}
+
+/** Where an exchange sits in its case, the same in every run: `case/step prefix` (`probe.chat/main /openai/v1`). */
+export function exchangeKey(caseId: string, exchange: Pick<Exchange, 'step' | 'prefix'>): string {
+  return `${caseId}/${exchange.step} ${exchange.prefix}`;
+}
+
+/** One exchange's fingerprint as a session collects it. */
+export interface ShapeSample {
+  api: string;
+  key: string;
+  fingerprint: ShapeFingerprint;
+}
+
+/**
+ * The fingerprints of a run, each stored once: `exchanges` says, per `target/model`, API and exchange key, which
+ * fingerprints the answers had (one, unless trials, polls or a retried bound answered differently).
+ */
+export interface ShapeTable {
+  fingerprints: Record<string, ShapeFingerprint>;
+  exchanges: Record<string /* target/model */, Record<string /* api */, Record<string /* exchange key */, string[]>>>;
+}
+
+/** The table of a run's fingerprints from each cell's samples, keys sorted so that it does not depend on timing. */
+export function shapeTable(samples: ReadonlyMap<string, readonly ShapeSample[]>): ShapeTable {
+  const fingerprints: Record<string, ShapeFingerprint> = {};
+  const exchanges: ShapeTable['exchanges'] = {};
+  for (const cell of [...samples.keys()].sort()) {
+    const byApi: Record<string, Record<string, string[]>> = {};
+    for (const sample of samples.get(cell)!) {
+      const id = shapeId(sample.fingerprint);
+      fingerprints[id] ??= sample.fingerprint;
+      const ids = ((byApi[sample.api] ??= {})[sample.key] ??= []);
+      if (!ids.includes(id)) ids.push(id);
+    }
+    if (Object.keys(byApi).length) exchanges[cell] = sortRecord(Object.fromEntries(Object.entries(byApi).map(([api, keys]) => [api, sortRecord(Object.fromEntries(Object.entries(keys).map(([k, ids]) => [k, ids.sort()])))])));
+  }
+  return { fingerprints: sortRecord(fingerprints), exchanges };
+}
+
+function sortRecord<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Several runs' tables as one (the shards or regions of a merge): fingerprints by id, exchanges by key. */
+export function mergeShapeTables(tables: readonly ShapeTable[]): ShapeTable | undefined {
+  if (tables.length === 0) return undefined;
+  const fingerprints: Record<string, ShapeFingerprint> = {};
+  const exchanges: ShapeTable['exchanges'] = {};
+  for (const table of tables) {
+    for (const [id, fingerprint] of Object.entries(table.fingerprints)) fingerprints[id] ??= fingerprint;
+    for (const [cell, byApi] of Object.entries(table.exchanges)) {
+      const into = (exchanges[cell] ??= {});
+      for (const [api, keys] of Object.entries(byApi)) {
+        const to = (into[api] ??= {});
+        for (const [key, ids] of Object.entries(keys)) to[key] = [...new Set([...(to[key] ?? []), ...ids])].sort();
+      }
+    }
+  }
+  return { fingerprints: sortRecord(fingerprints), exchanges: sortRecord(exchanges) };
+}
