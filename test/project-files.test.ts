@@ -1,6 +1,6 @@
 /**
  * Files that must stay true to the code: the shipped JSON Schemas, the catalog against MANTLE.md, and the layer
- * rules of src/ (suite -> plan -> transport -> checks -> report; a layer never reaches back).
+ * rules of src/ (suite -> plan -> transport -> checks -> report -> history; a layer never reaches back).
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -62,7 +62,9 @@ const ALLOWED: Record<string, string[]> = {
   report: ['report', 'checks', 'suite', 'errors', 'names', 'package-root', 'atomic-write'],
   run: ['run', 'plan', 'suite', 'transport', 'checks', 'report', 'errors', 'names', 'package-root', 'atomic-write'],
   emulator: ['emulator', 'suite', 'checks', 'errors', 'names', 'package-root', 'atomic-write'],
-  cli: ['cli', 'run', 'plan', 'suite', 'transport', 'checks', 'report', 'emulator', 'errors', 'names', 'package-root', 'atomic-write'],
+  // Runs over time: reads what runs wrote (their matrices, history files), never how they were made.
+  history: ['history', 'report', 'checks', 'suite', 'errors', 'names', 'package-root', 'atomic-write'],
+  cli: ['cli', 'run', 'plan', 'suite', 'transport', 'checks', 'report', 'history', 'emulator', 'errors', 'names', 'package-root', 'atomic-write'],
 };
 
 describe('layers', () => {

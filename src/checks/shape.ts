@@ -83,7 +83,7 @@ function eventType(name: string | undefined, data: unknown, raw: string): string
 export function shapeOf(exchange: Exchange): ShapeFingerprint | undefined {
   const response = exchange.response;
   if (!response) return undefined;
-  const headers = [...new Set(Object.keys(response.headers).map((h) => h.toLowerCase()))].sort();
+  const headers = [...new Set(Object.keys(response.headers).map((h) => h.toLowerCase().slice(0, MAX_KEY_CHARS)))].sort().slice(0, MAX_PATHS);
   const paths = new Set<string>();
   let complete = true;
   let kind: ShapeFingerprint['kind'];

@@ -10,7 +10,7 @@ import type { EmulatorFlags } from './emulator-command.ts';
 import { PROJECT_ROOT, VERSION, type Io } from './project.ts';
 import type { RunCommandFlags } from './run-command.ts';
 import { DEFAULTS } from '../run/run-config.ts';
-import { describeRange, intFlag, RUN_RANGES, type NumericRange } from './run-options.ts';
+import { describeRange, HISTORY_LAST, intFlag, RUN_RANGES, type NumericRange } from './run-options.ts';
 
 const EMULATOR_RANGES = { '--port': { min: 0, max: 65_535 }, '--latency': { min: 0, max: 600_000 } } as const satisfies Record<string, NumericRange>;
 
@@ -39,6 +39,7 @@ function runOptions(command: Command): Command {
     .option('--baseline <matrix.json>', 'compare with an earlier run; exit 1 on any new failure')
     .addOption(withDefault('--fixtures <dir>', 'fixtures root for record and replay', './fixtures, else the bundled fixtures'))
     .addOption(withDefault('--report-dir <dir>', 'where the reports go (matrix.json, matrix.md, matrix.html, junit.xml); checked writable before anything is sent', 'reports'))
+    .option('--history <dir>', 'append the run to this history folder (one file per run; read it with mantle-conformance history); checked writable before anything is sent')
     .addOption(new Option('--auth <kind>', 'how to authenticate live requests (none: a local server)').choices(['bearer', 'sigv4', 'token', 'none']).default('bearer'))
     .option('--api-key-env <name>', 'environment variable holding the Bedrock API key', 'AWS_BEARER_TOKEN_BEDROCK')
     .addOption(withDefault('--profile <name>', 'AWS profile for --auth sigv4 / token', 'default chain'))
@@ -189,6 +190,17 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .action(async (files: string[], flags: { format: string; out?: string; long?: boolean }) => {
       const { tableCommand } = await import('./report-commands.ts');
       setExit(await tableCommand(files, flags, io.out));
+    });
+
+  program
+    .command('history')
+    .description('what changed across the runs of a history folder (run --history DIR): history.json, history.html and history.md, a digest of the last N runs')
+    .argument('<dir>', 'the history folder')
+    .option('--report-dir <dir>', 'where to write history.json, history.html and history.md', 'reports')
+    .addOption(numeric('--last <n>', 'the digest covers each target\'s last n runs', HISTORY_LAST.range, HISTORY_LAST.default))
+    .action(async (dir: string, flags: { reportDir: string; last?: string }) => {
+      const { historyCommand } = await import('./history-command.ts');
+      setExit(await historyCommand(dir, flags, io.out));
     });
 
   program

@@ -61,6 +61,7 @@ export async function runCommand(
   const pattern = patternFlag(patternText);
   const config = await resolveRunConfig(flags, root, version);
   await checkWritable(config.reportDir);
+  if (config.historyDir) await checkWritable(config.historyDir, '--history', 'append the run');
   // The credentials check (one GET, no tokens) goes out while the suites load: its answer arrives while the CPU
   // is busy with YAML. Whatever else is wrong still stops the run before anything else is sent.
   const preflighted = config.targets.some((t) => t.mode !== 'replay') ? import('./preflight.ts').then(({ preflight }) => preflight(config)) : Promise.resolve();
@@ -107,6 +108,11 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
     throw new HarnessError('HARNESS_USAGE', `--report-dir ${config.reportDir}: cannot write the reports (${end.writeError.message}); pick a folder you can write to`, { cause: end.writeError });
   }
   const { matrix } = end;
+  // An interrupted run proves nothing: it is not kept in the history.
+  if (config.historyDir && !end.interrupted) {
+    const { appendRun } = await import('../history/history-file.ts');
+    end.files.push(await appendRun(config.historyDir, matrix));
+  }
   // The gate fails a partial run (a spend cap left cells unsent), a record run that kept earlier fixtures, and says
   // interrupted after Ctrl-C (report/gate.ts): the reports, the console and the exit code say the same.
   const exitCode = end.interrupted ? EXIT.interrupted : matrix.gate.exitCode;
@@ -123,13 +129,13 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
  * The report folder, made if needed and written to once, before anything is sent: a folder that cannot take the
  * reports is found before a live run has spent its tokens, not after.
  */
-async function checkWritable(dir: string): Promise<void> {
+async function checkWritable(dir: string, flag = '--report-dir', what = 'write the reports'): Promise<void> {
   const probe = join(dir, `.mantle-conformance-write-check-${process.pid}`);
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(probe, '');
   } catch (cause) {
-    throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot write the reports there (${(cause as Error).message}); pick a folder you can write to. Nothing was sent.`, { cause });
+    throw new HarnessError('HARNESS_USAGE', `${flag} ${dir}: cannot ${what} there (${(cause as Error).message}); pick a folder you can write to. Nothing was sent.`, { cause });
   } finally {
     await rm(probe, { force: true }).catch(() => undefined);
   }

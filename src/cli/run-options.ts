@@ -26,6 +26,7 @@ export interface RunFlags {
   catalog?: string;
   fixtures?: string;
   reportDir?: string;
+  history?: string;
   models?: string;
   checks?: string;
   timeout?: string;
@@ -80,6 +81,9 @@ export const RUN_RANGES = {
   '--repeat': { min: 1, max: 10 },
   '--max-errors': { min: 0, max: 1_000_000 },
 } as const satisfies Record<string, NumericRange>;
+
+/** `history --last n`: the digest covers each target's last n runs. */
+export const HISTORY_LAST = { default: 10, range: { min: 1, max: 1000 } } as const;
 
 /** How a range reads in `--help` and in the README: `1-256`. */
 export function describeRange(range: NumericRange): string {
@@ -149,6 +153,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   const catalogFile = resolve(flags.catalog ?? `${suitesDir}/models.yaml`);
   const fixturesDir = resolve(flags.fixtures ?? (await localOr('fixtures', root)));
   const reportDir = resolve(flags.reportDir ?? 'reports');
+  const historyDir = flags.history !== undefined ? resolve(flags.history) : undefined;
   if (!(await stat(suitesDir).catch(() => null))?.isDirectory()) throw usage('--suites', `${suitesDir} is not a folder of *.suite.yaml files`);
   if (!(await stat(catalogFile).catch(() => null))?.isFile()) throw usage('--catalog', `${catalogFile} does not exist; point --catalog at a model catalog (see suites/models.yaml)`);
   const models = listFlag(flags.models);
@@ -173,6 +178,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     ...(baselineFile ? { baselineFile } : {}),
     fixturesDir,
     reportDir,
+    ...(historyDir ? { historyDir } : {}),
     targets,
     auth,
     models,

@@ -38,6 +38,8 @@ export interface RunConfig {
   baselineFile?: string;
   fixturesDir: string;
   reportDir: string;
+  /** Append the run to this history folder (`--history DIR`; one file per run, see `mantle-conformance history`). */
+  historyDir?: string;
   targets: TargetConfig[];
   auth: AuthConfig;
   /** Model ids selected with --models; empty for every catalog model. */

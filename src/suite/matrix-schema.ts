@@ -44,12 +44,13 @@ const Change = Type.Object({ ...Cell, before: Snapshot, after: Snapshot, reason:
 const Strs = Type.Array(Str);
 const Pair = Type.Object({ added: Strs, vanished: Strs });
 /** One answer's structure (src/checks/shape.ts). */
+const Entry = Type.String({ maxLength: 2000 });
 export const FingerprintSchema = Type.Object({
   status: Type.Integer(),
   kind: Type.Union([Type.Literal('json'), Type.Literal('sse'), Type.Literal('text'), Type.Literal('empty')]),
-  paths: Strs,
-  events: Type.Optional(Strs),
-  headers: Strs,
+  paths: Type.Array(Entry, { maxItems: 400 }),
+  events: Type.Optional(Type.Array(Entry, { maxItems: 200 })),
+  headers: Type.Array(Entry, { maxItems: 400 }),
   truncated: Type.Optional(Type.Literal(true)),
 });
 /** Every distinct fingerprint once, and which ones each target/model -> API -> exchange had. */

@@ -1,0 +1,38 @@
+/**
+ * @module cli/history-command
+ * `mantle-conformance history DIR`: reads every run file of a history folder (validated; a bad one is exit 2 naming
+ * it), and writes history.json, history.html and history.md (the digest of each target's last N runs) into the
+ * report folder. History never gates: exit 0 when the files are written.
+ */
+import { HarnessError } from '../errors.ts';
+import { HistoryBuilder } from '../history/build-history.ts';
+import { renderDigest } from '../history/history-digest.ts';
+import { renderHistoryHtml } from '../history/history-html.ts';
+import { listRunFiles, readRunFile } from '../history/read-history.ts';
+import { uplotAssets } from '../history/uplot-asset.ts';
+import { inertLine } from '../report/inert-text.ts';
+import { writeReportFiles } from '../report/report-writer.ts';
+import { HISTORY_LAST, intFlag } from './run-options.ts';
+
+
+export async function historyCommand(dir: string, flags: { reportDir: string; last?: string }, out: NodeJS.WritableStream): Promise<number> {
+  const last = intFlag('--last', flags.last, HISTORY_LAST.default, HISTORY_LAST.range);
+  const names = await listRunFiles(dir);
+  if (names.length === 0) throw new HarnessError('HARNESS_FILE_NOT_FOUND', `history: ${inertLine(dir, 300)} holds no run files (*.run.json.gz); append runs with \`mantle-conformance run --history ${inertLine(dir, 300)}\``);
+  const builder = new HistoryBuilder();
+  // One file at a time: only its numbers stay in memory.
+  for (const name of names) builder.add(name, await readRunFile(dir, name));
+  const report = builder.build({ last });
+  const written = await writeReportFiles(flags.reportDir, [
+    { path: 'history.json', content: `${JSON.stringify(report)}\n` },
+    { path: 'history.html', content: renderHistoryHtml(report, await uplotAssets()) },
+    { path: 'history.md', content: renderDigest(report) },
+  ]);
+  const r = report.recent;
+  out.write(
+    `read ${names.length} run file(s): ${report.runs.length} run(s), ${report.targets.length} target(s), ${report.cells.length} cells\n` +
+      `last ${last} runs per target: ${r.changes.length} change(s), ${r.flaky.length} flaky cell(s), ${r.models.length} model event(s), ${r.drift.length} shape drift(s), ${r.latency.length} latency shift(s)\n` +
+      `wrote ${written.join(', ')}\n`,
+  );
+  return 0;
+}

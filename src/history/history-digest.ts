@@ -1,0 +1,52 @@
+/**
+ * @module history/history-digest
+ * `history.md`: what changed in each target's last N runs, short enough for a PR comment or a chat message:
+ * change points with their dates, flaky cells, models that appeared or disappeared, shape drift, and latency that
+ * moved. Every id and value from the files goes through the Markdown escaping of report/inert-text.ts.
+ */
+import { markdownCode, markdownText } from '../report/inert-text.ts';
+import { describeDrift } from '../report/shape-drift.ts';
+import { describeState } from './build-history.ts';
+import type { ChangePoint, HistoryReport } from './history-model.ts';
+
+/** Lines per section; the rest is counted and left to history.html. */
+const MAX_LINES = 30;
+
+const METRIC: Record<string, string> = { firstTokenP95: 'first-token p95', totalP95: 'total p95', firstTokenP50: 'first-token p50', totalP50: 'total p50' };
+
+/** `integer -> exponent`, each side escaped (the arrow stays readable in the raw Markdown). */
+function changeMarkdown(change: ChangePoint): string {
+  const [a, b] = [describeState(change.from), describeState(change.to)];
+  return a === b ? `${change.from.status} ${markdownText(a, 100)} -> ${change.to.status} ${markdownText(b, 100)}` : `${markdownText(a, 100)} -> ${markdownText(b, 100)}`;
+}
+
+function section(title: string, lines: string[]): string[] {
+  if (lines.length === 0) return [];
+  const shown = lines.slice(0, MAX_LINES);
+  if (lines.length > MAX_LINES) shown.push(`- ... and ${lines.length - MAX_LINES} more (see history.html)`);
+  return [`### ${title} (${lines.length})`, '', ...shown, ''];
+}
+
+export function renderDigest(report: HistoryReport): string {
+  const recent = report.recent;
+  const runs = report.runs;
+  const head = [`## Mantle conformance: what changed in the last ${recent.last} run${recent.last === 1 ? '' : 's'}`, ''];
+  if (runs.length === 0) return [...head, 'The history folder holds no runs yet (`mantle-conformance run --history DIR` appends one per run).', ''].join('\n');
+  const spans = recent.windows.map((w) => `${markdownCode(w.target)} ${w.runs.length} run${w.runs.length === 1 ? '' : 's'} (${runs[w.runs[0]!]!.startedAt.slice(0, 10)} to ${runs[w.runs.at(-1)!]!.startedAt.slice(0, 10)})`);
+  head.push(`${spans.join(', ')}; ${runs.length} run${runs.length === 1 ? '' : 's'} in the folder since ${runs[0]!.startedAt.slice(0, 10)}.`, '');
+
+  // Each cell once, its change points in order: "integer -> exponent on 2026-12-03, exponent -> integer on 2026-12-05".
+  const byCell = new Map<string, string[]>();
+  for (const c of recent.changes) {
+    const key = `${markdownCode(c.model)} ${markdownCode(c.check)} (${markdownText(c.target, 100)})`;
+    byCell.set(key, [...(byCell.get(key) ?? []), `${changeMarkdown(c)} on ${c.date} (run ${markdownCode(runs[c.run]?.id ?? '?')})`]);
+  }
+  const changes = [...byCell.entries()].map(([cell, list]) => `- ${cell}: ${list.join(', ')}`);
+  const flaky = recent.flaky.map((f) => `- ${markdownCode(f.model)} ${markdownCode(f.check)} (${markdownText(f.target, 100)}): flaky in ${f.flaky} of the last ${f.of} runs`);
+  const models = recent.models.map((m) => `- ${markdownCode(m.model)} ${m.kind} in ${markdownText(m.target, 100)} on ${m.date}`);
+  const drift = recent.drift.map((d) => `- ${markdownCode(d.drift.model)} ${markdownCode(d.drift.api)} (${markdownText(d.drift.target, 100)}) on ${d.date}: ${markdownText(describeDrift(d.drift), 600)}`);
+  const latency = recent.latency.map((l) => `- ${markdownCode(l.model)} ${markdownCode(l.api)} (${markdownText(l.target, 100)}): ${METRIC[l.metric]} ${l.ratio}x (${Math.round(l.before)} ms -> ${Math.round(l.after)} ms)`);
+  const body = [...section('Changes', changes), ...section('Flaky', flaky), ...section('Models', models), ...section('Shape drift', drift), ...section('Latency', latency)];
+  if (body.length === 0) body.push(`Nothing changed in the last ${recent.last} runs: no status or value, no model, no answer shape, no latency beyond ${'1.5x'}.`, '');
+  return [...head, ...body].join('\n');
+}

@@ -1,0 +1,81 @@
+/**
+ * @module history/history-file
+ * One run in a history folder: what a run observed, compactly (per cell the status, observed value and trials; per
+ * (target, model, API) the latency percentiles; every answer's shape fingerprint; the run's metadata), not the
+ * evidence, which stays in matrix.json. One gzip'd file per run, never rewritten: the name is unique (the run's
+ * start, its id, its shard and a random suffix) and the file appears whole (written beside and renamed), so two
+ * jobs appending at once, a history folder kept in a git branch or a CI cache, and merges of both never conflict.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { writeError } from '../errors.ts';
+import type { Matrix } from '../report/matrix.ts';
+import { HISTORY_RUN_FORMAT, type HistoryCell, type HistoryRun } from '../suite/history-schema.ts';
+
+/** Every run file of a history folder ends so; anything else in the folder is not read. */
+export const RUN_FILE_SUFFIX = '.run.json.gz';
+
+/** The run as the history keeps it. */
+export function historyRunOf(matrix: Matrix): HistoryRun {
+  const cells: HistoryRun['cells'] = {};
+  for (const r of matrix.results) {
+    if (r.notRun) continue;
+    const cell: HistoryCell = { status: r.status, observed: r.observed };
+    if (r.gating) cell.gating = true;
+    if (r.trials?.length) cell.trials = r.trials.slice(0, 10).map((t) => [t.status, t.observed]);
+    (cells[`${r.target}/${r.model}`] ??= {})[r.check] = cell;
+  }
+  const selection = matrix.run.selection;
+  return {
+    format: HISTORY_RUN_FORMAT,
+    run: {
+      id: matrix.run.id,
+      startedAt: matrix.run.startedAt,
+      finishedAt: matrix.run.finishedAt,
+      harnessVersion: matrix.run.harnessVersion,
+      partial: matrix.run.partial,
+      ...(matrix.run.interrupted ? { interrupted: true } : {}),
+      ...(selection.shard ? { shard: selection.shard } : {}),
+      filtered: selection.models.length > 0 || selection.checks.length > 0 || selection.filters.length > 0,
+    },
+    targets: matrix.targets.map((t) => ({ id: t.id, mode: t.mode, region: t.region, endpointHost: t.endpointHost, sources: t.provenance.sources })),
+    models: matrix.models.map((m) => ({ id: m.id, family: m.family, inCatalog: m.inCatalog })),
+    checks: matrix.checks.map((c) => ({ id: c.id, group: c.group, api: c.api })),
+    cells,
+    ...(matrix.totals.latency ? { latency: matrix.totals.latency } : {}),
+    ...(matrix.shapes ? { shapes: matrix.shapes } : {}),
+  };
+}
+
+/**
+ * `20261203T101500Z-<run id>[-shard-1of3]-<random>.run.json.gz`: sorts by start time, never collides. The run id
+ * was checked as a name; anything else is replaced, and the random suffix keeps names unique whatever it becomes.
+ */
+export function runFileName(run: HistoryRun['run']): string {
+  const stamp = run.startedAt.replace(/[-:]/g, '').replace(/\.\d+/, '').slice(0, 16);
+  const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.]/, '_');
+  const shard = run.shard ? `-shard-${run.shard.replace('/', 'of')}` : '';
+  return `${safe(stamp)}-${safe(run.id).slice(0, 80)}${safe(shard)}-${randomBytes(6).toString('hex')}${RUN_FILE_SUFFIX}`;
+}
+
+/** The file operations an append uses; tests pass ones that fail as a full disk does. */
+export type HistoryWriter = Pick<typeof fs, 'mkdir' | 'writeFile' | 'rename' | 'rm'>;
+
+/** Appends the run to the history folder (made if needed); returns the file's path. */
+export async function appendRun(dir: string, matrix: Matrix, io: HistoryWriter = fs): Promise<string> {
+  const run = historyRunOf(matrix);
+  const file = join(dir, runFileName(run.run));
+  // Hidden while it is written: a reader lists only finished files.
+  const temp = join(dir, `.${runFileName(run.run)}.${process.pid}.tmp`);
+  try {
+    await io.mkdir(dir, { recursive: true });
+    await io.writeFile(temp, gzipSync(JSON.stringify(run), { level: 9 }), { flag: 'wx' });
+    await io.rename(temp, file);
+  } catch (cause) {
+    await io.rm(temp, { force: true }).catch(() => undefined);
+    throw writeError(file, cause);
+  }
+  return file;
+}

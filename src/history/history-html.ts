@@ -1,0 +1,123 @@
+/**
+ * @module history/history-html
+ * `history.html`: one self-contained page (opens from disk, no network). It leads with what changed in each target's
+ * last N runs (change points with dates, flaky cells, models, shape drift, latency), then a latency chart per
+ * (target, model, API) drawn by uPlot, then every (target, model, check) with a strip of its statuses across runs,
+ * filtered like matrix.html (target, group, API, status, model, check, only cells that changed or were flaky), and
+ * models appearing and disappearing. As matrix.html: every field is escaped for where it goes, and the CSP runs
+ * only the page's own scripts and stylesheet, by hash, with no inline handlers.
+ */
+import { createHash } from 'node:crypto';
+import { STATUS_LABELS, STATUS_SYMBOLS } from '../report/matrix.ts';
+import { describeDrift } from '../report/shape-drift.ts';
+import type { HistoryReport } from './history-model.ts';
+import { HISTORY_SCRIPT } from './history-script.ts';
+import { HISTORY_STYLE } from './history-style.ts';
+
+const esc = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const cspHash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+/** JSON inside a script element: nothing in it can close the element or start markup. */
+const inertJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+/** Lines shown per list of the recent changes; the rest is counted. */
+const MAX_ITEMS = 200;
+const METRIC: Record<string, string> = { firstTokenP95: 'first-token p95', totalP95: 'total p95', firstTokenP50: 'first-token p50', totalP50: 'total p50' };
+
+/** The page's data: ids and states interned, each cell's segments flat (`from, to, state` ...). */
+export function pageData(report: HistoryReport): unknown {
+  const targets = new Map(report.targets.map((t, i) => [t.id, i]));
+  const models = [...new Set([...report.cells.map((c) => c.model), ...report.latency.map((l) => l.model)])].sort();
+  const modelIndex = new Map(models.map((m, i) => [m, i]));
+  const checkIndex = new Map(report.checks.map((c, i) => [c.id, i]));
+  const states: [string, unknown][] = [];
+  const stateIndex = new Map<string, number>();
+  const state = (status: string, observed: unknown) => {
+    const key = `${status}\u0000${JSON.stringify(observed)}`;
+    let at = stateIndex.get(key);
+    if (at === undefined) stateIndex.set(key, (at = states.push([status, observed]) - 1));
+    return at;
+  };
+  return {
+    symbols: STATUS_SYMBOLS,
+    runs: report.runs.map((r) => [r.id, r.startedAt]),
+    targets: report.targets,
+    models,
+    checks: report.checks,
+    cells: report.cells.map((c) => [targets.get(c.target), modelIndex.get(c.model), checkIndex.get(c.check), c.flaky, c.runs, c.segments.flatMap((s) => [s.from, s.to, state(s.status, s.observed)])]),
+    states,
+    latency: report.latency.map(({ target, model, ...rest }) => ({ t: targets.get(target), m: modelIndex.get(model), ...rest })),
+    defaultChanged: report.cells.some((c) => c.changes.length > 0 || c.flaky > 0),
+  };
+}
+
+function list(items: string[], none: string): string {
+  if (items.length === 0) return `<p class="none">${esc(none)}</p>`;
+  const shown = items.slice(0, MAX_ITEMS).map((item) => `<li>${item}</li>`);
+  if (items.length > MAX_ITEMS) shown.push(`<li>... and ${items.length - MAX_ITEMS} more (history.json)</li>`);
+  return `<ul>${shown.join('')}</ul>`;
+}
+
+function recentSection(report: HistoryReport): string {
+  const r = report.recent;
+  const run = (i: number) => report.runs[i]?.id ?? '?';
+  const changes = r.changes.map((c) => `${esc(c.model)} ${esc(c.check)} (${esc(c.target)}): <span class="change">${esc(c.text)}</span> on ${esc(c.date)} <span class="muted">run ${esc(run(c.run))}</span>`);
+  const flaky = r.flaky.map((f) => `${esc(f.model)} ${esc(f.check)} (${esc(f.target)}): flaky in ${f.flaky} of the last ${f.of} runs`);
+  const models = r.models.map((m) => `${esc(m.model)} ${esc(m.kind)} in ${esc(m.target)} on ${esc(m.date)}`);
+  const drift = r.drift.map((d) => `${esc(d.drift.model)} ${esc(d.drift.api)} (${esc(d.drift.target)}) on ${esc(d.date)}: ${esc(describeDrift(d.drift))}`);
+  const latency = r.latency.map((l) => `${esc(l.model)} ${esc(l.api)} (${esc(l.target)}): ${esc(METRIC[l.metric])} ${l.ratio}x (${Math.round(l.before)} ms -> ${Math.round(l.after)} ms)`);
+  const box = (title: string, items: string[], none: string) => `<div><h3>${esc(title)} (${items.length})</h3>${list(items, none)}</div>`;
+  return `<section id="recent"><h2>What changed in each target's last ${r.last} runs</h2><div class="cols">
+${box('Changes', changes, 'No cell changed.')}${box('Flaky', flaky, 'No cell was flaky.')}${box('Models', models, 'No model appeared or disappeared.')}${box('Shape drift', drift, 'No answer changed shape.')}${box('Latency', latency, 'No latency moved 1.5x or more.')}</div></section>`;
+}
+
+function modelsSection(report: HistoryReport): string {
+  const moved = report.models.filter((m) => m.events.length > 0);
+  const rows = moved.map((m) => `<tr><td>${esc(m.target)}</td><td>${esc(m.model)}</td><td>${m.events.map((e) => `${esc(e.kind)} ${esc(e.date)}`).join(', ')}</td></tr>`);
+  const body = rows.length ? `<table><tr><th>target</th><th>model</th><th>events</th></tr>${rows.join('')}</table>` : '<p>Every model answered in every run that had it.</p>';
+  return `<section id="models"><h2>Models appearing and disappearing (${moved.length})</h2>${body}</section>`;
+}
+
+function driftSection(report: HistoryReport): string {
+  const events = [...report.drift].reverse();
+  const items = events.map((d) => `${esc(d.date)} ${esc(d.drift.model)} ${esc(d.drift.api)} (${esc(d.drift.target)}): ${esc(describeDrift(d.drift))}`);
+  return `<section id="drift"><h2>Shape drift, newest first (${events.length})</h2>${list(items, 'The answers kept their shape in every run.')}</section>`;
+}
+
+export function renderHistoryHtml(report: HistoryReport, uplot: { script: string; style: string }): string {
+  const style = `${uplot.style}\n${HISTORY_STYLE}`;
+  const csp = `default-src 'none'; script-src ${cspHash(uplot.script)} ${cspHash(HISTORY_SCRIPT)}; style-src ${cspHash(style)}; img-src data:; base-uri 'none'; form-action 'none'`;
+  const runs = report.runs;
+  const span = runs.length ? `${runs.length} runs from ${runs[0]!.startedAt.slice(0, 10)} to ${runs.at(-1)!.startedAt.slice(0, 10)}` : 'no runs yet';
+  const groups = [...new Set(report.checks.map((c) => c.group))];
+  const apis = [...new Set(report.checks.map((c) => c.api).filter((a): a is string => a !== null))];
+  const options = (values: string[], all: string) => `<option value="">${esc(all)}</option>${values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('')}`;
+  const legend = [...Object.keys(STATUS_SYMBOLS), 'absent'].map((s) => `<span><i class="s-${esc(s)}"></i>${esc(s === 'absent' ? 'not run' : STATUS_LABELS[s as keyof typeof STATUS_LABELS])}</span>`).join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${esc(csp)}"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Mantle conformance history</title><style>${style}</style></head>
+<body>
+<header><h1>Mantle conformance history</h1>
+<p>${esc(span)}; targets ${report.targets.map((t) => `<strong>${esc(t.id)}</strong> (${t.runs.length} runs)`).join(', ')}; ${report.cells.length} cells. Generated ${esc(report.generatedAt.slice(0, 19).replace('T', ' '))} UTC.</p>
+<p class="legend">${legend} — a strip is a cell's status in each of its target's runs, oldest left; point at it for the run, click a row for its change points.</p></header>
+${recentSection(report)}
+<section id="latency"><h2>Latency per run (ms)</h2><div class="controls"><label>target <select id="l-target"></select></label><label>model <select id="l-model"></select></label><label>API <select id="l-api"></select></label></div><div id="latency-chart" class="chart"></div></section>
+<nav class="filters">
+<label>target <select id="f-target">${options(report.targets.map((t) => t.id), 'all targets')}</select></label>
+<label>group <select id="f-group">${options(groups, 'all checks')}</select></label>
+<label>API <select id="f-api">${options(apis, 'any API')}</select></label>
+<label>status now <select id="f-status">${options(Object.keys(STATUS_SYMBOLS), 'any status')}</select></label>
+<label>model <input id="f-model" type="search" placeholder="filter models"></label>
+<label>check <input id="f-check" type="search" placeholder="filter checks"></label>
+<label><input id="f-changed" type="checkbox"> only cells that changed or were flaky</label>
+<span class="count muted" id="f-count"></span>
+</nav>
+<section id="cells"><table><thead><tr><th>target</th><th>model</th><th>check</th><th>runs (oldest left)</th><th>now</th><th>changes</th><th>flaky</th></tr></thead><tbody id="cell-rows"></tbody></table><button type="button" id="more">show more</button></section>
+${modelsSection(report)}
+${driftSection(report)}
+<aside id="detail" class="hidden" aria-live="polite"></aside>
+<script type="application/json" id="history-data">${inertJson(pageData(report))}</script>
+<script>${uplot.script}</script>
+<script>${HISTORY_SCRIPT}</script>
+</body></html>
+`;
+}

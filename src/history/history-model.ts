@@ -1,0 +1,137 @@
+/**
+ * @module history/history-model
+ * `history.json`: what a history folder says, per (target, model, check) across runs. Statuses are run-length
+ * encoded (a cell that never changed is one segment), so a year of nightly runs in three regions stays small; the
+ * change points, the flakiness, models appearing and disappearing, latency per (target, model, API) and shape drift
+ * are computed once here, and the page, the digest and scripts all read the same file. Changing a field name is a
+ * breaking change: bump the format.
+ */
+import type { CheckStatus, Observed } from '../checks/types.ts';
+import type { ShapeDrift } from '../report/shape-drift.ts';
+
+export const HISTORY_FORMAT = 'mantle-conformance.history/1';
+
+export interface HistoryRunInfo {
+  /** Position in `runs` (time order); every other field refers to runs by it. */
+  index: number;
+  id: string;
+  startedAt: string;
+  /** The run files it was read from (shards of one run id are one run). */
+  files: string[];
+  targets: string[];
+  modes: string[];
+  partial: boolean;
+  /** The run selected part of the catalog or the checks: a model it did not run is not counted as gone. */
+  filtered: boolean;
+  harnessVersion: string;
+}
+
+/** A cell's state in one run; `absent` when the run covered the target but not this cell. */
+export interface CellState {
+  status: CheckStatus | 'absent';
+  observed: Observed;
+}
+
+/** Consecutive runs of the target (`from` to `to`, run indexes) in which the cell had one state. */
+export interface Segment extends CellState {
+  from: number;
+  to: number;
+  /** How many of the target's runs the segment spans. */
+  runs: number;
+}
+
+export interface ChangePoint {
+  /** The run in which the new state was first seen. */
+  run: number;
+  /** Its start, `YYYY-MM-DD`. */
+  date: string;
+  from: CellState;
+  to: CellState;
+  /** `integer -> exponent`, `pass -> error`. */
+  text: string;
+}
+
+export interface CellHistory {
+  target: string;
+  model: string;
+  check: string;
+  group: string;
+  api: string | null;
+  segments: Segment[];
+  /** Runs in which the cell had a result. */
+  runs: number;
+  /** Of those, runs in which it was flaky (its trials disagreed). */
+  flaky: number;
+  /** flaky / runs, to two decimals. */
+  flakiness: number;
+  changes: ChangePoint[];
+}
+
+export interface ModelHistory {
+  target: string;
+  model: string;
+  family: string | null;
+  /** First and last run in which the model observed something, or null when it never did. */
+  firstSeen: number | null;
+  lastSeen: number | null;
+  /** When it started or stopped answering (absent from an unfiltered run, or nothing observed). */
+  events: { run: number; date: string; kind: 'appeared' | 'disappeared' }[];
+}
+
+/** One (target, model, API)'s latency percentiles per run, column by column (null where a run measured none). */
+export interface LatencySeries {
+  target: string;
+  model: string;
+  api: string;
+  runs: number[];
+  n: number[];
+  headersP50: number[];
+  firstTokenP50: (number | null)[];
+  firstTokenP95: (number | null)[];
+  totalP50: number[];
+  totalP95: number[];
+}
+
+export interface DriftEvent {
+  run: number;
+  date: string;
+  /** The run compared with (the target's previous run that had the same exchanges). */
+  since: number;
+  drift: ShapeDrift;
+}
+
+export interface LatencyShift {
+  target: string;
+  model: string;
+  api: string;
+  metric: 'firstTokenP95' | 'totalP95' | 'firstTokenP50' | 'totalP50';
+  /** Median over the window, and over as many runs before it. */
+  before: number;
+  after: number;
+  ratio: number;
+}
+
+/** What changed in each target's last N runs: the digest's content. */
+export interface RecentChanges {
+  last: number;
+  /** Per target, the runs the window covers. */
+  windows: { target: string; runs: number[] }[];
+  changes: (ChangePoint & { target: string; model: string; check: string })[];
+  flaky: { target: string; model: string; check: string; flaky: number; of: number }[];
+  models: (ModelHistory['events'][number] & { target: string; model: string })[];
+  drift: DriftEvent[];
+  latency: LatencyShift[];
+}
+
+export interface HistoryReport {
+  format: typeof HISTORY_FORMAT;
+  generatedAt: string;
+  runs: HistoryRunInfo[];
+  targets: { id: string; runs: number[] }[];
+  checks: { id: string; group: string; api: string | null }[];
+  cells: CellHistory[];
+  models: ModelHistory[];
+  latency: LatencySeries[];
+  drift: DriftEvent[];
+  recent: RecentChanges;
+}

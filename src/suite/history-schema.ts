@@ -1,0 +1,66 @@
+/**
+ * @module suite/history-schema
+ * The JSON Schema of one run in a history folder (`--history DIR` appends one gzip'd file per run), published as
+ * `suites/schema/history-run.schema.json`. History folders live in git branches and CI caches and come back from
+ * anywhere: `mantle-conformance history` validates every file against this schema before any field is used, so a
+ * bad file is exit 2 naming it. Strings are bounded, so a file cannot make the report large by itself.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { MATRIX_STATUSES, ShapeTableSchema } from './matrix-schema.ts';
+
+export const HISTORY_RUN_FORMAT = 'mantle-conformance.history-run/1';
+
+const Id = Type.String({ minLength: 1, maxLength: 200 });
+const Text = Type.String({ maxLength: 400 });
+const Scalar = Type.Union([Type.String({ maxLength: 300 }), Type.Number(), Type.Null()]);
+const Status = Type.Union(MATRIX_STATUSES.map((s) => Type.Literal(s)));
+const TrialStatus = Type.Union(MATRIX_STATUSES.filter((s) => s !== 'flaky').map((s) => Type.Literal(s)));
+const Ms = Type.Number({ minimum: 0 });
+const Pct = Type.Object({ p50: Ms, p95: Ms });
+
+export const HistoryCellSchema = Type.Object({
+  status: Status,
+  observed: Scalar,
+  /** The cell failed the run's gate. */
+  gating: Type.Optional(Type.Literal(true)),
+  /** Each trial's status and observed value, with `--repeat` N > 1. */
+  trials: Type.Optional(Type.Array(Type.Tuple([TrialStatus, Scalar]), { maxItems: 10 })),
+});
+
+export const HistoryRunSchema = Type.Object(
+  {
+    format: Type.Literal(HISTORY_RUN_FORMAT),
+    run: Type.Object({
+      id: Id,
+      startedAt: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}', maxLength: 40 }),
+      finishedAt: Type.String({ maxLength: 40 }),
+      harnessVersion: Text,
+      partial: Type.Boolean(),
+      interrupted: Type.Optional(Type.Boolean()),
+      shard: Type.Optional(Text),
+      /** The run selected part of the catalog or the checks (models, filters, -t, --checks): absence proves nothing. */
+      filtered: Type.Boolean(),
+    }),
+    targets: Type.Array(
+      Type.Object({
+        id: Id,
+        mode: Type.Union([Type.Literal('live'), Type.Literal('record'), Type.Literal('replay')]),
+        region: Type.Union([Text, Type.Null()]),
+        endpointHost: Type.Union([Text, Type.Null()]),
+        sources: Type.Array(Type.Union([Type.Literal('live'), Type.Literal('emulator')])),
+      }),
+      { minItems: 1 },
+    ),
+    models: Type.Array(Type.Object({ id: Id, family: Type.Union([Text, Type.Null()]), inCatalog: Type.Boolean() })),
+    checks: Type.Array(Type.Object({ id: Id, group: Text, api: Type.Union([Text, Type.Null()]) })),
+    /** `target/model` -> check -> cell (cells the run did not execute are left out). */
+    cells: Type.Record(Id, Type.Record(Id, HistoryCellSchema)),
+    /** `target/model` -> API -> latency percentiles, as matrix.json's totals.latency. */
+    latency: Type.Optional(Type.Record(Id, Type.Record(Id, Type.Object({ n: Type.Integer({ minimum: 0 }), headersMs: Pct, firstTokenMs: Type.Optional(Pct), totalMs: Pct })))),
+    shapes: Type.Optional(ShapeTableSchema),
+  },
+  { $id: 'https://mantle-conformance.dev/schema/history-run.schema.json', title: 'mantle-conformance history run', additionalProperties: false },
+);
+
+export type HistoryRun = Static<typeof HistoryRunSchema>;
+export type HistoryCell = Static<typeof HistoryCellSchema>;
