@@ -7,7 +7,8 @@
 //     none: the suite, catalog and expectations file schemas (dist/suite/precompiled-validators.cjs) and the
 //     roots of the object schema documents the schema.* checks read, per vendor and mode
 //     (dist/checks/precompiled-validators.cjs; the documents themselves are copied to dist/checks/schemas/).
-//  3. The licenses of the bundled packages go to dist/THIRD-PARTY-LICENSES.txt.
+//  3. uPlot's minified script and stylesheet, which history.html inlines, go to dist/history/uplot/.
+//  4. The licenses of the bundled packages go to dist/THIRD-PARTY-LICENSES.txt.
 // Usage: node .ci/build.mjs [dist folder, default ./dist]
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -83,6 +84,11 @@ for (const [vendor, components] of Object.entries(roots)) {
   }
 }
 inputs.push(...(await writeValidators(join(dist, 'checks/precompiled-validators.cjs'), sources.join('\n'))));
+
+// uPlot, the chart history.html inlines (src/history/uplot-asset.ts reads these copies from the package).
+mkdirSync(join(dist, 'history/uplot'), { recursive: true });
+for (const name of ['uPlot.iife.min.js', 'uPlot.min.css']) copyFileSync(join(root, 'node_modules/uplot/dist', name), join(dist, 'history/uplot', name));
+inputs.push('node_modules/uplot/dist/uPlot.iife.min.js');
 
 // Every package whose code is in the bundle, with its license text.
 const packages = new Map();

@@ -238,7 +238,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
 
   program
     .command('schema')
-    .description('write the JSON Schemas for editors (suites/schema/*.schema.json: suite, catalog, expectations, matrix, fixture)')
+    .description('write the JSON Schemas for editors (suites/schema/*.schema.json: suite, catalog, expectations, matrix, history-run, fixture)')
     .action(async () => {
       const { SCHEMA_FILES, schemaText } = await import('../suite/schema-files.ts');
       const { FIXTURE_SCHEMA_FILE } = await import('../transport/fixture-schema.ts');

@@ -5,6 +5,7 @@
  */
 import { CatalogSchema } from './catalog-schema.ts';
 import { ExpectationsSchema } from './expectations-schema.ts';
+import { HistoryRunSchema } from './history-schema.ts';
 import { MatrixSchema } from './matrix-schema.ts';
 import { SuiteSchema } from './suite-schema.ts';
 
@@ -13,6 +14,7 @@ export const SCHEMA_FILES: readonly { path: string; schema: object }[] = [
   { path: 'suites/schema/catalog.schema.json', schema: CatalogSchema },
   { path: 'suites/schema/expectations.schema.json', schema: ExpectationsSchema },
   { path: 'suites/schema/matrix.schema.json', schema: MatrixSchema },
+  { path: 'suites/schema/history-run.schema.json', schema: HistoryRunSchema },
 ];
 
 export function schemaText(schema: object): string {
