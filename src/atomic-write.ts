@@ -11,7 +11,7 @@ import { writeError } from './errors.ts';
 /** The file operations a write uses; tests pass ones that fail as a full disk does. */
 export type FileWriter = Pick<typeof fs, 'mkdir' | 'writeFile' | 'rename' | 'rm'>;
 
-export async function writeFileAtomic(file: string, text: string, io: FileWriter = fs): Promise<void> {
+export async function writeFileAtomic(file: string, text: string | Uint8Array, io: FileWriter = fs): Promise<void> {
   const { mkdir, rename, rm, writeFile } = io;
   try {
     await mkdir(dirname(file), { recursive: true });

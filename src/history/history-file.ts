@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { writeError } from '../errors.ts';
+import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { HISTORY_RUN_FORMAT, type HistoryCell, type HistoryRun } from '../suite/history-schema.ts';
 
@@ -60,22 +60,11 @@ export function runFileName(run: HistoryRun['run']): string {
   return `${safe(stamp)}-${safe(run.id).slice(0, 80)}${safe(shard)}-${randomBytes(6).toString('hex')}${RUN_FILE_SUFFIX}`;
 }
 
-/** The file operations an append uses; tests pass ones that fail as a full disk does. */
-export type HistoryWriter = Pick<typeof fs, 'mkdir' | 'writeFile' | 'rename' | 'rm'>;
-
 /** Appends the run to the history folder (made if needed); returns the file's path. */
-export async function appendRun(dir: string, matrix: Matrix, io: HistoryWriter = fs): Promise<string> {
+export async function appendRun(dir: string, matrix: Matrix, io: FileWriter = fs): Promise<string> {
   const run = historyRunOf(matrix);
   const file = join(dir, runFileName(run.run));
-  // Hidden while it is written: a reader lists only finished files.
-  const temp = join(dir, `.${runFileName(run.run)}.${process.pid}.tmp`);
-  try {
-    await io.mkdir(dir, { recursive: true });
-    await io.writeFile(temp, gzipSync(JSON.stringify(run), { level: 9 }), { flag: 'wx' });
-    await io.rename(temp, file);
-  } catch (cause) {
-    await io.rm(temp, { force: true }).catch(() => undefined);
-    throw writeError(file, cause);
-  }
+  // The temp file beside it does not end in RUN_FILE_SUFFIX: a reader lists only finished files.
+  await writeFileAtomic(file, gzipSync(JSON.stringify(run), { level: 9 }), io);
   return file;
 }
