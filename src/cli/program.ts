@@ -105,7 +105,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .addOption(withDefault('--catalog <file>', 'model catalog', '<suites>/models.yaml'))
     .addOption(withDefault('--expectations <file>', 'expectations file', '<suites>/expectations.yaml when present'))
     .action(async (flags: { suites: string; catalog?: string; expectations?: string }) => {
-      const [{ ALL_CHECKS }, { loadSuites }, { loadCatalog }, { loadExpectations }, { resolveExpectations }, { usePrecompiledFileValidators }] = await Promise.all([
+      const [{ ALL_CHECKS }, { loadSuites }, { loadCatalog }, { loadExpectations, statedCount }, { resolveExpectations }, { usePrecompiledFileValidators }] = await Promise.all([
         import('../checks/registry.ts'),
         import('../suite/load-suites.ts'),
         import('../suite/load-catalog.ts'),
@@ -118,7 +118,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       const catalog = await loadCatalog(flags.catalog ?? `${flags.suites}/models.yaml`, ALL_CHECKS);
       const file = await resolveExpectations(flags.expectations, flags.suites);
       const expectations = file ? await loadExpectations(file, ALL_CHECKS) : undefined;
-      const stated = expectations ? [...expectations.byModel.values()].reduce((n, m) => n + m.size, 0) : 0;
+      const stated = expectations ? statedCount(expectations) : 0;
       io.out.write(`ok: ${suites.cases.length} cases in ${suites.files.length} suite files, ${catalog.models.length} models in the catalog${expectations ? `, ${stated} expectations` : ''}\n`);
     });
 
@@ -176,7 +176,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .addOption(withDefault('--catalog <file>', 'the catalog', 'the one the run used'))
     .option('--all', 'also write observations of models and checks that have no stated expectation')
     .action(async (file: string, flags: { expectations?: string; catalog?: string; all?: boolean }) => {
-      const { blessCommand } = await import('./report-commands.ts');
+      const { blessCommand } = await import('./bless-command.ts');
       setExit(await blessCommand(file, flags, PROJECT_ROOT, io.out));
     });
 

@@ -30,6 +30,8 @@ export interface PlannedCheck {
   /** Case ids that feed the check, in suite order. */
   cases: string[];
   expectation: PlannedExpectation | null;
+  /** Where the expectations file states what a target observes: it wins there (see `plannedFor`). */
+  byTarget?: Readonly<Record<string, PlannedExpectation>>;
 }
 
 export interface PlannedModel {
@@ -67,8 +69,33 @@ export function buildPlan(suites: SuiteSet, catalog: Catalog, registry: readonly
   for (const check of registry) if (check.readsAllCases) feeding.set(check.id, suites.cases.map((c) => c.id));
   const checks = selectChecks(registry, feeding, options.checks);
   const modelIds = options.models?.length ? [...new Set(options.models)] : catalog.models.map((m) => m.id);
-  const models = modelIds.map((id) => planModel(id, catalog.byId.get(id), checks, feeding, options.expectations?.byModel.get(id)));
+  const models = modelIds.map((id) => planModel(id, catalog.byId.get(id), checks, feeding, options.expectations?.byModel.get(id), targetEntries(options.expectations, id)));
   return { models, checks, cases: new Map(suites.cases.map((c) => [c.id, c])) };
+}
+
+type Stated = ReadonlyMap<string, { value: Expected; reason?: string; link?: string }>;
+
+/** target -> check -> what the file states for this model in that target. */
+function targetEntries(expectations: Expectations | undefined, model: string): Map<string, Stated> {
+  const out = new Map<string, Stated>();
+  for (const [target, models] of expectations?.byTarget ?? []) {
+    const stated = models.get(model);
+    if (stated) out.set(target, stated);
+  }
+  return out;
+}
+
+function reviewedExpectation(reviewed: { value: Expected; reason?: string; link?: string }, target?: string): PlannedExpectation {
+  return { value: reviewed.value, source: `expectations${target ? ` (${target})` : ''}: ${reviewed.reason ?? 'accepted'}${reviewed.link ? ` (${reviewed.link})` : ''}` };
+}
+
+/**
+ * The model as planned for one target: where the expectations file states what that target observes, that is the
+ * expectation (it gates there, and only there); elsewhere the model's own.
+ */
+export function plannedFor(model: PlannedModel, target: string): PlannedModel {
+  if (!model.checks.some((c) => c.byTarget?.[target])) return model;
+  return { ...model, checks: model.checks.map((c) => (c.byTarget?.[target] ? { ...c, expectation: c.byTarget[target] } : c)) };
 }
 
 function selectChecks(registry: readonly PlanCheck[], feeding: ReadonlyMap<string, string[]>, wanted?: readonly string[]): PlanCheck[] {
@@ -97,7 +124,8 @@ function planModel(
   entry: CatalogModel | undefined,
   checks: readonly PlanCheck[],
   feeding: ReadonlyMap<string, string[]>,
-  stated: ReadonlyMap<string, { value: Expected; reason?: string; link?: string }> | undefined,
+  stated: Stated | undefined,
+  perTarget: ReadonlyMap<string, Stated> = new Map(),
 ): PlannedModel {
   const documentedPrefix = entry?.expect.get('path-prefix')?.value;
   const preferredPrefixes = documentedPrefix === '/openai/v1' ? ['/openai/v1', '/v1'] : ['/v1', '/openai/v1'];
@@ -110,10 +138,9 @@ function planModel(
     ...(entry?.reasoning ? { reasoning: entry.reasoning } : {}),
     checks: checks.map((check) => {
       const reviewed = stated?.get(check.id);
-      const expectation: PlannedExpectation | null = reviewed
-        ? { value: reviewed.value, source: `expectations: ${reviewed.reason ?? 'accepted'}${reviewed.link ? ` (${reviewed.link})` : ''}` }
-        : expectationFor(check, entry);
-      return { id: check.id, cases: feeding.get(check.id) ?? [], expectation };
+      const expectation: PlannedExpectation | null = reviewed ? reviewedExpectation(reviewed) : expectationFor(check, entry);
+      const byTarget = Object.fromEntries([...perTarget].flatMap(([target, checks]) => (checks.has(check.id) ? [[target, reviewedExpectation(checks.get(check.id)!, target)]] : [])));
+      return { id: check.id, cases: feeding.get(check.id) ?? [], expectation, ...(Object.keys(byTarget).length ? { byTarget } : {}) };
     }),
   };
 }

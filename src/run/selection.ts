@@ -10,7 +10,7 @@
 import { posix } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
-import type { PlannedCheck, PlannedModel } from '../plan/plan.ts';
+import { plannedFor, type PlannedCheck, type PlannedModel } from '../plan/plan.ts';
 import { closest } from '../suite/closest.ts';
 
 export interface Cell {
@@ -67,7 +67,7 @@ export function shardCells<T extends Cell>(cells: readonly T[], shard: { index: 
  * check, is a usage error: a typo must not turn into a green run that checked nothing.
  */
 export function selectWork(targets: readonly string[], models: readonly PlannedModel[], selection: Selection): CellWork[] {
-  const all = targets.flatMap((target) => models.map((planned) => ({ target, model: planned.id, planned })));
+  const all = targets.flatMap((target) => models.map((model) => ({ target, model: model.id, planned: plannedFor(model, target) })));
   for (const filter of selection.filters) {
     if (!all.some((cell) => matchesFilters(cell, [filter]))) {
       const ids = models.map((m) => m.id);

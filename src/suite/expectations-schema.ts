@@ -2,8 +2,9 @@
  * @module suite/expectations-schema
  * The expectations file (`suites/expectations.yaml`): what a run is expected to observe, per model and check,
  * reviewed like code. An entry overrides the catalog's documented value and the reference; a result that differs
- * from it fails the gate in either direction, so a known deviation that goes away is noticed too. `bless`
- * writes observed values into it.
+ * from it fails the gate in either direction, so a known deviation that goes away is noticed too. An entry may
+ * state what a target (a region) observes where it differs from the others (`targets:`). `bless` writes observed
+ * values into it: one entry when the run's targets agree, one per target when they do not.
  */
 import { Type, type Static } from '@sinclair/typebox';
 
@@ -13,13 +14,25 @@ const Value = Type.Union([Scalar, Type.Array(Scalar, { minItems: 2 })], {
     'The expected `observed` value, in the check\'s vocabulary; a list of values any of which may be observed (they may alternate between trials); or "flaky": known to vary, any value.',
 });
 
+const Reason = Type.Optional(Type.String({ description: 'Why this is expected: the known deviation, in one line.' }));
+const Link = Type.Optional(Type.String({ description: 'Where the deviation is tracked (an issue, a doc).' }));
+
+/** What one target (a region, or an endpoint's target name) is expected to observe. */
+export const TargetEntrySchema = Type.Union([Value, Type.Object({ observed: Value, reason: Reason, link: Link }, { additionalProperties: false })]);
+
 export const ExpectationEntrySchema = Type.Union([
   Value,
   Type.Object(
     {
-      observed: Value,
-      reason: Type.Optional(Type.String({ description: 'Why this is expected: the known deviation, in one line.' })),
-      link: Type.Optional(Type.String({ description: 'Where the deviation is tracked (an issue, a doc).' })),
+      observed: Type.Optional(Value),
+      reason: Reason,
+      link: Link,
+      targets: Type.Optional(
+        Type.Record(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }), TargetEntrySchema, {
+          description: 'target (the region, or --target-name) -> what that target is expected to observe, where it differs: it wins over `observed` there and gates only there.',
+          minProperties: 1,
+        }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -30,7 +43,7 @@ export const ExpectationsSchema = Type.Object(
     $schema: Type.Optional(Type.String()),
     expectations: Type.String({ minLength: 1, description: 'The catalog these expectations belong to.' }),
     models: Type.Record(Type.String({ pattern: '^[a-z0-9][a-zA-Z0-9._:/-]*$' }), Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]*$' }), ExpectationEntrySchema), {
-      description: 'model id -> check id -> expected observed value (or {observed, reason, link}).',
+      description: 'model id -> check id -> expected observed value (or {observed, reason, link, targets: {<target>: value or {observed, reason, link}}}).',
     }),
   },
   {
@@ -42,3 +55,4 @@ export const ExpectationsSchema = Type.Object(
 
 export type ExpectationsFile = Static<typeof ExpectationsSchema>;
 export type ExpectationEntry = Static<typeof ExpectationEntrySchema>;
+export type TargetEntry = Static<typeof TargetEntrySchema>;

@@ -12,7 +12,8 @@ import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from './check-signature.ts';
 import { expectedProblem, type Expected } from './expected.ts';
 import { closest } from './closest.ts';
-import { ExpectationsSchema, type ExpectationEntry, type ExpectationsFile } from './expectations-schema.ts';
+import { ExpectationsSchema, type ExpectationEntry, type ExpectationsFile, type TargetEntry } from './expectations-schema.ts';
+import { nameProblem } from '../names.ts';
 import { readYamlSource, throwIfProblems, validateAgainstSchema } from './yaml-source.ts';
 
 export interface StatedExpectation {
@@ -26,16 +27,41 @@ export interface StatedExpectation {
 export interface Expectations {
   file: string;
   catalog: string;
-  /** model id -> check id -> expectation. */
+  /** model id -> check id -> expectation for every target (entries with `observed`). */
   byModel: ReadonlyMap<string, ReadonlyMap<string, StatedExpectation>>;
+  /** target -> model id -> check id -> what that target is expected to observe (an entry's `targets:`). */
+  byTarget: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, StatedExpectation>>>;
 }
 
-export function entryValue(entry: ExpectationEntry): Expected {
+/** What the file states for a cell: the target's own entry, else the model's, else nothing. */
+export function statedFor(expectations: Expectations | undefined, target: string, model: string, check: string): (StatedExpectation & { target?: string }) | undefined {
+  const own = expectations?.byTarget.get(target)?.get(model)?.get(check);
+  return own ? { ...own, target } : expectations?.byModel.get(model)?.get(check);
+}
+
+/** How many values the file states (model-wide entries and target entries). */
+export function statedCount(expectations: Expectations): number {
+  const count = (map: ReadonlyMap<string, ReadonlyMap<string, unknown>>) => [...map.values()].reduce((n, m) => n + m.size, 0);
+  return count(expectations.byModel) + [...expectations.byTarget.values()].reduce((n, byModel) => n + count(byModel), 0);
+}
+
+type Detailed = { observed?: Expected; reason?: string; link?: string };
+
+export function entryValue(entry: ExpectationEntry | TargetEntry): Expected | undefined {
   return isDetailed(entry) ? entry.observed : entry;
 }
 
-function isDetailed(entry: ExpectationEntry): entry is Extract<ExpectationEntry, { observed: unknown }> {
+function isDetailed(entry: ExpectationEntry | TargetEntry): entry is Detailed & object {
   return entry !== null && typeof entry === 'object' && !Array.isArray(entry);
+}
+
+function stated(value: Expected, entry: ExpectationEntry | TargetEntry, location: string): StatedExpectation {
+  const out: StatedExpectation = { value, location };
+  if (isDetailed(entry)) {
+    if (entry.reason) out.reason = entry.reason;
+    if (entry.link) out.link = entry.link;
+  }
+  return out;
 }
 
 export async function loadExpectations(file: string, checks: readonly CheckSignature[]): Promise<Expectations> {
@@ -47,6 +73,7 @@ export async function loadExpectations(file: string, checks: readonly CheckSigna
   const known = new Map(checks.map((c) => [c.id, c]));
   const meaning: string[] = [];
   const byModel = new Map<string, Map<string, StatedExpectation>>();
+  const byTarget = new Map<string, Map<string, Map<string, StatedExpectation>>>();
   for (const [model, entries] of Object.entries(data.models)) {
     const map = new Map<string, StatedExpectation>();
     for (const [checkId, entry] of Object.entries(entries)) {
@@ -58,27 +85,43 @@ export async function loadExpectations(file: string, checks: readonly CheckSigna
         continue;
       }
       const value = entryValue(entry);
-      const problem = expectedProblem(check, value);
-      if (problem) meaning.push(`${at} ${checkId}: ${problem}`);
-      const stated: StatedExpectation = { value, location: at };
-      if (isDetailed(entry)) {
-        if (entry.reason) stated.reason = entry.reason;
-        if (entry.link) stated.link = entry.link;
+      const targets = isDetailed(entry) ? ((entry as { targets?: Record<string, TargetEntry> }).targets ?? {}) : {};
+      if (value === undefined && Object.keys(targets).length === 0) meaning.push(`${at} ${checkId}: states neither observed nor targets`);
+      if (value !== undefined) {
+        const problem = expectedProblem(check, value);
+        if (problem) meaning.push(`${at} ${checkId}: ${problem}`);
+        map.set(checkId, stated(value, entry, at));
       }
-      map.set(checkId, stated);
+      for (const [target, targetEntry] of Object.entries(targets)) {
+        const where = source!.locate(['models', model, checkId, 'targets', target], { key: true });
+        const problem = nameProblem(target, 'target name');
+        if (problem) meaning.push(`${where} ${checkId}: ${problem}`);
+        const targetValue = entryValue(targetEntry)!;
+        const valueProblem = expectedProblem(check, targetValue);
+        if (valueProblem) meaning.push(`${where} ${checkId} (${target}): ${valueProblem}`);
+        const models = byTarget.get(target) ?? new Map<string, Map<string, StatedExpectation>>();
+        byTarget.set(target, models);
+        const forModel = models.get(model) ?? new Map<string, StatedExpectation>();
+        models.set(model, forModel);
+        forModel.set(checkId, stated(targetValue, targetEntry, where));
+      }
     }
     byModel.set(model, map);
   }
   throwIfProblems('HARNESS_EXPECTATIONS_INVALID', meaning, hint);
-  return { file, catalog: data.expectations, byModel };
+  return { file, catalog: data.expectations, byModel, byTarget };
 }
 
 export interface BlessChange {
   model: string;
   check: string;
-  /** The value the expectations file states, if it states one. */
+  /** The value the expectations file states, if it states one (for `target`: that target's own). */
   from: Expected | undefined;
   to: Expected;
+  /** Write it for this target only (under the entry's `targets:`); otherwise for every target. */
+  target?: string;
+  /** Targets whose own entries for this check go (they observed what the entry now states). */
+  dropTargets?: string[];
 }
 
 /** The `$schema` comment line for an expectations file at `file`, pointing at `schemaFile` relative to it. */
@@ -117,7 +160,19 @@ export async function blessExpectations(file: string, catalog: string, changes: 
   for (const change of changes) {
     const path = ['models', change.model, change.check];
     const existing = doc.getIn(path, true);
-    if (existing && isMap(existing)) {
+    if (change.target !== undefined) {
+      // A short-form entry becomes a map that keeps its value for the other targets.
+      if (existing !== undefined && !isMap(existing)) doc.setIn(path, doc.createNode({ observed: doc.getIn(path) }));
+      const at = [...path, 'targets', change.target];
+      if (isMap(doc.getIn(at, true))) {
+        doc.setIn([...at, 'observed'], doc.createNode(change.to));
+        doc.setIn([...at, 'reason'], fresh(change.to));
+      } else {
+        doc.setIn(at, doc.createNode({ observed: change.to, reason: fresh(change.to) }));
+      }
+    } else if (existing && isMap(existing) && change.from !== undefined && JSON.stringify(change.from) === JSON.stringify(change.to)) {
+      // The value stays (only target entries go): its reason and link still hold.
+    } else if (existing && isMap(existing)) {
       doc.setIn([...path, 'observed'], doc.createNode(change.to));
       doc.setIn([...path, 'reason'], fresh(change.to));
     } else if (existing !== undefined && !isMap(existing) && change.from !== undefined && !Array.isArray(change.to)) {
@@ -125,6 +180,9 @@ export async function blessExpectations(file: string, catalog: string, changes: 
     } else {
       doc.setIn(path, doc.createNode({ observed: change.to, reason: fresh(change.to) }));
     }
+    for (const dropped of change.dropTargets ?? []) doc.deleteIn([...path, 'targets', dropped]);
+    const targets = doc.getIn([...path, 'targets'], true);
+    if (isMap(targets) && targets.items.length === 0) doc.deleteIn([...path, 'targets']);
     blockStyle(doc.getIn(['models', change.model], true));
   }
   const models = doc.get('models', true);

@@ -1,0 +1,93 @@
+/**
+ * @module cli/bless-command
+ * `mantle-conformance bless`: accept a run's observed values into the expectations file, only those that differ
+ * from what the cell was judged against. Per model and check, when every target of the run observed the same value
+ * one entry states it for all (and the targets' own entries for it go); when they disagree, each target that
+ * differs gets its own entry under `targets:`, so an expectation gates only where it holds.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ALL_CHECKS } from '../checks/registry.ts';
+import { HarnessError } from '../errors.ts';
+import { inertLine } from '../report/inert-text.ts';
+import type { MatrixResult } from '../report/matrix.ts';
+import { loadCatalog } from '../suite/load-catalog.ts';
+import { FLAKY, allowsVariation, describeExpected, meets, sameValue, type Expected, type Observed } from '../suite/expected.ts';
+import { blessExpectations, loadExpectations, statedFor, type BlessChange } from '../suite/load-expectations.ts';
+import { readMatrix } from './read-matrix.ts';
+
+/** The documented default: `./suites/expectations.yaml` where `./suites` exists. Never a path read from a matrix.json. */
+async function defaultExpectationsFile(): Promise<string> {
+  if ((await stat('suites').catch(() => null))?.isDirectory()) return resolve('suites/expectations.yaml');
+  throw new HarnessError('HARNESS_USAGE', '--expectations: there is no ./suites folder here; name the expectations file to write with --expectations FILE');
+}
+
+/** What a flaky cell blesses as: the values its trials saw (most frequent first), or "flaky" when they saw one or none. */
+function flakyExpectation(r: MatrixResult): Expected {
+  const counts = new Map<Observed, number>();
+  for (const t of r.trials ?? []) if (t.status !== 'error' && t.status !== 'skipped' && t.status !== 'inconclusive') counts.set(t.observed, (counts.get(t.observed) ?? 0) + 1);
+  const values = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([v]) => v);
+  return values.length >= 2 ? values : FLAKY;
+}
+
+/** Whether the observation `to` meets a stated value (a list keeps its values, "flaky" stays). */
+function met(expected: Expected, to: Expected): boolean {
+  return Array.isArray(to) ? allowsVariation(expected) && to.every((v) => meets(expected, v)) : to === FLAKY ? expected === FLAKY : meets(expected, to);
+}
+
+function sameExpected(a: Expected, b: Expected): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v) => b.some((w) => sameValue(v, w)));
+  return sameValue(a, b);
+}
+
+type Change = BlessChange & { effective: string };
+
+export async function blessCommand(file: string, flags: { expectations?: string; catalog?: string; all?: boolean }, root: string, out: NodeJS.WritableStream): Promise<number> {
+  const matrix = await readMatrix(file);
+  const target = flags.expectations ? resolve(flags.expectations) : await defaultExpectationsFile();
+  const current = await loadExpectations(target, ALL_CHECKS).catch((error: unknown) => {
+    if (error instanceof HarnessError && error.code === 'HARNESS_FILE_NOT_FOUND') return undefined;
+    throw error;
+  });
+  let errors = 0;
+  const groups = new Map<string, MatrixResult[]>();
+  for (const r of matrix.results) {
+    if (r.status === 'error') errors += r.expectedSource ? 1 : 0;
+    if (r.status !== 'pass' && r.status !== 'fail' && r.status !== 'flaky') continue;
+    const key = `${r.model}\u0000${r.check}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const changes: Change[] = [];
+  for (const cells of groups.values()) {
+    const seen = cells.map((r) => {
+      const to: Expected = r.status === 'flaky' ? flakyExpectation(r) : r.observed;
+      const stated = statedFor(current, r.target, r.model, r.check);
+      const differs = stated ? !met(stated.value, to) : r.gating || (flags.all === true && (r.status === 'fail' || r.status === 'flaky' || r.expectedSource === null));
+      // "effective" is what the cell was judged against: the file's value, else the catalog's or the reference.
+      const source = stated ? `expectations${stated.target ? ` (${stated.target})` : ''}` : (r.expectedSource?.split(':')[0] ?? 'nothing stated');
+      return { r, to, stated, differs, effective: `${describeExpected(stated?.value ?? r.expected)} (${source})` };
+    });
+    const first = seen.find((s) => s.differs);
+    if (!first) continue;
+    const { model, check } = first.r;
+    if (seen.every((s) => sameExpected(s.to, first.to))) {
+      // The targets agree: one entry for all of them; their own entries for this check are no longer needed.
+      const dropTargets = seen.filter((s) => current?.byTarget.get(s.r.target)?.get(model)?.has(check)).map((s) => s.r.target);
+      changes.push({ model, check, from: current?.byModel.get(model)?.get(check)?.value, to: first.to, effective: first.effective, ...(dropTargets.length ? { dropTargets } : {}) });
+    } else {
+      for (const s of seen.filter((x) => x.differs)) changes.push({ model, check, target: s.r.target, from: s.stated?.target ? s.stated.value : undefined, to: s.to, effective: s.effective });
+    }
+  }
+  const show = (s: string) => inertLine(s, 300);
+  if (changes.length === 0) {
+    out.write(`nothing to bless: every observation in ${show(file)} already matches ${target}\n`);
+  } else {
+    const catalogFile = flags.catalog ?? (target.endsWith('/suites/expectations.yaml') ? target.replace(/expectations\.yaml$/, 'models.yaml') : `${root}/suites/models.yaml`);
+    const catalog = await loadCatalog(catalogFile, ALL_CHECKS).then((c) => c.id, () => 'mantle');
+    await blessExpectations(target, catalog, changes, `blessed from run ${matrix.run.id}`, `${root}/suites/schema/expectations.schema.json`);
+    const line = (c: Change) => `  ${show(`${c.model} ${c.check}${c.target ? ` (${c.target} only)` : ''}: ${c.effective} -> ${describeExpected(c.to)}${c.dropTargets ? ` (every target; the entries of ${c.dropTargets.join(', ')} go)` : ''}`)}`;
+    out.write(`blessed ${changes.length} value(s) into ${target}:\n${changes.map(line).join('\n')}\nReview the diff (git diff ${target}) before committing.\n`);
+  }
+  if (errors) out.write(`not blessed: ${errors} cell(s) with errors (nothing was observed; fix the endpoint or rerun)\n`);
+  return 0;
+}
