@@ -1,7 +1,7 @@
 /**
  * @module emulator/chat
- * Chat Completions as a Mantle model answers them: a completion or a stream of chunks, `created` in the model's
- * lexical form, array content accepted or rejected, parameters honoured, ignored or refused, reasoning where the
+ * Chat Completions as a Mantle model answers them: a completion or a stream of chunks with the fields real answers
+ * carry (ids `chatcmpl-...`, usage details, `obfuscation`, the usage chunk), `created` in the model's lexical form, array content accepted or rejected, parameters honoured, ignored or refused, reasoning where the
  * model puts it, forced tool calls, json_schema output.
  */
 import type { ServerResponse } from 'node:http';

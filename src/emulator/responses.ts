@@ -1,7 +1,7 @@
 /**
  * @module emulator/responses
- * Creating a Response as Mantle does: the object echoes the server's defaults for omitted parameters, `created_at`
- * in the model's lexical form, array content that can be rejected inside a 200 (`status: "failed"`), reasoning
+ * Creating a Response as Mantle does: the field set of real answers (the gemma-4-31b recording), the object echoes
+ * the server's defaults for omitted parameters, `created_at` in the model's lexical form, array content that can be rejected inside a 200 (`status: "failed"`), reasoning
  * efforts and encrypted reasoning, forced function calls, json_schema text, `previous_response_id`, `background`,
  * and a stream of typed events with sequence numbers. Stored responses are served by responses-store.ts.
  */
