@@ -28,7 +28,7 @@ const ROWS: Row[] = [
   { name: 'created-at.chat reads a float lexeme', model: 'zai.glm-5', check: 'created-at.chat', quirk: { createdAt: { chat: 'float' } }, off: 'integer', on: 'float' },
   { name: 'created-at.chat reads a string', model: 'deepseek.v3.2', check: 'created-at.chat', quirk: { createdAt: { chat: 'string' } }, off: 'integer', on: 'string' },
   { name: 'created-at.chat reads a missing field', model: 'deepseek.v3.1', check: 'created-at.chat', quirk: { createdAt: { chat: 'missing' } }, off: 'integer', on: 'missing' },
-  { name: 'created-at.responses reads Grok turning integer', model: 'xai.grok-4.3', check: 'created-at.responses', quirk: { createdAt: { responses: 'integer' } }, off: 'exponent', on: 'integer' },
+  { name: 'created-at.responses reads gpt-oss-120b turning integer', model: 'openai.gpt-oss-120b', check: 'created-at.responses', quirk: { createdAt: { responses: 'integer' } }, off: 'exponent', on: 'integer' },
   { name: 'created-at.responses reads an exponent', model: 'openai.gpt-oss-20b', check: 'created-at.responses', quirk: { createdAt: { responses: 'exponent' } }, off: 'integer', on: 'exponent' },
   { name: 'content.array.chat sees a 400 rejection', model: 'nvidia.nemotron-nano-9b-v2', check: 'content.array.chat', quirk: { arrayContent: { chat: 'reject-400' } }, off: 'accepted', on: 'rejected' },
   { name: 'content.array.responses sees a rejection inside a 200', model: 'openai.gpt-5.4', check: 'content.array.responses', quirk: { arrayContent: { responses: 'reject-200-failed' } }, off: 'accepted', on: 'rejected' },

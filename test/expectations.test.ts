@@ -17,12 +17,13 @@ const EXPECTATIONS = `# yaml-language-server: $schema=./schema/expectations.sche
 # Reviewed expectations for the tests.
 expectations: mantle
 models:
-  xai.grok-4.3:
+  openai.gpt-oss-120b:
     # Known: Mantle sends created_at in exponent form.
     created-at.responses:
       observed: exponent
       reason: Mantle sends created_at as a float in exponent form
       link: https://github.com/openai/openai-dotnet/issues/1006
+  xai.grok-4.3:
     defaults.temperature: 0.7
 `;
 
@@ -34,14 +35,14 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const run = (reports: string, extra: string[] = [], env = {}) => cli(['run', '--suites', suites, '--models', 'xai.grok-4.3,qwen.qwen3-32b', '--report-dir', reports, '--plain', ...extra], env);
+const run = (reports: string, extra: string[] = [], env = {}) => cli(['run', '--suites', suites, '--models', 'xai.grok-4.3,openai.gpt-oss-120b', '--report-dir', reports, '--plain', ...extra], env);
 
 describe('expectations', () => {
   it('pass when the run matches them', async () => {
     const result = await run(join(dir, 'clean'));
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const matrix = JSON.parse(await readFile(join(dir, 'clean', 'matrix.json'), 'utf8')) as Matrix;
-    const cell = matrix.results.find((r) => r.model === 'xai.grok-4.3' && r.check === 'created-at.responses')!;
+    const cell = matrix.results.find((r) => r.model === 'openai.gpt-oss-120b' && r.check === 'created-at.responses')!;
     expect(cell.expectedSource).toBe('expectations: Mantle sends created_at as a float in exponent form (https://github.com/openai/openai-dotnet/issues/1006)');
   });
 
@@ -79,14 +80,14 @@ describe('expectations', () => {
 
   it('a known deviation that goes away fails the gate too', async () => {
     await writeFile(join(suites, 'expectations.yaml'), EXPECTATIONS);
-    const emulator = await catalogEmulator({ 'xai.grok-4.3': { createdAt: { responses: 'integer' } } }, { apiKey: 'exp-key-0123456789' });
+    const emulator = await catalogEmulator({ 'openai.gpt-oss-120b': { createdAt: { responses: 'integer' } } }, { apiKey: 'exp-key-0123456789' });
     try {
       const reports = join(dir, 'fixed-upstream');
-      const result = await cli(['run', '--mode', 'live', '--endpoint', emulator.url, '--suites', suites, '--models', 'xai.grok-4.3', '--checks', 'created-at.*', '--report-dir', reports, '--plain'], {
+      const result = await cli(['run', '--mode', 'live', '--endpoint', emulator.url, '--suites', suites, '--models', 'openai.gpt-oss-120b', '--checks', 'created-at.*', '--report-dir', reports, '--plain'], {
         AWS_BEARER_TOKEN_BEDROCK: 'exp-key-0123456789',
       });
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/gating: xai\.grok-4\.3 created-at\.responses .*expected "exponent", got "integer"/);
+      expect(result.stdout).toMatch(/gating: openai\.gpt-oss-120b created-at\.responses .*expected "exponent", got "integer"/);
     } finally {
       await emulator.close();
     }

@@ -45,6 +45,66 @@ describe('the catalog', () => {
     }
   });
 
+  it('passes its own review: every claim sourced, every source cited and located, every region listed (catalog --check)', async () => {
+    const { reviewCatalog } = await import('../src/suite/check-catalog.ts');
+    const { ALL_CHECKS } = await import('../src/checks/registry.ts');
+    const review = await reviewCatalog(join(ROOT, 'suites/models.yaml'), ALL_CHECKS);
+    expect(review.findings).toEqual([]);
+    expect(review.models).toBeGreaterThanOrEqual(65);
+  });
+
+  it.skipIf(!existsSync(mantleMd))('holds the new ids of MANTLE.md "Autumn 2026", each one named there', async () => {
+    const text = await readFile(mantleMd, 'utf8');
+    const autumn = text.slice(text.indexOf('## Autumn 2026'));
+    const { catalog } = await projectSuites();
+    const ids = {
+      'openai.gpt-6-sol': 'openai.gpt-6-sol',
+      'openai.gpt-6-luna': 'openai.gpt-6-luna',
+      'openai.gpt-6-astra': 'openai.gpt-6-astra',
+      'openai.gpt-6.1-sol': 'openai.gpt-6.1-sol',
+      'xai.grok-4.6': 'xai.grok-4.6',
+      'anthropic.claude-sonnet-5-5': 'anthropic.claude-sonnet-5-5',
+      'anthropic.claude-sonnet-5': 'anthropic.claude-sonnet-5',
+      'anthropic.claude-opus-5': '-opus-5',
+      'anthropic.claude-opus-5-5': '-opus-5-5',
+      'anthropic.claude-mythos-5': '-mythos-5',
+      'anthropic.claude-fable-5': '-fable-5',
+      'anthropic.claude-haiku-4-5': '-haiku-4-5',
+      'anthropic.claude-opus-4-6': '-opus-4-6',
+      'anthropic.claude-mythos-preview': '-mythos-preview',
+      'openai.gpt-5.4-2026-03-05': 'openai.gpt-5.4-2026-03-05',
+      'openai.gpt-5.5-2026-04-23': 'openai.gpt-5.5-2026-04-23',
+    };
+    for (const [id, spelt] of Object.entries(ids)) {
+      expect(autumn, id).toContain(spelt);
+      expect(catalog.byId.has(id), id).toBe(true);
+    }
+  });
+
+  it('holds the corrections of "Autumn 2026": the exponent on gpt-oss-120b, GPT-5.6 chat, gemma-4 and OpenAI refusals, wider regions', async () => {
+    const { catalog } = await projectSuites();
+    const model = (id: string) => catalog.byId.get(id)!;
+    const claim = (id: string, check: string) => model(id).expect.get(check);
+    // openai-dotnet #1006 names gpt-oss-120b; nothing names Grok.
+    expect(claim('openai.gpt-oss-120b', 'created-at.responses')).toMatchObject({ value: 'exponent', source: 'openai-dotnet-1006' });
+    expect(claim('xai.grok-4.3', 'created-at.responses')).toBeUndefined();
+    for (const id of ['openai.gpt-5.6-terra', 'openai.gpt-5.6-luna', 'openai.gpt-5.6-sol']) {
+      expect(claim(id, 'api.chat-completions')?.value, id).toBe('supported');
+      expect(claim(id, 'path-prefix')?.value, id).toBe('/openai/v1');
+      expect(model(id).wrongRoute?.answer, id).toBe('api-400');
+    }
+    for (const id of ['openai.gpt-5.4', 'openai.gpt-5.5']) expect(claim(id, 'api.chat-completions')?.value, id).toBe('unsupported');
+    for (const check of ['params.max-tokens', 'params.max-completion-tokens', 'params.stop', 'params.logprobs', 'tools.chat.forced-call']) {
+      expect(claim('google.gemma-4-31b', check)?.value, check).toBe('rejected');
+    }
+    expect(model('google.gemma-4-e2b').parameters?.['chat-completions']).toMatchObject({ defaultOnly: ['temperature'], rejected: expect.arrayContaining(['top_p', 'presence_penalty', 'frequency_penalty', 'top_logprobs']) });
+    for (const id of ['openai.gpt-oss-20b', 'openai.gpt-5.6-sol', 'openai.gpt-6-sol']) expect(claim(id, 'params.max-tokens')?.value, id).toBe('rejected');
+    for (const id of ['openai.gpt-5.4', 'openai.gpt-5.6-sol', 'openai.gpt-6-astra']) expect(model(id).parameters?.responses?.defaultOnly, id).toEqual(['temperature']);
+    expect(model('xai.grok-4.3').regions).toEqual(expect.arrayContaining(['us-west-2', 'us-east-1', 'us-east-2']));
+    expect(model('google.gemma-4-31b').regions).toEqual(expect.arrayContaining(['us-east-1', 'us-west-2', 'us-east-2', 'eu-central-1']));
+    expect(model('xai.grok-4.3').regionSources.get('us-east-1')).toBe('hermes-agent-52316');
+  });
+
   it('states Grok 4.3 documented defaults', async () => {
     const grok = (await projectSuites()).catalog.byId.get('xai.grok-4.3')!;
     expect(grok.expect.get('defaults.temperature')?.value).toBe(0.7);

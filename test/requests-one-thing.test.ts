@@ -6,16 +6,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { namesField } from '../src/checks/answer.ts';
 import type { CheckResult } from '../src/checks/types.ts';
+import type { ProfileOverride } from '../src/emulator/profile.ts';
 import type { RunningEmulator } from '../src/emulator/server.ts';
 import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
 
 const GEMMA = 'google.gemma-4-31b';
 
-describe('gemma-4 with its documented refusal of max_tokens (litellm #36970)', () => {
+describe('gemma-4 refusing max_tokens alone (litellm #36970)', () => {
   let emulator: RunningEmulator;
   let results: Map<string, CheckResult>;
   beforeAll(async () => {
-    emulator = await catalogEmulator({ [GEMMA]: { behaviors: { rejectedParams: ['max_tokens'] } } });
+    // Only max_tokens refused: what the harness does with one refused bound, apart from gemma's other refusals.
+    const onlyMaxTokens: ProfileOverride = { behaviors: { apiParams: { 'chat-completions': { rejected: ['max_tokens'], defaultOnly: [] } }, chatTools: 'accept', rejectedParams: [] } as ProfileOverride['behaviors'] };
+    emulator = await catalogEmulator({ [GEMMA]: onlyMaxTokens });
     results = await checkModel(liveTarget(emulator.url), GEMMA, {
       checks: ['created-at.chat', 'schema.chat-completion', 'params.stop', 'params.max-tokens', 'params.max-completion-tokens', 'tools.chat.forced-call', 'structured-output.chat', 'content.array.chat', 'sdk.openai.chat'],
     });
@@ -46,6 +49,51 @@ describe('gemma-4 with its documented refusal of max_tokens (litellm #36970)', (
     const evidence = results.get('params.stop')!.evidence.map((e) => e.note ?? '');
     // 1024, not 64: gemma reasons, so params.stop gets room to think as well.
     expect(evidence.join(' ')).toMatch(/max_tokens refused by the model: sent max_completion_tokens: 1024 instead/);
+  });
+});
+
+describe('gemma-4 as the catalog documents it: every refusal of litellm #36970 played, nothing gates', () => {
+  let emulator: RunningEmulator;
+  let results: Map<string, CheckResult>;
+  beforeAll(async () => {
+    emulator = await catalogEmulator();
+    results = await checkModel(liveTarget(emulator.url), GEMMA);
+  });
+  afterAll(() => emulator.close());
+
+  it('the documented refusals are observed as rejected, and pass against the catalog', () => {
+    for (const check of ['params.max-tokens', 'params.max-completion-tokens', 'params.stop', 'params.logprobs', 'tools.chat.forced-call']) {
+      expect(results.get(check), check).toMatchObject({ observed: 'rejected', status: 'pass' });
+      expect(results.get(check)?.expected, check).toBe('rejected');
+    }
+  });
+
+  it('the rest of the chat behaviour is still observed, with no output limit where both bounds are refused', () => {
+    expect(results.get('created-at.chat')).toMatchObject({ status: 'pass', observed: 'integer' });
+    expect(results.get('structured-output.chat')?.observed).toBe('valid');
+    expect(results.get('content.array.chat')?.observed).toBe('accepted');
+    expect(results.get('schema.chat-completion')).toMatchObject({ status: 'pass', observed: 'lenient-only' });
+    const notes = results.get('structured-output.chat')!.evidence.map((e) => e.note ?? '').join(' ');
+    expect(notes).toContain('sent no output limit instead');
+  });
+
+  it('no cell fails or errors', () => {
+    const bad = [...results].filter(([, r]) => r.status === 'fail' || r.status === 'error').map(([id, r]) => `${id}: ${r.status} ${r.reason}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('a refused parameter is named in the answer, and a tool call goes through with reasoning_effort none', async () => {
+    const url = `${emulator.url}/openai/v1/chat/completions`;
+    const post = (body: object) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: GEMMA, messages: [{ role: 'user', content: 'hi' }], ...body }) });
+    for (const [field, value, code] of [['top_p', 0.5, 'unsupported_parameter'], ['presence_penalty', 0.1, 'unsupported_parameter'], ['temperature', 0.2, 'unsupported_value']] as const) {
+      const answer = await post({ [field]: value });
+      expect(answer.status, field).toBe(400);
+      expect(((await answer.json()) as { error: { param: string; code: string } }).error).toMatchObject({ param: field, code });
+    }
+    expect((await post({ temperature: 1, seed: 7, n: 1 })).status).toBe(200);
+    const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }];
+    expect((await post({ tools })).status).toBe(400);
+    expect((await post({ tools, reasoning_effort: 'none' })).status).toBe(200);
   });
 });
 

@@ -3,19 +3,16 @@
  * tolerated deviations are the ones tolerances.ts states, unknown properties are listed (never failed), and the
  * checks say `valid`, `lenient-only` and `invalid` each on the body that earns it.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { stringify } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { describeExtras, schemaChecks, PROJECT_SCHEMAS, type SchemaKind, type SchemaSet } from '../src/checks/schema.ts';
+import { describeExtras, schemaChecks, PROJECT_SCHEMAS, type SchemaKind } from '../src/checks/schema.ts';
 import { schemaSet } from '../src/checks/schemas/schema-set.ts';
 import { TOLERANCES, withTolerances } from '../src/checks/schemas/tolerances.ts';
 import type { CheckResult } from '../src/checks/types.ts';
 import type { ApiId } from '../src/suite/suite-schema.ts';
 import type { ProfileOverride } from '../src/emulator/profile.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
-import { parseFixture } from '../src/transport/fixture-file.ts';
-import { ROOT, catalogEmulator, checkModel, liveTarget, projectSuites } from './helpers/harness.ts';
+import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
 import { vector } from './helpers/vectors.ts';
 
 const API: Record<SchemaKind, ApiId> = {
@@ -213,34 +210,6 @@ describe('through the pipeline, against the emulator', () => {
     }
   });
 
-  // Issue 17 item 6 (an emulator as faithful as the recordings): the emulator's bodies lack fields the full schemas
-  // require (Responses usage.input_tokens_details.cache_write_tokens and content parts' logprobs; Anthropic's
-  // container, diagnostics, stop_details, citations and usage fields). Documented Mantle quirks stay allowed:
-  // "user": null (the live gemma-4-31b Response) and gemma-4-31b's chat body (the catalog states lenient-only).
-  it('issue 17 item 6: every emulator answer in fixtures/emulator validates strictly, apart from documented Mantle quirks', async () => {
-    const quirks = [/\/user: must be string$/];
-    const allowingQuirks: SchemaSet = {
-      source: PROJECT_SCHEMAS.source,
-      extraFields: PROJECT_SCHEMAS.extraFields,
-      problems: (kind, mode, value, max) => PROJECT_SCHEMAS.problems(kind, mode, value, 100).filter((p) => !quirks.some((q) => q.test(p))).slice(0, max),
-    };
-    const { suites } = await projectSuites();
-    const apiOf = new Map(suites.cases.map((c) => [c.id, c.api]));
-    const root = join(ROOT, 'fixtures/emulator');
-    const found: string[] = [];
-    for (const model of await readdir(root)) {
-      const outcomes = await Promise.all(
-        (await readdir(join(root, model))).map(async (file) => {
-          const fixture = parseFixture(await readFile(join(root, model, file), 'utf8'), file);
-          return { kind: 'completed' as const, caseId: fixture.case, api: apiOf.get(fixture.case)!, exchanges: fixture.exchanges };
-        }),
-      );
-      for (const check of schemaChecks) {
-        if (model === 'google.gemma-4-31b' && check.id === 'schema.chat-completion') continue;
-        const result = await check.run({ model, expectation: null, outcomes, schemas: allowingQuirks });
-        if (result.observed !== 'valid' && result.observed !== null) found.push(`${model} ${check.id}: ${result.observed}`);
-      }
-    }
-    expect(found).toEqual([]);
-  }, 120_000);
+  // Every emulator answer of the bundled run against the full schemas, and its field sets against the recordings:
+  // test/emulator-fidelity.test.ts (issue 17 item 6).
 });

@@ -1,12 +1,15 @@
 /**
  * @module cli/emulator-command
  * `mantle-conformance emulator`: serve the local Mantle emulator until Ctrl-C, with per-model quirks from flags,
- * so an app can be tested against Mantle's behavior offline.
+ * so an app can be tested against Mantle's behavior offline. Quirks are checked against the profiles before the
+ * server starts; every request is logged on one line (through the one neutraliser of endpoint text: the path and
+ * model are whatever a client sent).
  */
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
-import type { ProfileOverride } from '../emulator/profile.ts';
-import { startEmulator, type RunningEmulator } from '../emulator/server.ts';
+import { parseQuirks } from '../emulator/quirks.ts';
+import { startEmulator, type RequestLogEntry, type RunningEmulator } from '../emulator/server.ts';
+import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { intFlag, usage } from './run-options.ts';
 
@@ -19,41 +22,46 @@ export interface EmulatorFlags {
   latency?: string;
   quirk?: string[];
   random?: boolean;
+  quiet?: boolean;
 }
 
-/** `model:dotted.path=value`, e.g. `xai.grok-4.3:createdAt.chat=exponent` or `openai.gpt-oss-20b:stream.omitDone=true`. */
-export function parseQuirks(specs: readonly string[]): Record<string, ProfileOverride> {
-  const overrides: Record<string, Record<string, unknown>> = {};
-  for (const spec of specs) {
-    const match = /^([^:]+):([A-Za-z.]+)=(.*)$/.exec(spec);
-    if (!match) throw usage('--quirk', `"${spec}" is not model:path=value (e.g. xai.grok-4.3:createdAt.chat=exponent)`);
-    const [, model, path, raw] = match as unknown as [string, string, string, string];
-    let value: unknown = raw;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      // a bare word stays a string
-    }
-    const target = (overrides[model] ??= {});
-    const keys = path.split('.');
-    let node: Record<string, unknown> = target;
-    for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
-    node[keys.at(-1)!] = value;
-  }
-  return overrides as Record<string, ProfileOverride>;
-}
-
-export async function startEmulatorFromFlags(flags: EmulatorFlags): Promise<RunningEmulator> {
+/**
+ * Starts the emulator the flags describe. `log` receives one line per request (none when it is omitted, as with
+ * `--quiet`).
+ */
+export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: string) => void): Promise<RunningEmulator> {
   const catalog = await loadCatalog(flags.catalog, ALL_CHECKS);
   const apiKey = flags.apiKeyEnv ? process.env[flags.apiKeyEnv] : undefined;
   if (flags.apiKeyEnv && !apiKey) throw usage('--api-key-env', `${flags.apiKeyEnv} is not set; export it or leave the flag out to accept any key`);
-  return startEmulator({
-    profiles: profilesFromCatalog(catalog, parseQuirks(flags.quirk ?? [])),
-    unknownModels: flags.unknownModels ?? 'not-found',
-    port: intFlag('--port', flags.port, 4010),
-    host: flags.host ?? '127.0.0.1',
-    latencyMs: intFlag('--latency', flags.latency, 0),
-    deterministic: !flags.random,
-    ...(apiKey ? { apiKey } : {}),
-  });
+  const unknownModels = flags.unknownModels ?? 'not-found';
+  const quirks = parseQuirks(flags.quirk ?? [], profilesFromCatalog(catalog), unknownModels);
+  const port = intFlag('--port', flags.port, 4010, { min: 0, max: 65_535 });
+  const host = flags.host ?? '127.0.0.1';
+  try {
+    return await startEmulator({
+      profiles: profilesFromCatalog(catalog, quirks.overrides),
+      unknownModels,
+      port,
+      host,
+      latencyMs: intFlag('--latency', flags.latency, 0, { min: 0, max: 600_000 }),
+      deterministic: !flags.random,
+      ...(apiKey ? { apiKey } : {}),
+      ...(log ? { onRequest: (entry: RequestLogEntry) => log(requestLine(entry, quirks.applied)) } : {}),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw usage('--port', `${port} is already in use on ${host}: stop what listens there, or pick another port (--port 0 takes any free one)`);
+    if (code === 'EACCES') throw usage('--port', `${port} on ${host} needs privileges this process lacks: pick a port above 1023`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw usage('--host', `${host} is not an address of this machine: use 127.0.0.1 (the default) or another local interface`);
+    throw error;
+  }
+}
+
+/** `12:00:01.250 POST /openai/v1/chat/completions xai.grok-4.3 -> 200 (3 ms) quirks: createdAt.chat=exponent` */
+export function requestLine(entry: RequestLogEntry, applied: ReadonlyMap<string, readonly string[]>): string {
+  const time = new Date().toISOString().slice(11, 23);
+  const quirks = entry.model !== undefined ? applied.get(entry.model) : undefined;
+  const model = entry.model !== undefined ? inertLine(entry.model, 120) : '-';
+  const status = entry.status === 0 ? 'closed before an answer' : String(entry.status);
+  return `${time} ${inertLine(entry.method, 16)} ${inertLine(entry.path, 200)} ${model} -> ${status} (${entry.durationMs} ms)${quirks?.length ? ` quirks: ${inertLine(quirks.join(' '), 300)}` : ''}`;
 }

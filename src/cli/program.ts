@@ -123,6 +123,17 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     });
 
   program
+    .command('catalog')
+    .description('list the catalog\'s models; --check reviews every claim for its source (exit 1 listing findings)')
+    .option('--catalog <file>', 'model catalog', 'suites/models.yaml')
+    .option('--check', 'list claims without a source or with an unknown or unused one, unverified sources not marked, unknown regions, claims on APIs a model does not serve')
+    .addHelpText('after', '\nExit codes: 0 nothing found, 1 findings (--check), 2 the file cannot be read or is not YAML.')
+    .action(async (flags: { catalog: string; check?: boolean }) => {
+      const { catalogCommand } = await import('./catalog-command.ts');
+      setExit(await catalogCommand(flags, io.out));
+    });
+
+  program
     .command('checks')
     .description('list every check: id, what it observes, its vocabulary')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
@@ -225,12 +236,14 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .addOption(numeric('--latency <ms>', 'added to every answer, in milliseconds', EMULATOR_RANGES['--latency'], 0))
     .option('--quirk <model:path=value...>', 'switch a quirk, e.g. xai.grok-4.3:createdAt.chat=exponent or openai.gpt-oss-20b:stream.omitDone=true')
     .option('--random', 'real clock and random ids instead of deterministic ones')
+    .option('--quiet', 'no log line per request')
+    .addHelpText('after', '\nQuirk paths and values are checked against the profile (a misspelt one is exit 2 naming the closest); the README lists them.\nExit codes: 0 stopped with Ctrl-C, 2 a bad flag, quirk or catalog, or the port is in use.')
     .action(async (flags: EmulatorFlags) => {
       // The range check is here so that a bad port is exit 2 naming the flag, before the catalog is read.
       intFlag('--port', flags.port, 4010, EMULATOR_RANGES['--port']);
       intFlag('--latency', flags.latency, 0, EMULATOR_RANGES['--latency']);
       const { startEmulatorFromFlags } = await import('./emulator-command.ts');
-      const emulator = await startEmulatorFromFlags(flags);
+      const emulator = await startEmulatorFromFlags(flags, flags.quiet ? undefined : (line) => io.out.write(`${line}\n`));
       io.out.write(`Mantle emulator on ${emulator.url} (base URL for OpenAI SDKs: ${emulator.url}/v1 or ${emulator.url}/openai/v1; Anthropic: ${emulator.url}/anthropic)\nCtrl-C to stop.\n`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
       await emulator.close();

@@ -1,11 +1,11 @@
 /**
  * @module emulator/chat
- * Chat Completions as a Mantle model answers them: a completion or a stream of chunks, `created` in the model's
- * lexical form, array content accepted or rejected, parameters honoured, ignored or refused, reasoning where the
+ * Chat Completions as a Mantle model answers them: a completion or a stream of chunks with the fields real answers
+ * carry (ids `chatcmpl-...`, usage details, `obfuscation`, the usage chunk), `created` in the model's lexical form, array content accepted or rejected, parameters honoured, ignored or refused, reasoning where the
  * model puts it, forced tool calls, json_schema output.
  */
 import type { ServerResponse } from 'node:http';
-import type { EmulatorContext } from './context.ts';
+import { MANTLE_IDS, type EmulatorContext } from './context.ts';
 import { applyStop, breakRequired, exampleFor, promptOf, replyFor, tokensOf } from './generate.ts';
 import { makesCall, type ModelProfile } from './profile.ts';
 import { invalidParam, paramError } from './request-checks.ts';
@@ -89,7 +89,7 @@ function logprobsFor(tokens: string[], body: Record<string, unknown>, profile: M
 export async function handleChat(res: ServerResponse, body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Promise<void> {
   const fail = (error: { status: number; body: unknown }) => sendJson(res, error.status, error.body, context.headers());
   if (!Array.isArray(body.messages) || body.messages.length === 0) return fail(paramError(profile, 'messages', "'messages' must be a non-empty array"));
-  const invalid = invalidParam(body, profile);
+  const invalid = invalidParam(body, profile, 'chat-completions');
   if (invalid) return fail(invalid);
   if (hasArrayContent(body.messages) && profile.arrayContent.chat !== 'accept') {
     return fail(paramError(profile, 'messages', "Invalid 'messages[0].content': array content is not accepted here; send a string"));
@@ -97,7 +97,7 @@ export async function handleChat(res: ServerResponse, body: Record<string, unkno
   if (Array.isArray(body.messages) && (body.messages.at(-1) as Record<string, unknown>)?.role === 'tool' && profile.behaviors.toolResult === 'reject') {
     return fail(paramError(profile, 'messages', "Invalid 'messages': tool messages are not supported for this model"));
   }
-  const id = context.id('chatcmpl');
+  const id = context.id(...MANTLE_IDS.chat);
   const created = timestamp(context.now(), profile.createdAt.chat);
   const n = typeof honoured(body, profile, 'n') === 'number' ? Math.max(1, body.n as number) : 1;
   const reply = answer(body, profile, context);
@@ -105,11 +105,13 @@ export async function handleChat(res: ServerResponse, body: Record<string, unkno
   const nullable = profile.behaviors.nullableFields || logprobs ? { logprobs } : {};
   const promptTokens = countTokens(promptOf(body));
   const completion = (reply.tokens.length + reply.reasoningTokens) * n;
+  // The usage real answers carry (gemma-4-31b recording; gpt-oss-20b: cache_write_tokens, MANTLE.md).
   const usage = {
-    prompt_tokens: promptTokens,
     completion_tokens: completion,
+    completion_tokens_details: { accepted_prediction_tokens: 0, audio_tokens: 0, reasoning_tokens: reply.reasoningTokens * n, rejected_prediction_tokens: 0 },
+    prompt_tokens: promptTokens,
+    prompt_tokens_details: { audio_tokens: 0, cache_write_tokens: 0, cached_tokens: 0 },
     total_tokens: promptTokens + completion,
-    ...(reply.reasoningTokens > 0 ? { completion_tokens_details: { reasoning_tokens: reply.reasoningTokens * n } } : {}),
   };
   if (body.stream === true) {
     if (profile.streamRejected) return fail(paramError(profile, 'stream', 'Streaming is not supported for this model'));
@@ -130,15 +132,19 @@ interface ChunkInput {
   profile: ModelProfile;
 }
 
+/** Padding of varying length, as the `obfuscation` of real chunks ("q3Zr", "Wm1x9", "tY"). */
+const OBFUSCATION = ['q3Zr', 'Wm1x9', 'tY', 'Kp0', 'n7Qe2b'];
+
 function chatChunks(input: ChunkInput): SseEventOut[] {
   const quirks = input.profile.stream;
+  let chunkIndex = 0;
   const base = { id: input.id, object: 'chat.completion.chunk', ...(input.created !== undefined ? { created: input.created } : {}), model: input.model };
   const choice = (delta: Record<string, unknown>, finish: string | null) => ({
     index: 0,
     delta,
     ...(input.profile.behaviors.nullableFields ? { logprobs: null } : {}),
     finish_reason: finish,
-    ...(quirks.obfuscation ? { obfuscation: 'q9x' } : {}),
+    ...(quirks.obfuscation ? { obfuscation: OBFUSCATION[chunkIndex++ % OBFUSCATION.length] } : {}),
   });
   const message = input.reply.message;
   const chunks: unknown[] = [{ ...base, choices: [choice({ role: 'assistant', content: '' }, null)] }];
@@ -151,9 +157,13 @@ function chatChunks(input: ChunkInput): SseEventOut[] {
       if (quirks.errorFrame && i === 0) chunks.push({ type: 'error', error: JSON.stringify({ message: 'upstream model error', code: 'model_error' }) });
     });
   }
-  chunks.push({ ...base, choices: [choice({}, quirks.omitFinishReason ? null : input.reply.finish)] });
   const includeUsage = (input.body.stream_options as Record<string, unknown> | undefined)?.include_usage === true;
-  if (includeUsage) chunks.push({ ...base, choices: quirks.usageWithChoices ? [choice({}, null)] : [], usage: input.usage });
+  // With usage asked for, the finish_reason chunk says `usage: null` and a usage chunk follows (bifrost #7065).
+  chunks.push({ ...base, choices: [choice({}, quirks.omitFinishReason ? null : input.reply.finish)], ...(includeUsage ? { usage: null } : {}) });
+  if (includeUsage) {
+    const usage = input.profile.behaviors.streamUsageDetails === 'null' ? { ...input.usage, prompt_tokens_details: null } : input.usage;
+    chunks.push({ ...base, choices: quirks.usageWithChoices ? [choice({}, null)] : [], usage });
+  }
   const events: SseEventOut[] = chunks.map((chunk) => ({ data: toJson(chunk) }));
   if (!quirks.omitDone) events.push({ data: '[DONE]' });
   return events;

@@ -13,11 +13,31 @@ export interface StoredResponse {
   pendingPolls: number;
 }
 
+/** How an id is spelt after its prefix. Real Mantle ids: `chatcmpl-<52 base32>`, `resp_<52 base32>`, `msg_<32 hex>`. */
+export interface IdFormat {
+  /** @default '_' */
+  separator?: '_' | '-';
+  /** @default 'hex' */
+  alphabet?: 'hex' | 'base32' | 'base62';
+  /** @default 32 */
+  length?: number;
+}
+
+/** The id shapes of real Mantle answers (the gemma-4-31b recording; MANTLE.md: Claude's `msg_bdrk_...`). */
+export const MANTLE_IDS = {
+  chat: ['chatcmpl', { separator: '-', alphabet: 'base32', length: 52 }],
+  response: ['resp', { alphabet: 'base32', length: 52 }],
+  message: ['msg_bdrk', { alphabet: 'base62', length: 24 }],
+  toolUse: ['toolu_bdrk', { alphabet: 'base62', length: 24 }],
+} as const satisfies Record<string, readonly [string, IdFormat]>;
+
+const ALPHABETS = { hex: '0123456789abcdef', base32: 'abcdefghijklmnopqrstuvwxyz234567', base62: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz' };
+
 export interface EmulatorContext {
   /** How many times this same request (method, path, body) was seen before: 0 the first time. */
   occurrence: number;
-  /** An id like `resp_<hex>`, derived from the request (`seed`). */
-  id(prefix: string): string;
+  /** An id like `resp_<hex>`, derived from the request (`seed`); `format` spells it as real answers do. */
+  id(prefix: string, format?: IdFormat): string;
   /** Seconds since the epoch. */
   now(): number;
   headers(): Record<string, string>;
@@ -45,7 +65,16 @@ export function requestContext(shared: SharedState, seed: string): EmulatorConte
       .digest('hex');
   return {
     occurrence: count - 1,
-    id: (prefix) => `${prefix}_${hash(prefix).slice(0, 32)}`,
+    id(prefix, format = {}) {
+      const alphabet = ALPHABETS[format.alphabet ?? 'hex'];
+      const length = format.length ?? 32;
+      let digest = hash(prefix);
+      if (alphabet === ALPHABETS.hex) return `${prefix}${format.separator ?? '_'}${digest.slice(0, length)}`;
+      while (digest.length < length * 2) digest += hash(prefix);
+      // Two hex digits (one byte) per character: an even spread over alphabets of up to 256 characters.
+      const chars = Array.from({ length }, (_, i) => alphabet[Number.parseInt(digest.slice(i * 2, i * 2 + 2), 16) % alphabet.length]);
+      return `${prefix}${format.separator ?? '_'}${chars.join('')}`;
+    },
     now: () => (shared.deterministic ? FIXED_EPOCH : Math.floor(Date.now() / 1000)),
     headers() {
       const id = hash('request');

@@ -2,7 +2,9 @@
  * @module emulator/profile-from-catalog
  * Emulator profiles from the catalog's documented expectations: the emulator plays what the sources say, so the
  * bundled fixtures are what Mantle is documented to do. A claim that a check observes a deviation turns on the
- * behavior that produces it; facts the catalog does not hold (wrong-route answers) come from MANTLE.md here.
+ * behavior that produces it; the catalog's `wrongRoute` and `parameters` say what a wrong prefix answers and which
+ * request fields the model refuses. What every real answer of the engine shows (MANTLE.md "Fields real answers
+ * carry": `obfuscation` in stream chunks, Claude's model echo without `anthropic.`) is played for every catalog model.
  */
 import type { LexemeKind } from '../checks/lexeme.ts';
 import type { Catalog, CatalogModel } from '../suite/load-catalog.ts';
@@ -19,12 +21,8 @@ import {
   type WrongRouteStyle,
 } from './profile.ts';
 
-/** What a wrong route answers, by family: MANTLE.md has one observation per source. */
-const WRONG_ROUTE_BY_FAMILY: Record<string, WrongRouteStyle> = {
-  'google-gemma-4': 'route-400',
-  xai: 'not-found-404',
-  'openai-gpt-5': 'berm-401',
-};
+/** What a wrong route answers when the catalog does not say: gemma-4's recorded answer, the only one on record for /v1 chat. */
+const DEFAULT_WRONG_ROUTE: WrongRouteStyle = 'route-400';
 
 type Claims = (check: string) => string | number | null | undefined;
 
@@ -40,7 +38,12 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
   'messages.thinking-budget': { rejected: { budgetThinking: 'rejected' } },
   'messages.thinking-adaptive': { rejected: { adaptiveThinking: 'rejected' } },
   'schema.chat-completion': { 'lenient-only': { nullableFields: false } },
+  'schema.chat-completion-chunk': { 'lenient-only': { streamUsageDetails: 'null' } },
   'schema.response': { 'lenient-only': { userNull: true } },
+  // The only documented case: gemma-4 refuses chat tools unless reasoning_effort is "none" (litellm #36970).
+  'tools.chat.forced-call': { rejected: { chatTools: 'reject-while-reasoning' } },
+  // Claude on Mantle echoes "claude-opus-4-7" (MANTLE.md); a claim of the check that observes it wins.
+  'messages.model-echo': { same: { modelEcho: 'same' }, 'stripped-prefix': { modelEcho: 'stripped-prefix' } },
   'models.listed': { 'not-listed': { listed: false } },
 };
 
@@ -51,29 +54,47 @@ const PARAM_CHECKS: Record<string, string> = {
   'params.stop': 'stop',
   'params.n': 'n',
   'params.logprobs': 'logprobs',
+  'params.temperature': 'temperature',
+  'params.top-p': 'top_p',
 };
 
 /** Output tokens a model the catalog says reasons thinks before it answers, in the emulator. */
 const EMULATED_THINKING_TOKENS = 8;
 
-function behaviorsFrom(claim: Claims, listed: (check: string) => readonly unknown[] | undefined): Behaviors {
-  const behaviors: Behaviors = { ...DEFAULT_BEHAVIORS, ignoredParams: [], rejectedParams: [] };
+function behaviorsFrom(claim: Claims, listed: (check: string) => readonly unknown[] | undefined, model: CatalogModel): Behaviors {
+  const behaviors: Behaviors = { ...DEFAULT_BEHAVIORS, ignoredParams: [], rejectedParams: [], apiParams: apiParamsOf(model) };
+  if (claim('api.messages') === 'supported') behaviors.modelEcho = 'stripped-prefix';
   const variants: Partial<Behaviors>[] = [];
   for (const [check, switches] of Object.entries(BEHAVIOR_CLAIMS)) {
     const value = claim(check);
-    if (typeof value === 'string' && switches[value]) Object.assign(behaviors, switches[value]);
+    if (typeof value === 'string' && Object.hasOwn(switches, value)) Object.assign(behaviors, switches[value]);
     // A claim that lists several values is a model that varies: repeats of a request take the values in turn.
     listed(check)?.forEach((v, i) => {
-      if (typeof v === 'string' && switches[v]) variants[i] = { ...variants[i], ...switches[v] };
+      if (typeof v === 'string' && Object.hasOwn(switches, v)) variants[i] = { ...variants[i], ...switches[v] };
     });
   }
   if (variants.length > 1) behaviors.variants = variants;
   behaviors.efforts = DEFAULT_BEHAVIORS.efforts.filter((effort) => claim(`reasoning.effort.${effort}`) !== 'rejected');
   for (const [check, param] of Object.entries(PARAM_CHECKS)) {
     if (claim(check) === 'ignored') behaviors.ignoredParams.push(param);
-    if (claim(check) === 'rejected') behaviors.rejectedParams.push(param);
+    if (claim(check) === 'rejected' && !refusedOnApi(behaviors.apiParams, param)) behaviors.rejectedParams.push(param);
   }
   return behaviors;
+}
+
+/** The catalog's per-API parameter rules, as the emulator's (copies: a profile never shares arrays with the catalog). */
+function apiParamsOf(model: CatalogModel): Behaviors['apiParams'] {
+  const out: Behaviors['apiParams'] = {};
+  for (const api of ['chat-completions', 'responses'] as const) {
+    const rules = model.parameters?.[api];
+    if (rules) out[api] = { ...(rules.rejected ? { rejected: [...rules.rejected] } : {}), ...(rules.defaultOnly ? { defaultOnly: [...rules.defaultOnly] } : {}) };
+  }
+  return out;
+}
+
+/** Whether a per-API rule already refuses `param` (then the claim of its check needs no rule for every API). */
+function refusedOnApi(apiParams: Behaviors['apiParams'], param: string): boolean {
+  return Object.values(apiParams).some((rules) => rules?.rejected?.includes(param) || rules?.defaultOnly?.includes(param));
 }
 
 export function profileFromCatalog(model: CatalogModel): ModelProfile {
@@ -111,7 +132,7 @@ export function profileFromCatalog(model: CatalogModel): ModelProfile {
     family: model.family,
     prefixes,
     apis,
-    wrongRoute: WRONG_ROUTE_BY_FAMILY[model.family] ?? 'route-400',
+    wrongRoute: model.wrongRoute?.answer ?? DEFAULT_WRONG_ROUTE,
     defaults: {
       temperature: number('defaults.temperature', OPENAI_DEFAULTS.temperature) ?? OPENAI_DEFAULTS.temperature,
       top_p: number('defaults.top-p', OPENAI_DEFAULTS.top_p) ?? OPENAI_DEFAULTS.top_p,
@@ -120,8 +141,9 @@ export function profileFromCatalog(model: CatalogModel): ModelProfile {
     },
     createdAt: { chat: lexeme('created-at.chat'), responses: lexeme('created-at.responses') },
     arrayContent: { chat: array('content.array.chat', 'reject-400'), responses: array('content.array.responses', 'reject-200-failed') },
-    stream: {},
-    behaviors: { ...behaviorsFrom(claim, listed), thinkingTokens: model.reasoning?.reasons ? EMULATED_THINKING_TOKENS : 0 },
+    // Every real chat stream on record carries `obfuscation` inside its choices (gpt-oss-20b, llama-stack recordings).
+    stream: { obfuscation: true },
+    behaviors: { ...behaviorsFrom(claim, listed, model), thinkingTokens: model.reasoning?.reasons ? EMULATED_THINKING_TOKENS : 0 },
   };
 }
 

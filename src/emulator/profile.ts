@@ -26,6 +26,14 @@ export type WrongRouteStyle =
 
 export type ArrayContentBehavior = 'accept' | 'reject-400' | 'reject-200-failed';
 
+/** Request parameters one API of the model refuses (from the catalog's `parameters`). */
+export interface ParamRules {
+  /** Refused with 400 unsupported_parameter whatever their value. */
+  rejected?: string[];
+  /** Refused with 400 unsupported_value unless they hold the OpenAI default. */
+  defaultOnly?: string[];
+}
+
 /** Deviations a stream can be switched to, each one a rule the stream checks enforce. */
 export interface StreamQuirks {
   /** CRLF line endings (legal). */
@@ -89,15 +97,27 @@ export interface Behaviors {
   toolResult: 'accept' | 'reject';
   /** json_schema output: valid, plain text instead, or JSON that misses a required field. */
   structured: 'valid' | 'ignore' | 'invalid';
-  /** Request parameters taken but without effect, or refused with a 400 naming them. */
+  /** Request parameters taken but without effect, or refused with a 400 naming them (on every API). */
   ignoredParams: string[];
   rejectedParams: string[];
+  /** Request parameters refused on one API only (gemma-4's chat refuses top_p, the penalties, ...). */
+  apiParams: { 'chat-completions'?: ParamRules; responses?: ParamRules };
+  /** Chat requests with tools: taken, or refused while the model reasons (gemma-4: unless reasoning_effort is "none"). */
+  chatTools: 'accept' | 'reject-while-reasoning';
   /** Error bodies: the OpenAI envelope or a bare `{"message"}`. */
   errorShape: 'openai' | 'plain';
   /** Listed by GET /v1/models. */
   listed: boolean;
-  /** Required-but-nullable fields (`logprobs: null` in chat choices) present, as the OpenAI spec requires. */
+  /**
+   * Chat bodies as the OpenAI spec has them: `logprobs: null` in every choice and a string `system_fingerprint`.
+   * Off, they are as real Mantle answers are (no `logprobs` key, `system_fingerprint: null`; MANTLE.md "Fields real
+   * answers carry").
+   */
   nullableFields: boolean;
+  /** The stream's usage chunk: `prompt_tokens_details` filled, or null as gpt-oss-20b's real stream has it. */
+  streamUsageDetails: 'filled' | 'null';
+  /** The `model` a Message echoes: the id as sent, or without `anthropic.` as Claude on Mantle does. */
+  modelEcho: 'same' | 'stripped-prefix';
   anthropicVersionRequired: boolean;
   /** `thinking: {type: "enabled", budget_tokens}`: Mantle wants adaptive thinking instead (seeds/portkey). */
   budgetThinking: 'rejected' | 'accepted';
@@ -136,9 +156,13 @@ export const DEFAULT_BEHAVIORS: Behaviors = {
   structured: 'valid',
   ignoredParams: [],
   rejectedParams: [],
+  apiParams: {},
+  chatTools: 'accept',
   errorShape: 'openai',
   listed: true,
   nullableFields: true,
+  streamUsageDetails: 'filled',
+  modelEcho: 'same',
   anthropicVersionRequired: true,
   budgetThinking: 'accepted',
   adaptiveThinking: 'accepted',
@@ -216,8 +240,16 @@ export function applyOverride(profile: ModelProfile, override: ProfileOverride |
     createdAt: { ...profile.createdAt, ...override.createdAt },
     arrayContent: { ...profile.arrayContent, ...override.arrayContent },
     stream: { ...profile.stream, ...override.stream },
-    behaviors: withoutOverriddenVariants({ ...profile.behaviors, ...override.behaviors }, override.behaviors),
+    behaviors: withoutOverriddenVariants({ ...profile.behaviors, ...override.behaviors, apiParams: mergeApiParams(profile.behaviors.apiParams, override.behaviors?.apiParams) }, override.behaviors),
   };
+}
+
+/** Per-API parameter rules: an override replaces the lists it names and keeps the others. */
+function mergeApiParams(base: Behaviors['apiParams'], override: Behaviors['apiParams'] | undefined): Behaviors['apiParams'] {
+  if (!override) return base;
+  const merged: Behaviors['apiParams'] = { ...base };
+  for (const api of ['chat-completions', 'responses'] as const) if (override[api]) merged[api] = { ...base[api], ...override[api] };
+  return merged;
 }
 
 /** A switch set by an override holds on every request: the variants no longer vary what it sets. */

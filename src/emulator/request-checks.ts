@@ -1,9 +1,17 @@
 /**
  * @module emulator/request-checks
  * What the emulator refuses before answering, as 400s that name the parameter: wrong types, parameters the model
- * refuses, reasoning efforts it does not take. Error bodies follow the profile's shape (OpenAI envelope or bare).
+ * refuses (on every API, or on one: gemma-4's chat refuses top_p and the penalties, GPT-5.x a temperature other than
+ * the default), chat tools while the model reasons, reasoning efforts it does not take. Error bodies follow the
+ * profile's shape (OpenAI envelope or bare); the wording is OpenAI's, as Mantle's (litellm #36970).
  */
 import type { ModelProfile } from './profile.ts';
+
+/** The APIs whose requests these rules read. */
+export type RequestApi = 'chat-completions' | 'responses';
+
+/** The OpenAI default of each parameter a model may take only at its default. */
+const PARAM_DEFAULTS: Readonly<Record<string, unknown>> = { temperature: 1, top_p: 1, presence_penalty: 0, frequency_penalty: 0, n: 1 };
 
 export interface ErrorAnswer {
   status: number;
@@ -24,8 +32,10 @@ const PARAM_PATHS: Record<string, (body: Record<string, unknown>) => unknown> = 
   logprobs: (b) => b.logprobs ?? b.top_logprobs,
 };
 
+const unsupported = (profile: ModelProfile, name: string) => paramError(profile, name, `Unsupported parameter: '${name}' is not supported with this model.`, 'unsupported_parameter');
+
 /** The first thing wrong with the request's parameters, or undefined. */
-export function invalidParam(body: Record<string, unknown>, profile: ModelProfile): ErrorAnswer | undefined {
+export function invalidParam(body: Record<string, unknown>, profile: ModelProfile, api: RequestApi): ErrorAnswer | undefined {
   for (const name of ['temperature', 'top_p']) {
     const value = body[name];
     if (value !== undefined && typeof value !== 'number') {
@@ -33,7 +43,24 @@ export function invalidParam(body: Record<string, unknown>, profile: ModelProfil
     }
   }
   for (const name of profile.behaviors.rejectedParams) {
-    if (PARAM_PATHS[name]?.(body) !== undefined) return paramError(profile, name, `Unsupported parameter: '${name}' is not supported with this model.`, 'unsupported_parameter');
+    const read = Object.hasOwn(PARAM_PATHS, name) ? PARAM_PATHS[name]! : (b: Record<string, unknown>) => (Object.hasOwn(b, name) ? b[name] : undefined);
+    if (read(body) !== undefined) return unsupported(profile, name);
+  }
+  const rules = profile.behaviors.apiParams[api];
+  for (const name of rules?.rejected ?? []) {
+    if (Object.hasOwn(body, name) && body[name] !== undefined) return unsupported(profile, name);
+  }
+  for (const name of rules?.defaultOnly ?? []) {
+    if (!Object.hasOwn(body, name) || body[name] === undefined || body[name] === PARAM_DEFAULTS[name]) continue;
+    const value = JSON.stringify(body[name]);
+    const fallback = Object.hasOwn(PARAM_DEFAULTS, name) ? ` Only the default (${JSON.stringify(PARAM_DEFAULTS[name])}) value is supported.` : '';
+    return paramError(profile, name, `Unsupported value: '${name}' does not support ${value} with this model.${fallback}`, 'unsupported_value');
+  }
+  if (api === 'chat-completions' && profile.behaviors.chatTools === 'reject-while-reasoning' && Array.isArray(body.tools) && body.tools.length > 0) {
+    const effort = body.reasoning_effort ?? (body.reasoning as Record<string, unknown> | undefined)?.effort;
+    if (effort !== 'none') {
+      return paramError(profile, 'tools', "Unsupported parameter: 'tools' is not supported with reasoning enabled for this model; set reasoning_effort to 'none'.", 'unsupported_parameter');
+    }
   }
   const reasoning = body.reasoning as Record<string, unknown> | undefined;
   const effort = reasoning?.effort ?? body.reasoning_effort;

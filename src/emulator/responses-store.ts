@@ -7,6 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EmulatorContext, StoredResponse } from './context.ts';
 import type { ModelProfile } from './profile.ts';
+import { unfinished } from './responses.ts';
 import { MANTLE_ERRORS, openaiError, sendJson } from './wire.ts';
 
 function notFound(res: ServerResponse, id: string, context: EmulatorContext): void {
@@ -17,7 +18,7 @@ function notFound(res: ServerResponse, id: string, context: EmulatorContext): vo
 function current(stored: StoredResponse): Record<string, unknown> {
   if (stored.pendingPolls <= 0) return stored.body;
   stored.pendingPolls -= 1;
-  return { ...stored.body, status: 'in_progress', output: [], usage: null };
+  return unfinished(stored.body, 'in_progress');
 }
 
 export function handleStoredResponse(

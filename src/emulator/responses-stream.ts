@@ -4,17 +4,28 @@
  * the stream quirks a test can switch on.
  */
 import type { ModelProfile } from './profile.ts';
+import { unfinished } from './responses.ts';
 import { toJson, type SseEventOut } from './wire.ts';
 
 export function responseEvents(response: Record<string, unknown>, profile: ModelProfile): SseEventOut[] {
   const quirks = profile.stream;
-  const inProgress = { ...response, status: 'in_progress', output: [], usage: null };
+  const inProgress = unfinished(response, 'in_progress');
   const events: Record<string, unknown>[] = [];
   if (!quirks.skipCreated) events.push({ type: 'response.created', response: inProgress });
   events.push({ type: 'response.in_progress', response: inProgress });
   (response.output as Record<string, unknown>[]).forEach((item, outputIndex) => {
-    events.push({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', ...(item.type === 'message' ? { content: [] } : {}) } });
-    if (item.type === 'message') {
+    const started = item.type === 'message' ? { content: [] } : item.type === 'reasoning' ? { summary: [] } : {};
+    events.push({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', ...started } });
+    if (item.type === 'reasoning') {
+      // A summary asked for (reasoning.summary) streams as summary parts, as OpenAI's Responses API does.
+      (item.summary as Record<string, unknown>[]).forEach((part, summaryIndex) => {
+        const base = { item_id: item.id, output_index: outputIndex, summary_index: summaryIndex };
+        events.push({ type: 'response.reasoning_summary_part.added', ...base, part: { type: 'summary_text', text: '' } });
+        events.push({ type: 'response.reasoning_summary_text.delta', ...base, delta: part.text });
+        events.push({ type: 'response.reasoning_summary_text.done', ...base, text: part.text });
+        events.push({ type: 'response.reasoning_summary_part.done', ...base, part });
+      });
+    } else if (item.type === 'message') {
       const text = ((item.content as Record<string, unknown>[])[0]?.text as string) ?? '';
       const base = { item_id: item.id, output_index: outputIndex, content_index: 0 };
       events.push({ type: 'response.content_part.added', ...base, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });

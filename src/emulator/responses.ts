@@ -1,12 +1,12 @@
 /**
  * @module emulator/responses
- * Creating a Response as Mantle does: the object echoes the server's defaults for omitted parameters, `created_at`
- * in the model's lexical form, array content that can be rejected inside a 200 (`status: "failed"`), reasoning
+ * Creating a Response as Mantle does: the field set of real answers (the gemma-4-31b recording), the object echoes
+ * the server's defaults for omitted parameters, `created_at` in the model's lexical form, array content that can be rejected inside a 200 (`status: "failed"`), reasoning
  * efforts and encrypted reasoning, forced function calls, json_schema text, `previous_response_id`, `background`,
  * and a stream of typed events with sequence numbers. Stored responses are served by responses-store.ts.
  */
 import type { ServerResponse } from 'node:http';
-import type { EmulatorContext } from './context.ts';
+import { MANTLE_IDS, type EmulatorContext } from './context.ts';
 import { breakRequired, exampleFor, promptOf, replyFor, tokensOf } from './generate.ts';
 import { makesCall, type ModelProfile } from './profile.ts';
 import { invalidParam, paramError } from './request-checks.ts';
@@ -15,6 +15,23 @@ import { countTokens, sendJson, timestamp, writeSse } from './wire.ts';
 
 type Item = Record<string, unknown>;
 const ENCRYPTED_PREFIX = 'gAAAAemulator';
+const SUMMARY = 'The user wants a short answer.';
+
+/** The same Response before it is done (queued, in progress): no output, usage or completion time yet. */
+export function unfinished(response: Item, status: 'queued' | 'in_progress'): Item {
+  return { ...response, status, completed_at: null, output: [], usage: null };
+}
+
+/** Function tools echoed as real answers have them: description and parameters (null when absent), and `strict`. */
+function echoTools(tools: unknown): unknown {
+  if (!Array.isArray(tools)) return [];
+  return tools.map((tool) => {
+    if (!tool || typeof tool !== 'object' || (tool as Item).type !== 'function') return tool;
+    const t = tool as Item;
+    // OpenAI's default for Responses function tools is strict: true; the echo states what was applied.
+    return { ...t, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? true };
+  });
+}
 
 function hasArrayContent(input: unknown): boolean {
   return Array.isArray(input) && input.some((item) => item && typeof item === 'object' && Array.isArray((item as Item).content));
@@ -31,7 +48,8 @@ function outputFor(body: Record<string, unknown>, profile: ModelProfile, context
   const limit = b.ignoredParams.includes('max_output_tokens') ? null : typeof body.max_output_tokens === 'number' ? body.max_output_tokens : profile.defaults.max_output_tokens;
   // A reasoning model thinks first; a budget it spends on thinking alone leaves nothing visible.
   const thinking = limit === null ? b.thinkingTokens : Math.min(b.thinkingTokens, limit);
-  if (b.thinkingTokens > 0) output.push({ id: context.id('rs'), type: 'reasoning', summary: [] });
+  const summary = typeof (body.reasoning as Item | undefined)?.summary === 'string' ? [{ type: 'summary_text', text: SUMMARY }] : [];
+  if (b.thinkingTokens > 0) output.push({ id: context.id('rs'), type: 'reasoning', summary });
   if (b.thinkingTokens > 0 && limit !== null && limit <= b.thinkingTokens) return { output, tokens: 0, reasoningTokens: thinking, incomplete: true };
   const include = Array.isArray(body.include) ? body.include : [];
   if (include.includes('reasoning.encrypted_content') && b.encryptedReasoning !== 'not-returned') {
@@ -64,6 +82,7 @@ function outputFor(body: Record<string, unknown>, profile: ModelProfile, context
     role: 'assistant',
     status: 'completed',
     content: [{ type: 'output_text', text: kept.join(''), annotations: [], logprobs: [] }],
+    phase: 'final_answer',
   });
   return { output, tokens: kept.length, reasoningTokens: thinking, incomplete: kept.length < all.length };
 }
@@ -76,40 +95,51 @@ export function buildResponse(body: Record<string, unknown>, profile: ModelProfi
   const reasoning = (body.reasoning ?? {}) as Item;
   const createdAt = timestamp(context.now(), profile.createdAt.responses);
   const format = ((body.text as Item | undefined)?.format as Item | undefined) ?? { type: 'text' };
+  const status = rejected ? 'failed' : incomplete ? 'incomplete' : 'completed';
+  // The field set of a real Response (the gemma-4-31b recording, MANTLE.md "Fields real answers carry").
   return {
-    id: context.id('resp'),
+    id: context.id(...MANTLE_IDS.response),
     object: 'response',
     ...(createdAt !== undefined ? { created_at: createdAt } : {}),
-    status: rejected ? 'failed' : incomplete ? 'incomplete' : 'completed',
+    completed_at: status === 'completed' ? (timestamp(context.now(), profile.createdAt.responses) ?? null) : null,
+    status,
     background: body.background === true,
+    billing: { payer: 'developer' },
     error: rejected ? { code: 'invalid_prompt', message: 'Invalid prompt: assistant message content must be a string.' } : null,
+    frequency_penalty: typeof body.frequency_penalty === 'number' ? body.frequency_penalty : 0,
     incomplete_details: incomplete ? { reason: 'max_output_tokens' } : null,
     instructions: body.instructions ?? null,
     max_output_tokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : profile.defaults.max_output_tokens,
     max_tool_calls: null,
+    metadata: body.metadata ?? {},
     model: profile.id,
+    moderation: null,
     output,
     parallel_tool_calls: true,
+    presence_penalty: typeof body.presence_penalty === 'number' ? body.presence_penalty : 0,
     previous_response_id: b.previousResponse === 'echo' ? (body.previous_response_id ?? null) : null,
-    reasoning: { effort: reasoning.effort ?? profile.defaults.reasoning_effort, summary: null },
+    prompt_cache_key: typeof body.prompt_cache_key === 'string' ? body.prompt_cache_key : null,
+    prompt_cache_retention: 'in_memory',
+    reasoning: { effort: reasoning.effort ?? profile.defaults.reasoning_effort, summary: typeof reasoning.summary === 'string' ? reasoning.summary : null },
+    safety_identifier: typeof body.safety_identifier === 'string' ? body.safety_identifier : null,
+    service_tier: 'default',
     store: body.store ?? true,
     temperature: body.temperature ?? profile.defaults.temperature,
     text: { format, verbosity: 'medium' },
     tool_choice: body.tool_choice ?? 'auto',
-    tools: body.tools ?? [],
+    tools: echoTools(body.tools),
     top_logprobs: 0,
     top_p: body.top_p ?? profile.defaults.top_p,
     truncation: 'disabled',
     usage: {
       input_tokens: inputTokens,
-      input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+      input_tokens_details: { cache_write_tokens: 0, cached_tokens: 0 },
       output_tokens: tokens + reasoningTokens,
       output_tokens_details: { reasoning_tokens: reasoningTokens },
       total_tokens: inputTokens + tokens + reasoningTokens,
     },
     // Real gemma-4 answers carry "user": null where the document says string; others are not shown to.
     ...(b.userNull ? { user: null } : {}),
-    metadata: body.metadata ?? {},
   };
 }
 
@@ -138,7 +168,7 @@ function stateProblem(body: Record<string, unknown>, profile: ModelProfile, cont
 export async function handleCreateResponse(res: ServerResponse, body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Promise<void> {
   const fail = (error: { status: number; body: unknown }) => sendJson(res, error.status, error.body, context.headers());
   if (body.input === undefined) return fail(paramError(profile, 'input', "Missing required parameter: 'input'.", 'missing_required_parameter'));
-  const invalid = invalidParam(body, profile) ?? stateProblem(body, profile, context);
+  const invalid = invalidParam(body, profile, 'responses') ?? stateProblem(body, profile, context);
   if (invalid) return fail(invalid);
   if (hasArrayContent(body.input) && profile.arrayContent.responses === 'reject-400') {
     return fail(paramError(profile, 'input', "Invalid 'input[0].content': array content is not accepted here; send a string"));
@@ -154,6 +184,6 @@ export async function handleCreateResponse(res: ServerResponse, body: Record<str
     if (profile.streamRejected) return fail(paramError(profile, 'stream', 'Streaming is not supported for this model'));
     return writeSse(res, responseEvents(response, profile), profile.stream, context.headers());
   }
-  if (background) return sendJson(res, 200, { ...response, status: 'queued', output: [], usage: null }, context.headers());
+  if (background) return sendJson(res, 200, unfinished(response, 'queued'), context.headers());
   sendJson(res, 200, b.background === 'synchronous' ? { ...response, background: false } : response, context.headers());
 }

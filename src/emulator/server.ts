@@ -39,6 +39,22 @@ export interface EmulatorOptions {
   host?: string;
   /** @default 0 (any free port) */
   port?: number;
+  /**
+   * Called once per request when its answer has ended (or the connection closed): for a log line. The path and
+   * model are the client's text, unchecked: neutralise them before they reach a terminal.
+   */
+  onRequest?(entry: RequestLogEntry): void;
+}
+
+/** One request as the emulator served it. */
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  /** The `model` of the body, when it has one. */
+  model?: string;
+  /** The HTTP status sent (0 when the connection closed before any). */
+  status: number;
+  durationMs: number;
 }
 
 export interface EmulatorStats {
@@ -91,6 +107,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const model = typeof body?.model === 'string' ? body.model : undefined;
     const maxTokens = [body?.max_tokens, body?.max_output_tokens, body?.max_completion_tokens].find((v) => typeof v === 'number') as number | undefined;
     stats.log.push({ at: arrived, method, path, headers: req.headers, ...(model ? { model } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) });
+    if (options.onRequest) {
+      const report = options.onRequest;
+      res.once('close', () => report({ method, path, ...(model ? { model } : {}), status: res.headersSent ? res.statusCode : 0, durationMs: Math.round(performance.now() - arrived) }));
+    }
     if (model) {
       stats.byModel.set(model, (stats.byModel.get(model) ?? 0) + 1);
       const now = (inFlightByModel.get(model) ?? 0) + 1;

@@ -38,6 +38,58 @@ export const ReasoningSchema = Type.Object(
   { additionalProperties: false, description: 'How the model reasons; cases that need visible output give a reasoning model room to think.' },
 );
 
+/** What an OpenAI route that does not serve the model answers (the emulator plays it; the route checks classify it). */
+export const WRONG_ROUTE_ANSWERS = ['route-400', 'berm-401', 'not-found-404', 'api-400'] as const;
+
+export const WrongRouteSchema = Type.Object(
+  {
+    answer: Type.Unsafe<(typeof WRONG_ROUTE_ANSWERS)[number]>({
+      type: 'string',
+      enum: [...WRONG_ROUTE_ANSWERS],
+      description:
+        'route-400: 400 "model `X` isn\'t supported on this route"; berm-401: 401 "Berm is not enabled for this account"; not-found-404: 404; api-400: 400 "The model \'X\' does not support the \'/v1/...\' API" (API wording, route cause).',
+    }),
+    source: Type.String({ minLength: 1, description: 'A key of `sources` that says so.' }),
+    note: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false, description: 'What the other OpenAI prefix answers for this model.' },
+);
+
+const ParamName = Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 });
+
+export const ParameterRulesSchema = Type.Object(
+  {
+    rejected: Type.Optional(Type.Array(ParamName, { uniqueItems: true, description: 'Request fields refused with a 400 (unsupported_parameter) whatever their value.' })),
+    defaultOnly: Type.Optional(Type.Array(ParamName, { uniqueItems: true, description: 'Request fields refused (unsupported_value) unless they hold the default value.' })),
+    source: Type.String({ minLength: 1, description: 'A key of `sources` that says so.' }),
+    note: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const ParametersSchema = Type.Object(
+  {
+    'chat-completions': Type.Optional(ParameterRulesSchema),
+    responses: Type.Optional(ParameterRulesSchema),
+  },
+  {
+    additionalProperties: false,
+    description: 'Request parameters the model refuses, per API, where a source says so (also those no check observes: the emulator plays them).',
+  },
+);
+
+export const RegionSchema = Type.Union([
+  Type.String({ pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$', description: 'A region the model\'s own source names.' }),
+  Type.Object(
+    {
+      region: Type.String({ pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$' }),
+      source: Type.String({ minLength: 1, description: 'A key of `sources` that names the model in this region.' }),
+      note: Type.Optional(Type.String()),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
 const Expect = Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]*$' }), ClaimSchema, {
   description: 'Documented expectations keyed by check id.',
 });
@@ -47,6 +99,9 @@ export const FamilySchema = Type.Object(
     id: Id('Family id.'),
     title: Type.String({ minLength: 1 }),
     reasoning: Type.Optional(ReasoningSchema),
+    wrongRoute: Type.Optional(WrongRouteSchema),
+    parameters: Type.Optional(ParametersSchema),
+    note: Type.Optional(Type.String({ description: 'What the sources leave open (an unverified source, a disputed id).' })),
     expect: Type.Optional(Expect),
   },
   { additionalProperties: false },
@@ -61,8 +116,13 @@ export const ModelSchema = Type.Object(
     }),
     family: Id('A family id from `families`.'),
     source: Type.String({ minLength: 1, description: 'A key of `sources` that lists this model id.' }),
-    regions: Type.Optional(Type.Array(Type.String(), { description: 'Documented regions, where a source names them.' })),
+    regions: Type.Optional(
+      Type.Array(RegionSchema, { description: 'Documented regions: a region id (named by the model\'s `source`) or {region, source, note} for one another source names.' }),
+    ),
     reasoning: Type.Optional(ReasoningSchema),
+    wrongRoute: Type.Optional(WrongRouteSchema),
+    parameters: Type.Optional(ParametersSchema),
+    note: Type.Optional(Type.String({ description: 'What the sources leave open (an unverified source, a disputed id).' })),
     expect: Type.Optional(Expect),
   },
   { additionalProperties: false },
@@ -75,6 +135,11 @@ export const CatalogSchema = Type.Object(
     sources: Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9./#-]*$' }), Type.String({ minLength: 1 }), {
       description: 'Source key -> citation (document, issue, recording).',
     }),
+    regions: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$' }), Type.String({ minLength: 1 }), {
+        description: 'Mantle regions -> a key of `sources` that lists the region. `catalog --check` holds every model region to this list.',
+      }),
+    ),
     families: Type.Array(FamilySchema, { minItems: 1 }),
     models: Type.Array(ModelSchema, { minItems: 1 }),
   },
@@ -90,3 +155,7 @@ export type Claim = Static<typeof ClaimSchema>;
 export type ReasoningClaim = Static<typeof ReasoningSchema>;
 export type FamilySpec = Static<typeof FamilySchema>;
 export type ModelSpec = Static<typeof ModelSchema>;
+export type WrongRouteClaim = Static<typeof WrongRouteSchema>;
+export type ParameterRules = Static<typeof ParameterRulesSchema>;
+export type ParametersClaim = Static<typeof ParametersSchema>;
+export type RegionEntry = Static<typeof RegionSchema>;

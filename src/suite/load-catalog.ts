@@ -5,7 +5,7 @@
  */
 import type { CheckSignature } from './check-signature.ts';
 import { expectedProblem } from './expected.ts';
-import { CatalogSchema, type CatalogFile, type Claim, type ReasoningClaim } from './catalog-schema.ts';
+import { CatalogSchema, type CatalogFile, type Claim, type ParametersClaim, type ReasoningClaim, type RegionEntry, type WrongRouteClaim } from './catalog-schema.ts';
 import { closest } from './closest.ts';
 import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type YamlSource } from './yaml-source.ts';
 
@@ -21,17 +21,26 @@ export interface CatalogModel {
   family: string;
   familyTitle: string;
   source: string;
+  /** Region ids the sources name (each one's source in `regionSources`). */
   regions: string[];
+  /** Region id -> the source key that names the model there. */
+  regionSources: ReadonlyMap<string, string>;
   /** Expectations by check id, model claims over family claims. */
   expect: ReadonlyMap<string, CatalogClaim>;
   /** How the model reasons, when a source says (the model's own entry over its family's). */
   reasoning?: ReasoningClaim;
+  /** What the other OpenAI prefix answers, when a source says (the model's over its family's). */
+  wrongRoute?: WrongRouteClaim;
+  /** Request parameters the model refuses, per API (the model's entry for an API over its family's). */
+  parameters?: ParametersClaim;
 }
 
 export interface Catalog {
   file: string;
   id: string;
   sources: Readonly<Record<string, string>>;
+  /** Region id -> the source that lists it, when the catalog has a `regions:` list. */
+  regions?: ReadonlyMap<string, string>;
   models: CatalogModel[];
   byId: ReadonlyMap<string, CatalogModel>;
 }
@@ -48,7 +57,7 @@ export async function loadCatalog(file: string, checks: readonly CheckSignature[
   return resolveCatalog(file, data, source!);
 }
 
-function validateMeaning(data: CatalogFile, source: YamlSource, checks: ReadonlyMap<string, CheckSignature>): string[] {
+export function validateMeaning(data: CatalogFile, source: YamlSource, checks: ReadonlyMap<string, CheckSignature>): string[] {
   const problems: string[] = [];
   const sourceKeys = Object.keys(data.sources);
   const checkSource = (key: string, path: PathSegment[]) => {
@@ -72,12 +81,18 @@ function validateMeaning(data: CatalogFile, source: YamlSource, checks: Readonly
       checkSource(claim.source, [...base, 'expect', checkId, 'source']);
     }
   };
+  const checkExtras = (entry: { reasoning?: ReasoningClaim; wrongRoute?: WrongRouteClaim; parameters?: ParametersClaim }, base: PathSegment[]) => {
+    if (entry.reasoning) checkSource(entry.reasoning.source, [...base, 'reasoning', 'source']);
+    if (entry.wrongRoute) checkSource(entry.wrongRoute.source, [...base, 'wrongRoute', 'source']);
+    for (const [api, rules] of Object.entries(entry.parameters ?? {})) if (rules) checkSource(rules.source, [...base, 'parameters', api, 'source']);
+  };
+  for (const [region, key] of Object.entries(data.regions ?? {})) checkSource(key, ['regions', region]);
   const families = new Set<string>();
   data.families.forEach((family, index) => {
     if (families.has(family.id)) problems.push(`${source.locate(['families', index, 'id'])} duplicate family id "${family.id}"`);
     families.add(family.id);
     checkExpect(family.expect, ['families', index]);
-    if (family.reasoning) checkSource(family.reasoning.source, ['families', index, 'reasoning', 'source']);
+    checkExtras(family, ['families', index]);
   });
   const models = new Set<string>();
   data.models.forEach((model, index) => {
@@ -89,12 +104,15 @@ function validateMeaning(data: CatalogFile, source: YamlSource, checks: Readonly
     }
     checkSource(model.source, ['models', index, 'source']);
     checkExpect(model.expect, ['models', index]);
-    if (model.reasoning) checkSource(model.reasoning.source, ['models', index, 'reasoning', 'source']);
+    checkExtras(model, ['models', index]);
+    (model.regions ?? []).forEach((region, r) => {
+      if (typeof region !== 'string') checkSource(region.source, ['models', index, 'regions', r, 'source']);
+    });
   });
   return problems;
 }
 
-function resolveCatalog(file: string, data: CatalogFile, source: YamlSource): Catalog {
+export function resolveCatalog(file: string, data: CatalogFile, source: YamlSource): Catalog {
   const familyIndex = new Map(data.families.map((family, index) => [family.id, { family, index }]));
   const models = data.models.map((model, index): CatalogModel => {
     const { family, index: fIndex } = familyIndex.get(model.family)!;
@@ -106,7 +124,33 @@ function resolveCatalog(file: string, data: CatalogFile, source: YamlSource): Ca
       expect.set(checkId, { ...claim, from: 'model', location: source.locate(['models', index, 'expect', checkId]) });
     }
     const reasoning = model.reasoning ?? family.reasoning;
-    return { id: model.id, family: model.family, familyTitle: family.title, source: model.source, regions: model.regions ?? [], expect, ...(reasoning ? { reasoning } : {}) };
+    const wrongRoute = model.wrongRoute ?? family.wrongRoute;
+    const parameters = family.parameters || model.parameters ? { ...family.parameters, ...model.parameters } : undefined;
+    const regionSources = new Map((model.regions ?? []).map((r) => regionOf(r, model.source)));
+    return {
+      id: model.id,
+      family: model.family,
+      familyTitle: family.title,
+      source: model.source,
+      regions: [...regionSources.keys()],
+      regionSources,
+      expect,
+      ...(reasoning ? { reasoning } : {}),
+      ...(wrongRoute ? { wrongRoute } : {}),
+      ...(parameters ? { parameters } : {}),
+    };
   });
-  return { file, id: data.catalog, sources: data.sources, models, byId: new Map(models.map((m) => [m.id, m])) };
+  return {
+    file,
+    id: data.catalog,
+    sources: data.sources,
+    ...(data.regions ? { regions: new Map(Object.entries(data.regions)) } : {}),
+    models,
+    byId: new Map(models.map((m) => [m.id, m])),
+  };
+}
+
+/** A region entry as [region id, source key]: a bare id is named by the model's own source. */
+export function regionOf(entry: RegionEntry, modelSource: string): [string, string] {
+  return typeof entry === 'string' ? [entry, modelSource] : [entry.region, entry.source];
 }

@@ -1,0 +1,39 @@
+/**
+ * @module cli/catalog-command
+ * `mantle-conformance catalog`: the catalog's models, one line each (id, family, the APIs its claims say it
+ * serves, regions); `--check` reviews every claim for its source (see suite/check-catalog.ts) and exits 1 listing
+ * what it found.
+ */
+import { ALL_CHECKS } from '../checks/registry.ts';
+import { reviewCatalog } from '../suite/check-catalog.ts';
+import { loadCatalog } from '../suite/load-catalog.ts';
+import { EXIT } from './project.ts';
+
+const APIS = [
+  ['api.chat-completions', 'chat'],
+  ['api.responses', 'responses'],
+  ['api.messages', 'messages'],
+  ['api.count-tokens', 'count_tokens'],
+] as const;
+
+export async function catalogCommand(flags: { catalog: string; check?: boolean }, out: NodeJS.WritableStream): Promise<number> {
+  if (flags.check) {
+    const review = await reviewCatalog(flags.catalog, ALL_CHECKS);
+    if (review.findings.length === 0) {
+      out.write(`ok: ${review.models} models, ${review.sources} sources; every claim names a source that is cited, located and marked when unverified; every region is listed\n`);
+      return EXIT.ok;
+    }
+    out.write(`${review.findings.join('\n')}\n${review.findings.length} finding${review.findings.length === 1 ? '' : 's'} in ${flags.catalog}\n`);
+    return EXIT.gate;
+  }
+  const catalog = await loadCatalog(flags.catalog, ALL_CHECKS);
+  const rows = catalog.models.map((model) => {
+    const apis = APIS.filter(([check]) => model.expect.get(check)?.value === 'supported').map(([, name]) => name);
+    const prefix = model.expect.get('path-prefix')?.value;
+    return [model.id, model.family, `${apis.join('+') || '?'}${typeof prefix === 'string' && prefix !== 'none' ? ` on ${prefix}` : ''}`, model.regions.join(',') || '-'];
+  });
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows) out.write(`${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')}\n`);
+  out.write(`${catalog.models.length} models in ${flags.catalog}\n`);
+  return EXIT.ok;
+}
