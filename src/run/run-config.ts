@@ -3,6 +3,7 @@
  * Everything a conformance run needs, resolved from flags once. It is plain data: no secrets (auth holds the
  * *name* of the env var), no functions.
  */
+import type { Surface } from '../surfaces.ts';
 import type { TargetMode } from '../transport/target.ts';
 
 export interface TargetConfig {
@@ -13,6 +14,13 @@ export interface TargetConfig {
   baseUrl: string | null;
   region: string | null;
   endpointHost: string | null;
+  /** The endpoint surface (route rules, SigV4 service, documented claims): from the host unless a flag says. */
+  surface: Surface;
+  /**
+   * What the target is a surface of: its region, or the name given to a local endpoint. Targets of one site on two
+   * surfaces are compared in the migration view.
+   */
+  site: string;
 }
 
 export interface AuthConfig {
@@ -42,6 +50,11 @@ export interface RunConfig {
   auth: AuthConfig;
   /** Model ids selected with --models; empty for every catalog model. */
   models: string[];
+  /**
+   * `--models listed` / `catalog+listed`: the ids each target's model list returns are tested too (ids not in the
+   * catalog with no stated expectations). Absent: only `models` (or the catalog).
+   */
+  discover?: 'listed' | 'catalog+listed';
   /** Check ids or `prefix.*` patterns selected with --checks; empty for all. */
   checks: string[];
   /** @default 60000 @unit milliseconds */
