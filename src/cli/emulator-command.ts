@@ -7,6 +7,7 @@ import { ALL_CHECKS } from '../checks/registry.ts';
 import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
 import type { ProfileOverride } from '../emulator/profile.ts';
 import { startEmulator, type RunningEmulator } from '../emulator/server.ts';
+import { FLAVOURS } from '../emulator/surface.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { intFlag, usage } from './run-options.ts';
 
@@ -19,6 +20,8 @@ export interface EmulatorFlags {
   latency?: string;
   quirk?: string[];
   random?: boolean;
+  /** `mantle` (default) or `runtime`: bedrock-runtime's routes and documented differences. */
+  surface?: 'mantle' | 'runtime';
 }
 
 /** `model:dotted.path=value`, e.g. `xai.grok-4.3:createdAt.chat=exponent` or `openai.gpt-oss-20b:stream.omitDone=true`. */
@@ -54,6 +57,7 @@ export async function startEmulatorFromFlags(flags: EmulatorFlags): Promise<Runn
     host: flags.host ?? '127.0.0.1',
     latencyMs: intFlag('--latency', flags.latency, 0),
     deterministic: !flags.random,
+    surface: FLAVOURS[flags.surface ?? 'mantle'],
     ...(apiKey ? { apiKey } : {}),
   });
 }

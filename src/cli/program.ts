@@ -215,13 +215,15 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .addOption(numeric('--latency <ms>', 'added to every answer, in milliseconds', EMULATOR_RANGES['--latency'], 0))
     .option('--quirk <model:path=value...>', 'switch a quirk, e.g. xai.grok-4.3:createdAt.chat=exponent or openai.gpt-oss-20b:stream.omitDone=true')
     .option('--random', 'real clock and random ids instead of deterministic ones')
+    .addOption(new Option('--surface <surface>', 'the surface to play: mantle, or runtime (bedrock-runtime: OpenAI APIs on /openai/v1 only, background answered at once, no server-side tools, profile ids served, OpenAI-Project ignored)').choices(['mantle', 'runtime']).default('mantle'))
     .action(async (flags: EmulatorFlags) => {
       // The range check is here so that a bad port is exit 2 naming the flag, before the catalog is read.
       intFlag('--port', flags.port, 4010, EMULATOR_RANGES['--port']);
       intFlag('--latency', flags.latency, 0, EMULATOR_RANGES['--latency']);
       const { startEmulatorFromFlags } = await import('./emulator-command.ts');
       const emulator = await startEmulatorFromFlags(flags);
-      io.out.write(`Mantle emulator on ${emulator.url} (base URL for OpenAI SDKs: ${emulator.url}/v1 or ${emulator.url}/openai/v1; Anthropic: ${emulator.url}/anthropic)\nCtrl-C to stop.\n`);
+      const openai = flags.surface === 'runtime' ? `${emulator.url}/openai/v1` : `${emulator.url}/v1 or ${emulator.url}/openai/v1`;
+      io.out.write(`${flags.surface === 'runtime' ? 'bedrock-runtime' : 'Mantle'} emulator on ${emulator.url} (base URL for OpenAI SDKs: ${openai}; Anthropic: ${emulator.url}/anthropic)\nCtrl-C to stop.\n`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
       await emulator.close();
     });

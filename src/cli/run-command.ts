@@ -68,7 +68,7 @@ export async function runCommand(
   const loaded = await loadPlan(config);
   const allFilters = [...filters, ...extra.filter];
   const work = selectWork(
-    config.targets.map((t) => t.id),
+    config.targets.map((t) => ({ id: t.id, surface: t.surface })),
     loaded.plan.models,
     { filters: allFilters, ...(shard ? { shard } : {}), ...(pattern ? { pattern } : {}) },
   );

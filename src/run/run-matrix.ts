@@ -5,6 +5,7 @@
  */
 import { percentiles, type LatencySample } from '../checks/latency.ts';
 import { buildMatrix, finishMatrix } from '../report/build-matrix.ts';
+import { forSurface } from '../plan/plan.ts';
 import { compareMatrices } from '../report/compare.ts';
 import type { ApiLatency, Matrix, MatrixTarget, UsageTotals } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
@@ -68,7 +69,9 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
     checks: loaded.plan.checks.map((c) => ({ id: c.id, title: c.title, api: c.api, vocabulary: c.vocabulary, reference: c.reference?.value ?? null })),
     models: loaded.plan.models.map((m) => ({ id: m.id, family: m.family, familyTitle: m.familyTitle, inCatalog: m.inCatalog })),
     planned: config.targets.flatMap((t) =>
-      loaded.plan.models.flatMap((m) => m.checks.map((c) => ({ target: t.id, model: m.id, check: c.id, expected: c.expectation?.value ?? null, expectedSource: c.expectation?.source ?? null }))),
+      loaded.plan.models
+        .map((m) => forSurface(m, t.surface))
+        .flatMap((m) => m.checks.map((c) => ({ target: t.id, model: m.id, check: c.id, expected: c.expectation?.value ?? null, expectedSource: c.expectation?.source ?? null }))),
     ),
     results: input.results.map((cell) => ({ target: cell.target, model: cell.model, check: cell.check, ...cell.result, expectedSource: cell.expectedSource })),
     usage,
@@ -117,5 +120,5 @@ function targetProvenance(target: RunConfig['targets'][number], config: RunConfi
   } else {
     provenance.sources = [config.recordSource];
   }
-  return { id: target.id, mode: target.mode, endpointHost: target.endpointHost, region: target.region, provenance };
+  return { id: target.id, mode: target.mode, endpointHost: target.endpointHost, region: target.region, surface: target.surface, site: target.site, provenance };
 }
