@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import type { EmulatorFlags } from './emulator-command.ts';
 import { PROJECT_ROOT, VERSION, type Io } from './project.ts';
 import type { RunCommandFlags } from './run-command.ts';
+import { HarnessError } from '../errors.ts';
 import { DEFAULTS } from '../run/run-config.ts';
 import { describeRange, intFlag, RUN_RANGES, type NumericRange } from './run-options.ts';
 
@@ -150,13 +151,18 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
 
   program
     .command('compare')
-    .description('what changed between two runs: new failures, fixes, changed values, new and vanished models and checks (exit 1 on any new failure)')
-    .argument('<old.json>')
-    .argument('<new.json>')
+    .description('what changed between two runs: new failures, fixes, changed values, new and vanished models and checks (exit 1 on any new failure); --by surface: what changes for an app moving from Mantle to bedrock-runtime, from one run of both surfaces (or one run of each)')
+    .argument('<matrix.json...>', 'old.json new.json; with --by surface, one or more runs')
     .option('--json', 'machine-readable output')
-    .action(async (oldFile: string, newFile: string, flags: { json?: boolean }) => {
-      const { compareCommand } = await import('./report-commands.ts');
-      setExit(await compareCommand(oldFile, newFile, flags, io.out));
+    .addOption(new Option('--by <dimension>', 'surface: the migration view, per model the cells that differ between Mantle and bedrock-runtime of one site').choices(['surface']))
+    .action(async (files: string[], flags: { json?: boolean; by?: 'surface' }) => {
+      const { compareCommand, compareSurfacesCommand } = await import('./report-commands.ts');
+      if (flags.by === 'surface') {
+        setExit(await compareSurfacesCommand(files, flags, io.out));
+        return;
+      }
+      if (files.length !== 2) throw new HarnessError('HARNESS_USAGE', `compare: give two matrix.json files (old, new); got ${files.length}. For the migration view of one run, add --by surface`);
+      setExit(await compareCommand(files[0]!, files[1]!, flags, io.out));
     });
 
   program

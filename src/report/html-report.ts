@@ -16,6 +16,7 @@ import { coverageLine, gateLine } from './gate.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
 import { latencyRows } from './latency.ts';
 import { describeProvenance, statusLine, usageLine } from './markdown-report.ts';
+import { buildMigration, migrationHtml } from './migration.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, type CellChange, type Matrix, type MatrixCheck, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
@@ -182,6 +183,7 @@ ${matrix.comparison ? '<label><input id="f-changes" type="checkbox"> only change
 </nav>
 <main>${grids(matrix)}</main>
 ${changeList(matrix)}
+${migrationHtml(buildMigration(matrix), esc)}
 ${latencySection(matrix)}
 <aside id="detail" class="hidden" aria-live="polite"></aside>
 <script type="application/json" id="matrix-data">${JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}</script>

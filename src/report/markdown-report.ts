@@ -12,6 +12,7 @@ import { coverageLine, gateLine } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
+import { buildMigration, migrationMarkdown } from './migration.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 export const markdownReport: ReportWriter = {
@@ -129,6 +130,7 @@ export function renderMarkdown(matrix: Matrix): string {
       if (unserved.length > 0) lines.push(`Not applicable (the model does not serve the API): ${unserved.map((m) => markdownCode(m.id)).join(', ')}`, '');
     }
   }
+  migrationSection(matrix, lines);
   const deviations = matrix.results.filter((r) => !r.gating && (r.status === 'fail' || r.status === 'error' || r.status === 'flaky' || r.status === 'inconclusive') && !r.notRun);
   if (deviations.length > 0) {
     lines.push('## Deviations, errors and uncertain cells that do not gate', '');
@@ -153,6 +155,14 @@ export function renderMarkdown(matrix: Matrix): string {
   for (const c of matrix.checks) lines.push(`| ${markdownCode(c.id)} | ${markdownText(c.title, 300)} | ${c.vocabulary === 'number-or-null' ? 'a number or null' : c.vocabulary.map((v) => markdownCode(v)).join(', ')} |`);
   lines.push('');
   return lines.join('\n');
+}
+
+/** With both surfaces of a site in the run: what changes for an app that moves from Mantle to bedrock-runtime. */
+function migrationSection(matrix: Matrix, lines: string[]): void {
+  const view = buildMigration(matrix);
+  if (view.pairs.length === 0) return;
+  lines.push('## Migration: Mantle to bedrock-runtime', '', 'Per model, the cells whose observations differ between the two surfaces of one site (`mantle-conformance compare --by surface matrix.json` prints this alone; `--json` for tooling).', '');
+  lines.push(migrationMarkdown(view, 3));
 }
 
 /** Requests and tokens, said as what they are: in replay nothing was sent. */
