@@ -200,6 +200,28 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     });
 
   program
+    .command('catalog')
+    .description('the model catalog against the endpoints')
+    .command('diff')
+    .description('what each target\'s model list holds against the catalog: new ids (listed, not catalogued) and catalogued ids not listed; exit 1 when something new is listed')
+    .addOption(new Option('--mode <mode>', 'live: ask the endpoint (GET <prefix>/models, no tokens); replay: the recorded lists').choices(['live', 'replay']).default('live'))
+    .option('--target <spec>', 'one target as --targets takes it: surface:region or surface:name=URL')
+    .option('--targets <list>', 'several, comma separated')
+    .addOption(withDefault('--region <regions>', 'Mantle region(s) instead', 'none'))
+    .option('--endpoint <url>', 'any base URL instead')
+    .addOption(new Option('--surface <surface>', 'the surface of --region/--endpoint').choices(['mantle', 'runtime', 'custom']))
+    .addOption(withDefault('--catalog <file>', 'model catalog', './suites/models.yaml, else the bundled catalog'))
+    .addOption(withDefault('--fixtures <dir>', 'fixtures root (replay)', './fixtures, else the bundled fixtures'))
+    .addOption(new Option('--auth <kind>', 'how to authenticate').choices(['bearer', 'sigv4', 'token', 'none']).default('bearer'))
+    .option('--api-key-env <name>', 'environment variable holding the Bedrock API key', 'AWS_BEARER_TOKEN_BEDROCK')
+    .addOption(withDefault('--profile <name>', 'AWS profile for --auth sigv4 / token', 'default chain'))
+    .option('--json', 'machine-readable output')
+    .action(async (flags: import('./catalog-diff-command.ts').CatalogDiffFlags) => {
+      const { catalogDiffCommand } = await import('./catalog-diff-command.ts');
+      setExit(await catalogDiffCommand(flags, PROJECT_ROOT, VERSION, io.out));
+    });
+
+  program
     .command('fixtures')
     .description('record the bundled fixtures from the local emulator into <fixtures>/emulator/')
     .option('--suites <dir>', 'folder of *.suite.yaml files', 'suites')

@@ -119,8 +119,9 @@ export async function resolveTargets(mode: TargetMode, regions: string[], flags:
   }
   if (endpoint) {
     const region = regions[0] ?? null;
-    const site = flags.targetName ?? region ?? hostId(endpoint);
-    return [{ id: flags.targetName ?? region ?? hostId(endpoint), mode, baseUrl: endpoint.toString(), region, endpointHost: endpoint.host, surface: surface ?? surfaceOfHost(endpoint.host), site }];
+    const id = flags.targetName ?? region ?? hostId(endpoint);
+    // `--target-name runtime.local` names the runtime surface of site `local`.
+    return [{ id, mode, baseUrl: endpoint.toString(), region, endpointHost: endpoint.host, surface: surface ?? siteOfId(id).surface ?? surfaceOfHost(endpoint.host), site: siteOfId(id).site }];
   }
   if (regions.length === 0) throw usage('--mode', `${mode} needs a target: --region us-east-1 (Mantle in that region), --targets mantle:us-east-1,runtime:us-east-1 or --endpoint URL (any OpenAI-compatible base URL)`);
   const chosen = surface ?? 'mantle';

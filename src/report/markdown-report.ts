@@ -13,6 +13,7 @@ import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
 import { buildMigration, migrationMarkdown } from './migration.ts';
+import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 export const markdownReport: ReportWriter = {
@@ -97,6 +98,13 @@ export function renderMarkdown(matrix: Matrix): string {
   const { run, totals } = matrix;
   lines.push('# Mantle compatibility matrix', '');
   leadSection(matrix, lines);
+  const lists = modelListLines(matrix);
+  if (lists.length) {
+    lines.push('## Model lists', '');
+    for (const id of newModels(matrix)) lines.push(`- ${markdownCode(id)}: ${NEW_MODEL_NOTE}`);
+    for (const line of lists) lines.push(`- ${markdownText(line, 4000)}`);
+    lines.push('');
+  }
   lines.push('## Run', '');
   for (const target of matrix.targets) lines.push(`- **${markdownText(target.id, 80)}**: ${markdownText(describeProvenance(target), 300)}`);
   lines.push(
@@ -123,7 +131,7 @@ export function renderMarkdown(matrix: Matrix): string {
       if (rows.length > 0) {
         lines.push(`| model | ${checks.map((c) => markdownCode(c.id)).join(' | ')} |`, `|---|${checks.map(() => '---').join('|')}|`);
         for (const model of rows) {
-          lines.push(`| ${markdownCode(model.id)}${model.inCatalog ? '' : ' (not in catalog)'} | ${checks.map((c) => cell(at(target.id, model.id, c.id), c)).join(' | ')} |`);
+          lines.push(`| ${markdownCode(model.id)}${model.discovered ? ' (new model)' : model.inCatalog ? '' : ' (not in catalog)'} | ${checks.map((c) => cell(at(target.id, model.id, c.id), c)).join(' | ')} |`);
         }
         lines.push('');
       }

@@ -3,6 +3,7 @@
  * Everything a conformance run needs, resolved from flags once. It is plain data: no secrets (auth holds the
  * *name* of the env var), no functions.
  */
+import type { ModelListing } from '../report/matrix.ts';
 import type { Surface } from '../surfaces.ts';
 import type { TargetMode } from '../transport/target.ts';
 
@@ -21,6 +22,11 @@ export interface TargetConfig {
    * surfaces are compared in the migration view.
    */
   site: string;
+  /**
+   * With `--models listed` / `catalog+listed`: the models this target runs (its list, plus the catalog or the ids
+   * named), and what its list said against the catalog (matrix.json `targets[].modelList`).
+   */
+  discovered?: { models: string[]; listing: ModelListing };
 }
 
 export interface AuthConfig {
