@@ -70,7 +70,8 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
       }
       const refused: ModelListing['refused'] = [];
       const ids = new Set<string>();
-      for (const raw of lists.flat()) {
+      // Every prefix answers the same list on most endpoints: each id once.
+      for (const raw of new Set(lists.flat())) {
         const id = typeof raw === 'string' ? raw : JSON.stringify(raw) ?? 'undefined';
         const problem = typeof raw !== 'string' ? 'not a string' : nameProblem(raw, 'model id');
         if (problem) refused.push({ id: id.slice(0, 200), problem });
