@@ -30,7 +30,7 @@ function runOptions(command: Command): Command {
     .addOption(new Option('--mode <mode>', 'live: send to the endpoint; record: send and write fixtures; replay: answer from fixtures').choices(['live', 'record', 'replay']).default('replay'))
     .addOption(withDefault('--region <regions>', 'Mantle region(s), comma separated (endpoint https://bedrock-mantle.<region>.api.aws); in replay, which recorded region(s) to use', 'replay: every folder under --fixtures'))
     .option('--endpoint <url>', 'any OpenAI-compatible base URL instead (gateway, PrivateLink name, local server)')
-    .addOption(withDefault('--surface <surface>', 'the endpoint surface of --region/--endpoint targets: its routes, SigV4 service and documented claims; runtime: https://bedrock-runtime.<region>.amazonaws.com', 'from the host: mantle, runtime, else custom').choices(['mantle', 'runtime', 'custom']))
+    .addOption(withDefault('--surface <surface>', 'mantle, runtime or custom: the endpoint surface of --region/--endpoint targets (routes, SigV4 service, documented claims); runtime: https://bedrock-runtime.<region>.amazonaws.com', 'from the host: mantle, runtime, else custom'))
     .option('--targets <list>', 'surfaces and regions in one run, comma separated: surface:region (mantle:us-east-1,runtime:us-east-1) or surface:name=URL for a local endpoint; in replay surface:name')
     .addOption(withDefault('--target-name <name>', 'name of the target column and fixture folder', 'the region, or host_port of --endpoint'))
     .addOption(withDefault('--models <ids>', 'model ids, comma separated; ids not in the catalog are probed with no expectations; listed: every id the target lists; catalog+listed: those and the catalog', 'every catalog model'))
