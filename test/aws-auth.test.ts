@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLAVOURS } from '../src/emulator/surface.ts';
 import { shortTermToken } from '../src/transport/auth/token.ts';
 import { scanForSecrets } from '../src/transport/secret-scan.ts';
 import { allText, catalogEmulator, cli } from './helpers/harness.ts';
@@ -57,6 +58,23 @@ describe('--auth sigv4', () => {
         expect(run.stdout + run.stderr).not.toContain(canary);
       }
       expect(scanForSecrets(written)).toEqual([]);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('signs requests to a bedrock-runtime target for service bedrock (the model list preflight on /openai/v1 too)', async () => {
+    const verified: VerifiedRequest[] = [];
+    const emulator = await catalogEmulator({}, { verifyRequest: sigv4Verifier(CREDENTIALS, verified), surface: FLAVOURS.runtime });
+    try {
+      const run = await cli(
+        ['run', '--mode', 'live', '--auth', 'sigv4', '--targets', `runtime:us-east-1=${emulator.url}`, '--models', 'openai.gpt-oss-20b', '--checks', 'api.*,path-prefix', '--report-dir', join(dir, 'runtime'), '--plain'],
+        ENV,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(verified.length).toBe(emulator.stats.requests);
+      expect(new Set(verified.map((v) => `${v.service}/${v.region}`))).toEqual(new Set(['bedrock/us-east-1']));
+      expect(emulator.stats.log[0]!.path).toBe('/openai/v1/models');
     } finally {
       await emulator.close();
     }

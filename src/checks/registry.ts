@@ -20,6 +20,7 @@ import { routeChecks } from './route.ts';
 import { streamChatChecks } from './stream-chat.ts';
 import { streamMessagesChecks } from './stream-messages.ts';
 import { streamResponsesChecks } from './stream-responses.ts';
+import { surfaceFeatureChecks } from './surface-features.ts';
 import type { CheckDefinition } from './types.ts';
 
 export const ALL_CHECKS: readonly CheckDefinition[] = [
@@ -37,6 +38,7 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   ...structuredOutputChecks,
   ...paramChecks,
   ...errorChecks,
+  ...surfaceFeatureChecks,
   ...schemaChecks,
   ...sdkChecks,
   ...strictClientChecks,

@@ -4,15 +4,19 @@
  * on every prefix). A route error says "not here"; an API error says "not this API"; a timeout says nothing.
  */
 import type { ApiId } from '../suite/suite-schema.ts';
+import { SURFACE_RULES } from '../surfaces.ts';
 import { bodyText } from '../transport/body.ts';
 import { classifyResponse, refusesModel, servesModel, type Classification } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
 
-/** The OpenAI route prefixes Mantle uses; the order is the order probes are sent in. */
+/**
+ * The OpenAI route prefixes, in the order path-prefix names them. Every surface probes both (bedrock-runtime
+ * documents `/openai/v1`, older pages `/v1`), each in its own order (src/surfaces.ts).
+ */
 export const OPENAI_PREFIXES = ['/v1', '/openai/v1'] as const;
-export const ANTHROPIC_PREFIX = '/anthropic/v1';
+export const ANTHROPIC_PREFIX = SURFACE_RULES.mantle.anthropicPrefix;
 
 type PrefixState = 'serves' | 'refuses' | 'unknown';
 

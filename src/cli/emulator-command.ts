@@ -9,6 +9,7 @@ import { ALL_CHECKS } from '../checks/registry.ts';
 import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
 import { parseQuirks } from '../emulator/quirks.ts';
 import { startEmulator, type RequestLogEntry, type RunningEmulator } from '../emulator/server.ts';
+import { FLAVOURS } from '../emulator/surface.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { intFlag, usage } from './run-options.ts';
@@ -23,6 +24,8 @@ export interface EmulatorFlags {
   quirk?: string[];
   random?: boolean;
   quiet?: boolean;
+  /** `mantle` (default) or `runtime`: bedrock-runtime's routes and documented differences. */
+  surface?: 'mantle' | 'runtime';
 }
 
 /**
@@ -45,6 +48,7 @@ export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: 
       host,
       latencyMs: intFlag('--latency', flags.latency, 0, { min: 0, max: 600_000 }),
       deterministic: !flags.random,
+      surface: FLAVOURS[flags.surface ?? 'mantle'],
       ...(apiKey ? { apiKey } : {}),
       ...(log ? { onRequest: (entry: RequestLogEntry) => log(requestLine(entry, quirks.applied)) } : {}),
     });

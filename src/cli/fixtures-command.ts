@@ -1,9 +1,11 @@
 /**
  * @module cli/fixtures-command
- * `npm run fixtures`: records the bundled fixtures from the emulator. Starts it on a free loopback port with a
- * throwaway key, runs every suite for every catalog model in record mode (provenance: emulator) into a fresh
- * folder, and only then replaces `fixtures/emulator/` with it. Models the catalog says vary (a claim that lists
- * several values) are recorded again with three trials, so that replay shows them as they are: flaky.
+ * `npm run fixtures`: records the bundled fixtures from the emulator, once per surface it plays: Mantle into
+ * `fixtures/emulator/` and bedrock-runtime into `fixtures/runtime.emulator/`, so that the default replay shows both
+ * surfaces and the migration view. Starts the emulator on a free loopback port with a throwaway key, runs every
+ * suite for every catalog model in record mode (provenance: emulator) into a fresh folder, and only then replaces
+ * the target's folder with it. Models the catalog says vary (a claim that lists several values) are recorded again
+ * with three trials, so that replay shows them as they are: flaky.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
@@ -12,12 +14,18 @@ import { join } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
 import { startEmulator } from '../emulator/server.ts';
+import { FLAVOURS, type EmulatedSurface } from '../emulator/surface.ts';
 import { HarnessError } from '../errors.ts';
 import { loadCatalog, type Catalog } from '../suite/load-catalog.ts';
 import { FIXTURE_FORMAT } from '../transport/fixture-file.ts';
 import { runCommand } from './run-command.ts';
 
 export const EMULATOR_TARGET = 'emulator';
+/** The bundled recordings: one target per surface the emulator plays, both of site `emulator`. */
+export const EMULATOR_TARGETS: readonly { target: string; surface: EmulatedSurface }[] = [
+  { target: EMULATOR_TARGET, surface: 'mantle' },
+  { target: `runtime.${EMULATOR_TARGET}`, surface: 'runtime' },
+];
 const KEY_ENV = 'MANTLE_CONFORMANCE_EMULATOR_KEY';
 /** Trials recorded for the models the catalog says vary. */
 const VARYING_TRIALS = 3;
@@ -27,31 +35,50 @@ type Io = { out: NodeJS.WritableStream; err: NodeJS.WriteStream };
 export async function fixturesCommand(flags: { suites: string; catalog?: string; fixtures: string }, root: string, version: string, io: Io): Promise<number> {
   const catalogFile = flags.catalog ?? `${flags.suites}/models.yaml`;
   const catalog = await loadCatalog(catalogFile, ALL_CHECKS);
-  const target = join(flags.fixtures, EMULATOR_TARGET);
-  await assertOnlyFixtures(target);
+  for (const { target } of EMULATOR_TARGETS) await assertOnlyFixtures(join(flags.fixtures, target));
+  for (const { target, surface } of EMULATOR_TARGETS) {
+    const code = await recordTarget(catalog, catalogFile, flags, target, surface, root, version, io);
+    if (code !== 0) return code;
+  }
+  return 0;
+}
+
+async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suites: string; fixtures: string }, target: string, surface: EmulatedSurface, root: string, version: string, io: Io): Promise<number> {
+  const folder = join(flags.fixtures, target);
   // Record next to the old folder (same file system, so the final rename is atomic), never over it.
   const fresh = await mkdtemp(join(flags.fixtures, '.emulator-recording-'));
   try {
-    let exitCode = await recordPass(catalog, catalogFile, { ...flags, fixtures: fresh }, [], 1, root, version, io);
+    const pass = (models: string[], repeat: number) => recordPass(catalog, catalogFile, { ...flags, fixtures: fresh }, { target, surface }, models, repeat, root, version, io);
+    let exitCode = await pass([], 1);
     const varying = catalog.models.filter((m) => [...m.expect.values()].some((claim) => Array.isArray(claim.value))).map((m) => m.id);
-    if (exitCode === 0 && varying.length) exitCode = await recordPass(catalog, catalogFile, { ...flags, fixtures: fresh }, varying, VARYING_TRIALS, root, version, io);
+    if (exitCode === 0 && varying.length) exitCode = await pass(varying, VARYING_TRIALS);
     if (exitCode !== 0) {
-      io.err.write(`fixtures: the recording did not pass its own gate (exit ${exitCode}); ${target} was left as it was\n`);
+      io.err.write(`fixtures: the recording did not pass its own gate (exit ${exitCode}); ${folder} was left as it was\n`);
       return exitCode;
     }
-    await rm(target, { recursive: true, force: true });
-    await rename(join(fresh, EMULATOR_TARGET), target);
-    io.out.write(`wrote ${target}${varying.length ? ` (${varying.join(', ')} with ${VARYING_TRIALS} trials)` : ''}\n`);
+    await rm(folder, { recursive: true, force: true });
+    await rename(join(fresh, target), folder);
+    io.out.write(`wrote ${folder} (${surface})${varying.length ? ` (${varying.join(', ')} with ${VARYING_TRIALS} trials)` : ''}\n`);
     return 0;
   } finally {
     await rm(fresh, { recursive: true, force: true });
   }
 }
 
-async function recordPass(catalog: Catalog, catalogFile: string, flags: { suites: string; fixtures: string }, models: string[], repeat: number, root: string, version: string, io: Io): Promise<number> {
+async function recordPass(
+  catalog: Catalog,
+  catalogFile: string,
+  flags: { suites: string; fixtures: string },
+  where: { target: string; surface: EmulatedSurface },
+  models: string[],
+  repeat: number,
+  root: string,
+  version: string,
+  io: Io,
+): Promise<number> {
   const key = `emu-${randomBytes(16).toString('hex')}`;
   // A fresh emulator per pass: its answers depend on how often it has seen a request, so each pass starts alike.
-  const emulator = await startEmulator({ profiles: profilesFromCatalog(catalog), apiKey: key });
+  const emulator = await startEmulator({ profiles: profilesFromCatalog(catalog), apiKey: key, surface: FLAVOURS[where.surface] });
   const reports = await mkdtemp(join(tmpdir(), 'mantle-fixtures-'));
   process.env[KEY_ENV] = key;
   try {
@@ -60,7 +87,8 @@ async function recordPass(catalog: Catalog, catalogFile: string, flags: { suites
       {
         mode: 'record',
         endpoint: emulator.url,
-        targetName: EMULATOR_TARGET,
+        targetName: where.target,
+        surface: where.surface,
         source: 'emulator',
         apiKeyEnv: KEY_ENV,
         suites: flags.suites,
@@ -75,7 +103,7 @@ async function recordPass(catalog: Catalog, catalogFile: string, flags: { suites
       version,
       io,
     );
-    io.out.write(`recorded ${emulator.stats.requests} exchanges from the emulator${models.length ? ` for ${models.join(', ')}, ${repeat} trials` : ''}\n`);
+    io.out.write(`recorded ${emulator.stats.requests} exchanges from the ${where.surface} emulator${models.length ? ` for ${models.join(', ')}, ${repeat} trials` : ''}\n`);
     return outcome.exitCode;
   } finally {
     delete process.env[KEY_ENV];

@@ -5,15 +5,16 @@
  */
 import { HarnessError } from '../errors.ts';
 import type { RunConfig } from '../run/run-config.ts';
+import { SURFACE_RULES } from '../surfaces.ts';
 import { createAuth } from '../transport/auth/create-auth.ts';
 import { bodyText } from '../transport/body.ts';
 import { classifyResponse } from '../transport/classify-response.ts';
 import { sendHttp } from '../transport/http-exchange.ts';
 
 /** The run's credentials; a missing key says how to reach a local server that needs none. */
-function authFor(config: RunConfig, region: string | null) {
+function authFor(config: RunConfig, target: RunConfig['targets'][number]) {
   try {
-    return createAuth({ ...config.auth, region });
+    return createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service });
   } catch (error) {
     if (error instanceof HarnessError && error.code === 'HARNESS_AUTH_MISSING' && config.auth.kind === 'bearer' && error.message.includes(config.auth.apiKeyEnv)) {
       throw new HarnessError('HARNESS_AUTH_MISSING', `${error.message} For a local server that needs no key, use --auth none.`, { cause: error });
@@ -25,10 +26,12 @@ function authFor(config: RunConfig, region: string | null) {
 export async function preflight(config: RunConfig): Promise<void> {
   for (const target of config.targets) {
     if (target.mode === 'replay' || !target.baseUrl) continue;
-    const auth = authFor(config, target.region);
+    const auth = authFor(config, target);
+    // The surface's documented prefix: bedrock-runtime serves its OpenAI APIs under /openai/v1.
+    const prefix = SURFACE_RULES[target.surface].openaiPrefixes[0]!;
     const exchange = await sendHttp(
-      { method: 'GET', path: '/v1/models', headers: { accept: 'application/json' } },
-      { step: 'preflight', prefix: '/v1' },
+      { method: 'GET', path: `${prefix}/models`, headers: { accept: 'application/json' } },
+      { step: 'preflight', prefix },
       { baseUrl: target.baseUrl, auth, timeoutMs: Math.min(config.timeoutMs, 30_000) },
     );
     if (exchange.error?.code === 'HARNESS_AUTH_MISSING') throw new HarnessError('HARNESS_AUTH_MISSING', exchange.error.message);
@@ -42,7 +45,7 @@ export async function preflight(config: RunConfig): Promise<void> {
       const where = config.auth.kind === 'bearer' ? `the key in ${config.auth.apiKeyEnv} (or pick another variable with --api-key-env)` : `the ${config.auth.kind} credentials`;
       throw new HarnessError(
         'HARNESS_AUTH_REJECTED',
-        `${target.endpointHost} rejected the credentials: GET /v1/models answered ${response.status} ${classification.message ?? ''}`.trimEnd() + `. Check ${where}; nothing else was sent.`,
+        `${target.endpointHost} rejected the credentials: GET ${prefix}/models answered ${response.status} ${classification.message ?? ''}`.trimEnd() + `. Check ${where}; nothing else was sent.`,
       );
     }
   }

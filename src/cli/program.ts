@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import type { EmulatorFlags } from './emulator-command.ts';
 import { PROJECT_ROOT, VERSION, type Io } from './project.ts';
 import type { RunCommandFlags } from './run-command.ts';
+import { HarnessError } from '../errors.ts';
 import { DEFAULTS } from '../run/run-config.ts';
 import { describeRange, HISTORY_LAST, intFlag, RUN_RANGES, type NumericRange } from './run-options.ts';
 
@@ -29,8 +30,10 @@ function runOptions(command: Command): Command {
     .addOption(new Option('--mode <mode>', 'live: send to the endpoint; record: send and write fixtures; replay: answer from fixtures').choices(['live', 'record', 'replay']).default('replay'))
     .addOption(withDefault('--region <regions>', 'Mantle region(s), comma separated (endpoint https://bedrock-mantle.<region>.api.aws); in replay, which recorded region(s) to use', 'replay: every folder under --fixtures'))
     .option('--endpoint <url>', 'any OpenAI-compatible base URL instead (gateway, PrivateLink name, local server)')
+    .addOption(withDefault('--surface <surface>', 'mantle, runtime or custom: the endpoint surface of --region/--endpoint targets (routes, SigV4 service, documented claims); runtime: https://bedrock-runtime.<region>.amazonaws.com', 'from the host: mantle, runtime, else custom'))
+    .option('--targets <list>', 'surfaces and regions in one run, comma separated: surface:region (mantle:us-east-1,runtime:us-east-1) or surface:name=URL for a local endpoint; in replay surface:name')
     .addOption(withDefault('--target-name <name>', 'name of the target column and fixture folder', 'the region, or host_port of --endpoint'))
-    .addOption(withDefault('--models <ids>', 'model ids, comma separated; ids not in the catalog are probed with no expectations', 'every catalog model'))
+    .addOption(withDefault('--models <ids>', 'model ids, comma separated; ids not in the catalog are probed with no expectations; listed: every id the target lists; catalog+listed: those and the catalog', 'every catalog model'))
     .addOption(withDefault('--checks <ids>', 'check ids or prefixes like stream.*, comma separated', 'all'))
     .addOption(withDefault('--suites <dir>', 'folder of *.suite.yaml files', './suites, else the bundled suites'))
     .addOption(withDefault('--catalog <file>', 'model catalog', '<suites>/models.yaml'))
@@ -122,9 +125,11 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       io.out.write(`ok: ${suites.cases.length} cases in ${suites.files.length} suite files, ${catalog.models.length} models in the catalog${expectations ? `, ${stated} expectations` : ''}\n`);
     });
 
-  program
+  // `catalog diff` has its own --catalog: the parent's options are read only before the subcommand's name.
+  const catalogCommand = program
     .command('catalog')
-    .description('list the catalog\'s models; --check reviews every claim for its source (exit 1 listing findings)')
+    .enablePositionalOptions()
+    .description('list the catalog\'s models; --check reviews every claim for its source (exit 1 listing findings); `catalog diff` compares it with the endpoints\' model lists')
     .option('--catalog <file>', 'model catalog', 'suites/models.yaml')
     .option('--check', 'list claims without a source or with an unknown or unused one, unverified sources not marked, unknown regions, claims on APIs a model does not serve')
     .addHelpText('after', '\nExit codes: 0 nothing found, 1 findings (--check), 2 the file cannot be read or is not YAML.')
@@ -160,13 +165,18 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
 
   program
     .command('compare')
-    .description('what changed between two runs: new failures, fixes, changed values, new and vanished models and checks (exit 1 on any new failure)')
-    .argument('<old.json>')
-    .argument('<new.json>')
+    .description('what changed between two runs: new failures, fixes, changed values, new and vanished models and checks (exit 1 on any new failure); --by surface: what changes for an app moving from Mantle to bedrock-runtime, from one run of both surfaces (or one run of each)')
+    .argument('<matrix.json...>', 'old.json new.json; with --by surface, one or more runs')
     .option('--json', 'machine-readable output')
-    .action(async (oldFile: string, newFile: string, flags: { json?: boolean }) => {
-      const { compareCommand } = await import('./report-commands.ts');
-      setExit(await compareCommand(oldFile, newFile, flags, io.out));
+    .addOption(new Option('--by <dimension>', 'surface: the migration view, per model the cells that differ between Mantle and bedrock-runtime of one site').choices(['surface']))
+    .action(async (files: string[], flags: { json?: boolean; by?: 'surface' }) => {
+      const { compareCommand, compareSurfacesCommand } = await import('./report-commands.ts');
+      if (flags.by === 'surface') {
+        setExit(await compareSurfacesCommand(files, flags, io.out));
+        return;
+      }
+      if (files.length !== 2) throw new HarnessError('HARNESS_USAGE', `compare: give two matrix.json files (old, new); got ${files.length}. For the migration view of one run, add --by surface`);
+      setExit(await compareCommand(files[0]!, files[1]!, flags, io.out));
     });
 
   program
@@ -214,6 +224,26 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       setExit(await historyCommand(dir, flags, io.out));
     });
 
+  catalogCommand
+    .command('diff')
+    .description('what each target\'s model list holds against the catalog: new ids (listed, not catalogued) and catalogued ids not listed; exit 1 when something new is listed')
+    .addOption(new Option('--mode <mode>', 'live: ask the endpoint (GET <prefix>/models, no tokens); replay: the recorded lists').choices(['live', 'replay']).default('live'))
+    .option('--target <spec>', 'one target as --targets takes it: surface:region or surface:name=URL')
+    .option('--targets <list>', 'several, comma separated')
+    .addOption(withDefault('--region <regions>', 'Mantle region(s) instead', 'none'))
+    .option('--endpoint <url>', 'any base URL instead')
+    .addOption(new Option('--surface <surface>', 'the surface of --region/--endpoint').choices(['mantle', 'runtime', 'custom']))
+    .addOption(withDefault('--catalog <file>', 'model catalog', './suites/models.yaml, else the bundled catalog'))
+    .addOption(withDefault('--fixtures <dir>', 'fixtures root (replay)', './fixtures, else the bundled fixtures'))
+    .addOption(new Option('--auth <kind>', 'how to authenticate').choices(['bearer', 'sigv4', 'token', 'none']).default('bearer'))
+    .option('--api-key-env <name>', 'environment variable holding the Bedrock API key', 'AWS_BEARER_TOKEN_BEDROCK')
+    .addOption(withDefault('--profile <name>', 'AWS profile for --auth sigv4 / token', 'default chain'))
+    .option('--json', 'machine-readable output')
+    .action(async (flags: import('./catalog-diff-command.ts').CatalogDiffFlags) => {
+      const { catalogDiffCommand } = await import('./catalog-diff-command.ts');
+      setExit(await catalogDiffCommand(flags, PROJECT_ROOT, VERSION, io.out));
+    });
+
   program
     .command('fixtures')
     .description('record the bundled fixtures from the local emulator into <fixtures>/emulator/')
@@ -237,6 +267,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .option('--quirk <model:path=value...>', 'switch a quirk, e.g. xai.grok-4.3:createdAt.chat=exponent or openai.gpt-oss-20b:stream.omitDone=true')
     .option('--random', 'real clock and random ids instead of deterministic ones')
     .option('--quiet', 'no log line per request')
+    .addOption(new Option('--surface <surface>', 'the surface to play: mantle, or runtime (bedrock-runtime: OpenAI APIs on /openai/v1 only, background answered at once, no server-side tools, profile ids served, OpenAI-Project ignored)').choices(['mantle', 'runtime']).default('mantle'))
     .addHelpText('after', '\nQuirk paths and values are checked against the profile (a misspelt one is exit 2 naming the closest); the README lists them.\nExit codes: 0 stopped with Ctrl-C, 2 a bad flag, quirk or catalog, or the port is in use.')
     .action(async (flags: EmulatorFlags) => {
       // The range check is here so that a bad port is exit 2 naming the flag, before the catalog is read.
@@ -244,7 +275,8 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       intFlag('--latency', flags.latency, 0, EMULATOR_RANGES['--latency']);
       const { startEmulatorFromFlags } = await import('./emulator-command.ts');
       const emulator = await startEmulatorFromFlags(flags, flags.quiet ? undefined : (line) => io.out.write(`${line}\n`));
-      io.out.write(`Mantle emulator on ${emulator.url} (base URL for OpenAI SDKs: ${emulator.url}/v1 or ${emulator.url}/openai/v1; Anthropic: ${emulator.url}/anthropic)\nCtrl-C to stop.\n`);
+      const openai = flags.surface === 'runtime' ? `${emulator.url}/openai/v1` : `${emulator.url}/v1 or ${emulator.url}/openai/v1`;
+      io.out.write(`${flags.surface === 'runtime' ? 'bedrock-runtime' : 'Mantle'} emulator on ${emulator.url} (base URL for OpenAI SDKs: ${openai}; Anthropic: ${emulator.url}/anthropic)\nCtrl-C to stop.\n`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
       await emulator.close();
     });

@@ -15,6 +15,7 @@ import { DEFAULT_REPORTS, REPORT_WRITERS } from '../report/index.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { mergeMatrices } from '../report/merge.ts';
+import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
 import { writeReportFiles } from '../report/report-writer.ts';
 import { readMatrix } from './read-matrix.ts';
 
@@ -37,6 +38,13 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
   const comparison = compareMatrices(await readMatrix(oldFile), await readMatrix(newFile));
   out.write(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : `${describeComparison(comparison)}\n`);
   return comparison.regressed ? 1 : 0;
+}
+
+/** `compare --by surface`: the migration view of one run of both surfaces (or of a run of each). Informational: exit 0. */
+export async function compareSurfacesCommand(files: string[], flags: { json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
+  const view = buildMigration(combineForMigration(await Promise.all(files.map(readMatrix))));
+  out.write(flags.json ? `${JSON.stringify(view, null, 2)}\n` : migrationMarkdown(view));
+  return 0;
 }
 
 export async function mergeCommand(files: string[], flags: { reportDir: string }, out: NodeJS.WritableStream): Promise<number> {

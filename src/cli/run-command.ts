@@ -62,6 +62,7 @@ export async function runCommand(
   const config = await resolveRunConfig(flags, root, version);
   await checkWritable(config.reportDir);
   if (config.historyDir) await checkWritable(config.historyDir, '--history', 'append the run');
+  if (config.discover) await discoverModels(config);
   // The credentials check (one GET, no tokens) goes out while the suites load: its answer arrives while the CPU
   // is busy with YAML. Whatever else is wrong still stops the run before anything else is sent.
   const preflighted = config.targets.some((t) => t.mode !== 'replay') ? import('./preflight.ts').then(({ preflight }) => preflight(config)) : Promise.resolve();
@@ -69,7 +70,7 @@ export async function runCommand(
   const loaded = await loadPlan(config);
   const allFilters = [...filters, ...extra.filter];
   const work = selectWork(
-    config.targets.map((t) => t.id),
+    config.targets.map((t) => ({ id: t.id, surface: t.surface, ...(t.discovered ? { models: new Set(t.discovered.models) } : {}) })),
     loaded.plan.models,
     { filters: allFilters, ...(shard ? { shard } : {}), ...(pattern ? { pattern } : {}) },
   );
@@ -97,6 +98,24 @@ export async function runCommand(
     ? await (await import('../run/vitest-view.ts')).runOnVitest({ ...request, ui: Boolean(flags.ui), vitestOptions })
     : await runInProcess(request);
   return finish(end, config, flags, io, onVitest ? 'vitest' : 'in-process');
+}
+
+/**
+ * `--models listed` / `catalog+listed`: each target's model list decides what it runs (with the catalog, or the ids
+ * named); the plan holds every id any target runs. Ids listed but not in the catalog have no stated expectations.
+ */
+async function discoverModels(config: RunConfig): Promise<void> {
+  const [{ loadCatalog }, { ALL_CHECKS }, { readModelLists }] = await Promise.all([import('../suite/load-catalog.ts'), import('../checks/registry.ts'), import('./model-lists.ts')]);
+  const catalogIds = (await loadCatalog(config.catalogFile, ALL_CHECKS)).models.map((m) => m.id);
+  const lists = await readModelLists(config, catalogIds);
+  const base = [...config.models, ...(config.discover === 'catalog+listed' ? catalogIds : [])];
+  for (const target of config.targets) {
+    const list = lists.find((l) => l.target === target.id)!;
+    target.discovered = { models: [...new Set([...base, ...list.ids])], listing: list.listing };
+  }
+  const listed = lists.flatMap((l) => l.ids);
+  const ordered = [...base, ...catalogIds.filter((id) => listed.includes(id)), ...[...new Set(listed)].filter((id) => !catalogIds.includes(id)).sort()];
+  config.models = [...new Set(ordered)];
 }
 
 async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io: { out: NodeJS.WritableStream }, runner: RunOutcome['runner']): Promise<RunOutcome> {

@@ -4,12 +4,15 @@
  * the fix; nothing is sent before the whole command line is valid.
  */
 import { randomUUID } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
-import { checkName, nameFromFolder, nameProblem } from '../names.ts';
-import { DEFAULTS, type AuthConfig, type RunConfig, type TargetConfig } from '../run/run-config.ts';
+import { checkName } from '../names.ts';
+import { DEFAULTS, type AuthConfig, type RunConfig } from '../run/run-config.ts';
 import type { TargetMode } from '../transport/target.ts';
+import { resolveTargets } from './target-options.ts';
+
+export { hostId, recordedTargets } from './target-options.ts';
 
 /** Raw flag values as commander hands them over. */
 export interface RunFlags {
@@ -17,6 +20,10 @@ export interface RunFlags {
   region?: string;
   endpoint?: string;
   targetName?: string;
+  /** `mantle`, `runtime` or `custom`: the surface of --region/--endpoint targets. */
+  surface?: string;
+  /** `surface:region,...` or `surface:name=URL,...`. */
+  targets?: string;
   apiKeyEnv?: string;
   auth?: string;
   profile?: string;
@@ -126,12 +133,6 @@ export function listFlag(raw: string | undefined): string[] {
   return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
 
-/** A target name from an endpoint URL: `127.0.0.1_4010`, `gateway.example.com` (IPv6 brackets and colons become `-`). */
-export function hostId(url: URL): string {
-  const host = url.hostname.replace(/[^A-Za-z0-9.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'endpoint';
-  return url.port ? `${host}_${url.port}` : host;
-}
-
 export async function resolveRunConfig(flags: RunFlags, root: string, harnessVersion: string): Promise<RunConfig> {
   const mode = (flags.mode ?? 'replay') as TargetMode;
   if (!['live', 'record', 'replay'].includes(mode)) throw usage('--mode', `"${flags.mode}" is not one of live, record, replay`);
@@ -156,8 +157,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   const historyDir = flags.history !== undefined ? resolve(flags.history) : undefined;
   if (!(await stat(suitesDir).catch(() => null))?.isDirectory()) throw usage('--suites', `${suitesDir} is not a folder of *.suite.yaml files`);
   if (!(await stat(catalogFile).catch(() => null))?.isFile()) throw usage('--catalog', `${catalogFile} does not exist; point --catalog at a model catalog (see suites/models.yaml)`);
-  const models = listFlag(flags.models);
-  for (const id of models) checkName(id, 'model id', '--models');
+  const { models, discover } = modelsFlag(flags.models);
   const regions = listFlag(flags.region);
   for (const region of regions) checkName(region, 'region', '--region');
   const auth = resolveAuth(flags);
@@ -182,6 +182,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     targets,
     auth,
     models,
+    ...(discover ? { discover } : {}),
     checks: listFlag(flags.checks),
     ...numbers,
     recordSource: source,
@@ -190,6 +191,21 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     harnessVersion,
     runId,
   };
+}
+
+/**
+ * `--models`: ids (comma separated), or `listed` (every id the targets' model lists return), or `catalog+listed`
+ * (those and every catalog model); `listed` may also be given with ids (`listed,my.model`).
+ */
+export function modelsFlag(raw: string | undefined): { models: string[]; discover?: 'listed' | 'catalog+listed' } {
+  const items = listFlag(raw);
+  const words = items.filter((i): i is 'listed' | 'catalog+listed' => i === 'listed' || i === 'catalog+listed');
+  if (words.length > 1) throw usage('--models', 'give listed or catalog+listed, once');
+  const models = items.filter((i) => i !== 'listed' && i !== 'catalog+listed');
+  for (const id of models) checkName(id, 'model id', '--models');
+  const discover = words[0];
+  if (discover === 'catalog+listed' && models.length) throw usage('--models', 'catalog+listed already names every catalog model; drop the ids or use listed,<ids>');
+  return { models, ...(discover ? { discover } : {}) };
 }
 
 /** `--expectations FILE`, `--no-expectations`, or `<suites>/expectations.yaml` when it exists. */
@@ -221,40 +237,4 @@ function resolveAuth(flags: RunFlags): AuthConfig {
     ...(flags.project ? { project: flags.project } : {}),
     ...(headerEnv.length ? { headerEnv } : {}),
   };
-}
-
-async function resolveTargets(mode: TargetMode, regions: string[], flags: RunFlags, fixturesDir: string): Promise<TargetConfig[]> {
-  let endpoint: URL | undefined;
-  if (flags.endpoint) {
-    try {
-      endpoint = new URL(flags.endpoint);
-    } catch {
-      throw usage('--endpoint', `"${flags.endpoint}" is not a URL; give a base URL like https://bedrock-mantle.us-east-1.api.aws or http://127.0.0.1:4010`);
-    }
-    if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw usage('--endpoint', `"${flags.endpoint}" must be http or https`);
-    if (endpoint.username || endpoint.password) throw usage('--endpoint', 'put credentials in the environment, not in the URL');
-    if (regions.length > 1) throw usage('--region', 'with --endpoint, give at most one region (the one the endpoint is in)');
-  }
-  if (flags.targetName !== undefined) checkName(flags.targetName, 'target name', '--target-name');
-  if (mode === 'replay') {
-    const ids = flags.targetName ? [flags.targetName] : endpoint ? [regions[0] ?? hostId(endpoint)] : regions.length ? regions : await recordedTargets(fixturesDir);
-    if (ids.length === 0) throw usage('--fixtures', `no recordings in ${fixturesDir}; record some with --mode record --region R (or --endpoint URL)`);
-    return ids.map((id) => ({ id, mode, baseUrl: null, region: nameProblem(id, 'region') ? null : id, endpointHost: null }));
-  }
-  if (endpoint) {
-    const region = regions[0] ?? null;
-    return [{ id: flags.targetName ?? region ?? hostId(endpoint), mode, baseUrl: endpoint.toString(), region, endpointHost: endpoint.host }];
-  }
-  if (regions.length === 0) throw usage('--mode', `${mode} needs a target: --region us-east-1 (Mantle in that region) or --endpoint URL (any OpenAI-compatible base URL)`);
-  return regions.map((region) => {
-    const baseUrl = `https://bedrock-mantle.${region}.api.aws`;
-    return { id: region, mode, baseUrl, region, endpointHost: new URL(baseUrl).host };
-  });
-}
-
-/** Targets recorded under the fixtures root (`fixtures/<target>/<model>/<case>.json`); other folders are not ours. */
-export async function recordedTargets(fixturesDir: string): Promise<string[]> {
-  const entries = await readdir(fixturesDir, { withFileTypes: true }).catch(() => []);
-  const names = entries.filter((e) => e.isDirectory()).map((e) => nameFromFolder(e.name));
-  return names.filter((n): n is string => n !== undefined && nameProblem(n, 'target name') === undefined).sort();
 }

@@ -13,6 +13,7 @@ import { STREAM_FAULTS, applyFault, type FaultSpec } from './faults.ts';
 import { applyOverride, genericProfile, variantFor, type EmulatedApi, type ModelProfile, type ProfileOverride } from './profile.ts';
 import { handleCreateResponse } from './responses.ts';
 import { handleStoredResponse } from './responses-store.ts';
+import { FLAVOURS, onSurface, resolveModel, surfaceRefusal, type SurfaceFlavour } from './surface.ts';
 import { MANTLE_ERRORS, anthropicError, pause, sendJson } from './wire.ts';
 
 export interface EmulatorOptions {
@@ -31,6 +32,8 @@ export interface EmulatorOptions {
   unknownModelShape?: 'openai' | 'plain';
   /** Added to every answer. @default 0 @unit milliseconds */
   latencyMs?: number;
+  /** The surface played: Mantle, or bedrock-runtime's documented differences (emulator/surface.ts). @default FLAVOURS.mantle */
+  surface?: SurfaceFlavour;
   /** Faults by model id. */
   faults?: Record<string, FaultSpec>;
   /** Fixed clock and request-derived ids. @default true */
@@ -94,9 +97,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const stats: EmulatorStats = { requests: 0, inFlight: 0, peakInFlight: 0, byModel: new Map(), peakByModel: new Map(), log: [] };
   const inFlightByModel = new Map<string, number>();
 
+  const flavour = options.surface ?? FLAVOURS.mantle;
   // The harness's own probe ids (mantle-conformance.*) are never served, so "unknown model" stays testable.
-  const profileOf = (model: string): ModelProfile | undefined =>
+  const ownProfile = (model: string): ModelProfile | undefined =>
     profiles.get(model) ?? (options.unknownModels === 'generic' && !model.startsWith('mantle-conformance.') ? genericProfile(model) : undefined);
+  const profileOf = (model: string): ModelProfile | undefined => {
+    const profile = resolveModel(model, flavour, ownProfile);
+    return profile && onSurface(profile, flavour);
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrived = performance.now();
@@ -149,12 +157,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const [, prefix, resource, id, sub] = route as unknown as [string, string, string, string | undefined, string | undefined];
     if (resource === 'models') {
       if (method !== 'GET') return fail(MANTLE_ERRORS.notFound());
+      // The list is per surface too: a prefix the surface does not serve has no list.
+      if (flavour.openaiPrefixes && !flavour.openaiPrefixes.includes(prefix)) return fail(MANTLE_ERRORS.notFound());
       const listed = [...profiles.values()].filter((p) => p.behaviors.listed).map((p) => p.id);
       return sendJson(res, 200, { object: 'list', data: listed.sort().map((m) => ({ id: m, object: 'model', created: 1_790_166_400, owned_by: m.split('.')[0] })) }, context.headers());
     }
     if (resource === 'responses' && id) return handleStoredResponse(res, { method, id, sub }, context, profileOf);
     if (method !== 'POST' || id) return fail(MANTLE_ERRORS.notFound());
     if (!model) return fail({ status: 400, body: { error: { code: 'missing_required_parameter', message: "Missing required parameter: 'model'.", param: 'model', type: 'invalid_request_error' } } });
+    const refusal = surfaceRefusal(req, body ?? {}, resource, flavour);
+    if (refusal) return fail(refusal);
     const profile = profileOf(model);
     if (!profile) return fail(options.unknownModelShape === 'plain' ? { status: 404, body: { message: `The model '${model}' does not exist` } } : MANTLE_ERRORS.unknownModel(model));
     if (!profile.prefixes.includes(prefix)) return fail(wrongRoute(profile, model, `/v1/${resource}`));

@@ -12,6 +12,8 @@ import type { Expected } from '../suite/expected.ts';
 import type { Catalog, CatalogModel } from '../suite/load-catalog.ts';
 import type { Expectations } from '../suite/load-expectations.ts';
 import type { LoadedCase, SuiteSet } from '../suite/load-suites.ts';
+import type { SurfaceClaims } from '../suite/catalog-schema.ts';
+import { SURFACE_RULES, type Surface } from '../surfaces.ts';
 
 export interface PlannedExpectation {
   value: Expected;
@@ -32,6 +34,8 @@ export interface PlannedCheck {
   expectation: PlannedExpectation | null;
   /** Where the expectations file states what a target observes: it wins there (see `plannedFor`). */
   byTarget?: Readonly<Record<string, PlannedExpectation>>;
+  /** What a surface's documented claims make of this cell instead (catalog `surfaces:`), where they say something. */
+  bySurface?: Partial<Record<Surface, PlannedExpectation | null>>;
 }
 
 export interface PlannedModel {
@@ -69,7 +73,7 @@ export function buildPlan(suites: SuiteSet, catalog: Catalog, registry: readonly
   for (const check of registry) if (check.readsAllCases) feeding.set(check.id, suites.cases.map((c) => c.id));
   const checks = selectChecks(registry, feeding, options.checks);
   const modelIds = options.models?.length ? [...new Set(options.models)] : catalog.models.map((m) => m.id);
-  const models = modelIds.map((id) => planModel(id, catalog.byId.get(id), checks, feeding, options.expectations?.byModel.get(id), targetEntries(options.expectations, id)));
+  const models = modelIds.map((id) => planModel(id, catalog.byId.get(id), checks, feeding, options.expectations?.byModel.get(id), targetEntries(options.expectations, id), catalog.surfaces ?? {}));
   return { models, checks, cases: new Map(suites.cases.map((c) => [c.id, c])) };
 }
 
@@ -126,6 +130,7 @@ function planModel(
   feeding: ReadonlyMap<string, string[]>,
   stated: Stated | undefined,
   perTarget: ReadonlyMap<string, Stated> = new Map(),
+  surfaces: Partial<Record<Surface, SurfaceClaims>> = {},
 ): PlannedModel {
   const documentedPrefix = entry?.expect.get('path-prefix')?.value;
   const preferredPrefixes = documentedPrefix === '/openai/v1' ? ['/openai/v1', '/v1'] : ['/v1', '/openai/v1'];
@@ -140,9 +145,39 @@ function planModel(
       const reviewed = stated?.get(check.id);
       const expectation: PlannedExpectation | null = reviewed ? reviewedExpectation(reviewed) : expectationFor(check, entry);
       const byTarget = Object.fromEntries([...perTarget].flatMap(([target, checks]) => (checks.has(check.id) ? [[target, reviewedExpectation(checks.get(check.id)!, target)]] : [])));
-      return { id: check.id, cases: feeding.get(check.id) ?? [], expectation, ...(Object.keys(byTarget).length ? { byTarget } : {}) };
+      // A reviewed expectation was observed on the targets that agreed: the catalog's surface claims yield to it.
+      const bySurface = entry && !reviewed ? surfaceExpectations(check.id, surfaces) : undefined;
+      return { id: check.id, cases: feeding.get(check.id) ?? [], expectation, ...(Object.keys(byTarget).length ? { byTarget } : {}), ...(bySurface ? { bySurface } : {}) };
     }),
   };
+}
+
+/**
+ * What the catalog's `surfaces:` block says of a check, per surface: a feature the surface lacks (its value wins
+ * over the model's claims and the expectations file, which describe Mantle) or a claim that does not carry over.
+ * Only catalog models get them: a model the catalog does not know has no stated expectations anywhere.
+ */
+function surfaceExpectations(checkId: string, surfaces: Partial<Record<Surface, SurfaceClaims>>): PlannedCheck['bySurface'] {
+  const out: Partial<Record<Surface, PlannedExpectation | null>> = {};
+  for (const [surface, claims] of Object.entries(surfaces) as [Surface, SurfaceClaims][]) {
+    const lack = claims.lacks?.find((l) => l.check === checkId);
+    if (lack) out[surface] = { value: lack.value, source: `catalog: ${surface} lacks ${lack.feature} (${lack.source})`, ...(lack.note ? { note: lack.note } : {}) };
+    else if (claims.unstated?.some((u) => u.check === checkId)) out[surface] = null;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * The model as planned on one surface: the surface's claims in place of the model's where the catalog states
+ * them, and its route prefixes in the surface's order (bedrock-runtime documents /openai/v1 first).
+ */
+export function forSurface(model: PlannedModel, surface: Surface): PlannedModel {
+  const checks = model.checks.map((check) => {
+    const override = check.bySurface && surface in check.bySurface ? check.bySurface[surface] : undefined;
+    return override === undefined ? check : { ...check, expectation: override };
+  });
+  const preferredPrefixes = surface === 'runtime' ? [...SURFACE_RULES.runtime.openaiPrefixes] : model.preferredPrefixes;
+  return { ...model, checks, preferredPrefixes };
 }
 
 function expectationFor(check: PlanCheck, entry: CatalogModel | undefined): PlannedExpectation | null {

@@ -56,6 +56,7 @@ export const CHECK_GROUPS: readonly { group: string; prefixes: readonly string[]
   { group: 'Tools and structured output', prefixes: ['tools.', 'structured-output.'] },
   { group: 'Parameters', prefixes: ['params.'] },
   { group: 'Errors and discovery', prefixes: ['errors.', 'models.'] },
+  { group: 'Headers', prefixes: ['headers.'] },
   { group: 'Schemas', prefixes: ['schema.'] },
   { group: 'SDKs', prefixes: ['sdk.'] },
 ];

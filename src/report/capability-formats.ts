@@ -24,8 +24,8 @@ export function tableMarkdown(table: CapabilityTable): string {
   const mark = (key: string) => String.fromCharCode(97 + (others.indexOf(key) % 26)) + (others.indexOf(key) >= 26 ? String(Math.floor(others.indexOf(key) / 26)) : '');
   const latency = table.rows.some((r) => r.latency);
   const lines = [
-    `| model | ${table.capabilities.map((c) => markdownText(c, 80)).join(' | ')} |${latency ? ' latency p50/p95 |' : ''}`,
-    `|---|${table.capabilities.map(() => '---').join('|')}|${latency ? '---|' : ''}`,
+    `| model | surface | ${table.capabilities.map((c) => markdownText(c, 80)).join(' | ')} |${latency ? ' latency p50/p95 |' : ''}`,
+    `|---|---|${table.capabilities.map(() => '---').join('|')}|${latency ? '---|' : ''}`,
   ];
   for (const row of table.rows) {
     const rendered = table.capabilities.map((name) => {
@@ -34,7 +34,7 @@ export function tableMarkdown(table: CapabilityTable): string {
       const key = provenanceKey(cell);
       return `${markdownText(`${WORD[cell.value]}${notes}`, 600)}${key === usual ? '' : ` <sup>${mark(key)}</sup>`}`;
     });
-    lines.push(`| ${markdownCode(row.model)} | ${rendered.join(' | ')} |${latency ? ` ${markdownText(row.latency ?? '–', 300)} |` : ''}`);
+    lines.push(`| ${markdownCode(row.model)} | ${markdownText(row.surface, 20)} | ${rendered.join(' | ')} |${latency ? ` ${markdownText(row.latency ?? '–', 300)} |` : ''}`);
   }
   lines.push('');
   if (usual) lines.push(`${others.length ? 'Unless marked, every cell comes from' : 'Every cell comes from'}: ${markdownText(usual, 600)}.`);
@@ -45,23 +45,23 @@ export function tableMarkdown(table: CapabilityTable): string {
 
 const csvQuote = (s: string) => (/[",\n\r]/.test(s) || /^[=+\-@\t]/.test(s) ? `"${(/^[=+\-@\t]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"` : s);
 
-/** One row per model: model, family, one column per capability (`value: notes`), latency, provenance. */
+/** One row per model and surface: model, family, surface, one column per capability (`value: notes`), latency, provenance. */
 export function tableCsv(table: CapabilityTable, options: { long?: boolean } = {}): string {
   if (options.long) {
-    const lines = [['model', 'capability', 'value', 'notes', 'provenance'].join(',')];
+    const lines = [['model', 'surface', 'capability', 'value', 'notes', 'provenance'].join(',')];
     for (const row of table.rows) {
       for (const name of table.capabilities) {
         const cell = row.cells[name]!;
-        lines.push([row.model, name, cell.value, cell.notes.join('; '), cell.provenance.join('; ')].map(csvQuote).join(','));
+        lines.push([row.model, row.surface, name, cell.value, cell.notes.join('; '), cell.provenance.join('; ')].map(csvQuote).join(','));
       }
     }
     return `${lines.join('\n')}\n`;
   }
   const latency = table.rows.some((r) => r.latency);
-  const lines = [['model', 'family', ...table.capabilities, ...(latency ? ['latency p50/p95'] : []), 'provenance'].map(csvQuote).join(',')];
+  const lines = [['model', 'family', 'surface', ...table.capabilities, ...(latency ? ['latency p50/p95'] : []), 'provenance'].map(csvQuote).join(',')];
   for (const row of table.rows) {
     const provenance = [...new Set(Object.values(row.cells).flatMap((c) => c.provenance))].join('; ');
-    lines.push([row.model, row.family ?? '', ...table.capabilities.map((name) => cellText(row.cells[name]!)), ...(latency ? [row.latency ?? ''] : []), provenance].map(csvQuote).join(','));
+    lines.push([row.model, row.family ?? '', row.surface, ...table.capabilities.map((name) => cellText(row.cells[name]!)), ...(latency ? [row.latency ?? ''] : []), provenance].map(csvQuote).join(','));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -69,6 +69,6 @@ export function tableCsv(table: CapabilityTable, options: { long?: boolean } = {
 /** The grid as JSON (the table as built: one object per model), or the long form: one object per model and capability. */
 export function tableJson(table: CapabilityTable, options: { long?: boolean } = {}): string {
   if (!options.long) return `${JSON.stringify(table, null, 2)}\n`;
-  const long = table.rows.flatMap((row) => table.capabilities.map((capability) => ({ model: row.model, capability, ...row.cells[capability]! })));
+  const long = table.rows.flatMap((row) => table.capabilities.map((capability) => ({ model: row.model, surface: row.surface, capability, ...row.cells[capability]! })));
   return `${JSON.stringify(long, null, 2)}\n`;
 }

@@ -17,6 +17,8 @@ export interface CapabilityCell {
 export interface CapabilityRow {
   model: string;
   family: string | null;
+  /** The endpoint surface the row was measured on (`mantle`, `runtime`, `custom`): one row per model and surface. */
+  surface: string;
   cells: Record<string, CapabilityCell>;
   /** Total time p50/p95 per API, when the runs measured it (`(recorded)` when replayed). */
   latency?: string;
@@ -92,6 +94,7 @@ const CAPABILITIES: readonly Capability[] = [
     'content.array.responses': (v) => (v === 'rejected' ? 'array content rejected' : undefined),
     'responses.input-items': (v) => (v === 'unsupported' ? 'no input_items' : undefined),
     'responses.background': (v) => (v !== 'completed' ? `background: ${String(v)}` : undefined),
+    'responses.web-search': (v) => (v === 'rejected' ? 'no server-side web_search' : undefined),
     'responses.previous-response-id': (v) => (v !== 'echoed' ? `previous_response_id ${String(v)}` : undefined),
     'stream.responses': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
     'created-at.responses': (v) => (v !== 'integer' ? `created_at is ${String(v)}` : undefined),
@@ -144,17 +147,22 @@ function latencyOf(matrix: Matrix, targetId: string, model: string): string | un
 export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTable {
   const models = [...new Map(matrices.flatMap((m) => m.models).map((m) => [m.id, m])).values()];
   const indexes = matrices.map((matrix) => new Map(matrix.results.filter((r) => !r.notRun).map((r) => [`${r.target}\u0000${r.model}\u0000${r.check}`, r])));
-  const runs = matrices.flatMap((matrix, i) => matrix.targets.map((target) => ({ matrix, i, target, provenance: provenanceOf(matrix, target.id) })));
+  const runs = matrices.flatMap((matrix, i) => matrix.targets.map((target) => ({ matrix, i, target, surface: target.surface ?? 'mantle', provenance: provenanceOf(matrix, target.id) })));
+  const surfaces = [...new Set(runs.map((r) => r.surface))];
   // Where two runs share a place (one target on two dates), notes name the date too.
   const places = runs.map((r) => r.provenance.split(' ')[0]!);
   const label = (provenance: string) => {
     const place = provenance.split(' ')[0]!;
     return places.filter((p) => p === place).length > 1 ? provenance.split(' ').slice(0, 2).join(' ') : place;
   };
-  const rows = models.map((model): CapabilityRow => {
+  // One row per model and surface it was run on: a model behaves per surface, and a migration reads both rows.
+  const measured = (model: string, i: number, target: string) => [...indexes[i]!.keys()].some((k) => k.startsWith(`${target}\u0000${model}\u0000`));
+  const pairs = models.flatMap((model) => surfaces.filter((surface) => runs.some((r) => r.surface === surface && measured(model.id, r.i, r.target.id))).map((surface) => ({ model, surface })));
+  const rows = pairs.map(({ model, surface }): CapabilityRow => {
     const cells: Record<string, CapabilityCell> = {};
+    const own = runs.filter((r) => r.surface === surface);
     for (const capability of CAPABILITIES) {
-      const judged = runs.map(({ i, target, provenance }) => {
+      const judged = own.map(({ i, target, provenance }) => {
         const get: Lookup = (check) => indexes[i]!.get(`${target.id}\u0000${model.id}\u0000${check}`);
         return { ...capability.judge(get), provenance };
       });
@@ -164,8 +172,8 @@ export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTab
       const perRun = values.size > 1 ? known.map((j) => `${j.value} in ${label(j.provenance)}`) : [];
       cells[capability.name] = { value, notes: [...new Set([...perRun, ...(known.length ? known : judged).flatMap((j) => j.notes)])], provenance: [...new Set((known.length ? known : judged).map((j) => j.provenance))] };
     }
-    const latency = runs.map(({ matrix, target }) => latencyOf(matrix, target.id, model.id)).filter((x): x is string => x !== undefined);
-    return { model: model.id, family: model.family, cells, ...(latency.length ? { latency: latency.join('; ') } : {}) };
+    const latency = own.map(({ matrix, target }) => latencyOf(matrix, target.id, model.id)).filter((x): x is string => x !== undefined);
+    return { model: model.id, family: model.family, surface, cells, ...(latency.length ? { latency: latency.join('; ') } : {}) };
   });
   return { capabilities: CAPABILITIES.map((c) => c.name), rows };
 }

@@ -16,6 +16,8 @@ import { coverageLine, gateLine } from './gate.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
 import { latencyRows } from './latency.ts';
 import { describeProvenance, statusLine, usageLine } from './markdown-report.ts';
+import { buildMigration, migrationHtml } from './migration.ts';
+import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, type CellChange, type Matrix, type MatrixCheck, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
@@ -111,7 +113,7 @@ function grids(matrix: Matrix): string {
           const title = models[0]?.familyTitle ?? family;
           const rows = models.map((m) => {
             const at = (c: MatrixCheck) => key({ target: target.id, model: m.id, check: c.id });
-            return `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"><th class="model">${esc(m.id)}</th>${checks.map((c) => cell(index.get(at(c)), c, changes.get(at(c)))).join('')}</tr>`;
+            return `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"><th class="model"${m.discovered ? ` title="${esc(NEW_MODEL_NOTE)}"` : ''}>${esc(m.id)}${m.discovered ? ' (new)' : ''}</th>${checks.map((c) => cell(index.get(at(c)), c, changes.get(at(c)))).join('')}</tr>`;
           });
           return `<tr class="family" data-family="${esc(family)}"><th colspan="${checks.length + 1}">${esc(title)}</th></tr>${rows.join('\n')}`;
         })
@@ -163,6 +165,7 @@ export function renderHtml(matrix: Matrix): string {
 <header><h1>Mantle compatibility matrix</h1>
 <p class="gate">Gate: <span class="gate-${esc(gate.verdict)}">${esc(gateLine(gate))}</span></p>
 <p class="coverage">Coverage: ${esc(coverageLine(matrix))}</p>
+${modelListLines(matrix).length ? `<ul class="model-lists">${newModels(matrix).map((id) => `<li>${esc(`${id}: ${NEW_MODEL_NOTE}`)}</li>`).join('')}${modelListLines(matrix).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}
 ${gate.problems.length ? `<ul class="problems">${gate.problems.map((p) => `<li>${esc(p.message)}</li>`).join('')}</ul>` : ''}
 <p>${provenance}. Run ${esc(run.id)}, ${esc(run.finishedAt.slice(0, 19).replace('T', ' '))} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${esc(run.harnessVersion)}${run.partial ? `, <strong>${gate.verdict === 'interrupted' ? 'interrupted' : 'partial'}</strong>: ${esc(run.partialReason ?? '')}` : ''}.
 ${matrix.models.length} models x ${matrix.checks.length} checks: ${esc(statusLine(matrix.totals.byStatus))}; ${esc(usageLine(matrix))}.</p>
@@ -182,6 +185,7 @@ ${matrix.comparison ? '<label><input id="f-changes" type="checkbox"> only change
 </nav>
 <main>${grids(matrix)}</main>
 ${changeList(matrix)}
+${migrationHtml(buildMigration(matrix), esc)}
 ${latencySection(matrix)}
 <aside id="detail" class="hidden" aria-live="polite"></aside>
 <script type="application/json" id="matrix-data">${JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}</script>

@@ -8,6 +8,7 @@
  * Characters XML 1.0 forbids (controls, lone surrogates, U+FFFE, U+FFFF) are dropped.
  */
 import { xmlAttribute, xmlText } from './inert-text.ts';
+import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import type { Matrix, MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
@@ -70,6 +71,7 @@ export function renderJunit(matrix: Matrix): string {
   const suites = new Map<string, MatrixResult[]>();
   for (const r of matrix.results) suites.set(`${r.target} / ${r.model}`, [...(suites.get(`${r.target} / ${r.model}`) ?? []), r]);
   const problems = matrix.gate.problems;
+  const fresh = new Set(newModels(matrix));
   const total = count(matrix.results);
   const seconds = (matrix.run.durationMs / 1000).toFixed(3);
   const out = [
@@ -84,6 +86,7 @@ export function renderJunit(matrix: Matrix): string {
   for (const [name, results] of suites) {
     const c = count(results);
     out.push(`  <testsuite name="${xmlAttribute(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="0">`);
+    if (fresh.has(results[0]!.model)) out.push(`    <properties><property name="note" value="${xmlAttribute(NEW_MODEL_NOTE)}"/></properties>`);
     for (const r of results) out.push(testcase(r));
     out.push('  </testsuite>');
   }

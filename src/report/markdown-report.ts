@@ -12,6 +12,8 @@ import { coverageLine, gateLine } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
+import { buildMigration, migrationMarkdown } from './migration.ts';
+import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 export const markdownReport: ReportWriter = {
@@ -96,6 +98,13 @@ export function renderMarkdown(matrix: Matrix): string {
   const { run, totals } = matrix;
   lines.push('# Mantle compatibility matrix', '');
   leadSection(matrix, lines);
+  const lists = modelListLines(matrix);
+  if (lists.length) {
+    lines.push('## Model lists', '');
+    for (const id of newModels(matrix)) lines.push(`- ${markdownCode(id)}: ${NEW_MODEL_NOTE}`);
+    for (const line of lists) lines.push(`- ${markdownText(line, 4000)}`);
+    lines.push('');
+  }
   lines.push('## Run', '');
   for (const target of matrix.targets) lines.push(`- **${markdownText(target.id, 80)}**: ${markdownText(describeProvenance(target), 300)}`);
   lines.push(
@@ -122,13 +131,14 @@ export function renderMarkdown(matrix: Matrix): string {
       if (rows.length > 0) {
         lines.push(`| model | ${checks.map((c) => markdownCode(c.id)).join(' | ')} |`, `|---|${checks.map(() => '---').join('|')}|`);
         for (const model of rows) {
-          lines.push(`| ${markdownCode(model.id)}${model.inCatalog ? '' : ' (not in catalog)'} | ${checks.map((c) => cell(at(target.id, model.id, c.id), c)).join(' | ')} |`);
+          lines.push(`| ${markdownCode(model.id)}${model.discovered ? ' (new model)' : model.inCatalog ? '' : ' (not in catalog)'} | ${checks.map((c) => cell(at(target.id, model.id, c.id), c)).join(' | ')} |`);
         }
         lines.push('');
       }
       if (unserved.length > 0) lines.push(`Not applicable (the model does not serve the API): ${unserved.map((m) => markdownCode(m.id)).join(', ')}`, '');
     }
   }
+  migrationSection(matrix, lines);
   const deviations = matrix.results.filter((r) => !r.gating && (r.status === 'fail' || r.status === 'error' || r.status === 'flaky' || r.status === 'inconclusive') && !r.notRun);
   if (deviations.length > 0) {
     lines.push('## Deviations, errors and uncertain cells that do not gate', '');
@@ -153,6 +163,14 @@ export function renderMarkdown(matrix: Matrix): string {
   for (const c of matrix.checks) lines.push(`| ${markdownCode(c.id)} | ${markdownText(c.title, 300)} | ${c.vocabulary === 'number-or-null' ? 'a number or null' : c.vocabulary.map((v) => markdownCode(v)).join(', ')} |`);
   lines.push('');
   return lines.join('\n');
+}
+
+/** With both surfaces of a site in the run: what changes for an app that moves from Mantle to bedrock-runtime. */
+function migrationSection(matrix: Matrix, lines: string[]): void {
+  const view = buildMigration(matrix);
+  if (view.pairs.length === 0) return;
+  lines.push('## Migration: Mantle to bedrock-runtime', '', 'Per model, the cells whose observations differ between the two surfaces of one site (`mantle-conformance compare --by surface matrix.json` prints this alone; `--json` for tooling).', '');
+  lines.push(migrationMarkdown(view, 3));
 }
 
 /** Requests and tokens, said as what they are: in replay nothing was sent. */

@@ -38,6 +38,12 @@ export interface MatrixTarget {
   mode: 'live' | 'record' | 'replay';
   endpointHost: string | null;
   region: string | null;
+  /** The endpoint surface: `mantle`, `runtime` or `custom` (absent in runs made before surfaces: read as mantle). */
+  surface?: 'mantle' | 'runtime' | 'custom';
+  /** What the target is a surface of (its region, or a local endpoint's name): the migration view pairs by it. */
+  site?: string;
+  /** With `--models listed` / `catalog+listed`: what the target's model list said, against the catalog. */
+  modelList?: ModelListing;
   provenance: {
     /** Where the data came from: a live endpoint, or recordings of one, or of the emulator. */
     sources: ('live' | 'emulator')[];
@@ -45,6 +51,20 @@ export interface MatrixTarget {
     recordedTo?: string;
     harnessVersions?: string[];
   };
+}
+
+/** A target's model list against the catalog (`--models listed`). */
+export interface ModelListing {
+  /** Where the list was read (`GET /openai/v1/models`), or why it could not be. */
+  source: string;
+  /** How many ids the list held. */
+  listed: number;
+  /** Listed ids the catalog does not have: tested with no stated expectations. */
+  new: string[];
+  /** Catalog ids the list does not hold. */
+  notListed: string[];
+  /** Listed ids that are not acceptable model ids (src/names.ts): reported, never used. */
+  refused: { id: string; problem: string }[];
 }
 
 export interface MatrixCheck {
@@ -65,6 +85,8 @@ export interface MatrixModel {
   inCatalog: boolean;
   /** For a model id that is not in the catalog: the catalog id closest to it ("did you mean"), if one is close. */
   suggestion?: string;
+  /** Found on a target's model list and not in the catalog (`--models listed`): a new model, every cell informational. */
+  discovered?: true;
 }
 
 export interface MatrixResult {

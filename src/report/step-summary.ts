@@ -9,6 +9,7 @@ import { changeSections } from './compare.ts';
 import { coverageLine, gateLine } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { statusLine, usageLine } from './markdown-report.ts';
+import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { STATUS_SYMBOLS, type CellChange, type Matrix, type MatrixResult } from './matrix.ts';
 
 /** Rows per table: a summary page is read, not searched. */
@@ -50,6 +51,8 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
   ];
   if (options.runUrl) lines.push(`Full report: the \`reports\` artifact of [this run](${options.runUrl}).`, '');
   if (gate.problems.length) lines.push(...gate.problems.map((p) => `- ${markdownText(p.message, 600)}`), '');
+  const fresh = newModels(matrix);
+  if (fresh.length) lines.push(`**New models** (${NEW_MODEL_NOTE}): ${fresh.map((id) => markdownCode(id)).join(', ')}`, '');
   const results = matrix.results;
   const comparison = matrix.comparison;
   if (comparison) {

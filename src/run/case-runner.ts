@@ -5,11 +5,12 @@
  * Probe cases go to every prefix of their API family; other cases go to the prefix the probes found.
  */
 import { getCheck } from '../checks/registry.ts';
-import { ANTHROPIC_PREFIX, OPENAI_PREFIXES, type ApiRoute } from '../checks/route.ts';
+import type { ApiRoute } from '../checks/route.ts';
 import type { CaseOutcome } from '../checks/types.ts';
 import { HarnessError, toHarnessError } from '../errors.ts';
 import type { LoadedCase, LoadedStep } from '../suite/load-suites.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
+import { SURFACE_RULES, type Surface } from '../surfaces.ts';
 import { describePath, renderString, renderTemplates, resolvePath, type TemplateScope } from '../suite/templates.ts';
 import { jsonBody } from '../transport/body.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
@@ -28,13 +29,17 @@ export const DEFAULT_PATHS: Record<ApiId, string> = {
 const ANTHROPIC_APIS: ReadonlySet<ApiId> = new Set(['messages', 'count-tokens']);
 const MODEL_IN_BODY: ReadonlySet<ApiId> = new Set(['chat-completions', 'responses', 'messages', 'count-tokens']);
 
-export function prefixesFor(api: ApiId): readonly string[] {
-  return ANTHROPIC_APIS.has(api) ? [ANTHROPIC_PREFIX] : OPENAI_PREFIXES;
+/** The prefixes of an API's family on a surface, in probe order (src/surfaces.ts). */
+export function prefixesFor(api: ApiId, surface: Surface = 'mantle'): readonly string[] {
+  const rules = SURFACE_RULES[surface];
+  return ANTHROPIC_APIS.has(api) ? [rules.anthropicPrefix] : rules.openaiPrefixes;
 }
 
 export interface CaseRunContext {
   model: string;
   target: Target;
+  /** The target's endpoint surface: which prefixes the probes ask. @default mantle */
+  surface?: Surface;
   /** The route for an API, decided by the probes (the session memoizes it). */
   route(api: ApiId): Promise<ApiRoute>;
   signal?: AbortSignal;
@@ -58,7 +63,7 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
     if (spec.probe) {
       // Each prefix is an independent question: ask them all at once.
       const answers = await Promise.all(
-        prefixesFor(spec.api).map(async (prefix) => {
+        prefixesFor(spec.api, context.surface).map(async (prefix) => {
           const refusals: Exchange[] = [];
           const last = await send(spec, spec.steps[0]!, prefix, context, [], refusals);
           return [...refusals, last];

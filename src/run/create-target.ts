@@ -4,6 +4,7 @@
  * retries, then the run's scheduler, then HTTP; replay answers from fixtures and needs neither. Each stack is
  * loaded when a run needs it: a replay never loads the HTTP client or the AWS credential chain.
  */
+import { SURFACE_RULES } from '../surfaces.ts';
 import type { Scheduler } from '../transport/scheduler.ts';
 import type { Target } from '../transport/target.ts';
 import type { RunConfig, TargetConfig } from './run-config.ts';
@@ -22,7 +23,8 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     import('../transport/retrying-target.ts'),
     import('../transport/scheduled-target.ts'),
   ]);
-  const auth = createAuth({ ...config.auth, region: target.region });
+  // SigV4 signs for the surface's service: bedrock-mantle on Mantle, bedrock on bedrock-runtime.
+  const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service });
   const live = new LiveTarget(target.id, {
     baseUrl: target.baseUrl!,
     auth,
@@ -44,6 +46,8 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
         endpointHost: config.recordSource === 'emulator' ? 'emulator (loopback)' : target.endpointHost,
         region: target.region,
         harnessVersion: config.harnessVersion,
+        surface: target.surface,
+        site: target.site,
       },
     },
     () => auth.secrets(),

@@ -19,6 +19,7 @@ import type { PlannedCheck, PlannedModel, Plan } from '../plan/plan.ts';
 import { toHarnessError } from '../errors.ts';
 import type { LoadedCase } from '../suite/load-suites.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
+import type { Surface } from '../surfaces.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import type { Target } from '../transport/target.ts';
 import { prefixesFor, runCase } from './case-runner.ts';
@@ -38,6 +39,8 @@ export interface SessionHooks {
   onAuthRejected?(exchange: Exchange, message: string): void;
   /** Schemas for the schema.* checks (`--openapi`); default the project's. */
   schemas?: SchemaSet;
+  /** The target's endpoint surface (its route prefixes). @default mantle */
+  surface?: Surface;
   /** Wait `interval_ms` between polls. @default true except in replay */
   waitBetweenPolls?: boolean;
   /**
@@ -154,6 +157,7 @@ export class ModelSession {
         runCase(spec, {
           model: this.model.id,
           target,
+          ...(this.#hooks.surface ? { surface: this.#hooks.surface } : {}),
           route: (api) => this.route(api),
           signal: this.#abort.signal,
           waitBetweenPolls: this.#hooks.waitBetweenPolls ?? this.#target.mode !== 'replay',
@@ -262,10 +266,10 @@ export class ModelSession {
       const outcomes = await Promise.all(probes.map((probe) => this.outcome(probe.id)));
       return resolveApiRoute(outcomes, api, this.model.preferredPrefixes);
     }
-    const family = prefixesFor(api);
+    const family = prefixesFor(api, this.#hooks.surface);
     if (family.length === 1) return { state: 'supported', prefix: family[0]! };
     // No probe for this API: use the prefix any probed OpenAI API is served on.
-    const probed = [...new Set([...this.#plan.cases.values()].filter((c) => c.probe && !c.shared && prefixesFor(c.api).length > 1).map((c) => c.api))];
+    const probed = [...new Set([...this.#plan.cases.values()].filter((c) => c.probe && !c.shared && prefixesFor(c.api, this.#hooks.surface).length > 1).map((c) => c.api))];
     for (const other of probed) {
       const route = await this.route(other);
       if (route.state === 'supported' || route.state === 'not-found') return route;

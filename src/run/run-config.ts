@@ -3,6 +3,8 @@
  * Everything a conformance run needs, resolved from flags once. It is plain data: no secrets (auth holds the
  * *name* of the env var), no functions.
  */
+import type { ModelListing } from '../report/matrix.ts';
+import type { Surface } from '../surfaces.ts';
 import type { TargetMode } from '../transport/target.ts';
 
 export interface TargetConfig {
@@ -13,6 +15,18 @@ export interface TargetConfig {
   baseUrl: string | null;
   region: string | null;
   endpointHost: string | null;
+  /** The endpoint surface (route rules, SigV4 service, documented claims): from the host unless a flag says. */
+  surface: Surface;
+  /**
+   * What the target is a surface of: its region, or the name given to a local endpoint. Targets of one site on two
+   * surfaces are compared in the migration view.
+   */
+  site: string;
+  /**
+   * With `--models listed` / `catalog+listed`: the models this target runs (its list, plus the catalog or the ids
+   * named), and what its list said against the catalog (matrix.json `targets[].modelList`).
+   */
+  discovered?: { models: string[]; listing: ModelListing };
 }
 
 export interface AuthConfig {
@@ -44,6 +58,11 @@ export interface RunConfig {
   auth: AuthConfig;
   /** Model ids selected with --models; empty for every catalog model. */
   models: string[];
+  /**
+   * `--models listed` / `catalog+listed`: the ids each target's model list returns are tested too (ids not in the
+   * catalog with no stated expectations). Absent: only `models` (or the catalog).
+   */
+  discover?: 'listed' | 'catalog+listed';
   /** Check ids or `prefix.*` patterns selected with --checks; empty for all. */
   checks: string[];
   /** @default 60000 @unit milliseconds */

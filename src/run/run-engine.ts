@@ -188,8 +188,10 @@ export class RunEngine {
   #session(work: CellWork, targets: Map<string, Target>): ModelSession {
     const target = targets.get(work.target);
     if (!target) throw new Error(`no target ${work.target} in this run`);
+    const surface = this.#options.config.targets.find((t) => t.id === work.target)?.surface;
     const session = new ModelSession(this.#options.loaded.plan, work.planned, target, {
       repeat: this.#options.config.repeat,
+      ...(surface ? { surface } : {}),
       ...(this.#options.schemas ? { schemas: this.#options.schemas } : {}),
       onAuthRejected: (_exchange, message) => {
         this.fatal ??= { code: 'HARNESS_AUTH_REJECTED', message };

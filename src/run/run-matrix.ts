@@ -5,7 +5,7 @@
  */
 import { percentiles, type LatencySample } from '../checks/latency.ts';
 import { shapeTable, type ShapeSample } from '../checks/shape.ts';
-import { plannedFor } from '../plan/plan.ts';
+import { forSurface, plannedFor } from '../plan/plan.ts';
 import { buildMatrix, finishMatrix } from '../report/build-matrix.ts';
 import { compareMatrices } from '../report/compare.ts';
 import type { ApiLatency, Matrix, MatrixTarget, UsageTotals } from '../report/matrix.ts';
@@ -70,9 +70,18 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
     },
     targets: config.targets.map((t): MatrixTarget => targetProvenance(t, config, [...(provenance.get(t.id) ?? [])])),
     checks: loaded.plan.checks.map((c) => ({ id: c.id, title: c.title, api: c.api, vocabulary: c.vocabulary, reference: c.reference?.value ?? null })),
-    models: loaded.plan.models.map((m) => ({ id: m.id, family: m.family, familyTitle: m.familyTitle, inCatalog: m.inCatalog })),
+    models: loaded.plan.models.map((m) => ({
+      id: m.id,
+      family: m.family,
+      familyTitle: m.familyTitle,
+      inCatalog: m.inCatalog,
+      ...(!m.inCatalog && config.targets.some((t) => t.discovered?.listing.new.includes(m.id)) ? { discovered: true as const } : {}),
+    })),
     planned: config.targets.flatMap((t) =>
-      loaded.plan.models.map((m) => plannedFor(m, t.id)).flatMap((m) => m.checks.map((c) => ({ target: t.id, model: m.id, check: c.id, expected: c.expectation?.value ?? null, expectedSource: c.expectation?.source ?? null }))),
+      loaded.plan.models
+        .filter((m) => !t.discovered || t.discovered.models.includes(m.id))
+        .map((m) => plannedFor(forSurface(m, t.surface), t.id))
+        .flatMap((m) => m.checks.map((c) => ({ target: t.id, model: m.id, check: c.id, expected: c.expectation?.value ?? null, expectedSource: c.expectation?.source ?? null }))),
     ),
     results: input.results.map((cell) => ({ target: cell.target, model: cell.model, check: cell.check, ...cell.result, expectedSource: cell.expectedSource })),
     usage,
@@ -122,5 +131,14 @@ function targetProvenance(target: RunConfig['targets'][number], config: RunConfi
   } else {
     provenance.sources = [config.recordSource];
   }
-  return { id: target.id, mode: target.mode, endpointHost: target.endpointHost, region: target.region, provenance };
+  return {
+    id: target.id,
+    mode: target.mode,
+    endpointHost: target.endpointHost,
+    region: target.region,
+    surface: target.surface,
+    site: target.site,
+    ...(target.discovered ? { modelList: target.discovered.listing } : {}),
+    provenance,
+  };
 }

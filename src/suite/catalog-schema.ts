@@ -128,6 +128,42 @@ export const ModelSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const CheckId = Type.String({ pattern: '^[a-z0-9][a-z0-9.-]*$', description: 'A check id.' });
+
+export const SurfaceClaimsSchema = Type.Object(
+  {
+    title: Type.Optional(Type.String({ description: 'What the surface is, e.g. "bedrock-runtime (recommended for new applications)".' })),
+    source: Type.Optional(Type.String({ minLength: 1, description: 'A key of `sources` that documents the surface.' })),
+    lacks: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            feature: Type.String({ minLength: 1, description: 'The feature the surface is documented to lack, in words.' }),
+            check: CheckId,
+            value: ClaimSchema.properties.value,
+            source: Type.String({ minLength: 1, description: 'A key of `sources` that says so.' }),
+            note: Type.Optional(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+        { description: "Features the surface is documented to lack: on this surface the check is expected to observe `value`, for every catalog model, over the model's own claims and the expectations file." },
+      ),
+    ),
+    unstated: Type.Optional(
+      Type.Array(
+        Type.Object({ check: CheckId, source: Type.String({ minLength: 1 }), note: Type.Optional(Type.String()) }, { additionalProperties: false }),
+        { description: "Checks whose catalog claims describe another surface (e.g. Mantle's per-model route prefix): nothing is stated for them on this surface." },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Surfaces = Type.Object(
+  { mantle: Type.Optional(SurfaceClaimsSchema), runtime: Type.Optional(SurfaceClaimsSchema), custom: Type.Optional(SurfaceClaimsSchema) },
+  { additionalProperties: false, description: 'What each endpoint surface is documented to do differently (src/surfaces.ts). The models\' claims describe Mantle.' },
+);
+
 export const CatalogSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -140,6 +176,7 @@ export const CatalogSchema = Type.Object(
         description: 'Mantle regions -> a key of `sources` that lists the region. `catalog --check` holds every model region to this list.',
       }),
     ),
+    surfaces: Type.Optional(Surfaces),
     families: Type.Array(FamilySchema, { minItems: 1 }),
     models: Type.Array(ModelSchema, { minItems: 1 }),
   },
@@ -159,3 +196,4 @@ export type WrongRouteClaim = Static<typeof WrongRouteSchema>;
 export type ParameterRules = Static<typeof ParameterRulesSchema>;
 export type ParametersClaim = Static<typeof ParametersSchema>;
 export type RegionEntry = Static<typeof RegionSchema>;
+export type SurfaceClaims = Static<typeof SurfaceClaimsSchema>;

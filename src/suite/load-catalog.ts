@@ -5,7 +5,8 @@
  */
 import type { CheckSignature } from './check-signature.ts';
 import { expectedProblem } from './expected.ts';
-import { CatalogSchema, type CatalogFile, type Claim, type ParametersClaim, type ReasoningClaim, type RegionEntry, type WrongRouteClaim } from './catalog-schema.ts';
+import type { Surface } from '../surfaces.ts';
+import { CatalogSchema, type CatalogFile, type Claim, type ParametersClaim, type ReasoningClaim, type RegionEntry, type SurfaceClaims, type WrongRouteClaim } from './catalog-schema.ts';
 import { closest } from './closest.ts';
 import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type YamlSource } from './yaml-source.ts';
 
@@ -43,6 +44,8 @@ export interface Catalog {
   regions?: ReadonlyMap<string, string>;
   models: CatalogModel[];
   byId: ReadonlyMap<string, CatalogModel>;
+  /** What each surface is documented to do differently, by surface (the models' claims describe Mantle). */
+  surfaces: Partial<Record<Surface, SurfaceClaims>>;
 }
 
 export async function loadCatalog(file: string, checks: readonly CheckSignature[]): Promise<Catalog> {
@@ -87,6 +90,24 @@ export function validateMeaning(data: CatalogFile, source: YamlSource, checks: R
     for (const [api, rules] of Object.entries(entry.parameters ?? {})) if (rules) checkSource(rules.source, [...base, 'parameters', api, 'source']);
   };
   for (const [region, key] of Object.entries(data.regions ?? {})) checkSource(key, ['regions', region]);
+  for (const [surface, claims] of Object.entries(data.surfaces ?? {})) {
+    const base = ['surfaces', surface];
+    if (claims.source) checkSource(claims.source, [...base, 'source']);
+    (claims.lacks ?? []).forEach((lack, index) => {
+      const at: PathSegment[] = [...base, 'lacks', index];
+      const check = checks.get(lack.check);
+      if (!check) problems.push(`${source.locate([...at, 'check'])} unknown check "${lack.check}"${closest(lack.check, [...checks.keys()]) ? ` (did you mean "${closest(lack.check, [...checks.keys()])}"?)` : ''}`);
+      else {
+        const problem = expectedProblem(check, lack.value);
+        if (problem) problems.push(`${source.locate([...at, 'value'])} ${lack.check}: ${problem}`);
+      }
+      checkSource(lack.source, [...at, 'source']);
+    });
+    (claims.unstated ?? []).forEach((entry, index) => {
+      if (!checks.has(entry.check)) problems.push(`${source.locate([...base, 'unstated', index, 'check'])} unknown check "${entry.check}"`);
+      checkSource(entry.source, [...base, 'unstated', index, 'source']);
+    });
+  }
   const families = new Set<string>();
   data.families.forEach((family, index) => {
     if (families.has(family.id)) problems.push(`${source.locate(['families', index, 'id'])} duplicate family id "${family.id}"`);
@@ -147,6 +168,7 @@ export function resolveCatalog(file: string, data: CatalogFile, source: YamlSour
     ...(data.regions ? { regions: new Map(Object.entries(data.regions)) } : {}),
     models,
     byId: new Map(models.map((m) => [m.id, m])),
+    surfaces: data.surfaces ?? {},
   };
 }
 

@@ -96,6 +96,17 @@ export const MatrixSchema = Type.Object(
         mode: Type.Union([Type.Literal('live'), Type.Literal('record'), Type.Literal('replay')]),
         endpointHost: Nullable(Str),
         region: Nullable(Str),
+        surface: Type.Optional(Type.Union([Type.Literal('mantle'), Type.Literal('runtime'), Type.Literal('custom')], { description: 'The endpoint surface; absent: mantle.' })),
+        site: Type.Optional(Str),
+        modelList: Type.Optional(
+          Type.Object({
+            source: Str,
+            listed: Count,
+            new: Type.Array(Str),
+            notListed: Type.Array(Str),
+            refused: Type.Array(Type.Object({ id: Str, problem: Str })),
+          }),
+        ),
         provenance: Type.Object({
           sources: Type.Array(Type.Union([Type.Literal('live'), Type.Literal('emulator')])),
           recordedFrom: Type.Optional(Str),
@@ -114,7 +125,7 @@ export const MatrixSchema = Type.Object(
         reference: Type.Optional(Scalar),
       }),
     ),
-    models: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), family: Nullable(Str), familyTitle: Nullable(Str), inCatalog: Type.Boolean(), suggestion: Type.Optional(Str) })),
+    models: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), family: Nullable(Str), familyTitle: Nullable(Str), inCatalog: Type.Boolean(), suggestion: Type.Optional(Str), discovered: Type.Optional(Type.Literal(true)) })),
     results: Type.Array(
       Type.Object({
         ...Cell,

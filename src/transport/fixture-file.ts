@@ -5,11 +5,12 @@
  * their times, anything else as text. A file is validated against the fixture schema before use, and written
  * atomically (temp + rename, the temp removed on every failure) after a last scan for credentials.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
+import { isSurface, type Surface } from '../surfaces.ts';
 import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
 import { bodyText } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
@@ -178,4 +179,27 @@ export async function writeFixture(file: string, fixture: FixtureFile, secrets: 
     );
   }
   await writeFileAtomic(file, text, io);
+}
+
+/**
+ * The surface and site a recorded target was recorded as, from the provenance of one of its fixtures (every
+ * fixture of a target carries the same); undefined for a folder with no readable fixture or one recorded before
+ * surfaces existed.
+ */
+export async function recordedSurface(root: string, target: string): Promise<{ surface: Surface; site?: string } | undefined> {
+  const dir = join(root, folderName(target));
+  const models = (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  for (const model of models.slice(0, 3)) {
+    const files = (await readdir(join(dir, model)).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).sort();
+    if (!files[0]) continue;
+    try {
+      const provenance = (JSON.parse(await readFile(join(dir, model, files[0]), 'utf8')) as { provenance?: { surface?: unknown; site?: unknown } }).provenance;
+      const surface = typeof provenance?.surface === 'string' && isSurface(provenance.surface) ? provenance.surface : undefined;
+      if (!surface) return undefined;
+      return { surface, ...(typeof provenance?.site === 'string' ? { site: provenance.site } : {}) };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }

@@ -70,6 +70,8 @@ export const FixtureSchema = Type.Object(
         recordedAt: Type.String({ minLength: 1 }),
         harnessVersion: Type.String(),
         redactions: Type.Optional(Type.Integer({ minimum: 0, description: 'Credentials replaced with [REDACTED:<kind>] in this file.' })),
+        surface: Type.Optional(Type.Union([Type.Literal('mantle'), Type.Literal('runtime'), Type.Literal('custom')], { description: 'The endpoint surface recorded (src/surfaces.ts); absent in recordings made before surfaces.' })),
+        site: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'What the target is a surface of: its region, or a local endpoint\'s name.' })),
       },
       { additionalProperties: false },
     ),

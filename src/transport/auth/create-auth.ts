@@ -13,6 +13,8 @@ export interface AuthSettings {
   apiKeyEnv: string;
   profile?: string;
   region?: string | null;
+  /** The SigV4 service of the target's surface (`bedrock-mantle`, `bedrock`). @default bedrock-mantle */
+  service?: string;
   /** Extra headers whose values come from the environment (gateway keys): treated as secrets. */
   headerEnv?: { header: string; env: string }[];
 }
@@ -45,7 +47,7 @@ function baseAuth(settings: AuthSettings, env: NodeJS.ProcessEnv): AuthProvider 
         throw new HarnessError('HARNESS_USAGE', `--auth ${settings.kind} signs for a region: add --region (with --endpoint, the region the endpoint is in)`);
       }
       const options = { region: settings.region, ...(settings.profile ? { profile: settings.profile } : {}) };
-      return settings.kind === 'sigv4' ? sigv4(options) : shortTermToken(options);
+      return settings.kind === 'sigv4' ? sigv4({ ...options, ...(settings.service ? { service: settings.service } : {}) }) : shortTermToken(options);
     }
   }
 }

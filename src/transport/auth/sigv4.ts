@@ -1,7 +1,7 @@
 /**
  * @module transport/auth/sigv4
- * AWS Signature Version 4 with service `bedrock-mantle` (seeds/truefoundry; openai-node's Bedrock provider does
- * the same), credentials from the AWS default provider chain or a named profile. The signature, the access key
+ * AWS Signature Version 4 for the target's surface: service `bedrock-mantle` on Mantle (seeds/truefoundry;
+ * openai-node's Bedrock provider does the same), `bedrock` on bedrock-runtime (src/surfaces.ts), credentials from the AWS default provider chain or a named profile. The signature, the access key
  * id and the session token only ever travel in the outgoing request's headers.
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
@@ -11,6 +11,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { HarnessError } from '../../errors.ts';
 import type { AuthProvider, OutgoingRequest, Secret } from './auth.ts';
 
+/** The service Mantle's endpoint signs for; bedrock-runtime's is `bedrock` (SURFACE_RULES). */
 export const SIGV4_SERVICE = 'bedrock-mantle';
 
 export interface AwsCredentialOptions {
@@ -47,13 +48,14 @@ export function secretsOf(credentials: AwsCredentialIdentity | undefined): Secre
   return secrets.filter((s) => typeof s.value === 'string' && s.value.length > 0);
 }
 
-export function sigv4(options: AwsCredentialOptions): AuthProvider {
+/** `service`: the SigV4 service name of the target's surface. @default bedrock-mantle */
+export function sigv4(options: AwsCredentialOptions & { service?: string }): AuthProvider {
   const credentials = credentialSource(options);
   let seen: AwsCredentialIdentity | undefined;
   const signer = new SignatureV4({
     credentials: async () => (seen = await credentials()),
     region: options.region,
-    service: SIGV4_SERVICE,
+    service: options.service ?? SIGV4_SERVICE,
     sha256: Hash.bind(null, 'sha256'),
   });
   return {

@@ -1,0 +1,39 @@
+/**
+ * @module cli/catalog-diff-command
+ * `mantle-conformance catalog diff`: what each target's model list holds against the catalog, and nothing else (no
+ * inference, one GET per prefix): for a nightly job that only wants to know that a new model appeared. Exit 1 when
+ * a target lists an id the catalog lacks, else 0.
+ */
+import { ALL_CHECKS } from '../checks/registry.ts';
+import { inertLine } from '../report/inert-text.ts';
+import { loadCatalog } from '../suite/load-catalog.ts';
+import { readModelLists } from './model-lists.ts';
+import { resolveRunConfig, type RunFlags } from './run-options.ts';
+
+export interface CatalogDiffFlags extends RunFlags {
+  /** One target, as `--targets` takes it (`runtime:us-east-1`). */
+  target?: string;
+  json?: boolean;
+}
+
+export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, version: string, out: NodeJS.WritableStream): Promise<number> {
+  const { target, json, ...rest } = flags;
+  const config = await resolveRunConfig({ mode: 'live', ...rest, ...(target ? { targets: [rest.targets, target].filter(Boolean).join(',') } : {}), models: 'listed' }, root, version);
+  const catalog = await loadCatalog(config.catalogFile, ALL_CHECKS);
+  const lists = await readModelLists(config, catalog.models.map((m) => m.id));
+  const targets = lists.map((l) => {
+    const t = config.targets.find((x) => x.id === l.target)!;
+    return { target: t.id, surface: t.surface, region: t.region, ...l.listing };
+  });
+  if (json) {
+    out.write(`${JSON.stringify({ format: 'mantle-conformance.catalog-diff/1', catalog: catalog.id, targets }, null, 2)}\n`);
+  } else {
+    for (const t of targets) {
+      out.write(`${inertLine(`${t.target} (${t.surface}${t.region ? `, ${t.region}` : ''}): ${t.listed} listed (${t.source})`, 2000)}\n`);
+      out.write(`  new (listed, not in the catalog): ${t.new.length ? inertLine(t.new.join(', '), 8000) : 'none'}\n`);
+      out.write(`  in the catalog, not listed: ${t.notListed.length ? inertLine(t.notListed.join(', '), 8000) : 'none'}\n`);
+      if (t.refused.length) out.write(`  refused (not a usable model id): ${inertLine(t.refused.map((r) => `${JSON.stringify(r.id)} (${r.problem})`).join(', '), 4000)}\n`);
+    }
+  }
+  return targets.some((t) => t.new.length > 0) ? 1 : 0;
+}

@@ -1,0 +1,147 @@
+/**
+ * @module cli/target-options
+ * The targets of a run from `--targets`, or from `--region` / `--endpoint` / `--surface` / `--target-name`: each
+ * one a surface (mantle, runtime, custom) of a site (a region, or the name of a local endpoint). Mantle targets keep
+ * the plain region or name as their id (as before surfaces), the others are `<surface>.<name>`, so both surfaces of a
+ * region sit side by side in one matrix and in their own fixture folders. Every name passes src/names.ts.
+ */
+import { readdir } from 'node:fs/promises';
+import { HarnessError } from '../errors.ts';
+import { checkName, nameFromFolder, nameProblem } from '../names.ts';
+import type { TargetConfig } from '../run/run-config.ts';
+import { isSurface, SURFACE_RULES, SURFACES, surfaceOfHost, type Surface } from '../surfaces.ts';
+import { recordedSurface } from '../transport/fixture-file.ts';
+import type { TargetMode } from '../transport/target.ts';
+
+/** The flags that say where a run goes. */
+export interface TargetFlags {
+  region?: string;
+  endpoint?: string;
+  targetName?: string;
+  surface?: string;
+  targets?: string;
+}
+
+function usage(flag: string, message: string): HarnessError {
+  return new HarnessError('HARNESS_USAGE', `${flag}: ${message}`);
+}
+
+/** A target name from an endpoint URL: `127.0.0.1_4010`, `gateway.example.com` (IPv6 brackets and colons become `-`). */
+export function hostId(url: URL): string {
+  const host = url.hostname.replace(/[^A-Za-z0-9.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'endpoint';
+  return url.port ? `${host}_${url.port}` : host;
+}
+
+/** The id of a site's target on a surface: mantle keeps the site's name, the others are `<surface>.<site>`. */
+export function targetIdOf(surface: Surface, site: string): string {
+  return surface === 'mantle' ? site : `${surface}.${site}`;
+}
+
+/** The site of a target id made by `targetIdOf` (`runtime.us-east-1` -> `us-east-1`). */
+export function siteOfId(id: string): { surface?: Surface; site: string } {
+  const dot = id.indexOf('.');
+  const head = dot > 0 ? id.slice(0, dot) : '';
+  return isSurface(head) && head !== 'mantle' ? { surface: head, site: id.slice(dot + 1) } : { site: id };
+}
+
+function surfaceFlag(raw: string | undefined): Surface | undefined {
+  if (raw === undefined) return undefined;
+  if (!isSurface(raw)) throw usage('--surface', `"${raw}" is not one of ${SURFACES.join(', ')}`);
+  return raw;
+}
+
+function endpointUrl(flag: string, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw usage(flag, `"${raw}" is not a URL; give a base URL like https://bedrock-mantle.us-east-1.api.aws or http://127.0.0.1:4010`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usage(flag, `"${raw}" must be http or https`);
+  if (url.username || url.password) throw usage(flag, 'put credentials in the environment, not in the URL');
+  return url;
+}
+
+const regionOr = (name: string) => (nameProblem(name, 'region') ? null : name);
+
+/**
+ * One `--targets` entry: `surface:region` (the surface's endpoint in that region), `surface:name=URL` (a base URL
+ * played as that surface; a region as the name is the region it signs for), or in replay `surface:name`.
+ */
+function parseTargetSpec(spec: string, mode: TargetMode): TargetConfig {
+  const match = /^([a-z]+):([^=]+)(?:=(.+))?$/.exec(spec);
+  if (!match) throw usage('--targets', `"${spec}" is not surface:region or surface:name=URL (e.g. mantle:us-east-1, runtime:local=http://127.0.0.1:4011)`);
+  const [, surfaceText, name, url] = match as unknown as [string, string, string, string | undefined];
+  if (!isSurface(surfaceText)) throw usage('--targets', `"${spec}": "${surfaceText}" is not one of ${SURFACES.join(', ')}`);
+  const surface = surfaceText;
+  checkName(name, 'target name', `--targets "${spec}"`);
+  const id = checkName(targetIdOf(surface, name), 'target name', `--targets "${spec}"`);
+  const region = regionOr(name);
+  if (mode === 'replay') return { id, mode, baseUrl: null, region, endpointHost: null, surface, site: name };
+  if (url) {
+    const endpoint = endpointUrl('--targets', url);
+    return { id, mode, baseUrl: endpoint.toString(), region, endpointHost: endpoint.host, surface, site: name };
+  }
+  const baseUrl = region ? SURFACE_RULES[surface].baseUrl(region) : null;
+  if (!baseUrl) {
+    throw usage('--targets', `"${spec}": ${region ? `a ${surface} target needs a base URL: ${surface}:${name}=URL` : `"${name}" is not a region; give ${surface}:${name}=URL for a local endpoint`}`);
+  }
+  return { id, mode, baseUrl, region, endpointHost: new URL(baseUrl).host, surface, site: name };
+}
+
+export async function resolveTargets(mode: TargetMode, regions: string[], flags: TargetFlags, fixturesDir: string): Promise<TargetConfig[]> {
+  const surface = surfaceFlag(flags.surface);
+  if (flags.targets !== undefined) {
+    const clash = (['region', 'endpoint', 'targetName', 'surface'] as const).find((k) => flags[k] !== undefined);
+    if (clash) throw usage('--targets', `names every target itself; drop --${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    const targets = flags.targets.split(',').map((s) => s.trim()).filter(Boolean).map((spec) => parseTargetSpec(spec, mode));
+    if (targets.length === 0) throw usage('--targets', 'give at least one surface:region');
+    const ids = new Set<string>();
+    for (const t of targets) {
+      if (ids.has(t.id)) throw usage('--targets', `target ${t.id} is given twice`);
+      ids.add(t.id);
+    }
+    return targets;
+  }
+  const endpoint = flags.endpoint ? endpointUrl('--endpoint', flags.endpoint) : undefined;
+  if (endpoint && regions.length > 1) throw usage('--region', 'with --endpoint, give at most one region (the one the endpoint is in)');
+  if (flags.targetName !== undefined) checkName(flags.targetName, 'target name', '--target-name');
+  if (surface === 'custom' && !endpoint && mode !== 'replay') throw usage('--surface', 'custom is any other base URL: give it with --endpoint URL');
+  if (mode === 'replay') {
+    if (flags.targetName || endpoint || regions.length) {
+      const names = flags.targetName ? [flags.targetName] : endpoint ? [regions[0] ?? hostId(endpoint)] : regions;
+      const explicit = flags.targetName !== undefined || endpoint !== undefined;
+      return Promise.all(names.map((name) => replayTarget(explicit ? name : targetIdOf(surface ?? 'mantle', name), fixturesDir, surface)));
+    }
+    const ids = await recordedTargets(fixturesDir);
+    if (ids.length === 0) throw usage('--fixtures', `no recordings in ${fixturesDir}; record some with --mode record --region R (or --endpoint URL)`);
+    return Promise.all(ids.map((id) => replayTarget(id, fixturesDir, surface)));
+  }
+  if (endpoint) {
+    const region = regions[0] ?? null;
+    const id = flags.targetName ?? region ?? hostId(endpoint);
+    // `--target-name runtime.local` names the runtime surface of site `local`.
+    return [{ id, mode, baseUrl: endpoint.toString(), region, endpointHost: endpoint.host, surface: surface ?? siteOfId(id).surface ?? surfaceOfHost(endpoint.host), site: siteOfId(id).site }];
+  }
+  if (regions.length === 0) throw usage('--mode', `${mode} needs a target: --region us-east-1 (Mantle in that region), --targets mantle:us-east-1,runtime:us-east-1 or --endpoint URL (any OpenAI-compatible base URL)`);
+  const chosen = surface ?? 'mantle';
+  return regions.map((region) => {
+    const baseUrl = SURFACE_RULES[chosen].baseUrl(region)!;
+    return { id: flags.targetName ?? targetIdOf(chosen, region), mode, baseUrl, region, endpointHost: new URL(baseUrl).host, surface: chosen, site: region };
+  });
+}
+
+/** A recorded target: its surface from `--surface`, else its fixtures' provenance, else its id (`runtime.x`), else mantle. */
+async function replayTarget(id: string, fixturesDir: string, surface: Surface | undefined): Promise<TargetConfig> {
+  const recorded = await recordedSurface(fixturesDir, id);
+  const fromId = siteOfId(id);
+  const site = recorded?.site !== undefined && !nameProblem(recorded.site, 'target name') ? recorded.site : fromId.site;
+  return { id, mode: 'replay', baseUrl: null, region: regionOr(site) ?? regionOr(id), endpointHost: null, surface: surface ?? recorded?.surface ?? fromId.surface ?? 'mantle', site };
+}
+
+/** Targets recorded under the fixtures root (`fixtures/<target>/<model>/<case>.json`); other folders are not ours. */
+export async function recordedTargets(fixturesDir: string): Promise<string[]> {
+  const entries = await readdir(fixturesDir, { withFileTypes: true }).catch(() => []);
+  const names = entries.filter((e) => e.isDirectory()).map((e) => nameFromFolder(e.name));
+  return names.filter((n): n is string => n !== undefined && nameProblem(n, 'target name') === undefined).sort();
+}

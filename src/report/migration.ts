@@ -1,0 +1,207 @@
+/**
+ * @module report/migration
+ * The migration view: what changes for an app that moves a model from Mantle to bedrock-runtime. For every site
+ * (region, or local endpoint) a run covers on both surfaces, per model, the cells whose observations differ,
+ * grouped by what an app would notice (route, API availability, parameters honoured, typing, streaming, features),
+ * with both values and both evidences; models served by only one surface are listed as such. Cells that observed
+ * nothing on either side (error, skipped, inconclusive) are counted, never called a difference.
+ */
+import type { Evidence, Observed } from '../checks/types.ts';
+import { markdownCode, markdownText } from './inert-text.ts';
+import type { Matrix, MatrixResult, MatrixTarget } from './matrix.ts';
+
+export const MIGRATION_FORMAT = 'mantle-conformance.migration/1';
+
+/** What an app would notice, in the order a migration ticket lists them. */
+export const MIGRATION_GROUPS = ['route', 'API availability', 'parameters honoured', 'typing', 'streaming', 'features'] as const;
+export type MigrationGroup = (typeof MIGRATION_GROUPS)[number];
+
+const GROUP_PREFIXES: readonly [MigrationGroup, readonly string[]][] = [
+  ['route', ['path-prefix', 'errors.wrong-route', 'models.listed', 'models.profile-id']],
+  ['API availability', ['api.']],
+  ['parameters honoured', ['params.', 'defaults.', 'reasoning.effort.', 'content.', 'headers.']],
+  ['typing', ['created-at.', 'schema.', 'sdk.', 'errors.', 'messages.error-shape']],
+  ['streaming', ['stream.']],
+];
+
+/** The group of a check: by its id, `features` for everything not named above (lifecycles, tools, reasoning, ...). */
+export function migrationGroup(check: string): MigrationGroup {
+  return GROUP_PREFIXES.find(([, prefixes]) => prefixes.some((p) => check === p || (p.endsWith('.') && check.startsWith(p))))?.[0] ?? 'features';
+}
+
+export interface SurfaceCell {
+  target: string;
+  status: MatrixResult['status'];
+  observed: Observed;
+  reason: string;
+  evidence: Evidence[];
+}
+
+export interface MigrationDifference {
+  check: string;
+  group: MigrationGroup;
+  mantle: SurfaceCell;
+  runtime: SurfaceCell;
+}
+
+export interface MigrationModel {
+  model: string;
+  differences: MigrationDifference[];
+}
+
+export interface MigrationPair {
+  /** The region, or a local endpoint's name. */
+  site: string;
+  mantle: string;
+  runtime: string;
+  /** Models with at least one difference, in matrix order. */
+  models: MigrationModel[];
+  /** Models served (some API supported) on one surface only. */
+  onlyMantle: string[];
+  onlyRuntime: string[];
+  /** Cells where one side observed nothing (error, skipped, inconclusive): not compared. */
+  notCompared: number;
+  /** Cells compared and found the same. */
+  same: number;
+}
+
+export interface MigrationView {
+  format: typeof MIGRATION_FORMAT;
+  run: string;
+  pairs: MigrationPair[];
+}
+
+const surfaceOf = (t: MatrixTarget) => t.surface ?? 'mantle';
+const siteOf = (t: MatrixTarget) => t.site ?? t.region ?? t.id;
+/** Statuses whose `observed` is an observation. */
+const OBSERVED = new Set<MatrixResult['status']>(['pass', 'fail', 'flaky']);
+
+function served(results: readonly MatrixResult[]): boolean {
+  return results.some((r) => r.check.startsWith('api.') && OBSERVED.has(r.status) && r.observed === 'supported');
+}
+
+function side(r: MatrixResult): SurfaceCell {
+  return { target: r.target, status: r.status, observed: r.observed, reason: r.reason, evidence: r.evidence };
+}
+
+/** Pairs of targets that are the two surfaces of one site: each mantle target with the runtime target of its site. */
+export function surfacePairs(matrix: Matrix): { site: string; mantle: MatrixTarget; runtime: MatrixTarget }[] {
+  const pairs: { site: string; mantle: MatrixTarget; runtime: MatrixTarget }[] = [];
+  for (const mantle of matrix.targets.filter((t) => surfaceOf(t) === 'mantle')) {
+    const runtime = matrix.targets.find((t) => surfaceOf(t) === 'runtime' && siteOf(t) === siteOf(mantle));
+    if (runtime) pairs.push({ site: siteOf(mantle), mantle, runtime });
+  }
+  return pairs;
+}
+
+export function buildMigration(matrix: Matrix): MigrationView {
+  const byCell = new Map<string, MatrixResult[]>();
+  for (const r of matrix.results) {
+    if (r.notRun) continue;
+    const key = `${r.target}\u0000${r.model}`;
+    byCell.set(key, [...(byCell.get(key) ?? []), r]);
+  }
+  const pairs = surfacePairs(matrix).map(({ site, mantle, runtime }): MigrationPair => {
+    const pair: MigrationPair = { site, mantle: mantle.id, runtime: runtime.id, models: [], onlyMantle: [], onlyRuntime: [], notCompared: 0, same: 0 };
+    for (const { id: model } of matrix.models) {
+      const a = byCell.get(`${mantle.id}\u0000${model}`) ?? [];
+      const b = byCell.get(`${runtime.id}\u0000${model}`) ?? [];
+      const onA = served(a);
+      const onB = served(b);
+      if (onA !== onB) {
+        (onA ? pair.onlyMantle : pair.onlyRuntime).push(model);
+        continue;
+      }
+      if (!onA) continue;
+      const other = new Map(b.map((r) => [r.check, r]));
+      const differences: MigrationDifference[] = [];
+      for (const left of a) {
+        const right = other.get(left.check);
+        if (!right) continue;
+        const verdict = compareCells(left, right);
+        if (verdict === 'same') pair.same += 1;
+        else if (verdict === 'not-compared') pair.notCompared += 1;
+        else differences.push({ check: left.check, group: verdict === 'availability' ? 'API availability' : migrationGroup(left.check), mantle: side(left), runtime: side(right) });
+      }
+      differences.sort((x, y) => MIGRATION_GROUPS.indexOf(x.group) - MIGRATION_GROUPS.indexOf(y.group));
+      if (differences.length) pair.models.push({ model, differences });
+    }
+    return pair;
+  });
+  return { format: MIGRATION_FORMAT, run: matrix.run.id, pairs };
+}
+
+/**
+ * Two cells of one check differ when both observed something and the values differ, or when one side serves the
+ * API and the other does not (`unsupported`): that is API availability, whatever the check.
+ */
+function compareCells(a: MatrixResult, b: MatrixResult): 'same' | 'different' | 'availability' | 'not-compared' {
+  const seenA = OBSERVED.has(a.status);
+  const seenB = OBSERVED.has(b.status);
+  if (seenA && seenB) return a.observed === b.observed ? 'same' : 'different';
+  if ((a.status === 'unsupported' && seenB) || (b.status === 'unsupported' && seenA)) return 'availability';
+  if (a.status === 'unsupported' && b.status === 'unsupported') return 'same';
+  return 'not-compared';
+}
+
+/** The view as an HTML section (`esc` escapes for a text node); empty when no site was run on both surfaces. */
+export function migrationHtml(view: MigrationView, esc: (value: unknown) => string): string {
+  if (view.pairs.length === 0) return '';
+  const shown = (c: SurfaceCell) => esc(OBSERVED.has(c.status) ? String(c.observed) : c.status);
+  const proof = (c: SurfaceCell) => esc(c.evidence[0] ? `${c.evidence[0].request} ${c.evidence[0].status ?? ''}` : c.reason);
+  const sites = view.pairs.map((pair) => {
+    const only = [
+      pair.onlyMantle.length ? `<p>Served on Mantle only: ${esc(pair.onlyMantle.join(', '))}</p>` : '',
+      pair.onlyRuntime.length ? `<p>Served on bedrock-runtime only: ${esc(pair.onlyRuntime.join(', '))}</p>` : '',
+    ].join('');
+    const rows = pair.models.flatMap(({ model, differences }) =>
+      differences.map((d) => `<tr><td>${esc(model)}</td><td>${esc(d.group)}</td><td>${esc(d.check)}</td><td>${shown(d.mantle)}</td><td>${shown(d.runtime)}</td><td>${proof(d.mantle)}</td><td>${proof(d.runtime)}</td></tr>`),
+    );
+    const table = rows.length ? `<table><tr><th>model</th><th>what changes</th><th>check</th><th>Mantle</th><th>bedrock-runtime</th><th>evidence (Mantle)</th><th>evidence (runtime)</th></tr>${rows.join('')}</table>` : '<p>No cell differs.</p>';
+    return `<h3>${esc(`${pair.mantle} → ${pair.runtime} (${pair.site})`)}</h3><p>${esc(`${rows.length} cell(s) differ; ${pair.same} the same; ${pair.notCompared} not compared`)}</p>${only}${table}`;
+  });
+  return `<section id="migration"><h2>Migration: Mantle to bedrock-runtime</h2>${sites.join('')}</section>`;
+}
+
+const value = (c: SurfaceCell) => (OBSERVED.has(c.status) ? markdownCode(c.observed === null ? 'null' : String(c.observed)) : `${c.status}`);
+const firstEvidence = (c: SurfaceCell) => {
+  const e = c.evidence[0];
+  if (!e) return markdownText(c.reason, 200);
+  return `${markdownCode(e.request)}${e.status !== undefined ? ` ${e.status}` : ''}${e.excerpt ? ` ${markdownText(e.excerpt, 100)}` : ''}`;
+};
+
+/** The view in Markdown, for a migration ticket. `level` is the heading level of each site (2 alone, 3 inside matrix.md). */
+export function migrationMarkdown(view: MigrationView, level = 2): string {
+  const h = (n: number) => '#'.repeat(level + n);
+  const lines: string[] = [];
+  if (view.pairs.length === 0) return 'No site was run on both surfaces (mantle and runtime): nothing to compare.\n';
+  for (const pair of view.pairs) {
+    const changed = pair.models.reduce((n, m) => n + m.differences.length, 0);
+    lines.push(`${h(0)} Moving from Mantle (${markdownCode(pair.mantle)}) to bedrock-runtime (${markdownCode(pair.runtime)}), ${markdownText(pair.site, 80)}`, '');
+    lines.push(`${changed} cell(s) differ in ${pair.models.length} model(s); ${pair.same} compared the same; ${pair.notCompared} not compared (one side observed nothing).`, '');
+    if (pair.onlyMantle.length) lines.push(`Served on Mantle only: ${pair.onlyMantle.map((m) => markdownCode(m)).join(', ')}`, '');
+    if (pair.onlyRuntime.length) lines.push(`Served on bedrock-runtime only: ${pair.onlyRuntime.map((m) => markdownCode(m)).join(', ')}`, '');
+    for (const { model, differences } of pair.models) {
+      lines.push(`${h(1)} ${markdownCode(model)}`, '', '| what changes | check | Mantle | bedrock-runtime | evidence (Mantle) | evidence (runtime) |', '|---|---|---|---|---|---|');
+      for (const d of differences) lines.push(`| ${d.group} | ${markdownCode(d.check)} | ${value(d.mantle)} | ${value(d.runtime)} | ${firstEvidence(d.mantle)} | ${firstEvidence(d.runtime)} |`);
+      lines.push('');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Two or more matrices as one for the view (e.g. a Mantle run and a runtime run): targets, models and results side by side. */
+export function combineForMigration(matrices: readonly Matrix[]): Matrix {
+  const [first, ...rest] = matrices;
+  if (!first) throw new Error('no matrix');
+  const seen = new Set(first.targets.map((t) => t.id));
+  const combined: Matrix = { ...first, targets: [...first.targets], models: [...first.models], results: [...first.results] };
+  for (const m of rest) {
+    const fresh = m.targets.filter((t) => !seen.has(t.id));
+    for (const t of fresh) seen.add(t.id);
+    combined.targets.push(...fresh);
+    combined.models.push(...m.models.filter((x) => !combined.models.some((y) => y.id === x.id)));
+    combined.results.push(...m.results.filter((r) => fresh.some((t) => t.id === r.target)));
+  }
+  return combined;
+}

@@ -1,0 +1,103 @@
+/**
+ * Models discovered, not only catalogued: `--models catalog+listed` tests every id a target's model list returns;
+ * an id the catalog lacks is tested with no stated expectations (its cells never gate) and marked new in every
+ * report; catalogued ids not listed and ids the harness refuses are reported per target; `catalog diff` prints the
+ * difference alone.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { profilesFromCatalog } from '../src/emulator/profile-from-catalog.ts';
+import { startEmulator, type RunningEmulator } from '../src/emulator/server.ts';
+import type { Matrix } from '../src/report/matrix.ts';
+import { NEW_MODEL_NOTE } from '../src/report/model-lists.ts';
+import { cli, projectSuites, ROOT } from './helpers/harness.ts';
+
+const KEPT = ['openai.gpt-oss-20b', 'qwen.qwen3-32b'];
+const NEW = 'acme.new-model-1';
+
+let dir: string;
+let catalogFile: string;
+let emulator: RunningEmulator;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'listed-'));
+  // A small catalog (two of the project's models) keeps the run short; the endpoint serves those and one more.
+  const full = parse(await readFile(join(ROOT, 'suites/models.yaml'), 'utf8')) as { models: { id: string }[] };
+  catalogFile = join(dir, 'models.yaml');
+  await writeFile(catalogFile, stringify({ ...full, models: full.models.filter((m) => KEPT.includes(m.id)) }));
+  const { catalog } = await projectSuites();
+  const profiles = new Map([...profilesFromCatalog(catalog, { 'qwen.qwen3-32b': { behaviors: { listed: false } } })].filter(([id]) => KEPT.includes(id)));
+  emulator = await startEmulator({ profiles });
+  // A new model that deviates from the reference (an exponent created), and an id no folder may be named after.
+  emulator.override(NEW, { createdAt: { chat: 'exponent' } });
+  emulator.override('../../etc/passwd', {});
+});
+afterAll(async () => {
+  await emulator.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('--models catalog+listed', () => {
+  it('tests the listed id the catalog lacks with no stated expectations, marks it new in every report, and the gate does not fail on it', async () => {
+    const reports = join(dir, 'reports');
+    const run = await cli(['run', '--mode', 'live', '--auth', 'none', '--endpoint', emulator.url, '--catalog', catalogFile, '--models', 'catalog+listed', '--report-dir', reports, '--plain'], { GITHUB_STEP_SUMMARY: '' });
+    const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+    // The one cell that gates is the catalogued model the list left out (the reference says listed); none of the new model's.
+    expect(matrix.gate.gating.map((g) => `${g.model} ${g.check}`)).toEqual(['qwen.qwen3-32b models.listed']);
+    expect(run.code).toBe(1);
+    expect(matrix.models.map((m) => [m.id, m.inCatalog, m.discovered ?? false])).toEqual([
+      ['openai.gpt-oss-20b', true, false],
+      ['qwen.qwen3-32b', true, false],
+      [NEW, false, true],
+    ]);
+    const fresh = matrix.results.filter((r) => r.model === NEW);
+    expect(fresh.length).toBeGreaterThan(50);
+    expect(fresh.every((r) => r.expectedSource === null && !r.gating)).toBe(true);
+    expect(fresh.find((r) => r.check === 'created-at.chat')).toMatchObject({ status: 'fail', observed: 'exponent', gating: false });
+    const [target] = matrix.targets;
+    expect(target!.modelList).toMatchObject({ listed: 2, new: [NEW], notListed: ['qwen.qwen3-32b'] });
+    expect(target!.modelList!.refused).toEqual([{ id: '../../etc/passwd', problem: expect.stringContaining('is not a model id') }]);
+    expect(matrix.results.some((r) => r.model.includes('passwd'))).toBe(false);
+    // The catalogued model the list left out is still tested (catalog+listed), and said to be unlisted.
+    expect(matrix.results.some((r) => r.model === 'qwen.qwen3-32b' && r.status === 'pass')).toBe(true);
+    const md = await readFile(join(reports, 'matrix.md'), 'utf8');
+    expect(md).toContain(`\`${NEW}\` (new model)`);
+    expect(md).toContain(NEW_MODEL_NOTE);
+    expect(md).toMatch(/in the catalog but not listed: qwen\.qwen3-32b/);
+    expect(await readFile(join(reports, 'matrix.html'), 'utf8')).toContain(`${NEW} (new)`);
+    expect(await readFile(join(reports, 'junit.xml'), 'utf8')).toContain(`<property name="note" value="${NEW_MODEL_NOTE}"/>`);
+  });
+
+  it('--models listed runs only what the list holds', async () => {
+    const reports = join(dir, 'listed-only');
+    const run = await cli(['run', '--mode', 'live', '--auth', 'none', '--endpoint', emulator.url, '--catalog', catalogFile, '--models', 'listed', '--report-dir', reports, '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+    expect(matrix.models.map((m) => m.id)).toEqual(['openai.gpt-oss-20b', NEW]);
+  });
+
+  it('refuses listed mixed with catalog+listed, before anything is sent', async () => {
+    const run = await cli(['run', '--models', 'listed,catalog+listed']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--models: give listed or catalog+listed, once');
+  });
+});
+
+describe('catalog diff', () => {
+  it('prints the listed-vs-catalogued difference alone and exits 1 when something new is listed', async () => {
+    const before = emulator.stats.requests;
+    const diff = await cli(['catalog', 'diff', '--endpoint', emulator.url, '--auth', 'none', '--catalog', catalogFile, '--json']);
+    expect(diff.code, diff.stderr).toBe(1);
+    const out = JSON.parse(diff.stdout) as { targets: { target: string; surface: string; new: string[]; notListed: string[] }[] };
+    expect(out.targets).toEqual([expect.objectContaining({ surface: 'custom', new: [NEW], notListed: ['qwen.qwen3-32b'] })]);
+    // Only the model lists were asked for: one GET per prefix, no inference.
+    expect(emulator.stats.log.slice(before).map((l) => `${l.method} ${l.path}`)).toEqual(expect.arrayContaining(['GET /v1/models', 'GET /openai/v1/models']));
+    expect(emulator.stats.requests - before).toBe(2);
+    const text = await cli(['catalog', 'diff', '--mode', 'replay', '--target', 'runtime:emulator']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^runtime\.emulator \(runtime\): 49 listed/);
+  });
+});
