@@ -2,11 +2,14 @@
  * @module emulator/anthropic
  * The Anthropic surface on /anthropic/v1: Messages (plain and streamed) and count_tokens, the `anthropic-version`
  * header required as on Mantle, adaptive thinking accepted and `budget_tokens` thinking refused (seeds/portkey),
- * Anthropic's error envelope.
+ * Anthropic's error envelope. What the model writes (thinking, tool use, text) is anthropic-content.ts; prompt
+ * caching is anthropic-cache.ts.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { cacheRefused, cacheUsage } from './anthropic-cache.ts';
+import { blockEvents, messageTurn } from './anthropic-content.ts';
 import type { EmulatorContext } from './context.ts';
-import { REPLY } from './generate.ts';
+import { imageRefusal } from './images.ts';
 import type { ModelProfile } from './profile.ts';
 import { anthropicError, countTokens, openaiError, sendJson, writeSse, type SseEventOut } from './wire.ts';
 
@@ -35,34 +38,36 @@ export async function handleMessages(res: ServerResponse, body: Record<string, u
   if (typeof body.max_tokens !== 'number') return fail(invalid(profile, 'max_tokens: Field required'));
   const thinking = thinkingCheck(body, profile);
   if (thinking.error) return fail(invalid(profile, thinking.error));
-  const words = REPLY.split(' ');
-  const kept = words.slice(0, Math.max(1, body.max_tokens));
-  const stopReason = kept.length < words.length ? 'max_tokens' : 'end_turn';
-  const inputTokens = countTokens(JSON.stringify(body.messages)) + countTokens(String(body.system ?? ''));
-  const thinkingBlock = { type: 'thinking', thinking: 'The user wants a short answer.', signature: `sig_${context.id('th')}` };
+  const refusal = imageRefusal(body, profile) ?? (cacheRefused(body, profile) ? 'cache_control: prompt caching is not supported for this model' : undefined);
+  if (refusal) return fail(invalid(profile, refusal));
+  if (profile.behaviors.toolResult === 'reject' && JSON.stringify(body.messages).includes('"tool_result"')) return fail(invalid(profile, 'messages: tool_result blocks are not supported for this model'));
+  const turn = messageTurn(body, profile, context, thinking.thinking);
+  const cache = cacheUsage(body, profile, context);
+  const inputTokens = countTokens(JSON.stringify(body.messages)) + countTokens(typeof body.system === 'string' ? body.system : JSON.stringify(body.system ?? '')) - cache.written - cache.read;
+  const usage = { input_tokens: Math.max(1, inputTokens), cache_creation_input_tokens: cache.written, cache_read_input_tokens: cache.read, output_tokens: turn.outputTokens };
   const broken = profile.behaviors.anthropicBodies === 'nonconformant';
   const message = {
     id: context.id('msg'),
     type: 'message',
     role: 'assistant',
     model: profile.id,
-    content: [...(thinking.thinking ? [thinkingBlock] : []), { type: 'text', text: kept.join(' ') }],
-    ...(broken ? {} : { stop_reason: stopReason, stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: kept.length } }),
+    content: turn.content,
+    ...(broken ? {} : { stop_reason: turn.stopReason, stop_sequence: null, usage }),
   };
   if (body.stream !== true) return sendJson(res, 200, message, context.headers());
   const quirks = profile.stream;
   const events: Record<string, unknown>[] = [];
-  const startFields = broken ? {} : { stop_reason: null, usage: { input_tokens: inputTokens, output_tokens: 1 } };
+  const startFields = broken ? {} : { stop_reason: null, usage: { ...usage, output_tokens: 1 } };
   if (!quirks.noMessageStart) events.push({ type: 'message_start', message: { ...message, content: [], ...startFields } });
-  const delta = (i: number) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: i === 0 ? kept[0] : ` ${kept[i]}` } });
-  if (quirks.deltaBeforeStart) events.push(delta(0));
-  events.push({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-  if (quirks.pings) events.push({ type: 'ping' });
-  kept.forEach((_w, i) => {
-    if (!(quirks.deltaBeforeStart && i === 0)) events.push(delta(i));
+  turn.content.forEach((block, index) => {
+    const blockEventList = blockEvents(block, index, quirks);
+    // The delta-before-start deviation: the first block's first delta comes before the block opens.
+    if (index === 0 && quirks.deltaBeforeStart && blockEventList[1]?.type === 'content_block_delta') blockEventList.unshift(blockEventList.splice(1, 1)[0]!);
+    events.push(...blockEventList);
+    if (index === 0 && quirks.pings) events.push({ type: 'ping' });
   });
-  events.push({ type: 'content_block_stop', index: 0 });
-  events.push({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: kept.length } });
+  const stopReason = turn.stopReason === 'tool_use' && quirks.toolCallStream === 'wrong-finish' ? 'end_turn' : turn.stopReason;
+  events.push({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: turn.outputTokens } });
   if (!quirks.noTerminal) events.push({ type: 'message_stop' });
   const out: SseEventOut[] = events.map((event) => ({ event: event.type as string, data: JSON.stringify(event) }));
   return writeSse(res, out, quirks, context.headers());
