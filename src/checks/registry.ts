@@ -14,7 +14,7 @@ import { sdkChecks } from './sdk-judges.ts';
 import { strictClientChecks } from './sdk-strict.ts';
 import { structuredOutputChecks } from './structured-output.ts';
 import { toolChecks } from './tools.ts';
-import { messagesToolChecks } from './tools-messages.ts';
+import { messagesStructuredOutputChecks, messagesToolChecks } from './tools-messages.ts';
 import { streamedToolChecks } from './tools-stream.ts';
 import { imageChecks } from './images.ts';
 import { promptCacheChecks } from './prompt-cache.ts';
@@ -44,6 +44,7 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   ...messagesToolChecks,
   ...streamedToolChecks,
   ...structuredOutputChecks,
+  ...messagesStructuredOutputChecks,
   ...imageChecks,
   ...promptCacheChecks,
   ...serviceTierChecks,

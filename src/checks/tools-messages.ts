@@ -98,5 +98,7 @@ export const messagesToolChecks: readonly CheckDefinition[] = [
     dependsOnModel: true,
     reference: { value: 'accepted', source: 'anthropic-reference: tool_result blocks answer tool_use blocks' },
   }),
-  structuredOutput,
 ];
+
+/** Listed with the other structured-output checks. */
+export const messagesStructuredOutputChecks: readonly CheckDefinition[] = [structuredOutput];
