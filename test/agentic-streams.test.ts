@@ -119,14 +119,22 @@ describe('a tool call streamed in five deltas, by hand', () => {
     expect(one.status, one.reason).toBe('inconclusive');
   });
 
-  it('a chat stream whose first call delta lacks its id, or that ends with finish_reason "stop", is bad-stream', async () => {
-    const events = chatStream(GOOD).map((e) => JSON.parse(JSON.stringify(e)) as Record<string, unknown>);
-    const noId = events.map((e) => JSON.stringify(e).replace('"id":"call_0",', '')).map((t) => (t === '"[DONE]"' ? '[DONE]' : (JSON.parse(t) as Record<string, unknown>)));
-    expect((await judgeCase('tools.chat-stream', 'tools.chat.stream-call', { events: noId })).observed).toBe('bad-stream');
-    const stop = events.map((e) => JSON.stringify(e).replace('"finish_reason":"tool_calls"', '"finish_reason":"stop"')).map((t) => (t === '"[DONE]"' ? '[DONE]' : (JSON.parse(t) as Record<string, unknown>)));
-    const result = await judgeCase('tools.chat-stream', 'tools.chat.stream-call', { events: stop });
-    expect(result.observed).toBe('bad-stream');
-    expect(result.reason).toContain('finish_reason "stop"');
+  /** The stream with one string replaced in every event. */
+  const edited = (events: Events, from: string, to: string): Events => events.map((e) => (typeof e === 'string' ? e : (JSON.parse(JSON.stringify(e).replace(from, to)) as Record<string, unknown>)));
+
+  it('a first call delta without its id is bad-stream', async () => {
+    const result = await judgeCase('tools.chat-stream', 'tools.chat.stream-call', { events: edited(chatStream(GOOD), '"id":"call_0",', '') });
+    expect(result.observed, result.reason).toBe('bad-stream');
+    expect(result.reason).toContain('the first delta of call 0 lacks id');
+  });
+
+  it('finish_reason "stop" after a forced call is what OpenAI and vLLM send (conformant, said); "tool_use" is bad-stream', async () => {
+    const stop = await judgeCase('tools.chat-stream', 'tools.chat.stream-call', { events: edited(chatStream(GOOD), '"finish_reason":"tool_calls"', '"finish_reason":"stop"') });
+    expect(stop.observed, stop.reason).toBe('conformant');
+    expect(stop.reason).toContain('finish_reason "stop" after a forced call');
+    const leaked = await judgeCase('tools.chat-stream', 'tools.chat.stream-call', { events: edited(chatStream(GOOD), '"finish_reason":"tool_calls"', '"finish_reason":"tool_use"') });
+    expect(leaked.observed, leaked.reason).toBe('bad-stream');
+    expect(leaked.reason).toContain('finish_reason "tool_use" after the tool calls');
   });
 });
 

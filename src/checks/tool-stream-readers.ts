@@ -3,7 +3,8 @@
  * Reassembling streamed tool calls the way each API's clients do, and noting every rule of the stream a client
  * relies on that the stream breaks:
  * - Chat Completions: `tool_calls` deltas carry `index`; the first delta of a call carries `id`, `type` and
- *   `function.name`; `function.arguments` fragments concatenate; the last choice says `finish_reason: "tool_calls"`.
+ *   `function.name`; `function.arguments` fragments concatenate; the last choice says `finish_reason: "tool_calls"`
+ *   (or `"stop"` where the request forced the call, as OpenAI and vLLM answer a forced call).
  * - Responses: `response.output_item.added` announces the `function_call` item, its
  *   `response.function_call_arguments.delta` fragments concatenate to `...arguments.done`, and the completed
  *   response holds the call with those arguments.
@@ -30,6 +31,8 @@ export interface StreamReading {
   calls: StreamedCall[];
   /** Rules of the stream that a client relies on and this stream breaks, one short sentence each. */
   problems: string[];
+  /** What the stream did that is allowed but worth saying (said in the reason of a conformant verdict). */
+  notes?: string[];
   /** Why the output budget may have cut the answer (the stream ended on its limit). */
   budget?: string;
   /** The stream reported a failure inside a 200 (`response.failed`, an error event): the request was refused. */
@@ -100,9 +103,15 @@ export const readChatToolStream: StreamReader = (events, request) => {
   }
   const finish = finishes.at(-1);
   const cut = finish === 'length' ? budgetSpent({ choices: [{ finish_reason: 'length', message: { content: text } }], ...(usage ? { usage } : {}) }, limitOf(request)) : undefined;
+  // OpenAI and vLLM end a call the request forced (a named function, or "required") with "stop": clients accept it.
+  const forced = isRecord(request.tool_choice) || request.tool_choice === 'required';
+  const notes: string[] = [];
   if (finish === undefined) problems.push('no chunk carries a finish_reason');
-  else if (calls.size > 0 && !cut && finish !== 'tool_calls') problems.push(`finish_reason ${JSON.stringify(finish)} after the tool calls, not "tool_calls"`);
-  return { calls: [...calls.values()], problems, ...(cut ? { budget: cut } : {}) };
+  else if (calls.size > 0 && !cut && finish !== 'tool_calls') {
+    if (forced && finish === 'stop') notes.push('finish_reason "stop" after a forced call (as OpenAI and vLLM end one; clients that branch on "tool_calls" miss it)');
+    else problems.push(`finish_reason ${JSON.stringify(finish)} after the tool calls, not "tool_calls"${forced ? ' (or "stop", for a forced call)' : ''}`);
+  }
+  return { calls: [...calls.values()], problems, notes, ...(cut ? { budget: cut } : {}) };
 };
 
 export const readResponsesToolStream: StreamReader = (events, request) => {

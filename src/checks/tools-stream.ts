@@ -81,7 +81,7 @@ function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition[
   if (options.parallel && calls.length === 1) {
     return inconclusive(input, `the model made one call (${show(calls[0]!)}) where two were asked for: distinct ids and indexes need two`, evidence);
   }
-  return judge(definition, input, 'conformant', evidence, `${calls.length} call(s): ${summary}`);
+  return judge(definition, input, 'conformant', evidence, [`${calls.length} call(s): ${summary}`, ...(reading.notes ?? [])].join('; '));
 }
 
 export const streamedToolChecks: readonly CheckDefinition[] = [

@@ -162,7 +162,8 @@ function chatChunks(input: ChunkInput): SseEventOut[] {
       if (quirks.errorFrame && i === 0) chunks.push({ type: 'error', error: JSON.stringify({ message: 'upstream model error', code: 'model_error' }) });
     });
   }
-  const finish = input.reply.finish === 'tool_calls' && quirks.toolCallStream === 'wrong-finish' ? 'stop' : input.reply.finish;
+  // The wrong-finish deviation: Bedrock's own stop reason leaking through ("tool_use" is not a chat finish_reason).
+  const finish = input.reply.finish === 'tool_calls' && quirks.toolCallStream === 'wrong-finish' ? 'tool_use' : input.reply.finish;
   chunks.push({ ...base, choices: [choice({}, quirks.omitFinishReason ? null : finish)] });
   const includeUsage = (input.body.stream_options as Record<string, unknown> | undefined)?.include_usage === true;
   if (includeUsage) chunks.push({ ...base, choices: quirks.usageWithChoices ? [choice({}, null)] : [], usage: input.usage });

@@ -68,7 +68,7 @@ export interface StreamQuirks {
   toolArgumentFragments?: number;
   /**
    * A deviation in how tool calls stream (tool-stream.ts): fragments that do not concatenate to valid JSON, a chat
-   * delta without `index`, a first delta without `id`, the wrong finish (chat `finish_reason: "stop"`, Messages
+   * delta without `index`, a first delta without `id`, the wrong finish (chat `finish_reason: "tool_use"`, Messages
    * `stop_reason: "end_turn"`, a completed Response without the call), two parallel chat calls sharing one
    * id, or Responses `arguments.done` that disagrees with the deltas.
    */
