@@ -119,6 +119,14 @@ describe('a tool call streamed in five deltas, by hand', () => {
     expect(one.status, one.reason).toBe('inconclusive');
   });
 
+  it('an overloaded error inside the stream is the endpoint breaking (error), a refusal inside it is rejected', async () => {
+    const cut = (type: string): Events => [...messagesStream([{ type: 'tool_use', fragments: GOOD.slice(0, 2) }]).slice(0, 4), { type: 'error', error: { type, message: 'x' } }];
+    const overloaded = await judgeCase('tools.messages-stream', 'tools.messages.stream-call', { events: cut('overloaded_error') });
+    expect(overloaded.status, overloaded.reason).toBe('error');
+    const refused = await judgeCase('tools.messages-stream', 'tools.messages.stream-call', { events: cut('invalid_request_error') });
+    expect(refused.observed, refused.reason).toBe('rejected');
+  });
+
   /** The stream with one string replaced in every event. */
   const edited = (events: Events, from: string, to: string): Events => events.map((e) => (typeof e === 'string' ? e : (JSON.parse(JSON.stringify(e).replace(from, to)) as Record<string, unknown>)));
 

@@ -35,8 +35,11 @@ export interface StreamReading {
   notes?: string[];
   /** Why the output budget may have cut the answer (the stream ended on its limit). */
   budget?: string;
-  /** The stream reported a failure inside a 200 (`response.failed`, an error event): the request was refused. */
-  failed?: string;
+  /**
+   * The stream reported a failure inside a 200 (`response.failed`, an error event): the request was refused, or, for
+   * an overloaded or internal error, the endpoint broke (`infrastructure`).
+   */
+  failed?: { message: string; infrastructure: boolean };
 }
 
 export type StreamReader = (events: readonly SseEvent[], request: Record<string, unknown>) => StreamReading;
@@ -55,6 +58,14 @@ function objectsOf(events: readonly SseEvent[]): { values: { at: number; value: 
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/** Error types and codes that say the endpoint broke (overloaded, internal), not that it refused the request. */
+const INFRASTRUCTURE = /overloaded|api_error|server_error|internal|timeout|rate_limit/i;
+
+function failure(where: string, error: unknown): NonNullable<StreamReading['failed']> {
+  const detail = isRecord(error) ? [error.type, error.code].filter((v) => typeof v === 'string').join(' ') : '';
+  return { message: `${where}: ${JSON.stringify(error ?? null).slice(0, 160)}`, infrastructure: INFRASTRUCTURE.test(detail) };
+}
 
 export const readChatToolStream: StreamReader = (events, request) => {
   const { values, problems } = objectsOf(events);
@@ -118,7 +129,7 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
   const { values, problems } = objectsOf(events);
   const calls = new Map<string, StreamedCall & { callId: unknown; itemArguments?: unknown }>();
   let terminal: Record<string, unknown> | undefined;
-  let failed: string | undefined;
+  let failed: StreamReading['failed'];
   for (const { at, value } of values) {
     const type = value.type;
     if (type === 'error' || typeof type !== 'string') {
@@ -147,7 +158,7 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
       if (call) call.itemArguments = item.arguments;
     } else if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
       terminal = isRecord(value.response) ? value.response : {};
-      if (type === 'response.failed') failed = `response.failed: ${JSON.stringify(terminal.error ?? null).slice(0, 160)}`;
+      if (type === 'response.failed') failed = failure('response.failed', terminal.error);
     }
   }
   for (const call of calls.values()) {
@@ -166,14 +177,14 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
       else if (held.arguments !== (call.done ?? call.fragments.join(''))) problems.push(`the completed response holds other arguments for ${call.key}`);
     }
   }
-  return { calls: [...calls.values()].map((call) => ({ ...call, fragments: call.fragments })), problems, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}) };
+  return { calls: [...calls.values()], problems, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}) };
 };
 
 export const readMessagesToolStream: StreamReader = (events, request) => {
   const { values, problems } = objectsOf(events);
   const blocks = new Map<number, StreamedCall & { type: unknown; startInput?: unknown }>();
   let stopReason: unknown;
-  let failed: string | undefined;
+  let failed: StreamReading['failed'];
   for (const { at, value } of values) {
     const index = typeof value.index === 'number' ? value.index : -1;
     switch (value.type) {
@@ -199,7 +210,7 @@ export const readMessagesToolStream: StreamReader = (events, request) => {
         stopReason = isRecord(value.delta) ? value.delta.stop_reason : undefined;
         break;
       case 'error':
-        failed = `error event: ${JSON.stringify(value.error ?? null).slice(0, 160)}`;
+        failed = failure('error event', value.error);
         break;
     }
   }

@@ -56,7 +56,8 @@ function streamedCallCheck(options: Options): CheckDefinition {
       const reading = options.read(sseStream(response).events, request);
       const summary = reading.calls.length ? reading.calls.map(show).join('; ') : 'no tool call';
       const evidence = [evidenceOf(caseId, exchange, reading.problems.length ? reading.problems.join(' | ') : summary)];
-      if (reading.failed) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${reading.failed}`);
+      if (reading.failed?.infrastructure) return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: HTTP ${answer.status}, but ${reading.failed.message}`, evidence };
+      if (reading.failed) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${reading.failed.message}`);
       return verdict(definition, input, options, reading, evidence, request, summary);
     },
   };
