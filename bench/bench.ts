@@ -6,7 +6,8 @@
  *  (c) live against the emulator with a fixed latency per request and --concurrency 16 (also with --repeat 3):
  *      the whole command against the ideal (requests x latency / concurrency), the start-up before the first
  *      request and the tail after the last answer, and the peak in flight the server saw;
- *  (d) requests and tokens per model for a full run, with --repeat 1 and --repeat 3 side by side;
+ *  (d) requests and tokens per model for a full run, with --repeat 1 and --repeat 3 side by side, and the generated
+ *      prompts some cases send (prompt caching);
  *  (e) the latency the live run measured (every stream's first token held back by FIRST_TOKEN_MS): p50/p95 per API.
  */
 import { spawn } from 'node:child_process';
@@ -19,7 +20,9 @@ import { ALL_CHECKS } from '../src/checks/registry.ts';
 import { profilesFromCatalog } from '../src/emulator/profile-from-catalog.ts';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.ts';
 import type { Matrix } from '../src/report/matrix.ts';
+import { estimateTokens, prose } from '../src/suite/generated.ts';
 import { loadCatalog } from '../src/suite/load-catalog.ts';
+import { loadSuites } from '../src/suite/load-suites.ts';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 300);
 /** Held back between a stream's first event and its first content, so (e) shows time to first token apart from headers. */
@@ -164,6 +167,18 @@ function latencyFigures(matrix: Matrix): void {
   for (const [api, l] of byApi) console.log(`    ${api.padEnd(18)} ${String(l.n).padStart(9)}   ${pct(l.headers)}   ${pct(l.firstToken)}   ${pct(l.total)}`);
 }
 
+/** The long prompts cases generate ({{generated.prose-N}}): their size, which the emulator's word counts understate. */
+async function generatedPrompts(): Promise<void> {
+  const suites = await loadSuites(join(ROOT, 'suites'), ALL_CHECKS);
+  for (const spec of suites.cases) {
+    const sizes = spec.steps.flatMap((step) => [...JSON.stringify(step.request).matchAll(/\{\{generated\.prose-(\d+)\}\}/g)].map((m) => Number(m[1])));
+    if (sizes.length === 0) continue;
+    const chars = sizes.map((n) => prose(n).length);
+    const tokens = chars.reduce((sum, c) => sum + estimateTokens('x'.repeat(c)), 0);
+    console.log(`    ${spec.id} (${spec.api}): ${sizes.length} request(s) with a generated prompt of ${chars[0]} characters, about ${tokens} input tokens in all at 4 characters a token`);
+  }
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'mantle-bench-'));
 try {
   const cpu = cpus();
@@ -187,6 +202,7 @@ try {
   const repeated = await live(dir, 'live-repeat', ['--repeat', '3']);
   liveFigures('every model, --repeat 3', repeated);
   perModel(whole, repeated);
+  await generatedPrompts();
   latencyFigures(whole.matrix);
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /**
- * Fault injection: one run with a different fault on each model's streamed chat request (or, for malformed JSON,
- * its plain one). The run completes; the faulted cell is `error`, or `fail` where the malformed thing is the
+ * Fault injection: one run with a different fault on each model's streamed chat requests (or, for malformed JSON,
+ * one plain one). The run completes; the faulted cell is `error`, or `fail` where the malformed thing is the
  * endpoint's answer, or `pass` where a retry recovered; every other cell equals a clean run's.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -84,8 +84,13 @@ describe('faults', () => {
     // The faulted case's own checks, and the schema checks that read every case, may change; nothing else.
     const { suites } = await projectSuites();
     const caseOf = (check: string) => suites.cases.find((c) => c.checks.includes(check))!;
-    const readers = (check: string) => [...caseOf(check).checks, ...faulty.checks.filter((c) => c.id.startsWith('schema.')).map((c) => c.id)];
-    const faultedCells = new Set(ROWS.flatMap((r) => readers(r.check).map((check) => `${r.model} ${check}`)));
+    // A fault on streamed requests hits every case that streams on that API (streamed tool calls, reasoning).
+    const faultedCases = (row: Row) => {
+      const own = caseOf(row.check);
+      return row.fault.stream ? suites.cases.filter((c) => c.api === own.api && c.steps.some((step) => step.request.body?.stream === true)) : [own];
+    };
+    const readers = (row: Row) => [...faultedCases(row).flatMap((c) => c.checks), ...faulty.checks.filter((c) => c.id.startsWith('schema.')).map((c) => c.id)];
+    const faultedCells = new Set(ROWS.flatMap((r) => readers(r).map((check) => `${r.model} ${check}`)));
     const changed = faulty.results
       .filter((r) => !faultedCells.has(`${r.model} ${r.check}`))
       .filter((r) => {

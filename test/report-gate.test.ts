@@ -20,7 +20,7 @@ describe('a typo in --models', () => {
     const reports = join(dir, 'typo');
     const result = await cli(['run', '--models', 'xai.grok-4.33', '--report-dir', reports, '--plain']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('xai.grok-4.33 (emulator): nothing observed, 68 of 68 cells are errors');
+    expect(result.stdout).toMatch(/xai\.grok-4\.33 \(emulator\): nothing observed, (\d+) of \1 cells are errors/);
     expect(result.stdout).toContain('did you mean "xai.grok-4.3"?');
     expect(result.stdout).toMatch(/^gate: fail \(exit 1\): 1 model\(s\) with nothing observed$/m);
     const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;

@@ -14,6 +14,12 @@ import { sdkChecks } from './sdk-judges.ts';
 import { strictClientChecks } from './sdk-strict.ts';
 import { structuredOutputChecks } from './structured-output.ts';
 import { toolChecks } from './tools.ts';
+import { messagesStructuredOutputChecks, messagesToolChecks } from './tools-messages.ts';
+import { streamedToolChecks } from './tools-stream.ts';
+import { imageChecks } from './images.ts';
+import { promptCacheChecks } from './prompt-cache.ts';
+import { reasoningStreamChecks } from './reasoning-stream.ts';
+import { serviceTierChecks } from './service-tier.ts';
 import { createdAtChecks } from './created-at.ts';
 import { defaultsChecks } from './defaults.ts';
 import { routeChecks } from './route.ts';
@@ -34,8 +40,15 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   ...responsesLifecycleChecks,
   ...messagesChecks,
   ...reasoningChecks,
+  ...reasoningStreamChecks,
   ...toolChecks,
+  ...messagesToolChecks,
+  ...streamedToolChecks,
   ...structuredOutputChecks,
+  ...messagesStructuredOutputChecks,
+  ...imageChecks,
+  ...promptCacheChecks,
+  ...serviceTierChecks,
   ...paramChecks,
   ...errorChecks,
   ...surfaceFeatureChecks,

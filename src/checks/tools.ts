@@ -3,16 +3,16 @@
  * Function calling on Chat Completions and Responses: a forced call comes back as a tool call whose arguments
  * parse as JSON and fit the declared schema, and the turn that answers it with the tool's result is accepted.
  */
-import { isRecord, parseJsonText } from '../transport/body.ts';
+import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, notObservable, observe, offTopicRejection } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
-import { schemaProblems } from './json-schema.ts';
+import { argumentsProblem, sentBody, type ToolApi } from './tool-calls.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 const VOCABULARY = ['conformant', 'no-call', 'bad-arguments', 'rejected'] as const;
 /** What a forced call is about: a rejection naming anything else is not a verdict on tool calling. */
-const TOOL_FIELDS = ['tools', 'tool_choice', 'messages', 'input'];
+export const TOOL_FIELDS = ['tools', 'tool_choice', 'messages', 'input'];
 const reference = { value: 'conformant', source: 'openai-reference: a forced function call returns arguments that fit the schema' };
 
 interface Call {
@@ -20,18 +20,13 @@ interface Call {
   arguments: unknown;
 }
 
-function judgeCall(definition: CheckDefinition, input: CheckInput, call: Call | undefined, declared: (name: string) => unknown, evidence: CheckResult['evidence']): CheckResult {
+function judgeCall(definition: CheckDefinition, input: CheckInput, api: ToolApi, call: Call | undefined, request: Record<string, unknown>, evidence: CheckResult['evidence']): CheckResult {
   if (!call) return judge(definition, input, 'no-call', evidence, 'the answer holds no function call');
-  if (typeof call.arguments !== 'string') return judge(definition, input, 'bad-arguments', evidence, `arguments is ${typeof call.arguments}, not a JSON string`);
-  const parsed = parseJsonText(call.arguments);
-  if (!parsed.ok) return judge(definition, input, 'bad-arguments', evidence, `arguments do not parse as JSON: ${parsed.error}`);
-  const schema = declared(String(call.name));
-  if (schema === undefined) return judge(definition, input, 'bad-arguments', evidence, `called ${JSON.stringify(call.name)}, which was not declared`);
-  const problems = schemaProblems(schema, parsed.value);
-  return judge(definition, input, problems.length ? 'bad-arguments' : 'conformant', evidence, problems.length ? `arguments do not fit the schema: ${problems.join('; ')}` : `${String(call.name)}(${call.arguments})`);
+  const problem = argumentsProblem(request, api, call.name, call.arguments);
+  return judge(definition, input, problem ? 'bad-arguments' : 'conformant', evidence, problem ?? `${String(call.name)}(${String(call.arguments)})`);
 }
 
-function forcedCall(id: string, api: 'chat-completions' | 'responses', find: (body: Record<string, unknown>) => Call | undefined, declared: (request: Record<string, unknown>, name: string) => unknown): CheckDefinition {
+function forcedCall(id: string, api: 'chat-completions' | 'responses', find: (body: Record<string, unknown>) => Call | undefined): CheckDefinition {
   const definition: CheckDefinition = {
     id,
     title: `A forced function call on ${api === 'responses' ? 'Responses' : 'Chat Completions'} returns arguments that parse and fit the schema`,
@@ -44,15 +39,14 @@ function forcedCall(id: string, api: 'chat-completions' | 'responses', find: (bo
       const seen = observe(input, 'call');
       if ('settled' in seen) return seen.settled;
       const { answer, evidence } = seen;
-      const sent = parseJsonText(seen.exchange.request.body ?? '{}');
-      const request = sent.ok && isRecord(sent.value) ? sent.value : {};
+      const request = sentBody(seen.exchange);
       if (answer.kind === 'rejected') {
         const other = offTopicRejection(answer, request, TOOL_FIELDS);
         if (other) return inconclusive(input, `the request was refused for ${other}, not for its tools: ${answer.status} ${answer.message}`, evidence);
         return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
       }
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-      const result = judgeCall(definition, input, answer.body ? find(answer.body) : undefined, (name) => declared(request, name), evidence);
+      const result = judgeCall(definition, input, api, answer.body ? find(answer.body) : undefined, request, evidence);
       // No call, or arguments cut short, in an answer the budget ended: the budget hid the behaviour, not the endpoint.
       const spent = result.observed === 'conformant' ? undefined : budgetSpent(answer.body ?? {}, limitOf(request));
       return spent ? inconclusive(input, `${spent}; ${result.observed === 'no-call' ? 'no call was made' : 'the call was cut short'} before the budget ran out`, evidence) : result;
@@ -74,16 +68,9 @@ const responsesCall = (body: Record<string, unknown>): Call | undefined => {
   return isRecord(item) ? { name: item.name, arguments: item.arguments } : undefined;
 };
 
-const declaredTool = (request: Record<string, unknown>, name: string, get: (tool: Record<string, unknown>) => { name: unknown; parameters: unknown }) => {
-  const tools = Array.isArray(request.tools) ? request.tools.filter(isRecord).map(get) : [];
-  return tools.find((t) => t.name === name)?.parameters;
-};
-
 export const toolChecks: readonly CheckDefinition[] = [
-  forcedCall('tools.chat.forced-call', 'chat-completions', chatCall, (request, name) =>
-    declaredTool(request, name, (t) => ({ name: isRecord(t.function) ? t.function.name : undefined, parameters: isRecord(t.function) ? t.function.parameters : undefined })),
-  ),
+  forcedCall('tools.chat.forced-call', 'chat-completions', chatCall),
   acceptanceCheck({ id: 'tools.chat.result-turn', title: 'The chat turn that answers a tool call with its result is accepted', api: 'chat-completions', step: 'result', dependsOnModel: true, reference: { value: 'accepted', source: 'openai-reference: tool messages answer tool calls' } }),
-  forcedCall('tools.responses.forced-call', 'responses', responsesCall, (request, name) => declaredTool(request, name, (t) => ({ name: t.name, parameters: t.parameters }))),
+  forcedCall('tools.responses.forced-call', 'responses', responsesCall),
   acceptanceCheck({ id: 'tools.responses.result-turn', title: 'The Responses turn with a function_call_output is accepted', api: 'responses', step: 'result', dependsOnModel: true, reference: { value: 'accepted', source: 'openai-reference: function_call_output items answer function calls' } }),
 ];

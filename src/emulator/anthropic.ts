@@ -2,12 +2,15 @@
  * @module emulator/anthropic
  * The Anthropic surface on /anthropic/v1: Messages (plain and streamed) and count_tokens, the `anthropic-version`
  * header required as on Mantle, adaptive thinking accepted and `budget_tokens` thinking refused (seeds/portkey),
- * a forced `tool_choice` answered with a `tool_use` block, Anthropic's error envelope. Messages look like Claude's
- * on Mantle: ids `msg_bdrk_...` and the model echoed without `anthropic.` (MANTLE.md "Fields real answers carry").
+ * Anthropic's error envelope. What the model writes (thinking, tool use, text) is anthropic-content.ts; prompt
+ * caching is anthropic-cache.ts. Messages look like Claude's on Mantle: ids `msg_bdrk_...` and the model echoed
+ * without `anthropic.` (MANTLE.md "Fields real answers carry").
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { cacheRefused, cacheUsage } from './anthropic-cache.ts';
+import { blockEvents, forcedTool, messageTurn } from './anthropic-content.ts';
 import { MANTLE_IDS, type EmulatorContext } from './context.ts';
-import { REPLY, exampleFor } from './generate.ts';
+import { imageRefusal } from './images.ts';
 import type { ModelProfile } from './profile.ts';
 import { anthropicError, countTokens, openaiError, sendJson, writeSse, type SseEventOut } from './wire.ts';
 
@@ -32,15 +35,6 @@ function thinkingCheck(body: Record<string, unknown>, profile: ModelProfile): { 
   return { thinking: thinking.type !== 'disabled' };
 }
 
-/** The tool a `tool_choice` forces (`{type: "tool", name}`, or `{type: "any"}`: the first tool), if it forces one. */
-function forcedTool(body: Record<string, unknown>): Block | undefined {
-  const tools = Array.isArray(body.tools) ? (body.tools as unknown[]).filter((t): t is Block => !!t && typeof t === 'object') : [];
-  const choice = body.tool_choice as Block | undefined;
-  if (choice?.type === 'tool') return tools.find((t) => t.name === choice.name);
-  if (choice?.type === 'any') return tools[0];
-  return undefined;
-}
-
 /** The model id as the answer echoes it. */
 function echoedModel(profile: ModelProfile): string {
   return profile.behaviors.modelEcho === 'stripped-prefix' ? profile.id.replace(/^anthropic\./, '') : profile.id;
@@ -52,53 +46,40 @@ export async function handleMessages(res: ServerResponse, body: Record<string, u
   if (typeof body.max_tokens !== 'number') return fail(invalid(profile, 'max_tokens: Field required'));
   const thinking = thinkingCheck(body, profile);
   if (thinking.error) return fail(invalid(profile, thinking.error));
-  const tool = forcedTool(body);
-  if (tool && thinking.thinking) return fail(invalid(profile, 'Thinking may not be enabled when tool_choice forces tool use.'));
-  const words = REPLY.split(' ');
-  const kept = words.slice(0, Math.max(1, body.max_tokens));
-  const inputTokens = countTokens(JSON.stringify(body.messages)) + countTokens(String(body.system ?? ''));
-  const thinkingBlock = { type: 'thinking', thinking: 'The user wants a short answer.', signature: `sig_${context.id('th')}` };
-  const content: Block[] = tool
-    ? [{ type: 'tool_use', id: context.id(...MANTLE_IDS.toolUse), name: tool.name, input: exampleFor(tool.input_schema) }]
-    : [...(thinking.thinking ? [thinkingBlock] : []), { type: 'text', text: kept.join(' ') }];
-  const stopReason = tool ? 'tool_use' : kept.length < words.length ? 'max_tokens' : 'end_turn';
-  const outputTokens = tool ? countTokens(JSON.stringify(content[0]!.input)) : kept.length;
+  if (thinking.thinking && forcedTool(body)) return fail(invalid(profile, 'Thinking may not be enabled when tool_choice forces tool use.'));
+  const refusal = imageRefusal(body, profile) ?? (cacheRefused(body, profile) ? 'cache_control: prompt caching is not supported for this model' : undefined);
+  if (refusal) return fail(invalid(profile, refusal));
+  if (profile.behaviors.toolResult === 'reject' && JSON.stringify(body.messages).includes('"tool_result"')) return fail(invalid(profile, 'messages: tool_result blocks are not supported for this model'));
+  const turn = messageTurn(body, profile, context, thinking.thinking);
+  const cache = cacheUsage(body, profile, context);
+  const inputTokens = countTokens(JSON.stringify(body.messages)) + countTokens(typeof body.system === 'string' ? body.system : JSON.stringify(body.system ?? '')) - cache.written - cache.read;
+  const usage = { input_tokens: Math.max(1, inputTokens), cache_creation_input_tokens: cache.written, cache_read_input_tokens: cache.read, output_tokens: turn.outputTokens };
   const broken = profile.behaviors.anthropicBodies === 'nonconformant';
   const message = {
     id: context.id(...MANTLE_IDS.message),
     type: 'message',
     role: 'assistant',
     model: echoedModel(profile),
-    content,
-    ...(broken ? {} : { stop_reason: stopReason, stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: outputTokens } }),
+    content: turn.content,
+    ...(broken ? {} : { stop_reason: turn.stopReason, stop_sequence: null, usage }),
   };
   if (body.stream !== true) return sendJson(res, 200, message, context.headers());
   const quirks = profile.stream;
   const events: Record<string, unknown>[] = [];
-  const startFields = broken ? {} : { stop_reason: null, usage: { input_tokens: inputTokens, output_tokens: 1 } };
+  const startFields = broken ? {} : { stop_reason: null, usage: { ...usage, output_tokens: 1 } };
   if (!quirks.noMessageStart) events.push({ type: 'message_start', message: { ...message, content: [], ...startFields } });
-  const streamed = content.filter((block) => block.type !== 'thinking');
-  streamed.forEach((block, index) => {
-    const pieces = block.type === 'tool_use' ? jsonPieces(JSON.stringify(block.input)) : kept.map((w, i) => (i === 0 ? w : ` ${w}`));
-    const delta = (piece: string) => ({ type: 'content_block_delta', index, delta: block.type === 'tool_use' ? { type: 'input_json_delta', partial_json: piece } : { type: 'text_delta', text: piece } });
-    if (quirks.deltaBeforeStart && index === 0) events.push(delta(pieces[0]!));
-    events.push({ type: 'content_block_start', index, content_block: block.type === 'tool_use' ? { ...block, input: {} } : { type: 'text', text: '' } });
-    if (quirks.pings && index === 0) events.push({ type: 'ping' });
-    pieces.forEach((piece, i) => {
-      if (!(quirks.deltaBeforeStart && index === 0 && i === 0)) events.push(delta(piece));
-    });
-    events.push({ type: 'content_block_stop', index });
+  turn.content.forEach((block, index) => {
+    const blockEventList = blockEvents(block, index, quirks);
+    // The delta-before-start deviation: the first block's first delta comes before the block opens.
+    if (index === 0 && quirks.deltaBeforeStart && blockEventList[1]?.type === 'content_block_delta') blockEventList.unshift(blockEventList.splice(1, 1)[0]!);
+    events.push(...blockEventList);
+    if (index === 0 && quirks.pings) events.push({ type: 'ping' });
   });
-  events.push({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: outputTokens } });
+  const stopReason = turn.stopReason === 'tool_use' && quirks.toolCallStream === 'wrong-finish' ? 'end_turn' : turn.stopReason;
+  events.push({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: turn.outputTokens } });
   if (!quirks.noTerminal) events.push({ type: 'message_stop' });
   const out: SseEventOut[] = events.map((event) => ({ event: event.type as string, data: JSON.stringify(event) }));
   return writeSse(res, out, quirks, context.headers());
-}
-
-/** A JSON text in a few fragments, as `input_json_delta` events carry a tool's input. */
-function jsonPieces(json: string): string[] {
-  const size = Math.max(1, Math.ceil(json.length / 3));
-  return Array.from({ length: Math.ceil(json.length / size) }, (_, i) => json.slice(i * size, (i + 1) * size));
 }
 
 export function handleCountTokens(res: ServerResponse, body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): void {

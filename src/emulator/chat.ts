@@ -7,8 +7,11 @@
 import type { ServerResponse } from 'node:http';
 import { MANTLE_IDS, type EmulatorContext } from './context.ts';
 import { applyStop, breakRequired, exampleFor, promptOf, replyFor, tokensOf } from './generate.ts';
+import { imageRefusal, imageReply } from './images.ts';
 import { makesCall, type ModelProfile } from './profile.ts';
 import { invalidParam, paramError } from './request-checks.ts';
+import { serviceTierRefusal, servedTier } from './service-tier.ts';
+import { callArguments, chatToolCallDeltas, type EmulatedCall } from './tool-stream.ts';
 import { countTokens, sendJson, timestamp, toJson, writeSse, type SseEventOut } from './wire.ts';
 
 const REASONING = 'The user wants a short answer.';
@@ -46,16 +49,19 @@ function answer(body: Record<string, unknown>, profile: ModelProfile, context: E
   if (forced && !lastIsTool && b.tools !== 'ignore' && makesCall(b.toolCallRate, context.occurrence)) {
     const tool = tools.find((t) => (t.function as Record<string, unknown> | undefined)?.name === forced);
     const parameters = (tool?.function as Record<string, unknown> | undefined)?.parameters;
-    const args = b.tools === 'bad-arguments' ? '{"city": ' : JSON.stringify(exampleFor(parameters));
+    // "required" with parallel calls allowed: one call per city the prompt names (tool-stream.ts).
+    const parallel = choice === 'required' && body.parallel_tool_calls !== false;
+    const args = b.tools === 'bad-arguments' ? ['{"city": '] : callArguments(promptOf(body), parameters, parallel).map((value) => JSON.stringify(value));
+    const calls = args.map((a) => ({ id: context.id('call'), type: 'function', function: { name: forced, arguments: a } }));
     return {
-      message: { role: 'assistant', content: null, refusal: null, annotations: [], ...reasoning, tool_calls: [{ id: context.id('call'), type: 'function', function: { name: forced, arguments: args } }] },
+      message: { role: 'assistant', content: null, refusal: null, annotations: [], ...reasoning, tool_calls: calls },
       finish: 'tool_calls',
-      tokens: [args],
+      tokens: args,
       reasoningTokens: thinking,
     };
   }
   const format = body.response_format as Record<string, unknown> | undefined;
-  let text = lastIsTool ? 'It is 21.5 degrees in Paris.' : replyFor(promptOf(body), b.offScript);
+  let text = lastIsTool ? 'It is 21.5 degrees in Paris.' : (imageReply(body, profile) ?? replyFor(promptOf(body), b.offScript));
   if (format?.type === 'json_schema' && b.structured !== 'ignore') {
     const schema = (format.json_schema as Record<string, unknown> | undefined)?.schema;
     const value = exampleFor(schema);
@@ -94,6 +100,10 @@ export async function handleChat(res: ServerResponse, body: Record<string, unkno
   if (hasArrayContent(body.messages) && profile.arrayContent.chat !== 'accept') {
     return fail(paramError(profile, 'messages', "Invalid 'messages[0].content': array content is not accepted here; send a string"));
   }
+  const image = imageRefusal(body, profile);
+  if (image) return fail(paramError(profile, 'messages', image));
+  const tier = serviceTierRefusal(body, profile);
+  if (tier) return fail(tier);
   if (Array.isArray(body.messages) && (body.messages.at(-1) as Record<string, unknown>)?.role === 'tool' && profile.behaviors.toolResult === 'reject') {
     return fail(paramError(profile, 'messages', "Invalid 'messages': tool messages are not supported for this model"));
   }
@@ -119,7 +129,7 @@ export async function handleChat(res: ServerResponse, body: Record<string, unkno
   }
   const choices = Array.from({ length: n }, (_, index) => ({ index, message: reply.message, ...nullable, finish_reason: reply.finish }));
   const base = { id, object: 'chat.completion', ...(created !== undefined ? { created } : {}), model: profile.id, choices, usage };
-  sendJson(res, 200, { ...base, service_tier: 'default', system_fingerprint: profile.behaviors.nullableFields ? 'fp_mantle_emulator' : null }, context.headers());
+  sendJson(res, 200, { ...base, service_tier: servedTier(body, profile), system_fingerprint: profile.behaviors.nullableFields ? 'fp_mantle_emulator' : null }, context.headers());
 }
 
 interface ChunkInput {
@@ -148,18 +158,21 @@ function chatChunks(input: ChunkInput): SseEventOut[] {
   });
   const message = input.reply.message;
   const chunks: unknown[] = [{ ...base, choices: [choice({ role: 'assistant', content: '' }, null)] }];
-  if (typeof message.reasoning === 'string') chunks.push({ ...base, choices: [choice({ reasoning: message.reasoning }, null)] });
+  for (const field of ['reasoning', 'reasoning_content']) if (typeof message[field] === 'string') chunks.push({ ...base, choices: [choice({ [field]: message[field] }, null)] });
   if (Array.isArray(message.tool_calls)) {
-    chunks.push({ ...base, choices: [choice({ tool_calls: (message.tool_calls as Record<string, unknown>[]).map((call, index) => ({ index, ...call })) }, null)] });
+    const calls = (message.tool_calls as { id: string; function: { name: string; arguments: string } }[]).map((c): EmulatedCall => ({ id: c.id, name: c.function.name, arguments: c.function.arguments }));
+    for (const toolCalls of chatToolCallDeltas(calls, quirks)) chunks.push({ ...base, choices: [choice({ tool_calls: toolCalls }, null)] });
   } else {
     input.reply.tokens.forEach((piece, i) => {
       chunks.push({ ...base, choices: [choice({ content: piece }, null)] });
       if (quirks.errorFrame && i === 0) chunks.push({ type: 'error', error: JSON.stringify({ message: 'upstream model error', code: 'model_error' }) });
     });
   }
+  // The wrong-finish deviation: Bedrock's own stop reason leaking through ("tool_use" is not a chat finish_reason).
+  const finish = input.reply.finish === 'tool_calls' && quirks.toolCallStream === 'wrong-finish' ? 'tool_use' : input.reply.finish;
   const includeUsage = (input.body.stream_options as Record<string, unknown> | undefined)?.include_usage === true;
   // With usage asked for, the finish_reason chunk says `usage: null` and a usage chunk follows (bifrost #7065).
-  chunks.push({ ...base, choices: [choice({}, quirks.omitFinishReason ? null : input.reply.finish)], ...(includeUsage ? { usage: null } : {}) });
+  chunks.push({ ...base, choices: [choice({}, quirks.omitFinishReason ? null : finish)], ...(includeUsage ? { usage: null } : {}) });
   if (includeUsage) {
     const usage = input.profile.behaviors.streamUsageDetails === 'null' ? { ...input.usage, prompt_tokens_details: null } : input.usage;
     chunks.push({ ...base, choices: quirks.usageWithChoices ? [choice({}, null)] : [], usage });

@@ -42,6 +42,8 @@ export interface EmulatorContext {
   now(): number;
   headers(): Record<string, string>;
   responses: Map<string, StoredResponse>;
+  /** Anthropic prompt-cache entries written so far (keys from anthropic-cache.ts). */
+  promptCache: Set<string>;
 }
 
 /** 2026-09-23T12:26:40Z: near the live recording's own timestamps. */
@@ -52,6 +54,8 @@ export interface SharedState {
   responses: Map<string, StoredResponse>;
   /** How many times each request has been seen, so a repeated request gets fresh ids. */
   seen: Map<string, number>;
+  /** Anthropic prompt-cache entries. @default empty */
+  promptCache?: Set<string>;
 }
 
 /** A context for one request; `seed` identifies the request (method, path, body). */
@@ -81,5 +85,6 @@ export function requestContext(shared: SharedState, seed: string): EmulatorConte
       return { 'x-request-id': `req_${id.slice(0, 24)}`, 'x-amzn-requestid': `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}` };
     },
     responses: shared.responses,
+    promptCache: (shared.promptCache ??= new Set()),
   };
 }

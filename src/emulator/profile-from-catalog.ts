@@ -45,7 +45,20 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
   // Claude on Mantle echoes "claude-opus-4-7" (MANTLE.md); a claim of the check that observes it wins.
   'messages.model-echo': { same: { modelEcho: 'same' }, 'stripped-prefix': { modelEcho: 'stripped-prefix' } },
   'models.listed': { 'not-listed': { listed: false } },
+  'reasoning.chat-stream-field': { 'delta.reasoning': { chatReasoning: 'message.reasoning' }, 'delta.reasoning_content': { chatReasoning: 'reasoning_content' } },
+  'reasoning.responses-stream-events': { summary: { reasoningSummary: 'summary' }, 'reasoning-text': { reasoningSummary: 'reasoning-text' }, none: { reasoningSummary: 'none' } },
+  'prompt-cache.messages': { cached: { promptCache: 'caches' }, 'not-cached': { promptCache: 'never' }, rejected: { promptCache: 'rejects' } },
+  ...Object.fromEntries(['images.chat', 'images.responses', 'images.messages'].map((check) => [check, { accepted: { vision: 'sees' }, rejected: { vision: 'rejects' } }])),
+  ...Object.fromEntries(['images.seen.chat', 'images.seen.responses', 'images.seen.messages'].map((check) => [check, { seen: { vision: 'sees' }, 'not-seen': { vision: 'blind' }, rejected: { vision: 'rejects' } }])),
+  ...Object.fromEntries(['chat', 'responses'].flatMap((api) => ['priority', 'flex'].map((tier) => [`service-tier.${api}.${tier}`, { accepted: { serviceTier: 'echo' }, ignored: { serviceTier: 'ignore' }, rejected: { serviceTier: 'reject' } }]))),
 };
+
+/**
+ * What a catalog model does where its sources say nothing, when that differs from a conformant model: no vision
+ * (a 400 for an image, as OpenAI answers for a model without it; the catalog names the vision models), and the
+ * default service tier whatever is asked (Mantle's answers echo "default").
+ */
+const UNCLAIMED: Partial<Behaviors> = { vision: 'rejects', serviceTier: 'ignore' };
 
 const PARAM_CHECKS: Record<string, string> = {
   'params.max-tokens': 'max_tokens',
@@ -62,7 +75,7 @@ const PARAM_CHECKS: Record<string, string> = {
 const EMULATED_THINKING_TOKENS = 8;
 
 function behaviorsFrom(claim: Claims, listed: (check: string) => readonly unknown[] | undefined, model: CatalogModel): Behaviors {
-  const behaviors: Behaviors = { ...DEFAULT_BEHAVIORS, ignoredParams: [], rejectedParams: [], apiParams: apiParamsOf(model) };
+  const behaviors: Behaviors = { ...DEFAULT_BEHAVIORS, ...UNCLAIMED, ignoredParams: [], rejectedParams: [], apiParams: apiParamsOf(model) };
   if (claim('api.messages') === 'supported') behaviors.modelEcho = 'stripped-prefix';
   const variants: Partial<Behaviors>[] = [];
   for (const [check, switches] of Object.entries(BEHAVIOR_CLAIMS)) {

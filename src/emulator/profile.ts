@@ -72,6 +72,17 @@ export interface StreamQuirks {
   eventDelayMs?: number;
   /** Milliseconds between the stream's first event and the first content: a slow first token. */
   firstTokenDelayMs?: number;
+  /** How many fragments a streamed tool call's arguments come in (chat, Responses, Messages). @default 5 */
+  toolArgumentFragments?: number;
+  /**
+   * A deviation in how tool calls stream (tool-stream.ts): fragments that do not concatenate to valid JSON, a chat
+   * delta without `index`, a first delta without `id`, the wrong finish (chat `finish_reason: "tool_use"`, Messages
+   * `stop_reason: "end_turn"`, a completed Response without the call), two parallel chat calls sharing one
+   * id, or Responses `arguments.done` that disagrees with the deltas.
+   */
+  toolCallStream?: 'bad-fragments' | 'no-index' | 'no-id' | 'wrong-finish' | 'shared-id' | 'done-mismatch';
+  /** A streamed Anthropic thinking block closes without its `signature_delta`. */
+  thinkingNoSignature?: boolean;
 }
 
 /** Behaviors beyond routes and defaults, each a switch a test can flip (issue #3's surface). */
@@ -137,6 +148,14 @@ export interface Behaviors {
   offScript: boolean;
   /** Response objects carry `"user": null` (the document types it as a string), as gemma-4's real answers do. */
   userNull: boolean;
+  /** Image input: the answer names the image's colour, the model answers as if there were no image, or a 400. */
+  vision: 'sees' | 'blind' | 'rejects';
+  /** `service_tier: "priority" | "flex"`: answered at that tier (and echoed), answered at "default", or a 400. */
+  serviceTier: 'echo' | 'ignore' | 'reject';
+  /** Anthropic `cache_control` breakpoints: a long prefix is cached and read back, never cached, or a 400. */
+  promptCache: 'caches' | 'never' | 'rejects';
+  /** Where a Responses stream asked for `reasoning.summary` carries the reasoning of a model that thinks. */
+  reasoningSummary: 'summary' | 'reasoning-text' | 'none';
   /** Behaviour overlays taken in turn by repeats of the same request: a model whose answers vary. */
   variants?: Partial<Omit<Behaviors, 'variants'>>[];
 }
@@ -172,6 +191,10 @@ export const DEFAULT_BEHAVIORS: Behaviors = {
   thinkingTokens: 0,
   offScript: false,
   userNull: false,
+  vision: 'sees',
+  serviceTier: 'echo',
+  promptCache: 'caches',
+  reasoningSummary: 'summary',
 };
 
 /** The profile as it answers the `occurrence`-th repeat (from 0) of the same request: its variant, if it has some. */

@@ -50,6 +50,9 @@ const STREAM: { [K in keyof StreamQuirks]-?: ValueSpec } = {
   truncate: BOOLEAN,
   eventDelayMs: MILLISECONDS,
   firstTokenDelayMs: MILLISECONDS,
+  toolArgumentFragments: { kind: 'number', min: 1, max: 1000, integer: true },
+  toolCallStream: enumOf(every<NonNullable<StreamQuirks['toolCallStream']>>()('bad-fragments', 'no-index', 'no-id', 'wrong-finish', 'shared-id', 'done-mismatch')),
+  thinkingNoSignature: BOOLEAN,
 };
 
 /** `null`: a switch too structured for the command line (set it in a test through `override`). */
@@ -85,6 +88,10 @@ const BEHAVIORS: { [K in keyof Behaviors]-?: ValueSpec | null } = {
   offScript: BOOLEAN,
   userNull: BOOLEAN,
   variants: null,
+  vision: enumOf(every<Behaviors['vision']>()('sees', 'blind', 'rejects')),
+  serviceTier: enumOf(every<Behaviors['serviceTier']>()('echo', 'ignore', 'reject')),
+  promptCache: enumOf(every<Behaviors['promptCache']>()('caches', 'never', 'rejects')),
+  reasoningSummary: enumOf(every<Behaviors['reasoningSummary']>()('summary', 'reasoning-text', 'none')),
 };
 
 const LEXEMES = enumOf(LEXEME_KINDS);

@@ -8,14 +8,16 @@
 import type { ServerResponse } from 'node:http';
 import { MANTLE_IDS, type EmulatorContext } from './context.ts';
 import { breakRequired, exampleFor, promptOf, replyFor, tokensOf } from './generate.ts';
+import { imageRefusal, imageReply } from './images.ts';
 import { makesCall, type ModelProfile } from './profile.ts';
 import { invalidParam, paramError } from './request-checks.ts';
+import { reasoningDetail } from './responses-reasoning.ts';
+import { serviceTierRefusal, servedTier } from './service-tier.ts';
 import { responseEvents } from './responses-stream.ts';
 import { countTokens, sendJson, timestamp, writeSse } from './wire.ts';
 
 type Item = Record<string, unknown>;
 const ENCRYPTED_PREFIX = 'gAAAAemulator';
-const SUMMARY = 'The user wants a short answer.';
 
 /** The same Response before it is done (queued, in progress): no output, usage or completion time yet. */
 export function unfinished(response: Item, status: 'queued' | 'in_progress'): Item {
@@ -48,8 +50,7 @@ function outputFor(body: Record<string, unknown>, profile: ModelProfile, context
   const limit = b.ignoredParams.includes('max_output_tokens') ? null : typeof body.max_output_tokens === 'number' ? body.max_output_tokens : profile.defaults.max_output_tokens;
   // A reasoning model thinks first; a budget it spends on thinking alone leaves nothing visible.
   const thinking = limit === null ? b.thinkingTokens : Math.min(b.thinkingTokens, limit);
-  const summary = typeof (body.reasoning as Item | undefined)?.summary === 'string' ? [{ type: 'summary_text', text: SUMMARY }] : [];
-  if (b.thinkingTokens > 0) output.push({ id: context.id('rs'), type: 'reasoning', summary });
+  if (b.thinkingTokens > 0) output.push({ id: context.id('rs'), type: 'reasoning', summary: [], ...reasoningDetail(body, profile) });
   if (b.thinkingTokens > 0 && limit !== null && limit <= b.thinkingTokens) return { output, tokens: 0, reasoningTokens: thinking, incomplete: true };
   const include = Array.isArray(body.include) ? body.include : [];
   if (include.includes('reasoning.encrypted_content') && b.encryptedReasoning !== 'not-returned') {
@@ -68,7 +69,7 @@ function outputFor(body: Record<string, unknown>, profile: ModelProfile, context
     output.push({ id: context.id('fc'), type: 'function_call', status: 'completed', call_id: context.id('call'), name: forced, arguments: args });
     return { output, tokens: 1, reasoningTokens: thinking, incomplete: false };
   }
-  let text = answered ? 'It is 21.5 degrees in Paris.' : replyFor(promptOf(body), b.offScript);
+  let text = answered ? 'It is 21.5 degrees in Paris.' : (imageReply(body, profile) ?? replyFor(promptOf(body), b.offScript));
   const format = (body.text as Item | undefined)?.format as Item | undefined;
   if (format?.type === 'json_schema' && b.structured !== 'ignore') {
     const value = exampleFor(format.schema);
@@ -138,6 +139,7 @@ export function buildResponse(body: Record<string, unknown>, profile: ModelProfi
       output_tokens_details: { reasoning_tokens: reasoningTokens },
       total_tokens: inputTokens + tokens + reasoningTokens,
     },
+    ...(body.service_tier !== undefined ? { service_tier: servedTier(body, profile) } : {}),
     // Real gemma-4 answers carry "user": null where the document says string; others are not shown to.
     ...(b.userNull ? { user: null } : {}),
   };
@@ -168,8 +170,10 @@ function stateProblem(body: Record<string, unknown>, profile: ModelProfile, cont
 export async function handleCreateResponse(res: ServerResponse, body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Promise<void> {
   const fail = (error: { status: number; body: unknown }) => sendJson(res, error.status, error.body, context.headers());
   if (body.input === undefined) return fail(paramError(profile, 'input', "Missing required parameter: 'input'.", 'missing_required_parameter'));
-  const invalid = invalidParam(body, profile, 'responses') ?? stateProblem(body, profile, context);
+  const invalid = invalidParam(body, profile, 'responses') ?? stateProblem(body, profile, context) ?? serviceTierRefusal(body, profile);
   if (invalid) return fail(invalid);
+  const image = imageRefusal(body, profile);
+  if (image) return fail(paramError(profile, 'input', image));
   if (hasArrayContent(body.input) && profile.arrayContent.responses === 'reject-400') {
     return fail(paramError(profile, 'input', "Invalid 'input[0].content': array content is not accepted here; send a string"));
   }

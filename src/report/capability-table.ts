@@ -1,11 +1,13 @@
 /**
  * @module report/capability-table
  * A model x API capability table like the hand-kept ones in gateway docs, but generated from runs (one per region
- * or several), with provenance per cell (region, date, source) and notes where support is partial.
+ * or several), with provenance per cell (region, date, source) and notes where support is partial. The columns and
+ * how each reads the results are capability-columns.ts.
  */
-import type { Matrix, MatrixResult } from './matrix.ts';
+import { CAPABILITIES, type CapabilityValue, type Lookup } from './capability-columns.ts';
+import type { Matrix } from './matrix.ts';
 
-export type CapabilityValue = 'yes' | 'no' | 'partial' | 'unknown';
+export type { CapabilityValue };
 
 export interface CapabilityCell {
   value: CapabilityValue;
@@ -28,101 +30,6 @@ export interface CapabilityTable {
   capabilities: string[];
   rows: CapabilityRow[];
 }
-
-type Lookup = (check: string) => MatrixResult | undefined;
-
-interface Capability {
-  name: string;
-  /** The cell for one target's results, before provenance. */
-  judge(get: Lookup): { value: CapabilityValue; notes: string[] };
-}
-
-const observed = (get: Lookup, check: string) => {
-  const r = get(check);
-  return r && (r.status === 'pass' || r.status === 'fail' || r.status === 'flaky') ? r.observed : undefined;
-};
-
-/** An API: supported or not, and which of its checks fall short, as notes. */
-function api(name: string, apiCheck: string, caveats: Record<string, (value: unknown) => string | undefined>): Capability {
-  return {
-    name,
-    judge(get) {
-      const served = observed(get, apiCheck);
-      if (served === undefined) return { value: 'unknown', notes: [`${apiCheck}: ${get(apiCheck)?.status ?? 'not run'}`] };
-      if (served !== 'supported') return { value: 'no', notes: [] };
-      const notes = Object.entries(caveats).flatMap(([check, note]) => {
-        const value = observed(get, check);
-        const text = value === undefined ? undefined : note(value);
-        return text ? [text] : [];
-      });
-      return { value: notes.length ? 'partial' : 'yes', notes };
-    },
-  };
-}
-
-/** A feature read from several checks: yes when all that apply say so, partial when some do. */
-function feature(name: string, checks: Record<string, (value: unknown) => boolean>): Capability {
-  return {
-    name,
-    judge(get) {
-      const seen = Object.entries(checks).flatMap(([check, good]) => {
-        const value = observed(get, check);
-        return value === undefined ? [] : [{ check, value, ok: good(value) }];
-      });
-      if (seen.length === 0) return { value: 'unknown', notes: [] };
-      const bad = seen.filter((s) => !s.ok);
-      if (bad.length === 0) return { value: 'yes', notes: [] };
-      return { value: bad.length === seen.length ? 'no' : 'partial', notes: bad.map((s) => `${s.check}: ${String(s.value)}`) };
-    },
-  };
-}
-
-const CAPABILITIES: readonly Capability[] = [
-  {
-    name: 'Route prefix',
-    judge: (get) => {
-      const value = observed(get, 'path-prefix');
-      return value === undefined ? { value: 'unknown', notes: [] } : { value: value === 'none' ? 'no' : 'yes', notes: value === 'none' ? [] : [String(value)] };
-    },
-  },
-  api('Chat Completions', 'api.chat-completions', {
-    'content.array.chat': (v) => (v === 'rejected' ? 'array content rejected' : undefined),
-    'stream.chat-completions': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
-    'created-at.chat': (v) => (v !== 'integer' ? `created is ${String(v)}` : undefined),
-  }),
-  api('Responses', 'api.responses', {
-    'content.array.responses': (v) => (v === 'rejected' ? 'array content rejected' : undefined),
-    'responses.input-items': (v) => (v === 'unsupported' ? 'no input_items' : undefined),
-    'responses.background': (v) => (v !== 'completed' ? `background: ${String(v)}` : undefined),
-    'responses.web-search': (v) => (v === 'rejected' ? 'no server-side web_search' : undefined),
-    'responses.previous-response-id': (v) => (v !== 'echoed' ? `previous_response_id ${String(v)}` : undefined),
-    'stream.responses': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
-    'created-at.responses': (v) => (v !== 'integer' ? `created_at is ${String(v)}` : undefined),
-  }),
-  api('Messages', 'api.messages', {
-    'messages.thinking-budget': (v) => (v === 'rejected' ? 'adaptive thinking only (no budget_tokens)' : undefined),
-    'stream.messages': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
-  }),
-  api('count_tokens', 'api.count-tokens', {}),
-  feature('Tool calling', {
-    'tools.chat.forced-call': (v) => v === 'conformant',
-    'tools.chat.result-turn': (v) => v === 'accepted',
-    'tools.responses.forced-call': (v) => v === 'conformant',
-    'tools.responses.result-turn': (v) => v === 'accepted',
-  }),
-  feature('Structured output', { 'structured-output.chat': (v) => v === 'valid', 'structured-output.responses': (v) => v === 'valid' }),
-  {
-    name: 'Reasoning effort',
-    judge: (get) => {
-      const efforts = ['none', 'low', 'medium', 'high'].filter((e) => observed(get, `reasoning.effort.${e}`) === 'accepted');
-      const seen = ['none', 'low', 'medium', 'high'].some((e) => observed(get, `reasoning.effort.${e}`) !== undefined);
-      if (!seen) return { value: 'unknown', notes: [] };
-      return { value: efforts.length === 4 ? 'yes' : efforts.length ? 'partial' : 'no', notes: efforts.length ? [efforts.join(', ')] : [] };
-    },
-  },
-  feature('n, logprobs, stop', { 'params.n': (v) => v === 'honored', 'params.logprobs': (v) => v === 'honored', 'params.stop': (v) => v === 'honored' }),
-  feature('Strict SDKs (.NET, Go)', { 'sdk.strict.chat': (v) => v === 'ok', 'sdk.strict.responses': (v) => v === 'ok' }),
-];
 
 /** `us-east-1 2026-11-24 live`; a word is not repeated (`emulator 2026-11-24`, not `emulator 2026-11-24 emulator`). */
 export function provenanceOf(matrix: Matrix, targetId: string): string {
@@ -166,6 +73,7 @@ export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTab
         const get: Lookup = (check) => indexes[i]!.get(`${target.id}\u0000${model.id}\u0000${check}`);
         return { ...capability.judge(get), provenance };
       });
+      // `n/a` (the API is not served) is a measurement too; only `unknown` is left out of the merge.
       const known = judged.filter((j) => j.value !== 'unknown');
       const values = new Set(known.map((j) => j.value));
       const value: CapabilityValue = known.length === 0 ? 'unknown' : values.size === 1 ? [...values][0]! : 'partial';

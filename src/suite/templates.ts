@@ -1,15 +1,18 @@
 /**
  * @module suite/templates
- * `{{model}}`, `{{steps.<step>.<path>}}` and `{{...steps.<step>.<path>}}` in request paths, headers and bodies.
+ * `{{model}}`, `{{steps.<step>.<path>}}`, `{{...steps.<step>.<path>}}` and `{{generated.<name>}}` (a value made in
+ * code, see generated.ts) in request paths, headers and bodies.
  * A path walks the JSON body of an earlier step's response: `output.0.id`, or `output[type=function_call].call_id`
  * to pick the first array item whose field has a value. A string that is exactly one template takes the JSON value
  * (object, array, number); inside a longer string the value is interpolated as text; `...` spreads an array into
  * the enclosing array.
  */
 
+import { generatedNameProblem, generatedValue } from './generated.ts';
+
 export type PathStep = { key: string } | { index: number } | { where: string; equals: string };
 
-export type TemplateRef = { kind: 'model' } | { kind: 'step'; step: string; path: PathStep[]; spread: boolean };
+export type TemplateRef = { kind: 'model' } | { kind: 'generated'; name: string } | { kind: 'step'; step: string; path: PathStep[]; spread: boolean };
 
 const TEMPLATE = /\{\{\s*(\.\.\.)?([^}]+?)\s*\}\}/g;
 
@@ -32,8 +35,13 @@ export function templatesIn(text: string): { refs: TemplateRef[]; problems: Temp
 
 function parseTemplate(expression: string, spread: boolean): TemplateRef | { message: string } {
   if (expression === 'model') return spread ? { message: '{{...model}} cannot be spread' } : { kind: 'model' };
+  if (expression.startsWith('generated.')) {
+    const name = expression.slice('generated.'.length);
+    const problem = spread ? `{{...${expression}}} cannot be spread` : generatedNameProblem(name);
+    return problem ? { message: problem } : { kind: 'generated', name };
+  }
   const match = /^steps\.([a-z0-9][a-z0-9.-]*?)((?:\.|\[).*)?$/.exec(expression);
-  if (!match) return { message: `unknown template "${expression}": use {{model}} or {{steps.<step-id>.<path>}}` };
+  if (!match) return { message: `unknown template "${expression}": use {{model}}, {{steps.<step-id>.<path>}} or {{generated.<name>}}` };
   const path = parsePath(match[2] ?? '');
   if ('message' in path) return path;
   return { kind: 'step', step: match[1]!, path: path.steps, spread };
@@ -115,11 +123,17 @@ function exactTemplate(text: string): TemplateRef | undefined {
 
 export function renderString(text: string, scope: TemplateScope): unknown {
   const exact = exactTemplate(text);
-  if (exact) return exact.kind === 'model' ? scope.model : scope.step(exact);
+  if (exact) return resolve(exact, scope);
   return text.replace(TEMPLATE, (_whole, _spread: string | undefined, expression: string) => {
     const parsed = parseTemplate(expression.trim(), false);
     if ('message' in parsed) return _whole;
-    const resolved = parsed.kind === 'model' ? scope.model : scope.step(parsed);
+    const resolved = resolve(parsed, scope);
     return typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
   });
+}
+
+function resolve(ref: TemplateRef, scope: TemplateScope): unknown {
+  if (ref.kind === 'model') return scope.model;
+  if (ref.kind === 'generated') return generatedValue(ref.name);
+  return scope.step(ref);
 }

@@ -2,7 +2,8 @@
  * @module transport/usage
  * Tokens an exchange consumed, read from `usage` wherever the API puts it: Chat Completions
  * (`prompt_tokens`/`completion_tokens`, also in the last stream chunk), Responses (`input_tokens`/`output_tokens`,
- * also in `response.completed`), Anthropic (`message_start` + `message_delta`).
+ * also in `response.completed`), Anthropic (`message_start` + `message_delta`; input counts the tokens a prompt-cache
+ * breakpoint wrote or read, which Anthropic reports apart).
  */
 import { isRecord, jsonBody, parseJsonText } from './body.ts';
 import { isStreamResponse, type Exchange } from './exchange.ts';
@@ -39,7 +40,9 @@ export function usageOf(exchange: Exchange): TokenUsage {
 
 function add(total: TokenUsage, usage: unknown): void {
   if (!isRecord(usage)) return;
-  const input = num(usage.prompt_tokens) ?? num(usage.input_tokens) ?? 0;
+  // Anthropic's input_tokens leaves out what a prompt-cache breakpoint wrote or read: those were sent too.
+  const cached = (num(usage.cache_creation_input_tokens) ?? 0) + (num(usage.cache_read_input_tokens) ?? 0);
+  const input = (num(usage.prompt_tokens) ?? num(usage.input_tokens) ?? 0) + cached;
   const output = num(usage.completion_tokens) ?? num(usage.output_tokens) ?? 0;
   total.input += input;
   total.output += output;

@@ -1,0 +1,105 @@
+/**
+ * @module checks/images
+ * Image input, the most common reason for array content: a tiny solid-colour PNG made in code
+ * (`{{generated.png-<colour>}}`) sent as `image_url` content on chat, `input_image` on Responses and an `image`
+ * block on Messages. Whether the endpoint takes the request (`accepted` / `rejected`), and whether the answer
+ * reflects the image: asked for its one colour, the model names it (`seen`) or not (`not-seen`). An answer that
+ * names no colour at all, or that the output budget cut, cannot tell (`inconclusive`).
+ */
+import { colourOfPng, IMAGE_COLOURS, type ImageColour } from '../suite/generated.ts';
+import type { ApiId } from '../suite/suite-schema.ts';
+import { isRecord } from '../transport/body.ts';
+import { acceptanceCheck, failedResponse, notObservable, observe, offTopicRejection } from './answer.ts';
+import { budgetSpent, limitOf, visibleText } from './budget.ts';
+import { inconclusive, judge } from './judge.ts';
+import { sentBody } from './tool-calls.ts';
+import type { CheckDefinition } from './types.ts';
+
+type ImageApi = Extract<ApiId, 'chat-completions' | 'responses' | 'messages'>;
+
+const HOW: Record<ImageApi, string> = {
+  'chat-completions': 'as image_url content on Chat Completions',
+  responses: 'as input_image on Responses',
+  messages: 'as an image block on Messages',
+};
+const SHORT: Record<ImageApi, string> = { 'chat-completions': 'chat', responses: 'responses', messages: 'messages' };
+/** A rejection naming anything else is not a verdict on image input. */
+const IMAGE_FIELDS = ['messages', 'input'];
+
+/** Colour words a model may answer with, beyond the ones the harness draws. */
+const OTHER_COLOURS = ['orange', 'purple', 'violet', 'pink', 'brown', 'black', 'white', 'grey', 'gray', 'cyan', 'magenta', 'teal', 'lime', 'navy', 'maroon', 'olive', 'turquoise', 'beige'];
+/** An answer that says the model has no image to look at. */
+const NO_IMAGE = /\b(?:no|not|cannot|can't|can ?not|unable to|don't|do not)\b[^.]{0,40}\b(?:see|view|access|process|image|picture|attach)/i;
+
+/** The colour of the image a request sent (the PNG the harness generated), found wherever the API puts it. */
+export function sentColour(request: unknown): ImageColour | undefined {
+  if (typeof request === 'string') return request.startsWith('data:image/png;base64,') || /^[A-Za-z0-9+/=]{200,}$/.test(request) ? colourOfPng(request) : undefined;
+  if (Array.isArray(request)) {
+    for (const item of request) {
+      const found = sentColour(item);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (isRecord(request)) {
+    for (const value of Object.values(request)) {
+      const found = sentColour(value);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+const words = (text: string) => new Set(text.toLowerCase().match(/[a-z]+/g) ?? []);
+
+function seenCheck(api: ImageApi): CheckDefinition {
+  const definition: CheckDefinition = {
+    id: `images.seen.${SHORT[api]}`,
+    title: `Whether the answer reflects a one-colour PNG sent ${HOW[api]} (asked for its colour)`,
+    api,
+    vocabulary: ['seen', 'not-seen', 'rejected'],
+    dependsOnModel: true,
+    params: IMAGE_FIELDS,
+    run(input) {
+      const seen = observe(input);
+      if ('settled' in seen) return seen.settled;
+      const { answer, evidence } = seen;
+      const request = sentBody(seen.exchange);
+      if (answer.kind === 'rejected') {
+        const other = offTopicRejection(answer, request, IMAGE_FIELDS);
+        if (other) return inconclusive(input, `the request was refused for ${other}, not for its image: ${answer.status} ${answer.message}`, evidence);
+        return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+      }
+      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+      const body = answer.body ?? {};
+      const failed = failedResponse(body);
+      if (failed) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${failed}`);
+      const colour = sentColour(request);
+      if (!colour) return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: 'HARNESS_INTERNAL: the request carries no image the harness generated ({{generated.png-<colour>}})', evidence };
+      const text = visibleText(body);
+      const said = words(text);
+      const quoted = JSON.stringify(text.slice(0, 120));
+      if (said.has(colour)) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
+      const others = [...Object.keys(IMAGE_COLOURS), ...OTHER_COLOURS].filter((c) => said.has(c));
+      if (others.length || NO_IMAGE.test(text)) {
+        return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted}${others.length ? ` (names ${others.join(', ')})` : ' (no image seen)'}`);
+      }
+      const spent = budgetSpent(body, limitOf(request));
+      return inconclusive(input, spent ? `${spent}, before a colour was named` : `the answer names no colour, so it cannot tell whether the image was seen: ${quoted}`, evidence);
+    },
+  };
+  return definition;
+}
+
+function acceptedCheck(api: ImageApi): CheckDefinition {
+  return acceptanceCheck({
+    id: `images.${SHORT[api]}`,
+    title: `Whether a request with a small PNG ${HOW[api]} is accepted`,
+    api,
+    ...(api === 'responses' ? { failedInside: failedResponse } : {}),
+  });
+}
+
+const APIS: readonly ImageApi[] = ['chat-completions', 'responses', 'messages'];
+
+export const imageChecks: readonly CheckDefinition[] = [...APIS.map(acceptedCheck), ...APIS.map(seenCheck)];

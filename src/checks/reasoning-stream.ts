@@ -1,0 +1,131 @@
+/**
+ * @module checks/reasoning-stream
+ * Reasoning as it streams, observed like `reasoning.chat-field` is for whole bodies: which delta field a chat
+ * stream carries reasoning in (`delta.reasoning`, `delta.reasoning_content`, nowhere), which events a Responses
+ * stream carries it in (reasoning summary events, raw reasoning text events, none), and whether a Messages stream
+ * with adaptive thinking streams its thinking block as Anthropic clients rebuild it (`thinking_delta` fragments and a
+ * `signature_delta` before the block closes: without the signature the next turn cannot send the thinking back).
+ * "Nowhere" only counts when the model did reason; an answer that shows it did not is `inconclusive`.
+ */
+import { isRecord } from '../transport/body.ts';
+import { isStreamResponse } from '../transport/exchange.ts';
+import { sseStream } from '../transport/sse.ts';
+import { notObservable, observe, offTopicRejection, type Observation } from './answer.ts';
+import { reasoningTokens } from './budget.ts';
+import { evidenceOf, inconclusive, judge } from './judge.ts';
+import { eventJson } from './stream-common.ts';
+import { sentBody } from './tool-calls.ts';
+import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
+
+/** The JSON objects of a streamed answer, or the verdict when there is no stream to read. */
+function streamedObjects(definition: CheckDefinition, input: CheckInput, about: readonly string[]): { seen: Observation; values: Record<string, unknown>[] } | { settled: CheckResult } {
+  const seen = observe(input);
+  if ('settled' in seen) return seen;
+  const { answer, evidence } = seen;
+  if (answer.kind === 'rejected') {
+    const other = offTopicRejection(answer, sentBody(seen.exchange), about);
+    if (other) return { settled: inconclusive(input, `the request was refused for ${other}, not for what is observed: ${answer.status} ${answer.message}`, evidence) };
+    if (definition.vocabulary !== 'number-or-null' && definition.vocabulary.includes('rejected')) return { settled: judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`) };
+    return { settled: { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: the streamed request was rejected (${answer.status}: ${answer.message})`, evidence } };
+  }
+  if (answer.kind !== 'ok') return { settled: notObservable(input, answer, evidence) };
+  const response = seen.exchange.response!;
+  if (!isStreamResponse(response)) return { settled: { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: the answer is ${response.headers['content-type'] ?? 'untyped'}, not a stream (stream.* says more)`, evidence } };
+  const values = sseStream(response).events.flatMap((event) => {
+    const parsed = eventJson(event);
+    return parsed.ok ? [parsed.value] : [];
+  });
+  return { seen, values };
+}
+
+const chatStreamField: CheckDefinition = {
+  id: 'reasoning.chat-stream-field',
+  title: 'Where a streamed chat completion carries reasoning text: delta.reasoning, delta.reasoning_content, or nowhere',
+  api: 'chat-completions',
+  vocabulary: ['delta.reasoning', 'delta.reasoning_content', 'none'],
+  dependsOnModel: true,
+  run(input) {
+    const read = streamedObjects(chatStreamField, input, ['messages', 'stream', 'stream_options']);
+    if ('settled' in read) return read.settled;
+    const fields = new Set<string>();
+    let usage: Record<string, unknown> | undefined;
+    for (const chunk of read.values) {
+      if (isRecord(chunk.usage)) usage = chunk.usage;
+      for (const choice of Array.isArray(chunk.choices) ? chunk.choices.filter(isRecord) : []) {
+        const delta = isRecord(choice.delta) ? choice.delta : {};
+        for (const field of ['reasoning', 'reasoning_content']) if (typeof delta[field] === 'string' && delta[field]) fields.add(field);
+      }
+    }
+    const observed = fields.has('reasoning') ? 'delta.reasoning' : fields.has('reasoning_content') ? 'delta.reasoning_content' : 'none';
+    if (observed === 'none' && usage && reasoningTokens({ usage }) === 0) return inconclusive(input, 'the model did not reason on this request (reasoning_tokens 0 in the usage chunk), so there was no reasoning to stream', read.seen.evidence);
+    return judge(chatStreamField, input, observed, read.seen.evidence, `${read.values.length} chunks; reasoning in ${[...fields].map((f) => `delta.${f}`).join(' and ') || 'no delta field'}`);
+  },
+};
+
+const responsesStreamEvents: CheckDefinition = {
+  id: 'reasoning.responses-stream-events',
+  title: 'Which events a streamed Response asked for reasoning.summary carries reasoning in: summary text, raw reasoning text, or none',
+  api: 'responses',
+  vocabulary: ['summary', 'reasoning-text', 'none', 'rejected'],
+  dependsOnModel: true,
+  params: ['reasoning'],
+  run(input) {
+    const read = streamedObjects(responsesStreamEvents, input, ['reasoning', 'input', 'stream']);
+    if ('settled' in read) return read.settled;
+    const types = new Set(read.values.map((v) => v.type).filter((t): t is string => typeof t === 'string'));
+    const observed = types.has('response.reasoning_summary_text.delta') ? 'summary' : types.has('response.reasoning_text.delta') ? 'reasoning-text' : 'none';
+    const terminal = read.values.find((v) => v.type === 'response.completed' || v.type === 'response.incomplete');
+    const response = isRecord(terminal?.response) ? terminal.response : undefined;
+    if (observed === 'none' && response && reasoningTokens(response) === 0) return inconclusive(input, 'the model did not reason on this request (reasoning_tokens 0), so there was no reasoning to stream', read.seen.evidence);
+    const reasoningTypes = [...types].filter((t) => t.includes('reasoning'));
+    return judge(responsesStreamEvents, input, observed, read.seen.evidence, `reasoning events: ${reasoningTypes.join(', ') || 'none'}`);
+  },
+};
+
+const thinkingStream: CheckDefinition = {
+  id: 'messages.thinking-stream',
+  title: 'A Messages stream with adaptive thinking streams its thinking block as thinking_delta fragments and a signature_delta',
+  api: 'messages',
+  vocabulary: ['conformant', 'no-signature', 'bad-stream', 'rejected'],
+  dependsOnModel: true,
+  params: ['thinking', 'output_config'],
+  reference: { value: 'conformant', source: 'anthropic-reference: streamed thinking blocks (thinking_delta, signature_delta)' },
+  run(input) {
+    const read = streamedObjects(thinkingStream, input, ['thinking', 'output_config', 'messages', 'stream']);
+    if ('settled' in read) return read.settled;
+    const problems: string[] = [];
+    const blocks = new Map<number, { type: unknown; thinking: number; signature: boolean }>();
+    let stopReason: unknown;
+    for (const value of read.values) {
+      const index = typeof value.index === 'number' ? value.index : -1;
+      if (value.type === 'message_delta' && isRecord(value.delta)) stopReason = value.delta.stop_reason;
+      if (value.type === 'content_block_start') {
+        const block = isRecord(value.content_block) ? value.content_block : {};
+        blocks.set(index, { type: block.type, thinking: 0, signature: typeof block.signature === 'string' && block.signature.length > 0 });
+      } else if (value.type === 'content_block_delta') {
+        const delta = isRecord(value.delta) ? value.delta : {};
+        const block = blocks.get(index);
+        if (delta.type !== 'thinking_delta' && delta.type !== 'signature_delta') continue;
+        if (block?.type !== 'thinking') problems.push(`a ${String(delta.type)} in block ${index}, which is not a thinking block`);
+        else if (delta.type === 'thinking_delta') block.thinking += typeof delta.thinking === 'string' ? 1 : 0;
+        else if (typeof delta.signature === 'string' && delta.signature) block.signature = true;
+      }
+    }
+    const thinking = [...blocks.entries()].filter(([, b]) => b.type === 'thinking');
+    const redacted = [...blocks.values()].some((b) => b.type === 'redacted_thinking');
+    const evidence = [evidenceOf(read.seen.caseId, read.seen.exchange, problems.join(' | ') || undefined)];
+    if (problems.length) return judge(thinkingStream, input, 'bad-stream', evidence, problems.slice(0, 4).join('; '));
+    if (thinking.length === 0) {
+      if (redacted) return judge(thinkingStream, input, 'conformant', evidence, 'a redacted_thinking block (its data arrives whole)');
+      return inconclusive(input, 'the model chose not to think on this request (no thinking block), so there was no thinking to stream', evidence);
+    }
+    const unsigned = thinking.filter(([, b]) => !b.signature);
+    const shown = thinking.map(([i, b]) => `block ${i}: ${b.thinking} thinking_delta(s)${b.signature ? ', signed' : ''}`).join('; ');
+    // A budget that ends the answer mid-thought closes the block before its signature could come.
+    if (unsigned.length && stopReason === 'max_tokens') return inconclusive(input, `${shown}; stop_reason "max_tokens": the output budget ended the thinking before its signature`, evidence);
+    if (unsigned.length) return judge(thinkingStream, input, 'no-signature', evidence, `${shown}; no signature_delta before the block closed: the thinking cannot be sent back on the next turn`);
+    return judge(thinkingStream, input, 'conformant', evidence, shown);
+  },
+};
+
+export const reasoningStreamChecks: readonly CheckDefinition[] = [chatStreamField, responsesStreamEvents, thinkingStream];

@@ -1,0 +1,226 @@
+/**
+ * @module checks/tool-stream-readers
+ * Reassembling streamed tool calls the way each API's clients do, and noting every rule of the stream a client
+ * relies on that the stream breaks:
+ * - Chat Completions: `tool_calls` deltas carry `index`; the first delta of a call carries `id`, `type` and
+ *   `function.name`; `function.arguments` fragments concatenate; the last choice says `finish_reason: "tool_calls"`
+ *   (or `"stop"` where the request forced the call, as OpenAI and vLLM answer a forced call).
+ * - Responses: `response.output_item.added` announces the `function_call` item, its
+ *   `response.function_call_arguments.delta` fragments concatenate to `...arguments.done`, and the completed
+ *   response holds the call with those arguments.
+ * - Messages: a `tool_use` block opens with its id and name, its `input_json_delta` fragments concatenate to its
+ *   input, and `message_delta` says `stop_reason: "tool_use"`.
+ */
+import { isRecord } from '../transport/body.ts';
+import type { SseEvent } from '../transport/sse.ts';
+import { budgetSpent, limitOf } from './budget.ts';
+import { errorFrame, eventJson } from './stream-common.ts';
+
+export interface StreamedCall {
+  /** `#0` (chat index), the Responses item id, or the Messages block index. */
+  key: string;
+  id: unknown;
+  name: unknown;
+  /** The fragments as they came; joined they are the arguments (JSON text). */
+  fragments: string[];
+  /** The arguments the stream says are final (Responses `...arguments.done`), when it says. */
+  done?: string;
+}
+
+export interface StreamReading {
+  calls: StreamedCall[];
+  /** Rules of the stream that a client relies on and this stream breaks, one short sentence each. */
+  problems: string[];
+  /** What the stream did that is allowed but worth saying (said in the reason of a conformant verdict). */
+  notes?: string[];
+  /** Why the output budget may have cut the answer (the stream ended on its limit). */
+  budget?: string;
+  /**
+   * The stream reported a failure inside a 200 (`response.failed`, an error event): the request was refused, or, for
+   * an overloaded or internal error, the endpoint broke (`infrastructure`).
+   */
+  failed?: { message: string; infrastructure: boolean };
+}
+
+export type StreamReader = (events: readonly SseEvent[], request: Record<string, unknown>) => StreamReading;
+
+/** The JSON objects of a stream (without `[DONE]`), and the problems of the events that are not. */
+function objectsOf(events: readonly SseEvent[]): { values: { at: number; value: Record<string, unknown> }[]; problems: string[] } {
+  const values: { at: number; value: Record<string, unknown> }[] = [];
+  const problems: string[] = [];
+  events.forEach((event, at) => {
+    if (event.data.trim() === '[DONE]') return;
+    const parsed = eventJson(event);
+    if (!parsed.ok) return void problems.push(`event ${at}: ${parsed.problem}`);
+    values.push({ at, value: parsed.value });
+  });
+  return { values, problems };
+}
+
+const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/** Error types and codes that say the endpoint broke (overloaded, internal), not that it refused the request. */
+const INFRASTRUCTURE = /overloaded|api_error|server_error|internal|timeout|rate_limit/i;
+
+function failure(where: string, error: unknown): NonNullable<StreamReading['failed']> {
+  const detail = isRecord(error) ? [error.type, error.code].filter((v) => typeof v === 'string').join(' ') : '';
+  return { message: `${where}: ${JSON.stringify(error ?? null).slice(0, 160)}`, infrastructure: INFRASTRUCTURE.test(detail) };
+}
+
+export const readChatToolStream: StreamReader = (events, request) => {
+  const { values, problems } = objectsOf(events);
+  const calls = new Map<number, StreamedCall>();
+  const finishes: unknown[] = [];
+  let text = '';
+  let usage: unknown;
+  for (const { at, value } of values) {
+    const frame = errorFrame(value);
+    if (frame) {
+      problems.push(`event ${at}: ${frame}`);
+      continue;
+    }
+    if (value.usage !== undefined && value.usage !== null) usage = value.usage;
+    for (const choice of Array.isArray(value.choices) ? value.choices.filter(isRecord) : []) {
+      if (choice.finish_reason !== null && choice.finish_reason !== undefined) finishes.push(choice.finish_reason);
+      const delta = isRecord(choice.delta) ? choice.delta : {};
+      if (typeof delta.content === 'string') text += delta.content;
+      if (delta.tool_calls === undefined || delta.tool_calls === null) continue;
+      if (!Array.isArray(delta.tool_calls)) {
+        problems.push(`event ${at}: delta.tool_calls is not an array`);
+        continue;
+      }
+      delta.tool_calls.forEach((item: unknown, position) => {
+        const call = isRecord(item) ? item : {};
+        const fn = isRecord(call.function) ? call.function : {};
+        if (typeof call.index !== 'number') problems.push(`event ${at}: a tool_calls delta has no index`);
+        const index = typeof call.index === 'number' ? call.index : position;
+        let seen = calls.get(index);
+        if (!seen) {
+          const missing = [typeof call.id === 'string' ? '' : 'id', call.type === 'function' ? '' : 'type "function"', typeof fn.name === 'string' ? '' : 'function.name'].filter(Boolean);
+          if (missing.length) problems.push(`event ${at}: the first delta of call ${index} lacks ${missing.join(', ')}`);
+          seen = { key: `#${index}`, id: call.id, name: fn.name, fragments: [] };
+          calls.set(index, seen);
+        } else {
+          if (typeof call.id === 'string' && seen.id !== undefined && call.id !== seen.id) problems.push(`event ${at}: call ${index} changes id from ${JSON.stringify(seen.id)} to ${JSON.stringify(call.id)}`);
+          if (typeof fn.name === 'string' && seen.name !== undefined && fn.name !== seen.name) problems.push(`event ${at}: call ${index} changes name to ${JSON.stringify(fn.name)}`);
+          seen.id ??= call.id;
+          seen.name ??= fn.name;
+        }
+        if (fn.arguments === undefined || fn.arguments === null) return;
+        if (typeof fn.arguments !== 'string') problems.push(`event ${at}: call ${index} has arguments of type ${typeof fn.arguments}, not a string fragment`);
+        else if (fn.arguments) seen.fragments.push(fn.arguments);
+      });
+    }
+  }
+  const finish = finishes.at(-1);
+  const cut = finish === 'length' ? budgetSpent({ choices: [{ finish_reason: 'length', message: { content: text } }], ...(usage ? { usage } : {}) }, limitOf(request)) : undefined;
+  // OpenAI and vLLM end a call the request forced (a named function, or "required") with "stop": clients accept it.
+  const forced = isRecord(request.tool_choice) || request.tool_choice === 'required';
+  const notes: string[] = [];
+  if (finish === undefined) problems.push('no chunk carries a finish_reason');
+  else if (calls.size > 0 && !cut && finish !== 'tool_calls') {
+    if (forced && finish === 'stop') notes.push('finish_reason "stop" after a forced call (as OpenAI and vLLM end one; clients that branch on "tool_calls" miss it)');
+    else problems.push(`finish_reason ${JSON.stringify(finish)} after the tool calls, not "tool_calls"${forced ? ' (or "stop", for a forced call)' : ''}`);
+  }
+  return { calls: [...calls.values()], problems, notes, ...(cut ? { budget: cut } : {}) };
+};
+
+export const readResponsesToolStream: StreamReader = (events, request) => {
+  const { values, problems } = objectsOf(events);
+  const calls = new Map<string, StreamedCall & { callId: unknown; itemArguments?: unknown }>();
+  let terminal: Record<string, unknown> | undefined;
+  let failed: StreamReading['failed'];
+  for (const { at, value } of values) {
+    const type = value.type;
+    if (type === 'error' || typeof type !== 'string') {
+      problems.push(`event ${at}: ${errorFrame(value) ?? 'no type'}`);
+      continue;
+    }
+    const item = isRecord(value.item) ? value.item : undefined;
+    const key = str(value.item_id) ?? `#${String(value.output_index)}`;
+    if (type === 'response.output_item.added' && item?.type === 'function_call') {
+      const missing = [typeof item.name === 'string' ? '' : 'name', typeof item.call_id === 'string' ? '' : 'call_id'].filter(Boolean);
+      if (missing.length) problems.push(`event ${at}: the function_call item added lacks ${missing.join(', ')}`);
+      const itemKey = str(item.id) ?? `#${String(value.output_index)}`;
+      calls.set(itemKey, { key: itemKey, id: item.call_id, callId: item.call_id, name: item.name, fragments: [] });
+    } else if (type === 'response.function_call_arguments.delta') {
+      const call = calls.get(key);
+      if (!call) problems.push(`event ${at}: arguments delta for ${key}, which no response.output_item.added announced`);
+      else if (typeof value.delta !== 'string') problems.push(`event ${at}: an arguments delta of type ${typeof value.delta}`);
+      else call.fragments.push(value.delta);
+    } else if (type === 'response.function_call_arguments.done') {
+      const call = calls.get(key);
+      if (!call) problems.push(`event ${at}: arguments.done for ${key}, which no response.output_item.added announced`);
+      else if (typeof value.arguments !== 'string') problems.push(`event ${at}: arguments.done without a string arguments`);
+      else call.done = value.arguments;
+    } else if (type === 'response.output_item.done' && item?.type === 'function_call') {
+      const call = calls.get(str(item.id) ?? key);
+      if (call) call.itemArguments = item.arguments;
+    } else if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
+      terminal = isRecord(value.response) ? value.response : {};
+      if (type === 'response.failed') failed = failure('response.failed', terminal.error);
+    }
+  }
+  for (const call of calls.values()) {
+    const joined = call.fragments.join('');
+    if (call.done === undefined) problems.push(`no response.function_call_arguments.done for ${call.key}`);
+    else if (joined !== call.done) problems.push(`the ${call.fragments.length} arguments delta(s) of ${call.key} concatenate to ${JSON.stringify(joined.slice(0, 60))}, arguments.done says ${JSON.stringify(call.done.slice(0, 60))}`);
+    if (call.itemArguments !== undefined && call.itemArguments !== (call.done ?? joined)) problems.push(`output_item.done of ${call.key} carries other arguments than arguments.done`);
+  }
+  const cut = terminal && terminal.status === 'incomplete' ? budgetSpent(terminal, limitOf(request)) : undefined;
+  if (!terminal) problems.push('no terminal event (response.completed, response.incomplete or response.failed)');
+  else if (!failed && !cut) {
+    const output = Array.isArray(terminal.output) ? terminal.output.filter(isRecord) : [];
+    for (const call of calls.values()) {
+      const held = output.find((o) => o.type === 'function_call' && (o.call_id === call.callId || o.id === call.key));
+      if (!held) problems.push(`the completed response does not hold the call ${call.key}`);
+      else if (held.arguments !== (call.done ?? call.fragments.join(''))) problems.push(`the completed response holds other arguments for ${call.key}`);
+    }
+  }
+  return { calls: [...calls.values()], problems, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}) };
+};
+
+export const readMessagesToolStream: StreamReader = (events, request) => {
+  const { values, problems } = objectsOf(events);
+  const blocks = new Map<number, StreamedCall & { type: unknown; startInput?: unknown }>();
+  let stopReason: unknown;
+  let failed: StreamReading['failed'];
+  for (const { at, value } of values) {
+    const index = typeof value.index === 'number' ? value.index : -1;
+    switch (value.type) {
+      case 'content_block_start': {
+        const block = isRecord(value.content_block) ? value.content_block : {};
+        if (block.type === 'tool_use' && (typeof block.id !== 'string' || typeof block.name !== 'string')) problems.push(`event ${at}: the tool_use block ${index} opens without a string id and name`);
+        blocks.set(index, { key: `block ${index}`, type: block.type, id: block.id, name: block.name, fragments: [], startInput: block.input });
+        break;
+      }
+      case 'content_block_delta': {
+        const delta = isRecord(value.delta) ? value.delta : {};
+        const block = blocks.get(index);
+        if (delta.type !== 'input_json_delta') {
+          if (block?.type === 'tool_use') problems.push(`event ${at}: a ${String(delta.type)} inside the tool_use block ${index}`);
+          break;
+        }
+        if (block?.type !== 'tool_use') problems.push(`event ${at}: an input_json_delta for block ${index}, which is not an open tool_use block`);
+        else if (typeof delta.partial_json !== 'string') problems.push(`event ${at}: partial_json is ${typeof delta.partial_json}, not a string`);
+        else block.fragments.push(delta.partial_json);
+        break;
+      }
+      case 'message_delta':
+        stopReason = isRecord(value.delta) ? value.delta.stop_reason : undefined;
+        break;
+      case 'error':
+        failed = failure('error event', value.error);
+        break;
+    }
+  }
+  const calls = [...blocks.values()].filter((b) => b.type === 'tool_use');
+  for (const call of calls) {
+    const given = isRecord(call.startInput) && Object.keys(call.startInput).length > 0;
+    if (given && call.fragments.length === 0) problems.push(`${call.key} carries its input in content_block_start, not as input_json_delta fragments`);
+  }
+  const cut = stopReason === 'max_tokens' ? budgetSpent({ stop_reason: 'max_tokens' }, limitOf(request)) : undefined;
+  if (stopReason === undefined) problems.push('no message_delta with a stop_reason');
+  else if (calls.length > 0 && !cut && stopReason !== 'tool_use') problems.push(`stop_reason ${JSON.stringify(stopReason)} after a tool_use block, not "tool_use"`);
+  return { calls, problems, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}) };
+};

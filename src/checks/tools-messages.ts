@@ -1,0 +1,104 @@
+/**
+ * @module checks/tools-messages
+ * Tool use on the Anthropic surface, not streamed: a forced `tool_use` whose input fits the declared
+ * `input_schema` with `stop_reason: "tool_use"` (agent loops continue on it), the `tool_result` turn that answers
+ * it, and structured output the Anthropic way: JSON through a forced tool whose input schema is the output format.
+ */
+import { isRecord } from '../transport/body.ts';
+import { acceptanceCheck, notObservable, observe, offTopicRejection } from './answer.ts';
+import { budgetSpent, limitOf } from './budget.ts';
+import { inconclusive, judge } from './judge.ts';
+import { schemaProblems } from './json-schema.ts';
+import { argumentsProblem, declaredSchema, sentBody } from './tool-calls.ts';
+import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
+
+/** A rejection naming anything else than these is not a verdict on tool use. */
+const MESSAGE_TOOL_FIELDS = ['tools', 'tool_choice', 'messages'];
+
+interface Seen {
+  request: Record<string, unknown>;
+  body: Record<string, unknown>;
+  /** The tool_use block of the forced tool (or the first one). */
+  call: Record<string, unknown> | undefined;
+  evidence: CheckResult['evidence'];
+}
+
+/** The forced call of a Messages answer, or the verdict when there is none to read (refused, broken). */
+function forcedToolUse(definition: CheckDefinition, input: CheckInput, step?: string): Seen | { settled: CheckResult } {
+  const seen = observe(input, step);
+  if ('settled' in seen) return seen;
+  const { answer, evidence } = seen;
+  const request = sentBody(seen.exchange);
+  if (answer.kind === 'rejected') {
+    const other = offTopicRejection(answer, request, MESSAGE_TOOL_FIELDS);
+    if (other) return { settled: inconclusive(input, `the request was refused for ${other}, not for its tools: ${answer.status} ${answer.message}`, evidence) };
+    return { settled: judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`) };
+  }
+  if (answer.kind !== 'ok') return { settled: notObservable(input, answer, evidence) };
+  const body = answer.body ?? {};
+  const forced = isRecord(request.tool_choice) ? request.tool_choice.name : undefined;
+  const uses = (Array.isArray(body.content) ? body.content : []).filter((b): b is Record<string, unknown> => isRecord(b) && b.type === 'tool_use');
+  return { request, body, call: uses.find((b) => b.name === forced) ?? uses[0], evidence };
+}
+
+/** No call in an answer the output budget ended: the budget hid the behaviour, not the endpoint. */
+function cutShort(input: CheckInput, seen: Seen, what: string): CheckResult | undefined {
+  const spent = budgetSpent(seen.body, limitOf(seen.request));
+  return spent ? inconclusive(input, `${spent}; ${what} before the budget ran out`, seen.evidence) : undefined;
+}
+
+const forcedCall: CheckDefinition = {
+  id: 'tools.messages.forced-call',
+  title: 'A forced tool on Messages returns a tool_use block whose input fits the input_schema, with stop_reason tool_use',
+  api: 'messages',
+  vocabulary: ['conformant', 'no-call', 'bad-arguments', 'wrong-stop-reason', 'rejected'],
+  dependsOnModel: true,
+  params: MESSAGE_TOOL_FIELDS,
+  reference: { value: 'conformant', source: 'anthropic-reference: tool_choice {type: "tool"} answers with a tool_use block and stop_reason "tool_use"' },
+  run(input) {
+    const seen = forcedToolUse(forcedCall, input, 'call');
+    if ('settled' in seen) return seen.settled;
+    const { call, body, evidence } = seen;
+    if (!call) return cutShort(input, seen, 'no call was made') ?? judge(forcedCall, input, 'no-call', evidence, `the answer holds no tool_use block (stop_reason ${JSON.stringify(body.stop_reason)})`);
+    const problem = argumentsProblem(seen.request, 'messages', call.name, call.input);
+    if (problem) return cutShort(input, seen, 'the call was cut short') ?? judge(forcedCall, input, 'bad-arguments', evidence, problem);
+    const shown = `${String(call.name)}(${JSON.stringify(call.input).slice(0, 80)})`;
+    if (body.stop_reason !== 'tool_use') return judge(forcedCall, input, 'wrong-stop-reason', evidence, `${shown}, but stop_reason ${JSON.stringify(body.stop_reason)}, not "tool_use": an agent loop stops here`);
+    return judge(forcedCall, input, 'conformant', evidence, shown);
+  },
+};
+
+const structuredOutput: CheckDefinition = {
+  id: 'structured-output.messages',
+  title: 'JSON output on Messages through a forced tool (the Anthropic pattern): the tool input is an object that validates against its input_schema',
+  api: 'messages',
+  vocabulary: ['valid', 'not-json', 'schema-mismatch', 'rejected'],
+  dependsOnModel: true,
+  params: MESSAGE_TOOL_FIELDS,
+  reference: { value: 'valid', source: 'anthropic-reference: JSON output through a forced tool follows its input_schema' },
+  run(input) {
+    const seen = forcedToolUse(structuredOutput, input);
+    if ('settled' in seen) return seen.settled;
+    const { call, evidence, request } = seen;
+    if (!call || !isRecord(call.input)) {
+      return cutShort(input, seen, 'the JSON was never finished') ?? judge(structuredOutput, input, 'not-json', evidence, call ? `the tool input is ${JSON.stringify(call.input)?.slice(0, 80)}, not an object` : 'the answer holds no tool_use block, so no JSON');
+    }
+    const problems = schemaProblems(declaredSchema(request, 'messages', String(call.name)) ?? {}, call.input);
+    return judge(structuredOutput, input, problems.length ? 'schema-mismatch' : 'valid', evidence, problems.join('; ') || `${JSON.stringify(call.input).slice(0, 120)} validates`);
+  },
+};
+
+export const messagesToolChecks: readonly CheckDefinition[] = [
+  forcedCall,
+  acceptanceCheck({
+    id: 'tools.messages.result-turn',
+    title: 'The Messages turn that answers a tool_use with a tool_result block is accepted',
+    api: 'messages',
+    step: 'result',
+    dependsOnModel: true,
+    reference: { value: 'accepted', source: 'anthropic-reference: tool_result blocks answer tool_use blocks' },
+  }),
+];
+
+/** Listed with the other structured-output checks. */
+export const messagesStructuredOutputChecks: readonly CheckDefinition[] = [structuredOutput];

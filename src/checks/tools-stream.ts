@@ -1,0 +1,118 @@
+/**
+ * @module checks/tools-stream
+ * Streamed tool calls, where agents break: a forced call streamed on each of the three APIs is reassembled as the
+ * clients do (tool-stream-readers.ts), and two parallel calls on chat get distinct ids and indexes. Each observes
+ * `conformant`, `no-call`, `bad-arguments` (the assembled arguments do not parse or fit the schema), `bad-stream`
+ * (a rule of the stream a client relies on is broken) or `rejected`.
+ */
+import { isStreamResponse } from '../transport/exchange.ts';
+import { sseStream } from '../transport/sse.ts';
+import { notObservable, observe, offTopicRejection } from './answer.ts';
+import { evidenceOf, inconclusive, judge } from './judge.ts';
+import { argumentsProblem, sentBody, type ToolApi } from './tool-calls.ts';
+import { readChatToolStream, readMessagesToolStream, readResponsesToolStream, type StreamReader, type StreamedCall } from './tool-stream-readers.ts';
+import { TOOL_FIELDS } from './tools.ts';
+import type { CheckDefinition, CheckResult } from './types.ts';
+
+const VOCABULARY = ['conformant', 'no-call', 'bad-arguments', 'bad-stream', 'rejected'] as const;
+/** A rejection naming any of these is about streamed tool calls; naming anything else, it is not a verdict. */
+const STREAM_TOOL_FIELDS = [...TOOL_FIELDS, 'stream', 'stream_options', 'parallel_tool_calls'];
+
+const argumentsOf = (call: StreamedCall) => call.done ?? call.fragments.join('');
+const show = (call: StreamedCall) => `${String(call.name)}(${argumentsOf(call).slice(0, 80)}) in ${call.fragments.length} fragment(s)`;
+
+interface Options {
+  id: string;
+  api: ToolApi;
+  title: string;
+  read: StreamReader;
+  reference: string;
+  /** Two or more calls are asked for: their ids and indexes must differ; one call cannot show it. */
+  parallel?: boolean;
+}
+
+function streamedCallCheck(options: Options): CheckDefinition {
+  const definition: CheckDefinition = {
+    id: options.id,
+    title: options.title,
+    api: options.api,
+    vocabulary: VOCABULARY,
+    dependsOnModel: true,
+    params: STREAM_TOOL_FIELDS,
+    reference: { value: 'conformant', source: options.reference },
+    run(input) {
+      const seen = observe(input);
+      if ('settled' in seen) return seen.settled;
+      const { answer, exchange, caseId } = seen;
+      const request = sentBody(exchange);
+      if (answer.kind === 'rejected') {
+        const other = offTopicRejection(answer, request, STREAM_TOOL_FIELDS);
+        if (other) return inconclusive(input, `the request was refused for ${other}, not for its streamed tools: ${answer.status} ${answer.message}`, seen.evidence);
+        return judge(definition, input, 'rejected', seen.evidence, `${answer.status}: ${answer.message}`);
+      }
+      if (answer.kind !== 'ok') return notObservable(input, answer, seen.evidence);
+      const response = exchange.response!;
+      if (!isStreamResponse(response)) return judge(definition, input, 'bad-stream', seen.evidence, `the answer to a stream request is ${response.headers['content-type'] ?? 'untyped'}, not an event stream`);
+      const reading = options.read(sseStream(response).events, request);
+      const summary = reading.calls.length ? reading.calls.map(show).join('; ') : 'no tool call';
+      const evidence = [evidenceOf(caseId, exchange, reading.problems.length ? reading.problems.join(' | ') : summary)];
+      if (reading.failed?.infrastructure) return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: HTTP ${answer.status}, but ${reading.failed.message}`, evidence };
+      if (reading.failed) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${reading.failed.message}`);
+      return verdict(definition, input, options, reading, evidence, request, summary);
+    },
+  };
+  return definition;
+}
+
+function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition['run']>[0], options: Options, reading: ReturnType<StreamReader>, evidence: CheckResult['evidence'], request: Record<string, unknown>, summary: string): CheckResult {
+  const { calls, problems, budget } = reading;
+  // A stream the output budget ended says nothing about how calls are streamed: the budget hid it.
+  if (budget) return inconclusive(input, `${budget}; ${calls.length ? 'the call may have been cut short' : 'no call was made'} before the budget ran out`, evidence);
+  if (calls.length === 0) return judge(definition, input, 'no-call', evidence, problems.length ? `no tool call; ${problems.join('; ')}` : 'the stream holds no tool call');
+  if (options.parallel) {
+    const ids = calls.map((c) => c.id);
+    const shared = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (shared !== undefined) problems.push(`two calls share the id ${JSON.stringify(shared)}`);
+  }
+  if (problems.length) return judge(definition, input, 'bad-stream', evidence, problems.slice(0, 4).join('; ') + (problems.length > 4 ? `; and ${problems.length - 4} more` : ''));
+  for (const call of calls) {
+    const problem = argumentsProblem(request, options.api, call.name, argumentsOf(call));
+    if (problem) return judge(definition, input, 'bad-arguments', evidence, `${call.key} (${call.fragments.length} fragment(s)): ${problem}`);
+  }
+  if (options.parallel && calls.length === 1) {
+    return inconclusive(input, `the model made one call (${show(calls[0]!)}) where two were asked for: distinct ids and indexes need two`, evidence);
+  }
+  return judge(definition, input, 'conformant', evidence, [`${calls.length} call(s): ${summary}`, ...(reading.notes ?? [])].join('; '));
+}
+
+export const streamedToolChecks: readonly CheckDefinition[] = [
+  streamedCallCheck({
+    id: 'tools.chat.stream-call',
+    api: 'chat-completions',
+    title: 'A forced function call streamed on Chat Completions: indexed deltas, id/type/name first, arguments that concatenate to JSON fitting the schema, finish_reason tool_calls',
+    read: readChatToolStream,
+    reference: 'openai-reference: tool_calls deltas in chat.completion.chunk events',
+  }),
+  streamedCallCheck({
+    id: 'tools.chat.stream-parallel',
+    api: 'chat-completions',
+    title: 'Two parallel function calls streamed on Chat Completions get distinct ids and indexes, each well streamed',
+    read: readChatToolStream,
+    reference: 'openai-reference: parallel tool calls stream with distinct index and id',
+    parallel: true,
+  }),
+  streamedCallCheck({
+    id: 'tools.responses.stream-call',
+    api: 'responses',
+    title: 'A forced function call streamed on Responses: output_item.added, argument deltas that concatenate to arguments.done, the call in the completed response',
+    read: readResponsesToolStream,
+    reference: 'openai-reference: function_call items and response.function_call_arguments events',
+  }),
+  streamedCallCheck({
+    id: 'tools.messages.stream-call',
+    api: 'messages',
+    title: 'A forced tool_use streamed on Messages: input_json_delta fragments that concatenate to an input fitting the schema, stop_reason tool_use',
+    read: readMessagesToolStream,
+    reference: 'anthropic-reference: tool_use blocks streamed as input_json_delta',
+  }),
+];

@@ -1,0 +1,196 @@
+/**
+ * @module report/capability-columns
+ * The columns of the capability table and how each reads a model's results in one run: the route that serves the
+ * model (`/anthropic/v1` included), each API with its caveats, then features read from several checks across the
+ * three APIs (tool calling, streamed tool calls, structured output, images, prompt caching, service tiers, ...).
+ * A feature whose every check needs an API the model does not serve is `n/a`; `unknown` (`?`) is kept for what was
+ * not measured at all (not run, or the endpoint errored).
+ */
+import type { MatrixResult } from './matrix.ts';
+
+export type CapabilityValue = 'yes' | 'no' | 'partial' | 'n/a' | 'unknown';
+
+export type Lookup = (check: string) => MatrixResult | undefined;
+
+export interface Capability {
+  name: string;
+  /** The cell for one target's results, before provenance. */
+  judge(get: Lookup): { value: CapabilityValue; notes: string[] };
+}
+
+type Judged = ReturnType<Capability['judge']>;
+
+/** The observed value of a check, when it observed one (pass, fail or flaky). */
+const observed = (get: Lookup, check: string) => {
+  const r = get(check);
+  return r && (r.status === 'pass' || r.status === 'fail' || r.status === 'flaky') ? r.observed : undefined;
+};
+
+/** Nothing observed: `n/a` when every check needs an API the model does not serve, else not measured. */
+function notObserved(get: Lookup, checks: readonly string[]): Judged {
+  const results = checks.map(get);
+  return { value: results.length > 0 && results.every((r) => r?.status === 'unsupported') ? 'n/a' : 'unknown', notes: [] };
+}
+
+/** An API: supported or not, and which of its checks fall short, as notes. */
+function api(name: string, apiCheck: string, caveats: Record<string, (value: unknown) => string | undefined>): Capability {
+  return {
+    name,
+    judge(get) {
+      const served = observed(get, apiCheck);
+      if (served === undefined) return { value: 'unknown', notes: [`${apiCheck}: ${get(apiCheck)?.status ?? 'not run'}`] };
+      if (served !== 'supported') return { value: 'no', notes: [] };
+      const notes = Object.entries(caveats).flatMap(([check, note]) => {
+        const value = observed(get, check);
+        const text = value === undefined ? undefined : note(value);
+        return text ? [text] : [];
+      });
+      return { value: notes.length ? 'partial' : 'yes', notes };
+    },
+  };
+}
+
+/** A feature read from several checks: yes when all that observed say so, partial when some do. */
+function feature(name: string, checks: Record<string, (value: unknown) => boolean>): Capability {
+  return {
+    name,
+    judge(get) {
+      const seen = Object.entries(checks).flatMap(([check, good]) => {
+        const value = observed(get, check);
+        return value === undefined ? [] : [{ check, value, ok: good(value) }];
+      });
+      if (seen.length === 0) return notObserved(get, Object.keys(checks));
+      const bad = seen.filter((s) => !s.ok);
+      if (bad.length === 0) return { value: 'yes', notes: [] };
+      return { value: bad.length === seen.length ? 'no' : 'partial', notes: bad.map((s) => `${s.check}: ${String(s.value)}`) };
+    },
+  };
+}
+
+const OPENAI_PREFIXES: Record<string, string[]> = { '/v1': ['/v1'], '/openai/v1': ['/openai/v1'], both: ['/v1', '/openai/v1'], none: [] };
+
+/** The route prefixes that serve the model: the OpenAI ones the probes found, and /anthropic/v1 when it serves Messages. */
+const route: Capability = {
+  name: 'Route prefix',
+  judge(get) {
+    const openai = observed(get, 'path-prefix');
+    const anthropic = ['api.messages', 'api.count-tokens'].map((check) => observed(get, check));
+    if (openai === undefined && anthropic.every((v) => v === undefined)) return { value: 'unknown', notes: [] };
+    const prefixes = [...(OPENAI_PREFIXES[String(openai)] ?? []), ...(anthropic.includes('supported') ? ['/anthropic/v1'] : [])];
+    return prefixes.length ? { value: 'yes', notes: prefixes } : { value: 'no', notes: [] };
+  },
+};
+
+const SHORT: Record<string, string> = { chat: 'chat', responses: 'Responses', messages: 'Messages' };
+
+/** `rejected on chat, Responses`: the notes of several APIs that say the same, said once. */
+function grouped(entries: readonly { what: string; api: string }[]): string[] {
+  const byWhat = new Map<string, string[]>();
+  for (const { what, api } of entries) byWhat.set(what, [...(byWhat.get(what) ?? []), SHORT[api] ?? api]);
+  return [...byWhat].map(([what, apis]) => `${what} on ${[...new Set(apis)].join(', ')}`);
+}
+
+/** Images per API: seen (yes), taken but not seen, or refused; an answer that could not tell counts as taken. */
+const images: Capability = {
+  name: 'Images',
+  judge(get) {
+    const apis = ['chat', 'responses', 'messages'].flatMap((api) => {
+      const taken = observed(get, `images.${api}`);
+      const seen = observed(get, `images.seen.${api}`);
+      if (taken === undefined && seen === undefined) return [];
+      if (seen === 'seen') return [{ api, ok: true, what: '' }];
+      const what = taken === 'rejected' || seen === 'rejected' ? 'rejected' : seen === 'not-seen' ? 'taken but not seen' : 'taken (seeing not measured)';
+      return [{ api, ok: false, what }];
+    });
+    if (apis.length === 0) return notObserved(get, ['chat', 'responses', 'messages'].flatMap((api) => [`images.${api}`, `images.seen.${api}`]));
+    const bad = apis.filter((a) => !a.ok);
+    const value = bad.length === 0 ? 'yes' : bad.length === apis.length && bad.every((a) => a.what === 'rejected') ? 'no' : 'partial';
+    return { value, notes: grouped(bad) };
+  },
+};
+
+/** Service tiers: which of priority and flex each OpenAI API takes and echoes. */
+const serviceTiers: Capability = {
+  name: 'Service tiers',
+  judge(get) {
+    const checks = ['chat', 'responses'].flatMap((api) => ['priority', 'flex'].map((tier) => ({ api, tier, id: `service-tier.${api}.${tier}` })));
+    const seen = checks.flatMap((c) => {
+      const value = observed(get, c.id);
+      return value === undefined ? [] : [{ ...c, value }];
+    });
+    if (seen.length === 0) return notObserved(get, checks.map((c) => c.id));
+    const accepted = [...new Set(seen.filter((s) => s.value === 'accepted').map((s) => s.tier))];
+    const refused = seen.filter((s) => s.value !== 'accepted');
+    const byValue = [...new Set(refused.map((s) => String(s.value)))].map((value) => {
+      const of = refused.filter((s) => String(s.value) === value);
+      return { what: `${[...new Set(of.map((s) => s.tier))].join(', ')} ${value}`, apis: [...new Set(of.map((s) => s.api))] };
+    });
+    const notes = [...(accepted.length ? [accepted.join(', ')] : []), ...byValue.flatMap(({ what, apis }) => grouped(apis.map((api) => ({ what, api }))))];
+    const all = seen.every((s) => s.value === 'accepted');
+    return { value: all ? 'yes' : accepted.length ? 'partial' : 'no', notes };
+  },
+};
+
+/** Reasoning effort: the values Responses takes; for Claude, adaptive thinking with output_config.effort. */
+const reasoningEffort: Capability = {
+  name: 'Reasoning effort',
+  judge(get) {
+    const all = ['none', 'low', 'medium', 'high'];
+    const efforts = all.filter((e) => observed(get, `reasoning.effort.${e}`) === 'accepted');
+    if (all.some((e) => observed(get, `reasoning.effort.${e}`) !== undefined)) {
+      return { value: efforts.length === 4 ? 'yes' : efforts.length ? 'partial' : 'no', notes: efforts.length ? [efforts.join(', ')] : [] };
+    }
+    const adaptive = observed(get, 'messages.thinking-adaptive');
+    if (adaptive !== undefined) return adaptive === 'accepted' ? { value: 'yes', notes: ['adaptive thinking, output_config.effort low tried'] } : { value: 'no', notes: ['adaptive thinking rejected'] };
+    return notObserved(get, [...all.map((e) => `reasoning.effort.${e}`), 'messages.thinking-adaptive']);
+  },
+};
+
+export const CAPABILITIES: readonly Capability[] = [
+  route,
+  api('Chat Completions', 'api.chat-completions', {
+    'content.array.chat': (v) => (v === 'rejected' ? 'array content rejected' : undefined),
+    'stream.chat-completions': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
+    'created-at.chat': (v) => (v !== 'integer' ? `created is ${String(v)}` : undefined),
+  }),
+  api('Responses', 'api.responses', {
+    'content.array.responses': (v) => (v === 'rejected' ? 'array content rejected' : undefined),
+    'responses.input-items': (v) => (v === 'unsupported' ? 'no input_items' : undefined),
+    'responses.background': (v) => (v !== 'completed' ? `background: ${String(v)}` : undefined),
+    'responses.web-search': (v) => (v === 'rejected' ? 'no server-side web_search' : undefined),
+    'responses.previous-response-id': (v) => (v !== 'echoed' ? `previous_response_id ${String(v)}` : undefined),
+    'stream.responses': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
+    'created-at.responses': (v) => (v !== 'integer' ? `created_at is ${String(v)}` : undefined),
+  }),
+  api('Messages', 'api.messages', {
+    'messages.thinking-budget': (v) => (v === 'rejected' ? 'adaptive thinking only (no budget_tokens)' : undefined),
+    'stream.messages': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
+    'messages.thinking-stream': (v) => (v !== 'conformant' ? `thinking stream: ${String(v)}` : undefined),
+  }),
+  api('count_tokens', 'api.count-tokens', {}),
+  feature('Tool calling', {
+    'tools.chat.forced-call': (v) => v === 'conformant',
+    'tools.chat.result-turn': (v) => v === 'accepted',
+    'tools.responses.forced-call': (v) => v === 'conformant',
+    'tools.responses.result-turn': (v) => v === 'accepted',
+    'tools.messages.forced-call': (v) => v === 'conformant',
+    'tools.messages.result-turn': (v) => v === 'accepted',
+  }),
+  feature('Streaming tool calls', {
+    'tools.chat.stream-call': (v) => v === 'conformant',
+    'tools.chat.stream-parallel': (v) => v === 'conformant',
+    'tools.responses.stream-call': (v) => v === 'conformant',
+    'tools.messages.stream-call': (v) => v === 'conformant',
+  }),
+  feature('Structured output', {
+    'structured-output.chat': (v) => v === 'valid',
+    'structured-output.responses': (v) => v === 'valid',
+    'structured-output.messages': (v) => v === 'valid',
+  }),
+  images,
+  feature('Prompt caching', { 'prompt-cache.messages': (v) => v === 'cached' }),
+  serviceTiers,
+  reasoningEffort,
+  feature('n, logprobs, stop', { 'params.n': (v) => v === 'honored', 'params.logprobs': (v) => v === 'honored', 'params.stop': (v) => v === 'honored' }),
+  feature('Strict SDKs (.NET, Go)', { 'sdk.strict.chat': (v) => v === 'ok', 'sdk.strict.responses': (v) => v === 'ok' }),
+];

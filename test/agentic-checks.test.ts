@@ -1,0 +1,121 @@
+/**
+ * The agentic surface (issue 10 items 1-5), each check both ways against the emulator: the documented behaviour
+ * passes, one flipped switch fails. Rows use models whose expectation is stated (the catalog or the reference), so
+ * a flip is a real `fail`; checks with nothing stated (where a capability is optional) observe the flip instead.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ProfileOverride } from '../src/emulator/profile.ts';
+import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
+
+interface Row {
+  model: string;
+  check: string;
+  quirk: ProfileOverride;
+  off: unknown;
+  on: unknown;
+}
+
+const GROK = 'xai.grok-4.3';
+const OSS = 'openai.gpt-oss-20b';
+const CLAUDE = 'anthropic.claude-opus-4-7';
+const QWEN = 'qwen.qwen3-32b';
+const VL = 'qwen.qwen3-vl-235b-a22b-instruct';
+const b = (behaviors: ProfileOverride['behaviors']): ProfileOverride => ({ behaviors });
+const s = (stream: ProfileOverride['stream']): ProfileOverride => ({ stream });
+
+const ROWS: Row[] = [
+  // 1. Streamed tool calls
+  { model: QWEN, check: 'tools.chat.stream-call', quirk: s({ toolCallStream: 'bad-fragments' }), off: 'conformant', on: 'bad-arguments' },
+  { model: QWEN, check: 'tools.chat.stream-call', quirk: s({ toolCallStream: 'no-index' }), off: 'conformant', on: 'bad-stream' },
+  { model: QWEN, check: 'tools.chat.stream-call', quirk: s({ toolCallStream: 'no-id' }), off: 'conformant', on: 'bad-stream' },
+  { model: QWEN, check: 'tools.chat.stream-call', quirk: s({ toolCallStream: 'wrong-finish' }), off: 'conformant', on: 'bad-stream' },
+  { model: QWEN, check: 'tools.chat.stream-call', quirk: b({ tools: 'ignore' }), off: 'conformant', on: 'no-call' },
+  { model: QWEN, check: 'tools.chat.stream-call', quirk: { streamRejected: true }, off: 'conformant', on: 'rejected' },
+  { model: QWEN, check: 'tools.chat.stream-parallel', quirk: s({ toolCallStream: 'shared-id' }), off: 'conformant', on: 'bad-stream' },
+  { model: GROK, check: 'tools.chat.stream-parallel', quirk: s({ toolCallStream: 'bad-fragments' }), off: 'conformant', on: 'bad-arguments' },
+  { model: OSS, check: 'tools.responses.stream-call', quirk: s({ toolCallStream: 'bad-fragments' }), off: 'conformant', on: 'bad-arguments' },
+  { model: OSS, check: 'tools.responses.stream-call', quirk: s({ toolCallStream: 'done-mismatch' }), off: 'conformant', on: 'bad-stream' },
+  { model: GROK, check: 'tools.responses.stream-call', quirk: s({ toolCallStream: 'wrong-finish' }), off: 'conformant', on: 'bad-stream' },
+  { model: 'openai.gpt-5.4', check: 'tools.responses.stream-call', quirk: b({ tools: 'ignore' }), off: 'conformant', on: 'no-call' },
+  { model: CLAUDE, check: 'tools.messages.stream-call', quirk: s({ toolCallStream: 'bad-fragments' }), off: 'conformant', on: 'bad-arguments' },
+  { model: CLAUDE, check: 'tools.messages.stream-call', quirk: s({ toolCallStream: 'wrong-finish' }), off: 'conformant', on: 'bad-stream' },
+  { model: CLAUDE, check: 'tools.messages.stream-call', quirk: b({ tools: 'ignore' }), off: 'conformant', on: 'no-call' },
+  // 2. Anthropic on Mantle
+  { model: CLAUDE, check: 'tools.messages.forced-call', quirk: b({ tools: 'ignore' }), off: 'conformant', on: 'no-call' },
+  { model: CLAUDE, check: 'tools.messages.forced-call', quirk: b({ tools: 'bad-arguments' }), off: 'conformant', on: 'bad-arguments' },
+  { model: CLAUDE, check: 'tools.messages.result-turn', quirk: b({ toolResult: 'reject' }), off: 'accepted', on: 'rejected' },
+  { model: CLAUDE, check: 'structured-output.messages', quirk: b({ structured: 'invalid' }), off: 'valid', on: 'schema-mismatch' },
+  { model: CLAUDE, check: 'structured-output.messages', quirk: b({ structured: 'ignore' }), off: 'valid', on: 'not-json' },
+  { model: CLAUDE, check: 'messages.thinking-stream', quirk: s({ thinkingNoSignature: true }), off: 'conformant', on: 'no-signature' },
+  { model: CLAUDE, check: 'prompt-cache.messages', quirk: b({ promptCache: 'never' }), off: 'cached', on: 'not-cached' },
+  { model: 'anthropic.claude-opus-4-8', check: 'prompt-cache.messages', quirk: b({ promptCache: 'rejects' }), off: 'cached', on: 'rejected' },
+  // 3. Images
+  { model: VL, check: 'images.chat', quirk: b({ vision: 'rejects' }), off: 'accepted', on: 'rejected' },
+  { model: VL, check: 'images.seen.chat', quirk: b({ vision: 'blind' }), off: 'seen', on: 'not-seen' },
+  { model: GROK, check: 'images.responses', quirk: b({ vision: 'rejects' }), off: 'accepted', on: 'rejected' },
+  { model: GROK, check: 'images.seen.responses', quirk: b({ vision: 'blind' }), off: 'seen', on: 'not-seen' },
+  { model: CLAUDE, check: 'images.messages', quirk: b({ vision: 'rejects' }), off: 'accepted', on: 'rejected' },
+  { model: CLAUDE, check: 'images.seen.messages', quirk: b({ vision: 'blind' }), off: 'seen', on: 'not-seen' },
+  { model: CLAUDE, check: 'images.seen.messages', quirk: b({ vision: 'rejects' }), off: 'seen', on: 'rejected' },
+  // 4. Reasoning in streams
+  { model: 'openai.gpt-oss-120b', check: 'reasoning.chat-stream-field', quirk: b({ chatReasoning: 'reasoning_content' }), off: 'delta.reasoning', on: 'delta.reasoning_content' },
+  { model: GROK, check: 'reasoning.chat-stream-field', quirk: b({ chatReasoning: 'message.reasoning' }), off: 'none', on: 'delta.reasoning' },
+  // 5. Service tiers
+  { model: GROK, check: 'service-tier.chat.priority', quirk: b({ serviceTier: 'ignore' }), off: 'accepted', on: 'ignored' },
+  { model: GROK, check: 'service-tier.chat.flex', quirk: b({ serviceTier: 'reject' }), off: 'accepted', on: 'rejected' },
+  { model: GROK, check: 'service-tier.responses.priority', quirk: b({ serviceTier: 'reject' }), off: 'accepted', on: 'rejected' },
+  { model: GROK, check: 'service-tier.responses.flex', quirk: b({ serviceTier: 'ignore' }), off: 'accepted', on: 'ignored' },
+];
+
+async function observe(model: string, check: string, quirk?: ProfileOverride) {
+  const emulator = await catalogEmulator(quirk ? { [model]: quirk } : {});
+  try {
+    return (await checkModel(liveTarget(emulator.url), model, { checks: [check] })).get(check)!;
+  } finally {
+    await emulator.close();
+  }
+}
+
+describe('the agentic surface, documented behaviour and one switch flipped', () => {
+  it.each(ROWS.map((row) => ({ ...row, name: `${row.check} on ${row.model}: ${String(row.off)} -> ${String(row.on)}` })))('$name', async (row) => {
+    const off = await observe(row.model, row.check);
+    expect(off.observed, off.reason).toEqual(row.off);
+    expect(off.status, off.reason).toBe('pass');
+    const on = await observe(row.model, row.check, row.quirk);
+    expect(on.observed, on.reason).toEqual(row.on);
+    expect(on.status, on.reason).toBe('fail');
+  });
+});
+
+describe('observations where nothing is stated (optional capabilities) follow the switch', () => {
+  it.each([
+    { model: 'openai.gpt-oss-120b', check: 'reasoning.responses-stream-events', quirk: b({ reasoningSummary: 'reasoning-text' }), off: 'summary', on: 'reasoning-text' },
+    { model: 'openai.gpt-oss-120b', check: 'reasoning.responses-stream-events', quirk: b({ reasoningSummary: 'none' }), off: 'summary', on: 'none' },
+    { model: QWEN, check: 'images.chat', quirk: b({ vision: 'sees' }), off: 'rejected', on: 'accepted' },
+    { model: QWEN, check: 'service-tier.chat.flex', quirk: b({ serviceTier: 'echo' }), off: 'ignored', on: 'accepted' },
+  ])('$check on $model: $off -> $on', async (row) => {
+    const off = await observe(row.model, row.check);
+    expect(off).toMatchObject({ status: 'pass', observed: row.off, expected: null });
+    const on = await observe(row.model, row.check, row.quirk);
+    expect(on).toMatchObject({ status: 'pass', observed: row.on, expected: null });
+  });
+});
+
+describe('preconditions: what the model chose hides the behaviour, so the cell is inconclusive', () => {
+  it('a model that spends its budget thinking streams no call: inconclusive, not no-call', async () => {
+    const emulator = await catalogEmulator({ 'test.thinks': { behaviors: { thinkingTokens: 4096 } } }, { unknownModels: 'generic' });
+    try {
+      const r = (await checkModel(liveTarget(emulator.url), 'test.thinks', { checks: ['tools.chat.stream-call'] })).get('tools.chat.stream-call')!;
+      expect(r.status, r.reason).toBe('inconclusive');
+      expect(r.reason).toContain('finish_reason "length"');
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('a model that does not reason leaves the stream reasoning checks inconclusive', async () => {
+    const r = await observe('openai.gpt-5.4', 'reasoning.responses-stream-events');
+    expect(r.status, r.reason).toBe('inconclusive');
+    expect(r.reason).toContain('reasoning_tokens 0');
+  });
+});
