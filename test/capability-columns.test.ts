@@ -68,7 +68,7 @@ describe('capability columns read the results', () => {
     expect(table(tools.slice(1).map((check) => ({ check, status: 'unsupported' as const, observed: null })))['Tool calling']!.value).toBe('unknown');
     const unserved = table(tools.map((check) => ({ check, status: 'unsupported', observed: null })));
     expect(unserved['Tool calling']!.value).toBe('n/a');
-    expect(tableCsv({ capabilities: ['Tool calling'], rows: [{ model: 'm.one', family: null, surface: 'mantle', cells: unserved }] })).toContain('m.one,,n/a,');
+    expect(tableCsv({ capabilities: ['Tool calling'], rows: [{ model: 'm.one', family: null, surface: 'mantle', cells: unserved }] })).toContain('m.one,,mantle,n/a,');
   });
 
   it('a streamed call that breaks a rule makes the column partial, naming the check', () => {

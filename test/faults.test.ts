@@ -87,7 +87,10 @@ describe('faults', () => {
     // A fault on streamed requests hits every case that streams on that API (streamed tool calls, reasoning).
     const faultedCases = (row: Row) => {
       const own = caseOf(row.check);
-      return row.fault.stream ? suites.cases.filter((c) => c.api === own.api && c.steps.some((step) => step.request.body?.stream === true)) : [own];
+      if (row.fault.stream) return suites.cases.filter((c) => c.api === own.api && c.steps.some((step) => step.request.body?.stream === true));
+      // A fault on a request body hits every case that sends that body (the OpenAI-Project case sends the probe's).
+      const body = 'bodyIncludes' in row.fault ? row.fault.bodyIncludes : undefined;
+      return body ? suites.cases.filter((c) => c === own || c.steps.some((step) => JSON.stringify(step.request.body ?? {}).includes(body))) : [own];
     };
     const readers = (row: Row) => [...faultedCases(row).flatMap((c) => c.checks), ...faulty.checks.filter((c) => c.id.startsWith('schema.')).map((c) => c.id)];
     const faultedCells = new Set(ROWS.flatMap((r) => readers(r).map((check) => `${r.model} ${check}`)));

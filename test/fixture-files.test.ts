@@ -5,6 +5,7 @@
  * like a missing recording, never `skipped`. Trials and latency survive a round trip, and replay answers each
  * trial from its own recording.
  */
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ import { ROOT, checkModel, cli } from './helpers/harness.ts';
 
 const BUNDLED = join(ROOT, 'fixtures', 'emulator');
 const SAMPLE = join(BUNDLED, 'qwen.qwen3-32b', 'probe.chat.json');
+/** The line the marker lands on: where the sample's exchanges begin (the fixture's header grows with provenance). */
+const MARKER_LINE = readFileSync(SAMPLE, 'utf8').split('\n').indexOf('  "exchanges": [') + 1;
 
 /** Each way a fixture arrives broken, and what the error must name. */
 const FORMS: { name: string; model: string; corrupt(text: string): string; names: RegExp }[] = [
@@ -26,7 +29,7 @@ const FORMS: { name: string; model: string; corrupt(text: string): string; names
     name: 'merge-conflict markers',
     model: 'qwen.qwen3-32b',
     corrupt: (text) => text.replace('  "exchanges": [', '<<<<<<< HEAD\n  "exchanges": [').replace(/\n}\n$/, '\n=======\n>>>>>>> theirs\n}\n'),
-    names: /has merge-conflict markers \(line 13: <<<<<<<\)/,
+    names: new RegExp(`has merge-conflict markers \\(line ${MARKER_LINE}: <<<<<<<\\)`),
   },
   { name: 'truncated', model: 'qwen.qwen3-coder-next', corrupt: (text) => text.slice(0, Math.floor(text.length / 2)), names: /is not valid JSON, truncated or damaged/ },
   { name: 'empty', model: 'mistral.devstral-2-123b', corrupt: () => '', names: /is empty/ },

@@ -98,6 +98,6 @@ describe('catalog diff', () => {
     expect(emulator.stats.requests - before).toBe(2);
     const text = await cli(['catalog', 'diff', '--mode', 'replay', '--target', 'runtime:emulator']);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/^runtime\.emulator \(runtime\): 49 listed/);
+    expect(text.stdout).toMatch(/^runtime\.emulator \(runtime\): \d+ listed/);
   });
 });

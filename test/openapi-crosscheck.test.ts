@@ -82,7 +82,8 @@ describe.skipIf(!present)('--openapi FILE', () => {
       const matrix = JSON.parse(await readFile(join(dir, 'matrix.json'), 'utf8'));
       const chat = matrix.results.find((r: { check: string }) => r.check === 'schema.chat-completion');
       expect(chat.reason, run.stderr).toContain(`OpenAPI document ${OPENAPI}`);
-      expect(chat.observed).toBe('valid');
+      // The real-capture bodies (system_fingerprint null, no choices[].logprobs) are lenient-only against the full document too.
+      expect(chat.observed).toBe('lenient-only');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -22,10 +22,10 @@ describe('a typo in --models', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/xai\.grok-4\.33 \(emulator\): nothing observed, (\d+) of \1 cells are errors/);
     expect(result.stdout).toContain('did you mean "xai.grok-4.3"?');
-    expect(result.stdout).toMatch(/^gate: fail \(exit 1\): 1 model\(s\) with nothing observed$/m);
+    expect(result.stdout).toMatch(/^gate: fail \(exit 1\): 1 model\(s\) with nothing observed \(on 2 targets\)$/m);
     const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
     expect(matrix.models[0]).toMatchObject({ id: 'xai.grok-4.33', inCatalog: false, suggestion: 'xai.grok-4.3' });
-    expect(matrix.gate.problems.map((p) => p.kind)).toEqual(['unobserved-model']);
+    expect(matrix.gate.problems.map((p) => p.kind)).toEqual(['unobserved-model', 'unobserved-model']);
     expect(await readFile(join(reports, 'matrix.md'), 'utf8')).toContain('did you mean "xai.grok-4.3"?');
     expect(await readFile(join(reports, 'junit.xml'), 'utf8')).toContain('<testcase classname="gate" name="unobserved-model: xai.grok-4.33"');
   });

@@ -191,8 +191,8 @@ describe('capability table', () => {
   it('CSV has one row per model', () => {
     const csv = tableCsv(buildCapabilityTable([smallMatrix()])).trim().split('\n');
     expect(csv).toHaveLength(3);
-    expect(csv[0]!.startsWith('model,family,Route prefix,')).toBe(true);
-    expect(csv[1]).toMatch(/^xai\.grok-4\.3,,yes: \/v1,/);
+    expect(csv[0]!.startsWith('model,family,surface,Route prefix,')).toBe(true);
+    expect(csv[1]).toMatch(/^xai\.grok-4\.3,,mantle,yes: \/v1,/);
     expect(csv[1]!.endsWith(',emulator 2026-11-24')).toBe(true);
   });
 });

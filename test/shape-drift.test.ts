@@ -95,9 +95,10 @@ describe('compare reports shape drift', () => {
         await emulator.close();
       }
     };
-    const before = await run('before', {});
-    // Mantle's chat stream chunks carry `obfuscation` (legal): the emulator adds it when switched on.
-    const after = await run('after', { 'qwen.qwen3-32b': { stream: { obfuscation: true } } });
+    // Mantle's chat stream chunks carry `obfuscation` (legal; the emulator sends it as real captures have it): a
+    // run without it, then one with it.
+    const before = await run('before', { 'qwen.qwen3-32b': { stream: { obfuscation: false } } });
+    const after = await run('after', {});
     expect(after.results.map((r) => [r.check, r.status])).toEqual(before.results.map((r) => [r.check, r.status]));
     expect(after.results.filter((r) => r.status === 'fail' || r.status === 'error')).toEqual([]);
 

@@ -109,8 +109,8 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
       const counted = `${samples.length} object(s) from ${new Set(samples.map((s) => s.caseId)).size} case(s), ${schemas.source}`;
       if (strictFailures.length === 0) return judge(definition, input, 'valid', evidence, `${counted}${extra}`);
       const describe = (failures: typeof strictFailures) => failures.slice(0, 2).map(({ sample, problems }) => `${sample.caseId} ${sample.where}: ${problems.join(', ')}`).join(' | ');
-      if (lenientFailures.length === 0) return judge(definition, input, 'lenient-only', evidence, `strict: ${describe(strictFailures)}; lenient: all ${samples.length} valid${extra}`);
-      return judge(definition, input, 'invalid', evidence, `${describe(lenientFailures)}${extra}`);
+      if (lenientFailures.length === 0) return judge(definition, input, 'lenient-only', evidence, `strict: ${describe(strictFailures)}; lenient: all ${samples.length} valid${extra}; ${counted}`);
+      return judge(definition, input, 'invalid', evidence, `${describe(lenientFailures)}${extra}; ${counted}`);
     },
   };
   return definition;

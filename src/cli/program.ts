@@ -69,7 +69,7 @@ function runOptions(command: Command): Command {
 const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0    nothing gates',
-  '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run or an incomplete merge, a new failure since --baseline, or a record run that kept previous fixtures because the endpoint failed; compare: something regressed',
+  '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run or an incomplete merge, a new failure since --baseline, or a record run that kept previous fixtures because the endpoint failed; compare: something regressed; catalog --check: a finding; catalog diff: a new id listed',
   '  2    usage or configuration error (bad flag, bad suite/catalog/expectations file, with file:line:col; a bad matrix.json, with the file and the JSON path of the first bad field), missing or rejected credentials, unreachable endpoint; nothing was sent (or only the one preflight request)',
   '  3    the harness itself broke (a bug: please report it with the command line)',
   '  130  interrupted with Ctrl-C; the partial matrix was written, and its gate says interrupted',
@@ -82,6 +82,8 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
     .showSuggestionAfterError(true)
+    // `catalog diff` has its own --catalog: a parent's options are read only before a subcommand's name.
+    .enablePositionalOptions()
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
 
   runOptions(
@@ -125,10 +127,8 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       io.out.write(`ok: ${suites.cases.length} cases in ${suites.files.length} suite files, ${catalog.models.length} models in the catalog${expectations ? `, ${stated} expectations` : ''}\n`);
     });
 
-  // `catalog diff` has its own --catalog: the parent's options are read only before the subcommand's name.
   const catalogCommand = program
     .command('catalog')
-    .enablePositionalOptions()
     .description('list the catalog\'s models; --check reviews every claim for its source (exit 1 listing findings); `catalog diff` compares it with the endpoints\' model lists')
     .option('--catalog <file>', 'model catalog', 'suites/models.yaml')
     .option('--check', 'list claims without a source or with an unknown or unused one, unverified sources not marked, unknown regions, claims on APIs a model does not serve')

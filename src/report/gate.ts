@@ -98,10 +98,19 @@ export function gateLine(gate: MatrixGate): string {
   const why = [
     gate.gating.length ? `${gate.gating.length} result(s) do not meet their stated expectation` : '',
     ...gate.problems.map((p) => (p.kind === 'unobserved-model' ? '' : p.kind === 'partial' ? 'partial run' : p.kind === 'too-many-errors' ? `${gate.errors.unexpected} errors (max ${gate.errors.max})` : p.kind === 'recording-kept' ? p.message : p.kind)),
-    gate.problems.some((p) => p.kind === 'unobserved-model') ? `${gate.problems.filter((p) => p.kind === 'unobserved-model').length} model(s) with nothing observed` : '',
+    unobservedLine(gate.problems),
     gate.regressedSinceBaseline ? 'new failures since the baseline' : '',
   ].filter(Boolean);
   return `fail (exit 1): ${why.join('; ')}`;
+}
+
+/** `2 model(s) with nothing observed`, counting a model once however many targets it failed on. */
+function unobservedLine(problems: MatrixGate['problems']): string {
+  const unobserved = problems.filter((p) => p.kind === 'unobserved-model');
+  if (unobserved.length === 0) return '';
+  const models = new Set(unobserved.map((p) => p.model)).size;
+  const targets = new Set(unobserved.map((p) => p.target)).size;
+  return `${models} model(s) with nothing observed${targets > 1 ? ` (on ${targets} targets)` : ''}`;
 }
 
 export interface Coverage {

@@ -99,6 +99,11 @@ function collectCitations(data: CatalogFile): Citation[] {
     for (const [api, rules] of Object.entries(entry.parameters ?? {})) if (rules) out.push({ key: rules.source, path: [...base, 'parameters', api, 'source'], ...note(rules.note) });
   };
   for (const [region, key] of Object.entries(data.regions ?? {})) out.push({ key, path: ['regions', region], listEntry: true });
+  for (const [surface, claims] of Object.entries(data.surfaces ?? {})) {
+    if (claims.source) out.push({ key: claims.source, path: ['surfaces', surface, 'source'], listEntry: true });
+    (claims.lacks ?? []).forEach((lack, i) => out.push({ key: lack.source, path: ['surfaces', surface, 'lacks', i, 'source'], ...note(lack.note) }));
+    (claims.unstated ?? []).forEach((entry, i) => out.push({ key: entry.source, path: ['surfaces', surface, 'unstated', i, 'source'], ...note(entry.note) }));
+  }
   data.families.forEach((family, index) => fromEntry(family, ['families', index]));
   data.models.forEach((model, index) => {
     out.push({ key: model.source, path: ['models', index, 'source'], ...note(model.note) });
