@@ -6,7 +6,7 @@
  */
 import { bodyText, isRecord, jsonBody } from '../transport/body.ts';
 import { classifyResponse, errorEnvelope, refusesModel } from '../transport/classify-response.ts';
-import type { Exchange } from '../transport/exchange.ts';
+import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { evidenceOf, judge, requireCompleted, settleWithout, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
@@ -18,7 +18,11 @@ export type Answer =
 
 export function answerOf(exchange: Exchange): Answer {
   if (exchange.error || !exchange.response) return { kind: 'broken', message: exchange.error ? `${exchange.error.code}: ${exchange.error.message}` : 'no response' };
-  const { status } = exchange.response;
+  const { status, stalledAfterMs } = exchange.response;
+  // A stalled stream is read by the stream checks (`stalled`); any other stalled body is incomplete, so unreadable.
+  if (stalledAfterMs !== undefined && !(status < 300 && isStreamResponse(exchange.response))) {
+    return { kind: 'broken', status, message: `the answer stalled: no data for ${stalledAfterMs} ms after ${bodyText(exchange.response).length} character(s)` };
+  }
   if (status >= 200 && status < 300) {
     const parsed = jsonBody(exchange.response);
     return { kind: 'ok', status, body: parsed.ok && isRecord(parsed.value) ? parsed.value : undefined };

@@ -1,7 +1,7 @@
 /**
  * @module checks/messages
  * The Anthropic surface on /anthropic/v1: a basic message and count_tokens have the documented shape, the
- * `anthropic-version` header is required, adaptive thinking is accepted while `budget_tokens` thinking is not
+ * `anthropic-version` header is required (measured by a request without it), adaptive thinking is accepted while `budget_tokens` thinking is not
  * (seeds/portkey), and errors come in Anthropic's envelope.
  */
 import { isRecord, jsonObject } from '../transport/body.ts';
@@ -42,6 +42,11 @@ function shapeCheck(id: string, title: string, api: 'messages' | 'count-tokens',
   return definition;
 }
 
+/**
+ * Measured, not assumed: the case sends the probe's request without the header (sources disagree on whether Mantle
+ * needs it; no capture shows it refusing one). A refusal that does not name the header is still `required` (the
+ * header is the only difference from the probe), and the reason says the error did not name it.
+ */
 const versionCheck: CheckDefinition = {
   id: 'messages.anthropic-version',
   title: 'Whether a Messages request without the anthropic-version header is refused',
@@ -52,8 +57,13 @@ const versionCheck: CheckDefinition = {
     const seen = observe(input);
     if ('settled' in seen) return seen.settled;
     const { answer, evidence } = seen;
+    const sent = seen.exchange.request.headers['anthropic-version'];
+    if (sent !== undefined) return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: the request carried anthropic-version: ${sent}`, evidence };
     if (answer.kind === 'ok') return judge(versionCheck, input, 'optional', evidence, 'a request without the header was answered');
-    if (answer.kind === 'rejected') return judge(versionCheck, input, 'required', evidence, `${answer.status}: ${answer.message}`);
+    if (answer.kind === 'rejected') {
+      const named = /anthropic-version/i.test(answer.message) ? '' : ' (the error does not name anthropic-version)';
+      return judge(versionCheck, input, 'required', evidence, `${answer.status}: ${answer.message}${named}`);
+    }
     return notObservable(input, answer, evidence);
   },
 };

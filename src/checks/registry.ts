@@ -6,6 +6,11 @@
 import { contentArrayChecks } from './content-array.ts';
 import { errorChecks } from './errors-discovery.ts';
 import { messagesChecks } from './messages.ts';
+import { messagesClientChecks } from './messages-clients.ts';
+import { nonEmptyAnswerChecks } from './non-empty-answer.ts';
+import { responsesCompactChecks } from './responses-compact.ts';
+import { samplingParamChecks } from './sampling-params.ts';
+import { sdkFieldChecks } from './sdk-fields.ts';
 import { paramChecks } from './params.ts';
 import { reasoningChecks } from './reasoning.ts';
 import { responsesLifecycleChecks } from './responses-lifecycle.ts';
@@ -31,6 +36,7 @@ import type { CheckDefinition } from './types.ts';
 
 export const ALL_CHECKS: readonly CheckDefinition[] = [
   ...routeChecks,
+  ...responsesCompactChecks,
   ...createdAtChecks,
   ...contentArrayChecks,
   ...defaultsChecks,
@@ -39,6 +45,7 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   ...streamMessagesChecks,
   ...responsesLifecycleChecks,
   ...messagesChecks,
+  ...messagesClientChecks,
   ...reasoningChecks,
   ...reasoningStreamChecks,
   ...toolChecks,
@@ -50,6 +57,9 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   ...promptCacheChecks,
   ...serviceTierChecks,
   ...paramChecks,
+  ...samplingParamChecks,
+  ...sdkFieldChecks,
+  ...nonEmptyAnswerChecks,
   ...errorChecks,
   ...surfaceFeatureChecks,
   ...schemaChecks,

@@ -14,7 +14,10 @@ import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 type ApiTarget = 'chat' | 'chat-stream' | 'responses' | 'responses-stream' | 'messages' | 'messages-stream' | 'count-tokens';
 
-/** A fetch that answers every call with the recorded response, chunk by chunk. */
+/**
+ * A fetch that answers every call with the recorded response, chunk by chunk. A body that stalled ends in an error
+ * after its last chunk: a client would wait on it until its own timeout, and never see the end.
+ */
 export function recordedFetch(exchange: Exchange): typeof fetch {
   return async () => {
     const response = exchange.response!;
@@ -24,6 +27,7 @@ export function recordedFetch(exchange: Exchange): typeof fetch {
       pull(controller) {
         const next = chunks.shift();
         if (next) controller.enqueue(next);
+        else if (response.stalledAfterMs !== undefined) controller.error(new Error(`the stream stalled: no data for ${response.stalledAfterMs} ms, and a client waits for the rest`));
         else controller.close();
       },
     });

@@ -1,7 +1,9 @@
 /**
  * @module checks/stream-common
  * What every SSE conformance check does first: find the streamed exchange, check the status and content type, and
- * turn a list of violations into one verdict. The per-API rules live in stream-chat/-responses/-messages.
+ * turn a list of violations into one verdict. The per-API rules live in stream-chat/-responses/-messages. A stream
+ * that began and went silent for longer than the idle limit (`--idle-timeout`) is `stalled`, with the last event it
+ * sent: the endpoint's behaviour on an answer it had started, so a verdict, not an infrastructure error.
  */
 import { excerpt, parseJsonText } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
@@ -10,7 +12,7 @@ import { notObservable, observe } from './answer.ts';
 import { evidenceOf, judge } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
-export const STREAM_VOCABULARY = ['conformant', 'nonconformant', 'rejected'] as const;
+export const STREAM_VOCABULARY = ['conformant', 'nonconformant', 'rejected', 'stalled'] as const;
 
 export interface StreamRulesInput {
   exchange: Exchange;
@@ -33,6 +35,8 @@ export function streamCheck(id: string, api: 'chat-completions' | 'responses' | 
       const seen = observe(input);
       if ('settled' in seen) return seen.settled;
       const { answer, exchange, caseId } = seen;
+      const stalled = stallOf(exchange);
+      if (stalled) return judge(definition, input, 'stalled', [evidenceOf(caseId, exchange, stalled)], stalled);
       // A JSON 4xx to a stream request is the endpoint refusing to stream, not a malformed stream.
       if (answer.kind === 'rejected') return judge(definition, input, 'rejected', seen.evidence, `the streamed request was rejected: HTTP ${answer.status} ${answer.message}`);
       if (answer.kind !== 'ok') return notObservable(input, answer, seen.evidence);
@@ -53,6 +57,19 @@ export function streamCheck(id: string, api: 'chat-completions' | 'responses' | 
     },
   };
   return definition;
+}
+
+/**
+ * How a 2xx stream stalled, when it did: `the stream stalled: no data for 15000 ms after 2 event(s), the last
+ * {"id":...}`. Undefined for a stream that ended (however it ended).
+ */
+export function stallOf(exchange: Exchange): string | undefined {
+  const response = exchange.response;
+  if (!response || response.stalledAfterMs === undefined || response.status < 200 || response.status >= 300) return undefined;
+  const events = sseStream(response).events;
+  const last = events.at(-1);
+  const seen = last ? `${events.length} event(s), the last ${excerpt(last.data, 120)}` : `${response.chunks.length} read(s) and no complete event`;
+  return `the stream stalled: no data for ${response.stalledAfterMs} ms after ${seen}`;
 }
 
 /** Parses an event's data as a JSON object, or says why it is not one. */

@@ -49,6 +49,7 @@ function runOptions(command: Command): Command {
     .option('--project <id>', 'send OpenAI-Project: <id>')
     .option('--header-env <header=ENV...>', 'send a header whose value is in an environment variable (gateway keys); never stored')
     .addOption(numeric('--timeout <ms>', 'per-request deadline in milliseconds (headers and body)', RUN_RANGES['--timeout'], DEFAULTS.timeoutMs))
+    .addOption(numeric('--idle-timeout <ms>', 'longest silence between two reads of a body once it began; past it the answer is stalled (a verdict, not an error), 0: none', RUN_RANGES['--idle-timeout'], DEFAULTS.idleTimeoutMs))
     .addOption(numeric('--concurrency <n>', 'requests in flight at most, whole run', RUN_RANGES['--concurrency'], DEFAULTS.concurrency))
     .addOption(numeric('--model-concurrency <n>', 'requests in flight at most per (target, model)', RUN_RANGES['--model-concurrency'], DEFAULTS.modelConcurrency))
     .addOption(numeric('--tpm <tokens>', 'token budget per model per minute, 0: none', RUN_RANGES['--tpm'], DEFAULTS.tpm))

@@ -37,6 +37,7 @@ export interface RunFlags {
   models?: string;
   checks?: string;
   timeout?: string;
+  idleTimeout?: string;
   concurrency?: string;
   modelConcurrency?: string;
   tpm?: string;
@@ -77,6 +78,7 @@ export interface NumericRange {
  */
 export const RUN_RANGES = {
   '--timeout': { min: 1, max: 2_147_483_647 },
+  '--idle-timeout': { min: 0, max: 600_000 },
   '--concurrency': { min: 1, max: 256 },
   '--model-concurrency': { min: 1, max: 256 },
   '--tpm': { min: 0, max: 1_000_000_000 },
@@ -139,6 +141,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   // Every flag that needs no file is checked first: a typo costs nothing.
   const numbers = {
     timeoutMs: intFlag('--timeout', flags.timeout, DEFAULTS.timeoutMs, RUN_RANGES['--timeout']),
+    idleTimeoutMs: intFlag('--idle-timeout', flags.idleTimeout, DEFAULTS.idleTimeoutMs, RUN_RANGES['--idle-timeout']),
     maxBodyBytes: intFlag('--max-body-bytes', flags.maxBodyBytes, DEFAULTS.maxBodyBytes, RUN_RANGES['--max-body-bytes']),
     concurrency: intFlag('--concurrency', flags.concurrency, DEFAULTS.concurrency, RUN_RANGES['--concurrency']),
     modelConcurrency: intFlag('--model-concurrency', flags.modelConcurrency, DEFAULTS.modelConcurrency, RUN_RANGES['--model-concurrency']),

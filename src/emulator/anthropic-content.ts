@@ -41,6 +41,8 @@ export function forcedTool(body: Record<string, unknown>): Block | undefined {
 export function messageTurn(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext, thinking: boolean): MessageTurn {
   const b = profile.behaviors;
   const content: Block[] = thinking ? [{ type: 'thinking', thinking: THINKING, signature: `sig_${context.id('th')}` }] : [];
+  // An empty answer: neither text nor a tool call, and a stop that says all is well (grok-4.6, gpt-5.6-sol).
+  if (b.emptyAnswer) return { content: [...content, { type: 'text', text: '' }], stopReason: 'end_turn', outputTokens: 0 };
   const answered = lastUserBlocks(body).some((block) => block.type === 'tool_result');
   const tool = answered ? undefined : forcedTool(body);
   const name = typeof tool?.name === 'string' ? tool.name : '';

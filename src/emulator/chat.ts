@@ -46,6 +46,8 @@ function answer(body: Record<string, unknown>, profile: ModelProfile, context: E
   if (b.thinkingTokens > 0 && limit !== undefined && limit <= b.thinkingTokens) {
     return { message: { role: 'assistant', content: '', refusal: null, annotations: [], ...reasoning }, finish: 'length', tokens: [], reasoningTokens: thinking };
   }
+  // An empty answer: neither text nor a tool call, and a finish that says all is well (grok-4.6, gpt-5.6-sol).
+  if (b.emptyAnswer) return { message: { role: 'assistant', content: '', refusal: null, annotations: [], ...reasoning }, finish: 'stop', tokens: [], reasoningTokens: thinking };
   if (forced && !lastIsTool && b.tools !== 'ignore' && makesCall(b.toolCallRate, context.occurrence)) {
     const tool = tools.find((t) => (t.function as Record<string, unknown> | undefined)?.name === forced);
     const parameters = (tool?.function as Record<string, unknown> | undefined)?.parameters;

@@ -51,6 +51,10 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
   ...Object.fromEntries(['images.chat', 'images.responses', 'images.messages'].map((check) => [check, { accepted: { vision: 'sees' }, rejected: { vision: 'rejects' } }])),
   ...Object.fromEntries(['images.seen.chat', 'images.seen.responses', 'images.seen.messages'].map((check) => [check, { seen: { vision: 'sees' }, 'not-seen': { vision: 'blind' }, rejected: { vision: 'rejects' } }])),
   ...Object.fromEntries(['chat', 'responses'].flatMap((api) => ['priority', 'flex'].map((tier) => [`service-tier.${api}.${tier}`, { accepted: { serviceTier: 'echo' }, ignored: { serviceTier: 'ignore' }, rejected: { serviceTier: 'reject' } }]))),
+  'messages.beta': { rejected: { betaFlags: 'reject-unknown' }, ignored: { betaFlags: 'ignore-unknown' } },
+  'requests.sdk-fields.anthropic-version': { rejected: { anthropicVersions: ['2023-06-01'] } },
+  'api.responses-compact': { supported: { compact: true }, unsupported: { compact: false } },
+  'answer.non-empty': { 'non-empty': { emptyAnswer: false }, empty: { emptyAnswer: true } },
 };
 
 /**
@@ -75,7 +79,7 @@ const PARAM_CHECKS: Record<string, string> = {
 const EMULATED_THINKING_TOKENS = 8;
 
 function behaviorsFrom(claim: Claims, listed: (check: string) => readonly unknown[] | undefined, model: CatalogModel): Behaviors {
-  const behaviors: Behaviors = { ...DEFAULT_BEHAVIORS, ...UNCLAIMED, ignoredParams: [], rejectedParams: [], apiParams: apiParamsOf(model) };
+  const behaviors: Behaviors = { ...DEFAULT_BEHAVIORS, ...UNCLAIMED, ignoredParams: [], rejectedParams: [], apiParams: apiParamsOf(model), strictFields: {} };
   if (claim('api.messages') === 'supported') behaviors.modelEcho = 'stripped-prefix';
   const variants: Partial<Behaviors>[] = [];
   for (const [check, switches] of Object.entries(BEHAVIOR_CLAIMS)) {

@@ -68,6 +68,11 @@ export interface StreamQuirks {
   errorFrame?: boolean;
   /** The stream ends in the middle of an event. */
   truncate?: boolean;
+  /**
+   * The stream sends this many events, then goes silent with the connection open (gpt-5.6-luna in us-east-1,
+   * Qwen3-Coder-480B with large contexts; MANTLE.md "What integrators hit"): a client waits until it gives up.
+   */
+  stallAfterEvents?: number;
   /** Milliseconds between events. */
   eventDelayMs?: number;
   /** Milliseconds between the stream's first event and the first content: a slow first token. */
@@ -130,6 +135,19 @@ export interface Behaviors {
   /** The `model` a Message echoes: the id as sent, or without `anthropic.` as Claude on Mantle does. */
   modelEcho: 'same' | 'stripped-prefix';
   anthropicVersionRequired: boolean;
+  /** The anthropic-version values Messages takes; absent: any. */
+  anthropicVersions?: string[];
+  /** An `anthropic-beta` value not on the endpoint's allowlist: a 400 "invalid beta flag" (litellm #41203), or ignored. */
+  betaFlags: 'reject-unknown' | 'ignore-unknown';
+  /**
+   * Request fields the model's strict parser refuses, per API, with Mantle's 400 "Failed to deserialize the JSON
+   * body into the target type" (mastra #19228); dotted paths for nested ones (`text.verbosity`).
+   */
+  strictFields: Partial<Record<EmulatedApi, string[]>>;
+  /** POST /responses/compact answers a `response.compaction` (OpenAI documents it; Mantle does not). */
+  compact: boolean;
+  /** A 200 with neither text nor a tool call (grok-4.6, gpt-5.6-sol: 3 of 8 answers). */
+  emptyAnswer: boolean;
   /** `thinking: {type: "enabled", budget_tokens}`: Mantle wants adaptive thinking instead (seeds/portkey). */
   budgetThinking: 'rejected' | 'accepted';
   adaptiveThinking: 'accepted' | 'rejected';
@@ -183,6 +201,10 @@ export const DEFAULT_BEHAVIORS: Behaviors = {
   streamUsageDetails: 'filled',
   modelEcho: 'same',
   anthropicVersionRequired: true,
+  betaFlags: 'ignore-unknown',
+  strictFields: {},
+  compact: false,
+  emptyAnswer: false,
   budgetThinking: 'accepted',
   adaptiveThinking: 'accepted',
   anthropicErrorShape: 'anthropic',

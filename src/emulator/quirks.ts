@@ -48,6 +48,7 @@ const STREAM: { [K in keyof StreamQuirks]-?: ValueSpec } = {
   deltaBeforeStart: BOOLEAN,
   errorFrame: BOOLEAN,
   truncate: BOOLEAN,
+  stallAfterEvents: { kind: 'number', min: 1, max: 1000, integer: true },
   eventDelayMs: MILLISECONDS,
   firstTokenDelayMs: MILLISECONDS,
   toolArgumentFragments: { kind: 'number', min: 1, max: 1000, integer: true },
@@ -79,6 +80,11 @@ const BEHAVIORS: { [K in keyof Behaviors]-?: ValueSpec | null } = {
   streamUsageDetails: enumOf(every<Behaviors['streamUsageDetails']>()('filled', 'null')),
   modelEcho: enumOf(every<Behaviors['modelEcho']>()('same', 'stripped-prefix')),
   anthropicVersionRequired: BOOLEAN,
+  anthropicVersions: { kind: 'list' },
+  betaFlags: enumOf(every<Behaviors['betaFlags']>()('reject-unknown', 'ignore-unknown')),
+  strictFields: null,
+  compact: BOOLEAN,
+  emptyAnswer: BOOLEAN,
   budgetThinking: enumOf(every<Behaviors['budgetThinking']>()('rejected', 'accepted')),
   adaptiveThinking: enumOf(every<Behaviors['adaptiveThinking']>()('accepted', 'rejected')),
   anthropicErrorShape: enumOf(every<Behaviors['anthropicErrorShape']>()('anthropic', 'openai')),
@@ -117,6 +123,7 @@ export const QUIRK_PATHS: ReadonlyMap<string, ValueSpec> = new Map<string, Value
     [`behaviors.apiParams.${api}.rejected`, PARAM_NAMES],
     [`behaviors.apiParams.${api}.defaultOnly`, PARAM_NAMES],
   ]),
+  ...every<EmulatedApi>()('chat-completions', 'responses', 'messages', 'count-tokens').map((api): [string, ValueSpec] => [`behaviors.strictFields.${api}`, { kind: 'list' }]),
 ]);
 
 /** Names that would reach an object's prototype if used as a property name: never a model or a path segment. */

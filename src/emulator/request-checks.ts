@@ -30,6 +30,8 @@ const PARAM_PATHS: Record<string, (body: Record<string, unknown>) => unknown> = 
   stop: (b) => b.stop,
   n: (b) => b.n,
   logprobs: (b) => b.logprobs ?? b.top_logprobs,
+  temperature: (b) => b.temperature,
+  top_p: (b) => b.top_p,
 };
 
 const unsupported = (profile: ModelProfile, name: string) => paramError(profile, name, `Unsupported parameter: '${name}' is not supported with this model.`, 'unsupported_parameter');

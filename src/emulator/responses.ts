@@ -52,6 +52,10 @@ function outputFor(body: Record<string, unknown>, profile: ModelProfile, context
   const thinking = limit === null ? b.thinkingTokens : Math.min(b.thinkingTokens, limit);
   if (b.thinkingTokens > 0) output.push({ id: context.id('rs'), type: 'reasoning', summary: [], ...reasoningDetail(body, profile) });
   if (b.thinkingTokens > 0 && limit !== null && limit <= b.thinkingTokens) return { output, tokens: 0, reasoningTokens: thinking, incomplete: true };
+  if (b.emptyAnswer) {
+    output.push({ id: context.id('msg'), type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: '', annotations: [], logprobs: [] }] });
+    return { output, tokens: 0, reasoningTokens: thinking, incomplete: false };
+  }
   const include = Array.isArray(body.include) ? body.include : [];
   if (include.includes('reasoning.encrypted_content') && b.encryptedReasoning !== 'not-returned') {
     const encrypted = `${ENCRYPTED_PREFIX}${context.id('enc')}`;
@@ -126,7 +130,7 @@ export function buildResponse(body: Record<string, unknown>, profile: ModelProfi
     service_tier: 'default',
     store: body.store ?? true,
     temperature: body.temperature ?? profile.defaults.temperature,
-    text: { format, verbosity: 'medium' },
+    text: { format, verbosity: verbosityOf(body, profile) },
     tool_choice: body.tool_choice ?? 'auto',
     tools: echoTools(body.tools),
     top_logprobs: 0,
@@ -143,6 +147,12 @@ export function buildResponse(body: Record<string, unknown>, profile: ModelProfi
     // Real gemma-4 answers carry "user": null where the document says string; others are not shown to.
     ...(b.userNull ? { user: null } : {}),
   };
+}
+
+/** The verbosity the answer echoes: the one asked for, unless the model ignores it (then its default). */
+function verbosityOf(body: Record<string, unknown>, profile: ModelProfile): unknown {
+  const asked = (body.text as Item | undefined)?.verbosity;
+  return asked === undefined || profile.behaviors.ignoredParams.includes('verbosity') ? 'medium' : asked;
 }
 
 /** Why a request that refers back to earlier state cannot be served, if it cannot. */

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { handleCountTokens, handleMessages, missingVersion } from './anthropic.ts';
 import { handleChat } from './chat.ts';
+import { anthropicHeaderRefusal, handleCompact, strictFieldRefusal } from './client-requests.ts';
 import { requestContext, type SharedState } from './context.ts';
 import { STREAM_FAULTS, applyFault, type FaultSpec } from './faults.ts';
 import { applyOverride, genericProfile, variantFor, type EmulatedApi, type ModelProfile, type ProfileOverride } from './profile.ts';
@@ -148,6 +149,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       }
       if (!model) return fail(anthropicError(400, 'invalid_request_error', 'model: Field required'));
       if (!profile || !profile.apis.has(api)) return fail(anthropicError(404, 'not_found_error', `model: ${model}`));
+      const refusal = anthropicHeaderRefusal(req.headers, profile) ?? strictFieldRefusal(body ?? {}, api, profile);
+      if (refusal) return fail(refusal);
       const p = variantFor(withFault(profile, fault), context.occurrence);
       return api === 'messages' ? handleMessages(res, body ?? {}, p, context) : handleCountTokens(res, body ?? {}, p, context);
     }
@@ -162,8 +165,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const listed = [...profiles.values()].filter((p) => p.behaviors.listed).map((p) => p.id);
       return sendJson(res, 200, { object: 'list', data: listed.sort().map((m) => ({ id: m, object: 'model', created: 1_790_166_400, owned_by: m.split('.')[0] })) }, context.headers());
     }
-    if (resource === 'responses' && id) return handleStoredResponse(res, { method, id, sub }, context, profileOf);
-    if (method !== 'POST' || id) return fail(MANTLE_ERRORS.notFound());
+    const compact = resource === 'responses' && id === 'compact' && sub === undefined && method === 'POST';
+    if (resource === 'responses' && id && !compact) return handleStoredResponse(res, { method, id, sub }, context, profileOf);
+    if (method !== 'POST' || (id && !compact)) return fail(MANTLE_ERRORS.notFound());
     if (!model) return fail({ status: 400, body: { error: { code: 'missing_required_parameter', message: "Missing required parameter: 'model'.", param: 'model', type: 'invalid_request_error' } } });
     const refusal = surfaceRefusal(req, body ?? {}, resource, flavour);
     if (refusal) return fail(refusal);
@@ -172,7 +176,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (!profile.prefixes.includes(prefix)) return fail(wrongRoute(profile, model, `/v1/${resource}`));
     const api: EmulatedApi = resource === 'responses' ? 'responses' : 'chat-completions';
     if (!profile.apis.has(api)) return fail(MANTLE_ERRORS.apiNotOffered(model, `/v1/${resource}`));
+    const strict = strictFieldRefusal(body ?? {}, api, profile);
+    if (strict) return fail(strict);
     const p = variantFor(withFault(profile, fault), context.occurrence);
+    if (compact) return handleCompact(res, body ?? {}, p, context);
     return api === 'responses' ? handleCreateResponse(res, body ?? {}, p, context) : handleChat(res, body ?? {}, p, context);
   }
 

@@ -89,6 +89,8 @@ export async function writeSse(res: ServerResponse, events: readonly SseEventOut
     } else {
       res.write(body);
     }
+    // A stalled stream: the connection stays open and nothing more comes, until the client gives up.
+    if (quirks.stallAfterEvents !== undefined && index + 1 >= quirks.stallAfterEvents) return new Promise((resolve) => res.once('close', () => resolve()));
     if (quirks.eventDelayMs) await pause(quirks.eventDelayMs);
     if (quirks.firstTokenDelayMs && index === 0) await pause(quirks.firstTokenDelayMs);
   }

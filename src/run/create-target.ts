@@ -29,6 +29,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     baseUrl: target.baseUrl!,
     auth,
     timeoutMs: config.timeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
     ...(config.auth.project ? { headers: { 'openai-project': config.auth.project } } : {}),
   });

@@ -67,6 +67,11 @@ export interface RunConfig {
   checks: string[];
   /** @default 60000 @unit milliseconds */
   timeoutMs: number;
+  /**
+   * Longest silence between two reads of a body once it began (`--idle-timeout`): past it the answer is stalled,
+   * a verdict of the stream checks. 0 disables it. @default 15000 @unit milliseconds
+   */
+  idleTimeoutMs: number;
   /** @default 8 MiB */
   maxBodyBytes: number;
   /** Global limit on requests in flight. @default 8 */
@@ -106,6 +111,7 @@ export interface RunConfig {
 
 export const DEFAULTS = {
   timeoutMs: 60_000,
+  idleTimeoutMs: 15_000,
   maxBodyBytes: 8 * 1024 * 1024,
   concurrency: 8,
   modelConcurrency: 4,

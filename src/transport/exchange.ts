@@ -38,6 +38,12 @@ export interface ExchangeResponse {
    * the decoded text, and the header itself is not kept.
    */
   contentEncoding?: string;
+  /**
+   * Set when the body stopped arriving after it began: no read for this many milliseconds (the idle limit,
+   * `--idle-timeout`), so the harness stopped waiting. `chunks` hold what arrived. A stall is the endpoint's answer
+   * (a stream that began and went silent), not an infrastructure failure: it is judged, and never retried.
+   */
+  stalledAfterMs?: number;
 }
 
 export interface ExchangeError {

@@ -41,8 +41,9 @@ function storeResponse(response: ExchangeResponse): StoredResponse {
   const stored: StoredResponse = { status: response.status, headers: response.headers };
   if (response.truncatedAtBytes !== undefined) stored.truncatedAtBytes = response.truncatedAtBytes;
   if (response.contentEncoding !== undefined) stored.contentEncoding = response.contentEncoding;
+  if (response.stalledAfterMs !== undefined) stored.stalledAfterMs = response.stalledAfterMs;
   const text = bodyText(response);
-  if (isStreamResponse(response) || response.truncatedAtBytes !== undefined) {
+  if (isStreamResponse(response) || response.truncatedAtBytes !== undefined || response.stalledAfterMs !== undefined) {
     stored.chunks = response.chunks.map((c) => ({ t: c.t, data: c.data }));
     return stored;
   }
@@ -130,6 +131,7 @@ export function parseFixture(text: string, file: string): FixtureFile {
       response = { status: r.status, headers: r.headers, chunks };
       if (r.truncatedAtBytes !== undefined) response.truncatedAtBytes = r.truncatedAtBytes;
       if (r.contentEncoding !== undefined) response.contentEncoding = r.contentEncoding;
+      if (r.stalledAfterMs !== undefined) response.stalledAfterMs = r.stalledAfterMs;
     }
     const body = ex.request.body;
     return {

@@ -26,6 +26,9 @@ const StoredResponseSchema = Type.Object(
     ),
     truncatedAtBytes: Type.Optional(Type.Integer({ minimum: 0 })),
     contentEncoding: Type.Optional(Type.String({ description: 'The Content-Encoding the body arrived in; the body is stored decoded.' })),
+    stalledAfterMs: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'The body went silent after it began: no read for this many ms (the idle limit), so the harness stopped reading.' }),
+    ),
   },
   { additionalProperties: false },
 );

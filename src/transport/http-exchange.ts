@@ -3,7 +3,9 @@
  * Sends one request with undici and records what came back, read by read, with arrival times. It talks like the
  * official clients (User-Agent, Accept-Encoding, compressed bodies decoded), never follows a redirect, and hands
  * back an exchange that went through the run's redactor. Failures of the network or the endpoint, and answers
- * that say nothing about the model, become an `ExchangeError` with a stable code; they are never a verdict.
+ * that say nothing about the model, become an `ExchangeError` with a stable code; they are never a verdict. A body
+ * that began and then went silent for longer than the idle limit is kept as it is, marked stalled: that is the
+ * endpoint's answer, and the checks judge it.
  */
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
@@ -27,6 +29,14 @@ export interface HttpOptions {
    */
   timeoutMs?: number;
   /**
+   * Longest silence between two reads of a body once the response headers arrived; past it the body is said to
+   * have stalled (`response.stalledAfterMs`) and the harness stops reading. Only a limit below `timeoutMs` can
+   * fire. 0 disables it.
+   * @default 15000
+   * @unit milliseconds
+   */
+  idleTimeoutMs?: number;
+  /**
    * The most body bytes the harness keeps, counted after decoding; the rest is not read and the exchange says so.
    * @default 8 MiB
    */
@@ -42,6 +52,7 @@ export interface HttpOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 let sharedAgent: Agent | undefined;
@@ -87,7 +98,9 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
   const url = joinUrl(options.baseUrl, request.path);
   const base: Omit<Exchange, 'response' | 'error' | 'durationMs'> = { step: meta.step, prefix: meta.prefix, request, attempts: 1 };
   const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = meta.signal ? AbortSignal.any([meta.signal, timeout]) : timeout;
+  // A body that goes silent after it began is the endpoint's answer (a stall), not a timeout: its own signal.
+  const idle = idleWatch(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+  const signal = AbortSignal.any([...(meta.signal ? [meta.signal] : []), timeout, idle.signal]);
   const note: EncodingNote = {};
   let response: ExchangeResponse | null = null;
   const finish = (error: Exchange['error'], headersMs?: number): Exchange => ({
@@ -120,7 +133,9 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     if (note.encoding) response.contentEncoding = note.encoding;
     const decoder = new TextDecoder();
     let bytes = 0;
+    idle.arm();
     for await (const buffer of answer.body as AsyncIterable<Buffer>) {
+      idle.arm();
       bytes += buffer.length;
       if (bytes > maxBytes) {
         answer.body.destroy();
@@ -133,9 +148,36 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     return finish(unreadable(response, headers), headersMs);
   } catch (cause) {
     if ((cause as { code?: string }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE' && response) return finish(tooLarge(response, maxBytes), headersMs);
+    if (idle.fired && response && !timeout.aborted && !meta.signal?.aborted) {
+      response.stalledAfterMs = idle.limitMs;
+      return finish(null, headersMs);
+    }
     const code = errorCode(cause, { headersArrived: response !== null, timedOut: timeout.aborted, cancelled: meta.signal?.aborted ?? false });
     return finish({ code, message: describeFailure(code, cause, url, timeoutMs) }, headersMs);
+  } finally {
+    idle.stop();
   }
+}
+
+/** A timer that aborts its signal after `limitMs` without a call to `arm()`; a limit of 0 never fires. */
+function idleWatch(limitMs: number): { signal: AbortSignal; arm(): void; stop(): void; readonly fired: boolean; limitMs: number } {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    signal: controller.signal,
+    limitMs,
+    get fired() {
+      return controller.signal.aborted;
+    },
+    arm() {
+      if (limitMs <= 0) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(), limitMs);
+    },
+    stop() {
+      clearTimeout(timer);
+    },
+  };
 }
 
 function tooLarge(response: ExchangeResponse, maxBytes: number): NonNullable<Exchange['error']> {

@@ -3,9 +3,11 @@
  * Retries what says nothing about conformance: 429, 5xx, timeouts, refused or reset connections, streams cut
  * mid-way. Exponential backoff with jitter, or the server's Retry-After. A 4xx that is the endpoint's answer is
  * never retried. What still fails after the last retry is an exchange error (THROTTLED, SERVER_ERROR, ...), so the
- * cell is `error`, never `fail`.
+ * cell is `error`, never `fail`. A 5xx that came back the same on every attempt (status and body, ids aside) says
+ * "deterministic" in its message: an endpoint that always fails this request, not a blip (obra/lace #355).
  */
 import type { HarnessErrorCode } from '../errors.ts';
+import { bodyText, excerpt } from './body.ts';
 import type { Exchange, ExchangeRequest } from './exchange.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
@@ -53,10 +55,12 @@ export class RetryingTarget extends TargetDecorator {
     const random = this.#options.random ?? Math.random;
     let attempts = 0;
     let waited = 0;
+    const answers = new Set<string>();
     for (;;) {
       const exchange = await this.inner.send(request, context);
       attempts += exchange.attempts;
-      if (!isRetryable(exchange) || attempts > retries || context.signal?.aborted) return finalize(exchange, attempts, waited);
+      answers.add(answerSignature(exchange));
+      if (!isRetryable(exchange) || attempts > retries || context.signal?.aborted) return finalize(exchange, attempts, waited, answers.size === 1);
       const hinted = retryAfterMs(exchange);
       const backoff = baseDelayMs * 2 ** (attempts - 1) * (0.5 + random() / 2);
       const delay = Math.min(maxDelayMs, hinted ?? backoff);
@@ -66,15 +70,31 @@ export class RetryingTarget extends TargetDecorator {
   }
 }
 
-/** The last attempt, labelled: a 429 or 5xx that outlived the retries becomes an error with its cause. */
-function finalize(exchange: Exchange, attempts: number, waitedMs: number): Exchange {
+/** Status and body of an answer, with what differs between identical answers (ids, timestamps) left out. */
+function answerSignature(exchange: Exchange): string {
+  if (!exchange.response) return `error ${exchange.error?.code ?? ''}`;
+  // The first 64 KiB and the length say whether two answers are the same; a regex over a huge body overflows the stack.
+  const text = bodyText(exchange.response);
+  const body = `${text.length} ${text.slice(0, 65_536)}`.replace(/\b(req|msg|resp|chatcmpl)[-_][A-Za-z0-9]+|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{16,}\b|\d{4}-\d\d-\d\dT[0-9:.]+Z?/gi, '<id>');
+  return `${exchange.response.status} ${body}`;
+}
+
+/**
+ * The last attempt, labelled: a 429 or 5xx that outlived the retries becomes an error with its cause. `same`: every
+ * attempt got the same answer.
+ */
+function finalize(exchange: Exchange, attempts: number, waitedMs: number, same: boolean): Exchange {
   const result = { ...exchange, attempts };
   const status = exchange.response?.status ?? 0;
   const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
   if (!exchange.error && status === 429) {
     result.error = { code: 'HARNESS_THROTTLED', message: `still throttled (429) after ${tries} and ${Math.round(waitedMs)} ms of backoff; lower --concurrency or set --tpm` };
   } else if (!exchange.error && status >= 500) {
-    result.error = { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} on all ${tries}` };
+    const body = excerpt(bodyText(exchange.response!), 160);
+    result.error =
+      same && attempts > 1
+        ? { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} on all ${tries} with the same body: deterministic, this request fails every time, not by chance (${body || 'empty body'})` }
+        : { code: 'HARNESS_SERVER_ERROR', message: attempts > 1 ? `the endpoint answered a 5xx on all ${tries} (the last ${status}); the answers differed: an outage or a blip, not this request` : `the endpoint answered ${status} on all ${tries}` };
   } else if (exchange.error && attempts > 1 && RETRYABLE_ERRORS.has(exchange.error.code)) {
     result.error = { ...exchange.error, message: `${exchange.error.message} (after ${tries})` };
   }

@@ -1,0 +1,47 @@
+/**
+ * @module checks/messages-clients
+ * What Anthropic clients trip on at /anthropic/v1 beyond the message shape: the `model` a Message echoes (Claude on
+ * Mantle echoes "claude-opus-4-7" for "anthropic.claude-opus-4-7", so clients that compare ids break), and an
+ * `anthropic-beta` value the endpoint does not know (Mantle keeps an allowlist: unknown betas are a 400 "invalid
+ * beta flag", litellm #41203), which breaks clients that add betas of their own.
+ */
+import { notObservable, observe, observeOk } from './answer.ts';
+import { requestBodyOf } from './across-apis.ts';
+import { judge } from './judge.ts';
+import type { CheckDefinition } from './types.ts';
+
+const modelEcho: CheckDefinition = {
+  id: 'messages.model-echo',
+  title: 'The model a Message echoes: the id as sent, the id without its provider prefix (anthropic.), or another',
+  api: 'messages',
+  vocabulary: ['same', 'stripped-prefix', 'other'],
+  reference: { value: 'same', source: 'anthropic-reference: the Message names the model that answered, as requested' },
+  run(input) {
+    const seen = observeOk(input);
+    if ('settled' in seen) return seen.settled;
+    const sent = requestBodyOf(seen.exchange).model;
+    const echoed = seen.body?.model;
+    const detail = `sent ${JSON.stringify(sent)}, echoed ${JSON.stringify(echoed ?? null)}`;
+    if (typeof echoed !== 'string' || typeof sent !== 'string') return judge(modelEcho, input, 'other', seen.evidence, detail);
+    const observed = echoed === sent ? 'same' : echoed.length > 0 && sent.endsWith(`.${echoed}`) ? 'stripped-prefix' : 'other';
+    return judge(modelEcho, input, observed, seen.evidence, detail);
+  },
+};
+
+const beta: CheckDefinition = {
+  id: 'messages.beta',
+  title: 'Whether a Messages request with an anthropic-beta value the endpoint does not know is refused or answered',
+  api: 'messages',
+  vocabulary: ['rejected', 'ignored'],
+  run(input) {
+    const seen = observe(input);
+    if ('settled' in seen) return seen.settled;
+    const { answer, evidence } = seen;
+    const sent = seen.exchange.request.headers['anthropic-beta'];
+    if (answer.kind === 'ok') return judge(beta, input, 'ignored', evidence, `anthropic-beta: ${sent ?? '(none)'} was answered HTTP ${answer.status}`);
+    if (answer.kind === 'rejected') return judge(beta, input, 'rejected', evidence, `anthropic-beta: ${sent ?? '(none)'}: HTTP ${answer.status} ${answer.message}`);
+    return notObservable(input, answer, evidence);
+  },
+};
+
+export const messagesClientChecks: readonly CheckDefinition[] = [modelEcho, beta];

@@ -1,0 +1,57 @@
+/**
+ * @module checks/non-empty-answer
+ * A 200 that holds neither text nor a tool call: the request "worked" and the app has nothing to show (grok-4.6 and
+ * gpt-5.6-sol did it in 3 of 8 answers; MANTLE.md "What integrators hit"). It depends on the model, so it is judged
+ * per trial and a model that does it sometimes is `flaky` (a rate over `--repeat N`). An answer cut by its output
+ * budget is `inconclusive`: the budget, not the endpoint, left it empty. A Response that failed inside its 200 is
+ * empty too (an SDK that swallows `response.failed` shows nothing), and the reason says it failed.
+ */
+import { isRecord } from '../transport/body.ts';
+import { acrossApis, readRejection, type ApiExchange, type ApiReading } from './across-apis.ts';
+import { budgetSpent, limitOf, visibleText } from './budget.ts';
+import type { CheckDefinition } from './types.ts';
+
+/** The tool calls an answer holds, on any of the three APIs. */
+function toolCalls(body: Record<string, unknown>): number {
+  const message = Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message : {};
+  const chat = Array.isArray(message.tool_calls) ? message.tool_calls.length : 0;
+  const responses = Array.isArray(body.output) ? body.output.filter((item) => isRecord(item) && item.type === 'function_call').length : 0;
+  const messages = Array.isArray(body.content) ? body.content.filter((block) => isRecord(block) && block.type === 'tool_use').length : 0;
+  return chat + responses + messages;
+}
+
+function readAnswer(body: Record<string, unknown> | undefined, request: Record<string, unknown>, status: number): ApiReading {
+  if (!body) return { error: `HTTP ${status} with a body that is not a JSON object` };
+  if (body.status === 'failed') {
+    const error = isRecord(body.error) ? `${String(body.error.code ?? '')} ${String(body.error.message ?? '')}`.trim() : 'no error detail';
+    return { observed: 'empty', detail: `HTTP ${status}, but the response has status "failed" (${error})` };
+  }
+  const text = visibleText(body).trim();
+  const calls = toolCalls(body);
+  if (text || calls) return { observed: 'non-empty', detail: calls ? `${calls} tool call(s)` : `${text.length} character(s) of text` };
+  const spent = budgetSpent(body, limitOf(request));
+  if (spent) return { inconclusive: spent };
+  const finish = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0].finish_reason : (body.stop_reason ?? body.status);
+  return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call (${JSON.stringify(finish ?? null)})` };
+}
+
+/** A plain request refused: inconclusive when for a field the harness added, else nothing was answered to judge. */
+function readRefusal(seen: ApiExchange): ApiReading {
+  const reading = readRejection(seen, []);
+  return 'inconclusive' in reading ? reading : { error: `could not observe: the request was refused (${'detail' in reading ? reading.detail : 'no answer'})` };
+}
+
+const definition: CheckDefinition = {
+  id: 'answer.non-empty',
+  title: 'A 200 answer holds text or a tool call (an empty one leaves the app with nothing)',
+  api: null,
+  vocabulary: ['non-empty', 'empty'],
+  dependsOnModel: true,
+  reference: { value: 'non-empty', source: 'openai-reference: a completed answer carries the model output' },
+  run: (input) =>
+    acrossApis(definition, input, ['empty', 'non-empty'], (seen) =>
+      seen.answer.kind === 'ok' ? readAnswer(seen.answer.body, seen.request, seen.answer.status) : readRefusal(seen),
+    ),
+};
+
+export const nonEmptyAnswerChecks: readonly CheckDefinition[] = [definition];

@@ -1,0 +1,112 @@
+/**
+ * What integrators hit (issue 17 item 4), each check against the emulator both ways: with the switch off the check
+ * observes the documented behaviour, with it on it observes the deviation, and where an expectation is stated (the
+ * catalog or the reference) the deviation fails. A stream that stops after two events is `stalled` within the idle
+ * limit, long before --timeout.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProfileOverride } from '../src/emulator/profile.ts';
+import type { RunningEmulator } from '../src/emulator/server.ts';
+import { noAuth } from '../src/transport/auth/auth.ts';
+import { LiveTarget } from '../src/transport/live-target.ts';
+import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
+
+interface Row {
+  name: string;
+  model: string;
+  check: string;
+  quirk: ProfileOverride;
+  off: unknown;
+  on: unknown;
+  /** The status with the switch on: `fail` where an expectation is stated, `pass` for a bare observation. */
+  onStatus?: 'fail' | 'pass';
+  /** What the reason says with the switch on. */
+  reason?: RegExp;
+}
+
+const DESERIALIZE = /Failed to deserialize the JSON body/;
+
+const ROWS: Row[] = [
+  { name: 'prompt_cache_key refused by a strict chat parser', model: 'openai.gpt-oss-20b', check: 'requests.sdk-fields.prompt-cache-key', quirk: { behaviors: { strictFields: { 'chat-completions': ['prompt_cache_key'] } } }, off: 'accepted', on: 'rejected', reason: DESERIALIZE },
+  { name: 'safety_identifier refused on Responses', model: 'openai.gpt-oss-120b', check: 'requests.sdk-fields.safety-identifier', quirk: { behaviors: { strictFields: { responses: ['safety_identifier'] } } }, off: 'accepted', on: 'rejected', reason: /responses: rejected/ },
+  { name: 'store refused on chat', model: 'qwen.qwen3-32b', check: 'requests.sdk-fields.store', quirk: { behaviors: { strictFields: { 'chat-completions': ['store'] } } }, off: 'accepted', on: 'rejected', reason: DESERIALIZE },
+  { name: 'text.verbosity refused on Responses', model: 'openai.gpt-5.4', check: 'requests.sdk-fields.verbosity', quirk: { behaviors: { strictFields: { responses: ['text.verbosity'] } } }, off: 'accepted', on: 'rejected', reason: DESERIALIZE },
+  { name: 'text.verbosity taken but echoed as the default', model: 'openai.gpt-5.5', check: 'requests.sdk-fields.verbosity', quirk: { behaviors: { ignoredParams: ['verbosity'] } }, off: 'accepted', on: 'ignored', reason: /echoes "medium", not the "low" sent/ },
+  { name: 'service_tier refused on chat', model: 'deepseek.v3.2', check: 'requests.sdk-fields.service-tier', quirk: { behaviors: { strictFields: { 'chat-completions': ['service_tier'] } } }, off: 'accepted', on: 'rejected', reason: DESERIALIZE },
+  { name: 'metadata.user_id refused on Messages', model: 'anthropic.claude-opus-4-7', check: 'requests.sdk-fields.metadata', quirk: { behaviors: { strictFields: { messages: ['metadata'] } } }, off: 'accepted', on: 'rejected', reason: DESERIALIZE },
+  { name: "the Anthropic SDK's anthropic-version refused", model: 'anthropic.claude-opus-4-8', check: 'requests.sdk-fields.anthropic-version', quirk: { behaviors: { anthropicVersions: ['2023-06-01'] } }, off: 'accepted', on: 'rejected', reason: /2026-10-21/ },
+  { name: 'temperature taken where gemma-4 is documented to refuse it', model: 'google.gemma-4-31b', check: 'params.temperature', quirk: { behaviors: { rejectedParams: [], apiParams: { 'chat-completions': { rejected: [], defaultOnly: [] }, responses: { rejected: [], defaultOnly: [] } } } }, off: 'rejected', on: 'accepted' },
+  { name: 'top_p taken where gemma-4 is documented to refuse it', model: 'google.gemma-4-31b', check: 'params.top-p', quirk: { behaviors: { rejectedParams: [], apiParams: { 'chat-completions': { rejected: [], defaultOnly: [] }, responses: { rejected: [], defaultOnly: [] } } } }, off: 'rejected', on: 'accepted' },
+  { name: 'temperature taken where GPT-5.x is documented to refuse it', model: 'openai.gpt-5.6-sol', check: 'params.temperature', quirk: { behaviors: { rejectedParams: [], apiParams: { 'chat-completions': { rejected: [], defaultOnly: [] }, responses: { rejected: [], defaultOnly: [] } } } }, off: 'rejected', on: 'accepted' },
+  { name: 'top_p refused by a model with no claim (an observation)', model: 'openai.gpt-oss-20b', check: 'params.top-p', quirk: { behaviors: { rejectedParams: ['top_p'] } }, off: 'accepted', on: 'rejected', onStatus: 'pass', reason: /Unsupported parameter: 'top_p'/ },
+  { name: 'an empty chat and Responses answer', model: 'openai.gpt-oss-20b', check: 'answer.non-empty', quirk: { behaviors: { emptyAnswer: true } }, off: 'non-empty', on: 'empty', reason: /no text and no tool call/ },
+  { name: 'an empty Message', model: 'anthropic.claude-opus-4-7', check: 'answer.non-empty', quirk: { behaviors: { emptyAnswer: true } }, off: 'non-empty', on: 'empty' },
+  { name: 'POST /responses/compact served (an observation)', model: 'openai.gpt-oss-120b', check: 'api.responses-compact', quirk: { behaviors: { compact: true } }, off: 'unsupported', on: 'supported', onStatus: 'pass', reason: /response\.compaction with 3 output item/ },
+  { name: 'Claude echoing the id as sent', model: 'anthropic.claude-opus-4-7', check: 'messages.model-echo', quirk: { behaviors: { modelEcho: 'same' } }, off: 'stripped-prefix', on: 'same' },
+  { name: 'an unknown anthropic-beta answered', model: 'anthropic.claude-opus-4-8', check: 'messages.beta', quirk: { behaviors: { betaFlags: 'ignore-unknown' } }, off: 'rejected', on: 'ignored' },
+  { name: 'a Message without anthropic-version answered', model: 'anthropic.claude-opus-4-7', check: 'messages.anthropic-version', quirk: { behaviors: { anthropicVersionRequired: false } }, off: 'required', on: 'optional' },
+];
+
+describe('integrator checks against the emulator, switch off and on', () => {
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await catalogEmulator();
+  });
+  afterAll(() => emulator.close());
+
+  it.each(ROWS)('$name', async (row) => {
+    const off = (await checkModel(liveTarget(emulator.url), row.model, { checks: [row.check] })).get(row.check)!;
+    expect(off.observed, off.reason).toEqual(row.off);
+    expect(off.status, off.reason).toBe('pass');
+
+    const quirky = await catalogEmulator({ [row.model]: row.quirk });
+    try {
+      const on = (await checkModel(liveTarget(quirky.url), row.model, { checks: [row.check] })).get(row.check)!;
+      expect(on.observed, on.reason).toEqual(row.on);
+      expect(on.status, on.reason).toBe(row.onStatus ?? 'fail');
+      if (row.reason) expect(on.reason).toMatch(row.reason);
+    } finally {
+      await quirky.close();
+    }
+  });
+
+  it('an answer empty on one trial of two is flaky, with the rate in its trials', async () => {
+    const quirky = await catalogEmulator({ 'openai.gpt-oss-20b': { behaviors: { variants: [{ emptyAnswer: false }, { emptyAnswer: true }] } } });
+    try {
+      const result = (await checkModel(liveTarget(quirky.url), 'openai.gpt-oss-20b', { checks: ['answer.non-empty'], repeat: 2 })).get('answer.non-empty')!;
+      expect(result.status, result.reason).toBe('flaky');
+      expect(result.trials?.map((t) => t.observed).sort()).toEqual(['empty', 'non-empty']);
+    } finally {
+      await quirky.close();
+    }
+  });
+});
+
+describe('a stream that stops after two events', () => {
+  it('is stalled within the idle limit, not after --timeout, with the last event seen', async () => {
+    const quirky = await catalogEmulator({ 'qwen.qwen3-coder-next': { stream: { stallAfterEvents: 2 } } });
+    try {
+      const target = new LiveTarget('test', { baseUrl: quirky.url, auth: noAuth, timeoutMs: 30_000, idleTimeoutMs: 400 });
+      const started = performance.now();
+      const result = (await checkModel(target, 'qwen.qwen3-coder-next', { checks: ['stream.chat-completions'] })).get('stream.chat-completions')!;
+      const elapsed = performance.now() - started;
+      expect(result.observed, result.reason).toBe('stalled');
+      expect(result.status).toBe('fail');
+      expect(result.reason).toMatch(/no data for 400 ms after 2 event\(s\), the last .*chat\.completion\.chunk/);
+      expect(elapsed).toBeLessThan(10_000);
+    } finally {
+      await quirky.close();
+    }
+  });
+
+  it('a stream that ends is never stalled', async () => {
+    const emulator = await catalogEmulator({ 'qwen.qwen3-coder-next': { stream: { eventDelayMs: 20 } } });
+    try {
+      const target = new LiveTarget('test', { baseUrl: emulator.url, auth: noAuth, timeoutMs: 30_000, idleTimeoutMs: 400 });
+      const result = (await checkModel(target, 'qwen.qwen3-coder-next', { checks: ['stream.chat-completions'] })).get('stream.chat-completions')!;
+      expect(result.observed, result.reason).toBe('conformant');
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * Two things a live run must tell apart from a blip: a body that began and went silent (kept, marked stalled after
+ * the idle limit, never retried; --timeout is not waited out), and a 5xx that comes back the same on every retry
+ * (an `error` whose reason says deterministic), unlike one whose answers differ.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { noAuth } from '../src/transport/auth/auth.ts';
+import { LiveTarget } from '../src/transport/live-target.ts';
+import { RetryingTarget } from '../src/transport/retrying-target.ts';
+
+const request = {
+  method: 'POST' as const,
+  path: '/v1/chat/completions',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4, stream: true }),
+};
+const context = { model: 'm', caseId: 'c', step: 'main', prefix: '/v1' };
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = undefined;
+});
+
+/** A local server; `handle` gets the request's number (from 1). */
+async function serve(handle: (res: import('node:http').ServerResponse, n: number) => void): Promise<{ url: string; count: () => number }> {
+  let n = 0;
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => handle(res, ++n));
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, count: () => n };
+}
+
+const retrying = (url: string, http: { timeoutMs: number; idleTimeoutMs: number }) =>
+  new RetryingTarget(new LiveTarget('t', { baseUrl: url, auth: noAuth, ...http }), { retries: 2, baseDelayMs: 1, maxDelayMs: 5 });
+
+/** A stream that sends two events and then nothing, with the connection open. */
+const stall = (res: import('node:http').ServerResponse) => {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.write('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[]}\n\n');
+  res.write('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n');
+};
+
+describe('a body that goes silent', () => {
+  it('is kept and marked stalled after the idle limit, well before --timeout, and never retried', async () => {
+    const { url, count } = await serve(stall);
+    const started = performance.now();
+    const exchange = await retrying(url, { timeoutMs: 20_000, idleTimeoutMs: 300 }).send(request, context);
+    expect(exchange.error).toBeNull();
+    expect(exchange.response?.status).toBe(200);
+    expect(exchange.response?.stalledAfterMs).toBe(300);
+    expect(exchange.response?.chunks.map((c) => c.data).join('')).toContain('"Hi"');
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(exchange.attempts).toBe(1);
+    expect(count()).toBe(1);
+  });
+
+  it('with --idle-timeout 0 waits for --timeout and is a timeout error, not a stall', async () => {
+    const { url } = await serve(stall);
+    const exchange = await new LiveTarget('t', { baseUrl: url, auth: noAuth, timeoutMs: 600, idleTimeoutMs: 0 }).send(request, context);
+    expect(exchange.response?.stalledAfterMs).toBeUndefined();
+    expect(exchange.error).not.toBeNull();
+  });
+});
+
+describe('a 5xx on every retry', () => {
+  it('with the same body each time is an error that says deterministic', async () => {
+    const { url, count } = await serve((res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"error":{"code":"api_error","message":"Internal server error","type":"api_error"}}');
+    });
+    const exchange = await retrying(url, { timeoutMs: 5_000, idleTimeoutMs: 1_000 }).send({ ...request, body: request.body.replace('"stream":true', '"stream":false') }, context);
+    expect(exchange.error?.code).toBe('HARNESS_SERVER_ERROR');
+    expect(exchange.error?.message).toMatch(/deterministic/);
+    expect(count()).toBe(3);
+  });
+
+  it('with bodies that differ is an error that does not', async () => {
+    const { url } = await serve((res, n) => {
+      res.writeHead(n % 2 ? 500 : 503, { 'content-type': 'application/json' });
+      res.end(`{"error":{"message":"overloaded, try again (${n % 2 ? 'a' : 'b'})"}}`);
+    });
+    const exchange = await retrying(url, { timeoutMs: 5_000, idleTimeoutMs: 1_000 }).send(request, context);
+    expect(exchange.error?.code).toBe('HARNESS_SERVER_ERROR');
+    expect(exchange.error?.message).not.toMatch(/deterministic/);
+  });
+});
