@@ -7,7 +7,8 @@
  */
 import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, answerOf, notObservable, observe, stepOf, successfulExchange } from './answer.ts';
-import { reasoningTokens } from './budget.ts';
+import { budgetSpent, limitOf, reasoningTokens } from './budget.ts';
+import { sentBody } from './tool-calls.ts';
 import { evidenceOf, inconclusive, judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -50,6 +51,8 @@ const encryptedContent: CheckDefinition = {
     const reasoning = output.find((item) => isRecord(item) && item.type === 'reasoning' && typeof item.encrypted_content === 'string' && item.encrypted_content.length > 0);
     if (!reasoning) {
       if (answer.body && reasoningTokens(answer.body) === 0) return inconclusive(input, 'the model did not reason on this request (reasoning_tokens 0), so there was nothing to encrypt', evidence);
+      const spent = answer.body ? budgetSpent(answer.body, limitOf(sentBody(first.exchange))) : undefined;
+      if (spent) return inconclusive(input, `no reasoning item with encrypted_content: ${spent}`, evidence);
       return judge(encryptedContent, input, 'not-returned', evidence, 'no reasoning item with encrypted_content in the output');
     }
     const second = stepOf(input, 'second');

@@ -5,7 +5,9 @@
  * `background: true` returns at once and reaches a terminal status when polled.
  */
 import { answerOf, notObservable, stepOf } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { budgetSpent, limitOf } from './budget.ts';
+import { sentBody } from './tool-calls.ts';
+import { evidenceOf, inconclusive, judge } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Observed } from './types.ts';
 
 const API = 'responses' as const;
@@ -138,6 +140,9 @@ function backgroundCheck(): CheckDefinition {
       const status = final?.kind === 'ok' ? String(final.body?.status) : undefined;
       const detail = `created ${first}, ${polls.length} poll(s), last status ${status ?? 'none'}`;
       if (status === 'completed') return judge(definition, input, 'completed', evidence, detail);
+      // A reasoning model may spend the whole budget: the Response ends incomplete, which says nothing of background.
+      const spent = status === 'incomplete' && final?.kind === 'ok' && final.body ? budgetSpent(final.body, limitOf(sentBody(created.exchange))) : undefined;
+      if (spent) return inconclusive(input, `${detail}; ${spent}`, evidence);
       if (status && TERMINAL.has(status)) return judge(definition, input, 'failed', evidence, detail);
       return judge(definition, input, 'not-terminal', evidence, detail);
     },
