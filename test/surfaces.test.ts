@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTargets, siteOfId } from '../src/cli/target-options.ts';
 import { FLAVOURS, RUNTIME_DIFFERENCES } from '../src/emulator/surface.ts';
 import { buildCapabilityTable } from '../src/report/capability-table.ts';
-import type { Matrix } from '../src/report/matrix.ts';
-import { buildMigration, migrationGroup } from '../src/report/migration.ts';
+import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
+import { buildMigration, migrationGroup, migrationMarkdown } from '../src/report/migration.ts';
 import { surfaceOfHost } from '../src/surfaces.ts';
 import { catalogEmulator, checkModel, cli, liveTarget } from './helpers/harness.ts';
 
@@ -169,6 +169,30 @@ describe('one run of both surfaces', () => {
     expect(table.rows.filter((r) => r.model === 'openai.gpt-oss-20b').map((r) => [r.surface, r.cells['Route prefix']!.notes])).toEqual([['mantle', ['/v1']], ['runtime', ['/openai/v1']]]);
     const csv = await cli(['table', join(reports, 'matrix.json'), '--format', 'csv']);
     expect(csv.stdout.split('\n')[0]).toMatch(/^model,family,surface,Route prefix,/);
+  });
+
+  it('a value that varies on a surface is not a difference; one that is stated once and changes is', () => {
+    const cell = (target: string, check: string, observed: string, extra: Partial<MatrixResult> = {}): MatrixResult =>
+      ({ target, model: 'm', check, status: 'pass', observed, expected: observed, expectedSource: 'catalog: x', gating: false, reason: '', evidence: [], ...extra }) as MatrixResult;
+    const matrix = (results: MatrixResult[]) =>
+      ({ run: { id: 'r' }, targets: [{ id: 'east', surface: 'mantle', site: 'east' }, { id: 'runtime.east', surface: 'runtime', site: 'east' }], models: [{ id: 'm' }], results }) as unknown as Matrix;
+    const served = ['east', 'runtime.east'].map((t) => cell(t, 'api.chat-completions', 'supported'));
+    const trial = (observed: string) => ({ status: 'pass' as const, observed, reason: '', evidence: [] });
+    const [pair] = buildMigration(matrix([
+      ...served,
+      // Stated on both surfaces to alternate (gpt-oss's message.reasoning is sometimes absent): either value is no change.
+      cell('east', 'reasoning.chat-field', 'message.reasoning', { expected: ['message.reasoning', 'none'] }),
+      cell('runtime.east', 'reasoning.chat-field', 'none', { expected: ['message.reasoning', 'none'] }),
+      // Trials saw both values on Mantle, and runtime's one value among them.
+      cell('east', 'created-at.chat', 'integer', { status: 'flaky', expected: 'integer', trials: [trial('integer'), trial('integer'), trial('exponent')] }),
+      cell('runtime.east', 'created-at.chat', 'exponent', { expected: 'exponent' }),
+      // Stated once on each side and different: a change.
+      cell('east', 'responses.background', 'completed'),
+      cell('runtime.east', 'responses.background', 'returned-completed', { expected: ['returned-completed', 'rejected'] }),
+    ])).pairs;
+    expect(pair!.models.flatMap((m) => m.differences.map((d) => d.check))).toEqual(['responses.background']);
+    expect([pair!.varies, pair!.same]).toEqual([2, 1]);
+    expect(migrationMarkdown(buildMigration(matrix(served)))).toContain('0 cell(s) differ in 0 model(s); 1 compared the same; 0 vary on a surface');
   });
 
   it('groups checks by what an app would notice', () => {
