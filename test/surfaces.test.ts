@@ -13,7 +13,7 @@ import { buildCapabilityTable } from '../src/report/capability-table.ts';
 import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
 import { buildMigration, migrationGroup, migrationMarkdown } from '../src/report/migration.ts';
 import { surfaceOfHost } from '../src/surfaces.ts';
-import { catalogEmulator, checkModel, cli, liveTarget } from './helpers/harness.ts';
+import { ROOT, catalogEmulator, checkModel, cli, liveTarget } from './helpers/harness.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -50,6 +50,22 @@ describe('targets', () => {
       await expect(resolveTargets('live', [], { targets: spec }, dir)).rejects.toThrow(message);
     }
     await expect(resolveTargets('live', ['us-east-1'], { targets: 'mantle:us-east-1', region: 'us-east-1' }, dir)).rejects.toThrow(/--targets: names every target itself; drop --region/);
+  });
+});
+
+describe('replay keeps the surface a recording was made on', () => {
+  const fixtures = join(ROOT, 'fixtures');
+  it('refuses a recording played as the other surface, naming the recording and the fix', async () => {
+    await expect(resolveTargets('replay', [], { targetName: 'emulator', surface: 'runtime' }, fixtures)).rejects.toThrow(/recordings of target emulator .* were made on mantle, not runtime; replay them as recorded \(drop --surface\)/);
+    await expect(resolveTargets('replay', [], { targets: 'mantle:runtime.emulator' }, fixtures)).rejects.toThrow(/were made on runtime, not mantle; replay them as recorded \(runtime:emulator\)/);
+    const both = await resolveTargets('replay', [], { targets: 'mantle:emulator,runtime:emulator' }, fixtures);
+    expect(both.map((t) => [t.id, t.surface])).toEqual([['emulator', 'mantle'], ['runtime.emulator', 'runtime']]);
+  });
+
+  it('--surface alone replays the recordings of that surface', async () => {
+    const targets = await resolveTargets('replay', [], { surface: 'runtime' }, fixtures);
+    expect(targets.map((t) => [t.id, t.surface, t.site])).toEqual([['runtime.emulator', 'runtime', 'emulator']]);
+    await expect(resolveTargets('replay', [], { surface: 'custom' }, fixtures)).rejects.toThrow(/no recordings in .* were made on custom/);
   });
 });
 
