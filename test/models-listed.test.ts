@@ -96,6 +96,12 @@ describe('catalog diff', () => {
     // Only the model lists were asked for: one GET per prefix, no inference.
     expect(emulator.stats.log.slice(before).map((l) => `${l.method} ${l.path}`)).toEqual(expect.arrayContaining(['GET /v1/models', 'GET /openai/v1/models']));
     expect(emulator.stats.requests - before).toBe(2);
+    // The parent's --catalog (before diff) is the diff's, never dropped for the default one; --check is not the diff's.
+    const parent = await cli(['catalog', '--catalog', catalogFile, 'diff', '--endpoint', emulator.url, '--auth', 'none', '--json']);
+    expect(parent.code, parent.stderr).toBe(1);
+    expect((JSON.parse(parent.stdout) as typeof out).targets[0]!.notListed).toEqual(['qwen.qwen3-32b']);
+    const check = await cli(['catalog', '--check', 'diff', '--mode', 'replay']);
+    expect([check.code, check.stderr]).toEqual([2, expect.stringContaining('run `catalog --check` and `catalog diff` one after the other')]);
     const text = await cli(['catalog', 'diff', '--mode', 'replay', '--target', 'runtime:emulator']);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^runtime\.emulator \(runtime\): \d+ listed/);

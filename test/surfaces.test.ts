@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTargets, siteOfId } from '../src/cli/target-options.ts';
 import { FLAVOURS, RUNTIME_DIFFERENCES } from '../src/emulator/surface.ts';
 import { buildCapabilityTable } from '../src/report/capability-table.ts';
-import type { Matrix } from '../src/report/matrix.ts';
-import { buildMigration, migrationGroup } from '../src/report/migration.ts';
+import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
+import { buildMigration, migrationGroup, migrationMarkdown } from '../src/report/migration.ts';
 import { surfaceOfHost } from '../src/surfaces.ts';
-import { catalogEmulator, checkModel, cli, liveTarget } from './helpers/harness.ts';
+import { ROOT, catalogEmulator, checkModel, cli, liveTarget } from './helpers/harness.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -50,6 +50,31 @@ describe('targets', () => {
       await expect(resolveTargets('live', [], { targets: spec }, dir)).rejects.toThrow(message);
     }
     await expect(resolveTargets('live', ['us-east-1'], { targets: 'mantle:us-east-1', region: 'us-east-1' }, dir)).rejects.toThrow(/--targets: names every target itself; drop --region/);
+  });
+});
+
+describe('replay keeps the surface a recording was made on', () => {
+  const fixtures = join(ROOT, 'fixtures');
+  it('refuses a recording played as the other surface, naming the recording and the fix', async () => {
+    await expect(resolveTargets('replay', [], { targetName: 'emulator', surface: 'runtime' }, fixtures)).rejects.toThrow(/recordings of target emulator .* were made on mantle, not runtime; replay them as recorded \(drop --surface\)/);
+    await expect(resolveTargets('replay', [], { targets: 'mantle:runtime.emulator' }, fixtures)).rejects.toThrow(/were made on runtime, not mantle; replay them as recorded \(runtime:emulator\)/);
+    const both = await resolveTargets('replay', [], { targets: 'mantle:emulator,runtime:emulator' }, fixtures);
+    expect(both.map((t) => [t.id, t.surface])).toEqual([['emulator', 'mantle'], ['runtime.emulator', 'runtime']]);
+  });
+
+  it('--surface alone replays the recordings of that surface', async () => {
+    const targets = await resolveTargets('replay', [], { surface: 'runtime' }, fixtures);
+    expect(targets.map((t) => [t.id, t.surface, t.site])).toEqual([['runtime.emulator', 'runtime', 'emulator']]);
+    await expect(resolveTargets('replay', [], { surface: 'custom' }, fixtures)).rejects.toThrow(/no recordings in .* were made on custom/);
+  });
+
+  it('compare --by surface of a run with one surface says which targets it saw and how to pair them', async () => {
+    const reports = join(dir, 'runtime-only');
+    expect((await cli(['run', '--targets', 'runtime:emulator', '--models', 'qwen.qwen3-32b', '--checks', 'path-prefix', '--report-dir', reports, '--quiet'])).code).toBe(0);
+    const compare = await cli(['compare', '--by', 'surface', join(reports, 'matrix.json')]);
+    expect(compare.code).toBe(0);
+    expect(compare.stdout).toContain('nothing to compare');
+    expect(compare.stdout).toContain('Targets: runtime.emulator (runtime, site emulator). A pair is a mantle and a runtime target of one site');
   });
 });
 
@@ -169,6 +194,30 @@ describe('one run of both surfaces', () => {
     expect(table.rows.filter((r) => r.model === 'openai.gpt-oss-20b').map((r) => [r.surface, r.cells['Route prefix']!.notes])).toEqual([['mantle', ['/v1']], ['runtime', ['/openai/v1']]]);
     const csv = await cli(['table', join(reports, 'matrix.json'), '--format', 'csv']);
     expect(csv.stdout.split('\n')[0]).toMatch(/^model,family,surface,Route prefix,/);
+  });
+
+  it('a value that varies on a surface is not a difference; one that is stated once and changes is', () => {
+    const cell = (target: string, check: string, observed: string, extra: Partial<MatrixResult> = {}): MatrixResult =>
+      ({ target, model: 'm', check, status: 'pass', observed, expected: observed, expectedSource: 'catalog: x', gating: false, reason: '', evidence: [], ...extra }) as MatrixResult;
+    const matrix = (results: MatrixResult[]) =>
+      ({ run: { id: 'r' }, targets: [{ id: 'east', surface: 'mantle', site: 'east' }, { id: 'runtime.east', surface: 'runtime', site: 'east' }], models: [{ id: 'm' }], results }) as unknown as Matrix;
+    const served = ['east', 'runtime.east'].map((t) => cell(t, 'api.chat-completions', 'supported'));
+    const trial = (observed: string) => ({ status: 'pass' as const, observed, reason: '', evidence: [] });
+    const [pair] = buildMigration(matrix([
+      ...served,
+      // Stated on both surfaces to alternate (gpt-oss's message.reasoning is sometimes absent): either value is no change.
+      cell('east', 'reasoning.chat-field', 'message.reasoning', { expected: ['message.reasoning', 'none'] }),
+      cell('runtime.east', 'reasoning.chat-field', 'none', { expected: ['message.reasoning', 'none'] }),
+      // Trials saw both values on Mantle, and runtime's one value among them.
+      cell('east', 'created-at.chat', 'integer', { status: 'flaky', expected: 'integer', trials: [trial('integer'), trial('integer'), trial('exponent')] }),
+      cell('runtime.east', 'created-at.chat', 'exponent', { expected: 'exponent' }),
+      // Stated once on each side and different: a change.
+      cell('east', 'responses.background', 'completed'),
+      cell('runtime.east', 'responses.background', 'returned-completed', { expected: ['returned-completed', 'rejected'] }),
+    ])).pairs;
+    expect(pair!.models.flatMap((m) => m.differences.map((d) => d.check))).toEqual(['responses.background']);
+    expect([pair!.varies, pair!.same]).toEqual([2, 1]);
+    expect(migrationMarkdown(buildMigration(matrix(served)))).toContain('0 cell(s) differ in 0 model(s); 1 compared the same; 0 vary on a surface');
   });
 
   it('groups checks by what an app would notice', () => {

@@ -1,7 +1,7 @@
 /**
  * @module cli/catalog-command
  * `mantle-conformance catalog`: the catalog's models, one line each (id, family, the APIs its claims say it
- * serves, regions); `--check` reviews every claim for its source (see suite/check-catalog.ts) and exits 1 listing
+ * serves, regions), then what each surface is documented to lack; `--check` reviews every claim for its source (see suite/check-catalog.ts) and exits 1 listing
  * what it found.
  */
 import { ALL_CHECKS } from '../checks/registry.ts';
@@ -35,5 +35,12 @@ export async function catalogCommand(flags: { catalog: string; check?: boolean }
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) out.write(`${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')}\n`);
   out.write(`${catalog.models.length} models in ${flags.catalog}\n`);
+  // The claims above describe Mantle; what each surface is documented to do differently applies to every model.
+  for (const [surface, claims] of Object.entries(catalog.surfaces)) {
+    const value = (v: unknown) => (Array.isArray(v) ? v.join(' or ') : String(v));
+    const lacks = (claims.lacks ?? []).map((l) => `${l.feature} (${l.check}: ${value(l.value)})`);
+    const unstated = (claims.unstated ?? []).map((u) => u.check);
+    out.write(`${surface}${claims.title ? ` - ${claims.title}` : ''}: lacks ${lacks.join('; ') || 'nothing stated'}${unstated.length ? `; states nothing for ${unstated.join(', ')}` : ''}\n`);
+  }
   return EXIT.ok;
 }

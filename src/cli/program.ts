@@ -240,7 +240,15 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .option('--api-key-env <name>', 'environment variable holding the Bedrock API key', 'AWS_BEARER_TOKEN_BEDROCK')
     .addOption(withDefault('--profile <name>', 'AWS profile for --auth sigv4 / token', 'default chain'))
     .option('--json', 'machine-readable output')
-    .action(async (flags: import('./catalog-diff-command.ts').CatalogDiffFlags) => {
+    .action(async (flags: import('./catalog-diff-command.ts').CatalogDiffFlags, diff: Command) => {
+      // `catalog --catalog F diff`: the parent's option, read before the subcommand's name, must not be dropped
+      // silently (the diff would read another catalog). It is the diff's own unless both are given and disagree.
+      if (catalogCommand.getOptionValueSource('check') === 'cli') throw new HarnessError('HARNESS_USAGE', 'catalog --check diff: --check reviews the catalog and diff compares it with model lists; run `catalog --check` and `catalog diff` one after the other');
+      if (catalogCommand.getOptionValueSource('catalog') === 'cli') {
+        const parent = (catalogCommand.opts() as { catalog: string }).catalog;
+        if (diff.getOptionValueSource('catalog') === 'cli' && flags.catalog !== parent) throw new HarnessError('HARNESS_USAGE', `catalog --catalog ${parent} diff --catalog ${flags.catalog}: two catalogs; give --catalog once, after diff`);
+        flags = { ...flags, catalog: parent };
+      }
       const { catalogDiffCommand } = await import('./catalog-diff-command.ts');
       setExit(await catalogDiffCommand(flags, PROJECT_ROOT, VERSION, io.out));
     });

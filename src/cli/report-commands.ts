@@ -42,8 +42,14 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
 
 /** `compare --by surface`: the migration view of one run of both surfaces (or of a run of each). Informational: exit 0. */
 export async function compareSurfacesCommand(files: string[], flags: { json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
-  const view = buildMigration(combineForMigration(await Promise.all(files.map(readMatrix))));
+  const combined = combineForMigration(await Promise.all(files.map(readMatrix)));
+  const view = buildMigration(combined);
   out.write(flags.json ? `${JSON.stringify(view, null, 2)}\n` : migrationMarkdown(view));
+  if (!flags.json && view.pairs.length === 0) {
+    // Say what was there: a local endpoint run without --surface is `custom`, and sites must match to pair.
+    const targets = combined.targets.map((t) => `${t.id} (${t.surface ?? 'mantle'}, site ${t.site ?? t.region ?? t.id})`).join(', ');
+    out.write(`${inertLine(`Targets: ${targets}. A pair is a mantle and a runtime target of one site; a local endpoint is custom unless run as --targets mantle:NAME=URL,runtime:NAME=URL (or --surface).`, 2000)}\n`);
+  }
   return 0;
 }
 

@@ -6,8 +6,9 @@
  * region sit side by side in one matrix and in their own fixture folders. Every name passes src/names.ts.
  */
 import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { HarnessError } from '../errors.ts';
-import { checkName, nameFromFolder, nameProblem } from '../names.ts';
+import { checkName, folderName, nameFromFolder, nameProblem } from '../names.ts';
 import type { TargetConfig } from '../run/run-config.ts';
 import { isSurface, SURFACE_RULES, SURFACES, surfaceOfHost, type Surface } from '../surfaces.ts';
 import { recordedSurface } from '../transport/fixture-file.ts';
@@ -101,6 +102,7 @@ export async function resolveTargets(mode: TargetMode, regions: string[], flags:
       if (ids.has(t.id)) throw usage('--targets', `target ${t.id} is given twice`);
       ids.add(t.id);
     }
+    if (mode === 'replay') for (const t of targets) sameSurface(t.id, t.surface, await recordedSurface(fixturesDir, t.id), '--targets', fixturesDir);
     return targets;
   }
   const endpoint = flags.endpoint ? endpointUrl('--endpoint', flags.endpoint) : undefined;
@@ -113,8 +115,14 @@ export async function resolveTargets(mode: TargetMode, regions: string[], flags:
       const explicit = flags.targetName !== undefined || endpoint !== undefined;
       return Promise.all(names.map((name) => replayTarget(explicit ? name : targetIdOf(surface ?? 'mantle', name), fixturesDir, surface)));
     }
-    const ids = await recordedTargets(fixturesDir);
+    let ids = await recordedTargets(fixturesDir);
     if (ids.length === 0) throw usage('--fixtures', `no recordings in ${fixturesDir}; record some with --mode record --region R (or --endpoint URL)`);
+    // `--surface runtime` alone replays the recordings of that surface (and those that name none, as that surface).
+    if (surface) {
+      const recorded = await Promise.all(ids.map((id) => recordedSurface(fixturesDir, id)));
+      ids = ids.filter((_, i) => !recorded[i] || recorded[i].surface === surface);
+      if (ids.length === 0) throw usage('--surface', `no recordings in ${fixturesDir} were made on ${surface}`);
+    }
     return Promise.all(ids.map((id) => replayTarget(id, fixturesDir, surface)));
   }
   if (endpoint) {
@@ -134,9 +142,19 @@ export async function resolveTargets(mode: TargetMode, regions: string[], flags:
 /** A recorded target: its surface from `--surface`, else its fixtures' provenance, else its id (`runtime.x`), else mantle. */
 async function replayTarget(id: string, fixturesDir: string, surface: Surface | undefined): Promise<TargetConfig> {
   const recorded = await recordedSurface(fixturesDir, id);
+  if (surface) sameSurface(id, surface, recorded, '--surface', fixturesDir);
   const fromId = siteOfId(id);
   const site = recorded?.site !== undefined && !nameProblem(recorded.site, 'target name') ? recorded.site : fromId.site;
   return { id, mode: 'replay', baseUrl: null, region: regionOr(site) ?? regionOr(id), endpointHost: null, surface: surface ?? recorded?.surface ?? fromId.surface ?? 'mantle', site };
+}
+
+/**
+ * A recording that names its surface replays as that surface only: played as the other, the other surface's claims
+ * would judge it and the migration view would pair it wrongly. Recordings that name none (older ones) take the flag.
+ */
+function sameSurface(id: string, surface: Surface, recorded: { surface: Surface } | undefined, flag: string, fixturesDir: string): void {
+  if (!recorded || recorded.surface === surface) return;
+  throw usage(flag, `the recordings of target ${id} (${join(fixturesDir, folderName(id))}) were made on ${recorded.surface}, not ${surface}; replay them as recorded${flag === '--surface' ? ' (drop --surface)' : ` (${recorded.surface}:${siteOfId(id).site})`}`);
 }
 
 /** Targets recorded under the fixtures root (`fixtures/<target>/<model>/<case>.json`); other folders are not ours. */

@@ -154,7 +154,9 @@ function planModel(
 
 /**
  * What the catalog's `surfaces:` block says of a check, per surface: a feature the surface lacks (its value wins
- * over the model's claims and the expectations file, which describe Mantle) or a claim that does not carry over.
+ * over the model's claims, which describe Mantle) or a claim that does not carry over. A reviewed entry wins over
+ * both: planModel drops them where the file states the check for every target, plannedFor puts a target's own
+ * entry last. So a surface's lack gates until a run observes otherwise and bless writes what it saw.
  * Only catalog models get them: a model the catalog does not know has no stated expectations anywhere.
  */
 function surfaceExpectations(checkId: string, surfaces: Partial<Record<Surface, SurfaceClaims>>): PlannedCheck['bySurface'] {

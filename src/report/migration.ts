@@ -4,7 +4,9 @@
  * (region, or local endpoint) a run covers on both surfaces, per model, the cells whose observations differ,
  * grouped by what an app would notice (route, API availability, parameters honoured, typing, streaming, features),
  * with both values and both evidences; models served by only one surface are listed as such. Cells that observed
- * nothing on either side (error, skipped, inconclusive) are counted, never called a difference.
+ * nothing on either side (error, skipped, inconclusive) are counted, never called a difference; so are cells whose
+ * trials vary and saw a common value on both surfaces, and values both surfaces are stated to alternate between
+ * (which value came out is chance, not a change).
  */
 import type { Evidence, Observed } from '../checks/types.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
@@ -61,6 +63,11 @@ export interface MigrationPair {
   onlyRuntime: string[];
   /** Cells where one side observed nothing (error, skipped, inconclusive): not compared. */
   notCompared: number;
+  /**
+   * Cells whose values differ by chance: a side's trials saw several values and both sides saw one of them, or the
+   * expectations of both sides state that the value alternates between the two. Not a change an app notices by moving.
+   */
+  varies: number;
   /** Cells compared and found the same. */
   same: number;
 }
@@ -102,7 +109,7 @@ export function buildMigration(matrix: Matrix): MigrationView {
     byCell.set(key, [...(byCell.get(key) ?? []), r]);
   }
   const pairs = surfacePairs(matrix).map(({ site, mantle, runtime }): MigrationPair => {
-    const pair: MigrationPair = { site, mantle: mantle.id, runtime: runtime.id, models: [], onlyMantle: [], onlyRuntime: [], notCompared: 0, same: 0 };
+    const pair: MigrationPair = { site, mantle: mantle.id, runtime: runtime.id, models: [], onlyMantle: [], onlyRuntime: [], notCompared: 0, varies: 0, same: 0 };
     for (const { id: model } of matrix.models) {
       const a = byCell.get(`${mantle.id}\u0000${model}`) ?? [];
       const b = byCell.get(`${runtime.id}\u0000${model}`) ?? [];
@@ -121,6 +128,7 @@ export function buildMigration(matrix: Matrix): MigrationView {
         const verdict = compareCells(left, right);
         if (verdict === 'same') pair.same += 1;
         else if (verdict === 'not-compared') pair.notCompared += 1;
+        else if (verdict === 'varies') pair.varies += 1;
         else differences.push({ check: left.check, group: verdict === 'availability' ? 'API availability' : migrationGroup(left.check), mantle: side(left), runtime: side(right) });
       }
       differences.sort((x, y) => MIGRATION_GROUPS.indexOf(x.group) - MIGRATION_GROUPS.indexOf(y.group));
@@ -131,14 +139,36 @@ export function buildMigration(matrix: Matrix): MigrationView {
   return { format: MIGRATION_FORMAT, run: matrix.run.id, pairs };
 }
 
+/** The values a cell's trials observed (its one value when it ran once). */
+function valuesSeen(r: MatrixResult): Set<string> {
+  const trials = (r.trials ?? []).filter((t) => OBSERVED.has(t.status));
+  return new Set((trials.length ? trials.map((t) => t.observed) : [r.observed]).map((v) => JSON.stringify(v)));
+}
+
+/** Whether a cell's expectation states variation that includes `value` (a list of values, or "flaky"). */
+function allows(r: MatrixResult, value: Observed): boolean {
+  if (r.expected === 'flaky') return true;
+  return Array.isArray(r.expected) && r.expected.length > 1 && r.expected.some((e) => JSON.stringify(e) === JSON.stringify(value));
+}
+
 /**
  * Two cells of one check differ when both observed something and the values differ, or when one side serves the
- * API and the other does not (`unsupported`): that is API availability, whatever the check.
+ * API and the other does not (`unsupported`): that is API availability, whatever the check. Values that differ
+ * only as a varying cell's most frequent one, with a value seen on both surfaces, or that both surfaces are stated
+ * to alternate between, are `varies`.
  */
-function compareCells(a: MatrixResult, b: MatrixResult): 'same' | 'different' | 'availability' | 'not-compared' {
+function compareCells(a: MatrixResult, b: MatrixResult): 'same' | 'different' | 'varies' | 'availability' | 'not-compared' {
   const seenA = OBSERVED.has(a.status);
   const seenB = OBSERVED.has(b.status);
-  if (seenA && seenB) return a.observed === b.observed ? 'same' : 'different';
+  if (seenA && seenB) {
+    if (a.observed === b.observed) return 'same';
+    const [valuesA, valuesB] = [valuesSeen(a), valuesSeen(b)];
+    const varying = valuesA.size > 1 || valuesB.size > 1 || a.status === 'flaky' || b.status === 'flaky';
+    if (varying && [...valuesA].some((v) => valuesB.has(v))) return 'varies';
+    // Both surfaces are stated to alternate between these values (a list, or "flaky"): either is no change.
+    const both = [a.observed, b.observed];
+    return both.every((v) => allows(a, v) && allows(b, v)) ? 'varies' : 'different';
+  }
   if ((a.status === 'unsupported' && seenB) || (b.status === 'unsupported' && seenA)) return 'availability';
   if (a.status === 'unsupported' && b.status === 'unsupported') return 'same';
   return 'not-compared';
@@ -158,7 +188,7 @@ export function migrationHtml(view: MigrationView, esc: (value: unknown) => stri
       differences.map((d) => `<tr><td>${esc(model)}</td><td>${esc(d.group)}</td><td>${esc(d.check)}</td><td>${shown(d.mantle)}</td><td>${shown(d.runtime)}</td><td>${proof(d.mantle)}</td><td>${proof(d.runtime)}</td></tr>`),
     );
     const table = rows.length ? `<table><tr><th>model</th><th>what changes</th><th>check</th><th>Mantle</th><th>bedrock-runtime</th><th>evidence (Mantle)</th><th>evidence (runtime)</th></tr>${rows.join('')}</table>` : '<p>No cell differs.</p>';
-    return `<h3>${esc(`${pair.mantle} → ${pair.runtime} (${pair.site})`)}</h3><p>${esc(`${rows.length} cell(s) differ; ${pair.same} the same; ${pair.notCompared} not compared`)}</p>${only}${table}`;
+    return `<h3>${esc(`${pair.mantle} → ${pair.runtime} (${pair.site})`)}</h3><p>${esc(`${rows.length} cell(s) differ; ${pair.same} the same; ${pair.varies} vary on a surface; ${pair.notCompared} not compared`)}</p>${only}${table}`;
   });
   return `<section id="migration"><h2>Migration: Mantle to bedrock-runtime</h2>${sites.join('')}</section>`;
 }
@@ -178,7 +208,7 @@ export function migrationMarkdown(view: MigrationView, level = 2): string {
   for (const pair of view.pairs) {
     const changed = pair.models.reduce((n, m) => n + m.differences.length, 0);
     lines.push(`${h(0)} Moving from Mantle (${markdownCode(pair.mantle)}) to bedrock-runtime (${markdownCode(pair.runtime)}), ${markdownText(pair.site, 80)}`, '');
-    lines.push(`${changed} cell(s) differ in ${pair.models.length} model(s); ${pair.same} compared the same; ${pair.notCompared} not compared (one side observed nothing).`, '');
+    lines.push(`${changed} cell(s) differ in ${pair.models.length} model(s); ${pair.same} compared the same; ${pair.varies} vary on a surface (values seen on both, or stated to alternate: not a difference); ${pair.notCompared} not compared (one side observed nothing).`, '');
     if (pair.onlyMantle.length) lines.push(`Served on Mantle only: ${pair.onlyMantle.map((m) => markdownCode(m)).join(', ')}`, '');
     if (pair.onlyRuntime.length) lines.push(`Served on bedrock-runtime only: ${pair.onlyRuntime.map((m) => markdownCode(m)).join(', ')}`, '');
     for (const { model, differences } of pair.models) {

@@ -146,7 +146,7 @@ export const SurfaceClaimsSchema = Type.Object(
           },
           { additionalProperties: false },
         ),
-        { description: "Features the surface is documented to lack: on this surface the check is expected to observe `value`, for every catalog model, over the model's own claims and the expectations file." },
+        { description: "Features the surface is documented to lack: on this surface the check is expected to observe `value`, for every catalog model, over the model's own claims; a reviewed entry of the expectations file wins over it." },
       ),
     ),
     unstated: Type.Optional(
