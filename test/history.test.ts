@@ -6,7 +6,7 @@
  * appends, unique names, no temp files), and a bad file in it is exit 2 naming it.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -139,6 +139,52 @@ describe('a history folder is untrusted', () => {
     expect(result.stderr).toContain('HARNESS_HISTORY_INVALID');
     expect(result.stderr).toContain(`20261206T000000-evil-000000000000${RUN_FILE_SUFFIX}`);
     expect(result.stderr).toMatch(message);
+  });
+
+  const validRun = async () => JSON.parse(gunzipSync(await readFile(join(history, (await readdir(history)).sort()[0]!))).toString('utf8')) as Record<string, any>;
+  it.each([
+    ['a cell key with no target', (r: Record<string, any>) => void (r.cells['nonslash'] = { 'path-prefix': { status: 'pass', observed: '/v1' } }), /cells: the key "nonslash" is not "<target>\/<model>"/],
+    ['a cell key of another target', (r: Record<string, any>) => void (r.cells['eu-west-1/m'] = { 'path-prefix': { status: 'pass', observed: '/v1' } }), /cells: the key "eu-west-1\/m" is not .* \(us-west-2\)/],
+    ['a __proto__ cell key', (r: Record<string, any>) => void (r.cells = JSON.parse('{"__proto__":{"path-prefix":{"status":"pass","observed":null}}}')), /cells: the key "__proto__"/],
+    ['a __proto__ check', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3'] = JSON.parse('{"__proto__":{"status":"pass","observed":null}}')), /the check "__proto__" is not one of the run's checks/],
+    ['a __proto__ latency key', (r: Record<string, any>) => void (r.latency = JSON.parse('{"__proto__":{"responses":{"n":1,"headersMs":{"p50":1,"p95":1},"totalMs":{"p50":1,"p95":1}}}}')), /latency: the key "__proto__"/],
+    ['a shape that is not a fingerprint of the file', (r: Record<string, any>) => void (r.shapes.exchanges['us-west-2/xai.grok-4.3'].responses = { k: ['constructor'] }), /the fingerprint "constructor" is not in shapes\.fingerprints/],
+  ])('%s: exit 2 naming the file and the key', async (_name, mutate, message) => {
+    const run = await validRun();
+    mutate(run);
+    const result = await bad(`20261206T000000-evil-000000000000${RUN_FILE_SUFFIX}`, gzipSync(JSON.stringify(run)));
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('HARNESS_HISTORY_INVALID');
+    expect(result.stderr).toContain(`20261206T000000-evil-000000000000${RUN_FILE_SUFFIX}`);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('move it out of the folder');
+  });
+
+  it('a huge file is refused by its size before it is read', async () => {
+    const folder = join(dir, 'huge');
+    await mkdir(folder, { recursive: true });
+    const name = join(folder, `20261206T000000-huge-000000000000${RUN_FILE_SUFFIX}`);
+    await writeFile(name, '');
+    await truncate(name, 600 * 1024 * 1024);
+    const result = await cli(['history', folder, '--report-dir', join(folder, 'out')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/20261206T000000-huge-000000000000\.run\.json\.gz: 629145600 bytes, more than a run file holds \(at most 8 MiB\)/);
+  });
+
+  it('a symbolic link named like a run file is named and never followed; nothing in the folder is deleted', async () => {
+    const folder = join(dir, `linked-${Math.random().toString(36).slice(2)}`);
+    await mkdir(folder, { recursive: true });
+    for (const f of await readdir(history)) await writeFile(join(folder, f), await readFile(join(history, f)));
+    const secret = join(dir, 'outside.txt');
+    await writeFile(secret, 'not a run');
+    await symlink(secret, join(folder, `20261206T000000-link-000000000000${RUN_FILE_SUFFIX}`));
+    const before = (await readdir(folder)).sort();
+    const result = await cli(['history', folder, '--report-dir', join(dir, 'linked-out')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/skipped 20261206T000000-link-000000000000\.run\.json\.gz: not a regular file .*copy the run file into/);
+    expect(result.stdout).toContain('read 3 run file(s)');
+    expect((await readdir(folder)).sort()).toEqual(before);
+    expect(await readFile(secret, 'utf8')).toBe('not a run');
   });
 
   it('files that are not run files (other names, hidden temp files) are not read', async () => {
