@@ -148,6 +148,10 @@ describe('a history folder is untrusted', () => {
     ['a __proto__ cell key', (r: Record<string, any>) => void (r.cells = JSON.parse('{"__proto__":{"path-prefix":{"status":"pass","observed":null}}}')), /cells: the key "__proto__"/],
     ['a __proto__ check', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3'] = JSON.parse('{"__proto__":{"status":"pass","observed":null}}')), /the check "__proto__" is not one of the run's checks/],
     ['a __proto__ latency key', (r: Record<string, any>) => void (r.latency = JSON.parse('{"__proto__":{"responses":{"n":1,"headersMs":{"p50":1,"p95":1},"totalMs":{"p50":1,"p95":1}}}}')), /latency: the key "__proto__"/],
+    ['an observed value that is an object', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3']['path-prefix'].observed = { a: 1 }), /cells\.us-west-2\/xai\.grok-4\.3\.path-prefix\.observed must be string,number,null/],
+    ['an observed value of 301 characters', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3']['path-prefix'].observed = 'x'.repeat(301)), /observed must NOT have more than 300 characters/],
+    ['a trial status that is not one', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3']['path-prefix'].trials = [['flaky', 'x']]), /trials\[0\]\[0\] must be equal to one of the allowed values \(got "flaky"\)/],
+    ['an empty check id', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3'][''] = { status: 'pass', observed: null }), /cells\.us-west-2\/xai\.grok-4\.3 .*must NOT have fewer than 1 characters/],
     ['a shape that is not a fingerprint of the file', (r: Record<string, any>) => void (r.shapes.exchanges['us-west-2/xai.grok-4.3'].responses = { k: ['constructor'] }), /the fingerprint "constructor" is not in shapes\.fingerprints/],
   ])('%s: exit 2 naming the file and the key', async (_name, mutate, message) => {
     const run = await validRun();
