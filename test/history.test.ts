@@ -20,10 +20,11 @@ import { ROOT, catalogEmulator, cli } from './helpers/harness.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const KEY = { AWS_BEARER_TOKEN_BEDROCK: 'history-key-0123456789' };
+/** Grok's created_at switches; Qwen's chat stream chunks gain a field (`obfuscation`) on the last day: shape drift. */
 const DAYS = [
-  { at: '2026-12-01T02:00:00.000Z', createdAt: 'integer' },
-  { at: '2026-12-03T02:00:00.000Z', createdAt: 'exponent' },
-  { at: '2026-12-05T02:00:00.000Z', createdAt: 'integer' },
+  { at: '2026-12-01T02:00:00.000Z', createdAt: 'integer', obfuscation: false },
+  { at: '2026-12-03T02:00:00.000Z', createdAt: 'exponent', obfuscation: false },
+  { at: '2026-12-05T02:00:00.000Z', createdAt: 'integer', obfuscation: true },
 ] as const;
 
 let dir: string;
@@ -36,7 +37,7 @@ beforeAll(async () => {
   history = join(dir, 'history');
   out = join(dir, 'out');
   for (const [i, day] of DAYS.entries()) {
-    const emulator = await catalogEmulator({ 'xai.grok-4.3': { createdAt: { responses: day.createdAt } } }, { apiKey: KEY.AWS_BEARER_TOKEN_BEDROCK });
+    const emulator = await catalogEmulator({ 'xai.grok-4.3': { createdAt: { responses: day.createdAt } }, 'qwen.qwen3-32b': { stream: { obfuscation: day.obfuscation } } }, { apiKey: KEY.AWS_BEARER_TOKEN_BEDROCK });
     // The run's clock says the day (only Date is faked: timers and the network run as usual).
     vi.useFakeTimers({ toFake: ['Date'], now: new Date(day.at) });
     try {
@@ -88,6 +89,26 @@ describe('history', () => {
     // Each live run measured latency: one point per run per API.
     const latency = report.latency.find((l) => l.model === 'xai.grok-4.3' && l.api === 'responses')!;
     expect(latency.runs).toEqual([0, 1, 2]);
+  });
+
+  it('names the shape drift with the run that first saw it, while the cells stayed as they were', async () => {
+    const qwen = report.drift.filter((d) => d.drift.model === 'qwen.qwen3-32b');
+    expect(qwen.map((d) => [d.date, d.drift.api, d.drift.added, d.drift.vanished])).toEqual([['2026-12-05', 'chat-completions', ['[chat.completion.chunk] choices[].obfuscation string'], []]]);
+    // Grok's created_at is drift too: its type by lexeme changed, and changed back.
+    const grok = report.drift.filter((d) => d.drift.model === 'xai.grok-4.3');
+    const typeChanges = grok.map((d) => [d.date, d.drift.api, d.drift.changedType.map((c) => `${c.path}: ${c.before.join()} -> ${c.after.join()}`)] as const);
+    expect(typeChanges.map(([date, api]) => [date, api])).toEqual([
+      ['2026-12-03', 'responses'],
+      ['2026-12-05', 'responses'],
+    ]);
+    expect(typeChanges[0]![2]).toContain('created_at: integer -> exponent');
+    expect(typeChanges[0]![2]).toContain('[response.created] response.created_at: integer -> exponent');
+    expect(typeChanges[1]![2]).toContain('created_at: exponent -> integer');
+    expect(report.recent.drift).toHaveLength(3);
+    expect(report.cells.filter((c) => c.model === 'qwen.qwen3-32b' && c.changes.length > 0)).toEqual([]);
+    const digest = await readFile(join(out, 'history.md'), 'utf8');
+    expect(digest).toContain('### Shape drift (3)');
+    expect(digest).toMatch(/- `qwen\.qwen3-32b` `chat-completions` \(us-west-2\) on 2026-12-05: added .*obfuscation/);
   });
 
   it('the digest says it in one line per cell, with dates and run ids', async () => {
@@ -217,6 +238,7 @@ describe.skipIf(!existsSync(CHROMIUM))('history.html in Chromium', () => {
       const recent = await page.locator('#recent').textContent();
       expect(recent).toContain('xai.grok-4.3 created-at.responses (us-west-2): integer -> exponent on 2026-12-03');
       expect(recent).toContain('exponent -> integer on 2026-12-05');
+      expect(recent).toMatch(/qwen\.qwen3-32b chat-completions \(us-west-2\) on 2026-12-05: added .*obfuscation/);
 
       // Only cells that changed are listed at first; a filter narrows them, a click shows the change points.
       const row = page.locator('tr[data-key="us-west-2|xai.grok-4.3|created-at.responses"]');
