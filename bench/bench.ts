@@ -8,15 +8,19 @@
  *      request and the tail after the last answer, and the peak in flight the server saw;
  *  (d) requests and tokens per model for a full run, with --repeat 1 and --repeat 3 side by side, and the generated
  *      prompts some cases send (prompt caching);
- *  (e) the latency the live run measured (every stream's first token held back by FIRST_TOKEN_MS): p50/p95 per API.
+ *  (e) the latency the live run measured (every stream's first token held back by FIRST_TOKEN_MS): p50/p95 per API;
+ *  (f) a synthetic history of 365 nightly runs x 3 regions x the full catalog (bench/history-bench.ts): the folder's
+ *      size, `history` over it (wall, CPU, peak), the size of history.html, and its load and filter times in Chromium.
+ * BENCH_ONLY=history runs the full replay and (f) alone.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { cpus, freemem, totalmem, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ALL_CHECKS } from '../src/checks/registry.ts';
+import { folderBytes, pageTimings, writeSyntheticHistory } from './history-bench.ts';
 import { profilesFromCatalog } from '../src/emulator/profile-from-catalog.ts';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.ts';
 import type { Matrix } from '../src/report/matrix.ts';
@@ -179,7 +183,35 @@ async function generatedPrompts(): Promise<void> {
   }
 }
 
+async function historyFigures(dir: string, matrix: Matrix): Promise<void> {
+  const folder = join(dir, 'history');
+  const madeAt = performance.now();
+  const files = await writeSyntheticHistory(folder, matrix);
+  const bytes = await folderBytes(folder);
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+  console.log(`(f) history: a synthetic year, ${files} run files (365 nights x 3 regions x ${matrix.models.length} models x ${matrix.checks.length} checks), written in ${s(performance.now() - madeAt)}`);
+  console.log(`    folder ${mib(bytes)}, ${(bytes / files / 1024).toFixed(1)} KiB per run file (gzip'd)`);
+  const out = join(dir, 'history-out');
+  const m = await measure(dir, ['history', folder, '--report-dir', out, '--last', '10']);
+  line('history over the folder, installed', m);
+  const size = async (name: string) => (await stat(join(out, name)).catch(() => ({ size: 0 }))).size;
+  console.log(`    history.html ${mib(await size('history.html'))}, history.json ${mib(await size('history.json'))}, history.md ${((await size('history.md')) / 1024).toFixed(1)} KiB`);
+  const page = await pageTimings(join(out, 'history.html')).catch((e: Error) => (console.log(`    history.html in Chromium: ${e.message}`), undefined));
+  if (!page) return;
+  console.log(`    history.html in Chromium: opened (load event) in ${s(page.loadMs)}, ${page.rows} rows drawn at first`);
+  for (const f of page.filters) console.log(`      filter ${f.label}: ${f.ms.toFixed(0)} ms to the rows (${f.rows} drawn)`);
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'mantle-bench-'));
+if (process.env.BENCH_ONLY === 'history') {
+  try {
+    await measure(dir, ['run', '--quiet', '--report-dir', join(dir, 'replay')]);
+    await historyFigures(dir, JSON.parse(await readFile(join(dir, 'replay', 'matrix.json'), 'utf8')) as Matrix);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 try {
   const cpu = cpus();
   console.log(`mantle-conformance benchmark on Node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free)`);
@@ -204,6 +236,7 @@ try {
   perModel(whole, repeated);
   await generatedPrompts();
   latencyFigures(whole.matrix);
+  await historyFigures(dir, whole.matrix);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

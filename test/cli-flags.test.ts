@@ -155,7 +155,7 @@ describe('--help matches the README', () => {
 
   it('every other command: every flag, its default and its range', async () => {
     const rows = tableAfter(readme, '### Flags of the other commands').map(([command, flag, , range, shown]) => ({ command: plain(command!), flag: flagOf(flag!)!, range: range!, default: shown! }));
-    for (const command of ['validate', 'checks', 'report', 'compare', 'merge', 'bless', 'history', 'table', 'fixtures', 'emulator', 'schema', 'catalog diff']) {
+    for (const command of ['validate', 'checks', 'report', 'compare', 'merge', 'bless', 'history', 'table', 'fixtures', 'fixtures prune', 'emulator', 'schema', 'catalog diff']) {
       expectSameFlags(helpOptions(await help(...command.split(' '))), rows.filter((r) => r.command === command), command);
     }
   });

@@ -6,7 +6,7 @@
  * appends, unique names, no temp files), and a bad file in it is exit 2 naming it.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,10 +20,11 @@ import { ROOT, catalogEmulator, cli } from './helpers/harness.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const KEY = { AWS_BEARER_TOKEN_BEDROCK: 'history-key-0123456789' };
+/** Grok's created_at switches; Qwen's chat stream chunks gain a field (`obfuscation`) on the last day: shape drift. */
 const DAYS = [
-  { at: '2026-12-01T02:00:00.000Z', createdAt: 'integer' },
-  { at: '2026-12-03T02:00:00.000Z', createdAt: 'exponent' },
-  { at: '2026-12-05T02:00:00.000Z', createdAt: 'integer' },
+  { at: '2026-12-01T02:00:00.000Z', createdAt: 'integer', obfuscation: false },
+  { at: '2026-12-03T02:00:00.000Z', createdAt: 'exponent', obfuscation: false },
+  { at: '2026-12-05T02:00:00.000Z', createdAt: 'integer', obfuscation: true },
 ] as const;
 
 let dir: string;
@@ -36,7 +37,7 @@ beforeAll(async () => {
   history = join(dir, 'history');
   out = join(dir, 'out');
   for (const [i, day] of DAYS.entries()) {
-    const emulator = await catalogEmulator({ 'xai.grok-4.3': { createdAt: { responses: day.createdAt } } }, { apiKey: KEY.AWS_BEARER_TOKEN_BEDROCK });
+    const emulator = await catalogEmulator({ 'xai.grok-4.3': { createdAt: { responses: day.createdAt } }, 'qwen.qwen3-32b': { stream: { obfuscation: day.obfuscation } } }, { apiKey: KEY.AWS_BEARER_TOKEN_BEDROCK });
     // The run's clock says the day (only Date is faked: timers and the network run as usual).
     vi.useFakeTimers({ toFake: ['Date'], now: new Date(day.at) });
     try {
@@ -90,6 +91,26 @@ describe('history', () => {
     expect(latency.runs).toEqual([0, 1, 2]);
   });
 
+  it('names the shape drift with the run that first saw it, while the cells stayed as they were', async () => {
+    const qwen = report.drift.filter((d) => d.drift.model === 'qwen.qwen3-32b');
+    expect(qwen.map((d) => [d.date, d.drift.api, d.drift.added, d.drift.vanished])).toEqual([['2026-12-05', 'chat-completions', ['[chat.completion.chunk] choices[].obfuscation string'], []]]);
+    // Grok's created_at is drift too: its type by lexeme changed, and changed back.
+    const grok = report.drift.filter((d) => d.drift.model === 'xai.grok-4.3');
+    const typeChanges = grok.map((d) => [d.date, d.drift.api, d.drift.changedType.map((c) => `${c.path}: ${c.before.join()} -> ${c.after.join()}`)] as const);
+    expect(typeChanges.map(([date, api]) => [date, api])).toEqual([
+      ['2026-12-03', 'responses'],
+      ['2026-12-05', 'responses'],
+    ]);
+    expect(typeChanges[0]![2]).toContain('created_at: integer -> exponent');
+    expect(typeChanges[0]![2]).toContain('[response.created] response.created_at: integer -> exponent');
+    expect(typeChanges[1]![2]).toContain('created_at: exponent -> integer');
+    expect(report.recent.drift).toHaveLength(3);
+    expect(report.cells.filter((c) => c.model === 'qwen.qwen3-32b' && c.changes.length > 0)).toEqual([]);
+    const digest = await readFile(join(out, 'history.md'), 'utf8');
+    expect(digest).toContain('### Shape drift (3)');
+    expect(digest).toMatch(/- `qwen\.qwen3-32b` `chat-completions` \(us-west-2\) on 2026-12-05: added .*obfuscation/);
+  });
+
   it('the digest says it in one line per cell, with dates and run ids', async () => {
     const digest = await readFile(join(out, 'history.md'), 'utf8');
     const line = digest.split('\n').find((l) => l.includes('`created-at.responses`'))!;
@@ -141,6 +162,56 @@ describe('a history folder is untrusted', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  const validRun = async () => JSON.parse(gunzipSync(await readFile(join(history, (await readdir(history)).sort()[0]!))).toString('utf8')) as Record<string, any>;
+  it.each([
+    ['a cell key with no target', (r: Record<string, any>) => void (r.cells['nonslash'] = { 'path-prefix': { status: 'pass', observed: '/v1' } }), /cells: the key "nonslash" is not "<target>\/<model>"/],
+    ['a cell key of another target', (r: Record<string, any>) => void (r.cells['eu-west-1/m'] = { 'path-prefix': { status: 'pass', observed: '/v1' } }), /cells: the key "eu-west-1\/m" is not .* \(us-west-2\)/],
+    ['a __proto__ cell key', (r: Record<string, any>) => void (r.cells = JSON.parse('{"__proto__":{"path-prefix":{"status":"pass","observed":null}}}')), /cells: the key "__proto__"/],
+    ['a __proto__ check', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3'] = JSON.parse('{"__proto__":{"status":"pass","observed":null}}')), /the check "__proto__" is not one of the run's checks/],
+    ['a __proto__ latency key', (r: Record<string, any>) => void (r.latency = JSON.parse('{"__proto__":{"responses":{"n":1,"headersMs":{"p50":1,"p95":1},"totalMs":{"p50":1,"p95":1}}}}')), /latency: the key "__proto__"/],
+    ['an observed value that is an object', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3']['path-prefix'].observed = { a: 1 }), /cells\.us-west-2\/xai\.grok-4\.3\.path-prefix\.observed must be string,number,null/],
+    ['an observed value of 301 characters', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3']['path-prefix'].observed = 'x'.repeat(301)), /observed must NOT have more than 300 characters/],
+    ['a trial status that is not one', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3']['path-prefix'].trials = [['flaky', 'x']]), /trials\[0\]\[0\] must be equal to one of the allowed values \(got "flaky"\)/],
+    ['an empty check id', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3'][''] = { status: 'pass', observed: null }), /cells\.us-west-2\/xai\.grok-4\.3 .*must NOT have fewer than 1 characters/],
+    ['a shape that is not a fingerprint of the file', (r: Record<string, any>) => void (r.shapes.exchanges['us-west-2/xai.grok-4.3'].responses = { k: ['constructor'] }), /the fingerprint "constructor" is not in shapes\.fingerprints/],
+  ])('%s: exit 2 naming the file and the key', async (_name, mutate, message) => {
+    const run = await validRun();
+    mutate(run);
+    const result = await bad(`20261206T000000-evil-000000000000${RUN_FILE_SUFFIX}`, gzipSync(JSON.stringify(run)));
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('HARNESS_HISTORY_INVALID');
+    expect(result.stderr).toContain(`20261206T000000-evil-000000000000${RUN_FILE_SUFFIX}`);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('move it out of the folder');
+  });
+
+  it('a huge file is refused by its size before it is read', async () => {
+    const folder = join(dir, 'huge');
+    await mkdir(folder, { recursive: true });
+    const name = join(folder, `20261206T000000-huge-000000000000${RUN_FILE_SUFFIX}`);
+    await writeFile(name, '');
+    await truncate(name, 600 * 1024 * 1024);
+    const result = await cli(['history', folder, '--report-dir', join(folder, 'out')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/20261206T000000-huge-000000000000\.run\.json\.gz: 629145600 bytes, more than a run file holds \(at most 8 MiB\)/);
+  });
+
+  it('a symbolic link named like a run file is named and never followed; nothing in the folder is deleted', async () => {
+    const folder = join(dir, `linked-${Math.random().toString(36).slice(2)}`);
+    await mkdir(folder, { recursive: true });
+    for (const f of await readdir(history)) await writeFile(join(folder, f), await readFile(join(history, f)));
+    const secret = join(dir, 'outside.txt');
+    await writeFile(secret, 'not a run');
+    await symlink(secret, join(folder, `20261206T000000-link-000000000000${RUN_FILE_SUFFIX}`));
+    const before = (await readdir(folder)).sort();
+    const result = await cli(['history', folder, '--report-dir', join(dir, 'linked-out')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/skipped 20261206T000000-link-000000000000\.run\.json\.gz: not a regular file .*copy the run file into/);
+    expect(result.stdout).toContain('read 3 run file(s)');
+    expect((await readdir(folder)).sort()).toEqual(before);
+    expect(await readFile(secret, 'utf8')).toBe('not a run');
+  });
+
   it('files that are not run files (other names, hidden temp files) are not read', async () => {
     const result = await bad('.20261206T000000-x.run.json.gz.123.tmp', Buffer.from('half'));
     expect(result.code).toBe(0);
@@ -167,6 +238,7 @@ describe.skipIf(!existsSync(CHROMIUM))('history.html in Chromium', () => {
       const recent = await page.locator('#recent').textContent();
       expect(recent).toContain('xai.grok-4.3 created-at.responses (us-west-2): integer -> exponent on 2026-12-03');
       expect(recent).toContain('exponent -> integer on 2026-12-05');
+      expect(recent).toMatch(/qwen\.qwen3-32b chat-completions \(us-west-2\) on 2026-12-05: added .*obfuscation/);
 
       // Only cells that changed are listed at first; a filter narrows them, a click shows the change points.
       const row = page.locator('tr[data-key="us-west-2|xai.grok-4.3|created-at.responses"]');

@@ -17,7 +17,8 @@ import { HISTORY_LAST, intFlag } from './run-options.ts';
 
 export async function historyCommand(dir: string, flags: { reportDir: string; last?: string }, out: NodeJS.WritableStream): Promise<number> {
   const last = intFlag('--last', flags.last, HISTORY_LAST.default, HISTORY_LAST.range);
-  const names = await listRunFiles(dir);
+  const { names, skipped } = await listRunFiles(dir);
+  for (const name of skipped) out.write(`skipped ${inertLine(name, 300)}: not a regular file (a symbolic link or a folder is never followed); copy the run file into ${inertLine(dir, 300)} to read it\n`);
   if (names.length === 0) throw new HarnessError('HARNESS_FILE_NOT_FOUND', `history: ${inertLine(dir, 300)} holds no run files (*.run.json.gz); append runs with \`mantle-conformance run --history ${inertLine(dir, 300)}\``);
   const builder = new HistoryBuilder();
   // One file at a time: only its numbers stay in memory.

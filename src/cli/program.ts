@@ -253,15 +253,26 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       setExit(await catalogDiffCommand(flags, PROJECT_ROOT, VERSION, io.out));
     });
 
-  program
+  const fixturesCommand = program
     .command('fixtures')
-    .description('record the bundled fixtures from the local emulator into <fixtures>/emulator/')
+    .description('record the bundled fixtures from the local emulator into <fixtures>/emulator/; `fixtures prune` removes the recordings of cases the suites no longer have')
     .option('--suites <dir>', 'folder of *.suite.yaml files', 'suites')
     .addOption(withDefault('--catalog <file>', 'model catalog', '<suites>/models.yaml'))
     .option('--fixtures <dir>', 'fixtures root', 'fixtures')
     .action(async (flags: { suites: string; catalog?: string; fixtures: string }) => {
       const { fixturesCommand } = await import('./fixtures-command.ts');
       setExit(await fixturesCommand(flags, PROJECT_ROOT, VERSION, io));
+    });
+
+  fixturesCommand
+    .command('prune')
+    .description('remove the recordings of cases the suites no longer have, in every target and model folder of the fixtures root, and list them (files the harness did not make are listed and kept)')
+    .addOption(withDefault('--suites <dir>', 'folder of *.suite.yaml files', './suites, else the bundled suites'))
+    .option('--fixtures <dir>', 'fixtures root (never the bundled fixtures: a package is not pruned)', 'fixtures')
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .action(async (flags: { suites?: string; fixtures: string; dryRun?: boolean }) => {
+      const { fixturesPruneCommand } = await import('./fixtures-prune-command.ts');
+      setExit(await fixturesPruneCommand(flags, PROJECT_ROOT, io.out));
     });
 
   program

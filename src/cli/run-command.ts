@@ -97,7 +97,7 @@ export async function runCommand(
   const end = onVitest
     ? await (await import('../run/vitest-view.ts')).runOnVitest({ ...request, ui: Boolean(flags.ui), vitestOptions })
     : await runInProcess(request);
-  return finish(end, config, flags, io, onVitest ? 'vitest' : 'in-process');
+  return finish(end, config, flags, io, onVitest ? 'vitest' : 'in-process', [...loaded.plan.cases.keys()]);
 }
 
 /**
@@ -118,7 +118,7 @@ async function discoverModels(config: RunConfig): Promise<void> {
   config.models = [...new Set(ordered)];
 }
 
-async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io: { out: NodeJS.WritableStream }, runner: RunOutcome['runner']): Promise<RunOutcome> {
+async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io: { out: NodeJS.WritableStream }, runner: RunOutcome['runner'], caseIds: readonly string[]): Promise<RunOutcome> {
   if (end.fatal) {
     throw new HarnessError('HARNESS_AUTH_REJECTED', `${end.fatal.message}. The run stopped; check the key in ${config.auth.apiKeyEnv} (or --api-key-env / --auth).`);
   }
@@ -136,6 +136,16 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
   // interrupted after Ctrl-C (report/gate.ts): the reports, the console and the exit code say the same.
   const exitCode = end.interrupted ? EXIT.interrupted : matrix.gate.exitCode;
   if (!flags.quiet) io.out.write(summaryLines(matrix, end).join('\n') + '\n');
+  // Fixtures stay true: a record run removes the recordings of cases the suites no longer have, and says so (even
+  // with --quiet: files were deleted).
+  if (!end.interrupted) {
+    const { pruneFixtures } = await import('../transport/fixture-prune.ts');
+    const models = matrix.models.map((m) => m.id);
+    for (const target of matrix.targets.filter((t) => t.mode === 'record')) {
+      const pruned = await pruneFixtures(config.fixturesDir, target.id, caseIds, { models });
+      io.out.write(pruneLines(target.id, pruned).join(''));
+    }
+  }
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in.
   if (process.env.GITHUB_STEP_SUMMARY) {
     const { renderStepSummary } = await import('../report/step-summary.ts');
@@ -170,6 +180,15 @@ async function parseVitestArgs(args: string[]): Promise<{ filter: string[]; opti
 }
 
 /** The console's last lines: totals, what gates, where the reports are, and the gate, which never says pass for a run that did not finish. */
+/** What a prune removed and kept, one line per file; nothing when there was nothing to say. */
+export function pruneLines(target: string, pruned: { removed: string[]; foreign: string[] }, dryRun = false): string[] {
+  const shown = (f: string) => inertLine(relative(process.cwd(), f) || f, 300);
+  const lines: string[] = [];
+  if (pruned.removed.length) lines.push(`fixtures of ${inertLine(target)}: ${dryRun ? 'would remove' : 'removed'} ${pruned.removed.length} recording(s) of cases the suites no longer have`, ...pruned.removed.map((f) => `  ${dryRun ? 'would remove' : 'removed'} ${shown(f)}`));
+  if (pruned.foreign.length) lines.push(`fixtures of ${inertLine(target)}: kept ${pruned.foreign.length} file(s) that are not recordings of a case (not made by the harness; move them if they are not yours)`, ...pruned.foreign.map((f) => `  kept ${shown(f)}`));
+  return lines.map((l) => `${l}\n`);
+}
+
 function summaryLines(matrix: Matrix, end: RunEnd): string[] {
   const ran = end.results.length;
   const planned = matrix.results.length;

@@ -46,9 +46,10 @@ function changeText(from: CellState, to: CellState): string {
 
 export class HistoryBuilder {
   readonly #parts: Part[] = [];
-  readonly #seriesIndex = new Map<string, number>();
+  /** `target/model` -> check -> series; status -> observed -> state (no key is built per cell: a year is millions). */
+  readonly #seriesIndex = new Map<string, Map<string, number>>();
   readonly #series: { target: string; model: string; check: string }[] = [];
-  readonly #stateIndex = new Map<string, number>();
+  readonly #stateIndex = new Map<string, Map<Observed, number>>();
   readonly #states: CellState[] = [];
   readonly #checks = new Map<string, { id: string; group: string; api: string | null }>();
   readonly #families = new Map<string, string | null>();
@@ -56,7 +57,7 @@ export class HistoryBuilder {
   readonly #signatureIndex = new Map<string, number>();
   readonly #signatures: Record<string, string[]>[] = [];
 
-  #intern<T>(index: Map<string, number>, list: T[], key: string, make: () => T): number {
+  #intern<K, T>(index: Map<K, number>, list: T[], key: K, make: () => T): number {
     let at = index.get(key);
     if (at === undefined) {
       at = list.length;
@@ -73,9 +74,13 @@ export class HistoryBuilder {
       const cut = cellKey.indexOf('/');
       const target = cellKey.slice(0, cut);
       const model = cellKey.slice(cut + 1);
+      let byCheck = this.#seriesIndex.get(cellKey);
+      if (!byCheck) this.#seriesIndex.set(cellKey, (byCheck = new Map()));
       for (const [check, cell] of Object.entries(checks)) {
-        const series = this.#intern(this.#seriesIndex, this.#series, `${target}\u0000${model}\u0000${check}`, () => ({ target, model, check }));
-        const state = this.#intern(this.#stateIndex, this.#states, `${cell.status}\u0000${JSON.stringify(cell.observed)}`, () => ({ status: cell.status, observed: cell.observed }));
+        const series = this.#intern(byCheck, this.#series, check, () => ({ target, model, check }));
+        let byObserved = this.#stateIndex.get(cell.status);
+        if (!byObserved) this.#stateIndex.set(cell.status, (byObserved = new Map()));
+        const state = this.#intern(byObserved, this.#states, cell.observed, () => ({ status: cell.status, observed: cell.observed }));
         pairs.push(series, state);
       }
     }

@@ -5,7 +5,8 @@
  * schema (`suites/schema/history-run.schema.json`) before any field is used; a bad file is exit 2 naming it and the
  * JSON path of the first bad field. Files that are not run files (other names, hidden temp files) are not read.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Ajv, type ErrorObject } from 'ajv';
@@ -17,6 +18,8 @@ import { RUN_FILE_SUFFIX } from './history-file.ts';
 
 /** The most a run file may unpack to: a full catalog run is well under 1 MiB. */
 export const MAX_RUN_BYTES = 32 * 1024 * 1024;
+/** The most a run file may hold on disk (it is gzip'd: a full catalog run is about 30 KiB); a bigger one is not read. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 const validate = new Ajv({ allErrors: false, strict: false }).compile(HistoryRunSchema);
 const FIX = `give a file that \`mantle-conformance run --history\` wrote (schema: suites/schema/history-run.schema.json), or move it out of the folder`;
@@ -53,16 +56,53 @@ export function parseRunFile(bytes: Buffer, name: string): HistoryRun {
     throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: format is ${inertLine(JSON.stringify(format) ?? 'missing', 60)}, expected "${HISTORY_RUN_FORMAT}"; ${FIX}`);
   }
   if (!validate(value)) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${problemOf(validate.errors ?? [], value)}; ${FIX}`);
+  const problem = referenceProblem(value as HistoryRun);
+  if (problem) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${problem}; ${FIX}`);
   return value as HistoryRun;
 }
 
-/** The run files of `dir`, in name order (which is start-time order). */
-export async function listRunFiles(dir: string): Promise<string[]> {
+/**
+ * What the schema cannot say: every `target/model` key names one of the run's targets, every cell one of its
+ * checks, every shape one of its fingerprints. A key that does not (`__proto__`, no slash, another target) would
+ * reach the report as a cell of no target.
+ */
+function referenceProblem(run: HistoryRun): string | undefined {
+  const targets = new Set(run.targets.map((t) => t.id));
+  const checks = new Set(run.checks.map((c) => c.id));
+  const key = (field: string, cellKey: string) => {
+    const cut = cellKey.indexOf('/');
+    if (cut > 0 && cut < cellKey.length - 1 && targets.has(cellKey.slice(0, cut))) return undefined;
+    return `${field}: the key ${inertLine(JSON.stringify(cellKey), 80)} is not "<target>/<model>" with a target of the run (${[...targets].map((t) => inertLine(t, 40)).join(', ')})`;
+  };
+  for (const [cellKey, cells] of Object.entries(run.cells)) {
+    const bad = key('cells', cellKey) ?? Object.keys(cells).find((check) => !checks.has(check));
+    if (bad !== undefined) return bad.startsWith('cells:') ? bad : `cells.${inertLine(cellKey, 80)}: the check ${inertLine(JSON.stringify(bad), 80)} is not one of the run's checks`;
+  }
+  for (const cellKey of Object.keys(run.latency ?? {})) {
+    const bad = key('latency', cellKey);
+    if (bad) return bad;
+  }
+  for (const [cellKey, byApi] of Object.entries(run.shapes?.exchanges ?? {})) {
+    const bad = key('shapes.exchanges', cellKey);
+    if (bad) return bad;
+    for (const keys of Object.values(byApi)) {
+      for (const ids of Object.values(keys)) {
+        const missing = ids.find((id) => !Object.hasOwn(run.shapes!.fingerprints, id));
+        if (missing !== undefined) return `shapes.exchanges.${inertLine(cellKey, 80)}: the fingerprint ${inertLine(JSON.stringify(missing), 80)} is not in shapes.fingerprints`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The run files of `dir`, in name order (which is start-time order), and the names that look like run files but
+ * are not regular files (a symbolic link, a folder): those are never followed, only named.
+ */
+export async function listRunFiles(dir: string): Promise<{ names: string[]; skipped: string[] }> {
   try {
-    return (await readdir(dir, { withFileTypes: true }))
-      .filter((e) => e.isFile() && !e.name.startsWith('.') && e.name.endsWith(RUN_FILE_SUFFIX))
-      .map((e) => e.name)
-      .sort();
+    const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.') && e.name.endsWith(RUN_FILE_SUFFIX));
+    return { names: entries.filter((e) => e.isFile()).map((e) => e.name).sort(), skipped: entries.filter((e) => !e.isFile()).map((e) => e.name).sort() };
   } catch (cause) {
     throw new HarnessError('HARNESS_FILE_NOT_FOUND', `history: cannot read the folder ${inertLine(dir, 300)} (${inertLine((cause as Error).message, 120)}); give the folder that run --history DIR appends to`, { cause });
   }
@@ -73,8 +113,18 @@ export async function readRunFile(dir: string, name: string): Promise<HistoryRun
   const path = join(dir, name);
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    // Opened without following a link put there since the folder was listed; sized before anything is read.
+    const file = await open(path, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+    try {
+      const { size, isFile } = await file.stat().then((s) => ({ size: s.size, isFile: s.isFile() }));
+      if (!isFile) throw new Error('not a regular file');
+      if (size > MAX_FILE_BYTES) throw new HarnessError('HARNESS_HISTORY_INVALID', `${inertLine(path, 300)}: ${size} bytes, more than a run file holds (at most ${MAX_FILE_BYTES / 1024 / 1024} MiB); ${FIX}`);
+      bytes = await file.readFile();
+    } finally {
+      await file.close();
+    }
   } catch (cause) {
+    if (cause instanceof HarnessError) throw cause;
     throw new HarnessError('HARNESS_HISTORY_INVALID', `${inertLine(path, 300)}: cannot be read (${inertLine((cause as Error).message, 120)}); ${FIX}`, { cause });
   }
   return parseRunFile(bytes, path);

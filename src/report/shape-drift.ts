@@ -37,7 +37,7 @@ function sideOf(table: ShapeTable, byKey: Record<string, string[]>, keys: readon
   const side: Side = { paths: new Map(), events: new Map(), headers: new Map() };
   for (const key of keys) {
     for (const id of byKey[key] ?? []) {
-      const fingerprint = table.fingerprints[id];
+      const fingerprint = Object.hasOwn(table.fingerprints, id) ? table.fingerprints[id] : undefined;
       if (!fingerprint) continue;
       const variant = variantOf(fingerprint);
       const paths = side.paths.get(variant) ?? new Map<string, Set<string>>();

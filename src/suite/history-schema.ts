@@ -5,16 +5,24 @@
  * anywhere: `mantle-conformance history` validates every file against this schema before any field is used, so a
  * bad file is exit 2 naming it. Strings are bounded, so a file cannot make the report large by itself.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { MATRIX_STATUSES, ShapeTableSchema } from './matrix-schema.ts';
 
 export const HISTORY_RUN_FORMAT = 'mantle-conformance.history-run/1';
 
 const Id = Type.String({ minLength: 1, maxLength: 200 });
 const Text = Type.String({ maxLength: 400 });
-const Scalar = Type.Union([Type.String({ maxLength: 300 }), Type.Number(), Type.Null()]);
-const Status = Type.Union(MATRIX_STATUSES.map((s) => Type.Literal(s)));
-const TrialStatus = Type.Union(MATRIX_STATUSES.filter((s) => s !== 'flaky').map((s) => Type.Literal(s)));
+/** A string (at most 300 characters), a number or null: one type list, not a union of three. */
+const Scalar = Type.Unsafe<string | number | null>({ type: ['string', 'number', 'null'], maxLength: 300 });
+/**
+ * A year of nightly runs is a thousand files of thousands of cells each: the per-cell parts are written so the
+ * validator is quick (an `enum` rather than a union of literals, a map as `additionalProperties` with the key bounded by
+ * `propertyNames` rather than a pattern tried on every key). They accept exactly what the plainer forms would.
+ */
+const Enum = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type: 'string', enum: [...values] });
+const Map_ = <T extends TSchema>(value: T) => Type.Unsafe<Record<string, Static<T>>>({ type: 'object', propertyNames: { minLength: 1, maxLength: 200 }, additionalProperties: value });
+const Status = Enum(MATRIX_STATUSES);
+const TrialStatus = Enum(MATRIX_STATUSES.filter((s) => s !== 'flaky'));
 const Ms = Type.Number({ minimum: 0 });
 const Pct = Type.Object({ p50: Ms, p95: Ms });
 
@@ -54,9 +62,9 @@ export const HistoryRunSchema = Type.Object(
     models: Type.Array(Type.Object({ id: Id, family: Type.Union([Text, Type.Null()]), inCatalog: Type.Boolean() })),
     checks: Type.Array(Type.Object({ id: Id, group: Text, api: Type.Union([Text, Type.Null()]) })),
     /** `target/model` -> check -> cell (cells the run did not execute are left out). */
-    cells: Type.Record(Id, Type.Record(Id, HistoryCellSchema)),
+    cells: Map_(Map_(HistoryCellSchema)),
     /** `target/model` -> API -> latency percentiles, as matrix.json's totals.latency. */
-    latency: Type.Optional(Type.Record(Id, Type.Record(Id, Type.Object({ n: Type.Integer({ minimum: 0 }), headersMs: Pct, firstTokenMs: Type.Optional(Pct), totalMs: Pct })))),
+    latency: Type.Optional(Map_(Map_(Type.Object({ n: Type.Integer({ minimum: 0 }), headersMs: Pct, firstTokenMs: Type.Optional(Pct), totalMs: Pct })))),
     shapes: Type.Optional(ShapeTableSchema),
   },
   { $id: 'https://mantle-conformance.dev/schema/history-run.schema.json', title: 'mantle-conformance history run', additionalProperties: false },

@@ -1,0 +1,36 @@
+/**
+ * @module cli/fixtures-prune-command
+ * `mantle-conformance fixtures prune`: the recordings of cases the suites no longer have, removed from every target
+ * and model folder of a fixtures root and listed (`--dry-run` lists them only). A record run does the same for the
+ * models it recorded; this reaches the folders of models no run records any more. Exit 0 when done.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ALL_CHECKS } from '../checks/registry.ts';
+import { HarnessError } from '../errors.ts';
+import { inertLine } from '../report/inert-text.ts';
+import { loadSuites } from '../suite/load-suites.ts';
+import { pruneFixtures } from '../transport/fixture-prune.ts';
+import { pruneLines } from './run-command.ts';
+
+export async function fixturesPruneCommand(flags: { suites?: string; fixtures: string; dryRun?: boolean }, root: string, out: NodeJS.WritableStream): Promise<number> {
+  const suitesDir = resolve(flags.suites ?? ((await stat('suites').catch(() => null))?.isDirectory() ? 'suites' : `${root}/suites`));
+  const fixturesDir = resolve(flags.fixtures);
+  if (!(await stat(fixturesDir).catch(() => null))?.isDirectory()) {
+    throw new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(fixturesDir, 300)} is not a folder; give the fixtures root you record into (<root>/<target>/<model>/<case>.json)`);
+  }
+  const suites = await loadSuites(suitesDir, ALL_CHECKS);
+  const cases = suites.cases.map((c) => c.id);
+  // Target folders are folder names already (the record run encoded them): each is pruned as it is on disk.
+  const targets = (await readdir(fixturesDir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  let removed = 0;
+  let foreign = 0;
+  for (const folder of targets) {
+    const pruned = await pruneFixtures(fixturesDir, folder, cases, { ...(flags.dryRun ? { dryRun: true } : {}), encodedTarget: true });
+    removed += pruned.removed.length;
+    foreign += pruned.foreign.length;
+    out.write(pruneLines(folder, pruned, flags.dryRun).join(''));
+  }
+  out.write(`${targets.length} target folder(s) under ${inertLine(fixturesDir, 300)}, ${cases.length} cases in ${inertLine(suitesDir, 300)}: ${flags.dryRun ? 'would remove' : 'removed'} ${removed} recording(s), kept ${foreign} other file(s)\n`);
+  return 0;
+}

@@ -1,0 +1,61 @@
+/**
+ * @module transport/fixture-prune
+ * Fixtures stay true: the recordings of cases the suites no longer have are removed (a case renamed or deleted
+ * leaves a file no replay ever reads, and a reader of the folder takes it for evidence). Only what the harness
+ * made is removed: a regular file `<case>.json` in a model's folder whose content is a fixture (its `format`), and
+ * whose name is no case of the suites. Anything else there (notes, links, folders, files that are not fixtures) is
+ * named and kept.
+ */
+import { lstat, readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { folderName } from '../names.ts';
+import { FIXTURE_FORMAT } from './fixture-schema.ts';
+
+export interface PruneResult {
+  /** Fixture files of cases the suites no longer have: removed, or with `dryRun` the ones that would be. */
+  removed: string[];
+  /** Files in the model folders that are neither a case's fixture nor one the harness made: kept. */
+  foreign: string[];
+}
+
+/** Whether `path` (a regular file) is a fixture the harness wrote: JSON with its format. */
+async function isFixture(path: string): Promise<boolean> {
+  try {
+    const value = JSON.parse(await readFile(path, 'utf8')) as { format?: unknown } | null;
+    return value?.format === FIXTURE_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes the stale recordings of one target under `root`: in the folders of `models` (every model folder when
+ * not given), the fixtures whose case is not in `cases`. A target or model folder that does not exist is nothing
+ * to prune. `encodedTarget`: `target` is the folder's name on disk already (as listed), not a target id.
+ */
+export async function pruneFixtures(root: string, target: string, cases: Iterable<string>, options: { models?: readonly string[]; dryRun?: boolean; encodedTarget?: boolean } = {}): Promise<PruneResult> {
+  const result: PruneResult = { removed: [], foreign: [] };
+  const targetDir = join(root, options.encodedTarget ? target : folderName(target));
+  const live = new Set([...cases].map((id) => `${folderName(id)}.json`));
+  const folders = options.models
+    ? options.models.map(folderName)
+    : (await readdir(targetDir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name);
+  for (const folder of [...new Set(folders)].sort()) {
+    const dir = join(targetDir, folder);
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (live.has(entry.name)) continue;
+      const path = join(dir, entry.name);
+      // A temp file of a write in progress (or one a crash left) is the atomic writer's, not ours to judge.
+      if (entry.name.startsWith('.')) continue;
+      const stat = await lstat(path).catch(() => undefined);
+      if (!stat?.isFile() || !entry.name.endsWith('.json') || !(await isFixture(path))) {
+        result.foreign.push(path);
+        continue;
+      }
+      if (!options.dryRun) await unlink(path);
+      result.removed.push(path);
+    }
+  }
+  return result;
+}
