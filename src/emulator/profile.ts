@@ -160,7 +160,8 @@ export interface Behaviors {
    */
   toolCallRate: number;
   /** Output tokens the model spends thinking before it answers; a budget at or below it is spent on thinking
-   * alone (no visible answer, cut by the length limit), as reasoning models do with a small `max_tokens`. */
+   * alone (no visible answer, cut by the length limit), as reasoning models do with a small `max_tokens`. On
+   * Messages it applies where thinking is on: one thinking block cut before its signature, `stop_reason: "max_tokens"`. */
   thinkingTokens: number;
   /** The model does not follow the instruction: whatever it is asked, it answers something else. */
   offScript: boolean;
