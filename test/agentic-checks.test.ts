@@ -43,6 +43,10 @@ const ROWS: Row[] = [
   // 2. Anthropic on Mantle
   { model: CLAUDE, check: 'tools.messages.forced-call', quirk: b({ tools: 'ignore' }), off: 'conformant', on: 'no-call' },
   { model: CLAUDE, check: 'tools.messages.forced-call', quirk: b({ tools: 'bad-arguments' }), off: 'conformant', on: 'bad-arguments' },
+  { model: CLAUDE, check: 'tools.messages.forced-call', quirk: b({ forcedToolChoice: 'reject' }), off: 'conformant', on: 'rejected' },
+  // Sonnet 5.5 is documented to refuse a forced tool_choice (vercel/ai 5.0.99, unverified): a call is the deviation there.
+  { model: 'anthropic.claude-sonnet-5-5', check: 'tools.messages.forced-call', quirk: b({ forcedToolChoice: 'accept' }), off: 'rejected', on: 'conformant' },
+  { model: 'anthropic.claude-sonnet-5-5', check: 'structured-output.messages', quirk: b({ forcedToolChoice: 'accept' }), off: 'rejected', on: 'valid' },
   { model: CLAUDE, check: 'tools.messages.result-turn', quirk: b({ toolResult: 'reject' }), off: 'accepted', on: 'rejected' },
   { model: CLAUDE, check: 'structured-output.messages', quirk: b({ structured: 'invalid' }), off: 'valid', on: 'schema-mismatch' },
   { model: CLAUDE, check: 'structured-output.messages', quirk: b({ structured: 'ignore' }), off: 'valid', on: 'not-json' },
@@ -117,5 +121,55 @@ describe('preconditions: what the model chose hides the behaviour, so the cell i
     const r = await observe('openai.gpt-5.4', 'reasoning.responses-stream-events');
     expect(r.status, r.reason).toBe('inconclusive');
     expect(r.reason).toContain('reasoning_tokens 0');
+  });
+});
+
+/** Every agentic check that reads what the model chose to do (its calls, its thinking, what it saw). */
+const MODEL_CHOICE_CHECKS = {
+  openai: ['tools.chat.stream-call', 'tools.chat.stream-parallel', 'tools.responses.stream-call', 'images.seen.chat', 'images.seen.responses', 'reasoning.chat-stream-field', 'reasoning.responses-stream-events'],
+  claude: ['tools.messages.forced-call', 'tools.messages.result-turn', 'tools.messages.stream-call', 'structured-output.messages', 'messages.thinking-stream', 'images.seen.messages'],
+};
+
+describe('models that behave like real ones, --repeat 3: never a false fail', () => {
+  async function run(models: Record<string, ProfileOverride>, checks: Record<string, string[]>) {
+    const emulator = await catalogEmulator(models);
+    try {
+      const target = liveTarget(emulator.url);
+      return new Map(await Promise.all(Object.entries(checks).map(async ([model, ids]) => [model, await checkModel(target, model, { checks: ids, repeat: 3 })] as const)));
+    } finally {
+      await emulator.close();
+    }
+  }
+
+  it('a model that makes the forced call on every other request: the call checks are flaky with the spread, the rest pass', async () => {
+    const rate = b({ toolCallRate: 0.5 });
+    const results = await run({ [GROK]: rate, [CLAUDE]: rate }, { [GROK]: MODEL_CHOICE_CHECKS.openai, [CLAUDE]: MODEL_CHOICE_CHECKS.claude });
+    const cell = (model: string, check: string) => results.get(model)!.get(check)!;
+    for (const check of ['tools.chat.stream-call', 'tools.chat.stream-parallel', 'tools.responses.stream-call']) {
+      expect(cell(GROK, check), check).toMatchObject({ status: 'flaky', observed: 'conformant' });
+      expect(cell(GROK, check).reason).toContain('conformant 2/3, no-call 1/3');
+    }
+    for (const check of ['tools.messages.forced-call', 'tools.messages.stream-call']) expect(cell(CLAUDE, check), check).toMatchObject({ status: 'flaky', observed: 'conformant' });
+    expect(cell(CLAUDE, 'structured-output.messages')).toMatchObject({ status: 'flaky', observed: 'valid' });
+    // The tool_result turn is sent only after a call: the trial without one observes nothing, and is outvoted.
+    expect(cell(CLAUDE, 'tools.messages.result-turn')).toMatchObject({ status: 'pass', observed: 'accepted' });
+    expect(cell(CLAUDE, 'tools.messages.result-turn').reason).toContain('2/3 trials observed accepted');
+    for (const [model, cells] of results) for (const [check, r] of cells) expect(['pass', 'flaky'], `${model} ${check}: ${r.status} ${r.reason}`).toContain(r.status);
+  });
+
+  it('a reasoning model that spends every budget thinking: what it would have called, seen or signed is inconclusive', async () => {
+    const thinks = b({ thinkingTokens: 100_000 });
+    const results = await run({ [GROK]: thinks, [CLAUDE]: thinks }, { [GROK]: MODEL_CHOICE_CHECKS.openai, [CLAUDE]: ['messages.thinking-stream', 'tools.messages.stream-call'] });
+    const cell = (model: string, check: string) => results.get(model)!.get(check)!;
+    for (const check of ['tools.chat.stream-call', 'tools.chat.stream-parallel', 'tools.responses.stream-call', 'images.seen.chat', 'images.seen.responses']) {
+      expect(cell(GROK, check), check).toMatchObject({ status: 'inconclusive', observed: null });
+      expect(cell(GROK, check).reason).toMatch(/the output budget was spent on reasoning/);
+    }
+    const thinking = cell(CLAUDE, 'messages.thinking-stream');
+    expect(thinking, thinking.reason).toMatchObject({ status: 'inconclusive', observed: null });
+    expect(thinking.reason).toContain('stop_reason "max_tokens": the output budget ended the thinking before its signature');
+    // A forced tool turns thinking off (Anthropic refuses both at once), so the budget is the call's.
+    expect(cell(CLAUDE, 'tools.messages.stream-call')).toMatchObject({ status: 'pass', observed: 'conformant' });
+    for (const [model, cells] of results) for (const [check, r] of cells) expect(['pass', 'inconclusive'], `${model} ${check}: ${r.status} ${r.reason}`).toContain(r.status);
   });
 });

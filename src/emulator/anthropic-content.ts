@@ -3,7 +3,8 @@
  * What an emulated Claude answers on Messages, block by block: a thinking block when thinking is on, a `tool_use`
  * block for a forced tool (`tool_choice` `tool` or `any`) until a `tool_result` answers it, else text (the answer
  * to a tool result, an image's colour, or the fixed reply cut at `max_tokens`); and how each block streams
- * (`thinking_delta` + `signature_delta`, `input_json_delta` fragments, `text_delta` words).
+ * (`thinking_delta` + `signature_delta`, `input_json_delta` fragments, `text_delta` words). With thinking on and a
+ * `max_tokens` at or below `behaviors.thinkingTokens`, the answer is one unsigned thinking block cut by the budget.
  */
 import { MANTLE_IDS, type EmulatorContext } from './context.ts';
 import { breakRequired, exampleFor, REPLY } from './generate.ts';
@@ -40,6 +41,12 @@ export function forcedTool(body: Record<string, unknown>): Block | undefined {
 
 export function messageTurn(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext, thinking: boolean): MessageTurn {
   const b = profile.behaviors;
+  const limit = typeof body.max_tokens === 'number' ? body.max_tokens : Infinity;
+  // A model that thinks longer than max_tokens allows spends the budget on thinking alone: the block ends
+  // mid-thought, before its signature, and nothing else is written (stop_reason max_tokens).
+  if (thinking && b.thinkingTokens > 0 && limit <= b.thinkingTokens) {
+    return { content: [{ type: 'thinking', thinking: THINKING, signature: '' }], stopReason: 'max_tokens', outputTokens: limit };
+  }
   const content: Block[] = thinking ? [{ type: 'thinking', thinking: THINKING, signature: `sig_${context.id('th')}` }] : [];
   // An empty answer: neither text nor a tool call, and a stop that says all is well (grok-4.6, gpt-5.6-sol).
   if (b.emptyAnswer) return { content: [...content, { type: 'text', text: '' }], stopReason: 'end_turn', outputTokens: 0 };
@@ -55,8 +62,7 @@ export function messageTurn(body: Record<string, unknown>, profile: ModelProfile
   }
   const text = answered ? 'It is 21.5 degrees in Paris.' : (imageReply(body, profile) ?? REPLY);
   const words = text.split(' ');
-  const limit = typeof body.max_tokens === 'number' ? body.max_tokens : words.length;
-  const kept = words.slice(0, Math.max(1, limit));
+  const kept = words.slice(0, Math.max(1, Math.min(limit, words.length)));
   content.push({ type: 'text', text: kept.join(' ') });
   return { content, stopReason: kept.length < words.length ? 'max_tokens' : 'end_turn', outputTokens: kept.length };
 }
@@ -70,7 +76,7 @@ export function blockEvents(block: Block, index: number, quirks: StreamQuirks): 
       return [
         { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } },
         ...words(block.thinking as string).map((w) => delta({ type: 'thinking_delta', thinking: w })),
-        ...(quirks.thinkingNoSignature ? [] : [delta({ type: 'signature_delta', signature: block.signature })]),
+        ...(quirks.thinkingNoSignature || !block.signature ? [] : [delta({ type: 'signature_delta', signature: block.signature })]),
         { type: 'content_block_stop', index },
       ];
     case 'tool_use':

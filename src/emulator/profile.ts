@@ -151,6 +151,11 @@ export interface Behaviors {
   /** `thinking: {type: "enabled", budget_tokens}`: Mantle wants adaptive thinking instead (seeds/portkey). */
   budgetThinking: 'rejected' | 'accepted';
   adaptiveThinking: 'accepted' | 'rejected';
+  /**
+   * A Messages `tool_choice` that forces a tool (`tool`, `any`): answered, or refused as Anthropic refuses it while
+   * thinking is on (claude-sonnet-5-5, which always thinks: vercel/ai @ai-sdk/amazon-bedrock 5.0.99, unverified).
+   */
+  forcedToolChoice: 'accept' | 'reject';
   anthropicErrorShape: 'anthropic' | 'openai';
   /** Messages without usage and stop_reason, count_tokens as a string: a deviation for tests. */
   anthropicBodies: 'conformant' | 'nonconformant';
@@ -160,7 +165,8 @@ export interface Behaviors {
    */
   toolCallRate: number;
   /** Output tokens the model spends thinking before it answers; a budget at or below it is spent on thinking
-   * alone (no visible answer, cut by the length limit), as reasoning models do with a small `max_tokens`. */
+   * alone (no visible answer, cut by the length limit), as reasoning models do with a small `max_tokens`. On
+   * Messages it applies where thinking is on: one thinking block cut before its signature, `stop_reason: "max_tokens"`. */
   thinkingTokens: number;
   /** The model does not follow the instruction: whatever it is asked, it answers something else. */
   offScript: boolean;
@@ -207,6 +213,7 @@ export const DEFAULT_BEHAVIORS: Behaviors = {
   emptyAnswer: false,
   budgetThinking: 'accepted',
   adaptiveThinking: 'accepted',
+  forcedToolChoice: 'accept',
   anthropicErrorShape: 'anthropic',
   anthropicBodies: 'conformant',
   toolCallRate: 1,
