@@ -3,7 +3,8 @@
  * Emulator profiles from the catalog's documented expectations: the emulator plays what the sources say, so the
  * bundled fixtures are what Mantle is documented to do. A claim that a check observes a deviation turns on the
  * behavior that produces it; the catalog's `wrongRoute` and `parameters` say what a wrong prefix answers and which
- * request fields the model refuses. What every real answer of the engine shows (MANTLE.md "Fields real answers
+ * request fields the model refuses; a `requests.sdk-fields.*` claim of `rejected` turns on the strict parser for
+ * that field. What every real answer of the engine shows (MANTLE.md "Fields real answers
  * carry": `obfuscation` in stream chunks, Claude's model echo without `anthropic.`) is played for every catalog model.
  */
 import type { LexemeKind } from '../checks/lexeme.ts';
@@ -75,6 +76,20 @@ const PARAM_CHECKS: Record<string, string> = {
   'params.top-p': 'top_p',
 };
 
+/**
+ * The request fields a strict parser refuses when a `requests.sdk-fields.*` check is claimed `rejected`, per API
+ * (what the integrators suite sends: text.verbosity on Responses). `ignored` is played where the emulator has a
+ * switch for it (verbosity echoed as the default).
+ */
+const SDK_FIELD_CLAIMS: Record<string, { rejected: Partial<Record<EmulatedApi, string[]>>; ignored?: string }> = {
+  'requests.sdk-fields.prompt-cache-key': { rejected: { 'chat-completions': ['prompt_cache_key'], responses: ['prompt_cache_key'] } },
+  'requests.sdk-fields.safety-identifier': { rejected: { 'chat-completions': ['safety_identifier'], responses: ['safety_identifier'] } },
+  'requests.sdk-fields.store': { rejected: { 'chat-completions': ['store'] } },
+  'requests.sdk-fields.verbosity': { rejected: { 'chat-completions': ['verbosity'], responses: ['text.verbosity'] }, ignored: 'verbosity' },
+  'requests.sdk-fields.service-tier': { rejected: { 'chat-completions': ['service_tier'], responses: ['service_tier'] } },
+  'requests.sdk-fields.metadata': { rejected: { 'chat-completions': ['metadata'], responses: ['metadata'], messages: ['metadata'] } },
+};
+
 /** Output tokens a model the catalog says reasons thinks before it answers, in the emulator. */
 const EMULATED_THINKING_TOKENS = 8;
 
@@ -95,6 +110,14 @@ function behaviorsFrom(claim: Claims, listed: (check: string) => readonly unknow
   for (const [check, param] of Object.entries(PARAM_CHECKS)) {
     if (claim(check) === 'ignored') behaviors.ignoredParams.push(param);
     if (claim(check) === 'rejected' && !refusedOnApi(behaviors.apiParams, param)) behaviors.rejectedParams.push(param);
+  }
+  for (const [check, plays] of Object.entries(SDK_FIELD_CLAIMS)) {
+    const value = claim(check);
+    if (value === 'ignored' && plays.ignored) behaviors.ignoredParams.push(plays.ignored);
+    if (value !== 'rejected') continue;
+    for (const [api, fields] of Object.entries(plays.rejected) as [EmulatedApi, string[]][]) {
+      behaviors.strictFields[api] = [...(behaviors.strictFields[api] ?? []), ...fields];
+    }
   }
   return behaviors;
 }
