@@ -59,6 +59,13 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
 };
 
 /**
+ * Claims whose listed values are not played in turn on repeats: an empty answer empties every request of the
+ * repeat (its forced tool calls and structured output too), which the sources do not document; the emulator answers
+ * these models' first value and plays an empty answer only when switched on (`behaviors.emptyAnswer`).
+ */
+const NOT_VARIED = new Set(['answer.non-empty']);
+
+/**
  * What a catalog model does where its sources say nothing, when that differs from a conformant model: no vision
  * (a 400 for an image, as OpenAI answers for a model without it; the catalog names the vision models), and the
  * default service tier whatever is asked (Mantle's answers echo "default").
@@ -101,6 +108,7 @@ function behaviorsFrom(claim: Claims, listed: (check: string) => readonly unknow
     const value = claim(check);
     if (typeof value === 'string' && Object.hasOwn(switches, value)) Object.assign(behaviors, switches[value]);
     // A claim that lists several values is a model that varies: repeats of a request take the values in turn.
+    if (NOT_VARIED.has(check)) continue;
     listed(check)?.forEach((v, i) => {
       if (typeof v === 'string' && Object.hasOwn(switches, v)) variants[i] = { ...variants[i], ...switches[v] };
     });
