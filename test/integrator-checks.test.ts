@@ -48,6 +48,9 @@ const ROWS: Row[] = [
   { name: 'POST /responses/compact served (an observation)', model: 'openai.gpt-oss-120b', check: 'api.responses-compact', quirk: { behaviors: { compact: true } }, off: 'unsupported', on: 'supported', onStatus: 'pass', reason: /response\.compaction with 3 output item/ },
   { name: 'Claude echoing the id as sent', model: 'anthropic.claude-opus-4-7', check: 'messages.model-echo', quirk: { behaviors: { modelEcho: 'same' } }, off: 'stripped-prefix', on: 'same' },
   { name: 'an unknown anthropic-beta answered', model: 'anthropic.claude-opus-4-8', check: 'messages.beta', quirk: { behaviors: { betaFlags: 'ignore-unknown' } }, off: 'rejected', on: 'ignored' },
+  { name: 'a forced tool_choice taken where Claude Sonnet 5.5 is documented to refuse it', model: 'anthropic.claude-sonnet-5-5', check: 'tools.messages.forced-call', quirk: { behaviors: { forcedToolChoice: 'accept' } }, off: 'rejected', on: 'conformant' },
+  { name: 'JSON through a forced tool taken where Claude Sonnet 5.5 is documented to refuse it', model: 'anthropic.claude-sonnet-5-5', check: 'structured-output.messages', quirk: { behaviors: { forcedToolChoice: 'accept' } }, off: 'rejected', on: 'valid' },
+  { name: 'a forced tool_choice refused by a Claude with no claim', model: 'anthropic.claude-opus-4-8', check: 'tools.messages.forced-call', quirk: { behaviors: { forcedToolChoice: 'reject' } }, off: 'conformant', on: 'rejected', reason: /forcing a tool is not supported/ },
   { name: 'a Message without anthropic-version answered', model: 'anthropic.claude-opus-4-7', check: 'messages.anthropic-version', quirk: { behaviors: { anthropicVersionRequired: false } }, off: 'required', on: 'optional' },
 ];
 

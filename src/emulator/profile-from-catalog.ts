@@ -43,6 +43,8 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
   'schema.response': { 'lenient-only': { userNull: true } },
   // The only documented case: gemma-4 refuses chat tools unless reasoning_effort is "none" (litellm #36970).
   'tools.chat.forced-call': { rejected: { chatTools: 'reject-while-reasoning' } },
+  // Claude Sonnet 5.5 refuses a forced tool_choice (vercel/ai @ai-sdk/amazon-bedrock 5.0.99, unverified).
+  'tools.messages.forced-call': { rejected: { forcedToolChoice: 'reject' } },
   // Claude on Mantle echoes "claude-opus-4-7" (MANTLE.md); a claim of the check that observes it wins.
   'messages.model-echo': { same: { modelEcho: 'same' }, 'stripped-prefix': { modelEcho: 'stripped-prefix' } },
   'models.listed': { 'not-listed': { listed: false } },

@@ -111,6 +111,8 @@ export interface Behaviors {
   /** Forced function calls: made with arguments that fit the schema, not made, or with broken arguments. */
   tools: 'call' | 'ignore' | 'bad-arguments';
   toolResult: 'accept' | 'reject';
+  /** A Messages `tool_choice` that forces a tool (`tool` or `any`): taken, or refused with a 400 (Claude Sonnet 5.5, unverified). */
+  forcedToolChoice: 'accept' | 'reject';
   /** json_schema output: valid, plain text instead, or JSON that misses a required field. */
   structured: 'valid' | 'ignore' | 'invalid';
   /** Request parameters taken but without effect, or refused with a 400 naming them (on every API). */
@@ -190,6 +192,7 @@ export const DEFAULT_BEHAVIORS: Behaviors = {
   deleteResponse: 'deletes',
   tools: 'call',
   toolResult: 'accept',
+  forcedToolChoice: 'accept',
   structured: 'valid',
   ignoredParams: [],
   rejectedParams: [],

@@ -69,6 +69,7 @@ const BEHAVIORS: { [K in keyof Behaviors]-?: ValueSpec | null } = {
   deleteResponse: enumOf(every<Behaviors['deleteResponse']>()('deletes', 'keeps')),
   tools: enumOf(every<Behaviors['tools']>()('call', 'ignore', 'bad-arguments')),
   toolResult: enumOf(every<Behaviors['toolResult']>()('accept', 'reject')),
+  forcedToolChoice: enumOf(every<Behaviors['forcedToolChoice']>()('accept', 'reject')),
   structured: enumOf(every<Behaviors['structured']>()('valid', 'ignore', 'invalid')),
   ignoredParams: PARAM_NAMES,
   rejectedParams: PARAM_NAMES,
