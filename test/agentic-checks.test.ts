@@ -44,9 +44,6 @@ const ROWS: Row[] = [
   { model: CLAUDE, check: 'tools.messages.forced-call', quirk: b({ tools: 'ignore' }), off: 'conformant', on: 'no-call' },
   { model: CLAUDE, check: 'tools.messages.forced-call', quirk: b({ tools: 'bad-arguments' }), off: 'conformant', on: 'bad-arguments' },
   { model: CLAUDE, check: 'tools.messages.forced-call', quirk: b({ forcedToolChoice: 'reject' }), off: 'conformant', on: 'rejected' },
-  // Sonnet 5.5 is documented to refuse a forced tool_choice (vercel/ai 5.0.99, unverified): a call is the deviation there.
-  { model: 'anthropic.claude-sonnet-5-5', check: 'tools.messages.forced-call', quirk: b({ forcedToolChoice: 'accept' }), off: 'rejected', on: 'conformant' },
-  { model: 'anthropic.claude-sonnet-5-5', check: 'structured-output.messages', quirk: b({ forcedToolChoice: 'accept' }), off: 'rejected', on: 'valid' },
   { model: CLAUDE, check: 'tools.messages.result-turn', quirk: b({ toolResult: 'reject' }), off: 'accepted', on: 'rejected' },
   { model: CLAUDE, check: 'structured-output.messages', quirk: b({ structured: 'invalid' }), off: 'valid', on: 'schema-mismatch' },
   { model: CLAUDE, check: 'structured-output.messages', quirk: b({ structured: 'ignore' }), off: 'valid', on: 'not-json' },

@@ -5,11 +5,15 @@
  * limit, long before --timeout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_CHECKS } from '../src/checks/registry.ts';
+import { profilesFromCatalog } from '../src/emulator/profile-from-catalog.ts';
 import type { ProfileOverride } from '../src/emulator/profile.ts';
-import type { RunningEmulator } from '../src/emulator/server.ts';
+import { startEmulator, type RunningEmulator } from '../src/emulator/server.ts';
+import { buildPlan } from '../src/plan/plan.ts';
+import type { Catalog, CatalogClaim } from '../src/suite/load-catalog.ts';
 import { noAuth } from '../src/transport/auth/auth.ts';
 import { LiveTarget } from '../src/transport/live-target.ts';
-import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
+import { catalogEmulator, checkModel, liveTarget, projectSuites } from './helpers/harness.ts';
 
 interface Row {
   name: string;
@@ -44,6 +48,9 @@ const ROWS: Row[] = [
   { name: 'POST /responses/compact served (an observation)', model: 'openai.gpt-oss-120b', check: 'api.responses-compact', quirk: { behaviors: { compact: true } }, off: 'unsupported', on: 'supported', onStatus: 'pass', reason: /response\.compaction with 3 output item/ },
   { name: 'Claude echoing the id as sent', model: 'anthropic.claude-opus-4-7', check: 'messages.model-echo', quirk: { behaviors: { modelEcho: 'same' } }, off: 'stripped-prefix', on: 'same' },
   { name: 'an unknown anthropic-beta answered', model: 'anthropic.claude-opus-4-8', check: 'messages.beta', quirk: { behaviors: { betaFlags: 'ignore-unknown' } }, off: 'rejected', on: 'ignored' },
+  { name: 'a forced tool_choice taken where Claude Sonnet 5.5 is documented to refuse it', model: 'anthropic.claude-sonnet-5-5', check: 'tools.messages.forced-call', quirk: { behaviors: { forcedToolChoice: 'accept' } }, off: 'rejected', on: 'conformant' },
+  { name: 'JSON through a forced tool taken where Claude Sonnet 5.5 is documented to refuse it', model: 'anthropic.claude-sonnet-5-5', check: 'structured-output.messages', quirk: { behaviors: { forcedToolChoice: 'accept' } }, off: 'rejected', on: 'valid' },
+  { name: 'a forced tool_choice refused by a Claude with no claim', model: 'anthropic.claude-opus-4-8', check: 'tools.messages.forced-call', quirk: { behaviors: { forcedToolChoice: 'reject' } }, off: 'conformant', on: 'rejected', reason: /forcing a tool is not supported/ },
   { name: 'a Message without anthropic-version answered', model: 'anthropic.claude-opus-4-7', check: 'messages.anthropic-version', quirk: { behaviors: { anthropicVersionRequired: false } }, off: 'required', on: 'optional' },
 ];
 
@@ -76,6 +83,80 @@ describe('integrator checks against the emulator, switch off and on', () => {
       const result = (await checkModel(liveTarget(quirky.url), 'openai.gpt-oss-20b', { checks: ['answer.non-empty'], repeat: 2 })).get('answer.non-empty')!;
       expect(result.status, result.reason).toBe('flaky');
       expect(result.trials?.map((t) => t.observed).sort()).toEqual(['empty', 'non-empty']);
+    } finally {
+      await quirky.close();
+    }
+  });
+});
+
+describe('answer.non-empty when the output budget hid the answer', () => {
+  it('is inconclusive naming the budget, never empty', async () => {
+    // A model that thinks for longer than any room the case gives: the answer stops at the limit with no text.
+    const quirky = await catalogEmulator({ 'openai.gpt-oss-20b': { behaviors: { thinkingTokens: 100_000 } } });
+    try {
+      const result = (await checkModel(liveTarget(quirky.url), 'openai.gpt-oss-20b', { checks: ['answer.non-empty'] })).get('answer.non-empty')!;
+      expect(result.status, result.reason).toBe('inconclusive');
+      expect(result.observed).not.toBe('empty');
+      expect(result.reason).toMatch(/output budget was spent on reasoning/);
+    } finally {
+      await quirky.close();
+    }
+  });
+});
+
+describe('a catalog claim plays in the emulator, and the run meets it', () => {
+  /** The project catalog with one more claim on one model. */
+  async function claiming(model: string, check: string, value: string): Promise<Catalog> {
+    const { catalog } = await projectSuites();
+    const claim: CatalogClaim = { value, source: 'seeds/portkey', location: 'test', from: 'model' };
+    const models = catalog.models.map((m) => (m.id === model ? { ...m, expect: new Map([...m.expect, [check, claim]]) } : m));
+    return { ...catalog, models, byId: new Map(models.map((m) => [m.id, m])) };
+  }
+
+  it.each([
+    ['openai.gpt-oss-20b', 'requests.sdk-fields.prompt-cache-key', 'rejected'],
+    ['openai.gpt-5.4', 'requests.sdk-fields.verbosity', 'rejected'],
+    ['anthropic.claude-opus-4-7', 'requests.sdk-fields.metadata', 'rejected'],
+    ['openai.gpt-5.5', 'requests.sdk-fields.verbosity', 'ignored'],
+  ])('%s: %s claimed %s', async (model, check, value) => {
+    const catalog = await claiming(model, check, value);
+    const emulator = await startEmulator({ profiles: profilesFromCatalog(catalog) });
+    try {
+      const { suites } = await projectSuites();
+      const plan = buildPlan(suites, catalog, ALL_CHECKS, { models: [model], checks: [check] });
+      const result = (await checkModel(liveTarget(emulator.url), model, { plan })).get(check)!;
+      expect(result.observed, result.reason).toBe(value);
+      expect(result.status, result.reason).toBe('pass');
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe("the shipped catalog's integrator claims: a documented behaviour observed live does not gate", () => {
+  it('xai.grok-4.6 and openai.gpt-5.6-sol answering empty (3 of 8 on record) pass; the claim plays non-empty first', async () => {
+    for (const model of ['xai.grok-4.6', 'openai.gpt-5.6-sol']) {
+      const plain = await catalogEmulator();
+      const quirky = await catalogEmulator({ [model]: { behaviors: { emptyAnswer: true } } });
+      try {
+        const off = (await checkModel(liveTarget(plain.url), model, { checks: ['answer.non-empty'] })).get('answer.non-empty')!;
+        expect(off.observed, off.reason).toBe('non-empty');
+        const on = (await checkModel(liveTarget(quirky.url), model, { checks: ['answer.non-empty'] })).get('answer.non-empty')!;
+        expect(on.observed, on.reason).toBe('empty');
+        expect(on.status, on.reason).toBe('pass');
+      } finally {
+        await Promise.all([plain.close(), quirky.close()]);
+      }
+    }
+  });
+
+  it('openai.gpt-5.6-luna stalling after two events (us-east-1 on record) passes', async () => {
+    const quirky = await catalogEmulator({ 'openai.gpt-5.6-luna': { stream: { stallAfterEvents: 2 } } });
+    try {
+      const target = new LiveTarget('test', { baseUrl: quirky.url, auth: noAuth, timeoutMs: 30_000, idleTimeoutMs: 400 });
+      const result = (await checkModel(target, 'openai.gpt-5.6-luna', { checks: ['stream.chat-completions'] })).get('stream.chat-completions')!;
+      expect(result.observed, result.reason).toBe('stalled');
+      expect(result.status, result.reason).toBe('pass');
     } finally {
       await quirky.close();
     }

@@ -1,8 +1,6 @@
 /**
  * Real Mantle answers (test/vectors, written by hand from the excerpts MANTLE.md quotes) through the checks that
  * read them, with today's verdicts (issue 17 item 7), so a change cannot quietly break what real Mantle sends.
- * Verdicts that are wrong today and belong to another item of issue 17 are `it.todo` naming the item: the lead
- * turns them on when the item lands.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -66,6 +64,23 @@ describe('route errors as Mantle sends them', () => {
     expect((await run('api.responses', outcomes)).observed).toBe('supported');
   });
 
+  it('errors.wrong-route says what happened when no route refused the model: a 5xx or a hang is an error naming it, never "every route served the model"', async () => {
+    const chat = await vector('chat-gpt-oss-20b');
+    const served = answering(chat, '/v1/chat/completions');
+    const broke: Exchange = { ...answering(chat, '/openai/v1/chat/completions'), response: { status: 503, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: '{"error":{"message":"Service Unavailable"}}' }] } };
+    const hung = exchangeOf(await vector('no-answer-gemma-4-responses-v1'));
+    const fiveXx = await run('errors.wrong-route', [completed('probe.chat', 'chat-completions', [served, broke])]);
+    expect(fiveXx.status, fiveXx.reason).toBe('error');
+    expect(fiveXx.reason).toBe('no wrong-route answer to read: /openai/v1/chat/completions: HTTP 503');
+    expect(fiveXx.reason).not.toMatch(/served/);
+    const hang = await run('errors.wrong-route', [completed('probe.chat', 'chat-completions', [served]), completed('probe.responses', 'responses', [hung])]);
+    expect(hang.status, hang.reason).toBe('error');
+    expect(hang.reason).toMatch(/\/v1\/responses: HARNESS_TIMEOUT/);
+    const both = await run('errors.wrong-route', [completed('probe.chat', 'chat-completions', [served, answering(chat, '/openai/v1/chat/completions')])]);
+    expect(both.status, both.reason).toBe('skipped');
+    expect(both.reason).toMatch(/every probed route served the model/);
+  });
+
   it('a Berm 401 on /v1 is "not this route", never a bad key', async () => {
     const probe = completed('probe.chat', 'chat-completions', [exchangeOf(await vector('wrong-route-401-berm')), answering(await vector('chat-gpt-oss-20b'), '/openai/v1/chat/completions')]);
     const prefix = await run('path-prefix', [probe]);
@@ -89,9 +104,21 @@ describe('route errors as Mantle sends them', () => {
     }
   });
 
-  // Issue 17 item 2 (route errors read by their cause): the API wording on /v1 while /openai/v1 serves the API is
-  // a route finding; today it is classified api-unsupported and only the other prefix's 200 makes the verdict right.
-  it.todo("issue 17 item 2: with /openai/v1/responses serving, the /v1 \"does not support the '/v1/responses' API\" answer is reported as a route finding with its evidence");
+  it("with /openai/v1/responses serving, the /v1 \"does not support the '/v1/responses' API\" answer is a route finding with its evidence; with no prefix serving, it is believed", async () => {
+    const refusal = exchangeOf(await vector('api-not-supported-responses-gpt-5.6'));
+    const served = answering(await vector('response-gemma-4-31b'), '/openai/v1/responses');
+    const outcomes = [completed('probe.responses', 'responses', [refusal, served])];
+    for (const check of ['path-prefix', 'api.responses']) {
+      const result = await run(check, outcomes, 'openai.gpt-5.6-sol');
+      expect(result.reason, check).toContain('/v1/responses: 400 route-unsupported (API wording, route cause: /openai/v1 serves responses)');
+      expect(result.evidence.map((e) => e.request), check).toEqual(['POST /v1/responses', 'POST /openai/v1/responses']);
+    }
+    const refusedOnBoth = [completed('probe.responses', 'responses', [refusal, { ...refusal, prefix: '/openai/v1', request: { ...refusal.request, path: '/openai/v1/responses' } }])];
+    const api = await run('api.responses', refusedOnBoth, 'openai.gpt-5.6-sol');
+    expect(api.observed, api.reason).toBe('unsupported');
+    expect(api.reason).toContain('/v1/responses: 400 api-unsupported');
+    expect(api.reason).not.toContain('route cause');
+  });
 });
 
 describe("parameter rejections: gemma-4's 400 for max_tokens", () => {
@@ -184,8 +211,11 @@ describe('fields real answers carry', () => {
     expect((await run('sdk.anthropic.messages', outcomes)).observed).toBe('ok');
   });
 
-  // Issue 17 item 4 (what integrators hit, as checks): messages.model-echo does not exist yet.
-  it.todo('issue 17 item 4: messages.model-echo says stripped-prefix for anthropic.claude-opus-4-7 echoing "claude-opus-4-7"');
+  it('messages.model-echo says stripped-prefix for anthropic.claude-opus-4-7 echoing "claude-opus-4-7"', async () => {
+    const outcomes = await outcomesOf('message-claude-opus-4-7', 'probe.messages', 'messages');
+    const result = await run('messages.model-echo', outcomes, 'anthropic.claude-opus-4-7');
+    expect(result.observed, result.reason).toBe('stripped-prefix');
+  });
 });
 
 /** A local server that answers each `METHOD /path` with a vector's answer, and anything else with a plain 404. */

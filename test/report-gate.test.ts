@@ -18,7 +18,8 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('a typo in --models', () => {
   it('fails the run, naming the model and the catalog id it probably meant', async () => {
     const reports = join(dir, 'typo');
-    const result = await cli(['run', '--models', 'xai.grok-4.33', '--report-dir', reports, '--plain']);
+    const summary = join(dir, 'summary.md');
+    const result = await cli(['run', '--models', 'xai.grok-4.33', '--report-dir', reports, '--plain'], { GITHUB_STEP_SUMMARY: summary });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/xai\.grok-4\.33 \(emulator\): nothing observed, (\d+) of \1 cells are errors/);
     expect(result.stdout).toContain('did you mean "xai.grok-4.3"?');
@@ -28,5 +29,10 @@ describe('a typo in --models', () => {
     expect(matrix.gate.problems.map((p) => p.kind)).toEqual(['unobserved-model', 'unobserved-model']);
     expect(await readFile(join(reports, 'matrix.md'), 'utf8')).toContain('did you mean "xai.grok-4.3"?');
     expect(await readFile(join(reports, 'junit.xml'), 'utf8')).toContain('<testcase classname="gate" name="unobserved-model: xai.grok-4.33"');
+    // The step summary names the model once per target, not again as one error row per cell.
+    const text = await readFile(summary, 'utf8');
+    expect(text).toContain('did you mean "xai.grok-4.3"?');
+    expect(text).not.toContain('| `xai.grok-4.33` |');
+    expect(text).toMatch(/\d+ error cell\(s\) of the models with nothing observed \(above\) are not listed one by one\./);
   });
 });

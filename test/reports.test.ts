@@ -95,3 +95,31 @@ describe('several regions', () => {
     expect(long.stdout).toMatch(/^qwen\.qwen3-32b,mantle,Chat Completions,yes,,us-east-1 \d{4}-\d\d-\d\d emulator$/m);
   });
 });
+
+describe('capability table provenance', () => {
+  it('marks a row from another run once, on its surface, and names a place without repeating its source', async () => {
+    const { tableMarkdown } = await import('../src/report/capability-formats.ts');
+    const { provenanceOf } = await import('../src/report/capability-table.ts');
+    const target = (id: string, date: string) => ({ id, mode: 'replay', provenance: { recordedTo: `${date}T10:00:00Z`, sources: ['emulator'] } });
+    const matrix = { run: { finishedAt: '2026-12-03T12:00:00Z' }, targets: [target('emulator', '2026-12-01'), target('runtime.emulator', '2026-12-02')] } as unknown as Matrix;
+    expect(provenanceOf(matrix, 'emulator')).toBe('emulator 2026-12-01');
+    expect(provenanceOf(matrix, 'runtime.emulator')).toBe('runtime.emulator 2026-12-02');
+    const cell = (provenance: string[]) => ({ value: 'yes' as const, notes: [], provenance });
+    const mantle = ['emulator 2026-12-01'];
+    const runtime = ['runtime.emulator 2026-12-02'];
+    const table: CapabilityTable = {
+      capabilities: ['A', 'B'],
+      rows: [
+        { model: 'm1', family: null, surface: 'mantle', cells: { A: cell(mantle), B: cell(mantle) } },
+        { model: 'm2', family: null, surface: 'mantle', cells: { A: cell(mantle), B: cell(mantle) } },
+        { model: 'm1', family: null, surface: 'runtime', cells: { A: cell(runtime), B: cell(runtime) } },
+        { model: 'm3', family: null, surface: 'mantle', cells: { A: cell(mantle), B: cell(runtime) } },
+      ],
+    };
+    const lines = tableMarkdown(table).split('\n');
+    expect(lines.find((l) => l.startsWith('| `m1` | runtime'))).toBe('| `m1` | runtime <sup>a</sup> | yes | yes |');
+    expect(lines.find((l) => l.startsWith('| `m3`'))).toBe('| `m3` | mantle | yes | yes <sup>a</sup> |');
+    expect(lines).toContain('Unless marked, every cell comes from: emulator 2026-12-01.');
+    expect(lines).toContain('<sup>a</sup> runtime.emulator 2026-12-02');
+  });
+});

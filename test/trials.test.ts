@@ -35,6 +35,13 @@ describe('combineTrials', () => {
     expect(combined.reason).toContain('1/3 trials error: HARNESS_TIMEOUT');
   });
 
+  it('says a reason once when every trial observed nothing for the same reason, and names each different one', () => {
+    const same = combineTrials([result('inconclusive', null, 'budget spent'), result('inconclusive', null, 'budget spent')]);
+    expect(same.reason).toBe('budget spent (2/2 trials inconclusive)');
+    const mixed = combineTrials([result('inconclusive', null, 'budget spent'), result('error', null, 'HARNESS_TIMEOUT')]);
+    expect(mixed.reason).toBe('HARNESS_TIMEOUT (1/2 trials inconclusive: budget spent; 1/2 trials error)');
+  });
+
   it('is an error when no trial observed anything and one broke, inconclusive when none broke', () => {
     expect(combineTrials([result('inconclusive', null), result('error', null)]).status).toBe('error');
     expect(combineTrials([result('inconclusive', null), result('skipped', null)]).status).toBe('inconclusive');

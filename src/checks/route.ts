@@ -22,6 +22,7 @@ type PrefixState = 'serves' | 'refuses' | 'unknown';
 
 interface Observation {
   caseId: string;
+  api: ApiId;
   exchange: Exchange;
   classification: Classification | null;
 }
@@ -32,6 +33,7 @@ function observations(input: CheckInput, api?: ApiId): Observation[] {
     .flatMap((o) =>
       o.exchanges.map((exchange) => ({
         caseId: o.caseId,
+        api: o.api,
         exchange,
         classification: exchange.response && !exchange.error ? classifyResponse(exchange.response.status, bodyText(exchange.response)) : null,
       })),
@@ -52,6 +54,22 @@ function describe(o: Observation): string {
   if (!o.classification) return `${o.exchange.request.path}: ${o.exchange.error?.code ?? 'no answer'}`;
   const status = o.exchange.response?.status;
   return `${o.exchange.request.path}: ${status} ${o.classification.kind}`;
+}
+
+/**
+ * Every observation described, an "API not supported" wording read by its cause: believed only when no other
+ * prefix serves that API; otherwise it is a route answer (GPT-5.6 on /v1 said "does not support the
+ * '/v1/responses' API" while /openai/v1 served it, hermes-agent #65076), and the text says so.
+ */
+function describeAll(seen: Observation[]): string {
+  return seen
+    .map((o) => {
+      if (o.classification?.kind !== 'api-unsupported') return describe(o);
+      const other = seen.find((s) => s.api === o.api && s.exchange.prefix !== o.exchange.prefix && s.classification && servesModel(s.classification.kind));
+      if (!other) return describe(o);
+      return `${o.exchange.request.path}: ${o.exchange.response?.status} route-unsupported (API wording, route cause: ${other.exchange.prefix} serves ${o.api})`;
+    })
+    .join(', ');
 }
 
 function evidence(seen: Observation[]): Evidence[] {
@@ -75,7 +93,7 @@ export const pathPrefix: CheckDefinition = {
     const states = OPENAI_PREFIXES.map((prefix) => ({ prefix, state: prefixState(seen.filter((o) => o.exchange.prefix === prefix)) }));
     const serving = states.filter((s) => s.state === 'serves').map((s) => s.prefix);
     const unknown = states.filter((s) => s.state === 'unknown').map((s) => s.prefix);
-    const detail = seen.map(describe).join(', ');
+    const detail = describeAll(seen);
     if (unknown.length > 0) {
       return {
         status: 'error',
@@ -106,7 +124,7 @@ export type ApiRoute =
  */
 export function resolveApiRoute(outcomes: readonly CaseOutcome[], api: ApiId, preferred: readonly string[] = []): ApiRoute {
   const seen = observations({ model: '', expectation: null, outcomes }, api);
-  const detail = seen.map(describe).join(', ');
+  const detail = describeAll(seen);
   const serving = seen.filter((o) => o.classification && servesModel(o.classification.kind)).map((o) => o.exchange.prefix);
   if (serving.length > 0) {
     const prefix = preferred.find((p) => serving.includes(p)) ?? serving[0]!;
@@ -150,7 +168,7 @@ function apiCheck(id: string, api: ApiId, title: string): CheckDefinition {
       const early = notProbed(input, seen);
       if (early) return early;
       const route = resolveApiRoute(input.outcomes, api);
-      const detail = seen.map(describe).join(', ');
+      const detail = describeAll(seen);
       if (route.state === 'unknown' || route.state === 'skipped') {
         return { status: route.state === 'skipped' ? 'skipped' : 'error', observed: null, expected: input.expectation?.value ?? null, reason: route.reason, evidence: evidence(seen) };
       }

@@ -33,7 +33,7 @@ export function combineTrials(results: readonly CheckResult[]): CheckResult {
   if (observations.length === 0) {
     const status = UNOBSERVED_ORDER.find((s) => results.some((r) => r.status === s)) ?? first.status;
     const speaker = results.find((r) => r.status === status) ?? first;
-    return { ...speaker, reason: `${speaker.reason} (${describeOthers(results, n)})`, evidence, trials };
+    return { ...speaker, reason: `${speaker.reason} (${describeOthers(results, n, speaker.reason)})`, evidence, trials };
   }
   const counts = countValues(observations.map((r) => r.observed));
   if (counts.length === 1) {
@@ -59,8 +59,9 @@ function countValues(values: readonly Observed[]): { value: Observed; count: num
   return counts.sort((a, b) => b.count - a.count);
 }
 
-function describeOthers(others: readonly CheckResult[], n: number): string {
+/** `2/3 trials inconclusive: <reason>`; the reason is left out where the cell's reason already says it. */
+function describeOthers(others: readonly CheckResult[], n: number, said?: string): string {
   const byStatus = new Map<CheckStatus, CheckResult[]>();
   for (const r of others) byStatus.set(r.status, [...(byStatus.get(r.status) ?? []), r]);
-  return [...byStatus.entries()].map(([status, rs]) => `${rs.length}/${n} trials ${status}: ${rs[0]!.reason}`).join('; ');
+  return [...byStatus.entries()].map(([status, rs]) => `${rs.length}/${n} trials ${status}${rs[0]!.reason === said ? '' : `: ${rs[0]!.reason}`}`).join('; ');
 }

@@ -9,7 +9,7 @@ import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeComparison } from '../report/compare.ts';
-import { gateLine } from '../report/gate.ts';
+import { coverageLine, gateLine } from '../report/gate.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { statusLine } from '../report/markdown-report.ts';
 import type { Matrix } from '../report/matrix.ts';
@@ -179,7 +179,6 @@ async function parseVitestArgs(args: string[]): Promise<{ filter: string[]; opti
   }
 }
 
-/** The console's last lines: totals, what gates, where the reports are, and the gate, which never says pass for a run that did not finish. */
 /** What a prune removed and kept, one line per file; nothing when there was nothing to say. */
 export function pruneLines(target: string, pruned: { removed: string[]; foreign: string[] }, dryRun = false): string[] {
   const shown = (f: string) => inertLine(relative(process.cwd(), f) || f, 300);
@@ -189,10 +188,13 @@ export function pruneLines(target: string, pruned: { removed: string[]; foreign:
   return lines.map((l) => `${l}\n`);
 }
 
+/** The console's last lines: totals, coverage, what gates, where the reports are, and the gate, which never says pass for a run that did not finish. */
 function summaryLines(matrix: Matrix, end: RunEnd): string[] {
   const ran = end.results.length;
   const planned = matrix.results.length;
   const lines = [`${matrix.models.length} models x ${matrix.checks.length} checks on ${matrix.targets.map((t) => t.id).join(', ')}: ${ran} of ${planned} ran: ${statusLine(matrix.totals.byStatus)}`];
+  // "ran" counts cells a spend cap skipped too: the coverage says how much was observed, as every report opens.
+  lines.push(`coverage: ${coverageLine(matrix)}`);
   if (matrix.run.partial) lines.push(`partial run: ${inertLine(matrix.run.partialReason)}`);
   if (matrix.comparison) lines.push(describeComparison(matrix.comparison));
   for (const p of matrix.gate.problems) if (p.kind !== 'partial' && p.kind !== 'interrupted') lines.push(`  ${inertLine(p.message)}`);

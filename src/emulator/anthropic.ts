@@ -46,7 +46,8 @@ export async function handleMessages(res: ServerResponse, body: Record<string, u
   if (typeof body.max_tokens !== 'number') return fail(invalid(profile, 'max_tokens: Field required'));
   const thinking = thinkingCheck(body, profile);
   if (thinking.error) return fail(invalid(profile, thinking.error));
-  if ((thinking.thinking || profile.behaviors.forcedToolChoice === 'reject') && forcedTool(body)) return fail(invalid(profile, 'Thinking may not be enabled when tool_choice forces tool use.'));
+  if (forcedTool(body) && profile.behaviors.forcedToolChoice === 'reject') return fail(invalid(profile, 'tool_choice: forcing a tool is not supported for this model; use {"type": "auto"}'));
+  if (thinking.thinking && forcedTool(body)) return fail(invalid(profile, 'Thinking may not be enabled when tool_choice forces tool use.'));
   const refusal = imageRefusal(body, profile) ?? (cacheRefused(body, profile) ? 'cache_control: prompt caching is not supported for this model' : undefined);
   if (refusal) return fail(invalid(profile, refusal));
   if (profile.behaviors.toolResult === 'reject' && JSON.stringify(body.messages).includes('"tool_result"')) return fail(invalid(profile, 'messages: tool_result blocks are not supported for this model'));

@@ -3,7 +3,8 @@
  * Emulator profiles from the catalog's documented expectations: the emulator plays what the sources say, so the
  * bundled fixtures are what Mantle is documented to do. A claim that a check observes a deviation turns on the
  * behavior that produces it; the catalog's `wrongRoute` and `parameters` say what a wrong prefix answers and which
- * request fields the model refuses. What every real answer of the engine shows (MANTLE.md "Fields real answers
+ * request fields the model refuses; a `requests.sdk-fields.*` claim of `rejected` turns on the strict parser for
+ * that field. What every real answer of the engine shows (MANTLE.md "Fields real answers
  * carry": `obfuscation` in stream chunks, Claude's model echo without `anthropic.`) is played for every catalog model.
  */
 import type { LexemeKind } from '../checks/lexeme.ts';
@@ -42,7 +43,7 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
   'schema.response': { 'lenient-only': { userNull: true } },
   // The only documented case: gemma-4 refuses chat tools unless reasoning_effort is "none" (litellm #36970).
   'tools.chat.forced-call': { rejected: { chatTools: 'reject-while-reasoning' } },
-  // claude-sonnet-5-5 refuses a forced tool_choice (it always thinks; vercel/ai 5.0.99, unverified).
+  // Claude Sonnet 5.5 refuses a forced tool_choice (vercel/ai @ai-sdk/amazon-bedrock 5.0.99, unverified).
   'tools.messages.forced-call': { rejected: { forcedToolChoice: 'reject' } },
   // Claude on Mantle echoes "claude-opus-4-7" (MANTLE.md); a claim of the check that observes it wins.
   'messages.model-echo': { same: { modelEcho: 'same' }, 'stripped-prefix': { modelEcho: 'stripped-prefix' } },
@@ -58,6 +59,13 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
   'api.responses-compact': { supported: { compact: true }, unsupported: { compact: false } },
   'answer.non-empty': { 'non-empty': { emptyAnswer: false }, empty: { emptyAnswer: true } },
 };
+
+/**
+ * Claims whose listed values are not played in turn on repeats: an empty answer empties every request of the
+ * repeat (its forced tool calls and structured output too), which the sources do not document; the emulator answers
+ * these models' first value and plays an empty answer only when switched on (`behaviors.emptyAnswer`).
+ */
+const NOT_VARIED = new Set(['answer.non-empty']);
 
 /**
  * What a catalog model does where its sources say nothing, when that differs from a conformant model: no vision
@@ -77,6 +85,20 @@ const PARAM_CHECKS: Record<string, string> = {
   'params.top-p': 'top_p',
 };
 
+/**
+ * The request fields a strict parser refuses when a `requests.sdk-fields.*` check is claimed `rejected`, per API
+ * (what the integrators suite sends: text.verbosity on Responses). `ignored` is played where the emulator has a
+ * switch for it (verbosity echoed as the default).
+ */
+const SDK_FIELD_CLAIMS: Record<string, { rejected: Partial<Record<EmulatedApi, string[]>>; ignored?: string }> = {
+  'requests.sdk-fields.prompt-cache-key': { rejected: { 'chat-completions': ['prompt_cache_key'], responses: ['prompt_cache_key'] } },
+  'requests.sdk-fields.safety-identifier': { rejected: { 'chat-completions': ['safety_identifier'], responses: ['safety_identifier'] } },
+  'requests.sdk-fields.store': { rejected: { 'chat-completions': ['store'] } },
+  'requests.sdk-fields.verbosity': { rejected: { 'chat-completions': ['verbosity'], responses: ['text.verbosity'] }, ignored: 'verbosity' },
+  'requests.sdk-fields.service-tier': { rejected: { 'chat-completions': ['service_tier'], responses: ['service_tier'] } },
+  'requests.sdk-fields.metadata': { rejected: { 'chat-completions': ['metadata'], responses: ['metadata'], messages: ['metadata'] } },
+};
+
 /** Output tokens a model the catalog says reasons thinks before it answers, in the emulator. */
 const EMULATED_THINKING_TOKENS = 8;
 
@@ -88,6 +110,7 @@ function behaviorsFrom(claim: Claims, listed: (check: string) => readonly unknow
     const value = claim(check);
     if (typeof value === 'string' && Object.hasOwn(switches, value)) Object.assign(behaviors, switches[value]);
     // A claim that lists several values is a model that varies: repeats of a request take the values in turn.
+    if (NOT_VARIED.has(check)) continue;
     listed(check)?.forEach((v, i) => {
       if (typeof v === 'string' && Object.hasOwn(switches, v)) variants[i] = { ...variants[i], ...switches[v] };
     });
@@ -97,6 +120,14 @@ function behaviorsFrom(claim: Claims, listed: (check: string) => readonly unknow
   for (const [check, param] of Object.entries(PARAM_CHECKS)) {
     if (claim(check) === 'ignored') behaviors.ignoredParams.push(param);
     if (claim(check) === 'rejected' && !refusedOnApi(behaviors.apiParams, param)) behaviors.rejectedParams.push(param);
+  }
+  for (const [check, plays] of Object.entries(SDK_FIELD_CLAIMS)) {
+    const value = claim(check);
+    if (value === 'ignored' && plays.ignored) behaviors.ignoredParams.push(plays.ignored);
+    if (value !== 'rejected') continue;
+    for (const [api, fields] of Object.entries(plays.rejected) as [EmulatedApi, string[]][]) {
+      behaviors.strictFields[api] = [...(behaviors.strictFields[api] ?? []), ...fields];
+    }
   }
   return behaviors;
 }

@@ -111,6 +111,8 @@ export interface Behaviors {
   /** Forced function calls: made with arguments that fit the schema, not made, or with broken arguments. */
   tools: 'call' | 'ignore' | 'bad-arguments';
   toolResult: 'accept' | 'reject';
+  /** A Messages `tool_choice` that forces a tool (`tool` or `any`): taken, or refused with a 400 (Claude Sonnet 5.5, unverified). */
+  forcedToolChoice: 'accept' | 'reject';
   /** json_schema output: valid, plain text instead, or JSON that misses a required field. */
   structured: 'valid' | 'ignore' | 'invalid';
   /** Request parameters taken but without effect, or refused with a 400 naming them (on every API). */
@@ -151,11 +153,6 @@ export interface Behaviors {
   /** `thinking: {type: "enabled", budget_tokens}`: Mantle wants adaptive thinking instead (seeds/portkey). */
   budgetThinking: 'rejected' | 'accepted';
   adaptiveThinking: 'accepted' | 'rejected';
-  /**
-   * A Messages `tool_choice` that forces a tool (`tool`, `any`): answered, or refused as Anthropic refuses it while
-   * thinking is on (claude-sonnet-5-5, which always thinks: vercel/ai @ai-sdk/amazon-bedrock 5.0.99, unverified).
-   */
-  forcedToolChoice: 'accept' | 'reject';
   anthropicErrorShape: 'anthropic' | 'openai';
   /** Messages without usage and stop_reason, count_tokens as a string: a deviation for tests. */
   anthropicBodies: 'conformant' | 'nonconformant';
@@ -196,6 +193,7 @@ export const DEFAULT_BEHAVIORS: Behaviors = {
   deleteResponse: 'deletes',
   tools: 'call',
   toolResult: 'accept',
+  forcedToolChoice: 'accept',
   structured: 'valid',
   ignoredParams: [],
   rejectedParams: [],
@@ -213,7 +211,6 @@ export const DEFAULT_BEHAVIORS: Behaviors = {
   emptyAnswer: false,
   budgetThinking: 'accepted',
   adaptiveThinking: 'accepted',
-  forcedToolChoice: 'accept',
   anthropicErrorShape: 'anthropic',
   anthropicBodies: 'conformant',
   toolCallRate: 1,

@@ -28,13 +28,17 @@ export function tableMarkdown(table: CapabilityTable): string {
     `|---|---|${table.capabilities.map(() => '---').join('|')}|${latency ? '---|' : ''}`,
   ];
   for (const row of table.rows) {
+    // A row whose cells all come from one other run is marked once, on its surface, not on every cell.
+    const rowKeys = new Set(table.capabilities.map((name) => provenanceKey(row.cells[name]!)));
+    const rowKey = rowKeys.size === 1 ? [...rowKeys][0]! : undefined;
     const rendered = table.capabilities.map((name) => {
       const cell = row.cells[name]!;
       const notes = cell.notes.length ? ` (${cell.notes.join('; ')})` : '';
       const key = provenanceKey(cell);
-      return `${markdownText(`${WORD[cell.value]}${notes}`, 600)}${key === usual ? '' : ` <sup>${mark(key)}</sup>`}`;
+      return `${markdownText(`${WORD[cell.value]}${notes}`, 600)}${key === usual || rowKey !== undefined ? '' : ` <sup>${mark(key)}</sup>`}`;
     });
-    lines.push(`| ${markdownCode(row.model)} | ${markdownText(row.surface, 20)} | ${rendered.join(' | ')} |${latency ? ` ${markdownText(row.latency ?? '–', 300)} |` : ''}`);
+    const surface = `${markdownText(row.surface, 20)}${rowKey !== undefined && rowKey !== usual ? ` <sup>${mark(rowKey)}</sup>` : ''}`;
+    lines.push(`| ${markdownCode(row.model)} | ${surface} | ${rendered.join(' | ')} |${latency ? ` ${markdownText(row.latency ?? '–', 300)} |` : ''}`);
   }
   lines.push('');
   if (usual) lines.push(`${others.length ? 'Unless marked, every cell comes from' : 'Every cell comes from'}: ${markdownText(usual, 600)}.`);

@@ -31,14 +31,16 @@ export interface CapabilityTable {
   rows: CapabilityRow[];
 }
 
-/** `us-east-1 2026-11-24 live`; a word is not repeated (`emulator 2026-11-24`, not `emulator 2026-11-24 emulator`). */
+/** `us-east-1 2026-11-24 live`; a word is not repeated (`runtime.emulator 2026-11-24`, not `runtime.emulator 2026-11-24 emulator`). */
 export function provenanceOf(matrix: Matrix, targetId: string): string {
   const target = matrix.targets.find((t) => t.id === targetId);
   if (!target) return targetId;
   const date = (target.mode === 'replay' ? target.provenance.recordedTo : matrix.run.finishedAt)?.slice(0, 10) ?? '?';
   const place = target.region ?? target.id;
   const sources = target.provenance.sources.length ? target.provenance.sources : [target.mode];
-  const words = [place, date, ...sources.filter((s) => s !== place)];
+  // A source already said by the place's name (target `runtime.emulator`, source `emulator`) is not said again.
+  const placeWords = new Set(place.split(/[.\-_ ]/));
+  const words = [place, date, ...sources.filter((s) => s !== place && !placeWords.has(s))];
   return [...new Set(words)].join(' ');
 }
 

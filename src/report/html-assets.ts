@@ -23,7 +23,7 @@ header p { margin: 2px 0; }
 .problems { margin: 4px 0; padding-left: 18px; color: var(--fail-ink); }
 details.run ul { margin: 4px 0; padding-left: 18px; }
 .legend span { margin-right: 12px; white-space: nowrap; }
-section#lead { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr) minmax(0, 1fr); gap: 12px; padding: 8px 16px; border-bottom: 1px solid var(--line); }
+section#lead { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, max-content) minmax(0, max-content); gap: 12px; padding: 8px 16px; border-bottom: 1px solid var(--line); }
 section#lead h2 { font-size: 14px; margin: 0 0 4px; }
 section#lead .box { max-height: 210px; overflow: auto; border: 1px solid var(--line); }
 section#lead table { border-collapse: collapse; width: 100%; font-size: 12px; }
