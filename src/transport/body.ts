@@ -5,6 +5,7 @@
  */
 import { isLosslessNumber, parse as parseLossless, type LosslessNumber } from 'lossless-json';
 import type { ExchangeResponse } from './exchange.ts';
+import { losslessView } from './plain-json.ts';
 
 const textCache = new WeakMap<ExchangeResponse, string>();
 
@@ -19,13 +20,32 @@ export function bodyText(response: ExchangeResponse): string {
 
 export type JsonResult = { ok: true; value: unknown } | { ok: false; error: string };
 
+/**
+ * A body whose JSON was already read (a replayed fixture stores it as JSON): the plain value, and the lossless one
+ * when the fixture needed lossless-json; without it, every number in the body reads back as written.
+ */
+interface ReadBody {
+  plain: unknown;
+  lossless?: unknown;
+}
+
+const readBodies = new WeakMap<ExchangeResponse, ReadBody>();
+
+/**
+ * Records what the body's text parses to, so that checks do not parse it again. `plain` must be JSON.parse of the
+ * body's text; `lossless` lossless-json's parse of it, or absent when `readsLosslessly` held for it.
+ */
+export function rememberReadBody(response: ExchangeResponse, plain: unknown, lossless?: unknown): void {
+  readBodies.set(response, lossless === undefined ? { plain } : { plain, lossless });
+}
+
 /** Parses each response once, whatever the number of checks that read it. */
-function perResponse(parse: (text: string) => JsonResult): (response: ExchangeResponse) => JsonResult {
+function perResponse(parse: (text: string, read: ReadBody | undefined) => JsonResult): (response: ExchangeResponse) => JsonResult {
   const cache = new WeakMap<ExchangeResponse, JsonResult>();
   return (response) => {
     let result = cache.get(response);
     if (!result) {
-      result = parse(bodyText(response));
+      result = parse(bodyText(response), readBodies.get(response));
       cache.set(response, result);
     }
     return result;
@@ -33,10 +53,19 @@ function perResponse(parse: (text: string) => JsonResult): (response: ExchangeRe
 }
 
 /** The body as plain JSON (numbers become JS numbers). */
-export const jsonBody = perResponse((text) => parseJsonText(text));
+export const jsonBody = perResponse((text, read) => (read ? { ok: true, value: read.plain } : parseJsonText(text)));
 
 /** The body with every number as a LosslessNumber that keeps its source text. */
-export const losslessBody = perResponse((text) => parseLosslessText(text));
+export const losslessBody = perResponse((text, read) => {
+  if (!read) return parseLosslessText(text);
+  if (read.lossless !== undefined) return { ok: true, value: read.lossless };
+  try {
+    return { ok: true, value: losslessView(read.plain) };
+  } catch {
+    // Nested deeper than the stack allows: the parser says so the same way.
+    return parseLosslessText(text);
+  }
+});
 
 export function parseJsonText(text: string): JsonResult {
   try {
