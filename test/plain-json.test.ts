@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { bodyText, jsonBody, losslessBody, parseJsonText, parseLosslessText } from '../src/transport/body.ts';
+import { bodyText, excerpt, jsonBody, losslessBody, parseJsonText, parseLosslessText } from '../src/transport/body.ts';
 import { parseFixture } from '../src/transport/fixture-file.ts';
 import { losslessView, readsLosslessly } from '../src/transport/plain-json.ts';
 import { eventData, eventDataLossless, parseSseChunks } from '../src/transport/sse.ts';
@@ -98,5 +98,23 @@ describe('stream events', () => {
     expect(stringifyLossless((eventDataLossless(lexemeEvent!) as { value: unknown }).value)).toBe('{"c":1.0}');
     expect(eventData(done!).ok).toBe(false);
     expect(eventDataLossless(broken!)).toEqual(parseLosslessText('{oops'));
+  });
+});
+
+describe('excerpt', () => {
+  const reference = (text: string, max = 240) => {
+    const oneLine = text.replace(/\s+/g, ' ').trim();
+    return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+  };
+  const spaced = fc.array(fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom(' ', '\n\n', '\t \r\n', ' '.repeat(3000), 'x'.repeat(500))), { maxLength: 30 }).map((parts) => parts.join(''));
+
+  property.prop([spaced, fc.integer({ min: 1, max: 300 })])('reads only the start of a long body, to the same line', (text, max) => {
+    expect(excerpt(text, max)).toBe(reference(text, max));
+  });
+
+  it('keeps 240 characters of a 6 MB body', () => {
+    const body = `  ${'E'.repeat(6 * 1024 * 1024)}\n`;
+    expect(excerpt(body)).toBe(reference(body));
+    expect(excerpt(body)).toHaveLength(240);
   });
 });

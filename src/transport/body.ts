@@ -5,7 +5,7 @@
  */
 import { isLosslessNumber, parse as parseLossless, type LosslessNumber } from 'lossless-json';
 import type { ExchangeResponse } from './exchange.ts';
-import { losslessView } from './plain-json.ts';
+import { losslessView, readsLosslessly } from './plain-json.ts';
 
 const textCache = new WeakMap<ExchangeResponse, string>();
 
@@ -40,12 +40,12 @@ export function rememberReadBody(response: ExchangeResponse, plain: unknown, los
 }
 
 /** Parses each response once, whatever the number of checks that read it. */
-function perResponse(parse: (text: string, read: ReadBody | undefined) => JsonResult): (response: ExchangeResponse) => JsonResult {
+function perResponse(parse: (response: ExchangeResponse, text: string, read: ReadBody | undefined) => JsonResult): (response: ExchangeResponse) => JsonResult {
   const cache = new WeakMap<ExchangeResponse, JsonResult>();
   return (response) => {
     let result = cache.get(response);
     if (!result) {
-      result = parse(bodyText(response), readBodies.get(response));
+      result = parse(response, bodyText(response), readBodies.get(response));
       cache.set(response, result);
     }
     return result;
@@ -53,14 +53,23 @@ function perResponse(parse: (text: string, read: ReadBody | undefined) => JsonRe
 }
 
 /** The body as plain JSON (numbers become JS numbers). */
-export const jsonBody = perResponse((text, read) => (read ? { ok: true, value: read.plain } : parseJsonText(text)));
+export const jsonBody = perResponse((_response, text, read) => (read ? { ok: true, value: read.plain } : parseJsonText(text)));
 
-/** The body with every number as a LosslessNumber that keeps its source text. */
-export const losslessBody = perResponse((text, read) => {
-  if (!read) return parseLosslessText(text);
-  if (read.lossless !== undefined) return { ok: true, value: read.lossless };
+/**
+ * The body with every number as a LosslessNumber that keeps its source text. Made from the plain parse when that
+ * loses nothing (lossless-json, written in JavaScript, is several times slower than JSON.parse and builds every
+ * string a character at a time: a megabyte message is megabytes of garbage); lossless-json reads the rest.
+ */
+export const losslessBody = perResponse((response, text, read) => {
+  if (read?.lossless !== undefined) return { ok: true, value: read.lossless };
+  let plain: unknown = read?.plain;
+  if (!read) {
+    const parsed = jsonBody(response);
+    if (!parsed.ok || !readsLosslessly(text, parsed.value)) return parseLosslessText(text);
+    plain = parsed.value;
+  }
   try {
-    return { ok: true, value: losslessView(read.plain) };
+    return { ok: true, value: losslessView(plain) };
   } catch {
     // Nested deeper than the stack allows: the parser says so the same way.
     return parseLosslessText(text);
@@ -98,6 +107,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** First `max` characters of the body on one line, for evidence. */
 export function excerpt(text: string, max = 240): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+  // Only the start can show: a prefix whose own one-line form is longer than `max` starts the whole one's (a
+  // megabyte body is not rewritten to keep 240 characters of it).
+  const head = text.length > 8 * max + 64 ? text.slice(0, 8 * max + 64).replace(/\s+/g, ' ').trim() : undefined;
+  const oneLine = head !== undefined && head.length > max ? head : text.replace(/\s+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
