@@ -3,7 +3,7 @@
  * key and a bad key is never an unsupported route.
  */
 import { describe, expect, it } from 'vitest';
-import { classifyResponse, errorEnvelope } from '../src/transport/classify-response.ts';
+import { classifyAnswer, classifyResponse, errorEnvelope } from '../src/transport/classify-response.ts';
 
 describe('classifyResponse', () => {
   it.each([
@@ -33,6 +33,17 @@ describe('classifyResponse', () => {
     { name: 'Anthropic envelope', status: 404, body: '{"type":"error","error":{"type":"not_found_error","message":"model: openai.gpt-oss-20b"}}', kind: 'route-unsupported' },
   ])('$name -> $kind', ({ status, body, kind }) => {
     expect(classifyResponse(status, body).kind).toBe(kind);
+    // A response is classified once, from the body's JSON the checks share, to the same answer.
+    const response = { status, headers: {}, chunks: [{ t: 0, data: ` ${body}\n` }] };
+    expect(classifyAnswer(response)).toEqual(classifyResponse(status, body));
+    expect(classifyAnswer(response)).toBe(classifyAnswer(response));
+  });
+
+  it('a 6 MB message is classified by what it says, once per response', () => {
+    const message = `${'E'.repeat(6 * 1024 * 1024)} isn't supported on this route`;
+    const response = { status: 400, headers: {}, chunks: [{ t: 0, data: JSON.stringify({ error: { message, code: 'validation_error' } }) }] };
+    expect(classifyAnswer(response)).toMatchObject({ kind: 'route-unsupported', message });
+    expect(classifyAnswer(response)).toBe(classifyAnswer(response));
   });
 
   it('reads the message from every envelope', () => {

@@ -183,4 +183,19 @@ describe('trials and latency in fixtures', () => {
     expect(await ask(3)).toBe('3:{"status":"queued","trial":1}');
     expect(await ask(3)).toBe('3:{"status":"completed","trial":1}');
   });
+
+  it('replay holds a model\'s fixtures until the model is finished, then forgets them', async () => {
+    const file = fixturePath(dir, 'forget', 'm', 'c');
+    const write = (answer: string) => writeFixture(file, { format: FIXTURE_FORMAT, model: 'm', case: 'c', provenance, exchanges: [exchange('get', answer)] }, []);
+    await write('{"v":1}');
+    const replay = new ReplayTarget('forget', dir);
+    const request = { method: 'GET' as const, path: '/v1/responses/resp_1', headers: {} };
+    const ask = async () => (await replay.send(request, { model: 'm', caseId: 'c', step: 'get', prefix: '/v1' })).response!.chunks[0]!.data;
+    expect(await ask()).toBe('{"v":1}');
+    await write('{"v":2}');
+    // Read once per model: the file is not read again while the model runs.
+    expect(await ask()).toBe('{"v":1}');
+    replay.modelFinished('m');
+    expect(await ask()).toBe('{"v":2}');
+  });
 });

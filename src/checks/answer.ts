@@ -5,7 +5,7 @@
  * scaffolding that follows from it, so that each check only says what it observes in a 2xx.
  */
 import { bodyText, isRecord, jsonBody } from '../transport/body.ts';
-import { classifyResponse, errorEnvelope, refusesModel } from '../transport/classify-response.ts';
+import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { evidenceOf, judge, requireCompleted, settleWithout, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
@@ -27,15 +27,15 @@ export function answerOf(exchange: Exchange): Answer {
     const parsed = jsonBody(exchange.response);
     return { kind: 'ok', status, body: parsed.ok && isRecord(parsed.value) ? parsed.value : undefined };
   }
-  const text = bodyText(exchange.response);
-  const classification = classifyResponse(status, text);
+  const classification = classifyAnswer(exchange.response);
   const message = classification.message ?? `HTTP ${status}`;
   if (refusesModel(classification.kind)) return { kind: 'refused', status, message };
   if (classification.kind !== 'rejected') return { kind: 'broken', status, message: `HTTP ${status} ${classification.kind}: ${message}` };
   const parsed = jsonBody(exchange.response);
   const inner = parsed.ok && isRecord(parsed.value) && isRecord(parsed.value.error) ? parsed.value.error : undefined;
   const param = typeof inner?.param === 'string' ? inner.param : undefined;
-  return { kind: 'rejected', status, message: errorEnvelope(text)?.message ?? message, ...(param ? { param } : {}) };
+  // The classification's message is the envelope's (always non-empty when there is one), else `HTTP <status>`.
+  return { kind: 'rejected', status, message, ...(param ? { param } : {}) };
 }
 
 /** Whether a rejection names `field`: its `param` (or a path ending in it), or the field as a whole word in the message. */

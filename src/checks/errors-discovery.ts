@@ -3,8 +3,8 @@
  * The OpenAI error envelope (`{"error":{"message","type","param","code"}}`) for an unknown model, a bad parameter
  * and a wrong route, and whether GET /v1/models lists the model.
  */
-import { bodyText, isRecord, jsonObject } from '../transport/body.ts';
-import { classifyResponse, refusesModel } from '../transport/classify-response.ts';
+import { isRecord, jsonObject } from '../transport/body.ts';
+import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import { notObservable, observe } from './answer.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
@@ -60,7 +60,7 @@ const wrongRoute: CheckDefinition = {
     if (completed.length === 0) return settleWithout(input);
     const refusals = completed.flatMap((o) =>
       o.exchanges
-        .filter((ex) => ex.response && !ex.error && refusesModel(classifyResponse(ex.response.status, bodyText(ex.response)).kind))
+        .filter((ex) => ex.response && !ex.error && refusesModel(classifyAnswer(ex.response).kind))
         .map((ex) => ({ caseId: o.caseId, ex })),
     );
     if (refusals.length === 0) {

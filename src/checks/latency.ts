@@ -4,9 +4,9 @@
  * stream (text, reasoning or tool-call arguments, whichever comes first) and to the last byte. Latency never gates;
  * it is reported beside the verdicts, and in replay it is the latency that was recorded.
  */
-import { isRecord, parseJsonText } from '../transport/body.ts';
+import { isRecord } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
-import { sseStream } from '../transport/sse.ts';
+import { eventData, sseStream, type SseEvent } from '../transport/sse.ts';
 import type { ExchangeTiming } from './types.ts';
 
 /** The exchange's timing, or undefined when it did not go over the network (no headers time measured). */
@@ -14,16 +14,17 @@ export function exchangeTiming(exchange: Exchange): ExchangeTiming | undefined {
   if (exchange.headersMs === undefined || !exchange.response) return undefined;
   const timing: ExchangeTiming = { headersMs: exchange.headersMs, totalMs: exchange.durationMs };
   if (isStreamResponse(exchange.response)) {
-    const first = sseStream(exchange.response).events.find((event) => carriesContent(event.event, event.data));
+    const first = sseStream(exchange.response).events.find((event) => carriesContent(event));
     if (first) timing.firstTokenMs = exchange.headersMs + first.t;
   }
   return timing;
 }
 
 /** Whether a stream event carries generated content on any of the three APIs. */
-function carriesContent(name: string | undefined, data: string): boolean {
-  if (data === '[DONE]') return false;
-  const parsed = parseJsonText(data);
+function carriesContent(sse: SseEvent): boolean {
+  const name = sse.event;
+  if (sse.data === '[DONE]') return false;
+  const parsed = eventData(sse);
   if (!parsed.ok || !isRecord(parsed.value)) return false;
   const event = parsed.value;
   const type = typeof event.type === 'string' ? event.type : (name ?? '');

@@ -5,8 +5,7 @@
  */
 import type { ApiId } from '../suite/suite-schema.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
-import { bodyText } from '../transport/body.ts';
-import { classifyResponse, refusesModel, servesModel, type Classification } from '../transport/classify-response.ts';
+import { classifyAnswer, refusesModel, servesModel, type Classification } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
@@ -35,7 +34,7 @@ function observations(input: CheckInput, api?: ApiId): Observation[] {
         caseId: o.caseId,
         api: o.api,
         exchange,
-        classification: exchange.response && !exchange.error ? classifyResponse(exchange.response.status, bodyText(exchange.response)) : null,
+        classification: exchange.response && !exchange.error ? classifyAnswer(exchange.response) : null,
       })),
     );
 }

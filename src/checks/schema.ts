@@ -6,9 +6,9 @@
  * tolerant clients accept, but not strict ones), or `invalid`; and, as an observation that never fails a cell,
  * the fields the objects carry that the schema does not define.
  */
-import { isRecord, losslessBody, parseLosslessText } from '../transport/body.ts';
+import { isRecord, losslessBody } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
-import { sseStream } from '../transport/sse.ts';
+import { eventDataLossless, sseStream } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import { resolveApiRoute } from './route.ts';
@@ -41,7 +41,7 @@ function samplesOf(kind: SchemaKind, api: ApiId, exchange: Exchange): Omit<Sampl
   };
   const events = () =>
     sseStream(response).events.flatMap((event, index) => {
-      const parsed = parseLosslessText(event.data);
+      const parsed = eventDataLossless(event);
       return parsed.ok && isRecord(parsed.value) ? [{ where: `event ${index}`, value: parsed.value }] : [];
     });
   const path = exchange.request.path;

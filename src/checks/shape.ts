@@ -7,9 +7,9 @@
  * it is an observation that never gates; `compare` and the history report how it drifts.
  */
 import { createHash } from 'node:crypto';
-import { bodyText, isLosslessNumber, isRecord, parseLosslessText } from '../transport/body.ts';
+import { bodyText, isLosslessNumber, isRecord, losslessBody } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
-import { sseStream } from '../transport/sse.ts';
+import { eventDataLossless, sseStream } from '../transport/sse.ts';
 
 /** A JSON value's type; numbers by their lexeme. */
 export type ShapeType = 'object' | 'array' | 'string' | 'boolean' | 'null' | 'integer' | 'float' | 'exponent';
@@ -92,7 +92,7 @@ export function shapeOf(exchange: Exchange): ShapeFingerprint | undefined {
     kind = 'sse';
     events = [];
     for (const event of sseStream(response).events) {
-      const parsed = parseLosslessText(event.data);
+      const parsed = eventDataLossless(event);
       const type = eventType(event.event, parsed.ok ? parsed.value : undefined, event.data);
       if (events.at(-1) !== type) events.push(type);
       if (parsed.ok) complete = collect(parsed.value, '', 0, `[${type}] `, paths) && complete;
@@ -103,7 +103,7 @@ export function shapeOf(exchange: Exchange): ShapeFingerprint | undefined {
     }
   } else {
     const text = bodyText(response);
-    const parsed = text.trim() ? parseLosslessText(text) : undefined;
+    const parsed = text.trim() ? losslessBody(response) : undefined;
     kind = !parsed ? 'empty' : parsed.ok ? 'json' : 'text';
     if (parsed?.ok) complete = collect(parsed.value, '', 0, '', paths);
   }

@@ -7,7 +7,7 @@
  */
 import { excerpt, parseJsonText } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
-import { sseStream, type SseEvent } from '../transport/sse.ts';
+import { eventData, sseStream, type SseEvent } from '../transport/sse.ts';
 import { notObservable, observe } from './answer.ts';
 import { evidenceOf, judge } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
@@ -74,7 +74,7 @@ export function stallOf(exchange: Exchange): string | undefined {
 
 /** Parses an event's data as a JSON object, or says why it is not one. */
 export function eventJson(event: SseEvent): { ok: true; value: Record<string, unknown> } | { ok: false; problem: string } {
-  const parsed = parseJsonText(event.data);
+  const parsed = eventData(event);
   if (!parsed.ok) return { ok: false, problem: `data is not JSON: ${excerpt(event.data, 60)}` };
   if (!parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
     return { ok: false, problem: `data is not a JSON object: ${excerpt(event.data, 60)}` };

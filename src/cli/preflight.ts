@@ -7,8 +7,7 @@ import { HarnessError } from '../errors.ts';
 import type { RunConfig } from '../run/run-config.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { createAuth } from '../transport/auth/create-auth.ts';
-import { bodyText } from '../transport/body.ts';
-import { classifyResponse } from '../transport/classify-response.ts';
+import { classifyAnswer } from '../transport/classify-response.ts';
 import { sendHttp } from '../transport/http-exchange.ts';
 
 /** The run's credentials; a missing key says how to reach a local server that needs none. */
@@ -40,7 +39,7 @@ export async function preflight(config: RunConfig): Promise<void> {
     }
     const response = exchange.response;
     if (!response || (response.status !== 401 && response.status !== 403)) continue;
-    const classification = classifyResponse(response.status, bodyText(response));
+    const classification = classifyAnswer(response);
     if (classification.kind === 'auth-rejected') {
       const where = config.auth.kind === 'bearer' ? `the key in ${config.auth.apiKeyEnv} (or pick another variable with --api-key-env)` : `the ${config.auth.kind} credentials`;
       throw new HarnessError(

@@ -171,6 +171,7 @@ export class RunEngine {
       this.shapes.set(`${work.target}/${work.model}`, run.session.shapeSamples());
     }
     run.session = undefined;
+    targets.get(work.target)?.modelFinished?.(work.model);
     this.#options.events?.onCellEnd?.(work, settled.filter((r) => this.ran(r)));
   }
 

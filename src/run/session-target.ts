@@ -5,8 +5,7 @@
  * `shared: true` cases get one answer per (target, request) for every model of the run.
  */
 import { exchangeTiming, type LatencySample } from '../checks/latency.ts';
-import { bodyText } from '../transport/body.ts';
-import { classifyResponse } from '../transport/classify-response.ts';
+import { classifyAnswer } from '../transport/classify-response.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import { requestKey } from '../transport/request-key.ts';
 import type { SendContext, Target } from '../transport/target.ts';
@@ -52,7 +51,7 @@ export function watchedTarget(target: Target, options: WatchOptions): Target {
       const timing = exchangeTiming(exchange);
       if (timing) latency.push({ api: options.apiOf(context.caseId), timing });
       if (exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
-        const classification = classifyResponse(exchange.response.status, bodyText(exchange.response));
+        const classification = classifyAnswer(exchange.response);
         if (classification.kind === 'auth-rejected') {
           const message = `${request.method} ${request.path} answered ${exchange.response.status}: ${classification.message ?? 'unauthorized'}`;
           options.onAuthRejected?.(exchange, message);

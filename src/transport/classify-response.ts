@@ -4,7 +4,8 @@
  * 401 "Berm is not enabled for this account", 404), so this classifies on status *and* message, and keeps
  * "Berm" (a route error that comes as a 401) apart from a bad key (a real 401 that stops the run).
  */
-import { isRecord, parseJsonText } from './body.ts';
+import { bodyText, isRecord, jsonBody, parseJsonText, type JsonResult } from './body.ts';
+import type { ExchangeResponse } from './exchange.ts';
 
 export type ResponseClass =
   /** 2xx. */
@@ -43,10 +44,11 @@ export interface Classification {
 interface Rule {
   name: string;
   kind: ResponseClass;
-  matches(status: number, envelope: ErrorEnvelope | undefined): boolean;
+  /** `text` is the envelope's message, code and type on one line (made once per answer: a message can be megabytes). */
+  matches(status: number, envelope: ErrorEnvelope | undefined, text: string): boolean;
 }
 
-const text = (envelope: ErrorEnvelope | undefined) =>
+const textOf = (envelope: ErrorEnvelope | undefined) =>
   `${envelope?.message ?? ''} ${envelope?.code ?? ''} ${envelope?.type ?? ''}`;
 
 /** Ordered: the first rule that matches decides. Each one is pinned by a test with Mantle's verbatim errors. */
@@ -55,14 +57,14 @@ const RULES: readonly Rule[] = [
   { name: '429', kind: 'throttled', matches: (status) => status === 429 },
   { name: '5xx', kind: 'server-error', matches: (status) => status >= 500 },
   // Mantle answers a prefixed model on the unprefixed route with this 401 (seeds/truefoundry FAQ, litellm #30657).
-  { name: 'berm', kind: 'route-unsupported', matches: (_s, e) => /berm is not enabled/i.test(text(e)) },
-  { name: 'not-on-route', kind: 'route-unsupported', matches: (_s, e) => /(isn'?t|is not|not) supported on this route/i.test(text(e)) },
+  { name: 'berm', kind: 'route-unsupported', matches: (_s, _e, text) => /berm is not enabled/i.test(text) },
+  { name: 'not-on-route', kind: 'route-unsupported', matches: (_s, _e, text) => /(isn'?t|is not|not) supported on this route/i.test(text) },
   {
     name: 'api-not-offered',
     kind: 'api-unsupported',
-    matches: (_s, e) =>
+    matches: (_s, _e, text) =>
       /does not support the '[^']*' api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model/i.test(
-        text(e),
+        text,
       ),
   },
   { name: '401', kind: 'auth-rejected', matches: (status) => status === 401 },
@@ -70,14 +72,14 @@ const RULES: readonly Rule[] = [
   {
     name: '403-credentials',
     kind: 'auth-rejected',
-    matches: (status, e) => status === 403 && /signature|security token|unrecognizedclient|invalid (api )?key|expired/i.test(text(e)),
+    matches: (status, _e, text) => status === 403 && /signature|security token|unrecognizedclient|invalid (api )?key|expired/i.test(text),
   },
   { name: '403', kind: 'forbidden', matches: (status) => status === 403 },
   {
     name: 'model-unknown',
     kind: 'model-unknown',
-    matches: (status, e) =>
-      (status === 404 || status === 400) && /does not exist|model_not_found|unknown model|model not found|invalid model/i.test(text(e)),
+    matches: (status, _e, text) =>
+      (status === 404 || status === 400) && /does not exist|model_not_found|unknown model|model not found|invalid model/i.test(text),
   },
   { name: '404', kind: 'route-unsupported', matches: (status) => status === 404 },
   { name: '405', kind: 'api-unsupported', matches: (status) => status === 405 },
@@ -85,9 +87,29 @@ const RULES: readonly Rule[] = [
 ];
 
 export function classifyResponse(status: number, body: string): Classification {
-  const envelope = errorEnvelope(body);
+  return classifyEnvelope(status, errorEnvelope(body));
+}
+
+const classified = new WeakMap<ExchangeResponse, Classification>();
+
+/**
+ * `classifyResponse` of a response's status and body, decided once per response however many checks ask (a body
+ * can be megabytes: parsed and matched once, not once per check), reading the body's JSON already parsed.
+ */
+export function classifyAnswer(response: ExchangeResponse): Classification {
+  let found = classified.get(response);
+  if (!found) {
+    const body = bodyText(response);
+    found = classifyEnvelope(response.status, body.trim() ? envelopeOf(body.trim(), jsonBody(response)) : undefined);
+    classified.set(response, found);
+  }
+  return found;
+}
+
+function classifyEnvelope(status: number, envelope: ErrorEnvelope | undefined): Classification {
+  let text: string | undefined;
   for (const rule of RULES) {
-    if (rule.matches(status, envelope)) {
+    if (rule.matches(status, envelope, (text ??= textOf(envelope)))) {
       const result: Classification = { kind: rule.kind, rule: rule.name };
       if (envelope?.message) result.message = envelope.message;
       return result;
@@ -103,7 +125,11 @@ export function classifyResponse(status: number, body: string): Classification {
 export function errorEnvelope(body: string): ErrorEnvelope | undefined {
   const trimmed = body.trim();
   if (!trimmed) return undefined;
-  const parsed = parseJsonText(trimmed);
+  return envelopeOf(trimmed, parseJsonText(trimmed));
+}
+
+/** The envelope of a non-empty trimmed body, given its parse (JSON.parse ignores the whitespace trimmed away). */
+function envelopeOf(trimmed: string, parsed: JsonResult): ErrorEnvelope | undefined {
   if (!parsed.ok) return { message: trimmed.slice(0, 500) };
   const value = parsed.value;
   if (!isRecord(value)) return undefined;

@@ -5,6 +5,7 @@
  * their times, anything else as text. A file is validated against the fixture schema before use, and written
  * atomically (temp + rename, the temp removed on every failure) after a last scan for credentials.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
@@ -12,9 +13,10 @@ import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
 import { isSurface, type Surface } from '../surfaces.ts';
 import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
-import { bodyText } from './body.ts';
+import { bodyText, rememberReadBody } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
 import { FIXTURE_FORMAT, fixtureProblem, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
+import { readsLosslessly } from './plain-json.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
 export { FIXTURE_FORMAT };
@@ -110,10 +112,11 @@ export function parseFixture(text: string, file: string): FixtureFile {
   const conflict = /^(<{7}|={7}|>{7})(?: |$)/m.exec(text);
   if (conflict) throw invalid(`has merge-conflict markers (line ${text.slice(0, conflict.index).split('\n').length}: ${conflict[1]})`);
   let plain: unknown;
-  let lossless: { exchanges: { response: { json?: unknown } | null }[] };
+  // Only a file with a number JSON.parse would rewrite, or a repeated key, is read again by lossless-json (slow).
+  let lossless: { exchanges: { response: { json?: unknown } | null }[] } | undefined;
   try {
     plain = JSON.parse(text);
-    lossless = parseLossless(text) as typeof lossless;
+    if (!readsLosslessly(text, plain)) lossless = parseLossless(text) as typeof lossless;
   } catch (cause) {
     throw invalid(`is not valid JSON, truncated or damaged (${(cause as Error).message})`, cause);
   }
@@ -125,10 +128,13 @@ export function parseFixture(text: string, file: string): FixtureFile {
     if (ex.response) {
       const r = ex.response;
       let chunks: { t: number; data: string }[];
+      const json = r.chunks ? undefined : r.json === undefined ? undefined : { plain: r.json, lossless: lossless?.exchanges[index]!.response!.json };
       if (r.chunks) chunks = r.chunks;
-      else if (r.json !== undefined) chunks = [{ t: 0, data: stringifyLossless(lossless.exchanges[index]!.response!.json) ?? '' }];
+      else if (json) chunks = [{ t: 0, data: (json.lossless === undefined ? JSON.stringify(json.plain) : stringifyLossless(json.lossless)) ?? '' }];
       else chunks = r.text ? [{ t: 0, data: r.text }] : [];
       response = { status: r.status, headers: r.headers, chunks };
+      // The checks read this body as JSON: it was just read.
+      if (json) rememberReadBody(response, json.plain, json.lossless);
       if (r.truncatedAtBytes !== undefined) response.truncatedAtBytes = r.truncatedAtBytes;
       if (r.contentEncoding !== undefined) response.contentEncoding = r.contentEncoding;
       if (r.stalledAfterMs !== undefined) response.stalledAfterMs = r.stalledAfterMs;
@@ -159,7 +165,9 @@ export function parseFixture(text: string, file: string): FixtureFile {
 export async function readFixture(file: string): Promise<FixtureFile | null> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // A replay reads thousands of small files and has nothing else to wait on: a synchronous read costs a fraction
+    // of the open, stat, read and close the promise API queues one by one on the thread pool.
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new HarnessError('HARNESS_RECORDING_INVALID', `cannot read ${file}: ${(error as Error).message}`, { cause: error });

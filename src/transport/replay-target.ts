@@ -32,7 +32,8 @@ export class ReplayTarget implements Target {
   readonly id: string;
   readonly mode = 'replay' as const;
   readonly #root: string;
-  readonly #loaded = new Map<string, Promise<LoadedFixture>>();
+  /** Each model's fixtures read so far, by file: parsed once, forgotten when the model is done. */
+  readonly #loaded = new Map<string, Map<string, Promise<LoadedFixture>>>();
 
   constructor(id: string, fixturesDir: string) {
     this.id = id;
@@ -69,7 +70,12 @@ export class ReplayTarget implements Target {
 
   #load(model: string, caseId: string): Promise<LoadedFixture> {
     const file = fixturePath(this.#root, this.id, model, caseId);
-    let loading = this.#loaded.get(file);
+    let files = this.#loaded.get(model);
+    if (!files) {
+      files = new Map();
+      this.#loaded.set(model, files);
+    }
+    let loading = files.get(file);
     if (!loading) {
       loading = readFixture(file).then(
         (fixture): LoadedFixture => ({ file, fixture, trials: new Map() }),
@@ -78,9 +84,13 @@ export class ReplayTarget implements Target {
           return { file, fixture: null, invalid: { code: harness.code, message: harness.message }, trials: new Map() };
         },
       );
-      this.#loaded.set(file, loading);
+      files.set(file, loading);
     }
     return loading;
+  }
+
+  modelFinished(model: string): void {
+    this.#loaded.delete(model);
   }
 
   /** How many trials of a case the fixture holds (1 without trials, or without a usable fixture), so that replay repeats it as it was recorded. */

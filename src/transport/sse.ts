@@ -4,7 +4,9 @@
  * which follows the WHATWG rules: LF, CRLF and CR line endings, events split across reads, comments.
  */
 import { createParser } from 'eventsource-parser';
+import { parseJsonText, parseLosslessText, type JsonResult } from './body.ts';
 import type { ExchangeResponse } from './exchange.ts';
+import { losslessView, readsLosslessly } from './plain-json.ts';
 
 export interface SseEvent {
   /** The `event:` field, if the server sent one. */
@@ -85,4 +87,40 @@ function lineEndingsOf(text: string): SseStream['lineEndings'] {
   if (kinds.length === 0) return 'none';
   if (kinds.length > 1) return 'mixed';
   return kinds[0]!;
+}
+
+const plainData = new WeakMap<SseEvent, JsonResult>();
+const losslessData = new WeakMap<SseEvent, JsonResult>();
+
+/** An event's data as plain JSON, parsed once whatever the number of checks that read it. */
+export function eventData(event: SseEvent): JsonResult {
+  let parsed = plainData.get(event);
+  if (!parsed) {
+    parsed = parseJsonText(event.data);
+    plainData.set(event, parsed);
+  }
+  return parsed;
+}
+
+/**
+ * An event's data with every number a LosslessNumber that keeps its lexeme, parsed once. Made from the plain parse
+ * when that loses nothing (lossless-json is several times slower than JSON.parse); lossless-json reads the rest.
+ */
+export function eventDataLossless(event: SseEvent): JsonResult {
+  let parsed = losslessData.get(event);
+  if (!parsed) {
+    const plain = eventData(event);
+    parsed = plain.ok && readsLosslessly(event.data, plain.value) ? losslessOf(plain.value, event.data) : parseLosslessText(event.data);
+    losslessData.set(event, parsed);
+  }
+  return parsed;
+}
+
+function losslessOf(plain: unknown, text: string): JsonResult {
+  try {
+    return { ok: true, value: losslessView(plain) };
+  } catch {
+    // Nested deeper than the stack allows: the parser says so the same way.
+    return parseLosslessText(text);
+  }
 }

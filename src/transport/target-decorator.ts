@@ -26,6 +26,10 @@ export abstract class TargetDecorator implements Target {
     return this.inner.caseFinished(model, caseId, exchanges);
   }
 
+  modelFinished(model: string): void {
+    this.inner.modelFinished?.(model);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -29,6 +29,11 @@ export interface Target {
   close(): Promise<void>;
   /** Replay only: how many trials of a case were recorded (1 for a fixture without trials). */
   trialsRecorded?(model: string, caseId: string): Promise<number>;
+  /**
+   * Called when every check of a model on this target has its result: replay forgets that model's fixtures, so a
+   * run holds the models in progress, not every recording it has read.
+   */
+  modelFinished?(model: string): void;
   /** Replay only: where the recording of a case came from. */
   provenanceOf?(model: string, caseId: string): Promise<{ source: 'live' | 'emulator'; recordedAt: string; harnessVersion: string } | null>;
 }

@@ -5,9 +5,9 @@
  * also in `response.completed`), Anthropic (`message_start` + `message_delta`; input counts the tokens a prompt-cache
  * breakpoint wrote or read, which Anthropic reports apart).
  */
-import { isRecord, jsonBody, parseJsonText } from './body.ts';
+import { isRecord, jsonBody } from './body.ts';
 import { isStreamResponse, type Exchange } from './exchange.ts';
-import { sseStream } from './sse.ts';
+import { eventData, sseStream } from './sse.ts';
 
 export interface TokenUsage {
   input: number;
@@ -25,7 +25,7 @@ export function usageOf(exchange: Exchange): TokenUsage {
   }
   // Streams repeat or accumulate usage (message_start then message_delta): the largest figure is the total.
   for (const event of sseStream(response).events) {
-    const parsed = parseJsonText(event.data);
+    const parsed = eventData(event);
     if (!parsed.ok || !isRecord(parsed.value)) continue;
     const value = parsed.value;
     for (const usage of [value.usage, isRecord(value.response) ? value.response.usage : undefined, isRecord(value.message) ? value.message.usage : undefined]) {

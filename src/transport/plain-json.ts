@@ -1,0 +1,107 @@
+/**
+ * @module transport/plain-json
+ * When JSON.parse loses nothing. lossless-json keeps every number's lexeme (`1.0`, `1e5`, `-0`, a 20-digit id) and
+ * refuses an object that repeats a key with another value; it is also a parser written in JavaScript, several times
+ * slower than JSON.parse. A text in which every number reads back as written (its lexeme is what JSON.stringify
+ * writes for its value) and no object repeats a key gives the same value either way, so the slow parser runs only
+ * on a text that needs it.
+ */
+import { LosslessNumber } from 'lossless-json';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const MINUS = 0x2d;
+
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** The characters a JSON number is made of, after its first. */
+function isNumberPart(code: number): boolean {
+  return isDigit(code) || code === 0x2e || code === 0x65 || code === 0x45 || code === 0x2b || code === MINUS;
+}
+
+/** Object keys in a value JSON.parse returned, walked without recursion (a deeply nested text must not overflow the stack). */
+function keyCount(value: unknown): number {
+  let count = 0;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next !== 'object' || next === null) continue;
+    if (Array.isArray(next)) {
+      for (const item of next) pending.push(item);
+      continue;
+    }
+    const record = next as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      count += 1;
+      pending.push(record[key]);
+    }
+  }
+  return count;
+}
+
+/**
+ * Whether `value`, what JSON.parse made of `text` (valid JSON), is what lossless-json would read: every number's
+ * lexeme is what JSON.stringify writes for its value, and the text has as many keys as the value (no object repeats
+ * one). False sends the caller to lossless-json, which keeps the lexemes or refuses the repeated key.
+ */
+export function readsLosslessly(text: string, value: unknown): boolean {
+  let keys = 0;
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) {
+      // Character by character: stored streams are strings full of escaped quotes.
+      let end = i + 1;
+      for (let c = text.charCodeAt(end); end < length && c !== QUOTE; c = text.charCodeAt(end)) end += c === BACKSLASH ? 2 : 1;
+      if (end >= length) return false;
+      i = end + 1;
+      while (i < length && isWhitespace(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) === COLON) keys += 1;
+      continue;
+    }
+    if (code === MINUS || isDigit(code)) {
+      let end = i + 1;
+      while (end < length && isDigit(text.charCodeAt(end))) end++;
+      const digitsOnly = end === length || !isNumberPart(text.charCodeAt(end));
+      // The common case, without making a string: an integer of up to 15 digits with no leading zero reads back as written.
+      const first = code === MINUS ? text.charCodeAt(i + 1) : code;
+      const short = end - i - (code === MINUS ? 1 : 0) <= 15;
+      if (digitsOnly && short && (first !== 0x30 || end - i === 1)) {
+        i = end;
+        continue;
+      }
+      while (end < length && isNumberPart(text.charCodeAt(end))) end++;
+      const lexeme = text.slice(i, end);
+      if (JSON.stringify(Number(lexeme)) !== lexeme) return false;
+      i = end;
+      continue;
+    }
+    i++;
+  }
+  return keys === keyCount(value);
+}
+
+/**
+ * The lossless-json view of a plain value that `readsLosslessly` accepted: the same structure with every number a
+ * LosslessNumber of the lexeme it was read from (which is what JSON.stringify writes for it), without parsing again.
+ */
+export function losslessView(value: unknown): unknown {
+  if (typeof value === 'number') return new LosslessNumber(JSON.stringify(value));
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(losslessView);
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    // As lossless-json (and JSON.parse) store it: an own property, not the prototype setter.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: losslessView(item), writable: true, enumerable: true, configurable: true });
+    else out[key] = losslessView(item);
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+/**
+ * JSON.parse stands in for lossless-json only where the two agree: every number reads back as written and no object
+ * repeats a key. Anything else (a lexeme JSON.parse would rewrite, a repeated key) goes to lossless-json, so replayed
+ * bodies, shape fingerprints and schema samples keep every lexeme, and a fixture with a repeated key is still refused.
+ */
+import { fc, it as property } from '@fast-check/vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
+import { describe, expect, it } from 'vitest';
+import { bodyText, excerpt, jsonBody, losslessBody, parseJsonText, parseLosslessText } from '../src/transport/body.ts';
+import { parseFixture } from '../src/transport/fixture-file.ts';
+import { losslessView, readsLosslessly } from '../src/transport/plain-json.ts';
+import { eventData, eventDataLossless, parseSseChunks } from '../src/transport/sse.ts';
+import { ROOT } from './helpers/harness.ts';
+
+const reads = (text: string) => readsLosslessly(text, JSON.parse(text));
+
+describe('readsLosslessly', () => {
+  it.each(['1.0', '1e5', '1E5', '1e21', '-0', '0.10', '12345678901234567890', '1.7635E9', '{"a":1,"a":2}', '{"a":{"b":1},"c":[{"b":2,"b":2}]}', '[1, 2.50]', '{"x": 1e400}'])('sends %s to lossless-json', (text) => {
+    expect(reads(text)).toBe(false);
+  });
+
+  it.each(['{}', '[]', '0', '-5', '123456789012345', '0.1', '1.5e-7', '1e+21', '"1.0 and 1e5 inside a string"', '{"a\\"":1,"a":2}', '{"a\\\\":"b\\\\\\"c","d":[1,-2.5,3e-9]}', '{"__proto__":1}', ' { "k" : 17 , "v" : [ true , null ] } '])('reads %s with JSON.parse', (text) => {
+    expect(reads(text)).toBe(true);
+  });
+
+  property.prop([fc.json()])('where it says so, the lossless view is what lossless-json reads', (text) => {
+    const plain = JSON.parse(text) as unknown;
+    if (readsLosslessly(text, plain)) {
+      expect(losslessView(plain)).toEqual(parseLossless(text));
+      expect(JSON.stringify(plain)).toBe(stringifyLossless(parseLossless(text)));
+    }
+  });
+
+  property.prop([fc.array(fc.oneof(fc.constantFrom('1.0', '-0', '1e5', '0.50', '99999999999999999999', '7'), fc.double({ noNaN: true, noDefaultInfinity: true }).map(String)), { maxLength: 6 })])(
+    'numbers written as the endpoint wrote them keep their lexemes',
+    (lexemes) => {
+      const text = `{"n":[${lexemes.join(',')}]}`;
+      const plain = JSON.parse(text) as unknown;
+      const view = readsLosslessly(text, plain) ? losslessView(plain) : parseLossless(text);
+      expect(stringifyLossless(view)).toBe(stringifyLossless(parseLossless(text)));
+    },
+  );
+});
+
+describe('replayed bodies', () => {
+  /** One model of each family on both surfaces (gpt-oss-120b's answers carry an exponent lexeme). */
+  const MODELS = ['openai.gpt-oss-120b', 'anthropic.claude-opus-4-7', 'google.gemma-4-31b', 'qwen.qwen3-32b', 'openai.gpt-5.5', 'xai.grok-4.3'];
+  const files = ['emulator', 'runtime.emulator'].flatMap((target) => {
+    const dir = join(ROOT, 'fixtures', target);
+    return MODELS.flatMap((model) => readdirSync(join(dir, model)).map((name) => join(dir, model, name)));
+  });
+
+  it('bundled fixtures give the bodies lossless-json gives, and the parsed views its parsers give', () => {
+    let bodies = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const reference = (parseLossless(text) as { exchanges: { response: { json?: unknown } | null }[] }).exchanges;
+      const fixture = parseFixture(text, file);
+      fixture.exchanges.forEach((exchange, index) => {
+        const stored = reference[index]!.response;
+        if (!exchange.response || stored?.json === undefined) return;
+        const body = bodyText(exchange.response);
+        expect(body, file).toBe(stringifyLossless(stored.json));
+        expect(jsonBody(exchange.response)).toEqual(parseJsonText(body));
+        expect(losslessBody(exchange.response)).toEqual(parseLosslessText(body));
+        bodies += 1;
+      });
+    }
+    expect(bodies).toBeGreaterThan(100);
+  });
+
+  it('a fixture whose answer has lexemes JSON.parse would rewrite replays them as recorded', () => {
+    const answer = '{"created_at":1.7635E9,"n":1.0,"id":12345678901234567890}';
+    const text = JSON.stringify({ format: 'mantle-conformance.fixture/1', model: 'm', case: 'c', provenance: { source: 'live', target: 't', endpointHost: 'h', region: null, recordedAt: '2026-01-01T00:00:00.000Z', harnessVersion: 'v' }, exchanges: [] }).replace(
+      '"exchanges":[]',
+      `"exchanges":[{"step":"main","prefix":"/v1","request":{"method":"GET","path":"/v1/x","headers":{}},"response":{"status":200,"headers":{},"json":${answer}},"error":null,"durationMs":1,"attempts":1}]`,
+    );
+    const response = parseFixture(text, 'f.json').exchanges[0]!.response!;
+    expect(bodyText(response)).toBe(answer);
+    expect(stringifyLossless(losslessBody(response).ok ? (losslessBody(response) as { value: unknown }).value : undefined)).toBe(answer);
+  });
+
+  it('a fixture that repeats a key is refused as before', () => {
+    const text = readFileSync(files[0]!, 'utf8').replace('"format":', '"model": "other",\n  "format":');
+    expect(() => parseFixture(text, '/x/f.json')).toThrow(/is not valid JSON.*Duplicate key 'model'/);
+  });
+});
+
+describe('stream events', () => {
+  it('parse once, and the lossless view keeps lexemes', () => {
+    const stream = parseSseChunks([{ t: 0, data: 'data: {"a":1,"b":[2.5]}\n\ndata: {"c":1.0}\n\ndata: [DONE]\n\ndata: {oops\n\n' }]);
+    const [plainEvent, lexemeEvent, done, broken] = stream.events;
+    expect(eventData(plainEvent!)).toBe(eventData(plainEvent!));
+    expect(eventDataLossless(plainEvent!)).toEqual(parseLosslessText(plainEvent!.data));
+    expect(eventDataLossless(lexemeEvent!)).toEqual(parseLosslessText('{"c":1.0}'));
+    expect(stringifyLossless((eventDataLossless(lexemeEvent!) as { value: unknown }).value)).toBe('{"c":1.0}');
+    expect(eventData(done!).ok).toBe(false);
+    expect(eventDataLossless(broken!)).toEqual(parseLosslessText('{oops'));
+  });
+});
+
+describe('excerpt', () => {
+  const reference = (text: string, max = 240) => {
+    const oneLine = text.replace(/\s+/g, ' ').trim();
+    return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+  };
+  const spaced = fc.array(fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom(' ', '\n\n', '\t \r\n', ' '.repeat(3000), 'x'.repeat(500))), { maxLength: 30 }).map((parts) => parts.join(''));
+
+  property.prop([spaced, fc.integer({ min: 1, max: 300 })])('reads only the start of a long body, to the same line', (text, max) => {
+    expect(excerpt(text, max)).toBe(reference(text, max));
+  });
+
+  it('keeps 240 characters of a 6 MB body', () => {
+    const body = `  ${'E'.repeat(6 * 1024 * 1024)}\n`;
+    expect(excerpt(body)).toBe(reference(body));
+    expect(excerpt(body)).toHaveLength(240);
+  });
+});
