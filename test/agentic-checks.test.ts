@@ -6,14 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileOverride } from '../src/emulator/profile.ts';
 import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
+import { expectBothWays, named, type SwitchRow } from './helpers/switch-rows.ts';
 
-interface Row {
-  model: string;
-  check: string;
-  quirk: ProfileOverride;
-  off: unknown;
-  on: unknown;
-}
+type Row = SwitchRow;
 
 const GROK = 'xai.grok-4.3';
 const OSS = 'openai.gpt-oss-20b';
@@ -78,14 +73,7 @@ async function observe(model: string, check: string, quirk?: ProfileOverride) {
 }
 
 describe('the agentic surface, documented behaviour and one switch flipped', () => {
-  it.each(ROWS.map((row) => ({ ...row, name: `${row.check} on ${row.model}: ${String(row.off)} -> ${String(row.on)}` })))('$name', async (row) => {
-    const off = await observe(row.model, row.check);
-    expect(off.observed, off.reason).toEqual(row.off);
-    expect(off.status, off.reason).toBe('pass');
-    const on = await observe(row.model, row.check, row.quirk);
-    expect(on.observed, on.reason).toEqual(row.on);
-    expect(on.status, on.reason).toBe('fail');
-  });
+  it.each(named(ROWS))('$name', (row) => expectBothWays(row));
 });
 
 describe('observations where nothing is stated (optional capabilities) follow the switch', () => {

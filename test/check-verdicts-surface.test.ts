@@ -4,17 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ProfileOverride } from '../src/emulator/profile.ts';
-import type { EmulatorOptions } from '../src/emulator/server.ts';
 import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
+import { expectBothWays, named, type SwitchRow } from './helpers/switch-rows.ts';
 
-interface Row {
-  model: string;
-  check: string;
-  quirk?: ProfileOverride;
-  server?: Partial<EmulatorOptions>;
-  off: unknown;
-  on: unknown;
-}
+type Row = SwitchRow;
 
 const GROK = 'xai.grok-4.3';
 const OSS = 'openai.gpt-oss-20b';
@@ -91,24 +84,9 @@ const ROWS: Row[] = [
   { model: 'google.gemma-4-31b', check: 'tools.chat.forced-call', quirk: b({ chatTools: 'accept' }), off: 'rejected', on: 'conformant' },
 ];
 
-async function observe(row: Row, on: boolean) {
-  const emulator = await catalogEmulator(on && row.quirk ? { [row.model]: row.quirk } : {}, on ? (row.server ?? {}) : {});
-  try {
-    return (await checkModel(liveTarget(emulator.url), row.model, { checks: [row.check] })).get(row.check)!;
-  } finally {
-    await emulator.close();
-  }
-}
 
 describe('the whole surface, documented behavior and one switch flipped', () => {
-  it.each(ROWS.map((row) => ({ ...row, name: `${row.check} on ${row.model}: ${String(row.off)} -> ${String(row.on)}` })))('$name', async (row) => {
-    const off = await observe(row, false);
-    expect(off.observed, off.reason).toEqual(row.off);
-    expect(off.status, off.reason).toBe('pass');
-    const on = await observe(row, true);
-    expect(on.observed, on.reason).toEqual(row.on);
-    expect(on.status, on.reason).toBe('fail');
-  });
+  it.each(named(ROWS))('$name', (row) => expectBothWays(row));
 });
 
 describe('the strict-client column reads lexemes, not numbers', () => {

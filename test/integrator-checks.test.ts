@@ -4,28 +4,19 @@
  * catalog or the reference) the deviation fails. A stream that stops after two events is `stalled` within the idle
  * limit, long before --timeout.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../src/checks/registry.ts';
 import { profilesFromCatalog } from '../src/emulator/profile-from-catalog.ts';
-import type { ProfileOverride } from '../src/emulator/profile.ts';
-import { startEmulator, type RunningEmulator } from '../src/emulator/server.ts';
+import { startEmulator } from '../src/emulator/server.ts';
 import { buildPlan } from '../src/plan/plan.ts';
 import type { Catalog, CatalogClaim } from '../src/suite/load-catalog.ts';
 import { noAuth } from '../src/transport/auth/auth.ts';
 import { LiveTarget } from '../src/transport/live-target.ts';
 import { catalogEmulator, checkModel, liveTarget, projectSuites } from './helpers/harness.ts';
+import { expectBothWays, type SwitchRow } from './helpers/switch-rows.ts';
 
-interface Row {
+interface Row extends SwitchRow {
   name: string;
-  model: string;
-  check: string;
-  quirk: ProfileOverride;
-  off: unknown;
-  on: unknown;
-  /** The status with the switch on: `fail` where an expectation is stated, `pass` for a bare observation. */
-  onStatus?: 'fail' | 'pass';
-  /** What the reason says with the switch on. */
-  reason?: RegExp;
 }
 
 const DESERIALIZE = /Failed to deserialize the JSON body/;
@@ -55,27 +46,7 @@ const ROWS: Row[] = [
 ];
 
 describe('integrator checks against the emulator, switch off and on', () => {
-  let emulator: RunningEmulator;
-  beforeAll(async () => {
-    emulator = await catalogEmulator();
-  });
-  afterAll(() => emulator.close());
-
-  it.each(ROWS)('$name', async (row) => {
-    const off = (await checkModel(liveTarget(emulator.url), row.model, { checks: [row.check] })).get(row.check)!;
-    expect(off.observed, off.reason).toEqual(row.off);
-    expect(off.status, off.reason).toBe('pass');
-
-    const quirky = await catalogEmulator({ [row.model]: row.quirk });
-    try {
-      const on = (await checkModel(liveTarget(quirky.url), row.model, { checks: [row.check] })).get(row.check)!;
-      expect(on.observed, on.reason).toEqual(row.on);
-      expect(on.status, on.reason).toBe(row.onStatus ?? 'fail');
-      if (row.reason) expect(on.reason).toMatch(row.reason);
-    } finally {
-      await quirky.close();
-    }
-  });
+  it.each(ROWS)('$name', (row) => expectBothWays(row));
 
   it('an answer empty on one trial of two is flaky, with the rate in its trials', async () => {
     const quirky = await catalogEmulator({ 'openai.gpt-oss-20b': { behaviors: { variants: [{ emptyAnswer: false }, { emptyAnswer: true }] } } });

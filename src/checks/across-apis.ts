@@ -9,6 +9,7 @@ import { isRecord } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import { answerOf, namesField, offTopicRejection, type Answer } from './answer.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
+import { sentBody } from './tool-calls.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
 /** What one API's exchange showed. */
@@ -37,14 +38,6 @@ function exchangeOf(outcome: CompletedOutcome): Exchange | undefined {
   return ofStep.filter((ex) => ex.response && ex.response.status < 300 && !ex.error).at(-1) ?? ofStep.at(-1);
 }
 
-export function requestBodyOf(exchange: Exchange): Record<string, unknown> {
-  try {
-    const parsed = JSON.parse(exchange.request.body ?? '{}') as unknown;
-    return isRecord(parsed) ? parsed : {};
-  } catch {
-    return {};
-  }
-}
 
 /**
  * A rejection read for the fields a check is about: `rejected` when it names one of them (its `param`, or the field
@@ -82,7 +75,7 @@ export function acrossApis(definition: CheckDefinition, input: CheckInput, sever
       if (!exchange) continue;
       evidence.push(evidenceOf(outcome.caseId, exchange));
       const answer = answerOf(exchange);
-      const seen: ApiExchange = { api: outcome.api, caseId: outcome.caseId, exchange, answer, request: requestBodyOf(exchange) };
+      const seen: ApiExchange = { api: outcome.api, caseId: outcome.caseId, exchange, answer, request: sentBody(exchange) };
       if (answer.kind === 'refused') readings.push({ api: outcome.api, reading: { unsupported: `not served here (${answer.status}: ${answer.message})` } });
       else if (answer.kind === 'broken') readings.push({ api: outcome.api, reading: { error: `could not observe: ${answer.message}` } });
       else readings.push({ api: outcome.api, reading: read(seen) });

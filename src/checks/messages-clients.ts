@@ -6,7 +6,7 @@
  * beta flag", litellm #41203), which breaks clients that add betas of their own.
  */
 import { notObservable, observe, observeOk } from './answer.ts';
-import { requestBodyOf } from './across-apis.ts';
+import { sentBody } from './tool-calls.ts';
 import { judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -19,7 +19,7 @@ const modelEcho: CheckDefinition = {
   run(input) {
     const seen = observeOk(input);
     if ('settled' in seen) return seen.settled;
-    const sent = requestBodyOf(seen.exchange).model;
+    const sent = sentBody(seen.exchange).model;
     const echoed = seen.body?.model;
     const detail = `sent ${JSON.stringify(sent)}, echoed ${JSON.stringify(echoed ?? null)}`;
     if (typeof echoed !== 'string' || typeof sent !== 'string') return judge(modelEcho, input, 'other', seen.evidence, detail);
