@@ -1,6 +1,6 @@
 /**
- * Fixtures stay true: a record run removes the recordings of cases the suites no longer have, in the folders of the
- * models it recorded, and says what it removed; `fixtures prune` does it for every target and model folder
+ * Fixtures stay true: a record run names the recordings of cases its suites do not have, in the folders of the
+ * models it recorded, and removes none (another --suites folder's recordings are not stale); `fixtures prune` does it for every target and model folder
  * (`--dry-run` lists only). Only fixtures the harness made go: notes, links and files that are not fixtures are
  * named and kept, and a link's target is never touched.
  */
@@ -52,21 +52,21 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('a record run', () => {
-  it('removes the recordings of cases the suites no longer have and says so; keeps what it did not make', async () => {
+  it('names the recordings of cases its suites do not have and removes nothing (another suites folder is not stale)', async () => {
     const planted = await plant(modelDir);
     const before = await readdir(modelDir);
     const again = await record();
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain('fixtures of local: removed 1 recording(s) of cases the suites no longer have');
-    expect(again.stdout).toMatch(/removed .*qwen\.qwen3-32b\/created-at\.renamed-long-ago\.json/);
-    expect(again.stdout).toMatch(/kept .*NOTES\.json/);
-    expect(again.stdout).toMatch(/kept .*linked-case\.json/);
-    expect(existsSync(planted.stale)).toBe(false);
+    expect(again.stdout).toContain('fixtures of local: 1 recording(s) of cases the suites do not have');
+    expect(again.stdout).toContain('fixtures prune --dry-run');
+    expect(again.stdout).toMatch(/stale .*qwen\.qwen3-32b\/created-at\.renamed-long-ago\.json/);
+    expect(existsSync(planted.stale)).toBe(true);
     expect(await readFile(planted.note, 'utf8')).toBe('{"mine": true}');
     expect(existsSync(planted.link) && existsSync(outside)).toBe(true);
-    expect((await readdir(modelDir)).sort()).toEqual(before.filter((f) => f !== 'created-at.renamed-long-ago.json').sort());
+    expect((await readdir(modelDir)).sort()).toEqual(before.sort());
     await rm(planted.note);
     await rm(planted.link);
+    await rm(planted.stale);
   }, 60_000);
 });
 

@@ -1,17 +1,16 @@
 /**
  * @module cli/fixtures-prune-command
  * `mantle-conformance fixtures prune`: the recordings of cases the suites no longer have, removed from every target
- * and model folder of a fixtures root and listed (`--dry-run` lists them only). A record run does the same for the
- * models it recorded; this reaches the folders of models no run records any more. Exit 0 when done.
+ * and model folder of a fixtures root and listed (`--dry-run` lists them only). A record run only names the stale
+ * recordings of the models it recorded: removing is this command's, on purpose. Exit 0 when done.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadSuites } from '../suite/load-suites.ts';
 import { pruneFixtures } from '../transport/fixture-prune.ts';
-import { pruneLines } from './run-command.ts';
 
 export async function fixturesPruneCommand(flags: { suites?: string; fixtures: string; dryRun?: boolean }, root: string, out: NodeJS.WritableStream): Promise<number> {
   const suitesDir = resolve(flags.suites ?? ((await stat('suites').catch(() => null))?.isDirectory() ? 'suites' : `${root}/suites`));
@@ -33,4 +32,13 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
   }
   out.write(`${targets.length} target folder(s) under ${inertLine(fixturesDir, 300)}, ${cases.length} cases in ${inertLine(suitesDir, 300)}: ${flags.dryRun ? 'would remove' : 'removed'} ${removed} recording(s), kept ${foreign} other file(s)\n`);
   return 0;
+}
+
+/** What a prune removed and kept, one line per file; nothing when there was nothing to say. */
+export function pruneLines(target: string, pruned: { removed: string[]; foreign: string[] }, dryRun = false): string[] {
+  const shown = (f: string) => inertLine(relative(process.cwd(), f) || f, 300);
+  const lines: string[] = [];
+  if (pruned.removed.length) lines.push(`fixtures of ${inertLine(target)}: ${dryRun ? 'would remove' : 'removed'} ${pruned.removed.length} recording(s) of cases the suites no longer have`, ...pruned.removed.map((f) => `  ${dryRun ? 'would remove' : 'removed'} ${shown(f)}`));
+  if (pruned.foreign.length) lines.push(`fixtures of ${inertLine(target)}: kept ${pruned.foreign.length} file(s) that are not recordings of a case (not made by the harness; move them if they are not yours)`, ...pruned.foreign.map((f) => `  kept ${shown(f)}`));
+  return lines.map((l) => `${l}\n`);
 }

@@ -136,14 +136,15 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
   // interrupted after Ctrl-C (report/gate.ts): the reports, the console and the exit code say the same.
   const exitCode = end.interrupted ? EXIT.interrupted : matrix.gate.exitCode;
   if (!flags.quiet) io.out.write(summaryLines(matrix, end).join('\n') + '\n');
-  // Fixtures stay true: a record run removes the recordings of cases the suites no longer have, and says so (even
-  // with --quiet: files were deleted).
+  // Fixtures stay true: a record run names the recordings of cases its suites do not have (even with --quiet). It
+  // removes none: a run with another --suites folder would take a second suite's recordings for stale ones;
+  // `fixtures prune` removes them, on purpose, after --dry-run shows what goes.
   if (!end.interrupted) {
     const { pruneFixtures } = await import('../transport/fixture-prune.ts');
     const models = matrix.models.map((m) => m.id);
     for (const target of matrix.targets.filter((t) => t.mode === 'record')) {
-      const pruned = await pruneFixtures(config.fixturesDir, target.id, caseIds, { models });
-      io.out.write(pruneLines(target.id, pruned).join(''));
+      const stale = await pruneFixtures(config.fixturesDir, target.id, caseIds, { models, dryRun: true });
+      io.out.write(staleLines(target.id, stale).join(''));
     }
   }
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in.
@@ -179,13 +180,14 @@ async function parseVitestArgs(args: string[]): Promise<{ filter: string[]; opti
   }
 }
 
-/** What a prune removed and kept, one line per file; nothing when there was nothing to say. */
-export function pruneLines(target: string, pruned: { removed: string[]; foreign: string[] }, dryRun = false): string[] {
+/** The recordings a record run found for cases its suites do not have, and how to remove them; nothing when none. */
+function staleLines(target: string, stale: { removed: string[] }): string[] {
+  if (stale.removed.length === 0) return [];
   const shown = (f: string) => inertLine(relative(process.cwd(), f) || f, 300);
-  const lines: string[] = [];
-  if (pruned.removed.length) lines.push(`fixtures of ${inertLine(target)}: ${dryRun ? 'would remove' : 'removed'} ${pruned.removed.length} recording(s) of cases the suites no longer have`, ...pruned.removed.map((f) => `  ${dryRun ? 'would remove' : 'removed'} ${shown(f)}`));
-  if (pruned.foreign.length) lines.push(`fixtures of ${inertLine(target)}: kept ${pruned.foreign.length} file(s) that are not recordings of a case (not made by the harness; move them if they are not yours)`, ...pruned.foreign.map((f) => `  kept ${shown(f)}`));
-  return lines.map((l) => `${l}\n`);
+  return [
+    `fixtures of ${inertLine(target)}: ${stale.removed.length} recording(s) of cases the suites do not have (a case renamed or deleted, or another suites folder's); kept: \`mantle-conformance fixtures prune --dry-run\` lists them, without --dry-run removes them`,
+    ...stale.removed.map((f) => `  stale ${shown(f)}`),
+  ].map((l) => `${l}\n`);
 }
 
 /** The console's last lines: totals, coverage, what gates, where the reports are, and the gate, which never says pass for a run that did not finish. */
