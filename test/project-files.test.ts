@@ -187,3 +187,11 @@ describe('error codes', () => {
     for (const code of Object.keys(ERROR_CODES)) expect(readme, code).toContain(`| \`${code}\` |`);
   });
 });
+
+describe('check groups', () => {
+  it('every check belongs to a named group of the reports (none falls into "Other")', async () => {
+    const { ALL_CHECKS } = await import('../src/checks/registry.ts');
+    const { groupOf } = await import('../src/report/build-matrix.ts');
+    expect(ALL_CHECKS.filter((c) => groupOf(c.id) === 'Other').map((c) => c.id)).toEqual([]);
+  });
+});

@@ -59,6 +59,8 @@ export const CHECK_GROUPS: readonly { group: string; prefixes: readonly string[]
   { group: 'Headers', prefixes: ['headers.'] },
   { group: 'Schemas', prefixes: ['schema.'] },
   { group: 'SDKs', prefixes: ['sdk.'] },
+  { group: 'Images, prompt caching, service tiers', prefixes: ['images.', 'prompt-cache.', 'service-tier.'] },
+  { group: 'Fields clients send, answers they get', prefixes: ['requests.', 'answer.'] },
 ];
 
 export function groupOf(checkId: string): string {

@@ -78,8 +78,8 @@ function leadSection(matrix: Matrix, lines: string[]): void {
   if (gating.length > 200) lines.push(`- ... and ${gating.length - 200} more (see matrix.json)`);
   if (gate.regressedSinceBaseline) lines.push('- new failures since the baseline (below)');
   lines.push('');
-  failureCounts(lines, 'Failures per model', 'target/model', matrix.results, (r) => `${r.target}/${r.model}`);
-  failureCounts(lines, 'Failures per check', 'check', matrix.results, (r) => r.check);
+  failureCounts(lines, 'Cells to look at, per model', 'target/model', matrix.results, (r) => `${r.target}/${r.model}`);
+  failureCounts(lines, 'Cells to look at, per check', 'check', matrix.results, (r) => r.check);
   if (matrix.comparison) {
     const c = matrix.comparison;
     lines.push(`## Changes since run ${markdownCode(c.baseline.runId)}`, '');
