@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../src/checks/registry.ts';
-import { buildPlan, forSurface, plannedFor } from '../src/plan/plan.ts';
+import { buildPlan, plannedOn } from '../src/plan/plan.ts';
 import type { Matrix } from '../src/report/matrix.ts';
 import { loadExpectations } from '../src/suite/load-expectations.ts';
 import { ROOT, cli, projectSuites } from './helpers/harness.ts';
@@ -32,7 +32,7 @@ describe('what a cell on a surface is judged against', () => {
       expectations = await loadExpectations(file, ALL_CHECKS);
     }
     const plan = buildPlan(suites, catalog, ALL_CHECKS, { models: [MODEL], checks: [CHECK], ...(expectations ? { expectations } : {}) });
-    const check = plannedFor(forSurface(plan.models[0]!, surface), target).checks[0]!;
+    const check = plannedOn(plan.models[0]!, { id: target, surface }).checks[0]!;
     return [check.expectation?.value, check.expectation?.source.split(':')[0]];
   };
 

@@ -70,7 +70,7 @@ export async function runCommand(
   const loaded = await loadPlan(config);
   const allFilters = [...filters, ...extra.filter];
   const work = selectWork(
-    config.targets.map((t) => ({ id: t.id, surface: t.surface, ...(t.discovered ? { models: new Set(t.discovered.models) } : {}) })),
+    config.targets,
     loaded.plan.models,
     { filters: allFilters, ...(shard ? { shard } : {}), ...(pattern ? { pattern } : {}) },
   );

@@ -93,11 +93,31 @@ function reviewedExpectation(reviewed: { value: Expected; reason?: string; link?
   return { value: reviewed.value, source: `expectations${target ? ` (${target})` : ''}: ${reviewed.reason ?? 'accepted'}${reviewed.link ? ` (${reviewed.link})` : ''}` };
 }
 
+/** Where a model runs: a target's id, its surface, and the models it lists (with `--models listed`). */
+export interface PlanTarget {
+  id: string;
+  surface: Surface;
+  discovered?: { models: readonly string[] };
+}
+
+/** The plan's models a target runs: those its model list named, when it was discovered; else all. */
+export function modelsOn(models: readonly PlannedModel[], target: PlanTarget): readonly PlannedModel[] {
+  return target.discovered ? models.filter((m) => target.discovered!.models.includes(m.id)) : models;
+}
+
+/**
+ * The model as planned on one target: its surface's claims where the catalog states them, then what the
+ * expectations file states for that target (which wins there). The one place the two layers compose.
+ */
+export function plannedOn(model: PlannedModel, target: PlanTarget): PlannedModel {
+  return plannedFor(forSurface(model, target.surface), target.id);
+}
+
 /**
  * The model as planned for one target: where the expectations file states what that target observes, that is the
  * expectation (it gates there, and only there); elsewhere the model's own.
  */
-export function plannedFor(model: PlannedModel, target: string): PlannedModel {
+function plannedFor(model: PlannedModel, target: string): PlannedModel {
   if (!model.checks.some((c) => c.byTarget?.[target])) return model;
   return { ...model, checks: model.checks.map((c) => (c.byTarget?.[target] ? { ...c, expectation: c.byTarget[target] } : c)) };
 }
@@ -173,7 +193,7 @@ function surfaceExpectations(checkId: string, surfaces: Partial<Record<Surface, 
  * The model as planned on one surface: the surface's claims in place of the model's where the catalog states
  * them, and its route prefixes in the surface's order (bedrock-runtime documents /openai/v1 first).
  */
-export function forSurface(model: PlannedModel, surface: Surface): PlannedModel {
+function forSurface(model: PlannedModel, surface: Surface): PlannedModel {
   const checks = model.checks.map((check) => {
     const override = check.bySurface && surface in check.bySurface ? check.bySurface[surface] : undefined;
     return override === undefined ? check : { ...check, expectation: override };

@@ -5,7 +5,7 @@
  */
 import { percentiles, type LatencySample } from '../checks/latency.ts';
 import { shapeTable, type ShapeSample } from '../checks/shape.ts';
-import { forSurface, plannedFor } from '../plan/plan.ts';
+import { modelsOn, plannedOn } from '../plan/plan.ts';
 import { buildMatrix, finishMatrix } from '../report/build-matrix.ts';
 import { compareMatrices } from '../report/compare.ts';
 import type { ApiLatency, Matrix, MatrixTarget, UsageTotals } from '../report/matrix.ts';
@@ -78,9 +78,8 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
       ...(!m.inCatalog && config.targets.some((t) => t.discovered?.listing.new.includes(m.id)) ? { discovered: true as const } : {}),
     })),
     planned: config.targets.flatMap((t) =>
-      loaded.plan.models
-        .filter((m) => !t.discovered || t.discovered.models.includes(m.id))
-        .map((m) => plannedFor(forSurface(m, t.surface), t.id))
+      modelsOn(loaded.plan.models, t)
+        .map((m) => plannedOn(m, t))
         .flatMap((m) => m.checks.map((c) => ({ target: t.id, model: m.id, check: c.id, expected: c.expectation?.value ?? null, expectedSource: c.expectation?.source ?? null }))),
     ),
     results: input.results.map((cell) => ({ target: cell.target, model: cell.model, check: cell.check, ...cell.result, expectedSource: cell.expectedSource })),

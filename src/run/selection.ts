@@ -10,8 +10,7 @@
 import { posix } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
-import { forSurface, plannedFor, type PlannedCheck, type PlannedModel } from '../plan/plan.ts';
-import type { Surface } from '../surfaces.ts';
+import { modelsOn, plannedOn, type PlannedCheck, type PlannedModel, type PlanTarget } from '../plan/plan.ts';
 import { closest } from '../suite/closest.ts';
 
 export interface Cell {
@@ -20,13 +19,6 @@ export interface Cell {
 }
 
 /** A target of the run: its surface (whose claims the plan takes) and, with `--models listed`, the models it runs. */
-export interface SelectedTarget {
-  id: string;
-  surface?: Surface;
-  /** The models this target runs (its model list, with `--models listed`); default every model of the plan. */
-  models?: ReadonlySet<string>;
-}
-
 /** One cell of the run and the checks selected on it. */
 export interface CellWork extends Cell {
   planned: PlannedModel;
@@ -75,12 +67,8 @@ export function shardCells<T extends Cell>(cells: readonly T[], shard: { index: 
  * The cells and checks a run covers, in plan order. A filter that matches no model, or a `-t` that matches no
  * check, is a usage error: a typo must not turn into a green run that checked nothing.
  */
-export function selectWork(targets: readonly (string | SelectedTarget)[], models: readonly PlannedModel[], selection: Selection): CellWork[] {
-  const all = targets.flatMap((t) => {
-    const target = typeof t === 'string' ? { id: t } : t;
-    const own = target.models ? models.filter((m) => target.models!.has(m.id)) : models;
-    return own.map((planned) => ({ target: target.id, model: planned.id, planned: plannedFor(target.surface ? forSurface(planned, target.surface) : planned, target.id) }));
-  });
+export function selectWork(targets: readonly PlanTarget[], models: readonly PlannedModel[], selection: Selection): CellWork[] {
+  const all = targets.flatMap((target) => modelsOn(models, target).map((planned) => ({ target: target.id, model: planned.id, planned: plannedOn(planned, target) })));
   for (const filter of selection.filters) {
     if (!all.some((cell) => matchesFilters(cell, [filter]))) {
       const ids = models.map((m) => m.id);
