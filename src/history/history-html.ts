@@ -7,17 +7,14 @@
  * models appearing and disappearing. As matrix.html: every field is escaped for where it goes, and the CSP runs
  * only the page's own scripts and stylesheet, by hash, with no inline handlers.
  */
-import { createHash } from 'node:crypto';
+import { cspHash, htmlText, scriptJson } from '../report/inert-text.ts';
 import { STATUS_LABELS, STATUS_SYMBOLS } from '../report/matrix.ts';
 import { describeDrift } from '../report/shape-drift.ts';
 import type { HistoryReport } from './history-model.ts';
 import { HISTORY_SCRIPT } from './history-script.ts';
 import { HISTORY_STYLE } from './history-style.ts';
 
-const esc = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const cspHash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-/** JSON inside a script element: nothing in it can close the element or start markup. */
-const inertJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+const esc = htmlText;
 
 /** Lines shown per list of the recent changes; the rest is counted. */
 const MAX_ITEMS = 200;
@@ -115,7 +112,7 @@ ${recentSection(report)}
 ${modelsSection(report)}
 ${driftSection(report)}
 <aside id="detail" class="hidden" aria-live="polite"></aside>
-<script type="application/json" id="history-data">${inertJson(pageData(report))}</script>
+<script type="application/json" id="history-data">${scriptJson(pageData(report))}</script>
 <script>${uplot.script}</script>
 <script>${HISTORY_SCRIPT}</script>
 </body></html>

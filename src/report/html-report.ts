@@ -9,11 +9,11 @@
  * escaped for where it goes (text, attribute, the embedded JSON); the page's CSP allows only its own script and
  * style, by hash, and no inline handlers.
  */
-import { createHash } from 'node:crypto';
 import { groupedChecks } from './build-matrix.ts';
 import { changeSections } from './compare.ts';
 import { coverageLine, gateLine } from './gate.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
+import { cspHash, htmlText, scriptJson } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { describeProvenance, statusLine, usageLine } from './markdown-report.ts';
 import { buildMigration, migrationHtml } from './migration.ts';
@@ -21,13 +21,10 @@ import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, type CellChange, type Matrix, type MatrixCheck, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
-/** Escapes text for an HTML text node or a double- or single-quoted attribute value. */
-const esc = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = htmlText;
 /** A status as a class name: only the known ones; anything else renders as inert text. */
 const statusClass = (status: string) => (Object.hasOwn(STATUS_SYMBOLS, status) ? `s-${status}` : 's-unknown');
 const statusSymbol = (status: string) => (Object.hasOwn(STATUS_SYMBOLS, status) ? STATUS_SYMBOLS[status as keyof typeof STATUS_SYMBOLS] : '?');
-/** A CSP source for one inline element: the page runs its own script and style, nothing else (no inline handlers). */
-const cspHash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 /** Cell key in the page: `|` never occurs in target, model or check ids (a NUL would not survive HTML parsing). */
 const key = (r: { target: string; model: string; check: string }) => `${r.target}|${r.model}|${r.check}`;
 const short = (value: unknown) => {
@@ -185,10 +182,10 @@ ${matrix.comparison ? '<label><input id="f-changes" type="checkbox"> only change
 </nav>
 <main>${grids(matrix)}</main>
 ${changeList(matrix)}
-${migrationHtml(buildMigration(matrix), esc)}
+${migrationHtml(buildMigration(matrix))}
 ${latencySection(matrix)}
 <aside id="detail" class="hidden" aria-live="polite"></aside>
-<script type="application/json" id="matrix-data">${JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}</script>
+<script type="application/json" id="matrix-data">${scriptJson(data)}</script>
 <script>${HTML_SCRIPT}</script>
 </body></html>
 `;

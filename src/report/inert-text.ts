@@ -9,8 +9,10 @@
  * - `inertLine` for a console or log line (the runner's progress and summary lines call it too);
  * - `markdownText` for Markdown (matrix.md, the step summary);
  * - `xmlText` for junit.xml;
+ * - `htmlText`, `scriptJson` and `cspHash` for the HTML pages (matrix.html, history.html);
  * - `capText` for what the matrix keeps (reasons and excerpts bounded, the cut marked).
  */
+import { createHash } from 'node:crypto';
 
 /** Console and log lines keep at most this many UTF-8 bytes of one endpoint string. */
 export const LINE_TEXT_MAX_BYTES = 400;
@@ -86,4 +88,19 @@ export function xmlAttribute(text: string): string {
 export function markdownCode(id: unknown): string {
   const text = String(id);
   return /^[A-Za-z0-9._:/@+-]{1,200}$/.test(text) ? `\`${text}\`` : markdownText(text, 200);
+}
+
+/** Text for an HTML text node or a double- or single-quoted attribute value. */
+export function htmlText(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** JSON inside a script element: nothing in it can close the element or start markup. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** A CSP source for one inline element: a page runs its own script and style, nothing else (no inline handlers). */
+export function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }

@@ -9,7 +9,7 @@
  * (which value came out is chance, not a change).
  */
 import type { Evidence, Observed } from '../checks/types.ts';
-import { markdownCode, markdownText } from './inert-text.ts';
+import { htmlText, markdownCode, markdownText } from './inert-text.ts';
 import type { Matrix, MatrixResult, MatrixTarget } from './matrix.ts';
 
 export const MIGRATION_FORMAT = 'mantle-conformance.migration/1';
@@ -174,8 +174,9 @@ function compareCells(a: MatrixResult, b: MatrixResult): 'same' | 'different' | 
   return 'not-compared';
 }
 
-/** The view as an HTML section (`esc` escapes for a text node); empty when no site was run on both surfaces. */
-export function migrationHtml(view: MigrationView, esc: (value: unknown) => string): string {
+/** The view as an HTML section; empty when no site was run on both surfaces. */
+export function migrationHtml(view: MigrationView): string {
+  const esc = htmlText;
   if (view.pairs.length === 0) return '';
   const shown = (c: SurfaceCell) => esc(OBSERVED.has(c.status) ? String(c.observed) : c.status);
   const proof = (c: SurfaceCell) => esc(c.evidence[0] ? `${c.evidence[0].request} ${c.evidence[0].status ?? ''}` : c.reason);
