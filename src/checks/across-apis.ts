@@ -7,9 +7,8 @@
  */
 import { isRecord } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import { answerOf, namesField, offTopicRejection, type Answer } from './answer.ts';
+import { type Answer, answerOf, namesField, offTopicRejection, sentBody } from './answer.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
-import { sentBody } from './tool-calls.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
 /** What one API's exchange showed. */

@@ -1,10 +1,16 @@
+/** The JSON body a step sent (empty when it sent none). */
+export function sentBody(exchange: Exchange): Record<string, unknown> {
+  const sent = parseJsonText(exchange.request.body ?? '{}');
+  return sent.ok && isRecord(sent.value) ? sent.value : {};
+}
+
 /**
  * @module checks/answer
  * Reading one step's answer the same way in every check: a 2xx with its body, a rejection (the endpoint's answer,
  * naming a parameter or not), a refusal (this route/API does not serve the model), or broken. And the verdict
  * scaffolding that follows from it, so that each check only says what it observes in a 2xx.
  */
-import { bodyText, isRecord, jsonBody } from '../transport/body.ts';
+import { bodyText, isRecord, jsonBody, parseJsonText } from '../transport/body.ts';
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { evidenceOf, judge, requireCompleted, settleWithout, type CompletedOutcome } from './judge.ts';

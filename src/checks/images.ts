@@ -9,10 +9,9 @@
 import { colourOfPng, IMAGE_COLOURS, type ImageColour } from '../suite/generated.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, failedResponse, notObservable, observe, offTopicRejection } from './answer.ts';
+import { acceptanceCheck, failedResponse, notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
 import { budgetSpent, limitOf, visibleText } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
-import { sentBody } from './tool-calls.ts';
 import type { CheckDefinition } from './types.ts';
 
 type ImageApi = Extract<ApiId, 'chat-completions' | 'responses' | 'messages'>;

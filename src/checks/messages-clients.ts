@@ -5,8 +5,7 @@
  * `anthropic-beta` value the endpoint does not know (Mantle keeps an allowlist: unknown betas are a 400 "invalid
  * beta flag", litellm #41203), which breaks clients that add betas of their own.
  */
-import { notObservable, observe, observeOk } from './answer.ts';
-import { sentBody } from './tool-calls.ts';
+import { notObservable, observe, observeOk, sentBody } from './answer.ts';
 import { judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 

@@ -8,7 +8,7 @@
  * nothing at all: "nothing after the stop sequence" proves nothing then).
  */
 import { isRecord } from '../transport/body.ts';
-import { namesField, notObservable, observe, offTopicRejection, type Observation } from './answer.ts';
+import { namesField, notObservable, observe, offTopicRejection, sentBody, type Observation } from './answer.ts';
 import { budgetSpent, visibleText } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import type { CheckDefinition, CheckInput } from './types.ts';
@@ -23,15 +23,6 @@ interface EffectInput {
   request: Record<string, unknown>;
   /** The control step's answer, when the case has one and it came back 2xx. */
   control?: { body: Record<string, unknown>; request: Record<string, unknown> } | { missing: string };
-}
-
-function requestOf(seen: Observation): Record<string, unknown> {
-  try {
-    const parsed = JSON.parse(seen.exchange.request.body ?? '{}') as unknown;
-    return isRecord(parsed) ? parsed : {};
-  } catch {
-    return {};
-  }
 }
 
 function paramCheck(options: { id: string; param: string; also?: string[]; api: 'chat-completions' | 'responses'; title: string; step?: string; control?: boolean; dependsOnModel?: boolean; effect(input: EffectInput): Effect }): CheckDefinition {
@@ -50,13 +41,13 @@ function paramCheck(options: { id: string; param: string; also?: string[]; api: 
       const { answer } = seen;
       const evidence = [...seen.evidence];
       if (answer.kind === 'rejected') {
-        const other = offTopicRejection(answer, requestOf(seen), about);
+        const other = offTopicRejection(answer, sentBody(seen.exchange), about);
         if (other) return inconclusive(input, `the request was refused for ${other}, not ${options.param}: ${answer.status} ${answer.message}`, evidence);
         const named = about.some((field) => namesField(answer.param, answer.message, field));
         return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}${named ? '' : ` (the error does not name ${options.param})`}`);
       }
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-      const effect = options.effect({ body: answer.body ?? {}, request: requestOf(seen), ...(options.control ? { control: controlOf(input, evidence) } : {}) });
+      const effect = options.effect({ body: answer.body ?? {}, request: sentBody(seen.exchange), ...(options.control ? { control: controlOf(input, evidence) } : {}) });
       if ('inconclusive' in effect) return inconclusive(input, effect.inconclusive, evidence);
       return judge(definition, input, effect.honored ? 'honored' : 'ignored', evidence, effect.detail);
     },
@@ -70,7 +61,7 @@ function controlOf(input: CheckInput, evidence: Observation['evidence']): Effect
   if ('settled' in seen) return { missing: `no control answer to compare with (${seen.settled.reason})` };
   evidence.push(...seen.evidence);
   if (seen.answer.kind !== 'ok') return { missing: `the control request was not answered 2xx (${seen.answer.message})` };
-  return { body: seen.answer.body ?? {}, request: requestOf(seen) };
+  return { body: seen.answer.body ?? {}, request: sentBody(seen.exchange) };
 }
 
 const firstChoice = (body: Record<string, unknown>) => (Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : {});

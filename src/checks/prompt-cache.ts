@@ -8,9 +8,8 @@
  * on the first trial only.
  */
 import { isRecord } from '../transport/body.ts';
-import { notObservable, observe, offTopicRejection } from './answer.ts';
+import { notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
 import { evidenceOf, judge } from './judge.ts';
-import { sentBody } from './tool-calls.ts';
 import type { CheckDefinition } from './types.ts';
 
 const num = (value: unknown) => (typeof value === 'number' ? value : undefined);

@@ -10,11 +10,10 @@
 import { isRecord } from '../transport/body.ts';
 import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
-import { notObservable, observe, offTopicRejection, type Observation } from './answer.ts';
+import { notObservable, type Observation, observe, offTopicRejection, sentBody } from './answer.ts';
 import { reasoningTokens } from './budget.ts';
 import { evidenceOf, inconclusive, judge } from './judge.ts';
 import { eventJson } from './stream-common.ts';
-import { sentBody } from './tool-calls.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 /** The JSON objects of a streamed answer, or the verdict when there is no stream to read. */

@@ -6,9 +6,8 @@
  * too few to show a reasoning model's reasoning reliably).
  */
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, answerOf, notObservable, observe, stepOf, successfulExchange } from './answer.ts';
+import { acceptanceCheck, answerOf, notObservable, observe, sentBody, stepOf, successfulExchange } from './answer.ts';
 import { budgetSpent, limitOf, reasoningTokens } from './budget.ts';
-import { sentBody } from './tool-calls.ts';
 import { evidenceOf, inconclusive, judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 

@@ -4,9 +4,8 @@
  * kept, `previous_response_id` chains a second turn, `input_items` (documented unsupported, seeds/portkey), and
  * `background: true` returns at once and reaches a terminal status when polled.
  */
-import { answerOf, notObservable, stepOf } from './answer.ts';
+import { answerOf, notObservable, sentBody, stepOf } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
-import { sentBody } from './tool-calls.ts';
 import { evidenceOf, inconclusive, judge } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Observed } from './types.ts';
 

@@ -5,9 +5,8 @@
  * it is answered at another tier (the reason says which it echoes, or that it echoes none), `rejected` when the
  * endpoint refuses the field. An endpoint behaviour: read on the first trial only.
  */
-import { notObservable, observe, offTopicRejection, failedResponse } from './answer.ts';
+import { failedResponse, notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
 import { evidenceOf, judge } from './judge.ts';
-import { sentBody } from './tool-calls.ts';
 import type { CheckDefinition } from './types.ts';
 
 export const SERVICE_TIERS = ['priority', 'flex'] as const;

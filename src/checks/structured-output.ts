@@ -4,7 +4,7 @@
  * as JSON and validates against the schema the request sent.
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
-import { notObservable, observe, offTopicRejection } from './answer.ts';
+import { notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
@@ -24,8 +24,7 @@ function structuredCheck(id: string, api: 'chat-completions' | 'responses', text
       const seen = observe(input);
       if ('settled' in seen) return seen.settled;
       const { answer, evidence } = seen;
-      const sent = parseJsonText(seen.exchange.request.body ?? '{}');
-      const request = sent.ok && isRecord(sent.value) ? sent.value : {};
+      const request = sentBody(seen.exchange);
       if (answer.kind === 'rejected') {
         const other = offTopicRejection(answer, request, about);
         if (other) return inconclusive(input, `the request was refused for ${other}, not for its output format: ${answer.status} ${answer.message}`, evidence);

@@ -5,16 +5,9 @@
  * tools (`function.parameters` on chat, `parameters` on Responses, `input_schema` on Messages).
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
-import type { Exchange } from '../transport/exchange.ts';
 import { schemaProblems } from './json-schema.ts';
 
 export type ToolApi = 'chat-completions' | 'responses' | 'messages';
-
-/** The JSON body a step sent (empty when it sent none). */
-export function sentBody(exchange: Exchange): Record<string, unknown> {
-  const sent = parseJsonText(exchange.request.body ?? '{}');
-  return sent.ok && isRecord(sent.value) ? sent.value : {};
-}
 
 /** The schema the request declared for the tool `name`, or undefined when it declared no such tool. */
 export function declaredSchema(request: Record<string, unknown>, api: ToolApi, name: string): unknown {

@@ -5,11 +5,11 @@
  * it, and structured output the Anthropic way: JSON through a forced tool whose input schema is the output format.
  */
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, notObservable, observe, offTopicRejection } from './answer.ts';
+import { acceptanceCheck, notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
-import { argumentsProblem, declaredSchema, sentBody } from './tool-calls.ts';
+import { argumentsProblem, declaredSchema } from './tool-calls.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 /** A rejection naming anything else than these is not a verdict on tool use. */

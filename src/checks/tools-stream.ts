@@ -7,9 +7,9 @@
  */
 import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
-import { notObservable, observe, offTopicRejection } from './answer.ts';
+import { notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
 import { evidenceOf, inconclusive, judge } from './judge.ts';
-import { argumentsProblem, sentBody, type ToolApi } from './tool-calls.ts';
+import { argumentsProblem, type ToolApi } from './tool-calls.ts';
 import { readChatToolStream, readMessagesToolStream, readResponsesToolStream, type StreamReader, type StreamedCall } from './tool-stream-readers.ts';
 import { TOOL_FIELDS } from './tools.ts';
 import type { CheckDefinition, CheckResult } from './types.ts';

@@ -4,10 +4,10 @@
  * parse as JSON and fit the declared schema, and the turn that answers it with the tool's result is accepted.
  */
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, notObservable, observe, offTopicRejection } from './answer.ts';
+import { acceptanceCheck, notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
-import { argumentsProblem, sentBody, type ToolApi } from './tool-calls.ts';
+import { argumentsProblem, type ToolApi } from './tool-calls.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 const VOCABULARY = ['conformant', 'no-call', 'bad-arguments', 'rejected'] as const;
