@@ -7,7 +7,7 @@
  */
 import { isRecord } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import { type Answer, answerOf, namesField, offTopicRejection, sentBody } from './answer.ts';
+import { answeringExchange, answerOf, namesField, offTopicRejection, sentBody, type Answer } from './answer.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
@@ -29,14 +29,6 @@ export interface ApiExchange {
   /** The JSON body the harness sent (after any refused bound was replaced). */
   request: Record<string, unknown>;
 }
-
-/** The exchange that speaks for a case: its last step's 2xx (after a refused bound was replaced), else its last. */
-function exchangeOf(outcome: CompletedOutcome): Exchange | undefined {
-  const step = outcome.exchanges.at(-1)?.step;
-  const ofStep = outcome.exchanges.filter((ex) => ex.step === step);
-  return ofStep.filter((ex) => ex.response && ex.response.status < 300 && !ex.error).at(-1) ?? ofStep.at(-1);
-}
-
 
 /**
  * A rejection read for the fields a check is about: `rejected` when it names one of them (its `param`, or the field
@@ -70,7 +62,7 @@ export function acrossApis(definition: CheckDefinition, input: CheckInput, sever
     } else if (outcome.kind === 'unsupported') {
       readings.push({ api: outcome.api, reading: { unsupported: outcome.reason } });
     } else if (outcome.kind === 'completed') {
-      const exchange = exchangeOf(outcome);
+      const exchange = answeringExchange(outcome);
       if (!exchange) continue;
       evidence.push(evidenceOf(outcome.caseId, exchange));
       const answer = answerOf(exchange);

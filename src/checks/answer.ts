@@ -63,15 +63,22 @@ export function offTopicRejection(answer: Extract<Answer, { kind: 'rejected' }>,
   return candidates.find((field) => field in request && !about.includes(field));
 }
 
+/**
+ * The exchange that speaks for a step (default: the case's last): a probe sends one step to several prefixes, and a
+ * refused bound is sent again, so the last 2xx of the step, else its last exchange.
+ */
+export function answeringExchange(outcome: CompletedOutcome, step?: string): Exchange | undefined {
+  const name = step ?? outcome.exchanges.at(-1)?.step;
+  const ofStep = outcome.exchanges.filter((ex) => ex.step === name);
+  return ofStep.filter((ex) => ex.response && ex.response.status < 300 && !ex.error).at(-1) ?? ofStep.at(-1);
+}
+
 /** The exchange of a step, or the verdict to give when the step was not sent. */
 export function stepOf(input: CheckInput, step?: string): { caseId: string; exchange: Exchange; outcome: CompletedOutcome } | { settled: CheckResult } {
   const found = requireCompleted(input);
   if ('settled' in found) return found;
   const outcome = found.outcome;
-  const name = step ?? outcome.exchanges.at(-1)?.step;
-  const ofStep = outcome.exchanges.filter((ex) => ex.step === name);
-  // A probe sends one step to several prefixes: read the one that answered (the last 2xx), else the last.
-  const exchange = ofStep.filter((ex) => ex.response && ex.response.status < 300 && !ex.error).at(-1) ?? ofStep.at(-1);
+  const exchange = answeringExchange(outcome, step);
   if (exchange) return { caseId: outcome.caseId, exchange, outcome };
   const reason = outcome.incomplete ? `step ${step} not sent: ${outcome.incomplete.reason}` : `case ${outcome.caseId} has no step ${step}`;
   return { settled: { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason, evidence: outcome.exchanges.map((ex) => evidenceOf(outcome.caseId, ex)) } };
