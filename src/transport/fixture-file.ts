@@ -13,7 +13,7 @@ import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
 import { isSurface, type Surface } from '../surfaces.ts';
 import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
-import { bodyText, rememberReadBody } from './body.ts';
+import { bodyText, parseLosslessText, rememberReadBody } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
 import { FIXTURE_FORMAT, fixtureProblem, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
 import { readsLosslessly } from './plain-json.ts';
@@ -49,19 +49,10 @@ function storeResponse(response: ExchangeResponse): StoredResponse {
     stored.chunks = response.chunks.map((c) => ({ t: c.t, data: c.data }));
     return stored;
   }
-  const json = tryLossless(text);
-  if (json !== undefined) stored.json = json;
+  const json = text.trim() ? parseLosslessText(text) : undefined;
+  if (json?.ok) stored.json = json.value;
   else stored.text = text;
   return stored;
-}
-
-function tryLossless(text: string): unknown {
-  if (!text.trim()) return undefined;
-  try {
-    return parseLossless(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function requestBodyValue(body: string | undefined): unknown {

@@ -6,7 +6,7 @@
  * holding it against an endpoint would flag the reference implementation too. What Mantle does differently from
  * the vendor (`"user": null`, a missing `logprobs`) is not tolerated: it is what the schema.* checks report.
  */
-import { isNode, mapSubschemas, type SchemaDocument, type SchemaNode } from './schema-walk.ts';
+import { allowsNull, isNode, mapSubschemas, type SchemaDocument, type SchemaNode } from './schema-walk.ts';
 
 export interface Tolerance {
   /** The component (in components.schemas) whose property is relaxed. */
@@ -54,24 +54,15 @@ export function unusedTolerances(documents: readonly SchemaDocument[], tolerance
  * usage fields). Anthropic's own API omits many of them, so holding an endpoint to their presence would flag the
  * vendor itself: a property whose schema admits null may be absent. Fields that are never null stay required.
  */
-export const ANTHROPIC_NULLABLE_OPTIONAL_REASON =
-  "the @anthropic-ai/sdk declarations make every field required; the API omits unset nullable ones, so a nullable property may be absent";
-
 export function withNullableOptional(document: SchemaDocument): SchemaDocument {
   const relax = (schema: unknown): unknown => {
     if (!isNode(schema)) return schema;
     const node: SchemaNode = mapSubschemas(schema, relax);
     if (Array.isArray(node.required) && isNode(node.properties)) {
       const properties = node.properties;
-      node.required = node.required.filter((name) => typeof name !== 'string' || !admitsNull(properties[name]));
+      node.required = node.required.filter((name) => typeof name !== 'string' || !allowsNull(properties[name], document.components.schemas));
     }
     return node;
   };
   return { components: { schemas: Object.fromEntries(Object.entries(document.components.schemas).map(([name, schema]) => [name, relax(schema)])) } };
-}
-
-function admitsNull(schema: unknown): boolean {
-  if (!isNode(schema)) return false;
-  if (schema.type === 'null' || (Array.isArray(schema.type) && schema.type.includes('null'))) return true;
-  return ['anyOf', 'oneOf'].some((key) => Array.isArray(schema[key]) && (schema[key] as unknown[]).some(admitsNull));
 }
