@@ -11,25 +11,17 @@ import { tableCsv, tableJson, tableMarkdown } from '../report/capability-formats
 import { buildCapabilityTable } from '../report/capability-table.ts';
 import { compareMatrices, describeComparison } from '../report/compare.ts';
 import { gateLine } from '../report/gate.ts';
-import { DEFAULT_REPORTS, REPORT_WRITERS } from '../report/index.ts';
+import { writeDefaultReports } from '../report/index.ts';
 import { inertLine } from '../report/inert-text.ts';
-import type { Matrix } from '../report/matrix.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
-import { writeReportFiles } from '../report/report-writer.ts';
 import { readMatrix } from './read-matrix.ts';
 
-export { readMatrix };
-
-/** Writes every report format of `matrix` into `dir`; returns the paths. */
-export function writeAllReports(matrix: Matrix, dir: string): Promise<string[]> {
-  return writeReportFiles(dir, DEFAULT_REPORTS.flatMap((name) => REPORT_WRITERS[name]!.render(matrix, {})));
-}
 
 export async function reportCommand(file: string, flags: { reportDir?: string; baseline?: string }, out: NodeJS.WritableStream): Promise<number> {
   let matrix = await readMatrix(file);
   if (flags.baseline) matrix = finishMatrix({ ...matrix, comparison: compareMatrices(await readMatrix(flags.baseline), matrix) });
-  const written = await writeAllReports(matrix, flags.reportDir ?? dirname(resolve(file)));
+  const written = await writeDefaultReports(matrix, flags.reportDir ?? dirname(resolve(file)));
   out.write(`wrote ${written.join(', ')}\n`);
   return 0;
 }
@@ -56,7 +48,7 @@ export async function compareSurfacesCommand(files: string[], flags: { json?: bo
 export async function mergeCommand(files: string[], flags: { reportDir: string }, out: NodeJS.WritableStream): Promise<number> {
   if (files.length < 2) throw new HarnessError('HARNESS_USAGE', 'merge: give two or more matrix.json files (shards of one run, or one run per region)');
   const merged = mergeMatrices(await Promise.all(files.map(readMatrix)));
-  const written = await writeAllReports(merged, flags.reportDir);
+  const written = await writeDefaultReports(merged, flags.reportDir);
   const problems = merged.gate.problems.map((p) => `  ${inertLine(p.message, 2000)}\n`).join('');
   out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);
   return merged.gate.exitCode;

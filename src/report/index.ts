@@ -6,7 +6,8 @@ import { htmlReport } from './html-report.ts';
 import { jsonReport } from './json-report.ts';
 import { junitReport } from './junit-report.ts';
 import { markdownReport } from './markdown-report.ts';
-import type { ReportWriter } from './report-writer.ts';
+import { writeReportFiles, type ReportWriter } from './report-writer.ts';
+import type { Matrix } from './matrix.ts';
 
 export const REPORT_WRITERS: Readonly<Record<string, ReportWriter>> = {
   json: jsonReport,
@@ -17,3 +18,8 @@ export const REPORT_WRITERS: Readonly<Record<string, ReportWriter>> = {
 
 /** Every run writes these into --report-dir. */
 export const DEFAULT_REPORTS = ['json', 'markdown', 'html', 'junit'] as const;
+
+/** Writes every default report of `matrix` into `dir`; returns the paths. */
+export function writeDefaultReports(matrix: Matrix, dir: string): Promise<string[]> {
+  return writeReportFiles(dir, DEFAULT_REPORTS.flatMap((name) => REPORT_WRITERS[name]!.render(matrix, {})));
+}

@@ -114,8 +114,7 @@ export function latencyTotals(samples: ReadonlyMap<string, readonly LatencySampl
 
 /** Writes every report of a run into `dir`; the formats are loaded only now, when they are needed. */
 export async function writeRunReports(matrix: Matrix, dir: string): Promise<string[]> {
-  const [{ DEFAULT_REPORTS, REPORT_WRITERS }, { writeReportFiles }] = await Promise.all([import('../report/index.ts'), import('../report/report-writer.ts')]);
-  return writeReportFiles(dir, DEFAULT_REPORTS.flatMap((name) => REPORT_WRITERS[name]!.render(matrix, {})));
+  return (await import('../report/index.ts')).writeDefaultReports(matrix, dir);
 }
 
 function targetProvenance(target: RunConfig['targets'][number], config: RunConfig, seen: RecordingProvenance[]): MatrixTarget {
