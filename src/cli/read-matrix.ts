@@ -7,31 +7,19 @@
  * gate) is recomputed from the results rather than taken from the file.
  */
 import { readFile } from 'node:fs/promises';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
 import { CHECK_STATUSES } from '../checks/types.ts';
 import { HarnessError } from '../errors.ts';
 import { boundResult } from '../report/bound-result.ts';
 import { finishMatrix, isGating } from '../report/build-matrix.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { schemaProblem } from '../report/schema-problem.ts';
 import { MATRIX_FORMAT, type Matrix } from '../report/matrix.ts';
 import { MatrixSchema } from '../suite/matrix-schema.ts';
-import { displayPath, pathOf, valueAt } from '../suite/yaml-source.ts';
+import { displayPath, pathOf } from '../suite/yaml-source.ts';
 
 const validate = new Ajv({ allErrors: false, strict: false }).compile(MatrixSchema);
 const FIX = 'give a matrix.json written by mantle-conformance (schema: suites/schema/matrix.schema.json)';
-
-/** The most specific schema error: in a union, the branch that got deepest says what is wrong. */
-function firstProblem(errors: readonly ErrorObject[], data: unknown): string {
-  const deepest = [...errors].sort((a, b) => pathOf(b.instancePath).length - pathOf(a.instancePath).length)[0]!;
-  const path = pathOf(deepest.instancePath);
-  const params = deepest.params as Record<string, unknown>;
-  const at = displayPath(path);
-  if (deepest.keyword === 'required') return `${at === '(top level)' ? '' : `${at}.`}${String(params.missingProperty)} is missing`;
-  const value = valueAt(data, path);
-  const shown = value === undefined ? 'nothing' : inertLine(JSON.stringify(value) ?? String(value), 60);
-  if (deepest.keyword === 'type') return `${at} must be ${String(params.type)} (got ${shown})`;
-  return `${at} ${deepest.message ?? deepest.keyword} (got ${shown})`;
-}
 
 /** Validates and normalises parsed JSON as a Matrix; `file` names it in errors. */
 export function parseMatrix(value: unknown, file: string): Matrix {
@@ -43,7 +31,7 @@ export function parseMatrix(value: unknown, file: string): Matrix {
   }
   if (!validate(value)) {
     const statusError = validate.errors?.find((e) => /^\/results\/\d+\/status$/.test(e.instancePath));
-    const problem = statusError ? `${displayPath(pathOf(statusError.instancePath))} is not one of ${CHECK_STATUSES.join(', ')}` : firstProblem(validate.errors ?? [], value);
+    const problem = statusError ? `${displayPath(pathOf(statusError.instancePath))} is not one of ${CHECK_STATUSES.join(', ')}` : schemaProblem(validate.errors ?? [], value);
     throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: ${problem}; ${FIX}`);
   }
   const matrix = value as unknown as Matrix;

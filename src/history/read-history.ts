@@ -9,11 +9,11 @@ import { open, readdir } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { schemaProblem } from '../report/schema-problem.ts';
 import { HISTORY_RUN_FORMAT, HistoryRunSchema, type HistoryRun } from '../suite/history-schema.ts';
-import { displayPath, pathOf, valueAt } from '../suite/yaml-source.ts';
 import { RUN_FILE_SUFFIX } from './history-file.ts';
 
 /** The most a run file may unpack to: a full catalog run is well under 1 MiB. */
@@ -23,18 +23,6 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 const validate = new Ajv({ allErrors: false, strict: false }).compile(HistoryRunSchema);
 const FIX = `give a file that \`mantle-conformance run --history\` wrote (schema: suites/schema/history-run.schema.json), or move it out of the folder`;
-
-function problemOf(errors: readonly ErrorObject[], data: unknown): string {
-  const deepest = [...errors].sort((a, b) => pathOf(b.instancePath).length - pathOf(a.instancePath).length)[0]!;
-  const path = pathOf(deepest.instancePath);
-  const at = displayPath(path);
-  const params = deepest.params as Record<string, unknown>;
-  if (deepest.keyword === 'required') return `${at === '(top level)' ? '' : `${at}.`}${String(params.missingProperty)} is missing`;
-  if (deepest.keyword === 'additionalProperties') return `${at}: unknown field ${inertLine(JSON.stringify(params.additionalProperty), 80)}`;
-  const value = valueAt(data, path);
-  const shown = value === undefined ? 'nothing' : inertLine(JSON.stringify(value) ?? String(value), 60);
-  return `${at} ${deepest.message ?? deepest.keyword} (got ${shown})`;
-}
 
 /** One run file's content, validated; `name` names it in errors. */
 export function parseRunFile(bytes: Buffer, name: string): HistoryRun {
@@ -55,7 +43,7 @@ export function parseRunFile(bytes: Buffer, name: string): HistoryRun {
   if (format !== HISTORY_RUN_FORMAT) {
     throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: format is ${inertLine(JSON.stringify(format) ?? 'missing', 60)}, expected "${HISTORY_RUN_FORMAT}"; ${FIX}`);
   }
-  if (!validate(value)) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${problemOf(validate.errors ?? [], value)}; ${FIX}`);
+  if (!validate(value)) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${schemaProblem(validate.errors ?? [], value)}; ${FIX}`);
   const problem = referenceProblem(value as HistoryRun);
   if (problem) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${problem}; ${FIX}`);
   return value as HistoryRun;

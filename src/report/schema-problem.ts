@@ -1,0 +1,22 @@
+/**
+ * @module report/schema-problem
+ * A file another run wrote (a matrix.json, a history run) that fails its schema, said in one line: the most
+ * specific error (in a union, the branch that got deepest), at its JSON path, with the value found there as inert
+ * text. Shared by the readers of those files, so they say it the same way.
+ */
+import type { ErrorObject } from 'ajv';
+import { displayPath, pathOf, valueAt } from '../suite/yaml-source.ts';
+import { inertLine } from './inert-text.ts';
+
+export function schemaProblem(errors: readonly ErrorObject[], data: unknown): string {
+  const deepest = [...errors].sort((a, b) => pathOf(b.instancePath).length - pathOf(a.instancePath).length)[0]!;
+  const path = pathOf(deepest.instancePath);
+  const at = displayPath(path);
+  const params = deepest.params as Record<string, unknown>;
+  if (deepest.keyword === 'required') return `${at === '(top level)' ? '' : `${at}.`}${String(params.missingProperty)} is missing`;
+  if (deepest.keyword === 'additionalProperties') return `${at}: unknown field ${inertLine(JSON.stringify(params.additionalProperty), 80)}`;
+  const value = valueAt(data, path);
+  const shown = value === undefined ? 'nothing' : inertLine(JSON.stringify(value) ?? String(value), 60);
+  if (deepest.keyword === 'type') return `${at} must be ${String(params.type)} (got ${shown})`;
+  return `${at} ${deepest.message ?? deepest.keyword} (got ${shown})`;
+}
