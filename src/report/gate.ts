@@ -113,6 +113,31 @@ function unobservedLine(problems: MatrixGate['problems']): string {
   return `${models} model(s) with nothing observed${targets > 1 ? ` (on ${targets} targets)` : ''}`;
 }
 
+/** The statuses a person should look at: they fail, error, vary, or hide the behaviour. */
+export const LOOK_AT: readonly MatrixResult['status'][] = ['fail', 'error', 'flaky', 'inconclusive'];
+
+/** Counts of one key's cells to look at. */
+export interface LookAtCounts {
+  gating: number;
+  fail: number;
+  error: number;
+  flaky: number;
+  inconclusive: number;
+}
+
+/** The cells to look at, counted per key (a model, a check), only keys that have any; worst first (gating, then fail + error). */
+export function cellsToLookAt(results: readonly MatrixResult[], keyOf: (r: MatrixResult) => string): [string, LookAtCounts][] {
+  const counts = new Map<string, LookAtCounts>();
+  for (const r of results) {
+    if (!LOOK_AT.includes(r.status) || r.notRun) continue;
+    const c = counts.get(keyOf(r)) ?? { gating: 0, fail: 0, error: 0, flaky: 0, inconclusive: 0 };
+    c[r.status as keyof LookAtCounts] += 1;
+    if (r.gating) c.gating += 1;
+    counts.set(keyOf(r), c);
+  }
+  return [...counts.entries()].sort(([, a], [, b]) => b.gating - a.gating || b.fail + b.error - (a.fail + a.error));
+}
+
 export interface Coverage {
   /** Every planned cell of the matrix. */
   cells: number;

@@ -11,7 +11,7 @@
  */
 import { groupedChecks } from './build-matrix.ts';
 import { changeSections } from './compare.ts';
-import { coverageLine, gateLine } from './gate.ts';
+import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, type LookAtCounts } from './gate.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
 import { cspHash, htmlText, scriptJson } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
@@ -31,7 +31,6 @@ const short = (value: unknown) => {
   const text = value === null || value === undefined ? '' : String(value);
   return text.length > 14 ? `${text.slice(0, 13)}…` : text;
 };
-const BAD: readonly MatrixResult['status'][] = ['fail', 'error', 'flaky', 'inconclusive'];
 
 type ChangeKind = 'new failure' | 'fixed' | 'became flaky' | 'became stable' | 'changed';
 const CHANGE_MARK: Record<ChangeKind, string> = { 'new failure': '▲', fixed: '▼', 'became flaky': '≈', 'became stable': '=', changed: 'Δ' };
@@ -59,22 +58,10 @@ function options(values: string[], all: string): string {
 }
 
 /** Counts of fail, error, flaky, inconclusive and gating cells per key, for the keys that have any, worst first. */
-function countsBy(matrix: Matrix, keyOf: (r: MatrixResult) => string): [string, Record<string, number>][] {
-  const counts = new Map<string, Record<string, number>>();
-  for (const r of matrix.results) {
-    if (!BAD.includes(r.status) || r.notRun) continue;
-    const c = counts.get(keyOf(r)) ?? { fail: 0, error: 0, flaky: 0, inconclusive: 0, gating: 0 };
-    c[r.status]! += 1;
-    if (r.gating) c.gating! += 1;
-    counts.set(keyOf(r), c);
-  }
-  return [...counts.entries()].sort(([, a], [, b]) => b.gating! - a.gating! || b.fail! + b.error! - (a.fail! + a.error!));
-}
-
-function countsTable(title: string, filter: 'model' | 'check', rows: [string, Record<string, number>][], total: number): string {
+function countsTable(title: string, filter: 'model' | 'check', rows: [string, LookAtCounts][], total: number): string {
   const head = `<tr><th>${filter}</th><th class="num">gating</th><th class="num">✗</th><th class="num">!</th><th class="num">≈</th><th class="num">?</th></tr>`;
   const body = rows
-    .map(([k, c]) => `<tr><td><button type="button" class="link" data-filter="${filter}" data-value="${esc(k)}">${esc(k)}</button></td>${['gating', 'fail', 'error', 'flaky', 'inconclusive'].map((s) => `<td class="num">${c[s]}</td>`).join('')}</tr>`)
+    .map(([k, c]) => `<tr><td><button type="button" class="link" data-filter="${filter}" data-value="${esc(k)}">${esc(k)}</button></td>${(['gating', 'fail', 'error', 'flaky', 'inconclusive'] as const).map((s) => `<td class="num">${c[s]}</td>`).join('')}</tr>`)
     .join('');
   const none = `<p class="none">All ${total} ${filter}s clean.</p>`;
   return `<div><h2>${esc(title)} (${rows.length} of ${total})</h2><div class="box">${rows.length ? `<table>${head}${body}</table>` : none}</div></div>`;
@@ -89,8 +76,8 @@ function leadSection(matrix: Matrix): string {
   const failing = gating.length
     ? `<div class="box"><table>${items}</table></div>`
     : `<div class="box"><p class="none">No cell fails its stated expectation.</p></div>`;
-  const byModel = countsBy(matrix, (r) => r.model);
-  const byCheck = countsBy(matrix, (r) => r.check);
+  const byModel = cellsToLookAt(matrix.results, (r) => r.model);
+  const byCheck = cellsToLookAt(matrix.results, (r) => r.check);
   return `<section id="lead"><div><h2>What fails the gate (${gating.length} cell${gating.length === 1 ? '' : 's'})</h2>${failing}</div>${countsTable('By model', 'model', byModel, matrix.models.length)}${countsTable('By check', 'check', byCheck, matrix.checks.length)}</section>`;
 }
 
@@ -141,7 +128,7 @@ export function renderHtml(matrix: Matrix): string {
   const checks = groups.flatMap((g) => g.checks);
   const changes = changesOf(matrix);
   const families = [...new Set(matrix.models.map((m) => m.family ?? 'not in catalog'))];
-  const hasBad = matrix.results.some((r) => BAD.includes(r.status) && !r.notRun);
+  const hasBad = matrix.results.some((r) => LOOK_AT.includes(r.status) && !r.notRun);
   const data = {
     symbols: STATUS_SYMBOLS,
     labels: STATUS_LABELS,

@@ -8,7 +8,7 @@
 import type { CheckStatus } from '../checks/types.ts';
 import { groupedChecks } from './build-matrix.ts';
 import { changeSections } from './compare.ts';
-import { coverageLine, gateLine } from './gate.ts';
+import { cellsToLookAt, coverageLine, gateLine } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
@@ -46,21 +46,10 @@ const cell = (r: MatrixResult | undefined, check?: MatrixCheck): string => {
 const item = (r: Pick<MatrixResult, 'status' | 'model' | 'check' | 'target' | 'reason'>) =>
   `- ${STATUS_SYMBOLS[r.status]} ${markdownCode(r.model)} ${markdownCode(r.check)} (${markdownText(r.target, 80)}): ${markdownText(r.reason, 600)}`;
 
-const BAD: readonly CheckStatus[] = ['fail', 'error', 'flaky', 'inconclusive'];
-
 /** Counts of the statuses that need a look, per key (model or check), only for keys that have any; worst first. */
 function failureCounts(lines: string[], title: string, label: string, results: readonly MatrixResult[], keyOf: (r: MatrixResult) => string): void {
-  const counts = new Map<string, Record<CheckStatus | 'gating', number>>();
-  for (const r of results) {
-    if (!BAD.includes(r.status) || r.notRun) continue;
-    const k = keyOf(r);
-    const c = counts.get(k) ?? { pass: 0, fail: 0, flaky: 0, inconclusive: 0, unsupported: 0, skipped: 0, error: 0, gating: 0 };
-    c[r.status] += 1;
-    if (r.gating) c.gating += 1;
-    counts.set(k, c);
-  }
-  if (counts.size === 0) return;
-  const rows = [...counts.entries()].sort(([, a], [, b]) => b.gating - a.gating || b.fail + b.error - (a.fail + a.error));
+  const rows = cellsToLookAt(results, keyOf);
+  if (rows.length === 0) return;
   lines.push(`### ${title}`, '', `| ${label} | gating | ✗ fail | ! error | ≈ flaky | ? inconclusive |`, '|---|---|---|---|---|---|');
   for (const [k, c] of rows.slice(0, 60)) lines.push(`| ${markdownCode(k)} | ${c.gating} | ${c.fail} | ${c.error} | ${c.flaky} | ${c.inconclusive} |`);
   if (rows.length > 60) lines.push(`| ... ${rows.length - 60} more | | | | | |`);
