@@ -13,7 +13,7 @@ export function sentBody(exchange: Exchange): Record<string, unknown> {
 import { bodyText, isRecord, jsonBody, parseJsonText } from '../transport/body.ts';
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
-import { evidenceOf, judge, requireCompleted, settleWithout, type CompletedOutcome } from './judge.ts';
+import { evidenceOf, inconclusive, judge, requireCompleted, settleWithout, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
 export type Answer =
@@ -71,6 +71,17 @@ export function answeringExchange(outcome: CompletedOutcome, step?: string): Exc
   const name = step ?? outcome.exchanges.at(-1)?.step;
   const ofStep = outcome.exchanges.filter((ex) => ex.step === name);
   return ofStep.filter((ex) => ex.response && ex.response.status < 300 && !ex.error).at(-1) ?? ofStep.at(-1);
+}
+
+/**
+ * The verdict on a refusal of the request under test: `rejected` with the endpoint's words, or `inconclusive` when
+ * the refusal names another field the request carried (see offTopicRejection), since then it says nothing about
+ * `what` (e.g. "its tools").
+ */
+export function judgeRejection(definition: Pick<CheckDefinition, 'reference'>, input: CheckInput, answer: Extract<Answer, { kind: 'rejected' }>, request: Record<string, unknown>, about: readonly string[], what: string, evidence: Evidence[]): CheckResult {
+  const other = offTopicRejection(answer, request, about);
+  if (other) return inconclusive(input, `the request was refused for ${other}, not for ${what}: ${answer.status} ${answer.message}`, evidence);
+  return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
 }
 
 /** The exchange of a step, or the verdict to give when the step was not sent. */

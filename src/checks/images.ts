@@ -9,7 +9,7 @@
 import { colourOfPng, IMAGE_COLOURS, type ImageColour } from '../suite/generated.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, failedResponse, notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
+import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody } from './answer.ts';
 import { budgetSpent, limitOf, visibleText } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
@@ -64,11 +64,7 @@ function seenCheck(api: ImageApi): CheckDefinition {
       if ('settled' in seen) return seen.settled;
       const { answer, evidence } = seen;
       const request = sentBody(seen.exchange);
-      if (answer.kind === 'rejected') {
-        const other = offTopicRejection(answer, request, IMAGE_FIELDS);
-        if (other) return inconclusive(input, `the request was refused for ${other}, not for its image: ${answer.status} ${answer.message}`, evidence);
-        return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
-      }
+      if (answer.kind === 'rejected') return judgeRejection(definition, input, answer, request, IMAGE_FIELDS, 'its image', evidence);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
       const body = answer.body ?? {};
       const failed = failedResponse(body);

@@ -4,7 +4,7 @@
  * as JSON and validates against the schema the request sent.
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
-import { notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
+import { judgeRejection, notObservable, observe, sentBody } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
@@ -25,11 +25,7 @@ function structuredCheck(id: string, api: 'chat-completions' | 'responses', text
       if ('settled' in seen) return seen.settled;
       const { answer, evidence } = seen;
       const request = sentBody(seen.exchange);
-      if (answer.kind === 'rejected') {
-        const other = offTopicRejection(answer, request, about);
-        if (other) return inconclusive(input, `the request was refused for ${other}, not for its output format: ${answer.status} ${answer.message}`, evidence);
-        return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
-      }
+      if (answer.kind === 'rejected') return judgeRejection(definition, input, answer, request, about, 'its output format', evidence);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
       const text = answer.body ? textOf(answer.body) : undefined;
       const parsed = typeof text === 'string' ? parseJsonText(text) : undefined;

@@ -5,7 +5,7 @@
  * it, and structured output the Anthropic way: JSON through a forced tool whose input schema is the output format.
  */
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
+import { acceptanceCheck, judgeRejection, notObservable, observe, sentBody } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
@@ -29,11 +29,7 @@ function forcedToolUse(definition: CheckDefinition, input: CheckInput, step?: st
   if ('settled' in seen) return seen;
   const { answer, evidence } = seen;
   const request = sentBody(seen.exchange);
-  if (answer.kind === 'rejected') {
-    const other = offTopicRejection(answer, request, MESSAGE_TOOL_FIELDS);
-    if (other) return { settled: inconclusive(input, `the request was refused for ${other}, not for its tools: ${answer.status} ${answer.message}`, evidence) };
-    return { settled: judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`) };
-  }
+  if (answer.kind === 'rejected') return { settled: judgeRejection(definition, input, answer, request, MESSAGE_TOOL_FIELDS, 'its tools', evidence) };
   if (answer.kind !== 'ok') return { settled: notObservable(input, answer, evidence) };
   const body = answer.body ?? {};
   const forced = isRecord(request.tool_choice) ? request.tool_choice.name : undefined;

@@ -7,7 +7,7 @@
  */
 import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
-import { notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
+import { judgeRejection, notObservable, observe, sentBody } from './answer.ts';
 import { evidenceOf, inconclusive, judge } from './judge.ts';
 import { argumentsProblem, type ToolApi } from './tool-calls.ts';
 import { readChatToolStream, readMessagesToolStream, readResponsesToolStream, type StreamReader, type StreamedCall } from './tool-stream-readers.ts';
@@ -45,11 +45,7 @@ function streamedCallCheck(options: Options): CheckDefinition {
       if ('settled' in seen) return seen.settled;
       const { answer, exchange, caseId } = seen;
       const request = sentBody(exchange);
-      if (answer.kind === 'rejected') {
-        const other = offTopicRejection(answer, request, STREAM_TOOL_FIELDS);
-        if (other) return inconclusive(input, `the request was refused for ${other}, not for its streamed tools: ${answer.status} ${answer.message}`, seen.evidence);
-        return judge(definition, input, 'rejected', seen.evidence, `${answer.status}: ${answer.message}`);
-      }
+      if (answer.kind === 'rejected') return judgeRejection(definition, input, answer, request, STREAM_TOOL_FIELDS, 'its streamed tools', seen.evidence);
       if (answer.kind !== 'ok') return notObservable(input, answer, seen.evidence);
       const response = exchange.response!;
       if (!isStreamResponse(response)) return judge(definition, input, 'bad-stream', seen.evidence, `the answer to a stream request is ${response.headers['content-type'] ?? 'untyped'}, not an event stream`);

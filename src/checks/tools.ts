@@ -4,7 +4,7 @@
  * parse as JSON and fit the declared schema, and the turn that answers it with the tool's result is accepted.
  */
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
+import { acceptanceCheck, judgeRejection, notObservable, observe, sentBody } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { argumentsProblem, type ToolApi } from './tool-calls.ts';
@@ -40,11 +40,7 @@ function forcedCall(id: string, api: 'chat-completions' | 'responses', find: (bo
       if ('settled' in seen) return seen.settled;
       const { answer, evidence } = seen;
       const request = sentBody(seen.exchange);
-      if (answer.kind === 'rejected') {
-        const other = offTopicRejection(answer, request, TOOL_FIELDS);
-        if (other) return inconclusive(input, `the request was refused for ${other}, not for its tools: ${answer.status} ${answer.message}`, evidence);
-        return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
-      }
+      if (answer.kind === 'rejected') return judgeRejection(definition, input, answer, request, TOOL_FIELDS, 'its tools', evidence);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
       const result = judgeCall(definition, input, api, answer.body ? find(answer.body) : undefined, request, evidence);
       // No call, or arguments cut short, in an answer the budget ended: the budget hid the behaviour, not the endpoint.
