@@ -8,6 +8,7 @@
  */
 import { isRecord } from '../transport/body.ts';
 import { acrossApis, readRejection, type ApiExchange, type ApiReading } from './across-apis.ts';
+import { failedResponse } from './answer.ts';
 import { budgetSpent, limitOf, visibleText } from './budget.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -22,10 +23,8 @@ function toolCalls(body: Record<string, unknown>): number {
 
 function readAnswer(body: Record<string, unknown> | undefined, request: Record<string, unknown>, status: number): ApiReading {
   if (!body) return { error: `HTTP ${status} with a body that is not a JSON object` };
-  if (body.status === 'failed') {
-    const error = isRecord(body.error) ? `${String(body.error.code ?? '')} ${String(body.error.message ?? '')}`.trim() : 'no error detail';
-    return { observed: 'empty', detail: `HTTP ${status}, but the response has status "failed" (${error})` };
-  }
+  const failed = failedResponse(body);
+  if (failed) return { observed: 'empty', detail: `HTTP ${status}, but ${failed}` };
   const text = visibleText(body).trim();
   const calls = toolCalls(body);
   if (text || calls) return { observed: 'non-empty', detail: calls ? `${calls} tool call(s)` : `${text.length} character(s) of text` };
