@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ALL_CHECKS } from '../src/checks/registry.ts';
+import { percentiles } from '../src/checks/latency.ts';
 import { folderBytes, pageTimings, writeSyntheticHistory } from './history-bench.ts';
 import { profilesFromCatalog } from '../src/emulator/profile-from-catalog.ts';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.ts';
@@ -163,9 +164,8 @@ function latencyFigures(matrix: Matrix): void {
     }
   }
   const pct = (values: number[]) => {
-    const sorted = [...values].sort((x, y) => x - y);
-    const at = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
-    return sorted.length ? `${String(Math.round(at(0.5))).padStart(5)} / ${String(Math.round(at(0.95))).padStart(5)} ms` : '          -   ';
+    const { p50, p95 } = percentiles(values);
+    return values.length ? `${String(Math.round(p50)).padStart(5)} / ${String(Math.round(p95)).padStart(5)} ms` : '          -   ';
   };
   console.log(`    ${'api'.padEnd(18)} ${'exchanges'.padStart(9)}   ${'headers'.padStart(15)}   ${'first token'.padStart(15)}   ${'total'.padStart(15)}`);
   for (const [api, l] of byApi) console.log(`    ${api.padEnd(18)} ${String(l.n).padStart(9)}   ${pct(l.headers)}   ${pct(l.firstToken)}   ${pct(l.total)}`);

@@ -12,8 +12,6 @@ import { DEFAULTS, type AuthConfig, type RunConfig } from '../run/run-config.ts'
 import type { TargetMode } from '../transport/target.ts';
 import { resolveTargets } from './target-options.ts';
 
-export { hostId, recordedTargets } from './target-options.ts';
-
 /** Raw flag values as commander hands them over. */
 export interface RunFlags {
   mode?: string;

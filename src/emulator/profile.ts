@@ -5,6 +5,7 @@
  * few facts the catalog does not hold (what a wrong route answers). Every quirk can be switched per model.
  */
 import type { LexemeKind } from '../checks/lexeme.ts';
+import type { ParameterRules } from '../suite/catalog-schema.ts';
 
 export type EmulatedApi = 'chat-completions' | 'responses' | 'messages' | 'count-tokens';
 
@@ -26,13 +27,8 @@ export type WrongRouteStyle =
 
 export type ArrayContentBehavior = 'accept' | 'reject-400' | 'reject-200-failed';
 
-/** Request parameters one API of the model refuses (from the catalog's `parameters`). */
-export interface ParamRules {
-  /** Refused with 400 unsupported_parameter whatever their value. */
-  rejected?: string[];
-  /** Refused with 400 unsupported_value unless they hold the OpenAI default. */
-  defaultOnly?: string[];
-}
+/** Request parameters one API of the model refuses: the catalog's `parameters` rules, without their source. */
+export type ParamRules = Pick<ParameterRules, 'rejected' | 'defaultOnly'>;
 
 /** Deviations a stream can be switched to, each one a rule the stream checks enforce. */
 export interface StreamQuirks {

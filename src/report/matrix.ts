@@ -12,8 +12,7 @@ import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
  * Version 2 added the statuses `flaky` and `inconclusive`, `trials` per result, `expected` as a list or "flaky",
  * `timing` in evidence, and `totals.latency`. Version 1 files are still read (every v1 file is a valid v2 one).
  */
-export const MATRIX_FORMAT = 'mantle-conformance.matrix/2';
-export const READABLE_MATRIX_FORMATS: readonly string[] = MATRIX_FORMATS;
+export const MATRIX_FORMAT = MATRIX_FORMATS[1];
 
 export interface MatrixRun {
   id: string;
