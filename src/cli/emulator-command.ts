@@ -12,7 +12,7 @@ import { startEmulator, type RequestLogEntry, type RunningEmulator } from '../em
 import { FLAVOURS } from '../emulator/surface.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
-import { intFlag, usage } from './run-options.ts';
+import { EMULATOR_LATENCY, EMULATOR_PORT, intFlag, usage } from './run-options.ts';
 
 export interface EmulatorFlags {
   port?: string;
@@ -38,7 +38,7 @@ export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: 
   if (flags.apiKeyEnv && !apiKey) throw usage('--api-key-env', `${flags.apiKeyEnv} is not set; export it or leave the flag out to accept any key`);
   const unknownModels = flags.unknownModels ?? 'not-found';
   const quirks = parseQuirks(flags.quirk ?? [], profilesFromCatalog(catalog), unknownModels);
-  const port = intFlag('--port', flags.port, 4010, { min: 0, max: 65_535 });
+  const port = intFlag('--port', flags.port, EMULATOR_PORT.default, EMULATOR_PORT.range);
   const host = flags.host ?? '127.0.0.1';
   try {
     return await startEmulator({
@@ -46,7 +46,7 @@ export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: 
       unknownModels,
       port,
       host,
-      latencyMs: intFlag('--latency', flags.latency, 0, { min: 0, max: 600_000 }),
+      latencyMs: intFlag('--latency', flags.latency, EMULATOR_LATENCY.default, EMULATOR_LATENCY.range),
       deterministic: !flags.random,
       surface: FLAVOURS[flags.surface ?? 'mantle'],
       ...(apiKey ? { apiKey } : {}),

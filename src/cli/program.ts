@@ -11,9 +11,8 @@ import { PROJECT_ROOT, VERSION, type Io } from './project.ts';
 import type { RunCommandFlags } from './run-command.ts';
 import { HarnessError } from '../errors.ts';
 import { DEFAULTS } from '../run/run-config.ts';
-import { describeRange, HISTORY_LAST, intFlag, RUN_RANGES, type NumericRange } from './run-options.ts';
+import { describeRange, EMULATOR_LATENCY, EMULATOR_PORT, HISTORY_LAST, intFlag, RUN_RANGES, type NumericRange } from './run-options.ts';
 
-const EMULATOR_RANGES = { '--port': { min: 0, max: 65_535 }, '--latency': { min: 0, max: 600_000 } } as const satisfies Record<string, NumericRange>;
 
 /** A numeric flag: its range and default are part of its help, the same words as the README's flags table. */
 function numeric(flags: string, description: string, range: NumericRange, fallback: number, shown = String(fallback)): Option {
@@ -278,12 +277,12 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
   program
     .command('emulator')
     .description('serve the local Mantle emulator (Ctrl-C to stop)')
-    .addOption(numeric('--port <n>', 'port on the host, 0: any free port', EMULATOR_RANGES['--port'], 4010))
+    .addOption(numeric('--port <n>', 'port on the host, 0: any free port', EMULATOR_PORT.range, EMULATOR_PORT.default))
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--catalog <file>', 'model catalog whose documented behavior to play', 'suites/models.yaml')
     .addOption(withDefault('--api-key-env <name>', 'require the key in this environment variable', 'accept any key'))
     .addOption(new Option('--unknown-models <mode>', 'answer unknown model ids with Mantle\'s 404 or as a conformant generic model').choices(['not-found', 'generic']).default('not-found'))
-    .addOption(numeric('--latency <ms>', 'added to every answer, in milliseconds', EMULATOR_RANGES['--latency'], 0))
+    .addOption(numeric('--latency <ms>', 'added to every answer, in milliseconds', EMULATOR_LATENCY.range, EMULATOR_LATENCY.default))
     .option('--quirk <model:path=value...>', 'switch a quirk, e.g. xai.grok-4.3:createdAt.chat=exponent or openai.gpt-oss-20b:stream.omitDone=true')
     .option('--random', 'real clock and random ids instead of deterministic ones')
     .option('--quiet', 'no log line per request')
@@ -291,8 +290,8 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .addHelpText('after', '\nQuirk paths and values are checked against the profile (a misspelt one is exit 2 naming the closest); the README lists them.\nExit codes: 0 stopped with Ctrl-C, 2 a bad flag, quirk or catalog, or the port is in use.')
     .action(async (flags: EmulatorFlags) => {
       // The range check is here so that a bad port is exit 2 naming the flag, before the catalog is read.
-      intFlag('--port', flags.port, 4010, EMULATOR_RANGES['--port']);
-      intFlag('--latency', flags.latency, 0, EMULATOR_RANGES['--latency']);
+      intFlag('--port', flags.port, EMULATOR_PORT.default, EMULATOR_PORT.range);
+      intFlag('--latency', flags.latency, EMULATOR_LATENCY.default, EMULATOR_LATENCY.range);
       const { startEmulatorFromFlags } = await import('./emulator-command.ts');
       const emulator = await startEmulatorFromFlags(flags, flags.quiet ? undefined : (line) => io.out.write(`${line}\n`));
       const openai = flags.surface === 'runtime' ? `${emulator.url}/openai/v1` : `${emulator.url}/v1 or ${emulator.url}/openai/v1`;

@@ -91,6 +91,9 @@ export const RUN_RANGES = {
 
 /** `history --last n`: the digest covers each target's last n runs. */
 export const HISTORY_LAST = { default: 10, range: { min: 1, max: 1000 } } as const;
+/** `emulator`'s numeric flags: their defaults and ranges (a port; milliseconds that fit a timer). */
+export const EMULATOR_PORT = { default: 4010, range: { min: 0, max: 65_535 } } as const;
+export const EMULATOR_LATENCY = { default: 0, range: { min: 0, max: 600_000 } } as const;
 
 /** How a range reads in `--help` and in the README: `1-256`. */
 export function describeRange(range: NumericRange): string {
