@@ -8,7 +8,7 @@
 import { isRecord } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import { answeringExchange, answerOf, namesField, offTopicRejection, sentBody, type Answer } from './answer.ts';
-import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
+import { evidenceOf, inconclusive, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
 /** What one API's exchange showed. */
@@ -81,10 +81,9 @@ export function acrossApis(definition: CheckDefinition, input: CheckInput, sever
   const detail = served.map(({ api, reading }) => `${api}: ${describe(reading)}`).join('; ');
   const observed = served.flatMap(({ reading }) => ('observed' in reading ? [reading.observed] : []));
   const telling = severity.find((value) => observed.includes(value));
-  const expected = input.expectation?.value ?? null;
   if (telling !== undefined && telling === severity[0]) return judge(definition, input, telling, evidence, detail);
-  if (served.some(({ reading }) => 'error' in reading)) return { status: 'error', observed: null, expected, reason: detail, evidence };
-  if (served.some(({ reading }) => 'inconclusive' in reading)) return { status: 'inconclusive', observed: null, expected, reason: detail, evidence };
+  if (served.some(({ reading }) => 'error' in reading)) return unobserved(input, detail, evidence);
+  if (served.some(({ reading }) => 'inconclusive' in reading)) return inconclusive(input, detail, evidence);
   return judge(definition, input, telling ?? observed[0] ?? null, evidence, detail);
 }
 

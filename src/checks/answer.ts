@@ -13,7 +13,7 @@ export function sentBody(exchange: Exchange): Record<string, unknown> {
 import { bodyText, isRecord, jsonBody, parseJsonText } from '../transport/body.ts';
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
-import { evidenceOf, inconclusive, judge, requireCompleted, settleWithout, type CompletedOutcome } from './judge.ts';
+import { evidenceOf, inconclusive, judge, requireCompleted, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
 export type Answer =
@@ -123,7 +123,7 @@ export function notObservable(input: CheckInput, answer: Answer, evidence: Evide
   const expected = input.expectation?.value ?? null;
   if (answer.kind === 'refused') return { status: 'unsupported', observed: null, expected, reason: `the model is not served here (${answer.status}: ${answer.message})`, evidence };
   const message = 'message' in answer ? answer.message : `HTTP ${answer.status}`;
-  return { status: 'error', observed: null, expected, reason: `could not observe: ${message}`, evidence };
+  return unobserved(input, `could not observe: ${message}`, evidence);
 }
 
 /**
@@ -184,12 +184,12 @@ export function successfulExchange(input: CheckInput): { caseId: string; exchang
   if (ok) return { caseId: ok.caseId, exchange: ok.exchange };
   const expected = input.expectation?.value ?? null;
   const broken = seen.find((s) => s.answer.kind === 'broken');
-  if (broken && broken.answer.kind === 'broken') return { settled: { status: 'error', observed: null, expected, reason: broken.answer.message, evidence: [evidenceOf(broken.caseId, broken.exchange)] } };
+  if (broken && broken.answer.kind === 'broken') return { settled: unobserved(input, broken.answer.message, [evidenceOf(broken.caseId, broken.exchange)]) };
   const evidence = seen.map((s) => evidenceOf(s.caseId, s.exchange));
   if (seen.every((s) => s.answer.kind === 'refused')) {
     const first = seen[0]!.answer as Extract<Answer, { kind: 'refused' }>;
     return { settled: { status: 'unsupported', observed: null, expected, reason: `the model does not serve this API (${first.status} ${first.message})`, evidence } };
   }
   const answered = seen.find((s) => s.answer.kind === 'rejected')!.answer as Extract<Answer, { kind: 'rejected' }>;
-  return { settled: { status: 'error', observed: null, expected, reason: `could not observe: the endpoint answered ${answered.status} (${answered.message})`, evidence } };
+  return { settled: unobserved(input, `could not observe: the endpoint answered ${answered.status} (${answered.message})`, evidence) };
 }

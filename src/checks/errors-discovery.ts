@@ -7,7 +7,7 @@ import { isRecord, jsonObject } from '../transport/body.ts';
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import { notObservable, observe } from './answer.ts';
-import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
+import { evidenceOf, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 const VOCABULARY = ['conformant', 'nonconformant'] as const;
@@ -68,7 +68,7 @@ const wrongRoute: CheckDefinition = {
       const broken = completed.flatMap((o) => o.exchanges.filter((ex) => ex.error || !ex.response || ex.response.status >= 500).map((ex) => ({ caseId: o.caseId, ex })));
       if (broken.length) {
         const what = broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}`}`).join(', ');
-        return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `no wrong-route answer to read: ${what}`, evidence: broken.map(({ caseId, ex }) => evidenceOf(caseId, ex)) };
+        return unobserved(input, `no wrong-route answer to read: ${what}`, broken.map(({ caseId, ex }) => evidenceOf(caseId, ex)));
       }
       return { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason: 'every probed route served the model; no wrong-route answer to read', evidence: [] };
     }
@@ -102,7 +102,7 @@ const listed: CheckDefinition = {
     });
     if (lists.length === 0) {
       const broken = exchanges.find(({ ex }) => ex.error || !ex.response || ex.response.status >= 500);
-      if (broken) return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not read a model list: ${broken.ex.request.path} ${broken.ex.error?.code ?? `HTTP ${broken.ex.response?.status}`}`, evidence };
+      if (broken) return unobserved(input, `could not read a model list: ${broken.ex.request.path} ${broken.ex.error?.code ?? `HTTP ${broken.ex.response?.status}`}`, evidence);
       return judge(listed, input, 'no-list', evidence, exchanges.map(({ ex }) => `${ex.request.path}: HTTP ${ex.response?.status}`).join(', '));
     }
     const holding = lists.filter((l) => l.ids.includes(input.model));

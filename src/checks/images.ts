@@ -11,7 +11,7 @@ import type { ApiId } from '../suite/suite-schema.ts';
 import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody } from './answer.ts';
 import { budgetSpent, limitOf, visibleText } from './budget.ts';
-import { inconclusive, judge } from './judge.ts';
+import { inconclusive, judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 type ImageApi = Extract<ApiId, 'chat-completions' | 'responses' | 'messages'>;
@@ -70,7 +70,7 @@ function seenCheck(api: ImageApi): CheckDefinition {
       const failed = failedResponse(body);
       if (failed) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${failed}`);
       const colour = sentColour(request);
-      if (!colour) return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: 'HARNESS_INTERNAL: the request carries no image the harness generated ({{generated.png-<colour>}})', evidence };
+      if (!colour) return unobserved(input, 'HARNESS_INTERNAL: the request carries no image the harness generated ({{generated.png-<colour>}})', evidence);
       const text = visibleText(body);
       const said = words(text);
       const quoted = JSON.stringify(text.slice(0, 120));

@@ -97,6 +97,11 @@ export { sameValue } from '../suite/expected.ts';
  * spent, a control showed the effect could not be seen): neither a pass nor a fail, and the reason names the
  * precondition that did not hold.
  */
+/** Nothing could be observed (the harness or the endpoint broke): an error, never a verdict on the behaviour. */
+export function unobserved(input: CheckInput, reason: string, evidence: Evidence[]): CheckResult {
+  return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason, evidence };
+}
+
 export function inconclusive(input: CheckInput, reason: string, evidence: Evidence[]): CheckResult {
   return { status: 'inconclusive', observed: null, expected: input.expectation?.value ?? null, reason, evidence };
 }

@@ -6,7 +6,7 @@
  */
 import { isRecord, jsonObject } from '../transport/body.ts';
 import { acceptanceCheck, notObservable, observe, observeOk } from './answer.ts';
-import { judge } from './judge.ts';
+import { judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 const API = 'messages' as const;
@@ -58,7 +58,7 @@ const versionCheck: CheckDefinition = {
     if ('settled' in seen) return seen.settled;
     const { answer, evidence } = seen;
     const sent = seen.exchange.request.headers['anthropic-version'];
-    if (sent !== undefined) return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: the request carried anthropic-version: ${sent}`, evidence };
+    if (sent !== undefined) return unobserved(input, `could not observe: the request carried anthropic-version: ${sent}`, evidence);
     if (answer.kind === 'ok') return judge(versionCheck, input, 'optional', evidence, 'a request without the header was answered');
     if (answer.kind === 'rejected') {
       const named = /anthropic-version/i.test(answer.message) ? '' : ' (the error does not name anthropic-version)';
@@ -78,7 +78,7 @@ const errorShapeCheck: CheckDefinition = {
     const seen = observe(input);
     if ('settled' in seen) return seen.settled;
     const { answer, evidence } = seen;
-    if (answer.kind === 'ok') return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: 'could not observe: the invalid request was answered with a 2xx', evidence };
+    if (answer.kind === 'ok') return unobserved(input, 'could not observe: the invalid request was answered with a 2xx', evidence);
     if (answer.kind !== 'rejected') return notObservable(input, answer, evidence);
     const body = jsonObject(seen.exchange.response);
     const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;

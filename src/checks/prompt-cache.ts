@@ -9,7 +9,7 @@
  */
 import { isRecord } from '../transport/body.ts';
 import { notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { evidenceOf, judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
@@ -34,7 +34,7 @@ export const promptCacheMessages: CheckDefinition = {
     const evidence = first.outcome.exchanges.map((ex) => evidenceOf(first.caseId, ex));
     if (first.answer.kind === 'rejected') {
       const other = offTopicRejection(first.answer, sentBody(first.exchange), ['system', 'messages', 'cache_control']);
-      if (other) return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: the request was refused for ${other}: ${first.answer.status} ${first.answer.message}`, evidence };
+      if (other) return unobserved(input, `could not observe: the request was refused for ${other}: ${first.answer.status} ${first.answer.message}`, evidence);
       return judge(promptCacheMessages, input, 'rejected', evidence, `${first.answer.status}: ${first.answer.message}`);
     }
     if (first.answer.kind !== 'ok') return notObservable(input, first.answer, evidence);

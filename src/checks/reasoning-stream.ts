@@ -12,7 +12,7 @@ import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
 import { notObservable, type Observation, observe, offTopicRejection, sentBody } from './answer.ts';
 import { reasoningTokens } from './budget.ts';
-import { evidenceOf, inconclusive, judge } from './judge.ts';
+import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import { eventJson } from './stream-common.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -25,11 +25,11 @@ function streamedObjects(definition: CheckDefinition, input: CheckInput, about: 
     const other = offTopicRejection(answer, sentBody(seen.exchange), about);
     if (other) return { settled: inconclusive(input, `the request was refused for ${other}, not for what is observed: ${answer.status} ${answer.message}`, evidence) };
     if (definition.vocabulary !== 'number-or-null' && definition.vocabulary.includes('rejected')) return { settled: judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`) };
-    return { settled: { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: the streamed request was rejected (${answer.status}: ${answer.message})`, evidence } };
+    return { settled: unobserved(input, `could not observe: the streamed request was rejected (${answer.status}: ${answer.message})`, evidence) };
   }
   if (answer.kind !== 'ok') return { settled: notObservable(input, answer, evidence) };
   const response = seen.exchange.response!;
-  if (!isStreamResponse(response)) return { settled: { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: the answer is ${response.headers['content-type'] ?? 'untyped'}, not a stream (stream.* says more)`, evidence } };
+  if (!isStreamResponse(response)) return { settled: unobserved(input, `could not observe: the answer is ${response.headers['content-type'] ?? 'untyped'}, not a stream (stream.* says more)`, evidence) };
   const values = sseStream(response).events.flatMap((event) => {
     const parsed = eventJson(event);
     return parsed.ok ? [parsed.value] : [];

@@ -6,7 +6,7 @@
  * endpoint refuses the field. An endpoint behaviour: read on the first trial only.
  */
 import { failedResponse, notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { evidenceOf, judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 export const SERVICE_TIERS = ['priority', 'flex'] as const;
@@ -25,7 +25,7 @@ function serviceTierCheck(api: 'chat-completions' | 'responses', tier: (typeof S
       const { answer, evidence } = seen;
       if (answer.kind === 'rejected') {
         const other = offTopicRejection(answer, sentBody(seen.exchange), ['service_tier']);
-        if (other) return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: the request was refused for ${other}: ${answer.status} ${answer.message}`, evidence };
+        if (other) return unobserved(input, `could not observe: the request was refused for ${other}: ${answer.status} ${answer.message}`, evidence);
         return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
       }
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);

@@ -8,7 +8,7 @@
 import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
 import { judgeRejection, notObservable, observe, sentBody } from './answer.ts';
-import { evidenceOf, inconclusive, judge } from './judge.ts';
+import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import { argumentsProblem, type ToolApi } from './tool-calls.ts';
 import { readChatToolStream, readMessagesToolStream, readResponsesToolStream, type StreamReader, type StreamedCall } from './tool-stream-readers.ts';
 import { TOOL_FIELDS } from './tools.ts';
@@ -52,7 +52,7 @@ function streamedCallCheck(options: Options): CheckDefinition {
       const reading = options.read(sseStream(response).events, request);
       const summary = reading.calls.length ? reading.calls.map(show).join('; ') : 'no tool call';
       const evidence = [evidenceOf(caseId, exchange, reading.problems.length ? reading.problems.join(' | ') : summary)];
-      if (reading.failed?.infrastructure) return { status: 'error', observed: null, expected: input.expectation?.value ?? null, reason: `could not observe: HTTP ${answer.status}, but ${reading.failed.message}`, evidence };
+      if (reading.failed?.infrastructure) return unobserved(input, `could not observe: HTTP ${answer.status}, but ${reading.failed.message}`, evidence);
       if (reading.failed) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${reading.failed.message}`);
       return verdict(definition, input, options, reading, evidence, request, summary);
     },
