@@ -195,3 +195,11 @@ describe('check groups', () => {
     expect(ALL_CHECKS.filter((c) => groupOf(c.id) === 'Other').map((c) => c.id)).toEqual([]);
   });
 });
+
+describe('defaults stated twice', () => {
+  it('the run config restates the transport\'s limits exactly (it may not import them: --help would load undici)', async () => {
+    const { DEFAULTS } = await import('../src/run/run-config.ts');
+    const transport = await import('../src/transport/http-exchange.ts');
+    expect([DEFAULTS.timeoutMs, DEFAULTS.idleTimeoutMs, DEFAULTS.maxBodyBytes]).toEqual([transport.DEFAULT_TIMEOUT_MS, transport.DEFAULT_IDLE_TIMEOUT_MS, transport.DEFAULT_MAX_BODY_BYTES]);
+  });
+});

@@ -109,6 +109,8 @@ export interface RunConfig {
   runId: string;
 }
 
+// The transport's DEFAULT_* restated, not imported: `--help` reads these and must not load undici (a test holds
+// the two equal).
 export const DEFAULTS = {
   timeoutMs: 60_000,
   idleTimeoutMs: 15_000,
