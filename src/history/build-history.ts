@@ -7,6 +7,7 @@
  */
 import type { ShapeFingerprint, ShapeTable } from '../checks/shape.ts';
 import type { Observed } from '../checks/types.ts';
+import { splitCellKey } from '../report/matrix.ts';
 import { shapeDrift } from '../report/shape-drift.ts';
 import type { HistoryRun } from '../suite/history-schema.ts';
 import { HISTORY_FORMAT, type CellHistory, type CellState, type ChangePoint, type DriftEvent, type HistoryReport, type HistoryRunInfo, type LatencySeries, type ModelHistory } from './history-model.ts';
@@ -71,9 +72,7 @@ export class HistoryBuilder {
   add(file: string, run: HistoryRun): void {
     const pairs: number[] = [];
     for (const [cellKey, checks] of Object.entries(run.cells)) {
-      const cut = cellKey.indexOf('/');
-      const target = cellKey.slice(0, cut);
-      const model = cellKey.slice(cut + 1);
+      const { target, model } = splitCellKey(cellKey);
       let byCheck = this.#seriesIndex.get(cellKey);
       if (!byCheck) this.#seriesIndex.set(cellKey, (byCheck = new Map()));
       for (const [check, cell] of Object.entries(checks)) {
@@ -200,9 +199,7 @@ export class HistoryBuilder {
     }
     const out: ModelHistory[] = [];
     for (const [key, map] of [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const cut = key.indexOf('/');
-      const target = key.slice(0, cut);
-      const model = key.slice(cut + 1);
+      const { target, model } = splitCellKey(key);
       const history: ModelHistory = { target, model, family: this.#families.get(model) ?? null, firstSeen: null, lastSeen: null, events: [] };
       let present: boolean | undefined;
       for (const runIndex of targets.get(target) ?? []) {
@@ -226,11 +223,11 @@ export class HistoryBuilder {
     const ordered = [...runOfPart.entries()].sort(([, a], [, b]) => a.index - b.index);
     for (const [part, run] of ordered) {
       for (const [cellKey, byApi] of Object.entries(part.latency ?? {})) {
-        const cut = cellKey.indexOf('/');
+        const { target, model } = splitCellKey(cellKey);
         for (const [api, l] of Object.entries(byApi)) {
           const key = `${cellKey}\u0000${api}`;
           let s = series.get(key);
-          if (!s) series.set(key, (s = { target: cellKey.slice(0, cut), model: cellKey.slice(cut + 1), api, runs: [], n: [], headersP50: [], firstTokenP50: [], firstTokenP95: [], totalP50: [], totalP95: [] }));
+          if (!s) series.set(key, (s = { target, model, api, runs: [], n: [], headersP50: [], firstTokenP50: [], firstTokenP95: [], totalP50: [], totalP95: [] }));
           if (s.runs.at(-1) === run.index) continue;
           s.runs.push(run.index);
           s.n.push(l.n);

@@ -3,7 +3,7 @@
  * Latency rows for the reports, from `totals.latency` (per target/model and API: p50/p95 of time to headers,
  * first token and total). Figures from a replay are the recording's, and say so.
  */
-import type { Matrix, Pct } from './matrix.ts';
+import { splitCellKey, type Matrix, type Pct } from './matrix.ts';
 
 export interface LatencyRow {
   /** `target/model`. */
@@ -24,9 +24,7 @@ const ms = (p: Pct | undefined) => (p ? `${Math.round(p.p50)} / ${Math.round(p.p
 export function latencyRows(matrix: Pick<Matrix, 'totals' | 'targets'>): LatencyRow[] {
   const rows: LatencyRow[] = [];
   for (const [key, apis] of Object.entries(matrix.totals.latency ?? {})) {
-    const slash = key.indexOf('/');
-    const target = slash === -1 ? key : key.slice(0, slash);
-    const model = slash === -1 ? '' : key.slice(slash + 1);
+    const { target, model } = splitCellKey(key);
     const recorded = matrix.targets.find((t) => t.id === target)?.mode === 'replay';
     for (const [api, l] of Object.entries(apis)) rows.push({ key, target, model, api, n: l.n, headers: ms(l.headersMs), firstToken: ms(l.firstTokenMs), total: ms(l.totalMs), recorded });
   }

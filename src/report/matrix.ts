@@ -14,6 +14,15 @@ import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
  */
 export const MATRIX_FORMAT = MATRIX_FORMATS[1];
 
+/** The key of a (target, model) pair in a matrix's per-pair maps (latency, shapes, history cells): `target/model`. */
+export const cellKey = (target: string, model: string): string => `${target}/${model}`;
+
+/** A `target/model` key split at its first slash (target ids have none); a key without one is a target alone. */
+export function splitCellKey(key: string): { target: string; model: string } {
+  const slash = key.indexOf('/');
+  return slash === -1 ? { target: key, model: '' } : { target: key.slice(0, slash), model: key.slice(slash + 1) };
+}
+
 export interface MatrixRun {
   id: string;
   startedAt: string;

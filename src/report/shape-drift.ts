@@ -7,6 +7,7 @@
  * every check, and is how a provider's next change announces itself.
  */
 import type { ShapeFingerprint, ShapeTable } from '../checks/shape.ts';
+import { splitCellKey } from './matrix.ts';
 
 export interface ShapeDrift {
   target: string;
@@ -101,14 +102,14 @@ export function shapeDrift(before: ShapeTable | undefined, after: ShapeTable | u
   for (const cell of Object.keys(after.exchanges).sort()) {
     const was = before.exchanges[cell];
     if (!was) continue;
-    const cut = cell.indexOf('/');
+    const { target, model } = splitCellKey(cell);
     for (const [api, now] of Object.entries(after.exchanges[cell]!).sort(([a], [b]) => (a < b ? -1 : 1))) {
       const old = was[api];
       if (!old) continue;
       const keys = Object.keys(now).filter((k) => Object.hasOwn(old, k));
       if (keys.length === 0) continue;
       const drift = diffSides(sideOf(before, old, keys), sideOf(after, now, keys));
-      if (hasDrift(drift)) out.push({ target: cell.slice(0, cut), model: cell.slice(cut + 1), api, ...drift });
+      if (hasDrift(drift)) out.push({ target, model, api, ...drift });
     }
   }
   return out;

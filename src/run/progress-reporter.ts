@@ -5,6 +5,7 @@
  * It counts only what ran: after Ctrl-C the last line says so, and a model cut short says how much of it ran.
  */
 import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
+import { cellKey } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { Cell } from './selection.ts';
 
@@ -62,7 +63,7 @@ export class ProgressReporter {
   result(cell: CellResult): void {
     this.#done += 1;
     this.#counts[cell.result.status] += 1;
-    this.#usage.set(`${cell.target}/${cell.model}`, cell.usage);
+    this.#usage.set(cellKey(cell.target, cell.model), cell.usage);
     if (this.#tty) this.#render();
   }
 

@@ -8,7 +8,7 @@ import { shapeTable, type ShapeSample } from '../checks/shape.ts';
 import { modelsOn, plannedOn } from '../plan/plan.ts';
 import { buildMatrix, finishMatrix } from '../report/build-matrix.ts';
 import { compareMatrices } from '../report/compare.ts';
-import type { ApiLatency, Matrix, MatrixTarget, UsageTotals } from '../report/matrix.ts';
+import { cellKey, type ApiLatency, type Matrix, type MatrixTarget, type UsageTotals } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { LoadedPlan } from './load-plan.ts';
 import type { RecordingProvenance } from './model-session.ts';
@@ -45,7 +45,7 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
   // A session hands every result the same provenance entries (updated in place): one of each is enough.
   const provenance = new Map<string, Set<RecordingProvenance>>();
   for (const cell of input.results) {
-    const key = `${cell.target}/${cell.model}`;
+    const key = cellKey(cell.target, cell.model);
     const seen = usage[key];
     // Usage is cumulative per session: the result that finished last saw the most.
     if (!seen || cell.usage.requests >= seen.requests) usage[key] = { ...cell.usage };
