@@ -1,5 +1,6 @@
 // `npm run build` (after the typecheck): the published package's dist/, from src/.
-//  1. esbuild bundles the CLI (dist/cli/bin.js) and the module vitest's workers import on a run on vitest
+//  1. esbuild bundles the CLI (dist/cli/bin.js), the worker threads of a large replay (dist/run/replay-thread.js)
+//     and the module vitest's workers import on a run on vitest
 //     (dist/run/model-spec.js) with their dependencies, split at every dynamic import, so a command loads only
 //     what it uses and Node opens a few files instead of thousands. vitest itself stays outside: a run on vitest
 //     must use the installed one.
@@ -23,7 +24,7 @@ const external = ['vitest', 'vitest/*', '@vitest/ui'];
 rmSync(dist, { recursive: true, force: true });
 const bundled = await build({
   absWorkingDir: root,
-  entryPoints: { 'cli/bin': 'src/cli/bin.ts', 'run/model-spec': 'src/run/model-spec.ts' },
+  entryPoints: { 'cli/bin': 'src/cli/bin.ts', 'run/model-spec': 'src/run/model-spec.ts', 'run/replay-thread': 'src/run/replay-thread.ts' },
   outdir: dist,
   bundle: true,
   splitting: true,

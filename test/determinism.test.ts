@@ -1,5 +1,6 @@
 /**
- * Two replays of the bundled recordings give the same matrix.json, apart from the run's own metadata.
+ * Two replays of the bundled recordings give the same matrix.json, apart from the run's own metadata: one judged in
+ * this thread alone, one shared with worker threads (run/replay-threads.ts), which must not change a thing.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,8 @@ it('replays deterministically', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'determinism-'));
   try {
     const runs: Matrix[] = [];
-    for (const name of ['a', 'b']) {
-      const result = await cli(['run', '--report-dir', join(dir, name), '--quiet']);
+    for (const [name, threads] of [['a', '1'], ['b', '3']] as const) {
+      const result = await cli(['run', '--report-dir', join(dir, name), '--quiet', '--threads', threads]);
       expect(result.code, result.stderr).toBe(0);
       runs.push(JSON.parse(await readFile(join(dir, name, 'matrix.json'), 'utf8')) as Matrix);
     }

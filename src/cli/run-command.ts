@@ -20,7 +20,7 @@ import type { RunConfig } from '../run/run-config.ts';
 import { runInProcess, type RunEnd, type RunRequest } from '../run/run-conformance.ts';
 import { selectWork } from '../run/selection.ts';
 import { EXIT } from './project.ts';
-import { patternFlag, resolveRunConfig, shardFlag, usage, type RunFlags } from './run-options.ts';
+import { intFlag, patternFlag, resolveRunConfig, RUN_RANGES, shardFlag, usage, type RunFlags } from './run-options.ts';
 
 export interface RunCommandFlags extends RunFlags {
   ui?: boolean;
@@ -31,6 +31,8 @@ export interface RunCommandFlags extends RunFlags {
   /** Plain progress lines even on a TTY. */
   plain?: boolean;
   quiet?: boolean;
+  /** `--threads`: threads a replay is judged on. */
+  threads?: string;
 }
 
 export interface RunOutcome {
@@ -60,6 +62,7 @@ export async function runCommand(
   const shard = shardFlag(shardText);
   const pattern = patternFlag(patternText);
   const config = await resolveRunConfig(flags, root, version);
+  const threads = threadsFlag(flags.threads, config, onVitest);
   await checkWritable(config.reportDir);
   if (config.historyDir) await checkWritable(config.historyDir, '--history', 'append the run');
   if (config.discover) await discoverModels(config);
@@ -91,6 +94,7 @@ export async function runCommand(
     ...(baseline ? { baseline } : {}),
     filters: [...filters, ...(patternText !== undefined ? [`-t ${patternText}`] : []), ...vitestArgs],
     ...(shardText ? { shard: shardText } : {}),
+    ...(threads !== undefined ? { threads } : {}),
     ...(progress ? { progress } : {}),
     err: io.err,
   };
@@ -98,6 +102,15 @@ export async function runCommand(
     ? await (await import('../run/vitest-view.ts')).runOnVitest({ ...request, ui: Boolean(flags.ui), vitestOptions })
     : await runInProcess(request);
   return finish(end, config, flags, io, onVitest ? 'vitest' : 'in-process', [...loaded.plan.cases.keys()]);
+}
+
+/** `--threads n`: a replay's; live and record runs wait on the endpoint, and a run on vitest judges in one thread. */
+function threadsFlag(raw: string | undefined, config: RunConfig, onVitest: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  const threads = intFlag('--threads', raw, 1, RUN_RANGES['--threads']);
+  if (!config.targets.every((t) => t.mode === 'replay')) throw usage('--threads', 'applies to replay only (live and record runs wait on the endpoint, not the CPU: see --concurrency)');
+  if (onVitest) throw usage('--threads', 'a run on vitest (--ui, arguments after --) judges in one thread; leave --threads out');
+  return threads;
 }
 
 /**

@@ -87,6 +87,7 @@ export const RUN_RANGES = {
   '--max-body-bytes': { min: 1024, max: 1_073_741_824 },
   '--repeat': { min: 1, max: 10 },
   '--max-errors': { min: 0, max: 1_000_000 },
+  '--threads': { min: 1, max: 64 },
 } as const satisfies Record<string, NumericRange>;
 
 /** `history --last n`: the digest covers each target's last n runs. */

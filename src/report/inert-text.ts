@@ -90,14 +90,19 @@ export function markdownCode(id: unknown): string {
   return /^[A-Za-z0-9._:/@+-]{1,200}$/.test(text) ? `\`${text}\`` : markdownText(text, 200);
 }
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
 /** Text for an HTML text node or a double- or single-quoted attribute value. */
 export function htmlText(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
 /** JSON inside a script element: nothing in it can close the element or start markup. */
+const SCRIPT_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  // One pass over what may be megabytes of JSON.
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]!);
 }
 
 /** A CSP source for one inline element: a page runs its own script and style, nothing else (no inline handlers). */

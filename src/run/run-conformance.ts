@@ -9,6 +9,7 @@ import type { Matrix } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { LoadedPlan } from './load-plan.ts';
 import type { ProgressReporter } from './progress-reporter.ts';
+import { ReplayThreads, replayThreads, type RunOutput } from './replay-threads.ts';
 import { RunEngine, type EngineEvents } from './run-engine.ts';
 import type { RunConfig } from './run-config.ts';
 import { buildRunMatrix, writeRunReports, type PartialRun } from './run-matrix.ts';
@@ -24,6 +25,8 @@ export interface RunRequest {
   /** Filters, `-t` and vitest arguments, for the record in matrix.json. */
   filters: readonly string[];
   shard?: string;
+  /** Threads a replay is judged on (`--threads`). @default replayThreads(): the cores, for a large replay */
+  threads?: number;
   progress?: ProgressReporter;
   /** Where "Interrupted" is said. */
   err: NodeJS.WritableStream;
@@ -54,40 +57,49 @@ export function progressEvents(progress: ProgressReporter | undefined): EngineEv
 
 export async function runInProcess(request: RunRequest): Promise<RunEnd> {
   const startedAt = new Date();
-  const engine = new RunEngine({ config: request.config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress) });
-  const interrupt = listenForInterrupt(request.err, () => engine.stop('HARNESS_INTERRUPTED', INTERRUPTED_MESSAGE));
+  const events = progressEvents(request.progress);
+  const engine = new RunEngine({ config: request.config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events });
+  const threads = replayThreads(request.config, request.work, request.threads);
+  const shared = threads > 1 ? new ReplayThreads(request, threads - 1, events) : undefined;
+  const interrupt = listenForInterrupt(request.err, () => {
+    shared?.stop('HARNESS_INTERRUPTED', INTERRUPTED_MESSAGE);
+    engine.stop('HARNESS_INTERRUPTED', INTERRUPTED_MESSAGE);
+  });
   request.progress?.start();
   try {
-    await engine.run(request.work);
+    await (shared ? shared.run(engine) : engine.run(request.work));
   } finally {
     interrupt.dispose();
-    await engine.close();
+    await Promise.all([engine.close(), shared?.close()]);
   }
   request.progress?.end({ interrupted: interrupt.interrupted, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
-  return finishRun(request, engine, startedAt, interrupt.interrupted);
+  return finishRun(request, engine, startedAt, interrupt.interrupted, shared?.outcome(engine));
 }
 
-/** Builds the matrix of what ran and writes the reports; a report folder that cannot be written is kept as `writeError`. */
-export async function finishRun(request: RunRequest, engine: RunEngine, startedAt: Date, interrupted: boolean): Promise<RunEnd> {
+/**
+ * Builds the matrix of what ran and writes the reports; a report folder that cannot be written is kept as
+ * `writeError`. `output` is what the run produced when several threads shared it (default: the engine's own).
+ */
+export async function finishRun(request: RunRequest, engine: RunEngine, startedAt: Date, interrupted: boolean, output: RunOutput = engine): Promise<RunEnd> {
   const partial = partialOf(engine, interrupted);
   const matrix = buildRunMatrix({
     config: request.config,
     loaded: request.loaded,
-    results: engine.results,
+    results: output.results,
     startedAt,
     finishedAt: new Date(),
     ...(partial ? { partial } : {}),
     filters: request.filters,
     ...(request.shard ? { shard: request.shard } : {}),
     ...(request.baseline ? { baseline: request.baseline } : {}),
-    latency: engine.latency,
-    shapes: engine.shapes,
+    latency: output.latency,
+    shapes: output.shapes,
   });
   const end: RunEnd = {
     matrix,
     files: [],
     interrupted,
-    results: engine.results,
+    results: output.results,
     ...(engine.fatal ? { fatal: engine.fatal } : {}),
     ...(engine.scheduler ? { figures: { requests: engine.scheduler.figures.requests, peakInFlight: engine.scheduler.figures.peakInFlight } } : {}),
   };

@@ -36,6 +36,11 @@ export interface EngineOptions {
   events?: EngineEvents;
   /** Models worked on at once. @default modelsAtOnce(config) */
   modelsAtOnce?: number;
+  /**
+   * Keep every result for `results` (the reports need them). A replay thread hands each cell's results to the main
+   * thread as it ends and keeps none. @default true
+   */
+  keepResults?: boolean;
 }
 
 /**
@@ -60,6 +65,12 @@ export function modelWeight(plan: Plan, modelId: string): number {
     for (const step of spec.steps) weight += step.poll ? 20 : 1;
   }
   return weight;
+}
+
+/** The cells in the order a run takes them: the most work first, so that no long model starts last. */
+export function longestFirst(work: readonly CellWork[], plan: Plan): CellWork[] {
+  const weights = new Map(work.map((cell) => [cellKey(cell.target, cell.model), modelWeight(plan, cell.model)]));
+  return [...work].sort((a, b) => weights.get(cellKey(b.target, b.model))! - weights.get(cellKey(a.target, a.model))!);
 }
 
 const cellKey = (target: string, model: string) => `${target}\u0000${model}`;
@@ -112,14 +123,25 @@ export class RunEngine {
 
   /** Runs the cells, `modelsAtOnce` at a time, the longest first; resolves when all are done or the run stopped. */
   async run(work: readonly CellWork[]): Promise<void> {
+    const queue = longestFirst(work, this.#options.loaded.plan);
+    await this.runFrom(() => queue.shift(), queue.length);
+  }
+
+  /**
+   * Runs cells taken one at a time from `next` (a queue other threads may take from too: replay-threads.ts), up to
+   * `modelsAtOnce` at once, until it has no more or the run stopped.
+   */
+  async runFrom(next: () => CellWork | undefined | Promise<CellWork | undefined>, expected = Infinity): Promise<void> {
     await this.#targets;
-    const plan = this.#options.loaded.plan;
-    const weights = new Map(work.map((cell) => [cellKey(cell.target, cell.model), modelWeight(plan, cell.model)]));
-    const queue = [...work].sort((a, b) => weights.get(cellKey(b.target, b.model))! - weights.get(cellKey(a.target, a.model))!);
-    const lanes = Math.max(1, Math.min(this.#options.modelsAtOnce ?? modelsAtOnce(this.#options.config), queue.length));
+    const lanes = Math.max(1, Math.min(this.#options.modelsAtOnce ?? modelsAtOnce(this.#options.config), expected));
     await Promise.all(
       Array.from({ length: lanes }, async () => {
-        for (let cell = queue.shift(); cell && !this.#stopped; cell = queue.shift()) await this.#runCell(cell);
+        for (let cell = await next(); cell && !this.#stopped; cell = await next()) {
+          await this.#runCell(cell);
+          // A replay never waits on I/O: without a turn of the event loop between cells, Ctrl-C and the results of
+          // other threads would only be seen once every cell was done.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }),
     );
   }
@@ -222,7 +244,7 @@ export class RunEngine {
         if (this.#stopped && (outcome.status === 'skipped' || outcome.status === 'error')) {
           this.#notRun.add(cell);
         } else {
-          this.#results.push(cell);
+          if (this.#options.keepResults !== false) this.#results.push(cell);
           this.#options.events?.onResult?.(cell);
         }
         return cell;
