@@ -182,6 +182,20 @@ describe('tolerances and extra fields', () => {
     expect(extras).toEqual(['output[].surprise']);
   });
 
+  it('what applies to an object is remembered per kind of object: items of two types in one list each keep their own fields', () => {
+    // A message item and a function call side by side, twice over (the second time from what was remembered).
+    const body = {
+      output: [
+        { type: 'message', id: 'm', role: 'assistant', status: 'completed', content: [], call_id: 'not a message field' },
+        { type: 'function_call', id: 'f', call_id: 'c', name: 'n', arguments: '{}', status: 'completed', role: 'not a call field' },
+      ],
+    };
+    for (let i = 0; i < 2; i++) expect(PROJECT_SCHEMAS.extraFields('response', body)).toEqual(['output[].call_id', 'output[].role']);
+    // A tag that is not a string decides nothing by itself, and an endpoint's invented tags are many: still one answer each.
+    const odd = { output: [{ type: 7, id: 'x' }, ...Array.from({ length: 100 }, (_, n) => ({ type: `made-up-${n}`, surprise: 1 }))] };
+    expect(PROJECT_SCHEMAS.extraFields('response', odd)).toEqual(PROJECT_SCHEMAS.extraFields('response', odd));
+  });
+
   it('a schema set built from the same documents gives the same verdicts (one transform, one tolerance list)', () => {
     const documents = { openai: { components: { schemas: { ErrorResponse: { type: 'object', properties: { error: { type: 'object' } }, required: ['error'] } } } }, anthropic: { components: { schemas: {} } } };
     const a = schemaSet('a', documents);

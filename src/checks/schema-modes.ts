@@ -48,14 +48,25 @@ export function strictValue(value: unknown): unknown {
     return /[.eE]/.test(lexeme) && Number.isInteger(number) ? number + 0.5 : number;
   }
   if (Array.isArray(value)) return value.map(strictValue);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strictValue(v)]));
+  if (value && typeof value === 'object') return mapValues(value as Record<string, unknown>, strictValue);
   return value;
+}
+
+/** A copy of a plain object with `convert` applied to each value (a hot path: every body of a replay passes here). */
+function mapValues(value: Record<string, unknown>, convert: (v: unknown) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    // defineProperty, not assignment: a key named __proto__ stays a property, as Object.fromEntries kept it.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: convert(value[key]), enumerable: true, writable: true, configurable: true });
+    else out[key] = convert(value[key]);
+  }
+  return out;
 }
 
 /** Plain JSON from a lossless value (every number as JS reads it). */
 export function plainValue(value: unknown): unknown {
   if (isLosslessNumber(value)) return Number(value.value);
   if (Array.isArray(value)) return value.map(plainValue);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainValue(v)]));
+  if (value && typeof value === 'object') return mapValues(value as Record<string, unknown>, plainValue);
   return value;
 }

@@ -47,24 +47,77 @@ function applicable(schema: unknown, value: unknown, components: Record<string, 
   return found;
 }
 
+/** What the walk needs from the schemas that apply to one kind of value, worked out once per schema and kind. */
+interface Applied {
+  nodes: SchemaNode[];
+  /** The array item schemas. */
+  items: SchemaNode[];
+  /** Whether any applicable schema declares properties (else the object is free-form: nothing in it is extra). */
+  described: boolean;
+  /** Whether any applicable schema allows more properties. */
+  open: boolean;
+  /** Each declared property's schemas, from every applicable schema that declares it. */
+  declared: Map<string, unknown[]>;
+}
+
+/**
+ * Per schema node, per kind of value (its JSON type, and for an object its literal `type`), what applies: a stream
+ * holds thousands of events of a few kinds, and a body's arrays hold many items of one.
+ */
+const appliedCache = new WeakMap<object, Map<string, Applied>>();
+const MAX_KINDS = 64;
+
+function applied(schema: unknown, value: unknown, components: Record<string, unknown>): Applied {
+  const type = jsonType(value);
+  const tag = type === 'object' ? (value as SchemaNode).type : undefined;
+  const kind = tag === undefined ? type : `object:${String(tag)}`;
+  // Only a string tag (or none) decides the branches alone; and the kinds an endpoint can make up are bounded.
+  const byKind = isNode(schema) ? appliedCache.get(schema) : undefined;
+  const cacheable = isNode(schema) && (tag === undefined || typeof tag === 'string') && (byKind?.size ?? 0) < MAX_KINDS;
+  const known = byKind?.get(kind);
+  if (known && cacheable) return known;
+  const nodes = applicable(schema, value, components);
+  const declared = new Map<string, unknown[]>();
+  let described = false;
+  for (const node of nodes) {
+    if (!isNode(node.properties)) continue;
+    described = true;
+    for (const [key, child] of Object.entries(node.properties)) {
+      const list = declared.get(key);
+      if (list) list.push(child);
+      else declared.set(key, [child]);
+    }
+  }
+  const result: Applied = {
+    nodes,
+    items: nodes.map((n) => n.items).filter((i): i is SchemaNode => isNode(i)),
+    described,
+    open: nodes.some((n) => n.additionalProperties === true || isNode(n.additionalProperties) || isNode(n.patternProperties)),
+    declared,
+  };
+  if (cacheable) {
+    if (byKind) byKind.set(kind, result);
+    else appliedCache.set(schema as object, new Map([[kind, result]]));
+  }
+  return result;
+}
+
 function walk(schema: unknown, value: unknown, path: string, components: Record<string, unknown>, out: Set<string>, depth: number): void {
   if (depth > MAX_DEPTH) return;
-  const nodes = applicable(schema, value, components);
+  const { nodes, items, described, open, declared } = applied(schema, value, components);
   if (Array.isArray(value)) {
-    const items = nodes.map((n) => n.items).filter((i) => isNode(i));
     for (const element of value) for (const item of items) walk(item, element, `${path}[]`, components, out, depth + 1);
     return;
   }
   if (!isNode(value)) return;
-  const described = nodes.filter((n) => isNode(n.properties));
   // A free-form object (no properties declared, or a map): nothing in it is extra.
-  if (described.length === 0) return;
-  const open = nodes.some((n) => n.additionalProperties === true || isNode(n.additionalProperties) || isNode(n.patternProperties));
-  for (const [key, child] of Object.entries(value)) {
-    const declared = described.map((n) => (n.properties as SchemaNode)[key]).filter((s) => s !== undefined);
+  if (!described) return;
+  for (const key in value) {
+    const child = value[key];
+    const schemas = declared.get(key);
     const where = path ? `${path}.${key}` : key;
-    if (declared.length) {
-      for (const s of declared) walk(s, child, where, components, out, depth + 1);
+    if (schemas) {
+      for (const s of schemas) walk(s, child, where, components, out, depth + 1);
     } else if (open) {
       for (const n of nodes) if (isNode(n.additionalProperties)) walk(n.additionalProperties, child, where, components, out, depth + 1);
     } else {
