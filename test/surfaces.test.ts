@@ -14,6 +14,7 @@ import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
 import { buildMigration, migrationGroup, migrationMarkdown } from '../src/report/migration.ts';
 import { surfaceOfHost } from '../src/surfaces.ts';
 import { ROOT, catalogEmulator, checkModel, cli, liveTarget } from './helpers/harness.ts';
+import { sharedBundledReplay } from './helpers/bundled-replay.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -184,10 +185,8 @@ describe('one run of both surfaces', () => {
   });
 
   it('the bundled recording replays both surfaces; its migration view holds the configured differences and nothing else', async () => {
-    const reports = join(dir, 'bundled');
-    const run = await cli(['run', '--report-dir', reports, '--plain', '--quiet']);
-    expect(run.code, run.stderr).toBe(0);
-    const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+    const { reports, matrix, code, stderr } = await sharedBundledReplay();
+    expect(code, stderr).toBe(0);
     expect(matrix.targets.map((t) => [t.id, t.surface, t.site])).toEqual([['emulator', 'mantle', 'emulator'], ['runtime.emulator', 'runtime', 'emulator']]);
     expect(found(matrix)).toEqual(expectedDifferences(matrix, 'emulator'));
     const table = buildCapabilityTable([matrix]);
