@@ -26,6 +26,13 @@ function isNumberPart(code: number): boolean {
   return isDigit(code) || code === 0x2e || code === 0x65 || code === 0x45 || code === 0x2b || code === MINUS;
 }
 
+/** Whether the quote at `at` is escaped: an odd run of backslashes before it. */
+function escaped(text: string, at: number): boolean {
+  let before = at - 1;
+  while (text.charCodeAt(before) === BACKSLASH) before--;
+  return (at - 1 - before) % 2 === 1;
+}
+
 /** Object keys in a value JSON.parse returned, walked without recursion (a deeply nested text must not overflow the stack). */
 function keyCount(value: unknown): number {
   let count = 0;
@@ -58,10 +65,11 @@ export function readsLosslessly(text: string, value: unknown): boolean {
   while (i < length) {
     const code = text.charCodeAt(i);
     if (code === QUOTE) {
-      // Character by character: stored streams are strings full of escaped quotes.
-      let end = i + 1;
-      for (let c = text.charCodeAt(end); end < length && c !== QUOTE; c = text.charCodeAt(end)) end += c === BACKSLASH ? 2 : 1;
-      if (end >= length) return false;
+      // The closing quote is the next one after an even run of backslashes (stored streams are strings full of
+      // escaped quotes); indexOf finds candidates far faster than a loop over every character.
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end === -1) return false;
       i = end + 1;
       while (i < length && isWhitespace(text.charCodeAt(i))) i++;
       if (text.charCodeAt(i) === COLON) keys += 1;
