@@ -1,9 +1,10 @@
 /**
  * @module history/build-history
- * Runs in, `history.json` out. Run files are added one at a time and kept only as numbers (each (target, model,
- * check) and each distinct state interned once; shapes as interned per-(model, API) signatures), so a year of
- * nightly runs in several regions fits in memory whatever the folder's size. The files of one run id (its shards)
- * are one run; runs are ordered by their start.
+ * Runs in, `history.json` out. Each run file comes in as a digest (run-digest.ts: its cells, latency and shapes as
+ * numbers, made in this thread by add() or in a reading thread), merged in file order and kept only as numbers
+ * (each (target, model, check), each distinct state, each (target/model, API) and each shape signature numbered
+ * once), so a year of nightly runs in several regions fits in memory whatever the folder's size. The files of one
+ * run id (its shards) are one run; runs are ordered by their start.
  */
 import type { ShapeFingerprint, ShapeTable } from '../checks/shape.ts';
 import type { Observed } from '../checks/types.ts';
@@ -12,6 +13,7 @@ import { shapeDrift } from '../report/shape-drift.ts';
 import type { HistoryRun } from '../suite/history-schema.ts';
 import { HISTORY_FORMAT, type CellHistory, type CellState, type ChangePoint, type DriftEvent, type HistoryReport, type HistoryRunInfo, type LatencySeries, type ModelHistory } from './history-model.ts';
 import { recentChanges } from './recent-changes.ts';
+import { LATENCY_FIELDS, RunDigester, type RunDigest } from './run-digest.ts';
 
 /** Statuses that say something about the model was observed (an API not served is an observation too). */
 const OBSERVING: ReadonlySet<string> = new Set(['pass', 'fail', 'flaky', 'unsupported', 'inconclusive']);
@@ -21,13 +23,22 @@ interface Part {
   run: HistoryRun['run'];
   targets: HistoryRun['targets'];
   models: Set<string>;
-  /** Series index, state index, alternately. */
+  /** The digest's arrays, in the builder's numbers (series, state; key; key, signature). */
   cells: Int32Array;
-  latency: HistoryRun['latency'];
-  /** `target/model` -> API -> signature index. */
-  shapes: Map<string, Map<string, number>>;
+  latencyKeys: Int32Array;
+  latency: Float64Array;
+  shapes: Int32Array;
 }
 
+/** What a digester's numbers are in the builder's: one list per kind, indexed by the digester's number. */
+export interface DigestSource {
+  series: number[];
+  states: number[];
+  keys: number[];
+  signatures: number[];
+}
+
+const ABSENT: CellState = { status: 'absent', observed: null };
 const date = (iso: string) => iso.slice(0, 10);
 const show = (value: Observed) => (value === null ? 'null' : typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -52,11 +63,17 @@ export class HistoryBuilder {
   readonly #series: { target: string; model: string; check: string }[] = [];
   readonly #stateIndex = new Map<string, Map<Observed, number>>();
   readonly #states: CellState[] = [];
+  /** `target/model` -> API -> key, for latency and shapes. */
+  readonly #keyIndex = new Map<string, Map<string, number>>();
+  readonly #keys: { cellKey: string; api: string }[] = [];
   readonly #checks = new Map<string, { id: string; group: string; api: string | null }>();
   readonly #families = new Map<string, string | null>();
   readonly #fingerprints = new Map<string, ShapeFingerprint>();
   readonly #signatureIndex = new Map<string, number>();
   readonly #signatures: Record<string, string[]>[] = [];
+  /** What add() digests with: runs added here are numbered in this thread. */
+  readonly #digester = new RunDigester();
+  readonly #own: DigestSource = { series: [], states: [], keys: [], signatures: [] };
 
   #intern<K, T>(index: Map<K, number>, list: T[], key: K, make: () => T): number {
     let at = index.get(key);
@@ -68,33 +85,45 @@ export class HistoryBuilder {
     return at;
   }
 
+  #inner<K, I, V>(index: Map<K, Map<I, V>>, key: K): Map<I, V> {
+    let inner = index.get(key);
+    if (!inner) index.set(key, (inner = new Map()));
+    return inner;
+  }
+
   /** Adds one run file (already validated). */
   add(file: string, run: HistoryRun): void {
-    const pairs: number[] = [];
-    for (const [cellKey, checks] of Object.entries(run.cells)) {
+    this.merge(this.#digester.digest(file, run), this.#own);
+  }
+
+  /**
+   * Adds one run file's digest; `source` is the builder's record of its digester's numbers (one per digester, the
+   * same for all its digests). Digests are merged in file order, whichever thread made them: the first of a check,
+   * a model's family or a fingerprint id met in that order is the one kept.
+   */
+  merge(digest: RunDigest, source: DigestSource): void {
+    const { fresh } = digest;
+    for (const [cellKey, check] of fresh.series) {
       const { target, model } = splitCellKey(cellKey);
-      let byCheck = this.#seriesIndex.get(cellKey);
-      if (!byCheck) this.#seriesIndex.set(cellKey, (byCheck = new Map()));
-      for (const [check, cell] of Object.entries(checks)) {
-        const series = this.#intern(byCheck, this.#series, check, () => ({ target, model, check }));
-        let byObserved = this.#stateIndex.get(cell.status);
-        if (!byObserved) this.#stateIndex.set(cell.status, (byObserved = new Map()));
-        const state = this.#intern(byObserved, this.#states, cell.observed, () => ({ status: cell.status, observed: cell.observed }));
-        pairs.push(series, state);
-      }
+      source.series.push(this.#intern(this.#inner(this.#seriesIndex, cellKey), this.#series, check, () => ({ target, model, check })));
     }
-    for (const c of run.checks) if (!this.#checks.has(c.id)) this.#checks.set(c.id, c);
-    for (const m of run.models) if (!this.#families.has(m.id)) this.#families.set(m.id, m.family);
-    const shapes = new Map<string, Map<string, number>>();
-    if (run.shapes) {
-      for (const [id, fingerprint] of Object.entries(run.shapes.fingerprints)) if (!this.#fingerprints.has(id)) this.#fingerprints.set(id, fingerprint);
-      for (const [cellKey, byApi] of Object.entries(run.shapes.exchanges)) {
-        const apis = new Map<string, number>();
-        for (const [api, keys] of Object.entries(byApi)) apis.set(api, this.#intern(this.#signatureIndex, this.#signatures, JSON.stringify(keys), () => keys));
-        shapes.set(cellKey, apis);
-      }
+    for (const [status, observed] of fresh.states) source.states.push(this.#intern(this.#inner(this.#stateIndex, status), this.#states, observed, () => ({ status, observed })));
+    for (const [cellKey, api] of fresh.keys) source.keys.push(this.#intern(this.#inner(this.#keyIndex, cellKey), this.#keys, api, () => ({ cellKey, api })));
+    for (const [json, exchanges] of fresh.signatures) source.signatures.push(this.#intern(this.#signatureIndex, this.#signatures, json, () => exchanges));
+    for (const c of fresh.checks) if (!this.#checks.has(c.id)) this.#checks.set(c.id, c);
+    for (const [model, family] of fresh.families) if (!this.#families.has(model)) this.#families.set(model, family);
+    for (const [id, fingerprint] of fresh.fingerprints) if (!this.#fingerprints.has(id)) this.#fingerprints.set(id, fingerprint);
+    const { cells, latencyKeys, shapes } = digest;
+    for (let i = 0; i < cells.length; i += 2) {
+      cells[i] = source.series[cells[i]!]!;
+      cells[i + 1] = source.states[cells[i + 1]!]!;
     }
-    this.#parts.push({ file, run: run.run, targets: run.targets, models: new Set(run.models.map((m) => m.id)), cells: Int32Array.from(pairs), latency: run.latency, shapes });
+    for (let i = 0; i < latencyKeys.length; i++) latencyKeys[i] = source.keys[latencyKeys[i]!]!;
+    for (let i = 0; i < shapes.length; i += 2) {
+      shapes[i] = source.keys[shapes[i]!]!;
+      shapes[i + 1] = source.signatures[shapes[i + 1]!]!;
+    }
+    this.#parts.push({ file: digest.file, run: digest.run, targets: digest.targets, models: new Set(digest.models), cells, latencyKeys, latency: digest.latency, shapes });
   }
 
   /** The report; `last` is the window of the recent changes (each target's last N runs). */
@@ -102,19 +131,9 @@ export class HistoryBuilder {
     const runs = this.#runs();
     const targets = new Map<string, number[]>();
     for (const run of runs) for (const t of run.targets) targets.set(t, [...(targets.get(t) ?? []), run.index]);
-    // Per series, its state in each run (-1: no result).
-    const perSeries = new Map<number, Map<number, number>>();
     const runById = new Map(runs.map((run) => [run.id, run]));
     const runOfPart = new Map<Part, HistoryRunInfo>(this.#parts.map((part) => [part, runById.get(part.run.id)!]));
-    for (const [part, run] of runOfPart) {
-      for (let i = 0; i < part.cells.length; i += 2) {
-        const series = part.cells[i]!;
-        let states = perSeries.get(series);
-        if (!states) perSeries.set(series, (states = new Map()));
-        states.set(run.index, part.cells[i + 1]!);
-      }
-    }
-    const cells = [...perSeries.entries()].map(([series, states]) => this.#cellHistory(series, states, targets.get(this.#series[series]!.target) ?? [], runs));
+    const cells = this.#cellHistories(runOfPart, targets, runs);
     const order = new Map([...this.#checks.keys()].map((id, i) => [id, i]));
     cells.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : order.get(a.check)! - order.get(b.check)!));
     const report: Omit<HistoryReport, 'recent'> = {
@@ -149,14 +168,46 @@ export class HistoryBuilder {
     return runs.map((run, index) => ({ index, ...run }));
   }
 
-  #cellHistory(series: number, states: Map<number, number>, targetRuns: readonly number[], runs: readonly HistoryRunInfo[]): CellHistory {
+  /**
+   * Every series' state in each of its target's runs, in one pass over the parts: a grid of state numbers (-1: no
+   * result), one row per series as long as its target's list of runs. A later file of the same run (a shard or a
+   * duplicate upload) overwrites an earlier one's cell.
+   */
+  #cellHistories(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, targets: ReadonlyMap<string, number[]>, runs: readonly HistoryRunInfo[]): CellHistory[] {
+    const positions = new Map<string, Int32Array>();
+    for (const [target, list] of targets) {
+      const at = new Int32Array(runs.length).fill(-1);
+      list.forEach((run, i) => (at[run] = i));
+      positions.set(target, at);
+    }
+    const rows = this.#series.map((s) => ({ runs: targets.get(s.target) ?? [], at: positions.get(s.target), offset: 0 }));
+    let size = 0;
+    for (const row of rows) {
+      row.offset = size;
+      size += row.runs.length;
+    }
+    const grid = new Int32Array(size).fill(-1);
+    for (const [part, run] of runOfPart) {
+      for (let i = 0; i < part.cells.length; i += 2) {
+        const row = rows[part.cells[i]!]!;
+        // A cell's target is one of its file's targets (validated), so one of its run's.
+        const at = row.at?.[run.index] ?? -1;
+        if (at >= 0) grid[row.offset + at] = part.cells[i + 1]!;
+      }
+    }
+    return rows.map((row, series) => this.#cellHistory(series, grid.subarray(row.offset, row.offset + row.runs.length), row.runs, runs));
+  }
+
+  /** A series' history from its row of the grid: `states[i]` is its state in the target's i-th run. */
+  #cellHistory(series: number, states: Int32Array, targetRuns: readonly number[], runs: readonly HistoryRunInfo[]): CellHistory {
     const { target, model, check } = this.#series[series]!;
     const info = this.#checks.get(check);
     const cell: CellHistory = { target, model, check, group: info?.group ?? 'Other', api: info?.api ?? null, segments: [], runs: 0, flaky: 0, flakiness: 0, changes: [] };
     let previous: CellState | undefined;
-    for (const runIndex of targetRuns) {
-      const at = states.get(runIndex);
-      const state: CellState = at === undefined ? { status: 'absent', observed: null } : this.#states[at]!;
+    for (let i = 0; i < targetRuns.length; i++) {
+      const runIndex = targetRuns[i]!;
+      const at = states[i]!;
+      const state: CellState = at < 0 ? ABSENT : this.#states[at]!;
       const last = cell.segments.at(-1);
       if (last && last.status === state.status && last.observed === state.observed) {
         last.to = runIndex;
@@ -218,46 +269,56 @@ export class HistoryBuilder {
     return out;
   }
 
+  /** Parts in run order (the files of one run in file order). */
+  #inRunOrder(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): [Part, HistoryRunInfo][] {
+    return [...runOfPart.entries()].sort(([, a], [, b]) => a.index - b.index);
+  }
+
   #latency(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): LatencySeries[] {
-    const series = new Map<string, LatencySeries>();
-    const ordered = [...runOfPart.entries()].sort(([, a], [, b]) => a.index - b.index);
-    for (const [part, run] of ordered) {
-      for (const [cellKey, byApi] of Object.entries(part.latency ?? {})) {
-        const { target, model } = splitCellKey(cellKey);
-        for (const [api, l] of Object.entries(byApi)) {
-          const key = `${cellKey}\u0000${api}`;
-          let s = series.get(key);
-          if (!s) series.set(key, (s = { target, model, api, runs: [], n: [], headersP50: [], firstTokenP50: [], firstTokenP95: [], totalP50: [], totalP95: [] }));
-          if (s.runs.at(-1) === run.index) continue;
-          s.runs.push(run.index);
-          s.n.push(l.n);
-          s.headersP50.push(Math.round(l.headersMs.p50));
-          s.firstTokenP50.push(l.firstTokenMs ? Math.round(l.firstTokenMs.p50) : null);
-          s.firstTokenP95.push(l.firstTokenMs ? Math.round(l.firstTokenMs.p95) : null);
-          s.totalP50.push(Math.round(l.totalMs.p50));
-          s.totalP95.push(Math.round(l.totalMs.p95));
+    const series = new Map<number, LatencySeries>();
+    for (const [part, run] of this.#inRunOrder(runOfPart)) {
+      for (let i = 0; i < part.latencyKeys.length; i++) {
+        const key = part.latencyKeys[i]!;
+        let s = series.get(key);
+        if (!s) {
+          const { cellKey, api } = this.#keys[key]!;
+          series.set(key, (s = { ...splitCellKey(cellKey), api, runs: [], n: [], headersP50: [], firstTokenP50: [], firstTokenP95: [], totalP50: [], totalP95: [] }));
         }
+        if (s.runs.at(-1) === run.index) continue;
+        const at = i * LATENCY_FIELDS;
+        const field = (k: number) => part.latency[at + k]!;
+        const ms = (k: number) => (Number.isNaN(field(k)) ? null : Math.round(field(k)));
+        s.runs.push(run.index);
+        s.n.push(field(0));
+        s.headersP50.push(Math.round(field(1)));
+        s.firstTokenP50.push(ms(2));
+        s.firstTokenP95.push(ms(3));
+        s.totalP50.push(Math.round(field(4)));
+        s.totalP95.push(Math.round(field(5)));
       }
     }
-    return [...series.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, s]) => s);
+    // In `target/model<NUL>API` order, as ever.
+    const sortKey = (key: number) => `${this.#keys[key]!.cellKey}\u0000${this.#keys[key]!.api}`;
+    const sorted = [...series.keys()].map((key) => ({ key, by: sortKey(key), cellKey: this.#keys[key]!.cellKey }));
+    sorted.sort((a, b) => (a.by < b.by ? -1 : a.by > b.by ? 1 : a.cellKey < b.cellKey ? -1 : 1));
+    return sorted.map(({ key }) => series.get(key)!);
   }
 
   /** Shape drift between each (target, model, API)'s consecutive runs; identical signatures cost nothing. */
   #drift(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, runs: readonly HistoryRunInfo[]): DriftEvent[] {
-    const last = new Map<string, { run: number; signature: number }>();
+    const last = new Map<number, { run: number; signature: number }>();
     const events: DriftEvent[] = [];
-    const ordered = [...runOfPart.entries()].sort(([, a], [, b]) => a.index - b.index);
     const fingerprints = Object.fromEntries(this.#fingerprints);
-    for (const [part, run] of ordered) {
-      for (const [cellKey, apis] of part.shapes) {
-        for (const [api, signature] of apis) {
-          const key = `${cellKey}\u0000${api}`;
-          const before = last.get(key);
-          last.set(key, { run: run.index, signature });
-          if (!before || before.signature === signature) continue;
-          const table = (sig: number): ShapeTable => ({ fingerprints, exchanges: { [cellKey]: { [api]: this.#signatures[sig]! } } });
-          for (const drift of shapeDrift(table(before.signature), table(signature))) events.push({ run: run.index, date: date(runs[run.index]!.startedAt), since: before.run, drift });
-        }
+    for (const [part, run] of this.#inRunOrder(runOfPart)) {
+      for (let i = 0; i < part.shapes.length; i += 2) {
+        const key = part.shapes[i]!;
+        const signature = part.shapes[i + 1]!;
+        const before = last.get(key);
+        last.set(key, { run: run.index, signature });
+        if (!before || before.signature === signature) continue;
+        const { cellKey, api } = this.#keys[key]!;
+        const table = (sig: number): ShapeTable => ({ fingerprints, exchanges: { [cellKey]: { [api]: this.#signatures[sig]! } } });
+        for (const drift of shapeDrift(table(before.signature), table(signature))) events.push({ run: run.index, date: date(runs[run.index]!.startedAt), since: before.run, drift });
       }
     }
     return events;
