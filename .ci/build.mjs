@@ -1,9 +1,9 @@
 // `npm run build` (after the typecheck): the published package's dist/, from src/.
-//  1. esbuild bundles the CLI (dist/cli/bin.js), the worker threads of a large replay (dist/run/replay-thread.js)
-//     and the module vitest's workers import on a run on vitest
-//     (dist/run/model-spec.js) with their dependencies, split at every dynamic import, so a command loads only
-//     what it uses and Node opens a few files instead of thousands. vitest itself stays outside: a run on vitest
-//     must use the installed one.
+//  1. esbuild bundles the CLI (dist/cli/bin.js), the worker threads of a large replay (dist/run/replay-thread.js),
+//     the threads `history` reads run files on (dist/history/read-worker.js) and the module vitest's workers import
+//     on a run on vitest (dist/run/model-spec.js) with their dependencies, split at every dynamic import, so a
+//     command loads only what it uses and Node opens a few files instead of thousands. vitest itself stays outside:
+//     a run on vitest must use the installed one.
 //  2. The project's JSON Schemas become standalone ajv validators built from the same source, so a run compiles
 //     none: the suite, catalog and expectations file schemas (dist/suite/precompiled-validators.cjs) and the
 //     roots of the object schema documents the schema.* checks read, per vendor and mode
@@ -24,7 +24,12 @@ const external = ['vitest', 'vitest/*', '@vitest/ui'];
 rmSync(dist, { recursive: true, force: true });
 const bundled = await build({
   absWorkingDir: root,
-  entryPoints: { 'cli/bin': 'src/cli/bin.ts', 'run/model-spec': 'src/run/model-spec.ts', 'run/replay-thread': 'src/run/replay-thread.ts' },
+  entryPoints: {
+    'cli/bin': 'src/cli/bin.ts',
+    'run/model-spec': 'src/run/model-spec.ts',
+    'run/replay-thread': 'src/run/replay-thread.ts',
+    'history/read-worker': 'src/history/read-worker.ts',
+  },
   outdir: dist,
   bundle: true,
   splitting: true,

@@ -8,7 +8,8 @@ import { HarnessError } from '../errors.ts';
 import { HistoryBuilder } from '../history/build-history.ts';
 import { renderDigest } from '../history/history-digest.ts';
 import { renderHistoryHtml } from '../history/history-html.ts';
-import { listRunFiles, readRunFile } from '../history/read-history.ts';
+import { listRunFiles } from '../history/read-history.ts';
+import { readHistory } from '../history/read-pool.ts';
 import { uplotAssets } from '../history/uplot-asset.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { writeReportFiles } from '../report/report-writer.ts';
@@ -21,8 +22,7 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   for (const name of skipped) out.write(`skipped ${inertLine(name, 300)}: not a regular file (a symbolic link or a folder is never followed); copy the run file into ${inertLine(dir, 300)} to read it\n`);
   if (names.length === 0) throw new HarnessError('HARNESS_FILE_NOT_FOUND', `history: ${inertLine(dir, 300)} holds no run files (*.run.json.gz); append runs with \`mantle-conformance run --history ${inertLine(dir, 300)}\``);
   const builder = new HistoryBuilder();
-  // One file at a time: only its numbers stay in memory.
-  for (const name of names) builder.add(name, await readRunFile(dir, name));
+  await readHistory(dir, names, builder);
   const report = builder.build({ last });
   const written = await writeReportFiles(flags.reportDir, [
     { path: 'history.json', content: `${JSON.stringify(report)}\n` },
