@@ -1,0 +1,188 @@
+/**
+ * Reading a history folder quickly changes nothing it says: worker threads make the report one thread makes (the
+ * same runs, cells, change points, model events, latency and drift, the same first-seen checks and fingerprints),
+ * a bad file read on a worker is the same error naming the same (first bad) file, and the hand check that spares
+ * ajv's walk of the per-cell parts never accepts what the schema refuses, nor changes the error reported.
+ */
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fc, it as property } from '@fast-check/vitest';
+import { Ajv } from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HarnessError } from '../src/errors.ts';
+import { HistoryBuilder } from '../src/history/build-history.ts';
+import { RUN_FILE_SUFFIX } from '../src/history/history-file.ts';
+import { listRunFiles } from '../src/history/read-history.ts';
+import { readHistory, readThreads, MIN_FILES_PER_THREAD } from '../src/history/read-pool.ts';
+import { passesQuickCheck, runSchemaErrors } from '../src/history/validate-run.ts';
+import { HISTORY_RUN_FORMAT, HistoryRunSchema, type HistoryRun } from '../src/suite/history-schema.ts';
+
+const DAYS = 24;
+const NOW = new Date('2027-01-01T00:00:00Z');
+const fingerprint = (paths: string[]) => ({ status: 200, kind: 'json' as const, paths, headers: ['content-type'] });
+
+/** One target's run on one day, varied as a real history is (values change and back, flaky cells, a model gone for a while, drift). */
+function runOf(day: number, targets: string[], id = `nightly-${day}-${targets.join('+')}`): HistoryRun {
+  const cells: HistoryRun['cells'] = {};
+  const latency: NonNullable<HistoryRun['latency']> = {};
+  const exchanges: NonNullable<HistoryRun['shapes']>['exchanges'] = {};
+  const models = ['m1', 'm2', 'm3'].filter((m) => !(m === 'm2' && targets[0] === 'us-east-1' && day >= 10 && day < 13));
+  for (const target of targets) {
+    for (const model of models) {
+      const key = `${target}/${model}`;
+      cells[key] = {
+        'path-prefix': { status: 'pass', observed: model === 'm3' ? null : '/openai/v1' },
+        'created-at.responses': day >= 5 && day < 8 && model === 'm1' ? { status: 'fail', observed: 'exponent', gating: true } : { status: 'pass', observed: 'integer' },
+        'stream.chat': day % 3 === 0 && model === 'm2' ? { status: 'flaky', observed: 'yes', trials: [['pass', 'yes'], ['fail', 'no']] } : { status: 'pass', observed: 'yes' },
+        'defaults.temperature': { status: model === 'm3' ? 'unsupported' : 'pass', observed: model === 'm3' ? null : 0.7 },
+        ...(day >= 12 ? { 'late.check': { status: 'error', observed: null } } : {}),
+      };
+      latency[key] = {
+        'chat-completions': { n: 3, headersMs: { p50: 10 + day, p95: 20 }, firstTokenMs: { p50: 30 + (day > 20 ? 100 : day), p95: 40.6 }, totalMs: { p50: 50.4, p95: 60 } },
+        responses: { n: 1, headersMs: { p50: 11, p95: 12 }, totalMs: { p50: 13, p95: 14 } },
+      };
+      exchanges[key] = { responses: { 'probe/main': [day >= 15 && model === 'm1' ? 'f2' : 'f1'], 'other/main': ['f1'] }, 'chat-completions': { 'probe/main': ['f1'] } };
+    }
+  }
+  const checks = [
+    { id: 'path-prefix', group: 'Routes', api: null },
+    { id: 'created-at.responses', group: 'Fields', api: 'responses' },
+    { id: 'stream.chat', group: 'Streams', api: 'chat-completions' },
+    { id: 'defaults.temperature', group: 'Defaults', api: 'chat-completions' },
+  ];
+  // A check that appears later, first with an extra field; the catalog's order differs from day to day.
+  if (day >= 12) checks.splice(day % 2, 0, { id: 'late.check', group: day === 12 ? 'Late' : 'Later', api: null, ...(day === 12 ? { note: 'first' } : {}) } as (typeof checks)[number]);
+  return {
+    format: HISTORY_RUN_FORMAT,
+    run: { id, startedAt: new Date(Date.UTC(2026, 11, 1 + day, 2, targets[0] === 'us-east-1' ? 0 : 10)).toISOString(), finishedAt: 'x', harnessVersion: '0.1.0', partial: false, filtered: false },
+    targets: targets.map((t) => ({ id: t, mode: 'live' as const, region: t, endpointHost: `bedrock-mantle.${t}.api.aws`, sources: ['live' as const] })),
+    models: models.map((m) => ({ id: m, family: m === 'm3' ? null : `family-${m}`, inCatalog: true })),
+    checks,
+    cells,
+    latency,
+    // The same fingerprint id with other content later on: the first met in file order is the one kept.
+    shapes: { fingerprints: { f1: fingerprint(day >= 20 ? ['id string', 'late number'] : ['id string']), f2: fingerprint(['id string', 'service_tier string']) }, exchanges },
+  };
+}
+
+const fileName = (run: HistoryRun, suffix = '000000000000') => `${run.run.startedAt.replace(/[-:]/g, '').slice(0, 15)}Z-${run.run.id}-${suffix}${RUN_FILE_SUFFIX}`;
+
+/** A folder of 2 targets x DAYS nights, a run of both targets in one file, and a run in two shards. */
+async function writeFolder(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const runs = Array.from({ length: DAYS }, (_, day) => [runOf(day, ['us-east-1']), runOf(day, ['eu-west-1'])]).flat();
+  runs.push(runOf(DAYS, ['us-east-1', 'eu-west-1'], 'both-targets'));
+  const whole = runOf(DAYS + 1, ['us-east-1'], 'sharded');
+  const [first, ...rest] = Object.keys(whole.cells);
+  for (const [i, keys] of [[first!], rest].entries()) {
+    const shard = { ...whole, run: { ...whole.run, shard: `${i + 1}/2` }, cells: Object.fromEntries(keys.map((k) => [k, whole.cells[k]!])) };
+    await writeFile(join(dir, fileName(shard, `shard${i}`)), gzipSync(JSON.stringify(shard)));
+  }
+  for (const run of runs) await writeFile(join(dir, fileName(run)), gzipSync(JSON.stringify(run)));
+}
+
+async function reportOf(dir: string, threads: number) {
+  const builder = new HistoryBuilder();
+  await readHistory(dir, (await listRunFiles(dir)).names, builder, threads);
+  return builder.build({ last: 5, now: NOW });
+}
+
+async function errorOf(dir: string, threads: number): Promise<HarnessError> {
+  const error = await reportOf(dir, threads).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(HarnessError);
+  return error as HarnessError;
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'history-read-'));
+  await writeFolder(join(dir, 'good'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('reading on worker threads', () => {
+  it('makes the report one thread makes, whichever thread read which file', async () => {
+    const files = (await readdir(join(dir, 'good'))).length;
+    expect(files).toBe(2 * DAYS + 3);
+    const inThread = await reportOf(join(dir, 'good'), 0);
+    // The folder says something in every part of the report, so agreeing means something.
+    expect(inThread.runs).toHaveLength(2 * DAYS + 2);
+    expect(inThread.cells.flatMap((c) => c.changes).length).toBeGreaterThan(4);
+    expect(inThread.cells.some((c) => c.flaky > 0)).toBe(true);
+    expect(inThread.models.flatMap((m) => m.events).map((e) => e.kind)).toEqual(['disappeared', 'appeared']);
+    expect(inThread.drift.map((d) => [d.drift.model, d.drift.added])).toContainEqual(['m1', ['service_tier string']]);
+    expect(inThread.checks.find((c) => c.id === 'late.check')).toEqual({ id: 'late.check', group: 'Late', api: null, note: 'first' });
+    expect(inThread.latency.find((l) => l.target === 'us-east-1' && l.model === 'm1' && l.api === 'chat-completions')?.firstTokenP95[0]).toBe(41);
+    expect(inThread.recent.latency.length).toBeGreaterThan(0);
+    for (const threads of [2, 3]) expect(await reportOf(join(dir, 'good'), threads), `${threads} threads`).toEqual(inThread);
+  });
+
+  it('a bad file read on a worker is the same error, naming the first bad file in name order', async () => {
+    const folder = join(dir, 'bad');
+    await writeFolder(folder);
+    const names = (await readdir(folder)).sort();
+    // Two bad files: a later one a thread may reach first, and the first, which is the one named.
+    await writeFile(join(folder, names[40]!), Buffer.from('not gzip'));
+    await writeFile(join(folder, names[17]!), gzipSync(JSON.stringify({ ...runOf(3, ['us-east-1']), cells: { 'us-east-1/m1': { 'path-prefix': { status: 'passed', observed: null } } } })));
+    const inThread = await errorOf(folder, 0);
+    expect(inThread.code).toBe('HARNESS_HISTORY_INVALID');
+    expect(inThread.message).toContain(names[17]);
+    expect(inThread.message).toMatch(/cells\.us-east-1\/m1\.path-prefix\.status must be equal to one of the allowed values/);
+    for (const threads of [2, 3]) {
+      const onWorkers = await errorOf(folder, threads);
+      expect([onWorkers.code, onWorkers.message]).toEqual([inThread.code, inThread.message]);
+    }
+  });
+
+  it('starts threads only when each gets enough files to pay for itself', () => {
+    expect(readThreads(3)).toBe(0);
+    expect(readThreads(2 * MIN_FILES_PER_THREAD - 1)).toBe(0);
+    expect(readThreads(100_000)).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('the quick check of a run file', () => {
+  const schema = new Ajv({ allErrors: false, strict: false }).compile(HistoryRunSchema);
+  const base = runOf(6, ['us-east-1']);
+
+  /** Every place in the run a mutation may go: the path of each object and array in it. */
+  const places: (string | number)[][] = [];
+  (function walk(value: unknown, path: (string | number)[]) {
+    if (typeof value !== 'object' || value === null) return;
+    places.push(path);
+    for (const [key, item] of Object.entries(value)) walk(item, [...path, Array.isArray(value) ? Number(key) : key]);
+  })(base, []);
+
+  it('takes the fast path for a valid run (every part of the schema present)', () => {
+    expect(schema(base)).toBe(true);
+    expect(passesQuickCheck(base)).toBe(true);
+    expect(runSchemaErrors(base)).toBeUndefined();
+  });
+
+  const astral = '\u{1F600}';
+  const value = fc.oneof(
+    fc.constantFrom(null, true, false, 0, -1, 1.5, 2 ** 53, '', 'x', 'pass', 'flaky', 'json', [], {}, ['pass', 'x'], [['pass', 'x']], [['flaky', 'x']], { p50: 1, p95: 2 }, { p50: -1, p95: 2 }),
+    fc.constantFrom(200, 201, 300, 301, 2000, 2001).chain((n) => fc.constantFrom('x'.repeat(n), astral.repeat(n), `${astral.repeat(n - 1)}x`)),
+    fc.jsonValue({ maxDepth: 2 }),
+  );
+  const mutation = fc.record({ place: fc.nat(), key: fc.oneof(fc.constantFrom('', 'x', 'x'.repeat(201), 'a\nb', '__proto__', 'status', 'observed', 'trials', 'paths', 'n'), fc.string({ maxLength: 3 })), kind: fc.constantFrom('set', 'delete', 'add'), value });
+
+  property.prop([fc.array(mutation, { minLength: 1, maxLength: 3 })], { numRuns: 2000 })('never says yes where the schema says no, and the errors are the schema\'s', (mutations) => {
+    const run = structuredClone(base) as unknown as Record<string, unknown>;
+    for (const m of mutations) {
+      const path = places[m.place % places.length]!;
+      const node = path.reduce<unknown>((at, key) => (at as Record<string | number, unknown> | undefined)?.[key], run) as Record<string, unknown> | undefined;
+      if (typeof node !== 'object' || node === null) continue;
+      const keys = Object.keys(node);
+      const key = m.kind === 'add' || keys.length === 0 ? m.key : keys[m.place % keys.length]!;
+      if (m.kind === 'delete') delete node[key];
+      else Object.defineProperty(node, key, { value: m.value, enumerable: true, writable: true, configurable: true });
+    }
+    const valid = schema(run);
+    const errors = schema.errors;
+    if (passesQuickCheck(run)) expect(valid).toBe(true);
+    expect(runSchemaErrors(run)).toEqual(valid ? undefined : errors);
+  });
+});
