@@ -11,12 +11,10 @@ import type { Observed } from '../checks/types.ts';
 import { splitCellKey } from '../report/matrix.ts';
 import { shapeDrift } from '../report/shape-drift.ts';
 import type { HistoryRun } from '../suite/history-schema.ts';
-import { HISTORY_FORMAT, type CellHistory, type CellState, type ChangePoint, type DriftEvent, type HistoryReport, type HistoryRunInfo, type LatencySeries, type ModelHistory } from './history-model.ts';
+import { HISTORY_FORMAT, type CellHistory, type CellState, type ChangePoint, type DriftEvent, type HistoryReport, type HistoryRunInfo, type LatencySeries } from './history-model.ts';
+import { modelHistories, type GridRow } from './model-history.ts';
 import { recentChanges } from './recent-changes.ts';
 import { LATENCY_FIELDS, RunDigester, type RunDigest } from './run-digest.ts';
-
-/** Statuses that say something about the model was observed (an API not served is an observation too). */
-const OBSERVING: ReadonlySet<string> = new Set(['pass', 'fail', 'flaky', 'unsupported', 'inconclusive']);
 
 interface Part {
   file: string;
@@ -133,7 +131,8 @@ export class HistoryBuilder {
     for (const run of runs) for (const t of run.targets) targets.set(t, [...(targets.get(t) ?? []), run.index]);
     const runById = new Map(runs.map((run) => [run.id, run]));
     const runOfPart = new Map<Part, HistoryRunInfo>(this.#parts.map((part) => [part, runById.get(part.run.id)!]));
-    const cells = this.#cellHistories(runOfPart, targets, runs);
+    const grid = this.#grid(runOfPart, targets, runs);
+    const cells = grid.map((row, series) => this.#cellHistory(series, row, runs));
     const order = new Map([...this.#checks.keys()].map((id, i) => [id, i]));
     cells.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : order.get(a.check)! - order.get(b.check)!));
     const report: Omit<HistoryReport, 'recent'> = {
@@ -143,7 +142,7 @@ export class HistoryBuilder {
       targets: [...targets.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, list]) => ({ id, runs: list })),
       checks: [...this.#checks.values()],
       cells,
-      models: this.#modelHistories(cells, runOfPart, runs, targets),
+      models: modelHistories({ series: this.#series, grid, states: this.#states, families: this.#families, selected: this.#selected(runOfPart), runs, targets }),
       latency: this.#latency(runOfPart),
       drift: this.#drift(runOfPart, runs),
     };
@@ -173,33 +172,37 @@ export class HistoryBuilder {
    * result), one row per series as long as its target's list of runs. A later file of the same run (a shard or a
    * duplicate upload) overwrites an earlier one's cell.
    */
-  #cellHistories(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, targets: ReadonlyMap<string, number[]>, runs: readonly HistoryRunInfo[]): CellHistory[] {
+  #grid(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, targets: ReadonlyMap<string, number[]>, runs: readonly HistoryRunInfo[]): GridRow[] {
     const positions = new Map<string, Int32Array>();
     for (const [target, list] of targets) {
       const at = new Int32Array(runs.length).fill(-1);
       list.forEach((run, i) => (at[run] = i));
       positions.set(target, at);
     }
-    const rows = this.#series.map((s) => ({ runs: targets.get(s.target) ?? [], at: positions.get(s.target), offset: 0 }));
+    const offsets: number[] = [];
     let size = 0;
-    for (const row of rows) {
-      row.offset = size;
-      size += row.runs.length;
+    for (const s of this.#series) {
+      offsets.push(size);
+      size += targets.get(s.target)?.length ?? 0;
     }
     const grid = new Int32Array(size).fill(-1);
+    const at = this.#series.map((s) => positions.get(s.target));
     for (const [part, run] of runOfPart) {
       for (let i = 0; i < part.cells.length; i += 2) {
-        const row = rows[part.cells[i]!]!;
+        const series = part.cells[i]!;
         // A cell's target is one of its file's targets (validated), so one of its run's.
-        const at = row.at?.[run.index] ?? -1;
-        if (at >= 0) grid[row.offset + at] = part.cells[i + 1]!;
+        const position = at[series]?.[run.index] ?? -1;
+        if (position >= 0) grid[offsets[series]! + position] = part.cells[i + 1]!;
       }
     }
-    return rows.map((row, series) => this.#cellHistory(series, grid.subarray(row.offset, row.offset + row.runs.length), row.runs, runs));
+    return this.#series.map((s, series) => {
+      const list = targets.get(s.target) ?? [];
+      return { runs: list, states: grid.subarray(offsets[series]!, offsets[series]! + list.length) };
+    });
   }
 
-  /** A series' history from its row of the grid: `states[i]` is its state in the target's i-th run. */
-  #cellHistory(series: number, states: Int32Array, targetRuns: readonly number[], runs: readonly HistoryRunInfo[]): CellHistory {
+  /** A series' history from its row of the grid. */
+  #cellHistory(series: number, { runs: targetRuns, states }: GridRow, runs: readonly HistoryRunInfo[]): CellHistory {
     const { target, model, check } = this.#series[series]!;
     const info = this.#checks.get(check);
     const cell: CellHistory = { target, model, check, group: info?.group ?? 'Other', api: info?.api ?? null, segments: [], runs: 0, flaky: 0, flakiness: 0, changes: [] };
@@ -228,45 +231,16 @@ export class HistoryBuilder {
     return cell;
   }
 
-  #modelHistories(cells: readonly CellHistory[], runOfPart: ReadonlyMap<Part, HistoryRunInfo>, runs: readonly HistoryRunInfo[], targets: ReadonlyMap<string, number[]>): ModelHistory[] {
-    // Per target/model and run: true when it observed something, false when it ran and observed nothing.
-    const seen = new Map<string, Map<number, boolean>>();
-    for (const cell of cells) {
-      const key = `${cell.target}/${cell.model}`;
-      const map = seen.get(key) ?? new Map<number, boolean>();
-      seen.set(key, map);
-      for (const s of cell.segments) {
-        if (s.status === 'absent') continue;
-        for (const runIndex of targets.get(cell.target) ?? []) if (runIndex >= s.from && runIndex <= s.to) map.set(runIndex, map.get(runIndex) === true || OBSERVING.has(s.status));
-      }
-    }
-    // A model an unfiltered run of the target did not have at all is gone from the catalog (or the selection).
-    const inRun = new Map<number, { models: Set<string>; filtered: boolean }>();
+  /** Per run, the models its files listed, and whether it selected part of the catalog or is sharded. */
+  #selected(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): Map<number, { models: Set<string>; filtered: boolean }> {
+    const selected = new Map<number, { models: Set<string>; filtered: boolean }>();
     for (const [part, run] of runOfPart) {
-      const entry = inRun.get(run.index) ?? { models: new Set<string>(), filtered: false };
+      const entry = selected.get(run.index) ?? { models: new Set<string>(), filtered: false };
       for (const m of part.models) entry.models.add(m);
       entry.filtered ||= part.run.filtered || part.run.shard !== undefined;
-      inRun.set(run.index, entry);
+      selected.set(run.index, entry);
     }
-    const out: ModelHistory[] = [];
-    for (const [key, map] of [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const { target, model } = splitCellKey(key);
-      const history: ModelHistory = { target, model, family: this.#families.get(model) ?? null, firstSeen: null, lastSeen: null, events: [] };
-      let present: boolean | undefined;
-      for (const runIndex of targets.get(target) ?? []) {
-        const entry = inRun.get(runIndex);
-        const now = map.has(runIndex) ? map.get(runIndex)! : entry && !entry.filtered && !entry.models.has(model) ? false : undefined;
-        if (now === undefined) continue;
-        if (now) {
-          history.firstSeen ??= runIndex;
-          history.lastSeen = runIndex;
-        }
-        if (present !== undefined && now !== present) history.events.push({ run: runIndex, date: date(runs[runIndex]!.startedAt), kind: now ? 'appeared' : 'disappeared' });
-        present = now;
-      }
-      out.push(history);
-    }
-    return out;
+    return selected;
   }
 
   /** Parts in run order (the files of one run in file order). */
@@ -285,16 +259,15 @@ export class HistoryBuilder {
           series.set(key, (s = { ...splitCellKey(cellKey), api, runs: [], n: [], headersP50: [], firstTokenP50: [], firstTokenP95: [], totalP50: [], totalP95: [] }));
         }
         if (s.runs.at(-1) === run.index) continue;
+        const l = part.latency;
         const at = i * LATENCY_FIELDS;
-        const field = (k: number) => part.latency[at + k]!;
-        const ms = (k: number) => (Number.isNaN(field(k)) ? null : Math.round(field(k)));
         s.runs.push(run.index);
-        s.n.push(field(0));
-        s.headersP50.push(Math.round(field(1)));
-        s.firstTokenP50.push(ms(2));
-        s.firstTokenP95.push(ms(3));
-        s.totalP50.push(Math.round(field(4)));
-        s.totalP95.push(Math.round(field(5)));
+        s.n.push(l[at]!);
+        s.headersP50.push(Math.round(l[at + 1]!));
+        s.firstTokenP50.push(Number.isNaN(l[at + 2]) ? null : Math.round(l[at + 2]!));
+        s.firstTokenP95.push(Number.isNaN(l[at + 3]) ? null : Math.round(l[at + 3]!));
+        s.totalP50.push(Math.round(l[at + 4]!));
+        s.totalP95.push(Math.round(l[at + 5]!));
       }
     }
     // In `target/model<NUL>API` order, as ever.
