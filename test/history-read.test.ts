@@ -4,8 +4,8 @@
  * a bad file read on a worker is the same error naming the same (first bad) file, and the hand check that spares
  * ajv's walk of the per-cell parts never accepts what the schema refuses, nor changes the error reported.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fc, it as property } from '@fast-check/vitest';
@@ -18,6 +18,7 @@ import { listRunFiles } from '../src/history/read-history.ts';
 import { readHistory, readThreads, MIN_FILES_PER_THREAD } from '../src/history/read-pool.ts';
 import { passesQuickCheck, runSchemaErrors } from '../src/history/validate-run.ts';
 import { HISTORY_RUN_FORMAT, HistoryRunSchema, type HistoryRun } from '../src/suite/history-schema.ts';
+import { cliProcess } from './helpers/harness.ts';
 
 const DAYS = 24;
 const NOW = new Date('2027-01-01T00:00:00Z');
@@ -69,12 +70,12 @@ function runOf(day: number, targets: string[], id = `nightly-${day}-${targets.jo
 
 const fileName = (run: HistoryRun, suffix = '000000000000') => `${run.run.startedAt.replace(/[-:]/g, '').slice(0, 15)}Z-${run.run.id}-${suffix}${RUN_FILE_SUFFIX}`;
 
-/** A folder of 2 targets x DAYS nights, a run of both targets in one file, and a run in two shards. */
-async function writeFolder(dir: string): Promise<void> {
+/** A folder of 2 targets x `days` nights, a run of both targets in one file, and a run in two shards. */
+async function writeFolder(dir: string, days = DAYS): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const runs = Array.from({ length: DAYS }, (_, day) => [runOf(day, ['us-east-1']), runOf(day, ['eu-west-1'])]).flat();
-  runs.push(runOf(DAYS, ['us-east-1', 'eu-west-1'], 'both-targets'));
-  const whole = runOf(DAYS + 1, ['us-east-1'], 'sharded');
+  const runs = Array.from({ length: days }, (_, day) => [runOf(day, ['us-east-1']), runOf(day, ['eu-west-1'])]).flat();
+  runs.push(runOf(days, ['us-east-1', 'eu-west-1'], 'both-targets'));
+  const whole = runOf(days + 1, ['us-east-1'], 'sharded');
   const [first, ...rest] = Object.keys(whole.cells);
   for (const [i, keys] of [[first!], rest].entries()) {
     const shard = { ...whole, run: { ...whole.run, shard: `${i + 1}/2` }, cells: Object.fromEntries(keys.map((k) => [k, whole.cells[k]!])) };
@@ -134,6 +135,16 @@ describe('reading on worker threads', () => {
       const onWorkers = await errorOf(folder, threads);
       expect([onWorkers.code, onWorkers.message]).toEqual([inThread.code, inThread.message]);
     }
+  });
+
+  it.skipIf(availableParallelism() < 2)('the installed CLI reads a large folder on threads and writes what one thread makes', async () => {
+    const folder = join(dir, 'large');
+    await writeFolder(folder, MIN_FILES_PER_THREAD + 1);
+    const result = await cliProcess(['history', folder, '--report-dir', join(dir, 'large-out'), '--last', '5']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/cells \(read on \d+ threads\)/);
+    const written = JSON.parse(await readFile(join(dir, 'large-out', 'history.json'), 'utf8')) as { generatedAt: string };
+    expect(written).toEqual(JSON.parse(JSON.stringify({ ...(await reportOf(folder, 0)), generatedAt: written.generatedAt })));
   });
 
   it('starts threads only when each gets enough files to pay for itself', () => {

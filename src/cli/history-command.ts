@@ -22,7 +22,7 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   for (const name of skipped) out.write(`skipped ${inertLine(name, 300)}: not a regular file (a symbolic link or a folder is never followed); copy the run file into ${inertLine(dir, 300)} to read it\n`);
   if (names.length === 0) throw new HarnessError('HARNESS_FILE_NOT_FOUND', `history: ${inertLine(dir, 300)} holds no run files (*.run.json.gz); append runs with \`mantle-conformance run --history ${inertLine(dir, 300)}\``);
   const builder = new HistoryBuilder();
-  await readHistory(dir, names, builder);
+  const threads = await readHistory(dir, names, builder);
   const report = builder.build({ last });
   const written = await writeReportFiles(flags.reportDir, [
     { path: 'history.json', content: `${JSON.stringify(report)}\n` },
@@ -31,7 +31,7 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   ]);
   const r = report.recent;
   out.write(
-    `read ${names.length} run file(s): ${report.runs.length} run(s), ${report.targets.length} target(s), ${report.cells.length} cells\n` +
+    `read ${names.length} run file(s): ${report.runs.length} run(s), ${report.targets.length} target(s), ${report.cells.length} cells${threads ? ` (read on ${threads} threads)` : ''}\n` +
       `last ${last} runs per target: ${r.changes.length} change(s), ${r.flaky.length} flaky cell(s), ${r.models.length} model event(s), ${r.drift.length} shape drift(s), ${r.latency.length} latency shift(s)\n` +
       `wrote ${written.join(', ')}\n`,
   );

@@ -40,13 +40,14 @@ export function readThreads(files: number): number {
 
 /**
  * Reads, validates and adds to `builder` every run file of `dir` in `names`, in order; on `threads` worker threads
- * (0: in this thread, one file at a time). Rejects with the first bad file's HarnessError.
+ * (0: in this thread, one file at a time). Returns the number of threads it read on; rejects with the first bad
+ * file's HarnessError.
  */
-export async function readHistory(dir: string, names: readonly string[], builder: HistoryBuilder, threads = readThreads(names.length)): Promise<void> {
-  if (threads <= 0) {
+export async function readHistory(dir: string, names: readonly string[], builder: HistoryBuilder, threads = readThreads(names.length)): Promise<number> {
+  if (threads <= 0 || names.length === 0) {
     // One file at a time: only its numbers stay in memory.
     for (const name of names) builder.add(name, await readRunFile(dir, name));
-    return;
+    return 0;
   }
   const workers = Array.from({ length: Math.min(threads, names.length) }, startWorker);
   try {
@@ -56,6 +57,14 @@ export async function readHistory(dir: string, names: readonly string[], builder
       const queued = workers.map(() => 0);
       let next = 0;
       let merged = 0;
+      let done = false;
+      // Once settled, whatever the threads still send is ignored (they are being stopped).
+      const finish = (error?: unknown) => {
+        if (done) return;
+        done = true;
+        if (error) reject(error);
+        else resolve();
+      };
       // Files read ahead of the merge are held until the files before them are in: a bounded number.
       const window = workers.length * QUEUED_PER_THREAD * 2;
       const hand = () => {
@@ -67,34 +76,36 @@ export async function readHistory(dir: string, names: readonly string[], builder
           }
         }
       };
-      const settle = () => {
+      const merge = () => {
         for (let reply = replies.get(merged); reply; reply = replies.get(merged)) {
           replies.delete(merged);
-          if ('error' in reply) return reject(new HarnessError(reply.error.code, reply.error.message));
+          if ('error' in reply) return finish(new HarnessError(reply.error.code, reply.error.message));
           builder.merge(reply.digest, sources[reply.worker]!);
           merged += 1;
         }
-        if (merged === names.length) return resolve();
+        if (merged === names.length) return finish();
         hand();
       };
       workers.forEach((worker, w) => {
         worker.on('message', (reply: ReadReply) => {
+          if (done) return;
           queued[w]! -= 1;
           replies.set(reply.index, { ...reply, worker: w });
           try {
-            settle();
+            merge();
           } catch (error) {
-            reject(error);
+            finish(error);
           }
         });
-        worker.on('error', (error) => reject(new HarnessError('HARNESS_INTERNAL', `history: a thread reading the run files failed (${error.message})`, { cause: error })));
-        worker.on('exit', (code) => merged < names.length && reject(new HarnessError('HARNESS_INTERNAL', `history: a thread reading the run files stopped (exit code ${code})`)));
+        worker.on('error', (error) => finish(new HarnessError('HARNESS_INTERNAL', `history: a thread reading the run files failed (${error.message})`, { cause: error })));
+        worker.on('exit', (code) => finish(new HarnessError('HARNESS_INTERNAL', `history: a thread reading the run files stopped (exit code ${code})`)));
       });
       hand();
     });
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
+  return workers.length;
 }
 
 /** The bundle's worker module; from a checkout (tsx, vitest) the TypeScript one, with tsx registered in its thread first. */
