@@ -137,6 +137,20 @@ describe('reading on worker threads', () => {
     }
   });
 
+  it('a shape under a key with a line break is checked like any other (it went unchecked, and crashed the drift)', async () => {
+    const folder = join(dir, 'line-break');
+    await mkdir(folder, { recursive: true });
+    const [before, after] = [runOf(1, ['us-east-1']), runOf(2, ['us-east-1'])];
+    (after.shapes!.fingerprints as Record<string, unknown>)['f\n1'] = 42;
+    after.shapes!.exchanges['us-east-1/m1']!.responses!['probe/main'] = ['f\n1'];
+    for (const run of [before, after]) await writeFile(join(folder, fileName(run)), gzipSync(JSON.stringify(run)));
+    const error = await errorOf(folder, 0);
+    expect(error.code).toBe('HARNESS_HISTORY_INVALID');
+    expect(error.message).toContain(fileName(after));
+    // The key is shown inert: its line break does not start a line of the console.
+    expect(error.message).toContain('shapes.fingerprints.f ⏎ 1 must be object (got 42)');
+  });
+
   it.skipIf(availableParallelism() < 2)('the installed CLI reads a large folder on threads and writes what one thread makes', async () => {
     const folder = join(dir, 'large');
     await writeFolder(folder, MIN_FILES_PER_THREAD + 1);

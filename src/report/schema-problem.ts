@@ -11,7 +11,8 @@ import { inertLine } from './inert-text.ts';
 export function schemaProblem(errors: readonly ErrorObject[], data: unknown): string {
   const deepest = [...errors].sort((a, b) => pathOf(b.instancePath).length - pathOf(a.instancePath).length)[0]!;
   const path = pathOf(deepest.instancePath);
-  const at = displayPath(path);
+  // The path is made of the file's keys: as inert as its values (no escape sequence or line break reaches the console).
+  const at = inertLine(displayPath(path), 400);
   const params = deepest.params as Record<string, unknown>;
   if (deepest.keyword === 'required') return `${at === '(top level)' ? '' : `${at}.`}${String(params.missingProperty)} is missing`;
   if (deepest.keyword === 'additionalProperties') return `${at}: unknown field ${inertLine(JSON.stringify(params.additionalProperty), 80)}`;
