@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 export function packageRoot(moduleUrl: string): string {
   let dir = dirname(fileURLToPath(moduleUrl));
@@ -21,4 +22,17 @@ export function packageRoot(moduleUrl: string): string {
 /** Whether the calling module runs from TypeScript source (a checkout, tests) rather than the built bundle. */
 export function fromSource(moduleUrl: string): boolean {
   return moduleUrl.endsWith('.ts');
+}
+
+/**
+ * A worker thread running one of the harness's own modules: `built` (below the package root) when installed,
+ * `source` from a checkout or the tests, with tsx registered in the thread first (a worker's `--import` does not
+ * apply to its own entry module). `moduleUrl` is the caller's `import.meta.url`.
+ */
+export function harnessWorker(moduleUrl: string, paths: { source: string; built: string }, options: WorkerOptions = {}): Worker {
+  const root = packageRoot(moduleUrl);
+  if (!fromSource(moduleUrl)) return new Worker(join(root, paths.built), options);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = pathToFileURL(join(root, paths.source)).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`, { ...options, eval: true });
 }

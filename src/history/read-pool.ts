@@ -7,10 +7,9 @@
  * of the first bad file in name order, exactly as read here.
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
-import { fromSource, packageRoot } from '../package-root.ts';
+import { harnessWorker } from '../package-root.ts';
 import type { DigestSource, HistoryBuilder } from './build-history.ts';
 import { readRunFile } from './read-history.ts';
 import type { RunDigest } from './run-digest.ts';
@@ -108,10 +107,7 @@ export async function readHistory(dir: string, names: readonly string[], builder
   return workers.length;
 }
 
-/** The bundle's worker module; from a checkout (tsx, vitest) the TypeScript one, with tsx registered in its thread first. */
+/** A worker running read-worker.ts (the bundle's, or from a checkout the source). */
 function startWorker(): Worker {
-  if (!fromSource(import.meta.url)) return new Worker(join(packageRoot(import.meta.url), 'dist/history/read-worker.js'));
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const module = new URL('./read-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(module)}); });`, { eval: true });
+  return harnessWorker(import.meta.url, { source: 'src/history/read-worker.ts', built: 'dist/history/read-worker.js' });
 }

@@ -6,15 +6,12 @@
  * fewer. A worker hands each finished cell back whole (results, latency samples, shapes); the matrix is built here
  * from all of them, as from one thread. A worker that fails fails the run: its cells never read as filtered out.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { LatencySample } from '../checks/latency.ts';
 import type { ShapeSample } from '../checks/shape.ts';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
-import { fromSource, packageRoot } from '../package-root.ts';
+import { harnessWorker } from '../package-root.ts';
 import { cellKey } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { EngineEvents, RunEngine } from './run-engine.ts';
@@ -58,15 +55,9 @@ export function replayThreads(config: Pick<RunConfig, 'targets'>, work: readonly
   return Math.max(1, Math.min(wanted, work.length));
 }
 
-const THREAD_FILE = join(packageRoot(import.meta.url), fromSource(import.meta.url) ? 'src/run/replay-thread.ts' : 'dist/run/replay-thread.js');
-
-/** A worker for THREAD_FILE; from source (a checkout, the tests) it first registers tsx in the thread. */
+/** A worker running replay-thread.ts (the bundle's, or from a checkout the source). */
 function startThread(data: ThreadData): Worker {
-  if (!fromSource(import.meta.url)) return new Worker(THREAD_FILE, { workerData: data });
-  // tsx's ESM API (its CommonJS entry's twin): a worker's --import would not apply to the worker's own entry.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const entry = pathToFileURL(THREAD_FILE).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, { eval: true, workerData: data });
+  return harnessWorker(import.meta.url, { source: 'src/run/replay-thread.ts', built: 'dist/run/replay-thread.js' }, { workerData: data });
 }
 
 /** What the reports need from a run, whether one engine or several threads produced it. */
