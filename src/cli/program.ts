@@ -10,7 +10,7 @@ import type { EmulatorFlags } from './emulator-command.ts';
 import { PROJECT_ROOT, VERSION, type Io } from './project.ts';
 import type { RunCommandFlags } from './run-command.ts';
 import { HarnessError } from '../errors.ts';
-import { DEFAULTS, REPLAY_THREADS } from '../run/run-config.ts';
+import { DEFAULTS } from '../run/run-config.ts';
 import { describeRange, EMULATOR_LATENCY, EMULATOR_PORT, HISTORY_LAST, intFlag, RUN_RANGES, type NumericRange } from './run-options.ts';
 
 
@@ -96,7 +96,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       .option('-t, --test-name-pattern <pattern>', 'only checks whose name ("<model> <check>") matches this regular expression (vitest -t)')
       .option('--plain', 'plain progress lines even on a terminal')
       .option('--quiet', 'no progress or summary output')
-      .addOption(withDefault('--threads <n>', `replay only: threads that judge the recordings, 1: this one alone (${describeRange(RUN_RANGES['--threads'])})`, `the cores, at most ${REPLAY_THREADS.max}, one per ${REPLAY_THREADS.checksPerThread} checks`))
+      .addOption(withDefault('--threads <n>', `replay only: threads that judge the recordings (this one and n - 1 worker threads) (${describeRange(RUN_RANGES['--threads'])})`, String(DEFAULTS.threads)))
       .addHelpText('after', `\nArguments after -- run the checks on vitest and go to it as they are, e.g. -- --reporter=verbose\n${EXIT_CODES_HELP}\n`),
   ).action(async (filters: string[], flags: RunCommandFlags) => {
     const { runCommand } = await import('./run-command.ts');

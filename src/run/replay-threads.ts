@@ -6,7 +6,6 @@
  * fewer. A worker hands each finished cell back whole (results, latency samples, shapes); the matrix is built here
  * from all of them, as from one thread. A worker that fails fails the run: its cells never read as filtered out.
  */
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { LatencySample } from '../checks/latency.ts';
 import type { ShapeSample } from '../checks/shape.ts';
@@ -16,7 +15,7 @@ import { cellKey } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { EngineEvents, RunEngine } from './run-engine.ts';
 import { longestFirst } from './run-engine.ts';
-import { REPLAY_THREADS, type RunConfig } from './run-config.ts';
+import { DEFAULTS, type RunConfig } from './run-config.ts';
 import type { CellWork } from './selection.ts';
 import type { RunRequest } from './run-conformance.ts';
 
@@ -45,14 +44,14 @@ export type ToMain =
   | { type: 'failed'; code: HarnessErrorCode; message: string };
 
 /**
- * Threads a run judges on: 1 unless every target replays; else `requested` (`--threads`), or REPLAY_THREADS's
- * default (the cores, capped, and one per so many checks); never more than there are cells.
+ * Threads a run judges on: `requested` (`--threads`), never more than there are cells, and 1 unless every target
+ * replays. One by default: on the development machine (2 vCPU) a second thread did not pay for itself (every
+ * isolate loads the modules and the plan and warms up its own JIT, and V8's GC already keeps the second core busy;
+ * README, Benchmark (b)); more cores may well.
  */
-export function replayThreads(config: Pick<RunConfig, 'targets'>, work: readonly CellWork[], requested?: number): number {
+export function replayThreads(config: Pick<RunConfig, 'targets'>, work: readonly CellWork[], requested: number = DEFAULTS.threads): number {
   if (!config.targets.every((t) => t.mode === 'replay')) return 1;
-  const checks = work.reduce((n, cell) => n + cell.checks.length, 0);
-  const wanted = requested ?? Math.min(availableParallelism(), REPLAY_THREADS.max, Math.floor(checks / REPLAY_THREADS.checksPerThread));
-  return Math.max(1, Math.min(wanted, work.length));
+  return Math.max(1, Math.min(requested, work.length));
 }
 
 /** A worker running replay-thread.ts (the bundle's, or from a checkout the source). */

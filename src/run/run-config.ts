@@ -109,14 +109,6 @@ export interface RunConfig {
   runId: string;
 }
 
-/**
- * How many threads judge a replay by default (run/replay-threads.ts): the cores, at most `max` (more hold more
- * memory than they save time), and one per `checksPerThread` checks (a thread first loads the modules and the plan,
- * a few hundred ms: a replay of a few models stays in one thread). Live and record runs use one: they wait on the
- * endpoint, not the CPU.
- */
-export const REPLAY_THREADS = { max: 4, checksPerThread: 1500 } as const;
-
 // The transport's DEFAULT_* restated, not imported: `--help` reads these and must not load undici (a test holds
 // the two equal).
 export const DEFAULTS = {
@@ -132,5 +124,6 @@ export const DEFAULTS = {
   maxTokensTotal: 0,
   repeat: 1,
   maxErrors: 5,
+  threads: 1,
   apiKeyEnv: 'AWS_BEARER_TOKEN_BEDROCK',
 } as const;

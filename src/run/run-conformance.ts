@@ -25,7 +25,7 @@ export interface RunRequest {
   /** Filters, `-t` and vitest arguments, for the record in matrix.json. */
   filters: readonly string[];
   shard?: string;
-  /** Threads a replay is judged on (`--threads`). @default replayThreads(): the cores, for a large replay */
+  /** Threads a replay is judged on (`--threads`). @default 1 */
   threads?: number;
   progress?: ProgressReporter;
   /** Where "Interrupted" is said. */
