@@ -2,7 +2,8 @@
  * @module package-root
  * Where the harness is installed, found from any module: the nearest folder above it that holds a package.json.
  * The same answer from source (`src/...`), from the bundle's entry points (`dist/cli/bin.js`) and from its
- * shared chunks (`dist/chunk-*.js`), which is why paths are never computed relative to a module's own file.
+ * shared chunks (`dist/chunk-*.js`), which is why paths are never computed relative to a module's own file; and so
+ * which of its own files a worker thread runs, the source or the bundle's.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

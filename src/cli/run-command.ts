@@ -108,6 +108,7 @@ export async function runCommand(
 function threadsFlag(raw: string | undefined, config: RunConfig, onVitest: boolean): number | undefined {
   if (raw === undefined) return undefined;
   const threads = intFlag('--threads', raw, 1, RUN_RANGES['--threads']);
+  if (threads === 1) return threads;
   if (!config.targets.every((t) => t.mode === 'replay')) throw usage('--threads', 'applies to replay only (live and record runs wait on the endpoint, not the CPU: see --concurrency)');
   if (onVitest) throw usage('--threads', 'a run on vitest (--ui, arguments after --) judges in one thread; leave --threads out');
   return threads;

@@ -20,11 +20,9 @@ export const REPORT_WRITERS: Readonly<Record<string, ReportWriter>> = {
 export const DEFAULT_REPORTS = ['json', 'markdown', 'html', 'junit'] as const;
 
 /**
- * Writes every default report of `matrix` into `dir`; returns the paths. One format at a time: a full replay's
- * matrix.json and matrix.html are over 10 MB each, and none has to wait in memory for the others.
+ * Writes every default report of `matrix` into `dir`; returns the paths. All are rendered before the first is
+ * written: a format that fails to render leaves the previous run's reports as they were, not half replaced.
  */
-export async function writeDefaultReports(matrix: Matrix, dir: string): Promise<string[]> {
-  const written: string[] = [];
-  for (const name of DEFAULT_REPORTS) written.push(...(await writeReportFiles(dir, REPORT_WRITERS[name]!.render(matrix, {}))));
-  return written;
+export function writeDefaultReports(matrix: Matrix, dir: string): Promise<string[]> {
+  return writeReportFiles(dir, DEFAULT_REPORTS.flatMap((name) => REPORT_WRITERS[name]!.render(matrix, {})));
 }

@@ -97,9 +97,9 @@ export function htmlText(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
-/** JSON inside a script element: nothing in it can close the element or start markup. */
 const SCRIPT_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 
+/** JSON inside a script element: nothing in it can close the element or start markup. */
 export function scriptJson(value: unknown): string {
   // One pass over what may be megabytes of JSON.
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]!);

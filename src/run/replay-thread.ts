@@ -5,13 +5,13 @@
  * finished cell back whole.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { toHarnessError } from '../errors.ts';
+import { HarnessError, toHarnessError } from '../errors.ts';
 import { cellKey } from '../report/matrix.ts';
 import { loadPlan } from './load-plan.ts';
 import { loadOpenApiSchemas } from './openapi-schemas.ts';
 import { RunEngine } from './run-engine.ts';
 import { selectWork, type CellWork } from './selection.ts';
-import type { ThreadData, ToMain, ToThread } from './replay-threads.ts';
+import { expectsOf, type ThreadData, type ToMain, type ToThread } from './replay-threads.ts';
 
 const port = parentPort!;
 const post = (message: ToMain) => port.postMessage(message);
@@ -22,15 +22,25 @@ let engine: RunEngine | undefined;
 port.on('message', (message: ToThread) => {
   if (message.type === 'stop') engine?.stop(message.code, message.message);
 });
+// The port still delivers `stop`, but does not keep the thread alive: a thread with nothing left to do ends (and
+// the main thread reports a thread that ended before it said finished), it never waits for ever.
+port.unref();
 
 /** The next cell no thread has taken, as this thread's plan has it: the same model and target, the same checks. */
 function take(planned: Map<string, CellWork>): CellWork | undefined {
   const order = cells[Atomics.add(taken, 0, 1)];
   if (!order) return undefined;
   const work = planned.get(cellKey(order.target, order.model));
-  if (!work) throw new Error(`the plan of this thread has no ${order.target}/${order.model}`);
-  const selected = new Set(order.checks);
-  return { ...work, checks: work.checks.filter((check) => selected.has(check.id)) };
+  const changed = (what: string) =>
+    new HarnessError('HARNESS_SUITE_INVALID', `the suites, catalog or expectations changed while the run started: ${order.target} ${order.model} ${what}; run again once they stop changing`);
+  if (!work) throw changed('is gone');
+  const checks = order.checks.map(({ id, expects }) => {
+    const check = work.checks.find((c) => c.id === id);
+    // This thread read the suites, catalog and expectations again: they must say what they said to the main thread.
+    if (!check || expectsOf(check) !== expects) throw changed(`${id} ${check ? 'expects something else now' : 'is gone'}`);
+    return check;
+  });
+  return { ...work, checks };
 }
 
 try {
@@ -44,6 +54,8 @@ try {
     keepResults: false,
     events: {
       // One message per cell: the results share their provenance entries, which one message keeps shared.
+      // The run stops everywhere, as on one thread.
+      onFatal: (fatal) => post({ type: 'fatal', ...fatal }),
       onCellEnd: (cell, results) => {
         const key = cellKey(cell.target, cell.model);
         post({ type: 'cell-done', target: cell.target, model: cell.model, results, latency: running.latency.get(key) ?? [], shapes: running.shapes.get(key) ?? [] });
@@ -60,5 +72,3 @@ try {
   const harness = toHarnessError(error);
   post({ type: 'failed', code: harness.code, message: harness.message });
 }
-// Nothing more will come: the thread ends once its messages are out.
-port.unref();

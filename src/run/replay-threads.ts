@@ -14,16 +14,22 @@ import { harnessWorker } from '../package-root.ts';
 import { cellKey } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { EngineEvents, RunEngine } from './run-engine.ts';
+import type { PlannedCheck } from '../plan/plan.ts';
 import { longestFirst } from './run-engine.ts';
 import { DEFAULTS, type RunConfig } from './run-config.ts';
 import type { CellWork } from './selection.ts';
 import type { RunRequest } from './run-conformance.ts';
 
-/** A cell as a thread is told it: its target and model, and the checks selected on it. */
+/** A cell as a thread is told it: its target and model, and the checks selected on it with what they expect. */
 export interface CellOrder {
   target: string;
   model: string;
-  checks: string[];
+  checks: { id: string; expects: string }[];
+}
+
+/** What a planned check expects, as one string: a thread's plan must say the same as this thread's. */
+export function expectsOf(check: PlannedCheck): string {
+  return JSON.stringify([check.expectation?.value ?? null, check.expectation?.source ?? null]);
 }
 
 export interface ThreadData {
@@ -39,6 +45,7 @@ export type ToThread = { type: 'stop'; code: HarnessErrorCode; message: string }
 
 /** Worker -> main thread. */
 export type ToMain =
+  | { type: 'fatal'; code: 'HARNESS_AUTH_REJECTED'; message: string }
   | { type: 'cell-done'; target: string; model: string; results: readonly CellResult[]; latency: readonly LatencySample[]; shapes: readonly ShapeSample[] }
   | { type: 'finished' }
   | { type: 'failed'; code: HarnessErrorCode; message: string };
@@ -68,6 +75,7 @@ export interface RunOutput {
 
 export class ReplayThreads {
   readonly #request: RunRequest;
+  readonly #engine: RunEngine;
   readonly #events: EngineEvents;
   readonly #queue: CellWork[];
   /**
@@ -76,26 +84,32 @@ export class ReplayThreads {
    */
   readonly #next = new Int32Array(new SharedArrayBuffer(4));
   readonly #workers: Worker[] = [];
+  /** Each worker's end: resolved when it finished, rejected when it failed. */
+  readonly #ended: Promise<void>[];
   readonly #byKey: Map<string, CellWork>;
   readonly #results: CellResult[] = [];
   readonly #latency = new Map<string, readonly LatencySample[]>();
   readonly #shapes = new Map<string, readonly ShapeSample[]>();
 
-  /** `workers` threads besides this one. */
-  constructor(request: RunRequest, workers: number, events: EngineEvents) {
+  /** `workers` threads besides this one, whose engine is `engine`; every worker is listened to from the start. */
+  constructor(request: RunRequest, workers: number, engine: RunEngine, events: EngineEvents) {
     this.#request = request;
+    this.#engine = engine;
     this.#events = events;
     this.#queue = longestFirst(request.work, request.loaded.plan);
     this.#byKey = new Map(request.work.map((cell) => [cellKey(cell.target, cell.model), cell]));
-    const cells = this.#queue.map((cell): CellOrder => ({ target: cell.target, model: cell.model, checks: cell.checks.map((c) => c.id) }));
+    const cells = this.#queue.map((cell): CellOrder => ({ target: cell.target, model: cell.model, checks: cell.checks.map((c) => ({ id: c.id, expects: expectsOf(c) })) }));
     for (let i = 0; i < workers; i++) this.#workers.push(startThread({ config: request.config, cells, next: this.#next.buffer as SharedArrayBuffer }));
+    this.#ended = this.#workers.map((worker, index) => this.#drive(worker, index + 1));
+    // Surfaced by run(); never an unhandled rejection before it.
+    for (const ended of this.#ended) ended.catch(() => undefined);
   }
 
-  /** Runs every cell: `engine` (this thread's) and the workers take from one queue. Rejects when a worker fails. */
-  async run(engine: RunEngine): Promise<void> {
-    const workers = this.#workers.map((worker, index) => this.#drive(worker, index + 1));
+  /** Runs every cell: this thread's engine and the workers take from one queue. Rejects when a worker fails. */
+  async run(): Promise<void> {
+    const engine = this.#engine;
     // A failed worker stops the others and this thread; the first failure is the run's error.
-    const failed = Promise.all(workers).catch((error: unknown) => {
+    const failed = Promise.all(this.#ended).catch((error: unknown) => {
       this.stop('HARNESS_INTERNAL', 'not run: a replay thread failed');
       engine.stop('HARNESS_INTERNAL', 'not run: a replay thread failed');
       throw error;
@@ -110,7 +124,8 @@ export class ReplayThreads {
   }
 
   /** Every thread's results, latency and shapes, the workers' after this thread's; maps in the run's cell order. */
-  outcome(engine: RunEngine): RunOutput {
+  outcome(): RunOutput {
+    const engine = this.#engine;
     const inOrder = <T>(own: ReadonlyMap<string, T>, theirs: ReadonlyMap<string, T>) => {
       const merged = new Map<string, T>();
       for (const cell of this.#request.work) {
@@ -135,6 +150,9 @@ export class ReplayThreads {
       worker.on('message', (message: ToMain) => {
         if (message.type === 'cell-done') {
           this.#cellDone(message);
+        } else if (message.type === 'fatal') {
+          // A rejected key stops the run as it does on one thread: this engine's fatal, and every thread stops.
+          this.#engine.fail({ code: message.code, message: message.message });
         } else if (message.type === 'finished') {
           finished = true;
           resolve();

@@ -1,8 +1,9 @@
 /**
  * @module run/run-conformance
  * A conformance run in this process, the default: plan -> sessions -> results -> matrix -> reports. The scheduler,
- * the progress line and Ctrl-C all live here; nothing starts a thread or a test runner. (A run on vitest, for the
- * UI or vitest's own flags, is run/vitest-view.ts: the same engine, with vitest reporting its results.)
+ * the progress line and Ctrl-C all live here; no test runner starts, and threads only when a replay asks for them
+ * (`--threads`, replay-threads.ts). (A run on vitest, for the UI or vitest's own flags, is run/vitest-view.ts: the
+ * same engine, with vitest reporting its results.)
  */
 import type { SchemaSet } from '../checks/schema.ts';
 import type { Matrix } from '../report/matrix.ts';
@@ -58,22 +59,25 @@ export function progressEvents(progress: ProgressReporter | undefined): EngineEv
 export async function runInProcess(request: RunRequest): Promise<RunEnd> {
   const startedAt = new Date();
   const events = progressEvents(request.progress);
-  const engine = new RunEngine({ config: request.config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events });
+  let shared: ReplayThreads | undefined;
+  // A rejected key seen by this thread stops the workers too.
+  const onFatal: EngineEvents['onFatal'] = (fatal) => shared?.stop(fatal.code, `not sent: the run stopped because ${fatal.message}`);
+  const engine = new RunEngine({ config: request.config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: { ...events, onFatal } });
   const threads = replayThreads(request.config, request.work, request.threads);
-  const shared = threads > 1 ? new ReplayThreads(request, threads - 1, events) : undefined;
+  if (threads > 1) shared = new ReplayThreads(request, threads - 1, engine, events);
   const interrupt = listenForInterrupt(request.err, () => {
     shared?.stop('HARNESS_INTERRUPTED', INTERRUPTED_MESSAGE);
     engine.stop('HARNESS_INTERRUPTED', INTERRUPTED_MESSAGE);
   });
   request.progress?.start();
   try {
-    await (shared ? shared.run(engine) : engine.run(request.work));
+    await (shared ? shared.run() : engine.run(request.work));
   } finally {
     interrupt.dispose();
     await Promise.all([engine.close(), shared?.close()]);
   }
   request.progress?.end({ interrupted: interrupt.interrupted, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
-  return finishRun(request, engine, startedAt, interrupt.interrupted, shared?.outcome(engine));
+  return finishRun(request, engine, startedAt, interrupt.interrupted, shared?.outcome());
 }
 
 /**

@@ -26,6 +26,8 @@ export interface EngineEvents {
   onResult?(result: CellResult): void;
   /** Every selected check of a cell has a result (or the run stopped first): `results` are those that ran. */
   onCellEnd?(cell: CellWork, results: readonly CellResult[]): void;
+  /** A failure that stops the run (a rejected key): the other threads of a shared replay must stop too. */
+  onFatal?(fatal: { code: 'HARNESS_AUTH_REJECTED'; message: string }): void;
 }
 
 export interface EngineOptions {
@@ -38,7 +40,7 @@ export interface EngineOptions {
   modelsAtOnce?: number;
   /**
    * Keep every result for `results` (the reports need them). A replay thread hands each cell's results to the main
-   * thread as it ends and keeps none. @default true
+   * thread as the cell ends and keeps nothing of it. @default true
    */
   keepResults?: boolean;
 }
@@ -136,7 +138,10 @@ export class RunEngine {
     const lanes = Math.max(1, Math.min(this.#options.modelsAtOnce ?? modelsAtOnce(this.#options.config), expected));
     await Promise.all(
       Array.from({ length: lanes }, async () => {
-        for (let cell = await next(); cell && !this.#stopped; cell = await next()) {
+        // Checked before each take: a stopped thread takes no cell from a shared queue, to drop it.
+        while (!this.#stopped) {
+          const cell = await next();
+          if (!cell) break;
           await this.#runCell(cell);
           // A replay never waits on I/O: without a turn of the event loop between cells, Ctrl-C and the results of
           // other threads would only be seen once every cell was done.
@@ -171,6 +176,14 @@ export class RunEngine {
     return cell;
   }
 
+  /** A failure that stops the run: the first one is the run's (`fatal`), and everything stops. */
+  fail(fatal: { code: 'HARNESS_AUTH_REJECTED'; message: string }): void {
+    if (this.fatal) return;
+    this.fatal = fatal;
+    this.stop(fatal.code, `not sent: the run stopped because ${fatal.message}`);
+    this.#options.events?.onFatal?.(fatal);
+  }
+
   /** Stop sending: waiting requests are denied, those in flight abandoned, no other model starts. */
   stop(code: HarnessErrorCode, message: string): void {
     this.#stopped ??= { code, message };
@@ -195,6 +208,8 @@ export class RunEngine {
     run.session = undefined;
     targets.get(work.target)?.modelFinished?.(work.model);
     this.#options.events?.onCellEnd?.(work, settled.filter((r) => this.ran(r)));
+    // A replay thread has handed them on: it keeps nothing of a finished cell.
+    if (this.#options.keepResults === false) this.#cells.delete(cellKey(work.target, work.model));
   }
 
   #cellRun(work: CellWork, targets: Map<string, Target>): CellRun {
@@ -216,10 +231,7 @@ export class RunEngine {
       repeat: this.#options.config.repeat,
       ...(surface ? { surface } : {}),
       ...(this.#options.schemas ? { schemas: this.#options.schemas } : {}),
-      onAuthRejected: (_exchange, message) => {
-        this.fatal ??= { code: 'HARNESS_AUTH_REJECTED', message };
-        this.stop('HARNESS_AUTH_REJECTED', `not sent: the run stopped because ${message}`);
-      },
+      onAuthRejected: (_exchange, message) => this.fail({ code: 'HARNESS_AUTH_REJECTED', message }),
     });
     if (this.#stopped) session.abort();
     return session;

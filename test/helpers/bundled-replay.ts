@@ -4,7 +4,7 @@
  * (test/package.test.ts holds the build equal to the source). Two of them in this process through tsx took a minute
  * of a 2-core machine. Its folder is below the built package's, which the global setup removes.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -53,10 +53,15 @@ export function sharedBundledReplay(): Promise<Replay> {
     );
     if (first) {
       const run = await cliProcess(['run', '--report-dir', join(dir, 'reports'), '--quiet', '--threads', '3']);
-      await writeFile(done, JSON.stringify({ code: run.code, stderr: run.stderr }));
+      // Whole or not at all: a waiter never reads it half-written.
+      await writeFile(`${done}.tmp`, JSON.stringify({ code: run.code, stderr: run.stderr }));
+      await rename(`${done}.tmp`, done);
     }
     for (let waited = 0; ; waited += 100) {
-      const ended = await readFile(done, 'utf8').then((text) => JSON.parse(text) as { code: number; stderr: string }, () => undefined);
+      const ended = await readFile(done, 'utf8').then(
+        (text) => JSON.parse(text) as { code: number; stderr: string },
+        () => undefined,
+      );
       if (ended) return read(join(dir, 'reports'), ended.code, ended.stderr);
       if (waited > 300_000) throw new Error(`the shared replay in ${dir} did not finish in 5 minutes`);
       await sleep(100);
