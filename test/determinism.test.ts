@@ -1,6 +1,6 @@
 /**
  * Two replays of the bundled recordings give the same matrix.json, apart from the run's own metadata: one judged in
- * this thread alone, one shared with worker threads (run/replay-threads.ts), which must not change a thing.
+ * this thread alone, one shared with a worker thread (run/replay-threads.ts), which must not change a thing.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -117,7 +117,8 @@ describe('reading on worker threads', () => {
     expect(inThread.checks.find((c) => c.id === 'late.check')).toEqual({ id: 'late.check', group: 'Late', api: null, note: 'first' });
     expect(inThread.latency.find((l) => l.target === 'us-east-1' && l.model === 'm1' && l.api === 'chat-completions')?.firstTokenP95[0]).toBe(41);
     expect(inThread.recent.latency.length).toBeGreaterThan(0);
-    for (const threads of [2, 3]) expect(await reportOf(join(dir, 'good'), threads), `${threads} threads`).toEqual(inThread);
+    // Three threads: files are dealt out unevenly, and results come back out of order (each thread from source costs seconds).
+    expect(await reportOf(join(dir, 'good'), 3), '3 threads').toEqual(inThread);
   });
 
   it('a bad file read on a worker is the same error, naming the first bad file in name order', async () => {
@@ -131,10 +132,8 @@ describe('reading on worker threads', () => {
     expect(inThread.code).toBe('HARNESS_HISTORY_INVALID');
     expect(inThread.message).toContain(names[17]);
     expect(inThread.message).toMatch(/cells\.us-east-1\/m1\.path-prefix\.status must be equal to one of the allowed values/);
-    for (const threads of [2, 3]) {
-      const onWorkers = await errorOf(folder, threads);
-      expect([onWorkers.code, onWorkers.message]).toEqual([inThread.code, inThread.message]);
-    }
+    const onWorkers = await errorOf(folder, 3);
+    expect([onWorkers.code, onWorkers.message]).toEqual([inThread.code, inThread.message]);
   });
 
   it('a shape under a key with a line break is checked like any other (it went unchecked, and crashed the drift)', async () => {

@@ -36,7 +36,7 @@ export async function replayBundled(name: string, args: string[] = []): Promise<
 let shared: Promise<Replay> | undefined;
 
 /**
- * The one shared replay of this `npm test`, on three threads (a worker thread's results are in every report). The
+ * The one shared replay of this `npm test`, on two threads (a worker thread's results are in every report). The
  * first process to create its folder runs it; the others wait for the file that says it is done.
  */
 export function sharedBundledReplay(): Promise<Replay> {
@@ -52,7 +52,7 @@ export function sharedBundledReplay(): Promise<Replay> {
       },
     );
     if (first) {
-      const run = await cliProcess(['run', '--report-dir', join(dir, 'reports'), '--quiet', '--threads', '3']);
+      const run = await cliProcess(['run', '--report-dir', join(dir, 'reports'), '--quiet', '--threads', '2']);
       // Whole or not at all: a waiter never reads it half-written.
       await writeFile(`${done}.tmp`, JSON.stringify({ code: run.code, stderr: run.stderr }));
       await rename(`${done}.tmp`, done);
