@@ -108,4 +108,25 @@ describe('the package', () => {
       expect(fromPackage.stderr, args.join(' ')).toBe(fromSource.stderr);
     }
   });
+
+  it('judges a fixture that is not one word for word as the source does (the precompiled fixture validator)', async () => {
+    const { cp, writeFile } = await import('node:fs/promises');
+    const model = 'xai.grok-4.3';
+    const fixtures = join(dir, 'bad-fixtures');
+    await cp(join(ROOT, 'fixtures', 'emulator', model), join(fixtures, 'emulator', model), { recursive: true });
+    // Valid JSON, not a fixture: an exchange whose status is a string.
+    const file = join(fixtures, 'emulator', model, 'probe.chat.json');
+    const fixture = JSON.parse(await readFile(file, 'utf8')) as { exchanges: { response: { status: unknown } }[] };
+    fixture.exchanges[0]!.response.status = 'two hundred';
+    await writeFile(file, JSON.stringify(fixture));
+    const args = ['run', '--models', model, '--targets', 'mantle:emulator', '--fixtures', fixtures, '--quiet'];
+    const fromPackage = await node([bin, ...args, '--report-dir', join(dir, 'bad-fixture-package')], ROOT);
+    const fromSource = await cli([...args, '--report-dir', join(dir, 'bad-fixture-source')]);
+    const reasons = async (folder: string) =>
+      (JSON.parse(await readFile(join(dir, folder, 'matrix.json'), 'utf8')) as Matrix).results.filter((r) => !r.notRun).map((r) => r.reason);
+    const packaged = await reasons('bad-fixture-package');
+    expect(packaged).toContain(`HARNESS_RECORDING_INVALID: ${file} is not a fixture: exchanges[0].response.status: must be integer; delete it and record it again with --mode record`);
+    expect(packaged).toEqual(await reasons('bad-fixture-source'));
+    expect([fromPackage.code, fromSource.code]).toEqual([1, 1]);
+  });
 });
