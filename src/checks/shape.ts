@@ -44,10 +44,27 @@ function keyPart(key: string, root: boolean): string {
   return /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(cut) ? `${root ? '' : '.'}${cut}` : `[${JSON.stringify(cut)}]`;
 }
 
+/**
+ * keyPart of the keys seen so far: answers repeat the same few hundred keys in every event of every stream. Bounded,
+ * since an endpoint chooses its keys.
+ */
+const keyParts = new Map<string, string>();
+const MAX_KEY_PARTS = 10_000;
+
+function cachedKeyPart(key: string, root: boolean): string {
+  const cacheKey = root ? `\u0000${key}` : key;
+  let part = keyParts.get(cacheKey);
+  if (part === undefined) {
+    part = keyPart(key, root);
+    if (keyParts.size < MAX_KEY_PARTS) keyParts.set(cacheKey, part);
+  }
+  return part;
+}
+
 function typeOf(value: unknown): ShapeType {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
-  if (isLosslessNumber(value)) return /[eE]/.test(value.value) ? 'exponent' : value.value.includes('.') ? 'float' : 'integer';
+  if (isLosslessNumber(value)) return value.value.includes('e') || value.value.includes('E') ? 'exponent' : value.value.includes('.') ? 'float' : 'integer';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'float';
   if (typeof value === 'string') return 'string';
   if (typeof value === 'boolean') return 'boolean';
@@ -64,7 +81,9 @@ function collect(value: unknown, path: string, depth: number, prefix: string, in
   if (Array.isArray(value)) {
     for (const item of value) complete = collect(item, `${path}[]`, depth + 1, prefix, into) && complete;
   } else if (object) {
-    for (const [key, child] of Object.entries(value)) complete = collect(child, `${path}${keyPart(key, path === '')}`, depth + 1, prefix, into) && complete;
+    const record = value as Record<string, unknown>;
+    const root = path === '';
+    for (const key of Object.keys(record)) complete = collect(record[key], `${path}${cachedKeyPart(key, root)}`, depth + 1, prefix, into) && complete;
   }
   return complete;
 }
