@@ -53,9 +53,9 @@ try {
     ...(schemas ? { schemas } : {}),
     keepResults: false,
     events: {
-      // One message per cell: the results share their provenance entries, which one message keeps shared.
-      // The run stops everywhere, as on one thread.
+      // A rejected key stops the run everywhere, as on one thread.
       onFatal: (fatal) => post({ type: 'fatal', ...fatal }),
+      // One message per cell: the results share their provenance entries, which one message keeps shared.
       onCellEnd: (cell, results) => {
         const key = cellKey(cell.target, cell.model);
         post({ type: 'cell-done', target: cell.target, model: cell.model, results, latency: running.latency.get(key) ?? [], shapes: running.shapes.get(key) ?? [] });
