@@ -6,6 +6,7 @@
  * specified, nullable fields may be absent, optional fields may be null. Anything strictly valid is leniently valid.
  */
 import { isLosslessNumber } from '../transport/body.ts';
+import { mapValues } from '../transport/plain-json.ts';
 import { allowsNull, isNode, mapSubschemas, type SchemaDocument } from './schemas/schema-walk.ts';
 
 function lenientSchema(schema: unknown, components: Record<string, unknown>): unknown {
@@ -50,17 +51,6 @@ export function strictValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strictValue);
   if (value && typeof value === 'object') return mapValues(value as Record<string, unknown>, strictValue);
   return value;
-}
-
-/** A copy of a plain object with `convert` applied to each value (a hot path: every body of a replay passes here). */
-function mapValues(value: Record<string, unknown>, convert: (v: unknown) => unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    // defineProperty, not assignment: a key named __proto__ stays a property, as Object.fromEntries kept it.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: convert(value[key]), enumerable: true, writable: true, configurable: true });
-    else out[key] = convert(value[key]);
-  }
-  return out;
 }
 
 /** Plain JSON from a lossless value (every number as JS reads it). */

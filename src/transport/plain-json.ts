@@ -105,11 +105,18 @@ export function losslessView(value: unknown): unknown {
   if (typeof value === 'number') return new LosslessNumber(JSON.stringify(value));
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(losslessView);
+  return mapValues(value as Record<string, unknown>, losslessView);
+}
+
+/**
+ * A copy of a plain object with `convert` applied to each value, keys in order. A key named `__proto__` stays an own
+ * property, as JSON.parse and lossless-json store it (assignment would set the prototype instead).
+ */
+export function mapValues(value: Record<string, unknown>, convert: (item: unknown) => unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    // As lossless-json (and JSON.parse) store it: an own property, not the prototype setter.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: losslessView(item), writable: true, enumerable: true, configurable: true });
-    else out[key] = losslessView(item);
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') Object.defineProperty(out, key, { value: convert(value[key]), writable: true, enumerable: true, configurable: true });
+    else out[key] = convert(value[key]);
   }
   return out;
 }
