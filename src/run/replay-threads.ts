@@ -1,9 +1,8 @@
 /**
  * @module run/replay-threads
- * A replay waits on nothing: its time is CPU (reading fixtures, judging, fingerprinting). A large one is shared
- * between this thread and worker threads, one per further core: each runs the same engine on cells it takes from
- * one queue, the longest first, so a thread that starts late (it loads the modules and the plan first) simply takes
- * fewer. A worker hands each finished cell back whole (results, latency samples, shapes); the matrix is built here
+ * A replay waits on nothing: its time is CPU (reading fixtures, judging, fingerprinting). With `--threads n` it is
+ * shared between this thread and n - 1 worker threads: each runs the same engine on cells it takes from one queue,
+ * the longest first, so a thread that starts late (it loads the modules and the plan first) simply takes fewer. A worker hands each finished cell back whole (results, latency samples, shapes); the matrix is built here
  * from all of them, as from one thread. A worker that fails fails the run: its cells never read as filtered out.
  */
 import type { Worker } from 'node:worker_threads';
@@ -13,9 +12,8 @@ import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import { harnessWorker } from '../package-root.ts';
 import { cellKey } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
-import type { EngineEvents, RunEngine } from './run-engine.ts';
 import type { PlannedCheck } from '../plan/plan.ts';
-import { longestFirst } from './run-engine.ts';
+import { longestFirst, type EngineEvents, type RunEngine } from './run-engine.ts';
 import { DEFAULTS, type RunConfig } from './run-config.ts';
 import type { CellWork } from './selection.ts';
 import type { RunRequest } from './run-conformance.ts';
@@ -110,8 +108,9 @@ export class ReplayThreads {
     const engine = this.#engine;
     // A failed worker stops the others and this thread; the first failure is the run's error.
     const failed = Promise.all(this.#ended).catch((error: unknown) => {
-      this.stop('HARNESS_INTERNAL', 'not run: a replay thread failed');
-      engine.stop('HARNESS_INTERNAL', 'not run: a replay thread failed');
+      const why = 'not run: a replay thread failed';
+      this.stop('HARNESS_INTERNAL', why);
+      engine.stop('HARNESS_INTERNAL', why);
       throw error;
     });
     await Promise.all([engine.runFrom(() => this.#take(), this.#queue.length), failed]);

@@ -60,8 +60,8 @@ export async function runInProcess(request: RunRequest): Promise<RunEnd> {
   const startedAt = new Date();
   const events = progressEvents(request.progress);
   let shared: ReplayThreads | undefined;
-  // A rejected key seen by this thread stops the workers too.
-  const onFatal: EngineEvents['onFatal'] = (fatal) => shared?.stop(fatal.code, `not sent: the run stopped because ${fatal.message}`);
+  // A rejected key seen by this thread stops the workers too, with the reason this engine stopped for.
+  const onFatal: EngineEvents['onFatal'] = (fatal) => shared?.stop(fatal.code, engine.stopped?.message ?? fatal.message);
   const engine = new RunEngine({ config: request.config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: { ...events, onFatal } });
   const threads = replayThreads(request.config, request.work, request.threads);
   if (threads > 1) shared = new ReplayThreads(request, threads - 1, engine, events);

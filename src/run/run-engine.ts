@@ -133,14 +133,14 @@ export class RunEngine {
    * Runs cells taken one at a time from `next` (a queue other threads may take from too: replay-threads.ts), up to
    * `modelsAtOnce` at once, until it has no more or the run stopped.
    */
-  async runFrom(next: () => CellWork | undefined | Promise<CellWork | undefined>, expected = Infinity): Promise<void> {
+  async runFrom(next: () => CellWork | undefined, expected = Infinity): Promise<void> {
     await this.#targets;
     const lanes = Math.max(1, Math.min(this.#options.modelsAtOnce ?? modelsAtOnce(this.#options.config), expected));
     await Promise.all(
       Array.from({ length: lanes }, async () => {
         // Checked before each take: a stopped thread takes no cell from a shared queue, to drop it.
         while (!this.#stopped) {
-          const cell = await next();
+          const cell = next();
           if (!cell) break;
           await this.#runCell(cell);
           // A replay never waits on I/O: without a turn of the event loop between cells, Ctrl-C and the results of
