@@ -3,9 +3,10 @@
  * Where the harness is installed, found from any module: the nearest folder above it that holds a package.json.
  * The same answer from source (`src/...`), from the bundle's entry points (`dist/cli/bin.js`) and from its
  * shared chunks (`dist/chunk-*.js`), which is why paths are never computed relative to a module's own file; and so
- * which of its own files a worker thread runs, the source or the bundle's.
+ * what the bundle's own files are: the validators the build precompiled, and the module a worker thread runs.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
@@ -36,4 +37,18 @@ export function harnessWorker(moduleUrl: string, paths: { source: string; built:
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = pathToFileURL(join(root, paths.source)).href;
   return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`, { ...options, eval: true });
+}
+
+/**
+ * The precompiled validators the build wrote to `path` below the package root (.ci/build.mjs), by name, for a
+ * module running from the bundle; undefined from source (what they were compiled from may be newer than any build)
+ * or when the package has no such file. `moduleUrl` is the caller's `import.meta.url`.
+ */
+export function builtValidators<T>(moduleUrl: string, path: string): Record<string, T | undefined> | undefined {
+  if (fromSource(moduleUrl)) return undefined;
+  try {
+    return createRequire(moduleUrl)(join(packageRoot(moduleUrl), path)) as Record<string, T | undefined>;
+  } catch {
+    return undefined;
+  }
 }

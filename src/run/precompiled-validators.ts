@@ -4,10 +4,8 @@
  * (.ci/build.mjs writes dist/suite/precompiled-validators.cjs from these very schema objects), so a run does not
  * compile them at start-up. From source, where the schemas may be newer than any build, ajv compiles them as before.
  */
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { fromSource, packageRoot } from '../package-root.ts';
+import { builtValidators } from '../package-root.ts';
 import { CatalogSchema } from '../suite/catalog-schema.ts';
 import { ExpectationsSchema } from '../suite/expectations-schema.ts';
 import { SuiteSchema } from '../suite/suite-schema.ts';
@@ -20,14 +18,10 @@ let registered = false;
 
 /** Hands the bundle's precompiled validators to the YAML loaders (once; nothing from source or without them). */
 export function usePrecompiledFileValidators(): void {
-  if (registered || fromSource(import.meta.url)) return;
+  if (registered) return;
   registered = true;
-  let validators: Record<string, ValidateFunction>;
-  try {
-    validators = createRequire(import.meta.url)(join(packageRoot(import.meta.url), 'dist/suite/precompiled-validators.cjs')) as Record<string, ValidateFunction>;
-  } catch {
-    return;
-  }
+  const validators = builtValidators<ValidateFunction>(import.meta.url, 'dist/suite/precompiled-validators.cjs');
+  if (!validators) return;
   for (const [name, schema] of Object.entries(PRECOMPILED_FILE_SCHEMAS)) {
     const validate = validators[name];
     if (validate) usePrecompiledValidator(schema, validate);

@@ -4,12 +4,10 @@
  * against it before use, so a file from a teammate's branch, a CI artifact or a bad merge is refused with the JSON
  * path of its first bad field instead of being half-read. `mantle-conformance schema` ships it for editors.
  */
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ERROR_CODES } from '../errors.ts';
-import { fromSource, packageRoot } from '../package-root.ts';
+import { builtValidators } from '../package-root.ts';
 
 export const FIXTURE_FORMAT = 'mantle-conformance.fixture/1';
 
@@ -109,15 +107,8 @@ let compiled: ValidateFunction<StoredFixture> | undefined;
  * it); from source, where the schema may be newer than any build, ajv compiles it.
  */
 function fixtureValidator(): ValidateFunction<StoredFixture> {
-  if (!fromSource(import.meta.url)) {
-    try {
-      const built = createRequire(import.meta.url)(join(packageRoot(import.meta.url), 'dist/transport/precompiled-validators.cjs')) as { fixture?: ValidateFunction<StoredFixture> };
-      if (built.fixture) return built.fixture;
-    } catch {
-      // No build beside this bundle: compile.
-    }
-  }
-  return new Ajv(FIXTURE_AJV_OPTIONS).compile<StoredFixture>(FixtureSchema);
+  const built = builtValidators<ValidateFunction<StoredFixture>>(import.meta.url, 'dist/transport/precompiled-validators.cjs');
+  return built?.fixture ?? new Ajv(FIXTURE_AJV_OPTIONS).compile<StoredFixture>(FixtureSchema);
 }
 
 /** The first problem of `value` as `<json path>: <what is wrong>`, or undefined when it is a valid fixture. */

@@ -6,10 +6,9 @@
  * the same lenient transform, so on the same document the two modes give the same verdicts.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { fromSource, packageRoot } from '../../package-root.ts';
+import { builtValidators, fromSource, packageRoot } from '../../package-root.ts';
 import { componentProblems, validatorProblems } from '../json-schema.ts';
 import { lenientDocument } from '../schema-modes.ts';
 import { extraFields } from './extra-fields.ts';
@@ -82,13 +81,8 @@ export function readBundledDocument(name: 'openai' | 'anthropic'): SchemaDocumen
  * source, where the documents may be newer than any build, ajv compiles them on first use.
  */
 function bundledValidators(): PrecompiledValidators | undefined {
-  if (fromSource(import.meta.url)) return undefined;
-  try {
-    const validators = createRequire(import.meta.url)(join(packageRoot(import.meta.url), 'dist/checks/precompiled-validators.cjs')) as Record<string, ValidateFunction>;
-    return (vendor, mode, component) => validators[`${vendor}_${mode}_${component}`];
-  } catch {
-    return undefined;
-  }
+  const validators = builtValidators<ValidateFunction>(import.meta.url, 'dist/checks/precompiled-validators.cjs');
+  return validators && ((vendor, mode, component) => validators[`${vendor}_${mode}_${component}`]);
 }
 
 let bundled: SchemaSet | undefined;
