@@ -11,7 +11,47 @@ import { writeError } from './errors.ts';
 /** The file operations a write uses; tests pass ones that fail as a full disk does. */
 export type FileWriter = Pick<typeof fs, 'mkdir' | 'writeFile' | 'rename' | 'rm'>;
 
-export async function writeFileAtomic(file: string, text: string | Uint8Array, io: FileWriter = fs): Promise<void> {
+/** A file written beside its place and not yet renamed over it. */
+export interface StagedFile {
+  readonly file: string;
+  /** Renames it into place. */
+  commit(): Promise<void>;
+  /** Removes the temp file (never throws). */
+  discard(): Promise<void>;
+}
+
+/** Pieces of text (a report rendered as it is written) go to the disk in writes of about this many characters. */
+const WRITE_CHARS = 1 << 16;
+
+/** The pieces joined into runs of about `WRITE_CHARS`; an error the pieces throw is noted in `failed`. */
+function* joined(pieces: Iterable<string>, failed: { threw: boolean; error?: unknown }): Generator<string> {
+  let run = '';
+  const iterator = pieces[Symbol.iterator]();
+  for (;;) {
+    let next: IteratorResult<string>;
+    try {
+      next = iterator.next();
+    } catch (error) {
+      Object.assign(failed, { threw: true, error });
+      throw error;
+    }
+    if (next.done) break;
+    run += next.value;
+    if (run.length >= WRITE_CHARS) {
+      yield run;
+      run = '';
+    }
+  }
+  if (run) yield run;
+}
+
+/**
+ * Writes `text` to a temp file beside `file`; nothing at `file` changes until `commit`. Several files staged first
+ * and committed together replace a set (the reports of a run) only once every one of them was written. Text given
+ * as pieces is written as it is made; an error the pieces throw (a report that fails to render) is thrown as it is,
+ * not as a write error.
+ */
+export async function stageFile(file: string, text: string | Uint8Array | Iterable<string>, io: FileWriter = fs): Promise<StagedFile> {
   const { mkdir, rename, rm, writeFile } = io;
   try {
     await mkdir(dirname(file), { recursive: true });
@@ -19,11 +59,29 @@ export async function writeFileAtomic(file: string, text: string | Uint8Array, i
     throw writeError(file, cause);
   }
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const discard = () => rm(temp, { force: true }).catch(() => undefined);
+  const failed: { threw: boolean; error?: unknown } = { threw: false };
+  const data = typeof text === 'string' || text instanceof Uint8Array ? text : joined(text, failed);
   try {
-    await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
-    await rename(temp, file);
+    await writeFile(temp, data, { encoding: 'utf8', flag: 'wx' });
   } catch (cause) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw writeError(file, cause);
+    await discard();
+    throw failed.threw ? failed.error : writeError(file, cause);
   }
+  return {
+    file,
+    discard,
+    async commit() {
+      try {
+        await rename(temp, file);
+      } catch (cause) {
+        await discard();
+        throw writeError(file, cause);
+      }
+    },
+  };
+}
+
+export async function writeFileAtomic(file: string, text: string | Uint8Array, io: FileWriter = fs): Promise<void> {
+  await (await stageFile(file, text, io)).commit();
 }

@@ -4,6 +4,7 @@
  * HARNESS_DISK_FULL naming the file; any other write failure is HARNESS_WRITE_FAILED naming it.
  */
 import * as fs from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,5 +78,60 @@ describe('a path that cannot be written', () => {
     const error = await failure(() => writeFixture('/dev/null/fixtures/case.json', fixture, []));
     expect(error.code).toBe('HARNESS_WRITE_FAILED');
     expect(error.message).toMatch(/^cannot write \/dev\/null\/fixtures\/case\.json: /);
+  });
+});
+
+describe('a set of reports', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'atomic-set-'));
+    await writeFile(join(dir, 'matrix.json'), 'previous json');
+    await writeFile(join(dir, 'matrix.md'), 'previous markdown');
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  /** The real file system, except that writing the markdown report's temp file finds the disk full. */
+  const fullAtMarkdown = {
+    ...fs,
+    async writeFile(path: Parameters<typeof fs.writeFile>[0], data: string, options?: Parameters<typeof fs.writeFile>[2]) {
+      if (String(path).includes('matrix.md.')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return fs.writeFile(path, data, options);
+    },
+  } as typeof fs;
+
+  it('replaces none of the previous reports when a later one cannot be written, and leaves no temp file', async () => {
+    const files = [
+      { path: 'matrix.json', content: 'new json' },
+      { path: 'matrix.md', content: 'new markdown' },
+    ];
+    const error = await failure(() => writeReportFiles(dir, files, fullAtMarkdown));
+    expect(error.code).toBe('HARNESS_DISK_FULL');
+    expect(await readFile(join(dir, 'matrix.json'), 'utf8')).toBe('previous json');
+    expect((await readdir(dir)).sort()).toEqual(['matrix.json', 'matrix.md']);
+  });
+
+  it('replaces none when a later format fails to render, and renders each only after the one before is written', async () => {
+    const seen: string[][] = [];
+    function* formats() {
+      yield { path: 'matrix.json', content: 'new json' };
+      seen.push(readdirSync(dir));
+      throw new HarnessError('HARNESS_INTERNAL', 'the markdown format broke');
+    }
+    const error = await failure(() => writeReportFiles(dir, formats()));
+    expect(error.message).toBe('the markdown format broke');
+    // The first was on disk (as a temp file) before the second was asked for.
+    expect(seen[0]!.some((f) => f.startsWith('matrix.json.') && f.endsWith('.tmp'))).toBe(true);
+    expect(await readFile(join(dir, 'matrix.json'), 'utf8')).toBe('previous json');
+    expect((await readdir(dir)).sort()).toEqual(['matrix.json', 'matrix.md']);
+  });
+
+  it('replaces all of them when every one is written', async () => {
+    const written = await writeReportFiles(dir, [
+      { path: 'matrix.json', content: 'new json' },
+      { path: 'matrix.md', content: 'new markdown' },
+    ]);
+    expect(written).toEqual([join(dir, 'matrix.json'), join(dir, 'matrix.md')]);
+    expect(await readFile(join(dir, 'matrix.md'), 'utf8')).toBe('new markdown');
+    expect((await readdir(dir)).sort()).toEqual(['matrix.json', 'matrix.md']);
   });
 });

@@ -6,7 +6,7 @@
  * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass;
  * and when a record run kept earlier recordings because the endpoint failed (HARNESS_RECORDING_KEPT).
  */
-import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
+import { resultsByCell, type GateProblem, type Matrix, type MatrixGate, type MatrixResult } from './matrix.ts';
 
 /** Errors of cells with no stated expectation that a run accepts (`--max-errors`): a few timeouts, not a run that observed little. */
 export const DEFAULT_MAX_ERRORS = 5;
@@ -32,12 +32,7 @@ function errorCodes(results: readonly MatrixResult[]): string[] {
 
 /** Models (per target) that ran in this matrix and observed nothing. */
 function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cells: Set<MatrixResult> } {
-  const byCell = new Map<string, MatrixResult[]>();
-  for (const r of matrix.results) {
-    if (r.notRun) continue;
-    const k = `${r.target}\u0000${r.model}`;
-    byCell.set(k, [...(byCell.get(k) ?? []), r]);
-  }
+  const byCell = resultsByCell(matrix.results, (r) => !r.notRun);
   const problems: GateProblem[] = [];
   const cells = new Set<MatrixResult>();
   for (const results of byCell.values()) {

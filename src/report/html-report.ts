@@ -13,7 +13,7 @@ import { groupedChecks } from './build-matrix.ts';
 import { changeSections } from './compare.ts';
 import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, type LookAtCounts } from './gate.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
-import { cspHash, htmlText, scriptJson } from './inert-text.ts';
+import { cspHash, htmlText, scriptJsonPieces } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { describeProvenance, statusLine, usageLine } from './markdown-report.ts';
 import { buildMigration, migrationHtml } from './migration.ts';
@@ -81,30 +81,29 @@ function leadSection(matrix: Matrix): string {
   return `<section id="lead"><div><h2>What fails the gate (${gating.length} cell${gating.length === 1 ? '' : 's'})</h2>${failing}</div>${countsTable('By model', 'model', byModel, matrix.models.length)}${countsTable('By check', 'check', byCheck, matrix.checks.length)}</section>`;
 }
 
-function grids(matrix: Matrix): string {
+/** The grid of each target, one piece each, with a line break between. */
+function* grids(matrix: Matrix): Generator<string> {
   const groups = groupedChecks(matrix);
   const checks = groups.flatMap((g) => g.checks);
   const index = new Map(matrix.results.map((r) => [key(r), r]));
   const changes = changesOf(matrix);
   const families = [...new Set(matrix.models.map((m) => m.family ?? 'not in catalog'))];
-  return matrix.targets
-    .map((target) => {
-      const head = `<thead><tr class="groups"><th class="corner model" rowspan="2">model</th>${groups.map((g) => `<th data-group="${esc(g.group)}" colspan="${g.checks.length}">${esc(g.group)}</th>`).join('')}</tr>
+  for (const [i, target] of matrix.targets.entries()) {
+    const head = `<thead><tr class="groups"><th class="corner model" rowspan="2">model</th>${groups.map((g) => `<th data-group="${esc(g.group)}" colspan="${g.checks.length}">${esc(g.group)}</th>`).join('')}</tr>
 <tr class="checks">${checks.map((c) => `<th data-check="${esc(c.id)}" title="${esc(c.title)}"><span>${esc(c.id)}</span></th>`).join('')}</tr></thead>`;
-      const body = families
-        .map((family) => {
-          const models = matrix.models.filter((m) => (m.family ?? 'not in catalog') === family);
-          const title = models[0]?.familyTitle ?? family;
-          const rows = models.map((m) => {
-            const at = (c: MatrixCheck) => key({ target: target.id, model: m.id, check: c.id });
-            return `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"><th class="model"${m.discovered ? ` title="${esc(NEW_MODEL_NOTE)}"` : ''}>${esc(m.id)}${m.discovered ? ' (new)' : ''}</th>${checks.map((c) => cell(index.get(at(c)), c, changes.get(at(c)))).join('')}</tr>`;
-          });
-          return `<tr class="family" data-family="${esc(family)}"><th colspan="${checks.length + 1}">${esc(title)}</th></tr>${rows.join('\n')}`;
-        })
-        .join('\n');
-      return `<section class="target" data-target="${esc(target.id)}"><h2>${esc(target.id)}: ${esc(describeProvenance(target))}</h2><p class="empty hidden">No row matches the filters.</p><div class="grid-wrap"><table class="grid">${head}<tbody>${body}</tbody></table></div></section>`;
-    })
-    .join('\n');
+    const body = families
+      .map((family) => {
+        const models = matrix.models.filter((m) => (m.family ?? 'not in catalog') === family);
+        const title = models[0]?.familyTitle ?? family;
+        const rows = models.map((m) => {
+          const at = (c: MatrixCheck) => key({ target: target.id, model: m.id, check: c.id });
+          return `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"><th class="model"${m.discovered ? ` title="${esc(NEW_MODEL_NOTE)}"` : ''}>${esc(m.id)}${m.discovered ? ' (new)' : ''}</th>${checks.map((c) => cell(index.get(at(c)), c, changes.get(at(c)))).join('')}</tr>`;
+        });
+        return `<tr class="family" data-family="${esc(family)}"><th colspan="${checks.length + 1}">${esc(title)}</th></tr>${rows.join('\n')}`;
+      })
+      .join('\n');
+    yield `${i ? '\n' : ''}<section class="target" data-target="${esc(target.id)}"><h2>${esc(target.id)}: ${esc(describeProvenance(target))}</h2><p class="empty hidden">No row matches the filters.</p><div class="grid-wrap"><table class="grid">${head}<tbody>${body}</tbody></table></div></section>`;
+  }
 }
 
 function changeList(matrix: Matrix): string {
@@ -124,6 +123,11 @@ function latencySection(matrix: Matrix): string {
 }
 
 export function renderHtml(matrix: Matrix): string {
+  return [...htmlPieces(matrix)].join('');
+}
+
+/** The page in pieces: the grids a target at a time and the embedded JSON a run of results at a time. */
+function* htmlPieces(matrix: Matrix): Generator<string> {
   const groups = groupedChecks(matrix);
   const checks = groups.flatMap((g) => g.checks);
   const changes = changesOf(matrix);
@@ -142,7 +146,7 @@ export function renderHtml(matrix: Matrix): string {
   const gate = matrix.gate;
   const csp = `default-src 'none'; script-src ${cspHash(HTML_SCRIPT)}; style-src ${cspHash(HTML_STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const provenance = matrix.targets.map((t) => `<strong>${esc(t.id)}</strong>: ${esc(describeProvenance(t))}`).join(' · ');
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${esc(csp)}"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Mantle compatibility matrix — ${esc(run.id)}</title><style>${HTML_STYLE}</style></head>
 <body>
@@ -167,12 +171,16 @@ ${matrix.targets.length > 1 ? `<label>target <select id="f-target">${options(mat
 ${matrix.comparison ? '<label><input id="f-changes" type="checkbox"> only changes</label>' : ''}
 <span class="count" id="f-count"></span>
 </nav>
-<main>${grids(matrix)}</main>
+<main>`;
+  yield* grids(matrix);
+  yield `</main>
 ${changeList(matrix)}
 ${migrationHtml(buildMigration(matrix))}
 ${latencySection(matrix)}
 <aside id="detail" class="hidden" aria-live="polite"></aside>
-<script type="application/json" id="matrix-data">${scriptJson(data)}</script>
+<script type="application/json" id="matrix-data">`;
+  yield* scriptJsonPieces(data);
+  yield `</script>
 <script>${HTML_SCRIPT}</script>
 </body></html>
 `;
@@ -180,5 +188,5 @@ ${latencySection(matrix)}
 
 export const htmlReport: ReportWriter = {
   name: 'html',
-  render: (matrix) => [{ path: 'matrix.html', content: renderHtml(matrix) }],
+  render: (matrix) => [{ path: 'matrix.html', content: htmlPieces(matrix) }],
 };

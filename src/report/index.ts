@@ -6,7 +6,7 @@ import { htmlReport } from './html-report.ts';
 import { jsonReport } from './json-report.ts';
 import { junitReport } from './junit-report.ts';
 import { markdownReport } from './markdown-report.ts';
-import { writeReportFiles, type ReportWriter } from './report-writer.ts';
+import { writeReportFiles, type ReportFile, type ReportWriter } from './report-writer.ts';
 import type { Matrix } from './matrix.ts';
 
 export const REPORT_WRITERS: Readonly<Record<string, ReportWriter>> = {
@@ -20,9 +20,14 @@ export const REPORT_WRITERS: Readonly<Record<string, ReportWriter>> = {
 export const DEFAULT_REPORTS = ['json', 'markdown', 'html', 'junit'] as const;
 
 /**
- * Writes every default report of `matrix` into `dir`; returns the paths. All are rendered before the first is
- * written: a format that fails to render leaves the previous run's reports as they were, not half replaced.
+ * Writes every default report of `matrix` into `dir`; returns the paths. Each format is rendered only when the one
+ * before it is written (one report's text in memory at a time), and none replaces the previous run's until all
+ * are written: a format that fails to render leaves the previous reports as they were, not half replaced.
  */
 export function writeDefaultReports(matrix: Matrix, dir: string): Promise<string[]> {
-  return writeReportFiles(dir, DEFAULT_REPORTS.flatMap((name) => REPORT_WRITERS[name]!.render(matrix, {})));
+  return writeReportFiles(dir, renderEach(matrix));
+}
+
+function* renderEach(matrix: Matrix): Generator<ReportFile> {
+  for (const name of DEFAULT_REPORTS) yield* REPORT_WRITERS[name]!.render(matrix, {});
 }

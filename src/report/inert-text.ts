@@ -13,6 +13,7 @@
  * - `capText` for what the matrix keeps (reasons and excerpts bounded, the cut marked).
  */
 import { createHash } from 'node:crypto';
+import { jsonPieces } from './json-pieces.ts';
 
 /** Console and log lines keep at most this many UTF-8 bytes of one endpoint string. */
 export const LINE_TEXT_MAX_BYTES = 400;
@@ -101,8 +102,12 @@ const SCRIPT_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e',
 
 /** JSON inside a script element: nothing in it can close the element or start markup. */
 export function scriptJson(value: unknown): string {
-  // One pass over what may be megabytes of JSON.
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]!);
+  return [...scriptJsonPieces(value)].join('');
+}
+
+/** `scriptJson` in pieces (jsonPieces), for what may be megabytes of JSON. */
+export function* scriptJsonPieces(value: unknown): Generator<string> {
+  for (const piece of jsonPieces(value)) yield piece.replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]!);
 }
 
 /** A CSP source for one inline element: a page runs its own script and style, nothing else (no inline handlers). */

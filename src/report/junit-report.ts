@@ -9,7 +9,7 @@
  */
 import { xmlAttribute, xmlText } from './inert-text.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
-import type { Matrix, MatrixResult } from './matrix.ts';
+import { resultsByCell, type Matrix, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 function detail(r: MatrixResult): string {
@@ -68,8 +68,7 @@ function count(rs: readonly MatrixResult[]) {
 }
 
 export function renderJunit(matrix: Matrix): string {
-  const suites = new Map<string, MatrixResult[]>();
-  for (const r of matrix.results) suites.set(`${r.target} / ${r.model}`, [...(suites.get(`${r.target} / ${r.model}`) ?? []), r]);
+  const suites = resultsByCell(matrix.results);
   const problems = matrix.gate.problems;
   const fresh = new Set(newModels(matrix));
   const total = count(matrix.results);
@@ -83,8 +82,9 @@ export function renderJunit(matrix: Matrix): string {
     for (const p of problems) out.push(`    <testcase classname="gate" name="${xmlAttribute(p.model ? `${p.kind}: ${p.model}` : p.kind)}" time="0">\n      <failure message="${xmlAttribute(p.message)}" type="${p.kind}">${xmlText(p.message)}</failure>\n    </testcase>`);
     out.push('  </testsuite>');
   }
-  for (const [name, results] of suites) {
+  for (const results of suites.values()) {
     const c = count(results);
+    const name = `${results[0]!.target} / ${results[0]!.model}`;
     out.push(`  <testsuite name="${xmlAttribute(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="0">`);
     if (fresh.has(results[0]!.model)) out.push(`    <properties><property name="note" value="${xmlAttribute(NEW_MODEL_NOTE)}"/></properties>`);
     for (const r of results) out.push(testcase(r));

@@ -17,6 +17,19 @@ export const MATRIX_FORMAT = MATRIX_FORMATS[1];
 /** The key of a (target, model) pair in a matrix's per-pair maps (latency, shapes, history cells): `target/model`. */
 export const cellKey = (target: string, model: string): string => `${target}/${model}`;
 
+/** Results grouped by `target/model` (`cellKey`), in matrix order within each; `keep` leaves some out. */
+export function resultsByCell(results: readonly MatrixResult[], keep: (r: MatrixResult) => boolean = () => true): Map<string, MatrixResult[]> {
+  const byCell = new Map<string, MatrixResult[]>();
+  for (const r of results) {
+    if (!keep(r)) continue;
+    const key = cellKey(r.target, r.model);
+    const list = byCell.get(key);
+    if (list) list.push(r);
+    else byCell.set(key, [r]);
+  }
+  return byCell;
+}
+
 /** A `target/model` key split at its first slash (target ids have none); a key without one is a target alone. */
 export function splitCellKey(key: string): { target: string; model: string } {
   const slash = key.indexOf('/');

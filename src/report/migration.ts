@@ -10,7 +10,7 @@
  */
 import type { Evidence, Observed } from '../checks/types.ts';
 import { htmlText, markdownCode, markdownText } from './inert-text.ts';
-import type { Matrix, MatrixResult, MatrixTarget } from './matrix.ts';
+import { cellKey, resultsByCell, type Matrix, type MatrixResult, type MatrixTarget } from './matrix.ts';
 
 export const MIGRATION_FORMAT = 'mantle-conformance.migration/1';
 
@@ -102,17 +102,12 @@ export function surfacePairs(matrix: Matrix): { site: string; mantle: MatrixTarg
 }
 
 export function buildMigration(matrix: Matrix): MigrationView {
-  const byCell = new Map<string, MatrixResult[]>();
-  for (const r of matrix.results) {
-    if (r.notRun) continue;
-    const key = `${r.target}\u0000${r.model}`;
-    byCell.set(key, [...(byCell.get(key) ?? []), r]);
-  }
+  const byCell = resultsByCell(matrix.results, (r) => !r.notRun);
   const pairs = surfacePairs(matrix).map(({ site, mantle, runtime }): MigrationPair => {
     const pair: MigrationPair = { site, mantle: mantle.id, runtime: runtime.id, models: [], onlyMantle: [], onlyRuntime: [], notCompared: 0, varies: 0, same: 0 };
     for (const { id: model } of matrix.models) {
-      const a = byCell.get(`${mantle.id}\u0000${model}`) ?? [];
-      const b = byCell.get(`${runtime.id}\u0000${model}`) ?? [];
+      const a = byCell.get(cellKey(mantle.id, model)) ?? [];
+      const b = byCell.get(cellKey(runtime.id, model)) ?? [];
       const onA = served(a);
       const onB = served(b);
       if (onA !== onB) {

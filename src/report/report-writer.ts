@@ -5,13 +5,14 @@
  */
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
+import { stageFile, type FileWriter, type StagedFile } from '../atomic-write.ts';
 import type { Matrix } from './matrix.ts';
 
 export interface ReportFile {
   /** Path relative to the report folder. */
   path: string;
-  content: string;
+  /** The text, or its pieces in order (made as the file is written: a large report is never one string). */
+  content: string | Iterable<string>;
 }
 
 export interface ReportContext {
@@ -25,15 +26,24 @@ export interface ReportWriter {
 }
 
 /**
- * Writes each file atomically (temp + rename), so a reader never sees half a report; the temp file is removed on
- * every failure path, and a full disk is HARNESS_DISK_FULL naming the file.
+ * Writes a set of report files, replacing the previous set only once every file of it is written: each is written
+ * to a temp file as it comes (so a lazy `files` holds one format's text at a time, not all of them), then all are
+ * renamed into place. A file that fails to render or write leaves the previous reports as they were and no temp
+ * file behind; a full disk is HARNESS_DISK_FULL naming the file.
  */
-export async function writeReportFiles(dir: string, files: readonly ReportFile[], io: FileWriter = fs): Promise<string[]> {
-  const written: string[] = [];
-  for (const file of files) {
-    const target = join(dir, file.path);
-    await writeFileAtomic(target, file.content, io);
-    written.push(target);
+export async function writeReportFiles(dir: string, files: Iterable<ReportFile>, io: FileWriter = fs): Promise<string[]> {
+  const staged: StagedFile[] = [];
+  try {
+    for (const file of files) staged.push(await stageFile(join(dir, file.path), file.content, io));
+  } catch (error) {
+    await Promise.all(staged.map((s) => s.discard()));
+    throw error;
   }
-  return written;
+  for (const [i, file] of staged.entries()) {
+    await file.commit().catch(async (error: unknown) => {
+      await Promise.all(staged.slice(i + 1).map((s) => s.discard()));
+      throw error;
+    });
+  }
+  return staged.map((s) => s.file);
 }

@@ -1,0 +1,36 @@
+/**
+ * Reports written in pieces (report/json-pieces.ts) are the text JSON.stringify gives, whatever the value, indent,
+ * depth and run length: matrix.json and the page's embedded JSON did not change by being streamed.
+ */
+import { fc, it as property } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { scriptJson } from '../src/report/inert-text.ts';
+import { jsonPieces } from '../src/report/json-pieces.ts';
+
+/** JSON values, and what JSON.stringify treats specially: undefined, functions, symbols, toJSON, a Date, -0, NaN. */
+const odd = fc.constantFrom<unknown>(undefined, () => 1, Symbol('s'), { toJSON: () => ['from toJSON'] }, new Date(0), -0, Number.NaN, Infinity, Object.create(null) as object, Object("boxed") as object, '</script><!--\u2028');
+const { value } = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), odd, fc.array(tie('value'), { maxLength: 5 }), fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 5 })),
+}));
+
+describe('jsonPieces', () => {
+  property.prop([value, fc.constantFrom(0, 1, 2, 4), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 4 })], { numRuns: 500 })(
+    'joined, is what JSON.stringify gives',
+    (v, indent, depth, batch) => {
+      expect([...jsonPieces(v, { indent, depth, batch })].join('')).toBe(JSON.stringify(v, null, indent) ?? '');
+    },
+  );
+
+  it('splits a long array into runs, and never one string for all of it', () => {
+    const results = Array.from({ length: 1000 }, (_, i) => ({ i, reason: `cell ${i}`, evidence: [{ nested: { deep: [i] } }] }));
+    const pieces = [...jsonPieces({ format: 'x', results }, { indent: 2, batch: 100 })];
+    expect(pieces.join('')).toBe(JSON.stringify({ format: 'x', results }, null, 2));
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(JSON.stringify(results, null, 2).length / 5);
+  });
+
+  property.prop([value])('escaped for a script element, is the escape of the whole text', (v) => {
+    const whole = (JSON.stringify(v) ?? '').replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    expect(scriptJson(v)).toBe(whole);
+  });
+});
