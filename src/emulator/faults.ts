@@ -89,9 +89,13 @@ export async function applyFault(fault: FaultSpec, req: IncomingMessage, res: Se
       res.write('{"padding":"');
       while (sent < total && !res.destroyed) {
         if (!res.write(block)) {
-          await new Promise((resolve) => {
-            res.once('drain', resolve);
-            res.once('close', resolve);
+          // Whichever comes first takes the other listener away: one per full buffer would pile up on the response.
+          await new Promise<void>((resolve) => {
+            const go = () => {
+              res.off('drain', go).off('close', go);
+              resolve();
+            };
+            res.once('drain', go).once('close', go);
           });
         }
         sent += block.length;
