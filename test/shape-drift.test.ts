@@ -6,6 +6,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fc, it as property } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shapeId, shapeOf, shapeTable, type ShapeSample } from '../src/checks/shape.ts';
 import type { Matrix } from '../src/report/matrix.ts';
@@ -16,6 +17,53 @@ import { catalogEmulator, cli } from './helpers/harness.ts';
 function exchange(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }, status = 200): Exchange {
   return { step: 'main', prefix: '/v1', request: { method: 'POST', path: '/v1/responses', headers: {} }, response: { status, headers, chunks: [{ t: 0, data: body }] }, error: null, durationMs: 1, attempts: 1 };
 }
+
+/**
+ * The fingerprint's paths as first written (a string per path per value, deduplicated by a Set): shape ids are
+ * compared across runs and harness versions, so the path tree must give exactly these, bounds and all.
+ */
+function referencePaths(value: unknown): { paths: string[]; complete: boolean } {
+  const into = new Set<string>();
+  const part = (key: string, root: boolean) => {
+    const cut = key.length > 64 ? `${key.slice(0, 64)}…` : key;
+    return /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(cut) ? `${root ? '' : '.'}${cut}` : `[${JSON.stringify(cut)}]`;
+  };
+  const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'float') : typeof v === 'object' ? 'object' : typeof v);
+  const collect = (v: unknown, path: string, depth: number): boolean => {
+    if (into.size >= 400) return false;
+    into.add(`${path || '$'} ${typeOf(v)}`);
+    const object = v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (depth >= 12 && (Array.isArray(v) || object)) return false;
+    let complete = true;
+    if (Array.isArray(v)) for (const item of v) complete = collect(item, `${path}[]`, depth + 1) && complete;
+    else if (object) for (const [k, item] of Object.entries(v as Record<string, unknown>)) complete = collect(item, `${path}${part(k, path === '')}`, depth + 1) && complete;
+    return complete;
+  };
+  const complete = collect(value, '', 0);
+  return { paths: [...into].sort(), complete };
+}
+
+describe('shape paths', () => {
+  // Keys that read alike: `$` (as the root reads), long keys equal for 64 characters, keys that need quoting.
+  const key = fc.oneof(fc.constantFrom('$', 'a', 'b', 'x'.repeat(64) + 'y', 'x'.repeat(64) + 'z', 'a.b', '', '[]'), fc.string({ maxLength: 4 }));
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small', maxDepth: 14 }, fc.constantFrom(null, true, 'text', 3, 0.5), fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(key, tie('value'), { maxKeys: 6 })),
+  }));
+  property.prop([value], { numRuns: 400 })('are those of one string per path, the bounds cut where they cut', (v) => {
+    const fp = shapeOf(exchange(JSON.stringify(v)))!;
+    const expected = referencePaths(v);
+    expect(fp.paths).toEqual(expected.paths);
+    expect(fp.truncated === true).toBe(!expected.complete);
+  });
+
+  it('keeps at most 400 paths, and says it cut them', () => {
+    const wide = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, { [`n${i}`]: i }]));
+    const fp = shapeOf(exchange(JSON.stringify(wide)))!;
+    expect(fp.paths).toEqual(referencePaths(wide).paths);
+    expect(fp.paths).toHaveLength(400);
+    expect(fp.truncated).toBe(true);
+  });
+});
 
 describe('shapeOf', () => {
   it('keeps paths with their types (numbers by lexeme) and header names, never a value', () => {

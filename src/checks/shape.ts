@@ -71,19 +71,74 @@ function typeOf(value: unknown): ShapeType {
   return 'object';
 }
 
+/**
+ * The paths seen so far, as a tree: a node per path (its text built only once), the types seen at it. The events of
+ * a stream repeat the same paths hundreds of times; walking the tree makes no string for a path seen before.
+ */
+interface PathNode {
+  /** `prefix path`, as the fingerprint lists it (`$` for the root). */
+  readonly text: string;
+  /** The types seen at this text (shared by nodes whose paths read alike: a key `$` reads as the root). */
+  readonly types: Set<ShapeType>;
+  /** Children by how their key reads in a path (keyPart), and the items of an array (`[]`). */
+  keys?: Map<string, PathNode>;
+  items?: PathNode;
+}
+
+/** Every `prefix path type` of a fingerprint; at most MAX_PATHS of them. */
+class PathTree {
+  size = 0;
+  readonly #roots = new Map<string, PathNode>();
+  readonly #types = new Map<string, Set<ShapeType>>();
+
+  #node(text: string): PathNode {
+    let types = this.#types.get(text);
+    if (!types) this.#types.set(text, (types = new Set()));
+    return { text, types };
+  }
+
+  root(prefix: string): PathNode {
+    let node = this.#roots.get(prefix);
+    if (!node) this.#roots.set(prefix, (node = this.#node(`${prefix}$`)));
+    return node;
+  }
+
+  /** The node of `part` below `node`; below the root a path starts with the key (`$` only names the root itself). */
+  child(node: PathNode, part: string, root: boolean, prefix: string): PathNode {
+    let next = (node.keys ??= new Map()).get(part);
+    if (!next) node.keys.set(part, (next = this.#node(`${root ? prefix : node.text}${part}`)));
+    return next;
+  }
+
+  items(node: PathNode, root: boolean, prefix: string): PathNode {
+    return (node.items ??= this.#node(`${root ? prefix : node.text}[]`));
+  }
+
+  /** The fingerprint's sorted `paths`. */
+  paths(): string[] {
+    const out: string[] = [];
+    for (const [text, types] of this.#types) for (const type of types) out.push(`${text} ${type}`);
+    return out.sort();
+  }
+}
+
 /** Adds `prefix path type` for `value` and everything below it; false when the bounds cut it short. */
-function collect(value: unknown, path: string, depth: number, prefix: string, into: Set<string>): boolean {
-  if (into.size >= MAX_PATHS) return false;
-  into.add(`${prefix}${path || '$'} ${typeOf(value)}`);
-  const object = isRecord(value) && !isLosslessNumber(value);
+function collect(value: unknown, node: PathNode, root: boolean, depth: number, prefix: string, tree: PathTree): boolean {
+  if (tree.size >= MAX_PATHS) return false;
+  const type = typeOf(value);
+  if (!node.types.has(type)) {
+    node.types.add(type);
+    tree.size += 1;
+  }
+  const object = type === 'object' && isRecord(value);
   if (depth >= MAX_DEPTH && (Array.isArray(value) || object)) return false;
   let complete = true;
   if (Array.isArray(value)) {
-    for (const item of value) complete = collect(item, `${path}[]`, depth + 1, prefix, into) && complete;
+    const items = tree.items(node, root, prefix);
+    for (const item of value) complete = collect(item, items, false, depth + 1, prefix, tree) && complete;
   } else if (object) {
     const record = value as Record<string, unknown>;
-    const root = path === '';
-    for (const key of Object.keys(record)) complete = collect(record[key], `${path}${cachedKeyPart(key, root)}`, depth + 1, prefix, into) && complete;
+    for (const key of Object.keys(record)) complete = collect(record[key], tree.child(node, cachedKeyPart(key, root), root, prefix), false, depth + 1, prefix, tree) && complete;
   }
   return complete;
 }
@@ -103,7 +158,7 @@ export function shapeOf(exchange: Exchange): ShapeFingerprint | undefined {
   const response = exchange.response;
   if (!response) return undefined;
   const headers = [...new Set(Object.keys(response.headers).map((h) => h.toLowerCase().slice(0, MAX_KEY_CHARS)))].sort().slice(0, MAX_PATHS);
-  const paths = new Set<string>();
+  const tree = new PathTree();
   let complete = true;
   let kind: ShapeFingerprint['kind'];
   let events: string[] | undefined;
@@ -114,7 +169,10 @@ export function shapeOf(exchange: Exchange): ShapeFingerprint | undefined {
       const parsed = eventDataLossless(event);
       const type = eventType(event.event, parsed.ok ? parsed.value : undefined, event.data);
       if (events.at(-1) !== type) events.push(type);
-      if (parsed.ok) complete = collect(parsed.value, '', 0, `[${type}] `, paths) && complete;
+      if (parsed.ok) {
+        const prefix = `[${type}] `;
+        complete = collect(parsed.value, tree.root(prefix), true, 0, prefix, tree) && complete;
+      }
     }
     if (events.length > MAX_EVENTS) {
       events = events.slice(0, MAX_EVENTS);
@@ -124,9 +182,9 @@ export function shapeOf(exchange: Exchange): ShapeFingerprint | undefined {
     const text = bodyText(response);
     const parsed = text.trim() ? losslessBody(response) : undefined;
     kind = !parsed ? 'empty' : parsed.ok ? 'json' : 'text';
-    if (parsed?.ok) complete = collect(parsed.value, '', 0, '', paths);
+    if (parsed?.ok) complete = collect(parsed.value, tree.root(''), true, 0, '', tree);
   }
-  return { status: response.status, kind, paths: [...paths].sort(), ...(events ? { events } : {}), headers, ...(complete && response.truncatedAtBytes === undefined ? {} : { truncated: true as const }) };
+  return { status: response.status, kind, paths: tree.paths(), ...(events ? { events } : {}), headers, ...(complete && response.truncatedAtBytes === undefined ? {} : { truncated: true as const }) };
 }
 
 /** A short id for a fingerprint: the same structure gives the same id in every run and process. */

@@ -100,8 +100,6 @@ export function parseFixture(text: string, file: string): FixtureFile {
   const invalid = (why: string, cause?: unknown) =>
     new HarnessError('HARNESS_RECORDING_INVALID', `${file} ${why}; delete it and record it again with --mode record`, cause === undefined ? undefined : { cause });
   if (!text.trim()) throw invalid('is empty');
-  const conflict = /^(<{7}|={7}|>{7})(?: |$)/m.exec(text);
-  if (conflict) throw invalid(`has merge-conflict markers (line ${text.slice(0, conflict.index).split('\n').length}: ${conflict[1]})`);
   let plain: unknown;
   // Only a file with a number JSON.parse would rewrite, or a repeated key, is read again by lossless-json (slow).
   let lossless: { exchanges: { response: { json?: unknown } | null }[] } | undefined;
@@ -109,6 +107,9 @@ export function parseFixture(text: string, file: string): FixtureFile {
     plain = JSON.parse(text);
     if (!readsLosslessly(text, plain)) lossless = parseLossless(text) as typeof lossless;
   } catch (cause) {
+    // A line that starts with a merge-conflict marker is never JSON: it is looked for only in a file that is not.
+    const conflict = /^(<{7}|={7}|>{7})(?: |$)/m.exec(text);
+    if (conflict) throw invalid(`has merge-conflict markers (line ${text.slice(0, conflict.index).split('\n').length}: ${conflict[1]})`);
     throw invalid(`is not valid JSON, truncated or damaged (${(cause as Error).message})`, cause);
   }
   const problem = fixtureProblem(plain);

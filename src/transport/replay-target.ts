@@ -32,7 +32,7 @@ export class ReplayTarget implements Target {
   readonly id: string;
   readonly mode = 'replay' as const;
   readonly #root: string;
-  /** Each model's fixtures read so far, by file: parsed once, forgotten when the model is done. */
+  /** Each model's fixtures read so far, by case: parsed once, forgotten when the model is done. */
   readonly #loaded = new Map<string, Map<string, Promise<LoadedFixture>>>();
 
   constructor(id: string, fixturesDir: string) {
@@ -69,14 +69,14 @@ export class ReplayTarget implements Target {
   }
 
   #load(model: string, caseId: string): Promise<LoadedFixture> {
-    const file = fixturePath(this.#root, this.id, model, caseId);
     let files = this.#loaded.get(model);
     if (!files) {
       files = new Map();
       this.#loaded.set(model, files);
     }
-    let loading = files.get(file);
+    let loading = files.get(caseId);
     if (!loading) {
+      const file = fixturePath(this.#root, this.id, model, caseId);
       loading = readFixture(file).then(
         (fixture): LoadedFixture => ({ file, fixture, trials: new Map() }),
         (error: unknown): LoadedFixture => {
@@ -84,7 +84,7 @@ export class ReplayTarget implements Target {
           return { file, fixture: null, invalid: { code: harness.code, message: harness.message }, trials: new Map() };
         },
       );
-      files.set(file, loading);
+      files.set(caseId, loading);
     }
     return loading;
   }
