@@ -3,7 +3,7 @@
  * Where the harness is installed, found from any module: the nearest folder above it that holds a package.json.
  * The same answer from source (`src/...`), from the bundle's entry points (`dist/cli/bin.js`) and from its
  * shared chunks (`dist/chunk-*.js`), which is why paths are never computed relative to a module's own file; and so
- * what the bundle's own files are: the validators the build precompiled, and the module a worker thread runs.
+ * what the bundle's own files are: what the build precompiled, and the module a worker thread runs.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -40,11 +40,12 @@ export function harnessWorker(moduleUrl: string, paths: { source: string; built:
 }
 
 /**
- * The precompiled validators the build wrote to `path` below the package root (.ci/build.mjs), by name, for a
- * module running from the bundle; undefined from source (what they were compiled from may be newer than any build)
- * or when the package has no such file. `moduleUrl` is the caller's `import.meta.url`.
+ * The exports of a CommonJS file the build wrote to `path` below the package root (.ci/build.mjs): precompiled
+ * validators, the bundled YAML's parse; by name, for a module running from the bundle. Undefined from source (what
+ * they were made from may be newer than any build) or when the package has no such file. `moduleUrl` is the
+ * caller's `import.meta.url`.
  */
-export function builtValidators<T>(moduleUrl: string, path: string): Record<string, T | undefined> | undefined {
+export function builtExports<T>(moduleUrl: string, path: string): Record<string, T | undefined> | undefined {
   if (fromSource(moduleUrl)) return undefined;
   try {
     return createRequire(moduleUrl)(join(packageRoot(moduleUrl), path)) as Record<string, T | undefined>;

@@ -7,11 +7,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
+import { textKey } from '../src/suite/bundled-yaml.ts';
 import { ROOT, catalogEmulator, cli, packageBin, type CliResult } from './helpers/harness.ts';
 
 const MODELS = 'xai.grok-4.3,anthropic.claude-opus-4-7,qwen.qwen3-32b,openai.gpt-5.4';
@@ -47,6 +48,10 @@ describe('the package', () => {
     expect(await readFile(join(pkg, 'dist/THIRD-PARTY-LICENSES.txt'), 'utf8')).toContain('openai@');
     expect(existsSync(join(pkg, 'dist/suite/precompiled-validators.cjs'))).toBe(true);
     expect(existsSync(join(pkg, 'dist/checks/schemas/openai.schema.json'))).toBe(true);
+    // Every bundled YAML file comes parsed, by the hash of its text: a run with them parses none.
+    const parses = createRequire(import.meta.url)(join(pkg, 'dist/suite/parsed-yaml.cjs')) as Record<string, string>;
+    const yamlFiles = (await readdir(join(ROOT, 'suites'))).filter((f) => f.endsWith('.yaml'));
+    expect(Object.keys(parses).sort()).toEqual((await Promise.all(yamlFiles.map(async (f) => textKey(await readFile(join(ROOT, 'suites', f), 'utf8'))))).sort());
   });
 
   it('imports no package but vitest (everything else is in the bundle)', async () => {

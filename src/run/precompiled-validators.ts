@@ -5,7 +5,7 @@
  * compile them at start-up. From source, where the schemas may be newer than any build, ajv compiles them as before.
  */
 import type { ValidateFunction } from 'ajv';
-import { builtValidators } from '../package-root.ts';
+import { builtExports } from '../package-root.ts';
 import { CatalogSchema } from '../suite/catalog-schema.ts';
 import { ExpectationsSchema } from '../suite/expectations-schema.ts';
 import { SuiteSchema } from '../suite/suite-schema.ts';
@@ -20,7 +20,7 @@ let registered = false;
 export function usePrecompiledFileValidators(): void {
   if (registered) return;
   registered = true;
-  const validators = builtValidators<ValidateFunction>(import.meta.url, 'dist/suite/precompiled-validators.cjs');
+  const validators = builtExports<ValidateFunction>(import.meta.url, 'dist/suite/precompiled-validators.cjs');
   if (!validators) return;
   for (const [name, schema] of Object.entries(PRECOMPILED_FILE_SCHEMAS)) {
     const validate = validators[name];

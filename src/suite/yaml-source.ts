@@ -6,45 +6,35 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
+import { LineCounter, isAlias, isNode, isScalar, parseDocument, visit, type Alias, type Document } from 'yaml';
+import { bundledParse, storedParse, textKey, type ParsedYaml } from './bundled-yaml.ts';
+import { locateOffset, positionTree, type PathSegment } from './yaml-positions.ts';
 import { HarnessError, HarnessErrorList, type HarnessErrorCode } from '../errors.ts';
 
-export type PathSegment = string | number;
+export type { PathSegment };
 
 /** A parsed YAML file that can say where any value in it came from. */
 export class YamlSource {
   readonly file: string;
-  readonly data: unknown;
-  readonly #doc: Document.Parsed;
-  readonly #lines: LineCounter;
+  readonly parsed: ParsedYaml;
+  #lines: LineCounter | undefined;
 
-  constructor(file: string, doc: Document.Parsed, lines: LineCounter, data: unknown) {
+  constructor(file: string, parsed: ParsedYaml) {
     this.file = file;
-    this.#doc = doc;
-    this.#lines = lines;
-    this.data = data;
+    this.parsed = parsed;
+  }
+
+  get data(): unknown {
+    return this.parsed.data;
   }
 
   /** `file:line:col` of the node at `path`, or of its nearest existing parent. `key: true` points at the key. */
   locate(path: readonly PathSegment[], options: { key?: boolean } = {}): string {
-    let node: unknown = this.#doc.contents;
-    let found: Node | null = (node as Node | null) ?? null;
-    for (const [index, segment] of path.entries()) {
-      if (isMap(node)) {
-        const pair = node.items.find((item) => isScalar(item.key) && item.key.value === segment);
-        if (!pair) break;
-        const last = index === path.length - 1;
-        // A key with an empty value has no value node: point at the key instead.
-        node = (last && options.key) || pair.value === null ? pair.key : pair.value;
-      } else if (isSeq(node) && typeof segment === 'number') {
-        node = node.items[segment];
-      } else {
-        break;
-      }
-      if (!node) break;
-      found = node as Node;
+    if (!this.#lines) {
+      this.#lines = new LineCounter();
+      for (const start of this.parsed.lineStarts) this.#lines.addNewLine(start);
     }
-    const { line, col } = this.#lines.linePos(found?.range?.[0] ?? 0);
+    const { line, col } = this.#lines.linePos(locateOffset(this.parsed.positions, path, options));
     return `${this.displayName}:${line}:${col}`;
   }
 
@@ -61,7 +51,19 @@ export async function readYamlSource(file: string): Promise<{ source: YamlSource
   } catch (cause) {
     throw new HarnessError('HARNESS_FILE_NOT_FOUND', `Cannot read ${file}: ${(cause as Error).message}`, { cause });
   }
-  return parseYamlSource(file, text);
+  const bundled = bundledParse(text);
+  return bundled ? { source: new YamlSource(file, bundled), problems: [] } : parseYamlSource(file, text);
+}
+
+/** The package's parses of `texts` by textKey (.ci/build.mjs): those that parse without a problem and that JSON holds exactly. */
+export function parsesToBundle(texts: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const text of texts) {
+    const stored = parseYamlSource('bundled.yaml', text).source;
+    const json = stored && storedParse(stored.parsed);
+    if (json) out[textKey(text)] = json;
+  }
+  return out;
 }
 
 /** A path relative to the working directory when it is below it, as editors and terminals link it. */
@@ -107,7 +109,7 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
       : `cannot build the document: ${firstLine((error as Error).message)}`;
     return { source: null, problems: [`${at(bomb ? amplifyingAlias(doc) : 0)} ${message}`] };
   }
-  return { source: new YamlSource(file, doc, lines, data), problems };
+  return { source: new YamlSource(file, { data, positions: positionTree(doc.contents), lineStarts: lines.lineStarts }), problems };
 }
 
 /** How many nodes aliases may copy in one file (yaml's resource-exhaustion guard). */

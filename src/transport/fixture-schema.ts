@@ -7,7 +7,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ERROR_CODES } from '../errors.ts';
-import { builtValidators } from '../package-root.ts';
+import { builtExports } from '../package-root.ts';
 
 export const FIXTURE_FORMAT = 'mantle-conformance.fixture/1';
 
@@ -107,7 +107,7 @@ let compiled: ValidateFunction<StoredFixture> | undefined;
  * it); from source, where the schema may be newer than any build, ajv compiles it.
  */
 function fixtureValidator(): ValidateFunction<StoredFixture> {
-  const built = builtValidators<ValidateFunction<StoredFixture>>(import.meta.url, 'dist/transport/precompiled-validators.cjs');
+  const built = builtExports<ValidateFunction<StoredFixture>>(import.meta.url, 'dist/transport/precompiled-validators.cjs');
   return built?.fixture ?? new Ajv(FIXTURE_AJV_OPTIONS).compile<StoredFixture>(FixtureSchema);
 }
 

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { builtValidators, fromSource, packageRoot } from '../../package-root.ts';
+import { builtExports, fromSource, packageRoot } from '../../package-root.ts';
 import { componentProblems, validatorProblems } from '../json-schema.ts';
 import { lenientDocument } from '../schema-modes.ts';
 import { extraFields } from './extra-fields.ts';
@@ -81,7 +81,7 @@ export function readBundledDocument(name: 'openai' | 'anthropic'): SchemaDocumen
  * source, where the documents may be newer than any build, ajv compiles them on first use.
  */
 function bundledValidators(): PrecompiledValidators | undefined {
-  const validators = builtValidators<ValidateFunction>(import.meta.url, 'dist/checks/precompiled-validators.cjs');
+  const validators = builtExports<ValidateFunction>(import.meta.url, 'dist/checks/precompiled-validators.cjs');
   return validators && ((vendor, mode, component) => validators[`${vendor}_${mode}_${component}`]);
 }
 
