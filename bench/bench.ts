@@ -11,7 +11,9 @@
  *  (e) the latency the live run measured (every stream's first token held back by FIRST_TOKEN_MS): p50/p95 per API;
  *  (f) a synthetic history of 365 nightly runs x 3 regions x the full catalog (bench/history-bench.ts): the folder's
  *      size, `history` over it (wall, CPU, peak), the size of history.html, and its load and filter times in Chromium.
- * BENCH_ONLY=history runs the full replay and (f) alone.
+ * BENCH_ONLY=history runs the full replay and (f) alone; BENCH_ONLY=replay runs (a) and (b) alone.
+ * The first and last lines time a fixed CPU-bound loop: a shared machine's speed moves from hour to hour, and
+ * figures from two runs compare only as far as those lines agree.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -202,6 +204,27 @@ async function historyFigures(dir: string, matrix: Matrix): Promise<void> {
   for (const f of page.filters) console.log(`      filter ${f.label}: ${f.ms.toFixed(0)} ms to the rows (${f.rows} drawn)`);
 }
 
+/** A fixed CPU-bound loop (3e8 additions), timed: the machine's speed at this moment. */
+function speedLine(when: string): void {
+  const started = performance.now();
+  let x = 0;
+  for (let i = 0; i < 3e8; i++) x += i % 7;
+  console.log(`machine speed ${when}: a fixed CPU loop took ${(performance.now() - started).toFixed(0)} ms${x > 0 ? '' : '.'}`);
+}
+
+/** (c) to (f): live against the emulator, requests and tokens, latency, and the synthetic history. */
+async function liveAndHistory(dir: string): Promise<void> {
+  console.log(`(c) live against the emulator, ${LATENCY_MS} ms per request, --concurrency ${CONCURRENCY}, installed`);
+  const whole = await live(dir, 'live', []);
+  liveFigures('every model', whole);
+  const repeated = await live(dir, 'live-repeat', ['--repeat', '3']);
+  liveFigures('every model, --repeat 3', repeated);
+  perModel(whole, repeated);
+  await generatedPrompts();
+  latencyFigures(whole.matrix);
+  await historyFigures(dir, whole.matrix);
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'mantle-bench-'));
 if (process.env.BENCH_ONLY === 'history') {
   try {
@@ -215,6 +238,7 @@ if (process.env.BENCH_ONLY === 'history') {
 try {
   const cpu = cpus();
   console.log(`mantle-conformance benchmark on Node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free)`);
+  speedLine('at the start');
   console.log('(a) start-up (best of 3)                   installed = node dist/cli/bin.js; checkout = npm run conformance (tsx)');
   line('--help, installed', await best(3, () => measure(dir, ['--help'])));
   line('--help, checkout', await best(3, () => measure(dir, ['--help'], { source: true })));
@@ -229,15 +253,8 @@ try {
   line('full replay, installed', full, `${matrix.models.length} models x ${matrix.checks.length} checks from ${matrix.totals.usage.requests} recorded exchanges`);
   line('full replay, installed, --threads 2', await best(3, () => measure(dir, ['run', '--quiet', '--threads', '2', '--report-dir', join(dir, 'replay-2')])));
   line('full replay, checkout', await best(1, () => measure(dir, ['run', '--quiet', '--report-dir', join(dir, 'replay-src')], { source: true })));
-  console.log(`(c) live against the emulator, ${LATENCY_MS} ms per request, --concurrency ${CONCURRENCY}, installed`);
-  const whole = await live(dir, 'live', []);
-  liveFigures('every model', whole);
-  const repeated = await live(dir, 'live-repeat', ['--repeat', '3']);
-  liveFigures('every model, --repeat 3', repeated);
-  perModel(whole, repeated);
-  await generatedPrompts();
-  latencyFigures(whole.matrix);
-  await historyFigures(dir, whole.matrix);
+  if (process.env.BENCH_ONLY !== 'replay') await liveAndHistory(dir);
+  speedLine('at the end');
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
