@@ -4,6 +4,6 @@
 export { PRECOMPILED_FILE_SCHEMAS } from '../src/run/precompiled-validators.ts';
 export { ANTHROPIC_COMPONENTS, documentsFor } from '../src/checks/schemas/schema-set.ts';
 export { OPENAPI_COMPONENTS } from '../src/checks/schemas/from-openapi.ts';
-export { DOCUMENT_AJV_OPTIONS } from '../src/checks/json-schema.ts';
+export { DOCUMENT_AJV_OPTIONS, REQUEST_SCHEMA_AJV_OPTIONS } from '../src/checks/json-schema.ts';
 export { FIXTURE_AJV_OPTIONS, FixtureSchema } from '../src/transport/fixture-schema.ts';
 export { parsesToBundle } from '../src/suite/yaml-source.ts';

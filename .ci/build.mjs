@@ -5,7 +5,7 @@
 //     command loads only what it uses and Node opens a few files instead of thousands. vitest itself stays outside:
 //     a run on vitest must use the installed one.
 //  2. The project's JSON Schemas become standalone ajv validators built from the same source, so a run compiles
-//     none: the suite, catalog and expectations file schemas (dist/suite/precompiled-validators.cjs), the fixture
+//     none: draft-07's meta-schema (dist/checks/meta-schema-validator.cjs), the suite, catalog and expectations file schemas (dist/suite/precompiled-validators.cjs), the fixture
 //     schema (dist/transport/precompiled-validators.cjs) and the
 //     roots of the object schema documents the schema.* checks read, per vendor and mode
 //     (dist/checks/precompiled-validators.cjs; the documents themselves are copied to dist/checks/schemas/).
@@ -51,7 +51,7 @@ const bundled = await build({
 // kept below the checkout's node_modules so that its imports resolve there.
 const scratch = join(root, 'node_modules', '.cache', `mantle-conformance-build-${process.pid}`);
 await build({ absWorkingDir: root, entryPoints: { schemas: '.ci/build-schemas-entry.ts' }, outdir: scratch, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'warning' });
-const { PRECOMPILED_FILE_SCHEMAS, ANTHROPIC_COMPONENTS, OPENAPI_COMPONENTS, documentsFor, DOCUMENT_AJV_OPTIONS, FixtureSchema, FIXTURE_AJV_OPTIONS, parsesToBundle } = await import(pathToFileURL(join(scratch, 'schemas.js')).href);
+const { PRECOMPILED_FILE_SCHEMAS, ANTHROPIC_COMPONENTS, OPENAPI_COMPONENTS, documentsFor, DOCUMENT_AJV_OPTIONS, FixtureSchema, FIXTURE_AJV_OPTIONS, REQUEST_SCHEMA_AJV_OPTIONS, parsesToBundle } = await import(pathToFileURL(join(scratch, 'schemas.js')).href);
 rmSync(scratch, { recursive: true, force: true });
 const require = createRequire(import.meta.url);
 const { Ajv } = require('ajv');
@@ -75,6 +75,11 @@ const inputs = await writeValidators(join(dist, 'suite/precompiled-validators.cj
 const fixtures = new Ajv({ ...FIXTURE_AJV_OPTIONS, code: { source: true } });
 fixtures.addSchema(FixtureSchema, 'fixture');
 inputs.push(...(await writeValidators(join(dist, 'transport/precompiled-validators.cjs'), standaloneCode(fixtures, { fixture: 'fixture' }))));
+
+// Draft-07's meta-schema, which every schema a request sends (tool parameters, structured output) is checked
+// against before it is compiled, with the options of src/checks/json-schema.ts.
+const requestSchemas = new Ajv({ ...REQUEST_SCHEMA_AJV_OPTIONS, code: { source: true } });
+inputs.push(...(await writeValidators(join(dist, 'checks/meta-schema-validator.cjs'), standaloneCode(requestSchemas, { draft07: 'http://json-schema.org/draft-07/schema' }))));
 
 // The object schema documents the schema.* checks read (src/checks/schemas/schema-set.ts), and their roots'
 // validators per vendor and mode, with the options of src/checks/json-schema.ts.
@@ -124,4 +129,4 @@ for (const input of [...Object.keys(bundled.metafile.inputs), ...inputs]) {
 const notices = [...packages.values()].sort();
 writeFileSync(join(dist, 'THIRD-PARTY-LICENSES.txt'), `mantle-conformance bundles these packages:\n\n${notices.join('\n\n---\n\n')}\n`);
 if (!existsSync(join(dist, 'cli/bin.js'))) throw new Error('the bundle has no cli/bin.js');
-console.log(`built ${dist}: ${Object.keys(bundled.metafile.outputs).length} files, ${Object.keys(PRECOMPILED_FILE_SCHEMAS).length + 1 + count} precompiled validators, ${Object.keys(parses).length} of ${yamlTexts.length} YAML files parsed, ${notices.length} bundled packages`);
+console.log(`built ${dist}: ${Object.keys(bundled.metafile.outputs).length} files, ${Object.keys(PRECOMPILED_FILE_SCHEMAS).length + 2 + count} precompiled validators, ${Object.keys(parses).length} of ${yamlTexts.length} YAML files parsed, ${notices.length} bundled packages`);

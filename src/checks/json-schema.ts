@@ -4,9 +4,33 @@
  * and bodies and events against the components of the OpenAI and Anthropic schema documents.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { builtExports } from '../package-root.ts';
 import { REF_PREFIX, type SchemaDocument } from './schemas/schema-walk.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+/** The options schemas from request bodies (tool parameters, structured output) are compiled with. */
+export const REQUEST_SCHEMA_AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: false } as const;
+/** Checks each schema against its meta-schema itself (compiling draft-07's validator first: about 50 ms, once). */
+const ajv = new Ajv(REQUEST_SCHEMA_AJV_OPTIONS);
+/** For schemas the precompiled meta-schema validator has checked. */
+let unchecked: Ajv | undefined;
+let bundledMeta: ValidateFunction | null | undefined;
+
+/** The package's draft-07 meta-schema validator (.ci/build.mjs), null from source or without one. */
+function precompiledMeta(): ValidateFunction | null {
+  return (bundledMeta ??= builtExports<ValidateFunction>(import.meta.url, 'dist/checks/meta-schema-validator.cjs')?.draft07 ?? null);
+}
+
+/**
+ * `schema` compiled as `new Ajv(REQUEST_SCHEMA_AJV_OPTIONS).compile` does, throwing what it throws; with `meta`
+ * (draft-07's meta-schema validator, precompiled with the same options) the schema is checked by it instead of one
+ * ajv compiles at run time. A schema that names its own `$schema` or `$id` is left to ajv, which reads them.
+ */
+export function compileRequestSchema(schema: object, text: string, meta: ValidateFunction | null = precompiledMeta()): ValidateFunction {
+  if (!meta || Array.isArray(schema) || text.includes('"$schema"') || text.includes('"$id"')) return ajv.compile(schema);
+  if (!meta(schema)) throw new Error(`schema is invalid: ${ajv.errorsText(meta.errors)}`);
+  return (unchecked ??= new Ajv({ ...REQUEST_SCHEMA_AJV_OPTIONS, validateSchema: false })).compile(schema);
+}
+
 // Schemas that arrive in request bodies (tool parameters) are small and cached by their text.
 const byObject = new WeakMap<object, ValidateFunction>();
 const byText = new Map<string, ValidateFunction>();
@@ -14,8 +38,8 @@ const byText = new Map<string, ValidateFunction>();
 function compile(schema: object): ValidateFunction {
   const cached = byObject.get(schema);
   if (cached) return cached;
-  const text = JSON.stringify(schema);
-  const validate = text.length < 100_000 ? (byText.get(text) ?? ajv.compile(schema)) : ajv.compile(schema);
+  const text = JSON.stringify(schema) ?? '';
+  const validate = text.length < 100_000 ? (byText.get(text) ?? compileRequestSchema(schema, text)) : compileRequestSchema(schema, text);
   if (text.length < 100_000) byText.set(text, validate);
   byObject.set(schema, validate);
   return validate;
