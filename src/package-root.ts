@@ -26,12 +26,24 @@ export function fromSource(moduleUrl: string): boolean {
   return moduleUrl.endsWith('.ts');
 }
 
+/** Where a worker module is below the package root: its source, and what the build made of it. */
+export interface WorkerPaths {
+  source: string;
+  built: string;
+}
+
+/**
+ * How a pool starts its workers; `harnessWorker` unless a caller passes its own (the tests start the package's
+ * built workers, which start in a fraction of the time a worker compiling the source through tsx takes).
+ */
+export type StartWorker = (paths: WorkerPaths, options?: WorkerOptions) => Worker;
+
 /**
  * A worker thread running one of the harness's own modules: `built` (below the package root) when installed,
  * `source` from a checkout or the tests, with tsx registered in the thread first (a worker's `--import` does not
  * apply to its own entry module). `moduleUrl` is the caller's `import.meta.url`.
  */
-export function harnessWorker(moduleUrl: string, paths: { source: string; built: string }, options: WorkerOptions = {}): Worker {
+export function harnessWorker(moduleUrl: string, paths: WorkerPaths, options: WorkerOptions = {}): Worker {
   const root = packageRoot(moduleUrl);
   if (!fromSource(moduleUrl)) return new Worker(join(root, paths.built), options);
   const tsx = import.meta.resolve('tsx/esm/api');
@@ -53,3 +65,6 @@ export function builtExports<T>(moduleUrl: string, path: string): Record<string,
     return undefined;
   }
 }
+
+/** harnessWorker as a StartWorker: the bundle's module when installed, the source's from a checkout. */
+export const startHarnessWorker: StartWorker = (paths, options) => harnessWorker(import.meta.url, paths, options);

@@ -18,7 +18,8 @@ import { listRunFiles } from '../src/history/read-history.ts';
 import { readHistory, readThreads, MIN_FILES_PER_THREAD } from '../src/history/read-pool.ts';
 import { passesQuickCheck, runSchemaErrors } from '../src/history/validate-run.ts';
 import { HISTORY_RUN_FORMAT, HistoryRunSchema, type HistoryRun } from '../src/suite/history-schema.ts';
-import { cliProcess } from './helpers/harness.ts';
+import { startHarnessWorker, type StartWorker } from '../src/package-root.ts';
+import { cliProcess, packageWorkers } from './helpers/harness.ts';
 
 const DAYS = 24;
 const NOW = new Date('2027-01-01T00:00:00Z');
@@ -84,9 +85,9 @@ async function writeFolder(dir: string, days = DAYS): Promise<void> {
   for (const run of runs) await writeFile(join(dir, fileName(run)), gzipSync(JSON.stringify(run)));
 }
 
-async function reportOf(dir: string, threads: number) {
+async function reportOf(dir: string, threads: number, start: StartWorker = packageWorkers) {
   const builder = new HistoryBuilder();
-  await readHistory(dir, (await listRunFiles(dir)).names, builder, threads);
+  await readHistory(dir, (await listRunFiles(dir)).names, builder, threads, start);
   return builder.build({ last: 5, now: NOW });
 }
 
@@ -117,8 +118,10 @@ describe('reading on worker threads', () => {
     expect(inThread.checks.find((c) => c.id === 'late.check')).toEqual({ id: 'late.check', group: 'Late', api: null, note: 'first' });
     expect(inThread.latency.find((l) => l.target === 'us-east-1' && l.model === 'm1' && l.api === 'chat-completions')?.firstTokenP95[0]).toBe(41);
     expect(inThread.recent.latency.length).toBeGreaterThan(0);
-    // Three threads: files are dealt out unevenly, and results come back out of order (each thread from source costs seconds).
+    // Three threads: files are dealt out unevenly, and results come back out of order. The package's workers, and
+    // once the source's (each compiles the harness through tsx first: seconds).
     expect(await reportOf(join(dir, 'good'), 3), '3 threads').toEqual(inThread);
+    expect(await reportOf(join(dir, 'good'), 2, startHarnessWorker), '2 threads from source').toEqual(inThread);
   });
 
   it('a bad file read on a worker is the same error, naming the first bad file in name order', async () => {

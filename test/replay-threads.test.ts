@@ -15,7 +15,8 @@ import type { RunConfig } from '../src/run/run-config.ts';
 import { RunEngine } from '../src/run/run-engine.ts';
 import { selectWork, type CellWork } from '../src/run/selection.ts';
 import { resolveRunConfig } from '../src/cli/run-options.ts';
-import { cli, ROOT } from './helpers/harness.ts';
+import { startHarnessWorker, type StartWorker } from '../src/package-root.ts';
+import { cli, packageWorkers, ROOT } from './helpers/harness.ts';
 
 let dir: string;
 let config: RunConfig;
@@ -63,14 +64,14 @@ describe('--threads', () => {
 
 describe('a thread that fails or stops the run', () => {
   /** A shared replay of `cells` on this thread and one worker; `takeNothing` leaves every cell to the worker. */
-  async function shared(runConfig: RunConfig, cells: CellWork[], takeNothing = false) {
+  async function shared(runConfig: RunConfig, cells: CellWork[], takeNothing = false, start: StartWorker = packageWorkers) {
     const loaded = await loadPlan(config);
     const request = { config: runConfig, loaded, work: cells, filters: [], err: process.stderr };
     let threads: ReplayThreads | undefined;
     const engine = new RunEngine({ config, loaded, events: { onFatal: (f) => threads?.stop(f.code, f.message) } });
     // A stopped engine takes no cell from the queue: the worker takes them all.
     if (takeNothing) engine.stop('HARNESS_INTERRUPTED', 'this thread takes nothing in this test');
-    threads = new ReplayThreads(request, 1, engine, {});
+    threads = new ReplayThreads(request, 1, engine, {}, start);
     const error = await threads.run().then(
       () => undefined,
       (e: unknown) => e,
@@ -81,7 +82,8 @@ describe('a thread that fails or stops the run', () => {
 
   it("fails the run with the thread's own error, and this thread stops too", async () => {
     // The worker reads its plan from its config: a suites folder that is not there stops it before any cell.
-    const { engine, error } = await shared({ ...config, suitesDir: join(dir, 'no-such-suites') }, work.slice(0, 12));
+    // From source (harnessWorker through tsx), as a checkout's --threads runs; the other tests start the package's.
+    const { engine, error } = await shared({ ...config, suitesDir: join(dir, 'no-such-suites') }, work.slice(0, 12), false, startHarnessWorker);
     expect(error).toBeInstanceOf(HarnessError);
     expect((error as HarnessError).code).toBe('HARNESS_FILE_NOT_FOUND');
     expect((error as HarnessError).message).toContain('no-such-suites');

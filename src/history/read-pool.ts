@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
-import { harnessWorker } from '../package-root.ts';
+import { startHarnessWorker, type StartWorker } from '../package-root.ts';
 import type { DigestSource, HistoryBuilder } from './build-history.ts';
 import { readRunFile } from './read-history.ts';
 import type { RunDigest } from './run-digest.ts';
@@ -39,16 +39,16 @@ export function readThreads(files: number): number {
 
 /**
  * Reads, validates and adds to `builder` every run file of `dir` in `names`, in order; on `threads` worker threads
- * (0: in this thread, one file at a time). Returns the number of threads it read on; rejects with the first bad
- * file's HarnessError.
+ * (0: in this thread, one file at a time), each started by `start` (default: harnessWorker). Returns the number of
+ * threads it read on; rejects with the first bad file's HarnessError.
  */
-export async function readHistory(dir: string, names: readonly string[], builder: HistoryBuilder, threads = readThreads(names.length)): Promise<number> {
+export async function readHistory(dir: string, names: readonly string[], builder: HistoryBuilder, threads = readThreads(names.length), start: StartWorker = startHarnessWorker): Promise<number> {
   if (threads <= 0 || names.length === 0) {
     // One file at a time: only its numbers stay in memory.
     for (const name of names) builder.add(name, await readRunFile(dir, name));
     return 0;
   }
-  const workers = Array.from({ length: Math.min(threads, names.length) }, startWorker);
+  const workers = Array.from({ length: Math.min(threads, names.length) }, () => start({ source: 'src/history/read-worker.ts', built: 'dist/history/read-worker.js' }));
   try {
     await new Promise<void>((resolve, reject) => {
       const sources: DigestSource[] = workers.map(() => ({ series: [], states: [], keys: [], signatures: [] }));
@@ -107,7 +107,3 @@ export async function readHistory(dir: string, names: readonly string[], builder
   return workers.length;
 }
 
-/** A worker running read-worker.ts (the bundle's, or from a checkout the source). */
-function startWorker(): Worker {
-  return harnessWorker(import.meta.url, { source: 'src/history/read-worker.ts', built: 'dist/history/read-worker.js' });
-}

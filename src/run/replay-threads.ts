@@ -9,7 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import type { LatencySample } from '../checks/latency.ts';
 import type { ShapeSample } from '../checks/shape.ts';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
-import { harnessWorker } from '../package-root.ts';
+import { startHarnessWorker, type StartWorker } from '../package-root.ts';
 import { cellKey } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { PlannedCheck } from '../plan/plan.ts';
@@ -59,10 +59,6 @@ export function replayThreads(config: Pick<RunConfig, 'targets'>, work: readonly
   return Math.max(1, Math.min(requested, work.length));
 }
 
-/** A worker running replay-thread.ts (the bundle's, or from a checkout the source). */
-function startThread(data: ThreadData): Worker {
-  return harnessWorker(import.meta.url, { source: 'src/run/replay-thread.ts', built: 'dist/run/replay-thread.js' }, { workerData: data });
-}
 
 /** What the reports need from a run, whether one engine or several threads produced it. */
 export interface RunOutput {
@@ -89,15 +85,19 @@ export class ReplayThreads {
   readonly #latency = new Map<string, readonly LatencySample[]>();
   readonly #shapes = new Map<string, readonly ShapeSample[]>();
 
-  /** `workers` threads besides this one, whose engine is `engine`; every worker is listened to from the start. */
-  constructor(request: RunRequest, workers: number, engine: RunEngine, events: EngineEvents) {
+  /**
+   * `workers` threads besides this one, whose engine is `engine`; every worker is listened to from the start.
+   * `start` starts a worker (default: harnessWorker).
+   */
+  constructor(request: RunRequest, workers: number, engine: RunEngine, events: EngineEvents, start: StartWorker = startHarnessWorker) {
     this.#request = request;
     this.#engine = engine;
     this.#events = events;
     this.#queue = longestFirst(request.work, request.loaded.plan);
     this.#byKey = new Map(request.work.map((cell) => [cellKey(cell.target, cell.model), cell]));
     const cells = this.#queue.map((cell): CellOrder => ({ target: cell.target, model: cell.model, checks: cell.checks.map((c) => ({ id: c.id, expects: expectsOf(c) })) }));
-    for (let i = 0; i < workers; i++) this.#workers.push(startThread({ config: request.config, cells, next: this.#next.buffer as SharedArrayBuffer }));
+    const data: ThreadData = { config: request.config, cells, next: this.#next.buffer as SharedArrayBuffer };
+    for (let i = 0; i < workers; i++) this.#workers.push(start({ source: 'src/run/replay-thread.ts', built: 'dist/run/replay-thread.js' }, { workerData: data }));
     this.#ended = this.#workers.map((worker, index) => this.#drive(worker, index + 1));
     // Surfaced by run(); never an unhandled rejection before it.
     for (const ended of this.#ended) ended.catch(() => undefined);

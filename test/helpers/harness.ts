@@ -7,9 +7,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import type { StartWorker } from '../../src/package-root.ts';
 import type {} from './build-package.ts';
 import { ALL_CHECKS } from '../../src/checks/registry.ts';
 import type { CheckResult } from '../../src/checks/types.ts';
@@ -33,6 +35,11 @@ export const SOURCE_BIN_ARGS = ['--import', pathToFileURL(createRequire(import.m
 export function packageBin(): string {
   return join(inject('packageRoot'), 'dist/cli/bin.js');
 }
+/**
+ * Starts a pool's workers from the package this test run built (what users run): a worker from source compiles the
+ * harness through tsx first, a second or more of CPU each. One test per pool keeps the source path.
+ */
+export const packageWorkers: StartWorker = (paths, options) => new Worker(join(inject('packageRoot'), paths.built), options);
 /** The shared reference material (MANTLE.md, the OpenAI OpenAPI document, recordings); tests that need it skip without it. */
 export const REFERENCE = process.env.MANTLE_REFERENCE_DIR ?? `${ROOT}/../shared/reference`;
 
