@@ -4,6 +4,7 @@
  * removed on every failure path, and a full disk is HARNESS_DISK_FULL naming the file (`writeError`).
  */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeError } from './errors.ts';
@@ -18,6 +19,33 @@ export interface StagedFile {
   commit(): Promise<void>;
   /** Removes the temp file (never throws). */
   discard(): Promise<void>;
+}
+
+/**
+ * Temp files written and not yet renamed into place or removed. A process that exits first (a second Ctrl-C exits at
+ * once, while reports may be being written) removes them on its way out: the harness leaves behind nothing it made.
+ */
+const pending = new Set<string>();
+let removedOnExit = false;
+
+/** Removes every pending temp file now (the process is exiting); what cannot be removed is left. */
+export function removePendingTemps(): void {
+  for (const temp of pending) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Exiting: nothing left to tell.
+    }
+  }
+  pending.clear();
+}
+
+function track(temp: string): void {
+  pending.add(temp);
+  if (!removedOnExit) {
+    removedOnExit = true;
+    process.on('exit', removePendingTemps);
+  }
 }
 
 /** Pieces of text (a report rendered as it is written) go to the disk in writes of about this many characters. */
@@ -59,7 +87,12 @@ export async function stageFile(file: string, text: string | Uint8Array | Iterab
     throw writeError(file, cause);
   }
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const discard = () => rm(temp, { force: true }).catch(() => undefined);
+  track(temp);
+  const discard = () =>
+    rm(temp, { force: true }).then(
+      () => void pending.delete(temp),
+      () => undefined,
+    );
   const failed: { threw: boolean; error?: unknown } = { threw: false };
   const data = typeof text === 'string' || text instanceof Uint8Array ? text : joined(text, failed);
   try {
@@ -74,6 +107,7 @@ export async function stageFile(file: string, text: string | Uint8Array | Iterab
     async commit() {
       try {
         await rename(temp, file);
+        pending.delete(temp);
       } catch (cause) {
         await discard();
         throw writeError(file, cause);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarnessError } from '../src/errors.ts';
+import { removePendingTemps, stageFile } from '../src/atomic-write.ts';
 import { writeReportFiles } from '../src/report/report-writer.ts';
 import { FIXTURE_FORMAT, writeFixture, type FixtureFile } from '../src/transport/fixture-file.ts';
 
@@ -133,5 +134,60 @@ describe('a set of reports', () => {
     expect(written).toEqual([join(dir, 'matrix.json'), join(dir, 'matrix.md')]);
     expect(await readFile(join(dir, 'matrix.md'), 'utf8')).toBe('new markdown');
     expect((await readdir(dir)).sort()).toEqual(['matrix.json', 'matrix.md']);
+  });
+});
+
+describe('a report written in pieces', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'atomic-pieces-'));
+    await writeFile(join(dir, 'matrix.json'), 'previous json');
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  /** Far more than one write's worth of text, then `end`. */
+  function* pieces(end: () => string): Generator<string> {
+    for (let i = 0; i < 200; i++) yield `${'x'.repeat(1000)}\n`;
+    yield end();
+  }
+
+  it('that fails to render half-way is that error, not a write error; the previous report stays, no temp file', async () => {
+    const broke = new Error('the format broke half-way');
+    const error = await writeReportFiles(dir, [{ path: 'matrix.json', content: pieces(() => { throw broke; }) }]).then(() => undefined, (e: unknown) => e);
+    expect(error).toBe(broke);
+    expect(await readFile(join(dir, 'matrix.json'), 'utf8')).toBe('previous json');
+    expect(await readdir(dir)).toEqual(['matrix.json']);
+  });
+
+  it('that finds the disk full half-way is HARNESS_DISK_FULL naming it; the previous report stays, no temp file', async () => {
+    let writes = 0;
+    const fullLater = {
+      ...fs,
+      async writeFile(path: Parameters<typeof fs.writeFile>[0], data: AsyncIterable<string> | Iterable<string> | string, options?: Parameters<typeof fs.writeFile>[2]) {
+        if (typeof data === 'string') return fs.writeFile(path, data, options);
+        // Some pieces reach the disk, then it is full.
+        const taken: string[] = [];
+        for await (const piece of data) {
+          if (++writes > 1) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          taken.push(piece);
+        }
+        return fs.writeFile(path, taken.join(''), options);
+      },
+    } as typeof fs;
+    const error = await failure(() => writeReportFiles(dir, [{ path: 'matrix.json', content: pieces(() => 'end') }], fullLater));
+    expect(writes).toBe(2);
+    expect(error.code).toBe('HARNESS_DISK_FULL');
+    expect(error.message).toContain(join(dir, 'matrix.json'));
+    expect(await readFile(join(dir, 'matrix.json'), 'utf8')).toBe('previous json');
+    expect(await readdir(dir)).toEqual(['matrix.json']);
+  });
+
+  it('leaves no temp file when the process exits before it is renamed into place (a second Ctrl-C)', async () => {
+    const staged = await stageFile(join(dir, 'matrix.md'), pieces(() => 'end'));
+    expect((await readdir(dir)).some((f) => f.startsWith('matrix.md.') && f.endsWith('.tmp'))).toBe(true);
+    // What the exit handler runs.
+    removePendingTemps();
+    expect(await readdir(dir)).toEqual(['matrix.json']);
+    await staged.discard();
   });
 });

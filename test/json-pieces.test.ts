@@ -8,16 +8,36 @@ import { scriptJson } from '../src/report/inert-text.ts';
 import { jsonPieces } from '../src/report/json-pieces.ts';
 
 /** JSON values, and what JSON.stringify treats specially: undefined, functions, symbols, toJSON, a Date, -0, NaN. */
-const odd = fc.constantFrom<unknown>(undefined, () => 1, Symbol('s'), { toJSON: () => ['from toJSON'] }, new Date(0), -0, Number.NaN, Infinity, Object.create(null) as object, Object("boxed") as object, '</script><!--\u2028');
+const odd = fc.constantFrom<unknown>(
+  undefined,
+  () => 1,
+  Symbol('s'),
+  { toJSON: () => ['from toJSON'] },
+  // toJSON is called with the key or index it is found at, and may leave the value out.
+  { toJSON: (key: string) => `at ${key}` },
+  { toJSON: () => undefined },
+  Object.assign([1, 2], { toJSON: () => 'an array with its own toJSON' }),
+  new Date(0),
+  -0,
+  Number.NaN,
+  Infinity,
+  Object.create(null) as object,
+  Object('boxed') as object,
+  '</script><!--\u2028',
+);
 const { value } = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), odd, fc.array(tie('value'), { maxLength: 5 }), fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 5 })),
 }));
 
 describe('jsonPieces', () => {
-  property.prop([value, fc.constantFrom(0, 1, 2, 4), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 4 })], { numRuns: 500 })(
+  // Indents as JSON.stringify reads them (fractions cut, at most 10, nothing below 1); runs of any length.
+  const indents = fc.constantFrom(0, 1, 2, 4, 2.5, -1, 12, Number.NaN, Infinity);
+  property.prop([value, indents, fc.integer({ min: 0, max: 4 }), fc.integer({ min: -2, max: 4 })], { numRuns: 800 })(
     'joined, is what JSON.stringify gives',
     (v, indent, depth, batch) => {
-      expect([...jsonPieces(v, { indent, depth, batch })].join('')).toBe(JSON.stringify(v, null, indent) ?? '');
+      const pieces = [...jsonPieces(v, { indent, depth, batch })];
+      expect(pieces.every((p) => typeof p === 'string')).toBe(true);
+      expect(pieces.join('')).toBe(JSON.stringify(v, null, indent) ?? '');
     },
   );
 

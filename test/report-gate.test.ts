@@ -36,3 +36,13 @@ describe('a typo in --models', () => {
     expect(text).toMatch(/\d+ error cell\(s\) of the models with nothing observed \(above\) are not listed one by one\./);
   });
 });
+
+describe('cells from a matrix.json made elsewhere', () => {
+  it('stay apart when a target id holds a slash: a model with nothing observed is never hidden by another cell', async () => {
+    const { resultsByCell } = await import('../src/report/matrix.ts');
+    const cell = (target: string, model: string, status: Matrix['results'][number]['status']) => ({ target, model, check: 'c', status }) as Matrix['results'][number];
+    // `a` + `b/c` and `a/b` + `c` read alike as target/model.
+    const grouped = resultsByCell([cell('a', 'b/c', 'error'), cell('a/b', 'c', 'pass')]);
+    expect([...grouped.values()].map((rs) => rs.map((r) => `${r.target} ${r.model}`))).toEqual([['a b/c'], ['a/b c']]);
+  });
+});

@@ -3,7 +3,8 @@
  * The text `JSON.stringify(value, null, indent)` gives, made in pieces: the members of objects and runs of the
  * elements of arrays down to `depth` levels come as pieces of their own, so that a report of many megabytes is written without
  * one string (and a copy of it) holding all of it. Below `depth`, and for anything that is not a plain object or an
- * array (a `toJSON`, a class instance), JSON.stringify makes the text.
+ * array (a class instance, a boxed value), JSON.stringify makes the text. A `toJSON` is called with its key, as
+ * JSON.stringify calls it; one exception: a `toJSON` whose result has a `toJSON` of its own has that one called too.
  */
 
 export interface JsonPiecesOptions {
@@ -23,37 +24,54 @@ const omitted = (v: unknown) => v === undefined || typeof v === 'function' || ty
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
-  return (proto === Object.prototype || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
+  return proto === Object.prototype || proto === null;
+}
+
+/** What JSON.stringify serializes for `v` at `key`: its `toJSON(key)` when it has one (objects, bigints). */
+function resolve(v: unknown, key: string): unknown {
+  if (v !== null && (typeof v === 'object' || typeof v === 'bigint')) {
+    const toJSON = (v as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return (toJSON as (key: string) => unknown).call(v, key);
+  }
+  return v;
 }
 
 export function* jsonPieces(value: unknown, options: JsonPiecesOptions = {}): Generator<string> {
-  const indent = options.indent ?? 0;
+  // As JSON.stringify reads its third argument: whole spaces, at most 10, none below 1.
+  const spaces = Math.trunc(options.indent ?? 0);
+  const indent = spaces >= 1 ? Math.min(10, spaces) : 0;
   const depth = options.depth ?? 2;
-  const batch = options.batch ?? 256;
+  const runLength = Math.trunc(options.batch ?? 256);
+  const batch = runLength >= 1 ? runLength : 1;
   const pad = (level: number) => (indent ? `\n${' '.repeat(indent * level)}` : '');
+  /** The pieces of `v`, whose own toJSON its holder has applied already. */
   function* at(v: unknown, level: number): Generator<string> {
     if (level < depth && Array.isArray(v) && v.length > 0) {
-      // Elements in runs of `batch`, each run stringified as one array whose brackets are cut off.
+      // Elements in runs of `batch`, each run stringified as one array whose brackets are cut off; each element's
+      // toJSON is given its own index, as JSON.stringify gives it.
       for (let i = 0; i < v.length; i += batch) {
-        const run = indented(v.slice(i, i + batch), level);
+        const run = indented(
+          v.slice(i, i + batch).map((item: unknown, j) => resolve(item, String(i + j))),
+          level,
+        );
         yield `${i ? ',' : '['}${run.slice(1, run.length - 1 - (indent ? 1 + indent * level : 0))}`;
       }
       yield `${pad(level)}]`;
       return;
     }
     if (level < depth && isPlainObject(v)) {
-      const keys = Object.keys(v).filter((k) => !omitted(v[k]));
-      if (keys.length > 0) {
-        for (const [i, k] of keys.entries()) {
+      const members = Object.keys(v)
+        .map((k) => [k, resolve(v[k], k)] as const)
+        .filter(([, member]) => !omitted(member));
+      if (members.length > 0) {
+        for (const [i, [k, member]] of members.entries()) {
           yield `${i ? ',' : '{'}${pad(level + 1)}${JSON.stringify(k)}${indent ? ': ' : ':'}`;
-          yield* at(v[k], level + 1);
+          yield* at(member, level + 1);
         }
         yield `${pad(level)}}`;
         return;
       }
     }
-    // Only the top level can be omitted (JSON.stringify(undefined)); members and elements were handled above.
-    if (omitted(v)) return;
     yield indented(v, level);
   }
   /** JSON.stringify's text of `v` as it reads `level` levels deep: stringified inside as many arrays, which are cut off. */
@@ -68,5 +86,7 @@ export function* jsonPieces(value: unknown, options: JsonPiecesOptions = {}): Ge
     const text = JSON.stringify(wrapped, null, indent);
     return text.slice(head, text.length - (head - level * indent));
   }
-  yield* at(value, 0);
+  const top = resolve(value, '');
+  // JSON.stringify(undefined) is no text at all.
+  if (!omitted(top)) yield* at(top, 0);
 }
