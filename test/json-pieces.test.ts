@@ -32,7 +32,7 @@ const { value } = fc.letrec((tie) => ({
 describe('jsonPieces', () => {
   // Indents as JSON.stringify reads them (fractions cut, at most 10, nothing below 1); runs of any length.
   const indents = fc.constantFrom(0, 1, 2, 4, 2.5, -1, 12, Number.NaN, Infinity);
-  property.prop([value, indents, fc.integer({ min: 0, max: 4 }), fc.integer({ min: -2, max: 4 })], { numRuns: 800 })(
+  property.prop([value, indents, fc.integer({ min: 0, max: 4 }), fc.integer({ min: -2, max: 4 })], { numRuns: 500 })(
     'joined, is what JSON.stringify gives',
     (v, indent, depth, batch) => {
       const pieces = [...jsonPieces(v, { indent, depth, batch })];
