@@ -120,6 +120,33 @@ describe('a compression bomb', () => {
   });
 });
 
+describe('a whole answer that is not a stream', () => {
+  it('is held as one text however many reads it came in (a fixture stores it so, a replay reads it so)', async () => {
+    const parts = Array.from({ length: 40 }, (_, i) => `"k${i}":"${'v'.repeat(20_000)}"`);
+    const body = `{${parts.join(',')}}`;
+    const server: Server = createServer((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      // Many writes, some after a pause: several reads on the harness's side.
+      let i = 0;
+      const next = () => {
+        if (i >= body.length) return void res.end();
+        res.write(body.slice(i, (i += 64 * 1024)));
+        setTimeout(next, 2);
+      };
+      next();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const exchange = await sendHttp({ method: 'POST', path: '/v1/chat/completions', headers: {}, body: '{}' }, { step: 'main', prefix: '/v1' }, { baseUrl: url, auth: createAuth({ kind: 'none', apiKeyEnv: 'X' }) });
+      expect(exchange.response!.chunks).toHaveLength(1);
+      expect(exchange.response!.chunks[0]!.data).toBe(body);
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('what the harness sends', () => {
   it('names itself and asks for compression as Node fetch (the SDKs) does; neither is stored; headersMs is measured', async () => {
     const emulator = await catalogEmulator({}, { latencyMs: 120 });

@@ -12,7 +12,8 @@ const textCache = new WeakMap<ExchangeResponse, string>();
 export function bodyText(response: ExchangeResponse): string {
   let text = textCache.get(response);
   if (text === undefined) {
-    text = response.chunks.map((chunk) => chunk.data).join('');
+    // One read (every whole answer that is not a stream) is its own text: no copy.
+    text = response.chunks.length === 1 ? response.chunks[0]!.data : response.chunks.map((chunk) => chunk.data).join('');
     textCache.set(response, text);
   }
   return text;
