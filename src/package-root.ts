@@ -33,7 +33,7 @@ export interface WorkerPaths {
 }
 
 /**
- * How a pool starts its workers; `harnessWorker` unless a caller passes its own (the tests start the package's
+ * How a pool starts its workers; `startHarnessWorker` unless a caller passes its own (the tests start the package's
  * built workers, which start in a fraction of the time a worker compiling the source through tsx takes).
  */
 export type StartWorker = (paths: WorkerPaths, options?: WorkerOptions) => Worker;
@@ -41,15 +41,15 @@ export type StartWorker = (paths: WorkerPaths, options?: WorkerOptions) => Worke
 /**
  * A worker thread running one of the harness's own modules: `built` (below the package root) when installed,
  * `source` from a checkout or the tests, with tsx registered in the thread first (a worker's `--import` does not
- * apply to its own entry module). `moduleUrl` is the caller's `import.meta.url`.
+ * apply to its own entry module). This module's own place says which: it is bundled or run from source with the rest.
  */
-export function harnessWorker(moduleUrl: string, paths: WorkerPaths, options: WorkerOptions = {}): Worker {
-  const root = packageRoot(moduleUrl);
-  if (!fromSource(moduleUrl)) return new Worker(join(root, paths.built), options);
+export const startHarnessWorker: StartWorker = (paths, options = {}) => {
+  const root = packageRoot(import.meta.url);
+  if (!fromSource(import.meta.url)) return new Worker(join(root, paths.built), options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = pathToFileURL(join(root, paths.source)).href;
   return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`, { ...options, eval: true });
-}
+};
 
 /**
  * The exports of a CommonJS file the build wrote to `path` below the package root (.ci/build.mjs): precompiled
@@ -65,6 +65,3 @@ export function builtExports<T>(moduleUrl: string, path: string): Record<string,
     return undefined;
   }
 }
-
-/** harnessWorker as a StartWorker: the bundle's module when installed, the source's from a checkout. */
-export const startHarnessWorker: StartWorker = (paths, options) => harnessWorker(import.meta.url, paths, options);

@@ -82,7 +82,7 @@ describe('a thread that fails or stops the run', () => {
 
   it("fails the run with the thread's own error, and this thread stops too", async () => {
     // The worker reads its plan from its config: a suites folder that is not there stops it before any cell.
-    // From source (harnessWorker through tsx), as a checkout's --threads runs; the other tests start the package's.
+    // From source (startHarnessWorker through tsx), as a checkout's --threads runs; the other tests start the package's.
     const { engine, error } = await shared({ ...config, suitesDir: join(dir, 'no-such-suites') }, work.slice(0, 12), false, startHarnessWorker);
     expect(error).toBeInstanceOf(HarnessError);
     expect((error as HarnessError).code).toBe('HARNESS_FILE_NOT_FOUND');

@@ -39,7 +39,7 @@ export function readThreads(files: number): number {
 
 /**
  * Reads, validates and adds to `builder` every run file of `dir` in `names`, in order; on `threads` worker threads
- * (0: in this thread, one file at a time), each started by `start` (default: harnessWorker). Returns the number of
+ * (0: in this thread, one file at a time), each started by `start` (default: startHarnessWorker). Returns the number of
  * threads it read on; rejects with the first bad file's HarnessError.
  */
 export async function readHistory(dir: string, names: readonly string[], builder: HistoryBuilder, threads = readThreads(names.length), start: StartWorker = startHarnessWorker): Promise<number> {

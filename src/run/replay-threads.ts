@@ -87,7 +87,7 @@ export class ReplayThreads {
 
   /**
    * `workers` threads besides this one, whose engine is `engine`; every worker is listened to from the start.
-   * `start` starts a worker (default: harnessWorker).
+   * `start` starts a worker (default: startHarnessWorker).
    */
   constructor(request: RunRequest, workers: number, engine: RunEngine, events: EngineEvents, start: StartWorker = startHarnessWorker) {
     this.#request = request;
