@@ -8,7 +8,7 @@ import { closest } from '../suite/closest.ts';
 import { allowsVariation } from '../suite/expected.ts';
 import { boundResult } from './bound-result.ts';
 import { DEFAULT_MAX_ERRORS, gateOf } from './gate.ts';
-import { MATRIX_FORMAT, type Matrix, type MatrixCheck, type MatrixModel, type MatrixResult, type MatrixRun, type MatrixTarget, type UsageTotals } from './matrix.ts';
+import { MATRIX_FORMAT, resultKey as key, type Matrix, type MatrixCheck, type MatrixModel, type MatrixResult, type MatrixRun, type MatrixTarget, type UsageTotals } from './matrix.ts';
 
 export interface MatrixInput {
   run: MatrixRun;
@@ -33,7 +33,6 @@ export interface MatrixInput {
 
 export { DEFAULT_MAX_ERRORS };
 
-const key = (r: { target: string; model: string; check: string }) => `${r.target}\u0000${r.model}\u0000${r.check}`;
 
 /**
  * A result fails the run when it is `fail` or `error` against an expectation that is actually stated, or `flaky`

@@ -5,7 +5,7 @@
  * how each reads the results are capability-columns.ts.
  */
 import { CAPABILITIES, type CapabilityValue, type Lookup } from './capability-columns.ts';
-import type { Matrix } from './matrix.ts';
+import { pairKey, resultKey, type Matrix } from './matrix.ts';
 
 export type { CapabilityValue };
 
@@ -55,7 +55,7 @@ function latencyOf(matrix: Matrix, targetId: string, model: string): string | un
 
 export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTable {
   const models = [...new Map(matrices.flatMap((m) => m.models).map((m) => [m.id, m])).values()];
-  const indexes = matrices.map((matrix) => new Map(matrix.results.filter((r) => !r.notRun).map((r) => [`${r.target}\u0000${r.model}\u0000${r.check}`, r])));
+  const indexes = matrices.map((matrix) => new Map(matrix.results.filter((r) => !r.notRun).map((r) => [resultKey(r), r])));
   const runs = matrices.flatMap((matrix, i) => matrix.targets.map((target) => ({ matrix, i, target, surface: target.surface ?? 'mantle', provenance: provenanceOf(matrix, target.id) })));
   const surfaces = [...new Set(runs.map((r) => r.surface))];
   // Where two runs share a place (one target on two dates), notes name the date too.
@@ -65,14 +65,14 @@ export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTab
     return places.filter((p) => p === place).length > 1 ? provenance.split(' ').slice(0, 2).join(' ') : place;
   };
   // One row per model and surface it was run on: a model behaves per surface, and a migration reads both rows.
-  const measured = (model: string, i: number, target: string) => [...indexes[i]!.keys()].some((k) => k.startsWith(`${target}\u0000${model}\u0000`));
+  const measured = (model: string, i: number, target: string) => [...indexes[i]!.keys()].some((k) => k.startsWith(`${pairKey(target, model)}\u0000`));
   const pairs = models.flatMap((model) => surfaces.filter((surface) => runs.some((r) => r.surface === surface && measured(model.id, r.i, r.target.id))).map((surface) => ({ model, surface })));
   const rows = pairs.map(({ model, surface }): CapabilityRow => {
     const cells: Record<string, CapabilityCell> = {};
     const own = runs.filter((r) => r.surface === surface);
     for (const capability of CAPABILITIES) {
       const judged = own.map(({ i, target, provenance }) => {
-        const get: Lookup = (check) => indexes[i]!.get(`${target.id}\u0000${model.id}\u0000${check}`);
+        const get: Lookup = (check) => indexes[i]!.get(resultKey({ target: target.id, model: model.id, check }));
         return { ...capability.judge(get), provenance };
       });
       // `n/a` (the API is not served) is a measurement too; only `unknown` is left out of the merge.

@@ -5,10 +5,9 @@
  * once, under the most specific heading. Cells one of the runs did not execute are left out.
  */
 import { inertLine } from './inert-text.ts';
-import type { CellChange, Matrix, MatrixComparison, MatrixResult } from './matrix.ts';
+import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 
-const key = (r: Pick<MatrixResult, 'target' | 'model' | 'check'>) => `${r.target}\u0000${r.model}\u0000${r.check}`;
 const bad = (status: MatrixResult['status']) => status === 'fail' || status === 'error';
 const snapshot = (r: MatrixResult) => ({ status: r.status, observed: r.observed });
 const show = (r: MatrixResult | undefined) => (r ? `${r.status}${r.observed === null ? '' : ` ${JSON.stringify(r.observed)}`}` : 'absent');

@@ -11,7 +11,7 @@ import { changeSections } from './compare.ts';
 import { cellsToLookAt, coverageLine, gateLine } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
-import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
+import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, resultKey, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
 import { buildMigration, migrationMarkdown } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import type { ReportWriter } from './report-writer.ts';
@@ -108,8 +108,8 @@ export function renderMarkdown(matrix: Matrix): string {
     `Legend: ${(Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${STATUS_SYMBOLS[s]} ${STATUS_LABELS[s]}`).join(' · ')} · ${DEVIATION_MARK} known deviation (as expected, but not what the OpenAI/Anthropic reference says). A cell shows the status and the observed value.`,
     '',
   );
-  const index = new Map(matrix.results.map((r) => [`${r.target}\u0000${r.model}\u0000${r.check}`, r]));
-  const at = (target: string, model: string, check: string) => index.get(`${target}\u0000${model}\u0000${check}`);
+  const index = new Map(matrix.results.map((r) => [resultKey(r), r]));
+  const at = (target: string, model: string, check: string) => index.get(resultKey({ target, model, check }));
   for (const target of matrix.targets) {
     if (matrix.targets.length > 1) lines.push(`## ${markdownText(target.id, 80)}`, '');
     for (const { group, checks } of groupedChecks(matrix)) {

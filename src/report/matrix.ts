@@ -17,18 +17,22 @@ export const MATRIX_FORMAT = MATRIX_FORMATS[1];
 /** The key of a (target, model) pair in a matrix's per-pair maps (latency, shapes, history cells): `target/model`. */
 export const cellKey = (target: string, model: string): string => `${target}/${model}`;
 
-/** The key of a (target, model) pair in `resultsByCell`. */
-export const resultsCellKey = (target: string, model: string): string => `${target}\u0000${model}`;
+/**
+ * A (target, model) pair as a map key that no two pairs share, whatever their ids hold (a NUL joins them); and a
+ * (target, model, check) cell likewise. `cellKey` is the readable key matrix.json itself uses.
+ */
+export const pairKey = (target: string, model: string): string => `${target}\u0000${model}`;
+export const resultKey = (r: { target: string; model: string; check: string }): string => `${r.target}\u0000${r.model}\u0000${r.check}`;
 
 /**
- * Results grouped by (target, model), keyed by `resultsCellKey`, in matrix order within each; `keep` leaves some
+ * Results grouped by (target, model), keyed by `pairKey`, in matrix order within each; `keep` leaves some
  * out. Not `cellKey`: a matrix.json from elsewhere may hold a target with a slash, and two cells must never merge.
  */
 export function resultsByCell(results: readonly MatrixResult[], keep: (r: MatrixResult) => boolean = () => true): Map<string, MatrixResult[]> {
   const byCell = new Map<string, MatrixResult[]>();
   for (const r of results) {
     if (!keep(r)) continue;
-    const key = resultsCellKey(r.target, r.model);
+    const key = pairKey(r.target, r.model);
     const list = byCell.get(key);
     if (list) list.push(r);
     else byCell.set(key, [r]);

@@ -8,9 +8,8 @@
 import { mergeShapeTables } from '../checks/shape.ts';
 import { HarnessError } from '../errors.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
-import type { Matrix, MatrixResult, MatrixTarget, UsageTotals } from './matrix.ts';
+import { resultKey as key, type Matrix, type MatrixResult, type MatrixTarget, type UsageTotals } from './matrix.ts';
 
-const key = (r: Pick<MatrixResult, 'target' | 'model' | 'check'>) => `${r.target}\u0000${r.model}\u0000${r.check}`;
 
 function mergeTargets(all: MatrixTarget[]): MatrixTarget[] {
   const byId = new Map<string, MatrixTarget>();

@@ -10,7 +10,7 @@
  */
 import type { Evidence, Observed } from '../checks/types.ts';
 import { htmlText, markdownCode, markdownText } from './inert-text.ts';
-import { resultsByCell, resultsCellKey, type Matrix, type MatrixResult, type MatrixTarget } from './matrix.ts';
+import { pairKey, resultsByCell, type Matrix, type MatrixResult, type MatrixTarget } from './matrix.ts';
 
 export const MIGRATION_FORMAT = 'mantle-conformance.migration/1';
 
@@ -106,8 +106,8 @@ export function buildMigration(matrix: Matrix): MigrationView {
   const pairs = surfacePairs(matrix).map(({ site, mantle, runtime }): MigrationPair => {
     const pair: MigrationPair = { site, mantle: mantle.id, runtime: runtime.id, models: [], onlyMantle: [], onlyRuntime: [], notCompared: 0, varies: 0, same: 0 };
     for (const { id: model } of matrix.models) {
-      const a = byCell.get(resultsCellKey(mantle.id, model)) ?? [];
-      const b = byCell.get(resultsCellKey(runtime.id, model)) ?? [];
+      const a = byCell.get(pairKey(mantle.id, model)) ?? [];
+      const b = byCell.get(pairKey(runtime.id, model)) ?? [];
       const onA = served(a);
       const onB = served(b);
       if (onA !== onB) {

@@ -20,6 +20,7 @@ import { ModelSession } from './model-session.ts';
 import type { RunConfig } from './run-config.ts';
 import type { CellWork } from './selection.ts';
 import type { CellResult } from './cell-result.ts';
+import { pairKey } from '../report/matrix.ts';
 
 export interface EngineEvents {
   /** A check's result, as soon as it is known. Results of an interrupted run that did not run never arrive. */
@@ -71,11 +72,10 @@ export function modelWeight(plan: Plan, modelId: string): number {
 
 /** The cells in the order a run takes them: the most work first, so that no long model starts last. */
 export function longestFirst(work: readonly CellWork[], plan: Plan): CellWork[] {
-  const weights = new Map(work.map((cell) => [cellKey(cell.target, cell.model), modelWeight(plan, cell.model)]));
-  return [...work].sort((a, b) => weights.get(cellKey(b.target, b.model))! - weights.get(cellKey(a.target, a.model))!);
+  const weights = new Map(work.map((cell) => [pairKey(cell.target, cell.model), modelWeight(plan, cell.model)]));
+  return [...work].sort((a, b) => weights.get(pairKey(b.target, b.model))! - weights.get(pairKey(a.target, a.model))!);
 }
 
-const cellKey = (target: string, model: string) => `${target}\u0000${model}`;
 
 /** One cell in progress: its session, and each check's result once asked for. */
 interface CellRun {
@@ -153,7 +153,7 @@ export class RunEngine {
 
   /** One check's result: the one run ahead when there is one, else run now (vitest asks per test). */
   async result(work: CellWork, check: PlannedCheck): Promise<CellResult> {
-    const known = this.#cells.get(cellKey(work.target, work.model))?.checks.get(check.id);
+    const known = this.#cells.get(pairKey(work.target, work.model))?.checks.get(check.id);
     if (known) return known;
     // Once stopped, nothing new starts: a check not yet asked for did not run.
     if (this.#stopped) return this.#notRunResult(work, check);
@@ -209,11 +209,11 @@ export class RunEngine {
     targets.get(work.target)?.modelFinished?.(work.model);
     this.#options.events?.onCellEnd?.(work, settled.filter((r) => this.ran(r)));
     // A replay thread has handed them on: it keeps nothing of a finished cell.
-    if (this.#options.keepResults === false) this.#cells.delete(cellKey(work.target, work.model));
+    if (this.#options.keepResults === false) this.#cells.delete(pairKey(work.target, work.model));
   }
 
   #cellRun(work: CellWork, targets: Map<string, Target>): CellRun {
-    const key = cellKey(work.target, work.model);
+    const key = pairKey(work.target, work.model);
     let run = this.#cells.get(key);
     if (!run) {
       run = { work, session: undefined, checks: new Map() };

@@ -14,6 +14,7 @@ import { RunEngine } from './run-engine.ts';
 import { finishRun, INTERRUPTED_MESSAGE, progressEvents, type RunEnd, type RunRequest } from './run-conformance.ts';
 import type { CellWork } from './selection.ts';
 import { makeSpecDir, removeSpecFiles, writeSpecFiles } from './spec-files.ts';
+import { pairKey } from '../report/matrix.ts';
 
 export interface VitestRunRequest extends RunRequest {
   ui: boolean;
@@ -23,14 +24,13 @@ export interface VitestRunRequest extends RunRequest {
   err: NodeJS.WritableStream;
 }
 
-const cellKey = (target: string, model: string) => `${target}\u0000${model}`;
 /** The last two segments of a spec file's path, `<target>/<model>.spec.ts`, whatever the temp folder resolves to. */
 const specKey = (file: string) => file.replace(/\\/g, '/').split('/').slice(-2).join('/');
 
 export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const { startVitest } = await import('vitest/node');
   const { config } = request;
-  const byCell = new Map(request.work.map((cell) => [cellKey(cell.target, cell.model), cell]));
+  const byCell = new Map(request.work.map((cell) => [pairKey(cell.target, cell.model), cell]));
   const byFile = new Map<string, CellWork>();
   const state: { engine?: RunEngine; running?: Promise<void>; finishing?: Promise<RunEnd>; startedAt: Date; end?: RunEnd; interrupted: boolean } = { startedAt: new Date(), interrupted: false };
   /** The matrix of the current test run, once its engine is done (from the run's end, or from Ctrl-C). */
@@ -47,7 +47,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const interrupted = new Promise<RunEnd>((resolve) => (interruptedEnd = resolve));
 
   const answer = async (question: ResultQuestion): Promise<ResultAnswer> => {
-    const work = byCell.get(cellKey(question.target, question.model));
+    const work = byCell.get(pairKey(question.target, question.model));
     const check = work?.planned.checks.find((c) => c.id === question.check);
     const engine = state.engine;
     if (!engine || !work || !check) return { kind: 'not-run', reason: `${question.model} ${question.check} is not in this run` };
