@@ -9,6 +9,9 @@ import module from 'node:module';
 // Node 22.1+ can keep V8's compiled code between runs (in the OS temp folder; NODE_DISABLE_COMPILE_CACHE=1 turns it
 // off): most of a short command's start-up is compiling. Older Nodes do without. Enabled before anything loads.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+// A replay's peak memory is mostly garbage V8 has not collected yet (cli/heap-growth.ts).
+const { limitHeapGrowth } = await import('./heap-growth.ts');
+limitHeapGrowth();
 // `mantle-conformance checks | head` closes the pipe early: that is not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? process.exit(process.exitCode ?? 0) : undefined));
