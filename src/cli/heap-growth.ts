@@ -16,12 +16,14 @@ const FLAG = '--heap-growing-percent';
 
 /**
  * The V8 flag the CLI sets, or undefined when the user gave their own to node (`node --heap-growing-percent=N
- * dist/cli/bin.js`), whose choice stands. Spelled with dashes or underscores, as V8 accepts both. (Node refuses the
- * flag in NODE_OPTIONS.)
+ * dist/cli/bin.js`), whose choice stands, or froze V8's flags (`--freeze-flags-after-init`: a change after start-up
+ * would crash; Node turns the freeze off by default). Spelled with dashes or underscores, as V8 accepts both. (Node
+ * refuses both flags in NODE_OPTIONS.)
  */
 export function heapGrowthFlag(execArgv: readonly string[]): string | undefined {
-  const given = execArgv.some((arg) => arg.replaceAll('_', '-').startsWith(FLAG));
-  return given ? undefined : `${FLAG}=${HEAP_GROWING_PERCENT}`;
+  const given = execArgv.map((arg) => arg.replaceAll('_', '-'));
+  if (given.some((arg) => arg.startsWith(FLAG) || arg === '--freeze-flags-after-init')) return undefined;
+  return `${FLAG}=${HEAP_GROWING_PERCENT}`;
 }
 
 /**
