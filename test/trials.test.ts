@@ -4,7 +4,12 @@
  * Each new status is tested both ways against the emulator: conclusive and right when the model behaves,
  * inconclusive or flaky when it does not.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { exchangeTiming } from '../src/checks/latency.ts';
+import { noAuth } from '../src/transport/auth/auth.ts';
+import { sendHttp } from '../src/transport/http-exchange.ts';
 import { combineTrials } from '../src/checks/trials.ts';
 import type { CheckResult } from '../src/checks/types.ts';
 import type { ProfileOverride } from '../src/emulator/profile.ts';
@@ -132,6 +137,28 @@ describe('against models that behave like real ones, --repeat 3', () => {
 });
 
 describe('latency', () => {
+  it('never puts the first token after the end: the times are rounded on one clock', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // Start and send at 1000.0 ms, headers at 1000.5 (rounds up to 1 ms), every later reading 1151.2: rounded apart,
+    // the headers (1) plus the read after them (150.7 -> 151) made a first token at 152 ms in a 151 ms exchange.
+    const readings = [1000, 1000, 1000.5];
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => readings.shift() ?? 1151.2);
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const exchange = await sendHttp({ method: 'POST', path: '/v1/chat/completions', headers: {}, body: '{}' }, { step: 'main', prefix: '/v1' }, { baseUrl: url, auth: noAuth });
+      now.mockRestore();
+      const timing = exchangeTiming(exchange)!;
+      expect(timing).toEqual({ headersMs: 1, firstTokenMs: 151, totalMs: 151 });
+    } finally {
+      now.mockRestore();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('is measured per exchange: headers, first content token, total; a slow first token shows', async () => {
     const emulator = await catalogEmulator({ 'test.slow-start': { stream: { firstTokenDelayMs: 150 } } }, { unknownModels: 'generic' });
     try {

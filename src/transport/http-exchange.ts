@@ -126,8 +126,11 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const headersAt = performance.now();
-    headersMs = Math.round(headersAt - sentAt);
+    const headersRounded = Math.round(performance.now() - sentAt);
+    headersMs = headersRounded;
+    // A read's time after the headers, on the same rounded clock: headers + read never exceeds the total (rounded
+    // apart, a first token once came 1 ms after the exchange's end).
+    const sinceHeaders = () => Math.round(performance.now() - sentAt) - headersRounded;
     const headers = answer.headers as Record<string, string | string[]>;
     response = { status: answer.statusCode, headers: storableHeaders(headers), chunks: [] };
     if (note.encoding) response.contentEncoding = note.encoding;
@@ -141,10 +144,10 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
         answer.body.destroy();
         return finish(tooLarge(response, maxBytes), headersMs);
       }
-      pushChunk(response.chunks, Math.round(performance.now() - headersAt), decoder.decode(buffer, { stream: true }));
+      pushChunk(response.chunks, sinceHeaders(), decoder.decode(buffer, { stream: true }));
     }
     const tail = decoder.decode();
-    if (tail) pushChunk(response.chunks, Math.round(performance.now() - headersAt), tail);
+    if (tail) pushChunk(response.chunks, sinceHeaders(), tail);
     // A whole answer that is not a stream is one text, as a fixture stores it and a replay reads it: held once, not
     // as its reads and again as the text the checks read (a model's answers stay in memory until its cell is done).
     if (!isStreamResponse(response) && response.chunks.length > 1) response.chunks = [{ t: response.chunks.at(-1)!.t, data: response.chunks.map((c) => c.data).join('') }];
