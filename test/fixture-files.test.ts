@@ -45,6 +45,18 @@ const FORMS: { name: string; model: string; corrupt(text: string): string; names
     },
     names: /is not a fixture: exchanges\[0\]\.response\.status: must be integer/,
   },
+  {
+    // A key with a line break escapes a pattern of `.` (Type.Record's): its value must be checked all the same.
+    name: 'a header that is not text, under a name with a line break',
+    model: 'minimax.minimax-m2.5',
+    corrupt: (text) => {
+      const value = JSON.parse(text);
+      value.exchanges[0].response.headers['x-a\nb'] = { not: 'text' };
+      return JSON.stringify(value, null, 2);
+    },
+    // The name is data: quoted, its line break escaped, so the message stays one line.
+    names: /is not a fixture: exchanges\[0\]\.response\.headers\["x-a\\nb"\]: must be string/,
+  },
 ];
 
 describe('the fixture schema', () => {

@@ -150,7 +150,7 @@ describe('reading on worker threads', () => {
     expect(error.code).toBe('HARNESS_HISTORY_INVALID');
     expect(error.message).toContain(fileName(after));
     // The key is shown inert: its line break does not start a line of the console.
-    expect(error.message).toContain('shapes.fingerprints.f ⏎ 1 must be object (got 42)');
+    expect(error.message).toContain('shapes.fingerprints["f\\n1"] must be object (got 42)');
   });
 
   it.skipIf(availableParallelism() < 2)('the installed CLI reads a large folder on threads and writes what one thread makes', async () => {

@@ -115,16 +115,16 @@ describe('the catalog', () => {
 
 /** Which src/ folders each folder may import from. */
 const ALLOWED: Record<string, string[]> = {
-  suite: ['suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces'],
-  plan: ['plan', 'suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces'],
-  transport: ['transport', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces'],
-  checks: ['checks', 'transport', 'suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces'],
-  report: ['report', 'checks', 'suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces'],
-  run: ['run', 'plan', 'suite', 'transport', 'checks', 'report', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces'],
-  emulator: ['emulator', 'suite', 'checks', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces'],
+  suite: ['suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
+  plan: ['plan', 'suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
+  transport: ['transport', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
+  checks: ['checks', 'transport', 'suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
+  report: ['report', 'checks', 'suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
+  run: ['run', 'plan', 'suite', 'transport', 'checks', 'report', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
+  emulator: ['emulator', 'suite', 'checks', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
   // Runs over time: reads what runs wrote (their matrices, history files), never how they were made.
-  history: ['history', 'report', 'checks', 'suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces'],
-  cli: ['cli', 'run', 'plan', 'suite', 'transport', 'checks', 'report', 'history', 'emulator', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces'],
+  history: ['history', 'report', 'checks', 'suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
+  cli: ['cli', 'run', 'plan', 'suite', 'transport', 'checks', 'report', 'history', 'emulator', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
 };
 
 describe('layers', () => {

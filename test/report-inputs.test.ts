@@ -81,6 +81,10 @@ describe('matrix.json is validated before use', () => {
     ['a bad status', (m) => ({ ...m, results: [{ ...(m.results as object[])[0], status: '"><script>' }] }), /results\[0\]\.status is not one of pass, fail/],
     ['a number as reason', (m) => ({ ...m, results: [{ ...(m.results as object[])[0], reason: 5 }] }), /results\[0\]\.reason must be string/],
     ['no totals', (m) => ({ ...m, totals: undefined }), /totals is missing/],
+    // A key with a line break escapes a pattern of `.` (Type.Record's): its value must be checked all the same.
+    ['a count under a key with a line break', (m) => ({ ...m, totals: { ...(m.totals as object), byStatus: { 'pa\nss': 'many' } } }), /totals\.byStatus\["pa\\nss"\] must be integer/],
+    ['usage under a key with a line break', (m) => ({ ...m, totals: { ...(m.totals as object), perModel: { 't/m\n': 7 } } }), /totals\.perModel\["t\/m\\n"\] must be object/],
+    ['latency under a key with a line break', (m) => ({ ...m, totals: { ...(m.totals as object), latency: { 'a\r\nb': { chat: null } } } }), /totals\.latency\["a\\r\\nb"\]\.chat must be object/],
   ];
   it.each(cases)('%s is HARNESS_REPORT_INVALID naming the JSON path', (_name, mutate, message) => {
     const valid = JSON.parse(JSON.stringify(smallMatrix())) as Record<string, unknown>;

@@ -16,7 +16,7 @@ import { inertLine } from '../report/inert-text.ts';
 import { schemaProblem } from '../report/schema-problem.ts';
 import { MATRIX_FORMAT, type Matrix } from '../report/matrix.ts';
 import { MatrixSchema } from '../suite/matrix-schema.ts';
-import { displayPath, pathOf } from '../suite/yaml-source.ts';
+import { displayPath, pathOf } from '../json-path.ts';
 
 const validate = new Ajv({ allErrors: false, strict: false }).compile(MatrixSchema);
 const FIX = 'give a matrix.json written by mantle-conformance (schema: suites/schema/matrix.schema.json)';

@@ -5,7 +5,8 @@
  * text. Shared by the readers of those files, so they say it the same way.
  */
 import type { ErrorObject } from 'ajv';
-import { displayPath, pathOf, valueAt } from '../suite/yaml-source.ts';
+import { displayPath, pathOf } from '../json-path.ts';
+import { valueAt } from '../suite/yaml-source.ts';
 import { inertLine } from './inert-text.ts';
 
 export function schemaProblem(errors: readonly ErrorObject[], data: unknown): string {

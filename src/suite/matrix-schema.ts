@@ -57,7 +57,7 @@ export const FingerprintSchema = Type.Object({
  * `key -> value` for every key. Not Type.Record, whose pattern `^(.*)$` no key with a line break matches, so such a
  * key's value would go unchecked (and reach the drift code as anything: a crash, not an error naming the file).
  */
-const AnyKey = <T extends TSchema>(value: T) => Type.Unsafe<Record<string, Static<T>>>({ type: 'object', additionalProperties: value });
+const AnyKey = <T extends TSchema>(value: T, options: { description?: string } = {}) => Type.Unsafe<Record<string, Static<T>>>({ type: 'object', additionalProperties: value, ...options });
 /** Every distinct fingerprint once, and which ones each target/model -> API -> exchange had. */
 export const ShapeTableSchema = Type.Object(
   {
@@ -146,11 +146,11 @@ export const MatrixSchema = Type.Object(
       }),
     ),
     totals: Type.Object({
-      byStatus: Type.Record(Str, Count),
+      byStatus: AnyKey(Count),
       usage: Usage,
-      perModel: Type.Record(Str, Usage),
+      perModel: AnyKey(Usage),
       wallMs: Num,
-      latency: Type.Optional(Type.Record(Str, Type.Record(Str, Latency), { description: 'target/model -> API -> latency percentiles.' })),
+      latency: Type.Optional(AnyKey(AnyKey(Latency), { description: 'target/model -> API -> latency percentiles.' })),
     }),
     gate: Type.Object({ exitCode: Type.Integer(), maxErrors: Type.Optional(Count) }, { description: 'Recomputed from the results when read; only maxErrors is kept.' }),
     shapes: Type.Optional(ShapeTableSchema),

@@ -4,6 +4,7 @@
  * whether the file was parsed now or its parse came with the package (suite/bundled-yaml.ts).
  */
 import { isMap, isNode, isScalar, isSeq } from 'yaml';
+import type { PathSegment } from '../json-path.ts';
 
 /** A node's start offset, and for a mapping or a sequence, its children. */
 export interface PositionNode {
@@ -20,7 +21,7 @@ export interface PositionEntry {
   value: PositionNode | null;
 }
 
-export type PathSegment = string | number;
+export type { PathSegment };
 
 /** The positions of `node` (a yaml Node; anything else has none) and everything below it. */
 export function positionTree(node: unknown): PositionNode | null {

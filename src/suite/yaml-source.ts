@@ -8,7 +8,8 @@ import { relative } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, isAlias, isNode, isScalar, parseDocument, visit, type Alias, type Document } from 'yaml';
 import { bundledParse, storedParse, textKey, type ParsedYaml } from './bundled-yaml.ts';
-import { locateOffset, positionTree, type PathSegment } from './yaml-positions.ts';
+import { displayPath, pathOf, type PathSegment } from '../json-path.ts';
+import { locateOffset, positionTree } from './yaml-positions.ts';
 import { HarnessError, HarnessErrorList, type HarnessErrorCode } from '../errors.ts';
 
 export type { PathSegment };
@@ -176,21 +177,6 @@ export function validateAgainstSchema(source: YamlSource, schema: object): strin
 
 function dedupe(lines: string[]): string[] {
   return [...new Set(lines)];
-}
-
-export function pathOf(instancePath: string): PathSegment[] {
-  if (!instancePath) return [];
-  return instancePath
-    .slice(1)
-    .split('/')
-    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
-}
-
-export function displayPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
-  return out || '(top level)';
 }
 
 function describeAjvError(source: YamlSource, error: ErrorObject): string {
