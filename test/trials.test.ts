@@ -150,7 +150,6 @@ describe('latency', () => {
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const exchange = await sendHttp({ method: 'POST', path: '/v1/chat/completions', headers: {}, body: '{}' }, { step: 'main', prefix: '/v1' }, { baseUrl: url, auth: noAuth });
-      now.mockRestore();
       const timing = exchangeTiming(exchange)!;
       expect(timing).toEqual({ headersMs: 1, firstTokenMs: 151, totalMs: 151 });
     } finally {

@@ -7,7 +7,8 @@
  * layer reads files from elsewhere); the TypeScript types stay in `report/matrix.ts`, and a test holds the two
  * together (statuses, formats).
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { AnyKey } from '../json-path.ts';
 
 /** Statuses a cell may have: the closed set of `checks/types.ts` CHECK_STATUSES (a test checks they agree). */
 export const MATRIX_STATUSES = ['pass', 'fail', 'flaky', 'inconclusive', 'unsupported', 'skipped', 'error'] as const;
@@ -53,11 +54,6 @@ export const FingerprintSchema = Type.Object({
   headers: Type.Array(Entry, { maxItems: 400 }),
   truncated: Type.Optional(Type.Literal(true)),
 });
-/**
- * `key -> value` for every key. Not Type.Record, whose pattern `^(.*)$` no key with a line break matches, so such a
- * key's value would go unchecked (and reach the drift code as anything: a crash, not an error naming the file).
- */
-const AnyKey = <T extends TSchema>(value: T, options: { description?: string } = {}) => Type.Unsafe<Record<string, Static<T>>>({ type: 'object', additionalProperties: value, ...options });
 /** Every distinct fingerprint once, and which ones each target/model -> API -> exchange had. */
 export const ShapeTableSchema = Type.Object(
   {
