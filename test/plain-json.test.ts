@@ -10,7 +10,8 @@ import { parse as parseLossless, stringify as stringifyLossless } from 'lossless
 import { describe, expect, it } from 'vitest';
 import { bodyText, excerpt, jsonBody, losslessBody, parseJsonText, parseLosslessText } from '../src/transport/body.ts';
 import { parseFixture } from '../src/transport/fixture-file.ts';
-import { losslessView, readsLosslessly } from '../src/transport/plain-json.ts';
+import { losslessView, losslessViewOf, plainSourceOf, readsLosslessly } from '../src/transport/plain-json.ts';
+import { plainValue, strictValue } from '../src/checks/schema-modes.ts';
 import { eventData, eventDataLossless, parseSseChunks } from '../src/transport/sse.ts';
 import { ROOT } from './helpers/harness.ts';
 
@@ -42,6 +43,27 @@ describe('readsLosslessly', () => {
       expect(stringifyLossless(view)).toBe(stringifyLossless(parseLossless(text)));
     },
   );
+});
+
+describe('the schema checks\' plain and strict values of a view', () => {
+  const numbers = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => JSON.stringify(n)), fc.constantFrom('1.0', '1e5', '1.7635E9', '1e21', '1e+21', '-0', '12345678901234567890', '7'));
+  const texts = fc.oneof(fc.json(), fc.array(numbers, { maxLength: 6 }).map((lexemes) => `{"n":[${lexemes.join(',')}],"m":{"k":${lexemes[0] ?? '0'}}}`));
+  // The shortcut (a view's plain value is the parse it was made from) gives what walking lossless-json's parse gives.
+  property.prop([texts])('are what lossless-json\'s parse of the text gives', (text) => {
+    const plain = JSON.parse(text) as unknown;
+    if (!readsLosslessly(text, plain)) return;
+    const view = losslessViewOf(plain);
+    if (typeof plain === 'object' && plain !== null) expect(plainSourceOf(view)).toBe(plain);
+    expect(plainValue(view)).toEqual(plainValue(parseLossless(text)));
+    expect(strictValue(view)).toEqual(strictValue(parseLossless(text)));
+  });
+
+  it('a lexeme JSON.parse rewrites is no view: 1.7635E9 stays off the integers', () => {
+    const text = '{"created":1.7635E9}';
+    expect(readsLosslessly(text, JSON.parse(text))).toBe(false);
+    expect(strictValue(parseLossless(text))).toEqual({ created: 1763500000.5 });
+    expect(plainSourceOf(parseLossless(text))).toBeUndefined();
+  });
 });
 
 describe('replayed bodies', () => {

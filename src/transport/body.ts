@@ -5,7 +5,7 @@
  */
 import { isLosslessNumber, parse as parseLossless, type LosslessNumber } from 'lossless-json';
 import type { ExchangeResponse } from './exchange.ts';
-import { losslessView, readsLosslessly } from './plain-json.ts';
+import { losslessViewOf, readsLosslessly } from './plain-json.ts';
 
 const textCache = new WeakMap<ExchangeResponse, string>();
 
@@ -70,7 +70,7 @@ export const losslessBody = perResponse((response, text, read) => {
     plain = parsed.value;
   }
   try {
-    return { ok: true, value: losslessView(plain) };
+    return { ok: true, value: losslessViewOf(plain) };
   } catch {
     // Nested deeper than the stack allows: the parser says so the same way.
     return parseLosslessText(text);

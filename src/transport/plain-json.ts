@@ -108,6 +108,21 @@ export function losslessView(value: unknown): unknown {
   return mapValues(value as Record<string, unknown>, losslessView);
 }
 
+/** The plain value each whole view was made from: for a view, the plain value is the lossless one, already made. */
+const viewSources = new WeakMap<object, unknown>();
+
+/** `losslessView` of a whole parsed text, remembering the plain value it was made from (`plainSourceOf`). */
+export function losslessViewOf(plain: unknown): unknown {
+  const view = losslessView(plain);
+  if (typeof view === 'object' && view !== null) viewSources.set(view, plain);
+  return view;
+}
+
+/** The plain value a `losslessViewOf` view was made from; undefined for any other value (lossless-json's own). */
+export function plainSourceOf(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? viewSources.get(value) : undefined;
+}
+
 /**
  * A copy of a plain object with `convert` applied to each value, keys in order. A key named `__proto__` stays an own
  * property, as JSON.parse and lossless-json store it (assignment would set the prototype instead).

@@ -6,7 +6,7 @@
 import { createParser } from 'eventsource-parser';
 import { parseJsonText, parseLosslessText, type JsonResult } from './body.ts';
 import type { ExchangeResponse } from './exchange.ts';
-import { losslessView, readsLosslessly } from './plain-json.ts';
+import { losslessViewOf, readsLosslessly } from './plain-json.ts';
 
 export interface SseEvent {
   /** The `event:` field, if the server sent one. */
@@ -118,7 +118,7 @@ export function eventDataLossless(event: SseEvent): JsonResult {
 
 function losslessOf(plain: unknown, text: string): JsonResult {
   try {
-    return { ok: true, value: losslessView(plain) };
+    return { ok: true, value: losslessViewOf(plain) };
   } catch {
     // Nested deeper than the stack allows: the parser says so the same way.
     return parseLosslessText(text);
