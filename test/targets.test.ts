@@ -10,6 +10,7 @@ import type { RunningEmulator } from '../src/emulator/server.ts';
 import { bearer } from '../src/transport/auth/bearer.ts';
 import { RecordTarget } from '../src/transport/record-target.ts';
 import { ReplayTarget } from '../src/transport/replay-target.ts';
+import { requestKey } from '../src/transport/request-key.ts';
 import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
 
 describe('infrastructure failures are errors, not verdicts', () => {
@@ -89,6 +90,21 @@ describe('record and replay', () => {
     const response = fixture.exchanges[0].response;
     expect(response.chunks.length).toBeGreaterThan(0);
     expect(response.chunks[0]).toEqual({ t: expect.any(Number), data: expect.stringContaining('data: ') });
+  });
+
+  it('matches a request on its method, path and body whatever the order of its keys, and on nothing less', () => {
+    const key = (body: string | undefined, path = '/v1/chat/completions', method: 'POST' | 'GET' = 'POST') => requestKey({ method, path, body });
+    const same = key('{"model":"m","messages":[{"role":"user","content":"hi"}],"10":1,"9":2,"n":{"b":1,"a":[2,{"d":0,"c":"x"}]}}');
+    expect(key('{"n":{"a":[2,{"c":"x","d":0}],"b":1},"9":2,"messages":[{"content":"hi","role":"user"}],"10":1,"model":"m"}')).toBe(same);
+    expect(key(' {"a": 1}\n')).toBe(key('{"a":1}'));
+    for (const other of ['{"a":2}', '{"a":"1"}', '{"a":[1]}', '{"a":1,"b":null}', '{"b":1}', '{"a":{}}']) expect(key(other), other).not.toBe(key('{"a":1}'));
+    expect(key('[1,2]')).not.toBe(key('[2,1]'));
+    expect(key('{"a":1}', '/v1/responses')).not.toBe(key('{"a":1}'));
+    expect(key('{"a":1}', '/v1/chat/completions', 'GET')).not.toBe(key('{"a":1}'));
+    // A body that is not JSON is matched as it is.
+    expect(key('not json')).toBe(key('not json'));
+    expect(key('not json')).not.toBe(key('not  json'));
+    expect(key(undefined)).not.toBe(key('""'));
   });
 
   it('replay without a recording is an error naming the model, case, request and the fix', async () => {

@@ -11,17 +11,24 @@ export function requestKey(request: Pick<ExchangeRequest, 'method' | 'path' | 'b
 
 function canonicalBody(body: string | undefined): string {
   if (body === undefined) return '';
+  let value: unknown;
   try {
-    return JSON.stringify(sortKeys(JSON.parse(body)));
+    value = JSON.parse(body);
   } catch {
     return body;
   }
+  return canonical(value);
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+/** A parsed JSON value written with every object's keys sorted, without building a sorted copy of it first. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical(record[key])}`)
+      .join(',')}}`;
   }
-  return value;
+  return JSON.stringify(value);
 }
