@@ -38,6 +38,11 @@ describe('bad flag values are exit 2 naming the flag', () => {
     [['grokk'], 'filter "grokk" matches no model'],
     [['-t', 'no-such-check-anywhere'], '-t "no-such-check-anywhere" matches no check'],
     [['--', '--shard', '5/4'], '--shard'],
+    // An empty list (an unset shell variable) is never "all": a live run would send to every model.
+    [['--models', ''], '--models: is empty'],
+    [['--models', ' , '], '--models: is empty'],
+    [['--checks', ''], '--checks: is empty'],
+    [['--region', ','], '--region: is empty'],
   ])('%j', async (args, named) => {
     const run = await cli(['run', ...args, '--quiet', '--report-dir', join(dir, 'never')]);
     expect(run.code, run.stderr).toBe(2);

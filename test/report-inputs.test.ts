@@ -117,6 +117,47 @@ describe('green means observed', () => {
     expect(renderMarkdown(matrix)).toMatch(/^# Mantle compatibility matrix\n\n\*\*Gate: fail \(exit 1\)[^\n]*\n\nCoverage: 3 of 6 cells observed \(50\.0%\); not observed: 3 errors\.\n\n## What fails the gate\n\n- \*\*unobserved-model\*\*: xai\.grok-4\.33/);
   });
 
+  it('a model whose every cell is inconclusive observed nothing: the gate fails (its budget or choices hid everything)', () => {
+    const hidden = (checks: string[]) => smallMatrix(checks.map((check) => ({ model: 'qwen.qwen3-32b', check, status: 'inconclusive' as const, observed: null, reason: 'output tokens 16 = the limit 16' })));
+    const matrix = hidden(['path-prefix', 'created-at.chat', 'defaults.temperature']);
+    expect(matrix.results.filter((r) => r.gating)).toEqual([]);
+    expect(matrix.gate).toMatchObject({ exitCode: 1, verdict: 'fail' });
+    expect(matrix.gate.problems).toEqual([
+      expect.objectContaining({ kind: 'unobserved-model', model: 'qwen.qwen3-32b', message: 'qwen.qwen3-32b (emulator): nothing observed, 3 of 3 cells inconclusive (the model\'s output budget or its choices hid what the checks look for)' }),
+    ]);
+    expect(renderMarkdown(matrix)).not.toContain('the run observed every model it ran');
+    // One conclusive cell is an observation: the rest stay inconclusive cells, listed, not gating.
+    expect(hidden(['path-prefix', 'created-at.chat']).gate).toMatchObject({ exitCode: 0, problems: [] });
+    const mixed = smallMatrix([
+      { model: 'qwen.qwen3-32b', check: 'path-prefix', status: 'inconclusive', observed: null, reason: 'hidden' },
+      { model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'error', observed: null, reason: 'HARNESS_TIMEOUT: slow', evidence: [] },
+      { model: 'qwen.qwen3-32b', check: 'defaults.temperature', status: 'inconclusive', observed: null, reason: 'hidden' },
+    ]);
+    expect(mixed.gate.problems.map((p) => p.message)).toEqual(['qwen.qwen3-32b (emulator): nothing observed, 1 of 3 cells are errors (HARNESS_TIMEOUT), 2 inconclusive (the model\'s output budget or its choices hid what the checks look for)']);
+  });
+
+  it('a model no API serves was not observed, whatever other checks read from the route errors; unless that is stated', () => {
+    const checks = ['api.chat-completions', 'api.responses', 'errors.wrong-route'];
+    const served = (observed: Record<string, string>, expected: string | null = null) =>
+      smallMatrix(
+        Object.entries(observed).map(([check, value]) => ({ model: 'xai.grok-4.33', check, status: 'pass' as const, observed: value, expected, reason: 'observed' })),
+        ['xai.grok-4.33', 'qwen.qwen3-32b'],
+        checks,
+      );
+    const none = served({ 'api.chat-completions': 'unsupported', 'api.responses': 'unsupported', 'errors.wrong-route': 'conformant' });
+    expect(none.gate).toMatchObject({ exitCode: 1, verdict: 'fail' });
+    expect(none.gate.problems).toEqual([
+      expect.objectContaining({
+        kind: 'unobserved-model',
+        model: 'xai.grok-4.33',
+        message: expect.stringMatching(/^xai\.grok-4\.33 \(emulator\): nothing of the model observed, no API serves it here \(api\.chat-completions, api\.responses all observed "unsupported"\): is the id right\?; "xai\.grok-4\.33" is not in the catalog: did you mean "xai\.grok-4\.3"\?$/),
+      }),
+    ]);
+    expect(served({ 'api.chat-completions': 'unsupported', 'api.responses': 'supported' }).gate).toMatchObject({ exitCode: 0, problems: [] });
+    // Stated for every API (a model known not to be served on this surface): no surprise, no problem.
+    expect(served({ 'api.chat-completions': 'unsupported', 'api.responses': 'unsupported' }, 'unsupported').gate.problems).toEqual([]);
+  });
+
   it('errors of cells with no stated expectation gate above --max-errors, not below', () => {
     const errors = (n: number) => smallMatrix(['xai.grok-4.3', 'qwen.qwen3-32b'].flatMap((model) => ['path-prefix', 'defaults.temperature'].map((check) => ({ model, check, status: 'error' as const, observed: null, reason: 'HARNESS_TIMEOUT' })).slice(0, n)));
     const two = errors(1);

@@ -97,16 +97,19 @@ describe('spend caps and interruption', () => {
   });
 
   it.each([
-    ['in-process', []],
-    ['on vitest', ['--', '--silent']],
-  ])('Ctrl-C (%s) stops the run, writes a partial matrix that says interrupted, counts only what ran, and leaves only whole fixtures', async (way, extra) => {
+    ['Ctrl-C', 'in-process', [], 'SIGINT'],
+    ['Ctrl-C', 'on vitest', ['--', '--silent'], 'SIGINT'],
+    // What a cancelled CI job or `docker stop` sends: the same partial matrix, never a lost report.
+    ['SIGTERM', 'in-process', [], 'SIGTERM'],
+    ['SIGTERM', 'on vitest', ['--', '--silent'], 'SIGTERM'],
+  ] as const)('%s (%s) stops the run, writes a partial matrix that says interrupted, counts only what ran, and leaves only whole fixtures', async (by, way, extra, signal) => {
     const emulator = await catalogEmulator({}, { apiKey: 'int-key-0123456789', latencyMs: 400 });
-    const reports = join(dir, `interrupted-${way}`);
-    const fixtures = join(dir, `interrupted-fixtures-${way}`);
+    const reports = join(dir, `interrupted-${way}-${signal}`);
+    const fixtures = join(dir, `interrupted-fixtures-${way}-${signal}`);
     try {
       const child = spawn(
         process.execPath,
-        [packageBin(), 'run', '--mode', 'record', '--endpoint', emulator.url, '--target-name', 'int', '--fixtures', fixtures, '--report-dir', reports, '--plain', '--concurrency', '4', ...extra],
+        [packageBin(), 'run', '--mode', 'record', '--endpoint', emulator.url, '--target-name', 'int', '--fixtures', fixtures, '--report-dir', reports, '--plain', '--concurrency', '4', ...(extra as readonly string[])],
         { cwd: ROOT, env: { ...process.env, AWS_BEARER_TOKEN_BEDROCK: 'int-key-0123456789' } },
       );
       let stderr = '';
@@ -122,17 +125,17 @@ describe('spend caps and interruption', () => {
         }, 20);
       });
       const started = Date.now();
-      child.kill('SIGINT');
+      child.kill(signal);
       const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(code, stderr).toBe(130);
       expect(stderr).toContain('Interrupted');
       const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
-      expect(matrix.run).toMatchObject({ partial: true, interrupted: true, partialReason: 'interrupted (Ctrl-C)' });
+      expect(matrix.run).toMatchObject({ partial: true, interrupted: true, partialReason: `interrupted (${by})` });
       // Nothing that did not run is reported as run: cells cut short say "not reached", never a finding.
       const notReached = matrix.results.filter((r) => r.notRun);
       expect(notReached.length).toBeGreaterThan(0);
-      for (const r of notReached) expect(r.reason).toBe('not reached: interrupted (Ctrl-C)');
+      for (const r of notReached) expect(r.reason).toBe(`not reached: interrupted (${by})`);
       expect(matrix.results.filter((r) => !r.notRun && r.reason.includes('interrupted'))).toEqual([]);
       // The console: the last progress line says interrupted and how much ran; the gate never says pass.
       const ran = matrix.results.length - notReached.length;

@@ -133,8 +133,15 @@ export function patternFlag(raw: string | undefined): RegExp | undefined {
   }
 }
 
-export function listFlag(raw: string | undefined): string[] {
-  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+/**
+ * A comma-separated flag's items; none when the flag is not given. Given but empty (`--models ""`, an unset shell
+ * variable, `,`) is a usage error, never "all": an empty selection must not become every model of a live run.
+ */
+export function listFlag(raw: string | undefined, flag: string): string[] {
+  if (raw === undefined) return [];
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw usage(flag, `is empty (${JSON.stringify(raw)}); name at least one, or leave the flag out for all`);
+  return items;
 }
 
 export async function resolveRunConfig(flags: RunFlags, root: string, harnessVersion: string): Promise<RunConfig> {
@@ -163,7 +170,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   if (!(await stat(suitesDir).catch(() => null))?.isDirectory()) throw usage('--suites', `${suitesDir} is not a folder of *.suite.yaml files`);
   if (!(await stat(catalogFile).catch(() => null))?.isFile()) throw usage('--catalog', `${catalogFile} does not exist; point --catalog at a model catalog (see suites/models.yaml)`);
   const { models, discover } = modelsFlag(flags.models);
-  const regions = listFlag(flags.region);
+  const regions = listFlag(flags.region, '--region');
   for (const region of regions) checkName(region, 'region', '--region');
   const auth = resolveAuth(flags);
   const targets = await resolveTargets(mode, regions, flags, fixturesDir);
@@ -188,7 +195,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     auth,
     models,
     ...(discover ? { discover } : {}),
-    checks: listFlag(flags.checks),
+    checks: listFlag(flags.checks, '--checks'),
     ...numbers,
     recordSource: source,
     ...(flags.overwriteFailures ? { overwriteFailures: true } : {}),
@@ -203,7 +210,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
  * (those and every catalog model); `listed` may also be given with ids (`listed,my.model`).
  */
 export function modelsFlag(raw: string | undefined): { models: string[]; discover?: 'listed' | 'catalog+listed' } {
-  const items = listFlag(raw);
+  const items = listFlag(raw, '--models');
   const words = items.filter((i): i is 'listed' | 'catalog+listed' => i === 'listed' || i === 'catalog+listed');
   if (words.length > 1) throw usage('--models', 'give listed or catalog+listed, once');
   const models = items.filter((i) => i !== 'listed' && i !== 'catalog+listed');

@@ -11,8 +11,12 @@ import { resultsByCell, type GateProblem, type Matrix, type MatrixGate, type Mat
 /** Errors of cells with no stated expectation that a run accepts (`--max-errors`): a few timeouts, not a run that observed little. */
 export const DEFAULT_MAX_ERRORS = 5;
 
-/** Statuses that say something about the model: the endpoint answered and the check could read it. */
-const OBSERVED: ReadonlySet<MatrixResult['status']> = new Set(['pass', 'fail', 'flaky', 'inconclusive', 'unsupported']);
+/**
+ * Statuses that say something about the endpoint: it answered and the check could read what it looks for. Not
+ * `inconclusive`: the model's budget or choice hid the behaviour, so a model whose every cell is inconclusive was
+ * not observed (as the coverage line counts it).
+ */
+const OBSERVED: ReadonlySet<MatrixResult['status']> = new Set(['pass', 'fail', 'flaky', 'unsupported']);
 
 /** Whether the run was stopped from outside; older runs say so only in partialReason. */
 export function wasInterrupted(run: Matrix['run']): boolean {
@@ -36,17 +40,46 @@ function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cells: Set
   const problems: GateProblem[] = [];
   const cells = new Set<MatrixResult>();
   for (const results of byCell.values()) {
-    if (results.some((r) => OBSERVED.has(r.status))) continue;
     const { target, model } = results[0]!;
     const info = matrix.models.find((m) => m.id === model);
-    const errors = results.filter((r) => r.status === 'error');
-    const codes = errorCodes(errors);
-    const what = errors.length ? `${errors.length} of ${results.length} cells are errors${codes.length ? ` (${codes.join(', ')})` : ''}` : `all ${results.length} cells were skipped`;
     const catalog = info && !info.inCatalog ? `; "${model}" is not in the catalog${info.suggestion ? `: did you mean "${info.suggestion}"?` : ''}` : '';
-    problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, ${what}${catalog}` });
+    if (results.some((r) => OBSERVED.has(r.status))) {
+      const probes = servedNoApi(results);
+      if (probes) problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing of the model observed, no API serves it here (${probes} all observed "unsupported"): is the id right?${catalog}` });
+      continue;
+    }
+    problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, ${unobservedCells(results)}${catalog}` });
     results.forEach((r) => cells.add(r));
   }
   return { problems, cells };
+}
+
+/**
+ * The API probes of a model that no API serves (every api.* cell that observed a value observed "unsupported"),
+ * unless that is what is stated for each of them; undefined otherwise. An endpoint answers a model it does not know
+ * with route errors on every API (a generic 404, another server's "model not found"): the model itself was never
+ * observed, whatever the other checks read from those errors.
+ */
+function servedNoApi(results: readonly MatrixResult[]): string | undefined {
+  const probes = results.filter((r) => r.check.startsWith('api.') && OBSERVED.has(r.status) && r.observed !== null);
+  if (probes.length === 0 || probes.some((r) => r.observed !== 'unsupported')) return undefined;
+  if (probes.every((r) => r.expected === 'unsupported')) return undefined;
+  return probes.map((r) => r.check).join(', ');
+}
+
+/** What a model's cells were instead of observations: `4 of 6 cells are errors (HARNESS_TIMEOUT), 2 inconclusive (...)`. */
+function unobservedCells(results: readonly MatrixResult[]): string {
+  const errors = results.filter((r) => r.status === 'error');
+  const inconclusive = results.filter((r) => r.status === 'inconclusive').length;
+  const skipped = results.length - errors.length - inconclusive;
+  if (skipped === results.length) return `all ${results.length} cells were skipped`;
+  const codes = errorCodes(errors);
+  const parts = [
+    errors.length ? `${errors.length} of ${results.length} cells are errors${codes.length ? ` (${codes.join(', ')})` : ''}` : '',
+    inconclusive ? `${inconclusive}${errors.length ? '' : ` of ${results.length} cells`} inconclusive (the model's output budget or its choices hid what the checks look for)` : '',
+    skipped ? `${skipped} skipped` : '',
+  ];
+  return parts.filter(Boolean).join(', ');
 }
 
 export function gateOf(matrix: Matrix): MatrixGate {

@@ -46,7 +46,18 @@ export interface RunEnd {
   figures?: { requests: number; peakInFlight: number };
 }
 
-export const INTERRUPTED_MESSAGE = 'not sent: the run was interrupted (Ctrl-C)';
+/** What stopped a run from outside: Ctrl-C (SIGINT), or SIGTERM (a CI job cancelled, `docker stop`, `kill`). */
+export type Interruption = 'Ctrl-C' | 'SIGTERM';
+
+/** The signals that interrupt a run, and how reports name them. */
+export const INTERRUPTING_SIGNALS: readonly [NodeJS.Signals, Interruption][] = [
+  ['SIGINT', 'Ctrl-C'],
+  ['SIGTERM', 'SIGTERM'],
+];
+
+export function interruptedMessage(by: Interruption): string {
+  return `not sent: the run was interrupted (${by})`;
+}
 
 /** Events that keep the progress line current. */
 export function progressEvents(progress: ProgressReporter | undefined): EngineEvents {
@@ -65,9 +76,9 @@ export async function runInProcess(request: RunRequest): Promise<RunEnd> {
   const engine = new RunEngine({ config: request.config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: { ...events, onFatal } });
   const threads = replayThreads(request.config, request.work, request.threads);
   if (threads > 1) shared = new ReplayThreads(request, threads - 1, engine, events);
-  const interrupt = listenForInterrupt(request.err, () => {
-    shared?.stop('HARNESS_INTERRUPTED', INTERRUPTED_MESSAGE);
-    engine.stop('HARNESS_INTERRUPTED', INTERRUPTED_MESSAGE);
+  const interrupt = listenForInterrupt(request.err, (by) => {
+    shared?.stop('HARNESS_INTERRUPTED', interruptedMessage(by));
+    engine.stop('HARNESS_INTERRUPTED', interruptedMessage(by));
   });
   request.progress?.start();
   try {
@@ -77,15 +88,16 @@ export async function runInProcess(request: RunRequest): Promise<RunEnd> {
     await Promise.all([engine.close(), shared?.close()]);
   }
   request.progress?.end({ interrupted: interrupt.interrupted, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
-  return finishRun(request, engine, startedAt, interrupt.interrupted, shared?.outcome());
+  return finishRun(request, engine, startedAt, interrupt.by, shared?.outcome());
 }
 
 /**
  * Builds the matrix of what ran and writes the reports; a report folder that cannot be written is kept as
  * `writeError`. `output` is what the run produced when several threads shared it (default: the engine's own).
  */
-export async function finishRun(request: RunRequest, engine: RunEngine, startedAt: Date, interrupted: boolean, output: RunOutput = engine): Promise<RunEnd> {
-  const partial = partialOf(engine, interrupted);
+export async function finishRun(request: RunRequest, engine: RunEngine, startedAt: Date, interruptedBy: Interruption | undefined, output: RunOutput = engine): Promise<RunEnd> {
+  const interrupted = interruptedBy !== undefined;
+  const partial = partialOf(engine, interruptedBy);
   const matrix = buildRunMatrix({
     config: request.config,
     loaded: request.loaded,
@@ -115,9 +127,9 @@ export async function finishRun(request: RunRequest, engine: RunEngine, startedA
   return end;
 }
 
-/** Why a run covers less than it selected: Ctrl-C, a rejected key, or a spend cap that left requests unsent. */
-export function partialOf(engine: RunEngine, interrupted: boolean): PartialRun | undefined {
-  if (interrupted) return { reason: 'interrupted (Ctrl-C)', interrupted: true };
+/** Why a run covers less than it selected: Ctrl-C or SIGTERM, a rejected key, or a spend cap that left requests unsent. */
+export function partialOf(engine: RunEngine, interruptedBy: Interruption | undefined): PartialRun | undefined {
+  if (interruptedBy) return { reason: `interrupted (${interruptedBy})`, interrupted: true };
   if (engine.fatal) return { reason: `stopped: ${engine.fatal.message}`, interrupted: false };
   const cap = engine.scheduler?.capReached;
   if (cap) return { reason: `spend cap: ${cap.replace(/^not sent: /, '')}; ${engine.scheduler!.denied} request(s) were not sent and the checks that needed them are skipped`, interrupted: false };
@@ -125,22 +137,30 @@ export function partialOf(engine: RunEngine, interrupted: boolean): PartialRun |
 }
 
 /**
- * Ctrl-C stops sending, abandons what is in flight and still writes the matrix of what finished. A second Ctrl-C
- * quits at once (exit 130).
+ * Ctrl-C (or SIGTERM) stops sending, abandons what is in flight and still writes the matrix of what finished. A
+ * second one quits at once (exit 130).
  */
-export function listenForInterrupt(err: NodeJS.WritableStream, stop: () => void): { readonly interrupted: boolean; dispose(): void } {
-  const state = { interrupted: false };
-  const onSigint = () => {
-    if (state.interrupted) process.exit(130);
-    state.interrupted = true;
-    err.write('\nInterrupted: no new requests; abandoning those in flight and writing the partial matrix (Ctrl-C again to quit now)\n');
-    stop();
-  };
-  process.on('SIGINT', onSigint);
+export function listenForInterrupt(err: NodeJS.WritableStream, stop: (by: Interruption) => void): { readonly interrupted: boolean; readonly by: Interruption | undefined; dispose(): void } {
+  const state: { by?: Interruption } = {};
+  const listeners = INTERRUPTING_SIGNALS.map(([signal, by]) => {
+    const listener = () => {
+      if (state.by) process.exit(130);
+      state.by = by;
+      err.write(`\nInterrupted (${by}): no new requests; abandoning those in flight and writing the partial matrix (${by} again to quit now)\n`);
+      stop(by);
+    };
+    process.on(signal, listener);
+    return [signal, listener] as const;
+  });
   return {
     get interrupted() {
-      return state.interrupted;
+      return state.by !== undefined;
     },
-    dispose: () => process.off('SIGINT', onSigint),
+    get by() {
+      return state.by;
+    },
+    dispose: () => {
+      for (const [signal, listener] of listeners) process.off(signal, listener);
+    },
   };
 }

@@ -11,7 +11,7 @@ import { HarnessError } from '../errors.ts';
 import { isGating } from '../report/build-matrix.ts';
 import { startResultServer, type ResultAnswer, type ResultQuestion } from './result-server.ts';
 import { RunEngine } from './run-engine.ts';
-import { finishRun, INTERRUPTED_MESSAGE, progressEvents, type RunEnd, type RunRequest } from './run-conformance.ts';
+import { finishRun, interruptedMessage, progressEvents, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
 import type { CellWork } from './selection.ts';
 import { makeSpecDir, removeSpecFiles, writeSpecFiles } from './spec-files.ts';
 import { pairKey } from '../report/matrix.ts';
@@ -32,14 +32,14 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const { config } = request;
   const byCell = new Map(request.work.map((cell) => [pairKey(cell.target, cell.model), cell]));
   const byFile = new Map<string, CellWork>();
-  const state: { engine?: RunEngine; running?: Promise<void>; finishing?: Promise<RunEnd>; startedAt: Date; end?: RunEnd; interrupted: boolean } = { startedAt: new Date(), interrupted: false };
+  const state: { engine?: RunEngine; running?: Promise<void>; finishing?: Promise<RunEnd>; startedAt: Date; end?: RunEnd; interrupted?: Interruption } = { startedAt: new Date() };
   /** The matrix of the current test run, once its engine is done (from the run's end, or from Ctrl-C). */
   const finish = (): Promise<RunEnd> =>
     (state.finishing ??= (async () => {
       const engine = state.engine!;
       await state.running;
       await engine.close();
-      request.progress?.end({ interrupted: state.interrupted, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
+      request.progress?.end({ interrupted: state.interrupted !== undefined, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
       state.end = await finishRun(request, engine, state.startedAt, state.interrupted);
       return state.end;
     })());
@@ -58,24 +58,30 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
 
   const server = await startResultServer(answer);
   let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
-  const before = new Set(process.listeners('SIGINT'));
-  const onSigint = () => {
-    // With the UI, Ctrl-C is how the session ends, after the run: not an interruption.
-    if (request.ui) return;
+  const before = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
+  const interrupt = (by: Interruption) => {
     if (state.interrupted) process.exit(130);
-    state.interrupted = true;
-    request.err.write('\nInterrupted: no new requests; abandoning those in flight and writing the partial matrix (Ctrl-C again to quit now)\n');
-    state.engine?.stop('HARNESS_INTERRUPTED', INTERRUPTED_MESSAGE);
+    state.interrupted = by;
+    request.err.write(`\nInterrupted (${by}): no new requests; abandoning those in flight and writing the partial matrix (${by} again to quit now)\n`);
+    state.engine?.stop('HARNESS_INTERRUPTED', interruptedMessage(by));
     void vitest?.cancelCurrentRun('keyboard-input');
     // vitest still walks every remaining file after a cancel (each test skipped): the matrix does not wait for it.
     if (state.engine) void finish().then(interruptedEnd);
   };
+  const onSigint = () => {
+    // With the UI, Ctrl-C is how the session ends, after the run: not an interruption.
+    if (!request.ui) interrupt('Ctrl-C');
+  };
+  const onSigterm = () => interrupt('SIGTERM');
   process.on('SIGINT', onSigint);
-  /** The harness's own SIGINT listeners: ours above, and the one that ends a UI session. */
-  const ours = new Set<unknown>([onSigint]);
-  // vitest exits the process on SIGINT itself; its handler is replaced once installed (and after each re-run).
+  process.on('SIGTERM', onSigterm);
+  /** The harness's own signal listeners: ours above, and the one that ends a UI session. */
+  const ours = new Set<unknown>([onSigint, onSigterm]);
+  // vitest exits the process on SIGINT and SIGTERM itself; its handlers are replaced once installed (and after each re-run).
   const takeOver = () => {
-    for (const listener of process.listeners('SIGINT')) if (!before.has(listener) && !ours.has(listener)) process.off('SIGINT', listener as () => void);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const listener of process.listeners(signal)) if (!before.has(listener) && !ours.has(listener)) process.off(signal, listener as () => void);
+    }
   };
 
   const reporter = {
@@ -145,6 +151,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     if (cut) session.catch(() => undefined);
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     if (!cut) {
       await vitest?.close();
       await server.close();
