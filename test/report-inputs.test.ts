@@ -14,6 +14,7 @@ import { main } from '../src/cli/main.ts';
 import { CHECK_STATUSES } from '../src/checks/types.ts';
 import { boundResult, RESULT_BOUNDS } from '../src/report/bound-result.ts';
 import { finishMatrix } from '../src/report/build-matrix.ts';
+import { coverageLine } from '../src/report/gate.ts';
 import { tableCsv } from '../src/report/capability-formats.ts';
 import { buildCapabilityTable } from '../src/report/capability-table.ts';
 import { compareMatrices } from '../src/report/compare.ts';
@@ -174,6 +175,13 @@ describe('green means observed', () => {
     const md = renderMarkdown(interrupted);
     expect(md).toContain('**Gate: interrupted (exit 130)');
     expect(md).not.toMatch(/pass \(exit 0\)/);
+    // Cells the interruption cut short are not reached, not "another shard's".
+    const cut = finishMatrix({
+      ...interrupted,
+      results: interrupted.results.map((r, i) => (i < 2 ? { ...r, status: 'skipped' as const, observed: null, notRun: true as const, reason: i === 0 ? 'not reached: interrupted (SIGTERM)' : 'not run: filtered out (a model filter or -t) or in another shard' } : r)),
+    });
+    expect(coverageLine(cut)).toBe('4 of 6 cells observed (66.6%); not observed: 1 not reached (the run stopped first), 1 not run here (filtered out or another shard\'s)');
+    expect(renderMarkdown(cut)).toContain('1 not reached (the run stopped first)');
     const partial = finishMatrix({ ...base, run: { ...base.run, partial: true, partialReason: 'spend cap reached (--max-requests 20)' } });
     expect(partial.gate).toMatchObject({ exitCode: 1, verdict: 'fail', problems: [{ kind: 'partial' }] });
   });

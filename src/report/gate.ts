@@ -177,12 +177,16 @@ export interface Coverage {
   skipped: number;
   /** Not run by this process: filtered out, or another shard's. */
   notRun: number;
+  /** Selected here but not reached: the run was interrupted or stopped first. */
+  notReached: number;
 }
 
 export function coverageOf(matrix: Pick<Matrix, 'results'>): Coverage {
-  const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0 };
+  const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0, notReached: 0 };
   for (const r of matrix.results) {
-    if (r.notRun) c.notRun += 1;
+    // A cell a stop cut short says so in its reason (run-matrix.ts): it was this run's to observe.
+    if (r.notRun && r.reason.startsWith('not reached')) c.notReached += 1;
+    else if (r.notRun) c.notRun += 1;
     else if (r.status === 'inconclusive') c.inconclusive += 1;
     else if (r.status === 'error') c.errors += 1;
     else if (r.status === 'skipped') c.skipped += 1;
@@ -200,6 +204,7 @@ export function coverageLine(matrix: Pick<Matrix, 'results'>): string {
     c.errors ? `${c.errors} error${c.errors === 1 ? '' : 's'}` : '',
     c.inconclusive ? `${c.inconclusive} inconclusive` : '',
     c.skipped ? `${c.skipped} skipped` : '',
+    c.notReached ? `${c.notReached} not reached (the run stopped first)` : '',
     c.notRun ? `${c.notRun} not run here (filtered out or another shard's)` : '',
   ].filter(Boolean);
   return `${c.observed} of ${c.cells} cells observed${percent}${missing.length ? `; not observed: ${missing.join(', ')}` : ''}`;
