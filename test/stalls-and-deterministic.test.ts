@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { noAuth } from '../src/transport/auth/auth.ts';
 import { LiveTarget } from '../src/transport/live-target.ts';
 import { RetryingTarget } from '../src/transport/retrying-target.ts';
+import { getCheck } from '../src/checks/registry.ts';
+import type { Exchange } from '../src/transport/exchange.ts';
 
 const request = {
   method: 'POST' as const,
@@ -58,6 +60,21 @@ describe('a body that goes silent', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(exchange.attempts).toBe(1);
     expect(count()).toBe(1);
+  });
+
+  it('is not a client that throws: the SDK checks could not observe it, a whole stream still parses', async () => {
+    const { url } = await serve((res, n) => {
+      stall(res);
+      // The second answer ends as a stream should.
+      if (n === 2) res.end('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
+    });
+    const target = new LiveTarget('t', { baseUrl: url, auth: noAuth, timeoutMs: 20_000, idleTimeoutMs: 300 });
+    const judged = async (exchange: Exchange) =>
+      getCheck('sdk.openai.chat-stream')!.run({ model: 'm', expectation: null, outcomes: [{ kind: 'completed', caseId: 'stream.chat', api: 'chat-completions', exchanges: [exchange] }] });
+    const stalled = await judged(await target.send(request, context));
+    expect(stalled).toMatchObject({ status: 'error', observed: null });
+    expect(stalled.reason).toMatch(/^could not observe: the answer stalled \(no data for 300 ms\)/);
+    expect(await judged(await target.send(request, context))).toMatchObject({ status: 'pass', observed: 'ok' });
   });
 
   it('with --idle-timeout 0 waits for --timeout and is a timeout error, not a stall', async () => {

@@ -9,7 +9,7 @@ import type OpenAI from 'openai';
 import type { BedrockOpenAI } from 'openai/bedrock';
 import type { Exchange } from '../transport/exchange.ts';
 import { observeOk } from './answer.ts';
-import { judge } from './judge.ts';
+import { judge, unobserved } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 type ApiTarget = 'chat' | 'chat-stream' | 'responses' | 'responses-stream' | 'messages' | 'messages-stream' | 'count-tokens';
@@ -128,6 +128,10 @@ function sdkCheck(id: string, title: string, api: CheckDefinition['api'], target
       const seen = observeOk(input);
       if ('settled' in seen) return seen.settled;
       const { evidence, exchange } = seen;
+      // A client does throw on a stream that went silent, but the stall is the endpoint's infrastructure, which
+      // stream.* judges (`stalled`): what the SDK would make of the whole answer was not observed.
+      const stalled = exchange.response?.stalledAfterMs;
+      if (stalled !== undefined) return unobserved(input, `could not observe: the answer stalled (no data for ${stalled} ms), so ${sdk} never saw it whole`, evidence);
       let params: Record<string, unknown> = {};
       try {
         params = JSON.parse(exchange.request.body ?? '{}') as Record<string, unknown>;
