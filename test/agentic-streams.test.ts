@@ -171,6 +171,12 @@ describe('whether an answer reflects the image', () => {
     expect(r.status).toBe(status);
   });
 
+  it('content sent as text parts is read as their text: seen, not-seen', async () => {
+    const parts = (text: string) => ({ json: { id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: [{ type: 'text', text }] }, finish_reason: 'stop' }] } });
+    expect((await judgeCase('images.chat', 'images.seen.chat', parts('Green.'))).observed).toBe('seen');
+    expect((await judgeCase('images.chat', 'images.seen.chat', parts('Red'))).observed).toBe('not-seen');
+  });
+
   it('an answer cut by its budget before a colour is inconclusive', async () => {
     const r = await judgeCase('images.chat', 'images.seen.chat', chat('The', 'length'));
     expect(r.status, r.reason).toBe('inconclusive');

@@ -218,6 +218,94 @@ describe('fields real answers carry', () => {
   });
 });
 
+/** A vector whose answer body is edited (top-level fields replaced), to the request `body` when given, as the exchange of `step`. */
+function edited(v: Vector, fields: Record<string, unknown>, options: { body?: Record<string, unknown>; step?: string } = {}): Exchange {
+  const json = { ...(v.response!.json as Record<string, unknown>), ...fields };
+  const request = options.body ? { ...v.request, body: options.body } : v.request;
+  return exchangeOf({ ...v, request, response: { ...v.response!, json } }, options.step);
+}
+
+describe('Claude thinking through its whole max_tokens (messages.basic)', () => {
+  const claude = () => vector('message-claude-opus-4-7');
+  const THINKING = { type: 'thinking', thinking: 'The user wants the word OK, so', signature: '' };
+  const cut = { stop_reason: 'max_tokens', usage: { input_tokens: 12, output_tokens: 16 } };
+  const basic = async (fields: Record<string, unknown>, check = 'messages.basic') => run(check, [completed('probe.messages', 'messages', [edited(await claude(), fields)])]);
+
+  it.each([
+    { name: 'content []', content: [] },
+    { name: 'one thinking block', content: [THINKING] },
+  ])('$name at stop_reason max_tokens is inconclusive, naming the budget as answer.non-empty does', async ({ content }) => {
+    const result = await basic({ ...cut, content });
+    expect(result.status, result.reason).toBe('inconclusive');
+    expect(result.observed).toBeNull();
+    expect(result.reason).toContain('stop_reason "max_tokens", output tokens 16 = the limit 16, no visible text');
+    const answer = await basic({ ...cut, content }, 'answer.non-empty');
+    expect(answer.status, answer.reason).toBe('inconclusive');
+  });
+
+  it.each([
+    { name: 'content []', content: [], problem: 'no content blocks' },
+    { name: 'one thinking block', content: [THINKING], problem: 'no text block' },
+  ])('$name at stop_reason end_turn is nonconformant: nothing but the endpoint left the text out', async ({ content, problem }) => {
+    const result = await basic({ content, stop_reason: 'end_turn' });
+    expect(result.observed, result.reason).toBe('nonconformant');
+    expect(result.status).toBe('fail');
+    expect(result.reason).toContain(problem);
+  });
+
+  it('a Message cut by the budget that breaks the shape elsewhere still fails, for that', async () => {
+    const result = await basic({ ...cut, content: [], id: undefined, type: 'msg' });
+    expect(result.observed, result.reason).toBe('nonconformant');
+    expect(result.reason).toContain('type is "msg"');
+    expect(result.reason).toContain('no string id');
+    expect(result.reason).not.toContain('no content blocks');
+  });
+});
+
+describe('chat content as an array of text parts is read as its text by every check that reads the answer', () => {
+  const gptOss = () => vector('chat-gpt-oss-20b');
+  const parts = (...texts: string[]) => texts.map((text) => ({ type: 'text', text }));
+  const choice = (content: unknown, finish = 'stop') => ({ choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finish }] });
+  const answer = async (content: unknown, check: string) => run(check, [completed('probe.chat', 'chat-completions', [edited(await gptOss(), choice(content))])]);
+
+  it('answer.non-empty: text parts are an answer; an array without text is still empty', async () => {
+    expect((await answer(parts('OK'), 'answer.non-empty')).observed).toBe('non-empty');
+    for (const empty of [[], parts(''), [{ type: 'refusal', refusal: '' }]]) {
+      const result = await answer(empty, 'answer.non-empty');
+      expect(result.observed, JSON.stringify(empty)).toBe('empty');
+      expect(result.reason).toContain('no text and no tool call');
+    }
+  });
+
+  it('the shape checks still own the array form: schema.chat-completion and the openai SDK judge it', async () => {
+    expect((await answer(parts('OK'), 'schema.chat-completion')).observed).toBe('invalid');
+    expect((await answer(parts('OK'), 'sdk.openai.chat')).observed).toBe('mistyped');
+  });
+
+  it('structured-output.chat joins the parts: valid JSON across two parts validates, prose is not-json', async () => {
+    const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false };
+    const body = { model: 'openai.gpt-oss-20b', messages: [{ role: 'user', content: 'Ada' }], response_format: { type: 'json_schema', json_schema: { name: 'person', strict: true, schema } } };
+    const structured = async (content: unknown) => run('structured-output.chat', [completed('structured.chat', 'chat-completions', [edited(await gptOss(), choice(content), { body })])]);
+    expect((await structured(parts('{"name":', '"Ada"}'))).observed).toBe('valid');
+    const prose = await structured(parts('Her name is Ada.'));
+    expect(prose.observed, prose.reason).toBe('not-json');
+    expect(prose.reason).toContain('"Her name is Ada."');
+  });
+
+  it('params.stop reads both steps through the parts: honored when only the control reaches "7", ignored when the stopped answer holds it', async () => {
+    const v = await gptOss();
+    const stopped = { model: 'openai.gpt-oss-20b', messages: [{ role: 'user', content: 'Count from 1 to 10, separated by spaces.' }], max_tokens: 64, stop: ['7'] };
+    const control = { ...stopped, stop: undefined };
+    const stop = (answered: unknown) =>
+      run('params.stop', [completed('params.stop', 'chat-completions', [edited(v, choice(answered), { body: stopped, step: 'stopped' }), edited(v, choice(parts('1 2 3 4 5 6 7 8 9 10')), { body: control, step: 'control' })])]);
+    const honored = await stop(parts('1 2 3 4 5 6 '));
+    expect(honored.observed, honored.reason).toBe('honored');
+    const ignored = await stop(parts('1 2 3 4 5 6 ', '7 8'));
+    expect(ignored.observed, ignored.reason).toBe('ignored');
+    expect(ignored.reason).toContain('contains "7"');
+  });
+});
+
 /** A local server that answers each `METHOD /path` with a vector's answer, and anything else with a plain 404. */
 async function vectorServer(routes: Record<string, NonNullable<Vector['response']>>): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {

@@ -18,11 +18,22 @@ function outputUsage(body: Record<string, unknown>): { output?: number; reasonin
   return { ...(output !== undefined ? { output } : {}), ...(reasoning !== undefined ? { reasoning } : {}) };
 }
 
+/**
+ * The text of a chat message's `content`: the string, or the text parts of an array (`[{"type":"text","text":"OK"}]`)
+ * joined; undefined when it is neither (null, absent). Every check that reads what a chat answer says reads it here,
+ * so they agree on what was said; whether the array form is allowed is judged by the shape checks (schema, SDK).
+ */
+export function chatContentText(content: unknown): string | undefined {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return undefined;
+  return content.map((part) => (isRecord(part) && part.type === 'text' && typeof part.text === 'string' ? part.text : '')).join('');
+}
+
 /** The visible text of an answer on any of the three APIs (content, output_text, text blocks). */
 export function visibleText(body: Record<string, unknown>): string {
   if (Array.isArray(body.choices)) {
     const message = isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message : {};
-    return typeof message.content === 'string' ? message.content : '';
+    return chatContentText(message.content) ?? '';
   }
   const parts: string[] = [];
   for (const item of Array.isArray(body.output) ? body.output : []) {

@@ -5,27 +5,43 @@
  * (seeds/portkey), and errors come in Anthropic's envelope.
  */
 import { isRecord, jsonObject } from '../transport/body.ts';
-import { acceptanceCheck, notObservable, observe, observeOk } from './answer.ts';
-import { judge, unobserved } from './judge.ts';
+import { acceptanceCheck, notObservable, observe, observeOk, sentBody } from './answer.ts';
+import { budgetSpent, limitOf } from './budget.ts';
+import { inconclusive, judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 const API = 'messages' as const;
 
-function messageProblems(body: Record<string, unknown> | undefined): string[] {
-  if (!body) return ['the body is not a JSON object'];
+/** What a shape check found: the problems, and what the model's output budget hid (never a problem of the endpoint's). */
+interface ShapeFindings {
+  problems: string[];
+  hidden?: string;
+}
+
+/**
+ * A Message's shape. Its text block is the model's doing as much as the endpoint's: a model that thinks through the
+ * whole `max_tokens` ends with `stop_reason: "max_tokens"` and `content: []` or one thinking block, a valid Message
+ * whose text the budget hid (the rule answer.non-empty uses, budgetSpent). Ended for any other reason, it fails.
+ */
+function messageFindings(body: Record<string, unknown> | undefined, request: Record<string, unknown>): ShapeFindings {
+  if (!body) return { problems: ['the body is not a JSON object'] };
   const problems: string[] = [];
+  let hidden: string | undefined;
   if (body.type !== 'message') problems.push(`type is ${JSON.stringify(body.type)}, not "message"`);
   if (body.role !== 'assistant') problems.push(`role is ${JSON.stringify(body.role)}`);
   if (typeof body.id !== 'string') problems.push('no string id');
-  if (!Array.isArray(body.content) || body.content.length === 0) problems.push('no content blocks');
-  else if (!body.content.some((b) => isRecord(b) && b.type === 'text' && typeof b.text === 'string')) problems.push('no text block');
+  if (!Array.isArray(body.content)) problems.push('no content blocks');
+  else if (!body.content.some((b) => isRecord(b) && b.type === 'text' && typeof b.text === 'string')) {
+    hidden = budgetSpent(body, limitOf(request));
+    if (!hidden) problems.push(body.content.length === 0 ? 'no content blocks' : 'no text block');
+  }
   if (typeof body.stop_reason !== 'string') problems.push('no stop_reason');
   const usage = isRecord(body.usage) ? body.usage : undefined;
   if (!usage || typeof usage.input_tokens !== 'number' || typeof usage.output_tokens !== 'number') problems.push('usage lacks input_tokens/output_tokens');
-  return problems;
+  return { problems, ...(hidden ? { hidden } : {}) };
 }
 
-function shapeCheck(id: string, title: string, api: 'messages' | 'count-tokens', problemsOf: (body: Record<string, unknown> | undefined) => string[]): CheckDefinition {
+function shapeCheck(id: string, title: string, api: 'messages' | 'count-tokens', findingsOf: (body: Record<string, unknown> | undefined, request: Record<string, unknown>) => ShapeFindings): CheckDefinition {
   const definition: CheckDefinition = {
     id,
     title,
@@ -35,8 +51,11 @@ function shapeCheck(id: string, title: string, api: 'messages' | 'count-tokens',
     run(input) {
       const seen = observeOk(input);
       if ('settled' in seen) return seen.settled;
-      const problems = problemsOf(seen.body);
-      return judge(definition, input, problems.length ? 'nonconformant' : 'conformant', seen.evidence, problems.join('; ') || 'shape as documented');
+      const { problems, hidden } = findingsOf(seen.body, sentBody(seen.exchange));
+      const unseen = hidden ? `${hidden}, so whether the Message carries a text block cannot be seen` : undefined;
+      if (problems.length) return judge(definition, input, 'nonconformant', seen.evidence, [...problems, ...(unseen ? [unseen] : [])].join('; '));
+      if (unseen) return inconclusive(input, `${unseen}; the rest of the shape is as documented`, seen.evidence);
+      return judge(definition, input, 'conformant', seen.evidence, 'shape as documented');
     },
   };
   return definition;
@@ -88,10 +107,10 @@ const errorShapeCheck: CheckDefinition = {
 };
 
 export const messagesChecks: readonly CheckDefinition[] = [
-  shapeCheck('messages.basic', 'A basic Message has the documented shape (type, role, content blocks, stop_reason, usage)', API, messageProblems),
-  shapeCheck('messages.count-tokens', 'count_tokens answers {"input_tokens": <integer>}', 'count-tokens', (body) =>
-    body && Number.isInteger(body.input_tokens) ? [] : [`input_tokens is ${JSON.stringify(body?.input_tokens)}`],
-  ),
+  shapeCheck('messages.basic', 'A basic Message has the documented shape (type, role, content blocks, stop_reason, usage)', API, messageFindings),
+  shapeCheck('messages.count-tokens', 'count_tokens answers {"input_tokens": <integer>}', 'count-tokens', (body) => ({
+    problems: body && Number.isInteger(body.input_tokens) ? [] : [`input_tokens is ${JSON.stringify(body?.input_tokens)}`],
+  })),
   versionCheck,
   acceptanceCheck({
     id: 'messages.thinking-adaptive',

@@ -5,7 +5,7 @@
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
 import { judgeRejection, notObservable, observe, sentBody } from './answer.ts';
-import { budgetSpent, limitOf } from './budget.ts';
+import { budgetSpent, chatContentText, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { CheckDefinition } from './types.ts';
@@ -47,7 +47,11 @@ export const structuredOutputChecks: readonly CheckDefinition[] = [
   structuredCheck(
     'structured-output.chat',
     'chat-completions',
-    (body) => (Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message.content : undefined),
+    (body) => {
+      const content = Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message.content : undefined;
+      // Text parts are read as the text they hold (as every chat reader does); anything else is shown as it came.
+      return chatContentText(content) ?? content;
+    },
     (request) => (isRecord(request.response_format) && isRecord(request.response_format.json_schema) ? request.response_format.json_schema.schema : undefined),
   ),
   structuredCheck(
