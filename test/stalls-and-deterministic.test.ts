@@ -11,6 +11,8 @@ import { LiveTarget } from '../src/transport/live-target.ts';
 import { RetryingTarget } from '../src/transport/retrying-target.ts';
 import { getCheck } from '../src/checks/registry.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
+import type { Target } from '../src/transport/target.ts';
+import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
 
 const request = {
   method: 'POST' as const,
@@ -75,6 +77,36 @@ describe('a body that goes silent', () => {
     expect(stalled).toMatchObject({ status: 'error', observed: null });
     expect(stalled.reason).toMatch(/^could not observe: the answer stalled \(no data for 300 ms\)/);
     expect(await judged(await target.send(request, context))).toMatchObject({ status: 'pass', observed: 'ok' });
+  });
+
+  it('that a later step needs makes the case an error, never "skipped: answered without it"', async () => {
+    const emulator = await catalogEmulator();
+    try {
+      const live = liveTarget(emulator.url);
+      // The forced call's answer arrives half and goes silent (as a live run keeps it, stalled after 2 s).
+      const stalling: Target = {
+        id: live.id,
+        mode: live.mode,
+        caseFinished: () => live.caseFinished(),
+        close: () => live.close(),
+        send: async (req, ctx) => {
+          const exchange = await live.send(req, ctx);
+          if (ctx.caseId !== 'tools.chat' || ctx.step !== 'call' || !exchange.response) return exchange;
+          const text = exchange.response.chunks.map((c) => c.data).join('');
+          return { ...exchange, response: { ...exchange.response, chunks: [{ t: 0, data: text.slice(0, text.length >> 1) }], stalledAfterMs: 2000 } };
+        },
+      };
+      const results = await checkModel(stalling, 'qwen.qwen3-32b', { checks: ['tools.chat.forced-call', 'tools.chat.result-turn'] });
+      for (const check of ['tools.chat.forced-call', 'tools.chat.result-turn']) {
+        expect(results.get(check), check).toMatchObject({ status: 'error', observed: null });
+      }
+      expect(results.get('tools.chat.result-turn')!.reason).toMatch(/HARNESS_STALLED: .*step call's answer stalled \(no data for 2000 ms\)/);
+      // Whole, the same case reads as usual.
+      const whole = await checkModel(live, 'qwen.qwen3-32b', { checks: ['tools.chat.forced-call', 'tools.chat.result-turn'] });
+      expect(whole.get('tools.chat.result-turn')?.status).toBe('pass');
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('with --idle-timeout 0 waits for --timeout and is a timeout error, not a stall', async () => {

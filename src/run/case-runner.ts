@@ -221,6 +221,10 @@ function templateScope(spec: LoadedCase, step: LoadedStep, model: string, done: 
       const source = done.filter((ex) => ex.step === ref.step).at(-1);
       const where = `case ${spec.id}, step ${step.id}: {{steps.${ref.step}${describePath(ref.path)}}}`;
       if (!source?.response) throw new HarnessError('HARNESS_TEMPLATE', `${where} has no value: step ${ref.step} got no response`);
+      // A body that went silent is not whole: what it lacks is the stall's doing, not the endpoint's answer.
+      if (source.response.stalledAfterMs !== undefined) {
+        throw new HarnessError('HARNESS_STALLED', `${where} has no value: step ${ref.step}'s answer stalled (no data for ${source.response.stalledAfterMs} ms), so it never arrived whole`);
+      }
       const parsed = jsonBody(source.response);
       const value = parsed.ok ? resolvePath(parsed.value, ref.path) : undefined;
       if (value === undefined) {
