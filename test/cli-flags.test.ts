@@ -43,6 +43,10 @@ describe('bad flag values are exit 2 naming the flag', () => {
     [['--models', ' , '], '--models: is empty'],
     [['--checks', ''], '--checks: is empty'],
     [['--region', ','], '--region: is empty'],
+    // A flag of one value given twice (a CI template that appends one) is refused, not "the last one wins".
+    [['--shard', '2/3', '--shard', '1/3'], '--shard: given twice'],
+    [['--models', 'xai.grok-4.3', '--models=qwen.qwen3-32b'], '--models: given twice'],
+    [['-t', 'stream', '--test-name-pattern', 'created'], '--test-name-pattern: given twice'],
   ])('%j', async (args, named) => {
     const run = await cli(['run', ...args, '--quiet', '--report-dir', join(dir, 'never')]);
     expect(run.code, run.stderr).toBe(2);

@@ -3,7 +3,7 @@
  * The `mantle-conformance` command line. Exit codes: 0 nothing gates, 1 a result gates (or compare found a
  * regression), 2 usage/configuration/credentials, 3 the harness itself broke.
  */
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { HarnessError } from '../errors.ts';
 import { buildProgram } from './program.ts';
 import { EXIT, type Io } from './project.ts';
@@ -19,10 +19,29 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
     exitCode = code;
   });
   try {
+    refuseRepeatedOptions(program, args);
     await program.parseAsync(args, { from: 'user' });
     return exitCode;
   } catch (error) {
     return reportError(error, io);
+  }
+}
+
+/**
+ * An option that takes one value, given twice (`--shard 2/3 --shard 1/3`): commander keeps the last one silently,
+ * and a CI template that appends a flag would change the run without a word. Lists (`--header-env a=B c=D`) may repeat.
+ */
+function refuseRepeatedOptions(program: Command, args: readonly string[]): void {
+  const command = program.commands.find((c) => c.name() === args[0]);
+  if (!command) return;
+  const seen = new Set<string>();
+  for (const arg of args.slice(1)) {
+    const name = arg.startsWith('--') ? arg.split('=')[0]! : /^-[A-Za-z]$/.test(arg) ? arg : undefined;
+    const option = name && command.options.find((o) => o.long === name || o.short === name);
+    if (!option || option.variadic || !(option.required || option.optional)) continue;
+    const flag = option.long ?? option.short!;
+    if (seen.has(flag)) throw new HarnessError('HARNESS_USAGE', `${flag}: given twice; give it once`);
+    seen.add(flag);
   }
 }
 
