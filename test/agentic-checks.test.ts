@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ProfileOverride } from '../src/emulator/profile.ts';
+import { noAuth } from '../src/transport/auth/auth.ts';
+import { LiveTarget } from '../src/transport/live-target.ts';
 import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
 import { expectBothWays, named, type SwitchRow } from './helpers/switch-rows.ts';
 
@@ -100,6 +102,27 @@ describe('preconditions: what the model chose hides the behaviour, so the cell i
     } finally {
       await emulator.close();
     }
+  });
+
+  it('a stream without finish_reason whose usage shows the budget went to reasoning: inconclusive; without the thinking, no-call', async () => {
+    const noFinish = s({ omitFinishReason: true });
+    const spent = await observe(QWEN, 'tools.chat.stream-call', { ...noFinish, behaviors: { thinkingTokens: 4096 } });
+    expect(spent.status, spent.reason).toBe('inconclusive');
+    expect(spent.reason).toMatch(/spent on reasoning before the answer was complete: no stop reason given, output tokens (\d+) = the limit \1, reasoning tokens \1/);
+    expect(await observe(QWEN, 'tools.chat.stream-call', { ...noFinish, behaviors: { tools: 'ignore' } })).toMatchObject({ status: 'fail', observed: 'no-call' });
+  });
+
+  it('a stream that stalls before its usage chunk: reasoning.chat-stream-field is an error, not the none it observes when the stream ends', async () => {
+    const emulator = await catalogEmulator({ [GROK]: s({ stallAfterEvents: 2 }) });
+    try {
+      const target = new LiveTarget('test', { baseUrl: emulator.url, auth: noAuth, timeoutMs: 30_000, idleTimeoutMs: 400 });
+      const r = (await checkModel(target, GROK, { checks: ['reasoning.chat-stream-field'] })).get('reasoning.chat-stream-field')!;
+      expect(r.status, r.reason).toBe('error');
+      expect(r.reason).toMatch(/the stream stalled: no data for 400 ms after 2 event\(s\)/);
+    } finally {
+      await emulator.close();
+    }
+    expect(await observe(GROK, 'reasoning.chat-stream-field')).toMatchObject({ status: 'pass', observed: 'none' });
   });
 
   it('a model that does not reason leaves the stream reasoning checks inconclusive', async () => {

@@ -2,8 +2,9 @@
  * Streamed tool calls, images and thinking judged on streams written by hand, not by the emulator: a local server
  * on port 0 answers the suites' own requests with a tool call whose arguments come in five deltas (conformant), or
  * in fragments that do not concatenate to valid JSON (bad-arguments), on each of the three APIs (issue 10, done
- * when). The same way: one call where two were asked, a thinking block with and without its signature, and answers
- * that do or do not name the image's colour.
+ * when). The same way: one call where two were asked, a call the budget or a stall hid, reasoning carried nowhere
+ * with and without usage that shows the model reasoned, a thinking block with and without its signature, and
+ * answers that do or do not name the image's colour.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCheck } from '../src/checks/registry.ts';
 import type { CheckResult } from '../src/checks/types.ts';
 import { buildRequest } from '../src/run/case-runner.ts';
-import { projectSuites, liveTarget } from './helpers/harness.ts';
+import type { Expected } from '../src/suite/expected.ts';
+import { noAuth } from '../src/transport/auth/auth.ts';
+import { LiveTarget } from '../src/transport/live-target.ts';
+import { projectSuites } from './helpers/harness.ts';
 
 const GOOD = ['{"ci', 'ty": ', '"Par', 'is', '"}'];
 /** The closing quote is lost: `{"city": "Paris}` does not parse. */
@@ -61,8 +65,8 @@ function messagesStream(blocks: { type: 'tool_use' | 'thinking'; fragments?: rea
   return [...events, { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: 9 } }, { type: 'message_stop' }];
 }
 
-/** What the local server answers next: an SSE stream, or a JSON body. */
-let next: { events: Events } | { json: unknown } = { json: {} };
+/** What the local server answers next: an SSE stream (that stalls, with the connection open), or a JSON body. */
+let next: { events: Events; stall?: boolean } | { json: unknown } = { json: {} };
 let server: Server;
 let url: string;
 
@@ -77,7 +81,7 @@ beforeAll(async () => {
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       for (const event of next.events) res.write(`data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
-      res.end();
+      if (!next.stall) res.end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -85,16 +89,21 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-/** Sends the suite case's own request to the local server and judges the answer with one check. */
-async function judgeCase(caseId: string, checkId: string, answer: typeof next): Promise<CheckResult> {
+/**
+ * Sends the suite case's own request to the local server and judges the answer with one check, against `expected`
+ * when given (so a deviation is a `fail`). A stalling answer is given up on after 300 ms of silence.
+ */
+async function judgeCase(caseId: string, checkId: string, answer: typeof next, expected?: Expected): Promise<CheckResult> {
   const { suites } = await projectSuites();
   const spec = suites.cases.find((c) => c.id === caseId)!;
   const step = spec.steps[0]!;
   const prefix = spec.api === 'messages' ? '/anthropic/v1' : '/v1';
   const request = buildRequest(spec, step, prefix, { model: 'test.model', step: () => undefined });
   next = answer;
-  const exchange = await liveTarget(url).send(request, { model: 'test.model', caseId, step: step.id, prefix });
-  return getCheck(checkId)!.run({ model: 'test.model', expectation: null, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges: [exchange] }] });
+  const target = new LiveTarget('test', { baseUrl: url, auth: noAuth, timeoutMs: 10_000, idleTimeoutMs: 300 });
+  const exchange = await target.send(request, { model: 'test.model', caseId, step: step.id, prefix });
+  const expectation = expected === undefined ? null : { value: expected, source: 'test' };
+  return getCheck(checkId)!.run({ model: 'test.model', expectation, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges: [exchange] }] });
 }
 
 describe('a tool call streamed in five deltas, by hand', () => {
@@ -143,6 +152,105 @@ describe('a tool call streamed in five deltas, by hand', () => {
     const leaked = await judgeCase('tools.chat-stream', 'tools.chat.stream-call', { events: edited(chatStream(GOOD), '"finish_reason":"tool_calls"', '"finish_reason":"tool_use"') });
     expect(leaked.observed, leaked.reason).toBe('bad-stream');
     expect(leaked.reason).toContain('finish_reason "tool_use" after the tool calls');
+  });
+});
+
+describe('streamed calls the model or the stream hid', () => {
+  /** Reasoning deltas only, then a usage chunk: no chunk carries a finish_reason (stream.* fails that). */
+  const reasoningOnly = (completionTokens: number): Events => {
+    const chunk = (extra: Record<string, unknown>) => ({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', ...extra });
+    const delta = (reasoning_content: string) => chunk({ choices: [{ index: 0, delta: { reasoning_content }, finish_reason: null }] });
+    const usage = { prompt_tokens: 20, completion_tokens: completionTokens, total_tokens: 20 + completionTokens, completion_tokens_details: { reasoning_tokens: completionTokens } };
+    return [delta('The user wants'), delta(' the weather.'), chunk({ choices: [], usage }), '[DONE]'];
+  };
+
+  it.each([
+    { caseId: 'tools.chat-stream', check: 'tools.chat.stream-call', limit: 128 },
+    { caseId: 'tools.chat-parallel-stream', check: 'tools.chat.stream-parallel', limit: 256 },
+  ])('$check: reasoning that fills max_tokens ($limit) and no finish_reason is inconclusive; under the limit it is no-call', async ({ caseId, check, limit }) => {
+    const spent = await judgeCase(caseId, check, { events: reasoningOnly(limit) }, 'conformant');
+    expect(spent.status, spent.reason).toBe('inconclusive');
+    expect(spent.reason).toContain(`the output budget was spent on reasoning before the answer was complete: no stop reason given, output tokens ${limit} = the limit ${limit}`);
+    const chose = await judgeCase(caseId, check, { events: reasoningOnly(limit / 2) }, 'conformant');
+    expect(chose).toMatchObject({ status: 'fail', observed: 'no-call' });
+  });
+
+  it('a stream that stalls inside the call is an error (the endpoint broke); the same stream ending there is bad-stream', async () => {
+    const cut = chatStream(GOOD).slice(0, 4);
+    const stalled = await judgeCase('tools.chat-stream', 'tools.chat.stream-call', { events: cut, stall: true }, 'conformant');
+    expect(stalled.status, stalled.reason).toBe('error');
+    expect(stalled.reason).toMatch(/^could not observe: the stream stalled: no data for 300 ms after 4 event\(s\)/);
+    const ended = await judgeCase('tools.chat-stream', 'tools.chat.stream-call', { events: cut }, 'conformant');
+    expect(ended).toMatchObject({ status: 'fail', observed: 'bad-stream' });
+  });
+});
+
+describe('reasoning nowhere: the endpoint\'s doing only when the usage shows the model reasoned', () => {
+  const usage = (reasoning?: number) => ({ prompt_tokens: 20, completion_tokens: 30, total_tokens: 50, ...(reasoning === undefined ? {} : { completion_tokens_details: { reasoning_tokens: reasoning } }) });
+  const chat = (usageOf?: Record<string, unknown>) => ({ json: { id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: '42' }, finish_reason: 'stop' }], ...(usageOf ? { usage: usageOf } : {}) } });
+  const chatChunks = (deltas: Record<string, unknown>[], usageOf?: Record<string, unknown>): Events => {
+    const chunk = (extra: Record<string, unknown>) => ({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', ...extra });
+    const events: Events = [...deltas, {}].map((delta, i) => chunk({ choices: [{ index: 0, delta, finish_reason: i === deltas.length ? 'stop' : null }] }));
+    return [...events, ...(usageOf ? [chunk({ choices: [], usage: usageOf })] : []), '[DONE]'];
+  };
+  const ANSWER = [{ role: 'assistant', content: '' }, { content: '42' }];
+
+  it.each([
+    { name: 'no usage', usage: undefined, reason: /usage did not show whether the model reasoned on this request \(the answer reports no usage\)/ },
+    { name: 'usage without reasoning_tokens', usage: usage(), reason: /usage did not show whether the model reasoned on this request \(its usage has no reasoning_tokens\)/ },
+    { name: 'reasoning_tokens 0', usage: usage(0), reason: /the model did not reason on this request \(reasoning_tokens 0\)/ },
+  ])('reasoning.chat-field with $name is inconclusive', async (row) => {
+    const r = await judgeCase('reasoning.chat-field', 'reasoning.chat-field', chat(row.usage), 'message.reasoning');
+    expect(r.status, r.reason).toBe('inconclusive');
+    expect(r.reason).toMatch(row.reason);
+  });
+
+  it('reasoning.chat-field: reasoning tokens and no field is none (fail)', async () => {
+    expect(await judgeCase('reasoning.chat-field', 'reasoning.chat-field', chat(usage(24)), 'message.reasoning')).toMatchObject({ status: 'fail', observed: 'none' });
+  });
+
+  it('reasoning.chat-stream-field: no usage chunk is inconclusive, one with reasoning tokens is none (fail)', async () => {
+    const bare = await judgeCase('reasoning.chat-stream', 'reasoning.chat-stream-field', { events: chatChunks(ANSWER) }, 'delta.reasoning');
+    expect(bare.status, bare.reason).toBe('inconclusive');
+    expect(bare.reason).toContain('(the stream reports no usage)');
+    const reasoned = await judgeCase('reasoning.chat-stream', 'reasoning.chat-stream-field', { events: chatChunks(ANSWER, usage(24)) }, 'delta.reasoning');
+    expect(reasoned).toMatchObject({ status: 'fail', observed: 'none' });
+  });
+
+  it('reasoning.chat-stream-field: a stream that stalls before its usage is an error, not none; reasoning seen before the stall still counts', async () => {
+    const stalled = await judgeCase('reasoning.chat-stream', 'reasoning.chat-stream-field', { events: chatChunks(ANSWER).slice(0, 2), stall: true }, 'delta.reasoning');
+    expect(stalled.status, stalled.reason).toBe('error');
+    expect(stalled.reason).toMatch(/^could not observe: the stream stalled: no data for 300 ms after 2 event\(s\).*before any reasoning or the usage came$/);
+    const seen = await judgeCase('reasoning.chat-stream', 'reasoning.chat-stream-field', { events: chatChunks([{ role: 'assistant', reasoning: 'The sum' }]).slice(0, 1), stall: true }, 'delta.reasoning');
+    expect(seen).toMatchObject({ status: 'pass', observed: 'delta.reasoning' });
+  });
+
+  /** A Responses stream answering "42" with no reasoning events, its completed Response carrying `usageOf`. */
+  const responsesEvents = (usageOf?: Record<string, unknown>): Events => {
+    const response = { id: 'resp_1', object: 'response', created_at: 1, status: 'completed', model: 'm', output: [{ id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: '42', annotations: [] }] }], ...(usageOf ? { usage: usageOf } : {}) };
+    const events = [{ type: 'response.created', response: { ...response, status: 'in_progress', output: [] } }, { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: '42' }, { type: 'response.completed', response }];
+    return events.map((event, sequence_number) => ({ ...event, sequence_number }));
+  };
+  const responsesUsage = (reasoning: number) => ({ input_tokens: 20, output_tokens: 30, output_tokens_details: { reasoning_tokens: reasoning }, total_tokens: 50 });
+
+  it('reasoning.responses-stream-events: no usage is inconclusive, a stall before the end an error, reasoning tokens and no event none (fail)', async () => {
+    const bare = await judgeCase('reasoning.responses-stream', 'reasoning.responses-stream-events', { events: responsesEvents() }, 'summary');
+    expect(bare.status, bare.reason).toBe('inconclusive');
+    expect(bare.reason).toContain('(the stream reports no usage)');
+    const stalled = await judgeCase('reasoning.responses-stream', 'reasoning.responses-stream-events', { events: responsesEvents().slice(0, 2), stall: true }, 'summary');
+    expect(stalled.status, stalled.reason).toBe('error');
+    const reasoned = await judgeCase('reasoning.responses-stream', 'reasoning.responses-stream-events', { events: responsesEvents(responsesUsage(24)) }, 'summary');
+    expect(reasoned).toMatchObject({ status: 'fail', observed: 'none' });
+  });
+
+  it('reasoning.encrypted-content: no usage and no reasoning item is inconclusive; a reasoning item without encrypted_content, or reasoning tokens, is not-returned (fail)', async () => {
+    const body = (extra: Record<string, unknown>) => ({ json: { id: 'resp_1', object: 'response', created_at: 1, status: 'completed', model: 'm', output: [{ id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'OK', annotations: [] }] }], ...extra } });
+    const bare = await judgeCase('reasoning.encrypted', 'reasoning.encrypted-content', body({}), 'round-trips');
+    expect(bare.status, bare.reason).toBe('inconclusive');
+    expect(bare.reason).toContain('(the answer reports no usage), so there may have been nothing to encrypt');
+    const item = body({ output: [{ id: 'rs_1', type: 'reasoning', summary: [] }] });
+    expect(await judgeCase('reasoning.encrypted', 'reasoning.encrypted-content', item, 'round-trips')).toMatchObject({ status: 'fail', observed: 'not-returned' });
+    expect(await judgeCase('reasoning.encrypted', 'reasoning.encrypted-content', body({ usage: responsesUsage(24) }), 'round-trips')).toMatchObject({ status: 'fail', observed: 'not-returned' });
   });
 });
 

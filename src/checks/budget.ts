@@ -44,13 +44,20 @@ export function visibleText(body: Record<string, unknown>): string {
   return parts.join('');
 }
 
-/** Whether the answer stopped because the output budget ran out, and the figures that show it. */
-function stoppedByBudget(body: Record<string, unknown>): string | undefined {
+/**
+ * Whether the answer stopped because the output budget ran out, and what shows it: the answer says so, or it says
+ * nothing of why it ended (a stream without a finish_reason, which stream.* fails) and its usage reached `limit`
+ * (the figures budgetSpent adds show it).
+ */
+function stoppedByBudget(body: Record<string, unknown>, limit?: number): string | undefined {
   const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : undefined;
   if (choice?.finish_reason === 'length') return 'finish_reason "length"';
   const incomplete = isRecord(body.incomplete_details) ? body.incomplete_details.reason : undefined;
   if (body.status === 'incomplete' && (incomplete === undefined || incomplete === 'max_output_tokens')) return `status "incomplete"${incomplete ? ` (${String(incomplete)})` : ''}`;
   if (body.stop_reason === 'max_tokens') return 'stop_reason "max_tokens"';
+  const said = [choice?.finish_reason, body.status, body.stop_reason].some((reason) => reason !== undefined && reason !== null);
+  const { output } = outputUsage(body);
+  if (!said && limit !== undefined && output !== undefined && output >= limit) return 'no stop reason given';
   return undefined;
 }
 
@@ -60,7 +67,7 @@ function stoppedByBudget(body: Record<string, unknown>): string | undefined {
  * reasoning_tokens 64, no visible text`. `limit` is the budget the request asked for, when it set one.
  */
 export function budgetSpent(body: Record<string, unknown>, limit?: number): string | undefined {
-  const stopped = stoppedByBudget(body);
+  const stopped = stoppedByBudget(body, limit);
   if (!stopped) return undefined;
   const { output, reasoning } = outputUsage(body);
   const text = visibleText(body);
@@ -82,6 +89,20 @@ export function showsReasoning(body: Record<string, unknown>): boolean {
   if ([message.reasoning, message.reasoning_content].some((v) => typeof v === 'string' && v.length > 0)) return true;
   if (Array.isArray(body.output) && body.output.some((item) => isRecord(item) && item.type === 'reasoning')) return true;
   return Array.isArray(body.content) && body.content.some((block) => isRecord(block) && block.type === 'thinking');
+}
+
+/**
+ * Why an answer that carries no reasoning says nothing about where the endpoint puts reasoning, or undefined when
+ * the answer shows the model reasoned (then reasoning missing where it is looked for is the endpoint's doing). The
+ * usage shows it: without usage, or without reasoning_tokens in it, the model may simply not have reasoned.
+ * `nothing` is what there then was not (`no reasoning to carry`); `usageIn` where the usage was read, and `answer`
+ * what was read (for a stream: `the usage chunk`, `the stream`).
+ */
+export function reasoningUnshown(body: Record<string, unknown>, nothing: string, where: { usageIn?: string; answer?: string } = {}): string | undefined {
+  if (showsReasoning(body)) return undefined;
+  if (reasoningTokens(body) === 0) return `the model did not reason on this request (reasoning_tokens 0${where.usageIn ? ` in ${where.usageIn}` : ''}), so there was ${nothing}`;
+  const usage = isRecord(body.usage) ? 'its usage has no reasoning_tokens' : `${where.answer ?? 'the answer'} reports no usage`;
+  return `the usage did not show whether the model reasoned on this request (${usage}), so there may have been ${nothing}`;
 }
 
 /** The reasoning tokens an answer reports (undefined when usage does not say). */

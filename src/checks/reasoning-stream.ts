@@ -5,15 +5,16 @@
  * stream carries it in (reasoning summary events, raw reasoning text events, none), and whether a Messages stream
  * with adaptive thinking streams its thinking block as Anthropic clients rebuild it (`thinking_delta` fragments and a
  * `signature_delta` before the block closes: without the signature the next turn cannot send the thinking back).
- * "Nowhere" only counts when the model did reason; an answer that shows it did not is `inconclusive`.
+ * "Nowhere" only counts when the usage shows the model reasoned; an answer that shows it did not, or that has no
+ * usage, is `inconclusive`, and a stream that stalled before its usage came is an `error`.
  */
 import { isRecord } from '../transport/body.ts';
 import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
 import { notObservable, type Observation, observe, offTopicRejection, sentBody } from './answer.ts';
-import { reasoningTokens } from './budget.ts';
+import { reasoningUnshown } from './budget.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
-import { eventJson } from './stream-common.ts';
+import { eventJson, stallOf } from './stream-common.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 /** The JSON objects of a streamed answer, or the verdict when there is no stream to read. */
@@ -37,6 +38,20 @@ function streamedObjects(definition: CheckDefinition, input: CheckInput, about: 
   return { seen, values };
 }
 
+/**
+ * The verdict when a stream carried reasoning nowhere but nothing shows the model reasoned (`answer` holds the usage:
+ * the usage chunk, the terminal Response), or undefined when `none` is the endpoint's doing. A stream that stalled
+ * before its usage came is the endpoint breaking (`error`, as a stalled body is for every check but stream.*); one
+ * that ended without usage, or whose usage shows no reasoning, is inconclusive.
+ */
+function noneUnshown(input: CheckInput, seen: Observation, answer: Record<string, unknown>, usageIn?: string): CheckResult | undefined {
+  const unshown = reasoningUnshown(answer, 'no reasoning to stream', { answer: 'the stream', ...(usageIn ? { usageIn } : {}) });
+  if (!unshown) return undefined;
+  const stalled = isRecord(answer.usage) ? undefined : stallOf(seen.exchange);
+  if (stalled) return unobserved(input, `could not observe: ${stalled}, before any reasoning or the usage came`, seen.evidence);
+  return inconclusive(input, unshown, seen.evidence);
+}
+
 const chatStreamField: CheckDefinition = {
   id: 'reasoning.chat-stream-field',
   title: 'Where a streamed chat completion carries reasoning text: delta.reasoning, delta.reasoning_content, or nowhere',
@@ -56,7 +71,8 @@ const chatStreamField: CheckDefinition = {
       }
     }
     const observed = fields.has('reasoning') ? 'delta.reasoning' : fields.has('reasoning_content') ? 'delta.reasoning_content' : 'none';
-    if (observed === 'none' && usage && reasoningTokens({ usage }) === 0) return inconclusive(input, 'the model did not reason on this request (reasoning_tokens 0 in the usage chunk), so there was no reasoning to stream', read.seen.evidence);
+    const hidden = observed === 'none' ? noneUnshown(input, read.seen, usage ? { usage } : {}, 'the usage chunk') : undefined;
+    if (hidden) return hidden;
     return judge(chatStreamField, input, observed, read.seen.evidence, `${read.values.length} chunks; reasoning in ${[...fields].map((f) => `delta.${f}`).join(' and ') || 'no delta field'}`);
   },
 };
@@ -75,7 +91,8 @@ const responsesStreamEvents: CheckDefinition = {
     const observed = types.has('response.reasoning_summary_text.delta') ? 'summary' : types.has('response.reasoning_text.delta') ? 'reasoning-text' : 'none';
     const terminal = read.values.find((v) => v.type === 'response.completed' || v.type === 'response.incomplete');
     const response = isRecord(terminal?.response) ? terminal.response : undefined;
-    if (observed === 'none' && response && reasoningTokens(response) === 0) return inconclusive(input, 'the model did not reason on this request (reasoning_tokens 0), so there was no reasoning to stream', read.seen.evidence);
+    const hidden = observed === 'none' ? noneUnshown(input, read.seen, response ?? {}) : undefined;
+    if (hidden) return hidden;
     const reasoningTypes = [...types].filter((t) => t.includes('reasoning'));
     return judge(responsesStreamEvents, input, observed, read.seen.evidence, `reasoning events: ${reasoningTypes.join(', ') || 'none'}`);
   },

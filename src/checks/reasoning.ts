@@ -7,7 +7,7 @@
  */
 import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, answerOf, notObservable, observe, sentBody, stepOf, successfulExchange } from './answer.ts';
-import { budgetSpent, limitOf, reasoningTokens } from './budget.ts';
+import { budgetSpent, limitOf, reasoningUnshown } from './budget.ts';
 import { evidenceOf, inconclusive, judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -49,7 +49,9 @@ const encryptedContent: CheckDefinition = {
     const output = Array.isArray(answer.body?.output) ? answer.body.output : [];
     const reasoning = output.find((item) => isRecord(item) && item.type === 'reasoning' && typeof item.encrypted_content === 'string' && item.encrypted_content.length > 0);
     if (!reasoning) {
-      if (answer.body && reasoningTokens(answer.body) === 0) return inconclusive(input, 'the model did not reason on this request (reasoning_tokens 0), so there was nothing to encrypt', evidence);
+      // "Not returned" only says something when the answer shows the model reasoned: else there was nothing to encrypt.
+      const unshown = reasoningUnshown(answer.body ?? {}, 'nothing to encrypt');
+      if (unshown) return inconclusive(input, unshown, evidence);
       const spent = answer.body ? budgetSpent(answer.body, limitOf(sentBody(first.exchange))) : undefined;
       if (spent) return inconclusive(input, `no reasoning item with encrypted_content: ${spent}`, evidence);
       return judge(encryptedContent, input, 'not-returned', evidence, 'no reasoning item with encrypted_content in the output');
@@ -78,8 +80,9 @@ const chatField: CheckDefinition = {
     const choices = Array.isArray(body.choices) ? body.choices : [];
     const message = isRecord(choices[0]) && isRecord(choices[0].message) ? choices[0].message : {};
     const observed = typeof message.reasoning === 'string' && message.reasoning ? 'message.reasoning' : typeof message.reasoning_content === 'string' && message.reasoning_content ? 'reasoning_content' : 'none';
-    // "Nowhere" only says something when the model did reason: usage that reports 0 reasoning tokens means it did not.
-    if (observed === 'none' && reasoningTokens(body) === 0) return inconclusive(input, 'the model did not reason on this request (reasoning_tokens 0), so there was no reasoning to carry', evidence);
+    // "Nowhere" only says something when the usage shows the model reasoned: 0 reasoning tokens, or no usage, does not.
+    const unshown = observed === 'none' ? reasoningUnshown(body, 'no reasoning to carry') : undefined;
+    if (unshown) return inconclusive(input, unshown, evidence);
     return judge(chatField, input, observed, evidence, `message keys: ${Object.keys(message).join(', ')}`);
   },
 };

@@ -113,7 +113,8 @@ export const readChatToolStream: StreamReader = (events, request) => {
     }
   }
   const finish = finishes.at(-1);
-  const cut = finish === 'length' ? budgetSpent({ choices: [{ finish_reason: 'length', message: { content: text } }], ...(usage ? { usage } : {}) }, limitOf(request)) : undefined;
+  // The rule the whole-body checks follow: "length", or no finish_reason at all and a usage chunk at the limit.
+  const cut = budgetSpent({ choices: [{ finish_reason: finish ?? null, message: { content: text } }], ...(usage ? { usage } : {}) }, limitOf(request));
   // OpenAI and vLLM end a call the request forced (a named function, or "required") with "stop": clients accept it.
   const forced = isRecord(request.tool_choice) || request.tool_choice === 'required';
   const notes: string[] = [];

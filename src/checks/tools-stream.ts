@@ -3,11 +3,13 @@
  * Streamed tool calls, where agents break: a forced call streamed on each of the three APIs is reassembled as the
  * clients do (tool-stream-readers.ts), and two parallel calls on chat get distinct ids and indexes. Each observes
  * `conformant`, `no-call`, `bad-arguments` (the assembled arguments do not parse or fit the schema), `bad-stream`
- * (a rule of the stream a client relies on is broken) or `rejected`.
+ * (a rule of the stream a client relies on is broken) or `rejected`. A stream the budget ended is `inconclusive`;
+ * one that stalled before the call was complete is an `error` (the endpoint broke: stream.* says `stalled`).
  */
 import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
 import { judgeRejection, notObservable, observe, sentBody } from './answer.ts';
+import { stallOf } from './stream-common.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import { argumentsProblem, type ToolApi } from './tool-calls.ts';
 import { readChatToolStream, readMessagesToolStream, readResponsesToolStream, type StreamReader, type StreamedCall } from './tool-stream-readers.ts';
@@ -54,7 +56,10 @@ function streamedCallCheck(options: Options): CheckDefinition {
       const evidence = [evidenceOf(caseId, exchange, reading.problems.length ? reading.problems.join(' | ') : summary)];
       if (reading.failed?.infrastructure) return unobserved(input, `could not observe: HTTP ${answer.status}, but ${reading.failed.message}`, evidence);
       if (reading.failed) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${reading.failed.message}`);
-      return verdict(definition, input, options, reading, evidence, request, summary);
+      const result = verdict(definition, input, options, reading, evidence, request, summary);
+      // A stream that went silent is the endpoint breaking (stream.* says `stalled`): what did not come is no fail.
+      const stalled = result.observed !== null && result.observed !== 'conformant' ? stallOf(exchange) : undefined;
+      return stalled ? unobserved(input, `could not observe: ${stalled}, before the call was complete (${summary})`, evidence) : result;
     },
   };
   return definition;
