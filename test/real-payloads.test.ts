@@ -303,6 +303,40 @@ describe('chat content as an array of text parts is read as its text by every ch
     const ignored = await stop(parts('1 2 3 4 5 6 ', '7 8'));
     expect(ignored.observed, ignored.reason).toBe('ignored');
     expect(ignored.reason).toContain('contains "7"');
+    // The model wrote the numbers in words this time: no "7", but nothing was cut either.
+    const other = await stop('one two three four five six seven eight nine ten');
+    expect(other.status, other.reason).toBe('inconclusive');
+    expect(other.reason).toContain('not the control\'s answer cut short');
+  });
+});
+
+describe('an output limit is honored only when the answer met it', () => {
+  const gptOss = () => vector('chat-gpt-oss-20b');
+  const limited = { model: 'openai.gpt-oss-20b', messages: [{ role: 'user', content: 'Write a long story.' }], max_tokens: 16 };
+  const answer = (text: string, finish: string, tokens: number) => ({ choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finish }], usage: { prompt_tokens: 9, completion_tokens: tokens, total_tokens: 9 + tokens } });
+  const judged = async (finish: string, tokens: number) => {
+    const v = await gptOss();
+    return run('params.max-tokens', [
+      completed('params.max-tokens', 'chat-completions', [
+        edited(v, answer('Once upon a time', finish, tokens), { body: limited, step: 'limited' }),
+        edited(v, answer('Once upon a time, a long story.', 'stop', 100), { body: { ...limited, max_tokens: undefined }, step: 'control' }),
+      ]),
+    ]);
+  };
+
+  it('cut at the limit (finish_reason length, or every token of it used) is honored', async () => {
+    expect((await judged('length', 16)).observed).toBe('honored');
+    expect((await judged('stop', 16)).observed).toBe('honored');
+  });
+
+  it('an answer that ended on its own under the limit never met it: inconclusive, not honored', async () => {
+    const result = await judged('stop', 3);
+    expect(result.status, result.reason).toBe('inconclusive');
+    expect(result.reason).toBe('max_tokens: 16, 3 output token(s), ended on its own (finish_reason "stop"); the limit was never reached, though the control wrote 100');
+  });
+
+  it('past the limit is ignored, whatever the answer says', async () => {
+    expect((await judged('length', 40)).observed).toBe('ignored');
   });
 });
 

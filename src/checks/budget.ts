@@ -49,7 +49,7 @@ export function visibleText(body: Record<string, unknown>): string {
  * nothing of why it ended (a stream without a finish_reason, which stream.* fails) and its usage reached `limit`
  * (the figures budgetSpent adds show it).
  */
-function stoppedByBudget(body: Record<string, unknown>, limit?: number): string | undefined {
+export function stoppedByBudget(body: Record<string, unknown>, limit?: number): string | undefined {
   const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : undefined;
   if (choice?.finish_reason === 'length') return 'finish_reason "length"';
   const incomplete = isRecord(body.incomplete_details) ? body.incomplete_details.reason : undefined;
@@ -59,6 +59,14 @@ function stoppedByBudget(body: Record<string, unknown>, limit?: number): string 
   const { output } = outputUsage(body);
   if (!said && limit !== undefined && output !== undefined && output >= limit) return 'no stop reason given';
   return undefined;
+}
+
+/** How an answer says it ended: `finish_reason "stop"`, `status "completed"`, `stop_reason "end_turn"`, or `no stop reason`. */
+export function stopReasonOf(body: Record<string, unknown>): string {
+  const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : undefined;
+  const said: [string, unknown][] = [['finish_reason', choice?.finish_reason], ['status', body.status], ['stop_reason', body.stop_reason]];
+  const found = said.find(([, value]) => typeof value === 'string');
+  return found ? `${found[0]} ${JSON.stringify(found[1])}` : 'no stop reason';
 }
 
 /**

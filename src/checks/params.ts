@@ -9,7 +9,7 @@
  */
 import { isRecord } from '../transport/body.ts';
 import { namesField, notObservable, observe, offTopicRejection, sentBody, type Observation } from './answer.ts';
-import { budgetSpent, visibleText } from './budget.ts';
+import { budgetSpent, stoppedByBudget, stopReasonOf, visibleText } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import type { CheckDefinition, CheckInput } from './types.ts';
 
@@ -86,6 +86,11 @@ function outputLimit(field: 'max_tokens' | 'max_completion_tokens' | 'max_output
     if (!control || 'missing' in control) return { inconclusive: `${field}: ${limit}, ${size}, but ${control && 'missing' in control ? control.missing : 'the case has no control step'}, so there is no telling whether the limit had an effect` };
     const free = outputTokens(control.body) ?? words(control.body);
     if (free <= limit) return { inconclusive: `${field}: ${limit}, ${size}; but the control with room to answer wrote only ${free} token(s), so the limit could not show` };
+    // Within the limit is not cut by it: an answer that ended on its own under the limit (the model said less this
+    // time) never met it. It is met when the answer says it was cut, or used the whole limit.
+    if (!stoppedByBudget(body, limit) && used !== limit) {
+      return { inconclusive: `${field}: ${limit}, ${size}, ended on its own (${stopReasonOf(body)}); the limit was never reached, though the control wrote ${free}` };
+    }
     return { honored: true, detail: `${field}: ${limit}, ${size}; the control wrote ${free}` };
   };
 }
@@ -113,6 +118,12 @@ export const paramChecks: readonly CheckDefinition[] = [
       if (!stops.some((s) => free.includes(s))) {
         const why = budgetSpent(control.body) ?? `it reads ${JSON.stringify(free.slice(0, 60))}`;
         return { inconclusive: `the control answer without stop never reached ${JSON.stringify(stops)} (${why}), so its absence here says nothing` };
+      }
+      // Cut by the stop sequence, the answer reads as the control's up to it. Another answer that merely lacks it
+      // (the model wrote "seven" this time) shows nothing about stop.
+      const oneLine = (t: string) => t.replace(/\s+/g, ' ').trim();
+      if (!oneLine(free).startsWith(oneLine(text))) {
+        return { inconclusive: `the output ${JSON.stringify(text.slice(0, 40))} holds no stop sequence, but it is not the control's answer cut short (${JSON.stringify(free.slice(0, 40))}): the model answered differently, so whether stop cut it cannot be seen` };
       }
       return { honored: true, detail: `stop ${JSON.stringify(stops)}; output ${JSON.stringify(text.slice(0, 40))}; the control without stop reached it` };
     },
