@@ -2,7 +2,7 @@
  * Runs against runs: compare lists what changed and exits 1 on a new failure; --baseline does the same inside a
  * run (and the GitHub step summary shows only the changes); merging shard outputs gives the single run's matrix.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +114,36 @@ describe('merge', () => {
     expect(mixed.code).toBe(1);
     expect(mixed.stdout).toMatch(/target emulator comes from 2 different runs \(sharded, another\)/);
   }, 240_000);
+
+  // Hand-edited copies of the two shards above: no new replays.
+  it('refuses shards of one run with different selections, and two files that ran the same cell: exit 2 naming both files', async () => {
+    const [one, two] = await Promise.all([read(join(dir, 'shard-1', 'matrix.json')), read(join(dir, 'shard-2', 'matrix.json'))]);
+    const write = async (name: string, matrix: Matrix) => {
+      const file = join(dir, name);
+      await writeFile(file, JSON.stringify(matrix));
+      return file;
+    };
+    // Shard 2 run without one of the models: its cells would read "not run here" in the merged matrix.
+    const gap = await write('gap.json', { ...two, run: { ...two.run, selection: { ...two.run.selection, models: two.run.selection.models.filter((m) => m !== 'zai.glm-5') } } });
+    const refusedGap = await cli(['merge', join(dir, 'shard-1', 'matrix.json'), gap, '--report-dir', join(dir, 'gap')]);
+    expect(refusedGap.code).toBe(2);
+    expect(refusedGap.stderr).toMatch(/HARNESS_REPORT_INVALID: merge: \S*shard-1\/matrix\.json and \S*gap\.json are both of run sharded, but models differ \(only in \S*shard-1\/matrix\.json: "zai\.glm-5"; only in \S*gap\.json: none\)/);
+    const filtered = await write('filtered.json', { ...two, run: { ...two.run, selection: { ...two.run.selection, filters: ['grok'] } } });
+    expect((await cli(['merge', join(dir, 'shard-1', 'matrix.json'), filtered, '--report-dir', join(dir, 'filtered')])).stderr).toMatch(/but filters differ/);
+
+    // Shard 2 also holds a cell shard 1 ran: in either order, neither file wins (refused, even with the same verdict).
+    const ranByOne = one.results.find((r) => !r.notRun && r.status === 'pass' && r.expected !== null)!;
+    const overlap = await write('overlap.json', { ...two, results: two.results.map((r) => (r.target === ranByOne.target && r.model === ranByOne.model && r.check === ranByOne.check ? { ...ranByOne, notRun: undefined } : r)) });
+    for (const files of [[join(dir, 'shard-1', 'matrix.json'), overlap], [overlap, join(dir, 'shard-1', 'matrix.json')]]) {
+      const refused = await cli(['merge', ...files, '--report-dir', join(dir, 'overlap')]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`both ran target "${ranByOne.target}", model "${ranByOne.model}", check "${ranByOne.check}"`);
+      expect(refused.stderr).toContain('shard-1/matrix.json');
+      expect(refused.stderr).toContain('overlap.json');
+    }
+    // The unedited shards still merge (the edits above are what is refused).
+    expect((await cli(['merge', join(dir, 'shard-1', 'matrix.json'), join(dir, 'shard-2', 'matrix.json'), '--report-dir', join(dir, 'again')])).code).toBe(0);
+  });
 
   it('2 of 3 shards: exit 1, and the matrix says which shard is missing', async () => {
     for (const shard of ['1/3', '2/3']) expect((await cli(['run', ...SOME, '--shard', shard, '--run-id', 'three', '--report-dir', join(dir, `three-${shard[0]}`), '--quiet'])).code).toBe(0);

@@ -124,21 +124,34 @@ describe.skipIf(!available)('matrix.html in Chromium', () => {
     const matrix = JSON.parse(await readFile(join(dir, 'after', 'matrix.json'), 'utf8')) as Matrix;
     const payloads = ['<img src=x onerror="window.__pwned=1">', '"><script>window.__pwned=2</script>', "'><svg onload=window.__pwned=3>", '</script><script>window.__pwned=4</script>'];
     const hostile = structuredClone(matrix);
-    hostile.models[0]!.id = payloads[0]!;
+    // Observed values are words of their check's vocabulary (the file is refused otherwise): the payloads are made
+    // words of every check, and nothing is stated against them.
+    for (const check of hostile.checks) {
+      check.vocabulary = [...(check.vocabulary === 'number-or-null' ? [] : check.vocabulary), ...payloads];
+      if (typeof check.reference === 'number') check.reference = null;
+    }
     hostile.results.forEach((r, i) => {
       const p = payloads[i % payloads.length]!;
-      if (r.model === matrix.models[0]!.id) r.model = payloads[0]!;
       r.reason = p;
       r.observed = p;
+      r.expected = null;
+      r.trials = undefined;
       r.evidence = [{ case: p, step: p, request: p, excerpt: p, requestId: p }];
     });
     hostile.checks[0]!.title = payloads[1]!;
-    hostile.targets[0]!.id = payloads[3]!;
-    hostile.results.forEach((r) => (r.target = payloads[3]!));
     const file = join(dir, 'hostile', 'matrix.json');
     await mkdir(join(dir, 'hostile'), { recursive: true });
+    // Model and target ids are names (src/names.ts): markup in one is refused before anything renders.
+    const badIds = structuredClone(hostile);
+    badIds.models[0]!.id = payloads[0]!;
+    badIds.results.forEach((r) => (r.model = r.model === matrix.models[0]!.id ? payloads[0]! : r.model));
+    await writeFile(file, JSON.stringify(badIds));
+    const refusedId = await cli(['report', file]);
+    expect(refusedId.code).toBe(2);
+    expect(refusedId.stderr).toContain('models[0].id');
     await writeFile(file, JSON.stringify(hostile));
-    expect((await cli(['report', file])).code).toBe(0);
+    const rendered = await cli(['report', file]);
+    expect(rendered.code, rendered.stderr).toBe(0);
 
     const page = await browser.newPage();
     const dialogs: string[] = [];

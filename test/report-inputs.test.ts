@@ -73,6 +73,7 @@ describe('reports bounded by cells, not bodies', () => {
 });
 
 describe('matrix.json is validated before use', () => {
+  const results = (m: Record<string, unknown>) => m.results as Record<string, unknown>[];
   const cases: [string, (m: Record<string, unknown>) => unknown, RegExp][] = [
     ['null', () => null, /the top level is not an object/],
     ['a list', () => [], /the top level is not an object/],
@@ -86,10 +87,36 @@ describe('matrix.json is validated before use', () => {
     ['a count under a key with a line break', (m) => ({ ...m, totals: { ...(m.totals as object), byStatus: { 'pa\nss': 'many' } } }), /totals\.byStatus\["pa\\nss"\] must be integer/],
     ['usage under a key with a line break', (m) => ({ ...m, totals: { ...(m.totals as object), perModel: { 't/m\n': 7 } } }), /totals\.perModel\["t\/m\\n"\] must be object/],
     ['latency under a key with a line break', (m) => ({ ...m, totals: { ...(m.totals as object), latency: { 'a\r\nb': { chat: null } } } }), /totals\.latency\["a\\r\\nb"\]\.chat must be object/],
+    // What a schema cannot say: the file must be as a run writes it. A lost failure must never read as a pass.
+    ['a cell twice (a pass copy placed before the failure)', (m) => ({ ...m, results: [{ ...results(m)[1], status: 'pass', observed: 'integer' }, ...results(m).slice(0, 1), { ...results(m)[1], status: 'fail', observed: 'exponent' }, ...results(m).slice(2)] }), /results\[2\]: the cell of results\[0\] again \(target "emulator", model "xai\.grok-4\.3", check "created-at\.chat"\)/],
+    ['a failing cell deleted', (m) => ({ ...m, results: results(m).filter((_, i) => i !== 4) }), /results: no cell for target "emulator", model "qwen\.qwen3-32b", check "created-at\.chat"/],
+    ['a result of a model not listed', (m) => ({ ...m, results: results(m).map((r, i) => (i === 5 ? { ...r, model: 'zai.glm-5' } : r)) }), /results\[5\]\.model: "zai\.glm-5" is not in models/],
+    ['a result of a target not listed', (m) => ({ ...m, results: results(m).map((r, i) => (i === 0 ? { ...r, target: 'us-west-2' } : r)) }), /results\[0\]\.target: "us-west-2" is not in targets/],
+    ['a result of a check not listed', (m) => ({ ...m, results: results(m).map((r, i) => (i === 0 ? { ...r, check: 'api.responses' } : r)) }), /results\[0\]\.check: "api\.responses" is not in checks/],
+    ['a check listed twice', (m) => ({ ...m, checks: [...(m.checks as object[]), (m.checks as object[])[0]] }), /checks\[3\]\.id: "path-prefix" is listed again \(checks\[0\]\)/],
+    ['1e400 (Infinity once parsed)', (m) => JSON.parse(JSON.stringify(m).replace('"wallMs":10000', '"wallMs":1e400')), /x\.json: totals\.wallMs is not a finite number/],
+    ['-1e400 in a result', (m) => JSON.parse(JSON.stringify(m).replace('"observed":1,', '"observed":-1e400,')), /results\[2\]\.observed is not a finite number/],
+    ['a __proto__ key in perModel', (m) => JSON.parse(JSON.stringify(m).replace('"perModel":{}', '"perModel":{"__proto__":{"requests":1,"inputTokens":1,"outputTokens":1}}')), /totals\.perModel\.__proto__: a key named __proto__ is not allowed/],
+    ['a __proto__ key in a result', (m) => JSON.parse(JSON.stringify(m).replace('"gating":false', '"gating":false,"__proto__":{"gating":true}')), /results\[0\]\.__proto__: a key named __proto__ is not allowed/],
+    ['an observed value out of the vocabulary, on two lines', (m) => ({ ...m, results: results(m).map((r, i) => (i === 1 ? { ...r, status: 'fail', observed: 'integer\nmodels:\n  evil.model: {}' } : r)) }), /results\[1\]\.observed: "integer\\nmodels:\\n {2}evil\.model: \{\}" is not one of "integer", "exponent", "\/v1", "none" \(the vocabulary of "created-at\.chat", checks\[1\]\)/],
+    ['an expected value out of the vocabulary', (m) => ({ ...m, results: results(m).map((r, i) => (i === 1 ? { ...r, expected: ['integer', 'decimal'] } : r)) }), /results\[1\]\.expected\[1\]: "decimal" is not one of/],
+    ['a trial value out of the vocabulary', (m) => ({ ...m, results: results(m).map((r, i) => (i === 2 ? { ...r, trials: [{ status: 'pass', observed: 'warm', reason: '', evidence: [] }] } : r)) }), /results\[2\]\.trials\[0\]\.observed: "warm" is not one of a number or null/],
+    ['a failure turned into a pass', (m) => ({ ...m, results: results(m).map((r, i) => (i === 4 ? { ...r, status: 'pass', observed: 'exponent' } : r)) }), /results\[4\]\.status: "pass", but the observed "exponent" does not meet the expected "integer"/],
+    ['a model id with a line break', (m) => ({ ...m, models: (m.models as { id: string }[]).map((x, i) => (i === 0 ? { ...x, id: 'xai.grok-4.3\nevil: 1' } : x)), results: results(m).map((r) => (r.model === 'xai.grok-4.3' ? { ...r, model: 'xai.grok-4.3\nevil: 1' } : r)) }), /models\[0\]\.id: a model id cannot hold control characters/],
+    ['a target id that is not a name', (m) => ({ ...m, targets: [{ ...(m.targets as object[])[0], id: '../up' }], results: results(m).map((r) => ({ ...r, target: '../up' })) }), /targets\[0\]\.id: "\.\.\/up" is not a target name/],
+    ['a run id with a line break', (m) => ({ ...m, run: { ...(m.run as object), id: 'r1\n::error::x' } }), /run\.id: a run id cannot hold control characters/],
   ];
   it.each(cases)('%s is HARNESS_REPORT_INVALID naming the JSON path', (_name, mutate, message) => {
     const valid = JSON.parse(JSON.stringify(smallMatrix())) as Record<string, unknown>;
     expect(() => parseMatrix(mutate(valid), 'x.json')).toThrow(expect.objectContaining({ code: 'HARNESS_REPORT_INVALID', message: expect.stringMatching(message) }));
+  });
+
+  it('a target that read its model list may lack the models it did not list, and only those', () => {
+    const valid = JSON.parse(JSON.stringify(smallMatrix())) as Record<string, unknown>;
+    const listing = (notListed: string[]) => ({ source: 'GET /v1/models', listed: 1, new: [], notListed, refused: [] });
+    const withList = (notListed: string[]) => ({ ...valid, targets: [{ ...(valid.targets as object[])[0], modelList: listing(notListed) }], results: results(valid).filter((r) => r.model !== 'qwen.qwen3-32b') });
+    expect(parseMatrix(withList(['qwen.qwen3-32b']), 'x.json').results).toHaveLength(3);
+    expect(() => parseMatrix(withList([]), 'x.json')).toThrow(expect.objectContaining({ code: 'HARNESS_REPORT_INVALID', message: expect.stringMatching(/results: no cell for target "emulator", model "qwen\.qwen3-32b", check "path-prefix"/) }));
   });
 
   it('a valid file round-trips, format 1 is read, and the gate is recomputed from the results, not taken from the file', () => {
@@ -293,6 +320,21 @@ describe('bless', () => {
     const after = await readFile(file, 'utf8');
     expect(after).toMatch(/created-at\.chat:\n {6}observed: integer\n {6}reason: .*blessed from run r2: observed "integer"/);
     expect(after).not.toContain('blessed from run r1: observed "exponent"');
+  });
+
+  it('never writes a value the check cannot observe, even one the file\'s own vocabulary lists: exit 2 naming the JSON path, nothing written', async () => {
+    const file = join(dir, 'injected.yaml');
+    const word = 'integer\nmodels:\n  evil.model: {}\n# ';
+    const matrix = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'fail', observed: word }]);
+    matrix.checks = matrix.checks.map((c) => (c.id === 'created-at.chat' && Array.isArray(c.vocabulary) ? { ...c, vocabulary: [...c.vocabulary, word] } : c));
+    const refused = await bless(matrix, file);
+    expect(refused.code).toBe(2);
+    expect(refused.text).toMatch(/HARNESS_REPORT_INVALID: .*matrix\.json: results\[4\]\.observed: "integer\\nmodels:.*" is not one of "integer", "float", "exponent", "string", "missing"/);
+    await expect(readFile(file, 'utf8')).rejects.toThrow(/ENOENT/);
+    // The same file with the word the check can observe blesses.
+    const fine = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'fail', observed: 'exponent' }]);
+    expect((await bless(fine, file)).code).toBe(0);
+    expect(await readFile(file, 'utf8')).toContain('observed: exponent');
   });
 
   it('never writes to a path read from the matrix', async () => {

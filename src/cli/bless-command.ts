@@ -7,12 +7,12 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ALL_CHECKS } from '../checks/registry.ts';
+import { ALL_CHECKS, getCheck } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { MatrixResult } from '../report/matrix.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
-import { FLAKY, allowsVariation, describeExpected, meets, sameValue, type Expected, type Observed } from '../suite/expected.ts';
+import { FLAKY, allowsVariation, describeExpected, expectedProblem, meets, sameValue, type Expected, type Observed } from '../suite/expected.ts';
 import { blessExpectations, loadExpectations, statedFor, type BlessChange } from '../suite/load-expectations.ts';
 import { readMatrix } from './read-matrix.ts';
 
@@ -40,7 +40,19 @@ function sameExpected(a: Expected, b: Expected): boolean {
   return sameValue(a, b);
 }
 
-type Change = BlessChange & { effective: string };
+type Change = BlessChange & { effective: string; source: MatrixResult };
+
+/**
+ * Why a change cannot be written, as `JSON path: problem`, or undefined. The matrix was validated against its own
+ * vocabularies when read; what goes into the expectations file must also be a word of the check as this harness
+ * knows it (the registry), so a value the next run could not load, or text that is not a word, is never written.
+ */
+function changeProblem(change: Change, at: string): string | undefined {
+  const check = getCheck(change.check);
+  if (!check) return `${at}.check: ${inertLine(JSON.stringify(change.check), 120)} is not a check of this mantle-conformance; bless with the version that wrote the file`;
+  const problem = expectedProblem(check, change.to);
+  return problem ? `${at}.${change.source.status === 'flaky' ? 'trials' : 'observed'}: ${inertLine(problem, 400)}` : undefined;
+}
 
 export async function blessCommand(file: string, flags: { expectations?: string; catalog?: string; all?: boolean }, root: string, out: NodeJS.WritableStream): Promise<number> {
   const matrix = await readMatrix(file);
@@ -73,10 +85,15 @@ export async function blessCommand(file: string, flags: { expectations?: string;
     if (seen.every((s) => sameExpected(s.to, first.to))) {
       // The targets agree: one entry for all of them; their own entries for this check are no longer needed.
       const dropTargets = seen.filter((s) => current?.byTarget.get(s.r.target)?.get(model)?.has(check)).map((s) => s.r.target);
-      changes.push({ model, check, from: current?.byModel.get(model)?.get(check)?.value, to: first.to, effective: first.effective, ...(dropTargets.length ? { dropTargets } : {}) });
+      changes.push({ model, check, from: current?.byModel.get(model)?.get(check)?.value, to: first.to, effective: first.effective, source: first.r, ...(dropTargets.length ? { dropTargets } : {}) });
     } else {
-      for (const s of seen.filter((x) => x.differs)) changes.push({ model, check, target: s.r.target, from: s.stated?.target ? s.stated.value : undefined, to: s.to, effective: s.effective });
+      for (const s of seen.filter((x) => x.differs)) changes.push({ model, check, target: s.r.target, from: s.stated?.target ? s.stated.value : undefined, to: s.to, effective: s.effective, source: s.r });
     }
+  }
+  const index = new Map(matrix.results.map((r, i) => [r, i]));
+  for (const change of changes) {
+    const problem = changeProblem(change, `results[${index.get(change.source) ?? '?'}]`);
+    if (problem) throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: ${problem}; nothing was blessed (give a matrix.json this version of mantle-conformance wrote)`);
   }
   const show = (s: string) => inertLine(s, 300);
   if (changes.length === 0) {

@@ -2,9 +2,13 @@
  * @module cli/read-matrix
  * A matrix.json from elsewhere (a CI artifact, a teammate's branch, a fork's run) is parsed, not trusted: it is
  * validated against the published schema (`suites/schema/matrix.schema.json`) before any field is used, so a bad
- * file is exit 2 naming the file and the JSON path of the first bad field. Then it is normalised: format 1 is read
- * as format 2, reasons and evidence are bounded as a run bounds them, and every derived part (gating, counts, the
- * gate) is recomputed from the results rather than taken from the file.
+ * file is exit 2 naming the file and the JSON path of the first bad field. What a schema cannot say is checked
+ * next, as a run would have written it: every number finite (JSON's 1e400 parses as Infinity), no `__proto__` key
+ * (an assignment would turn it into a prototype), names that are names (src/names.ts), each cell once and only of
+ * the targets, models and checks the file lists, no cell missing, and every observed and expected value a word of
+ * its check's vocabulary. Then it is normalised: format 1 is read as format 2, reasons and evidence are bounded as
+ * a run bounds them, and every derived part (gating, counts, the gate) is recomputed from the results rather than
+ * taken from the file.
  */
 import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
@@ -14,12 +18,17 @@ import { boundResult } from '../report/bound-result.ts';
 import { finishMatrix, isGating } from '../report/build-matrix.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { schemaProblem } from '../report/schema-problem.ts';
-import { MATRIX_FORMAT, type Matrix } from '../report/matrix.ts';
+import { MATRIX_FORMAT, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixTarget } from '../report/matrix.ts';
 import { MatrixSchema } from '../suite/matrix-schema.ts';
-import { displayPath, pathOf } from '../json-path.ts';
+import { describeVocabulary, inVocabulary } from '../suite/check-signature.ts';
+import { FLAKY, describeExpected, meets } from '../suite/expected.ts';
+import { nameProblem } from '../names.ts';
+import { displayPath, pathOf, type PathSegment } from '../json-path.ts';
 
 const validate = new Ajv({ allErrors: false, strict: false }).compile(MatrixSchema);
 const FIX = 'give a matrix.json written by mantle-conformance (schema: suites/schema/matrix.schema.json)';
+/** Check ids as the registry and the catalog spell them. */
+const CHECK_ID = /^[a-z0-9][a-z0-9.-]*$/;
 
 /** Validates and normalises parsed JSON as a Matrix; `file` names it in errors. */
 export function parseMatrix(value: unknown, file: string): Matrix {
@@ -29,12 +38,16 @@ export function parseMatrix(value: unknown, file: string): Matrix {
   if (typeof format !== 'string' || !format.startsWith('mantle-conformance.matrix/')) {
     throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: format is ${inertLine(JSON.stringify(format) ?? 'missing', 60)}, expected "${MATRIX_FORMAT}"; ${FIX}`);
   }
+  const unsafe = unsafeValue(value);
+  if (unsafe) throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: ${unsafe}; ${FIX}`);
   if (!validate(value)) {
     const statusError = validate.errors?.find((e) => /^\/results\/\d+\/status$/.test(e.instancePath));
     const problem = statusError ? `${displayPath(pathOf(statusError.instancePath))} is not one of ${CHECK_STATUSES.join(', ')}` : schemaProblem(validate.errors ?? [], value);
     throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: ${problem}; ${FIX}`);
   }
   const matrix = value as unknown as Matrix;
+  const inconsistent = inconsistency(matrix);
+  if (inconsistent) throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: ${inconsistent}; ${FIX} (a file edited by hand, or cut and pasted, is read no further)`);
   const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Matrix['totals']['byStatus'];
   return finishMatrix({
     ...matrix,
@@ -53,4 +66,122 @@ export async function readMatrix(file: string): Promise<Matrix> {
     throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: cannot read a matrix.json there (${inertLine((cause as Error).message, 200)}); ${FIX}`, { cause });
   }
   return parseMatrix(value, file);
+}
+
+interface Node {
+  value: unknown;
+  key: PathSegment | undefined;
+  parent: Node | undefined;
+}
+
+function pathTo(node: Node): string {
+  const path: PathSegment[] = [];
+  for (let at: Node | undefined = node; at?.parent; at = at.parent) path.unshift(at.key!);
+  return inertLine(displayPath(path), 400);
+}
+
+/**
+ * The first value no run writes, anywhere in the document: a number JSON.parse could not keep (1e400 reads as
+ * Infinity, which the reports would then write as null), or a `__proto__` key, which JSON.parse keeps as data but
+ * an assignment or Object.assign (merge sums usage and latency that way) turns into the object's prototype. A walk
+ * with its own stack: the nesting of a file from elsewhere is not bounded.
+ */
+function unsafeValue(document: unknown): string | undefined {
+  const stack: Node[] = [{ value: document, key: undefined, parent: undefined }];
+  while (stack.length) {
+    const node = stack.pop()!;
+    const value = node.value as Record<string, unknown> | unknown[];
+    const keys: PathSegment[] = Array.isArray(value) ? [...value.keys()] : Object.keys(value);
+    for (const key of keys) {
+      const child = (value as Record<PathSegment, unknown>)[key];
+      if (key === '__proto__') return `${pathTo({ value: child, key, parent: node })}: a key named __proto__ is not allowed (no run writes one)`;
+      if (typeof child === 'number' && !Number.isFinite(child)) return `${pathTo({ value: child, key, parent: node })} is not a finite number (a literal such as 1e400 reads as Infinity)`;
+      if (child !== null && typeof child === 'object') stack.push({ value: child, key, parent: node });
+    }
+  }
+  return undefined;
+}
+
+const shown = (value: unknown) => inertLine(JSON.stringify(value) ?? String(value), 120);
+
+/** The first id listed twice, or that is not a name of its kind. */
+function listProblem(list: readonly { id: string }[], field: string, problemOf: (id: string) => string | undefined): string | undefined {
+  const seen = new Map<string, number>();
+  for (const [i, { id }] of list.entries()) {
+    const problem = problemOf(id);
+    if (problem) return `${field}[${i}].id: ${inertLine(problem, 300)}`;
+    const first = seen.get(id);
+    if (first !== undefined) return `${field}[${i}].id: ${shown(id)} is listed again (${field}[${first}])`;
+    seen.set(id, i);
+  }
+  return undefined;
+}
+
+/** Whether a value is one the check could have observed: a word of its vocabulary, or null (nothing observed). */
+const observable = (check: MatrixCheck, value: unknown) => value === null || inVocabulary({ id: check.id, api: null, vocabulary: check.vocabulary }, value);
+
+function valueProblem(check: MatrixCheck, value: unknown, at: string, checkIndex: number): string | undefined {
+  return observable(check, value) ? undefined : `${at}: ${shown(value)} is not one of ${inertLine(describeVocabulary({ id: check.id, api: null, vocabulary: check.vocabulary }), 300)} (the vocabulary of ${shown(check.id)}, checks[${checkIndex}])`;
+}
+
+/** Whether the model is one the target's model list named (a target that read one runs only those, and --models). */
+function listedOn(target: MatrixTarget, model: Matrix['models'][number]): boolean {
+  const list = target.modelList;
+  if (!list) return true;
+  return model.inCatalog ? !list.notListed.includes(model.id) : list.new.includes(model.id);
+}
+
+/**
+ * What a schema cannot say about a matrix: the names, each cell once and of listed ids only, no cell missing (a
+ * target/model pair that has cells has one for every check; a pair has none only when the target's model list did
+ * not name the model), and values from the checks' vocabularies. Undefined when the file is as a run writes it.
+ */
+function inconsistency(matrix: Matrix): string | undefined {
+  const runIdProblem = matrix.run.id.split('+').map((part) => nameProblem(part, 'run id')).find(Boolean);
+  if (runIdProblem) return `run.id: ${inertLine(runIdProblem, 300)}`;
+  const listed =
+    listProblem(matrix.targets, 'targets', (id) => nameProblem(id, 'target name')) ??
+    listProblem(matrix.models, 'models', (id) => nameProblem(id, 'model id')) ??
+    listProblem(matrix.checks, 'checks', (id) => (CHECK_ID.test(id) ? undefined : `${shown(id)} is not a check id (lower-case letters, digits, . and -)`));
+  if (listed) return listed;
+  const checks = new Map(matrix.checks.map((c, i) => [c.id, { check: c, i }]));
+  for (const [i, c] of matrix.checks.entries()) {
+    const problem = valueProblem(c, c.reference ?? null, `checks[${i}].reference`, i);
+    if (problem) return problem;
+  }
+  const targets = new Set(matrix.targets.map((t) => t.id));
+  const models = new Set(matrix.models.map((m) => m.id));
+  const cells = new Map<string, number>();
+  const pairs = new Map<string, number>();
+  for (const [i, r] of matrix.results.entries()) {
+    if (!targets.has(r.target)) return `results[${i}].target: ${shown(r.target)} is not in targets`;
+    if (!models.has(r.model)) return `results[${i}].model: ${shown(r.model)} is not in models`;
+    const listedCheck = checks.get(r.check);
+    if (!listedCheck) return `results[${i}].check: ${shown(r.check)} is not in checks`;
+    const k = resultKey(r);
+    const first = cells.get(k);
+    if (first !== undefined) return `results[${i}]: the cell of results[${first}] again (target ${shown(r.target)}, model ${shown(r.model)}, check ${shown(r.check)}); a matrix holds each cell once`;
+    cells.set(k, i);
+    pairs.set(pairKey(r.target, r.model), (pairs.get(pairKey(r.target, r.model)) ?? 0) + 1);
+    const { check, i: c } = listedCheck;
+    const expected = r.expected === FLAKY ? [] : Array.isArray(r.expected) ? r.expected : [r.expected];
+    const problem =
+      valueProblem(check, r.observed, `results[${i}].observed`, c) ??
+      expected.map((v, j) => valueProblem(check, v, `results[${i}].expected${Array.isArray(r.expected) ? `[${j}]` : ''}`, c)).find(Boolean) ??
+      (r.trials ?? []).map((t, j) => valueProblem(check, t.observed, `results[${i}].trials[${j}].observed`, c)).find(Boolean);
+    if (problem) return problem;
+    // A verdict is the comparison of the two: a status that says otherwise was edited (a failure turned into a pass).
+    if ((r.status === 'pass' || r.status === 'fail') && r.expected !== null && meets(r.expected, r.observed) !== (r.status === 'pass')) {
+      return `results[${i}].status: ${shown(r.status)}, but the observed ${shown(r.observed)} ${r.status === 'pass' ? 'does not meet' : 'meets'} the expected ${inertLine(describeExpected(r.expected), 200)}`;
+    }
+  }
+  for (const target of matrix.targets) {
+    for (const model of matrix.models) {
+      const count = pairs.get(pairKey(target.id, model.id)) ?? 0;
+      if (count === matrix.checks.length || (count === 0 && !listedOn(target, model))) continue;
+      const check = matrix.checks.find((c) => !cells.has(resultKey({ target: target.id, model: model.id, check: c.id })))!;
+      return `results: no cell for target ${shown(target.id)}, model ${shown(model.id)}, check ${shown(check.id)} (every target runs every check of every model it runs; a cell another shard ran is in the file as notRun)`;
+    }
+  }
+  return undefined;
 }

@@ -47,7 +47,7 @@ export async function compareSurfacesCommand(files: string[], flags: { json?: bo
 
 export async function mergeCommand(files: string[], flags: { reportDir: string }, out: NodeJS.WritableStream): Promise<number> {
   if (files.length < 2) throw new HarnessError('HARNESS_USAGE', 'merge: give two or more matrix.json files (shards of one run, or one run per region)');
-  const merged = mergeMatrices(await Promise.all(files.map(readMatrix)));
+  const merged = mergeMatrices(await Promise.all(files.map(readMatrix)), files);
   const written = await writeDefaultReports(merged, flags.reportDir);
   const problems = merged.gate.problems.map((p) => `  ${inertLine(p.message, 2000)}\n`).join('');
   out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);

@@ -3,10 +3,14 @@
  * Several matrices into one: the shards of a run (vitest --shard, one CI job each) or one run per region. A cell
  * one matrix did not run is filled from the one that did, so merged shards equal a single run's matrix. The
  * inputs must be complete: every shard of each run id exactly once, and no two runs of one target; otherwise the
- * merged matrix is partial, its reason names what is missing or doubled, and the gate fails.
+ * merged matrix is partial, its reason names what is missing or doubled, and the gate fails. Inputs that cannot be
+ * one run are refused (exit 2, naming both files) rather than merged: shards of one run id with different selections
+ * (a shard run without one of the models would leave its cells "not run" everywhere), and two files that ran the same
+ * cell (which one would win?), except the same shard given twice, which is partial as above.
  */
 import { mergeShapeTables } from '../checks/shape.ts';
 import { HarnessError } from '../errors.ts';
+import { inertLine } from './inert-text.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
 import { resultKey as key, type Matrix, type MatrixResult, type MatrixTarget, type UsageTotals } from './matrix.ts';
 
@@ -73,9 +77,73 @@ export function incompleteness(matrices: readonly Matrix[]): string[] {
   return problems;
 }
 
-export function mergeMatrices(matrices: readonly Matrix[]): Matrix {
+/** What a run selected, as sets: the models, checks and filters it was given and the targets it ran. */
+function selectionOf(m: Matrix): Record<'models' | 'checks' | 'filters' | 'targets', string[]> {
+  const sorted = (xs: readonly string[]) => [...new Set(xs)].sort();
+  const { models, checks, filters } = m.run.selection;
+  return { models: sorted(models), checks: sorted(checks), filters: sorted(filters), targets: sorted(m.targets.map((t) => t.id)) };
+}
+
+/** How two selections differ, or undefined when they are the same. */
+function selectionDifference(a: Matrix, b: Matrix, names: [string, string]): string | undefined {
+  const x = selectionOf(a);
+  const y = selectionOf(b);
+  for (const field of ['models', 'checks', 'filters', 'targets'] as const) {
+    const onlyA = x[field].filter((v) => !y[field].includes(v));
+    const onlyB = y[field].filter((v) => !x[field].includes(v));
+    if (!onlyA.length && !onlyB.length) continue;
+    const list = (vs: string[]) => (vs.length ? vs.map((v) => JSON.stringify(v)).join(', ') : 'none');
+    return `${field} differ (only in ${names[0]}: ${list(onlyA)}; only in ${names[1]}: ${list(onlyB)})`;
+  }
+  return undefined;
+}
+
+const shardOf = (m: Matrix) => `${m.run.id}\u0000${m.run.selection.shard ?? ''}`;
+
+/**
+ * Refuses inputs that cannot be merged into one honest matrix: shards of one run id whose selections differ, and
+ * two files (other than the same shard twice) that both ran a cell. `files` name the inputs in messages.
+ */
+export function assertMergeable(matrices: readonly Matrix[], files: readonly string[]): void {
+  const name = (i: number) => inertLine(files[i] ?? runName(matrices[i]!), 200);
+  const refuse = (message: string) => new HarnessError('HARNESS_REPORT_INVALID', `merge: ${message}`);
+  for (let i = 0; i < matrices.length; i++) {
+    for (let j = i + 1; j < matrices.length; j++) {
+      if (matrices[i]!.run.id !== matrices[j]!.run.id) continue;
+      const difference = selectionDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]);
+      if (difference) {
+        throw refuse(
+          `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters (only --shard differs); run the odd shard again with the others' selection`,
+        );
+      }
+    }
+  }
+  const ranIn = new Map<string, number>();
+  for (const [i, m] of matrices.entries()) {
+    const clashes: { j: number; r: MatrixResult }[] = [];
+    for (const r of m.results) {
+      if (r.notRun) continue;
+      const k = key(r);
+      const j = ranIn.get(k);
+      if (j === undefined) ranIn.set(k, i);
+      else if (shardOf(matrices[j]!) !== shardOf(m)) clashes.push({ j, r });
+    }
+    const clash = clashes[0];
+    if (clash) {
+      const { j, r } = clash;
+      const more = clashes.filter((c) => c.j === j).length - 1;
+      throw refuse(
+        `${name(j)} and ${name(i)} both ran target ${inertLine(JSON.stringify(r.target), 200)}, model ${inertLine(JSON.stringify(r.model), 200)}, check ${inertLine(JSON.stringify(r.check), 200)}${more ? ` (and ${more} more cells)` : ''}: the shards of a run never overlap, and one run per region has its own targets; merge each cell from one file (the shards of one --run-id, each once)`,
+      );
+    }
+  }
+}
+
+/** The inputs as one matrix, after assertMergeable; `files` name the inputs in its messages (else their run ids). */
+export function mergeMatrices(matrices: readonly Matrix[], files: readonly string[] = []): Matrix {
   const first = matrices[0];
   if (!first) throw new HarnessError('HARNESS_USAGE', 'merge needs at least one matrix.json');
+  assertMergeable(matrices, files);
   const results = new Map<string, MatrixResult>();
   const order: string[] = [];
   for (const matrix of matrices) {

@@ -3,7 +3,9 @@
  * The JSON Schema of `matrix.json` (formats 1 and 2), published as `suites/schema/matrix.schema.json`. A matrix.json
  * comes back from CI artifacts and teammates' branches: `report`, `compare`, `merge`, `table`, `bless` and
  * `--baseline` validate it against this schema before any field is used, so a bad file is a usage error naming the
- * file and the JSON path of the first bad field, never a crash. It lives with the other input schemas (the suite
+ * file and the JSON path of the first bad field, never a crash. What a schema cannot say (finite numbers, no
+ * `__proto__` key, ids that are names, each cell once and none missing, values from the check's vocabulary) is
+ * checked next, by the reader (src/cli/read-matrix.ts). It lives with the other input schemas (the suite
  * layer reads files from elsewhere); the TypeScript types stay in `report/matrix.ts`, and a test holds the two
  * together (statuses, formats).
  */
