@@ -32,7 +32,7 @@ export const ERROR_CODES = {
   HARNESS_INTERRUPTED: 'the run was interrupted (Ctrl-C or SIGTERM)',
   HARNESS_DISK_FULL: 'a file could not be written because the disk (or quota) is full',
   HARNESS_WRITE_FAILED: 'a file could not be written (permissions, a read-only file system, a file in the way)',
-  HARNESS_REPORT_INVALID: 'a matrix.json given to compare/merge/table/bless cannot be read',
+  HARNESS_REPORT_INVALID: 'a matrix.json given to report/compare/merge/table/bless cannot be read or used (bad JSON, a field that does not fit, cells missing or twice, shards that do not belong together)',
   HARNESS_HISTORY_INVALID: 'a run file in a history folder cannot be read or does not match the history schema',
   HARNESS_INTERNAL: 'a bug in the harness',
 } as const;
