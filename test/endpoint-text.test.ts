@@ -97,3 +97,41 @@ describe('endpoint text reaching the console, the step summary and junit.xml', (
     }
   }, 120_000);
 });
+
+/** A server that rejects the key with `message` on every request, or (`midRun`) lists models and rejects the rest. */
+function rejectingServer(message: string, midRun: boolean): Promise<{ url: string; server: Server }> {
+  const body = JSON.stringify({ error: { message, type: 'authentication_error' } });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (midRun && req.method === 'GET' && req.url === '/v1/models') res.writeHead(200, { 'content-type': 'application/json' }).end('{"object":"list","data":[]}');
+      else res.writeHead(401, { 'content-type': 'application/json' }).end(body);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
+}
+
+describe('a rejected key\'s message on the console (HARNESS_AUTH_REJECTED)', () => {
+  it.each([
+    { when: 'at the credentials check', midRun: false },
+    { when: 'mid-run', midRun: true },
+  ])('$when: one inert line, bounded, the cut marked', async ({ midRun }) => {
+    const { url, server } = await rejectingServer(`bad key${FORGED}\r\n##[set-output name=x]y${'B'.repeat(5_000_000)}`, midRun);
+    try {
+      const result = await cli(['run', '--mode', 'live', '--endpoint', url, '--models', 'xai.grok-4.3', '--checks', 'api.chat-completions', '--retries', '0', '--report-dir', join(dir, `rejected-${midRun}`), '--plain'], { AWS_BEARER_TOKEN_BEDROCK: 'some-key-0123456789', GITHUB_ACTIONS: 'true' });
+      expect(result.code).toBe(2);
+      const lines = result.stderr.split('\n').filter((l) => l.includes('HARNESS_AUTH_REJECTED'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(midRun ? /answered 401: bad key/ : /GET \/v1\/models answered 401 bad key/);
+      expect(lines[0]).toMatch(/bytes more\)\. (The run stopped|Check the key)/);
+      expect(result.stderr.length).toBeLessThan(4_000);
+      for (const line of `${result.stdout}\n${result.stderr}`.split('\n')) {
+        expect(line).not.toMatch(/^\s*::|^\s*##\[|^gate: pass/);
+        expect(line).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      }
+    } finally {
+      server.close();
+    }
+  }, 120_000);
+});
+

@@ -33,6 +33,65 @@ describe('the redactor', () => {
     expect(count).toBe(4);
   });
 
+  // A Bedrock API key's shape: base64 with `+`, `/` and `=` padding, the characters encoders escape.
+  const KEY = 'ABSKQmVkcm9ja0FQSUtleS1hYmNkZWZnaGlqa2xtbm9w+/Rr==';
+  const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
+  /** How endpoints and gateways echo a value back, escaped or encoded. */
+  const ECHOES: [string, (v: string) => string][] = [
+    ['Gson (= as \\u003d)', (v) => v.replace(/=/g, '\\u003d')],
+    ['fully \\uXXXX-escaped, upper-case hex', (v) => [...v].map((c) => `\\u00${hex(c).toUpperCase()}`).join('')],
+    ['JSON inside JSON (\\\\u003d)', (v) => v.replace(/=/g, '\\\\u003d')],
+    ['percent-encoded, lower case', (v) => encodeURIComponent(v).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())],
+    ['percent-encoded, every character', (v) => [...v].map((c) => `%${hex(c)}`).join('')],
+    ['percent-encoded twice', (v) => encodeURIComponent(encodeURIComponent(v))],
+    ['HTML decimal references', (v) => v.replace(/[+/=]/g, (c) => `&#${c.charCodeAt(0)};`)],
+    ['HTML hex references, no semicolon', (v) => v.replace(/[+/=]/g, (c) => `&#x${hex(c)}`)],
+    ['HTML named references', (v) => v.replace(/\+/g, '&plus;').replace(/\//g, '&sol;').replace(/=/g, '&equals;')],
+    ['base64', (v) => Buffer.from(v).toString('base64')],
+    ['base64 after a prefix (Basic user:key)', (v) => Buffer.from(`user:${v}`).toString('base64')],
+    ['base64url, two bytes in', (v) => Buffer.from(`xy${v}`).toString('base64url')],
+    ['upper case', (v) => v.toUpperCase()],
+    ['lower case, then percent-encoded', (v) => encodeURIComponent(v.toLowerCase())],
+    ['form-encoded space as +', (v) => v.replace(/ /g, '+')],
+  ];
+  /** Every way a reader downstream could decode the text: none of them may give the value back. */
+  const readings = (text: string) => [text, text.toUpperCase(), text.replace(/\\+u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), decodeURIComponent(text.replace(/%(?![0-9a-f]{2})/gi, '%25')), text.replace(/&#x?([0-9a-f]+);?/gi, (m) => String.fromCharCode(m.includes('x') ? parseInt(m.slice(3), 16) : parseInt(m.slice(2), 10))), text.replace(/&plus;/g, '+').replace(/&sol;/g, '/').replace(/&equals;/g, '=')];
+
+  it.each(ECHOES)('replaces the run\'s own value echoed %s, and the fixture scan agrees', (_name, encode) => {
+    const value = _name.startsWith('form') ? 'gateway key with spaces 0123' : KEY;
+    const text = `{"error":{"message":"API key ${encode(value)} is not valid"}}`;
+    expect(scanForSecrets(text, [value])).toEqual(['a credential this run is using']);
+    const { value: redacted, count } = own(value).text(text);
+    expect(count).toBe(1);
+    expect(redacted).toMatch(/^\{"error":\{"message":"API key (\w*)\[REDACTED:api-key\] is not valid"\}\}$/);
+    // The redacted text parses, and no decoding of it (JSON.parse included) puts the value back.
+    const message = (JSON.parse(redacted) as { error: { message: string } }).error.message;
+    for (const reading of [...readings(redacted), ...readings(message)]) {
+      expect(reading.toLowerCase()).not.toContain(value.toLowerCase());
+      expect(reading).not.toContain(Buffer.from(value).toString('base64').slice(4, -4));
+    }
+    expect(scanForSecrets(redacted, [value])).toEqual([]);
+    expect(own(value).text(redacted).value).toBe(redacted);
+  });
+
+  it.each(ECHOES)('leaves text that merely resembles the value alone: another value echoed %s', (_name, encode) => {
+    // One character changed, one dropped: not the value, in any of its forms.
+    for (const other of [KEY.replace('Rr', 'Rs'), KEY.slice(1)]) {
+      const text = `{"error":{"message":"API key ${encode(other)} is not valid"} 100% &amp; &#xyz; &nope; \\u00zz %zz"}`;
+      expect(own(KEY).text(text)).toEqual({ value: text, count: 0 });
+      expect(scanForSecrets(text, [KEY])).toEqual([]);
+    }
+  });
+
+  it('finds a session token echoed in a JSON-inside-JSON header dump, whatever the labels\' escaping', () => {
+    const token = 'IQoJb3JpZ2luX2VjECANARYSESSION+abc/def==';
+    const headers = JSON.stringify({ 'x-amz-security-token': token }).replace(/=/g, '\\u003d');
+    const text = JSON.stringify({ error: { message: `denied. headers=${headers}` } });
+    // Not the run's own value (a shape): the label, escaped twice, still says what follows.
+    expect(new Redactor().text(text).value).toBe('{"error":{"message":"denied. headers={\\"x-amz-security-token\\":\\"[REDACTED:aws-session-token]\\"}"}}');
+    expect(scanForSecrets(text)).toEqual(['an AWS session token']);
+  });
+
   it('leaves values too short to be credentials alone', () => {
     expect(own('abc123').text('abc123 is a word').value).toBe('abc123 is a word');
   });

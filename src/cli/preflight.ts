@@ -4,11 +4,12 @@
  * unreachable endpoint stops the run with exit 2 and the fix, instead of 50 models x dozens of `error` cells.
  */
 import { HarnessError } from '../errors.ts';
+import { inertLine } from '../report/inert-text.ts';
 import type { RunConfig } from '../run/run-config.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { createAuth } from '../transport/auth/create-auth.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
-import { sendHttp } from '../transport/http-exchange.ts';
+import { redactorFor, sendHttp } from '../transport/http-exchange.ts';
 
 /** The run's credentials; a missing key says how to reach a local server that needs none. */
 function authFor(config: RunConfig, target: RunConfig['targets'][number]) {
@@ -35,17 +36,17 @@ export async function preflight(config: RunConfig): Promise<void> {
     );
     if (exchange.error?.code === 'HARNESS_AUTH_MISSING') throw new HarnessError('HARNESS_AUTH_MISSING', exchange.error.message);
     if (exchange.error?.code === 'HARNESS_CONNECTION') {
-      throw new HarnessError('HARNESS_CONNECTION', `Cannot reach ${target.endpointHost}: ${exchange.error.message}. Check --endpoint / --region and the network.`);
+      throw new HarnessError('HARNESS_CONNECTION', `Cannot reach ${target.endpointHost}: ${inertLine(exchange.error.message)}. Check --endpoint / --region and the network.`);
     }
     const response = exchange.response;
     if (!response || (response.status !== 401 && response.status !== 403)) continue;
     const classification = classifyAnswer(response);
     if (classification.kind === 'auth-rejected') {
       const where = config.auth.kind === 'bearer' ? `the key in ${config.auth.apiKeyEnv} (or pick another variable with --api-key-env)` : `the ${config.auth.kind} credentials`;
-      throw new HarnessError(
-        'HARNESS_AUTH_REJECTED',
-        `${target.endpointHost} rejected the credentials: GET ${prefix}/models answered ${response.status} ${classification.message ?? ''}`.trimEnd() + `. Check ${where}; nothing else was sent.`,
-      );
+      // The message was decoded (JSON.parse) from the redacted body: redacted again as decoded, then one inert,
+      // bounded line (no escape sequence, line break or workflow command reaches the console).
+      const said = classification.message ? ` ${inertLine(redactorFor(auth).text(classification.message).value)}` : '';
+      throw new HarnessError('HARNESS_AUTH_REJECTED', `${target.endpointHost} rejected the credentials: GET ${prefix}/models answered ${response.status}${said}. Check ${where}; nothing else was sent.`);
     }
   }
 }

@@ -134,7 +134,8 @@ async function discoverModels(config: RunConfig): Promise<void> {
 
 async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io: { out: NodeJS.WritableStream }, runner: RunOutcome['runner'], caseIds: readonly string[]): Promise<RunOutcome> {
   if (end.fatal) {
-    throw new HarnessError('HARNESS_AUTH_REJECTED', `${end.fatal.message}. The run stopped; check the key in ${config.auth.apiKeyEnv} (or --api-key-env / --auth).`);
+    // The fatal message quotes the endpoint's (redacted) message: one inert, bounded line, as every endpoint string.
+    throw new HarnessError('HARNESS_AUTH_REJECTED', `${inertLine(end.fatal.message)}. The run stopped; check the key in ${config.auth.apiKeyEnv} (or --api-key-env / --auth).`);
   }
   if (end.writeError instanceof HarnessError && end.writeError.code === 'HARNESS_DISK_FULL') throw end.writeError;
   if (end.writeError) {

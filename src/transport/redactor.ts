@@ -2,12 +2,15 @@
  * @module transport/redactor
  * Replaces credentials with `[REDACTED:<kind>]` in text that came over the wire, before anything else sees it. Two
  * nets: the exact values the run holds (API key, short-term token, AWS keys, each request's SigV4 signature,
- * every --header-env value, also JSON-, slash- and URL-escaped), and shapes that look like credentials whatever
- * their origin (AWS key ids, `bedrock-api-key-` tokens, bearer tokens, signatures, session tokens).
+ * every --header-env value: in any letter case, in base64, and behind any mix of JSON, URL and HTML escapes), and
+ * shapes that look like credentials whatever their origin (AWS key ids, `bedrock-api-key-` tokens, bearer tokens,
+ * signatures, session tokens). Both nets search every decoded view of the text (decoded-views.ts) and replace the
+ * text's own characters, escapes included: what a reader decodes later from redacted text holds no secret.
  *
  * Text split into parts (the reads of a stream) is redacted as one string and the result mapped back onto the
  * parts, so a value split across two reads is caught and read boundaries and times stay where they were.
  */
+import { decodedFully, decodedViews } from './decoded-views.ts';
 
 /** A secret value and what it is; the kind is all that remains of it in stored text. */
 export interface Secret {
@@ -25,7 +28,7 @@ export interface CredentialShape {
   description: string;
   /**
    * Matches a credential; the group named `secret`, when there is one, is the part replaced (labels like `Bearer `
-   * and JSON quotes stay). Every pattern starts with a literal, never a lookbehind: a lookbehind with `\s+` is
+   * and JSON quotes stay; a label's quotes may be escaped, as in JSON inside JSON). Every pattern starts with a literal, never a lookbehind: a lookbehind with `\s+` is
    * tried at every position and turns a megabyte of whitespace into minutes.
    */
   pattern: RegExp;
@@ -41,8 +44,8 @@ export const CREDENTIAL_SHAPES: readonly CredentialShape[] = [
   { kind: 'bearer-token', description: 'a bearer token', pattern: /\b[Bb]earer\s+(?<secret>[A-Za-z0-9._~+/=-]{12,})/dg },
   { kind: 'sigv4-signature', description: 'a SigV4 signature', pattern: /\bSignature=(?<secret>[0-9a-f]{64})/dg },
   { kind: 'sigv4-signature', description: 'a SigV4 signature', pattern: /X-Amz-Signature=(?<secret>[^&\s"'\\[]+)/dgi },
-  { kind: 'aws-session-token', description: 'an AWS session token', pattern: /x-amz-security-token"?\s*[:=]\s*"?(?<secret>[A-Za-z0-9/+=%]{16,})/dgi },
-  { kind: 'aws-secret-access-key', description: 'an AWS secret access key', pattern: /aws_secret_access_key"?\s*[:=]\s*"?(?<secret>[A-Za-z0-9/+=]{16,})/dgi },
+  { kind: 'aws-session-token', description: 'an AWS session token', pattern: /x-amz-security-token\\*"?\s*[:=]\s*\\*"?(?<secret>[A-Za-z0-9/+=%]{16,})/dgi },
+  { kind: 'aws-secret-access-key', description: 'an AWS secret access key', pattern: /aws_secret_access_key\\*"?\s*[:=]\s*\\*"?(?<secret>[A-Za-z0-9/+=]{16,})/dgi },
 ];
 
 export function placeholder(kind: string): string {
@@ -87,22 +90,45 @@ export class Redactor {
   }
 }
 
-/** Every credential in `text`, merged where they overlap; the run's own values win the kind of an overlap. */
-function findRanges(text: string, secrets: readonly Secret[]): Range[] {
-  const found: (Range & { own: boolean })[] = [];
-  for (const { kind, value } of secrets) {
-    for (const variant of variants(value)) {
-      for (let at = text.indexOf(variant); at !== -1; at = text.indexOf(variant, at + variant.length)) {
-        found.push({ start: at, end: at + variant.length, kind, own: true });
+/** A credential found in a text: offsets into it, its kind, and whether it is one of the run's own values. */
+export interface FoundCredential {
+  start: number;
+  end: number;
+  kind: string;
+  own: boolean;
+  /** For a shape: what it is ("a bearer token"). */
+  description?: string;
+}
+
+/**
+ * Every credential in `text`, in each of its decoded views (decoded-views.ts), as offsets into `text`, unmerged.
+ * The run's own values are matched without letter case and in base64 too; shapes as they are written.
+ */
+export function findCredentials(text: string, secrets: readonly Secret[]): FoundCredential[] {
+  const found: FoundCredential[] = [];
+  const own = secrets.filter((s) => s.value.length >= MIN_SECRET_LENGTH).map((s) => ({ kind: s.kind, ...needlesOf(s.value) }));
+  for (const view of decodedViews(text)) {
+    const add = (start: number, end: number, kind: string, shape?: CredentialShape) => {
+      const [s, e] = view.original(start, end);
+      found.push({ start: s, end: e, kind, own: !shape, ...(shape ? { description: shape.description } : {}) });
+    };
+    for (const { kind, values, base64 } of own) {
+      for (const pattern of values) for (const match of view.text.matchAll(pattern)) add(match.index, match.index + match[0].length, kind);
+      for (const needle of base64) for (const at of indexesOf(view.text, needle)) add(...widenBase64(view.text, at, at + needle.length), kind);
+    }
+    for (const shape of CREDENTIAL_SHAPES) {
+      for (const match of view.text.matchAll(shape.pattern)) {
+        const [start, end] = match.indices?.groups?.secret ?? [match.index, match.index + match[0].length];
+        add(start, end, shape.kind, shape);
       }
     }
   }
-  for (const shape of CREDENTIAL_SHAPES) {
-    for (const match of text.matchAll(shape.pattern)) {
-      const [start, end] = match.indices?.groups?.secret ?? [match.index, match.index + match[0].length];
-      found.push({ start, end, kind: shape.kind, own: false });
-    }
-  }
+  return found;
+}
+
+/** Every credential in `text`, merged where they overlap; the run's own values win the kind of an overlap. */
+function findRanges(text: string, secrets: readonly Secret[]): Range[] {
+  const found = findCredentials(text, secrets);
   found.sort((a, b) => a.start - b.start || Number(b.own) - Number(a.own) || b.end - a.end);
   const merged: Range[] = [];
   for (const range of found) {
@@ -113,11 +139,59 @@ function findRanges(text: string, secrets: readonly Secret[]): Range[] {
   return merged;
 }
 
-/** How a value may appear in text: as it is, JSON-escaped, with `/` escaped (PHP, some gateways), URL-encoded. */
-function variants(value: string): string[] {
-  if (value.length < MIN_SECRET_LENGTH) return [];
-  const json = JSON.stringify(value).slice(1, -1);
-  return [...new Set([value, json, json.replace(/\//g, '\\/'), encodeURIComponent(value)])];
+function* indexesOf(text: string, needle: string): Generator<number> {
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) yield at;
+}
+
+interface Needles {
+  /**
+   * The value as it is and fully decoded, for every view: ASCII letter case ignored, and a space and `+` the same
+   * (a form-encoded space). A case-insensitive regex, not a lower-cased copy of the text: a few ms on 6 MB.
+   */
+  values: RegExp[];
+  /** The base64 and base64url characters that only the value decides, at each of the three alignments. */
+  base64: string[];
+}
+
+/** Needles per value, kept: SigV4 signatures are new for each request, so the cache is emptied when it grows. */
+const needleCache = new Map<string, Needles>();
+
+/**
+ * How a value is looked for. Escaped forms (JSON `\uXXXX` and `\/`, percent-, HTML-encoded, any mix) need no needle
+ * of their own: every decoded view of the text is searched. Letter case is ignored (an endpoint that upper-cases what it
+ * echoes); base64 is matched as written, at every byte alignment, so the value inside `base64("user:" + value)`
+ * is found too.
+ */
+function needlesOf(value: string): Needles {
+  let needles = needleCache.get(value);
+  if (needles) return needles;
+  // JSON's `\"` and `\\` are not read by the views (decoded-views.ts): a value holding `"` or `\` is looked for
+  // JSON-escaped as well.
+  const forms = [...new Set([value, decodedFully(value), JSON.stringify(value).slice(1, -1)])].filter((v) => v.length >= MIN_SECRET_LENGTH);
+  const values = forms.map((form) => new RegExp(form.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&').replace(/\\\+| /g, '[+ ]'), 'gi'));
+  const bytes = Buffer.from(value, 'utf8');
+  const base64 = new Set<string>();
+  for (let pad = 0; pad < 3; pad++) {
+    const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString('base64');
+    // Characters whose six bits all come from the value.
+    const core = encoded.slice(Math.ceil((8 * pad) / 6), Math.floor((8 * (pad + bytes.length)) / 6));
+    if (core.length >= MIN_SECRET_LENGTH) base64.add(core).add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  needles = { values, base64: [...base64] };
+  if (needleCache.size >= 1_000) needleCache.clear();
+  needleCache.set(value, needles);
+  return needles;
+}
+
+/** A base64 match widened by the characters that hold some of the value's bits, and its padding. */
+function widenBase64(text: string, start: number, end: number): [number, number] {
+  const b64 = /[A-Za-z0-9+/_-]/;
+  let s = start;
+  let e = end;
+  if (s > 0 && b64.test(text[s - 1]!)) s--;
+  if (e < text.length && b64.test(text[e]!)) e++;
+  while (text[e] === '=' && e - end < 3) e++;
+  return [s, e];
 }
 
 /**

@@ -1,19 +1,20 @@
 /**
  * @module transport/secret-scan
  * The last net before a fixture is written: text that went through the redactor should hold no credential, so
- * anything found here is a bug or bytes that bypassed the transport. Two nets: the exact secret values the run
- * holds, and the credential shapes the redactor replaces. Findings name the kind, never the value.
+ * anything found here is a bug or bytes that bypassed the transport. It looks as the redactor does (the same
+ * `findCredentials`: the run's own values in any case, escape or base64, and the credential shapes, in every
+ * decoded view), so what one finds the other finds. Findings name the kind, never the value.
  */
-import { CREDENTIAL_SHAPES, MIN_SECRET_LENGTH } from './redactor.ts';
+import { CREDENTIAL_SHAPES, findCredentials } from './redactor.ts';
+
+const OWN = 'a credential this run is using';
+/** Findings in a stable order: the run's own values, then the shapes as listed. */
+const ORDER = [OWN, ...new Set(CREDENTIAL_SHAPES.map((shape) => shape.description))];
 
 /** Kinds of credential found in `text`; empty when it is clean. */
 export function scanForSecrets(text: string, secrets: readonly string[] = []): string[] {
-  const found: string[] = [];
-  // Short values would match innocent text; auth providers only hand over real credentials.
-  if (secrets.some((secret) => secret.length >= MIN_SECRET_LENGTH && (text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1))))) {
-    found.push('a credential this run is using');
-  }
-  // `search` ignores the shared patterns' global flag and lastIndex.
-  for (const { description, pattern } of CREDENTIAL_SHAPES) if (text.search(pattern) !== -1 && !found.includes(description)) found.push(description);
-  return found;
+  const found = new Set<string>();
+  // Values shorter than MIN_SECRET_LENGTH are skipped there: they would match innocent text.
+  for (const credential of findCredentials(text, secrets.map((value) => ({ kind: 'own', value })))) found.add(credential.own ? OWN : credential.description!);
+  return ORDER.filter((description) => found.has(description));
 }
