@@ -1,9 +1,11 @@
 /**
  * Route errors vary; the classifier is pinned with Mantle's verbatim answers (MANTLE.md) so "Berm" is never a bad
- * key and a bad key is never an unsupported route.
+ * key and a bad key is never an unsupported route; what a proxy or gateway says in the endpoint's place (a 408, an
+ * empty or HTML 2xx, an error in a 200, an HTML error page) is an exchange error, and the real answers stay answers.
  */
 import { describe, expect, it } from 'vitest';
 import { classifyAnswer, classifyResponse, errorEnvelope } from '../src/transport/classify-response.ts';
+import { standInAnswer } from '../src/transport/stand-in-answer.ts';
 
 describe('classifyResponse', () => {
   it.each([
@@ -31,6 +33,16 @@ describe('classifyResponse', () => {
     { name: 'server error', status: 503, body: '', kind: 'server-error' },
     { name: 'ok', status: 200, body: '{}', kind: 'ok' },
     { name: 'Anthropic envelope', status: 404, body: '{"type":"error","error":{"type":"not_found_error","message":"model: openai.gpt-oss-20b"}}', kind: 'route-unsupported' },
+    // Other servers' words for an unknown model: a typo'd id must not read as "this route does not serve it".
+    { name: 'ollama: model "x" not found', status: 404, body: '{"error":{"message":"model \\"xai.grok-4.33\\" not found, try pulling it first","type":"api_error","param":null,"code":null}}', kind: 'model-unknown' },
+    { name: "ollama, single quotes", status: 404, body: `{"error":"model 'llama9' not found"}`, kind: 'model-unknown' },
+    { name: 'vLLM: The model `x` does not exist', status: 404, body: '{"object":"error","message":"The model `xai.grok-4.33` does not exist.","type":"NotFoundError","code":404}', kind: 'model-unknown' },
+    { name: 'Model not found: x', status: 404, body: '{"detail":"Model not found: xai.grok-4.33"}', kind: 'model-unknown' },
+    // ... and what only looks like it stays what it was.
+    { name: 'a bare Not Found envelope stays a route answer', status: 404, body: '{"error":{"code":"not_found","message":"Not Found","type":"not_found_error","param":null}}', kind: 'route-unsupported' },
+    { name: 'a stored response that is gone is no unknown model', status: 404, body: '{"error":{"message":"Response with id \'resp_1\' not found.","type":"invalid_request_error"}}', kind: 'route-unsupported' },
+    { name: 'a quoted model on the wrong route stays a route answer', status: 400, body: '{"error":{"message":"model `google.gemma-4-31b` isn\'t supported on this route"}}', kind: 'route-unsupported' },
+    { name: 'a JSON 403 Forbidden is AWS\'s answer about access', status: 403, body: '{"message":"Forbidden"}', kind: 'forbidden' },
   ])('$name -> $kind', ({ status, body, kind }) => {
     expect(classifyResponse(status, body).kind).toBe(kind);
     // A response is classified once, from the body's JSON the checks share, to the same answer.
@@ -52,5 +64,55 @@ describe('classifyResponse', () => {
     expect(errorEnvelope('{"Message":"denied"}')).toEqual({ message: 'denied' });
     expect(errorEnvelope('{"type":"error","error":"{\\"message\\":\\"inner\\"}"}')?.message).toContain('inner');
     expect(errorEnvelope('plain text')).toEqual({ message: 'plain text' });
+  });
+});
+
+describe('standInAnswer: what something on the way said in place of the endpoint', () => {
+  const answer = (status: number, body: string, type = 'application/json') => ({ status, headers: { 'content-type': type }, chunks: body ? [{ t: 0, data: body }] : [] });
+  const post = { method: 'POST' } as const;
+
+  it.each([
+    { name: 'a 408 is a timeout', status: 408, body: 'Request Timeout', type: 'text/plain', code: 'HARNESS_TIMEOUT', says: /answered 408 .*a timeout, not an answer about the model/ },
+    { name: 'an HTML 200 (maintenance page)', status: 200, body: '<html><body><h1>Down for maintenance</h1></body></html>', type: 'text/html', code: 'HARNESS_SERVER_ERROR', says: /200 with an HTML page \(Down for maintenance\)/ },
+    { name: 'markup in a 200 that claims JSON', status: 200, body: '\n<!DOCTYPE html><title>Sign in</title>', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /HTML page \(Sign in\)/ },
+    { name: 'an empty 200', status: 200, body: '', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /200 with an empty body/ },
+    { name: 'a blank 200 stream', status: 200, body: '\n\n', type: 'text/event-stream', code: 'HARNESS_SERVER_ERROR', says: /empty body/ },
+    { name: 'an error envelope in a 200', status: 200, body: '{"error":{"message":"upstream connect error or disconnect/reset before headers","type":"server_error"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /an error and no completion \(upstream connect error/ },
+    { name: 'an Anthropic error envelope in a 200', status: 200, body: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Overloaded\)/ },
+    { name: 'a WAF\'s HTML 403', status: 403, body: '<html><body>Request blocked by WAF. Reference #18.abc</body></html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /403 with an HTML page \(Request blocked by WAF\. Reference #18\.abc\) .*check what sits in front of --endpoint/ },
+    { name: 'a proxy\'s HTML 413', status: 413, body: '<html>413 Request Entity Too Large</html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /413 with an HTML page \(413 Request Entity Too Large\)/ },
+    { name: 'a proxy\'s HTML 400', status: 400, body: '<html><head><title>400 Request Header Or Cookie Too Large</title></head></html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /HTML page \(400 Request Header Or Cookie Too Large\)/ },
+  ])('$name: $code', ({ status, body, type, code, says }) => {
+    const error = standInAnswer(post, answer(status, body, type));
+    expect(error?.code).toBe(code);
+    expect(error?.message).toMatch(says);
+  });
+
+  it.each([
+    { name: 'a completion', status: 200, body: '{"id":"chatcmpl-1","object":"chat.completion","choices":[]}', type: 'application/json' },
+    // MANTLE.md: a rejection can hide inside a 200; that is the endpoint's answer about the model, read by the checks.
+    { name: 'a Responses object that failed inside a 200', status: 200, body: '{"id":"resp_1","object":"response","status":"failed","error":{"code":"invalid_prompt","message":"bad"},"output":[]}', type: 'application/json' },
+    { name: 'a 200 cut off mid-JSON (the endpoint\'s answer, judged)', status: 200, body: '{"id":"chatcmpl-broken","choices":[{"message":{"content":"Hel', type: 'application/json' },
+    { name: 'a stream with an error frame (the stream checks judge it)', status: 200, body: 'data: {"error":{"message":"boom"}}\n\n', type: 'text/event-stream' },
+    { name: 'a 204', status: 204, body: '', type: '' },
+    { name: 'a count_tokens answer', status: 200, body: '{"input_tokens":12}', type: 'application/json' },
+    { name: 'a JSON 403 (AWS: no access to the model; classified forbidden)', status: 403, body: '{"message":"Forbidden"}', type: 'application/json' },
+    { name: 'Mantle\'s 400 route error', status: 400, body: '{"error":{"code":"validation_error","message":"model `google.gemma-4-31b` isn\'t supported on this route"}}', type: 'application/json' },
+    { name: 'Berm\'s 401', status: 401, body: '{"error":{"code":"access_denied","message":"Berm is not enabled for this account"}}', type: 'application/json' },
+    { name: 'an HTML 404 (a path not served there: a route answer)', status: 404, body: '<html><body>404 Not Found</body></html>', type: 'text/html' },
+    { name: 'an HTML 401 (credentials: the run stops)', status: 401, body: '<html>401 Authorization Required</html>', type: 'text/html' },
+    { name: 'a 503 page (a 5xx: retried and an error by its status)', status: 503, body: '<html>Service Unavailable</html>', type: 'text/html' },
+  ])('$name is an answer', ({ status, body, type }) => {
+    expect(standInAnswer(post, answer(status, body, type))).toBeUndefined();
+  });
+
+  it('a DELETE may answer an empty 2xx; a POST may not', () => {
+    expect(standInAnswer({ method: 'DELETE' }, answer(200, ''))).toBeUndefined();
+    expect(standInAnswer(post, answer(200, ''))?.code).toBe('HARNESS_SERVER_ERROR');
+  });
+
+  it('an HTML 404 and a JSON 403 keep their classification', () => {
+    expect(classifyAnswer(answer(404, '<html><body>404 Not Found</body></html>', 'text/html')).kind).toBe('route-unsupported');
+    expect(classifyAnswer(answer(403, '{"message":"Forbidden"}')).kind).toBe('forbidden');
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Fault injection: one run with a different fault on each model's streamed chat requests (or, for malformed JSON,
  * one plain one). The run completes; the faulted cell is `error`, or `fail` where the malformed thing is the
- * endpoint's answer, or `pass` where a retry recovered; every other cell equals a clean run's.
+ * endpoint's answer, or `pass` where a retry recovered; every other cell equals a clean run's. Then what a proxy or
+ * gateway in front of the endpoint says in its place (a 408, an empty, HTML or error-carrying 200, a WAF's page):
+ * `error`, never "supported", and a pass where a retry got the answer.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../src/emulator/faults.ts';
 import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
 import { catalogEmulator, cli, projectSuites } from './helpers/harness.ts';
+import { startProxy } from './helpers/wire-proxy.ts';
 
 interface Row {
   model: string;
@@ -115,5 +118,67 @@ describe('faults', () => {
       })
       .map((r) => `${r.model} ${r.check}: ${r.status} ${String(r.observed)} (${r.reason})`);
     expect(changed).toEqual([]);
+  });
+});
+
+interface StandIn {
+  model: string;
+  status: number;
+  type: string;
+  body: string;
+  /** Answer only the first `times` requests of the model so, then pass them through. @default every one */
+  times?: number;
+  result: MatrixResult['status'];
+  reason: RegExp;
+}
+
+const STAND_INS: StandIn[] = [
+  { model: 'qwen.qwen3-32b', status: 408, type: 'text/plain', body: 'Request Timeout', result: 'error', reason: /HARNESS_TIMEOUT: the endpoint answered 408 .*\(after 3 attempts\)/ },
+  { model: 'qwen.qwen3-coder-next', status: 408, type: 'text/plain', body: 'Request Timeout', times: 1, result: 'pass', reason: /supported/ },
+  { model: 'deepseek.v3.1', status: 200, type: 'text/html', body: '<html><body><h1>Down for maintenance</h1></body></html>', result: 'error', reason: /HARNESS_SERVER_ERROR: the endpoint answered 200 with an HTML page \(Down for maintenance\).*\(after 3 attempts\)/ },
+  { model: 'deepseek.v3.2', status: 200, type: 'application/json', body: '', times: 2, result: 'pass', reason: /supported/ },
+  { model: 'zai.glm-5', status: 200, type: 'application/json', body: '{"error":{"message":"upstream connect error or disconnect/reset before headers","type":"server_error"}}', result: 'error', reason: /HARNESS_SERVER_ERROR: .*an error and no completion \(upstream connect error/ },
+  { model: 'mistral.devstral-2-123b', status: 403, type: 'text/html', body: '<html><body>Request blocked by WAF. Reference #18.abc</body></html>', result: 'error', reason: /HARNESS_NOT_AN_ANSWER: the endpoint answered 403 with an HTML page/ },
+  { model: 'mistral.magistral-small-2509', status: 413, type: 'text/html', body: '<html>413 Request Entity Too Large</html>', result: 'error', reason: /HARNESS_NOT_AN_ANSWER: the endpoint answered 413 with an HTML page/ },
+  // AWS's own answer for no access: still the endpoint's answer (forbidden), which no check reads a value from.
+  { model: 'mistral.ministral-3-3b-instruct', status: 403, type: 'application/json', body: '{"message":"Forbidden"}', result: 'error', reason: /403 forbidden/ },
+];
+
+describe('stand-ins from a proxy in front of the endpoint', () => {
+  let matrix: Matrix;
+  let code: number;
+  beforeAll(async () => {
+    const reports = await mkdtemp(join(tmpdir(), 'stand-ins-'));
+    const emulator = await catalogEmulator();
+    const left = new Map(STAND_INS.map((s) => [s.model, s.times ?? Infinity]));
+    const proxy = await startProxy(emulator.url, {
+      answer: (request) => {
+        const model = /"model":"([^"]+)"/.exec(request.body)?.[1];
+        const stand = STAND_INS.find((s) => s.model === model);
+        if (!stand || request.path.endsWith('/models') || left.get(stand.model)! <= 0) return undefined;
+        left.set(stand.model, left.get(stand.model)! - 1);
+        return { status: stand.status, headers: { 'content-type': stand.type }, body: stand.body };
+      },
+    });
+    try {
+      const run = await cli(['run', '--mode', 'live', '--auth', 'none', '--endpoint', proxy.url, '--models', STAND_INS.map((s) => s.model).join(','), '--checks', 'api.chat-completions,created-at.chat', '--report-dir', reports, '--retries', '2', '--retry-delay', '1', '--plain']);
+      code = run.code;
+      matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+    } finally {
+      await proxy.close();
+      await emulator.close();
+      await rm(reports, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('the run fails its gate: nothing a stand-in said passes', () => {
+    expect(code).toBe(1);
+  });
+
+  it.each(STAND_INS)('$status $type on $model: api.chat-completions is $result', ({ model, result, reason }) => {
+    const cell = find(matrix, model, 'api.chat-completions');
+    expect(cell.status, cell.reason).toBe(result);
+    expect(cell.reason).toMatch(reason);
+    if (result === 'error') expect(find(matrix, model, 'created-at.chat').status).toBe('error');
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Recording never makes things worse: a record run during an outage (429 or 500 to everything) leaves the
- * previous fixtures byte-identical, says so per cell, and exits non-zero, also for models with no stated
- * expectation; `--overwrite-failures` records the outage on purpose. A case with no fixture yet is recorded as it
- * went, and an answer that is the endpoint's (not an outage) replaces the old fixture as always.
+ * Recording never makes things worse: a record run during an outage (429, 500 or 408 to everything, an empty, HTML
+ * or error-carrying 200, a proxy's or WAF's HTML page, a 403 that denies access) leaves the previous fixtures
+ * byte-identical, says so per cell, and exits non-zero, also for models with no stated expectation;
+ * `--overwrite-failures` records the outage on purpose. A case with no fixture yet is recorded as it went, and an
+ * answer that is the endpoint's (not an outage: a route error, a bare 404) replaces the old fixture as always.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,10 +19,35 @@ import { RecordTarget } from '../src/transport/record-target.ts';
 import type { Target } from '../src/transport/target.ts';
 import { allText, catalogEmulator, cli } from './helpers/harness.ts';
 
-async function outageServer(status: number): Promise<{ url: string; close(): Promise<void> }> {
+interface Outage {
+  name: string;
+  status: number;
+  type: string;
+  body: string;
+  /** What the kept cell's reason names as the cause. */
+  cause: RegExp;
+}
+
+/**
+ * Every way an endpoint, or what stands in front of it, answered the hostile test's record runs without answering
+ * (a status, an empty or HTML 2xx, an error in a 200, a proxy's HTML page, a 403 that denies access).
+ */
+const OUTAGES: Outage[] = [
+  { name: '429 to everything', status: 429, type: 'application/json', body: '{"error":{"message":"Too many requests","type":"server_error"}}', cause: /HARNESS_THROTTLED/ },
+  { name: '500 to everything', status: 500, type: 'application/json', body: '{"error":{"message":"Internal server error","type":"server_error"}}', cause: /HARNESS_SERVER_ERROR/ },
+  { name: '408 to everything', status: 408, type: 'text/plain', body: 'Request Timeout', cause: /HARNESS_TIMEOUT: the endpoint answered 408/ },
+  { name: 'an HTML 200 maintenance page', status: 200, type: 'text/html', body: '<html><body><h1>Down for maintenance</h1></body></html>', cause: /HARNESS_SERVER_ERROR: .*HTML page \(Down for maintenance\)/ },
+  { name: 'an empty 200', status: 200, type: 'application/json', body: '', cause: /HARNESS_SERVER_ERROR: .*empty body/ },
+  { name: 'an error envelope in a 200', status: 200, type: 'application/json', body: '{"error":{"message":"upstream connect error or disconnect/reset before headers","type":"server_error"}}', cause: /HARNESS_SERVER_ERROR: .*an error and no completion/ },
+  { name: 'a proxy\'s HTML 413', status: 413, type: 'text/html', body: '<html>413 Request Entity Too Large</html>', cause: /HARNESS_NOT_AN_ANSWER: .*413 with an HTML page/ },
+  { name: 'a WAF\'s HTML 403', status: 403, type: 'text/html', body: '<html><body>Request blocked by WAF. Reference #18.abc</body></html>', cause: /HARNESS_NOT_AN_ANSWER: .*403 with an HTML page/ },
+  { name: 'a JSON 403 that denies access', status: 403, type: 'application/json', body: '{"message":"Forbidden"}', cause: /answered 403 \(Forbidden\): the credentials have no access to the model/ },
+];
+
+async function outageServer(outage: Pick<Outage, 'status' | 'type' | 'body'>): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((_req, res) => {
-    res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '0' });
-    res.end(JSON.stringify({ error: { message: status === 429 ? 'Too many requests' : 'Internal server error', type: 'server_error' } }));
+    res.writeHead(outage.status, { 'content-type': outage.type, 'retry-after': '0' });
+    res.end(outage.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -49,11 +75,12 @@ describe('a record run during an outage', () => {
   }, 120_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it.each([429, 500])('answering %d to everything leaves every fixture byte-identical and exits non-zero', async (status) => {
-    const outage = await outageServer(status);
+  it.each(OUTAGES)('$name leaves every fixture byte-identical and exits non-zero', async (answer) => {
+    const outage = await outageServer(answer);
     try {
-      const reports = join(dir, `outage-${status}`);
-      const summary = join(dir, `summary-${status}.md`);
+      const slug = answer.name.replace(/[^a-z0-9]+/gi, '-');
+      const reports = join(dir, `outage-${slug}`);
+      const summary = join(dir, `summary-${slug}.md`);
       const run = await cli(common(outage.url, reports), { GITHUB_STEP_SUMMARY: summary });
       expect(run.code, run.stderr).toBe(1);
       expect(await allText(join(dir, 'fixtures'))).toBe(before);
@@ -70,7 +97,7 @@ describe('a record run during an outage', () => {
       const kept = matrix.results.find((r) => r.model === 'acme.outage-1' && r.check === 'created-at.chat')!;
       expect(kept.status).toBe('error');
       expect(kept.reason).toContain('HARNESS_RECORDING_KEPT');
-      expect(kept.reason).toContain(status === 429 ? 'HARNESS_THROTTLED' : 'HARNESS_SERVER_ERROR');
+      expect(kept.reason).toMatch(answer.cause);
       expect(kept.reason).toMatch(/kept the previous recording .*probe\.chat\.json \(record again later, or pass --overwrite-failures to record the outage\)/);
     } finally {
       await outage.close();
@@ -122,5 +149,33 @@ describe('RecordTarget', () => {
     await record().caseFinished('m', 'answer', [ok()]);
     await record().caseFinished('m', 'answer', [failed('HARNESS_BODY_TOO_LARGE')]);
     expect((await readFixture(file))!.exchanges[0]!.error!.code).toBe('HARNESS_BODY_TOO_LARGE');
+  });
+
+  const answered = (status: number, body: string): Exchange => ({ ...ok(), response: { status, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: body }] } });
+
+  it.each([
+    { name: 'AWS\'s JSON 403 Forbidden', body: '{"message":"Forbidden"}' },
+    { name: 'a 403 naming the missing permission', body: '{"message":"User is not authorized to perform: bedrock-mantle:CreateInference"}' },
+  ])('keeps the previous fixture on a 403 that denies access ($name): no check observes anything in it', async ({ name, body }) => {
+    const file = fixturePath(dir, 'unit', 'm', `denied-${name.length}`);
+    await record().caseFinished('m', `denied-${name.length}`, [ok()]);
+    const good = await readFile(file, 'utf8');
+    const error = await record().caseFinished('m', `denied-${name.length}`, [answered(403, body)]).catch((e: unknown) => e);
+    expect((error as HarnessError).code).toBe('HARNESS_RECORDING_KEPT');
+    expect((error as HarnessError).message).toMatch(/^POST \/v1\/chat\/completions answered 403 \(.+\): the credentials have no access to the model .*; kept the previous recording/);
+    expect(await readFile(file, 'utf8')).toBe(good);
+  });
+
+  it.each([
+    { name: 'Mantle\'s 400 route error', status: 400, body: '{"error":{"code":"validation_error","message":"model `google.gemma-4-31b` isn\'t supported on this route"}}' },
+    { name: 'Berm\'s 401', status: 401, body: '{"error":{"code":"access_denied","message":"Berm is not enabled for this account"}}' },
+    { name: 'a bare 404', status: 404, body: '{"error":{"code":"not_found","message":"Not Found"}}' },
+    { name: 'an unknown model', status: 404, body: '{"error":{"message":"The model \'us.openai.gpt-oss-20b\' does not exist"}}' },
+    { name: 'a Responses object that failed inside a 200', status: 200, body: '{"id":"resp_1","object":"response","status":"failed","error":{"code":"invalid_prompt","message":"bad"}}' },
+  ])('replaces the previous fixture with $name: the endpoint\'s answer', async ({ name, status, body }) => {
+    const file = fixturePath(dir, 'unit', 'm', `answer-${name.length}`);
+    await record().caseFinished('m', `answer-${name.length}`, [ok()]);
+    await record().caseFinished('m', `answer-${name.length}`, [answered(status, body)]);
+    expect((await readFixture(file))!.exchanges[0]!.response!.status).toBe(status);
   });
 });

@@ -2,7 +2,8 @@
  * The transport talks like the official clients and keeps credentials with their origin: compressed answers
  * (gzip, deflate, br; JSON, SSE and error bodies) are judged exactly like the same answers sent plain, a
  * compression bomb stops at --max-body-bytes, a redirect is never followed (nothing reaches the other origin) and,
- * like a 304, is an `error` cell, never a verdict.
+ * like a 304, is an `error` cell, never a verdict; so is what a proxy or gateway says in the endpoint's place (a 408,
+ * an empty or HTML 200, an error in a 200, a WAF's HTML 403), retried where a timeout or a 5xx would be.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,7 @@ import type { AuthProvider } from '../src/transport/auth/auth.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { sendHttp } from '../src/transport/http-exchange.ts';
 import { LiveTarget } from '../src/transport/live-target.ts';
+import { RetryingTarget } from '../src/transport/retrying-target.ts';
 import type { Target } from '../src/transport/target.ts';
 import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
 import { startProxy, type RunningProxy } from './helpers/wire-proxy.ts';
@@ -241,6 +243,82 @@ describe('redirects and other non-answers', () => {
       expect(results.get('created-at.chat')!.reason).toMatch(/encoded with "zstd-unknown", which the harness did not ask for/);
     } finally {
       await origin.close();
+    }
+  });
+});
+
+/**
+ * What a gateway, proxy or WAF says in the endpoint's place (the hostile test's fault.mjs): models/ passes through,
+ * every other request gets the stand-in. Read as answers, a 408 and an empty 200 made api.* "supported".
+ */
+describe('answers that are no answer about the model', () => {
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await catalogEmulator();
+  });
+  afterAll(() => emulator.close());
+
+  type Stand = { status: number; headers: Record<string, string>; body: string };
+  const STANDS: { name: string; stand: Stand; code: string; retried: boolean }[] = [
+    { name: '408 Request Timeout', stand: { status: 408, headers: { 'content-type': 'text/plain' }, body: 'Request Timeout' }, code: 'HARNESS_TIMEOUT', retried: true },
+    { name: 'an HTML 200', stand: { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>Down for maintenance</h1></body></html>' }, code: 'HARNESS_SERVER_ERROR', retried: true },
+    { name: 'an empty 200', stand: { status: 200, headers: { 'content-type': 'application/json' }, body: '' }, code: 'HARNESS_SERVER_ERROR', retried: true },
+    { name: 'an error envelope in a 200', stand: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"error":{"message":"upstream connect error or disconnect/reset before headers","type":"server_error"}}' }, code: 'HARNESS_SERVER_ERROR', retried: true },
+    { name: 'an HTML 413', stand: { status: 413, headers: { 'content-type': 'text/html' }, body: '<html>413 Request Entity Too Large</html>' }, code: 'HARNESS_NOT_AN_ANSWER', retried: false },
+    { name: 'a WAF\'s HTML 403', stand: { status: 403, headers: { 'content-type': 'text/html' }, body: '<html><body>Request blocked by WAF. Reference #18.abc</body></html>' }, code: 'HARNESS_NOT_AN_ANSWER', retried: false },
+  ];
+  const faulting = (stand: Stand, times = Infinity) => {
+    let left = times;
+    return startProxy(emulator.url, { answer: (request) => (request.path.endsWith('/models') || left-- <= 0 ? undefined : stand) });
+  };
+  const retrying = (url: string) => new RetryingTarget(liveTarget(url), { retries: 2, baseDelayMs: 1, maxDelayMs: 5, sleep: async () => {} });
+  const API_CHECKS = ['api.chat-completions', 'api.responses', 'path-prefix', 'created-at.chat'];
+
+  it.each(STANDS)('$name on every request: every cell is error ($code), never supported, never a verdict', async ({ stand, code, retried }) => {
+    const proxy = await faulting(stand);
+    try {
+      const seen: Exchange[] = [];
+      const results = await checkModel(capturing(retrying(proxy.url), seen), 'xai.grok-4.3', { checks: API_CHECKS });
+      for (const [id, result] of results) expect(`${id} ${result.status}`).toBe(`${id} error`);
+      expect(results.get('api.chat-completions')!.reason).toContain(code);
+      expect(seen.length).toBeGreaterThan(0);
+      for (const exchange of seen) {
+        expect(exchange.error?.code, exchange.request.path).toBe(code);
+        expect(exchange.attempts).toBe(retried ? 3 : 1);
+      }
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it.each(STANDS.filter((s) => s.retried))('$name once: the retry gets the answer and the cells are as a clean run has them', async ({ stand }) => {
+    const clean = verdicts(await checkModel(liveTarget(emulator.url), 'xai.grok-4.3', { checks: API_CHECKS }));
+    const proxy = await faulting(stand, 1);
+    try {
+      expect(verdicts(await checkModel(retrying(proxy.url), 'xai.grok-4.3', { checks: API_CHECKS }))).toEqual(clean);
+      expect(clean['api.responses']).toBe('pass "supported"');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it.each([
+    // AWS's own answer when the principal has no access to the model: an answer (classified forbidden), which no check
+    // can read a value from, so error as before; not a stand-in.
+    { name: 'a JSON 403 Forbidden', stand: { status: 403, headers: { 'content-type': 'application/json' }, body: '{"message":"Forbidden"}' }, verdict: 'error null', reason: /403 forbidden/ },
+    // A path not served where it was sent: a route answer whatever its body (a missing prefix gives a 404); it fails
+    // the catalog's "supported".
+    { name: 'an HTML 404', stand: { status: 404, headers: { 'content-type': 'text/html' }, body: '<html><body>404 Not Found</body></html>' }, verdict: 'fail "unsupported"', reason: /404 route-unsupported/ },
+  ])('$name stays the endpoint\'s answer, classified as before', async ({ stand, verdict, reason }) => {
+    const proxy = await faulting(stand);
+    try {
+      const seen: Exchange[] = [];
+      const results = await checkModel(capturing(retrying(proxy.url), seen), 'xai.grok-4.3', { checks: API_CHECKS });
+      for (const exchange of seen) expect(exchange.error, exchange.request.path).toBeNull();
+      expect(verdicts(results)['api.chat-completions']).toBe(verdict);
+      expect(results.get('api.chat-completions')!.reason).toMatch(reason);
+    } finally {
+      await proxy.close();
     }
   });
 });

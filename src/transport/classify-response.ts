@@ -75,11 +75,17 @@ const RULES: readonly Rule[] = [
     matches: (status, _e, text) => status === 403 && /signature|security token|unrecognizedclient|invalid (api )?key|expired/i.test(text),
   },
   { name: '403', kind: 'forbidden', matches: (status) => status === 403 },
+  // Mantle's "The model '...' does not exist" (and OpenAI's, vLLM's "The model `x` does not exist"), and the other
+  // servers' wordings of the same answer: "Model not found: x", ollama's `model "x" not found, try pulling it first`.
+  // A typo'd id must read as unknown there too, not as "this route does not serve it". A bare "Not Found" stays a
+  // route answer (a missing route prefix), and so does Anthropic's "model: x" (the Anthropic surface's answer to
+  // an OpenAI model).
   {
     name: 'model-unknown',
     kind: 'model-unknown',
     matches: (status, _e, text) =>
-      (status === 404 || status === 400) && /does not exist|model_not_found|unknown model|model not found|invalid model/i.test(text),
+      (status === 404 || status === 400) &&
+      /does not exist|model_not_found|unknown model|model not found|invalid model|\bmodel (["'`])[^"'`\n]{1,300}\1 (was )?not found/i.test(text),
   },
   { name: '404', kind: 'route-unsupported', matches: (status) => status === 404 },
   { name: '405', kind: 'api-unsupported', matches: (status) => status === 405 },
@@ -163,7 +169,8 @@ export function refusesModel(kind: ResponseClass): boolean {
  * Why a status says nothing about the model, or undefined when it is an answer. Informational statuses (1xx) are
  * not a final answer; a redirect (3xx) is not followed, so credentials stay with the origin they were meant for; a
  * 304 answers a conditional request the harness never makes; 407 is a proxy asking for its own credentials; 421
- * says the request reached a server that does not serve that host.
+ * says the request reached a server that does not serve that host. What a body says instead of an answer (a 408,
+ * an empty or HTML 2xx, a 2xx error envelope, a proxy's HTML error page) is stand-in-answer.ts's.
  */
 export function notAnAnswer(status: number, location?: string): string | undefined {
   if (status < 200) return `an informational ${status} instead of a final answer`;

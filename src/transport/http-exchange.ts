@@ -3,7 +3,8 @@
  * Sends one request with undici and records what came back, read by read, with arrival times. It talks like the
  * official clients (User-Agent, Accept-Encoding, compressed bodies decoded), never follows a redirect, and hands
  * back an exchange that went through the run's redactor. Failures of the network or the endpoint, and answers
- * that say nothing about the model, become an `ExchangeError` with a stable code; they are never a verdict. A body
+ * that say nothing about the model (a redirect, a 408, an empty or HTML 2xx, a proxy's HTML error page), become an
+ * `ExchangeError` with a stable code; they are never a verdict. A body
  * that began and then went silent for longer than the idle limit is kept as it is, marked stalled: that is the
  * endpoint's answer, and the checks judge it.
  */
@@ -15,6 +16,7 @@ import { acceptEncodingFor, decodingDispatcher, type EncodingNote } from './deco
 import { isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse, type ResponseChunk } from './exchange.ts';
 import { storableHeaders } from './headers.ts';
 import { redactExchange } from './redact-exchange.ts';
+import { standInAnswer } from './stand-in-answer.ts';
 import { Redactor, secretsOfAuthHeaders, type Secret } from './redactor.ts';
 import { USER_AGENT } from './user-agent.ts';
 
@@ -151,7 +153,7 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     // A whole answer that is not a stream is one text, as a fixture stores it and a replay reads it: held once, not
     // as its reads and again as the text the checks read (a model's answers stay in memory until its cell is done).
     if (!isStreamResponse(response) && response.chunks.length > 1) response.chunks = [{ t: response.chunks.at(-1)!.t, data: response.chunks.map((c) => c.data).join('') }];
-    return finish(unreadable(response, headers), headersMs);
+    return finish(unreadable(request, response, headers), headersMs);
   } catch (cause) {
     if ((cause as { code?: string }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE' && response) return finish(tooLarge(response, maxBytes), headersMs);
     if (idle.fired && response && !timeout.aborted && !meta.signal?.aborted) {
@@ -192,8 +194,11 @@ function tooLarge(response: ExchangeResponse, maxBytes: number): NonNullable<Exc
   return { code: 'HARNESS_BODY_TOO_LARGE', message: `the response body exceeded ${maxBytes} bytes${decoded}; the harness kept the first reads and stopped (raise --max-body-bytes if this is expected)` };
 }
 
-/** A status that is no answer about the model, or a body the harness could not decode: an error, never a verdict. */
-function unreadable(response: ExchangeResponse, headers: Record<string, string | string[]>): Exchange['error'] {
+/**
+ * A status that is no answer about the model, a body the harness could not decode, or an answer something on the
+ * way gave in the endpoint's place (stand-in-answer.ts): an error, never a verdict.
+ */
+function unreadable(request: ExchangeRequest, response: ExchangeResponse, headers: Record<string, string | string[]>): Exchange['error'] {
   const location = headers.location;
   const why = notAnAnswer(response.status, Array.isArray(location) ? location[0] : location);
   if (why) return { code: 'HARNESS_NOT_AN_ANSWER', message: `the endpoint answered ${why}` };
@@ -201,7 +206,7 @@ function unreadable(response: ExchangeResponse, headers: Record<string, string |
   if (encoding && String(encoding).toLowerCase() !== 'identity' && response.chunks.length > 0) {
     return { code: 'HARNESS_NOT_AN_ANSWER', message: `the body is encoded with "${String(encoding)}", which the harness did not ask for and cannot decode` };
   }
-  return null;
+  return standInAnswer(request, response) ?? null;
 }
 
 function pushChunk(chunks: ResponseChunk[], t: number, data: string): void {

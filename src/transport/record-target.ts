@@ -1,15 +1,18 @@
 /**
  * @module transport/record-target
  * Live, plus one fixture file per (model, case) with provenance. Recording never makes things worse: a case whose
- * new exchanges hold an infrastructure failure (throttled, 5xx, timeout, reset, a redirect) keeps the fixture it
- * had, and says so as the case's error, unless `overwriteFailures` asks to record the outage. A case with no
- * fixture yet is recorded as it went, so replay shows the same `error`. Files are replaced atomically.
+ * new exchanges hold an infrastructure failure (throttled, 5xx, timeout, reset, a redirect, a 2xx that carries no
+ * answer, a proxy's HTML page) or a 403 that denies access keeps the fixture it had, and says so as the case's
+ * error, unless `overwriteFailures` asks to record the outage. A case with no fixture yet is recorded as it went,
+ * so replay shows the same `error`. Files are replaced atomically.
  */
 import { stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import type { Secret } from './auth/auth.ts';
-import type { Exchange, ExchangeRequest } from './exchange.ts';
+import { bodyText, excerpt } from './body.ts';
+import { classifyAnswer } from './classify-response.ts';
+import { describeRequest, type Exchange, type ExchangeRequest } from './exchange.ts';
 import { fixturePath, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
@@ -57,18 +60,31 @@ export class RecordTarget extends TargetDecorator {
   override async caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void> {
     if (exchanges.length === 0) return;
     const file = fixturePath(this.#options.fixturesDir, this.id, model, caseId);
-    const failure = exchanges.find((ex) => ex.error && INFRASTRUCTURE_FAILURES.has(ex.error.code))?.error;
+    const failure = outageIn(exchanges);
     if (failure && !this.#options.overwriteFailures && (await stat(file).catch(() => null))?.isFile()) {
       this.kept.push(file);
       const shown = relative(process.cwd(), file) || file;
-      throw new HarnessError(
-        'HARNESS_RECORDING_KEPT',
-        `${failure.code}: ${failure.message}; kept the previous recording ${shown} (record again later, or pass --overwrite-failures to record the outage)`,
-      );
+      throw new HarnessError('HARNESS_RECORDING_KEPT', `${failure}; kept the previous recording ${shown} (record again later, or pass --overwrite-failures to record the outage)`);
     }
     const provenance: FixtureProvenance = { ...this.#options.provenance, recordedAt: new Date().toISOString() };
     const secrets = this.#secrets().map((s) => s.value);
     await writeFixture(file, { format: FIXTURE_FORMAT, model, case: caseId, provenance, exchanges: [...exchanges] }, secrets);
     this.written.push(file);
   }
+}
+
+/**
+ * Why a case's new exchanges must not replace its recording, or undefined when they are the endpoint's answers. An
+ * infrastructure failure first; then a 403 that is not about the credentials (classify-response's `forbidden`: the
+ * principal lacks a permission or access to the model, AWS's `{"message":"Forbidden"}`). That 403 is the endpoint's
+ * real answer, but about the account, not the model: no check observes anything in it (its cells are `error`), so
+ * recording it would only replace observations with nothing.
+ */
+function outageIn(exchanges: readonly Exchange[]): string | undefined {
+  const failure = exchanges.find((ex) => ex.error && INFRASTRUCTURE_FAILURES.has(ex.error.code))?.error;
+  if (failure) return `${failure.code}: ${failure.message}`;
+  const denied = exchanges.find((ex) => !ex.error && ex.response?.status === 403 && classifyAnswer(ex.response).kind === 'forbidden');
+  if (!denied?.response) return undefined;
+  const said = classifyAnswer(denied.response).message ?? excerpt(bodyText(denied.response), 160);
+  return `${describeRequest(denied.request)} answered 403 (${excerpt(said, 160) || 'no message'}): the credentials have no access to the model or this API, which says nothing about the model`;
 }

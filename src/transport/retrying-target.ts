@@ -1,7 +1,8 @@
 /**
  * @module transport/retrying-target
- * Retries what says nothing about conformance: 429, 5xx, timeouts, refused or reset connections, streams cut
- * mid-way. Exponential backoff with jitter, or the server's Retry-After. A 4xx that is the endpoint's answer is
+ * Retries what says nothing about conformance: 429, 5xx, timeouts (a 408 included), refused or reset connections,
+ * streams cut mid-way, and a 2xx that carries no answer (empty, an HTML page, an error envelope: an outage behind a
+ * 2xx, HARNESS_SERVER_ERROR from the wire, see stand-in-answer.ts). Exponential backoff with jitter, or the server's Retry-After. A 4xx that is the endpoint's answer is
  * never retried. What still fails after the last retry is an exchange error (THROTTLED, SERVER_ERROR, ...), so the
  * cell is `error`, never `fail`. A 5xx that came back the same on every attempt (status and body, ids aside) says
  * "deterministic" in its message: an endpoint that always fails this request, not a blip (obra/lace #355).
@@ -24,7 +25,11 @@ export interface RetryOptions {
   random?(): number;
 }
 
-const RETRYABLE_ERRORS: ReadonlySet<HarnessErrorCode> = new Set(['HARNESS_TIMEOUT', 'HARNESS_CONNECTION', 'HARNESS_STREAM_CUT']);
+/**
+ * Errors an exchange came back with that another attempt may cure. HARNESS_NOT_AN_ANSWER is not one: a redirect, a
+ * WAF's block or a proxy's size limit answers the same again.
+ */
+const RETRYABLE_ERRORS: ReadonlySet<HarnessErrorCode> = new Set(['HARNESS_TIMEOUT', 'HARNESS_CONNECTION', 'HARNESS_STREAM_CUT', 'HARNESS_SERVER_ERROR']);
 
 export function isRetryable(exchange: Exchange): boolean {
   if (exchange.error) return RETRYABLE_ERRORS.has(exchange.error.code);
