@@ -67,6 +67,14 @@ describe('bad names on the command line', () => {
     expect((await readdir(tmp)).filter((f) => !f.startsWith('tsx-')).sort()).toEqual(['mantle-conformance-other-run', 'someone-elses-file.txt']);
   });
 
+  it('a path quoted in an error is printed inert: no escape reaches the terminal, no line reads as a CI command', async () => {
+    const run = await cli(['run', '--expectations', '/tmp/x\u001b[2J\u0007\n::error::forged\n##[set-output name=a]b', '--quiet']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^HARNESS_USAGE: --expectations: \/tmp\/x/);
+    expect(run.stderr).not.toMatch(/[\u001b\u0007]/);
+    for (const line of run.stderr.split('\n')) expect(line).not.toMatch(/^\s*(::|##\[)/);
+  });
+
   it('a good run leaves nothing behind in the temp folder', async () => {
     const run = await cli(['run', '--models', 'zai.glm-5', '--checks', 'created-at.chat', '--quiet', '--report-dir', join(tmp, 'reports')], { TMPDIR: tmp });
     expect(run.code).toBe(0);

@@ -5,6 +5,7 @@
  */
 import { CommanderError, type Command } from 'commander';
 import { HarnessError } from '../errors.ts';
+import { inertLine } from '../report/inert-text.ts';
 import { buildProgram } from './program.ts';
 import { EXIT, type Io } from './project.ts';
 
@@ -45,6 +46,9 @@ function refuseRepeatedOptions(program: Command, args: readonly string[]): void 
   }
 }
 
+/** A line of an error message: long enough for a path and its fix, never megabytes of an endpoint's text. */
+const MESSAGE_LINE_MAX_BYTES = 16_000;
+
 function reportError(error: unknown, io: Io): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
@@ -53,7 +57,9 @@ function reportError(error: unknown, io: Io): number {
     return EXIT.usage;
   }
   if (error instanceof HarnessError) {
-    io.err.write(`${error.code}: ${error.message}\n`);
+    // Messages quote what came from outside (an endpoint's answer, a file's text, a flag's value): each line of
+    // one is printed inert, so none can move the cursor, forge a line or become a CI command.
+    io.err.write(`${error.code}: ${error.message.split('\n').map((line) => inertLine(line, MESSAGE_LINE_MAX_BYTES)).join('\n')}\n`);
     return error.code === 'HARNESS_INTERNAL' ? EXIT.internal : EXIT.usage;
   }
   io.err.write(`HARNESS_INTERNAL: ${(error as Error)?.stack ?? String(error)}\nThis is a bug in mantle-conformance; please report it with the command line you ran.\n`);
