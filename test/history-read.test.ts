@@ -153,6 +153,24 @@ describe('reading on worker threads', () => {
     expect(error.message).toContain('shapes.fingerprints["f\\n1"] must be object (got 42)');
   });
 
+  it('a number JSON.parse reads as Infinity (1e400) is refused, naming where; 1e-400 and a long exponent in a string are not', async () => {
+    const folder = join(dir, 'overflow');
+    await mkdir(folder, { recursive: true });
+    const [before, after] = [runOf(1, ['us-east-1']), runOf(2, ['us-east-1'])];
+    // A string that merely looks like an overflowing literal reads as what it is.
+    before.run.id = 'nightly-1e999';
+    const text = JSON.stringify(after).replace(/"p50":(\d+)/, '"p50":1e400').replace(/"p95":(\d+)/, '"p95":1e-400');
+    expect(text).toContain('1e400');
+    await writeFile(join(folder, fileName(before)), gzipSync(JSON.stringify(before)));
+    await writeFile(join(folder, fileName(after)), gzipSync(text));
+    const error = await errorOf(folder, 0);
+    expect(error.code).toBe('HARNESS_HISTORY_INVALID');
+    expect(error.message).toContain(fileName(after));
+    expect(error.message).toMatch(/latency\[?.*p50 is not a finite number \(a literal such as 1e400 reads as Infinity\)/);
+    await rm(join(folder, fileName(after)));
+    await expect(reportOf(folder, 0)).resolves.toBeDefined();
+  });
+
   it.skipIf(availableParallelism() < 2)('the installed CLI reads a large folder on threads and writes what one thread makes', async () => {
     const folder = join(dir, 'large');
     await writeFolder(folder, MIN_FILES_PER_THREAD + 1);

@@ -11,6 +11,7 @@ import { constants as fsConstants } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { HarnessError } from '../errors.ts';
+import { displayPath, type PathSegment } from '../json-path.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { schemaProblem } from '../report/schema-problem.ts';
 import { HISTORY_RUN_FORMAT, type HistoryRun } from '../suite/history-schema.ts';
@@ -41,6 +42,12 @@ export function parseRunFile(bytes: Buffer, name: string): HistoryRun {
   } catch (cause) {
     throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: not JSON (${inertLine((cause as Error).message, 120)}); ${FIX}`, { cause });
   }
+  // JSON.parse reads 1e400 as Infinity, which a report would write as null. Only a text with such a literal (an
+  // exponent of three digits, or 309 digits in a row) is walked: a year of files is millions of numbers.
+  if (MAY_OVERFLOW.test(text)) {
+    const where = nonFinite(value);
+    if (where) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${inertLine(where, 300)} is not a finite number (a literal such as 1e400 reads as Infinity); ${FIX}`);
+  }
   const format = (value as { format?: unknown } | null)?.format;
   if (format !== HISTORY_RUN_FORMAT) {
     throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: format is ${inertLine(JSON.stringify(format) ?? 'missing', 60)}, expected "${HISTORY_RUN_FORMAT}"; ${FIX}`);
@@ -50,6 +57,20 @@ export function parseRunFile(bytes: Buffer, name: string): HistoryRun {
   const problem = referenceProblem(value as HistoryRun);
   if (problem) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${problem}; ${FIX}`);
   return value as HistoryRun;
+}
+
+const MAY_OVERFLOW = /[eE]\+?\d{3}|\d{309}/;
+
+/** The path of the first number that is not finite, walked with its own stack (nesting is not bounded). */
+function nonFinite(document: unknown): string | undefined {
+  const stack: [unknown, PathSegment[]][] = [[document, []]];
+  while (stack.length) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'number' && !Number.isFinite(value)) return displayPath(path);
+    if (value === null || typeof value !== 'object') continue;
+    for (const [key, child] of Object.entries(value)) stack.push([child, [...path, Array.isArray(value) ? Number(key) : key]]);
+  }
+  return undefined;
 }
 
 /**
