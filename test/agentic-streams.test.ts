@@ -273,6 +273,13 @@ describe('whether an answer reflects the image', () => {
     { answer: 'Red', observed: 'not-seen', status: 'pass' },
     { answer: "I can't see any image in this conversation.", observed: 'not-seen', status: 'pass' },
     { answer: 'Sure, happy to help!', observed: null, status: 'inconclusive' },
+    // A shade of the drawn colour is seeing it; a colour denied is not named; a list of colours tells nothing.
+    { answer: 'Lime.', observed: 'seen', status: 'pass' },
+    { answer: 'It is emerald green.', observed: 'seen', status: 'pass' },
+    { answer: 'It is green, not red.', observed: 'seen', status: 'pass' },
+    { answer: 'Not green; it is blue.', observed: 'not-seen', status: 'pass' },
+    { answer: "It isn't green, it's navy.", observed: 'not-seen', status: 'pass' },
+    { answer: 'Green or blue, hard to say.', observed: null, status: 'inconclusive' },
   ])('"$answer" -> $observed', async ({ answer, observed, status }) => {
     const r = await judgeCase('images.chat', 'images.seen.chat', chat(answer));
     expect(r.observed, r.reason).toBe(observed);

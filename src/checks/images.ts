@@ -49,7 +49,32 @@ export function sentColour(request: unknown): ImageColour | undefined {
   return undefined;
 }
 
-const words = (text: string) => new Set(text.toLowerCase().match(/[a-z]+/g) ?? []);
+/** Names of a drawn colour's shades: a model may call (20,160,40) lime or emerald, and that is seeing it green. */
+const SHADES: Record<ImageColour, readonly string[]> = {
+  red: ['crimson', 'scarlet', 'cherry', 'ruby', 'vermilion'],
+  green: ['lime', 'emerald', 'forest', 'jade', 'kelly', 'chartreuse'],
+  blue: ['navy', 'azure', 'cobalt', 'sapphire', 'royal', 'ultramarine'],
+  yellow: ['gold', 'golden', 'amber', 'lemon', 'mustard'],
+};
+/** Every colour word the check reads, with the drawn colour it names (or itself, for another colour). */
+const COLOUR_OF = new Map<string, string>([
+  ...OTHER_COLOURS.map((c) => [c, c] as const),
+  ...(Object.keys(IMAGE_COLOURS) as ImageColour[]).flatMap((c) => [[c, c] as const, ...SHADES[c].map((shade) => [shade, c] as const)]),
+]);
+/** Words before a colour that deny it ("not green", "isn't red", "rather than blue"). */
+const DENIED = /\b(?:not|no|isn't|isnt|is not|never|nor|neither|rather than|instead of|than)\s+(?:(?:a|an|the|quite|really|very|exactly|pure|solid|bright|dark|light)\s+){0,2}$/;
+
+/** The colours an answer asserts, by the drawn colour they name: "lime" is green; "not green, it is blue" is blue. */
+function assertedColours(text: string): Set<string> {
+  const lower = text.toLowerCase();
+  const out = new Set<string>();
+  for (const match of lower.matchAll(/[a-z]+/g)) {
+    const colour = COLOUR_OF.get(match[0]);
+    if (!colour || DENIED.test(lower.slice(Math.max(0, match.index - 40), match.index))) continue;
+    out.add(colour);
+  }
+  return out;
+}
 
 function seenCheck(api: ImageApi): CheckDefinition {
   const definition: CheckDefinition = {
@@ -72,10 +97,12 @@ function seenCheck(api: ImageApi): CheckDefinition {
       const colour = sentColour(request);
       if (!colour) return unobserved(input, 'HARNESS_INTERNAL: the request carries no image the harness generated ({{generated.png-<colour>}})', evidence);
       const text = visibleText(body);
-      const said = words(text);
+      const said = assertedColours(text);
       const quoted = JSON.stringify(text.slice(0, 120));
-      if (said.has(colour)) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
-      const others = [...Object.keys(IMAGE_COLOURS), ...OTHER_COLOURS].filter((c) => said.has(c));
+      const others = [...said].filter((c) => c !== colour);
+      if (said.has(colour) && others.length === 0) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
+      // Naming its colour among others ("green or blue", "green, blue and red") says nothing about which it saw.
+      if (said.has(colour)) return inconclusive(input, `the image is ${colour}; the answer names ${[colour, ...others].join(', ')}, so which it saw cannot be told: ${quoted}`, evidence);
       if (others.length || NO_IMAGE.test(text)) {
         return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted}${others.length ? ` (names ${others.join(', ')})` : ' (no image seen)'}`);
       }
