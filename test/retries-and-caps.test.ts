@@ -127,7 +127,8 @@ describe('spend caps and interruption', () => {
       const started = Date.now();
       child.kill(signal);
       const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-      expect(Date.now() - started).toBeLessThan(10_000);
+      // Promptly, not after --timeout (60 s): 3 to 7 s alone, up to 12 s under a loaded test run.
+      expect(Date.now() - started).toBeLessThan(30_000);
       expect(code, stderr).toBe(130);
       expect(stderr).toContain('Interrupted');
       const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
