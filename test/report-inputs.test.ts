@@ -165,25 +165,32 @@ describe('green means observed', () => {
   });
 
   it('a model no API serves was not observed, whatever other checks read from the route errors; unless that is stated', () => {
-    const checks = ['api.chat-completions', 'api.responses', 'errors.wrong-route'];
-    const served = (observed: Record<string, string>, expected: string | null = null) =>
+    const probes = ['api.chat-completions', 'api.responses', 'api.messages', 'api.count-tokens'];
+    const checks = [...probes, 'errors.wrong-route'];
+    const answer = (status: number) => [{ case: 'probe', step: 'main', request: 'POST /v1/chat/completions', status }];
+    const served = (observed: Record<string, string>, { expected = null as string | null, status = 404, ran = checks } = {}) =>
       smallMatrix(
-        Object.entries(observed).map(([check, value]) => ({ model: 'xai.grok-4.33', check, status: 'pass' as const, observed: value, expected, reason: 'observed' })),
+        Object.entries(observed).map(([check, value]) => ({ model: 'xai.grok-4.33', check, status: 'pass' as const, observed: value, expected, reason: 'observed', evidence: answer(status) })),
         ['xai.grok-4.33', 'qwen.qwen3-32b'],
-        checks,
+        ran,
       );
-    const none = served({ 'api.chat-completions': 'unsupported', 'api.responses': 'unsupported', 'errors.wrong-route': 'conformant' });
+    const unsupported = Object.fromEntries(probes.map((p) => [p, 'unsupported']));
+    const none = served({ ...unsupported, 'errors.wrong-route': 'conformant' });
     expect(none.gate).toMatchObject({ exitCode: 1, verdict: 'fail' });
     expect(none.gate.problems).toEqual([
       expect.objectContaining({
         kind: 'unobserved-model',
         model: 'xai.grok-4.33',
-        message: expect.stringMatching(/^xai\.grok-4\.33 \(emulator\): nothing of the model observed, no API serves it here \(api\.chat-completions, api\.responses all observed "unsupported"\): is the id right\?; "xai\.grok-4\.33" is not in the catalog: did you mean "xai\.grok-4\.3"\?$/),
+        message: expect.stringMatching(/^xai\.grok-4\.33 \(emulator\): nothing of the model observed, no API serves it here \(api\.chat-completions, api\.responses, api\.messages, api\.count-tokens all observed "unsupported"\): is the id right\?; "xai\.grok-4\.33" is not in the catalog: did you mean "xai\.grok-4\.3"\?$/),
       }),
     ]);
-    expect(served({ 'api.chat-completions': 'unsupported', 'api.responses': 'supported' }).gate).toMatchObject({ exitCode: 0, problems: [] });
+    expect(served({ ...unsupported, 'api.responses': 'supported' }).gate).toMatchObject({ exitCode: 0, problems: [] });
     // Stated for every API (a model known not to be served on this surface): no surprise, no problem.
-    expect(served({ 'api.chat-completions': 'unsupported', 'api.responses': 'unsupported' }, 'unsupported').gate.problems).toEqual([]);
+    expect(served(unsupported, { expected: 'unsupported' }).gate.problems).toEqual([]);
+    // A run filtered to some probes (--checks api.responses, -t api.messages) says nothing of the APIs it did not ask.
+    expect(served({ 'api.chat-completions': 'unsupported', 'api.responses': 'unsupported' }, { ran: ['api.chat-completions', 'api.responses'] }).gate).toMatchObject({ exitCode: 0, problems: [] });
+    // An endpoint that refuses each API by name (400 "does not support the '/v1/chat/completions' API") knows the model.
+    expect(served(unsupported, { status: 400 }).gate).toMatchObject({ exitCode: 0, problems: [] });
   });
 
   it('errors of cells with no stated expectation gate above --max-errors, not below', () => {

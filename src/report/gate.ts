@@ -54,16 +54,23 @@ function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cells: Set
   return { problems, cells };
 }
 
+/** The probes of the four APIs a model may speak: only when all four ran can the run say no API serves it. */
+const API_PROBES = ['api.chat-completions', 'api.responses', 'api.messages', 'api.count-tokens'] as const;
+
 /**
- * The API probes of a model that no API serves (every api.* cell that observed a value observed "unsupported"),
- * unless that is what is stated for each of them; undefined otherwise. An endpoint answers a model it does not know
- * with route errors on every API (a generic 404, another server's "model not found"): the model itself was never
- * observed, whatever the other checks read from those errors.
+ * The API probes of a model that no API serves, unless that is what is stated for each of them; undefined
+ * otherwise. An endpoint answers a model it does not know with route errors on every API (a generic 404): the model
+ * itself was never observed, whatever the other checks read from those errors. It takes all four probes (a run
+ * filtered to one probe the model does not speak says nothing of the others) and only bare 404s: an endpoint that
+ * refuses each API by name ("does not support the '/v1/chat/completions' API", a 400) knows the model, and that
+ * refusal is the observation.
  */
 function servedNoApi(results: readonly MatrixResult[]): string | undefined {
-  const probes = results.filter((r) => r.check.startsWith('api.') && OBSERVED.has(r.status) && r.observed !== null);
-  if (probes.length === 0 || probes.some((r) => r.observed !== 'unsupported')) return undefined;
+  const probes = API_PROBES.map((id) => results.find((r) => r.check === id));
+  if (!probes.every((r): r is MatrixResult => r !== undefined && OBSERVED.has(r.status) && r.observed === 'unsupported')) return undefined;
   if (probes.every((r) => r.expected === 'unsupported')) return undefined;
+  const answers = probes.flatMap((r) => r.evidence).filter((e) => e.status !== undefined);
+  if (answers.length === 0 || answers.some((e) => e.status !== 404)) return undefined;
   return probes.map((r) => r.check).join(', ');
 }
 
