@@ -170,6 +170,15 @@ describe('fields real answers carry', () => {
     for (const sdk of ['sdk.openai.chat', 'sdk.openai-bedrock.chat', 'sdk.strict.chat']) expect((await run(sdk, outcomes)).observed, sdk).toBe('ok');
   });
 
+  it('created-at on a 2xx that is not JSON observes "missing", judged against what is stated like any value', async () => {
+    const v = await vector('chat-gpt-oss-20b');
+    const outcomes = [completed('probe.chat', 'chat-completions', [exchangeOf({ ...v, response: { status: 200, text: 'OK' } })])];
+    const check = ALL_CHECKS.find((c) => c.id === 'created-at.chat')!;
+    const judged = (value: string | string[]) => check.run({ model: 'm', expectation: { value, source: 'expectations: x' }, outcomes });
+    expect(await judged(['integer', 'missing'])).toMatchObject({ status: 'pass', observed: 'missing', reason: expect.stringContaining('not a JSON object') });
+    expect(await judged('integer')).toMatchObject({ status: 'fail', observed: 'missing', expected: 'integer', reason: expect.stringContaining('not a JSON object') });
+  });
+
   it('gpt-oss-20b chat stream: a conformant stream; chunks lenient-only (usage.prompt_tokens_details: null) with choices[].obfuscation listed; the openai SDK iterates it', async () => {
     const outcomes = await outcomesOf('chat-stream-gpt-oss-20b', 'stream.chat', 'chat-completions');
     const stream = await run('stream.chat-completions', outcomes);

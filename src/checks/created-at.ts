@@ -24,13 +24,9 @@ function createdAtCheck(id: string, field: 'created' | 'created_at', api: 'chat-
       if ('settled' in found) return found.settled;
       const parsed = losslessBody(found.exchange.response!);
       if (!parsed.ok || !isRecord(parsed.value)) {
-        return {
-          status: 'fail',
-          observed: 'missing',
-          expected: input.expectation?.value ?? null,
-          reason: `the 2xx body is not a JSON object (${parsed.ok ? 'not an object' : parsed.error})`,
-          evidence: [evidenceOf(found.caseId, found.exchange)],
-        };
+        // Judged like any value: an expectation that allows `missing` is met, one that does not fails.
+        const why = `the 2xx body is not a JSON object (${parsed.ok ? 'not an object' : parsed.error})`;
+        return judge(definition, input, 'missing', [evidenceOf(found.caseId, found.exchange)], why);
       }
       const { kind, lexeme } = lexemeKind(parsed.value[field]);
       const excerpt = lexeme === null ? `no "${field}"` : `"${field}": ${lexeme}`;
