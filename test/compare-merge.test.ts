@@ -1,13 +1,15 @@
 /**
  * Runs against runs: compare lists what changed and exits 1 on a new failure; --baseline does the same inside a
- * run (and the GitHub step summary shows only the changes); merging shard outputs gives the single run's matrix.
+ * run (and the GitHub step summary shows only the changes); merging shard outputs gives the single run's matrix;
+ * merging runs of regions that selected different models and checks gives a file every command reads back.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Matrix } from '../src/report/matrix.ts';
+import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
+import { smallMatrix } from './helpers/small-matrix.ts';
 
 let dir: string;
 const read = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as Matrix;
@@ -156,4 +158,110 @@ describe('merge', () => {
     expect(matrix.gate).toMatchObject({ exitCode: 1, verdict: 'fail', problems: [{ kind: 'partial', message: 'partial run: merge: shard 3/3 of run three is missing' }] });
     expect(await readFile(join(out, 'matrix.md'), 'utf8')).toMatch(/\*\*Gate: fail \(exit 1\): partial run\*\*[\s\S]*## What fails the gate\n\n- \*\*partial\*\*: partial run: merge: shard 3\/3 of run three is missing/);
   }, 240_000);
+});
+
+// One run per region, each with its own --models and --checks: matrices built in memory as a run builds them (no
+// replays), then merged and read back by every command that reads a matrix.json.
+describe('merge of runs that selected different models and checks', () => {
+  const GROK = 'xai.grok-4.3';
+  const QWEN = 'qwen.qwen3-32b';
+  const GLM = 'zai.glm-5';
+  type Cells = Parameters<typeof smallMatrix>[0];
+  const east = (cells: Cells = []) => smallMatrix(cells, [GROK, QWEN], ['path-prefix', 'created-at.chat', 'defaults.temperature'], { target: 'us-east-1', runId: 'east' });
+  const west = (cells: Cells = [], shard?: string) => smallMatrix(cells, [GROK, GLM], ['path-prefix', 'defaults.temperature', 'defaults.top-p'], { target: 'us-west-2', runId: 'west', ...(shard ? { shard } : {}) });
+  const save = async (name: string, matrix: Matrix) => {
+    const file = join(dir, `${name}.json`);
+    await writeFile(file, JSON.stringify(matrix));
+    return file;
+  };
+  const same = (a: MatrixResult) => (b: MatrixResult) => a.target === b.target && a.model === b.model && a.check === b.check;
+  const cell = (m: Matrix, target: string, model: string, check: string) => m.results.find(same({ target, model, check } as MatrixResult));
+
+  it('report, table, compare and merge read the merged file; a cell a region did not select is not run there: never a pass, never gating', async () => {
+    const files = [await save('east', east()), await save('west', west())];
+    const out = join(dir, 'regions');
+    const merged = await cli(['merge', ...files, '--report-dir', out]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toContain('coverage: 12 of 24 cells observed (50.0%); not observed: 12 not run here');
+    expect(merged.stdout).toContain('gate: pass (exit 0)');
+    const file = join(out, 'matrix.json');
+    const matrix = await read(file);
+    // 2 targets x 3 models x 4 checks: each cell a region ran, as it ran it; every other cell not run.
+    expect(matrix.results).toHaveLength(24);
+    const ran = [...east().results, ...west().results];
+    for (const r of ran) expect(matrix.results.find(same(r))).toEqual(r);
+    const notSelected = matrix.results.filter((r) => !ran.some(same(r)));
+    expect(notSelected).toHaveLength(12);
+    for (const r of notSelected) expect(r).toMatchObject({ status: 'skipped', observed: null, expected: null, expectedSource: null, evidence: [], gating: false, notRun: true });
+    expect(cell(matrix, 'us-east-1', GROK, 'defaults.top-p')?.reason).toBe('not run: not selected on target us-east-1 (run east did not select check defaults.top-p: --checks)');
+    expect(cell(matrix, 'us-east-1', GLM, 'path-prefix')?.reason).toBe('not run: not selected on target us-east-1 (run east did not select model zai.glm-5: --models)');
+    expect(cell(matrix, 'us-west-2', QWEN, 'created-at.chat')?.reason).toBe('not run: not selected on target us-west-2 (run west did not select model qwen.qwen3-32b: --models)');
+    expect(matrix.gate).toMatchObject({ exitCode: 0, verdict: 'pass', gating: [], problems: [] });
+    expect(matrix.totals.byStatus).toMatchObject({ pass: 12, skipped: 12 });
+
+    const report = await cli(['report', file, '--report-dir', join(dir, 'regions-report')]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(await readFile(join(dir, 'regions-report', 'matrix.md'), 'utf8')).toContain('Coverage: 12 of 24 cells observed (50.0%); not observed: 12 not run here');
+    // The capability table of the merged file is the table of the two runs: a cell not run is not a measurement.
+    const table = await cli(['table', file, '--format', 'json']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(JSON.parse(table.stdout)).toEqual(JSON.parse((await cli(['table', ...files, '--format', 'json'])).stdout));
+    const compared = await cli(['compare', files[0]!, file, '--json']);
+    expect(compared.code, compared.stderr).toBe(0);
+    expect(JSON.parse(compared.stdout)).toMatchObject({ newFailures: [], fixes: [], changedObserved: [], newTargets: ['us-west-2'], newModels: [GLM], newChecks: ['defaults.top-p'], regressed: false });
+    // A third region merges with the merged file, and that reads back too.
+    const eu = await save('eu', smallMatrix([], [QWEN], ['created-at.chat'], { target: 'eu-west-1', runId: 'eu' }));
+    const again = await cli(['merge', file, eu, '--report-dir', join(dir, 'regions-3')]);
+    expect(again.code, again.stderr).toBe(0);
+    const three = await read(join(dir, 'regions-3', 'matrix.json'));
+    expect(three.results).toHaveLength(3 * 3 * 4);
+    expect(three.results.filter((r) => !r.notRun)).toHaveLength(13);
+    expect(cell(three, 'eu-west-1', GROK, 'created-at.chat')?.reason).toBe('not run: not selected on target eu-west-1 (run eu did not select model xai.grok-4.3: --models)');
+    expect((await cli(['report', join(dir, 'regions-3', 'matrix.json'), '--report-dir', join(dir, 'regions-3-report')])).code).toBe(0);
+  });
+
+  it('a target that read its model list gets no cells of a model it did not list', async () => {
+    const listed = west();
+    listed.targets = [{ ...listed.targets[0]!, modelList: { source: 'GET /v1/models', listed: 2, new: [], notListed: [QWEN], refused: [] } }];
+    const out = join(dir, 'regions-listed');
+    expect((await cli(['merge', await save('east-l', east()), await save('west-l', listed), '--report-dir', out])).code).toBe(0);
+    const matrix = await read(join(out, 'matrix.json'));
+    expect(matrix.results.filter((r) => r.target === 'us-west-2' && r.model === QWEN)).toEqual([]);
+    expect(matrix.results).toHaveLength(24 - 4);
+    expect((await cli(['report', join(out, 'matrix.json'), '--report-dir', join(dir, 'regions-listed-report')])).code).toBe(0);
+  });
+
+  it('a selected cell that fails, or that no shard ran (a missing shard), still fails the gate', async () => {
+    const failing = await cli(['merge', await save('east-fail', east([{ model: QWEN, check: 'created-at.chat', status: 'fail', observed: 'exponent' }])), await save('west-ok', west()), '--report-dir', join(dir, 'regions-fail')]);
+    expect(failing.code).toBe(1);
+    expect((await read(join(dir, 'regions-fail', 'matrix.json'))).gate.gating).toEqual([expect.objectContaining({ target: 'us-east-1', model: QWEN, check: 'created-at.chat' })]);
+    // Shard 1/2 of west holds GLM's cells as another shard's: without shard 2/2 they were selected and not observed.
+    const shardCells = ['path-prefix', 'defaults.temperature', 'defaults.top-p'].map((check) => ({ model: GLM, check, status: 'skipped' as const, observed: null, reason: 'not run: filtered out (a model filter or -t) or in another shard', evidence: [], notRun: true as const }));
+    const out = join(dir, 'regions-shard');
+    const partial = await cli(['merge', await save('east-s', east()), await save('west-1of2', west(shardCells, '1/2')), '--report-dir', out]);
+    expect(partial.code).toBe(1);
+    const matrix = await read(join(out, 'matrix.json'));
+    expect(matrix.gate.problems).toEqual([expect.objectContaining({ kind: 'partial', message: 'partial run: merge: shard 2/2 of run west is missing' })]);
+    // Those cells keep the shard's reason: they were selected there, not "not selected".
+    expect(cell(matrix, 'us-west-2', GLM, 'defaults.top-p')?.reason).toBe('not run: filtered out (a model filter or -t) or in another shard');
+    // Read back, the gate is still recomputed as failing.
+    expect((await cli(['report', join(out, 'matrix.json'), '--report-dir', join(dir, 'regions-shard-report')])).code).toBe(0);
+    expect((await read(join(dir, 'regions-shard-report', 'matrix.json'))).gate).toMatchObject({ exitCode: 1, verdict: 'fail' });
+  });
+
+  it('a hand-edited merged file that lacks a cell of a model and check its target has is refused, naming the cell', async () => {
+    const out = join(dir, 'regions-edit');
+    expect((await cli(['merge', await save('east-e', east()), await save('west-e', west()), '--report-dir', out])).code).toBe(0);
+    const matrix = await read(join(out, 'matrix.json'));
+    const without = (target: string, model: string, check: string) => ({ ...matrix, results: matrix.results.filter((r) => !same({ target, model, check } as MatrixResult)(r)) });
+    // A cell the region ran, and a cell it did not select (the other cells of that pair are in the file).
+    for (const [target, model, check] of [['us-west-2', GLM, 'defaults.top-p'], ['us-east-1', GLM, 'path-prefix']] as const) {
+      const edited = await save(`edited-${target}`, without(target, model, check));
+      for (const args of [['report', edited, '--report-dir', join(dir, 'edited-report')], ['table', edited], ['compare', edited, edited], ['merge', edited, await save('eu-e', smallMatrix([], [QWEN], ['created-at.chat'], { target: 'eu-west-1', runId: 'eu' })), '--report-dir', join(dir, 'edited-merge')]]) {
+        const refused = await cli(args);
+        expect(refused.code, args[0]).toBe(2);
+        expect(refused.stderr).toContain(`results: no cell for target "${target}", model "${model}", check "${check}"`);
+      }
+    }
+  });
 });

@@ -18,7 +18,7 @@ import { boundResult } from '../report/bound-result.ts';
 import { finishMatrix, isGating } from '../report/build-matrix.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { schemaProblem } from '../report/schema-problem.ts';
-import { MATRIX_FORMAT, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixTarget } from '../report/matrix.ts';
+import { MATRIX_FORMAT, listedOn, pairKey, resultKey, type Matrix, type MatrixCheck } from '../report/matrix.ts';
 import { MatrixSchema } from '../suite/matrix-schema.ts';
 import { describeVocabulary, inVocabulary } from '../suite/check-signature.ts';
 import { FLAKY, describeExpected, meets } from '../suite/expected.ts';
@@ -124,13 +124,6 @@ function valueProblem(check: MatrixCheck, value: unknown, at: string, checkIndex
   return observable(check, value) ? undefined : `${at}: ${shown(value)} is not one of ${inertLine(describeVocabulary({ id: check.id, api: null, vocabulary: check.vocabulary }), 300)} (the vocabulary of ${shown(check.id)}, checks[${checkIndex}])`;
 }
 
-/** Whether the model is one the target's model list named (a target that read one runs only those, and --models). */
-function listedOn(target: MatrixTarget, model: Matrix['models'][number]): boolean {
-  const list = target.modelList;
-  if (!list) return true;
-  return model.inCatalog ? !list.notListed.includes(model.id) : list.new.includes(model.id);
-}
-
 /**
  * What a schema cannot say about a matrix: the names, each cell once and of listed ids only, no cell missing (a
  * target/model pair that has cells has one for every check; a pair has none only when the target's model list did
@@ -180,7 +173,7 @@ function inconsistency(matrix: Matrix): string | undefined {
       const count = pairs.get(pairKey(target.id, model.id)) ?? 0;
       if (count === matrix.checks.length || (count === 0 && !listedOn(target, model))) continue;
       const check = matrix.checks.find((c) => !cells.has(resultKey({ target: target.id, model: model.id, check: c.id })))!;
-      return `results: no cell for target ${shown(target.id)}, model ${shown(model.id)}, check ${shown(check.id)} (every target runs every check of every model it runs; a cell another shard ran is in the file as notRun)`;
+      return `results: no cell for target ${shown(target.id)}, model ${shown(model.id)}, check ${shown(check.id)} (every target runs every check of every model it runs; a cell another shard ran, or in a merge one its target did not select, is in the file as notRun)`;
     }
   }
   return undefined;

@@ -46,6 +46,17 @@ export function splitCellKey(key: string): { target: string; model: string } {
   return slash === -1 ? { target: key, model: '' } : { target: key.slice(0, slash), model: key.slice(slash + 1) };
 }
 
+/**
+ * Whether the model is one the target's model list named (a target that read one runs only those, and --models).
+ * A matrix holds a cell for every check of every (target, model) pair, except a pair with no cells whose model
+ * this says the target did not list: read-matrix requires it, and merge fills a pair a target did not select.
+ */
+export function listedOn(target: Pick<MatrixTarget, 'modelList'>, model: Pick<MatrixModel, 'id' | 'inCatalog'>): boolean {
+  const list = target.modelList;
+  if (!list) return true;
+  return model.inCatalog ? !list.notListed.includes(model.id) : list.new.includes(model.id);
+}
+
 export interface MatrixRun {
   id: string;
   startedAt: string;

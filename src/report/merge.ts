@@ -7,12 +7,14 @@
  * one run are refused (exit 2, naming both files) rather than merged: shards of one run id with different selections
  * (a shard run without one of the models would leave its cells "not run" everywhere), and two files that ran the same
  * cell (which one would win?), except the same shard given twice, which is partial as above.
+ * Runs of different targets may select different --models and --checks: a cell a target's run did not select is
+ * written as not run (`skipped`, `notRun`), so the merged file holds every cell as a run's does and reads back.
  */
 import { mergeShapeTables } from '../checks/shape.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from './inert-text.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
-import { resultKey as key, type Matrix, type MatrixResult, type MatrixTarget, type UsageTotals } from './matrix.ts';
+import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixResult, type MatrixTarget, type UsageTotals } from './matrix.ts';
 
 
 function mergeTargets(all: MatrixTarget[]): MatrixTarget[] {
@@ -139,6 +141,33 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
   }
 }
 
+/**
+ * The cells no input holds, as not run: runs of other targets (one per region or surface) may select other --models
+ * or --checks, and a matrix holds every check of every model each target ran (or could have: see listedOn), as
+ * read-matrix requires. An input holds every cell its run planned (another shard's as notRun), so a cell no input
+ * holds is one its target's run did not select: not observed, so `skipped` and `notRun`, never a pass and never a
+ * failure (it was not asked for there). Expectations are not guessed: null, so it cannot gate.
+ */
+function unselectedCells(matrices: readonly Matrix[], merged: Pick<Matrix, 'targets' | 'models' | 'checks'>, results: ReadonlyMap<string, MatrixResult>): MatrixResult[] {
+  const pairs = new Set([...results.values()].map((r) => pairKey(r.target, r.model)));
+  const cells: MatrixResult[] = [];
+  for (const target of merged.targets) {
+    const runs = [...new Set(matrices.filter((m) => m.targets.some((t) => t.id === target.id)).map((m) => m.run.id))];
+    const by = `run${runs.length > 1 ? 's' : ''} ${runs.join(', ')}`;
+    for (const model of merged.models) {
+      const ran = pairs.has(pairKey(target.id, model.id));
+      if (!ran && !listedOn(target, model)) continue;
+      for (const check of merged.checks) {
+        const cell = { target: target.id, model: model.id, check: check.id };
+        if (results.has(key(cell))) continue;
+        const what = ran ? `check ${check.id}: --checks` : `model ${model.id}: --models`;
+        cells.push({ ...cell, status: 'skipped', observed: null, expected: null, expectedSource: null, reason: `not run: not selected on target ${target.id} (${by} did not select ${what})`, evidence: [], gating: false, notRun: true });
+      }
+    }
+  }
+  return cells;
+}
+
 /** The inputs as one matrix, after assertMergeable; `files` name the inputs in its messages (else their run ids). */
 export function mergeMatrices(matrices: readonly Matrix[], files: readonly string[] = []): Matrix {
   const first = matrices[0];
@@ -172,6 +201,9 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
   const partial = matrices.filter((m) => m.run.partial);
   const incomplete = incompleteness(matrices);
   const reasons = [...incomplete.map((p) => `merge: ${p}`), ...partial.map((m) => `${runName(m)}: ${m.run.partialReason ?? 'partial'}`)];
+  const targets = mergeTargets(matrices.flatMap((m) => m.targets));
+  const checks = unionBy(matrices.map((m) => m.checks), (c) => c.id);
+  const models = unionBy(matrices.map((m) => m.models), (m) => m.id);
   const merged: Matrix = {
     format: first.format,
     run: {
@@ -188,10 +220,10 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
         filters: [...new Set(matrices.flatMap((m) => m.run.selection.filters))],
       },
     },
-    targets: mergeTargets(matrices.flatMap((m) => m.targets)),
-    checks: unionBy(matrices.map((m) => m.checks), (c) => c.id),
-    models: unionBy(matrices.map((m) => m.models), (m) => m.id),
-    results: order.map((k) => results.get(k)!),
+    targets,
+    checks,
+    models,
+    results: [...order.map((k) => results.get(k)!), ...unselectedCells(matrices, { targets, models, checks }, results)],
     totals: {
       ...first.totals,
       usage: sumUsage(Object.values(usage)),
