@@ -17,7 +17,8 @@ import { finishMatrix } from '../src/report/build-matrix.ts';
 import { coverageLine } from '../src/report/gate.ts';
 import { tableCsv } from '../src/report/capability-formats.ts';
 import { buildCapabilityTable } from '../src/report/capability-table.ts';
-import { compareMatrices } from '../src/report/compare.ts';
+import { compareMatrices, describeComparison } from '../src/report/compare.ts';
+import { renderHtml } from '../src/report/html-report.ts';
 import { capText, inertLine, markdownText, xmlText } from '../src/report/inert-text.ts';
 import { renderJunit } from '../src/report/junit-report.ts';
 import { renderMarkdown } from '../src/report/markdown-report.ts';
@@ -271,6 +272,28 @@ describe('compare', () => {
     expect(c.changedObserved).toEqual([]);
     expect(c.becameFlaky!.map((x) => `${x.model} ${x.check}`)).toEqual(['xai.grok-4.3 path-prefix']);
     expect(c.becameStable!.map((x) => `${x.model} ${x.check}`)).toEqual(['qwen.qwen3-32b path-prefix']);
+  });
+});
+
+describe('compare: coverage lost', () => {
+  it('a cell observed before and inconclusive or skipped now is listed as no longer observed; a filtered-out cell is not', () => {
+    const before = smallMatrix();
+    const after = smallMatrix([
+      { model: 'xai.grok-4.3', check: 'path-prefix', status: 'inconclusive', observed: null, reason: 'output tokens 16 = the limit 16' },
+      { model: 'qwen.qwen3-32b', check: 'path-prefix', status: 'skipped', observed: null, reason: 'spend cap reached' },
+      { model: 'qwen.qwen3-32b', check: 'defaults.temperature', status: 'skipped', observed: null, notRun: true, reason: 'not run: filtered out' },
+    ]);
+    const c = compareMatrices(before, after);
+    expect(c.noLongerObserved!.map((x) => `${x.model} ${x.check} ${x.before!.status} -> ${x.after!.status}`)).toEqual(['xai.grok-4.3 path-prefix pass -> inconclusive', 'qwen.qwen3-32b path-prefix pass -> skipped']);
+    expect(c.newFailures).toEqual([]);
+    expect(c.regressed).toBe(false);
+    expect(describeComparison(c)).toContain('no longer observed: 2');
+    const compared = finishMatrix({ ...after, comparison: c });
+    expect(renderMarkdown(compared)).toContain('**No longer observed** (2)');
+    expect(renderHtml(compared)).toContain('<h3>No longer observed (2)</h3>');
+    // The other way round it is nothing lost.
+    expect(compareMatrices(after, before).noLongerObserved).toEqual([]);
+    expect(parseMatrix(JSON.parse(JSON.stringify(compared)), 'm.json').comparison?.noLongerObserved).toHaveLength(2);
   });
 });
 

@@ -1,14 +1,17 @@
 /**
  * @module report/compare
  * What changed between two runs: new failures (a cell that now fails or errors), fixes, cells that became flaky or
- * stable, changed observed values, and models, checks and targets that appeared or vanished. Each change is listed
- * once, under the most specific heading. Cells one of the runs did not execute are left out.
+ * stable, cells no longer observed (a pass that is now inconclusive or skipped hides what it showed: never silent),
+ * changed observed values, and models, checks and targets that appeared or vanished. Each change is listed once,
+ * under the most specific heading. Cells one of the runs did not execute are left out.
  */
 import { inertLine } from './inert-text.ts';
 import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 
 const bad = (status: MatrixResult['status']) => status === 'fail' || status === 'error';
+/** Statuses that observed the endpoint (as the gate counts them). */
+const observed = (status: MatrixResult['status']) => status === 'pass' || status === 'fail' || status === 'flaky' || status === 'unsupported';
 const snapshot = (r: MatrixResult) => ({ status: r.status, observed: r.observed });
 const show = (r: MatrixResult | undefined) => (r ? `${r.status}${r.observed === null ? '' : ` ${JSON.stringify(r.observed)}`}` : 'absent');
 
@@ -19,6 +22,7 @@ function kindOf(was: MatrixResult | undefined, now: MatrixResult): keyof typeof 
   if (bad(was.status) && now.status === 'pass') return 'fixes';
   if (now.status === 'flaky' && was.status !== 'flaky') return 'becameFlaky';
   if (was.status === 'flaky' && now.status !== 'flaky') return 'becameStable';
+  if (observed(was.status) && (now.status === 'inconclusive' || now.status === 'skipped')) return 'noLongerObserved';
   if (was.observed !== now.observed && now.observed !== null && was.observed !== null) return 'changedObserved';
   return undefined;
 }
@@ -29,12 +33,13 @@ export const HEADINGS = {
   fixes: 'Fixes',
   becameFlaky: 'Became flaky',
   becameStable: 'Became stable',
+  noLongerObserved: 'No longer observed',
   changedObserved: 'Changed observed values',
 } as const;
 
 export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison {
   const old = new Map(before.results.filter((r) => !r.notRun).map((r) => [key(r), r]));
-  const changes: Record<keyof typeof HEADINGS, CellChange[]> = { newFailures: [], fixes: [], becameFlaky: [], becameStable: [], changedObserved: [] };
+  const changes: Record<keyof typeof HEADINGS, CellChange[]> = { newFailures: [], fixes: [], becameFlaky: [], becameStable: [], noLongerObserved: [], changedObserved: [] };
   for (const now of after.results) {
     if (now.notRun) continue;
     const was = old.get(key(now));

@@ -32,9 +32,9 @@ const short = (value: unknown) => {
   return text.length > 14 ? `${text.slice(0, 13)}…` : text;
 };
 
-type ChangeKind = 'new failure' | 'fixed' | 'became flaky' | 'became stable' | 'changed';
-const CHANGE_MARK: Record<ChangeKind, string> = { 'new failure': '▲', fixed: '▼', 'became flaky': '≈', 'became stable': '=', changed: 'Δ' };
-const KIND_OF_SECTION: Record<string, ChangeKind> = { 'New failures': 'new failure', Fixes: 'fixed', 'Became flaky': 'became flaky', 'Became stable': 'became stable', 'Changed observed values': 'changed' };
+type ChangeKind = 'new failure' | 'fixed' | 'became flaky' | 'became stable' | 'no longer observed' | 'changed';
+const CHANGE_MARK: Record<ChangeKind, string> = { 'new failure': '▲', fixed: '▼', 'became flaky': '≈', 'became stable': '=', 'no longer observed': '∅', changed: 'Δ' };
+const KIND_OF_SECTION: Record<string, ChangeKind> = { 'New failures': 'new failure', Fixes: 'fixed', 'Became flaky': 'became flaky', 'Became stable': 'became stable', 'No longer observed': 'no longer observed', 'Changed observed values': 'changed' };
 
 function changesOf(matrix: Matrix): Map<string, { kind: ChangeKind; reason: string }> {
   const out = new Map<string, { kind: ChangeKind; reason: string }>();
@@ -157,7 +157,7 @@ ${modelListLines(matrix).length ? `<ul class="model-lists">${newModels(matrix).m
 ${gate.problems.length ? `<ul class="problems">${gate.problems.map((p) => `<li>${esc(p.message)}</li>`).join('')}</ul>` : ''}
 <p>${provenance}. Run ${esc(run.id)}, ${esc(run.finishedAt.slice(0, 19).replace('T', ' '))} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${esc(run.harnessVersion)}${run.partial ? `, <strong>${gate.verdict === 'interrupted' ? 'interrupted' : 'partial'}</strong>: ${esc(run.partialReason ?? '')}` : ''}.
 ${matrix.models.length} models x ${matrix.checks.length} checks: ${esc(statusLine(matrix.totals.byStatus))}; ${esc(usageLine(matrix))}.</p>
-<p class="legend">${Object.entries(STATUS_SYMBOLS).map(([s, sym]) => `<span>${sym} ${esc(STATUS_LABELS[s as keyof typeof STATUS_LABELS])}</span>`).join('')}<span>${DEVIATION_MARK} known deviation (as expected, not the reference)</span>${matrix.comparison ? '<span>▲ new failure</span><span>▼ fixed</span><span>≈ became flaky</span><span>= became stable</span><span>Δ changed</span>' : ''} — click a cell for observed vs expected, the reason, each trial and the evidence.</p></header>
+<p class="legend">${Object.entries(STATUS_SYMBOLS).map(([s, sym]) => `<span>${sym} ${esc(STATUS_LABELS[s as keyof typeof STATUS_LABELS])}</span>`).join('')}<span>${DEVIATION_MARK} known deviation (as expected, not the reference)</span>${matrix.comparison ? '<span>▲ new failure</span><span>▼ fixed</span><span>≈ became flaky</span><span>= became stable</span><span>∅ no longer observed</span><span>Δ changed</span>' : ''} — click a cell for observed vs expected, the reason, each trial and the evidence.</p></header>
 ${leadSection(matrix)}
 <nav class="filters">
 <label>view <select id="f-view"><option value="failures">failures only</option><option value="all">all cells</option></select></label>

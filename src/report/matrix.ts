@@ -203,6 +203,8 @@ export interface MatrixComparison {
   /** Stable before, flaky now (a single value became several), and the other way round. */
   becameFlaky?: CellChange[];
   becameStable?: CellChange[];
+  /** Observed before, now inconclusive or skipped though the run selected it (absent in older files). */
+  noLongerObserved?: CellChange[];
   /** Changed observed values that are not already a new failure, a fix or a change of flakiness. */
   changedObserved: CellChange[];
   newModels: string[];

@@ -159,6 +159,7 @@ export const MatrixSchema = Type.Object(
         fixes: Type.Array(Change),
         becameFlaky: Type.Optional(Type.Array(Change)),
         becameStable: Type.Optional(Type.Array(Change)),
+        noLongerObserved: Type.Optional(Type.Array(Change)),
         changedObserved: Type.Array(Change),
         newModels: Type.Array(Str),
         vanishedModels: Type.Array(Str),
