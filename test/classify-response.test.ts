@@ -43,6 +43,13 @@ describe('classifyResponse', () => {
     { name: 'a stored response that is gone is no unknown model', status: 404, body: '{"error":{"message":"Response with id \'resp_1\' not found.","type":"invalid_request_error"}}', kind: 'route-unsupported' },
     { name: 'a quoted model on the wrong route stays a route answer', status: 400, body: '{"error":{"message":"model `google.gemma-4-31b` isn\'t supported on this route"}}', kind: 'route-unsupported' },
     { name: 'a JSON 403 Forbidden is AWS\'s answer about access', status: 403, body: '{"message":"Forbidden"}', kind: 'forbidden' },
+    // An error in a 200 in place of an answer: read by its words; what says neither "not here" nor "served" is neither.
+    { name: 'a bad request answered 200', status: 200, body: '{"error":{"message":"Invalid type for \'temperature\'","type":"invalid_request_error","param":"temperature","code":"invalid_type"}}', kind: 'error-in-2xx' },
+    { name: 'an Anthropic error in a 200', status: 200, body: '{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: Field required"}}', kind: 'error-in-2xx' },
+    { name: 'not on this route, said in a 200', status: 200, body: '{"error":{"code":"validation_error","message":"model `google.gemma-4-31b` isn\'t supported on this route","type":"invalid_request_error"}}', kind: 'route-unsupported' },
+    { name: 'an unknown model, said in a 200', status: 200, body: '{"error":{"message":"The model \'xai.grok-4.33\' does not exist","type":"invalid_request_error","code":"model_not_found"}}', kind: 'model-unknown' },
+    { name: 'a Responses object that failed inside a 200 is an answer', status: 200, body: '{"id":"resp_1","object":"response","status":"failed","error":{"code":"invalid_prompt","message":"bad"},"output":[]}', kind: 'ok' },
+    { name: 'an error member beside a completion is an answer', status: 200, body: '{"choices":[],"error":{"message":"x","type":"y"}}', kind: 'ok' },
   ])('$name -> $kind', ({ status, body, kind }) => {
     expect(classifyResponse(status, body).kind).toBe(kind);
     // A response is classified once, from the body's JSON the checks share, to the same answer.
@@ -76,8 +83,13 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     { name: 'an HTML 200 (maintenance page)', status: 200, body: '<html><body><h1>Down for maintenance</h1></body></html>', type: 'text/html', code: 'HARNESS_SERVER_ERROR', says: /200 with an HTML page \(Down for maintenance\)/ },
     { name: 'markup in a 200 that claims JSON', status: 200, body: '\n<!DOCTYPE html><title>Sign in</title>', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /HTML page \(Sign in\)/ },
     { name: 'an empty 200', status: 200, body: '', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /200 with an empty body/ },
-    { name: 'a blank 200 stream', status: 200, body: '\n\n', type: 'text/event-stream', code: 'HARNESS_SERVER_ERROR', says: /empty body/ },
-    { name: 'an error envelope in a 200', status: 200, body: '{"error":{"message":"upstream connect error or disconnect/reset before headers","type":"server_error"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /an error and no completion \(upstream connect error/ },
+    { name: 'a blank 200 stream to a request that asked for none', status: 200, body: '\n\n', type: 'text/event-stream', code: 'HARNESS_SERVER_ERROR', says: /empty event stream to a request that asked for no stream/ },
+    { name: 'an error string in a 200', status: 200, body: '{"error":"Internal Server Error"}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /an error and no completion \(Internal Server Error\)/ },
+    { name: 'an error with no type or code in a 200', status: 200, body: '{"error":{"message":"Bad request from the load balancer"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Bad request from the load balancer\)/ },
+    { name: 'an error with no message in a 200', status: 200, body: '{"error":{"type":"invalid_request_error"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(\{"type":"invalid_request_error"\}\)/ },
+    { name: 'an OpenAI server_error in a 200', status: 200, body: '{"error":{"message":"The server had an error while processing your request.","type":"server_error","param":null,"code":null}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(The server had an error/ },
+    { name: 'a gateway\'s words in an API-shaped error in a 200', status: 200, body: '{"error":{"message":"no healthy upstream","type":"invalid_request_error"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(no healthy upstream\)/ },
+    { name: 'a gateway\'s error envelope in a 200', status: 200, body: '{"error":{"message":"upstream connect error or disconnect/reset before headers","type":"server_error"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /an error and no completion \(upstream connect error/ },
     { name: 'an Anthropic error envelope in a 200', status: 200, body: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Overloaded\)/ },
     { name: 'a WAF\'s HTML 403', status: 403, body: '<html><body>Request blocked by WAF. Reference #18.abc</body></html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /403 with an HTML page \(Request blocked by WAF\. Reference #18\.abc\) .*check what sits in front of --endpoint/ },
     { name: 'a proxy\'s HTML 413', status: 413, body: '<html>413 Request Entity Too Large</html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /413 with an HTML page \(413 Request Entity Too Large\)/ },
@@ -94,6 +106,13 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     { name: 'a Responses object that failed inside a 200', status: 200, body: '{"id":"resp_1","object":"response","status":"failed","error":{"code":"invalid_prompt","message":"bad"},"output":[]}', type: 'application/json' },
     { name: 'a 200 cut off mid-JSON (the endpoint\'s answer, judged)', status: 200, body: '{"id":"chatcmpl-broken","choices":[{"message":{"content":"Hel', type: 'application/json' },
     { name: 'a stream with an error frame (the stream checks judge it)', status: 200, body: 'data: {"error":{"message":"boom"}}\n\n', type: 'text/event-stream' },
+    // A bad request answered 200 in the API's own envelope: the endpoint's answer, which errors.* judge nonconformant.
+    { name: 'an OpenAI error envelope in a 200', status: 200, body: '{"error":{"message":"Invalid type for \'temperature\': expected a number","type":"invalid_request_error","param":"temperature","code":"invalid_type"}}', type: 'application/json' },
+    { name: 'an error with a code and no type in a 200', status: 200, body: '{"error":{"code":"validation_error","message":"model `google.gemma-4-31b` isn\'t supported on this route"}}', type: 'application/json' },
+    { name: 'an Anthropic error envelope (not a server failure) in a 200', status: 200, body: '{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: Field required"}}', type: 'application/json' },
+    // The body decides what is a page: JSON labelled text/html is an answer (a 2xx and a 4xx alike).
+    { name: 'a completion labelled text/html', status: 200, body: '{"id":"chatcmpl-1","object":"chat.completion","choices":[]}', type: 'text/html' },
+    { name: 'a JSON 400 labelled text/html', status: 400, body: '  {"error":{"message":"bad temperature","type":"invalid_request_error","param":"temperature","code":null}}', type: 'text/html; charset=utf-8' },
     { name: 'a 204', status: 204, body: '', type: '' },
     { name: 'a count_tokens answer', status: 200, body: '{"input_tokens":12}', type: 'application/json' },
     { name: 'a JSON 403 (AWS: no access to the model; classified forbidden)', status: 403, body: '{"message":"Forbidden"}', type: 'application/json' },
@@ -104,6 +123,22 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     { name: 'a 503 page (a 5xx: retried and an error by its status)', status: 503, body: '<html>Service Unavailable</html>', type: 'text/html' },
   ])('$name is an answer', ({ status, body, type }) => {
     expect(standInAnswer(post, answer(status, body, type))).toBeUndefined();
+  });
+
+  it('an empty event stream is an answer to a request that asked for a stream (the stream checks judge it), an outage to one that did not', () => {
+    const streamed = { method: 'POST', body: '{"model":"m","stream":true,"messages":[]}' } as const;
+    for (const body of ['', '\n\n']) {
+      expect(standInAnswer(streamed, answer(200, body, 'text/event-stream'))).toBeUndefined();
+      expect(standInAnswer({ method: 'POST', body: '{"model":"m","stream":false}' }, answer(200, body, 'text/event-stream'))?.code).toBe('HARNESS_SERVER_ERROR');
+      // An empty body that is not a stream stays an outage, whatever the request asked for.
+      expect(standInAnswer(streamed, answer(200, body))?.message).toMatch(/200 with an empty body/);
+    }
+  });
+
+  it('a JSON 400 labelled text/html is classified by its envelope; an HTML 400 page is not an answer', () => {
+    const json = answer(400, '{"error":{"message":"bad temperature","type":"invalid_request_error","param":"temperature","code":null}}', 'text/html');
+    expect(classifyAnswer(json)).toMatchObject({ kind: 'rejected', message: 'bad temperature' });
+    expect(standInAnswer(post, answer(400, ' \n<html><body>Bad Request</body></html>', 'application/json'))?.code).toBe('HARNESS_NOT_AN_ANSWER');
   });
 
   it('a DELETE may answer an empty 2xx; a POST may not', () => {

@@ -29,14 +29,15 @@ export function answerOf(exchange: Exchange): Answer {
   if (stalledAfterMs !== undefined && !(status < 300 && isStreamResponse(exchange.response))) {
     return { kind: 'broken', status, message: `the answer stalled: no data for ${stalledAfterMs} ms after ${bodyText(exchange.response).length} character(s)` };
   }
-  if (status >= 200 && status < 300) {
+  const classification = classifyAnswer(exchange.response);
+  if (classification.kind === 'ok') {
     const parsed = jsonBody(exchange.response);
     return { kind: 'ok', status, body: parsed.ok && isRecord(parsed.value) ? parsed.value : undefined };
   }
-  const classification = classifyAnswer(exchange.response);
   const message = classification.message ?? `HTTP ${status}`;
   if (refusesModel(classification.kind)) return { kind: 'refused', status, message };
-  if (classification.kind !== 'rejected') return { kind: 'broken', status, message: `HTTP ${status} ${classification.kind}: ${message}` };
+  // An error in a 2xx is the endpoint saying no with the wrong status: a rejection (errors.* judge the status).
+  if (classification.kind !== 'rejected' && classification.kind !== 'error-in-2xx') return { kind: 'broken', status, message: `HTTP ${status} ${classification.kind}: ${message}` };
   const parsed = jsonBody(exchange.response);
   const inner = parsed.ok && isRecord(parsed.value) && isRecord(parsed.value.error) ? parsed.value.error : undefined;
   const param = typeof inner?.param === 'string' ? inner.param : undefined;

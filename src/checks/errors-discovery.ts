@@ -64,10 +64,12 @@ const wrongRoute: CheckDefinition = {
         .map((ex) => ({ caseId: o.caseId, ex })),
     );
     if (refusals.length === 0) {
-      // Say what actually happened: a route that broke (5xx, timeout) is not a route that served the model.
-      const broken = completed.flatMap((o) => o.exchanges.filter((ex) => ex.error || !ex.response || ex.response.status >= 500).map((ex) => ({ caseId: o.caseId, ex })));
+      // Say what actually happened: a route that broke (5xx, timeout) or said no with a 2xx is not a route that
+      // served the model.
+      const unread = (ex: Exchange) => ex.error || !ex.response || ex.response.status >= 500 || classifyAnswer(ex.response).kind === 'error-in-2xx';
+      const broken = completed.flatMap((o) => o.exchanges.filter(unread).map((ex) => ({ caseId: o.caseId, ex })));
       if (broken.length) {
-        const what = broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}`}`).join(', ');
+        const what = broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}${ex.response && ex.response.status < 300 ? ' with an error' : ''}`}`).join(', ');
         return unobserved(input, `no wrong-route answer to read: ${what}`, broken.map(({ caseId, ex }) => evidenceOf(caseId, ex)));
       }
       return { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason: 'every probed route served the model; no wrong-route answer to read', evidence: [] };

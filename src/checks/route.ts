@@ -1,10 +1,13 @@
 /**
  * @module checks/route
  * Which route prefix serves a model and which APIs it speaks, read from the probe cases (the same tiny request sent
- * on every prefix). A route error says "not here"; an API error says "not this API"; a timeout says nothing.
+ * on every prefix). A route error says "not here"; an API error says "not this API"; a timeout says nothing, and
+ * neither does an error in a 2xx that says neither (the endpoint said no with a success status: `error`, never
+ * "supported").
  */
 import type { ApiId } from '../suite/suite-schema.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
+import { excerpt } from '../transport/body.ts';
 import { classifyAnswer, refusesModel, servesModel, type Classification } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
@@ -52,6 +55,8 @@ function prefixState(seen: Observation[]): PrefixState {
 function describe(o: Observation): string {
   if (!o.classification) return `${o.exchange.request.path}: ${o.exchange.error?.code ?? 'no answer'}`;
   const status = o.exchange.response?.status;
+  // A success status with an error in it: neither served nor refused, and the words say why.
+  if (o.classification.kind === 'error-in-2xx') return `${o.exchange.request.path}: ${status} with an error (${excerpt(o.classification.message ?? 'no message', 120)})`;
   return `${o.exchange.request.path}: ${status} ${o.classification.kind}`;
 }
 

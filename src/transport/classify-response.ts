@@ -5,11 +5,16 @@
  * "Berm" (a route error that comes as a 401) apart from a bad key (a real 401 that stops the run).
  */
 import { bodyText, isRecord, jsonBody, parseJsonText, type JsonResult } from './body.ts';
-import type { ExchangeResponse } from './exchange.ts';
+import { isStreamResponse, type ExchangeResponse } from './exchange.ts';
 
 export type ResponseClass =
   /** 2xx. */
   | 'ok'
+  /**
+   * A 2xx whose body is an error envelope and no answer (`errorInSuccess`), in words that do not say "not here": the
+   * endpoint said no with a success status. It neither serves nor refuses the model as far as a probe can tell.
+   */
+  | 'error-in-2xx'
   /** This route prefix does not serve the model. */
   | 'route-unsupported'
   /** The model does not offer this API. */
@@ -53,7 +58,6 @@ const textOf = (envelope: ErrorEnvelope | undefined) =>
 
 /** Ordered: the first rule that matches decides. Each one is pinned by a test with Mantle's verbatim errors. */
 const RULES: readonly Rule[] = [
-  { name: '2xx', kind: 'ok', matches: (status) => status >= 200 && status < 300 },
   { name: '429', kind: 'throttled', matches: (status) => status === 429 },
   { name: '5xx', kind: 'server-error', matches: (status) => status >= 500 },
   // Mantle answers a prefixed model on the unprefixed route with this 401 (seeds/truefoundry FAQ, litellm #30657).
@@ -93,23 +97,67 @@ const RULES: readonly Rule[] = [
 ];
 
 export function classifyResponse(status: number, body: string): Classification {
-  return classifyEnvelope(status, errorEnvelope(body));
+  const trimmed = body.trim();
+  return classifyBody(status, trimmed, () => parseJsonText(trimmed));
 }
 
 const classified = new WeakMap<ExchangeResponse, Classification>();
 
 /**
  * `classifyResponse` of a response's status and body, decided once per response however many checks ask (a body
- * can be megabytes: parsed and matched once, not once per check), reading the body's JSON already parsed.
+ * can be megabytes: parsed and matched once, not once per check), reading the body's JSON already parsed. A 2xx
+ * stream is `ok`: its error frames are the stream checks' to judge.
  */
 export function classifyAnswer(response: ExchangeResponse): Classification {
   let found = classified.get(response);
   if (!found) {
-    const body = bodyText(response);
-    found = classifyEnvelope(response.status, body.trim() ? envelopeOf(body.trim(), jsonBody(response)) : undefined);
+    const stream = response.status < 300 && isStreamResponse(response);
+    found = stream ? { kind: 'ok', rule: '2xx' } : classifyBody(response.status, bodyText(response).trim(), () => jsonBody(response));
     classified.set(response, found);
   }
   return found;
+}
+
+/**
+ * The class of a status and its trimmed body; `parse` reads the body's JSON (JSON.parse ignores what was trimmed).
+ * A 2xx is `ok` unless its body is an error in place of an answer.
+ */
+function classifyBody(status: number, trimmed: string, parse: () => JsonResult): Classification {
+  let parsed: JsonResult | undefined;
+  const json = () => (parsed ??= parse());
+  const envelope = () => (trimmed ? envelopeOf(trimmed, json()) : undefined);
+  if (status < 200 || status >= 300) return classifyEnvelope(status, envelope());
+  const body = trimmed ? json() : undefined;
+  if (!body?.ok || errorInSuccess(body.value) === undefined) return { kind: 'ok', rule: '2xx' };
+  return classifyErrorIn2xx(envelope());
+}
+
+/**
+ * An error in a 2xx is read by its words as a 400's would be: "not on this route", "does not support the API" and
+ * "does not exist" are refusals whatever the status (the api.* probes believe them; errors.wrong-route judges the
+ * status); any other error is `error-in-2xx`, neither a serving nor a refusing answer.
+ */
+function classifyErrorIn2xx(envelope: ErrorEnvelope | undefined): Classification {
+  const as400 = classifyEnvelope(400, envelope);
+  if (refusesModel(as400.kind)) return { ...as400, rule: `2xx-${as400.rule}` };
+  return { kind: 'error-in-2xx', rule: '2xx-error', ...(envelope?.message ? { message: envelope.message } : {}) };
+}
+
+/**
+ * Members of a 2xx body that make it an answer even when it also carries `error`: a Responses object that failed
+ * inside a 200 (`status: "failed"`, `error: {code: "invalid_prompt"}`, MANTLE.md) is the endpoint's answer about
+ * the model, and the checks read it.
+ */
+const ANSWER_MEMBERS = ['id', 'object', 'choices', 'output', 'content', 'data', 'input_tokens'];
+
+/**
+ * The `error` a 2xx JSON body carries in place of an answer: an object or a non-empty string, in a body with none
+ * of an answer's members. Undefined for anything else (a completion, a Responses object that failed inside a 200).
+ */
+export function errorInSuccess(body: unknown): Record<string, unknown> | string | undefined {
+  if (!isRecord(body) || ANSWER_MEMBERS.some((member) => member in body)) return undefined;
+  const { error } = body;
+  return isRecord(error) || (typeof error === 'string' && error) ? error : undefined;
 }
 
 function classifyEnvelope(status: number, envelope: ErrorEnvelope | undefined): Classification {
@@ -170,7 +218,7 @@ export function refusesModel(kind: ResponseClass): boolean {
  * not a final answer; a redirect (3xx) is not followed, so credentials stay with the origin they were meant for; a
  * 304 answers a conditional request the harness never makes; 407 is a proxy asking for its own credentials; 421
  * says the request reached a server that does not serve that host. What a body says instead of an answer (a 408,
- * an empty or HTML 2xx, a 2xx error envelope, a proxy's HTML error page) is stand-in-answer.ts's.
+ * an empty or HTML 2xx, a gateway's error in a 2xx, a proxy's HTML error page) is stand-in-answer.ts's.
  */
 export function notAnAnswer(status: number, location?: string): string | undefined {
   if (status < 200) return `an informational ${status} instead of a final answer`;

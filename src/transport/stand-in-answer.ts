@@ -7,14 +7,8 @@
  * 1xx, 304, 407, 421) are `notAnAnswer` in classify-response.ts.
  */
 import { bodyText, excerpt, isRecord, parseJsonText } from './body.ts';
+import { errorInSuccess } from './classify-response.ts';
 import { isStreamResponse, type ExchangeError, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
-
-/**
- * Members of a 2xx body that make it an answer even when it also carries `error`: a Responses object that failed
- * inside a 200 (`status: "failed"`, `error: {code: "invalid_prompt"}`, MANTLE.md) is the endpoint's answer about
- * the model, and the checks read it.
- */
-const ANSWER_MEMBERS = ['id', 'object', 'choices', 'output', 'content', 'data', 'input_tokens'];
 
 /**
  * 4xx statuses whose HTML body is still read as the endpoint's answer: 401 is a credentials failure whoever says it
@@ -27,9 +21,9 @@ const HTML_ANSWERS = new Set([401, 404, 405, 408, 429]);
 /**
  * Why `response` is no answer about the model, as the exchange's error, or undefined when it is one. `request`
  * tells what was expected: a DELETE may answer a bare 2xx (what it did is in its status, and the lifecycle check
- * reads the GET that follows).
+ * reads the GET that follows), and its body whether it asked for a stream.
  */
-export function standInAnswer(request: Pick<ExchangeRequest, 'method'>, response: ExchangeResponse): ExchangeError | undefined {
+export function standInAnswer(request: Pick<ExchangeRequest, 'method' | 'body'>, response: ExchangeResponse): ExchangeError | undefined {
   const { status } = response;
   // A server or proxy that gave up waiting for the request: a timeout, retried like one (README "Retries").
   if (status === 408) {
@@ -51,38 +45,68 @@ export function standInAnswer(request: Pick<ExchangeRequest, 'method'>, response
 }
 
 /**
- * A 2xx that carries no answer: an empty body, an HTML page (maintenance, a login, a captive portal), or an error
- * envelope with no completion (`{"error":{"message":"upstream connect error ..."}}`). A gateway says "OK" for an
- * upstream that failed: an outage in a 2xx, so it is a server error and retried as one. A stream's error frames
- * are not looked at here: they come after the stream began, and the stream checks judge them.
+ * A 2xx that carries no answer: an empty body, an HTML page (maintenance, a login, a captive portal), or a gateway's
+ * error (`gatewayError`). A gateway says "OK" for an upstream that failed: an outage in a 2xx, so it is a server
+ * error and retried as one. What stays the endpoint's answer: an empty event stream to a request that asked for a
+ * stream (the stream checks judge it: no events, no [DONE]), a stream's error frames (they come after the stream
+ * began), and an error in the API's own envelope that is not a server failure (errors.* judge a bad request
+ * answered 200; the other checks read it as a rejection).
  */
-function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method'>, response: ExchangeResponse, text: string): ExchangeError | undefined {
+function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, response: ExchangeResponse, text: string): ExchangeError | undefined {
   const { status } = response;
   const outage = (what: string): ExchangeError => ({
     code: 'HARNESS_SERVER_ERROR',
     message: `the endpoint answered ${status} with ${what} where JSON or an event stream was expected: an outage behind a ${status}, not an answer about the model`,
   });
+  const stream = isStreamResponse(response);
   if (!text.trim()) {
     // 204 and 205 say "no body" themselves.
-    if (status === 204 || status === 205 || request.method === 'DELETE') return undefined;
-    return outage('an empty body');
+    if (status === 204 || status === 205 || request.method === 'DELETE' || (stream && askedForStream(request))) return undefined;
+    return outage(stream ? 'an empty event stream to a request that asked for no stream' : 'an empty body');
   }
   if (isHtml(response, text)) return outage(`an HTML page (${pageExcerpt(text)})`);
-  if (isStreamResponse(response) || !text.includes('"error"')) return undefined;
+  if (stream || !text.includes('"error"')) return undefined;
   const parsed = parseJsonText(text);
-  if (!parsed.ok || !isRecord(parsed.value)) return undefined;
-  const body = parsed.value;
-  const error = body.error;
-  if (!(isRecord(error) || (typeof error === 'string' && error)) || ANSWER_MEMBERS.some((member) => member in body)) return undefined;
-  const message = isRecord(error) ? (typeof error.message === 'string' ? error.message : JSON.stringify(error)) : error;
-  return outage(`an error and no completion (${excerpt(message, 160)})`);
+  const error = parsed.ok ? errorInSuccess(parsed.value) : undefined;
+  const failed = error === undefined ? undefined : gatewayError(parsed.ok ? parsed.value : undefined, error);
+  return failed === undefined ? undefined : outage(`an error and no completion (${excerpt(failed, 160)})`);
 }
 
-/** An HTML page: said by its content type, or (whatever the type) a body that starts as markup; JSON and SSE never do. */
+/** Error types and codes that say the server or what is behind it failed, not the request (OpenAI, Anthropic, AWS). */
+const SERVER_FAILURE = /server_error|api_error|overloaded|internal|unavailable|timeout|upstream|gateway/i;
+
+/** What proxies and gateways (Envoy, nginx, load balancers) say for an upstream they could not get an answer from. */
+const GATEWAY_WORDS = /upstream|disconnect\/reset|connect(ion)? (error|refused|reset|failure)|no healthy|bad gateway|gateway time-?out|service unavailable|overloaded|timed out/i;
+
+/**
+ * What a gateway said, when an error in a 2xx with no completion is a gateway's; undefined when it is the endpoint's
+ * answer: an `error` object with a `message` and a `type` or `code`, or Anthropic's `{"type":"error","error":{...}}`,
+ * that does not say a server failed (a `server_error`, an `overloaded_error`, "upstream connect error"). A bare
+ * string, an object without a message or without a type or code, or a server failure is a gateway saying "OK" for
+ * an upstream that failed. Only the message's start is read: a gateway's words are short, an endpoint's can be long.
+ */
+function gatewayError(body: unknown, error: Record<string, unknown> | string): string | undefined {
+  if (typeof error === 'string') return error;
+  const message = typeof error.message === 'string' ? error.message : undefined;
+  const typeAndCode = [error.type, error.code].filter((value) => (typeof value === 'string' && value) || typeof value === 'number').join(' ');
+  const shaped = message !== undefined && (typeAndCode !== '' || (isRecord(body) && body.type === 'error'));
+  if (shaped && !SERVER_FAILURE.test(typeAndCode) && !GATEWAY_WORDS.test(message.slice(0, 1000))) return undefined;
+  return message ?? JSON.stringify(error);
+}
+
+/** Whether the request's JSON body asked for a stream (`"stream": true`, the same in the three APIs). */
+function askedForStream(request: Pick<ExchangeRequest, 'body'>): boolean {
+  if (!request.body?.includes('"stream"')) return false;
+  const sent = parseJsonText(request.body);
+  return sent.ok && isRecord(sent.value) && sent.value.stream === true;
+}
+
+/**
+ * An HTML page: a body that starts as markup, whatever its content type says (a JSON body labelled text/html is an
+ * answer; the checks judge its type). A stream is never a page: the stream checks judge what it holds.
+ */
 function isHtml(response: ExchangeResponse, text: string): boolean {
-  const type = (response.headers['content-type'] ?? '').toLowerCase();
-  if (type.includes('html')) return true;
-  return !isStreamResponse(response) && /^\s*</.test(text.slice(0, 64));
+  return !isStreamResponse(response) && text.trimStart().startsWith('<');
 }
 
 /** The page's title or first words, without its markup, for the reason. */
