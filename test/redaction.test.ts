@@ -147,11 +147,13 @@ describe('the redactor', () => {
     expect(exchange.redactions).toBe(3);
   });
 
-  it('takes linear time on text built to make lookbehinds backtrack', () => {
-    const text = `Bearer ${' '.repeat(2_000_000)} x-amz-security-token: ${' '.repeat(1_000_000)} aws_secret_access_key=${'\t'.repeat(1_000_000)}`;
-    const started = performance.now();
-    new Redactor(() => [{ kind: 'api-key', value: 'never-present-0123456789' }]).text(text);
-    expect(performance.now() - started).toBeLessThan(1_500);
+  // Speed is the bench's to measure; this asks only that it finishes: a pattern that backtracks on these runs takes
+  // minutes (quadratic in millions of characters), far past the timeout.
+  it('finishes on text built to make lookbehinds backtrack', { timeout: 30_000 }, () => {
+    const text = `Bearer ${' '.repeat(2_000_000)} x-amz-security-token: ${' '.repeat(1_000_000)} aws_secret_access_key=${'\t'.repeat(1_000_000)} key=never-present-0123456789`;
+    const redacted = new Redactor(() => [{ kind: 'api-key', value: 'never-present-0123456789' }]).text(text);
+    expect(redacted.value).not.toContain('never-present-0123456789');
+    expect(redacted.count).toBeGreaterThanOrEqual(1);
   });
 
   it('finds the per-request secrets in the credential headers: the SigV4 signature, not its date', () => {
