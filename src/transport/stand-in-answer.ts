@@ -72,11 +72,14 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
   return failed === undefined ? undefined : outage(`an error and no completion (${excerpt(failed, 160)})`);
 }
 
-/** Error types and codes that say the server or what is behind it failed, not the request (OpenAI, Anthropic, AWS). */
-const SERVER_FAILURE = /server_error|api_error|overloaded|internal|unavailable|timeout|upstream|gateway/i;
+/**
+ * Error types and codes that say the server or what is behind it failed, or throttled, not the request (OpenAI,
+ * Anthropic, AWS): a throttle in a 200 is a 429 in all but status, retried as an outage and never judged.
+ */
+const SERVER_FAILURE = /server_error|api_error|overloaded|internal|unavailable|timeout|upstream|gateway|rate_?limit|throttl|too_many_requests|quota|capacity/i;
 
-/** What proxies and gateways (Envoy, nginx, load balancers) say for an upstream they could not get an answer from. */
-const GATEWAY_WORDS = /upstream|disconnect\/reset|connect(ion)? (error|refused|reset|failure)|no healthy|bad gateway|gateway time-?out|service unavailable|overloaded|timed out/i;
+/** What proxies and gateways (Envoy, nginx, load balancers) say for an upstream they could not get an answer from, or to slow down. */
+const GATEWAY_WORDS = /upstream|disconnect\/reset|connect(ion)? (error|refused|reset|failure)|no healthy|bad gateway|gateway time-?out|service (temporarily )?unavailable|overloaded|timed out|rate limit|throttl|too many (requests|tokens)|slow down|quota exceeded|exceeded your (current )?quota|try again later/i;
 
 /**
  * What a gateway said, when an error in a 2xx with no completion is a gateway's; undefined when it is the endpoint's
