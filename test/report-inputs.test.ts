@@ -165,33 +165,59 @@ describe('green means observed', () => {
     expect(mixed.gate.problems.map((p) => p.message)).toEqual(['qwen.qwen3-32b (emulator): nothing observed, 1 of 3 cells are errors (HARNESS_TIMEOUT), 2 inconclusive (the model\'s output budget or its choices hid what the checks look for)']);
   });
 
-  it('a model no API serves was not observed, whatever other checks read from the route errors; unless that is stated', () => {
+  it('a model no API serves was not observed, whatever other checks read from the route errors; unless that is stated, or a known model is refused by name', () => {
     const probes = ['api.chat-completions', 'api.responses', 'api.messages', 'api.count-tokens'];
-    const checks = [...probes, 'errors.wrong-route'];
     const answer = (status: number) => [{ case: 'probe', step: 'main', request: 'POST /v1/chat/completions', status }];
-    const served = (observed: Record<string, string>, { expected = null as string | null, status = 404, ran = checks } = {}) =>
-      smallMatrix(
-        Object.entries(observed).map(([check, value]) => ({ model: 'xai.grok-4.33', check, status: 'pass' as const, observed: value, expected, reason: 'observed', evidence: answer(status) })),
-        ['xai.grok-4.33', 'qwen.qwen3-32b'],
-        ran,
-      );
     const unsupported = Object.fromEntries(probes.map((p) => [p, 'unsupported']));
-    const none = served({ ...unsupported, 'errors.wrong-route': 'conformant' });
+    /** The typo'd id (not in the catalog) or a catalog model, every cell as given. */
+    const served = (observed: Record<string, string | null>, { model = 'xai.grok-4.33', expected = null as string | null, status = 404 } = {}) =>
+      smallMatrix(
+        Object.entries(observed).map(([check, value]) => ({
+          model,
+          check,
+          status: value === null ? ('unsupported' as const) : check === 'models.listed' && value === 'not-listed' ? ('fail' as const) : ('pass' as const),
+          observed: value,
+          expected,
+          reason: 'observed',
+          evidence: check.startsWith('api.') ? answer(status) : [],
+        })),
+        ['xai.grok-4.33', 'qwen.qwen3-32b'],
+        Object.keys(observed),
+      );
+    const problems = (matrix: Matrix) => matrix.gate.problems.map((p) => p.message);
+    const none = served({ ...unsupported, 'errors.wrong-route': 'conformant', 'stream.chat-completions': null });
     expect(none.gate).toMatchObject({ exitCode: 1, verdict: 'fail' });
-    expect(none.gate.problems).toEqual([
-      expect.objectContaining({
-        kind: 'unobserved-model',
-        model: 'xai.grok-4.33',
-        message: expect.stringMatching(/^xai\.grok-4\.33 \(emulator\): nothing of the model observed, no API serves it here \(api\.chat-completions, api\.responses, api\.messages, api\.count-tokens all observed "unsupported"\): is the id right\?; "xai\.grok-4\.33" is not in the catalog: did you mean "xai\.grok-4\.3"\?$/),
-      }),
+    expect(problems(none)).toEqual([
+      'xai.grok-4.33 (emulator): nothing of the model observed, no API serves it here (api.chat-completions, api.responses, api.messages, api.count-tokens all observed "unsupported", every probe a bare 404): is the id right, and the --endpoint path?; "xai.grok-4.33" is not in the catalog: did you mean "xai.grok-4.3"?',
     ]);
+    // One API that serves it, or one check that read an answer of the model: observed.
     expect(served({ ...unsupported, 'api.responses': 'supported' }).gate).toMatchObject({ exitCode: 0, problems: [] });
-    // Stated for every API (a model known not to be served on this surface): no surprise, no problem.
+    expect(served({ 'api.chat-completions': 'unsupported', 'created-at.chat': 'integer' }).gate).toMatchObject({ exitCode: 0, problems: [] });
+    // Stated for every probe (a model known not to be served on this surface): no surprise, no problem.
     expect(served(unsupported, { expected: 'unsupported' }).gate.problems).toEqual([]);
-    // A run filtered to some probes (--checks api.responses, -t api.messages) says nothing of the APIs it did not ask.
-    expect(served({ 'api.chat-completions': 'unsupported', 'api.responses': 'unsupported' }, { ran: ['api.chat-completions', 'api.responses'] }).gate).toMatchObject({ exitCode: 0, problems: [] });
-    // An endpoint that refuses each API by name (400 "does not support the '/v1/chat/completions' API") knows the model.
-    expect(served(unsupported, { status: 400 }).gate).toMatchObject({ exitCode: 0, problems: [] });
+    // A typo'd id stays unobserved in a run filtered to some probes and checks, and when refused with 400s by name.
+    expect(problems(served({ 'api.chat-completions': 'unsupported', 'stream.chat-completions': null, 'answer.non-empty': null }))).toEqual([
+      expect.stringMatching(/^xai\.grok-4\.33 \(emulator\): nothing of the model observed, no API serves it here \(api\.chat-completions all observed "unsupported"\): is the id right\?; "xai\.grok-4\.33" is not in the catalog/),
+    ]);
+    expect(problems(served({ 'stream.chat-completions': null, 'answer.non-empty': null }))).toEqual([expect.stringContaining('(2 check(s) found no API serving it): is the id right?')]);
+    expect(problems(served(unsupported, { status: 400 }))).toEqual([expect.stringContaining('no API serves it here (api.chat-completions, api.responses, api.messages, api.count-tokens all observed "unsupported"): is the id right?')]);
+    // A known model (in the catalog, or on the endpoint's list) refused by name, or filtered to a probe it does not
+    // speak, was observed: that is what it does here. Bare 404s on all four probes are not a refusal by name.
+    const known = { model: 'qwen.qwen3-32b' };
+    expect(served(unsupported, { ...known, status: 400 }).gate).toMatchObject({ exitCode: 0, problems: [] });
+    expect(served({ 'api.responses': 'unsupported', 'stream.responses': null }, known).gate).toMatchObject({ exitCode: 0, problems: [] });
+    expect(served({ ...unsupported, 'models.listed': 'listed' }, { status: 400 }).gate).toMatchObject({ exitCode: 0, problems: [] });
+    expect(problems(served(unsupported, known))).toEqual([expect.stringContaining('every probe a bare 404): is the id right, and the --endpoint path?')]);
+    // What a typo'd id gets without the model (its absence from the list, error bodies) observes nothing of it.
+    const listedOnly = smallMatrix(
+      [
+        { model: 'xai.grok-4.33', check: 'models.listed', status: 'fail', observed: 'not-listed', reason: 'not on the list' },
+        { model: 'xai.grok-4.33', check: 'created-at.chat', status: 'error', observed: null, reason: 'HARNESS_MODEL_NOT_FOUND: no such model', evidence: [] },
+      ],
+      ['xai.grok-4.33', 'qwen.qwen3-32b'],
+      ['models.listed', 'created-at.chat'],
+    );
+    expect(problems(listedOnly)).toEqual([expect.stringMatching(/^xai\.grok-4\.33 \(emulator\): nothing observed, 1 of 2 cells are errors \(HARNESS_MODEL_NOT_FOUND\), 1 read without the model \(its place on the model list, error answers\)/)]);
   });
 
   it('errors of cells with no stated expectation gate above --max-errors, not below', () => {

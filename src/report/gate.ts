@@ -43,9 +43,10 @@ function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cells: Set
     const { target, model } = results[0]!;
     const info = matrix.models.find((m) => m.id === model);
     const catalog = info && !info.inCatalog ? `; "${model}" is not in the catalog${info.suggestion ? `: did you mean "${info.suggestion}"?` : ''}` : '';
-    if (results.some((r) => OBSERVED.has(r.status))) {
-      const probes = servedNoApi(results);
-      if (probes) problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing of the model observed, no API serves it here (${probes} all observed "unsupported"): is the id right?${catalog}` });
+    if (results.some(showsService)) continue;
+    if (results.some((r) => OBSERVED.has(r.status) && !ASKS_NO_MODEL.test(r.check))) {
+      const refused = servedNoApi(results, info?.inCatalog === true || info?.discovered === true);
+      if (refused) problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing of the model observed, no API serves it here (${refused}${catalog}` });
       continue;
     }
     problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, ${unobservedCells(results)}${catalog}` });
@@ -54,37 +55,61 @@ function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cells: Set
   return { problems, cells };
 }
 
-/** The probes of the four APIs a model may speak: only when all four ran can the run say no API serves it. */
+/**
+ * Checks whose verdict does not need the model to answer: they read what the endpoint says to a wrong route, an
+ * unknown id or a bad parameter, its model list, its headers, its error bodies. A typo'd id gets all of them.
+ */
+const ASKS_NO_MODEL = /^(errors|models|headers)\.|^schema\.error$/;
+
+/** The probes of the four APIs a model may speak. */
 const API_PROBES = ['api.chat-completions', 'api.responses', 'api.messages', 'api.count-tokens'] as const;
 
-/**
- * The API probes of a model that no API serves, unless that is what is stated for each of them; undefined
- * otherwise. An endpoint answers a model it does not know with route errors on every API (a generic 404): the model
- * itself was never observed, whatever the other checks read from those errors. It takes all four probes (a run
- * filtered to one probe the model does not speak says nothing of the others) and only bare 404s: an endpoint that
- * refuses each API by name ("does not support the '/v1/chat/completions' API", a 400) knows the model, and that
- * refusal is the observation.
- */
-function servedNoApi(results: readonly MatrixResult[]): string | undefined {
-  const probes = API_PROBES.map((id) => results.find((r) => r.check === id));
-  if (!probes.every((r): r is MatrixResult => r !== undefined && OBSERVED.has(r.status) && r.observed === 'unsupported')) return undefined;
-  if (probes.every((r) => r.expected === 'unsupported')) return undefined;
-  const answers = probes.flatMap((r) => r.evidence).filter((e) => e.status !== undefined);
-  if (answers.length === 0 || answers.some((e) => e.status !== 404)) return undefined;
-  return probes.map((r) => r.check).join(', ');
+/** A cell that shows an API served the model: a probe that found it, or a check that read one of its answers. */
+function showsService(r: MatrixResult): boolean {
+  if (r.check.startsWith('api.')) return r.observed === 'supported';
+  if (r.check === 'path-prefix') return typeof r.observed === 'string' && r.observed !== 'none';
+  return (r.status === 'pass' || r.status === 'fail' || r.status === 'flaky') && !ASKS_NO_MODEL.test(r.check);
 }
 
-/** What a model's cells were instead of observations: `4 of 6 cells are errors (HARNESS_TIMEOUT), 2 inconclusive (...)`. */
+/**
+ * Why no API serving the model is a problem, for a model no cell shows served (every API refused it); undefined
+ * when it is an observation. An endpoint answers an id it does not know with route errors on every API: the model
+ * was never observed, whatever the other checks read from those errors. It is an observation when it is what is
+ * stated for every probe the run kept, or when the model is known (in the catalog, or on the endpoint's own list)
+ * and not all four probes were answered with bare 404s (an endpoint that refuses each API by name, or a run
+ * filtered to a probe the model does not speak). Bare 404s on every probe for a known model say a wrong id or a
+ * wrong --endpoint path as likely as a model withdrawn.
+ */
+function servedNoApi(results: readonly MatrixResult[], onAList: boolean): string | undefined {
+  const probes = results.filter((r) => r.check.startsWith('api.') && r.observed === 'unsupported');
+  if (probes.length > 0 && probes.every((r) => r.expected === 'unsupported')) return undefined;
+  const refused = results.filter((r) => r.status === 'unsupported' || (r.check.startsWith('api.') && r.observed === 'unsupported'));
+  if (refused.length === 0) return undefined;
+  const known = onAList || results.some((r) => r.check === 'models.listed' && r.observed === 'listed');
+  const main = API_PROBES.map((id) => probes.find((r) => r.check === id));
+  const answers = main.flatMap((r) => r?.evidence ?? []).filter((e) => e.status !== undefined);
+  const every404 = main.every(Boolean) && answers.length > 0 && answers.every((e) => e.status === 404);
+  if (known && !every404) return undefined;
+  const what = probes.length ? `${probes.map((r) => r.check).join(', ')} all observed "unsupported"` : `${refused.length} check(s) found no API serving it`;
+  return every404 ? `${what}, every probe a bare 404): is the id right, and the --endpoint path?` : `${what}): is the id right?`;
+}
+
+/**
+ * What a model's cells were instead of observations: `4 of 6 cells are errors (HARNESS_TIMEOUT), 2 inconclusive (...)`;
+ * cells that read the endpoint without the model (its list, error bodies) are counted as such.
+ */
 function unobservedCells(results: readonly MatrixResult[]): string {
   const errors = results.filter((r) => r.status === 'error');
   const inconclusive = results.filter((r) => r.status === 'inconclusive').length;
-  const skipped = results.length - errors.length - inconclusive;
+  const skipped = results.filter((r) => r.status === 'skipped').length;
+  const withoutModel = results.length - errors.length - inconclusive - skipped;
   if (skipped === results.length) return `all ${results.length} cells were skipped`;
   const codes = errorCodes(errors);
   const parts = [
     errors.length ? `${errors.length} of ${results.length} cells are errors${codes.length ? ` (${codes.join(', ')})` : ''}` : '',
     inconclusive ? `${inconclusive}${errors.length ? '' : ` of ${results.length} cells`} inconclusive (the model's output budget or its choices hid what the checks look for)` : '',
     skipped ? `${skipped} skipped` : '',
+    withoutModel ? `${withoutModel} read without the model (its place on the model list, error answers)` : '',
   ];
   return parts.filter(Boolean).join(', ');
 }
