@@ -95,6 +95,18 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     { name: 'an Anthropic rate_limit_error in a 200', status: 200, body: '{"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Number of requests/ },
     { name: 'a Bedrock ThrottlingException in a 200', status: 200, body: '{"error":{"message":"Too many requests, please wait before trying again.","code":"ThrottlingException"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Too many requests/ },
     { name: 'a gateway\'s "temporarily unavailable" in an API-shaped error in a 200', status: 200, body: '{"error":{"message":"Service temporarily unavailable","type":"invalid_request_error"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Service temporarily unavailable\)/ },
+    // Only a client fault in a 200 is the endpoint's answer: an unknown class, a number that is not a 4xx, a message that says a server failed is an outage.
+    { name: 'insufficient_quota in a 200', status: 200, body: '{"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(You exceeded/ },
+    { name: 'a numeric 429 code in a 200', status: 200, body: '{"error":{"message":"slow","code":429}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(slow\)/ },
+    { name: 'a numeric 500 code as a string in a 200 (litellm)', status: 200, body: '{"error":{"message":"boom","type":"None","param":null,"code":"500"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(boom\)/ },
+    { name: 'RESOURCE_EXHAUSTED in a 200', status: 200, body: '{"error":{"message":"Resource has been exhausted","code":"RESOURCE_EXHAUSTED"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Resource has been exhausted\)/ },
+    { name: 'ModelNotReadyException in a 200', status: 200, body: '{"error":{"message":"Model is not ready","code":"ModelNotReadyException"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Model is not ready\)/ },
+    { name: 'an unknown error class in a 200', status: 200, body: '{"error":{"message":"something happened","type":"weird_error"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(something happened\)/ },
+    { name: '"Request timeout" in a client-shaped error in a 200', status: 200, body: '{"error":{"message":"Request timeout","type":"invalid_request_error"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Request timeout\)/ },
+    // A 2xx of text that is neither JSON nor an event stream is a proxy's, whatever its label.
+    { name: 'Envoy\'s text/plain 200', status: 200, body: 'upstream connect error or disconnect/reset before headers. reset reason: overflow', type: 'text/plain', code: 'HARNESS_SERVER_ERROR', says: /200 with text that is not JSON \(upstream connect error/ },
+    { name: 'plain text labelled text/html in a 200', status: 200, body: 'Service temporarily unavailable. Please retry.', type: 'text/html', code: 'HARNESS_SERVER_ERROR', says: /200 with an HTML page \(Service temporarily unavailable/ },
+    { name: 'plain text labelled text/html in a 400', status: 400, body: 'Bad Request', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /400 with an HTML page \(Bad Request\)/ },
     { name: 'an Anthropic error envelope in a 200', status: 200, body: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Overloaded\)/ },
     { name: 'a WAF\'s HTML 403', status: 403, body: '<html><body>Request blocked by WAF. Reference #18.abc</body></html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /403 with an HTML page \(Request blocked by WAF\. Reference #18\.abc\) .*check what sits in front of --endpoint/ },
     { name: 'a proxy\'s HTML 413', status: 413, body: '<html>413 Request Entity Too Large</html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /413 with an HTML page \(413 Request Entity Too Large\)/ },
@@ -118,6 +130,8 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     // The body decides what is a page: JSON labelled text/html is an answer (a 2xx and a 4xx alike).
     { name: 'a completion labelled text/html', status: 200, body: '{"id":"chatcmpl-1","object":"chat.completion","choices":[]}', type: 'text/html' },
     { name: 'a JSON 400 labelled text/html', status: 400, body: '  {"error":{"message":"bad temperature","type":"invalid_request_error","param":"temperature","code":null}}', type: 'text/html; charset=utf-8' },
+    { name: 'Mantle\'s route error in a 200 (a validation_error: a client fault)', status: 200, body: '{"error":{"code":"validation_error","message":"model `x` isn\'t supported on this route"}}', type: 'application/json' },
+    { name: 'a numeric 400 code in a 200', status: 200, body: '{"error":{"message":"bad temperature","code":400}}', type: 'application/json' },
     { name: 'a 204', status: 204, body: '', type: '' },
     { name: 'a count_tokens answer', status: 200, body: '{"input_tokens":12}', type: 'application/json' },
     { name: 'a JSON 403 (AWS: no access to the model; classified forbidden)', status: 403, body: '{"message":"Forbidden"}', type: 'application/json' },
@@ -138,6 +152,13 @@ describe('standInAnswer: what something on the way said in place of the endpoint
       // An empty body that is not a stream stays an outage, whatever the request asked for.
       expect(standInAnswer(streamed, answer(200, body))?.message).toMatch(/200 with an empty body/);
     }
+  });
+
+  it('an event stream under another content type is an answer to a request that asked for a stream (the stream checks judge its type), not to one that did not', () => {
+    const streamed = { method: 'POST', body: '{"model":"m","stream":true,"messages":[]}' } as const;
+    const frames = 'data: {"id":"c","choices":[]}\n\ndata: [DONE]\n\n';
+    expect(standInAnswer(streamed, answer(200, frames, 'text/plain'))).toBeUndefined();
+    expect(standInAnswer(post, answer(200, frames, 'text/plain'))?.message).toMatch(/200 with text that is not JSON \(data: /);
   });
 
   it('a JSON 400 labelled text/html is classified by its envelope; an HTML 400 page is not an answer', () => {

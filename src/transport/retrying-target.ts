@@ -1,7 +1,8 @@
 /**
  * @module transport/retrying-target
  * Retries what says nothing about conformance: 429, 5xx, timeouts (a 408 included), refused or reset connections,
- * streams cut mid-way, and a 2xx that carries no answer (empty, an HTML page, a gateway's error: an outage behind a
+ * streams cut mid-way, an event stream that ended before its first byte (judged only when every attempt says so),
+ * and a 2xx that carries no answer (empty, an HTML page, a gateway's error: an outage behind a
  * 2xx, HARNESS_SERVER_ERROR from the wire, see stand-in-answer.ts). Exponential backoff with jitter, or the server's Retry-After. A 4xx that is the endpoint's answer is
  * never retried. What still fails after the last retry is an exchange error (THROTTLED, SERVER_ERROR, ...), so the
  * cell is `error`, never `fail`. A 5xx that came back the same on every attempt (status and body, ids aside) says
@@ -9,7 +10,7 @@
  */
 import type { HarnessErrorCode } from '../errors.ts';
 import { bodyText, excerpt } from './body.ts';
-import type { Exchange, ExchangeRequest } from './exchange.ts';
+import { isStreamResponse, type Exchange, type ExchangeRequest } from './exchange.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 
@@ -34,7 +35,16 @@ const RETRYABLE_ERRORS: ReadonlySet<HarnessErrorCode> = new Set(['HARNESS_TIMEOU
 export function isRetryable(exchange: Exchange): boolean {
   if (exchange.error) return RETRYABLE_ERRORS.has(exchange.error.code);
   const status = exchange.response?.status ?? 0;
-  return status === 429 || status >= 500;
+  return status === 429 || status >= 500 || emptyStream(exchange);
+}
+
+/**
+ * A 2xx event stream that ended before its first byte: the endpoint's answer to a streamed request (stand-in-answer.ts),
+ * but an upstream that died before it began looks the same. Tried again; what every attempt answers so is judged.
+ */
+function emptyStream(exchange: Exchange): boolean {
+  const response = exchange.response;
+  return response !== null && response.status >= 200 && response.status < 300 && isStreamResponse(response) && !bodyText(response).trim();
 }
 
 /** Seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */

@@ -65,6 +65,10 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
     return outage(stream ? 'an empty event stream to a request that asked for no stream' : 'an empty body');
   }
   if (isHtml(response, text)) return outage(`an HTML page (${pageExcerpt(text)})`);
+  // Every API here answers JSON or an event stream: a 2xx of other text ("upstream connect error", "OK") is what a
+  // proxy says, never a model served. A JSON answer cut short starts as JSON, and an event stream under the wrong
+  // content type starts as one: both are the endpoint's answers, judged.
+  if (!stream && !startsAsJson(text) && !(askedForStream(request) && SSE_FIELD.test(text.trimStart()))) return outage(`text that is not JSON (${excerpt(text, 120)})`);
   if (stream || !text.includes('"error"')) return undefined;
   const parsed = parseJsonText(text);
   const error = parsed.ok ? errorInSuccess(parsed.value) : undefined;
@@ -73,28 +77,44 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
 }
 
 /**
- * Error types and codes that say the server or what is behind it failed, or throttled, not the request (OpenAI,
- * Anthropic, AWS): a throttle in a 200 is a 429 in all but status, retried as an outage and never judged.
+ * Error types and codes that say the request was at fault (OpenAI, Anthropic, Mantle, AWS): only such an error in a
+ * 2xx is the endpoint's answer (a bad request answered with the wrong status). Anything else, a throttle or a
+ * server failure said as "OK", an unknown class, is an outage behind a 2xx: retried, never judged.
  */
-const SERVER_FAILURE = /server_error|api_error|overloaded|internal|unavailable|timeout|upstream|gateway|rate_?limit|throttl|too_many_requests|quota|capacity/i;
+const CLIENT_FAULT = /invalid|validation|unsupported|not_?found|bad_?request|missing|unknown|too_?large|too_?long|context_length|authentication|permission|access_?denied|forbidden|unauthori[sz]ed|not_?allowed|unprocessable/i;
+
+/** Error types and codes that say the server or what is behind it failed, or throttled, whatever else they say. */
+const SERVER_FAILURE = /server_error|api_error|overloaded|internal|unavailable|timeout|upstream|gateway|rate_?limit|throttl|too_?many|quota|capacity|exhausted|not_?ready/i;
 
 /** What proxies and gateways (Envoy, nginx, load balancers) say for an upstream they could not get an answer from, or to slow down. */
-const GATEWAY_WORDS = /upstream|disconnect\/reset|connect(ion)? (error|refused|reset|failure)|no healthy|bad gateway|gateway time-?out|service (temporarily )?unavailable|overloaded|timed out|rate limit|throttl|too many (requests|tokens)|slow down|quota exceeded|exceeded your (current )?quota|try again later/i;
+const GATEWAY_WORDS = /upstream|disconnect\/reset|connect(ion)? (error|refused|reset|failure)|no healthy|bad gateway|gateway time-?out|service (temporarily )?unavailable|internal (server )?error|overloaded|timed out|request timeout|rate limit|throttl|too many (requests|tokens)|slow down|quota|try again later|not ready/i;
 
 /**
  * What a gateway said, when an error in a 2xx with no completion is a gateway's; undefined when it is the endpoint's
- * answer: an `error` object with a `message` and a `type` or `code`, or Anthropic's `{"type":"error","error":{...}}`,
- * that does not say a server failed (a `server_error`, an `overloaded_error`, "upstream connect error"). A bare
- * string, an object without a message or without a type or code, or a server failure is a gateway saying "OK" for
- * an upstream that failed. Only the message's start is read: a gateway's words are short, an endpoint's can be long.
+ * answer: an `error` object with a `message` and a `type` or `code` that names a client fault
+ * (`invalid_request_error`, `validation_error`, `model_not_found`, a 4xx number other than 408 and 429), or
+ * Anthropic's `{"type":"error","error":{...}}` with such a type, that does not also say a server failed or throttled.
+ * A bare string, an object without a message, an unknown class, a throttle or a server failure is a gateway saying
+ * "OK" for an upstream that failed. Only the message's start is read: a gateway's words are short.
  */
 function gatewayError(body: unknown, error: Record<string, unknown> | string): string | undefined {
   if (typeof error === 'string') return error;
   const message = typeof error.message === 'string' ? error.message : undefined;
-  const typeAndCode = [error.type, error.code].filter((value) => (typeof value === 'string' && value) || typeof value === 'number').join(' ');
-  const shaped = message !== undefined && (typeAndCode !== '' || (isRecord(body) && body.type === 'error'));
-  if (shaped && !SERVER_FAILURE.test(typeAndCode) && !GATEWAY_WORDS.test(message.slice(0, 1000))) return undefined;
+  const named = [error.type, error.code].filter((value): value is string => typeof value === 'string' && value !== '').join(' ');
+  const numbers = [error.code, error.status].map(Number).filter((n) => Number.isInteger(n) && n >= 100 && n < 600);
+  const clientNumber = numbers.length > 0 && numbers.every((n) => n >= 400 && n < 500 && n !== 408 && n !== 429);
+  const clientFault = (CLIENT_FAULT.test(named) && !SERVER_FAILURE.test(named) && numbers.every((n) => n >= 400 && n < 500 && n !== 408 && n !== 429)) || (named === '' && clientNumber);
+  if (message !== undefined && clientFault && !GATEWAY_WORDS.test(message.slice(0, 1000))) return undefined;
   return message ?? JSON.stringify(error);
+}
+
+/** SSE field names a stream's first line starts with (`data:`, `event:`, a `:` comment). */
+const SSE_FIELD = /^(data|event|id|retry)?:/;
+
+/** A body that starts as JSON does (a JSON answer cut short included). */
+function startsAsJson(text: string): boolean {
+  const first = text.trimStart()[0];
+  return first === '{' || first === '[';
 }
 
 /** Whether the request's JSON body asked for a stream (`"stream": true`, the same in the three APIs). */
@@ -105,11 +125,14 @@ function askedForStream(request: Pick<ExchangeRequest, 'body'>): boolean {
 }
 
 /**
- * An HTML page: a body that starts as markup, whatever its content type says (a JSON body labelled text/html is an
- * answer; the checks judge its type). A stream is never a page: the stream checks judge what it holds.
+ * An HTML page: a body that starts as markup, or one labelled HTML that is not JSON ("Service temporarily
+ * unavailable" as text/html). A JSON body labelled text/html is an answer (the checks judge its type). A stream is
+ * never a page: the stream checks judge what it holds.
  */
 function isHtml(response: ExchangeResponse, text: string): boolean {
-  return !isStreamResponse(response) && text.trimStart().startsWith('<');
+  if (isStreamResponse(response)) return false;
+  if (text.trimStart().startsWith('<')) return true;
+  return (response.headers['content-type'] ?? '').toLowerCase().includes('html') && !startsAsJson(text);
 }
 
 /** The page's title or first words, without its markup, for the reason. */
