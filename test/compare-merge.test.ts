@@ -7,7 +7,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finishMatrix } from '../src/report/build-matrix.ts';
+import { compareMatrices } from '../src/report/compare.ts';
 import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
+import { mergeMatrices } from '../src/report/merge.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
@@ -193,9 +196,9 @@ describe('merge of runs that selected different models and checks', () => {
     const notSelected = matrix.results.filter((r) => !ran.some(same(r)));
     expect(notSelected).toHaveLength(12);
     for (const r of notSelected) expect(r).toMatchObject({ status: 'skipped', observed: null, expected: null, expectedSource: null, evidence: [], gating: false, notRun: true });
-    expect(cell(matrix, 'us-east-1', GROK, 'defaults.top-p')?.reason).toBe('not run: not selected on target us-east-1 (run east did not select check defaults.top-p: --checks)');
-    expect(cell(matrix, 'us-east-1', GLM, 'path-prefix')?.reason).toBe('not run: not selected on target us-east-1 (run east did not select model zai.glm-5: --models)');
-    expect(cell(matrix, 'us-west-2', QWEN, 'created-at.chat')?.reason).toBe('not run: not selected on target us-west-2 (run west did not select model qwen.qwen3-32b: --models)');
+    expect(cell(matrix, 'us-east-1', GROK, 'defaults.top-p')?.reason).toBe('not run: not selected on target us-east-1 (run east did not run check defaults.top-p)');
+    expect(cell(matrix, 'us-east-1', GLM, 'path-prefix')?.reason).toBe('not run: not selected on target us-east-1 (run east did not run model zai.glm-5)');
+    expect(cell(matrix, 'us-west-2', QWEN, 'created-at.chat')?.reason).toBe('not run: not selected on target us-west-2 (run west did not run model qwen.qwen3-32b)');
     expect(matrix.gate).toMatchObject({ exitCode: 0, verdict: 'pass', gating: [], problems: [] });
     expect(matrix.totals.byStatus).toMatchObject({ pass: 12, skipped: 12 });
 
@@ -216,7 +219,7 @@ describe('merge of runs that selected different models and checks', () => {
     const three = await read(join(dir, 'regions-3', 'matrix.json'));
     expect(three.results).toHaveLength(3 * 3 * 4);
     expect(three.results.filter((r) => !r.notRun)).toHaveLength(13);
-    expect(cell(three, 'eu-west-1', GROK, 'created-at.chat')?.reason).toBe('not run: not selected on target eu-west-1 (run eu did not select model xai.grok-4.3: --models)');
+    expect(cell(three, 'eu-west-1', GROK, 'created-at.chat')?.reason).toBe('not run: not selected on target eu-west-1 (run eu did not run model xai.grok-4.3)');
     expect((await cli(['report', join(dir, 'regions-3', 'matrix.json'), '--report-dir', join(dir, 'regions-3-report')])).code).toBe(0);
   });
 
@@ -247,6 +250,22 @@ describe('merge of runs that selected different models and checks', () => {
     // Read back, the gate is still recomputed as failing.
     expect((await cli(['report', join(out, 'matrix.json'), '--report-dir', join(dir, 'regions-shard-report')])).code).toBe(0);
     expect((await read(join(dir, 'regions-shard-report', 'matrix.json'))).gate).toMatchObject({ exitCode: 1, verdict: 'fail' });
+  });
+
+  it('a region that regressed since its baseline fails merged as it failed alone, and the strictest --max-errors holds, in any order', () => {
+    const regressedEast = east([{ model: QWEN, check: 'path-prefix', status: 'error', observed: null, reason: 'HARNESS_TIMEOUT: slow' }]);
+    const compared = finishMatrix({ ...regressedEast, comparison: compareMatrices(east(), regressedEast) });
+    expect(compared.gate).toMatchObject({ exitCode: 1, regressedSinceBaseline: true });
+    for (const inputs of [[compared, west()], [west(), compared]]) {
+      const merged = mergeMatrices(inputs);
+      expect(merged.gate).toMatchObject({ exitCode: 1, verdict: 'fail', regressedSinceBaseline: true });
+      expect(merged.comparison?.newFailures.map((c) => `${c.target} ${c.model} ${c.check}`)).toEqual([`us-east-1 ${QWEN} path-prefix`]);
+    }
+    // One error where one input accepts none: the merge fails whichever file comes first.
+    const strict = finishMatrix({ ...regressedEast, gate: { ...regressedEast.gate, errors: { unexpected: 0, max: 0 } } });
+    expect(strict.gate.exitCode).toBe(1);
+    for (const inputs of [[strict, west()], [west(), strict]]) expect(mergeMatrices(inputs).gate).toMatchObject({ exitCode: 1, errors: { unexpected: 1, max: 0 } });
+    expect(mergeMatrices([regressedEast, west()]).gate).toMatchObject({ exitCode: 0, errors: { unexpected: 1, max: 5 } });
   });
 
   it('a hand-edited merged file that lacks a cell of a model and check its target has is refused, naming the cell', async () => {

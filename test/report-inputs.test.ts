@@ -319,6 +319,11 @@ describe('compare: coverage lost', () => {
     expect(renderHtml(compared)).toContain('<h3>No longer observed (2)</h3>');
     // The other way round it is nothing lost.
     expect(compareMatrices(after, before).noLongerObserved).toEqual([]);
+    // A flaky cell now hidden is no longer observed, not "became stable".
+    const flaky = smallMatrix([{ model: 'xai.grok-4.3', check: 'path-prefix', status: 'flaky', observed: '/v1' }]);
+    const hidden = compareMatrices(flaky, after);
+    expect(hidden.noLongerObserved!.map((x) => `${x.model} ${x.check}`)).toContain('xai.grok-4.3 path-prefix');
+    expect(hidden.becameStable).toEqual([]);
     expect(parseMatrix(JSON.parse(JSON.stringify(compared)), 'm.json').comparison?.noLongerObserved).toHaveLength(2);
   });
 });

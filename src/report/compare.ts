@@ -21,8 +21,9 @@ function kindOf(was: MatrixResult | undefined, now: MatrixResult): keyof typeof 
   if (!was) return undefined;
   if (bad(was.status) && now.status === 'pass') return 'fixes';
   if (now.status === 'flaky' && was.status !== 'flaky') return 'becameFlaky';
-  if (was.status === 'flaky' && now.status !== 'flaky') return 'becameStable';
+  // Before "became stable": a flaky cell now hidden is not stable, it is no longer seen.
   if (observed(was.status) && (now.status === 'inconclusive' || now.status === 'skipped')) return 'noLongerObserved';
+  if (was.status === 'flaky' && now.status !== 'flaky') return 'becameStable';
   if (was.observed !== now.observed && now.observed !== null && was.observed !== null) return 'changedObserved';
   return undefined;
 }

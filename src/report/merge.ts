@@ -14,7 +14,8 @@ import { mergeShapeTables } from '../checks/shape.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from './inert-text.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
-import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixResult, type MatrixTarget, type UsageTotals } from './matrix.ts';
+import { DEFAULT_MAX_ERRORS } from './gate.ts';
+import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixComparison, type MatrixGate, type MatrixResult, type MatrixTarget, type UsageTotals } from './matrix.ts';
 
 
 function mergeTargets(all: MatrixTarget[]): MatrixTarget[] {
@@ -160,12 +161,49 @@ function unselectedCells(matrices: readonly Matrix[], merged: Pick<Matrix, 'targ
       for (const check of merged.checks) {
         const cell = { target: target.id, model: model.id, check: check.id };
         if (results.has(key(cell))) continue;
-        const what = ran ? `check ${check.id}: --checks` : `model ${model.id}: --models`;
-        cells.push({ ...cell, status: 'skipped', observed: null, expected: null, expectedSource: null, reason: `not run: not selected on target ${target.id} (${by} did not select ${what})`, evidence: [], gating: false, notRun: true });
+        // Said as what the file shows (the run has no such cell), not why: --checks, --models, an older harness.
+        const what = ran ? `check ${check.id}` : `model ${model.id}`;
+        cells.push({ ...cell, status: 'skipped', observed: null, expected: null, expectedSource: null, reason: `not run: not selected on target ${target.id} (${by} did not run ${what})`, evidence: [], gating: false, notRun: true });
       }
     }
   }
   return cells;
+}
+
+/** The --max-errors a matrix's gate was built with (older files say `maxErrors`). */
+function maxErrorsOf(matrix: Matrix): number {
+  const gate = matrix.gate as Partial<MatrixGate> & { maxErrors?: number };
+  return gate.errors?.max ?? gate.maxErrors ?? DEFAULT_MAX_ERRORS;
+}
+
+/**
+ * The inputs' comparisons with their baselines as one: each input compared its own cells (a region's run with that
+ * region's last run), so the lists are joined, and the merge regressed when any input did. Without this, a region
+ * that regressed failed alone and passed merged.
+ */
+function mergeComparisons(matrices: readonly Matrix[]): MatrixComparison | undefined {
+  const all = matrices.flatMap((m) => (m.comparison ? [m.comparison] : []));
+  if (all.length === 0) return undefined;
+  const changes = (k: 'newFailures' | 'fixes' | 'becameFlaky' | 'becameStable' | 'noLongerObserved' | 'changedObserved') => all.flatMap((c) => c[k] ?? []);
+  const ids = (k: 'newModels' | 'vanishedModels' | 'newChecks' | 'vanishedChecks' | 'newTargets' | 'vanishedTargets') => [...new Set(all.flatMap((c) => c[k]))];
+  const drift = all.flatMap((c) => c.shapeDrift ?? []);
+  return {
+    baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: all.map((c) => c.baseline.finishedAt).sort().at(-1)! },
+    newFailures: changes('newFailures'),
+    fixes: changes('fixes'),
+    becameFlaky: changes('becameFlaky'),
+    becameStable: changes('becameStable'),
+    noLongerObserved: changes('noLongerObserved'),
+    changedObserved: changes('changedObserved'),
+    newModels: ids('newModels'),
+    vanishedModels: ids('vanishedModels'),
+    newChecks: ids('newChecks'),
+    vanishedChecks: ids('vanishedChecks'),
+    newTargets: ids('newTargets'),
+    vanishedTargets: ids('vanishedTargets'),
+    ...(drift.length ? { shapeDrift: drift } : {}),
+    regressed: all.some((c) => c.regressed),
+  };
 }
 
 /** The inputs as one matrix, after assertMergeable; `files` name the inputs in its messages (else their run ids). */
@@ -231,8 +269,11 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
       wallMs: Math.max(...matrices.map((m) => m.totals.wallMs)),
       ...(latency ? { latency: sortedKeys(latency) } : {}),
     },
-    gate: first.gate,
+    // The strictest --max-errors of the inputs: the merged gate does not depend on the order of the files.
+    gate: { ...first.gate, errors: { unexpected: 0, max: Math.min(...matrices.map(maxErrorsOf)) } },
   };
+  const comparison = mergeComparisons(distinct);
+  if (comparison) merged.comparison = comparison;
   const shapes = mergeShapeTables(distinct.flatMap((m) => (m.shapes ? [m.shapes] : [])));
   if (shapes) merged.shapes = shapes;
   if (!merged.run.partial) delete merged.run.partialReason;
