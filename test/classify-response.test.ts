@@ -161,6 +161,19 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     expect(standInAnswer(post, answer(200, frames, 'text/plain'))?.message).toMatch(/200 with text that is not JSON \(data: /);
   });
 
+  it('a stream whose first event is a throttle or a server failure never began: an outage; other error frames are the stream checks\' to judge', () => {
+    const streamed = { method: 'POST', body: '{"model":"m","stream":true,"messages":[]}' } as const;
+    const sse = (body: string) => standInAnswer(streamed, answer(200, body, 'text/event-stream'));
+    expect(sse('data: {"error":{"message":"Rate limit reached for requests","type":"requests","code":"rate_limit_exceeded"}}\n\n')?.message).toMatch(/event stream whose first event is a throttle or a server failure \(Rate limit reached/);
+    expect(sse('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n')?.code).toBe('HARNESS_SERVER_ERROR');
+    expect(sse(': keep-alive\n\ndata: {"error":{"message":"upstream connect error","code":503}}\n\n')?.code).toBe('HARNESS_SERVER_ERROR');
+    // A client fault, an error of no known kind, and any error after the first event: answers, judged.
+    expect(sse('data: {"error":{"message":"bad temperature","type":"invalid_request_error"}}\n\n')).toBeUndefined();
+    expect(sse('data: {"error":{"message":"boom"}}\n\n')).toBeUndefined();
+    expect(sse('data: {"id":"c","choices":[{"delta":{"content":"Hi"}}]}\n\ndata: {"error":{"message":"Overloaded","type":"overloaded_error"}}\n\n')).toBeUndefined();
+    expect(sse('data: {"type":"response.created","response":{"id":"r","error":null}}\n\n')).toBeUndefined();
+  });
+
   it('a JSON 400 labelled text/html is classified by its envelope; an HTML 400 page is not an answer', () => {
     const json = answer(400, '{"error":{"message":"bad temperature","type":"invalid_request_error","param":"temperature","code":null}}', 'text/html');
     expect(classifyAnswer(json)).toMatchObject({ kind: 'rejected', message: 'bad temperature' });

@@ -69,7 +69,11 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
   // proxy says, never a model served. A JSON answer cut short starts as JSON, and an event stream under the wrong
   // content type starts as one: both are the endpoint's answers, judged.
   if (!stream && !startsAsJson(text) && !(askedForStream(request) && SSE_FIELD.test(text.trimStart()))) return outage(`text that is not JSON (${excerpt(text, 120)})`);
-  if (stream || !text.includes('"error"')) return undefined;
+  if (stream) {
+    const failed = firstEventFailure(text);
+    return failed === undefined ? undefined : { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} with an event stream whose first event is a throttle or a server failure (${excerpt(failed, 160)}): the stream never began, an outage, not an answer about the model` };
+  }
+  if (!text.includes('"error"')) return undefined;
   const parsed = parseJsonText(text);
   const error = parsed.ok ? errorInSuccess(parsed.value) : undefined;
   const failed = error === undefined ? undefined : gatewayError(parsed.ok ? parsed.value : undefined, error);
@@ -106,6 +110,26 @@ function gatewayError(body: unknown, error: Record<string, unknown> | string): s
   const clientFault = (CLIENT_FAULT.test(named) && !SERVER_FAILURE.test(named) && numbers.every((n) => n >= 400 && n < 500 && n !== 408 && n !== 429)) || (named === '' && clientNumber);
   if (message !== undefined && clientFault && !GATEWAY_WORDS.test(message.slice(0, 1000))) return undefined;
   return message ?? JSON.stringify(error);
+}
+
+/**
+ * What a stream's first event says, when it is an error that says the server failed or throttled (Anthropic's
+ * `event: error` with `overloaded_error`, a proxy's rate limit as the only frame): the stream never began. Other
+ * error frames, and any error after the first event, are the stream checks' to judge.
+ */
+function firstEventFailure(text: string): string | undefined {
+  const data = /^data:[ \t]?(.*)$/m.exec(text.slice(0, 65_536));
+  // The first data line is the first event's: lines before it (comments, `event:`) dispatch nothing.
+  if (!data?.[1]?.includes('"error"')) return undefined;
+  const parsed = parseJsonText(data[1]);
+  const error = parsed.ok ? errorInSuccess(parsed.value) : undefined;
+  if (error === undefined) return undefined;
+  if (typeof error === 'string') return GATEWAY_WORDS.test(error.slice(0, 1000)) ? error : undefined;
+  const message = typeof error.message === 'string' ? error.message : '';
+  const named = [error.type, error.code].filter((value): value is string => typeof value === 'string').join(' ');
+  const numbers = [error.code, error.status].map(Number).filter((n) => Number.isInteger(n) && n >= 100 && n < 600);
+  const failed = SERVER_FAILURE.test(named) || GATEWAY_WORDS.test(message.slice(0, 1000)) || numbers.some((n) => n === 408 || n === 429 || n >= 500);
+  return failed ? message || JSON.stringify(error) : undefined;
 }
 
 /** SSE field names a stream's first line starts with (`data:`, `event:`, a `:` comment). */
