@@ -47,6 +47,13 @@ describe('replay (the default)', () => {
     expect(markdown).toMatch(/\| `xai\.grok-4\.3` \| ✓ \/openai\/v1 \|/);
     expect(run.stdout).toContain('gate: pass (exit 0)');
   });
+
+  it.each([['errors.*'], ['models.*,headers.*'], ['api.responses-compact'], ['api.messages']])('a replay filtered to %s passes the gate: what it observed is what was asked', async (checks) => {
+    const reports = join(dir, `filtered-${checks.replace(/[^a-z]/g, '')}`);
+    const run = await cli(['run', '--models', 'openai.gpt-oss-120b,anthropic.claude-opus-4-7', '--checks', checks, '--report-dir', reports, '--plain']);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toContain('gate: pass (exit 0)');
+  });
 });
 
 describe('live against a local OpenAI-compatible server', () => {

@@ -208,6 +208,11 @@ describe('green means observed', () => {
     expect(served({ 'api.responses': 'unsupported', 'stream.responses': null }, known).gate).toMatchObject({ exitCode: 0, problems: [] });
     expect(served({ ...unsupported, 'models.listed': 'listed' }, { status: 400 }).gate).toMatchObject({ exitCode: 0, problems: [] });
     expect(problems(served(unsupported, known))).toEqual([expect.stringContaining('every probe a bare 404): is the id right, and the --endpoint path?')]);
+    // A run filtered to checks that need no model observed what it asked; one that needed the model's API is a refusal.
+    expect(served({ 'errors.wrong-route': 'conformant', 'errors.unknown-model': 'conformant' }, known).gate).toMatchObject({ exitCode: 0, problems: [] });
+    expect(served({ 'errors.wrong-route': 'conformant', 'errors.unknown-model': 'conformant' }).gate).toMatchObject({ exitCode: 0, problems: [] });
+    expect(problems(served({ 'errors.unknown-model': 'conformant', 'errors.bad-parameter': null }))).toEqual([expect.stringContaining('(1 check(s) found no API serving it): is the id right?')]);
+    expect(served({ 'errors.unknown-model': 'conformant', 'errors.bad-parameter': null }, known).gate).toMatchObject({ exitCode: 0, problems: [] });
     // What a typo'd id gets without the model (its absence from the list, error bodies) observes nothing of it.
     const listedOnly = smallMatrix(
       [

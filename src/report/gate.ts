@@ -44,11 +44,13 @@ function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cells: Set
     const info = matrix.models.find((m) => m.id === model);
     const catalog = info && !info.inCatalog ? `; "${model}" is not in the catalog${info.suggestion ? `: did you mean "${info.suggestion}"?` : ''}` : '';
     if (results.some(showsService)) continue;
-    if (results.some((r) => OBSERVED.has(r.status) && !ASKS_NO_MODEL.test(r.check))) {
+    if (results.some(showsRefusal)) {
       const refused = servedNoApi(results, info?.inCatalog === true || info?.discovered === true);
       if (refused) problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing of the model observed, no API serves it here (${refused}${catalog}` });
       continue;
     }
+    // A run filtered to checks that need no model (--checks 'errors.*'): what they observed is what was asked.
+    if (results.every((r) => ASKS_NO_MODEL.test(r.check)) && results.some((r) => OBSERVED.has(r.status))) continue;
     problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, ${unobservedCells(results)}${catalog}` });
     results.forEach((r) => cells.add(r));
   }
@@ -69,6 +71,12 @@ function showsService(r: MatrixResult): boolean {
   if (r.check.startsWith('api.')) return r.observed === 'supported';
   if (r.check === 'path-prefix') return typeof r.observed === 'string' && r.observed !== 'none';
   return (r.status === 'pass' || r.status === 'fail' || r.status === 'flaky') && !ASKS_NO_MODEL.test(r.check);
+}
+
+/** A cell that shows the model's APIs refused it: a probe that found one not served, or a check that needed one. */
+function showsRefusal(r: MatrixResult): boolean {
+  if (r.status === 'unsupported') return true;
+  return (r.check.startsWith('api.') || r.check === 'path-prefix') && OBSERVED.has(r.status);
 }
 
 /**
