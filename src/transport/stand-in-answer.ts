@@ -76,7 +76,7 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
   if (!text.includes('"error"')) return undefined;
   const parsed = parseJsonText(text);
   const error = parsed.ok ? errorInSuccess(parsed.value) : undefined;
-  const failed = error === undefined ? undefined : gatewayError(parsed.ok ? parsed.value : undefined, error);
+  const failed = error === undefined ? undefined : gatewayError(error);
   return failed === undefined ? undefined : outage(`an error and no completion (${excerpt(failed, 160)})`);
 }
 
@@ -93,23 +93,29 @@ const SERVER_FAILURE = /server_error|api_error|overloaded|internal|unavailable|t
 /** What proxies and gateways (Envoy, nginx, load balancers) say for an upstream they could not get an answer from, or to slow down. */
 const GATEWAY_WORDS = /upstream|disconnect\/reset|connect(ion)? (error|refused|reset|failure)|no healthy|bad gateway|gateway time-?out|service (temporarily )?unavailable|internal (server )?error|overloaded|timed out|request timeout|rate limit|throttl|too many (requests|tokens)|slow down|quota|try again later|not ready/i;
 
-/**
- * What a gateway said, when an error in a 2xx with no completion is a gateway's; undefined when it is the endpoint's
- * answer: an `error` object with a `message` and a `type` or `code` that names a client fault
- * (`invalid_request_error`, `validation_error`, `model_not_found`, a 4xx number other than 408 and 429), or
- * Anthropic's `{"type":"error","error":{...}}` with such a type, that does not also say a server failed or throttled.
- * A bare string, an object without a message, an unknown class, a throttle or a server failure is a gateway saying
- * "OK" for an upstream that failed. Only the message's start is read: a gateway's words are short.
- */
-function gatewayError(body: unknown, error: Record<string, unknown> | string): string | undefined {
-  if (typeof error === 'string') return error;
+/** Whose fault an error object says it is: the client's (a request the endpoint refused), or a server's or a throttle. */
+function readError(error: Record<string, unknown>): { message: string | undefined; clientFault: boolean; failure: boolean } {
   const message = typeof error.message === 'string' ? error.message : undefined;
   const named = [error.type, error.code].filter((value): value is string => typeof value === 'string' && value !== '').join(' ');
   const numbers = [error.code, error.status].map(Number).filter((n) => Number.isInteger(n) && n >= 100 && n < 600);
-  const clientNumber = numbers.length > 0 && numbers.every((n) => n >= 400 && n < 500 && n !== 408 && n !== 429);
-  const clientFault = (CLIENT_FAULT.test(named) && !SERVER_FAILURE.test(named) && numbers.every((n) => n >= 400 && n < 500 && n !== 408 && n !== 429)) || (named === '' && clientNumber);
-  if (message !== undefined && clientFault && !GATEWAY_WORDS.test(message.slice(0, 1000))) return undefined;
-  return message ?? JSON.stringify(error);
+  // Only the message's start is read: a gateway's words are short, an endpoint's message can be long.
+  const failure = SERVER_FAILURE.test(named) || numbers.some((n) => n === 408 || n === 429 || n >= 500) || GATEWAY_WORDS.test((message ?? '').slice(0, 1000));
+  const clientFault = !failure && (CLIENT_FAULT.test(named) || (named === '' && numbers.some((n) => n >= 400 && n < 500)));
+  return { message, clientFault, failure };
+}
+
+/**
+ * What a gateway said, when an error in a 2xx with no completion is a gateway's; undefined when it is the endpoint's
+ * answer: an `error` object with a `message` and a `type` or `code` that names a client fault
+ * (`invalid_request_error`, `validation_error`, `model_not_found`, a 4xx number other than 408 and 429; Anthropic's
+ * `{"type":"error","error":{...}}` carries its type inside) that does not also say a server failed or throttled.
+ * A bare string, an object without a message, an unknown class, a throttle or a server failure is a gateway saying
+ * "OK" for an upstream that failed.
+ */
+function gatewayError(error: Record<string, unknown> | string): string | undefined {
+  if (typeof error === 'string') return error;
+  const { message, clientFault } = readError(error);
+  return message !== undefined && clientFault ? undefined : (message ?? JSON.stringify(error));
 }
 
 /**
@@ -125,11 +131,8 @@ function firstEventFailure(text: string): string | undefined {
   const error = parsed.ok ? errorInSuccess(parsed.value) : undefined;
   if (error === undefined) return undefined;
   if (typeof error === 'string') return GATEWAY_WORDS.test(error.slice(0, 1000)) ? error : undefined;
-  const message = typeof error.message === 'string' ? error.message : '';
-  const named = [error.type, error.code].filter((value): value is string => typeof value === 'string').join(' ');
-  const numbers = [error.code, error.status].map(Number).filter((n) => Number.isInteger(n) && n >= 100 && n < 600);
-  const failed = SERVER_FAILURE.test(named) || GATEWAY_WORDS.test(message.slice(0, 1000)) || numbers.some((n) => n === 408 || n === 429 || n >= 500);
-  return failed ? message || JSON.stringify(error) : undefined;
+  const { message, failure } = readError(error);
+  return failure ? message || JSON.stringify(error) : undefined;
 }
 
 /** SSE field names a stream's first line starts with (`data:`, `event:`, a `:` comment). */
