@@ -106,7 +106,10 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     // A 2xx of text that is neither JSON nor an event stream is a proxy's, whatever its label.
     { name: 'Envoy\'s text/plain 200', status: 200, body: 'upstream connect error or disconnect/reset before headers. reset reason: overflow', type: 'text/plain', code: 'HARNESS_SERVER_ERROR', says: /200 with text that is not JSON \(upstream connect error/ },
     { name: 'plain text labelled text/html in a 200', status: 200, body: 'Service temporarily unavailable. Please retry.', type: 'text/html', code: 'HARNESS_SERVER_ERROR', says: /200 with an HTML page \(Service temporarily unavailable/ },
-    { name: 'plain text labelled text/html in a 400', status: 400, body: 'Bad Request', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /400 with an HTML page \(Bad Request\)/ },
+    { name: 'unknown_error in a 200', status: 200, body: '{"error":{"message":"oops","type":"unknown_error"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(oops\)/ },
+    { name: 'gRPC\'s UNKNOWN in a 200', status: 200, body: '{"error":{"message":"stream terminated","code":"UNKNOWN"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(stream terminated\)/ },
+    { name: 'invalid_response in a 200', status: 200, body: '{"error":{"message":"the model returned nothing usable","type":"invalid_response"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion/ },
+    { name: 'missing_completion in a 200', status: 200, body: '{"error":{"message":"no completion","code":"missing_completion"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion/ },
     { name: 'an Anthropic error envelope in a 200', status: 200, body: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Overloaded\)/ },
     { name: 'a WAF\'s HTML 403', status: 403, body: '<html><body>Request blocked by WAF. Reference #18.abc</body></html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /403 with an HTML page \(Request blocked by WAF\. Reference #18\.abc\) .*check what sits in front of --endpoint/ },
     { name: 'a proxy\'s HTML 413', status: 413, body: '<html>413 Request Entity Too Large</html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /413 with an HTML page \(413 Request Entity Too Large\)/ },
@@ -132,6 +135,8 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     { name: 'a JSON 400 labelled text/html', status: 400, body: '  {"error":{"message":"bad temperature","type":"invalid_request_error","param":"temperature","code":null}}', type: 'text/html; charset=utf-8' },
     { name: 'Mantle\'s route error in a 200 (a validation_error: a client fault)', status: 200, body: '{"error":{"code":"validation_error","message":"model `x` isn\'t supported on this route"}}', type: 'application/json' },
     { name: 'a numeric 400 code in a 200', status: 200, body: '{"error":{"message":"bad temperature","code":400}}', type: 'application/json' },
+    { name: 'a 4xx code as a string in a 200 (LiteLLM)', status: 200, body: '{"error":{"message":"Invalid model name","type":"None","param":null,"code":"400"}}', type: 'application/json' },
+    { name: 'plain text labelled text/html in a 400 (Express sends a string so)', status: 400, body: "the model does not support the '/v1/responses' API", type: 'text/html; charset=utf-8' },
     { name: 'a 204', status: 204, body: '', type: '' },
     { name: 'a count_tokens answer', status: 200, body: '{"input_tokens":12}', type: 'application/json' },
     { name: 'a JSON 403 (AWS: no access to the model; classified forbidden)', status: 403, body: '{"message":"Forbidden"}', type: 'application/json' },
@@ -172,6 +177,12 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     expect(sse('data: {"error":{"message":"boom"}}\n\n')).toBeUndefined();
     expect(sse('data: {"id":"c","choices":[{"delta":{"content":"Hi"}}]}\n\ndata: {"error":{"message":"Overloaded","type":"overloaded_error"}}\n\n')).toBeUndefined();
     expect(sse('data: {"type":"response.created","response":{"id":"r","error":null}}\n\n')).toBeUndefined();
+    // The shapes the stream checks read as error frames: the Responses error event, Mantle's typeless and string frames.
+    expect(sse('event: error\ndata: {"type":"error","code":"rate_limit_exceeded","message":"Rate limit reached","param":null,"sequence_number":0}\n\n')?.code).toBe('HARNESS_SERVER_ERROR');
+    expect(sse('data: {"message":"Too many requests, please wait before trying again."}\n\n')?.code).toBe('HARNESS_SERVER_ERROR');
+    expect(sse('data: {"type":"error","error":"{\\"type\\":\\"api_error\\",\\"message\\":\\"ServiceUnavailableException\\"}"}\n\n')?.code).toBe('HARNESS_SERVER_ERROR');
+    expect(sse('data: {"type":"error","code":"invalid_prompt","message":"bad prompt"}\n\n')).toBeUndefined();
+    expect(sse('data: {"message":"hello there"}\n\n')).toBeUndefined();
   });
 
   it('a JSON 400 labelled text/html is classified by its envelope; an HTML 400 page is not an answer', () => {

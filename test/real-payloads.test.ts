@@ -155,6 +155,17 @@ describe("parameter rejections: gemma-4's 400 for max_tokens", () => {
   });
 });
 
+describe('an error event without an error member', () => {
+  it('stream.messages reads an error event that carries its code and message itself (the Responses shape) as a violation, not a harness error', async () => {
+    const v = await vector('message-claude-opus-4-7');
+    const stream = { status: 200, events: [{ type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', content: [] } }, { type: 'error', code: 'invalid_prompt', message: 'bad prompt' }] };
+    const exchange = exchangeOf({ ...v, request: { method: 'POST', path: '/anthropic/v1/messages', body: { model: 'm', stream: true, max_tokens: 16, messages: [] } }, response: stream });
+    const result = await run('stream.messages', [completed('stream.messages', 'messages', [exchange])]);
+    expect(result).toMatchObject({ status: 'fail', observed: 'nonconformant' });
+    expect(result.reason).toContain('error event {"type":"error","code":"invalid_prompt"');
+  });
+});
+
 describe('fields real answers carry', () => {
   const outcomesOf = async (name: string, caseId: string, api: ApiId) => [completed(caseId, api, [exchangeOf(await vector(name))])];
 

@@ -22,7 +22,7 @@ const messagesStreamRules: StreamRules = ({ events }) => {
     types.push(type);
     switch (type) {
       case 'error':
-        violations.push(`event ${index}: error event ${JSON.stringify(value.error).slice(0, 100)}`);
+        violations.push(`event ${index}: error event ${(JSON.stringify(value.error ?? value) ?? '').slice(0, 100)}`);
         break;
       case 'content_block_start':
         if (open !== null) violations.push(`event ${index}: block ${String(value.index)} starts while block ${open} is open`);

@@ -148,7 +148,7 @@ function classifyErrorIn2xx(envelope: ErrorEnvelope | undefined): Classification
  * inside a 200 (`status: "failed"`, `error: {code: "invalid_prompt"}`, MANTLE.md) is the endpoint's answer about
  * the model, and the checks read it.
  */
-const ANSWER_MEMBERS = ['id', 'object', 'choices', 'output', 'content', 'data', 'input_tokens'];
+export const ANSWER_MEMBERS = ['id', 'object', 'choices', 'output', 'content', 'data', 'input_tokens'];
 
 /**
  * The `error` a 2xx JSON body carries in place of an answer: an object or a non-empty string, in a body with none

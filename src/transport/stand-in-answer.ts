@@ -7,7 +7,7 @@
  * 1xx, 304, 407, 421) are `notAnAnswer` in classify-response.ts.
  */
 import { bodyText, excerpt, isRecord, parseJsonText } from './body.ts';
-import { errorInSuccess } from './classify-response.ts';
+import { ANSWER_MEMBERS, errorInSuccess } from './classify-response.ts';
 import { isStreamResponse, type ExchangeError, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
 
 /**
@@ -31,7 +31,9 @@ export function standInAnswer(request: Pick<ExchangeRequest, 'method' | 'body'>,
   }
   const text = bodyText(response);
   if (status >= 200 && status < 300) return emptyHandedSuccess(request, response, text);
-  if (status >= 400 && status < 500 && !HTML_ANSWERS.has(status) && isHtml(response, text)) {
+  // A 4xx is a page only when it is markup: plain text labelled text/html is how Express sends a string, the
+  // endpoint's own words.
+  if (status >= 400 && status < 500 && !HTML_ANSWERS.has(status) && !isStreamResponse(response) && text.trimStart().startsWith('<')) {
     // Mantle answers every error in a JSON envelope (MANTLE.md): an HTML 400/403/413 comes from a proxy, a WAF or a
     // load balancer in front of it, and says what that box thinks of the request, not what the endpoint does. It
     // is not retried (a block or a size limit answers the same again). A JSON 403 stays the endpoint's answer:
@@ -85,10 +87,10 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
  * 2xx is the endpoint's answer (a bad request answered with the wrong status). Anything else, a throttle or a
  * server failure said as "OK", an unknown class, is an outage behind a 2xx: retried, never judged.
  */
-const CLIENT_FAULT = /invalid|validation|unsupported|not_?found|bad_?request|missing|unknown|too_?large|too_?long|context_length|authentication|permission|access_?denied|forbidden|unauthori[sz]ed|not_?allowed|unprocessable/i;
+const CLIENT_FAULT = /invalid_?(request|value|type|parameter|param|argument|model|api_?key|prompt|image|json|body|input|schema|tool|message)|validation|unsupported|not_?found|bad_?request|missing_?(required_?)?(parameter|param|field|argument)|unknown_?(parameter|param|field|argument|model|url)|too_?large|too_?long|context_length|authentication|permission|access_?denied|forbidden|unauthori[sz]ed|not_?allowed|unprocessable/i;
 
 /** Error types and codes that say the server or what is behind it failed, or throttled, whatever else they say. */
-const SERVER_FAILURE = /server_error|api_error|overloaded|internal|unavailable|timeout|upstream|gateway|rate_?limit|throttl|too_?many|quota|capacity|exhausted|not_?ready/i;
+const SERVER_FAILURE = /server_error|api_error|overloaded|internal|unavailable|timeout|upstream|gateway|rate_?limit|throttl|too_?many|quota|capacity|exhausted|not_?ready|unknown_?error|^unknown$|invalid_response/i;
 
 /** What proxies and gateways (Envoy, nginx, load balancers) say for an upstream they could not get an answer from, or to slow down. */
 const GATEWAY_WORDS = /upstream|disconnect\/reset|connect(ion)? (error|refused|reset|failure)|no healthy|bad gateway|gateway time-?out|service (temporarily )?unavailable|internal (server )?error|overloaded|timed out|request timeout|rate limit|throttl|too many (requests|tokens)|slow down|quota|try again later|not ready/i;
@@ -96,7 +98,8 @@ const GATEWAY_WORDS = /upstream|disconnect\/reset|connect(ion)? (error|refused|r
 /** Whose fault an error object says it is: the client's (a request the endpoint refused), or a server's or a throttle. */
 function readError(error: Record<string, unknown>): { message: string | undefined; clientFault: boolean; failure: boolean } {
   const message = typeof error.message === 'string' ? error.message : undefined;
-  const named = [error.type, error.code].filter((value): value is string => typeof value === 'string' && value !== '').join(' ');
+  // A code of digits is a status however it is written (`400`, `"400"` from LiteLLM); `"None"` names nothing.
+  const named = [error.type, error.code].filter((value): value is string => typeof value === 'string' && value !== '' && value !== 'None' && !/^\d+$/.test(value)).join(' ');
   const numbers = [error.code, error.status].map(Number).filter((n) => Number.isInteger(n) && n >= 100 && n < 600);
   // Only the message's start is read: a gateway's words are short, an endpoint's message can be long.
   const failure = SERVER_FAILURE.test(named) || numbers.some((n) => n === 408 || n === 429 || n >= 500) || GATEWAY_WORDS.test((message ?? '').slice(0, 1000));
@@ -119,18 +122,31 @@ function gatewayError(error: Record<string, unknown> | string): string | undefin
 }
 
 /**
- * What a stream's first event says, when it is an error that says the server failed or throttled (Anthropic's
- * `event: error` with `overloaded_error`, a proxy's rate limit as the only frame): the stream never began. Other
- * error frames, and any error after the first event, are the stream checks' to judge.
+ * What a stream's first event says, when it is an error that says the server failed or throttled: the stream never
+ * began. The frames the stream checks read as errors: an `error` member (an object, or a string of JSON as Mantle
+ * sends it), an event of type `error` with its own `code` and `message` (the Responses API), a typeless
+ * `{"message": ...}` (Mantle). Other error frames, and any error after the first event, are the stream checks' to
+ * judge.
  */
 function firstEventFailure(text: string): string | undefined {
   const data = /^data:[ \t]?(.*)$/m.exec(text.slice(0, 65_536));
   // The first data line is the first event's: lines before it (comments, `event:`) dispatch nothing.
-  if (!data?.[1]?.includes('"error"')) return undefined;
+  if (!data?.[1] || !/"(error|message)"/.test(data[1])) return undefined;
   const parsed = parseJsonText(data[1]);
-  const error = parsed.ok ? errorInSuccess(parsed.value) : undefined;
-  if (error === undefined) return undefined;
-  if (typeof error === 'string') return GATEWAY_WORDS.test(error.slice(0, 1000)) ? error : undefined;
+  if (!parsed.ok || !isRecord(parsed.value)) return undefined;
+  const frame = parsed.value;
+  const typeless = frame.type === undefined && frame.object === undefined && 'message' in frame && Object.keys(frame).length <= 2;
+  const error = frame.error ?? (frame.type === 'error' || typeless ? frame : undefined);
+  if (typeof error === 'string') {
+    const inner = parseJsonText(error);
+    if (inner.ok && isRecord(inner.value)) return failureOf(inner.value);
+    return GATEWAY_WORDS.test(error.slice(0, 1000)) || SERVER_FAILURE.test(error.slice(0, 200)) ? error : undefined;
+  }
+  return isRecord(error) && !ANSWER_MEMBERS.some((member) => member in frame) ? failureOf(error) : undefined;
+}
+
+/** The error's message when it says a server failed or throttled. */
+function failureOf(error: Record<string, unknown>): string | undefined {
   const { message, failure } = readError(error);
   return failure ? message || JSON.stringify(error) : undefined;
 }
