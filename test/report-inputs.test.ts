@@ -181,14 +181,15 @@ describe('green means observed', () => {
           reason: 'observed',
           evidence: check.startsWith('api.') ? answer(status) : [],
         })),
-        ['xai.grok-4.33', 'qwen.qwen3-32b'],
+        // The other model is in the catalog: its default cells are a known model's.
+        model === 'xai.grok-4.33' ? ['xai.grok-4.33', 'qwen.qwen3-32b'] : [model, 'xai.grok-4.3'],
         Object.keys(observed),
       );
     const problems = (matrix: Matrix) => matrix.gate.problems.map((p) => p.message);
     const none = served({ ...unsupported, 'errors.wrong-route': 'conformant', 'stream.chat-completions': null });
     expect(none.gate).toMatchObject({ exitCode: 1, verdict: 'fail' });
     expect(problems(none)).toEqual([
-      'xai.grok-4.33 (emulator): nothing of the model observed, no API serves it here (api.chat-completions, api.responses, api.messages, api.count-tokens all observed "unsupported", every probe a bare 404): is the id right, and the --endpoint path?; "xai.grok-4.33" is not in the catalog: did you mean "xai.grok-4.3"?',
+      'xai.grok-4.33 (emulator): nothing of the model observed, no API serves it here (api.chat-completions, api.responses, api.messages, api.count-tokens found no API serving it, every probe a bare 404): is the id right, and the --endpoint path?; "xai.grok-4.33" is not in the catalog: did you mean "xai.grok-4.3"?',
     ]);
     // One API that serves it, or one check that read an answer of the model: observed.
     expect(served({ ...unsupported, 'api.responses': 'supported' }).gate).toMatchObject({ exitCode: 0, problems: [] });
@@ -197,10 +198,10 @@ describe('green means observed', () => {
     expect(served(unsupported, { expected: 'unsupported' }).gate.problems).toEqual([]);
     // A typo'd id stays unobserved in a run filtered to some probes and checks, and when refused with 400s by name.
     expect(problems(served({ 'api.chat-completions': 'unsupported', 'stream.chat-completions': null, 'answer.non-empty': null }))).toEqual([
-      expect.stringMatching(/^xai\.grok-4\.33 \(emulator\): nothing of the model observed, no API serves it here \(api\.chat-completions all observed "unsupported"\): is the id right\?; "xai\.grok-4\.33" is not in the catalog/),
+      expect.stringMatching(/^xai\.grok-4\.33 \(emulator\): nothing of the model observed, no API serves it here \(api\.chat-completions found no API serving it; not seen: api\.responses, api\.messages, api\.count-tokens \(--checks 'api\.\*' probes every API\)\): is the id right\?; "xai\.grok-4\.33" is not in the catalog/),
     ]);
-    expect(problems(served({ 'stream.chat-completions': null, 'answer.non-empty': null }))).toEqual([expect.stringContaining('(2 check(s) found no API serving it): is the id right?')]);
-    expect(problems(served(unsupported, { status: 400 }))).toEqual([expect.stringContaining('no API serves it here (api.chat-completions, api.responses, api.messages, api.count-tokens all observed "unsupported"): is the id right?')]);
+    expect(problems(served({ 'stream.chat-completions': null, 'answer.non-empty': null }))).toEqual([expect.stringContaining("(2 check(s) found no API serving it; not seen: api.chat-completions, api.responses, api.messages, api.count-tokens (--checks 'api.*' probes every API)): is the id right?")]);
+    expect(problems(served(unsupported, { status: 400 }))).toEqual([expect.stringContaining('no API serves it here (api.chat-completions, api.responses, api.messages, api.count-tokens found no API serving it): is the id right?')]);
     // A known model (in the catalog, or on the endpoint's list) refused by name, or filtered to a probe it does not
     // speak, was observed: that is what it does here. Bare 404s on all four probes are not a refusal by name.
     const known = { model: 'qwen.qwen3-32b' };
@@ -210,8 +211,14 @@ describe('green means observed', () => {
     expect(problems(served(unsupported, known))).toEqual([expect.stringContaining('every probe a bare 404): is the id right, and the --endpoint path?')]);
     // A run filtered to checks that need no model observed what it asked; one that needed the model's API is a refusal.
     expect(served({ 'errors.wrong-route': 'conformant', 'errors.unknown-model': 'conformant' }, known).gate).toMatchObject({ exitCode: 0, problems: [] });
-    expect(served({ 'errors.wrong-route': 'conformant', 'errors.unknown-model': 'conformant' }).gate).toMatchObject({ exitCode: 0, problems: [] });
-    expect(problems(served({ 'errors.unknown-model': 'conformant', 'errors.bad-parameter': null }))).toEqual([expect.stringContaining('(1 check(s) found no API serving it): is the id right?')]);
+    // ... of a model known to exist: an id nothing vouches for (not in the catalog, not on the list) is not observed so.
+    expect(problems(served({ 'errors.wrong-route': 'conformant', 'errors.unknown-model': 'conformant' }))).toEqual([expect.stringContaining('nothing observed, 2 read without the model')]);
+    expect(problems(served({ 'models.listed': 'not-listed' }))).toEqual([expect.stringContaining('nothing observed, 1 read without the model')]);
+    expect(served({ 'models.listed': 'listed', 'errors.unknown-model': 'conformant' }).gate).toMatchObject({ exitCode: 0, problems: [] });
+    // path-prefix alone that found no prefix serving it is a refusal like a probe's.
+    expect(problems(served({ 'path-prefix': 'none' }))).toEqual([expect.stringContaining('(path-prefix found no API serving it; not seen: ')]);
+    expect(served({ 'path-prefix': 'none' }, known).gate).toMatchObject({ exitCode: 0, problems: [] });
+    expect(problems(served({ 'errors.unknown-model': 'conformant', 'errors.bad-parameter': null }))).toEqual([expect.stringContaining('(1 check(s) found no API serving it; not seen: ')]);
     expect(served({ 'errors.unknown-model': 'conformant', 'errors.bad-parameter': null }, known).gate).toMatchObject({ exitCode: 0, problems: [] });
     // What a typo'd id gets without the model (its absence from the list, error bodies) observes nothing of it.
     const listedOnly = smallMatrix(

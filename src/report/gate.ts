@@ -44,13 +44,16 @@ function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cells: Set
     const info = matrix.models.find((m) => m.id === model);
     const catalog = info && !info.inCatalog ? `; "${model}" is not in the catalog${info.suggestion ? `: did you mean "${info.suggestion}"?` : ''}` : '';
     if (results.some(showsService)) continue;
+    const known = info?.inCatalog === true || info?.discovered === true || results.some((r) => r.check === 'models.listed' && r.observed === 'listed');
     if (results.some(showsRefusal)) {
-      const refused = servedNoApi(results, info?.inCatalog === true || info?.discovered === true);
+      const refused = servedNoApi(results, known);
       if (refused) problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing of the model observed, no API serves it here (${refused}${catalog}` });
       continue;
     }
-    // A run filtered to checks that need no model (--checks 'errors.*'): what they observed is what was asked.
-    if (results.every((r) => ASKS_NO_MODEL.test(r.check)) && results.some((r) => OBSERVED.has(r.status))) continue;
+    // A run filtered to checks that need no model (--checks 'errors.*') observed what it asked, of a model known to
+    // exist; an id nothing vouches for, or one the endpoint said does not exist, was not observed.
+    const notFound = errorCodes(results.filter((r) => r.status === 'error')).includes('HARNESS_MODEL_NOT_FOUND');
+    if (known && !notFound && results.every((r) => ASKS_NO_MODEL.test(r.check)) && results.some((r) => OBSERVED.has(r.status))) continue;
     problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, ${unobservedCells(results)}${catalog}` });
     results.forEach((r) => cells.add(r));
   }
@@ -88,18 +91,20 @@ function showsRefusal(r: MatrixResult): boolean {
  * filtered to a probe the model does not speak). Bare 404s on every probe for a known model say a wrong id or a
  * wrong --endpoint path as likely as a model withdrawn.
  */
-function servedNoApi(results: readonly MatrixResult[], onAList: boolean): string | undefined {
-  const probes = results.filter((r) => r.check.startsWith('api.') && r.observed === 'unsupported');
-  if (probes.length > 0 && probes.every((r) => r.expected === 'unsupported')) return undefined;
-  const refused = results.filter((r) => r.status === 'unsupported' || (r.check.startsWith('api.') && r.observed === 'unsupported'));
+function servedNoApi(results: readonly MatrixResult[], known: boolean): string | undefined {
+  const probes = results.filter((r) => (r.check.startsWith('api.') && r.observed === 'unsupported') || (r.check === 'path-prefix' && r.observed === 'none'));
+  if (probes.length > 0 && probes.every((r) => r.expected === (r.check === 'path-prefix' ? 'none' : 'unsupported'))) return undefined;
+  const refused = results.filter((r) => r.status === 'unsupported' || probes.includes(r));
   if (refused.length === 0) return undefined;
-  const known = onAList || results.some((r) => r.check === 'models.listed' && r.observed === 'listed');
   const main = API_PROBES.map((id) => probes.find((r) => r.check === id));
   const answers = main.flatMap((r) => r?.evidence ?? []).filter((e) => e.status !== undefined);
   const every404 = main.every(Boolean) && answers.length > 0 && answers.every((e) => e.status === 404);
   if (known && !every404) return undefined;
-  const what = probes.length ? `${probes.map((r) => r.check).join(', ')} all observed "unsupported"` : `${refused.length} check(s) found no API serving it`;
-  return every404 ? `${what}, every probe a bare 404): is the id right, and the --endpoint path?` : `${what}): is the id right?`;
+  const what = probes.length ? `${probes.map((r) => r.check).join(', ')} found no API serving it` : `${refused.length} check(s) found no API serving it`;
+  if (every404) return `${what}, every probe a bare 404): is the id right, and the --endpoint path?`;
+  // A run that did not probe every API cannot tell a typo from a model served only by another API.
+  const unasked = API_PROBES.filter((_, i) => !main[i]);
+  return `${what}${unasked.length ? `; not seen: ${unasked.join(', ')} (--checks 'api.*' probes every API)` : ''}): is the id right?`;
 }
 
 /**
