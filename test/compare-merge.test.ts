@@ -11,6 +11,7 @@ import { finishMatrix } from '../src/report/build-matrix.ts';
 import { compareMatrices } from '../src/report/compare.ts';
 import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
 import { mergeMatrices } from '../src/report/merge.ts';
+import { renderStepSummary } from '../src/report/step-summary.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
@@ -261,6 +262,16 @@ describe('merge of runs that selected different models and checks', () => {
       expect(merged.gate).toMatchObject({ exitCode: 1, verdict: 'fail', regressedSinceBaseline: true });
       expect(merged.comparison?.newFailures.map((c) => `${c.target} ${c.model} ${c.check}`)).toEqual([`us-east-1 ${QWEN} path-prefix`]);
     }
+    // A region compared with a baseline of both regions: the other region is not "vanished" in the merge.
+    const both = mergeMatrices([east(), west()]);
+    const westNow = finishMatrix({ ...west(), comparison: compareMatrices(both, west()) });
+    expect(westNow.comparison!.vanishedTargets).toEqual(['us-east-1']);
+    const rejoined = mergeMatrices([compared, westNow]);
+    expect(rejoined.comparison).toMatchObject({ vanishedTargets: [], vanishedModels: [], vanishedChecks: [] });
+    // The summary still says why the gate fails when a cell gates that no input's comparison calls new.
+    const unexplained = mergeMatrices([compared, west([{ model: GLM, check: 'path-prefix', status: 'fail', observed: 'none', expected: '/v1', expectedSource: 'expectations: x' }])]);
+    expect(unexplained.gate.gating.map((g) => g.model)).toContain(GLM);
+    expect(renderStepSummary(unexplained, { runUrl: undefined })).toMatch(/\*\*Still failing the gate \(not new: in the baseline, or not compared\)\*\* \(1\)[\s\S]*zai\.glm-5/);
     // One error where one input accepts none: the merge fails whichever file comes first.
     const strict = finishMatrix({ ...regressedEast, gate: { ...regressedEast.gate, errors: { unexpected: 0, max: 0 } } });
     expect(strict.gate.exitCode).toBe(1);

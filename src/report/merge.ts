@@ -181,11 +181,14 @@ function maxErrorsOf(matrix: Matrix): number {
  * region's last run), so the lists are joined, and the merge regressed when any input did. Without this, a region
  * that regressed failed alone and passed merged.
  */
-function mergeComparisons(matrices: readonly Matrix[]): MatrixComparison | undefined {
+function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'targets' | 'models' | 'checks'>): MatrixComparison | undefined {
   const all = matrices.flatMap((m) => (m.comparison ? [m.comparison] : []));
   if (all.length === 0) return undefined;
   const changes = (k: 'newFailures' | 'fixes' | 'becameFlaky' | 'becameStable' | 'noLongerObserved' | 'changedObserved') => all.flatMap((c) => c[k] ?? []);
-  const ids = (k: 'newModels' | 'vanishedModels' | 'newChecks' | 'vanishedChecks' | 'newTargets' | 'vanishedTargets') => [...new Set(all.flatMap((c) => c[k]))];
+  // What one input calls vanished (a region compared with a baseline of every region) may be in another input.
+  const present = new Set([...merged.targets, ...merged.models, ...merged.checks].map((x) => x.id));
+  const ids = (k: 'newModels' | 'vanishedModels' | 'newChecks' | 'vanishedChecks' | 'newTargets' | 'vanishedTargets') =>
+    [...new Set(all.flatMap((c) => c[k]))].filter((id) => present.has(id) === k.startsWith('new'));
   const drift = all.flatMap((c) => c.shapeDrift ?? []);
   return {
     baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: all.map((c) => c.baseline.finishedAt).sort().at(-1)! },
@@ -272,7 +275,7 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
     // The strictest --max-errors of the inputs: the merged gate does not depend on the order of the files.
     gate: { ...first.gate, errors: { unexpected: 0, max: Math.min(...matrices.map(maxErrorsOf)) } },
   };
-  const comparison = mergeComparisons(distinct);
+  const comparison = mergeComparisons(distinct, merged);
   if (comparison) merged.comparison = comparison;
   const shapes = mergeShapeTables(distinct.flatMap((m) => (m.shapes ? [m.shapes] : [])));
   if (shapes) merged.shapes = shapes;

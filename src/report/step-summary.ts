@@ -68,7 +68,10 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
       if (list.length) lines.push(`**${title}**: ${list.slice(0, MAX_ROWS).map(markdownCode).join(', ')}${list.length > MAX_ROWS ? ', ...' : ''}`, '');
     }
     if (sections.every((s) => s.changes.length === 0)) lines.push('No cell changed.', '');
-    // What still gates but did not change is not repeated here: it was already failing in the baseline.
+    // A failing gate always says why: what gates and is not a new failure above was failing in the baseline, or was
+    // not compared (a merged region with no baseline of its own).
+    const isNew = new Set(comparison.newFailures.map((c) => `${c.target}/${c.model}/${c.check}`));
+    table(lines, 'Still failing the gate (not new: in the baseline, or not compared)', '| model | check | target | reason |', gate.gating.filter((g) => !isNew.has(`${g.target}/${g.model}/${g.check}`)), resultRow);
     return lines.join('\n');
   }
   table(lines, 'What fails the gate', '| model | check | target | reason |', gate.gating, resultRow);
