@@ -164,6 +164,8 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     const frames = 'data: {"id":"c","choices":[]}\n\ndata: [DONE]\n\n';
     expect(standInAnswer(streamed, answer(200, frames, 'text/plain'))).toBeUndefined();
     expect(standInAnswer(post, answer(200, frames, 'text/plain'))?.message).toMatch(/200 with text that is not JSON \(data: /);
+    // A DELETE's body is not its answer: "OK" or `true` after a delete is the endpoint's.
+    for (const body of ['OK', 'true']) expect(standInAnswer({ method: 'DELETE' }, answer(200, body, 'text/plain'))).toBeUndefined();
   });
 
   it('a stream whose first event is a throttle or a server failure never began: an outage; other error frames are the stream checks\' to judge', () => {

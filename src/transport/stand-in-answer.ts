@@ -70,7 +70,8 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
   // Every API here answers JSON or an event stream: a 2xx of other text ("upstream connect error", "OK") is what a
   // proxy says, never a model served. A JSON answer cut short starts as JSON, and an event stream under the wrong
   // content type starts as one: both are the endpoint's answers, judged.
-  if (!stream && !startsAsJson(text) && !(askedForStream(request) && SSE_FIELD.test(text.trimStart()))) return outage(`text that is not JSON (${excerpt(text, 120)})`);
+  // A DELETE's body is not what it answers (its status is; the lifecycle check reads the GET that follows).
+  if (!stream && request.method !== 'DELETE' && !startsAsJson(text) && !(askedForStream(request) && SSE_FIELD.test(text.trimStart()))) return outage(`text that is not JSON (${excerpt(text, 120)})`);
   if (stream) {
     const failed = firstEventFailure(text);
     return failed === undefined ? undefined : { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} with an event stream whose first event is a throttle or a server failure (${excerpt(failed, 160)}): the stream never began, an outage, not an answer about the model` };
