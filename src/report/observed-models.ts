@@ -1,0 +1,120 @@
+/**
+ * @module report/observed-models
+ * Which models a run observed, for the gate: a model is observed when a probe found an API serving it or a check read
+ * one of its answers. A typo'd id gets route errors on every API and answers to every check that needs no model (its
+ * absence from the list, error bodies), so those observe nothing of it; a model known to exist that every API refuses
+ * by name, or a run filtered to APIs it does not speak, is an observation.
+ */
+import type { GateProblem, Matrix, MatrixResult } from './matrix.ts';
+import { resultsByCell } from './matrix.ts';
+
+/**
+ * Statuses that say something about the endpoint: it answered and the check could read what it looks for. Not
+ * `inconclusive`: the model's budget or choice hid the behaviour, so a model whose every cell is inconclusive was
+ * not observed (as the coverage line counts it).
+ */
+const OBSERVED: ReadonlySet<MatrixResult['status']> = new Set(['pass', 'fail', 'flaky', 'unsupported']);
+
+/** The error codes a cell names (evidence first, then the reason's prefix), for messages. */
+function errorCodes(results: readonly MatrixResult[]): string[] {
+  const codes = new Set<string>();
+  for (const r of results) {
+    for (const e of r.evidence) if (e.error && /^HARNESS_[A-Z_]+$/.test(e.error)) codes.add(e.error);
+    const prefix = /^(HARNESS_[A-Z_]+)\b/.exec(r.reason)?.[1];
+    if (prefix) codes.add(prefix);
+  }
+  return [...codes].sort();
+}
+
+/** Models (per target) that ran in this matrix and observed nothing. */
+export function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cells: Set<MatrixResult> } {
+  const byCell = resultsByCell(matrix.results, (r) => !r.notRun);
+  const problems: GateProblem[] = [];
+  const cells = new Set<MatrixResult>();
+  for (const results of byCell.values()) {
+    const { target, model } = results[0]!;
+    const info = matrix.models.find((m) => m.id === model);
+    const catalog = info && !info.inCatalog ? `; "${model}" is not in the catalog${info.suggestion ? `: did you mean "${info.suggestion}"?` : ''}` : '';
+    if (results.some(showsService)) continue;
+    const known = info?.inCatalog === true || info?.discovered === true || results.some((r) => r.check === 'models.listed' && r.observed === 'listed');
+    if (results.some(showsRefusal)) {
+      const refused = servedNoApi(results, known);
+      if (refused) problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing of the model observed, no API serves it here (${refused}${catalog}` });
+      continue;
+    }
+    // A run filtered to checks that need no model (--checks 'errors.*') observed what it asked, of a model known to
+    // exist; an id nothing vouches for, or one the endpoint said does not exist, was not observed.
+    const notFound = errorCodes(results.filter((r) => r.status === 'error')).includes('HARNESS_MODEL_NOT_FOUND');
+    if (known && !notFound && results.every((r) => ASKS_NO_MODEL.test(r.check)) && results.some((r) => OBSERVED.has(r.status))) continue;
+    problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, ${unobservedCells(results)}${catalog}` });
+    results.forEach((r) => cells.add(r));
+  }
+  return { problems, cells };
+}
+
+/**
+ * Checks whose verdict does not need the model to answer: they read what the endpoint says to a wrong route, an
+ * unknown id or a bad parameter, its model list, its headers, its error bodies. A typo'd id gets all of them.
+ */
+const ASKS_NO_MODEL = /^(errors|models|headers)\.|^schema\.error$/;
+
+/** The probes of the four APIs a model may speak. */
+const API_PROBES = ['api.chat-completions', 'api.responses', 'api.messages', 'api.count-tokens'] as const;
+
+/** A cell that shows an API served the model: a probe that found it, or a check that read one of its answers. */
+function showsService(r: MatrixResult): boolean {
+  if (r.check.startsWith('api.')) return r.observed === 'supported';
+  if (r.check === 'path-prefix') return typeof r.observed === 'string' && r.observed !== 'none';
+  return (r.status === 'pass' || r.status === 'fail' || r.status === 'flaky') && !ASKS_NO_MODEL.test(r.check);
+}
+
+/** A cell that shows the model's APIs refused it: a probe that found one not served, or a check that needed one. */
+function showsRefusal(r: MatrixResult): boolean {
+  if (r.status === 'unsupported') return true;
+  return (r.check.startsWith('api.') || r.check === 'path-prefix') && OBSERVED.has(r.status);
+}
+
+/**
+ * Why no API serving the model is a problem, for a model no cell shows served (every API refused it); undefined
+ * when it is an observation. An endpoint answers an id it does not know with route errors on every API: the model
+ * was never observed, whatever the other checks read from those errors. It is an observation when it is what is
+ * stated for every probe the run kept, or when the model is known (in the catalog, or on the endpoint's own list)
+ * and not all four probes were answered with bare 404s (an endpoint that refuses each API by name, or a run
+ * filtered to a probe the model does not speak). Bare 404s on every probe for a known model say a wrong id or a
+ * wrong --endpoint path as likely as a model withdrawn.
+ */
+function servedNoApi(results: readonly MatrixResult[], known: boolean): string | undefined {
+  const probes = results.filter((r) => (r.check.startsWith('api.') && r.observed === 'unsupported') || (r.check === 'path-prefix' && r.observed === 'none'));
+  if (probes.length > 0 && probes.every((r) => r.expected === (r.check === 'path-prefix' ? 'none' : 'unsupported'))) return undefined;
+  const refused = results.filter((r) => r.status === 'unsupported' || probes.includes(r));
+  if (refused.length === 0) return undefined;
+  const main = API_PROBES.map((id) => probes.find((r) => r.check === id));
+  const answers = main.flatMap((r) => r?.evidence ?? []).filter((e) => e.status !== undefined);
+  const every404 = main.every(Boolean) && answers.length > 0 && answers.every((e) => e.status === 404);
+  if (known && !every404) return undefined;
+  const what = probes.length ? `${probes.map((r) => r.check).join(', ')} found no API serving it` : `${refused.length} check(s) found no API serving it`;
+  if (every404) return `${what}, every probe a bare 404): is the id right, and the --endpoint path?`;
+  // A run that did not probe every API cannot tell a typo from a model served only by another API.
+  const unasked = API_PROBES.filter((_, i) => !main[i]);
+  return `${what}${unasked.length ? `; not seen: ${unasked.join(', ')} (--checks 'api.*' probes every API)` : ''}): is the id right?`;
+}
+
+/**
+ * What a model's cells were instead of observations: `4 of 6 cells are errors (HARNESS_TIMEOUT), 2 inconclusive (...)`;
+ * cells that read the endpoint without the model (its list, error bodies) are counted as such.
+ */
+function unobservedCells(results: readonly MatrixResult[]): string {
+  const errors = results.filter((r) => r.status === 'error');
+  const inconclusive = results.filter((r) => r.status === 'inconclusive').length;
+  const skipped = results.filter((r) => r.status === 'skipped').length;
+  const withoutModel = results.length - errors.length - inconclusive - skipped;
+  if (skipped === results.length) return `all ${results.length} cells were skipped`;
+  const codes = errorCodes(errors);
+  const parts = [
+    errors.length ? `${errors.length} of ${results.length} cells are errors${codes.length ? ` (${codes.join(', ')})` : ''}` : '',
+    inconclusive ? `${inconclusive}${errors.length ? '' : ` of ${results.length} cells`} inconclusive (the model's output budget or its choices hid what the checks look for)` : '',
+    skipped ? `${skipped} skipped` : '',
+    withoutModel ? `${withoutModel} read without the model (its place on the model list, error answers)` : '',
+  ];
+  return parts.filter(Boolean).join(', ');
+}
