@@ -137,6 +137,12 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     { name: 'a numeric 400 code in a 200', status: 200, body: '{"error":{"message":"bad temperature","code":400}}', type: 'application/json' },
     { name: 'a 4xx code as a string in a 200 (LiteLLM)', status: 200, body: '{"error":{"message":"Invalid model name","type":"None","param":null,"code":"400"}}', type: 'application/json' },
     { name: 'plain text labelled text/html in a 400 (Express sends a string so)', status: 400, body: "the model does not support the '/v1/responses' API", type: 'text/html; charset=utf-8' },
+    // Client errors as real endpoints word them, in a 200: Mantle's refusals with no type or code, codes with no type.
+    { name: 'Mantle\'s "does not support the API" with no type or code in a 200', status: 200, body: '{"error":{"message":"The model \'openai.gpt-5.6\' does not support the \'/v1/responses\' API"}}', type: 'application/json' },
+    { name: 'an OpenAI code with no type in a 200', status: 200, body: '{"error":{"message":"Invalid \'messages[0].content\': string too long.","code":"string_above_max_length"}}', type: 'application/json' },
+    { name: 'invalid_function_parameters in a 200', status: 200, body: '{"error":{"message":"bad schema","code":"invalid_function_parameters"}}', type: 'application/json' },
+    { name: 'Anthropic\'s billing_error in a 200', status: 200, body: '{"type":"error","error":{"type":"billing_error","message":"Your credit balance is too low"}}', type: 'application/json' },
+    { name: 'Azure\'s content_filter in a 200', status: 200, body: '{"error":{"message":"filtered","type":null,"param":"prompt","code":"content_filter","status":400}}', type: 'application/json' },
     { name: 'a 204', status: 204, body: '', type: '' },
     { name: 'a count_tokens answer', status: 200, body: '{"input_tokens":12}', type: 'application/json' },
     { name: 'a JSON 403 (AWS: no access to the model; classified forbidden)', status: 403, body: '{"message":"Forbidden"}', type: 'application/json' },
@@ -166,6 +172,8 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     expect(standInAnswer(post, answer(200, frames, 'text/plain'))?.message).toMatch(/200 with text that is not JSON \(data: /);
     // A DELETE's body is not its answer: "OK" or `true` after a delete is the endpoint's.
     for (const body of ['OK', 'true']) expect(standInAnswer({ method: 'DELETE' }, answer(200, body, 'text/plain'))).toBeUndefined();
+    // ... unless it is a gateway's words.
+    expect(standInAnswer({ method: 'DELETE' }, answer(200, 'upstream connect error or disconnect/reset before headers', 'text/plain'))?.code).toBe('HARNESS_SERVER_ERROR');
   });
 
   it('a stream whose first event is a throttle or a server failure never began: an outage; other error frames are the stream checks\' to judge', () => {
@@ -185,6 +193,8 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     expect(sse('data: {"type":"error","error":"{\\"type\\":\\"api_error\\",\\"message\\":\\"ServiceUnavailableException\\"}"}\n\n')?.code).toBe('HARNESS_SERVER_ERROR');
     expect(sse('data: {"type":"error","code":"invalid_prompt","message":"bad prompt"}\n\n')).toBeUndefined();
     expect(sse('data: {"message":"hello there"}\n\n')).toBeUndefined();
+    // The class is in the code when the frame's own type is error.
+    for (const code of ['UNKNOWN', 'DEADLINE_EXCEEDED', 'ModelErrorException']) expect(sse(`data: {"type":"error","code":"${code}","message":"Stream removed"}\n\n`)?.code, code).toBe('HARNESS_SERVER_ERROR');
   });
 
   it('a JSON 400 labelled text/html is classified by its envelope; an HTML 400 page is not an answer', () => {

@@ -70,8 +70,9 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
   // Every API here answers JSON or an event stream: a 2xx of other text ("upstream connect error", "OK") is what a
   // proxy says, never a model served. A JSON answer cut short starts as JSON, and an event stream under the wrong
   // content type starts as one: both are the endpoint's answers, judged.
-  // A DELETE's body is not what it answers (its status is; the lifecycle check reads the GET that follows).
-  if (!stream && request.method !== 'DELETE' && !startsAsJson(text) && !(askedForStream(request) && SSE_FIELD.test(text.trimStart()))) return outage(`text that is not JSON (${excerpt(text, 120)})`);
+  const notJson = !stream && !startsAsJson(text) && !(askedForStream(request) && SSE_FIELD.test(text.trimStart()));
+  // A DELETE's body is not what it answers (its status is), unless it is a gateway's words.
+  if (notJson && (request.method !== 'DELETE' || GATEWAY_WORDS.test(text.slice(0, 1000)))) return outage(`text that is not JSON (${excerpt(text, 120)})`);
   if (stream) {
     const failed = firstEventFailure(text);
     return failed === undefined ? undefined : { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} with an event stream whose first event is a throttle or a server failure (${excerpt(failed, 160)}): the stream never began, an outage, not an answer about the model` };
@@ -88,10 +89,13 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
  * 2xx is the endpoint's answer (a bad request answered with the wrong status). Anything else, a throttle or a
  * server failure said as "OK", an unknown class, is an outage behind a 2xx: retried, never judged.
  */
-const CLIENT_FAULT = /invalid_?(request|value|type|parameter|param|argument|model|api_?key|prompt|image|json|body|input|schema|tool|message)|validation|unsupported|not_?found|bad_?request|missing_?(required_?)?(parameter|param|field|argument)|unknown_?(parameter|param|field|argument|model|url)|too_?large|too_?long|context_length|authentication|permission|access_?denied|forbidden|unauthori[sz]ed|not_?allowed|unprocessable/i;
+const CLIENT_FAULT = /invalid|validation|unsupported|not_?found|bad_?request|missing_?(required_?)?(parameter|param|field|argument|value)|unknown_?(parameter|param|field|argument|model|url)|too_?large|too_?long|above_max|below_min|_length|empty_array|context_length|authentication|permission|access_?denied|forbidden|unauthori[sz]ed|not_?allowed|unprocessable|billing|content_?(filter|policy)|moderation|safety/i;
 
 /** Error types and codes that say the server or what is behind it failed, or throttled, whatever else they say. */
-const SERVER_FAILURE = /server_error|api_error|overloaded|internal|unavailable|timeout|upstream|gateway|rate_?limit|throttl|too_?many|quota|capacity|exhausted|not_?ready|unknown_?error|^unknown$|invalid_response/i;
+const SERVER_FAILURE = /server_error|api_error|overloaded|internal|unavailable|timeout|deadline|upstream|gateway|rate_?limit|throttl|too_?many|quota|capacity|exhausted|not_?ready|model_?error|unknown_?error|(^|\s)unknown(\s|$)|invalid_response/i;
+
+/** The endpoint's own refusals, believed whatever the status (classify-response.ts reads them the same way). */
+const REFUSAL_WORDS = /does not support the '[^']*' API|(is not|isn't) supported on this route|does not exist|model[^.]{0,80} not found/i;
 
 /** What proxies and gateways (Envoy, nginx, load balancers) say for an upstream they could not get an answer from, or to slow down. */
 const GATEWAY_WORDS = /upstream|disconnect\/reset|connect(ion)? (error|refused|reset|failure)|no healthy|bad gateway|gateway time-?out|service (temporarily )?unavailable|internal (server )?error|overloaded|timed out|request timeout|rate limit|throttl|too many (requests|tokens)|slow down|quota|try again later|not ready/i;
@@ -100,11 +104,12 @@ const GATEWAY_WORDS = /upstream|disconnect\/reset|connect(ion)? (error|refused|r
 function readError(error: Record<string, unknown>): { message: string | undefined; clientFault: boolean; failure: boolean } {
   const message = typeof error.message === 'string' ? error.message : undefined;
   // A code of digits is a status however it is written (`400`, `"400"` from LiteLLM); `"None"` names nothing.
-  const named = [error.type, error.code].filter((value): value is string => typeof value === 'string' && value !== '' && value !== 'None' && !/^\d+$/.test(value)).join(' ');
+  // A frame's own type `error` names no class (the Responses error event carries its class in `code`).
+  const named = [error.type, error.code].filter((value): value is string => typeof value === 'string' && value !== '' && value !== 'None' && value !== 'error' && !/^\d+$/.test(value)).join(' ');
   const numbers = [error.code, error.status].map(Number).filter((n) => Number.isInteger(n) && n >= 100 && n < 600);
   // Only the message's start is read: a gateway's words are short, an endpoint's message can be long.
   const failure = SERVER_FAILURE.test(named) || numbers.some((n) => n === 408 || n === 429 || n >= 500) || GATEWAY_WORDS.test((message ?? '').slice(0, 1000));
-  const clientFault = !failure && (CLIENT_FAULT.test(named) || (named === '' && numbers.some((n) => n >= 400 && n < 500)));
+  const clientFault = !failure && (CLIENT_FAULT.test(named) || (named === '' && numbers.some((n) => n >= 400 && n < 500)) || REFUSAL_WORDS.test((message ?? '').slice(0, 1000)));
   return { message, clientFault, failure };
 }
 
