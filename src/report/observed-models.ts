@@ -45,8 +45,10 @@ export function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cel
     // A run filtered to checks that need no model (--checks 'errors.*') observed what it asked, of a model known to
     // exist; an id nothing vouches for, or one the endpoint said does not exist, was not observed.
     const notFound = errorCodes(results.filter((r) => r.status === 'error')).includes('HARNESS_MODEL_NOT_FOUND');
-    if (known && !notFound && results.every((r) => ASKS_NO_MODEL.test(r.check)) && results.some((r) => OBSERVED.has(r.status))) continue;
-    problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, ${unobservedCells(results)}${catalog}` });
+    const noModelOnly = results.every((r) => ASKS_NO_MODEL.test(r.check)) && results.some((r) => OBSERVED.has(r.status));
+    if (known && !notFound && noModelOnly) continue;
+    const wayOut = noModelOnly && !notFound ? `; only checks that need no model ran, and nothing vouches for the id (not in the catalog, not on a model list this run read): add models.listed to --checks, or a check that uses the model (--checks 'api.*')` : '';
+    problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, ${unobservedCells(results)}${wayOut}${catalog}` });
     results.forEach((r) => cells.add(r));
   }
   return { problems, cells };
@@ -101,7 +103,7 @@ function servedNoApi(results: readonly MatrixResult[], known: boolean): string |
 
 /**
  * What a model's cells were instead of observations: `4 of 6 cells are errors (HARNESS_TIMEOUT), 2 inconclusive (...)`;
- * cells that read the endpoint without the model (its list, error bodies) are counted as such.
+ * cells of checks that need no model (the endpoint's list, error bodies) are counted as such.
  */
 function unobservedCells(results: readonly MatrixResult[]): string {
   const errors = results.filter((r) => r.status === 'error');
@@ -114,7 +116,7 @@ function unobservedCells(results: readonly MatrixResult[]): string {
     errors.length ? `${errors.length} of ${results.length} cells are errors${codes.length ? ` (${codes.join(', ')})` : ''}` : '',
     inconclusive ? `${inconclusive}${errors.length ? '' : ` of ${results.length} cells`} inconclusive (the model's output budget or its choices hid what the checks look for)` : '',
     skipped ? `${skipped} skipped` : '',
-    withoutModel ? `${withoutModel} read without the model (its place on the model list, error answers)` : '',
+    withoutModel ? `${withoutModel} from checks that need no model (errors.*, models.*, headers.*, schema.error)` : '',
   ];
   return parts.filter(Boolean).join(', ');
 }
