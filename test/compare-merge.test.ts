@@ -271,7 +271,18 @@ describe('merge of runs that selected different models and checks', () => {
     // The summary still says why the gate fails when a cell gates that no input's comparison calls new.
     const unexplained = mergeMatrices([compared, west([{ model: GLM, check: 'path-prefix', status: 'fail', observed: 'none', expected: '/v1', expectedSource: 'expectations: x' }])]);
     expect(unexplained.gate.gating.map((g) => g.model)).toContain(GLM);
-    expect(renderStepSummary(unexplained, { runUrl: undefined })).toMatch(/\*\*Still failing the gate \(not new: in the baseline, or not compared\)\*\* \(1\)[\s\S]*zai\.glm-5/);
+    expect(renderStepSummary(unexplained, { runUrl: undefined })).toMatch(/\*\*Also failing the gate \(unchanged since the baseline, or not compared\)\*\* \(1\)[\s\S]*zai\.glm-5/);
+    // A cell listed under a change is not listed again.
+    const failingNow = east([{ model: QWEN, check: 'created-at.chat', status: 'fail', observed: 'exponent' }]);
+    const newlyFailing = finishMatrix({ ...failingNow, comparison: compareMatrices(east(), failingNow) });
+    expect(newlyFailing.gate.gating).toHaveLength(1);
+    expect(renderStepSummary(newlyFailing, { runUrl: undefined })).toContain('**New failures** (1)');
+    expect(renderStepSummary(newlyFailing, { runUrl: undefined })).not.toContain('Also failing the gate');
+    // A model one region stopped running vanished there, though another region runs it.
+    const withoutGrok = smallMatrix([], [QWEN], ['path-prefix', 'created-at.chat', 'defaults.temperature'], { target: 'us-east-1', runId: 'east' });
+    const eastNow = finishMatrix({ ...withoutGrok, comparison: compareMatrices(east(), withoutGrok) });
+    expect(eastNow.comparison!.vanishedModels).toEqual([GROK]);
+    expect(mergeMatrices([eastNow, west()]).comparison!.vanishedModels).toEqual([GROK]);
     // One error where one input accepts none: the merge fails whichever file comes first.
     const strict = finishMatrix({ ...regressedEast, gate: { ...regressedEast.gate, errors: { unexpected: 0, max: 0 } } });
     expect(strict.gate.exitCode).toBe(1);

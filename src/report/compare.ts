@@ -59,13 +59,20 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const ids = (m: Matrix) => ({ models: m.models.map((x) => x.id), checks: m.checks.map((x) => x.id), targets: m.targets.map((x) => x.id) });
   const a = ids(before);
   const b = ids(after);
+  // Vanished per target: a model or check the baseline ran on a target this run has, and this run does not run
+  // there. A region compared with a baseline of every region does not see the other regions' models vanish.
+  const ran = (m: Matrix) => new Set(m.results.filter((r) => !r.notRun).flatMap((r) => [`${r.target}\u0000model\u0000${r.model}`, `${r.target}\u0000check\u0000${r.check}`]));
+  const ranBefore = ran(before);
+  const ranAfter = ran(after);
+  const vanishedOn = (kind: 'model' | 'check', list: string[]) =>
+    list.filter((id) => b.targets.some((t) => ranBefore.has(`${t}\u0000${kind}\u0000${id}`) && !ranAfter.has(`${t}\u0000${kind}\u0000${id}`)));
   return {
     baseline: { runId: before.run.id, finishedAt: before.run.finishedAt },
     ...changes,
     newModels: diff(a.models, b.models),
-    vanishedModels: diff(b.models, a.models),
+    vanishedModels: vanishedOn('model', a.models),
     newChecks: diff(a.checks, b.checks),
-    vanishedChecks: diff(b.checks, a.checks),
+    vanishedChecks: vanishedOn('check', a.checks),
     newTargets: diff(a.targets, b.targets),
     vanishedTargets: diff(b.targets, a.targets),
     shapeDrift: shapeDrift(before.shapes, after.shapes),

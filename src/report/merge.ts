@@ -185,10 +185,11 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
   const all = matrices.flatMap((m) => (m.comparison ? [m.comparison] : []));
   if (all.length === 0) return undefined;
   const changes = (k: 'newFailures' | 'fixes' | 'becameFlaky' | 'becameStable' | 'noLongerObserved' | 'changedObserved') => all.flatMap((c) => c[k] ?? []);
-  // What one input calls vanished (a region compared with a baseline of every region) may be in another input.
+  // Each input's vanished models and checks are its own targets' (compare reads them per target); a target one input
+  // calls vanished (a region compared with a baseline of every region) may be another input's.
   const present = new Set([...merged.targets, ...merged.models, ...merged.checks].map((x) => x.id));
-  const ids = (k: 'newModels' | 'vanishedModels' | 'newChecks' | 'vanishedChecks' | 'newTargets' | 'vanishedTargets') =>
-    [...new Set(all.flatMap((c) => c[k]))].filter((id) => present.has(id) === k.startsWith('new'));
+  const vanished = (k: 'vanishedModels' | 'vanishedChecks') => [...new Set(all.flatMap((c) => c[k]))];
+  const ids = (k: 'newModels' | 'newChecks' | 'newTargets' | 'vanishedTargets') => [...new Set(all.flatMap((c) => c[k]))].filter((id) => present.has(id) === k.startsWith('new'));
   const drift = all.flatMap((c) => c.shapeDrift ?? []);
   return {
     baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: all.map((c) => c.baseline.finishedAt).sort().at(-1)! },
@@ -199,9 +200,9 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     noLongerObserved: changes('noLongerObserved'),
     changedObserved: changes('changedObserved'),
     newModels: ids('newModels'),
-    vanishedModels: ids('vanishedModels'),
+    vanishedModels: vanished('vanishedModels'),
     newChecks: ids('newChecks'),
-    vanishedChecks: ids('vanishedChecks'),
+    vanishedChecks: vanished('vanishedChecks'),
     newTargets: ids('newTargets'),
     vanishedTargets: ids('vanishedTargets'),
     ...(drift.length ? { shapeDrift: drift } : {}),
