@@ -106,6 +106,10 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     // A 2xx of text that is neither JSON nor an event stream is a proxy's, whatever its label.
     { name: 'Envoy\'s text/plain 200', status: 200, body: 'upstream connect error or disconnect/reset before headers. reset reason: overflow', type: 'text/plain', code: 'HARNESS_SERVER_ERROR', says: /200 with text that is not JSON \(upstream connect error/ },
     { name: 'plain text labelled text/html in a 200', status: 200, body: 'Service temporarily unavailable. Please retry.', type: 'text/html', code: 'HARNESS_SERVER_ERROR', says: /200 with an HTML page \(Service temporarily unavailable/ },
+    // A named class that is not a client fault is not made one by its words or by a loose 'invalid'.
+    { name: 'InvalidResponseException in a 200', status: 200, body: '{"error":{"message":"bad upstream","code":"InvalidResponseException"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(bad upstream\)/ },
+    { name: 'a named class with refusal-like words in a 200', status: 200, body: '{"error":{"message":"Session does not exist (server restarted)","type":"session_error"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Session does not exist/ },
+    { name: 'a bare "route for model not found" in a 200', status: 200, body: '{"error":{"message":"Route for model not found"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Route for model not found\)/ },
     { name: 'unknown_error in a 200', status: 200, body: '{"error":{"message":"oops","type":"unknown_error"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(oops\)/ },
     { name: 'gRPC\'s UNKNOWN in a 200', status: 200, body: '{"error":{"message":"stream terminated","code":"UNKNOWN"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(stream terminated\)/ },
     { name: 'invalid_response in a 200', status: 200, body: '{"error":{"message":"the model returned nothing usable","type":"invalid_response"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion/ },
@@ -194,7 +198,7 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     expect(sse('data: {"type":"error","code":"invalid_prompt","message":"bad prompt"}\n\n')).toBeUndefined();
     expect(sse('data: {"message":"hello there"}\n\n')).toBeUndefined();
     // The class is in the code when the frame's own type is error.
-    for (const code of ['UNKNOWN', 'DEADLINE_EXCEEDED', 'ModelErrorException']) expect(sse(`data: {"type":"error","code":"${code}","message":"Stream removed"}\n\n`)?.code, code).toBe('HARNESS_SERVER_ERROR');
+    for (const code of ['UNKNOWN', 'DEADLINE_EXCEEDED', 'ModelErrorException', 'ModelStreamErrorException']) expect(sse(`data: {"type":"error","code":"${code}","message":"Stream removed"}\n\n`)?.code, code).toBe('HARNESS_SERVER_ERROR');
   });
 
   it('a JSON 400 labelled text/html is classified by its envelope; an HTML 400 page is not an answer', () => {

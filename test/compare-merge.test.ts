@@ -271,7 +271,7 @@ describe('merge of runs that selected different models and checks', () => {
     // The summary still says why the gate fails when a cell gates that no input's comparison calls new.
     const unexplained = mergeMatrices([compared, west([{ model: GLM, check: 'path-prefix', status: 'fail', observed: 'none', expected: '/v1', expectedSource: 'expectations: x' }])]);
     expect(unexplained.gate.gating.map((g) => g.model)).toContain(GLM);
-    expect(renderStepSummary(unexplained, { runUrl: undefined })).toMatch(/\*\*Also failing the gate \(unchanged since the baseline, or not compared\)\*\* \(1\)[\s\S]*zai\.glm-5/);
+    expect(renderStepSummary(unexplained, { runUrl: undefined })).toMatch(/\*\*Also failing the gate \(not a new failure\)\*\* \(1\)[\s\S]*zai\.glm-5/);
     // A cell listed under a change is not listed again.
     const failingNow = east([{ model: QWEN, check: 'created-at.chat', status: 'fail', observed: 'exponent' }]);
     const newlyFailing = finishMatrix({ ...failingNow, comparison: compareMatrices(east(), failingNow) });
@@ -283,6 +283,15 @@ describe('merge of runs that selected different models and checks', () => {
     const eastNow = finishMatrix({ ...withoutGrok, comparison: compareMatrices(east(), withoutGrok) });
     expect(eastNow.comparison!.vanishedModels).toEqual([GROK]);
     expect(mergeMatrices([eastNow, west()]).comparison!.vanishedModels).toEqual([GROK]);
+    // A shard's or a filter's cells are still the run's (notRun): nothing vanished.
+    const shard = east([{ model: GROK, check: 'path-prefix', status: 'skipped', observed: null, notRun: true, reason: 'not run: filtered out (a model filter or -t) or in another shard', evidence: [] }]);
+    expect(compareMatrices(east(), shard)).toMatchObject({ vanishedModels: [], vanishedChecks: [] });
+    // A gating cell that changed value (listed under "Changed observed values") still says why it gates.
+    const floatNow = east([{ model: QWEN, check: 'created-at.chat', status: 'fail', observed: 'float' }]);
+    const stringNow = east([{ model: QWEN, check: 'created-at.chat', status: 'fail', observed: 'string' }]);
+    const changed = finishMatrix({ ...stringNow, comparison: compareMatrices(floatNow, stringNow) });
+    expect(changed.comparison!.changedObserved).toHaveLength(1);
+    expect(renderStepSummary(changed, { runUrl: undefined })).toMatch(/\*\*Also failing the gate \(not a new failure\)\*\* \(1\)[\s\S]*created-at\.chat/);
     // One error where one input accepts none: the merge fails whichever file comes first.
     const strict = finishMatrix({ ...regressedEast, gate: { ...regressedEast.gate, errors: { unexpected: 0, max: 0 } } });
     expect(strict.gate.exitCode).toBe(1);

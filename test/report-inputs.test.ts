@@ -212,8 +212,8 @@ describe('green means observed', () => {
     // A run filtered to checks that need no model observed what it asked; one that needed the model's API is a refusal.
     expect(served({ 'errors.wrong-route': 'conformant', 'errors.unknown-model': 'conformant' }, known).gate).toMatchObject({ exitCode: 0, problems: [] });
     // ... of a model known to exist: an id nothing vouches for (not in the catalog, not on the list) is not observed so.
-    expect(problems(served({ 'errors.wrong-route': 'conformant', 'errors.unknown-model': 'conformant' }))).toEqual([expect.stringContaining("nothing observed, 2 from checks that need no model (errors.*, models.*, headers.*, schema.error); only checks that need no model ran, and nothing vouches for the id (not in the catalog, not on a model list this run read): add models.listed to --checks, or a check that uses the model (--checks 'api.*')")]);
-    expect(problems(served({ 'models.listed': 'not-listed' }))).toEqual([expect.stringContaining('nothing observed, 1 from checks that need no model')]);
+    expect(problems(served({ 'errors.wrong-route': 'conformant', 'errors.unknown-model': 'conformant' }))).toEqual([expect.stringContaining("nothing observed, 2 from checks that need no model (errors.*, models.*, headers.*, schema.error); only checks that need no model ran, and no model list was read: add models.listed to --checks, or a check that uses the model (--checks 'api.*')")]);
+    expect(problems(served({ 'models.listed': 'not-listed' }))).toEqual([expect.stringContaining("nothing observed, 1 from checks that need no model (errors.*, models.*, headers.*, schema.error); only checks that need no model ran, and the endpoint's model list does not name it (models.listed: not-listed): check the id")]);
     expect(served({ 'models.listed': 'listed', 'errors.unknown-model': 'conformant' }).gate).toMatchObject({ exitCode: 0, problems: [] });
     // path-prefix alone that found no prefix serving it is a refusal like a probe's.
     expect(problems(served({ 'path-prefix': 'none' }))).toEqual([expect.stringContaining('(path-prefix found no API serving it; not seen: ')]);

@@ -59,11 +59,13 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const ids = (m: Matrix) => ({ models: m.models.map((x) => x.id), checks: m.checks.map((x) => x.id), targets: m.targets.map((x) => x.id) });
   const a = ids(before);
   const b = ids(after);
-  // Vanished per target: a model or check the baseline ran on a target this run has, and this run does not run
-  // there. A region compared with a baseline of every region does not see the other regions' models vanish.
-  const ran = (m: Matrix) => new Set(m.results.filter((r) => !r.notRun).flatMap((r) => [`${r.target}\u0000model\u0000${r.model}`, `${r.target}\u0000check\u0000${r.check}`]));
-  const ranBefore = ran(before);
-  const ranAfter = ran(after);
+  // Vanished per target: a model or check the baseline ran on a target this run has, and this run has no cell of
+  // there (a cell another shard or a filter took is still this run's, as notRun). A region compared with a baseline
+  // of every region does not see the other regions' models vanish.
+  const cellsOf = (m: Matrix, all: boolean) =>
+    new Set(m.results.filter((r) => all || !r.notRun).flatMap((r) => [`${r.target}\u0000model\u0000${r.model}`, `${r.target}\u0000check\u0000${r.check}`]));
+  const ranBefore = cellsOf(before, false);
+  const ranAfter = cellsOf(after, true);
   const vanishedOn = (kind: 'model' | 'check', list: string[]) =>
     list.filter((id) => b.targets.some((t) => ranBefore.has(`${t}\u0000${kind}\u0000${id}`) && !ranAfter.has(`${t}\u0000${kind}\u0000${id}`)));
   return {

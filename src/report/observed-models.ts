@@ -47,7 +47,11 @@ export function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cel
     const notFound = errorCodes(results.filter((r) => r.status === 'error')).includes('HARNESS_MODEL_NOT_FOUND');
     const noModelOnly = results.every((r) => ASKS_NO_MODEL.test(r.check)) && results.some((r) => OBSERVED.has(r.status));
     if (known && !notFound && noModelOnly) continue;
-    const wayOut = noModelOnly && !notFound ? `; only checks that need no model ran, and nothing vouches for the id (not in the catalog, not on a model list this run read): add models.listed to --checks, or a check that uses the model (--checks 'api.*')` : '';
+    const listing = results.find((r) => r.check === 'models.listed');
+    const vouch = listing
+      ? `the endpoint's model list does not name it (models.listed: ${listing.observed === null ? listing.status : String(listing.observed)}): check the id, or add a check that uses the model (--checks 'api.*')`
+      : `no model list was read: add models.listed to --checks, or a check that uses the model (--checks 'api.*')`;
+    const wayOut = noModelOnly && !notFound ? `; only checks that need no model ran, and ${vouch}` : '';
     problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, ${unobservedCells(results)}${wayOut}${catalog}` });
     results.forEach((r) => cells.add(r));
   }

@@ -70,8 +70,9 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
     if (sections.every((s) => s.changes.length === 0)) lines.push('No cell changed.', '');
     // A failing gate always says why: what gates and is not a new failure above was failing in the baseline, or was
     // not compared (a merged region with no baseline of its own).
-    const listed = new Set(sections.flatMap((section) => section.changes.map((c) => `${c.target}/${c.model}/${c.check}`)));
-    table(lines, 'Also failing the gate (unchanged since the baseline, or not compared)', '| model | check | target | reason |', gate.gating.filter((g) => !listed.has(`${g.target}/${g.model}/${g.check}`)), resultRow);
+    // Every gating cell but the new failures (listed above with their reason), so each says why it gates.
+    const isNew = new Set(comparison.newFailures.map((c) => `${c.target}/${c.model}/${c.check}`));
+    table(lines, 'Also failing the gate (not a new failure)', '| model | check | target | reason |', gate.gating.filter((g) => !isNew.has(`${g.target}/${g.model}/${g.check}`)), resultRow);
     return lines.join('\n');
   }
   table(lines, 'What fails the gate', '| model | check | target | reason |', gate.gating, resultRow);
