@@ -147,6 +147,10 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     { name: 'invalid_function_parameters in a 200', status: 200, body: '{"error":{"message":"bad schema","code":"invalid_function_parameters"}}', type: 'application/json' },
     { name: 'Anthropic\'s billing_error in a 200', status: 200, body: '{"type":"error","error":{"type":"billing_error","message":"Your credit balance is too low"}}', type: 'application/json' },
     { name: 'Azure\'s content_filter in a 200', status: 200, body: '{"error":{"message":"filtered","type":null,"param":"prompt","code":"content_filter","status":400}}', type: 'application/json' },
+    // The same refusal words the probes' classifier believes, in a 200 with only a message.
+    { name: 'a bare "not supported on this route" in a 200', status: 200, body: '{"error":{"message":"model `x` not supported on this route"}}', type: 'application/json' },
+    { name: 'a bare "does not support this endpoint" in a 200', status: 200, body: '{"error":{"message":"The model does not support this endpoint"}}', type: 'application/json' },
+    { name: 'a bare Berm refusal in a 200', status: 200, body: '{"error":{"message":"Berm is not enabled for this account"}}', type: 'application/json' },
     { name: 'a 204', status: 204, body: '', type: '' },
     { name: 'a count_tokens answer', status: 200, body: '{"input_tokens":12}', type: 'application/json' },
     { name: 'a JSON 403 (AWS: no access to the model; classified forbidden)', status: 403, body: '{"message":"Forbidden"}', type: 'application/json' },

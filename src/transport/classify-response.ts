@@ -56,21 +56,27 @@ interface Rule {
 const textOf = (envelope: ErrorEnvelope | undefined) =>
   `${envelope?.message ?? ''} ${envelope?.code ?? ''} ${envelope?.type ?? ''}`;
 
+const BERM = /berm is not enabled/i;
+const NOT_ON_ROUTE = /(isn'?t|is not|not) supported on this route/i;
+const API_NOT_OFFERED = /does not support the '[^']*' api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model/i;
+
+/**
+ * Whether a message is one of the endpoint's own refusals of a model on a route or an API ("isn't supported on this
+ * route", "does not support the '/v1/responses' API", Berm, "The model 'x' does not exist"): the same words the
+ * rules below believe whatever the status, for the stand-in rules to tell such an answer from a gateway's.
+ */
+export function refusesByWords(text: string): boolean {
+  return BERM.test(text) || NOT_ON_ROUTE.test(text) || API_NOT_OFFERED.test(text) || /\bmodel\b[^.]{0,200}\bdoes not exist/i.test(text);
+}
+
 /** Ordered: the first rule that matches decides. Each one is pinned by a test with Mantle's verbatim errors. */
 const RULES: readonly Rule[] = [
   { name: '429', kind: 'throttled', matches: (status) => status === 429 },
   { name: '5xx', kind: 'server-error', matches: (status) => status >= 500 },
   // Mantle answers a prefixed model on the unprefixed route with this 401 (seeds/truefoundry FAQ, litellm #30657).
-  { name: 'berm', kind: 'route-unsupported', matches: (_s, _e, text) => /berm is not enabled/i.test(text) },
-  { name: 'not-on-route', kind: 'route-unsupported', matches: (_s, _e, text) => /(isn'?t|is not|not) supported on this route/i.test(text) },
-  {
-    name: 'api-not-offered',
-    kind: 'api-unsupported',
-    matches: (_s, _e, text) =>
-      /does not support the '[^']*' api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model/i.test(
-        text,
-      ),
-  },
+  { name: 'berm', kind: 'route-unsupported', matches: (_s, _e, text) => BERM.test(text) },
+  { name: 'not-on-route', kind: 'route-unsupported', matches: (_s, _e, text) => NOT_ON_ROUTE.test(text) },
+  { name: 'api-not-offered', kind: 'api-unsupported', matches: (_s, _e, text) => API_NOT_OFFERED.test(text) },
   { name: '401', kind: 'auth-rejected', matches: (status) => status === 401 },
   // AWS answers bad SigV4 credentials with a 403 (InvalidSignatureException, UnrecognizedClientException).
   {

@@ -7,7 +7,7 @@
  * 1xx, 304, 407, 421) are `notAnAnswer` in classify-response.ts.
  */
 import { bodyText, excerpt, isRecord, parseJsonText } from './body.ts';
-import { ANSWER_MEMBERS, errorInSuccess } from './classify-response.ts';
+import { ANSWER_MEMBERS, errorInSuccess, refusesByWords } from './classify-response.ts';
 import { isStreamResponse, type ExchangeError, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
 
 /**
@@ -94,9 +94,6 @@ const CLIENT_FAULT = /invalid|validation|unsupported|not_?found|bad_?request|mis
 /** Error types and codes that say the server or what is behind it failed, or throttled, whatever else they say. */
 const SERVER_FAILURE = /server_error|api_error|overloaded|internal|unavailable|timeout|deadline|upstream|gateway|rate_?limit|throttl|too_?many|quota|capacity|exhausted|not_?ready|model_?error|unknown_?error|(^|\s)unknown(\s|$)|invalid[_-]?response|stream_?error/i;
 
-/** The endpoint's own refusals, believed whatever the status (classify-response.ts reads them the same way). */
-const REFUSAL_WORDS = /does not support the '[^']*' API|(is not|isn't|not) supported on this route|model [^ ]+ does not exist|The model '[^']*' does not exist/i;
-
 /** What proxies and gateways (Envoy, nginx, load balancers) say for an upstream they could not get an answer from, or to slow down. */
 const GATEWAY_WORDS = /upstream|disconnect\/reset|connect(ion)? (error|refused|reset|failure)|no healthy|bad gateway|gateway time-?out|service (temporarily )?unavailable|internal (server )?error|overloaded|timed out|request timeout|rate limit|throttl|too many (requests|tokens)|slow down|quota|try again later|not ready/i;
 
@@ -110,7 +107,7 @@ function readError(error: Record<string, unknown>): { message: string | undefine
   // Only the message's start is read: a gateway's words are short, an endpoint's message can be long.
   const failure = SERVER_FAILURE.test(named) || numbers.some((n) => n === 408 || n === 429 || n >= 500) || GATEWAY_WORDS.test((message ?? '').slice(0, 1000));
   // Mantle's bare refusals carry no type or code; a named class that is not a client fault is not made one by words.
-  const clientFault = !failure && (CLIENT_FAULT.test(named) || (named === '' && (numbers.some((n) => n >= 400 && n < 500) || REFUSAL_WORDS.test((message ?? '').slice(0, 1000)))));
+  const clientFault = !failure && (CLIENT_FAULT.test(named) || (named === '' && (numbers.some((n) => n >= 400 && n < 500) || refusesByWords((message ?? '').slice(0, 1000)))));
   return { message, clientFault, failure };
 }
 
