@@ -77,7 +77,10 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
     const failed = firstEventFailure(text);
     return failed === undefined ? undefined : { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} with an event stream whose first event is a throttle or a server failure (${excerpt(failed, 160)}): the stream never began, an outage, not an answer about the model` };
   }
-  if (!text.includes('"error"')) return undefined;
+  if (!text.includes('"error"')) {
+    const said = typelessFailure(text);
+    return said === undefined ? undefined : outage(`a gateway's message and no completion (${excerpt(said, 160)})`);
+  }
   const parsed = parseJsonText(text);
   const error = parsed.ok ? errorInSuccess(parsed.value) : undefined;
   const failed = error === undefined ? undefined : gatewayError(error);
@@ -153,6 +156,19 @@ function firstEventFailure(text: string): string | undefined {
 function failureOf(error: Record<string, unknown>): string | undefined {
   const { message, failure } = readError(error);
   return failure ? message || JSON.stringify(error) : undefined;
+}
+
+/**
+ * A gateway's typeless JSON (API Gateway's `{"message":"Too Many Requests"}`, Mantle's typeless frame) in a 2xx, as
+ * its message when its words say a throttle or a failure; an answer carries its own members, never only a message.
+ */
+function typelessFailure(text: string): string | undefined {
+  if (text.length > 4096 || !text.includes('"message"')) return undefined;
+  const parsed = parseJsonText(text);
+  if (!parsed.ok || !isRecord(parsed.value)) return undefined;
+  const { message, ...rest } = parsed.value;
+  if (typeof message !== 'string' || Object.keys(rest).length > 1) return undefined;
+  return GATEWAY_WORDS.test(message.slice(0, 1000)) ? message : undefined;
 }
 
 /** SSE field names a stream's first line starts with (`data:`, `event:`, a `:` comment). */
