@@ -7,11 +7,10 @@
  */
 import { inertLine } from './inert-text.ts';
 import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
+import { OBSERVED } from './observed-models.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 
 const bad = (status: MatrixResult['status']) => status === 'fail' || status === 'error';
-/** Statuses that observed the endpoint (as the gate counts them). */
-const observed = (status: MatrixResult['status']) => status === 'pass' || status === 'fail' || status === 'flaky' || status === 'unsupported';
 const snapshot = (r: MatrixResult) => ({ status: r.status, observed: r.observed });
 const show = (r: MatrixResult | undefined) => (r ? `${r.status}${r.observed === null ? '' : ` ${JSON.stringify(r.observed)}`}` : 'absent');
 
@@ -22,7 +21,7 @@ function kindOf(was: MatrixResult | undefined, now: MatrixResult): keyof typeof 
   if (bad(was.status) && now.status === 'pass') return 'fixes';
   if (now.status === 'flaky' && was.status !== 'flaky') return 'becameFlaky';
   // Before "became stable": a flaky cell now hidden is not stable, it is no longer seen.
-  if (observed(was.status) && (now.status === 'inconclusive' || now.status === 'skipped')) return 'noLongerObserved';
+  if (OBSERVED.has(was.status) && (now.status === 'inconclusive' || now.status === 'skipped')) return 'noLongerObserved';
   if (was.status === 'flaky' && now.status !== 'flaky') return 'becameStable';
   if (was.observed !== now.observed && now.observed !== null && was.observed !== null) return 'changedObserved';
   return undefined;

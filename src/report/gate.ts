@@ -17,11 +17,16 @@ export function wasInterrupted(run: Matrix['run']): boolean {
   return run.interrupted === true || (run.partial && /^interrupted\b/i.test(run.partialReason ?? ''));
 }
 
+/** The --max-errors a matrix's gate was built with (older files say `maxErrors`). */
+export function maxErrorsOf(matrix: Pick<Matrix, 'gate'>): number {
+  const gate = matrix.gate as Partial<MatrixGate> & { maxErrors?: number };
+  return gate?.errors?.max ?? gate?.maxErrors ?? DEFAULT_MAX_ERRORS;
+}
+
 export function gateOf(matrix: Matrix): MatrixGate {
   const gating = matrix.results.filter((r) => r.gating).map((r) => ({ target: r.target, model: r.model, check: r.check, reason: r.reason }));
   const regressed = matrix.comparison?.regressed;
-  const old = matrix.gate as Partial<MatrixGate> & { maxErrors?: number };
-  const max = old?.errors?.max ?? old?.maxErrors ?? DEFAULT_MAX_ERRORS;
+  const max = maxErrorsOf(matrix);
   const problems: GateProblem[] = [];
   const interrupted = wasInterrupted(matrix.run);
   if (interrupted) {

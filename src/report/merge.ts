@@ -14,8 +14,8 @@ import { mergeShapeTables } from '../checks/shape.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from './inert-text.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
-import { DEFAULT_MAX_ERRORS } from './gate.ts';
-import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixComparison, type MatrixGate, type MatrixResult, type MatrixTarget, type UsageTotals } from './matrix.ts';
+import { maxErrorsOf } from './gate.ts';
+import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixComparison, type MatrixResult, type MatrixTarget, type UsageTotals } from './matrix.ts';
 
 
 function mergeTargets(all: MatrixTarget[]): MatrixTarget[] {
@@ -168,12 +168,6 @@ function unselectedCells(matrices: readonly Matrix[], merged: Pick<Matrix, 'targ
     }
   }
   return cells;
-}
-
-/** The --max-errors a matrix's gate was built with (older files say `maxErrors`). */
-function maxErrorsOf(matrix: Matrix): number {
-  const gate = matrix.gate as Partial<MatrixGate> & { maxErrors?: number };
-  return gate.errors?.max ?? gate.maxErrors ?? DEFAULT_MAX_ERRORS;
 }
 
 /**

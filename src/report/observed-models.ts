@@ -13,7 +13,7 @@ import { resultsByCell } from './matrix.ts';
  * `inconclusive`: the model's budget or choice hid the behaviour, so a model whose every cell is inconclusive was
  * not observed (as the coverage line counts it).
  */
-const OBSERVED: ReadonlySet<MatrixResult['status']> = new Set(['pass', 'fail', 'flaky', 'unsupported']);
+export const OBSERVED: ReadonlySet<MatrixResult['status']> = new Set(['pass', 'fail', 'flaky', 'unsupported']);
 
 /** The error codes a cell names (evidence first, then the reason's prefix), for messages. */
 function errorCodes(results: readonly MatrixResult[]): string[] {

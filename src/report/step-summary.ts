@@ -10,7 +10,7 @@ import { coverageLine, gateLine } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { statusLine, usageLine } from './markdown-report.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
-import { STATUS_SYMBOLS, type CellChange, type Matrix, type MatrixResult } from './matrix.ts';
+import { resultKey, STATUS_SYMBOLS, type CellChange, type Matrix, type MatrixResult } from './matrix.ts';
 
 /** Rows per table: a summary page is read, not searched. */
 const MAX_ROWS = 50;
@@ -68,11 +68,10 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
       if (list.length) lines.push(`**${title}**: ${list.slice(0, MAX_ROWS).map(markdownCode).join(', ')}${list.length > MAX_ROWS ? ', ...' : ''}`, '');
     }
     if (sections.every((s) => s.changes.length === 0)) lines.push('No cell changed.', '');
-    // A failing gate always says why: what gates and is not a new failure above was failing in the baseline, or was
-    // not compared (a merged region with no baseline of its own).
-    // Every gating cell but the new failures (listed above with their reason), so each says why it gates.
-    const isNew = new Set(comparison.newFailures.map((c) => `${c.target}/${c.model}/${c.check}`));
-    table(lines, 'Also failing the gate (not a new failure)', '| model | check | target | reason |', gate.gating.filter((g) => !isNew.has(`${g.target}/${g.model}/${g.check}`)), resultRow);
+    // A failing gate always says why: every gating cell but the new failures (listed above), with its reason. It was
+    // failing in the baseline, changed value, or was not compared (a merged region with no baseline of its own).
+    const isNew = new Set(comparison.newFailures.map(resultKey));
+    table(lines, 'Also failing the gate (not a new failure)', '| model | check | target | reason |', gate.gating.filter((g) => !isNew.has(resultKey(g))), resultRow);
     return lines.join('\n');
   }
   table(lines, 'What fails the gate', '| model | check | target | reason |', gate.gating, resultRow);
