@@ -142,8 +142,7 @@ function firstEventFailure(text: string): string | undefined {
   const parsed = parseJsonText(data[1]);
   if (!parsed.ok || !isRecord(parsed.value)) return undefined;
   const frame = parsed.value;
-  const typeless = frame.type === undefined && frame.object === undefined && 'message' in frame && Object.keys(frame).length <= 2;
-  const error = frame.error ?? (frame.type === 'error' || typeless ? frame : undefined);
+  const error = frame.error ?? (frame.type === 'error' || isTypeless(frame) ? frame : undefined);
   if (typeof error === 'string') {
     const inner = parseJsonText(error);
     if (inner.ok && isRecord(inner.value)) return failureOf(inner.value);
@@ -158,17 +157,19 @@ function failureOf(error: Record<string, unknown>): string | undefined {
   return failure ? message || JSON.stringify(error) : undefined;
 }
 
+/** A typeless `{"message": ...}` (and at most one other member): what Mantle and API Gateway send instead of an error object. */
+function isTypeless(value: Record<string, unknown>): boolean {
+  return value.type === undefined && value.object === undefined && typeof value.message === 'string' && Object.keys(value).length <= 2;
+}
+
 /**
- * A gateway's typeless JSON (API Gateway's `{"message":"Too Many Requests"}`, Mantle's typeless frame) in a 2xx, as
- * its message when its words say a throttle or a failure; an answer carries its own members, never only a message.
+ * A gateway's typeless JSON in a 2xx (API Gateway's `{"message":"Too Many Requests"}`), as its message when it says
+ * a throttle or a failure; an answer carries its own members, never only a message.
  */
 function typelessFailure(text: string): string | undefined {
   if (text.length > 4096 || !text.includes('"message"')) return undefined;
   const parsed = parseJsonText(text);
-  if (!parsed.ok || !isRecord(parsed.value)) return undefined;
-  const { message, ...rest } = parsed.value;
-  if (typeof message !== 'string' || Object.keys(rest).length > 1) return undefined;
-  return GATEWAY_WORDS.test(message.slice(0, 1000)) ? message : undefined;
+  return parsed.ok && isRecord(parsed.value) && isTypeless(parsed.value) ? failureOf(parsed.value) : undefined;
 }
 
 /** SSE field names a stream's first line starts with (`data:`, `event:`, a `:` comment). */
