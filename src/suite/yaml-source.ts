@@ -6,10 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, isAlias, isNode, isScalar, parseDocument, visit, type Alias, type Document } from 'yaml';
-import { bundledParse, storedParse, textKey, type ParsedYaml } from './bundled-yaml.ts';
+import { LineCounter, isAlias, isNode, isScalar, parseDocument, type Alias, type Document } from 'yaml';
+import { knownParse, rememberParse, storedParse, textKey, type ParsedYaml } from './bundled-yaml.ts';
 import { displayPath, pathOf, type PathSegment } from '../json-path.ts';
 import { locateOffset, positionTree } from './yaml-positions.ts';
+import { holdsAlias, walkDocument } from './yaml-walk.ts';
 import { HarnessError, HarnessErrorList, type HarnessErrorCode } from '../errors.ts';
 
 export type { PathSegment };
@@ -52,8 +53,12 @@ export async function readYamlSource(file: string): Promise<{ source: YamlSource
   } catch (cause) {
     throw new HarnessError('HARNESS_FILE_NOT_FOUND', `Cannot read ${file}: ${(cause as Error).message}`, { cause });
   }
-  const bundled = bundledParse(text);
-  return bundled ? { source: new YamlSource(file, bundled), problems: [] } : parseYamlSource(file, text);
+  const key = textKey(text);
+  const known = knownParse(key);
+  if (known) return { source: new YamlSource(file, known), problems: [] };
+  const parsed = parseYamlSource(file, text);
+  if (parsed.source) rememberParse(key, parsed.source.parsed);
+  return parsed;
 }
 
 /** The package's parses of `texts` by textKey (.ci/build.mjs): those that parse without a problem and that JSON holds exactly. */
@@ -121,18 +126,17 @@ const JSON_TAGS: ReadonlySet<string> = new Set(['str', 'int', 'float', 'bool', '
 
 function buildProblems(doc: Document.Parsed): { offset: number | undefined; message: string }[] {
   const problems: { offset: number | undefined; message: string }[] = [];
-  visit(doc, {
-    Alias(_key, alias, path) {
-      const target = alias.resolve(doc);
+  walkDocument(doc, {
+    alias(alias, target, ancestors) {
       if (!target) problems.push({ offset: alias.range?.[0], message: `alias *${alias.source} refers to no anchor: add &${alias.source} to a value above it` });
-      else if (path.includes(target)) problems.push({ offset: alias.range?.[0], message: `alias *${alias.source} is inside the value it refers to (a cycle)` });
+      else if (ancestors.includes(target)) problems.push({ offset: alias.range?.[0], message: `alias *${alias.source} is inside the value it refers to (a cycle)` });
     },
-    Pair(_key, pair) {
+    pair(pair) {
       if (isNode(pair.key) && !isScalar(pair.key)) {
         problems.push({ offset: pair.key.range?.[0], message: `keys must be plain text, not ${isAlias(pair.key) ? 'an alias' : 'a list or mapping'}` });
       }
     },
-    Node(_key, node) {
+    node(node) {
       if (node.tag && !JSON_TAGS.has(node.tag)) problems.push({ offset: node.range?.[0], message: `tag ${node.tag.replace('tag:yaml.org,2002:', '!!')} is not supported: values are plain JSON types` });
     },
   });
@@ -141,14 +145,9 @@ function buildProblems(doc: Document.Parsed): { offset: number | undefined; mess
 
 /** Where an alias bomb starts: the first alias that copies a value which itself holds aliases (else the first alias). */
 function amplifyingAlias(doc: Document.Parsed): number | undefined {
-  const aliases: Alias[] = [];
-  visit(doc, { Alias: (_key, alias) => void aliases.push(alias) });
-  const holdsAlias = (node: unknown) => {
-    let found = false;
-    if (isNode(node)) visit(node, { Alias: () => ((found = true), visit.BREAK) });
-    return found;
-  };
-  return (aliases.find((alias) => holdsAlias(alias.resolve(doc))) ?? aliases[0])?.range?.[0];
+  const aliases: { alias: Alias; target: unknown }[] = [];
+  walkDocument(doc, { alias: (alias, target) => void aliases.push({ alias, target }) });
+  return (aliases.find(({ target }) => holdsAlias(target)) ?? aliases[0])?.alias.range?.[0];
 }
 
 /** yaml's pretty message repeats the position ("at line 7, column 1:") and adds a snippet; keep the sentence. */
