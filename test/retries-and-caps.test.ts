@@ -63,6 +63,8 @@ describe('retries', () => {
   });
 });
 
+const INTERRUPTED_MODELS = 'qwen.qwen3-32b,zai.glm-5,deepseek.v3.2,openai.gpt-oss-120b,xai.grok-4.3,mistral.mistral-large-3-675b-instruct';
+
 describe('spend caps and interruption', () => {
   let dir: string;
   beforeAll(async () => {
@@ -109,7 +111,8 @@ describe('spend caps and interruption', () => {
     try {
       const child = spawn(
         process.execPath,
-        [packageBin(), 'run', '--mode', 'record', '--endpoint', emulator.url, '--target-name', 'int', '--fixtures', fixtures, '--report-dir', reports, '--plain', '--concurrency', '4', ...(extra as readonly string[])],
+        // Six models, each some fifty requests at 400 ms, four at a time: the signal comes long before the end.
+        [packageBin(), 'run', '--mode', 'record', '--endpoint', emulator.url, '--target-name', 'int', '--models', INTERRUPTED_MODELS, '--fixtures', fixtures, '--report-dir', reports, '--plain', '--concurrency', '4', ...(extra as readonly string[])],
         { cwd: ROOT, env: { ...process.env, AWS_BEARER_TOKEN_BEDROCK: 'int-key-0123456789' } },
       );
       let stderr = '';
