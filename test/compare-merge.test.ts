@@ -41,15 +41,16 @@ describe('compare', () => {
     }
   });
 
-  it('lists new failures (each change once, under the most specific heading), new and vanished models, and exits 1', async () => {
+  it('lists new failures (each change once, under the most specific heading), models only one run selected as not compared, and exits 1', async () => {
     const result = await cli(['compare', join(before, 'matrix.json'), join(after, 'matrix.json')]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/new failures: 1\n {2}xai\.grok-4\.3 defaults\.temperature \(emulator\): pass 0\.7 -> fail 1/);
     // The new failure changed the observed value too; it is not listed a second time.
     expect(result.stdout.match(/xai\.grok-4\.3 defaults\.temperature/g)).toHaveLength(1);
     expect(result.stdout).not.toContain('changed observed values');
-    expect(result.stdout).toContain('new models: zai.glm-5');
-    expect(result.stdout).toContain('vanished models: qwen.qwen3-32b');
+    // Each run named its own --models: GLM is not new and Qwen did not vanish; neither was compared.
+    expect(result.stdout).toContain('not compared, one run did not select them (--models, --checks): models: zai.glm-5, qwen.qwen3-32b');
+    expect(result.stdout).not.toMatch(/new models|vanished models/);
     expect(result.stdout).toContain('regressed: yes (exit 1)');
   });
 

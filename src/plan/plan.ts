@@ -6,6 +6,7 @@
  */
 import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from '../suite/check-signature.ts';
+import { selectsCheck } from '../suite/check-pattern.ts';
 import { closest } from '../suite/closest.ts';
 import type { ReasoningClaim } from '../suite/catalog-schema.ts';
 import type { Expected } from '../suite/expected.ts';
@@ -126,9 +127,9 @@ function selectChecks(registry: readonly PlanCheck[], feeding: ReadonlyMap<strin
   const fed = registry.filter((check) => feeding.has(check.id));
   if (!wanted?.length) return fed;
   const unknown: string[] = [];
-  const selected = fed.filter((check) => wanted.some((w) => matches(w, check.id)));
+  const selected = fed.filter((check) => wanted.some((w) => selectsCheck(w, check.id)));
   for (const w of wanted) {
-    if (!fed.some((check) => matches(w, check.id))) {
+    if (!fed.some((check) => selectsCheck(w, check.id))) {
       const guess = closest(w, fed.map((c) => c.id));
       unknown.push(`"${w}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
     }
@@ -137,10 +138,6 @@ function selectChecks(registry: readonly PlanCheck[], feeding: ReadonlyMap<strin
     throw new HarnessError('HARNESS_USAGE', `--checks ${unknown.join(', ')}: no such check fed by the suites. Known: ${fed.map((c) => c.id).join(', ')}`);
   }
   return selected;
-}
-
-function matches(pattern: string, id: string): boolean {
-  return pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : pattern === id;
 }
 
 function planModel(

@@ -7,6 +7,7 @@
  */
 import { inertLine } from './inert-text.ts';
 import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
+import { selectsCheck } from '../suite/check-pattern.ts';
 import { OBSERVED } from './observed-models.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 
@@ -58,6 +59,15 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const ids = (m: Matrix) => ({ models: m.models.map((x) => x.id), checks: m.checks.map((x) => x.id), targets: m.targets.map((x) => x.id) });
   const a = ids(before);
   const b = ids(after);
+  // An id the other run did not ask for is neither new nor vanished: it was not compared.
+  const selectedBefore = selectionOf(before);
+  const selectedAfter = selectionOf(after);
+  const notSelected = { models: new Set<string>(), checks: new Set<string>() };
+  const asked = (selected: Selected, kind: 'models' | 'checks') => (id: string) => {
+    if (selected[kind](id)) return true;
+    notSelected[kind].add(id);
+    return false;
+  };
   // Vanished per target: a model or check the baseline ran on a target this run has, and this run has no cell of
   // there (a cell another shard or a filter took is still this run's, as notRun). A region compared with a baseline
   // of every region does not see the other regions' models vanish.
@@ -67,17 +77,40 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const ranAfter = cellsOf(after, true);
   const vanishedOn = (kind: 'model' | 'check', list: string[]) =>
     list.filter((id) => b.targets.some((t) => ranBefore.has(`${t}\u0000${kind}\u0000${id}`) && !ranAfter.has(`${t}\u0000${kind}\u0000${id}`)));
+  const newModels = diff(a.models, b.models).filter(asked(selectedBefore, 'models'));
+  const vanishedModels = vanishedOn('model', a.models).filter(asked(selectedAfter, 'models'));
+  const newChecks = diff(a.checks, b.checks).filter(asked(selectedBefore, 'checks'));
+  const vanishedChecks = vanishedOn('check', a.checks).filter(asked(selectedAfter, 'checks'));
   return {
     baseline: { runId: before.run.id, finishedAt: before.run.finishedAt },
     ...changes,
-    newModels: diff(a.models, b.models),
-    vanishedModels: vanishedOn('model', a.models),
-    newChecks: diff(a.checks, b.checks),
-    vanishedChecks: vanishedOn('check', a.checks),
+    newModels,
+    vanishedModels,
+    newChecks,
+    vanishedChecks,
     newTargets: diff(a.targets, b.targets),
     vanishedTargets: diff(b.targets, a.targets),
+    ...(notSelected.models.size + notSelected.checks.size > 0 ? { notSelected: { models: [...notSelected.models], checks: [...notSelected.checks] } } : {}),
     shapeDrift: shapeDrift(before.shapes, after.shapes),
     regressed: changes.newFailures.length > 0,
+  };
+}
+
+interface Selected {
+  models(id: string): boolean;
+  checks(id: string): boolean;
+}
+
+/**
+ * What a run asked for: the ids of `--models` (every id when it named none, or when its targets' model lists chose
+ * them, `--models listed`), and the checks `--checks` names (every check when it named none).
+ */
+function selectionOf(matrix: Matrix): Selected {
+  const { models, checks } = matrix.run.selection;
+  const listed = matrix.targets.some((t) => t.modelList !== undefined);
+  return {
+    models: (id) => models.length === 0 || listed || models.includes(id),
+    checks: (id) => checks.length === 0 || checks.some((pattern) => selectsCheck(pattern, id)),
   };
 }
 
@@ -102,6 +135,8 @@ export function describeComparison(comparison: MatrixComparison): string {
     ['vanished checks', comparison.vanishedChecks],
     ['new targets', comparison.newTargets],
     ['vanished targets', comparison.vanishedTargets],
+    ['not compared, one run did not select them (--models, --checks): models', comparison.notSelected?.models ?? []],
+    ['not compared, one run did not select them (--models, --checks): checks', comparison.notSelected?.checks ?? []],
   ] as const) {
     if (list.length) lines.push(`${title}: ${inertLine(list.join(', '), 2000)}`);
   }

@@ -213,6 +213,11 @@ export interface MatrixComparison {
   vanishedChecks: string[];
   newTargets: string[];
   vanishedTargets: string[];
+  /**
+   * Models and checks one run covered and the other did not select (`--models` ids, `--checks`): not compared, and
+   * neither new nor vanished (absent in older files).
+   */
+  notSelected?: { models: string[]; checks: string[] };
   /** How the structure of the answers changed per (target, model, API), for the exchanges both runs made; never gates. */
   shapeDrift?: ShapeDrift[];
   /** True when anything got worse (a new fail or error). */

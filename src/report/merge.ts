@@ -185,6 +185,7 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
   const vanished = (k: 'vanishedModels' | 'vanishedChecks') => [...new Set(all.flatMap((c) => c[k]))];
   const ids = (k: 'newModels' | 'newChecks' | 'newTargets' | 'vanishedTargets') => [...new Set(all.flatMap((c) => c[k]))].filter((id) => present.has(id) === k.startsWith('new'));
   const drift = all.flatMap((c) => c.shapeDrift ?? []);
+  const notSelected = { models: [...new Set(all.flatMap((c) => c.notSelected?.models ?? []))], checks: [...new Set(all.flatMap((c) => c.notSelected?.checks ?? []))] };
   return {
     baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: all.map((c) => c.baseline.finishedAt).sort().at(-1)! },
     newFailures: changes('newFailures'),
@@ -199,9 +200,16 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     vanishedChecks: vanished('vanishedChecks'),
     newTargets: ids('newTargets'),
     vanishedTargets: ids('vanishedTargets'),
+    ...(notSelected.models.length + notSelected.checks.length > 0 ? { notSelected } : {}),
     ...(drift.length ? { shapeDrift: drift } : {}),
     regressed: all.some((c) => c.regressed),
   };
+}
+
+/** What the inputs selected together: an input that named none selected everything, and so does the merge. */
+function selectionUnion(matrices: readonly Matrix[], kind: 'models' | 'checks' | 'filters'): string[] {
+  if (matrices.some((m) => m.run.selection[kind].length === 0)) return [];
+  return [...new Set(matrices.flatMap((m) => m.run.selection[kind]))];
 }
 
 /** The inputs as one matrix, after assertMergeable; `files` name the inputs in its messages (else their run ids). */
@@ -250,11 +258,7 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
       durationMs: Number.isFinite(span) ? span : 0,
       partial: reasons.length > 0,
       ...(reasons.length ? { partialReason: reasons.join('; ') } : {}),
-      selection: {
-        models: [...new Set(matrices.flatMap((m) => m.run.selection.models))],
-        checks: [...new Set(matrices.flatMap((m) => m.run.selection.checks))],
-        filters: [...new Set(matrices.flatMap((m) => m.run.selection.filters))],
-      },
+      selection: { models: selectionUnion(matrices, 'models'), checks: selectionUnion(matrices, 'checks'), filters: selectionUnion(matrices, 'filters') },
     },
     targets,
     checks,

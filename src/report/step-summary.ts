@@ -64,6 +64,8 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
       ['Vanished models', comparison.vanishedModels],
       ['New checks', comparison.newChecks],
       ['Vanished checks', comparison.vanishedChecks],
+      ['Not compared, one run did not select them (models)', comparison.notSelected?.models ?? []],
+      ['Not compared, one run did not select them (checks)', comparison.notSelected?.checks ?? []],
     ] as const) {
       if (list.length) lines.push(`**${title}**: ${list.slice(0, MAX_ROWS).map(markdownCode).join(', ')}${list.length > MAX_ROWS ? ', ...' : ''}`, '');
     }

@@ -167,6 +167,7 @@ export const MatrixSchema = Type.Object(
         vanishedChecks: Type.Array(Str),
         newTargets: Type.Array(Str),
         vanishedTargets: Type.Array(Str),
+        notSelected: Type.Optional(Type.Object({ models: Type.Array(Str), checks: Type.Array(Str) })),
         shapeDrift: Type.Optional(Type.Array(Drift)),
         regressed: Type.Boolean(),
       }),
