@@ -7,7 +7,8 @@
  * 1xx, 304, 407, 421) are `notAnAnswer` in classify-response.ts.
  */
 import { bodyText, excerpt, isRecord, parseJsonText } from './body.ts';
-import { ANSWER_MEMBERS, errorInSuccess, refusesByWords } from './classify-response.ts';
+import { ANSWER_MEMBERS, errorInSuccess } from './classify-response.ts';
+import { GATEWAY_WORDS, SERVER_FAILURE, failureOf, readError } from './error-fault.ts';
 import { isStreamResponse, type ExchangeError, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
 
 /**
@@ -88,33 +89,6 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
 }
 
 /**
- * Error types and codes that say the request was at fault (OpenAI, Anthropic, Mantle, AWS): only such an error in a
- * 2xx is the endpoint's answer (a bad request answered with the wrong status). Anything else, a throttle or a
- * server failure said as "OK", an unknown class, is an outage behind a 2xx: retried, never judged.
- */
-const CLIENT_FAULT = /invalid|validation|unsupported|not_?found|bad_?request|missing_?(required_?)?(parameter|param|field|argument|value)|unknown_?(parameter|param|field|argument|model|url)|too_?large|too_?long|above_max|below_min|_length|empty_array|context_length|authentication|permission|access_?denied|forbidden|unauthori[sz]ed|not_?allowed|unprocessable|billing|content_?(filter|policy)|moderation|safety/i;
-
-/** Error types and codes that say the server or what is behind it failed, or throttled, whatever else they say. */
-const SERVER_FAILURE = /server_error|api_error|overloaded|internal|unavailable|timeout|deadline|upstream|gateway|rate_?limit|throttl|too_?many|quota|capacity|exhausted|not_?ready|model_?error|unknown_?error|(^|\s)unknown(\s|$)|invalid[_-]?response|stream_?error/i;
-
-/** What proxies and gateways (Envoy, nginx, load balancers) say for an upstream they could not get an answer from, or to slow down. */
-const GATEWAY_WORDS = /upstream|disconnect\/reset|connect(ion)? (error|refused|reset|failure)|no healthy|bad gateway|gateway time-?out|service (temporarily )?unavailable|internal (server )?error|overloaded|timed out|request timeout|rate limit|throttl|too many (requests|tokens)|slow down|quota|try again later|not ready/i;
-
-/** Whose fault an error object says it is: the client's (a request the endpoint refused), or a server's or a throttle. */
-function readError(error: Record<string, unknown>): { message: string | undefined; clientFault: boolean; failure: boolean } {
-  const message = typeof error.message === 'string' ? error.message : undefined;
-  // A code of digits is a status however it is written (`400`, `"400"` from LiteLLM); `"None"` names nothing.
-  // A frame's own type `error` names no class (the Responses error event carries its class in `code`).
-  const named = [error.type, error.code].filter((value): value is string => typeof value === 'string' && value !== '' && value !== 'None' && value !== 'error' && !/^\d+$/.test(value)).join(' ');
-  const numbers = [error.code, error.status].map(Number).filter((n) => Number.isInteger(n) && n >= 100 && n < 600);
-  // Only the message's start is read: a gateway's words are short, an endpoint's message can be long.
-  const failure = SERVER_FAILURE.test(named) || numbers.some((n) => n === 408 || n === 429 || n >= 500) || GATEWAY_WORDS.test((message ?? '').slice(0, 1000));
-  // Mantle's bare refusals carry no type or code; a named class that is not a client fault is not made one by words.
-  const clientFault = !failure && (CLIENT_FAULT.test(named) || (named === '' && (numbers.some((n) => n >= 400 && n < 500) || refusesByWords((message ?? '').slice(0, 1000)))));
-  return { message, clientFault, failure };
-}
-
-/**
  * What a gateway said, when an error in a 2xx with no completion is a gateway's; undefined when it is the endpoint's
  * answer: an `error` object with a `message` and a `type` or `code` that names a client fault
  * (`invalid_request_error`, `validation_error`, `model_not_found`, a 4xx number other than 408 and 429; Anthropic's
@@ -149,12 +123,6 @@ function firstEventFailure(text: string): string | undefined {
     return GATEWAY_WORDS.test(error.slice(0, 1000)) || SERVER_FAILURE.test(error.slice(0, 200)) ? error : undefined;
   }
   return isRecord(error) && !ANSWER_MEMBERS.some((member) => member in frame) ? failureOf(error) : undefined;
-}
-
-/** The error's message when it says a server failed or throttled. */
-function failureOf(error: Record<string, unknown>): string | undefined {
-  const { message, failure } = readError(error);
-  return failure ? message || JSON.stringify(error) : undefined;
 }
 
 /** A typeless `{"message": ...}` (and at most one other member): what Mantle and API Gateway send instead of an error object. */
