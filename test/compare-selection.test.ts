@@ -56,4 +56,15 @@ describe('compare and what each run selected', () => {
     expect(merged.run.selection.models).toEqual([]);
     expect(mergeMatrices([grokOnly, selected(other, [QWEN])]).run.selection.models).toEqual([GROK, QWEN]);
   });
+
+  it('a merge lists a model one input lost and another did not select as vanished only', () => {
+    const grokOnly = selected(smallMatrix([], [GROK], CHECKS, { runId: 'now' }), [GROK]);
+    const notAsked = { ...grokOnly, comparison: compareMatrices(full, grokOnly) };
+    const west = smallMatrix([], [GROK], CHECKS, { target: 'us-west-2', runId: 'west' });
+    const lost = { ...west, comparison: compareMatrices(smallMatrix([], [GROK, QWEN], CHECKS, { target: 'us-west-2' }), west) };
+    expect(lost.comparison.vanishedModels).toEqual([QWEN]);
+    const merged = mergeMatrices([notAsked, lost]).comparison;
+    expect(merged?.vanishedModels).toEqual([QWEN]);
+    expect(merged?.notSelected).toBeUndefined();
+  });
 });

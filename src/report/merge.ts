@@ -185,7 +185,13 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
   const vanished = (k: 'vanishedModels' | 'vanishedChecks') => [...new Set(all.flatMap((c) => c[k]))];
   const ids = (k: 'newModels' | 'newChecks' | 'newTargets' | 'vanishedTargets') => [...new Set(all.flatMap((c) => c[k]))].filter((id) => present.has(id) === k.startsWith('new'));
   const drift = all.flatMap((c) => c.shapeDrift ?? []);
-  const notSelected = { models: [...new Set(all.flatMap((c) => c.notSelected?.models ?? []))], checks: [...new Set(all.flatMap((c) => c.notSelected?.checks ?? []))] };
+  // An id one input did not select and another found new or lost is listed there, not here as well.
+  const notSelectedOf = (kind: 'models' | 'checks', listed: readonly string[]) => [...new Set(all.flatMap((c) => c.notSelected?.[kind] ?? []))].filter((id) => !listed.includes(id));
+  const newModels = ids('newModels');
+  const vanishedModels = vanished('vanishedModels');
+  const newChecks = ids('newChecks');
+  const vanishedChecks = vanished('vanishedChecks');
+  const notSelected = { models: notSelectedOf('models', [...newModels, ...vanishedModels]), checks: notSelectedOf('checks', [...newChecks, ...vanishedChecks]) };
   return {
     baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: all.map((c) => c.baseline.finishedAt).sort().at(-1)! },
     newFailures: changes('newFailures'),
@@ -194,10 +200,10 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     becameStable: changes('becameStable'),
     noLongerObserved: changes('noLongerObserved'),
     changedObserved: changes('changedObserved'),
-    newModels: ids('newModels'),
-    vanishedModels: vanished('vanishedModels'),
-    newChecks: ids('newChecks'),
-    vanishedChecks: vanished('vanishedChecks'),
+    newModels,
+    vanishedModels,
+    newChecks,
+    vanishedChecks,
     newTargets: ids('newTargets'),
     vanishedTargets: ids('vanishedTargets'),
     ...(notSelected.models.length + notSelected.checks.length > 0 ? { notSelected } : {}),
