@@ -21,11 +21,14 @@ const bin = (name) => join(dirname(require.resolve(`${name}/package.json`)), req
 const run = (script, args, stdio) => spawn(process.execPath, [script, ...args], { stdio, detached: true });
 const ended = (child) => new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
 
-const tsc = run(bin('typescript'), ['--noEmit'], ['ignore', 'pipe', 'pipe']);
+// test/npm-test-wrapper.test.ts puts stand-ins in the place of the two commands; nothing else sets these.
+const tscScript = process.env.MANTLE_WRAPPER_TSC ?? bin('typescript');
+const vitestScript = process.env.MANTLE_WRAPPER_VITEST ?? bin('vitest');
+const tsc = run(tscScript, ['--noEmit'], ['ignore', 'pipe', 'pipe']);
 let typecheck = '';
 tsc.stdout.on('data', (chunk) => (typecheck += chunk));
 tsc.stderr.on('data', (chunk) => (typecheck += chunk));
-const vitest = run(bin('vitest'), ['run', '--project', 'unit', ...process.argv.slice(2)], 'inherit');
+const vitest = run(vitestScript, ['run', '--project', 'unit', ...process.argv.slice(2)], 'inherit');
 
 /** The first signal this process was sent, passed on to both children's groups (Ctrl-C at a terminal reaches only this process now). */
 let interrupted;

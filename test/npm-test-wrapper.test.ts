@@ -1,0 +1,126 @@
+/**
+ * `npm test`'s wrapper (.ci/test.mjs) with stand-ins for tsc and vitest: the typecheck's output comes after the
+ * tests' last line, the exit code says which failed, arguments reach vitest, and a SIGTERM or SIGINT sent to the
+ * wrapper alone (a CI job cancelled) stops both commands and everything they started, removes only the package the
+ * stopped vitest had built, and exits 128 + the signal's number.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/harness.ts';
+
+const CACHE = join(ROOT, 'node_modules', '.cache');
+
+/** A stand-in command: `behaviour` is `pass`, `fail` or `hang` (starts a grandchild and waits for ever). */
+const STAND_IN = `
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+// The wrapper starts tsc with --noEmit and vitest with run.
+const name = process.argv[2] === '--noEmit' ? 'TSC' : 'VITEST';
+const [dir, behaviour] = [process.env.STAND_IN_DIR, process.env['STAND_IN_' + name]];
+if (name === 'VITEST') {
+  // What the global setup does: a package named after this process.
+  const built = join(process.env.STAND_IN_CACHE, 'mantle-conformance-test-' + process.pid);
+  mkdirSync(built, { recursive: true });
+  // And what its teardown does when the run ends on its own.
+  process.on('exit', () => rmSync(built, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'VITEST.pid'), String(process.pid));
+  process.stderr.write('vitest args: ' + process.argv.slice(2).join(' ') + '\\n');
+}
+if (behaviour === 'hang') {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  writeFileSync(join(dir, name + '.grandchild'), String(child.pid));
+  setInterval(() => {}, 1000);
+} else {
+  setTimeout(() => {
+    if (name === 'TSC' && behaviour === 'fail') process.stdout.write("src/x.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.\\n");
+    if (name === 'VITEST') process.stderr.write('vitest last line\\n');
+    process.exit(behaviour === 'fail' ? (name === 'TSC' ? 2 : 1) : 0);
+  }, name === 'VITEST' ? 300 : 50);
+}
+`;
+
+let dir: string;
+let standIn: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'npm-test-wrapper-'));
+  standIn = join(dir, 'stand-in.mjs');
+  await writeFile(standIn, STAND_IN);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+interface Wrapped {
+  code: number | null;
+  stderr: string;
+}
+
+/** The wrapper with both stand-ins; `signal` is sent to the wrapper alone once both have started their grandchildren. */
+async function wrapper(tsc: string, vitest: string, args: string[] = [], signal?: NodeJS.Signals): Promise<Wrapped> {
+  const env = { ...process.env, MANTLE_WRAPPER_TSC: standIn, MANTLE_WRAPPER_VITEST: standIn, STAND_IN_DIR: dir, STAND_IN_CACHE: CACHE, STAND_IN_TSC: tsc, STAND_IN_VITEST: vitest };
+  const child = spawn(process.execPath, [join(ROOT, '.ci/test.mjs'), ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  if (signal) {
+    for (let waited = 0; !(existsSync(join(dir, 'TSC.grandchild')) && existsSync(join(dir, 'VITEST.grandchild'))); waited += 20) {
+      if (waited > 20_000) throw new Error(`the stand-ins never started: ${stderr}`);
+      await sleep(20);
+    }
+    child.kill(signal);
+  }
+  return { code: await ended, stderr };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm test (.ci/test.mjs)', () => {
+  it('prints a failed typecheck after the tests ended and exits with its code; arguments reach vitest', async () => {
+    const { code, stderr } = await wrapper('fail', 'pass', ['test/x.test.ts', '-t', 'y']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('vitest args: run --project unit test/x.test.ts -t y');
+    const last = stderr.indexOf('vitest last line');
+    expect(last).toBeGreaterThan(-1);
+    expect(stderr.indexOf('error TS2322')).toBeGreaterThan(last);
+    expect(stderr).toMatch(/typecheck failed \(above\): fix the type errors; the tests exited 0/);
+  });
+
+  it("exits with the tests' code when the typecheck passed", async () => {
+    expect((await wrapper('pass', 'fail')).code).toBe(1);
+    expect((await wrapper('pass', 'pass')).code).toBe(0);
+  });
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('%s to the wrapper alone stops both commands and what they started, and removes only their package', async (signal, exitCode) => {
+    await Promise.all(['TSC', 'VITEST'].map((name) => rm(join(dir, `${name}.grandchild`), { force: true })));
+    // Another run's package (another vitest's pid) is not this run's to remove.
+    const other = join(CACHE, 'mantle-conformance-test-wrapper-other');
+    await mkdir(other, { recursive: true });
+    try {
+      const { code, stderr } = await wrapper('hang', 'hang', [], signal);
+      expect(code).toBe(exitCode);
+      expect(stderr).toContain(`npm test interrupted (${signal})`);
+      const grandchildren = await Promise.all(['TSC', 'VITEST'].map(async (name) => Number(await readFile(join(dir, `${name}.grandchild`), 'utf8'))));
+      for (let waited = 0; grandchildren.some(alive) && waited < 5_000; waited += 50) await sleep(50);
+      expect(grandchildren.filter(alive)).toEqual([]);
+      const vitestPid = await readFile(join(dir, 'VITEST.pid'), 'utf8');
+      expect(existsSync(join(CACHE, `mantle-conformance-test-${vitestPid}`))).toBe(false);
+      expect(existsSync(other)).toBe(true);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+});
