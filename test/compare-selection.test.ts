@@ -67,4 +67,16 @@ describe('compare and what each run selected', () => {
     expect(merged?.vanishedModels).toEqual([QWEN]);
     expect(merged?.notSelected).toBeUndefined();
   });
+
+  it('a merge lists a check one input found new and another did not select as new only', () => {
+    const defaultsOnly = selected(smallMatrix([], [GROK], ['defaults.temperature'], { runId: 'now' }), [], ['defaults.*']);
+    const notAsked = { ...defaultsOnly, comparison: compareMatrices(smallMatrix([], [GROK], CHECKS), defaultsOnly) };
+    expect(notAsked.comparison.notSelected?.checks).toEqual(['path-prefix', 'created-at.chat']);
+    const west = smallMatrix([], [GROK], CHECKS, { target: 'us-west-2', runId: 'west' });
+    const gained = { ...west, comparison: compareMatrices(smallMatrix([], [GROK], ['defaults.temperature', 'path-prefix'], { target: 'us-west-2' }), west) };
+    expect(gained.comparison.newChecks).toEqual(['created-at.chat']);
+    const merged = mergeMatrices([notAsked, gained]).comparison;
+    expect(merged?.newChecks).toEqual(['created-at.chat']);
+    expect(merged?.notSelected).toEqual({ models: [], checks: ['path-prefix'] });
+  });
 });

@@ -1,9 +1,9 @@
 /**
  * A replay of the bundled recordings does not depend on the threads that judge it: every cell of every other model
  * (on both targets), judged in one thread alone, is the cell the shared full replay gave (judged in this thread and a
- * worker thread, run/replay-threads.ts, which takes most of the 130 model-target pairs), with the same answers'
- * shapes, latency and usage, in the same order. Half of the models, not all of them: a second full replay cost
- * `npm test` 7 s of CPU. Not `--shard 1/2` either: its half is the first target's pairs, none of the second's.
+ * worker thread, run/replay-threads.ts, which takes about a third of the 130 model-target pairs), with the same
+ * answers' shapes, latency and usage, in the same order. Half of the models, not all of them: a second full replay
+ * cost `npm test` 7 s of CPU. Not `--shard 1/2` either: its half is the first target's pairs, none of the second's.
  */
 import { expect, it } from 'vitest';
 import { pairKey } from '../src/report/matrix.ts';

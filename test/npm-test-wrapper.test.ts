@@ -1,8 +1,9 @@
 /**
  * `npm test`'s wrapper (.ci/test.mjs) with stand-ins for tsc and vitest: the typecheck's output comes after the
- * tests' last line, the exit code says which failed, arguments reach vitest, and a SIGTERM or SIGINT sent to the
- * wrapper alone (a CI job cancelled) stops both commands and everything they started, removes only the package the
- * stopped vitest had built, and exits 128 + the signal's number.
+ * tests' last line, the exit code says which failed, arguments reach vitest; a SIGTERM, SIGINT or SIGHUP sent to the
+ * wrapper alone (a CI job cancelled), to its process group (Ctrl-C at a terminal, a runner's SIGKILL), or its parent
+ * ending (npm's shell does not pass a SIGTERM on) stops both commands and everything they started, removes only the
+ * package the stopped vitest had built, and exits 128 + the signal's number.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -45,35 +46,55 @@ if (behaviour === 'hang') {
 }
 `;
 
-let dir: string;
+let root: string;
 let standIn: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'npm-test-wrapper-'));
-  standIn = join(dir, 'stand-in.mjs');
+  root = await mkdtemp(join(tmpdir(), 'npm-test-wrapper-'));
+  standIn = join(root, 'stand-in.mjs');
   await writeFile(standIn, STAND_IN);
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 interface Wrapped {
   code: number | null;
   stderr: string;
+  /** The stand-ins' folder: the pids of their children (TSC.grandchild, VITEST.grandchild) and vitest's (VITEST.pid). */
+  dir: string;
 }
 
-/** The wrapper with both stand-ins; `signal` is sent to the wrapper alone once both have started their grandchildren. */
-async function wrapper(tsc: string, vitest: string, args: string[] = [], signal?: NodeJS.Signals): Promise<Wrapped> {
+/**
+ * How a run is stopped once both stand-ins have started their grandchildren: `signal` sent to the wrapper alone, to
+ * its whole process group (a terminal's Ctrl-C, a job runner's kill), or the wrapper's parent killed.
+ */
+interface Stop {
+  signal: NodeJS.Signals;
+  to: 'wrapper' | 'group' | 'parent';
+}
+
+/** The wrapper with both stand-ins, stopped as `stop` says; `code` is null when its parent or group was killed. */
+async function wrapper(tsc: string, vitest: string, args: string[] = [], stop?: Stop): Promise<Wrapped> {
+  // Where the stand-ins say which processes they started: one folder per run, so that runs can overlap.
+  const dir = await mkdtemp(join(root, 'run-'));
   const env = { ...process.env, MANTLE_WRAPPER_TSC: standIn, MANTLE_WRAPPER_VITEST: standIn, STAND_IN_DIR: dir, STAND_IN_CACHE: CACHE, STAND_IN_TSC: tsc, STAND_IN_VITEST: vitest };
-  const child = spawn(process.execPath, [join(ROOT, '.ci/test.mjs'), ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const script = [join(ROOT, '.ci/test.mjs'), ...args];
+  // Its own group, as a shell gives a job; through `sh` when the parent is what ends.
+  const child =
+    stop?.to === 'parent'
+      ? spawn('sh', ['-c', '"$@" & wait', 'sh', process.execPath, ...script], { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true })
+      : spawn(process.execPath, script, { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // 'close' waits for the wrapper too: it holds the pipe after its parent is gone.
   const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  if (signal) {
+  if (stop) {
     for (let waited = 0; !(existsSync(join(dir, 'TSC.grandchild')) && existsSync(join(dir, 'VITEST.grandchild'))); waited += 20) {
       if (waited > 20_000) throw new Error(`the stand-ins never started: ${stderr}`);
       await sleep(20);
     }
-    child.kill(signal);
+    if (stop.to === 'group') process.kill(-child.pid!, stop.signal);
+    else child.kill(stop.signal);
   }
-  return { code: await ended, stderr };
+  return { code: await ended, stderr, dir };
 }
 
 const alive = (pid: number) => {
@@ -101,26 +122,35 @@ describe('npm test (.ci/test.mjs)', () => {
     expect((await wrapper('pass', 'pass')).code).toBe(0);
   });
 
-  it.each([
-    ['SIGTERM', 143],
-    ['SIGINT', 130],
-  ] as const)('%s to the wrapper alone stops both commands and what they started, and removes only their package', async (signal, exitCode) => {
-    await Promise.all(['TSC', 'VITEST'].map((name) => rm(join(dir, `${name}.grandchild`), { force: true })));
+  // At once: most of each is waiting.
+  it.concurrent.each([
+    [{ signal: 'SIGTERM', to: 'wrapper' }, 143],
+    [{ signal: 'SIGINT', to: 'wrapper' }, 130],
+    [{ signal: 'SIGHUP', to: 'wrapper' }, 129],
+    // A terminal's Ctrl-C reaches every process of the group; so does a runner's SIGKILL, which nothing outlives.
+    [{ signal: 'SIGINT', to: 'group' }, 130],
+    [{ signal: 'SIGKILL', to: 'group' }, null],
+    // npm's shell does not pass a SIGTERM on; the wrapper sees its parent end.
+    [{ signal: 'SIGKILL', to: 'parent' }, null],
+  ] as const)('%o: both commands and what they started stop; only their package is removed', async (stop, exitCode) => {
     // Another run's package (another vitest's pid) is not this run's to remove.
-    const other = join(CACHE, 'mantle-conformance-test-wrapper-other');
+    const other = join(CACHE, `mantle-conformance-test-wrapper-other-${stop.to}-${stop.signal}`);
     await mkdir(other, { recursive: true });
+    let built: string | undefined;
     try {
-      const { code, stderr } = await wrapper('hang', 'hang', [], signal);
+      const { code, stderr, dir } = await wrapper('hang', 'hang', [], stop);
       expect(code).toBe(exitCode);
-      expect(stderr).toContain(`npm test interrupted (${signal})`);
+      if (stop.signal !== 'SIGKILL') expect(stderr).toContain(`npm test interrupted (${stop.signal})`);
+      if (stop.to === 'parent') expect(stderr).toContain('npm test interrupted (SIGTERM)');
       const grandchildren = await Promise.all(['TSC', 'VITEST'].map(async (name) => Number(await readFile(join(dir, `${name}.grandchild`), 'utf8'))));
       for (let waited = 0; grandchildren.some(alive) && waited < 5_000; waited += 50) await sleep(50);
       expect(grandchildren.filter(alive)).toEqual([]);
-      const vitestPid = await readFile(join(dir, 'VITEST.pid'), 'utf8');
-      expect(existsSync(join(CACHE, `mantle-conformance-test-${vitestPid}`))).toBe(false);
+      built = join(CACHE, `mantle-conformance-test-${await readFile(join(dir, 'VITEST.pid'), 'utf8')}`);
+      // Nothing is left to remove it after a SIGKILL of the whole group.
+      if (!(stop.to === 'group' && stop.signal === 'SIGKILL')) expect(existsSync(built)).toBe(false);
       expect(existsSync(other)).toBe(true);
     } finally {
-      await rm(other, { recursive: true, force: true });
+      await Promise.all([other, ...(built ? [built] : [])].map((path) => rm(path, { recursive: true, force: true })));
     }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * A replay can be shared with worker threads (`--threads`, run/replay-threads.ts). determinism.test.ts holds the
- * bundled replay equal on one thread and on two (the worker takes most of the 130 model-target pairs); this file holds when
+ * bundled replay equal on one thread and on two (the worker takes about a third of the 130 model-target pairs); this file holds when
  * threads are used, the flag, that a thread that fails or sees a rejected key stops the run (its cells never read as
  * filtered out), and Ctrl-C.
  */

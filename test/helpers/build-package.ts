@@ -5,7 +5,7 @@
  * start; test/package.test.ts checks it against the source.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -19,8 +19,23 @@ declare module 'vitest' {
   }
 }
 
+/** Whether process `pid` is running (a permission error says it is, someone else's). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const root = join(ROOT, 'node_modules', '.cache', `mantle-conformance-test-${process.pid}`);
+  const cache = join(ROOT, 'node_modules', '.cache');
+  // The packages of runs that were killed before their teardown (a SIGKILL of the whole job), named after a vitest
+  // process that is no longer running.
+  const stale = (await readdir(cache).catch(() => [])).filter((name) => /^mantle-conformance-test-\d+$/.test(name) && !running(Number(name.slice(24))));
+  await Promise.all(stale.map((name) => rm(join(cache, name), { recursive: true, force: true })));
+  const root = join(cache, `mantle-conformance-test-${process.pid}`);
   await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
   await writeFile(join(root, 'package.json'), await readFile(join(ROOT, 'package.json')));
