@@ -19,23 +19,28 @@ const CACHE = join(ROOT, 'node_modules', '.cache');
 /** A stand-in command: `behaviour` is `pass`, `fail` or `hang` (starts a grandchild and waits for ever). */
 const STAND_IN = `
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // The wrapper starts tsc with --noEmit and vitest with run.
 const name = process.argv[2] === '--noEmit' ? 'TSC' : 'VITEST';
 const [dir, behaviour] = [process.env.STAND_IN_DIR, process.env['STAND_IN_' + name]];
+// Whole or not at all: the test acts as soon as a file is there.
+const note = (file, text) => {
+  writeFileSync(join(dir, file + '.tmp'), text);
+  renameSync(join(dir, file + '.tmp'), join(dir, file));
+};
 if (name === 'VITEST') {
   // What the global setup does: a package named after this process.
   const built = join(process.env.STAND_IN_CACHE, 'mantle-conformance-test-' + process.pid);
   mkdirSync(built, { recursive: true });
   // And what its teardown does when the run ends on its own.
   process.on('exit', () => rmSync(built, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'VITEST.pid'), String(process.pid));
+  note('VITEST.pid', String(process.pid));
   process.stderr.write('vitest args: ' + process.argv.slice(2).join(' ') + '\\n');
 }
 if (behaviour === 'hang') {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-  writeFileSync(join(dir, name + '.grandchild'), String(child.pid));
+  note(name + '.grandchild', String(child.pid));
   setInterval(() => {}, 1000);
 } else {
   setTimeout(() => {
@@ -143,6 +148,7 @@ describe('npm test (.ci/test.mjs)', () => {
       if (stop.signal !== 'SIGKILL') expect(stderr).toContain(`npm test interrupted (${stop.signal})`);
       if (stop.to === 'parent') expect(stderr).toContain('npm test interrupted (SIGTERM)');
       const grandchildren = await Promise.all(['TSC', 'VITEST'].map(async (name) => Number(await readFile(join(dir, `${name}.grandchild`), 'utf8'))));
+      for (const pid of grandchildren) expect(pid).toBeGreaterThan(0);
       for (let waited = 0; grandchildren.some(alive) && waited < 5_000; waited += 50) await sleep(50);
       expect(grandchildren.filter(alive)).toEqual([]);
       built = join(CACHE, `mantle-conformance-test-${await readFile(join(dir, 'VITEST.pid'), 'utf8')}`);
