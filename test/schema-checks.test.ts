@@ -114,6 +114,15 @@ describe('the other kinds', () => {
     expect((await check('chat-completion', [{ ...conforming, created: '1790000000' }])).observed).toBe('invalid');
   });
 
+  it.each(['chat-completion', 'response', 'anthropic-message'] as const)('%s: an error envelope answered 200 is no object to judge (errors.* judge the status), a body missing its fields is invalid', async (kind) => {
+    const saidNo = await check(kind, [{ error: { message: 'Invalid parameter', type: 'invalid_request_error', code: 'invalid_parameter' } }]);
+    expect(saidNo.status).toBe('error');
+    expect(saidNo.observed).toBeNull();
+    expect(saidNo.reason).toContain('the endpoint answered 200 with an error (Invalid parameter)');
+    // Not an error envelope: an object of the kind that lacks what the schema requires.
+    expect((await check(kind, [{ id: 'x' }])).observed).toBe('invalid');
+  });
+
   it('error: the envelope needs type, param and code (param and code may be null)', async () => {
     expect((await check('error', [{ error: { message: 'no', type: 'invalid_request_error', param: null, code: null } }], 400)).observed).toBe('valid');
     const result = await check('error', [{ error: { message: 'no' } }], 400);

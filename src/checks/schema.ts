@@ -10,7 +10,8 @@ import { isRecord, losslessBody } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { eventDataLossless, sseStream } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
-import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
+import { answerOf, type Answer } from './answer.ts';
+import { evidenceOf, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import { resolveApiRoute } from './route.ts';
 import { plainValue, strictValue } from './schema-modes.ts';
 import { PROJECT_SCHEMAS, type SchemaKind, type SchemaSet } from './schemas/schema-set.ts';
@@ -45,6 +46,9 @@ function samplesOf(kind: SchemaKind, api: ApiId, exchange: Exchange): Omit<Sampl
       return parsed.ok && isRecord(parsed.value) ? [{ where: `event ${index}`, value: parsed.value }] : [];
     });
   const path = exchange.request.path;
+  // A 2xx whose body is an error envelope holds no object: the endpoint said no with the wrong status, which
+  // errors.* judge; read against a completion's schema it made this check blame a body that was never one.
+  if (ok && !stream && kind !== 'error' && answerOf(exchange).kind !== 'ok') return [];
   switch (kind) {
     case 'chat-completion':
       return api === 'chat-completions' && ok && !stream ? body() : [];
@@ -131,7 +135,23 @@ function nothingToRead(input: CheckInput, api: ApiId | null, kind: SchemaKind): 
   const route = api ? resolveApiRoute(input.outcomes, api) : undefined;
   if (route?.state === 'unsupported') return { status: 'unsupported', observed: null, expected, reason: route.reason, evidence: [] };
   if (ofApi.some((o) => o.kind === 'error' || o.kind === 'skipped')) return settleWithout({ ...input, outcomes: ofApi });
+  const saidNo = errorsInSuccess(ofApi);
+  if (saidNo) return unobserved(input, `could not observe a ${kind} object: the endpoint answered ${saidNo.answer.status} with an error (${saidNo.answer.message}); errors.* judge the status`, [evidenceOf(saidNo.caseId, saidNo.exchange)]);
   return { status: 'skipped', observed: null, expected, reason: `no ${kind} object was observed in this run`, evidence: [] };
+}
+
+/** The first 2xx among the outcomes' exchanges whose body is an error envelope. */
+function errorsInSuccess(outcomes: CheckInput['outcomes']): { caseId: string; exchange: Exchange; answer: Extract<Answer, { kind: 'rejected' }> } | undefined {
+  for (const outcome of outcomes) {
+    if (outcome.kind !== 'completed') continue;
+    for (const exchange of outcome.exchanges) {
+      const status = exchange.response?.status ?? 0;
+      if (status < 200 || status >= 300) continue;
+      const answer = answerOf(exchange);
+      if (answer.kind === 'rejected') return { caseId: outcome.caseId, exchange, answer };
+    }
+  }
+  return undefined;
 }
 
 export const schemaChecks: readonly CheckDefinition[] = KINDS.map(({ kind, api, title }) => schemaCheck(kind, api, title));
