@@ -9,9 +9,9 @@
 // Stopping. The children stay in this process's group, so what a terminal or a job runner sends the group (Ctrl-C,
 // Ctrl-\, Ctrl-Z, a closed terminal, a group SIGKILL) reaches every process the tests started, as the kernel
 // delivers it. What is sent to this process alone (a CI job cancelled, `kill <pid>`), or this process's parent ending
-// (npm's shell does not pass a SIGTERM on), is passed on here: to tsc and vitest, then, once they have ended, to
-// whatever they started that is still running (vitest's workers, the CLI processes the tests run; found in /proc on
-// Linux), killed after a grace period.
+// (npm's shell does not pass a SIGTERM on), is passed on here to tsc and vitest. Once they have ended, whatever they
+// started that is still running (a worker holding a browser, a CLI process; found in /proc on Linux, looked at every
+// 250 ms) is asked to end, then killed after a grace period, however they ended.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -25,6 +25,8 @@ const require = createRequire(import.meta.url);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** A package's command, as its package.json names it (vitest exports no path to its bin). */
 const bin = (name) => join(dirname(require.resolve(`${name}/package.json`)), require(`${name}/package.json`).bin[name === 'typescript' ? 'tsc' : name]);
+/** The signals that stop a run, passed on to the children when sent to this process alone. */
+const STOPPING = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 /** How long the group's own signal has to end the children before this process passes it on. */
 const GROUP_GRACE_MS = 1_000;
 /** How long what the children started has to end after them before it is killed. */
@@ -77,29 +79,44 @@ const signal = (pid, name) => {
   }
 };
 
-/** The first signal this process was sent (or SIGTERM when its parent ended), and what ran below it then. */
+/** The first signal this process was sent (or SIGTERM when its parent ended), once the children have not ended. */
 let interrupted;
-let below = [];
-let looking;
+/** Set when both children have ended: a signal then finds nothing to pass on, and is not waited on. */
+let finished = false;
 const running = [];
-const stop = async (name) => {
-  if (interrupted) return;
-  interrupted = name;
-  // Looked at until the children end: once one has, what it started belongs to init and is not found below here.
-  const look = () => {
-    const known = new Set(below.map(({ pid, start }) => `${pid} ${start}`));
-    below.push(...descendants().filter(({ pid, start }) => !known.has(`${pid} ${start}`)));
-  };
-  look();
-  looking = setInterval(look, 100);
-  // Sent to the whole group, the signal has reached the children too; sent here alone, it has not.
-  await sleep(GROUP_GRACE_MS, undefined, { ref: false });
+/**
+ * Every process seen below this one while the children run, with its start time: looked at from the start, since a
+ * child a signal ends at once hands what it started to init before this process's handler has run.
+ */
+const seen = new Map();
+const look = () => {
+  for (const { pid, start } of descendants()) seen.set(`${pid} ${start}`, { pid, start });
+};
+const looking = setInterval(look, 250);
+looking.unref();
+
+const passOn = (name) => {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) signal(child.pid, name);
 };
+const stop = async (name, { grace = true } = {}) => {
+  if (interrupted || finished) return;
+  interrupted = name;
+  look();
+  // Sent to the whole group, the signal has reached the children too; sent here alone (or the parent ended), it has
+  // not: passed on after a second, or at once when no group signal can have come.
+  if (grace) await sleep(GROUP_GRACE_MS, undefined, { ref: false });
+  passOn(name);
+};
 // Before the children start, so that no signal finds them without this process passing it on.
-for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']) process.on(name, () => void stop(name));
-const parent = process.ppid;
-setInterval(() => process.ppid !== parent && void stop('SIGTERM'), 500).unref();
+for (const name of STOPPING) process.on(name, () => void stop(name));
+// Run by npm (`npm test`), whose shell does not pass a SIGTERM on: the parent ending stops the tests. Run directly,
+// a launcher that exits (nohup, a background job) is not a reason to stop.
+if (process.env.npm_lifecycle_event) {
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void stop('SIGTERM', { grace: false }), 200).unref();
+}
+// A terminal closed under this process: what is left to say has nowhere to go, which is no reason to fail.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 /** `script` with `args` under this Node, ended with `{ code, signal }` (code 127 and the error when it did not start). */
 function run(script, args, stdio) {
@@ -118,31 +135,35 @@ let typecheck = '';
 tsc.child.stdout?.on('data', (chunk) => (typecheck += chunk));
 tsc.child.stderr?.on('data', (chunk) => (typecheck += chunk));
 const vitest = run(process.env.MANTLE_WRAPPER_VITEST ?? bin('vitest'), ['run', '--project', 'unit', ...process.argv.slice(2)], 'inherit');
+look();
 
 const [typechecked, tested] = await Promise.all([tsc.ended, vitest.ended]);
+finished = true;
 clearInterval(looking);
 const codeOf = ({ code, signal }) => code ?? 128 + (constants.signals[signal] ?? 0);
 for (const { error } of [typechecked, tested]) if (error) process.stderr.write(`npm test: could not start a command: ${error.message}\n`);
 
-if (interrupted) {
-  // What the children started and left running (a worker still closing a browser, a CLI process): asked to end,
-  // then killed. A pid whose start time changed is another process now, and is left alone.
-  const left = () => below.filter(({ pid, start }) => statOf(pid)?.start === start);
+// What the children started and left running (a worker still closing a browser, a CLI process the tests did not
+// stop): asked to end, then killed. A pid whose start time changed is another process now, and is left alone.
+const left = () => [...seen.values()].filter(({ pid, start }) => statOf(pid)?.start === start);
+if (left().length > 0) {
   for (const { pid } of left()) signal(pid, 'SIGTERM');
   for (let waited = 0; left().length > 0 && waited < KILL_GRACE_MS; waited += 100) await sleep(100);
   for (const { pid } of left()) signal(pid, 'SIGKILL');
 }
+// A signal the group was sent can end the children before this process's handler runs: it is as interrupted.
+const stoppedBy = interrupted ?? [typechecked, tested].map((ended) => ended.signal).find((name) => STOPPING.includes(name));
 // A vitest ended by a signal skipped its global teardown, which removes the package it built for the tests
 // (test/helpers/build-package.ts names the folder after vitest's process).
-if (vitest.child.pid !== undefined && (interrupted || codeOf(tested) >= 128)) {
+if (vitest.child.pid !== undefined && (stoppedBy || codeOf(tested) >= 128)) {
   await rm(join(ROOT, 'node_modules', '.cache', `mantle-conformance-test-${vitest.child.pid}`), { recursive: true, force: true });
 }
 
-if (interrupted) {
+if (stoppedBy) {
   // A vitest stopped by a signal it does not handle (Ctrl-\\) left the cursor hidden.
   if (process.stdout.isTTY) process.stdout.write('\x1b[?25h');
-  process.stderr.write(`\nnpm test interrupted (${interrupted}): the typecheck and the tests were stopped\n`);
-  process.exitCode = 128 + constants.signals[interrupted];
+  process.stderr.write(`\nnpm test interrupted (${stoppedBy}): the typecheck and the tests were stopped\n`);
+  process.exitCode = 128 + constants.signals[stoppedBy];
 } else if (typechecked.code !== 0) {
   const how = typechecked.signal ? `ended by ${typechecked.signal}` : `exit ${typechecked.code}`;
   process.stderr.write(`\ntypecheck (tsc --noEmit) failed, ${how}:\n${typecheck}\n`);

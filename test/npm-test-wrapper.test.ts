@@ -16,7 +16,10 @@ import { ROOT } from './helpers/harness.ts';
 
 const CACHE = join(ROOT, 'node_modules', '.cache');
 
-/** A stand-in command: `behaviour` is `pass`, `fail` or `hang` (starts a grandchild and waits for ever). */
+/**
+ * A stand-in command: `behaviour` is `pass`, `fail`, or `hang`, `stubborn` and `selfkill`: each starts a grandchild
+ * and waits for ever, or (selfkill) SIGKILLs itself.
+ */
 const STAND_IN = `
 import { spawn } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,9 +41,17 @@ if (name === 'VITEST') {
   note('VITEST.pid', String(process.pid));
   process.stderr.write('vitest args: ' + process.argv.slice(2).join(' ') + '\\n');
 }
-if (behaviour === 'hang') {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-  note(name + '.grandchild', String(child.pid));
+if (['hang', 'stubborn', 'selfkill'].includes(behaviour)) {
+  // A grandchild that ends on a signal, or (stubborn) one that ignores INT, TERM and HUP, as a worker closing a
+  // browser did.
+  const ignore = behaviour === 'hang' ? '' : "for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => {});";
+  // Noted once it says it is ready (its handlers in place), so that a signal the test sends finds them.
+  const child = spawn(process.execPath, ['-e', ignore + "process.stdout.write('ready'); setInterval(() => {}, 1000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+  child.stdout.once('data', () => {
+    note(name + '.grandchild', String(child.pid));
+    // Killed outright (the OOM killer), its grandchild left behind; after the wrapper has looked (every 250 ms).
+    if (behaviour === 'selfkill') setTimeout(() => process.kill(process.pid, 'SIGKILL'), 600);
+  });
   setInterval(() => {}, 1000);
 } else {
   setTimeout(() => {
@@ -65,7 +76,20 @@ interface Wrapped {
   stderr: string;
   /** The stand-ins' folder: the pids of their children (TSC.grandchild, VITEST.grandchild) and vitest's (VITEST.pid). */
   dir: string;
+  /** The process spawned: the wrapper, or the `sh` that started it. */
+  wrapper: number;
 }
+
+/** Once both stand-ins in `dir` have started their grandchildren. */
+async function startedIn(dir: string, stderr: () => string): Promise<void> {
+  for (let waited = 0; !(existsSync(join(dir, 'TSC.grandchild')) && existsSync(join(dir, 'VITEST.grandchild'))); waited += 20) {
+    if (waited > 20_000) throw new Error(`the stand-ins never started: ${stderr()}`);
+    await sleep(20);
+  }
+}
+
+/** The grandchildren the stand-ins in `dir` started. */
+const grandchildrenIn = (dir: string) => Promise.all(['TSC', 'VITEST'].map(async (name) => Number(await readFile(join(dir, `${name}.grandchild`), 'utf8'))));
 
 /**
  * How a run is stopped once both stand-ins have started their grandchildren: `signal` sent to the wrapper alone, to
@@ -74,13 +98,17 @@ interface Wrapped {
 interface Stop {
   signal: NodeJS.Signals;
   to: 'wrapper' | 'group' | 'parent';
+  /** Started as `npm test` starts it (npm_lifecycle_event set); default true. */
+  byNpm?: boolean;
 }
 
 /** The wrapper with both stand-ins, stopped as `stop` says; `code` is null when its parent or group was killed. */
 async function wrapper(tsc: string, vitest: string, args: string[] = [], stop?: Stop): Promise<Wrapped> {
   // Where the stand-ins say which processes they started: one folder per run, so that runs can overlap.
   const dir = await mkdtemp(join(root, 'run-'));
-  const env = { ...process.env, MANTLE_WRAPPER_TSC: standIn, MANTLE_WRAPPER_VITEST: standIn, STAND_IN_DIR: dir, STAND_IN_CACHE: CACHE, STAND_IN_TSC: tsc, STAND_IN_VITEST: vitest };
+  const env: NodeJS.ProcessEnv = { ...process.env, MANTLE_WRAPPER_TSC: standIn, MANTLE_WRAPPER_VITEST: standIn, STAND_IN_DIR: dir, STAND_IN_CACHE: CACHE, STAND_IN_TSC: tsc, STAND_IN_VITEST: vitest };
+  if (stop?.byNpm === false) delete env.npm_lifecycle_event;
+  else env.npm_lifecycle_event = 'test';
   const script = [join(ROOT, '.ci/test.mjs'), ...args];
   // Its own group, as a shell gives a job; through `sh` when the parent is what ends.
   const child =
@@ -92,14 +120,11 @@ async function wrapper(tsc: string, vitest: string, args: string[] = [], stop?: 
   // 'close' waits for the wrapper too: it holds the pipe after its parent is gone.
   const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   if (stop) {
-    for (let waited = 0; !(existsSync(join(dir, 'TSC.grandchild')) && existsSync(join(dir, 'VITEST.grandchild'))); waited += 20) {
-      if (waited > 20_000) throw new Error(`the stand-ins never started: ${stderr}`);
-      await sleep(20);
-    }
+    await startedIn(dir, () => stderr);
     if (stop.to === 'group') process.kill(-child.pid!, stop.signal);
     else child.kill(stop.signal);
   }
-  return { code: await ended, stderr, dir };
+  return { code: await ended, stderr, dir, wrapper: child.pid! };
 }
 
 const alive = (pid: number) => {
@@ -129,25 +154,27 @@ describe('npm test (.ci/test.mjs)', () => {
 
   // At once: most of each is waiting.
   it.concurrent.each([
-    [{ signal: 'SIGTERM', to: 'wrapper' }, 143],
-    [{ signal: 'SIGINT', to: 'wrapper' }, 130],
-    [{ signal: 'SIGHUP', to: 'wrapper' }, 129],
-    // A terminal's Ctrl-C reaches every process of the group; so does a runner's SIGKILL, which nothing outlives.
-    [{ signal: 'SIGINT', to: 'group' }, 130],
-    [{ signal: 'SIGKILL', to: 'group' }, null],
+    [{ signal: 'SIGTERM', to: 'wrapper' }, 143, 'hang'],
+    [{ signal: 'SIGINT', to: 'wrapper' }, 130, 'hang'],
+    [{ signal: 'SIGHUP', to: 'wrapper' }, 129, 'hang'],
+    // A terminal's Ctrl-C reaches every process of the group, but ends at once a child with no handler, whose own
+    // children it hands to init: one that outlives the signal is still found and stopped.
+    [{ signal: 'SIGINT', to: 'group' }, 130, 'stubborn'],
+    // A runner's SIGKILL of the group, which nothing outlives.
+    [{ signal: 'SIGKILL', to: 'group' }, null, 'hang'],
     // npm's shell does not pass a SIGTERM on; the wrapper sees its parent end.
-    [{ signal: 'SIGKILL', to: 'parent' }, null],
-  ] as const)('%o: both commands and what they started stop; only their package is removed', async (stop, exitCode) => {
+    [{ signal: 'SIGKILL', to: 'parent' }, null, 'hang'],
+  ] as const)('%o: both commands and what they started stop; only their package is removed', async (stop, exitCode, behaviour) => {
     // Another run's package (another vitest's pid) is not this run's to remove.
     const other = join(CACHE, `mantle-conformance-test-wrapper-other-${stop.to}-${stop.signal}`);
     await mkdir(other, { recursive: true });
     let built: string | undefined;
     try {
-      const { code, stderr, dir } = await wrapper('hang', 'hang', [], stop);
+      const { code, stderr, dir } = await wrapper(behaviour, behaviour, [], stop);
       expect(code).toBe(exitCode);
       if (stop.signal !== 'SIGKILL') expect(stderr).toContain(`npm test interrupted (${stop.signal})`);
       if (stop.to === 'parent') expect(stderr).toContain('npm test interrupted (SIGTERM)');
-      const grandchildren = await Promise.all(['TSC', 'VITEST'].map(async (name) => Number(await readFile(join(dir, `${name}.grandchild`), 'utf8'))));
+      const grandchildren = await grandchildrenIn(dir);
       for (const pid of grandchildren) expect(pid).toBeGreaterThan(0);
       for (let waited = 0; grandchildren.some(alive) && waited < 5_000; waited += 50) await sleep(50);
       expect(grandchildren.filter(alive)).toEqual([]);
@@ -158,5 +185,53 @@ describe('npm test (.ci/test.mjs)', () => {
     } finally {
       await Promise.all([other, ...(built ? [built] : [])].map((path) => rm(path, { recursive: true, force: true })));
     }
+  });
+
+  it.concurrent('a signal that comes after both commands ended is not waited on: the wrapper still ends', async () => {
+    // vitest killed outright, its stubborn grandchild swept (3 s to end before it is killed), a SIGTERM meanwhile.
+    const dir = await mkdtemp(join(root, 'late-'));
+    const env = { ...process.env, MANTLE_WRAPPER_TSC: standIn, MANTLE_WRAPPER_VITEST: standIn, STAND_IN_DIR: dir, STAND_IN_CACHE: CACHE, STAND_IN_TSC: 'pass', STAND_IN_VITEST: 'selfkill' };
+    const child = spawn(process.execPath, [join(ROOT, '.ci/test.mjs')], { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    child.stderr.resume();
+    const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      for (let waited = 0; !existsSync(join(dir, 'VITEST.grandchild')); waited += 20) {
+        if (waited > 20_000) throw new Error('the stand-in never started');
+        await sleep(20);
+      }
+      await sleep(1_000);
+      child.kill('SIGTERM');
+      const code = await Promise.race([ended, sleep(10_000).then(() => 'still running')]);
+      // vitest's own end: killed.
+      expect(code).toBe(137);
+      const grandchild = Number(await readFile(join(dir, 'VITEST.grandchild'), 'utf8'));
+      for (let waited = 0; alive(grandchild) && waited < 5_000; waited += 50) await sleep(50);
+      expect(alive(grandchild)).toBe(false);
+    } finally {
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+      const pid = await readFile(join(dir, 'VITEST.pid'), 'utf8').catch(() => undefined);
+      if (pid) await rm(join(CACHE, `mantle-conformance-test-${pid}`), { recursive: true, force: true });
+    }
+  });
+
+  it.concurrent('run directly (not by npm), its parent ending does not stop it', async () => {
+    const dir = await mkdtemp(join(root, 'direct-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, MANTLE_WRAPPER_TSC: standIn, MANTLE_WRAPPER_VITEST: standIn, STAND_IN_DIR: dir, STAND_IN_CACHE: CACHE, STAND_IN_TSC: 'hang', STAND_IN_VITEST: 'hang' };
+    delete env.npm_lifecycle_event;
+    const sh = spawn('sh', ['-c', '"$@" & echo $!; wait', 'sh', process.execPath, join(ROOT, '.ci/test.mjs')], { env, stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    const wrapperPid = new Promise<number>((resolve) => sh.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    const pid = await wrapperPid;
+    try {
+      await startedIn(dir, () => '');
+      sh.kill('SIGKILL');
+      // Longer than a lifeline would take to notice (200 ms) and pass a signal on.
+      await sleep(2_500);
+      expect(alive(pid)).toBe(true);
+      expect((await grandchildrenIn(dir)).filter(alive)).toHaveLength(2);
+    } finally {
+      process.kill(pid, 'SIGTERM');
+      for (let waited = 0; alive(pid) && waited < 10_000; waited += 50) await sleep(50);
+    }
+    expect((await grandchildrenIn(dir)).filter(alive)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  * start; test/package.test.ts checks it against the source.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,25 +20,56 @@ declare module 'vitest' {
   }
 }
 
-/** Whether process `pid` is running (a permission error says it is, someone else's). */
-function running(pid: number): boolean {
+/** This process's pid namespace and a process's start time (Linux's /proc), or undefined without them. */
+function pidNamespace(): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
   }
+}
+function startOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Who built a package: read by a later run to tell whether that run has ended. */
+interface Owner {
+  pid: number;
+  start: string;
+  namespace: string;
+}
+
+/**
+ * The packages of runs that ended before their teardown (a SIGKILL of the whole job): their owner file names a
+ * vitest process of this pid namespace that is no longer running (its pid free, or another process's now). A
+ * folder without one, or of another namespace (a container sharing the checkout), is left alone.
+ */
+async function staleOnes(cache: string): Promise<string[]> {
+  const namespace = pidNamespace();
+  if (!namespace) return [];
+  const stale: string[] = [];
+  for (const name of await readdir(cache).catch(() => [])) {
+    if (!/^mantle-conformance-test-\d+$/.test(name)) continue;
+    const owner = await readFile(join(cache, name, 'owner.json'), 'utf8').then((text) => JSON.parse(text) as Owner, () => undefined);
+    if (owner?.namespace === namespace && startOf(owner.pid) !== owner.start) stale.push(name);
+  }
+  return stale;
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const cache = join(ROOT, 'node_modules', '.cache');
-  // The packages of runs that were killed before their teardown (a SIGKILL of the whole job), named after a vitest
-  // process that is no longer running.
-  const stale = (await readdir(cache).catch(() => [])).filter((name) => /^mantle-conformance-test-\d+$/.test(name) && !running(Number(name.slice(24))));
-  await Promise.all(stale.map((name) => rm(join(cache, name), { recursive: true, force: true })));
+  await Promise.all((await staleOnes(cache)).map((name) => rm(join(cache, name), { recursive: true, force: true })));
   const root = join(cache, `mantle-conformance-test-${process.pid}`);
   await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
+  const namespace = pidNamespace();
+  const start = startOf(process.pid);
+  if (namespace && start) await writeFile(join(root, 'owner.json'), JSON.stringify({ pid: process.pid, start, namespace } satisfies Owner));
   await writeFile(join(root, 'package.json'), await readFile(join(ROOT, 'package.json')));
   for (const name of ['suites', 'fixtures']) await symlink(join(ROOT, name), join(root, name));
   await new Promise<void>((resolve, reject) => {
