@@ -32,13 +32,13 @@ const GROUP_GRACE_MS = 1_000;
 /** How long what the children started has to end after them before it is killed. */
 const KILL_GRACE_MS = 3_000;
 
-/** `pid`'s parent and start time from /proc (Linux), or undefined. The start time tells a reused pid apart. */
+/** `pid`'s state, parent and start time from /proc (Linux), or undefined. The start time tells a reused pid apart. */
 function statOf(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses; the fields after it do not.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), start: fields[19] };
+    return { state: fields[0], ppid: Number(fields[1]), start: fields[19] };
   } catch {
     return undefined;
   }
@@ -58,7 +58,9 @@ function descendants() {
     const stat = statOf(pid);
     if (!stat) continue;
     stats.set(pid, stat);
-    children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), pid]);
+    const siblings = children.get(stat.ppid);
+    if (siblings) siblings.push(pid);
+    else children.set(stat.ppid, [pid]);
   }
   const found = [];
   for (let queue = [process.pid]; queue.length > 0; ) {
@@ -145,7 +147,12 @@ for (const { error } of [typechecked, tested]) if (error) process.stderr.write(`
 
 // What the children started and left running (a worker still closing a browser, a CLI process the tests did not
 // stop): asked to end, then killed. A pid whose start time changed is another process now, and is left alone.
-const left = () => [...seen.values()].filter(({ pid, start }) => statOf(pid)?.start === start);
+// A zombie (Z) or dead (X) process has ended: only its parent, or init, has still to reap it.
+const left = () =>
+  [...seen.values()].filter(({ pid, start }) => {
+    const stat = statOf(pid);
+    return stat?.start === start && stat.state !== 'Z' && stat.state !== 'X';
+  });
 if (left().length > 0) {
   for (const { pid } of left()) signal(pid, 'SIGTERM');
   for (let waited = 0; left().length > 0 && waited < KILL_GRACE_MS; waited += 100) await sleep(100);

@@ -42,6 +42,17 @@ async function check(kind: SchemaKind, bodies: unknown[], status = 200): Promise
   return definition.run({ model: 'm', expectation: null, outcomes: [{ kind: 'completed', caseId: 'c', api: API[kind], exchanges: [exchange] }] });
 }
 
+/** A JSON answer of `status` to POST /v1/x. */
+function bodyExchange(status: number, text: string): Exchange {
+  return { step: 'main', prefix: '/v1', request: { method: 'POST', path: '/v1/x', headers: {} }, response: { status, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: text }] }, error: null, durationMs: 1, attempts: 1 };
+}
+
+/** One schema check over `exchanges` of one case of the kind's API. */
+async function run(kind: SchemaKind, exchanges: Exchange[]): Promise<CheckResult> {
+  const definition = schemaChecks.find((c) => c.id === `schema.${kind}`)!;
+  return definition.run({ model: 'm', expectation: null, outcomes: [{ kind: 'completed', caseId: 'c', api: API[kind], exchanges }] });
+}
+
 /** A vector's body as plain JSON (a copy; numbers as JavaScript reads them). */
 const plain = (value: unknown) => JSON.parse(stringify(value) ?? 'null') as Record<string, unknown>;
 const gemmaResponse = async () => plain((await vector('response-gemma-4-31b')).response!.json);
@@ -121,6 +132,19 @@ describe('the other kinds', () => {
     expect(saidNo.reason).toContain('the endpoint answered 200 with an error (Invalid parameter)');
     // Not an error envelope: an object of the kind that lacks what the schema requires.
     expect((await check(kind, [{ id: 'x' }])).observed).toBe('invalid');
+  });
+
+  it('an error envelope answered 200 where no body of the kind was to be read says nothing about that kind', async () => {
+    const envelope = { error: { message: 'Invalid parameter', type: 'invalid_request_error', code: 'invalid_parameter' } };
+    // Not a stream (chunk, event kinds); not an error status (error kind).
+    for (const kind of ['error', 'chat-completion-chunk', 'response-event', 'anthropic-event'] as const) {
+      const exchange = bodyExchange(200, JSON.stringify(envelope));
+      const result = await run(kind, [exchange]);
+      expect(result.status, kind).toBe('skipped');
+    }
+    // A DELETE of a stored response is never a Response body to read.
+    const deleted = { ...bodyExchange(200, JSON.stringify(envelope)), request: { method: 'DELETE' as const, path: '/v1/responses/resp_1', headers: {} } };
+    expect((await run('response', [deleted])).status).toBe('skipped');
   });
 
   it('error: the envelope needs type, param and code (param and code may be null)', async () => {

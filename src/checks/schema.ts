@@ -30,45 +30,51 @@ interface Sample {
 
 const OPENAI_APIS: ReadonlySet<ApiId> = new Set(['chat-completions', 'responses', 'models']);
 
+/** The kinds read from a whole 2xx body (not a stream, not an error status). */
+const BODY_KINDS: ReadonlySet<SchemaKind> = new Set(['chat-completion', 'response', 'anthropic-message']);
+
+/** Whether `exchange` is where a body of `kind` is read: a 2xx, not a stream, of the kind's API and request. */
+function bodyPlace(kind: SchemaKind, api: ApiId, exchange: Exchange): boolean {
+  const response = exchange.response;
+  if (!response || exchange.error || response.status < 200 || response.status >= 300 || isStreamResponse(response)) return false;
+  if (kind === 'chat-completion') return api === 'chat-completions';
+  if (kind === 'anthropic-message') return api === 'messages';
+  return kind === 'response' && api === 'responses' && exchange.request.method !== 'DELETE' && !exchange.request.path.includes('/input_items');
+}
+
 /** The lossless values of one kind that an exchange carries. */
 function samplesOf(kind: SchemaKind, api: ApiId, exchange: Exchange): Omit<Sample, 'caseId' | 'exchange'>[] {
   const response = exchange.response;
   if (!response || exchange.error) return [];
-  const ok = response.status >= 200 && response.status < 300;
-  const stream = isStreamResponse(response);
-  const body = () => {
+  if (BODY_KINDS.has(kind)) {
+    // A 2xx whose body is an error envelope holds no object: the endpoint said no with the wrong status, which
+    // errors.* judge; read against a completion's schema it made this check blame a body that was never one.
+    if (!bodyPlace(kind, api, exchange) || answerOf(exchange).kind !== 'ok') return [];
     const parsed = losslessBody(response);
     return parsed.ok && parsed.value && typeof parsed.value === 'object' ? [{ where: 'body', value: parsed.value }] : [];
-  };
+  }
+  const ok = response.status >= 200 && response.status < 300;
+  const stream = isStreamResponse(response);
   const events = () =>
     sseStream(response).events.flatMap((event, index) => {
       const parsed = eventDataLossless(event);
       return parsed.ok && isRecord(parsed.value) ? [{ where: `event ${index}`, value: parsed.value }] : [];
     });
-  const path = exchange.request.path;
-  // A 2xx whose body is an error envelope holds no object: the endpoint said no with the wrong status, which
-  // errors.* judge; read against a completion's schema it made this check blame a body that was never one.
-  if (ok && !stream && kind !== 'error' && answerOf(exchange).kind !== 'ok') return [];
   switch (kind) {
-    case 'chat-completion':
-      return api === 'chat-completions' && ok && !stream ? body() : [];
     case 'chat-completion-chunk':
       return api === 'chat-completions' && ok && stream ? events() : [];
-    case 'response':
-      return api === 'responses' && ok && !stream && exchange.request.method !== 'DELETE' && !path.includes('/input_items') ? body() : [];
     case 'response-event':
       return api === 'responses' && ok && stream ? events() : [];
-    case 'error':
-      if (!OPENAI_APIS.has(api) || ok) return [];
-      {
-        // A body that is not JSON cannot be the envelope: it is held against the schema as such and fails.
-        const parsed = losslessBody(response);
-        return [parsed.ok ? { where: 'body', value: parsed.value } : { where: 'body', value: { unparsable: true }, synthetic: true }];
-      }
-    case 'anthropic-message':
-      return api === 'messages' && ok && !stream ? body() : [];
     case 'anthropic-event':
       return api === 'messages' && ok && stream ? events() : [];
+    case 'error': {
+      if (!OPENAI_APIS.has(api) || ok) return [];
+      // A body that is not JSON cannot be the envelope: it is held against the schema as such and fails.
+      const parsed = losslessBody(response);
+      return [parsed.ok ? { where: 'body', value: parsed.value } : { where: 'body', value: { unparsable: true }, synthetic: true }];
+    }
+    default:
+      return [];
   }
 }
 
@@ -135,18 +141,17 @@ function nothingToRead(input: CheckInput, api: ApiId | null, kind: SchemaKind): 
   const route = api ? resolveApiRoute(input.outcomes, api) : undefined;
   if (route?.state === 'unsupported') return { status: 'unsupported', observed: null, expected, reason: route.reason, evidence: [] };
   if (ofApi.some((o) => o.kind === 'error' || o.kind === 'skipped')) return settleWithout({ ...input, outcomes: ofApi });
-  const saidNo = errorsInSuccess(ofApi);
-  if (saidNo) return unobserved(input, `could not observe a ${kind} object: the endpoint answered ${saidNo.answer.status} with an error (${saidNo.answer.message}); errors.* judge the status`, [evidenceOf(saidNo.caseId, saidNo.exchange)]);
+  const saidNo = BODY_KINDS.has(kind) ? errorInPlaceOfBody(kind, ofApi) : undefined;
+  if (saidNo) return unobserved(input, `could not observe the ${kind} object: the endpoint answered ${saidNo.answer.status} with an error (${saidNo.answer.message}); errors.* judge the status`, [evidenceOf(saidNo.caseId, saidNo.exchange)]);
   return { status: 'skipped', observed: null, expected, reason: `no ${kind} object was observed in this run`, evidence: [] };
 }
 
-/** The first 2xx among the outcomes' exchanges whose body is an error envelope. */
-function errorsInSuccess(outcomes: CheckInput['outcomes']): { caseId: string; exchange: Exchange; answer: Extract<Answer, { kind: 'rejected' }> } | undefined {
+/** The first exchange where a body of `kind` was to be read that holds an error envelope instead. */
+function errorInPlaceOfBody(kind: SchemaKind, outcomes: CheckInput['outcomes']): { caseId: string; exchange: Exchange; answer: Extract<Answer, { kind: 'rejected' }> } | undefined {
   for (const outcome of outcomes) {
     if (outcome.kind !== 'completed') continue;
     for (const exchange of outcome.exchanges) {
-      const status = exchange.response?.status ?? 0;
-      if (status < 200 || status >= 300) continue;
+      if (!bodyPlace(kind, outcome.api, exchange)) continue;
       const answer = answerOf(exchange);
       if (answer.kind === 'rejected') return { caseId: outcome.caseId, exchange, answer };
     }
