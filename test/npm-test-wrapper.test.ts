@@ -76,13 +76,22 @@ interface Wrapped {
   stderr: string;
   /** The stand-ins' folder: the pids of their children (TSC.grandchild, VITEST.grandchild) and vitest's (VITEST.pid). */
   dir: string;
-  /** The process spawned: the wrapper, or the `sh` that started it. */
-  wrapper: number;
 }
 
-/** Once both stand-ins in `dir` have started their grandchildren. */
-async function startedIn(dir: string, stderr: () => string): Promise<void> {
-  for (let waited = 0; !(existsSync(join(dir, 'TSC.grandchild')) && existsSync(join(dir, 'VITEST.grandchild'))); waited += 20) {
+/**
+ * The wrapper's environment: the stand-ins with `tsc` and `vitest` behaviours, reporting into `dir`; as `npm test`
+ * starts it (npm_lifecycle_event set) unless `byNpm` is false.
+ */
+function standInEnv(dir: string, tsc: string, vitest: string, byNpm = true): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, MANTLE_WRAPPER_TSC: standIn, MANTLE_WRAPPER_VITEST: standIn, STAND_IN_DIR: dir, STAND_IN_CACHE: CACHE, STAND_IN_TSC: tsc, STAND_IN_VITEST: vitest };
+  if (byNpm) env.npm_lifecycle_event = 'test';
+  else delete env.npm_lifecycle_event;
+  return env;
+}
+
+/** Once the stand-ins `names` in `dir` have started their grandchildren. */
+async function startedIn(dir: string, stderr: () => string, names = ['TSC', 'VITEST']): Promise<void> {
+  for (let waited = 0; !names.every((name) => existsSync(join(dir, `${name}.grandchild`))); waited += 20) {
     if (waited > 20_000) throw new Error(`the stand-ins never started: ${stderr()}`);
     await sleep(20);
   }
@@ -98,17 +107,13 @@ const grandchildrenIn = (dir: string) => Promise.all(['TSC', 'VITEST'].map(async
 interface Stop {
   signal: NodeJS.Signals;
   to: 'wrapper' | 'group' | 'parent';
-  /** Started as `npm test` starts it (npm_lifecycle_event set); default true. */
-  byNpm?: boolean;
 }
 
 /** The wrapper with both stand-ins, stopped as `stop` says; `code` is null when its parent or group was killed. */
 async function wrapper(tsc: string, vitest: string, args: string[] = [], stop?: Stop): Promise<Wrapped> {
   // Where the stand-ins say which processes they started: one folder per run, so that runs can overlap.
   const dir = await mkdtemp(join(root, 'run-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, MANTLE_WRAPPER_TSC: standIn, MANTLE_WRAPPER_VITEST: standIn, STAND_IN_DIR: dir, STAND_IN_CACHE: CACHE, STAND_IN_TSC: tsc, STAND_IN_VITEST: vitest };
-  if (stop?.byNpm === false) delete env.npm_lifecycle_event;
-  else env.npm_lifecycle_event = 'test';
+  const env = standInEnv(dir, tsc, vitest);
   const script = [join(ROOT, '.ci/test.mjs'), ...args];
   // Its own group, as a shell gives a job; through `sh` when the parent is what ends.
   const child =
@@ -124,7 +129,7 @@ async function wrapper(tsc: string, vitest: string, args: string[] = [], stop?: 
     if (stop.to === 'group') process.kill(-child.pid!, stop.signal);
     else child.kill(stop.signal);
   }
-  return { code: await ended, stderr, dir, wrapper: child.pid! };
+  return { code: await ended, stderr, dir };
 }
 
 const alive = (pid: number) => {
@@ -190,15 +195,11 @@ describe('npm test (.ci/test.mjs)', () => {
   it.concurrent('a signal that comes after both commands ended is not waited on: the wrapper still ends', async () => {
     // vitest killed outright, its stubborn grandchild swept (3 s to end before it is killed), a SIGTERM meanwhile.
     const dir = await mkdtemp(join(root, 'late-'));
-    const env = { ...process.env, MANTLE_WRAPPER_TSC: standIn, MANTLE_WRAPPER_VITEST: standIn, STAND_IN_DIR: dir, STAND_IN_CACHE: CACHE, STAND_IN_TSC: 'pass', STAND_IN_VITEST: 'selfkill' };
-    const child = spawn(process.execPath, [join(ROOT, '.ci/test.mjs')], { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const child = spawn(process.execPath, [join(ROOT, '.ci/test.mjs')], { env: standInEnv(dir, 'pass', 'selfkill'), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     child.stderr.resume();
     const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
-      for (let waited = 0; !existsSync(join(dir, 'VITEST.grandchild')); waited += 20) {
-        if (waited > 20_000) throw new Error('the stand-in never started');
-        await sleep(20);
-      }
+      await startedIn(dir, () => '', ['VITEST']);
       await sleep(1_000);
       child.kill('SIGTERM');
       const code = await Promise.race([ended, sleep(10_000).then(() => 'still running')]);
@@ -216,9 +217,7 @@ describe('npm test (.ci/test.mjs)', () => {
 
   it.concurrent('run directly (not by npm), its parent ending does not stop it', async () => {
     const dir = await mkdtemp(join(root, 'direct-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, MANTLE_WRAPPER_TSC: standIn, MANTLE_WRAPPER_VITEST: standIn, STAND_IN_DIR: dir, STAND_IN_CACHE: CACHE, STAND_IN_TSC: 'hang', STAND_IN_VITEST: 'hang' };
-    delete env.npm_lifecycle_event;
-    const sh = spawn('sh', ['-c', '"$@" & echo $!; wait', 'sh', process.execPath, join(ROOT, '.ci/test.mjs')], { env, stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    const sh = spawn('sh', ['-c', '"$@" & echo $!; wait', 'sh', process.execPath, join(ROOT, '.ci/test.mjs')], { env: standInEnv(dir, 'hang', 'hang', false), stdio: ['ignore', 'pipe', 'ignore'], detached: true });
     const wrapperPid = new Promise<number>((resolve) => sh.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
     const pid = await wrapperPid;
     try {
