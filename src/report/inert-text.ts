@@ -23,6 +23,9 @@ export const LINE_TEXT_MAX_BYTES = 400;
  * `... (N bytes more)`. Text within the limit is returned as it is.
  */
 export function capText(text: string, maxBytes: number): string {
+  // No UTF-16 code unit takes more than 3 bytes in UTF-8 (a pair takes 4; a lone surrogate is written as U+FFFD):
+  // most texts are short enough not to be counted.
+  if (text.length * 3 <= maxBytes) return text;
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes <= maxBytes) return text;
   // Cut by code points so no surrogate pair or multi-byte character is split.
