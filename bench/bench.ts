@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (after `npm run build`): figures side by side, asserts nothing. Every command runs in its own
- * process, as a user runs it: the installed CLI (dist/cli/bin.js) and, for comparison, the checkout's (through tsx).
+ * process, as a user runs it: the installed CLI (dist/cli/bin.js), the checkout's `npm run conformance` (.ci/cli.mjs:
+ * the same dist/, built first when src/ changed) and, for comparison, src/ through tsx.
  *  (a) start-up: `--help`, and a replay of one model;
  *  (b) the full bundled replay: wall, CPU, peak memory;
  *  (c) live against the emulator with a fixed latency per request and --concurrency 16 (also with --repeat 3):
@@ -38,6 +39,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const BUILT = join(ROOT, 'dist/cli/bin.js');
 const SOURCE = join(ROOT, 'src/cli/bin.ts');
+const CHECKOUT = join(ROOT, '.ci/cli.mjs');
 const KEY = 'bench-key-0123456789';
 /** tsx's loader by absolute URL: the commands run in a temp folder, where `--import tsx` would not resolve. */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -51,10 +53,14 @@ interface Measured {
   endedAt: number;
 }
 
-/** Runs the CLI in a child process through bench/measure.mjs; `source` runs it from the checkout through tsx. */
-async function measure(dir: string, args: string[], options: { source?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Measured> {
+/**
+ * Runs the CLI in a child process through bench/measure.mjs: installed (dist/cli/bin.js), `checkout` as `npm run
+ * conformance` runs it, or `tsx` from src/ through tsx.
+ */
+async function measure(dir: string, args: string[], options: { via?: 'checkout' | 'tsx'; env?: NodeJS.ProcessEnv } = {}): Promise<Measured> {
   const out = join(dir, `measure-${Math.random().toString(36).slice(2)}.json`);
-  const node = [...(options.source ? ['--import', TSX] : []), join(ROOT, 'bench/measure.mjs'), out, options.source ? SOURCE : BUILT, ...args];
+  const entry = options.via === 'checkout' ? CHECKOUT : options.via === 'tsx' ? SOURCE : BUILT;
+  const node = [...(options.via === 'tsx' ? ['--import', TSX] : []), join(ROOT, 'bench/measure.mjs'), out, entry, ...args];
   const startedAt = performance.now();
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, node, { cwd: dir, env: { ...process.env, ...options.env }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -77,7 +83,7 @@ async function best(n: number, run: () => Promise<Measured>): Promise<Measured> 
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const line = (label: string, m: Measured, extra = '') => console.log(`    ${label.padEnd(34)} wall ${s(m.wallMs).padStart(8)}   cpu ${s(m.cpuMs).padStart(8)}   peak ${m.maxRssMiB.toFixed(0).padStart(4)} MiB${extra ? `   ${extra}` : ''}  (exit ${m.code})`);
+const line = (label: string, m: Measured, extra = '') => console.log(`    ${label.padEnd(38)} wall ${s(m.wallMs).padStart(8)}   cpu ${s(m.cpuMs).padStart(8)}   peak ${m.maxRssMiB.toFixed(0).padStart(4)} MiB${extra ? `   ${extra}` : ''}  (exit ${m.code})`);
 
 async function live(dir: string, name: string, extra: string[]): Promise<{ m: Measured; emulator: RunningEmulator; matrix: Matrix }> {
   const catalog = await loadCatalog(join(ROOT, 'suites/models.yaml'), ALL_CHECKS);
@@ -239,11 +245,16 @@ try {
   const cpu = cpus();
   console.log(`mantle-conformance benchmark on Node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free)`);
   speedLine('at the start');
-  console.log('(a) start-up (best of 3)                   installed = node dist/cli/bin.js; checkout = npm run conformance (tsx)');
+  console.log('(a) start-up (best of 3)                   installed = node dist/cli/bin.js; checkout = npm run conformance (.ci/cli.mjs)');
   line('--help, installed', await best(3, () => measure(dir, ['--help'])));
-  line('--help, checkout', await best(3, () => measure(dir, ['--help'], { source: true })));
+  // `npm run build` left a dist/ the checkout command has not built: its first run builds it again, as after a change to src/.
+  const rebuilt = await measure(dir, ['--help'], { via: 'checkout' });
+  console.log(`    --help, checkout, after a change to src/ (builds dist/ first): wall ${s(rebuilt.wallMs)}`);
+  line('--help, checkout', await best(3, () => measure(dir, ['--help'], { via: 'checkout' })));
+  line('--help, src/ through tsx', await best(3, () => measure(dir, ['--help'], { via: 'tsx' })));
   line('replay of one model, installed', await best(3, () => measure(dir, ['run', '--models', 'xai.grok-4.3', '--quiet', '--report-dir', join(dir, 'one')])));
-  line('replay of one model, checkout', await best(3, () => measure(dir, ['run', '--models', 'xai.grok-4.3', '--quiet', '--report-dir', join(dir, 'one')], { source: true })));
+  line('replay of one model, checkout', await best(3, () => measure(dir, ['run', '--models', 'xai.grok-4.3', '--quiet', '--report-dir', join(dir, 'one')], { via: 'checkout' })));
+  line('replay of one model, src/ through tsx', await best(3, () => measure(dir, ['run', '--models', 'xai.grok-4.3', '--quiet', '--report-dir', join(dir, 'one')], { via: 'tsx' })));
   const one = await live(dir, 'live-one', ['--models', 'xai.grok-4.3']);
   const firstAt = one.emulator.stats.log[1]?.at ?? one.m.startedAt;
   console.log(`    live start-up overhead, one model: ${s(firstAt - one.m.startedAt)} from the command's start to its first request, ${s(one.m.endedAt - (one.emulator.stats.lastResponseAt ?? one.m.endedAt))} from the last answer to exit`);
@@ -252,7 +263,8 @@ try {
   const matrix = JSON.parse(await readFile(join(dir, 'replay', 'matrix.json'), 'utf8')) as Matrix;
   line('full replay, installed', full, `${matrix.models.length} models x ${matrix.checks.length} checks from ${matrix.totals.usage.requests} recorded exchanges`);
   line('full replay, installed, --threads 2', await best(3, () => measure(dir, ['run', '--quiet', '--threads', '2', '--report-dir', join(dir, 'replay-2')])));
-  line('full replay, checkout', await best(1, () => measure(dir, ['run', '--quiet', '--report-dir', join(dir, 'replay-src')], { source: true })));
+  line('full replay, checkout', await best(3, () => measure(dir, ['run', '--quiet', '--report-dir', join(dir, 'replay-checkout')], { via: 'checkout' })));
+  line('full replay, src/ through tsx', await best(1, () => measure(dir, ['run', '--quiet', '--report-dir', join(dir, 'replay-src')], { via: 'tsx' })));
   if (process.env.BENCH_ONLY !== 'replay') await liveAndHistory(dir);
   speedLine('at the end');
 } finally {
