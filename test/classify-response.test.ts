@@ -115,6 +115,9 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     { name: 'gRPC\'s UNKNOWN in a 200', status: 200, body: '{"error":{"message":"stream terminated","code":"UNKNOWN"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(stream terminated\)/ },
     { name: 'invalid_response in a 200', status: 200, body: '{"error":{"message":"the model returned nothing usable","type":"invalid_response"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion/ },
     { name: 'missing_completion in a 200', status: 200, body: '{"error":{"message":"no completion","code":"missing_completion"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion/ },
+    // A Responses object that failed because the server did (OpenAI's "The server had an error while processing your request").
+    { name: 'a Responses object that failed with server_error inside a 200', status: 200, body: '{"id":"resp_1","object":"response","status":"failed","error":{"code":"server_error","message":"The server had an error while processing your request. Sorry about that!"},"output":[]}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /a Responses object that failed with a server error \(The server had an error/ },
+    { name: 'a Responses object that failed with rate_limit_exceeded inside a 200', status: 200, body: '{"id":"resp_1","object":"response","status":"failed","error":{"code":"rate_limit_exceeded","message":"slow down"},"output":[]}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /failed with a server error \(slow down\)/ },
     { name: 'an Anthropic error envelope in a 200', status: 200, body: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Overloaded\)/ },
     { name: 'a WAF\'s HTML 403', status: 403, body: '<html><body>Request blocked by WAF. Reference #18.abc</body></html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /403 with an HTML page \(Request blocked by WAF\. Reference #18\.abc\) .*check what sits in front of --endpoint/ },
     { name: 'a proxy\'s HTML 413', status: 413, body: '<html>413 Request Entity Too Large</html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /413 with an HTML page \(413 Request Entity Too Large\)/ },
@@ -186,17 +189,33 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     expect(standInAnswer({ method: 'DELETE' }, answer(200, 'upstream connect error or disconnect/reset before headers', 'text/plain'))?.code).toBe('HARNESS_SERVER_ERROR');
   });
 
-  it('a stream whose first event is a throttle or a server failure never began: an outage; other error frames are the stream checks\' to judge', () => {
+  it('a stream whose first event is a throttle or a server failure never began: an outage; one cut short by such an event later is one too; other error frames are the stream checks\' to judge', () => {
     const streamed = { method: 'POST', body: '{"model":"m","stream":true,"messages":[]}' } as const;
     const sse = (body: string) => standInAnswer(streamed, answer(200, body, 'text/event-stream'));
     expect(sse('data: {"error":{"message":"Rate limit reached for requests","type":"requests","code":"rate_limit_exceeded"}}\n\n')?.message).toMatch(/event stream whose first event is a throttle or a server failure \(Rate limit reached/);
     expect(sse('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n')?.code).toBe('HARNESS_SERVER_ERROR');
     expect(sse(': keep-alive\n\ndata: {"error":{"message":"upstream connect error","code":503}}\n\n')?.code).toBe('HARNESS_SERVER_ERROR');
-    // A client fault, an error of no known kind, and any error after the first event: answers, judged.
+    // A client fault and an error of no known kind, first or later: answers, judged.
     expect(sse('data: {"error":{"message":"bad temperature","type":"invalid_request_error"}}\n\n')).toBeUndefined();
     expect(sse('data: {"error":{"message":"boom"}}\n\n')).toBeUndefined();
-    expect(sse('data: {"id":"c","choices":[{"delta":{"content":"Hi"}}]}\n\ndata: {"error":{"message":"Overloaded","type":"overloaded_error"}}\n\n')).toBeUndefined();
+    const hi = 'data: {"id":"c","choices":[{"delta":{"content":"Hi"}}]}\n\n';
+    expect(sse(`${hi}data: {"error":{"message":"content filtered","type":"invalid_request_error","code":"content_filter"}}\n\n`)).toBeUndefined();
+    expect(sse(`${hi}data: {"error":{"message":"boom"}}\n\n`)).toBeUndefined();
     expect(sse('data: {"type":"response.created","response":{"id":"r","error":null}}\n\n')).toBeUndefined();
+    // A throttle or a server failure after the stream began (Anthropic's overloaded_error mid-stream, Mantle's frames,
+    // a Responses stream's response.failed): the answer was cut short by an outage.
+    expect(sse(`${hi}data: {"error":{"message":"Overloaded","type":"overloaded_error"}}\n\n`)?.message).toMatch(/event stream that broke off after 1 event\(s\) with a throttle or a server failure \(Overloaded\): the answer was cut short, an outage/);
+    const messages = 'event: message_start\ndata: {"type":"message_start","message":{"id":"m","type":"message","role":"assistant","content":[]}}\n\nevent: ping\ndata: {"type":"ping"}\n\n';
+    expect(sse(`${messages}event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`)?.message).toMatch(/broke off after 2 event\(s\)/);
+    expect(sse(`${hi}data: {"type":"error","error":"{\\"message\\":\\"upstream model error\\",\\"code\\":\\"model_error\\"}"}\n\n`)?.code).toBe('HARNESS_SERVER_ERROR');
+    const created = 'data: {"type":"response.created","response":{"id":"r","status":"in_progress","error":null}}\n\n';
+    expect(sse(`${created}data: {"type":"response.failed","response":{"id":"r","status":"failed","error":{"code":"server_error","message":"The server had an error"}}}\n\n`)?.message).toMatch(/broke off after 1 event\(s\) .*\(The server had an error\)/);
+    expect(sse(`${created}data: {"type":"response.failed","response":{"id":"r","status":"failed","error":{"code":"invalid_prompt","message":"flagged"}}}\n\n`)).toBeUndefined();
+    // A failure frame the stream went on after did not cut it short: the stream checks judge the frame.
+    expect(sse(`${hi}data: {"error":{"message":"Overloaded","type":"overloaded_error"}}\n\n${hi}data: [DONE]\n\n`)).toBeUndefined();
+    expect(sse(`${hi}data: {"error":{"message":"Overloaded","type":"overloaded_error"}}\n\ndata: [DONE]\n\n`)?.code).toBe('HARNESS_SERVER_ERROR');
+    // Events whose data only holds the words: an answer.
+    expect(sse(`${hi}data: {"id":"c","choices":[{"delta":{"content":"the error message says Overloaded"}}]}\n\n`)).toBeUndefined();
     // The shapes the stream checks read as error frames: the Responses error event, Mantle's typeless and string frames.
     expect(sse('event: error\ndata: {"type":"error","code":"rate_limit_exceeded","message":"Rate limit reached","param":null,"sequence_number":0}\n\n')?.code).toBe('HARNESS_SERVER_ERROR');
     expect(sse('data: {"message":"Too many requests, please wait before trying again."}\n\n')?.code).toBe('HARNESS_SERVER_ERROR');

@@ -21,7 +21,10 @@ interface ShapeFindings {
 /**
  * A Message's shape. Its text block is the model's doing as much as the endpoint's: a model that thinks through the
  * whole `max_tokens` ends with `stop_reason: "max_tokens"` and `content: []` or one thinking block, a valid Message
- * whose text the budget hid (the rule answer.non-empty uses, budgetSpent). Ended for any other reason, it fails.
+ * whose text the budget hid (the rule answer.non-empty uses, budgetSpent); one that ends its turn at once
+ * (`end_turn` with no text, which Claude does) or refuses (`refusal`) sent a valid Message without text. Whether a
+ * text block can be carried is then not seen (inconclusive); an answer empty for no reason is answer.non-empty's to
+ * judge, per trial.
  */
 function messageFindings(body: Record<string, unknown> | undefined, request: Record<string, unknown>): ShapeFindings {
   if (!body) return { problems: ['the body is not a JSON object'] };
@@ -32,8 +35,10 @@ function messageFindings(body: Record<string, unknown> | undefined, request: Rec
   if (typeof body.id !== 'string') problems.push('no string id');
   if (!Array.isArray(body.content)) problems.push('no content blocks');
   else if (!body.content.some((b) => isRecord(b) && b.type === 'text' && typeof b.text === 'string')) {
+    const none = body.content.length === 0 ? 'content is an empty array' : 'no text block';
     hidden = budgetSpent(body, limitOf(request));
-    if (!hidden) problems.push(body.content.length === 0 ? 'no content blocks' : 'no text block');
+    if (!hidden && typeof body.stop_reason === 'string') hidden = `the model ended its turn without text (${none}, stop_reason ${JSON.stringify(body.stop_reason)})`;
+    if (!hidden) problems.push(none);
   }
   if (typeof body.stop_reason !== 'string') problems.push('no stop_reason');
   const usage = isRecord(body.usage) ? body.usage : undefined;

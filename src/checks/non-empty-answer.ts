@@ -10,6 +10,7 @@ import { isRecord } from '../transport/body.ts';
 import { acrossApis, readRejection, type ApiExchange, type ApiReading } from './across-apis.ts';
 import { failedResponse } from './answer.ts';
 import { budgetSpent, limitOf, visibleText } from './budget.ts';
+import { refusalOf } from './refusal.ts';
 import type { CheckDefinition } from './types.ts';
 
 /** The tool calls an answer holds, on any of the three APIs. */
@@ -30,6 +31,10 @@ function readAnswer(body: Record<string, unknown> | undefined, request: Record<s
   if (text || calls) return { observed: 'non-empty', detail: calls ? `${calls} tool call(s)` : `${text.length} character(s) of text` };
   const spent = budgetSpent(body, limitOf(request));
   if (spent) return { inconclusive: spent };
+  // A refusal is an answer the app shows (its words), or, said only by its stop reason, the model's choice.
+  const refused = refusalOf(body);
+  if (refused?.text) return { observed: 'non-empty', detail: `a refusal of ${refused.text.trim().length} character(s)` };
+  if (refused) return { inconclusive: `${refused.said} without a word: the model's choice, not an empty answer of the endpoint's` };
   const finish = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0].finish_reason : (body.stop_reason ?? body.status);
   return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call (${JSON.stringify(finish ?? null)})` };
 }

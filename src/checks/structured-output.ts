@@ -4,10 +4,11 @@
  * as JSON and validates against the schema the request sent.
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
-import { judgeRejection, notObservable, observe, sentBody } from './answer.ts';
+import { judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
 import { budgetSpent, chatContentText, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
+import { refusalOf } from './refusal.ts';
 import type { CheckDefinition } from './types.ts';
 
 function structuredCheck(id: string, api: 'chat-completions' | 'responses', textOf: (body: Record<string, unknown>) => unknown, schemaOf: (request: Record<string, unknown>) => unknown): CheckDefinition {
@@ -27,13 +28,18 @@ function structuredCheck(id: string, api: 'chat-completions' | 'responses', text
       const request = sentBody(seen.exchange);
       if (answer.kind === 'rejected') return judgeRejection(definition, input, answer, request, about, 'its output format', evidence);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-      const text = answer.body ? textOf(answer.body) : undefined;
+      const body = answer.body;
+      if (!body) return unreadableAnswer(input, answer, evidence);
+      const text = textOf(body);
       const parsed = typeof text === 'string' ? parseJsonText(text) : undefined;
       // JSON cut short by the output budget says nothing about structured output.
-      const spent = () => budgetSpent(answer.body ?? {}, limitOf(request));
+      const spent = () => budgetSpent(body, limitOf(request));
       if (!parsed?.ok) {
         const cut = spent();
         if (cut) return inconclusive(input, `${cut}, so the JSON was never finished`, evidence);
+        // A refusal is the documented answer to a request the model will not fulfil, in place of the JSON.
+        const refused = refusalOf(body);
+        if (refused) return inconclusive(input, `${refused.said} in place of the JSON: the model's choice, not the endpoint's`, evidence);
         return judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`);
       }
       const problems = schemaProblems(schemaOf(request) ?? {}, parsed.value);

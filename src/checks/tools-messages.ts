@@ -5,10 +5,11 @@
  * it, and structured output the Anthropic way: JSON through a forced tool whose input schema is the output format.
  */
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, judgeRejection, notObservable, observe, sentBody } from './answer.ts';
+import { acceptanceCheck, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
+import { refusalOf } from './refusal.ts';
 import { argumentsProblem, declaredSchema } from './tool-calls.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -31,7 +32,8 @@ function forcedToolUse(definition: CheckDefinition, input: CheckInput, step?: st
   const request = sentBody(seen.exchange);
   if (answer.kind === 'rejected') return { settled: judgeRejection(definition, input, answer, request, MESSAGE_TOOL_FIELDS, 'its tools', evidence) };
   if (answer.kind !== 'ok') return { settled: notObservable(input, answer, evidence) };
-  const body = answer.body ?? {};
+  if (!answer.body) return { settled: unreadableAnswer(input, answer, evidence) };
+  const body = answer.body;
   const forced = isRecord(request.tool_choice) ? request.tool_choice.name : undefined;
   const uses = (Array.isArray(body.content) ? body.content : []).filter((b): b is Record<string, unknown> => isRecord(b) && b.type === 'tool_use');
   return { request, body, call: uses.find((b) => b.name === forced) ?? uses[0], evidence };
@@ -41,6 +43,12 @@ function forcedToolUse(definition: CheckDefinition, input: CheckInput, step?: st
 function cutShort(input: CheckInput, seen: Seen, what: string): CheckResult | undefined {
   const spent = budgetSpent(seen.body, limitOf(seen.request));
   return spent ? inconclusive(input, `${spent}; ${what} before the budget ran out`, seen.evidence) : undefined;
+}
+
+/** No call in an answer the model refused: its choice, not the endpoint's. */
+function refusedCall(input: CheckInput, seen: Seen): CheckResult | undefined {
+  const refused = refusalOf(seen.body);
+  return refused ? inconclusive(input, `${refused.said} instead of calling the tool: the model's choice, not the endpoint's`, seen.evidence) : undefined;
 }
 
 const forcedCall: CheckDefinition = {
@@ -55,7 +63,7 @@ const forcedCall: CheckDefinition = {
     const seen = forcedToolUse(forcedCall, input, 'call');
     if ('settled' in seen) return seen.settled;
     const { call, body, evidence } = seen;
-    if (!call) return cutShort(input, seen, 'no call was made') ?? judge(forcedCall, input, 'no-call', evidence, `the answer holds no tool_use block (stop_reason ${JSON.stringify(body.stop_reason)})`);
+    if (!call) return cutShort(input, seen, 'no call was made') ?? refusedCall(input, seen) ?? judge(forcedCall, input, 'no-call', evidence, `the answer holds no tool_use block (stop_reason ${JSON.stringify(body.stop_reason)})`);
     const problem = argumentsProblem(seen.request, 'messages', call.name, call.input);
     if (problem) return cutShort(input, seen, 'the call was cut short') ?? judge(forcedCall, input, 'bad-arguments', evidence, problem);
     const shown = `${String(call.name)}(${JSON.stringify(call.input).slice(0, 80)})`;
@@ -77,7 +85,7 @@ const structuredOutput: CheckDefinition = {
     if ('settled' in seen) return seen.settled;
     const { call, evidence, request } = seen;
     if (!call || !isRecord(call.input)) {
-      return cutShort(input, seen, 'the JSON was never finished') ?? judge(structuredOutput, input, 'not-json', evidence, call ? `the tool input is ${JSON.stringify(call.input)?.slice(0, 80)}, not an object` : 'the answer holds no tool_use block, so no JSON');
+      return cutShort(input, seen, 'the JSON was never finished') ?? (call ? undefined : refusedCall(input, seen)) ?? judge(structuredOutput, input, 'not-json', evidence, call ? `the tool input is ${JSON.stringify(call.input)?.slice(0, 80)}, not an object` : 'the answer holds no tool_use block, so no JSON');
     }
     const problems = schemaProblems(declaredSchema(request, 'messages', String(call.name)) ?? {}, call.input);
     return judge(structuredOutput, input, problems.length ? 'schema-mismatch' : 'valid', evidence, problems.join('; ') || `${JSON.stringify(call.input).slice(0, 120)} validates`);

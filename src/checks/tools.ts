@@ -4,9 +4,10 @@
  * parse as JSON and fit the declared schema, and the turn that answers it with the tool's result is accepted.
  */
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, judgeRejection, notObservable, observe, sentBody } from './answer.ts';
+import { acceptanceCheck, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
+import { refusalOf } from './refusal.ts';
 import { argumentsProblem, type ToolApi } from './tool-calls.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -42,10 +43,13 @@ function forcedCall(id: string, api: 'chat-completions' | 'responses', find: (bo
       const request = sentBody(seen.exchange);
       if (answer.kind === 'rejected') return judgeRejection(definition, input, answer, request, TOOL_FIELDS, 'its tools', evidence);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-      const result = judgeCall(definition, input, api, answer.body ? find(answer.body) : undefined, request, evidence);
+      if (!answer.body) return unreadableAnswer(input, answer, evidence);
+      const result = judgeCall(definition, input, api, find(answer.body), request, evidence);
       // No call, or arguments cut short, in an answer the budget ended: the budget hid the behaviour, not the endpoint.
-      const spent = result.observed === 'conformant' ? undefined : budgetSpent(answer.body ?? {}, limitOf(request));
-      return spent ? inconclusive(input, `${spent}; ${result.observed === 'no-call' ? 'no call was made' : 'the call was cut short'} before the budget ran out`, evidence) : result;
+      const spent = result.observed === 'conformant' ? undefined : budgetSpent(answer.body, limitOf(request));
+      if (spent) return inconclusive(input, `${spent}; ${result.observed === 'no-call' ? 'no call was made' : 'the call was cut short'} before the budget ran out`, evidence);
+      const refused = result.observed === 'no-call' ? refusalOf(answer.body) : undefined;
+      return refused ? inconclusive(input, `${refused.said} instead of calling the tool: the model's choice, not the endpoint's`, evidence) : result;
     },
   };
   return definition;

@@ -51,9 +51,10 @@ export function standInAnswer(request: Pick<ExchangeRequest, 'method' | 'body'>,
  * A 2xx that carries no answer: an empty body, an HTML page (maintenance, a login, a captive portal), or a gateway's
  * error (`gatewayError`). A gateway says "OK" for an upstream that failed: an outage in a 2xx, so it is a server
  * error and retried as one. What stays the endpoint's answer: an empty event stream to a request that asked for a
- * stream (the stream checks judge it: no events, no [DONE]), a stream's error frames (they come after the stream
- * began), and an error in the API's own envelope that is not a server failure (errors.* judge a bad request
- * answered 200; the other checks read it as a rejection).
+ * stream (the stream checks judge it: no events, no [DONE]), a stream's error frames that do not say a server
+ * failed or throttled, and an error in the API's own envelope that is not a server failure (errors.* judge a bad
+ * request answered 200; the other checks read it as a rejection). A stream cut short by a server failure, and a
+ * Responses object that failed with one, are outages.
  */
 function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, response: ExchangeResponse, text: string): ExchangeError | undefined {
   const { status } = response;
@@ -75,8 +76,11 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
   // A DELETE's body is not what it answers (its status is), unless it is a gateway's words.
   if (notJson && (request.method !== 'DELETE' || GATEWAY_WORDS.test(text.slice(0, 1000)))) return outage(`text that is not JSON (${excerpt(text, 120)})`);
   if (stream) {
-    const failed = firstEventFailure(text);
-    return failed === undefined ? undefined : { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} with an event stream whose first event is a throttle or a server failure (${excerpt(failed, 160)}): the stream never began, an outage, not an answer about the model` };
+    const failed = streamFailure(text);
+    if (failed === undefined) return undefined;
+    const what = failed.after === 0 ? 'whose first event is a throttle or a server failure' : `that broke off after ${failed.after} event(s) with a throttle or a server failure`;
+    const so = failed.after === 0 ? 'the stream never began' : 'the answer was cut short';
+    return { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} with an event stream ${what} (${excerpt(failed.message, 160)}): ${so}, an outage, not an answer about the model` };
   }
   if (!text.includes('"error"')) {
     const said = typelessFailure(text);
@@ -85,7 +89,18 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
   const parsed = parseJsonText(text);
   const error = parsed.ok ? errorInSuccess(parsed.value) : undefined;
   const failed = error === undefined ? undefined : gatewayError(error);
-  return failed === undefined ? undefined : outage(`an error and no completion (${excerpt(failed, 160)})`);
+  if (failed !== undefined) return outage(`an error and no completion (${excerpt(failed, 160)})`);
+  const inside = parsed.ok ? failedInside(parsed.value) : undefined;
+  return inside === undefined ? undefined : { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} with a Responses object that failed with a server error (${excerpt(inside, 160)}): an outage inside a ${status}, not an answer about the model` };
+}
+
+/**
+ * A Responses object that failed inside a 2xx (`status: "failed"`) because the server failed or throttled, as the
+ * error's message; one that failed for the request (`invalid_prompt`) stays the endpoint's answer, and the checks
+ * read it.
+ */
+function failedInside(body: unknown): string | undefined {
+  return isRecord(body) && body.status === 'failed' && isRecord(body.error) ? failureOf(body.error) : undefined;
 }
 
 /**
@@ -103,19 +118,35 @@ function gatewayError(error: Record<string, unknown> | string): string | undefin
 }
 
 /**
- * What a stream's first event says, when it is an error that says the server failed or throttled: the stream never
- * began. The frames the stream checks read as errors: an `error` member (an object, or a string of JSON as Mantle
- * sends it), an event of type `error` with its own `code` and `message` (the Responses API), a typeless
- * `{"message": ...}` (Mantle). Other error frames, and any error after the first event, are the stream checks' to
- * judge.
+ * An event of a stream that is an error saying the server failed or throttled, and how many events came before it,
+ * when it is the first event (the stream never began) or the last one but a `[DONE]` (the stream broke off:
+ * Anthropic's `overloaded_error` mid-stream, a gateway's frame): an outage either way, not a verdict on the stream
+ * or the model. The frames read as errors: an `error` member (an object, or a string of JSON as Mantle sends it),
+ * an event of type `error` with its own `code` and `message` (the Responses API), a typeless `{"message": ...}`
+ * (Mantle), and a Responses `response.failed` event. Other error frames (a client fault, an error of no known kind,
+ * one the stream went on after) are the stream checks' to judge.
  */
-function firstEventFailure(text: string): string | undefined {
-  const data = /^data:[ \t]?(.*)$/m.exec(text.slice(0, 65_536));
-  // The first data line is the first event's: lines before it (comments, `event:`) dispatch nothing.
-  if (!data?.[1] || !/"(error|message)"/.test(data[1])) return undefined;
-  const parsed = parseJsonText(data[1]);
+function streamFailure(text: string): { message: string; after: number } | undefined {
+  let events = 0;
+  let last: { message: string; after: number } | undefined;
+  // An event's data is one line here; lines before the first data line (comments, `event:`) dispatch nothing.
+  for (const data of text.matchAll(/^data:[ \t]?(.*)$/gm)) {
+    const line = data[1] ?? '';
+    if (line.trim() === '[DONE]') continue;
+    const failed = /"(error|message)"/.test(line) ? frameFailure(line) : undefined;
+    if (failed !== undefined && events === 0) return { message: failed, after: 0 };
+    last = failed === undefined ? undefined : { message: failed, after: events };
+    events += 1;
+  }
+  return last;
+}
+
+/** What one event's data says, when it is an error that says the server failed or throttled. */
+function frameFailure(line: string): string | undefined {
+  const parsed = parseJsonText(line);
   if (!parsed.ok || !isRecord(parsed.value)) return undefined;
   const frame = parsed.value;
+  if (frame.type === 'response.failed') return isRecord(frame.response) && isRecord(frame.response.error) ? failureOf(frame.response.error) : undefined;
   const error = frame.error ?? (frame.type === 'error' || isTypeless(frame) ? frame : undefined);
   if (typeof error === 'string') {
     const inner = parseJsonText(error);

@@ -1,0 +1,25 @@
+/**
+ * @module checks/refusal
+ * A model's refusal, as each API says it: Chat Completions' `message.refusal`, a Responses `refusal` content part,
+ * Messages' `stop_reason: "refusal"`. It is the model's documented answer, not the endpoint's doing: a check that
+ * finds no call, no JSON or no text beside one says so (inconclusive) instead of blaming the endpoint.
+ */
+import { excerpt, isRecord } from '../transport/body.ts';
+
+export interface Refusal {
+  /** What the model said, when it said something (empty for a bare `stop_reason: "refusal"`). */
+  text: string;
+  /** `the model refused ("I'm sorry, ...")`, for a reason. */
+  said: string;
+}
+
+/** The refusal an answer holds, on any of the three APIs, or undefined. */
+export function refusalOf(body: Record<string, unknown>): Refusal | undefined {
+  const message = Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message : undefined;
+  const parts = Array.isArray(body.output) ? body.output.flatMap((item) => (isRecord(item) && Array.isArray(item.content) ? item.content : [])) : [];
+  const part = parts.find((p) => isRecord(p) && p.type === 'refusal' && typeof p.refusal === 'string' && p.refusal.trim() !== '') as Record<string, unknown> | undefined;
+  const text = typeof message?.refusal === 'string' && message.refusal.trim() ? message.refusal : typeof part?.refusal === 'string' ? part.refusal : undefined;
+  if (text !== undefined) return { text, said: `the model refused (${JSON.stringify(excerpt(text, 80))})` };
+  if (body.stop_reason === 'refusal') return { text: '', said: 'the model refused (stop_reason "refusal")' };
+  return undefined;
+}
