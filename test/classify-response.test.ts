@@ -38,6 +38,9 @@ describe('classifyResponse', () => {
     { name: "ollama, single quotes", status: 404, body: `{"error":"model 'llama9' not found"}`, kind: 'model-unknown' },
     { name: 'vLLM: The model `x` does not exist', status: 404, body: '{"object":"error","message":"The model `xai.grok-4.33` does not exist.","type":"NotFoundError","code":404}', kind: 'model-unknown' },
     { name: 'Model not found: x', status: 404, body: '{"detail":"Model not found: xai.grok-4.33"}', kind: 'model-unknown' },
+    { name: 'OpenRouter: x is not a valid model ID', status: 400, body: '{"error":{"message":"xai.grok-4-3 is not a valid model ID","code":400}}', kind: 'model-unknown' },
+    { name: 'bedrock-runtime: The provided model identifier is invalid.', status: 400, body: '{"error":{"message":"The provided model identifier is invalid.","type":"invalid_request_error","code":"validation_error"}}', kind: 'model-unknown' },
+    { name: 'a parameter that is not a valid model parameter stays a rejection', status: 400, body: '{"error":{"message":"\'foo\' is not a valid model parameter","type":"invalid_request_error"}}', kind: 'rejected' },
     // ... and what only looks like it stays what it was.
     { name: 'a bare Not Found envelope stays a route answer', status: 404, body: '{"error":{"code":"not_found","message":"Not Found","type":"not_found_error","param":null}}', kind: 'route-unsupported' },
     { name: 'a stored response that is gone is no unknown model', status: 404, body: '{"error":{"message":"Response with id \'resp_1\' not found.","type":"invalid_request_error"}}', kind: 'route-unsupported' },

@@ -2,6 +2,8 @@
  * Green means observed, end to end: a typo'd model id in replay observes nothing, so the run fails with a message
  * naming the model and the closest catalog id, in the console and in every report.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +36,34 @@ describe('a typo in --models', () => {
     expect(text).toContain('did you mean "xai.grok-4.3"?');
     expect(text).not.toContain('| `xai.grok-4.33` |');
     expect(text).toMatch(/\d+ error cell\(s\) of the models with nothing observed \(above\) are not listed one by one\./);
+  });
+
+  it('live, against a gateway that refuses an id it does not know in words the harness does not know: nothing observed, not a pass', async () => {
+    // Every request refused with a 400 whose words name no unknown model; the model list names one real model.
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.method === 'GET' && req.url?.endsWith('/models')) {
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"object":"list","data":[{"id":"real.model","object":"model","created":1,"owned_by":"x"}]}');
+          return;
+        }
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"no route to a deployment for this request","type":"invalid_request_error","code":"no_deployment"}}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const run = (models: string) => cli(['run', '--mode', 'live', '--endpoint', url, '--auth', 'none', '--models', models, '--checks', 'api.*,path-prefix,params.temperature', '--retries', '0', '--report-dir', join(dir, `refused-${models}`), '--plain']);
+      const typo = await run('xai.grok-4-3');
+      expect(typo.code, typo.stderr).toBe(1);
+      expect(typo.stdout).toMatch(/xai\.grok-4-3 \(127\.0\.0\.1_\d+\): nothing observed, no request for it was answered with a 2xx \(every answer 400\): is the id right\?; "xai\.grok-4-3" is not in the catalog: did you mean "xai\.grok-4\.3"\?/);
+      expect(typo.stdout).toMatch(/^gate: fail \(exit 1\): .*1 model\(s\) with nothing observed/m);
+      // A catalog model refused the same way was observed: its routes answered (a 400 is an answer about the request).
+      const known = await run('xai.grok-4.3');
+      expect(known.stdout).not.toContain('nothing observed');
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -170,7 +170,7 @@ describe('green means observed', () => {
     const answer = (status: number) => [{ case: 'probe', step: 'main', request: 'POST /v1/chat/completions', status }];
     const unsupported = Object.fromEntries(probes.map((p) => [p, 'unsupported']));
     /** The typo'd id (not in the catalog) or a catalog model, every cell as given. */
-    const served = (observed: Record<string, string | null>, { model = 'xai.grok-4.33', expected = null as string | null, status = 404 } = {}) =>
+    const served = (observed: Record<string, string | null>, { model = 'xai.grok-4.33', expected = null as string | null, status = 404, okStatus = 200 } = {}) =>
       smallMatrix(
         Object.entries(observed).map(([check, value]) => ({
           model,
@@ -179,7 +179,8 @@ describe('green means observed', () => {
           observed: value,
           expected,
           reason: 'observed',
-          evidence: check.startsWith('api.') ? answer(status) : [],
+          // A probe that found the API, or a check that read an answer, read a 2xx (unless `okStatus` says otherwise).
+          evidence: check.startsWith('api.') ? answer(value === 'supported' ? okStatus : status) : value === null ? [] : answer(okStatus),
         })),
         // The other model is in the catalog: its default cells are a known model's.
         model === 'xai.grok-4.33' ? ['xai.grok-4.33', 'qwen.qwen3-32b'] : [model, 'xai.grok-4.3'],
@@ -194,6 +195,12 @@ describe('green means observed', () => {
     // One API that serves it, or one check that read an answer of the model: observed.
     expect(served({ ...unsupported, 'api.responses': 'supported' }).gate).toMatchObject({ exitCode: 0, problems: [] });
     expect(served({ 'api.chat-completions': 'unsupported', 'created-at.chat': 'integer' }).gate).toMatchObject({ exitCode: 0, problems: [] });
+    // ... but not for an id nothing vouches for when nothing answered it with a 2xx: a gateway refusing an unknown id
+    // in its own words reads as "served, this request rejected" on every API.
+    expect(problems(served({ ...unsupported, 'api.responses': 'supported', 'params.temperature': 'rejected' }, { okStatus: 400 }))).toEqual([
+      'xai.grok-4.33 (emulator): nothing observed, no request for it was answered with a 2xx (every answer 400/404): is the id right?; "xai.grok-4.33" is not in the catalog: did you mean "xai.grok-4.3"?',
+    ]);
+    expect(served({ ...unsupported, 'api.responses': 'supported', 'params.temperature': 'rejected' }, { model: 'qwen.qwen3-32b', okStatus: 400 }).gate.problems).toEqual([]);
     // Stated for every probe (a model known not to be served on this surface): no surprise, no problem.
     expect(served(unsupported, { expected: 'unsupported' }).gate.problems).toEqual([]);
     // A typo'd id stays unobserved in a run filtered to some probes and checks, and when refused with 400s by name.

@@ -35,8 +35,17 @@ export function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cel
     const { target, model } = results[0]!;
     const info = matrix.models.find((m) => m.id === model);
     const catalog = info && !info.inCatalog ? `; "${model}" is not in the catalog${info.suggestion ? `: did you mean "${info.suggestion}"?` : ''}` : '';
-    if (results.some(showsService)) continue;
     const known = info?.inCatalog === true || info?.discovered === true || results.some((r) => r.check === 'models.listed' && r.observed === 'listed');
+    // An id nothing vouches for whose every request was refused: a gateway's own words for an unknown model ("x is
+    // not a valid model ID") read as "served, but this request rejected" on every API unless the classifier knows
+    // them. Nothing of such a model is observed until something answers it.
+    if (!known && results.some(showsService) && !results.some(answeredOk)) {
+      const statuses = [...new Set(results.filter((r) => !ASKS_NO_MODEL.test(r.check)).flatMap((r) => r.evidence.map((e) => e.status)).filter((s): s is number => s !== undefined))].sort((a, b) => a - b);
+      problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, no request for it was answered with a 2xx (every answer ${statuses.join('/') || 'a refusal'}): is the id right?${catalog}` });
+      results.forEach((r) => cells.add(r));
+      continue;
+    }
+    if (results.some(showsService)) continue;
     if (results.some(showsRefusal)) {
       const refused = servedNoApi(results, known);
       if (refused) problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing of the model observed, no API serves it here (${refused}${catalog}` });
@@ -63,6 +72,11 @@ export function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cel
  * unknown id or a bad parameter, its model list, its headers, its error bodies. A typo'd id gets all of them.
  */
 const ASKS_NO_MODEL = /^(errors|models|headers)\.|^schema\.error$/;
+
+/** A cell of a check that uses the model whose evidence holds a 2xx: something answered a request for it. */
+function answeredOk(r: MatrixResult): boolean {
+  return !ASKS_NO_MODEL.test(r.check) && r.evidence.some((e) => e.status !== undefined && e.status >= 200 && e.status < 300);
+}
 
 /** The probes of the four APIs a model may speak. */
 const API_PROBES = ['api.chat-completions', 'api.responses', 'api.messages', 'api.count-tokens'] as const;

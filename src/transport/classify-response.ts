@@ -87,7 +87,9 @@ const RULES: readonly Rule[] = [
   { name: '403', kind: 'forbidden', matches: (status) => status === 403 },
   // Mantle's "The model '...' does not exist" (and OpenAI's, vLLM's "The model `x` does not exist"), and the other
   // servers' wordings of the same answer: "Model not found: x", ollama's `model "x" not found, try pulling it first`.
-  // A typo'd id must read as unknown there too, not as "this route does not serve it". A bare "Not Found" stays a
+  // A typo'd id must read as unknown there too, not as "this route does not serve it": so do a gateway's "x is not
+  // a valid model ID" (OpenRouter) and bedrock-runtime's "The provided model identifier is invalid.", which a 400
+  // answered for every API made read as a model served. A bare "Not Found" stays a
   // route answer (a missing route prefix), and so does Anthropic's "model: x" (the Anthropic surface's answer to
   // an OpenAI model).
   {
@@ -95,7 +97,7 @@ const RULES: readonly Rule[] = [
     kind: 'model-unknown',
     matches: (status, _e, text) =>
       (status === 404 || status === 400) &&
-      /does not exist|model_not_found|unknown model|model not found|invalid model|\bmodel (["'`])[^"'`\n]{1,300}\1 (was )?not found/i.test(text),
+      /does not exist|model_not_found|unknown model|model not found|invalid model|not a valid model (id|identifier|name)\b|model identifier is invalid|\bmodel (["'`])[^"'`\n]{1,300}\2 (was )?not found/i.test(text),
   },
   { name: '404', kind: 'route-unsupported', matches: (status) => status === 404 },
   { name: '405', kind: 'api-unsupported', matches: (status) => status === 405 },
