@@ -328,6 +328,23 @@ describe('chat content as an array of text parts is read as its text by every ch
     const other = await stop('one two three four five six seven eight nine ten');
     expect(other.status, other.reason).toBe('inconclusive');
     expect(other.reason).toContain('not the control\'s answer cut short');
+    // Nothing at all, or an answer that ended early on its own: a prefix of the control, but the control does not go
+    // on with "7" there, so stop never had the chance to cut it (review of 2026-12-04: both read "honored").
+    for (const early of ['', '1 2 3']) {
+      const result = await stop(early);
+      expect(result.status, `${JSON.stringify(early)}: ${result.reason}`).toBe('inconclusive');
+      expect(result.reason).toContain('ended on its own before the stop sequence');
+    }
+  });
+
+  it('params.stop: a stop sequence of whitespace is compared as it is', async () => {
+    const v = await gptOss();
+    const stopped = { model: 'openai.gpt-oss-20b', messages: [{ role: 'user', content: 'Two lines.' }], max_tokens: 64, stop: ['\n'] };
+    const control = { ...stopped, stop: undefined };
+    const stop = (answered: string) =>
+      run('params.stop', [completed('params.stop', 'chat-completions', [edited(v, choice(answered), { body: stopped, step: 'stopped' }), edited(v, choice('first line\nsecond line'), { body: control, step: 'control' })])]);
+    expect((await stop('first line')).observed).toBe('honored');
+    expect((await stop('first')).status).toBe('inconclusive');
   });
 });
 

@@ -95,6 +95,16 @@ function outputLimit(field: 'max_tokens' | 'max_completion_tokens' | 'max_output
   };
 }
 
+/**
+ * Whether `free` (the control's text) goes on with `stop` right after `text` (the stopped answer, a prefix of it as
+ * far as whitespace goes): a stop sequence of words is compared with whitespace folded, one of whitespace as it is.
+ */
+function nextIs(free: string, text: string, stop: string): boolean {
+  if (!stop.trim()) return free.startsWith(text) && free.slice(text.length).startsWith(stop);
+  const fold = (t: string) => t.replace(/\s+/g, ' ').trim();
+  return fold(free).slice(fold(text).length).trimStart().startsWith(fold(stop));
+}
+
 export const paramChecks: readonly CheckDefinition[] = [
   paramCheck({ id: 'params.max-tokens', param: 'max_tokens', api: 'chat-completions', title: 'Whether max_tokens limits the output of a chat completion', step: 'limited', control: true, effect: outputLimit('max_tokens') }),
   paramCheck({ id: 'params.max-completion-tokens', param: 'max_completion_tokens', api: 'chat-completions', title: 'Whether max_completion_tokens limits the output of a chat completion', step: 'limited', control: true, effect: outputLimit('max_completion_tokens') }),
@@ -119,11 +129,15 @@ export const paramChecks: readonly CheckDefinition[] = [
         const why = budgetSpent(control.body) ?? `it reads ${JSON.stringify(free.slice(0, 60))}`;
         return { inconclusive: `the control answer without stop never reached ${JSON.stringify(stops)} (${why}), so its absence here says nothing` };
       }
-      // Cut by the stop sequence, the answer reads as the control's up to it. Another answer that merely lacks it
-      // (the model wrote "seven" this time) shows nothing about stop.
+      // Cut by the stop sequence, the answer reads as the control's up to it, and the control goes on with it. Another
+      // answer that merely lacks it (the model wrote "seven" this time), or one that ended sooner on its own (nothing
+      // at all, "1 2 3"), shows nothing about stop.
       const oneLine = (t: string) => t.replace(/\s+/g, ' ').trim();
       if (!oneLine(free).startsWith(oneLine(text))) {
         return { inconclusive: `the output ${JSON.stringify(text.slice(0, 40))} holds no stop sequence, but it is not the control's answer cut short (${JSON.stringify(free.slice(0, 40))}): the model answered differently, so whether stop cut it cannot be seen` };
+      }
+      if (!stops.some((stop) => nextIs(free, text, stop))) {
+        return { inconclusive: `the output ${JSON.stringify(text.slice(0, 40))} ends where the control (${JSON.stringify(free.slice(0, 60))}) does not go on with ${JSON.stringify(stops)}: it ended on its own before the stop sequence, so whether stop would cut it cannot be seen` };
       }
       return { honored: true, detail: `stop ${JSON.stringify(stops)}; output ${JSON.stringify(text.slice(0, 40))}; the control without stop reached it` };
     },
