@@ -263,6 +263,14 @@ describe('thinking streamed on Messages, by hand', () => {
     const none = await judgeCase('messages.thinking-stream', 'messages.thinking-stream', { events: messagesStream([]) });
     expect(none.status, none.reason).toBe('inconclusive');
   });
+
+  it('a stream that goes silent mid-thought is not no-signature: the block never closed (error)', async () => {
+    // message_start, the thinking block's start and its two thinking deltas, then silence with the connection open.
+    const events = messagesStream([{ type: 'thinking', signed: true }]).slice(0, 4);
+    const stalled = await judgeCase('messages.thinking-stream', 'messages.thinking-stream', { events, stall: true });
+    expect(stalled.status, stalled.reason).toBe('error');
+    expect(stalled.reason).toMatch(/^could not observe: the stream stalled: no data for \d+ ms after 4 event\(s\).*block 0: 2 thinking_delta\(s\), the block never closed/);
+  });
 });
 
 describe('whether an answer reflects the image', () => {
@@ -273,6 +281,14 @@ describe('whether an answer reflects the image', () => {
     { answer: 'Red', observed: 'not-seen', status: 'pass' },
     { answer: "I can't see any image in this conversation.", observed: 'not-seen', status: 'pass' },
     { answer: 'Sure, happy to help!', observed: null, status: 'inconclusive' },
+    // Saying there is no image, in other words; and a hedge about the image it saw, which says no such thing.
+    { answer: 'There is no image attached to your message.', observed: 'not-seen', status: 'pass' },
+    { answer: 'I am unable to view images.', observed: 'not-seen', status: 'pass' },
+    { answer: "I don't have the ability to process images.", observed: 'not-seen', status: 'pass' },
+    { answer: "I can't name the colour of this image with confidence: it is one flat, uniform fill.", observed: null, status: 'inconclusive' },
+    { answer: 'Hard to tell from this image; it is a single uniform colour.', observed: null, status: 'inconclusive' },
+    { answer: 'The image was attached, but it is one uniform colour I cannot name.', observed: null, status: 'inconclusive' },
+    { answer: 'The image was not attached.', observed: 'not-seen', status: 'pass' },
     // A shade of the drawn colour is seeing it; a colour denied is not named; a list of colours tells nothing.
     { answer: 'Lime.', observed: 'seen', status: 'pass' },
     { answer: 'It is emerald green.', observed: 'seen', status: 'pass' },

@@ -27,8 +27,12 @@ const IMAGE_FIELDS = ['messages', 'input'];
 
 /** Colour words a model may answer with, beyond the ones the harness draws. */
 const OTHER_COLOURS = ['orange', 'purple', 'violet', 'pink', 'brown', 'black', 'white', 'grey', 'gray', 'cyan', 'magenta', 'teal', 'lime', 'navy', 'maroon', 'olive', 'turquoise', 'beige'];
-/** An answer that says the model has no image to look at. */
-const NO_IMAGE = /\b(?:no|not|cannot|can't|can ?not|unable to|don't|do not)\b[^.]{0,40}\b(?:see|view|access|process|image|picture|attach)/i;
+/**
+ * An answer that says the model has no image to look at: it cannot see, view, access or process one ("I can't see
+ * any image"), or there is none ("no image was attached"). A hedge about the image it saw ("I can't name the colour
+ * of this image with confidence") says neither, and names no colour: inconclusive.
+ */
+const NO_IMAGE = /\b(?:not|cannot|can't|can ?not|couldn't|could not|unable to|don't|do not|doesn't|does not)\b[^.]{0,40}\b(?:see|view|access|process|open|load|perceive|receive)\b|\b(?:no|not any|without an?)\s+(?:image|picture|attachment)s?\b|\b(?:image|picture|attachment)s?\b[^.]{0,20}\b(?:isn't|wasn't|aren't|weren't|(?:is|was|are|were) not)\s+(?:attached|included|provided|visible|available)\b/i;
 
 /** The colour of the image a request sent (the PNG the harness generated), found wherever the API puts it. */
 export function sentColour(request: unknown): ImageColour | undefined {

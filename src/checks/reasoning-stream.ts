@@ -139,6 +139,9 @@ const thinkingStream: CheckDefinition = {
     const shown = thinking.map(([i, b]) => `block ${i}: ${b.thinking} thinking_delta(s)${b.signature ? ', signed' : ''}`).join('; ');
     // A budget that ends the answer mid-thought closes the block before its signature could come.
     if (unsigned.length && stopReason === 'max_tokens') return inconclusive(input, `${shown}; stop_reason "max_tokens": the output budget ended the thinking before its signature`, evidence);
+    // A stream that went silent mid-thought never closed the block: whether a signature would have come is not seen.
+    const stalled = unsigned.length ? stallOf(read.seen.exchange) : undefined;
+    if (stalled) return unobserved(input, `could not observe: ${stalled}; ${shown}, the block never closed`, evidence);
     if (unsigned.length) return judge(thinkingStream, input, 'no-signature', evidence, `${shown}; no signature_delta before the block closed: the thinking cannot be sent back on the next turn`);
     return judge(thinkingStream, input, 'conformant', evidence, shown);
   },
