@@ -195,6 +195,33 @@ describe('the other kinds', () => {
   });
 });
 
+describe('a stream that stalled before it ended', () => {
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+  /** A chat stream to POST /v1/x, stalled after its events when `stalled`. */
+  const streamed = (events: unknown[], stalled: boolean): Exchange => ({
+    ...bodyExchange(200, ''),
+    response: { status: 200, headers: { 'content-type': 'text/event-stream' }, chunks: events.map((e, t) => ({ t, data: `data: ${JSON.stringify(e)}\n\n` })), ...(stalled ? { stalledAfterMs: 1000 } : {}) },
+  });
+  const good = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hi' })];
+
+  it('never read as valid from its events alone: error when every stream stalled, else judged on the whole ones', async () => {
+    const only = await run('chat-completion-chunk', [streamed(good, true)]);
+    expect(only.status, only.reason).toBe('error');
+    expect(only.reason).toBe('could not observe a whole stream: every chat-completion-chunk stream stalled before it ended (no data for 1000 ms); stream.* judge the stall');
+    // A whole stream beside it is judged alone: its events, not the stalled one's.
+    const whole = await run('chat-completion-chunk', [streamed(good, true), streamed([...good, chunk({}, 'stop')], false)]);
+    expect(whole.observed, whole.reason).toBe('valid');
+    expect(whole.reason).toContain('; 3 object(s) from 1 case(s)');
+    // The same events in a stream that ended: valid.
+    expect((await run('chat-completion-chunk', [streamed(good, false)])).observed).toBe('valid');
+  });
+
+  it('an event it did send that breaks the schema is a finding all the same (invalid)', async () => {
+    const broken = await run('chat-completion-chunk', [streamed([...good, { ...chunk({ content: 'x' }), choices: 'none' }], true)]);
+    expect(broken.observed, broken.reason).toBe('invalid');
+  });
+});
+
 describe('tolerances and extra fields', () => {
   it('a tolerance relaxes only the property it names, in whichever document has the component', () => {
     const document = { components: { schemas: { Response: { type: 'object', properties: { usage: { type: 'object' }, other: { type: 'object' } } } } } };

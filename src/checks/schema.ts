@@ -30,6 +30,9 @@ interface Sample {
 
 const OPENAI_APIS: ReadonlySet<ApiId> = new Set(['chat-completions', 'responses', 'models']);
 
+/** The kinds read from a stream's events. */
+const STREAM_KINDS: ReadonlySet<SchemaKind> = new Set(['chat-completion-chunk', 'response-event', 'anthropic-event']);
+
 /** The kinds read from a whole 2xx body (not a stream, not an error status). */
 const BODY_KINDS: ReadonlySet<SchemaKind> = new Set(['chat-completion', 'response', 'anthropic-message']);
 
@@ -97,33 +100,46 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
     readsAllCases: true,
     reference: { value: 'valid', source: 'openai-reference: the published OpenAI / Anthropic object schemas' },
     run(input: CheckInput): CheckResult {
-      const schemas = input.schemas ?? PROJECT_SCHEMAS;
       const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
       const samples: Sample[] = completed.flatMap((o) => o.exchanges.flatMap((exchange) => samplesOf(kind, o.api, exchange).map((s) => ({ ...s, caseId: o.caseId, exchange }))));
       if (samples.length === 0) return nothingToRead(input, api, kind);
-      const strictFailures: { sample: Sample; problems: string[] }[] = [];
-      const lenientFailures: { sample: Sample; problems: string[] }[] = [];
-      const extras = new Set<string>();
-      for (const sample of samples) {
-        const plain = plainValue(sample.value);
-        if (!sample.synthetic) for (const field of schemas.extraFields(kind, plain)) extras.add(field);
-        const strictProblems = schemas.problems(kind, 'strict', strictValue(sample.value));
-        if (strictProblems.length === 0) continue;
-        strictFailures.push({ sample, problems: strictProblems });
-        const lenientProblems = schemas.problems(kind, 'lenient', plain);
-        if (lenientProblems.length) lenientFailures.push({ sample, problems: lenientProblems });
-      }
-      const shown = (lenientFailures.length ? lenientFailures : strictFailures).slice(0, 2);
-      const evidence: Evidence[] = shown.map(({ sample, problems }) => evidenceOf(sample.caseId, sample.exchange, `${sample.where}: ${problems.join('; ')}`));
-      const extra = extras.size ? `; ${describeExtras([...extras].sort())}` : '';
-      const counted = `${samples.length} object(s) from ${new Set(samples.map((s) => s.caseId)).size} case(s), ${schemas.source}`;
-      if (strictFailures.length === 0) return judge(definition, input, 'valid', evidence, `${counted}${extra}`);
-      const describe = (failures: typeof strictFailures) => failures.slice(0, 2).map(({ sample, problems }) => `${sample.caseId} ${sample.where}: ${problems.join(', ')}`).join(' | ');
-      if (lenientFailures.length === 0) return judge(definition, input, 'lenient-only', evidence, `strict: ${describe(strictFailures)}; lenient: all ${samples.length} valid${extra}; ${counted}`);
-      return judge(definition, input, 'invalid', evidence, `${describe(lenientFailures)}${extra}; ${counted}`);
+      const verdict = judgeSamples(definition, input, kind, samples);
+      // The events a stalled stream sent are real (one that breaks the schema is a finding), but it never sent the
+      // rest: 'valid' or 'lenient-only' from it would claim what its missing events hold.
+      const stalled = (sample: Sample) => sample.exchange.response?.stalledAfterMs !== undefined;
+      if (verdict.observed === 'invalid' || !STREAM_KINDS.has(kind) || !samples.some(stalled)) return verdict;
+      const whole = samples.filter((sample) => !stalled(sample));
+      if (whole.length > 0) return judgeSamples(definition, input, kind, whole);
+      const first = samples.find(stalled)!;
+      return unobserved(input, `could not observe a whole stream: every ${kind} stream stalled before it ended (no data for ${first.exchange.response!.stalledAfterMs} ms); stream.* judge the stall`, [evidenceOf(first.caseId, first.exchange)]);
     },
   };
   return definition;
+}
+
+/** The verdict on `samples`: valid, lenient-only or invalid, with the problems and the extra fields found. */
+function judgeSamples(definition: CheckDefinition, input: CheckInput, kind: SchemaKind, samples: Sample[]): CheckResult {
+  const schemas = input.schemas ?? PROJECT_SCHEMAS;
+  const strictFailures: { sample: Sample; problems: string[] }[] = [];
+  const lenientFailures: { sample: Sample; problems: string[] }[] = [];
+  const extras = new Set<string>();
+  for (const sample of samples) {
+    const plain = plainValue(sample.value);
+    if (!sample.synthetic) for (const field of schemas.extraFields(kind, plain)) extras.add(field);
+    const strictProblems = schemas.problems(kind, 'strict', strictValue(sample.value));
+    if (strictProblems.length === 0) continue;
+    strictFailures.push({ sample, problems: strictProblems });
+    const lenientProblems = schemas.problems(kind, 'lenient', plain);
+    if (lenientProblems.length) lenientFailures.push({ sample, problems: lenientProblems });
+  }
+  const shown = (lenientFailures.length ? lenientFailures : strictFailures).slice(0, 2);
+  const evidence: Evidence[] = shown.map(({ sample, problems }) => evidenceOf(sample.caseId, sample.exchange, `${sample.where}: ${problems.join('; ')}`));
+  const extra = extras.size ? `; ${describeExtras([...extras].sort())}` : '';
+  const counted = `${samples.length} object(s) from ${new Set(samples.map((s) => s.caseId)).size} case(s), ${schemas.source}`;
+  if (strictFailures.length === 0) return judge(definition, input, 'valid', evidence, `${counted}${extra}`);
+  const describe = (failures: typeof strictFailures) => failures.slice(0, 2).map(({ sample, problems }) => `${sample.caseId} ${sample.where}: ${problems.join(', ')}`).join(' | ');
+  if (lenientFailures.length === 0) return judge(definition, input, 'lenient-only', evidence, `strict: ${describe(strictFailures)}; lenient: all ${samples.length} valid${extra}; ${counted}`);
+  return judge(definition, input, 'invalid', evidence, `${describe(lenientFailures)}${extra}; ${counted}`);
 }
 
 const MAX_EXTRAS = 12;
