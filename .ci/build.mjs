@@ -14,23 +14,14 @@
 //  4. uPlot's minified script and stylesheet, which history.html inlines, go to dist/history/uplot/.
 //  5. The licenses of the bundled packages go to dist/THIRD-PARTY-LICENSES.txt.
 // Usage: node .ci/build.mjs [dist folder, default ./dist]
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { removeLeftovers } from './leftovers.mjs';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
-
-/** Whether process `pid` exists (EPERM: it does, and is someone else's). */
-function running(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
-}
 
 const dist = resolve(process.argv[2] ?? join(root, 'dist'));
 const external = ['vitest', 'vitest/*', '@vitest/ui'];
@@ -60,16 +51,9 @@ const bundled = await build({
 
 // The schemas, from a throwaway bundle of the modules that define them (the same source the CLI bundle holds),
 // kept below the checkout's node_modules so that its imports resolve there.
-// A build killed while its scratch folder existed (about a second) left it behind: the next build removes it once
-// it is a minute old and its build's pid is not running. A pid now someone else's keeps it until that process ends;
-// the age spares a live build whose pid this process cannot see (another pid namespace sharing the checkout).
+// A build killed while its scratch folder existed (about a second) left it behind (.ci/leftovers.mjs).
 const cache = join(root, 'node_modules', '.cache');
-for (const name of existsSync(cache) ? readdirSync(cache) : []) {
-  const pid = Number(/^mantle-conformance-build-(\d+)$/.exec(name)?.[1]);
-  if (!pid || pid === process.pid || running(pid)) continue;
-  const folder = join(cache, name);
-  if (statSync(folder, { throwIfNoEntry: false })?.mtimeMs < Date.now() - 60_000) rmSync(folder, { recursive: true, force: true });
-}
+removeLeftovers(cache, /^mantle-conformance-build-(\d+)$/);
 const scratch = join(cache, `mantle-conformance-build-${process.pid}`);
 let schemaModule;
 try {

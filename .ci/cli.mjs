@@ -7,9 +7,10 @@
 // Usage: node .ci/cli.mjs <mantle-conformance arguments...>
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { removeLeftovers } from './leftovers.mjs';
 
 /** The checkout; a test names one of its own (MANTLE_CLI_ROOT) whose .ci/build.mjs is a stand-in. */
 const ROOT = process.env.MANTLE_CLI_ROOT ?? fileURLToPath(new URL('..', import.meta.url));
@@ -43,35 +44,13 @@ function inputsHash() {
   return hash.digest('hex');
 }
 
-/** Whether process `pid` exists (EPERM: it does, and is someone else's). */
-function running(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
-}
-
-/**
- * The folders a killed build left next to dist/: removed once a minute old and their process has ended (the age
- * spares a live build whose pid this process cannot see).
- */
-function removeLeftovers() {
-  for (const name of readdirSync(ROOT)) {
-    const pid = Number(/^dist\.(?:building|old)-(\d+)$/.exec(name)?.[1]);
-    if (!pid || pid === process.pid || running(pid)) continue;
-    const folder = join(ROOT, name);
-    if (statSync(folder, { throwIfNoEntry: false })?.mtimeMs < Date.now() - 60_000) rmSync(folder, { recursive: true, force: true });
-  }
-}
-
 /**
  * Builds into a folder of its own, then puts it in place of dist/: a command still running from the previous build,
  * or another one building at the same time, never reads a half-written dist/. `why` says why, on stderr.
  */
 function build(hash, why) {
-  removeLeftovers();
+  // What a build killed midway left (.ci/leftovers.mjs).
+  removeLeftovers(ROOT, /^dist\.(?:building|old)-(\d+)$/);
   const building = `${DIST}.building-${process.pid}`;
   const old = `${DIST}.old-${process.pid}`;
   const started = performance.now();
