@@ -313,12 +313,15 @@ describe('chat content as an array of text parts is read as its text by every ch
     expect(prose.reason).toContain('"Her name is Ada."');
   });
 
-  it('params.stop reads both steps through the parts: honored when only the control reaches "7", ignored when the stopped answer holds it', async () => {
+  /** params.stop on `answered` to `prompt` with stop `stops`, beside a control (no stop) that answered `free`. */
+  const stopCase = (prompt: string, stops: string[], free: unknown) => async (answered: unknown) => {
+    const stopped = { model: 'openai.gpt-oss-20b', messages: [{ role: 'user', content: prompt }], max_tokens: 64, stop: stops };
     const v = await gptOss();
-    const stopped = { model: 'openai.gpt-oss-20b', messages: [{ role: 'user', content: 'Count from 1 to 10, separated by spaces.' }], max_tokens: 64, stop: ['7'] };
-    const control = { ...stopped, stop: undefined };
-    const stop = (answered: unknown) =>
-      run('params.stop', [completed('params.stop', 'chat-completions', [edited(v, choice(answered), { body: stopped, step: 'stopped' }), edited(v, choice(parts('1 2 3 4 5 6 7 8 9 10')), { body: control, step: 'control' })])]);
+    return run('params.stop', [completed('params.stop', 'chat-completions', [edited(v, choice(answered), { body: stopped, step: 'stopped' }), edited(v, choice(free), { body: { ...stopped, stop: undefined }, step: 'control' })])]);
+  };
+
+  it('params.stop reads both steps through the parts: honored when only the control reaches "7", ignored when the stopped answer holds it', async () => {
+    const stop = stopCase('Count from 1 to 10, separated by spaces.', ['7'], parts('1 2 3 4 5 6 7 8 9 10'));
     const honored = await stop(parts('1 2 3 4 5 6 '));
     expect(honored.observed, honored.reason).toBe('honored');
     const ignored = await stop(parts('1 2 3 4 5 6 ', '7 8'));
@@ -338,11 +341,7 @@ describe('chat content as an array of text parts is read as its text by every ch
   });
 
   it('params.stop: a stop sequence of whitespace is compared as it is', async () => {
-    const v = await gptOss();
-    const stopped = { model: 'openai.gpt-oss-20b', messages: [{ role: 'user', content: 'Two lines.' }], max_tokens: 64, stop: ['\n'] };
-    const control = { ...stopped, stop: undefined };
-    const stop = (answered: string) =>
-      run('params.stop', [completed('params.stop', 'chat-completions', [edited(v, choice(answered), { body: stopped, step: 'stopped' }), edited(v, choice('first line\nsecond line'), { body: control, step: 'control' })])]);
+    const stop = stopCase('Two lines.', ['\n'], 'first line\nsecond line');
     expect((await stop('first line')).observed).toBe('honored');
     expect((await stop('first')).status).toBe('inconclusive');
   });
