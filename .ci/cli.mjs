@@ -1,22 +1,31 @@
 // `npm run conformance` (and `npm run fixtures`, `npm run emulator`) in a checkout: the CLI as the package runs it,
-// from dist/, built again first whenever what it is built from changed since the last build here: src/, the build
-// scripts, package.json or the installed dependencies (by the hash of their content, not their times: a checkout
-// of another branch, a `git stash` or an `npm install` all count). So it is never stale, like running src/ through
-// tsx was, and a replay takes half the time (tsx compiled every module and ajv every schema at each start; README,
-// Benchmark). A build takes a few seconds and says so on stderr; a failed one exits 3 with esbuild's message.
+// built from this checkout by .ci/build.mjs and laid out as npm installs it, below node_modules/.cache/
+// mantle-conformance-checkout/<hash>/ (package.json copied, suites/ and fixtures/ linked to the checkout's, dist/).
+// <hash> is the hash of what a build reads (src/, the build scripts, package.json, tsconfig.json, the installed
+// dependencies' lock: by content, so a branch switched, a stash or an `npm install` count, and a file saved again
+// unchanged does not); a build is made once per hash and never changed or removed while it may be in use, so a
+// command still running from an earlier build (a long live run, `npm run emulator`) keeps loading its own modules
+// whatever is built meanwhile. So it is never stale, like running src/ through tsx was, and a replay takes half the
+// time (tsx compiled every module and ajv every schema at each start; README, Benchmark). The checkout's own dist/
+// is `npm run build`'s, not touched here. A build takes a few seconds and says so on stderr (not with --quiet); a
+// failed one exits 3 with esbuild's message. Builds not used for a day are removed, the newest three kept.
 // Usage: node .ci/cli.mjs <mantle-conformance arguments...>
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { removeLeftovers } from './leftovers.mjs';
 
 /** The checkout; a test names one of its own (MANTLE_CLI_ROOT) whose .ci/build.mjs is a stand-in. */
 const ROOT = process.env.MANTLE_CLI_ROOT ?? fileURLToPath(new URL('..', import.meta.url));
-const DIST = join(ROOT, 'dist');
-/** The hash of the inputs dist/ was built from, written by this script after a build. */
-const STAMP = '.built-from';
+/** Where the builds are, one folder per hash of their inputs. */
+const BUILDS = join(ROOT, 'node_modules', '.cache', 'mantle-conformance-checkout');
+/** Written last into a build: a folder without it is not one (a build killed midway, another being made). */
+const COMPLETE = '.complete';
+/** Builds kept whatever their age, the newest first; others are removed once unused for this long. */
+const KEEP = 3;
+const UNUSED_MS = 24 * 60 * 60 * 1000;
 
 /** Every file below `dir`, sorted by path. */
 function filesBelow(dir) {
@@ -32,11 +41,8 @@ function filesBelow(dir) {
 /** The hash of what a build reads (a missing file counts as missing: an uninstalled dependency tree differs). */
 function inputsHash() {
   const hash = createHash('sha256');
-  const inputs = [
-    ...filesBelow(join(ROOT, 'src')),
-    ...['.ci/build.mjs', '.ci/build-schemas-entry.ts', 'package.json', 'node_modules/.package-lock.json'].map((file) => join(ROOT, file)),
-  ];
-  for (const file of inputs) {
+  const named = ['.ci/build.mjs', '.ci/build-schemas-entry.ts', 'package.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
+  for (const file of [...filesBelow(join(ROOT, 'src')), ...named.map((name) => join(ROOT, name))]) {
     hash.update(`${relative(ROOT, file)}\0`);
     hash.update(existsSync(file) ? readFileSync(file) : '(missing)');
     hash.update('\0');
@@ -45,43 +51,53 @@ function inputsHash() {
 }
 
 /**
- * Builds into a folder of its own, then puts it in place of dist/: a command still running from the previous build,
- * or another one building at the same time, never reads a half-written dist/. `why` says why, on stderr.
+ * Builds into a folder of its own, laid out as npm installs the package, then gives it the hash's name. Two
+ * commands building the same hash at once both build; the first to finish names it, the other discards its own.
  */
-function build(hash, why) {
-  // What a build killed midway left (.ci/leftovers.mjs).
-  removeLeftovers(ROOT, /^dist\.(?:building|old)-(\d+)$/);
-  const building = `${DIST}.building-${process.pid}`;
-  const old = `${DIST}.old-${process.pid}`;
+function build(target, quiet) {
+  removeLeftovers(BUILDS, /^[0-9a-f]{64}\.building-(\d+)$/);
+  const building = `${target}.building-${process.pid}`;
   const started = performance.now();
-  const quiet = process.argv.includes('--quiet');
-  if (!quiet) process.stderr.write(`building dist/ (${why}) ...\n`);
-  const result = spawnSync(process.execPath, [join(ROOT, '.ci/build.mjs'), building], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (!quiet) process.stderr.write(`building the CLI from src/ (${existsSync(BUILDS) && readdirSync(BUILDS).length ? 'src/, the build or the dependencies changed since the last build' : 'no build of this checkout yet'}) ...\n`);
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building, { recursive: true });
+  writeFileSync(join(building, 'package.json'), readFileSync(join(ROOT, 'package.json')));
+  for (const name of ['suites', 'fixtures']) symlinkSync(join(ROOT, name), join(building, name));
+  const result = spawnSync(process.execPath, [join(ROOT, '.ci/build.mjs'), join(building, 'dist')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   if (result.status !== 0) {
     rmSync(building, { recursive: true, force: true });
-    process.stderr.write(`${result.stdout ?? ''}the build of dist/ from src/ failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}); fix what it says above and run the command again\n`);
+    process.stderr.write(`${result.stdout ?? ''}the build of the CLI from src/ failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}); fix what it says above and run the command again\n`);
     process.exit(3);
   }
-  writeFileSync(join(building, STAMP), `${hash}\n`);
+  writeFileSync(join(building, COMPLETE), '');
   try {
-    renameSync(DIST, old);
+    renameSync(building, target);
   } catch (error) {
-    if (error.code !== 'ENOENT') throw error;
-  }
-  try {
-    renameSync(building, DIST);
-  } catch (error) {
-    // Another command built the same inputs and put its build in place first.
+    // Another command built the same inputs and named its build first.
     if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
     rmSync(building, { recursive: true, force: true });
   }
-  rmSync(old, { recursive: true, force: true });
-  if (!quiet) process.stderr.write(`built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  if (!quiet) process.stderr.write(`built in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+/** Removes the builds no command has used for a day, beyond the newest KEEP (by last use) and `current`. */
+function removeUnused(current) {
+  const builds = readdirSync(BUILDS)
+    .filter((name) => /^[0-9a-f]{64}$/.test(name) && name !== current)
+    .map((name) => ({ name, used: statSync(join(BUILDS, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.used - a.used);
+  for (const { name, used } of builds.slice(KEEP - 1)) {
+    if (used < Date.now() - UNUSED_MS) rmSync(join(BUILDS, name), { recursive: true, force: true });
+  }
 }
 
 const hash = inputsHash();
-const built = existsSync(join(DIST, STAMP)) ? readFileSync(join(DIST, STAMP), 'utf8').trim() : undefined;
-if (built !== hash) build(hash, built === undefined ? 'no build of this checkout yet' : 'src/, the build or the dependencies changed since the last build');
-const bin = join(DIST, 'cli/bin.js');
+const target = join(BUILDS, hash);
+if (!existsSync(join(target, COMPLETE))) build(target, process.argv.includes('--quiet'));
+// Used now: its time keeps it from removal for a day.
+const now = new Date();
+utimesSync(target, now, now);
+removeUnused(hash);
+const bin = join(target, 'dist/cli/bin.js');
 process.argv = [process.argv[0], bin, ...process.argv.slice(2)];
 await import(pathToFileURL(bin).href);

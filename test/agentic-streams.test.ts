@@ -9,6 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saysNoImage } from '../src/checks/images.ts';
 import { getCheck } from '../src/checks/registry.ts';
 import type { CheckResult } from '../src/checks/types.ts';
 import { buildRequest } from '../src/run/case-runner.ts';
@@ -270,6 +271,10 @@ describe('thinking streamed on Messages, by hand', () => {
     const stalled = await judgeCase('messages.thinking-stream', 'messages.thinking-stream', { events, stall: true });
     expect(stalled.status, stalled.reason).toBe('error');
     expect(stalled.reason).toMatch(/^could not observe: the stream stalled: no data for \d+ ms after 4 event\(s\).*block 0: 2 thinking_delta\(s\), the block never closed/);
+    // A block that closed unsigned before the stream went silent: no-signature all the same.
+    const closed = messagesStream([{ type: 'thinking', signed: false }, { type: 'thinking', signed: true }]).slice(0, 6);
+    const late = await judgeCase('messages.thinking-stream', 'messages.thinking-stream', { events: closed, stall: true });
+    expect(late.observed, late.reason).toBe('no-signature');
   });
 });
 
@@ -300,6 +305,67 @@ describe('whether an answer reflects the image', () => {
     const r = await judgeCase('images.chat', 'images.seen.chat', chat(answer));
     expect(r.observed, r.reason).toBe(observed);
     expect(r.status).toBe(status);
+  });
+
+  it.each([
+    "I can't see any image.",
+    'I don\u2019t see an image attached to your message.',
+    "I'm unable to view images.",
+    'There is no image in your message.',
+    'No image was provided.',
+    "It looks like the image didn't come through.",
+    "I don't have the ability to see images.",
+    "I'm a text-only model and can't interpret images.",
+    'As a text-based AI, I cannot analyze images.',
+    'I do not have access to any image.',
+    'I can\u2019t view attachments.',
+    "It seems you haven't attached an image.",
+    "You haven't shared an image yet.",
+    "I didn't receive any image.",
+    'The image appears to be missing.',
+    "I'm not able to see images.",
+    'I am not able to view the picture you sent.',
+    "Sorry, I can't read images.",
+    'Unfortunately I cannot interpret visual content.',
+    "There's no picture here for me to describe.",
+    "I don't see any attachment.",
+    'Please upload the image; I only see text.',
+    'I only received text, no image.',
+    'The image failed to load.',
+    'I have no way to look at images.',
+    "I'm sorry, but I cannot see the image you're referring to.",
+    "Which image? I don't see one.",
+    'It appears that no image has been uploaded.',
+    "I don't have vision capabilities.",
+    'Image not found.',
+    "I can't tell the colour because I can't see images.",
+    'I couldn\u2019t find an image in your message.',
+  ])('says it has no image: %s', (answer) => {
+    expect(saysNoImage(answer)).toBe(true);
+  });
+
+  it.each([
+    "I can't name the colour of this image with confidence: it is one flat, uniform fill.",
+    "I'm not sure of the exact shade, but it's a solid fill.",
+    "I can't say for certain which colour this is.",
+    "It's not a pattern; it's a single solid colour.",
+    'I do not know the exact name of this hue.',
+    'I cannot determine the exact colour name from this small image.',
+    "The image is a solid square, but I can't process the exact RGB values.",
+    "I can't access colour metadata, but the square looks uniform.",
+    "Not much to see: it's a plain square.",
+    'I do not want to guess; the image shows one flat colour.',
+    'There is no text in this image, just a solid colour.',
+    'The image has no pattern or gradient.',
+    'This picture has no details other than its single colour.',
+    'It is not transparent; it is a single colour.',
+    'There are no objects in the image.',
+    "I can't view this as anything but a flat fill.",
+    "It doesn't look like a photo, just a flat fill.",
+    "It's hard to see the exact shade in such a small image.",
+    'The image was attached, but it is one uniform colour I cannot name.',
+  ])('does not say it has no image: %s', (answer) => {
+    expect(saysNoImage(answer)).toBe(false);
   });
 
   it('content sent as text parts is read as their text: seen, not-seen', async () => {

@@ -1,12 +1,14 @@
 /**
- * `npm run conformance` in a checkout (.ci/cli.mjs): it runs dist/cli/bin.js, building dist/ first when there is
- * none or when what it is built from changed (src/, the build script, package.json, the installed dependencies), and
- * only then; a file the build does not read (a suite) changes nothing. A failed build exits 3 and leaves the previous
- * dist/ as it was; a build killed midway leaves folders the next build removes once their process has ended.
+ * `npm run conformance` in a checkout (.ci/cli.mjs): it runs a build of the checkout laid out as npm installs the
+ * package, below node_modules/.cache/mantle-conformance-checkout/<hash of the build's inputs>/, building it first
+ * when there is none for the inputs as they are (src/, the build scripts, package.json, tsconfig.json, the installed
+ * dependencies), and only then; a file the build does not read (a suite) changes nothing. A build is never changed
+ * or removed while a command may be running from it: one started before a rebuild still loads its own modules. A
+ * failed build exits 3; what a killed build left, and builds unused for a day beyond the newest three, are removed.
  * Each test runs it on a small checkout of its own whose .ci/build.mjs is a stand-in that writes a dist/cli/bin.js.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +17,8 @@ import { ROOT } from './helpers/harness.ts';
 
 /**
  * The stand-in build: counts its runs, fails when told to, and writes a bin.js that prints its arguments and exits
- * with the code its first argument names (`exit=N`), tagged with the build's number.
+ * with the code its first argument names (`exit=N`), tagged with the build's number; `late MS` first waits, then
+ * imports a module of its own build (as the CLI loads a chunk when it needs it).
  */
 const STAND_IN_BUILD = `
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,9 +30,16 @@ if (existsSync('fail-build')) {
 }
 const build = readFileSync('builds.log', 'utf8').trim().split('\\n').length;
 mkdirSync(join(process.argv[2], 'cli'), { recursive: true });
+writeFileSync(join(process.argv[2], 'late.js'), 'export const build = ' + build + ';\\n');
 writeFileSync(join(process.argv[2], 'cli/bin.js'), \`
-process.stdout.write('build \${build}: ' + process.argv.slice(2).join(' ') + '\\\\n');
-process.exitCode = Number(/^exit=(\\\\d+)$/.exec(process.argv[2] ?? '')?.[1] ?? 0);
+const args = process.argv.slice(2);
+if (args[0] === 'late') {
+  await new Promise((resolve) => setTimeout(resolve, Number(args[1])));
+  const { build } = await import('../late.js');
+  process.stdout.write('late module of build ' + build + '\\\\n');
+}
+process.stdout.write('build \${build}: ' + args.join(' ') + '\\\\n');
+process.exitCode = Number(/^exit=(\\\\d+)$/.exec(args[0] ?? '')?.[1] ?? 0);
 \`);
 process.stdout.write('built\\n');
 `;
@@ -41,25 +51,29 @@ beforeAll(async () => {
 afterAll(() => rm(base, { recursive: true, force: true }));
 
 let checkouts = 0;
-/** A checkout of its own: src/ with two files, the stand-in build, package.json, an installed lock, a suite. */
+/** A checkout of its own: src/ with two files, the stand-in build, package.json, an installed lock, suites, fixtures. */
 async function checkout(): Promise<string> {
   const root = join(base, `checkout-${++checkouts}`);
-  await mkdir(join(root, 'src/cli'), { recursive: true });
-  await mkdir(join(root, '.ci'), { recursive: true });
-  await mkdir(join(root, 'node_modules'), { recursive: true });
-  await mkdir(join(root, 'suites'), { recursive: true });
+  for (const dir of ['src/cli', '.ci', 'node_modules', 'suites', 'fixtures']) await mkdir(join(root, dir), { recursive: true });
   await writeFile(join(root, 'src/cli/bin.ts'), 'export {};\n');
   await writeFile(join(root, 'src/errors.ts'), 'export const A = 1;\n');
   await writeFile(join(root, '.ci/build.mjs'), STAND_IN_BUILD);
   await writeFile(join(root, '.ci/build-schemas-entry.ts'), 'export {};\n');
-  await writeFile(join(root, 'package.json'), '{ "name": "x" }\n');
+  await writeFile(join(root, 'package.json'), '{ "name": "x", "version": "1.2.3" }\n');
+  await writeFile(join(root, 'tsconfig.json'), '{}\n');
   await writeFile(join(root, 'node_modules/.package-lock.json'), '{ "packages": {} }\n');
   await writeFile(join(root, 'suites/a.suite.yaml'), 'cases: []\n');
   return root;
 }
 
+interface Launched {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
 /** .ci/cli.mjs on `root` with `args`. */
-function launch(root: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function launch(root: string, args: string[]): Promise<Launched> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, '.ci/cli.mjs'), ...args], { cwd: root, env: { ...process.env, MANTLE_CLI_ROOT: root } });
     let stdout = '';
@@ -72,20 +86,29 @@ function launch(root: string, args: string[]): Promise<{ code: number | null; st
 }
 
 const builds = async (root: string) => (await readFile(join(root, 'builds.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
-/** What the checkout's top level holds besides its own files: dist/ and whatever a build left. */
-const leftovers = async (root: string) => (await readdir(root)).filter((name) => name.startsWith('dist')).sort();
+const buildsDir = (root: string) => join(root, 'node_modules/.cache/mantle-conformance-checkout');
+/** The folders below the builds folder, sorted. */
+const folders = async (root: string) => (await readdir(buildsDir(root)).catch(() => [] as string[])).sort();
+const HASH = /^[0-9a-f]{64}$/;
 
 describe('the checkout CLI (npm run conformance)', () => {
-  it('builds dist/ when there is none, runs it with the arguments and its exit code, and builds nothing the next time', async () => {
+  it('builds when there is none, laid out as npm installs the package, runs it with the arguments and its exit code, and builds nothing the next time', async () => {
     const root = await checkout();
     const first = await launch(root, ['exit=4', 'run', '--models', 'x']);
     expect(first.code, first.stderr).toBe(4);
     expect(first.stdout).toBe('build 1: exit=4 run --models x\n');
-    expect(first.stderr).toMatch(/^building dist\/ \(no build of this checkout yet\) \.\.\.\nbuilt dist\/ in \d+\.\d s\n$/);
+    expect(first.stderr).toMatch(/^building the CLI from src\/ \(no build of this checkout yet\) \.\.\.\nbuilt in \d+\.\d s\n$/);
+    const [only, ...others] = await folders(root);
+    expect(others).toEqual([]);
+    expect(only).toMatch(HASH);
+    const build = join(buildsDir(root), only!);
+    expect(await readFile(join(build, 'package.json'), 'utf8')).toContain('"version": "1.2.3"');
+    for (const linked of ['suites', 'fixtures']) expect(lstatSync(join(build, linked)).isSymbolicLink(), linked).toBe(true);
+    // The checkout's own dist/ is npm run build's: not made here.
+    expect(existsSync(join(root, 'dist'))).toBe(false);
     const again = await launch(root, ['run']);
     expect(again).toEqual({ code: 0, stdout: 'build 1: run\n', stderr: '' });
     expect(await builds(root)).toBe(1);
-    expect(await leftovers(root)).toEqual(['dist']);
   });
 
   it.each([
@@ -93,6 +116,7 @@ describe('the checkout CLI (npm run conformance)', () => {
     ['a new file in src/', 'src/checks/new.ts', 'export {};\n'],
     ['the build script', '.ci/build-schemas-entry.ts', 'export const B = 1;\n'],
     ['package.json', 'package.json', '{ "name": "y" }\n'],
+    ['tsconfig.json', 'tsconfig.json', '{ "compilerOptions": {} }\n'],
     ['the installed dependencies (npm install)', 'node_modules/.package-lock.json', '{ "packages": { "node_modules/a": {} } }\n'],
   ])('builds again after a change to %s, and only once', async (_what, file, text) => {
     const root = await checkout();
@@ -106,7 +130,8 @@ describe('the checkout CLI (npm run conformance)', () => {
     expect(changed.stderr).toBe('');
     expect((await launch(root, ['run'])).stdout).toBe('build 2: run\n');
     expect(await builds(root)).toBe(2);
-    expect(await leftovers(root)).toEqual(['dist']);
+    // Both builds stay: the first may still be in use.
+    expect((await folders(root)).filter((name) => HASH.test(name))).toHaveLength(2);
   });
 
   it('does not build again for what the build does not read: a suite, the reports, a file restored as it was', async () => {
@@ -121,35 +146,61 @@ describe('the checkout CLI (npm run conformance)', () => {
     expect(await builds(root)).toBe(1);
   });
 
-  it('a failed build exits 3 with the build\'s message and how to go on, and leaves the previous dist/ as it was', async () => {
+  it('a command still running from a build keeps loading its own modules while another builds a newer one', async () => {
     const root = await checkout();
     await launch(root, ['run']);
+    // Started from build 1, it loads a module of its build after the rebuild below.
+    const running = launch(root, ['late', '1500']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await writeFile(join(root, 'src/errors.ts'), 'export const A = 2;\n');
+    expect((await launch(root, ['run'])).stdout).toBe('build 2: run\n');
+    const late = await running;
+    expect(late.code, late.stderr).toBe(0);
+    expect(late.stdout).toBe('late module of build 1\nbuild 1: late 1500\n');
+  });
+
+  it('two commands at once with no build: both run, one build is kept', async () => {
+    const root = await checkout();
+    const [a, b] = await Promise.all([launch(root, ['run']), launch(root, ['run'])]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(`${a.stdout}${b.stdout}`).toMatch(/^build \d: run\nbuild \d: run\n$/);
+    expect((await folders(root)).filter((name) => !name.startsWith('.'))).toEqual([expect.stringMatching(HASH)]);
+  });
+
+  it('a failed build exits 3 with the build\'s message and how to go on, and leaves the builds there were as they were', async () => {
+    const root = await checkout();
+    await launch(root, ['run']);
+    const before = await folders(root);
     await writeFile(join(root, 'src/errors.ts'), 'export const A = ;\n');
     await writeFile(join(root, 'fail-build'), '');
     const failed = await launch(root, ['run']);
     expect(failed.code).toBe(3);
     expect(failed.stdout).toBe('');
     expect(failed.stderr).toContain('Expected ";" but found "}" (src/cli/bin.ts:3:1)');
-    expect(failed.stderr).toMatch(/the build of dist\/ from src\/ failed \(exit 1\); fix what it says above and run the command again\n$/);
-    expect(await leftovers(root)).toEqual(['dist']);
+    expect(failed.stderr).toMatch(/the build of the CLI from src\/ failed \(exit 1\); fix what it says above and run the command again\n$/);
+    expect(await folders(root)).toEqual(before);
     // Fixed: built and run.
     await rm(join(root, 'fail-build'));
     await writeFile(join(root, 'src/errors.ts'), 'export const A = 3;\n');
     expect((await launch(root, ['run'])).stdout).toBe('build 3: run\n');
   });
 
-  it('removes what a killed build left once its process has ended and it is a minute old; a young one or a running process\'s stays', async () => {
+  it('removes what a killed build left once its process has ended and it is a minute old, and builds unused for a day beyond the newest three', async () => {
     const root = await checkout();
-    const old = new Date(Date.now() - 120_000);
-    // A pid no process has (above Linux's pid_max), and this process's own (running).
-    const left = ['dist.building-99999999', 'dist.old-99999998', `dist.building-${process.pid}`, 'dist.building-99999997'];
-    for (const name of left) await mkdir(join(root, name, 'cli'), { recursive: true });
-    for (const name of left.slice(0, 3)) await utimes(join(root, name), old, old);
-    // Something else of the user's that only looks alike.
-    await mkdir(join(root, 'dist.backup'));
+    const dir = buildsDir(root);
+    const hex = (digit: string) => digit.repeat(64);
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+    // Builds last used an hour, two, three and four days ago; one killed midway (a pid no process has, above Linux's
+    // pid_max), an old one of this process (running) and a young one; and something else that only looks alike.
+    const made = { [hex('a')]: 1, [hex('b')]: 48, [hex('c')]: 72, [hex('d')]: 96, [`${hex('e')}.building-99999999`]: 2, [`${hex('e')}.building-${process.pid}`]: 2, [`${hex('f')}.building-99999998`]: 0, notes: 200 };
+    for (const [name, hours] of Object.entries(made)) {
+      await mkdir(join(dir, name), { recursive: true });
+      if (HASH.test(name)) await writeFile(join(dir, name, '.complete'), '');
+      await utimes(join(dir, name), hoursAgo(hours), hoursAgo(hours));
+    }
     const run = await launch(root, ['run']);
     expect(run.code, run.stderr).toBe(0);
-    expect(await leftovers(root)).toEqual(['dist', 'dist.backup', 'dist.building-99999997', `dist.building-${process.pid}`].sort());
-    expect(existsSync(join(root, 'dist/.built-from'))).toBe(true);
+    const current = (await folders(root)).find((name) => HASH.test(name) && !(name in made))!;
+    expect(await folders(root)).toEqual([current, hex('a'), hex('b'), `${hex('e')}.building-${process.pid}`, `${hex('f')}.building-99999998`, 'notes'].sort());
   });
 });

@@ -131,6 +131,17 @@ describe('messages.basic: a Message without text that ended for the model\'s rea
     expect(result.reason).toContain(`the model ended its turn without text (${says})`);
   });
 
+  it.each([
+    { name: 'an unknown stop_reason', body: messages([], 'bogus'), says: 'content is an empty array' },
+    { name: 'an empty stop_reason', body: messages([], ''), says: 'content is an empty array' },
+    { name: 'a block of a type Messages do not have', body: messages([{ type: 'output_text', text: 'OK' }]), says: 'no text block (blocks: "output_text")' },
+    { name: 'a text block whose text is null', body: messages([{ type: 'text', text: null }]), says: 'no text block (blocks: "text")' },
+  ])('$name is the endpoint\'s Message: nonconformant', async ({ body, says }) => {
+    const result = await judged('probe.messages', 'messages.basic', body);
+    expect(result.observed, result.reason).toBe('nonconformant');
+    expect(result.reason).toContain(says);
+  });
+
   it('without a stop_reason, or with a content that is no array, it still fails', async () => {
     const { stop_reason: _dropped, ...noStop } = messages([]);
     expect((await judged('probe.messages', 'messages.basic', noStop)).observed).toBe('nonconformant');

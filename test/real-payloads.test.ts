@@ -265,7 +265,7 @@ describe('Claude thinking through its whole max_tokens (messages.basic)', () => 
 
   it.each([
     { name: 'content []', content: [], none: 'content is an empty array' },
-    { name: 'one thinking block', content: [THINKING], none: 'no text block' },
+    { name: 'one thinking block', content: [THINKING], none: 'no text block (blocks: "thinking")' },
   ])('$name at stop_reason end_turn is inconclusive: the model ended its turn without text (answer.non-empty judges that, per trial)', async ({ content, none }) => {
     const result = await basic({ content, stop_reason: 'end_turn' });
     expect(result.status, result.reason).toBe('inconclusive');

@@ -58,6 +58,8 @@ describe('a typo in --models', () => {
       expect(typo.code, typo.stderr).toBe(1);
       expect(typo.stdout).toMatch(/xai\.grok-4-3 \(127\.0\.0\.1_\d+\): nothing observed, no request for it was answered with a 2xx \(every answer 400\): is the id right\?; "xai\.grok-4-3" is not in the catalog: did you mean "xai\.grok-4\.3"\?/);
       expect(typo.stdout).toMatch(/^gate: fail \(exit 1\): .*1 model\(s\) with nothing observed/m);
+      // The coverage line agrees: what the cells read is not the model's.
+      expect(typo.stdout).toMatch(/^coverage: 0 of (\d+) cells observed \(0\.0%\); not observed: \1 of model\(s\) with nothing observed$/m);
       // A catalog model refused the same way was observed: its routes answered (a 400 is an answer about the request).
       const known = await run('xai.grok-4.3');
       expect(known.stdout).not.toContain('nothing observed');

@@ -201,6 +201,9 @@ describe('green means observed', () => {
       'xai.grok-4.33 (emulator): nothing observed, no request for it was answered with a 2xx (every answer 400/404): is the id right?; "xai.grok-4.33" is not in the catalog: did you mean "xai.grok-4.3"?',
     ]);
     expect(served({ ...unsupported, 'api.responses': 'supported', 'params.temperature': 'rejected' }, { model: 'qwen.qwen3-32b', okStatus: 400 }).gate.problems).toEqual([]);
+    // A cell that read something and names no status (a valid schema.* cell lists no exchange) may have read a 2xx.
+    const schemaOnly = smallMatrix([{ model: 'xai.grok-4.33', check: 'schema.chat-completion', status: 'pass', observed: 'valid', evidence: [] }], ['xai.grok-4.33', 'qwen.qwen3-32b'], ['schema.chat-completion']);
+    expect(schemaOnly.gate.problems).toEqual([]);
     // Stated for every probe (a model known not to be served on this surface): no surprise, no problem.
     expect(served(unsupported, { expected: 'unsupported' }).gate.problems).toEqual([]);
     // A typo'd id stays unobserved in a run filtered to some probes and checks, and when refused with 400s by name.

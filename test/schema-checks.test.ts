@@ -195,6 +195,18 @@ describe('the other kinds', () => {
   });
 });
 
+describe('a 2xx body that is not a JSON object', () => {
+  it.each([
+    { name: 'cut short on the way', text: '{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"mess', what: 'not JSON' },
+    { name: 'JSON null', text: 'null', what: 'JSON null' },
+    { name: 'a JSON array', text: '[]', what: 'JSON array' },
+  ])('$name is no chat.completion: invalid, naming it (the forced-call and structured-output checks cannot read it)', async ({ text, what }) => {
+    const result = await run('chat-completion', [{ ...bodyExchange(200, text), request: { method: 'POST', path: '/v1/chat/completions', headers: {} } }]);
+    expect(result.observed, result.reason).toBe('invalid');
+    expect(result.reason).toContain(`c body: the 200 body is not a JSON object (${what})`);
+  });
+});
+
 describe('a stream that stalled before it ended', () => {
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
   /** A chat stream to POST /v1/x, stalled after its events when `stalled`. */
@@ -204,21 +216,25 @@ describe('a stream that stalled before it ended', () => {
   });
   const good = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hi' })];
 
-  it('never read as valid from its events alone: error when every stream stalled, else judged on the whole ones', async () => {
+  it('never read as valid from its events alone: error when every stream stalled; a whole one beside it is read with it', async () => {
     const only = await run('chat-completion-chunk', [streamed(good, true)]);
     expect(only.status, only.reason).toBe('error');
     expect(only.reason).toBe('could not observe a whole stream: every chat-completion-chunk stream stalled before it ended (no data for 1000 ms); stream.* judge the stall');
-    // A whole stream beside it is judged alone: its events, not the stalled one's.
+    // A whole stream beside it: valid from both.
     const whole = await run('chat-completion-chunk', [streamed(good, true), streamed([...good, chunk({}, 'stop')], false)]);
     expect(whole.observed, whole.reason).toBe('valid');
-    expect(whole.reason).toContain('; 3 object(s) from 1 case(s)');
+    expect(whole.reason).toContain('; 5 object(s) from 1 case(s)');
     // The same events in a stream that ended: valid.
     expect((await run('chat-completion-chunk', [streamed(good, false)])).observed).toBe('valid');
   });
 
-  it('an event it did send that breaks the schema is a finding all the same (invalid)', async () => {
+  it('an event it did send that breaks the schema, strictly or not, is a finding all the same', async () => {
     const broken = await run('chat-completion-chunk', [streamed([...good, { ...chunk({ content: 'x' }), choices: 'none' }], true)]);
     expect(broken.observed, broken.reason).toBe('invalid');
+    // usage.prompt_tokens_details: null, what Mantle's usage chunk carries: lenient-only, beside a whole valid stream too.
+    const nullDetails = { ...chunk({}), choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2, prompt_tokens_details: null } };
+    const lenient = await run('chat-completion-chunk', [streamed([...good, chunk({}, 'stop')], false), streamed([...good, nullDetails], true)]);
+    expect(lenient.observed, lenient.reason).toBe('lenient-only');
   });
 });
 

@@ -121,11 +121,11 @@ export function observeOk(input: CheckInput, step?: string): (Observation & { bo
 
 /**
  * The verdict for a 2xx whose body is not a JSON object (cut short on the way, or malformed), for a check that reads
- * what the model did: nothing of it can be read, so neither "no call" nor "not JSON" is observed. The checks of
- * the body itself (created-at.*, schema.*, sdk.*, answer.non-empty) judge such a body.
+ * what the model did: nothing of it can be read, so neither "no call" nor "not JSON" is observed. schema.* judge
+ * such a body (`invalid`: no object of the kind).
  */
 export function unreadableAnswer(input: CheckInput, answer: Extract<Answer, { kind: 'ok' }>, evidence: Evidence[]): CheckResult {
-  return unobserved(input, `could not observe: HTTP ${answer.status} with a body that is not a JSON object, so what the model did cannot be read (the checks of the body judge it)`, evidence);
+  return unobserved(input, `could not observe: HTTP ${answer.status} with a body that is not a JSON object, so what the model did cannot be read (schema.* judge the body)`, evidence);
 }
 
 /** The verdict for an answer that is not a 2xx and not the rejection the check observes. */

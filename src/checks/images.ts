@@ -27,12 +27,29 @@ const IMAGE_FIELDS = ['messages', 'input'];
 
 /** Colour words a model may answer with, beyond the ones the harness draws. */
 const OTHER_COLOURS = ['orange', 'purple', 'violet', 'pink', 'brown', 'black', 'white', 'grey', 'gray', 'cyan', 'magenta', 'teal', 'lime', 'navy', 'maroon', 'olive', 'turquoise', 'beige'];
+/** What an image is called in an answer that says it has none. */
+const PICTURE = String.raw`(?:image|picture|photo|attachment|visual|file|one)s?`;
+
 /**
- * An answer that says the model has no image to look at: it cannot see, view, access or process one ("I can't see
- * any image"), or there is none ("no image was attached"). A hedge about the image it saw ("I can't name the colour
- * of this image with confidence") says neither, and names no colour: inconclusive.
+ * Ways an answer says the model has no image to look at (checked with straight apostrophes): it cannot see, view,
+ * read or interpret one; there is none ("no image was provided", "you haven't attached an image", "the image failed
+ * to load"); it has no vision at all. A hedge about the image it saw ("I can't name the colour of this image with
+ * confidence", "I can't process the exact RGB values") says none of these, and names no colour: inconclusive.
  */
-const NO_IMAGE = /\b(?:not|cannot|can't|can ?not|couldn't|could not|unable to|don't|do not|doesn't|does not)\b[^.]{0,40}\b(?:see|view|access|process|open|load|perceive|receive)\b|\b(?:no|not any|without an?)\s+(?:image|picture|attachment)s?\b|\b(?:image|picture|attachment)s?\b[^.]{0,20}\b(?:isn't|wasn't|aren't|weren't|(?:is|was|are|were) not)\s+(?:attached|included|provided|visible|available)\b/i;
+const NO_IMAGE: readonly RegExp[] = [
+  new RegExp(String.raw`\b(?:not|cannot|can't|can ?not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|no way to)\b[^.]{0,40}\b(?:see|view|access|process|open|load|perceive|receive|interpret|analy[sz]e|read|look at|find|detect)\b[^.]{0,25}\b${PICTURE}\b`, 'i'),
+  new RegExp(String.raw`\bno (?:image|picture|photo|attachment)s?\b(?=\s*(?:[.,;:!?)]|$|was\b|were\b|is\b|has\b|have\b|here\b|in\b|to\b|attached|provided|uploaded|included|came|for\b))`, 'i'),
+  new RegExp(String.raw`\b(?:haven't|have not|hasn't|has not|didn't|did not)\s+(?:attached|shared|uploaded|sent|provided|included)\b[^.]{0,10}\b${PICTURE}\b`, 'i'),
+  /\b(?:image|picture|photo|attachment)s?\b[^.]{0,20}\b(?:isn't|wasn't|aren't|weren't|is not|was not|are not|were not|didn't|did not|failed to|appears to be|seems to be)\s+(?:attached|included|provided|visible|available|come through|load|loaded|missing|uploaded|received)\b/i,
+  /\b(?:image|picture|attachment)s?\s+not\s+found\b/i,
+  /\bno vision\b|\b(?:don't|do not|doesn't|does not) (?:have|support) (?:vision|image input|image understanding)|\btext[- ](?:only|based) (?:model|ai|assistant|language model)\b|\bonly (?:see|received?|got|have) text\b/i,
+];
+
+/** Whether an answer says the model has no image to look at (see NO_IMAGE). */
+export function saysNoImage(text: string): boolean {
+  const straight = text.replace(/[\u2018\u2019]/g, "'");
+  return NO_IMAGE.some((pattern) => pattern.test(straight));
+}
 
 /** The colour of the image a request sent (the PNG the harness generated), found wherever the API puts it. */
 export function sentColour(request: unknown): ImageColour | undefined {
@@ -107,7 +124,7 @@ function seenCheck(api: ImageApi): CheckDefinition {
       if (said.has(colour) && others.length === 0) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
       // Naming its colour among others ("green or blue", "green, blue and red") says nothing about which it saw.
       if (said.has(colour)) return inconclusive(input, `the image is ${colour}; the answer names ${[colour, ...others].join(', ')}, so which it saw cannot be told: ${quoted}`, evidence);
-      if (others.length || NO_IMAGE.test(text)) {
+      if (others.length || saysNoImage(text)) {
         return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted}${others.length ? ` (names ${others.join(', ')})` : ' (no image seen)'}`);
       }
       const spent = budgetSpent(body, limitOf(request));

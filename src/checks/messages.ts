@@ -12,6 +12,9 @@ import type { CheckDefinition } from './types.ts';
 
 const API = 'messages' as const;
 
+/** Stop reasons by which the model ends its turn itself (Anthropic's documented values; `max_tokens` is the budget's). */
+const MODEL_ENDS: ReadonlySet<string> = new Set(['end_turn', 'refusal', 'stop_sequence']);
+
 /** What a shape check found: the problems, and what the model's output budget hid (never a problem of the endpoint's). */
 interface ShapeFindings {
   problems: string[];
@@ -35,9 +38,12 @@ function messageFindings(body: Record<string, unknown> | undefined, request: Rec
   if (typeof body.id !== 'string') problems.push('no string id');
   if (!Array.isArray(body.content)) problems.push('no content blocks');
   else if (!body.content.some((b) => isRecord(b) && b.type === 'text' && typeof b.text === 'string')) {
-    const none = body.content.length === 0 ? 'content is an empty array' : 'no text block';
+    const none = body.content.length === 0 ? 'content is an empty array' : `no text block (blocks: ${body.content.map((b) => (isRecord(b) ? JSON.stringify(b.type) : typeof b)).join(', ')})`;
     hidden = budgetSpent(body, limitOf(request));
-    if (!hidden && typeof body.stop_reason === 'string') hidden = `the model ended its turn without text (${none}, stop_reason ${JSON.stringify(body.stop_reason)})`;
+    // Only a turn the model ended (a documented reason) with nothing but its thinking in it; a block of another type,
+    // or a text block whose text is no string, is the endpoint's Message.
+    const thoughtOnly = body.content.every((b) => isRecord(b) && (b.type === 'thinking' || b.type === 'redacted_thinking'));
+    if (!hidden && thoughtOnly && typeof body.stop_reason === 'string' && MODEL_ENDS.has(body.stop_reason)) hidden = `the model ended its turn without text (${none}, stop_reason ${JSON.stringify(body.stop_reason)})`;
     if (!hidden) problems.push(none);
   }
   if (typeof body.stop_reason !== 'string') problems.push('no stop_reason');

@@ -110,14 +110,17 @@ const thinkingStream: CheckDefinition = {
     const read = streamedObjects(thinkingStream, input, ['thinking', 'output_config', 'messages', 'stream']);
     if ('settled' in read) return read.settled;
     const problems: string[] = [];
-    const blocks = new Map<number, { type: unknown; thinking: number; signature: boolean }>();
+    const blocks = new Map<number, { type: unknown; thinking: number; signature: boolean; closed: boolean }>();
     let stopReason: unknown;
     for (const value of read.values) {
       const index = typeof value.index === 'number' ? value.index : -1;
       if (value.type === 'message_delta' && isRecord(value.delta)) stopReason = value.delta.stop_reason;
       if (value.type === 'content_block_start') {
         const block = isRecord(value.content_block) ? value.content_block : {};
-        blocks.set(index, { type: block.type, thinking: 0, signature: typeof block.signature === 'string' && block.signature.length > 0 });
+        blocks.set(index, { type: block.type, thinking: 0, signature: typeof block.signature === 'string' && block.signature.length > 0, closed: false });
+      } else if (value.type === 'content_block_stop') {
+        const block = blocks.get(index);
+        if (block) block.closed = true;
       } else if (value.type === 'content_block_delta') {
         const delta = isRecord(value.delta) ? value.delta : {};
         const block = blocks.get(index);
@@ -140,7 +143,9 @@ const thinkingStream: CheckDefinition = {
     // A budget that ends the answer mid-thought closes the block before its signature could come.
     if (unsigned.length && stopReason === 'max_tokens') return inconclusive(input, `${shown}; stop_reason "max_tokens": the output budget ended the thinking before its signature`, evidence);
     // A stream that went silent mid-thought never closed the block: whether a signature would have come is not seen.
-    const stalled = unsigned.length ? stallOf(read.seen.exchange) : undefined;
+    // A block that closed unsigned before the stall is a finding all the same.
+    const open = unsigned.filter(([, b]) => !b.closed);
+    const stalled = open.length === unsigned.length && unsigned.length ? stallOf(read.seen.exchange) : undefined;
     if (stalled) return unobserved(input, `could not observe: ${stalled}; ${shown}, the block never closed`, evidence);
     if (unsigned.length) return judge(thinkingStream, input, 'no-signature', evidence, `${shown}; no signature_delta before the block closed: the thinking cannot be sent back on the next turn`);
     return judge(thinkingStream, input, 'conformant', evidence, shown);

@@ -26,6 +26,8 @@ interface Sample {
   value: unknown;
   /** A stand-in for a body that is not JSON (it fails the schema; it has no fields to list). */
   synthetic?: boolean;
+  /** Why the sample fails whatever the schema says (a 2xx body that is not a JSON object), in place of its problems. */
+  problem?: string;
 }
 
 const OPENAI_APIS: ReadonlySet<ApiId> = new Set(['chat-completions', 'responses', 'models']);
@@ -54,7 +56,11 @@ function samplesOf(kind: SchemaKind, api: ApiId, exchange: Exchange): Omit<Sampl
     // errors.* judge; read against a completion's schema it made this check blame a body that was never one.
     if (!bodyPlace(kind, api, exchange) || answerOf(exchange).kind !== 'ok') return [];
     const parsed = losslessBody(response);
-    return parsed.ok && parsed.value && typeof parsed.value === 'object' ? [{ where: 'body', value: parsed.value }] : [];
+    if (parsed.ok && isRecord(parsed.value)) return [{ where: 'body', value: parsed.value }];
+    // A 2xx that starts as JSON but is not a JSON object (cut short on the way, or malformed): no object of the kind,
+    // and the checks of what the model did cannot read it either (answer.ts, unreadableAnswer). Judged here.
+    const what = parsed.ok ? `JSON ${parsed.value === null ? 'null' : Array.isArray(parsed.value) ? 'array' : typeof parsed.value}` : 'not JSON';
+    return [{ where: 'body', value: {}, synthetic: true, problem: `the ${response.status} body is not a JSON object (${what})` }];
   }
   const ok = response.status >= 200 && response.status < 300;
   const stream = isStreamResponse(response);
@@ -104,13 +110,11 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
       const samples: Sample[] = completed.flatMap((o) => o.exchanges.flatMap((exchange) => samplesOf(kind, o.api, exchange).map((s) => ({ ...s, caseId: o.caseId, exchange }))));
       if (samples.length === 0) return nothingToRead(input, api, kind);
       const verdict = judgeSamples(definition, input, kind, samples);
-      // The events a stalled stream sent are real (one that breaks the schema is a finding), but it never sent the
-      // rest: 'valid' or 'lenient-only' from it would claim what its missing events hold.
+      // The events a stalled stream sent are real (one that breaks the schema, strictly or not, is a finding), but it
+      // never sent the rest: 'valid' needs a stream that ended.
       const stalled = (sample: Sample) => sample.exchange.response?.stalledAfterMs !== undefined;
-      if (verdict.observed === 'invalid' || !STREAM_KINDS.has(kind) || !samples.some(stalled)) return verdict;
-      const whole = samples.filter((sample) => !stalled(sample));
-      if (whole.length > 0) return judgeSamples(definition, input, kind, whole);
-      const first = samples.find(stalled)!;
+      if (verdict.observed !== 'valid' || !STREAM_KINDS.has(kind) || !samples.every(stalled)) return verdict;
+      const first = samples[0]!;
       return unobserved(input, `could not observe a whole stream: every ${kind} stream stalled before it ended (no data for ${first.exchange.response!.stalledAfterMs} ms); stream.* judge the stall`, [evidenceOf(first.caseId, first.exchange)]);
     },
   };
@@ -126,10 +130,10 @@ function judgeSamples(definition: CheckDefinition, input: CheckInput, kind: Sche
   for (const sample of samples) {
     const plain = plainValue(sample.value);
     if (!sample.synthetic) for (const field of schemas.extraFields(kind, plain)) extras.add(field);
-    const strictProblems = schemas.problems(kind, 'strict', strictValue(sample.value));
+    const strictProblems = sample.problem ? [sample.problem] : schemas.problems(kind, 'strict', strictValue(sample.value));
     if (strictProblems.length === 0) continue;
     strictFailures.push({ sample, problems: strictProblems });
-    const lenientProblems = schemas.problems(kind, 'lenient', plain);
+    const lenientProblems = sample.problem ? [sample.problem] : schemas.problems(kind, 'lenient', plain);
     if (lenientProblems.length) lenientFailures.push({ sample, problems: lenientProblems });
   }
   const shown = (lenientFailures.length ? lenientFailures : strictFailures).slice(0, 2);

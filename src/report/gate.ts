@@ -119,10 +119,13 @@ export interface Coverage {
   notRun: number;
   /** Selected here but not reached: the run was interrupted or stopped first. */
   notReached: number;
+  /** Read something, but of a model the gate says observed nothing (a typo'd id, one no API serves): not the model. */
+  ofUnobservedModels: number;
 }
 
-export function coverageOf(matrix: Pick<Matrix, 'results'>): Coverage {
-  const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0, notReached: 0 };
+export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'>): Coverage {
+  const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0, notReached: 0, ofUnobservedModels: 0 };
+  const unobserved = unobservedModels(matrix).cells;
   for (const r of matrix.results) {
     // A cell a stop cut short says so in its reason (run-matrix.ts): it was this run's to observe.
     if (r.notRun && r.reason.startsWith('not reached')) c.notReached += 1;
@@ -130,13 +133,14 @@ export function coverageOf(matrix: Pick<Matrix, 'results'>): Coverage {
     else if (r.status === 'inconclusive') c.inconclusive += 1;
     else if (r.status === 'error') c.errors += 1;
     else if (r.status === 'skipped') c.skipped += 1;
+    else if (unobserved.has(r)) c.ofUnobservedModels += 1;
     else c.observed += 1;
   }
   return c;
 }
 
 /** `3290 of 3332 cells observed (98.7%); not observed: 40 errors, 2 skipped`. */
-export function coverageLine(matrix: Pick<Matrix, 'results'>): string {
+export function coverageLine(matrix: Pick<Matrix, 'results' | 'models'>): string {
   const c = coverageOf(matrix);
   // Rounded down, so a run that missed one cell in thousands never reads 100%.
   const percent = c.cells ? ` (${c.observed === c.cells ? '100' : (Math.floor((1000 * c.observed) / c.cells) / 10).toFixed(1)}%)` : '';
@@ -146,6 +150,7 @@ export function coverageLine(matrix: Pick<Matrix, 'results'>): string {
     c.skipped ? `${c.skipped} skipped` : '',
     c.notReached ? `${c.notReached} not reached (the run stopped first)` : '',
     c.notRun ? `${c.notRun} not run here (filtered out or another shard's)` : '',
+    c.ofUnobservedModels ? `${c.ofUnobservedModels} of model(s) with nothing observed` : '',
   ].filter(Boolean);
   return `${c.observed} of ${c.cells} cells observed${percent}${missing.length ? `; not observed: ${missing.join(', ')}` : ''}`;
 }

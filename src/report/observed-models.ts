@@ -27,7 +27,7 @@ function errorCodes(results: readonly MatrixResult[]): string[] {
 }
 
 /** Models (per target) that ran in this matrix and observed nothing. */
-export function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cells: Set<MatrixResult> } {
+export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'>): { problems: GateProblem[]; cells: Set<MatrixResult> } {
   const byCell = resultsByCell(matrix.results, (r) => !r.notRun);
   const problems: GateProblem[] = [];
   const cells = new Set<MatrixResult>();
@@ -48,7 +48,10 @@ export function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cel
     if (results.some(showsService)) continue;
     if (results.some(showsRefusal)) {
       const refused = servedNoApi(results, known);
-      if (refused) problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing of the model observed, no API serves it here (${refused}${catalog}` });
+      if (refused) {
+        problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing of the model observed, no API serves it here (${refused}${catalog}` });
+        results.forEach((r) => cells.add(r));
+      }
       continue;
     }
     // A run filtered to checks that need no model (--checks 'errors.*') observed what it asked, of a model known to
@@ -73,9 +76,16 @@ export function unobservedModels(matrix: Matrix): { problems: GateProblem[]; cel
  */
 const ASKS_NO_MODEL = /^(errors|models|headers)\.|^schema\.error$/;
 
-/** A cell of a check that uses the model whose evidence holds a 2xx: something answered a request for it. */
+/**
+ * A cell of a check that uses the model that shows something answered a request for it: its evidence holds a 2xx,
+ * or it read something (pass, fail, flaky) and names no status at all (a `valid` schema.* cell lists no exchange),
+ * so it cannot be told apart from one that read a 2xx.
+ */
 function answeredOk(r: MatrixResult): boolean {
-  return !ASKS_NO_MODEL.test(r.check) && r.evidence.some((e) => e.status !== undefined && e.status >= 200 && e.status < 300);
+  if (ASKS_NO_MODEL.test(r.check)) return false;
+  const statuses = r.evidence.map((e) => e.status).filter((s) => s !== undefined);
+  if (statuses.length === 0) return r.status === 'pass' || r.status === 'fail' || r.status === 'flaky';
+  return statuses.some((s) => s >= 200 && s < 300);
 }
 
 /** The probes of the four APIs a model may speak. */

@@ -119,7 +119,8 @@ function gatewayError(error: Record<string, unknown> | string): string | undefin
 
 /**
  * An event of a stream that is an error saying the server failed or throttled, and how many events came before it,
- * when it is the first event (the stream never began) or the last one but a `[DONE]` (the stream broke off:
+ * when it is the first event (the stream never began) or the last one before the answer ended or the stream did (it
+ * broke off:
  * Anthropic's `overloaded_error` mid-stream, a gateway's frame): an outage either way, not a verdict on the stream
  * or the model. The frames read as errors: an `error` member (an object, or a string of JSON as Mantle sends it),
  * an event of type `error` with its own `code` and `message` (the Responses API), a typeless `{"message": ...}`
@@ -132,7 +133,10 @@ function streamFailure(text: string): { message: string; after: number } | undef
   // An event's data is one line here; lines before the first data line (comments, `event:`) dispatch nothing.
   for (const data of text.matchAll(/^data:[ \t]?(.*)$/gm)) {
     const line = data[1] ?? '';
-    if (line.trim() === '[DONE]') continue;
+    // `[DONE]` after a failure frame does not undo it; an event that ends the answer does (the stream went on), and
+    // an error after the answer ended cut nothing short: the stream checks judge either.
+    if (line.trim() === '[DONE]') return last;
+    if (TERMINAL.test(line)) return undefined;
     const failed = /"(error|message)"/.test(line) ? frameFailure(line) : undefined;
     if (failed !== undefined && events === 0) return { message: failed, after: 0 };
     last = failed === undefined ? undefined : { message: failed, after: events };
@@ -140,6 +144,12 @@ function streamFailure(text: string): { message: string; after: number } | undef
   }
   return last;
 }
+
+/**
+ * An event that ends the answer: a chat chunk with a finish_reason, Anthropic's `message_stop`, a Responses
+ * `response.completed` or `response.incomplete` (what follows it, a usage chunk or `[DONE]`, is no part of the answer).
+ */
+const TERMINAL = /"finish_reason":\s*"|"type":\s*"(?:message_stop|response\.completed|response\.incomplete)"/;
 
 /** What one event's data says, when it is an error that says the server failed or throttled. */
 function frameFailure(line: string): string | undefined {
