@@ -1,21 +1,24 @@
 // `npm run conformance` (and `npm run fixtures`, `npm run emulator`) in a checkout: the CLI as the package runs it,
 // built from this checkout by .ci/build.mjs and laid out as npm installs it, below node_modules/.cache/
 // mantle-conformance-checkout/<hash>/ (package.json copied, suites/ and fixtures/ linked to the checkout's, dist/).
-// <hash> is the hash of what a build reads (src/, the build scripts, package.json, tsconfig.json, the installed
-// dependencies' lock: by content, so a branch switched, a stash or an `npm install` count, and a file saved again
-// unchanged does not); a build is made once per hash and never changed or removed while it may be in use, so a
-// command still running from an earlier build (a long live run, `npm run emulator`) keeps loading its own modules
-// whatever is built meanwhile. So it is never stale, like running src/ through tsx was, and a replay takes half the
-// time (tsx compiled every module and ajv every schema at each start; README, Benchmark). The checkout's own dist/
-// is `npm run build`'s, not touched here. A build takes a few seconds and says so on stderr (not with --quiet); a
-// failed one exits 3 with esbuild's message. Builds not used for a day are removed, the newest three kept.
+// <hash> is the hash of the checkout's path and of what a build reads (src/, the build scripts, package.json,
+// tsconfig.json, the installed dependencies' lock: by content, so a branch switched, a stash or an `npm install`
+// count, and a file saved again unchanged does not; worktrees sharing one node_modules never share a build, whose
+// links name one checkout). A build is made once per hash and never changed; every command running from it holds a
+// lease (`.in-use-<pid>`), and a build with a live lease is never removed, so a command still running from an
+// earlier build (a long live run, `npm run emulator`) keeps loading its own modules whatever is built meanwhile. So
+// it is never stale, like running src/ through tsx was, and a replay takes half the time (tsx compiled every module
+// and ajv every schema at each start; README, Benchmark). The checkout's own dist/ is `npm run build`'s, not
+// touched here. A build takes a few seconds and says so on stderr (not with --quiet); a
+// failed one exits 3 with esbuild's message. Builds unused for a day and held by no running command are removed,
+// the newest three kept.
 // Usage: node .ci/cli.mjs <mantle-conformance arguments...>
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { removeLeftovers } from './leftovers.mjs';
+import { removeLeftovers, running } from './leftovers.mjs';
 
 /** The checkout; a test names one of its own (MANTLE_CLI_ROOT) whose .ci/build.mjs is a stand-in. */
 const ROOT = process.env.MANTLE_CLI_ROOT ?? fileURLToPath(new URL('..', import.meta.url));
@@ -41,6 +44,7 @@ function filesBelow(dir) {
 /** The hash of what a build reads (a missing file counts as missing: an uninstalled dependency tree differs). */
 function inputsHash() {
   const hash = createHash('sha256');
+  hash.update(`${ROOT}\0`);
   const named = ['.ci/build.mjs', '.ci/build-schemas-entry.ts', 'package.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
   for (const file of [...filesBelow(join(ROOT, 'src')), ...named.map((name) => join(ROOT, name))]) {
     hash.update(`${relative(ROOT, file)}\0`);
@@ -55,7 +59,7 @@ function inputsHash() {
  * commands building the same hash at once both build; the first to finish names it, the other discards its own.
  */
 function build(target, quiet) {
-  removeLeftovers(BUILDS, /^[0-9a-f]{64}\.building-(\d+)$/);
+  removeLeftovers(BUILDS, /^[0-9a-f]{64}\.(?:building|broken|removing)-(\d+)$/);
   const building = `${target}.building-${process.pid}`;
   const started = performance.now();
   if (!quiet) process.stderr.write(`building the CLI from src/ (${existsSync(BUILDS) && readdirSync(BUILDS).length ? 'src/, the build or the dependencies changed since the last build' : 'no build of this checkout yet'}) ...\n`);
@@ -73,28 +77,53 @@ function build(target, quiet) {
   try {
     renameSync(building, target);
   } catch (error) {
-    // Another command built the same inputs and named its build first.
     if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
-    rmSync(building, { recursive: true, force: true });
+    if (existsSync(join(target, COMPLETE))) {
+      // Another command built the same inputs and named its build first.
+      rmSync(building, { recursive: true, force: true });
+    } else {
+      // A folder of the hash's name that is not a whole build (what a crash left): set aside, then removed.
+      renameSync(target, `${target}.broken-${process.pid}`);
+      renameSync(building, target);
+      rmSync(`${target}.broken-${process.pid}`, { recursive: true, force: true });
+    }
   }
   if (!quiet) process.stderr.write(`built in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-/** Removes the builds no command has used for a day, beyond the newest KEEP (by last use) and `current`. */
+/** Whether a command still runs from `build`: a lease of a running process. */
+function leased(build) {
+  return readdirSync(build).some((name) => {
+    const pid = Number(/^\.in-use-(\d+)$/.exec(name)?.[1]);
+    return pid > 0 && pid !== process.pid && running(pid);
+  });
+}
+
+/**
+ * Removes the builds no command has used for a day, beyond the newest KEEP (by last use) and `current`, unless a
+ * running command holds a lease on one. Renamed first, then deleted: a folder of a hash's name is always whole.
+ */
 function removeUnused(current) {
   const builds = readdirSync(BUILDS)
     .filter((name) => /^[0-9a-f]{64}$/.test(name) && name !== current)
     .map((name) => ({ name, used: statSync(join(BUILDS, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
     .sort((a, b) => b.used - a.used);
   for (const { name, used } of builds.slice(KEEP - 1)) {
-    if (used < Date.now() - UNUSED_MS) rmSync(join(BUILDS, name), { recursive: true, force: true });
+    if (used >= Date.now() - UNUSED_MS || leased(join(BUILDS, name))) continue;
+    const removing = join(BUILDS, `${name}.removing-${process.pid}`);
+    renameSync(join(BUILDS, name), removing);
+    rmSync(removing, { recursive: true, force: true });
   }
 }
 
 const hash = inputsHash();
 const target = join(BUILDS, hash);
 if (!existsSync(join(target, COMPLETE))) build(target, process.argv.includes('--quiet'));
-// Used now: its time keeps it from removal for a day.
+// This command's lease on its build, for as long as it runs (one a kill left names a pid that has ended). Its time
+// also marks the build used now, which keeps it for a day.
+const lease = join(target, `.in-use-${process.pid}`);
+writeFileSync(lease, '');
+process.on('exit', () => rmSync(lease, { force: true }));
 const now = new Date();
 utimesSync(target, now, now);
 removeUnused(hash);

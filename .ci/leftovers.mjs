@@ -6,7 +6,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Whether process `pid` exists (EPERM: it does, and is someone else's). */
-function running(pid) {
+export function running(pid) {
   try {
     process.kill(pid, 0);
     return true;

@@ -364,6 +364,11 @@ describe('whether an answer reflects the image', () => {
     "It doesn't look like a photo, just a flat fill.",
     "It's hard to see the exact shade in such a small image.",
     'The image was attached, but it is one uniform colour I cannot name.',
+    "I can't see any text in the image, only a solid colour.",
+    "I don't see any details in the image beyond a uniform fill.",
+    "I can't find the right name for this one.",
+    "I'm unable to determine the precise shade; I can't analyze the image's pixel values exactly.",
+    'The picture is not available in higher resolution, but it is a single flat fill.',
   ])('does not say it has no image: %s', (answer) => {
     expect(saysNoImage(answer)).toBe(false);
   });

@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +157,55 @@ describe('the checkout CLI (npm run conformance)', () => {
     const late = await running;
     expect(late.code, late.stderr).toBe(0);
     expect(late.stdout).toBe('late module of build 1\nbuild 1: late 1500\n');
+  });
+
+  it('a build a running command holds is not removed, however old and however many builds came after it', async () => {
+    const root = await checkout();
+    await launch(root, ['run']);
+    const [held] = await folders(root);
+    // Started from its build, it loads a module of it 2.5 s later.
+    const running = launch(root, ['late', '2500']);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const dir = buildsDir(root);
+    const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
+    await utimes(join(dir, held!), twoDaysAgo, twoDaysAgo);
+    for (const digit of ['1', '2', '3']) await mkdir(join(dir, digit.repeat(64)), { recursive: true });
+    await writeFile(join(root, 'src/errors.ts'), 'export const A = 2;\n');
+    expect((await launch(root, ['run'])).stdout).toBe('build 2: run\n');
+    expect(await folders(root)).toContain(held);
+    const late = await running;
+    expect(late.code, late.stderr).toBe(0);
+    expect(late.stdout).toBe('late module of build 1\nbuild 1: late 2500\n');
+    // Its command ended: the next run removes it.
+    await utimes(join(dir, held!), twoDaysAgo, twoDaysAgo);
+    await launch(root, ['run']);
+    expect(await folders(root)).not.toContain(held);
+  });
+
+  it('a folder of the hash\'s name that is not a whole build (what a crash left) is replaced by a new build', async () => {
+    const root = await checkout();
+    await launch(root, ['run']);
+    const [only] = await folders(root);
+    await rm(join(buildsDir(root), only!, '.complete'));
+    await rm(join(buildsDir(root), only!, 'dist/cli'), { recursive: true });
+    const again = await launch(root, ['run']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe('build 2: run\n');
+    expect(await folders(root)).toEqual([only]);
+    expect((await launch(root, ['run'])).stdout).toBe('build 2: run\n');
+  });
+
+  it('two checkouts sharing one node_modules (worktrees) never share a build: each build links its own checkout', async () => {
+    const first = await checkout();
+    const second = await checkout();
+    await rm(join(second, 'node_modules'), { recursive: true });
+    await symlink(join(first, 'node_modules'), join(second, 'node_modules'));
+    await launch(first, ['run']);
+    await launch(second, ['run']);
+    const made = (await folders(first)).filter((name) => HASH.test(name));
+    expect(made).toHaveLength(2);
+    const linked = await Promise.all(made.map((name) => realpath(join(buildsDir(first), name, 'suites'))));
+    expect(linked.sort()).toEqual([await realpath(join(first, 'suites')), await realpath(join(second, 'suites'))].sort());
   });
 
   it('two commands at once with no build: both run, one build is kept', async () => {

@@ -134,6 +134,7 @@ describe('messages.basic: a Message without text that ended for the model\'s rea
   it.each([
     { name: 'an unknown stop_reason', body: messages([], 'bogus'), says: 'content is an empty array' },
     { name: 'an empty stop_reason', body: messages([], ''), says: 'content is an empty array' },
+    { name: 'stop_sequence to a request that set none', body: messages([], 'stop_sequence'), says: 'content is an empty array' },
     { name: 'a block of a type Messages do not have', body: messages([{ type: 'output_text', text: 'OK' }]), says: 'no text block (blocks: "output_text")' },
     { name: 'a text block whose text is null', body: messages([{ type: 'text', text: null }]), says: 'no text block (blocks: "text")' },
   ])('$name is the endpoint\'s Message: nonconformant', async ({ body, says }) => {

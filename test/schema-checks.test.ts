@@ -196,14 +196,29 @@ describe('the other kinds', () => {
 });
 
 describe('a 2xx body that is not a JSON object', () => {
+  const chat = (text: string) => ({ ...bodyExchange(200, text), request: { method: 'POST' as const, path: '/v1/chat/completions', headers: {} } });
   it.each([
-    { name: 'cut short on the way', text: '{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"mess', what: 'not JSON' },
+    { name: 'malformed partway', text: '{"id":"chatcmpl-1","object":"chat.completion",,"choices":[]}', what: 'not JSON' },
+    { name: 'JSON followed by more', text: '{"id":"chatcmpl-1"}{"id":"chatcmpl-2"}', what: 'not JSON' },
     { name: 'JSON null', text: 'null', what: 'JSON null' },
     { name: 'a JSON array', text: '[]', what: 'JSON array' },
   ])('$name is no chat.completion: invalid, naming it (the forced-call and structured-output checks cannot read it)', async ({ text, what }) => {
-    const result = await run('chat-completion', [{ ...bodyExchange(200, text), request: { method: 'POST', path: '/v1/chat/completions', headers: {} } }]);
+    const result = await run('chat-completion', [chat(text)]);
     expect(result.observed, result.reason).toBe('invalid');
     expect(result.reason).toContain(`c body: the 200 body is not a JSON object (${what})`);
+  });
+
+  it.each([
+    '{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"mess',
+    '{"id":"chatcmpl-1","object":"chat.completion","created":17',
+    '{"id":"chatcmpl-1","object":"chat.completion","choices":[',
+  ])('one that ends before its JSON does was cut short on the way: an error, not invalid (%s)', async (text) => {
+    const result = await run('chat-completion', [chat(text)]);
+    expect(result.status, result.reason).toBe('error');
+    expect(result.reason).toBe(`could not observe the chat-completion object: the 200 body ends before its JSON does (${text.length} character(s) arrived): cut short on the way`);
+    // Beside a whole body, the whole one is judged.
+    const whole = await run('chat-completion', [chat(text), chat(JSON.stringify(plain((await vector('chat-gpt-oss-20b')).response!.json)))]);
+    expect(whole.status, whole.reason).not.toBe('error');
   });
 });
 

@@ -43,7 +43,9 @@ function messageFindings(body: Record<string, unknown> | undefined, request: Rec
     // Only a turn the model ended (a documented reason) with nothing but its thinking in it; a block of another type,
     // or a text block whose text is no string, is the endpoint's Message.
     const thoughtOnly = body.content.every((b) => isRecord(b) && (b.type === 'thinking' || b.type === 'redacted_thinking'));
-    if (!hidden && thoughtOnly && typeof body.stop_reason === 'string' && MODEL_ENDS.has(body.stop_reason)) hidden = `the model ended its turn without text (${none}, stop_reason ${JSON.stringify(body.stop_reason)})`;
+    // `stop_sequence` only for a request that set stop sequences: otherwise no model could have stopped on one.
+    const ended = typeof body.stop_reason === 'string' && MODEL_ENDS.has(body.stop_reason) && (body.stop_reason !== 'stop_sequence' || (Array.isArray(request.stop_sequences) && request.stop_sequences.length > 0));
+    if (!hidden && thoughtOnly && ended) hidden = `the model ended its turn without text (${none}, stop_reason ${JSON.stringify(body.stop_reason)})`;
     if (!hidden) problems.push(none);
   }
   if (typeof body.stop_reason !== 'string') problems.push('no stop_reason');

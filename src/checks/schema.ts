@@ -6,7 +6,7 @@
  * tolerant clients accept, but not strict ones), or `invalid`; and, as an observation that never fails a cell,
  * the fields the objects carry that the schema does not define.
  */
-import { isRecord, losslessBody } from '../transport/body.ts';
+import { bodyText, isRecord, losslessBody } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { eventDataLossless, sseStream } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
@@ -28,6 +28,21 @@ interface Sample {
   synthetic?: boolean;
   /** Why the sample fails whatever the schema says (a 2xx body that is not a JSON object), in place of its problems. */
   problem?: string;
+  /** A body that ends before its JSON does: cut short on the way, not an object to judge. */
+  cut?: boolean;
+}
+
+/** Whether a body that does not parse ends before its JSON does (cut short), rather than being malformed partway. */
+function endsEarly(text: string): boolean {
+  const trimmed = text.trimEnd();
+  try {
+    JSON.parse(trimmed);
+    return false;
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    return /end of JSON input/i.test(message) || (at !== null && Number(at[1]) >= trimmed.length);
+  }
 }
 
 const OPENAI_APIS: ReadonlySet<ApiId> = new Set(['chat-completions', 'responses', 'models']);
@@ -59,6 +74,7 @@ function samplesOf(kind: SchemaKind, api: ApiId, exchange: Exchange): Omit<Sampl
     if (parsed.ok && isRecord(parsed.value)) return [{ where: 'body', value: parsed.value }];
     // A 2xx that starts as JSON but is not a JSON object (cut short on the way, or malformed): no object of the kind,
     // and the checks of what the model did cannot read it either (answer.ts, unreadableAnswer). Judged here.
+    if (!parsed.ok && endsEarly(bodyText(response))) return [{ where: 'body', value: {}, synthetic: true, cut: true }];
     const what = parsed.ok ? `JSON ${parsed.value === null ? 'null' : Array.isArray(parsed.value) ? 'array' : typeof parsed.value}` : 'not JSON';
     return [{ where: 'body', value: {}, synthetic: true, problem: `the ${response.status} body is not a JSON object (${what})` }];
   }
@@ -107,7 +123,14 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
     reference: { value: 'valid', source: 'openai-reference: the published OpenAI / Anthropic object schemas' },
     run(input: CheckInput): CheckResult {
       const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
-      const samples: Sample[] = completed.flatMap((o) => o.exchanges.flatMap((exchange) => samplesOf(kind, o.api, exchange).map((s) => ({ ...s, caseId: o.caseId, exchange }))));
+      const found: Sample[] = completed.flatMap((o) => o.exchanges.flatMap((exchange) => samplesOf(kind, o.api, exchange).map((s) => ({ ...s, caseId: o.caseId, exchange }))));
+      // A body cut short on the way (a proxy's buffer, a dropped connection that still ended cleanly) holds no object
+      // to judge, and the other checks cannot read it either: an error when nothing else was read.
+      const samples = found.filter((sample) => !sample.cut);
+      const cut = found.find((sample) => sample.cut);
+      if (samples.length === 0 && cut) {
+        return unobserved(input, `could not observe the ${kind} object: the ${cut.exchange.response!.status} body ends before its JSON does (${bodyText(cut.exchange.response!).length} character(s) arrived): cut short on the way`, [evidenceOf(cut.caseId, cut.exchange)]);
+      }
       if (samples.length === 0) return nothingToRead(input, api, kind);
       const verdict = judgeSamples(definition, input, kind, samples);
       // The events a stalled stream sent are real (one that breaks the schema, strictly or not, is a finding), but it

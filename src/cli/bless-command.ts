@@ -5,7 +5,7 @@
  * one entry states it for all (and the targets' own entries for it go); when they disagree, each target that
  * differs gets its own entry under `targets:`, so an expectation gates only where it holds.
  */
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ALL_CHECKS, getCheck } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
@@ -101,7 +101,10 @@ export async function blessCommand(file: string, flags: { expectations?: string;
   } else {
     const catalogFile = flags.catalog ?? (target.endsWith('/suites/expectations.yaml') ? target.replace(/expectations\.yaml$/, 'models.yaml') : `${root}/suites/models.yaml`);
     const catalog = await loadCatalog(catalogFile, ALL_CHECKS).then((c) => c.id, () => 'mantle');
-    await blessExpectations(target, catalog, changes, `blessed from run ${matrix.run.id}`, `${root}/suites/schema/expectations.schema.json`);
+    // Where the schema is, links resolved: a checkout's build (.ci/cli.mjs) links suites/ to the checkout's own, and
+    // the comment an editor reads must name that file, not the build's folder.
+    const suites = await realpath(`${root}/suites`).catch(() => `${root}/suites`);
+    await blessExpectations(target, catalog, changes, `blessed from run ${matrix.run.id}`, `${suites}/schema/expectations.schema.json`);
     const line = (c: Change) => `  ${show(`${c.model} ${c.check}${c.target ? ` (${c.target} only)` : ''}: ${c.effective} -> ${describeExpected(c.to)}${c.dropTargets ? ` (every target; the entries of ${c.dropTargets.join(', ')} go)` : ''}`)}`;
     out.write(`blessed ${changes.length} value(s) into ${target}:\n${changes.map(line).join('\n')}\nReview the diff (git diff ${target}) before committing.\n`);
   }

@@ -146,10 +146,11 @@ function streamFailure(text: string): { message: string; after: number } | undef
 }
 
 /**
- * An event that ends the answer: a chat chunk with a finish_reason, Anthropic's `message_stop`, a Responses
- * `response.completed` or `response.incomplete` (what follows it, a usage chunk or `[DONE]`, is no part of the answer).
+ * An event that ends the answer: Anthropic's `message_stop`, a Responses `response.completed` or
+ * `response.incomplete`. A chat stream ends at `[DONE]`: its usage chunk comes after the finish_reason, and with
+ * `n` > 1 one choice finishes while another goes on.
  */
-const TERMINAL = /"finish_reason":\s*"|"type":\s*"(?:message_stop|response\.completed|response\.incomplete)"/;
+const TERMINAL = /"type":\s*"(?:message_stop|response\.completed|response\.incomplete)"/;
 
 /** What one event's data says, when it is an error that says the server failed or throttled. */
 function frameFailure(line: string): string | undefined {
