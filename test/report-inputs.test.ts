@@ -3,9 +3,9 @@
  * JSON path), reasons and evidence bounded, the gate fails on what was not observed (a model with nothing
  * observed, too many errors, partial and interrupted runs), and bless writes reviewable files.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ import type { Matrix } from '../src/report/matrix.ts';
 import { renderStepSummary } from '../src/report/step-summary.ts';
 import { MATRIX_STATUSES } from '../src/suite/matrix-schema.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
+import { cliProcess, ROOT } from './helpers/harness.ts';
 
 const HOSTILE = '::error title=forged::gate: pass\n\u001b[31mred\u001b]8;;http://x\u0007link\r\n| a | b |\uffff\ud800 <script>alert(1)</script>';
 
@@ -377,6 +378,17 @@ describe('bless', () => {
     const code = await main(['bless', input, '--expectations', file], { out: out.stream, err: out.stream });
     return { code, text: out.text() };
   };
+
+  it('from a build whose suites/ is a link (the checkout command\'s, this test run\'s package), the comment names the real schema file', async () => {
+    const input = join(dir, 'linked-matrix.json');
+    await writeFile(input, JSON.stringify(smallMatrix([{ model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'fail', observed: 'exponent' }])));
+    const file = join(dir, 'linked.yaml');
+    const run = await cliProcess(['bless', input, '--expectations', file]);
+    expect(run.code, run.stderr).toBe(0);
+    const schemaPath = (await readFile(file, 'utf8')).split('\n')[0]!.replace('# yaml-language-server: $schema=', '');
+    expect(schemaPath).not.toContain('node_modules');
+    expect(resolve(dir, schemaPath)).toBe(join(await realpath(ROOT), 'suites/schema/expectations.schema.json'));
+  });
 
   it('writes a new file in block style with a $schema comment that resolves from where it is; a flip gets a fresh reason', async () => {
     const file = join(dir, 'nested', 'exp.yaml');
