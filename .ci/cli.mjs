@@ -59,7 +59,7 @@ function inputsHash() {
  * commands building the same hash at once both build; the first to finish names it, the other discards its own.
  */
 function build(target, quiet) {
-  removeLeftovers(BUILDS, /^[0-9a-f]{64}\.(?:building|broken|removing)-(\d+)$/);
+  removeLeftovers(BUILDS, /^[0-9a-f]{64}\.(?:building|broken|removing)-(\d+)(?:-\d+)?$/);
   const building = `${target}.building-${process.pid}`;
   const started = performance.now();
   if (!quiet) process.stderr.write(`building the CLI from src/ (${existsSync(BUILDS) && readdirSync(BUILDS).length ? 'src/, the build or the dependencies changed since the last build' : 'no build of this checkout yet'}) ...\n`);
@@ -74,29 +74,51 @@ function build(target, quiet) {
     process.exit(3);
   }
   writeFileSync(join(building, COMPLETE), '');
-  try {
-    renameSync(building, target);
-  } catch (error) {
-    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      renameSync(building, target);
+      break;
+    } catch (error) {
+      if ((error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') || attempt > 5) throw error;
+    }
     if (existsSync(join(target, COMPLETE))) {
       // Another command built the same inputs and named its build first.
       rmSync(building, { recursive: true, force: true });
-    } else {
-      // A folder of the hash's name that is not a whole build (what a crash left): set aside, then removed.
-      renameSync(target, `${target}.broken-${process.pid}`);
-      renameSync(building, target);
-      rmSync(`${target}.broken-${process.pid}`, { recursive: true, force: true });
+      break;
     }
+    // A folder of the hash's name that is not a whole build (what a crash left): set aside and removed, unless
+    // another command doing the same took it first; then try again.
+    const broken = `${target}.broken-${process.pid}-${attempt}`;
+    try {
+      renameSync(target, broken);
+    } catch (error) {
+      if (error.code !== 'ENOENT') throw error;
+    }
+    rmSync(broken, { recursive: true, force: true });
   }
   if (!quiet) process.stderr.write(`built in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-/** Whether a command still runs from `build`: a lease of a running process. */
+/**
+ * Whether a command still runs from `build`: a lease of a running process. The leases of commands that ended without
+ * removing theirs (killed) are removed. Undefined when the build is gone (another command removed it).
+ */
 function leased(build) {
-  return readdirSync(build).some((name) => {
+  let names;
+  try {
+    names = readdirSync(build);
+  } catch (error) {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let held = false;
+  for (const name of names) {
     const pid = Number(/^\.in-use-(\d+)$/.exec(name)?.[1]);
-    return pid > 0 && pid !== process.pid && running(pid);
-  });
+    if (!(pid > 0) || pid === process.pid) continue;
+    if (running(pid)) held = true;
+    else rmSync(join(build, name), { force: true });
+  }
+  return held;
 }
 
 /**
@@ -109,21 +131,36 @@ function removeUnused(current) {
     .map((name) => ({ name, used: statSync(join(BUILDS, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
     .sort((a, b) => b.used - a.used);
   for (const { name, used } of builds.slice(KEEP - 1)) {
-    if (used >= Date.now() - UNUSED_MS || leased(join(BUILDS, name))) continue;
+    if (used >= Date.now() - UNUSED_MS || leased(join(BUILDS, name)) !== false) continue;
     const removing = join(BUILDS, `${name}.removing-${process.pid}`);
-    renameSync(join(BUILDS, name), removing);
+    try {
+      renameSync(join(BUILDS, name), removing);
+    } catch (error) {
+      // Another command removed it first.
+      if (error.code === 'ENOENT') continue;
+      throw error;
+    }
     rmSync(removing, { recursive: true, force: true });
   }
 }
 
 const hash = inputsHash();
 const target = join(BUILDS, hash);
-if (!existsSync(join(target, COMPLETE))) build(target, process.argv.includes('--quiet'));
-// This command's lease on its build, for as long as it runs (one a kill left names a pid that has ended). Its time
-// also marks the build used now, which keeps it for a day.
 const lease = join(target, `.in-use-${process.pid}`);
-writeFileSync(lease, '');
+// This command's lease on its build, for as long as it runs (one a kill left names a pid that has ended, and goes).
+// A build another command removed between the look and the lease is built again.
+for (let attempt = 1; ; attempt++) {
+  if (!existsSync(join(target, COMPLETE))) build(target, process.argv.includes('--quiet'));
+  try {
+    writeFileSync(lease, '');
+  } catch (error) {
+    if (error.code !== 'ENOENT' || attempt > 3) throw error;
+    continue;
+  }
+  if (existsSync(join(target, COMPLETE)) || attempt > 3) break;
+}
 process.on('exit', () => rmSync(lease, { force: true }));
+// Its time marks the build used now, which keeps it for a day.
 const now = new Date();
 utimesSync(target, now, now);
 removeUnused(hash);

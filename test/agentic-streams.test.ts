@@ -340,6 +340,17 @@ describe('whether an answer reflects the image', () => {
     'Image not found.',
     "I can't tell the colour because I can't see images.",
     'I couldn\u2019t find an image in your message.',
+    "It looks like the image wasn't included in your message.",
+    "The image didn't come through in your message.",
+    "The image isn't visible in our conversation.",
+    'The image failed to load for me.',
+    'It seems the image is not available in this chat.',
+    "I can't see the PNG image you attached.",
+    "I can't see the actual image.",
+    'Unfortunately, I cannot view the 1x1 image.',
+    "I'm unable to view the contents of the image.",
+    "I can't open the file you attached.",
+    "I don't see any attached files.",
   ])('says it has no image: %s', (answer) => {
     expect(saysNoImage(answer)).toBe(true);
   });
@@ -369,6 +380,8 @@ describe('whether an answer reflects the image', () => {
     "I can't find the right name for this one.",
     "I'm unable to determine the precise shade; I can't analyze the image's pixel values exactly.",
     'The picture is not available in higher resolution, but it is a single flat fill.',
+    "I can't see the image in full detail, but it is one flat fill.",
+    'I cannot process the image at full resolution; it looks like a single flat fill.',
   ])('does not say it has no image: %s', (answer) => {
     expect(saysNoImage(answer)).toBe(false);
   });

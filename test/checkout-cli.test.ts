@@ -208,6 +208,24 @@ describe('the checkout CLI (npm run conformance)', () => {
     expect(linked.sort()).toEqual([await realpath(join(first, 'suites')), await realpath(join(second, 'suites'))].sort());
   });
 
+  it('commands that start together and prune together all run: a build another removed first is skipped', async () => {
+    const root = await checkout();
+    await launch(root, ['run']);
+    const dir = buildsDir(root);
+    const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
+    // Forty builds unused for two days, one with the lease of a command killed long ago (a pid no process has).
+    for (let i = 0; i < 40; i++) {
+      const name = i.toString(16).padStart(64, '0');
+      await mkdir(join(dir, name, 'dist'), { recursive: true });
+      await writeFile(join(dir, name, '.complete'), '');
+      if (i === 0) await writeFile(join(dir, name, '.in-use-99999999'), '');
+      await utimes(join(dir, name), twoDaysAgo, twoDaysAgo);
+    }
+    const runs = await Promise.all([1, 2, 3, 4].map(() => launch(root, ['run'])));
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    expect((await folders(root)).filter((name) => HASH.test(name))).toHaveLength(3);
+  });
+
   it('two commands at once with no build: both run, one build is kept', async () => {
     const root = await checkout();
     const [a, b] = await Promise.all([launch(root, ['run']), launch(root, ['run'])]);
