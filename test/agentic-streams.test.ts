@@ -307,7 +307,8 @@ describe('whether an answer reflects the image', () => {
     expect(r.status).toBe(status);
   });
 
-  it.each([
+  /** Answers that say the model has no image to look at: not-seen. */
+  const NO_IMAGE_ANSWERS = [
     "I can't see any image.",
     'I don\u2019t see an image attached to your message.',
     "I'm unable to view images.",
@@ -351,11 +352,9 @@ describe('whether an answer reflects the image', () => {
     "I'm unable to view the contents of the image.",
     "I can't open the file you attached.",
     "I don't see any attached files.",
-  ])('says it has no image: %s', (answer) => {
-    expect(saysNoImage(answer)).toBe(true);
-  });
-
-  it.each([
+  ];
+  /** Hedges about an image the model saw, naming no colour: they say no such thing (inconclusive). */
+  const HEDGES = [
     "I can't name the colour of this image with confidence: it is one flat, uniform fill.",
     "I'm not sure of the exact shade, but it's a solid fill.",
     "I can't say for certain which colour this is.",
@@ -382,8 +381,9 @@ describe('whether an answer reflects the image', () => {
     'The picture is not available in higher resolution, but it is a single flat fill.',
     "I can't see the image in full detail, but it is one flat fill.",
     'I cannot process the image at full resolution; it looks like a single flat fill.',
-  ])('does not say it has no image: %s', (answer) => {
-    expect(saysNoImage(answer)).toBe(false);
+  ];
+  it.each([...NO_IMAGE_ANSWERS.map((answer) => ({ answer, says: true })), ...HEDGES.map((answer) => ({ answer, says: false }))])('says it has no image: $says, $answer', ({ answer, says }) => {
+    expect(saysNoImage(answer)).toBe(says);
   });
 
   it('content sent as text parts is read as their text: seen, not-seen', async () => {
