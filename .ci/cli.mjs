@@ -94,6 +94,16 @@ function build(target, quiet) {
     } catch (error) {
       if (error.code !== 'ENOENT') throw error;
     }
+    // Another command's whole build landed between the look and the rename: it goes back, and ours is not needed.
+    if (existsSync(join(broken, COMPLETE))) {
+      try {
+        renameSync(broken, target);
+        rmSync(building, { recursive: true, force: true });
+        break;
+      } catch {
+        // Yet another build took the name: this one is surplus.
+      }
+    }
     rmSync(broken, { recursive: true, force: true });
   }
   if (!quiet) process.stderr.write(`built in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
@@ -112,11 +122,23 @@ function leased(build) {
     throw error;
   }
   let held = false;
+  let removed = false;
+  const times = statSync(build, { throwIfNoEntry: false });
   for (const name of names) {
     const pid = Number(/^\.in-use-(\d+)$/.exec(name)?.[1]);
     if (!(pid > 0) || pid === process.pid) continue;
     if (running(pid)) held = true;
-    else rmSync(join(build, name), { force: true });
+    else removed = (rmSync(join(build, name), { force: true }), true);
+  }
+  // Removing a lease touched the folder: its time says when a command last used it, which the others sort by.
+  if (times && removed) {
+    try {
+      utimesSync(build, times.atime, times.mtime);
+    } catch (error) {
+      // Another command removed it meanwhile.
+      if (error.code !== 'ENOENT') throw error;
+      return undefined;
+    }
   }
   return held;
 }
@@ -139,6 +161,15 @@ function removeUnused(current) {
       // Another command removed it first.
       if (error.code === 'ENOENT') continue;
       throw error;
+    }
+    // A command that took its lease between the look and the rename: give the build back.
+    if (leased(removing)) {
+      try {
+        renameSync(removing, join(BUILDS, name));
+      } catch {
+        // Its name was taken meanwhile: the folder stays as it is, for the command that runs from it.
+      }
+      continue;
     }
     rmSync(removing, { recursive: true, force: true });
   }

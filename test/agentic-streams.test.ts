@@ -9,7 +9,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saysNoImage } from '../src/checks/images.ts';
 import { getCheck } from '../src/checks/registry.ts';
 import type { CheckResult } from '../src/checks/types.ts';
 import { buildRequest } from '../src/run/case-runner.ts';
@@ -307,84 +306,6 @@ describe('whether an answer reflects the image', () => {
     expect(r.status).toBe(status);
   });
 
-  /** Answers that say the model has no image to look at: not-seen. */
-  const NO_IMAGE_ANSWERS = [
-    "I can't see any image.",
-    'I don\u2019t see an image attached to your message.',
-    "I'm unable to view images.",
-    'There is no image in your message.',
-    'No image was provided.',
-    "It looks like the image didn't come through.",
-    "I don't have the ability to see images.",
-    "I'm a text-only model and can't interpret images.",
-    'As a text-based AI, I cannot analyze images.',
-    'I do not have access to any image.',
-    'I can\u2019t view attachments.',
-    "It seems you haven't attached an image.",
-    "You haven't shared an image yet.",
-    "I didn't receive any image.",
-    'The image appears to be missing.',
-    "I'm not able to see images.",
-    'I am not able to view the picture you sent.',
-    "Sorry, I can't read images.",
-    'Unfortunately I cannot interpret visual content.',
-    "There's no picture here for me to describe.",
-    "I don't see any attachment.",
-    'Please upload the image; I only see text.',
-    'I only received text, no image.',
-    'The image failed to load.',
-    'I have no way to look at images.',
-    "I'm sorry, but I cannot see the image you're referring to.",
-    "Which image? I don't see one.",
-    'It appears that no image has been uploaded.',
-    "I don't have vision capabilities.",
-    'Image not found.',
-    "I can't tell the colour because I can't see images.",
-    'I couldn\u2019t find an image in your message.',
-    "It looks like the image wasn't included in your message.",
-    "The image didn't come through in your message.",
-    "The image isn't visible in our conversation.",
-    'The image failed to load for me.',
-    'It seems the image is not available in this chat.',
-    "I can't see the PNG image you attached.",
-    "I can't see the actual image.",
-    'Unfortunately, I cannot view the 1x1 image.',
-    "I'm unable to view the contents of the image.",
-    "I can't open the file you attached.",
-    "I don't see any attached files.",
-  ];
-  /** Hedges about an image the model saw, naming no colour: they say no such thing (inconclusive). */
-  const HEDGES = [
-    "I can't name the colour of this image with confidence: it is one flat, uniform fill.",
-    "I'm not sure of the exact shade, but it's a solid fill.",
-    "I can't say for certain which colour this is.",
-    "It's not a pattern; it's a single solid colour.",
-    'I do not know the exact name of this hue.',
-    'I cannot determine the exact colour name from this small image.',
-    "The image is a solid square, but I can't process the exact RGB values.",
-    "I can't access colour metadata, but the square looks uniform.",
-    "Not much to see: it's a plain square.",
-    'I do not want to guess; the image shows one flat colour.',
-    'There is no text in this image, just a solid colour.',
-    'The image has no pattern or gradient.',
-    'This picture has no details other than its single colour.',
-    'It is not transparent; it is a single colour.',
-    'There are no objects in the image.',
-    "I can't view this as anything but a flat fill.",
-    "It doesn't look like a photo, just a flat fill.",
-    "It's hard to see the exact shade in such a small image.",
-    'The image was attached, but it is one uniform colour I cannot name.',
-    "I can't see any text in the image, only a solid colour.",
-    "I don't see any details in the image beyond a uniform fill.",
-    "I can't find the right name for this one.",
-    "I'm unable to determine the precise shade; I can't analyze the image's pixel values exactly.",
-    'The picture is not available in higher resolution, but it is a single flat fill.',
-    "I can't see the image in full detail, but it is one flat fill.",
-    'I cannot process the image at full resolution; it looks like a single flat fill.',
-  ];
-  it.each([...NO_IMAGE_ANSWERS.map((answer) => ({ answer, says: true })), ...HEDGES.map((answer) => ({ answer, says: false }))])('says it has no image: $says, $answer', ({ answer, says }) => {
-    expect(saysNoImage(answer)).toBe(says);
-  });
 
   it('content sent as text parts is read as their text: seen, not-seen', async () => {
     const parts = (text: string) => ({ json: { id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: [{ type: 'text', text }] }, finish_reason: 'stop' }] } });

@@ -7,6 +7,7 @@
  * names no colour at all, or that the output budget cut, cannot tell (`inconclusive`).
  */
 import { colourOfPng, IMAGE_COLOURS, type ImageColour } from '../suite/generated.ts';
+import { saysNoImage } from './no-image.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody } from './answer.ts';
@@ -27,37 +28,6 @@ const IMAGE_FIELDS = ['messages', 'input'];
 
 /** Colour words a model may answer with, beyond the ones the harness draws. */
 const OTHER_COLOURS = ['orange', 'purple', 'violet', 'pink', 'brown', 'black', 'white', 'grey', 'gray', 'cyan', 'magenta', 'teal', 'lime', 'navy', 'maroon', 'olive', 'turquoise', 'beige'];
-/**
- * What an image is called in an answer that says it has none, as the object of the verb: "see the image", "view
- * images", "see the PNG image you attached", "open the file", "view the contents of the image", "I don't see one."
- * (two words at most before the image's own name, and not "the image's pixel values"). What follows it must not
- * make a hedge of it: "see the image in full detail", "process the image at full resolution".
- */
-const PICTURE = String.raw`(?:(?:the )?contents? of )?(?:[\w-]+\s+){0,2}?(?:(?:image|picture|photo|attachment|file)s?\b(?!'s)(?!\s+(?:in (?:full|great|fine|much|enough|more|higher|better) (?:detail|resolution)|at (?:full|high|higher|this|that|its) resolution|clearly|well|perfectly|exactly|precisely)\b)|visual (?:content|input)|one(?=\s*(?:[.!?,;]|$)))`;
-
-/**
- * Ways an answer says the model has no image to look at (checked with straight apostrophes): it cannot see, view,
- * open or interpret one; there is none ("no image was provided", "you haven't attached an image", "the image failed
- * to load", "the image wasn't included in your message"); it has no vision at all. A hedge about the image it saw
- * says none of these, and names no colour (inconclusive): "I can't name the colour of this image with confidence",
- * "I can't see any text in the image", "I can't analyze the image's pixel values", "the picture is not available in
- * higher resolution".
- */
-const NO_IMAGE: readonly RegExp[] = [
-  new RegExp(String.raw`\b(?:not|cannot|can't|can ?not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|no way to)\b[^.]{0,40}\b(?:see|view|access(?: to)?|process|open|load|perceive|receive|interpret|analy[sz]e|read|look at|find|detect)\s+${PICTURE}`, 'i'),
-  new RegExp(String.raw`\bno (?:image|picture|photo|attachment)s?\b(?=\s*(?:[.,;:!?)]|$|was\b|were\b|is\b|has\b|have\b|here\b|in\b|to\b|attached|provided|uploaded|included|came|for\b))`, 'i'),
-  new RegExp(String.raw`\b(?:haven't|have not|hasn't|has not|didn't|did not)\s+(?:attached|shared|uploaded|sent|provided|included)\s+${PICTURE}`, 'i'),
-  /\b(?:image|picture|photo|attachment|file)s?\b[^.]{0,20}\b(?:isn't|wasn't|aren't|weren't|is not|was not|are not|were not|didn't|did not|failed to|appears to be|seems to be)\s+(?:attached|included|provided|visible|available|come through|load|loaded|missing|uploaded|received)\b(?!\s+(?:in (?:full|higher|high|better|more|greater) (?:resolution|detail)|at (?:full|high|higher) resolution)\b)/i,
-  /\b(?:image|picture|attachment)s?\s+not\s+found\b/i,
-  /\bno vision\b|\b(?:don't|do not|doesn't|does not) (?:have|support) (?:vision|image input|image understanding)|\btext[- ](?:only|based) (?:model|ai|assistant|language model)\b|\bonly (?:see|received?|got|have) text\b/i,
-];
-
-/** Whether an answer says the model has no image to look at (see NO_IMAGE). */
-export function saysNoImage(text: string): boolean {
-  const straight = text.replace(/[\u2018\u2019]/g, "'");
-  return NO_IMAGE.some((pattern) => pattern.test(straight));
-}
-
 /** The colour of the image a request sent (the PNG the harness generated), found wherever the API puts it. */
 export function sentColour(request: unknown): ImageColour | undefined {
   if (typeof request === 'string') return request.startsWith('data:image/png;base64,') || /^[A-Za-z0-9+/=]{200,}$/.test(request) ? colourOfPng(request) : undefined;

@@ -1,0 +1,64 @@
+/**
+ * @module checks/no-image
+ * Whether an answer to "what is the one colour of this image" says the model has no image to look at: it cannot see
+ * images at all, or none reached it ("I don't see any image attached to your message", "the image didn't come
+ * through", "you haven't provided an image"). That is `not-seen` for images.seen.*, which blames the endpoint for
+ * dropping the image, so only wording that says so plainly counts. A hedge about an image the model did see says
+ * nothing of the kind ("I can't see the image well enough to name the shade", "I can't read the image metadata",
+ * "the exact hex code of the image isn't available to me"): it names no colour, and is inconclusive.
+ *
+ * Each pattern is read within one clause (split at sentence ends, semicolons, colons and "but"/"though"/"however"),
+ * and what follows the image must say where it is missing from, or nothing: a hedge qualifies the image ("in
+ * detail", "at full resolution", "data"), an absence does not.
+ */
+
+/** A determiner or a plain adjective before the image's own name: "the PNG image", "any attached files". */
+const BEFORE = String.raw`(?:(?:the\s+)?contents?\s+of\s+)?(?:(?:an?|any|the|your|this|that|these|those|such|attached|uploaded|provided|shared|actual|png|jpe?g|1x1|one|single)\s+){0,3}`;
+/** The image's own name (not "the image's colour", not "image data"). */
+const IMAGE = String.raw`(?:images?|pictures?|photos?|attachments?|files?|visual (?:information|content|input)|image inputs?)\b(?!'s)`;
+/** What may follow it in a clause that says it is missing: nothing, or where from. */
+const MISSING_TAIL = String.raw`(?:\s+(?:you(?:'re| are)? (?:sent|attached|shared|provided|uploaded|mentioned|referenced|referred to|referring to|tried to (?:send|share|attach|upload)|meant to (?:send|share|attach))|(?:that )?you (?:intended|wanted) to (?:send|share)|(?:in|within|with|from|to) (?:your|the|this|our|my) (?:message|conversation|chat|prompt|request|input)|here|on my end|yet|at all|directly|(?:to|for) me|attached|so far|from you|properly|successfully|correctly))*\s*(?:$|,)`;
+/** A negation that governs the verb after it, within a few words. */
+const NOT = String.raw`(?:not|cannot|can't|can not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|wasn't|was not|won't|will not|haven't|have not|no way to|incapable of|lack the (?:ability|capability|capacity) to|(?:do not|don't) have the (?:ability|capability|capacity) to)`;
+/** Seeing an image, in any of the forms models use. */
+const SEE = String.raw`(?:see|seeing|view|viewing|access|accessing|process|processing|open|opening|load|loading|perceive|perceiving|visually perceive|receive|received|receiving|interpret|interpreting|analy[sz]e|analy[sz]ing|read|reading|look at|looking at|find|found|detect|detected)`;
+
+const PATTERNS: readonly RegExp[] = [
+  // "I can't see any image in your message", "I'm not seeing an image", "I wasn't able to see the image you sent",
+  // "I am unable to see images", "I don't have the ability to visually perceive images".
+  new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,3}?\s+${SEE}\s+(?:or \w+\s+)?${BEFORE}${IMAGE}${MISSING_TAIL}`, 'i'),
+  // "Which image? I can't see it.", "I don't see one.": with an image named in the answer.
+  new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,2}?\s+${SEE}\s+(?:it|one)${MISSING_TAIL}`, 'i'),
+  // "I don't have access to the image", "I don't have any image to look at".
+  new RegExp(String.raw`\b(?:don't|do not|no)\s+(?:have\s+)?(?:access to|any)\s+${BEFORE}${IMAGE}(?:\s+to (?:look at|see|view|describe))?${MISSING_TAIL}`, 'i'),
+  // "No image was provided", "there is no image in your message", "no image came through with your message".
+  new RegExp(String.raw`\bno\s+${IMAGE}(?:\s+(?:is|was|has been|were|have been))?(?:\s+(?:attached|provided|included|uploaded|shared|sent|received|given|came through))?(?:\s+here)?(?:\s+for me)?(?:\s+to (?:look at|see|describe|view|analy[sz]e))?${MISSING_TAIL}`, 'i'),
+  // "There isn't an image attached", "there doesn't appear to be an image", "your message doesn't contain an image".
+  new RegExp(String.raw`\b(?:there (?:isn't|is not|wasn't|was not|doesn't (?:appear|seem) to be|does not (?:appear|seem) to be)|(?:doesn't|does not|didn't|did not) (?:contain|include|have))\s+(?:an?|any)\s+${IMAGE}`, 'i'),
+  // "You haven't attached an image", "I haven't received an image", "you forgot to attach the image".
+  new RegExp(String.raw`\b(?:haven't|have not|hasn't|has not|didn't|did not|forgot to|forget to)\s+(?:attach|attached|share|shared|upload|uploaded|send|sent|provide|provided|include|included|receive|received)\s+${BEFORE}${IMAGE}`, 'i'),
+  // "The image didn't come through", "the image appears to be missing", "the attachment appears to be empty", "the
+  // image you mentioned is not visible to me"; not "the exact hex code of the image isn't available to me".
+  new RegExp(String.raw`(?<!\bof\s+(?:the\s+|this\s+|that\s+|your\s+)?)\b(?:images?|pictures?|photos?|attachments?)\b(?!'s)(?:\s+you (?:sent|attached|shared|provided|uploaded|mentioned))?\s+(?:isn't|wasn't|is not|was not|didn't|did not|failed to|appears to be|seems to be|hasn't|has not|may not have|might not have|doesn't (?:seem|appear) to(?: have)?|does not (?:seem|appear) to(?: have)?|(?:doesn't|does not) seem to have been)\s+(?:been\s+)?(?:attached|included|provided|visible|available|come through|came through|load|loaded|missing|uploaded|upload|received|showing up|attach|empty)${MISSING_TAIL}`, 'i'),
+  // "It doesn't look like an image was attached", "I don't think the image was attached"; not "the image was attached".
+  new RegExp(String.raw`\b(?:doesn't|does not|don't|do not)\s+(?:(?:look|seem|appear)\s+(?:like|as if|that)|think(?:\s+that)?)\s+(?:an?|any|the|your)\s+${IMAGE}\s+(?:was|were|has been)\s+(?:attached|included|provided|uploaded|received)\b`, 'i'),
+  // "Nothing came through on my end", "there's nothing attached to your message".
+  /\bnothing (?:was |is |has been )?(?:attached|came through|uploaded)\b/i,
+  /\b(?:don't|do not|can't|cannot) see anything (?:attached|uploaded)\b/i,
+  /\b(?:images?|pictures?|attachments?)\s+not\s+found\b/i,
+  /\b(?:the |image |an? )?upload (?:failed|didn't work|did not work)\b|\b(?:issue|problem|error) with (?:the |your )?(?:image |file )?upload\b/i,
+  new RegExp(String.raw`\b(?:please|need you to)\s+(?:provide|share|upload|attach|send|resend|re-send)\s+(?:the|an|your)\s+(?:image|picture|photo)s?(?:\s+(?:first|again))?${MISSING_TAIL}`, 'i'),
+  // No vision at all: "I am a text-based AI", "I don't have visual capabilities", "I can only process text input".
+  /\btext[- ](?:based|only) (?:ai|model|assistant|language model)\b|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b/i,
+];
+
+/** Where a clause ends: a sentence, a semicolon or colon, or a "but", "though" or "however" that turns it. */
+const CLAUSES = /[.!?;:]+(?:\s+|$)|,?\s+\b(?:but|though|although|however|yet)\b\s*/i;
+
+/** Whether an answer says the model has no image to look at (see the module's comment). */
+export function saysNoImage(text: string): boolean {
+  const plain = text.replace(/[\u2018\u2019]/g, "'");
+  const clauses = plain.split(CLAUSES).map((clause) => clause.trim()).filter(Boolean);
+  const namesImage = /\b(?:image|picture|photo|attachment)s?\b/i.test(plain);
+  return clauses.some((clause) => PATTERNS.some((pattern, i) => (i !== 1 || namesImage) && pattern.test(clause)));
+}
