@@ -91,6 +91,15 @@ const buildsDir = (root: string) => join(root, 'node_modules/.cache/mantle-confo
 const folders = async (root: string) => (await readdir(buildsDir(root)).catch(() => [] as string[])).sort();
 const HASH = /^[0-9a-f]{64}$/;
 
+/** Waits until a command holds a lease on the build `name` (it chose that build; what changes next is not its). */
+async function untilLeased(root: string, name: string): Promise<void> {
+  for (let waited = 0; waited < 20_000; waited += 20) {
+    if ((await readdir(join(buildsDir(root), name)).catch(() => [] as string[])).some((file) => file.startsWith('.in-use-'))) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no command took a lease on ${name}`);
+}
+
 describe('the checkout CLI (npm run conformance)', () => {
   it('builds when there is none, laid out as npm installs the package, runs it with the arguments and its exit code, and builds nothing the next time', async () => {
     const root = await checkout();
@@ -149,9 +158,10 @@ describe('the checkout CLI (npm run conformance)', () => {
   it('a command still running from a build keeps loading its own modules while another builds a newer one', async () => {
     const root = await checkout();
     await launch(root, ['run']);
+    const [first] = await folders(root);
     // Started from build 1, it loads a module of its build after the rebuild below.
     const running = launch(root, ['late', '1500']);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await untilLeased(root, first!);
     await writeFile(join(root, 'src/errors.ts'), 'export const A = 2;\n');
     expect((await launch(root, ['run'])).stdout).toBe('build 2: run\n');
     const late = await running;
@@ -165,7 +175,7 @@ describe('the checkout CLI (npm run conformance)', () => {
     const [held] = await folders(root);
     // Started from its build, it loads a module of it 2.5 s later.
     const running = launch(root, ['late', '2500']);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await untilLeased(root, held!);
     const dir = buildsDir(root);
     const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
     await utimes(join(dir, held!), twoDaysAgo, twoDaysAgo);
