@@ -27,8 +27,6 @@ const PATTERNS: readonly RegExp[] = [
   // "I can't see any image in your message", "I'm not seeing an image", "I wasn't able to see the image you sent",
   // "I am unable to see images", "I don't have the ability to visually perceive images".
   new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,3}?\s+${SEE}\s+(?:or \w+\s+)?${BEFORE}${IMAGE}${MISSING_TAIL}`, 'i'),
-  // "Which image? I can't see it.", "I don't see one.": with an image named in the answer.
-  new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,2}?\s+${SEE}\s+(?:it|one)${MISSING_TAIL}`, 'i'),
   // "I don't have access to the image", "I don't have any image to look at".
   new RegExp(String.raw`\b(?:don't|do not|no)\s+(?:have\s+)?(?:access to|any)\s+${BEFORE}${IMAGE}(?:\s+to (?:look at|see|view|describe))?${MISSING_TAIL}`, 'i'),
   // "No image was provided", "there is no image in your message", "no image came through with your message".
@@ -52,6 +50,9 @@ const PATTERNS: readonly RegExp[] = [
   /\btext[- ](?:based|only) (?:ai|model|assistant|language model)\b|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b/i,
 ];
 
+/** "Which image? I can't see it.", "I don't see one.": read only in an answer that names an image. */
+const PRONOUN = new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,2}?\s+${SEE}\s+(?:it|one)${MISSING_TAIL}`, 'i');
+
 /** Where a clause ends: a sentence, a semicolon or colon, or a "but", "though" or "however" that turns it. */
 const CLAUSES = /[.!?;:]+(?:\s+|$)|,?\s+\b(?:but|though|although|however|yet)\b\s*/i;
 
@@ -59,6 +60,6 @@ const CLAUSES = /[.!?;:]+(?:\s+|$)|,?\s+\b(?:but|though|although|however|yet)\b\
 export function saysNoImage(text: string): boolean {
   const plain = text.replace(/[\u2018\u2019]/g, "'");
   const clauses = plain.split(CLAUSES).map((clause) => clause.trim()).filter(Boolean);
-  const namesImage = /\b(?:image|picture|photo|attachment)s?\b/i.test(plain);
-  return clauses.some((clause) => PATTERNS.some((pattern, i) => (i !== 1 || namesImage) && pattern.test(clause)));
+  const patterns = /\b(?:image|picture|photo|attachment)s?\b/i.test(plain) ? [...PATTERNS, PRONOUN] : PATTERNS;
+  return clauses.some((clause) => patterns.some((pattern) => pattern.test(clause)));
 }

@@ -5,6 +5,8 @@
  * finds no call, no JSON or no text beside one says so (inconclusive) instead of blaming the endpoint.
  */
 import { excerpt, isRecord } from '../transport/body.ts';
+import { inconclusive } from './judge.ts';
+import type { CheckInput, CheckResult, Evidence } from './types.ts';
 
 export interface Refusal {
   /** What the model said, when it said something (empty for a bare `stop_reason: "refusal"`). */
@@ -22,4 +24,13 @@ export function refusalOf(body: Record<string, unknown>): Refusal | undefined {
   if (text !== undefined) return { text, said: `the model refused (${JSON.stringify(excerpt(text, 80))})` };
   if (body.stop_reason === 'refusal') return { text: '', said: 'the model refused (stop_reason "refusal")' };
   return undefined;
+}
+
+/**
+ * `inconclusive` when the answer is a refusal, saying what the model did `instead` of what was looked for ("instead
+ * of calling the tool", "in place of the JSON"); undefined when it is no refusal.
+ */
+export function refusedInstead(input: CheckInput, body: Record<string, unknown>, instead: string, evidence: Evidence[]): CheckResult | undefined {
+  const refused = refusalOf(body);
+  return refused ? inconclusive(input, `${refused.said} ${instead}: the model's choice, not the endpoint's`, evidence) : undefined;
 }

@@ -8,7 +8,7 @@ import { judgeRejection, notObservable, observe, sentBody, unreadableAnswer } fr
 import { budgetSpent, chatContentText, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
-import { refusalOf } from './refusal.ts';
+import { refusedInstead } from './refusal.ts';
 import type { CheckDefinition } from './types.ts';
 
 function structuredCheck(id: string, api: 'chat-completions' | 'responses', textOf: (body: Record<string, unknown>) => unknown, schemaOf: (request: Record<string, unknown>) => unknown): CheckDefinition {
@@ -38,9 +38,7 @@ function structuredCheck(id: string, api: 'chat-completions' | 'responses', text
         const cut = spent();
         if (cut) return inconclusive(input, `${cut}, so the JSON was never finished`, evidence);
         // A refusal is the documented answer to a request the model will not fulfil, in place of the JSON.
-        const refused = refusalOf(body);
-        if (refused) return inconclusive(input, `${refused.said} in place of the JSON: the model's choice, not the endpoint's`, evidence);
-        return judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`);
+        return refusedInstead(input, body, 'in place of the JSON', evidence) ?? judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`);
       }
       const problems = schemaProblems(schemaOf(request) ?? {}, parsed.value);
       return judge(definition, input, problems.length ? 'schema-mismatch' : 'valid', evidence, problems.join('; ') || 'the output validates');

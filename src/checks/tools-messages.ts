@@ -9,7 +9,7 @@ import { acceptanceCheck, judgeRejection, notObservable, observe, sentBody, unre
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
-import { refusalOf } from './refusal.ts';
+import { refusedInstead } from './refusal.ts';
 import { argumentsProblem, declaredSchema } from './tool-calls.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -45,12 +45,6 @@ function cutShort(input: CheckInput, seen: Seen, what: string): CheckResult | un
   return spent ? inconclusive(input, `${spent}; ${what} before the budget ran out`, seen.evidence) : undefined;
 }
 
-/** No call in an answer the model refused: its choice, not the endpoint's. */
-function refusedCall(input: CheckInput, seen: Seen): CheckResult | undefined {
-  const refused = refusalOf(seen.body);
-  return refused ? inconclusive(input, `${refused.said} instead of calling the tool: the model's choice, not the endpoint's`, seen.evidence) : undefined;
-}
-
 const forcedCall: CheckDefinition = {
   id: 'tools.messages.forced-call',
   title: 'A forced tool on Messages returns a tool_use block whose input fits the input_schema, with stop_reason tool_use',
@@ -63,7 +57,7 @@ const forcedCall: CheckDefinition = {
     const seen = forcedToolUse(forcedCall, input, 'call');
     if ('settled' in seen) return seen.settled;
     const { call, body, evidence } = seen;
-    if (!call) return cutShort(input, seen, 'no call was made') ?? refusedCall(input, seen) ?? judge(forcedCall, input, 'no-call', evidence, `the answer holds no tool_use block (stop_reason ${JSON.stringify(body.stop_reason)})`);
+    if (!call) return cutShort(input, seen, 'no call was made') ?? refusedInstead(input, seen.body, 'instead of calling the tool', evidence) ?? judge(forcedCall, input, 'no-call', evidence, `the answer holds no tool_use block (stop_reason ${JSON.stringify(body.stop_reason)})`);
     const problem = argumentsProblem(seen.request, 'messages', call.name, call.input);
     if (problem) return cutShort(input, seen, 'the call was cut short') ?? judge(forcedCall, input, 'bad-arguments', evidence, problem);
     const shown = `${String(call.name)}(${JSON.stringify(call.input).slice(0, 80)})`;
@@ -85,7 +79,7 @@ const structuredOutput: CheckDefinition = {
     if ('settled' in seen) return seen.settled;
     const { call, evidence, request } = seen;
     if (!call || !isRecord(call.input)) {
-      return cutShort(input, seen, 'the JSON was never finished') ?? (call ? undefined : refusedCall(input, seen)) ?? judge(structuredOutput, input, 'not-json', evidence, call ? `the tool input is ${JSON.stringify(call.input)?.slice(0, 80)}, not an object` : 'the answer holds no tool_use block, so no JSON');
+      return cutShort(input, seen, 'the JSON was never finished') ?? (call ? undefined : refusedInstead(input, seen.body, 'instead of calling the tool', evidence)) ?? judge(structuredOutput, input, 'not-json', evidence, call ? `the tool input is ${JSON.stringify(call.input)?.slice(0, 80)}, not an object` : 'the answer holds no tool_use block, so no JSON');
     }
     const problems = schemaProblems(declaredSchema(request, 'messages', String(call.name)) ?? {}, call.input);
     return judge(structuredOutput, input, problems.length ? 'schema-mismatch' : 'valid', evidence, problems.join('; ') || `${JSON.stringify(call.input).slice(0, 120)} validates`);

@@ -7,7 +7,7 @@ import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
-import { refusalOf } from './refusal.ts';
+import { refusedInstead } from './refusal.ts';
 import { argumentsProblem, type ToolApi } from './tool-calls.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -48,8 +48,7 @@ function forcedCall(id: string, api: 'chat-completions' | 'responses', find: (bo
       // No call, or arguments cut short, in an answer the budget ended: the budget hid the behaviour, not the endpoint.
       const spent = result.observed === 'conformant' ? undefined : budgetSpent(answer.body, limitOf(request));
       if (spent) return inconclusive(input, `${spent}; ${result.observed === 'no-call' ? 'no call was made' : 'the call was cut short'} before the budget ran out`, evidence);
-      const refused = result.observed === 'no-call' ? refusalOf(answer.body) : undefined;
-      return refused ? inconclusive(input, `${refused.said} instead of calling the tool: the model's choice, not the endpoint's`, evidence) : result;
+      return (result.observed === 'no-call' ? refusedInstead(input, answer.body, 'instead of calling the tool', evidence) : undefined) ?? result;
     },
   };
   return definition;

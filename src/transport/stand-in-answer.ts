@@ -119,8 +119,7 @@ function gatewayError(error: Record<string, unknown> | string): string | undefin
 
 /**
  * An event of a stream that is an error saying the server failed or throttled, and how many events came before it,
- * when it is the first event (the stream never began) or the last one before the answer ended or the stream did (it
- * broke off:
+ * when it is the first event (the stream never began) or the last one before the stream ended (it broke off:
  * Anthropic's `overloaded_error` mid-stream, a gateway's frame): an outage either way, not a verdict on the stream
  * or the model. The frames read as errors: an `error` member (an object, or a string of JSON as Mantle sends it),
  * an event of type `error` with its own `code` and `message` (the Responses API), a typeless `{"message": ...}`
