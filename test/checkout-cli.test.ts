@@ -155,39 +155,43 @@ describe('the checkout CLI (npm run conformance)', () => {
     expect(await builds(root)).toBe(1);
   });
 
-  it('a command still running from a build keeps loading its own modules while another builds a newer one', async () => {
+  /**
+   * A checkout with one build and a command started from it that loads a module of its build `ms` later; resolved
+   * once the command holds its lease. `ended` checks that it ran, start to end, from build 1.
+   */
+  async function runningFromFirstBuild(ms: number) {
     const root = await checkout();
     await launch(root, ['run']);
     const [first] = await folders(root);
-    // Started from build 1, it loads a module of its build after the rebuild below.
-    const running = launch(root, ['late', '1500']);
+    const running = launch(root, ['late', String(ms)]);
     await untilLeased(root, first!);
+    const ended = async () => {
+      const late = await running;
+      expect(late.code, late.stderr).toBe(0);
+      expect(late.stdout).toBe(`late module of build 1\nbuild 1: late ${ms}\n`);
+    };
+    return { root, first: first!, ended };
+  }
+
+  it('a command still running from a build keeps loading its own modules while another builds a newer one', async () => {
+    const { root, ended } = await runningFromFirstBuild(1500);
     await writeFile(join(root, 'src/errors.ts'), 'export const A = 2;\n');
     expect((await launch(root, ['run'])).stdout).toBe('build 2: run\n');
-    const late = await running;
-    expect(late.code, late.stderr).toBe(0);
-    expect(late.stdout).toBe('late module of build 1\nbuild 1: late 1500\n');
+    await ended();
   });
 
   it('a build a running command holds is not removed, however old and however many builds came after it', async () => {
-    const root = await checkout();
-    await launch(root, ['run']);
-    const [held] = await folders(root);
-    // Started from its build, it loads a module of it 2.5 s later.
-    const running = launch(root, ['late', '2500']);
-    await untilLeased(root, held!);
+    const { root, first: held, ended } = await runningFromFirstBuild(2500);
     const dir = buildsDir(root);
     const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
-    await utimes(join(dir, held!), twoDaysAgo, twoDaysAgo);
+    await utimes(join(dir, held), twoDaysAgo, twoDaysAgo);
     for (const digit of ['1', '2', '3']) await mkdir(join(dir, digit.repeat(64)), { recursive: true });
     await writeFile(join(root, 'src/errors.ts'), 'export const A = 2;\n');
     expect((await launch(root, ['run'])).stdout).toBe('build 2: run\n');
     expect(await folders(root)).toContain(held);
-    const late = await running;
-    expect(late.code, late.stderr).toBe(0);
-    expect(late.stdout).toBe('late module of build 1\nbuild 1: late 2500\n');
+    await ended();
     // Its command ended: the next run removes it.
-    await utimes(join(dir, held!), twoDaysAgo, twoDaysAgo);
+    await utimes(join(dir, held), twoDaysAgo, twoDaysAgo);
     await launch(root, ['run']);
     expect(await folders(root)).not.toContain(held);
   });
