@@ -69,6 +69,54 @@ describe('a typo in --models', () => {
   });
 });
 
+describe('an id answered in another model\'s name', () => {
+  it('live, against a gateway that answers an id it does not know with its default model: nothing observed, not a pass', async () => {
+    // Every request answered 200 by "meta.llama-default", whatever the model asked for; the list names only it.
+    const answer = (path: string, model: string): object => {
+      if (path.endsWith('/chat/completions')) return { id: 'c1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: 'Hi.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } };
+      if (path.endsWith('/count_tokens')) return { input_tokens: 5 };
+      if (path.endsWith('/messages')) return { id: 'm1', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'Hi.' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 5, output_tokens: 2 } };
+      return { id: 'r1', object: 'response', created_at: 1, status: 'completed', model, output: [{ type: 'message', id: 'o1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hi.', annotations: [] }] }], usage: { input_tokens: 5, output_tokens: 2, total_tokens: 7 } };
+    };
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.method === 'GET' && req.url?.endsWith('/models')) {
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"object":"list","data":[{"id":"meta.llama-default","object":"model","created":1,"owned_by":"x"}]}');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(req.url ?? '', 'meta.llama-default')));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const run = (models: string) => cli(['run', '--mode', 'live', '--endpoint', url, '--auth', 'none', '--models', models, '--checks', 'api.*,path-prefix,params.temperature,models.listed', '--retries', '0', '--report-dir', join(dir, `routed-${models}`), '--plain']);
+      const typo = await run('xai.grok-4-3');
+      expect(typo.code, typo.stderr).toBe(1);
+      expect(typo.stdout).toMatch(/xai\.grok-4-3 \(127\.0\.0\.1_\d+\): nothing of it observed, \d+ answer\(s\) came from another model \("meta\.llama-default"\): is the id right\?; "xai\.grok-4-3" is not in the catalog: did you mean "xai\.grok-4\.3"\? \(an endpoint may answer an id it does not know with its default model/);
+      expect(typo.stdout).toMatch(/^gate: fail \(exit 1\): .*1 model\(s\) with nothing observed/m);
+      expect(typo.stdout).toMatch(/^coverage: 0 of (\d+) cells observed \(0\.0%\); not observed: \1 of model\(s\) with nothing observed$/m);
+      // The evidence says who answered; no report shows the cells as the model's passes.
+      const reports = join(dir, 'routed-xai.grok-4-3');
+      const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+      expect(matrix.results.find((r) => r.check === 'api.chat-completions')?.evidence.some((e) => e.answeredBy === 'meta.llama-default')).toBe(true);
+      const junit = await readFile(join(reports, 'junit.xml'), 'utf8');
+      expect(junit).toMatch(/<testsuite name="127\.0\.0\.1_\d+ \/ xai\.grok-4-3" tests="(\d+)" failures="0" errors="0" skipped="\1"/);
+      expect(junit).toContain('<skipped message="pass, not of the model (nothing observed, see the gate): ');
+      expect(await readFile(join(reports, 'matrix.md'), 'utf8')).toContain('| `xai.grok-4-3` (not in catalog) (nothing observed, see the gate) |');
+      expect(await readFile(join(reports, 'matrix.html'), 'utf8')).toContain('>xai.grok-4-3 (nothing observed, see the gate)</th>');
+      // The id the endpoint answers in its own name, and a catalog model, are vouched for: this is not said of them.
+      for (const vouched of ['meta.llama-default', 'xai.grok-4.3']) {
+        expect((await run(vouched)).stdout).not.toContain('came from another model');
+        expect(await readFile(join(dir, `routed-${vouched}`, 'matrix.md'), 'utf8')).not.toContain('nothing observed, see the gate');
+      }
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('cells from a matrix.json made elsewhere', () => {
   it('stay apart when a target id holds a slash: a model with nothing observed is never hidden by another cell', async () => {
     const { resultsByCell } = await import('../src/report/matrix.ts');

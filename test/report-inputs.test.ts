@@ -14,7 +14,7 @@ import { main } from '../src/cli/main.ts';
 import { CHECK_STATUSES } from '../src/checks/types.ts';
 import { boundResult, RESULT_BOUNDS } from '../src/report/bound-result.ts';
 import { finishMatrix } from '../src/report/build-matrix.ts';
-import { coverageLine } from '../src/report/gate.ts';
+import { coverageLine, gateLine } from '../src/report/gate.ts';
 import { tableCsv } from '../src/report/capability-formats.ts';
 import { buildCapabilityTable } from '../src/report/capability-table.ts';
 import { compareMatrices, describeComparison } from '../src/report/compare.ts';
@@ -250,6 +250,19 @@ describe('green means observed', () => {
     const strict = finishMatrix({ ...two, gate: { ...two.gate, errors: { unexpected: 0, max: 1 } } });
     expect(strict.gate).toMatchObject({ exitCode: 1, problems: [expect.objectContaining({ kind: 'too-many-errors' })] });
     expect(renderJunit(strict)).toContain('<testsuite name="gate" tests="1" failures="1"');
+  });
+
+  it('the gate line tells cells that failed their stated expectation from those it could not be checked in (errors)', () => {
+    const stated = { expected: 'integer', expectedSource: 'openai-reference: x' };
+    const gate = (cells: Parameters<typeof smallMatrix>[0]) => gateLine(smallMatrix(cells).gate);
+    expect(gate([{ model: 'xai.grok-4.3', check: 'created-at.chat', status: 'fail', observed: 'exponent', ...stated }])).toBe('fail (exit 1): 1 result(s) do not meet their stated expectation (1 fail)');
+    expect(gate([{ model: 'xai.grok-4.3', check: 'created-at.chat', status: 'error', observed: null, reason: 'HARNESS_TIMEOUT', ...stated }])).toBe('fail (exit 1): 1 result(s) do not meet their stated expectation (1 error: not observed)');
+    expect(
+      gate([
+        { model: 'xai.grok-4.3', check: 'created-at.chat', status: 'error', observed: null, reason: 'HARNESS_TIMEOUT', ...stated },
+        { model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'flaky', observed: null, ...stated },
+      ]),
+    ).toBe('fail (exit 1): 2 result(s) do not meet their stated expectation (1 flaky, 1 error: not observed)');
   });
 
   it('an interrupted run says interrupted in the gate and matrix.md; a partial one fails', () => {

@@ -4,6 +4,7 @@
  * value with the expectation, and building evidence. Keeps verdict wording the same across checks.
  */
 import { describeExpected, meets } from '../suite/expected.ts';
+import { answeredBy } from './answered-by.ts';
 import { exchangeTiming } from './latency.ts';
 import { bodyText, excerpt } from '../transport/body.ts';
 import { describeRequest, requestIdOf, type Exchange } from '../transport/exchange.ts';
@@ -106,7 +107,10 @@ export function inconclusive(input: CheckInput, reason: string, evidence: Eviden
   return { status: 'inconclusive', observed: null, expected: input.expectation?.value ?? null, reason, evidence };
 }
 
-/** Evidence for one exchange: request line, status, request id, and a short body excerpt. Never headers. */
+/**
+ * Evidence for one exchange: request line, status, request id, a short body excerpt, and the model that answered when
+ * the answer names another one. Never headers.
+ */
 export function evidenceOf(caseId: string, exchange: Exchange, excerptText?: string): Evidence {
   const evidence: Evidence = { case: caseId, step: exchange.step, request: describeRequest(exchange.request) };
   if (exchange.response) {
@@ -124,6 +128,8 @@ export function evidenceOf(caseId: string, exchange: Exchange, excerptText?: str
   if (exchange.response?.contentEncoding) evidence.encoding = exchange.response.contentEncoding;
   const timing = exchangeTiming(exchange);
   if (timing) evidence.timing = timing;
+  const other = answeredBy(exchange);
+  if (other !== undefined) evidence.answeredBy = other;
   return evidence;
 }
 

@@ -70,6 +70,11 @@ export interface Evidence {
   encoding?: string;
   /** How long the exchange took, when it went over the network (live and record, and replays of them). */
   timing?: ExchangeTiming;
+  /**
+   * The model a 2xx answer names when it is another model than the one asked for (checks/answered-by.ts): a gateway
+   * that routed the id elsewhere. Endpoint text, cut short.
+   */
+  answeredBy?: string;
 }
 
 /** Latency of one exchange, in milliseconds from when the request was sent. */

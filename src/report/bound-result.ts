@@ -12,7 +12,7 @@ import type { MatrixResult } from './matrix.ts';
 export const RESULT_BOUNDS = {
   reason: 2048,
   excerpt: 1024,
-  /** case, step, request line, request id, error code. */
+  /** case, step, request line, request id, error code, the model that answered. */
   evidenceField: 256,
   evidencePerCell: 8,
   trialReason: 512,
@@ -26,6 +26,7 @@ function boundEvidence(list: readonly Evidence[], max: number): Evidence[] {
     const out: Evidence = { ...e, case: capText(e.case, b.evidenceField), step: capText(e.step, b.evidenceField), request: capText(e.request, b.evidenceField) };
     if (e.requestId !== undefined) out.requestId = capText(e.requestId, b.evidenceField);
     if (e.error !== undefined) out.error = capText(e.error, b.evidenceField);
+    if (e.answeredBy !== undefined) out.answeredBy = capText(e.answeredBy, b.evidenceField);
     if (e.excerpt !== undefined) out.excerpt = capText(e.excerpt, b.excerpt);
     return out;
   });

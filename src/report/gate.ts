@@ -6,7 +6,7 @@
  * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass;
  * and when a record run kept earlier recordings because the endpoint failed (HARNESS_RECORDING_KEPT).
  */
-import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
+import { pairKey, type GateProblem, type Matrix, type MatrixGate, type MatrixResult } from './matrix.ts';
 import { unobservedModels } from './observed-models.ts';
 
 /** Errors of cells with no stated expectation that a run accepts (`--max-errors`): a few timeouts, not a run that observed little. */
@@ -24,7 +24,7 @@ export function maxErrorsOf(matrix: Pick<Matrix, 'gate'>): number {
 }
 
 export function gateOf(matrix: Matrix): MatrixGate {
-  const gating = matrix.results.filter((r) => r.gating).map((r) => ({ target: r.target, model: r.model, check: r.check, reason: r.reason }));
+  const gating = matrix.results.filter((r) => r.gating).map((r) => ({ target: r.target, model: r.model, check: r.check, status: r.status, reason: r.reason }));
   const regressed = matrix.comparison?.regressed;
   const max = maxErrorsOf(matrix);
   const problems: GateProblem[] = [];
@@ -64,12 +64,24 @@ export function gateLine(gate: MatrixGate): string {
   if (gate.verdict === 'interrupted') return 'interrupted (exit 130): the run did not finish, so it neither passes nor fails';
   if (gate.verdict === 'pass') return 'pass (exit 0)';
   const why = [
-    gate.gating.length ? `${gate.gating.length} result(s) do not meet their stated expectation` : '',
+    gatingLine(gate.gating),
     ...gate.problems.map((p) => (p.kind === 'unobserved-model' ? '' : p.kind === 'partial' ? 'partial run' : p.kind === 'too-many-errors' ? `${gate.errors.unexpected} errors (max ${gate.errors.max})` : p.kind === 'recording-kept' ? p.message : p.kind)),
     unobservedLine(gate.problems),
     gate.regressedSinceBaseline ? 'new failures since the baseline' : '',
   ].filter(Boolean);
   return `fail (exit 1): ${why.join('; ')}`;
+}
+
+/**
+ * `3 result(s) do not meet their stated expectation (2 fail, 1 error: not observed)`: an error is a cell whose stated
+ * expectation could not be checked, not one the endpoint failed, and the line says which is which.
+ */
+function gatingLine(gating: MatrixGate['gating']): string {
+  if (gating.length === 0) return '';
+  const counts = new Map<string, number>();
+  for (const g of gating) counts.set(g.status, (counts.get(g.status) ?? 0) + 1);
+  const parts = (['fail', 'flaky', 'error'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s === 'error' ? 'error: not observed' : s}`);
+  return `${gating.length} result(s) do not meet their stated expectation (${parts.join(', ')})`;
 }
 
 /** `2 model(s) with nothing observed`, counting a model once however many targets it failed on. */
@@ -80,6 +92,17 @@ function unobservedLine(problems: MatrixGate['problems']): string {
   const targets = new Set(unobserved.map((p) => p.target)).size;
   return `${models} model(s) with nothing observed${targets > 1 ? ` (on ${targets} targets)` : ''}`;
 }
+
+/**
+ * The models (per target, as `pairKey`) the gate found nothing of observed: what their cells read is not the model's
+ * (a typo'd id's error bodies, another model's answers), so no report shows it as the model's pass.
+ */
+export function unobservedPairs(gate: Pick<MatrixGate, 'problems'>): Set<string> {
+  return new Set(gate.problems.flatMap((p) => (p.kind === 'unobserved-model' && p.target !== undefined && p.model !== undefined ? [pairKey(p.target, p.model)] : [])));
+}
+
+/** How reports mark a model row (or a cell) of a model the gate found nothing of observed. */
+export const UNOBSERVED_LABEL = 'nothing observed, see the gate';
 
 /** The statuses a person should look at: they fail, error, vary, or hide the behaviour. */
 export const LOOK_AT: readonly MatrixResult['status'][] = ['fail', 'error', 'flaky', 'inconclusive'];

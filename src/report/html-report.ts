@@ -11,14 +11,14 @@
  */
 import { groupedChecks } from './build-matrix.ts';
 import { changeSections } from './compare.ts';
-import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, type LookAtCounts } from './gate.ts';
+import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, UNOBSERVED_LABEL, unobservedPairs, type LookAtCounts } from './gate.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
 import { cspHash, htmlText, scriptJsonPieces } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { describeProvenance, statusLine, usageLine } from './markdown-report.ts';
 import { buildMigration, migrationHtml } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
-import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, type CellChange, type Matrix, type MatrixCheck, type MatrixResult } from './matrix.ts';
+import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, type CellChange, type Matrix, type MatrixCheck, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 const esc = htmlText;
@@ -88,6 +88,7 @@ function* grids(matrix: Matrix): Generator<string> {
   const index = new Map(matrix.results.map((r) => [key(r), r]));
   const changes = changesOf(matrix);
   const families = [...new Set(matrix.models.map((m) => m.family ?? 'not in catalog'))];
+  const unobserved = unobservedPairs(matrix.gate);
   for (const [i, target] of matrix.targets.entries()) {
     const head = `<thead><tr class="groups"><th class="corner model" rowspan="2">model</th>${groups.map((g) => `<th data-group="${esc(g.group)}" colspan="${g.checks.length}">${esc(g.group)}</th>`).join('')}</tr>
 <tr class="checks">${checks.map((c) => `<th data-check="${esc(c.id)}" title="${esc(c.title)}"><span>${esc(c.id)}</span></th>`).join('')}</tr></thead>`;
@@ -97,7 +98,8 @@ function* grids(matrix: Matrix): Generator<string> {
         const title = models[0]?.familyTitle ?? family;
         const rows = models.map((m) => {
           const at = (c: MatrixCheck) => key({ target: target.id, model: m.id, check: c.id });
-          return `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"><th class="model"${m.discovered ? ` title="${esc(NEW_MODEL_NOTE)}"` : ''}>${esc(m.id)}${m.discovered ? ' (new)' : ''}</th>${checks.map((c) => cell(index.get(at(c)), c, changes.get(at(c)))).join('')}</tr>`;
+          const mark = unobserved.has(pairKey(target.id, m.id)) ? ` (${UNOBSERVED_LABEL})` : '';
+          return `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"><th class="model"${m.discovered ? ` title="${esc(NEW_MODEL_NOTE)}"` : ''}>${esc(m.id)}${m.discovered ? ' (new)' : ''}${mark}</th>${checks.map((c) => cell(index.get(at(c)), c, changes.get(at(c)))).join('')}</tr>`;
         });
         return `<tr class="family" data-family="${esc(family)}"><th colspan="${checks.length + 1}">${esc(title)}</th></tr>${rows.join('\n')}`;
       })

@@ -45,7 +45,7 @@ export const HTML_SCRIPT = `
   function evidenceTable(list) {
     if (!list.length) return '<p>No evidence recorded.</p>';
     return '<table class="evidence"><tr><th>request</th><th>status</th><th>request id</th><th>excerpt</th></tr>' +
-      list.map((e) => '<tr><td>' + esc((e.trial ? 'trial ' + e.trial + ': ' : '') + e.case + ' / ' + e.step + ': ' + e.request + timing(e.timing)) + '</td><td>' + esc(e.status !== undefined ? e.status : e.error || '') + '</td><td>' + esc(e.requestId || '') + '</td><td>' + esc(e.excerpt || '') + '</td></tr>').join('') + '</table>';
+      list.map((e) => '<tr><td>' + esc((e.trial ? 'trial ' + e.trial + ': ' : '') + e.case + ' / ' + e.step + ': ' + e.request + timing(e.timing)) + '</td><td>' + esc((e.status !== undefined ? e.status : e.error || '') + (e.answeredBy ? ' answered by ' + e.answeredBy : '')) + '</td><td>' + esc(e.requestId || '') + '</td><td>' + esc(e.excerpt || '') + '</td></tr>').join('') + '</table>';
   }
 
   function trialsTable(trials) {

@@ -8,14 +8,15 @@
  * Characters XML 1.0 forbids (controls, lone surrogates, U+FFFE, U+FFFF) are dropped.
  */
 import { xmlAttribute, xmlText } from './inert-text.ts';
+import { UNOBSERVED_LABEL, unobservedPairs } from './gate.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
-import { resultsByCell, type Matrix, type MatrixResult } from './matrix.ts';
+import { pairKey, resultsByCell, type Matrix, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 function detail(r: MatrixResult): string {
   const lines = [`observed: ${JSON.stringify(r.observed)}`, `expected: ${JSON.stringify(r.expected)}${r.expectedSource ? ` (${r.expectedSource})` : ''}`, `reason: ${r.reason}`];
   for (const e of r.evidence) {
-    lines.push(`evidence: ${e.trial ? `trial ${e.trial}: ` : ''}${e.request}${e.status !== undefined ? ` -> ${e.status}` : ''}${e.requestId ? ` [${e.requestId}]` : ''}${e.error ? ` ${e.error}` : ''}${e.excerpt ? ` ${e.excerpt}` : ''}`);
+    lines.push(`evidence: ${e.trial ? `trial ${e.trial}: ` : ''}${e.request}${e.status !== undefined ? ` -> ${e.status}` : ''}${e.requestId ? ` [${e.requestId}]` : ''}${e.error ? ` ${e.error}` : ''}${e.answeredBy ? ` (answered by ${JSON.stringify(e.answeredBy)})` : ''}${e.excerpt ? ` ${e.excerpt}` : ''}`);
   }
   for (const [i, t] of (r.trials ?? []).entries()) lines.push(`trial ${i + 1}: ${t.status} ${JSON.stringify(t.observed)}: ${t.reason}`);
   return xmlText(lines.join('\n'));
@@ -23,11 +24,16 @@ function detail(r: MatrixResult): string {
 
 type Kind = 'failure' | 'flaky' | 'error' | 'skipped' | 'note' | 'pass';
 
-function kindOf(r: MatrixResult): Kind {
+/**
+ * How a cell reads in JUnit. A cell of a model the gate found nothing of observed (`unobserved`, unobservedPairs) is
+ * never a passing test: what it read was not the model's.
+ */
+function kindOf(r: MatrixResult, unobserved: ReadonlySet<string>): Kind {
   if (r.gating && r.status === 'fail') return 'failure';
   if (r.gating && r.status === 'flaky') return 'flaky';
   if (r.gating && r.status === 'error') return 'error';
   if (r.status === 'unsupported' || r.status === 'skipped' || r.status === 'inconclusive' || r.status === 'error') return 'skipped';
+  if (unobserved.has(pairKey(r.target, r.model))) return 'skipped';
   return r.status === 'pass' ? 'pass' : 'note';
 }
 
@@ -38,10 +44,10 @@ const SKIP_WORDS: Partial<Record<MatrixResult['status'], string>> = {
   skipped: 'skipped',
 };
 
-function testcase(r: MatrixResult): string {
+function testcase(r: MatrixResult, unobserved: ReadonlySet<string>): string {
   const open = `    <testcase classname="${xmlAttribute(`${r.target}.${r.model}`)}" name="${xmlAttribute(r.check)}" time="0">`;
   const message = xmlAttribute(r.reason);
-  switch (kindOf(r)) {
+  switch (kindOf(r, unobserved)) {
     case 'failure':
       return `${open}\n      <failure message="${message}" type="fail">${detail(r)}</failure>\n    </testcase>`;
     case 'flaky':
@@ -49,7 +55,7 @@ function testcase(r: MatrixResult): string {
     case 'error':
       return `${open}\n      <error message="${message}" type="error">${detail(r)}</error>\n    </testcase>`;
     case 'skipped':
-      return `${open}\n      <skipped message="${xmlAttribute(`${SKIP_WORDS[r.status] ?? r.status}: ${r.reason}`)}"/>\n    </testcase>`;
+      return `${open}\n      <skipped message="${xmlAttribute(`${SKIP_WORDS[r.status] ?? `${r.status}, not of the model (${UNOBSERVED_LABEL})`}: ${r.reason}`)}"/>\n    </testcase>`;
     case 'note':
       return `${open}\n      <system-out>${xmlText(`${r.status} (not gating): ${r.reason}`)}</system-out>\n    </testcase>`;
     default:
@@ -57,8 +63,8 @@ function testcase(r: MatrixResult): string {
   }
 }
 
-function count(rs: readonly MatrixResult[]) {
-  const kinds = rs.map(kindOf);
+function count(rs: readonly MatrixResult[], unobserved: ReadonlySet<string>) {
+  const kinds = rs.map((r) => kindOf(r, unobserved));
   return {
     tests: rs.length,
     failures: kinds.filter((k) => k === 'failure' || k === 'flaky').length,
@@ -71,7 +77,8 @@ export function renderJunit(matrix: Matrix): string {
   const suites = resultsByCell(matrix.results);
   const problems = matrix.gate.problems;
   const fresh = new Set(newModels(matrix));
-  const total = count(matrix.results);
+  const unobserved = unobservedPairs(matrix.gate);
+  const total = count(matrix.results, unobserved);
   const seconds = (matrix.run.durationMs / 1000).toFixed(3);
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -83,11 +90,11 @@ export function renderJunit(matrix: Matrix): string {
     out.push('  </testsuite>');
   }
   for (const results of suites.values()) {
-    const c = count(results);
+    const c = count(results, unobserved);
     const name = `${results[0]!.target} / ${results[0]!.model}`;
     out.push(`  <testsuite name="${xmlAttribute(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="0">`);
     if (fresh.has(results[0]!.model)) out.push(`    <properties><property name="note" value="${xmlAttribute(NEW_MODEL_NOTE)}"/></properties>`);
-    for (const r of results) out.push(testcase(r));
+    for (const r of results) out.push(testcase(r, unobserved));
     out.push('  </testsuite>');
   }
   out.push('</testsuites>', '');

@@ -8,10 +8,10 @@
 import type { CheckStatus } from '../checks/types.ts';
 import { groupedChecks } from './build-matrix.ts';
 import { changeSections } from './compare.ts';
-import { cellsToLookAt, coverageLine, gateLine } from './gate.ts';
+import { cellsToLookAt, coverageLine, gateLine, UNOBSERVED_LABEL, unobservedPairs } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
-import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, resultKey, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
+import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
 import { buildMigration, migrationMarkdown } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import type { ReportWriter } from './report-writer.ts';
@@ -110,6 +110,7 @@ export function renderMarkdown(matrix: Matrix): string {
   );
   const index = new Map(matrix.results.map((r) => [resultKey(r), r]));
   const at = (target: string, model: string, check: string) => index.get(resultKey({ target, model, check }));
+  const unobserved = unobservedPairs(matrix.gate);
   for (const target of matrix.targets) {
     if (matrix.targets.length > 1) lines.push(`## ${markdownText(target.id, 80)}`, '');
     for (const { group, checks } of groupedChecks(matrix)) {
@@ -120,7 +121,8 @@ export function renderMarkdown(matrix: Matrix): string {
       if (rows.length > 0) {
         lines.push(`| model | ${checks.map((c) => markdownCode(c.id)).join(' | ')} |`, `|---|${checks.map(() => '---').join('|')}|`);
         for (const model of rows) {
-          lines.push(`| ${markdownCode(model.id)}${model.discovered ? ' (new model)' : model.inCatalog ? '' : ' (not in catalog)'} | ${checks.map((c) => cell(at(target.id, model.id, c.id), c)).join(' | ')} |`);
+          const label = `${model.discovered ? ' (new model)' : model.inCatalog ? '' : ' (not in catalog)'}${unobserved.has(pairKey(target.id, model.id)) ? ` (${UNOBSERVED_LABEL})` : ''}`;
+          lines.push(`| ${markdownCode(model.id)}${label} | ${checks.map((c) => cell(at(target.id, model.id, c.id), c)).join(' | ')} |`);
         }
         lines.push('');
       }

@@ -258,7 +258,8 @@ export interface MatrixGate {
   exitCode: 0 | 1 | 130;
   verdict: 'pass' | 'fail' | 'interrupted';
   /** Results that fail the gate: fail or error against a stated expectation, flaky where one value is stated. */
-  gating: { target: string; model: string; check: string; reason: string }[];
+  /** Cells that fail the gate one by one: a stated expectation not met (`fail`, `flaky`), or not checked (`error`). */
+  gating: { target: string; model: string; check: string; status: CheckStatus; reason: string }[];
   /** Run-level reasons the gate fails: interrupted, partial (a spend cap, an incomplete merge), a model with nothing observed, too many errors. */
   problems: GateProblem[];
   /** Errors of cells with no stated expectation (they do not gate one by one) and the most the run accepts (`--max-errors`). */

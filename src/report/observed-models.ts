@@ -2,8 +2,9 @@
  * @module report/observed-models
  * Which models a run observed, for the gate: a model is observed when a probe found an API serving it or a check read
  * one of its answers. A typo'd id gets route errors on every API and answers to every check that needs no model (its
- * absence from the list, error bodies), so those observe nothing of it; a model known to exist that every API refuses
- * by name, or a run filtered to APIs it does not speak, is an observation.
+ * absence from the list, error bodies), so those observe nothing of it, nor do a gateway's answers to it in another
+ * model's name; a model known to exist that every API refuses by name, or a run filtered to APIs it does not speak,
+ * is an observation.
  */
 import type { GateProblem, Matrix, MatrixResult } from './matrix.ts';
 import { resultsByCell } from './matrix.ts';
@@ -42,6 +43,19 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'>): { 
     if (!known && results.some(showsService) && !results.some(answeredOk)) {
       const statuses = [...new Set(results.filter((r) => !ASKS_NO_MODEL.test(r.check)).flatMap((r) => r.evidence.map((e) => e.status)).filter((s): s is number => s !== undefined))].sort((a, b) => a - b);
       problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, no request for it was answered with a 2xx (every answer ${statuses.join('/') || 'a refusal'}): is the id right?${catalog}` });
+      results.forEach((r) => cells.add(r));
+      continue;
+    }
+    // An id nothing vouches for that was answered in another model's name: a gateway that routes an id it does not
+    // know to its default model answers 200, and every cell reads that model. Nothing of this one is observed.
+    const other = answersOfAnotherModel(results);
+    if (!known && other) {
+      problems.push({
+        kind: 'unobserved-model',
+        target,
+        model,
+        message: `${model} (${target}): nothing of it observed, ${other.count} answer(s) came from another model (${other.names}): is the id right?${catalog} (an endpoint may answer an id it does not know with its default model; models.listed or --catalog vouch for an id it serves under another name)`,
+      });
       results.forEach((r) => cells.add(r));
       continue;
     }
@@ -86,6 +100,26 @@ function answeredOk(r: MatrixResult): boolean {
   const statuses = r.evidence.map((e) => e.status).filter((s) => s !== undefined);
   if (statuses.length === 0) return r.status === 'pass' || r.status === 'fail' || r.status === 'flaky';
   return statuses.some((s) => s >= 200 && s < 300);
+}
+
+/**
+ * The 2xx answers to checks that use the model which name another model (evidence `answeredBy`, checks/answered-by.ts),
+ * counted once per exchange, and the first few names quoted; undefined when there are none.
+ */
+function answersOfAnotherModel(results: readonly MatrixResult[]): { count: number; names: string } | undefined {
+  const exchanges = new Set<string>();
+  const names = new Set<string>();
+  for (const r of results) {
+    if (ASKS_NO_MODEL.test(r.check)) continue;
+    for (const e of [...r.evidence, ...(r.trials ?? []).flatMap((t) => t.evidence)]) {
+      if (e.answeredBy === undefined) continue;
+      exchanges.add(`${e.case} ${e.step} ${e.request} ${e.trial ?? 1}`);
+      names.add(e.answeredBy);
+    }
+  }
+  if (names.size === 0) return undefined;
+  const quoted = [...names].sort().slice(0, 3).map((n) => JSON.stringify(n));
+  return { count: exchanges.size, names: `${quoted.join(', ')}${names.size > 3 ? ` and ${names.size - 3} more` : ''}` };
 }
 
 /** The probes of the four APIs a model may speak. */

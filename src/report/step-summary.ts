@@ -6,11 +6,11 @@
  * environment gives the pieces of its URL. Every string from a run is neutralised (`markdownText`).
  */
 import { changeSections } from './compare.ts';
-import { coverageLine, gateLine } from './gate.ts';
+import { coverageLine, gateLine, unobservedPairs } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { statusLine, usageLine } from './markdown-report.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
-import { resultKey, STATUS_SYMBOLS, type CellChange, type Matrix, type MatrixResult } from './matrix.ts';
+import { pairKey, resultKey, STATUS_SYMBOLS, type CellChange, type Matrix, type MatrixResult } from './matrix.ts';
 
 /** Rows per table: a summary page is read, not searched. */
 const MAX_ROWS = 50;
@@ -79,9 +79,9 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
   table(lines, 'What fails the gate', '| model | check | target | reason |', gate.gating, resultRow);
   const others = (status: MatrixResult['status']) => results.filter((r) => r.status === status && !r.gating && !r.notRun);
   // A model with nothing observed is one line above; its every cell again as an error row would bury the rest.
-  const silent = new Set(gate.problems.flatMap((p) => (p.kind === 'unobserved-model' ? [`${p.target}/${p.model}`] : [])));
+  const silent = unobservedPairs(gate);
   const errors = others('error');
-  const listed = errors.filter((r) => !silent.has(`${r.target}/${r.model}`));
+  const listed = errors.filter((r) => !silent.has(pairKey(r.target, r.model)));
   table(lines, 'Errors (nothing observed; they do not gate one by one)', '| model | check | target | reason |', listed, resultRow);
   if (listed.length < errors.length) lines.push(`${errors.length - listed.length} error cell(s) of the models with nothing observed (above) are not listed one by one.`, '');
   table(lines, 'Flaky (not gating)', '| model | check | target | reason |', others('flaky'), resultRow);

@@ -36,6 +36,7 @@ const Evidence = Type.Object({
   timing: Type.Optional(Timing),
   note: Type.Optional(Str),
   encoding: Type.Optional(Str),
+  answeredBy: Type.Optional(Str),
 });
 const Trial = Type.Object({ status: Type.Union(MATRIX_STATUSES.filter((s) => s !== 'flaky').map((s) => Type.Literal(s))), observed: Scalar, reason: Str, evidence: Type.Array(Evidence) });
 const Usage = Type.Object({ requests: Count, inputTokens: Count, outputTokens: Count, wallMs: Type.Optional(Num) });
