@@ -1,13 +1,16 @@
 /**
- * Which answers name another model than the one asked for (evidence `answeredBy`, which the gate reads for ids nothing
- * vouches for): a gateway routing an unknown id to its default model is caught, and none of the forms in which
- * Mantle and other endpoints echo the id asked for is taken for another model. The bundled recordings (4731 answers
- * naming a model, in the forms below) have none.
+ * Which answers name another model than the one asked for (evidence `answeredBy`), and when the gate reads them as a
+ * model with nothing observed: a near miss of a catalog id that nothing vouches for, answered mostly in another
+ * model's name (a gateway routing an unknown id to its default). None of the forms in which Mantle and other endpoints
+ * echo the id asked for is taken for another model (the bundled recordings' 4731 answers naming a model have none);
+ * an alias, a fallback now and then and a catalog model are not called unobserved.
  */
 import { describe, expect, it } from 'vitest';
 import { answeredBy, namesAnotherModel } from '../src/checks/answered-by.ts';
 import { evidenceOf } from '../src/checks/judge.ts';
+import { unobservedModels } from '../src/report/observed-models.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
+import { smallMatrix } from './helpers/small-matrix.ts';
 
 /** The id asked for, and how an answer named it: the same model. */
 const SAME: [string, string][] = [
@@ -21,24 +24,27 @@ const SAME: [string, string][] = [
   ['us.deepseek.v3.1', 'deepseek.v3.1'],
   ['deepseek.v3.1', 'deepseek-v3.1'],
   ['moonshotai.kimi-k2.5', 'kimi-k2.5'],
-  ['mistral.mistral-large-3-675b-instruct', 'Mistral-Large-3'],
   ['global.xai.grok-4.3', 'grok-4.3'],
-  ['zai.glm-4.7-flash', 'glm-4.7-flash'],
+  ['amazon.nova-pro-v1:0', 'amazon.nova-pro-v1:0'],
+  ['meta.llama3-3-70b-instruct-v1:0', 'llama3-3-70b-instruct'],
   ['gpt-4o', 'gpt-4o-2024-08-06'],
-  // An ARN names a deployment, and an id with no family word cannot be told apart: never another model.
-  ['arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3', 'anthropic.claude-opus-4-7'],
-  ['m1', 'meta.llama-default'],
+  ['o1', 'o1-2024-12-17'],
+  ['claude-3-5-sonnet-latest', 'claude-3-5-sonnet-20241022'],
+  ['claude-3-5-sonnet@20240620', 'claude-3-5-sonnet-20240620'],
+  // An empty name says nothing (Azure's first stream chunk).
   ['xai.grok-4.3', ''],
 ];
 
-/** The id asked for, and the model a gateway answered it with instead. */
+/** The id asked for, and the model an answer named instead. */
 const OTHER: [string, string][] = [
   ['xai.grok-4-3', 'meta.llama-default'],
-  ['anthropic.claude-opus-4-7', 'gpt-4o-mini'],
-  ['deepseek.v3.9', 'meta.llama3-70b-instruct'],
-  ['openai.gpt-oss-120b', 'Qwen/Qwen3-32B'],
-  // Sizes and modes are not families.
-  ['mistral.mistral-large-3', 'meta.llama-large-instruct'],
+  // The same family is not the same model: a typo routed to the family's default.
+  ['xai.grok-4-3', 'xai.grok-4'],
+  ['anthropic.claude-opus-4-9', 'claude-3-haiku-20240307'],
+  ['openai.gpt-6-sool', 'gpt-4o-mini'],
+  ['deepseek-v3', 'deepseek-v2'],
+  // A deployment name answered in the name of the model behind it: true, and the gate does not call it a typo.
+  ['prod-chat', 'gpt-4o-2024-08-06'],
 ];
 
 describe('namesAnotherModel', () => {
@@ -78,6 +84,8 @@ describe('answeredBy', () => {
 
   it('says nothing of the same model, an error answer, a request that names no model, or an answer that names none', () => {
     const same = exchange('anthropic.claude-opus-4-7', 200, '{"type":"message","model":"claude-opus-4-7"}');
+    const azureFirst = exchange('xai.grok-4-3', 200, sse({ object: '', model: '', choices: [], prompt_filter_results: [] }, { object: 'chat.completion.chunk', model: 'meta.llama-default', choices: [] }), true);
+    expect(answeredBy(azureFirst)).toBe('meta.llama-default');
     expect(answeredBy(same)).toBeUndefined();
     expect(evidenceOf('probe.messages', same)).not.toHaveProperty('answeredBy');
     expect(answeredBy(exchange('xai.grok-4-3', 400, '{"model":"meta.llama-default","error":{}}'))).toBeUndefined();
@@ -89,5 +97,38 @@ describe('answeredBy', () => {
   it('keeps at most 128 characters of the name: it is endpoint text', () => {
     const long = `meta.llama-${'x'.repeat(500)}`;
     expect(answeredBy(exchange('xai.grok-4-3', 200, JSON.stringify({ model: long })))).toBe(long.slice(0, 128));
+  });
+});
+
+describe('the gate on answers in another model\'s name', () => {
+  const CHECKS = ['created-at.chat', 'defaults.temperature', 'defaults.top-p', 'path-prefix'];
+  /** A model's cells, one 2xx answer each, named by `answeredBy` where given; `suggestion` is the catalog's "did you mean". */
+  function run(model: string, answeredBy: (string | undefined)[], suggestion?: string) {
+    const cells = CHECKS.map((check, i) => ({
+      model,
+      check,
+      evidence: [{ case: `case-${i}`, step: 'main', request: 'POST /v1/chat/completions', status: 200, ...(answeredBy[i] ? { answeredBy: answeredBy[i] } : {}) }],
+    }));
+    const matrix = smallMatrix(cells, [model], CHECKS);
+    matrix.models = matrix.models.map((m) => (suggestion ? { ...m, suggestion } : m));
+    return unobservedModels(matrix).problems.map((p) => p.message);
+  }
+  const llama = 'meta.llama-default';
+
+  it('a near miss of a catalog id answered mostly by another model observed nothing', () => {
+    expect(run('xai.grok-4.33', [llama, llama, llama, undefined], 'xai.grok-4.3')).toEqual([
+      'xai.grok-4.33 (emulator): nothing of it observed, 3 of 4 answers came from another model ("meta.llama-default"): is the id right?; "xai.grok-4.33" is not in the catalog: did you mean "xai.grok-4.3"? (an endpoint may answer an id it does not know with its default model)',
+    ]);
+  });
+
+  it('a fallback now and then, an alias answered in its model\'s name, and a catalog model are not called unobserved for it', () => {
+    expect(run('xai.grok-4.33', [llama, undefined, undefined, undefined], 'xai.grok-4.3')).toEqual([]);
+    expect(run('prod-chat', [llama, llama, llama, llama])).toEqual([]);
+    expect(run('xai.grok-4.3', [llama, llama, llama, llama])).toEqual([]);
+  });
+
+  it('quotes two names at most, each cut short: they are endpoint text', () => {
+    const [message] = run('xai.grok-4.33', ['a'.repeat(100), 'b-model', 'c-model', 'd-model'], 'xai.grok-4.3');
+    expect(message).toContain(`came from another model ("${'a'.repeat(40)}...", "b-model" and 2 more)`);
   });
 });

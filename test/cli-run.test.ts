@@ -122,7 +122,7 @@ describe('the gate', () => {
       const run = await cli(['run', '--mode', 'live', '--endpoint', server.url, '--models', 'xai.grok-4.3', '--report-dir', reports, '--plain'], { AWS_BEARER_TOKEN_BEDROCK: 'k-0123456789' });
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(/gating: xai\.grok-4\.3 defaults\.temperature .*expected 0\.7, got 1/);
-      expect(run.stdout).toMatch(/^gate: fail \(exit 1\): 1 result\(s\) do not meet their stated expectation \(1 fail\)$/m);
+      expect(run.stdout).toMatch(/^gate: fail \(exit 1\): 1 result\(s\) do not meet their stated expectation: 1 fail$/m);
       const matrix = await matrixIn(reports);
       expect(matrix.gate.exitCode).toBe(1);
       expect(matrix.gate.gating.map((g) => g.check)).toEqual(['defaults.temperature']);

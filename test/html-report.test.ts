@@ -120,6 +120,24 @@ describe.skipIf(!available)('matrix.html in Chromium', () => {
     await page.close();
   });
 
+  it('keeps a model the gate found nothing of observed in the failures-only view, marked, even when its cells read pass', async () => {
+    const { renderHtml } = await import('../src/report/html-report.ts');
+    const matrix = JSON.parse(await readFile(join(dir, 'after', 'matrix.json'), 'utf8')) as Matrix;
+    // As a gateway answering xai.grok-4.3 in another model's name leaves it: every cell green, nothing of it observed.
+    matrix.gate.problems.push({ kind: 'unobserved-model', target: 'emulator', model: 'xai.grok-4.3', message: 'xai.grok-4.3 (emulator): nothing of it observed' });
+    const file = join(dir, 'unobserved.html');
+    await writeFile(file, renderHtml(matrix));
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(pathToFileURL(file).href);
+    expect(await page.locator('#f-view').inputValue()).toBe('failures');
+    const row = page.locator('tr[data-model="xai.grok-4.3"]');
+    expect(await row.isVisible()).toBe(true);
+    expect(await row.locator('th.model').textContent()).toBe('xai.grok-4.3 (nothing observed, see the gate)');
+    // The other all-green row still leaves the view.
+    expect(await page.locator('tr[data-model="anthropic.claude-opus-4-7"]').isVisible()).toBe(false);
+    await page.close();
+  });
+
   it('renders markup from a matrix.json as inert text: no script runs, whatever field holds it', async () => {
     const matrix = JSON.parse(await readFile(join(dir, 'after', 'matrix.json'), 'utf8')) as Matrix;
     const payloads = ['<img src=x onerror="window.__pwned=1">', '"><script>window.__pwned=2</script>', "'><svg onload=window.__pwned=3>", '</script><script>window.__pwned=4</script>'];

@@ -255,14 +255,14 @@ describe('green means observed', () => {
   it('the gate line tells cells that failed their stated expectation from those it could not be checked in (errors)', () => {
     const stated = { expected: 'integer', expectedSource: 'openai-reference: x' };
     const gate = (cells: Parameters<typeof smallMatrix>[0]) => gateLine(smallMatrix(cells).gate);
-    expect(gate([{ model: 'xai.grok-4.3', check: 'created-at.chat', status: 'fail', observed: 'exponent', ...stated }])).toBe('fail (exit 1): 1 result(s) do not meet their stated expectation (1 fail)');
-    expect(gate([{ model: 'xai.grok-4.3', check: 'created-at.chat', status: 'error', observed: null, reason: 'HARNESS_TIMEOUT', ...stated }])).toBe('fail (exit 1): 1 result(s) do not meet their stated expectation (1 error: not observed)');
+    expect(gate([{ model: 'xai.grok-4.3', check: 'created-at.chat', status: 'fail', observed: 'exponent', ...stated }])).toBe('fail (exit 1): 1 result(s) do not meet their stated expectation: 1 fail');
+    expect(gate([{ model: 'xai.grok-4.3', check: 'created-at.chat', status: 'error', observed: null, reason: 'HARNESS_TIMEOUT', ...stated }])).toBe('fail (exit 1): 1 result(s) do not meet their stated expectation: 1 could not be checked (error)');
     expect(
       gate([
         { model: 'xai.grok-4.3', check: 'created-at.chat', status: 'error', observed: null, reason: 'HARNESS_TIMEOUT', ...stated },
         { model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'flaky', observed: null, ...stated },
       ]),
-    ).toBe('fail (exit 1): 2 result(s) do not meet their stated expectation (1 flaky, 1 error: not observed)');
+    ).toBe('fail (exit 1): 2 result(s) do not meet their stated expectation: 1 flaky, 1 could not be checked (error)');
   });
 
   it('an interrupted run says interrupted in the gate and matrix.md; a partial one fails', () => {

@@ -1,12 +1,11 @@
 /**
  * @module checks/answered-by
  * Which model an answer says answered it, when that is another model than the one asked for. A gateway may route an
- * id it does not know to its default model and answer 200: every check then reads that other model's answers, and a
- * typo'd id would read as observed. Answers name their model in other forms than the id asked for (Claude on Mantle
- * echoes `claude-opus-4-7` for `anthropic.claude-opus-4-7`; ids come dated, versioned, region-prefixed or as
- * `Org/Name`), so a name counts as another model only when it shares no family word with the id (`llama` for
- * `grok`). Whatever cannot be told (an ARN, an id with no family word) counts as the same model: this is evidence for
- * the gate, which must not fail a run on a guess.
+ * id it does not know to its default model and answer 200: every check then reads that other model's answers. Answers
+ * name their model in other forms than the id asked for (Claude on Mantle echoes `claude-opus-4-7` for
+ * `anthropic.claude-opus-4-7`; ids come dated, versioned, region-prefixed, as `Org/Name` or in another case), so two
+ * names are compared without those. This is evidence: an alias or a deployment name (Azure, LiteLLM) is answered in
+ * the name of the model behind it, and the evidence says so; the gate decides what it means (report/observed-models.ts).
  */
 import { isRecord, jsonBody, parseJsonText } from '../transport/body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from '../transport/exchange.ts';
@@ -16,38 +15,38 @@ import { eventData, sseStream } from '../transport/sse.ts';
 const REGION_PREFIX = /^(?:us|us-gov|eu|apac|ap|jp|au|ca|global)\./;
 /** A provider prefix before a name that starts with a letter: `anthropic.`, `openai.`, `xai.` (not `gpt-5.` of `gpt-5.4`). */
 const PROVIDER_PREFIX = /^[a-z][a-z0-9-]*\.(?=[a-z])/;
-/** Words that name a size, a mode or a release, not a model family: two models may share them. */
-const NOT_A_FAMILY = new Set([
-  'alpha', 'base', 'beta', 'chat', 'default', 'exp', 'experimental', 'fast', 'instruct', 'large', 'latest', 'lite', 'max', 'medium',
-  'mini', 'model', 'nano', 'online', 'plus', 'preview', 'pro', 'reasoning', 'small', 'thinking', 'turbo', 'vision',
-]);
+/** What names a release of the same model: a date, `-latest`, a Bedrock version (`-v1:0`), a Vertex `@20240620`. */
+const RELEASE_SUFFIX = /(?:@.*|-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest)|-v\d+:\d+|:\d+)$/;
 /** Answers name at most this much of a model: the name is endpoint text, kept for evidence only. */
 const MAX_NAME_CHARS = 128;
-/** A stream names its model in its first events (a chat chunk, `response.created`, `message_start`). */
-const EVENTS_READ = 3;
+/** A stream names its model in its first events (a chat chunk, `response.created`, `message_start`), after pings. */
+const EVENTS_READ = 8;
 
-/**
- * The family words of a model id: runs of three or more letters of its name, without prefixes or `Org/`; a name with
- * none (`deepseek.v3.1`) takes them from its provider.
- */
-function familyWords(id: string): Set<string> {
-  const bare = id.toLowerCase().slice(id.lastIndexOf('/') + 1).replace(REGION_PREFIX, '');
-  const words = (text: string) => (text.match(/[a-z]{3,}/g) ?? []).filter((word) => !NOT_A_FAMILY.has(word));
-  const name = words(bare.replace(PROVIDER_PREFIX, ''));
-  return new Set(name.length > 0 ? name : words(bare));
+/** A name without release suffixes, case and separators. */
+function bareName(name: string): string {
+  for (let bare = name.replace(RELEASE_SUFFIX, ''); bare !== name && bare !== ''; bare = name.replace(RELEASE_SUFFIX, '')) name = bare;
+  return name.replace(/[._\s]/g, '-');
 }
 
 /**
- * Whether `echoed`, the model an answer names, is another model than `sent`, the id asked for: true only when both
- * have family words and share none. An ARN names a deployment, not a model: never another.
+ * The names an id may go by: without `Org/`, a region prefix, case, release suffixes and separators, with and
+ * without its provider prefix (`deepseek.v3.1` is also `deepseek-v3.1`; `anthropic.claude-opus-4-7` is also
+ * `claude-opus-4-7`).
+ */
+function modelNames(id: string): string[] {
+  const name = id.slice(id.lastIndexOf('/') + 1).toLowerCase().replace(REGION_PREFIX, '');
+  const withoutProvider = name.replace(PROVIDER_PREFIX, '');
+  return withoutProvider === name ? [bareName(name)] : [bareName(name), bareName(withoutProvider)];
+}
+
+/**
+ * Whether `echoed`, the model an answer names, is another model than `sent`, the id asked for: no name one may go by
+ * is a name of the other (modelNames). An empty name says nothing.
  */
 export function namesAnotherModel(sent: string, echoed: string): boolean {
-  if (echoed === sent || echoed.trim() === '' || sent.startsWith('arn:')) return false;
-  const asked = familyWords(sent);
-  const named = familyWords(echoed);
-  if (asked.size === 0 || named.size === 0) return false;
-  for (const word of named) if (asked.has(word)) return false;
-  return true;
+  if (echoed === sent || echoed.trim() === '') return false;
+  const asked = modelNames(sent);
+  return !modelNames(echoed).some((name) => asked.includes(name));
 }
 
 /** The model a 2xx answer names: the body's `model` (`response.model`, `message.model` in a stream's first events). */
@@ -60,7 +59,8 @@ function echoedModel(response: ExchangeResponse): string | undefined {
     const data = eventData(event);
     if (!data.ok || !isRecord(data.value)) continue;
     const holder = isRecord(data.value.response) ? data.value.response : isRecord(data.value.message) ? data.value.message : data.value;
-    if (typeof holder.model === 'string') return holder.model;
+    // Azure's first chunk (its content filter's) names no model: "".
+    if (typeof holder.model === 'string' && holder.model !== '') return holder.model;
   }
   return undefined;
 }

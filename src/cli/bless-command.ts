@@ -11,6 +11,7 @@ import { ALL_CHECKS, getCheck } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { MatrixResult } from '../report/matrix.ts';
+import { unobservedModels } from '../report/observed-models.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { FLAKY, allowsVariation, describeExpected, expectedProblem, meets, sameValue, type Expected, type Observed } from '../suite/expected.ts';
 import { blessExpectations, loadExpectations, statedFor, type BlessChange } from '../suite/load-expectations.ts';
@@ -62,8 +63,11 @@ export async function blessCommand(file: string, flags: { expectations?: string;
     throw error;
   });
   let errors = 0;
+  // What a model the gate found nothing of observed read is not the model's: never an expectation of it.
+  const unobserved = unobservedModels(matrix).cells;
   const groups = new Map<string, MatrixResult[]>();
   for (const r of matrix.results) {
+    if (unobserved.has(r)) continue;
     if (r.status === 'error') errors += r.expectedSource ? 1 : 0;
     if (r.status !== 'pass' && r.status !== 'fail' && r.status !== 'flaky') continue;
     const key = `${r.model}\u0000${r.check}`;
@@ -109,5 +113,6 @@ export async function blessCommand(file: string, flags: { expectations?: string;
     out.write(`blessed ${changes.length} value(s) into ${target}:\n${changes.map(line).join('\n')}\nReview the diff (git diff ${target}) before committing.\n`);
   }
   if (errors) out.write(`not blessed: ${errors} cell(s) with errors (nothing was observed; fix the endpoint or rerun)\n`);
+  if (unobserved.size) out.write(`not blessed: ${unobserved.size} cell(s) of model(s) with nothing observed (see the gate: a typo'd id, another model's answers)\n`);
   return 0;
 }

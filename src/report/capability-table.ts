@@ -6,6 +6,7 @@
  */
 import { CAPABILITIES, type CapabilityValue, type Lookup } from './capability-columns.ts';
 import { pairKey, resultKey, type Matrix } from './matrix.ts';
+import { unobservedModels } from './observed-models.ts';
 
 export type { CapabilityValue };
 
@@ -55,7 +56,11 @@ function latencyOf(matrix: Matrix, targetId: string, model: string): string | un
 
 export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTable {
   const models = [...new Map(matrices.flatMap((m) => m.models).map((m) => [m.id, m])).values()];
-  const indexes = matrices.map((matrix) => new Map(matrix.results.filter((r) => !r.notRun).map((r) => [resultKey(r), r])));
+  // A model the gate found nothing of observed (a typo'd id, another model's answers) has no capabilities to publish.
+  const indexes = matrices.map((matrix) => {
+    const unobserved = unobservedModels(matrix).cells;
+    return new Map(matrix.results.filter((r) => !r.notRun && !unobserved.has(r)).map((r) => [resultKey(r), r]));
+  });
   const runs = matrices.flatMap((matrix, i) => matrix.targets.map((target) => ({ matrix, i, target, surface: target.surface ?? 'mantle', provenance: provenanceOf(matrix, target.id) })));
   const surfaces = [...new Set(runs.map((r) => r.surface))];
   // Where two runs share a place (one target on two dates), notes name the date too.

@@ -73,15 +73,15 @@ export function gateLine(gate: MatrixGate): string {
 }
 
 /**
- * `3 result(s) do not meet their stated expectation (2 fail, 1 error: not observed)`: an error is a cell whose stated
+ * `3 result(s) do not meet their stated expectation: 2 fail, 1 could not be checked (error)`: an error is a cell whose stated
  * expectation could not be checked, not one the endpoint failed, and the line says which is which.
  */
 function gatingLine(gating: MatrixGate['gating']): string {
   if (gating.length === 0) return '';
   const counts = new Map<string, number>();
   for (const g of gating) counts.set(g.status, (counts.get(g.status) ?? 0) + 1);
-  const parts = (['fail', 'flaky', 'error'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s === 'error' ? 'error: not observed' : s}`);
-  return `${gating.length} result(s) do not meet their stated expectation (${parts.join(', ')})`;
+  const parts = (['fail', 'flaky', 'error'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s === 'error' ? 'could not be checked (error)' : s}`);
+  return `${gating.length} result(s) do not meet their stated expectation: ${parts.join(', ')}`;
 }
 
 /** `2 model(s) with nothing observed`, counting a model once however many targets it failed on. */

@@ -47,6 +47,8 @@ table.grid { border-collapse: separate; border-spacing: 0; }
 .grid thead tr.checks th span { writing-mode: vertical-rl; transform: rotate(180deg); font-family: ui-monospace, monospace; font-size: 12px; }
 .grid th.model { position: sticky; left: 0; z-index: 1; background: #fff; text-align: left; font-family: ui-monospace, monospace; font-weight: 500; }
 .grid thead th.corner { left: 0; z-index: 3; }
+/* A model the gate found nothing of observed: its cells read something, but not the model. */
+.grid tr.unobserved td.cell { opacity: .45; font-style: italic; } .grid tr.unobserved th.model { color: var(--fail-ink); }
 .grid tr.family th { position: sticky; left: 0; background: #e8eaed; text-align: left; z-index: 1; }
 td.cell { cursor: pointer; font-family: ui-monospace, monospace; font-size: 12px; min-width: 44px; position: relative; }
 td.cell:hover, td.cell:focus { outline: 2px solid #1a73e8; outline-offset: -2px; }

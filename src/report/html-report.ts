@@ -98,8 +98,9 @@ function* grids(matrix: Matrix): Generator<string> {
         const title = models[0]?.familyTitle ?? family;
         const rows = models.map((m) => {
           const at = (c: MatrixCheck) => key({ target: target.id, model: m.id, check: c.id });
-          const mark = unobserved.has(pairKey(target.id, m.id)) ? ` (${UNOBSERVED_LABEL})` : '';
-          return `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"><th class="model"${m.discovered ? ` title="${esc(NEW_MODEL_NOTE)}"` : ''}>${esc(m.id)}${m.discovered ? ' (new)' : ''}${mark}</th>${checks.map((c) => cell(index.get(at(c)), c, changes.get(at(c)))).join('')}</tr>`;
+          const seen = !unobserved.has(pairKey(target.id, m.id));
+          const mark = seen ? '' : ` (${UNOBSERVED_LABEL})`;
+          return `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"${seen ? '' : ' data-unobserved class="unobserved"'}><th class="model"${m.discovered ? ` title="${esc(NEW_MODEL_NOTE)}"` : ''}>${esc(m.id)}${m.discovered ? ' (new)' : ''}${mark}</th>${checks.map((c) => cell(index.get(at(c)), c, changes.get(at(c)))).join('')}</tr>`;
         });
         return `<tr class="family" data-family="${esc(family)}"><th colspan="${checks.length + 1}">${esc(title)}</th></tr>${rows.join('\n')}`;
       })

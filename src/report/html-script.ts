@@ -130,7 +130,8 @@ export const HTML_SCRIPT = `
       const cells = $$('td.cell', row).filter((td) => visibleChecks.has(td.dataset.check));
       return (!s.family || row.dataset.family === s.family) && (!search || row.dataset.model.toLowerCase().includes(search)) &&
         (!s.status || cells.some((td) => td.classList.contains('s-' + s.status))) && (!onlyChanges || cells.some((td) => changes[td.dataset.key])) &&
-        (!failuresOnly || cells.some(isBad));
+        // A model the gate found nothing of observed stays in view, whatever its cells read.
+        (!failuresOnly || cells.some(isBad) || row.dataset.unobserved !== undefined);
     });
     if (failuresOnly) {
       const keep = new Set();

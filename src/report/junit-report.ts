@@ -44,6 +44,12 @@ const SKIP_WORDS: Partial<Record<MatrixResult['status'], string>> = {
   skipped: 'skipped',
 };
 
+/** Why a cell is skipped: its status, and first that it is not the model's when the gate found nothing of it observed. */
+function skipWords(r: MatrixResult, unobserved: ReadonlySet<string>): string {
+  const words = SKIP_WORDS[r.status] ?? r.status;
+  return unobserved.has(pairKey(r.target, r.model)) ? `not of the model (${UNOBSERVED_LABEL}), ${words}` : words;
+}
+
 function testcase(r: MatrixResult, unobserved: ReadonlySet<string>): string {
   const open = `    <testcase classname="${xmlAttribute(`${r.target}.${r.model}`)}" name="${xmlAttribute(r.check)}" time="0">`;
   const message = xmlAttribute(r.reason);
@@ -55,7 +61,7 @@ function testcase(r: MatrixResult, unobserved: ReadonlySet<string>): string {
     case 'error':
       return `${open}\n      <error message="${message}" type="error">${detail(r)}</error>\n    </testcase>`;
     case 'skipped':
-      return `${open}\n      <skipped message="${xmlAttribute(`${SKIP_WORDS[r.status] ?? `${r.status}, not of the model (${UNOBSERVED_LABEL})`}: ${r.reason}`)}"/>\n    </testcase>`;
+      return `${open}\n      <skipped message="${xmlAttribute(`${skipWords(r, unobserved)}: ${r.reason}`)}"/>\n    </testcase>`;
     case 'note':
       return `${open}\n      <system-out>${xmlText(`${r.status} (not gating): ${r.reason}`)}</system-out>\n    </testcase>`;
     default:

@@ -46,15 +46,16 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'>): { 
       results.forEach((r) => cells.add(r));
       continue;
     }
-    // An id nothing vouches for that was answered in another model's name: a gateway that routes an id it does not
-    // know to its default model answers 200, and every cell reads that model. Nothing of this one is observed.
-    const other = answersOfAnotherModel(results);
-    if (!known && other) {
+    // A near miss of a catalog id that nothing vouches for, answered mostly in another model's name: a gateway that
+    // routes an id it does not know to its default model answers 200, and the cells read that model. An id that is no
+    // near miss (an alias, a deployment name) is answered in the name of the model behind it: that is no typo.
+    const other = info?.suggestion !== undefined && !known ? answersOfAnotherModel(results) : undefined;
+    if (other) {
       problems.push({
         kind: 'unobserved-model',
         target,
         model,
-        message: `${model} (${target}): nothing of it observed, ${other.count} answer(s) came from another model (${other.names}): is the id right?${catalog} (an endpoint may answer an id it does not know with its default model; models.listed or --catalog vouch for an id it serves under another name)`,
+        message: `${model} (${target}): nothing of it observed, ${other.count} of ${other.of} answers came from another model (${other.names}): is the id right?${catalog} (an endpoint may answer an id it does not know with its default model)`,
       });
       results.forEach((r) => cells.add(r));
       continue;
@@ -102,24 +103,33 @@ function answeredOk(r: MatrixResult): boolean {
   return statuses.some((s) => s >= 200 && s < 300);
 }
 
+/** Names of other models a message quotes: a few, each cut short (they are endpoint text). */
+const NAMES_QUOTED = 2;
+const NAME_CHARS_QUOTED = 40;
+
 /**
- * The 2xx answers to checks that use the model which name another model (evidence `answeredBy`, checks/answered-by.ts),
- * counted once per exchange, and the first few names quoted; undefined when there are none.
+ * The 2xx answers to checks that use the model (each exchange once), when at least half of them name another model
+ * (evidence `answeredBy`, checks/answered-by.ts): how many, of how many, and the first names. Undefined when fewer do:
+ * a gateway's fallback now and then (a context-window or 429 fallback) does not make the model unobserved.
  */
-function answersOfAnotherModel(results: readonly MatrixResult[]): { count: number; names: string } | undefined {
-  const exchanges = new Set<string>();
+function answersOfAnotherModel(results: readonly MatrixResult[]): { count: number; of: number; names: string } | undefined {
+  const answers = new Set<string>();
+  const others = new Set<string>();
   const names = new Set<string>();
   for (const r of results) {
     if (ASKS_NO_MODEL.test(r.check)) continue;
     for (const e of [...r.evidence, ...(r.trials ?? []).flatMap((t) => t.evidence)]) {
+      if (e.status === undefined || e.status < 200 || e.status >= 300) continue;
+      const key = `${e.case} ${e.step} ${e.request} ${e.trial ?? 1}`;
+      answers.add(key);
       if (e.answeredBy === undefined) continue;
-      exchanges.add(`${e.case} ${e.step} ${e.request} ${e.trial ?? 1}`);
+      others.add(key);
       names.add(e.answeredBy);
     }
   }
-  if (names.size === 0) return undefined;
-  const quoted = [...names].sort().slice(0, 3).map((n) => JSON.stringify(n));
-  return { count: exchanges.size, names: `${quoted.join(', ')}${names.size > 3 ? ` and ${names.size - 3} more` : ''}` };
+  if (others.size === 0 || 2 * others.size < answers.size) return undefined;
+  const quoted = [...names].sort().slice(0, NAMES_QUOTED).map((n) => JSON.stringify(n.length > NAME_CHARS_QUOTED ? `${[...n].slice(0, NAME_CHARS_QUOTED).join('')}...` : n));
+  return { count: others.size, of: answers.size, names: `${quoted.join(', ')}${names.size > NAMES_QUOTED ? ` and ${names.size - NAMES_QUOTED} more` : ''}` };
 }
 
 /** The probes of the four APIs a model may speak. */
