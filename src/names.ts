@@ -45,6 +45,9 @@ export function checkName(value: string, kind: NameKind, where: string): string 
   return value;
 }
 
+/** A name every character of which `folderName` keeps: lower-case letters, digits, `-`, and `.` after the first. */
+const KEPT_AS_IS = /^[a-z0-9-][a-z0-9.-]*$/;
+
 /**
  * The folder (or file stem) a name is stored under. Lower-case letters, digits, `.` and `-` stay as they are, so
  * the ids Mantle uses read the same on disk (`google.gemma-4-e2b`); every other byte, a leading dot, and `_`
@@ -52,6 +55,8 @@ export function checkName(value: string, kind: NameKind, where: string): string 
  * systems (only lower-case letters are kept raw), and never yields `.`, `..` or a separator.
  */
 export function folderName(name: string): string {
+  // Most names are already what they map to (a replay maps every model and case id once per fixture it reads).
+  if (KEPT_AS_IS.test(name)) return name;
   let out = '';
   const bytes = Buffer.from(name, 'utf8');
   for (let i = 0; i < bytes.length; i++) {

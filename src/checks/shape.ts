@@ -72,53 +72,71 @@ function typeOf(value: unknown): ShapeType {
 }
 
 /**
- * The paths seen so far, as a tree: a node per path (its text built only once), the types seen at it. The events of
- * a stream repeat the same paths hundreds of times; walking the tree makes no string for a path seen before.
+ * The paths of every answer seen so far, as a tree shared by all fingerprints: a node per path, its text and each
+ * `text type` line built once. Answers repeat the same paths in every event of every stream and every model's
+ * answer to the same case; a fingerprint walks the tree and collects lines it did not have to build.
  */
 interface PathNode {
   /** `prefix path`, as the fingerprint lists it (`$` for the root). */
   readonly text: string;
-  /** The types seen at this text (shared by nodes whose paths read alike: a key `$` reads as the root). */
-  readonly types: Set<ShapeType>;
+  /** `text type` per type seen at this node. */
+  readonly lines: Partial<Record<ShapeType, string>>;
   /** Children by how their key reads in a path (keyPart), and the items of an array (`[]`). */
   keys?: Map<string, PathNode>;
   items?: PathNode;
 }
 
-/** Every `prefix path type` of a fingerprint; at most MAX_PATHS of them. */
-class PathTree {
-  size = 0;
-  readonly #roots = new Map<string, PathNode>();
-  readonly #types = new Map<string, Set<ShapeType>>();
+/**
+ * Bounded, since an endpoint chooses its keys and event types (a node's text can be a few hundred characters): past
+ * it, new paths get nodes of their own, dropped with their fingerprint. The bundled replay's 6688 answers use 600.
+ */
+const MAX_SHARED_NODES = 5_000;
+let sharedNodes = 0;
+const roots = new Map<string, PathNode>();
 
-  #node(text: string): PathNode {
-    let types = this.#types.get(text);
-    if (!types) this.#types.set(text, (types = new Set()));
-    return { text, types };
+function pathNode(text: string): PathNode {
+  return { text, lines: {} };
+}
+
+/** A node kept in the shared tree while there is room; a node of this fingerprint only (same text) past it. */
+function shared(text: string, keep: (node: PathNode) => void): PathNode {
+  const node = pathNode(text);
+  if (sharedNodes < MAX_SHARED_NODES) {
+    sharedNodes += 1;
+    keep(node);
+  }
+  return node;
+}
+
+function line(node: PathNode, type: ShapeType): string {
+  return (node.lines[type] ??= `${node.text} ${type}`);
+}
+
+/** Every `prefix path type` of one fingerprint; at most MAX_PATHS of them. */
+class PathTree {
+  /** The lines, each once (two nodes can read alike: a key `$` reads as the root). */
+  readonly lines = new Set<string>();
+
+  get size(): number {
+    return this.lines.size;
   }
 
   root(prefix: string): PathNode {
-    let node = this.#roots.get(prefix);
-    if (!node) this.#roots.set(prefix, (node = this.#node(`${prefix}$`)));
-    return node;
+    return roots.get(prefix) ?? shared(`${prefix}$`, (node) => roots.set(prefix, node));
   }
 
   /** The node of `part` below `node`; below the root a path starts with the key (`$` only names the root itself). */
   child(node: PathNode, part: string, root: boolean, prefix: string): PathNode {
-    let next = (node.keys ??= new Map()).get(part);
-    if (!next) node.keys.set(part, (next = this.#node(`${root ? prefix : node.text}${part}`)));
-    return next;
+    return node.keys?.get(part) ?? shared(`${root ? prefix : node.text}${part}`, (next) => (node.keys ??= new Map()).set(part, next));
   }
 
   items(node: PathNode, root: boolean, prefix: string): PathNode {
-    return (node.items ??= this.#node(`${root ? prefix : node.text}[]`));
+    return node.items ?? shared(`${root ? prefix : node.text}[]`, (next) => (node.items = next));
   }
 
   /** The fingerprint's sorted `paths`. */
   paths(): string[] {
-    const out: string[] = [];
-    for (const [text, types] of this.#types) for (const type of types) out.push(`${text} ${type}`);
-    return out.sort();
+    return [...this.lines].sort();
   }
 }
 
@@ -126,10 +144,7 @@ class PathTree {
 function collect(value: unknown, node: PathNode, root: boolean, depth: number, prefix: string, tree: PathTree): boolean {
   if (tree.size >= MAX_PATHS) return false;
   const type = typeOf(value);
-  if (!node.types.has(type)) {
-    node.types.add(type);
-    tree.size += 1;
-  }
+  tree.lines.add(line(node, type));
   const object = type === 'object' && isRecord(value);
   if (depth >= MAX_DEPTH && (Array.isArray(value) || object)) return false;
   let complete = true;
@@ -189,7 +204,14 @@ export function shapeOf(exchange: Exchange): ShapeFingerprint | undefined {
 
 /** A short id for a fingerprint: the same structure gives the same id in every run and process. */
 export function shapeId(fingerprint: ShapeFingerprint): string {
-  const canonical = JSON.stringify([fingerprint.status, fingerprint.kind, fingerprint.paths, fingerprint.events ?? null, fingerprint.headers, fingerprint.truncated ?? false]);
+  return idOf(canonicalOf(fingerprint));
+}
+
+function canonicalOf(fingerprint: ShapeFingerprint): string {
+  return JSON.stringify([fingerprint.status, fingerprint.kind, fingerprint.paths, fingerprint.events ?? null, fingerprint.headers, fingerprint.truncated ?? false]);
+}
+
+function idOf(canonical: string): string {
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 12);
 }
 
@@ -218,10 +240,14 @@ export interface ShapeTable {
 export function shapeTable(samples: ReadonlyMap<string, readonly ShapeSample[]>): ShapeTable {
   const fingerprints: Record<string, ShapeFingerprint> = {};
   const exchanges: ShapeTable['exchanges'] = {};
+  // Every model's answers to a case mostly share one structure: each is hashed once.
+  const idsOf = new Map<string, string>();
   for (const cell of [...samples.keys()].sort()) {
     const byApi: Record<string, Record<string, string[]>> = {};
     for (const sample of samples.get(cell)!) {
-      const id = shapeId(sample.fingerprint);
+      const canonical = canonicalOf(sample.fingerprint);
+      let id = idsOf.get(canonical);
+      if (id === undefined) idsOf.set(canonical, (id = idOf(canonical)));
       fingerprints[id] ??= sample.fingerprint;
       const ids = ((byApi[sample.api] ??= {})[sample.key] ??= []);
       if (!ids.includes(id)) ids.push(id);

@@ -142,28 +142,35 @@ async function send(spec: LoadedCase, step: LoadedStep, prefix: string, context:
   const built = buildRequest(spec, step, prefix, templateScope(spec, step, context.model, done), thinking);
   const underTest = paramsUnderTest(spec);
   const refused = new Set(context.refused ?? []);
-  let { request, note } = withBounds(built, spec.api, refused, underTest);
+  // Parsed once: every version of the request sent below is this body with bounds moved (read as it was written).
+  const builtBody = jsonRequestBody(built);
+  let { request, body, note } = withBounds(built, builtBody, spec.api, refused, underTest);
   for (;;) {
-    const exchange = await sendOnce(spec, step, prefix, context, request);
-    const body = jsonRequestBody(request);
+    const exchange = await sendOnce(spec, step, prefix, context, request, body);
     const field = body ? refusedBound(exchange, spec.api, body, underTest) : undefined;
     if (!field) return note ? { ...exchange, note } : exchange;
     refusals.push(exchange);
     refused.add(field);
-    ({ request, note } = withBounds(built, spec.api, refused, underTest));
+    ({ request, body, note } = withBounds(built, builtBody, spec.api, refused, underTest));
   }
 }
 
-function withBounds(request: ExchangeRequest, api: ApiId, refused: ReadonlySet<string>, underTest: ReadonlySet<string>): { request: ExchangeRequest; note?: string } {
-  const body = jsonRequestBody(request);
-  if (!body) return { request };
+/** The request to send without the refused bounds, and its body as an object (what JSON.parse reads of it). */
+function withBounds(
+  request: ExchangeRequest,
+  body: Record<string, unknown> | undefined,
+  api: ApiId,
+  refused: ReadonlySet<string>,
+  underTest: ReadonlySet<string>,
+): { request: ExchangeRequest; body: Record<string, unknown> | undefined; note?: string } {
+  if (!body) return { request, body };
   const adjusted = withoutRefusedBounds(body, api, refused, underTest);
-  if (!adjusted.note) return { request };
-  return { request: { ...request, body: JSON.stringify(adjusted.body) }, note: adjusted.note };
+  if (!adjusted.note) return { request, body };
+  return { request: { ...request, body: JSON.stringify(adjusted.body) }, body: adjusted.body, note: adjusted.note };
 }
 
-async function sendOnce(spec: LoadedCase, step: LoadedStep, prefix: string, context: StepContext, request: ExchangeRequest): Promise<Exchange> {
-  const maxTokens = requestedMaxTokens(request.body);
+async function sendOnce(spec: LoadedCase, step: LoadedStep, prefix: string, context: StepContext, request: ExchangeRequest, body: Record<string, unknown> | undefined): Promise<Exchange> {
+  const maxTokens = body ? requestedMaxTokens(body) : undefined;
   const trial = context.trial ?? 1;
   const exchange = await context.target.send(request, {
     model: context.model,
@@ -177,9 +184,14 @@ async function sendOnce(spec: LoadedCase, step: LoadedStep, prefix: string, cont
   return trial > 1 ? { ...exchange, trial } : exchange;
 }
 
+/** Each case's fields under test, worked out on its first send rather than on every send of every model. */
+const underTestOf = new WeakMap<LoadedCase, ReadonlySet<string>>();
+
 /** The request fields the case's checks are about: never rewritten. */
 function paramsUnderTest(spec: LoadedCase): ReadonlySet<string> {
-  return new Set(spec.checks.flatMap((id) => getCheck(id)?.params ?? []));
+  let fields = underTestOf.get(spec);
+  if (!fields) underTestOf.set(spec, (fields = new Set(spec.checks.flatMap((id) => getCheck(id)?.params ?? []))));
+  return fields;
 }
 
 function jsonRequestBody(request: ExchangeRequest): Record<string, unknown> | undefined {
@@ -235,15 +247,10 @@ function templateScope(spec: LoadedCase, step: LoadedStep, model: string, done: 
   };
 }
 
-function requestedMaxTokens(body: string | undefined): number | undefined {
-  if (!body) return undefined;
-  try {
-    const parsed = JSON.parse(body) as Record<string, unknown>;
-    const value = parsed.max_tokens ?? parsed.max_completion_tokens ?? parsed.max_output_tokens;
-    return typeof value === 'number' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+/** The output bound a JSON object body asks for (a body that is not one asks for none). */
+function requestedMaxTokens(body: Record<string, unknown>): number | undefined {
+  const value = body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens;
+  return typeof value === 'number' ? value : undefined;
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {

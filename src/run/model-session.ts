@@ -67,6 +67,8 @@ export class ModelSession {
   #thinking: Promise<Thinking | undefined> | undefined;
   #probesRun: Promise<Map<string, CaseOutcome>> | undefined;
   #probeIds: string[] | undefined;
+  #refusedByApi: Promise<Map<ApiId, Set<string>>> | undefined;
+  #modelCheckCases: ReadonlySet<string> | undefined;
   readonly #latency: LatencySample[] = [];
   readonly #shapes: ShapeSample[] = [];
   /** The target as this session sends through it: counted and watched for a rejected key. */
@@ -139,10 +141,15 @@ export class ModelSession {
   /** How many trials a case gets: `repeat` when a check that depends on the model reads it, else one. */
   async #trialCount(spec: LoadedCase): Promise<number> {
     if (spec.probe || spec.shared) return 1;
-    const readByModelCheck = this.model.checks.some((c) => c.cases.includes(spec.id) && getCheck(c.id)?.dependsOnModel);
-    if (!readByModelCheck) return 1;
+    if (!this.#readByModelChecks().has(spec.id)) return 1;
     const recorded = (await this.#target.trialsRecorded?.(this.model.id, spec.id)) ?? 1;
     return Math.max(this.#hooks.repeat ?? 1, recorded);
+  }
+
+  /** The cases a check that depends on the model reads (worked out once, not once per case over every check). */
+  #readByModelChecks(): ReadonlySet<string> {
+    this.#modelCheckCases ??= new Set(this.model.checks.flatMap((c) => (getCheck(c.id)?.dependsOnModel ? c.cases : [])));
+    return this.#modelCheckCases;
   }
 
   async #runCase(caseId: string): Promise<CaseOutcome[]> {
@@ -220,8 +227,9 @@ export class ModelSession {
 
   /** Output bounds the model's probes were refused (learned once; every case waits for the probes anyway). */
   async #refusedBounds(api: ApiId): Promise<ReadonlySet<string>> {
-    const probes = [...(await this.#modelProbes()).values()].flatMap((o) => ('exchanges' in o ? [{ api: o.api, exchanges: o.exchanges }] : []));
-    return boundsRefusedBy(probes).get(api) ?? new Set();
+    // Read from the probes' answers once, not once per case: they never change once the probes ran.
+    this.#refusedByApi ??= this.#modelProbes().then((outcomes) => boundsRefusedBy([...outcomes.values()].flatMap((o) => ('exchanges' in o ? [{ api: o.api, exchanges: o.exchanges }] : []))));
+    return (await this.#refusedByApi).get(api) ?? new Set();
   }
 
   /** Latency of every exchange that went over the network (or was recorded from one), by API. */
@@ -288,10 +296,13 @@ export class ModelSession {
     if (!definition) {
       return { status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: no check "${planned.id}" in the registry`, evidence: [] };
     }
-    const trials = definition.dependsOnModel ? Math.max(1, ...(await Promise.all(planned.cases.map(async (id) => (await this.#trialsOf(id)).length)))) : 1;
+    // Every trial of each case the check reads, waited for once (a schema check reads every case of its API): each
+    // trial's outcomes are picked from them as `outcome` picks one.
+    const byCase = await Promise.all(planned.cases.map((id) => this.#trialsOf(id)));
+    const trials = definition.dependsOnModel ? Math.max(1, ...byCase.map((all) => all.length)) : 1;
     const results: CheckResult[] = [];
     for (let trial = 1; trial <= trials; trial++) {
-      const outcomes = await Promise.all(planned.cases.map((id) => this.outcome(id, trial)));
+      const outcomes = byCase.map((all) => all[Math.min(trial, all.length) - 1]!);
       try {
         results.push(await definition.run({ model: this.model.id, expectation: planned.expectation, outcomes, ...(this.#schemas ? { schemas: this.#schemas } : {}) }));
       } catch (error) {

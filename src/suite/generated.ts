@@ -25,8 +25,10 @@ export const MAX_PROSE_TOKENS = 200_000;
 /** Why a name is not a generated value, or undefined when it is one. */
 export function generatedNameProblem(name: string): string | undefined {
   const match = NAME.exec(name);
-  const forms = `png-<colour> (${Object.keys(IMAGE_COLOURS).join(', ')}: a ${IMAGE_SIZE}x${IMAGE_SIZE} PNG, base64) or prose-<tokens> (deterministic text of about that many tokens)`;
-  if (!match) return `unknown generated value "${name}": use ${forms}`;
+  if (!match) {
+    const forms = `png-<colour> (${Object.keys(IMAGE_COLOURS).join(', ')}: a ${IMAGE_SIZE}x${IMAGE_SIZE} PNG, base64) or prose-<tokens> (deterministic text of about that many tokens)`;
+    return `unknown generated value "${name}": use ${forms}`;
+  }
   if (match[1] !== undefined && !(match[1] in IMAGE_COLOURS)) return `unknown colour "${match[1]}": use one of ${Object.keys(IMAGE_COLOURS).join(', ')}`;
   if (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > MAX_PROSE_TOKENS)) return `prose-${match[2]}: the length must be 1 to ${MAX_PROSE_TOKENS} tokens`;
   return undefined;
@@ -37,7 +39,21 @@ export function generatedValue(name: string): string {
   const problem = generatedNameProblem(name);
   if (problem) throw new Error(problem);
   const match = NAME.exec(name)!;
-  return match[1] !== undefined ? solidPngBase64(match[1] as ImageColour) : prose(Number(match[2]));
+  return match[1] !== undefined ? solidPngBase64(match[1] as ImageColour) : cachedProse(Number(match[2]));
+}
+
+/** The prose of each length asked for: a case sends it on every trial of every model, made the same each time. */
+const proseCache = new Map<number, string>();
+/** A case asks for one or two lengths; a suite that asks for many only makes the extra ones each time. */
+const MAX_CACHED_PROSE = 8;
+
+function cachedProse(tokens: number): string {
+  let text = proseCache.get(tokens);
+  if (text === undefined) {
+    text = prose(tokens);
+    if (proseCache.size < MAX_CACHED_PROSE) proseCache.set(tokens, text);
+  }
+  return text;
 }
 
 const pngCache = new Map<ImageColour, string>();

@@ -108,20 +108,41 @@ export function renderTemplates(value: unknown, scope: TemplateScope): unknown {
     return out;
   }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderTemplates(v, scope)]));
+    // Object.fromEntries without the pair arrays (a body is rendered on every send): each own key, in order, as a
+    // data property (a key named `__proto__` too, which assignment would take for the prototype).
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const rendered = renderTemplates((value as Record<string, unknown>)[key], scope);
+      if (key === '__proto__') Object.defineProperty(out, key, { value: rendered, writable: true, enumerable: true, configurable: true });
+      else out[key] = rendered;
+    }
+    return out;
   }
   return value;
 }
 
+/** A string that is one template and nothing else (no `g` flag: exec keeps no state between strings). */
+const WHOLE_TEMPLATE = new RegExp(`^${TEMPLATE.source}$`);
+
+/**
+ * Whether a string can hold a template at all. A request body is rendered on every send, and most of its strings
+ * (prompts, a base64 image) have none: they are returned as they are without a regular expression run over them.
+ */
+function mayHoldTemplate(text: string): boolean {
+  return text.includes('{{');
+}
+
 function exactTemplate(text: string): TemplateRef | undefined {
+  if (!mayHoldTemplate(text)) return undefined;
   const trimmed = text.trim();
   const { refs } = templatesIn(trimmed);
   if (refs.length !== 1) return undefined;
-  const whole = new RegExp(`^${TEMPLATE.source}$`).exec(trimmed);
+  const whole = WHOLE_TEMPLATE.exec(trimmed);
   return whole ? refs[0] : undefined;
 }
 
 export function renderString(text: string, scope: TemplateScope): unknown {
+  if (!mayHoldTemplate(text)) return text;
   const exact = exactTemplate(text);
   if (exact) return resolve(exact, scope);
   return text.replace(TEMPLATE, (_whole, _spread: string | undefined, expression: string) => {

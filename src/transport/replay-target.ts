@@ -6,15 +6,14 @@
  * that is not one, becomes an `error` exchange naming the model, case, request or file and the fix: never a throw,
  * so a broken file can never make its cells look filtered out.
  */
-import { relative } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, relative } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeRequest, type Exchange, type ExchangeError, type ExchangeRequest } from './exchange.ts';
 import { fixturePath, readFixture, type FixtureFile } from './fixture-file.ts';
 import { Redactor } from './redactor.ts';
-import { requestKey } from './request-key.ts';
+import { ReplayQueues } from './replay-queues.ts';
 import type { SendContext, Target } from './target.ts';
-
-type Queues = Map<string, { exchanges: Exchange[]; next: number }>;
 
 interface LoadedFixture {
   file: string;
@@ -22,7 +21,7 @@ interface LoadedFixture {
   /** Why the file could not be used, when it exists but is not a fixture. */
   invalid?: ExchangeError;
   /** Per trial asked for, the recorded answers by request. */
-  trials: Map<number, Queues>;
+  trials: Map<number, ReplayQueues>;
 }
 
 /** Recorded requests were redacted when they were sent; the ones built now are keyed the same way. */
@@ -34,6 +33,11 @@ export class ReplayTarget implements Target {
   readonly #root: string;
   /** Each model's fixtures read so far, by case: parsed once, forgotten when the model is done. */
   readonly #loaded = new Map<string, Map<string, Promise<LoadedFixture>>>();
+  /**
+   * Each model's fixture folder as listed when its first fixture was asked for: a file listed there is read at
+   * once; any other name is looked for (a stat) before it is read, as readFixture does for every file.
+   */
+  readonly #listed = new Map<string, ReadonlySet<string>>();
 
   constructor(id: string, fixturesDir: string) {
     this.id = id;
@@ -44,7 +48,7 @@ export class ReplayTarget implements Target {
     const loaded = await this.#load(context.model, context.caseId);
     if (loaded.invalid) return this.#failed(request, context, loaded.invalid);
     const trial = context.trial ?? 1;
-    const queue = queuesOf(loaded, trial).get(requestKey(keyed(request)));
+    const queue = queuesOf(loaded, trial).queueFor(keyed(request));
     if (!queue || queue.exchanges.length === 0) return this.#missing(request, context, loaded);
     const recorded = queue.exchanges[Math.min(queue.next, queue.exchanges.length - 1)]!;
     queue.next += 1;
@@ -77,7 +81,7 @@ export class ReplayTarget implements Target {
     let loading = files.get(caseId);
     if (!loading) {
       const file = fixturePath(this.#root, this.id, model, caseId);
-      loading = readFixture(file).then(
+      loading = readFixture(file, this.#listing(model, dirname(file)).has(basename(file))).then(
         (fixture): LoadedFixture => ({ file, fixture, trials: new Map() }),
         (error: unknown): LoadedFixture => {
           const harness = error instanceof HarnessError ? error : new HarnessError('HARNESS_RECORDING_INVALID', `cannot use ${file}: ${String(error)}`);
@@ -89,8 +93,23 @@ export class ReplayTarget implements Target {
     return loading;
   }
 
+  #listing(model: string, folder: string): ReadonlySet<string> {
+    let names = this.#listed.get(model);
+    if (!names) {
+      try {
+        names = new Set(readdirSync(folder));
+      } catch {
+        // No folder (nothing recorded for the model), or one that cannot be listed: each file is looked for alone.
+        names = new Set();
+      }
+      this.#listed.set(model, names);
+    }
+    return names;
+  }
+
   modelFinished(model: string): void {
     this.#loaded.delete(model);
+    this.#listed.delete(model);
   }
 
   /** How many trials of a case the fixture holds (1 without trials, or without a usable fixture), so that replay repeats it as it was recorded. */
@@ -109,8 +128,24 @@ export class ReplayTarget implements Target {
   async close(): Promise<void> {}
 }
 
+/**
+ * Paths redacted so far: every model's cases ask the same few paths. Bounded, since a path can hold an id an
+ * endpoint made up; the redactor knows no secret in replay, so a path always redacts the same way.
+ */
+const keyedPaths = new Map<string, string>();
+const MAX_KEYED_PATHS = 1_000;
+
+function keyedPath(path: string): string {
+  let keyed = keyedPaths.get(path);
+  if (keyed === undefined) {
+    keyed = shapes.text(path).value;
+    if (keyedPaths.size < MAX_KEYED_PATHS) keyedPaths.set(path, keyed);
+  }
+  return keyed;
+}
+
 function keyed(request: ExchangeRequest): ExchangeRequest {
-  const path = shapes.text(request.path).value;
+  const path = keyedPath(request.path);
   return { ...request, path, ...(request.body !== undefined ? { body: shapes.text(request.body).value } : {}) };
 }
 
@@ -118,19 +153,12 @@ function keyed(request: ExchangeRequest): ExchangeRequest {
  * The answers for one trial: its own recorded exchanges, or trial 1's for a fixture that has none for it (recorded
  * without --repeat). Each trial reads its own queues, so polls run in order within every trial.
  */
-function queuesOf(loaded: LoadedFixture, trial: number): Queues {
+function queuesOf(loaded: LoadedFixture, trial: number): ReplayQueues {
   let queues = loaded.trials.get(trial);
   if (!queues) {
     const all = loaded.fixture?.exchanges ?? [];
     const own = all.filter((ex) => (ex.trial ?? 1) === trial);
-    const source = own.length > 0 ? own : all.filter((ex) => (ex.trial ?? 1) === 1);
-    queues = new Map();
-    for (const exchange of source) {
-      const key = requestKey(exchange.request);
-      const queue = queues.get(key) ?? { exchanges: [], next: 0 };
-      queue.exchanges.push(exchange);
-      queues.set(key, queue);
-    }
+    queues = new ReplayQueues(own.length > 0 ? own : all.filter((ex) => (ex.trial ?? 1) === 1));
     loaded.trials.set(trial, queues);
   }
   return queues;

@@ -126,9 +126,23 @@ function walk(schema: unknown, value: unknown, path: string, components: Record<
   }
 }
 
+/**
+ * The reference each walk starts from, one object per document and component: `applied` caches by schema object,
+ * and the root is where a stream's events meet the whole union of event kinds (a fresh object was never cached).
+ */
+const roots = new WeakMap<Record<string, unknown>, Map<string, SchemaNode>>();
+
+function rootRef(components: Record<string, unknown>, component: string): SchemaNode {
+  let byName = roots.get(components);
+  if (!byName) roots.set(components, (byName = new Map()));
+  let root = byName.get(component);
+  if (!root) byName.set(component, (root = { $ref: `#/components/schemas/${component}` }));
+  return root;
+}
+
 /** Paths of the properties `value` carries that `component` does not define, sorted (`a.b`, `list[].c`). */
 export function extraFields(components: Record<string, unknown>, component: string, value: unknown): string[] {
   const out = new Set<string>();
-  walk({ $ref: `#/components/schemas/${component}` }, value, '', components, out, 0);
+  walk(rootRef(components, component), value, '', components, out, 0);
   return [...out].sort();
 }
