@@ -43,14 +43,15 @@ function changesOf(matrix: Matrix): Map<string, { kind: ChangeKind; reason: stri
   return out;
 }
 
-function cell(r: MatrixResult | undefined, check: MatrixCheck, change: { kind: ChangeKind } | undefined): string {
+/** The cell at `cellKey` (its `key`): its result, if any, and its change against the baseline, if any. */
+function cell(cellKey: string, r: MatrixResult | undefined, check: MatrixCheck, change: { kind: ChangeKind } | undefined): string {
   if (!r) return '<td></td>';
   const deviation = isKnownDeviation(r, check) ? ` <span class="deviation" title="known deviation: as expected, but not the reference ${esc(JSON.stringify(check.reference))}">${DEVIATION_MARK}</span>` : '';
   const observed = r.status === 'unsupported' ? 'n/a' : r.observed === null && r.status !== 'pass' && r.status !== 'fail' ? '' : short(r.observed ?? 'null');
   const mark = change ? `<span class="change" title="${esc(change.kind)}">${CHANGE_MARK[change.kind]}</span>` : '';
   const label = Object.hasOwn(STATUS_LABELS, r.status) ? STATUS_LABELS[r.status] : r.status;
   const title = `${r.model} · ${r.check}: ${label}${r.observed !== null ? `, observed ${String(r.observed)}` : ''}`;
-  return `<td class="cell ${esc(statusClass(r.status))}${r.gating ? ' gating' : ''}" tabindex="0" data-key="${esc(key(r))}" data-check="${esc(r.check)}" title="${esc(title)}">${esc(statusSymbol(r.status))} ${esc(observed)}${deviation}${mark}</td>`;
+  return `<td class="cell ${esc(statusClass(r.status))}${r.gating ? ' gating' : ''}" tabindex="0" data-key="${esc(cellKey)}" data-check="${esc(r.check)}" title="${esc(title)}">${esc(statusSymbol(r.status))} ${esc(observed)}${deviation}${mark}</td>`;
 }
 
 function options(values: string[], all: string): string {
@@ -81,7 +82,7 @@ function leadSection(matrix: Matrix): string {
   return `<section id="lead"><div><h2>What fails the gate (${gating.length} cell${gating.length === 1 ? '' : 's'})</h2>${failing}</div>${countsTable('By model', 'model', byModel, matrix.models.length)}${countsTable('By check', 'check', byCheck, matrix.checks.length)}</section>`;
 }
 
-/** The grid of each target, one piece each, with a line break between. */
+/** The grid of each target, with a line break between, in pieces: a family of rows at a time. */
 function* grids(matrix: Matrix): Generator<string> {
   const groups = groupedChecks(matrix);
   const checks = groups.flatMap((g) => g.checks);
@@ -92,20 +93,23 @@ function* grids(matrix: Matrix): Generator<string> {
   for (const [i, target] of matrix.targets.entries()) {
     const head = `<thead><tr class="groups"><th class="corner model" rowspan="2">model</th>${groups.map((g) => `<th data-group="${esc(g.group)}" colspan="${g.checks.length}">${esc(g.group)}</th>`).join('')}</tr>
 <tr class="checks">${checks.map((c) => `<th data-check="${esc(c.id)}" title="${esc(c.title)}"><span>${esc(c.id)}</span></th>`).join('')}</tr></thead>`;
-    const body = families
-      .map((family) => {
-        const models = matrix.models.filter((m) => (m.family ?? 'not in catalog') === family);
-        const title = models[0]?.familyTitle ?? family;
-        const rows = models.map((m) => {
-          const at = (c: MatrixCheck) => key({ target: target.id, model: m.id, check: c.id });
-          const seen = !unobserved.has(pairKey(target.id, m.id));
-          const mark = seen ? '' : ` (${UNOBSERVED_LABEL})`;
-          return `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"${seen ? '' : ' data-unobserved class="unobserved"'}><th class="model"${m.discovered ? ` title="${esc(NEW_MODEL_NOTE)}"` : ''}>${esc(m.id)}${m.discovered ? ' (new)' : ''}${mark}</th>${checks.map((c) => cell(index.get(at(c)), c, changes.get(at(c)))).join('')}</tr>`;
+    yield `${i ? '\n' : ''}<section class="target" data-target="${esc(target.id)}"><h2>${esc(target.id)}: ${esc(describeProvenance(target))}</h2><p class="empty hidden">No row matches the filters.</p><div class="grid-wrap"><table class="grid">${head}<tbody>`;
+    for (const [f, family] of families.entries()) {
+      const models = matrix.models.filter((m) => (m.family ?? 'not in catalog') === family);
+      const title = models[0]?.familyTitle ?? family;
+      const rows = models.map((m) => {
+        // The key of each cell of the row, made once: it finds the result and the change, and is the cell's data-key.
+        const cells = checks.map((c) => {
+          const at = key({ target: target.id, model: m.id, check: c.id });
+          return cell(at, index.get(at), c, changes.get(at));
         });
-        return `<tr class="family" data-family="${esc(family)}"><th colspan="${checks.length + 1}">${esc(title)}</th></tr>${rows.join('\n')}`;
-      })
-      .join('\n');
-    yield `${i ? '\n' : ''}<section class="target" data-target="${esc(target.id)}"><h2>${esc(target.id)}: ${esc(describeProvenance(target))}</h2><p class="empty hidden">No row matches the filters.</p><div class="grid-wrap"><table class="grid">${head}<tbody>${body}</tbody></table></div></section>`;
+        const seen = !unobserved.has(pairKey(target.id, m.id));
+        const mark = seen ? '' : ` (${UNOBSERVED_LABEL})`;
+        return `<tr data-model="${esc(m.id)}" data-family="${esc(family)}"${seen ? '' : ' data-unobserved class="unobserved"'}><th class="model"${m.discovered ? ` title="${esc(NEW_MODEL_NOTE)}"` : ''}>${esc(m.id)}${m.discovered ? ' (new)' : ''}${mark}</th>${cells.join('')}</tr>`;
+      });
+      yield `${f ? '\n' : ''}<tr class="family" data-family="${esc(family)}"><th colspan="${checks.length + 1}">${esc(title)}</th></tr>${rows.join('\n')}`;
+    }
+    yield '</tbody></table></div></section>';
   }
 }
 

@@ -50,8 +50,12 @@ const LINE_BREAKS = /\r\n|[\n\r\u000b\u000c\u0085\u2028\u2029]/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udfff]/gu;
 
+/** Printable ASCII only: nothing for `flatten` to replace (most text is such, and is not scanned four times). */
+const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
+
 /** Escape sequences and controls replaced by `�`, line breaks folded to ` ⏎ `, tabs to a space. */
 function flatten(text: string): string {
+  if (PRINTABLE_ASCII.test(text)) return text;
   return text.replace(ESCAPE_SEQUENCE, '\ufffd').replace(LINE_BREAKS, ' ⏎ ').replace(/\t/g, ' ').replace(CONTROL, '\ufffd');
 }
 
@@ -78,13 +82,20 @@ export function markdownText(text: unknown, maxBytes = LINE_TEXT_MAX_BYTES): str
 // eslint-disable-next-line no-control-regex
 const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
 
+/** What `xmlText` changes: a character XML 1.0 forbids, `&`, `<`, `>` or `"` (most text has none). */
+const XML_TEXT_CHANGES = /[^\t\n\r\u0020\u0021\u0023-\u0025\u0027-\u003b\u003d\u003f-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+/** What `xmlAttribute` changes: as `xmlText`, and line breaks and tabs. */
+const XML_ATTRIBUTE_CHANGES = /[^\u0020\u0021\u0023-\u0025\u0027-\u003b\u003d\u003f-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+
 /** Text for an XML text node or a double-quoted attribute: forbidden characters dropped, markup escaped. */
 export function xmlText(text: string): string {
+  if (!XML_TEXT_CHANGES.test(text)) return text;
   return text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** As `xmlText`, and line breaks and tabs kept as character references (an attribute value would fold them). */
 export function xmlAttribute(text: string): string {
+  if (!XML_ATTRIBUTE_CHANGES.test(text)) return text;
   return xmlText(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
 
@@ -95,10 +106,14 @@ export function markdownCode(id: unknown): string {
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_MARKUP = /[&<>"']/;
+const HTML_MARKUP_ALL = /[&<>"']/g;
 
 /** Text for an HTML text node or a double- or single-quoted attribute value. */
 export function htmlText(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+  const text = String(value);
+  // Most text has nothing to escape: it is only scanned, not rebuilt through a callback.
+  return HTML_MARKUP.test(text) ? text.replace(HTML_MARKUP_ALL, (c) => HTML_ESCAPES[c]!) : text;
 }
 
 const SCRIPT_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };

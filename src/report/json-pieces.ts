@@ -47,14 +47,20 @@ export function* jsonPieces(value: unknown, options: JsonPiecesOptions = {}): Ge
   /** The pieces of `v`, whose own toJSON its holder has applied already. */
   function* at(v: unknown, level: number): Generator<string> {
     if (level < depth && Array.isArray(v) && v.length > 0) {
-      // Elements in runs of `batch`, each run stringified as one array whose brackets are cut off; each element's
-      // toJSON is given its own index, as JSON.stringify gives it.
+      // Elements in runs of `batch`, each run stringified as one array whose closing bracket is cut off; each
+      // element's toJSON is given its own index, as JSON.stringify gives it. A run after the first is stringified
+      // behind a null that is cut off with the bracket, so that the comma before it comes from JSON.stringify
+      // too: each piece is one slice of one string, which is written as it is (a comma put in front would make
+      // a rope, which has to be copied whole before it can be written).
+      const close = 1 + (indent ? 1 + indent * level : 0);
       for (let i = 0; i < v.length; i += batch) {
-        const run = indented(
-          v.slice(i, i + batch).map((item: unknown, j) => resolve(item, String(i + j))),
-          level,
-        );
-        yield `${i ? ',' : '['}${run.slice(1, run.length - 1 - (indent ? 1 + indent * level : 0))}`;
+        const end = Math.min(i + batch, v.length);
+        const run: unknown[] = i ? [null] : [];
+        for (let j = i; j < end; j++) run.push(resolve(v[j], String(j)));
+        const text = indented(run, level);
+        // `[`, then for a later run the null's line break, indent and `null`, cut off.
+        const start = i ? 5 + (indent ? 1 + indent * (level + 1) : 0) : 0;
+        yield text.slice(start, text.length - close);
       }
       yield `${pad(level)}]`;
       return;

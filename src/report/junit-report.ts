@@ -80,34 +80,41 @@ function count(rs: readonly MatrixResult[], unobserved: ReadonlySet<string>) {
 }
 
 export function renderJunit(matrix: Matrix): string {
+  return [...junitPieces(matrix)].join('');
+}
+
+/** The file in pieces, a testsuite at a time (about 14k testcases in a full run: never one string for all). */
+function* junitPieces(matrix: Matrix): Generator<string> {
   const suites = resultsByCell(matrix.results);
   const problems = matrix.gate.problems;
   const fresh = new Set(newModels(matrix));
   const unobserved = unobservedPairs(matrix.gate);
   const total = count(matrix.results, unobserved);
   const seconds = (matrix.run.durationMs / 1000).toFixed(3);
-  const out = [
+  const head = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="mantle-conformance" tests="${total.tests + problems.length}" failures="${total.failures + problems.length}" errors="${total.errors}" skipped="${total.skipped}" time="${seconds}" timestamp="${xmlAttribute(matrix.run.startedAt)}">`,
   ];
   if (problems.length) {
-    out.push(`  <testsuite name="gate" tests="${problems.length}" failures="${problems.length}" errors="0" skipped="0" time="0">`);
-    for (const p of problems) out.push(`    <testcase classname="gate" name="${xmlAttribute(p.model ? `${p.kind}: ${p.model}` : p.kind)}" time="0">\n      <failure message="${xmlAttribute(p.message)}" type="${p.kind}">${xmlText(p.message)}</failure>\n    </testcase>`);
-    out.push('  </testsuite>');
+    head.push(`  <testsuite name="gate" tests="${problems.length}" failures="${problems.length}" errors="0" skipped="0" time="0">`);
+    for (const p of problems) head.push(`    <testcase classname="gate" name="${xmlAttribute(p.model ? `${p.kind}: ${p.model}` : p.kind)}" time="0">\n      <failure message="${xmlAttribute(p.message)}" type="${p.kind}">${xmlText(p.message)}</failure>\n    </testcase>`);
+    head.push('  </testsuite>');
   }
+  yield head.join('\n');
   for (const results of suites.values()) {
     const c = count(results, unobserved);
     const name = `${results[0]!.target} / ${results[0]!.model}`;
-    out.push(`  <testsuite name="${xmlAttribute(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="0">`);
-    if (fresh.has(results[0]!.model)) out.push(`    <properties><property name="note" value="${xmlAttribute(NEW_MODEL_NOTE)}"/></properties>`);
-    for (const r of results) out.push(testcase(r, unobserved));
-    out.push('  </testsuite>');
+    const lines = [`  <testsuite name="${xmlAttribute(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="0">`];
+    if (fresh.has(results[0]!.model)) lines.push(`    <properties><property name="note" value="${xmlAttribute(NEW_MODEL_NOTE)}"/></properties>`);
+    for (const r of results) lines.push(testcase(r, unobserved));
+    lines.push('  </testsuite>');
+    // Each line after the first has a line break before it, as the lines of the whole file joined.
+    yield `\n${lines.join('\n')}`;
   }
-  out.push('</testsuites>', '');
-  return out.join('\n');
+  yield '\n</testsuites>\n';
 }
 
 export const junitReport: ReportWriter = {
   name: 'junit',
-  render: (matrix) => [{ path: 'junit.xml', content: renderJunit(matrix) }],
+  render: (matrix) => [{ path: 'junit.xml', content: junitPieces(matrix) }],
 };

@@ -114,15 +114,17 @@ export function renderMarkdown(matrix: Matrix): string {
   for (const target of matrix.targets) {
     if (matrix.targets.length > 1) lines.push(`## ${markdownText(target.id, 80)}`, '');
     for (const { group, checks } of groupedChecks(matrix)) {
+      // Each model's results of the group, looked up once for both what follows.
+      const found = matrix.models.map((m) => ({ model: m, results: checks.map((c) => at(target.id, m.id, c.id)) }));
       // A model none of whose cells apply (it does not serve the API) gets a line, not a row of dashes.
-      const rows = matrix.models.filter((m) => checks.some((c) => at(target.id, m.id, c.id)?.status !== 'unsupported'));
-      const unserved = matrix.models.filter((m) => !rows.includes(m));
+      const rows = found.filter((row) => row.results.some((r) => r?.status !== 'unsupported'));
+      const unserved = found.filter((row) => !rows.includes(row)).map((row) => row.model);
       lines.push(`### ${markdownText(group, 80)}`, '');
       if (rows.length > 0) {
         lines.push(`| model | ${checks.map((c) => markdownCode(c.id)).join(' | ')} |`, `|---|${checks.map(() => '---').join('|')}|`);
-        for (const model of rows) {
+        for (const { model, results } of rows) {
           const label = `${model.discovered ? ' (new model)' : model.inCatalog ? '' : ' (not in catalog)'}${unobserved.has(pairKey(target.id, model.id)) ? ` (${UNOBSERVED_LABEL})` : ''}`;
-          lines.push(`| ${markdownCode(model.id)}${label} | ${checks.map((c) => cell(at(target.id, model.id, c.id), c)).join(' | ')} |`);
+          lines.push(`| ${markdownCode(model.id)}${label} | ${results.map((r, i) => cell(r, checks[i])).join(' | ')} |`);
         }
         lines.push('');
       }

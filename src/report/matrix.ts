@@ -30,12 +30,20 @@ export const resultKey = (r: { target: string; model: string; check: string }): 
  */
 export function resultsByCell(results: readonly MatrixResult[], keep: (r: MatrixResult) => boolean = () => true): Map<string, MatrixResult[]> {
   const byCell = new Map<string, MatrixResult[]>();
+  // A run lists a pair's results one after another: the list of the result before is taken again without a key
+  // made and looked up for every result.
+  let previous: MatrixResult | undefined;
+  let list: MatrixResult[] = [];
   for (const r of results) {
     if (!keep(r)) continue;
-    const key = pairKey(r.target, r.model);
-    const list = byCell.get(key);
-    if (list) list.push(r);
-    else byCell.set(key, [r]);
+    if (previous?.target !== r.target || previous.model !== r.model) {
+      const key = pairKey(r.target, r.model);
+      const found = byCell.get(key);
+      if (found) list = found;
+      else byCell.set(key, (list = []));
+    }
+    list.push(r);
+    previous = r;
   }
   return byCell;
 }

@@ -1,0 +1,59 @@
+/**
+ * The reports take shortcuts for the common case (text with nothing to escape is returned as it is; a pair's
+ * results listed together are grouped without a key per result): whatever the input, what they give is what the
+ * plain way gives, written out here as the reports did it before the shortcuts.
+ */
+import { fc, it as property } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { capText, htmlText, inertLine, markdownText, xmlAttribute, xmlText } from '../src/report/inert-text.ts';
+import { pairKey, resultsByCell, type MatrixResult } from '../src/report/matrix.ts';
+
+// eslint-disable-next-line no-control-regex
+const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+const plainXmlText = (text: string) => text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const plainXmlAttribute = (text: string) => plainXmlText(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const plainHtmlText = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+
+/** Mostly printable ASCII (the shortcut's case), with what each escape is for mixed in: controls, markup, lone surrogates, astral characters. */
+const text = fc.oneof(
+  fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 }),
+  fc.string({ unit: fc.constantFrom('a', ' ', ':', '#', '[', '|', '`', '&', '<', '>', '"', "'", '\t', '\n', '\r', '\u001b', '\u0085', '\u2028', '\u202e', '\ufffe', '\uffff', '\ud800', '\udc00', '😀', 'é', '⏎'), maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+);
+
+describe('escapes with a shortcut for text with nothing to escape', () => {
+  property.prop([text], { numRuns: 2000 })('xmlText and xmlAttribute', (t) => {
+    expect(xmlText(t)).toBe(plainXmlText(t));
+    expect(xmlAttribute(t)).toBe(plainXmlAttribute(t));
+  });
+
+  property.prop([text], { numRuns: 2000 })('htmlText', (t) => {
+    expect(htmlText(t)).toBe(plainHtmlText(t));
+  });
+
+  // For printable ASCII, folding changes nothing: the line is the text cut, with commands broken.
+  const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 });
+  property.prop([fc.oneof(printable, fc.constantFrom('a::b', '##[error]', '::', 'a|b*c`d')), fc.integer({ min: 0, max: 80 })], { numRuns: 1000 })(
+    'inertLine and markdownText of printable ASCII',
+    (t, max) => {
+      const line = capText(t, max).replace(/:(?=:)/g, ':\u200b').replace(/#(?=#\[)/g, '#\u200b');
+      expect(inertLine(t, max)).toBe(line);
+      expect(markdownText(t, max)).toBe(line.replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`));
+    },
+  );
+});
+
+describe('resultsByCell', () => {
+  const result = fc.record({ target: fc.constantFrom('a', 'b'), model: fc.constantFrom('m', 'n', 'm\u0000n'), check: fc.constantFrom('x', 'y') });
+  property.prop([fc.array(result, { maxLength: 30 }), fc.boolean()])('groups as a key per result does, in any order, with results left out', (rows, skipSome) => {
+    const results = rows.map((r, i) => ({ ...r, i }) as unknown as MatrixResult & { i: number });
+    const keep = (r: MatrixResult) => !skipSome || (r as MatrixResult & { i: number }).i % 3 !== 0;
+    const plain = new Map<string, MatrixResult[]>();
+    for (const r of results) if (keep(r)) plain.set(pairKey(r.target, r.model), [...(plain.get(pairKey(r.target, r.model)) ?? []), r]);
+    const grouped = resultsByCell(results, keep);
+    expect([...grouped.keys()]).toEqual([...plain.keys()]);
+    for (const [key, list] of plain) expect(grouped.get(key)).toEqual(list);
+  });
+});
