@@ -196,6 +196,19 @@ describe('trials and latency in fixtures', () => {
     expect(await ask(3)).toBe('3:{"status":"completed","trial":1}');
   });
 
+  it('replay tells a case never recorded from a model folder it cannot read', async () => {
+    const request = { method: 'GET' as const, path: '/v1/responses/resp_1', headers: {} };
+    await writeFixture(fixturePath(dir, 'folders', 'm', 'c'), { format: FIXTURE_FORMAT, model: 'm', case: 'c', provenance, exchanges: [exchange('get', '{"v":1}')] }, []);
+    // A file where the model's folder should be: the read says why, not "record it".
+    await writeFile(join(dir, 'folders', 'file-model'), 'not a folder');
+    const replay = new ReplayTarget('folders', dir);
+    const ask = async (model: string, caseId: string) => replay.send(request, { model, caseId, step: 'get', prefix: '/v1' });
+    expect((await ask('m', 'c')).response!.chunks[0]!.data).toBe('{"v":1}');
+    expect((await ask('m', 'never-recorded')).error).toMatchObject({ code: 'HARNESS_RECORDING_MISSING' });
+    expect((await ask('no-folder', 'c')).error).toMatchObject({ code: 'HARNESS_RECORDING_MISSING' });
+    expect((await ask('file-model', 'c')).error).toMatchObject({ code: 'HARNESS_RECORDING_INVALID', message: expect.stringContaining('ENOTDIR') });
+  });
+
   it('replay holds a model\'s fixtures until the model is finished, then forgets them', async () => {
     const file = fixturePath(dir, 'forget', 'm', 'c');
     const write = (answer: string) => writeFixture(file, { format: FIXTURE_FORMAT, model: 'm', case: 'c', provenance, exchanges: [exchange('get', answer)] }, []);

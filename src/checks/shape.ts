@@ -91,6 +91,8 @@ interface PathNode {
  * it, new paths get nodes of their own, dropped with their fingerprint. The bundled replay's 6688 answers use 600.
  */
 const MAX_SHARED_NODES = 5_000;
+/** Nor a long path (deep keys of escaped characters run to thousands): the tree holds at most 5000 x 256 characters and its lines. */
+const MAX_SHARED_TEXT = 256;
 let sharedNodes = 0;
 const roots = new Map<string, PathNode>();
 
@@ -101,7 +103,7 @@ function pathNode(text: string): PathNode {
 /** A node kept in the shared tree while there is room; a node of this fingerprint only (same text) past it. */
 function shared(text: string, keep: (node: PathNode) => void): PathNode {
   const node = pathNode(text);
-  if (sharedNodes < MAX_SHARED_NODES) {
+  if (sharedNodes < MAX_SHARED_NODES && text.length <= MAX_SHARED_TEXT) {
     sharedNodes += 1;
     keep(node);
   }

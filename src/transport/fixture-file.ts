@@ -153,7 +153,11 @@ export function parseFixture(text: string, file: string): FixtureFile {
   return { format: FIXTURE_FORMAT, model: stored.model, case: stored.case, provenance: stored.provenance, exchanges };
 }
 
-/** False only when `file` certainly does not exist; a stat that fails otherwise leaves the answer to the read. */
+/**
+ * False only when `file` is not in its folder, which the caller listed (so the folder is one): a stat that finds no
+ * entry there means no file, and any other failure leaves the answer to the read. (Since Node 23.9 such a stat also
+ * answers nothing for a parent that is not a folder: hence only under a folder that was listed.)
+ */
 function recorded(file: string): boolean {
   try {
     return statSync(file, { throwIfNoEntry: false }) !== undefined;
@@ -164,12 +168,12 @@ function recorded(file: string): boolean {
 
 /**
  * The fixture in `file`, or null when there is none; a file that cannot be read or used is HARNESS_RECORDING_INVALID.
- * `listed`: the caller just saw the file in its folder, so it is read without looking first.
+ * `notListed`: the caller listed the file's folder and did not see it there.
  */
-export async function readFixture(file: string, listed = false): Promise<FixtureFile | null> {
+export async function readFixture(file: string, notListed = false): Promise<FixtureFile | null> {
   // A replay asks for a thousand or more files that were never recorded (cases of APIs a model does not serve): a
   // stat that answers undefined costs a fraction of the ENOENT error a read throws. Other failures: the read says.
-  if (!listed && !recorded(file)) return null;
+  if (notListed && !recorded(file)) return null;
   let text: string;
   try {
     // A replay reads thousands of small files and has nothing else to wait on: a synchronous read costs a fraction

@@ -34,10 +34,11 @@ export class ReplayTarget implements Target {
   /** Each model's fixtures read so far, by case: parsed once, forgotten when the model is done. */
   readonly #loaded = new Map<string, Map<string, Promise<LoadedFixture>>>();
   /**
-   * Each model's fixture folder as listed when its first fixture was asked for: a file listed there is read at
-   * once; any other name is looked for (a stat) before it is read, as readFixture does for every file.
+   * Each model's fixture folder as listed when its first fixture was asked for (null when it could not be listed):
+   * a file listed there is read at once, any other name is looked for (a stat) before it is read; without a
+   * listing every file is read, and the read says why it failed (no folder, a file in its place, no access).
    */
-  readonly #listed = new Map<string, ReadonlySet<string>>();
+  readonly #listed = new Map<string, ReadonlySet<string> | null>();
 
   constructor(id: string, fixturesDir: string) {
     this.id = id;
@@ -81,7 +82,8 @@ export class ReplayTarget implements Target {
     let loading = files.get(caseId);
     if (!loading) {
       const file = fixturePath(this.#root, this.id, model, caseId);
-      loading = readFixture(file, this.#listing(model, dirname(file)).has(basename(file))).then(
+      const listed = this.#listing(model, dirname(file));
+      loading = readFixture(file, listed !== null && !listed.has(basename(file))).then(
         (fixture): LoadedFixture => ({ file, fixture, trials: new Map() }),
         (error: unknown): LoadedFixture => {
           const harness = error instanceof HarnessError ? error : new HarnessError('HARNESS_RECORDING_INVALID', `cannot use ${file}: ${String(error)}`);
@@ -93,14 +95,13 @@ export class ReplayTarget implements Target {
     return loading;
   }
 
-  #listing(model: string, folder: string): ReadonlySet<string> {
+  #listing(model: string, folder: string): ReadonlySet<string> | null {
     let names = this.#listed.get(model);
-    if (!names) {
+    if (names === undefined) {
       try {
         names = new Set(readdirSync(folder));
       } catch {
-        // No folder (nothing recorded for the model), or one that cannot be listed: each file is looked for alone.
-        names = new Set();
+        names = null;
       }
       this.#listed.set(model, names);
     }
