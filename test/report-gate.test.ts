@@ -2,7 +2,7 @@
  * Green means observed, end to end: a typo'd model id in replay observes nothing, so the run fails with a message
  * naming the model and the closest catalog id, in the console and in every report.
  */
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,23 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gate-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** A gateway on 127.0.0.1 whose model list names `listed` only, and that gives every other request `answer`. */
+async function gateway(listed: string, answer: (path: string) => { status: number; body: string }): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.method === 'GET' && req.url?.endsWith('/models')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: listed, object: 'model', created: 1, owned_by: 'x' }] }));
+        return;
+      }
+      const { status, body } = answer(req.url ?? '');
+      res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
 
 describe('a typo in --models', () => {
   it('fails the run, naming the model and the catalog id it probably meant', async () => {
@@ -40,18 +57,7 @@ describe('a typo in --models', () => {
 
   it('live, against a gateway that refuses an id it does not know in words the harness does not know: nothing observed, not a pass', async () => {
     // Every request refused with a 400 whose words name no unknown model; the model list names one real model.
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        if (req.method === 'GET' && req.url?.endsWith('/models')) {
-          res.writeHead(200, { 'content-type': 'application/json' }).end('{"object":"list","data":[{"id":"real.model","object":"model","created":1,"owned_by":"x"}]}');
-          return;
-        }
-        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"no route to a deployment for this request","type":"invalid_request_error","code":"no_deployment"}}');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { url, server } = await gateway('real.model', () => ({ status: 400, body: '{"error":{"message":"no route to a deployment for this request","type":"invalid_request_error","code":"no_deployment"}}' }));
     try {
       const run = (models: string) => cli(['run', '--mode', 'live', '--endpoint', url, '--auth', 'none', '--models', models, '--checks', 'api.*,path-prefix,params.temperature', '--retries', '0', '--report-dir', join(dir, `refused-${models}`), '--plain']);
       const typo = await run('xai.grok-4-3');
@@ -78,18 +84,7 @@ describe('an id answered in another model\'s name', () => {
       if (path.endsWith('/messages')) return { id: 'm1', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'Hi.' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 5, output_tokens: 2 } };
       return { id: 'r1', object: 'response', created_at: 1, status: 'completed', model, output: [{ type: 'message', id: 'o1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hi.', annotations: [] }] }], usage: { input_tokens: 5, output_tokens: 2, total_tokens: 7 } };
     };
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        if (req.method === 'GET' && req.url?.endsWith('/models')) {
-          res.writeHead(200, { 'content-type': 'application/json' }).end('{"object":"list","data":[{"id":"meta.llama-default","object":"model","created":1,"owned_by":"x"}]}');
-          return;
-        }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(req.url ?? '', 'meta.llama-default')));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { url, server } = await gateway('meta.llama-default', (path) => ({ status: 200, body: JSON.stringify(answer(path, 'meta.llama-default')) }));
     try {
       const run = (models: string) => cli(['run', '--mode', 'live', '--endpoint', url, '--auth', 'none', '--models', models, '--checks', 'api.*,path-prefix,params.temperature,models.listed', '--retries', '0', '--report-dir', join(dir, `routed-${models}`), '--plain']);
       const typo = await run('xai.grok-4-3');
