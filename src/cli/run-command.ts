@@ -209,7 +209,7 @@ function staleLines(target: string, stale: { removed: string[] }): string[] {
 function summaryLines(matrix: Matrix, end: RunEnd): string[] {
   const ran = end.results.length;
   const planned = matrix.results.length;
-  const lines = [`${matrix.models.length} models x ${matrix.checks.length} checks on ${matrix.targets.map((t) => t.id).join(', ')}: ${ran} of ${planned} ran: ${statusLine(matrix.totals.byStatus)}`];
+  const lines = [`${matrix.models.length} models x ${matrix.checks.length} checks on ${matrix.targets.map((t) => t.id).join(', ')}: ${ran} of ${planned} ran: ${statusLine(matrix)}`];
   // "ran" counts cells a spend cap skipped too: the coverage says how much was observed, as every report opens.
   lines.push(`coverage: ${coverageLine(matrix)}`);
   if (matrix.run.partial) lines.push(`partial run: ${inertLine(matrix.run.partialReason)}`);

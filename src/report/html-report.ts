@@ -163,7 +163,7 @@ function* htmlPieces(matrix: Matrix): Generator<string> {
 ${modelListLines(matrix).length ? `<ul class="model-lists">${newModels(matrix).map((id) => `<li>${esc(`${id}: ${NEW_MODEL_NOTE}`)}</li>`).join('')}${modelListLines(matrix).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}
 ${gate.problems.length ? `<ul class="problems">${gate.problems.map((p) => `<li>${esc(p.message)}</li>`).join('')}</ul>` : ''}
 <p>${provenance}. Run ${esc(run.id)}, ${esc(run.finishedAt.slice(0, 19).replace('T', ' '))} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${esc(run.harnessVersion)}${run.partial ? `, <strong>${gate.verdict === 'interrupted' ? 'interrupted' : 'partial'}</strong>: ${esc(run.partialReason ?? '')}` : ''}.
-${matrix.models.length} models x ${matrix.checks.length} checks: ${esc(statusLine(matrix.totals.byStatus))}; ${esc(usageLine(matrix))}.</p>
+${matrix.models.length} models x ${matrix.checks.length} checks: ${esc(statusLine(matrix))}; ${esc(usageLine(matrix))}.</p>
 <p class="legend">${Object.entries(STATUS_SYMBOLS).map(([s, sym]) => `<span>${sym} ${esc(STATUS_LABELS[s as keyof typeof STATUS_LABELS])}</span>`).join('')}<span>${DEVIATION_MARK} known deviation (as expected, not the reference)</span>${matrix.comparison ? '<span>▲ new failure</span><span>▼ fixed</span><span>≈ became flaky</span><span>= became stable</span><span>∅ no longer observed</span><span>Δ changed</span>' : ''} — click a cell for observed vs expected, the reason, each trial and the evidence.</p></header>
 ${leadSection(matrix)}
 <nav class="filters">

@@ -6,7 +6,8 @@
  * string that came from a run (reasons, ids from a matrix.json) is neutralised for Markdown.
  */
 import type { CheckStatus } from '../checks/types.ts';
-import { groupedChecks } from './build-matrix.ts';
+import { countStatuses, groupedChecks } from './build-matrix.ts';
+import { unobservedModels } from './observed-models.ts';
 import { changeSections } from './compare.ts';
 import { cellsToLookAt, coverageLine, gateLine, UNOBSERVED_LABEL, unobservedPairs } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
@@ -84,7 +85,7 @@ function leadSection(matrix: Matrix, lines: string[]): void {
 
 export function renderMarkdown(matrix: Matrix): string {
   const lines: string[] = [];
-  const { run, totals } = matrix;
+  const { run } = matrix;
   lines.push('# Mantle compatibility matrix', '');
   leadSection(matrix, lines);
   const lists = modelListLines(matrix);
@@ -98,7 +99,7 @@ export function renderMarkdown(matrix: Matrix): string {
   for (const target of matrix.targets) lines.push(`- **${markdownText(target.id, 80)}**: ${markdownText(describeProvenance(target), 300)}`);
   lines.push(
     `- Run ${markdownCode(run.id)}, ${markdownText(run.finishedAt.slice(0, 19).replace('T', ' '), 40)} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${markdownText(run.harnessVersion, 40)}`,
-    `- ${matrix.models.length} models x ${matrix.checks.length} checks: ${statusLine(totals.byStatus)}`,
+    `- ${matrix.models.length} models x ${matrix.checks.length} checks: ${statusLine(matrix)}`,
     `- ${markdownText(usageLine(matrix), 300)}`,
   );
   if (matrix.run.interrupted || matrix.gate.verdict === 'interrupted') lines.push(`- **Interrupted**: ${markdownText(run.partialReason ?? 'stopped', 300)}; cells not reached are skipped, and nothing skipped was checked`);
@@ -173,6 +174,14 @@ export function usageLine(matrix: Matrix): string {
   return matrix.targets.every((t) => t.mode === 'replay') ? `Replayed ${requests} recorded exchanges (nothing was sent; recorded ${tokens})` : `Requests ${requests}, ${tokens}`;
 }
 
-export function statusLine(byStatus: Record<CheckStatus, number>): string {
-  return (Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${byStatus[s] ?? 0} ${s}`).join(', ');
+/**
+ * `6606 pass, 0 fail, ...`: the cells by status. The cells of a model the gate found nothing of observed (a typo'd id,
+ * another model's answers) are counted apart, never as that model's passes: `..., and 8 of model(s) with nothing
+ * observed`.
+ */
+export function statusLine(matrix: Pick<Matrix, 'results' | 'models' | 'totals'>): string {
+  const unobserved = unobservedModels(matrix).cells;
+  const byStatus = unobserved.size === 0 ? matrix.totals.byStatus : countStatuses(matrix.results.filter((r) => !unobserved.has(r)));
+  const line = (Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${byStatus[s] ?? 0} ${s}`).join(', ');
+  return unobserved.size === 0 ? line : `${line}, and ${unobserved.size} of model(s) with nothing observed`;
 }

@@ -45,7 +45,7 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
     `**Gate: ${markdownText(gateLine(gate), 600)}**`,
     '',
     `Coverage: ${coverageLine(matrix)}.`,
-    `${matrix.models.length} models x ${matrix.checks.length} checks on ${markdownText(matrix.targets.map((t) => t.id).join(', '), 300)}: ${statusLine(matrix.totals.byStatus)}.`,
+    `${matrix.models.length} models x ${matrix.checks.length} checks on ${markdownText(matrix.targets.map((t) => t.id).join(', '), 300)}: ${statusLine(matrix)}.`,
     `${markdownText(usageLine(matrix), 300)}, ${(matrix.run.durationMs / 1000).toFixed(1)} s.`,
     '',
   ];
