@@ -6,7 +6,7 @@
  * an alias, a fallback now and then and a catalog model are not called unobserved.
  */
 import { describe, expect, it } from 'vitest';
-import { answeredBy, namesAnotherModel } from '../src/checks/answered-by.ts';
+import { answeredBy, namesAnotherModel, withAnsweredBy } from '../src/checks/answered-by.ts';
 import { evidenceOf } from '../src/checks/judge.ts';
 import { unobservedModels } from '../src/report/observed-models.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
@@ -130,5 +130,15 @@ describe('the gate on answers in another model\'s name', () => {
   it('quotes two names at most, each cut short: they are endpoint text', () => {
     const [message] = run('xai.grok-4.33', ['a'.repeat(100), 'b-model', 'c-model', 'd-model'], 'xai.grok-4.3');
     expect(message).toContain(`came from another model ("${'a'.repeat(40)}...", "b-model" and 2 more)`);
+  });
+});
+
+describe('a reason', () => {
+  it('says which other model answered when its evidence or a trial\'s holds such answers, and stays as it was otherwise', () => {
+    const evidence = (answeredBy?: string) => [{ case: 'c', step: 'main', request: 'POST /v1/chat/completions', status: 200, ...(answeredBy ? { answeredBy } : {}) }];
+    expect(withAnsweredBy({ reason: 'observed "integer"', evidence: evidence() })).toEqual({ reason: 'observed "integer"', evidence: evidence() });
+    expect(withAnsweredBy({ reason: 'observed "integer"', evidence: evidence('meta.llama-default') }).reason).toBe('observed "integer"; answered by another model than the one asked for: "meta.llama-default"');
+    const trials = [{ status: 'pass' as const, observed: 'integer', reason: 'ok', evidence: evidence('gpt-4o-mini') }];
+    expect(withAnsweredBy({ reason: 'trials agree', evidence: evidence(), trials }).reason).toBe('trials agree; answered by another model than the one asked for: "gpt-4o-mini"');
   });
 });

@@ -10,6 +10,8 @@
 import { isRecord, jsonBody, parseJsonText } from '../transport/body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from '../transport/exchange.ts';
 import { eventData, sseStream } from '../transport/sse.ts';
+import { quotedModelNames } from '../names.ts';
+import type { CheckResult } from './types.ts';
 
 /** Cross-region inference profile prefixes: `us.anthropic.claude-...`, `global.openai.gpt-...`. */
 const REGION_PREFIX = /^(?:us|us-gov|eu|apac|ap|jp|au|ca|global)\./;
@@ -87,4 +89,16 @@ export function answeredBy(exchange: Exchange): string | undefined {
     answeredByCache.set(exchange, found);
   }
   return found ?? undefined;
+}
+
+/**
+ * The result with its reason saying which other model answered, when its evidence (or a trial's) holds answers in
+ * another model's name: what the check read is that model's, whatever its status, and the reason is where a person
+ * reads why a cell says what it says.
+ */
+export function withAnsweredBy<T extends Pick<CheckResult, 'reason' | 'evidence' | 'trials'>>(result: T): T {
+  const names = new Set<string>();
+  for (const e of [...result.evidence, ...(result.trials ?? []).flatMap((t) => t.evidence)]) if (e.answeredBy !== undefined) names.add(e.answeredBy);
+  if (names.size === 0) return result;
+  return { ...result, reason: `${result.reason}; answered by another model than the one asked for: ${quotedModelNames(names)}` };
 }

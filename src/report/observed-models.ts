@@ -6,6 +6,7 @@
  * model's name; a model known to exist that every API refuses by name, or a run filtered to APIs it does not speak,
  * is an observation.
  */
+import { quotedModelNames } from '../names.ts';
 import type { GateProblem, Matrix, MatrixResult } from './matrix.ts';
 import { resultsByCell } from './matrix.ts';
 
@@ -103,10 +104,6 @@ function answeredOk(r: MatrixResult): boolean {
   return statuses.some((s) => s >= 200 && s < 300);
 }
 
-/** Names of other models a message quotes: a few, each cut short (they are endpoint text). */
-const NAMES_QUOTED = 2;
-const NAME_CHARS_QUOTED = 40;
-
 /**
  * The 2xx answers to checks that use the model (each exchange once), when at least half of them name another model
  * (evidence `answeredBy`, checks/answered-by.ts): how many, of how many, and the first names. Undefined when fewer do:
@@ -128,8 +125,7 @@ function answersOfAnotherModel(results: readonly MatrixResult[]): { count: numbe
     }
   }
   if (others.size === 0 || 2 * others.size < answers.size) return undefined;
-  const quoted = [...names].sort().slice(0, NAMES_QUOTED).map((n) => JSON.stringify(n.length > NAME_CHARS_QUOTED ? `${[...n].slice(0, NAME_CHARS_QUOTED).join('')}...` : n));
-  return { count: others.size, of: answers.size, names: `${quoted.join(', ')}${names.size > NAMES_QUOTED ? ` and ${names.size - NAMES_QUOTED} more` : ''}` };
+  return { count: others.size, of: answers.size, names: quotedModelNames(names) };
 }
 
 /** The probes of the four APIs a model may speak. */

@@ -14,6 +14,7 @@ import { showsReasoning } from '../checks/budget.ts';
 import type { LatencySample } from '../checks/latency.ts';
 import { exchangeKey, shapeOf, type ShapeSample } from '../checks/shape.ts';
 import { combineTrials } from '../checks/trials.ts';
+import { withAnsweredBy } from '../checks/answered-by.ts';
 import type { CaseOutcome, CheckResult } from '../checks/types.ts';
 import type { PlannedCheck, PlannedModel, Plan } from '../plan/plan.ts';
 import { toHarnessError } from '../errors.ts';
@@ -309,6 +310,6 @@ export class ModelSession {
         results.push({ status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: check ${planned.id} threw: ${(error as Error).message}`, evidence: [] });
       }
     }
-    return combineTrials(results);
+    return withAnsweredBy(combineTrials(results));
   }
 }
