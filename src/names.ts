@@ -86,13 +86,3 @@ export function nameFromFolder(folder: string): string | undefined {
   const name = Buffer.from(bytes).toString('utf8');
   return folderName(name) === folder ? name : undefined;
 }
-
-/** Model names an endpoint gave that a line quotes: a few, each cut short (they are endpoint text). */
-const NAMES_QUOTED = 2;
-const NAME_CHARS_QUOTED = 40;
-
-/** `"meta.llama-default", "b" and 2 more`: the first names, sorted, quoted and cut short. */
-export function quotedModelNames(names: ReadonlySet<string>): string {
-  const quoted = [...names].sort().slice(0, NAMES_QUOTED).map((n) => JSON.stringify(n.length > NAME_CHARS_QUOTED ? `${[...n].slice(0, NAME_CHARS_QUOTED).join('')}...` : n));
-  return `${quoted.join(', ')}${names.size > NAMES_QUOTED ? ` and ${names.size - NAMES_QUOTED} more` : ''}`;
-}

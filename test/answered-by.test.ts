@@ -134,11 +134,17 @@ describe('the gate on answers in another model\'s name', () => {
 });
 
 describe('a reason', () => {
-  it('says which other model answered when its evidence or a trial\'s holds such answers, and stays as it was otherwise', () => {
-    const evidence = (answeredBy?: string) => [{ case: 'c', step: 'main', request: 'POST /v1/chat/completions', status: 200, ...(answeredBy ? { answeredBy } : {}) }];
+  it('says first how many of its answers came in another model\'s name, and which; after a leading error code; and stays as it was otherwise', () => {
+    const evidence = (answeredBy?: string, step = 'main') => [{ case: 'c', step, request: 'POST /v1/chat/completions', status: 200, ...(answeredBy ? { answeredBy } : {}) }];
     expect(withAnsweredBy({ reason: 'observed "integer"', evidence: evidence() })).toEqual({ reason: 'observed "integer"', evidence: evidence() });
-    expect(withAnsweredBy({ reason: 'observed "integer"', evidence: evidence('meta.llama-default') }).reason).toBe('observed "integer"; answered by another model than the one asked for: "meta.llama-default"');
-    const trials = [{ status: 'pass' as const, observed: 'integer', reason: 'ok', evidence: evidence('gpt-4o-mini') }];
-    expect(withAnsweredBy({ reason: 'trials agree', evidence: evidence(), trials }).reason).toBe('trials agree; answered by another model than the one asked for: "gpt-4o-mini"');
+    expect(withAnsweredBy({ reason: 'observed "integer"', evidence: evidence('meta.llama-default') }).reason).toBe(
+      '1 of 1 answer(s) named another model than their request asked for ("meta.llama-default"); observed "integer"',
+    );
+    // A fallback now and then is counted as such, trials included.
+    const trials = [{ status: 'pass' as const, observed: 'integer', reason: 'ok', evidence: evidence('gpt-4o-mini', 'second') }];
+    expect(withAnsweredBy({ reason: 'trials agree', evidence: evidence(), trials }).reason).toBe('1 of 2 answer(s) named another model than their request asked for ("gpt-4o-mini"); trials agree');
+    expect(withAnsweredBy({ reason: 'HARNESS_TIMEOUT: no answer', evidence: evidence('gpt-4o-mini') }).reason).toBe(
+      'HARNESS_TIMEOUT: 1 of 1 answer(s) named another model than their request asked for ("gpt-4o-mini"); no answer',
+    );
   });
 });

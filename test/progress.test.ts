@@ -31,7 +31,9 @@ describe('ProgressReporter', () => {
     reporter.result(result('fail', 'b'));
     reporter.end();
     expect(text()).toContain('\r\x1b[2K1/2 checks · 1 pass · 0 fail');
-    expect(text()).toMatch(/\r\x1b\[2K2\/2 checks · 1 pass · 1 fail · 0 error · 0 unsupported · 0 skipped · 6 requests · 30 tokens · [\d.]+s\n$/);
+    expect(text()).toContain('\r\x1b[2K2/2 checks · 1 pass · 1 fail · 0 error · 0 unsupported · 0 skipped · 6 requests');
+    // The last line leaves the counts to the summary (the gate knows which cells observed nothing of their model).
+    expect(text()).toMatch(/\r\x1b\[2K2\/2 checks · 6 requests · 30 tokens · [\d.]+s\n$/);
   });
 
   it('prints plain lines in CI, one per model, never control characters', () => {
@@ -43,7 +45,7 @@ describe('ProgressReporter', () => {
     reporter.end();
     expect(text()).not.toContain('\x1b');
     expect(text()).toContain('  a (us-east-1): 1 checks, 0 fail/error\n');
-    expect(text()).toMatch(/^done: 1\/1 checks · 1 pass · 0 fail · 0 error · 0 unsupported · 0 skipped · 7 requests · 3 tokens · [\d.]+s\n$/m);
+    expect(text()).toMatch(/^done: 1\/1 checks · 7 requests · 3 tokens · [\d.]+s\n$/m);
   });
 
   it('after Ctrl-C says interrupted and counts only what ran, per model too', () => {
@@ -54,7 +56,7 @@ describe('ProgressReporter', () => {
     reporter.cellEnd({ target: 'us-east-1', model: 'a' }, [result('pass', 'a')], 34);
     reporter.end({ interrupted: true });
     expect(text()).toContain('  a (us-east-1): 1 of 34 checks ran (the run was stopped), 0 fail/error\n');
-    expect(text()).toMatch(/^interrupted: 1\/68 checks ran · 1 pass/m);
+    expect(text()).toMatch(/^interrupted: 1\/68 checks ran · 3 requests/m);
     expect(text()).not.toMatch(/^done:/m);
   });
 

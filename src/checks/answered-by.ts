@@ -10,7 +10,7 @@
 import { isRecord, jsonBody, parseJsonText } from '../transport/body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from '../transport/exchange.ts';
 import { eventData, sseStream } from '../transport/sse.ts';
-import { quotedModelNames } from '../names.ts';
+import { otherModelAnswers } from './other-model-answers.ts';
 import type { CheckResult } from './types.ts';
 
 /** Cross-region inference profile prefixes: `us.anthropic.claude-...`, `global.openai.gpt-...`. */
@@ -92,13 +92,14 @@ export function answeredBy(exchange: Exchange): string | undefined {
 }
 
 /**
- * The result with its reason saying which other model answered, when its evidence (or a trial's) holds answers in
- * another model's name: what the check read is that model's, whatever its status, and the reason is where a person
- * reads why a cell says what it says.
+ * The result with its reason first saying how many of its answers came in another model's name, and which, when its
+ * evidence (or a trial's) holds such answers: what the check read is that model's, whatever its status. First, so
+ * that no cut of a long reason loses it; after a leading error code, which readers of reasons look for there.
  */
 export function withAnsweredBy<T extends Pick<CheckResult, 'reason' | 'evidence' | 'trials'>>(result: T): T {
-  const names = new Set<string>();
-  for (const e of [...result.evidence, ...(result.trials ?? []).flatMap((t) => t.evidence)]) if (e.answeredBy !== undefined) names.add(e.answeredBy);
-  if (names.size === 0) return result;
-  return { ...result, reason: `${result.reason}; answered by another model than the one asked for: ${quotedModelNames(names)}` };
+  const other = otherModelAnswers([...result.evidence, ...(result.trials ?? []).flatMap((t) => t.evidence)]);
+  if (other.others === 0) return result;
+  const code = /^HARNESS_[A-Z_]+: /.exec(result.reason)?.[0] ?? '';
+  const note = `${other.others} of ${other.answers} answer(s) named another model than their request asked for (${other.names})`;
+  return { ...result, reason: `${code}${note}; ${result.reason.slice(code.length)}` };
 }

@@ -6,7 +6,7 @@
  * model's name; a model known to exist that every API refuses by name, or a run filtered to APIs it does not speak,
  * is an observation.
  */
-import { quotedModelNames } from '../names.ts';
+import { otherModelAnswers } from '../checks/other-model-answers.ts';
 import type { GateProblem, Matrix, MatrixResult } from './matrix.ts';
 import { resultsByCell } from './matrix.ts';
 
@@ -105,27 +105,14 @@ function answeredOk(r: MatrixResult): boolean {
 }
 
 /**
- * The 2xx answers to checks that use the model (each exchange once), when at least half of them name another model
- * (evidence `answeredBy`, checks/answered-by.ts): how many, of how many, and the first names. Undefined when fewer do:
- * a gateway's fallback now and then (a context-window or 429 fallback) does not make the model unobserved.
+ * The 2xx answers to checks that use the model, when at least half of them came in another model's name (evidence
+ * `answeredBy`); undefined when fewer did: a gateway's fallback now and then (a context-window or 429 fallback) does
+ * not make the model unobserved.
  */
 function answersOfAnotherModel(results: readonly MatrixResult[]): { count: number; of: number; names: string } | undefined {
-  const answers = new Set<string>();
-  const others = new Set<string>();
-  const names = new Set<string>();
-  for (const r of results) {
-    if (ASKS_NO_MODEL.test(r.check)) continue;
-    for (const e of [...r.evidence, ...(r.trials ?? []).flatMap((t) => t.evidence)]) {
-      if (e.status === undefined || e.status < 200 || e.status >= 300) continue;
-      const key = `${e.case} ${e.step} ${e.request} ${e.trial ?? 1}`;
-      answers.add(key);
-      if (e.answeredBy === undefined) continue;
-      others.add(key);
-      names.add(e.answeredBy);
-    }
-  }
-  if (others.size === 0 || 2 * others.size < answers.size) return undefined;
-  return { count: others.size, of: answers.size, names: quotedModelNames(names) };
+  const other = otherModelAnswers(results.filter((r) => !ASKS_NO_MODEL.test(r.check)).flatMap((r) => [...r.evidence, ...(r.trials ?? []).flatMap((t) => t.evidence)]));
+  if (other.others === 0 || 2 * other.others < other.answers) return undefined;
+  return { count: other.others, of: other.answers, names: other.names };
 }
 
 /** The probes of the four APIs a model may speak. */

@@ -1,0 +1,36 @@
+/**
+ * @module checks/other-model-answers
+ * The answers among a cell's (or a model's) evidence that came in another model's name (evidence `answeredBy`,
+ * checks/answered-by.ts): counted, each exchange once, and their names quoted for a line a person reads. Shared by
+ * the reasons of the cells and by the gate, and free of the transport: the report layer reads it too.
+ */
+import type { Evidence } from './types.ts';
+
+/** Model names an endpoint gave that a line quotes: a few, each cut short (they are endpoint text). */
+const NAMES_QUOTED = 2;
+const NAME_CHARS_QUOTED = 40;
+
+export interface OtherModelAnswers {
+  /** The 2xx answers, each exchange once (case, step, request, trial). */
+  answers: number;
+  /** Those of them in another model's name. */
+  others: number;
+  /** `"meta.llama-default", "b" and 2 more`: the names, sorted, quoted and cut short; empty when `others` is 0. */
+  names: string;
+}
+
+export function otherModelAnswers(evidence: Iterable<Evidence>): OtherModelAnswers {
+  const answers = new Set<string>();
+  const others = new Set<string>();
+  const names = new Set<string>();
+  for (const e of evidence) {
+    if (e.status === undefined || e.status < 200 || e.status >= 300) continue;
+    const key = `${e.case} ${e.step} ${e.request} ${e.trial ?? 1}`;
+    answers.add(key);
+    if (e.answeredBy === undefined) continue;
+    others.add(key);
+    names.add(e.answeredBy);
+  }
+  const quoted = [...names].sort().slice(0, NAMES_QUOTED).map((n) => JSON.stringify(n.length > NAME_CHARS_QUOTED ? `${[...n].slice(0, NAME_CHARS_QUOTED).join('')}...` : n));
+  return { answers: answers.size, others: others.size, names: `${quoted.join(', ')}${names.size > NAMES_QUOTED ? ` and ${names.size - NAMES_QUOTED} more` : ''}` };
+}
