@@ -97,7 +97,7 @@ export function answeredBy(exchange: Exchange): string | undefined {
  * that no cut of a long reason loses it; after a leading error code, which readers of reasons look for there.
  */
 export function withAnsweredBy<T extends Pick<CheckResult, 'reason' | 'evidence' | 'trials'>>(result: T): T {
-  const other = otherModelAnswers([...result.evidence, ...(result.trials ?? []).flatMap((t) => t.evidence)]);
+  const other = otherModelAnswers([result]);
   if (other.others === 0) return result;
   const code = /^HARNESS_[A-Z_]+: /.exec(result.reason)?.[0] ?? '';
   const note = `${other.others} of ${other.answers} answer(s) named another model than their request asked for (${other.names})`;

@@ -4,7 +4,7 @@
  * checks/answered-by.ts): counted, each exchange once, and their names quoted for a line a person reads. Shared by
  * the reasons of the cells and by the gate, and free of the transport: the report layer reads it too.
  */
-import type { Evidence } from './types.ts';
+import type { CheckResult } from './types.ts';
 
 /** Model names an endpoint gave that a line quotes: a few, each cut short (they are endpoint text). */
 const NAMES_QUOTED = 2;
@@ -19,11 +19,12 @@ export interface OtherModelAnswers {
   names: string;
 }
 
-export function otherModelAnswers(evidence: Iterable<Evidence>): OtherModelAnswers {
+/** The answers in results' evidence, their trials' too. */
+export function otherModelAnswers(results: readonly Pick<CheckResult, 'evidence' | 'trials'>[]): OtherModelAnswers {
   const answers = new Set<string>();
   const others = new Set<string>();
   const names = new Set<string>();
-  for (const e of evidence) {
+  for (const e of results.flatMap((r) => [...r.evidence, ...(r.trials ?? []).flatMap((t) => t.evidence)])) {
     if (e.status === undefined || e.status < 200 || e.status >= 300) continue;
     const key = `${e.case} ${e.step} ${e.request} ${e.trial ?? 1}`;
     answers.add(key);

@@ -6,7 +6,7 @@
  * model's name; a model known to exist that every API refuses by name, or a run filtered to APIs it does not speak,
  * is an observation.
  */
-import { otherModelAnswers } from '../checks/other-model-answers.ts';
+import { otherModelAnswers, type OtherModelAnswers } from '../checks/other-model-answers.ts';
 import type { GateProblem, Matrix, MatrixResult } from './matrix.ts';
 import { resultsByCell } from './matrix.ts';
 
@@ -56,7 +56,7 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'>): { 
         kind: 'unobserved-model',
         target,
         model,
-        message: `${model} (${target}): nothing of it observed, ${other.count} of ${other.of} answers came from another model (${other.names}): is the id right?${catalog} (an endpoint may answer an id it does not know with its default model)`,
+        message: `${model} (${target}): nothing of it observed, ${other.others} of ${other.answers} answers came from another model (${other.names}): is the id right?${catalog} (an endpoint may answer an id it does not know with its default model)`,
       });
       results.forEach((r) => cells.add(r));
       continue;
@@ -109,10 +109,9 @@ function answeredOk(r: MatrixResult): boolean {
  * `answeredBy`); undefined when fewer did: a gateway's fallback now and then (a context-window or 429 fallback) does
  * not make the model unobserved.
  */
-function answersOfAnotherModel(results: readonly MatrixResult[]): { count: number; of: number; names: string } | undefined {
-  const other = otherModelAnswers(results.filter((r) => !ASKS_NO_MODEL.test(r.check)).flatMap((r) => [...r.evidence, ...(r.trials ?? []).flatMap((t) => t.evidence)]));
-  if (other.others === 0 || 2 * other.others < other.answers) return undefined;
-  return { count: other.others, of: other.answers, names: other.names };
+function answersOfAnotherModel(results: readonly MatrixResult[]): OtherModelAnswers | undefined {
+  const other = otherModelAnswers(results.filter((r) => !ASKS_NO_MODEL.test(r.check)));
+  return other.others > 0 && 2 * other.others >= other.answers ? other : undefined;
 }
 
 /** The probes of the four APIs a model may speak. */
