@@ -7,7 +7,7 @@
  * and when a record run kept earlier recordings because the endpoint failed (HARNESS_RECORDING_KEPT).
  */
 import { pairKey, type GateProblem, type Matrix, type MatrixGate, type MatrixResult } from './matrix.ts';
-import { unobservedModels } from './observed-models.ts';
+import { OBSERVED, unobservedModels } from './observed-models.ts';
 
 /** Errors of cells with no stated expectation that a run accepts (`--max-errors`): a few timeouts, not a run that observed little. */
 export const DEFAULT_MAX_ERRORS = 5;
@@ -146,9 +146,19 @@ export interface Coverage {
   ofUnobservedModels: number;
 }
 
+/**
+ * The cells that read something (pass, fail, flaky, unsupported) of a model the gate found nothing of observed: a
+ * typo'd id's error bodies, another model's answers. Not the model's: the coverage line and the status counts set
+ * them apart.
+ */
+export function readOfUnobservedModels(matrix: Pick<Matrix, 'results' | 'models'>): Set<MatrixResult> {
+  const unobserved = unobservedModels(matrix).cells;
+  return new Set(matrix.results.filter((r) => unobserved.has(r) && !r.notRun && OBSERVED.has(r.status)));
+}
+
 export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'>): Coverage {
   const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0, notReached: 0, ofUnobservedModels: 0 };
-  const unobserved = unobservedModels(matrix).cells;
+  const apart = readOfUnobservedModels(matrix);
   for (const r of matrix.results) {
     // A cell a stop cut short says so in its reason (run-matrix.ts): it was this run's to observe.
     if (r.notRun && r.reason.startsWith('not reached')) c.notReached += 1;
@@ -156,7 +166,7 @@ export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'>): Coverage
     else if (r.status === 'inconclusive') c.inconclusive += 1;
     else if (r.status === 'error') c.errors += 1;
     else if (r.status === 'skipped') c.skipped += 1;
-    else if (unobserved.has(r)) c.ofUnobservedModels += 1;
+    else if (apart.has(r)) c.ofUnobservedModels += 1;
     else c.observed += 1;
   }
   return c;

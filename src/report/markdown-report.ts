@@ -7,9 +7,8 @@
  */
 import type { CheckStatus } from '../checks/types.ts';
 import { countStatuses, groupedChecks } from './build-matrix.ts';
-import { OBSERVED, unobservedModels } from './observed-models.ts';
 import { changeSections } from './compare.ts';
-import { cellsToLookAt, coverageLine, gateLine, UNOBSERVED_LABEL, unobservedPairs } from './gate.ts';
+import { cellsToLookAt, coverageLine, gateLine, readOfUnobservedModels, UNOBSERVED_LABEL, unobservedPairs } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
@@ -176,12 +175,11 @@ export function usageLine(matrix: Matrix): string {
 
 /**
  * `6606 pass, 0 fail, ...`: the cells by status. What the cells of a model the gate found nothing of observed read
- * (pass, fail, flaky, unsupported: a typo'd id's error bodies, another model's answers) is counted apart, as the
- * coverage line counts it, never as that model's passes: `..., and 8 of model(s) with nothing observed`.
+ * (readOfUnobservedModels) is counted apart, as the coverage line counts it, never as that model's passes:
+ * `..., and 8 of model(s) with nothing observed`.
  */
 export function statusLine(matrix: Pick<Matrix, 'results' | 'models' | 'totals'>): string {
-  const unobserved = unobservedModels(matrix).cells;
-  const apart = new Set(matrix.results.filter((r) => unobserved.has(r) && !r.notRun && OBSERVED.has(r.status)));
+  const apart = readOfUnobservedModels(matrix);
   const byStatus = apart.size === 0 ? matrix.totals.byStatus : countStatuses(matrix.results.filter((r) => !apart.has(r)));
   const line = (Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${byStatus[s] ?? 0} ${s}`).join(', ');
   return apart.size === 0 ? line : `${line}, and ${apart.size} of model(s) with nothing observed`;

@@ -98,8 +98,7 @@ export class ModelSession {
 
   /** The outcome of one trial of a case (trial 1 by default; a case run fewer times answers with its last trial). */
   async outcome(caseId: string, trial = 1): Promise<CaseOutcome> {
-    const trials = await this.#trialsOf(caseId);
-    return trials[Math.min(trial, trials.length) - 1]!;
+    return trialOf(await this.#trialsOf(caseId), trial);
   }
 
   #trialsOf(caseId: string): Promise<CaseOutcome[]> {
@@ -298,12 +297,12 @@ export class ModelSession {
       return { status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: no check "${planned.id}" in the registry`, evidence: [] };
     }
     // Every trial of each case the check reads, waited for once (a schema check reads every case of its API): each
-    // trial's outcomes are picked from them as `outcome` picks one.
+    // trial's outcomes are picked from them.
     const byCase = await Promise.all(planned.cases.map((id) => this.#trialsOf(id)));
     const trials = definition.dependsOnModel ? Math.max(1, ...byCase.map((all) => all.length)) : 1;
     const results: CheckResult[] = [];
     for (let trial = 1; trial <= trials; trial++) {
-      const outcomes = byCase.map((all) => all[Math.min(trial, all.length) - 1]!);
+      const outcomes = byCase.map((all) => trialOf(all, trial));
       try {
         results.push(await definition.run({ model: this.model.id, expectation: planned.expectation, outcomes, ...(this.#schemas ? { schemas: this.#schemas } : {}) }));
       } catch (error) {
@@ -312,4 +311,9 @@ export class ModelSession {
     }
     return withAnsweredBy(combineTrials(results));
   }
+}
+
+/** A case's outcome for `trial` (from 1): its own, or its last one for a case that ran fewer trials (a probe runs one). */
+function trialOf(trials: readonly CaseOutcome[], trial: number): CaseOutcome {
+  return trials[Math.min(trial, trials.length) - 1]!;
 }
