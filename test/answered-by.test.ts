@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { answeredBy, namesAnotherModel, withAnsweredBy } from '../src/checks/answered-by.ts';
 import { evidenceOf } from '../src/checks/judge.ts';
-import { unobservedModels } from '../src/report/observed-models.ts';
+import { pairKey } from '../src/report/matrix.ts';
+import { answeredAsAnother, answeredAsAnotherLine, unobservedModels } from '../src/report/observed-models.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
@@ -125,6 +126,33 @@ describe('the gate on answers in another model\'s name', () => {
     expect(run('xai.grok-4.33', [llama, undefined, undefined, undefined], 'xai.grok-4.3')).toEqual([]);
     expect(run('prod-chat', [llama, llama, llama, llama])).toEqual([]);
     expect(run('xai.grok-4.3', [llama, llama, llama, llama])).toEqual([]);
+  });
+
+  it('notes, apart from the gate, each other model (per target) with answers in another model\'s name: not the ones the gate names, not answers to checks that need no model, not cells another run judged', () => {
+    const at = (model: string, check: string, answered: string | undefined, extra: object = {}) => ({
+      model,
+      check,
+      evidence: [{ case: check, step: 'main', request: 'POST /v1/chat/completions', status: 200, ...(answered ? { answeredBy: answered } : {}) }],
+      ...extra,
+    });
+    const matrix = smallMatrix(
+      [
+        at('prod-chat', 'created-at.chat', llama),
+        at('prod-chat', 'path-prefix', undefined),
+        at('xai.grok-4.3', 'created-at.chat', undefined),
+        // errors.unknown-model asks for a made-up id; a cell not run here is another shard's.
+        at('xai.grok-4.3', 'errors.unknown-model', llama),
+        at('xai.grok-4.3', 'path-prefix', llama, { notRun: true }),
+        at('xai.grok-4.33', 'created-at.chat', llama),
+      ],
+      ['prod-chat', 'xai.grok-4.3', 'xai.grok-4.33'],
+      ['created-at.chat', 'path-prefix', 'errors.unknown-model'],
+    );
+    const notes = answeredAsAnother(matrix, new Set([pairKey('emulator', 'xai.grok-4.33')]));
+    expect(notes.map(answeredAsAnotherLine)).toEqual([
+      `prod-chat (emulator): 1 of 2 answer(s) named another model ("${llama}"): right for an alias or a deployment name of it; for a model id, its cells read another model's answers`,
+    ]);
+    expect(answeredAsAnother(matrix, new Set()).map((n) => n.model)).toEqual(['prod-chat', 'xai.grok-4.33']);
   });
 
   it('quotes two names at most, each cut short: they are endpoint text', () => {

@@ -14,6 +14,7 @@ import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
 import { buildMigration, migrationMarkdown } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
+import { answeredAsAnother, answeredAsAnotherLine } from './observed-models.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 export const markdownReport: ReportWriter = {
@@ -67,6 +68,13 @@ function leadSection(matrix: Matrix, lines: string[]): void {
   if (gating.length > 200) lines.push(`- ... and ${gating.length - 200} more (see matrix.json)`);
   if (gate.regressedSinceBaseline) lines.push('- new failures since the baseline (below)');
   lines.push('');
+  const others = answeredAsAnother(matrix, unobservedPairs(gate));
+  if (others.length > 0) {
+    lines.push("## Answered in another model's name", '', 'Not a gate problem: the gate cannot tell an alias from an id an endpoint routes to another model.', '');
+    for (const other of others.slice(0, 60)) lines.push(`- ${markdownText(answeredAsAnotherLine(other), 600)}`);
+    if (others.length > 60) lines.push(`- ... and ${others.length - 60} more (see the reasons)`);
+    lines.push('');
+  }
   failureCounts(lines, 'Cells to look at, per model', 'target/model', matrix.results, (r) => `${r.target}/${r.model}`);
   failureCounts(lines, 'Cells to look at, per check', 'check', matrix.results, (r) => r.check);
   if (matrix.comparison) {

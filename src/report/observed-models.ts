@@ -8,7 +8,7 @@
  */
 import { otherModelAnswers, type OtherModelAnswers } from '../checks/other-model-answers.ts';
 import type { GateProblem, Matrix, MatrixResult } from './matrix.ts';
-import { resultsByCell } from './matrix.ts';
+import { pairKey, resultsByCell } from './matrix.ts';
 
 /**
  * Statuses that say something about the endpoint: it answered and the check could read what it looks for. Not
@@ -84,6 +84,35 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'>): { 
     results.forEach((r) => cells.add(r));
   }
   return { problems, cells };
+}
+
+/** A model (on one target) the gate observed, some of whose answers came in another model's name. */
+export interface AnsweredAsAnother {
+  target: string;
+  model: string;
+  answers: OtherModelAnswers;
+}
+
+/**
+ * The models, besides those in `unobserved` (pair keys; the gate says so of them already), some of whose 2xx answers
+ * to checks that use the model named another model. The gate cannot tell an alias or a deployment name (answered in
+ * the name of the model behind it) from an id a gateway routes to its default (a catalog id, a typo far from every
+ * catalog id): a person can, so the summary says it, as a note.
+ */
+export function answeredAsAnother(matrix: Pick<Matrix, 'results'>, unobserved: ReadonlySet<string>): AnsweredAsAnother[] {
+  const found: AnsweredAsAnother[] = [];
+  for (const results of resultsByCell(matrix.results, (r) => !r.notRun && !ASKS_NO_MODEL.test(r.check)).values()) {
+    const { target, model } = results[0]!;
+    if (unobserved.has(pairKey(target, model))) continue;
+    const answers = otherModelAnswers(results);
+    if (answers.others > 0) found.push({ target, model, answers });
+  }
+  return found;
+}
+
+/** The note a summary prints of such a model. */
+export function answeredAsAnotherLine({ target, model, answers }: AnsweredAsAnother): string {
+  return `${model} (${target}): ${answers.others} of ${answers.answers} answer(s) named another model (${answers.names}): right for an alias or a deployment name of it; for a model id, its cells read another model's answers`;
 }
 
 /**
