@@ -46,7 +46,10 @@ describe('a typo in --models', () => {
     const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
     expect(matrix.models[0]).toMatchObject({ id: 'xai.grok-4.33', inCatalog: false, suggestion: 'xai.grok-4.3' });
     expect(matrix.gate.problems.map((p) => p.kind)).toEqual(['unobserved-model', 'unobserved-model']);
-    expect(await readFile(join(reports, 'matrix.md'), 'utf8')).toContain('did you mean "xai.grok-4.3"?');
+    const md = await readFile(join(reports, 'matrix.md'), 'utf8');
+    expect(md).toContain('did you mean "xai.grok-4.3"?');
+    // Its cells to look at are not the model's either.
+    expect(md).toMatch(/^\| `emulator\/xai\.grok-4\.33` \(nothing observed, see the gate\) \| 0 \| 0 \| \d+ \|/m);
     expect(await readFile(join(reports, 'junit.xml'), 'utf8')).toContain('<testcase classname="gate" name="unobserved-model: xai.grok-4.33"');
     // The step summary names the model once per target, not again as one error row per cell.
     const text = await readFile(summary, 'utf8');

@@ -48,11 +48,11 @@ const item = (r: Pick<MatrixResult, 'status' | 'model' | 'check' | 'target' | 'r
   `- ${STATUS_SYMBOLS[r.status]} ${markdownCode(r.model)} ${markdownCode(r.check)} (${markdownText(r.target, 80)}): ${markdownText(r.reason, 600)}`;
 
 /** Counts of the statuses that need a look, per key (model or check), only for keys that have any; worst first. */
-function failureCounts(lines: string[], title: string, label: string, results: readonly MatrixResult[], keyOf: (r: MatrixResult) => string): void {
+function failureCounts(lines: string[], title: string, label: string, results: readonly MatrixResult[], keyOf: (r: MatrixResult) => string, marked: ReadonlySet<string> = new Set()): void {
   const rows = cellsToLookAt(results, keyOf);
   if (rows.length === 0) return;
   lines.push(`### ${title}`, '', `| ${label} | gating | ✗ fail | ! error | ≈ flaky | ? inconclusive |`, '|---|---|---|---|---|---|');
-  for (const [k, c] of rows.slice(0, 60)) lines.push(`| ${markdownCode(k)} | ${c.gating} | ${c.fail} | ${c.error} | ${c.flaky} | ${c.inconclusive} |`);
+  for (const [k, c] of rows.slice(0, 60)) lines.push(`| ${markdownCode(k)}${marked.has(k) ? ` (${UNOBSERVED_LABEL})` : ''} | ${c.gating} | ${c.fail} | ${c.error} | ${c.flaky} | ${c.inconclusive} |`);
   if (rows.length > 60) lines.push(`| ... ${rows.length - 60} more | | | | | |`);
   lines.push('');
 }
@@ -75,7 +75,9 @@ function leadSection(matrix: Matrix, lines: string[]): void {
     if (others.length > 60) lines.push(`- ... and ${others.length - 60} more (see the reasons)`);
     lines.push('');
   }
-  failureCounts(lines, 'Cells to look at, per model', 'target/model', matrix.results, (r) => `${r.target}/${r.model}`);
+  // A model with nothing observed: what its cells read is not the model's (the gate says why).
+  const unobserved = new Set(gate.problems.flatMap((p) => (p.kind === 'unobserved-model' && p.target !== undefined ? [`${p.target}/${p.model}`] : [])));
+  failureCounts(lines, 'Cells to look at, per model', 'target/model', matrix.results, (r) => `${r.target}/${r.model}`, unobserved);
   failureCounts(lines, 'Cells to look at, per check', 'check', matrix.results, (r) => r.check);
   if (matrix.comparison) {
     const c = matrix.comparison;
