@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
+import { renderStepSummary } from '../src/report/step-summary.ts';
 import { cli } from './helpers/harness.ts';
 
 let dir: string;
@@ -127,10 +128,13 @@ describe('an id answered in another model\'s name', () => {
         expect(stdout).not.toContain('came from another model');
         const md = await readFile(join(dir, `routed-${vouched}`, 'matrix.md'), 'utf8');
         // Not a gate problem, but a note a person reads: an alias is answered so; a catalog id should not be.
+        const summary = renderStepSummary(JSON.parse(await readFile(join(dir, `routed-${vouched}`, 'matrix.json'), 'utf8')) as Matrix, {});
         if (vouched === 'meta.llama-default') {
           expect(stdout).not.toContain('note:');
           expect(md).not.toContain("## Answered in another model's name");
+          expect(summary).not.toContain('note:');
         } else {
+          expect(summary).toContain(`- note: ${vouched} (127.0.0.1_`);
           const note = new RegExp(`^  note: ${vouched.replaceAll('.', '\\.')} \\(127\\.0\\.0\\.1_\\d+\\): [1-9]\\d* of \\d+ answer\\(s\\) named another model \\("meta\\.llama-default"\\): right for an alias or a deployment name of it; for a model id, its cells read another model's answers$`, 'm');
           expect(stdout).toMatch(note);
           expect(md).toContain("## Answered in another model's name");
