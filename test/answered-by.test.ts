@@ -144,15 +144,18 @@ describe('the gate on answers in another model\'s name', () => {
         at('xai.grok-4.3', 'errors.unknown-model', llama),
         at('xai.grok-4.3', 'path-prefix', llama, { notRun: true }),
         at('xai.grok-4.33', 'created-at.chat', llama),
+        // Only a trial's answer (--repeat) came in another model's name.
+        at('qwen.qwen3-32b', 'created-at.chat', undefined, { trials: [{ status: 'pass', observed: 'integer', reason: '', evidence: [{ case: 'c', step: 'main', request: 'POST /v1/chat/completions', status: 200, trial: 2, answeredBy: llama }] }] }),
       ],
-      ['prod-chat', 'xai.grok-4.3', 'xai.grok-4.33'],
+      ['prod-chat', 'xai.grok-4.3', 'xai.grok-4.33', 'qwen.qwen3-32b'],
       ['created-at.chat', 'path-prefix', 'errors.unknown-model'],
     );
     const notes = answeredAsAnother(matrix, new Set([pairKey('emulator', 'xai.grok-4.33')]));
     expect(notes.map(answeredAsAnotherLine)).toEqual([
       `prod-chat (emulator): 1 of 2 answer(s) named another model ("${llama}"): right for an alias or a deployment name of it; for a model id, its cells read another model's answers`,
+      `qwen.qwen3-32b (emulator): 1 of 3 answer(s) named another model ("${llama}"): right for an alias or a deployment name of it; for a model id, its cells read another model's answers`,
     ]);
-    expect(answeredAsAnother(matrix, new Set()).map((n) => n.model)).toEqual(['prod-chat', 'xai.grok-4.33']);
+    expect(answeredAsAnother(matrix, new Set()).map((n) => n.model)).toEqual(['prod-chat', 'xai.grok-4.33', 'qwen.qwen3-32b']);
   });
 
   it('quotes two names at most, each cut short: they are endpoint text', () => {

@@ -103,12 +103,16 @@ export function answeredAsAnother(matrix: Pick<Matrix, 'results'>, unobserved: R
   const found: AnsweredAsAnother[] = [];
   for (const results of resultsByCell(matrix.results, (r) => !r.notRun && !ASKS_NO_MODEL.test(r.check)).values()) {
     const { target, model } = results[0]!;
-    if (unobserved.has(pairKey(target, model))) continue;
+    // Most runs have no such answer at all: looked for before any is counted.
+    if (unobserved.has(pairKey(target, model)) || !results.some(namesAnother)) continue;
     const answers = otherModelAnswers(results);
     if (answers.others > 0) found.push({ target, model, answers });
   }
   return found;
 }
+
+/** Whether a cell holds an answer (its trials' too) in another model's name. */
+const namesAnother = (r: MatrixResult): boolean => r.evidence.some((e) => e.answeredBy !== undefined) || (r.trials ?? []).some((t) => t.evidence.some((e) => e.answeredBy !== undefined));
 
 /** The note a summary prints of such a model. */
 export function answeredAsAnotherLine({ target, model, answers }: AnsweredAsAnother): string {
