@@ -48,6 +48,11 @@ describe('endpoint text is neutralised at one place', () => {
     expect(md).not.toMatch(/(^|[^\\])\|/);
     expect(md).not.toMatch(/(^|[^\\])</);
     expect(md.split('\n')).toHaveLength(1);
+    // A character reference renders as the character it names (a right-to-left override here), and GitHub makes a
+    // bare URL or www. a link: neither is left to the endpoint.
+    const named = markdownText('&#x202E;gpt-4o https://evil.example/x WWW.evil.example &amp;');
+    expect(named).toBe('\\&#x202E;gpt-4o https:\u200b//evil.example/x WWW\u200b.evil.example \\&amp;');
+    expect(named).not.toMatch(/(^|[^\\])&/);
   });
 
   it('XML: characters XML 1.0 forbids are dropped, so the file parses', () => {
