@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { answeredBy, namesAnotherModel, withAnsweredBy } from '../src/checks/answered-by.ts';
 import { evidenceOf } from '../src/checks/judge.ts';
-import { pairKey } from '../src/report/matrix.ts';
+import { boundResult } from '../src/report/bound-result.ts';
+import { pairKey, type MatrixResult } from '../src/report/matrix.ts';
 import { answeredAsAnother, answeredAsAnotherLine, unobservedModels } from '../src/report/observed-models.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
@@ -128,34 +129,42 @@ describe('the gate on answers in another model\'s name', () => {
     expect(run('xai.grok-4.3', [llama, llama, llama, llama])).toEqual([]);
   });
 
-  it('notes, apart from the gate, each other model (per target) with answers in another model\'s name: not the ones the gate names, not answers to checks that need no model, not cells another run judged', () => {
+  it('notes, apart from the gate, each other model (per target) with cells that read answers in another model\'s name: not the ones the gate names, not checks that need no model, not cells another run judged', () => {
     const at = (model: string, check: string, answered: string | undefined, extra: object = {}) => ({
       model,
       check,
       evidence: [{ case: check, step: 'main', request: 'POST /v1/chat/completions', status: 200, ...(answered ? { answeredBy: answered } : {}) }],
       ...extra,
     });
+    // A run's cell counts its answers before the reports cut its evidence (8 a cell): here the one answer in another
+    // model's name is the 15th of 20, and no evidence the matrix keeps shows it.
+    const many = Array.from({ length: 20 }, (_, i) => ({ case: `c${i}`, step: 'main', request: 'POST /v1/chat/completions', status: 200, ...(i === 14 ? { answeredBy: 'gpt-4o' } : {}) }));
+    const cut = boundResult(withAnsweredBy<Pick<MatrixResult, 'reason' | 'observed' | 'evidence' | 'otherModel'>>({ reason: 'ok', observed: 'integer', evidence: many }));
+    expect(cut.evidence.some((e) => e.answeredBy)).toBe(false);
+    expect(cut.otherModel).toEqual({ answers: 20, others: 1, names: ['gpt-4o'] });
     const matrix = smallMatrix(
       [
         at('prod-chat', 'created-at.chat', llama),
-        at('prod-chat', 'path-prefix', undefined),
+        at('prod-chat', 'path-prefix', llama),
         at('xai.grok-4.3', 'created-at.chat', undefined),
         // errors.unknown-model asks for a made-up id; a cell not run here is another shard's.
         at('xai.grok-4.3', 'errors.unknown-model', llama),
         at('xai.grok-4.3', 'path-prefix', llama, { notRun: true }),
         at('xai.grok-4.33', 'created-at.chat', llama),
-        // Only a trial's answer (--repeat) came in another model's name.
+        // Only a trial's answer (--repeat) came in another model's name (a matrix.json without otherModel: its evidence).
         at('qwen.qwen3-32b', 'created-at.chat', undefined, { trials: [{ status: 'pass', observed: 'integer', reason: '', evidence: [{ case: 'c', step: 'main', request: 'POST /v1/chat/completions', status: 200, trial: 2, answeredBy: llama }] }] }),
+        { model: 'deepseek.v3.1', check: 'created-at.chat', ...cut },
       ],
-      ['prod-chat', 'xai.grok-4.3', 'xai.grok-4.33', 'qwen.qwen3-32b'],
+      ['prod-chat', 'xai.grok-4.3', 'xai.grok-4.33', 'qwen.qwen3-32b', 'deepseek.v3.1'],
       ['created-at.chat', 'path-prefix', 'errors.unknown-model'],
     );
     const notes = answeredAsAnother(matrix, new Set([pairKey('emulator', 'xai.grok-4.33')]));
     expect(notes.map(answeredAsAnotherLine)).toEqual([
-      `prod-chat (emulator): 1 of 2 answer(s) named another model ("${llama}"): right for an alias or a deployment name of it; for a model id, its cells read another model's answers`,
-      `qwen.qwen3-32b (emulator): 1 of 3 answer(s) named another model ("${llama}"): right for an alias or a deployment name of it; for a model id, its cells read another model's answers`,
+      `prod-chat (emulator): 2 of 2 cell(s) that read an answer read one in another model's name ("${llama}"): an alias or a deployment name of that model reads so in every cell that names one, a fallback in some; for a model id, those cells judged another model`,
+      `qwen.qwen3-32b (emulator): 1 of 2 cell(s) that read an answer read one in another model's name ("${llama}"): an alias or a deployment name of that model reads so in every cell that names one, a fallback in some; for a model id, those cells judged another model`,
+      `deepseek.v3.1 (emulator): 1 of 2 cell(s) that read an answer read one in another model's name ("gpt-4o"): an alias or a deployment name of that model reads so in every cell that names one, a fallback in some; for a model id, those cells judged another model`,
     ]);
-    expect(answeredAsAnother(matrix, new Set()).map((n) => n.model)).toEqual(['prod-chat', 'xai.grok-4.33', 'qwen.qwen3-32b']);
+    expect(answeredAsAnother(matrix, new Set()).map((n) => n.model)).toEqual(['prod-chat', 'xai.grok-4.33', 'qwen.qwen3-32b', 'deepseek.v3.1']);
   });
 
   it('quotes two names at most, each cut short: they are endpoint text', () => {
@@ -168,9 +177,11 @@ describe('a reason', () => {
   it('says first how many of its answers came in another model\'s name, and which; after a leading error code; and stays as it was otherwise', () => {
     const evidence = (answeredBy?: string, step = 'main') => [{ case: 'c', step, request: 'POST /v1/chat/completions', status: 200, ...(answeredBy ? { answeredBy } : {}) }];
     expect(withAnsweredBy({ reason: 'observed "integer"', evidence: evidence() })).toEqual({ reason: 'observed "integer"', evidence: evidence() });
-    expect(withAnsweredBy({ reason: 'observed "integer"', evidence: evidence('meta.llama-default') }).reason).toBe(
-      '1 of 1 answer(s) named another model than their request asked for ("meta.llama-default"); observed "integer"',
-    );
+    expect(withAnsweredBy({ reason: 'observed "integer"', evidence: evidence('meta.llama-default') })).toEqual({
+      reason: '1 of 1 answer(s) named another model than their request asked for ("meta.llama-default"); observed "integer"',
+      evidence: evidence('meta.llama-default'),
+      otherModel: { answers: 1, others: 1, names: ['meta.llama-default'] },
+    });
     // A fallback now and then is counted as such, trials included.
     const trials = [{ status: 'pass' as const, observed: 'integer', reason: 'ok', evidence: evidence('gpt-4o-mini', 'second') }];
     expect(withAnsweredBy({ reason: 'trials agree', evidence: evidence(), trials }).reason).toBe('1 of 2 answer(s) named another model than their request asked for ("gpt-4o-mini"); trials agree');

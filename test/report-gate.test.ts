@@ -4,13 +4,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
 import { renderStepSummary } from '../src/report/step-summary.ts';
 import { cli } from './helpers/harness.ts';
+import { smallMatrix } from './helpers/small-matrix.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -82,14 +83,52 @@ describe('a typo in --models', () => {
 });
 
 describe('an id answered in another model\'s name', () => {
+  /** A 200 answer to each API's request, in the name of `model`. */
+  const answer = (path: string, model: string): object => {
+    if (path.endsWith('/chat/completions')) return { id: 'c1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: 'Hi.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } };
+    if (path.endsWith('/count_tokens')) return { input_tokens: 5 };
+    if (path.endsWith('/messages')) return { id: 'm1', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'Hi.' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 5, output_tokens: 2 } };
+    return { id: 'r1', object: 'response', created_at: 1, status: 'completed', model, output: [{ type: 'message', id: 'o1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hi.', annotations: [] }] }], usage: { input_tokens: 5, output_tokens: 2, total_tokens: 7 } };
+  };
+
+  it('merge says it of a region\'s model as the run did, from the matrices', async () => {
+    const routed = { evidence: [{ case: 'probe.chat', step: 'main', request: 'POST /v1/chat/completions', status: 200, answeredBy: 'gpt-4o' }], otherModel: { answers: 1, others: 1, names: ['gpt-4o'] } };
+    const files = await Promise.all(
+      ['east', 'west'].map(async (target) => {
+        const file = join(dir, `region-${target}.json`);
+        const matrix = smallMatrix(target === 'east' ? [{ model: 'xai.grok-4.3', check: 'created-at.chat', ...routed }] : [], undefined, undefined, { target, runId: target });
+        await writeFile(file, JSON.stringify(matrix));
+        return file;
+      }),
+    );
+    const merged = await cli(['merge', ...files, '--report-dir', join(dir, 'merged-regions')]);
+    expect(merged.stdout).toMatch(/^  note: xai\.grok-4\.3 \(east\): 1 of 3 cell\(s\) that read an answer read one in another model's name \("gpt-4o"\)/m);
+    expect(merged.stdout).not.toContain('(west): 1 of');
+    expect(await readFile(join(dir, 'merged-regions', 'matrix.md'), 'utf8')).toContain("## Answered in another model's name");
+  });
+
+  it('the note quotes the name an endpoint answered in as data: no escape, no workflow command, no markup, no character reference, no link', async () => {
+    const hostile = '&#x202E;www.e.xy|\u001b[31m::error::x\n';
+    const { url, server } = await gateway('real.model', (path) => ({ status: 200, body: JSON.stringify(answer(path, hostile)) }));
+    try {
+      const reports = join(dir, 'routed-hostile');
+      const summaryFile = join(dir, 'hostile-summary.md');
+      const result = await cli(['run', '--mode', 'live', '--endpoint', url, '--auth', 'none', '--models', 'prod-chat', '--checks', 'api.chat-completions', '--retries', '0', '--report-dir', reports, '--plain'], { GITHUB_STEP_SUMMARY: summaryFile });
+      expect(result.stdout).toMatch(/^  note: prod-chat \(127\.0\.0\.1_\d+\): 1 of 1 cell\(s\) that read an answer read one in another model's name \("&#x202E;www\.e\.xy\|\\u001b\[31m:\u200b:error:\u200b:x\\n"\)/m);
+      expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      expect(result.stdout).not.toContain('::error::');
+      for (const text of [await readFile(join(reports, 'matrix.md'), 'utf8'), await readFile(summaryFile, 'utf8')]) {
+        expect(text).toContain('prod-chat (127.0.0.1_');
+        expect(text).toContain('"\\&#x202E;www\u200b.e.xy\\|\\\\u001b\\[31m:\u200b:error:\u200b:x\\\\n"');
+        expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      }
+    } finally {
+      server.close();
+    }
+  });
+
   it('live, against a gateway that answers an id it does not know with its default model: nothing observed, not a pass', async () => {
     // Every request answered 200 by "meta.llama-default", whatever the model asked for; the list names only it.
-    const answer = (path: string, model: string): object => {
-      if (path.endsWith('/chat/completions')) return { id: 'c1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: 'Hi.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } };
-      if (path.endsWith('/count_tokens')) return { input_tokens: 5 };
-      if (path.endsWith('/messages')) return { id: 'm1', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'Hi.' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 5, output_tokens: 2 } };
-      return { id: 'r1', object: 'response', created_at: 1, status: 'completed', model, output: [{ type: 'message', id: 'o1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hi.', annotations: [] }] }], usage: { input_tokens: 5, output_tokens: 2, total_tokens: 7 } };
-    };
     const { url, server } = await gateway('meta.llama-default', (path) => ({ status: 200, body: JSON.stringify(answer(path, 'meta.llama-default')) }));
     try {
       const run = (models: string) => cli(['run', '--mode', 'live', '--endpoint', url, '--auth', 'none', '--models', models, '--checks', 'api.*,path-prefix,params.temperature,models.listed', '--retries', '0', '--report-dir', join(dir, `routed-${models}`), '--plain']);
@@ -135,7 +174,7 @@ describe('an id answered in another model\'s name', () => {
           expect(summary).not.toContain('note:');
         } else {
           expect(summary).toContain(`- note: ${vouched} (127.0.0.1_`);
-          const note = new RegExp(`^  note: ${vouched.replaceAll('.', '\\.')} \\(127\\.0\\.0\\.1_\\d+\\): [1-9]\\d* of \\d+ answer\\(s\\) named another model \\("meta\\.llama-default"\\): right for an alias or a deployment name of it; for a model id, its cells read another model's answers$`, 'm');
+          const note = new RegExp(`^  note: ${vouched.replaceAll('.', '\\.')} \\(127\\.0\\.0\\.1_\\d+\\): [1-9]\\d* of \\d+ cell\\(s\\) that read an answer read one in another model's name \\("meta\\.llama-default"\\): an alias or a deployment name of that model reads so in every cell that names one, a fallback in some; for a model id, those cells judged another model$`, 'm');
           expect(stdout).toMatch(note);
           expect(md).toContain("## Answered in another model's name");
           expect(md).toContain(`- ${vouched} (127.0.0.1_`);

@@ -91,15 +91,19 @@ export function answeredBy(exchange: Exchange): string | undefined {
   return found ?? undefined;
 }
 
+/** Names a result keeps of the models that answered in place of the one asked for. */
+const MAX_NAMES_KEPT = 3;
+
 /**
  * The result with its reason first saying how many of its answers came in another model's name, and which, when its
  * evidence (or a trial's) holds such answers: what the check read is that model's, whatever its status. First, so
- * that no cut of a long reason loses it; after a leading error code, which readers of reasons look for there.
+ * that no cut of a long reason loses it; after a leading error code, which readers of reasons look for there. The
+ * counts go into `otherModel` too, for the summaries: the reports keep only some of a cell's evidence.
  */
-export function withAnsweredBy<T extends Pick<CheckResult, 'reason' | 'evidence' | 'trials'>>(result: T): T {
+export function withAnsweredBy<T extends Pick<CheckResult, 'reason' | 'evidence' | 'trials' | 'otherModel'>>(result: T): T {
   const other = otherModelAnswers([result]);
   if (other.others === 0) return result;
   const code = /^HARNESS_[A-Z_]+: /.exec(result.reason)?.[0] ?? '';
   const note = `${other.others} of ${other.answers} answer(s) named another model than their request asked for (${other.names})`;
-  return { ...result, reason: `${code}${note}; ${result.reason.slice(code.length)}` };
+  return { ...result, reason: `${code}${note}; ${result.reason.slice(code.length)}`, otherModel: { answers: other.answers, others: other.others, names: other.named.slice(0, MAX_NAMES_KEPT) } };
 }

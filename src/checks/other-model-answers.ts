@@ -17,6 +17,15 @@ export interface OtherModelAnswers {
   others: number;
   /** `"meta.llama-default", "b" and 2 more`: the names, sorted, quoted and cut short; empty when `others` is 0. */
   names: string;
+  /** The names as they came (each already cut to 128 characters where recorded), sorted. */
+  named: string[];
+}
+
+/** `"a", "b" and 2 more`: names quoted for a line a person reads, a few, each cut short (they are endpoint text). */
+export function quoteNames(names: readonly string[]): string {
+  const sorted = [...new Set(names)].sort();
+  const quoted = sorted.slice(0, NAMES_QUOTED).map((n) => JSON.stringify(n.length > NAME_CHARS_QUOTED ? `${[...n].slice(0, NAME_CHARS_QUOTED).join('')}...` : n));
+  return `${quoted.join(', ')}${sorted.length > NAMES_QUOTED ? ` and ${sorted.length - NAMES_QUOTED} more` : ''}`;
 }
 
 /** The answers in results' evidence, their trials' too. */
@@ -32,6 +41,6 @@ export function otherModelAnswers(results: readonly Pick<CheckResult, 'evidence'
     others.add(key);
     names.add(e.answeredBy);
   }
-  const quoted = [...names].sort().slice(0, NAMES_QUOTED).map((n) => JSON.stringify(n.length > NAME_CHARS_QUOTED ? `${[...n].slice(0, NAME_CHARS_QUOTED).join('')}...` : n));
-  return { answers: answers.size, others: others.size, names: `${quoted.join(', ')}${names.size > NAMES_QUOTED ? ` and ${names.size - NAMES_QUOTED} more` : ''}` };
+  const named = [...names].sort();
+  return { answers: answers.size, others: others.size, names: quoteNames(named), named };
 }

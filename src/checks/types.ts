@@ -97,6 +97,19 @@ export interface CheckResult {
   evidence: Evidence[];
   /** Each trial's own result, when the case was repeated (`--repeat N`, N > 1). */
   trials?: TrialResult[];
+  /**
+   * When some of the answers the result cites (its trials' too) named another model than their request asked for:
+   * how many of them, out of how many 2xx answers, and the names (at most 3). Counted before the reports cut the
+   * evidence down (8 a cell, 2 a trial).
+   */
+  otherModel?: OtherModelCount;
+}
+
+/** Answers in another model's name among a result's 2xx answers (checks/answered-by.ts). */
+export interface OtherModelCount {
+  answers: number;
+  others: number;
+  names: string[];
 }
 
 export interface CheckInput {

@@ -41,7 +41,7 @@ function boundTrial(trial: TrialResult): TrialResult {
 }
 
 /** The result with its reason, observed value, evidence and trials within RESULT_BOUNDS. */
-export function boundResult<T extends Pick<MatrixResult, 'reason' | 'evidence' | 'observed'> & { trials?: TrialResult[] }>(result: T): T {
+export function boundResult<T extends Pick<MatrixResult, 'reason' | 'evidence' | 'observed' | 'otherModel'> & { trials?: TrialResult[] }>(result: T): T {
   const out = {
     ...result,
     observed: boundObserved(result.observed),
@@ -49,5 +49,7 @@ export function boundResult<T extends Pick<MatrixResult, 'reason' | 'evidence' |
     evidence: boundEvidence(result.evidence, RESULT_BOUNDS.evidencePerCell),
   };
   if (result.trials) out.trials = result.trials.map(boundTrial);
+  // The names are endpoint text, and a matrix.json read from elsewhere may carry more of them than a run keeps.
+  if (result.otherModel) out.otherModel = { ...result.otherModel, names: result.otherModel.names.slice(0, 3).map((n) => capText(n, RESULT_BOUNDS.evidenceField)) };
   return out;
 }

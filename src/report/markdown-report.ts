@@ -57,6 +57,9 @@ function failureCounts(lines: string[], title: string, label: string, results: r
   lines.push('');
 }
 
+/** Models matrix.md notes as answered in another model's name, at most. */
+const MAX_NOTES = 500;
+
 function leadSection(matrix: Matrix, lines: string[]): void {
   const { gate } = matrix;
   lines.push(`**Gate: ${markdownText(gateLine(gate), 600)}**`, '', `Coverage: ${coverageLine(matrix)}.`, '');
@@ -68,17 +71,17 @@ function leadSection(matrix: Matrix, lines: string[]): void {
   if (gating.length > 200) lines.push(`- ... and ${gating.length - 200} more (see matrix.json)`);
   if (gate.regressedSinceBaseline) lines.push('- new failures since the baseline (below)');
   lines.push('');
-  const others = answeredAsAnother(matrix, unobservedPairs(gate));
-  if (others.length > 0) {
-    lines.push("## Answered in another model's name", '', 'Not a gate problem: the gate cannot tell an alias from an id an endpoint routes to another model.', '');
-    for (const other of others.slice(0, 60)) lines.push(`- ${markdownText(answeredAsAnotherLine(other), 600)}`);
-    if (others.length > 60) lines.push(`- ... and ${others.length - 60} more (see the reasons)`);
-    lines.push('');
-  }
   // A model with nothing observed: what its cells read is not the model's (the gate says why).
   const unobserved = new Set(gate.problems.flatMap((p) => (p.kind === 'unobserved-model' && p.target !== undefined ? [`${p.target}/${p.model}`] : [])));
   failureCounts(lines, 'Cells to look at, per model', 'target/model', matrix.results, (r) => `${r.target}/${r.model}`, unobserved);
   failureCounts(lines, 'Cells to look at, per check', 'check', matrix.results, (r) => r.check);
+  const others = answeredAsAnother(matrix, unobservedPairs(gate));
+  if (others.length > 0) {
+    lines.push("## Answered in another model's name", '', 'The gate cannot tell an alias from an id an endpoint routes to another model, so it does not fail a run for this; a person can.', '');
+    for (const other of others.slice(0, MAX_NOTES)) lines.push(`- ${markdownText(answeredAsAnotherLine(other), 600)}`);
+    if (others.length > MAX_NOTES) lines.push(`- ... and ${others.length - MAX_NOTES} more (matrix.json: the cells' \`otherModel\`)`);
+    lines.push('');
+  }
   if (matrix.comparison) {
     const c = matrix.comparison;
     lines.push(`## Changes since run ${markdownCode(c.baseline.runId)}`, '');

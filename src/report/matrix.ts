@@ -5,7 +5,7 @@
  */
 import type { ShapeTable } from '../checks/shape.ts';
 import type { ShapeDrift } from './shape-drift.ts';
-import type { CheckStatus, Evidence, Expected, Observed, TrialResult } from '../checks/types.ts';
+import type { CheckStatus, Evidence, Expected, Observed, OtherModelCount, TrialResult } from '../checks/types.ts';
 import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
 
 /**
@@ -157,6 +157,8 @@ export interface MatrixResult {
   trials?: TrialResult[];
   /** Set on planned cells this run did not execute (filtered out, another shard's, interrupted): merge fills them. */
   notRun?: true;
+  /** Answers in another model's name among the cell's, counted before its evidence was cut (checks/answered-by.ts). */
+  otherModel?: OtherModelCount;
 }
 
 export interface UsageTotals {

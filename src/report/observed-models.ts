@@ -6,7 +6,8 @@
  * model's name; a model known to exist that every API refuses by name, or a run filtered to APIs it does not speak,
  * is an observation.
  */
-import { otherModelAnswers, type OtherModelAnswers } from '../checks/other-model-answers.ts';
+import { otherModelAnswers, quoteNames, type OtherModelAnswers } from '../checks/other-model-answers.ts';
+import { inertLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixResult } from './matrix.ts';
 import { pairKey, resultsByCell } from './matrix.ts';
 
@@ -86,37 +87,63 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'>): { 
   return { problems, cells };
 }
 
-/** A model (on one target) the gate observed, some of whose answers came in another model's name. */
+/** A model (on one target) the gate observed, some of whose cells read answers in another model's name. */
 export interface AnsweredAsAnother {
   target: string;
   model: string;
-  answers: OtherModelAnswers;
+  /** Its cells that read a 2xx answer (to checks that use the model). */
+  answered: number;
+  /** Those of them that read one in another model's name. */
+  noted: number;
+  /** The names, quoted and cut short (quoteNames). */
+  names: string;
 }
 
+/** A cell's 2xx answers in another model's name, counted before the evidence was cut (`otherModel`), else as the evidence shows them (a matrix.json written before that field). */
+function otherModelOf(r: MatrixResult): { answers: number; others: number; names: string[] } {
+  if (r.otherModel) return r.otherModel;
+  const other = otherModelAnswers([r]);
+  return { answers: other.answers, others: other.others, names: other.named };
+}
+
+/** Whether a cell holds an answer (its trials' too) in another model's name. */
+const namesAnother = (r: MatrixResult): boolean =>
+  (r.otherModel?.others ?? 0) > 0 || r.evidence.some((e) => e.answeredBy !== undefined) || (r.trials ?? []).some((t) => t.evidence.some((e) => e.answeredBy !== undefined));
+
 /**
- * The models, besides those in `unobserved` (pair keys; the gate says so of them already), some of whose 2xx answers
- * to checks that use the model named another model. The gate cannot tell an alias or a deployment name (answered in
- * the name of the model behind it) from an id a gateway routes to its default (a catalog id, a typo far from every
- * catalog id): a person can, so the summary says it, as a note.
+ * The models, besides those in `unobserved` (pair keys; the gate says so of them already), some of whose cells of
+ * checks that use the model read answers in another model's name. The gate cannot tell an alias or a deployment name
+ * (answered in the name of the model behind it) from an id a gateway routes to its default (a catalog id, a typo far
+ * from every catalog id): a person can, so the summaries say it, as a note. Counted in cells, each counted as its
+ * check read it (before the reports cut its evidence): an answer several checks read is not counted again.
  */
 export function answeredAsAnother(matrix: Pick<Matrix, 'results'>, unobserved: ReadonlySet<string>): AnsweredAsAnother[] {
   const found: AnsweredAsAnother[] = [];
   for (const results of resultsByCell(matrix.results, (r) => !r.notRun && !ASKS_NO_MODEL.test(r.check)).values()) {
     const { target, model } = results[0]!;
-    // Most runs have no such answer at all: looked for before any is counted.
+    // Most runs have no such answer at all: looked for before anything is counted.
     if (unobserved.has(pairKey(target, model)) || !results.some(namesAnother)) continue;
-    const answers = otherModelAnswers(results);
-    if (answers.others > 0) found.push({ target, model, answers });
+    const counts = results.map(otherModelOf);
+    const noted = counts.filter((c) => c.others > 0);
+    found.push({ target, model, answered: counts.filter((c) => c.answers > 0).length, noted: noted.length, names: quoteNames(noted.flatMap((c) => c.names)) });
   }
   return found;
 }
 
-/** Whether a cell holds an answer (its trials' too) in another model's name. */
-const namesAnother = (r: MatrixResult): boolean => r.evidence.some((e) => e.answeredBy !== undefined) || (r.trials ?? []).some((t) => t.evidence.some((e) => e.answeredBy !== undefined));
+/**
+ * The note a summary prints of such a model. Whether it is an alias (every answer that names a model) or a fallback
+ * now and then (some) is left to the reader: an answer that names no model at all (count_tokens) reads like neither.
+ */
+export function answeredAsAnotherLine({ target, model, answered, noted, names }: AnsweredAsAnother): string {
+  return `${model} (${target}): ${noted} of ${answered} cell(s) that read an answer read one in another model's name (${names}): an alias or a deployment name of that model reads so in every cell that names one, a fallback in some; for a model id, those cells judged another model`;
+}
 
-/** The note a summary prints of such a model. */
-export function answeredAsAnotherLine({ target, model, answers }: AnsweredAsAnother): string {
-  return `${model} (${target}): ${answers.others} of ${answers.answers} answer(s) named another model (${answers.names}): right for an alias or a deployment name of it; for a model id, its cells read another model's answers`;
+/** The console's notes of such models (those not in `unobserved`), inert: one line each, at most `max`, then how many more. */
+export function answeredAsAnotherLines(matrix: Pick<Matrix, 'results'>, unobserved: ReadonlySet<string>, max = 10): string[] {
+  const found = answeredAsAnother(matrix, unobserved);
+  const lines = found.slice(0, max).map((other) => `  note: ${inertLine(answeredAsAnotherLine(other))}`);
+  if (found.length > max) lines.push(`  ... and ${found.length - max} more model(s) answered in another model's name (matrix.md lists them)`);
+  return lines;
 }
 
 /**

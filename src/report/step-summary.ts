@@ -53,7 +53,7 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
   if (options.runUrl) lines.push(`Full report: the \`reports\` artifact of [this run](${options.runUrl}).`, '');
   if (gate.problems.length) lines.push(...gate.problems.map((p) => `- ${markdownText(p.message, 600)}`), '');
   const answered = answeredAsAnother(matrix, unobservedPairs(gate));
-  if (answered.length) lines.push(...answered.slice(0, MAX_ROWS).map((a) => `- note: ${markdownText(answeredAsAnotherLine(a), 600)}`), ...(answered.length > MAX_ROWS ? [`- ... and ${answered.length - MAX_ROWS} more in the report`] : []), '');
+  if (answered.length) lines.push(...answered.slice(0, MAX_ROWS).map((a) => `- note: ${markdownText(answeredAsAnotherLine(a), 600)}`), ...(answered.length > MAX_ROWS ? [`- ... and ${answered.length - MAX_ROWS} more in matrix.md`] : []), '');
   const fresh = newModels(matrix);
   if (fresh.length) lines.push(`**New models** (${NEW_MODEL_NOTE}): ${fresh.map((id) => markdownCode(id)).join(', ')}`, '');
   const results = matrix.results;

@@ -142,6 +142,12 @@ export const MatrixSchema = Type.Object(
         gating: Type.Boolean(),
         trials: Type.Optional(Type.Array(Trial)),
         notRun: Type.Optional(Type.Literal(true)),
+        otherModel: Type.Optional(
+          Type.Object(
+            { answers: Count, others: Count, names: Type.Array(Str, { maxItems: 3 }) },
+            { description: "Answers in another model's name among the cell's 2xx answers, counted before its evidence was cut, and their names." },
+          ),
+        ),
       }),
     ),
     totals: Type.Object({
