@@ -33,6 +33,11 @@ const SAME: [string, string][] = [
   ['o1', 'o1-2024-12-17'],
   ['claude-3-5-sonnet-latest', 'claude-3-5-sonnet-20241022'],
   ['claude-3-5-sonnet@20240620', 'claude-3-5-sonnet-20240620'],
+  // Bedrock's version without a v, and a snapshot's month and day (review 50).
+  ['openai.gpt-oss-120b-1:0', 'gpt-oss-120b'],
+  ['openai.gpt-oss-120b-1:0', 'openai.gpt-oss-120b'],
+  ['xai.grok-4', 'grok-4-0709'],
+  ['gpt-4', 'gpt-4-0613'],
   // An empty name says nothing (Azure's first stream chunk).
   ['xai.grok-4.3', ''],
 ];
@@ -45,6 +50,8 @@ const OTHER: [string, string][] = [
   ['anthropic.claude-opus-4-9', 'claude-3-haiku-20240307'],
   ['openai.gpt-6-sool', 'gpt-4o-mini'],
   ['deepseek-v3', 'deepseek-v2'],
+  ['qwen.qwen3-32b', 'qwen3-8b'],
+  ['xai.grok-4-3', 'grok-4-0709'],
   // A deployment name answered in the name of the model behind it: true, and the gate does not call it a typo.
   ['prod-chat', 'gpt-4o-2024-08-06'],
 ];
