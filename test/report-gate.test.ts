@@ -117,6 +117,7 @@ describe('an id answered in another model\'s name', () => {
       expect(result.stdout).toMatch(/^  note: prod-chat \(127\.0\.0\.1_\d+\): 1 of 1 cell\(s\) that read an answer read one in another model's name \("&#x202E;www\.e\.xy\|\\u001b\[31m:\u200b:error:\u200b:x\\n"\)/m);
       expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
       expect(result.stdout).not.toContain('::error::');
+      expect(await readFile(join(reports, 'matrix.html'), 'utf8')).toContain('(&quot;&amp;#x202E;www.e.xy|\\u001b[31m::error::x\\n&quot;)');
       for (const text of [await readFile(join(reports, 'matrix.md'), 'utf8'), await readFile(summaryFile, 'utf8')]) {
         expect(text).toContain('prod-chat (127.0.0.1_');
         expect(text).toContain('"\\&#x202E;www\u200b.e.xy\\|\\\\u001b\\[31m:\u200b:error:\u200b:x\\\\n"');
@@ -172,12 +173,14 @@ describe('an id answered in another model\'s name', () => {
           expect(stdout).not.toContain('note:');
           expect(md).not.toContain("## Answered in another model's name");
           expect(summary).not.toContain('note:');
+          expect(await readFile(join(dir, `routed-${vouched}`, 'matrix.html'), 'utf8')).not.toContain('class="notes"');
         } else {
           expect(summary).toContain(`- note: ${vouched} (127.0.0.1_`);
           const note = new RegExp(`^  note: ${vouched.replaceAll('.', '\\.')} \\(127\\.0\\.0\\.1_\\d+\\): [1-9]\\d* of \\d+ cell\\(s\\) that read an answer read one in another model's name \\("meta\\.llama-default"\\): an alias or a deployment name of that model reads so in every cell that names one, a fallback in some; for a model id, those cells judged another model$`, 'm');
           expect(stdout).toMatch(note);
           expect(md).toContain("## Answered in another model's name");
           expect(md).toContain(`- ${vouched} (127.0.0.1_`);
+          expect(await readFile(join(dir, `routed-${vouched}`, 'matrix.html'), 'utf8')).toContain(`<ul class="notes"><li>note: ${vouched} (127.0.0.1_`);
         }
         if (vouched !== 'xai.grok-4.3') expect(code).toBe(0);
         expect(md).not.toContain('nothing observed, see the gate');

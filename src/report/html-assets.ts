@@ -21,6 +21,7 @@ header p { margin: 2px 0; }
 .gate { font-size: 15px; }
 .gate-pass { color: var(--pass-ink); font-weight: 600; } .gate-fail, .gate-interrupted { color: var(--fail-ink); font-weight: 600; }
 .problems { margin: 4px 0; padding-left: 18px; color: var(--fail-ink); }
+.notes { margin: 4px 0; padding-left: 18px; }
 details.run ul { margin: 4px 0; padding-left: 18px; }
 .legend span { margin-right: 12px; white-space: nowrap; }
 section#lead { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, max-content) minmax(0, max-content); gap: 12px; padding: 8px 16px; border-bottom: 1px solid var(--line); }
