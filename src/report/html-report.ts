@@ -18,7 +18,7 @@ import { latencyRows } from './latency.ts';
 import { describeProvenance, statusLine, usageLine } from './markdown-report.ts';
 import { buildMigration, migrationHtml } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
-import { answeredAsAnother, answeredAsAnotherLine } from './observed-models.ts';
+import { answeredAsAnother, answeredAsAnotherLine, NOTES_LISTED } from './observed-models.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, type CellChange, type Matrix, type MatrixCheck, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
@@ -165,7 +165,7 @@ function* htmlPieces(matrix: Matrix): Generator<string> {
 <p class="coverage">Coverage: ${esc(coverageLine(matrix))}</p>
 ${modelListLines(matrix).length ? `<ul class="model-lists">${newModels(matrix).map((id) => `<li>${esc(`${id}: ${NEW_MODEL_NOTE}`)}</li>`).join('')}${modelListLines(matrix).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}
 ${gate.problems.length ? `<ul class="problems">${gate.problems.map((p) => `<li>${esc(p.message)}</li>`).join('')}</ul>` : ''}
-${notes.length ? `<ul class="notes">${notes.slice(0, 500).map((n) => `<li>note: ${esc(answeredAsAnotherLine(n))}</li>`).join('')}${notes.length > 500 ? `<li>... and ${notes.length - 500} more</li>` : ''}</ul>` : ''}
+${notes.length ? `<ul class="notes">${notes.slice(0, NOTES_LISTED).map((n) => `<li>note: ${esc(answeredAsAnotherLine(n))}</li>`).join('')}${notes.length > NOTES_LISTED ? `<li>... and ${notes.length - NOTES_LISTED} more</li>` : ''}</ul>` : ''}
 <p>${provenance}. Run ${esc(run.id)}, ${esc(run.finishedAt.slice(0, 19).replace('T', ' '))} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${esc(run.harnessVersion)}${run.partial ? `, <strong>${gate.verdict === 'interrupted' ? 'interrupted' : 'partial'}</strong>: ${esc(run.partialReason ?? '')}` : ''}.
 ${matrix.models.length} models x ${matrix.checks.length} checks: ${esc(statusLine(matrix))}; ${esc(usageLine(matrix))}.</p>
 <p class="legend">${Object.entries(STATUS_SYMBOLS).map(([s, sym]) => `<span>${sym} ${esc(STATUS_LABELS[s as keyof typeof STATUS_LABELS])}</span>`).join('')}<span>${DEVIATION_MARK} known deviation (as expected, not the reference)</span>${matrix.comparison ? '<span>▲ new failure</span><span>▼ fixed</span><span>≈ became flaky</span><span>= became stable</span><span>∅ no longer observed</span><span>Δ changed</span>' : ''} — click a cell for observed vs expected, the reason, each trial and the evidence.</p></header>

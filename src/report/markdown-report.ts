@@ -14,7 +14,7 @@ import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
 import { buildMigration, migrationMarkdown } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
-import { answeredAsAnother, answeredAsAnotherLine } from './observed-models.ts';
+import { answeredAsAnother, answeredAsAnotherLine, NOTES_LISTED } from './observed-models.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 export const markdownReport: ReportWriter = {
@@ -57,9 +57,6 @@ function failureCounts(lines: string[], title: string, label: string, results: r
   lines.push('');
 }
 
-/** Models matrix.md notes as answered in another model's name, at most. */
-const MAX_NOTES = 500;
-
 function leadSection(matrix: Matrix, lines: string[]): void {
   const { gate } = matrix;
   lines.push(`**Gate: ${markdownText(gateLine(gate), 600)}**`, '', `Coverage: ${coverageLine(matrix)}.`, '');
@@ -72,14 +69,15 @@ function leadSection(matrix: Matrix, lines: string[]): void {
   if (gate.regressedSinceBaseline) lines.push('- new failures since the baseline (below)');
   lines.push('');
   // A model with nothing observed: what its cells read is not the model's (the gate says why).
-  const unobserved = new Set(gate.problems.flatMap((p) => (p.kind === 'unobserved-model' && p.target !== undefined ? [`${p.target}/${p.model}`] : [])));
-  failureCounts(lines, 'Cells to look at, per model', 'target/model', matrix.results, (r) => `${r.target}/${r.model}`, unobserved);
+  const unobserved = unobservedPairs(gate);
+  const marked = new Set(matrix.targets.flatMap((t) => matrix.models.filter((m) => unobserved.has(pairKey(t.id, m.id))).map((m) => `${t.id}/${m.id}`)));
+  failureCounts(lines, 'Cells to look at, per model', 'target/model', matrix.results, (r) => `${r.target}/${r.model}`, marked);
   failureCounts(lines, 'Cells to look at, per check', 'check', matrix.results, (r) => r.check);
-  const others = answeredAsAnother(matrix, unobservedPairs(gate));
+  const others = answeredAsAnother(matrix, unobserved);
   if (others.length > 0) {
     lines.push("## Answered in another model's name", '', 'The gate cannot tell an alias from an id an endpoint routes to another model, so it does not fail a run for this; a person can.', '');
-    for (const other of others.slice(0, MAX_NOTES)) lines.push(`- ${markdownText(answeredAsAnotherLine(other), 600)}`);
-    if (others.length > MAX_NOTES) lines.push(`- ... and ${others.length - MAX_NOTES} more (matrix.json: the cells' \`otherModel\`)`);
+    for (const other of others.slice(0, NOTES_LISTED)) lines.push(`- ${markdownText(answeredAsAnotherLine(other), 600)}`);
+    if (others.length > NOTES_LISTED) lines.push(`- ... and ${others.length - NOTES_LISTED} more (matrix.json: the cells' \`otherModel\`)`);
     lines.push('');
   }
   if (matrix.comparison) {

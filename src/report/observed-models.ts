@@ -138,6 +138,9 @@ export function answeredAsAnotherLine({ target, model, answered, noted, names }:
   return `${model} (${target}): ${noted} of ${answered} cell(s) that read an answer read one in another model's name (${names}): an alias or a deployment name of that model reads so in every cell that names one, a fallback in some; for a model id, those cells judged another model`;
 }
 
+/** How many such models a report lists (matrix.md, matrix.html); the console lists 10, the step summary 50. */
+export const NOTES_LISTED = 500;
+
 /** The console's notes of such models (those not in `unobserved`), inert: one line each, at most `max`, then how many more. */
 export function answeredAsAnotherLines(matrix: Pick<Matrix, 'results'>, unobserved: ReadonlySet<string>, max = 10): string[] {
   const found = answeredAsAnother(matrix, unobserved);
