@@ -76,6 +76,14 @@ describe('{{generated.<name>}} templates', () => {
     expect(rendered.data).toBe(solidPngBase64('red'));
   });
 
+  it('keep every key of a body as its own, in order: a key named __proto__ stays data, never the prototype', () => {
+    const rendered = renderTemplates(JSON.parse('{"a": 1, "__proto__": {"polluted": "{{generated.png-red}}"}, "b": "{{generated.png-red}}"}'), scope) as Record<string, unknown>;
+    expect(Object.keys(rendered)).toEqual(['a', '__proto__', 'b']);
+    expect(Object.getPrototypeOf(rendered)).toBe(Object.prototype);
+    expect((rendered as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(JSON.stringify(rendered)).toBe(`{"a":1,"__proto__":{"polluted":"${solidPngBase64('red')}"},"b":"${solidPngBase64('red')}"}`);
+  });
+
   it('an unknown name stops the load with file:line:col and the forms that exist', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'generated-'));
     try {

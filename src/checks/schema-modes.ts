@@ -6,7 +6,8 @@
  * specified, nullable fields may be absent, optional fields may be null. Anything strictly valid is leniently valid.
  */
 import { isLosslessNumber } from '../transport/body.ts';
-import { mapValues, plainSourceOf } from '../transport/plain-json.ts';
+import { mapValues } from '../map-values.ts';
+import { plainSourceOf } from '../transport/plain-json.ts';
 import { allowsNull, isNode, mapSubschemas, type SchemaDocument } from './schemas/schema-walk.ts';
 
 function lenientSchema(schema: unknown, components: Record<string, unknown>): unknown {

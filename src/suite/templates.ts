@@ -8,6 +8,7 @@
  * the enclosing array.
  */
 
+import { mapValues } from '../map-values.ts';
 import { generatedNameProblem, generatedValue } from './generated.ts';
 
 export type PathStep = { key: string } | { index: number } | { where: string; equals: string };
@@ -108,15 +109,8 @@ export function renderTemplates(value: unknown, scope: TemplateScope): unknown {
     return out;
   }
   if (value && typeof value === 'object') {
-    // Object.fromEntries without the pair arrays (a body is rendered on every send): each own key, in order, as a
-    // data property (a key named `__proto__` too, which assignment would take for the prototype).
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
-      const rendered = renderTemplates((value as Record<string, unknown>)[key], scope);
-      if (key === '__proto__') Object.defineProperty(out, key, { value: rendered, writable: true, enumerable: true, configurable: true });
-      else out[key] = rendered;
-    }
-    return out;
+    // Without Object.fromEntries' pair arrays: a body is rendered on every send.
+    return mapValues(value as Record<string, unknown>, (item) => renderTemplates(item, scope));
   }
   return value;
 }

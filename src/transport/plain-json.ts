@@ -7,6 +7,7 @@
  * on a text that needs it.
  */
 import { LosslessNumber } from 'lossless-json';
+import { mapValues } from '../map-values.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -121,17 +122,4 @@ export function losslessViewOf(plain: unknown): unknown {
 /** The plain value a `losslessViewOf` view was made from; undefined for any other value (lossless-json's own). */
 export function plainSourceOf(value: unknown): unknown {
   return typeof value === 'object' && value !== null ? viewSources.get(value) : undefined;
-}
-
-/**
- * A copy of a plain object with `convert` applied to each value, keys in order. A key named `__proto__` stays an own
- * property, as JSON.parse and lossless-json store it (assignment would set the prototype instead).
- */
-export function mapValues(value: Record<string, unknown>, convert: (item: unknown) => unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__') Object.defineProperty(out, key, { value: convert(value[key]), writable: true, enumerable: true, configurable: true });
-    else out[key] = convert(value[key]);
-  }
-  return out;
 }
