@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { answeredBy, namesAnotherModel, withAnsweredBy } from '../src/checks/answered-by.ts';
 import { evidenceOf } from '../src/checks/judge.ts';
 import { boundResult } from '../src/report/bound-result.ts';
-import { pairKey, type MatrixResult } from '../src/report/matrix.ts';
+import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
 import { answeredAsAnother, answeredAsAnotherLine, unobservedModels } from '../src/report/observed-models.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
@@ -165,13 +165,15 @@ describe('the gate on answers in another model\'s name', () => {
       ['prod-chat', 'xai.grok-4.3', 'xai.grok-4.33', 'qwen.qwen3-32b', 'deepseek.v3.1'],
       ['created-at.chat', 'path-prefix', 'errors.unknown-model'],
     );
-    const notes = answeredAsAnother(matrix, new Set([pairKey('emulator', 'xai.grok-4.33')]));
+    // The gate names xai.grok-4.33 (a near miss answered by another model) or it does not.
+    const gated = (problems: Matrix['gate']['problems']) => ({ ...matrix, gate: { ...matrix.gate, problems } });
+    const notes = answeredAsAnother(gated([{ kind: 'unobserved-model', target: 'emulator', model: 'xai.grok-4.33', message: '' }]));
     expect(notes.map(answeredAsAnotherLine)).toEqual([
       `prod-chat (emulator): 2 of 2 cell(s) that read an answer read one in another model's name ("${llama}"): an alias or a deployment name of that model reads so in every cell that names one, a fallback in some; for a model id, those cells judged another model`,
       `qwen.qwen3-32b (emulator): 1 of 2 cell(s) that read an answer read one in another model's name ("${llama}"): an alias or a deployment name of that model reads so in every cell that names one, a fallback in some; for a model id, those cells judged another model`,
       `deepseek.v3.1 (emulator): 1 of 2 cell(s) that read an answer read one in another model's name ("gpt-4o"): an alias or a deployment name of that model reads so in every cell that names one, a fallback in some; for a model id, those cells judged another model`,
     ]);
-    expect(answeredAsAnother(matrix, new Set()).map((n) => n.model)).toEqual(['prod-chat', 'xai.grok-4.33', 'qwen.qwen3-32b', 'deepseek.v3.1']);
+    expect(answeredAsAnother(gated([])).map((n) => n.model)).toEqual(['prod-chat', 'xai.grok-4.33', 'qwen.qwen3-32b', 'deepseek.v3.1']);
   });
 
   it('quotes two names at most, each cut short: they are endpoint text', () => {

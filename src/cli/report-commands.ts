@@ -10,7 +10,7 @@ import { finishMatrix } from '../report/build-matrix.ts';
 import { tableCsv, tableJson, tableMarkdown } from '../report/capability-formats.ts';
 import { buildCapabilityTable } from '../report/capability-table.ts';
 import { compareMatrices, describeComparison } from '../report/compare.ts';
-import { coverageLine, gateLine, unobservedPairs } from '../report/gate.ts';
+import { coverageLine, gateLine } from '../report/gate.ts';
 import { answeredAsAnotherLines } from '../report/observed-models.ts';
 import { writeDefaultReports } from '../report/index.ts';
 import { inertLine } from '../report/inert-text.ts';
@@ -50,7 +50,7 @@ export async function mergeCommand(files: string[], flags: { reportDir: string }
   if (files.length < 2) throw new HarnessError('HARNESS_USAGE', 'merge: give two or more matrix.json files (shards of one run, or one run per region)');
   const merged = mergeMatrices(await Promise.all(files.map(readMatrix)), files);
   const written = await writeDefaultReports(merged, flags.reportDir);
-  const problems = [...merged.gate.problems.map((p) => `  ${inertLine(p.message, 2000)}`), ...answeredAsAnotherLines(merged, unobservedPairs(merged.gate))].map((line) => `${line}\n`).join('');
+  const problems = [...merged.gate.problems.map((p) => `  ${inertLine(p.message, 2000)}`), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
   out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\ncoverage: ${coverageLine(merged)}\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);
   return merged.gate.exitCode;
 }

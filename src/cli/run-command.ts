@@ -9,7 +9,7 @@ import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeComparison } from '../report/compare.ts';
-import { coverageLine, gateLine, unobservedPairs } from '../report/gate.ts';
+import { coverageLine, gateLine } from '../report/gate.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { statusLine } from '../report/markdown-report.ts';
 import type { Matrix } from '../report/matrix.ts';
@@ -218,7 +218,7 @@ function summaryLines(matrix: Matrix, end: RunEnd): string[] {
   for (const p of matrix.gate.problems) if (p.kind !== 'partial' && p.kind !== 'interrupted') lines.push(`  ${inertLine(p.message)}`);
   for (const g of matrix.gate.gating.slice(0, 20)) lines.push(`  gating: ${g.model} ${g.check} (${g.target}): ${inertLine(g.reason)}`);
   if (matrix.gate.gating.length > 20) lines.push(`  ... and ${matrix.gate.gating.length - 20} more (see the reports)`);
-  lines.push(...answeredAsAnotherLines(matrix, unobservedPairs(matrix.gate)));
+  lines.push(...answeredAsAnotherLines(matrix));
   lines.push(`reports: ${end.files.map((f) => relative(process.cwd(), f) || f).join(', ')}`);
   lines.push(`gate: ${gateLine(matrix.gate)}${end.interrupted ? `; ${ran} of ${planned} checks ran` : ''}`);
   return lines;

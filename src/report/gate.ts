@@ -6,7 +6,7 @@
  * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass;
  * and when a record run kept earlier recordings because the endpoint failed (HARNESS_RECORDING_KEPT).
  */
-import { pairKey, type GateProblem, type Matrix, type MatrixGate, type MatrixResult } from './matrix.ts';
+import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
 import { OBSERVED, unobservedModels } from './observed-models.ts';
 
 /** Errors of cells with no stated expectation that a run accepts (`--max-errors`): a few timeouts, not a run that observed little. */
@@ -91,14 +91,6 @@ function unobservedLine(problems: MatrixGate['problems']): string {
   const models = new Set(unobserved.map((p) => p.model)).size;
   const targets = new Set(unobserved.map((p) => p.target)).size;
   return `${models} model(s) with nothing observed${targets > 1 ? ` (on ${targets} targets)` : ''}`;
-}
-
-/**
- * The models (per target, as `pairKey`) the gate found nothing of observed: what their cells read is not the model's
- * (a typo'd id's error bodies, another model's answers), so no report shows it as the model's pass.
- */
-export function unobservedPairs(gate: Pick<MatrixGate, 'problems'>): Set<string> {
-  return new Set(gate.problems.flatMap((p) => (p.kind === 'unobserved-model' && p.target !== undefined && p.model !== undefined ? [pairKey(p.target, p.model)] : [])));
 }
 
 /** How reports mark a model row (or a cell) of a model the gate found nothing of observed. */

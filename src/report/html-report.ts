@@ -11,14 +11,14 @@
  */
 import { groupedChecks } from './build-matrix.ts';
 import { changeSections } from './compare.ts';
-import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, UNOBSERVED_LABEL, unobservedPairs, type LookAtCounts } from './gate.ts';
+import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, UNOBSERVED_LABEL, type LookAtCounts } from './gate.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
 import { cspHash, htmlText, scriptJsonPieces } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { describeProvenance, statusLine, usageLine } from './markdown-report.ts';
 import { buildMigration, migrationHtml } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
-import { answeredAsAnother, answeredAsAnotherLine, NOTES_LISTED } from './observed-models.ts';
+import { answeredAsAnother, answeredAsAnotherLine, NOTES_LISTED, unobservedPairs } from './observed-models.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, type CellChange, type Matrix, type MatrixCheck, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
@@ -153,7 +153,7 @@ function* htmlPieces(matrix: Matrix): Generator<string> {
   const run = matrix.run;
   const gate = matrix.gate;
   // Models answered in another model's name that the gate did not name: a note, as on the console.
-  const notes = answeredAsAnother(matrix, unobservedPairs(gate));
+  const notes = answeredAsAnother(matrix);
   const csp = `default-src 'none'; script-src ${cspHash(HTML_SCRIPT)}; style-src ${cspHash(HTML_STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const provenance = matrix.targets.map((t) => `<strong>${esc(t.id)}</strong>: ${esc(describeProvenance(t))}`).join(' · ');
   yield `<!doctype html>

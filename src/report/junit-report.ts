@@ -8,7 +8,8 @@
  * Characters XML 1.0 forbids (controls, lone surrogates, U+FFFE, U+FFFF) are dropped.
  */
 import { xmlAttribute, xmlText } from './inert-text.ts';
-import { UNOBSERVED_LABEL, unobservedPairs } from './gate.ts';
+import { UNOBSERVED_LABEL } from './gate.ts';
+import { unobservedPairs } from './observed-models.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { pairKey, resultsByCell, type Matrix, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';

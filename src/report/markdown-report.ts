@@ -8,13 +8,13 @@
 import type { CheckStatus } from '../checks/types.ts';
 import { countStatuses, groupedChecks } from './build-matrix.ts';
 import { changeSections } from './compare.ts';
-import { cellsToLookAt, coverageLine, gateLine, readOfUnobservedModels, UNOBSERVED_LABEL, unobservedPairs } from './gate.ts';
+import { cellsToLookAt, coverageLine, gateLine, readOfUnobservedModels, UNOBSERVED_LABEL } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
 import { buildMigration, migrationMarkdown } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
-import { answeredAsAnother, answeredAsAnotherLine, NOTES_LISTED } from './observed-models.ts';
+import { answeredAsAnother, answeredAsAnotherLine, NOTES_LISTED, unobservedPairs } from './observed-models.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 export const markdownReport: ReportWriter = {
@@ -73,7 +73,7 @@ function leadSection(matrix: Matrix, lines: string[]): void {
   const marked = new Set(matrix.targets.flatMap((t) => matrix.models.filter((m) => unobserved.has(pairKey(t.id, m.id))).map((m) => `${t.id}/${m.id}`)));
   failureCounts(lines, 'Cells to look at, per model', 'target/model', matrix.results, (r) => `${r.target}/${r.model}`, marked);
   failureCounts(lines, 'Cells to look at, per check', 'check', matrix.results, (r) => r.check);
-  const others = answeredAsAnother(matrix, unobserved);
+  const others = answeredAsAnother(matrix);
   if (others.length > 0) {
     lines.push("## Answered in another model's name", '', 'The gate cannot tell an alias from an id an endpoint routes to another model, so it does not fail a run for this; a person can.', '');
     for (const other of others.slice(0, NOTES_LISTED)) lines.push(`- ${markdownText(answeredAsAnotherLine(other), 600)}`);

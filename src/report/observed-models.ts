@@ -8,7 +8,7 @@
  */
 import { otherModelAnswers, quoteNames, type OtherModelAnswers } from '../checks/other-model-answers.ts';
 import { inertLine } from './inert-text.ts';
-import type { GateProblem, Matrix, MatrixResult } from './matrix.ts';
+import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
 import { pairKey, resultsByCell } from './matrix.ts';
 
 /**
@@ -87,6 +87,14 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'>): { 
   return { problems, cells };
 }
 
+/**
+ * The models (per target, as `pairKey`) the gate found nothing of observed: what their cells read is not the model's
+ * (a typo'd id's error bodies, another model's answers), so no report shows it as the model's pass.
+ */
+export function unobservedPairs(gate: Pick<MatrixGate, 'problems'>): Set<string> {
+  return new Set(gate.problems.flatMap((p) => (p.kind === 'unobserved-model' && p.target !== undefined && p.model !== undefined ? [pairKey(p.target, p.model)] : [])));
+}
+
 /** A model (on one target) the gate observed, some of whose cells read answers in another model's name. */
 export interface AnsweredAsAnother {
   target: string;
@@ -111,13 +119,14 @@ const namesAnother = (r: MatrixResult): boolean =>
   (r.otherModel?.others ?? 0) > 0 || r.evidence.some((e) => e.answeredBy !== undefined) || (r.trials ?? []).some((t) => t.evidence.some((e) => e.answeredBy !== undefined));
 
 /**
- * The models, besides those in `unobserved` (pair keys; the gate says so of them already), some of whose cells of
+ * The models, besides those the gate found nothing of observed (it says so of them already), some of whose cells of
  * checks that use the model read answers in another model's name. The gate cannot tell an alias or a deployment name
  * (answered in the name of the model behind it) from an id a gateway routes to its default (a catalog id, a typo far
  * from every catalog id): a person can, so the summaries say it, as a note. Counted in cells, each counted as its
  * check read it (before the reports cut its evidence): an answer several checks read is not counted again.
  */
-export function answeredAsAnother(matrix: Pick<Matrix, 'results'>, unobserved: ReadonlySet<string>): AnsweredAsAnother[] {
+export function answeredAsAnother(matrix: Pick<Matrix, 'results' | 'gate'>): AnsweredAsAnother[] {
+  const unobserved = unobservedPairs(matrix.gate);
   const found: AnsweredAsAnother[] = [];
   for (const results of resultsByCell(matrix.results, (r) => !r.notRun && !ASKS_NO_MODEL.test(r.check)).values()) {
     const { target, model } = results[0]!;
@@ -141,9 +150,9 @@ export function answeredAsAnotherLine({ target, model, answered, noted, names }:
 /** How many such models a report lists (matrix.md, matrix.html); the console lists 10, the step summary 50. */
 export const NOTES_LISTED = 500;
 
-/** The console's notes of such models (those not in `unobserved`), inert: one line each, at most `max`, then how many more. */
-export function answeredAsAnotherLines(matrix: Pick<Matrix, 'results'>, unobserved: ReadonlySet<string>, max = 10): string[] {
-  const found = answeredAsAnother(matrix, unobserved);
+/** The console's notes of such models, inert: one line each, at most `max`, then how many more. */
+export function answeredAsAnotherLines(matrix: Pick<Matrix, 'results' | 'gate'>, max = 10): string[] {
+  const found = answeredAsAnother(matrix);
   const lines = found.slice(0, max).map((other) => `  note: ${inertLine(answeredAsAnotherLine(other))}`);
   if (found.length > max) lines.push(`  ... and ${found.length - max} more model(s) answered in another model's name (matrix.md lists them)`);
   return lines;

@@ -6,12 +6,12 @@
  * environment gives the pieces of its URL. Every string from a run is neutralised (`markdownText`).
  */
 import { changeSections } from './compare.ts';
-import { coverageLine, gateLine, unobservedPairs } from './gate.ts';
+import { coverageLine, gateLine } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { statusLine, usageLine } from './markdown-report.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { pairKey, resultKey, STATUS_SYMBOLS, type CellChange, type Matrix, type MatrixResult } from './matrix.ts';
-import { answeredAsAnother, answeredAsAnotherLine } from './observed-models.ts';
+import { answeredAsAnother, answeredAsAnotherLine, unobservedPairs } from './observed-models.ts';
 
 /** Rows per table: a summary page is read, not searched. */
 const MAX_ROWS = 50;
@@ -52,7 +52,7 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
   ];
   if (options.runUrl) lines.push(`Full report: the \`reports\` artifact of [this run](${options.runUrl}).`, '');
   if (gate.problems.length) lines.push(...gate.problems.map((p) => `- ${markdownText(p.message, 600)}`), '');
-  const answered = answeredAsAnother(matrix, unobservedPairs(gate));
+  const answered = answeredAsAnother(matrix);
   if (answered.length) lines.push(...answered.slice(0, MAX_ROWS).map((a) => `- note: ${markdownText(answeredAsAnotherLine(a), 600)}`), ...(answered.length > MAX_ROWS ? [`- ... and ${answered.length - MAX_ROWS} more in matrix.md`] : []), '');
   const fresh = newModels(matrix);
   if (fresh.length) lines.push(`**New models** (${NEW_MODEL_NOTE}): ${fresh.map((id) => markdownCode(id)).join(', ')}`, '');
