@@ -267,8 +267,10 @@ export interface MatrixGate {
   /** 0 pass, 1 fail, 130 interrupted (the run stopped: it proves nothing). */
   exitCode: 0 | 1 | 130;
   verdict: 'pass' | 'fail' | 'interrupted';
-  /** Results that fail the gate: fail or error against a stated expectation, flaky where one value is stated. */
-  /** Cells that fail the gate one by one: a stated expectation not met (`fail`, `flaky`), or not checked (`error`). */
+  /**
+   * Cells that fail the gate one by one: a stated expectation not met (`fail`; `flaky` where one value is stated), or
+   * not checked (`error`).
+   */
   gating: { target: string; model: string; check: string; status: CheckStatus; reason: string }[];
   /** Run-level reasons the gate fails: interrupted, partial (a spend cap, an incomplete merge), a model with nothing observed, too many errors. */
   problems: GateProblem[];
