@@ -113,19 +113,24 @@ describe('the catalog', () => {
   });
 });
 
-/** Which src/ folders each folder may import from. */
-const ALLOWED: Record<string, string[]> = {
-  suite: ['suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
-  plan: ['plan', 'suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
-  transport: ['transport', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
-  checks: ['checks', 'transport', 'suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
-  report: ['report', 'checks', 'suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
-  run: ['run', 'plan', 'suite', 'transport', 'checks', 'report', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
-  emulator: ['emulator', 'suite', 'checks', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
-  // Runs over time: reads what runs wrote (their matrices, history files), never how they were made.
-  history: ['history', 'report', 'checks', 'suite', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
-  cli: ['cli', 'run', 'plan', 'suite', 'transport', 'checks', 'report', 'history', 'emulator', 'errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path'],
-};
+/** The top-level modules of src/ that every layer may use: errors, names, files and small JSON helpers. */
+const SHARED = ['errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'json-path', 'map-values'];
+
+/** Which src/ folders each folder may import from, besides the shared modules. */
+const ALLOWED: Record<string, string[]> = Object.fromEntries(
+  Object.entries({
+    suite: ['suite'],
+    plan: ['plan', 'suite'],
+    transport: ['transport'],
+    checks: ['checks', 'transport', 'suite'],
+    report: ['report', 'checks', 'suite'],
+    run: ['run', 'plan', 'suite', 'transport', 'checks', 'report'],
+    emulator: ['emulator', 'suite', 'checks'],
+    // Runs over time: reads what runs wrote (their matrices, history files), never how they were made.
+    history: ['history', 'report', 'checks', 'suite'],
+    cli: ['cli', 'run', 'plan', 'suite', 'transport', 'checks', 'report', 'history', 'emulator'],
+  }).map(([layer, reaches]) => [layer, [...reaches, ...SHARED]]),
+);
 
 describe('layers', () => {
   it('no module imports from a layer it may not reach', async () => {
