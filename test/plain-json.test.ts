@@ -10,7 +10,7 @@ import { parse as parseLossless, stringify as stringifyLossless } from 'lossless
 import { describe, expect, it } from 'vitest';
 import { bodyText, excerpt, jsonBody, losslessBody, parseJsonText, parseLosslessText } from '../src/transport/body.ts';
 import { parseFixture } from '../src/transport/fixture-file.ts';
-import { losslessView, losslessViewOf, plainSourceOf, readsLosslessly } from '../src/transport/plain-json.ts';
+import { isStringifiedWithIndent, losslessView, losslessViewOf, plainSourceOf, readsLosslessly } from '../src/transport/plain-json.ts';
 import { plainValue, strictValue } from '../src/checks/schema-modes.ts';
 import { eventData, eventDataLossless, parseSseChunks } from '../src/transport/sse.ts';
 import { ROOT } from './helpers/harness.ts';
@@ -43,6 +43,38 @@ describe('readsLosslessly', () => {
       expect(stringifyLossless(view)).toBe(stringifyLossless(parseLossless(text)));
     },
   );
+});
+
+describe('isStringifiedWithIndent (a fixture as it was written skips the scan)', () => {
+  const written = (value: unknown) => `${JSON.stringify(value, undefined, 2)}\n`;
+
+  it('holds for what JSON.stringify writes with an indent of 2 and a newline', () => {
+    const value = { a: [1, -2.5, 3e-9, 'x'], b: { __proto__: 1, c: null } };
+    expect(isStringifiedWithIndent(written(value), JSON.parse(written(value)))).toBe(true);
+  });
+
+  it.each([
+    ['a lexeme JSON.parse rewrites', '{\n  "n": 1.0\n}\n'],
+    ['an exponent', '{\n  "created_at": 1.7635E9\n}\n'],
+    ['a repeated key', '{\n  "a": 1,\n  "a": 1\n}\n'],
+    ['other line endings', '{\r\n  "a": 1\r\n}\r\n'],
+    ['no newline at the end', '{\n  "a": 1\n}'],
+  ])('does not hold for %s', (_, text) => {
+    expect(isStringifiedWithIndent(text, JSON.parse(text))).toBe(false);
+  });
+
+  it('a value nested deeper than JSON.stringify reaches is sent to the scan, not an error', () => {
+    const text = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    expect(isStringifiedWithIndent(text, JSON.parse(text))).toBe(false);
+  });
+
+  it('an indented fixture with 1.7635E9 in its answer still replays the lexeme as recorded', () => {
+    const answer = '{"created_at":1.7635E9,"n":1.0}';
+    const fixture = `{"format":"mantle-conformance.fixture/1","model":"m","case":"c","provenance":{"source":"live","target":"t","endpointHost":"h","region":null,"recordedAt":"2026-01-01T00:00:00.000Z","harnessVersion":"v"},"exchanges":[{"step":"main","prefix":"/v1","request":{"method":"GET","path":"/v1/x","headers":{}},"response":{"status":200,"headers":{},"json":${answer}},"error":null,"durationMs":1,"attempts":1}]}`;
+    const indented = `${stringifyLossless(parseLossless(fixture), undefined, 2)}\n`;
+    expect(indented).toContain('1.7635E9');
+    expect(bodyText(parseFixture(indented, 'f.json').exchanges[0]!.response!)).toBe(answer);
+  });
 });
 
 describe('the schema checks\' plain and strict values of a view', () => {

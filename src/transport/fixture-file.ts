@@ -16,7 +16,7 @@ import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
 import { bodyText, parseLosslessText, rememberReadBody } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
 import { FIXTURE_FORMAT, fixtureProblem, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
-import { readsLosslessly } from './plain-json.ts';
+import { isStringifiedWithIndent, readsLosslessly } from './plain-json.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
 export { FIXTURE_FORMAT };
@@ -101,11 +101,12 @@ export function parseFixture(text: string, file: string): FixtureFile {
     new HarnessError('HARNESS_RECORDING_INVALID', `${file} ${why}; delete it and record it again with --mode record`, cause === undefined ? undefined : { cause });
   if (!text.trim()) throw invalid('is empty');
   let plain: unknown;
-  // Only a file with a number JSON.parse would rewrite, or a repeated key, is read again by lossless-json (slow).
+  // Only a file with a number JSON.parse would rewrite, or a repeated key, is read again by lossless-json (slow); a
+  // file as serializeFixture wrote it is not even scanned for them.
   let lossless: { exchanges: { response: { json?: unknown } | null }[] } | undefined;
   try {
     plain = JSON.parse(text);
-    if (!readsLosslessly(text, plain)) lossless = parseLossless(text) as typeof lossless;
+    if (!isStringifiedWithIndent(text, plain) && !readsLosslessly(text, plain)) lossless = parseLossless(text) as typeof lossless;
   } catch (cause) {
     // A line that starts with a merge-conflict marker is never JSON: it is looked for only in a file that is not.
     const conflict = /^(<{7}|={7}|>{7})(?: |$)/m.exec(text);

@@ -99,6 +99,21 @@ export function readsLosslessly(text: string, value: unknown): boolean {
 }
 
 /**
+ * Whether `text` is, character for character, what `JSON.stringify(value, undefined, 2)` writes, and a newline: a
+ * fixture as it was written. Then it loses nothing (JSON.stringify writes each number as it reads back, and never
+ * repeats a key), and JSON.stringify, native, costs less than the scan of `readsLosslessly`; any other text (edited
+ * by hand, other line endings) goes to the scan.
+ */
+export function isStringifiedWithIndent(text: string, value: unknown): boolean {
+  try {
+    return `${JSON.stringify(value, undefined, 2)}\n` === text;
+  } catch {
+    // Nested deeper than JSON.stringify's stack allows (JSON.parse has no such limit): the scan has none either.
+    return false;
+  }
+}
+
+/**
  * The lossless-json view of a plain value that `readsLosslessly` accepted: the same structure with every number a
  * LosslessNumber of the lexeme it was read from (which is what JSON.stringify writes for it), without parsing again.
  */
