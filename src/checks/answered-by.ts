@@ -104,6 +104,9 @@ const MAX_NAMES_KEPT = 3;
  * counts go into `otherModel` too, for the summaries: the reports keep only some of a cell's evidence.
  */
 export function withAnsweredBy<T extends Pick<CheckResult, 'reason' | 'evidence' | 'trials' | 'otherModel'>>(result: T): T {
+  // Nearly every result of a run has no such answer: it is told without counting its answers.
+  const named = (evidence: CheckResult['evidence']) => evidence.some((e) => e.answeredBy !== undefined);
+  if (!named(result.evidence) && !result.trials?.some((trial) => named(trial.evidence))) return result;
   const other = otherModelAnswers([result]);
   if (other.others === 0) return result;
   const code = /^HARNESS_[A-Z_]+: /.exec(result.reason)?.[0] ?? '';

@@ -62,44 +62,55 @@ function bodyPlace(kind: SchemaKind, api: ApiId, exchange: Exchange): boolean {
   return kind === 'response' && api === 'responses' && exchange.request.method !== 'DELETE' && !exchange.request.path.includes('/input_items');
 }
 
-/** The lossless values of one kind that an exchange carries. */
-function samplesOf(kind: SchemaKind, api: ApiId, exchange: Exchange): Omit<Sample, 'caseId' | 'exchange'>[] {
+/**
+ * Adds the lossless values of one kind that an exchange carries to `found`. A run's streams hold many thousands of
+ * events, and each of the seven checks reads every exchange: a sample is made once, where it is found.
+ */
+function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Exchange, found: Sample[]): void {
   const response = exchange.response;
-  if (!response || exchange.error) return [];
+  if (!response || exchange.error) return;
+  const { api, caseId } = outcome;
   if (BODY_KINDS.has(kind)) {
     // A 2xx whose body is an error envelope holds no object: the endpoint said no with the wrong status, which
     // errors.* judge; read against a completion's schema it made this check blame a body that was never one.
-    if (!bodyPlace(kind, api, exchange) || answerOf(exchange).kind !== 'ok') return [];
+    if (!bodyPlace(kind, api, exchange) || answerOf(exchange).kind !== 'ok') return;
     const parsed = losslessBody(response);
-    if (parsed.ok && isRecord(parsed.value)) return [{ where: 'body', value: parsed.value }];
+    if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: 'body', value: parsed.value });
     // A 2xx that starts as JSON but is not a JSON object (cut short on the way, or malformed): no object of the kind,
     // and the checks of what the model did cannot read it either (answer.ts, unreadableAnswer). Judged here.
-    if (!parsed.ok && endsEarly(bodyText(response))) return [{ where: 'body', value: {}, synthetic: true, cut: true }];
-    const what = parsed.ok ? `JSON ${parsed.value === null ? 'null' : Array.isArray(parsed.value) ? 'array' : typeof parsed.value}` : 'not JSON';
-    return [{ where: 'body', value: {}, synthetic: true, problem: `the ${response.status} body is not a JSON object (${what})` }];
+    else if (!parsed.ok && endsEarly(bodyText(response))) found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, cut: true });
+    else {
+      const what = parsed.ok ? `JSON ${parsed.value === null ? 'null' : Array.isArray(parsed.value) ? 'array' : typeof parsed.value}` : 'not JSON';
+      found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, problem: `the ${response.status} body is not a JSON object (${what})` });
+    }
+    return;
   }
   const ok = response.status >= 200 && response.status < 300;
   const stream = isStreamResponse(response);
-  const events = () =>
-    sseStream(response).events.flatMap((event, index) => {
+  const addEvents = () =>
+    sseStream(response).events.forEach((event, index) => {
       const parsed = eventDataLossless(event);
-      return parsed.ok && isRecord(parsed.value) ? [{ where: `event ${index}`, value: parsed.value }] : [];
+      if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: `event ${index}`, value: parsed.value });
     });
   switch (kind) {
     case 'chat-completion-chunk':
-      return api === 'chat-completions' && ok && stream ? events() : [];
+      if (api === 'chat-completions' && ok && stream) addEvents();
+      return;
     case 'response-event':
-      return api === 'responses' && ok && stream ? events() : [];
+      if (api === 'responses' && ok && stream) addEvents();
+      return;
     case 'anthropic-event':
-      return api === 'messages' && ok && stream ? events() : [];
+      if (api === 'messages' && ok && stream) addEvents();
+      return;
     case 'error': {
-      if (!OPENAI_APIS.has(api) || ok) return [];
+      if (!OPENAI_APIS.has(api) || ok) return;
       // A body that is not JSON cannot be the envelope: it is held against the schema as such and fails.
       const parsed = losslessBody(response);
-      return [parsed.ok ? { where: 'body', value: parsed.value } : { where: 'body', value: { unparsable: true }, synthetic: true }];
+      found.push(parsed.ok ? { caseId, exchange, where: 'body', value: parsed.value } : { caseId, exchange, where: 'body', value: { unparsable: true }, synthetic: true });
+      return;
     }
     default:
-      return [];
+      return;
   }
 }
 
@@ -122,8 +133,8 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
     readsAllCases: true,
     reference: { value: 'valid', source: 'openai-reference: the published OpenAI / Anthropic object schemas' },
     run(input: CheckInput): CheckResult {
-      const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
-      const found: Sample[] = completed.flatMap((o) => o.exchanges.flatMap((exchange) => samplesOf(kind, o.api, exchange).map((s) => ({ ...s, caseId: o.caseId, exchange }))));
+      const found: Sample[] = [];
+      for (const outcome of input.outcomes) if (outcome.kind === 'completed') for (const exchange of outcome.exchanges) addSamples(kind, outcome, exchange, found);
       // A body cut short on the way (a proxy's buffer, a dropped connection that still ended cleanly) holds no object
       // to judge, and the other checks cannot read it either: an error when nothing else was read.
       const samples = found.filter((sample) => !sample.cut);

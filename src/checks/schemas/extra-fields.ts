@@ -103,10 +103,12 @@ function applied(schema: unknown, value: unknown, components: Record<string, unk
 }
 
 function walk(schema: unknown, value: unknown, path: string, components: Record<string, unknown>, out: Set<string>, depth: number): void {
-  if (depth > MAX_DEPTH) return;
+  // A string, number, boolean or null holds no properties: walking it finds nothing, and most values are such.
+  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return;
   const { nodes, items, described, open, declared } = applied(schema, value, components);
   if (Array.isArray(value)) {
-    for (const element of value) for (const item of items) walk(item, element, `${path}[]`, components, out, depth + 1);
+    const where = `${path}[]`;
+    for (const element of value) for (const item of items) walk(item, element, where, components, out, depth + 1);
     return;
   }
   if (!isNode(value)) return;
@@ -115,6 +117,8 @@ function walk(schema: unknown, value: unknown, path: string, components: Record<
   for (const key in value) {
     const child = value[key];
     const schemas = declared.get(key);
+    // Likewise a defined or allowed key's (only an undefined key is extra, whatever its value): no call, no path built.
+    if ((schemas || open) && (typeof child !== 'object' || child === null)) continue;
     const where = path ? `${path}.${key}` : key;
     if (schemas) {
       for (const s of schemas) walk(s, child, where, components, out, depth + 1);
