@@ -303,6 +303,12 @@ describe('chat content as an array of text parts is read as its text by every ch
     expect((await answer(parts('OK'), 'sdk.openai.chat')).observed).toBe('mistyped');
   });
 
+  it('SDK judges running at once each read their own answer (one client per SDK, each call routed to its exchange)', async () => {
+    const contents = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? 'OK' : parts('OK')));
+    const observed = await Promise.all(contents.map((content) => answer(content, 'sdk.openai.chat').then((r) => r.observed)));
+    expect(observed).toEqual(contents.map((content) => (typeof content === 'string' ? 'ok' : 'mistyped')));
+  });
+
   it('structured-output.chat joins the parts: valid JSON across two parts validates, prose is not-json', async () => {
     const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false };
     const body = { model: 'openai.gpt-oss-20b', messages: [{ role: 'user', content: 'Ada' }], response_format: { type: 'json_schema', json_schema: { name: 'person', strict: true, schema } } };

@@ -36,13 +36,44 @@ export function recordedFetch(exchange: Exchange): typeof fetch {
   };
 }
 
+/** The request options of one SDK call: the header naming the exchange whose recorded answer it gets (routedTo). */
+interface Call {
+  headers: Record<string, string>;
+}
+
 /** Returns type problems (empty when every typed field holds its type). Throws when the SDK cannot parse. */
-type Judge = (exchange: Exchange, params: Record<string, unknown>) => Promise<string[]>;
+type Judge = (call: Call, params: Record<string, unknown>) => Promise<string[]>;
 
 const expectType = (problems: string[], name: string, value: unknown, type: 'string' | 'number' | 'array' | 'string|null') => {
   const ok = type === 'array' ? Array.isArray(value) : type === 'string|null' ? value === null || typeof value === 'string' : typeof value === type;
   if (!ok) problems.push(`${name} is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}, not ${type}`);
 };
+
+/**
+ * Each SDK's client is built once: a client builds every API resource it has (about 0.1 ms), and a run judges
+ * thousands of answers. A call names its exchange in a header that only the injected fetch reads (the header never
+ * leaves the process), so that calls in flight at once each get their own answer.
+ */
+const ROUTE_HEADER = 'x-sdk-judge-exchange';
+const routes = new Map<string, Exchange>();
+let lastRoute = 0;
+
+const routedFetch: typeof fetch = (input, init) => {
+  const headers = init?.headers instanceof Headers ? init.headers : new Headers(init?.headers);
+  const exchange = routes.get(headers.get(ROUTE_HEADER) ?? '');
+  return exchange ? recordedFetch(exchange)(input, init) : Promise.reject(new Error('HARNESS_INTERNAL: an SDK call named no judged exchange'));
+};
+
+/** Runs `judge` with the call options that route its SDK calls to `exchange`'s recorded answer. */
+async function routedTo<T>(exchange: Exchange, judge: (call: Call) => Promise<T>): Promise<T> {
+  const id = String((lastRoute += 1));
+  routes.set(id, exchange);
+  try {
+    return await judge({ headers: { [ROUTE_HEADER]: id } });
+  } finally {
+    routes.delete(id);
+  }
+}
 
 // Each SDK loads the first time a judge needs it: a run without sdk.* checks (or without Claude) never pays for it.
 let openaiSdk: Promise<{ OpenAI: typeof OpenAI; BedrockOpenAI: typeof BedrockOpenAI }> | undefined;
@@ -50,12 +81,15 @@ let anthropicSdk: Promise<typeof Anthropic> | undefined;
 const loadOpenAI = () => (openaiSdk ??= Promise.all([import('openai'), import('openai/bedrock')]).then(([o, b]) => ({ OpenAI: o.default, BedrockOpenAI: b.BedrockOpenAI })));
 const loadAnthropic = () => (anthropicSdk ??= import('@anthropic-ai/sdk').then((a) => a.default));
 
-const openai = async (exchange: Exchange): Promise<OpenAI> => new (await loadOpenAI()).OpenAI({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/v1', fetch: recordedFetch(exchange), maxRetries: 0 });
-const bedrock = async (exchange: Exchange): Promise<OpenAI> => new (await loadOpenAI()).BedrockOpenAI({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/openai/v1', fetch: recordedFetch(exchange), maxRetries: 0 });
-const anthropic = async (exchange: Exchange): Promise<Anthropic> => new (await loadAnthropic())({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/anthropic', fetch: recordedFetch(exchange), maxRetries: 0 });
+let openaiClient: Promise<OpenAI> | undefined;
+let bedrockClient: Promise<OpenAI> | undefined;
+let anthropicClient: Promise<Anthropic> | undefined;
+const openai = (): Promise<OpenAI> => (openaiClient ??= loadOpenAI().then((sdk) => new sdk.OpenAI({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/v1', fetch: routedFetch, maxRetries: 0 })));
+const bedrock = (): Promise<OpenAI> => (bedrockClient ??= loadOpenAI().then((sdk) => new sdk.BedrockOpenAI({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/openai/v1', fetch: routedFetch, maxRetries: 0 })));
+const anthropic = (): Promise<Anthropic> => (anthropicClient ??= loadAnthropic().then((Sdk) => new Sdk({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/anthropic', fetch: routedFetch, maxRetries: 0 })));
 
-const chatJudge = (client: (ex: Exchange) => Promise<OpenAI>): Judge => async (exchange, params) => {
-  const completion = await (await client(exchange)).chat.completions.create({ ...(params as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming), stream: false });
+const chatJudge = (client: () => Promise<OpenAI>): Judge => async (call, params) => {
+  const completion = await (await client()).chat.completions.create({ ...(params as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming), stream: false }, call);
   const problems: string[] = [];
   expectType(problems, 'id', completion.id, 'string');
   expectType(problems, 'created', completion.created, 'number');
@@ -64,8 +98,8 @@ const chatJudge = (client: (ex: Exchange) => Promise<OpenAI>): Judge => async (e
   return problems;
 };
 
-const responsesJudge = (client: (ex: Exchange) => Promise<OpenAI>): Judge => async (exchange, params) => {
-  const response = await (await client(exchange)).responses.create({ ...(params as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming), stream: false });
+const responsesJudge = (client: () => Promise<OpenAI>): Judge => async (call, params) => {
+  const response = await (await client()).responses.create({ ...(params as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming), stream: false }, call);
   const problems: string[] = [];
   expectType(problems, 'id', response.id, 'string');
   expectType(problems, 'created_at', response.created_at, 'number');
@@ -76,8 +110,8 @@ const responsesJudge = (client: (ex: Exchange) => Promise<OpenAI>): Judge => asy
 
 const JUDGES: Record<ApiTarget, Judge> = {
   chat: chatJudge(openai),
-  'chat-stream': async (exchange, params) => {
-    const stream = await (await openai(exchange)).chat.completions.create({ ...(params as unknown as OpenAI.ChatCompletionCreateParamsStreaming), stream: true });
+  'chat-stream': async (call, params) => {
+    const stream = await (await openai()).chat.completions.create({ ...(params as unknown as OpenAI.ChatCompletionCreateParamsStreaming), stream: true }, call);
     const problems: string[] = [];
     let count = 0;
     for await (const chunk of stream) {
@@ -88,29 +122,29 @@ const JUDGES: Record<ApiTarget, Judge> = {
     return problems;
   },
   responses: responsesJudge(openai),
-  'responses-stream': async (exchange, params) => {
-    const stream = await (await openai(exchange)).responses.create({ ...(params as unknown as OpenAI.Responses.ResponseCreateParamsStreaming), stream: true });
+  'responses-stream': async (call, params) => {
+    const stream = await (await openai()).responses.create({ ...(params as unknown as OpenAI.Responses.ResponseCreateParamsStreaming), stream: true }, call);
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
     return types.length === 0 ? ['the stream yielded no event'] : [];
   },
-  messages: async (exchange, params) => {
-    const message = await (await anthropic(exchange)).messages.create({ ...(params as unknown as Anthropic.MessageCreateParamsNonStreaming), stream: false });
+  messages: async (call, params) => {
+    const message = await (await anthropic()).messages.create({ ...(params as unknown as Anthropic.MessageCreateParamsNonStreaming), stream: false }, call);
     const problems: string[] = [];
     expectType(problems, 'id', message.id, 'string');
     expectType(problems, 'content', message.content, 'array');
     expectType(problems, 'usage.output_tokens', message.usage?.output_tokens, 'number');
     return problems;
   },
-  'messages-stream': async (exchange, params) => {
-    const stream = (await anthropic(exchange)).messages.stream(params as unknown as Anthropic.MessageStreamParams);
+  'messages-stream': async (call, params) => {
+    const stream = (await anthropic()).messages.stream(params as unknown as Anthropic.MessageStreamParams, call);
     const message = await stream.finalMessage();
     const problems: string[] = [];
     expectType(problems, 'content', message.content, 'array');
     return problems;
   },
-  'count-tokens': async (exchange, params) => {
-    const counted = await (await anthropic(exchange)).messages.countTokens(params as unknown as Anthropic.MessageCountTokensParams);
+  'count-tokens': async (call, params) => {
+    const counted = await (await anthropic()).messages.countTokens(params as unknown as Anthropic.MessageCountTokensParams, call);
     const problems: string[] = [];
     expectType(problems, 'input_tokens', counted.input_tokens, 'number');
     return problems;
@@ -139,7 +173,7 @@ function sdkCheck(id: string, title: string, api: CheckDefinition['api'], target
         // requests are JSON; an empty object is enough for the SDK to build its call
       }
       try {
-        const problems = await (override ?? JUDGES[target])(exchange, params);
+        const problems = await routedTo(exchange, (call) => (override ?? JUDGES[target])(call, params));
         return judge(definition, input, problems.length ? 'mistyped' : 'ok', evidence, problems.join('; ') || `${sdk} parsed it`);
       } catch (error) {
         return judge(definition, input, 'throws', evidence, `${sdk} threw ${(error as Error).name}: ${(error as Error).message.split('\n')[0]}`);
