@@ -77,6 +77,20 @@ describe('reports bounded by cells, not bodies', () => {
     expect(bounded.evidence.at(-1)!.request).toContain('12 more exchange(s) not shown');
     expect(JSON.stringify(bounded).length).toBeLessThan(25_000);
   });
+
+  it('bounding again (a run bounds what it judged, the matrix and a matrix read back bound it again) keeps the count of what was cut', () => {
+    const evidence = (n: number) => Array.from({ length: n }, (_, i) => ({ case: 'c', step: 's', request: `POST /x ${i}` }));
+    const trial = { trial: 1, status: 'pass' as const, observed: 'ok', reason: 'r', evidence: evidence(5) };
+    const once = boundResult({ reason: 'r', observed: null, evidence: evidence(12), trials: [trial] });
+    const twice = boundResult(boundResult(once));
+    expect(twice).toEqual(once);
+    expect(twice.evidence.at(-1)!.request).toBe('... 4 more exchange(s) not shown (see the fixtures)');
+    expect(twice.trials![0]!.evidence.map((e) => e.request)).toEqual(['POST /x 0', 'POST /x 1', '... 3 more exchange(s) not shown (see the fixtures)']);
+    // A cell with exactly as many entries as it keeps is not cut; one whose last entry only looks like a cut's is.
+    expect(boundResult({ reason: 'r', observed: null, evidence: evidence(8) }).evidence).toHaveLength(8);
+    const nearMiss = { case: 'c', step: '', request: '... 4 more exchange(s) not shown (see the fixtures)' };
+    expect(boundResult({ reason: 'r', observed: null, evidence: [...evidence(8), nearMiss] }).evidence.at(-1)!.request).toBe('... 1 more exchange(s) not shown (see the fixtures)');
+  });
 });
 
 describe('matrix.json is validated before use', () => {

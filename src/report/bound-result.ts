@@ -20,8 +20,21 @@ export const RESULT_BOUNDS = {
   observed: 256,
 } as const;
 
-function boundEvidence(list: readonly Evidence[], max: number): Evidence[] {
+/** The entry that stands for the exchanges a cut left out. */
+const moreEntry = (count: number): Evidence => ({ case: '', step: '', request: `... ${count} more exchange(s) not shown (see the fixtures)` });
+const MORE = /^\.\.\. (\d{1,9}) more exchange\(s\) not shown \(see the fixtures\)$/;
+
+/**
+ * How many exchanges `entry` says a cut left out (0 when it is a real exchange). Results are bounded when a run
+ * judges them and again when a matrix is built or read back: the second cut must carry the first one's count on,
+ * not count the entry as one exchange more.
+ */
+const leftOutBy = (entry: Evidence | undefined): number => (entry?.case === '' && entry.step === '' ? Number(MORE.exec(entry.request)?.[1] ?? 0) : 0);
+
+function boundEvidence(all: readonly Evidence[], max: number): Evidence[] {
   const b = RESULT_BOUNDS;
+  const carried = leftOutBy(all.at(-1));
+  const list = carried > 0 ? all.slice(0, -1) : all;
   const kept = list.slice(0, max).map((e): Evidence => {
     const out: Evidence = { ...e, case: capText(e.case, b.evidenceField), step: capText(e.step, b.evidenceField), request: capText(e.request, b.evidenceField) };
     if (e.requestId !== undefined) out.requestId = capText(e.requestId, b.evidenceField);
@@ -30,7 +43,8 @@ function boundEvidence(list: readonly Evidence[], max: number): Evidence[] {
     if (e.excerpt !== undefined) out.excerpt = capText(e.excerpt, b.excerpt);
     return out;
   });
-  if (list.length > max) kept.push({ case: '', step: '', request: `... ${list.length - max} more exchange(s) not shown (see the fixtures)` });
+  const leftOut = carried + Math.max(0, list.length - max);
+  if (leftOut > 0) kept.push(moreEntry(leftOut));
   return kept;
 }
 
