@@ -8,11 +8,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { bodyText, excerpt, jsonBody, losslessBody, parseJsonText, parseLosslessText } from '../src/transport/body.ts';
+import { bodyText, excerpt, jsonBody, losslessBody, parseJsonText, parseLosslessText, writtenBody } from '../src/transport/body.ts';
 import { parseFixture } from '../src/transport/fixture-file.ts';
-import { isStringifiedWithIndent, losslessView, losslessViewOf, plainSourceOf, readsLosslessly } from '../src/transport/plain-json.ts';
-import { plainValue, strictValue } from '../src/checks/schema-modes.ts';
-import { eventData, eventDataLossless, parseSseChunks } from '../src/transport/sse.ts';
+import { isStringifiedWithIndent, losslessView, nestsShallowly, readsLosslessly } from '../src/transport/plain-json.ts';
+import { plainValue, schemaValues, strictValue } from '../src/checks/schema-modes.ts';
+import { eventData, eventDataLossless, parseSseChunks, writtenEventData } from '../src/transport/sse.ts';
 import { ROOT } from './helpers/harness.ts';
 
 const reads = (text: string) => readsLosslessly(text, JSON.parse(text));
@@ -77,24 +77,44 @@ describe('isStringifiedWithIndent (a fixture as it was written skips the scan)',
   });
 });
 
-describe('the schema checks\' plain and strict values of a view', () => {
+describe('WrittenJson: the plain parse where it keeps every lexeme', () => {
   const numbers = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => JSON.stringify(n)), fc.constantFrom('1.0', '1e5', '1.7635E9', '1e21', '1e+21', '-0', '12345678901234567890', '7'));
   const texts = fc.oneof(fc.json(), fc.array(numbers, { maxLength: 6 }).map((lexemes) => `{"n":[${lexemes.join(',')}],"m":{"k":${lexemes[0] ?? '0'}}}`));
-  // The shortcut (a view's plain value is the parse it was made from) gives what walking lossless-json's parse gives.
-  property.prop([texts])('are what lossless-json\'s parse of the text gives', (text) => {
-    const plain = JSON.parse(text) as unknown;
-    if (!readsLosslessly(text, plain)) return;
-    const view = losslessViewOf(plain);
-    if (typeof plain === 'object' && plain !== null) expect(plainSourceOf(view)).toBe(plain);
-    expect(plainValue(view)).toEqual(plainValue(parseLossless(text)));
-    expect(strictValue(view)).toEqual(strictValue(parseLossless(text)));
+  const answer = (data: string) => ({ status: 200, headers: {}, chunks: [{ t: 0, data }] });
+
+  // The shortcut (a plain value is its own plain and strict value) gives what walking lossless-json's parse gives.
+  property.prop([texts])('the schema values of a body are what lossless-json\'s parse of the text gives', (text) => {
+    const written = writtenBody(answer(text));
+    expect(written.ok).toBe(true);
+    if (!written.ok) return;
+    expect(written.plain).toBe(readsLosslessly(text, JSON.parse(text)));
+    if (written.plain) expect(written.value).toEqual(JSON.parse(text));
+    expect(schemaValues(written.value, written.plain)).toEqual({ plain: plainValue(parseLossless(text)), strict: strictValue(parseLossless(text)) });
   });
 
-  it('a lexeme JSON.parse rewrites is no view: 1.7635E9 stays off the integers', () => {
-    const text = '{"created":1.7635E9}';
-    expect(readsLosslessly(text, JSON.parse(text))).toBe(false);
-    expect(strictValue(parseLossless(text))).toEqual({ created: 1763500000.5 });
-    expect(plainSourceOf(parseLossless(text))).toBeUndefined();
+  it('a lexeme JSON.parse rewrites is not plain: 1.7635E9 stays off the integers', () => {
+    const written = writtenBody(answer('{"created":1.7635E9}'));
+    expect(written).toEqual({ ok: true, value: parseLossless('{"created":1.7635E9}'), plain: false });
+    expect(schemaValues((written as { value: unknown }).value, false).strict).toEqual({ created: 1763500000.5 });
+  });
+
+  it('a body that is not JSON is an error, as lossless-json reports it', () => {
+    expect(writtenBody(answer('{oops'))).toEqual(parseLosslessText('{oops'));
+  });
+
+  it('nestsShallowly holds for a short text and for a long, flat one', () => {
+    expect(nestsShallowly('[[[1]]]', [[[1]]])).toBe(true);
+    const long = `[${'1,'.repeat(10_000)}{"a":[2]}]`;
+    expect(nestsShallowly(long, JSON.parse(long))).toBe(true);
+  });
+
+  it('a value nested deeper than the lexeme readers reach is not plain: lossless-json reads it, or says it cannot', () => {
+    const deep = `${'['.repeat(3000)}1.5${']'.repeat(3000)}`;
+    expect(nestsShallowly(deep, JSON.parse(deep))).toBe(false);
+    expect(writtenBody(answer(deep))).toEqual({ ok: true, value: parseLossless(deep), plain: false });
+    const tooDeep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    expect(writtenBody(answer(tooDeep))).toEqual(parseLosslessText(tooDeep));
+    expect(losslessBody(answer(tooDeep)).ok).toBe(false);
   });
 });
 
@@ -119,6 +139,9 @@ describe('replayed bodies', () => {
         expect(body, file).toBe(stringifyLossless(stored.json));
         expect(jsonBody(exchange.response)).toEqual(parseJsonText(body));
         expect(losslessBody(exchange.response)).toEqual(parseLosslessText(body));
+        const written = writtenBody(exchange.response);
+        if (written.ok && written.plain) expect(written.value).toBe((jsonBody(exchange.response) as { value: unknown }).value);
+        else expect(written).toEqual({ ...parseLosslessText(body), plain: false });
         bodies += 1;
       });
     }
@@ -152,6 +175,10 @@ describe('stream events', () => {
     expect(stringifyLossless((eventDataLossless(lexemeEvent!) as { value: unknown }).value)).toBe('{"c":1.0}');
     expect(eventData(done!).ok).toBe(false);
     expect(eventDataLossless(broken!)).toEqual(parseLosslessText('{oops'));
+    expect(writtenEventData(plainEvent!)).toEqual({ ok: true, value: (eventData(plainEvent!) as { value: unknown }).value, plain: true });
+    expect((writtenEventData(plainEvent!) as { value: unknown }).value).toBe((eventData(plainEvent!) as { value: unknown }).value);
+    expect(writtenEventData(lexemeEvent!)).toEqual({ ok: true, value: parseLossless('{"c":1.0}'), plain: false });
+    expect(writtenEventData(broken!)).toEqual(parseLosslessText('{oops'));
   });
 });
 

@@ -79,6 +79,13 @@ describe('shapeOf', () => {
     expect(shapeId(integer)).not.toBe(shapeId(fp));
   });
 
+  it('types numbers by lexeme whether the body is read plain (written as JSON.stringify writes) or by lossless-json', () => {
+    // Plain: every number here reads back as written, so the fingerprint is made from JSON.parse's value.
+    expect(shapeOf(exchange('{"a":1e+21,"b":1.5e-7,"c":2,"d":0.5}'))!.paths).toEqual(['$ object', 'a exponent', 'b exponent', 'c integer', 'd float']);
+    // Lexemes JSON.parse would rewrite keep their own type.
+    expect(shapeOf(exchange('{"c":2.0,"x":1E3,"z":-0}'))!.paths).toEqual(['$ object', 'c float', 'x exponent', 'z integer']);
+  });
+
   it('reads a stream as its event types in order (repeats in a row once) and each event type\'s paths', () => {
     const body = 'event: response.created\ndata: {"type":"response.created","response":{"id":"r"}}\n\nevent: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"a"}\n\nevent: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"b"}\n\nevent: response.completed\ndata: {"type":"response.completed"}\n\n';
     const fp = shapeOf(exchange(body, { 'content-type': 'text/event-stream' }))!;

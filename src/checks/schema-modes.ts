@@ -7,7 +7,6 @@
  */
 import { isLosslessNumber } from '../transport/body.ts';
 import { mapValues } from '../map-values.ts';
-import { plainSourceOf } from '../transport/plain-json.ts';
 import { allowsNull, isNode, mapSubschemas, type SchemaDocument } from './schemas/schema-walk.ts';
 
 function lenientSchema(schema: unknown, components: Record<string, unknown>): unknown {
@@ -44,10 +43,6 @@ export function lenientDocument(document: SchemaDocument): SchemaDocument {
  * to be integral (1.7635E9) is nudged off the integers, so `type: integer` fails on it as a strict client would.
  */
 export function strictValue(value: unknown): unknown {
-  // A view of a plain parse has each number as JSON.stringify writes it: an integral one never with a `.`, and with
-  // an exponent only from 1e21 up, where adding 0.5 changes nothing. Its strict value is the plain one.
-  const source = plainSourceOf(value);
-  if (source !== undefined) return source;
   if (isLosslessNumber(value)) {
     const lexeme = value.value;
     const number = Number(lexeme);
@@ -60,10 +55,17 @@ export function strictValue(value: unknown): unknown {
 
 /** Plain JSON from a lossless value (every number as JS reads it). */
 export function plainValue(value: unknown): unknown {
-  const source = plainSourceOf(value);
-  if (source !== undefined) return source;
   if (isLosslessNumber(value)) return Number(value.value);
   if (Array.isArray(value)) return value.map(plainValue);
   if (value && typeof value === 'object') return mapValues(value as Record<string, unknown>, plainValue);
   return value;
+}
+
+/**
+ * The plain and strict values of WrittenJson. A plain one is both: each of its numbers is written as JSON.stringify
+ * writes it, an integral one never with a `.`, and with an exponent only from 1e21 up, where strictValue's nudge
+ * (adding 0.5) changes nothing.
+ */
+export function schemaValues(value: unknown, plain: boolean): { plain: unknown; strict: unknown } {
+  return plain ? { plain: value, strict: value } : { plain: plainValue(value), strict: strictValue(value) };
 }

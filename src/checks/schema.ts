@@ -6,14 +6,14 @@
  * tolerant clients accept, but not strict ones), or `invalid`; and, as an observation that never fails a cell,
  * the fields the objects carry that the schema does not define.
  */
-import { bodyText, isRecord, losslessBody } from '../transport/body.ts';
+import { bodyText, isRecord, writtenBody } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
-import { eventDataLossless, sseStream } from '../transport/sse.ts';
+import { sseStream, writtenEventData } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { answerOf, type Answer } from './answer.ts';
 import { evidenceOf, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import { resolveApiRoute } from './route.ts';
-import { plainValue, strictValue } from './schema-modes.ts';
+import { schemaValues } from './schema-modes.ts';
 import { PROJECT_SCHEMAS, type SchemaKind, type SchemaSet } from './schemas/schema-set.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
 
@@ -24,6 +24,8 @@ interface Sample {
   exchange: Exchange;
   where: string;
   value: unknown;
+  /** `value` is JSON.parse's, every number as written (WrittenJson): its own plain and strict value. */
+  plain?: boolean;
   /** A stand-in for a body that is not JSON (it fails the schema; it has no fields to list). */
   synthetic?: boolean;
   /** Why the sample fails whatever the schema says (a 2xx body that is not a JSON object), in place of its problems. */
@@ -74,8 +76,8 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
     // A 2xx whose body is an error envelope holds no object: the endpoint said no with the wrong status, which
     // errors.* judge; read against a completion's schema it made this check blame a body that was never one.
     if (!bodyPlace(kind, api, exchange) || answerOf(exchange).kind !== 'ok') return;
-    const parsed = losslessBody(response);
-    if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: 'body', value: parsed.value });
+    const parsed = writtenBody(response);
+    if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: 'body', value: parsed.value, plain: parsed.plain });
     // A 2xx that starts as JSON but is not a JSON object (cut short on the way, or malformed): no object of the kind,
     // and the checks of what the model did cannot read it either (answer.ts, unreadableAnswer). Judged here.
     else if (!parsed.ok && endsEarly(bodyText(response))) found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, cut: true });
@@ -89,8 +91,8 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
   const stream = isStreamResponse(response);
   const addEvents = () =>
     sseStream(response).events.forEach((event, index) => {
-      const parsed = eventDataLossless(event);
-      if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: `event ${index}`, value: parsed.value });
+      const parsed = writtenEventData(event);
+      if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: `event ${index}`, value: parsed.value, plain: parsed.plain });
     });
   switch (kind) {
     case 'chat-completion-chunk':
@@ -105,8 +107,8 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
     case 'error': {
       if (!OPENAI_APIS.has(api) || ok) return;
       // A body that is not JSON cannot be the envelope: it is held against the schema as such and fails.
-      const parsed = losslessBody(response);
-      found.push(parsed.ok ? { caseId, exchange, where: 'body', value: parsed.value } : { caseId, exchange, where: 'body', value: { unparsable: true }, synthetic: true });
+      const parsed = writtenBody(response);
+      found.push(parsed.ok ? { caseId, exchange, where: 'body', value: parsed.value, plain: parsed.plain } : { caseId, exchange, where: 'body', value: { unparsable: true }, synthetic: true });
       return;
     }
     default:
@@ -162,9 +164,9 @@ function judgeSamples(definition: CheckDefinition, input: CheckInput, kind: Sche
   const lenientFailures: { sample: Sample; problems: string[] }[] = [];
   const extras = new Set<string>();
   for (const sample of samples) {
-    const plain = plainValue(sample.value);
+    const { plain, strict } = schemaValues(sample.value, sample.plain === true);
     if (!sample.synthetic) for (const field of schemas.extraFields(kind, plain)) extras.add(field);
-    const strictProblems = sample.problem ? [sample.problem] : schemas.problems(kind, 'strict', strictValue(sample.value));
+    const strictProblems = sample.problem ? [sample.problem] : schemas.problems(kind, 'strict', strict);
     if (strictProblems.length === 0) continue;
     strictFailures.push({ sample, problems: strictProblems });
     const lenientProblems = sample.problem ? [sample.problem] : schemas.problems(kind, 'lenient', plain);

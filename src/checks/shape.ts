@@ -7,9 +7,9 @@
  * it is an observation that never gates; `compare` and the history report how it drifts.
  */
 import { createHash } from 'node:crypto';
-import { bodyText, isLosslessNumber, isRecord, losslessBody } from '../transport/body.ts';
+import { bodyText, isLosslessNumber, isRecord, writtenBody } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
-import { eventDataLossless, sseStream } from '../transport/sse.ts';
+import { sseStream, writtenEventData } from '../transport/sse.ts';
 
 /** A JSON value's type; numbers by their lexeme. */
 export type ShapeType = 'object' | 'array' | 'string' | 'boolean' | 'null' | 'integer' | 'float' | 'exponent';
@@ -64,11 +64,16 @@ function cachedKeyPart(key: string, root: boolean): string {
 function typeOf(value: unknown): ShapeType {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
-  if (isLosslessNumber(value)) return value.value.includes('e') || value.value.includes('E') ? 'exponent' : value.value.includes('.') ? 'float' : 'integer';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'float';
+  if (isLosslessNumber(value)) return lexemeType(value.value);
+  // A plain number (WrittenJson) was written as JSON.stringify writes it.
+  if (typeof value === 'number') return lexemeType(JSON.stringify(value));
   if (typeof value === 'string') return 'string';
   if (typeof value === 'boolean') return 'boolean';
   return 'object';
+}
+
+function lexemeType(lexeme: string): ShapeType {
+  return lexeme.includes('e') || lexeme.includes('E') ? 'exponent' : lexeme.includes('.') ? 'float' : 'integer';
 }
 
 /**
@@ -183,7 +188,7 @@ export function shapeOf(exchange: Exchange): ShapeFingerprint | undefined {
     kind = 'sse';
     events = [];
     for (const event of sseStream(response).events) {
-      const parsed = eventDataLossless(event);
+      const parsed = writtenEventData(event);
       const type = eventType(event.event, parsed.ok ? parsed.value : undefined, event.data);
       if (events.at(-1) !== type) events.push(type);
       if (parsed.ok) {
@@ -197,7 +202,7 @@ export function shapeOf(exchange: Exchange): ShapeFingerprint | undefined {
     }
   } else {
     const text = bodyText(response);
-    const parsed = text.trim() ? losslessBody(response) : undefined;
+    const parsed = text.trim() ? writtenBody(response) : undefined;
     kind = !parsed ? 'empty' : parsed.ok ? 'json' : 'text';
     if (parsed?.ok) complete = collect(parsed.value, tree.root(''), true, 0, '', tree);
   }

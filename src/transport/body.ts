@@ -5,7 +5,7 @@
  */
 import { isLosslessNumber, parse as parseLossless, type LosslessNumber } from 'lossless-json';
 import type { ExchangeResponse } from './exchange.ts';
-import { losslessViewOf, readsLosslessly } from './plain-json.ts';
+import { losslessView, nestsShallowly, readsLosslessly } from './plain-json.ts';
 
 const textCache = new WeakMap<ExchangeResponse, string>();
 
@@ -41,11 +41,11 @@ export function rememberReadBody(response: ExchangeResponse, plain: unknown, los
 }
 
 /** Parses each response once, whatever the number of checks that read it. */
-function perResponse(parse: (response: ExchangeResponse, text: string, read: ReadBody | undefined) => JsonResult): (response: ExchangeResponse) => JsonResult {
-  const cache = new WeakMap<ExchangeResponse, JsonResult>();
+function perResponse<T>(parse: (response: ExchangeResponse, text: string, read: ReadBody | undefined) => T): (response: ExchangeResponse) => T {
+  const cache = new WeakMap<ExchangeResponse, T>();
   return (response) => {
     let result = cache.get(response);
-    if (!result) {
+    if (result === undefined) {
       result = parse(response, bodyText(response), readBodies.get(response));
       cache.set(response, result);
     }
@@ -54,28 +54,47 @@ function perResponse(parse: (response: ExchangeResponse, text: string, read: Rea
 }
 
 /** The body as plain JSON (numbers become JS numbers). */
-export const jsonBody = perResponse((_response, text, read) => (read ? { ok: true, value: read.plain } : parseJsonText(text)));
+export const jsonBody = perResponse<JsonResult>((_response, text, read) => (read ? { ok: true, value: read.plain } : parseJsonText(text)));
 
 /**
- * The body with every number as a LosslessNumber that keeps its source text. Made from the plain parse when that
- * loses nothing (lossless-json, written in JavaScript, is several times slower than JSON.parse and builds every
- * string a character at a time: a megabyte message is megabytes of garbage); lossless-json reads the rest.
+ * JSON that keeps every number's lexeme, as cheaply as that can be had. `plain`: JSON.parse's value, of a text whose
+ * every number is written as JSON.stringify writes it (that is its lexeme: never `1.0`, `1e21` as `1e+21`) and whose
+ * objects repeat no key; the checks that read plain values read it as it is. Otherwise lossless-json's value, every
+ * number a LosslessNumber of its lexeme.
  */
-export const losslessBody = perResponse((response, text, read) => {
-  if (read?.lossless !== undefined) return { ok: true, value: read.lossless };
-  let plain: unknown = read?.plain;
-  if (!read) {
-    const parsed = jsonBody(response);
-    if (!parsed.ok || !readsLosslessly(text, parsed.value)) return parseLosslessText(text);
-    plain = parsed.value;
-  }
-  try {
-    return { ok: true, value: losslessViewOf(plain) };
-  } catch {
-    // Nested deeper than the stack allows: the parser says so the same way.
-    return parseLosslessText(text);
-  }
+export type WrittenJson = { ok: true; value: unknown; plain: boolean } | { ok: false; error: string };
+
+/** `value` as WrittenJson: plain when it nests shallowly enough for lossless-json to read it too. */
+export function writtenJson(text: string, value: unknown): WrittenJson {
+  return nestsShallowly(text, value) ? { ok: true, value, plain: true } : losslessJson(text);
+}
+
+/** lossless-json's reading of a text the plain parse cannot stand in for. */
+export function losslessJson(text: string): WrittenJson {
+  const parsed = parseLosslessText(text);
+  return parsed.ok ? { ok: true, value: parsed.value, plain: false } : parsed;
+}
+
+/**
+ * The body as WrittenJson. The plain parse is used when it loses nothing (lossless-json, written in JavaScript, is
+ * several times slower than JSON.parse and builds every string a character at a time: a megabyte message is
+ * megabytes of garbage); lossless-json reads the rest.
+ */
+export const writtenBody = perResponse<WrittenJson>((response, text, read) => {
+  if (read?.lossless !== undefined) return { ok: true, value: read.lossless, plain: false };
+  if (read) return writtenJson(text, read.plain);
+  const parsed = jsonBody(response);
+  return parsed.ok && readsLosslessly(text, parsed.value) ? writtenJson(text, parsed.value) : losslessJson(text);
 });
+
+/** The body with every number as a LosslessNumber that keeps its source text. */
+export const losslessBody = perResponse<JsonResult>((response) => losslessOf(writtenBody(response)));
+
+/** WrittenJson with every number a LosslessNumber: a plain value's view (each number's lexeme is JSON.stringify's). */
+export function losslessOf(written: WrittenJson): JsonResult {
+  if (!written.ok) return written;
+  return { ok: true, value: written.plain ? losslessView(written.value) : written.value };
+}
 
 export function parseJsonText(text: string): JsonResult {
   try {

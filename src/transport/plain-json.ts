@@ -114,6 +114,30 @@ export function isStringifiedWithIndent(text: string, value: unknown): boolean {
 }
 
 /**
+ * Deeper than this, a plain parse is not offered in place of lossless-json's: the readers of lexemes (lossless-json,
+ * `losslessView`, the schema modes) recurse, and past some thousands of levels say the text is not JSON; JSON.parse
+ * has no such limit. Below it they all read the value, so giving JSON.parse's value there changes no verdict.
+ */
+const MAX_PLAIN_DEPTH = 2000;
+
+/**
+ * Whether `value`, JSON.parse of `text`, nests at most MAX_PLAIN_DEPTH levels deep. A text shorter than twice that
+ * cannot nest deeper (each level takes two brackets): nearly every body and event is answered without a walk.
+ */
+export function nestsShallowly(text: string, value: unknown): boolean {
+  if (text.length <= 2 * MAX_PLAIN_DEPTH) return true;
+  // Without recursion: a value too deep for the stack is what this looks for.
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth >= MAX_PLAIN_DEPTH) return false;
+    for (const item of Object.values(next.value)) pending.push({ value: item, depth: next.depth + 1 });
+  }
+  return true;
+}
+
+/**
  * The lossless-json view of a plain value that `readsLosslessly` accepted: the same structure with every number a
  * LosslessNumber of the lexeme it was read from (which is what JSON.stringify writes for it), without parsing again.
  */
@@ -122,19 +146,4 @@ export function losslessView(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(losslessView);
   return mapValues(value as Record<string, unknown>, losslessView);
-}
-
-/** The plain value each whole view was made from: for a view, the plain value is the lossless one, already made. */
-const viewSources = new WeakMap<object, unknown>();
-
-/** `losslessView` of a whole parsed text, remembering the plain value it was made from (`plainSourceOf`). */
-export function losslessViewOf(plain: unknown): unknown {
-  const view = losslessView(plain);
-  if (typeof view === 'object' && view !== null) viewSources.set(view, plain);
-  return view;
-}
-
-/** The plain value a `losslessViewOf` view was made from; undefined for any other value (lossless-json's own). */
-export function plainSourceOf(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? viewSources.get(value) : undefined;
 }

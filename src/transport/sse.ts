@@ -4,9 +4,9 @@
  * which follows the WHATWG rules: LF, CRLF and CR line endings, events split across reads, comments.
  */
 import { createParser } from 'eventsource-parser';
-import { parseJsonText, parseLosslessText, type JsonResult } from './body.ts';
+import { losslessJson, losslessOf, parseJsonText, writtenJson, type JsonResult, type WrittenJson } from './body.ts';
 import type { ExchangeResponse } from './exchange.ts';
-import { losslessViewOf, readsLosslessly } from './plain-json.ts';
+import { readsLosslessly } from './plain-json.ts';
 
 export interface SseEvent {
   /** The `event:` field, if the server sent one. */
@@ -90,6 +90,7 @@ function lineEndingsOf(text: string): SseStream['lineEndings'] {
 }
 
 const plainData = new WeakMap<SseEvent, JsonResult>();
+const writtenData = new WeakMap<SseEvent, WrittenJson>();
 const losslessData = new WeakMap<SseEvent, JsonResult>();
 
 /** An event's data as plain JSON, parsed once whatever the number of checks that read it. */
@@ -103,24 +104,25 @@ export function eventData(event: SseEvent): JsonResult {
 }
 
 /**
- * An event's data with every number a LosslessNumber that keeps its lexeme, parsed once. Made from the plain parse
- * when that loses nothing (lossless-json is several times slower than JSON.parse); lossless-json reads the rest.
+ * An event's data as WrittenJson (numbers that keep their lexemes), parsed once: the plain parse when that loses
+ * nothing (lossless-json is several times slower than JSON.parse); lossless-json reads the rest.
  */
-export function eventDataLossless(event: SseEvent): JsonResult {
-  let parsed = losslessData.get(event);
+export function writtenEventData(event: SseEvent): WrittenJson {
+  let parsed = writtenData.get(event);
   if (!parsed) {
     const plain = eventData(event);
-    parsed = plain.ok && readsLosslessly(event.data, plain.value) ? losslessOf(plain.value, event.data) : parseLosslessText(event.data);
-    losslessData.set(event, parsed);
+    parsed = plain.ok && readsLosslessly(event.data, plain.value) ? writtenJson(event.data, plain.value) : losslessJson(event.data);
+    writtenData.set(event, parsed);
   }
   return parsed;
 }
 
-function losslessOf(plain: unknown, text: string): JsonResult {
-  try {
-    return { ok: true, value: losslessViewOf(plain) };
-  } catch {
-    // Nested deeper than the stack allows: the parser says so the same way.
-    return parseLosslessText(text);
+/** An event's data with every number a LosslessNumber that keeps its lexeme, made once. */
+export function eventDataLossless(event: SseEvent): JsonResult {
+  let parsed = losslessData.get(event);
+  if (!parsed) {
+    parsed = losslessOf(writtenEventData(event));
+    losslessData.set(event, parsed);
   }
+  return parsed;
 }
