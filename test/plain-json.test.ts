@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { bodyText, excerpt, jsonBody, losslessBody, parseJsonText, parseLosslessText, writtenBody } from '../src/transport/body.ts';
+import { bodyText, excerpt, jsonBody, losslessBody, losslessOf, parseJsonText, parseLosslessText, writtenBody } from '../src/transport/body.ts';
 import { parseFixture } from '../src/transport/fixture-file.ts';
 import { isStringifiedWithIndent, losslessView, nestsShallowly, readsLosslessly } from '../src/transport/plain-json.ts';
 import { plainValue, schemaValues, strictValue } from '../src/checks/schema-modes.ts';
@@ -18,11 +18,11 @@ import { ROOT } from './helpers/harness.ts';
 const reads = (text: string) => readsLosslessly(text, JSON.parse(text));
 
 describe('readsLosslessly', () => {
-  it.each(['1.0', '1e5', '1E5', '1e21', '-0', '0.10', '12345678901234567890', '1.7635E9', '{"a":1,"a":2}', '{"a":{"b":1},"c":[{"b":2,"b":2}]}', '[1, 2.50]', '{"x": 1e400}'])('sends %s to lossless-json', (text) => {
+  it.each(['1.0', '1e5', '1E5', '1e21', '-0', '0.10', '12345678901234567890', '1.7635E9', '1e+21', '-2e+25', '{"a":1,"a":2}', '{"a":{"b":1},"c":[{"b":2,"b":2}]}', '[1, 2.50]', '{"x": 1e400}'])('sends %s to lossless-json', (text) => {
     expect(reads(text)).toBe(false);
   });
 
-  it.each(['{}', '[]', '0', '-5', '123456789012345', '0.1', '1.5e-7', '1e+21', '"1.0 and 1e5 inside a string"', '{"a\\"":1,"a":2}', '{"a\\\\":"b\\\\\\"c","d":[1,-2.5,3e-9]}', '{"__proto__":1}', ' { "k" : 17 , "v" : [ true , null ] } '])('reads %s with JSON.parse', (text) => {
+  it.each(['{}', '[]', '0', '-5', '123456789012345', '0.1', '1.5e-7', '"1.0 and 1e5 inside a string"', '{"a\\"":1,"a":2}', '{"a\\\\":"b\\\\\\"c","d":[1,-2.5,3e-9]}', '{"__proto__":1}', ' { "k" : 17 , "v" : [ true , null ] } '])('reads %s with JSON.parse', (text) => {
     expect(reads(text)).toBe(true);
   });
 
@@ -90,6 +90,25 @@ describe('WrittenJson: the plain parse where it keeps every lexeme', () => {
     expect(written.plain).toBe(readsLosslessly(text, JSON.parse(text)));
     if (written.plain) expect(written.value).toEqual(JSON.parse(text));
     expect(schemaValues(written.value, written.plain)).toEqual({ plain: plainValue(parseLossless(text)), strict: strictValue(parseLossless(text)) });
+  });
+
+  it.each(['1.7635E9', '1.7635E16', '1e+21', '-1e+21', '9007199254740993.0'])('strict mode holds %s, an integer written with a . or an exponent, off the integers, however large', (lexeme) => {
+    const written = writtenBody(answer(`{"n":${lexeme}}`));
+    expect(written.ok && written.plain).toBe(false);
+    const strict = schemaValues((written as { value: { n: unknown } }).value, false).strict as { n: number };
+    expect(Number.isInteger(strict.n)).toBe(false);
+    expect(Math.sign(strict.n)).toBe(Math.sign(Number(lexeme)));
+  });
+
+  it.each(['12345678901234567890', '1763500000', '-7'])('strict mode keeps %s, written as an integer, an integer', (lexeme) => {
+    const written = writtenBody(answer(`{"n":${lexeme}}`));
+    expect(Number.isInteger((schemaValues((written as { value: unknown }).value, written.ok && written.plain).strict as { n: number }).n)).toBe(true);
+  });
+
+  it('a plain value whose view cannot be made (too deep for the stack where it is asked) is read by lossless-json instead', () => {
+    const text = '{"a":1}';
+    const unreachable = Object.defineProperty({}, 'a', { enumerable: true, get: () => { throw new RangeError('Maximum call stack size exceeded'); } });
+    expect(losslessOf({ ok: true, value: unreachable, plain: true }, text)).toEqual(parseLosslessText(text));
   });
 
   it('a lexeme JSON.parse rewrites is not plain: 1.7635E9 stays off the integers', () => {

@@ -90,6 +90,11 @@ describe('reports bounded by cells, not bodies', () => {
     expect(boundResult({ reason: 'r', observed: null, evidence: evidence(8) }).evidence).toHaveLength(8);
     const nearMiss = { case: 'c', step: '', request: '... 4 more exchange(s) not shown (see the fixtures)' };
     expect(boundResult({ reason: 'r', observed: null, evidence: [...evidence(8), nearMiss] }).evidence.at(-1)!.request).toBe('... 1 more exchange(s) not shown (see the fixtures)');
+    // From a matrix.json made by hand: a count of 0 is no count, and a count stays one the entry can carry on.
+    const marker = (count: string) => ({ case: '', step: '', request: `... ${count} more exchange(s) not shown (see the fixtures)` });
+    expect(boundResult({ reason: 'r', observed: null, evidence: [...evidence(8), marker('0')] }).evidence.at(-1)!.request).toBe('... 1 more exchange(s) not shown (see the fixtures)');
+    const huge = boundResult({ reason: 'r', observed: null, evidence: [...evidence(12), marker('999999999')] });
+    expect(boundResult(huge).evidence.at(-1)!.request).toBe('... 999999999 more exchange(s) not shown (see the fixtures)');
   });
 });
 

@@ -39,14 +39,24 @@ export function lenientDocument(document: SchemaDocument): SchemaDocument {
 }
 
 /**
+ * From 2^52 up a double has no fractions: adding 0.5 leaves an integer. There the stand-in is a number of the same
+ * sign that still has one (a large one, so that bounds such as `minimum: 0` read it as they read the number).
+ */
+const LARGEST_WITH_HALF = 2 ** 51 + 0.5;
+
+/** `number`, integral, moved off the integers. */
+const offIntegers = (number: number): number => (Number.isInteger(number + 0.5) ? Math.sign(number) * LARGEST_WITH_HALF : number + 0.5);
+
+/**
  * A lossless value as plain JSON for strict validation: a number whose lexeme has a `.` or an exponent and happens
- * to be integral (1.7635E9) is nudged off the integers, so `type: integer` fails on it as a strict client would.
+ * to be integral (1.7635E9, 1.7635E16, 1e+21) is moved off the integers, so `type: integer` fails on it as a strict
+ * client would.
  */
 export function strictValue(value: unknown): unknown {
   if (isLosslessNumber(value)) {
     const lexeme = value.value;
     const number = Number(lexeme);
-    return /[.eE]/.test(lexeme) && Number.isInteger(number) ? number + 0.5 : number;
+    return /[.eE]/.test(lexeme) && Number.isInteger(number) ? offIntegers(number) : number;
   }
   if (Array.isArray(value)) return value.map(strictValue);
   if (value && typeof value === 'object') return mapValues(value as Record<string, unknown>, strictValue);
@@ -63,8 +73,7 @@ export function plainValue(value: unknown): unknown {
 
 /**
  * The plain and strict values of WrittenJson. A plain one is both: each of its numbers is written as JSON.stringify
- * writes it, an integral one never with a `.`, and with an exponent only from 1e21 up, where strictValue's nudge
- * (adding 0.5) changes nothing.
+ * writes it, and an integral one never with a `.` or an exponent (readsLosslessly leaves 1e+21 to lossless-json).
  */
 export function schemaValues(value: unknown, plain: boolean): { plain: unknown; strict: unknown } {
   return plain ? { plain: value, strict: value } : { plain: plainValue(value), strict: strictValue(value) };

@@ -88,12 +88,21 @@ export const writtenBody = perResponse<WrittenJson>((response, text, read) => {
 });
 
 /** The body with every number as a LosslessNumber that keeps its source text. */
-export const losslessBody = perResponse<JsonResult>((response) => losslessOf(writtenBody(response)));
+export const losslessBody = perResponse<JsonResult>((response, text) => losslessOf(writtenBody(response), text));
 
-/** WrittenJson with every number a LosslessNumber: a plain value's view (each number's lexeme is JSON.stringify's). */
-export function losslessOf(written: WrittenJson): JsonResult {
+/**
+ * WrittenJson of `text` with every number a LosslessNumber: a plain value's view (each number's lexeme is
+ * JSON.stringify's). The view recurses: called deep in a stack, a value nested some thousands of levels can exceed
+ * it, and lossless-json reads the text instead (or says the same way that it cannot).
+ */
+export function losslessOf(written: WrittenJson, text: string): JsonResult {
   if (!written.ok) return written;
-  return { ok: true, value: written.plain ? losslessView(written.value) : written.value };
+  if (!written.plain) return { ok: true, value: written.value };
+  try {
+    return { ok: true, value: losslessView(written.value) };
+  } catch {
+    return parseLosslessText(text);
+  }
 }
 
 export function parseJsonText(text: string): JsonResult {

@@ -56,8 +56,9 @@ function keyCount(value: unknown): number {
 
 /**
  * Whether `value`, what JSON.parse made of `text` (valid JSON), is what lossless-json would read: every number's
- * lexeme is what JSON.stringify writes for its value, and the text has as many keys as the value (no object repeats
- * one). False sends the caller to lossless-json, which keeps the lexemes or refuses the repeated key.
+ * lexeme is what JSON.stringify writes for its value, no integer is written with an exponent, and the text has as
+ * many keys as the value (no object repeats one). False sends the caller to lossless-json, which keeps the lexemes
+ * or refuses the repeated key.
  */
 export function readsLosslessly(text: string, value: unknown): boolean {
   let keys = 0;
@@ -89,7 +90,11 @@ export function readsLosslessly(text: string, value: unknown): boolean {
       }
       while (end < length && isNumberPart(text.charCodeAt(end))) end++;
       const lexeme = text.slice(i, end);
-      if (JSON.stringify(Number(lexeme)) !== lexeme) return false;
+      const number = Number(lexeme);
+      if (JSON.stringify(number) !== lexeme) return false;
+      // An integer JSON.stringify writes with an exponent (1e+21 up) is left to lossless-json too: strict clients
+      // refuse it where an integer is typed, and only its lexeme says so (schema-modes.ts, strictValue).
+      if (Number.isInteger(number) && lexeme.includes('e')) return false;
       i = end;
       continue;
     }
@@ -102,9 +107,11 @@ export function readsLosslessly(text: string, value: unknown): boolean {
  * Whether `text` is, character for character, what `JSON.stringify(value, undefined, 2)` writes, and a newline: a
  * fixture as it was written. Then it loses nothing (JSON.stringify writes each number as it reads back, and never
  * repeats a key), and JSON.stringify, native, costs less than the scan of `readsLosslessly`; any other text (edited
- * by hand, other line endings) goes to the scan.
+ * by hand, other line endings) goes to the scan. So does one with `e+` anywhere: JSON.stringify writes an integer
+ * from 1e21 up so, which the scan leaves to lossless-json (see readsLosslessly).
  */
 export function isStringifiedWithIndent(text: string, value: unknown): boolean {
+  if (text.includes('e+')) return false;
   try {
     return `${JSON.stringify(value, undefined, 2)}\n` === text;
   } catch {

@@ -121,7 +121,7 @@ export function writtenEventData(event: SseEvent): WrittenJson {
 export function eventDataLossless(event: SseEvent): JsonResult {
   let parsed = losslessData.get(event);
   if (!parsed) {
-    parsed = losslessOf(writtenEventData(event));
+    parsed = losslessOf(writtenEventData(event), event.data);
     losslessData.set(event, parsed);
   }
   return parsed;
