@@ -58,9 +58,9 @@ export const jsonBody = perResponse<JsonResult>((_response, text, read) => (read
 
 /**
  * JSON that keeps every number's lexeme, as cheaply as that can be had. `plain`: JSON.parse's value, of a text whose
- * every number is written as JSON.stringify writes it (that is its lexeme: never `1.0`, `1e21` as `1e+21`) and whose
- * objects repeat no key; the checks that read plain values read it as it is. Otherwise lossless-json's value, every
- * number a LosslessNumber of its lexeme.
+ * every number is written as JSON.stringify writes it (so its value gives its lexeme: never `1.0`, and no integer
+ * with an exponent) and whose objects repeat no key; the checks that read plain values read it as it is. Otherwise
+ * lossless-json's value, every number a LosslessNumber of its lexeme (see readsLosslessly).
  */
 export type WrittenJson = { ok: true; value: unknown; plain: boolean } | { ok: false; error: string };
 
