@@ -8,7 +8,7 @@ import { closest } from '../suite/closest.ts';
 import { allowsVariation } from '../suite/expected.ts';
 import { boundResult } from './bound-result.ts';
 import { DEFAULT_MAX_ERRORS, gateOf } from './gate.ts';
-import { MATRIX_FORMAT, pairKey, type Matrix, type MatrixCheck, type MatrixModel, type MatrixResult, type MatrixRun, type MatrixTarget, type UsageTotals } from './matrix.ts';
+import { MATRIX_FORMAT, pairKey, resultsByCell, type Matrix, type MatrixCheck, type MatrixModel, type MatrixResult, type MatrixRun, type MatrixTarget, type UsageTotals } from './matrix.ts';
 
 export interface MatrixInput {
   run: MatrixRun;
@@ -67,12 +67,13 @@ export function groupOf(checkId: string): string {
 }
 
 export function buildMatrix(input: MatrixInput): Matrix {
-  const got = resultsByPair(input.results);
-  // The planned cells come a (target, model) pair after another: a pair's results are looked up once, not per cell.
+  const got = resultsByCell(input.results);
+  // The planned cells come a (target, model) pair after another: a pair's results are found once, not per cell, and
+  // by check (of two results of one cell, the later).
   let pair: (typeof input.planned)[number] | undefined;
   let row: ReadonlyMap<string, MatrixInput['results'][number]> | undefined;
   const results: MatrixResult[] = input.planned.map((cell) => {
-    if (pair?.target !== cell.target || pair.model !== cell.model) row = got.get(pairKey(cell.target, cell.model));
+    if (pair?.target !== cell.target || pair.model !== cell.model) row = new Map((got.get(pairKey(cell.target, cell.model)) ?? []).map((r) => [r.check, r]));
     pair = cell;
     const result = row?.get(cell.check);
     if (!result) return { ...cell, status: 'skipped', observed: null, reason: input.missingReason, evidence: [], gating: false, notRun: true };
@@ -100,26 +101,6 @@ export function buildMatrix(input: MatrixInput): Matrix {
     gate: { exitCode: 0, verdict: 'pass', gating: [], problems: [], errors: { unexpected: 0, max: input.maxErrors ?? DEFAULT_MAX_ERRORS } },
     ...(input.shapes && Object.keys(input.shapes.exchanges).length ? { shapes: input.shapes } : {}),
   });
-}
-
-/**
- * Results by (target, model), keyed by `pairKey`, then by check (of two results of one cell, the later): a pair's
- * results are found with one key made, not one per cell.
- */
-function resultsByPair<R extends { target: string; model: string; check: string }>(results: readonly R[]): Map<string, Map<string, R>> {
-  const byPair = new Map<string, Map<string, R>>();
-  let previous: R | undefined;
-  let row = new Map<string, R>();
-  for (const r of results) {
-    if (previous?.target !== r.target || previous.model !== r.model) {
-      const key = pairKey(r.target, r.model);
-      row = byPair.get(key) ?? new Map<string, R>();
-      byPair.set(key, row);
-    }
-    row.set(r.check, r);
-    previous = r;
-  }
-  return byPair;
 }
 
 /** A model id the catalog does not know gets the closest catalog id, for the "did you mean" of the gate. */

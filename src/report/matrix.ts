@@ -28,12 +28,12 @@ export const resultKey = (r: { target: string; model: string; check: string }): 
  * Results grouped by (target, model), keyed by `pairKey`, in matrix order within each; `keep` leaves some
  * out. Not `cellKey`: a matrix.json from elsewhere may hold a target with a slash, and two cells must never merge.
  */
-export function resultsByCell(results: readonly MatrixResult[], keep: (r: MatrixResult) => boolean = () => true): Map<string, MatrixResult[]> {
-  const byCell = new Map<string, MatrixResult[]>();
+export function resultsByCell<R extends Pick<MatrixResult, 'target' | 'model'>>(results: readonly R[], keep: (r: R) => boolean = () => true): Map<string, R[]> {
+  const byCell = new Map<string, R[]>();
   // A run lists a pair's results one after another: the list of the result before is taken again without a key
   // made and looked up for every result.
-  let previous: MatrixResult | undefined;
-  let list: MatrixResult[] = [];
+  let previous: R | undefined;
+  let list: R[] = [];
   for (const r of results) {
     if (!keep(r)) continue;
     if (previous?.target !== r.target || previous.model !== r.model) {
