@@ -10,7 +10,7 @@
 import { isRecord, jsonBody, parseJsonText } from '../transport/body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from '../transport/exchange.ts';
 import { eventData, sseStream } from '../transport/sse.ts';
-import { otherModelAnswers } from './other-model-answers.ts';
+import { citesAnotherModel, otherModelAnswers } from './other-model-answers.ts';
 import type { CheckResult } from './types.ts';
 
 /** Cross-region inference profile prefixes: `us.anthropic.claude-...`, `global.openai.gpt-...`. */
@@ -105,8 +105,7 @@ const MAX_NAMES_KEPT = 3;
  */
 export function withAnsweredBy<T extends Pick<CheckResult, 'reason' | 'evidence' | 'trials' | 'otherModel'>>(result: T): T {
   // Nearly every result of a run has no such answer: it is told without counting its answers.
-  const named = (evidence: CheckResult['evidence']) => evidence.some((e) => e.answeredBy !== undefined);
-  if (!named(result.evidence) && !result.trials?.some((trial) => named(trial.evidence))) return result;
+  if (!citesAnotherModel(result)) return result;
   const other = otherModelAnswers([result]);
   if (other.others === 0) return result;
   const code = /^HARNESS_[A-Z_]+: /.exec(result.reason)?.[0] ?? '';

@@ -28,6 +28,12 @@ export function quoteNames(names: readonly string[]): string {
   return `${quoted.join(', ')}${sorted.length > NAMES_QUOTED ? ` and ${sorted.length - NAMES_QUOTED} more` : ''}`;
 }
 
+/** Whether a result's evidence (its trials' too) holds an answer in another model's name: most hold none. */
+export function citesAnotherModel(result: Pick<CheckResult, 'evidence' | 'trials'>): boolean {
+  const named = (evidence: CheckResult['evidence']) => evidence.some((e) => e.answeredBy !== undefined);
+  return named(result.evidence) || (result.trials ?? []).some((trial) => named(trial.evidence));
+}
+
 /** The answers in results' evidence, their trials' too. */
 export function otherModelAnswers(results: readonly Pick<CheckResult, 'evidence' | 'trials'>[]): OtherModelAnswers {
   const answers = new Set<string>();

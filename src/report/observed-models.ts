@@ -6,8 +6,9 @@
  * model's name; a model known to exist that every API refuses by name, or a run filtered to APIs it does not speak,
  * is an observation.
  */
-import { otherModelAnswers, quoteNames, type OtherModelAnswers } from '../checks/other-model-answers.ts';
+import { citesAnotherModel, otherModelAnswers, quoteNames, type OtherModelAnswers } from '../checks/other-model-answers.ts';
 import { inertLine } from './inert-text.ts';
+import type { OtherModelCount } from '../checks/types.ts';
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
 import { pairKey, resultsByCell } from './matrix.ts';
 
@@ -108,15 +109,14 @@ export interface AnsweredAsAnother {
 }
 
 /** A cell's 2xx answers in another model's name, counted before the evidence was cut (`otherModel`), else as the evidence shows them (a matrix.json written before that field). */
-function otherModelOf(r: MatrixResult): { answers: number; others: number; names: string[] } {
+function otherModelOf(r: MatrixResult): OtherModelCount {
   if (r.otherModel) return r.otherModel;
   const other = otherModelAnswers([r]);
   return { answers: other.answers, others: other.others, names: other.named };
 }
 
-/** Whether a cell holds an answer (its trials' too) in another model's name. */
-const namesAnother = (r: MatrixResult): boolean =>
-  (r.otherModel?.others ?? 0) > 0 || r.evidence.some((e) => e.answeredBy !== undefined) || (r.trials ?? []).some((t) => t.evidence.some((e) => e.answeredBy !== undefined));
+/** Whether a cell read an answer in another model's name (counted before its evidence was cut, or in it). */
+const namesAnother = (r: MatrixResult): boolean => (r.otherModel?.others ?? 0) > 0 || citesAnotherModel(r);
 
 /**
  * The models, besides those the gate found nothing of observed (it says so of them already), some of whose cells of
