@@ -6,7 +6,9 @@
 import { stringify } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import { describeExtras, schemaChecks, PROJECT_SCHEMAS, type SchemaKind } from '../src/checks/schema.ts';
+import { getCheck } from '../src/checks/registry.ts';
 import { schemaSet } from '../src/checks/schemas/schema-set.ts';
+import { shapeOf } from '../src/checks/shape.ts';
 import { TOLERANCES, withTolerances } from '../src/checks/schemas/tolerances.ts';
 import type { CheckResult } from '../src/checks/types.ts';
 import type { ApiId } from '../src/suite/suite-schema.ts';
@@ -250,6 +252,46 @@ describe('a stream that stalled before it ended', () => {
     const nullDetails = { ...chunk({}), choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2, prompt_tokens_details: null } };
     const lenient = await run('chat-completion-chunk', [streamed([...good, chunk({}, 'stop')], false), streamed([...good, nullDetails], true)]);
     expect(lenient.observed, lenient.reason).toBe('lenient-only');
+  });
+});
+
+describe('JSON nested deeper than lossless-json reads (it recurses; JSON.parse does not)', () => {
+  const chat = (text: string): Exchange => ({ ...bodyExchange(200, text), request: { method: 'POST', path: '/v1/chat/completions', headers: {}, body: '{"model":"m"}' } });
+  /** A conforming chat.completion with a field nested `depth` arrays deep: JSON, whatever its depth. */
+  const nested = (depth: number) => JSON.stringify(plainChat).replace('"x":0', `"x":${'['.repeat(depth)}1${']'.repeat(depth)}`);
+  const plainChat = { id: 'chatcmpl-1', object: 'chat.completion', created: 1763500000, model: 'm', choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: 'hi', refusal: null } }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }, x: 0 };
+  const TOO_DEEP = 50_000;
+  const checked = async (id: string, exchanges: Exchange[]) => getCheck(id)!.run({ model: 'm', expectation: null, outcomes: [{ kind: 'completed', caseId: 'c', api: 'chat-completions', exchanges }] });
+
+  it.each(['schema.chat-completion', 'created-at.chat', 'sdk.strict.chat'])('%s could not observe it (an error, not invalid, missing or breaks); read below that depth', async (id) => {
+    const deep = await checked(id, [chat(nested(TOO_DEEP))]);
+    expect(deep.status, deep.reason).toBe('error');
+    expect(deep.reason).toMatch(/^could not observe.* is JSON nested deeper than the harness reads with its numbers as written \(lossless-json ran out of stack\), so not judged$/);
+    const shallow = await checked(id, [chat(nested(1500))]);
+    expect(shallow.status, shallow.reason).toBe('pass');
+  });
+
+  it('a text that nests as deep and is not JSON is still not JSON', async () => {
+    const text = `${nested(TOO_DEEP).slice(0, -1)},}`;
+    const result = await checked('schema.chat-completion', [chat(text)]);
+    expect(result.observed, result.reason).toBe('invalid');
+    expect(result.reason).toContain('the 200 body is not a JSON object (not JSON)');
+  });
+
+  it('an event too deep to read: the stream never reads valid, and other events still show it invalid', async () => {
+    const chunk = (content: string) => JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: null }], x: 0 });
+    const deepEvent = chunk('a').replace('"x":0', `"x":${'['.repeat(TOO_DEEP)}${']'.repeat(TOO_DEEP)}`);
+    const streamed = (events: string[]): Exchange => ({ ...chat(''), response: { status: 200, headers: { 'content-type': 'text/event-stream' }, chunks: events.map((data, t) => ({ t, data: `data: ${data}\n\n` })) } });
+    const notRead = await run('chat-completion-chunk', [streamed([chunk('a'), deepEvent])]);
+    expect(notRead.status, notRead.reason).toBe('error');
+    expect(notRead.reason).toContain('could not observe every chat-completion-chunk object: event 1 of c is JSON nested deeper');
+    const broken = await run('chat-completion-chunk', [streamed([chunk('a').replace('"choices":[', '"choices":"none","y":['), deepEvent])]);
+    expect(broken.observed, broken.reason).toBe('invalid');
+  });
+
+  it('its shape is JSON, marked as not walked whole', () => {
+    expect(shapeOf(chat(nested(TOO_DEEP)))).toMatchObject({ kind: 'json', truncated: true });
+    expect(shapeOf(chat(nested(3)))).not.toHaveProperty('truncated');
   });
 });
 

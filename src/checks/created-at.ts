@@ -3,9 +3,9 @@
  * The raw lexeme of `created` (Chat Completions) and `created_at` (Responses). The OpenAI spec types them as
  * integer seconds; Mantle has been seen sending `1.772195752e+09`, which strict SDKs cannot parse.
  */
-import { isRecord, losslessBody } from '../transport/body.ts';
+import { isRecord, losslessBody, NESTED_TOO_DEEP } from '../transport/body.ts';
 import { successfulExchange } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { evidenceOf, judge, unobserved } from './judge.ts';
 import { LEXEME_KINDS, lexemeKind } from './lexeme.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -23,6 +23,7 @@ function createdAtCheck(id: string, field: 'created' | 'created_at', api: 'chat-
       const found = successfulExchange(input);
       if ('settled' in found) return found.settled;
       const parsed = losslessBody(found.exchange.response!);
+      if (!parsed.ok && parsed.tooDeep) return unobserved(input, `could not observe: the 2xx body is ${NESTED_TOO_DEEP}`, [evidenceOf(found.caseId, found.exchange)]);
       if (!parsed.ok || !isRecord(parsed.value)) {
         // Judged like any value: an expectation that allows `missing` is met, one that does not fails.
         const why = `the 2xx body is not a JSON object (${parsed.ok ? 'not an object' : parsed.error})`;

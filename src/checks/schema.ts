@@ -6,7 +6,7 @@
  * tolerant clients accept, but not strict ones), or `invalid`; and, as an observation that never fails a cell,
  * the fields the objects carry that the schema does not define.
  */
-import { bodyText, isRecord, writtenBody } from '../transport/body.ts';
+import { bodyText, isRecord, NESTED_TOO_DEEP, writtenBody } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { sseStream, writtenEventData } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
@@ -32,6 +32,8 @@ interface Sample {
   problem?: string;
   /** A body that ends before its JSON does: cut short on the way, not an object to judge. */
   cut?: boolean;
+  /** JSON nested too deep to read with its lexemes (JsonResult `tooDeep`): an object not judged. */
+  tooDeep?: boolean;
 }
 
 /** Whether a body that does not parse ends before its JSON does (cut short), rather than being malformed partway. */
@@ -78,6 +80,7 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
     if (!bodyPlace(kind, api, exchange) || answerOf(exchange).kind !== 'ok') return;
     const parsed = writtenBody(response);
     if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: 'body', value: parsed.value, plain: parsed.plain });
+    else if (!parsed.ok && parsed.tooDeep) found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, tooDeep: true });
     // A 2xx that starts as JSON but is not a JSON object (cut short on the way, or malformed): no object of the kind,
     // and the checks of what the model did cannot read it either (answer.ts, unreadableAnswer). Judged here.
     else if (!parsed.ok && endsEarly(bodyText(response))) found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, cut: true });
@@ -93,6 +96,7 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
     sseStream(response).events.forEach((event, index) => {
       const parsed = writtenEventData(event);
       if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: `event ${index}`, value: parsed.value, plain: parsed.plain });
+      else if (!parsed.ok && parsed.tooDeep) found.push({ caseId, exchange, where: `event ${index}`, value: {}, synthetic: true, tooDeep: true });
     });
   switch (kind) {
     case 'chat-completion-chunk':
@@ -108,7 +112,7 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
       if (!OPENAI_APIS.has(api) || ok) return;
       // A body that is not JSON cannot be the envelope: it is held against the schema as such and fails.
       const parsed = writtenBody(response);
-      found.push(parsed.ok ? { caseId, exchange, where: 'body', value: parsed.value, plain: parsed.plain } : { caseId, exchange, where: 'body', value: { unparsable: true }, synthetic: true });
+      found.push(parsed.ok ? { caseId, exchange, where: 'body', value: parsed.value, plain: parsed.plain } : { caseId, exchange, where: 'body', value: { unparsable: true }, synthetic: true, ...(parsed.tooDeep ? { tooDeep: true } : {}) });
       return;
     }
     default:
@@ -139,13 +143,18 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
       for (const outcome of input.outcomes) if (outcome.kind === 'completed') for (const exchange of outcome.exchanges) addSamples(kind, outcome, exchange, found);
       // A body cut short on the way (a proxy's buffer, a dropped connection that still ended cleanly) holds no object
       // to judge, and the other checks cannot read it either: an error when nothing else was read.
-      const samples = found.filter((sample) => !sample.cut);
+      const samples = found.filter((sample) => !sample.cut && !sample.tooDeep);
       const cut = found.find((sample) => sample.cut);
+      // An object too deep to read is not judged: the others may still show the kind broken, never that all of it holds.
+      const deep = found.find((sample) => sample.tooDeep);
+      const notRead = deep && unobserved(input, `could not observe every ${kind} object: ${deep.where} of ${deep.caseId} is ${NESTED_TOO_DEEP}`, [evidenceOf(deep.caseId, deep.exchange)]);
+      if (notRead && samples.length === 0) return notRead;
       if (samples.length === 0 && cut) {
         return unobserved(input, `could not observe the ${kind} object: the ${cut.exchange.response!.status} body ends before its JSON does (${bodyText(cut.exchange.response!).length} character(s) arrived): cut short on the way`, [evidenceOf(cut.caseId, cut.exchange)]);
       }
       if (samples.length === 0) return nothingToRead(input, api, kind);
       const verdict = judgeSamples(definition, input, kind, samples);
+      if (notRead && verdict.observed !== 'invalid') return notRead;
       // The events a stalled stream sent are real (one that breaks the schema, strictly or not, is a finding), but it
       // never sent the rest: 'valid' needs a stream that ended.
       const stalled = (sample: Sample) => sample.exchange.response?.stalledAfterMs !== undefined;

@@ -4,9 +4,9 @@
  * raw body. They read `created`/`created_at` and token counts into integers and need required fields present, so
  * `1.772195752e+09` or `1790000000.25` breaks them (openai/openai-dotnet #1006), however JavaScript reads it.
  */
-import { isRecord, losslessBody } from '../transport/body.ts';
+import { isRecord, losslessBody, NESTED_TOO_DEEP } from '../transport/body.ts';
 import { observeOk } from './answer.ts';
-import { judge } from './judge.ts';
+import { judge, unobserved } from './judge.ts';
 import { lexemeKind } from './lexeme.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -44,6 +44,7 @@ function strictCheck(id: string, api: 'chat-completions' | 'responses', rules: R
       if ('settled' in seen) return seen.settled;
       const evidence = seen.evidence;
       const parsed = losslessBody(seen.exchange.response!);
+      if (!parsed.ok && parsed.tooDeep) return unobserved(input, `could not observe: the body is ${NESTED_TOO_DEEP}`, evidence);
       if (!parsed.ok || !isRecord(parsed.value)) return judge(definition, input, 'breaks', evidence, 'the body is not a JSON object');
       const problems = rules(parsed.value);
       return judge(definition, input, problems.length ? 'breaks' : 'ok', evidence, problems.join('; ') || 'integer timestamps and counts, required fields present');

@@ -194,7 +194,7 @@ export function shapeOf(exchange: Exchange): ShapeFingerprint | undefined {
       if (parsed.ok) {
         const prefix = `[${type}] `;
         complete = collect(parsed.value, tree.root(prefix), true, 0, prefix, tree) && complete;
-      }
+      } else if (parsed.tooDeep) complete = false;
     }
     if (events.length > MAX_EVENTS) {
       events = events.slice(0, MAX_EVENTS);
@@ -203,8 +203,10 @@ export function shapeOf(exchange: Exchange): ShapeFingerprint | undefined {
   } else {
     const text = bodyText(response);
     const parsed = text.trim() ? writtenBody(response) : undefined;
-    kind = !parsed ? 'empty' : parsed.ok ? 'json' : 'text';
+    // JSON too deep to read with its lexemes is still JSON, of a shape not walked.
+    kind = !parsed ? 'empty' : parsed.ok || parsed.tooDeep ? 'json' : 'text';
     if (parsed?.ok) complete = collect(parsed.value, tree.root(''), true, 0, '', tree);
+    else if (parsed?.tooDeep) complete = false;
   }
   return { status: response.status, kind, paths: tree.paths(), ...(events ? { events } : {}), headers, ...(complete && response.truncatedAtBytes === undefined ? {} : { truncated: true as const }) };
 }

@@ -19,7 +19,14 @@ export function bodyText(response: ExchangeResponse): string {
   return text;
 }
 
-export type JsonResult = { ok: true; value: unknown } | { ok: false; error: string };
+/**
+ * `tooDeep`: the text nests deeper than lossless-json (which recurses) reaches from where it was asked. JSON.parse
+ * reads such a text, so it says nothing of whether it is JSON: the checks that need its lexemes could not observe it.
+ */
+export type JsonResult = { ok: true; value: unknown } | { ok: false; error: string; tooDeep?: true };
+
+/** How a reason says that a text was JSON nested too deep to read with its lexemes (JsonResult `tooDeep`). */
+export const NESTED_TOO_DEEP = 'JSON nested deeper than the harness reads with its numbers as written (lossless-json ran out of stack), so not judged';
 
 /**
  * A body whose JSON was already read (a replayed fixture stores it as JSON): the plain value, and the lossless one
@@ -62,7 +69,7 @@ export const jsonBody = perResponse<JsonResult>((_response, text, read) => (read
  * with an exponent) and whose objects repeat no key; the checks that read plain values read it as it is. Otherwise
  * lossless-json's value, every number a LosslessNumber of its lexeme (see readsLosslessly).
  */
-export type WrittenJson = { ok: true; value: unknown; plain: boolean } | { ok: false; error: string };
+export type WrittenJson = { ok: true; value: unknown; plain: boolean } | Extract<JsonResult, { ok: false }>;
 
 /** `value` as WrittenJson: plain when it nests shallowly enough for lossless-json to read it too. */
 export function writtenJson(text: string, value: unknown): WrittenJson {
@@ -117,7 +124,11 @@ export function parseLosslessText(text: string): JsonResult {
   try {
     return { ok: true, value: parseLossless(text) };
   } catch (error) {
-    return { ok: false, error: (error as Error).message };
+    if (!(error instanceof RangeError)) return { ok: false, error: (error as Error).message };
+    // lossless-json recursed out of stack (it throws SyntaxError on what is not JSON): JSON.parse, which does not
+    // recurse, tells whether the text is JSON at all.
+    const plain = parseJsonText(text);
+    return plain.ok ? { ok: false, error: error.message, tooDeep: true } : plain;
   }
 }
 
