@@ -225,22 +225,39 @@ describe('reasoning nowhere: the endpoint\'s doing only when the usage shows the
     expect(seen).toMatchObject({ status: 'pass', observed: 'delta.reasoning' });
   });
 
-  /** A Responses stream answering "42" with no reasoning events, its completed Response carrying `usageOf`. */
-  const responsesEvents = (usageOf?: Record<string, unknown>): Events => {
-    const response = { id: 'resp_1', object: 'response', created_at: 1, status: 'completed', model: 'm', output: [{ id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: '42', annotations: [] }] }], ...(usageOf ? { usage: usageOf } : {}) };
+  /**
+   * A Responses stream answering "42" with no reasoning events, its completed Response carrying `usageOf` and, before
+   * the message, the reasoning item `reasoning` when given.
+   */
+  const responsesEvents = (usageOf?: Record<string, unknown>, reasoning?: Record<string, unknown>): Events => {
+    const answer = { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: '42', annotations: [] }] };
+    const response = { id: 'resp_1', object: 'response', created_at: 1, status: 'completed', model: 'm', output: [...(reasoning ? [{ id: 'rs_1', type: 'reasoning', ...reasoning }] : []), answer], ...(usageOf ? { usage: usageOf } : {}) };
     const events = [{ type: 'response.created', response: { ...response, status: 'in_progress', output: [] } }, { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: '42' }, { type: 'response.completed', response }];
     return events.map((event, sequence_number) => ({ ...event, sequence_number }));
   };
   const responsesUsage = (reasoning: number) => ({ input_tokens: 20, output_tokens: 30, output_tokens_details: { reasoning_tokens: reasoning }, total_tokens: 50 });
 
-  it('reasoning.responses-stream-events: no usage is inconclusive, a stall before the end an error, reasoning tokens and no event none (fail)', async () => {
+  it('reasoning.responses-stream-events: no usage is inconclusive, a stall before the end an error, a summary the stream never sent none (fail)', async () => {
     const bare = await judgeCase('reasoning.responses-stream', 'reasoning.responses-stream-events', { events: responsesEvents() }, 'summary');
     expect(bare.status, bare.reason).toBe('inconclusive');
     expect(bare.reason).toContain('(the stream reports no usage)');
     const stalled = await judgeCase('reasoning.responses-stream', 'reasoning.responses-stream-events', { events: responsesEvents().slice(0, 2), stall: true }, 'summary');
     expect(stalled.status, stalled.reason).toBe('error');
-    const reasoned = await judgeCase('reasoning.responses-stream', 'reasoning.responses-stream-events', { events: responsesEvents(responsesUsage(24)) }, 'summary');
-    expect(reasoned).toMatchObject({ status: 'fail', observed: 'none' });
+    const summary = { summary: [{ type: 'summary_text', text: 'The user wants 42.' }] };
+    const unsent = await judgeCase('reasoning.responses-stream', 'reasoning.responses-stream-events', { events: responsesEvents(responsesUsage(24), summary) }, 'summary');
+    expect(unsent, unsent.reason).toMatchObject({ status: 'fail', observed: 'none' });
+    expect(unsent.reason).toContain('no reasoning events, though the completed Response holds 1 summary_text part(s)');
+    const raw = await judgeCase('reasoning.responses-stream', 'reasoning.responses-stream-events', { events: responsesEvents(responsesUsage(24), { summary: [], content: [{ type: 'reasoning_text', text: 'Think.' }] }) }, 'summary');
+    expect(raw, raw.reason).toMatchObject({ status: 'fail', observed: 'none' });
+  });
+
+  it.each([
+    { name: 'a reasoning item with summary []', reasoning: { summary: [] }, says: 'a reasoning item with summary []' },
+    { name: 'no reasoning item', reasoning: undefined, says: 'no reasoning item' },
+  ])('reasoning.responses-stream-events: reasoning tokens but $name in the completed Response is inconclusive, not none: nothing to stream', async ({ reasoning, says }) => {
+    const empty = await judgeCase('reasoning.responses-stream', 'reasoning.responses-stream-events', { events: responsesEvents(responsesUsage(24), reasoning) }, 'summary');
+    expect(empty.status, empty.reason).toBe('inconclusive');
+    expect(empty.reason).toBe(`the model reasoned, but the completed Response holds no reasoning text (${says}), so there was nothing to stream`);
   });
 
   it('reasoning.encrypted-content: no usage and no reasoning item is inconclusive; a reasoning item without encrypted_content, or reasoning tokens, is not-returned (fail)', async () => {
@@ -262,6 +279,17 @@ describe('thinking streamed on Messages, by hand', () => {
     expect(unsigned.observed, unsigned.reason).toBe('no-signature');
     const none = await judgeCase('messages.thinking-stream', 'messages.thinking-stream', { events: messagesStream([]) });
     expect(none.status, none.reason).toBe('inconclusive');
+  });
+
+  it('a stream that goes silent after message_start is an error, not the model choosing not to think; one silent after a text block began is that choice', async () => {
+    const started = messagesStream([]).slice(0, 1);
+    const stalled = await judgeCase('messages.thinking-stream', 'messages.thinking-stream', { events: started, stall: true });
+    expect(stalled.status, stalled.reason).toBe('error');
+    expect(stalled.reason).toMatch(/^could not observe: the stream stalled: no data for \d+ ms after 1 event\(s\).*before any content block, so whether the model thought is not seen$/);
+    const text = [...started, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: '0.05' } }];
+    const answered = await judgeCase('messages.thinking-stream', 'messages.thinking-stream', { events: text, stall: true });
+    expect(answered.status, answered.reason).toBe('inconclusive');
+    expect(answered.reason).toContain('the model chose not to think on this request');
   });
 
   it('a stream that goes silent mid-thought is not no-signature: the block never closed (error)', async () => {

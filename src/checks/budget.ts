@@ -44,6 +44,33 @@ export function visibleText(body: Record<string, unknown>): string {
   return parts.join('');
 }
 
+/** The text of a Responses message's `output_text` parts, joined (as the SDKs' `output_text` joins them), or undefined. */
+function messageText(item: Record<string, unknown>): string | undefined {
+  const parts = Array.isArray(item.content) ? item.content.filter((part) => isRecord(part) && part.type === 'output_text' && typeof part.text === 'string') : [];
+  return parts.length ? parts.map((part) => String(part.text)).join('') : undefined;
+}
+
+/**
+ * The text of a Response's final answer, or undefined when no message holds output text. A model may speak before it
+ * answers (Mantle's messages carry `phase`: "Let me come up with someone." in a `commentary` message, then the JSON in
+ * the `final_answer` one), so when any message says `phase: "final_answer"` the last such message is the answer;
+ * without phases it is the last message that holds output text, since a Response ends with its answer and an earlier
+ * message is a preamble (joining them would glue that preamble onto the JSON a structured answer must be alone).
+ */
+export function finalAnswerText(body: Record<string, unknown>): string | undefined {
+  const messages = (Array.isArray(body.output) ? body.output : []).filter((item): item is Record<string, unknown> => isRecord(item) && item.type === 'message');
+  const finals = messages.filter((item) => item.phase === 'final_answer');
+  return (finals.length ? finals : messages).map(messageText).filter((text) => text !== undefined).at(-1);
+}
+
+/**
+ * What an answer says in reply, for a check that judges its words (not whether there were any): a Response's final
+ * answer (finalAnswerText), else the visible text.
+ */
+export function answerText(body: Record<string, unknown>): string {
+  return Array.isArray(body.output) ? (finalAnswerText(body) ?? '') : visibleText(body);
+}
+
 /**
  * Whether the answer stopped because the output budget ran out, and what shows it: the answer says so, or it says
  * nothing of why it ended (a stream without a finish_reason, which stream.* fails) and its usage reached `limit`

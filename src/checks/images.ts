@@ -11,7 +11,7 @@ import { saysNoImage } from './no-image.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody } from './answer.ts';
-import { budgetSpent, limitOf, visibleText } from './budget.ts';
+import { answerText, budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -94,7 +94,8 @@ function seenCheck(api: ImageApi): CheckDefinition {
       if (failed) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${failed}`);
       const colour = sentColour(request);
       if (!colour) return unobserved(input, 'HARNESS_INTERNAL: the request carries no image the harness generated ({{generated.png-<colour>}})', evidence);
-      const text = visibleText(body);
+      // The colour the answer names, not one the model mused on in a commentary message before it.
+      const text = answerText(body);
       const said = assertedColours(text);
       const quoted = JSON.stringify(text.slice(0, 120));
       const others = [...said].filter((c) => c !== colour);

@@ -4,13 +4,14 @@
  * gpt-5.6-sol did it in 3 of 8 answers; MANTLE.md "What integrators hit"). It depends on the model, so it is judged
  * per trial and a model that does it sometimes is `flaky` (a rate over `--repeat N`). An answer cut by its output
  * budget is `inconclusive`: the budget, not the endpoint, left it empty. A Response that failed inside its 200 is
- * empty too (an SDK that swallows `response.failed` shows nothing), and the reason says it failed.
+ * empty too (an SDK that swallows `response.failed` shows nothing), and the reason says it failed. One a content
+ * filter emptied (`finish_reason: "content_filter"`) is `inconclusive` too: it says why it is empty.
  */
 import { isRecord } from '../transport/body.ts';
 import { acrossApis, readRejection, type ApiExchange, type ApiReading } from './across-apis.ts';
 import { failedResponse } from './answer.ts';
 import { budgetSpent, limitOf, visibleText } from './budget.ts';
-import { refusalOf } from './refusal.ts';
+import { contentFilterOf, refusalOf } from './refusal.ts';
 import type { CheckDefinition } from './types.ts';
 
 /** The tool calls an answer holds, on any of the three APIs. */
@@ -35,6 +36,9 @@ function readAnswer(body: Record<string, unknown> | undefined, request: Record<s
   const refused = refusalOf(body);
   if (refused?.text) return { observed: 'non-empty', detail: `a refusal of ${refused.text.trim().length} character(s)` };
   if (refused) return { inconclusive: `${refused.said} without a word: the model's choice, not an empty answer of the endpoint's` };
+  // Emptied by a content filter, the answer says why it is empty: not the silent empty answer this check looks for.
+  const filtered = contentFilterOf(body);
+  if (filtered) return { inconclusive: `a content filter ended the answer (${filtered}) before any text or tool call: the answer says why it is empty, and the filter hid what the model would have said` };
   const finish = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0].finish_reason : (body.stop_reason ?? body.status);
   return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call (${JSON.stringify(finish ?? null)})` };
 }

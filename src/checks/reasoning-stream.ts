@@ -5,8 +5,10 @@
  * stream carries it in (reasoning summary events, raw reasoning text events, none), and whether a Messages stream
  * with adaptive thinking streams its thinking block as Anthropic clients rebuild it (`thinking_delta` fragments and a
  * `signature_delta` before the block closes: without the signature the next turn cannot send the thinking back).
- * "Nowhere" only counts when the usage shows the model reasoned; an answer that shows it did not, or that has no
- * usage, is `inconclusive`, and a stream that stalled before its usage came is an `error`.
+ * "Nowhere" only counts when the usage shows the model reasoned (on Responses: when the completed Response holds
+ * summary or reasoning text the stream never sent); an answer that shows it did not, or that has no usage, or a
+ * Response whose reasoning holds no text (`summary: []`), is `inconclusive`, and a stream that stalled before its
+ * usage (on Messages: before any content block) came is an `error`.
  */
 import { isRecord } from '../transport/body.ts';
 import { isStreamResponse } from '../transport/exchange.ts';
@@ -77,6 +79,25 @@ const chatStreamField: CheckDefinition = {
   },
 };
 
+const reasoningItems = (response: Record<string, unknown>) => (Array.isArray(response.output) ? response.output.filter((item): item is Record<string, unknown> => isRecord(item) && item.type === 'reasoning') : []);
+const texts = (parts: unknown, type: string) => (Array.isArray(parts) ? parts.filter((p) => isRecord(p) && p.type === type && typeof p.text === 'string' && p.text.length > 0) : []);
+
+/** What reasoning text a completed Response holds (`2 summary part(s)`, `1 reasoning_text part(s)`), or undefined for none. */
+function reasoningHeld(response: Record<string, unknown>): string | undefined {
+  const items = reasoningItems(response);
+  const summary = items.flatMap((item) => texts(item.summary, 'summary_text')).length;
+  const raw = items.flatMap((item) => texts(item.content, 'reasoning_text')).length;
+  const held = [summary ? `${summary} summary_text part(s)` : '', raw ? `${raw} reasoning_text part(s)` : ''].filter(Boolean);
+  return held.length ? held.join(' and ') : undefined;
+}
+
+/** How a Response's reasoning items came, for a reason: `a reasoning item with summary []`, `no reasoning item`. */
+function reasoningItemsOf(response: Record<string, unknown>): string {
+  const items = reasoningItems(response);
+  if (!items.length) return 'no reasoning item';
+  return items.map((item) => `a reasoning item with summary ${JSON.stringify(item.summary ?? null)}`).join(', ');
+}
+
 const responsesStreamEvents: CheckDefinition = {
   id: 'reasoning.responses-stream-events',
   title: 'Which events a streamed Response asked for reasoning.summary carries reasoning in: summary text, raw reasoning text, or none',
@@ -91,10 +112,15 @@ const responsesStreamEvents: CheckDefinition = {
     const observed = types.has('response.reasoning_summary_text.delta') ? 'summary' : types.has('response.reasoning_text.delta') ? 'reasoning-text' : 'none';
     const terminal = read.values.find((v) => v.type === 'response.completed' || v.type === 'response.incomplete');
     const response = isRecord(terminal?.response) ? terminal.response : undefined;
-    const hidden = observed === 'none' ? noneUnshown(input, read.seen, response ?? {}) : undefined;
-    if (hidden) return hidden;
     const reasoningTypes = [...types].filter((t) => t.includes('reasoning'));
-    return judge(responsesStreamEvents, input, observed, read.seen.evidence, `reasoning events: ${reasoningTypes.join(', ') || 'none'}`);
+    if (observed !== 'none') return judge(responsesStreamEvents, input, observed, read.seen.evidence, `reasoning events: ${reasoningTypes.join(', ') || 'none'}`);
+    const hidden = noneUnshown(input, read.seen, response ?? {});
+    if (hidden) return hidden;
+    // The model reasoned, but the stream can only carry what the Response holds: a summary the model left empty gave
+    // it nothing to stream. `none` is the endpoint's doing only when the completed Response holds text it never sent.
+    const held = reasoningHeld(response ?? {});
+    if (!held) return inconclusive(input, `the model reasoned, but the completed Response holds no reasoning text (${reasoningItemsOf(response ?? {})}), so there was nothing to stream`, read.seen.evidence);
+    return judge(responsesStreamEvents, input, 'none', read.seen.evidence, `no reasoning events, though the completed Response holds ${held}`);
   },
 };
 
@@ -136,6 +162,10 @@ const thinkingStream: CheckDefinition = {
     if (problems.length) return judge(thinkingStream, input, 'bad-stream', evidence, problems.slice(0, 4).join('; '));
     if (thinking.length === 0) {
       if (redacted) return judge(thinkingStream, input, 'conformant', evidence, 'a redacted_thinking block (its data arrives whole)');
+      // A stream that went silent before any block began shows nothing the model chose: thinking comes first, so
+      // only a block of another type shows it did not think.
+      const stalled = blocks.size === 0 ? stallOf(read.seen.exchange) : undefined;
+      if (stalled) return unobserved(input, `could not observe: ${stalled}, before any content block, so whether the model thought is not seen`, evidence);
       return inconclusive(input, 'the model chose not to think on this request (no thinking block), so there was no thinking to stream', evidence);
     }
     const unsigned = thinking.filter(([, b]) => !b.signature);

@@ -5,7 +5,7 @@
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
 import { judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
-import { budgetSpent, chatContentText, limitOf } from './budget.ts';
+import { budgetSpent, chatContentText, finalAnswerText, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
 import { refusedInstead } from './refusal.ts';
@@ -61,11 +61,8 @@ export const structuredOutputChecks: readonly CheckDefinition[] = [
   structuredCheck(
     'structured-output.responses',
     'responses',
-    (body) => {
-      const message = Array.isArray(body.output) ? body.output.find((i) => isRecord(i) && i.type === 'message') : undefined;
-      const part = isRecord(message) && Array.isArray(message.content) ? message.content.find((c) => isRecord(c) && c.type === 'output_text') : undefined;
-      return isRecord(part) ? part.text : undefined;
-    },
+    // The final answer, not the first message: a commentary message may come before the JSON.
+    finalAnswerText,
     (request) => (isRecord(request.text) && isRecord(request.text.format) ? request.text.format.schema : undefined),
   ),
 ];

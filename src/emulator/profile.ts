@@ -171,7 +171,7 @@ export interface Behaviors {
   serviceTier: 'echo' | 'ignore' | 'reject';
   /** Anthropic `cache_control` breakpoints: a long prefix is cached and read back, never cached, or a 400. */
   promptCache: 'caches' | 'never' | 'rejects';
-  /** Where a Responses stream asked for `reasoning.summary` carries the reasoning of a model that thinks. */
+  /** Where a Responses stream asked for `reasoning.summary` carries the reasoning of a model that thinks (`none`: the summary is only in the completed Response). */
   reasoningSummary: 'summary' | 'reasoning-text' | 'none';
   /** Behaviour overlays taken in turn by repeats of the same request: a model whose answers vary. */
   variants?: Partial<Omit<Behaviors, 'variants'>>[];

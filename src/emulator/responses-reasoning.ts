@@ -1,8 +1,9 @@
 /**
  * @module emulator/responses-reasoning
  * What a reasoning item holds when the request asks for `reasoning.summary`: a summary, the raw reasoning text (as
- * some open-weight models stream it), or nothing, per the model's `reasoningSummary` switch; and the stream events
- * that carry it.
+ * some open-weight models stream it), or a summary no event carries, per the model's `reasoningSummary` switch; and
+ * the stream events that carry it. `none` keeps the summary in the completed Response: an endpoint that streams no
+ * reasoning is only seen to when there was reasoning text to stream.
  */
 import type { ModelProfile } from './profile.ts';
 
@@ -13,18 +14,18 @@ export function reasoningDetail(body: Record<string, unknown>, profile: ModelPro
   const reasoning = body.reasoning as Record<string, unknown> | undefined;
   if (reasoning?.summary === undefined || reasoning.summary === null) return {};
   switch (profile.behaviors.reasoningSummary) {
-    case 'summary':
-      return { summary: [{ type: 'summary_text', text: REASONING_TEXT }] };
     case 'reasoning-text':
       return { content: [{ type: 'reasoning_text', text: REASONING_TEXT }] };
     default:
-      return {};
+      // `summary`, and `none`: its stream carries no event of the summary (reasoningEvents), the Response still has it.
+      return { summary: [{ type: 'summary_text', text: REASONING_TEXT }] };
   }
 }
 
-/** The stream events of a reasoning item's summary and reasoning text, in order. */
-export function reasoningEvents(item: Record<string, unknown>, outputIndex: number): Record<string, unknown>[] {
+/** The stream events of a reasoning item's summary and reasoning text, in order (none for a `none` model). */
+export function reasoningEvents(item: Record<string, unknown>, outputIndex: number, profile: ModelProfile): Record<string, unknown>[] {
   const events: Record<string, unknown>[] = [];
+  if (profile.behaviors.reasoningSummary === 'none') return events;
   const base = { item_id: item.id, output_index: outputIndex };
   const words = (text: string) => text.split(' ').map((w, i) => (i === 0 ? w : ` ${w}`));
   ((item.summary as { text: string }[] | undefined) ?? []).forEach((part, summaryIndex) => {

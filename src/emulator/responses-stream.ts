@@ -44,7 +44,7 @@ export function responseEvents(original: Record<string, unknown>, profile: Model
       const done = quirks.toolCallStream === 'done-mismatch' ? `${args} ` : args;
       events.push({ type: 'response.function_call_arguments.done', item_id: item.id, name: item.name, output_index: outputIndex, arguments: done });
     } else if (item.type === 'reasoning') {
-      events.push(...reasoningEvents(item, outputIndex));
+      events.push(...reasoningEvents(item, outputIndex, profile));
     }
     events.push({ type: 'response.output_item.done', output_index: outputIndex, item });
   });

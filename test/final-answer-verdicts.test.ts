@@ -1,0 +1,89 @@
+/**
+ * What hid or carried the answer, read honestly (review of 2026-12-05): a Response may speak in a `commentary`
+ * message before its `final_answer` (Mantle's messages carry `phase`), so the checks that judge what the model
+ * answered read the final answer, not the first message; a content filter that ended the answer (chat
+ * `finish_reason: "content_filter"`, Responses `incomplete_details.reason: "content_filter"`) hid what the model
+ * would have done, as a refusal does, so a missing call, JSON or text beside one is inconclusive. Each check still
+ * judges the answer it is about: JSON in the final answer is valid, prose there is still not-json.
+ */
+import { describe, expect, it } from 'vitest';
+import { ALL_CHECKS } from '../src/checks/registry.ts';
+import type { CheckResult } from '../src/checks/types.ts';
+import { buildRequest } from '../src/run/case-runner.ts';
+import type { Exchange } from '../src/transport/exchange.ts';
+import { projectSuites } from './helpers/harness.ts';
+
+/** `check` on the JSON answer `body` to the first step of case `caseId`, as the suites send it. */
+async function judged(caseId: string, check: string, body: unknown): Promise<CheckResult> {
+  const { suites } = await projectSuites();
+  const spec = suites.cases.find((c) => c.id === caseId)!;
+  const step = spec.steps[0]!;
+  const request = buildRequest(spec, step, '/v1', { model: 'test.model', step: () => undefined });
+  const exchange: Exchange = { step: step.id, prefix: '/v1', request, response: { status: 200, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify(body) }] }, error: null, durationMs: 5, attempts: 1 };
+  const definition = ALL_CHECKS.find((c) => c.id === check)!;
+  return definition.run({ model: 'test.model', expectation: null, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges: [exchange] }] });
+}
+
+const message = (text: string, phase?: string) => ({ type: 'message', id: `msg_${text.length}`, role: 'assistant', status: 'completed', ...(phase ? { phase } : {}), content: [{ type: 'output_text', text, annotations: [] }] });
+const response = (output: unknown[], extra: Record<string, unknown> = {}) => ({ id: 'resp_1', object: 'response', created_at: 1, status: 'completed', model: 'm', output, usage: { input_tokens: 20, output_tokens: 12, total_tokens: 32 }, ...extra });
+const chat = (message: Record<string, unknown>, finish: string) => ({ id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: finish }], usage: { prompt_tokens: 20, completion_tokens: 12, total_tokens: 32 } });
+const PERSON = '{"name":"Ada","age":36}';
+const PREAMBLE = 'Let me come up with someone.';
+
+describe('structured-output.responses judges the final answer, not the first message', () => {
+  it.each([
+    { name: 'a commentary message, then the JSON as final_answer', output: [message(PREAMBLE, 'commentary'), message(PERSON, 'final_answer')] },
+    { name: 'a preamble, then the JSON, no phases (the last message is the answer)', output: [message(PREAMBLE), message(PERSON)] },
+    { name: 'the JSON alone', output: [message(PERSON)] },
+  ])('$name: valid', async ({ output }) => {
+    const result = await judged('structured.responses', 'structured-output.responses', response(output));
+    expect(result.observed, result.reason).toBe('valid');
+  });
+
+  it('a final answer in prose is still not-json, whatever the commentary said before it', async () => {
+    const result = await judged('structured.responses', 'structured-output.responses', response([message(PERSON, 'commentary'), message('Ada, 36', 'final_answer')]));
+    expect(result.observed, result.reason).toBe('not-json');
+    expect(result.reason).toContain('"Ada, 36"');
+  });
+});
+
+describe('images.seen.responses reads the colour the final answer names', () => {
+  it('commentary that weighs other colours does not make a green final answer inconclusive; a red final answer is not-seen', async () => {
+    const mused = await judged('images.responses', 'images.seen.responses', response([message('It could be red or blue; let me look.', 'commentary'), message('Green.', 'final_answer')]));
+    expect(mused.observed, mused.reason).toBe('seen');
+    const red = await judged('images.responses', 'images.seen.responses', response([message('Looking at it.', 'commentary'), message('Red.', 'final_answer')]));
+    expect(red.observed, red.reason).toBe('not-seen');
+  });
+});
+
+const FILTERED = {
+  chat: chat({ content: '' }, 'content_filter'),
+  responses: response([], { status: 'incomplete', incomplete_details: { reason: 'content_filter' } }),
+};
+
+describe('a content filter that ended the answer hid what the model would have done', () => {
+  it.each([
+    { api: 'chat' as const, caseId: 'tools.chat', check: 'tools.chat.forced-call', says: 'finish_reason "content_filter"', other: chat({ content: 'It is sunny.' }, 'stop'), otherIs: 'no-call' },
+    { api: 'responses' as const, caseId: 'tools.responses', check: 'tools.responses.forced-call', says: 'incomplete_details.reason "content_filter"', other: response([message('It is sunny.')]), otherIs: 'no-call' },
+    { api: 'chat' as const, caseId: 'structured.chat', check: 'structured-output.chat', says: 'finish_reason "content_filter"', other: chat({ content: 'Ada, 36' }, 'stop'), otherIs: 'not-json' },
+    { api: 'responses' as const, caseId: 'structured.responses', check: 'structured-output.responses', says: 'incomplete_details.reason "content_filter"', other: response([message('Ada, 36')]), otherIs: 'not-json' },
+  ])('$check: inconclusive naming the filter; the same answer ended for no filter is still $otherIs', async ({ api, caseId, check, says, other, otherIs }) => {
+    const filtered = await judged(caseId, check, FILTERED[api]);
+    expect(filtered.status, filtered.reason).toBe('inconclusive');
+    expect(filtered.reason).toMatch(new RegExp(`^a content filter ended the answer \\(.*${says.replace(/[()]/g, '\\$&')}\\)`));
+    const plain = await judged(caseId, check, other);
+    expect(plain.observed, plain.reason).toBe(otherIs);
+  });
+
+  it.each([
+    { caseId: 'answer.chat', filtered: FILTERED.chat, empty: chat({ content: '' }, 'stop') },
+    { caseId: 'answer.responses', filtered: FILTERED.responses, empty: response([]) },
+  ])('answer.non-empty ($caseId): emptied by the filter is inconclusive (the answer says why); empty for no reason is still empty', async ({ caseId, filtered, empty }) => {
+    const cut = await judged(caseId, 'answer.non-empty', filtered);
+    expect(cut.status, cut.reason).toBe('inconclusive');
+    expect(cut.reason).toContain('a content filter ended the answer (');
+    expect(cut.reason).toContain('before any text or tool call');
+    const silent = await judged(caseId, 'answer.non-empty', empty);
+    expect(silent.observed, silent.reason).toBe('empty');
+  });
+});
