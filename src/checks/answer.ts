@@ -137,8 +137,43 @@ export function notObservable(input: CheckInput, answer: Answer, evidence: Evide
 }
 
 /**
+ * The earlier step whose 2xx answer, the model's, a step is built from (the forced call a tool result answers).
+ * What the model did there is no verdict on the later step: `lacked` says why the answer held nothing to build it
+ * from (a refusal, a spent budget, no call), undefined when something else was missing; `madeWrong` what the model
+ * got wrong in what the later step sends back (a call whose arguments are not JSON), which a rejection may be about.
+ */
+export interface BuiltOn {
+  step: string;
+  lacked(body: Record<string, unknown>, request: Record<string, unknown>): string | undefined;
+  madeWrong(body: Record<string, unknown>, request: Record<string, unknown>): string | undefined;
+}
+
+/** The earlier step's 2xx answer as JSON, with its request and evidence, or undefined when it has none. */
+function earlierAnswer(outcome: CompletedOutcome, step: string): { body: Record<string, unknown>; request: Record<string, unknown>; evidence: Evidence; status: number } | undefined {
+  const exchange = answeringExchange(outcome, step);
+  const answer = exchange ? answerOf(exchange) : undefined;
+  if (!exchange || answer?.kind !== 'ok' || !answer.body) return undefined;
+  return { body: answer.body, request: sentBody(exchange), evidence: evidenceOf(outcome.caseId, exchange), status: answer.status };
+}
+
+/**
+ * `inconclusive` when a step was not sent because the model's 2xx answer to `on.step` lacked what it needed: the
+ * model's choice left nothing to observe; undefined otherwise (not sent for the endpoint's refusal of the earlier
+ * step, a 4xx its own check judges, stays `skipped`, saying so).
+ */
+function notSentForTheModel(input: CheckInput, step: string | undefined, on: BuiltOn): CheckResult | undefined {
+  const found = requireCompleted(input);
+  if ('settled' in found || found.outcome.incomplete === undefined || found.outcome.incomplete.step !== step) return undefined;
+  const earlier = earlierAnswer(found.outcome, on.step);
+  const why = earlier && on.lacked(earlier.body, earlier.request);
+  if (!earlier || !why) return undefined;
+  return inconclusive(input, `step ${step} not sent: step ${on.step} answered HTTP ${earlier.status}, but ${why}, so there was nothing to send back`, [earlier.evidence]);
+}
+
+/**
  * A check whose observation is "did the endpoint take this request": `accepted` for a 2xx (unless `failedInside`
- * finds a rejection inside it), `rejected` for a 4xx that is the endpoint's answer.
+ * finds a rejection inside it), `rejected` for a 4xx that is the endpoint's answer. With `builtOn`, what the model
+ * did in the earlier step is not held against the endpoint (see BuiltOn).
  */
 export function acceptanceCheck(options: {
   id: string;
@@ -149,6 +184,7 @@ export function acceptanceCheck(options: {
   /** The step is only sent when the model did something first (e.g. made a tool call): judge every trial. */
   dependsOnModel?: boolean;
   failedInside?(body: Record<string, unknown> | undefined): string | undefined;
+  builtOn?: BuiltOn;
 }): CheckDefinition {
   const definition: CheckDefinition = {
     id: options.id,
@@ -159,14 +195,21 @@ export function acceptanceCheck(options: {
     ...(options.reference ? { reference: options.reference } : {}),
     run(input) {
       const seen = observe(input, options.step);
-      if ('settled' in seen) return seen.settled;
+      if ('settled' in seen) return (options.builtOn && notSentForTheModel(input, options.step, options.builtOn)) ?? seen.settled;
       const { answer, evidence } = seen;
       if (answer.kind === 'ok') {
         const inside = options.failedInside?.(answer.body);
         if (inside) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${inside}`);
         return judge(definition, input, 'accepted', evidence, `HTTP ${answer.status}`);
       }
-      if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}: ${answer.message}`);
+      if (answer.kind === 'rejected') {
+        const on = options.builtOn;
+        const earlier = on && earlierAnswer(seen.outcome, on.step);
+        const wrong = on && earlier && on.madeWrong(earlier.body, earlier.request);
+        // The request carried the model's own mistake back: the refusal may be of it, not of the step's form.
+        if (on && earlier && wrong) return inconclusive(input, `HTTP ${answer.status}: ${answer.message}; the request sent back what the model answered in step ${on.step}, where ${wrong}, so the refusal may be of the model's mistake`, [earlier.evidence, ...evidence]);
+        return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}: ${answer.message}`);
+      }
       return notObservable(input, answer, evidence);
     },
   };

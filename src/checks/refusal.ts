@@ -18,13 +18,18 @@ export interface Refusal {
   said: string;
 }
 
+/** A refusal in words (a chat `refusal`, a Responses refusal part, whole or streamed), or undefined for no words. */
+export function worded(text: string): Refusal | undefined {
+  return text.trim() ? { text, said: `the model refused (${JSON.stringify(excerpt(text, 80))})` } : undefined;
+}
+
 /** The refusal an answer holds, on any of the three APIs, or undefined. */
 export function refusalOf(body: Record<string, unknown>): Refusal | undefined {
   const message = Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message : undefined;
   const parts = Array.isArray(body.output) ? body.output.flatMap((item) => (isRecord(item) && Array.isArray(item.content) ? item.content : [])) : [];
   const part = parts.find((p) => isRecord(p) && p.type === 'refusal' && typeof p.refusal === 'string' && p.refusal.trim() !== '') as Record<string, unknown> | undefined;
   const text = typeof message?.refusal === 'string' && message.refusal.trim() ? message.refusal : typeof part?.refusal === 'string' ? part.refusal : undefined;
-  if (text !== undefined) return { text, said: `the model refused (${JSON.stringify(excerpt(text, 80))})` };
+  if (text !== undefined) return worded(text);
   if (body.stop_reason === 'refusal') return { text: '', said: 'the model refused (stop_reason "refusal")' };
   return undefined;
 }
@@ -44,7 +49,17 @@ export function contentFilterOf(body: Record<string, unknown>): string | undefin
  */
 export function refusedInstead(input: CheckInput, body: Record<string, unknown>, instead: string, evidence: Evidence[]): CheckResult | undefined {
   const refused = refusalOf(body);
-  if (refused) return inconclusive(input, `${refused.said} ${instead}: the model's choice, not the endpoint's`, evidence);
+  if (refused) return refusedWith(input, refused, instead, evidence);
   const filtered = contentFilterOf(body);
-  return filtered ? inconclusive(input, `a content filter ended the answer (${filtered}) ${instead}: it hid what the model would have done`, evidence) : undefined;
+  return filtered ? filteredWith(input, filtered, instead, evidence) : undefined;
+}
+
+/** `inconclusive` for a content filter already read (contentFilterOf, a stream's), saying what it ended `instead`. */
+export function filteredWith(input: CheckInput, filtered: string, instead: string, evidence: Evidence[]): CheckResult {
+  return inconclusive(input, `a content filter ended the answer (${filtered}) ${instead}: it hid what the model would have done`, evidence);
+}
+
+/** `inconclusive` for a refusal already read (a stream's), saying what the model did `instead`. */
+export function refusedWith(input: CheckInput, refused: Refusal, instead: string, evidence: Evidence[]): CheckResult {
+  return inconclusive(input, `${refused.said} ${instead}: the model's choice, not the endpoint's`, evidence);
 }

@@ -14,6 +14,7 @@
 import { isRecord } from '../transport/body.ts';
 import type { SseEvent } from '../transport/sse.ts';
 import { budgetSpent, limitOf } from './budget.ts';
+import { contentFilterOf, refusalOf, worded, type Refusal } from './refusal.ts';
 import { errorFrame, eventJson } from './stream-common.ts';
 
 export interface StreamedCall {
@@ -35,6 +36,13 @@ export interface StreamReading {
   notes?: string[];
   /** Why the output budget may have cut the answer (the stream ended on its limit). */
   budget?: string;
+  /**
+   * The model's refusal the stream carried (chat `delta.refusal`, Responses `response.refusal.delta`/`.done`,
+   * Messages `stop_reason: "refusal"`): with no call, the model's answer, not the endpoint's failure.
+   */
+  refusal?: Refusal;
+  /** A content filter that ended the answer (contentFilterOf): with no call, it hid what the model would have done. */
+  filtered?: string;
   /**
    * The stream reported a failure inside a 200 (`response.failed`, an error event): the request was refused, or, for
    * an overloaded or internal error, the endpoint broke (`infrastructure`).
@@ -72,6 +80,7 @@ export const readChatToolStream: StreamReader = (events, request) => {
   const calls = new Map<number, StreamedCall>();
   const finishes: unknown[] = [];
   let text = '';
+  let refused = '';
   let usage: unknown;
   for (const { at, value } of values) {
     const frame = errorFrame(value);
@@ -84,6 +93,7 @@ export const readChatToolStream: StreamReader = (events, request) => {
       if (choice.finish_reason !== null && choice.finish_reason !== undefined) finishes.push(choice.finish_reason);
       const delta = isRecord(choice.delta) ? choice.delta : {};
       if (typeof delta.content === 'string') text += delta.content;
+      if (typeof delta.refusal === 'string') refused += delta.refusal;
       if (delta.tool_calls === undefined || delta.tool_calls === null) continue;
       if (!Array.isArray(delta.tool_calls)) {
         problems.push(`event ${at}: delta.tool_calls is not an array`);
@@ -123,7 +133,9 @@ export const readChatToolStream: StreamReader = (events, request) => {
     if (forced && finish === 'stop') notes.push('finish_reason "stop" after a forced call (as OpenAI and vLLM end one; clients that branch on "tool_calls" miss it)');
     else problems.push(`finish_reason ${JSON.stringify(finish)} after the tool calls, not "tool_calls"${forced ? ' (or "stop", for a forced call)' : ''}`);
   }
-  return { calls: [...calls.values()], problems, notes, ...(cut ? { budget: cut } : {}) };
+  const refusal = worded(refused);
+  const filtered = contentFilterOf({ choices: [{ finish_reason: finishes.at(-1) }] });
+  return { calls: [...calls.values()], problems, notes, ...(cut ? { budget: cut } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
 };
 
 export const readResponsesToolStream: StreamReader = (events, request) => {
@@ -131,6 +143,8 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
   const calls = new Map<string, StreamedCall & { callId: unknown; itemArguments?: unknown }>();
   let terminal: Record<string, unknown> | undefined;
   let failed: StreamReading['failed'];
+  let refusalDeltas = '';
+  let refusalDone: string | undefined;
   for (const { at, value } of values) {
     const type = value.type;
     if (type === 'error' || typeof type !== 'string') {
@@ -157,6 +171,10 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
     } else if (type === 'response.output_item.done' && item?.type === 'function_call') {
       const call = calls.get(str(item.id) ?? key);
       if (call) call.itemArguments = item.arguments;
+    } else if (type === 'response.refusal.delta' && typeof value.delta === 'string') {
+      refusalDeltas += value.delta;
+    } else if (type === 'response.refusal.done' && typeof value.refusal === 'string') {
+      refusalDone = value.refusal;
     } else if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
       terminal = isRecord(value.response) ? value.response : {};
       if (type === 'response.failed') failed = failure('response.failed', terminal.error);
@@ -178,7 +196,10 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
       else if (held.arguments !== (call.done ?? call.fragments.join(''))) problems.push(`the completed response holds other arguments for ${call.key}`);
     }
   }
-  return { calls: [...calls.values()], problems, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}) };
+  // The refusal as the events said it, else as the terminal response holds it (a refusal content part).
+  const refusal = worded(refusalDone ?? refusalDeltas) ?? (terminal ? refusalOf(terminal) : undefined);
+  const filtered = terminal ? contentFilterOf(terminal) : undefined;
+  return { calls: [...calls.values()], problems, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
 };
 
 export const readMessagesToolStream: StreamReader = (events, request) => {
@@ -221,7 +242,8 @@ export const readMessagesToolStream: StreamReader = (events, request) => {
     if (given && call.fragments.length === 0) problems.push(`${call.key} carries its input in content_block_start, not as input_json_delta fragments`);
   }
   const cut = stopReason === 'max_tokens' ? budgetSpent({ stop_reason: 'max_tokens' }, limitOf(request)) : undefined;
+  const refusal = refusalOf({ stop_reason: stopReason });
   if (stopReason === undefined) problems.push('no message_delta with a stop_reason');
   else if (calls.length > 0 && !cut && stopReason !== 'tool_use') problems.push(`stop_reason ${JSON.stringify(stopReason)} after a tool_use block, not "tool_use"`);
-  return { calls, problems, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}) };
+  return { calls, problems, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}) };
 };

@@ -3,15 +3,17 @@
  * Streamed tool calls, where agents break: a forced call streamed on each of the three APIs is reassembled as the
  * clients do (tool-stream-readers.ts), and two parallel calls on chat get distinct ids and indexes. Each observes
  * `conformant`, `no-call`, `bad-arguments` (the assembled arguments do not parse or fit the schema), `bad-stream`
- * (a rule of the stream a client relies on is broken) or `rejected`. A stream the budget ended is `inconclusive`;
- * one that stalled before the call was complete is an `error` (the endpoint broke: stream.* says `stalled`).
+ * (a rule of the stream a client relies on is broken) or `rejected`; calls of another tool than the forced one are
+ * `no-call` (no call of it). A stream the budget ended, or a refusal without a call, is `inconclusive`; one that
+ * stalled before the call was complete is an `error` (the endpoint broke: stream.* says `stalled`).
  */
 import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
 import { judgeRejection, notObservable, observe, sentBody } from './answer.ts';
 import { stallOf } from './stream-common.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
-import { argumentsProblem, type ToolApi } from './tool-calls.ts';
+import { filteredWith, refusedWith } from './refusal.ts';
+import { argumentsProblem, isAsked, offTarget, type ToolApi } from './tool-calls.ts';
 import { readChatToolStream, readMessagesToolStream, readResponsesToolStream, type StreamReader, type StreamedCall } from './tool-stream-readers.ts';
 import { TOOL_FIELDS } from './tools.ts';
 import type { CheckDefinition, CheckResult } from './types.ts';
@@ -66,9 +68,12 @@ function streamedCallCheck(options: Options): CheckDefinition {
 }
 
 function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition['run']>[0], options: Options, reading: ReturnType<StreamReader>, evidence: CheckResult['evidence'], request: Record<string, unknown>, summary: string): CheckResult {
-  const { calls, problems, budget } = reading;
+  const { calls, problems, budget, refusal, filtered } = reading;
   // A stream the output budget ended says nothing about how calls are streamed: the budget hid it.
   if (budget) return inconclusive(input, `${budget}; ${calls.length ? 'the call may have been cut short' : 'no call was made'} before the budget ran out`, evidence);
+  // A refusal is the model's documented answer, as the whole-body forced-call checks read it (refusal.ts).
+  if (calls.length === 0 && refusal) return refusedWith(input, refusal, 'instead of calling the tool', evidence);
+  if (calls.length === 0 && filtered) return filteredWith(input, filtered, 'instead of calling the tool', evidence);
   if (calls.length === 0) return judge(definition, input, 'no-call', evidence, problems.length ? `no tool call; ${problems.join('; ')}` : 'the stream holds no tool call');
   if (options.parallel) {
     const ids = calls.map((c) => c.id);
@@ -76,12 +81,15 @@ function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition[
     if (shared !== undefined) problems.push(`two calls share the id ${JSON.stringify(shared)}`);
   }
   if (problems.length) return judge(definition, input, 'bad-stream', evidence, problems.slice(0, 4).join('; ') + (problems.length > 4 ? `; and ${problems.length - 4} more` : ''));
-  for (const call of calls) {
+  // Only calls of the tool asked for (the forced one, else a declared one) are judged; calls of another are no call of it.
+  const asked = calls.filter((call) => isAsked(request, options.api, call.name));
+  if (asked.length === 0) return judge(definition, input, 'no-call', evidence, `${offTarget(request, calls)} (${summary})`);
+  for (const call of asked) {
     const problem = argumentsProblem(request, options.api, call.name, argumentsOf(call));
     if (problem) return judge(definition, input, 'bad-arguments', evidence, `${call.key} (${call.fragments.length} fragment(s)): ${problem}`);
   }
-  if (options.parallel && calls.length === 1) {
-    return inconclusive(input, `the model made one call (${show(calls[0]!)}) where two were asked for: distinct ids and indexes need two`, evidence);
+  if (options.parallel && asked.length === 1) {
+    return inconclusive(input, `the model made one call (${show(asked[0]!)}) where two were asked for: distinct ids and indexes need two`, evidence);
   }
   return judge(definition, input, 'conformant', evidence, [`${calls.length} call(s): ${summary}`, ...(reading.notes ?? [])].join('; '));
 }

@@ -3,12 +3,12 @@
  * Function calling on Chat Completions and Responses: a forced call comes back as a tool call whose arguments
  * parse as JSON and fit the declared schema, and the turn that answers it with the tool's result is accepted.
  */
-import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { refusedInstead } from './refusal.ts';
-import { argumentsProblem, type ToolApi } from './tool-calls.ts';
+import { argumentsProblem, askedCall, callsOf, offTarget, type Call, type ToolApi } from './tool-calls.ts';
+import { toolCallStep } from './tool-turn.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 const VOCABULARY = ['conformant', 'no-call', 'bad-arguments', 'rejected'] as const;
@@ -16,18 +16,13 @@ const VOCABULARY = ['conformant', 'no-call', 'bad-arguments', 'rejected'] as con
 export const TOOL_FIELDS = ['tools', 'tool_choice', 'messages', 'input'];
 const reference = { value: 'conformant', source: 'openai-reference: a forced function call returns arguments that fit the schema' };
 
-interface Call {
-  name: unknown;
-  arguments: unknown;
-}
-
 function judgeCall(definition: CheckDefinition, input: CheckInput, api: ToolApi, call: Call | undefined, request: Record<string, unknown>, evidence: CheckResult['evidence']): CheckResult {
   if (!call) return judge(definition, input, 'no-call', evidence, 'the answer holds no function call');
   const problem = argumentsProblem(request, api, call.name, call.arguments);
   return judge(definition, input, problem ? 'bad-arguments' : 'conformant', evidence, problem ?? `${String(call.name)}(${String(call.arguments)})`);
 }
 
-function forcedCall(id: string, api: 'chat-completions' | 'responses', find: (body: Record<string, unknown>) => Call | undefined): CheckDefinition {
+function forcedCall(id: string, api: 'chat-completions' | 'responses'): CheckDefinition {
   const definition: CheckDefinition = {
     id,
     title: `A forced function call on ${api === 'responses' ? 'Responses' : 'Chat Completions'} returns arguments that parse and fit the schema`,
@@ -44,7 +39,11 @@ function forcedCall(id: string, api: 'chat-completions' | 'responses', find: (bo
       if (answer.kind === 'rejected') return judgeRejection(definition, input, answer, request, TOOL_FIELDS, 'its tools', evidence);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
       if (!answer.body) return unreadableAnswer(input, answer, evidence);
-      const result = judgeCall(definition, input, api, find(answer.body), request, evidence);
+      const calls = callsOf(api, answer.body);
+      const call = askedCall(request, api, calls);
+      // Calls, none of the forced tool: the endpoint answered a forced tool_choice with another tool (no call of it).
+      if (!call && calls.length) return judge(definition, input, 'no-call', evidence, offTarget(request, calls));
+      const result = judgeCall(definition, input, api, call, request, evidence);
       // No call, or arguments cut short, in an answer the budget ended: the budget hid the behaviour, not the endpoint.
       const spent = result.observed === 'conformant' ? undefined : budgetSpent(answer.body, limitOf(request));
       if (spent) return inconclusive(input, `${spent}; ${result.observed === 'no-call' ? 'no call was made' : 'the call was cut short'} before the budget ran out`, evidence);
@@ -54,22 +53,9 @@ function forcedCall(id: string, api: 'chat-completions' | 'responses', find: (bo
   return definition;
 }
 
-const chatCall = (body: Record<string, unknown>): Call | undefined => {
-  const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : undefined;
-  const message = isRecord(choice?.message) ? choice.message : undefined;
-  const call = Array.isArray(message?.tool_calls) && isRecord(message.tool_calls[0]) ? message.tool_calls[0] : undefined;
-  const fn = isRecord(call?.function) ? call.function : undefined;
-  return fn ? { name: fn.name, arguments: fn.arguments } : undefined;
-};
-
-const responsesCall = (body: Record<string, unknown>): Call | undefined => {
-  const item = Array.isArray(body.output) ? body.output.find((i) => isRecord(i) && i.type === 'function_call') : undefined;
-  return isRecord(item) ? { name: item.name, arguments: item.arguments } : undefined;
-};
-
 export const toolChecks: readonly CheckDefinition[] = [
-  forcedCall('tools.chat.forced-call', 'chat-completions', chatCall),
-  acceptanceCheck({ id: 'tools.chat.result-turn', title: 'The chat turn that answers a tool call with its result is accepted', api: 'chat-completions', step: 'result', dependsOnModel: true, reference: { value: 'accepted', source: 'openai-reference: tool messages answer tool calls' } }),
-  forcedCall('tools.responses.forced-call', 'responses', responsesCall),
-  acceptanceCheck({ id: 'tools.responses.result-turn', title: 'The Responses turn with a function_call_output is accepted', api: 'responses', step: 'result', dependsOnModel: true, reference: { value: 'accepted', source: 'openai-reference: function_call_output items answer function calls' } }),
+  forcedCall('tools.chat.forced-call', 'chat-completions'),
+  acceptanceCheck({ id: 'tools.chat.result-turn', title: 'The chat turn that answers a tool call with its result is accepted', api: 'chat-completions', step: 'result', dependsOnModel: true, builtOn: toolCallStep('chat-completions'), reference: { value: 'accepted', source: 'openai-reference: tool messages answer tool calls' } }),
+  forcedCall('tools.responses.forced-call', 'responses'),
+  acceptanceCheck({ id: 'tools.responses.result-turn', title: 'The Responses turn with a function_call_output is accepted', api: 'responses', step: 'result', dependsOnModel: true, builtOn: toolCallStep('responses'), reference: { value: 'accepted', source: 'openai-reference: function_call_output items answer function calls' } }),
 ];
