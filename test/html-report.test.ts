@@ -169,7 +169,9 @@ describe.skipIf(!available)('matrix.html in Chromium', () => {
     expect(refusedId.stderr).toContain('models[0].id');
     await writeFile(file, JSON.stringify(hostile));
     const rendered = await cli(['report', file]);
-    expect(rendered.code, rendered.stderr).toBe(0);
+    // `report` exits with the hostile run's gate (its cells fail): rendered, not refused.
+    expect(rendered.code, rendered.stderr).toBe(1);
+    expect(rendered.stderr).toBe('');
 
     const page = await browser.newPage();
     const dialogs: string[] = [];

@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../src/checks/registry.ts';
-import type { Matrix } from '../src/report/matrix.ts';
+import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
+import { mergeMatrices } from '../src/report/merge.ts';
 import { loadExpectations } from '../src/suite/load-expectations.ts';
 import { ROOT, cli } from './helpers/harness.ts';
+import { smallMatrix } from './helpers/small-matrix.ts';
 
 const MODEL = 'qwen.qwen3-32b';
 let dir: string;
@@ -119,5 +121,45 @@ describe('bless across regions', () => {
     expect(loaded.byTarget.size).toBe(0);
     expect(await readFile(file, 'utf8')).not.toContain('targets');
     expect((await run('agree-blessed', file)).code).toBe(0);
+  });
+});
+
+// A matrix of two regions built as runs build them (no replays): us-west-2 observed the exponent (a gating fail),
+// us-east-1 observed what `east` says of the cell.
+describe('bless when a target observed nothing', () => {
+  const CHECKS = ['path-prefix', 'created-at.chat', 'defaults.temperature'];
+  const regionsMatrix = (east: Partial<MatrixResult>) =>
+    mergeMatrices([
+      smallMatrix([{ model: MODEL, check: 'created-at.chat', ...east }], [MODEL], CHECKS, { target: 'us-east-1', runId: 'east' }),
+      smallMatrix([{ model: MODEL, check: 'created-at.chat', status: 'fail', observed: 'exponent' }], [MODEL], CHECKS, { target: 'us-west-2', runId: 'west' }),
+    ]);
+  const bless = async (name: string, matrix: Matrix) => {
+    const file = join(dir, `${name}.json`);
+    const expectations = join(dir, `${name}.yaml`);
+    await writeFile(file, JSON.stringify(matrix));
+    const result = await cli(['bless', file, '--expectations', expectations, '--all']);
+    expect(result.code, result.stderr).toBe(0);
+    return { stdout: result.stdout, loaded: await loadExpectations(expectations, ALL_CHECKS) };
+  };
+
+  const cases: [string, Partial<MatrixResult>][] = [
+    ['errored', { status: 'error', observed: null, reason: 'HARNESS_RECORDING_MISSING: no recording' }],
+    ['was inconclusive', { status: 'inconclusive', observed: null, reason: 'the budget hid it' }],
+    ['was skipped', { status: 'skipped', observed: null, reason: 'HARNESS_BUDGET: cap reached' }],
+    ['was not run', { status: 'skipped', observed: null, reason: 'not run: filtered out (a model filter or -t) or in another shard', evidence: [], notRun: true }],
+  ];
+  it.each(cases)('writes the other target\'s own entry, never one for every target, when one %s', async (name, east) => {
+    const { stdout, loaded } = await bless(`nothing-${name.replace(/ /g, '-')}`, regionsMatrix(east));
+    expect(stdout).toContain(`${MODEL} created-at.chat (us-west-2 only): "integer" (openai-reference) -> "exponent"`);
+    expect(loaded.byModel.get(MODEL)?.has('created-at.chat') ?? false).toBe(false);
+    expect(loaded.byTarget.get('us-west-2')?.get(MODEL)?.get('created-at.chat')?.value).toBe('exponent');
+    expect(loaded.byTarget.get('us-east-1')).toBeUndefined();
+  });
+
+  it('writes one entry for every target when each observed the value', async () => {
+    const { stdout, loaded } = await bless('both-observed', regionsMatrix({ status: 'fail', observed: 'exponent' }));
+    expect(stdout).toContain(`${MODEL} created-at.chat: "integer" (openai-reference) -> "exponent"`);
+    expect(loaded.byModel.get(MODEL)?.get('created-at.chat')?.value).toBe('exponent');
+    expect(loaded.byTarget.size).toBe(0);
   });
 });

@@ -2,8 +2,9 @@
  * @module cli/bless-command
  * `mantle-conformance bless`: accept a run's observed values into the expectations file, only those that differ
  * from what the cell was judged against. Per model and check, when every target of the run observed the same value
- * one entry states it for all (and the targets' own entries for it go); when they disagree, each target that
- * differs gets its own entry under `targets:`, so an expectation gates only where it holds.
+ * one entry states it for all (and the targets' own entries for it go); when they disagree, or when a target
+ * observed nothing (an error, inconclusive, skipped, not run), each target that observed a value that differs gets
+ * its own entry under `targets:`, so an expectation gates only where it was seen to hold.
  */
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -86,7 +87,11 @@ export async function blessCommand(file: string, flags: { expectations?: string;
     const first = seen.find((s) => s.differs);
     if (!first) continue;
     const { model, check } = first.r;
-    if (seen.every((s) => sameExpected(s.to, first.to))) {
+    // One entry for all targets only when each of them observed the value: an entry without `targets:` also gates a
+    // target whose cell errored, was inconclusive, skipped or not run (or of a model it observed nothing of), and
+    // would fail its next run on a value it was never seen to have. Those targets get no entry.
+    const everyTarget = matrix.targets.every((t) => seen.some((s) => s.r.target === t.id));
+    if (everyTarget && seen.every((s) => sameExpected(s.to, first.to))) {
       // The targets agree: one entry for all of them; their own entries for this check are no longer needed.
       const dropTargets = seen.filter((s) => current?.byTarget.get(s.r.target)?.get(model)?.has(check)).map((s) => s.r.target);
       changes.push({ model, check, from: current?.byModel.get(model)?.get(check)?.value, to: first.to, effective: first.effective, source: first.r, ...(dropTargets.length ? { dropTargets } : {}) });

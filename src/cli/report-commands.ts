@@ -3,9 +3,9 @@
  * The commands that work on saved runs: `report` (render every format again from a matrix.json), `compare`,
  * `merge` (shards or regions into one matrix) and `table` (a capability table); `bless` is in bless-command.ts.
  */
-import { writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { HarnessError } from '../errors.ts';
+import { HarnessError, writeError } from '../errors.ts';
 import { finishMatrix } from '../report/build-matrix.ts';
 import { tableCsv, tableJson, tableMarkdown } from '../report/capability-formats.ts';
 import { buildCapabilityTable } from '../report/capability-table.ts';
@@ -14,17 +14,23 @@ import { coverageLine, gateLine } from '../report/gate.ts';
 import { answeredAsAnotherLines } from '../report/observed-models.ts';
 import { writeDefaultReports } from '../report/index.ts';
 import { inertLine } from '../report/inert-text.ts';
+import type { Matrix } from '../report/matrix.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
 import { readMatrix } from './read-matrix.ts';
 
 
+/**
+ * Exits with the gate of the matrix it wrote (recomputed on reading, and with --baseline against that run), as `run`
+ * and `merge` do: a CI step that renders a saved run, or compares it with the last one, can gate on it. An
+ * interrupted run's matrix says `interrupted`, so 130, as the run that wrote it exited.
+ */
 export async function reportCommand(file: string, flags: { reportDir?: string; baseline?: string }, out: NodeJS.WritableStream): Promise<number> {
   let matrix = await readMatrix(file);
   if (flags.baseline) matrix = finishMatrix({ ...matrix, comparison: compareMatrices(await readMatrix(flags.baseline), matrix) });
   const written = await writeDefaultReports(matrix, flags.reportDir ?? dirname(resolve(file)));
-  out.write(`wrote ${written.join(', ')}\n`);
-  return 0;
+  out.write(`wrote ${written.join(', ')}\ngate: ${gateLine(matrix.gate)}\n`);
+  return matrix.gate.exitCode;
 }
 
 export async function compareCommand(oldFile: string, newFile: string, flags: { json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
@@ -52,7 +58,21 @@ export async function mergeCommand(files: string[], flags: { reportDir: string }
   const written = await writeDefaultReports(merged, flags.reportDir);
   const problems = [...merged.gate.problems.map((p) => `  ${inertLine(p.message, 2000)}`), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
   out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\ncoverage: ${coverageLine(merged)}\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);
+  await appendStepSummary(merged);
   return merged.gate.exitCode;
+}
+
+/**
+ * The job summary GitHub Actions shows (GITHUB_STEP_SUMMARY), as `run` writes it: the job that merges the shards or
+ * regions is the one whose gate is the whole run's, so its page shows the merged gate and what fails it.
+ */
+async function appendStepSummary(matrix: Matrix): Promise<void> {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  const { renderStepSummary } = await import('../report/step-summary.ts');
+  await appendFile(file, renderStepSummary(matrix)).catch((cause: unknown) => {
+    throw writeError(`the GITHUB_STEP_SUMMARY file ${inertLine(file, 200)} (the merged reports were written; only the step summary is missing)`, cause);
+  });
 }
 
 export async function tableCommand(files: string[], flags: { format: string; out?: string; long?: boolean }, out: NodeJS.WritableStream): Promise<number> {

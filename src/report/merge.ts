@@ -5,8 +5,10 @@
  * inputs must be complete: every shard of each run id exactly once, and no two runs of one target; otherwise the
  * merged matrix is partial, its reason names what is missing or doubled, and the gate fails. Inputs that cannot be
  * one run are refused (exit 2, naming both files) rather than merged: shards of one run id with different selections
- * (a shard run without one of the models would leave its cells "not run" everywhere), and two files that ran the same
- * cell (which one would win?), except the same shard given twice, which is partial as above.
+ * (a shard run without one of the models would leave its cells "not run" everywhere), two files whose target of one
+ * id is not the same endpoint (mode, host, region, surface, site: the merged matrix says one of each per target, so
+ * half its cells would be labelled with the other file's endpoint), and two files that ran the same cell (which one
+ * would win?), except the same shard given twice, which is partial as above.
  * Runs of different targets may select different --models and --checks: a cell a target's run did not select is
  * written as not run (`skipped`, `notRun`), so the merged file holds every cell as a run's does and reads back.
  */
@@ -15,28 +17,9 @@ import { HarnessError } from '../errors.ts';
 import { inertLine } from './inert-text.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
 import { maxErrorsOf } from './gate.ts';
-import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixComparison, type MatrixResult, type MatrixTarget, type UsageTotals } from './matrix.ts';
+import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixComparison, type MatrixResult, type UsageTotals } from './matrix.ts';
+import { mergeTargets, targetDifference } from './merge-targets.ts';
 
-
-function mergeTargets(all: MatrixTarget[]): MatrixTarget[] {
-  const byId = new Map<string, MatrixTarget>();
-  for (const target of all) {
-    const seen = byId.get(target.id);
-    if (!seen) {
-      byId.set(target.id, structuredClone(target));
-      continue;
-    }
-    const p = seen.provenance;
-    const q = target.provenance;
-    p.sources = [...new Set([...p.sources, ...q.sources])].sort();
-    const from = [p.recordedFrom, q.recordedFrom].filter((x): x is string => !!x).sort()[0];
-    const to = [p.recordedTo, q.recordedTo].filter((x): x is string => !!x).sort().at(-1);
-    if (from) p.recordedFrom = from;
-    if (to) p.recordedTo = to;
-    if (p.harnessVersions || q.harnessVersions) p.harnessVersions = [...new Set([...(p.harnessVersions ?? []), ...(q.harnessVersions ?? [])])].sort();
-  }
-  return [...byId.values()];
-}
 
 function unionBy<T>(lists: T[][], id: (x: T) => string): T[] {
   const out = new Map<string, T>();
@@ -104,14 +87,22 @@ function selectionDifference(a: Matrix, b: Matrix, names: [string, string]): str
 const shardOf = (m: Matrix) => `${m.run.id}\u0000${m.run.selection.shard ?? ''}`;
 
 /**
- * Refuses inputs that cannot be merged into one honest matrix: shards of one run id whose selections differ, and
- * two files (other than the same shard twice) that both ran a cell. `files` name the inputs in messages.
+ * Refuses inputs that cannot be merged into one honest matrix: shards of one run id whose selections differ, two
+ * files whose target of one id is another endpoint, mode or surface (of one run id or not: the merged matrix has one
+ * entry per target either way), and two files (other than the same shard twice) that both ran a cell. `files` name
+ * the inputs in messages.
  */
 export function assertMergeable(matrices: readonly Matrix[], files: readonly string[]): void {
   const name = (i: number) => inertLine(files[i] ?? runName(matrices[i]!), 200);
   const refuse = (message: string) => new HarnessError('HARNESS_REPORT_INVALID', `merge: ${message}`);
   for (let i = 0; i < matrices.length; i++) {
     for (let j = i + 1; j < matrices.length; j++) {
+      const endpoint = targetDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]);
+      if (endpoint) {
+        throw refuse(
+          `${name(i)} and ${name(j)} cannot be one matrix: ${inertLine(endpoint, 2000)}. The merged matrix states one mode, endpoint and surface per target, and neither file wins: run every shard of a run with the same --mode, --region/--endpoint/--targets and --surface (and give each region or endpoint its own target name), then merge again`,
+        );
+      }
       if (matrices[i]!.run.id !== matrices[j]!.run.id) continue;
       const difference = selectionDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]);
       if (difference) {

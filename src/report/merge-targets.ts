@@ -1,0 +1,54 @@
+/**
+ * @module report/merge-targets
+ * The targets of merged matrices: one entry per target id, so every input that holds a target must mean the same
+ * endpoint by it (mode, host, region, surface, site); only provenance (how the data came) is joined.
+ */
+import type { Matrix, MatrixTarget } from './matrix.ts';
+
+/**
+ * What a target is, field by field: two inputs' targets of one id must agree on each, or the merged matrix (one entry
+ * per target) would say one file's mode and endpoint of the other file's cells, replayed and live cells as one. A run
+ * made before surfaces is mantle; a site defaults as the migration view reads it (region, else the id).
+ */
+function targetIdentity(t: MatrixTarget): Record<'mode' | 'endpointHost' | 'region' | 'surface' | 'site', string | null> {
+  return { mode: t.mode, endpointHost: t.endpointHost, region: t.region, surface: t.surface ?? 'mantle', site: t.site ?? t.region ?? t.id };
+}
+
+/** The first target both matrices hold whose identity differs, and how, or undefined. */
+export function targetDifference(a: Matrix, b: Matrix, names: [string, string]): string | undefined {
+  for (const x of a.targets) {
+    const y = b.targets.find((t) => t.id === x.id);
+    if (!y) continue;
+    const [p, q] = [targetIdentity(x), targetIdentity(y)];
+    const fields = (Object.keys(p) as (keyof typeof p)[]).filter((k) => p[k] !== q[k]);
+    if (!fields.length) continue;
+    const values = fields.map((k) => `${k} ${JSON.stringify(p[k])} in ${names[0]}, ${JSON.stringify(q[k])} in ${names[1]}`).join('; ');
+    return `target ${JSON.stringify(x.id)} is not the same endpoint in both (${values})`;
+  }
+  return undefined;
+}
+
+/**
+ * The targets of the inputs, one per id. assertMergeable has refused inputs whose target of one id differs in what
+ * it is (targetDifference), so the first is every input's; only how its data came (provenance: fixture sources and
+ * dates, which shards replayed what) may differ, and that is joined.
+ */
+export function mergeTargets(all: MatrixTarget[]): MatrixTarget[] {
+  const byId = new Map<string, MatrixTarget>();
+  for (const target of all) {
+    const seen = byId.get(target.id);
+    if (!seen) {
+      byId.set(target.id, structuredClone(target));
+      continue;
+    }
+    const p = seen.provenance;
+    const q = target.provenance;
+    p.sources = [...new Set([...p.sources, ...q.sources])].sort();
+    const from = [p.recordedFrom, q.recordedFrom].filter((x): x is string => !!x).sort()[0];
+    const to = [p.recordedTo, q.recordedTo].filter((x): x is string => !!x).sort().at(-1);
+    if (from) p.recordedFrom = from;
+    if (to) p.recordedTo = to;
+    if (p.harnessVersions || q.harnessVersions) p.harnessVersions = [...new Set([...(p.harnessVersions ?? []), ...(q.harnessVersions ?? [])])].sort();
+  }
+  return [...byId.values()];
+}

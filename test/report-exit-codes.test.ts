@@ -1,0 +1,91 @@
+/**
+ * The commands that write reports from saved runs exit as the gate of what they wrote, so a CI step can gate on
+ * them: `report` of a failing, interrupted or (with --baseline) regressed run is not exit 0. `merge` writes the job
+ * summary (GITHUB_STEP_SUMMARY) as `run` does: the merge job is where the whole run's gate is.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Matrix } from '../src/report/matrix.ts';
+import { cli } from './helpers/harness.ts';
+import { smallMatrix } from './helpers/small-matrix.ts';
+
+const QWEN = 'qwen.qwen3-32b';
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'report-exit-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const save = async (name: string, matrix: Matrix) => {
+  const file = join(dir, `${name}.json`);
+  await writeFile(file, JSON.stringify(matrix));
+  return file;
+};
+const read = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as Matrix;
+
+describe('report exits with the gate', () => {
+  it('0 for a run that passes, saying the gate', async () => {
+    const result = await cli(['report', await save('pass', smallMatrix()), '--report-dir', join(dir, 'pass-report')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('gate: pass (exit 0)');
+  });
+
+  it('1 for a run whose gate fails', async () => {
+    const failing = smallMatrix([{ model: QWEN, check: 'created-at.chat', status: 'fail', observed: 'exponent' }]);
+    const result = await cli(['report', await save('fail', failing), '--report-dir', join(dir, 'fail-report')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/gate: fail \(exit 1\)/);
+  });
+
+  it('130 for an interrupted run, as the run exited', async () => {
+    const base = smallMatrix();
+    const interrupted = { ...base, run: { ...base.run, partial: true, partialReason: 'interrupted (SIGINT)', interrupted: true } };
+    const result = await cli(['report', await save('interrupted', interrupted), '--report-dir', join(dir, 'interrupted-report')]);
+    expect(result.code).toBe(130);
+    expect(result.stdout).toContain('gate: interrupted (exit 130)');
+  });
+
+  it('1 with --baseline when the run regressed since it (0 without: the error alone is within --max-errors)', async () => {
+    const baseline = await save('baseline', smallMatrix());
+    const now = await save('now', smallMatrix([{ model: QWEN, check: 'path-prefix', status: 'error', observed: null, reason: 'HARNESS_TIMEOUT: slow' }]));
+    expect((await cli(['report', now, '--report-dir', join(dir, 'now-report')])).code).toBe(0);
+    const out = join(dir, 'regressed-report');
+    const result = await cli(['report', now, '--baseline', baseline, '--report-dir', out]);
+    expect(result.code).toBe(1);
+    expect((await read(join(out, 'matrix.json'))).gate).toMatchObject({ exitCode: 1, verdict: 'fail', regressedSinceBaseline: true });
+  });
+});
+
+describe('merge writes the step summary', () => {
+  const shard = (i: 1 | 2) =>
+    smallMatrix(
+      ['path-prefix', 'created-at.chat', 'defaults.temperature'].map((check) => ({ model: i === 1 ? QWEN : 'xai.grok-4.3', check, status: 'skipped' as const, observed: null, reason: 'not run: filtered out (a model filter or -t) or in another shard', evidence: [], notRun: true as const })),
+      undefined,
+      undefined,
+      { runId: 'R', shard: `${i}/2` },
+    );
+
+  it('of the merged gate, when GITHUB_STEP_SUMMARY is set', async () => {
+    const summary = join(dir, 'summary.md');
+    const files = [await save('s1', shard(1)), await save('s2', shard(2))];
+    const merged = await cli(['merge', ...files, '--report-dir', join(dir, 'merged')], { GITHUB_STEP_SUMMARY: summary });
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(await readFile(summary, 'utf8')).toMatch(/^### Mantle conformance: pass\n\n\*\*Gate: pass \(exit 0\)\*\*/);
+    // A missing shard: the summary says the gate fails, and why.
+    const partial = await cli(['merge', files[0]!, files[0]!, '--report-dir', join(dir, 'merged-partial')], { GITHUB_STEP_SUMMARY: summary });
+    expect(partial.code).toBe(1);
+    expect(await readFile(summary, 'utf8')).toMatch(/### Mantle conformance: fail[\s\S]*shard 2\/2 of run R is missing/);
+  });
+
+  it('a summary file that cannot be written is exit 2 naming it, after the reports are written', async () => {
+    const blocked = join(dir, 'a-folder');
+    await mkdir(blocked, { recursive: true });
+    const out = join(dir, 'merged-blocked');
+    const result = await cli(['merge', await save('b1', shard(1)), await save('b2', shard(2)), '--report-dir', out], { GITHUB_STEP_SUMMARY: blocked });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`HARNESS_WRITE_FAILED: cannot write the GITHUB_STEP_SUMMARY file ${blocked}`);
+    expect((await read(join(out, 'matrix.json'))).gate.verdict).toBe('pass');
+  });
+});
