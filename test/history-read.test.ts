@@ -188,6 +188,92 @@ describe('reading on worker threads', () => {
   });
 });
 
+describe('forged run files', () => {
+  /** A folder of `runs` (each written under its own name, with `suffix` told apart), read in one thread. */
+  async function folderOf(name: string, runs: [HistoryRun, string][]): Promise<string> {
+    const folder = join(dir, name);
+    await mkdir(folder, { recursive: true });
+    for (const [run, suffix] of runs) await writeFile(join(folder, fileName(run, suffix)), gzipSync(JSON.stringify(run)));
+    return folder;
+  }
+  const night = (day: number) => runOf(day, ['us-east-1']);
+
+  it('two files of one run id that disagree on a cell are refused, naming both files and the cell (the later one no longer wins)', async () => {
+    const [before, after] = [night(1), night(3)];
+    const forged = structuredClone(before);
+    forged.cells['us-east-1/m1']!['path-prefix'] = { status: 'fail', observed: '/v1' };
+    const folder = await folderOf('conflict', [[before, 'aaaaaaaaaaaa'], [forged, 'bbbbbbbbbbbb'], [after, 'aaaaaaaaaaaa']]);
+    for (const threads of [0, 2]) {
+      const error = await errorOf(folder, threads);
+      expect(error.code).toBe('HARNESS_HISTORY_INVALID');
+      expect(error.message).toBe(
+        `${fileName(forged, 'bbbbbbbbbbbb')}: cells.us-east-1/m1.path-prefix is fail "/v1", but pass "/openai/v1" in ${fileName(before, 'aaaaaaaaaaaa')}, a file of the same run "${before.run.id}"; ` +
+          'the files of one run id (its shards, its regions, a duplicate upload) agree on everything they share, so one of them was not written by that run: move that one out of the folder',
+      );
+    }
+    // Moved out, the folder reads, with no change point in that cell.
+    await rm(join(folder, fileName(forged, 'bbbbbbbbbbbb')));
+    const report = await reportOf(folder, 0);
+    expect(report.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.changes).toEqual([]);
+  });
+
+  it('two files of one run id that disagree on a latency or a shape are refused too (a shape would be drift within one night)', async () => {
+    const run = night(1);
+    const slower = structuredClone(run);
+    slower.latency!['us-east-1/m2']!.responses!.totalMs.p95 = 9000;
+    let error = await errorOf(await folderOf('conflict-latency', [[run, 'aaaaaaaaaaaa'], [slower, 'bbbbbbbbbbbb']]), 0);
+    expect(error.message).toMatch(/^\S+bbbbbbbbbbbb\.run\.json\.gz: latency\.us-east-1\/m2\.responses is total p95 9000, but total p95 14 in \S+aaaaaaaaaaaa\.run\.json\.gz, a file of the same run/);
+    const drifted = structuredClone(run);
+    drifted.shapes!.exchanges['us-east-1/m3']!.responses!['probe/main'] = ['f2'];
+    error = await errorOf(await folderOf('conflict-shape', [[run, 'aaaaaaaaaaaa'], [drifted, 'bbbbbbbbbbbb']]), 0);
+    expect(error.message).toMatch(/^\S+bbbbbbbbbbbb\.run\.json\.gz: shapes\.exchanges\.us-east-1\/m3\.responses is .*"f2".*, but .*"f1".* in \S+aaaaaaaaaaaa\.run\.json\.gz/);
+  });
+
+  it('a duplicate upload, shards and regions of one run id still read as one run', async () => {
+    const run = night(2);
+    const both = runOf(4, ['us-east-1', 'eu-west-1'], 'regions');
+    const regions = (['us-east-1', 'eu-west-1'] as const).map((t) => ({ ...both, targets: both.targets.filter((x) => x.id === t), cells: Object.fromEntries(Object.entries(both.cells).filter(([k]) => k.startsWith(`${t}/`))), latency: {}, shapes: undefined }));
+    const folder = await folderOf('one-run', [[run, 'aaaaaaaaaaaa'], [run, 'bbbbbbbbbbbb'], [regions[0]!, 'region000001'], [regions[1]!, 'region000002']]);
+    const report = await reportOf(folder, 0);
+    expect(report.runs.map((r) => [r.id, r.files.length])).toEqual([[run.run.id, 2], ['regions', 2]]);
+    expect(report.cells.flatMap((c) => c.changes)).toEqual([]);
+    // The good folder has a run in two shards.
+    expect((await reportOf(join(dir, 'good'), 0)).runs.find((r) => r.id === 'sharded')!.files).toHaveLength(2);
+  });
+
+  it.each([
+    ['2026-02-30T25:61:00Z', 'run.startedAt: "2026-02-30T25:61:00Z" is not a real date and time in UTC'],
+    ['2026-02-29T02:00:00.000Z', 'run.startedAt: "2026-02-29T02:00:00.000Z" is not a real date and time in UTC'],
+    ['2026-12-01T24:00:00Z', 'run.startedAt: "2026-12-01T24:00:00Z" is not a real date and time in UTC'],
+    ['2026-12-01T02:00:60Z', 'run.startedAt: "2026-12-01T02:00:60Z" is not a real date and time in UTC'],
+    // Runs are ordered by this text: another form (an offset, no seconds, trailing text) would sort wrong.
+    ['2026-12-01T02:00:00+05:00', 'run.startedAt must match pattern'],
+    ['2026-12-01T02:00', 'run.startedAt must match pattern'],
+    ['2026-12-01T02:00:00Z and more', 'run.startedAt must match pattern'],
+  ])('a start of %j is refused, naming run.startedAt', async (startedAt, message) => {
+    const run = night(2);
+    run.run.startedAt = startedAt;
+    const error = await errorOf(await folderOf(`date-${Math.random().toString(36).slice(2)}`, [[night(1), 'aaaaaaaaaaaa'], [run, 'bbbbbbbbbbbb']]), 0);
+    expect(error.code).toBe('HARNESS_HISTORY_INVALID');
+    expect(error.message).toContain(`-bbbbbbbbbbbb${RUN_FILE_SUFFIX}: ${message}`);
+  });
+
+  it('a real date reads, a leap day and one without milliseconds too', async () => {
+    const [a, b] = [night(1), night(2)];
+    a.run.startedAt = '2028-02-29T02:00:00Z';
+    b.run.startedAt = '2028-03-01T02:00:00.123Z';
+    const report = await reportOf(await folderOf('dates', [[a, 'aaaaaaaaaaaa'], [b, 'aaaaaaaaaaaa']]), 0);
+    expect(report.runs.map((r) => r.startedAt)).toEqual([a.run.startedAt, b.run.startedAt]);
+  });
+
+  it('observed values are not held to a vocabulary: a history is kept across upgrades whose checks change their words', async () => {
+    const run = night(2);
+    run.cells['us-east-1/m1']!['path-prefix']!.observed = 'a word from another version';
+    const report = await reportOf(await folderOf('any-word', [[night(1), 'aaaaaaaaaaaa'], [run, 'aaaaaaaaaaaa']]), 0);
+    expect(report.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.segments.at(-1)!.observed).toBe('a word from another version');
+  });
+});
+
 describe('the quick check of a run file', () => {
   const schema = new Ajv({ allErrors: false, strict: false }).compile(HistoryRunSchema);
   const base = runOf(6, ['us-east-1']);

@@ -174,6 +174,7 @@ describe('a history folder is untrusted', () => {
     ['a trial status that is not one', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3']['path-prefix'].trials = [['flaky', 'x']]), /trials\[0\]\[0\] must be equal to one of the allowed values \(got "flaky"\)/],
     ['an empty check id', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3'][''] = { status: 'pass', observed: null }), /cells\.us-west-2\/xai\.grok-4\.3 .*must NOT have fewer than 1 characters/],
     ['a shape that is not a fingerprint of the file', (r: Record<string, any>) => void (r.shapes.exchanges['us-west-2/xai.grok-4.3'].responses = { k: ['constructor'] }), /the fingerprint "constructor" is not in shapes\.fingerprints/],
+    ['a start that is no date', (r: Record<string, any>) => void (r.run.startedAt = '2026-02-30T25:61:00Z'), /run\.startedAt: "2026-02-30T25:61:00Z" is not a real date and time in UTC/],
   ])('%s: exit 2 naming the file and the key', async (_name, mutate, message) => {
     const run = await validRun();
     mutate(run);
@@ -183,6 +184,21 @@ describe('a history folder is untrusted', () => {
     expect(result.stderr).toContain(`20261206T000000-evil-000000000000${RUN_FILE_SUFFIX}`);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain('move it out of the folder');
+  });
+
+  it('a second file of a run that says another value for a cell is exit 2 naming both; an identical copy is the same run', async () => {
+    const first = (await readdir(history)).sort()[0]!;
+    const second = first.replace(/[0-9a-f]{12}(?=\.run\.json\.gz$)/, 'ffffffffffff');
+    const copy = await bad(second, await readFile(join(history, first)));
+    expect(copy.code, copy.stderr).toBe(0);
+    expect(copy.stdout).toContain('read 4 run file(s): 3 run(s)');
+    const run = await validRun();
+    run.cells['us-west-2/xai.grok-4.3']['created-at.responses'].observed = 'exponent';
+    const forged = await bad(second, gzipSync(JSON.stringify(run)));
+    expect(forged.code, forged.stderr).toBe(2);
+    expect(forged.stderr).toContain('HARNESS_HISTORY_INVALID');
+    expect(forged.stderr).toMatch(new RegExp(`${second.replace(/\./g, '\\.')}: cells\\.us-west-2/xai\\.grok-4\\.3\\.created-at\\.responses is \\w+ "exponent", but \\w+ "integer" in ${first.replace(/\./g, '\\.')}, a file of the same run`));
+    expect(forged.stderr).toContain('move that one out of the folder');
   });
 
   it('a huge file is refused by its size before it is read', async () => {

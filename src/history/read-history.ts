@@ -16,6 +16,7 @@ import { inertLine } from '../report/inert-text.ts';
 import { schemaProblem } from '../report/schema-problem.ts';
 import { HISTORY_RUN_FORMAT, type HistoryRun } from '../suite/history-schema.ts';
 import { RUN_FILE_SUFFIX } from './history-file.ts';
+import { startedAtProblem } from './run-values.ts';
 import { runSchemaErrors } from './validate-run.ts';
 
 /** The most a run file may unpack to: a full catalog run is well under 1 MiB. */
@@ -54,7 +55,7 @@ export function parseRunFile(bytes: Buffer, name: string): HistoryRun {
   }
   const errors = runSchemaErrors(value);
   if (errors) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${schemaProblem(errors, value)}; ${FIX}`);
-  const problem = referenceProblem(value as HistoryRun);
+  const problem = startedAtProblem((value as HistoryRun).run.startedAt) ?? referenceProblem(value as HistoryRun);
   if (problem) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${problem}; ${FIX}`);
   return value as HistoryRun;
 }
@@ -75,8 +76,8 @@ function nonFinite(document: unknown): string | undefined {
 
 /**
  * What the schema cannot say: every `target/model` key names one of the run's targets, every cell one of its
- * checks, every shape one of its fingerprints. A key that does not (`__proto__`, no slash, another target) would
- * reach the report as a cell of no target.
+ * checks, every shape one of its fingerprints. A key that does not
+ * (`__proto__`, no slash, another target) would reach the report as a cell of no target.
  */
 function referenceProblem(run: HistoryRun): string | undefined {
   const targets = new Set(run.targets.map((t) => t.id));

@@ -40,7 +40,8 @@ export const HistoryRunSchema = Type.Object(
     format: Type.Literal(HISTORY_RUN_FORMAT),
     run: Type.Object({
       id: Id,
-      startedAt: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}', maxLength: 40 }),
+      /** As `Date#toISOString()` writes it: runs are ordered by this text, so one form, in UTC (a real date and time: history/run-values.ts checks). */
+      startedAt: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$', maxLength: 40 }),
       finishedAt: Type.String({ maxLength: 40 }),
       harnessVersion: Text,
       partial: Type.Boolean(),

@@ -1,0 +1,29 @@
+/**
+ * @module history/run-values
+ * What a run file's schema cannot say about its values: a start that is a real moment (a run writes it with
+ * `Date#toISOString()`). Observed values are not held to their checks' vocabularies: a history folder is kept for a
+ * year, across upgrades whose checks may change their words, and the reports show every value as inert text.
+ */
+import { inertLine } from '../report/inert-text.ts';
+
+const STAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z$/;
+
+/**
+ * Why `startedAt` is not a real UTC date and time, or undefined. The schema's pattern gives the shape; here the
+ * fields must survive a round trip through Date (`2026-02-30T25:61:00Z` does not: Date rolls it over into March),
+ * because runs are ordered by this text and dated by its first ten characters.
+ */
+export function startedAtProblem(startedAt: string): string | undefined {
+  const m = STAMP.exec(startedAt);
+  const fields = m?.slice(1, 7).map(Number);
+  if (fields) {
+    const [year, month, day, hour, minute, second] = fields as [number, number, number, number, number, number];
+    // Set field by field (Date.UTC would read years 0-99 as 1900-1999); an out-of-range field rolls over.
+    const at = new Date(0);
+    at.setUTCFullYear(year, month - 1, day);
+    at.setUTCHours(hour, minute, second);
+    const back = [at.getUTCFullYear(), at.getUTCMonth() + 1, at.getUTCDate(), at.getUTCHours(), at.getUTCMinutes(), at.getUTCSeconds()];
+    if (back.every((n, i) => n === fields[i])) return undefined;
+  }
+  return `run.startedAt: ${inertLine(JSON.stringify(startedAt), 60)} is not a real date and time in UTC (YYYY-MM-DDTHH:MM:SS[.sss]Z, as a run writes it)`;
+}
