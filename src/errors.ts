@@ -21,7 +21,7 @@ export const ERROR_CODES = {
   HARNESS_CONNECTION: 'the connection failed or was reset',
   HARNESS_STREAM_CUT: 'a streamed response stopped before it ended',
   HARNESS_STALLED: 'an answer began and then went silent for longer than --idle-timeout, and a later step needed it whole',
-  HARNESS_THROTTLED: 'the endpoint kept answering 429 after every retry',
+  HARNESS_THROTTLED: 'the endpoint kept answering 429 (or another 4xx that says throttled) after every retry',
   HARNESS_SERVER_ERROR: 'the endpoint kept answering 5xx, or a 2xx with no answer in it (empty, an HTML page, a gateway\'s error), after every retry',
   HARNESS_BODY_TOO_LARGE: 'a response body (decoded) exceeded the size the harness buffers',
   HARNESS_NOT_AN_ANSWER: 'the endpoint answered with something that says nothing about the model (a redirect, 1xx, 304, a proxy, an HTML error page from a WAF or proxy)',

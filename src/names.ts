@@ -49,12 +49,27 @@ export function checkName(value: string, kind: NameKind, where: string): string 
 const KEPT_AS_IS = /^[a-z0-9-][a-z0-9.-]*$/;
 
 /**
+ * Windows device names, in any letter case and with any extension (`con`, `NUL.json`, `com1.x`): such a folder or
+ * file cannot be made there, or names the device. Only a name kept raw can be one (an encoded first byte is `_`).
+ */
+const DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/;
+
+/**
  * The folder (or file stem) a name is stored under. Lower-case letters, digits, `.` and `-` stay as they are, so
  * the ids Mantle uses read the same on disk (`google.gemma-4-e2b`); every other byte, a leading dot, and `_`
- * itself become `_XX` (upper-case hex of each UTF-8 byte). The mapping is injective, also on case-insensitive file
- * systems (only lower-case letters are kept raw), and never yields `.`, `..` or a separator.
+ * itself become `_XX` (upper-case hex of each UTF-8 byte). So do the first letter of a Windows device name (`con`
+ * -> `_63on`) and a trailing dot (`x.` -> `x_2E`: Windows drops it, and `x.` would be `x`). The mapping is
+ * injective, also on case-insensitive file systems (only lower-case letters are kept raw), never yields `.`, `..`, a
+ * separator or a name Windows changes, and leaves every other name's folder as it was.
  */
 export function folderName(name: string): string {
+  let out = encoded(name);
+  if (DEVICE.test(out)) out = `_${out.charCodeAt(0).toString(16).toUpperCase()}${out.slice(1)}`;
+  return out.endsWith('.') ? `${out.slice(0, -1)}_2E` : out;
+}
+
+/** `name` with every byte `folderName` does not keep raw written `_XX`. */
+function encoded(name: string): string {
   // Most names are already what they map to (a replay maps every model and case id once per fixture it reads).
   if (KEPT_AS_IS.test(name)) return name;
   let out = '';

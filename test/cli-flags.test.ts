@@ -88,6 +88,43 @@ describe('before anything is sent', () => {
   });
 });
 
+describe('values that become headers are checked before anything is sent', () => {
+  let server: RunningEmulator;
+  beforeAll(async () => {
+    server = await catalogEmulator();
+  });
+  afterAll(() => server.close());
+
+  const SECRET = 'gw-secret-0123456789';
+  const live = (name: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    cli(['run', '--mode', 'live', '--endpoint', server.url, '--models', 'xai.grok-4.3', '--checks', 'path-prefix', '--report-dir', join(dir, name), '--quiet', ...args], env);
+
+  it.each([
+    { name: '--project with a line break', args: ['--auth', 'none', '--project', 'a\nb'], env: {}, says: /HARNESS_USAGE: --project: "a\\nb" holds a line break/ },
+    { name: '--project with a control character', args: ['--auth', 'none', '--project', 'a\u0007b'], env: {}, says: /HARNESS_USAGE: --project: .* holds a control character/ },
+    { name: '--header-env whose variable holds CRLF', args: ['--auth', 'none', '--header-env', 'X-Ok=V'], env: { V: `${SECRET}\r\nX: 1` }, says: /HARNESS_USAGE: --header-env X-Ok=V: the value of V holds a line break \(not shown: it may be a secret\)/ },
+    { name: '--header-env whose variable holds a non-Latin-1 character', args: ['--auth', 'none', '--header-env', 'X-Ok=V'], env: { V: `${SECRET}\u2028` }, says: /HARNESS_USAGE: --header-env X-Ok=V: the value of V holds a character a header cannot carry/ },
+    { name: '--header-env naming a framing header', args: ['--auth', 'none', '--header-env', 'Content-Length=V'], env: { V: '5' }, says: /HARNESS_USAGE: --header-env: Content-Length frames the request/ },
+    { name: 'an API key with a line break', args: [], env: { AWS_BEARER_TOKEN_BEDROCK: `${SECRET}\n${SECRET}` }, says: /HARNESS_USAGE: --api-key-env AWS_BEARER_TOKEN_BEDROCK: the value of AWS_BEARER_TOKEN_BEDROCK holds a line break/ },
+  ])('$name is exit 2 naming the flag, not the secret, with no request sent', async ({ name, args, env, says }) => {
+    const before = server.stats.requests;
+    const run = await live(name.replace(/\W+/g, '-'), args, env);
+    expect(run.code, run.stdout).toBe(2);
+    expect(run.stderr).toMatch(says);
+    expect(run.stderr).not.toContain(SECRET);
+    expect(run.stderr).not.toMatch(/Cannot reach|HARNESS_CONNECTION/);
+    expect(server.stats.requests).toBe(before);
+  });
+
+  it('good values are sent as they are', async () => {
+    const run = await live('good-headers', ['--auth', 'none', '--project', 'proj_abc123', '--header-env', 'X-Gateway-Key=V'], { V: SECRET });
+    expect(run.code, run.stderr).toBe(0);
+    const sent = server.stats.log.filter((entry) => entry.path.includes('/chat/completions'));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((entry) => entry.headers['openai-project'] === 'proj_abc123' && entry.headers['x-gateway-key'] === SECRET)).toBe(true);
+  });
+});
+
 /** Each option of a `--help` text: its flag, its description and its default as printed. */
 function helpOptions(help: string): Map<string, { text: string; default?: string }> {
   const options = new Map<string, { text: string; default?: string }>();

@@ -34,6 +34,10 @@ interface Outage {
  */
 const OUTAGES: Outage[] = [
   { name: '429 to everything', status: 429, type: 'application/json', body: '{"error":{"message":"Too many requests","type":"server_error"}}', cause: /HARNESS_THROTTLED/ },
+  // A throttle said with a 400: OpenAI's code relayed by a proxy, AWS's ThrottlingException, bare words.
+  { name: 'a 400 rate_limit_exceeded', status: 400, type: 'application/json', body: '{"error":{"message":"Rate limit reached for requests","code":"rate_limit_exceeded"}}', cause: /HARNESS_THROTTLED: still throttled \(400: Rate limit reached for requests\)/ },
+  { name: 'a 400 ThrottlingException', status: 400, type: 'application/json', body: '{"__type":"ThrottlingException","message":"Rate exceeded"}', cause: /HARNESS_THROTTLED: still throttled \(400: Rate exceeded\)/ },
+  { name: 'a 400 Too many requests', status: 400, type: 'text/plain', body: 'Too many requests', cause: /HARNESS_THROTTLED: still throttled \(400: Too many requests\)/ },
   { name: '500 to everything', status: 500, type: 'application/json', body: '{"error":{"message":"Internal server error","type":"server_error"}}', cause: /HARNESS_SERVER_ERROR/ },
   { name: '408 to everything', status: 408, type: 'text/plain', body: 'Request Timeout', cause: /HARNESS_TIMEOUT: the endpoint answered 408/ },
   { name: 'an HTML 200 maintenance page', status: 200, type: 'text/html', body: '<html><body><h1>Down for maintenance</h1></body></html>', cause: /HARNESS_SERVER_ERROR: .*HTML page \(Down for maintenance\)/ },
@@ -170,6 +174,7 @@ describe('RecordTarget', () => {
     { name: 'Mantle\'s 400 route error', status: 400, body: '{"error":{"code":"validation_error","message":"model `google.gemma-4-31b` isn\'t supported on this route"}}' },
     { name: 'Berm\'s 401', status: 401, body: '{"error":{"code":"access_denied","message":"Berm is not enabled for this account"}}' },
     { name: 'a bare 404', status: 404, body: '{"error":{"code":"not_found","message":"Not Found"}}' },
+    { name: 'a 400 about a limit that is no throttle', status: 400, body: '{"error":{"message":"max_tokens exceeds the model\'s limit","type":"invalid_request_error"}}' },
     { name: 'an unknown model', status: 404, body: '{"error":{"message":"The model \'us.openai.gpt-oss-20b\' does not exist"}}' },
     { name: 'a Responses object that failed inside a 200', status: 200, body: '{"id":"resp_1","object":"response","status":"failed","error":{"code":"invalid_prompt","message":"bad"}}' },
   ])('replaces the previous fixture with $name: the endpoint\'s answer', async ({ name, status, body }) => {

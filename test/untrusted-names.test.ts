@@ -27,6 +27,22 @@ describe('folderName', () => {
     expect(nameFromFolder('Upper')).toBeUndefined();
   });
 
+  it('encodes Windows device names in any letter case and a trailing dot, which Windows would take or change', () => {
+    const ids = ['con', 'nul', 'com1', 'lpt9', 'aux.json', 'prn.x', 'x.', 'a.b.', 'CON', 'Nul', 'con.', '_63on'];
+    const folders = ids.map(folderName);
+    expect(folders.slice(0, 8)).toEqual(['_63on', '_6Eul', '_63om1', '_6Cpt9', '_61ux.json', '_70rn.x', 'x_2E', 'a.b_2E']);
+    expect(new Set(folders.map((f) => f.toLowerCase())).size).toBe(ids.length);
+    for (const [i, folder] of folders.entries()) {
+      expect(folder).not.toMatch(/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)|[. ]$/i);
+      expect(nameFromFolder(folder)).toBe(ids[i]);
+    }
+    // A folder an older version made under the raw name is no longer one folderName makes.
+    expect(nameFromFolder('con')).toBeUndefined();
+    expect(nameFromFolder('x.')).toBeUndefined();
+    // Names that only look alike keep their folders.
+    for (const id of ['console', 'com10', 'auxiliary', 'nullable', 'x.y', 'lpt']) expect(folderName(id)).toBe(id);
+  });
+
   it('refuses empty, dot, separator, control and over-long names', () => {
     expect(nameProblem('', 'run id')).toMatch(/empty/);
     expect(nameProblem('.', 'run id')).toBeDefined();

@@ -78,6 +78,7 @@ export async function runCommand(
     loaded.plan.models,
     { filters: allFilters, ...(shard ? { shard } : {}), ...(pattern ? { pattern } : {}) },
   );
+  await refuseLinkedFixtureFolders(config, work);
   // Read the OpenAPI document now, so a bad one stops the run with exit 2 before anything is sent.
   const schemas = config.openapiFile ? await loadOpenApiSchemas(config.openapiFile) : undefined;
   // The matrix schema compiles when read-matrix loads: only a run with --baseline pays for it.
@@ -103,6 +104,21 @@ export async function runCommand(
     ? await (await import('../run/vitest-view.ts')).runOnVitest({ ...request, ui: Boolean(flags.ui), vitestOptions })
     : await runInProcess(request);
   return finish(end, config, flags, io, onVitest ? 'vitest' : 'in-process', [...loaded.plan.cases.keys()]);
+}
+
+/**
+ * A record run whose target or model folder under --fixtures is a symbolic link stops here, before anything is sent
+ * (but the credentials check): writing through it would overwrite files outside the fixtures folder.
+ */
+async function refuseLinkedFixtureFolders(config: RunConfig, work: readonly { target: string; model: string }[]): Promise<void> {
+  const recording = new Set(config.targets.filter((t) => t.mode === 'record').map((t) => t.id));
+  if (recording.size === 0) return;
+  const { linkedFixtureFolder, linkedFolderProblem } = await import('../transport/fixture-file.ts');
+  for (const cell of work) {
+    if (!recording.has(cell.target)) continue;
+    const linked = await linkedFixtureFolder(config.fixturesDir, cell.target, cell.model);
+    if (linked) throw usage('--fixtures', `${linkedFolderProblem(linked)}. Nothing was recorded.`);
+  }
 }
 
 /** `--threads n`: a replay's; live and record runs wait on the endpoint, and a run on vitest judges in one thread. */

@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { checkName } from '../names.ts';
+import { FRAMING_HEADERS, headerValueProblem } from '../transport/headers.ts';
 import { DEFAULTS, type AuthConfig, type RunConfig } from '../run/run-config.ts';
 import type { TargetMode } from '../transport/target.ts';
 import { resolveTargets } from './target-options.ts';
@@ -240,8 +241,13 @@ function resolveAuth(flags: RunFlags): AuthConfig {
   const headerEnv = (flags.headerEnv ?? []).map((spec) => {
     const match = /^([A-Za-z0-9-]+)=([A-Za-z_][A-Za-z0-9_]*)$/.exec(spec);
     if (!match) throw usage('--header-env', `"${spec}" is not HEADER=ENV_VAR (e.g. x-portkey-api-key=PORTKEY_API_KEY)`);
+    if (FRAMING_HEADERS.has(match[1]!.toLowerCase())) throw usage('--header-env', `${match[1]} frames the request (the harness sets it); name the header a gateway reads a credential from`);
+    // The variable's value is checked when it is read (create-auth.ts), without ever printing it.
     return { header: match[1]!, env: match[2]! };
   });
+  // OpenAI-Project goes on every request as it is: a line break would fail each one as a connection error.
+  const projectProblem = flags.project === undefined ? undefined : headerValueProblem(flags.project);
+  if (projectProblem) throw usage('--project', `${JSON.stringify(flags.project)} ${projectProblem}; give the project id alone (e.g. proj_abc123)`);
   return {
     kind: kind as AuthConfig['kind'],
     apiKeyEnv,

@@ -4,7 +4,8 @@
  * Both ways of running (in-process, and on vitest for `--ui` or vitest arguments) select through these
  * functions, with the semantics vitest gives the same flags on one spec file per model: a filter is a
  * case-insensitive part of the file name `<target>/<model>.spec.ts`; `-t` is a regular expression tested against
- * the test's full name `<model> <check>` (`<target> › <model> <check>` with several targets); shards are cut from
+ * `<model> <check>` and, with several targets, also the test's full name `<target> › <model> <check>` (`testName`);
+ * shards are cut from
  * the file names in sorted order, so every shard of a run, on any machine, agrees on who runs what.
  */
 import { posix } from 'node:path';
@@ -46,6 +47,17 @@ export function cellTitle(cell: Cell, severalTargets: boolean): string {
   return severalTargets ? `${cell.target} › ${cell.model}` : cell.model;
 }
 
+/**
+ * Whether `-t` selects a check of a cell. The README promises `<model> <check>`: a pattern anchored on the model
+ * (`^xai\.grok-4\.3 `) must select it on every target, also in the default replay of two targets, where the test's
+ * full name starts with the target. The full name is tried too, so that a pattern can pick one target
+ * (`^runtime\.us-east-1 › `). The checks run are chosen here (the spec files hold only them), so the in-process run
+ * and the run on vitest select alike.
+ */
+export function testNameMatches(pattern: RegExp, cell: Cell, title: string, check: string): boolean {
+  return pattern.test(`${cell.model} ${check}`) || (title !== cell.model && pattern.test(`${title} ${check}`));
+}
+
 /** vitest's file filter: the lower-cased relative file name contains one of the lower-cased filters. */
 export function matchesFilters(cell: Cell, filters: readonly string[]): boolean {
   if (filters.length === 0) return true;
@@ -85,11 +97,11 @@ export function selectWork(targets: readonly PlanTarget[], models: readonly Plan
     .filter((cell) => matchesFilters(cell, selection.filters))
     .map((cell) => {
       const title = cellTitle(cell, severalTargets);
-      return { ...cell, title, checks: pattern ? cell.planned.checks.filter((check) => pattern.test(`${title} ${check.id}`)) : cell.planned.checks };
+      return { ...cell, title, checks: pattern ? cell.planned.checks.filter((check) => testNameMatches(pattern, cell, title, check.id)) : cell.planned.checks };
     });
   // Judged before sharding: a pattern that matches only another shard's models is not a typo.
   if (pattern && filtered.every((cell) => cell.checks.length === 0)) {
-    throw new HarnessError('HARNESS_USAGE', `-t ${JSON.stringify(pattern.source)} matches no check of the selected models (it is matched against "<model> <check>", e.g. "xai.grok-4.3 stream.chat-completions")`);
+    throw new HarnessError('HARNESS_USAGE', `-t ${JSON.stringify(pattern.source)} matches no check of the selected models (it is matched against "<model> <check>", e.g. "xai.grok-4.3 stream.chat-completions", and with several targets also against "<target> › <model> <check>")`);
   }
   // shardCells sorts by file name; the run keeps plan order (filtered is in plan order).
   const inShard = new Set(shardCells(filtered, selection.shard));

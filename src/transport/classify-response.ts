@@ -25,7 +25,7 @@ export type ResponseClass =
   | 'auth-rejected'
   /** 403 that is not a route error: the principal lacks a permission or model access. */
   | 'forbidden'
-  /** 429. */
+  /** 429, or another 4xx whose error class or words say throttled (`throttledAnswer`). */
   | 'throttled'
   /** 5xx. */
   | 'server-error'
@@ -61,6 +61,32 @@ const NOT_ON_ROUTE = /(isn'?t|is not|not) supported on this route/i;
 const API_NOT_OFFERED = /does not support the '[^']*' api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model/i;
 
 /**
+ * Error codes and types that name a throttle: OpenAI's `rate_limit_exceeded` / `rate_limit_error`, AWS's
+ * `ThrottlingException`, `TooManyRequestsException`, `ServiceQuotaExceededException` ("You can resubmit your request
+ * later", Bedrock's quota errors), `RequestLimitExceeded`, S3-style `SlowDown`, Mantle's `throttling_error`.
+ */
+const THROTTLE_CLASS = /rate_?limit|throttl|too_?many_?requests|request_?limit_?exceeded|service_?quota_?exceeded|^slow_?down$/i;
+/**
+ * Words that say throttled and nothing else: "Rate limit reached for requests" (OpenAI), "Rate exceeded" (AWS), "Too
+ * many requests", Bedrock's "Too many tokens, please wait before trying again". Not "limit" alone: a 400
+ * "max_tokens exceeds the model's limit" or "too many tokens in the prompt" is the endpoint's answer about the request.
+ */
+const THROTTLE_WORDS = /\brate[ _-]?limit(ed|s)?\b[^.]{0,40}\b(reached|exceeded|hit)\b|\brate exceeded\b|\btoo many requests\b|\btoo many tokens\b[^.]{0,40}\b(wait|try again|per (second|minute|hour|day))\b|\b(request|call)s? (was|were|has been|have been|is|are) throttled\b|\bthrottling ?exception\b/i;
+
+/**
+ * A 4xx other than 429 that is a throttle all the same: AWS gateways answer `ThrottlingException` with a 400, proxies
+ * relay OpenAI's `rate_limit_exceeded` with a 400 or 403. It says nothing about the model: retried and, if it
+ * outlives the retries, HARNESS_THROTTLED (retrying-target.ts), never a rejection judged nor a recording. A 401 is
+ * left to the credential rules (a bad key stops the run whatever it says).
+ */
+function throttledAnswer(status: number, envelope: ErrorEnvelope | undefined): boolean {
+  if (status < 400 || status >= 500 || status === 401 || !envelope) return false;
+  const named = [envelope.code, envelope.type].filter((value): value is string => typeof value === 'string');
+  // Only the message's start is read: throttle words are short, an endpoint's message can be megabytes.
+  return named.some((value) => THROTTLE_CLASS.test(value)) || THROTTLE_WORDS.test(envelope.message.slice(0, 1000));
+}
+
+/**
  * Whether a message is one of the endpoint's own refusals of a model on a route or an API ("isn't supported on this
  * route", "does not support the '/v1/responses' API", Berm, "The model 'x' does not exist"): the same words the
  * rules below believe whatever the status, for the stand-in rules to tell such an answer from a gateway's.
@@ -73,6 +99,7 @@ export function refusesByWords(text: string): boolean {
 const RULES: readonly Rule[] = [
   { name: '429', kind: 'throttled', matches: (status) => status === 429 },
   { name: '5xx', kind: 'server-error', matches: (status) => status >= 500 },
+  { name: '4xx-throttle', kind: 'throttled', matches: (status, envelope) => throttledAnswer(status, envelope) },
   // Mantle answers a prefixed model on the unprefixed route with this 401 (seeds/truefoundry FAQ, litellm #30657).
   { name: 'berm', kind: 'route-unsupported', matches: (_s, _e, text) => BERM.test(text) },
   { name: 'not-on-route', kind: 'route-unsupported', matches: (_s, _e, text) => NOT_ON_ROUTE.test(text) },

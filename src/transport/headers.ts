@@ -30,3 +30,23 @@ export function storableHeaders(headers: Record<string, string | string[] | unde
   }
   return out;
 }
+
+/**
+ * Why `value` cannot be sent as a header value, or undefined when it can. undici refuses a line break, another
+ * control character, or a character above U+00FF (it would split or forge headers): caught when a flag or a variable
+ * is read, the run stops with the flag to fix, not with every request failing as a connection error.
+ */
+export function headerValueProblem(value: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (/[\r\n]/.test(value)) return 'holds a line break';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) return 'holds a control character';
+  if (/[^\u0000-\u00ff]/.test(value)) return 'holds a character a header cannot carry (only Latin-1 is allowed)';
+  return undefined;
+}
+
+/**
+ * Headers a run may not set from --header-env: they frame the request (length, encoding, connection, host), so a
+ * value from a variable would corrupt every request instead of adding a credential to it.
+ */
+export const FRAMING_HEADERS: ReadonlySet<string> = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'content-encoding']);

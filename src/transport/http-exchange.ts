@@ -17,7 +17,7 @@ import { isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeRes
 import { storableHeaders } from './headers.ts';
 import { redactExchange } from './redact-exchange.ts';
 import { standInAnswer } from './stand-in-answer.ts';
-import { Redactor, secretsOfAuthHeaders, type Secret } from './redactor.ts';
+import { Redactor, secretsOfAuthHeaders, secretsOfQuery, type Secret } from './redactor.ts';
 import { USER_AGENT } from './user-agent.ts';
 
 export interface HttpOptions {
@@ -75,12 +75,23 @@ export function redactorFor(auth: AuthProvider): Redactor {
   return redactor;
 }
 
+/**
+ * The URL of a request path under the base URL: the base's path is kept as a prefix, and so is its query (Azure
+ * OpenAI needs `?api-version=...` on every request). A parameter the request names itself replaces the base's of
+ * the same name (the request's query is what a check asks for); the others are kept, base first, both as written.
+ */
 export function joinUrl(baseUrl: string, path: string): URL {
   const base = new URL(baseUrl);
   const basePath = base.pathname.replace(/\/+$/, '');
-  const [pathname, search] = path.split('?');
+  const at = path.indexOf('?');
+  const pathname = at < 0 ? path : path.slice(0, at);
+  const own = at < 0 ? '' : path.slice(at + 1);
+  const named = new Set(new URLSearchParams(own).keys());
+  const kept = base.search.slice(1).split('&').filter((pair) => pair !== '' && !named.has(new URLSearchParams(pair).keys().next().value ?? ''));
+  const query = [...kept, ...(own ? [own] : [])].join('&');
   base.pathname = `${basePath}${pathname}`;
-  base.search = search ? `?${search}` : '';
+  base.search = query ? `?${query}` : '';
+  base.hash = '';
   return base;
 }
 
@@ -116,7 +127,9 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
   try {
     const outgoing = { ...(options.headers ?? {}), ...request.headers };
     const authHeaders = await options.auth.headers({ method: request.method, url, headers: outgoing, ...(request.body !== undefined ? { body: request.body } : {}) });
-    sent.secrets = secretsOfAuthHeaders(authHeaders);
+    // A key in the endpoint's query (`?api-key=`, `?code=`) goes out on every request like a header's: redacted alike.
+    // Only the endpoint's own: a request's query is the harness's, and holds no secret to find in every answer.
+    sent.secrets = [...secretsOfAuthHeaders(authHeaders), ...secretsOfQuery(new URL(options.baseUrl))];
     const sentAt = performance.now();
     const answer = await undiciRequest(url, {
       method: request.method,

@@ -13,7 +13,7 @@ import type { Secret } from './auth/auth.ts';
 import { bodyText, excerpt } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
 import { describeRequest, type Exchange, type ExchangeRequest } from './exchange.ts';
-import { fixturePath, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
+import { fixturePath, linkedFixtureFolder, linkedFolderProblem, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 
@@ -60,6 +60,9 @@ export class RecordTarget extends TargetDecorator {
   override async caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void> {
     if (exchanges.length === 0) return;
     const file = fixturePath(this.#options.fixturesDir, this.id, model, caseId);
+    // Checked before the run too (run-command); again here, as a link may appear while the run goes.
+    const linked = await linkedFixtureFolder(this.#options.fixturesDir, this.id, model);
+    if (linked) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${linkedFolderProblem(linked)}`);
     const failure = outageIn(exchanges);
     if (failure && !this.#options.overwriteFailures && (await stat(file).catch(() => null))?.isFile()) {
       this.kept.push(file);

@@ -249,3 +249,14 @@ export function secretsOfAuthHeaders(headers: Readonly<Record<string, string>>):
   }
   return secrets;
 }
+
+/** Query parameter names that carry a credential: `api-key` (Azure OpenAI), `key`, `token`, `code` (Azure Functions), `sig`. */
+const SECRET_PARAM = /key|token|secret|sig|password|passwd|auth|credential|^code$/i;
+
+/**
+ * The values of a URL's query parameters whose names say credential. Only those: `?api-version=2024-10-21` is no
+ * secret, and redacting it would blank every date in every answer.
+ */
+export function secretsOfQuery(url: URL): Secret[] {
+  return [...url.searchParams].filter(([name, value]) => value && SECRET_PARAM.test(name)).map(([, value]) => ({ kind: 'query-credential', value }));
+}

@@ -1,6 +1,6 @@
 /**
  * @module transport/retrying-target
- * Retries what says nothing about conformance: 429, 5xx, timeouts (a 408 included), refused or reset connections,
+ * Retries what says nothing about conformance: 429 (and a 4xx whose error says throttled, classify-response.ts), 5xx, timeouts (a 408 included), refused or reset connections,
  * streams cut mid-way, an event stream that ended before its first byte (judged only when every attempt says so),
  * and a 2xx that carries no answer (empty, an HTML page, a gateway's error: an outage behind a
  * 2xx, HARNESS_SERVER_ERROR from the wire, see stand-in-answer.ts). Exponential backoff with jitter, or the server's Retry-After. A 4xx that is the endpoint's answer is
@@ -10,6 +10,7 @@
  */
 import type { HarnessErrorCode } from '../errors.ts';
 import { bodyText, excerpt } from './body.ts';
+import { classifyAnswer } from './classify-response.ts';
 import { isStreamResponse, type Exchange, type ExchangeRequest } from './exchange.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
@@ -35,7 +36,17 @@ const RETRYABLE_ERRORS: ReadonlySet<HarnessErrorCode> = new Set(['HARNESS_TIMEOU
 export function isRetryable(exchange: Exchange): boolean {
   if (exchange.error) return RETRYABLE_ERRORS.has(exchange.error.code);
   const status = exchange.response?.status ?? 0;
-  return status === 429 || status >= 500 || emptyStream(exchange);
+  return throttled(exchange) || status >= 500 || emptyStream(exchange);
+}
+
+/**
+ * A 429, or another 4xx whose error names a throttle (`ThrottlingException` or `rate_limit_exceeded` with a 400): read
+ * as a rejection, such an answer was judged `fail` and recorded over good fixtures.
+ */
+function throttled(exchange: Exchange): boolean {
+  const response = exchange.response;
+  if (!response || response.status < 400 || response.status >= 500) return false;
+  return response.status === 429 || classifyAnswer(response).kind === 'throttled';
 }
 
 /**
@@ -102,8 +113,9 @@ function finalize(exchange: Exchange, attempts: number, waitedMs: number, same: 
   const result = { ...exchange, attempts };
   const status = exchange.response?.status ?? 0;
   const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
-  if (!exchange.error && status === 429) {
-    result.error = { code: 'HARNESS_THROTTLED', message: `still throttled (429) after ${tries} and ${Math.round(waitedMs)} ms of backoff; lower --concurrency or set --tpm` };
+  if (!exchange.error && throttled(exchange)) {
+    const said = status === 429 ? '429' : `${status}: ${excerpt(classifyAnswer(exchange.response!).message ?? '', 120)}`;
+    result.error = { code: 'HARNESS_THROTTLED', message: `still throttled (${said}) after ${tries} and ${Math.round(waitedMs)} ms of backoff; lower --concurrency or set --tpm` };
   } else if (!exchange.error && status >= 500) {
     const body = excerpt(bodyText(exchange.response!), 160);
     result.error =

@@ -3,6 +3,7 @@
  * A Bedrock API key (long-term, or a short-term `bedrock-api-key-...` token) sent as `Authorization: Bearer`.
  */
 import { HarnessError } from '../../errors.ts';
+import { headerValueProblem } from '../headers.ts';
 import type { AuthProvider } from './auth.ts';
 
 /** Reads the key from `envName` (default `AWS_BEARER_TOKEN_BEDROCK`); fails with the fix when it is unset. */
@@ -13,6 +14,11 @@ export function bearerFromEnv(envName = 'AWS_BEARER_TOKEN_BEDROCK', env: NodeJS.
       'HARNESS_AUTH_MISSING',
       `No API key: ${envName} is not set. Export a Bedrock API key (export ${envName}=...), name another variable with --api-key-env NAME, or use --mode replay.`,
     );
+  }
+  // Sent as a header: a key pasted with a line break in it would fail every request as a connection error.
+  const problem = headerValueProblem(key);
+  if (problem) {
+    throw new HarnessError('HARNESS_USAGE', `--api-key-env ${envName}: the value of ${envName} ${problem} (not shown: it is a secret); set it to the API key alone. Nothing was sent.`);
   }
   return bearer(key);
 }

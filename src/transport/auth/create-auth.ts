@@ -3,6 +3,7 @@
  * Builds the auth provider a run asked for (`--auth`). Credentials are read here, in the process that sends.
  */
 import { HarnessError } from '../../errors.ts';
+import { headerValueProblem } from '../headers.ts';
 import { noAuth, type AuthProvider } from './auth.ts';
 import { bearerFromEnv } from './bearer.ts';
 import { sigv4 } from './sigv4.ts';
@@ -26,6 +27,9 @@ export function createAuth(settings: AuthSettings, env: NodeJS.ProcessEnv = proc
   for (const { header, env: name } of settings.headerEnv) {
     const value = env[name];
     if (!value) throw new HarnessError('HARNESS_AUTH_MISSING', `--header-env ${header}=${name}: ${name} is not set; export it or drop the flag`);
+    // The value is a secret: the message names the variable, never what it holds.
+    const problem = headerValueProblem(value);
+    if (problem) throw new HarnessError('HARNESS_USAGE', `--header-env ${header}=${name}: the value of ${name} ${problem} (not shown: it may be a secret); set ${name} to the header's value alone. Nothing was sent.`);
     extra[header.toLowerCase()] = value;
   }
   return {
