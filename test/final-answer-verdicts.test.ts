@@ -1,10 +1,10 @@
 /**
- * What hid or carried the answer, read honestly (review of 2026-12-05): a Response may speak in a `commentary`
- * message before its `final_answer` (Mantle's messages carry `phase`), so the checks that judge what the model
- * answered read the final answer, not the first message; a content filter that ended the answer (chat
- * `finish_reason: "content_filter"`, Responses `incomplete_details.reason: "content_filter"`) hid what the model
- * would have done, as a refusal does, so a missing call, JSON or text beside one is inconclusive. Each check still
- * judges the answer it is about: JSON in the final answer is valid, prose there is still not-json.
+ * What carried the answer, read honestly (reviews of 2026-12-05): a Response may speak in a message marked
+ * `phase: "commentary"` before its answer (Mantle's messages carry `phase`), so the checks that judge what the model
+ * answered leave that message out, and read every other message as the SDKs' `output_text` joins them (a preamble
+ * nobody marked is text a client reads as the answer). A content filter that ended the answer (chat
+ * `finish_reason: "content_filter"`, Responses `incomplete_details.reason: "content_filter"`) is the endpoint's, not
+ * the model's: the check still fails, and its reason names the filter.
  */
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../src/checks/registry.ts';
@@ -33,11 +33,19 @@ const PREAMBLE = 'Let me come up with someone.';
 describe('structured-output.responses judges the final answer, not the first message', () => {
   it.each([
     { name: 'a commentary message, then the JSON as final_answer', output: [message(PREAMBLE, 'commentary'), message(PERSON, 'final_answer')] },
-    { name: 'a preamble, then the JSON, no phases (the last message is the answer)', output: [message(PREAMBLE), message(PERSON)] },
     { name: 'the JSON alone', output: [message(PERSON)] },
+    { name: 'the JSON split over two final_answer messages (joined, as output_text joins them)', output: [message('{"name":"Ada",', 'final_answer'), message('"age":36}', 'final_answer')] },
   ])('$name: valid', async ({ output }) => {
     const result = await judged('structured.responses', 'structured-output.responses', response(output));
     expect(result.observed, result.reason).toBe('valid');
+  });
+
+  it.each([
+    { name: 'a preamble nobody marked, then the JSON', output: [message('Sure, here you go:'), message(PERSON)] },
+    { name: 'two final_answer messages, text then the JSON', output: [message('garbage', 'final_answer'), message(PERSON, 'final_answer')] },
+  ])('$name: not-json, as a client reads the joined text', async ({ output }) => {
+    const result = await judged('structured.responses', 'structured-output.responses', response(output));
+    expect(result.observed, result.reason).toBe('not-json');
   });
 
   it('a final answer in prose is still not-json, whatever the commentary said before it', async () => {
@@ -61,28 +69,28 @@ const FILTERED = {
   responses: response([], { status: 'incomplete', incomplete_details: { reason: 'content_filter' } }),
 };
 
-describe('a content filter that ended the answer hid what the model would have done', () => {
+describe("a content filter that ended the answer is the endpoint's: the check fails, naming it", () => {
   it.each([
     { api: 'chat' as const, caseId: 'tools.chat', check: 'tools.chat.forced-call', says: 'finish_reason "content_filter"', other: chat({ content: 'It is sunny.' }, 'stop'), otherIs: 'no-call' },
     { api: 'responses' as const, caseId: 'tools.responses', check: 'tools.responses.forced-call', says: 'incomplete_details.reason "content_filter"', other: response([message('It is sunny.')]), otherIs: 'no-call' },
     { api: 'chat' as const, caseId: 'structured.chat', check: 'structured-output.chat', says: 'finish_reason "content_filter"', other: chat({ content: 'Ada, 36' }, 'stop'), otherIs: 'not-json' },
     { api: 'responses' as const, caseId: 'structured.responses', check: 'structured-output.responses', says: 'incomplete_details.reason "content_filter"', other: response([message('Ada, 36')]), otherIs: 'not-json' },
-  ])('$check: inconclusive naming the filter; the same answer ended for no filter is still $otherIs', async ({ api, caseId, check, says, other, otherIs }) => {
+  ])('$check: $otherIs naming the filter; the same answer ended for no filter is $otherIs without it', async ({ api, caseId, check, says, other, otherIs }) => {
     const filtered = await judged(caseId, check, FILTERED[api]);
-    expect(filtered.status, filtered.reason).toBe('inconclusive');
-    expect(filtered.reason).toMatch(new RegExp(`^a content filter ended the answer \\(.*${says.replace(/[()]/g, '\\$&')}\\)`));
+    expect(filtered).toMatchObject({ status: 'fail', observed: otherIs });
+    expect(filtered.reason).toMatch(new RegExp(`; the endpoint's content filter ended the answer \\(.*${says.replace(/[()]/g, '\\$&')}\\)$`));
     const plain = await judged(caseId, check, other);
     expect(plain.observed, plain.reason).toBe(otherIs);
+    expect(plain.reason).not.toContain('content filter');
   });
 
   it.each([
     { caseId: 'answer.chat', filtered: FILTERED.chat, empty: chat({ content: '' }, 'stop') },
     { caseId: 'answer.responses', filtered: FILTERED.responses, empty: response([]) },
-  ])('answer.non-empty ($caseId): emptied by the filter is inconclusive (the answer says why); empty for no reason is still empty', async ({ caseId, filtered, empty }) => {
+  ])('answer.non-empty ($caseId): emptied by the filter is empty, naming it; empty for no reason is empty too', async ({ caseId, filtered, empty }) => {
     const cut = await judged(caseId, 'answer.non-empty', filtered);
-    expect(cut.status, cut.reason).toBe('inconclusive');
-    expect(cut.reason).toContain('a content filter ended the answer (');
-    expect(cut.reason).toContain('before any text or tool call');
+    expect(cut).toMatchObject({ status: 'fail', observed: 'empty' });
+    expect(cut.reason).toContain("no text and no tool call: the endpoint's content filter ended the answer (");
     const silent = await judged(caseId, 'answer.non-empty', empty);
     expect(silent.observed, silent.reason).toBe('empty');
   });

@@ -289,6 +289,13 @@ describe('JSON nested deeper than lossless-json reads (it recurses; JSON.parse d
     expect(broken.observed, broken.reason).toBe('invalid');
   });
 
+  it('beside another object that is lenient-only, the check still says lenient-only (what was read shows it)', async () => {
+    const lenient = (depth: number) => nested(depth).replace('"created":1763500000', '"created":1.79E9');
+    expect((await checked('schema.chat-completion', [chat(lenient(3))])).observed).toBe('lenient-only');
+    const result = await checked('schema.chat-completion', [chat(lenient(3)), chat(nested(TOO_DEEP))]);
+    expect(result.observed, result.reason).toBe('lenient-only');
+  });
+
   it('its shape is JSON, marked as not walked whole', () => {
     expect(shapeOf(chat(nested(TOO_DEEP)))).toMatchObject({ kind: 'json', truncated: true });
     expect(shapeOf(chat(nested(3)))).not.toHaveProperty('truncated');

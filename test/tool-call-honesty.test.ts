@@ -101,10 +101,15 @@ describe('the tool-result turn', () => {
   it.each(RESULT_TURNS)('$check: a 400 for the model\'s own broken call sent back is inconclusive; for a good call it is rejected', async ({ api, caseId, check, broken }) => {
     const mistaken = await resultTurn(caseId, check, broken, { status: 400 });
     expect(mistaken.status, mistaken.reason).toBe('inconclusive');
-    expect(mistaken.reason).toMatch(/^HTTP 400: tool call arguments are not valid JSON; the request sent back what the model answered in step call, where the model's call of "get_weather" is not a well-formed call: (arguments|input) /);
+    expect(mistaken.reason).toMatch(/^HTTP 400: tool call arguments are not valid JSON; the request sent back what the model answered in step call, where the model's call of "get_weather" is not one it could send back: (arguments|input) /);
     expect(mistaken.evidence.map((e) => e.step)).toEqual(['call', 'result']);
     expect(await resultTurn(caseId, check, GOOD[api], { status: 400 })).toMatchObject({ status: 'fail', observed: 'rejected' });
     expect(await resultTurn(caseId, check, broken, { status: 200 })).toMatchObject({ status: 'pass', observed: 'accepted' });
+  });
+
+  it('a 400 after a call the endpoint wrote wrong (chat arguments as an object, not a JSON string) is rejected: that is no mistake of the model', async () => {
+    const encoded = chat([{ name: 'get_weather', args: { city: 'Paris' } as unknown as string }]);
+    expect(await resultTurn('tools.chat', 'tools.chat.result-turn', encoded, { status: 400 })).toMatchObject({ status: 'fail', observed: 'rejected' });
   });
 
   const refused = { chat: chat([], { refusal: "I'm sorry, but I can't help." }, 'stop'), responses: responses([], [{ type: 'message', id: 'm', role: 'assistant', status: 'completed', content: [{ type: 'refusal', refusal: "I'm sorry, but I can't help." }] }]), messages: messages([], 'refusal') };

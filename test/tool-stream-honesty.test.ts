@@ -91,7 +91,7 @@ describe('a streamed refusal, or a call of another tool', () => {
   });
 });
 
-describe('a stream a content filter ended', () => {
+describe("a stream the endpoint's content filter ended", () => {
   const filteredResponses = () => {
     const events = responses([]);
     const last = events.at(-1)!;
@@ -100,10 +100,21 @@ describe('a stream a content filter ended', () => {
   it.each([
     { caseId: 'tools.chat-stream', check: 'tools.chat.stream-call', events: chat([{ content: 'It is' }], 'content_filter'), unfiltered: chat([{ content: 'It is' }], 'stop'), said: 'finish_reason "content_filter"' },
     { caseId: 'tools.responses-stream', check: 'tools.responses.stream-call', events: filteredResponses(), unfiltered: responses([]), said: 'status "incomplete", incomplete_details.reason "content_filter"' },
-  ])('$check: no call and a content filter is inconclusive, naming it (the same stream unfiltered is no-call)', async ({ caseId, check, events, unfiltered, said }) => {
+  ])("$check: no call and the endpoint's content filter is no-call naming the filter (the same stream unfiltered is no-call without it)", async ({ caseId, check, events, unfiltered, said }) => {
     const filtered = await judged(caseId, check, events);
-    expect(filtered.status, filtered.reason).toBe('inconclusive');
-    expect(filtered.reason).toBe(`a content filter ended the answer (${said}) instead of calling the tool: it hid what the model would have done`);
-    expect(await judged(caseId, check, unfiltered)).toMatchObject({ status: 'fail', observed: 'no-call' });
+    expect(filtered).toMatchObject({ status: 'fail', observed: 'no-call' });
+    expect(filtered.reason).toMatch(new RegExp(`; the stream holds no tool call; the endpoint's content filter ended the answer \\(${said.replace(/[()]/g, "\\$&")}\\)$`));
+    const plain = await judged(caseId, check, unfiltered);
+    expect(plain).toMatchObject({ status: 'fail', observed: 'no-call' });
+    expect(plain.reason).not.toContain('content filter');
+  });
+});
+
+describe('a forced call streamed beside calls of other tools', () => {
+  it('a call of a tool nobody declared beside the forced one is bad-arguments, never conformant', async () => {
+    const extra = [...chatCall('get_weather', 0), { tool_calls: [{ index: 1, id: 'call_1', type: 'function', function: { name: 'bogus', arguments: '{not json' } }] }];
+    expect(await judged('tools.chat-stream', 'tools.chat.stream-call', chat(extra, 'tool_calls'))).toMatchObject({ status: 'fail', observed: 'bad-arguments' });
+    const misspelt = [...chatCall('get_weather', 0), ...chatCall('get_wether', 1)];
+    expect(await judged('tools.chat-parallel-stream', 'tools.chat.stream-parallel', chat(misspelt, 'tool_calls'))).toMatchObject({ status: 'fail', observed: 'bad-arguments' });
   });
 });

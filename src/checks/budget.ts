@@ -6,6 +6,7 @@
  * model reasons at all, so the harness can give such models room to think.
  */
 import { isRecord } from '../transport/body.ts';
+import { visibleText } from './answer-text.ts';
 
 const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
 
@@ -16,59 +17,6 @@ function outputUsage(body: Record<string, unknown>): { output?: number; reasonin
   const output = num(usage.completion_tokens) ?? num(usage.output_tokens);
   const reasoning = num(details.reasoning_tokens);
   return { ...(output !== undefined ? { output } : {}), ...(reasoning !== undefined ? { reasoning } : {}) };
-}
-
-/**
- * The text of a chat message's `content`: the string, or the text parts of an array (`[{"type":"text","text":"OK"}]`)
- * joined; undefined when it is neither (null, absent). Every check that reads what a chat answer says reads it here,
- * so they agree on what was said; whether the array form is allowed is judged by the shape checks (schema, SDK).
- */
-export function chatContentText(content: unknown): string | undefined {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return undefined;
-  return content.map((part) => (isRecord(part) && part.type === 'text' && typeof part.text === 'string' ? part.text : '')).join('');
-}
-
-/** The visible text of an answer on any of the three APIs (content, output_text, text blocks). */
-export function visibleText(body: Record<string, unknown>): string {
-  if (Array.isArray(body.choices)) {
-    const message = isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message : {};
-    return chatContentText(message.content) ?? '';
-  }
-  const parts: string[] = [];
-  for (const item of Array.isArray(body.output) ? body.output : []) {
-    if (!isRecord(item) || item.type !== 'message' || !Array.isArray(item.content)) continue;
-    for (const part of item.content) if (isRecord(part) && typeof part.text === 'string') parts.push(part.text);
-  }
-  for (const block of Array.isArray(body.content) ? body.content : []) if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') parts.push(block.text);
-  return parts.join('');
-}
-
-/** The text of a Responses message's `output_text` parts, joined (as the SDKs' `output_text` joins them), or undefined. */
-function messageText(item: Record<string, unknown>): string | undefined {
-  const parts = Array.isArray(item.content) ? item.content.filter((part) => isRecord(part) && part.type === 'output_text' && typeof part.text === 'string') : [];
-  return parts.length ? parts.map((part) => String(part.text)).join('') : undefined;
-}
-
-/**
- * The text of a Response's final answer, or undefined when no message holds output text. A model may speak before it
- * answers (Mantle's messages carry `phase`: "Let me come up with someone." in a `commentary` message, then the JSON in
- * the `final_answer` one), so when any message says `phase: "final_answer"` the last such message is the answer;
- * without phases it is the last message that holds output text, since a Response ends with its answer and an earlier
- * message is a preamble (joining them would glue that preamble onto the JSON a structured answer must be alone).
- */
-export function finalAnswerText(body: Record<string, unknown>): string | undefined {
-  const messages = (Array.isArray(body.output) ? body.output : []).filter((item): item is Record<string, unknown> => isRecord(item) && item.type === 'message');
-  const finals = messages.filter((item) => item.phase === 'final_answer');
-  return (finals.length ? finals : messages).map(messageText).filter((text) => text !== undefined).at(-1);
-}
-
-/**
- * What an answer says in reply, for a check that judges its words (not whether there were any): a Response's final
- * answer (finalAnswerText), else the visible text.
- */
-export function answerText(body: Record<string, unknown>): string {
-  return Array.isArray(body.output) ? (finalAnswerText(body) ?? '') : visibleText(body);
 }
 
 /**

@@ -11,7 +11,8 @@ import { saysNoImage } from './no-image.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody } from './answer.ts';
-import { answerText, budgetSpent, limitOf } from './budget.ts';
+import { answerText } from './answer-text.ts';
+import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 

@@ -10,8 +10,10 @@
 import { isRecord } from '../transport/body.ts';
 import { acrossApis, readRejection, type ApiExchange, type ApiReading } from './across-apis.ts';
 import { failedResponse } from './answer.ts';
-import { budgetSpent, limitOf, visibleText } from './budget.ts';
-import { contentFilterOf, refusalOf } from './refusal.ts';
+import { visibleText } from './answer-text.ts';
+import { budgetSpent, limitOf } from './budget.ts';
+import { contentFilterOf } from './content-filter.ts';
+import { refusalOf } from './refusal.ts';
 import type { CheckDefinition } from './types.ts';
 
 /** The tool calls an answer holds, on any of the three APIs. */
@@ -36,9 +38,9 @@ function readAnswer(body: Record<string, unknown> | undefined, request: Record<s
   const refused = refusalOf(body);
   if (refused?.text) return { observed: 'non-empty', detail: `a refusal of ${refused.text.trim().length} character(s)` };
   if (refused) return { inconclusive: `${refused.said} without a word: the model's choice, not an empty answer of the endpoint's` };
-  // Emptied by a content filter, the answer says why it is empty: not the silent empty answer this check looks for.
+  // The endpoint's content filter emptied it (content-filter.ts): an empty answer all the same, and the detail says so.
   const filtered = contentFilterOf(body);
-  if (filtered) return { inconclusive: `a content filter ended the answer (${filtered}) before any text or tool call: the answer says why it is empty, and the filter hid what the model would have said` };
+  if (filtered) return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call: the endpoint's content filter ended the answer (${filtered})` };
   const finish = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0].finish_reason : (body.stop_reason ?? body.status);
   return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call (${JSON.stringify(finish ?? null)})` };
 }

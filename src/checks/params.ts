@@ -9,7 +9,8 @@
  */
 import { isRecord } from '../transport/body.ts';
 import { namesField, notObservable, observe, offTopicRejection, sentBody, type Observation } from './answer.ts';
-import { budgetSpent, stoppedByBudget, stopReasonOf, visibleText } from './budget.ts';
+import { visibleText } from './answer-text.ts';
+import { budgetSpent, stoppedByBudget, stopReasonOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import type { CheckDefinition, CheckInput } from './types.ts';
 

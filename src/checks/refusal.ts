@@ -3,9 +3,7 @@
  * A model's refusal, as each API says it: Chat Completions' `message.refusal`, a Responses `refusal` content part,
  * Messages' `stop_reason: "refusal"`. It is the model's documented answer, not the endpoint's doing: a check that
  * finds no call, no JSON or no text beside one says so (inconclusive) instead of blaming the endpoint. A content
- * filter that ended the answer (chat `finish_reason: "content_filter"`, Responses `incomplete_details.reason:
- * "content_filter"`; Messages has no such reason, only `refusal`) is read the same way: it hid what the model would
- * have done, which is what these checks judge.
+ * filter is not a refusal: it is the endpoint's (content-filter.ts).
  */
 import { excerpt, isRecord } from '../transport/body.ts';
 import { inconclusive } from './judge.ts';
@@ -34,29 +32,13 @@ export function refusalOf(body: Record<string, unknown>): Refusal | undefined {
   return undefined;
 }
 
-/** How an answer says a content filter ended it (`finish_reason "content_filter"`, `incomplete_details.reason "content_filter"`), or undefined. */
-export function contentFilterOf(body: Record<string, unknown>): string | undefined {
-  const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : undefined;
-  if (choice?.finish_reason === 'content_filter') return 'finish_reason "content_filter"';
-  const details = isRecord(body.incomplete_details) ? body.incomplete_details : undefined;
-  if (details?.reason === 'content_filter') return `${body.status === undefined ? '' : `status ${JSON.stringify(body.status)}, `}incomplete_details.reason "content_filter"`;
-  return undefined;
-}
-
 /**
- * `inconclusive` when the answer is a refusal, or a content filter ended it, saying what it was `instead` of what was
- * looked for ("instead of calling the tool", "in place of the JSON"); undefined when it is neither.
+ * `inconclusive` when the answer is a refusal, saying what the model did `instead` of what was looked for ("instead
+ * of calling the tool", "in place of the JSON"); undefined when it is none.
  */
 export function refusedInstead(input: CheckInput, body: Record<string, unknown>, instead: string, evidence: Evidence[]): CheckResult | undefined {
   const refused = refusalOf(body);
-  if (refused) return refusedWith(input, refused, instead, evidence);
-  const filtered = contentFilterOf(body);
-  return filtered ? filteredWith(input, filtered, instead, evidence) : undefined;
-}
-
-/** `inconclusive` for a content filter already read (contentFilterOf, a stream's), saying what it ended `instead`. */
-export function filteredWith(input: CheckInput, filtered: string, instead: string, evidence: Evidence[]): CheckResult {
-  return inconclusive(input, `a content filter ended the answer (${filtered}) ${instead}: it hid what the model would have done`, evidence);
+  return refused ? refusedWith(input, refused, instead, evidence) : undefined;
 }
 
 /** `inconclusive` for a refusal already read (a stream's), saying what the model did `instead`. */

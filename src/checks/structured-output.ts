@@ -5,9 +5,11 @@
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
 import { judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
-import { budgetSpent, chatContentText, finalAnswerText, limitOf } from './budget.ts';
+import { chatContentText, finalAnswerText } from './answer-text.ts';
+import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
+import { contentFilterOf, namingFilter } from './content-filter.ts';
 import { refusedInstead } from './refusal.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -38,7 +40,7 @@ function structuredCheck(id: string, api: 'chat-completions' | 'responses', text
         const cut = spent();
         if (cut) return inconclusive(input, `${cut}, so the JSON was never finished`, evidence);
         // A refusal is the documented answer to a request the model will not fulfil, in place of the JSON.
-        return refusedInstead(input, body, 'in place of the JSON', evidence) ?? judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`);
+        return refusedInstead(input, body, 'in place of the JSON', evidence) ?? namingFilter(judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`), contentFilterOf(body));
       }
       const problems = schemaProblems(schemaOf(request) ?? {}, parsed.value);
       return judge(definition, input, problems.length ? 'schema-mismatch' : 'valid', evidence, problems.join('; ') || 'the output validates');

@@ -80,26 +80,29 @@ export function callsOf(api: ToolApi, body: Record<string, unknown>): Call[] {
 }
 
 /**
- * Why a call is not a well-formed call of a declared tool (arguments that do not parse, an input that is no
- * object, a tool nobody declared), or undefined when it is one, whether or not its arguments fit the schema.
+ * What the model got wrong in a call, when it did: arguments text that does not parse, a tool nobody declared.
+ * Arguments that are no JSON string, or a Messages input that is no object, are how the endpoint wrote the call,
+ * not the model's mistake: undefined for them, as for a well-formed call (whether or not it fits the schema).
  */
-export function malformedCall(request: Record<string, unknown>, api: ToolApi, name: unknown, args: unknown): string | undefined {
-  return readArguments(request, api, name, args).problem;
+export function modelsMistakeIn(request: Record<string, unknown>, api: ToolApi, name: unknown, args: unknown): string | undefined {
+  const read = readArguments(request, api, name, args);
+  return read.problem !== undefined && read.models ? read.problem : undefined;
 }
 
-function readArguments(request: Record<string, unknown>, api: ToolApi, name: unknown, args: unknown): { problem: string } | { problem?: undefined; schema: unknown; value: unknown } {
+/** A call's arguments as a value of its declared schema, or why not (`models`: the model's mistake, not the endpoint's encoding). */
+function readArguments(request: Record<string, unknown>, api: ToolApi, name: unknown, args: unknown): { problem: string; models: boolean } | { problem?: undefined; schema: unknown; value: unknown } {
   let value = args;
   if (typeof args === 'string') {
     // A Messages tool with no parameters may stream no partial_json at all: the input is {}.
     const parsed = api === 'messages' && args === '' ? { ok: true as const, value: {} } : parseJsonText(args);
-    if (!parsed.ok) return { problem: `arguments ${JSON.stringify(args.slice(0, 80))} do not parse as JSON: ${parsed.error}` };
+    if (!parsed.ok) return { problem: `arguments ${JSON.stringify(args.slice(0, 80))} do not parse as JSON: ${parsed.error}`, models: true };
     value = parsed.value;
   } else if (api !== 'messages') {
-    return { problem: `arguments is ${args === null ? 'null' : typeof args}, not a JSON string` };
+    return { problem: `arguments is ${args === null ? 'null' : typeof args}, not a JSON string`, models: false };
   }
-  if (api === 'messages' && !isRecord(value)) return { problem: `input is ${JSON.stringify(value)?.slice(0, 80)}, not an object` };
+  if (api === 'messages' && !isRecord(value)) return { problem: `input is ${JSON.stringify(value)?.slice(0, 80)}, not an object`, models: false };
   const schema = typeof name === 'string' ? declaredSchema(request, api, name) : undefined;
-  if (schema === undefined) return { problem: `called ${JSON.stringify(name)}, which was not declared` };
+  if (schema === undefined) return { problem: `called ${JSON.stringify(name)}, which was not declared`, models: true };
   return { schema, value };
 }
 

@@ -14,7 +14,8 @@
 import { isRecord } from '../transport/body.ts';
 import type { SseEvent } from '../transport/sse.ts';
 import { budgetSpent, limitOf } from './budget.ts';
-import { contentFilterOf, refusalOf, worded, type Refusal } from './refusal.ts';
+import { chatFinishFilter, contentFilterOf } from './content-filter.ts';
+import { refusalOf, worded, type Refusal } from './refusal.ts';
 import { errorFrame, eventJson } from './stream-common.ts';
 
 export interface StreamedCall {
@@ -41,7 +42,7 @@ export interface StreamReading {
    * Messages `stop_reason: "refusal"`): with no call, the model's answer, not the endpoint's failure.
    */
   refusal?: Refusal;
-  /** A content filter that ended the answer (contentFilterOf): with no call, it hid what the model would have done. */
+  /** The endpoint's content filter that ended the answer (content-filter.ts): a verdict's reason names it. */
   filtered?: string;
   /**
    * The stream reported a failure inside a 200 (`response.failed`, an error event): the request was refused, or, for
@@ -134,7 +135,7 @@ export const readChatToolStream: StreamReader = (events, request) => {
     else problems.push(`finish_reason ${JSON.stringify(finish)} after the tool calls, not "tool_calls"${forced ? ' (or "stop", for a forced call)' : ''}`);
   }
   const refusal = worded(refused);
-  const filtered = contentFilterOf({ choices: [{ finish_reason: finishes.at(-1) }] });
+  const filtered = chatFinishFilter(finishes.at(-1));
   return { calls: [...calls.values()], problems, notes, ...(cut ? { budget: cut } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
 };
 

@@ -7,8 +7,8 @@
  */
 import type { BuiltOn } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
-import { contentFilterOf, refusalOf } from './refusal.ts';
-import { callsOf, malformedCall, type ToolApi } from './tool-calls.ts';
+import { refusalOf } from './refusal.ts';
+import { callsOf, modelsMistakeIn, type ToolApi } from './tool-calls.ts';
 
 export function toolCallStep(api: ToolApi): BuiltOn {
   return {
@@ -20,14 +20,12 @@ export function toolCallStep(api: ToolApi): BuiltOn {
       if (spent) return `${spent}; no call was made before the budget ran out`;
       const refused = refusalOf(body);
       if (refused) return `${refused.said} instead of calling the tool`;
-      const filtered = contentFilterOf(body);
-      if (filtered) return `a content filter ended the answer (${filtered}) instead of calling the tool`;
       return 'the answer holds no tool call (the forced-call check judges that)';
     },
     madeWrong(body, request) {
       for (const call of callsOf(api, body)) {
-        const problem = malformedCall(request, api, call.name, call.arguments);
-        if (problem) return `the model's call of ${JSON.stringify(call.name)} is not a well-formed call: ${problem}`;
+        const problem = modelsMistakeIn(request, api, call.name, call.arguments);
+        if (problem) return `the model's call of ${JSON.stringify(call.name)} is not one it could send back: ${problem}`;
       }
       return undefined;
     },

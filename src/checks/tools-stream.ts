@@ -12,7 +12,8 @@ import { sseStream } from '../transport/sse.ts';
 import { judgeRejection, notObservable, observe, sentBody } from './answer.ts';
 import { stallOf } from './stream-common.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
-import { filteredWith, refusedWith } from './refusal.ts';
+import { namingFilter } from './content-filter.ts';
+import { refusedWith } from './refusal.ts';
 import { argumentsProblem, isAsked, offTarget, type ToolApi } from './tool-calls.ts';
 import { readChatToolStream, readMessagesToolStream, readResponsesToolStream, type StreamReader, type StreamedCall } from './tool-stream-readers.ts';
 import { TOOL_FIELDS } from './tools.ts';
@@ -73,23 +74,22 @@ function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition[
   if (budget) return inconclusive(input, `${budget}; ${calls.length ? 'the call may have been cut short' : 'no call was made'} before the budget ran out`, evidence);
   // A refusal is the model's documented answer, as the whole-body forced-call checks read it (refusal.ts).
   if (calls.length === 0 && refusal) return refusedWith(input, refusal, 'instead of calling the tool', evidence);
-  if (calls.length === 0 && filtered) return filteredWith(input, filtered, 'instead of calling the tool', evidence);
-  if (calls.length === 0) return judge(definition, input, 'no-call', evidence, problems.length ? `no tool call; ${problems.join('; ')}` : 'the stream holds no tool call');
+  if (calls.length === 0) return namingFilter(judge(definition, input, 'no-call', evidence, problems.length ? `no tool call; ${problems.join('; ')}` : 'the stream holds no tool call'), filtered);
   if (options.parallel) {
     const ids = calls.map((c) => c.id);
     const shared = ids.find((id, i) => ids.indexOf(id) !== i);
     if (shared !== undefined) problems.push(`two calls share the id ${JSON.stringify(shared)}`);
   }
   if (problems.length) return judge(definition, input, 'bad-stream', evidence, problems.slice(0, 4).join('; ') + (problems.length > 4 ? `; and ${problems.length - 4} more` : ''));
-  // Only calls of the tool asked for (the forced one, else a declared one) are judged; calls of another are no call of it.
-  const asked = calls.filter((call) => isAsked(request, options.api, call.name));
-  if (asked.length === 0) return judge(definition, input, 'no-call', evidence, `${offTarget(request, calls)} (${summary})`);
-  for (const call of asked) {
+  // No call of the tool asked for (the forced one, else a declared one): calls of another are no call of it.
+  if (!calls.some((call) => isAsked(request, options.api, call.name))) return judge(definition, input, 'no-call', evidence, `${offTarget(request, calls)} (${summary})`);
+  // Every call is held to the request, the asked one's beside: a call of a tool not declared is bad-arguments.
+  for (const call of calls) {
     const problem = argumentsProblem(request, options.api, call.name, argumentsOf(call));
     if (problem) return judge(definition, input, 'bad-arguments', evidence, `${call.key} (${call.fragments.length} fragment(s)): ${problem}`);
   }
-  if (options.parallel && asked.length === 1) {
-    return inconclusive(input, `the model made one call (${show(asked[0]!)}) where two were asked for: distinct ids and indexes need two`, evidence);
+  if (options.parallel && calls.length === 1) {
+    return inconclusive(input, `the model made one call (${show(calls[0]!)}) where two were asked for: distinct ids and indexes need two`, evidence);
   }
   return judge(definition, input, 'conformant', evidence, [`${calls.length} call(s): ${summary}`, ...(reading.notes ?? [])].join('; '));
 }

@@ -6,6 +6,7 @@
 import { acceptanceCheck, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
+import { contentFilterOf, namingFilter } from './content-filter.ts';
 import { refusedInstead } from './refusal.ts';
 import { argumentsProblem, askedCall, callsOf, offTarget, type Call, type ToolApi } from './tool-calls.ts';
 import { toolCallStep } from './tool-turn.ts';
@@ -47,7 +48,7 @@ function forcedCall(id: string, api: 'chat-completions' | 'responses'): CheckDef
       // No call, or arguments cut short, in an answer the budget ended: the budget hid the behaviour, not the endpoint.
       const spent = result.observed === 'conformant' ? undefined : budgetSpent(answer.body, limitOf(request));
       if (spent) return inconclusive(input, `${spent}; ${result.observed === 'no-call' ? 'no call was made' : 'the call was cut short'} before the budget ran out`, evidence);
-      return (result.observed === 'no-call' ? refusedInstead(input, answer.body, 'instead of calling the tool', evidence) : undefined) ?? result;
+      return (result.observed === 'no-call' ? refusedInstead(input, answer.body, 'instead of calling the tool', evidence) : undefined) ?? namingFilter(result, contentFilterOf(answer.body));
     },
   };
   return definition;
