@@ -14,16 +14,11 @@ import { visibleText } from './answer-text.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { contentFilterOf } from './content-filter.ts';
 import { refusalOf } from './refusal.ts';
+import { callsOf } from './tool-calls.ts';
 import type { CheckDefinition } from './types.ts';
 
-/** The tool calls an answer holds, on any of the three APIs. */
-function toolCalls(body: Record<string, unknown>): number {
-  const message = Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message : {};
-  const chat = Array.isArray(message.tool_calls) ? message.tool_calls.length : 0;
-  const responses = Array.isArray(body.output) ? body.output.filter((item) => isRecord(item) && item.type === 'function_call').length : 0;
-  const messages = Array.isArray(body.content) ? body.content.filter((block) => isRecord(block) && block.type === 'tool_use').length : 0;
-  return chat + responses + messages;
-}
+/** The tool calls an answer holds, on any of the three APIs (an answer has the shape of one of them). */
+const toolCalls = (body: Record<string, unknown>): number => (['chat-completions', 'responses', 'messages'] as const).reduce((n, api) => n + callsOf(api, body).length, 0);
 
 function readAnswer(body: Record<string, unknown> | undefined, request: Record<string, unknown>, status: number): ApiReading {
   if (!body) return { error: `HTTP ${status} with a body that is not a JSON object` };
