@@ -3,9 +3,9 @@
  * The commands that work on saved runs: `report` (render every format again from a matrix.json), `compare`,
  * `merge` (shards or regions into one matrix) and `table` (a capability table); `bless` is in bless-command.ts.
  */
-import { appendFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { HarnessError, writeError } from '../errors.ts';
+import { HarnessError } from '../errors.ts';
 import { finishMatrix } from '../report/build-matrix.ts';
 import { tableCsv, tableJson, tableMarkdown } from '../report/capability-formats.ts';
 import { buildCapabilityTable } from '../report/capability-table.ts';
@@ -18,6 +18,7 @@ import type { Matrix } from '../report/matrix.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
 import { readMatrix } from './read-matrix.ts';
+import { appendStepSummary } from './step-summary-file.ts';
 
 
 /**
@@ -60,19 +61,6 @@ export async function mergeCommand(files: string[], flags: { reportDir: string }
   out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\ncoverage: ${coverageLine(merged)}\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);
   await appendStepSummary(merged);
   return merged.gate.exitCode;
-}
-
-/**
- * The job summary GitHub Actions shows (GITHUB_STEP_SUMMARY), as `run` writes it: the job that merges the shards or
- * regions is the one whose gate is the whole run's, so its page shows the merged gate and what fails it.
- */
-async function appendStepSummary(matrix: Matrix): Promise<void> {
-  const file = process.env.GITHUB_STEP_SUMMARY;
-  if (!file) return;
-  const { renderStepSummary } = await import('../report/step-summary.ts');
-  await appendFile(file, renderStepSummary(matrix)).catch((cause: unknown) => {
-    throw writeError(`the GITHUB_STEP_SUMMARY file ${inertLine(file, 200)} (the merged reports were written; only the step summary is missing)`, cause);
-  });
 }
 
 export async function tableCommand(files: string[], flags: { format: string; out?: string; long?: boolean }, out: NodeJS.WritableStream): Promise<number> {

@@ -5,7 +5,7 @@
  * the selected checks (in this process; on vitest for `--ui` or vitest arguments), write the reports, and exit 0
  * (nothing gates), 1 (something gates, or the run is partial), 2 (usage, configuration, credentials) or 130 (Ctrl-C).
  */
-import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeComparison } from '../report/compare.ts';
@@ -21,6 +21,7 @@ import type { RunConfig } from '../run/run-config.ts';
 import { runInProcess, type RunEnd, type RunRequest } from '../run/run-conformance.ts';
 import { selectWork } from '../run/selection.ts';
 import { EXIT } from './project.ts';
+import { appendStepSummary } from './step-summary-file.ts';
 import { intFlag, patternFlag, resolveRunConfig, RUN_RANGES, shardFlag, usage, type RunFlags } from './run-options.ts';
 
 export interface RunCommandFlags extends RunFlags {
@@ -151,6 +152,8 @@ async function discoverModels(config: RunConfig): Promise<void> {
 
 async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io: { out: NodeJS.WritableStream }, runner: RunOutcome['runner'], caseIds: readonly string[]): Promise<RunOutcome> {
   if (end.fatal) {
+    // The job's page says why the run stopped (its partial matrix, gate and reason), as the console does.
+    if (!end.writeError) await appendStepSummary(end.matrix);
     // The fatal message quotes the endpoint's (redacted) message: one inert, bounded line, as every endpoint string.
     throw new HarnessError('HARNESS_AUTH_REJECTED', `${inertLine(end.fatal.message)}. The run stopped; check the key in ${config.auth.apiKeyEnv} (or --api-key-env / --auth).`);
   }
@@ -180,10 +183,7 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
     }
   }
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in.
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    const { renderStepSummary } = await import('../report/step-summary.ts');
-    await appendFile(process.env.GITHUB_STEP_SUMMARY, renderStepSummary(matrix));
-  }
+  await appendStepSummary(matrix);
   return { exitCode, matrix, config, runner };
 }
 
