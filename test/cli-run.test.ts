@@ -116,6 +116,14 @@ describe('live against a local OpenAI-compatible server', () => {
   });
 });
 
+describe('a job summary file that cannot be written', () => {
+  it("is a warning naming it, and the exit code stays the gate's (it was exit 3, a bug)", async () => {
+    const run = await cli(['run', '--models', 'xai.grok-4.3', '--checks', 'path-prefix', '--report-dir', join(dir, 'summary-blocked'), '--quiet'], { GITHUB_STEP_SUMMARY: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`warning: cannot write the GITHUB_STEP_SUMMARY file ${dir} (EISDIR)`);
+  });
+});
+
 describe('credentials rejected in the middle of a run', () => {
   it('stops with exit 2 and still writes the job summary, saying the run stopped', async () => {
     const upstream = await catalogEmulator({}, { apiKey: 'k-0123456789' });

@@ -79,13 +79,13 @@ describe('merge writes the step summary', () => {
     expect(await readFile(summary, 'utf8')).toMatch(/### Mantle conformance: fail[\s\S]*shard 2\/2 of run R is missing/);
   });
 
-  it('a summary file that cannot be written is exit 2 naming it, after the reports are written', async () => {
+  it("a summary file that cannot be written is a warning naming it; the exit code stays the gate's", async () => {
     const blocked = join(dir, 'a-folder');
     await mkdir(blocked, { recursive: true });
     const out = join(dir, 'merged-blocked');
     const result = await cli(['merge', await save('b1', shard(1)), await save('b2', shard(2)), '--report-dir', out], { GITHUB_STEP_SUMMARY: blocked });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`HARNESS_WRITE_FAILED: cannot write the GITHUB_STEP_SUMMARY file ${blocked}`);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`warning: cannot write the GITHUB_STEP_SUMMARY file ${blocked} (EISDIR)`);
     expect((await read(join(out, 'matrix.json'))).gate.verdict).toBe('pass');
   });
 });

@@ -187,7 +187,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .option('--report-dir <dir>', 'where to write the merged reports', 'reports')
     .action(async (files: string[], flags: { reportDir: string }) => {
       const { mergeCommand } = await import('./report-commands.ts');
-      setExit(await mergeCommand(files, flags, io.out));
+      setExit(await mergeCommand(files, flags, io.out, io.err));
     });
 
   program

@@ -53,13 +53,13 @@ export async function compareSurfacesCommand(files: string[], flags: { json?: bo
   return 0;
 }
 
-export async function mergeCommand(files: string[], flags: { reportDir: string }, out: NodeJS.WritableStream): Promise<number> {
+export async function mergeCommand(files: string[], flags: { reportDir: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   if (files.length < 2) throw new HarnessError('HARNESS_USAGE', 'merge: give two or more matrix.json files (shards of one run, or one run per region)');
   const merged = mergeMatrices(await Promise.all(files.map(readMatrix)), files);
   const written = await writeDefaultReports(merged, flags.reportDir);
   const problems = [...merged.gate.problems.map((p) => `  ${inertLine(p.message, 2000)}`), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
   out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\ncoverage: ${coverageLine(merged)}\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);
-  await appendStepSummary(merged);
+  await appendStepSummary(merged, err);
   return merged.gate.exitCode;
 }
 

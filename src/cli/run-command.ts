@@ -150,10 +150,10 @@ async function discoverModels(config: RunConfig): Promise<void> {
   config.models = [...new Set(ordered)];
 }
 
-async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io: { out: NodeJS.WritableStream }, runner: RunOutcome['runner'], caseIds: readonly string[]): Promise<RunOutcome> {
+async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }, runner: RunOutcome['runner'], caseIds: readonly string[]): Promise<RunOutcome> {
   if (end.fatal) {
     // The job's page says why the run stopped (its partial matrix, gate and reason), as the console does.
-    if (!end.writeError) await appendStepSummary(end.matrix);
+    if (!end.writeError) await appendStepSummary(end.matrix, io.err);
     // The fatal message quotes the endpoint's (redacted) message: one inert, bounded line, as every endpoint string.
     throw new HarnessError('HARNESS_AUTH_REJECTED', `${inertLine(end.fatal.message)}. The run stopped; check the key in ${config.auth.apiKeyEnv} (or --api-key-env / --auth).`);
   }
@@ -183,7 +183,7 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
     }
   }
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in.
-  await appendStepSummary(matrix);
+  await appendStepSummary(matrix, io.err);
   return { exitCode, matrix, config, runner };
 }
 

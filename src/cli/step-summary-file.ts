@@ -4,16 +4,20 @@
  * `merge` write it: also for a run stopped by rejected credentials, whose page should say why it stopped.
  */
 import { appendFile } from 'node:fs/promises';
-import { writeError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
 
-/** Appends `matrix`'s step summary; a file that cannot take it is HARNESS_WRITE_FAILED (or DISK_FULL) naming it. */
-export async function appendStepSummary(matrix: Matrix, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/**
+ * Appends `matrix`'s step summary. A file that cannot take it gets a warning on `err`, naming it, and changes no exit
+ * code: the gate decided that (0, 1, 130), the reports are written, and a job gating on the exit code must not read
+ * a missing summary page as the run's verdict.
+ */
+export async function appendStepSummary(matrix: Matrix, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return;
   const { renderStepSummary } = await import('../report/step-summary.ts');
   await appendFile(file, renderStepSummary(matrix)).catch((cause: unknown) => {
-    throw writeError(`the GITHUB_STEP_SUMMARY file ${inertLine(file, 200)} (the reports were written; only the step summary is missing)`, cause);
+    const code = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+    err.write(`warning: cannot write the GITHUB_STEP_SUMMARY file ${inertLine(file, 200)} (${inertLine(String(code), 80)}): the reports were written and the exit code is the gate's; only the job summary is missing\n`);
   });
 }
