@@ -19,11 +19,14 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 /** Measured times differ run to run: evidence timing, latency, wall times. */
 const CLOCKS = new Set(['timing', 'latency', 'wallMs', 'durationMs', 'startedAt', 'finishedAt']);
 
-/** The matrix without what differs between any two runs: ids, clocks, the command line, the emulator's port. */
+/**
+ * The matrix without what differs between any two runs: ids, clocks, the emulator's port. The selection stays: a
+ * vitest option after `--` (a reporter) selects nothing, so it is no filter (merge compares a run's shards' filters).
+ */
 function comparable(matrix: Matrix): unknown {
-  const { id: _id, selection, ...run } = matrix.run;
+  const { id: _id, ...run } = matrix.run;
   const targets = matrix.targets.map((t) => ({ ...t, endpointHost: null }));
-  const plain = { ...matrix, targets, run: { ...run, selection: { ...selection, filters: [] } } };
+  const plain = { ...matrix, targets, run };
   return JSON.parse(JSON.stringify(plain, (key, value: unknown) => (CLOCKS.has(key) ? undefined : value)));
 }
 

@@ -95,7 +95,9 @@ export async function runCommand(
     work,
     ...(schemas ? { schemas } : {}),
     ...(baseline ? { baseline } : {}),
-    filters: [...filters, ...(patternText !== undefined ? [`-t ${patternText}`] : []), ...vitestArgs],
+    // What selected the cells, as matrix.json records it: vitest's other options (a reporter) select nothing, and
+    // its --shard and -t are the run's own (merge compares the filters of a run's shards).
+    filters: [...allFilters, ...(patternText !== undefined ? [`-t ${patternText}`] : [])],
     ...(shardText ? { shard: shardText } : {}),
     ...(threads !== undefined ? { threads } : {}),
     ...(progress ? { progress } : {}),
