@@ -198,35 +198,34 @@ describe('forged run files', () => {
   }
   const night = (day: number) => runOf(day, ['us-east-1']);
 
-  it('two files of one run id that disagree on a cell are refused, naming both files and the cell (the later one no longer wins)', async () => {
+  it('of two files of one run id that disagree on a cell, the one that started last is the run\'s (a CI job re-run keeps its run id)', async () => {
     const [before, after] = [night(1), night(3)];
-    const forged = structuredClone(before);
-    forged.cells['us-east-1/m1']!['path-prefix'] = { status: 'fail', observed: '/v1' };
-    const folder = await folderOf('conflict', [[before, 'aaaaaaaaaaaa'], [forged, 'bbbbbbbbbbbb'], [after, 'aaaaaaaaaaaa']]);
+    const failed = structuredClone(before);
+    failed.cells['us-east-1/m1']!['path-prefix'] = { status: 'error', observed: null };
+    const rerun = structuredClone(before);
+    rerun.run.startedAt = before.run.startedAt.replace(/T\d\d/, 'T23');
+    // The failed attempt's file sorts after the re-run's by name: the start decides, not the name.
+    const folder = await folderOf('rerun', [[failed, 'bbbbbbbbbbbb'], [rerun, 'aaaaaaaaaaaa'], [after, 'aaaaaaaaaaaa']]);
     for (const threads of [0, 2]) {
-      const error = await errorOf(folder, threads);
-      expect(error.code).toBe('HARNESS_HISTORY_INVALID');
-      expect(error.message).toBe(
-        `${fileName(forged, 'bbbbbbbbbbbb')}: cells.us-east-1/m1.path-prefix is fail "/v1", but pass "/openai/v1" in ${fileName(before, 'aaaaaaaaaaaa')}, a file of the same run "${before.run.id}"; ` +
-          'the files of one run id (its shards, its regions, a duplicate upload) agree on everything they share, so one of them was not written by that run: move that one out of the folder',
-      );
+      const report = await reportOf(folder, threads);
+      expect(report.runs.map((r) => r.files.length)).toEqual([2, 1]);
+      expect(report.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.changes).toEqual([]);
     }
-    // Moved out, the folder reads, with no change point in that cell.
-    await rm(join(folder, fileName(forged, 'bbbbbbbbbbbb')));
-    const report = await reportOf(folder, 0);
-    expect(report.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.changes).toEqual([]);
+    // The other way round, the failed attempt is the later: its error is the run's.
+    failed.run.startedAt = rerun.run.startedAt.replace(/T23:\d\d/, 'T23:59');
+    const later = await reportOf(await folderOf('rerun-failed-last', [[failed, 'bbbbbbbbbbbb'], [before, 'aaaaaaaaaaaa'], [after, 'aaaaaaaaaaaa']]), 0);
+    expect(later.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.segments.map((g) => g.status)).toContain('error');
   });
 
-  it('two files of one run id that disagree on a latency or a shape are refused too (a shape would be drift within one night)', async () => {
+  it('a later file of one run replaces its latency and shapes, and no drift is read within one run', async () => {
     const run = night(1);
-    const slower = structuredClone(run);
-    slower.latency!['us-east-1/m2']!.responses!.totalMs.p95 = 9000;
-    let error = await errorOf(await folderOf('conflict-latency', [[run, 'aaaaaaaaaaaa'], [slower, 'bbbbbbbbbbbb']]), 0);
-    expect(error.message).toMatch(/^\S+bbbbbbbbbbbb\.run\.json\.gz: latency\.us-east-1\/m2\.responses is total p95 9000, but total p95 14 in \S+aaaaaaaaaaaa\.run\.json\.gz, a file of the same run/);
-    const drifted = structuredClone(run);
-    drifted.shapes!.exchanges['us-east-1/m3']!.responses!['probe/main'] = ['f2'];
-    error = await errorOf(await folderOf('conflict-shape', [[run, 'aaaaaaaaaaaa'], [drifted, 'bbbbbbbbbbbb']]), 0);
-    expect(error.message).toMatch(/^\S+bbbbbbbbbbbb\.run\.json\.gz: shapes\.exchanges\.us-east-1\/m3\.responses is .*"f2".*, but .*"f1".* in \S+aaaaaaaaaaaa\.run\.json\.gz/);
+    const rerun = structuredClone(run);
+    rerun.run.startedAt = run.run.startedAt.replace(/T\d\d/, 'T23');
+    rerun.latency!['us-east-1/m2']!.responses!.totalMs.p95 = 9000;
+    rerun.shapes!.exchanges['us-east-1/m3']!.responses!['probe/main'] = ['f2'];
+    const report = await reportOf(await folderOf('rerun-latency', [[run, 'aaaaaaaaaaaa'], [rerun, 'bbbbbbbbbbbb']]), 0);
+    expect(report.latency.find((l) => l.model === 'm2' && l.api === 'responses')!.totalP95).toEqual([9000]);
+    expect(report.drift ?? []).toEqual([]);
   });
 
   it('a duplicate upload, shards and regions of one run id still read as one run', async () => {

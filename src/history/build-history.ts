@@ -14,7 +14,6 @@ import type { HistoryRun } from '../suite/history-schema.ts';
 import { HISTORY_FORMAT, type CellHistory, type CellState, type ChangePoint, type DriftEvent, type HistoryReport, type HistoryRunInfo, type LatencySeries } from './history-model.ts';
 import { modelHistories, type GridRow } from './model-history.ts';
 import { recentChanges } from './recent-changes.ts';
-import { cellConflict, latencyConflict, runConflict, type LatencyEntry } from './run-conflict.ts';
 import { LATENCY_FIELDS, RunDigester, type RunDigest } from './run-digest.ts';
 
 interface Part {
@@ -170,8 +169,8 @@ export class HistoryBuilder {
 
   /**
    * Every series' state in each of its target's runs, in one pass over the parts: a grid of state numbers (-1: no
-   * result), one row per series as long as its target's list of runs. Files of one run (shards, regions, a duplicate
-   * upload) that both have a cell must agree on it (run-conflict.ts): who wrote a cell is kept for those runs only.
+   * result), one row per series as long as its target's list of runs. Of files of one run that both have a cell (a
+   * duplicate upload, a CI job re-run under the same run id), the one that started last is the run's (#inRunOrder).
    */
   #grid(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, targets: ReadonlyMap<string, number[]>, runs: readonly HistoryRunInfo[]): GridRow[] {
     const positions = new Map<string, Int32Array>();
@@ -188,23 +187,12 @@ export class HistoryBuilder {
     }
     const grid = new Int32Array(size).fill(-1);
     const at = this.#series.map((s) => positions.get(s.target));
-    const writer = new Map<number, Part>();
-    for (const [part, run] of runOfPart) {
-      const shared = run.files.length > 1;
+    for (const [part, run] of this.#inRunOrder(runOfPart)) {
       for (let i = 0; i < part.cells.length; i += 2) {
         const series = part.cells[i]!;
-        const state = part.cells[i + 1]!;
         // A cell's target is one of its file's targets (validated), so one of its run's.
         const position = at[series]?.[run.index] ?? -1;
-        if (position < 0) continue;
-        const cell = offsets[series]! + position;
-        if (shared) {
-          const first = writer.get(cell);
-          // States are numbered once each: another number is another status or observed value.
-          if (first && grid[cell] !== state) throw cellConflict(run.id, this.#series[series]!, { file: first.file, state: this.#states[grid[cell]!]! }, { file: part.file, state: this.#states[state]! });
-          if (!first) writer.set(cell, part);
-        }
-        grid[cell] = state;
+        if (position >= 0) grid[offsets[series]! + position] = part.cells[i + 1]!;
       }
     }
     return this.#series.map((s, series) => {
@@ -256,14 +244,17 @@ export class HistoryBuilder {
   }
 
   /** Parts in run order (the files of one run in file order). */
+  /**
+   * The parts in run order, and within a run in the order its files started (then by name): a CI job re-run keeps its
+   * run id (GitHub's re-run keeps GITHUB_RUN_ID), and what its later attempt observed is the run's.
+   */
   #inRunOrder(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): [Part, HistoryRunInfo][] {
-    return [...runOfPart.entries()].sort(([, a], [, b]) => a.index - b.index);
+    const started = (part: Part) => part.run.startedAt;
+    return [...runOfPart.entries()].sort(([p, a], [q, b]) => a.index - b.index || (started(p) < started(q) ? -1 : started(p) > started(q) ? 1 : p.file < q.file ? -1 : p.file > q.file ? 1 : 0));
   }
 
   #latency(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): LatencySeries[] {
     const series = new Map<number, LatencySeries>();
-    /** Per key, the file and entry its last point came from: another file of that run must say the same. */
-    const source = new Map<number, LatencyEntry>();
     for (const [part, run] of this.#inRunOrder(runOfPart)) {
       for (let i = 0; i < part.latencyKeys.length; i++) {
         const key = part.latencyKeys[i]!;
@@ -274,19 +265,15 @@ export class HistoryBuilder {
         }
         const l = part.latency;
         const at = i * LATENCY_FIELDS;
-        if (s.runs.at(-1) === run.index) {
-          const conflict = latencyConflict(run.id, this.#keys[key]!, source.get(key)!, { file: part.file, latency: l, at });
-          if (conflict) throw conflict;
-          continue;
-        }
-        source.set(key, { file: part.file, latency: l, at });
-        s.runs.push(run.index);
-        s.n.push(l[at]!);
-        s.headersP50.push(Math.round(l[at + 1]!));
-        s.firstTokenP50.push(Number.isNaN(l[at + 2]) ? null : Math.round(l[at + 2]!));
-        s.firstTokenP95.push(Number.isNaN(l[at + 3]) ? null : Math.round(l[at + 3]!));
-        s.totalP50.push(Math.round(l[at + 4]!));
-        s.totalP95.push(Math.round(l[at + 5]!));
+        // Of files of one run, the one that started last is the run's (#inRunOrder): it replaces the point.
+        if (s.runs.at(-1) !== run.index) s.runs.push(run.index);
+        const point = s.runs.length - 1;
+        s.n[point] = l[at]!;
+        s.headersP50[point] = Math.round(l[at + 1]!);
+        s.firstTokenP50[point] = Number.isNaN(l[at + 2]) ? null : Math.round(l[at + 2]!);
+        s.firstTokenP95[point] = Number.isNaN(l[at + 3]) ? null : Math.round(l[at + 3]!);
+        s.totalP50[point] = Math.round(l[at + 4]!);
+        s.totalP95[point] = Math.round(l[at + 5]!);
       }
     }
     // In `target/model<NUL>API` order, as ever.
@@ -298,19 +285,29 @@ export class HistoryBuilder {
 
   /** Shape drift between each (target, model, API)'s consecutive runs; identical signatures cost nothing. */
   #drift(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, runs: readonly HistoryRunInfo[]): DriftEvent[] {
-    const last = new Map<number, { run: number; signature: number; part: Part }>();
+    const ordered = this.#inRunOrder(runOfPart);
+    // Each key's signature in each run first: of files of one run, the one that started last is the run's, and no
+    // drift is read within one run.
+    const ofRun = new Map<number, Map<number, number>>();
+    for (const [part, run] of ordered) {
+      for (let i = 0; i < part.shapes.length; i += 2) {
+        let byRun = ofRun.get(part.shapes[i]!);
+        if (!byRun) ofRun.set(part.shapes[i]!, (byRun = new Map()));
+        byRun.set(run.index, part.shapes[i + 1]!);
+      }
+    }
+    const last = new Map<number, { run: number; signature: number }>();
     const events: DriftEvent[] = [];
     const fingerprints = Object.fromEntries(this.#fingerprints);
-    for (const [part, run] of this.#inRunOrder(runOfPart)) {
+    for (const [part, run] of ordered) {
       for (let i = 0; i < part.shapes.length; i += 2) {
         const key = part.shapes[i]!;
-        const signature = part.shapes[i + 1]!;
         const before = last.get(key);
-        last.set(key, { run: run.index, signature, part });
+        if (before?.run === run.index) continue;
+        const signature = ofRun.get(key)!.get(run.index)!;
+        last.set(key, { run: run.index, signature });
         if (!before || before.signature === signature) continue;
         const { cellKey, api } = this.#keys[key]!;
-        // Two files of one run with other exchanges would be drift within one night.
-        if (before.run === run.index) throw runConflict(run.id, ['shapes', 'exchanges', cellKey, api], { file: before.part.file, says: JSON.stringify(this.#signatures[before.signature]) }, { file: part.file, says: JSON.stringify(this.#signatures[signature]) });
         const table = (sig: number): ShapeTable => ({ fingerprints, exchanges: { [cellKey]: { [api]: this.#signatures[sig]! } } });
         for (const drift of shapeDrift(table(before.signature), table(signature))) events.push({ run: run.index, date: date(runs[run.index]!.startedAt), since: before.run, drift });
       }

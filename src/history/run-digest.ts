@@ -13,8 +13,6 @@ import type { HistoryCell, HistoryRun } from '../suite/history-schema.ts';
 
 /** A latency entry is this many numbers: n, headers p50, first-token p50 and p95 (NaN: none measured), total p50 and p95. */
 export const LATENCY_FIELDS = 6;
-/** What each of those numbers is, as an error names it. */
-export const LATENCY_FIELD_NAMES = ['n', 'headers p50', 'first-token p50', 'first-token p95', 'total p50', 'total p95'] as const;
 
 export interface RunDigest {
   file: string;
