@@ -1,7 +1,7 @@
 /**
  * Endpoint text is data, and reports are bounded by cells: against a local server whose every answer is an error
  * message holding `::error::` commands, ANSI/OSC escapes, newlines, `|` and U+FFFF, a live run leaves no forged
- * line on stdout or in the step summary and writes a junit.xml an XML parser accepts; with an error message larger
+ * line on stdout, in the step summary or in matrix.html and writes a junit.xml an XML parser accepts; with an error message larger
  * than that bound on every answer (2.5 MiB), matrix.json stays under 2 MiB for the bundled suite.
  */
 import { createServer, type Server } from 'node:http';
@@ -80,6 +80,10 @@ describe('endpoint text reaching the console, the step summary and junit.xml', (
       expect(XMLValidator.validate(junit)).toBe(true);
       expect(junit).not.toMatch(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u);
       expect(await readFile(join(reports, 'matrix.md'), 'utf8')).not.toMatch(/^gate: pass|^\s*::/m);
+      // A page shown in a CI log (`cat matrix.html`) too: no escape sequence, no line a workflow command starts.
+      const html = await readFile(join(reports, 'matrix.html'), 'utf8');
+      expect(html).toContain('Forged');
+      expect(html).not.toMatch(/[\u001b\u009b\u0007]|^\s*::|^\s*##\[/m);
     } finally {
       server.close();
     }
