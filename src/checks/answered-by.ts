@@ -36,9 +36,10 @@ function bareName(name: string): string {
 /**
  * The names an id may go by: without `Org/`, a region prefix, case, release suffixes and separators, with and
  * without its provider prefix (`deepseek.v3.1` is also `deepseek-v3.1`; `anthropic.claude-opus-4-7` is also
- * `claude-opus-4-7`).
+ * `claude-opus-4-7`). The first is the id's own (its provider prefix kept), the second, when there is one, the id
+ * without its provider prefix (messages.model-echo tells the two apart).
  */
-function modelNames(id: string): string[] {
+export function modelNames(id: string): string[] {
   const name = id.slice(id.lastIndexOf('/') + 1).toLowerCase().replace(REGION_PREFIX, '');
   const withoutProvider = name.replace(PROVIDER_PREFIX, '');
   return withoutProvider === name ? [bareName(name)] : [bareName(name), bareName(withoutProvider)];

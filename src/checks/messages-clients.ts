@@ -1,10 +1,12 @@
 /**
  * @module checks/messages-clients
  * What Anthropic clients trip on at /anthropic/v1 beyond the message shape: the `model` a Message echoes (Claude on
- * Mantle echoes "claude-opus-4-7" for "anthropic.claude-opus-4-7", so clients that compare ids break), and an
+ * Mantle echoes "claude-opus-4-7" for "anthropic.claude-opus-4-7", so clients that compare ids break; a dated or
+ * otherwise re-spelled echo counts as the form it re-spells), and an
  * `anthropic-beta` value the endpoint does not know (Mantle keeps an allowlist: unknown betas are a 400 "invalid
  * beta flag", litellm #41203), which breaks clients that add betas of their own.
  */
+import { modelNames, namesAnotherModel } from './answered-by.ts';
 import { notObservable, observe, observeOk, sentBody } from './answer.ts';
 import { judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
@@ -22,10 +24,27 @@ const modelEcho: CheckDefinition = {
     const echoed = seen.body?.model;
     const detail = `sent ${JSON.stringify(sent)}, echoed ${JSON.stringify(echoed ?? null)}`;
     if (typeof echoed !== 'string' || typeof sent !== 'string') return judge(modelEcho, input, 'other', seen.evidence, detail);
-    const observed = echoed === sent ? 'same' : echoed.length > 0 && sent.endsWith(`.${echoed}`) ? 'stripped-prefix' : 'other';
-    return judge(modelEcho, input, observed, seen.evidence, detail);
+    const { observed, note } = echoForm(sent, echoed);
+    return judge(modelEcho, input, observed, seen.evidence, note ? `${detail} (${note})` : detail);
   },
 };
+
+/**
+ * How `echoed` spells the id `sent`. Names are compared as answered-by.ts compares them (modelNames: without a
+ * release suffix, a region prefix, case and separators), so a dated echo of an alias (Anthropic's own API echoes
+ * `claude-sonnet-4-5-20250929` for `claude-sonnet-4-5`) is the form it re-spells: `same` with the provider prefix
+ * kept, `stripped-prefix` without it. `other` is another model, or the same one with a provider prefix the id lacks.
+ */
+function echoForm(sent: string, echoed: string): { observed: 'same' | 'stripped-prefix' | 'other'; note?: string } {
+  if (echoed === sent) return { observed: 'same' };
+  if (echoed.trim() === '') return { observed: 'other' };
+  const [own, stripped] = modelNames(sent);
+  const [echoedOwn] = modelNames(echoed);
+  const respelled = 'the same name in another spelling: a release suffix, a region prefix, case or separators';
+  if (echoedOwn === own) return { observed: 'same', note: respelled };
+  if (stripped !== undefined && echoedOwn === stripped) return { observed: 'stripped-prefix', ...(sent.endsWith(`.${echoed}`) ? {} : { note: respelled }) };
+  return { observed: 'other', ...(namesAnotherModel(sent, echoed) ? {} : { note: 'the same model, but with a prefix the id sent does not have' }) };
+}
 
 const beta: CheckDefinition = {
   id: 'messages.beta',

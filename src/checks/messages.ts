@@ -100,17 +100,25 @@ const versionCheck: CheckDefinition = {
   },
 };
 
+/**
+ * The envelope of the error a request Anthropic refuses (no `max_tokens`) gets. An endpoint that answers it instead
+ * (defaulting the bound) has shown its own behaviour: `accepted`, a value that is not the reference, as
+ * errors.bad-parameter calls a 2xx to a bad request nonconformant; never an `error`, which is for what broke.
+ */
 const errorShapeCheck: CheckDefinition = {
   id: 'messages.error-shape',
   title: 'A bad Messages request gets Anthropic\'s error envelope {"type":"error","error":{"type","message"}}',
   api: API,
-  vocabulary: ['anthropic', 'openai', 'other'],
+  vocabulary: ['anthropic', 'openai', 'other', 'accepted'],
   reference: { value: 'anthropic', source: 'anthropic-reference: errors are {"type":"error","error":{"type","message"}}' },
   run(input) {
     const seen = observe(input);
     if ('settled' in seen) return seen.settled;
     const { answer, evidence } = seen;
-    if (answer.kind === 'ok') return unobserved(input, 'could not observe: the invalid request was answered with a 2xx', evidence);
+    if (answer.kind === 'ok') {
+      const missing = 'max_tokens' in sentBody(seen.exchange) ? '' : ' without max_tokens (which Anthropic requires)';
+      return judge(errorShapeCheck, input, 'accepted', evidence, `the request${missing} was answered HTTP ${answer.status}, not refused: no error envelope to read`);
+    }
     if (answer.kind !== 'rejected') return notObservable(input, answer, evidence);
     const body = jsonObject(seen.exchange.response);
     const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;

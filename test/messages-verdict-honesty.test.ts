@@ -1,0 +1,123 @@
+/**
+ * The Anthropic surface blames the endpoint only for what it did (review of a hostile server, h68): a prompt cache
+ * that wrote the prefix and missed it once is not an endpoint that never caches (inconclusive, judged per trial so
+ * `--repeat` sends the pair again); a dated or re-spelled echo of the id is the form it re-spells, not `other`; a
+ * 2xx to a Message without max_tokens is the endpoint's own answer (`accepted`, a fail), never an `error`. Each
+ * check still fails what it should: a cache never written nor read, another model's name, an OpenAI envelope.
+ */
+import { describe, expect, it } from 'vitest';
+import { ALL_CHECKS } from '../src/checks/registry.ts';
+import type { CheckResult, Expectation } from '../src/checks/types.ts';
+import { buildRequest } from '../src/run/case-runner.ts';
+import { noAuth } from '../src/transport/auth/auth.ts';
+import type { Exchange } from '../src/transport/exchange.ts';
+import { catalogEmulator, checkModel, liveTarget, projectSuites } from './helpers/harness.ts';
+
+const CLAUDE = 'anthropic.claude-sonnet-5';
+
+/** `check` on the answers (JSON, by step id) to case `caseId` as the suites send it for `model`. */
+async function judged(caseId: string, check: string, answers: Record<string, { status?: number; body: unknown }>, options: { model?: string; expectation?: Expectation } = {}): Promise<CheckResult> {
+  const { suites } = await projectSuites();
+  const spec = suites.cases.find((c) => c.id === caseId)!;
+  const prefix = '/anthropic/v1';
+  const model = options.model ?? CLAUDE;
+  const exchanges: Exchange[] = spec.steps.flatMap((step) => {
+    const answer = answers[step.id];
+    if (!answer) return [];
+    const request = buildRequest(spec, step, prefix, { model, step: () => undefined });
+    return [{ step: step.id, prefix, request, response: { status: answer.status ?? 200, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify(answer.body) }] }, error: null, durationMs: 5, attempts: 1 }];
+  });
+  const definition = ALL_CHECKS.find((c) => c.id === check)!;
+  return definition.run({ model, expectation: options.expectation ?? null, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges }] });
+}
+
+const message = (usage: Record<string, number>, model = 'claude-sonnet-5') => ({
+  id: 'msg_1', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'OK' }], stop_reason: 'end_turn', stop_sequence: null,
+  usage: { input_tokens: 20, output_tokens: 2, ...usage },
+});
+const cached: Expectation = { value: 'cached', source: 'catalog: seeds/portkey' };
+const pair = (first: Record<string, number>, second: Record<string, number>) => judged('prompt-cache.messages', 'prompt-cache.messages', { first: { body: message(first) }, second: { body: message(second) } }, { expectation: cached });
+
+describe('prompt-cache.messages: best-effort caching', () => {
+  it('a first request that wrote the prefix and a second that read none is inconclusive, not not-cached', async () => {
+    const result = await pair({ cache_creation_input_tokens: 5000, cache_read_input_tokens: 0 }, { cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+    expect(result.status).toBe('inconclusive');
+    expect(result.reason).toContain('the first request wrote 5000 tokens to the cache but the second read none');
+    expect(result.reason).toContain('cache write 5000');
+  });
+  it('so is a first request that read the prefix (another trial wrote it) and a second that missed', async () => {
+    expect((await pair({ cache_creation_input_tokens: 0, cache_read_input_tokens: 5000 }, { cache_creation_input_tokens: 5000, cache_read_input_tokens: 0 })).status).toBe('inconclusive');
+  });
+  it('a second request that read the prefix is cached', async () => {
+    const result = await pair({ cache_creation_input_tokens: 5000, cache_read_input_tokens: 0 }, { cache_creation_input_tokens: 0, cache_read_input_tokens: 5000 });
+    expect([result.status, result.observed]).toEqual(['pass', 'cached']);
+  });
+  it('an endpoint that neither writes nor reads is still not-cached, a fail (absent figures too)', async () => {
+    const zero = await pair({ cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, { cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+    expect([zero.status, zero.observed]).toEqual(['fail', 'not-cached']);
+    const absent = await pair({}, {});
+    expect([absent.status, absent.observed]).toEqual(['fail', 'not-cached']);
+    expect(absent.reason).toContain('the second usage has no cache_read_input_tokens');
+  });
+  it('is judged on every trial: --repeat 3 sends the pair three times', async () => {
+    const emulator = await catalogEmulator();
+    try {
+      const result = (await checkModel(liveTarget(emulator.url, noAuth), 'anthropic.claude-opus-4-7', { checks: ['prompt-cache.messages'], repeat: 3 })).get('prompt-cache.messages')!;
+      expect([result.status, result.observed]).toEqual(['pass', 'cached']);
+      expect(result.trials?.map((t) => t.observed)).toEqual(['cached', 'cached', 'cached']);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe('messages.model-echo: a re-spelled echo is the form it re-spells', () => {
+  const echo = async (echoed: string, sent = CLAUDE) => {
+    const result = await judged('probe.messages', 'messages.model-echo', { main: { body: message({}, echoed) } }, { model: sent, expectation: { value: 'stripped-prefix', source: 'catalog: mantle-md/claude-echo' } });
+    return result;
+  };
+  it.each([
+    ['claude-sonnet-5-20260801'],
+    ['Claude-Sonnet-5'],
+    ['claude-sonnet-5@20260801'],
+    ['anthropic/claude-sonnet-5'],
+  ])('%s for anthropic.claude-sonnet-5 is stripped-prefix, and the reason says it was re-spelled', async (echoed) => {
+    const result = await echo(echoed);
+    expect([result.status, result.observed]).toEqual(['pass', 'stripped-prefix']);
+    expect(result.reason).toContain('another spelling');
+  });
+  it('the exact stripped id is stripped-prefix with no note', async () => {
+    const result = await echo('claude-sonnet-5');
+    expect([result.status, result.observed]).toEqual(['pass', 'stripped-prefix']);
+    expect(result.reason).not.toContain('another spelling');
+  });
+  it.each([['anthropic.claude-sonnet-5-20260801'], ['us.anthropic.claude-sonnet-5'], ['Anthropic.Claude-Sonnet-5']])('%s keeps the provider prefix: same', async (echoed) => {
+    expect((await echo(echoed)).observed).toBe('same');
+  });
+  it('the id as sent is same', async () => {
+    expect((await echo(CLAUDE)).observed).toBe('same');
+  });
+  it.each([['claude-3-haiku-20240307'], ['claude-sonnet-4-5'], ['claude-sonnet-5-1'], ['']])('another model (%s) is still other, a fail', async (echoed) => {
+    const result = await echo(echoed);
+    expect([result.status, result.observed]).toEqual(['fail', 'other']);
+  });
+  it('the same model with a provider prefix the id lacks is other, and the reason says it is the same model', async () => {
+    const result = await echo('anthropic.claude-sonnet-5', 'claude-sonnet-5');
+    expect(result.observed).toBe('other');
+    expect(result.reason).toContain('the same model, but with a prefix the id sent does not have');
+  });
+});
+
+describe('messages.error-shape: a 2xx to a Message without max_tokens', () => {
+  it('is accepted, a fail against the reference, not an error', async () => {
+    const result = await judged('messages.bad-request', 'messages.error-shape', { main: { body: message({}) } });
+    expect([result.status, result.observed]).toEqual(['fail', 'accepted']);
+    expect(result.reason).toContain('without max_tokens (which Anthropic requires) was answered HTTP 200');
+  });
+  it('an Anthropic envelope still passes, an OpenAI one still fails', async () => {
+    const anthropic = await judged('messages.bad-request', 'messages.error-shape', { main: { status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } } } });
+    expect([anthropic.status, anthropic.observed]).toEqual(['pass', 'anthropic']);
+    const openai = await judged('messages.bad-request', 'messages.error-shape', { main: { status: 400, body: { error: { message: 'max_tokens is required', type: 'invalid_request_error', param: 'max_tokens', code: null } } } });
+    expect([openai.status, openai.observed]).toEqual(['fail', 'openai']);
+  });
+});
