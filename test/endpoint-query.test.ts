@@ -26,8 +26,8 @@ describe('joinUrl', () => {
   });
 
   it('takes the query parameters named like credentials for secrets, and only those', () => {
-    const url = new URL('http://h/?api-version=2024-10-21&api-key=k-0123456789&code=c-0123456789&model=x');
-    expect(secretsOfQuery(url).map((s) => s.value)).toEqual(['k-0123456789', 'c-0123456789']);
+    const url = new URL('http://h/?api-version=2024-10-21&api-key=k-0123456789&code=c-0123456789&model=x&sessionid=s-0123456789&pw=p-0123456789');
+    expect(secretsOfQuery(url).map((s) => s.value)).toEqual(['k-0123456789', 'c-0123456789', 's-0123456789', 'p-0123456789']);
   });
 });
 

@@ -65,13 +65,16 @@ const API_NOT_OFFERED = /does not support the '[^']*' api|does not support (this
  * `ThrottlingException`, `TooManyRequestsException`, `ServiceQuotaExceededException` ("You can resubmit your request
  * later", Bedrock's quota errors), `RequestLimitExceeded`, S3-style `SlowDown`, Mantle's `throttling_error`.
  */
-const THROTTLE_CLASS = /rate_?limit|throttl|too_?many_?requests|request_?limit_?exceeded|service_?quota_?exceeded|^slow_?down$/i;
+const THROTTLE_CLASS = /rate_?limit|throttl|too_?many_?requests|request_?limit_?exceeded|service_?quota_?exceeded|^slow_?down$|^429$/i;
 /**
- * Words that say throttled and nothing else: "Rate limit reached for requests" (OpenAI), "Rate exceeded" (AWS), "Too
- * many requests", Bedrock's "Too many tokens, please wait before trying again". Not "limit" alone: a 400
- * "max_tokens exceeds the model's limit" or "too many tokens in the prompt" is the endpoint's answer about the request.
+ * Words that say throttled and nothing else: "Rate limit reached for requests" (OpenAI), "have exceeded token rate
+ * limit" (Azure), "Rate exceeded" (AWS), "Too many requests" (as a phrase: not "too many requests tools"), Bedrock's
+ * "Too many tokens, please wait before trying again". Not "limit" alone, nor "try again": a 400 "max_tokens exceeds
+ * the model's limit" or "too many tokens in the prompt; try again with a shorter input" is the endpoint's answer
+ * about the request.
  */
-const THROTTLE_WORDS = /\brate[ _-]?limit(ed|s)?\b[^.]{0,40}\b(reached|exceeded|hit)\b|\brate exceeded\b|\btoo many requests\b|\btoo many tokens\b[^.]{0,40}\b(wait|try again|per (second|minute|hour|day))\b|\b(request|call)s? (was|were|has been|have been|is|are) throttled\b|\bthrottling ?exception\b/i;
+const THROTTLE_WORDS =
+  /\brate[ _-]?limit(ed|s)?\b[^.]{0,40}\b(reached|exceeded|hit)\b|\bexceeded (the |your )?(token |request )?rate limit\b|\brate exceeded\b|\btoo many requests\b(?=\s*(?:$|[^\w\s]|(?:in|per|for|from|to|at|have|were|are|please|sent|made|recently)\b))|\btoo many tokens\b[^.]{0,40}\b(wait|per (second|minute|hour|day))\b|\b(request|call)s? (was|were|has been|have been|is|are) throttled\b|\bthrottling ?exception\b/i;
 
 /**
  * A 4xx other than 429 that is a throttle all the same: AWS gateways answer `ThrottlingException` with a 400, proxies
@@ -224,10 +227,11 @@ function envelopeOf(trimmed: string, parsed: JsonResult): ErrorEnvelope | undefi
   if (!isRecord(value)) return undefined;
   const inner = isRecord(value.error) ? value.error : typeof value.error === 'string' ? { message: value.error } : value;
   const message = firstString(inner.message, inner.Message, value.message, value.Message, value.detail);
-  if (message === undefined) return undefined;
-  const envelope: ErrorEnvelope = { message };
-  const code = firstString(inner.code, value.code);
+  // A number is a code too (`"code": 429`); an envelope that names its code or type says what it is without words.
+  const code = firstString(inner.code, value.code) ?? (typeof (inner.code ?? value.code) === 'number' ? String(inner.code ?? value.code) : undefined);
   const type = firstString(inner.type, value.__type);
+  if (message === undefined && code === undefined && type === undefined) return undefined;
+  const envelope: ErrorEnvelope = { message: message ?? '' };
   if (code !== undefined) envelope.code = code;
   if (type !== undefined) envelope.type = type;
   return envelope;

@@ -250,8 +250,8 @@ export function secretsOfAuthHeaders(headers: Readonly<Record<string, string>>):
   return secrets;
 }
 
-/** Query parameter names that carry a credential: `api-key` (Azure OpenAI), `key`, `token`, `code` (Azure Functions), `sig`. */
-const SECRET_PARAM = /key|token|secret|sig|password|passwd|auth|credential|^code$/i;
+/** Query parameter names that carry a credential: `api-key` (Azure OpenAI), `key`, `token`, `code` (Azure Functions), `sig`, `sessionid`, `pw`. */
+const SECRET_PARAM = /key|token|secret|sig|pass|session|auth|credential|^pw$|^code$/i;
 
 /**
  * The values of a URL's query parameters whose names say credential. Only those: `?api-version=2024-10-21` is no
