@@ -13,7 +13,8 @@ const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
 const plainXmlText = (text: string) => text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const plainXmlAttribute = (text: string) => plainXmlText(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const plainHtmlText = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+/** htmlText without its shortcut: every text made an inert line, then its markup escaped. */
+const plainHtmlText = (value: unknown) => inertLine(String(value), Number.POSITIVE_INFINITY).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 
 /** Mostly printable ASCII (the shortcut's case), with what each escape is for mixed in: controls, markup, lone surrogates, astral characters. */
 const text = fc.oneof(
