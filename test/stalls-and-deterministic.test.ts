@@ -109,6 +109,48 @@ describe('a body that goes silent', () => {
     }
   });
 
+  it('before its first byte (headers, then silence: queueing, a cold start) is a timeout under --timeout, retried, never stalled', async () => {
+    const { url, count } = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.flushHeaders();
+    });
+    const exchange = await retrying(url, { timeoutMs: 900, idleTimeoutMs: 200 }).send(request, context);
+    expect(exchange.response?.stalledAfterMs).toBeUndefined();
+    expect(exchange.error?.code).toBe('HARNESS_TIMEOUT');
+    expect(count()).toBe(3);
+    const verdict = await getCheck('stream.chat-completions')!.run({ model: 'm', expectation: null, outcomes: [{ kind: 'completed', caseId: 'stream.chat', api: 'chat-completions', exchanges: [exchange] }] });
+    expect(verdict).toMatchObject({ status: 'error', observed: null });
+  });
+
+  it('after a slow first byte still streams whole: the idle limit times silence between reads, not the wait for the first', async () => {
+    const { url } = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.flushHeaders();
+      setTimeout(() => {
+        res.write('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n');
+        res.end('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
+      }, 600);
+    });
+    const exchange = await new LiveTarget('t', { baseUrl: url, auth: noAuth, timeoutMs: 5_000, idleTimeoutMs: 200 }).send(request, context);
+    expect(exchange.error).toBeNull();
+    expect(exchange.response?.stalledAfterMs).toBeUndefined();
+    expect(exchange.response?.chunks.map((c) => c.data).join('')).toContain('[DONE]');
+  });
+
+  it('marked stalled without a byte (an older recording) is no `stalled` verdict: stream.* cannot observe it', async () => {
+    const exchange: Exchange = {
+      step: 'main', prefix: '/v1', request, attempts: 1, durationMs: 15_100, error: null,
+      response: { status: 200, headers: { 'content-type': 'text/event-stream' }, chunks: [], stalledAfterMs: 15_000 },
+    };
+    const verdict = await getCheck('stream.chat-completions')!.run({ model: 'm', expectation: null, outcomes: [{ kind: 'completed', caseId: 'stream.chat', api: 'chat-completions', exchanges: [exchange] }] });
+    expect(verdict).toMatchObject({ status: 'error', observed: null });
+    expect(verdict.reason).toMatch(/HARNESS_TIMEOUT.*not a stall/);
+    // With data before the silence, the same marking is the endpoint's stall.
+    const began = { ...exchange, response: { ...exchange.response!, chunks: [{ t: 5, data: 'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[]}\n\n' }] } };
+    const stalled = await getCheck('stream.chat-completions')!.run({ model: 'm', expectation: null, outcomes: [{ kind: 'completed', caseId: 'stream.chat', api: 'chat-completions', exchanges: [began] }] });
+    expect(stalled).toMatchObject({ observed: 'stalled' });
+  });
+
   it('with --idle-timeout 0 waits for --timeout and is a timeout error, not a stall', async () => {
     const { url } = await serve(stall);
     const exchange = await new LiveTarget('t', { baseUrl: url, auth: noAuth, timeoutMs: 600, idleTimeoutMs: 0 }).send(request, context);

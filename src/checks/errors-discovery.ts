@@ -7,7 +7,7 @@ import { isRecord, jsonObject } from '../transport/body.ts';
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import { notObservable, observe } from './answer.ts';
-import { evidenceOf, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
+import { evidenceOf, inconclusive, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 const VOCABULARY = ['conformant', 'nonconformant'] as const;
@@ -84,8 +84,9 @@ const wrongRoute: CheckDefinition = {
 /**
  * Whether the model list names the model. The list is asked for on every prefix (/v1/models, and
  * /openai/v1/models, which no source shows to exist): `listed` when an answering list holds the id, `not-listed`
- * when lists answered without it, `no-list` when no prefix answered with a list. Measured per target (region):
- * sources disagree by region.
+ * when lists answered without it, `no-list` when no prefix answered with a list. A list that says `has_more: true`
+ * is one page: without the model on it, the model may be on a later page the case does not ask for, so the cell is
+ * `inconclusive`, never `not-listed`. Measured per target (region): sources disagree by region.
  */
 const listed: CheckDefinition = {
   id: 'models.listed',
@@ -100,7 +101,7 @@ const listed: CheckDefinition = {
     const evidence = exchanges.map(({ caseId, ex }) => evidenceOf(caseId, ex));
     const lists = exchanges.flatMap(({ ex }) => {
       const body = ex.response && ex.response.status < 300 ? jsonObject(ex.response) : undefined;
-      return body && Array.isArray(body.data) ? [{ path: ex.request.path, ids: body.data.map((m) => (isRecord(m) ? m.id : undefined)) }] : [];
+      return body && Array.isArray(body.data) ? [{ path: ex.request.path, ids: body.data.map((m) => (isRecord(m) ? m.id : undefined)), more: body.has_more === true }] : [];
     });
     if (lists.length === 0) {
       const broken = exchanges.find(({ ex }) => ex.error || !ex.response || ex.response.status >= 500);
@@ -108,7 +109,8 @@ const listed: CheckDefinition = {
       return judge(listed, input, 'no-list', evidence, exchanges.map(({ ex }) => `${ex.request.path}: HTTP ${ex.response?.status}`).join(', '));
     }
     const holding = lists.filter((l) => l.ids.includes(input.model));
-    const detail = lists.map((l) => `${l.path}: ${l.ids.length} models${l.ids.includes(input.model) ? ', this one among them' : ''}`).join('; ');
+    const detail = lists.map((l) => `${l.path}: ${l.ids.length} models${l.more ? ' (has_more: true)' : ''}${l.ids.includes(input.model) ? ', this one among them' : ''}`).join('; ');
+    if (holding.length === 0 && lists.some((l) => l.more)) return inconclusive(input, `the model is not on the page read, and the list says has_more: true (a later page may hold it; the case reads one page): ${detail}`, evidence);
     return judge(listed, input, holding.length ? 'listed' : 'not-listed', evidence, detail);
   },
 };

@@ -3,8 +3,11 @@
  * `temperature` and `top_p`: taken, or refused? Models that fix them are common now (gemma-4 refuses a temperature
  * other than the default and any top_p on chat, litellm #36970; GPT-5.x and GPT-6 refuse temperature, promptfoo
  * #11039), and an app that always sends them breaks there. Asked with a value other than the default on every API
- * the model serves; `rejected` quotes the endpoint's wording (`unsupported_parameter` or `unsupported_value`). What a
- * taken value does to the output is not measured: sampling is random, and no cheap request shows it.
+ * the model serves; `rejected` quotes the endpoint's wording (`unsupported_parameter` or `unsupported_value`).
+ * `ignored` when the answer echoes the field with another value (Responses echoes what it applied): the request went
+ * through but the value was not taken, as `requests.sdk-fields.*` call the same evidence. What a taken value does to
+ * the output is not measured: sampling is random, and no cheap request shows it, so an answer that echoes nothing
+ * (Chat Completions) is `accepted` on its 2xx alone.
  */
 import { acrossApis, readRejection } from './across-apis.ts';
 import type { CheckDefinition } from './types.ts';
@@ -14,16 +17,18 @@ function samplingCheck(id: string, field: 'temperature' | 'top_p'): CheckDefinit
     id,
     title: `Whether a request with ${field} other than the default is taken (some models fix it)`,
     api: null,
-    vocabulary: ['accepted', 'rejected'],
+    vocabulary: ['accepted', 'ignored', 'rejected'],
     params: [field],
     run: (input) =>
-      acrossApis(definition, input, ['rejected', 'accepted'], (seen) => {
+      acrossApis(definition, input, ['rejected', 'ignored', 'accepted'], (seen) => {
         if (seen.answer.kind !== 'ok') return readRejection(seen, [field]);
         const sent = seen.request[field];
         const echoed = seen.answer.body?.[field];
-        // Responses echoes what it applied: a different value is worth saying, though sampling is not judged.
-        const echo = typeof echoed === 'number' && echoed !== sent ? `, but the answer echoes ${field} ${echoed}, not ${String(sent)}` : '';
-        return { observed: 'accepted', detail: `HTTP ${seen.answer.status}${echo}` };
+        // Responses echoes what it applied: another value (beyond a float's rounding) says the sent one was not taken.
+        if (typeof echoed === 'number' && typeof sent === 'number' && Math.abs(echoed - sent) > 1e-6) {
+          return { observed: 'ignored', detail: `HTTP ${seen.answer.status}, but the answer echoes ${field} ${echoed}, not the ${sent} sent` };
+        }
+        return { observed: 'accepted', detail: `HTTP ${seen.answer.status}` };
       }),
   };
   return definition;

@@ -3,13 +3,15 @@
  * What every SSE conformance check does first: find the streamed exchange, check the status and content type, and
  * turn a list of violations into one verdict. The per-API rules live in stream-chat/-responses/-messages. A stream
  * that began and went silent for longer than the idle limit (`--idle-timeout`) is `stalled`, with the last event it
- * sent: the endpoint's behaviour on an answer it had started, so a verdict, not an infrastructure error.
+ * sent: the endpoint's behaviour on an answer it had started, so a verdict, not an infrastructure error. A stall
+ * needs data first: headers and then silence is a wait for the first byte (queueing, a cold start), which the
+ * transport leaves to `--timeout`; one marked stalled without a byte (an older recording) is an `error`, unobserved.
  */
 import { excerpt, parseJsonText } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { eventData, sseStream, type SseEvent } from '../transport/sse.ts';
 import { notObservable, observe } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { evidenceOf, judge, unobserved } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 export const STREAM_VOCABULARY = ['conformant', 'nonconformant', 'rejected', 'stalled'] as const;
@@ -35,6 +37,8 @@ export function streamCheck(id: string, api: 'chat-completions' | 'responses' | 
       const seen = observe(input);
       if ('settled' in seen) return seen.settled;
       const { answer, exchange, caseId } = seen;
+      const silent = silentFromStart(exchange);
+      if (silent) return unobserved(input, silent, [evidenceOf(caseId, exchange)]);
       const stalled = stallOf(exchange);
       if (stalled) return judge(definition, input, 'stalled', [evidenceOf(caseId, exchange, stalled)], stalled);
       // A JSON 4xx to a stream request is the endpoint refusing to stream, not a malformed stream.
@@ -57,6 +61,16 @@ export function streamCheck(id: string, api: 'chat-completions' | 'responses' | 
     },
   };
   return definition;
+}
+
+/**
+ * Why a 2xx stream marked stalled shows nothing to judge, when it sent no byte at all: the wait for an answer to
+ * begin is a timeout (infrastructure: queueing, a cold start), not a stall of an answer that began.
+ */
+function silentFromStart(exchange: Exchange): string | undefined {
+  const response = exchange.response;
+  if (!response || response.stalledAfterMs === undefined || response.chunks.some((c) => c.data.length > 0)) return undefined;
+  return `could not observe: HARNESS_TIMEOUT: the headers came and then no byte for ${response.stalledAfterMs} ms; an answer that never began is a timeout (queueing or a cold start), not a stall (raise --timeout)`;
 }
 
 /**

@@ -6,8 +6,9 @@
  * responses are `responses.background` (runtime answers at once: `returned-completed`). Each runs on every surface;
  * the catalog's `surfaces:` block says what each one is expected to do.
  */
-import { answerOf, notObservable, type Answer } from './answer.ts';
-import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
+import { excerpt, isRecord } from '../transport/body.ts';
+import { answerOf, notObservable, unreadableAnswer, type Answer } from './answer.ts';
+import { evidenceOf, inconclusive, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
 
 /** The first case that got an answer: the model's one API among several cases, one per API family. */
@@ -27,11 +28,19 @@ function lastAnswer(input: CheckInput): { answer: Answer; evidence: Evidence[] }
 /** A 4xx: on these cases the endpoint's answer about the feature (a 404 included), so a finding, not "not served". */
 const isRefusal = (answer: Answer): answer is Extract<Answer, { kind: 'rejected' | 'refused' }> => answer.kind === 'rejected' || answer.kind === 'refused';
 
+const isWebSearch = (tool: unknown): boolean => isRecord(tool) && typeof tool.type === 'string' && tool.type.startsWith('web_search');
+
+/**
+ * `supported` only when a `web_search_call` item shows a search ran: the case leaves searching to the model ("Reply
+ * with the word OK.", no tool_choice), so a 200 without one cannot tell a model that chose not to search from an
+ * endpoint that dropped the tool without a word (`inconclusive`), unless the answer's own `tools` echo lacks the tool:
+ * then the endpoint said it dropped it (`ignored`). A 4xx, or a 200 with status "failed", is `rejected`.
+ */
 const webSearch: CheckDefinition = {
   id: 'responses.web-search',
-  title: 'Whether a Response with the server-side web_search tool is accepted (bedrock-runtime documents no server-side tools)',
+  title: 'Whether a Response with the server-side web_search tool runs a search (bedrock-runtime documents no server-side tools)',
   api: 'responses',
-  vocabulary: ['supported', 'rejected'],
+  vocabulary: ['supported', 'ignored', 'rejected'],
   params: ['tools'],
   reference: { value: 'supported', source: 'openai-reference: the Responses API runs the built-in web_search tool server-side' },
   run(input) {
@@ -39,9 +48,19 @@ const webSearch: CheckDefinition = {
     if ('settled' in seen) return seen.settled;
     const { answer, evidence } = seen;
     if (answer.kind === 'ok') {
-      const status = answer.body?.status;
+      const body = answer.body;
+      if (!body) return unreadableAnswer(input, answer, evidence);
+      const status = body.status;
       if (status === 'failed') return judge(webSearch, input, 'rejected', evidence, 'HTTP 200 with status "failed"');
-      return judge(webSearch, input, 'supported', evidence, `HTTP ${answer.status}, status ${JSON.stringify(status)}`);
+      const calls = (Array.isArray(body.output) ? body.output : []).filter((item): item is Record<string, unknown> => isRecord(item) && item.type === 'web_search_call');
+      const states = calls.map((c) => JSON.stringify(c.status)).join(', ');
+      if (calls.some((c) => c.status !== 'failed')) return judge(webSearch, input, 'supported', evidence, `HTTP ${answer.status}, status ${JSON.stringify(status)}: ${calls.length} web_search_call item(s) (status ${states})`);
+      if (calls.length) return unobserved(input, `could not observe: the search ran and failed (${calls.length} web_search_call item(s), status "failed")`, evidence);
+      if (Array.isArray(body.tools) && !body.tools.some(isWebSearch)) {
+        return judge(webSearch, input, 'ignored', evidence, `HTTP ${answer.status}, no search ran, and the answer echoes tools ${excerpt(JSON.stringify(body.tools), 80)} without web_search: the tool was dropped`);
+      }
+      const cut = status === 'incomplete' ? ' (the answer was cut by its budget)' : '';
+      return inconclusive(input, `HTTP ${answer.status}, status ${JSON.stringify(status)}${cut}, but no web_search_call item: the model chose not to search, or the endpoint dropped the tool without a word; the request leaves searching to the model, so a 200 alone shows neither`, evidence);
     }
     if (isRefusal(answer)) return judge(webSearch, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
     return notObservable(input, answer, evidence);
@@ -67,6 +86,24 @@ const profileId: CheckDefinition = {
 /** A project id no account has: an endpoint that reads the header must refuse it. */
 export const UNKNOWN_PROJECT = 'proj_mantle-conformance-no-such-project';
 
+/** Wording that says something is not taken at all: about the header when it names a header. */
+const UNSUPPORTED = /\b(not supported|unsupported|not allowed|not permitted|not accepted|not recognized|unrecognized|cannot be used)\b/i;
+
+/**
+ * What a refusal of the unknown project tells, when it tells: `rejected` when it says a header is not taken, `honoured`
+ * when it quotes the project id (the value was read: not found, no access, mismatched, whatever the words), then
+ * `rejected` for other not-taken wording ("projects are not supported here"), `honoured` for any other words about a
+ * project ("no access to project", "mismatched project"). Undefined when it says neither (a bare "Bad Request"):
+ * nothing then tells a header looked up from one refused as unsupported.
+ */
+export function projectRefusal(message: string): 'honoured' | 'rejected' | undefined {
+  const notTaken = UNSUPPORTED.test(message);
+  if (notTaken && /header/i.test(message)) return 'rejected';
+  if (message.includes(UNKNOWN_PROJECT)) return 'honoured';
+  if (notTaken) return 'rejected';
+  return /project/i.test(message) ? 'honoured' : undefined;
+}
+
 const project: CheckDefinition = {
   id: 'headers.openai-project',
   title: 'What an OpenAI-Project header naming an unknown project does: refused as unknown (honoured), refused as unsupported, or ignored',
@@ -79,9 +116,9 @@ const project: CheckDefinition = {
     const { answer, evidence } = seen;
     if (answer.kind === 'ok') return judge(project, input, 'ignored', evidence, `HTTP ${answer.status}: the unknown project ${UNKNOWN_PROJECT} was not looked up`);
     if (isRefusal(answer)) {
-      // Looked up and not found: the message is about the project itself, not about the header being unsupported.
-      const lookedUp = /project/i.test(answer.message) && /(not (be )?found|does not exist|doesn't exist|unknown|no such|invalid project)/i.test(answer.message) && !/not supported|unsupported/i.test(answer.message);
-      return judge(project, input, lookedUp ? 'honoured' : 'rejected', evidence, `${answer.status}: ${answer.message}`);
+      const verdict = projectRefusal(answer.message);
+      if (verdict) return judge(project, input, verdict, evidence, `${answer.status}: ${answer.message}`);
+      return inconclusive(input, `${answer.status}: ${answer.message}: the refusal says neither that the header is unsupported nor anything about the project, so it cannot tell whether the project was looked up`, evidence);
     }
     return notObservable(input, answer, evidence);
   },

@@ -5,8 +5,9 @@
  * back an exchange that went through the run's redactor. Failures of the network or the endpoint, and answers
  * that say nothing about the model (a redirect, a 408, an empty or HTML 2xx, a proxy's HTML error page), become an
  * `ExchangeError` with a stable code; they are never a verdict. A body
- * that began and then went silent for longer than the idle limit is kept as it is, marked stalled: that is the
- * endpoint's answer, and the checks judge it.
+ * that began (its first byte arrived) and then went silent for longer than the idle limit is kept as it is, marked
+ * stalled: that is the endpoint's answer, and the checks judge it. A body that never began (headers, then silence:
+ * queueing, a cold start) is not a stall: only the deadline (`timeoutMs`) bounds it, and it is a timeout.
  */
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
@@ -31,9 +32,10 @@ export interface HttpOptions {
    */
   timeoutMs?: number;
   /**
-   * Longest silence between two reads of a body once the response headers arrived; past it the body is said to
-   * have stalled (`response.stalledAfterMs`) and the harness stops reading. Only a limit below `timeoutMs` can
-   * fire. 0 disables it.
+   * Longest silence between two reads of a body once its first byte arrived; past it the body is said to have
+   * stalled (`response.stalledAfterMs`) and the harness stops reading. The wait for the first byte is not timed by
+   * it (a stall needs data first): `timeoutMs` bounds it, as a timeout. Only a limit below `timeoutMs` can fire.
+   * 0 disables it.
    * @default 15000
    * @unit milliseconds
    */
@@ -111,7 +113,8 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
   const url = joinUrl(options.baseUrl, request.path);
   const base: Omit<Exchange, 'response' | 'error' | 'durationMs'> = { step: meta.step, prefix: meta.prefix, request, attempts: 1 };
   const timeout = AbortSignal.timeout(timeoutMs);
-  // A body that goes silent after it began is the endpoint's answer (a stall), not a timeout: its own signal.
+  // A body that goes silent after it began is the endpoint's answer (a stall), not a timeout: its own signal, armed
+  // at the first read. Silence before the first byte (queueing, a cold start) is left to the deadline: a timeout.
   const idle = idleWatch(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
   const signal = AbortSignal.any([...(meta.signal ? [meta.signal] : []), timeout, idle.signal]);
   const note: EncodingNote = {};
@@ -151,7 +154,6 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     if (note.encoding) response.contentEncoding = note.encoding;
     const decoder = new TextDecoder();
     let bytes = 0;
-    idle.arm();
     for await (const buffer of answer.body as AsyncIterable<Buffer>) {
       idle.arm();
       bytes += buffer.length;
