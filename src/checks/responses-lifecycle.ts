@@ -2,12 +2,16 @@
  * @module checks/responses-lifecycle
  * The stateful side of the Responses API: a stored response can be fetched and deleted, `store: false` is not
  * kept, `previous_response_id` chains a second turn, `input_items` (documented unsupported, seeds/portkey), and
- * `background: true` returns at once and reaches a terminal status when polled.
+ * `background: true` returns at once and reaches a terminal status when polled (responses-background.ts).
+ * A 404 proves nothing alone: an endpoint that keeps nothing, or serves no GET at all, answers 404 to every GET. So a
+ * 404 after DELETE counts only when the response was fetched before it and the DELETE succeeded, and a 404 to a
+ * store: false response only when a stored one was fetched in the same run (responses.lifecycle, the control).
  */
-import { answerOf, notObservable, sentBody, stepOf } from './answer.ts';
-import { budgetSpent, limitOf } from './budget.ts';
-import { evidenceOf, inconclusive, judge } from './judge.ts';
-import type { CheckDefinition, CheckInput, CheckResult, Observed } from './types.ts';
+import { answerText } from './answer-text.ts';
+import { answerOf, notObservable, sentBody, stepOf, type Answer } from './answer.ts';
+import { responsesBackgroundCheck } from './responses-background.ts';
+import { evidenceOf, inconclusive, judge, settleWithout, type CompletedOutcome } from './judge.ts';
+import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
 const API = 'responses' as const;
 
@@ -16,7 +20,7 @@ function stepCheck(
   definition: Omit<CheckDefinition, 'run'>,
   step: string,
   observe: (body: Record<string, unknown> | undefined, input: CheckInput) => { observed: Observed; detail: string },
-  onRejected?: (status: number, message: string) => { observed: Observed; detail: string },
+  onRejected?: (status: number, message: string, outcome: CompletedOutcome) => { observed: Observed; detail: string },
 ): CheckDefinition {
   const check: CheckDefinition = {
     ...definition,
@@ -30,7 +34,7 @@ function stepCheck(
         return judge(check, input, observed, evidence, detail);
       }
       if ((answer.kind === 'rejected' || (answer.kind === 'refused' && answer.status === 404)) && onRejected) {
-        const { observed, detail } = onRejected(answer.status, answer.message);
+        const { observed, detail } = onRejected(answer.status, answer.message, found.outcome);
         return judge(check, input, observed, evidence, detail);
       }
       return notObservable(input, answer, evidence);
@@ -46,6 +50,27 @@ const idOf = (input: CheckInput, step: string): unknown => {
   return answer.kind === 'ok' ? answer.body?.id : undefined;
 };
 
+const only = (input: CheckInput, outcomes: readonly CaseOutcome[]): CheckInput => ({ ...input, outcomes });
+
+/** How many times a polled step was asked (a GET right after create is asked again while it answers 404). */
+function attemptsOf(outcome: CompletedOutcome, step: string): string {
+  const count = outcome.exchanges.filter((ex) => ex.step === step).length;
+  return count > 1 ? ` (${count} attempts)` : '';
+}
+
+/** Whether the `get` step of a completed case fetched the response its `create` step made: undefined when it did. */
+function notFetched(input: CheckInput, outcome: CompletedOutcome): string | undefined {
+  const scoped = only(input, [outcome]);
+  const found = stepOf(scoped, 'get');
+  if ('settled' in found) return found.settled.reason;
+  const answer = answerOf(found.exchange);
+  if (answer.kind !== 'ok') return `its GET answered ${describe(answer)}${attemptsOf(outcome, 'get')}`;
+  const created = idOf(scoped, 'create');
+  return answer.body?.id === created ? undefined : `its GET returned id ${JSON.stringify(answer.body?.id)}, not ${JSON.stringify(created)}`;
+}
+
+const describe = (answer: Answer): string => ('message' in answer ? `${answer.status ?? 'no status'}: ${answer.message}` : String(answer.status));
+
 export const responsesLifecycleChecks: readonly CheckDefinition[] = [
   stepCheck(
     {
@@ -57,49 +82,11 @@ export const responsesLifecycleChecks: readonly CheckDefinition[] = [
     },
     'get',
     (body, input) => (body?.id === idOf(input, 'create') ? { observed: 'retrievable', detail: 'GET returned the same id' } : { observed: 'not-retrievable', detail: `GET returned id ${JSON.stringify(body?.id)}` }),
-    (status, message) => ({ observed: 'not-retrievable', detail: `GET answered ${status}: ${message}` }),
+    (status, message, outcome) => ({ observed: 'not-retrievable', detail: `GET answered ${status}: ${message}${attemptsOf(outcome, 'get')}` }),
   ),
-  stepCheck(
-    {
-      id: 'responses.delete',
-      title: 'DELETE /responses/{id} removes a stored response (a GET afterwards is a 404)',
-      api: API,
-      vocabulary: ['deleted', 'not-deleted'],
-      reference: { value: 'deleted', source: 'openai-reference: DELETE /responses/{id}' },
-    },
-    'get-after-delete',
-    () => ({ observed: 'not-deleted', detail: 'GET after DELETE still returns the response' }),
-    (status) => ({ observed: status === 404 ? 'deleted' : 'not-deleted', detail: `GET after DELETE answered ${status}` }),
-  ),
-  stepCheck(
-    {
-      id: 'responses.store-false',
-      title: 'A response created with store: false cannot be fetched',
-      api: API,
-      vocabulary: ['not-retrievable', 'retrievable'],
-      reference: { value: 'not-retrievable', source: 'openai-reference: store: false responses are not kept' },
-    },
-    'get',
-    () => ({ observed: 'retrievable', detail: 'GET returned the response although it was created with store: false' }),
-    (status, message) => ({ observed: 'not-retrievable', detail: `GET answered ${status}: ${message}` }),
-  ),
-  stepCheck(
-    {
-      id: 'responses.previous-response-id',
-      title: 'A second turn with previous_response_id is accepted and echoes the id',
-      api: API,
-      vocabulary: ['echoed', 'ignored', 'rejected'],
-      reference: { value: 'echoed', source: 'openai-reference: previous_response_id chains turns and is echoed' },
-    },
-    'second',
-    (body, input) => {
-      const first = idOf(input, 'first');
-      return body?.previous_response_id === first
-        ? { observed: 'echoed', detail: `previous_response_id ${String(first)}` }
-        : { observed: 'ignored', detail: `accepted, but previous_response_id is ${JSON.stringify(body?.previous_response_id)}` };
-    },
-    (status, message) => ({ observed: 'rejected', detail: `${status}: ${message}` }),
-  ),
+  deleteCheck(),
+  storeFalseCheck(),
+  previousResponseCheck(),
   stepCheck(
     {
       id: 'responses.input-items',
@@ -112,40 +99,134 @@ export const responsesLifecycleChecks: readonly CheckDefinition[] = [
     (body) => (body?.object === 'list' ? { observed: 'supported', detail: 'a list came back' } : { observed: 'unsupported', detail: `a 2xx without a list: ${JSON.stringify(body?.object)}` }),
     (status, message) => ({ observed: 'unsupported', detail: `${status}: ${message}` }),
   ),
-  backgroundCheck(),
+  responsesBackgroundCheck(),
 ];
 
-const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'incomplete']);
-
-function backgroundCheck(): CheckDefinition {
+/**
+ * A GET after DELETE that still returns the response is `not-deleted`. Its 404 is `deleted` only when the response
+ * was fetched before the DELETE and the DELETE answered 2xx: otherwise the 404 may be all the endpoint ever answers.
+ */
+function deleteCheck(): CheckDefinition {
   const definition: CheckDefinition = {
-    id: 'responses.background',
-    title: 'background: true returns at once and reaches a terminal status when polled',
+    id: 'responses.delete',
+    title: 'DELETE /responses/{id} removes a stored response (a GET afterwards is a 404)',
     api: API,
-    vocabulary: ['completed', 'failed', 'not-terminal', 'returned-completed', 'rejected'],
-    reference: { value: 'completed', source: 'openai-reference: background responses are queued, then polled with GET' },
+    vocabulary: ['deleted', 'not-deleted'],
+    reference: { value: 'deleted', source: 'openai-reference: DELETE /responses/{id}' },
     run(input) {
-      const created = stepOf(input, 'create');
-      if ('settled' in created) return created.settled;
-      const answer = answerOf(created.exchange);
-      const evidence = created.outcome.exchanges.map((ex) => evidenceOf(created.caseId, ex));
-      if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
-      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-      const first = String(answer.body?.status);
-      if (TERMINAL.has(first)) return judge(definition, input, 'returned-completed', evidence, `the create call answered with status ${first}: background was not honoured`);
-      const polls = created.outcome.exchanges.filter((ex) => ex.step === 'poll');
-      const last = polls.at(-1);
-      const final = last ? answerOf(last) : undefined;
-      const status = final?.kind === 'ok' ? String(final.body?.status) : undefined;
-      const detail = `created ${first}, ${polls.length} poll(s), last status ${status ?? 'none'}`;
-      if (status === 'completed') return judge(definition, input, 'completed', evidence, detail);
-      // A reasoning model may spend the whole budget: the Response ends incomplete, which says nothing of background.
-      const spent = status === 'incomplete' && final?.kind === 'ok' && final.body ? budgetSpent(final.body, limitOf(sentBody(created.exchange))) : undefined;
-      if (spent) return inconclusive(input, `${detail}; ${spent}`, evidence);
-      if (status && TERMINAL.has(status)) return judge(definition, input, 'failed', evidence, detail);
-      return judge(definition, input, 'not-terminal', evidence, detail);
+      const found = stepOf(input, 'get-after-delete');
+      if ('settled' in found) return found.settled;
+      const evidence = found.outcome.exchanges.map((ex) => evidenceOf(found.caseId, ex));
+      const after = answerOf(found.exchange);
+      if (after.kind === 'ok') return judge(definition, input, 'not-deleted', evidence, 'GET after DELETE still returns the response');
+      if (after.kind !== 'rejected' && !(after.kind === 'refused' && after.status === 404)) return notObservable(input, after, evidence);
+      if (after.status !== 404) return judge(definition, input, 'not-deleted', evidence, `GET after DELETE answered ${after.status}`);
+      const before = notFetched(input, found.outcome);
+      if (before) return inconclusive(input, `GET after DELETE answered 404, but the response was not fetched before the DELETE either (${before}): the 404 does not show the DELETE removed it`, evidence);
+      const deleted = stepOf(input, 'delete');
+      if ('settled' in deleted) return deleted.settled;
+      const answer = answerOf(deleted.exchange);
+      if (answer.kind === 'broken') return notObservable(input, answer, evidence);
+      if (answer.kind !== 'ok') return inconclusive(input, `the DELETE answered ${describe(answer)}, yet the GET afterwards answered 404: whether the DELETE removed it cannot be told`, evidence);
+      return judge(definition, input, 'deleted', evidence, 'fetched before, DELETE answered 2xx, GET after DELETE answered 404');
     },
   };
   return definition;
 }
 
+/** Whether a completed case created its response with store: false (the case under test, not the control). */
+const sentStoreFalse = (outcome: CaseOutcome): boolean => outcome.kind === 'completed' && outcome.exchanges.some((ex) => ex.step === 'create' && sentBody(ex).store === false);
+
+/**
+ * A store: false response that a GET returns is `retrievable`. A 404 to it is `not-retrievable` only when a stored
+ * response (responses.lifecycle, fed to this check too) was fetched in the same run; without that control the 404
+ * may be an endpoint that keeps nothing or serves no GET.
+ */
+function storeFalseCheck(): CheckDefinition {
+  const definition: CheckDefinition = {
+    id: 'responses.store-false',
+    title: 'A response created with store: false cannot be fetched',
+    api: API,
+    vocabulary: ['not-retrievable', 'retrievable'],
+    reference: { value: 'not-retrievable', source: 'openai-reference: store: false responses are not kept' },
+    run(input) {
+      const subject = input.outcomes.find((o): o is CompletedOutcome => sentStoreFalse(o));
+      const controls = input.outcomes.filter((o) => o !== subject && !sentStoreFalse(o));
+      if (!subject) return settleWithout(only(input, input.outcomes.filter((o) => o.kind !== 'completed')));
+      const scoped = only(input, [subject]);
+      const found = stepOf(scoped, 'get');
+      if ('settled' in found) return found.settled;
+      const evidence = subject.exchanges.map((ex) => evidenceOf(subject.caseId, ex));
+      const answer = answerOf(found.exchange);
+      if (answer.kind === 'ok') return judge(definition, input, 'retrievable', evidence, 'GET returned the response although it was created with store: false');
+      if (answer.kind !== 'rejected' && !(answer.kind === 'refused' && answer.status === 404)) return notObservable(input, answer, evidence);
+      const detail = `GET answered ${answer.status}: ${answer.message}${attemptsOf(subject, 'get')}`;
+      const control = controlFetched(input, controls, evidence, subject.exchanges.filter((ex) => ex.step === 'get').length);
+      if (typeof control !== 'string') return control;
+      return judge(definition, input, 'not-retrievable', [...evidence, ...controlEvidence(controls)], `${detail}; ${control}`);
+    },
+  };
+  return definition;
+}
+
+/** What shows a stored response can be fetched in this run (a sentence), or the verdict when nothing does. */
+function controlFetched(input: CheckInput, controls: readonly CaseOutcome[], evidence: Evidence[], asked: number): string | CheckResult {
+  const completed = controls.find((o): o is CompletedOutcome => o.kind === 'completed');
+  const without = 'so the 404 does not show that store: false was honoured';
+  if (!completed) {
+    if (controls.length === 0) return inconclusive(input, `nothing in this run fetched a stored response (responses.lifecycle not run), ${without}`, evidence);
+    const settled = settleWithout(only(input, controls));
+    if (settled.status === 'error') return { ...settled, reason: `could not observe the control, a stored response fetched in ${controls[0]!.caseId}: ${settled.reason}` };
+    return inconclusive(input, `no stored response was fetched in this run (${controls[0]!.caseId}: ${settled.status}, ${settled.reason}), ${without}`, evidence);
+  }
+  const why = notFetched(input, completed);
+  if (why) return inconclusive(input, `a stored response was not fetched in this run either (${completed.caseId}: ${why}), ${without}`, evidence);
+  // A stored response readable only after some 404s (read-after-write lag): a 404 asked fewer times may be the lag.
+  const took = completed.exchanges.filter((ex) => ex.step === 'get').length;
+  if (took > asked) return inconclusive(input, `a stored response was fetched in ${completed.caseId} only at attempt ${took}, and this GET was asked ${asked} time(s), ${without}`, evidence);
+  return `a stored response was fetched in ${completed.caseId}${took > 1 ? ` at attempt ${took}` : ''}`;
+}
+
+function controlEvidence(controls: readonly CaseOutcome[]): Evidence[] {
+  const completed = controls.find((o): o is CompletedOutcome => o.kind === 'completed');
+  const get = completed?.exchanges.filter((ex) => ex.step === 'get' && ex.response && ex.response.status < 300).at(-1);
+  return completed && get ? [evidenceOf(completed.caseId, get)] : [];
+}
+
+/** The name the first turn gives, which the second asks for (suites/responses.suite.yaml, responses.chain). */
+const NAME = /\bMy name is (\w+)/i;
+
+/**
+ * The second turn must echo the id and be answered with the first in mind: the suite gives a name in the first turn
+ * and asks for it in the second. An echoed id whose answer does not name it is `inconclusive`: the endpoint may have
+ * dropped the history, or the model ignored it (or spent its budget); nothing here tells them apart.
+ */
+function previousResponseCheck(): CheckDefinition {
+  const definition: CheckDefinition = {
+    id: 'responses.previous-response-id',
+    title: 'A second turn with previous_response_id is accepted, echoes the id and is answered with the first turn in mind',
+    api: API,
+    vocabulary: ['echoed', 'ignored', 'rejected'],
+    reference: { value: 'echoed', source: 'openai-reference: previous_response_id chains turns and is echoed' },
+    // Whether the answer names the name is the model's doing too: judged on every trial of a repeated run.
+    dependsOnModel: true,
+    run(input) {
+      const found = stepOf(input, 'second');
+      if ('settled' in found) return found.settled;
+      const evidence = found.outcome.exchanges.map((ex) => evidenceOf(found.caseId, ex));
+      const answer = answerOf(found.exchange);
+      if (answer.kind === 'rejected' || (answer.kind === 'refused' && answer.status === 404)) return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+      const first = idOf(input, 'first');
+      const echoed = answer.body?.previous_response_id;
+      if (echoed !== first) return judge(definition, input, 'ignored', evidence, `accepted, but previous_response_id is ${JSON.stringify(echoed)}`);
+      const firstStep = found.outcome.exchanges.find((ex) => ex.step === 'first');
+      const name = firstStep ? NAME.exec(JSON.stringify(sentBody(firstStep).input ?? ''))?.[1] : undefined;
+      if (!name) return judge(definition, input, 'echoed', evidence, `previous_response_id ${String(first)} (the first turn gives no name to ask for)`);
+      const said = answer.body ? answerText(answer.body) : '';
+      if (new RegExp(`\\b${name}\\b`, 'i').test(said)) return judge(definition, input, 'echoed', evidence, `previous_response_id ${String(first)}, and the answer names ${name}`);
+      return inconclusive(input, `previous_response_id ${String(first)} is echoed, but the answer does not name ${name} (${JSON.stringify(said.slice(0, 80))}): the history may have been dropped, or the model ignored it`, evidence);
+    },
+  };
+  return definition;
+}

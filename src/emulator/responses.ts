@@ -73,7 +73,7 @@ function outputFor(body: Record<string, unknown>, profile: ModelProfile, context
     output.push({ id: context.id('fc'), type: 'function_call', status: 'completed', call_id: context.id('call'), name: forced, arguments: args });
     return { output, tokens: 1, reasoningTokens: thinking, incomplete: false };
   }
-  let text = answered ? 'It is 21.5 degrees in Paris.' : (imageReply(body, profile) ?? replyFor(promptOf(body), b.offScript));
+  let text = answered ? 'It is 21.5 degrees in Paris.' : (imageReply(body, profile) ?? rememberedName(body, profile, context) ?? replyFor(promptOf(body), b.offScript));
   const format = (body.text as Item | undefined)?.format as Item | undefined;
   if (format?.type === 'json_schema' && b.structured !== 'ignore') {
     const value = exampleFor(format.schema);
@@ -90,6 +90,27 @@ function outputFor(body: Record<string, unknown>, profile: ModelProfile, context
     phase: 'final_answer',
   });
   return { output, tokens: kept.length, reasoningTokens: thinking, incomplete: kept.length < all.length };
+}
+
+/** Each emulator's stored prompts by response id, the chain's history included: what previous_response_id carries. */
+const histories = new WeakMap<object, Map<string, string>>();
+
+/** Kept beside the emulator's stored responses (each request has its own context; the store is shared). */
+function historyOf(context: EmulatorContext): Map<string, string> {
+  let history = histories.get(context.responses);
+  if (!history) histories.set(context.responses, (history = new Map()));
+  return history;
+}
+
+/**
+ * A second turn that asks for the name the chained history gave ("My name is Ada." then "What is my name?") is
+ * answered with it, as a model that sees the history does; a profile that ignores previous_response_id forgets it.
+ */
+function rememberedName(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): string | undefined {
+  const previous = body.previous_response_id;
+  if (typeof previous !== 'string' || profile.behaviors.previousResponse !== 'echo' || !/what is my name/i.test(promptOf(body))) return undefined;
+  const name = /\bmy name is (\w+)/i.exec(historyOf(context).get(previous) ?? '')?.[1];
+  return name ? `${name}.` : undefined;
 }
 
 export function buildResponse(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Item {
@@ -191,6 +212,10 @@ export async function handleCreateResponse(res: ServerResponse, body: Record<str
   const b = profile.behaviors;
   const background = body.background === true && b.background !== 'synchronous';
   const stored = b.storeResponses && (response.store !== false || b.storeFalse === 'ignored');
+  if (stored) {
+    const previous = typeof body.previous_response_id === 'string' ? (historyOf(context).get(body.previous_response_id) ?? '') : '';
+    historyOf(context).set(response.id as string, `${previous}\n${promptOf(body)}`);
+  }
   if (stored || background) {
     context.responses.set(response.id as string, { id: response.id as string, body: response, pendingPolls: background ? (b.background === 'stuck' ? Infinity : 1) : 0 });
   }

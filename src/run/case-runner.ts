@@ -114,23 +114,41 @@ function failed(base: { caseId: string; api: ApiId }, exchanges: Exchange[], err
 
 type StepContext = CaseRunContext & { roomToThink?: Thinking; refused?: ReadonlySet<string> };
 
+/**
+ * How many polls a 404 is asked again before the step's first 2xx: a resource made by the step before may not be
+ * readable yet (read-after-write lag), so an early 404 is not yet the endpoint losing it. After a 2xx, a 404 ends it.
+ */
+export const NOT_FOUND_POLLS = 5;
+
 async function sendWithPoll(spec: LoadedCase, step: LoadedStep, prefix: string, context: StepContext, done: Exchange[]): Promise<Exchange> {
   let exchange = await send(spec, step, prefix, context, done, done);
   done.push(exchange);
   const poll = step.poll;
   if (!poll) return exchange;
   const path = poll.field.split('.').map((key) => (/^\d+$/.test(key) ? { index: Number(key) } : { key }));
-  for (let attempt = 1; attempt < (poll.max_attempts ?? 20); attempt++) {
+  const maxAttempts = poll.max_attempts ?? 20;
+  const interval = poll.interval_ms ?? 500;
+  let seenOk = false;
+  for (let attempt = 1; ; attempt++) {
     if (exchange.error || !exchange.response) return exchange;
+    const { status } = exchange.response;
+    seenOk ||= status < 300;
     const parsed = jsonBody(exchange.response);
     const value = parsed.ok ? resolvePath(parsed.value, path) : undefined;
     if (typeof value === 'string' && poll.until.includes(value)) return exchange;
-    if (exchange.response.status >= 400) return exchange;
-    if (context.waitBetweenPolls) await delay(poll.interval_ms ?? 500, context.signal);
+    const lagging = status === 404 && !seenOk;
+    if (status >= 400 && !(lagging && attempt < NOT_FOUND_POLLS)) return exchange;
+    if (attempt >= maxAttempts) {
+      // The harness stopped asking, not the endpoint: the check says so (what it waited is the suite's bound).
+      const gaveUp = `the harness stopped polling after ${attempt} attempt(s), ${interval} ms apart (about ${Math.round(((attempt - 1) * interval) / 1000)} s)`;
+      exchange = { ...exchange, note: exchange.note ? `${exchange.note}; ${gaveUp}` : gaveUp };
+      done[done.length - 1] = exchange;
+      return exchange;
+    }
+    if (context.waitBetweenPolls) await delay(interval, context.signal);
     exchange = await send(spec, step, prefix, context, done, done);
     done.push(exchange);
   }
-  return exchange;
 }
 
 /**

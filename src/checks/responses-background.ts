@@ -1,0 +1,55 @@
+/**
+ * @module checks/responses-background
+ * `background: true` returns at once (queued or in progress) and reaches a terminal status when polled with GET.
+ * The harness polls for a bounded time (suites/responses.suite.yaml); a response still queued or in progress when it
+ * stops is slow, not stuck, as far as anyone can tell (cold starts take a minute and more): `inconclusive`, naming
+ * the wait. `not-terminal` is what the harness can tell: a status the API does not have, none, or a response that
+ * the GET no longer finds after it was found (a 404 before the first 2xx is polled again: read-after-write lag).
+ */
+import { answerOf, notObservable, sentBody, stepOf } from './answer.ts';
+import { budgetSpent, limitOf } from './budget.ts';
+import { evidenceOf, inconclusive, judge } from './judge.ts';
+import type { CheckDefinition } from './types.ts';
+
+const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'incomplete']);
+/** Statuses of a background response on its way: still going, not stuck. */
+const UNDER_WAY = new Set(['queued', 'in_progress']);
+
+export function responsesBackgroundCheck(): CheckDefinition {
+  const definition: CheckDefinition = {
+    id: 'responses.background',
+    title: 'background: true returns at once and reaches a terminal status when polled',
+    api: 'responses',
+    vocabulary: ['completed', 'failed', 'not-terminal', 'returned-completed', 'rejected'],
+    reference: { value: 'completed', source: 'openai-reference: background responses are queued, then polled with GET' },
+    // The model may spend its budget (inconclusive): each trial of a repeated run is judged, so others may still tell.
+    dependsOnModel: true,
+    run(input) {
+      const created = stepOf(input, 'create');
+      if ('settled' in created) return created.settled;
+      const answer = answerOf(created.exchange);
+      const evidence = created.outcome.exchanges.map((ex) => evidenceOf(created.caseId, ex));
+      if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+      if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+      const first = String(answer.body?.status);
+      if (TERMINAL.has(first)) return judge(definition, input, 'returned-completed', evidence, `the create call answered with status ${first}: background was not honoured`);
+      const polls = created.outcome.exchanges.filter((ex) => ex.step === 'poll');
+      const last = polls.at(-1);
+      const final = last ? answerOf(last) : undefined;
+      if (final?.kind === 'broken') return notObservable(input, final, evidence);
+      const status = final?.kind === 'ok' ? String(final.body?.status) : undefined;
+      const detail = `created ${first}, ${polls.length} poll(s), last status ${status ?? (final && 'status' in final ? `none (HTTP ${final.status})` : 'none')}`;
+      if (status === 'completed') return judge(definition, input, 'completed', evidence, detail);
+      // A reasoning model may spend the whole budget: the Response ends incomplete, which says nothing of background.
+      const spent = status === 'incomplete' && final?.kind === 'ok' && final.body ? budgetSpent(final.body, limitOf(sentBody(created.exchange))) : undefined;
+      if (spent) return inconclusive(input, `${detail}; ${spent}`, evidence);
+      if (status && TERMINAL.has(status)) return judge(definition, input, 'failed', evidence, detail);
+      if (status && UNDER_WAY.has(status)) {
+        const waited = last?.note ?? `the harness stopped polling after ${polls.length} attempt(s)`;
+        return inconclusive(input, `${detail}: still under way when ${waited}; a slow endpoint (a cold start) may yet finish it`, evidence);
+      }
+      return judge(definition, input, 'not-terminal', evidence, detail);
+    },
+  };
+  return definition;
+}
