@@ -82,13 +82,12 @@ describe('replay keeps the surface a recording was made on', () => {
 describe('surface checks, both ways', () => {
   const checks = ['responses.web-search', 'models.profile-id', 'headers.openai-project', 'responses.background'];
 
-  it('Mantle: web_search taken but never run (inconclusive), profile ids not found (a 404 the model-not-found logic leaves to the check), an unknown project refused as unknown', async () => {
+  it('Mantle: web_search runs (a web_search_call), profile ids not found (a 404 the model-not-found logic leaves to the check), an unknown project refused as unknown', async () => {
     const emulator = await catalogEmulator();
     try {
       const results = await checkModel(liveTarget(emulator.url), 'openai.gpt-oss-20b', { checks });
-      // The emulator's model answers "OK" and never searches: a 200 alone does not show the tool ran.
-      expect(results.get('responses.web-search')).toMatchObject({ status: 'inconclusive', observed: null });
-      expect(results.get('responses.web-search')!.reason).toMatch(/no web_search_call item/);
+      expect(results.get('responses.web-search')).toMatchObject({ status: 'pass', observed: 'supported' });
+      expect(results.get('responses.web-search')!.reason).toMatch(/1 web_search_call item\(s\) \(status "completed"\)/);
       expect(results.get('models.profile-id')).toMatchObject({ status: 'pass', observed: 'not-found' });
       expect(results.get('models.profile-id')!.reason).toContain('does not exist');
       expect(results.get('headers.openai-project')).toMatchObject({ status: 'pass', observed: 'honoured' });
@@ -174,7 +173,7 @@ describe('one run of both surfaces', () => {
       expect(compare.code).toBe(0);
       const view = JSON.parse(compare.stdout) as ReturnType<typeof buildMigration>;
       expect(view.pairs.map((p) => [p.mantle, p.runtime, p.site])).toEqual([['local', 'runtime.local', 'local']]);
-      expect(view.pairs[0]!.models.find((m) => m.model === 'openai.gpt-oss-20b')!.differences.map((d) => d.group)).toEqual(['route', 'route', 'parameters honoured', 'features']);
+      expect(view.pairs[0]!.models.find((m) => m.model === 'openai.gpt-oss-20b')!.differences.map((d) => d.group)).toEqual(['route', 'route', 'parameters honoured', 'features', 'features']);
       const md = await readFile(join(reports, 'matrix.md'), 'utf8');
       expect(md).toContain('## Migration: Mantle to bedrock-runtime');
       expect(md).toMatch(/\| route \| `path-prefix` \| `\/v1` \| `\/openai\/v1` \|/);

@@ -31,10 +31,11 @@ const isRefusal = (answer: Answer): answer is Extract<Answer, { kind: 'rejected'
 const isWebSearch = (tool: unknown): boolean => isRecord(tool) && typeof tool.type === 'string' && tool.type.startsWith('web_search');
 
 /**
- * `supported` only when a `web_search_call` item shows a search ran: the case leaves searching to the model ("Reply
- * with the word OK.", no tool_choice), so a 200 without one cannot tell a model that chose not to search from an
- * endpoint that dropped the tool without a word (`inconclusive`), unless the answer's own `tools` echo lacks the tool:
- * then the endpoint said it dropped it (`ignored`). A 4xx, or a 200 with status "failed", is `rejected`.
+ * `supported` only when a `web_search_call` item shows a search ran: the case asks for something only a search finds,
+ * but leaves searching to the model (no tool_choice), so a 200 without one cannot tell a model that chose not to
+ * search from an endpoint that dropped the tool without a word (`inconclusive`), unless the answer's own `tools` echo
+ * lacks the tool: then the endpoint said it dropped it (`ignored`). A 4xx, or a 200 with status "failed", is
+ * `rejected`.
  */
 const webSearch: CheckDefinition = {
   id: 'responses.web-search',

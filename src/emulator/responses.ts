@@ -73,6 +73,10 @@ function outputFor(body: Record<string, unknown>, profile: ModelProfile, context
     output.push({ id: context.id('fc'), type: 'function_call', status: 'completed', call_id: context.id('call'), name: forced, arguments: args });
     return { output, tokens: 1, reasoningTokens: thinking, incomplete: false };
   }
+  // The server-side web_search tool reached the model (a surface that does not serve it refused the request): a prompt
+  // that asks for a search gets one, as a model given the tool runs it; any other prompt gets none.
+  const search = tools.find((t) => typeof t.type === 'string' && t.type.startsWith('web_search'));
+  if (search && /\bsearch\b/i.test(promptOf(body))) output.push({ id: context.id('ws'), type: 'web_search_call', status: 'completed', action: { type: 'search', query: promptOf(body).slice(0, 120) } });
   let text = answered ? 'It is 21.5 degrees in Paris.' : (imageReply(body, profile) ?? rememberedName(body, profile, context) ?? replyFor(promptOf(body), b.offScript));
   const format = (body.text as Item | undefined)?.format as Item | undefined;
   if (format?.type === 'json_schema' && b.structured !== 'ignore') {
