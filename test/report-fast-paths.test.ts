@@ -4,7 +4,7 @@
  * plain way gives, written out here as the reports did it before the shortcuts.
  */
 import { fc, it as property } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { capText, htmlText, inertLine, markdownText, xmlAttribute, xmlText } from '../src/report/inert-text.ts';
 import { pairKey, resultsByCell, type MatrixResult } from '../src/report/matrix.ts';
 
@@ -13,8 +13,9 @@ const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
 const plainXmlText = (text: string) => text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const plainXmlAttribute = (text: string) => plainXmlText(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** htmlText without its shortcut: every text made an inert line, then its markup escaped. */
-const plainHtmlText = (value: unknown) => inertLine(String(value), Number.POSITIVE_INFINITY).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+/** htmlText without its shortcut: every text flattened as an inert line is, its markup escaped, `::` and `##[` as references. */
+const plainHtmlText = (value: unknown) =>
+  inertLine(String(value), Number.POSITIVE_INFINITY).replace(/\u200b/g, '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!).replace(/:(?=:)/g, '&#58;').replace(/#(?=#\[)/g, '&#35;');
 
 /** Mostly printable ASCII (the shortcut's case), with what each escape is for mixed in: controls, markup, lone surrogates, astral characters. */
 const text = fc.oneof(
@@ -56,5 +57,16 @@ describe('resultsByCell', () => {
     const grouped = resultsByCell(results, keep);
     expect([...grouped.keys()]).toEqual([...plain.keys()]);
     for (const [key, list] of plain) expect(grouped.get(key)).toEqual(list);
+  });
+});
+
+describe('htmlText keeps what a page looks cells up by', () => {
+  /** What a browser reads back from an attribute value: the character references htmlText writes. */
+  const decoded = (html: string) => html.replace(/&#58;/g, ':').replace(/&#35;/g, '#').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+  it("a key holding an ARN's :: reads back as it was (a zero-width space in it left the cell's drawer empty)", () => {
+    const key = 'emulator|arn:aws:bedrock:us-east-1::foundation-model/xai.grok-4.3|path-prefix';
+    expect(htmlText(key)).not.toContain('::');
+    expect(decoded(htmlText(key))).toBe(key);
   });
 });

@@ -117,7 +117,7 @@ describe('an id answered in another model\'s name', () => {
       expect(result.stdout).toMatch(/^  note: prod-chat \(127\.0\.0\.1_\d+\): 1 of 1 cell\(s\) that read an answer read one in another model's name \("&#x202E;www\.e\.xy\|\\u001b\[31m:\u200b:error:\u200b:x\\n"\)/m);
       expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
       expect(result.stdout).not.toContain('::error::');
-      expect(await readFile(join(reports, 'matrix.html'), 'utf8')).toContain('(&quot;&amp;#x202E;www.e.xy|\\u001b[31m:\u200b:error:\u200b:x\\n&quot;)');
+      expect(await readFile(join(reports, 'matrix.html'), 'utf8')).toContain('(&quot;&amp;#x202E;www.e.xy|\\u001b[31m&#58;:error&#58;:x\\n&quot;)');
       for (const text of [await readFile(join(reports, 'matrix.md'), 'utf8'), await readFile(summaryFile, 'utf8')]) {
         expect(text).toContain('prod-chat (127.0.0.1_');
         expect(text).toContain('"\\&#x202E;www\u200b.e.xy\\|\\\\u001b\\[31m:\u200b:error:\u200b:x\\\\n"');

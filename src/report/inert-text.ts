@@ -113,20 +113,23 @@ export function markdownCode(id: unknown): string {
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const HTML_MARKUP_ALL = /[&<>"']/g;
 /**
- * What `htmlText` changes: markup, and what `inertLine` changes (controls, escape sequences, line breaks, a workflow
- * command's `::` or `##[`), most text has none.
+ * What `htmlText` changes: markup, what `flatten` changes (controls, escape sequences, line breaks), and a workflow
+ * command's `::` or `##[`; most text has none.
  */
 // eslint-disable-next-line no-control-regex
 const HTML_CHANGES = /[&<>"'\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufffe\uffff\ud800-\udfff]|::|##\[/;
 
 /**
- * Text for an HTML text node or a double- or single-quoted attribute value, inert as a line (`inertLine`): a page
- * shown in a CI log (`cat matrix.html`) must carry no escape sequence, no line that starts a workflow command.
+ * Text for an HTML text node or a double- or single-quoted attribute value. Endpoint text is made inert as a line
+ * (`flatten`: no escape sequence, no line break), so a page shown in a CI log (`cat matrix.html`) starts no line of
+ * its own; a workflow command's `::` and `##[` are written as character references, which a browser reads back as
+ * they were: a `data-key` holding an ARN's `::` still names its cell.
  */
 export function htmlText(value: unknown): string {
   const text = String(value);
   // Most text has nothing to change: it is only scanned, not rebuilt.
-  return HTML_CHANGES.test(text) ? inertLine(text, Number.POSITIVE_INFINITY).replace(HTML_MARKUP_ALL, (c) => HTML_ESCAPES[c]!) : text;
+  if (!HTML_CHANGES.test(text)) return text;
+  return flatten(text).replace(HTML_MARKUP_ALL, (c) => HTML_ESCAPES[c]!).replace(/:(?=:)/g, '&#58;').replace(/#(?=#\[)/g, '&#35;');
 }
 
 const SCRIPT_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
