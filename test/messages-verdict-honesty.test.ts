@@ -16,7 +16,7 @@ import { catalogEmulator, checkModel, liveTarget, projectSuites } from './helper
 const CLAUDE = 'anthropic.claude-sonnet-5';
 
 /** `check` on the answers (JSON, by step id) to case `caseId` as the suites send it for `model`. */
-async function judged(caseId: string, check: string, answers: Record<string, { status?: number; body: unknown }>, options: { model?: string; expectation?: Expectation } = {}): Promise<CheckResult> {
+async function judged(caseId: string, check: string, answers: Record<string, { status?: number; body: unknown }>, options: { model?: string; expectation?: Expectation; trial?: number } = {}): Promise<CheckResult> {
   const { suites } = await projectSuites();
   const spec = suites.cases.find((c) => c.id === caseId)!;
   const prefix = '/anthropic/v1';
@@ -25,7 +25,7 @@ async function judged(caseId: string, check: string, answers: Record<string, { s
     const answer = answers[step.id];
     if (!answer) return [];
     const request = buildRequest(spec, step, prefix, { model, step: () => undefined });
-    return [{ step: step.id, prefix, request, response: { status: answer.status ?? 200, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify(answer.body) }] }, error: null, durationMs: 5, attempts: 1 }];
+    return [{ step: step.id, prefix, request, response: { status: answer.status ?? 200, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify(answer.body) }] }, error: null, durationMs: 5, attempts: 1, ...(options.trial ? { trial: options.trial } : {}) }];
   });
   const definition = ALL_CHECKS.find((c) => c.id === check)!;
   return definition.run({ model, expectation: options.expectation ?? null, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges }] });
@@ -36,7 +36,8 @@ const message = (usage: Record<string, number>, model = 'claude-sonnet-5') => ({
   usage: { input_tokens: 20, output_tokens: 2, ...usage },
 });
 const cached: Expectation = { value: 'cached', source: 'catalog: seeds/portkey' };
-const pair = (first: Record<string, number>, second: Record<string, number>) => judged('prompt-cache.messages', 'prompt-cache.messages', { first: { body: message(first) }, second: { body: message(second) } }, { expectation: cached });
+const pair = (first: Record<string, number>, second: Record<string, number>, trial?: number) =>
+  judged('prompt-cache.messages', 'prompt-cache.messages', { first: { body: message(first) }, second: { body: message(second) } }, { expectation: cached, ...(trial ? { trial } : {}) });
 
 describe('prompt-cache.messages: best-effort caching', () => {
   it('a first request that wrote the prefix and a second that read none is inconclusive, not not-cached', async () => {
@@ -47,6 +48,13 @@ describe('prompt-cache.messages: best-effort caching', () => {
   });
   it('so is a first request that read the prefix (another trial wrote it) and a second that missed', async () => {
     expect((await pair({ cache_creation_input_tokens: 0, cache_read_input_tokens: 5000 }, { cache_creation_input_tokens: 5000, cache_read_input_tokens: 0 })).status).toBe('inconclusive');
+  });
+  it('both requests writing the prefix: a best-effort miss in trial 1, an endpoint that never reads its cache in a later trial', async () => {
+    const writes = { cache_creation_input_tokens: 5000, cache_read_input_tokens: 0 };
+    expect((await pair(writes, writes)).status).toBe('inconclusive');
+    const later = await pair(writes, writes, 2);
+    expect([later.status, later.observed]).toEqual(['fail', 'not-cached']);
+    expect(later.reason).toContain('trial 2: both requests wrote the prefix again (5000 and 5000 tokens)');
   });
   it('a second request that read the prefix is cached', async () => {
     const result = await pair({ cache_creation_input_tokens: 5000, cache_read_input_tokens: 0 }, { cache_creation_input_tokens: 0, cache_read_input_tokens: 5000 });

@@ -7,7 +7,8 @@
  * below a model's minimum shows as such), `rejected` when the endpoint refuses the breakpoint. Caching is
  * best-effort (a cache entry lives on some host, for some minutes): when the endpoint showed it caches (the first
  * answer wrote the prefix, or read it) and the second still read none, one missed read is no proof that the endpoint
- * does not read its cache, so the pair is `inconclusive`. Judged on every trial (`dependsOnModel`, although what
+ * does not read its cache, so the pair is `inconclusive`; but in a later trial of `--repeat N`, a pair that wrote the
+ * prefix twice more, after the earlier trials wrote it, is an endpoint that writes and never reads: `not-cached`. Judged on every trial (`dependsOnModel`, although what
  * varies is the endpoint's cache, not the model): `--repeat N` sends the pair N times, a read in any trial is
  * `cached`, and trials that read and trials that neither wrote nor read are `flaky`.
  */
@@ -57,6 +58,14 @@ export const promptCacheMessages: CheckDefinition = {
     if (read !== undefined && read > 0) return judge(promptCacheMessages, input, 'cached', evidence, figures);
     const wrote = cacheTokens(first.answer.body, 'cache_creation_input_tokens') ?? 0;
     const readFirst = cacheTokens(first.answer.body, 'cache_read_input_tokens') ?? 0;
+    // A later trial whose both requests wrote the prefix again: the endpoint had it cached (the earlier trials wrote
+    // it, then this trial's first) and read it back never, in three writes or more: an endpoint that writes every time
+    // and never reads. One pair cannot tell that from a best-effort miss (a miss writes again): trial 1 stays inconclusive.
+    const rewrote = cacheTokens(again.answer.body, 'cache_creation_input_tokens') ?? 0;
+    const trial = again.exchange.trial ?? 1;
+    if (wrote > 0 && rewrote > 0 && trial > 1) {
+      return judge(promptCacheMessages, input, 'not-cached', evidence, `trial ${trial}: both requests wrote the prefix again (${wrote} and ${rewrote} tokens), after the earlier trials wrote it too, and none read it; ${figures}`);
+    }
     if (wrote > 0 || readFirst > 0) {
       const shown = wrote > 0 ? `the first request wrote ${wrote} tokens to the cache` : `the first request read ${readFirst} tokens from the cache`;
       return inconclusive(input, `${shown} but the second read none: caching is best-effort, and one missed read does not show that the endpoint does not read its cache (--repeat N sends the pair again); ${figures}`, evidence);
