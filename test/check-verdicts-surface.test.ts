@@ -23,8 +23,7 @@ const ROWS: Row[] = [
   { model: 'openai.gpt-5.4', check: 'responses.previous-response-id', quirk: b({ previousResponse: 'reject' }), off: 'echoed', on: 'rejected' },
   { model: GROK, check: 'responses.input-items', quirk: b({ inputItems: true }), off: 'unsupported', on: 'supported' },
   { model: OSS, check: 'responses.background', quirk: b({ background: 'synchronous' }), off: 'completed', on: 'returned-completed' },
-  // background 'stuck' (in_progress for every poll) is inconclusive, not not-terminal: slow cannot be told from stuck
-  // (test/responses-lifecycle.test.ts).
+  { model: 'openai.gpt-oss-120b', check: 'responses.background', quirk: b({ background: 'stuck' }), off: 'completed', on: 'not-terminal' },
   { model: CLAUDE, check: 'messages.basic', quirk: b({ anthropicBodies: 'nonconformant' }), off: 'conformant', on: 'nonconformant' },
   { model: CLAUDE, check: 'messages.count-tokens', quirk: b({ anthropicBodies: 'nonconformant' }), off: 'conformant', on: 'nonconformant' },
   { model: CLAUDE, check: 'messages.anthropic-version', quirk: b({ anthropicVersionRequired: false }), off: 'required', on: 'optional' },
