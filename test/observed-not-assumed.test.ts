@@ -67,7 +67,7 @@ describe('models.listed reads one page', () => {
 
 describe('headers.openai-project reads what a refusal can tell', () => {
   it('a refusal about the project itself, whatever its words, is honoured', async () => {
-    for (const message of [`Project '${UNKNOWN_PROJECT}' does not exist`, 'OpenAI-Project header should match project for API key', 'mismatched project', `You have no access to project ${UNKNOWN_PROJECT}`, `Project ${UNKNOWN_PROJECT} is not allowed for this key`]) {
+    for (const message of [`Project '${UNKNOWN_PROJECT}' does not exist`, 'OpenAI-Project header should match project for API key', 'mismatched project', `You have no access to project ${UNKNOWN_PROJECT}`, `Project ${UNKNOWN_PROJECT} is not allowed for this key`, 'Access to this project is not allowed', 'Unrecognized project']) {
       expect(projectRefusal(message), message).toBe('honoured');
     }
     const mismatched = exchange('/v1/chat/completions', { model: 'm', messages: [] }, 400, { error: { message: 'mismatched project', type: 'invalid_request_error', param: null, code: null } });
@@ -75,13 +75,15 @@ describe('headers.openai-project reads what a refusal can tell', () => {
   });
 
   it('a refusal saying the header (or projects) are not taken is rejected', () => {
-    for (const message of ['The OpenAI-Project header is not supported on this endpoint: only the default project is available.', 'Unsupported header: openai-project', 'Projects are not supported here']) {
+    for (const message of ['The OpenAI-Project header is not supported on this endpoint: only the default project is available.', 'Unsupported header: openai-project', 'Projects are not supported here', 'Invalid request: unexpected header openai-project']) {
       expect(projectRefusal(message), message).toBe('rejected');
     }
   });
 
   it('a refusal that says neither is inconclusive, not rejected', async () => {
     expect(projectRefusal('Bad Request')).toBeUndefined();
+    // The header's own name, or a compound, is no word about the project asked for.
+    expect(projectRefusal('Missing required parameter: messages. (project-scoped key)')).toBeUndefined();
     const refused = exchange('/v1/chat/completions', { model: 'm', messages: [] }, 400, { error: { message: 'Bad Request', type: 'invalid_request_error', param: null, code: null } });
     expect(await run('headers.openai-project', [{ caseId: 'surface.project.chat', api: 'chat-completions', exchanges: [refused] }])).toMatchObject({ status: 'inconclusive', observed: null });
   });
