@@ -68,13 +68,14 @@ const API_NOT_OFFERED = /does not support the '[^']*' api|does not support (this
 const THROTTLE_CLASS = /rate_?limit|throttl|too_?many_?requests|request_?limit_?exceeded|service_?quota_?exceeded|^slow_?down$|^429$/i;
 /**
  * Words that say throttled and nothing else: "Rate limit reached for requests" (OpenAI), "have exceeded token rate
- * limit" (Azure), "Rate exceeded" (AWS), "Too many requests" (as a phrase: not "too many requests tools"), Bedrock's
+ * limit" (Azure), "Rate exceeded" (AWS), "Too many requests" (not of items of the request: "too many requests tools",
+ * "too many requests in the input array"), Bedrock's
  * "Too many tokens, please wait before trying again". Not "limit" alone, nor "try again": a 400 "max_tokens exceeds
  * the model's limit" or "too many tokens in the prompt; try again with a shorter input" is the endpoint's answer
  * about the request.
  */
 const THROTTLE_WORDS =
-  /\brate[ _-]?limit(ed|s)?\b[^.]{0,40}\b(reached|exceeded|hit)\b|\bexceeded (the |your )?(token |request )?rate limit\b|\brate exceeded\b|\btoo many requests\b(?=\s*(?:$|[^\w\s]|(?:in|per|for|from|to|at|have|were|are|please|sent|made|recently)\b))|\btoo many tokens\b[^.]{0,40}\b(wait|per (second|minute|hour|day))\b|\b(request|call)s? (was|were|has been|have been|is|are) throttled\b|\bthrottling ?exception\b/i;
+  /\brate[ _-]?limit(ed|s)?\b[^.]{0,40}\b(reached|exceeded|hit)\b|\bexceeded (the |your )?(token |request )?rate limit\b|\brate exceeded\b|\btoo many requests\b(?!\s+(?:tools?|items?|objects?|entries|messages|inputs?)\b|\s+in\s+(?:the\s+|this\s+|your\s+)?(?:input|array|batch|list|body|payload)\b)|\btoo many tokens\b[^.]{0,40}\b(wait|per (second|minute|hour|day))\b|\b(request|call)s? (was|were|has been|have been|is|are) throttled\b|\bthrottling ?exception\b/i;
 
 /**
  * A 4xx other than 429 that is a throttle all the same: AWS gateways answer `ThrottlingException` with a 400, proxies
