@@ -211,10 +211,16 @@ describe('forged run files', () => {
       expect(report.runs.map((r) => r.files.length)).toEqual([2, 1]);
       expect(report.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.changes).toEqual([]);
     }
-    // The other way round, the failed attempt is the later: its error is the run's.
+    // The other way round, the attempt that errored is the later: it observed nothing, so the earlier observation stays.
     failed.run.startedAt = rerun.run.startedAt.replace(/T23:\d\d/, 'T23:59');
     const later = await reportOf(await folderOf('rerun-failed-last', [[failed, 'bbbbbbbbbbbb'], [before, 'aaaaaaaaaaaa'], [after, 'aaaaaaaaaaaa']]), 0);
-    expect(later.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.segments.map((g) => g.status)).toContain('error');
+    expect(later.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.segments.map((g) => g.status)).not.toContain('error');
+    // A later attempt that observed something else is the run's.
+    const changed = structuredClone(before);
+    changed.run.startedAt = failed.run.startedAt;
+    changed.cells['us-east-1/m1']!['path-prefix'] = { status: 'fail', observed: '/v1' };
+    const observedLater = await reportOf(await folderOf('rerun-observed-last', [[changed, 'bbbbbbbbbbbb'], [before, 'aaaaaaaaaaaa'], [after, 'aaaaaaaaaaaa']]), 0);
+    expect(observedLater.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.segments.map((g) => g.observed)).toContain('/v1');
   });
 
   it('a later file of one run replaces its latency and shapes, and no drift is read within one run', async () => {

@@ -16,6 +16,9 @@ import { modelHistories, type GridRow } from './model-history.ts';
 import { recentChanges } from './recent-changes.ts';
 import { LATENCY_FIELDS, RunDigester, type RunDigest } from './run-digest.ts';
 
+/** Statuses that observed the cell: a later attempt's error or skip in the same run does not replace them. */
+const OBSERVED_STATUSES: ReadonlySet<string> = new Set(['pass', 'fail', 'flaky', 'unsupported']);
+
 interface Part {
   file: string;
   run: HistoryRun['run'];
@@ -170,7 +173,8 @@ export class HistoryBuilder {
   /**
    * Every series' state in each of its target's runs, in one pass over the parts: a grid of state numbers (-1: no
    * result), one row per series as long as its target's list of runs. Of files of one run that both have a cell (a
-   * duplicate upload, a CI job re-run under the same run id), the one that started last is the run's (#inRunOrder).
+   * duplicate upload, a CI job re-run under the same run id), the one that started last is the run's (#inRunOrder),
+   * unless it observed nothing where an earlier one observed.
    */
   #grid(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, targets: ReadonlyMap<string, number[]>, runs: readonly HistoryRunInfo[]): GridRow[] {
     const positions = new Map<string, Int32Array>();
@@ -192,7 +196,13 @@ export class HistoryBuilder {
         const series = part.cells[i]!;
         // A cell's target is one of its file's targets (validated), so one of its run's.
         const position = at[series]?.[run.index] ?? -1;
-        if (position >= 0) grid[offsets[series]! + position] = part.cells[i + 1]!;
+        if (position < 0) continue;
+        const cell = offsets[series]! + position;
+        const state = part.cells[i + 1]!;
+        // A later attempt's cell that observed nothing (an outage's error, a skip) does not hide an earlier attempt's
+        // observation of the same run: nothing observed is lost.
+        if (grid[cell]! >= 0 && OBSERVED_STATUSES.has(this.#states[grid[cell]!]!.status) && !OBSERVED_STATUSES.has(this.#states[state]!.status)) continue;
+        grid[cell] = state;
       }
     }
     return this.#series.map((s, series) => {
@@ -243,7 +253,6 @@ export class HistoryBuilder {
     return selected;
   }
 
-  /** Parts in run order (the files of one run in file order). */
   /**
    * The parts in run order, and within a run in the order its files started (then by name): a CI job re-run keeps its
    * run id (GitHub's re-run keeps GITHUB_RUN_ID), and what its later attempt observed is the run's.
