@@ -2,15 +2,14 @@
  * @module checks/prompt-cache
  * Prompt caching on the Anthropic surface: a `cache_control` breakpoint on a long generated prefix
  * (`{{generated.prose-<tokens>}}`, above the minimum Mantle is documented to cache: about 2048 tokens, seeds/portkey),
- * sent twice with different questions after it. `cached` when the second answer reports `cache_read_input_tokens`
- * above 0, `not-cached` when neither answer wrote to or read from the cache (the reason gives both usages, so a prefix
- * below a model's minimum shows as such), `rejected` when the endpoint refuses the breakpoint. Caching is
- * best-effort (a cache entry lives on some host, for some minutes): when the endpoint showed it caches (the first
- * answer wrote the prefix, or read it) and the second still read none, one missed read is no proof that the endpoint
- * does not read its cache, so the pair is `inconclusive`; but in a later trial of `--repeat N`, a pair that wrote the
- * prefix twice more, after the earlier trials wrote it, is an endpoint that writes and never reads: `not-cached`. Judged on every trial (`dependsOnModel`, although what
- * varies is the endpoint's cache, not the model): `--repeat N` sends the pair N times, a read in any trial is
- * `cached`, and trials that read and trials that neither wrote nor read are `flaky`.
+ * sent three times in a row with different questions after it. `cached` when a later answer reports
+ * `cache_read_input_tokens` above 0; `not-cached` when no answer wrote to or read from the cache (the reason gives the
+ * usages, so a prefix below a model's minimum shows as such), or when every one of the three wrote the prefix again
+ * and none read it (an endpoint that writes and never reads); `rejected` when the endpoint refuses the breakpoint.
+ * Caching is best-effort (an entry lives on some host, for some minutes): a write then misses that did not write
+ * again is `inconclusive`. The three are one trial's steps, sent in turn: the trials of `--repeat N` run at once, so
+ * no trial can read another's write. Judged on every trial (`dependsOnModel`, although what varies is the endpoint's
+ * cache, not the model).
  */
 import { isRecord } from '../transport/body.ts';
 import { notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
@@ -33,7 +32,7 @@ function describeUsage(body: Record<string, unknown> | undefined): string {
 
 export const promptCacheMessages: CheckDefinition = {
   id: 'prompt-cache.messages',
-  title: 'A cache_control breakpoint on a long prefix, sent twice: the second Messages answer reads the prefix from the cache',
+  title: 'A cache_control breakpoint on a long prefix, sent three times: a later Messages answer reads the prefix from the cache',
   api: 'messages',
   vocabulary: ['cached', 'not-cached', 'rejected'],
   params: ['system', 'cache_control'],
@@ -49,28 +48,27 @@ export const promptCacheMessages: CheckDefinition = {
       return judge(promptCacheMessages, input, 'rejected', evidence, `${first.answer.status}: ${first.answer.message}`);
     }
     if (first.answer.kind !== 'ok') return notObservable(input, first.answer, evidence);
-    const again = observe(input, 'second');
-    if ('settled' in again) return again.settled;
-    if (again.answer.kind === 'rejected') return judge(promptCacheMessages, input, 'rejected', evidence, `the second call was refused: ${again.answer.status} ${again.answer.message}`);
-    if (again.answer.kind !== 'ok') return notObservable(input, again.answer, evidence);
-    const read = cacheTokens(again.answer.body, 'cache_read_input_tokens');
-    const figures = `first: ${describeUsage(first.answer.body)}; second: ${describeUsage(again.answer.body)}`;
-    if (read !== undefined && read > 0) return judge(promptCacheMessages, input, 'cached', evidence, figures);
-    const wrote = cacheTokens(first.answer.body, 'cache_creation_input_tokens') ?? 0;
+    const later: { step: string; body: Record<string, unknown> | undefined }[] = [];
+    for (const step of ['second', 'third']) {
+      const seen = observe(input, step);
+      if ('settled' in seen) return seen.settled;
+      if (seen.answer.kind === 'rejected') return judge(promptCacheMessages, input, 'rejected', evidence, `the ${step} call was refused: ${seen.answer.status} ${seen.answer.message}`);
+      if (seen.answer.kind !== 'ok') return notObservable(input, seen.answer, evidence);
+      later.push({ step, body: seen.answer.body });
+    }
+    const all = [{ step: 'first', body: first.answer.body }, ...later];
+    const figures = all.map(({ step, body }) => `${step}: ${describeUsage(body)}`).join('; ');
+    const reads = later.filter(({ body }) => (cacheTokens(body, 'cache_read_input_tokens') ?? 0) > 0);
+    if (reads.length) return judge(promptCacheMessages, input, 'cached', evidence, `the ${reads.map((r) => r.step).join(' and ')} read the prefix from the cache; ${figures}`);
+    const writes = all.filter(({ body }) => (cacheTokens(body, 'cache_creation_input_tokens') ?? 0) > 0);
+    // Three requests in a row, each writing the prefix it had just cached: not a miss, an endpoint that never reads.
+    if (writes.length === all.length) return judge(promptCacheMessages, input, 'not-cached', evidence, `each of the ${all.length} requests wrote the prefix again and none read it; ${figures}`);
     const readFirst = cacheTokens(first.answer.body, 'cache_read_input_tokens') ?? 0;
-    // A later trial whose both requests wrote the prefix again: the endpoint had it cached (the earlier trials wrote
-    // it, then this trial's first) and read it back never, in three writes or more: an endpoint that writes every time
-    // and never reads. One pair cannot tell that from a best-effort miss (a miss writes again): trial 1 stays inconclusive.
-    const rewrote = cacheTokens(again.answer.body, 'cache_creation_input_tokens') ?? 0;
-    const trial = again.exchange.trial ?? 1;
-    if (wrote > 0 && rewrote > 0 && trial > 1) {
-      return judge(promptCacheMessages, input, 'not-cached', evidence, `trial ${trial}: both requests wrote the prefix again (${wrote} and ${rewrote} tokens), after the earlier trials wrote it too, and none read it; ${figures}`);
+    if (writes.length || readFirst > 0) {
+      return inconclusive(input, `the endpoint cached the prefix (${writes.length ? `written by the ${writes.map((w) => w.step).join(' and ')}` : 'read by the first'}), but no later request read it: caching is best-effort, and misses that did not write again do not show an endpoint that never reads; ${figures}`, evidence);
     }
-    if (wrote > 0 || readFirst > 0) {
-      const shown = wrote > 0 ? `the first request wrote ${wrote} tokens to the cache` : `the first request read ${readFirst} tokens from the cache`;
-      return inconclusive(input, `${shown} but the second read none: caching is best-effort, and one missed read does not show that the endpoint does not read its cache (--repeat N sends the pair again); ${figures}`, evidence);
-    }
-    return judge(promptCacheMessages, input, 'not-cached', evidence, `${figures}${read === undefined ? '; the second usage has no cache_read_input_tokens' : ''}`);
+    const absent = later.some(({ body }) => cacheTokens(body, 'cache_read_input_tokens') === undefined);
+    return judge(promptCacheMessages, input, 'not-cached', evidence, `${figures}${absent ? '; a later usage has no cache_read_input_tokens' : ''}`);
   },
 };
 
