@@ -54,6 +54,7 @@ describe('classifyResponse', () => {
     { name: 'a 400 too many tokens in the prompt, try again shorter', status: 400, body: '{"error":{"message":"Too many tokens in the prompt; please try again with a shorter input."}}', kind: 'rejected' },
     { name: 'a 400 about too many tools', status: 400, body: '{"error":{"message":"Invalid \'tools\': too many requests tools"}}', kind: 'rejected' },
     { name: 'a 400 about too many items in the input array', status: 400, body: '{"error":{"message":"Too many requests in the input array (max 5)"}}', kind: 'rejected' },
+    ...['Too many requests in a batch', 'Too many requests in the request body', 'Too many requests specified', 'too many requests, max 5 per batch'].map((message) => ({ name: `a 400 "${message}"`, status: 400, body: JSON.stringify({ error: { message } }), kind: 'rejected' as const })),
     { name: 'a 400 too many tools', status: 400, body: '{"error":{"message":"Too many tools: at most 128","type":"invalid_request_error"}}', kind: 'rejected' },
     { name: 'a 401 is credentials whatever it says', status: 401, body: '{"error":{"message":"Rate limit reached","code":"invalid_api_key"}}', kind: 'auth-rejected' },
     { name: 'server error', status: 503, body: '', kind: 'server-error' },

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
 import { cli } from './helpers/harness.ts';
 
-const FORGED = '::error title=Forged::gate: pass (exit 0)\n::add-mask::x\n\u001b[2J\u001b]0;pwned\u0007\u001b[31mred\n| a | b |\ngate: pass (exit 0)\uffff\ufffe';
+const FORGED = '::error title=Forged::gate: pass (exit 0)\n::add-mask::x\n##[error]legacy\n\u001b[2J\u001b]0;pwned\u0007\u001b[31mred\n| a | b |\ngate: pass (exit 0)\uffff\ufffe';
 
 /** A server that answers GET /v1/models (the preflight) and every other request with a 400 carrying `message`. */
 function hostileServer(message: string): Promise<{ url: string; server: Server }> {
@@ -83,7 +83,7 @@ describe('endpoint text reaching the console, the step summary and junit.xml', (
       // A page shown in a CI log (`cat matrix.html`) too: no escape sequence, no line a workflow command starts.
       const html = await readFile(join(reports, 'matrix.html'), 'utf8');
       expect(html).toContain('Forged');
-      expect(html).not.toMatch(/[\u001b\u009b\u0007]|^\s*::|^\s*##\[/m);
+      expect(html).not.toMatch(/[\u001b\u009b\u0007]|^\s*::|##\[/m);
     } finally {
       server.close();
     }

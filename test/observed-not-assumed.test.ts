@@ -67,7 +67,7 @@ describe('models.listed reads one page', () => {
 
 describe('headers.openai-project reads what a refusal can tell', () => {
   it('a refusal about the project itself, whatever its words, is honoured', async () => {
-    for (const message of [`Project '${UNKNOWN_PROJECT}' does not exist`, 'OpenAI-Project header should match project for API key', 'mismatched project', `You have no access to project ${UNKNOWN_PROJECT}`, `Project ${UNKNOWN_PROJECT} is not allowed for this key`, 'Access to this project is not allowed', 'Unrecognized project']) {
+    for (const message of [`Project '${UNKNOWN_PROJECT}' does not exist`, 'OpenAI-Project header should match project for API key', 'mismatched project', `You have no access to project ${UNKNOWN_PROJECT}`, `Project ${UNKNOWN_PROJECT} is not allowed for this key`, 'Access to this project is not allowed', 'Unrecognized project', `Invalid header 'OpenAI-Project': project '${UNKNOWN_PROJECT}' not found`, `Unknown header value for OpenAI-Project: ${UNKNOWN_PROJECT}`]) {
       expect(projectRefusal(message), message).toBe('honoured');
     }
     const mismatched = exchange('/v1/chat/completions', { model: 'm', messages: [] }, 400, { error: { message: 'mismatched project', type: 'invalid_request_error', param: null, code: null } });
@@ -75,7 +75,7 @@ describe('headers.openai-project reads what a refusal can tell', () => {
   });
 
   it('a refusal saying the header (or projects) are not taken is rejected', () => {
-    for (const message of ['The OpenAI-Project header is not supported on this endpoint: only the default project is available.', 'Unsupported header: openai-project', 'Projects are not supported here', 'Invalid request: unexpected header openai-project']) {
+    for (const message of ['The OpenAI-Project header is not supported on this endpoint: only the default project is available.', 'Unsupported header: openai-project', 'Projects are not supported here', 'Invalid request: unexpected header openai-project', 'openai-project is not a supported header', 'This endpoint does not support the openai-project header']) {
       expect(projectRefusal(message), message).toBe('rejected');
     }
   });

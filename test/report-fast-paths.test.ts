@@ -15,7 +15,7 @@ const plainXmlAttribute = (text: string) => plainXmlText(text).replace(/\n/g, '&
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** htmlText without its shortcut: every text flattened as an inert line is, its markup escaped, `::` and `##[` as references. */
 const plainHtmlText = (value: unknown) =>
-  inertLine(String(value), Number.POSITIVE_INFINITY).replace(/\u200b/g, '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!).replace(/:(?=:)/g, '&#58;').replace(/#(?=#\[)/g, '&#35;');
+  inertLine(String(value), Number.POSITIVE_INFINITY).replace(/:\u200b(?=:)/g, ':').replace(/#\u200b(?=#\[)/g, '#').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!).replace(/:(?=:)/g, '&#58;').replace(/#(?=#\[)/g, '&#35;');
 
 /** Mostly printable ASCII (the shortcut's case), with what each escape is for mixed in: controls, markup, lone surrogates, astral characters. */
 const text = fc.oneof(

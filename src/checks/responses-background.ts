@@ -2,7 +2,7 @@
  * @module checks/responses-background
  * `background: true` returns at once (queued or in progress) and reaches a terminal status when polled with GET.
  * The harness polls for a bounded time (suites/responses.suite.yaml: about 90 s, longer than a cold start) for a
- * 16-token answer: one still queued or in progress when it stops is `not-terminal`, and the reason names the wait
+ * short answer (16 tokens): one still queued or in progress when it stops is `not-terminal`, and the reason names the wait
  * (the harness cannot wait forever, and a check that an endpoint stuck for good could never fail is no check). So is
  * a status the API does not have, none, or a response that the GET no longer finds after it was found (a 404 before
  * the first 2xx is polled again: read-after-write lag).
@@ -47,7 +47,8 @@ export function responsesBackgroundCheck(): CheckDefinition {
       if (status && TERMINAL.has(status)) return judge(definition, input, 'failed', evidence, detail);
       if (status && UNDER_WAY.has(status)) {
         const waited = last?.note ?? `the harness stopped polling after ${polls.length} attempt(s)`;
-        return judge(definition, input, 'not-terminal', evidence, `${detail}: still under way when ${waited}, for a 16-token answer`);
+        const limit = limitOf(sentBody(created.exchange));
+        return judge(definition, input, 'not-terminal', evidence, `${detail}: still under way when ${waited}${limit === undefined ? '' : `, for a ${limit}-token answer`}`);
       }
       return judge(definition, input, 'not-terminal', evidence, detail);
     },

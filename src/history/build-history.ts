@@ -9,6 +9,7 @@
 import type { ShapeFingerprint, ShapeTable } from '../checks/shape.ts';
 import type { Observed } from '../checks/types.ts';
 import { splitCellKey } from '../report/matrix.ts';
+import { OBSERVED } from '../report/observed-models.ts';
 import { shapeDrift } from '../report/shape-drift.ts';
 import type { HistoryRun } from '../suite/history-schema.ts';
 import { HISTORY_FORMAT, type CellHistory, type CellState, type ChangePoint, type DriftEvent, type HistoryReport, type HistoryRunInfo, type LatencySeries } from './history-model.ts';
@@ -16,8 +17,8 @@ import { modelHistories, type GridRow } from './model-history.ts';
 import { recentChanges } from './recent-changes.ts';
 import { LATENCY_FIELDS, RunDigester, type RunDigest } from './run-digest.ts';
 
-/** Statuses that observed the cell: a later attempt's error or skip in the same run does not replace them. */
-const OBSERVED_STATUSES: ReadonlySet<string> = new Set(['pass', 'fail', 'flaky', 'unsupported']);
+/** Whether a cell's status observed it (CellState's `absent` did not). */
+const isObserved = (status: CellState['status']): boolean => status !== 'absent' && OBSERVED.has(status);
 
 interface Part {
   file: string;
@@ -200,8 +201,8 @@ export class HistoryBuilder {
         const cell = offsets[series]! + position;
         const state = part.cells[i + 1]!;
         // A later attempt's cell that observed nothing (an outage's error, a skip) does not hide an earlier attempt's
-        // observation of the same run: nothing observed is lost.
-        if (grid[cell]! >= 0 && OBSERVED_STATUSES.has(this.#states[grid[cell]!]!.status) && !OBSERVED_STATUSES.has(this.#states[state]!.status)) continue;
+        // observation of the same run: nothing observed is lost (OBSERVED: the statuses the gate counts as observed).
+        if (grid[cell]! >= 0 && isObserved(this.#states[grid[cell]!]!.status) && !isObserved(this.#states[state]!.status)) continue;
         grid[cell] = state;
       }
     }

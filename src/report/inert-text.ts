@@ -132,16 +132,16 @@ export function htmlText(value: unknown): string {
   return flatten(text).replace(HTML_MARKUP_ALL, (c) => HTML_ESCAPES[c]!).replace(/:(?=:)/g, '&#58;').replace(/#(?=#\[)/g, '&#35;');
 }
 
-const SCRIPT_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+const SCRIPT_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '#': '\\u0023', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 
-/** JSON inside a script element: nothing in it can close the element or start markup. */
+/** JSON inside a script element: nothing in it can close the element or start markup, nor form a legacy `##[` command. */
 export function scriptJson(value: unknown): string {
   return [...scriptJsonPieces(value)].join('');
 }
 
 /** `scriptJson` in pieces (jsonPieces), for what may be megabytes of JSON. */
 export function* scriptJsonPieces(value: unknown): Generator<string> {
-  for (const piece of jsonPieces(value)) yield piece.replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]!);
+  for (const piece of jsonPieces(value)) yield piece.replace(/[<>&#\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]!);
 }
 
 /** A CSP source for one inline element: a page runs its own script and style, nothing else (no inline handlers). */
