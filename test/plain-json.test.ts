@@ -114,7 +114,13 @@ describe('WrittenJson: the plain parse where it keeps every lexeme', () => {
   it('a lexeme JSON.parse rewrites is not plain: 1.7635E9 stays off the integers', () => {
     const written = writtenBody(answer('{"created":1.7635E9}'));
     expect(written).toEqual({ ok: true, value: parseLossless('{"created":1.7635E9}'), plain: false });
-    expect(schemaValues((written as { value: unknown }).value, false).strict).toEqual({ created: 1763500000.5 });
+    expect(schemaValues((written as { value: unknown }).value, false).strict).toEqual({ created: 1763500000 - 2 ** -20 });
+  });
+
+  it('an integral lexeme with a . is moved toward zero by a little: still within the bounds the number meets', () => {
+    const strict = (text: string) => schemaValues(parseLossless(text), false).strict as Record<string, number>;
+    expect(strict('{"top_p":1.0,"temperature":0.0,"penalty":-2.0}')).toEqual({ top_p: 1 - 2 ** -20, temperature: 2 ** -20, penalty: -2 + 2 ** -20 });
+    for (const value of Object.values(strict('{"a":1.0,"b":0.0,"c":-2.0,"d":3e9}'))) expect(Number.isInteger(value)).toBe(false);
   });
 
   it('a body that is not JSON is an error, as lossless-json reports it', () => {

@@ -39,13 +39,24 @@ export function lenientDocument(document: SchemaDocument): SchemaDocument {
 }
 
 /**
- * From 2^52 up a double has no fractions: adding 0.5 leaves an integer. There the stand-in is a number of the same
- * sign that still has one (a large one, so that bounds such as `minimum: 0` read it as they read the number).
+ * From 2^52 up a double has no fractions: there the stand-in is a number of the same sign that still has one (a large
+ * one, so that bounds such as `minimum: 0` read it as they read the number).
  */
 const LARGEST_WITH_HALF = 2 ** 51 + 0.5;
+/** Below it, the fraction the stand-in moves by: small, so that a bound the number meets the stand-in meets too. */
+const NUDGE = 2 ** -20;
 
-/** `number`, integral, moved off the integers. */
-const offIntegers = (number: number): number => (Number.isInteger(number + 0.5) ? Math.sign(number) * LARGEST_WITH_HALF : number + 0.5);
+/**
+ * `number`, integral, moved off the integers, toward zero (0 up): `"top_p": 1.0` must still meet `maximum: 1` and
+ * `"temperature": 0.0` `minimum: 0`; only `type: integer` may fail on it. Exact: below 2^31 a double keeps 2^-20, below
+ * 2^51 a half.
+ */
+function offIntegers(number: number): number {
+  const magnitude = Math.abs(number);
+  if (magnitude >= 2 ** 51) return Math.sign(number) * LARGEST_WITH_HALF;
+  const step = magnitude < 2 ** 31 ? NUDGE : 0.5;
+  return number === 0 ? step : number - Math.sign(number) * step;
+}
 
 /**
  * A lossless value as plain JSON for strict validation: a number whose lexeme has a `.` or an exponent and happens
