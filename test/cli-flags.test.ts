@@ -102,6 +102,7 @@ describe('values that become headers are checked before anything is sent', () =>
   it.each([
     { name: '--project with a line break', args: ['--auth', 'none', '--project', 'a\nb'], env: {}, says: /HARNESS_USAGE: --project: "a\\nb" holds a line break/ },
     { name: '--project with a control character', args: ['--auth', 'none', '--project', 'a\u0007b'], env: {}, says: /HARNESS_USAGE: --project: .* holds a control character/ },
+    { name: '--project empty', args: ['--auth', 'none', '--project', ''], env: {}, says: /HARNESS_USAGE: --project: "" is empty/ },
     { name: '--header-env whose variable holds CRLF', args: ['--auth', 'none', '--header-env', 'X-Ok=V'], env: { V: `${SECRET}\r\nX: 1` }, says: /HARNESS_USAGE: --header-env X-Ok=V: the value of V holds a line break \(not shown: it may be a secret\)/ },
     { name: '--header-env whose variable holds a non-Latin-1 character', args: ['--auth', 'none', '--header-env', 'X-Ok=V'], env: { V: `${SECRET}\u2028` }, says: /HARNESS_USAGE: --header-env X-Ok=V: the value of V holds a character a header cannot carry/ },
     { name: '--header-env naming a framing header', args: ['--auth', 'none', '--header-env', 'Content-Length=V'], env: { V: '5' }, says: /HARNESS_USAGE: --header-env: Content-Length frames the request/ },

@@ -246,7 +246,8 @@ function resolveAuth(flags: RunFlags): AuthConfig {
     return { header: match[1]!, env: match[2]! };
   });
   // OpenAI-Project goes on every request as it is: a line break would fail each one as a connection error.
-  const projectProblem = flags.project === undefined ? undefined : headerValueProblem(flags.project);
+  // An empty --project would send no header at all (silently the default project): say so rather than run without it.
+  const projectProblem = flags.project === undefined ? undefined : flags.project.trim() === '' ? 'is empty' : headerValueProblem(flags.project);
   if (projectProblem) throw usage('--project', `${JSON.stringify(flags.project)} ${projectProblem}; give the project id alone (e.g. proj_abc123)`);
   return {
     kind: kind as AuthConfig['kind'],
