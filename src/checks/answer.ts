@@ -66,12 +66,18 @@ export function offTopicRejection(answer: Extract<Answer, { kind: 'rejected' }>,
 
 /**
  * The exchange that speaks for a step (default: the case's last): a probe sends one step to several prefixes, and a
- * refused bound is sent again, so the last 2xx of the step, else its last exchange.
+ * refused bound is sent again, so the last 2xx of the step, else its last exchange. When no prefix answered 2xx and
+ * the last one refused the model while another broke, the broken one: the prefix that broke may be the one that
+ * serves the model, so which route serves it cannot be told (`error`, as successfulExchange decides for api.*).
  */
 export function answeringExchange(outcome: CompletedOutcome, step?: string): Exchange | undefined {
   const name = step ?? outcome.exchanges.at(-1)?.step;
   const ofStep = outcome.exchanges.filter((ex) => ex.step === name);
-  return ofStep.filter((ex) => ex.response && ex.response.status < 300 && !ex.error).at(-1) ?? ofStep.at(-1);
+  const ok = ofStep.filter((ex) => ex.response && ex.response.status < 300 && !ex.error).at(-1);
+  if (ok) return ok;
+  const last = ofStep.at(-1);
+  if (last && answerOf(last).kind === 'refused') return ofStep.find((ex) => answerOf(ex).kind === 'broken') ?? last;
+  return last;
 }
 
 /**
@@ -185,6 +191,12 @@ export function acceptanceCheck(options: {
   dependsOnModel?: boolean;
   failedInside?(body: Record<string, unknown> | undefined): string | undefined;
   builtOn?: BuiltOn;
+  /**
+   * The optional fields (bounds, efforts: INCIDENTAL_FIELDS) the check is about. A rejection naming another of them
+   * is `inconclusive`: the request was refused for a bound or an effort, not for what is tested. Every other field
+   * of the request is the request under test.
+   */
+  about?: readonly string[];
 }): CheckDefinition {
   const definition: CheckDefinition = {
     id: options.id,
@@ -208,6 +220,11 @@ export function acceptanceCheck(options: {
         const wrong = on && earlier && on.madeWrong(earlier.body, earlier.request);
         // The request carried the model's own mistake back: the refusal may be of it, not of the step's form.
         if (on && earlier && wrong) return inconclusive(input, `HTTP ${answer.status}: ${answer.message}; the request sent back what the model answered in step ${on.step}, where ${wrong}, so the refusal may be of the model's mistake`, [earlier.evidence, ...evidence]);
+        // A refusal of a bound or an effort (the harness's, e.g. room to think) says nothing about the request's form.
+        const request = sentBody(seen.exchange);
+        const about = [...Object.keys(request).filter((field) => !INCIDENTAL_FIELDS.includes(field)), ...(options.about ?? [])];
+        const other = offTopicRejection(answer, request, about);
+        if (other) return inconclusive(input, `the request was refused for ${other}, not for what ${options.id} asks: ${answer.status} ${answer.message}`, evidence);
         return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}: ${answer.message}`);
       }
       return notObservable(input, answer, evidence);

@@ -5,7 +5,7 @@
  */
 import { isRecord, jsonObject, parseJsonText } from '../transport/body.ts';
 import { successfulExchange } from './answer.ts';
-import { evidenceOf, judge } from './judge.ts';
+import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 function defaultsCheck(id: string, field: string): CheckDefinition {
@@ -27,11 +27,20 @@ function defaultsCheck(id: string, field: string): CheckDefinition {
           evidence: [evidenceOf(found.caseId, found.exchange)],
         };
       }
-      const body = jsonObject(found.exchange.response) ?? {};
+      const body = jsonObject(found.exchange.response);
+      // The Response object always carries the field (a number, or null for no default): an explicit null is observed;
+      // an absent field or one of another type shows no default, so nothing is observed.
+      if (!body) return unobserved(input, `could not observe: HTTP ${found.exchange.response?.status} with a body that is not a JSON object, so no ${field} can be read`, [evidenceOf(found.caseId, found.exchange)]);
+      if (!(field in body)) {
+        const detail = `the response does not echo ${field}`;
+        return inconclusive(input, `${detail}, so its default is not observed`, [evidenceOf(found.caseId, found.exchange, detail)]);
+      }
       const value = body[field];
-      const observed = typeof value === 'number' ? value : null;
-      const detail = field in body ? `${field}: ${JSON.stringify(value)}` : `the response does not echo ${field}`;
-      return judge(definition, input, observed, [evidenceOf(found.caseId, found.exchange, detail)], detail);
+      const detail = `${field}: ${JSON.stringify(value)}`;
+      if (value !== null && typeof value !== 'number') {
+        return inconclusive(input, `${detail} is ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a number or null, so no default is observed`, [evidenceOf(found.caseId, found.exchange, detail)]);
+      }
+      return judge(definition, input, value, [evidenceOf(found.caseId, found.exchange, detail)], detail);
     },
   };
   return definition;

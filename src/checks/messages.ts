@@ -143,6 +143,8 @@ export const messagesChecks: readonly CheckDefinition[] = [
     id: 'messages.thinking-budget',
     title: 'Whether thinking: {type: "enabled", budget_tokens} is accepted (Mantle documents adaptive thinking instead)',
     api: API,
+    // max_tokens must exceed budget_tokens: a refusal naming it is about the thinking budget under test.
+    about: ['max_tokens'],
     reference: { value: 'accepted', source: 'anthropic-reference: extended thinking with budget_tokens' },
   }),
   errorShapeCheck,

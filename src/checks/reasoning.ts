@@ -14,7 +14,7 @@ import type { CheckDefinition } from './types.ts';
 export const EFFORTS = ['none', 'low', 'medium', 'high'] as const;
 
 const effortChecks = EFFORTS.map((effort) =>
-  acceptanceCheck({ id: `reasoning.effort.${effort}`, title: `Whether Responses takes reasoning: {effort: "${effort}"}`, api: 'responses' }),
+  acceptanceCheck({ id: `reasoning.effort.${effort}`, title: `Whether Responses takes reasoning: {effort: "${effort}"}`, api: 'responses', about: ['reasoning'] }),
 );
 
 const defaultEffort: CheckDefinition = {
