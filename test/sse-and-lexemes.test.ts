@@ -51,8 +51,18 @@ describe('lexemeKind', () => {
     ['{"created":"2026-09-23T12:00:00Z"}', 'string'],
     ['{"created":null}', 'missing'],
     ['{}', 'missing'],
+    ['{"created":true}', 'other'],
+    ['{"created":{}}', 'other'],
+    ['{"created":[1790166400]}', 'other'],
   ])('%s is %s', (json, kind) => {
     expect(kindOf(json).kind).toBe(kind);
+  });
+
+  it('reads a boolean or object as no number (other), never as a float; a plain number by its value', () => {
+    expect(lexemeKind(true)).toEqual({ kind: 'other', lexeme: 'true' });
+    expect(lexemeKind({})).toEqual({ kind: 'other', lexeme: '{}' });
+    expect(lexemeKind(1.5)).toEqual({ kind: 'float', lexeme: '1.5' });
+    expect(lexemeKind(2)).toEqual({ kind: 'integer', lexeme: '2' });
   });
 
   it('sees what JSON.parse hides', () => {

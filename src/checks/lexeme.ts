@@ -5,10 +5,13 @@
  */
 import { isLosslessNumber } from '../transport/body.ts';
 
-export const LEXEME_KINDS = ['integer', 'float', 'exponent', 'string', 'missing'] as const;
+export const LEXEME_KINDS = ['integer', 'float', 'exponent', 'string', 'missing', 'other'] as const;
 export type LexemeKind = (typeof LEXEME_KINDS)[number];
 
-/** `integer` (digits only), `float` (has a `.`), `exponent` (has e/E), `string`, or `missing` (absent or null). */
+/**
+ * `integer` (digits only), `float` (has a `.`), `exponent` (has e/E), `string`, `missing` (absent or null), or `other`
+ * (a boolean, object or array: no number at all).
+ */
 export function lexemeKind(value: unknown): { kind: LexemeKind; lexeme: string | null } {
   if (value === undefined || value === null) return { kind: 'missing', lexeme: null };
   if (typeof value === 'string') return { kind: 'string', lexeme: JSON.stringify(value) };
@@ -18,6 +21,7 @@ export function lexemeKind(value: unknown): { kind: LexemeKind; lexeme: string |
     if (lexeme.includes('.')) return { kind: 'float', lexeme };
     return { kind: 'integer', lexeme };
   }
-  // Only reachable for values that did not come from the lossless parser.
-  return { kind: typeof value === 'number' && Number.isInteger(value) ? 'integer' : 'float', lexeme: String(value) };
+  // A plain number only comes from outside the lossless parser; a boolean, object or array is no number at all.
+  if (typeof value === 'number') return { kind: Number.isInteger(value) ? 'integer' : 'float', lexeme: String(value) };
+  return { kind: 'other', lexeme: JSON.stringify(value) ?? String(value) };
 }

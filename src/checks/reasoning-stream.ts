@@ -20,7 +20,7 @@ import { eventJson, stallOf } from './stream-common.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 /** The JSON objects of a streamed answer, or the verdict when there is no stream to read. */
-function streamedObjects(definition: CheckDefinition, input: CheckInput, about: readonly string[]): { seen: Observation; values: Record<string, unknown>[] } | { settled: CheckResult } {
+function streamedObjects(definition: CheckDefinition, input: CheckInput, about: readonly string[]): { seen: Observation; values: Record<string, unknown>[]; unreadable: string[] } | { settled: CheckResult } {
   const seen = observe(input);
   if ('settled' in seen) return seen;
   const { answer, evidence } = seen;
@@ -33,11 +33,15 @@ function streamedObjects(definition: CheckDefinition, input: CheckInput, about: 
   if (answer.kind !== 'ok') return { settled: notObservable(input, answer, evidence) };
   const response = seen.exchange.response!;
   if (!isStreamResponse(response)) return { settled: unobserved(input, `could not observe: the answer is ${response.headers['content-type'] ?? 'untyped'}, not a stream (stream.* says more)`, evidence) };
-  const values = sseStream(response).events.flatMap((event) => {
+  const values: Record<string, unknown>[] = [];
+  const unreadable: string[] = [];
+  sseStream(response).events.forEach((event, index) => {
     const parsed = eventJson(event);
-    return parsed.ok ? [parsed.value] : [];
+    if (parsed.ok) values.push(parsed.value);
+    // `[DONE]`, empty data and Anthropic's `ping` are read by no client as objects: not unreadable.
+    else if (!['', '[DONE]'].includes(event.data.trim()) && event.event !== 'ping') unreadable.push(`event ${index}: ${parsed.problem}`);
   });
-  return { seen, values };
+  return { seen, values, unreadable };
 }
 
 /**
@@ -52,6 +56,14 @@ function noneUnshown(input: CheckInput, seen: Observation, answer: Record<string
   const stalled = isRecord(answer.usage) ? undefined : stallOf(seen.exchange);
   if (stalled) return unobserved(input, `could not observe: ${stalled}, before any reasoning or the usage came`, seen.evidence);
   return inconclusive(input, unshown, seen.evidence);
+}
+
+/**
+ * `none` from a stream with events no client can read is not seen: the reasoning may be in them. The endpoint broke
+ * the stream (stream.* say how): an error, not a verdict.
+ */
+function unreadableNone(input: CheckInput, seen: Observation, unreadable: readonly string[]): CheckResult {
+  return unobserved(input, `could not observe: no reasoning in the events that could be read, but ${unreadable.length} could not be (${unreadable.slice(0, 2).join('; ')}); stream.* judge the stream`, seen.evidence);
 }
 
 const chatStreamField: CheckDefinition = {
@@ -73,6 +85,7 @@ const chatStreamField: CheckDefinition = {
       }
     }
     const observed = fields.has('reasoning') ? 'delta.reasoning' : fields.has('reasoning_content') ? 'delta.reasoning_content' : 'none';
+    if (observed === 'none' && read.unreadable.length) return unreadableNone(input, read.seen, read.unreadable);
     const hidden = observed === 'none' ? noneUnshown(input, read.seen, usage ? { usage } : {}, 'the usage chunk') : undefined;
     if (hidden) return hidden;
     return judge(chatStreamField, input, observed, read.seen.evidence, `${read.values.length} chunks; reasoning in ${[...fields].map((f) => `delta.${f}`).join(' and ') || 'no delta field'}`);
@@ -114,6 +127,7 @@ const responsesStreamEvents: CheckDefinition = {
     const response = isRecord(terminal?.response) ? terminal.response : undefined;
     const reasoningTypes = [...types].filter((t) => t.includes('reasoning'));
     if (observed !== 'none') return judge(responsesStreamEvents, input, observed, read.seen.evidence, `reasoning events: ${reasoningTypes.join(', ') || 'none'}`);
+    if (read.unreadable.length) return unreadableNone(input, read.seen, read.unreadable);
     const hidden = noneUnshown(input, read.seen, response ?? {});
     if (hidden) return hidden;
     // The model reasoned, but the stream can only carry what the Response holds: a summary the model left empty gave
@@ -135,7 +149,8 @@ const thinkingStream: CheckDefinition = {
   run(input) {
     const read = streamedObjects(thinkingStream, input, ['thinking', 'output_config', 'messages', 'stream']);
     if ('settled' in read) return read.settled;
-    const problems: string[] = [];
+    // An event no client can read may hold the thinking block or its signature: the stream is bad, whatever else shows.
+    const problems: string[] = [...read.unreadable];
     const blocks = new Map<number, { type: unknown; thinking: number; signature: boolean; closed: boolean }>();
     let stopReason: unknown;
     for (const value of read.values) {

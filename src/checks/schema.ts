@@ -6,9 +6,9 @@
  * tolerant clients accept, but not strict ones), or `invalid`; and, as an observation that never fails a cell,
  * the fields the objects carry that the schema does not define.
  */
-import { bodyText, isRecord, NESTED_TOO_DEEP, writtenBody } from '../transport/body.ts';
+import { bodyText, excerpt, isRecord, NESTED_TOO_DEEP, writtenBody } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
-import { sseStream, writtenEventData } from '../transport/sse.ts';
+import { sseStream, writtenEventData, type SseEvent } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { answerOf, type Answer } from './answer.ts';
 import { evidenceOf, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
@@ -50,6 +50,19 @@ function endsEarly(text: string): boolean {
 }
 
 const OPENAI_APIS: ReadonlySet<ApiId> = new Set(['chat-completions', 'responses', 'models']);
+
+/**
+ * Whether an event that is not a JSON object is one no client reads as an object of `kind`, so not judged: the
+ * `[DONE]` that ends an OpenAI stream (openai-node stops at it on every stream; stream.* judge where it may come), an
+ * event with empty data (no object was sent: WHATWG and openai-node skip it), and Anthropic's `ping`, which
+ * @anthropic-ai/sdk skips unread.
+ */
+function unjudgedEvent(kind: SchemaKind, event: SseEvent): boolean {
+  const data = event.data.trim();
+  if (data === '') return true;
+  if (kind === 'anthropic-event') return event.event === 'ping';
+  return data === '[DONE]';
+}
 
 /** The kinds read from a stream's events. */
 const STREAM_KINDS: ReadonlySet<SchemaKind> = new Set(['chat-completion-chunk', 'response-event', 'anthropic-event']);
@@ -97,6 +110,12 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
       const parsed = writtenEventData(event);
       if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: `event ${index}`, value: parsed.value, plain: parsed.plain });
       else if (!parsed.ok && parsed.tooDeep) found.push({ caseId, exchange, where: `event ${index}`, value: {}, synthetic: true, tooDeep: true });
+      // An event whose data is not a JSON object is no object of the kind (as a whole body that is not one): it fails,
+      // where dropping it made a stream of nothing but such events `skipped` and one such event invisible.
+      else if (!unjudgedEvent(kind, event)) {
+        const what = parsed.ok ? `JSON ${parsed.value === null ? 'null' : Array.isArray(parsed.value) ? 'array' : typeof parsed.value}` : 'not JSON';
+        found.push({ caseId, exchange, where: `event ${index}`, value: {}, synthetic: true, problem: `the event's data is not a JSON object (${what}): ${excerpt(event.data, 60)}` });
+      }
     });
   switch (kind) {
     case 'chat-completion-chunk':

@@ -1,7 +1,8 @@
 /**
  * @module checks/stream-messages
  * SSE conformance of a streamed Anthropic Message: `message_start` first, `message_stop` last, content blocks open
- * and close in order with deltas only inside an open block, a `message_delta` before the stop, `ping` anywhere.
+ * and close in order with deltas only inside an open block, a `message_delta` before the stop, `ping` anywhere, every
+ * event named (`event:` the same as its `type`: @anthropic-ai/sdk dispatches on the name).
  */
 import { eventJson, streamCheck, type StreamRules } from './stream-common.ts';
 
@@ -11,13 +12,16 @@ const messagesStreamRules: StreamRules = ({ events }) => {
   let open: number | null = null;
   let nextIndex = 0;
   let sawMessageDelta = false;
+  const unnamed: number[] = [];
   events.forEach((event, index) => {
     const parsed = eventJson(event);
     if (!parsed.ok) return void violations.push(`event ${index}: ${parsed.problem}`);
     const value = parsed.value;
     const type = typeof value.type === 'string' ? value.type : undefined;
     if (!type) return void violations.push(`event ${index}: no type`);
-    if (event.event !== undefined && event.event !== type) violations.push(`event ${index}: event: ${event.event} but type ${type}`);
+    // @anthropic-ai/sdk dispatches on the event name and skips an event without one: Anthropic names every event.
+    if (event.event === undefined) unnamed.push(index);
+    else if (event.event !== type) violations.push(`event ${index}: event: ${event.event} but type ${type}`);
     if (type === 'ping') return;
     types.push(type);
     switch (type) {
@@ -48,6 +52,7 @@ const messagesStreamRules: StreamRules = ({ events }) => {
         violations.push(`event ${index}: unknown event type ${type}`);
     }
   });
+  if (unnamed.length) violations.unshift(`event ${unnamed[0]} has no event: name${unnamed.length > 1 ? ` (nor ${unnamed.length - 1} other event(s))` : ''}`);
   if (types[0] !== 'message_start') violations.push(`the first event is ${types[0] ?? 'missing'}, not message_start`);
   if (types.at(-1) !== 'message_stop') violations.push(`the last event is ${types.at(-1) ?? 'missing'}, not message_stop`);
   if (types.filter((t) => t === 'message_start').length > 1) violations.push('more than one message_start');

@@ -49,6 +49,8 @@ export interface StreamReading {
    * an overloaded or internal error, the endpoint broke (`infrastructure`).
    */
   failed?: { message: string; infrastructure: boolean };
+  /** How many events could not be read (data not a JSON object): a call may have been in them. */
+  unreadable?: number;
 }
 
 export type StreamReader = (events: readonly SseEvent[], request: Record<string, unknown>) => StreamReading;
@@ -78,6 +80,7 @@ function failure(where: string, error: unknown): NonNullable<StreamReading['fail
 
 export const readChatToolStream: StreamReader = (events, request) => {
   const { values, problems } = objectsOf(events);
+  const unreadable = problems.length;
   const calls = new Map<number, StreamedCall>();
   const finishes: unknown[] = [];
   let text = '';
@@ -136,11 +139,12 @@ export const readChatToolStream: StreamReader = (events, request) => {
   }
   const refusal = worded(refused);
   const filtered = chatFinishFilter(finishes.at(-1));
-  return { calls: [...calls.values()], problems, notes, ...(cut ? { budget: cut } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
+  return { calls: [...calls.values()], problems, notes, unreadable, ...(cut ? { budget: cut } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
 };
 
 export const readResponsesToolStream: StreamReader = (events, request) => {
   const { values, problems } = objectsOf(events);
+  const unreadable = problems.length;
   const calls = new Map<string, StreamedCall & { callId: unknown; itemArguments?: unknown }>();
   let terminal: Record<string, unknown> | undefined;
   let failed: StreamReading['failed'];
@@ -200,11 +204,12 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
   // The refusal as the events said it, else as the terminal response holds it (a refusal content part).
   const refusal = worded(refusalDone ?? refusalDeltas) ?? (terminal ? refusalOf(terminal) : undefined);
   const filtered = terminal ? contentFilterOf(terminal) : undefined;
-  return { calls: [...calls.values()], problems, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
+  return { calls: [...calls.values()], problems, unreadable, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
 };
 
 export const readMessagesToolStream: StreamReader = (events, request) => {
   const { values, problems } = objectsOf(events);
+  const unreadable = problems.length;
   const blocks = new Map<number, StreamedCall & { type: unknown; startInput?: unknown }>();
   let stopReason: unknown;
   let failed: StreamReading['failed'];
@@ -246,5 +251,5 @@ export const readMessagesToolStream: StreamReader = (events, request) => {
   const refusal = refusalOf({ stop_reason: stopReason });
   if (stopReason === undefined) problems.push('no message_delta with a stop_reason');
   else if (calls.length > 0 && !cut && stopReason !== 'tool_use') problems.push(`stop_reason ${JSON.stringify(stopReason)} after a tool_use block, not "tool_use"`);
-  return { calls, problems, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}) };
+  return { calls, problems, unreadable, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}) };
 };

@@ -3,7 +3,8 @@
  * Streamed tool calls, where agents break: a forced call streamed on each of the three APIs is reassembled as the
  * clients do (tool-stream-readers.ts), and two parallel calls on chat get distinct ids and indexes. Each observes
  * `conformant`, `no-call`, `bad-arguments` (the assembled arguments do not parse or fit the schema), `bad-stream`
- * (a rule of the stream a client relies on is broken) or `rejected`; calls of another tool than the forced one are
+ * (a rule of the stream a client relies on is broken; with no call read, when events could not be read) or
+ * `rejected`; calls of another tool than the forced one are
  * `no-call` (no call of it). A stream the budget ended, or a refusal without a call, is `inconclusive`; one that
  * stalled before the call was complete is an `error` (the endpoint broke: stream.* says `stalled`).
  */
@@ -74,6 +75,9 @@ function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition[
   if (budget) return inconclusive(input, `${budget}; ${calls.length ? 'the call may have been cut short' : 'no call was made'} before the budget ran out`, evidence);
   // A refusal is the model's documented answer, as the whole-body forced-call checks read it (refusal.ts).
   if (calls.length === 0 && refusal) return refusedWith(input, refusal, 'instead of calling the tool', evidence);
+  // A stream with events no client can read (not JSON objects) that yields no call: whether a call was made is not
+  // seen, and the stream is the endpoint's doing: bad-stream, not no-call.
+  if (calls.length === 0 && reading.unreadable) return namingFilter(judge(definition, input, 'bad-stream', evidence, `no tool call could be read: ${problems.slice(0, 4).join('; ')}${problems.length > 4 ? `; and ${problems.length - 4} more` : ''}`), filtered);
   if (calls.length === 0) return namingFilter(judge(definition, input, 'no-call', evidence, problems.length ? `no tool call; ${problems.join('; ')}` : 'the stream holds no tool call'), filtered);
   if (options.parallel) {
     const ids = calls.map((c) => c.id);

@@ -30,6 +30,8 @@ function lexeme(kind: LexemeKind, seconds: number): string {
     }
     case 'string':
       return JSON.stringify(new Date(seconds * 1000).toISOString());
+    case 'other':
+      return 'true';
     default:
       return 'null';
   }

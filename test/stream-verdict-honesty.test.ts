@@ -1,0 +1,148 @@
+/**
+ * Streams whose events cannot be read (review of a hostile model server and a rewriting proxy): an event whose data
+ * is not a JSON object is no object of its kind (`schema.*-event`: `invalid`, never `skipped` or `valid`; `[DONE]`,
+ * empty data and Anthropic's `ping` exempt); a stream that yields no call because its events cannot be read is
+ * `bad-stream`, not `no-call`, and a thinking stream likewise, not "the model chose not to think"; a Messages stream
+ * without `event:` names is nonconformant (@anthropic-ai/sdk dispatches on them). The conforming streams still pass.
+ */
+import { stringify } from 'lossless-json';
+import { describe, expect, it } from 'vitest';
+import { getCheck } from '../src/checks/registry.ts';
+import type { CheckResult } from '../src/checks/types.ts';
+import { buildRequest } from '../src/run/case-runner.ts';
+import type { Exchange } from '../src/transport/exchange.ts';
+import { projectSuites } from './helpers/harness.ts';
+import { vector } from './helpers/vectors.ts';
+
+type Event = { name?: string; data: string };
+
+/** `check` on a stream of raw `events` answering case `caseId`'s own request. */
+async function judged(caseId: string, check: string, events: Event[]): Promise<CheckResult> {
+  const { suites } = await projectSuites();
+  const spec = suites.cases.find((c) => c.id === caseId)!;
+  const step = spec.steps[0]!;
+  const prefix = spec.api === 'messages' ? '/anthropic/v1' : '/v1';
+  const request = buildRequest(spec, step, prefix, { model: 'test.model', step: () => undefined });
+  const data = events.map((e) => `${e.name === undefined ? '' : `event: ${e.name}\n`}data: ${e.data}\n\n`).join('');
+  const exchange: Exchange = { step: step.id, prefix, request, response: { status: 200, headers: { 'content-type': 'text/event-stream' }, chunks: [{ t: 0, data }] }, error: null, durationMs: 5, attempts: 1 };
+  return getCheck(check)!.run({ model: 'test.model', expectation: null, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges: [exchange] }] });
+}
+
+const json = (values: Record<string, unknown>[], named = false): Event[] => values.map((v) => ({ data: JSON.stringify(v), ...(named ? { name: String(v.type) } : {}) }));
+const DONE: Event = { data: '[DONE]' };
+
+const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+const chatCall = [chunk({ role: 'assistant', content: '' }), chunk({ tool_calls: [{ index: 0, id: 'call_0', type: 'function', function: { name: 'get_weather', arguments: '' } }] }), chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":"Paris"}' } }] }), chunk({}, 'tool_calls')];
+
+/** A Responses stream of a bundled Response (schema-valid), text only. */
+async function responsesText(): Promise<Record<string, unknown>[]> {
+  const response = JSON.parse(stringify((await vector('response-gemma-4-31b')).response!.json) ?? 'null') as Record<string, unknown>;
+  response.user = 'u';
+  return [
+    { type: 'response.created', sequence_number: 0, response: { ...response, status: 'in_progress', output: [], usage: null } },
+    { type: 'response.output_text.delta', sequence_number: 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'OK', logprobs: [] },
+    { type: 'response.completed', sequence_number: 2, response },
+  ];
+}
+
+function messages(thinking: boolean): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [{ type: 'message_start', message: { id: 'msg', type: 'message', role: 'assistant', model: 'm', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } }];
+  if (thinking) {
+    events.push({ type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } });
+    events.push({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Hm.' } });
+    events.push({ type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'EqQB' } });
+  } else {
+    events.push({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+    events.push({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } });
+  }
+  events.push({ type: 'content_block_stop', index: 0 });
+  return [...events, { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 9 } }, { type: 'message_stop' }];
+}
+
+/** Every event's data cut to its first character, as the rewriting proxy sent it. */
+const cut = (events: Event[]) => events.map((e) => (e.data === '[DONE]' ? e : { ...e, data: '{' }));
+/** One event's data cut short. */
+const cutOne = (events: Event[], at: number) => events.map((e, i) => (i === at ? { ...e, data: e.data.slice(0, 20) } : e));
+
+describe('schema.*-event: an event whose data is not a JSON object', () => {
+  const STREAMS = [
+    { check: 'schema.chat-completion-chunk', caseId: 'tools.chat-stream', events: async () => [...json(chatCall), DONE] },
+    { check: 'schema.response-event', caseId: 'tools.responses-stream', events: async () => json(await responsesText()) },
+    { check: 'schema.anthropic-event', caseId: 'messages.thinking-stream', events: async () => json(messages(false), true) },
+  ];
+  it.each(STREAMS)('$check: invalid for one cut event and for all; the whole stream still valid', async ({ check, caseId, events }) => {
+    const good = await events();
+    { const whole = await judged(caseId, check, good); expect(whole.observed, whole.reason).toBe("valid"); }
+    const one = await judged(caseId, check, cutOne(good, 1));
+    expect(one.observed, one.reason).toBe('invalid');
+    expect(one.reason).toMatch(/event 1: the event's data is not a JSON object \(not JSON\)/);
+    const all = await judged(caseId, check, cut(good));
+    expect(all.status, all.reason).toBe('fail');
+    expect(all.observed).toBe('invalid');
+    const scalar = await judged(caseId, check, [...good.slice(0, 1), { data: '42' }, ...good.slice(1)]);
+    expect(scalar.reason).toContain('(JSON number)');
+  });
+
+  it('exempts what no client reads as an object: [DONE], empty data, an Anthropic ping', async () => {
+    expect((await judged('tools.chat-stream', 'schema.chat-completion-chunk', [...json(chatCall), { data: '' }, DONE])).observed).toBe('valid');
+    expect((await judged('tools.responses-stream', 'schema.response-event', [...json(await responsesText()), DONE])).observed).toBe('valid');
+    const [start, ...rest] = json(messages(false), true);
+    expect((await judged('messages.thinking-stream', 'schema.anthropic-event', [start!, { name: 'ping', data: 'keepalive' }, ...rest])).observed).toBe('valid');
+  });
+});
+
+describe('a stream no call could be read from', () => {
+  const STREAMS = [
+    { check: 'tools.chat.stream-call', caseId: 'tools.chat-stream', good: [...json(chatCall), DONE] },
+    { check: 'tools.chat.stream-parallel', caseId: 'tools.chat-parallel-stream', good: [...json(chatCall), DONE] },
+  ];
+  it.each(STREAMS)('$check: every event unreadable is bad-stream, not no-call', async ({ check, caseId, good }) => {
+    const garbage = await judged(caseId, check, cut(good));
+    expect(garbage.observed, garbage.reason).toBe('bad-stream');
+    expect(garbage.reason).toMatch(/no tool call could be read: event 0: data is not JSON: \{/);
+    // Prose and no call, in a stream that breaks nothing: still no-call.
+    const prose = await judged(caseId, check, [...json([chunk({ role: 'assistant', content: 'Sunny.' }), chunk({}, 'stop')]), DONE]);
+    expect(prose.observed, prose.reason).toBe('no-call');
+  });
+
+  it('the conforming call is still conformant', async () => {
+    expect((await judged('tools.chat-stream', 'tools.chat.stream-call', [...json(chatCall), DONE])).observed).toBe('conformant');
+  });
+});
+
+describe('messages.thinking-stream on events that cannot be read', () => {
+  it('is bad-stream, not "the model chose not to think"; a thinking stream still conformant, a text one inconclusive', async () => {
+    const garbage = await judged('messages.thinking-stream', 'messages.thinking-stream', cut(json(messages(true), true)));
+    expect(garbage.observed, garbage.reason).toBe('bad-stream');
+    expect(garbage.reason).toContain('event 0: data is not JSON');
+    const hidden = await judged('messages.thinking-stream', 'messages.thinking-stream', cutOne(json(messages(true), true), 3));
+    expect(hidden.observed, hidden.reason).toBe('bad-stream');
+    expect((await judged('messages.thinking-stream', 'messages.thinking-stream', json(messages(true), true))).observed).toBe('conformant');
+    const text = await judged('messages.thinking-stream', 'messages.thinking-stream', json(messages(false), true));
+    expect(text.status, text.reason).toBe('inconclusive');
+    // A ping whose data is no JSON is skipped by @anthropic-ai/sdk unread: not unreadable.
+    const [start, ...rest] = json(messages(true), true);
+    expect((await judged('messages.thinking-stream', 'messages.thinking-stream', [start!, { name: 'ping', data: '' }, ...rest])).observed).toBe('conformant');
+  });
+});
+
+describe('reasoning.*-stream on events that cannot be read', () => {
+  it('"none" is not observed when events could not be read; a readable stream without reasoning still judged', async () => {
+    const caseId = (await projectSuites()).suites.cases.find((c) => c.checks.includes('reasoning.chat-stream-field'))!.id;
+    const usage = { ...chunk({}), choices: [], usage: { prompt_tokens: 1, completion_tokens: 30, total_tokens: 31, completion_tokens_details: { reasoning_tokens: 20 } } };
+    const good = [...json([chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hi' }), chunk({}, 'stop'), usage]), DONE];
+    expect((await judged(caseId, 'reasoning.chat-stream-field', good)).observed).toBe('none');
+    const garbage = await judged(caseId, 'reasoning.chat-stream-field', cutOne(good, 1));
+    expect(garbage.status, garbage.reason).toBe('error');
+    expect(garbage.reason).toMatch(/could not observe: no reasoning in the events that could be read, but 1 could not be \(event 1: data is not JSON/);
+  });
+});
+
+describe('stream.messages: every event named', () => {
+  it('is nonconformant when an event has no event: name; the named stream conformant', async () => {
+    expect((await judged('messages.thinking-stream', 'stream.messages', json(messages(false), true))).observed).toBe('conformant');
+    const unnamed = await judged('messages.thinking-stream', 'stream.messages', json(messages(false)));
+    expect(unnamed.observed, unnamed.reason).toBe('nonconformant');
+    expect(unnamed.reason).toMatch(/event 0 has no event: name \(nor 5 other event\(s\)\)/);
+  });
+});
