@@ -43,6 +43,7 @@ describe('classifyResponse', () => {
     { name: 'a 403 Rate exceeded', status: 403, body: '{"message":"Rate exceeded"}', kind: 'throttled' },
     { name: 'a 400 throttling_error code', status: 400, body: '{"error":{"code":"throttling_error","message":"x"}}', kind: 'throttled' },
     ...['Too many requests by this user', 'Too many requests with this API key', 'Too many requests on this account', 'Too many requests within a short period', 'Too many requests received in the last minute', 'Too many requests being made'].map((message) => ({ name: `a 400 "${message}"`, status: 400, body: JSON.stringify({ error: { message } }), kind: 'throttled' as const })),
+    ...['Too many requests, max 60 per minute. Please retry later.', 'Too many requests (maximum 10 per second)'].map((message) => ({ name: `a 400 "${message}"`, status: 400, body: JSON.stringify({ error: { message } }), kind: 'throttled' as const })),
     { name: 'a 400 with a numeric code 429', status: 400, body: '{"error":{"code":429,"message":"x"}}', kind: 'throttled' },
     { name: "a 400 in Azure's words", status: 400, body: '{"error":{"message":"Requests to the Operation have exceeded token rate limit of your current pricing tier."}}', kind: 'throttled' },
     { name: 'a 400 whose type says throttled and whose message is empty', status: 400, body: '{"message":"","type":"throttled"}', kind: 'throttled' },

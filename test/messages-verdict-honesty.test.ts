@@ -58,6 +58,10 @@ describe('prompt-cache.messages: best-effort caching, three requests in a row', 
     expect([late.status, late.observed]).toEqual(['pass', 'cached']);
     expect(late.reason).toContain('the third read the prefix from the cache');
   });
+  it('a read by the second stands when the third is refused', async () => {
+    const refused = await judged('prompt-cache.messages', 'prompt-cache.messages', { first: { body: message(WRITE) }, second: { body: message(READ) }, third: { status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long' } } } }, { expectation: cached });
+    expect([refused.status, refused.observed]).toEqual(['pass', 'cached']);
+  });
   it('each of the three writing the prefix again and none reading it is not-cached: an endpoint that never reads', async () => {
     const never = await three(WRITE, WRITE, WRITE);
     expect([never.status, never.observed]).toEqual(['fail', 'not-cached']);

@@ -75,7 +75,7 @@ describe('headers.openai-project reads what a refusal can tell', () => {
   });
 
   it('a refusal saying the header (or projects) are not taken is rejected', () => {
-    for (const message of ['The OpenAI-Project header is not supported on this endpoint: only the default project is available.', 'Unsupported header: openai-project', 'Projects are not supported here', 'Invalid request: unexpected header openai-project', 'openai-project is not a supported header', 'This endpoint does not support the openai-project header']) {
+    for (const message of ['The OpenAI-Project header is not supported on this endpoint: only the default project is available.', 'Unsupported header: openai-project', 'Projects are not supported here', 'Invalid request: unexpected header openai-project', 'openai-project is not a supported header', 'This endpoint does not support the openai-project header', `Unsupported header OpenAI-Project: ${UNKNOWN_PROJECT}`]) {
       expect(projectRefusal(message), message).toBe('rejected');
     }
   });

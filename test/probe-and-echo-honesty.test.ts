@@ -3,7 +3,7 @@
  * a probe whose one prefix broke while the other refused the model says which route serves it cannot be told
  * (`error`), never `unsupported`; a refusal of the effort the harness added (room to think) is no rejection of the
  * request under test (`inconclusive`), while a refusal of the field under test stays `rejected`; a Response that
- * does not echo a default, or echoes it as a string, shows no default (`inconclusive`), while an explicit `null`
+ * does not echo a default, or echoes it as a string, shows no default (`error`: the endpoint left it out), while an explicit `null`
  * is observed.
  */
 import { describe, expect, it } from 'vitest';
@@ -93,18 +93,18 @@ const one: Expectation = { value: 1, source: 'catalog: test' };
 const none: Expectation = { value: null, source: 'catalog: test' };
 
 describe('defaults.*: only an echo is observed', () => {
-  it('an absent field is inconclusive, not null', async () => {
+  it('an absent field is an error (nothing observed, the endpoint left it out), not null', async () => {
     for (const check of ['defaults.temperature', 'defaults.top-p']) {
       const result = await judged('probe.responses', check, [{ body: response({}) }], { expectation: one });
-      expect(result.status, result.reason).toBe('inconclusive');
+      expect(result.status, result.reason).toBe('error');
       expect(result.reason).toContain('does not echo');
     }
     const max = await judged('probe.responses', 'defaults.max-output-tokens', [{ body: response({}) }], { expectation: none });
-    expect(max.status, max.reason).toBe('inconclusive');
+    expect(max.status, max.reason).toBe('error');
   });
-  it('a string where the number belongs is inconclusive, naming it', async () => {
+  it('a string where the number belongs is an error, naming it', async () => {
     const result = await judged('probe.responses', 'defaults.temperature', [{ body: response({ temperature: '1' }) }], { expectation: one });
-    expect(result.status).toBe('inconclusive');
+    expect(result.status).toBe('error');
     expect(result.reason).toContain('temperature: "1" is a string');
   });
   it('an echoed number or an explicit null is observed', async () => {

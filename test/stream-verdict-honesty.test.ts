@@ -83,8 +83,9 @@ describe('schema.*-event: an event whose data is not a JSON object', () => {
     expect(scalar.reason).toContain('(JSON number)');
   });
 
-  it('exempts what no client reads as an object: [DONE], empty data, an Anthropic ping', async () => {
-    expect((await judged('tools.chat-stream', 'schema.chat-completion-chunk', [...json(chatCall), { data: '' }, DONE])).observed).toBe('valid');
+  it('exempts what no client reads as an object: [DONE], an Anthropic ping; empty data is judged (openai-node parses it and throws)', async () => {
+    expect((await judged('tools.chat-stream', 'schema.chat-completion-chunk', [...json(chatCall), DONE])).observed).toBe('valid');
+    expect((await judged('tools.chat-stream', 'schema.chat-completion-chunk', [...json(chatCall), { data: '' }, DONE])).observed).toBe('invalid');
     expect((await judged('tools.responses-stream', 'schema.response-event', [...json(await responsesText()), DONE])).observed).toBe('valid');
     const [start, ...rest] = json(messages(false), true);
     expect((await judged('messages.thinking-stream', 'schema.anthropic-event', [start!, { name: 'ping', data: 'keepalive' }, ...rest])).observed).toBe('valid');

@@ -5,7 +5,7 @@
  */
 import { isRecord, jsonObject, parseJsonText } from '../transport/body.ts';
 import { successfulExchange } from './answer.ts';
-import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
+import { evidenceOf, judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 function defaultsCheck(id: string, field: string): CheckDefinition {
@@ -29,16 +29,17 @@ function defaultsCheck(id: string, field: string): CheckDefinition {
       }
       const body = jsonObject(found.exchange.response);
       // The Response object always carries the field (a number, or null for no default): an explicit null is observed;
-      // an absent field or one of another type shows no default, so nothing is observed.
+      // an absent field or one of another type is the endpoint's answer showing no default: nothing observed (an
+      // error, as the endpoint, not the model, left it out; schema.response judges the field itself).
       if (!body) return unobserved(input, `could not observe: HTTP ${found.exchange.response?.status} with a body that is not a JSON object, so no ${field} can be read`, [evidenceOf(found.caseId, found.exchange)]);
       if (!(field in body)) {
         const detail = `the response does not echo ${field}`;
-        return inconclusive(input, `${detail}, so its default is not observed`, [evidenceOf(found.caseId, found.exchange, detail)]);
+        return unobserved(input, `could not observe: ${detail}, so its default is not observed`, [evidenceOf(found.caseId, found.exchange, detail)]);
       }
       const value = body[field];
       const detail = `${field}: ${JSON.stringify(value)}`;
       if (value !== null && typeof value !== 'number') {
-        return inconclusive(input, `${detail} is ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a number or null, so no default is observed`, [evidenceOf(found.caseId, found.exchange, detail)]);
+        return unobserved(input, `could not observe: ${detail} is ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a number or null, so no default is observed`, [evidenceOf(found.caseId, found.exchange, detail)]);
       }
       return judge(definition, input, value, [evidenceOf(found.caseId, found.exchange, detail)], detail);
     },

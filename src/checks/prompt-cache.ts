@@ -48,17 +48,24 @@ export const promptCacheMessages: CheckDefinition = {
       return judge(promptCacheMessages, input, 'rejected', evidence, `${first.answer.status}: ${first.answer.message}`);
     }
     if (first.answer.kind !== 'ok') return notObservable(input, first.answer, evidence);
+    const firstBody = first.answer.body;
     const later: { step: string; body: Record<string, unknown> | undefined }[] = [];
+    const figuresOf = (answers: typeof later) => [{ step: 'first', body: firstBody }, ...answers].map(({ step, body }) => `${step}: ${describeUsage(body)}`).join('; ');
+    const readBy = (answers: typeof later) => answers.filter(({ body }) => (cacheTokens(body, 'cache_read_input_tokens') ?? 0) > 0);
     for (const step of ['second', 'third']) {
       const seen = observe(input, step);
-      if ('settled' in seen) return seen.settled;
-      if (seen.answer.kind === 'rejected') return judge(promptCacheMessages, input, 'rejected', evidence, `the ${step} call was refused: ${seen.answer.status} ${seen.answer.message}`);
-      if (seen.answer.kind !== 'ok') return notObservable(input, seen.answer, evidence);
+      // A read already seen is the finding, whatever became of the requests after it.
+      if ('settled' in seen || seen.answer.kind !== 'ok') {
+        if (readBy(later).length) return judge(promptCacheMessages, input, 'cached', evidence, `the ${readBy(later).map((r) => r.step).join(' and ')} read the prefix from the cache; ${figuresOf(later)}`);
+        if ('settled' in seen) return seen.settled;
+        if (seen.answer.kind === 'rejected') return judge(promptCacheMessages, input, 'rejected', evidence, `the ${step} call was refused: ${seen.answer.status} ${seen.answer.message}`);
+        return notObservable(input, seen.answer, evidence);
+      }
       later.push({ step, body: seen.answer.body });
     }
-    const all = [{ step: 'first', body: first.answer.body }, ...later];
-    const figures = all.map(({ step, body }) => `${step}: ${describeUsage(body)}`).join('; ');
-    const reads = later.filter(({ body }) => (cacheTokens(body, 'cache_read_input_tokens') ?? 0) > 0);
+    const all = [{ step: 'first', body: firstBody }, ...later];
+    const figures = figuresOf(later);
+    const reads = readBy(later);
     if (reads.length) return judge(promptCacheMessages, input, 'cached', evidence, `the ${reads.map((r) => r.step).join(' and ')} read the prefix from the cache; ${figures}`);
     const writes = all.filter(({ body }) => (cacheTokens(body, 'cache_creation_input_tokens') ?? 0) > 0);
     // Three requests in a row, each writing the prefix it had just cached: not a miss, an endpoint that never reads.

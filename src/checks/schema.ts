@@ -53,15 +53,13 @@ const OPENAI_APIS: ReadonlySet<ApiId> = new Set(['chat-completions', 'responses'
 
 /**
  * Whether an event that is not a JSON object is one no client reads as an object of `kind`, so not judged: the
- * `[DONE]` that ends an OpenAI stream (openai-node stops at it on every stream; stream.* judge where it may come), an
- * event with empty data (no object was sent: WHATWG and openai-node skip it), and Anthropic's `ping`, which
- * @anthropic-ai/sdk skips unread.
+ * `[DONE]` that ends an OpenAI stream (openai-node stops at it on every stream; stream.* judge where it may come) and
+ * Anthropic's `ping`, which @anthropic-ai/sdk skips unread. An event with empty data is judged: openai-node and the
+ * Python SDK JSON.parse it and throw.
  */
 function unjudgedEvent(kind: SchemaKind, event: SseEvent): boolean {
-  const data = event.data.trim();
-  if (data === '') return true;
   if (kind === 'anthropic-event') return event.event === 'ping';
-  return data === '[DONE]';
+  return event.data.trim() === '[DONE]';
 }
 
 /** The kinds read from a stream's events. */

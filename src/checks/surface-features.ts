@@ -94,20 +94,26 @@ const HEADER_REFUSED =
   /\b(unexpected|unknown|invalid|unsupported|disallowed|forbidden)\s+(http\s+)?header\b(?!\s+value)|\bnot an?\s+(supported|allowed|accepted|recognized|valid)\s+(http\s+)?header\b|\bdoes not (support|accept|allow)\b[^.]{0,40}\bheader\b|\bheader\b[^.]{0,60}\b(not supported|unsupported|not allowed|not permitted|not accepted|not recognized|unrecognized|cannot be used)\b|\b(not supported|unsupported|not allowed|not permitted|not accepted|not recognized|unrecognized|cannot be used)\b[^.]{0,60}\bheader\b/i;
 /** Words about the one project asked for: "this project", "project 'x'", "unknown project", "no access to project". */
 const THIS_PROJECT = /\b(this|the|your|that|requested|specified)\s+project\b|(?<![-\w])project\s*(['"`(]|id\b|not found|does not exist|mismatch)|\b(unknown|unrecognized|invalid|mismatched|no access to|access to)\s+(the\s+)?project\b/i;
+/** Words of a project looked up: not found, no access, mismatched. */
+const LOOKED_UP = /\b(not found|does not exist|doesn't exist|no access|not have access|not allowed for|mismatch(ed)?|not a member|unknown project|invalid project)\b/i;
 /** The word project on its own: not the header's own name (OpenAI-Project), nor a compound (project-scoped). */
 const A_PROJECT = /(?<![-\w])projects?(?![-\w])/i;
 
 /**
- * What a refusal of the unknown project tells, when it tells, in this order: `honoured` when it quotes the project id;
- * `rejected` when it refuses a header as such; `honoured` when it speaks of the one project asked for (not found, no access,
+ * What a refusal of the unknown project tells, when it tells, in this order: `honoured` when it quotes the project id
+ * with words of a lookup; `rejected` when it refuses a header as such (a gateway may quote the value it refuses);
+ * `honoured` when it quotes the id; `honoured` when it speaks of the one project asked for (not found, no access,
  * mismatched, unrecognized: the value was read); `rejected` for other not-taken wording ("projects are not supported
  * here"); `honoured` for any other word of a project. Undefined when it says neither (a bare "Bad Request", an
  * error about another field): nothing then tells a header looked up from one refused as unsupported.
  */
 export function projectRefusal(message: string): 'honoured' | 'rejected' | undefined {
-  // Quoting the id shows the value was read, whatever else the words say ("Invalid header: project 'x' not found").
-  if (message.includes(UNKNOWN_PROJECT)) return 'honoured';
+  const quoted = message.includes(UNKNOWN_PROJECT);
+  // The id quoted with words of a lookup shows the value was read ("Invalid header: project 'x' not found"); a
+  // gateway that refuses the header may quote its value too ("Unsupported header OpenAI-Project: proj_x").
+  if (quoted && LOOKED_UP.test(message)) return 'honoured';
   if (HEADER_REFUSED.test(message)) return 'rejected';
+  if (quoted) return 'honoured';
   if (THIS_PROJECT.test(message)) return 'honoured';
   if (UNSUPPORTED.test(message)) return 'rejected';
   return A_PROJECT.test(message) ? 'honoured' : undefined;

@@ -75,7 +75,7 @@ const THROTTLE_CLASS = /rate_?limit|throttl|too_?many_?requests|request_?limit_?
  * about the request.
  */
 const THROTTLE_WORDS =
-  /\brate[ _-]?limit(ed|s)?\b[^.]{0,40}\b(reached|exceeded|hit)\b|\bexceeded (the |your )?(token |request )?rate limit\b|\brate exceeded\b|\btoo many requests\b(?!\s+(?:tools?|items?|objects?|entries|messages|inputs?|specified|provided|given|included|supplied)\b|\s+in\s+(?:an?\s+|the\s+|this\s+|your\s+|one\s+)?(?:single\s+)?(?:request\s+body|input|array|batch|list|body|payload)\b|\s*[,;:(]?\s*(?:max|maximum|at most)\b)|\btoo many tokens\b[^.]{0,40}\b(wait|per (second|minute|hour|day))\b|\b(request|call)s? (was|were|has been|have been|is|are) throttled\b|\bthrottling ?exception\b/i;
+  /\brate[ _-]?limit(ed|s)?\b[^.]{0,40}\b(reached|exceeded|hit)\b|\bexceeded (the |your )?(token |request )?rate limit\b|\brate exceeded\b|\btoo many requests\b(?!\s+(?:tools?|items?|objects?|entries|messages|inputs?|specified|provided|given|included|supplied)\b|\s+in\s+(?:an?\s+|the\s+|this\s+|your\s+|one\s+)?(?:single\s+)?(?:request\s+body|input|array|batch|list|body|payload)\b|\s*[,;:(]?\s*(?:max|maximum|at most)\b(?![^.)]{0,30}\bper\s+(?:second|minute|hour|day)\b))|\btoo many tokens\b[^.]{0,40}\b(wait|per (second|minute|hour|day))\b|\b(request|call)s? (was|were|has been|have been|is|are) throttled\b|\bthrottling ?exception\b/i;
 
 /**
  * A 4xx other than 429 that is a throttle all the same: AWS gateways answer `ThrottlingException` with a 400, proxies
