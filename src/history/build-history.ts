@@ -6,15 +6,15 @@
  * once), so a year of nightly runs in several regions fits in memory whatever the folder's size. The files of one
  * run id (its shards) are one run; runs are ordered by their start.
  */
-import type { ShapeFingerprint, ShapeTable } from '../checks/shape.ts';
+import type { ShapeFingerprint } from '../checks/shape.ts';
 import type { Observed } from '../checks/types.ts';
 import { splitCellKey } from '../report/matrix.ts';
 import { OBSERVED } from '../report/observed-models.ts';
-import { shapeDrift } from '../report/shape-drift.ts';
 import type { HistoryRun } from '../suite/history-schema.ts';
 import { HISTORY_FORMAT, type CellHistory, type CellState, type ChangePoint, type DriftEvent, type HistoryReport, type HistoryRunInfo, type LatencySeries } from './history-model.ts';
 import { modelHistories, type GridRow } from './model-history.ts';
 import { recentChanges } from './recent-changes.ts';
+import { driftEvents } from './run-drift.ts';
 import { LATENCY_FIELDS, RunDigester, type RunDigest } from './run-digest.ts';
 
 /** Whether a cell's status observed it (CellState's `absent` did not). */
@@ -295,33 +295,7 @@ export class HistoryBuilder {
 
   /** Shape drift between each (target, model, API)'s consecutive runs; identical signatures cost nothing. */
   #drift(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, runs: readonly HistoryRunInfo[]): DriftEvent[] {
-    const ordered = this.#inRunOrder(runOfPart);
-    // Each key's signature in each run first: of files of one run, the one that started last is the run's, and no
-    // drift is read within one run.
-    const ofRun = new Map<number, Map<number, number>>();
-    for (const [part, run] of ordered) {
-      for (let i = 0; i < part.shapes.length; i += 2) {
-        let byRun = ofRun.get(part.shapes[i]!);
-        if (!byRun) ofRun.set(part.shapes[i]!, (byRun = new Map()));
-        byRun.set(run.index, part.shapes[i + 1]!);
-      }
-    }
-    const last = new Map<number, { run: number; signature: number }>();
-    const events: DriftEvent[] = [];
-    const fingerprints = Object.fromEntries(this.#fingerprints);
-    for (const [part, run] of ordered) {
-      for (let i = 0; i < part.shapes.length; i += 2) {
-        const key = part.shapes[i]!;
-        const before = last.get(key);
-        if (before?.run === run.index) continue;
-        const signature = ofRun.get(key)!.get(run.index)!;
-        last.set(key, { run: run.index, signature });
-        if (!before || before.signature === signature) continue;
-        const { cellKey, api } = this.#keys[key]!;
-        const table = (sig: number): ShapeTable => ({ fingerprints, exchanges: { [cellKey]: { [api]: this.#signatures[sig]! } } });
-        for (const drift of shapeDrift(table(before.signature), table(signature))) events.push({ run: run.index, date: date(runs[run.index]!.startedAt), since: before.run, drift });
-      }
-    }
-    return events;
+    const signatures = this.#inRunOrder(runOfPart).map(([part, run]) => ({ run: run.index, shapes: part.shapes }));
+    return driftEvents(signatures, { keys: this.#keys, signatures: this.#signatures, fingerprints: Object.fromEntries(this.#fingerprints) }, runs);
   }
 }
