@@ -7,21 +7,13 @@
  * the model's: the check still fails, and its reason names the filter.
  */
 import { describe, expect, it } from 'vitest';
-import { ALL_CHECKS } from '../src/checks/registry.ts';
 import type { CheckResult } from '../src/checks/types.ts';
-import { buildRequest } from '../src/run/case-runner.ts';
-import type { Exchange } from '../src/transport/exchange.ts';
-import { projectSuites } from './helpers/harness.ts';
+import { answeredWith, caseStep, judgeOn } from './helpers/suite-answers.ts';
 
 /** `check` on the JSON answer `body` to the first step of case `caseId`, as the suites send it. */
 async function judged(caseId: string, check: string, body: unknown): Promise<CheckResult> {
-  const { suites } = await projectSuites();
-  const spec = suites.cases.find((c) => c.id === caseId)!;
-  const step = spec.steps[0]!;
-  const request = buildRequest(spec, step, '/v1', { model: 'test.model', step: () => undefined });
-  const exchange: Exchange = { step: step.id, prefix: '/v1', request, response: { status: 200, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify(body) }] }, error: null, durationMs: 5, attempts: 1 };
-  const definition = ALL_CHECKS.find((c) => c.id === check)!;
-  return definition.run({ model: 'test.model', expectation: null, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges: [exchange] }] });
+  const at = await caseStep(caseId, { prefix: '/v1' });
+  return judgeOn(check, caseId, at.spec.api, [answeredWith(at, { json: body })]);
 }
 
 const message = (text: string, phase?: string) => ({ type: 'message', id: `msg_${text.length}`, role: 'assistant', status: 'completed', ...(phase ? { phase } : {}), content: [{ type: 'output_text', text, annotations: [] }] });

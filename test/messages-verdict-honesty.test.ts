@@ -6,29 +6,24 @@
  * check still fails what it should: a cache never written nor read, another model's name, an OpenAI envelope.
  */
 import { describe, expect, it } from 'vitest';
-import { ALL_CHECKS } from '../src/checks/registry.ts';
 import type { CheckResult, Expectation } from '../src/checks/types.ts';
-import { buildRequest } from '../src/run/case-runner.ts';
 import { noAuth } from '../src/transport/auth/auth.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
-import { catalogEmulator, checkModel, liveTarget, projectSuites } from './helpers/harness.ts';
+import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
+import { answeredWith, caseStep, judgeOn } from './helpers/suite-answers.ts';
 
 const CLAUDE = 'anthropic.claude-sonnet-5';
 
 /** `check` on the answers (JSON, by step id) to case `caseId` as the suites send it for `model`. */
-async function judged(caseId: string, check: string, answers: Record<string, { status?: number; body: unknown }>, options: { model?: string; expectation?: Expectation; trial?: number } = {}): Promise<CheckResult> {
-  const { suites } = await projectSuites();
-  const spec = suites.cases.find((c) => c.id === caseId)!;
-  const prefix = '/anthropic/v1';
+async function judged(caseId: string, check: string, answers: Record<string, { status?: number; body: unknown }>, options: { model?: string; expectation?: Expectation } = {}): Promise<CheckResult> {
   const model = options.model ?? CLAUDE;
-  const exchanges: Exchange[] = spec.steps.flatMap((step) => {
+  const { spec } = await caseStep(caseId, { model });
+  const exchanges: Exchange[] = [];
+  for (const step of spec.steps) {
     const answer = answers[step.id];
-    if (!answer) return [];
-    const request = buildRequest(spec, step, prefix, { model, step: () => undefined });
-    return [{ step: step.id, prefix, request, response: { status: answer.status ?? 200, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify(answer.body) }] }, error: null, durationMs: 5, attempts: 1, ...(options.trial ? { trial: options.trial } : {}) }];
-  });
-  const definition = ALL_CHECKS.find((c) => c.id === check)!;
-  return definition.run({ model, expectation: options.expectation ?? null, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges }] });
+    if (answer) exchanges.push(answeredWith(await caseStep(caseId, { step: step.id, model, prefix: '/anthropic/v1' }), { status: answer.status ?? 200, json: answer.body }));
+  }
+  return judgeOn(check, caseId, spec.api, exchanges, { model, expectation: options.expectation ?? null });
 }
 
 const message = (usage: Record<string, number>, model = 'claude-sonnet-5') => ({

@@ -7,23 +7,13 @@
  * passes, a body with prose instead of the call still fails.
  */
 import { describe, expect, it } from 'vitest';
-import { ALL_CHECKS } from '../src/checks/registry.ts';
 import type { CheckResult } from '../src/checks/types.ts';
-import { buildRequest } from '../src/run/case-runner.ts';
-import type { Exchange } from '../src/transport/exchange.ts';
-import { projectSuites } from './helpers/harness.ts';
+import { answeredWith, caseStep, judgeOn } from './helpers/suite-answers.ts';
 
 /** `check` on the answer `body` (text, or a value sent as JSON) to step `step` of case `caseId`, as the suites send it. */
 async function judged(caseId: string, check: string, body: unknown, step?: string): Promise<CheckResult> {
-  const { suites } = await projectSuites();
-  const spec = suites.cases.find((c) => c.id === caseId)!;
-  const stepSpec = step ? spec.steps.find((s) => s.id === step)! : spec.steps[0]!;
-  const prefix = spec.api === 'messages' ? '/anthropic/v1' : '/v1';
-  const request = buildRequest(spec, stepSpec, prefix, { model: 'test.model', step: () => undefined });
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const exchange: Exchange = { step: stepSpec.id, prefix, request, response: { status: 200, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: text }] }, error: null, durationMs: 5, attempts: 1 };
-  const definition = ALL_CHECKS.find((c) => c.id === check)!;
-  return definition.run({ model: 'test.model', expectation: null, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges: [exchange] }] });
+  const at = await caseStep(caseId, step ? { step } : {});
+  return judgeOn(check, caseId, at.spec.api, [answeredWith(at, typeof body === 'string' ? { text: body } : { json: body })]);
 }
 
 const usage = { prompt_tokens: 20, completion_tokens: 12, total_tokens: 32 };

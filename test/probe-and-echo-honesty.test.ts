@@ -7,29 +7,23 @@
  * is observed.
  */
 import { describe, expect, it } from 'vitest';
-import { ALL_CHECKS } from '../src/checks/registry.ts';
 import type { CheckResult, Expectation } from '../src/checks/types.ts';
-import { buildRequest } from '../src/run/case-runner.ts';
 import type { Thinking } from '../src/run/room-to-think.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
-import { projectSuites } from './helpers/harness.ts';
+import { answeredWith, caseStep, judgeOn } from './helpers/suite-answers.ts';
 
 const MODEL = 'some.model';
 type Answer = { prefix?: string; status?: number; body?: unknown; broken?: true; step?: string };
 
 async function judged(caseId: string, check: string, answers: Answer[], options: { expectation?: Expectation; thinking?: Thinking } = {}): Promise<CheckResult> {
-  const { suites } = await projectSuites();
-  const spec = suites.cases.find((c) => c.id === caseId)!;
-  const exchanges: Exchange[] = answers.map((answer) => {
-    const step = spec.steps.find((s) => s.id === (answer.step ?? spec.steps[0]!.id))!;
-    const prefix = answer.prefix ?? '/openai/v1';
-    const request = buildRequest(spec, step, prefix, { model: MODEL, step: () => undefined }, options.thinking);
-    const base = { step: step.id, prefix, request, durationMs: 5, attempts: 1 };
-    if (answer.broken) return { ...base, response: null, error: { code: 'HARNESS_CONNECTION', message: 'socket hang up (ECONNRESET)' } };
-    return { ...base, response: { status: answer.status ?? 200, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify(answer.body) }] }, error: null };
-  });
-  const definition = ALL_CHECKS.find((c) => c.id === check)!;
-  return definition.run({ model: MODEL, expectation: options.expectation ?? null, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges }] });
+  const exchanges: Exchange[] = [];
+  for (const answer of answers) {
+    const at = await caseStep(caseId, { ...(answer.step ? { step: answer.step } : {}), prefix: answer.prefix ?? '/openai/v1', model: MODEL, ...(options.thinking ? { thinking: options.thinking } : {}) });
+    const broken = { response: null, error: { code: 'HARNESS_CONNECTION' as const, message: 'socket hang up (ECONNRESET)' } };
+    exchanges.push(answeredWith(at, { status: answer.status ?? 200, json: answer.body }, answer.broken ? broken : {}));
+  }
+  const { spec } = await caseStep(caseId);
+  return judgeOn(check, caseId, spec.api, exchanges, { model: MODEL, expectation: options.expectation ?? null });
 }
 
 const notOnRoute = { status: 400, body: { error: { message: `The model ${MODEL} isn't supported on this route.`, type: 'invalid_request_error' } } };

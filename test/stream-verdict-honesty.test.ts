@@ -7,25 +7,17 @@
  */
 import { stringify } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { getCheck } from '../src/checks/registry.ts';
 import type { CheckResult } from '../src/checks/types.ts';
-import { buildRequest } from '../src/run/case-runner.ts';
-import type { Exchange } from '../src/transport/exchange.ts';
 import { projectSuites } from './helpers/harness.ts';
 import { vector } from './helpers/vectors.ts';
+import { answeredWith, caseStep, judgeOn, sseText } from './helpers/suite-answers.ts';
 
 type Event = { name?: string; data: string };
 
 /** `check` on a stream of raw `events` answering case `caseId`'s own request. */
 async function judged(caseId: string, check: string, events: Event[]): Promise<CheckResult> {
-  const { suites } = await projectSuites();
-  const spec = suites.cases.find((c) => c.id === caseId)!;
-  const step = spec.steps[0]!;
-  const prefix = spec.api === 'messages' ? '/anthropic/v1' : '/v1';
-  const request = buildRequest(spec, step, prefix, { model: 'test.model', step: () => undefined });
-  const data = events.map((e) => `${e.name === undefined ? '' : `event: ${e.name}\n`}data: ${e.data}\n\n`).join('');
-  const exchange: Exchange = { step: step.id, prefix, request, response: { status: 200, headers: { 'content-type': 'text/event-stream' }, chunks: [{ t: 0, data }] }, error: null, durationMs: 5, attempts: 1 };
-  return getCheck(check)!.run({ model: 'test.model', expectation: null, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges: [exchange] }] });
+  const at = await caseStep(caseId);
+  return judgeOn(check, caseId, at.spec.api, [answeredWith(at, { sse: sseText(events) })]);
 }
 
 const json = (values: Record<string, unknown>[], named = false): Event[] => values.map((v) => ({ data: JSON.stringify(v), ...(named ? { name: String(v.type) } : {}) }));

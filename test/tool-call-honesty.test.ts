@@ -9,9 +9,9 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../src/checks/registry.ts';
 import type { CaseOutcome, CheckResult } from '../src/checks/types.ts';
-import { buildRequest } from '../src/run/case-runner.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { projectSuites } from './helpers/harness.ts';
+import { answeredWith, caseStep } from './helpers/suite-answers.ts';
 
 type Api = 'chat' | 'responses' | 'messages';
 
@@ -20,11 +20,9 @@ async function exchange(caseId: string, step: string, body: unknown, status = 20
   const { suites } = await projectSuites();
   const spec = suites.cases.find((c) => c.id === caseId)!;
   const stepSpec = spec.steps.find((s) => s.id === step) ?? spec.steps[0]!;
-  const prefix = spec.api === 'messages' ? '/anthropic/v1' : '/v1';
   // The result step's templates read the call's answer: a stub request stands in, the checks read only its answer.
-  const request = step === 'call' || spec.steps.length === 1 ? buildRequest(spec, stepSpec, prefix, { model: 'test.model', step: () => undefined }) : { method: 'POST' as const, path: `${prefix}/x`, headers: {}, body: '{}' };
-  const response = { status, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify(body) }] };
-  return { exchange: { step: stepSpec.id, prefix, request, response, error: null, durationMs: 5, attempts: 1 }, api: spec.api };
+  const at = step === 'call' || spec.steps.length === 1 ? await caseStep(caseId, { step: stepSpec.id }) : { step: stepSpec, prefix: spec.api === 'messages' ? '/anthropic/v1' : '/v1', request: { method: 'POST' as const, path: '/x', headers: {}, body: '{}' } };
+  return { exchange: answeredWith(at, { status, json: body }), api: spec.api };
 }
 
 async function run(check: string, outcome: CaseOutcome): Promise<CheckResult> {

@@ -6,22 +6,14 @@
  * `bad-arguments`; the forced call is still `conformant`.
  */
 import { describe, expect, it } from 'vitest';
-import { getCheck } from '../src/checks/registry.ts';
 import type { CheckResult } from '../src/checks/types.ts';
-import { buildRequest } from '../src/run/case-runner.ts';
-import type { Exchange } from '../src/transport/exchange.ts';
-import { projectSuites } from './helpers/harness.ts';
+import { answeredWith, caseStep, judgeOn, sseText } from './helpers/suite-answers.ts';
 
 /** `check` on the stream `events` answering case `caseId`'s own request. */
 async function judged(caseId: string, check: string, events: Record<string, unknown>[]): Promise<CheckResult> {
-  const { suites } = await projectSuites();
-  const spec = suites.cases.find((c) => c.id === caseId)!;
-  const step = spec.steps[0]!;
-  const prefix = spec.api === 'messages' ? '/anthropic/v1' : '/v1';
-  const request = buildRequest(spec, step, prefix, { model: 'test.model', step: () => undefined });
-  const data = events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('') + (spec.api === 'chat-completions' ? 'data: [DONE]\n\n' : '');
-  const exchange: Exchange = { step: step.id, prefix, request, response: { status: 200, headers: { 'content-type': 'text/event-stream' }, chunks: [{ t: 0, data }] }, error: null, durationMs: 5, attempts: 1 };
-  return getCheck(check)!.run({ model: 'test.model', expectation: null, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges: [exchange] }] });
+  const at = await caseStep(caseId);
+  const data = sseText([...events.map((e) => ({ data: JSON.stringify(e) })), ...(at.spec.api === 'chat-completions' ? [{ data: '[DONE]' }] : [])]);
+  return judgeOn(check, caseId, at.spec.api, [answeredWith(at, { sse: data })]);
 }
 
 const REFUSAL = "I'm sorry, but I can't help with that.";
