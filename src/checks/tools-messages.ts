@@ -10,7 +10,7 @@ import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
 import { refusedInstead } from './refusal.ts';
-import { argumentsProblem, askedCall, declaredSchema, offTarget } from './tool-calls.ts';
+import { argumentsProblem, askedCall, callsOf, declaredSchema, offTarget, type Call } from './tool-calls.ts';
 import { toolCallStep } from './tool-turn.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -20,10 +20,10 @@ const MESSAGE_TOOL_FIELDS = ['tools', 'tool_choice', 'messages'];
 interface Seen {
   request: Record<string, unknown>;
   body: Record<string, unknown>;
-  /** The tool_use block of the forced tool (or, none forced by name, the first of a declared tool). */
-  call: Record<string, unknown> | undefined;
+  /** The tool_use block of the forced tool (or, none forced by name, the first of a declared tool); `arguments` is its input. */
+  call: Call | undefined;
   /** Every tool_use block: calls of another tool than the forced one are named when there is none of it. */
-  uses: Record<string, unknown>[];
+  uses: Call[];
   evidence: CheckResult['evidence'];
 }
 
@@ -37,7 +37,7 @@ function forcedToolUse(definition: CheckDefinition, input: CheckInput, step?: st
   if (answer.kind !== 'ok') return { settled: notObservable(input, answer, evidence) };
   if (!answer.body) return { settled: unreadableAnswer(input, answer, evidence) };
   const body = answer.body;
-  const uses = (Array.isArray(body.content) ? body.content : []).filter((b): b is Record<string, unknown> => isRecord(b) && b.type === 'tool_use');
+  const uses = callsOf('messages', body);
   return { request, body, call: askedCall(request, 'messages', uses), uses, evidence };
 }
 
@@ -62,9 +62,9 @@ const forcedCall: CheckDefinition = {
     // Calls, none of the forced tool: the endpoint answered a forced tool_choice with another tool (no call of it).
     if (!call && seen.uses.length) return judge(forcedCall, input, 'no-call', evidence, offTarget(seen.request, seen.uses));
     if (!call) return cutShort(input, seen, 'no call was made') ?? refusedInstead(input, seen.body, 'instead of calling the tool', evidence) ?? judge(forcedCall, input, 'no-call', evidence, `the answer holds no tool_use block (stop_reason ${JSON.stringify(body.stop_reason)})`);
-    const problem = argumentsProblem(seen.request, 'messages', call.name, call.input);
+    const problem = argumentsProblem(seen.request, 'messages', call.name, call.arguments);
     if (problem) return cutShort(input, seen, 'the call was cut short') ?? judge(forcedCall, input, 'bad-arguments', evidence, problem);
-    const shown = `${String(call.name)}(${JSON.stringify(call.input).slice(0, 80)})`;
+    const shown = `${String(call.name)}(${JSON.stringify(call.arguments).slice(0, 80)})`;
     if (body.stop_reason !== 'tool_use') return judge(forcedCall, input, 'wrong-stop-reason', evidence, `${shown}, but stop_reason ${JSON.stringify(body.stop_reason)}, not "tool_use": an agent loop stops here`);
     return judge(forcedCall, input, 'conformant', evidence, shown);
   },
@@ -84,13 +84,13 @@ const structuredOutput: CheckDefinition = {
     const { call, evidence, request } = seen;
     // Only the forced tool's input is the JSON asked for: a call of another tool is no JSON of it, never "valid".
     if (!call && seen.uses.length) return judge(structuredOutput, input, 'not-json', evidence, `${offTarget(request, seen.uses)}, so no JSON of it`);
-    if (!call || !isRecord(call.input)) {
-      return cutShort(input, seen, 'the JSON was never finished') ?? (call ? undefined : refusedInstead(input, seen.body, 'instead of calling the tool', evidence)) ?? judge(structuredOutput, input, 'not-json', evidence, call ? `the tool input is ${JSON.stringify(call.input)?.slice(0, 80)}, not an object` : 'the answer holds no tool_use block, so no JSON');
+    if (!call || !isRecord(call.arguments)) {
+      return cutShort(input, seen, 'the JSON was never finished') ?? (call ? undefined : refusedInstead(input, seen.body, 'instead of calling the tool', evidence)) ?? judge(structuredOutput, input, 'not-json', evidence, call ? `the tool input is ${JSON.stringify(call.arguments)?.slice(0, 80)}, not an object` : 'the answer holds no tool_use block, so no JSON');
     }
     const schema = declaredSchema(request, 'messages', String(call.name));
     if (schema === undefined) return judge(structuredOutput, input, 'not-json', evidence, `the answer calls ${JSON.stringify(call.name)}, which was not declared, so no JSON of a declared tool`);
-    const problems = schemaProblems(schema, call.input);
-    return judge(structuredOutput, input, problems.length ? 'schema-mismatch' : 'valid', evidence, problems.join('; ') || `${JSON.stringify(call.input).slice(0, 120)} validates`);
+    const problems = schemaProblems(schema, call.arguments);
+    return judge(structuredOutput, input, problems.length ? 'schema-mismatch' : 'valid', evidence, problems.join('; ') || `${JSON.stringify(call.arguments).slice(0, 120)} validates`);
   },
 };
 
