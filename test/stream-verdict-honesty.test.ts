@@ -1,7 +1,7 @@
 /**
  * Streams whose events cannot be read (review of a hostile model server and a rewriting proxy): an event whose data
- * is not a JSON object is no object of its kind (`schema.*-event`: `invalid`, never `skipped` or `valid`; `[DONE]`,
- * empty data and Anthropic's `ping` exempt); a stream that yields no call because its events cannot be read is
+ * is not a JSON object is no object of its kind (`schema.*-event`: `invalid`, never `skipped` or `valid`; what the
+ * client never reads as an object exempt, one rule for every reader: checks/client-read-events.ts); a stream that yields no call because its events cannot be read is
  * `bad-stream`, not `no-call`, and a thinking stream likewise, not "the model chose not to think"; a Messages stream
  * without `event:` names is nonconformant (@anthropic-ai/sdk dispatches on them). The conforming streams still pass.
  */
@@ -71,16 +71,25 @@ describe('schema.*-event: an event whose data is not a JSON object', () => {
     const all = await judged(caseId, check, cut(good));
     expect(all.status, all.reason).toBe('fail');
     expect(all.observed).toBe('invalid');
-    const scalar = await judged(caseId, check, [...good.slice(0, 1), { data: '42' }, ...good.slice(1)]);
+    // Named, as every event of an Anthropic stream is (@anthropic-ai/sdk skips one without a name unread).
+    const scalar = await judged(caseId, check, [...good.slice(0, 1), { name: 'message_delta', data: '42' }, ...good.slice(1)]);
     expect(scalar.reason).toContain('(JSON number)');
   });
 
-  it('exempts what no client reads as an object: [DONE], an Anthropic ping; empty data is judged (openai-node parses it and throws)', async () => {
-    expect((await judged('tools.chat-stream', 'schema.chat-completion-chunk', [...json(chatCall), DONE])).observed).toBe('valid');
-    expect((await judged('tools.chat-stream', 'schema.chat-completion-chunk', [...json(chatCall), { data: '' }, DONE])).observed).toBe('invalid');
+  it('judges what the client reads as an object: not [DONE] or what follows it, not an Anthropic ping, unnamed or empty event', async () => {
+    const chat = async (events: Event[]) => (await judged('tools.chat-stream', 'schema.chat-completion-chunk', events)).observed;
+    expect(await chat([...json(chatCall), DONE])).toBe('valid');
+    expect(await chat([...json(chatCall), DONE, { data: 'bye' }])).toBe('valid');
+    // openai-node JSON.parses every event before [DONE], named or not, empty or not, and throws.
+    expect(await chat([...json(chatCall), { data: '' }, DONE])).toBe('invalid');
+    expect(await chat([...json(chatCall), { name: 'ping', data: 'keepalive' }, DONE])).toBe('invalid');
     expect((await judged('tools.responses-stream', 'schema.response-event', [...json(await responsesText()), DONE])).observed).toBe('valid');
     const [start, ...rest] = json(messages(false), true);
-    expect((await judged('messages.thinking-stream', 'schema.anthropic-event', [start!, { name: 'ping', data: 'keepalive' }, ...rest])).observed).toBe('valid');
+    const anthropic = async (extra: Event) => (await judged('messages.thinking-stream', 'schema.anthropic-event', [start!, extra, ...rest])).observed;
+    expect(await anthropic({ name: 'ping', data: 'keepalive' })).toBe('valid');
+    expect(await anthropic({ name: 'content_block_delta', data: '' })).toBe('valid');
+    expect(await anthropic({ data: '[DONE]' })).toBe('valid');
+    expect(await anthropic({ name: 'content_block_delta', data: 'keepalive' })).toBe('invalid');
   });
 });
 
@@ -101,6 +110,27 @@ describe('a stream no call could be read from', () => {
   it('the conforming call is still conformant', async () => {
     expect((await judged('tools.chat-stream', 'tools.chat.stream-call', [...json(chatCall), DONE])).observed).toBe('conformant');
   });
+
+  it('counts as unreadable only what the client reads as an object: an event after [DONE] or an Anthropic ping is none', async () => {
+    expect((await judged('tools.chat-stream', 'tools.chat.stream-call', [...json(chatCall), DONE, { data: 'bye' }])).observed).toBe('conformant');
+    const prose = [...json([chunk({ role: 'assistant', content: 'Sunny.' }), chunk({}, 'stop')])];
+    const empty = await judged('tools.chat-stream', 'tools.chat.stream-call', [...prose, { data: '' }, DONE]);
+    expect(empty.observed, empty.reason).toBe('bad-stream');
+    const caseId = (await projectSuites()).suites.cases.find((c) => c.checks.includes('tools.messages.stream-call'))?.id;
+    if (!caseId) throw new Error('no bundled case reads tools.messages.stream-call');
+    const call = [
+      { type: 'message_start', message: { id: 'msg', type: 'message', role: 'assistant', model: 'm', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"city":"Paris"}' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 9 } },
+      { type: 'message_stop' },
+    ];
+    const [start, ...rest] = json(call, true);
+    const messagesCall = async (extra: Event) => (await judged(caseId, 'tools.messages.stream-call', [start!, extra, ...rest])).observed;
+    expect(await messagesCall({ name: 'ping', data: 'keepalive' })).toBe('conformant');
+    expect(await messagesCall({ name: 'content_block_delta', data: 'keepalive' })).toBe('bad-stream');
+  });
 });
 
 describe('messages.thinking-stream on events that cannot be read', () => {
@@ -116,6 +146,9 @@ describe('messages.thinking-stream on events that cannot be read', () => {
     // A ping whose data is no JSON is skipped by @anthropic-ai/sdk unread: not unreadable.
     const [start, ...rest] = json(messages(true), true);
     expect((await judged('messages.thinking-stream', 'messages.thinking-stream', [start!, { name: 'ping', data: '' }, ...rest])).observed).toBe('conformant');
+    expect((await judged('messages.thinking-stream', 'messages.thinking-stream', [start!, { name: 'ping', data: 'keepalive' }, ...rest])).observed).toBe('conformant');
+    const named = await judged('messages.thinking-stream', 'messages.thinking-stream', [start!, { name: 'content_block_delta', data: 'keepalive' }, ...rest]);
+    expect(named.observed, named.reason).toBe('bad-stream');
   });
 });
 
@@ -128,6 +161,10 @@ describe('reasoning.*-stream on events that cannot be read', () => {
     const garbage = await judged(caseId, 'reasoning.chat-stream-field', cutOne(good, 1));
     expect(garbage.status, garbage.reason).toBe('error');
     expect(garbage.reason).toMatch(/could not observe: no reasoning in the events that could be read, but 1 could not be \(event 1: data is not JSON/);
+    // openai-node throws on empty data before [DONE] (reasoning may have been meant there) and reads nothing after it.
+    const empty = await judged(caseId, 'reasoning.chat-stream-field', [...good.slice(0, 2), { data: '' }, ...good.slice(2)]);
+    expect(empty.status, empty.reason).toBe('error');
+    expect((await judged(caseId, 'reasoning.chat-stream-field', [...good, { data: 'bye' }])).observed).toBe('none');
   });
 });
 

@@ -7,6 +7,7 @@
 import { isRecord } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { eventData, sseStream, type SseEvent } from '../transport/sse.ts';
+import { isDoneEvent } from './client-read-events.ts';
 import type { ExchangeTiming } from './types.ts';
 
 /** The exchange's timing, or undefined when it did not go over the network (no headers time measured). */
@@ -23,7 +24,7 @@ export function exchangeTiming(exchange: Exchange): ExchangeTiming | undefined {
 /** Whether a stream event carries generated content on any of the three APIs. */
 function carriesContent(sse: SseEvent): boolean {
   const name = sse.event;
-  if (sse.data === '[DONE]') return false;
+  if (isDoneEvent(sse)) return false;
   const parsed = eventData(sse);
   if (!parsed.ok || !isRecord(parsed.value)) return false;
   const event = parsed.value;

@@ -15,6 +15,7 @@ import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
 import { notObservable, type Observation, observe, offTopicRejection, sentBody } from './answer.ts';
 import { reasoningUnshown } from './budget.ts';
+import { clientReadEvents } from './client-read-events.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import { eventJson, stallOf } from './stream-common.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
@@ -35,11 +36,13 @@ function streamedObjects(definition: CheckDefinition, input: CheckInput, about: 
   if (!isStreamResponse(response)) return { settled: unobserved(input, `could not observe: the answer is ${response.headers['content-type'] ?? 'untyped'}, not a stream (stream.* says more)`, evidence) };
   const values: Record<string, unknown>[] = [];
   const unreadable: string[] = [];
-  sseStream(response).events.forEach((event, index) => {
+  const events = sseStream(response).events;
+  const read = clientReadEvents(definition.api ?? 'chat-completions', events);
+  events.forEach((event, index) => {
     const parsed = eventJson(event);
     if (parsed.ok) values.push(parsed.value);
-    // `[DONE]`, empty data and Anthropic's `ping` are read by no client as objects: not unreadable.
-    else if (!['', '[DONE]'].includes(event.data.trim()) && event.event !== 'ping') unreadable.push(`event ${index}: ${parsed.problem}`);
+    // Only an event its client reads as an object can hide reasoning from it (not `[DONE]`, not Anthropic's `ping`).
+    else if (read[index]) unreadable.push(`event ${index}: ${parsed.problem}`);
   });
   return { seen, values, unreadable };
 }

@@ -8,9 +8,10 @@
  */
 import { bodyText, excerpt, isRecord, NESTED_TOO_DEEP, writtenBody } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
-import { sseStream, writtenEventData, type SseEvent } from '../transport/sse.ts';
+import { sseStream, writtenEventData } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { answerOf, type Answer } from './answer.ts';
+import { clientReadEvents } from './client-read-events.ts';
 import { evidenceOf, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import { resolveApiRoute } from './route.ts';
 import { schemaValues } from './schema-modes.ts';
@@ -50,17 +51,6 @@ function endsEarly(text: string): boolean {
 }
 
 const OPENAI_APIS: ReadonlySet<ApiId> = new Set(['chat-completions', 'responses', 'models']);
-
-/**
- * Whether an event that is not a JSON object is one no client reads as an object of `kind`, so not judged: the
- * `[DONE]` that ends an OpenAI stream (openai-node stops at it on every stream; stream.* judge where it may come) and
- * Anthropic's `ping`, which @anthropic-ai/sdk skips unread. An event with empty data is judged: openai-node and the
- * Python SDK JSON.parse it and throw.
- */
-function unjudgedEvent(kind: SchemaKind, event: SseEvent): boolean {
-  if (kind === 'anthropic-event') return event.event === 'ping';
-  return event.data.trim() === '[DONE]';
-}
 
 /** The kinds read from a stream's events. */
 const STREAM_KINDS: ReadonlySet<SchemaKind> = new Set(['chat-completion-chunk', 'response-event', 'anthropic-event']);
@@ -103,18 +93,22 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
   }
   const ok = response.status >= 200 && response.status < 300;
   const stream = isStreamResponse(response);
-  const addEvents = () =>
-    sseStream(response).events.forEach((event, index) => {
+  const addEvents = () => {
+    const events = sseStream(response).events;
+    // An event its client never reads as an object (`[DONE]` and what follows it, Anthropic's `ping`) is not judged.
+    const read = clientReadEvents(api, events);
+    events.forEach((event, index) => {
       const parsed = writtenEventData(event);
       if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: `event ${index}`, value: parsed.value, plain: parsed.plain });
       else if (!parsed.ok && parsed.tooDeep) found.push({ caseId, exchange, where: `event ${index}`, value: {}, synthetic: true, tooDeep: true });
       // An event whose data is not a JSON object is no object of the kind (as a whole body that is not one): it fails,
       // where dropping it made a stream of nothing but such events `skipped` and one such event invisible.
-      else if (!unjudgedEvent(kind, event)) {
+      else if (read[index]) {
         const what = parsed.ok ? `JSON ${parsed.value === null ? 'null' : Array.isArray(parsed.value) ? 'array' : typeof parsed.value}` : 'not JSON';
         found.push({ caseId, exchange, where: `event ${index}`, value: {}, synthetic: true, problem: `the event's data is not a JSON object (${what}): ${excerpt(event.data, 60)}` });
       }
     });
+  };
   switch (kind) {
     case 'chat-completion-chunk':
       if (api === 'chat-completions' && ok && stream) addEvents();

@@ -4,11 +4,12 @@
  * finish_reason, with `stream_options.include_usage` a usage chunk with `choices: []` precedes `data: [DONE]`, the
  * stream ends with `[DONE]`, and content deltas are strings that concatenate to the text.
  */
+import { isDoneEvent } from './client-read-events.ts';
 import { errorFrame, eventJson, streamCheck, type StreamRules } from './stream-common.ts';
 
 const chatStreamRules: StreamRules = ({ events, requestBody }) => {
   const violations: string[] = [];
-  const doneIndex = events.findIndex((e) => e.data.trim() === '[DONE]');
+  const doneIndex = events.findIndex(isDoneEvent);
   if (doneIndex === -1) violations.push('no data: [DONE]');
   else if (doneIndex !== events.length - 1) violations.push(`${events.length - 1 - doneIndex} event(s) after [DONE]`);
   const chunks = events.slice(0, doneIndex === -1 ? events.length : doneIndex);

@@ -4,6 +4,7 @@
  * `response.created`, the last is terminal (`response.completed|failed|incomplete`), and the text deltas of each
  * content part concatenate to its `response.output_text.done` text.
  */
+import { isDoneEvent } from './client-read-events.ts';
 import { errorFrame, eventJson, streamCheck, type StreamRules } from './stream-common.ts';
 
 const TERMINAL = new Set(['response.completed', 'response.failed', 'response.incomplete']);
@@ -11,7 +12,8 @@ const TERMINAL = new Set(['response.completed', 'response.failed', 'response.inc
 const responsesStreamRules: StreamRules = ({ events }) => {
   const violations: string[] = [];
   // openai-node stops at a [DONE] line for every stream; a trailing one is tolerated, not required.
-  const body = events.at(-1)?.data.trim() === '[DONE]' ? events.slice(0, -1) : events;
+  const ending = events.at(-1);
+  const body = ending && isDoneEvent(ending) ? events.slice(0, -1) : events;
   const types: string[] = [];
   const deltas = new Map<string, string>();
   const done = new Map<string, string>();

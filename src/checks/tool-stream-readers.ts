@@ -13,7 +13,9 @@
  */
 import { isRecord } from '../transport/body.ts';
 import type { SseEvent } from '../transport/sse.ts';
+import type { ApiId } from '../suite/suite-schema.ts';
 import { budgetSpent, limitOf } from './budget.ts';
+import { clientReadEvents } from './client-read-events.ts';
 import { chatFinishFilter, contentFilterOf } from './content-filter.ts';
 import { refusalOf, worded, type Refusal } from './refusal.ts';
 import { errorFrame, eventJson } from './stream-common.ts';
@@ -55,15 +57,18 @@ export interface StreamReading {
 
 export type StreamReader = (events: readonly SseEvent[], request: Record<string, unknown>) => StreamReading;
 
-/** The JSON objects of a stream (without `[DONE]`), and the problems of the events that are not. */
-function objectsOf(events: readonly SseEvent[]): { values: { at: number; value: Record<string, unknown> }[]; problems: string[] } {
+/**
+ * The JSON objects of a stream, and the problems of the events its client reads as objects but that are not (a call
+ * may have been in them); `[DONE]`, what follows it and Anthropic's `ping` are no problem.
+ */
+function objectsOf(api: ApiId, events: readonly SseEvent[]): { values: { at: number; value: Record<string, unknown> }[]; problems: string[] } {
   const values: { at: number; value: Record<string, unknown> }[] = [];
   const problems: string[] = [];
+  const read = clientReadEvents(api, events);
   events.forEach((event, at) => {
-    if (event.data.trim() === '[DONE]') return;
     const parsed = eventJson(event);
-    if (!parsed.ok) return void problems.push(`event ${at}: ${parsed.problem}`);
-    values.push({ at, value: parsed.value });
+    if (parsed.ok) values.push({ at, value: parsed.value });
+    else if (read[at]) problems.push(`event ${at}: ${parsed.problem}`);
   });
   return { values, problems };
 }
@@ -79,7 +84,7 @@ function failure(where: string, error: unknown): NonNullable<StreamReading['fail
 }
 
 export const readChatToolStream: StreamReader = (events, request) => {
-  const { values, problems } = objectsOf(events);
+  const { values, problems } = objectsOf('chat-completions', events);
   const unreadable = problems.length;
   const calls = new Map<number, StreamedCall>();
   const finishes: unknown[] = [];
@@ -143,7 +148,7 @@ export const readChatToolStream: StreamReader = (events, request) => {
 };
 
 export const readResponsesToolStream: StreamReader = (events, request) => {
-  const { values, problems } = objectsOf(events);
+  const { values, problems } = objectsOf('responses', events);
   const unreadable = problems.length;
   const calls = new Map<string, StreamedCall & { callId: unknown; itemArguments?: unknown }>();
   let terminal: Record<string, unknown> | undefined;
@@ -208,7 +213,7 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
 };
 
 export const readMessagesToolStream: StreamReader = (events, request) => {
-  const { values, problems } = objectsOf(events);
+  const { values, problems } = objectsOf('messages', events);
   const unreadable = problems.length;
   const blocks = new Map<number, StreamedCall & { type: unknown; startInput?: unknown }>();
   let stopReason: unknown;

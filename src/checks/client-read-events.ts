@@ -1,0 +1,25 @@
+/**
+ * @module checks/client-read-events
+ * Which events of a stream the API's client reads as JSON objects: the one rule for every check that asks whether an
+ * event it cannot read as an object broke the stream (schema.*, reasoning.*, tools.*) or ends it (stream.*).
+ * openai-node (core/streaming.js) stops at the first event whose data starts with `[DONE]` and reads nothing after it;
+ * before it, JSON.parse throws on any other data, empty data and a named `ping` included. @anthropic-ai/sdk skips
+ * `ping`, events without a name and empty data, and reads every other event.
+ */
+import type { SseEvent } from '../transport/sse.ts';
+import type { ApiId } from '../suite/suite-schema.ts';
+
+/** Whether `event` is the `[DONE]` that ends an OpenAI stream, as openai-node tells it. */
+export function isDoneEvent(event: SseEvent): boolean {
+  return event.data.startsWith('[DONE]');
+}
+
+/** For each event of a stream of `api`, whether its client reads it as a JSON object. */
+export function clientReadEvents(api: ApiId, events: readonly SseEvent[]): boolean[] {
+  if (api === 'messages') return events.map((event) => event.event !== undefined && event.event !== 'ping' && event.data !== '');
+  let done = false;
+  return events.map((event) => {
+    if (!done && isDoneEvent(event)) done = true;
+    return !done;
+  });
+}
