@@ -95,6 +95,9 @@ async function resultTurn(caseId: string, check: string, call: unknown, result: 
   return run(check, { kind: 'completed', caseId, api: first.api, exchanges, ...incomplete });
 }
 
+/** The forced-call check of a result-turn check's API (tools.chat.result-turn: tools.chat.forced-call). */
+const forcedCall = (check: string) => check.replace(/result-turn$/, 'forced-call');
+
 describe('the tool-result turn', () => {
   it.each(RESULT_TURNS)('$check: a 400 for the model\'s own broken call sent back is inconclusive; for a good call it is rejected', async ({ api, caseId, check, broken }) => {
     const mistaken = await resultTurn(caseId, check, broken, { status: 400 });
@@ -118,7 +121,7 @@ describe('the tool-result turn', () => {
     const cases = [
       { answer: refused[api], says: /but the model refused \(.*\) instead of calling the tool, so there was nothing to send back$/ },
       { answer: spent[api], says: /but the output budget was spent .*; no call was made before the budget ran out, so there was nothing to send back$/ },
-      { answer: prose[api], says: /but the answer holds no tool call \(the forced-call check judges that\), so there was nothing to send back$/ },
+      { answer: prose[api], says: new RegExp(`but the answer holds no tool call \\(${forcedCall(check).replaceAll('.', '\\.')} judges that\\), so there was nothing to send back$`) },
     ];
     for (const { answer, says } of cases) {
       const result = await resultTurn(caseId, check, answer, 'not sent');
@@ -132,5 +135,8 @@ describe('the tool-result turn', () => {
     const result = await resultTurn(caseId, check, REJECTION, 'not sent', 400);
     expect(result.status, result.reason).toBe('skipped');
     expect(result.reason).toContain('step call answered HTTP 400 without it');
+    // The reason names the check that judges that 400, and that check exists.
+    expect(result.reason).toMatch(new RegExp(`\\(${forcedCall(check).replaceAll('.', '\\.')} judges step call's answer\\)$`));
+    expect(ALL_CHECKS.map((c) => c.id)).toContain(forcedCall(check));
   });
 });

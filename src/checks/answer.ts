@@ -150,6 +150,8 @@ export function notObservable(input: CheckInput, answer: Answer, evidence: Evide
  */
 export interface BuiltOn {
   step: string;
+  /** The check that judges the endpoint's answer to `step` (named when that answer left nothing to send). */
+  judgedBy: string;
   lacked(body: Record<string, unknown>, request: Record<string, unknown>): string | undefined;
   madeWrong(body: Record<string, unknown>, request: Record<string, unknown>): string | undefined;
 }
@@ -164,15 +166,15 @@ function earlierAnswer(outcome: CompletedOutcome, step: string): { body: Record<
 
 /**
  * `inconclusive` when a step was not sent because the model's 2xx answer to `on.step` lacked what it needed: the
- * model's choice left nothing to observe; undefined otherwise (not sent for the endpoint's refusal of the earlier
- * step, a 4xx its own check judges, stays `skipped`, saying so).
+ * model's choice left nothing to observe; otherwise `settled` (not sent for the endpoint's refusal of the earlier
+ * step, a 4xx its own check judges, stays `skipped`, naming that check).
  */
-function notSentForTheModel(input: CheckInput, step: string | undefined, on: BuiltOn): CheckResult | undefined {
+function notSent(input: CheckInput, step: string | undefined, on: BuiltOn, settled: CheckResult): CheckResult {
   const found = requireCompleted(input);
-  if ('settled' in found || found.outcome.incomplete === undefined || found.outcome.incomplete.step !== step) return undefined;
+  if ('settled' in found || found.outcome.incomplete === undefined || found.outcome.incomplete.step !== step) return settled;
   const earlier = earlierAnswer(found.outcome, on.step);
   const why = earlier && on.lacked(earlier.body, earlier.request);
-  if (!earlier || !why) return undefined;
+  if (!earlier || !why) return { ...settled, reason: `${settled.reason} (${on.judgedBy} judges step ${on.step}'s answer)` };
   return inconclusive(input, `step ${step} not sent: step ${on.step} answered HTTP ${earlier.status}, but ${why}, so there was nothing to send back`, [earlier.evidence]);
 }
 
@@ -207,7 +209,7 @@ export function acceptanceCheck(options: {
     ...(options.reference ? { reference: options.reference } : {}),
     run(input) {
       const seen = observe(input, options.step);
-      if ('settled' in seen) return (options.builtOn && notSentForTheModel(input, options.step, options.builtOn)) ?? seen.settled;
+      if ('settled' in seen) return options.builtOn ? notSent(input, options.step, options.builtOn, seen.settled) : seen.settled;
       const { answer, evidence } = seen;
       if (answer.kind === 'ok') {
         const inside = options.failedInside?.(answer.body);

@@ -11,8 +11,10 @@ import { refusalOf } from './refusal.ts';
 import { callsOf, modelsMistakeIn, type ToolApi } from './tool-calls.ts';
 
 export function toolCallStep(api: ToolApi): BuiltOn {
+  const judgedBy = `tools.${api === 'chat-completions' ? 'chat' : api}.forced-call`;
   return {
     step: 'call',
+    judgedBy,
     lacked(body, request) {
       // A call without the id the next turn needs is the endpoint's answer, not the model's choice: not said here.
       if (callsOf(api, body).length) return undefined;
@@ -20,7 +22,7 @@ export function toolCallStep(api: ToolApi): BuiltOn {
       if (spent) return `${spent}; no call was made before the budget ran out`;
       const refused = refusalOf(body);
       if (refused) return `${refused.said} instead of calling the tool`;
-      return 'the answer holds no tool call (the forced-call check judges that)';
+      return `the answer holds no tool call (${judgedBy} judges that)`;
     },
     madeWrong(body, request) {
       for (const call of callsOf(api, body)) {
