@@ -89,7 +89,7 @@ describe('WrittenJson: the plain parse where it keeps every lexeme', () => {
     if (!written.ok) return;
     expect(written.plain).toBe(readsLosslessly(text, JSON.parse(text)));
     if (written.plain) expect(written.value).toEqual(JSON.parse(text));
-    expect(schemaValues(written.value, written.plain)).toEqual({ plain: plainValue(parseLossless(text)), strict: strictValue(parseLossless(text)) });
+    expect(schemaValues(written.value, written.plain)).toEqual({ plain: plainValue(parseLossless(text)), strict: strictValue(parseLossless(text)), ...(written.plain ? {} : { strictAway: strictValue(parseLossless(text), true) }) });
   });
 
   it.each(['1.7635E9', '1.7635E16', '1e+21', '-1e+21', '9007199254740993.0'])('strict mode holds %s, an integer written with a . or an exponent, off the integers, however large', (lexeme) => {
@@ -117,10 +117,12 @@ describe('WrittenJson: the plain parse where it keeps every lexeme', () => {
     expect(schemaValues((written as { value: unknown }).value, false).strict).toEqual({ created: 1763500000 - 2 ** -20 });
   });
 
-  it('an integral lexeme with a . is moved toward zero by a little: still within the bounds the number meets', () => {
+  it('an integral lexeme with a . is moved off the integers by a little, toward zero and (strictAway) away from it', () => {
     const strict = (text: string) => schemaValues(parseLossless(text), false).strict as Record<string, number>;
     expect(strict('{"top_p":1.0,"temperature":0.0,"penalty":-2.0}')).toEqual({ top_p: 1 - 2 ** -20, temperature: 2 ** -20, penalty: -2 + 2 ** -20 });
     for (const value of Object.values(strict('{"a":1.0,"b":0.0,"c":-2.0,"d":3e9}'))) expect(Number.isInteger(value)).toBe(false);
+    const away = schemaValues(parseLossless('{"top_p":1.0,"temperature":0.0,"penalty":-2.0,"n":1}'), false).strictAway;
+    expect(away).toEqual({ top_p: 1 + 2 ** -20, temperature: -(2 ** -20), penalty: -2 - 2 ** -20, n: 1 });
   });
 
   it('a body that is not JSON is an error, as lossless-json reports it', () => {

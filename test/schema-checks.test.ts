@@ -336,6 +336,22 @@ describe('tolerances and extra fields', () => {
     expect(PROJECT_SCHEMAS.extraFields('response', odd)).toEqual(PROJECT_SCHEMAS.extraFields('response', odd));
   });
 
+  it('an integral number written with a . meets a bound equal to it, strictly too; only type: integer fails on it', async () => {
+    const documents = { openai: { components: { schemas: { ErrorResponse: { type: 'object', properties: { n: { type: 'number', minimum: 1, maximum: 1 }, z: { type: 'number', minimum: 0, maximum: 0 }, k: { type: 'integer', minimum: 1 } } } } } }, anthropic: { components: { schemas: {} } } };
+    const schemas = schemaSet('bounds', documents);
+    const definition = schemaChecks.find((c) => c.id === 'schema.error')!;
+    const judged = async (text: string) => definition.run({ model: 'm', expectation: null, schemas, outcomes: [{ kind: 'completed', caseId: 'c', api: 'chat-completions', exchanges: [bodyExchange(400, text)] }] });
+    for (const text of ['{"n":1.0}', '{"n":1e0}', '{"z":0.0}', '{"z":-0.0}', '{"n":1,"z":0,"k":1}', '{"n":1.0,"z":0.0}']) {
+      const result = await judged(text);
+      expect(result.observed, `${text}: ${result.reason}`).toBe('valid');
+    }
+    const integer = await judged('{"k":1.0}');
+    expect(integer.observed, integer.reason).toBe('lenient-only');
+    expect(integer.reason).toContain('/k: must be integer');
+    expect(integer.reason).not.toContain('must be >=');
+    for (const text of ['{"n":2.0}', '{"n":0e0}', '{"k":0.0}', '{"n":1.0,"k":0.5}']) expect((await judged(text)).observed, text).toBe('invalid');
+  });
+
   it('a schema set built from the same documents gives the same verdicts (one transform, one tolerance list)', () => {
     const documents = { openai: { components: { schemas: { ErrorResponse: { type: 'object', properties: { error: { type: 'object' } }, required: ['error'] } } } }, anthropic: { components: { schemas: {} } } };
     const a = schemaSet('a', documents);

@@ -81,14 +81,25 @@ export function componentValidator(document: SchemaDocument, component: string):
 }
 
 /** Problems of `value` against one component of a document, one short line each (at most `max`). */
-export function componentProblems(document: SchemaDocument, component: string, value: unknown, max = 5): string[] {
-  return validatorProblems(componentValidator(document, component), value, max);
+export function componentProblems(document: SchemaDocument, component: string, value: unknown, max = 5, alike?: { value: unknown }): string[] {
+  return validatorProblems(componentValidator(document, component), value, max, alike);
 }
 
-/** Problems of `value` against a component's validator compiled ahead of time (the package's, .ci/build.mjs). */
-export function validatorProblems(validate: ValidateFunction, value: unknown, max = 5): string[] {
+const errorKey = (error: ErrorObject) => `${error.instancePath}\n${error.schemaPath}\n${error.keyword}`;
+
+/**
+ * Problems of `value` against a component's validator compiled ahead of time (the package's, .ci/build.mjs). With
+ * `alike`, another reading of the same body: only the errors both readings have (none when either is valid).
+ */
+export function validatorProblems(validate: ValidateFunction, value: unknown, max = 5, alike?: { value: unknown }): string[] {
   if (validate(value)) return [];
-  return describeErrors(focus(validate.errors ?? []), max);
+  let errors = [...(validate.errors ?? [])];
+  if (alike) {
+    if (validate(alike.value)) return [];
+    const both = new Set((validate.errors ?? []).map(errorKey));
+    errors = errors.filter((error) => both.has(errorKey(error)));
+  }
+  return describeErrors(focus(errors), max);
 }
 
 /**

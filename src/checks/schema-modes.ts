@@ -47,30 +47,32 @@ const LARGEST_WITH_HALF = 2 ** 51 + 0.5;
 const NUDGE = 2 ** -20;
 
 /**
- * `number`, integral, moved off the integers, toward zero (0 up): `"top_p": 1.0` must still meet `maximum: 1` and
- * `"temperature": 0.0` `minimum: 0`; only `type: integer` may fail on it. Exact: below 2^31 a double keeps 2^-20, below
- * 2^51 a half.
+ * `number`, integral, moved off the integers: toward zero (0 up), or with `away` the other way. A bound equal to the
+ * number fails on one of the two (`"top_p": 1.0` against `maximum: 1` moved away, `"n": 1.0` against `minimum: 1`
+ * toward zero), `type: integer` on both: schema.* count a strict problem only when both show it. Exact: below 2^31 a
+ * double keeps 2^-20, below 2^51 a half.
  */
-function offIntegers(number: number): number {
+function offIntegers(number: number, away: boolean): number {
   const magnitude = Math.abs(number);
   if (magnitude >= 2 ** 51) return Math.sign(number) * LARGEST_WITH_HALF;
   const step = magnitude < 2 ** 31 ? NUDGE : 0.5;
-  return number === 0 ? step : number - Math.sign(number) * step;
+  if (number === 0) return away ? -step : step;
+  return number - Math.sign(number) * (away ? -step : step);
 }
 
 /**
  * A lossless value as plain JSON for strict validation: a number whose lexeme has a `.` or an exponent and happens
- * to be integral (1.7635E9, 1.7635E16, 1e+21) is moved off the integers, so `type: integer` fails on it as a strict
- * client would.
+ * to be integral (1.7635E9, 1.7635E16, 1e+21) is moved off the integers (toward zero; with `away`, the other way), so
+ * `type: integer` fails on it as a strict client would.
  */
-export function strictValue(value: unknown): unknown {
+export function strictValue(value: unknown, away = false): unknown {
   if (isLosslessNumber(value)) {
     const lexeme = value.value;
     const number = Number(lexeme);
-    return /[.eE]/.test(lexeme) && Number.isInteger(number) ? offIntegers(number) : number;
+    return /[.eE]/.test(lexeme) && Number.isInteger(number) ? offIntegers(number, away) : number;
   }
-  if (Array.isArray(value)) return value.map(strictValue);
-  if (value && typeof value === 'object') return mapValues(value as Record<string, unknown>, strictValue);
+  if (Array.isArray(value)) return value.map((item) => strictValue(item, away));
+  if (value && typeof value === 'object') return mapValues(value as Record<string, unknown>, (item) => strictValue(item, away));
   return value;
 }
 
@@ -83,9 +85,10 @@ export function plainValue(value: unknown): unknown {
 }
 
 /**
- * The plain and strict values of WrittenJson. A plain one is both: each of its numbers is written as JSON.stringify
- * writes it, and an integral one never with a `.` or an exponent (readsLosslessly leaves 1e+21 to lossless-json).
+ * The plain and strict values of WrittenJson (`strictAway`: the strict one with integral `.`/exponent numbers moved
+ * the other way, see offIntegers). A plain one is all three: each of its numbers is written as JSON.stringify writes
+ * it, and an integral one never with a `.` or an exponent (readsLosslessly leaves 1e+21 to lossless-json).
  */
-export function schemaValues(value: unknown, plain: boolean): { plain: unknown; strict: unknown } {
-  return plain ? { plain: value, strict: value } : { plain: plainValue(value), strict: strictValue(value) };
+export function schemaValues(value: unknown, plain: boolean): { plain: unknown; strict: unknown; strictAway?: unknown } {
+  return plain ? { plain: value, strict: value } : { plain: plainValue(value), strict: strictValue(value), strictAway: strictValue(value, true) };
 }

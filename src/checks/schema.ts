@@ -184,9 +184,11 @@ function judgeSamples(definition: CheckDefinition, input: CheckInput, kind: Sche
   const lenientFailures: { sample: Sample; problems: string[] }[] = [];
   const extras = new Set<string>();
   for (const sample of samples) {
-    const { plain, strict } = schemaValues(sample.value, sample.plain === true);
+    const { plain, strict, strictAway } = schemaValues(sample.value, sample.plain === true);
     if (!sample.synthetic) for (const field of schemas.extraFields(kind, plain)) extras.add(field);
-    const strictProblems = sample.problem ? [sample.problem] : schemas.problems(kind, 'strict', strict);
+    // Integral numbers written with a `.` are read off the integers both ways: a bound the written number meets
+    // fails on one reading only, `type: integer` on both (schema-modes.ts, offIntegers).
+    const strictProblems = sample.problem ? [sample.problem] : schemas.problems(kind, 'strict', strict, undefined, strictAway === undefined ? undefined : { value: strictAway });
     if (strictProblems.length === 0) continue;
     strictFailures.push({ sample, problems: strictProblems });
     const lenientProblems = sample.problem ? [sample.problem] : schemas.problems(kind, 'lenient', plain);

@@ -25,8 +25,11 @@ export const ANTHROPIC_COMPONENTS = { 'anthropic-message': 'Message', 'anthropic
 export interface SchemaSet {
   /** Named in every schema.* reason. */
   source: string;
-  /** Problems of `value` against the kind's strict or lenient schema, one line each (none: valid). */
-  problems(kind: SchemaKind, mode: SchemaMode, value: unknown, max?: number): string[];
+  /**
+   * Problems of `value` against the kind's strict or lenient schema, one line each (none: valid). With `alike`,
+   * another reading of the same body (schema-modes.ts, strictValue): only the problems both readings have.
+   */
+  problems(kind: SchemaKind, mode: SchemaMode, value: unknown, max?: number, alike?: { value: unknown }): string[];
   /** Properties `value` carries that the kind's schema does not define (`billing`, `output[].phase`). */
   extraFields(kind: SchemaKind, value: unknown): string[];
 }
@@ -55,10 +58,10 @@ export function schemaSet(source: string, documents: SchemaDocuments, precompile
   const documentFor = documentsFor(documents);
   return {
     source,
-    problems(kind, mode, value, max = 3) {
+    problems(kind, mode, value, max = 3, alike) {
       const { vendor, component } = rootOf(kind);
       const validate = precompiled?.(vendor, mode, component);
-      return validate ? validatorProblems(validate, value, max) : componentProblems(documentFor(vendor, mode), component, value, max);
+      return validate ? validatorProblems(validate, value, max, alike) : componentProblems(documentFor(vendor, mode), component, value, max, alike);
     },
     extraFields(kind, value) {
       const { vendor, component } = rootOf(kind);
@@ -91,6 +94,6 @@ const project = (): SchemaSet => (bundled ??= schemaSet(PROJECT_SCHEMAS.source, 
 /** The project's schemas, read from the bundled files on first use. */
 export const PROJECT_SCHEMAS: SchemaSet = {
   source: 'project schemas (src/checks/schemas)',
-  problems: (kind, mode, value, max) => project().problems(kind, mode, value, max),
+  problems: (kind, mode, value, max, alike) => project().problems(kind, mode, value, max, alike),
   extraFields: (kind, value) => project().extraFields(kind, value),
 };
