@@ -106,6 +106,10 @@ describe('values that become headers are checked before anything is sent', () =>
     { name: '--header-env whose variable holds CRLF', args: ['--auth', 'none', '--header-env', 'X-Ok=V'], env: { V: `${SECRET}\r\nX: 1` }, says: /HARNESS_USAGE: --header-env X-Ok=V: the value of V holds a line break \(not shown: it may be a secret\)/ },
     { name: '--header-env whose variable holds a non-Latin-1 character', args: ['--auth', 'none', '--header-env', 'X-Ok=V'], env: { V: `${SECRET}\u2028` }, says: /HARNESS_USAGE: --header-env X-Ok=V: the value of V holds a character a header cannot carry/ },
     { name: '--header-env naming a framing header', args: ['--auth', 'none', '--header-env', 'Content-Length=V'], env: { V: '5' }, says: /HARNESS_USAGE: --header-env: Content-Length frames the request/ },
+    { name: '--header-env giving one header twice', args: ['--auth', 'none', '--header-env', 'X-Key=V', 'x-key=W'], env: { V: SECRET, W: SECRET }, says: /HARNESS_USAGE: --header-env: x-key is given twice; give each header once/ },
+    { name: '--header-env Authorization beside bearer auth', args: ['--header-env', 'Authorization=V'], env: { V: SECRET, AWS_BEARER_TOKEN_BEDROCK: SECRET }, says: /HARNESS_USAGE: --header-env: Authorization is set by --auth bearer itself; to send your own, add --auth none/ },
+    { name: '--header-env X-Amz-Security-Token beside sigv4', args: ['--auth', 'sigv4', '--region', 'us-east-1', '--header-env', 'X-Amz-Security-Token=V'], env: { V: SECRET }, says: /HARNESS_USAGE: --header-env: X-Amz-Security-Token is set by --auth sigv4 itself/ },
+    { name: '--header-env OpenAI-Project beside --project', args: ['--auth', 'none', '--project', 'proj_1', '--header-env', 'OpenAI-Project=V'], env: { V: SECRET }, says: /HARNESS_USAGE: --header-env: OpenAI-Project is set by --project too; give one of them/ },
     { name: 'an API key with a line break', args: [], env: { AWS_BEARER_TOKEN_BEDROCK: `${SECRET}\n${SECRET}` }, says: /HARNESS_USAGE: --api-key-env AWS_BEARER_TOKEN_BEDROCK: the value of AWS_BEARER_TOKEN_BEDROCK holds a line break/ },
   ])('$name is exit 2 naming the flag, not the secret, with no request sent', async ({ name, args, env, says }) => {
     const before = server.stats.requests;
@@ -123,6 +127,15 @@ describe('values that become headers are checked before anything is sent', () =>
     const sent = server.stats.log.filter((entry) => entry.path.includes('/chat/completions'));
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.every((entry) => entry.headers['openai-project'] === 'proj_abc123' && entry.headers['x-gateway-key'] === SECRET)).toBe(true);
+  });
+
+  it('an Authorization of your own is sent with --auth none', async () => {
+    const before = server.stats.log.length;
+    const run = await live('own-authorization', ['--auth', 'none', '--header-env', 'Authorization=V'], { V: `Bearer ${SECRET}` });
+    expect(run.code, run.stderr).toBe(0);
+    const sent = server.stats.log.slice(before).filter((entry) => entry.path.includes('/chat/completions'));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((entry) => entry.headers.authorization === `Bearer ${SECRET}`)).toBe(true);
   });
 });
 

@@ -233,6 +233,19 @@ export async function resolveExpectations(flag: string | false | undefined, suit
   return file;
 }
 
+/**
+ * Why a `--header-env` header cannot be sent as given, when a header the harness sets itself would replace it or be
+ * replaced by it: the auth's own (Authorization; SigV4's X-Amz-*), `--project`'s, the Messages API version.
+ */
+function headerClash(header: string, auth: string, project: boolean): string | undefined {
+  if (auth !== 'none' && (header === 'authorization' || (auth === 'sigv4' && header.startsWith('x-amz-')))) {
+    return `is set by --auth ${auth} itself; to send your own, add --auth none`;
+  }
+  if (header === 'openai-project' && project) return 'is set by --project too; give one of them';
+  if (header === 'anthropic-version') return 'is set by the harness on every Messages request (2023-06-01)';
+  return undefined;
+}
+
 function resolveAuth(flags: RunFlags): AuthConfig {
   const kind = flags.auth ?? 'bearer';
   if (!['bearer', 'sigv4', 'token', 'none'].includes(kind)) throw usage('--auth', `"${kind}" is not one of bearer, sigv4, token, none`);
@@ -242,9 +255,14 @@ function resolveAuth(flags: RunFlags): AuthConfig {
     const match = /^([A-Za-z0-9-]+)=([A-Za-z_][A-Za-z0-9_]*)$/.exec(spec);
     if (!match) throw usage('--header-env', `"${spec}" is not HEADER=ENV_VAR (e.g. x-portkey-api-key=PORTKEY_API_KEY)`);
     if (FRAMING_HEADERS.has(match[1]!.toLowerCase())) throw usage('--header-env', `${match[1]} frames the request (the harness sets it); name the header a gateway reads a credential from`);
+    const clash = headerClash(match[1]!.toLowerCase(), kind, flags.project !== undefined);
+    if (clash) throw usage('--header-env', `${match[1]} ${clash}`);
     // The variable's value is checked when it is read (create-auth.ts), without ever printing it.
     return { header: match[1]!, env: match[2]! };
   });
+  // Two values for one header (names are case-insensitive): the last would win without a word.
+  const twice = headerEnv.find((entry, at) => headerEnv.findIndex((other) => other.header.toLowerCase() === entry.header.toLowerCase()) !== at);
+  if (twice) throw usage('--header-env', `${twice.header} is given twice; give each header once`);
   // OpenAI-Project goes on every request as it is: a line break would fail each one as a connection error.
   // An empty --project would send no header at all (silently the default project): say so rather than run without it.
   const projectProblem = flags.project === undefined ? undefined : flags.project.trim() === '' ? 'is empty' : headerValueProblem(flags.project);
