@@ -59,6 +59,20 @@ describe('combineTrials', () => {
     expect(isGating({ status: 'flaky', expected: null, expectedSource: null })).toBe(false);
     expect(isGating({ status: 'inconclusive', expected: 'honored', expectedSource: 'catalog: x' })).toBe(false);
   });
+
+  it('gates a flaky cell whose trials saw a value the stated list does not allow: the list lets its values vary, no more', () => {
+    const listed = ['message.reasoning', 'none'];
+    const trial = (status: CheckResult['status'], observed: string): CheckResult => ({ status, observed, expected: listed, reason: 'r', evidence: [] });
+    const outside = combineTrials([trial('pass', 'none'), trial('pass', 'none'), trial('fail', 'reasoning_content')]);
+    expect(outside.status).toBe('flaky');
+    expect(isGating({ ...outside, expectedSource: 'catalog: x' })).toBe(true);
+    const within = combineTrials([trial('pass', 'none'), trial('pass', 'message.reasoning'), trial('pass', 'none')]);
+    expect(within.status).toBe('flaky');
+    expect(isGating({ ...within, expectedSource: 'catalog: x' })).toBe(false);
+    // Any value goes where the expectation says flaky: no trial fails it.
+    const any = combineTrials([trial('pass', 'none'), trial('pass', 'reasoning_content')].map((t) => ({ ...t, expected: 'flaky' })));
+    expect(isGating({ ...any, expectedSource: 'expectations: known' })).toBe(false);
+  });
 });
 
 /** Local models that behave as real ones do (the four, plus one that ignores its instructions). */

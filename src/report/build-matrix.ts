@@ -3,7 +3,7 @@
  * Assembles a Matrix from the results a run produced, filling every planned cell that produced nothing as
  * `skipped` (filtered out, another shard's, or not reached before an interruption), and computing the gate.
  */
-import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
+import { CHECK_STATUSES, type CheckStatus, type TrialResult } from '../checks/types.ts';
 import { closest } from '../suite/closest.ts';
 import { allowsVariation } from '../suite/expected.ts';
 import { boundResult } from './bound-result.ts';
@@ -36,11 +36,13 @@ export { DEFAULT_MAX_ERRORS };
 
 /**
  * A result fails the run when it is `fail` or `error` against an expectation that is actually stated, or `flaky`
- * where the expectation states a single value (it used to be stable and is no longer). `inconclusive` never gates.
+ * where the expectation states a single value (it used to be stable and is no longer) or where a trial observed a
+ * value the stated list does not allow (a list lets its values vary, not a trial see another). `inconclusive` never
+ * gates.
  */
-export function isGating(result: Pick<MatrixResult, 'status' | 'expectedSource' | 'expected'>): boolean {
+export function isGating(result: Pick<MatrixResult, 'status' | 'expectedSource' | 'expected'> & { trials?: readonly Pick<TrialResult, 'status'>[] | undefined }): boolean {
   if (result.expectedSource === null) return false;
-  if (result.status === 'flaky') return result.expected === null || !allowsVariation(result.expected);
+  if (result.status === 'flaky') return result.expected === null || !allowsVariation(result.expected) || (result.trials ?? []).some((trial) => trial.status === 'fail');
   return result.status === 'fail' || result.status === 'error';
 }
 

@@ -53,7 +53,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     if (!engine || !work || !check) return { kind: 'not-run', reason: `${question.model} ${question.check} is not in this run` };
     const cell = await engine.result(work, check);
     if (!engine.ran(cell)) return { kind: 'not-run', reason: `not reached: ${engine.stopped?.message ?? 'the run stopped'}` };
-    return { kind: 'result', cell, gating: isGating({ status: cell.result.status, expected: cell.result.expected, expectedSource: cell.expectedSource }) };
+    return { kind: 'result', cell, gating: isGating({ status: cell.result.status, expected: cell.result.expected, expectedSource: cell.expectedSource, trials: cell.result.trials }) };
   };
 
   const server = await startResultServer(answer);
