@@ -147,6 +147,38 @@ describe('the redactor', () => {
     expect(exchange.redactions).toBe(3);
   });
 
+  it('cuts a secret streamed in pieces, one per event, out of each piece: joined as clients join the field, it is gone', () => {
+    const key = 'sk-test-ABCDEFGHIJ1234567890';
+    const chunk = (args: string) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args } }] } }] })}\n\n`;
+    const streamed = (reads: string[], headers: Record<string, string> = {}) => redactExchange(
+      {
+        step: 'main',
+        prefix: '/v1',
+        request: { method: 'POST', path: '/v1/chat/completions', headers: {}, body: '{}' },
+        response: { status: 200, headers: { 'content-type': 'text/event-stream', ...headers }, chunks: reads.map((data, t) => ({ t, data })) },
+        error: null,
+        durationMs: 10,
+        attempts: 1,
+      },
+      own(key),
+    );
+    const joinedArguments = (exchange: ReturnType<typeof streamed>) =>
+      exchange.response!.chunks.map((c) => c.data).join('').split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)).choices[0].delta.tool_calls[0].function.arguments as string).join('');
+    const split = streamed([chunk('{"city":"sk-test-ABCDE'), chunk('FGHIJ1234567890"}'), 'data: [DONE]\n\n']);
+    expect(joinedArguments(split)).toBe('{"city":"[REDACTED:api-key][REDACTED:api-key]"}');
+    expect(split.redactions).toBe(1);
+    // Escaped as JSON allows (\u0041 for A), in three pieces: the escapes are cut with the characters they stand for.
+    const escaped = streamed([chunk('{"city":"sk-te'), chunk('st-\u0041BCDEFGHIJ12').replace('\\\\u0041', '\\u0041'), chunk('34567890"}')]);
+    expect(escaped.response!.chunks.map((c) => c.data).join('')).not.toMatch(/ABCDE|1234567890|u0041BC/);
+    expect(joinedArguments(escaped)).toMatch(/^\{"city":"(\[REDACTED:api-key\]){3}"\}$/);
+    // Pieces that join to something else are left as they came; so is a stream with the key nowhere.
+    const other = [chunk('{"city":"sk-test-ABCDE'), chunk('XXXXX"}')];
+    expect(streamed(other).response!.chunks.map((c) => c.data)).toEqual(other);
+    expect(streamed(other).redactions).toBeUndefined();
+    // A header's name is redacted as its value is.
+    expect(Object.keys(streamed(other, { [`x-echo-${key.toLowerCase()}`]: '1' }).response!.headers)).toEqual(['content-type', 'x-echo-[REDACTED:api-key]']);
+  });
+
   // Speed is the bench's to measure; this asks only that it finishes: a pattern that backtracks on these runs takes
   // minutes (quadratic in millions of characters), far past the timeout.
   it('finishes on text built to make lookbehinds backtrack', { timeout: 30_000 }, () => {

@@ -5,7 +5,8 @@
  * leaves the transport. Checks, fixtures, reports and the console only ever see the result.
  */
 import type { Exchange, ExchangeRequest, ExchangeResponse } from './exchange.ts';
-import type { Redactor, Secret } from './redactor.ts';
+import { joinedSecretRanges } from './joined-secrets.ts';
+import { cutRanges, type Redactor, type Secret } from './redactor.ts';
 
 export function redactExchange(exchange: Exchange, redactor: Redactor, extra: readonly Secret[] = []): Exchange {
   let count = 0;
@@ -14,7 +15,8 @@ export function redactExchange(exchange: Exchange, redactor: Redactor, extra: re
     count += redacted.count;
     return redacted.value;
   };
-  const headers = (values: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, text(value)]));
+  // Names too: an endpoint may put what it was sent into a header's name, and shapes keep the names they see.
+  const headers = (values: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(values).map(([name, value]) => [text(name), text(value)]));
   const request: ExchangeRequest = {
     method: exchange.request.method,
     path: text(exchange.request.path),
@@ -28,7 +30,11 @@ export function redactExchange(exchange: Exchange, redactor: Redactor, extra: re
       extra,
     );
     count += parts.count;
-    response = { ...exchange.response, headers: headers(exchange.response.headers), chunks: rechunk(exchange.response.chunks, parts.value) };
+    // A secret streamed in pieces, one per event, is whole where the events' fields are joined (joined-secrets.ts).
+    const joined = joinedSecretRanges(parts.value.join(''), redactor.secrets(extra));
+    const data = joined.ranges.length ? cutRanges(parts.value, joined.ranges) : parts.value;
+    count += joined.secrets;
+    response = { ...exchange.response, headers: headers(exchange.response.headers), chunks: rechunk(exchange.response.chunks, data) };
   }
   const error = exchange.error ? { code: exchange.error.code, message: text(exchange.error.message) } : null;
   const redacted: Exchange = { ...exchange, request, response, error };

@@ -52,11 +52,13 @@ export function placeholder(kind: string): string {
   return `[REDACTED:${kind}]`;
 }
 
-interface Range {
+/** Offsets into a text to replace with the placeholder of `kind`. */
+export interface RedactRange {
   start: number;
   end: number;
   kind: string;
 }
+type Range = RedactRange;
 
 export interface Redacted<T> {
   value: T;
@@ -79,6 +81,11 @@ export class Redactor {
   text(text: string, extra: readonly Secret[] = []): Redacted<string> {
     const { value, count } = this.parts([text], extra);
     return { value: value[0] ?? '', count };
+  }
+
+  /** The run's secrets as they are now, with `extra` (a request's own). */
+  secrets(extra: readonly Secret[] = []): Secret[] {
+    return [...this.#secrets(), ...extra];
   }
 
   /** The parts of one text (stream reads), redacted as one string and cut again at the same boundaries. */
@@ -199,7 +206,7 @@ function widenBase64(text: string, start: number, end: number): [number, number]
  * part where the credential starts, its other characters are dropped from the parts they were in. A part that
  * held nothing but the tail of a credential comes back empty: one part out for each part in.
  */
-function cutRanges(parts: readonly string[], ranges: readonly Range[]): string[] {
+export function cutRanges(parts: readonly string[], ranges: readonly Range[]): string[] {
   const out: string[] = [];
   let offset = 0;
   let next = 0;
