@@ -87,10 +87,10 @@ const RESULT_TURNS: { api: Api; caseId: string; check: string; broken: unknown }
 const REJECTION = { error: { message: 'tool call arguments are not valid JSON', type: 'invalid_request_error', code: 'invalid_value', param: 'messages' } };
 
 /** The result turn after the call step answered `call`: sent and answered `status`, or not sent (`incomplete`). */
-async function resultTurn(caseId: string, check: string, call: unknown, result: { status: number } | 'not sent', callStatus = 200): Promise<CheckResult> {
+async function resultTurn(caseId: string, check: string, call: unknown, result: { status: number; body?: unknown } | 'not sent', callStatus = 200): Promise<CheckResult> {
   const first = await exchange(caseId, 'call', call, callStatus);
   const exchanges = [first.exchange];
-  if (result !== 'not sent') exchanges.push((await exchange(caseId, 'result', result.status < 300 ? GOOD.chat : REJECTION, result.status)).exchange);
+  if (result !== 'not sent') exchanges.push((await exchange(caseId, 'result', result.body ?? (result.status < 300 ? GOOD.chat : REJECTION), result.status)).exchange);
   const incomplete = result === 'not sent' ? { incomplete: { step: 'result', reason: `case ${caseId}, step result: {{steps.call...}} has no value: step call answered HTTP ${callStatus} without it` } } : {};
   return run(check, { kind: 'completed', caseId, api: first.api, exchanges, ...incomplete });
 }
@@ -106,6 +106,16 @@ describe('the tool-result turn', () => {
     expect(mistaken.evidence.map((e) => e.step)).toEqual(['call', 'result']);
     expect(await resultTurn(caseId, check, GOOD[api], { status: 400 })).toMatchObject({ status: 'fail', observed: 'rejected' });
     expect(await resultTurn(caseId, check, broken, { status: 200 })).toMatchObject({ status: 'pass', observed: 'accepted' });
+  });
+
+  it('tools.responses.result-turn: a refusal inside a 200 (status "failed") is weighed as a 400 is: rejected after a good call, inconclusive after the model\'s broken one', async () => {
+    const failed = { ...(GOOD.responses as Record<string, unknown>), status: 'failed', output: [], error: { code: 'invalid_prompt', message: 'No tool output found for function call call_0.' } };
+    const good = await resultTurn('tools.responses', 'tools.responses.result-turn', GOOD.responses, { status: 200, body: failed });
+    expect(good).toMatchObject({ status: 'fail', observed: 'rejected' });
+    expect(good.reason).toContain('the response has status "failed" (invalid_prompt No tool output found');
+    const mistaken = await resultTurn('tools.responses', 'tools.responses.result-turn', RESULT_TURNS[1]!.broken, { status: 200, body: failed });
+    expect(mistaken.status, mistaken.reason).toBe('inconclusive');
+    expect(await resultTurn('tools.responses', 'tools.responses.result-turn', GOOD.responses, { status: 200, body: GOOD.responses })).toMatchObject({ status: 'pass', observed: 'accepted' });
   });
 
   it('a 400 after a call the endpoint wrote wrong (chat arguments as an object, not a JSON string) is rejected: that is no mistake of the model', async () => {

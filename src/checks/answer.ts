@@ -210,11 +210,13 @@ export function acceptanceCheck(options: {
     run(input) {
       const seen = observe(input, options.step);
       if ('settled' in seen) return options.builtOn ? notSent(input, options.step, options.builtOn, seen.settled) : seen.settled;
-      const { answer, evidence } = seen;
+      const { evidence } = seen;
+      let answer = seen.answer;
       if (answer.kind === 'ok') {
         const inside = options.failedInside?.(answer.body);
-        if (inside) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${inside}`);
-        return judge(definition, input, 'accepted', evidence, `HTTP ${answer.status}`);
+        if (!inside) return judge(definition, input, 'accepted', evidence, `HTTP ${answer.status}`);
+        // A refusal inside a 2xx is weighed as a 4xx's is: it may be of the model's own mistake, or of a bound.
+        answer = { kind: 'rejected', status: answer.status, message: inside };
       }
       if (answer.kind === 'rejected') {
         const on = options.builtOn;

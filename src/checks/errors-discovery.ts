@@ -3,7 +3,7 @@
  * The OpenAI error envelope (`{"error":{"message","type","param","code"}}`) for an unknown model, a bad parameter
  * and a wrong route, and whether GET /v1/models lists the model.
  */
-import { isRecord, jsonObject } from '../transport/body.ts';
+import { excerpt, isRecord, jsonObject } from '../transport/body.ts';
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import { notObservable, observe } from './answer.ts';
@@ -28,7 +28,22 @@ export function envelopeProblems(exchange: Exchange): string[] {
   return problems;
 }
 
-function envelopeCheck(id: string, title: string, step?: string): CheckDefinition {
+/**
+ * A 403 that denies access (classify-response's `forbidden`, not a credential failure) and no harness error: for a
+ * model that does not exist it is how AWS says so ("You don't have access to the model with the specified model
+ * ID"), the endpoint's own answer to the request, whose envelope is judged.
+ */
+function deniedAccess(exchange: Exchange): boolean {
+  const response = exchange.response;
+  // A stalled body is cut short: its envelope cannot be read.
+  return !exchange.error && response?.status === 403 && response.stalledAfterMs === undefined && classifyAnswer(response).kind === 'forbidden';
+}
+
+/**
+ * `denialAnswers`: a 403 that denies access is the answer under test (an unknown model), not an account that lacks
+ * access to a model that exists, which says nothing about the envelope asked for.
+ */
+function envelopeCheck(id: string, title: string, options: { denialAnswers?: boolean } = {}): CheckDefinition {
   const definition: CheckDefinition = {
     id,
     title,
@@ -36,13 +51,15 @@ function envelopeCheck(id: string, title: string, step?: string): CheckDefinitio
     vocabulary: VOCABULARY,
     reference,
     run(input) {
-      const seen = observe(input, step);
+      const seen = observe(input);
       if ('settled' in seen) return seen.settled;
       const { answer, evidence } = seen;
       if (answer.kind === 'ok') return judge(definition, input, 'nonconformant', evidence, `the request was answered with ${answer.status} instead of an error`);
-      if (answer.kind === 'broken') return notObservable(input, answer, evidence);
+      // A credential failure (auth-rejected), an outage or a throttle stays unobserved: none is the endpoint's answer.
+      if (answer.kind === 'broken' && !(options.denialAnswers && deniedAccess(seen.exchange))) return notObservable(input, answer, evidence);
       const problems = envelopeProblems(seen.exchange);
-      return judge(definition, input, problems.length ? 'nonconformant' : 'conformant', evidence, problems.join('; ') || `${answer.status}: ${answer.message}`);
+      const message = answer.kind === 'broken' ? (classifyAnswer(seen.exchange.response!).message ?? 'forbidden') : answer.message;
+      return judge(definition, input, problems.length ? 'nonconformant' : 'conformant', evidence, problems.join('; ') || `${seen.exchange.response!.status}: ${message}`);
     },
   };
   return definition;
@@ -81,10 +98,24 @@ const wrongRoute: CheckDefinition = {
   },
 };
 
+/** Whether an answer refuses the credentials (a bad key, or a permission they lack), not the request. */
+function deniesCredentials(exchange: Exchange): boolean {
+  const kind = exchange.response ? classifyAnswer(exchange.response).kind : undefined;
+  return kind === 'auth-rejected' || kind === 'forbidden';
+}
+
+/** What a refusal of the credentials said, for the reason: their missing permission is the whole story. */
+function denial(exchange: Exchange): string {
+  if (!deniesCredentials(exchange)) return '';
+  const said = classifyAnswer(exchange.response!).message;
+  return `${said ? ` (${excerpt(said, 160)})` : ''}: the credentials may not list models`;
+}
+
 /**
  * Whether the model list names the model. The list is asked for on every prefix (/v1/models, and
  * /openai/v1/models, which no source shows to exist): `listed` when an answering list holds the id, `not-listed`
- * when lists answered without it, `no-list` when no prefix answered with a list. A list that says `has_more: true`
+ * when lists answered without it, `no-list` when no prefix answered with a list (a 404, a 405). A 401 or 403 that
+ * refuses the credentials (no bedrock:ListFoundationModels) hides the list, so `error`. A list that says `has_more: true`
  * is one page: without the model on it, the model may be on a later page the case does not ask for, so the cell is
  * `inconclusive`, never `not-listed`. Measured per target (region): sources disagree by region.
  */
@@ -104,8 +135,10 @@ const listed: CheckDefinition = {
       return body && Array.isArray(body.data) ? [{ path: ex.request.path, ids: body.data.map((m) => (isRecord(m) ? m.id : undefined)), more: body.has_more === true }] : [];
     });
     if (lists.length === 0) {
-      const broken = exchanges.find(({ ex }) => ex.error || !ex.response || ex.response.status >= 500);
-      if (broken) return unobserved(input, `could not read a model list: ${broken.ex.request.path} ${broken.ex.error?.code ?? `HTTP ${broken.ex.response?.status}`}`, evidence);
+      // A 401/403 about the credentials (a bad key, a missing bedrock:ListFoundationModels) says nothing about whether
+      // the endpoint lists the model: as unobserved as an outage. A 404 or 405 says there is no list here.
+      const broken = exchanges.find(({ ex }) => ex.error || !ex.response || ex.response.status >= 500 || deniesCredentials(ex));
+      if (broken) return unobserved(input, `could not read a model list: ${broken.ex.request.path} ${broken.ex.error?.code ?? `HTTP ${broken.ex.response?.status}${denial(broken.ex)}`}`, evidence);
       return judge(listed, input, 'no-list', evidence, exchanges.map(({ ex }) => `${ex.request.path}: HTTP ${ex.response?.status}`).join(', '));
     }
     const holding = lists.filter((l) => l.ids.includes(input.model));
@@ -116,7 +149,7 @@ const listed: CheckDefinition = {
 };
 
 export const errorChecks: readonly CheckDefinition[] = [
-  envelopeCheck('errors.unknown-model', 'A request for a model that does not exist gets the OpenAI error envelope'),
+  envelopeCheck('errors.unknown-model', 'A request for a model that does not exist gets the OpenAI error envelope', { denialAnswers: true }),
   envelopeCheck('errors.bad-parameter', 'A request with a mistyped parameter gets a 4xx in the OpenAI error envelope'),
   wrongRoute,
   listed,

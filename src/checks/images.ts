@@ -4,7 +4,8 @@
  * (`{{generated.png-<colour>}}`) sent as `image_url` content on chat, `input_image` on Responses and an `image`
  * block on Messages. Whether the endpoint takes the request (`accepted` / `rejected`), and whether the answer
  * reflects the image: asked for its one colour, the model names it (`seen`) or not (`not-seen`). An answer that
- * names no colour at all, or that the output budget cut, cannot tell (`inconclusive`).
+ * says no image reached it is `not-seen` whatever colour it then guesses. An answer that names no colour at all, or
+ * that the output budget cut, cannot tell (`inconclusive`).
  */
 import { colourOfPng, IMAGE_COLOURS, type ImageColour } from '../suite/generated.ts';
 import { saysNoImage } from './no-image.ts';
@@ -100,12 +101,14 @@ function seenCheck(api: ImageApi): CheckDefinition {
       const said = assertedColours(text);
       const quoted = JSON.stringify(text.slice(0, 120));
       const others = [...said].filter((c) => c !== colour);
+      // The model says no image reached it: a colour it names then is a guess (one in four is right), not the image seen.
+      if (saysNoImage(text)) {
+        return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted} (no image seen${said.size ? `; names ${[...said].join(', ')} as a guess` : ''})`);
+      }
       if (said.has(colour) && others.length === 0) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
       // Naming its colour among others ("green or blue", "green, blue and red") says nothing about which it saw.
       if (said.has(colour)) return inconclusive(input, `the image is ${colour}; the answer names ${[colour, ...others].join(', ')}, so which it saw cannot be told: ${quoted}`, evidence);
-      if (others.length || saysNoImage(text)) {
-        return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted}${others.length ? ` (names ${others.join(', ')})` : ' (no image seen)'}`);
-      }
+      if (others.length) return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted} (names ${others.join(', ')})`);
       const spent = budgetSpent(body, limitOf(request));
       return inconclusive(input, spent ? `${spent}, before a colour was named` : `the answer names no colour, so it cannot tell whether the image was seen: ${quoted}`, evidence);
     },

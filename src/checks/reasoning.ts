@@ -6,7 +6,7 @@
  * too few to show a reasoning model's reasoning reliably).
  */
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, answerOf, notObservable, observe, sentBody, stepOf, successfulExchange } from './answer.ts';
+import { acceptanceCheck, answerOf, failedResponse, notObservable, observe, sentBody, stepOf, successfulExchange } from './answer.ts';
 import { budgetSpent, limitOf, reasoningUnshown } from './budget.ts';
 import { evidenceOf, inconclusive, judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
@@ -14,7 +14,8 @@ import type { CheckDefinition } from './types.ts';
 export const EFFORTS = ['none', 'low', 'medium', 'high'] as const;
 
 const effortChecks = EFFORTS.map((effort) =>
-  acceptanceCheck({ id: `reasoning.effort.${effort}`, title: `Whether Responses takes reasoning: {effort: "${effort}"}`, api: 'responses', about: ['reasoning'] }),
+  // Mantle refuses an effort inside a 200 (status "failed", invalid_prompt): a refusal, not a 2xx that took it.
+  acceptanceCheck({ id: `reasoning.effort.${effort}`, title: `Whether Responses takes reasoning: {effort: "${effort}"}`, api: 'responses', about: ['reasoning'], failedInside: failedResponse }),
 );
 
 const defaultEffort: CheckDefinition = {

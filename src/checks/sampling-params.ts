@@ -3,13 +3,15 @@
  * `temperature` and `top_p`: taken, or refused? Models that fix them are common now (gemma-4 refuses a temperature
  * other than the default and any top_p on chat, litellm #36970; GPT-5.x and GPT-6 refuse temperature, promptfoo
  * #11039), and an app that always sends them breaks there. Asked with a value other than the default on every API
- * the model serves; `rejected` quotes the endpoint's wording (`unsupported_parameter` or `unsupported_value`).
+ * the model serves; `rejected` quotes the endpoint's wording (`unsupported_parameter` or `unsupported_value`), in a
+ * 4xx or in a Responses object that failed inside a 200 (`invalid_prompt`).
  * `ignored` when the answer echoes the field with another value (Responses echoes what it applied): the request went
  * through but the value was not taken, as `requests.sdk-fields.*` call the same evidence. What a taken value does to
  * the output is not measured: sampling is random, and no cheap request shows it, so an answer that echoes nothing
  * (Chat Completions) is `accepted` on its 2xx alone.
  */
 import { acrossApis, readRejection } from './across-apis.ts';
+import { failedResponse } from './answer.ts';
 import type { CheckDefinition } from './types.ts';
 
 function samplingCheck(id: string, field: 'temperature' | 'top_p'): CheckDefinition {
@@ -22,6 +24,10 @@ function samplingCheck(id: string, field: 'temperature' | 'top_p'): CheckDefinit
     run: (input) =>
       acrossApis(definition, input, ['rejected', 'ignored', 'accepted'], (seen) => {
         if (seen.answer.kind !== 'ok') return readRejection(seen, [field]);
+        // A Responses object that failed inside the 200 is a refusal said with the wrong status, read as a 4xx's
+        // would be (a server failure inside a 200 never gets here: the transport makes it an outage).
+        const failed = failedResponse(seen.answer.body);
+        if (failed) return readRejection({ ...seen, answer: { kind: 'rejected', status: seen.answer.status, message: failed } }, [field]);
         const sent = seen.request[field];
         const echoed = seen.answer.body?.[field];
         // Responses echoes what it applied: another value (beyond a float's rounding) says the sent one was not taken.

@@ -3,7 +3,7 @@
  * Function calling on Chat Completions and Responses: a forced call comes back as a tool call whose arguments
  * parse as JSON and fit the declared schema, and the turn that answers it with the tool's result is accepted.
  */
-import { acceptanceCheck, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
+import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { contentFilterOf, namingFilter } from './content-filter.ts';
@@ -58,5 +58,5 @@ export const toolChecks: readonly CheckDefinition[] = [
   forcedCall('tools.chat.forced-call', 'chat-completions'),
   acceptanceCheck({ id: 'tools.chat.result-turn', title: 'The chat turn that answers a tool call with its result is accepted', api: 'chat-completions', step: 'result', dependsOnModel: true, builtOn: toolCallStep('chat-completions'), reference: { value: 'accepted', source: 'openai-reference: tool messages answer tool calls' } }),
   forcedCall('tools.responses.forced-call', 'responses'),
-  acceptanceCheck({ id: 'tools.responses.result-turn', title: 'The Responses turn with a function_call_output is accepted', api: 'responses', step: 'result', dependsOnModel: true, builtOn: toolCallStep('responses'), reference: { value: 'accepted', source: 'openai-reference: function_call_output items answer function calls' } }),
+  acceptanceCheck({ id: 'tools.responses.result-turn', title: 'The Responses turn with a function_call_output is accepted', api: 'responses', step: 'result', dependsOnModel: true, builtOn: toolCallStep('responses'), failedInside: failedResponse, reference: { value: 'accepted', source: 'openai-reference: function_call_output items answer function calls' } }),
 ];
