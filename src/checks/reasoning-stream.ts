@@ -8,7 +8,9 @@
  * "Nowhere" only counts when the usage shows the model reasoned (on Responses: when the completed Response holds
  * summary or reasoning text the stream never sent); an answer that shows it did not, or that has no usage, or a
  * Response whose reasoning holds no text (`summary: []`), is `inconclusive`, and a stream that stalled before its
- * usage (on Messages: before any content block) came is an `error`.
+ * usage (on Messages: before any content block) came is an `error`. A Messages body that ended with an unsigned
+ * thinking block still open, or before any block and without message_delta or message_stop, is `bad-stream`: the
+ * endpoint cut it before the signature, or the model's choice, could come.
  */
 import { isRecord } from '../transport/body.ts';
 import { isStreamResponse } from '../transport/exchange.ts';
@@ -156,9 +158,11 @@ const thinkingStream: CheckDefinition = {
     const problems: string[] = [...read.unreadable];
     const blocks = new Map<number, { type: unknown; thinking: number; signature: boolean; closed: boolean }>();
     let stopReason: unknown;
+    let stopped = false;
     for (const value of read.values) {
       const index = typeof value.index === 'number' ? value.index : -1;
       if (value.type === 'message_delta' && isRecord(value.delta)) stopReason = value.delta.stop_reason;
+      if (value.type === 'message_stop') stopped = true;
       if (value.type === 'content_block_start') {
         const block = isRecord(value.content_block) ? value.content_block : {};
         blocks.set(index, { type: block.type, thinking: 0, signature: typeof block.signature === 'string' && block.signature.length > 0, closed: false });
@@ -184,6 +188,8 @@ const thinkingStream: CheckDefinition = {
       // only a block of another type shows it did not think.
       const stalled = blocks.size === 0 ? stallOf(read.seen.exchange) : undefined;
       if (stalled) return unobserved(input, `could not observe: ${stalled}, before any content block, so whether the model thought is not seen`, evidence);
+      // A body that ended before any block and without its ending was cut by the endpoint: no choice of the model shows.
+      if (blocks.size === 0 && stopReason === undefined && !stopped) return judge(thinkingStream, input, 'bad-stream', evidence, `the stream ended after ${read.values.length} event(s), before any content block and without message_delta or message_stop`);
       return inconclusive(input, 'the model chose not to think on this request (no thinking block), so there was no thinking to stream', evidence);
     }
     const unsigned = thinking.filter(([, b]) => !b.signature);
@@ -195,6 +201,11 @@ const thinkingStream: CheckDefinition = {
     const open = unsigned.filter(([, b]) => !b.closed);
     const stalled = open.length === unsigned.length && unsigned.length ? stallOf(read.seen.exchange) : undefined;
     if (stalled) return unobserved(input, `could not observe: ${stalled}; ${shown}, the block never closed`, evidence);
+    // A body that ended with the block open broke off mid-thought: its signature may have been still to come.
+    if (open.length && open.length === unsigned.length) {
+      const ending = [stopReason === undefined ? 'message_delta' : '', stopped ? '' : 'message_stop'].filter(Boolean);
+      return judge(thinkingStream, input, 'bad-stream', evidence, `${shown}; the stream ended with thinking block ${open.map(([i]) => i).join(', ')} open (no content_block_stop${ending.length ? `, no ${ending.join(' or ')}` : ''})`);
+    }
     if (unsigned.length) return judge(thinkingStream, input, 'no-signature', evidence, `${shown}; no signature_delta before the block closed: the thinking cannot be sent back on the next turn`);
     return judge(thinkingStream, input, 'conformant', evidence, shown);
   },

@@ -15,7 +15,7 @@ import { isRecord } from '../transport/body.ts';
 import type { SseEvent } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { budgetSpent, limitOf } from './budget.ts';
-import { clientReadEvents } from './client-read-events.ts';
+import { clientReadEvents, isDoneEvent } from './client-read-events.ts';
 import { chatFinishFilter, contentFilterOf } from './content-filter.ts';
 import { refusalOf, worded, type Refusal } from './refusal.ts';
 import { errorFrame, eventJson } from './stream-common.ts';
@@ -53,6 +53,11 @@ export interface StreamReading {
   failed?: { message: string; infrastructure: boolean };
   /** How many events could not be read (data not a JSON object): a call may have been in them. */
   unreadable?: number;
+  /**
+   * What the stream lacks of its ending (`no chunk carries a finish_reason`, ...), when it broke off before it: with
+   * no call read, the model's choice was never seen. Also one of `problems`.
+   */
+  unended?: string;
 }
 
 export type StreamReader = (events: readonly SseEvent[], request: Record<string, unknown>) => StreamReading;
@@ -137,15 +142,20 @@ export const readChatToolStream: StreamReader = (events, request) => {
   // OpenAI and vLLM end a call the request forced (a named function, or "required") with "stop": clients accept it.
   const forced = isRecord(request.tool_choice) || request.tool_choice === 'required';
   const notes: string[] = [];
-  if (finish === undefined) problems.push('no chunk carries a finish_reason');
+  // An endpoint that drops finish_reason but ends with [DONE] still showed the whole answer: only without both did the
+  // stream break off before its end.
+  const unended = finish === undefined && !events.some(isDoneEvent) ? 'no chunk carries a finish_reason and no [DONE] ends the stream' : undefined;
+  if (finish === undefined) problems.push(unended ?? 'no chunk carries a finish_reason');
   else if (calls.size > 0 && !cut && finish !== 'tool_calls') {
     if (forced && finish === 'stop') notes.push('finish_reason "stop" after a forced call (as OpenAI and vLLM end one; clients that branch on "tool_calls" miss it)');
     else problems.push(`finish_reason ${JSON.stringify(finish)} after the tool calls, not "tool_calls"${forced ? ' (or "stop", for a forced call)' : ''}`);
   }
   const refusal = worded(refused);
   const filtered = chatFinishFilter(finishes.at(-1));
-  return { calls: [...calls.values()], problems, notes, unreadable, ...(cut ? { budget: cut } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
+  return { calls: [...calls.values()], problems, notes, unreadable, ...(unended ? { unended } : {}), ...(cut ? { budget: cut } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
 };
+
+const NO_TERMINAL = 'no terminal event (response.completed, response.incomplete or response.failed)';
 
 export const readResponsesToolStream: StreamReader = (events, request) => {
   const { values, problems } = objectsOf('responses', events);
@@ -197,7 +207,7 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
     if (call.itemArguments !== undefined && call.itemArguments !== (call.done ?? joined)) problems.push(`output_item.done of ${call.key} carries other arguments than arguments.done`);
   }
   const cut = terminal && terminal.status === 'incomplete' ? budgetSpent(terminal, limitOf(request)) : undefined;
-  if (!terminal) problems.push('no terminal event (response.completed, response.incomplete or response.failed)');
+  if (!terminal) problems.push(NO_TERMINAL);
   else if (!failed && !cut) {
     const output = Array.isArray(terminal.output) ? terminal.output.filter(isRecord) : [];
     for (const call of calls.values()) {
@@ -209,7 +219,7 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
   // The refusal as the events said it, else as the terminal response holds it (a refusal content part).
   const refusal = worded(refusalDone ?? refusalDeltas) ?? (terminal ? refusalOf(terminal) : undefined);
   const filtered = terminal ? contentFilterOf(terminal) : undefined;
-  return { calls: [...calls.values()], problems, unreadable, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
+  return { calls: [...calls.values()], problems, unreadable, ...(terminal ? {} : { unended: NO_TERMINAL }), ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
 };
 
 export const readMessagesToolStream: StreamReader = (events, request) => {
@@ -254,7 +264,8 @@ export const readMessagesToolStream: StreamReader = (events, request) => {
   }
   const cut = stopReason === 'max_tokens' ? budgetSpent({ stop_reason: 'max_tokens' }, limitOf(request)) : undefined;
   const refusal = refusalOf({ stop_reason: stopReason });
-  if (stopReason === undefined) problems.push('no message_delta with a stop_reason');
+  const unended = stopReason === undefined ? 'no message_delta with a stop_reason' : undefined;
+  if (unended) problems.push(unended);
   else if (calls.length > 0 && !cut && stopReason !== 'tool_use') problems.push(`stop_reason ${JSON.stringify(stopReason)} after a tool_use block, not "tool_use"`);
-  return { calls, problems, unreadable, ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}) };
+  return { calls, problems, unreadable, ...(unended ? { unended } : {}), ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}) };
 };

@@ -3,10 +3,11 @@
  * Streamed tool calls, where agents break: a forced call streamed on each of the three APIs is reassembled as the
  * clients do (tool-stream-readers.ts), and two parallel calls on chat get distinct ids and indexes. Each observes
  * `conformant`, `no-call`, `bad-arguments` (the assembled arguments do not parse or fit the schema), `bad-stream`
- * (a rule of the stream a client relies on is broken; with no call read, when events could not be read) or
- * `rejected`; calls of another tool than the forced one are
- * `no-call` (no call of it). A stream the budget ended, or a refusal without a call, is `inconclusive`; one that
- * stalled before the call was complete is an `error` (the endpoint broke: stream.* says `stalled`).
+ * (a rule of the stream a client relies on is broken; with no call read, when events could not be read or the stream
+ * ended before its end: no finish_reason, terminal event or stop_reason) or `rejected`; calls of another tool than
+ * the forced one are `no-call` (no call of it). A stream the budget ended, or a refusal without a call, is
+ * `inconclusive`; one that stalled before the call was complete is an `error` (the endpoint broke: stream.* says
+ * `stalled`).
  */
 import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
@@ -78,6 +79,12 @@ function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition[
   // A stream with events no client can read (not JSON objects) that yields no call: whether a call was made is not
   // seen, and the stream is the endpoint's doing: bad-stream, not no-call.
   if (calls.length === 0 && reading.unreadable) return namingFilter(judge(definition, input, 'bad-stream', evidence, `no tool call could be read: ${problems.slice(0, 4).join('; ')}${problems.length > 4 ? `; and ${problems.length - 4} more` : ''}`), filtered);
+  // A stream that broke off before its ending, no call read: the model's choice never came, so no-call would blame
+  // the model for the endpoint's truncation (and pass where no-call is allowed).
+  if (calls.length === 0 && reading.unended) {
+    const others = problems.filter((p) => p !== reading.unended);
+    return namingFilter(judge(definition, input, 'bad-stream', evidence, `the stream ended before its end (${reading.unended}) with no tool call read${others.length ? `; ${others.slice(0, 3).join('; ')}` : ''}`), filtered);
+  }
   if (calls.length === 0) return namingFilter(judge(definition, input, 'no-call', evidence, problems.length ? `no tool call; ${problems.join('; ')}` : 'the stream holds no tool call'), filtered);
   if (options.parallel) {
     const ids = calls.map((c) => c.id);
