@@ -4,12 +4,13 @@
  * turn a list of violations into one verdict. The per-API rules live in stream-chat/-responses/-messages. A stream
  * that began and went silent for longer than the idle limit (`--idle-timeout`) is `stalled`, with the last event it
  * sent: the endpoint's behaviour on an answer it had started, so a verdict, not an infrastructure error. A stall
- * needs data first: headers and then silence is a wait for the first byte (queueing, a cold start), which the
- * transport leaves to `--timeout`; one marked stalled without a byte (an older recording) is an `error`, unobserved.
+ * needs data first: headers and then silence (or only keep-alive comments) is a wait for the answer to begin
+ * (queueing, a cold start), which the transport leaves to `--timeout`; one marked stalled before it began (an older
+ * recording) is an `error`, unobserved.
  */
 import { excerpt, parseJsonText } from '../transport/body.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
-import { eventData, sseStream, type SseEvent } from '../transport/sse.ts';
+import { carriesField, eventData, sseStream, type SseEvent } from '../transport/sse.ts';
 import { notObservable, observe } from './answer.ts';
 import { evidenceOf, judge, unobserved } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
@@ -64,13 +65,17 @@ export function streamCheck(id: string, api: 'chat-completions' | 'responses' | 
 }
 
 /**
- * Why a 2xx stream marked stalled shows nothing to judge, when it sent no byte at all: the wait for an answer to
- * begin is a timeout (infrastructure: queueing, a cold start), not a stall of an answer that began.
+ * Why a 2xx stream marked stalled shows nothing to judge, when it never began: no byte, or only keep-alive comments
+ * and blank lines. The wait for an answer to begin is a timeout (infrastructure: queueing, a cold start; a proxy
+ * that pings while it waits), not a stall of an answer that began.
  */
 function silentFromStart(exchange: Exchange): string | undefined {
   const response = exchange.response;
-  if (!response || response.stalledAfterMs === undefined || response.chunks.some((c) => c.data.length > 0)) return undefined;
-  return `could not observe: HARNESS_TIMEOUT: the headers came and then no byte for ${response.stalledAfterMs} ms; an answer that never began is a timeout (queueing or a cold start), not a stall (raise --timeout)`;
+  if (!response || response.stalledAfterMs === undefined) return undefined;
+  const text = response.chunks.map((c) => c.data).join('');
+  if (carriesField(text)) return undefined;
+  const sent = text ? `only keep-alive comments, then nothing for ${response.stalledAfterMs} ms` : `no byte for ${response.stalledAfterMs} ms`;
+  return `could not observe: HARNESS_TIMEOUT: the headers came and then ${sent}; an answer that never began is a timeout (queueing or a cold start), not a stall (raise --timeout)`;
 }
 
 /**

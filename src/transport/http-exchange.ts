@@ -5,9 +5,10 @@
  * back an exchange that went through the run's redactor. Failures of the network or the endpoint, and answers
  * that say nothing about the model (a redirect, a 408, an empty or HTML 2xx, a proxy's HTML error page), become an
  * `ExchangeError` with a stable code; they are never a verdict. A body
- * that began (its first byte arrived) and then went silent for longer than the idle limit is kept as it is, marked
- * stalled: that is the endpoint's answer, and the checks judge it. A body that never began (headers, then silence:
- * queueing, a cold start) is not a stall: only the deadline (`timeoutMs`) bounds it, and it is a timeout.
+ * that began (a field line arrived, not only keep-alive comments) and then went silent for longer than the idle
+ * limit is kept as it is, marked stalled: that is the endpoint's answer, and the checks judge it. A body that never
+ * began (headers, then silence or only keep-alives: queueing, a cold start) is not a stall: only the deadline
+ * (`timeoutMs`) bounds it, and it is a timeout.
  */
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
@@ -18,6 +19,7 @@ import { isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeRes
 import { storableHeaders } from './headers.ts';
 import { redactExchange } from './redact-exchange.ts';
 import { standInAnswer } from './stand-in-answer.ts';
+import { carriesField } from './sse.ts';
 import { Redactor, secretsOfAuthHeaders, secretsOfQuery, type Secret } from './redactor.ts';
 import { USER_AGENT } from './user-agent.ts';
 
@@ -32,9 +34,10 @@ export interface HttpOptions {
    */
   timeoutMs?: number;
   /**
-   * Longest silence between two reads of a body once its first byte arrived; past it the body is said to have
-   * stalled (`response.stalledAfterMs`) and the harness stops reading. The wait for the first byte is not timed by
-   * it (a stall needs data first): `timeoutMs` bounds it, as a timeout. Only a limit below `timeoutMs` can fire.
+   * Longest silence between two reads of a body once it began (its first field line, not a keep-alive comment);
+   * past it the body is said to have stalled (`response.stalledAfterMs`) and the harness stops reading. The wait
+   * for the answer to begin is not timed by it (a stall needs data first): `timeoutMs` bounds it, as a timeout.
+   * Only a limit below `timeoutMs` can fire.
    * 0 disables it.
    * @default 15000
    * @unit milliseconds
@@ -114,7 +117,7 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
   const base: Omit<Exchange, 'response' | 'error' | 'durationMs'> = { step: meta.step, prefix: meta.prefix, request, attempts: 1 };
   const timeout = AbortSignal.timeout(timeoutMs);
   // A body that goes silent after it began is the endpoint's answer (a stall), not a timeout: its own signal, armed
-  // at the first read. Silence before the first byte (queueing, a cold start) is left to the deadline: a timeout.
+  // once the answer began. The wait before (queueing, a cold start) is left to the deadline: a timeout.
   const idle = idleWatch(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
   const signal = AbortSignal.any([...(meta.signal ? [meta.signal] : []), timeout, idle.signal]);
   const note: EncodingNote = {};
@@ -154,14 +157,24 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     if (note.encoding) response.contentEncoding = note.encoding;
     const decoder = new TextDecoder();
     let bytes = 0;
+    // Until the answer begins, the line being read (a comment split across reads is still one); undefined after.
+    let waiting: string | undefined = '';
     for await (const buffer of answer.body as AsyncIterable<Buffer>) {
-      idle.arm();
       bytes += buffer.length;
       if (bytes > maxBytes) {
         answer.body.destroy();
         return finish(tooLarge(response, maxBytes), headersMs);
       }
-      pushChunk(response.chunks, sinceHeaders(), decoder.decode(buffer, { stream: true }));
+      const data = decoder.decode(buffer, { stream: true });
+      pushChunk(response.chunks, sinceHeaders(), data);
+      if (waiting !== undefined) {
+        const seen: string = waiting + data;
+        waiting = carriesField(seen) ? undefined : seen.slice(Math.max(seen.lastIndexOf('\n'), seen.lastIndexOf('\r')) + 1);
+      }
+      // A keep-alive before the answer began is still the wait for it (a proxy pinging while the request queues):
+      // the idle limit starts with the first field line. Once the answer began, any read (a keep-alive included)
+      // re-arms it: an endpoint that says it is alive until --timeout is a timeout, not a stall we saw.
+      if (waiting === undefined) idle.arm();
     }
     const tail = decoder.decode();
     if (tail) pushChunk(response.chunks, sinceHeaders(), tail);

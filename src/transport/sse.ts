@@ -69,14 +69,31 @@ export function parseSseChunks(chunks: readonly { t: number; data: string }[]): 
   return { events, comments, problems, trailing: trailingText(text), lineEndings: lineEndingsOf(text) };
 }
 
-/** What follows the last blank line (the event terminator), ignoring whitespace. */
+/**
+ * What follows the last blank line (the event terminator), ignoring whitespace; empty when it holds only comments.
+ * A comment dispatches nothing and leaves no event pending (WHATWG), so a keep-alive after the last event is no
+ * unterminated event; a field line there (`data: {...` with no blank line after) is one.
+ */
 function trailingText(text: string): string {
   let end = 0;
   for (const separator of ['\r\n\r\n', '\n\n', '\r\r', '\r\n\n', '\n\r\n']) {
     const index = text.lastIndexOf(separator);
     if (index >= 0) end = Math.max(end, index + separator.length);
   }
-  return text.slice(end).trim();
+  const rest = text.slice(end).trim();
+  return carriesField(rest) ? rest : '';
+}
+
+/** A line that starts with something other than `:` (a field: data, event, id, retry, or one the parser rejects). */
+const FIELD_LINE = /(?:^|[\r\n])[^\r\n:]/;
+
+/**
+ * Whether SSE text holds a field line, not only comments (`: keep-alive`) and blank lines: what says an answer
+ * began. Give it the text from the body's start, so that a comment split across reads is still read as one.
+ */
+export function carriesField(text: string): boolean {
+  // A byte-order mark opens the stream, not a line (WHATWG strips it).
+  return FIELD_LINE.test(text.startsWith('\uFEFF') ? text.slice(1) : text);
 }
 
 function lineEndingsOf(text: string): SseStream['lineEndings'] {

@@ -10,6 +10,7 @@ import { bodyText, excerpt, isRecord, parseJsonText } from './body.ts';
 import { ANSWER_MEMBERS, errorInSuccess } from './classify-response.ts';
 import { GATEWAY_WORDS, SERVER_FAILURE, failureOf, readError } from './error-fault.ts';
 import { isStreamResponse, type ExchangeError, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
+import { parseSseChunks, sseStream } from './sse.ts';
 
 /**
  * 4xx statuses whose HTML body is still read as the endpoint's answer: 401 is a credentials failure whoever says it
@@ -76,7 +77,7 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
   // A DELETE's body is not what it answers (its status is), unless it is a gateway's words.
   if (notJson && (request.method !== 'DELETE' || GATEWAY_WORDS.test(text.slice(0, 1000)))) return outage(`text that is not JSON (${excerpt(text, 120)})`);
   if (stream) {
-    const failed = streamFailure(text);
+    const failed = streamFailure(response, text);
     if (failed === undefined) return undefined;
     const what = failed.after === 0 ? 'whose first event is a throttle or a server failure' : `that broke off after ${failed.after} event(s) with a throttle or a server failure`;
     const so = failed.after === 0 ? 'the stream never began' : 'the answer was cut short';
@@ -126,22 +127,33 @@ function gatewayError(error: Record<string, unknown> | string): string | undefin
  * (Mantle), and a Responses `response.failed` event. Other error frames (a client fault, an error of no known kind,
  * one the stream went on after) are the stream checks' to judge.
  */
-function streamFailure(text: string): { message: string; after: number } | undefined {
+function streamFailure(response: ExchangeResponse, text: string): { message: string; after: number } | undefined {
+  // No frame can say a failure without one of these keys (joining data lines adds only line feeds): most chat
+  // streams are not parsed here at all.
+  if (!ERROR_KEY.test(text)) return undefined;
   let events = 0;
   let last: { message: string; after: number } | undefined;
-  // An event's data is one line here; lines before the first data line (comments, `event:`) dispatch nothing.
-  for (const data of text.matchAll(/^data:[ \t]?(.*)$/gm)) {
-    const line = data[1] ?? '';
+  // The events as the stream checks read them (an event's data may span several `data:` lines, joined), parsed
+  // once per response; a last event the stream ended without terminating still says what cut it short.
+  for (const data of [...sseStream(response).events.map((event) => event.data), ...unterminated(response)]) {
     // `[DONE]` after a failure frame does not undo it; an event that ends the answer does (the stream went on), and
     // an error after the answer ended cut nothing short: the stream checks judge either.
-    if (line.trim() === '[DONE]') return last;
-    if (TERMINAL.test(line)) return undefined;
-    const failed = /"(error|message)"/.test(line) ? frameFailure(line) : undefined;
+    if (data.trim() === '[DONE]') return last;
+    if (TERMINAL.test(data)) return undefined;
+    const failed = ERROR_KEY.test(data) ? frameFailure(data) : undefined;
     if (failed !== undefined && events === 0) return { message: failed, after: 0 };
     last = failed === undefined ? undefined : { message: failed, after: events };
     events += 1;
   }
   return last;
+}
+
+const ERROR_KEY = /"(error|message)"/;
+
+/** The data of the event the stream ended inside (a gateway's frame written without its blank line), if any. */
+function unterminated(response: ExchangeResponse): string[] {
+  const { trailing } = sseStream(response);
+  return trailing ? parseSseChunks([{ t: 0, data: `${trailing}\n\n` }]).events.map((event) => event.data) : [];
 }
 
 /**
@@ -152,8 +164,8 @@ function streamFailure(text: string): { message: string; after: number } | undef
 const TERMINAL = /"type":\s*"(?:message_stop|response\.completed|response\.incomplete)"/;
 
 /** What one event's data says, when it is an error that says the server failed or throttled. */
-function frameFailure(line: string): string | undefined {
-  const parsed = parseJsonText(line);
+function frameFailure(data: string): string | undefined {
+  const parsed = parseJsonText(data);
   if (!parsed.ok || !isRecord(parsed.value)) return undefined;
   const frame = parsed.value;
   if (frame.type === 'response.failed') return isRecord(frame.response) && isRecord(frame.response.error) ? failureOf(frame.response.error) : undefined;
