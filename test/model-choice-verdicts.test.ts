@@ -140,3 +140,21 @@ describe('messages.basic: a Message without text that ended for the model\'s rea
     expect((await judged('probe.messages', 'messages.basic', PROSE.messages)).observed).toBe('conformant');
   });
 });
+
+describe('structured output: an integer written 36.0 fits JSON Schema but not a strict decoder', () => {
+  const answer = (api: 'chat' | 'responses', text: string) =>
+    api === 'chat' ? chat({ content: text }) : responses([{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }]);
+  it.each(STRUCTURED)('$check: valid, and the reason says so; written 36 it says nothing of it', async ({ api, caseId, check }) => {
+    for (const text of ['{"name":"Ada","age":36.0}', '{"name":"Ada","age":3.6e1}']) {
+      const float = await judged(caseId, check, answer(api, text));
+      expect(float.observed, float.reason).toBe('valid');
+      expect(float.reason).toMatch(/but an integer the schema asks for is written with a fraction or an exponent \(.*\/age.*\): JSON Schema counts it an integer, strict decoders into an int do not/);
+    }
+    const plain = await judged(caseId, check, answer(api, PERSON));
+    expect(plain.observed).toBe('valid');
+    expect(plain.reason).not.toContain('fraction');
+    // A number the schema does not type integer is no concern of it.
+    const named = await judged(caseId, check, answer(api, '{"name":"Ada 2.0","age":36}'));
+    expect(named.reason).not.toContain('fraction');
+  });
+});

@@ -5,7 +5,7 @@
  * fields present. Lenient: what tolerant clients (Python, JavaScript) accept: any number where an integer is
  * specified, nullable fields may be absent, optional fields may be null. Anything strictly valid is leniently valid.
  */
-import { isLosslessNumber } from '../transport/body.ts';
+import { isLosslessNumber, parseLosslessText } from '../transport/body.ts';
 import { mapValues } from '../map-values.ts';
 import { allowsNull, isNode, mapSubschemas, type SchemaDocument } from './schemas/schema-walk.ts';
 
@@ -91,4 +91,18 @@ export function plainValue(value: unknown): unknown {
  */
 export function schemaValues(value: unknown, plain: boolean): { plain: unknown; strict: unknown; strictAway?: unknown } {
   return plain ? { plain: value, strict: value } : { plain: plainValue(value), strict: strictValue(value), strictAway: strictValue(value, true) };
+}
+
+/**
+ * A note for JSON text that fits `schema` only because JSON Schema counts `30.0` (or `3e1`) an integer: what the
+ * schema types integer is written with a fraction or an exponent, which strict decoders (Go or .NET into an int)
+ * refuse. Undefined when nothing is so written. Read both ways off the integers (offIntegers), as schema.* read it.
+ */
+export function integerLexemeNote(schema: unknown, text: string, problemsOf: (schema: unknown, value: unknown) => string[]): string | undefined {
+  if (!/\d[.eE]/.test(text)) return undefined;
+  const lossless = parseLosslessText(text);
+  if (!lossless.ok) return undefined;
+  const toward = problemsOf(schema, strictValue(lossless.value));
+  if (toward.length === 0 || problemsOf(schema, strictValue(lossless.value, true)).length === 0) return undefined;
+  return `an integer the schema asks for is written with a fraction or an exponent (${toward.slice(0, 2).join('; ')}): JSON Schema counts it an integer, strict decoders into an int do not`;
 }

@@ -9,6 +9,7 @@ import { chatContentText, finalAnswerText } from './answer-text.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
+import { integerLexemeNote } from './schema-modes.ts';
 import { contentFilterOf, namingFilter } from './content-filter.ts';
 import { refusedInstead } from './refusal.ts';
 import type { CheckDefinition } from './types.ts';
@@ -42,8 +43,11 @@ function structuredCheck(id: string, api: 'chat-completions' | 'responses', text
         // A refusal is the documented answer to a request the model will not fulfil, in place of the JSON.
         return refusedInstead(input, body, 'in place of the JSON', evidence) ?? namingFilter(judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`), contentFilterOf(body));
       }
-      const problems = schemaProblems(schemaOf(request) ?? {}, parsed.value);
-      return judge(definition, input, problems.length ? 'schema-mismatch' : 'valid', evidence, problems.join('; ') || 'the output validates');
+      const schema = schemaOf(request) ?? {};
+      const problems = schemaProblems(schema, parsed.value);
+      if (problems.length) return judge(definition, input, 'schema-mismatch', evidence, problems.join('; '));
+      const note = integerLexemeNote(schema, text as string, schemaProblems);
+      return judge(definition, input, 'valid', evidence, note ? `the output validates; but ${note}` : 'the output validates');
     },
   };
   return definition;
