@@ -177,8 +177,9 @@ describe('latency', () => {
     try {
       const results = await checkModel(liveTarget(emulator.url), 'test.slow-start', { checks: ['stream.chat-completions', 'created-at.chat'] });
       const stream = results.get('stream.chat-completions')!.evidence.find((e) => e.timing?.firstTokenMs !== undefined)!;
-      // The delay sits between the headers and the first content token, whatever the machine's load.
-      expect(stream.timing!.firstTokenMs! - stream.timing!.headersMs).toBeGreaterThanOrEqual(140);
+      // The delay sits between the headers and the first content token. Under load the headers are read late (the
+      // emulator's 150 ms start at its write), so the bound leaves room: 135 ms was seen beside four busy processes.
+      expect(stream.timing!.firstTokenMs! - stream.timing!.headersMs).toBeGreaterThanOrEqual(100);
       expect(stream.timing!.totalMs).toBeGreaterThanOrEqual(stream.timing!.firstTokenMs!);
       const plain = results.get('created-at.chat')!.evidence[0]!;
       expect(plain.timing?.firstTokenMs).toBeUndefined();
