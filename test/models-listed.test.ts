@@ -4,6 +4,8 @@
  * report; catalogued ids not listed and ids the harness refuses are reported per target; `catalog diff` prints the
  * difference alone.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +79,34 @@ describe('--models catalog+listed', () => {
     expect(run.code, run.stderr).toBe(0);
     const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
     expect(matrix.models.map((m) => m.id)).toEqual(['openai.gpt-oss-20b', NEW]);
+  });
+
+  it('a target whose list names no usable model is exit 2 naming it, before anything else is sent', async () => {
+    // An endpoint that lists nothing (or only ids the harness refuses) and answers nothing else.
+    const lists = ['{"object":"list","data":[]}', '{"object":"list","data":[{"id":"../x"},{"id":7}]}'];
+    const asked: string[] = [];
+    const server = createServer((req, res) => {
+      asked.push(`${req.method} ${req.url}`);
+      const list = lists[Number(new URL(req.url ?? '/', 'http://x').pathname.startsWith('/refused'))]!;
+      if (req.url?.endsWith('/models')) res.writeHead(200, { 'content-type': 'application/json' }).end(list);
+      else res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"message":"down"}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const empty = await cli(['run', '--mode', 'live', '--auth', 'none', '--endpoint', url, '--catalog', catalogFile, '--models', 'listed', '--report-dir', join(dir, 'empty'), '--quiet']);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toMatch(/--models listed: target 127\.0\.0\.1_\d+'s model list is empty \(GET \/v1\/models, GET \/openai\/v1\/models: no id listed\); name the models with --models <ids>, or drop listed/);
+      const refused = await cli(['run', '--mode', 'live', '--auth', 'none', '--endpoint', `${url}/refused`, '--catalog', catalogFile, '--models', 'listed', '--report-dir', join(dir, 'refused'), '--quiet']);
+      expect(refused.stderr).toContain("model list is empty (GET /v1/models, GET /openai/v1/models: 2 id(s) listed, none usable: ../x (");
+      // One target of two listing nothing stops the run too: it would have no cell, and the gate nothing to say of it.
+      const two = await cli(['run', '--mode', 'live', '--auth', 'none', '--targets', `custom:good=${emulator.url},custom:down=${url}`, '--catalog', catalogFile, '--models', 'listed', '--report-dir', join(dir, 'two'), '--quiet']);
+      expect(two.code).toBe(2);
+      expect(two.stderr).toContain("target custom.down's model list is empty");
+      expect(asked.every((a) => a.endsWith('/models'))).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses listed mixed with catalog+listed, before anything is sent', async () => {

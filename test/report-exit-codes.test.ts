@@ -58,6 +58,47 @@ describe('report exits with the gate', () => {
   });
 });
 
+describe('report of a run that observed nothing, or nothing of a target', () => {
+  const notRun = (reason: string) => ({ status: 'skipped' as const, observed: null, reason, evidence: [], notRun: true as const });
+  const everyCell = (cell: ReturnType<typeof notRun>) => ['xai.grok-4.3', QWEN].flatMap((model) => ['path-prefix', 'created-at.chat', 'defaults.temperature'].map((check) => ({ model, check, ...cell })));
+
+  it('1 when a target has no cell (its model list named no model); 0 with the target listing a model', async () => {
+    const base = smallMatrix();
+    const down = { ...base.targets[0]!, id: 'down', modelList: { source: 'GET /v1/models', listed: 0, new: [], notListed: base.models.map((m) => m.id), refused: [] } };
+    const out = join(dir, 'down-report');
+    const result = await cli(['report', await save('down', { ...base, targets: [...base.targets, down] }), '--report-dir', out]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^gate: fail \(exit 1\): target down ran nothing$/m);
+    expect(await readFile(join(out, 'junit.xml'), 'utf8')).toMatch(/<testsuites name="mantle-conformance" tests="\d+" failures="1"[\s\S]*<failure message="target down ran nothing: it has no cell/);
+    expect((await read(join(out, 'matrix.json'))).gate.problems).toEqual([expect.objectContaining({ kind: 'partial', target: 'down' })]);
+    expect((await cli(['report', await save('up', base), '--report-dir', join(dir, 'up-report')])).code).toBe(0);
+  });
+
+  it('1 when no cell ran, or there is none; 0 for a shard whose cells another shard ran', async () => {
+    const filtered = smallMatrix(everyCell(notRun('not run: filtered out (a model filter or -t) or in another shard')));
+    const none = await cli(['report', await save('none-ran', filtered), '--report-dir', join(dir, 'none-ran-report')]);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toMatch(/^gate: fail \(exit 1\): nothing ran$/m);
+    const empty = await cli(['report', await save('no-cells', smallMatrix([], [])), '--report-dir', join(dir, 'no-cells-report')]);
+    expect(empty.code).toBe(1);
+    const shard = smallMatrix(everyCell(notRun('not run: filtered out (a model filter or -t) or in another shard')), undefined, undefined, { runId: 'R', shard: '3/3' });
+    expect((await cli(['report', await save('empty-shard', shard), '--report-dir', join(dir, 'empty-shard-report')])).code).toBe(0);
+  });
+
+  it('a run whose cells say "not reached" is partial whatever run.partial says: refused when read, and its gate fails', async () => {
+    const base = smallMatrix(everyCell(notRun('not reached: interrupted (Ctrl-C)')).slice(0, 4));
+    // run.partial, run.interrupted and run.partialReason edited away, as by hand.
+    expect(base.run.partial).toBe(false);
+    expect(base.gate).toMatchObject({ exitCode: 1, verdict: 'fail', problems: [expect.objectContaining({ kind: 'partial', message: expect.stringContaining('4 cell(s) say "not reached"') })] });
+    const result = await cli(['report', await save('edited', base), '--report-dir', join(dir, 'edited-report')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/HARNESS_REPORT_INVALID: \S*edited\.json: results\[0\]\.reason: "not reached: interrupted \(Ctrl-C\)", but run\.partial is false/);
+    // As the run wrote it, it is read, and says interrupted.
+    const written = { ...base, run: { ...base.run, partial: true, partialReason: 'interrupted (Ctrl-C)', interrupted: true } };
+    expect((await cli(['report', await save('as-written', written), '--report-dir', join(dir, 'as-written-report')])).code).toBe(130);
+  });
+});
+
 describe('merge writes the step summary', () => {
   const shard = (i: 1 | 2) =>
     smallMatrix(

@@ -9,6 +9,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { folderName, nameProblem } from '../names.ts';
+import { inertLine } from '../report/inert-text.ts';
 import type { ModelListing } from '../report/matrix.ts';
 import type { RunConfig, TargetConfig } from '../run/run-config.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
@@ -57,7 +58,7 @@ async function recordedLists(target: TargetConfig, config: RunConfig): Promise<{
   return { exchanges: [], source: `no recorded models.list under ${fixturePath(config.fixturesDir, target.id, '*', 'models.list')}` };
 }
 
-/** Each target's model list against the catalog's ids. A target with no readable list is an error naming it. */
+/** Each target's model list against the catalog's ids. A target with no readable list, or an empty one, is an error naming it. */
 export async function readModelLists(config: RunConfig, catalogIds: readonly string[]): Promise<TargetModelList[]> {
   const catalog = new Set(catalogIds);
   return Promise.all(
@@ -77,6 +78,11 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
         if (problem) refused.push({ id: id.slice(0, 200), problem });
         else if (ids.size < MAX_LISTED) ids.add(raw as string);
         else refused.push({ id: id.slice(0, 200), problem: `more than ${MAX_LISTED} ids listed` });
+      }
+      // An empty list would run no model on the target: 0 of 0 cells, which no gate can call observed.
+      if (ids.size === 0) {
+        const why = refused.length ? `${refused.length} id(s) listed, none usable: ${refused.slice(0, 3).map((r) => `${inertLine(r.id, 60)} (${inertLine(r.problem, 120)})`).join(', ')}` : 'no id listed';
+        throw new HarnessError('HARNESS_USAGE', `--models ${config.discover ?? 'listed'}: target ${target.id}'s model list is empty (${source}: ${why}); name the models with --models <ids>, or drop listed`);
       }
       const sorted = [...ids].sort();
       return {

@@ -5,10 +5,10 @@
  * file is exit 2 naming the file and the JSON path of the first bad field. What a schema cannot say is checked
  * next, as a run would have written it: every number finite (JSON's 1e400 parses as Infinity), no `__proto__` key
  * (an assignment would turn it into a prototype), names that are names (src/names.ts), each cell once and only of
- * the targets, models and checks the file lists, no cell missing, and every observed and expected value a word of
- * its check's vocabulary. Then it is normalised: format 1 is read as format 2, reasons and evidence are bounded as
- * a run bounds them, and every derived part (gating, counts, the gate) is recomputed from the results rather than
- * taken from the file.
+ * the targets, models and checks the file lists, no cell missing, no cell "not reached" in a run that does not say
+ * it is partial, and every observed and expected value a word of its check's vocabulary. Then it is normalised:
+ * format 1 is read as format 2, reasons and evidence are bounded as a run bounds them, and every derived part
+ * (gating, counts, the gate) is recomputed from the results rather than taken from the file.
  */
 import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
@@ -155,6 +155,10 @@ function inconsistency(matrix: Matrix): string | undefined {
     const first = cells.get(k);
     if (first !== undefined) return `results[${i}]: the cell of results[${first}] again (target ${shown(r.target)}, model ${shown(r.model)}, check ${shown(r.check)}); a matrix holds each cell once`;
     cells.set(k, i);
+    // Only a run that stopped says "not reached" (run-matrix.ts), and it says partial too: the file lost that.
+    if (r.notRun && !matrix.run.partial && r.reason.startsWith('not reached')) {
+      return `results[${i}].reason: ${shown(r.reason)}, but run.partial is false (a run that stopped before a cell says partial, and its gate fails)`;
+    }
     pairs.set(pairKey(r.target, r.model), (pairs.get(pairKey(r.target, r.model)) ?? 0) + 1);
     const { check, i: c } = listedCheck;
     const expected = r.expected === FLAKY ? [] : Array.isArray(r.expected) ? r.expected : [r.expected];

@@ -3,7 +3,9 @@
  * `mantle-conformance run`: validate everything (flags, files, the selection, a report folder that can be written:
  * exit 2 with nothing sent but the one credentials check), check the credentials once against the endpoint, run
  * the selected checks (in this process; on vitest for `--ui` or vitest arguments), write the reports, and exit 0
- * (nothing gates), 1 (something gates, or the run is partial), 2 (usage, configuration, credentials) or 130 (Ctrl-C).
+ * (nothing gates), 1 (something gates, or the run is partial), 2 (usage, configuration, credentials) or 130 (Ctrl-C
+ * or SIGTERM, from the start on). An earlier run's reports in the report folder are removed once it is known to be
+ * writable: a run that stops before it writes its own leaves none to read as its verdict.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -20,7 +22,9 @@ import { ProgressReporter } from '../run/progress-reporter.ts';
 import type { RunConfig } from '../run/run-config.ts';
 import { runInProcess, type RunEnd, type RunRequest } from '../run/run-conformance.ts';
 import { selectWork } from '../run/selection.ts';
+import { removeEarlierReports } from './earlier-reports.ts';
 import { EXIT } from './project.ts';
+import { guardSetup, InterruptedBeforeRun, type SetupGuard } from './setup-guard.ts';
 import { appendStepSummary } from './step-summary-file.ts';
 import { intFlag, patternFlag, resolveRunConfig, RUN_RANGES, shardFlag, usage, type RunFlags } from './run-options.ts';
 
@@ -45,34 +49,66 @@ export interface RunOutcome {
   runner: 'in-process' | 'vitest';
 }
 
+type RunIo = { out: NodeJS.WritableStream; err: NodeJS.WritableStream & { isTTY?: boolean } };
+
+/** `run`: see the module's comment; the outcome's exit code is the gate's, 130 after Ctrl-C or SIGTERM. */
 export async function runCommand(
   filters: string[],
   flags: RunCommandFlags,
   root: string,
   version: string,
-  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream & { isTTY?: boolean } } = { out: process.stdout, err: process.stderr },
+  io: RunIo = { out: process.stdout, err: process.stderr },
 ): Promise<RunOutcome> {
+  // Ctrl-C or SIGTERM from the start on is exit 130: before the run proper there is no matrix to write.
+  const guard = guardSetup(io.err);
+  let config: RunConfig | undefined;
+  const onVitest = Boolean(flags.ui) || (flags.vitestArgs ?? []).length > 0;
+  try {
+    const selection = await selectionFlags(flags);
+    config = await resolveRunConfig(flags, root, version);
+    return await prepareAndRun(filters, flags, selection, config, guard, io, onVitest);
+  } catch (error) {
+    if (!(error instanceof InterruptedBeforeRun) || !config) throw error;
+    return { exitCode: EXIT.interrupted, config, runner: onVitest ? 'vitest' : 'in-process' };
+  } finally {
+    guard.dispose();
+  }
+}
+
+type SelectionFlags = Awaited<ReturnType<typeof selectionFlags>>;
+
+/** --shard, -t and the arguments after `--`: vitest's own selection flags after `--` mean what the harness's mean, and are taken out and checked here. */
+async function selectionFlags(flags: RunCommandFlags) {
   const vitestArgs = flags.vitestArgs ?? [];
-  const onVitest = Boolean(flags.ui) || vitestArgs.length > 0;
-  // vitest's own selection flags after `--` mean what the harness's mean: they are taken out and checked here.
   const extra = vitestArgs.length ? await parseVitestArgs(vitestArgs) : { filter: [], options: {} as Record<string, unknown> };
   const { shard: extraShard, testNamePattern: extraPattern, ...vitestOptions } = extra.options as { shard?: string; testNamePattern?: string };
   if (flags.shard !== undefined && extraShard !== undefined) throw usage('--shard', 'given twice (before and after --); give it once');
   if (flags.testNamePattern !== undefined && extraPattern !== undefined) throw usage('-t', 'given twice (before and after --); give it once');
   const shardText = flags.shard ?? (extraShard !== undefined ? String(extraShard) : undefined);
   const patternText = flags.testNamePattern ?? (extraPattern !== undefined ? String(extraPattern) : undefined);
-  const shard = shardFlag(shardText);
-  const pattern = patternFlag(patternText);
-  const config = await resolveRunConfig(flags, root, version);
+  return { extra, vitestOptions, shardText, patternText, shard: shardFlag(shardText), pattern: patternFlag(patternText) };
+}
+
+async function prepareAndRun(filters: string[], flags: RunCommandFlags, selection: SelectionFlags, config: RunConfig, guard: SetupGuard, io: RunIo, onVitest: boolean): Promise<RunOutcome> {
+  const { extra, vitestOptions, shardText, patternText, shard, pattern } = selection;
   const threads = threadsFlag(flags.threads, config, onVitest);
   await checkWritable(config.reportDir);
+  let baseline: Matrix | undefined;
+  try {
+    // The matrix schema compiles when read-matrix loads: only a run with --baseline pays for it. Read before the
+    // earlier reports go: the baseline may be one of them.
+    baseline = config.baselineFile ? await guard.race((await import('./read-matrix.ts')).readMatrix(config.baselineFile)) : undefined;
+  } finally {
+    await removeEarlierReports(config.reportDir);
+  }
+  guard.check();
   if (config.historyDir) await checkWritable(config.historyDir, '--history', 'append the run');
-  if (config.discover) await discoverModels(config);
+  if (config.discover) await guard.race(discoverModels(config));
   // The credentials check (one GET, no tokens) goes out while the suites load: its answer arrives while the CPU
   // is busy with YAML. Whatever else is wrong still stops the run before anything else is sent.
   const preflighted = config.targets.some((t) => t.mode !== 'replay') ? import('./preflight.ts').then(({ preflight }) => preflight(config)) : Promise.resolve();
   preflighted.catch(() => undefined);
-  const loaded = await loadPlan(config);
+  const loaded = await guard.race(loadPlan(config));
   const allFilters = [...filters, ...extra.filter];
   const work = selectWork(
     config.targets,
@@ -81,10 +117,9 @@ export async function runCommand(
   );
   await refuseLinkedFixtureFolders(config, work);
   // Read the OpenAPI document now, so a bad one stops the run with exit 2 before anything is sent.
-  const schemas = config.openapiFile ? await loadOpenApiSchemas(config.openapiFile) : undefined;
-  // The matrix schema compiles when read-matrix loads: only a run with --baseline pays for it.
-  const baseline = config.baselineFile ? await (await import('./read-matrix.ts')).readMatrix(config.baselineFile) : undefined;
-  await preflighted;
+  const schemas = config.openapiFile ? await guard.race(loadOpenApiSchemas(config.openapiFile)) : undefined;
+  await guard.race(preflighted);
+  guard.check();
 
   const replay = config.targets.every((t) => t.mode === 'replay');
   const total = work.reduce((n, cell) => n + cell.checks.length, 0);
@@ -103,6 +138,8 @@ export async function runCommand(
     ...(progress ? { progress } : {}),
     err: io.err,
   };
+  // From here the run's own listeners take Ctrl-C and SIGTERM, and write the partial matrix.
+  guard.handOver();
   const end = onVitest
     ? await (await import('../run/vitest-view.ts')).runOnVitest({ ...request, ui: Boolean(flags.ui), vitestOptions })
     : await runInProcess(request);
@@ -233,7 +270,8 @@ function summaryLines(matrix: Matrix, end: RunEnd): string[] {
   lines.push(`coverage: ${coverageLine(matrix)}`);
   if (matrix.run.partial) lines.push(`partial run: ${inertLine(matrix.run.partialReason)}`);
   if (matrix.comparison) lines.push(describeComparison(matrix.comparison));
-  for (const p of matrix.gate.problems) if (p.kind !== 'partial' && p.kind !== 'interrupted') lines.push(`  ${inertLine(p.message)}`);
+  // The run's own partial reason is said above; a partial problem of the gate's own (a target that ran nothing) is not.
+  for (const p of matrix.gate.problems) if (p.kind !== 'interrupted' && !(p.kind === 'partial' && matrix.run.partial && p.message.startsWith('partial run: '))) lines.push(`  ${inertLine(p.message)}`);
   for (const g of matrix.gate.gating.slice(0, 20)) lines.push(`  gating: ${g.model} ${g.check} (${g.target}): ${inertLine(g.reason)}`);
   if (matrix.gate.gating.length > 20) lines.push(`  ... and ${matrix.gate.gating.length - 20} more (see the reports)`);
   lines.push(...answeredAsAnotherLines(matrix));

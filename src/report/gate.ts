@@ -33,7 +33,12 @@ export function gateOf(matrix: Matrix): MatrixGate {
     problems.push({ kind: 'interrupted', message: `interrupted (${matrix.run.partialReason ?? 'stopped'}): cells not reached are skipped; the run proves nothing` });
   } else if (matrix.run.partial) {
     problems.push({ kind: 'partial', message: `partial run: ${matrix.run.partialReason ?? 'it did not finish'}` });
+  } else {
+    // Only a stop writes "not reached" (run-matrix.ts): a file that says otherwise in run.partial was edited.
+    const notReached = matrix.results.filter((r) => r.notRun && r.reason.startsWith('not reached')).length;
+    if (notReached) problems.push({ kind: 'partial', message: `partial run: ${notReached} cell(s) say "not reached" (the run stopped before them), though run.partial says the run finished` });
   }
+  problems.push(...nothingRan(matrix));
   const unobserved = unobservedModels(matrix);
   problems.push(...unobserved.problems);
   const unexpected = matrix.results.filter((r) => r.status === 'error' && !r.gating && !unobserved.cells.has(r)).length;
@@ -59,13 +64,30 @@ export function gateOf(matrix: Matrix): MatrixGate {
   };
 }
 
+/**
+ * A run, or a target of it, with no cell that ran observed nothing, whatever else it says: a model list that named
+ * no model, a matrix.json cut down by hand. A shard may run no cell (another shard runs them all); a target whose
+ * cells were all filtered out still has its cells, as not run.
+ */
+function nothingRan(matrix: Matrix): GateProblem[] {
+  const problems: GateProblem[] = [];
+  for (const { id } of matrix.targets) {
+    if (!matrix.results.some((r) => r.target === id)) problems.push({ kind: 'partial', target: id, message: `target ${id} ran nothing: it has no cell (its model list named no model, or the file lost them); name the models with --models` });
+  }
+  const ran = matrix.results.some((r) => !r.notRun);
+  if (!ran && (matrix.results.length === 0 || !matrix.run.selection?.shard)) {
+    problems.push({ kind: 'partial', message: `nothing ran: 0 of ${matrix.results.length} cells ran; a run that observed nothing cannot pass` });
+  }
+  return problems;
+}
+
 /** The gate in one line: `pass (exit 0)`, `fail (exit 1): 3 results ...; ...`, `interrupted (exit 130)`. */
 export function gateLine(gate: MatrixGate): string {
   if (gate.verdict === 'interrupted') return 'interrupted (exit 130): the run did not finish, so it neither passes nor fails';
   if (gate.verdict === 'pass') return 'pass (exit 0)';
   const why = [
     gatingLine(gate.gating),
-    ...gate.problems.map((p) => (p.kind === 'unobserved-model' ? '' : p.kind === 'partial' ? 'partial run' : p.kind === 'too-many-errors' ? `${gate.errors.unexpected} errors (max ${gate.errors.max})` : p.kind === 'recording-kept' ? p.message : p.kind)),
+    ...gate.problems.map((p) => (p.kind === 'unobserved-model' ? '' : p.kind === 'partial' ? p.message.split(':')[0] : p.kind === 'too-many-errors' ? `${gate.errors.unexpected} errors (max ${gate.errors.max})` : p.kind === 'recording-kept' ? p.message : p.kind)),
     unobservedLine(gate.problems),
     gate.regressedSinceBaseline ? 'new failures since the baseline' : '',
   ].filter(Boolean);

@@ -1,0 +1,46 @@
+/**
+ * @module cli/earlier-reports
+ * The reports an earlier run left in --report-dir, removed before a run that may stop without writing its own.
+ */
+import { constants } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HarnessError } from '../errors.ts';
+
+/** The reports a run writes into --report-dir, each with the start that shows mantle-conformance wrote it. */
+const OWN_REPORTS: readonly (readonly [string, RegExp])[] = [
+  ['matrix.json', /^\{\s*"format":\s*"mantle-conformance\.matrix\//],
+  ['matrix.md', /^# Mantle compatibility matrix\r?\n/],
+  ['matrix.html', /^<!doctype html>[\s\S]*?<title>Mantle compatibility matrix /],
+  ['junit.xml', /^<\?xml[^>]*\?>\s*<testsuites name="mantle-conformance"/],
+];
+
+/**
+ * Removes the reports an earlier run left in the report folder, once it is known to be writable: a run that then
+ * stops without writing its own (a signal, a usage error, a crash) must not leave another run's green junit.xml or
+ * matrix.json to read as its verdict. Only files mantle-conformance wrote go, known by how they start; a file of
+ * the same name it did not write, or a link, stays. The history keeps earlier runs, one file each.
+ */
+export async function removeEarlierReports(dir: string): Promise<void> {
+  for (const [name, start] of OWN_REPORTS) {
+    const file = join(dir, name);
+    const head = await readHead(file);
+    if (head === undefined || !start.test(head)) continue;
+    await rm(file, { force: true }).catch((cause: Error) => {
+      throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot remove the earlier run's ${name} (${cause.message}); pick a folder you can write to. Nothing was sent.`, { cause });
+    });
+  }
+}
+
+/** The first 4 KiB of a regular file (a link is not followed), or undefined. */
+async function readHead(file: string): Promise<string | undefined> {
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    if (!(await handle.stat()).isFile()) return undefined;
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
+    return buffer.toString('utf8', 0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}

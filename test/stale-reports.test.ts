@@ -1,0 +1,95 @@
+/**
+ * A run's verdict is its own: the reports an earlier run left in --report-dir go once the folder is known to be
+ * writable, so a run that then stops without writing its own (a usage error, Ctrl-C or SIGTERM while it gets ready)
+ * leaves no green junit.xml or matrix.json behind for a later CI step to read. Only the harness's own files go; a
+ * --baseline among them is read first. A signal before the run proper is exit 130, not a kill.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Matrix } from '../src/report/matrix.ts';
+import { cli, packageBin, ROOT } from './helpers/harness.ts';
+
+const REPORTS = ['junit.xml', 'matrix.html', 'matrix.json', 'matrix.md'];
+const MODEL = 'openai.gpt-oss-20b';
+
+let dir: string;
+/** A passing run's reports (a replay of one model), copied into each test's folder. */
+let passing: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'stale-'));
+  passing = join(dir, 'passing');
+  const run = await cli(['run', MODEL, '--report-dir', passing, '--quiet']);
+  expect(run.code, run.stderr).toBe(0);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function folderWithPassingReports(name: string): Promise<string> {
+  const folder = join(dir, name);
+  await mkdir(folder, { recursive: true });
+  for (const file of REPORTS) await writeFile(join(folder, file), await readFile(join(passing, file)));
+  return folder;
+}
+
+describe('an earlier run\'s reports', () => {
+  it('are removed by a run that exits 2 once the folder is writable; what the harness did not write stays', async () => {
+    const reports = await folderWithPassingReports('typo');
+    const typo = await cli(['run', 'no-such-model-anywhere', '--report-dir', reports, '--quiet']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('matches no model of the run');
+    expect(await readdir(reports)).toEqual([]);
+
+    const foreign = join(dir, 'foreign');
+    await mkdir(foreign);
+    const texts: Record<string, string> = { 'matrix.json': '{"format":"someone-else/1"}', 'matrix.md': '# My notes\n', 'matrix.html': '<!doctype html><title>Mine</title>', 'junit.xml': '<?xml version="1.0"?><testsuites name="other-tool"></testsuites>' };
+    for (const [file, text] of Object.entries(texts)) await writeFile(join(foreign, file), text);
+    expect((await cli(['run', 'no-such-model-anywhere', '--report-dir', foreign, '--quiet'])).code).toBe(2);
+    for (const [file, text] of Object.entries(texts)) expect(await readFile(join(foreign, file), 'utf8')).toBe(text);
+    // A link is not the harness's file, whatever it points at; the file it points at stays too.
+    const linked = join(dir, 'linked');
+    await mkdir(linked);
+    await symlink(join(passing, 'matrix.json'), join(linked, 'matrix.json'));
+    expect((await cli(['run', 'no-such-model-anywhere', '--report-dir', linked, '--quiet'])).code).toBe(2);
+    expect(await readdir(linked)).toEqual(['matrix.json']);
+    expect((await readdir(passing)).sort()).toEqual(REPORTS);
+  });
+
+  it('a --baseline among them is read before they go, and the run writes its own', async () => {
+    const reports = await folderWithPassingReports('baseline');
+    const run = await cli(['run', MODEL, '--baseline', join(reports, 'matrix.json'), '--report-dir', reports, '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+    expect(matrix.comparison).toBeDefined();
+    expect((await readdir(reports)).sort()).toEqual(REPORTS);
+  });
+
+  it('are gone after SIGTERM while the run gets ready, which exits 130 and writes none', async () => {
+    const reports = await folderWithPassingReports('sigterm');
+    // A model list that never comes: the run waits in --models listed, before anything is judged.
+    let asked: () => void = () => undefined;
+    const listing = new Promise<void>((resolve) => (asked = resolve));
+    const server = createServer((req) => {
+      if (req.url?.endsWith('/models')) asked();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const child = spawn(process.execPath, [packageBin(), 'run', '--mode', 'live', '--auth', 'none', '--endpoint', url, '--models', 'listed', '--report-dir', reports, '--plain'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+      const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
+      await listing;
+      child.kill('SIGTERM');
+      expect(await exited, stderr).toEqual([130, null]);
+      expect(stderr).toContain('Interrupted (SIGTERM) before the run started: nothing is judged and no reports are written');
+      expect(await readdir(reports)).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
