@@ -72,7 +72,7 @@ const EXIT_CODES_HELP = [
   '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run or an incomplete merge, a new failure since --baseline, or a record run that kept previous fixtures because the endpoint failed (run, merge, and report of a saved run, its gate recomputed); compare: something regressed; catalog --check: a finding; catalog diff: a new id listed',
   '  2    usage or configuration error (bad flag, bad suite/catalog/expectations file, with file:line:col; a bad matrix.json, with the file and the JSON path of the first bad field), missing or rejected credentials, unreachable endpoint; nothing was sent (or only the one preflight request), except when the credentials are rejected mid-run (a key that expired or was revoked): the run stops there and its partial matrix is written',
   '  3    the harness itself broke (a bug: please report it with the command line)',
-  '  130  interrupted with Ctrl-C or SIGTERM; once the run has started the partial matrix was written, and its gate says interrupted (report of that matrix exits 130 too); before that (files, model lists, the credentials check) no reports are written',
+  '  130  interrupted with Ctrl-C or SIGTERM; once the run has started, the partial matrix was written and its gate says interrupted (report of that matrix exits 130 too); before that (files, model lists, the credentials check) no reports are written',
 ].join('\n');
 
 export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: number) => void): Command {
