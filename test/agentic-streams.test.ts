@@ -80,7 +80,8 @@ beforeAll(async () => {
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (const event of next.events) res.write(`data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
+      // Named by their type, as Anthropic and OpenAI's Responses name theirs (@anthropic-ai/sdk skips an unnamed event).
+      for (const event of next.events) res.write(`${typeof event !== 'string' && typeof event.type === 'string' ? `event: ${event.type}\n` : ''}data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
       if (!next.stall) res.end();
     });
   });

@@ -8,6 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../src/checks/types.ts';
+import { schemaProblems } from '../src/checks/json-schema.ts';
+import { integerLexemeNote } from '../src/checks/schema-modes.ts';
 import { answeredWith, caseStep, judgeOn } from './helpers/suite-answers.ts';
 
 /** `check` on the answer `body` (text, or a value sent as JSON) to step `step` of case `caseId`, as the suites send it. */
@@ -156,5 +158,13 @@ describe('structured output: an integer written 36.0 fits JSON Schema but not a 
     // A number the schema does not type integer is no concern of it.
     const named = await judged(caseId, check, answer(api, '{"name":"Ada 2.0","age":36}'));
     expect(named.reason).not.toContain('fraction');
+  });
+});
+
+describe('integerLexemeNote', () => {
+  it('speaks only of what the schema types integer: a bound a 1.0 meets is no integer asked for', () => {
+    const schema = { type: 'object', properties: { score: { type: 'number', minimum: 1 }, ratio: { type: 'number', maximum: 1 }, count: { type: 'integer' } } };
+    expect(integerLexemeNote(schema, '{"score":1.0,"ratio":1.0}', schemaProblems)).toBeUndefined();
+    expect(integerLexemeNote(schema, '{"score":1.0,"count":2.0}', schemaProblems)).toMatch(/\/count: must be integer/);
   });
 });

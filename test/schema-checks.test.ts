@@ -337,7 +337,7 @@ describe('tolerances and extra fields', () => {
   });
 
   it('an integral number written with a . meets a bound equal to it, strictly too; only type: integer fails on it', async () => {
-    const documents = { openai: { components: { schemas: { ErrorResponse: { type: 'object', properties: { n: { type: 'number', minimum: 1, maximum: 1 }, z: { type: 'number', minimum: 0, maximum: 0 }, k: { type: 'integer', minimum: 1 } } } } } }, anthropic: { components: { schemas: {} } } };
+    const documents = { openai: { components: { schemas: { ErrorResponse: { type: 'object', properties: { n: { type: 'number', minimum: 1, maximum: 1 }, z: { type: 'number', minimum: 0, maximum: 0 }, k: { type: 'integer', minimum: 1 }, p: { type: 'number', exclusiveMinimum: 1 }, q: { type: 'number', exclusiveMaximum: -1 } } } } } }, anthropic: { components: { schemas: {} } } };
     const schemas = schemaSet('bounds', documents);
     const definition = schemaChecks.find((c) => c.id === 'schema.error')!;
     const judged = async (text: string) => definition.run({ model: 'm', expectation: null, schemas, outcomes: [{ kind: 'completed', caseId: 'c', api: 'chat-completions', exchanges: [bodyExchange(400, text)] }] });
@@ -350,6 +350,9 @@ describe('tolerances and extra fields', () => {
     expect(integer.reason).toContain('/k: must be integer');
     expect(integer.reason).not.toContain('must be >=');
     for (const text of ['{"n":2.0}', '{"n":0e0}', '{"k":0.0}', '{"n":1.0,"k":0.5}']) expect((await judged(text)).observed, text).toBe('invalid');
+    // An exclusive bound the number itself breaks fails however it is written (on one reading only: held to the number).
+    for (const text of ['{"p":1.0}', '{"p":1e0}', '{"q":-1.0}', '{"p":1}']) expect((await judged(text)).observed, text).toBe('invalid');
+    expect((await judged('{"p":2.0,"q":-2.0}')).observed).toBe('valid');
   });
 
   it('a schema set built from the same documents gives the same verdicts (one transform, one tolerance list)', () => {

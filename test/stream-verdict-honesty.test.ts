@@ -112,6 +112,7 @@ describe('a stream no call could be read from', () => {
   });
 
   it('counts as unreadable only what the client reads as an object: an event after [DONE] or an Anthropic ping is none', async () => {
+    // What follows [DONE] is no concern of a call the client read whole before it.
     expect((await judged('tools.chat-stream', 'tools.chat.stream-call', [...json(chatCall), DONE, { data: 'bye' }])).observed).toBe('conformant');
     const prose = [...json([chunk({ role: 'assistant', content: 'Sunny.' }), chunk({}, 'stop')])];
     const empty = await judged('tools.chat-stream', 'tools.chat.stream-call', [...prose, { data: '' }, DONE]);
@@ -130,6 +131,22 @@ describe('a stream no call could be read from', () => {
     const messagesCall = async (extra: Event) => (await judged(caseId, 'tools.messages.stream-call', [start!, extra, ...rest])).observed;
     expect(await messagesCall({ name: 'ping', data: 'keepalive' })).toBe('conformant');
     expect(await messagesCall({ name: 'content_block_delta', data: 'keepalive' })).toBe('bad-stream');
+    // A call the client never reads (unnamed on Messages, after [DONE] on chat) never reached it: bad-stream, not conformant.
+    const unnamed = await judged(caseId, 'tools.messages.stream-call', json(call));
+    expect(unnamed.observed, unnamed.reason).toBe('bad-stream');
+    expect(unnamed.reason).toContain('it has no event: name, and @anthropic-ai/sdk skips such events');
+    const late = await judged('tools.chat-stream', 'tools.chat.stream-call', [json(chatCall)[0]!, DONE, ...json(chatCall).slice(1)]);
+    expect(late.observed, late.reason).toBe('bad-stream');
+    expect(late.reason).toContain('it comes after [DONE], where openai-node stops reading');
+  });
+
+  it('messages.thinking-stream: an error event is the endpoint\'s refusal (rejected) or an outage (error), not a cut stream', async () => {
+    const [start] = json(messages(true), true);
+    const refusal = await judged('messages.thinking-stream', 'messages.thinking-stream', [start!, { name: 'error', data: JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'thinking is not supported for this model' } }) }]);
+    expect(refusal.observed, refusal.reason).toBe('rejected');
+    expect(refusal.reason).toContain('thinking is not supported for this model');
+    const overloaded = await judged('messages.thinking-stream', 'messages.thinking-stream', [...json(messages(true), true).slice(0, 3), { name: 'error', data: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }) }]);
+    expect(overloaded.status, overloaded.reason).toBe('error');
   });
 });
 
@@ -164,7 +181,10 @@ describe('reasoning.*-stream on events that cannot be read', () => {
     // openai-node throws on empty data before [DONE] (reasoning may have been meant there) and reads nothing after it.
     const empty = await judged(caseId, 'reasoning.chat-stream-field', [...good.slice(0, 2), { data: '' }, ...good.slice(2)]);
     expect(empty.status, empty.reason).toBe('error');
-    expect((await judged(caseId, 'reasoning.chat-stream-field', [...good, { data: 'bye' }])).observed).toBe('none');
+    // Reasoning only after [DONE] never reached openai-node: not seen, so not "none" either.
+    const after = await judged(caseId, 'reasoning.chat-stream-field', [...good, ...json([chunk({ reasoning_content: 'Hm.' })])]);
+    expect(after.status, after.reason).toBe('error');
+    expect(after.reason).toContain('after [DONE]');
   });
 });
 

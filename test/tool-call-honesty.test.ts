@@ -141,6 +141,14 @@ describe('the tool-result turn', () => {
     }
   });
 
+  it('a call step answered 2xx without what the next turn needs (no call id) stays skipped, naming no check that would judge it', async () => {
+    const noId = chat([{ name: 'get_weather', args: '{"city":"Paris"}' }]) as { choices: { message: { tool_calls: Record<string, unknown>[] } }[] };
+    delete noId.choices[0]!.message.tool_calls[0]!.id;
+    const result = await resultTurn('tools.chat', 'tools.chat.result-turn', noId, 'not sent');
+    expect(result.status, result.reason).toBe('skipped');
+    expect(result.reason).not.toContain('judges');
+  });
+
   it.each(RESULT_TURNS)('$check: not sent because the endpoint refused the call step (4xx) stays skipped', async ({ caseId, check }) => {
     const result = await resultTurn(caseId, check, REJECTION, 'not sent', 400);
     expect(result.status, result.reason).toBe('skipped');

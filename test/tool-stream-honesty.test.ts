@@ -12,7 +12,8 @@ import { answeredWith, caseStep, judgeOn, sseText } from './helpers/suite-answer
 /** `check` on the stream `events` answering case `caseId`'s own request. */
 async function judged(caseId: string, check: string, events: Record<string, unknown>[]): Promise<CheckResult> {
   const at = await caseStep(caseId);
-  const data = sseText([...events.map((e) => ({ data: JSON.stringify(e) })), ...(at.spec.api === 'chat-completions' ? [{ data: '[DONE]' }] : [])]);
+  // Named by their type, as Anthropic and OpenAI's Responses name theirs (@anthropic-ai/sdk skips an unnamed event).
+  const data = sseText([...events.map((e) => ({ data: JSON.stringify(e), ...(typeof e.type === 'string' ? { name: e.type } : {}) })), ...(at.spec.api === 'chat-completions' ? [{ data: '[DONE]' }] : [])]);
   return judgeOn(check, caseId, at.spec.api, [answeredWith(at, { sse: data })]);
 }
 

@@ -174,7 +174,10 @@ function notSent(input: CheckInput, step: string | undefined, on: BuiltOn, settl
   if ('settled' in found || found.outcome.incomplete === undefined || found.outcome.incomplete.step !== step) return settled;
   const earlier = earlierAnswer(found.outcome, on.step);
   const why = earlier && on.lacked(earlier.body, earlier.request);
-  if (!earlier || !why) return { ...settled, reason: `${settled.reason} (${on.judgedBy} judges step ${on.step}'s answer)` };
+  // Not sent for the endpoint's refusal of the earlier step: the check that judges that answer says more. (A 2xx
+  // that lacked what the next turn needs, not the model's doing, is said by the skipped reason itself.)
+  if (!earlier) return { ...settled, reason: `${settled.reason} (${on.judgedBy} judges step ${on.step}'s answer)` };
+  if (!why) return settled;
   return inconclusive(input, `step ${step} not sent: step ${on.step} answered HTTP ${earlier.status}, but ${why}, so there was nothing to send back`, [earlier.evidence]);
 }
 

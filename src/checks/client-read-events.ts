@@ -23,3 +23,16 @@ export function clientReadEvents(api: ApiId, events: readonly SseEvent[]): boole
     return !done;
   });
 }
+
+/**
+ * For each event of a stream of `api`, why its client never reads it though it was sent to be read: after the
+ * `[DONE]` where openai-node stops, or without the `event:` name @anthropic-ai/sdk dispatches on. Undefined for an
+ * event the client reads, and for one it skips by design (`[DONE]` itself, a `ping`, empty data).
+ */
+export function unreadByClient(api: ApiId, events: readonly SseEvent[]): (string | undefined)[] {
+  if (api === 'messages') {
+    return events.map((event) => (event.event === undefined && event.data !== '' && event.data.trim() !== '[DONE]' ? 'it has no event: name, and @anthropic-ai/sdk skips such events' : undefined));
+  }
+  const done = events.findIndex(isDoneEvent);
+  return events.map((_, at) => (done !== -1 && at > done ? 'it comes after [DONE], where openai-node stops reading' : undefined));
+}

@@ -12,12 +12,13 @@
  * thinking block still open, or before any block and without message_delta or message_stop, is `bad-stream`: the
  * endpoint cut it before the signature, or the model's choice, could come.
  */
-import { isRecord } from '../transport/body.ts';
+import { excerpt, isRecord } from '../transport/body.ts';
+import { readError } from '../transport/error-fault.ts';
 import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
 import { notObservable, type Observation, observe, offTopicRejection, sentBody } from './answer.ts';
 import { reasoningUnshown } from './budget.ts';
-import { clientReadEvents } from './client-read-events.ts';
+import { clientReadEvents, unreadByClient } from './client-read-events.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import { eventJson, stallOf } from './stream-common.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
@@ -39,12 +40,17 @@ function streamedObjects(definition: CheckDefinition, input: CheckInput, about: 
   const values: Record<string, unknown>[] = [];
   const unreadable: string[] = [];
   const events = sseStream(response).events;
-  const read = clientReadEvents(definition.api ?? 'chat-completions', events);
+  const api = definition.api ?? 'chat-completions';
+  const read = clientReadEvents(api, events);
+  const skipped = unreadByClient(api, events);
   events.forEach((event, index) => {
+    // An event the client never reads (after [DONE], unnamed on Messages) hides what it holds from it.
+    const why = skipped[index];
+    if (why) return void unreadable.push(`event ${index}: ${why}`);
+    if (!read[index]) return;
     const parsed = eventJson(event);
     if (parsed.ok) values.push(parsed.value);
-    // Only an event its client reads as an object can hide reasoning from it (not `[DONE]`, not Anthropic's `ping`).
-    else if (read[index]) unreadable.push(`event ${index}: ${parsed.problem}`);
+    else unreadable.push(`event ${index}: ${parsed.problem}`);
   });
   return { seen, values, unreadable };
 }
@@ -143,6 +149,15 @@ const responsesStreamEvents: CheckDefinition = {
   },
 };
 
+/** An Anthropic `error` event: `rejected` with its words, or `error` when it says the server failed or throttled. */
+function errorEvent(input: CheckInput, seen: Observation, value: Record<string, unknown>): CheckResult {
+  const error = isRecord(value.error) ? value.error : {};
+  const said = `an error event (${excerpt(JSON.stringify(value.error ?? value), 160)})`;
+  const evidence = [evidenceOf(seen.caseId, seen.exchange, said)];
+  if (readError(error).failure) return unobserved(input, `could not observe: the stream ended with ${said}`, evidence);
+  return judge(thinkingStream, input, 'rejected', evidence, `HTTP ${seen.exchange.response?.status ?? 200}, but the stream ended with ${said}`);
+}
+
 const thinkingStream: CheckDefinition = {
   id: 'messages.thinking-stream',
   title: 'A Messages stream with adaptive thinking streams its thinking block as thinking_delta fragments and a signature_delta',
@@ -161,6 +176,8 @@ const thinkingStream: CheckDefinition = {
     let stopped = false;
     for (const value of read.values) {
       const index = typeof value.index === 'number' ? value.index : -1;
+      // An error event ends the answer with the endpoint's words: a refusal of the request, or an outage.
+      if (value.type === 'error') return errorEvent(input, read.seen, value);
       if (value.type === 'message_delta' && isRecord(value.delta)) stopReason = value.delta.stop_reason;
       if (value.type === 'message_stop') stopped = true;
       if (value.type === 'content_block_start') {

@@ -102,7 +102,10 @@ export function integerLexemeNote(schema: unknown, text: string, problemsOf: (sc
   if (!/\d[.eE]/.test(text)) return undefined;
   const lossless = parseLosslessText(text);
   if (!lossless.ok) return undefined;
-  const toward = problemsOf(schema, strictValue(lossless.value));
-  if (toward.length === 0 || problemsOf(schema, strictValue(lossless.value, true)).length === 0) return undefined;
-  return `an integer the schema asks for is written with a fraction or an exponent (${toward.slice(0, 2).join('; ')}): JSON Schema counts it an integer, strict decoders into an int do not`;
+  // Only `type: integer` fails on both readings; a bound the number meets fails on one (offIntegers).
+  const integerTyped = (value: unknown) => problemsOf(schema, value).filter((problem) => /must be integer/.test(problem));
+  const toward = new Set(integerTyped(strictValue(lossless.value)));
+  const both = integerTyped(strictValue(lossless.value, true)).filter((problem) => toward.has(problem));
+  if (both.length === 0) return undefined;
+  return `an integer the schema asks for is written with a fraction or an exponent (${both.slice(0, 2).join('; ')}): JSON Schema counts it an integer, strict decoders into an int do not`;
 }

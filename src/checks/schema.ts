@@ -187,8 +187,13 @@ function judgeSamples(definition: CheckDefinition, input: CheckInput, kind: Sche
     const { plain, strict, strictAway } = schemaValues(sample.value, sample.plain === true);
     if (!sample.synthetic) for (const field of schemas.extraFields(kind, plain)) extras.add(field);
     // Integral numbers written with a `.` are read off the integers both ways: a bound the written number meets
-    // fails on one reading only, `type: integer` on both (schema-modes.ts, offIntegers).
-    const strictProblems = sample.problem ? [sample.problem] : schemas.problems(kind, 'strict', strict, undefined, strictAway === undefined ? undefined : { value: strictAway });
+    // fails on one reading only, `type: integer` on both (schema-modes.ts, offIntegers); every other rule is held to
+    // the number itself (`1.0` against `exclusiveMinimum: 1` fails on it, and on only one reading).
+    const strictProblems = sample.problem
+      ? [sample.problem]
+      : strictAway === undefined
+        ? schemas.problems(kind, 'strict', strict)
+        : [...new Set([...schemas.problems(kind, 'strict', plain), ...schemas.problems(kind, 'strict', strict, undefined, { value: strictAway })])];
     if (strictProblems.length === 0) continue;
     strictFailures.push({ sample, problems: strictProblems });
     const lenientProblems = sample.problem ? [sample.problem] : schemas.problems(kind, 'lenient', plain);

@@ -15,7 +15,7 @@ import { isRecord } from '../transport/body.ts';
 import type { SseEvent } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { budgetSpent, limitOf } from './budget.ts';
-import { clientReadEvents, isDoneEvent } from './client-read-events.ts';
+import { clientReadEvents, isDoneEvent, unreadByClient } from './client-read-events.ts';
 import { chatFinishFilter, contentFilterOf } from './content-filter.ts';
 import { refusalOf, worded, type Refusal } from './refusal.ts';
 import { errorFrame, eventJson } from './stream-common.ts';
@@ -53,6 +53,8 @@ export interface StreamReading {
   failed?: { message: string; infrastructure: boolean };
   /** How many events could not be read (data not a JSON object): a call may have been in them. */
   unreadable?: number;
+  /** The events the client never reads though they were sent to be read (`event 4: it comes after [DONE], ...`). */
+  unread?: string[];
   /**
    * What the stream lacks of its ending (`no chunk carries a finish_reason`, ...), when it broke off before it: with
    * no call read, the model's choice was never seen. Also one of `problems`.
@@ -63,19 +65,25 @@ export interface StreamReading {
 export type StreamReader = (events: readonly SseEvent[], request: Record<string, unknown>) => StreamReading;
 
 /**
- * The JSON objects of a stream, and the problems of the events its client reads as objects but that are not (a call
- * may have been in them); `[DONE]`, what follows it and Anthropic's `ping` are no problem.
+ * The JSON objects of the events a stream's client reads, the problems of those it reads as objects but that are not
+ * (a call may have been in them), and the events it never reads though they were sent to be read (after `[DONE]`,
+ * unnamed on Messages): a call there is one the client never sees. `[DONE]` and Anthropic's `ping` are neither.
  */
-function objectsOf(api: ApiId, events: readonly SseEvent[]): { values: { at: number; value: Record<string, unknown> }[]; problems: string[] } {
+function objectsOf(api: ApiId, events: readonly SseEvent[]): { values: { at: number; value: Record<string, unknown> }[]; problems: string[]; unread: string[] } {
   const values: { at: number; value: Record<string, unknown> }[] = [];
   const problems: string[] = [];
+  const unread: string[] = [];
   const read = clientReadEvents(api, events);
+  const skipped = unreadByClient(api, events);
   events.forEach((event, at) => {
+    const why = skipped[at];
+    if (why) return void unread.push(`event ${at}: ${why}`);
+    if (!read[at]) return;
     const parsed = eventJson(event);
     if (parsed.ok) values.push({ at, value: parsed.value });
-    else if (read[at]) problems.push(`event ${at}: ${parsed.problem}`);
+    else problems.push(`event ${at}: ${parsed.problem}`);
   });
-  return { values, problems };
+  return { values, problems, unread };
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -89,7 +97,7 @@ function failure(where: string, error: unknown): NonNullable<StreamReading['fail
 }
 
 export const readChatToolStream: StreamReader = (events, request) => {
-  const { values, problems } = objectsOf('chat-completions', events);
+  const { values, problems, unread } = objectsOf('chat-completions', events);
   const unreadable = problems.length;
   const calls = new Map<number, StreamedCall>();
   const finishes: unknown[] = [];
@@ -152,13 +160,13 @@ export const readChatToolStream: StreamReader = (events, request) => {
   }
   const refusal = worded(refused);
   const filtered = chatFinishFilter(finishes.at(-1));
-  return { calls: [...calls.values()], problems, notes, unreadable, ...(unended ? { unended } : {}), ...(cut ? { budget: cut } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
+  return { calls: [...calls.values()], problems, notes, unreadable, ...(unread.length ? { unread } : {}), ...(unended ? { unended } : {}), ...(cut ? { budget: cut } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
 };
 
 const NO_TERMINAL = 'no terminal event (response.completed, response.incomplete or response.failed)';
 
 export const readResponsesToolStream: StreamReader = (events, request) => {
-  const { values, problems } = objectsOf('responses', events);
+  const { values, problems, unread } = objectsOf('responses', events);
   const unreadable = problems.length;
   const calls = new Map<string, StreamedCall & { callId: unknown; itemArguments?: unknown }>();
   let terminal: Record<string, unknown> | undefined;
@@ -219,11 +227,11 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
   // The refusal as the events said it, else as the terminal response holds it (a refusal content part).
   const refusal = worded(refusalDone ?? refusalDeltas) ?? (terminal ? refusalOf(terminal) : undefined);
   const filtered = terminal ? contentFilterOf(terminal) : undefined;
-  return { calls: [...calls.values()], problems, unreadable, ...(terminal ? {} : { unended: NO_TERMINAL }), ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
+  return { calls: [...calls.values()], problems, unreadable, ...(unread.length ? { unread } : {}), ...(terminal ? {} : { unended: NO_TERMINAL }), ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
 };
 
 export const readMessagesToolStream: StreamReader = (events, request) => {
-  const { values, problems } = objectsOf('messages', events);
+  const { values, problems, unread } = objectsOf('messages', events);
   const unreadable = problems.length;
   const blocks = new Map<number, StreamedCall & { type: unknown; startInput?: unknown }>();
   let stopReason: unknown;
@@ -267,5 +275,5 @@ export const readMessagesToolStream: StreamReader = (events, request) => {
   const unended = stopReason === undefined ? 'no message_delta with a stop_reason' : undefined;
   if (unended) problems.push(unended);
   else if (calls.length > 0 && !cut && stopReason !== 'tool_use') problems.push(`stop_reason ${JSON.stringify(stopReason)} after a tool_use block, not "tool_use"`);
-  return { calls, problems, unreadable, ...(unended ? { unended } : {}), ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}) };
+  return { calls, problems, unreadable, ...(unread.length ? { unread } : {}), ...(unended ? { unended } : {}), ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}) };
 };

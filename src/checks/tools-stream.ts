@@ -78,7 +78,11 @@ function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition[
   if (calls.length === 0 && refusal) return refusedWith(input, refusal, 'instead of calling the tool', evidence);
   // A stream with events no client can read (not JSON objects) that yields no call: whether a call was made is not
   // seen, and the stream is the endpoint's doing: bad-stream, not no-call.
-  if (calls.length === 0 && reading.unreadable) return namingFilter(judge(definition, input, 'bad-stream', evidence, `no tool call could be read: ${problems.slice(0, 4).join('; ')}${problems.length > 4 ? `; and ${problems.length - 4} more` : ''}`), filtered);
+  // Events the client never reads (after [DONE], unnamed on Messages) may hold the call: it never reached the client.
+  if (calls.length === 0 && (reading.unreadable || reading.unread)) {
+    const why = [...problems, ...(reading.unread ?? [])];
+    return namingFilter(judge(definition, input, 'bad-stream', evidence, `no tool call could be read: ${why.slice(0, 4).join('; ')}${why.length > 4 ? `; and ${why.length - 4} more` : ''}`), filtered);
+  }
   // A stream that broke off before its ending, no call read: the model's choice never came, so no-call would blame
   // the model for the endpoint's truncation (and pass where no-call is allowed).
   if (calls.length === 0 && reading.unended) {
