@@ -175,8 +175,26 @@ describe('the redactor', () => {
     const other = [chunk('{"city":"sk-test-ABCDE'), chunk('XXXXX"}')];
     expect(streamed(other).response!.chunks.map((c) => c.data)).toEqual(other);
     expect(streamed(other).redactions).toBeUndefined();
+    // Pieces of other calls in between, as clients join by a call's index: still found.
+    const call = (index: number, args: string) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: args } }] } }] })}\n\n`;
+    const interleaved = streamed([call(0, '{"city":"sk-test-ABCDE'), call(1, '{"city":"Rome"}'), call(0, 'FGHIJ1234567890"}')]);
+    expect(interleaved.response!.chunks.map((c) => c.data).join('')).not.toMatch(/ABCDE"|"FGHIJ/);
+    expect(interleaved.redactions).toBe(1);
+    // One event's JSON written over several data: lines (legal SSE: the parser joins them).
+    const lines = streamed([chunk('{"city":"sk-test-ABCDE'), `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: 'FGHIJ1234567890"}' } }] } }] }).replace('"arguments":', '"arguments":\ndata: ')}\n\n`]);
+    expect(lines.response!.chunks.map((c) => c.data).join('')).not.toContain('FGHIJ1234567890');
     // A header's name is redacted as its value is.
     expect(Object.keys(streamed(other, { [`x-echo-${key.toLowerCase()}`]: '1' }).response!.headers)).toEqual(['content-type', 'x-echo-[REDACTED:api-key]']);
+  });
+
+  // Speed is the bench's to measure: these ask only that it finishes. Work that grows with the square of the events
+  // or of the nesting takes minutes on these (a hostile endpoint's 8 MB of one-character events, deep JSON).
+  it('reads joined fields of 8 MB of tiny events, and of deeply nested JSON, in linear time', { timeout: 30_000 }, () => {
+    const exchange = (text: string) => ({ step: 'main', prefix: '/v1', request: { method: 'POST' as const, path: '/v1/chat/completions', headers: {}, body: '{}' }, response: { status: 200, headers: { 'content-type': 'text/event-stream' }, chunks: [{ t: 0, data: text }] }, error: null, durationMs: 1, attempts: 1 });
+    const tiny = 'data: {"d":"x"}\n\n'.repeat(500_000);
+    expect(redactExchange(exchange(tiny), own('sk-test-ABCDEFGHIJ1234567890')).response!.chunks[0]!.data.length).toBe(tiny.length);
+    const deep = `data: ${'{"a":"x","b":'.repeat(50_000)}1${'}'.repeat(50_000)}\n\n`;
+    expect(redactExchange(exchange(deep + deep), own('sk-test-ABCDEFGHIJ1234567890')).redactions).toBeUndefined();
   });
 
   // Speed is the bench's to measure; this asks only that it finishes: a pattern that backtracks on these runs takes

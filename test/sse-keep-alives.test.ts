@@ -30,6 +30,9 @@ describe('a keep-alive comment after the last event', () => {
     for (const tail of [': keep-alive\n', ': keep-alive', ':\r\n: ping\r\n', '\n: keep-alive\n']) expect(parseSseChunks([{ t: 0, data: `${CHAT}${tail}` }]).trailing, tail).toBe('');
     expect(parseSseChunks([{ t: 0, data: `${CHAT}: keep-alive\ndata: {"cut` }]).trailing).toBe(': keep-alive\ndata: {"cut');
     expect(parseSseChunks([{ t: 0, data: `${CHAT}event: ping\n` }]).trailing).toBe('event: ping');
+    // A blank line is two line endings in a row, each CRLF, CR or LF: `\n\r` and `\r\n\r` end an event too, a lone CRLF does not.
+    for (const ending of ['\n\r', '\r\n\r', '\r\r', '\n\n', '\r\n\r\n']) expect(parseSseChunks([{ t: 0, data: `data: {}${ending}` }]).trailing, JSON.stringify(ending)).toBe('');
+    expect(parseSseChunks([{ t: 0, data: 'data: {}\r\n' }]).trailing).toBe('data: {}');
   });
 
   it('is conformant in stream.chat-completions; a stream that ends inside an event is not', async () => {
@@ -74,6 +77,8 @@ describe('an overload frame whose JSON spans two data: lines', () => {
 
   it('a failure frame the stream ended without terminating still cut the answer short', () => {
     expect(sse(`${hi}data: {"error":{"message":"Overloaded","type":"overloaded_error"}}\n`)?.code).toBe('HARNESS_SERVER_ERROR');
+    // Ended by LF CR, it was terminated: counted once, after the one event before it.
+    expect(sse(`${hi}data: {"error":{"message":"Overloaded","type":"overloaded_error"}}\n\r`)?.message).toMatch(/broke off after 1 event\(s\)/);
   });
 });
 

@@ -238,9 +238,9 @@ export async function resolveExpectations(flag: string | false | undefined, suit
  * replaced by it: the auth's own (Authorization; SigV4's X-Amz-*), `--project`'s, the Messages API version.
  */
 function headerClash(header: string, auth: string, project: boolean): string | undefined {
-  if (auth !== 'none' && (header === 'authorization' || (auth === 'sigv4' && header.startsWith('x-amz-')))) {
-    return `is set by --auth ${auth} itself; to send your own, add --auth none`;
-  }
+  if (auth !== 'none' && header === 'authorization') return `is set by --auth ${auth} itself; to send your own, add --auth none`;
+  // SigV4 sets X-Amz-Date and the session token's header, and any other X-Amz-* added after it signed goes unsigned.
+  if (auth === 'sigv4' && header.startsWith('x-amz-')) return 'is an X-Amz-* header, which --auth sigv4 sets or would leave unsigned; to send your own, add --auth none';
   if (header === 'openai-project' && project) return 'is set by --project too; give one of them';
   if (header === 'anthropic-version') return 'is set by the harness on every Messages request (2023-06-01)';
   return undefined;

@@ -19,7 +19,6 @@ import { isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeRes
 import { storableHeaders } from './headers.ts';
 import { redactExchange } from './redact-exchange.ts';
 import { standInAnswer } from './stand-in-answer.ts';
-import { carriesField } from './sse.ts';
 import { Redactor, secretsOfAuthHeaders, secretsOfQuery, type Secret } from './redactor.ts';
 import { USER_AGENT } from './user-agent.ts';
 
@@ -157,8 +156,8 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     if (note.encoding) response.contentEncoding = note.encoding;
     const decoder = new TextDecoder();
     let bytes = 0;
-    // Until the answer begins, the line being read (a comment split across reads is still one); undefined after.
-    let waiting: string | undefined = '';
+    // Until the answer begins (its first field line), where the scan of what came stands; undefined after.
+    let waiting: BeginScan | undefined = { lineStart: true, first: true };
     for await (const buffer of answer.body as AsyncIterable<Buffer>) {
       bytes += buffer.length;
       if (bytes > maxBytes) {
@@ -167,10 +166,7 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
       }
       const data = decoder.decode(buffer, { stream: true });
       pushChunk(response.chunks, sinceHeaders(), data);
-      if (waiting !== undefined) {
-        const seen: string = waiting + data;
-        waiting = carriesField(seen) ? undefined : seen.slice(Math.max(seen.lastIndexOf('\n'), seen.lastIndexOf('\r')) + 1);
-      }
+      if (waiting !== undefined && begins(waiting, data)) waiting = undefined;
       // A keep-alive before the answer began is still the wait for it (a proxy pinging while the request queues):
       // the idle limit starts with the first field line. Once the answer began, any read (a keep-alive included)
       // re-arms it: an endpoint that says it is alive until --timeout is a timeout, not a stall we saw.
@@ -267,4 +263,29 @@ function describeFailure(code: HarnessErrorCode, cause: unknown, url: URL, timeo
     default:
       return `${where}: ${detail}`;
   }
+}
+
+/** Where a scan for the first field line of a body stands between reads: at a line's start, and at the body's. */
+interface BeginScan {
+  lineStart: boolean;
+  first: boolean;
+}
+
+/**
+ * Whether `data`, read after what `scan` has seen, starts a field line (not a `:` comment, not a blank line): the
+ * answer began. Reads only the new characters, so a comment that never ends costs nothing per read but its own.
+ */
+function begins(scan: BeginScan, data: string): boolean {
+  for (const c of data) {
+    const first = scan.first;
+    scan.first = false;
+    if (c === '\n' || c === '\r') scan.lineStart = true;
+    // A byte-order mark opens the body, not a line (WHATWG strips it).
+    else if (first && c === '\uFEFF') continue;
+    else if (scan.lineStart) {
+      if (c !== ':') return true;
+      scan.lineStart = false;
+    }
+  }
+  return false;
 }

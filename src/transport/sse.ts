@@ -75,13 +75,28 @@ export function parseSseChunks(chunks: readonly { t: number; data: string }[]): 
  * unterminated event; a field line there (`data: {...` with no blank line after) is one.
  */
 function trailingText(text: string): string {
-  let end = 0;
-  for (const separator of ['\r\n\r\n', '\n\n', '\r\r', '\r\n\n', '\n\r\n']) {
-    const index = text.lastIndexOf(separator);
-    if (index >= 0) end = Math.max(end, index + separator.length);
-  }
-  const rest = text.slice(end).trim();
+  const rest = text.slice(afterLastBlankLine(text)).trim();
   return carriesField(rest) ? rest : '';
+}
+
+/**
+ * Where the text after its last blank line begins: after two line endings in a row, each CRLF, CR or LF (a CRLF is
+ * one, so `\n\r` and `\r\n\r` end an event too). 0 when there is none.
+ */
+function afterLastBlankLine(text: string): number {
+  let end = 0;
+  let previousEnded = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 13 && c !== 10) {
+      previousEnded = false;
+      continue;
+    }
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i += 1;
+    if (previousEnded) end = i + 1;
+    previousEnded = true;
+  }
+  return end;
 }
 
 /** A line that starts with something other than `:` (a field: data, event, id, retry, or one the parser rejects). */
