@@ -7,6 +7,7 @@
  * `ping`, events without a name and empty data, and reads every other event.
  */
 import type { SseEvent } from '../transport/sse.ts';
+import { eventJson } from './stream-common.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 
 /** Whether `event` is the `[DONE]` that ends an OpenAI stream, as openai-node tells it. */
@@ -35,4 +36,26 @@ export function unreadByClient(api: ApiId, events: readonly SseEvent[]): (string
   }
   const done = events.findIndex(isDoneEvent);
   return events.map((_, at) => (done !== -1 && at > done ? 'it comes after [DONE], where openai-node stops reading' : undefined));
+}
+
+/**
+ * The JSON objects of the events a stream's client reads, the problems of those it reads as objects but that are not
+ * (a call may have been in them), and the events it never reads though they were sent to be read (after `[DONE]`,
+ * unnamed on Messages): a call there is one the client never sees. `[DONE]` and Anthropic's `ping` are neither.
+ */
+export function clientObjects(api: ApiId, events: readonly SseEvent[]): { values: { at: number; value: Record<string, unknown> }[]; problems: string[]; unread: string[] } {
+  const values: { at: number; value: Record<string, unknown> }[] = [];
+  const problems: string[] = [];
+  const unread: string[] = [];
+  const read = clientReadEvents(api, events);
+  const skipped = unreadByClient(api, events);
+  events.forEach((event, at) => {
+    const why = skipped[at];
+    if (why) return void unread.push(`event ${at}: ${why}`);
+    if (!read[at]) return;
+    const parsed = eventJson(event);
+    if (parsed.ok) values.push({ at, value: parsed.value });
+    else problems.push(`event ${at}: ${parsed.problem}`);
+  });
+  return { values, problems, unread };
 }

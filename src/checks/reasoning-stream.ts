@@ -18,7 +18,7 @@ import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
 import { notObservable, type Observation, observe, offTopicRejection, sentBody } from './answer.ts';
 import { reasoningUnshown } from './budget.ts';
-import { clientReadEvents, unreadByClient } from './client-read-events.ts';
+import { clientObjects } from './client-read-events.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import { eventJson, stallOf } from './stream-common.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
@@ -37,22 +37,9 @@ function streamedObjects(definition: CheckDefinition, input: CheckInput, about: 
   if (answer.kind !== 'ok') return { settled: notObservable(input, answer, evidence) };
   const response = seen.exchange.response!;
   if (!isStreamResponse(response)) return { settled: unobserved(input, `could not observe: the answer is ${response.headers['content-type'] ?? 'untyped'}, not a stream (stream.* says more)`, evidence) };
-  const values: Record<string, unknown>[] = [];
-  const unreadable: string[] = [];
-  const events = sseStream(response).events;
-  const api = definition.api ?? 'chat-completions';
-  const read = clientReadEvents(api, events);
-  const skipped = unreadByClient(api, events);
-  events.forEach((event, index) => {
-    // An event the client never reads (after [DONE], unnamed on Messages) hides what it holds from it.
-    const why = skipped[index];
-    if (why) return void unreadable.push(`event ${index}: ${why}`);
-    if (!read[index]) return;
-    const parsed = eventJson(event);
-    if (parsed.ok) values.push(parsed.value);
-    else unreadable.push(`event ${index}: ${parsed.problem}`);
-  });
-  return { seen, values, unreadable };
+  // An event the client never reads (after [DONE], unnamed on Messages) hides what it holds from it, as one it cannot.
+  const read = clientObjects(definition.api ?? 'chat-completions', sseStream(response).events);
+  return { seen, values: read.values.map((v) => v.value), unreadable: [...read.problems, ...read.unread] };
 }
 
 /**

@@ -13,9 +13,8 @@
  */
 import { isRecord } from '../transport/body.ts';
 import type { SseEvent } from '../transport/sse.ts';
-import type { ApiId } from '../suite/suite-schema.ts';
 import { budgetSpent, limitOf } from './budget.ts';
-import { clientReadEvents, isDoneEvent, unreadByClient } from './client-read-events.ts';
+import { clientObjects as objectsOf, isDoneEvent } from './client-read-events.ts';
 import { chatFinishFilter, contentFilterOf } from './content-filter.ts';
 import { refusalOf, worded, type Refusal } from './refusal.ts';
 import { errorFrame, eventJson } from './stream-common.ts';
@@ -63,28 +62,6 @@ export interface StreamReading {
 }
 
 export type StreamReader = (events: readonly SseEvent[], request: Record<string, unknown>) => StreamReading;
-
-/**
- * The JSON objects of the events a stream's client reads, the problems of those it reads as objects but that are not
- * (a call may have been in them), and the events it never reads though they were sent to be read (after `[DONE]`,
- * unnamed on Messages): a call there is one the client never sees. `[DONE]` and Anthropic's `ping` are neither.
- */
-function objectsOf(api: ApiId, events: readonly SseEvent[]): { values: { at: number; value: Record<string, unknown> }[]; problems: string[]; unread: string[] } {
-  const values: { at: number; value: Record<string, unknown> }[] = [];
-  const problems: string[] = [];
-  const unread: string[] = [];
-  const read = clientReadEvents(api, events);
-  const skipped = unreadByClient(api, events);
-  events.forEach((event, at) => {
-    const why = skipped[at];
-    if (why) return void unread.push(`event ${at}: ${why}`);
-    if (!read[at]) return;
-    const parsed = eventJson(event);
-    if (parsed.ok) values.push({ at, value: parsed.value });
-    else problems.push(`event ${at}: ${parsed.problem}`);
-  });
-  return { values, problems, unread };
-}
 
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
