@@ -129,6 +129,20 @@ describe('values that become headers are checked before anything is sent', () =>
     expect(sent.every((entry) => entry.headers['openai-project'] === 'proj_abc123' && entry.headers['x-gateway-key'] === SECRET)).toBe(true);
   });
 
+  it('a key too short to redact: refused when recording (fixtures are shared), warned of when live, never shown', async () => {
+    const short = 'Ab3$x9Z';
+    const common = ['--endpoint', server.url, '--models', 'xai.grok-4.3', '--checks', 'path-prefix', '--api-key-env', 'SHORT_KEY', '--quiet'];
+    const before = server.stats.requests;
+    const record = await cli(['run', '--mode', 'record', '--fixtures', join(dir, 'short-fixtures'), '--report-dir', join(dir, 'short-record'), ...common], { SHORT_KEY: short });
+    expect(record.code, record.stderr).toBe(2);
+    expect(record.stderr).toMatch(/HARNESS_USAGE: --api-key-env SHORT_KEY: the value of SHORT_KEY is shorter than 8 characters, too short to redact/);
+    expect(server.stats.requests).toBe(before);
+    const live = await cli(['run', '--mode', 'live', '--report-dir', join(dir, 'short-live'), ...common], { SHORT_KEY: short });
+    expect(live.code, live.stderr).toBe(0);
+    expect(live.stderr).toMatch(/warning: --api-key-env SHORT_KEY: the value of SHORT_KEY is shorter than 8 characters/);
+    for (const out of [record.stdout, record.stderr, live.stdout, live.stderr]) expect(out).not.toContain(short);
+  });
+
   it('an Authorization of your own is sent with --auth none', async () => {
     const before = server.stats.log.length;
     const run = await live('own-authorization', ['--auth', 'none', '--header-env', 'Authorization=V'], { V: `Bearer ${SECRET}` });
@@ -183,6 +197,25 @@ function tableAfter(readme: string, heading: string): string[][] {
 
 const plain = (cell: string) => cell.replace(/`/g, '').replace(/\\\|/g, '|').trim();
 const flagOf = (cell: string) => /(--[\w-]+)/.exec(cell)?.[1];
+
+describe('a URL quoted in a usage error', () => {
+  const PASSWORD = 'S3cretPassw0rd';
+  it.each([
+    { args: ['--endpoint', `http://admin:${PASSWORD}@127.0.0.1:99999/`], says: '--endpoint: "http://127.0.0.1:99999/" (its user info left out) is not a URL' },
+    { args: ['--endpoint', `ftp://admin:${PASSWORD}@127.0.0.1/`], says: '--endpoint: "ftp://127.0.0.1/" (its user info left out) must be http or https' },
+    { args: ['--endpoint', `http://127.0.0.1:99999/?api-key=${PASSWORD}`], says: '--endpoint: "http://127.0.0.1:99999/" (its query left out) is not a URL' },
+    { args: ['--endpoint', `http://admin:${PASSWORD}/?#@127.0.0.1:99999/?k=${PASSWORD}`], says: '--endpoint: "http://127.0.0.1:99999/" (its user info and query left out) is not a URL' },
+    { args: ['--targets', `mantel:local=http://admin:${PASSWORD}@127.0.0.1:47002`], says: '--targets: "mantel:local=http://127.0.0.1:47002" (its user info left out): "mantel" is not one of' },
+    { args: ['--targets', `mantle:local=http://admin:${PASSWORD}@127.0.0.1:99999`], says: '--targets: "http://127.0.0.1:99999" (its user info left out) is not a URL' },
+    // Nothing to leave out: quoted as given.
+    { args: ['--endpoint', 'http://127.0.0.1:99999/v1'], says: '--endpoint: "http://127.0.0.1:99999/v1" is not a URL' },
+  ])('$args.1 is quoted without its credentials', async ({ args, says }) => {
+    const run = await cli(['run', '--mode', 'live', '--auth', 'none', ...args, '--quiet', '--report-dir', join(dir, 'never')]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`HARNESS_USAGE: ${says}`);
+    expect(run.stderr).not.toContain(PASSWORD);
+  });
+});
 
 describe('--help matches the README', () => {
   let readme: string;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinUrl } from '../src/transport/http-exchange.ts';
-import { secretsOfQuery } from '../src/transport/redactor.ts';
+import { secretsOfQuery } from '../src/transport/request-secrets.ts';
 import { allText, catalogEmulator, cli } from './helpers/harness.ts';
 import { startProxy } from './helpers/wire-proxy.ts';
 

@@ -15,7 +15,8 @@ import { bearer } from '../src/transport/auth/bearer.ts';
 import { sigv4 } from '../src/transport/auth/sigv4.ts';
 import { shortTermToken } from '../src/transport/auth/token.ts';
 import { redactExchange } from '../src/transport/redact-exchange.ts';
-import { Redactor, secretsOfAuthHeaders } from '../src/transport/redactor.ts';
+import { Redactor } from '../src/transport/redactor.ts';
+import { secretsOfAuthHeaders } from '../src/transport/request-secrets.ts';
 import { sendHttp } from '../src/transport/http-exchange.ts';
 import { scanForSecrets } from '../src/transport/secret-scan.ts';
 import { allText, catalogEmulator, cli } from './helpers/harness.ts';
@@ -74,9 +75,12 @@ describe('the redactor', () => {
     expect(own(value).text(redacted).value).toBe(redacted);
   });
 
+  /** KEY with every `every`th character changed, from `from` on: it shares no run longer than `every - 1` with KEY. */
+  const unlike = (every: number, from: number) => [...KEY].map((c, i) => (i % every === from % every ? (c.toLowerCase() === 'x' ? 'q' : 'x') : c)).join('');
+
   it.each(ECHOES)('leaves text that merely resembles the value alone: another value echoed %s', (_name, encode) => {
-    // One character changed, one dropped: not the value, in any of its forms.
-    for (const other of [KEY.replace('Rr', 'Rs'), KEY.slice(1)]) {
+    // Eleven characters of the value in a row at most: not the value, nor a piece of it, in any of its forms.
+    for (const other of [unlike(12, 11), unlike(12, 3)]) {
       const text = `{"error":{"message":"API key ${encode(other)} is not valid"} 100% &amp; &#xyz; &nope; \\u00zz %zz"}`;
       expect(own(KEY).text(text)).toEqual({ value: text, count: 0 });
       expect(scanForSecrets(text, [KEY])).toEqual([]);
@@ -164,25 +168,26 @@ describe('the redactor', () => {
     );
     const joinedArguments = (exchange: ReturnType<typeof streamed>) =>
       exchange.response!.chunks.map((c) => c.data).join('').split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)).choices[0].delta.tool_calls[0].function.arguments as string).join('');
-    const split = streamed([chunk('{"city":"sk-test-ABCDE'), chunk('FGHIJ1234567890"}'), 'data: [DONE]\n\n']);
-    expect(joinedArguments(split)).toBe('{"city":"[REDACTED:api-key][REDACTED:api-key]"}');
+    // Pieces shorter than the 12 characters of a key the redactor finds on their own: only joined is it the key.
+    const split = streamed([chunk('{"city":"sk-test-ABC'), chunk('DEFGHIJ1234'), chunk('567890"}'), 'data: [DONE]\n\n']);
+    expect(joinedArguments(split)).toBe('{"city":"[REDACTED:api-key][REDACTED:api-key][REDACTED:api-key]"}');
     expect(split.redactions).toBe(1);
     // Escaped as JSON allows (\u0041 for A), in three pieces: the escapes are cut with the characters they stand for.
-    const escaped = streamed([chunk('{"city":"sk-te'), chunk('st-\u0041BCDEFGHIJ12').replace('\\\\u0041', '\\u0041'), chunk('34567890"}')]);
-    expect(escaped.response!.chunks.map((c) => c.data).join('')).not.toMatch(/ABCDE|1234567890|u0041BC/);
-    expect(joinedArguments(escaped)).toMatch(/^\{"city":"(\[REDACTED:api-key\]){3}"\}$/);
+    const escaped = streamed([chunk('{"city":"sk-te'), chunk('st-\u0041BCDEFG').replace('\\\\u0041', '\\u0041'), chunk('HIJ1234567'), chunk('890"}')]);
+    expect(escaped.response!.chunks.map((c) => c.data).join('')).not.toMatch(/BCDEFG|1234567|u0041BC/);
+    expect(joinedArguments(escaped)).toMatch(/^\{"city":"(\[REDACTED:api-key\]){4}"\}$/);
     // Pieces that join to something else are left as they came; so is a stream with the key nowhere.
-    const other = [chunk('{"city":"sk-test-ABCDE'), chunk('XXXXX"}')];
+    const other = [chunk('{"city":"sk-test-ABC'), chunk('XXXXX"}')];
     expect(streamed(other).response!.chunks.map((c) => c.data)).toEqual(other);
     expect(streamed(other).redactions).toBeUndefined();
     // Pieces of other calls in between, as clients join by a call's index: still found.
     const call = (index: number, args: string) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: args } }] } }] })}\n\n`;
-    const interleaved = streamed([call(0, '{"city":"sk-test-ABCDE'), call(1, '{"city":"Rome"}'), call(0, 'FGHIJ1234567890"}')]);
-    expect(interleaved.response!.chunks.map((c) => c.data).join('')).not.toMatch(/ABCDE"|"FGHIJ/);
-    expect(interleaved.redactions).toBe(1);
+    const interleaved = streamed([call(0, '{"city":"sk-test-ABC'), call(1, '{"city":"Rome"}'), call(0, 'DEFGHIJ1234'), call(0, '567890"}')]);
+    expect(interleaved.response!.chunks.map((c) => c.data).join('')).not.toMatch(/ABC"|DEFGHIJ1234|567890/);
+    expect(interleaved.redactions).toBeGreaterThanOrEqual(1);
     // One event's JSON written over several data: lines (legal SSE: the parser joins them).
-    const lines = streamed([chunk('{"city":"sk-test-ABCDE'), `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: 'FGHIJ1234567890"}' } }] } }] }).replace('"arguments":', '"arguments":\ndata: ')}\n\n`]);
-    expect(lines.response!.chunks.map((c) => c.data).join('')).not.toContain('FGHIJ1234567890');
+    const lines = streamed([chunk('{"city":"sk-test-ABC'), `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: 'DEFGHIJ1234' } }] } }] }).replace('"arguments":', '"arguments":\ndata: ')}\n\n`, chunk('567890"}')]);
+    expect(lines.response!.chunks.map((c) => c.data).join('')).not.toContain('DEFGHIJ1234');
     // A header's name is redacted as its value is.
     expect(Object.keys(streamed(other, { [`x-echo-${key.toLowerCase()}`]: '1' }).response!.headers)).toEqual(['content-type', 'x-echo-[REDACTED:api-key]']);
   });

@@ -37,7 +37,7 @@ function idsIn(exchange: Exchange): unknown[] | undefined {
 
 async function liveLists(target: TargetConfig, config: RunConfig): Promise<{ exchanges: Exchange[]; source: string }> {
   const { sendHttp } = await import('../transport/http-exchange.ts');
-  const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service });
+  const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
   const prefixes = SURFACE_RULES[target.surface].openaiPrefixes;
   const exchanges = await Promise.all(
     prefixes.map((prefix) =>

@@ -14,7 +14,7 @@ import { redactorFor, sendHttp } from '../transport/http-exchange.ts';
 /** The run's credentials; a missing key says how to reach a local server that needs none. */
 function authFor(config: RunConfig, target: RunConfig['targets'][number]) {
   try {
-    return createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service });
+    return createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
   } catch (error) {
     if (error instanceof HarnessError && error.code === 'HARNESS_AUTH_MISSING' && config.auth.kind === 'bearer' && error.message.includes(config.auth.apiKeyEnv)) {
       throw new HarnessError('HARNESS_AUTH_MISSING', `${error.message} For a local server that needs no key, use --auth none.`, { cause: error });

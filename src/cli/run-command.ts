@@ -22,6 +22,7 @@ import { ProgressReporter } from '../run/progress-reporter.ts';
 import type { RunConfig } from '../run/run-config.ts';
 import { runInProcess, type RunEnd, type RunRequest } from '../run/run-conformance.ts';
 import { selectWork } from '../run/selection.ts';
+import { tooShortReason, tooShortToRedact } from '../transport/auth/create-auth.ts';
 import { removeEarlierReports } from './earlier-reports.ts';
 import { EXIT } from './project.ts';
 import { guardSetup, InterruptedBeforeRun, type SetupGuard } from './setup-guard.ts';
@@ -106,6 +107,8 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   if (config.discover) await guard.race(discoverModels(config));
   // The credentials check (one GET, no tokens) goes out while the suites load: its answer arrives while the CPU
   // is busy with YAML. Whatever else is wrong still stops the run before anything else is sent.
+  // A secret too short to redact: refused by a record target's auth, said once here for the others.
+  for (const { flag, name } of config.targets.some((t) => t.mode === 'live') ? tooShortToRedact(config.auth) : []) io.err.write(`warning: ${flag}: ${tooShortReason(name)}; an echo of it is kept as sent in reports and logs\n`);
   const preflighted = config.targets.some((t) => t.mode !== 'replay') ? import('./preflight.ts').then(({ preflight }) => preflight(config)) : Promise.resolve();
   preflighted.catch(() => undefined);
   const loaded = await guard.race(loadPlan(config));

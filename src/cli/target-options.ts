@@ -51,14 +51,34 @@ function surfaceFlag(raw: string | undefined): Surface | undefined {
   return raw;
 }
 
+/**
+ * A URL as a message may quote it: without its user info and query, where credentials sit (`user:pw@`,
+ * `?api-key=`), said to be left out. Cut as text, since it may not parse: up to the last `@` (a password may hold
+ * `/` or `?`), then from the first `?` or `#`.
+ */
+function shownUrl(raw: string): string {
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(raw)?.[0] ?? '';
+  const at = raw.lastIndexOf('@');
+  const rest = at >= scheme.length ? raw.slice(at + 1) : raw.slice(scheme.length);
+  const cut = rest.search(/[?#]/);
+  const left = [...(at >= scheme.length ? ['user info'] : []), ...(cut >= 0 ? ['query'] : [])];
+  return `"${scheme}${cut >= 0 ? rest.slice(0, cut) : rest}"${left.length ? ` (its ${left.join(' and ')} left out)` : ''}`;
+}
+
+/** A `--targets` entry as a message may quote it: its URL as shownUrl shows one. */
+function shownSpec(spec: string): string {
+  const eq = spec.indexOf('=');
+  return eq < 0 ? shownUrl(spec) : `"${spec.slice(0, eq + 1)}${shownUrl(spec.slice(eq + 1)).slice(1)}`;
+}
+
 function endpointUrl(flag: string, raw: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw usage(flag, `"${raw}" is not a URL; give a base URL like https://bedrock-mantle.us-east-1.api.aws or http://127.0.0.1:4010`);
+    throw usage(flag, `${shownUrl(raw)} is not a URL; give a base URL like https://bedrock-mantle.us-east-1.api.aws or http://127.0.0.1:4010`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usage(flag, `"${raw}" must be http or https`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usage(flag, `${shownUrl(raw)} must be http or https`);
   if (url.username || url.password) throw usage(flag, 'put credentials in the environment, not in the URL');
   return url;
 }
@@ -71,12 +91,12 @@ const regionOr = (name: string) => (nameProblem(name, 'region') ? null : name);
  */
 function parseTargetSpec(spec: string, mode: TargetMode): TargetConfig {
   const match = /^([a-z]+):([^=]+)(?:=(.+))?$/.exec(spec);
-  if (!match) throw usage('--targets', `"${spec}" is not surface:region or surface:name=URL (e.g. mantle:us-east-1, runtime:local=http://127.0.0.1:4011)`);
+  if (!match) throw usage('--targets', `${shownSpec(spec)} is not surface:region or surface:name=URL (e.g. mantle:us-east-1, runtime:local=http://127.0.0.1:4011)`);
   const [, surfaceText, name, url] = match as unknown as [string, string, string, string | undefined];
-  if (!isSurface(surfaceText)) throw usage('--targets', `"${spec}": "${surfaceText}" is not one of ${SURFACES.join(', ')}`);
+  if (!isSurface(surfaceText)) throw usage('--targets', `${shownSpec(spec)}: "${surfaceText}" is not one of ${SURFACES.join(', ')}`);
   const surface = surfaceText;
-  checkName(name, 'target name', `--targets "${spec}"`);
-  const id = checkName(targetIdOf(surface, name), 'target name', `--targets "${spec}"`);
+  checkName(name, 'target name', `--targets ${shownSpec(spec)}`);
+  const id = checkName(targetIdOf(surface, name), 'target name', `--targets ${shownSpec(spec)}`);
   const region = regionOr(name);
   if (mode === 'replay') return { id, mode, baseUrl: null, region, endpointHost: null, surface, site: name };
   if (url) {
@@ -85,7 +105,7 @@ function parseTargetSpec(spec: string, mode: TargetMode): TargetConfig {
   }
   const baseUrl = region ? SURFACE_RULES[surface].baseUrl(region) : null;
   if (!baseUrl) {
-    throw usage('--targets', `"${spec}": ${region ? `a ${surface} target needs a base URL: ${surface}:${name}=URL` : `"${name}" is not a region; give ${surface}:${name}=URL for a local endpoint`}`);
+    throw usage('--targets', `${shownSpec(spec)}: ${region ? `a ${surface} target needs a base URL: ${surface}:${name}=URL` : `"${name}" is not a region; give ${surface}:${name}=URL for a local endpoint`}`);
   }
   return { id, mode, baseUrl, region, endpointHost: new URL(baseUrl).host, surface, site: name };
 }

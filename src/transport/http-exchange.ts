@@ -19,7 +19,8 @@ import { isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeRes
 import { storableHeaders } from './headers.ts';
 import { redactExchange } from './redact-exchange.ts';
 import { standInAnswer } from './stand-in-answer.ts';
-import { Redactor, secretsOfAuthHeaders, secretsOfQuery, type Secret } from './redactor.ts';
+import { Redactor, type Secret } from './redactor.ts';
+import { secretsOfAuthHeaders, secretsOfQuery } from './request-secrets.ts';
 import { USER_AGENT } from './user-agent.ts';
 
 export interface HttpOptions {

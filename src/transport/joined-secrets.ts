@@ -54,8 +54,9 @@ export function joinedSecretRanges(text: string, secrets: readonly Secret[]): { 
   for (const pieces of groups.values()) {
     if (pieces.length < 2) continue;
     const joined = pieces.map((p) => p.value).join('');
-    for (const found of findCredentials(joined, secrets)) {
-      if (!found.own) continue;
+    // Each view and each net may find the same secret (whole, by its pieces): overlaps are one.
+    const own = mergeRanges(findCredentials(joined, secrets).filter((found) => found.own));
+    for (const found of own) {
       const cut: RedactRange[] = [];
       let at = 0;
       for (const piece of pieces) {

@@ -1,11 +1,12 @@
 /**
  * @module transport/redactor
  * Replaces credentials with `[REDACTED:<kind>]` in text that came over the wire, before anything else sees it. Two
- * nets: the exact values the run holds (API key, short-term token, AWS keys, each request's SigV4 signature,
- * every --header-env value: in any letter case, in base64, and behind any mix of JSON, URL and HTML escapes), and
- * shapes that look like credentials whatever their origin (AWS key ids, `bedrock-api-key-` tokens, bearer tokens,
- * signatures, session tokens). Both nets search every decoded view of the text (decoded-views.ts) and replace the
- * text's own characters, escapes included: what a reader decodes later from redacted text holds no secret.
+ * nets: the exact values the run holds (API key, short-term token, AWS keys, every SigV4 signature the run made,
+ * every --header-env value: in any letter case, in hex, in base64, behind any mix of JSON, URL and HTML escapes, and
+ * any 12 characters of them in a row), and shapes that look like credentials whatever their origin (AWS key ids,
+ * `bedrock-api-key-` tokens, bearer tokens, signatures, session tokens). Both nets search every decoded view of the
+ * text (decoded-views.ts) and replace the text's own characters, escapes included: what a reader decodes later from
+ * redacted text holds no secret.
  *
  * Text split into parts (the reads of a stream) is redacted as one string and the result mapped back onto the
  * parts, so a value split across two reads is caught and read boundaries and times stay where they were.
@@ -16,6 +17,11 @@ import { decodedFully, decodedViews } from './decoded-views.ts';
 export interface Secret {
   kind: string;
   value: string;
+  /**
+   * More values of the same kind, each 64 lower-case hex digits: the SigV4 signatures the run made, thousands of
+   * them. One hex scan of each view and a lookup finds them all; a needle each would cost a search each.
+   */
+  hexValues?: ReadonlySet<string>;
 }
 
 /** Values shorter than this are not matched: they would redact ordinary words. Real credentials are longer. */
@@ -109,28 +115,82 @@ export interface FoundCredential {
 
 /**
  * Every credential in `text`, in each of its decoded views (decoded-views.ts), as offsets into `text`, unmerged.
- * The run's own values are matched without letter case and in base64 too; shapes as they are written.
+ * The run's own values are matched without letter case, in hex and base64 too, and by any piece of MIN_PIECE_LENGTH
+ * characters (not a signature's, nor a query's: names no list foresees may hold plain words); shapes as they are written.
  */
 export function findCredentials(text: string, secrets: readonly Secret[]): FoundCredential[] {
   const found: FoundCredential[] = [];
-  const own = secrets.filter((s) => s.value.length >= MIN_SECRET_LENGTH).map((s) => ({ kind: s.kind, ...needlesOf(s.value) }));
+  const own = secrets.filter((s) => s.value.length >= MIN_SECRET_LENGTH);
+  // The run's signatures (hexValues, the scan's unnamed values) are looked up in hex runs, not searched one by one.
+  const hexKinds = new Map<string, string>();
+  const hexSets = secrets.flatMap((s) => (s.hexValues?.size ? [{ kind: s.kind, values: s.hexValues }] : []));
+  const searched: { kind: string; value: string; needles: Needles }[] = [];
+  for (const s of own) {
+    if (s.kind === 'own' && HEX64.test(s.value)) hexKinds.set(s.value.toLowerCase(), s.kind);
+    else searched.push({ kind: s.kind, value: s.value, needles: needlesOf(s.value) });
+  }
+  const pieces = piecesOf(searched.filter(({ kind }) => kind !== 'query-credential' && kind !== 'sigv4-signature'));
+  const hexKind = (hex: string) => hexKinds.get(hex) ?? hexSets.find((set) => set.values.has(hex))?.kind;
   for (const view of decodedViews(text)) {
     const add = (start: number, end: number, kind: string, shape?: CredentialShape) => {
       const [s, e] = view.original(start, end);
       found.push({ start: s, end: e, kind, own: !shape, ...(shape ? { description: shape.description } : {}) });
     };
-    for (const { kind, values, base64 } of own) {
-      for (const pattern of values) for (const match of view.text.matchAll(pattern)) add(match.index, match.index + match[0].length, kind);
-      for (const needle of base64) for (const at of indexesOf(view.text, needle)) add(...widenBase64(view.text, at, at + needle.length), kind);
+    for (const { kind, needles } of searched) {
+      for (const pattern of needles.values) for (const match of view.text.matchAll(pattern)) add(match.index, match.index + match[0].length, kind);
+      for (const needle of needles.base64) for (const at of indexesOf(view.text, needle)) add(...widenBase64(view.text, at, at + needle.length), kind);
     }
-    for (const shape of CREDENTIAL_SHAPES) {
-      for (const match of view.text.matchAll(shape.pattern)) {
-        const [start, end] = match.indices?.groups?.secret ?? [match.index, match.index + match[0].length];
-        add(start, end, shape.kind, shape);
-      }
-    }
+    if (hexKinds.size > 0 || hexSets.length > 0) for (const [start, end, kind] of windowsIn(view.text, /[0-9a-f]{64,}/gi, 64, hexKind)) add(start, end, kind);
+    if (pieces) for (const [start, end, kind] of windowsIn(view.text, pieces.runs, MIN_PIECE_LENGTH, (piece) => pieces.kinds.get(piece))) add(start, end, kind);
+    for (const shape of CREDENTIAL_SHAPES) for (const match of view.text.matchAll(shape.pattern)) add(...(match.indices?.groups?.secret ?? [match.index, match.index + match[0].length]), shape.kind, shape);
   }
   return found;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/i;
+/** Pieces this long of a run's own value are the value: 12 characters of a random key never occur by chance. */
+export const MIN_PIECE_LENGTH = 12;
+/**
+ * Starts every key of a kind shares: a piece wholly inside one says nothing of the key (`bedrock-api-key-` in an
+ * error text). `ABSKQmVkcm9ja0FQSUtleS` is a long-term Bedrock API key's `ABSK` and base64 of `BedrockAPIKey-`.
+ */
+const PUBLIC_PREFIXES = ['bedrock-api-key-', 'abskqmvkcm9ja0fqsutles', 'sk-proj-', 'sk-test-', 'sk-live-', 'sk-ant-', 'sk-', 'akia', 'asia'];
+
+/**
+ * Every piece of the values with its kind, for a truncated echo (`Invalid key sk-abc123def456...`, the last 14
+ * characters), and `runs`: the runs of the characters the values are made of, 12 or longer, the only text a piece can be in.
+ * Built once: every text of a run asks with the same values.
+ */
+function piecesOf(searched: readonly { kind: string; value: string; needles: Needles }[]): Pieces | undefined {
+  const key = searched.map(({ kind, value }) => `${kind}\n${value}`).join('\n\n');
+  if (piecesCache.has(key)) return piecesCache.get(key);
+  const kinds = new Map<string, string>();
+  for (const { kind, needles } of searched) for (const piece of needles.pieces) if (!kinds.has(piece)) kinds.set(piece, kind);
+  const chars = [...new Set([...kinds.keys()].join(''))].map((c) => c.replace(/[\\\]\[^-]/g, '\\$&')).join('');
+  const pieces = kinds.size === 0 ? undefined : { kinds, runs: new RegExp(`[${chars}]{${MIN_PIECE_LENGTH},}`, 'gi') };
+  if (piecesCache.size >= 100) piecesCache.clear();
+  piecesCache.set(key, pieces);
+  return pieces;
+}
+type Pieces = { kinds: Map<string, string>; runs: RegExp };
+const piecesCache = new Map<string, Pieces | undefined>();
+
+/** Where windows of `width` characters that `kindOf` knows (lower-cased) lie in the runs of `text`: overlapping ones as one range. */
+function* windowsIn(text: string, runs: RegExp, width: number, kindOf: (window: string) => string | undefined): Generator<[number, number, string]> {
+  for (const run of text.matchAll(runs)) {
+    const lower = run[0].toLowerCase();
+    let open: [number, number, string] | undefined;
+    for (let at = 0; at + width <= lower.length; at++) {
+      const kind = kindOf(lower.slice(at, at + width));
+      if (!kind) continue;
+      if (open && run.index + at <= open[1]) open[1] = run.index + at + width;
+      else {
+        if (open) yield open;
+        open = [run.index + at, run.index + at + width, kind];
+      }
+    }
+    if (open) yield open;
+  }
 }
 
 /** Every credential in `text`, merged where they overlap; the run's own values win the kind of an overlap. */
@@ -158,9 +218,11 @@ interface Needles {
   values: RegExp[];
   /** The base64 and base64url characters that only the value decides, at each of the three alignments. */
   base64: string[];
+  /** Its pieces of MIN_PIECE_LENGTH characters, lower-cased, but those wholly within a public prefix. */
+  pieces: string[];
 }
 
-/** Needles per value, kept: SigV4 signatures are new for each request, so the cache is emptied when it grows. */
+/** Needles per value, kept; emptied when it grows (a run with many --header-env values, or many runs in one process). */
 const needleCache = new Map<string, Needles>();
 
 /**
@@ -174,7 +236,8 @@ function needlesOf(value: string): Needles {
   if (needles) return needles;
   // JSON's `\"` and `\\` are not read by the views (decoded-views.ts): a value holding `"` or `\` is looked for
   // JSON-escaped as well.
-  const forms = [...new Set([value, decodedFully(value), JSON.stringify(value).slice(1, -1)])].filter((v) => v.length >= MIN_SECRET_LENGTH);
+  // Hex too: an endpoint that dumps the bytes it got.
+  const forms = [...new Set([value, decodedFully(value), JSON.stringify(value).slice(1, -1), Buffer.from(value, 'utf8').toString('hex')])].filter((v) => v.length >= MIN_SECRET_LENGTH);
   const values = forms.map((form) => new RegExp(form.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&').replace(/\\\+| /g, '[+ ]'), 'gi'));
   const bytes = Buffer.from(value, 'utf8');
   const base64 = new Set<string>();
@@ -184,7 +247,11 @@ function needlesOf(value: string): Needles {
     const core = encoded.slice(Math.ceil((8 * pad) / 6), Math.floor((8 * (pad + bytes.length)) / 6));
     if (core.length >= MIN_SECRET_LENGTH) base64.add(core).add(core.replace(/\+/g, '-').replace(/\//g, '_'));
   }
-  needles = { values, base64: [...base64] };
+  const lower = value.toLowerCase();
+  const known = Math.max(0, ...PUBLIC_PREFIXES.filter((prefix) => lower.startsWith(prefix)).map((prefix) => prefix.length));
+  const pieces = new Set<string>();
+  for (let at = Math.max(0, known - MIN_PIECE_LENGTH + 1); at + MIN_PIECE_LENGTH <= lower.length; at++) pieces.add(lower.slice(at, at + MIN_PIECE_LENGTH));
+  needles = { values, base64: [...base64], pieces: [...pieces] };
   if (needleCache.size >= 1_000) needleCache.clear();
   needleCache.set(value, needles);
   return needles;
@@ -233,37 +300,4 @@ export function cutRanges(parts: readonly string[], ranges: readonly Range[]): s
     offset = end;
   }
   return out;
-}
-
-/**
- * The secret parts of the credential headers one request carried: its SigV4 signature (new for every request),
- * a bearer token, a session token, a gateway key. Dates and body hashes that SigV4 adds are not secret.
- */
-export function secretsOfAuthHeaders(headers: Readonly<Record<string, string>>): Secret[] {
-  const secrets: Secret[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase();
-    if (lower === 'authorization') {
-      const signature = /Signature=([0-9a-f]{64})/.exec(value)?.[1];
-      if (signature) secrets.push({ kind: 'sigv4-signature', value: signature });
-      const bearer = /^Bearer\s+(\S+)$/i.exec(value)?.[1];
-      if (bearer) secrets.push({ kind: 'api-key', value: bearer });
-    } else if (lower === 'x-amz-security-token') {
-      secrets.push({ kind: 'aws-session-token', value });
-    } else if (lower !== 'x-amz-date' && lower !== 'x-amz-content-sha256') {
-      secrets.push({ kind: 'header-env', value });
-    }
-  }
-  return secrets;
-}
-
-/** Query parameter names that carry a credential: `api-key` (Azure OpenAI), `key`, `token`, `code` (Azure Functions), `sig`, `sessionid`, `pw`. */
-const SECRET_PARAM = /key|token|secret|sig|pass|session|auth|credential|^pw$|^code$/i;
-
-/**
- * The values of a URL's query parameters whose names say credential. Only those: `?api-version=2024-10-21` is no
- * secret, and redacting it would blank every date in every answer.
- */
-export function secretsOfQuery(url: URL): Secret[] {
-  return [...url.searchParams].filter(([name, value]) => value && SECRET_PARAM.test(name)).map(([, value]) => ({ kind: 'query-credential', value }));
 }

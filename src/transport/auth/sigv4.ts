@@ -48,6 +48,19 @@ export function secretsOf(credentials: AwsCredentialIdentity | undefined): Secre
   return secrets.filter((s) => typeof s.value === 'string' && s.value.length > 0);
 }
 
+/**
+ * Every signature this process made, lower-case: a signature is a secret wherever it comes back, in its own answer
+ * or a later one (an endpoint that reports the previous request's), and the preflight's and the model list's
+ * providers sign too. 64 characters each: a run of thousands holds a few hundred kilobytes.
+ */
+const SIGNED = new Set<string>();
+let lastSigned: string | undefined;
+
+/** The signatures made so far, for the redactor: the last as the value, all of them to look up (Secret.hexValues). */
+function signatureSecrets(): Secret[] {
+  return lastSigned ? [{ kind: 'sigv4-signature', value: lastSigned, hexValues: SIGNED }] : [];
+}
+
 /** `service`: the SigV4 service name of the target's surface. @default bedrock-mantle */
 export function sigv4(options: AwsCredentialOptions & { service?: string }): AuthProvider {
   const credentials = credentialSource(options);
@@ -77,8 +90,11 @@ export function sigv4(options: AwsCredentialOptions & { service?: string }): Aut
       // undici sends the same Host itself; everything else the signer added goes on the wire.
       const { host: _host, ...headers } = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
       for (const name of Object.keys(request.headers)) delete headers[name.toLowerCase()];
+      // Remembered before it is sent: the answer to this very request may echo it.
+      const signature = /Signature=([0-9a-f]{64})/i.exec(headers.authorization ?? '')?.[1]?.toLowerCase();
+      if (signature) SIGNED.add((lastSigned = signature));
       return headers;
     },
-    secrets: () => secretsOf(seen),
+    secrets: () => [...secretsOf(seen), ...signatureSecrets()],
   };
 }

@@ -1,0 +1,43 @@
+/**
+ * @module transport/request-secrets
+ * Which parts of one request are secrets for the redactor (redactor.ts): the credential headers it carried, and the
+ * endpoint URL's query values that may be credentials.
+ */
+import { MIN_SECRET_LENGTH, type Secret } from './redactor.ts';
+
+/**
+ * The secret parts of the credential headers one request carried: its SigV4 signature (new for every request),
+ * a bearer token, a session token, a gateway key. Dates and body hashes that SigV4 adds are not secret.
+ */
+export function secretsOfAuthHeaders(headers: Readonly<Record<string, string>>): Secret[] {
+  const secrets: Secret[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization') {
+      const signature = /Signature=([0-9a-f]{64})/.exec(value)?.[1];
+      if (signature) secrets.push({ kind: 'sigv4-signature', value: signature });
+      const bearer = /^Bearer\s+(\S+)$/i.exec(value)?.[1];
+      if (bearer) secrets.push({ kind: 'api-key', value: bearer });
+    } else if (lower === 'x-amz-security-token') {
+      secrets.push({ kind: 'aws-session-token', value });
+    } else if (lower !== 'x-amz-date' && lower !== 'x-amz-content-sha256') {
+      secrets.push({ kind: 'header-env', value });
+    }
+  }
+  return secrets;
+}
+
+/** Names that say credential (`api-key` of Azure OpenAI, `code` of Azure Functions, `sig`, `sessionid`), then names and values that say none (a date, a version). */
+const SECRET_PARAM = /key|token|secret|sig|pass|session|auth|credential|^pw$|^code$/i;
+const PLAIN_PARAM = /^(?:api[-_]?version|version|v|model|deployment|region)$/i;
+const PLAIN_VALUE = /^v?\d+(?:[.-]\d+)*(?:-[a-z]+(?:\.\d+)?)?$/i;
+
+/**
+ * The values of a URL's query parameters that may be credentials: those named like one, and any other of
+ * MIN_SECRET_LENGTH characters or more (`?jwt=`, `?sas=`: names no list foresees), unless the name or the value says
+ * it is none. `?api-version=2024-10-21` is no secret, and redacting it would blank every date in every answer.
+ */
+export function secretsOfQuery(url: URL): Secret[] {
+  const secret = ([name, value]: [string, string]) => (SECRET_PARAM.test(name) ? value !== '' : value.length >= MIN_SECRET_LENGTH && !PLAIN_PARAM.test(name) && !PLAIN_VALUE.test(value));
+  return [...url.searchParams].filter(secret).map(([, value]) => ({ kind: 'query-credential', value }));
+}
