@@ -170,6 +170,18 @@ describe('RecordTarget', () => {
     expect(await readFile(file, 'utf8')).toBe(good);
   });
 
+  it('records a 403 that denies access to another model than the one recorded: the answer errors.unknown-model asks for', async () => {
+    const file = fixturePath(dir, 'unit', 'm', 'errors.unknown-model');
+    await record().caseFinished('m', 'errors.unknown-model', [ok()]);
+    const denial = '{"error":{"message":"You don\'t have access to the model with the specified model ID.","type":"permission_error","code":"access_denied"}}';
+    const unknown: Exchange = { ...answered(403, denial), request: { ...request, body: '{"model":"mantle-conformance.no-such-model","messages":[]}' } };
+    await record().caseFinished('m', 'errors.unknown-model', [unknown]);
+    expect((await readFixture(file))!.exchanges[0]!.response!.status).toBe(403);
+    // The same denial of the model recorded is still the credentials' lack: kept.
+    const own: Exchange = { ...answered(403, denial), request: { ...request, body: '{"model":"m","messages":[]}' } };
+    expect(((await record().caseFinished('m', 'errors.unknown-model', [own]).catch((e: unknown) => e)) as HarnessError).code).toBe('HARNESS_RECORDING_KEPT');
+  });
+
   it.each([
     { name: 'Mantle\'s 400 route error', status: 400, body: '{"error":{"code":"validation_error","message":"model `google.gemma-4-31b` isn\'t supported on this route"}}' },
     { name: 'Berm\'s 401', status: 401, body: '{"error":{"code":"access_denied","message":"Berm is not enabled for this account"}}' },

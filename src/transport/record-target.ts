@@ -10,7 +10,7 @@ import { stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import type { Secret } from './auth/auth.ts';
-import { bodyText, excerpt } from './body.ts';
+import { bodyText, excerpt, isRecord, parseJsonText } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
 import { findCredentials } from './redactor.ts';
 import { describeRequest, type Exchange, type ExchangeRequest } from './exchange.ts';
@@ -64,7 +64,7 @@ export class RecordTarget extends TargetDecorator {
     // Checked before the run too (run-command); again here, as a link may appear while the run goes.
     const linked = await linkedFixtureFolder(this.#options.fixturesDir, this.id, model);
     if (linked) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${linkedFolderProblem(linked)}`);
-    const failure = outageIn(exchanges);
+    const failure = outageIn(exchanges, model);
     if (failure && !this.#options.overwriteFailures && (await stat(file).catch(() => null))?.isFile()) {
       this.kept.push(file);
       const shown = relative(process.cwd(), file) || file;
@@ -89,11 +89,20 @@ export class RecordTarget extends TargetDecorator {
  * real answer, but about the account, not the model: no check observes anything in it (its cells are `error`), so
  * recording it would only replace observations with nothing.
  */
-function outageIn(exchanges: readonly Exchange[]): string | undefined {
+function outageIn(exchanges: readonly Exchange[], model: string): string | undefined {
   const failure = exchanges.find((ex) => ex.error && INFRASTRUCTURE_FAILURES.has(ex.error.code))?.error;
   if (failure) return `${failure.code}: ${failure.message}`;
-  const denied = exchanges.find((ex) => !ex.error && ex.response?.status === 403 && classifyAnswer(ex.response).kind === 'forbidden');
+  // A denial of another model than the one recorded (errors.unknown-model asks for one that does not exist, and
+  // "no access" is AWS's answer to that) is the answer the case is about, not the credentials' lack.
+  const denied = exchanges.find((ex) => !ex.error && ex.response?.status === 403 && classifyAnswer(ex.response).kind === 'forbidden' && !asksAnotherModel(ex.request, model));
   if (!denied?.response) return undefined;
   const said = classifyAnswer(denied.response).message ?? excerpt(bodyText(denied.response), 160);
   return `${describeRequest(denied.request)} answered 403 (${excerpt(said, 160) || 'no message'}): the credentials have no access to the model or this API, which says nothing about the model`;
+}
+
+/** Whether a request's JSON body names another model than `model`. */
+function asksAnotherModel(request: ExchangeRequest, model: string): boolean {
+  if (request.body === undefined) return false;
+  const parsed = parseJsonText(request.body);
+  return parsed.ok && isRecord(parsed.value) && typeof parsed.value.model === 'string' && parsed.value.model !== model;
 }
