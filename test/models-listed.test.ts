@@ -136,4 +136,27 @@ describe('catalog diff', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^runtime\.emulator \(runtime\): \d+ listed/);
   });
+
+  it('a list it cannot read, or an empty one, is exit 2 in its own words: it has no --models to suggest', async () => {
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/empty')) res.writeHead(200, { 'content-type': 'application/json' }).end('{"object":"list","data":[]}');
+      else res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"boom"}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const failing = await cli(['catalog', 'diff', '--endpoint', url, '--auth', 'none', '--catalog', catalogFile]);
+      expect(failing.code).toBe(2);
+      expect(failing.stderr).toMatch(/HARNESS_USAGE: catalog diff: target 127\.0\.0\.1_\d+ has no model list to read \(\/v1\/models: HTTP 500, \/openai\/v1\/models: HTTP 500\); check --endpoint \/ --region \/ --target, --auth and the credentials; an HTTP 5xx is the endpoint failing/);
+      const empty = await cli(['catalog', 'diff', '--endpoint', `${url}/empty`, '--auth', 'none', '--catalog', catalogFile]);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toMatch(/HARNESS_USAGE: catalog diff: target 127\.0\.0\.1_\d+'s model list is empty \(.*no id listed\); nothing to compare the catalog with; check --endpoint/);
+      const unrecorded = await cli(['catalog', 'diff', '--mode', 'replay', '--fixtures', dir, '--target', 'runtime:emulator', '--catalog', catalogFile]);
+      expect([unrecorded.code, unrecorded.stderr]).toEqual([2, expect.stringContaining('catalog diff: target runtime.emulator has no model list to read (no recorded models.list under')]);
+      expect(unrecorded.stderr).toContain('check --fixtures and --target');
+      for (const said of [failing, empty, unrecorded]) expect(said.stderr).not.toMatch(/--models|drop listed/);
+    } finally {
+      server.close();
+    }
+  });
 });

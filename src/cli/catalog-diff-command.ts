@@ -7,7 +7,7 @@
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
-import { readModelLists } from './model-lists.ts';
+import { readModelLists, type ListAsker } from './model-lists.ts';
 import { resolveRunConfig, type RunFlags } from './run-options.ts';
 
 export interface CatalogDiffFlags extends RunFlags {
@@ -16,11 +16,24 @@ export interface CatalogDiffFlags extends RunFlags {
   json?: boolean;
 }
 
+/**
+ * How a target's unreadable or empty list is told: the diff has no --models to name the models with (run's advice),
+ * so it points at what reached the list: the target and credentials live, the recordings in replay.
+ */
+function diffAsker(replay: boolean): ListAsker {
+  const check = replay ? 'check --fixtures and --target, or record the target again (run --mode record)' : 'check --endpoint / --region / --target, --auth and the credentials';
+  return {
+    unreadable: { asker: 'catalog diff', advice: replay ? check : `${check}; an HTTP 5xx is the endpoint failing: try again later` },
+    empty: { asker: 'catalog diff', advice: `nothing to compare the catalog with; ${check}` },
+  };
+}
+
+/** Prints (or `--json`) each target's model list against the catalog; exit 1 when a target lists an id the catalog lacks. */
 export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, version: string, out: NodeJS.WritableStream): Promise<number> {
   const { target, json, ...rest } = flags;
   const config = await resolveRunConfig({ mode: 'live', ...rest, ...(target ? { targets: [rest.targets, target].filter(Boolean).join(',') } : {}), models: 'listed' }, root, version);
   const catalog = await loadCatalog(config.catalogFile, ALL_CHECKS);
-  const lists = await readModelLists(config, catalog.models.map((m) => m.id));
+  const lists = await readModelLists(config, catalog.models.map((m) => m.id), diffAsker(config.targets.every((t) => t.mode === 'replay')));
   const targets = lists.map((l) => {
     const t = config.targets.find((x) => x.id === l.target)!;
     return { target: t.id, surface: t.surface, region: t.region, ...l.listing };

@@ -8,7 +8,7 @@
  * with three trials, so that replay shows them as they are: flaky.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
@@ -16,6 +16,7 @@ import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
 import { startEmulator } from '../emulator/server.ts';
 import { FLAVOURS, type EmulatedSurface } from '../emulator/surface.ts';
 import { HarnessError } from '../errors.ts';
+import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog, type Catalog } from '../suite/load-catalog.ts';
 import { FIXTURE_FORMAT } from '../transport/fixture-file.ts';
 import { runCommand } from './run-command.ts';
@@ -32,7 +33,12 @@ const VARYING_TRIALS = 3;
 
 type Io = { out: NodeJS.WritableStream; err: NodeJS.WriteStream };
 
+/** Records both targets into `--fixtures`, each replacing its folder only once its recording passed its own gate. */
 export async function fixturesCommand(flags: { suites: string; catalog?: string; fixtures: string }, root: string, version: string, io: Io): Promise<number> {
+  // As `fixtures prune` does: a mistyped root is the user's to fix, found before the catalog is read or anything recorded.
+  if (!(await stat(flags.fixtures).catch(() => null))?.isDirectory()) {
+    throw new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(flags.fixtures, 300)} is not a folder; give the fixtures root to record into (the recordings go to its ${EMULATOR_TARGETS.map((t) => `${t.target}/`).join(' and ')})`);
+  }
   const catalogFile = flags.catalog ?? `${flags.suites}/models.yaml`;
   const catalog = await loadCatalog(catalogFile, ALL_CHECKS);
   for (const { target } of EMULATOR_TARGETS) await assertOnlyFixtures(join(flags.fixtures, target));
@@ -46,7 +52,9 @@ export async function fixturesCommand(flags: { suites: string; catalog?: string;
 async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suites: string; fixtures: string }, target: string, surface: EmulatedSurface, root: string, version: string, io: Io): Promise<number> {
   const folder = join(flags.fixtures, target);
   // Record next to the old folder (same file system, so the final rename is atomic), never over it.
-  const fresh = await mkdtemp(join(flags.fixtures, '.emulator-recording-'));
+  const fresh = await mkdtemp(join(flags.fixtures, '.emulator-recording-')).catch((cause: NodeJS.ErrnoException) => {
+    throw new HarnessError('HARNESS_USAGE', `--fixtures: cannot make a folder to record into in ${inertLine(flags.fixtures, 300)} (${cause.code ?? inertLine(cause.message, 200)}); give a fixtures root you can write to`, { cause });
+  });
   try {
     const pass = (models: string[], repeat: number) => recordPass(catalog, catalogFile, { ...flags, fixtures: fresh }, { target, surface }, models, repeat, root, version, io);
     let exitCode = await pass([], 1);
@@ -56,8 +64,14 @@ async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suit
       io.err.write(`fixtures: the recording did not pass its own gate (exit ${exitCode}); ${folder} was left as it was\n`);
       return exitCode;
     }
-    await rm(folder, { recursive: true, force: true });
-    await rename(join(fresh, target), folder);
+    // The old recordings step aside first and come back if the new ones cannot take their place: never neither.
+    const previous = join(fresh, '.previous');
+    const had = (await stat(folder).catch(() => null)) !== null;
+    if (had) await rename(folder, previous);
+    await rename(join(fresh, target), folder).catch(async (cause: Error) => {
+      if (had) await rename(previous, folder);
+      throw new HarnessError('HARNESS_WRITE_FAILED', `cannot put the new recordings in ${folder} (${cause.message}); the previous ones are where they were`, { cause });
+    });
     io.out.write(`wrote ${folder} (${surface})${varying.length ? ` (${varying.join(', ')} with ${VARYING_TRIALS} trials)` : ''}\n`);
     return 0;
   } finally {

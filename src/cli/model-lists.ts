@@ -58,8 +58,28 @@ async function recordedLists(target: TargetConfig, config: RunConfig): Promise<{
   return { exchanges: [], source: `no recorded models.list under ${fixturePath(config.fixturesDir, target.id, '*', 'models.list')}` };
 }
 
-/** Each target's model list against the catalog's ids. A target with no readable list, or an empty one, is an error naming it. */
-export async function readModelLists(config: RunConfig, catalogIds: readonly string[]): Promise<TargetModelList[]> {
+/**
+ * Who asked for the lists, as a target's unreadable or empty list names it: the flag or command in front, and what
+ * to do instead. Each caller has its own flags: `catalog diff` has no --models to suggest.
+ */
+export interface ListAsker {
+  unreadable: { asker: string; advice: string };
+  empty: { asker: string; advice: string };
+}
+
+/** `run --models listed` (or catalog+listed): name the models instead. */
+export function runAsker(config: RunConfig): ListAsker {
+  return {
+    unreadable: { asker: '--models listed', advice: 'name the models with --models, or drop listed' },
+    empty: { asker: `--models ${config.discover ?? 'listed'}`, advice: 'name the models with --models <ids>, or drop listed' },
+  };
+}
+
+/**
+ * Each target's model list against the catalog's ids. A target with no readable list, or an empty one, is an error
+ * naming it, in the words of `asker` (by default `run`'s).
+ */
+export async function readModelLists(config: RunConfig, catalogIds: readonly string[], asker: ListAsker = runAsker(config)): Promise<TargetModelList[]> {
   const catalog = new Set(catalogIds);
   return Promise.all(
     config.targets.map(async (target): Promise<TargetModelList> => {
@@ -67,7 +87,7 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
       const lists = exchanges.map(idsIn).filter((l): l is unknown[] => l !== undefined);
       if (lists.length === 0) {
         const seen = exchanges.map((ex) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}`}`).join(', ');
-        throw new HarnessError('HARNESS_USAGE', `--models listed: target ${target.id} has no model list to read (${seen || source}); name the models with --models, or drop listed`);
+        throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || source}); ${asker.unreadable.advice}`);
       }
       const refused: ModelListing['refused'] = [];
       const ids = new Set<string>();
@@ -82,7 +102,7 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
       // An empty list would run no model on the target: 0 of 0 cells, which no gate can call observed.
       if (ids.size === 0) {
         const why = refused.length ? `${refused.length} id(s) listed, none usable: ${refused.slice(0, 3).map((r) => `${inertLine(r.id, 60)} (${inertLine(r.problem, 120)})`).join(', ')}` : 'no id listed';
-        throw new HarnessError('HARNESS_USAGE', `--models ${config.discover ?? 'listed'}: target ${target.id}'s model list is empty (${source}: ${why}); name the models with --models <ids>, or drop listed`);
+        throw new HarnessError('HARNESS_USAGE', `${asker.empty.asker}: target ${target.id}'s model list is empty (${source}: ${why}); ${asker.empty.advice}`);
       }
       const sorted = [...ids].sort();
       return {

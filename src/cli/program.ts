@@ -4,7 +4,6 @@
  * maps them to exit codes. An action loads what it needs when it runs (`--help` and `checks` load no SDK, schema
  * compiler or test runner), so the command line answers at once.
  */
-import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import type { EmulatorFlags } from './emulator-command.ts';
 import { PROJECT_ROOT, VERSION, type Io } from './project.ts';
@@ -307,8 +306,10 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .action(async () => {
       const { SCHEMA_FILES, schemaText } = await import('../suite/schema-files.ts');
       const { FIXTURE_SCHEMA_FILE } = await import('../transport/fixture-schema.ts');
+      const { writeOutputFile } = await import('./report-commands.ts');
       for (const file of [...SCHEMA_FILES, FIXTURE_SCHEMA_FILE]) {
-        await writeFile(`${PROJECT_ROOT}/${file.path}`, schemaText(file.schema));
+        // The schemas go into the package itself: an install the user cannot write to is exit 2 saying so, not a bug.
+        await writeOutputFile(`${PROJECT_ROOT}/${file.path}`, schemaText(file.schema), { asker: 'schema', advice: 'run schema in a checkout of mantle-conformance you can write to' });
         io.out.write(`wrote ${file.path}\n`);
       }
     });

@@ -3,8 +3,8 @@
  * The commands that work on saved runs: `report` (render every format again from a matrix.json), `compare`,
  * `merge` (shards or regions into one matrix) and `table` (a capability table); `bless` is in bless-command.ts.
  */
-import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.ts';
 import { HarnessError } from '../errors.ts';
 import { finishMatrix } from '../report/build-matrix.ts';
 import { tableCsv, tableJson, tableMarkdown } from '../report/capability-formats.ts';
@@ -63,6 +63,32 @@ export async function mergeCommand(files: string[], flags: { reportDir: string }
   return merged.gate.exitCode;
 }
 
+/** Why a path took no file, in words, from the code the file system gave; anything else is quoted by its code. */
+const WRITE_PROBLEMS: Record<string, string> = {
+  EISDIR: 'is a folder',
+  ENOTDIR: 'a file is in the way of its folder',
+  EEXIST: 'a file is in the way of its folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'a read-only file system',
+};
+
+/**
+ * Writes a file a command was told to write (`table --out`, `schema`) whole or not at all; a missing folder is made.
+ * A path that cannot take it (a folder, a file in the way, no permission) is the user's to fix, so exit 2 naming
+ * `asker` (the flag or command) and `advice`, not a harness bug with a stack; a full disk stays HARNESS_DISK_FULL.
+ */
+export async function writeOutputFile(file: string, text: string, words: { asker: string; advice: string }): Promise<void> {
+  try {
+    await writeFileAtomic(file, text);
+  } catch (error) {
+    if (error instanceof HarnessError && error.code === 'HARNESS_DISK_FULL') throw error;
+    const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+    const why = code ? (WRITE_PROBLEMS[code] ?? code) : inertLine((error as Error).message, 200);
+    throw new HarnessError('HARNESS_USAGE', `${words.asker} ${inertLine(file, 300)}: cannot write it (${why}); ${words.advice}`, { cause: error });
+  }
+}
+
 export async function tableCommand(files: string[], flags: { format: string; out?: string; long?: boolean }, out: NodeJS.WritableStream): Promise<number> {
   if (files.length === 0) throw new HarnessError('HARNESS_USAGE', 'table: give one or more matrix.json files (one per region is fine)');
   const table = buildCapabilityTable(await Promise.all(files.map(readMatrix)));
@@ -71,7 +97,7 @@ export async function tableCommand(files: string[], flags: { format: string; out
   const render = formats[flags.format];
   if (!render) throw new HarnessError('HARNESS_USAGE', `--format: "${flags.format}" is not one of markdown, csv, json`);
   if (flags.out) {
-    await writeFile(flags.out, render(), 'utf8');
+    await writeOutputFile(flags.out, render(), { asker: '--out', advice: 'give a file path (not a folder) you can write to' });
     out.write(`wrote ${flags.out}\n`);
   } else {
     out.write(render());
