@@ -15,7 +15,7 @@ import type { MatrixResult } from '../report/matrix.ts';
 import { unobservedModels } from '../report/observed-models.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { FLAKY, allowsVariation, describeExpected, expectedProblem, meets, sameValue, type Expected, type Observed } from '../suite/expected.ts';
-import { blessExpectations, loadExpectations, statedFor, type BlessChange } from '../suite/load-expectations.ts';
+import { blessExpectations, blessTarget, loadExpectations, statedFor, type BlessChange } from '../suite/load-expectations.ts';
 import { readMatrix } from './read-matrix.ts';
 
 /** The documented default: `./suites/expectations.yaml` where `./suites` exists. Never a path read from a matrix.json. */
@@ -59,10 +59,9 @@ function changeProblem(change: Change, at: string): string | undefined {
 export async function blessCommand(file: string, flags: { expectations?: string; catalog?: string; all?: boolean }, root: string, out: NodeJS.WritableStream): Promise<number> {
   const matrix = await readMatrix(file);
   const target = flags.expectations ? resolve(flags.expectations) : await defaultExpectationsFile();
-  const current = await loadExpectations(target, ALL_CHECKS).catch((error: unknown) => {
-    if (error instanceof HarnessError && error.code === 'HARNESS_FILE_NOT_FOUND') return undefined;
-    throw error;
-  });
+  // Only a path with nothing there is a new file: one that cannot be read is refused, never replaced.
+  const place = await blessTarget(target, `--expectations ${target}`);
+  const current = place.text === undefined ? undefined : await loadExpectations(target, ALL_CHECKS);
   let errors = 0;
   // What a model the gate found nothing of observed read is not the model's: never an expectation of it.
   const unobserved = unobservedModels(matrix).cells;
@@ -106,7 +105,11 @@ export async function blessCommand(file: string, flags: { expectations?: string;
   }
   const show = (s: string) => inertLine(s, 300);
   if (changes.length === 0) {
-    out.write(`nothing to bless: every observation in ${show(file)} already matches ${target}\n`);
+    out.write(
+      current
+        ? `nothing to bless: every observation in ${show(file)} already matches ${target}\n`
+        : `nothing to bless: ${target} does not exist, and ${flags.all ? `no cell of ${show(file)} observed a value to write` : `no cell of ${show(file)} gates (bless --all creates it with every observed value)`}; nothing was written\n`,
+    );
   } else {
     const catalogFile = flags.catalog ?? (target.endsWith('/suites/expectations.yaml') ? target.replace(/expectations\.yaml$/, 'models.yaml') : `${root}/suites/models.yaml`);
     const catalog = await loadCatalog(catalogFile, ALL_CHECKS).then((c) => c.id, () => 'mantle');

@@ -4,9 +4,9 @@
  * blessed values back into it without disturbing anything else: comments, order, reasons and links stay, so the
  * review diff shows exactly the values that changed.
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { LineCounter, isMap, isPair, isSeq, parseDocument, type Document } from 'yaml';
+import { lstat, readlink, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { LineCounter, isAlias, isMap, isNode, isPair, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from './check-signature.ts';
@@ -14,7 +14,8 @@ import { expectedProblem, type Expected } from './expected.ts';
 import { closest } from './closest.ts';
 import { ExpectationsSchema, type ExpectationEntry, type ExpectationsFile, type TargetEntry } from './expectations-schema.ts';
 import { nameProblem } from '../names.ts';
-import { readYamlSource, throwIfProblems, validateAgainstSchema } from './yaml-source.ts';
+import { readErrorText, readUtf8File, readYamlSource, throwIfProblems, validateAgainstSchema } from './yaml-source.ts';
+import { walkDocument, type WalkedItem } from './yaml-walk.ts';
 
 export interface StatedExpectation {
   value: Expected;
@@ -142,23 +143,22 @@ function blockStyle(node: unknown): void {
 
 /**
  * Writes `changes` into the expectations file (creating it for `catalog` when absent, in block style with a
- * `$schema` comment that resolves from where the file is), keeping every other byte. An existing entry whose value
+ * `$schema` comment that resolves from where the file is), keeping every other entry, its comments and the file's
+ * line endings (yaml re-prints the document: a flow map or folded text of another entry may be re-spaced). A link is
+ * written through to its target; only the stated cells change, also where an alias shares them. An existing entry whose value
  * stays keeps its reason and link; a value that changes gets `note` as its fresh reason (the old one described the
  * old value); a new entry records where it came from.
  */
 export async function blessExpectations(file: string, catalog: string, changes: readonly BlessChange[], note: string, schemaFile: string): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    text = `${schemaComment(file, schemaFile)}\n# What runs are expected to observe, per model and check. Written by \`mantle-conformance bless\`; review the diff.\nexpectations: ${catalog}\nmodels:\n`;
-  }
+  const place = await blessTarget(file);
+  const text = place.text ?? `${schemaComment(file, schemaFile)}\n# What runs are expected to observe, per model and check. Written by \`mantle-conformance bless\`; review the diff.\nexpectations: ${catalog}\nmodels:\n`;
   const doc: Document.Parsed = parseDocument(text, { lineCounter: new LineCounter() });
   if (doc.errors.length) throw new HarnessError('HARNESS_EXPECTATIONS_INVALID', `${file}: ${doc.errors[0]!.message}; fix it before blessing`);
   if (!isMap(doc.get('models'))) doc.set('models', doc.createNode({}));
   const fresh = (to: Expected) => `${note}: observed ${JSON.stringify(to)}`;
   for (const change of changes) {
     const path = ['models', change.model, change.check];
+    detach(doc, path, [change.target, ...(change.dropTargets ?? [])].filter((t) => t !== undefined).map((t) => ['targets', t]));
     const existing = doc.getIn(path, true);
     if (change.target !== undefined) {
       // A short-form entry becomes a map that keeps its value for the other targets.
@@ -187,5 +187,87 @@ export async function blessExpectations(file: string, catalog: string, changes: 
   }
   const models = doc.get('models', true);
   if (isMap(models)) models.flow = false;
-  await writeFileAtomic(file, doc.toString({ lineWidth: 0 }));
+  const out = doc.toString({ lineWidth: 0 });
+  // yaml writes LF; a file kept in CRLF (a Windows checkout) would otherwise show every line as changed.
+  const crlf = text.slice(0, text.indexOf('\n') + 1).endsWith('\r\n');
+  await writeFileAtomic(place.file, `${text.startsWith('\uFEFF') && !out.startsWith('\uFEFF') ? '\uFEFF' : ''}${crlf ? out.replace(/\r?\n/g, '\r\n') : out}`);
+}
+
+/**
+ * Where bless writes and what is there now: the real path (a link's target, so the link stays a link and the file
+ * it names changes) and its text, or no text when nothing is at `file`. A folder, a dangling or looping link, a file
+ * that cannot be read or is not UTF-8 is exit 2 with nothing written: bless never replaces what it could not read.
+ * `label` names the file in messages (the flag that gave it).
+ */
+export async function blessTarget(file: string, label = file): Promise<{ file: string; text?: string }> {
+  const refuse = (code: 'HARNESS_USAGE' | 'HARNESS_EXPECTATIONS_INVALID', why: string) => new HarnessError(code, `${label}: ${why}; nothing was written`);
+  const unreadable = (error: NodeJS.ErrnoException) => refuse('HARNESS_EXPECTATIONS_INVALID', `cannot read it (${readErrorText(error)})`);
+  const link = await lstat(file).catch((error: NodeJS.ErrnoException) => error);
+  if (link instanceof Error) {
+    if (link.code === 'ENOENT') return { file };
+    throw unreadable(link);
+  }
+  const real = await realpath(file).catch((error: NodeJS.ErrnoException) => error);
+  if (real instanceof Error) {
+    if (real.code !== 'ENOENT') throw unreadable(real);
+    const to = await readlink(file).catch(() => '?');
+    throw refuse('HARNESS_USAGE', `is a link to ${to}, which does not exist; create that file or name another one`);
+  }
+  const info = await stat(real).catch((error: NodeJS.ErrnoException) => {
+    throw unreadable(error);
+  });
+  if (info.isDirectory()) throw refuse('HARNESS_USAGE', `is a folder, not a file; name the expectations file (e.g. ${join(file, 'expectations.yaml')})`);
+  if (!info.isFile()) throw refuse('HARNESS_USAGE', 'is not a regular file; name an expectations file');
+  const read = await readUtf8File(real);
+  if ('problem' in read) throw refuse('HARNESS_EXPECTATIONS_INVALID', read.problem);
+  // Removed since it was looked at: nothing there to keep.
+  return 'missing' in read ? { file: real } : { file: real, text: read.text };
+}
+
+/** A copy of `node` with no anchor in it: nothing written into it reaches another place, and no alias resolves to it. */
+function plainCopy(node: Node): Node {
+  const copy = node.clone() as Node;
+  visit(copy, {
+    Node: (_, n) => {
+      if (!isAlias(n)) delete n.anchor;
+    },
+  });
+  return copy;
+}
+
+/**
+ * Makes the cell at `path` (and the `targets` entries `below` it) the cell's own before it is written, so that only
+ * the stated cell changes: an alias on the way becomes a plain copy of its value at its place, and an alias
+ * elsewhere that names a node on the way or inside the cell becomes one too (`b: *v` keeps what `a: &v` held).
+ */
+function detach(doc: Document.Parsed, path: readonly string[], below: readonly string[][]): void {
+  for (const full of [path, ...below.map((tail) => [...path, ...tail])]) {
+    for (let i = 1; i <= full.length; i++) {
+      const node: unknown = doc.getIn(full.slice(0, i), true);
+      if (!isAlias(node)) {
+        if (node === undefined) break;
+        continue;
+      }
+      const target = node.resolve(doc);
+      if (target) doc.setIn(full.slice(0, i), plainCopy(target));
+    }
+  }
+  const shared = new Set<unknown>(path.map((_, i) => doc.getIn(path.slice(0, i), true)));
+  const cell: unknown = doc.getIn(path, true);
+  if (isNode(cell)) visit(cell, { Node: (_, n) => void shared.add(n) });
+  // A copy can hold aliases of its own (each also replaced on the next round); the load's alias limit bounds this.
+  for (let round = 0; round < 100; round++) {
+    const sharing: { alias: Alias; target: Node; parent: WalkedItem | undefined }[] = [];
+    walkDocument(doc, {
+      alias: (alias, target, ancestors) => {
+        if (target && shared.has(target)) sharing.push({ alias, target, parent: ancestors.at(-1) });
+      },
+    });
+    if (sharing.length === 0) return;
+    for (const { alias, target, parent } of sharing) {
+      // Keys are never aliases (the load refuses them): an alias is a pair's value or a list's item.
+      if (isPair(parent)) parent.value = plainCopy(target);
+      else if (isSeq(parent)) parent.items[parent.items.indexOf(alias)] = plainCopy(target);
+    }
+  }
 }

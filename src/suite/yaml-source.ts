@@ -45,14 +45,60 @@ export class YamlSource {
   }
 }
 
-/** Reads and parses a YAML file; syntax errors come back as located problems, not exceptions. */
-export async function readYamlSource(file: string): Promise<{ source: YamlSource | null; problems: string[] }> {
-  let text: string;
+/**
+ * A file's text, or why there is none: `missing` only when nothing is there (ENOENT); anything else that stops the
+ * read (a folder, no permission, a link loop, an I/O error) or bytes that are not UTF-8 is a `problem`, never
+ * "missing", so no caller takes a file it cannot read for an absent one (and writes a fresh one over it).
+ */
+export async function readUtf8File(file: string): Promise<{ text: string } | { missing: Error } | { problem: string }> {
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (cause) {
-    throw new HarnessError('HARNESS_FILE_NOT_FOUND', `Cannot read ${file}: ${(cause as Error).message}`, { cause });
+    const error = cause as NodeJS.ErrnoException;
+    return error.code === 'ENOENT' ? { missing: error } : { problem: `cannot read it (${readErrorText(error)})` };
   }
+  try {
+    // Lossy decoding would turn a Latin-1 byte into U+FFFD silently, and a rewrite would keep the replacement.
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    return { problem: `is not UTF-8 text (line ${firstNonUtf8Line(bytes)}); save it as UTF-8` };
+  }
+}
+
+/** `EACCES: permission denied`, without the path node repeats (the message names the file already). */
+export function readErrorText(error: NodeJS.ErrnoException): string {
+  if (error.code === 'EISDIR') return 'EISDIR: a folder, not a file';
+  const text = error.message.replace(/, \w+ '.*'$/s, '');
+  return error.code && !text.startsWith(error.code) ? `${error.code}: ${text}` : text;
+}
+
+/** The first line holding bytes that are not UTF-8 (a newline byte is never part of a multi-byte sequence). */
+function firstNonUtf8Line(bytes: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    try {
+      decoder.decode(bytes.subarray(start, end === -1 ? bytes.length : end));
+    } catch {
+      return line;
+    }
+    if (end === -1) return line;
+    start = end + 1;
+  }
+}
+
+/**
+ * Reads and parses a YAML file; syntax errors come back as located problems, not exceptions. A missing file is
+ * HARNESS_FILE_NOT_FOUND; one that exists and cannot be read (or is not UTF-8) is a problem naming it, which the
+ * caller reports with its own code, as it does a syntax error.
+ */
+export async function readYamlSource(file: string): Promise<{ source: YamlSource | null; problems: string[] }> {
+  const read = await readUtf8File(file);
+  if ('missing' in read) throw new HarnessError('HARNESS_FILE_NOT_FOUND', `Cannot read ${file}: ${read.missing.message}`, { cause: read.missing });
+  if ('problem' in read) return { source: null, problems: [`${displayFile(file)}: ${read.problem}`] };
+  const text = read.text;
   const key = textKey(text);
   const known = knownParse(key);
   if (known) return { source: new YamlSource(file, known), problems: [] };
