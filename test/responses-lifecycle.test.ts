@@ -72,6 +72,44 @@ describe('a 404 proves something only beside a response that was found', () => {
   });
 });
 
+describe('after a create on the same route, a refusal is the answer to the step, never "not served here"', () => {
+  const refusal = (status: number, message: string, param: string | null, code: string | null = null) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { message, type: 'invalid_request_error', param, code } }) });
+  const served = (results: Map<string, CheckResult>) => [...results.values()].filter((r) => r.status === 'unsupported').map((r) => r.reason);
+
+  it('GET and DELETE answered 405: not-retrievable and not-deleted (fail); store-false inconclusive', async () => {
+    const results = await lifecycle({ answer: (r) => (r.method !== 'POST' && BY_ID.test(r.path) ? refusal(405, 'Method Not Allowed', null) : undefined) });
+    expect(served(results)).toEqual([]);
+    expect(verdict(results, 'responses.retrieve')).toMatchObject({ status: 'fail', observed: 'not-retrievable', reason: expect.stringContaining('GET answered 405: Method Not Allowed') });
+    expect(verdict(results, 'responses.delete')).toMatchObject({ status: 'fail', observed: 'not-deleted', reason: expect.stringContaining('the DELETE answered 405: Method Not Allowed') });
+    expect(verdict(results, 'responses.store-false')).toMatchObject({ status: 'inconclusive', reason: expect.stringMatching(/a stored response was not fetched in this run either .*so the 405 does not show/) });
+  });
+
+  it('GET answered 400 "Response with id ... does not exist": not-retrievable; delete and store-false inconclusive', async () => {
+    const results = await lifecycle({ answer: (r) => (r.method === 'GET' && BY_ID.test(r.path) ? refusal(400, "Response with id 'resp_x' does not exist", 'response_id') : undefined) });
+    expect(served(results)).toEqual([]);
+    expect(verdict(results, 'responses.retrieve')).toMatchObject({ status: 'fail', observed: 'not-retrievable', reason: expect.stringContaining("GET answered 400: Response with id 'resp_x' does not exist") });
+    expect(verdict(results, 'responses.delete')).toMatchObject({ status: 'inconclusive', reason: expect.stringContaining('not fetched before the DELETE either') });
+    expect(verdict(results, 'responses.store-false')).toMatchObject({ status: 'inconclusive', reason: expect.stringContaining('a stored response was not fetched in this run either') });
+  });
+
+  it('a GET after a DELETE that answers 400 "does not exist", once the response was fetched: deleted', async () => {
+    const deleted = new Set<string>();
+    const results = await lifecycle({
+      answer(r) {
+        const id = BY_ID.exec(r.path)?.[1];
+        if (id && r.method === 'DELETE') deleted.add(id);
+        return id && r.method === 'GET' && deleted.has(id) ? refusal(400, `Response with id '${id}' does not exist`, 'response_id') : undefined;
+      },
+    });
+    expect(verdict(results, 'responses.delete')).toMatchObject({ status: 'pass', observed: 'deleted', reason: expect.stringContaining('GET after DELETE answered 400: Response with id') });
+  });
+
+  it('a chained turn answered 400 "Previous response ... does not exist.": rejected', async () => {
+    const results = await lifecycle({ answer: (r) => (r.method === 'POST' && r.body.includes('previous_response_id') ? refusal(400, "Previous response with id 'resp_abc' does not exist.", 'previous_response_id', 'previous_response_not_found') : undefined) });
+    expect(verdict(results, 'responses.previous-response-id')).toMatchObject({ status: 'fail', observed: 'rejected', reason: expect.stringContaining("400: Previous response with id 'resp_abc' does not exist.") });
+  });
+});
+
 describe('read-after-write lag', () => {
   /** The first `count` GETs of each id answer 404, as an endpoint that is not yet consistent does. */
   const lag = (count: number): ProxyRules => {
@@ -127,6 +165,14 @@ describe('background: what the harness can tell in its wait', () => {
     const result = await run('responses.background', 'responses.background', [create, exchange('poll', spent)]);
     expect(result).toMatchObject({ status: 'inconclusive', reason: expect.stringContaining('the output budget was spent') });
     expect(ALL_CHECKS.find((c) => c.id === 'responses.background')?.dependsOnModel).toBe(true);
+  });
+
+  it('incomplete because the content filter ended it is inconclusive, naming the filter; status failed still fails', async () => {
+    const create = exchange('create', { id: 'resp_1', object: 'response', status: 'queued', output: [] }, { input: 'Reply with the word OK.', max_output_tokens: 16, background: true });
+    const filtered = { id: 'resp_1', object: 'response', status: 'incomplete', incomplete_details: { reason: 'content_filter' }, output: [], usage: { input_tokens: 10, output_tokens: 1 } };
+    expect(await run('responses.background', 'responses.background', [create, exchange('poll', filtered)])).toMatchObject({ status: 'inconclusive', reason: expect.stringContaining(`the answer ended by the endpoint's content filter (status "incomplete", incomplete_details.reason "content_filter")`) });
+    const failed = { id: 'resp_1', object: 'response', status: 'failed', error: { code: 'server_error', message: 'boom' }, output: [] };
+    expect(await run('responses.background', 'responses.background', [create, exchange('poll', failed)])).toMatchObject({ status: 'fail', observed: 'failed' });
   });
 });
 

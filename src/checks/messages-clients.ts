@@ -7,8 +7,8 @@
  * beta flag", litellm #41203), which breaks clients that add betas of their own.
  */
 import { modelNames, namesAnotherModel } from './answered-by.ts';
-import { notObservable, observe, observeOk, sentBody } from './answer.ts';
-import { judge } from './judge.ts';
+import { notObservable, observe, observeOk, offTopicRejection, sentBody } from './answer.ts';
+import { inconclusive, judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 const modelEcho: CheckDefinition = {
@@ -57,7 +57,13 @@ const beta: CheckDefinition = {
     const { answer, evidence } = seen;
     const sent = seen.exchange.request.headers['anthropic-beta'];
     if (answer.kind === 'ok') return judge(beta, input, 'ignored', evidence, `anthropic-beta: ${sent ?? '(none)'} was answered HTTP ${answer.status}`);
-    if (answer.kind === 'rejected') return judge(beta, input, 'rejected', evidence, `anthropic-beta: ${sent ?? '(none)'}: HTTP ${answer.status} ${answer.message}`);
+    if (answer.kind === 'rejected') {
+      // The beta is a header, no body field: a refusal naming a field the body carried (a max_tokens below the model's
+      // minimum) is about that field, and says nothing of the beta.
+      const other = offTopicRejection(answer, sentBody(seen.exchange), []);
+      if (other) return inconclusive(input, `the request was refused for ${other}, not for the anthropic-beta value: ${answer.status} ${answer.message}`, evidence);
+      return judge(beta, input, 'rejected', evidence, `anthropic-beta: ${sent ?? '(none)'}: HTTP ${answer.status} ${answer.message}`);
+    }
     return notObservable(input, answer, evidence);
   },
 };

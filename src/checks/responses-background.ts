@@ -5,10 +5,13 @@
  * short answer (16 tokens): one still queued or in progress when it stops is `not-terminal`, and the reason names the wait
  * (the harness cannot wait forever, and a check that an endpoint stuck for good could never fail is no check). So is
  * a status the API does not have, none, or a response that the GET no longer finds after it was found (a 404 before
- * the first 2xx is polled again: read-after-write lag).
+ * the first 2xx is polled again: read-after-write lag). One that ends `incomplete` (the budget spent, a content
+ * filter) reached its terminal status, yet completing was not seen: `inconclusive`, naming why it ended.
  */
 import { answerOf, notObservable, sentBody, stepOf } from './answer.ts';
+import { isRecord } from '../transport/body.ts';
 import { budgetSpent, limitOf } from './budget.ts';
+import { contentFilterOf } from './content-filter.ts';
 import { evidenceOf, inconclusive, judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -16,6 +19,15 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'incomplete']);
 /** Statuses of a background response on its way. */
 const UNDER_WAY = new Set(['queued', 'in_progress']);
 
+/** Why a Response ended incomplete, as its body says: the content filter named, else incomplete_details.reason. */
+function endedBy(body: Record<string, unknown>): string {
+  const filtered = contentFilterOf(body);
+  if (filtered) return `by the endpoint's content filter (${filtered})`;
+  const reason = isRecord(body.incomplete_details) ? body.incomplete_details.reason : undefined;
+  return reason === undefined ? 'with no incomplete_details.reason' : `with incomplete_details.reason ${JSON.stringify(reason)}`;
+}
+
+/** The responses.background check: a background response is queued, then polled with GET to a terminal status. */
 export function responsesBackgroundCheck(): CheckDefinition {
   const definition: CheckDefinition = {
     id: 'responses.background',
@@ -44,6 +56,10 @@ export function responsesBackgroundCheck(): CheckDefinition {
       // A reasoning model may spend the whole budget: the Response ends incomplete, which says nothing of background.
       const spent = status === 'incomplete' && final?.kind === 'ok' && final.body ? budgetSpent(final.body, limitOf(sentBody(created.exchange))) : undefined;
       if (spent) return inconclusive(input, `${detail}; ${spent}`, evidence);
+      // Ended incomplete for another reason (the endpoint's content filter on "Reply with the word OK."): queued, polled
+      // and terminal all happened, so background did its part, but whether it completes was not seen. The filter is
+      // the answer's matter (answer.* name it), not this check's.
+      if (status === 'incomplete' && final?.kind === 'ok' && final.body) return inconclusive(input, `${detail}: background reached a terminal status, but the answer ended ${endedBy(final.body)}, so whether it completes was not seen`, evidence);
       if (status && TERMINAL.has(status)) return judge(definition, input, 'failed', evidence, detail);
       if (status && UNDER_WAY.has(status)) {
         const waited = last?.note ?? `the harness stopped polling after ${polls.length} attempt(s)`;

@@ -6,14 +6,32 @@
  * A 404 proves nothing alone: an endpoint that keeps nothing, or serves no GET at all, answers 404 to every GET. So a
  * 404 after DELETE counts only when the response was fetched before it and the DELETE succeeded, and a 404 to a
  * store: false response only when a stored one was fetched in the same run (responses.lifecycle, the control).
+ * A 4xx in not-found words ("Response with id 'x' does not exist") weighs as a 404 does.
  */
 import { answerText } from './answer-text.ts';
 import { answerOf, notObservable, sentBody, stepOf, type Answer } from './answer.ts';
 import { responsesBackgroundCheck } from './responses-background.ts';
 import { evidenceOf, inconclusive, judge, settleWithout, type CompletedOutcome } from './judge.ts';
+import type { Exchange } from '../transport/exchange.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
 const API = 'responses' as const;
+
+/**
+ * A step's answer as the endpoint's reply to that step. A refusal (a 405, "not on this route", a 400 "Response with id
+ * 'x' does not exist", which the classifier reads as the model unknown) after the same case created a response on
+ * the same route cannot mean the model is not served there: it is the endpoint's answer to the GET, DELETE or chained
+ * turn, so it is judged as a rejection, never `unsupported`. A 404 counts so even without that create.
+ */
+function answerTo(outcome: CompletedOutcome, exchange: Exchange, created: string): Answer {
+  const answer = answerOf(exchange);
+  if (answer.kind !== 'refused') return answer;
+  const served = answer.status === 404 || outcome.exchanges.some((ex) => ex.step === created && ex.prefix === exchange.prefix && answerOf(ex).kind === 'ok');
+  return served ? { kind: 'rejected', status: answer.status, message: answer.message } : answer;
+}
+
+/** Whether a rejection says the response is not there: a 404, or a 4xx in not-found words (Mantle-style 400s). */
+const saysNotFound = (answer: Extract<Answer, { kind: 'rejected' }>): boolean => answer.status === 404 || /\bdoes not exist\b|\bnot found\b/i.test(answer.message);
 
 /** Reads one step: a 2xx is handed to `observe`, a 4xx becomes `onRejected`'s value (or an error when it has none). */
 function stepCheck(
@@ -27,13 +45,13 @@ function stepCheck(
     run(input): CheckResult {
       const found = stepOf(input, step);
       if ('settled' in found) return found.settled;
-      const answer = answerOf(found.exchange);
+      const answer = answerTo(found.outcome, found.exchange, 'create');
       const evidence = found.outcome.exchanges.map((ex) => evidenceOf(found.caseId, ex));
       if (answer.kind === 'ok') {
         const { observed, detail } = observe(answer.body, input);
         return judge(check, input, observed, evidence, detail);
       }
-      if ((answer.kind === 'rejected' || (answer.kind === 'refused' && answer.status === 404)) && onRejected) {
+      if (answer.kind === 'rejected' && onRejected) {
         const { observed, detail } = onRejected(answer.status, answer.message, found.outcome);
         return judge(check, input, observed, evidence, detail);
       }
@@ -103,8 +121,9 @@ export const responsesLifecycleChecks: readonly CheckDefinition[] = [
 ];
 
 /**
- * A GET after DELETE that still returns the response is `not-deleted`. Its 404 is `deleted` only when the response
- * was fetched before the DELETE and the DELETE answered 2xx: otherwise the 404 may be all the endpoint ever answers.
+ * A GET after DELETE that still returns the response is `not-deleted`, and so is a DELETE refused when the GET after
+ * it is no not-found. Its 404 is `deleted` only when the response was fetched before the DELETE and the DELETE
+ * answered 2xx: otherwise the 404 may be all the endpoint ever answers.
  */
 function deleteCheck(): CheckDefinition {
   const definition: CheckDefinition = {
@@ -117,18 +136,24 @@ function deleteCheck(): CheckDefinition {
       const found = stepOf(input, 'get-after-delete');
       if ('settled' in found) return found.settled;
       const evidence = found.outcome.exchanges.map((ex) => evidenceOf(found.caseId, ex));
-      const after = answerOf(found.exchange);
+      const after = answerTo(found.outcome, found.exchange, 'create');
       if (after.kind === 'ok') return judge(definition, input, 'not-deleted', evidence, 'GET after DELETE still returns the response');
-      if (after.kind !== 'rejected' && !(after.kind === 'refused' && after.status === 404)) return notObservable(input, after, evidence);
-      if (after.status !== 404) return judge(definition, input, 'not-deleted', evidence, `GET after DELETE answered ${after.status}`);
-      const before = notFetched(input, found.outcome);
-      if (before) return inconclusive(input, `GET after DELETE answered 404, but the response was not fetched before the DELETE either (${before}): the 404 does not show the DELETE removed it`, evidence);
+      if (after.kind !== 'rejected') return notObservable(input, after, evidence);
       const deleted = stepOf(input, 'delete');
       if ('settled' in deleted) return deleted.settled;
-      const answer = answerOf(deleted.exchange);
+      const answer = answerTo(deleted.outcome, deleted.exchange, 'create');
       if (answer.kind === 'broken') return notObservable(input, answer, evidence);
-      if (answer.kind !== 'ok') return inconclusive(input, `the DELETE answered ${describe(answer)}, yet the GET afterwards answered 404: whether the DELETE removed it cannot be told`, evidence);
-      return judge(definition, input, 'deleted', evidence, 'fetched before, DELETE answered 2xx, GET after DELETE answered 404');
+      const before = notFetched(input, found.outcome);
+      const gone = saysNotFound(after);
+      if (!gone) {
+        // A GET after DELETE that is no answer about the response: the DELETE's own refusal is what was observed.
+        if (answer.kind !== 'ok') return judge(definition, input, 'not-deleted', evidence, `the DELETE answered ${describe(answer)}; GET after DELETE answered ${after.status}`);
+        if (before) return inconclusive(input, `GET after DELETE answered ${describe(after)}, and the response was not fetched before the DELETE either (${before}): whether the DELETE removed it cannot be told`, evidence);
+        return judge(definition, input, 'not-deleted', evidence, `GET after DELETE answered ${after.status}`);
+      }
+      if (before) return inconclusive(input, `GET after DELETE answered ${after.status}, but the response was not fetched before the DELETE either (${before}): the ${after.status} does not show the DELETE removed it`, evidence);
+      if (answer.kind !== 'ok') return inconclusive(input, `the DELETE answered ${describe(answer)}, yet the GET afterwards answered ${after.status}: whether the DELETE removed it cannot be told`, evidence);
+      return judge(definition, input, 'deleted', evidence, `fetched before, DELETE answered 2xx, GET after DELETE answered ${after.status === 404 ? '404' : describe(after)}`);
     },
   };
   return definition;
@@ -157,11 +182,11 @@ function storeFalseCheck(): CheckDefinition {
       const found = stepOf(scoped, 'get');
       if ('settled' in found) return found.settled;
       const evidence = subject.exchanges.map((ex) => evidenceOf(subject.caseId, ex));
-      const answer = answerOf(found.exchange);
+      const answer = answerTo(subject, found.exchange, 'create');
       if (answer.kind === 'ok') return judge(definition, input, 'retrievable', evidence, 'GET returned the response although it was created with store: false');
-      if (answer.kind !== 'rejected' && !(answer.kind === 'refused' && answer.status === 404)) return notObservable(input, answer, evidence);
+      if (answer.kind !== 'rejected') return notObservable(input, answer, evidence);
       const detail = `GET answered ${answer.status}: ${answer.message}${attemptsOf(subject, 'get')}`;
-      const control = controlFetched(input, controls, evidence, subject.exchanges.filter((ex) => ex.step === 'get').length);
+      const control = controlFetched(input, controls, evidence, subject.exchanges.filter((ex) => ex.step === 'get').length, answer.status);
       if (typeof control !== 'string') return control;
       return judge(definition, input, 'not-retrievable', [...evidence, ...controlEvidence(controls)], `${detail}; ${control}`);
     },
@@ -170,9 +195,9 @@ function storeFalseCheck(): CheckDefinition {
 }
 
 /** What shows a stored response can be fetched in this run (a sentence), or the verdict when nothing does. */
-function controlFetched(input: CheckInput, controls: readonly CaseOutcome[], evidence: Evidence[], asked: number): string | CheckResult {
+function controlFetched(input: CheckInput, controls: readonly CaseOutcome[], evidence: Evidence[], asked: number, status: number): string | CheckResult {
   const completed = controls.find((o): o is CompletedOutcome => o.kind === 'completed');
-  const without = 'so the 404 does not show that store: false was honoured';
+  const without = `so the ${status} does not show that store: false was honoured`;
   if (!completed) {
     if (controls.length === 0) return inconclusive(input, `nothing in this run fetched a stored response (responses.lifecycle not run), ${without}`, evidence);
     const settled = settleWithout(only(input, controls));
@@ -214,8 +239,8 @@ function previousResponseCheck(): CheckDefinition {
       const found = stepOf(input, 'second');
       if ('settled' in found) return found.settled;
       const evidence = found.outcome.exchanges.map((ex) => evidenceOf(found.caseId, ex));
-      const answer = answerOf(found.exchange);
-      if (answer.kind === 'rejected' || (answer.kind === 'refused' && answer.status === 404)) return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+      const answer = answerTo(found.outcome, found.exchange, 'first');
+      if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
       const first = idOf(input, 'first');
       const echoed = answer.body?.previous_response_id;
