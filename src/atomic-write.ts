@@ -95,8 +95,13 @@ export async function stageFile(file: string, text: string | Uint8Array | Iterab
     );
   const failed: { threw: boolean; error?: unknown } = { threw: false };
   const data = typeof text === 'string' || text instanceof Uint8Array ? text : joined(text, failed);
+  // A file replaced keeps its permissions (an expectations file kept 0600 stays so); a new one gets the default.
+  const mode = await fs.stat(file).then(
+    (found) => (found.isFile() ? found.mode & 0o777 : undefined),
+    () => undefined,
+  );
   try {
-    await writeFile(temp, data, { encoding: 'utf8', flag: 'wx' });
+    await writeFile(temp, data, { encoding: 'utf8', flag: 'wx', ...(mode !== undefined ? { mode } : {}) });
   } catch (cause) {
     await discard();
     throw failed.threw ? failed.error : writeError(file, cause);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarnessError } from '../src/errors.ts';
-import { removePendingTemps, stageFile } from '../src/atomic-write.ts';
+import { removePendingTemps, stageFile, writeFileAtomic } from '../src/atomic-write.ts';
 import { writeReportFiles } from '../src/report/report-writer.ts';
 import { FIXTURE_FORMAT, writeFixture, type FixtureFile } from '../src/transport/fixture-file.ts';
 
@@ -71,6 +71,25 @@ describe('a full disk', () => {
     expect(JSON.parse(await readFile(join(dir, 'fixtures', 'case.json'), 'utf8')).format).toBe(FIXTURE_FORMAT);
     await writeReportFiles(join(dir, 'reports'), [{ path: 'matrix.json', content: '{}' }]);
     expect(await readdir(join(dir, 'reports'))).toEqual(['matrix.json']);
+  });
+});
+
+describe('a file replaced', () => {
+  it('keeps its permissions (a 0600 file stays 0600); a new file gets the default', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atomic-mode-'));
+    try {
+      const kept = join(dir, 'expectations.yaml');
+      await writeFile(kept, 'old\n', { mode: 0o600 });
+      await fs.chmod(kept, 0o600);
+      await writeFileAtomic(kept, 'new\n');
+      expect(await readFile(kept, 'utf8')).toBe('new\n');
+      expect((await fs.stat(kept)).mode & 0o777).toBe(0o600);
+      const fresh = join(dir, 'fresh.yaml');
+      await writeFileAtomic(fresh, 'x\n');
+      expect((await fs.stat(fresh)).mode & 0o777).toBe(0o666 & ~process.umask());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
