@@ -22,7 +22,7 @@ import { ProgressReporter } from '../run/progress-reporter.ts';
 import type { RunConfig } from '../run/run-config.ts';
 import { runInProcess, type RunEnd, type RunRequest } from '../run/run-conformance.ts';
 import { selectWork } from '../run/selection.ts';
-import { tooShortReason, tooShortToRedact } from '../transport/auth/create-auth.ts';
+import { tooShortReason, tooShortToRedact } from '../transport/auth/short-secrets.ts';
 import { removeEarlierReports } from './earlier-reports.ts';
 import { EXIT } from './project.ts';
 import { guardSetup, InterruptedBeforeRun, type SetupGuard } from './setup-guard.ts';

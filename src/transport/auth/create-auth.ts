@@ -5,6 +5,7 @@
 import { HarnessError } from '../../errors.ts';
 import { headerValueProblem } from '../headers.ts';
 import { MIN_SECRET_LENGTH } from '../redactor.ts';
+import { tooShortReason, tooShortToRedact } from './short-secrets.ts';
 import { noAuth, type AuthProvider } from './auth.ts';
 import { bearerFromEnv } from './bearer.ts';
 import { sigv4 } from './sigv4.ts';
@@ -21,26 +22,6 @@ export interface AuthSettings {
   headerEnv?: { header: string; env: string }[];
   /** The run writes fixtures, which are shared: a secret too short to redact is refused. @default false */
   recording?: boolean;
-}
-
-/**
- * The secrets of `settings` shorter than MIN_SECRET_LENGTH, which the redactor does not match (they would blank
- * ordinary words): an endpoint that echoes one has it kept as sent. Each named by its flag and variable, never its value.
- */
-export function tooShortToRedact(settings: Pick<AuthSettings, 'kind' | 'apiKeyEnv' | 'headerEnv'>, env: NodeJS.ProcessEnv = process.env): { flag: string; name: string }[] {
-  const short = (name: string) => {
-    const value = env[name];
-    return value !== undefined && value !== '' && value.length < MIN_SECRET_LENGTH;
-  };
-  return [
-    ...(settings.kind === 'bearer' && short(settings.apiKeyEnv) ? [{ flag: `--api-key-env ${settings.apiKeyEnv}`, name: settings.apiKeyEnv }] : []),
-    ...(settings.headerEnv ?? []).filter(({ env: name }) => short(name)).map(({ header, env: name }) => ({ flag: `--header-env ${header}=${name}`, name })),
-  ];
-}
-
-/** What a secret too short to redact risks, for the warning and the refusal. */
-export function tooShortReason(name: string): string {
-  return `the value of ${name} is shorter than ${MIN_SECRET_LENGTH} characters, too short to redact from what the endpoint echoes (it would blank ordinary words)`;
 }
 
 /**
