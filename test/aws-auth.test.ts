@@ -104,7 +104,7 @@ describe('--auth sigv4', () => {
   });
 
   it('needs a region', async () => {
-    const run = await cli(['run', '--mode', 'live', '--auth', 'sigv4', '--endpoint', 'http://127.0.0.1:9'], ENV);
+    const run = await cli(['run', '--mode', 'live', '--auth', 'sigv4', '--endpoint', 'http://127.0.0.1:9', '--report-dir', join(tmpdir(), 'aws-auth-no-region')], ENV);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--auth sigv4 signs for a region: add --region');
   });

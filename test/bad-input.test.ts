@@ -129,7 +129,8 @@ describe('the CLI on bad input', () => {
     { args: ['run', '--models', 'qwen.qwen3-32b', '--report-dir', '/dev/null/reports'], message: /--report-dir \/dev\/null\/reports: cannot write the reports/ },
     { args: ['run', '--mode', 'live', '--endpoint', 'http://127.0.0.1:9', '--api-key-env', 'MANTLE_TEST_UNSET_KEY'], message: /MANTLE_TEST_UNSET_KEY is not set/ },
   ])('$args.1 $args.2: exit 2 naming the flag', async ({ args, message }) => {
-    const result = await cli(args, { MANTLE_TEST_UNSET_KEY: '' });
+    // Never the checkout's reports/: a run that gets as far as its report folder clears the earlier run's reports.
+    const result = await cli(args.includes('--report-dir') ? args : [...args, '--report-dir', join(tmpdir(), 'bad-input-reports')], { MANTLE_TEST_UNSET_KEY: '' });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);

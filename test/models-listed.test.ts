@@ -110,7 +110,7 @@ describe('--models catalog+listed', () => {
   });
 
   it('refuses listed mixed with catalog+listed, before anything is sent', async () => {
-    const run = await cli(['run', '--models', 'listed,catalog+listed']);
+    const run = await cli(['run', '--models', 'listed,catalog+listed', '--report-dir', join(tmpdir(), 'models-listed-mixed')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--models: give listed or catalog+listed, once');
   });
