@@ -177,9 +177,11 @@ describe('RecordTarget', () => {
     const unknown: Exchange = { ...answered(403, denial), request: { ...request, body: '{"model":"mantle-conformance.no-such-model","messages":[]}' } };
     await record().caseFinished('m', 'errors.unknown-model', [unknown]);
     expect((await readFixture(file))!.exchanges[0]!.response!.status).toBe(403);
-    // The same denial of the model recorded is still the credentials' lack: kept.
-    const own: Exchange = { ...answered(403, denial), request: { ...request, body: '{"model":"m","messages":[]}' } };
-    expect(((await record().caseFinished('m', 'errors.unknown-model', [own]).catch((e: unknown) => e)) as HarnessError).code).toBe('HARNESS_RECORDING_KEPT');
+    // The same denial of the model recorded, or of a profile id made from it, is still the credentials' lack: kept.
+    for (const asked of ['m', 'us.m']) {
+      const own: Exchange = { ...answered(403, denial), request: { ...request, body: JSON.stringify({ model: asked, messages: [] }) } };
+      expect(((await record().caseFinished('m', 'errors.unknown-model', [own]).catch((e: unknown) => e)) as HarnessError).code, asked).toBe('HARNESS_RECORDING_KEPT');
+    }
   });
 
   it.each([

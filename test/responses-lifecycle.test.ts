@@ -104,6 +104,18 @@ describe('after a create on the same route, a refusal is the answer to the step,
     expect(verdict(results, 'responses.delete')).toMatchObject({ status: 'pass', observed: 'deleted', reason: expect.stringContaining('GET after DELETE answered 400: Response with id') });
   });
 
+  it('a GET after a DELETE that answers 400 about something else "not found" (a header) is not the response gone', async () => {
+    const deleted = new Set<string>();
+    const results = await lifecycle({
+      answer(r) {
+        const id = BY_ID.exec(r.path)?.[1];
+        if (id && r.method === 'DELETE') deleted.add(id);
+        return id && r.method === 'GET' && deleted.has(id) ? refusal(400, "Header 'x-request-region' not found", null) : undefined;
+      },
+    });
+    expect(verdict(results, 'responses.delete').observed).not.toBe('deleted');
+  });
+
   it('a chained turn answered 400 "Previous response ... does not exist.": rejected', async () => {
     const results = await lifecycle({ answer: (r) => (r.method === 'POST' && r.body.includes('previous_response_id') ? refusal(400, "Previous response with id 'resp_abc' does not exist.", 'previous_response_id', 'previous_response_not_found') : undefined) });
     expect(verdict(results, 'responses.previous-response-id')).toMatchObject({ status: 'fail', observed: 'rejected', reason: expect.stringContaining("400: Previous response with id 'resp_abc' does not exist.") });
@@ -171,6 +183,9 @@ describe('background: what the harness can tell in its wait', () => {
     const create = exchange('create', { id: 'resp_1', object: 'response', status: 'queued', output: [] }, { input: 'Reply with the word OK.', max_output_tokens: 16, background: true });
     const filtered = { id: 'resp_1', object: 'response', status: 'incomplete', incomplete_details: { reason: 'content_filter' }, output: [], usage: { input_tokens: 10, output_tokens: 1 } };
     expect(await run('responses.background', 'responses.background', [create, exchange('poll', filtered)])).toMatchObject({ status: 'inconclusive', reason: expect.stringContaining(`the answer ended by the endpoint's content filter (status "incomplete", incomplete_details.reason "content_filter")`) });
+    // An incomplete for a reason no filter names (interrupted) is the endpoint's: it fails.
+    const interrupted = { ...filtered, incomplete_details: { reason: 'interrupted' } };
+    expect(await run('responses.background', 'responses.background', [create, exchange('poll', interrupted)])).toMatchObject({ status: 'fail', observed: 'failed' });
     const failed = { id: 'resp_1', object: 'response', status: 'failed', error: { code: 'server_error', message: 'boom' }, output: [] };
     expect(await run('responses.background', 'responses.background', [create, exchange('poll', failed)])).toMatchObject({ status: 'fail', observed: 'failed' });
   });

@@ -76,9 +76,9 @@ describe('SigV4 signatures echoed after their own exchange', () => {
   });
 });
 
-describe('a credential in the endpoint query, whatever its name', () => {
-  it('takes every value of 8 characters or more, but names and values that say they are none', () => {
-    const url = new URL('http://h/?jwt=eyJhbGciOiJIUzI1NiJ9.e30.sig0&sas=sv2024abcdEFGH&api-version=2024-10-21&version=2024-12-01-preview&v=1.2.3.4.5&model=xai.grok-4.3&other=short&when=2025-01-02');
+describe('a credential in the endpoint query', () => {
+  it('takes the values of names that say credential (jwt, sas too), not a deployment or a model id every answer echoes', () => {
+    const url = new URL('http://h/?jwt=eyJhbGciOiJIUzI1NiJ9.e30.sig0&sas=sv2024abcdEFGH&api-version=2024-10-21&version=2024-12-01-preview&v=1.2.3.4.5&model=xai.grok-4.3&deployment-id=openai.gpt-oss-20b&user=alice-smith-01&when=2025-01-02');
     expect(secretsOfQuery(url).map((s) => s.value)).toEqual(['eyJhbGciOiJIUzI1NiJ9.e30.sig0', 'sv2024abcdEFGH']);
   });
 

@@ -59,7 +59,8 @@ export function responsesBackgroundCheck(): CheckDefinition {
       // Ended incomplete for another reason (the endpoint's content filter on "Reply with the word OK."): queued, polled
       // and terminal all happened, so background did its part, but whether it completes was not seen. The filter is
       // the answer's matter (answer.* name it), not this check's.
-      if (status === 'incomplete' && final?.kind === 'ok' && final.body) return inconclusive(input, `${detail}: background reached a terminal status, but the answer ended ${endedBy(final.body)}, so whether it completes was not seen`, evidence);
+      // Only a filter: an incomplete for a reason no one names (interrupted, or none) is the endpoint's, and fails.
+      if (status === 'incomplete' && final?.kind === 'ok' && final.body && contentFilterOf(final.body)) return inconclusive(input, `${detail}: background reached a terminal status, but the answer ended ${endedBy(final.body)}, so whether it completes was not seen`, evidence);
       if (status && TERMINAL.has(status)) return judge(definition, input, 'failed', evidence, detail);
       if (status && UNDER_WAY.has(status)) {
         const waited = last?.note ?? `the harness stopped polling after ${polls.length} attempt(s)`;

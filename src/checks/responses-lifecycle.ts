@@ -30,8 +30,12 @@ function answerTo(outcome: CompletedOutcome, exchange: Exchange, created: string
   return served ? { kind: 'rejected', status: answer.status, message: answer.message } : answer;
 }
 
-/** Whether a rejection says the response is not there: a 404, or a 4xx in not-found words (Mantle-style 400s). */
-const saysNotFound = (answer: Extract<Answer, { kind: 'rejected' }>): boolean => answer.status === 404 || /\bdoes not exist\b|\bnot found\b/i.test(answer.message);
+/**
+ * Whether a rejection says the response is not there: a 404, or a 4xx whose not-found words name a response or its
+ * id (Mantle-style 400s); "Header 'x-request-region' not found" is about something else.
+ */
+const saysNotFound = (answer: Extract<Answer, { kind: 'rejected' }>): boolean =>
+  answer.status === 404 || (/\bdoes not exist\b|\bnot found\b/i.test(answer.message) && /\bresponse\b|\bresp_|response_id/i.test(answer.message));
 
 /** Reads one step: a 2xx is handed to `observe`, a 4xx becomes `onRejected`'s value (or an error when it has none). */
 function stepCheck(

@@ -100,9 +100,14 @@ function outageIn(exchanges: readonly Exchange[], model: string): string | undef
   return `${describeRequest(denied.request)} answered 403 (${excerpt(said, 160) || 'no message'}): the credentials have no access to the model or this API, which says nothing about the model`;
 }
 
-/** Whether a request's JSON body names another model than `model`. */
+/**
+ * Whether a request's JSON body names a model that is not `model` nor made from it: a denial of `us.<model>` (a
+ * profile id of it) is still the credentials' lack of access to it, and a redacted id names nothing.
+ */
 function asksAnotherModel(request: ExchangeRequest, model: string): boolean {
   if (request.body === undefined) return false;
   const parsed = parseJsonText(request.body);
-  return parsed.ok && isRecord(parsed.value) && typeof parsed.value.model === 'string' && parsed.value.model !== model;
+  const asked = parsed.ok && isRecord(parsed.value) ? parsed.value.model : undefined;
+  if (typeof asked !== 'string' || asked.includes('[REDACTED')) return false;
+  return asked !== model && !asked.endsWith(`.${model}`) && !asked.endsWith(`/${model}`);
 }

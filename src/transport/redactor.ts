@@ -140,8 +140,8 @@ export function findCredentials(text: string, secrets: readonly Secret[]): Found
       for (const pattern of needles.values) for (const match of view.text.matchAll(pattern)) add(match.index, match.index + match[0].length, kind);
       for (const needle of needles.base64) for (const at of indexesOf(view.text, needle)) add(...widenBase64(view.text, at, at + needle.length), kind);
     }
-    if (hexKinds.size > 0 || hexSets.length > 0) for (const [start, end, kind] of windowsIn(view.text, /[0-9a-f]{64,}/gi, 64, hexKind)) add(start, end, kind);
-    if (pieces) for (const [start, end, kind] of windowsIn(view.text, pieces.runs, MIN_PIECE_LENGTH, (piece) => pieces.kinds.get(piece))) add(start, end, kind);
+    if (hexKinds.size > 0 || hexSets.length > 0) for (const [start, end, kind] of windowsIn(view.text, HEX_CHARS, 64, (lower, at) => hexKind(lower.slice(at, at + 64)))) add(start, end, kind);
+    if (pieces) for (const [start, end, kind] of windowsIn(view.text, pieces.chars, MIN_PIECE_LENGTH, pieces.find)) add(start, end, kind);
     for (const shape of CREDENTIAL_SHAPES) for (const match of view.text.matchAll(shape.pattern)) add(...(match.indices?.groups?.secret ?? [match.index, match.index + match[0].length]), shape.kind, shape);
   }
   return found;
@@ -158,7 +158,7 @@ const PUBLIC_PREFIXES = ['bedrock-api-key-', 'abskqmvkcm9ja0fqsutles', 'sk-proj-
 
 /**
  * Every piece of the values with its kind, for a truncated echo (`Invalid key sk-abc123def456...`, the last 14
- * characters), and `runs`: the runs of the characters the values are made of, 12 or longer, the only text a piece can be in.
+ * characters), and `chars`: the characters the values are made of (a piece lies in a run of them).
  * Built once: every text of a run asks with the same values.
  */
 function piecesOf(searched: readonly { kind: string; value: string; needles: Needles }[]): Pieces | undefined {
@@ -166,31 +166,55 @@ function piecesOf(searched: readonly { kind: string; value: string; needles: Nee
   if (piecesCache.has(key)) return piecesCache.get(key);
   const kinds = new Map<string, string>();
   for (const { kind, needles } of searched) for (const piece of needles.pieces) if (!kinds.has(piece)) kinds.set(piece, kind);
-  const chars = [...new Set([...kinds.keys()].join(''))].map((c) => c.replace(/[\\\]\[^-]/g, '\\$&')).join('');
-  const pieces = kinds.size === 0 ? undefined : { kinds, runs: new RegExp(`[${chars}]{${MIN_PIECE_LENGTH},}`, 'gi') };
+  const byFirst = new Map<number, string[]>();
+  for (const piece of kinds.keys()) byFirst.set(piece.charCodeAt(0), [...(byFirst.get(piece.charCodeAt(0)) ?? []), piece]);
+  // A window is compared only with the pieces that start as it does, in place: no string made per position.
+  const find = (lower: string, at: number) => {
+    for (const piece of byFirst.get(lower.charCodeAt(at)) ?? []) if (lower.startsWith(piece, at)) return kinds.get(piece);
+    return undefined;
+  };
+  const pieces = kinds.size === 0 ? undefined : { find, chars: charSet([...kinds.keys()].join('')) };
   if (piecesCache.size >= 100) piecesCache.clear();
   piecesCache.set(key, pieces);
   return pieces;
 }
-type Pieces = { kinds: Map<string, string>; runs: RegExp };
+type Pieces = { find: (lower: string, at: number) => string | undefined; chars: Set<number> };
 const piecesCache = new Map<string, Pieces | undefined>();
 
-/** Where windows of `width` characters that `kindOf` knows (lower-cased) lie in the runs of `text`: overlapping ones as one range. */
-function* windowsIn(text: string, runs: RegExp, width: number, kindOf: (window: string) => string | undefined): Generator<[number, number, string]> {
-  for (const run of text.matchAll(runs)) {
-    const lower = run[0].toLowerCase();
-    let open: [number, number, string] | undefined;
-    for (let at = 0; at + width <= lower.length; at++) {
-      const kind = kindOf(lower.slice(at, at + width));
-      if (!kind) continue;
-      if (open && run.index + at <= open[1]) open[1] = run.index + at + width;
-      else {
-        if (open) yield open;
-        open = [run.index + at, run.index + at + width, kind];
-      }
-    }
-    if (open) yield open;
+/** The character codes of `text`, in either letter case: what a run of a value's characters is made of. */
+function charSet(text: string): Set<number> {
+  return new Set([...text.toLowerCase(), ...text.toUpperCase()].map((c) => c.charCodeAt(0)));
+}
+const HEX_CHARS = charSet('0123456789abcdef');
+
+/**
+ * Where windows of `width` characters that `kindOf` knows (lower-cased) lie in the runs of `chars` in `text`,
+ * overlapping ones as one range. The runs are found by hand: a regular expression's `[...]{12,}` over a run of
+ * megabytes (a base64 image) overflows the stack.
+ */
+function* windowsIn(text: string, chars: Set<number>, width: number, kindOf: (lower: string, at: number) => string | undefined): Generator<[number, number, string]> {
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && chars.has(text.charCodeAt(i))) continue;
+    if (i - start >= width) yield* windowsOfRun(text, start, i, width, kindOf);
+    start = i + 1;
   }
+}
+
+/** `kindOf` is asked of the run lower-cased, at each window's start (`lower.startsWith(value, at)`, no copies). */
+function* windowsOfRun(text: string, from: number, to: number, width: number, kindOf: (lower: string, at: number) => string | undefined): Generator<[number, number, string]> {
+  const lower = text.slice(from, to).toLowerCase();
+  let open: [number, number, string] | undefined;
+  for (let at = 0; at + width <= lower.length; at++) {
+    const kind = kindOf(lower, at);
+    if (!kind) continue;
+    if (open && from + at <= open[1]) open[1] = from + at + width;
+    else {
+      if (open) yield open;
+      open = [from + at, from + at + width, kind];
+    }
+  }
+  if (open) yield open;
 }
 
 /** Every credential in `text`, merged where they overlap; the run's own values win the kind of an overlap. */

@@ -3,7 +3,7 @@
  * Which parts of one request are secrets for the redactor (redactor.ts): the credential headers it carried, and the
  * endpoint URL's query values that may be credentials.
  */
-import { MIN_SECRET_LENGTH, type Secret } from './redactor.ts';
+import type { Secret } from './redactor.ts';
 
 /**
  * The secret parts of the credential headers one request carried: its SigV4 signature (new for every request),
@@ -27,17 +27,18 @@ export function secretsOfAuthHeaders(headers: Readonly<Record<string, string>>):
   return secrets;
 }
 
-/** Names that say credential (`api-key` of Azure OpenAI, `code` of Azure Functions, `sig`, `sessionid`), then names and values that say none (a date, a version). */
-const SECRET_PARAM = /key|token|secret|sig|pass|session|auth|credential|^pw$|^code$/i;
-const PLAIN_PARAM = /^(?:api[-_]?version|version|v|model|deployment|region)$/i;
-const PLAIN_VALUE = /^v?\d+(?:[.-]\d+)*(?:-[a-z]+(?:\.\d+)?)?$/i;
+/**
+ * Names that say credential: `api-key` of Azure OpenAI, `code` of Azure Functions, `sig` and `sas` of Azure storage,
+ * `jwt`, `sessionid`, `assertion`, `ticket`. Only those: a long value of another name is as likely a deployment or
+ * a model id (`?deployment-id=openai.gpt-oss-20b`) that every answer echoes, and redacting it would change what the
+ * checks read (a review saw models.listed fail on a redacted id).
+ */
+const SECRET_PARAM = /key|token|secret|sig|pass|session|auth|credential|jwt|sas|bearer|assertion|ticket|^pw$|^code$/i;
 
 /**
- * The values of a URL's query parameters that may be credentials: those named like one, and any other of
- * MIN_SECRET_LENGTH characters or more (`?jwt=`, `?sas=`: names no list foresees), unless the name or the value says
- * it is none. `?api-version=2024-10-21` is no secret, and redacting it would blank every date in every answer.
+ * The values of a URL's query parameters whose names say credential. `?api-version=2024-10-21` is no secret, and
+ * redacting it would blank every date in every answer.
  */
 export function secretsOfQuery(url: URL): Secret[] {
-  const secret = ([name, value]: [string, string]) => (SECRET_PARAM.test(name) ? value !== '' : value.length >= MIN_SECRET_LENGTH && !PLAIN_PARAM.test(name) && !PLAIN_VALUE.test(value));
-  return [...url.searchParams].filter(secret).map(([, value]) => ({ kind: 'query-credential', value }));
+  return [...url.searchParams].filter(([name, value]) => value !== '' && SECRET_PARAM.test(name)).map(([, value]) => ({ kind: 'query-credential', value }));
 }

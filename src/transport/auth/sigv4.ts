@@ -56,6 +56,17 @@ export function secretsOf(credentials: AwsCredentialIdentity | undefined): Secre
 const SIGNED = new Set<string>();
 let lastSigned: string | undefined;
 
+/**
+ * At most this many are kept, the oldest let go first: a process that runs many runs (a test suite, a long-lived
+ * caller) would grow the set without end, and an endpoint echoes a signature in the next answers, not a run later.
+ */
+const MAX_SIGNED = 50_000;
+
+function remember(signature: string): void {
+  SIGNED.add((lastSigned = signature));
+  if (SIGNED.size > MAX_SIGNED) SIGNED.delete(SIGNED.values().next().value as string);
+}
+
 /** The signatures made so far, for the redactor: the last as the value, all of them to look up (Secret.hexValues). */
 function signatureSecrets(): Secret[] {
   return lastSigned ? [{ kind: 'sigv4-signature', value: lastSigned, hexValues: SIGNED }] : [];
@@ -92,7 +103,7 @@ export function sigv4(options: AwsCredentialOptions & { service?: string }): Aut
       for (const name of Object.keys(request.headers)) delete headers[name.toLowerCase()];
       // Remembered before it is sent: the answer to this very request may echo it.
       const signature = /Signature=([0-9a-f]{64})/i.exec(headers.authorization ?? '')?.[1]?.toLowerCase();
-      if (signature) SIGNED.add((lastSigned = signature));
+      if (signature) remember(signature);
       return headers;
     },
     secrets: () => [...secretsOf(seen), ...signatureSecrets()],
