@@ -102,6 +102,8 @@ export async function stageFile(file: string, text: string | Uint8Array | Iterab
   );
   try {
     await writeFile(temp, data, { encoding: 'utf8', flag: 'wx', ...(mode !== undefined ? { mode } : {}) });
+    // The umask narrows the mode a file is created with (0664 came out 0644): set it as it was.
+    if (mode !== undefined) await fs.chmod(temp, mode);
   } catch (cause) {
     await discard();
     throw failed.threw ? failed.error : writeError(file, cause);

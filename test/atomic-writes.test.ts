@@ -84,6 +84,10 @@ describe('a file replaced', () => {
       await writeFileAtomic(kept, 'new\n');
       expect(await readFile(kept, 'utf8')).toBe('new\n');
       expect((await fs.stat(kept)).mode & 0o777).toBe(0o600);
+      // Group-writable too: the umask does not narrow it.
+      await fs.chmod(kept, 0o664);
+      await writeFileAtomic(kept, 'newer\n');
+      expect((await fs.stat(kept)).mode & 0o777).toBe(0o664);
       const fresh = join(dir, 'fresh.yaml');
       await writeFileAtomic(fresh, 'x\n');
       expect((await fs.stat(fresh)).mode & 0o777).toBe(0o666 & ~process.umask());

@@ -4,7 +4,7 @@
  * with a stack; the path as meant still works.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -47,6 +47,16 @@ describe('table --out', () => {
     expect(written.code, written.stderr).toBe(0);
     expect(written.stdout).toBe(`wrote ${file}\n`);
     expect(await readFile(file, 'utf8')).toBe((await cli(['table', matrix])).stdout);
+  });
+
+  it('a link is written through to the file it points at, and stays a link', async () => {
+    const target = join(dir, 'shared-table.md');
+    const link = join(dir, 'linked-table.md');
+    await writeFile(target, 'old\n');
+    await symlink(target, link);
+    expect((await cli(['table', matrix, '--out', link])).code).toBe(0);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(target, 'utf8')).toBe((await cli(['table', matrix])).stdout);
   });
 });
 

@@ -104,6 +104,12 @@ describe('--models catalog+listed', () => {
       expect(two.code).toBe(2);
       expect(two.stderr).toContain("target custom.down's model list is empty");
       expect(asked.every((a) => a.endsWith('/models'))).toBe(true);
+      // listed with ids named, or catalog+listed, still has models to run: an empty list only adds none.
+      for (const models of ['listed,openai.gpt-oss-20b', 'catalog+listed']) {
+        const named = await cli(['run', '--mode', 'live', '--auth', 'none', '--endpoint', url, '--catalog', catalogFile, '--models', models, '--checks', 'api.chat-completions', '--retries', '0', '--report-dir', join(dir, `named-${models.length}`), '--quiet']);
+        expect(named.code, `${models}: ${named.stderr}`).not.toBe(2);
+        expect(named.stderr).not.toContain('model list is empty');
+      }
     } finally {
       server.close();
     }

@@ -56,7 +56,13 @@ describe('an earlier run\'s reports', () => {
     expect((await cli(['run', 'no-such-model-anywhere', '--report-dir', linked, '--quiet'])).code).toBe(2);
     expect(await readdir(linked)).toEqual(['matrix.json']);
     expect((await readdir(passing)).sort()).toEqual(REPORTS);
-  });
+    // A named pipe is not opened (a read-open waits for a writer, and the run with it): it stays, the run goes on.
+    const piped = join(dir, 'piped');
+    await mkdir(piped);
+    await new Promise<void>((resolve, reject) => spawn('mkfifo', [join(piped, 'junit.xml')]).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mkfifo exited ${code}`)))));
+    expect((await cli(['run', 'no-such-model-anywhere', '--report-dir', piped, '--quiet'])).code).toBe(2);
+    expect(await readdir(piped)).toEqual(['junit.xml']);
+  }, 20_000);
 
   it('a --baseline among them is read before they go, and the run writes its own', async () => {
     const reports = await folderWithPassingReports('baseline');

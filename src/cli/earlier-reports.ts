@@ -3,7 +3,7 @@
  * The reports an earlier run left in --report-dir, removed before a run that may stop without writing its own.
  */
 import { constants } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { lstat, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.ts';
 
@@ -32,9 +32,13 @@ export async function removeEarlierReports(dir: string): Promise<void> {
   }
 }
 
-/** The first 4 KiB of a regular file (a link is not followed), or undefined. */
+/**
+ * The first 4 KiB of a regular file (a link is not followed), or undefined. Anything else is not opened at all: a
+ * named pipe opened to read waits for a writer, and the run with it (no signal could end it).
+ */
 async function readHead(file: string): Promise<string | undefined> {
-  const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch(() => undefined);
+  if (!(await lstat(file).catch(() => undefined))?.isFile()) return undefined;
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)).catch(() => undefined);
   if (!handle) return undefined;
   try {
     if (!(await handle.stat()).isFile()) return undefined;

@@ -64,14 +64,18 @@ async function recordedLists(target: TargetConfig, config: RunConfig): Promise<{
  */
 export interface ListAsker {
   unreadable: { asker: string; advice: string };
-  empty: { asker: string; advice: string };
+  /** What to say of a list with no usable id, when that leaves nothing to do; absent: an empty list is a list. */
+  empty?: { asker: string; advice: string };
 }
 
-/** `run --models listed` (or catalog+listed): name the models instead. */
+/**
+ * `run --models listed` (or catalog+listed): name the models instead. Only plain `listed` with no ids named has
+ * nothing to run on an empty list; `catalog+listed` and `listed,<ids>` still run their other models.
+ */
 export function runAsker(config: RunConfig): ListAsker {
   return {
     unreadable: { asker: '--models listed', advice: 'name the models with --models, or drop listed' },
-    empty: { asker: `--models ${config.discover ?? 'listed'}`, advice: 'name the models with --models <ids>, or drop listed' },
+    ...(config.discover === 'listed' && config.models.length === 0 ? { empty: { asker: '--models listed', advice: 'name the models with --models <ids>, or drop listed' } } : {}),
   };
 }
 
@@ -100,7 +104,7 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
         else refused.push({ id: id.slice(0, 200), problem: `more than ${MAX_LISTED} ids listed` });
       }
       // An empty list would run no model on the target: 0 of 0 cells, which no gate can call observed.
-      if (ids.size === 0) {
+      if (ids.size === 0 && asker.empty) {
         const why = refused.length ? `${refused.length} id(s) listed, none usable: ${refused.slice(0, 3).map((r) => `${inertLine(r.id, 60)} (${inertLine(r.problem, 120)})`).join(', ')}` : 'no id listed';
         throw new HarnessError('HARNESS_USAGE', `${asker.empty.asker}: target ${target.id}'s model list is empty (${source}: ${why}); ${asker.empty.advice}`);
       }

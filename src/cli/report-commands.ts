@@ -3,6 +3,7 @@
  * The commands that work on saved runs: `report` (render every format again from a matrix.json), `compare`,
  * `merge` (shards or regions into one matrix) and `table` (a capability table); `bless` is in bless-command.ts.
  */
+import { realpath } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { HarnessError } from '../errors.ts';
@@ -80,7 +81,8 @@ const WRITE_PROBLEMS: Record<string, string> = {
  */
 export async function writeOutputFile(file: string, text: string, words: { asker: string; advice: string }): Promise<void> {
   try {
-    await writeFileAtomic(file, text);
+    // A link is written through to what it points at (as bless does), not replaced by a file of its own.
+    await writeFileAtomic(await realpath(file).catch(() => file), text);
   } catch (error) {
     if (error instanceof HarnessError && error.code === 'HARNESS_DISK_FULL') throw error;
     const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
