@@ -117,31 +117,28 @@ describe('a link is written through', () => {
 });
 
 describe('an alias keeps what it shared', () => {
-  it('blessing the anchored entry leaves the alias\'s model as it was', async () => {
-    const file = join(dir, 'anchor.yaml');
-    await writeFile(file, 'expectations: mantle\nmodels:\n  xai.grok-4.3:\n    created-at.chat: &v\n      observed: exponent\n      reason: shared\n  qwen.qwen3-32b:\n    created-at.chat: *v\n');
-    const matrix = smallMatrix([
-      { model: 'xai.grok-4.3', check: 'created-at.chat', status: 'fail', observed: 'integer', expected: 'exponent', expectedSource: 'expectations: shared' },
-      { model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'pass', observed: 'exponent', expected: 'exponent', expectedSource: 'expectations: shared' },
-    ]);
+  it.each([
+    {
+      name: 'blessing the anchored entry leaves the alias\'s model as it was',
+      yaml: 'expectations: mantle\nmodels:\n  xai.grok-4.3:\n    created-at.chat: &v\n      observed: exponent\n      reason: shared\n  qwen.qwen3-32b:\n    created-at.chat: *v\n',
+      observed: { 'xai.grok-4.3': 'integer', 'qwen.qwen3-32b': 'exponent' },
+      kept: '  qwen.qwen3-32b:\n    created-at.chat:\n      observed: exponent\n      reason: shared\n',
+    },
+    {
+      name: 'blessing through an alias (a model that aliases another\'s map) changes only that model',
+      yaml: 'expectations: mantle\nmodels:\n  xai.grok-4.3: &m\n    created-at.chat: exponent\n  qwen.qwen3-32b: *m\n',
+      observed: { 'xai.grok-4.3': 'exponent', 'qwen.qwen3-32b': 'integer' },
+    },
+  ])('$name', async ({ name, yaml, observed, kept }) => {
+    const file = join(dir, `alias-${name.length}.yaml`);
+    await writeFile(file, yaml);
+    const matrix = smallMatrix(Object.entries(observed).map(([model, value]) => ({ model, check: 'created-at.chat', status: value === 'exponent' ? 'pass' : 'fail', observed: value, expected: 'exponent', expectedSource: 'expectations: shared' })));
     expect((await bless(matrix, file)).code).toBe(0);
-    expect(await stated(file, 'xai.grok-4.3')).toBe('integer');
-    expect(await stated(file, 'qwen.qwen3-32b')).toBe('exponent');
-    expect(await readFile(file, 'utf8')).toContain('  qwen.qwen3-32b:\n    created-at.chat:\n      observed: exponent\n      reason: shared\n');
-  });
-
-  it('blessing through an alias (a model that aliases another\'s map) changes only that model', async () => {
-    const file = join(dir, 'alias-model.yaml');
-    await writeFile(file, 'expectations: mantle\nmodels:\n  xai.grok-4.3: &m\n    created-at.chat: exponent\n  qwen.qwen3-32b: *m\n');
-    const matrix = smallMatrix([
-      { model: 'xai.grok-4.3', check: 'created-at.chat', status: 'pass', observed: 'exponent', expected: 'exponent', expectedSource: 'expectations: x' },
-      { model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'fail', observed: 'integer', expected: 'exponent', expectedSource: 'expectations: x' },
-    ]);
-    expect((await bless(matrix, file)).code).toBe(0);
-    expect(await stated(file, 'xai.grok-4.3')).toBe('exponent');
-    expect(await stated(file, 'qwen.qwen3-32b')).toBe('integer');
+    for (const [model, value] of Object.entries(observed)) expect(await stated(file, model), model).toBe(value);
+    if (kept) expect(await readFile(file, 'utf8')).toContain(kept);
   });
 });
+
 
 describe('the file\'s encoding and line endings', () => {
   it('CRLF in, CRLF out: only the blessed line differs', async () => {

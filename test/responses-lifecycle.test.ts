@@ -92,27 +92,25 @@ describe('after a create on the same route, a refusal is the answer to the step,
     expect(verdict(results, 'responses.store-false')).toMatchObject({ status: 'inconclusive', reason: expect.stringContaining('a stored response was not fetched in this run either') });
   });
 
-  it('a GET after a DELETE that answers 400 "does not exist", once the response was fetched: deleted', async () => {
+  /** The lifecycle with every GET after a DELETE of its response answered 400 `message`. */
+  const afterDelete = (message: (id: string) => string, param: string | null) => {
     const deleted = new Set<string>();
-    const results = await lifecycle({
+    return lifecycle({
       answer(r) {
         const id = BY_ID.exec(r.path)?.[1];
         if (id && r.method === 'DELETE') deleted.add(id);
-        return id && r.method === 'GET' && deleted.has(id) ? refusal(400, `Response with id '${id}' does not exist`, 'response_id') : undefined;
+        return id && r.method === 'GET' && deleted.has(id) ? refusal(400, message(id), param) : undefined;
       },
     });
+  };
+
+  it('a GET after a DELETE that answers 400 "does not exist", once the response was fetched: deleted', async () => {
+    const results = await afterDelete((id) => `Response with id '${id}' does not exist`, 'response_id');
     expect(verdict(results, 'responses.delete')).toMatchObject({ status: 'pass', observed: 'deleted', reason: expect.stringContaining('GET after DELETE answered 400: Response with id') });
   });
 
   it('a GET after a DELETE that answers 400 about something else "not found" (a header) is not the response gone', async () => {
-    const deleted = new Set<string>();
-    const results = await lifecycle({
-      answer(r) {
-        const id = BY_ID.exec(r.path)?.[1];
-        if (id && r.method === 'DELETE') deleted.add(id);
-        return id && r.method === 'GET' && deleted.has(id) ? refusal(400, "Header 'x-request-region' not found", null) : undefined;
-      },
-    });
+    const results = await afterDelete(() => "Header 'x-request-region' not found", null);
     expect(verdict(results, 'responses.delete').observed).not.toBe('deleted');
   });
 
