@@ -110,7 +110,7 @@ describe('after a create on the same route, a refusal is the answer to the step,
   });
 
   it('a GET after a DELETE that answers 400 about something else "not found" (a header) is not the response gone', async () => {
-    const results = await afterDelete(() => "Header 'x-request-region' not found", null);
+    const results = await afterDelete(() => "Header 'x-response-region' not found", null);
     expect(verdict(results, 'responses.delete').observed).not.toBe('deleted');
   });
 

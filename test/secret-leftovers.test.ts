@@ -77,9 +77,9 @@ describe('SigV4 signatures echoed after their own exchange', () => {
 });
 
 describe('a credential in the endpoint query', () => {
-  it('takes the values of names that say credential (jwt, sas too), not a deployment or a model id every answer echoes', () => {
-    const url = new URL('http://h/?jwt=eyJhbGciOiJIUzI1NiJ9.e30.sig0&sas=sv2024abcdEFGH&api-version=2024-10-21&version=2024-12-01-preview&v=1.2.3.4.5&model=xai.grok-4.3&deployment-id=openai.gpt-oss-20b&user=alice-smith-01&when=2025-01-02');
-    expect(secretsOfQuery(url).map((s) => s.value)).toEqual(['eyJhbGciOiJIUzI1NiJ9.e30.sig0', 'sv2024abcdEFGH']);
+  it('takes the values of names that say credential, and long values of other names that look like none of an id, a date or a version', () => {
+    const url = new URL('http://h/?jwt=eyJhbGciOiJIUzI1NiJ9.e30.sig0&sas=sv2024abcdEFGH&md5=Xk9pQ2mZr7LwT4vB&expires=2147483647&x=9f8e7d6c5b4a3210&api-version=2024-10-21&version=2024-12-01-preview&v=1.2.3.4.5&model=xai.grok-4.3&deployment-id=openai.gpt-oss-20b&route=my-gpt-4o-prod&when=2025-01-02');
+    expect(secretsOfQuery(url).map((s) => s.value)).toEqual(['eyJhbGciOiJIUzI1NiJ9.e30.sig0', 'sv2024abcdEFGH', 'Xk9pQ2mZr7LwT4vB', '9f8e7d6c5b4a3210']);
   });
 
   it('redacts such a value where the endpoint echoes it, and leaves the api-version of every answer', () => {

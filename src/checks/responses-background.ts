@@ -56,10 +56,9 @@ export function responsesBackgroundCheck(): CheckDefinition {
       // A reasoning model may spend the whole budget: the Response ends incomplete, which says nothing of background.
       const spent = status === 'incomplete' && final?.kind === 'ok' && final.body ? budgetSpent(final.body, limitOf(sentBody(created.exchange))) : undefined;
       if (spent) return inconclusive(input, `${detail}; ${spent}`, evidence);
-      // Ended incomplete for another reason (the endpoint's content filter on "Reply with the word OK."): queued, polled
-      // and terminal all happened, so background did its part, but whether it completes was not seen. The filter is
-      // the answer's matter (answer.* name it), not this check's.
-      // Only a filter: an incomplete for a reason no one names (interrupted, or none) is the endpoint's, and fails.
+      // Ended incomplete by the endpoint's content filter (on "Reply with the word OK."): queued, polled and terminal
+      // all happened, so background did its part, but whether it completes was not seen; the filter is the answer's
+      // matter (answer.* name it). Any other reason the budget did not excuse (interrupted) is the endpoint's: failed.
       if (status === 'incomplete' && final?.kind === 'ok' && final.body && contentFilterOf(final.body)) return inconclusive(input, `${detail}: background reached a terminal status, but the answer ended ${endedBy(final.body)}, so whether it completes was not seen`, evidence);
       if (status && TERMINAL.has(status)) return judge(definition, input, 'failed', evidence, detail);
       if (status && UNDER_WAY.has(status)) {

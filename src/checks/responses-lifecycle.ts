@@ -31,11 +31,12 @@ function answerTo(outcome: CompletedOutcome, exchange: Exchange, created: string
 }
 
 /**
- * Whether a rejection says the response is not there: a 404, or a 4xx whose not-found words name a response or its
- * id (Mantle-style 400s); "Header 'x-request-region' not found" is about something else.
+ * Whether a rejection says the response is not there: a 404, or a 4xx whose not-found words name a response by its
+ * id (`resp_...`, "Response with id", `param: response_id`: Mantle-style 400s); "Header 'x-response-region' not
+ * found" is about something else.
  */
 const saysNotFound = (answer: Extract<Answer, { kind: 'rejected' }>): boolean =>
-  answer.status === 404 || (/\bdoes not exist\b|\bnot found\b/i.test(answer.message) && /\bresponse\b|\bresp_|response_id/i.test(answer.message));
+  answer.status === 404 || (/\bdoes not exist\b|\bnot found\b/i.test(answer.message) && (answer.param === 'response_id' || /\bresp_[A-Za-z0-9]|\bresponse with id\b/i.test(answer.message)));
 
 /** Reads one step: a 2xx is handed to `observe`, a 4xx becomes `onRejected`'s value (or an error when it has none). */
 function stepCheck(

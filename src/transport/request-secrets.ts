@@ -3,7 +3,7 @@
  * Which parts of one request are secrets for the redactor (redactor.ts): the credential headers it carried, and the
  * endpoint URL's query values that may be credentials.
  */
-import type { Secret } from './redactor.ts';
+import { MIN_SECRET_LENGTH, type Secret } from './redactor.ts';
 
 /**
  * The secret parts of the credential headers one request carried: its SigV4 signature (new for every request),
@@ -29,16 +29,21 @@ export function secretsOfAuthHeaders(headers: Readonly<Record<string, string>>):
 
 /**
  * Names that say credential: `api-key` of Azure OpenAI, `code` of Azure Functions, `sig` and `sas` of Azure storage,
- * `jwt`, `sessionid`, `assertion`, `ticket`. Only those: a long value of another name is as likely a deployment or
- * a model id (`?deployment-id=openai.gpt-oss-20b`) that every answer echoes, and redacting it would change what the
- * checks read (a review saw models.listed fail on a redacted id).
+ * `md5`/`hmac` of signed URLs (nginx secure_link), `hdnts` (Akamai), `jwt`, `sessionid`, `pwd`. A value of any
+ * other name is one too when it is long (MIN_SECRET_LENGTH) and not plain: a name (`api-version`, `model`,
+ * `deployment`...) or a value (a date, a version, an id of lower-case words such as `openai.gpt-oss-20b` or
+ * `my-gpt-4o-prod`) that says it is none. Such ids are what every answer echoes: redacting one changes what the
+ * checks read (a review saw models.listed fail on a redacted `?deployment-id=`).
  */
-const SECRET_PARAM = /key|token|secret|sig|pass|session|auth|credential|jwt|sas|bearer|assertion|ticket|^pw$|^code$/i;
+const SECRET_PARAM = /key|token|secret|sig|pass|pwd|session|auth|credential|jwt|sas|bearer|assertion|ticket|md5|hmac|hash|hdnts|policy|verify|^pw$|^code$/i;
+const PLAIN_PARAM = /^(?:api[-_]?version|version|v|model|model[-_]?id|deployment|deployment[-_]?id|region|user|tenant)$/i;
+const PLAIN_VALUE = /^v?\d+(?:[.-]\d+)*(?:-[a-z]+(?:\.\d+)?)?$|^[a-z0-9]+(?:[.:_/-][a-z0-9]+)+$/;
 
 /**
- * The values of a URL's query parameters whose names say credential. `?api-version=2024-10-21` is no secret, and
- * redacting it would blank every date in every answer.
+ * The values of a URL's query parameters that may be credentials (see SECRET_PARAM). `?api-version=2024-10-21` is
+ * no secret, and redacting it would blank every date in every answer.
  */
 export function secretsOfQuery(url: URL): Secret[] {
-  return [...url.searchParams].filter(([name, value]) => value !== '' && SECRET_PARAM.test(name)).map(([, value]) => ({ kind: 'query-credential', value }));
+  const secret = ([name, value]: [string, string]) => (SECRET_PARAM.test(name) ? value !== '' : value.length >= MIN_SECRET_LENGTH && !PLAIN_PARAM.test(name) && !PLAIN_VALUE.test(value));
+  return [...url.searchParams].filter(secret).map(([, value]) => ({ kind: 'query-credential', value }));
 }
