@@ -15,27 +15,23 @@ export function isDoneEvent(event: SseEvent): boolean {
   return event.data.startsWith('[DONE]');
 }
 
-/** For each event of a stream of `api`, whether its client reads it as a JSON object. */
-export function clientReadEvents(api: ApiId, events: readonly SseEvent[]): boolean[] {
-  if (api === 'messages') return events.map((event) => event.event !== undefined && event.event !== 'ping' && event.data !== '');
-  let done = false;
-  return events.map((event) => {
-    if (!done && isDoneEvent(event)) done = true;
-    return !done;
-  });
-}
+/** What a client did with an event: read it as a JSON object, skipped it by design, or never read one sent to be read. */
+export type ClientTake = 'read' | 'skipped' | { unread: string };
 
 /**
- * For each event of a stream of `api`, why its client never reads it though it was sent to be read: after the
- * `[DONE]` where openai-node stops, or without the `event:` name @anthropic-ai/sdk dispatches on. Undefined for an
- * event the client reads, and for one it skips by design (`[DONE]` itself, a `ping`, empty data).
+ * For each event of a stream of `api`, what its client does with it: reads it as a JSON object; skips it by design
+ * (`[DONE]` itself, a `ping`, empty data); or never reads it though it was sent to be read (after the `[DONE]` where
+ * openai-node stops, or without the `event:` name @anthropic-ai/sdk dispatches on), saying why.
  */
-export function unreadByClient(api: ApiId, events: readonly SseEvent[]): (string | undefined)[] {
+export function clientTakes(api: ApiId, events: readonly SseEvent[]): ClientTake[] {
   if (api === 'messages') {
-    return events.map((event) => (event.event === undefined && event.data !== '' && event.data.trim() !== '[DONE]' ? 'it has no event: name, and @anthropic-ai/sdk skips such events' : undefined));
+    return events.map((event) => {
+      if (event.event === undefined) return event.data !== '' && event.data.trim() !== '[DONE]' ? { unread: 'it has no event: name, and @anthropic-ai/sdk skips such events' } : 'skipped';
+      return event.event === 'ping' || event.data === '' ? 'skipped' : 'read';
+    });
   }
   const done = events.findIndex(isDoneEvent);
-  return events.map((_, at) => (done !== -1 && at > done ? 'it comes after [DONE], where openai-node stops reading' : undefined));
+  return events.map((_, at) => (done === -1 || at < done ? 'read' : at === done ? 'skipped' : { unread: 'it comes after [DONE], where openai-node stops reading' }));
 }
 
 /**
@@ -47,12 +43,11 @@ export function clientObjects(api: ApiId, events: readonly SseEvent[]): { values
   const values: { at: number; value: Record<string, unknown> }[] = [];
   const problems: string[] = [];
   const unread: string[] = [];
-  const read = clientReadEvents(api, events);
-  const skipped = unreadByClient(api, events);
+  const takes = clientTakes(api, events);
   events.forEach((event, at) => {
-    const why = skipped[at];
-    if (why) return void unread.push(`event ${at}: ${why}`);
-    if (!read[at]) return;
+    const take = takes[at];
+    if (typeof take === 'object') return void unread.push(`event ${at}: ${take.unread}`);
+    if (take !== 'read') return;
     const parsed = eventJson(event);
     if (parsed.ok) values.push({ at, value: parsed.value });
     else problems.push(`event ${at}: ${parsed.problem}`);

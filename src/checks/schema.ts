@@ -11,7 +11,7 @@ import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { sseStream, writtenEventData } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { answerOf, type Answer } from './answer.ts';
-import { clientReadEvents } from './client-read-events.ts';
+import { clientTakes } from './client-read-events.ts';
 import { evidenceOf, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import { resolveApiRoute } from './route.ts';
 import { schemaValues } from './schema-modes.ts';
@@ -96,14 +96,14 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
   const addEvents = () => {
     const events = sseStream(response).events;
     // An event its client never reads as an object (`[DONE]` and what follows it, Anthropic's `ping`) is not judged.
-    const read = clientReadEvents(api, events);
+    const takes = clientTakes(api, events);
     events.forEach((event, index) => {
       const parsed = writtenEventData(event);
       if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: `event ${index}`, value: parsed.value, plain: parsed.plain });
       else if (!parsed.ok && parsed.tooDeep) found.push({ caseId, exchange, where: `event ${index}`, value: {}, synthetic: true, tooDeep: true });
       // An event whose data is not a JSON object is no object of the kind (as a whole body that is not one): it fails,
       // where dropping it made a stream of nothing but such events `skipped` and one such event invisible.
-      else if (read[index]) {
+      else if (takes[index] === 'read') {
         const what = parsed.ok ? `JSON ${parsed.value === null ? 'null' : Array.isArray(parsed.value) ? 'array' : typeof parsed.value}` : 'not JSON';
         found.push({ caseId, exchange, where: `event ${index}`, value: {}, synthetic: true, problem: `the event's data is not a JSON object (${what}): ${excerpt(event.data, 60)}` });
       }
