@@ -71,6 +71,9 @@ describe('classifyResponse', () => {
     { name: 'a parameter that is not a valid model parameter stays a rejection', status: 400, body: '{"error":{"message":"\'foo\' is not a valid model parameter","type":"invalid_request_error"}}', kind: 'rejected' },
     // ... and what only looks like it stays what it was.
     { name: 'a bare Not Found envelope stays a route answer', status: 404, body: '{"error":{"code":"not_found","message":"Not Found","type":"not_found_error","param":null}}', kind: 'route-unsupported' },
+    { name: 'a file that does not exist is no unknown model', status: 400, body: '{"error":{"message":"File \'file-abc123\' does not exist","type":"invalid_request_error","param":"file_id"}}', kind: 'rejected' },
+    { name: 'a vector store that does not exist (404) is no unknown model', status: 404, body: '{"error":{"message":"Vector store with id \'vs_1\' does not exist.","type":"invalid_request_error"}}', kind: 'route-unsupported' },
+    { name: 'an unknown project is no unknown model', status: 400, body: '{"error":{"message":"Project \'proj_x\' does not exist or you do not have access to it.","type":"invalid_request_error"}}', kind: 'rejected' },
     { name: 'a stored response that is gone is no unknown model', status: 404, body: '{"error":{"message":"Response with id \'resp_1\' not found.","type":"invalid_request_error"}}', kind: 'route-unsupported' },
     { name: 'a quoted model on the wrong route stays a route answer', status: 400, body: '{"error":{"message":"model `google.gemma-4-31b` isn\'t supported on this route"}}', kind: 'route-unsupported' },
     { name: 'a JSON 403 Forbidden is AWS\'s answer about access', status: 403, body: '{"message":"Forbidden"}', kind: 'forbidden' },
@@ -185,6 +188,8 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     // The same refusal words the probes' classifier believes, in a 200 with only a message.
     { name: 'a bare "not supported on this route" in a 200', status: 200, body: '{"error":{"message":"model `x` not supported on this route"}}', type: 'application/json' },
     { name: 'a bare "does not support this endpoint" in a 200', status: 200, body: '{"error":{"message":"The model does not support this endpoint"}}', type: 'application/json' },
+    // A model id has dots: the words between "model" and "does not exist" are not one sentence.
+    { name: 'a bare "The model \'us.x.y\' does not exist" in a 200', status: 200, body: '{"error":{"message":"The model \'us.openai.gpt-oss-20b\' does not exist"}}', type: 'application/json' },
     { name: 'a bare Berm refusal in a 200', status: 200, body: '{"error":{"message":"Berm is not enabled for this account"}}', type: 'application/json' },
     { name: 'a typeless message that says no failure in a 200', status: 200, body: '{"message":"Forbidden"}', type: 'application/json' },
     { name: 'a 204', status: 204, body: '', type: '' },

@@ -158,3 +158,15 @@ describe('the tool-result turn', () => {
     expect(ALL_CHECKS.map((c) => c.id)).toContain(forcedCall(check));
   });
 });
+
+describe('a 400 saying something other than the model does not exist', () => {
+  // "does not exist" of a tool is the endpoint's answer about the request: the model that gave it is served.
+  it('tools.chat.forced-call: "Tool ... does not exist" is a rejection, not "the model is not served"; an unknown model still is', async () => {
+    const { exchange: tool, api } = await exchange('tools.chat', 'call', { error: { message: "Tool 'get_weather' does not exist in this request's tool list", type: 'invalid_request_error' } }, 400);
+    const rejected = await run('tools.chat.forced-call', { kind: 'completed', caseId: 'tools.chat', api, exchanges: [tool] });
+    expect(rejected.status).not.toBe('unsupported');
+    expect(rejected.reason).toContain("Tool 'get_weather' does not exist");
+    const { exchange: model } = await exchange('tools.chat', 'call', { error: { message: "The model 'us.test.model' does not exist", type: 'invalid_request_error' } }, 400);
+    expect((await run('tools.chat.forced-call', { kind: 'completed', caseId: 'tools.chat', api, exchanges: [model] })).status).toBe('unsupported');
+  });
+});

@@ -58,6 +58,11 @@ const textOf = (envelope: ErrorEnvelope | undefined) =>
 
 const BERM = /berm is not enabled/i;
 const NOT_ON_ROUTE = /(isn'?t|is not|not) supported on this route/i;
+/**
+ * "The model 'us.openai.gpt-oss-20b' does not exist": of a model, on one line. A model id has dots, so the words in
+ * between are not held to one sentence; a file, tool or project that does not exist is no unknown model.
+ */
+const MODEL_DOES_NOT_EXIST = /\bmodel\b[^\n]{0,300}?\bdoes not exist/i;
 const API_NOT_OFFERED = /does not support the '[^']*' api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model/i;
 
 /**
@@ -96,7 +101,7 @@ function throttledAnswer(status: number, envelope: ErrorEnvelope | undefined): b
  * rules below believe whatever the status, for the stand-in rules to tell such an answer from a gateway's.
  */
 export function refusesByWords(text: string): boolean {
-  return BERM.test(text) || NOT_ON_ROUTE.test(text) || API_NOT_OFFERED.test(text) || /\bmodel\b[^.]{0,200}\bdoes not exist/i.test(text);
+  return BERM.test(text) || NOT_ON_ROUTE.test(text) || API_NOT_OFFERED.test(text) || MODEL_DOES_NOT_EXIST.test(text);
 }
 
 /** Ordered: the first rule that matches decides. Each one is pinned by a test with Mantle's verbatim errors. */
@@ -122,13 +127,15 @@ const RULES: readonly Rule[] = [
   // a valid model ID" (OpenRouter) and bedrock-runtime's "The provided model identifier is invalid.", which a 400
   // answered for every API made read as a model served. A bare "Not Found" stays a
   // route answer (a missing route prefix), and so does Anthropic's "model: x" (the Anthropic surface's answer to
-  // an OpenAI model).
+  // an OpenAI model). "does not exist" counts only of a model: a file, tool, vector store or project that does not
+  // exist is an answer about the request, and the model that gave it is served.
   {
     name: 'model-unknown',
     kind: 'model-unknown',
     matches: (status, _e, text) =>
       (status === 404 || status === 400) &&
-      /does not exist|model_not_found|unknown model|model not found|invalid model|not a valid model (id|identifier|name)\b|model identifier is invalid|\bmodel (["'`])[^"'`\n]{1,300}\2 (was )?not found/i.test(text),
+      (MODEL_DOES_NOT_EXIST.test(text) ||
+        /model_not_found|unknown model|model not found|invalid model|not a valid model (id|identifier|name)\b|model identifier is invalid|\bmodel (["'`])[^"'`\n]{1,300}\2 (was )?not found/i.test(text)),
   },
   { name: '404', kind: 'route-unsupported', matches: (status) => status === 404 },
   { name: '405', kind: 'api-unsupported', matches: (status) => status === 405 },
