@@ -12,7 +12,7 @@ import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import type { Secret } from './auth/auth.ts';
 import { bodyText, excerpt, isRecord, parseJsonText } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
-import { findCredentials } from './redactor.ts';
+import { holdsSignature } from './redactor.ts';
 import { describeRequest, type Exchange, type ExchangeRequest } from './exchange.ts';
 import { fixturePath, linkedFixtureFolder, linkedFolderProblem, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
 import type { SendContext, Target } from './target.ts';
@@ -74,9 +74,7 @@ export class RecordTarget extends TargetDecorator {
     const secrets = this.#secrets();
     // The run's signatures are thousands (Secret.hexValues): the scan gets them only when one of them is in the text,
     // looked up as the redactor does. Handed over every time, they made recording half as slow again.
-    const many = secrets.filter((s) => s.hexValues?.size);
-    const text = many.length > 0 ? JSON.stringify(exchanges) : '';
-    const signed = findCredentials(text, many.map((s) => ({ ...s, value: '' }))).some((found) => found.own);
+    const signed = secrets.some((s) => s.hexValues?.size) && holdsSignature(JSON.stringify(exchanges), secrets);
     await writeFixture(file, { format: FIXTURE_FORMAT, model, case: caseId, provenance, exchanges: [...exchanges] }, secrets.flatMap((s) => [s.value, ...(signed ? (s.hexValues ?? []) : [])]));
     this.written.push(file);
   }

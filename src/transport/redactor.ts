@@ -115,6 +115,15 @@ export interface FoundCredential {
 }
 
 /**
+ * Whether `text` holds, in any decoded view, one of the run's signatures (the `hexValues` of `secrets`), looked up as
+ * the redactor looks them up. Only the signatures are sought: the secrets' own values are not.
+ */
+export function holdsSignature(text: string, secrets: readonly Secret[]): boolean {
+  const signatures = secrets.filter((s) => s.hexValues?.size).map((s) => ({ ...s, value: '' }));
+  return signatures.length > 0 && findCredentials(text, signatures).some((found) => found.own);
+}
+
+/**
  * Every credential in `text`, in each of its decoded views (decoded-views.ts), as offsets into `text`, unmerged.
  * The run's own values are matched without letter case, in hex and base64 too, and by any piece of MIN_PIECE_LENGTH
  * characters (not a signature's, nor a query's: names no list foresees may hold plain words); shapes as they are written.
