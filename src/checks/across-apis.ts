@@ -19,7 +19,9 @@ export type ApiReading =
   /** Nothing could be observed (a timeout, a 5xx, a missing recording). */
   | { error: string }
   /** This route or API does not serve the model. */
-  | { unsupported: string };
+  | { unsupported: string }
+  /** The API's case was not reached (the run was stopped, a spend cap): nothing was asked. */
+  | { skipped: string };
 
 export interface ApiExchange {
   api: string;
@@ -61,6 +63,8 @@ export function acrossApis(definition: CheckDefinition, input: CheckInput, sever
       evidence.push(...outcome.exchanges.map((ex) => evidenceOf(outcome.caseId, ex)));
     } else if (outcome.kind === 'unsupported') {
       readings.push({ api: outcome.api, reading: { unsupported: outcome.reason } });
+    } else if (outcome.kind === 'skipped') {
+      readings.push({ api: outcome.api, reading: { skipped: outcome.reason } });
     } else if (outcome.kind === 'completed') {
       const exchange = answeringExchange(outcome);
       if (!exchange) continue;
@@ -72,24 +76,34 @@ export function acrossApis(definition: CheckDefinition, input: CheckInput, sever
       else readings.push({ api: outcome.api, reading: read(seen) });
     }
   }
+  // An API whose case was not reached may be the one that serves the model: "not served" holds only when every API
+  // was asked, and a value read on some APIs holds for the cell only when the others were asked too.
   const served = readings.filter((r) => !('unsupported' in r.reading));
+  const expected = input.expectation?.value ?? null;
   if (served.length === 0) {
     const refused = readings.find((r) => 'unsupported' in r.reading);
-    if (refused && 'unsupported' in refused.reading) return { status: 'unsupported', observed: null, expected: input.expectation?.value ?? null, reason: refused.reading.unsupported, evidence };
+    if (refused && 'unsupported' in refused.reading) return { status: 'unsupported', observed: null, expected, reason: refused.reading.unsupported, evidence };
     return settleWithout(input);
   }
-  const detail = served.map(({ api, reading }) => `${api}: ${describe(reading)}`).join('; ');
+  const detail = describeAll(served);
   const observed = served.flatMap(({ reading }) => ('observed' in reading ? [reading.observed] : []));
   const telling = severity.find((value) => observed.includes(value));
   if (telling !== undefined && telling === severity[0]) return judge(definition, input, telling, evidence, detail);
   if (served.some(({ reading }) => 'error' in reading)) return unobserved(input, detail, evidence);
+  if (served.some(({ reading }) => 'skipped' in reading)) return { status: 'skipped', observed: null, expected, reason: `not every API was asked (${describeAll(readings)})`, evidence };
   if (served.some(({ reading }) => 'inconclusive' in reading)) return inconclusive(input, detail, evidence);
   return judge(definition, input, telling ?? observed[0] ?? null, evidence, detail);
+}
+
+/** What each API showed, for the reason. */
+function describeAll(readings: readonly { api: string; reading: ApiReading }[]): string {
+  return readings.map(({ api, reading }) => `${api}: ${describe(reading)}`).join('; ');
 }
 
 function describe(reading: ApiReading): string {
   if ('observed' in reading) return `${String(reading.observed)} (${reading.detail})`;
   if ('inconclusive' in reading) return `inconclusive: ${reading.inconclusive}`;
   if ('error' in reading) return `error: ${reading.error}`;
+  if ('skipped' in reading) return `not asked: ${reading.skipped}`;
   return `not served: ${reading.unsupported}`;
 }

@@ -13,8 +13,8 @@ import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence, O
 export type CompletedOutcome = Extract<CaseOutcome, { kind: 'completed' }>;
 
 /**
- * The first completed outcome, or the result to report when there is none: `error` if any outcome broke,
- * else `unsupported` if the model does not serve the API, else `skipped`.
+ * The first completed outcome, or the result to report when there is none: `error` if any outcome broke, else
+ * `skipped` if one was not reached, else `unsupported` if the model does not serve the API.
  */
 export function requireCompleted(
   input: CheckInput,
@@ -38,13 +38,15 @@ export function settleWithout(input: CheckInput): CheckResult {
       evidence: errored.exchanges.map((ex) => evidenceOf(errored.caseId, ex)),
     };
   }
+  // A case not reached (a stopped run, a spend cap) may be the one whose API serves the model: "not served" holds
+  // only when every case was asked.
+  const skipped = input.outcomes.find((o) => o.kind === 'skipped');
+  if (skipped && skipped.kind === 'skipped') return { status: 'skipped', observed: null, expected, reason: skipped.reason, evidence: [] };
   const unsupported = input.outcomes.find((o) => o.kind === 'unsupported');
   if (unsupported && unsupported.kind === 'unsupported') {
     return { status: 'unsupported', observed: null, expected, reason: unsupported.reason, evidence: [] };
   }
-  const skipped = input.outcomes.find((o) => o.kind === 'skipped');
-  const reason = skipped && skipped.kind === 'skipped' ? skipped.reason : 'no case in the suites feeds this check';
-  return { status: 'skipped', observed: null, expected, reason, evidence: [] };
+  return { status: 'skipped', observed: null, expected, reason: 'no case in the suites feeds this check', evidence: [] };
 }
 
 const show = (value: Observed) => JSON.stringify(value);
