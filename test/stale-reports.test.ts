@@ -64,6 +64,31 @@ describe('an earlier run\'s reports', () => {
     expect(await readdir(piped)).toEqual(['junit.xml']);
   }, 20_000);
 
+  it('are removed by a merge or report that refuses its input (exit 2); an input among them stays', async () => {
+    const merged = await folderWithPassingReports('merge');
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, '{"format": "mantle-conformance.matrix/2", "run": ');
+    const merge = await cli(['merge', join(passing, 'matrix.json'), bad, '--report-dir', merged]);
+    expect(merge.code, merge.stderr).toBe(2);
+    expect(await readdir(merged)).toEqual([]);
+
+    const reported = await folderWithPassingReports('report');
+    const report = await cli(['report', bad, '--report-dir', reported]);
+    expect(report.code, report.stderr).toBe(2);
+    expect(await readdir(reported)).toEqual([]);
+
+    // The input itself is never removed: a matrix.json that cannot be read stays where it is, as does a good one
+    // rendered in place (and its reports are written again beside it).
+    const inPlace = await folderWithPassingReports('in-place');
+    await writeFile(join(inPlace, 'matrix.json'), `${(await readFile(join(passing, 'matrix.json'), 'utf8')).slice(0, 200)}`);
+    expect((await cli(['report', join(inPlace, 'matrix.json')])).code).toBe(2);
+    expect(await readdir(inPlace)).toEqual(['matrix.json']);
+    const good = await folderWithPassingReports('good');
+    const again = await cli(['report', join(good, 'matrix.json')]);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await readdir(good)).sort()).toEqual(REPORTS);
+  });
+
   it('a --baseline among them is read before they go, and the run writes its own', async () => {
     const reports = await folderWithPassingReports('baseline');
     const run = await cli(['run', MODEL, '--baseline', join(reports, 'matrix.json'), '--report-dir', reports, '--quiet']);

@@ -3,8 +3,8 @@
  * The reports an earlier run left in --report-dir, removed before a run that may stop without writing its own.
  */
 import { constants } from 'node:fs';
-import { lstat, open, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, open, realpath, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 
 /** The reports a run writes into --report-dir, each with the start that shows mantle-conformance wrote it. */
@@ -21,15 +21,40 @@ const OWN_REPORTS: readonly (readonly [string, RegExp])[] = [
  * matrix.json to read as its verdict. Only files mantle-conformance wrote go, known by how they start; a file of
  * the same name it did not write, or a link, stays. The history keeps earlier runs, one file each.
  */
-export async function removeEarlierReports(dir: string): Promise<void> {
+export async function removeEarlierReports(dir: string, keep: readonly string[] = []): Promise<void> {
+  const kept = new Set(await Promise.all(keep.map(realPath)));
   for (const [name, start] of OWN_REPORTS) {
     const file = join(dir, name);
+    if (kept.has(await realPath(file))) continue;
     const head = await readHead(file);
     if (head === undefined || !start.test(head)) continue;
     await rm(file, { force: true }).catch((cause: Error) => {
       throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot remove the earlier run's ${name} (${cause.message}); pick a folder you can write to. Nothing was sent.`, { cause });
     });
   }
+}
+
+/**
+ * `read` (the command's input files, `inputs`), then the earlier reports of `dir` removed, as a run removes them: a
+ * `report` or `merge` that stops on a bad input must not leave another run's green junit.xml to read as its verdict.
+ * An input is never removed (`report reports/matrix.json` renders it where it lies). When the read failed, its error
+ * is the one said, whatever the removal met.
+ */
+export async function readThenRemoveEarlier<T>(dir: string, inputs: readonly string[], read: () => Promise<T>): Promise<T> {
+  let value: T;
+  try {
+    value = await read();
+  } catch (error) {
+    await removeEarlierReports(dir, inputs).catch(() => undefined);
+    throw error;
+  }
+  await removeEarlierReports(dir, inputs);
+  return value;
+}
+
+/** The path with its links resolved, or as given when it does not exist. */
+async function realPath(file: string): Promise<string> {
+  return realpath(file).catch(() => resolve(file));
 }
 
 /**

@@ -18,6 +18,7 @@ import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
+import { readThenRemoveEarlier } from './earlier-reports.ts';
 import { readMatrix } from './read-matrix.ts';
 import { appendStepSummary } from './step-summary-file.ts';
 
@@ -28,9 +29,12 @@ import { appendStepSummary } from './step-summary-file.ts';
  * interrupted run's matrix says `interrupted`, so 130, as the run that wrote it exited.
  */
 export async function reportCommand(file: string, flags: { reportDir?: string; baseline?: string }, out: NodeJS.WritableStream): Promise<number> {
-  let matrix = await readMatrix(file);
-  if (flags.baseline) matrix = finishMatrix({ ...matrix, comparison: compareMatrices(await readMatrix(flags.baseline), matrix) });
-  const written = await writeDefaultReports(matrix, flags.reportDir ?? dirname(resolve(file)));
+  const reportDir = flags.reportDir ?? dirname(resolve(file));
+  const matrix = await readThenRemoveEarlier(reportDir, [file, ...(flags.baseline ? [flags.baseline] : [])], async () => {
+    const read = await readMatrix(file);
+    return flags.baseline ? finishMatrix({ ...read, comparison: compareMatrices(await readMatrix(flags.baseline), read) }) : read;
+  });
+  const written = await writeDefaultReports(matrix, reportDir);
   out.write(`wrote ${written.join(', ')}\ngate: ${gateLine(matrix.gate)}\n`);
   return matrix.gate.exitCode;
 }
@@ -56,7 +60,7 @@ export async function compareSurfacesCommand(files: string[], flags: { json?: bo
 
 export async function mergeCommand(files: string[], flags: { reportDir: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   if (files.length < 2) throw new HarnessError('HARNESS_USAGE', 'merge: give two or more matrix.json files (shards of one run, or one run per region)');
-  const merged = mergeMatrices(await Promise.all(files.map(readMatrix)), files);
+  const merged = await readThenRemoveEarlier(flags.reportDir, files, async () => mergeMatrices(await Promise.all(files.map(readMatrix)), files));
   const written = await writeDefaultReports(merged, flags.reportDir);
   const problems = [...merged.gate.problems.map((p) => `  ${inertLine(p.message, 2000)}`), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
   out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\ncoverage: ${coverageLine(merged)}\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);
