@@ -141,6 +141,15 @@ describe('merge', () => {
     const filtered = await write('filtered.json', { ...two, run: { ...two.run, selection: { ...two.run.selection, filters: ['grok'] } } });
     expect((await cli(['merge', join(dir, 'shard-1', 'matrix.json'), filtered, '--report-dir', join(dir, 'filtered')])).stderr).toMatch(/but filters differ/);
 
+    // Shard 2 run with a catalog that lacked a model (the catalog changed between the shard jobs): the model's cells
+    // would read "another shard's" in both inputs, and no shard ran them. Refused, as is another harness version.
+    const dropped = two.models.find((m) => one.results.some((r) => r.model === m.id && !r.notRun))!.id;
+    const older = await write('older-catalog.json', { ...two, models: two.models.filter((m) => m.id !== dropped), results: two.results.filter((r) => r.model !== dropped) });
+    const refusedCatalog = await cli(['merge', join(dir, 'shard-1', 'matrix.json'), older, '--report-dir', join(dir, 'older')]);
+    expect(refusedCatalog.code, refusedCatalog.stdout).toBe(2);
+    expect(refusedCatalog.stderr).toContain(`planned models differ (only in ${join(dir, 'shard-1', 'matrix.json')}: "${dropped}"`);
+    const version = await write('version.json', { ...two, run: { ...two.run, harnessVersion: '0.0.1-other' } });
+    expect((await cli(['merge', join(dir, 'shard-1', 'matrix.json'), version, '--report-dir', join(dir, 'version')])).stderr).toMatch(/but harness version differ/);
     // Shard 2 also holds a cell shard 1 ran: in either order, neither file wins (refused, even with the same verdict).
     const ranByOne = one.results.find((r) => !r.notRun && r.status === 'pass' && r.expected !== null)!;
     const overlap = await write('overlap.json', { ...two, results: two.results.map((r) => (r.target === ranByOne.target && r.model === ranByOne.model && r.check === ranByOne.check ? { ...ranByOne, notRun: undefined } : r)) });

@@ -63,18 +63,34 @@ export function incompleteness(matrices: readonly Matrix[]): string[] {
   return problems;
 }
 
-/** What a run selected, as sets: the models, checks and filters it was given and the targets it ran. */
-function selectionOf(m: Matrix): Record<'models' | 'checks' | 'filters' | 'targets', string[]> {
+/** The parts of a run that every shard of it shares. */
+const SHARED = ['models', 'checks', 'filters', 'targets', 'planned models', 'planned checks', 'harness version'] as const;
+
+/**
+ * What a run selected and planned, as sets: the models, checks and filters it was given, the targets it ran, and
+ * the models and checks it planned from its catalog and suites. A shard run with another catalog, other suites or
+ * another harness plans other cells: merged, the cells only one of them planned would read "another shard's" in
+ * every input, and no shard ran them.
+ */
+function selectionOf(m: Matrix): Record<(typeof SHARED)[number], string[]> {
   const sorted = (xs: readonly string[]) => [...new Set(xs)].sort();
   const { models, checks, filters } = m.run.selection;
-  return { models: sorted(models), checks: sorted(checks), filters: sorted(filters), targets: sorted(m.targets.map((t) => t.id)) };
+  return {
+    models: sorted(models),
+    checks: sorted(checks),
+    filters: sorted(filters),
+    targets: sorted(m.targets.map((t) => t.id)),
+    'planned models': sorted(m.models.map((x) => x.id)),
+    'planned checks': sorted(m.checks.map((x) => x.id)),
+    'harness version': [m.run.harnessVersion],
+  };
 }
 
 /** How two selections differ, or undefined when they are the same. */
 function selectionDifference(a: Matrix, b: Matrix, names: [string, string]): string | undefined {
   const x = selectionOf(a);
   const y = selectionOf(b);
-  for (const field of ['models', 'checks', 'filters', 'targets'] as const) {
+  for (const field of SHARED) {
     const onlyA = x[field].filter((v) => !y[field].includes(v));
     const onlyB = y[field].filter((v) => !x[field].includes(v));
     if (!onlyA.length && !onlyB.length) continue;
@@ -107,7 +123,7 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
       const difference = selectionDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]);
       if (difference) {
         throw refuse(
-          `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters (only --shard differs); run the odd shard again with the others' selection`,
+          `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites and harness version (only --shard differs); run the odd shard again with the others'`,
         );
       }
     }
