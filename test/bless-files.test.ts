@@ -1,7 +1,7 @@
 /**
  * bless and the file it writes: nothing the user wrote is lost. A file that cannot be read is refused (exit 2), never
  * taken for an absent one and replaced; a link is written through; an alias keeps what it shared; a missing or
- * folder path says so; CRLF stays CRLF and bytes that are not UTF-8 are refused. Readers of YAML tell a missing
+ * folder path says so; CRLF stays CRLF, what bless did not change stays byte for byte, and bytes that are not UTF-8 are refused. Readers of YAML tell a missing
  * file from an unreadable one.
  */
 import { lstat, mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
@@ -144,6 +144,14 @@ describe('the file\'s encoding and line endings', () => {
   it('CRLF in, CRLF out: only the blessed line differs', async () => {
     const file = join(dir, 'crlf.yaml');
     const before = '# mine\r\nexpectations: mantle\r\nmodels:\r\n  xai.grok-4.3:\r\n    created-at.chat: exponent\r\n';
+    await writeFile(file, before);
+    expect((await bless(flipped(), file)).code).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(before.replace('exponent', 'integer'));
+  });
+
+  it('a BOM, 4-space indentation and another model\'s flow map and folded reason: only the blessed line differs', async () => {
+    const file = join(dir, 'hand-written.yaml');
+    const before = '\uFEFF# mine\r\nexpectations: mantle\r\nmodels:\r\n    qwen.qwen3-32b:\r\n        created-at.chat: {observed: integer, reason: "seen"}\r\n        path-prefix:\r\n            observed: /v1\r\n            reason: >\r\n                folded\r\n                reason\r\n\r\n    # grok\r\n    xai.grok-4.3:\r\n        created-at.chat: exponent\r\n';
     await writeFile(file, before);
     expect((await bless(flipped(), file)).code).toBe(0);
     expect(await readFile(file, 'utf8')).toBe(before.replace('exponent', 'integer'));

@@ -1,8 +1,8 @@
 /**
  * @module suite/load-expectations
  * Loads and validates the expectations file (schema, known checks, values in the check's vocabulary), and writes
- * blessed values back into it without disturbing anything else: comments, order, reasons and links stay, so the
- * review diff shows exactly the values that changed.
+ * blessed values back into it without disturbing anything else: comments, order, reasons, links and the bytes of
+ * every entry that did not change stay, so the review diff shows exactly the entries that changed.
  */
 import { lstat, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -16,6 +16,7 @@ import { ExpectationsSchema, type ExpectationEntry, type ExpectationsFile, type 
 import { nameProblem } from '../names.ts';
 import { readErrorText, readUtf8File, readYamlSource, throwIfProblems, validateAgainstSchema } from './yaml-source.ts';
 import { walkDocument, type WalkedItem } from './yaml-walk.ts';
+import { spliceEntries } from './yaml-splice.ts';
 
 export interface StatedExpectation {
   value: Expected;
@@ -143,15 +144,24 @@ function blockStyle(node: unknown): void {
 
 /**
  * Writes `changes` into the expectations file (creating it for `catalog` when absent, in block style with a
- * `$schema` comment that resolves from where the file is), keeping every other entry, its comments and the file's
- * line endings (yaml re-prints the document: a flow map or folded text of another entry may be re-spaced). A link is
- * written through to its target; only the stated cells change, also where an alias shares them. An existing entry whose value
- * stays keeps its reason and link; a value that changes gets `note` as its fresh reason (the old one described the
- * old value); a new entry records where it came from.
+ * `$schema` comment that resolves from where the file is). A link is written through to its target. See
+ * {@link blessedText} for what changes in the text.
  */
 export async function blessExpectations(file: string, catalog: string, changes: readonly BlessChange[], note: string, schemaFile: string): Promise<void> {
   const place = await blessTarget(file);
   const text = place.text ?? `${schemaComment(file, schemaFile)}\n# What runs are expected to observe, per model and check. Written by \`mantle-conformance bless\`; review the diff.\nexpectations: ${catalog}\nmodels:\n`;
+  await writeFileAtomic(place.file, blessedText(text, file, changes, note));
+}
+
+/**
+ * `text` (an expectations file's, `file` names it in messages) with `changes` written in. Only the stated cells
+ * change, also where an alias shares them. An existing entry whose value stays keeps its reason and link; a value
+ * that changes gets `note` as its fresh reason (the old one described the old value); a new entry records where it
+ * came from. Only the models entries that change are re-printed: every other byte stays (comments, spacing,
+ * quoting, line endings), unless that cannot be done safely, or `whole` asks for it: then yaml re-prints the whole
+ * document (a flow map or folded text of another entry may be re-spaced), keeping the line endings and a BOM.
+ */
+export function blessedText(text: string, file: string, changes: readonly BlessChange[], note: string, { whole = false } = {}): string {
   const doc: Document.Parsed = parseDocument(text, { lineCounter: new LineCounter() });
   if (doc.errors.length) throw new HarnessError('HARNESS_EXPECTATIONS_INVALID', `${file}: ${doc.errors[0]!.message}; fix it before blessing`);
   if (!isMap(doc.get('models'))) doc.set('models', doc.createNode({}));
@@ -187,10 +197,12 @@ export async function blessExpectations(file: string, catalog: string, changes: 
   }
   const models = doc.get('models', true);
   if (isMap(models)) models.flow = false;
+  const spliced = whole ? undefined : spliceEntries(text, doc, 'models');
+  if (spliced !== undefined) return spliced;
   const out = doc.toString({ lineWidth: 0 });
   // yaml writes LF; a file kept in CRLF (a Windows checkout) would otherwise show every line as changed.
   const crlf = text.slice(0, text.indexOf('\n') + 1).endsWith('\r\n');
-  await writeFileAtomic(place.file, `${text.startsWith('\uFEFF') && !out.startsWith('\uFEFF') ? '\uFEFF' : ''}${crlf ? out.replace(/\r?\n/g, '\r\n') : out}`);
+  return `${text.startsWith('\uFEFF') && !out.startsWith('\uFEFF') ? '\uFEFF' : ''}${crlf ? out.replace(/\r?\n/g, '\r\n') : out}`;
 }
 
 /**
