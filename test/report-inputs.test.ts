@@ -17,7 +17,7 @@ import { finishMatrix } from '../src/report/build-matrix.ts';
 import { coverageLine, gateLine } from '../src/report/gate.ts';
 import { tableCsv } from '../src/report/capability-formats.ts';
 import { buildCapabilityTable } from '../src/report/capability-table.ts';
-import { compareMatrices, describeComparison } from '../src/report/compare.ts';
+import { compareMatrices, unfinishedRun, describeComparison } from '../src/report/compare.ts';
 import { renderHtml } from '../src/report/html-report.ts';
 import { capText, inertLine, markdownText, xmlText } from '../src/report/inert-text.ts';
 import { renderJunit } from '../src/report/junit-report.ts';
@@ -385,6 +385,36 @@ describe('compare: coverage lost', () => {
     expect(hidden.noLongerObserved!.map((x) => `${x.model} ${x.check}`)).toContain('xai.grok-4.3 path-prefix');
     expect(hidden.becameStable).toEqual([]);
     expect(parseMatrix(JSON.parse(JSON.stringify(compared)), 'm.json').comparison?.noLongerObserved).toHaveLength(2);
+  });
+});
+
+describe('compare: a newer run that stopped', () => {
+  it('lists the cells it did not reach as no longer observed, and says it did not finish', () => {
+    const before = smallMatrix();
+    const stopped = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'path-prefix', status: 'skipped', observed: null, notRun: true, reason: 'not reached: the run was interrupted' }]);
+    const after = { ...stopped, run: { ...stopped.run, partial: true, interrupted: true, partialReason: 'SIGTERM' } };
+    const c = compareMatrices(before, after);
+    expect(c.noLongerObserved!.map((x) => `${x.model} ${x.check} ${x.before!.status} -> ${x.after!.status}`)).toEqual(['qwen.qwen3-32b path-prefix pass -> skipped']);
+    expect(unfinishedRun(after)).toMatch(/^the newer run did not finish \(interrupted: SIGTERM\)/);
+    // A finished run says nothing of the kind.
+    expect(unfinishedRun(before)).toBeUndefined();
+  });
+
+  it('compare exits 1 for it, saying so, where it said "regressed: no" (exit 0)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'compare-stopped-'));
+    try {
+      const stopped = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'path-prefix', status: 'skipped', observed: null, notRun: true, reason: 'not reached: the run was interrupted' }]);
+      await writeFile(join(dir, 'before.json'), JSON.stringify(smallMatrix()));
+      await writeFile(join(dir, 'after.json'), JSON.stringify({ ...stopped, run: { ...stopped.run, partial: true, interrupted: true, partialReason: 'SIGTERM' } }));
+      let text = '';
+      const out = new Writable({ write: (chunk, _e, done) => ((text += String(chunk)), done()) }) as unknown as NodeJS.WriteStream;
+      const code = await main(['compare', join(dir, 'before.json'), join(dir, 'after.json')], { out, err: out });
+      expect(text).toContain('no longer observed: 1');
+      expect(text).toContain('the newer run did not finish (interrupted: SIGTERM)');
+      expect(code).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

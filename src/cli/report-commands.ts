@@ -10,7 +10,7 @@ import { HarnessError } from '../errors.ts';
 import { finishMatrix } from '../report/build-matrix.ts';
 import { tableCsv, tableJson, tableMarkdown } from '../report/capability-formats.ts';
 import { buildCapabilityTable } from '../report/capability-table.ts';
-import { compareMatrices, describeComparison } from '../report/compare.ts';
+import { compareMatrices, describeComparison, unfinishedRun } from '../report/compare.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
 import { answeredAsAnotherLines } from '../report/observed-models.ts';
 import { writeDefaultReports } from '../report/index.ts';
@@ -40,9 +40,11 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
 }
 
 export async function compareCommand(oldFile: string, newFile: string, flags: { json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
-  const comparison = compareMatrices(await readMatrix(oldFile), await readMatrix(newFile));
-  out.write(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : `${describeComparison(comparison)}\n`);
-  return comparison.regressed ? 1 : 0;
+  const after = await readMatrix(newFile);
+  const comparison = compareMatrices(await readMatrix(oldFile), after);
+  const unfinished = unfinishedRun(after);
+  out.write(flags.json ? `${JSON.stringify(unfinished ? { ...comparison, unfinished } : comparison, null, 2)}\n` : `${describeComparison(comparison)}\n${unfinished ? `${inertLine(unfinished, 2000)}\n` : ''}`);
+  return comparison.regressed || unfinished ? 1 : 0;
 }
 
 /** `compare --by surface`: the migration view of one run of both surfaces (or of a run of each). Informational: exit 0. */

@@ -3,7 +3,8 @@
  * What changed between two runs: new failures (a cell that now fails or errors), fixes, cells that became flaky or
  * stable, cells no longer observed (a pass that is now inconclusive or skipped hides what it showed: never silent),
  * changed observed values, and models, checks and targets that appeared or vanished. Each change is listed once,
- * under the most specific heading. Cells one of the runs did not execute are left out.
+ * under the most specific heading. Cells a filter or another shard took are left out; cells a stopped run did not
+ * reach are no longer observed.
  */
 import { inertLine } from './inert-text.ts';
 import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
@@ -42,7 +43,9 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const old = new Map(before.results.filter((r) => !r.notRun).map((r) => [key(r), r]));
   const changes: Record<keyof typeof HEADINGS, CellChange[]> = { newFailures: [], fixes: [], becameFlaky: [], becameStable: [], noLongerObserved: [], changedObserved: [] };
   for (const now of after.results) {
-    if (now.notRun) continue;
+    // A cell a stop left "not reached" is this run's and was not observed: no longer observed when the baseline saw
+    // it. A cell another shard or a filter took is not this run's to compare.
+    if (now.notRun && !now.reason.startsWith('not reached')) continue;
     const was = old.get(key(now));
     const kind = kindOf(was, now);
     if (!kind) continue;
@@ -148,4 +151,13 @@ export function describeComparison(comparison: MatrixComparison): string {
   }
   lines.push(comparison.regressed ? 'regressed: yes (exit 1)' : 'regressed: no');
   return lines.join('\n');
+}
+
+/**
+ * Why the newer run cannot show that nothing regressed (it stopped, or is a merge with shards missing), or
+ * undefined: what it did not reach was not compared, so `compare` does not say "no" for it.
+ */
+export function unfinishedRun(after: Pick<Matrix, 'run'>): string | undefined {
+  if (!after.run.partial && !after.run.interrupted) return undefined;
+  return `the newer run did not finish (${after.run.interrupted ? 'interrupted' : 'partial'}: ${after.run.partialReason ?? 'stopped'}): what it did not reach was not compared (exit 1)`;
 }
