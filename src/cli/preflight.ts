@@ -42,11 +42,23 @@ export async function preflight(config: RunConfig): Promise<void> {
     if (!response || (response.status !== 401 && response.status !== 403)) continue;
     const classification = classifyAnswer(response);
     if (classification.kind === 'auth-rejected') {
-      const where = config.auth.kind === 'bearer' ? `the key in ${config.auth.apiKeyEnv} (or pick another variable with --api-key-env)` : `the ${config.auth.kind} credentials`;
+      const where = credentialsToCheck(config.auth);
       // The message was decoded (JSON.parse) from the redacted body: redacted again as decoded, then one inert,
       // bounded line (no escape sequence, line break or workflow command reaches the console).
       const said = classification.message ? ` ${inertLine(redactorFor(auth).text(classification.message).value)}` : '';
       throw new HarnessError('HARNESS_AUTH_REJECTED', `${target.endpointHost} rejected the credentials: GET ${prefix}/models answered ${response.status}${said}. Check ${where}; nothing else was sent.`);
     }
   }
+}
+
+/**
+ * What to check when the endpoint refused the credentials, as the run sent them: `--auth none` sends none of its own,
+ * so only the --header-env values (or nothing at all) can have been refused.
+ */
+function credentialsToCheck(auth: RunConfig['auth']): string {
+  const headers = (auth.headerEnv ?? []).map(({ header, env }) => `${header} from ${env}`);
+  const headerEnv = headers.length ? `the --header-env values (${headers.join(', ')})` : undefined;
+  if (auth.kind === 'bearer') return `the key in ${auth.apiKeyEnv} (or pick another variable with --api-key-env)${headerEnv ? ` and ${headerEnv}` : ''}`;
+  if (auth.kind !== 'none') return `the ${auth.kind} credentials${headerEnv ? ` and ${headerEnv}` : ''}`;
+  return headerEnv ?? 'whether the endpoint needs credentials: --auth none sent none';
 }

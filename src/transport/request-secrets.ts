@@ -3,11 +3,13 @@
  * Which parts of one request are secrets for the redactor (redactor.ts): the credential headers it carried, and the
  * endpoint URL's query values that may be credentials.
  */
+import { withDerived } from './derived-secrets.ts';
 import { MIN_SECRET_LENGTH, type Secret } from './redactor.ts';
 
 /**
  * The secret parts of the credential headers one request carried: its SigV4 signature (new for every request),
- * a bearer token, a session token, a gateway key. Dates and body hashes that SigV4 adds are not secret.
+ * a bearer token, a session token, a gateway key, each with what it carries (derived-secrets.ts). Dates and body
+ * hashes that SigV4 adds are not secret.
  */
 export function secretsOfAuthHeaders(headers: Readonly<Record<string, string>>): Secret[] {
   const secrets: Secret[] = [];
@@ -24,7 +26,7 @@ export function secretsOfAuthHeaders(headers: Readonly<Record<string, string>>):
       secrets.push({ kind: 'header-env', value });
     }
   }
-  return secrets;
+  return withDerived(secrets);
 }
 
 /**
@@ -45,5 +47,5 @@ const PLAIN_VALUE = /^v?\d+(?:[.-]\d+)*(?:-[a-z]+(?:\.\d+)?)?$|^[a-z0-9]+(?:[.:_
  */
 export function secretsOfQuery(url: URL): Secret[] {
   const secret = ([name, value]: [string, string]) => (SECRET_PARAM.test(name) ? value !== '' : value.length >= MIN_SECRET_LENGTH && !PLAIN_PARAM.test(name) && !PLAIN_VALUE.test(value));
-  return [...url.searchParams].filter(secret).map(([, value]) => ({ kind: 'query-credential', value }));
+  return withDerived([...url.searchParams].filter(secret).map(([, value]) => ({ kind: 'query-credential', value })));
 }

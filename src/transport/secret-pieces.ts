@@ -8,9 +8,10 @@
 export const MIN_PIECE_LENGTH = 12;
 /**
  * Starts every key of a kind shares: a piece wholly inside one says nothing of the key (`bedrock-api-key-` in an
- * error text). `ABSKQmVkcm9ja0FQSUtleS` is a long-term Bedrock API key's `ABSK` and base64 of `BedrockAPIKey-`.
+ * error text). `ABSKQmVkcm9ja0FQSUtleS` is a long-term Bedrock API key's `ABSK` and base64 of `BedrockAPIKey-`,
+ * whose decoded text (derived-secrets.ts) starts `BedrockAPIKey-`.
  */
-const PUBLIC_PREFIXES = ['bedrock-api-key-', 'abskqmvkcm9ja0fqsutles', 'sk-proj-', 'sk-test-', 'sk-live-', 'sk-ant-', 'sk-', 'akia', 'asia'];
+const PUBLIC_PREFIXES = ['bedrock-api-key-', 'bedrockapikey-', 'abskqmvkcm9ja0fqsutles', 'sk-proj-', 'sk-test-', 'sk-live-', 'sk-ant-', 'sk-', 'akia', 'asia'];
 
 /**
  * Every piece of the values with its kind, for a truncated echo (`Invalid key sk-abc123def456...`, the last 14

@@ -4,6 +4,7 @@
  */
 import { HarnessError } from '../../errors.ts';
 import { headerValueProblem } from '../headers.ts';
+import { withDerived } from '../derived-secrets.ts';
 import type { AuthProvider } from './auth.ts';
 
 /** Reads the key from `envName` (default `AWS_BEARER_TOKEN_BEDROCK`); fails with the fix when it is unset. */
@@ -23,10 +24,12 @@ export function bearerFromEnv(envName = 'AWS_BEARER_TOKEN_BEDROCK', env: NodeJS.
   return bearer(key);
 }
 
+/** `key` sent as a bearer token; its secrets are the key and what it carries (a token's signature, derived-secrets.ts). */
 export function bearer(key: string): AuthProvider {
+  const secrets = withDerived([{ kind: 'api-key', value: key }]);
   return {
     kind: 'bearer',
     headers: async () => ({ authorization: `Bearer ${key}` }),
-    secrets: () => [{ kind: 'api-key', value: key }],
+    secrets: () => secrets,
   };
 }

@@ -3,6 +3,7 @@
  * Builds the auth provider a run asked for (`--auth`). Credentials are read here, in the process that sends.
  */
 import { HarnessError } from '../../errors.ts';
+import { withDerived } from '../derived-secrets.ts';
 import { headerValueProblem } from '../headers.ts';
 import { MIN_SECRET_LENGTH } from '../redactor.ts';
 import { tooShortReason, tooShortToRedact } from './short-secrets.ts';
@@ -42,10 +43,12 @@ export function createAuth(settings: AuthSettings, env: NodeJS.ProcessEnv = proc
     if (problem) throw new HarnessError('HARNESS_USAGE', `--header-env ${header}=${name}: the value of ${name} ${problem} (not shown: it may be a secret); set ${name} to the header's value alone. Nothing was sent.`);
     extra[header.toLowerCase()] = value;
   }
+  // `Basic base64(user:pass)` carries the password: an endpoint that decodes it may echo it (derived-secrets.ts).
+  const extraSecrets = withDerived(Object.values(extra).map((value) => ({ kind: 'header-env', value })));
   return {
     kind: base.kind,
     headers: async (request) => ({ ...extra, ...(await base.headers(request)) }),
-    secrets: () => [...base.secrets(), ...Object.values(extra).map((value) => ({ kind: 'header-env', value }))],
+    secrets: () => [...base.secrets(), ...extraSecrets],
   };
 }
 

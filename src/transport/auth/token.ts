@@ -5,25 +5,29 @@
  */
 import { getToken } from '@aws/bedrock-token-generator';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import type { AuthProvider } from './auth.ts';
+import { withDerived } from '../derived-secrets.ts';
+import type { AuthProvider, Secret } from './auth.ts';
 import { credentialSource, secretsOf, type AwsCredentialOptions } from './sigv4.ts';
 
+/** A provider that makes one short-term token from `options`' AWS credentials and sends it as a bearer token. */
 export function shortTermToken(options: AwsCredentialOptions): AuthProvider {
   const credentials = credentialSource(options);
   let token: Promise<string> | undefined;
   let seen: AwsCredentialIdentity | undefined;
-  let value: string | undefined;
+  // The token and what it carries: its presigned URL's signature is a credential of its own (derived-secrets.ts).
+  let tokenSecrets: Secret[] = [];
   return {
     kind: 'token',
     async headers() {
       // One token serves the run: it is valid for hours and making it needs no network.
       token ??= credentials().then(async (resolved) => {
         seen = resolved;
-        value = await getToken({ credentials: resolved, region: options.region, expiresInSeconds: 3600 });
+        const value = await getToken({ credentials: resolved, region: options.region, expiresInSeconds: 3600 });
+        tokenSecrets = withDerived([{ kind: 'bedrock-token', value }]);
         return value;
       });
       return { authorization: `Bearer ${await token}` };
     },
-    secrets: () => [...secretsOf(seen), ...(value ? [{ kind: 'bedrock-token', value }] : [])],
+    secrets: () => [...secretsOf(seen), ...tokenSecrets],
   };
 }
