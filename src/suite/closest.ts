@@ -3,13 +3,15 @@
  * "Did you mean" for misspelt ids: the known id with the smallest edit distance, if it is close enough.
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // Letter case is no edit: `OPENAI.GPT-OSS-20B` means `openai.gpt-oss-20b`, said as the candidate spells it.
+  const lower = word.toLowerCase();
   // A truncated id ("defaults.temp") means the one it starts.
-  const extended = candidates.filter((c) => c.startsWith(word)).sort((a, b) => a.length - b.length)[0];
+  const extended = candidates.filter((c) => c.toLowerCase().startsWith(lower)).sort((a, b) => a.length - b.length)[0];
   if (extended) return extended;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
