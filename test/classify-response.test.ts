@@ -71,6 +71,8 @@ describe('classifyResponse', () => {
     { name: 'a parameter that is not a valid model parameter stays a rejection', status: 400, body: '{"error":{"message":"\'foo\' is not a valid model parameter","type":"invalid_request_error"}}', kind: 'rejected' },
     // ... and what only looks like it stays what it was.
     { name: 'a bare Not Found envelope stays a route answer', status: 404, body: '{"error":{"code":"not_found","message":"Not Found","type":"not_found_error","param":null}}', kind: 'route-unsupported' },
+    { name: 'a model that called a function that does not exist is no unknown model', status: 400, body: '{"error":{"message":"The model produced a tool call for a function that does not exist","type":"invalid_request_error"}}', kind: 'rejected' },
+    { name: 'a bare id: model x does not exist', status: 404, body: '{"error":{"message":"model xai.grok-4.33 does not exist"}}', kind: 'model-unknown' },
     { name: 'a file that does not exist is no unknown model', status: 400, body: '{"error":{"message":"File \'file-abc123\' does not exist","type":"invalid_request_error","param":"file_id"}}', kind: 'rejected' },
     { name: 'a vector store that does not exist (404) is no unknown model', status: 404, body: '{"error":{"message":"Vector store with id \'vs_1\' does not exist.","type":"invalid_request_error"}}', kind: 'route-unsupported' },
     { name: 'an unknown project is no unknown model', status: 400, body: '{"error":{"message":"Project \'proj_x\' does not exist or you do not have access to it.","type":"invalid_request_error"}}', kind: 'rejected' },

@@ -59,10 +59,11 @@ const textOf = (envelope: ErrorEnvelope | undefined) =>
 const BERM = /berm is not enabled/i;
 const NOT_ON_ROUTE = /(isn'?t|is not|not) supported on this route/i;
 /**
- * "The model 'us.openai.gpt-oss-20b' does not exist": of a model, on one line. A model id has dots, so the words in
- * between are not held to one sentence; a file, tool or project that does not exist is no unknown model.
+ * "The model 'us.openai.gpt-oss-20b' does not exist" (Mantle), "The model `x` does not exist" (vLLM, OpenAI): the
+ * word model, its id (quoted or bare; ids have dots, so no sentence rule), then "does not exist". A file, tool or
+ * project that does not exist is no unknown model, nor is "the model called a function that does not exist".
  */
-const MODEL_DOES_NOT_EXIST = /\bmodel\b[^\n]{0,300}?\bdoes not exist/i;
+const MODEL_DOES_NOT_EXIST = /\bmodel\s+(?:id\s+)?(?:(["'`])[^"'`\n]{1,300}\1|[^\s"'`]{1,300})\s+does not exist/i;
 const API_NOT_OFFERED = /does not support the '[^']*' api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model/i;
 
 /**
