@@ -10,9 +10,30 @@ import type { BedrockOpenAI } from 'openai/bedrock';
 import type { Exchange } from '../transport/exchange.ts';
 import { observeOk } from './answer.ts';
 import { judge, unobserved } from './judge.ts';
+import { quietly, SILENT_SDK } from './sdk-quiet.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 type ApiTarget = 'chat' | 'chat-stream' | 'responses' | 'responses-stream' | 'messages' | 'messages-stream' | 'count-tokens';
+
+/** The statuses whose response has no body (Fetch standard, "null body status"). */
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * What the judges' own fetch threw: the harness failed to replay the answer, so the SDK's "Connection error" around
+ * it says nothing about the endpoint.
+ */
+class JudgeFetchFault extends Error {
+  constructor(cause: unknown) {
+    super(`the judge's fetch failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'JudgeFetchFault';
+  }
+}
+
+/** The JudgeFetchFault an SDK error wraps (the SDKs keep the fetch error as `cause`), if any. */
+function judgeFetchFault(error: unknown): JudgeFetchFault | undefined {
+  for (let at = error, depth = 0; at instanceof Error && depth < 8; at = at.cause, depth += 1) if (at instanceof JudgeFetchFault) return at;
+  return undefined;
+}
 
 /**
  * A fetch that answers every call with the recorded response, chunk by chunk. A body that stalled ends in an error
@@ -32,7 +53,8 @@ export function recordedFetch(exchange: Exchange): typeof fetch {
       },
     });
     const headers = new Headers(Object.entries(response.headers).filter(([name]) => name !== 'content-length' && name !== 'content-encoding'));
-    return new Response(body, { status: response.status, headers });
+    // A Response refuses a body, even an empty one, with a status that has none; a real fetch hands the SDK null.
+    return new Response(NULL_BODY_STATUS.has(response.status) ? null : body, { status: response.status, headers });
   };
 }
 
@@ -50,6 +72,12 @@ const expectType = (problems: string[], name: string, value: unknown, type: 'str
 };
 
 /**
+ * Problems when the SDK handed back no object at all: it returns null for a 204, and the app's first field read
+ * throws. Said here, so that a judge's own field read never throws and passes as the SDK throwing.
+ */
+const notAnObject = (value: unknown, what: string): string[] => (typeof value === 'object' && value !== null ? [] : [`the SDK returned ${value === null ? 'null' : typeof value}, not ${what}`]);
+
+/**
  * Each SDK's client is built once: a client builds every API resource it has (about 0.1 ms), and a run judges
  * thousands of answers. A call names its exchange in a header that only the injected fetch reads (the header never
  * leaves the process), so that calls in flight at once each get their own answer.
@@ -58,10 +86,15 @@ const ROUTE_HEADER = 'x-sdk-judge-exchange';
 const routes = new Map<string, Exchange>();
 let lastRoute = 0;
 
-const routedFetch: typeof fetch = (input, init) => {
-  const headers = init?.headers instanceof Headers ? init.headers : new Headers(init?.headers);
-  const exchange = routes.get(headers.get(ROUTE_HEADER) ?? '');
-  return exchange ? recordedFetch(exchange)(input, init) : Promise.reject(new Error('HARNESS_INTERNAL: an SDK call named no judged exchange'));
+const routedFetch: typeof fetch = async (input, init) => {
+  try {
+    const headers = init?.headers instanceof Headers ? init.headers : new Headers(init?.headers);
+    const exchange = routes.get(headers.get(ROUTE_HEADER) ?? '');
+    if (!exchange) throw new Error('an SDK call named no judged exchange');
+    return await recordedFetch(exchange)(input, init);
+  } catch (error) {
+    throw new JudgeFetchFault(error);
+  }
 };
 
 /** Runs `judge` with the call options that route its SDK calls to `exchange`'s recorded answer. */
@@ -69,7 +102,7 @@ async function routedTo<T>(exchange: Exchange, judge: (call: Call) => Promise<T>
   const id = String((lastRoute += 1));
   routes.set(id, exchange);
   try {
-    return await judge({ headers: { [ROUTE_HEADER]: id } });
+    return await quietly(() => judge({ headers: { [ROUTE_HEADER]: id } }));
   } finally {
     routes.delete(id);
   }
@@ -84,13 +117,14 @@ const loadAnthropic = () => (anthropicSdk ??= import('@anthropic-ai/sdk').then((
 let openaiClient: Promise<OpenAI> | undefined;
 let bedrockClient: Promise<OpenAI> | undefined;
 let anthropicClient: Promise<Anthropic> | undefined;
-const openai = (): Promise<OpenAI> => (openaiClient ??= loadOpenAI().then((sdk) => new sdk.OpenAI({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/v1', fetch: routedFetch, maxRetries: 0 })));
-const bedrock = (): Promise<OpenAI> => (bedrockClient ??= loadOpenAI().then((sdk) => new sdk.BedrockOpenAI({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/openai/v1', fetch: routedFetch, maxRetries: 0 })));
-const anthropic = (): Promise<Anthropic> => (anthropicClient ??= loadAnthropic().then((Sdk) => new Sdk({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/anthropic', fetch: routedFetch, maxRetries: 0 })));
+const openai = (): Promise<OpenAI> => (openaiClient ??= loadOpenAI().then((sdk) => new sdk.OpenAI({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/v1', fetch: routedFetch, maxRetries: 0, ...SILENT_SDK })));
+const bedrock = (): Promise<OpenAI> => (bedrockClient ??= loadOpenAI().then((sdk) => new sdk.BedrockOpenAI({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/openai/v1', fetch: routedFetch, maxRetries: 0, ...SILENT_SDK })));
+const anthropic = (): Promise<Anthropic> => (anthropicClient ??= loadAnthropic().then((Sdk) => new Sdk({ apiKey: 'judge', baseURL: 'http://sdk-judge.invalid/anthropic', fetch: routedFetch, maxRetries: 0, ...SILENT_SDK })));
 
 const chatJudge = (client: () => Promise<OpenAI>): Judge => async (call, params) => {
   const completion = await (await client()).chat.completions.create({ ...(params as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming), stream: false }, call);
-  const problems: string[] = [];
+  const problems = notAnObject(completion, 'a chat completion');
+  if (problems.length) return problems;
   expectType(problems, 'id', completion.id, 'string');
   expectType(problems, 'created', completion.created, 'number');
   expectType(problems, 'choices', completion.choices, 'array');
@@ -100,7 +134,8 @@ const chatJudge = (client: () => Promise<OpenAI>): Judge => async (call, params)
 
 const responsesJudge = (client: () => Promise<OpenAI>): Judge => async (call, params) => {
   const response = await (await client()).responses.create({ ...(params as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming), stream: false }, call);
-  const problems: string[] = [];
+  const problems = notAnObject(response, 'a Response');
+  if (problems.length) return problems;
   expectType(problems, 'id', response.id, 'string');
   expectType(problems, 'created_at', response.created_at, 'number');
   expectType(problems, 'output', response.output, 'array');
@@ -116,7 +151,7 @@ const JUDGES: Record<ApiTarget, Judge> = {
     let count = 0;
     for await (const chunk of stream) {
       count += 1;
-      if (!Array.isArray(chunk.choices)) problems.push(`chunk ${count}: choices is not an array`);
+      if (!Array.isArray((chunk as Partial<OpenAI.ChatCompletionChunk> | null)?.choices)) problems.push(`chunk ${count}: choices is not an array`);
     }
     if (count === 0) problems.push('the stream yielded no chunk');
     return problems;
@@ -125,12 +160,13 @@ const JUDGES: Record<ApiTarget, Judge> = {
   'responses-stream': async (call, params) => {
     const stream = await (await openai()).responses.create({ ...(params as unknown as OpenAI.Responses.ResponseCreateParamsStreaming), stream: true }, call);
     const types: string[] = [];
-    for await (const event of stream) types.push(event.type);
+    for await (const event of stream) types.push(String((event as Partial<OpenAI.Responses.ResponseStreamEvent> | null)?.type));
     return types.length === 0 ? ['the stream yielded no event'] : [];
   },
   messages: async (call, params) => {
     const message = await (await anthropic()).messages.create({ ...(params as unknown as Anthropic.MessageCreateParamsNonStreaming), stream: false }, call);
-    const problems: string[] = [];
+    const problems = notAnObject(message, 'a Message');
+    if (problems.length) return problems;
     expectType(problems, 'id', message.id, 'string');
     expectType(problems, 'content', message.content, 'array');
     expectType(problems, 'usage.output_tokens', message.usage?.output_tokens, 'number');
@@ -145,7 +181,8 @@ const JUDGES: Record<ApiTarget, Judge> = {
   },
   'count-tokens': async (call, params) => {
     const counted = await (await anthropic()).messages.countTokens(params as unknown as Anthropic.MessageCountTokensParams, call);
-    const problems: string[] = [];
+    const problems = notAnObject(counted, 'a token count');
+    if (problems.length) return problems;
     expectType(problems, 'input_tokens', counted.input_tokens, 'number');
     return problems;
   },
@@ -176,6 +213,8 @@ function sdkCheck(id: string, title: string, api: CheckDefinition['api'], target
         const problems = await routedTo(exchange, (call) => (override ?? JUDGES[target])(call, params));
         return judge(definition, input, problems.length ? 'mistyped' : 'ok', evidence, problems.join('; ') || `${sdk} parsed it`);
       } catch (error) {
+        const fault = judgeFetchFault(error);
+        if (fault) return unobserved(input, `HARNESS_INTERNAL: ${fault.message}; ${sdk} never saw the recorded answer`, evidence);
         return judge(definition, input, 'throws', evidence, `${sdk} threw ${(error as Error).name}: ${(error as Error).message.split('\n')[0]}`);
       }
     },

@@ -12,11 +12,22 @@ import type { CheckDefinition } from './types.ts';
 
 type Rule = (body: Record<string, unknown>) => string[];
 
-const integerField = (body: Record<string, unknown>, path: string[]): string | undefined => {
+/** The range of a signed 64-bit integer: `long` in .NET, `int64` in Go, what both read a timestamp into. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Whether an integer lexeme fits an int64. A plain number printed in exponent form (1e+21 and up) never does. */
+const fitsInt64 = (lexeme: string): boolean => /^-?\d+$/.test(lexeme) && BigInt(lexeme) >= INT64_MIN && BigInt(lexeme) <= INT64_MAX;
+
+/**
+ * A problem when the field is not an integer a strict client can hold. `int64` fields (the timestamps) must also
+ * fit 64 bits: an integral lexeme past that range fails the client's number parse just as `1.5` does.
+ */
+const integerField = (body: Record<string, unknown>, path: string[], int64 = false): string | undefined => {
   let value: unknown = body;
   for (const key of path) value = isRecord(value) ? value[key] : undefined;
   const { kind, lexeme } = lexemeKind(value);
-  if (kind === 'integer') return undefined;
+  if (kind === 'integer') return int64 && lexeme !== null && !fitsInt64(lexeme) ? `${path.join('.')} ${lexeme} overflows a 64-bit integer` : undefined;
   return kind === 'missing' ? `${path.join('.')} is missing` : `${path.join('.')} is ${lexeme} (${kind}), not an integer`;
 };
 
@@ -24,12 +35,12 @@ const required = (body: Record<string, unknown>, fields: string[]): string[] => 
 
 const chatRules: Rule = (body) => [
   ...required(body, ['id', 'object', 'model', 'choices']),
-  ...[integerField(body, ['created']), ...['prompt_tokens', 'completion_tokens', 'total_tokens'].map((f) => (isRecord(body.usage) ? integerField(body, ['usage', f]) : undefined))].filter((p): p is string => p !== undefined),
+  ...[integerField(body, ['created'], true), ...['prompt_tokens', 'completion_tokens', 'total_tokens'].map((f) => (isRecord(body.usage) ? integerField(body, ['usage', f]) : undefined))].filter((p): p is string => p !== undefined),
 ];
 
 const responsesRules: Rule = (body) => [
   ...required(body, ['id', 'object', 'model', 'status', 'output']),
-  ...[integerField(body, ['created_at']), ...['input_tokens', 'output_tokens', 'total_tokens'].map((f) => (isRecord(body.usage) ? integerField(body, ['usage', f]) : undefined))].filter((p): p is string => p !== undefined),
+  ...[integerField(body, ['created_at'], true), ...['input_tokens', 'output_tokens', 'total_tokens'].map((f) => (isRecord(body.usage) ? integerField(body, ['usage', f]) : undefined))].filter((p): p is string => p !== undefined),
 ];
 
 function strictCheck(id: string, api: 'chat-completions' | 'responses', rules: Rule): CheckDefinition {
