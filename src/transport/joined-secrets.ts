@@ -1,105 +1,86 @@
 /**
  * @module transport/joined-secrets
- * A credential an endpoint streams in pieces. Clients and checks join a stream's string fields across its events (a
- * tool call's arguments, a text's deltas), so a run's own secret cut in two, each half in its own event, is whole
- * again in a reason, a report or a replay of the fixture. Each field is read here as they join it: the strings at
- * one key path (array positions aside) of every event, in order; where one of the run's secrets forms in that
- * joined text, its pieces are cut out of the stream's own characters (escapes included), each leaving a
- * placeholder. Only the run's own values: a credential-shaped string a model spells out token by token is not ours.
+ * A credential an endpoint sends in pieces. Clients and checks join a stream's string fields across its events (a
+ * tool call's arguments, a text's deltas), and an answer's parts within one body (a chat message's text parts, a
+ * Response's `output_text` parts, a Messages answer's text blocks), so a run's own secret cut in two, each half in
+ * its own event or part, is whole again in a reason, a report or a replay of the fixture. Each field is read here as
+ * they join it: the strings at one key path (array positions aside) of every event, or of a body's array elements,
+ * in order; where one of the run's secrets forms in that joined text, its pieces are cut out of the text's own
+ * characters (escapes included), each leaving a placeholder. Only the run's own values: a credential-shaped string
+ * a model spells out token by token is not ours.
  */
+import { jsonPieces, mergeRanges, rawRange, type Piece } from './json-string-pieces.ts';
 import { findCredentials, type RedactRange, type Secret } from './redactor.ts';
 
-/** A JSON string value of one event, where its characters lie in the stream's text. */
-interface Piece {
-  /** The key path (`choices.delta.tool_calls.function.arguments`). */
-  path: string;
-  /** The path with what tells apart the things a client joins separately (`choices[0]`, a call's index, `item_id`). */
-  joinKey: string;
-  /** Offsets of the characters between the quotes in the stream's text. */
-  start: number;
-  end: number;
-  value: string;
-}
-
 /**
- * Keys whose value tells apart what clients join separately: a choice's or a call's `index`, a Responses item's
- * `item_id`/`output_index`/`content_index`, a Messages block's `index`. Not `id`: a call's comes on its first piece only.
- */
-const JOIN_KEYS = new Set(['index', 'item_id', 'output_index', 'content_index']);
-
-/** Real payloads nest a few levels; strings deeper than this are no field a client joins (and cost grows with depth). */
-const MAX_DEPTH = 16;
-
-/**
- * The ranges of the stream `text` to redact (the pieces of the run's secrets that form when its fields are joined),
- * and how many secrets they are. Each field is joined two ways: all its pieces in order (as `output_text` joins every
- * message's text), and per thing a client joins apart (a call's arguments by its index, a Responses item's deltas by
- * its id), so pieces of other calls or items in between do not hide one.
+ * The ranges of the response `text` (an SSE stream, or a whole JSON body) to redact (the pieces of the run's secrets
+ * that form when its fields are joined), and how many secrets they are. Each field is joined several ways: all its
+ * pieces in order (as `output_text` joins every message's text), per thing a client joins apart (a call's arguments
+ * by its index, a Responses item's deltas by its id), so pieces of other calls or items in between do not hide one,
+ * and, in a body, per kind of part (`output_text`, not a reasoning item's text between two messages).
  */
 export function joinedSecretRanges(text: string, secrets: readonly Secret[]): { ranges: RedactRange[]; secrets: number } {
-  if (secrets.length === 0 || !text.includes('data')) return { ranges: [], secrets: 0 };
-  const groups = new Map<string, Piece[]>();
-  const add = (key: string, piece: Piece) => {
+  if (secrets.length === 0) return { ranges: [], secrets: 0 };
+  // A body is one "event" whose pieces all belong to one text; at one path they can only be an array's elements.
+  const body = JSON_START.test(text);
+  if (!body && !text.includes('data')) return { ranges: [], secrets: 0 };
+  const groups = new Map<string, { pieces: Piece[]; whole?: Piece[] }>();
+  const add = (key: string, piece: Piece, whole?: Piece[]): Piece[] => {
     const group = groups.get(key);
-    if (group) group.push(piece);
-    else groups.set(key, [piece]);
+    if (group) {
+      group.pieces.push(piece);
+      return group.pieces;
+    }
+    const pieces = [piece];
+    groups.set(key, whole ? { pieces, whole } : { pieces });
+    return pieces;
   };
-  for (const piece of streamPieces(text)) {
-    add(`path ${piece.path}`, piece);
-    if (piece.joinKey !== piece.path) add(`join ${piece.joinKey}`, piece);
+  for (const piece of body ? jsonPieces(text) : streamPieces(text)) {
+    const whole = add(`path ${piece.path}`, piece);
+    if (piece.joinKey !== piece.path) add(`join ${piece.joinKey}`, piece, whole);
+    if (body && piece.kindKey !== piece.path) add(`kind ${piece.kindKey}`, piece, whole);
   }
   const ranges: RedactRange[] = [];
   let count = 0;
   const seen = new Set<string>();
-  for (const pieces of groups.values()) {
-    if (pieces.length < 2) continue;
+  for (const { pieces, whole } of groups.values()) {
+    // A view that holds every piece of its path (one choice, one call, one kind) is the path's join: read it once.
+    if (pieces.length < 2 || whole?.length === pieces.length) continue;
     const joined = pieces.map((p) => p.value).join('');
     // Each view and each net may find the same secret (whole, by its pieces): overlaps are one.
     const own = mergeRanges(findCredentials(joined, secrets).filter((found) => found.own));
+    const offsets: number[] = [];
+    let length = 0;
+    for (const piece of pieces) {
+      offsets.push(length);
+      length += piece.value.length;
+    }
+    // The finds are sorted and apart: each walks on from the piece the last one ended in, so a body of a million
+    // one-character parts that holds the key many times is read once, not once per find.
+    let first = 0;
     for (const found of own) {
+      while (first < pieces.length && offsets[first]! + pieces[first]!.value.length <= found.start) first += 1;
       const cut: RedactRange[] = [];
-      let at = 0;
-      for (const piece of pieces) {
+      for (let i = first; i < pieces.length && offsets[i]! < found.end; i += 1) {
+        const piece = pieces[i]!;
+        const at = offsets[i]!;
         const from = Math.max(found.start, at);
         const to = Math.min(found.end, at + piece.value.length);
-        if (from < to) cut.push({ ...rawRange(text, piece, from - at, to - at), kind: found.kind });
-        at += piece.value.length;
+        if (from < to) cut.push(rawRange(text, piece, from - at, to - at, found.kind));
       }
-      // The same secret found by both joins is one secret.
-      const key = cut.map((r) => `${r.start}-${r.end}`).join(',');
+      ranges.push(...cut);
+      // The same secret found by several joins is one secret: the same text, from the same first to the same last.
+      const key = `${cut[0]?.start}-${cut.at(-1)?.end}-${cut.length}`;
       if (seen.has(key)) continue;
       seen.add(key);
       count += 1;
-      ranges.push(...cut);
     }
   }
   return { ranges: mergeRanges(ranges), secrets: count };
 }
 
-/** Sorted, overlaps merged (the first range's kind stays). */
-function mergeRanges(ranges: RedactRange[]): RedactRange[] {
-  ranges.sort((a, b) => a.start - b.start || b.end - a.end);
-  const merged: RedactRange[] = [];
-  for (const range of ranges) {
-    const last = merged.at(-1);
-    if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
-    else merged.push({ ...range });
-  }
-  return merged;
-}
-
-/** The offsets in the stream's text of a piece's decoded characters `from` to `to` (escapes read as one). */
-function rawRange(text: string, piece: Piece, from: number, to: number): { start: number; end: number } {
-  let decoded = 0;
-  let raw = piece.start;
-  let start = from === 0 ? raw : -1;
-  while (raw < piece.end && decoded < to) {
-    raw += text[raw] !== '\\' ? 1 : text[raw + 1] === 'u' ? 6 : 2;
-    decoded += 1;
-    if (decoded === from) start = raw;
-  }
-  return { start, end: raw };
-}
+/** A JSON object or array, as a body that is not a stream begins (JSON's own whitespace first). */
+const JSON_START = /^[ \t\r\n]*[[{]/;
 
 /** Every JSON string value in the data of the stream's events, with its key path and place. */
 function* streamPieces(text: string): Generator<Piece> {
@@ -136,65 +117,5 @@ function* eventPieces(lines: readonly { data: string; at: number }[]): Generator
     while (index + 1 < starts.length && starts[index + 1]! <= piece.start) index += 1;
     const shift = lines[index]!.at - starts[index]!;
     yield { ...piece, start: piece.start + shift, end: piece.end + shift };
-  }
-}
-
-interface Frame {
-  object: boolean;
-  key: string;
-  expectKey: boolean;
-  /** `key=value` of the JOIN_KEYS this object holds (known once it is read through). */
-  marks: string[];
-}
-
-/**
- * The string values of a JSON text with their key paths, read by a tolerant scanner (it never throws: malformed
- * data yields what it can, and an unterminated string ends it). Keys set the path; array positions do not.
- */
-function jsonPieces(data: string): Piece[] {
-  const pieces: (Piece & { owners: Frame[] })[] = [];
-  const frames: Frame[] = [];
-  let i = 0;
-  while (i < data.length) {
-    const c = data[i];
-    const frame = frames.at(-1);
-    if (c === '{' || c === '[') frames.push({ object: c === '{', key: '', expectKey: c === '{', marks: [] });
-    else if (c === '}' || c === ']') frames.pop();
-    else if (c === ',' && frame?.object) frame.expectKey = true;
-    else if (c === ':' && frame) frame.expectKey = false;
-    else if (c === '"') {
-      let end = i + 1;
-      while (end < data.length && data[end] !== '"') end += data[end] === '\\' ? 2 : 1;
-      if (end >= data.length) break;
-      const value = stringValue(data.slice(i, end + 1));
-      if (frame?.object && frame.expectKey) frame.key = value ?? '';
-      else if (value !== undefined && frames.length <= MAX_DEPTH) {
-        if (frame?.object && JOIN_KEYS.has(frame.key)) frame.marks.push(`${frame.key}=${value}`);
-        const owners = frames.filter((f) => f.object);
-        pieces.push({ path: owners.map((f) => f.key).join('.'), joinKey: '', start: i + 1, end, value, owners });
-      }
-      i = end;
-    } else if (frame?.object && !frame.expectKey && JOIN_KEYS.has(frame.key) && /[-0-9]/.test(c ?? '')) {
-      // A number (an index): read whole, so that 12 is not read as 1 and 2.
-      const match = /^-?[0-9][0-9.eE+-]*/.exec(data.slice(i, i + 32));
-      if (match) {
-        frame.marks.push(`${frame.key}=${match[0]}`);
-        i += match[0].length - 1;
-      }
-    }
-    i += 1;
-  }
-  // The marks of an object are known once it is read through: what tells its pieces apart is set now.
-  return pieces.map(({ owners, ...piece }) => {
-    const marks = owners.map((f) => f.marks.join(',')).join('/');
-    return { ...piece, joinKey: marks.replace(/\//g, '') === '' ? piece.path : `${piece.path} ${marks}` };
-  });
-}
-
-function stringValue(token: string): string | undefined {
-  try {
-    return JSON.parse(token) as string;
-  } catch {
-    return undefined;
   }
 }

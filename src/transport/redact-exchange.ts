@@ -8,6 +8,10 @@ import type { Exchange, ExchangeRequest, ExchangeResponse } from './exchange.ts'
 import { joinedSecretRanges } from './joined-secrets.ts';
 import { cutRanges, type Redactor, type Secret } from './redactor.ts';
 
+/**
+ * The exchange with every credential of the run (the redactor's and `extra`, this request's own) replaced, and
+ * `redactions` counting them; a response's reads keep their times.
+ */
 export function redactExchange(exchange: Exchange, redactor: Redactor, extra: readonly Secret[] = []): Exchange {
   let count = 0;
   const text = (value: string) => {
@@ -30,7 +34,8 @@ export function redactExchange(exchange: Exchange, redactor: Redactor, extra: re
       extra,
     );
     count += parts.count;
-    // A secret streamed in pieces, one per event, is whole where the events' fields are joined (joined-secrets.ts).
+    // A secret sent in pieces, one per event or per part of an answer, is whole where the fields are joined as
+    // clients and checks join them (joined-secrets.ts).
     const joined = joinedSecretRanges(parts.value.join(''), redactor.secrets(extra));
     const data = joined.ranges.length ? cutRanges(parts.value, joined.ranges) : parts.value;
     count += joined.secrets;
