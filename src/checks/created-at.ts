@@ -3,11 +3,41 @@
  * The raw lexeme of `created` (Chat Completions) and `created_at` (Responses). The OpenAI spec types them as
  * integer seconds; Mantle has been seen sending `1.772195752e+09`, which strict SDKs cannot parse.
  */
-import { isRecord, losslessBody, NESTED_TOO_DEEP } from '../transport/body.ts';
-import { successfulExchange } from './answer.ts';
-import { evidenceOf, judge, unobserved } from './judge.ts';
-import { LEXEME_KINDS, lexemeKind } from './lexeme.ts';
-import type { CheckDefinition } from './types.ts';
+import { excerpt, isRecord, losslessBody, NESTED_TOO_DEEP } from '../transport/body.ts';
+import type { Exchange } from '../transport/exchange.ts';
+import { answeringExchange, answerOf, successfulExchange } from './answer.ts';
+import { evidenceOf, judge, unobserved, type CompletedOutcome } from './judge.ts';
+import { LEXEME_KINDS, lexemeKind, type LexemeKind } from './lexeme.ts';
+import type { CheckDefinition, CheckInput, Evidence } from './types.ts';
+
+/** What one 2xx says of the field: its kind and lexeme, or why its body cannot be read (`unreadable`). */
+interface Reading {
+  exchange: Exchange;
+  /** The exchange the sdk.* checks read: the step's last 2xx (answeringExchange). */
+  readBySdk: boolean;
+  evidence: Evidence;
+  kind?: LexemeKind;
+  detail: string;
+  unreadable?: string;
+}
+
+function readOne(caseId: string, exchange: Exchange, field: string, readBySdk: boolean): Reading {
+  const parsed = losslessBody(exchange.response!);
+  if (!parsed.ok && parsed.tooDeep) return { exchange, readBySdk, evidence: evidenceOf(caseId, exchange), detail: NESTED_TOO_DEEP, unreadable: `the 2xx body is ${NESTED_TOO_DEEP}` };
+  // Judged like any value: an expectation that allows `missing` is met, one that does not fails.
+  if (!parsed.ok || !isRecord(parsed.value)) return { exchange, readBySdk, evidence: evidenceOf(caseId, exchange), kind: 'missing', detail: `the 2xx body is not a JSON object (${parsed.ok ? 'not an object' : parsed.error})` };
+  const { kind, lexeme } = lexemeKind(parsed.value[field]);
+  return { exchange, readBySdk, evidence: evidenceOf(caseId, exchange, lexeme === null ? `no "${field}"` : `"${field}": ${lexeme}`), kind, detail: `${field} = ${lexeme === null ? 'absent' : excerpt(lexeme, 60)}` };
+}
+
+/** Every 2xx of the probe, in probe order: one per prefix that served it. */
+function readings(input: CheckInput, field: string): Reading[] {
+  const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
+  return completed.flatMap((outcome) => {
+    const read = answeringExchange(outcome);
+    return outcome.exchanges.filter((ex) => answerOf(ex).kind === 'ok').map((ex) => readOne(outcome.caseId, ex, field, ex === read));
+  });
+}
 
 function createdAtCheck(id: string, field: 'created' | 'created_at', api: 'chat-completions' | 'responses'): CheckDefinition {
   const definition: CheckDefinition = {
@@ -22,16 +52,20 @@ function createdAtCheck(id: string, field: 'created' | 'created_at', api: 'chat-
     run(input) {
       const found = successfulExchange(input);
       if ('settled' in found) return found.settled;
-      const parsed = losslessBody(found.exchange.response!);
-      if (!parsed.ok && parsed.tooDeep) return unobserved(input, `could not observe: the 2xx body is ${NESTED_TOO_DEEP}`, [evidenceOf(found.caseId, found.exchange)]);
-      if (!parsed.ok || !isRecord(parsed.value)) {
-        // Judged like any value: an expectation that allows `missing` is met, one that does not fails.
-        const why = `the 2xx body is not a JSON object (${parsed.ok ? 'not an object' : parsed.error})`;
-        return judge(definition, input, 'missing', [evidenceOf(found.caseId, found.exchange)], why);
-      }
-      const { kind, lexeme } = lexemeKind(parsed.value[field]);
-      const excerpt = lexeme === null ? `no "${field}"` : `"${field}": ${lexeme}`;
-      return judge(definition, input, kind, [evidenceOf(found.caseId, found.exchange, excerpt)], `${field} = ${lexeme ?? 'absent'}`);
+      const seen = readings(input, field);
+      // The probe asks every prefix and a client is pointed at one of them: prefixes that disagree (MANTLE.md: the
+      // lexeme has differed by route) send the non-integer to the clients of one, so the cell says the worst seen,
+      // the sdk.* checks' exchange's when it is one (the two then agree), and the reason what each other prefix
+      // sent. All integers but an unreadable prefix leave the integer unproven there: nothing is observed.
+      const deviates = (r: Reading) => r.kind !== undefined && r.kind !== 'integer';
+      const deviating = seen.find((r) => r.readBySdk && deviates(r)) ?? seen.find(deviates);
+      const unreadable = seen.find((r) => r.unreadable !== undefined);
+      const shown = deviating ?? (unreadable ? undefined : seen[0]);
+      if (!shown?.kind) return unobserved(input, `could not observe: ${unreadable?.exchange.request.path ?? 'the probe'}: ${unreadable?.unreadable ?? 'no 2xx'}`, unreadable ? [unreadable.evidence] : []);
+      const others = seen.filter((r) => r !== shown && (r.kind !== shown.kind || r.unreadable));
+      const also = others.map((r) => `; ${r.exchange.request.path}: ${r.unreadable ?? `${r.detail} (${r.kind})`}`).join('');
+      const where = others.length ? ` on ${shown.exchange.request.path}` : '';
+      return judge(definition, input, shown.kind, [shown, ...others].map((r) => r.evidence), `${shown.detail}${where}${also}`);
     },
   };
   return definition;

@@ -11,7 +11,7 @@ import { colourOfPng, IMAGE_COLOURS, type ImageColour } from '../suite/generated
 import { saysNoImage } from './no-image.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody } from './answer.ts';
+import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
 import { answerText } from './answer-text.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge, unobserved } from './judge.ts';
@@ -91,7 +91,9 @@ function seenCheck(api: ImageApi): CheckDefinition {
       const request = sentBody(seen.exchange);
       if (answer.kind === 'rejected') return judgeRejection(definition, input, answer, request, IMAGE_FIELDS, 'its image', evidence);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-      const body = answer.body ?? {};
+      // A body that is not a JSON object names no colour because none of it can be read, not because of the model.
+      if (!answer.body) return unreadableAnswer(input, answer, evidence);
+      const body = answer.body;
       const failed = failedResponse(body);
       if (failed) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${failed}`);
       const colour = sentColour(request);

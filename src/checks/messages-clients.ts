@@ -7,7 +7,7 @@
  * beta flag", litellm #41203), which breaks clients that add betas of their own.
  */
 import { modelNames, namesAnotherModel } from './answered-by.ts';
-import { notObservable, observe, observeOk, offTopicRejection, sentBody } from './answer.ts';
+import { notObservable, observe, offTopicRejection, sentBody, unreadableAnswer } from './answer.ts';
 import { inconclusive, judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -18,10 +18,14 @@ const modelEcho: CheckDefinition = {
   vocabulary: ['same', 'stripped-prefix', 'other'],
   reference: { value: 'same', source: 'anthropic-reference: the Message names the model that answered, as requested' },
   run(input) {
-    const seen = observeOk(input);
+    const seen = observe(input);
     if ('settled' in seen) return seen.settled;
+    const { answer } = seen;
+    if (answer.kind !== 'ok') return notObservable(input, answer, seen.evidence);
+    // No model field can be read from a body that is not a JSON object: `other` would claim a wrong echo.
+    if (!answer.body) return unreadableAnswer(input, answer, seen.evidence);
     const sent = sentBody(seen.exchange).model;
-    const echoed = seen.body?.model;
+    const echoed = answer.body.model;
     const detail = `sent ${JSON.stringify(sent)}, echoed ${JSON.stringify(echoed ?? null)}`;
     if (typeof echoed !== 'string' || typeof sent !== 'string') return judge(modelEcho, input, 'other', seen.evidence, detail);
     const { observed, note } = echoForm(sent, echoed);

@@ -8,7 +8,7 @@
  * nothing at all: "nothing after the stop sequence" proves nothing then).
  */
 import { isRecord } from '../transport/body.ts';
-import { namesField, notObservable, observe, offTopicRejection, sentBody, type Observation } from './answer.ts';
+import { namesField, notObservable, observe, offTopicRejection, sentBody, unreadableAnswer, type Observation } from './answer.ts';
 import { visibleText } from './answer-text.ts';
 import { budgetSpent, stoppedByBudget, stopReasonOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
@@ -48,7 +48,9 @@ function paramCheck(options: { id: string; param: string; also?: string[]; api: 
         return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}${named ? '' : ` (the error does not name ${options.param})`}`);
       }
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-      const effect = options.effect({ body: answer.body ?? {}, request: sentBody(seen.exchange), ...(options.control ? { control: controlOf(input, evidence) } : {}) });
+      // An empty stand-in for a body that is not a JSON object would read as no output, no choices, no logprobs.
+      if (!answer.body) return unreadableAnswer(input, answer, evidence);
+      const effect = options.effect({ body: answer.body, request: sentBody(seen.exchange), ...(options.control ? { control: controlOf(input, evidence) } : {}) });
       if ('inconclusive' in effect) return inconclusive(input, effect.inconclusive, evidence);
       return judge(definition, input, effect.honored ? 'honored' : 'ignored', evidence, effect.detail);
     },
@@ -62,7 +64,8 @@ function controlOf(input: CheckInput, evidence: Observation['evidence']): Effect
   if ('settled' in seen) return { missing: `no control answer to compare with (${seen.settled.reason})` };
   evidence.push(...seen.evidence);
   if (seen.answer.kind !== 'ok') return { missing: `the control request was not answered 2xx (${seen.answer.message})` };
-  return { body: seen.answer.body ?? {}, request: sentBody(seen.exchange) };
+  if (!seen.answer.body) return { missing: `the control answer's HTTP ${seen.answer.status} body is not a JSON object` };
+  return { body: seen.answer.body, request: sentBody(seen.exchange) };
 }
 
 const firstChoice = (body: Record<string, unknown>) => (Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : {});

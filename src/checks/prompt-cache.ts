@@ -12,7 +12,7 @@
  * cache, not the model).
  */
 import { isRecord } from '../transport/body.ts';
-import { notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
+import { notObservable, observe, offTopicRejection, sentBody, unreadableAnswer } from './answer.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -48,6 +48,8 @@ export const promptCacheMessages: CheckDefinition = {
       return judge(promptCacheMessages, input, 'rejected', evidence, `${first.answer.status}: ${first.answer.message}`);
     }
     if (first.answer.kind !== 'ok') return notObservable(input, first.answer, evidence);
+    // Usage read from a body that is not a JSON object is none: it would read as "no cache figures" (not-cached).
+    if (!first.answer.body) return unreadableAnswer(input, first.answer, evidence);
     const firstBody = first.answer.body;
     const later: { step: string; body: Record<string, unknown> | undefined }[] = [];
     const figuresOf = (answers: typeof later) => [{ step: 'first', body: firstBody }, ...answers].map(({ step, body }) => `${step}: ${describeUsage(body)}`).join('; ');
@@ -55,10 +57,11 @@ export const promptCacheMessages: CheckDefinition = {
     for (const step of ['second', 'third']) {
       const seen = observe(input, step);
       // A read already seen is the finding, whatever became of the requests after it.
-      if ('settled' in seen || seen.answer.kind !== 'ok') {
+      if ('settled' in seen || seen.answer.kind !== 'ok' || !seen.answer.body) {
         if (readBy(later).length) return judge(promptCacheMessages, input, 'cached', evidence, `the ${readBy(later).map((r) => r.step).join(' and ')} read the prefix from the cache; ${figuresOf(later)}`);
         if ('settled' in seen) return seen.settled;
         if (seen.answer.kind === 'rejected') return judge(promptCacheMessages, input, 'rejected', evidence, `the ${step} call was refused: ${seen.answer.status} ${seen.answer.message}`);
+        if (seen.answer.kind === 'ok') return unreadableAnswer(input, seen.answer, evidence);
         return notObservable(input, seen.answer, evidence);
       }
       later.push({ step, body: seen.answer.body });

@@ -6,7 +6,7 @@
  * too few to show a reasoning model's reasoning reliably).
  */
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, answerOf, failedResponse, notObservable, observe, sentBody, stepOf, successfulExchange } from './answer.ts';
+import { acceptanceCheck, answerOf, failedResponse, notObservable, observe, sentBody, stepOf, successfulExchange, unreadableAnswer } from './answer.ts';
 import { budgetSpent, limitOf, reasoningUnshown } from './budget.ts';
 import { evidenceOf, inconclusive, judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
@@ -27,10 +27,14 @@ const defaultEffort: CheckDefinition = {
     const found = successfulExchange(input);
     if ('settled' in found) return found.settled;
     const answer = answerOf(found.exchange);
-    const body = answer.kind === 'ok' ? answer.body : undefined;
-    const reasoning = isRecord(body?.reasoning) ? body.reasoning : undefined;
+    const evidence = [evidenceOf(found.caseId, found.exchange)];
+    if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+    // A body cut short or malformed holds no echo to read: `missing` would claim the endpoint left it out.
+    if (!answer.body) return unreadableAnswer(input, answer, evidence);
+    const body = answer.body;
+    const reasoning = isRecord(body.reasoning) ? body.reasoning : undefined;
     const effort = typeof reasoning?.effort === 'string' ? reasoning.effort : 'missing';
-    return judge(defaultEffort, input, effort, [evidenceOf(found.caseId, found.exchange, `reasoning: ${JSON.stringify(body?.reasoning ?? null)}`)], `reasoning.effort ${JSON.stringify(reasoning?.effort ?? null)}`);
+    return judge(defaultEffort, input, effort, [evidenceOf(found.caseId, found.exchange, `reasoning: ${JSON.stringify(body.reasoning ?? null)}`)], `reasoning.effort ${JSON.stringify(reasoning?.effort ?? null)}`);
   },
 };
 
@@ -47,13 +51,16 @@ const encryptedContent: CheckDefinition = {
     const answer = answerOf(first.exchange);
     if (answer.kind === 'rejected') return judge(encryptedContent, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
     if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-    const output = Array.isArray(answer.body?.output) ? answer.body.output : [];
+    // A body that is not a JSON object shows neither reasoning nor its absence.
+    if (!answer.body) return unreadableAnswer(input, answer, evidence);
+    const body = answer.body;
+    const output = Array.isArray(body.output) ? body.output : [];
     const reasoning = output.find((item) => isRecord(item) && item.type === 'reasoning' && typeof item.encrypted_content === 'string' && item.encrypted_content.length > 0);
     if (!reasoning) {
       // "Not returned" only says something when the answer shows the model reasoned: else there was nothing to encrypt.
-      const unshown = reasoningUnshown(answer.body ?? {}, 'nothing to encrypt');
+      const unshown = reasoningUnshown(body, 'nothing to encrypt');
       if (unshown) return inconclusive(input, unshown, evidence);
-      const spent = answer.body ? budgetSpent(answer.body, limitOf(sentBody(first.exchange))) : undefined;
+      const spent = budgetSpent(body, limitOf(sentBody(first.exchange)));
       if (spent) return inconclusive(input, `no reasoning item with encrypted_content: ${spent}`, evidence);
       return judge(encryptedContent, input, 'not-returned', evidence, 'no reasoning item with encrypted_content in the output');
     }
@@ -77,7 +84,8 @@ const chatField: CheckDefinition = {
     if ('settled' in seen) return seen.settled;
     const { answer, evidence } = seen;
     if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-    const body = answer.body ?? {};
+    if (!answer.body) return unreadableAnswer(input, answer, evidence);
+    const body = answer.body;
     const choices = Array.isArray(body.choices) ? body.choices : [];
     const message = isRecord(choices[0]) && isRecord(choices[0].message) ? choices[0].message : {};
     const observed = typeof message.reasoning === 'string' && message.reasoning ? 'message.reasoning' : typeof message.reasoning_content === 'string' && message.reasoning_content ? 'reasoning_content' : 'none';

@@ -8,7 +8,7 @@
  * the first 2xx is polled again: read-after-write lag). One that ends `incomplete` (the budget spent, a content
  * filter) reached its terminal status, yet completing was not seen: `inconclusive`, naming why it ended.
  */
-import { answerOf, notObservable, sentBody, stepOf } from './answer.ts';
+import { answerOf, notObservable, sentBody, stepOf, unreadableAnswer } from './answer.ts';
 import { isRecord } from '../transport/body.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { contentFilterOf } from './content-filter.ts';
@@ -44,12 +44,15 @@ export function responsesBackgroundCheck(): CheckDefinition {
       const evidence = created.outcome.exchanges.map((ex) => evidenceOf(created.caseId, ex));
       if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
-      const first = String(answer.body?.status);
+      // A status read from a body that is not a JSON object would be "undefined": neither terminal nor under way.
+      if (!answer.body) return unreadableAnswer(input, answer, evidence);
+      const first = String(answer.body.status);
       if (TERMINAL.has(first)) return judge(definition, input, 'returned-completed', evidence, `the create call answered with status ${first}: background was not honoured`);
       const polls = created.outcome.exchanges.filter((ex) => ex.step === 'poll');
       const last = polls.at(-1);
       const final = last ? answerOf(last) : undefined;
       if (final?.kind === 'broken') return notObservable(input, final, evidence);
+      if (final?.kind === 'ok' && !final.body) return unreadableAnswer(input, final, evidence);
       const status = final?.kind === 'ok' ? String(final.body?.status) : undefined;
       const detail = `created ${first}, ${polls.length} poll(s), last status ${status ?? (final && 'status' in final ? `none (HTTP ${final.status})` : 'none')}`;
       if (status === 'completed') return judge(definition, input, 'completed', evidence, detail);

@@ -4,8 +4,7 @@
  * documents it (a `response.compaction` object whose output replaces the input); on Mantle it is undocumented
  * (maximhq/bifrost #6230), so this is an observation without a reference value, like the other `api.*` checks.
  */
-import { isRecord } from '../transport/body.ts';
-import { notObservable, observe } from './answer.ts';
+import { notObservable, observe, unreadableAnswer } from './answer.ts';
 import { judge } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -19,12 +18,13 @@ const definition: CheckDefinition = {
     if ('settled' in seen) return seen.settled;
     const { answer, evidence } = seen;
     if (answer.kind === 'ok') {
+      // A body cut short or malformed may have been a compaction: nothing is observed, not `unsupported`.
+      if (!answer.body) return unreadableAnswer(input, answer, evidence);
       const body = answer.body;
-      if (body?.object === 'response.compaction' && Array.isArray(body.output)) {
+      if (body.object === 'response.compaction' && Array.isArray(body.output)) {
         return judge(definition, input, 'supported', evidence, `HTTP ${answer.status}, a response.compaction with ${body.output.length} output item(s)`);
       }
-      const what = isRecord(body) ? `object ${JSON.stringify(body.object ?? null)}` : 'a body that is not a JSON object';
-      return judge(definition, input, 'unsupported', evidence, `HTTP ${answer.status}, but ${what}, not a response.compaction`);
+      return judge(definition, input, 'unsupported', evidence, `HTTP ${answer.status}, but object ${JSON.stringify(body.object ?? null)}, not a response.compaction`);
     }
     if (answer.kind === 'rejected' || answer.kind === 'refused') return judge(definition, input, 'unsupported', evidence, `HTTP ${answer.status}: ${answer.message}`);
     return notObservable(input, answer, evidence);

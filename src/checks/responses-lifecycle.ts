@@ -9,7 +9,7 @@
  * A 4xx in not-found words ("Response with id 'x' does not exist") weighs as a 404 does.
  */
 import { answerText } from './answer-text.ts';
-import { answerOf, notObservable, sentBody, stepOf, type Answer } from './answer.ts';
+import { answerOf, notObservable, sentBody, stepOf, unreadableAnswer, type Answer } from './answer.ts';
 import { responsesBackgroundCheck } from './responses-background.ts';
 import { evidenceOf, inconclusive, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import type { Exchange } from '../transport/exchange.ts';
@@ -53,6 +53,8 @@ function stepCheck(
       const answer = answerTo(found.outcome, found.exchange, 'create');
       const evidence = found.outcome.exchanges.map((ex) => evidenceOf(found.caseId, ex));
       if (answer.kind === 'ok') {
+        // An id or an object read from a body that is not a JSON object is none: no finding, nothing observed.
+        if (!answer.body) return unreadableAnswer(input, answer, evidence);
         const { observed, detail } = observe(answer.body, input);
         return judge(check, input, observed, evidence, detail);
       }
@@ -247,13 +249,14 @@ function previousResponseCheck(): CheckDefinition {
       const answer = answerTo(found.outcome, found.exchange, 'first');
       if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+      if (!answer.body) return unreadableAnswer(input, answer, evidence);
       const first = idOf(input, 'first');
-      const echoed = answer.body?.previous_response_id;
+      const echoed = answer.body.previous_response_id;
       if (echoed !== first) return judge(definition, input, 'ignored', evidence, `accepted, but previous_response_id is ${JSON.stringify(echoed)}`);
       const firstStep = found.outcome.exchanges.find((ex) => ex.step === 'first');
       const name = firstStep ? NAME.exec(JSON.stringify(sentBody(firstStep).input ?? ''))?.[1] : undefined;
       if (!name) return judge(definition, input, 'echoed', evidence, `previous_response_id ${String(first)} (the first turn gives no name to ask for)`);
-      const said = answer.body ? answerText(answer.body) : '';
+      const said = answerText(answer.body);
       if (new RegExp(`\\b${name}\\b`, 'i').test(said)) return judge(definition, input, 'echoed', evidence, `previous_response_id ${String(first)}, and the answer names ${name}`);
       return inconclusive(input, `previous_response_id ${String(first)} is echoed, but the answer does not name ${name} (${JSON.stringify(said.slice(0, 80))}): the history may have been dropped, or the model ignored it`, evidence);
     },

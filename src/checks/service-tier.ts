@@ -5,7 +5,7 @@
  * it is answered at another tier (the reason says which it echoes, or that it echoes none), `rejected` when the
  * endpoint refuses the field. An endpoint behaviour: read on the first trial only.
  */
-import { failedResponse, notObservable, observe, offTopicRejection, sentBody } from './answer.ts';
+import { failedResponse, notObservable, observe, offTopicRejection, sentBody, unreadableAnswer } from './answer.ts';
 import { evidenceOf, judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -29,9 +29,11 @@ function serviceTierCheck(api: 'chat-completions' | 'responses', tier: (typeof S
         return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
       }
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
+      // No echo can be read from a body that is not a JSON object: `ignored` would claim the tier was not applied.
+      if (!answer.body) return unreadableAnswer(input, answer, evidence);
       const failed = failedResponse(answer.body);
       if (failed) return judge(definition, input, 'rejected', evidence, `HTTP ${answer.status}, but ${failed}`);
-      const echoed = answer.body?.service_tier;
+      const echoed = answer.body.service_tier;
       const shown = [evidenceOf(seen.caseId, seen.exchange, `service_tier: ${JSON.stringify(echoed ?? null)}`)];
       if (echoed === tier) return judge(definition, input, 'accepted', shown, `the answer echoes service_tier "${tier}"`);
       return judge(definition, input, 'ignored', shown, echoed === undefined ? 'the answer carries no service_tier' : `answered at service_tier ${JSON.stringify(echoed)}`);

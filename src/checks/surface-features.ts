@@ -7,7 +7,7 @@
  * the catalog's `surfaces:` block says what each one is expected to do.
  */
 import { excerpt, isRecord } from '../transport/body.ts';
-import { answerOf, notObservable, unreadableAnswer, type Answer } from './answer.ts';
+import { answerOf, judgeRejection, namesField, notObservable, offTopicRejection, sentBody, unreadableAnswer, type Answer } from './answer.ts';
 import { evidenceOf, inconclusive, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
 
@@ -17,15 +17,15 @@ function firstAnswered(input: CheckInput): { caseId: string; outcome: CompletedO
   return completed ? { caseId: completed.caseId, outcome: completed } : { settled: settleWithout(input) };
 }
 
-/** The answer to the last request of the first answered case, with its evidence, or the cell already settled. */
-function lastAnswer(input: CheckInput): { answer: Answer; evidence: Evidence[] } | { settled: CheckResult } {
+/** The answer to the last request of the first answered case, with what it sent and its evidence, or the cell already settled. */
+function lastAnswer(input: CheckInput): { answer: Answer; request: Record<string, unknown>; evidence: Evidence[] } | { settled: CheckResult } {
   const found = firstAnswered(input);
   if ('settled' in found) return found;
   const exchange = found.outcome.exchanges.at(-1)!;
-  return { answer: answerOf(exchange), evidence: [evidenceOf(found.caseId, exchange)] };
+  return { answer: answerOf(exchange), request: sentBody(exchange), evidence: [evidenceOf(found.caseId, exchange)] };
 }
 
-/** A 4xx: on these cases the endpoint's answer about the feature (a 404 included), so a finding, not "not served". */
+/** A 4xx: on the project case the endpoint's answer about the header (a 404 included), so a finding, not "not served". */
 const isRefusal = (answer: Answer): answer is Extract<Answer, { kind: 'rejected' | 'refused' }> => answer.kind === 'rejected' || answer.kind === 'refused';
 
 const isWebSearch = (tool: unknown): boolean => isRecord(tool) && typeof tool.type === 'string' && tool.type.startsWith('web_search');
@@ -63,7 +63,9 @@ const webSearch: CheckDefinition = {
       const cut = status === 'incomplete' ? ' (the answer was cut by its budget)' : '';
       return inconclusive(input, `HTTP ${answer.status}, status ${JSON.stringify(status)}${cut}, but no web_search_call item: the model chose not to search, or the endpoint dropped the tool without a word; the request leaves searching to the model, so a 200 alone shows neither`, evidence);
     }
-    if (isRefusal(answer)) return judge(webSearch, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+    // A refusal naming another field the request sent (its max_output_tokens) says nothing about the tool.
+    if (answer.kind === 'rejected') return judgeRejection(webSearch, input, answer, seen.request, ['tools'], 'the web_search tool', evidence);
+    if (answer.kind === 'refused') return judge(webSearch, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
     return notObservable(input, answer, evidence);
   },
 };
@@ -78,11 +80,26 @@ const profileId: CheckDefinition = {
     if ('settled' in seen) return seen.settled;
     const { answer, evidence } = seen;
     if (answer.kind === 'ok') return judge(profileId, input, 'served', evidence, `HTTP ${answer.status} for the profile id`);
-    // A 4xx is the endpoint's answer about the id (404 "does not exist", or a route that does not know it).
-    if (isRefusal(answer)) return judge(profileId, input, 'not-found', evidence, `${answer.status}: ${answer.message}`);
+    // A refusal of the model (404 "does not exist", a route that does not know it) is the endpoint's answer about the id.
+    if (answer.kind === 'refused') return judge(profileId, input, 'not-found', evidence, `${answer.status}: ${answer.message}`);
+    if (answer.kind === 'rejected') return profileRejection(input, answer, seen.request, evidence);
     return notObservable(input, answer, evidence);
   },
 };
+
+/**
+ * Any other 4xx is about the id only when it names it (`param: model`, the word model, or the id itself): a bare
+ * "Request validation failed", or a bound the request sent, may refuse a served id for something else.
+ */
+function profileRejection(input: CheckInput, answer: Extract<Answer, { kind: 'rejected' }>, request: Record<string, unknown>, evidence: Evidence[]): CheckResult {
+  const said = `${answer.status}: ${answer.message}`;
+  const other = offTopicRejection(answer, request, ['model']);
+  if (other) return inconclusive(input, `the request was refused for ${other}, not for the profile id: ${said}`, evidence);
+  const id = typeof request.model === 'string' ? request.model : undefined;
+  if (namesField(answer.param, answer.message, 'model') || (id !== undefined && answer.message.includes(id))) return judge(profileId, input, 'not-found', evidence, said);
+  const about = answer.param === undefined ? 'says nothing about the model' : `is about ${answer.param}, not the model`;
+  return inconclusive(input, `${said}: the refusal ${about}, so whether the profile id is served cannot be told`, evidence);
+}
 
 /** A project id no account has: an endpoint that reads the header must refuse it. */
 export const UNKNOWN_PROJECT = 'proj_mantle-conformance-no-such-project';
@@ -131,6 +148,9 @@ const project: CheckDefinition = {
     const { answer, evidence } = seen;
     if (answer.kind === 'ok') return judge(project, input, 'ignored', evidence, `HTTP ${answer.status}: the unknown project ${UNKNOWN_PROJECT} was not looked up`);
     if (isRefusal(answer)) {
+      // The header is no body field: a refusal naming one the body carried (a bound) is about that field.
+      const other = answer.kind === 'rejected' ? offTopicRejection(answer, seen.request, []) : undefined;
+      if (other) return inconclusive(input, `the request was refused for ${other}, not for the OpenAI-Project header: ${answer.status} ${answer.message}`, evidence);
       const verdict = projectRefusal(answer.message);
       if (verdict) return judge(project, input, verdict, evidence, `${answer.status}: ${answer.message}`);
       return inconclusive(input, `${answer.status}: ${answer.message}: the refusal says neither that the header is unsupported nor anything about the project, so it cannot tell whether the project was looked up`, evidence);
