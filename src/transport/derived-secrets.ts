@@ -23,7 +23,7 @@ const cache = new Map<string, Secret[]>();
  * The secrets inside `value` (a secret of `kind`), each long enough to redact: for a `bedrock-api-key-` token, its
  * URL's X-Amz-Signature (looked up as the run's signatures are, Secret.hexValues), X-Amz-Security-Token (as written
  * and URL-decoded) and the access key id of X-Amz-Credential; for `Basic <base64>`, an `ABSK` key or a bare base64
- * value that decodes to printable text, that text and the password of a `user:password`. A value that carries
+ * value that decodes to printable text, the password of its `user:password` (or the text, with no user part). A value that carries
  * nothing (most keys) gives none: decoded text that is not printable, or too short, is no secret.
  */
 export function derivedSecrets(value: string, kind: string): Secret[] {
@@ -85,12 +85,16 @@ function urlDecoded(text: string): string {
 
 /**
  * `Basic <base64>`, a long-term Bedrock API key (`ABSK` + base64 of `BedrockAPIKey-...:secret`) or a bare base64
- * value: its decoded text, and the password of `user:password` (the part an endpoint that checks it would echo).
+ * value: the password of its decoded `user:password` (the part an endpoint that checks it would echo), or the
+ * decoded text when it has no user part.
  */
 function decodedParts(value: string, kind: string): Secret[] {
   const encoded = value.replace(/^Basic\s+/i, '').replace(/^ABSK(?=QmVkcm9ja0FQSUtleS)/, '');
   const text = decodedText(encoded);
   if (!text) return [];
+  // Of `user:password` only the password: the user part is public (a user name, a long-term key's
+  // `BedrockAPIKey-<id>-at-<account id>`), and the redactor matches any 12 characters of a secret in a row, so the
+  // account id in every ARN an endpoint names would be cut out.
   const colon = text.indexOf(':');
-  return [{ kind, value: text }, ...(colon >= 0 ? [{ kind, value: text.slice(colon + 1) }] : [])];
+  return [{ kind, value: colon >= 0 ? text.slice(colon + 1) : text }];
 }
