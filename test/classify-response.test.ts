@@ -194,7 +194,6 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     { name: 'a bare "The model \'us.x.y\' does not exist" in a 200', status: 200, body: '{"error":{"message":"The model \'us.openai.gpt-oss-20b\' does not exist"}}', type: 'application/json' },
     { name: 'a bare Berm refusal in a 200', status: 200, body: '{"error":{"message":"Berm is not enabled for this account"}}', type: 'application/json' },
     { name: 'a typeless message that says no failure in a 200', status: 200, body: '{"message":"Forbidden"}', type: 'application/json' },
-    { name: 'a 204', status: 204, body: '', type: '' },
     { name: 'a count_tokens answer', status: 200, body: '{"input_tokens":12}', type: 'application/json' },
     { name: 'a JSON 403 (AWS: no access to the model; classified forbidden)', status: 403, body: '{"message":"Forbidden"}', type: 'application/json' },
     { name: 'Mantle\'s 400 route error', status: 400, body: '{"error":{"code":"validation_error","message":"model `google.gemma-4-31b` isn\'t supported on this route"}}', type: 'application/json' },
@@ -276,9 +275,24 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     expect(standInAnswer(post, answer(400, ' \n<html><body>Bad Request</body></html>', 'application/json'))?.code).toBe('HARNESS_NOT_AN_ANSWER');
   });
 
-  it('a DELETE may answer an empty 2xx; a POST may not', () => {
+  it('a DELETE may answer an empty 2xx, a 204 included; a POST may not, a bodiless 204 or 205 neither', () => {
     expect(standInAnswer({ method: 'DELETE' }, answer(200, ''))).toBeUndefined();
+    expect(standInAnswer({ method: 'DELETE' }, answer(204, '', ''))).toBeUndefined();
     expect(standInAnswer(post, answer(200, ''))?.code).toBe('HARNESS_SERVER_ERROR');
+    for (const status of [204, 205]) expect(standInAnswer(post, answer(status, '', ''))?.message, String(status)).toMatch(new RegExp(`answered ${status} with an empty body`));
+  });
+
+  it('an AWS error class named only in x-amzn-ErrorType is read as the class; a body\'s own code or type wins', () => {
+    const aws = (status: number, body: string, errorType: string) => ({ ...answer(status, body), headers: { 'content-type': 'application/json', 'x-amzn-errortype': errorType } });
+    const quota = '{"message":"Your request exceeds the service quota for your account. You can resubmit your request later."}';
+    expect(classifyAnswer(aws(400, quota, 'ServiceQuotaExceededException:http://internal.amazon.com/coral/com.amazon.bedrock/'))).toMatchObject({ kind: 'throttled', rule: '4xx-throttle' });
+    expect(classifyAnswer(aws(400, '', 'ThrottlingException'))).toMatchObject({ kind: 'throttled', message: 'ThrottlingException' });
+    expect(classifyResponse(400, quota, 'ThrottlingException:ns').kind).toBe('throttled');
+    // Without the header (a caller with no headers), the same body is the endpoint's rejection, as before.
+    expect(classifyResponse(400, quota).kind).toBe('rejected');
+    expect(classifyAnswer(answer(400, quota)).kind).toBe('rejected');
+    expect(classifyAnswer(aws(400, '{"message":"bad temperature"}', 'ValidationException')).kind).toBe('rejected');
+    expect(classifyAnswer(aws(400, '{"error":{"message":"bad temperature","type":"invalid_request_error"}}', 'ThrottlingException')).kind).toBe('rejected');
   });
 
   it('an HTML 404 and a JSON 403 keep their classification', () => {

@@ -1,6 +1,7 @@
 /**
  * Recording never makes things worse: a record run during an outage (429, 500 or 408 to everything, an empty, HTML
- * or error-carrying 200, a proxy's or WAF's HTML page, a 403 that denies access) leaves the previous fixtures
+ * or error-carrying 200, a bodiless 204, a throttle named only in x-amzn-ErrorType, a proxy's or WAF's HTML page, a
+ * 403 that denies access; a body over --max-body-bytes or one that stalled) leaves the previous fixtures
  * byte-identical, says so per cell, and exits non-zero, also for models with no stated expectation;
  * `--overwrite-failures` records the outage on purpose. A case with no fixture yet is recorded as it went, and an
  * answer that is the endpoint's (not an outage: a route error, a bare 404) replaces the old fixture as always.
@@ -24,6 +25,7 @@ interface Outage {
   status: number;
   type: string;
   body: string;
+  headers?: Record<string, string>;
   /** What the kept cell's reason names as the cause. */
   cause: RegExp;
 }
@@ -38,6 +40,10 @@ const OUTAGES: Outage[] = [
   { name: 'a 400 rate_limit_exceeded', status: 400, type: 'application/json', body: '{"error":{"message":"Rate limit reached for requests","code":"rate_limit_exceeded"}}', cause: /HARNESS_THROTTLED: still throttled \(400: Rate limit reached for requests\)/ },
   { name: 'a 400 ThrottlingException', status: 400, type: 'application/json', body: '{"__type":"ThrottlingException","message":"Rate exceeded"}', cause: /HARNESS_THROTTLED: still throttled \(400: Rate exceeded\)/ },
   { name: 'a 400 Too many requests', status: 400, type: 'text/plain', body: 'Too many requests', cause: /HARNESS_THROTTLED: still throttled \(400: Too many requests\)/ },
+  // AWS names the class only in a header: the body says "resubmit later", or nothing.
+  { name: 'a 400 ServiceQuotaExceededException in x-amzn-ErrorType', status: 400, type: 'application/json', headers: { 'x-amzn-errortype': 'ServiceQuotaExceededException:http://internal.amazon.com/coral/com.amazon.bedrock/' }, body: '{"message":"Your request exceeds the service quota for your account. You can resubmit your request later."}', cause: /HARNESS_THROTTLED: still throttled \(400: Your request exceeds the service quota/ },
+  { name: 'a bare 400 ThrottlingException in x-amzn-ErrorType', status: 400, type: 'application/json', headers: { 'x-amzn-errortype': 'ThrottlingException' }, body: '', cause: /HARNESS_THROTTLED: still throttled \(400: ThrottlingException\)/ },
+  { name: 'a bodiless 204 to everything', status: 204, type: 'application/json', body: '', cause: /HARNESS_SERVER_ERROR: the endpoint answered 204 with an empty body/ },
   { name: '500 to everything', status: 500, type: 'application/json', body: '{"error":{"message":"Internal server error","type":"server_error"}}', cause: /HARNESS_SERVER_ERROR/ },
   { name: '408 to everything', status: 408, type: 'text/plain', body: 'Request Timeout', cause: /HARNESS_TIMEOUT: the endpoint answered 408/ },
   { name: 'an HTML 200 maintenance page', status: 200, type: 'text/html', body: '<html><body><h1>Down for maintenance</h1></body></html>', cause: /HARNESS_SERVER_ERROR: .*HTML page \(Down for maintenance\)/ },
@@ -48,9 +54,9 @@ const OUTAGES: Outage[] = [
   { name: 'a JSON 403 that denies access', status: 403, type: 'application/json', body: '{"message":"Forbidden"}', cause: /answered 403 \(Forbidden\): the credentials have no access to the model/ },
 ];
 
-async function outageServer(outage: Pick<Outage, 'status' | 'type' | 'body'>): Promise<{ url: string; close(): Promise<void> }> {
+async function outageServer(outage: Pick<Outage, 'status' | 'type' | 'body' | 'headers'>): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((_req, res) => {
-    res.writeHead(outage.status, { 'content-type': outage.type, 'retry-after': '0' });
+    res.writeHead(outage.status, { 'content-type': outage.type, 'retry-after': '0', ...outage.headers });
     res.end(outage.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -148,14 +154,29 @@ describe('RecordTarget', () => {
     expect((await readFixture(file))!.exchanges[0]!.error!.code).toBe('HARNESS_THROTTLED');
   });
 
-  it('replaces the previous fixture with the endpoint\'s own answer, even an error one', async () => {
-    const file = fixturePath(dir, 'unit', 'm', 'answer');
-    await record().caseFinished('m', 'answer', [ok()]);
-    await record().caseFinished('m', 'answer', [failed('HARNESS_BODY_TOO_LARGE')]);
-    expect((await readFixture(file))!.exchanges[0]!.error!.code).toBe('HARNESS_BODY_TOO_LARGE');
+  const answered = (status: number, body: string): Exchange => ({ ...ok(), response: { status, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: body }] } });
+  const stalled = (status: number, type: string, body: string): Exchange => ({ ...ok(), response: { status, headers: { 'content-type': type }, chunks: [{ t: 0, data: body }], stalledAfterMs: 1000 } });
+
+  it.each([
+    { name: 'a body over --max-body-bytes', exchange: () => failed('HARNESS_BODY_TOO_LARGE'), said: /^HARNESS_BODY_TOO_LARGE: / },
+    { name: 'a 400 whose body stalled', exchange: () => stalled(400, 'application/json', '{"error":{"mess'), said: /^POST \/v1\/chat\/completions answered 400 and its body stalled \(no data for 1000 ms\)/ },
+    { name: 'a 200 JSON body that stalled', exchange: () => stalled(200, 'application/json', '{"id":"chatcmpl-1","cho'), said: /answered 200 and its body stalled/ },
+  ])('keeps the previous fixture on $name: no check can read it', async ({ name, exchange, said }) => {
+    const file = fixturePath(dir, 'unit', 'm', `unread-${name.length}`);
+    await record().caseFinished('m', `unread-${name.length}`, [ok()]);
+    const good = await readFile(file, 'utf8');
+    const error = await record().caseFinished('m', `unread-${name.length}`, [ok(), exchange()]).catch((e: unknown) => e);
+    expect((error as HarnessError).code).toBe('HARNESS_RECORDING_KEPT');
+    expect((error as HarnessError).message).toMatch(said);
+    expect(await readFile(file, 'utf8')).toBe(good);
   });
 
-  const answered = (status: number, body: string): Exchange => ({ ...ok(), response: { status, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: body }] } });
+  it('replaces the previous fixture with a 2xx stream that stalled: the stream checks judge it', async () => {
+    const file = fixturePath(dir, 'unit', 'm', 'stalled-stream');
+    await record().caseFinished('m', 'stalled-stream', [ok()]);
+    await record().caseFinished('m', 'stalled-stream', [stalled(200, 'text/event-stream', 'data: {"id":"c"}\n\n')]);
+    expect((await readFixture(file))!.exchanges[0]!.response!.stalledAfterMs).toBe(1000);
+  });
 
   it.each([
     { name: 'AWS\'s JSON 403 Forbidden', body: '{"message":"Forbidden"}' },

@@ -7,9 +7,9 @@
  */
 import type { ApiId } from '../suite/suite-schema.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
-import { excerpt } from '../transport/body.ts';
+import { bodyText, excerpt, jsonBody } from '../transport/body.ts';
 import { classifyAnswer, refusesModel, servesModel, type Classification } from '../transport/classify-response.ts';
-import type { Exchange } from '../transport/exchange.ts';
+import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
 
@@ -26,20 +26,40 @@ interface Observation {
   caseId: string;
   api: ApiId;
   exchange: Exchange;
+  /** Null when the answer tells nothing about the route (`unread` says why). */
   classification: Classification | null;
+  unread?: string;
 }
 
 function observations(input: CheckInput, api?: ApiId): Observation[] {
   return input.outcomes
     .filter((o): o is CompletedOutcome => o.kind === 'completed' && (api === undefined || o.api === api))
     .flatMap((o) =>
-      o.exchanges.map((exchange) => ({
-        caseId: o.caseId,
-        api: o.api,
-        exchange,
-        classification: exchange.response && !exchange.error ? classifyAnswer(exchange.response) : null,
-      })),
+      o.exchanges.map((exchange) => {
+        const unread = unreadAnswer(exchange);
+        return { caseId: o.caseId, api: o.api, exchange, classification: unread === undefined ? classifyAnswer(exchange.response!) : null, ...(unread ? { unread } : {}) };
+      }),
     );
+}
+
+/** Control characters JSON text never holds raw, and the mark a decoder puts where the bytes were not UTF-8. */
+// eslint-disable-next-line no-control-regex
+const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/;
+
+/**
+ * Why an exchange's answer says nothing about whether the route serves the model, or undefined when it is read. A
+ * 4xx says "not here" or "not this model" in its words, so words the harness could not read (a body that stalled,
+ * one compressed twice but labelled once, one in another charset) are no answer: counted, any 4xx but a route error
+ * was "the route serves the model".
+ */
+function unreadAnswer(exchange: Exchange): string | undefined {
+  const response = exchange.response;
+  if (exchange.error || !response) return exchange.error?.code ?? 'no answer';
+  const stream = response.status < 300 && isStreamResponse(response);
+  if (response.stalledAfterMs !== undefined && !stream) return `${response.status} whose body stalled after ${bodyText(response).length} character(s)`;
+  // Not JSON and not text: a JSON body with a U+FFFD in a string is still the endpoint's words.
+  if (response.status >= 400 && !stream && NOT_TEXT.test(bodyText(response).slice(0, 4096)) && !jsonBody(response).ok) return `${response.status} whose body is not readable text`;
+  return undefined;
 }
 
 /** A route-level refusal ("not on this route", Berm, unknown model) settles the prefix even if another API timed out. */
@@ -53,7 +73,7 @@ function prefixState(seen: Observation[]): PrefixState {
 }
 
 function describe(o: Observation): string {
-  if (!o.classification) return `${o.exchange.request.path}: ${o.exchange.error?.code ?? 'no answer'}`;
+  if (!o.classification) return `${o.exchange.request.path}: ${o.unread ?? 'no answer'}`;
   const status = o.exchange.response?.status;
   // A success status with an error in it: neither served nor refused, and the words say why.
   if (o.classification.kind === 'error-in-2xx') return `${o.exchange.request.path}: ${status} with an error (${excerpt(o.classification.message ?? 'no message', 120)})`;

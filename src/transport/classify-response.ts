@@ -143,9 +143,13 @@ const RULES: readonly Rule[] = [
   { name: '4xx', kind: 'rejected', matches: (status) => status >= 400 && status < 500 },
 ];
 
-export function classifyResponse(status: number, body: string): Classification {
+/**
+ * The class of a status and its body. `errorType` is the `x-amzn-ErrorType` header, when the caller has the headers:
+ * AWS may name the error only there (`ThrottlingException`, `ServiceQuotaExceededException:<namespace>`).
+ */
+export function classifyResponse(status: number, body: string, errorType?: string): Classification {
   const trimmed = body.trim();
-  return classifyBody(status, trimmed, () => parseJsonText(trimmed));
+  return classifyBody(status, trimmed, () => parseJsonText(trimmed), errorType);
 }
 
 const classified = new WeakMap<ExchangeResponse, Classification>();
@@ -159,7 +163,7 @@ export function classifyAnswer(response: ExchangeResponse): Classification {
   let found = classified.get(response);
   if (!found) {
     const stream = response.status < 300 && isStreamResponse(response);
-    found = stream ? { kind: 'ok', rule: '2xx' } : classifyBody(response.status, bodyText(response).trim(), () => jsonBody(response));
+    found = stream ? { kind: 'ok', rule: '2xx' } : classifyBody(response.status, bodyText(response).trim(), () => jsonBody(response), response.headers['x-amzn-errortype']);
     classified.set(response, found);
   }
   return found;
@@ -169,10 +173,10 @@ export function classifyAnswer(response: ExchangeResponse): Classification {
  * The class of a status and its trimmed body; `parse` reads the body's JSON (JSON.parse ignores what was trimmed).
  * A 2xx is `ok` unless its body is an error in place of an answer.
  */
-function classifyBody(status: number, trimmed: string, parse: () => JsonResult): Classification {
+function classifyBody(status: number, trimmed: string, parse: () => JsonResult, errorType?: string): Classification {
   let parsed: JsonResult | undefined;
   const json = () => (parsed ??= parse());
-  const envelope = () => (trimmed ? envelopeOf(trimmed, json()) : undefined);
+  const envelope = () => typedByHeader(trimmed ? envelopeOf(trimmed, json()) : undefined, errorType);
   if (status < 200 || status >= 300) return classifyEnvelope(status, envelope());
   const body = trimmed ? json() : undefined;
   if (!body?.ok || errorInSuccess(body.value) === undefined) return { kind: 'ok', rule: '2xx' };
@@ -244,6 +248,19 @@ function envelopeOf(trimmed: string, parsed: JsonResult): ErrorEnvelope | undefi
   if (code !== undefined) envelope.code = code;
   if (type !== undefined) envelope.type = type;
   return envelope;
+}
+
+/**
+ * The envelope with the class AWS put in `x-amzn-ErrorType` (the part before `:`, the rest is a namespace URL) as its
+ * type, when the body names none: a 400 whose body is only "... You can resubmit your request later." or empty is a
+ * `ServiceQuotaExceededException` or a `ThrottlingException` all the same, and read as a rejection it was judged and
+ * recorded. A body's own code or type is the endpoint's word and wins.
+ */
+function typedByHeader(envelope: ErrorEnvelope | undefined, errorType: string | undefined): ErrorEnvelope | undefined {
+  const named = errorType?.split(':')[0]?.trim();
+  if (!named || envelope?.code !== undefined || envelope?.type !== undefined) return envelope;
+  // With no words of its own, the class is what the answer says (a retry's final message quotes it).
+  return { ...envelope, message: envelope?.message || named, type: named };
 }
 
 function firstString(...values: unknown[]): string | undefined {

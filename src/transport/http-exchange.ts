@@ -19,6 +19,7 @@ import { isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeRes
 import { storableHeaders } from './headers.ts';
 import { redactExchange } from './redact-exchange.ts';
 import { standInAnswer } from './stand-in-answer.ts';
+import { cutByReset, watchingResets, type ResetWatch } from './socket-reset.ts';
 import { Redactor, type Secret } from './redactor.ts';
 import { secretsOfAuthHeaders, secretsOfQuery } from './request-secrets.ts';
 import { USER_AGENT } from './user-agent.ts';
@@ -121,6 +122,7 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
   const idle = idleWatch(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
   const signal = AbortSignal.any([...(meta.signal ? [meta.signal] : []), timeout, idle.signal]);
   const note: EncodingNote = {};
+  const wire: ResetWatch = {};
   let response: ExchangeResponse | null = null;
   const finish = (error: Exchange['error'], headersMs?: number): Exchange => ({
     ...base,
@@ -143,7 +145,7 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
       headers: { 'user-agent': options.userAgent ?? USER_AGENT, 'accept-encoding': acceptEncodingFor(url), ...outgoing, ...authHeaders },
       ...(request.body !== undefined ? { body: request.body } : {}),
       signal,
-      dispatcher: decodingDispatcher(options.dispatcher ?? agent(), maxBytes, note),
+      dispatcher: decodingDispatcher(watchingResets(options.dispatcher ?? agent(), wire), maxBytes, note),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
@@ -175,6 +177,8 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     }
     const tail = decoder.decode();
     if (tail) pushChunk(response.chunks, sinceHeaders(), tail);
+    const cut = cutByReset(wire);
+    if (cut) return finish({ code: 'HARNESS_STREAM_CUT', message: `the response from ${url.host}${url.pathname} stopped before it ended (${cut})` }, headersMs);
     // A whole answer that is not a stream is one text, as a fixture stores it and a replay reads it: held once, not
     // as its reads and again as the text the checks read (a model's answers stay in memory until its cell is done).
     if (!isStreamResponse(response) && response.chunks.length > 1) response.chunks = [{ t: response.chunks.at(-1)!.t, data: response.chunks.map((c) => c.data).join('') }];

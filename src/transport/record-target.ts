@@ -2,7 +2,8 @@
  * @module transport/record-target
  * Live, plus one fixture file per (model, case) with provenance. Recording never makes things worse: a case whose
  * new exchanges hold an infrastructure failure (throttled, 5xx, timeout, reset, a redirect, a 2xx that carries no
- * answer, a proxy's HTML page) or a 403 that denies access keeps the fixture it had, and says so as the case's
+ * answer, a proxy's HTML page), a body no check can read (over --max-body-bytes, or one that stalled) or a 403 that
+ * denies access keeps the fixture it had, and says so as the case's
  * error, unless `overwriteFailures` asks to record the outage. A case with no fixture yet is recorded as it went,
  * so replay shows the same `error`. Files are replaced atomically.
  */
@@ -13,7 +14,7 @@ import type { Secret } from './auth/auth.ts';
 import { bodyText, excerpt, isRecord, parseJsonText } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
-import { describeRequest, type Exchange, type ExchangeRequest } from './exchange.ts';
+import { describeRequest, isStreamResponse, type Exchange, type ExchangeRequest } from './exchange.ts';
 import { fixturePath, linkedFixtureFolder, linkedFolderProblem, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
@@ -34,6 +35,9 @@ export const INFRASTRUCTURE_FAILURES: ReadonlySet<HarnessErrorCode> = new Set([
   'HARNESS_STREAM_CUT',
   'HARNESS_NOT_AN_ANSWER',
   'HARNESS_AUTH_REJECTED',
+  // Not a failure of the way, but a body no check can read (the harness kept only its first bytes): recorded, it
+  // replaced observations with nothing.
+  'HARNESS_BODY_TOO_LARGE',
 ]);
 
 export class RecordTarget extends TargetDecorator {
@@ -82,7 +86,8 @@ export class RecordTarget extends TargetDecorator {
 
 /**
  * Why a case's new exchanges must not replace its recording, or undefined when they are the endpoint's answers. An
- * infrastructure failure first; then a 403 that is not about the credentials (classify-response's `forbidden`: the
+ * infrastructure failure first (a body over --max-body-bytes included); then a body that stalled, other than a 2xx
+ * stream's (incomplete: no check reads it); then a 403 that is not about the credentials (classify-response's `forbidden`: the
  * principal lacks a permission or access to the model, AWS's `{"message":"Forbidden"}`). That 403 is the endpoint's
  * real answer, but about the account, not the model: no check observes anything in it (its cells are `error`), so
  * recording it would only replace observations with nothing.
@@ -90,6 +95,9 @@ export class RecordTarget extends TargetDecorator {
 function outageIn(exchanges: readonly Exchange[], model: string): string | undefined {
   const failure = exchanges.find((ex) => ex.error && INFRASTRUCTURE_FAILURES.has(ex.error.code))?.error;
   if (failure) return `${failure.code}: ${failure.message}`;
+  // A body that went silent is incomplete; only a 2xx stream's stall is read (the stream checks judge it `stalled`).
+  const stalled = exchanges.find((ex) => !ex.error && ex.response?.stalledAfterMs !== undefined && !(ex.response.status < 300 && isStreamResponse(ex.response)));
+  if (stalled?.response) return `${describeRequest(stalled.request)} answered ${stalled.response.status} and its body stalled (no data for ${stalled.response.stalledAfterMs} ms): an incomplete answer no check can read`;
   // A denial of another model than the one recorded (errors.unknown-model asks for one that does not exist, and
   // "no access" is AWS's answer to that) is the answer the case is about, not the credentials' lack.
   const denied = exchanges.find((ex) => !ex.error && ex.response?.status === 403 && classifyAnswer(ex.response).kind === 'forbidden' && !asksAnotherModel(ex.request, model));

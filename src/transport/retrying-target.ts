@@ -1,7 +1,7 @@
 /**
  * @module transport/retrying-target
  * Retries what says nothing about conformance: 429 (and a 4xx whose error says throttled, classify-response.ts), 5xx, timeouts (a 408 included), refused or reset connections,
- * streams cut mid-way, an event stream that ended before its first byte (judged only when every attempt says so),
+ * streams cut mid-way, an event stream that ended before it began (no byte, or only keep-alive comments: judged only when every attempt says so),
  * and a 2xx that carries no answer (empty, an HTML page, a gateway's error: an outage behind a
  * 2xx, HARNESS_SERVER_ERROR from the wire, see stand-in-answer.ts). Exponential backoff with jitter, or the server's Retry-After. A 4xx that is the endpoint's answer is
  * never retried. What still fails after the last retry is an exchange error (THROTTLED, SERVER_ERROR, ...), so the
@@ -12,6 +12,7 @@ import type { HarnessErrorCode } from '../errors.ts';
 import { bodyText, excerpt } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
 import { isStreamResponse, type Exchange, type ExchangeRequest } from './exchange.ts';
+import { carriesField } from './sse.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 
@@ -50,12 +51,13 @@ function throttled(exchange: Exchange): boolean {
 }
 
 /**
- * A 2xx event stream that ended before its first byte: the endpoint's answer to a streamed request (stand-in-answer.ts),
- * but an upstream that died before it began looks the same. Tried again; what every attempt answers so is judged.
+ * A 2xx event stream that ended before it began: nothing, or only keep-alive comments (`: ping`, a proxy's while the
+ * upstream queued), no field line. The endpoint's answer to a streamed request (stand-in-answer.ts), but an upstream
+ * that died before it began looks the same. Tried again; what every attempt answers so is judged.
  */
 function emptyStream(exchange: Exchange): boolean {
   const response = exchange.response;
-  return response !== null && response.status >= 200 && response.status < 300 && isStreamResponse(response) && !bodyText(response).trim();
+  return response !== null && response.status >= 200 && response.status < 300 && isStreamResponse(response) && !carriesField(bodyText(response));
 }
 
 /** Seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */

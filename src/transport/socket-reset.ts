@@ -1,0 +1,86 @@
+/**
+ * @module transport/socket-reset
+ * A body with no length (HTTP/1.0, `Connection: close`) ends when the connection does, and undici ends it alike
+ * whether the server closed it (a FIN: the whole answer) or reset it (an RST: cut short): it reads a reset after
+ * such a body as its end (lib/dispatcher/client-h1.js onHttpSocketError, written for macOS, which resets after a
+ * whole body too), and neither the body stream nor the handler sees an error. Judged, half an answer was
+ * "nonconformant" and a record run saved it over a good fixture. The reset is seen on the socket: this watches the
+ * socket each request goes out on, and says when the connection of a close-delimited answer was reset.
+ */
+import { subscribe } from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
+import type { Dispatcher } from 'undici';
+
+/** What one request's connection did; filled in as its answer arrives. */
+export interface ResetWatch {
+  /** The answer has neither a Content-Length nor a chunked Transfer-Encoding: only the connection's end ends it. */
+  closeDelimited?: boolean;
+  /** The error that reset the connection the answer came on, e.g. `ECONNRESET`. */
+  reset?: string;
+}
+
+/** The watch of the request whose headers go out next: undici sends them in the same turn as it starts it. */
+let starting: ResetWatch | undefined;
+const watchOf = new WeakMap<Socket, ResetWatch>();
+const listened = new WeakSet<Socket>();
+let subscribed = false;
+
+/**
+ * undici's `undici:client:sendHeaders` names the socket a request goes out on; it is published in the same
+ * synchronous turn (client-h1 writeH1) as the handler's `onRequestStart`, which names the request's watch. A
+ * keep-alive socket carries one request after another: the listener is added once, and reads the socket's latest.
+ */
+function onSendHeaders(message: unknown): void {
+  const watch = starting;
+  starting = undefined;
+  const socket = (message as { socket?: Socket }).socket;
+  if (!watch || !socket || typeof socket.on !== 'function') return;
+  watchOf.set(socket, watch);
+  if (listened.has(socket)) return;
+  listened.add(socket);
+  socket.on('error', (error: NodeJS.ErrnoException) => {
+    // Only a reset: undici destroys a connection it closed with its own informational error (UND_ERR_INFO), and an
+    // EPIPE is the request's write failing (a server that answered before reading it all), not the answer cut.
+    const watched = watchOf.get(socket);
+    if (watched && error.code === 'ECONNRESET') watched.reset = error.code;
+  });
+}
+
+/**
+ * `dispatcher` with each request's connection watched into `watch` (one watch per request). Composed nearest the
+ * socket, so it sees the head as it came (before a decompressor drops Content-Length).
+ */
+export function watchingResets(dispatcher: Dispatcher, watch: ResetWatch): Dispatcher {
+  if (!subscribed) {
+    subscribe('undici:client:sendHeaders', onSendHeaders);
+    subscribed = true;
+  }
+  return dispatcher.compose((dispatch) => (options, handler) =>
+    dispatch(options, {
+      onRequestStart(controller, context) {
+        starting = watch;
+        return handler.onRequestStart?.(controller, context);
+      },
+      onRequestUpgrade: (controller, status, headers, socket) => handler.onRequestUpgrade?.(controller, status, headers, socket),
+      onResponseStart(controller, status, headers, message) {
+        if (starting === watch) starting = undefined;
+        const encoding = headers['transfer-encoding'];
+        const chunked = /chunked/i.test(Array.isArray(encoding) ? encoding.join(',') : (encoding ?? ''));
+        // 204 and 304 have no body whatever their headers say.
+        watch.closeDelimited = headers['content-length'] === undefined && !chunked && status !== 204 && status !== 304;
+        return handler.onResponseStart?.(controller, status, headers, message);
+      },
+      onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+      onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+      onResponseError(controller, error) {
+        if (starting === watch) starting = undefined;
+        return handler.onResponseError?.(controller, error);
+      },
+    }),
+  );
+}
+
+/** Why a close-delimited answer that ended without an error was cut short, or undefined when it was not. */
+export function cutByReset(watch: ResetWatch): string | undefined {
+  return watch.closeDelimited && watch.reset ? `the connection was reset (${watch.reset}) before the body ended, and the body has no length to tell a whole one by` : undefined;
+}
