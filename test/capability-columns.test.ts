@@ -71,6 +71,13 @@ describe('capability columns read the results', () => {
     expect(tableCsv({ capabilities: ['Tool calling'], rows: [{ model: 'm.one', family: null, surface: 'mantle', cells: unserved }] })).toContain('m.one,,mantle,n/a,');
   });
 
+  it('CSV: a cell a spreadsheet would read as a formula, after a line break too, starts with a quote (OWASP)', () => {
+    const cells = (notes: string) => ({ 'Tool calling': { value: 'partial' as const, notes: [], provenance: [notes] } });
+    const csv = (first: string) => tableCsv({ capabilities: ['Tool calling'], rows: [{ model: 'm.one', family: null, surface: 'mantle', cells: cells(first) }] }, { long: true });
+    for (const start of ['=', '+', '-', '@', '\t', '\r', '\n', '\r\n']) expect(csv(`${start}=cmd|' /C calc'!A0`)).toContain(`,"'${start}=cmd|' /C calc'!A0"\n`);
+    expect(csv('emulator, 2026-11-24 (replay)')).toContain(',"emulator, 2026-11-24 (replay)"\n');
+  });
+
   it('a streamed call that breaks a rule makes the column partial, naming the check', () => {
     const cells = table([
       { check: 'tools.chat.stream-call', status: 'pass', observed: 'conformant' },

@@ -150,7 +150,8 @@ describe.skipIf(!available)('matrix.html in Chromium', () => {
     }
     hostile.results.forEach((r, i) => {
       const p = payloads[i % payloads.length]!;
-      r.reason = p;
+      // A right-to-left override would show the reason reversed in the drawer; the grid flattens it, so must the drawer.
+      r.reason = `${p} \u202Eliaf\u202C \u2066x\u2069`;
       r.observed = p;
       r.expected = null;
       r.trials = undefined;
@@ -185,6 +186,8 @@ describe.skipIf(!available)('matrix.html in Chromium', () => {
     expect(dialogs).toEqual([]);
     expect(await page.locator('td.cell').count()).toBeGreaterThan(0);
     expect(await page.locator('#detail').textContent()).toContain('<');
+    expect(await page.locator('#detail .reason').textContent()).toContain('\ufffdliaf\ufffd');
+    expect(await page.locator('#detail').textContent()).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
     await page.close();
 
     // merge of hostile inputs writes an inert page too.

@@ -6,14 +6,17 @@
  * next, as a run would have written it: every number finite (JSON's 1e400 parses as Infinity), no `__proto__` key
  * (an assignment would turn it into a prototype), names that are names (src/names.ts), each cell once and only of
  * the targets, models and checks the file lists, no cell missing, no cell "not reached" in a run that does not say
- * it is partial, and every observed and expected value a word of its check's vocabulary. Then it is normalised:
- * format 1 is read as format 2, reasons and evidence are bounded as a run bounds them, and every derived part
- * (gating, counts, the gate) is recomputed from the results rather than taken from the file.
+ * it is partial, and every observed and expected value a word of its check's vocabulary. A file is at most
+ * MAX_MATRIX_BYTES (refused by its size before it is read) and MAX_MATRIX_DEPTH levels deep. Then it is normalised:
+ * members the schema does not name are left out, format 1 is read as format 2, reasons and evidence are bounded as a
+ * run bounds them, and every derived part (gating, counts, the gate) is recomputed from the results rather than
+ * taken from the file.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { CHECK_STATUSES } from '../checks/types.ts';
 import { HarnessError } from '../errors.ts';
+import { knownFields } from './known-fields.ts';
 import { boundResult } from '../report/bound-result.ts';
 import { finishMatrix, isGating } from '../report/build-matrix.ts';
 import { inertLine } from '../report/inert-text.ts';
@@ -29,6 +32,19 @@ const validate = new Ajv({ allErrors: false, strict: false }).compile(MatrixSche
 const FIX = 'give a matrix.json written by mantle-conformance (schema: suites/schema/matrix.schema.json)';
 /** Check ids as the registry and the catalog spell them. */
 const CHECK_ID = /^[a-z0-9][a-z0-9.-]*$/;
+/**
+ * The most nesting a matrix.json may have. A run writes about 10 levels (results[].trials[].evidence[].timing); the
+ * reports are written by code that recurses (JSON.stringify, Ajv), which a file from elsewhere must not overflow.
+ */
+export const MAX_MATRIX_DEPTH = 64;
+/**
+ * The largest matrix.json read, in bytes: seventeen times what a full run of the bundled suite on its two targets
+ * writes (15 MB), so that a merge of many regions' runs, which writes one file of them all, is read again. Measured:
+ * a run's 113 MB file is read and rendered again in 0.65 GB. A file made to cost more (`[{},{},...]`: JSON.parse
+ * takes up to 21 bytes of heap per byte) may still exhaust the heap below the cap; past it, a file is refused naming
+ * itself, never left to die at the heap limit with no word of which file it was.
+ */
+export const MAX_MATRIX_BYTES = 256 * 1024 * 1024;
 
 /** Validates and normalises parsed JSON as a Matrix; `file` names it in errors. */
 export function parseMatrix(value: unknown, file: string): Matrix {
@@ -45,7 +61,9 @@ export function parseMatrix(value: unknown, file: string): Matrix {
     const problem = statusError ? `${displayPath(pathOf(statusError.instancePath))} is not one of ${CHECK_STATUSES.join(', ')}` : schemaProblem(validate.errors ?? [], value);
     throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: ${problem}; ${FIX}`);
   }
-  const matrix = value as unknown as Matrix;
+  // Members the schema does not name are left out, not refused: a newer version adds optional fields without a new
+  // format (README, matrix.json), and its files are still read; what this version does not know it does not copy.
+  const matrix = knownFields(value, MatrixSchema) as Matrix;
   const inconsistent = inconsistency(matrix);
   if (inconsistent) throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: ${inconsistent}; ${FIX} (a file edited by hand, or cut and pasted, is read no further)`);
   const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Matrix['totals']['byStatus'];
@@ -58,46 +76,83 @@ export function parseMatrix(value: unknown, file: string): Matrix {
   });
 }
 
+/**
+ * Reads, validates and normalises the matrix.json at `file`. A file larger than MAX_MATRIX_BYTES is refused, by its
+ * size, before it is read: parsed, a file from elsewhere may take twenty times its size of heap.
+ */
 export async function readMatrix(file: string): Promise<Matrix> {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(file, 'utf8'));
+    const handle = await open(file, 'r');
+    let text: string;
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_MATRIX_BYTES) {
+        throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: ${size} bytes, more than a matrix.json is read (at most ${MAX_MATRIX_BYTES / 1024 / 1024} MiB, seventeen times a full run of the bundled suite); ${FIX}`);
+      }
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+    value = JSON.parse(text);
   } catch (cause) {
+    if (cause instanceof HarnessError) throw cause;
     throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: cannot read a matrix.json there (${inertLine((cause as Error).message, 200)}); ${FIX}`, { cause });
   }
   return parseMatrix(value, file);
 }
 
-interface Node {
-  value: unknown;
+/** A container being walked: where it is, and how far through its members the walk is. */
+interface Frame {
+  value: Record<string, unknown> | unknown[];
+  /** An object's keys; an array's members are walked by index, with no list of them made. */
+  keys: string[] | undefined;
+  next: number;
   key: PathSegment | undefined;
-  parent: Node | undefined;
+  parent: Frame | undefined;
+  /** Containers from the top level down to this one, itself included. */
+  depth: number;
 }
 
-function pathTo(node: Node): string {
+const frameOf = (value: object, key: PathSegment | undefined, parent: Frame | undefined): Frame => ({
+  value: value as Frame['value'],
+  keys: Array.isArray(value) ? undefined : Object.keys(value),
+  next: 0,
+  key,
+  parent,
+  depth: (parent?.depth ?? 0) + 1,
+});
+
+function pathTo(node: Pick<Frame, 'key' | 'parent'>): string {
   const path: PathSegment[] = [];
-  for (let at: Node | undefined = node; at?.parent; at = at.parent) path.unshift(at.key!);
+  for (let at: Pick<Frame, 'key' | 'parent'> | undefined = node; at?.parent; at = at.parent) path.unshift(at.key!);
   return inertLine(displayPath(path), 400);
 }
 
 /**
  * The first value no run writes, anywhere in the document: a number JSON.parse could not keep (1e400 reads as
- * Infinity, which the reports would then write as null), or a `__proto__` key, which JSON.parse keeps as data but
- * an assignment or Object.assign (merge sums usage and latency that way) turns into the object's prototype. A walk
- * with its own stack: the nesting of a file from elsewhere is not bounded.
+ * Infinity, which the reports would then write as null), a `__proto__` key, which JSON.parse keeps as data but
+ * an assignment or Object.assign (merge sums usage and latency that way) turns into the object's prototype, or
+ * nesting deeper than MAX_MATRIX_DEPTH. Depth first with its own stack of at most MAX_MATRIX_DEPTH frames: neither
+ * the nesting nor the number of values in a file from elsewhere (tens of millions of `{}`) grows the stack or the
+ * heap the walk takes.
  */
 function unsafeValue(document: unknown): string | undefined {
-  const stack: Node[] = [{ value: document, key: undefined, parent: undefined }];
-  while (stack.length) {
-    const node = stack.pop()!;
-    const value = node.value as Record<string, unknown> | unknown[];
-    const keys: PathSegment[] = Array.isArray(value) ? [...value.keys()] : Object.keys(value);
-    for (const key of keys) {
-      const child = (value as Record<PathSegment, unknown>)[key];
-      if (key === '__proto__') return `${pathTo({ value: child, key, parent: node })}: a key named __proto__ is not allowed (no run writes one)`;
-      if (typeof child === 'number' && !Number.isFinite(child)) return `${pathTo({ value: child, key, parent: node })} is not a finite number (a literal such as 1e400 reads as Infinity)`;
-      if (child !== null && typeof child === 'object') stack.push({ value: child, key, parent: node });
+  let frame: Frame | undefined = frameOf(document as object, undefined, undefined);
+  while (frame) {
+    const length: number = frame.keys ? frame.keys.length : (frame.value as unknown[]).length;
+    if (frame.next >= length) {
+      frame = frame.parent;
+      continue;
     }
+    const key: PathSegment = frame.keys ? frame.keys[frame.next]! : frame.next;
+    frame.next += 1;
+    const child = (frame.value as Record<PathSegment, unknown>)[key];
+    if (key === '__proto__') return `${pathTo({ key, parent: frame })}: a key named __proto__ is not allowed (no run writes one)`;
+    if (typeof child === 'number' && !Number.isFinite(child)) return `${pathTo({ key, parent: frame })} is not a finite number (a literal such as 1e400 reads as Infinity)`;
+    if (child === null || typeof child !== 'object') continue;
+    if (frame.depth >= MAX_MATRIX_DEPTH) return `${pathTo({ key, parent: frame })}: nested more than ${MAX_MATRIX_DEPTH} levels deep (a run writes about 10)`;
+    frame = frameOf(child, key, frame);
   }
   return undefined;
 }

@@ -3,13 +3,17 @@
  * The script of history.html. Cells are drawn as they scroll into view (200 rows at a time), each with its strip of
  * statuses across the target's runs on a canvas, so a year of nightly runs opens and filters at once; filters are
  * kept in the URL's fragment; a click on a row opens its change points with dates; the latency chart is uPlot's.
- * Every string from the data reaches the page as text (textContent, or escaped), never as markup.
+ * Every string from the data reaches the page as text (textContent, or escaped), never as markup, and flattened.
  */
+import { FLATTEN_SCRIPT } from '../report/inert-text.ts';
+
 export const HISTORY_SCRIPT = `
 (function () {
   var data = JSON.parse(document.getElementById('history-data').textContent);
   var $ = function (s) { return document.querySelector(s); };
-  var esc = function (s) { return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; }); };
+  // Text flattened as the server-rendered pages' (inert-text.ts): no bidi override or control reorders a row.
+  var flat = ${FLATTEN_SCRIPT};
+  var esc = function (s) { return flat(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; }); };
   var COLORS = { pass: '#cdebd5', fail: '#f6b9b6', error: '#ffe08a', unsupported: '#dadce0', skipped: '#eeeeee', flaky: '#d7b8f3', inconclusive: '#b9d0fb', absent: '#ffffff' };
   var BATCH = 200;
   var runs = data.runs;
@@ -75,7 +79,7 @@ export const HISTORY_SCRIPT = `
       var at = Math.min(n - 1, Math.max(0, Math.floor(e.offsetX * n / width)));
       var run = target.runs[at];
       var state = stateAt(cell, run);
-      canvas.title = runs[run][1].slice(0, 10) + ' (run ' + runs[run][0] + '): ' + (state ? state[0] + (state[0] === 'absent' ? '' : ' ' + show(state[1])) : '');
+      canvas.title = flat(runs[run][1].slice(0, 10) + ' (run ' + runs[run][0] + '): ' + (state ? state[0] + (state[0] === 'absent' ? '' : ' ' + show(state[1])) : ''));
     });
     return canvas;
   }
@@ -91,9 +95,9 @@ export const HISTORY_SCRIPT = `
     tr.dataset.cell = String(cell.i);
     tr.dataset.key = data.targets[cell.t].id + '|' + data.models[cell.m] + '|' + data.checks[cell.c].id;
     var cols = [data.targets[cell.t].id, data.models[cell.m], data.checks[cell.c].id];
-    cols.forEach(function (text) { var td = document.createElement('td'); td.className = 'id'; td.textContent = text; tr.appendChild(td); });
+    cols.forEach(function (text) { var td = document.createElement('td'); td.className = 'id'; td.textContent = flat(text); tr.appendChild(td); });
     var tdStrip = document.createElement('td'); tdStrip.appendChild(strip(cell)); tr.appendChild(tdStrip);
-    var now = document.createElement('td'); now.className = 'id'; now.textContent = cell.last ? (data.symbols[cell.last[0]] || '') + ' ' + describe(cell.last) : ''; tr.appendChild(now);
+    var now = document.createElement('td'); now.className = 'id'; now.textContent = cell.last ? flat((data.symbols[cell.last[0]] || '') + ' ' + describe(cell.last)) : ''; tr.appendChild(now);
     var ch = document.createElement('td'); ch.className = 'num'; ch.textContent = String(cell.changes.length); tr.appendChild(ch);
     var fl = document.createElement('td'); fl.className = 'num'; fl.textContent = cell.flaky ? Math.round(100 * cell.flaky / cell.runs) + '% (' + cell.flaky + '/' + cell.runs + ')' : ''; tr.appendChild(fl);
     tr.addEventListener('click', function () { open(cell.i); });
@@ -164,7 +168,7 @@ export const HISTORY_SCRIPT = `
   function fillSelect(el, values, all) {
     el.textContent = '';
     var first = document.createElement('option'); first.value = ''; first.textContent = all; el.appendChild(first);
-    values.forEach(function (v) { var o = document.createElement('option'); o.value = v; o.textContent = v; el.appendChild(o); });
+    values.forEach(function (v) { var o = document.createElement('option'); o.value = v; o.textContent = flat(v); el.appendChild(o); });
   }
 
   var plot = null;

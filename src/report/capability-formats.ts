@@ -47,7 +47,12 @@ export function tableMarkdown(table: CapabilityTable): string {
   return lines.join('\n');
 }
 
-const csvQuote = (s: string) => (/[",\n\r]/.test(s) || /^[=+\-@\t]/.test(s) ? `"${(/^[=+\-@\t]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"` : s);
+/**
+ * What a spreadsheet may read as the start of a formula (OWASP, CSV injection): `=`, `+`, `-`, `@`, a tab, and a
+ * carriage return or line feed, which some spreadsheets skip before they look for the `=` behind them.
+ */
+const FORMULA_START = /^[=+\-@\t\r\n]/;
+const csvQuote = (s: string) => (/[",\n\r]/.test(s) || FORMULA_START.test(s) ? `"${(FORMULA_START.test(s) ? `'${s}` : s).replace(/"/g, '""')}"` : s);
 
 /** One row per model and surface: model, family, surface, one column per capability (`value: notes`), latency, provenance. */
 export function tableCsv(table: CapabilityTable, options: { long?: boolean } = {}): string {

@@ -5,6 +5,8 @@
  * in the URL's fragment (a view can be shared as a link), opens on the failures-only view when the run has
  * failures, and shows a cell's detail in a drawer the page makes room for, so the drawer covers no cell.
  */
+import { FLATTEN_SCRIPT } from './inert-text.ts';
+
 export const HTML_SCRIPT = `
 (function () {
   const data = JSON.parse(document.getElementById('matrix-data').textContent);
@@ -13,7 +15,9 @@ export const HTML_SCRIPT = `
   const $ = (s) => document.querySelector(s);
   const $$ = (s, root) => Array.from((root || document).querySelectorAll(s));
   const text = (v) => (v === null || v === undefined ? 'null' : typeof v === 'string' ? v : JSON.stringify(v));
-  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  // Endpoint text flattened as the server-rendered grid's (inert-text.ts): no bidi override reorders the drawer.
+  const flat = ${FLATTEN_SCRIPT};
+  const esc = (s) => flat(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const panel = $('#detail');
   const controls = { target: '#f-target', family: '#f-family', group: '#f-group', api: '#f-api', status: '#f-status', model: '#f-model', check: '#f-check', view: '#f-view', changes: '#f-changes' };
   let selected = null;

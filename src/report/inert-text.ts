@@ -60,6 +60,13 @@ function flatten(text: string): string {
 }
 
 /**
+ * `flatten` as a JavaScript function expression, for the scripts of the HTML pages, which fill a detail panel from
+ * the page's data: made from the same expressions (a RegExp in a template is its literal), so the text the script
+ * shows is neutralised as the server-rendered grid's is, and the two cannot drift apart.
+ */
+export const FLATTEN_SCRIPT = `function (s) { s = String(s); return ${PRINTABLE_ASCII}.test(s) ? s : s.replace(${ESCAPE_SEQUENCE}, '\\ufffd').replace(${LINE_BREAKS}, ' \\u23ce ').replace(/\\t/g, ' ').replace(${CONTROL}, '\\ufffd'); }`;
+
+/**
  * One inert console or log line from endpoint text: no escape sequence reaches the terminal, no line break starts a
  * line of its own, no GitHub workflow command (`::error::`, `::add-mask::`, legacy `##[error]`) can be formed
  * anywhere in it, and it is at most `maxBytes` long.

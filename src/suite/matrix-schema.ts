@@ -5,9 +5,10 @@
  * `--baseline` validate it against this schema before any field is used, so a bad file is a usage error naming the
  * file and the JSON path of the first bad field, never a crash. What a schema cannot say (finite numbers, no
  * `__proto__` key, ids that are names, each cell once and none missing, values from the check's vocabulary) is
- * checked next, by the reader (src/cli/read-matrix.ts). It lives with the other input schemas (the suite
- * layer reads files from elsewhere); the TypeScript types stay in `report/matrix.ts`, and a test holds the two
- * together (statuses, formats).
+ * checked next, by the reader (src/cli/read-matrix.ts), which then leaves out every member this schema does not
+ * name (src/cli/known-fields.ts): a field the harness reads back must be named here. It lives with the other input
+ * schemas (the suite layer reads files from elsewhere); the TypeScript types stay in `report/matrix.ts`, and a test
+ * holds the two together (statuses, formats).
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { AnyKey } from '../json-path.ts';
@@ -157,7 +158,10 @@ export const MatrixSchema = Type.Object(
       wallMs: Num,
       latency: Type.Optional(AnyKey(AnyKey(Latency), { description: 'target/model -> API -> latency percentiles.' })),
     }),
-    gate: Type.Object({ exitCode: Type.Integer(), maxErrors: Type.Optional(Count) }, { description: 'Recomputed from the results when read; only maxErrors is kept.' }),
+    gate: Type.Object(
+      { exitCode: Type.Integer(), maxErrors: Type.Optional(Count), errors: Type.Optional(Type.Object({ unexpected: Count, max: Count })) },
+      { description: 'Recomputed from the results when read; only the most errors accepted (errors.max, format 1: maxErrors) is kept.' },
+    ),
     shapes: Type.Optional(ShapeTableSchema),
     comparison: Type.Optional(
       Type.Object({

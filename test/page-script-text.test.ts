@@ -1,0 +1,48 @@
+/**
+ * The scripts of matrix.html and history.html fill their detail panels from the page's data: endpoint text there is
+ * neutralised as the server-rendered grid's (htmlText): no bidi override, isolate or mark reorders what a reader
+ * sees, no control character or line break survives, markup is escaped. The `esc` of each generated script is run
+ * here, in node, against htmlText.
+ */
+import { describe, expect, it } from 'vitest';
+import { HISTORY_SCRIPT } from '../src/history/history-script.ts';
+import { HTML_SCRIPT } from '../src/report/html-script.ts';
+import { htmlText } from '../src/report/inert-text.ts';
+
+/** The script's `esc`, with whatever it calls that the script defines on a line of its own (`flat`). */
+function scriptEsc(script: string): (s: unknown) => string {
+  const lines = script.split('\n').filter((line) => /^\s*(const|var) (flat|esc) = /.test(line));
+  expect(lines.some((line) => /(const|var) esc = /.test(line))).toBe(true);
+  return new Function(`${lines.join('\n')}\nreturn esc;`)() as (s: unknown) => string;
+}
+
+const HOSTILE = [
+  'model \u202Eliaf\u202C is fine',
+  '\u2066x\u2069 \u2067y\u2068',
+  'a\u061Cb\u200Ec\u200Fd\u202A\u202B\u202D',
+  'nul\u0000 bel\u0007 del\u007f c1\u0085\u009b31m',
+  '\u001b[31mred\u001b]8;;http://x\u0007link',
+  'two\nlines\r\nand\u2028more\u2029\ttab',
+  'lone \ud800 surrogate \uffff',
+  '<img src=x onerror=alert(1)> & "quotes" \'single\'',
+  'plain text, 😀 and é',
+];
+/** What the server-rendered page leaves visible as such: nothing of it reorders or controls. */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufffe\uffff]|[\ud800-\udfff]/u;
+
+describe.each([
+  ['matrix.html', HTML_SCRIPT],
+  ['history.html', HISTORY_SCRIPT],
+])('the script of %s escapes as the server renders', (_page, script) => {
+  const esc = scriptEsc(script);
+  it.each(HOSTILE)('%j', (text) => {
+    expect(esc(text)).toBe(htmlText(text));
+    expect(esc(text)).not.toMatch(UNSAFE);
+    expect(esc(text)).not.toMatch(/[<>"']/);
+  });
+  it('a value that is not a string (an observed number, null) is shown as its text', () => {
+    expect(esc(42)).toBe('42');
+    expect(esc(null)).toBe('null');
+  });
+});
