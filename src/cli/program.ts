@@ -165,7 +165,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
 
   program
     .command('compare')
-    .description('what changed between two runs: new failures, fixes, changed values, new and vanished models and checks (exit 1 on any new failure); --by surface: what changes for an app moving from Mantle to bedrock-runtime, from one run of both surfaces (or one run of each)')
+    .description('what changed between two runs: new failures, fixes, changed values, new and vanished models and checks (exit 1 on any new failure, or when the newer run did not finish); --by surface: what changes for an app moving from Mantle to bedrock-runtime, from one run of both surfaces (or one run of each)')
     .argument('<matrix.json...>', 'old.json new.json; with --by surface, one or more runs')
     .option('--json', 'machine-readable output')
     .addOption(new Option('--by <dimension>', 'surface: the migration view, per model the cells that differ between Mantle and bedrock-runtime of one site').choices(['surface']))
