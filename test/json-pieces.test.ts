@@ -50,7 +50,15 @@ describe('jsonPieces', () => {
   });
 
   property.prop([value])('escaped for a script element, is the escape of the whole text', (v) => {
-    const whole = (JSON.stringify(v) ?? '').replace(/[<>&#\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const whole = (JSON.stringify(v) ?? '').replace(/[<>&#\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     expect(scriptJson(v)).toBe(whole);
+  });
+
+  it('writes direction marks and C1 controls as escapes that read back as themselves (a page shown in a terminal)', () => {
+    const v = { reason: 'model \u202eliaf\u202c is fine \u0085\u061c\u2066\u200f' };
+    const text = scriptJson(v);
+    expect(text).not.toMatch(/[\u0085\u061c\u200f\u202c\u202e\u2066]/);
+    expect(text).toContain('\\u202e');
+    expect(JSON.parse(text)).toEqual(v);
   });
 });

@@ -146,9 +146,16 @@ export function scriptJson(value: unknown): string {
   return [...scriptJsonPieces(value)].join('');
 }
 
+/**
+ * What JSON.stringify leaves raw and a page's source must not show raw: markup, and the C1 controls and direction
+ * marks an endpoint's text may carry (`cat matrix.html` in a terminal or a CI log would run or reorder them). Each
+ * is written as its `\uXXXX` escape, which reads back as the same character.
+ */
+const SCRIPT_UNSAFE = /[<>&#\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g;
+
 /** `scriptJson` in pieces (jsonPieces), for what may be megabytes of JSON. */
 export function* scriptJsonPieces(value: unknown): Generator<string> {
-  for (const piece of jsonPieces(value)) yield piece.replace(/[<>&#\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]!);
+  for (const piece of jsonPieces(value)) yield piece.replace(SCRIPT_UNSAFE, (c) => SCRIPT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A CSP source for one inline element: a page runs its own script and style, nothing else (no inline handlers). */
