@@ -52,3 +52,16 @@ describe('created-at.chat reads every prefix that answered', () => {
     expect((await probe('created-at.chat', '1.7635E9', '1.7635e+9')).observed).toBe('exponent');
   });
 });
+
+describe('sdk.strict.chat holds every prefix that answered to the rules, as created-at.chat reads them', () => {
+  it('an exponent on /v1 alone breaks it, naming the path; integers on both are ok', async () => {
+    const v1 = await probe('sdk.strict.chat', '1.7635E9', '1763500000');
+    expect(v1.observed, v1.reason).toBe('breaks');
+    expect(v1.reason).toContain('/v1/chat/completions: created is 1.7635E9 (exponent), not an integer');
+    expect((await probe('created-at.chat', '1.7635E9', '1763500000')).observed).toBe('exponent');
+    const both = await probe('sdk.strict.chat', '1763500000', '1763500001');
+    expect(both.observed, both.reason).toBe('ok');
+    expect(both.reason).toContain('every prefix (/v1/chat/completions, /openai/v1/chat/completions)');
+    expect((await probe('sdk.strict.chat', null, '1763500000')).observed).toBe('ok');
+  });
+});

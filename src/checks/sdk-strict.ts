@@ -5,8 +5,9 @@
  * `1.772195752e+09` or `1790000000.25` breaks them (openai/openai-dotnet #1006), however JavaScript reads it.
  */
 import { isRecord, losslessBody, NESTED_TOO_DEEP } from '../transport/body.ts';
-import { observeOk } from './answer.ts';
-import { judge, unobserved } from './judge.ts';
+import type { Exchange } from '../transport/exchange.ts';
+import { answerOf, observeOk } from './answer.ts';
+import { evidenceOf, judge, unobserved } from './judge.ts';
 import { lexemeKind } from './lexeme.ts';
 import type { CheckDefinition } from './types.ts';
 
@@ -53,15 +54,29 @@ function strictCheck(id: string, api: 'chat-completions' | 'responses', rules: R
     run(input) {
       const seen = observeOk(input);
       if ('settled' in seen) return seen.settled;
-      const evidence = seen.evidence;
-      const parsed = losslessBody(seen.exchange.response!);
-      if (!parsed.ok && parsed.tooDeep) return unobserved(input, `could not observe: the body is ${NESTED_TOO_DEEP}`, evidence);
-      if (!parsed.ok || !isRecord(parsed.value)) return judge(definition, input, 'breaks', evidence, 'the body is not a JSON object');
-      const problems = rules(parsed.value);
-      return judge(definition, input, problems.length ? 'breaks' : 'ok', evidence, problems.join('; ') || 'integer timestamps and counts, required fields present');
+      // A probe asks every route prefix, and a client is pointed at one of them: the answer of each prefix that
+      // answered 2xx is held to the rules (the created lexeme has differed by route, MANTLE.md), as created-at.*
+      // reads them, and one that breaks a strict client breaks the cell, naming its path.
+      const answered = seen.outcome.exchanges.filter((ex) => ex === seen.exchange || (ex.step === seen.exchange.step && answerOf(ex).kind === 'ok'));
+      const read = answered.map((exchange) => ({ exchange, problems: problemsOf(exchange, rules) }));
+      const evidence = read.map(({ exchange }) => evidenceOf(seen.caseId, exchange));
+      const deep = read.find((r) => r.problems === undefined);
+      if (deep) return unobserved(input, `could not observe: ${deep.exchange.request.path}: the body is ${NESTED_TOO_DEEP}`, evidence);
+      const broken = read.filter((r) => r.problems!.length > 0);
+      const where = (r: (typeof read)[number]) => (read.length > 1 ? `${r.exchange.request.path}: ` : '');
+      if (broken.length) return judge(definition, input, 'breaks', evidence, broken.map((r) => `${where(r)}${r.problems!.join('; ')}`).join('; '));
+      return judge(definition, input, 'ok', evidence, `${read.length > 1 ? `every prefix (${read.map((r) => r.exchange.request.path).join(', ')}): ` : ''}integer timestamps and counts, required fields present`);
     },
   };
   return definition;
+}
+
+/** What breaks a strict client in one 2xx's body; undefined when it nests too deep to read. */
+function problemsOf(exchange: Exchange, rules: Rule): string[] | undefined {
+  const parsed = losslessBody(exchange.response!);
+  if (!parsed.ok && parsed.tooDeep) return undefined;
+  if (!parsed.ok || !isRecord(parsed.value)) return ['the body is not a JSON object'];
+  return rules(parsed.value);
 }
 
 export const strictClientChecks: readonly CheckDefinition[] = [
