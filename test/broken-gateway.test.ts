@@ -14,6 +14,7 @@ import { LiveTarget } from '../src/transport/live-target.ts';
 import { RetryingTarget } from '../src/transport/retrying-target.ts';
 import type { Target } from '../src/transport/target.ts';
 import { startFaultProxy, FAULTS, type Fault } from './helpers/fault-proxy.ts';
+import { capturing } from './helpers/capturing-target.ts';
 import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
 import { startProxy } from './helpers/wire-proxy.ts';
 
@@ -21,19 +22,6 @@ const MODEL = 'openai.gpt-oss-20b';
 const verdicts = (results: Map<string, CheckResult>) => Object.fromEntries([...results].map(([id, r]) => [id, `${r.status} ${JSON.stringify(r.observed)}`]));
 const retrying = (target: Target) => new RetryingTarget(target, { retries: 2, baseDelayMs: 1, maxDelayMs: 5, sleep: async () => {} });
 
-function capturing(target: Target, seen: Exchange[]): Target {
-  return {
-    id: target.id,
-    mode: target.mode,
-    caseFinished: (...args) => target.caseFinished(...args),
-    close: () => target.close(),
-    async send(request, context) {
-      const exchange = await target.send(request, context);
-      seen.push(exchange);
-      return exchange;
-    },
-  };
-}
 
 let emulator: RunningEmulator;
 beforeAll(async () => {

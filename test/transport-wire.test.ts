@@ -19,6 +19,7 @@ import { sendHttp } from '../src/transport/http-exchange.ts';
 import { LiveTarget } from '../src/transport/live-target.ts';
 import { RetryingTarget } from '../src/transport/retrying-target.ts';
 import type { Target } from '../src/transport/target.ts';
+import { capturing } from './helpers/capturing-target.ts';
 import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
 import { startProxy, type RunningProxy } from './helpers/wire-proxy.ts';
 
@@ -26,19 +27,6 @@ import { startProxy, type RunningProxy } from './helpers/wire-proxy.ts';
 const MODELS = ['qwen.qwen3-32b', 'deepseek.v3.2'];
 const CHECKS = ['api.chat-completions', 'created-at.chat', 'stream.chat-completions', 'schema.chat-completion', 'schema.chat-completion-chunk', 'schema.error', 'errors.bad-parameter', 'errors.unknown-model'];
 
-function capturing(target: Target, seen: Exchange[]): Target {
-  return {
-    id: target.id,
-    mode: target.mode,
-    caseFinished: (...args) => target.caseFinished(...args),
-    close: () => target.close(),
-    async send(request, context) {
-      const exchange = await target.send(request, context);
-      seen.push(exchange);
-      return exchange;
-    },
-  };
-}
 
 const verdicts = (results: Map<string, CheckResult>) => Object.fromEntries([...results].map(([id, r]) => [id, `${r.status} ${JSON.stringify(r.observed)}`]));
 
