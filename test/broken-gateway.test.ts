@@ -65,6 +65,14 @@ describe('a close-delimited body (HTTP/1.0, no length)', () => {
     expect(verdicts(results)).toEqual(clean);
   });
 
+  it('ended by a FIN halfway (a reset the socket did not report): HARNESS_STREAM_CUT, since only the text can tell', async () => {
+    const { results, seen } = await throughFault(FAULTS.closeDelimitedHalfEnd, (path, body) => streamed(path, body) || path === '/v1/chat/completions', CHECKS);
+    for (const id of CHECKS) expect(`${id} ${results.get(id)!.status}`).toBe(`${id} error`);
+    expect(results.get('stream.responses')!.reason).toMatch(/^HARNESS_STREAM_CUT: .*the connection closed inside an event, and the body has no length/);
+    expect(results.get('created-at.chat')!.reason).toMatch(/HARNESS_STREAM_CUT: .*the connection closed inside the JSON/);
+    expect(seen.some((ex) => ex.error?.code === 'HARNESS_STREAM_CUT')).toBe(true);
+  });
+
   it('ended by a FIN after the whole body is the endpoint\'s answer, judged as a clean run judges it', async () => {
     const clean = verdicts(await checkModel(liveTarget(emulator.url), MODEL, { checks: CHECKS }));
     const { results, seen, faulted } = await throughFault(FAULTS.closeDelimitedWhole, () => true, CHECKS);

@@ -31,6 +31,14 @@ export const FAULTS = {
     socket.write(up.body.subarray(0, up.body.length >> 1));
     setTimeout(() => socket.resetAndDestroy(), 50);
   }) as Fault,
+  /**
+   * HTTP/1.0, no length: half the body, then a FIN. What a reset looks like when the socket does not report it (a
+   * busy event loop reads it as a plain end): only the text can say it is not whole.
+   */
+  closeDelimitedHalfEnd: ((_res, up, socket) => {
+    socket.write(`HTTP/1.0 ${up.status} OK\r\ncontent-type: ${up.type}\r\nconnection: close\r\n\r\n`);
+    socket.end(up.body.subarray(0, up.body.length >> 1));
+  }) as Fault,
   /** HTTP/1.0, no length: the whole body, then a FIN. A complete answer. */
   closeDelimitedWhole: ((_res, up, socket) => {
     socket.write(`HTTP/1.0 ${up.status} OK\r\ncontent-type: ${up.type}\r\nconnection: close\r\n\r\n`);
