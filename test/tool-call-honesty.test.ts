@@ -124,8 +124,22 @@ describe('the tool-result turn', () => {
   });
 
   const refused = { chat: chat([], { refusal: "I'm sorry, but I can't help." }, 'stop'), responses: responses([], [{ type: 'message', id: 'm', role: 'assistant', status: 'completed', content: [{ type: 'refusal', refusal: "I'm sorry, but I can't help." }] }]), messages: messages([], 'refusal') };
-  const spent = { chat: { ...chat([], { content: '' }, 'length'), usage: { prompt_tokens: 20, completion_tokens: 128, total_tokens: 148, completion_tokens_details: { reasoning_tokens: 128 } } }, responses: { ...responses([]), status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } }, messages: messages([], 'max_tokens') };
+  const spent = { chat: { ...chat([], { content: '' }, 'length'), usage: { prompt_tokens: 20, completion_tokens: 128, total_tokens: 148, completion_tokens_details: { reasoning_tokens: 128 } } }, responses: { ...responses([]), status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, usage: { input_tokens: 20, output_tokens: 128, total_tokens: 148 } }, messages: { ...messages([], 'max_tokens'), usage: { input_tokens: 20, output_tokens: 128 } } };
   const prose = { chat: chat([], { content: 'It is sunny.' }, 'stop'), responses: responses([], [{ type: 'message', id: 'm', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'It is sunny.', annotations: [] }] }]), messages: messages([], 'end_turn', [{ type: 'text', text: 'It is sunny.' }]) };
+
+  // An answer that says its budget ran out with 9 of 128 tokens spent was not cut by that budget (review of a model
+  // server that ended one trial early): its missing call is observed, not excused as the budget's doing.
+  it.each(FORCED)('$check: a "budget" stop with little of the budget spent is judged (no-call), not inconclusive', async ({ api, caseId, check }) => {
+    const early = {
+      chat: { ...chat([], { content: '' }, 'length'), usage: { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29 } },
+      responses: { ...responses([]), status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, usage: { input_tokens: 20, output_tokens: 2, total_tokens: 22 } },
+      messages: { ...messages([], 'max_tokens'), usage: { input_tokens: 20, output_tokens: 9 } },
+    };
+    const judgedEarly = await judged(caseId, check, early[api]);
+    expect(judgedEarly.observed, judgedEarly.reason).toBe('no-call');
+    const judgedSpent = await judged(caseId, check, spent[api]);
+    expect(judgedSpent.status, judgedSpent.reason).toBe('inconclusive');
+  });
 
   it.each(RESULT_TURNS)('$check: not sent because the model made no call is inconclusive, saying why', async ({ api, caseId, check }) => {
     const cases = [

@@ -22,17 +22,27 @@ function outputUsage(body: Record<string, unknown>): { output?: number; reasonin
 /**
  * Whether the answer stopped because the output budget ran out, and what shows it: the answer says so, or it says
  * nothing of why it ended (a stream without a finish_reason, which stream.* fails) and its usage reached `limit`
- * (the figures budgetSpent adds show it).
+ * (the figures budgetSpent adds show it). An answer that says its budget ran out while its usage shows less than
+ * half of `limit` spent was not cut by the budget the harness asked for (a gateway's clamp, an endpoint that ends
+ * answers early): what it shows is judged, not excused.
  */
 export function stoppedByBudget(body: Record<string, unknown>, limit?: number): string | undefined {
   const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : undefined;
-  if (choice?.finish_reason === 'length') return 'finish_reason "length"';
   const incomplete = isRecord(body.incomplete_details) ? body.incomplete_details.reason : undefined;
-  if (body.status === 'incomplete' && (incomplete === undefined || incomplete === 'max_output_tokens')) return `status "incomplete"${incomplete ? ` (${String(incomplete)})` : ''}`;
-  if (body.stop_reason === 'max_tokens') return 'stop_reason "max_tokens"';
+  const says =
+    choice?.finish_reason === 'length'
+      ? 'finish_reason "length"'
+      : body.status === 'incomplete' && (incomplete === undefined || incomplete === 'max_output_tokens')
+        ? `status "incomplete"${incomplete ? ` (${String(incomplete)})` : ''}`
+        : body.stop_reason === 'max_tokens'
+          ? 'stop_reason "max_tokens"'
+          : undefined;
+  const { output, reasoning } = outputUsage(body);
+  // Reasoning counted apart from the output (some servers do) is spent from the same budget.
+  const spent = output === undefined ? undefined : reasoning !== undefined && reasoning > output ? output + reasoning : output;
+  if (says) return limit !== undefined && spent !== undefined && spent < limit / 2 ? undefined : says;
   const said = [choice?.finish_reason, body.status, body.stop_reason].some((reason) => reason !== undefined && reason !== null);
-  const { output } = outputUsage(body);
-  if (!said && limit !== undefined && output !== undefined && output >= limit) return 'no stop reason given';
+  if (!said && limit !== undefined && spent !== undefined && spent >= limit) return 'no stop reason given';
   return undefined;
 }
 
