@@ -56,7 +56,7 @@ function runOptions(command: Command): Command {
     .addOption(numeric('--max-requests <n>', 'stop sending after this many requests, 0: no cap', RUN_RANGES['--max-requests'], DEFAULTS.maxRequests))
     .addOption(numeric('--max-tokens-total <n>', 'stop sending after this many tokens, 0: no cap', RUN_RANGES['--max-tokens-total'], DEFAULTS.maxTokensTotal))
     .addOption(numeric('--max-body-bytes <n>', 'largest response body kept in memory, counted after decoding gzip/deflate/br', RUN_RANGES['--max-body-bytes'], DEFAULTS.maxBodyBytes, '8388608 (8 MiB)'))
-    .addOption(numeric('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour; 3 is recommended for live gating', RUN_RANGES['--repeat'], DEFAULTS.repeat))
+    .addOption(numeric('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour; 3 is recommended for live gating (replay repeats what was recorded)', RUN_RANGES['--repeat'], DEFAULTS.repeat))
     .addOption(numeric('--max-errors <n>', 'cells with no stated expectation that may be error before the gate fails', RUN_RANGES['--max-errors'], DEFAULTS.maxErrors))
     .option('--overwrite-failures', 'record: replace a case\'s fixture even when its new exchanges hold an infrastructure failure; without it the previous fixture is kept')
     .addOption(new Option('--source <source>', 'provenance written into recorded fixtures').choices(['live', 'emulator']).default('live'))

@@ -138,12 +138,16 @@ export class ModelSession {
     return this.#probeIds;
   }
 
-  /** How many trials a case gets: `repeat` when a check that depends on the model reads it, else one. */
+  /**
+   * How many trials a case gets: `repeat` when a check that depends on the model reads it, else one. Replay gives
+   * as many as were recorded, whatever `repeat` says: a trial more would replay trial 1's answers as if the model had
+   * answered again, and outvote what was recorded.
+   */
   async #trialCount(spec: LoadedCase): Promise<number> {
     if (spec.probe || spec.shared) return 1;
     if (!this.#readByModelChecks().has(spec.id)) return 1;
-    const recorded = (await this.#target.trialsRecorded?.(this.model.id, spec.id)) ?? 1;
-    return Math.max(this.#hooks.repeat ?? 1, recorded);
+    const recorded = await this.#target.trialsRecorded?.(this.model.id, spec.id);
+    return recorded ?? this.#hooks.repeat ?? 1;
   }
 
   /** The cases a check that depends on the model reads (worked out once, not once per case over every check). */
