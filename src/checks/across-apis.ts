@@ -7,7 +7,7 @@
  */
 import { isRecord } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import { answeringExchange, answerOf, namesField, offTopicRejection, sentBody, type Answer } from './answer.ts';
+import { answeringExchange, answerOf, namesField, offTopicRejection, refusedOnServedRoute, sentBody, type Answer } from './answer.ts';
 import { evidenceOf, inconclusive, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
@@ -71,7 +71,8 @@ export function acrossApis(definition: CheckDefinition, input: CheckInput, sever
       evidence.push(evidenceOf(outcome.caseId, exchange));
       const answer = answerOf(exchange);
       const seen: ApiExchange = { api: outcome.api, caseId: outcome.caseId, exchange, answer, request: sentBody(exchange) };
-      if (answer.kind === 'refused') readings.push({ api: outcome.api, reading: { unsupported: `not served here (${answer.status}: ${answer.message})` } });
+      if (answer.kind === 'refused' && outcome.routed) readings.push({ api: outcome.api, reading: { error: refusedOnServedRoute(answer) } });
+      else if (answer.kind === 'refused') readings.push({ api: outcome.api, reading: { unsupported: `not served here (${answer.status}: ${answer.message})` } });
       else if (answer.kind === 'broken') readings.push({ api: outcome.api, reading: { error: `could not observe: ${answer.message}` } });
       else readings.push({ api: outcome.api, reading: read(seen) });
     }

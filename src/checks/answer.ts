@@ -134,9 +134,24 @@ export function unreadableAnswer(input: CheckInput, answer: Extract<Answer, { ki
   return unobserved(input, `could not observe: HTTP ${answer.status} with a body that is not a JSON object, so what the model did cannot be read (schema.* judge the body)`, evidence);
 }
 
+/** Whether the check read only cases sent on the route the probes found serving the model (no probe among them). */
+export function onServedRoute(input: CheckInput): boolean {
+  const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
+  return completed.length > 0 && completed.every((o) => o.routed);
+}
+
+/**
+ * Why a refusal of the model on the route its probe found serving it is no "not served": the endpoint said both,
+ * so what the request would show was not observed (an error, which gates where an expectation is stated, never n/a).
+ */
+export function refusedOnServedRoute(answer: Extract<Answer, { kind: 'refused' }>): string {
+  return `could not observe: the endpoint refused the model (${answer.status}: ${answer.message}) on the route its probe found serving it`;
+}
+
 /** The verdict for an answer that is not a 2xx and not the rejection the check observes. */
 export function notObservable(input: CheckInput, answer: Answer, evidence: Evidence[]): CheckResult {
   const expected = input.expectation?.value ?? null;
+  if (answer.kind === 'refused' && onServedRoute(input)) return unobserved(input, refusedOnServedRoute(answer), evidence);
   if (answer.kind === 'refused') return { status: 'unsupported', observed: null, expected, reason: `the model is not served here (${answer.status}: ${answer.message})`, evidence };
   const message = 'message' in answer ? answer.message : `HTTP ${answer.status}`;
   return unobserved(input, `could not observe: ${message}`, evidence);

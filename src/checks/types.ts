@@ -36,7 +36,15 @@ export type CaseOutcome =
    * answer lacked what a later step needed (no tool call to answer, no id to fetch), the later steps were not sent
    * and `incomplete` says which and why.
    */
-  | { kind: 'completed'; caseId: string; api: ApiId; exchanges: Exchange[]; incomplete?: { step: string; reason: string } }
+  | {
+      kind: 'completed';
+      caseId: string;
+      api: ApiId;
+      exchanges: Exchange[];
+      incomplete?: { step: string; reason: string };
+      /** Sent on the route the probes found serving the model (every case but a probe): a refusal there is no "not served". */
+      routed?: true;
+    }
   /** The model does not serve the case's API (decided by the probes), so nothing was sent. */
   | { kind: 'unsupported'; caseId: string; api: ApiId; reason: string }
   /** The endpoint or harness broke (timeout, reset, throttled, missing recording): no verdict possible. */

@@ -23,7 +23,8 @@ function kindOf(was: MatrixResult | undefined, now: MatrixResult): keyof typeof 
   if (bad(was.status) && now.status === 'pass') return 'fixes';
   if (now.status === 'flaky' && was.status !== 'flaky') return 'becameFlaky';
   // Before "became stable": a flaky cell now hidden is not stable, it is no longer seen.
-  if (OBSERVED.has(was.status) && (now.status === 'inconclusive' || now.status === 'skipped')) return 'noLongerObserved';
+  // n/a too: a cell that observed something and now says "not served" lost what it showed (a route gone, or a refusal).
+  if (OBSERVED.has(was.status) && was.status !== 'unsupported' && (now.status === 'inconclusive' || now.status === 'skipped' || now.status === 'unsupported')) return 'noLongerObserved';
   if (was.status === 'flaky' && now.status !== 'flaky') return 'becameStable';
   if (was.observed !== now.observed && now.observed !== null && was.observed !== null) return 'changedObserved';
   return undefined;

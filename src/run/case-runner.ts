@@ -94,13 +94,13 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
       } catch (error) {
         // An earlier answer lacked what this step needs: that is the endpoint's behavior, not a broken run.
         if (error instanceof HarnessError && error.code === 'HARNESS_TEMPLATE') {
-          return { kind: 'completed', ...base, exchanges, incomplete: { step: step.id, reason: error.message } };
+          return { kind: 'completed', ...base, exchanges, incomplete: { step: step.id, reason: error.message }, routed: true };
         }
         throw error;
       }
       if (exchange.error) return failed(base, exchanges, exchange.error);
     }
-    return { kind: 'completed', ...base, exchanges };
+    return { kind: 'completed', ...base, exchanges, routed: true };
   } catch (error) {
     const harness = toHarnessError(error);
     return failed(base, exchanges, { code: harness.code, message: harness.message });
