@@ -388,6 +388,19 @@ describe('compare: coverage lost', () => {
   });
 });
 
+describe('coverage: cells that rest on fewer trials than asked', () => {
+  it('an observed cell with error trials (outvoted by the one that observed) is counted, in the console, md and html', () => {
+    const trial = (status: 'pass' | 'error') => ({ status, observed: status === 'pass' ? '/v1' : null, reason: status === 'pass' ? 'ok' : 'HARNESS_SERVER_ERROR: 504', evidence: [] });
+    const matrix = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'path-prefix', status: 'pass', observed: '/v1', trials: [trial('error'), trial('error'), trial('pass'), trial('error'), trial('error')] }]);
+    const line = coverageLine(matrix);
+    expect(line).toBe('6 of 6 cells observed (100%); 1 observed cell(s) rest on fewer trials than asked (4 trial(s) errored)');
+    expect(renderMarkdown(matrix)).toContain('rest on fewer trials than asked (4 trial(s) errored)');
+    expect(renderHtml(matrix)).toContain('rest on fewer trials than asked (4 trial(s) errored)');
+    // Trials that all observed say nothing more.
+    expect(coverageLine(smallMatrix([{ model: 'qwen.qwen3-32b', check: 'path-prefix', status: 'pass', observed: '/v1', trials: [trial('pass'), trial('pass')] }]))).toBe('6 of 6 cells observed (100%)');
+  });
+});
+
 describe('compare: a newer run that stopped', () => {
   it('lists the cells it did not reach as no longer observed, and says it did not finish', () => {
     const before = smallMatrix();

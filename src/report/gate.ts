@@ -158,6 +158,10 @@ export interface Coverage {
   notReached: number;
   /** Read something, but of a model the gate says observed nothing (a typo'd id, one no API serves): not the model. */
   ofUnobservedModels: number;
+  /** Observed cells of which some trials (`--repeat`) were errors: their verdict rests on fewer trials than asked. */
+  errorTrialCells: number;
+  /** The error trials of those cells. */
+  errorTrials: number;
 }
 
 /**
@@ -171,7 +175,7 @@ export function readOfUnobservedModels(matrix: Pick<Matrix, 'results' | 'models'
 }
 
 export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'>): Coverage {
-  const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0, notReached: 0, ofUnobservedModels: 0 };
+  const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0, notReached: 0, ofUnobservedModels: 0, errorTrialCells: 0, errorTrials: 0 };
   const apart = readOfUnobservedModels(matrix);
   for (const r of matrix.results) {
     // A cell a stop cut short says so in its reason (run-matrix.ts): it was this run's to observe.
@@ -181,7 +185,15 @@ export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'>): Coverage
     else if (r.status === 'error') c.errors += 1;
     else if (r.status === 'skipped') c.skipped += 1;
     else if (apart.has(r)) c.ofUnobservedModels += 1;
-    else c.observed += 1;
+    else {
+      c.observed += 1;
+      // A trial that errored never outvotes one that observed (trials.ts), so the cell reads as observed: said here.
+      const errored = r.trials?.filter((t) => t.status === 'error').length ?? 0;
+      if (errored > 0) {
+        c.errorTrialCells += 1;
+        c.errorTrials += errored;
+      }
+    }
   }
   return c;
 }
@@ -199,5 +211,6 @@ export function coverageLine(matrix: Pick<Matrix, 'results' | 'models'>): string
     c.notRun ? `${c.notRun} not run here (filtered out or another shard's)` : '',
     c.ofUnobservedModels ? `${c.ofUnobservedModels} of model(s) with nothing observed` : '',
   ].filter(Boolean);
-  return `${c.observed} of ${c.cells} cells observed${percent}${missing.length ? `; not observed: ${missing.join(', ')}` : ''}`;
+  const fewer = c.errorTrialCells ? `; ${c.errorTrialCells} observed cell(s) rest on fewer trials than asked (${c.errorTrials} trial(s) errored)` : '';
+  return `${c.observed} of ${c.cells} cells observed${percent}${missing.length ? `; not observed: ${missing.join(', ')}` : ''}${fewer}`;
 }
