@@ -267,3 +267,27 @@ describe('--help matches the README', () => {
     expect(helpOptions(await help('run')).get('--target-name')?.default).toBe(plain(row[3]!));
   });
 });
+
+// `--history "$UNSET_VAR"` in a CI job resolved to the working folder: the run file landed in the checkout, exit 0
+// (review of 2026-12-05); `fixtures prune --fixtures ""` pruned it.
+describe('an empty path is refused, not read as the current folder', () => {
+  it.each([
+    [['run', '--history', ''], '--history'],
+    [['run', '--report-dir', '  '], '--report-dir'],
+    [['fixtures', 'prune', '--fixtures', ''], '--fixtures'],
+    [['history', ''], '<dir>'],
+    [['report', ''], '<matrix.json>'],
+    [['merge', 'a.json', ''], '<matrix.json>'],
+    [['table', 'a.json', '--out', ''], '--out'],
+  ])('%j: exit 2 naming %s', async (args, name) => {
+    // In a folder of its own: were the path read as the current folder, this is what it would write into or prune.
+    const cwd = await mkdtemp(join(tmpdir(), 'empty-path-'));
+    try {
+      const result = await cli(args, {}, cwd);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`HARNESS_USAGE: ${name}: an empty path would be the current folder`);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  });
+});

@@ -5,6 +5,7 @@
  * compiler or test runner), so the command line answers at once.
  */
 import { Command, Option } from 'commander';
+import { refuseEmptyPaths } from './empty-paths.ts';
 import type { EmulatorFlags } from './emulator-command.ts';
 import { PROJECT_ROOT, VERSION, type Io } from './project.ts';
 import type { RunCommandFlags } from './run-command.ts';
@@ -83,7 +84,8 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .showSuggestionAfterError(true)
     // `catalog diff` has its own --catalog: a parent's options are read only before a subcommand's name.
     .enablePositionalOptions()
-    .addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
+    .addHelpText('after', `\n${EXIT_CODES_HELP}\n`)
+    .hook('preAction', (_program, command) => refuseEmptyPaths(command));
 
   runOptions(
     program
