@@ -370,6 +370,8 @@ describe('an output limit is honored only when the answer met it', () => {
   it('cut at the limit (finish_reason length, or every token of it used) is honored', async () => {
     expect((await judged('length', 16)).observed).toBe('honored');
     expect((await judged('stop', 16)).observed).toBe('honored');
+    // Said cut with little of the limit used: the limit ended it all the same (not "ended on its own").
+    expect((await judged('length', 3)).observed).toBe('honored');
   });
 
   it('an answer that ended on its own under the limit never met it: inconclusive, not honored', async () => {

@@ -4,10 +4,14 @@
  * `unsupported` (n/a, never gating, coverage 100%) and, under --repeat, was outvoted. The endpoint said both: the
  * cell could not observe anything, so `error`. A refusal on a probe (no route chosen yet) still says "not served".
  */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getCheck } from '../src/checks/registry.ts';
 import type { CaseOutcome, CheckResult } from '../src/checks/types.ts';
 import { compareMatrices } from '../src/report/compare.ts';
+import { catalogEmulator, cli, ROOT } from './helpers/harness.ts';
 import { answeredWith, caseStep } from './helpers/suite-answers.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
@@ -44,4 +48,23 @@ describe('compare', () => {
     const after = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'path-prefix', status: 'unsupported', observed: null, reason: 'the model is not served here' }]);
     expect(compareMatrices(before, after).noLongerObserved!.map((c) => `${c.model} ${c.check} ${c.before!.status} -> ${c.after!.status}`)).toEqual(['qwen.qwen3-32b path-prefix pass -> unsupported']);
   });
+});
+
+describe('a route no probe of the API chose', () => {
+  // A suite with no probe for an API (a custom --suites folder): the route is assumed, so a refusal on it is the
+  // endpoint's "not served", as before (review of 69454a6f: it read as a contradiction and failed the gate).
+  it('a refusal there is n/a, not a contradiction', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'no-probe-'));
+    const emulator = await catalogEmulator();
+    try {
+      await writeFile(join(dir, 'mini.suite.yaml'), 'suite: mini\ndescription: one chat case, no probe\ncases:\n  - id: mini.chat\n    title: chat with no probe\n    api: chat-completions\n    request: { body: { messages: [{ role: user, content: Reply with the word OK. }], max_tokens: 16 } }\n    checks: [sdk.strict.chat]\n');
+      const run = await cli(['run', '--mode', 'live', '--endpoint', emulator.url, '--auth', 'none', '--suites', dir, '--catalog', join(ROOT, 'suites', 'models.yaml'), '--no-expectations', '--models', 'anthropic.claude-opus-4-7', '--report-dir', join(dir, 'reports'), '--quiet']);
+      const matrix = JSON.parse(await readFile(join(dir, 'reports', 'matrix.json'), 'utf8')) as { results: CheckResult[] };
+      expect(matrix.results[0]!.status, matrix.results[0]!.reason).toBe('unsupported');
+      expect(run.code, run.stderr).toBe(0);
+    } finally {
+      await emulator.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -28,15 +28,7 @@ function outputUsage(body: Record<string, unknown>): { output?: number; reasonin
  */
 export function stoppedByBudget(body: Record<string, unknown>, limit?: number): string | undefined {
   const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : undefined;
-  const incomplete = isRecord(body.incomplete_details) ? body.incomplete_details.reason : undefined;
-  const says =
-    choice?.finish_reason === 'length'
-      ? 'finish_reason "length"'
-      : body.status === 'incomplete' && (incomplete === undefined || incomplete === 'max_output_tokens')
-        ? `status "incomplete"${incomplete ? ` (${String(incomplete)})` : ''}`
-        : body.stop_reason === 'max_tokens'
-          ? 'stop_reason "max_tokens"'
-          : undefined;
+  const says = saysBudgetStop(body);
   const { output, reasoning } = outputUsage(body);
   // Reasoning counted apart from the output (some servers do) is spent from the same budget.
   const spent = output === undefined ? undefined : reasoning !== undefined && reasoning > output ? output + reasoning : output;
@@ -44,6 +36,15 @@ export function stoppedByBudget(body: Record<string, unknown>, limit?: number): 
   const said = [choice?.finish_reason, body.status, body.stop_reason].some((reason) => reason !== undefined && reason !== null);
   if (!said && limit !== undefined && spent !== undefined && spent >= limit) return 'no stop reason given';
   return undefined;
+}
+
+/** How the answer says its output budget ended it (`finish_reason "length"`, ...), whatever its usage shows. */
+export function saysBudgetStop(body: Record<string, unknown>): string | undefined {
+  const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : undefined;
+  const incomplete = isRecord(body.incomplete_details) ? body.incomplete_details.reason : undefined;
+  if (choice?.finish_reason === 'length') return 'finish_reason "length"';
+  if (body.status === 'incomplete' && (incomplete === undefined || incomplete === 'max_output_tokens')) return `status "incomplete"${incomplete ? ` (${String(incomplete)})` : ''}`;
+  return body.stop_reason === 'max_tokens' ? 'stop_reason "max_tokens"' : undefined;
 }
 
 /** How an answer says it ended: `finish_reason "stop"`, `status "completed"`, `stop_reason "end_turn"`, or `no stop reason`. */

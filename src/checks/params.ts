@@ -10,7 +10,7 @@
 import { isRecord } from '../transport/body.ts';
 import { namesField, notObservable, observe, offTopicRejection, sentBody, unreadableAnswer, type Observation } from './answer.ts';
 import { visibleText } from './answer-text.ts';
-import { budgetSpent, stoppedByBudget, stopReasonOf } from './budget.ts';
+import { budgetSpent, saysBudgetStop, stoppedByBudget, stopReasonOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import type { CheckDefinition, CheckInput } from './types.ts';
 
@@ -92,7 +92,8 @@ function outputLimit(field: 'max_tokens' | 'max_completion_tokens' | 'max_output
     if (free <= limit) return { inconclusive: `${field}: ${limit}, ${size}; but the control with room to answer wrote only ${free} token(s), so the limit could not show` };
     // Within the limit is not cut by it: an answer that ended on its own under the limit (the model said less this
     // time) never met it. It is met when the answer says it was cut, or used the whole limit.
-    if (!stoppedByBudget(body, limit) && used !== limit) {
+    // Said cut counts whatever the usage: this check asks whether the limit ended the answer, not whether a budget hid it.
+    if (!saysBudgetStop(body) && !stoppedByBudget(body, limit) && used !== limit) {
       return { inconclusive: `${field}: ${limit}, ${size}, ended on its own (${stopReasonOf(body)}); the limit was never reached, though the control wrote ${free}` };
     }
     return { honored: true, detail: `${field}: ${limit}, ${size}; the control wrote ${free}` };

@@ -133,7 +133,8 @@ export const pathPrefix: CheckDefinition = {
 };
 
 export type ApiRoute =
-  | { state: 'supported'; prefix: string }
+  /** `probed`: the API's own probes found the model served there (else the route was assumed: no probe asked it). */
+  | { state: 'supported'; prefix: string; probed?: true }
   | { state: 'unsupported'; reason: string }
   /** The endpoint says the model does not exist on any route it was asked on. */
   | { state: 'not-found'; reason: string }
@@ -152,7 +153,7 @@ export function resolveApiRoute(outcomes: readonly CaseOutcome[], api: ApiId, pr
   const serving = seen.filter((o) => o.classification && servesModel(o.classification.kind)).map((o) => o.exchange.prefix);
   if (serving.length > 0) {
     const prefix = preferred.find((p) => serving.includes(p)) ?? serving[0]!;
-    return { state: 'supported', prefix };
+    return { state: 'supported', prefix, probed: true };
   }
   if (seen.length > 0 && seen.every((o) => o.classification && refusesModel(o.classification.kind))) {
     return { state: 'unsupported', reason: `the model does not serve ${api} (${detail})` };

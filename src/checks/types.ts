@@ -42,7 +42,7 @@ export type CaseOutcome =
       api: ApiId;
       exchanges: Exchange[];
       incomplete?: { step: string; reason: string };
-      /** Sent on the route the probes found serving the model (every case but a probe): a refusal there is no "not served". */
+      /** Sent on the route the API's own probes found serving the model: a refusal there is no "not served". */
       routed?: true;
     }
   /** The model does not serve the case's API (decided by the probes), so nothing was sent. */

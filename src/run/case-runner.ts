@@ -84,6 +84,8 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
     if (route.state === 'unknown') {
       return { kind: 'error', ...base, exchanges, error: { code: 'HARNESS_ROUTE_UNKNOWN', message: `cannot choose a route for ${spec.api}: ${route.reason}` } };
     }
+    // Sent on a route the API's own probes found serving the model: a refusal there contradicts them (answer.ts).
+    const routed = route.probed ? { routed: true as const } : {};
     const thinking = spec.steps.some((step) => step.visibleOutput) ? await context.thinking?.() : undefined;
     const refusedBounds = await context.refusedBounds?.(spec.api);
     const stepContext: StepContext = { ...context, ...(thinking ? { roomToThink: thinking } : {}), ...(refusedBounds ? { refused: refusedBounds } : {}) };
@@ -94,13 +96,13 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
       } catch (error) {
         // An earlier answer lacked what this step needs: that is the endpoint's behavior, not a broken run.
         if (error instanceof HarnessError && error.code === 'HARNESS_TEMPLATE') {
-          return { kind: 'completed', ...base, exchanges, incomplete: { step: step.id, reason: error.message }, routed: true };
+          return { kind: 'completed', ...base, exchanges, incomplete: { step: step.id, reason: error.message }, ...routed };
         }
         throw error;
       }
       if (exchange.error) return failed(base, exchanges, exchange.error);
     }
-    return { kind: 'completed', ...base, exchanges, routed: true };
+    return { kind: 'completed', ...base, exchanges, ...routed };
   } catch (error) {
     const harness = toHarnessError(error);
     return failed(base, exchanges, { code: harness.code, message: harness.message });

@@ -284,7 +284,9 @@ export class ModelSession {
     const probed = [...new Set([...this.#plan.cases.values()].filter((c) => c.probe && !c.shared && prefixesFor(c.api, this.#hooks.surface).length > 1).map((c) => c.api))];
     for (const other of probed) {
       const route = await this.route(other);
-      if (route.state === 'supported' || route.state === 'not-found') return route;
+      // Another API's probe found the prefix, not this API's: a refusal on it may still be "not served".
+      if (route.state === 'supported') return { state: 'supported', prefix: route.prefix };
+      if (route.state === 'not-found') return route;
     }
     return { state: 'supported', prefix: this.model.preferredPrefixes[0] ?? '/v1' };
   }

@@ -87,22 +87,34 @@ export function watchingResets(dispatcher: Dispatcher, watch: ResetWatch): Dispa
  * itself must also be whole, as nothing else can say it is: an event stream ends between events, JSON parses. A
  * close-delimited answer that is not whole cannot be told from a cut one, and is not judged.
  */
-export function cutByReset(watch: ResetWatch, text: string, stream: boolean): string | undefined {
+export function cutByReset(watch: ResetWatch, text: string, body: { stream: boolean; json: boolean }): string | undefined {
   if (!watch.closeDelimited) return undefined;
   const noLength = 'and the body has no length to tell a whole one by';
   if (watch.reset) return `the connection was reset (${watch.reset}) before the body ended, ${noLength}`;
-  if (stream ? !endsBetweenEvents(text) : !wholeJson(text)) return `the connection closed ${stream ? 'inside an event' : 'inside the JSON'}, ${noLength}`;
+  if (body.stream && !endsBetweenEvents(text)) return `the connection closed inside an event, ${noLength}`;
+  // Only a body that says it is JSON is held to parse: a text/plain `{bad request}` or NDJSON is whole as it is.
+  if (!body.stream && body.json && !wholeJson(text)) return `the connection closed inside the JSON, ${noLength}`;
   return undefined;
 }
 
-/** Whether an event stream's text ends between events: its last field line is followed by a blank line. */
+/**
+ * Whether an event stream's text ends between events: its last field line is followed by a blank line. A line of
+ * spaces after the last event dispatches nothing (a field with no name and no value): it is not read as one.
+ */
 function endsBetweenEvents(text: string): boolean {
   const lines = text.split(/\r\n|\r|\n/);
+  const blank = (line: string) => line.trim() === '';
   let last = -1;
-  for (let i = 0; i < lines.length; i++) if (lines[i] !== '' && !lines[i]!.startsWith(':')) last = i;
+  for (let i = 0; i < lines.length; i++) if (!blank(lines[i]!) && !lines[i]!.startsWith(':')) last = i;
   // The final piece is what follows the last line ending, not a blank line.
-  for (let i = last + 1; i < lines.length - 1; i++) if (lines[i] === '') return true;
+  for (let i = last + 1; i < lines.length - 1; i++) if (blank(lines[i]!)) return true;
   return last < 0;
+}
+
+/** Whether a head's Content-Type says JSON (`application/json`, `...+json`). */
+export function isJsonLabelled(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
+  const type = headers['content-type'];
+  return /^\s*application\/([\w.-]+\+)?json\s*(;|$)/i.test(Array.isArray(type) ? (type[0] ?? '') : (type ?? ''));
 }
 
 /** Whether text that opens as JSON (`{`, `[`) parses whole; any other text (a page, a word) is not read as JSON here. */
