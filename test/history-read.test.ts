@@ -58,7 +58,7 @@ function runOf(day: number, targets: string[], id = `nightly-${day}-${targets.jo
   if (day >= 12) checks.splice(day % 2, 0, { id: 'late.check', group: day === 12 ? 'Late' : 'Later', api: null, ...(day === 12 ? { note: 'first' } : {}) } as (typeof checks)[number]);
   return {
     format: HISTORY_RUN_FORMAT,
-    run: { id, startedAt: new Date(Date.UTC(2026, 11, 1 + day, 2, targets[0] === 'us-east-1' ? 0 : 10)).toISOString(), finishedAt: 'x', harnessVersion: '0.1.0', partial: false, filtered: false },
+    run: { id, startedAt: new Date(Date.UTC(2025, 11, 1 + day, 2, targets[0] === 'us-east-1' ? 0 : 10)).toISOString(), finishedAt: 'x', harnessVersion: '0.1.0', partial: false, filtered: false },
     targets: targets.map((t) => ({ id: t, mode: 'live' as const, region: t, endpointHost: `bedrock-mantle.${t}.api.aws`, sources: ['live' as const] })),
     models: models.map((m) => ({ id: m, family: m === 'm3' ? null : `family-${m}`, inCatalog: true })),
     checks,
@@ -265,8 +265,8 @@ describe('forged run files', () => {
 
   it('a real date reads, a leap day and one without milliseconds too', async () => {
     const [a, b] = [night(1), night(2)];
-    a.run.startedAt = '2028-02-29T02:00:00Z';
-    b.run.startedAt = '2028-03-01T02:00:00.123Z';
+    a.run.startedAt = '2024-02-29T02:00:00Z';
+    b.run.startedAt = '2024-03-01T02:00:00.123Z';
     const report = await reportOf(await folderOf('dates', [[a, 'aaaaaaaaaaaa'], [b, 'aaaaaaaaaaaa']]), 0);
     expect(report.runs.map((r) => r.startedAt)).toEqual([a.run.startedAt, b.run.startedAt]);
   });

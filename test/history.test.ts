@@ -175,10 +175,14 @@ describe('a history folder is untrusted', () => {
     ['an empty check id', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3'][''] = { status: 'pass', observed: null }), /cells\.us-west-2\/xai\.grok-4\.3 .*must NOT have fewer than 1 characters/],
     ['a shape that is not a fingerprint of the file', (r: Record<string, any>) => void (r.shapes.exchanges['us-west-2/xai.grok-4.3'].responses = { k: ['constructor'] }), /the fingerprint "constructor" is not in shapes\.fingerprints/],
     ['a start that is no date', (r: Record<string, any>) => void (r.run.startedAt = '2026-02-30T25:61:00Z'), /run\.startedAt: "2026-02-30T25:61:00Z" is not a real date and time in UTC/],
+    ['a start in the future', (r: Record<string, any>) => void (r.run.startedAt = '2099-01-01T00:00:00.000Z'), /run\.startedAt: "2099-01-01T00:00:00\.000Z" is later than now .* by more than a day; .*fix the clock/],
+    // JSON.stringify of it in the message overflowed the stack: exit 3 with a stack trace.
+    ['an observed value 5000 arrays deep', (r: Record<string, any>) => void (r.cells['us-west-2/xai.grok-4.3']['path-prefix'].observed = 'DEEP'), /path-prefix\.observed\[0\]\[0\].*: nested more than 16 levels deep/],
   ])('%s: exit 2 naming the file and the key', async (_name, mutate, message) => {
     const run = await validRun();
     mutate(run);
-    const result = await bad(`20261206T000000-evil-000000000000${RUN_FILE_SUFFIX}`, gzipSync(JSON.stringify(run)));
+    const text = JSON.stringify(run).replace('"DEEP"', `${'['.repeat(5000)}1${']'.repeat(5000)}`);
+    const result = await bad(`20261206T000000-evil-000000000000${RUN_FILE_SUFFIX}`, gzipSync(text));
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain('HARNESS_HISTORY_INVALID');
     expect(result.stderr).toContain(`20261206T000000-evil-000000000000${RUN_FILE_SUFFIX}`);
@@ -287,11 +291,11 @@ describe.skipIf(!existsSync(CHROMIUM))('history.html in Chromium', () => {
       const p = '<img src=x onerror="window.__pwned=1">';
       const run = JSON.parse(gunzipSync(await readFile(join(history, (await readdir(history)).sort()[2]!))).toString('utf8'));
       run.run.id = 'hostile-run';
-      run.run.startedAt = '2026-12-07T02:00:00.000Z';
+      run.run.startedAt = '2026-12-05T03:00:00.000Z';
       run.cells[`us-west-2/${p}`] = { [p]: { status: 'fail', observed: `</script><script>window.__pwned=2</script>` } };
       run.models.push({ id: p, family: p, inCatalog: false });
       run.checks.push({ id: p, group: p, api: p });
-      await writeFile(join(hostile, `20261207T020000Z-hostile-000000000000${RUN_FILE_SUFFIX}`), gzipSync(JSON.stringify(run)));
+      await writeFile(join(hostile, `20261205T030000Z-hostile-000000000000${RUN_FILE_SUFFIX}`), gzipSync(JSON.stringify(run)));
       expect((await cli(['history', hostile, '--report-dir', join(hostile, 'out')])).code).toBe(0);
       const evil = await browser.newPage();
       await evil.goto(`${pathToFileURL(join(hostile, 'out', 'history.html')).href}#changed=0`);

@@ -15,6 +15,7 @@ import { HISTORY_FORMAT, type CellHistory, type CellState, type ChangePoint, typ
 import { modelHistories, type GridRow } from './model-history.ts';
 import { recentChanges } from './recent-changes.ts';
 import { driftEvents } from './run-drift.ts';
+import { runInfos } from './run-info.ts';
 import { LATENCY_FIELDS, RunDigester, type RunDigest } from './run-digest.ts';
 
 /** Whether a cell's status observed it (CellState's `absent` did not). */
@@ -130,7 +131,7 @@ export class HistoryBuilder {
 
   /** The report; `last` is the window of the recent changes (each target's last N runs). */
   build(options: { last: number; now?: Date }): HistoryReport {
-    const runs = this.#runs();
+    const runs = runInfos(this.#parts);
     const targets = new Map<string, number[]>();
     for (const run of runs) for (const t of run.targets) targets.set(t, [...(targets.get(t) ?? []), run.index]);
     const runById = new Map(runs.map((run) => [run.id, run]));
@@ -151,24 +152,6 @@ export class HistoryBuilder {
       drift: this.#drift(runOfPart, runs),
     };
     return { ...report, recent: recentChanges(report, options.last) };
-  }
-
-  /** Runs in start order: the files of one run id together, started at the earliest part's start. */
-  #runs(): HistoryRunInfo[] {
-    const byId = new Map<string, Part[]>();
-    for (const part of this.#parts) byId.set(part.run.id, [...(byId.get(part.run.id) ?? []), part]);
-    const runs = [...byId.entries()].map(([id, parts]) => ({
-      id,
-      startedAt: parts.map((p) => p.run.startedAt).sort()[0]!,
-      files: parts.map((p) => p.file).sort(),
-      targets: [...new Set(parts.flatMap((p) => p.targets.map((t) => t.id)))].sort(),
-      modes: [...new Set(parts.flatMap((p) => p.targets.map((t) => t.mode)))].sort(),
-      partial: parts.some((p) => p.run.partial),
-      filtered: parts.some((p) => p.run.filtered),
-      harnessVersion: parts[0]!.run.harnessVersion,
-    }));
-    runs.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : 1));
-    return runs.map((run, index) => ({ index, ...run }));
   }
 
   /**

@@ -8,6 +8,7 @@ import { markdownCode, markdownText } from '../report/inert-text.ts';
 import { describeDrift } from '../report/shape-drift.ts';
 import { describeState } from './build-history.ts';
 import type { ChangePoint, HistoryReport } from './history-model.ts';
+import { unfinishedRuns } from './run-info.ts';
 
 /** Lines per section; the rest is counted and left to history.html. */
 const MAX_LINES = 30;
@@ -27,6 +28,7 @@ function section(title: string, lines: string[]): string[] {
   return [`### ${title} (${lines.length})`, '', ...shown, ''];
 }
 
+/** history.md: what changed in each target's last N runs, and which of those runs did not finish. */
 export function renderDigest(report: HistoryReport): string {
   const recent = report.recent;
   const runs = report.runs;
@@ -45,8 +47,11 @@ export function renderDigest(report: HistoryReport): string {
   const flaky = recent.flaky.map((f) => `- ${markdownCode(f.model)} ${markdownCode(f.check)} (${markdownText(f.target, 100)}): flaky in ${f.flaky} of the last ${f.of} runs`);
   const models = recent.models.map((m) => `- ${markdownCode(m.model)} ${m.kind} in ${markdownText(m.target, 100)} on ${m.date}`);
   const drift = recent.drift.map((d) => `- ${markdownCode(d.drift.model)} ${markdownCode(d.drift.api)} (${markdownText(d.drift.target, 100)}) on ${d.date}: ${markdownText(describeDrift(d.drift), 600)}`);
+  // A run that lost a shard or stopped early lacks cells: its "no change" is not an observation, so it is named.
+  const inWindow = new Set(recent.windows.flatMap((w) => w.runs));
+  const unfinished = unfinishedRuns(runs, inWindow).map(({ run, gaps }) => `- run ${markdownCode(run.id)} (${run.startedAt.slice(0, 10)}): ${markdownText(gaps.join('; '), 600)}; cells it did not run read as not run`);
   const latency = recent.latency.map((l) => `- ${markdownCode(l.model)} ${markdownCode(l.api)} (${markdownText(l.target, 100)}): ${METRIC[l.metric]} ${l.ratio}x (${Math.round(l.before)} ms -> ${Math.round(l.after)} ms)`);
-  const body = [...section('Changes', changes), ...section('Flaky', flaky), ...section('Models', models), ...section('Shape drift', drift), ...section('Latency', latency)];
+  const body = [...section('Runs that did not finish', unfinished), ...section('Changes', changes), ...section('Flaky', flaky), ...section('Models', models), ...section('Shape drift', drift), ...section('Latency', latency)];
   if (body.length === 0) body.push(`Nothing changed in the last ${recent.last} runs: no status or value, no model, no answer shape, no latency beyond ${'1.5x'}.`, '');
   return [...head, ...body].join('\n');
 }

@@ -13,6 +13,7 @@ import { describeDrift } from '../report/shape-drift.ts';
 import type { HistoryReport } from './history-model.ts';
 import { HISTORY_SCRIPT } from './history-script.ts';
 import { HISTORY_STYLE } from './history-style.ts';
+import { unfinishedRuns } from './run-info.ts';
 
 const esc = htmlText;
 
@@ -47,6 +48,9 @@ export function pageData(report: HistoryReport): unknown {
   };
 }
 
+/** Whether some cell's target did not run it in its latest run (the status filter then offers "not run"). */
+const notRunNow = (report: HistoryReport) => report.cells.some((c) => c.segments.at(-1)?.status === 'absent');
+
 function list(items: string[], none: string): string {
   if (items.length === 0) return `<p class="none">${esc(none)}</p>`;
   const shown = items.slice(0, MAX_ITEMS).map((item) => `<li>${item}</li>`);
@@ -80,6 +84,15 @@ function driftSection(report: HistoryReport): string {
   return `<section id="drift"><h2>Shape drift, newest first (${events.length})</h2>${list(items, 'The answers kept their shape in every run.')}</section>`;
 }
 
+/** The runs that did not finish whole, newest first; nothing when every run did (the page is then as it was). */
+function unfinishedSection(report: HistoryReport): string {
+  const runs = unfinishedRuns(report.runs).reverse();
+  if (runs.length === 0) return '';
+  const items = runs.map(({ run, gaps }) => `run ${esc(run.id)} (${esc(run.startedAt.slice(0, 10))}): ${esc(gaps.join('; '))}`);
+  return `<section id="unfinished"><h2>Runs that did not finish (${runs.length})</h2><p>Their cells not run show as not run (white in a strip, "not run" now), not as an earlier run's state.</p>${list(items, '')}</section>`;
+}
+
+/** history.html: the whole page, self-contained (uPlot inlined), its scripts and style allowed by hash only. */
 export function renderHistoryHtml(report: HistoryReport, uplot: { script: string; style: string }): string {
   const style = `${uplot.style}\n${HISTORY_STYLE}`;
   const csp = `default-src 'none'; script-src ${cspHash(uplot.script)} ${cspHash(HISTORY_SCRIPT)}; style-src ${cspHash(style)}; img-src data:; base-uri 'none'; form-action 'none'`;
@@ -96,13 +109,13 @@ export function renderHistoryHtml(report: HistoryReport, uplot: { script: string
 <header><h1>Mantle conformance history</h1>
 <p>${esc(span)}; targets ${report.targets.map((t) => `<strong>${esc(t.id)}</strong> (${t.runs.length} runs)`).join(', ')}; ${report.cells.length} cells. Generated ${esc(report.generatedAt.slice(0, 19).replace('T', ' '))} UTC.</p>
 <p class="legend">${legend} — a strip is a cell's status in each of its target's runs, oldest left; point at it for the run, click a row for its change points.</p></header>
-${recentSection(report)}
+${unfinishedSection(report)}${recentSection(report)}
 <section id="latency"><h2>Latency per run (ms)</h2><div class="controls"><label>target <select id="l-target"></select></label><label>model <select id="l-model"></select></label><label>API <select id="l-api"></select></label></div><div id="latency-chart" class="chart"></div></section>
 <nav class="filters">
 <label>target <select id="f-target">${options(report.targets.map((t) => t.id), 'all targets')}</select></label>
 <label>group <select id="f-group">${options(groups, 'all checks')}</select></label>
 <label>API <select id="f-api">${options(apis, 'any API')}</select></label>
-<label>status now <select id="f-status">${options(Object.keys(STATUS_SYMBOLS), 'any status')}</select></label>
+<label>status now <select id="f-status">${options(Object.keys(STATUS_SYMBOLS), 'any status')}${notRunNow(report) ? '<option value="absent">not run</option>' : ''}</select></label>
 <label>model <input id="f-model" type="search" placeholder="filter models"></label>
 <label>check <input id="f-check" type="search" placeholder="filter checks"></label>
 <label><input id="f-changed" type="checkbox"> only cells that changed or were flaky</label>

@@ -21,6 +21,13 @@ export interface HistoryRunInfo {
   targets: string[];
   modes: string[];
   partial: boolean;
+  /** A file of the run says it was stopped from outside (Ctrl-C): it holds what it got to. Absent when none does. */
+  interrupted?: true;
+  /**
+   * Per target whose files are all shards (`--shard i/n`): the shards read, and those no file of the run id holds
+   * (their cells are `absent`: the run did not finish). Absent for a run not sharded.
+   */
+  shards?: { target: string; seen: string[]; missing: string[] }[];
   /** The run selected part of the catalog or the checks: a model it did not run is not counted as gone. */
   filtered: boolean;
   harnessVersion: string;

@@ -31,15 +31,17 @@ export const HISTORY_SCRIPT = `
     return x === y ? a[0] + ' ' + x + ' -> ' + b[0] + ' ' + y : x + ' -> ' + y;
   }
   var cells = data.cells.map(function (c, i) {
-    var segs = c[5], last = null, changes = [], prev = null;
+    var segs = c[5], changes = [], prev = null;
     for (var k = 0; k < segs.length; k += 3) {
       var state = data.states[segs[k + 2]];
       if (state[0] === 'absent') continue;
       if (prev && prev !== segs[k + 2]) changes.push({ run: segs[k], from: data.states[prev], to: state });
       prev = segs[k + 2];
-      last = state;
     }
-    return { i: i, t: c[0], m: c[1], c: c[2], flaky: c[3], runs: c[4], segs: segs, last: last, changes: changes };
+    // Now is the target's latest run (the last segment ends there): a cell it did not run (a lost shard, a partial
+    // run) is "not run", never the state an older run left.
+    var now = segs.length ? data.states[segs[segs.length - 1]] : null;
+    return { i: i, t: c[0], m: c[1], c: c[2], flaky: c[3], runs: c[4], segs: segs, now: now, changes: changes };
   });
   var controls = { target: '#f-target', group: '#f-group', api: '#f-api', status: '#f-status', model: '#f-model', check: '#f-check', changed: '#f-changed' };
   var matching = [];
@@ -97,7 +99,7 @@ export const HISTORY_SCRIPT = `
     var cols = [data.targets[cell.t].id, data.models[cell.m], data.checks[cell.c].id];
     cols.forEach(function (text) { var td = document.createElement('td'); td.className = 'id'; td.textContent = flat(text); tr.appendChild(td); });
     var tdStrip = document.createElement('td'); tdStrip.appendChild(strip(cell)); tr.appendChild(tdStrip);
-    var now = document.createElement('td'); now.className = 'id'; now.textContent = cell.last ? flat((data.symbols[cell.last[0]] || '') + ' ' + describe(cell.last)) : ''; tr.appendChild(now);
+    var now = document.createElement('td'); now.className = 'id'; now.textContent = !cell.now ? '' : cell.now[0] === 'absent' ? 'not run' : flat((data.symbols[cell.now[0]] || '') + ' ' + describe(cell.now)); tr.appendChild(now);
     var ch = document.createElement('td'); ch.className = 'num'; ch.textContent = String(cell.changes.length); tr.appendChild(ch);
     var fl = document.createElement('td'); fl.className = 'num'; fl.textContent = cell.flaky ? Math.round(100 * cell.flaky / cell.runs) + '% (' + cell.flaky + '/' + cell.runs + ')' : ''; tr.appendChild(fl);
     tr.addEventListener('click', function () { open(cell.i); });
@@ -122,7 +124,7 @@ export const HISTORY_SCRIPT = `
       if (s.target && data.targets[cell.t].id !== s.target) return false;
       if (s.group && info.group !== s.group) return false;
       if (s.api && info.api !== s.api) return false;
-      if (s.status && (!cell.last || cell.last[0] !== s.status)) return false;
+      if (s.status && (!cell.now || cell.now[0] !== s.status)) return false;
       if (model && data.models[cell.m].toLowerCase().indexOf(model) < 0) return false;
       if (check && info.id.toLowerCase().indexOf(check) < 0) return false;
       if (s.changed && cell.changes.length === 0 && cell.flaky === 0) return false;

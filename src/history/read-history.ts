@@ -16,13 +16,16 @@ import { inertLine } from '../report/inert-text.ts';
 import { schemaProblem } from '../report/schema-problem.ts';
 import { HISTORY_RUN_FORMAT, type HistoryRun } from '../suite/history-schema.ts';
 import { RUN_FILE_SUFFIX } from './history-file.ts';
-import { startedAtProblem } from './run-values.ts';
-import { runSchemaErrors } from './validate-run.ts';
+import { tooDeep } from './json-depth.ts';
+import { shardProblem, startedAtProblem } from './run-values.ts';
+import { passesQuickCheck, runSchemaErrors } from './validate-run.ts';
 
 /** The most a run file may unpack to: a full catalog run is well under 1 MiB. */
 export const MAX_RUN_BYTES = 32 * 1024 * 1024;
 /** The most a run file may hold on disk (it is gzip'd: a full catalog run is about 30 KiB); a bigger one is not read. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** The most containers a run file nests (a run writes 6: shapes, fingerprints, a fingerprint, its paths). */
+export const MAX_RUN_DEPTH = 16;
 
 const FIX = `give a file that \`mantle-conformance run --history\` wrote (schema: suites/schema/history-run.schema.json), or move it out of the folder`;
 
@@ -43,6 +46,12 @@ export function parseRunFile(bytes: Buffer, name: string): HistoryRun {
   } catch (cause) {
     throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: not JSON (${inertLine((cause as Error).message, 120)}); ${FIX}`, { cause });
   }
+  // A file that passes the quick check nests no deeper than the schema says (it reads fixed fields and never
+  // recurses). Any other is walked for depth before anything that recurses (the full validator, the messages'
+  // JSON.stringify, the walk for Infinity) sees it: `[[[[...` 5000 deep would overflow the stack (exit 3).
+  const quick = passesQuickCheck(value);
+  const deep = quick ? undefined : tooDeep(value, MAX_RUN_DEPTH);
+  if (deep) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${inertLine(deep, 300)}: nested more than ${MAX_RUN_DEPTH} levels deep (a run writes 6); ${FIX}`);
   // JSON.parse reads 1e400 as Infinity, which a report would write as null. Only a text with such a literal (an
   // exponent of three digits, or 309 digits in a row) is walked: a year of files is millions of numbers.
   if (MAY_OVERFLOW.test(text)) {
@@ -53,9 +62,10 @@ export function parseRunFile(bytes: Buffer, name: string): HistoryRun {
   if (format !== HISTORY_RUN_FORMAT) {
     throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: format is ${inertLine(JSON.stringify(format) ?? 'missing', 60)}, expected "${HISTORY_RUN_FORMAT}"; ${FIX}`);
   }
-  const errors = runSchemaErrors(value);
+  const errors = quick ? undefined : runSchemaErrors(value);
   if (errors) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${schemaProblem(errors, value)}; ${FIX}`);
-  const problem = startedAtProblem((value as HistoryRun).run.startedAt) ?? referenceProblem(value as HistoryRun);
+  const run = (value as HistoryRun).run;
+  const problem = startedAtProblem(run.startedAt) ?? shardProblem(run.shard) ?? referenceProblem(value as HistoryRun);
   if (problem) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${problem}; ${FIX}`);
   return value as HistoryRun;
 }

@@ -1,7 +1,7 @@
 /**
  * @module history/run-values
  * What a run file's schema cannot say about its values: a start that is a real moment (a run writes it with
- * `Date#toISOString()`). Observed values are not held to their checks' vocabularies: a history folder is kept for a
+ * `Date#toISOString()`) and not in the future, and a shard as `--shard` takes it. Observed values are not held to their checks' vocabularies: a history folder is kept for a
  * year, across upgrades whose checks may change their words, and the reports show every value as inert text.
  */
 import { inertLine } from '../report/inert-text.ts';
@@ -13,7 +13,7 @@ const STAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z$/
  * fields must survive a round trip through Date (`2026-02-30T25:61:00Z` does not: Date rolls it over into March),
  * because runs are ordered by this text and dated by its first ten characters.
  */
-export function startedAtProblem(startedAt: string): string | undefined {
+export function startedAtProblem(startedAt: string, now: number = Date.now()): string | undefined {
   const m = STAMP.exec(startedAt);
   const fields = m?.slice(1, 7).map(Number);
   if (fields) {
@@ -23,7 +23,28 @@ export function startedAtProblem(startedAt: string): string | undefined {
     at.setUTCFullYear(year, month - 1, day);
     at.setUTCHours(hour, minute, second);
     const back = [at.getUTCFullYear(), at.getUTCMonth() + 1, at.getUTCDate(), at.getUTCHours(), at.getUTCMinutes(), at.getUTCSeconds()];
-    if (back.every((n, i) => n === fields[i])) return undefined;
+    if (back.every((n, i) => n === fields[i])) return futureProblem(startedAt, at.getTime(), now);
   }
   return `run.startedAt: ${inertLine(JSON.stringify(startedAt), 60)} is not a real date and time in UTC (YYYY-MM-DDTHH:MM:SS[.sss]Z, as a run writes it)`;
+}
+
+/** How far ahead of this machine's clock a start may be: the clocks of the machines that ran differ. */
+export const CLOCK_MARGIN_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A start later than now (plus the margin) is a clock that was wrong, or a file made up: it would sort after every
+ * real run and its values would read as "now", hiding (or "fixing") the latest run's regressions.
+ */
+function futureProblem(startedAt: string, at: number, now: number): string | undefined {
+  if (at <= now + CLOCK_MARGIN_MS) return undefined;
+  const shown = new Date(now).toISOString();
+  return `run.startedAt: ${inertLine(JSON.stringify(startedAt), 60)} is later than now (${shown}) by more than a day; runs are ordered by their start, so its values would read as the latest; fix the clock of the machine that wrote it and run again`;
+}
+
+/** Why `run.shard` is not `i/n` with 1 <= i <= n as `--shard` takes it, or undefined: the history counts a run's missing shards by it. */
+export function shardProblem(shard: string | undefined): string | undefined {
+  if (shard === undefined) return undefined;
+  const m = /^(\d{1,4})\/(\d{1,4})$/.exec(shard);
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2])) return undefined;
+  return `run.shard: ${inertLine(JSON.stringify(shard), 60)} is not i/n with 1 <= i <= n (as --shard takes it)`;
 }

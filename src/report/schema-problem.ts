@@ -9,6 +9,19 @@ import { displayPath, pathOf } from '../json-path.ts';
 import { valueAt } from '../suite/yaml-source.ts';
 import { inertLine } from './inert-text.ts';
 
+/**
+ * A value as JSON for a message, or a word for it when it cannot be written: a file from elsewhere may nest deeper
+ * than JSON.stringify's recursion reaches (`[[[[...` thousands deep), and that is the file's error, not a crash.
+ */
+function preview(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Array.isArray(value) ? 'a list nested too deep to show' : 'a value nested too deep to show';
+  }
+}
+
+/** One line for a schema's errors on `data`: the deepest error, at its JSON path, with the value found there. */
 export function schemaProblem(errors: readonly ErrorObject[], data: unknown): string {
   const deepest = [...errors].sort((a, b) => pathOf(b.instancePath).length - pathOf(a.instancePath).length)[0]!;
   const path = pathOf(deepest.instancePath);
@@ -18,7 +31,7 @@ export function schemaProblem(errors: readonly ErrorObject[], data: unknown): st
   if (deepest.keyword === 'required') return `${at === '(top level)' ? '' : `${at}.`}${String(params.missingProperty)} is missing`;
   if (deepest.keyword === 'additionalProperties') return `${at}: unknown field ${inertLine(JSON.stringify(params.additionalProperty), 80)}`;
   const value = valueAt(data, path);
-  const shown = value === undefined ? 'nothing' : inertLine(JSON.stringify(value) ?? String(value), 60);
+  const shown = value === undefined ? 'nothing' : inertLine(preview(value), 60);
   if (deepest.keyword === 'type') return `${at} must be ${String(params.type)} (got ${shown})`;
   return `${at} ${deepest.message ?? deepest.keyword} (got ${shown})`;
 }
