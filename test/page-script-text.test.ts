@@ -46,3 +46,24 @@ describe.each([
     expect(esc(null)).toBe('null');
   });
 });
+
+// history.html counted a change only when the state it left was truthy: a cell leaving the first interned state
+// (index 0: in a real folder the first cell's first state, shared by many) never showed a change, gating
+// regressions included (review of 2026-12-05).
+describe('history.html change points', () => {
+  const lines = HISTORY_SCRIPT.split('\n');
+  const start = lines.findIndex((line) => /^\s*function changePoints\(/.test(line));
+  const indent = /^\s*/.exec(lines[start]!)![0];
+  const end = lines.findIndex((line, i) => i > start && line === `${indent}}`);
+  const changePoints = new Function(`${lines.slice(start, end + 1).join('\n')}\nreturn changePoints;`)() as (segs: number[], states: unknown[][]) => { run: number; from: unknown[]; to: unknown[] }[];
+  const states = [['pass', 'none'], ['fail', '/v1'], ['absent']];
+
+  it('a cell leaving state 0 changed', () => {
+    expect(changePoints([0, 1, 0, 1, 2, 1], states)).toEqual([{ run: 1, from: ['pass', 'none'], to: ['fail', '/v1'] }]);
+  });
+
+  it('absent runs are no change, and a cell that stays has none', () => {
+    expect(changePoints([0, 1, 1, 1, 2, 2, 2, 3, 1], states)).toEqual([]);
+    expect(changePoints([0, 1, 1, 1, 2, 2, 2, 3, 0], states)).toEqual([{ run: 2, from: ['fail', '/v1'], to: ['pass', 'none'] }]);
+  });
+});

@@ -30,14 +30,19 @@ export const HISTORY_SCRIPT = `
     var x = describe(a), y = describe(b);
     return x === y ? a[0] + ' ' + x + ' -> ' + b[0] + ' ' + y : x + ' -> ' + y;
   }
-  var cells = data.cells.map(function (c, i) {
-    var segs = c[5], changes = [], prev = null;
+  // Where a cell's state changed, absent runs aside. States are indexes: the first (0) is a state like any other.
+  function changePoints(segs, states) {
+    var changes = [], prev = null;
     for (var k = 0; k < segs.length; k += 3) {
-      var state = data.states[segs[k + 2]];
+      var state = states[segs[k + 2]];
       if (state[0] === 'absent') continue;
-      if (prev && prev !== segs[k + 2]) changes.push({ run: segs[k], from: data.states[prev], to: state });
+      if (prev !== null && prev !== segs[k + 2]) changes.push({ run: segs[k], from: states[prev], to: state });
       prev = segs[k + 2];
     }
+    return changes;
+  }
+  var cells = data.cells.map(function (c, i) {
+    var segs = c[5], changes = changePoints(segs, data.states);
     // Now is the target's latest run (the last segment ends there): a cell it did not run (a lost shard, a partial
     // run) is "not run", never the state an older run left.
     var now = segs.length ? data.states[segs[segs.length - 1]] : null;
