@@ -27,6 +27,7 @@ import { describeVocabulary, inVocabulary } from '../suite/check-signature.ts';
 import { FLAKY, describeExpected, meets } from '../suite/expected.ts';
 import { nameProblem } from '../names.ts';
 import { displayPath, pathOf, type PathSegment } from '../json-path.ts';
+import { firstProblemIn, pathAt } from '../json-walk.ts';
 
 const validate = new Ajv({ allErrors: false, strict: false }).compile(MatrixSchema);
 const FIX = 'give a matrix.json written by mantle-conformance (schema: suites/schema/matrix.schema.json)';
@@ -102,59 +103,19 @@ export async function readMatrix(file: string): Promise<Matrix> {
   return parseMatrix(value, file);
 }
 
-/** A container being walked: where it is, and how far through its members the walk is. */
-interface Frame {
-  value: Record<string, unknown> | unknown[];
-  /** An object's keys; an array's members are walked by index, with no list of them made. */
-  keys: string[] | undefined;
-  next: number;
-  key: PathSegment | undefined;
-  parent: Frame | undefined;
-  /** Containers from the top level down to this one, itself included. */
-  depth: number;
-}
-
-const frameOf = (value: object, key: PathSegment | undefined, parent: Frame | undefined): Frame => ({
-  value: value as Frame['value'],
-  keys: Array.isArray(value) ? undefined : Object.keys(value),
-  next: 0,
-  key,
-  parent,
-  depth: (parent?.depth ?? 0) + 1,
-});
-
-function pathTo(node: Pick<Frame, 'key' | 'parent'>): string {
-  const path: PathSegment[] = [];
-  for (let at: Pick<Frame, 'key' | 'parent'> | undefined = node; at?.parent; at = at.parent) path.unshift(at.key!);
-  return inertLine(displayPath(path), 400);
-}
-
 /**
  * The first value no run writes, anywhere in the document: a number JSON.parse could not keep (1e400 reads as
  * Infinity, which the reports would then write as null), a `__proto__` key, which JSON.parse keeps as data but
  * an assignment or Object.assign (merge sums usage and latency that way) turns into the object's prototype, or
- * nesting deeper than MAX_MATRIX_DEPTH. Depth first with its own stack of at most MAX_MATRIX_DEPTH frames: neither
- * the nesting nor the number of values in a file from elsewhere (tens of millions of `{}`) grows the stack or the
- * heap the walk takes.
+ * nesting deeper than MAX_MATRIX_DEPTH (json-walk.ts: no recursion, whatever the file).
  */
 function unsafeValue(document: unknown): string | undefined {
-  let frame: Frame | undefined = frameOf(document as object, undefined, undefined);
-  while (frame) {
-    const length: number = frame.keys ? frame.keys.length : (frame.value as unknown[]).length;
-    if (frame.next >= length) {
-      frame = frame.parent;
-      continue;
-    }
-    const key: PathSegment = frame.keys ? frame.keys[frame.next]! : frame.next;
-    frame.next += 1;
-    const child = (frame.value as Record<PathSegment, unknown>)[key];
-    if (key === '__proto__') return `${pathTo({ key, parent: frame })}: a key named __proto__ is not allowed (no run writes one)`;
-    if (typeof child === 'number' && !Number.isFinite(child)) return `${pathTo({ key, parent: frame })} is not a finite number (a literal such as 1e400 reads as Infinity)`;
-    if (child === null || typeof child !== 'object') continue;
-    if (frame.depth >= MAX_MATRIX_DEPTH) return `${pathTo({ key, parent: frame })}: nested more than ${MAX_MATRIX_DEPTH} levels deep (a run writes about 10)`;
-    frame = frameOf(child, key, frame);
-  }
-  return undefined;
+  const at = (path: PathSegment[]) => inertLine(displayPath(path), 400);
+  return firstProblemIn(document, MAX_MATRIX_DEPTH, (path) => `${at(path)}: nested more than ${MAX_MATRIX_DEPTH} levels deep (a run writes about 10)`, (key, child, holder) => {
+    if (key === '__proto__') return `${at(pathAt(holder, key))}: a key named __proto__ is not allowed (no run writes one)`;
+    if (typeof child === 'number' && !Number.isFinite(child)) return `${at(pathAt(holder, key))} is not a finite number (a literal such as 1e400 reads as Infinity)`;
+    return undefined;
+  });
 }
 
 const shown = (value: unknown) => inertLine(JSON.stringify(value) ?? String(value), 120);

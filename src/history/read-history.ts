@@ -16,7 +16,7 @@ import { inertLine } from '../report/inert-text.ts';
 import { schemaProblem } from '../report/schema-problem.ts';
 import { HISTORY_RUN_FORMAT, type HistoryRun } from '../suite/history-schema.ts';
 import { RUN_FILE_SUFFIX } from './history-file.ts';
-import { tooDeep } from './json-depth.ts';
+import { firstProblemIn } from '../json-walk.ts';
 import { shardProblem, startedAtProblem } from './run-values.ts';
 import { passesQuickCheck, runSchemaErrors } from './validate-run.ts';
 
@@ -50,7 +50,7 @@ export function parseRunFile(bytes: Buffer, name: string): HistoryRun {
   // recurses). Any other is walked for depth before anything that recurses (the full validator, the messages'
   // JSON.stringify, the walk for Infinity) sees it: `[[[[...` 5000 deep would overflow the stack (exit 3).
   const quick = passesQuickCheck(value);
-  const deep = quick ? undefined : tooDeep(value, MAX_RUN_DEPTH);
+  const deep = quick ? undefined : firstProblemIn(value, MAX_RUN_DEPTH, displayPath);
   if (deep) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${inertLine(deep, 300)}: nested more than ${MAX_RUN_DEPTH} levels deep (a run writes 6); ${FIX}`);
   // JSON.parse reads 1e400 as Infinity, which a report would write as null. Only a text with such a literal (an
   // exponent of three digits, or 309 digits in a row) is walked: a year of files is millions of numbers.
