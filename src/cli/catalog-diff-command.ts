@@ -1,8 +1,9 @@
 /**
  * @module cli/catalog-diff-command
  * `mantle-conformance catalog diff`: what each target's model list holds against the catalog, and nothing else (no
- * inference, one GET per prefix): for a nightly job that only wants to know that a new model appeared. Exit 1 when
- * a target lists an id the catalog lacks, else 0.
+ * inference, one GET per prefix and page): for a nightly job that only wants to know that a new model appeared. Exit 1
+ * when a target lists an id the catalog lacks, or when a list could not be read whole (a prefix that failed, a page
+ * it could not follow, a cap: a new id may be on the part not read, so a 0 would say "nothing new" unseen), else 0.
  */
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { inertLine } from '../report/inert-text.ts';
@@ -28,7 +29,7 @@ function diffAsker(replay: boolean): ListAsker {
   };
 }
 
-/** Prints (or `--json`) each target's model list against the catalog; exit 1 when a target lists an id the catalog lacks. */
+/** Prints (or `--json`) each target's model list against the catalog; exit 1 when a target lists an id the catalog lacks or a list was not read whole. */
 export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, version: string, out: NodeJS.WritableStream): Promise<number> {
   const { target, json, ...rest } = flags;
   const config = await resolveRunConfig({ mode: 'live', ...rest, ...(target ? { targets: [rest.targets, target].filter(Boolean).join(',') } : {}), models: 'listed' }, root, version);
@@ -36,17 +37,19 @@ export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, 
   const lists = await readModelLists(config, catalog.models.map((m) => m.id), diffAsker(config.targets.every((t) => t.mode === 'replay')));
   const targets = lists.map((l) => {
     const t = config.targets.find((x) => x.id === l.target)!;
-    return { target: t.id, surface: t.surface, region: t.region, ...l.listing };
+    return { target: t.id, surface: t.surface, region: t.region, ...l.listing, complete: l.missing.length === 0, missing: l.missing };
   });
   if (json) {
     out.write(`${JSON.stringify({ format: 'mantle-conformance.catalog-diff/1', catalog: catalog.id, targets }, null, 2)}\n`);
   } else {
     for (const t of targets) {
+      // The source says which part was not read, if any (cli/model-lists.ts): the first line a reader sees.
       out.write(`${inertLine(`${t.target} (${t.surface}${t.region ? `, ${t.region}` : ''}): ${t.listed} listed (${t.source})`, 2000)}\n`);
-      out.write(`  new (listed, not in the catalog): ${t.new.length ? inertLine(t.new.join(', '), 8000) : 'none'}\n`);
-      out.write(`  in the catalog, not listed: ${t.notListed.length ? inertLine(t.notListed.join(', '), 8000) : 'none'}\n`);
+      out.write(`  new (listed, not in the catalog): ${t.new.length ? inertLine(t.new.join(', '), 8000) : t.complete ? 'none' : 'none on the part read'}\n`);
+      out.write(`  in the catalog, not listed${t.complete ? '' : ' on the part read'}: ${t.notListed.length ? inertLine(t.notListed.join(', '), 8000) : 'none'}\n`);
       if (t.refused.length) out.write(`  refused (not a usable model id): ${inertLine(t.refused.map((r) => `${JSON.stringify(r.id)} (${r.problem})`).join(', '), 4000)}\n`);
     }
   }
-  return targets.some((t) => t.new.length > 0) ? 1 : 0;
+  // The exit code of an incomplete observation (a partial run, an incomplete merge): the diff did not see everything.
+  return targets.some((t) => t.new.length > 0 || !t.complete) ? 1 : 0;
 }

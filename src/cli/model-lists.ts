@@ -3,7 +3,9 @@
  * `--models listed` and `catalog diff`: what each target's model list says, against the catalog. Live and record
  * read `GET <prefix>/models` on every OpenAI prefix of the target's surface (one request each, no tokens); replay
  * reads the list the target's recordings hold (the `models.list` case). Ids from an endpoint are untrusted: each
- * passes src/names.ts, and one that is refused is reported, never used.
+ * passes src/names.ts, and one that is refused is reported, never used. A list the harness could not read whole
+ * (cli/model-list-pages.ts: a prefix that failed, a page it could not follow, a cap) is used for what it holds, and
+ * says which part is missing: in `missing`, and in the listing's source, which the matrix and reports carry.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,51 +13,53 @@ import { HarnessError } from '../errors.ts';
 import { folderName, nameProblem } from '../names.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { ModelListing } from '../report/matrix.ts';
+import { NOT_READ_WHOLE } from '../report/model-lists.ts';
 import type { RunConfig, TargetConfig } from '../run/run-config.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { createAuth } from '../transport/auth/create-auth.ts';
-import { jsonObject } from '../transport/body.ts';
-import type { Exchange } from '../transport/exchange.ts';
 import { fixturePath, readFixture } from '../transport/fixture-file.ts';
-
-/** The most ids one list may give the run: a list longer than this is an endpoint misbehaving, not a catalog. */
-const MAX_LISTED = 2000;
+import { MAX_LISTED, readPrefix, recordedPrefix, type PrefixRead } from './model-list-pages.ts';
 
 export interface TargetModelList {
   target: string;
   /** Acceptable ids the list holds, sorted. */
   ids: string[];
   listing: ModelListing;
+  /**
+   * The parts of the list the harness could not read (a prefix that failed, a page it could not continue past, a
+   * cap), in its own words; empty when it was read whole. `listing.source` says the same after NOT_READ_WHOLE.
+   */
+  missing: string[];
 }
 
-/** The ids in a model-list answer (`{"data": [{"id": ...}]}`), if it is one. */
-function idsIn(exchange: Exchange): unknown[] | undefined {
-  if (!exchange.response || exchange.response.status >= 300) return undefined;
-  const body = jsonObject(exchange.response);
-  return body && Array.isArray(body.data) ? body.data.map((m) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined)) : undefined;
-}
-
-async function liveLists(target: TargetConfig, config: RunConfig): Promise<{ exchanges: Exchange[]; source: string }> {
+async function liveLists(target: TargetConfig, config: RunConfig): Promise<PrefixRead[]> {
   const { sendHttp } = await import('../transport/http-exchange.ts');
   const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
-  const prefixes = SURFACE_RULES[target.surface].openaiPrefixes;
-  const exchanges = await Promise.all(
-    prefixes.map((prefix) =>
-      sendHttp({ method: 'GET', path: `${prefix}/models`, headers: { accept: 'application/json' } }, { step: 'model-list', prefix }, { baseUrl: target.baseUrl!, auth, timeoutMs: Math.min(config.timeoutMs, 30_000), maxBodyBytes: config.maxBodyBytes }),
+  const options = { baseUrl: target.baseUrl!, auth, timeoutMs: Math.min(config.timeoutMs, 30_000), maxBodyBytes: config.maxBodyBytes };
+  return Promise.all(
+    SURFACE_RULES[target.surface].openaiPrefixes.map((prefix) =>
+      readPrefix(prefix, (path) => sendHttp({ method: 'GET', path, headers: { accept: 'application/json' } }, { step: 'model-list', prefix }, options)),
     ),
   );
-  return { exchanges, source: prefixes.map((p) => `GET ${p}/models`).join(', ') };
 }
 
 /** The `models.list` recording of the first model the target has one for (every model records the same shared list). */
-async function recordedLists(target: TargetConfig, config: RunConfig): Promise<{ exchanges: Exchange[]; source: string }> {
+async function recordedLists(target: TargetConfig, config: RunConfig): Promise<{ reads: PrefixRead[]; source: string }> {
   const folders = (await readdir(join(config.fixturesDir, folderName(target.id)), { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   for (const folder of folders) {
     const file = join(config.fixturesDir, folderName(target.id), folder, `${folderName('models.list')}.json`);
     const fixture = await readFixture(file).catch(() => null);
-    if (fixture) return { exchanges: fixture.exchanges, source: `the recorded models.list (${fixture.provenance.recordedAt.slice(0, 10)})` };
+    if (fixture) return { reads: fixture.exchanges.map(recordedPrefix), source: `the recorded models.list (${fixture.provenance.recordedAt.slice(0, 10)})` };
   }
-  return { exchanges: [], source: `no recorded models.list under ${fixturePath(config.fixturesDir, target.id, '*', 'models.list')}` };
+  return { reads: [], source: `no recorded models.list under ${fixturePath(config.fixturesDir, target.id, '*', 'models.list')}` };
+}
+
+/**
+ * Where a live list was read: each prefix, its page count when it had several, and a prefix with no list said so.
+ * A prefix that failed is not named here as read: the missing part names it.
+ */
+function liveSource(reads: readonly PrefixRead[]): string {
+  return reads.filter((r) => r.ids !== null || !r.missing).map((r) => `GET ${r.path}${r.pages > 1 ? ` (${r.pages} pages)` : ''}${r.ids === null && !r.missing ? ` (${r.first}: no list there)` : ''}`).join(', ');
 }
 
 /**
@@ -87,32 +91,43 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
   const catalog = new Set(catalogIds);
   return Promise.all(
     config.targets.map(async (target): Promise<TargetModelList> => {
-      const { exchanges, source } = target.mode === 'replay' ? await recordedLists(target, config) : await liveLists(target, config);
-      const lists = exchanges.map(idsIn).filter((l): l is unknown[] => l !== undefined);
+      const { reads, source: read } = target.mode === 'replay' ? await recordedLists(target, config) : { reads: await liveLists(target, config), source: '' };
+      const lists = reads.flatMap((r) => (r.ids ? [r.ids] : []));
       if (lists.length === 0) {
-        const seen = exchanges.map((ex) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}`}`).join(', ');
-        throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || source}); ${asker.unreadable.advice}`);
+        const seen = reads.map((r) => `${r.path}: ${r.first}`).join(', ');
+        throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || read}); ${asker.unreadable.advice}`);
       }
+      const missing = reads.flatMap((r) => (r.missing ? [r.missing] : []));
+      const source = read || liveSource(reads);
       const refused: ModelListing['refused'] = [];
       const ids = new Set<string>();
+      let over = 0;
       // Every prefix answers the same list on most endpoints: each id once.
       for (const raw of new Set(lists.flat())) {
         const id = typeof raw === 'string' ? raw : JSON.stringify(raw) ?? 'undefined';
         const problem = typeof raw !== 'string' ? 'not a string' : nameProblem(raw, 'model id');
         if (problem) refused.push({ id: id.slice(0, 200), problem });
         else if (ids.size < MAX_LISTED) ids.add(raw as string);
-        else refused.push({ id: id.slice(0, 200), problem: `more than ${MAX_LISTED} ids listed` });
+        else {
+          over += 1;
+          refused.push({ id: id.slice(0, 200), problem: `more than ${MAX_LISTED} ids listed` });
+        }
       }
+      // Ids past the cap are not compared: a new model may be among them, so the list was not read whole either.
+      if (over) missing.push(`${over} id(s) past the ${MAX_LISTED}-id cap not used`);
+      // The matrix has no field for it (its schema is not this module's): the source carries what was not read.
+      const said = missing.length ? `${source}; ${NOT_READ_WHOLE}: ${missing.join('; ')}` : source;
       // An empty list would run no model on the target: 0 of 0 cells, which no gate can call observed.
       if (ids.size === 0 && asker.empty) {
         const why = refused.length ? `${refused.length} id(s) listed, none usable: ${refused.slice(0, 3).map((r) => `${inertLine(r.id, 60)} (${inertLine(r.problem, 120)})`).join(', ')}` : 'no id listed';
-        throw new HarnessError('HARNESS_USAGE', `${asker.empty.asker}: target ${target.id}'s model list is empty (${source}: ${why}); ${asker.empty.advice}`);
+        throw new HarnessError('HARNESS_USAGE', `${asker.empty.asker}: target ${target.id}'s model list is empty (${said}: ${why}); ${asker.empty.advice}`);
       }
       const sorted = [...ids].sort();
       return {
         target: target.id,
         ids: sorted,
-        listing: { source, listed: sorted.length, new: sorted.filter((id) => !catalog.has(id)), notListed: catalogIds.filter((id) => !ids.has(id)), refused: refused.slice(0, 50) },
+        listing: { source: said, listed: sorted.length, new: sorted.filter((id) => !catalog.has(id)), notListed: catalogIds.filter((id) => !ids.has(id)), refused: refused.slice(0, 50) },
+        missing,
       };
     }),
   );

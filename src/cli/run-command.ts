@@ -15,6 +15,7 @@ import { coverageLine, gateLine } from '../report/gate.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { statusLine } from '../report/markdown-report.ts';
 import type { Matrix } from '../report/matrix.ts';
+import { notReadWhole } from '../report/model-lists.ts';
 import { answeredAsAnotherLines } from '../report/observed-models.ts';
 import { loadPlan } from '../run/load-plan.ts';
 import { loadOpenApiSchemas } from '../run/openapi-schemas.ts';
@@ -104,7 +105,7 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   }
   guard.check();
   if (config.historyDir) await checkWritable(config.historyDir, '--history', 'append the run');
-  if (config.discover) await guard.race(discoverModels(config));
+  if (config.discover) await guard.race(discoverModels(config, io.err));
   // The credentials check (one GET, no tokens) goes out while the suites load: its answer arrives while the CPU
   // is busy with YAML. Whatever else is wrong still stops the run before anything else is sent.
   // A secret too short to redact: refused by a record target's auth, said once here for the others.
@@ -178,10 +179,12 @@ function threadsFlag(raw: string | undefined, config: RunConfig, onVitest: boole
  * `--models listed` / `catalog+listed`: each target's model list decides what it runs (with the catalog, or the ids
  * named); the plan holds every id any target runs. Ids listed but not in the catalog have no stated expectations.
  */
-async function discoverModels(config: RunConfig): Promise<void> {
+async function discoverModels(config: RunConfig, err: NodeJS.WritableStream): Promise<void> {
   const [{ loadCatalog }, { ALL_CHECKS }, { readModelLists }] = await Promise.all([import('../suite/load-catalog.ts'), import('../checks/registry.ts'), import('./model-lists.ts')]);
   const catalogIds = (await loadCatalog(config.catalogFile, ALL_CHECKS)).models.map((m) => m.id);
   const lists = await readModelLists(config, catalogIds);
+  // A list read in part still runs what it holds (the matrix's modelList source names the part missing); said now, even with --quiet.
+  for (const l of lists) if (l.missing.length) err.write(`warning: --models listed: ${inertLine(`target ${l.target}'s model list was not read whole (${l.missing.join('; ')}); a model on the part not read is not run`, 2000)}\n`);
   const base = [...config.models, ...(config.discover === 'catalog+listed' ? catalogIds : [])];
   for (const target of config.targets) {
     const list = lists.find((l) => l.target === target.id)!;
@@ -278,6 +281,7 @@ function summaryLines(matrix: Matrix, end: RunEnd): string[] {
   for (const g of matrix.gate.gating.slice(0, 20)) lines.push(`  gating: ${g.model} ${g.check} (${g.target}): ${inertLine(g.reason)}`);
   if (matrix.gate.gating.length > 20) lines.push(`  ... and ${matrix.gate.gating.length - 20} more (see the reports)`);
   lines.push(...answeredAsAnotherLines(matrix));
+  for (const t of matrix.targets) if (notReadWhole(t.modelList)) lines.push(`  model list of ${inertLine(t.id)} not read whole: ${inertLine(notReadWhole(t.modelList))}; its models on the part not read did not run`);
   lines.push(`reports: ${end.files.map((f) => relative(process.cwd(), f) || f).join(', ')}`);
   lines.push(`gate: ${gateLine(matrix.gate)}${end.interrupted ? `; ${ran} of ${planned} checks ran` : ''}`);
   return lines;

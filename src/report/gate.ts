@@ -8,6 +8,7 @@
  */
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
 import { OBSERVED, unobservedModels } from './observed-models.ts';
+import { notReadWhole } from './model-lists.ts';
 
 /** Errors of cells with no stated expectation that a run accepts (`--max-errors`): a few timeouts, not a run that observed little. */
 export const DEFAULT_MAX_ERRORS = 5;
@@ -39,6 +40,11 @@ export function gateOf(matrix: Matrix): MatrixGate {
     if (notReached) problems.push({ kind: 'partial', message: `partial run: ${notReached} cell(s) say "not reached" (the run stopped before them), though run.partial says the run finished` });
   }
   problems.push(...nothingRan(matrix));
+  // A model list read in part (`--models listed`): the models on the part not read were never asked.
+  for (const target of matrix.targets) {
+    const missing = notReadWhole(target.modelList);
+    if (missing) problems.push({ kind: 'partial', message: `partial run: the model list of target ${target.id} was not read whole (${missing}); its models on the part not read did not run` });
+  }
   const unobserved = unobservedModels(matrix);
   problems.push(...unobserved.problems);
   const unexpected = matrix.results.filter((r) => r.status === 'error' && !r.gating && !unobserved.cells.has(r)).length;

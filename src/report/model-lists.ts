@@ -20,9 +20,22 @@ export function modelListLines(matrix: Matrix): string[] {
     const l = t.modelList;
     if (!l) return [];
     const parts = [`${l.listed} listed (${l.source})`];
-    parts.push(l.new.length ? `new: ${l.new.join(', ')}` : 'nothing new');
-    if (l.notListed.length) parts.push(`in the catalog but not listed: ${l.notListed.join(', ')}`);
+    // A list not read whole may hold a new id on the part not read: "nothing new" would claim what was not seen.
+    parts.push(l.new.length ? `new: ${l.new.join(', ')}` : notReadWhole(l) ? 'nothing new on the part read' : 'nothing new');
+    if (l.notListed.length) parts.push(`in the catalog but not listed${notReadWhole(l) ? ' on the part read' : ''}: ${l.notListed.join(', ')}`);
     if (l.refused.length) parts.push(`refused (not a usable model id): ${l.refused.map((r) => `${JSON.stringify(r.id)} (${r.problem})`).join(', ')}`);
     return [`${t.id} (${t.surface ?? 'mantle'}${t.region ? `, ${t.region}` : ''}): ${parts.join('; ')}`];
   });
+}
+
+/**
+ * What a listing's source says after it when the harness could not read the list whole (a prefix that failed, a
+ * page it could not follow, a cap): the matrix keeps it in `source`, so every report shows it with the list.
+ */
+export const NOT_READ_WHOLE = 'not read whole';
+
+/** The part of a target's model list the harness could not read, as its source says it; undefined when read whole. */
+export function notReadWhole(listing: { source: string } | undefined): string | undefined {
+  const at = listing?.source.indexOf(`; ${NOT_READ_WHOLE}: `) ?? -1;
+  return at < 0 ? undefined : listing!.source.slice(at + NOT_READ_WHOLE.length + 4);
 }

@@ -1,0 +1,103 @@
+/**
+ * @module cli/model-list-pages
+ * One prefix's model list, read whole or said not to be. A list that is one page of several, or a prefix that
+ * failed, must never pass for the whole list: `catalog diff` would say "nothing new" about ids it never saw, and
+ * `--models listed` would leave them untested without a word. So each prefix ends in one of three ways: a list (every
+ * page read), no list there (a 404 or another plain 4xx: the normal "this prefix has no /models" on Mantle), or
+ * a list with a named missing part (a failure, a page it could not continue past, a cap).
+ */
+import { classifyAnswer } from '../transport/classify-response.ts';
+import { jsonObject } from '../transport/body.ts';
+import type { Exchange } from '../transport/exchange.ts';
+
+/** The most ids one list may give the run: a list longer than this is an endpoint misbehaving, not a catalog. */
+export const MAX_LISTED = 2000;
+/** The most pages followed on one prefix: a real catalog is a few pages; more is an endpoint paging without end. */
+export const MAX_PAGES = 20;
+/** A cursor longer than this is not an id to send back (it would make an unbounded URL). */
+const MAX_CURSOR = 1000;
+
+/** What one exchange said of the list: a page of it, no list on this prefix, or a failure that hides it. */
+export type PageRead =
+  | { kind: 'page'; ids: unknown[]; more: boolean; next?: string }
+  | { kind: 'none'; why: string }
+  | { kind: 'failed'; why: string };
+
+/** One prefix's reading: the raw ids of every page read, how many pages, and what could not be read, if anything. */
+export interface PrefixRead {
+  path: string;
+  /** Null: the prefix has no list (a 404): normal, nothing is missing. */
+  ids: unknown[] | null;
+  pages: number;
+  /** The part of the list not read (harness words only, never endpoint text); absent when it was read whole. */
+  missing?: string;
+  /** Why no page was read: the first answer, for the error when no prefix lists. */
+  first: string;
+}
+
+/** Answers that hide the list rather than say there is none: they make a list incomplete, never absent. */
+const FAILURES = new Set(['server-error', 'throttled', 'auth-rejected', 'forbidden']);
+
+/**
+ * What one `GET <prefix>/models` answer holds. Like `models.listed` (src/checks/errors-discovery.ts): a 404, 405 or
+ * another plain 4xx says there is no list here; a failure (no answer, a 5xx, a 429, credentials refused, a 2xx
+ * whose body is not a readable list) hides one. The next cursor is `last_id`, else the last item's id, as the
+ * official OpenAI clients page (`?after=<id>`).
+ */
+export function readPage(exchange: Exchange): PageRead {
+  const response = exchange.response;
+  if (exchange.error || !response) return { kind: 'failed', why: exchange.error?.code ?? 'no answer' };
+  if (response.status >= 300) {
+    const kind = classifyAnswer(response).kind;
+    return FAILURES.has(kind) ? { kind: 'failed', why: `HTTP ${response.status}` } : { kind: 'none', why: `HTTP ${response.status}` };
+  }
+  const body = jsonObject(response);
+  if (response.truncatedAtBytes !== undefined || !body || !Array.isArray(body.data)) return { kind: 'failed', why: `HTTP ${response.status} with no readable list in the body` };
+  const ids = body.data.map((m) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined));
+  const more = body.has_more === true;
+  const last = typeof body.last_id === 'string' ? body.last_id : ids.at(-1);
+  return { kind: 'page', ids, more, ...(more && typeof last === 'string' && last !== '' && last.length <= MAX_CURSOR ? { next: last } : {}) };
+}
+
+/**
+ * Every page of one prefix's list, sent one after the other with `send`, bounded: at most MAX_PAGES pages and
+ * MAX_LISTED ids, and never a cursor already sent (an endpoint that ignores `after` answers page 1 again: that is a
+ * loop, not more ids). Stopping early for any of these is said in `missing`, never silent.
+ */
+export async function readPrefix(prefix: string, send: (path: string) => Promise<Exchange>): Promise<PrefixRead> {
+  const path = `${prefix}/models`;
+  const ids: unknown[] = [];
+  const sent = new Set<string>();
+  let url = path;
+  for (let page = 1; ; page++) {
+    const read = readPage(await send(url));
+    const at = page === 1 ? `GET ${path}` : `GET ${path} page ${page}`;
+    if (read.kind !== 'page') {
+      if (page === 1) return read.kind === 'none' ? { path, ids: null, pages: 0, first: read.why } : { path, ids: null, pages: 0, missing: `${at}: ${read.why}`, first: read.why };
+      // Page 1 said there was more: whatever stops the next page (a 404 too) leaves the rest unread.
+      return { path, ids, pages: page - 1, missing: `${at}: ${read.why} (pages from ${page} on not read)`, first: 'HTTP 200' };
+    }
+    ids.push(...read.ids);
+    const stop = !read.more ? undefined
+      : ids.length >= MAX_LISTED ? `stopped at ${ids.length} ids (the cap is ${MAX_LISTED}); page ${page} says has_more: true`
+      : page >= MAX_PAGES ? `stopped after ${MAX_PAGES} pages; page ${page} says has_more: true`
+      : read.next === undefined ? `page ${page} says has_more: true and gives no last_id to continue from`
+      : sent.has(read.next) ? `page ${page} repeats an earlier page (the same last_id): not followed further`
+      : undefined;
+    if (!read.more || stop) return { path, ids, pages: page, ...(stop ? { missing: `GET ${path}: ${stop}` } : {}), first: 'HTTP 200' };
+    sent.add(read.next!);
+    url = `${path}?after=${encodeURIComponent(read.next!)}`;
+  }
+}
+
+/**
+ * A recorded list: the recording holds one answer per prefix, so a page that says `has_more: true` is a list the
+ * recording does not hold whole (replay sends nothing to read the rest).
+ */
+export function recordedPrefix(exchange: Exchange): PrefixRead {
+  const path = exchange.request.path;
+  const read = readPage(exchange);
+  if (read.kind === 'none') return { path, ids: null, pages: 0, first: read.why };
+  if (read.kind === 'failed') return { path, ids: null, pages: 0, missing: `${path}: ${read.why}`, first: read.why };
+  return { path, ids: read.ids, pages: 1, ...(read.more ? { missing: `${path}: the recorded page says has_more: true; the recording holds no later page` } : {}), first: 'HTTP 200' };
+}
