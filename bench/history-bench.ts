@@ -48,7 +48,8 @@ export async function writeSyntheticHistory(folder: string, matrix: Matrix): Pro
   const missing = { model: pick(models), region: REGIONS[1]!, from: Math.floor(DAYS / 2), to: Math.floor(DAYS / 2) + 14 };
   const slow = pick(models);
   const drifting = Object.keys(base.shapes?.exchanges ?? {}).find(own);
-  const start = Date.parse('2026-01-01T02:00:00Z');
+  // A year that ends tonight: run files dated after now are refused (read-history, run-values.ts).
+  const start = Math.floor(Date.now() / 86_400_000) * 86_400_000 - DAYS * 86_400_000 + 2 * 3_600_000;
   let written = 0;
   for (let day = 0; day < DAYS; day++) {
     await Promise.all(

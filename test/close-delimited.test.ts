@@ -50,6 +50,7 @@ describe('a whole close-delimited body is judged', () => {
 describe('a cut close-delimited body is not', () => {
   it.each([
     ['half a stream', 200, 'text/event-stream', 'data: {"x":1}\n\ndata: {"y"'],
+    ['a last event followed by a line of spaces, not an empty line (the parser never dispatches it)', 200, 'text/event-stream', 'data: {"x":1}\n   \n'],
     ['half the JSON of a JSON answer', 200, 'application/json', '{"id":"x","choi'],
     ['half the JSON of a JSON error', 400, 'application/json', '{"error":{"message":"bad'],
   ])('%s: HARNESS_STREAM_CUT', async (_name, status, type, body) => {

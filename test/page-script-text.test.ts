@@ -67,3 +67,20 @@ describe('history.html change points', () => {
     expect(changePoints([0, 1, 1, 1, 2, 2, 2, 3, 0], states)).toEqual([{ run: 2, from: ['fail', '/v1'], to: ['pass', 'none'] }]);
   });
 });
+
+// After a run that selected part of the catalog (`run grok`), every other cell read "not run" now, and the status
+// filter lost the last full run's failures (review of 2026-12-05). A run that did not finish still reads "not run".
+describe('history.html now', () => {
+  const lines = HISTORY_SCRIPT.split('\n');
+  const start = lines.findIndex((line) => /^\s*function nowState\(/.test(line));
+  const indent = /^\s*/.exec(lines[start]!)![0];
+  const end = lines.findIndex((line, i) => i > start && line === `${indent}}`);
+  const nowState = new Function(`${lines.slice(start, end + 1).join('\n')}\nreturn nowState;`)() as (segs: number[], states: unknown[][], filtered: boolean) => unknown[] | null;
+  const states = [['fail', '/v1'], ['absent']];
+
+  it('after a filtered run that finished, the last state seen; after one that did not finish, not run', () => {
+    expect(nowState([0, 3, 0, 4, 4, 1], states, true)).toEqual(['fail', '/v1']);
+    expect(nowState([0, 3, 0, 4, 4, 1], states, false)).toEqual(['absent']);
+    expect(nowState([0, 4, 0], states, true)).toEqual(['fail', '/v1']);
+  });
+});

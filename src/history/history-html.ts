@@ -13,7 +13,7 @@ import { describeDrift } from '../report/shape-drift.ts';
 import type { HistoryReport } from './history-model.ts';
 import { HISTORY_SCRIPT } from './history-script.ts';
 import { HISTORY_STYLE } from './history-style.ts';
-import { unfinishedRuns } from './run-info.ts';
+import { runGaps, unfinishedRuns } from './run-info.ts';
 
 const esc = htmlText;
 
@@ -37,7 +37,8 @@ export function pageData(report: HistoryReport): unknown {
   };
   return {
     symbols: STATUS_SYMBOLS,
-    runs: report.runs.map((r) => [r.id, r.startedAt]),
+    // Third: 1 when the run selected part of the catalog or checks and finished (see the script's `now`).
+    runs: report.runs.map((r) => [r.id, r.startedAt, r.filtered && runGaps(r).length === 0 ? 1 : 0]),
     targets: report.targets,
     models,
     checks: report.checks,

@@ -41,11 +41,19 @@ export const HISTORY_SCRIPT = `
     }
     return changes;
   }
+  // Now is the target's latest run (the last segment ends there): a cell it did not run (a lost shard, a partial
+  // run) is "not run", never the state an older run left. A latest run that finished but selected part of the
+  // catalog or checks (filtered) says nothing of what it did not select (model-history.ts): the last state seen.
+  function nowState(segs, states, filtered) {
+    var now = segs.length ? states[segs[segs.length - 1]] : null;
+    if (!now || now[0] !== 'absent' || !filtered) return now;
+    for (var j = segs.length - 1; j >= 2; j -= 3) if (states[segs[j]][0] !== 'absent') return states[segs[j]];
+    return now;
+  }
   var cells = data.cells.map(function (c, i) {
     var segs = c[5], changes = changePoints(segs, data.states);
-    // Now is the target's latest run (the last segment ends there): a cell it did not run (a lost shard, a partial
-    // run) is "not run", never the state an older run left.
-    var now = segs.length ? data.states[segs[segs.length - 1]] : null;
+    var latest = data.targets[c[0]].runs[data.targets[c[0]].runs.length - 1];
+    var now = nowState(segs, data.states, latest !== undefined && runs[latest][2] === 1);
     return { i: i, t: c[0], m: c[1], c: c[2], flaky: c[3], runs: c[4], segs: segs, now: now, changes: changes };
   });
   var controls = { target: '#f-target', group: '#f-group', api: '#f-api', status: '#f-status', model: '#f-model', check: '#f-check', changed: '#f-changed' };

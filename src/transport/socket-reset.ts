@@ -98,16 +98,17 @@ export function cutByReset(watch: ResetWatch, text: string, body: { stream: bool
 }
 
 /**
- * Whether an event stream's text ends between events: its last field line is followed by a blank line. A line of
- * spaces after the last event dispatches nothing (a field with no name and no value): it is not read as one.
+ * Whether an event stream's text ends between events: its last field line is followed by an empty line. A line of
+ * spaces after an ended event dispatches nothing (a field with no name and no value): it is not read as a last field.
  */
 function endsBetweenEvents(text: string): boolean {
   const lines = text.split(/\r\n|\r|\n/);
   const blank = (line: string) => line.trim() === '';
   let last = -1;
   for (let i = 0; i < lines.length; i++) if (!blank(lines[i]!) && !lines[i]!.startsWith(':')) last = i;
-  // The final piece is what follows the last line ending, not a blank line.
-  for (let i = last + 1; i < lines.length - 1; i++) if (blank(lines[i]!)) return true;
+  // The final piece is what follows the last line ending, not a blank line; only an empty line ends an event (a line
+  // of spaces is a field line to the parser, sse.ts).
+  for (let i = last + 1; i < lines.length - 1; i++) if (lines[i] === '') return true;
   return last < 0;
 }
 
