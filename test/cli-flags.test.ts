@@ -279,6 +279,7 @@ describe('an empty path is refused, not read as the current folder', () => {
     [['report', ''], '<matrix.json>'],
     [['merge', 'a.json', ''], '<matrix.json>'],
     [['table', 'a.json', '--out', ''], '--out'],
+    [['catalog', '--catalog', '', 'diff', '--mode', 'replay'], '--catalog'],
   ])('%j: exit 2 naming %s', async (args, name) => {
     // In a folder of its own: were the path read as the current folder, this is what it would write into or prune.
     const cwd = await mkdtemp(join(tmpdir(), 'empty-path-'));

@@ -13,11 +13,14 @@ const PATH_VALUE = /<(dir|file|matrix\.json|path)(\.\.\.)?>|\[(dir|file|matrix\.
 /** Throws HARNESS_USAGE naming the first path option or argument of `command` that was given an empty value. */
 export function refuseEmptyPaths(command: Command): void {
   const empty = (value: unknown) => typeof value === 'string' && value.trim() === '';
-  for (const option of command.options) {
-    if (!PATH_VALUE.test(option.flags)) continue;
-    const value: unknown = command.getOptionValue(option.attributeName());
-    if (empty(value) || (Array.isArray(value) && value.some(empty))) {
-      throw new HarnessError('HARNESS_USAGE', `${option.long ?? option.flags}: an empty path would be the current folder; give the path (is the variable it came from set?)`);
+  // A parent's options too: `catalog --catalog "" diff` hands the parent's value to the subcommand.
+  for (let at: Command | null = command; at; at = at.parent) {
+    for (const option of at.options) {
+      if (!PATH_VALUE.test(option.flags)) continue;
+      const value: unknown = at.getOptionValue(option.attributeName());
+      if (empty(value) || (Array.isArray(value) && value.some(empty))) {
+        throw new HarnessError('HARNESS_USAGE', `${option.long ?? option.flags}: an empty path would be the current folder; give the path (is the variable it came from set?)`);
+      }
     }
   }
   command.registeredArguments.forEach((argument, i) => {
