@@ -12,6 +12,7 @@ import { FRAMING_HEADERS, headerValueProblem } from '../transport/headers.ts';
 import { DEFAULTS, type AuthConfig, type RunConfig } from '../run/run-config.ts';
 import type { TargetMode } from '../transport/target.ts';
 import { resolveTargets } from './target-options.ts';
+import { parseShard } from '../shard-spec.ts';
 
 /** Raw flag values as commander hands them over. */
 export interface RunFlags {
@@ -115,13 +116,9 @@ export function intFlag(flag: string, raw: string | undefined, fallback: number,
 /** `--shard i/n`: shard i of n, 1 <= i <= n. */
 export function shardFlag(raw: string | undefined): { index: number; count: number } | undefined {
   if (raw === undefined) return undefined;
-  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(raw);
-  const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (!match || count < 1 || index < 1 || index > count) {
-    throw usage('--shard', `${JSON.stringify(raw)} is not i/n with 1 <= i <= n (e.g. --shard 2/3: the second of three shards)`);
-  }
-  return { index, count };
+  const shard = parseShard(raw);
+  if (!shard) throw usage('--shard', `${JSON.stringify(raw)} is not i/n with 1 <= i <= n (e.g. --shard 2/3: the second of three shards)`);
+  return shard;
 }
 
 /** `-t PATTERN`, compiled as vitest compiles it (a JavaScript regular expression, no flags). */

@@ -7,6 +7,7 @@
  */
 import type { HistoryRun } from '../suite/history-schema.ts';
 import type { HistoryRunInfo } from './history-model.ts';
+import { parseShard } from '../shard-spec.ts';
 
 /** What a run file brings to its run's info. */
 export interface RunPart {
@@ -15,15 +16,6 @@ export interface RunPart {
   targets: HistoryRun['targets'];
 }
 
-const SHARD = /^(\d{1,4})\/(\d{1,4})$/;
-
-/** `i/n` as `--shard` takes it, or undefined (run-values.ts refuses a file whose shard is not). */
-function parseShard(text: string): { index: number; count: number } | undefined {
-  const m = SHARD.exec(text);
-  if (!m) return undefined;
-  const [index, count] = [Number(m[1]), Number(m[2])];
-  return index >= 1 && index <= count ? { index, count } : undefined;
-}
 
 /**
  * Per target of a run whose files for it are all shards: the shards read, and those no file holds. A target with an

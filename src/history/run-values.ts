@@ -5,6 +5,7 @@
  * year, across upgrades whose checks may change their words, and the reports show every value as inert text.
  */
 import { inertLine } from '../report/inert-text.ts';
+import { parseShard } from '../shard-spec.ts';
 
 const STAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z$/;
 
@@ -44,7 +45,6 @@ function futureProblem(startedAt: string, at: number, now: number): string | und
 /** Why `run.shard` is not `i/n` with 1 <= i <= n as `--shard` takes it, or undefined: the history counts a run's missing shards by it. */
 export function shardProblem(shard: string | undefined): string | undefined {
   if (shard === undefined) return undefined;
-  const m = /^(\d{1,4})\/(\d{1,4})$/.exec(shard);
-  if (m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2])) return undefined;
+  if (parseShard(shard)) return undefined;
   return `run.shard: ${inertLine(JSON.stringify(shard), 60)} is not i/n with 1 <= i <= n (as --shard takes it)`;
 }

@@ -19,6 +19,7 @@ import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
 import { maxErrorsOf } from './gate.ts';
 import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixComparison, type MatrixResult, type UsageTotals } from './matrix.ts';
 import { mergeTargets, targetDifference } from './merge-targets.ts';
+import { parseShard } from '../shard-spec.ts';
 
 
 function unionBy<T>(lists: T[][], id: (x: T) => string): T[] {
@@ -40,7 +41,7 @@ export function incompleteness(matrices: readonly Matrix[]): string[] {
     if (whole.length > 1) problems.push(`run ${id} is given ${whole.length} times`);
     if (whole.length && shards.length) problems.push(`run ${id} is given whole and as shards (${shards.map((m) => m.run.selection.shard).join(', ')})`);
     if (!shards.length) continue;
-    const parsed = shards.map((m) => /^(\d+)\/(\d+)$/.exec(m.run.selection.shard!)).map((x) => (x ? { i: Number(x[1]), n: Number(x[2]) } : undefined));
+    const parsed = shards.map((m) => parseShard(m.run.selection.shard!)).map((x) => (x ? { i: x.index, n: x.count } : undefined));
     const counts = [...new Set(parsed.map((p) => p?.n))];
     if (parsed.some((p) => !p) || counts.length > 1) {
       problems.push(`the shards of run ${id} do not belong together (${shards.map((m) => m.run.selection.shard).join(', ')})`);
