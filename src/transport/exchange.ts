@@ -83,6 +83,11 @@ export function isStreamResponse(response: ExchangeResponse): boolean {
   return (response.headers['content-type'] ?? '').toLowerCase().startsWith('text/event-stream');
 }
 
+/** Whether the response's Content-Type says JSON (`application/json`, `application/...+json`). */
+export function isJsonResponse(response: ExchangeResponse): boolean {
+  return /^\s*application\/([\w.-]+\+)?json\s*(;|$)/i.test(response.headers['content-type'] ?? '');
+}
+
 /** The x-request-id / x-amzn-requestid an endpoint sent, for evidence. */
 export function requestIdOf(response: ExchangeResponse | null): string | undefined {
   if (!response) return undefined;

@@ -19,7 +19,7 @@ import { isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeRes
 import { storableHeaders } from './headers.ts';
 import { redactExchange } from './redact-exchange.ts';
 import { standInAnswer } from './stand-in-answer.ts';
-import { cutByReset, isJsonLabelled, watchingResets, type ResetWatch } from './socket-reset.ts';
+import { cutByReset, watchingResets, type ResetWatch } from './socket-reset.ts';
 import { Redactor, type Secret } from './redactor.ts';
 import { secretsOfAuthHeaders, secretsOfQuery } from './request-secrets.ts';
 import { USER_AGENT } from './user-agent.ts';
@@ -177,7 +177,7 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     }
     const tail = decoder.decode();
     if (tail) pushChunk(response.chunks, sinceHeaders(), tail);
-    const cut = cutByReset(wire, wire.closeDelimited ? response.chunks.map((c) => c.data).join('') : '', { stream: response.status < 300 && isStreamResponse(response), json: isJsonLabelled(headers) });
+    const cut = cutByReset(wire, response);
     if (cut) return finish({ code: 'HARNESS_STREAM_CUT', message: `the response from ${url.host}${url.pathname} stopped before it ended (${cut})` }, headersMs);
     // A whole answer that is not a stream is one text, as a fixture stores it and a replay reads it: held once, not
     // as its reads and again as the text the checks read (a model's answers stay in memory until its cell is done).

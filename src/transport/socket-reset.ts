@@ -10,6 +10,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
+import { isJsonResponse, isStreamResponse, type ExchangeResponse } from './exchange.ts';
 
 /** What one request's connection did; filled in as its answer arrives. */
 export interface ResetWatch {
@@ -87,13 +88,16 @@ export function watchingResets(dispatcher: Dispatcher, watch: ResetWatch): Dispa
  * itself must also be whole, as nothing else can say it is: an event stream ends between events, JSON parses. A
  * close-delimited answer that is not whole cannot be told from a cut one, and is not judged.
  */
-export function cutByReset(watch: ResetWatch, text: string, body: { stream: boolean; json: boolean }): string | undefined {
+export function cutByReset(watch: ResetWatch, response: ExchangeResponse): string | undefined {
   if (!watch.closeDelimited) return undefined;
   const noLength = 'and the body has no length to tell a whole one by';
   if (watch.reset) return `the connection was reset (${watch.reset}) before the body ended, ${noLength}`;
-  if (body.stream && !endsBetweenEvents(text)) return `the connection closed inside an event, ${noLength}`;
+  // The stream rule is a 2xx stream's: an error labelled as a stream is read as the error it is.
+  const stream = response.status < 300 && isStreamResponse(response);
+  const text = () => response.chunks.map((c) => c.data).join('');
+  if (stream && !endsBetweenEvents(text())) return `the connection closed inside an event, ${noLength}`;
   // Only a body that says it is JSON is held to parse: a text/plain `{bad request}` or NDJSON is whole as it is.
-  if (!body.stream && body.json && !wholeJson(text)) return `the connection closed inside the JSON, ${noLength}`;
+  if (!stream && isJsonResponse(response) && !wholeJson(text())) return `the connection closed inside the JSON, ${noLength}`;
   return undefined;
 }
 
@@ -110,12 +114,6 @@ function endsBetweenEvents(text: string): boolean {
   // of spaces is a field line to the parser, sse.ts).
   for (let i = last + 1; i < lines.length - 1; i++) if (lines[i] === '') return true;
   return last < 0;
-}
-
-/** Whether a head's Content-Type says JSON (`application/json`, `...+json`). */
-export function isJsonLabelled(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
-  const type = headers['content-type'];
-  return /^\s*application\/([\w.-]+\+)?json\s*(;|$)/i.test(Array.isArray(type) ? (type[0] ?? '') : (type ?? ''));
 }
 
 /** Whether text that opens as JSON (`{`, `[`) parses whole; any other text (a page, a word) is not read as JSON here. */
