@@ -110,6 +110,14 @@ export interface Observation {
   evidence: Evidence[];
 }
 
+/**
+ * The 2xx answers of `step` (default: the case's last), in the order sent: a probe's are one per route prefix that
+ * served it, and a client may be pointed at any of them (created-at.*, sdk.strict.* read them all).
+ */
+export function answeredExchanges(outcome: CompletedOutcome, step = outcome.exchanges.at(-1)?.step): Exchange[] {
+  return outcome.exchanges.filter((ex) => ex.step === step && answerOf(ex).kind === 'ok');
+}
+
 /** A step's answer with its evidence, or the verdict when the step was not sent. */
 export function observe(input: CheckInput, step?: string): Observation | { settled: CheckResult } {
   const found = stepOf(input, step);

@@ -5,7 +5,7 @@
  */
 import { excerpt, isRecord, losslessBody, NESTED_TOO_DEEP } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import { answeringExchange, answerOf, successfulExchange } from './answer.ts';
+import { answeredExchanges, answeringExchange, successfulExchange } from './answer.ts';
 import { evidenceOf, judge, unobserved, type CompletedOutcome } from './judge.ts';
 import { LEXEME_KINDS, lexemeKind, type LexemeKind } from './lexeme.ts';
 import type { CheckDefinition, CheckInput, Evidence } from './types.ts';
@@ -35,7 +35,7 @@ function readings(input: CheckInput, field: string): Reading[] {
   const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
   return completed.flatMap((outcome) => {
     const read = answeringExchange(outcome);
-    return outcome.exchanges.filter((ex) => answerOf(ex).kind === 'ok').map((ex) => readOne(outcome.caseId, ex, field, ex === read));
+    return answeredExchanges(outcome).map((ex) => readOne(outcome.caseId, ex, field, ex === read));
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import { isRecord, losslessBody, NESTED_TOO_DEEP } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import { answerOf, observeOk } from './answer.ts';
+import { answeredExchanges, observeOk } from './answer.ts';
 import { evidenceOf, judge, unobserved } from './judge.ts';
 import { lexemeKind } from './lexeme.ts';
 import type { CheckDefinition } from './types.ts';
@@ -57,8 +57,7 @@ function strictCheck(id: string, api: 'chat-completions' | 'responses', rules: R
       // A probe asks every route prefix, and a client is pointed at one of them: the answer of each prefix that
       // answered 2xx is held to the rules (the created lexeme has differed by route, MANTLE.md), as created-at.*
       // reads them, and one that breaks a strict client breaks the cell, naming its path.
-      const answered = seen.outcome.exchanges.filter((ex) => ex === seen.exchange || (ex.step === seen.exchange.step && answerOf(ex).kind === 'ok'));
-      const read = answered.map((exchange) => ({ exchange, problems: problemsOf(exchange, rules) }));
+      const read = answeredExchanges(seen.outcome, seen.exchange.step).map((exchange) => ({ exchange, problems: problemsOf(exchange, rules) }));
       const evidence = read.map(({ exchange }) => evidenceOf(seen.caseId, exchange));
       const deep = read.find((r) => r.problems === undefined);
       if (deep) return unobserved(input, `could not observe: ${deep.exchange.request.path}: the body is ${NESTED_TOO_DEEP}`, evidence);
