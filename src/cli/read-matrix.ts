@@ -19,6 +19,7 @@ import { HarnessError } from '../errors.ts';
 import { knownFields } from './known-fields.ts';
 import { boundResult } from '../report/bound-result.ts';
 import { finishMatrix, isGating } from '../report/build-matrix.ts';
+import { wasNotReached } from '../report/gate.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { schemaProblem } from '../report/schema-problem.ts';
 import { MATRIX_FORMAT, listedOn, pairKey, resultKey, type Matrix, type MatrixCheck } from '../report/matrix.ts';
@@ -172,7 +173,7 @@ function inconsistency(matrix: Matrix): string | undefined {
     if (first !== undefined) return `results[${i}]: the cell of results[${first}] again (target ${shown(r.target)}, model ${shown(r.model)}, check ${shown(r.check)}); a matrix holds each cell once`;
     cells.set(k, i);
     // Only a run that stopped says "not reached" (run-matrix.ts), and it says partial too: the file lost that.
-    if (r.notRun && !matrix.run.partial && r.reason.startsWith('not reached')) {
+    if (!matrix.run.partial && wasNotReached(r)) {
       return `results[${i}].reason: ${shown(r.reason)}, but run.partial is false (a run that stopped before a cell says partial, and its gate fails)`;
     }
     pairs.set(pairKey(r.target, r.model), (pairs.get(pairKey(r.target, r.model)) ?? 0) + 1);

@@ -9,6 +9,7 @@
 import { inertLine } from './inert-text.ts';
 import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
 import { selectsCheck } from '../suite/check-pattern.ts';
+import { wasNotReached } from './gate.ts';
 import { OBSERVED } from './observed-models.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 
@@ -46,7 +47,7 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   for (const now of after.results) {
     // A cell a stop left "not reached" is this run's and was not observed: no longer observed when the baseline saw
     // it. A cell another shard or a filter took is not this run's to compare.
-    if (now.notRun && !now.reason.startsWith('not reached')) continue;
+    if (now.notRun && !wasNotReached(now)) continue;
     const was = old.get(key(now));
     const kind = kindOf(was, now);
     if (!kind) continue;

@@ -10,6 +10,14 @@ import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts'
 import { OBSERVED, unobservedModels } from './observed-models.ts';
 import { notReadWhole } from './model-lists.ts';
 
+/**
+ * Whether a cell is one the run selected and a stop (Ctrl-C, a spend cap) kept it from: run-matrix.ts says so in its
+ * reason, which is all a matrix.json keeps of it. Not a cell a filter or another shard took.
+ */
+export function wasNotReached(r: Pick<MatrixResult, 'notRun' | 'reason'>): boolean {
+  return r.notRun === true && r.reason.startsWith('not reached');
+}
+
 /** Errors of cells with no stated expectation that a run accepts (`--max-errors`): a few timeouts, not a run that observed little. */
 export const DEFAULT_MAX_ERRORS = 5;
 
@@ -36,7 +44,7 @@ export function gateOf(matrix: Matrix): MatrixGate {
     problems.push({ kind: 'partial', message: `partial run: ${matrix.run.partialReason ?? 'it did not finish'}` });
   } else {
     // Only a stop writes "not reached" (run-matrix.ts): a file that says otherwise in run.partial was edited.
-    const notReached = matrix.results.filter((r) => r.notRun && r.reason.startsWith('not reached')).length;
+    const notReached = matrix.results.filter(wasNotReached).length;
     if (notReached) problems.push({ kind: 'partial', message: `partial run: ${notReached} cell(s) say "not reached" (the run stopped before them), though run.partial says the run finished` });
   }
   problems.push(...nothingRan(matrix));
@@ -185,7 +193,7 @@ export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'>): Coverage
   const apart = readOfUnobservedModels(matrix);
   for (const r of matrix.results) {
     // A cell a stop cut short says so in its reason (run-matrix.ts): it was this run's to observe.
-    if (r.notRun && r.reason.startsWith('not reached')) c.notReached += 1;
+    if (wasNotReached(r)) c.notReached += 1;
     else if (r.notRun) c.notRun += 1;
     else if (r.status === 'inconclusive') c.inconclusive += 1;
     else if (r.status === 'error') c.errors += 1;
