@@ -108,7 +108,8 @@ async function serve(writes: (string | number)[], end: boolean): Promise<string>
 }
 
 const request = { method: 'POST' as const, path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: '{"model":"m","messages":[],"stream":true}' };
-const send = (url: string, timeoutMs: number) => new LiveTarget('t', { baseUrl: url, auth: noAuth, timeoutMs, idleTimeoutMs: 200 }).send(request, { model: 'm', caseId: 'c', step: 'main', prefix: '/v1' });
+/** One request to `url` with the idle limit at `idleTimeoutMs` (200 ms unless a test needs a wide margin under load). */
+const send = (url: string, timeoutMs: number, idleTimeoutMs = 200) => new LiveTarget('t', { baseUrl: url, auth: noAuth, timeoutMs, idleTimeoutMs }).send(request, { model: 'm', caseId: 'c', step: 'main', prefix: '/v1' });
 
 describe('keep-alive comments and the idle limit', () => {
   it('before the first event are the wait for the answer: no stall, a timeout when it never comes', async () => {
@@ -136,7 +137,8 @@ describe('keep-alive comments and the idle limit', () => {
 
   it('after the answer began, keep-alives until --timeout are the endpoint saying it works: a timeout, not a stall seen', async () => {
     const first = `data: ${JSON.stringify(chunk({ role: 'assistant', content: '' }))}\n\n`;
-    const exchange = await send(await serve([first, ...Array.from({ length: 30 }, (_, i) => (i % 2 ? ': keep-alive\n\n' : 100))], false), 900);
+    // A keep-alive every 100 ms against an idle limit of 1 s: a loaded machine delays a timer by far less than 900 ms.
+    const exchange = await send(await serve([first, ...Array.from({ length: 80 }, (_, i) => (i % 2 ? ': keep-alive\n\n' : 100))], false), 2_500, 1_000);
     expect(exchange.response?.stalledAfterMs).toBeUndefined();
     expect(exchange.error?.code).toBe('HARNESS_TIMEOUT');
   });
