@@ -64,4 +64,32 @@ describe('sdk.strict.chat holds every prefix that answered to the rules, as crea
     expect(both.reason).toContain('every prefix (/v1/chat/completions, /openai/v1/chat/completions)');
     expect((await probe('sdk.strict.chat', null, '1763500000')).observed).toBe('ok');
   });
+
+  it('what breaks on one prefix is the finding, though the other prefix nests too deep to read; alone, that is an error', async () => {
+    const deep = `1763500000,"deep":${'['.repeat(50_000)}1${']'.repeat(50_000)}`;
+    const broken = await probe('sdk.strict.chat', deep, '1.7635E9');
+    expect(broken.observed, broken.reason).toBe('breaks');
+    expect(broken.reason).toContain('/openai/v1/chat/completions: created is 1.7635E9 (exponent)');
+    const hidden = await probe('sdk.strict.chat', deep, '1763500000');
+    expect(hidden.status, hidden.reason).toBe('error');
+    expect(hidden.reason).toMatch(/^could not observe: \/v1\/chat\/completions: the body is JSON nested deeper/);
+  });
+});
+
+describe('sdk.openai.* feed every prefix that answered to the SDK, as sdk.strict.* reads them', () => {
+  it.each(['sdk.openai.chat', 'sdk.openai-bedrock.chat'])('%s: a mistyped created on /v1 alone is mistyped, naming the path; both parsed are ok', async (check) => {
+    const v1 = await probe(check, '"1763500000"', '1763500000');
+    expect(v1.observed, v1.reason).toBe('mistyped');
+    expect(v1.reason).toContain('/v1/chat/completions: created is string, not number');
+    expect(v1.evidence.map((e) => e.request)).toEqual(['POST /v1/chat/completions', 'POST /openai/v1/chat/completions']);
+    const openai = await probe(check, '1763500000', '"1763500000"');
+    expect(openai.observed, openai.reason).toBe('mistyped');
+    expect(openai.reason).toContain('/openai/v1/chat/completions: created is string');
+    const both = await probe(check, '1763500000', '1.7635E9');
+    expect(both.observed, both.reason).toBe('ok');
+    expect(both.reason).toContain('every prefix (/v1/chat/completions, /openai/v1/chat/completions)');
+    const one = await probe(check, null, '"1763500000"');
+    expect(one.observed).toBe('mistyped');
+    expect(one.reason).toMatch(/; created is string, not number$/);
+  });
 });

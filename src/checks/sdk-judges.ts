@@ -8,8 +8,8 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 import type { BedrockOpenAI } from 'openai/bedrock';
 import type { Exchange } from '../transport/exchange.ts';
-import { observeOk } from './answer.ts';
-import { judge, unobserved } from './judge.ts';
+import { answeredExchanges, observeOk } from './answer.ts';
+import { evidenceOf, judge, unobserved } from './judge.ts';
 import { quietly, SILENT_SDK } from './sdk-quiet.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -188,6 +188,35 @@ const JUDGES: Record<ApiTarget, Judge> = {
   },
 };
 
+/** What one SDK made of one recorded answer: a value of the vocabulary, or undefined when it could not be observed. */
+interface SdkReading {
+  exchange: Exchange;
+  value: 'ok' | 'throws' | 'mistyped' | undefined;
+  reason: string;
+}
+
+/** `exchange`'s recorded answer fed to `sdk` through `run`. */
+async function readOne(exchange: Exchange, sdk: string, run: Judge): Promise<SdkReading> {
+  // A client does throw on a stream that went silent, but the stall is the endpoint's infrastructure, which
+  // stream.* judges (`stalled`): what the SDK would make of the whole answer was not observed.
+  const stalled = exchange.response?.stalledAfterMs;
+  if (stalled !== undefined) return { exchange, value: undefined, reason: `could not observe: the answer stalled (no data for ${stalled} ms), so ${sdk} never saw it whole` };
+  let params: Record<string, unknown> = {};
+  try {
+    params = JSON.parse(exchange.request.body ?? '{}') as Record<string, unknown>;
+  } catch {
+    // requests are JSON; an empty object is enough for the SDK to build its call
+  }
+  try {
+    const problems = await routedTo(exchange, (call) => run(call, params));
+    return problems.length ? { exchange, value: 'mistyped', reason: problems.join('; ') } : { exchange, value: 'ok', reason: `${sdk} parsed it` };
+  } catch (error) {
+    const fault = judgeFetchFault(error);
+    if (fault) return { exchange, value: undefined, reason: `HARNESS_INTERNAL: ${fault.message}; ${sdk} never saw the recorded answer` };
+    return { exchange, value: 'throws', reason: `${sdk} threw ${(error as Error).name}: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
 function sdkCheck(id: string, title: string, api: CheckDefinition['api'], target: ApiTarget, sdk: string, override?: Judge): CheckDefinition {
   const definition: CheckDefinition = {
     id,
@@ -198,25 +227,17 @@ function sdkCheck(id: string, title: string, api: CheckDefinition['api'], target
     async run(input: CheckInput): Promise<CheckResult> {
       const seen = observeOk(input);
       if ('settled' in seen) return seen.settled;
-      const { evidence, exchange } = seen;
-      // A client does throw on a stream that went silent, but the stall is the endpoint's infrastructure, which
-      // stream.* judges (`stalled`): what the SDK would make of the whole answer was not observed.
-      const stalled = exchange.response?.stalledAfterMs;
-      if (stalled !== undefined) return unobserved(input, `could not observe: the answer stalled (no data for ${stalled} ms), so ${sdk} never saw it whole`, evidence);
-      let params: Record<string, unknown> = {};
-      try {
-        params = JSON.parse(exchange.request.body ?? '{}') as Record<string, unknown>;
-      } catch {
-        // requests are JSON; an empty object is enough for the SDK to build its call
-      }
-      try {
-        const problems = await routedTo(exchange, (call) => (override ?? JUDGES[target])(call, params));
-        return judge(definition, input, problems.length ? 'mistyped' : 'ok', evidence, problems.join('; ') || `${sdk} parsed it`);
-      } catch (error) {
-        const fault = judgeFetchFault(error);
-        if (fault) return unobserved(input, `HARNESS_INTERNAL: ${fault.message}; ${sdk} never saw the recorded answer`, evidence);
-        return judge(definition, input, 'throws', evidence, `${sdk} threw ${(error as Error).name}: ${(error as Error).message.split('\n')[0]}`);
-      }
+      // A probe asks every route prefix, and an app's client is pointed at one of them: each prefix that answered
+      // 2xx is fed to the SDK (as sdk.strict.* and created-at.* read them), and the worst reading is the cell's.
+      const read = await Promise.all(answeredExchanges(seen.outcome, seen.exchange.step).map((exchange) => readOne(exchange, sdk, override ?? JUDGES[target])));
+      const evidence = read.map((r) => evidenceOf(seen.caseId, r.exchange));
+      const where = (r: SdkReading) => (read.length > 1 ? `${r.exchange.request.path}: ` : '');
+      const worst = (['throws', 'mistyped'] as const).find((value) => read.some((r) => r.value === value));
+      if (worst) return judge(definition, input, worst, evidence, read.filter((r) => r.value === worst).map((r) => `${where(r)}${r.reason}`).join('; '));
+      const hidden = read.find((r) => r.value === undefined);
+      // The reason keeps its leading HARNESS_ code (answered-by reads it): the path goes after.
+      if (hidden) return unobserved(input, `${hidden.reason}${read.length > 1 ? ` (on ${hidden.exchange.request.path})` : ''}`, evidence);
+      return judge(definition, input, 'ok', evidence, `${read.length > 1 ? `every prefix (${read.map((r) => r.exchange.request.path).join(', ')}): ` : ''}${sdk} parsed it`);
     },
   };
   return definition;
