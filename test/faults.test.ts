@@ -30,7 +30,7 @@ const ROWS: Row[] = [
   { model: 'mistral.magistral-small-2509', fault: { kind: 'throttle', stream: true, times: 1 }, check: 'stream.chat-completions', status: 'pass', reason: /conformant/ },
   { model: 'mistral.ministral-3-3b-instruct', fault: { kind: 'server-error', status: 500, stream: true }, check: 'stream.chat-completions', status: 'error', reason: /^HARNESS_SERVER_ERROR: the endpoint answered 500 on all 3 attempts/ },
   { model: 'mistral.ministral-3-8b-instruct', fault: { kind: 'server-error', status: 503, stream: true, times: 2 }, check: 'stream.chat-completions', status: 'pass', reason: /conformant/ },
-  { model: 'nvidia.nemotron-nano-9b-v2', fault: { kind: 'malformed-json', path: /^\/v1\/chat\/completions$/, bodyIncludes: '"content":"Reply with the word OK."}],"max_tokens":16}' }, check: 'created-at.chat', status: 'fail', reason: /not a JSON object/ },
+  { model: 'nvidia.nemotron-nano-9b-v2', fault: { kind: 'malformed-json', path: /^\/v1\/chat\/completions$/, bodyIncludes: '"content":"Reply with the word OK."}],"max_tokens":16}' }, check: 'created-at.chat', status: 'error', reason: /^could not observe: .*not a JSON object/ },
   { model: 'nvidia.nemotron-nano-12b-v2', fault: { kind: 'truncated-sse', stream: true }, check: 'stream.chat-completions', status: 'fail', reason: /ends inside an unterminated event/ },
   { model: 'nvidia.nemotron-super-3-120b', fault: { kind: 'sse-error-frame', stream: true }, check: 'stream.chat-completions', status: 'fail', reason: /error frame/ },
   { model: 'deepseek.v3.1', fault: { kind: 'oversized', bytes: 4 * 1024 * 1024, stream: true }, check: 'stream.chat-completions', status: 'error', reason: /^HARNESS_BODY_TOO_LARGE: the response body exceeded 1048576 bytes/ },

@@ -181,13 +181,14 @@ describe('fields real answers carry', () => {
     for (const sdk of ['sdk.openai.chat', 'sdk.openai-bedrock.chat', 'sdk.strict.chat']) expect((await run(sdk, outcomes)).observed, sdk).toBe('ok');
   });
 
-  it('created-at on a 2xx that is not JSON observes "missing", judged against what is stated like any value', async () => {
+  it('created-at on a 2xx that is not JSON could not read the field: an error whatever is stated (an expectation of missing does not pass a broken body)', async () => {
     const v = await vector('chat-gpt-oss-20b');
     const outcomes = [completed('probe.chat', 'chat-completions', [exchangeOf({ ...v, response: { status: 200, text: 'OK' } })])];
     const check = ALL_CHECKS.find((c) => c.id === 'created-at.chat')!;
     const judged = (value: string | string[]) => check.run({ model: 'm', expectation: { value, source: 'expectations: x' }, outcomes });
-    expect(await judged(['integer', 'missing'])).toMatchObject({ status: 'pass', observed: 'missing', reason: expect.stringContaining('not a JSON object') });
-    expect(await judged('integer')).toMatchObject({ status: 'fail', observed: 'missing', expected: 'integer', reason: expect.stringContaining('not a JSON object') });
+    for (const stated of [['integer', 'missing'], 'missing', 'integer']) {
+      expect(await judged(stated)).toMatchObject({ status: 'error', observed: null, reason: expect.stringMatching(/^could not observe: \/v1\/chat\/completions: the 2xx body is not a JSON object \(JSON value expected/) });
+    }
   });
 
   it('gpt-oss-20b chat stream: a conformant stream; chunks lenient-only (usage.prompt_tokens_details: null) with choices[].obfuscation listed; the openai SDK iterates it', async () => {

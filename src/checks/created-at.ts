@@ -24,8 +24,12 @@ interface Reading {
 function readOne(caseId: string, exchange: Exchange, field: string, readBySdk: boolean): Reading {
   const parsed = losslessBody(exchange.response!);
   if (!parsed.ok && parsed.tooDeep) return { exchange, readBySdk, evidence: evidenceOf(caseId, exchange), detail: NESTED_TOO_DEEP, unreadable: `the 2xx body is ${NESTED_TOO_DEEP}` };
-  // Judged like any value: an expectation that allows `missing` is met, one that does not fails.
-  if (!parsed.ok || !isRecord(parsed.value)) return { exchange, readBySdk, evidence: evidenceOf(caseId, exchange), kind: 'missing', detail: `the 2xx body is not a JSON object (${parsed.ok ? 'not an object' : parsed.error})` };
+  // No field can be read in it: not `missing` (an expectation of missing would pass on a broken body), as the other
+  // checks that read a 2xx's values say. schema.* and sdk.* judge such a body.
+  if (!parsed.ok || !isRecord(parsed.value)) {
+    const why = `the 2xx body is not a JSON object (${parsed.ok ? 'not an object' : parsed.error})`;
+    return { exchange, readBySdk, evidence: evidenceOf(caseId, exchange), detail: why, unreadable: why };
+  }
   const { kind, lexeme } = lexemeKind(parsed.value[field]);
   return { exchange, readBySdk, evidence: evidenceOf(caseId, exchange, lexeme === null ? `no "${field}"` : `"${field}": ${lexeme}`), kind, detail: `${field} = ${lexeme === null ? 'absent' : excerpt(lexeme, 60)}` };
 }
