@@ -106,13 +106,36 @@ function readArguments(request: Record<string, unknown>, api: ToolApi, name: unk
   return { schema, value };
 }
 
+/** Why a call's arguments do not do; `bestEffort` when they parse but miss a schema the request did not declare strict. */
+export interface ArgumentsProblem {
+  problem: string;
+  /**
+   * The arguments parse and miss the schema of a tool the request did not declare `strict`: the APIs promise a fit
+   * only under strict (OpenAI: "best effort" without it; Anthropic likewise), so the miss is the model's choice,
+   * not the endpoint's failure.
+   */
+  bestEffort: boolean;
+}
+
 /**
  * Why a call's arguments do not do, or undefined when they do: `args` is the JSON text (OpenAI APIs, or the
  * concatenated `partial_json` of a stream) or the object itself (a Messages `tool_use.input`).
  */
-export function argumentsProblem(request: Record<string, unknown>, api: ToolApi, name: unknown, args: unknown): string | undefined {
+export function argumentsProblem(request: Record<string, unknown>, api: ToolApi, name: unknown, args: unknown): ArgumentsProblem | undefined {
   const read = readArguments(request, api, name, args);
-  if (read.problem !== undefined) return read.problem;
+  if (read.problem !== undefined) return { problem: read.problem, bestEffort: false };
   const problems = schemaProblems(read.schema, read.value);
-  return problems.length ? `arguments do not fit the schema: ${problems.join('; ')}` : undefined;
+  if (!problems.length) return undefined;
+  return { problem: `arguments do not fit the schema: ${problems.join('; ')}`, bestEffort: !isStrictTool(request, api, String(name)) };
 }
+
+/** Whether the request declares tool `name` strict (chat `function.strict`, Responses and Messages `strict`). */
+export function isStrictTool(request: Record<string, unknown>, api: ToolApi, name: string): boolean {
+  const tools = Array.isArray(request.tools) ? request.tools.filter(isRecord) : [];
+  const tool = tools.map((t) => (api === 'chat-completions' && isRecord(t.function) ? t.function : t)).find((fn) => fn.name === name);
+  return tool?.strict === true;
+}
+
+/** The reason of the inconclusive verdict on a best-effort miss: what missed, and how to hold the endpoint to it. */
+export const bestEffortMiss = (problem: string): string =>
+  `${problem}; the tool is not declared strict, so fitting its schema is the model's best effort, not the endpoint's promise (a suite that sends strict: true holds the endpoint to it)`;

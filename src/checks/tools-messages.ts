@@ -10,7 +10,7 @@ import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
 import { refusedInstead } from './refusal.ts';
-import { argumentsProblem, askedCall, callsOf, declaredSchema, offTarget, type Call } from './tool-calls.ts';
+import { argumentsProblem, askedCall, bestEffortMiss, callsOf, declaredSchema, isStrictTool, offTarget, type Call } from './tool-calls.ts';
 import { toolCallStep } from './tool-turn.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -63,9 +63,10 @@ const forcedCall: CheckDefinition = {
     if (!call && seen.uses.length) return judge(forcedCall, input, 'no-call', evidence, offTarget(seen.request, seen.uses));
     if (!call) return cutShort(input, seen, 'no call was made') ?? refusedInstead(input, seen.body, 'instead of calling the tool', evidence) ?? judge(forcedCall, input, 'no-call', evidence, `the answer holds no tool_use block (stop_reason ${JSON.stringify(body.stop_reason)})`);
     const problem = argumentsProblem(seen.request, 'messages', call.name, call.arguments);
-    if (problem) return cutShort(input, seen, 'the call was cut short') ?? judge(forcedCall, input, 'bad-arguments', evidence, problem);
+    if (problem) return cutShort(input, seen, 'the call was cut short') ?? (problem.bestEffort ? inconclusive(input, bestEffortMiss(problem.problem), evidence) : judge(forcedCall, input, 'bad-arguments', evidence, problem.problem));
     const shown = `${String(call.name)}(${JSON.stringify(call.arguments).slice(0, 80)})`;
-    if (body.stop_reason !== 'tool_use') return judge(forcedCall, input, 'wrong-stop-reason', evidence, `${shown}, but stop_reason ${JSON.stringify(body.stop_reason)}, not "tool_use": an agent loop stops here`);
+    // A whole call in an answer the budget ended: the stop is the budget's (a streamed one is judged the same way).
+    if (body.stop_reason !== 'tool_use') return cutShort(input, seen, `the turn held ${shown} and did not get to stop_reason "tool_use"`) ?? judge(forcedCall, input, 'wrong-stop-reason', evidence, `${shown}, but stop_reason ${JSON.stringify(body.stop_reason)}, not "tool_use": an agent loop stops here`);
     return judge(forcedCall, input, 'conformant', evidence, shown);
   },
 };
@@ -90,6 +91,7 @@ const structuredOutput: CheckDefinition = {
     const schema = declaredSchema(request, 'messages', String(call.name));
     if (schema === undefined) return judge(structuredOutput, input, 'not-json', evidence, `the answer calls ${JSON.stringify(call.name)}, which was not declared, so no JSON of a declared tool`);
     const problems = schemaProblems(schema, call.arguments);
+    if (problems.length && !isStrictTool(request, 'messages', String(call.name))) return inconclusive(input, bestEffortMiss(`the tool input does not fit its input_schema: ${problems.join('; ')}`), evidence);
     return judge(structuredOutput, input, problems.length ? 'schema-mismatch' : 'valid', evidence, problems.join('; ') || `${JSON.stringify(call.arguments).slice(0, 120)} validates`);
   },
 };

@@ -16,7 +16,7 @@ import { stallOf } from './stream-common.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import { namingFilter } from './content-filter.ts';
 import { refusedWith } from './refusal.ts';
-import { argumentsProblem, isAsked, offTarget, type ToolApi } from './tool-calls.ts';
+import { argumentsProblem, bestEffortMiss, isAsked, offTarget, type ToolApi } from './tool-calls.ts';
 import { readChatToolStream, readMessagesToolStream, readResponsesToolStream, type StreamReader, type StreamedCall } from './tool-stream-readers.ts';
 import { TOOL_FIELDS } from './tools.ts';
 import type { CheckDefinition, CheckResult } from './types.ts';
@@ -99,10 +99,14 @@ function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition[
   // No call of the tool asked for (the forced one, else a declared one): calls of another are no call of it.
   if (!calls.some((call) => isAsked(request, options.api, call.name))) return judge(definition, input, 'no-call', evidence, `${offTarget(request, calls)} (${summary})`);
   // Every call is held to the request, the asked one's beside: a call of a tool not declared is bad-arguments.
-  for (const call of calls) {
+  // A miss of a schema not declared strict is the model's best effort: inconclusive, unless another call is wrong.
+  const missed = calls.flatMap((call) => {
     const problem = argumentsProblem(request, options.api, call.name, argumentsOf(call));
-    if (problem) return judge(definition, input, 'bad-arguments', evidence, `${call.key} (${call.fragments.length} fragment(s)): ${problem}`);
-  }
+    return problem ? [{ ...problem, problem: `${call.key} (${call.fragments.length} fragment(s)): ${problem.problem}` }] : [];
+  });
+  const wrong = missed.find((m) => !m.bestEffort);
+  if (wrong) return judge(definition, input, 'bad-arguments', evidence, wrong.problem);
+  if (missed.length) return inconclusive(input, bestEffortMiss(missed.map((m) => m.problem).join('; ')), evidence);
   if (options.parallel && calls.length === 1) {
     return inconclusive(input, `the model made one call (${show(calls[0]!)}) where two were asked for: distinct ids and indexes need two`, evidence);
   }

@@ -8,7 +8,7 @@ import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { contentFilterOf, namingFilter } from './content-filter.ts';
 import { refusedInstead } from './refusal.ts';
-import { argumentsProblem, askedCall, callsOf, offTarget, type Call, type ToolApi } from './tool-calls.ts';
+import { argumentsProblem, askedCall, bestEffortMiss, callsOf, offTarget, type Call, type ToolApi } from './tool-calls.ts';
 import { toolCallStep } from './tool-turn.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -20,7 +20,8 @@ const reference = { value: 'conformant', source: 'openai-reference: a forced fun
 function judgeCall(definition: CheckDefinition, input: CheckInput, api: ToolApi, call: Call | undefined, request: Record<string, unknown>, evidence: CheckResult['evidence']): CheckResult {
   if (!call) return judge(definition, input, 'no-call', evidence, 'the answer holds no function call');
   const problem = argumentsProblem(request, api, call.name, call.arguments);
-  return judge(definition, input, problem ? 'bad-arguments' : 'conformant', evidence, problem ?? `${String(call.name)}(${String(call.arguments)})`);
+  if (problem?.bestEffort) return inconclusive(input, bestEffortMiss(problem.problem), evidence);
+  return judge(definition, input, problem ? 'bad-arguments' : 'conformant', evidence, problem?.problem ?? `${String(call.name)}(${String(call.arguments)})`);
 }
 
 function forcedCall(id: string, api: 'chat-completions' | 'responses'): CheckDefinition {

@@ -32,10 +32,15 @@ export function fragmentsOf(text: string, count = 5): string[] {
   return Array.from({ length: n }, (_, i) => text.slice(Math.floor((i * text.length) / n), Math.floor(((i + 1) * text.length) / n)));
 }
 
-/** The argument fragments as the stream sends them, after the `bad-fragments` deviation (one fragment lost). */
+/**
+ * The argument fragments as the stream sends them, after the `bad-fragments` deviation (the middle fragment lost:
+ * broken JSON; losing the second cut `{"city":"Paris"}` to `{"c":"Paris"}`, JSON a model could have chosen).
+ */
 export function streamedFragments(text: string, quirks: StreamQuirks): string[] {
   const fragments = fragmentsOf(text, quirks.toolArgumentFragments ?? 5);
-  return quirks.toolCallStream === 'bad-fragments' && fragments.length > 2 ? [...fragments.slice(0, 1), ...fragments.slice(2)] : fragments;
+  if (quirks.toolCallStream !== 'bad-fragments' || fragments.length <= 2) return fragments;
+  const lost = Math.floor(fragments.length / 2);
+  return [...fragments.slice(0, lost), ...fragments.slice(lost + 1)];
 }
 
 /** The `delta.tool_calls` of each chat chunk that streams `calls`: the first names the call, the rest carry fragments. */
