@@ -68,7 +68,9 @@ function relay(answer: IncomingMessage, seen: ProxiedRequest, rules: ProxyRules,
   const stream = String(answer.headers['content-type'] ?? '').startsWith('text/event-stream');
   const { 'content-length': _length, 'transfer-encoding': _te, connection: _c, ...headers } = answer.headers;
   const extra = rules.headers?.(seen) ?? {};
-  const encoder = rules.encoding === 'gzip' ? createGzip() : rules.encoding === 'deflate' ? createDeflate() : rules.encoding === 'br' ? createBrotliCompress() : undefined;
+  // Brotli at quality 4, not the default 11: any quality is the same br format that undici decodes, and 11 cost the
+  // br test several times gzip's CPU (a new encoder and a flush per read).
+  const encoder = rules.encoding === 'gzip' ? createGzip() : rules.encoding === 'deflate' ? createDeflate() : rules.encoding === 'br' ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }) : undefined;
   res.writeHead(answer.statusCode ?? 502, { ...headers, ...extra, ...(encoder ? { 'content-encoding': rules.encoding! } : {}) });
   const sink = encoder ?? res;
   if (encoder) encoder.pipe(res);
