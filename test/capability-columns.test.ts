@@ -92,7 +92,10 @@ describe('capability columns read the results', () => {
       { check: 'api.messages', status: 'pass', observed: 'supported' },
     ]);
     expect(cells['Route prefix']).toMatchObject({ value: 'yes', notes: ['/v1', '/openai/v1', '/anthropic/v1'] });
-    expect(table([{ check: 'path-prefix', status: 'pass', observed: 'none' }])['Route prefix']!.value).toBe('no');
+    const none = { check: 'path-prefix', status: 'pass' as const, observed: 'none' };
+    expect(table([none, { check: 'api.messages', status: 'pass', observed: 'unsupported' }])['Route prefix']!.value).toBe('no');
+    // /anthropic/v1 never probed (or the probe errored): nothing says no prefix serves it.
+    expect(table([none])['Route prefix']).toMatchObject({ value: 'unknown', notes: expect.arrayContaining(['api.messages: not run, not measured']) });
   });
 
   it('prompt caching and images say what was seen', () => {

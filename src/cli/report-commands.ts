@@ -3,7 +3,7 @@
  * The commands that work on saved runs: `report` (render every format again from a matrix.json), `compare`,
  * `merge` (shards or regions into one matrix) and `table` (a capability table); `bless` is in bless-command.ts.
  */
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { HarnessError } from '../errors.ts';
@@ -97,8 +97,31 @@ export async function writeOutputFile(file: string, text: string, words: { asker
   }
 }
 
+/** The file a path names (through links, a hard link too), or undefined when there is none to name yet. */
+async function fileIdentity(path: string): Promise<string | undefined> {
+  const found = await stat(path).catch(() => undefined);
+  return found ? `${found.dev}:${found.ino}` : undefined;
+}
+
+/**
+ * `table`'s arguments checked before anything is read or written: `--long` is for csv and json, a matrix given twice
+ * would list its runs twice, and an `--out` that is one of the inputs would replace the run with its table.
+ */
+async function checkTableArguments(files: readonly string[], flags: { format: string; out?: string; long?: boolean }): Promise<void> {
+  if (flags.long && flags.format === 'markdown') throw new HarnessError('HARNESS_USAGE', '--long: applies to --format csv and json only (the Markdown table is always one row per model); drop --long or add --format csv|json');
+  const identities = await Promise.all(files.map(fileIdentity));
+  identities.forEach((id, i) => {
+    const first = identities.indexOf(id);
+    if (id !== undefined && first < i) throw new HarnessError('HARNESS_USAGE', `table: ${inertLine(files[first], 300)} and ${inertLine(files[i], 300)} are the same file; give each run once`);
+  });
+  const out = flags.out === undefined ? undefined : await fileIdentity(flags.out);
+  const input = out === undefined ? -1 : identities.indexOf(out);
+  if (input >= 0) throw new HarnessError('HARNESS_USAGE', `--out ${inertLine(flags.out, 300)}: it is the input ${inertLine(files[input], 300)}, the table would replace the run; give --out another file`);
+}
+
 export async function tableCommand(files: string[], flags: { format: string; out?: string; long?: boolean }, out: NodeJS.WritableStream): Promise<number> {
   if (files.length === 0) throw new HarnessError('HARNESS_USAGE', 'table: give one or more matrix.json files (one per region is fine)');
+  await checkTableArguments(files, flags);
   const table = buildCapabilityTable(await Promise.all(files.map(readMatrix)));
   const long = { long: flags.long === true };
   const formats: Record<string, () => string> = { markdown: () => tableMarkdown(table), csv: () => tableCsv(table, long), json: () => tableJson(table, long) };
@@ -106,7 +129,7 @@ export async function tableCommand(files: string[], flags: { format: string; out
   if (!render) throw new HarnessError('HARNESS_USAGE', `--format: "${flags.format}" is not one of markdown, csv, json`);
   if (flags.out) {
     await writeOutputFile(flags.out, render(), { asker: '--out', advice: 'give a file path (not a folder) you can write to' });
-    out.write(`wrote ${flags.out}\n`);
+    out.write(`wrote ${inertLine(flags.out, 300)}\n`);
   } else {
     out.write(render());
   }

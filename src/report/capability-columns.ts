@@ -4,7 +4,9 @@
  * model (`/anthropic/v1` included), each API with its caveats, then features read from several checks across the
  * three APIs (tool calling, streamed tool calls, structured output, images, prompt caching, service tiers, ...).
  * A feature whose every check needs an API the model does not serve is `n/a`; `unknown` (`?`) is kept for what was
- * not measured at all (not run, or the endpoint errored).
+ * not measured at all (not run, or the endpoint errored). A check read that was not measured (error, inconclusive,
+ * skipped) is named in the cell's notes, and a flaky one makes the cell `partial` with what its trials saw: a cell
+ * never reads as a plain answer a check did not give.
  */
 import type { MatrixResult } from './matrix.ts';
 
@@ -18,13 +20,55 @@ export interface Capability {
   judge(get: Lookup): { value: CapabilityValue; notes: string[] };
 }
 
+/** A column as written below: how it reads its checks, and which checks it reads (for the notes `told` adds). */
+interface Column extends Capability {
+  checks: readonly string[];
+}
+
 type Judged = ReturnType<Capability['judge']>;
 
-/** The observed value of a check, when it observed one (pass, fail or flaky). */
+/** Statuses that ran and observed nothing: the endpoint errored, the model's answer could not tell, a step was not sent. */
+const UNMEASURED: ReadonlySet<MatrixResult['status']> = new Set(['error', 'inconclusive', 'skipped']);
+
+/** The observed value of a check, when it observed one (pass, fail or flaky: the most frequent, `told` says it varies). */
 const observed = (get: Lookup, check: string) => {
   const r = get(check);
   return r && (r.status === 'pass' || r.status === 'fail' || r.status === 'flaky') ? r.observed : undefined;
 };
+
+/** `conformant 2/3, no-call 1/3`: what the trials of a flaky cell saw, most frequent first. */
+function trialCounts(r: MatrixResult): string {
+  const trials = r.trials ?? [];
+  if (trials.length === 0) return 'between trials';
+  const counts = new Map<string, number>();
+  for (const t of trials) {
+    const seen = t.observed === null || t.observed === undefined ? t.status : String(t.observed);
+    counts.set(seen, (counts.get(seen) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([seen, n]) => `${seen} ${n}/${trials.length}`).join(', ');
+}
+
+/**
+ * The column with what its value does not show said: a flaky check makes it `partial` (its value is only the most
+ * frequent one), and a check that was not measured is named, so one check observed among several errored ones does
+ * not read as the whole feature. `?` and `n/a` are left as they are: there is no answer to qualify.
+ */
+function told(column: Column): Capability {
+  return {
+    name: column.name,
+    judge(get) {
+      const judged = column.judge(get);
+      if (judged.value === 'unknown' || judged.value === 'n/a') return judged;
+      const results = column.checks.flatMap((check) => {
+        const r = get(check);
+        return r ? [{ check, r }] : [];
+      });
+      const varies = results.filter(({ r }) => r.status === 'flaky').map(({ check, r }) => `${check} varies: ${trialCounts(r)}`);
+      const unmeasured = results.filter(({ r }) => UNMEASURED.has(r.status)).map(({ check, r }) => `${check}: ${r.status}, not measured`);
+      return { value: varies.length ? 'partial' : judged.value, notes: [...new Set([...judged.notes, ...varies, ...unmeasured])] };
+    },
+  };
+}
 
 /** Nothing observed: `n/a` when every check needs an API the model does not serve, else not measured. */
 function notObserved(get: Lookup, checks: readonly string[]): Judged {
@@ -33,9 +77,10 @@ function notObserved(get: Lookup, checks: readonly string[]): Judged {
 }
 
 /** An API: supported or not, and which of its checks fall short, as notes. */
-function api(name: string, apiCheck: string, caveats: Record<string, (value: unknown) => string | undefined>): Capability {
+function api(name: string, apiCheck: string, caveats: Record<string, (value: unknown) => string | undefined>): Column {
   return {
     name,
+    checks: [apiCheck, ...Object.keys(caveats)],
     judge(get) {
       const served = observed(get, apiCheck);
       if (served === undefined) return { value: 'unknown', notes: [`${apiCheck}: ${get(apiCheck)?.status ?? 'not run'}`] };
@@ -51,9 +96,10 @@ function api(name: string, apiCheck: string, caveats: Record<string, (value: unk
 }
 
 /** A feature read from several checks: yes when all that observed say so, partial when some do. */
-function feature(name: string, checks: Record<string, (value: unknown) => boolean>): Capability {
+function feature(name: string, checks: Record<string, (value: unknown) => boolean>): Column {
   return {
     name,
+    checks: Object.keys(checks),
     judge(get) {
       const seen = Object.entries(checks).flatMap(([check, good]) => {
         const value = observed(get, check);
@@ -69,15 +115,28 @@ function feature(name: string, checks: Record<string, (value: unknown) => boolea
 
 const OPENAI_PREFIXES: Record<string, string[]> = { '/v1': ['/v1'], '/openai/v1': ['/openai/v1'], both: ['/v1', '/openai/v1'], none: [] };
 
-/** The route prefixes that serve the model: the OpenAI ones the probes found, and /anthropic/v1 when it serves Messages. */
-const route: Capability = {
+const ROUTE_CHECKS = ['path-prefix', 'api.messages', 'api.count-tokens'];
+
+/**
+ * The route prefixes that serve the model: the OpenAI ones the probes found, and /anthropic/v1 when it serves
+ * Messages. `no` only when every probe answered: a probe that errored or was not run may be the one that serves it.
+ */
+const route: Column = {
   name: 'Route prefix',
+  checks: ROUTE_CHECKS,
   judge(get) {
     const openai = observed(get, 'path-prefix');
     const anthropic = ['api.messages', 'api.count-tokens'].map((check) => observed(get, check));
     if (openai === undefined && anthropic.every((v) => v === undefined)) return { value: 'unknown', notes: [] };
     const prefixes = [...(OPENAI_PREFIXES[String(openai)] ?? []), ...(anthropic.includes('supported') ? ['/anthropic/v1'] : [])];
-    return prefixes.length ? { value: 'yes', notes: prefixes } : { value: 'no', notes: [] };
+    if (prefixes.length) return { value: 'yes', notes: prefixes };
+    const gaps = ROUTE_CHECKS.flatMap((check) => {
+      const status = get(check)?.status;
+      return status === undefined || UNMEASURED.has(status) ? [`${check}: ${status ?? 'not run'}, not measured`] : [];
+    });
+    // One of Messages and count_tokens answering is enough to say /anthropic/v1 does not serve it; an error is not.
+    const answered = openai !== undefined && anthropic.some((v) => v !== undefined) && !ROUTE_CHECKS.some((check) => UNMEASURED.has(get(check)?.status ?? 'pass'));
+    return answered ? { value: 'no', notes: [] } : { value: 'unknown', notes: gaps };
   },
 };
 
@@ -91,8 +150,11 @@ function grouped(entries: readonly { what: string; api: string }[]): string[] {
 }
 
 /** Images per API: seen (yes), taken but not seen, or refused; an answer that could not tell counts as taken. */
-const images: Capability = {
+const IMAGE_CHECKS = ['chat', 'responses', 'messages'].flatMap((api) => [`images.${api}`, `images.seen.${api}`]);
+
+const images: Column = {
   name: 'Images',
+  checks: IMAGE_CHECKS,
   judge(get) {
     const apis = ['chat', 'responses', 'messages'].flatMap((api) => {
       const taken = observed(get, `images.${api}`);
@@ -102,7 +164,7 @@ const images: Capability = {
       const what = taken === 'rejected' || seen === 'rejected' ? 'rejected' : seen === 'not-seen' ? 'taken but not seen' : 'taken (seeing not measured)';
       return [{ api, ok: false, what }];
     });
-    if (apis.length === 0) return notObserved(get, ['chat', 'responses', 'messages'].flatMap((api) => [`images.${api}`, `images.seen.${api}`]));
+    if (apis.length === 0) return notObserved(get, IMAGE_CHECKS);
     const bad = apis.filter((a) => !a.ok);
     const value = bad.length === 0 ? 'yes' : bad.length === apis.length && bad.every((a) => a.what === 'rejected') ? 'no' : 'partial';
     return { value, notes: grouped(bad) };
@@ -110,10 +172,13 @@ const images: Capability = {
 };
 
 /** Service tiers: which of priority and flex each OpenAI API takes and echoes. */
-const serviceTiers: Capability = {
+const TIER_CHECKS = ['chat', 'responses'].flatMap((api) => ['priority', 'flex'].map((tier) => ({ api, tier, id: `service-tier.${api}.${tier}` })));
+
+const serviceTiers: Column = {
   name: 'Service tiers',
+  checks: TIER_CHECKS.map((c) => c.id),
   judge(get) {
-    const checks = ['chat', 'responses'].flatMap((api) => ['priority', 'flex'].map((tier) => ({ api, tier, id: `service-tier.${api}.${tier}` })));
+    const checks = TIER_CHECKS;
     const seen = checks.flatMap((c) => {
       const value = observed(get, c.id);
       return value === undefined ? [] : [{ ...c, value }];
@@ -132,10 +197,13 @@ const serviceTiers: Capability = {
 };
 
 /** Reasoning effort: the values Responses takes; for Claude, adaptive thinking with output_config.effort. */
-const reasoningEffort: Capability = {
+const EFFORTS = ['none', 'low', 'medium', 'high'];
+
+const reasoningEffort: Column = {
   name: 'Reasoning effort',
+  checks: [...EFFORTS.map((e) => `reasoning.effort.${e}`), 'messages.thinking-adaptive'],
   judge(get) {
-    const all = ['none', 'low', 'medium', 'high'];
+    const all = EFFORTS;
     const efforts = all.filter((e) => observed(get, `reasoning.effort.${e}`) === 'accepted');
     if (all.some((e) => observed(get, `reasoning.effort.${e}`) !== undefined)) {
       return { value: efforts.length === 4 ? 'yes' : efforts.length ? 'partial' : 'no', notes: efforts.length ? [efforts.join(', ')] : [] };
@@ -146,7 +214,7 @@ const reasoningEffort: Capability = {
   },
 };
 
-export const CAPABILITIES: readonly Capability[] = [
+const COLUMNS: readonly Column[] = [
   route,
   api('Chat Completions', 'api.chat-completions', {
     'content.array.chat': (v) => (v === 'rejected' ? 'array content rejected' : undefined),
@@ -194,3 +262,5 @@ export const CAPABILITIES: readonly Capability[] = [
   feature('n, logprobs, stop', { 'params.n': (v) => v === 'honored', 'params.logprobs': (v) => v === 'honored', 'params.stop': (v) => v === 'honored' }),
   feature('Strict SDKs (.NET, Go)', { 'sdk.strict.chat': (v) => v === 'ok', 'sdk.strict.responses': (v) => v === 'ok' }),
 ];
+
+export const CAPABILITIES: readonly Capability[] = COLUMNS.map(told);

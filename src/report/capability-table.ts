@@ -5,7 +5,7 @@
  * how each reads the results are capability-columns.ts.
  */
 import { CAPABILITIES, type CapabilityValue, type Lookup } from './capability-columns.ts';
-import { pairKey, resultKey, type Matrix } from './matrix.ts';
+import { pairKey, resultKey, resultsByCell, type Matrix } from './matrix.ts';
 import { unobservedModels } from './observed-models.ts';
 
 export type { CapabilityValue };
@@ -30,6 +30,11 @@ export interface CapabilityRow {
 export interface CapabilityTable {
   capabilities: string[];
   rows: CapabilityRow[];
+  /**
+   * What the rows do not show of the runs they came from: a run that was interrupted, partial or one shard of
+   * several, and the models left out because nothing of them was observed. Empty for finished whole runs.
+   */
+  notes?: string[];
 }
 
 /** `us-east-1 2026-11-24 live`; a word is not repeated (`runtime.emulator 2026-11-24`, not `runtime.emulator 2026-11-24 emulator`). */
@@ -54,6 +59,30 @@ function latencyOf(matrix: Matrix, targetId: string, model: string): string | un
   return `${parts.join(', ')}${recorded ? ' (recorded)' : ''}`;
 }
 
+/**
+ * What the rows do not show of the runs they came from: an interrupted or partial run (and the models it did not
+ * reach), a shard (the other shards' models are elsewhere), and the models a run left out as nothing observed.
+ */
+function runNotes(matrices: readonly Matrix[], seen: readonly Set<string>[]): string[] {
+  return matrices.flatMap((matrix, i) => {
+    const place = (target: string) => provenanceOf(matrix, target).split(' ')[0]!;
+    const where = matrix.targets.map((t) => provenanceOf(matrix, t.id)).join(', ') || matrix.run.id;
+    const ran = [...resultsByCell(matrix.results, (r) => !r.notRun).values()].map((results) => results[0]!);
+    const notes: string[] = [];
+    const stopped = matrix.run.interrupted === true || matrix.gate.verdict === 'interrupted' ? 'the run was interrupted' : matrix.run.partial ? `a partial run (${matrix.run.partialReason ?? 'it did not finish'})` : undefined;
+    const shard = matrix.run.selection.shard;
+    if (shard) notes.push(`${where}: shard ${shard} of a run, the other shards' models are not here (merge the shards first: mantle-conformance merge)`);
+    if (stopped) {
+      const reached = new Set(ran.map((r) => r.model));
+      const missed = shard ? [] : matrix.models.filter((m) => !reached.has(m.id)).map((m) => m.id);
+      notes.push(`${where}: ${stopped}; cells it did not reach are not in the table${missed.length ? `, nor these models: ${missed.join(', ')}` : ''}`);
+    }
+    const left = ran.filter((r) => !seen[i]!.has(pairKey(r.target, r.model))).map((r) => `${r.model} (${place(r.target)})`);
+    if (left.length) notes.push(`${where}: left out, nothing of them observed: ${left.join(', ')}`);
+    return notes;
+  });
+}
+
 export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTable {
   const models = [...new Map(matrices.flatMap((m) => m.models).map((m) => [m.id, m])).values()];
   // A model the gate found nothing of observed (a typo'd id, another model's answers) has no capabilities to publish.
@@ -70,25 +99,28 @@ export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTab
     return places.filter((p) => p === place).length > 1 ? provenance.split(' ').slice(0, 2).join(' ') : place;
   };
   // One row per model and surface it was run on: a model behaves per surface, and a migration reads both rows.
-  const measured = (model: string, i: number, target: string) => [...indexes[i]!.keys()].some((k) => k.startsWith(`${pairKey(target, model)}\u0000`));
+  const seen = indexes.map((index) => new Set([...index.values()].map((r) => pairKey(r.target, r.model))));
+  const measured = (model: string, i: number, target: string) => seen[i]!.has(pairKey(target, model));
   const pairs = models.flatMap((model) => surfaces.filter((surface) => runs.some((r) => r.surface === surface && measured(model.id, r.i, r.target.id))).map((surface) => ({ model, surface })));
   const rows = pairs.map(({ model, surface }): CapabilityRow => {
     const cells: Record<string, CapabilityCell> = {};
-    const own = runs.filter((r) => r.surface === surface);
+    // Only the runs that measured the model: a region that did not run it has nothing to say of it, not `?`.
+    const own = runs.filter((r) => r.surface === surface && measured(model.id, r.i, r.target.id));
     for (const capability of CAPABILITIES) {
       const judged = own.map(({ i, target, provenance }) => {
         const get: Lookup = (check) => indexes[i]!.get(resultKey({ target: target.id, model: model.id, check }));
         return { ...capability.judge(get), provenance };
       });
-      // `n/a` (the API is not served) is a measurement too; only `unknown` is left out of the merge.
+      // `n/a` (the API is not served) is a measurement too; only `unknown` is left out of the merge, and said per run
+      // beside what the others measured, so a region where it all errored is not read as agreeing.
       const known = judged.filter((j) => j.value !== 'unknown');
       const values = new Set(known.map((j) => j.value));
       const value: CapabilityValue = known.length === 0 ? 'unknown' : values.size === 1 ? [...values][0]! : 'partial';
-      const perRun = values.size > 1 ? known.map((j) => `${j.value} in ${label(j.provenance)}`) : [];
+      const perRun = values.size > 1 || (known.length > 0 && known.length < judged.length) ? judged.map((j) => `${j.value === 'unknown' ? '?' : j.value} in ${label(j.provenance)}`) : [];
       cells[capability.name] = { value, notes: [...new Set([...perRun, ...(known.length ? known : judged).flatMap((j) => j.notes)])], provenance: [...new Set((known.length ? known : judged).map((j) => j.provenance))] };
     }
     const latency = own.map(({ matrix, target }) => latencyOf(matrix, target.id, model.id)).filter((x): x is string => x !== undefined);
     return { model: model.id, family: model.family, surface, cells, ...(latency.length ? { latency: latency.join('; ') } : {}) };
   });
-  return { capabilities: CAPABILITIES.map((c) => c.name), rows };
+  return { capabilities: CAPABILITIES.map((c) => c.name), rows, notes: runNotes(matrices, seen) };
 }

@@ -90,6 +90,24 @@ export function markdownText(text: unknown, maxBytes = LINE_TEXT_MAX_BYTES): str
     .replace(/(www)\./gi, '$1\u200b.');
 }
 
+/**
+ * What `visibleControls` writes as its `\uXXXX` escape: C0 controls but tab and line breaks, DEL, C1, direction
+ * marks and overrides, the Unicode line separators, non-characters and lone surrogates.
+ */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufffe\uffff]|\p{Cs}/gu;
+
+/**
+ * Text for a data format that keeps its line breaks (a CSV cell, JSON from JSON.stringify, where every such
+ * character can only be inside a string): each control and direction override written as its visible `\u202e`, so
+ * nothing runs or reorders in a terminal and the reader still sees which character was there. JSON reads the escape
+ * back as the character. Tab, CR and LF are left to the format (CSV quotes them; JSON has escaped them already).
+ */
+export function visibleControls(text: string): string {
+  if (PRINTABLE_ASCII.test(text)) return text;
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Characters XML 1.0 does not allow anywhere: most C0 controls, lone surrogates, U+FFFE and U+FFFF. */
 // eslint-disable-next-line no-control-regex
 const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
