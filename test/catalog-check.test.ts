@@ -52,19 +52,20 @@ describe('catalog --check', () => {
     expect(result.code).toBe(0);
   });
 
-  it('a claim without a source is a finding (exit 1), at its line', async () => {
+  it('a claim without a source is a finding, at its line (exit 2: the catalog does not load)', async () => {
     const file = join(dir, 'no-source.yaml');
     await writeFile(file, BAD);
     const result = await cli(['catalog', '--check', '--catalog', file]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/HARNESS_CATALOG_INVALID.*1 of the findings above keep the catalog from loading/s);
     expect(result.stdout).toMatch(/no-source\.yaml:\d+:\d+ models\[1\]\.expect\.defaults\.top-p: missing required field "source"/);
   });
 
-  it('lists every other kind of finding with file:line:col, exit 1', async () => {
+  it('lists every other kind of finding with file:line:col (exit 2 for the unknown source, which does not load)', async () => {
     const file = join(dir, 'bad.yaml');
     await writeFile(file, BAD.replace('defaults.top-p: { value: 1 }', 'defaults.top-p: { value: 1, source: card }'));
     const result = await cli(['catalog', '--check', '--catalog', file]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     const lines = result.stdout.trim().split('\n');
     const expected = [
       /bad\.yaml:4:\d+ source "blog" names no document, issue or file to look at/,

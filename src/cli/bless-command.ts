@@ -120,6 +120,14 @@ export async function blessCommand(file: string, flags: { expectations?: string;
     const line = (c: Change) => `  ${show(`${c.model} ${c.check}${c.target ? ` (${c.target} only)` : ''}: ${c.effective} -> ${describeExpected(c.to)}${c.dropTargets ? ` (every target; the entries of ${c.dropTargets.join(', ')} go)` : ''}`)}`;
     out.write(`blessed ${changes.length} value(s) into ${target}:\n${changes.map(line).join('\n')}\nReview the diff (git diff ${target}) before committing.\n`);
   }
+  // A run that did not finish observed less than it planned: what it did observe is still an observation (blessed),
+  // but the review must know the rest was not looked at, and why.
+  const { run } = matrix;
+  if (run.partial || run.interrupted) {
+    const why = run.partialReason ?? (run.interrupted ? 'interrupted' : 'partial');
+    out.write(`not blessed: the cells run ${show(run.id)} did not reach; it did not finish (${show(why)}), so only what it observed was compared (rerun it whole to bless the rest)\n`);
+  }
+  if (run.selection.shard !== undefined) out.write(`not blessed: the other shards' models; ${show(file)} is shard ${show(run.selection.shard)} of run ${show(run.id)} (bless the merged matrix.json to bless the whole run)\n`);
   if (errors) out.write(`not blessed: ${errors} cell(s) with errors (nothing was observed; fix the endpoint or rerun)\n`);
   if (unobserved.size) out.write(`not blessed: ${unobserved.size} cell(s) of model(s) with nothing observed (see the gate: a typo'd id, another model's answers)\n`);
   return 0;

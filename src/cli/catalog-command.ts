@@ -2,9 +2,10 @@
  * @module cli/catalog-command
  * `mantle-conformance catalog`: the catalog's models, one line each (id, family, the APIs its claims say it
  * serves, regions), then what each surface is documented to lack; `--check` reviews every claim for its source (see suite/check-catalog.ts) and exits 1 listing
- * what it found.
+ * what it found, or 2 when some of it keeps the catalog from loading (as `validate` and `run` would).
  */
 import { ALL_CHECKS } from '../checks/registry.ts';
+import { HarnessError } from '../errors.ts';
 import { reviewCatalog } from '../suite/check-catalog.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { EXIT } from './project.ts';
@@ -24,6 +25,10 @@ export async function catalogCommand(flags: { catalog: string; check?: boolean }
       return EXIT.ok;
     }
     out.write(`${review.findings.join('\n')}\n${review.findings.length} finding${review.findings.length === 1 ? '' : 's'} in ${flags.catalog}\n`);
+    // Every finding is listed either way; one a run would refuse the file for makes it a bad input, not a review note.
+    if (review.invalid > 0) {
+      throw new HarnessError('HARNESS_CATALOG_INVALID', `${flags.catalog}: ${review.invalid} of the findings above keep the catalog from loading (validate and run refuse it); fix those first`);
+    }
     return EXIT.gate;
   }
   const catalog = await loadCatalog(flags.catalog, ALL_CHECKS);

@@ -69,7 +69,7 @@ function runOptions(command: Command): Command {
 const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0    nothing gates',
-  '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run (a model list not read whole included) or an incomplete merge, a new failure since --baseline, or a record run that kept previous fixtures because the endpoint failed (run, merge, and report of a saved run, its gate recomputed); compare: something regressed or the newer run did not finish; catalog --check: a finding; catalog diff: a new id listed, or a model list not read whole',
+  '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run (a model list not read whole included) or an incomplete merge, a new failure since --baseline, or a record run that kept previous fixtures because the endpoint failed (run, merge, and report of a saved run, its gate recomputed); compare: something regressed or the newer run did not finish; catalog --check: a finding on a catalog that loads; catalog diff: a new id listed, or a model list not read whole',
   '  2    usage or configuration error (bad flag, bad suite/catalog/expectations file, with file:line:col; a bad matrix.json, with the file and the JSON path of the first bad field), missing or rejected credentials, unreachable endpoint; nothing was sent (or only the one preflight request), except when the credentials are rejected mid-run (a key that expired or was revoked): the run stops there and its partial matrix is written',
   '  3    the harness itself broke (a bug: please report it with the command line)',
   '  130  interrupted with Ctrl-C or SIGTERM; once the run has started, the partial matrix was written and its gate says interrupted (report of that matrix exits 130 too); before that (files, model lists, the credentials check) no reports are written',
@@ -112,21 +112,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .addOption(withDefault('--catalog <file>', 'model catalog', '<suites>/models.yaml'))
     .addOption(withDefault('--expectations <file>', 'expectations file', '<suites>/expectations.yaml when present'))
     .action(async (flags: { suites: string; catalog?: string; expectations?: string }) => {
-      const [{ ALL_CHECKS }, { loadSuites }, { loadCatalog }, { loadExpectations, statedCount }, { resolveExpectations }, { usePrecompiledFileValidators }] = await Promise.all([
-        import('../checks/registry.ts'),
-        import('../suite/load-suites.ts'),
-        import('../suite/load-catalog.ts'),
-        import('../suite/load-expectations.ts'),
-        import('./run-options.ts'),
-        import('../run/precompiled-validators.ts'),
-      ]);
-      usePrecompiledFileValidators();
-      const suites = await loadSuites(flags.suites, ALL_CHECKS);
-      const catalog = await loadCatalog(flags.catalog ?? `${flags.suites}/models.yaml`, ALL_CHECKS);
-      const file = await resolveExpectations(flags.expectations, flags.suites);
-      const expectations = file ? await loadExpectations(file, ALL_CHECKS) : undefined;
-      const stated = expectations ? statedCount(expectations) : 0;
-      io.out.write(`ok: ${suites.cases.length} cases in ${suites.files.length} suite files, ${catalog.models.length} models in the catalog${expectations ? `, ${stated} expectations` : ''}\n`);
+      await (await import('./validate-command.ts')).validateCommand(flags, io);
     });
 
   const catalogCommand = program
@@ -134,7 +120,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .description('list the catalog\'s models; --check reviews every claim for its source (exit 1 listing findings); `catalog diff` compares it with the endpoints\' model lists')
     .option('--catalog <file>', 'model catalog', 'suites/models.yaml')
     .option('--check', 'list claims without a source or with an unknown or unused one, unverified sources not marked, unknown regions, claims on APIs a model does not serve')
-    .addHelpText('after', '\nExit codes: 0 nothing found, 1 findings (--check), 2 the file cannot be read or is not YAML.')
+    .addHelpText('after', '\nExit codes: 0 nothing found, 1 findings (--check), 2 the file cannot be read, is not YAML or does not load (every finding still listed).')
     .action(async (flags: { catalog: string; check?: boolean }) => {
       const { catalogCommand } = await import('./catalog-command.ts');
       setExit(await catalogCommand(flags, io.out));

@@ -4,7 +4,8 @@
  * validated against the published schema (`suites/schema/matrix.schema.json`) before any field is used, so a bad
  * file is exit 2 naming the file and the JSON path of the first bad field. What a schema cannot say is checked
  * next, as a run would have written it: every number finite (JSON's 1e400 parses as Infinity), no `__proto__` key
- * (an assignment would turn it into a prototype), names that are names (src/names.ts), each cell once and only of
+ * (an assignment would turn it into a prototype), names that are names (src/names.ts, regions too), families and
+ * times of a sane length, each cell once and only of
  * the targets, models and checks the file lists, no cell missing, no cell "not reached" in a run that does not say
  * it is partial, and every observed and expected value a word of its check's vocabulary. A file is at most
  * MAX_MATRIX_BYTES (refused by its size before it is read) and MAX_MATRIX_DEPTH levels deep. Then it is normalised:
@@ -141,6 +142,35 @@ function valueProblem(check: MatrixCheck, value: unknown, at: string, checkIndex
   return observable(check, value) ? undefined : `${at}: ${shown(value)} is not one of ${inertLine(describeVocabulary({ id: check.id, api: null, vocabulary: check.vocabulary }), 300)} (the vocabulary of ${shown(check.id)}, checks[${checkIndex}])`;
 }
 
+/** The longest family id and timestamp read: a catalog's family ids and an ISO time are far shorter. */
+const MAX_FAMILY = 80;
+const MAX_TIME = 40;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * What describes the cells, checked like the ids: a region is a region name, a family and a recording time are
+ * short text (each is shown in every report).
+ */
+function describedProblem(matrix: Matrix): string | undefined {
+  for (const [i, t] of matrix.targets.entries()) {
+    const region = t.region === null ? undefined : nameProblem(t.region, 'region');
+    if (region) return `targets[${i}].region: ${inertLine(region, 300)}`;
+    for (const key of ['recordedFrom', 'recordedTo'] as const) {
+      const time = t.provenance[key];
+      if (time !== undefined && (time.length > MAX_TIME || CONTROL.test(time) || Number.isNaN(Date.parse(time)))) {
+        return `targets[${i}].provenance.${key}: ${shown(time)} is not a time as a run writes it (ISO 8601, at most ${MAX_TIME} characters)`;
+      }
+    }
+  }
+  for (const [i, m] of matrix.models.entries()) {
+    if (m.family !== null && (m.family.length === 0 || m.family.length > MAX_FAMILY || CONTROL.test(m.family))) {
+      return `models[${i}].family: ${shown(m.family)} is not a family id (1 to ${MAX_FAMILY} characters, no control characters)`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * What a schema cannot say about a matrix: the names, each cell once and of listed ids only, no cell missing (a
  * target/model pair that has cells has one for every check; a pair has none only when the target's model list did
@@ -154,6 +184,8 @@ function inconsistency(matrix: Matrix): string | undefined {
     listProblem(matrix.models, 'models', (id) => nameProblem(id, 'model id')) ??
     listProblem(matrix.checks, 'checks', (id) => (CHECK_ID.test(id) ? undefined : `${shown(id)} is not a check id (lower-case letters, digits, . and -)`));
   if (listed) return listed;
+  const described = describedProblem(matrix);
+  if (described) return described;
   const checks = new Map(matrix.checks.map((c, i) => [c.id, { check: c, i }]));
   for (const [i, c] of matrix.checks.entries()) {
     const problem = valueProblem(c, c.reference ?? null, `checks[${i}].reference`, i);

@@ -113,6 +113,11 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   const preflighted = config.targets.some((t) => t.mode !== 'replay') ? import('./preflight.ts').then(({ preflight }) => preflight(config)) : Promise.resolve();
   preflighted.catch(() => undefined);
   const loaded = await guard.race(loadPlan(config));
+  // What loads but may apply to nothing (a model id or target name one typo from a known one, a claim no suite runs).
+  const { setupWarnings } = await import('../suite/setup-warnings.ts');
+  const { ALL_CHECKS } = await import('../checks/registry.ts');
+  const warnings = setupWarnings({ suites: loaded.suites, catalog: loaded.catalog, ...(loaded.expectations ? { expectations: loaded.expectations } : {}), checks: ALL_CHECKS, targets: config.targets.map((t) => t.id) });
+  for (const warning of warnings) io.err.write(`warning: ${inertLine(warning, 2000)}\n`);
   const allFilters = [...filters, ...extra.filter];
   const work = selectWork(
     config.targets,

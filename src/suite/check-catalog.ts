@@ -21,6 +21,8 @@ import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegmen
 export interface CatalogReview {
   /** One `file:line:col message` per finding, in file order. */
   findings: string[];
+  /** How many of the findings stop the catalog from loading (`validate` and `run` refuse it): exit 2, not 1. */
+  invalid: number;
   models: number;
   sources: number;
 }
@@ -42,10 +44,11 @@ export async function reviewCatalog(file: string, checks: readonly CheckSignatur
   throwIfProblems('HARNESS_CATALOG_INVALID', problems, 'Fix the YAML above; the catalog could not be read.');
   const schemaProblems = validateAgainstSchema(source!, CatalogSchema);
   const data = source!.data as CatalogFile;
-  if (schemaProblems.length > 0) return { findings: schemaProblems, models: 0, sources: 0 };
+  if (schemaProblems.length > 0) return { findings: schemaProblems, invalid: schemaProblems.length, models: 0, sources: 0 };
   const byId = new Map(checks.map((c) => [c.id, c]));
-  const findings = [...validateMeaning(data, source!, byId), ...lint(data, source!, byId)];
-  return { findings: sortByLocation([...new Set(findings)]), models: data.models.length, sources: Object.keys(data.sources).length };
+  const meaning = new Set(validateMeaning(data, source!, byId));
+  const findings = [...meaning, ...lint(data, source!, byId)];
+  return { findings: sortByLocation([...new Set(findings)]), invalid: meaning.size, models: data.models.length, sources: Object.keys(data.sources).length };
 }
 
 interface Citation {

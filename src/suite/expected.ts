@@ -44,6 +44,12 @@ export function expectedProblem(check: CheckSignature, expected: Expected): stri
   if (expected === FLAKY) return undefined;
   const values = Array.isArray(expected) ? expected : [expected];
   if (Array.isArray(expected) && expected.length < 2) return 'a list states two or more values (use a single value otherwise)';
+  // "flaky" says any value may be seen over the trials: as one of a list it would both widen and narrow the list.
+  if (Array.isArray(expected) && expected.includes(FLAKY)) return `"${FLAKY}" cannot be an item of a list of accepted values: it is a verdict over trials (any value), stated alone (\`${FLAKY}\`); list the values instead`;
+  // YAML's .inf and .nan, and a number too large for a double (1e400), are numbers no endpoint's JSON can carry:
+  // JSON would write them as null, and the cell would be judged against a value nobody stated.
+  const infinite = values.filter((v) => typeof v === 'number' && !Number.isFinite(v));
+  if (infinite.length) return `${infinite.map(String).join(', ')} is not a finite number (.inf, .nan and numbers beyond a double, e.g. 1e400, cannot be observed); state the number the endpoint answers`;
   const bad = values.filter((v) => !inVocabulary(check, v));
   return bad.length ? `${bad.map((v) => JSON.stringify(v)).join(', ')} is not one of ${describeVocabulary(check)}, or "${FLAKY}"` : undefined;
 }

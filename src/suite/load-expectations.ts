@@ -33,6 +33,8 @@ export interface Expectations {
   byModel: ReadonlyMap<string, ReadonlyMap<string, StatedExpectation>>;
   /** target -> model id -> check id -> what that target is expected to observe (an entry's `targets:`). */
   byTarget: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, StatedExpectation>>>;
+  /** model id -> `file:line:col` of its key, for messages about the model itself (a typo'd id). */
+  modelAt?: ReadonlyMap<string, string>;
 }
 
 /** What the file states for a cell: the target's own entry, else the model's, else nothing. */
@@ -76,7 +78,9 @@ export async function loadExpectations(file: string, checks: readonly CheckSigna
   const meaning: string[] = [];
   const byModel = new Map<string, Map<string, StatedExpectation>>();
   const byTarget = new Map<string, Map<string, Map<string, StatedExpectation>>>();
+  const modelAt = new Map<string, string>();
   for (const [model, entries] of Object.entries(data.models)) {
+    modelAt.set(model, source!.locate(['models', model], { key: true }));
     const map = new Map<string, StatedExpectation>();
     for (const [checkId, entry] of Object.entries(entries)) {
       const check = known.get(checkId);
@@ -111,7 +115,7 @@ export async function loadExpectations(file: string, checks: readonly CheckSigna
     byModel.set(model, map);
   }
   throwIfProblems('HARNESS_EXPECTATIONS_INVALID', meaning, hint);
-  return { file, catalog: data.expectations, byModel, byTarget };
+  return { file, catalog: data.expectations, byModel, byTarget, modelAt };
 }
 
 export interface BlessChange {
@@ -156,7 +160,7 @@ export async function blessExpectations(file: string, catalog: string, changes: 
 /**
  * `text` (an expectations file's, `file` names it in messages) with `changes` written in. Only the stated cells
  * change, also where an alias shares them. An existing entry whose value stays keeps its reason and link; a value
- * that changes gets `note` as its fresh reason (the old one described the old value); a new entry records where it
+ * that changes gets `note` as its fresh reason and loses its link (both described the old value); a new entry records where it
  * came from. Only the models entries that change are re-printed: every other byte stays (comments, spacing,
  * quoting, line endings), unless that cannot be done safely, or `whole` asks for it: then yaml re-prints the whole
  * document (a flow map or folded text of another entry may be re-spaced), keeping the line endings and a BOM.
@@ -175,16 +179,14 @@ export function blessedText(text: string, file: string, changes: readonly BlessC
       if (existing !== undefined && !isMap(existing)) doc.setIn(path, doc.createNode({ observed: doc.getIn(path) }));
       const at = [...path, 'targets', change.target];
       if (isMap(doc.getIn(at, true))) {
-        doc.setIn([...at, 'observed'], doc.createNode(change.to));
-        doc.setIn([...at, 'reason'], fresh(change.to));
+        rewrite(doc, at, change.to, fresh(change.to));
       } else {
         doc.setIn(at, doc.createNode({ observed: change.to, reason: fresh(change.to) }));
       }
     } else if (existing && isMap(existing) && change.from !== undefined && JSON.stringify(change.from) === JSON.stringify(change.to)) {
       // The value stays (only target entries go): its reason and link still hold.
     } else if (existing && isMap(existing)) {
-      doc.setIn([...path, 'observed'], doc.createNode(change.to));
-      doc.setIn([...path, 'reason'], fresh(change.to));
+      rewrite(doc, path, change.to, fresh(change.to));
     } else if (existing !== undefined && !isMap(existing) && change.from !== undefined && !Array.isArray(change.to)) {
       doc.setIn(path, change.to);
     } else {
@@ -203,6 +205,17 @@ export function blessedText(text: string, file: string, changes: readonly BlessC
   // yaml writes LF; a file kept in CRLF (a Windows checkout) would otherwise show every line as changed.
   const crlf = text.slice(0, text.indexOf('\n') + 1).endsWith('\r\n');
   return `${text.startsWith('\uFEFF') && !out.startsWith('\uFEFF') ? '\uFEFF' : ''}${crlf ? out.replace(/\r?\n/g, '\r\n') : out}`;
+}
+
+/**
+ * Writes `to` as the map entry's observed value, with `reason`. A link tracked the deviation the old value was: once
+ * the value changes it points at a source that states something else, so it goes with it (it stays when the value does).
+ */
+function rewrite(doc: Document.Parsed, at: readonly string[], to: Expected, reason: string): void {
+  const before: unknown = doc.getIn([...at, 'observed']);
+  doc.setIn([...at, 'observed'], doc.createNode(to));
+  doc.setIn([...at, 'reason'], reason);
+  if (JSON.stringify(before) !== JSON.stringify(to)) doc.deleteIn([...at, 'link']);
 }
 
 /**

@@ -1,0 +1,80 @@
+/**
+ * @module suite/setup-warnings
+ * What `validate` and a run's setup say about files that load but may not mean what they say. None of it is an
+ * error: a model outside the catalog is legitimate (it is probed with --models), and so is a target name no list
+ * knows (--target-name). But a model id or target name one typo away from a known one makes its entries apply to
+ * nothing, and a claim on a check no loaded suite runs is never judged: either way a gate is off with no word.
+ */
+import { readdir } from 'node:fs/promises';
+import type { CheckSignature } from './check-signature.ts';
+import { closest } from './closest.ts';
+import type { Expectations } from './load-expectations.ts';
+import type { Catalog } from './load-catalog.ts';
+import type { SuiteSet } from './load-suites.ts';
+import { nameProblem } from '../names.ts';
+
+export interface SetupWarningsInput {
+  suites: SuiteSet;
+  catalog: Catalog;
+  expectations?: Expectations;
+  /** The registry, for the checks that read every case (schema.*): they run whenever any case does. */
+  checks: readonly CheckSignature[];
+  /** Target names known besides the catalog's regions: the run's targets and the recordings' folders (see {@link recordedTargets}). */
+  targets?: readonly string[];
+}
+
+/** The target folders of a recordings folder (`fixtures/`): the target names a replay knows. None when it cannot be read. */
+export async function recordedTargets(fixturesDir: string): Promise<string[]> {
+  const entries = await readdir(fixturesDir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+}
+
+/** One line per warning, each naming where (`file:line:col`, or the model and check) and what to do. */
+export function setupWarnings(input: SetupWarningsInput): string[] {
+  return [...nameWarnings(input), ...unrunWarnings(input)];
+}
+
+function nameWarnings({ catalog, expectations, targets = [] }: SetupWarningsInput): string[] {
+  if (!expectations) return [];
+  const out: string[] = [];
+  const catalogIds = catalog.models.map((m) => m.id);
+  const stated = new Set([...expectations.byModel.keys(), ...[...expectations.byTarget.values()].flatMap((m) => [...m.keys()])]);
+  for (const model of stated) {
+    if (catalog.byId.has(model)) continue;
+    const guess = closest(model, catalogIds);
+    const at = expectations.modelAt?.get(model) ?? expectations.file;
+    if (guess) out.push(`${at} model "${model}" is not in the catalog (did you mean "${guess}"?): its entries gate only a model of exactly that id (one outside the catalog, run with --models)`);
+  }
+  const known = new Set([...(catalog.regions?.keys() ?? []), ...catalog.models.flatMap((m) => m.regions), ...targets]);
+  for (const [target, models] of expectations.byTarget) {
+    // A name shaped like a region is one (a region the catalog does not list yet), not a misspelling of another.
+    if (known.has(target) || nameProblem(target, 'region') === undefined) continue;
+    const guess = closest(target, [...known]);
+    if (!guess) continue;
+    const places = [...models.values()].flatMap((checks) => [...checks.values()].map((e) => e.location));
+    const more = places.length > 1 ? ` (and ${places.length - 1} more entr${places.length === 2 ? 'y' : 'ies'})` : '';
+    out.push(`${places[0] ?? expectations.file} target "${target}" is no known target (did you mean "${guess}"?)${more}: its entries gate only a target of exactly that name`);
+  }
+  return out;
+}
+
+function unrunWarnings({ suites, catalog, expectations, checks }: SetupWarningsInput): string[] {
+  const fed = new Set(suites.cases.flatMap((c) => c.checks));
+  if (suites.cases.length > 0) for (const check of checks) if (check.readsAllCases) fed.add(check.id);
+  const unrun = new Map<string, Set<string>>();
+  let claims = 0;
+  const add = (check: string, model: string) => {
+    if (fed.has(check)) return;
+    claims++;
+    unrun.set(check, (unrun.get(check) ?? new Set()).add(model));
+  };
+  for (const model of catalog.models) for (const check of model.expect.keys()) add(check, model.id);
+  for (const [model, entries] of expectations?.byModel ?? []) for (const check of entries.keys()) add(check, model);
+  for (const models of expectations?.byTarget.values() ?? []) for (const [model, entries] of models) for (const check of entries.keys()) add(check, model);
+  if (claims === 0) return [];
+  const list = [...unrun].map(([check, models]) => {
+    const names = [...models];
+    return `${check} (${names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ')})`;
+  });
+  return [`${claims} claim(s) on checks no suite in ${suites.dir} runs: ${list.join(', ')}; they are never judged (a suite file missing from --suites?)`];
+}
