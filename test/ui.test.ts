@@ -1,6 +1,6 @@
 /**
  * `mantle-conformance run --ui` opens the vitest UI on the conformance run: the run happens, the UI answers on
- * loopback, and Ctrl-C ends the session with the gate's exit code.
+ * loopback, and Ctrl-C or SIGTERM ends the session with the gate's exit code.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ROOT, packageBin } from './helpers/harness.ts';
 
-it('serves the vitest UI for the run and stops on Ctrl-C', async () => {
+// SIGTERM too (a CI cancel, docker stop): after the run it ends the session as Ctrl-C does; it hung until SIGKILL.
+it.each(['SIGINT', 'SIGTERM'] as const)('serves the vitest UI for the run and stops on %s after it', async (signal) => {
   const dir = await mkdtemp(join(tmpdir(), 'ui-'));
   const child = spawn(process.execPath, [packageBin(), 'run', '--ui', '--models', 'xai.grok-4.3', '--report-dir', dir, '--quiet'], { cwd: ROOT, env: { ...process.env } });
   try {
@@ -29,7 +30,7 @@ it('serves the vitest UI for the run and stops on Ctrl-C', async () => {
     const page = await fetch(url).then((r) => r.text());
     expect(page).toContain('<title>Vitest</title>');
     expect((await stat(join(dir, 'matrix.json'))).isFile()).toBe(true);
-    child.kill('SIGINT');
+    child.kill(signal);
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
   } finally {

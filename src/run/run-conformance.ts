@@ -84,11 +84,17 @@ export async function runInProcess(request: RunRequest): Promise<RunEnd> {
   try {
     await (shared ? shared.run() : engine.run(request.work));
   } finally {
-    interrupt.dispose();
+    // From here the reports of the run are written: a first signal waits for them (a finished run's results were
+    // lost to one Ctrl-C while they were written), a second quits now.
+    interrupt.runOver();
     await Promise.all([engine.close(), shared?.close()]);
   }
   request.progress?.end({ interrupted: interrupt.interrupted, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
-  return finishRun(request, engine, startedAt, interrupt.by, shared?.outcome());
+  try {
+    return await finishRun(request, engine, startedAt, interrupt.by, shared?.outcome());
+  } finally {
+    interrupt.dispose();
+  }
 }
 
 /**
@@ -140,11 +146,20 @@ export function partialOf(engine: RunEngine, interruptedBy: Interruption | undef
  * Ctrl-C (or SIGTERM) stops sending, abandons what is in flight and still writes the matrix of what finished. A
  * second one quits at once (exit 130).
  */
-export function listenForInterrupt(err: NodeJS.WritableStream, stop: (by: Interruption) => void): { readonly interrupted: boolean; readonly by: Interruption | undefined; dispose(): void } {
-  const state: { by?: Interruption } = {};
+export function listenForInterrupt(
+  err: NodeJS.WritableStream,
+  stop: (by: Interruption) => void,
+): { readonly interrupted: boolean; readonly by: Interruption | undefined; runOver(): void; dispose(): void } {
+  const state: { by?: Interruption; over?: boolean; told?: boolean } = {};
   const listeners = INTERRUPTING_SIGNALS.map(([signal, by]) => {
     const listener = () => {
-      if (state.by) process.exit(130);
+      if (state.by || state.told) process.exit(130);
+      if (state.over) {
+        // Nothing is left to stop: the matrix is whole, and is being written.
+        state.told = true;
+        err.write(`\nInterrupted (${by}): the run is over; writing its reports (${by} again to quit now, without them)\n`);
+        return;
+      }
       state.by = by;
       err.write(`\nInterrupted (${by}): no new requests; abandoning those in flight and writing the partial matrix (${by} again to quit now)\n`);
       stop(by);
@@ -158,6 +173,9 @@ export function listenForInterrupt(err: NodeJS.WritableStream, stop: (by: Interr
     },
     get by() {
       return state.by;
+    },
+    runOver: () => {
+      state.over = true;
     },
     dispose: () => {
       for (const [signal, listener] of listeners) process.off(signal, listener);

@@ -32,7 +32,9 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const { config } = request;
   const byCell = new Map(request.work.map((cell) => [pairKey(cell.target, cell.model), cell]));
   const byFile = new Map<string, CellWork>();
-  const state: { engine?: RunEngine; running?: Promise<void>; finishing?: Promise<RunEnd>; startedAt: Date; end?: RunEnd; interrupted?: Interruption } = { startedAt: new Date() };
+  const state: { engine?: RunEngine; running?: Promise<void>; finishing?: Promise<RunEnd>; startedAt: Date; end?: RunEnd; interrupted?: Interruption; idle?: boolean } = { startedAt: new Date() };
+  /** Ends a UI session (set once the UI waits): Ctrl-C, and SIGTERM once no run is in progress. */
+  let endSession: (() => void) | undefined;
   /** The matrix of the current test run, once its engine is done (from the run's end, or from Ctrl-C). */
   const finish = (): Promise<RunEnd> =>
     (state.finishing ??= (async () => {
@@ -72,7 +74,8 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     // With the UI, Ctrl-C is how the session ends, after the run: not an interruption.
     if (!request.ui) interrupt('Ctrl-C');
   };
-  const onSigterm = () => interrupt('SIGTERM');
+  // A UI session between runs has nothing to interrupt: SIGTERM (a CI cancel, docker stop) ends it as Ctrl-C does.
+  const onSigterm = () => (request.ui && state.idle && endSession ? endSession() : interrupt('SIGTERM'));
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   /** The harness's own signal listeners: ours above, and the one that ends a UI session. */
@@ -89,6 +92,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     // Every test run (the first, and each re-run from the UI) gets a fresh engine for the files vitest runs.
     onTestRunStart(specifications: ReadonlyArray<{ moduleId: string }>) {
       takeOver();
+      state.idle = false;
       state.finishing = undefined;
       state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress) });
       state.startedAt = new Date();
@@ -98,6 +102,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     },
     async onTestRunEnd() {
       if (state.engine) await finish();
+      state.idle = true;
     },
   };
 
@@ -140,6 +145,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
             process.off('SIGINT', end);
             resolve();
           };
+          endSession = end;
           ours.add(end);
           process.on('SIGINT', end);
         });

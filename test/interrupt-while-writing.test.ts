@@ -1,0 +1,52 @@
+/**
+ * A signal after the run's last check, while its reports are written (review of the run as a CI job sees it): the
+ * first is said and waited out, the reports are written whole; only a second quits now. Before, one Ctrl-C in that
+ * second threw away a finished run's matrix (the run's listener was gone, and the setup guard's quit at once).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { listenForInterrupt } from '../src/run/run-conformance.ts';
+
+afterEach(() => vi.restoreAllMocks());
+
+function listening() {
+  let said = '';
+  const err = { write: (text: string) => ((said += text), true) } as unknown as NodeJS.WritableStream;
+  const stopped: string[] = [];
+  const exits: (number | undefined)[] = [];
+  vi.spyOn(process, 'exit').mockImplementation(((code?: number) => void exits.push(code)) as typeof process.exit);
+  const interrupt = listenForInterrupt(err, (by) => stopped.push(by));
+  return { interrupt, stopped, exits, said: () => said };
+}
+
+describe('Ctrl-C and SIGTERM', () => {
+  it.each([['SIGINT', 'Ctrl-C'], ['SIGTERM', 'SIGTERM']] as const)('%s during the run stops it and marks it interrupted; a second quits now', (signal, by) => {
+    const { interrupt, stopped, exits, said } = listening();
+    try {
+      process.emit(signal);
+      expect(stopped).toEqual([by]);
+      expect(interrupt.by).toBe(by);
+      expect(said()).toContain('writing the partial matrix');
+      expect(exits).toEqual([]);
+      process.emit(signal);
+      expect(exits).toEqual([130]);
+    } finally {
+      interrupt.dispose();
+    }
+  });
+
+  it.each([['SIGINT', 'Ctrl-C'], ['SIGTERM', 'SIGTERM']] as const)('%s once the run is over waits for the reports: nothing stopped, not interrupted; a second quits now', (signal, by) => {
+    const { interrupt, stopped, exits, said } = listening();
+    try {
+      interrupt.runOver();
+      process.emit(signal);
+      expect(stopped).toEqual([]);
+      expect(interrupt.interrupted).toBe(false);
+      expect(exits).toEqual([]);
+      expect(said()).toBe(`\nInterrupted (${by}): the run is over; writing its reports (${by} again to quit now, without them)\n`);
+      process.emit(signal);
+      expect(exits).toEqual([130]);
+    } finally {
+      interrupt.dispose();
+    }
+  });
+});
