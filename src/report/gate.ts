@@ -213,8 +213,11 @@ export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'>): Coverage
 }
 
 /** `3290 of 3332 cells observed (98.7%); not observed: 40 errors, 2 skipped`. */
-export function coverageLine(matrix: Pick<Matrix, 'results' | 'models'>): string {
+export function coverageLine(matrix: Pick<Matrix, 'results' | 'models'> & { run?: Pick<Matrix['run'], 'selection'> }): string {
   const c = coverageOf(matrix);
+  // A shard may run no cell, and its gate passes on nothing (nothingRan): a job gating on it alone must be told.
+  const shard = matrix.run?.selection?.shard;
+  const empty = shard !== undefined && c.cells > 0 && !matrix.results.some((r) => !r.notRun) ? `; ${/^\d{1,6}\/\d{1,6}$/.test(shard) ? `shard ${shard}` : 'this shard'} ran no cell (the other shards run them all): gate on the merge of every shard` : '';
   // Rounded down, so a run that missed one cell in thousands never reads 100%.
   const percent = c.cells ? ` (${c.observed === c.cells ? '100' : (Math.floor((1000 * c.observed) / c.cells) / 10).toFixed(1)}%)` : '';
   const missing = [
@@ -226,5 +229,5 @@ export function coverageLine(matrix: Pick<Matrix, 'results' | 'models'>): string
     c.ofUnobservedModels ? `${c.ofUnobservedModels} of model(s) with nothing observed` : '',
   ].filter(Boolean);
   const fewer = c.errorTrialCells ? `; ${c.errorTrialCells} observed cell(s) rest on fewer trials than asked (${c.errorTrials} trial(s) errored)` : '';
-  return `${c.observed} of ${c.cells} cells observed${percent}${missing.length ? `; not observed: ${missing.join(', ')}` : ''}${fewer}`;
+  return `${c.observed} of ${c.cells} cells observed${percent}${missing.length ? `; not observed: ${missing.join(', ')}` : ''}${fewer}${empty}`;
 }

@@ -1,0 +1,26 @@
+/**
+ * A shard that selects no cell passes its gate on nothing (another shard runs them all; merge gates the whole run):
+ * its coverage line says so, so a CI job that gates on the shard alone is told to gate on the merge (review of the
+ * run as a CI job sees it: `gate: pass` with 0 of 13650 cells observed and no word).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cli } from './helpers/harness.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'empty-shard-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+it('says it ran no cell and to gate on the merge, on the console and in matrix.md; a shard that ran says nothing of it', async () => {
+  const empty = await cli(['run', 'xai.grok-4.3', '--checks', 'path-prefix', '--shard', '3/3', '--report-dir', join(dir, 'empty')]);
+  expect(empty.code, empty.stderr).toBe(0);
+  expect(empty.stderr + empty.stdout).toMatch(/coverage: 0 of \d+ cells observed.*; shard 3\/3 ran no cell \(the other shards run them all\): gate on the merge of every shard/);
+  expect(await readFile(join(dir, 'empty', 'matrix.md'), 'utf8')).toContain('shard 3/3 ran no cell');
+  const ran = await cli(['run', 'xai.grok-4.3', '--checks', 'path-prefix', '--shard', '1/3', '--report-dir', join(dir, 'ran')]);
+  expect(ran.code, ran.stderr).toBe(0);
+  expect(ran.stderr + ran.stdout).not.toContain('ran no cell');
+});
