@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   HARNESS_AUTH_REJECTED: 'the endpoint rejected the credentials (a real 401/403, not a route error)',
   HARNESS_RECORDING_MISSING: 'replay found no recording for a request',
   HARNESS_RECORDING_INVALID: 'a fixture file cannot be read or does not match the fixture schema',
-  HARNESS_RECORDING_KEPT: 'a record run kept the previous fixture of a case because the new exchanges hold an infrastructure failure',
+  HARNESS_RECORDING_KEPT: 'a record run kept the previous fixture of a case because the new exchanges hold an infrastructure failure, a stall or a denial',
   HARNESS_SECRET_IN_FIXTURE: 'a fixture about to be written contains something shaped like a credential',
   HARNESS_TIMEOUT: 'the endpoint did not answer within --timeout, or answered 408, after every retry',
   HARNESS_CONNECTION: 'the connection failed or was reset',

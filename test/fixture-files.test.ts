@@ -31,7 +31,7 @@ const FORMS: { name: string; model: string; corrupt(text: string): string; names
     corrupt: (text) => text.replace('  "exchanges": [', '<<<<<<< HEAD\n  "exchanges": [').replace(/\n}\n$/, '\n=======\n>>>>>>> theirs\n}\n'),
     names: new RegExp(`has merge-conflict markers \\(line ${MARKER_LINE}: <<<<<<<\\)`),
   },
-  { name: 'truncated', model: 'qwen.qwen3-coder-next', corrupt: (text) => text.slice(0, Math.floor(text.length / 2)), names: /is not valid JSON, truncated or damaged/ },
+  { name: 'truncated', model: 'qwen.qwen3-coder-next', corrupt: (text) => text.slice(0, Math.floor(text.length / 2)), names: /is not valid JSON at line \d+, column \d+ \(truncated or damaged\)/ },
   { name: 'empty', model: 'mistral.devstral-2-123b', corrupt: () => '', names: /is empty/ },
   { name: 'exchanges: null', model: 'deepseek.v3.1', corrupt: (text) => JSON.stringify({ ...JSON.parse(text), exchanges: null }), names: /is not a fixture: exchanges: must be array/ },
   { name: 'another format', model: 'deepseek.v3.2', corrupt: (text) => text.replace(FIXTURE_FORMAT, 'someone-else.recording/7'), names: /is not a fixture: format: must be "mantle-conformance\.fixture\/1"/ },

@@ -1,7 +1,7 @@
 /**
  * Recording never makes things worse: a record run during an outage (429, 500 or 408 to everything, an empty, HTML
  * or error-carrying 200, a bodiless 204, a throttle named only in x-amzn-ErrorType, a proxy's or WAF's HTML page, a
- * 403 that denies access; a body over --max-body-bytes or one that stalled) leaves the previous fixtures
+ * 403 that denies access; a body over --max-body-bytes or one that stalled, a 2xx stream's too) leaves the previous fixtures
  * byte-identical, says so per cell, and exits non-zero, also for models with no stated expectation;
  * `--overwrite-failures` records the outage on purpose. A case with no fixture yet is recorded as it went, and an
  * answer that is the endpoint's (not an outage: a route error, a bare 404) replaces the old fixture as always.
@@ -171,11 +171,20 @@ describe('RecordTarget', () => {
     expect(await readFile(file, 'utf8')).toBe(good);
   });
 
-  it('replaces the previous fixture with a 2xx stream that stalled: the stream checks judge it', async () => {
+  it('keeps the previous fixture on a 2xx stream that stalled, records it with no earlier recording or --overwrite-failures', async () => {
     const file = fixturePath(dir, 'unit', 'm', 'stalled-stream');
     await record().caseFinished('m', 'stalled-stream', [ok()]);
-    await record().caseFinished('m', 'stalled-stream', [stalled(200, 'text/event-stream', 'data: {"id":"c"}\n\n')]);
+    const good = await readFile(file, 'utf8');
+    const stall = () => stalled(200, 'text/event-stream', 'data: {"id":"c"}\n\ndata: {"id":"c"}\n\ndata: {"id');
+    const error = await record().caseFinished('m', 'stalled-stream', [stall()]).catch((e: unknown) => e);
+    expect((error as HarnessError).code).toBe('HARNESS_RECORDING_KEPT');
+    expect((error as HarnessError).message).toMatch(/^POST \/v1\/chat\/completions answered 200 and its stream stalled after 2 event\(s\) \(no data for 1000 ms\).*; kept the previous recording .*\(record again later, or pass --overwrite-failures to record the stall\)$/);
+    expect(await readFile(file, 'utf8')).toBe(good);
+    await record(true).caseFinished('m', 'stalled-stream', [stall()]);
     expect((await readFixture(file))!.exchanges[0]!.response!.stalledAfterMs).toBe(1000);
+    // Nothing to keep: the stall is recorded, and replay shows `stalled`.
+    await record().caseFinished('m', 'stalled-first', [stall()]);
+    expect((await readFixture(fixturePath(dir, 'unit', 'm', 'stalled-first')))!.exchanges[0]!.response!.stalledAfterMs).toBe(1000);
   });
 
   it.each([
@@ -193,11 +202,14 @@ describe('RecordTarget', () => {
 
   it('records a 403 that denies access to another model than the one recorded: the answer errors.unknown-model asks for', async () => {
     const file = fixturePath(dir, 'unit', 'm', 'errors.unknown-model');
-    await record().caseFinished('m', 'errors.unknown-model', [ok()]);
     const denial = '{"error":{"message":"You don\'t have access to the model with the specified model ID.","type":"permission_error","code":"access_denied"}}';
     const unknown: Exchange = { ...answered(403, denial), request: { ...request, body: '{"model":"mantle-conformance.no-such-model","messages":[]}' } };
+    // With no recording yet, and again over a recording that was that 403 too (a recording with another answer
+    // to it keeps: test/record-keeps.test.ts).
     await record().caseFinished('m', 'errors.unknown-model', [unknown]);
     expect((await readFixture(file))!.exchanges[0]!.response!.status).toBe(403);
+    await record().caseFinished('m', 'errors.unknown-model', [{ ...unknown, durationMs: 9 }]);
+    expect((await readFixture(file))!.exchanges[0]!.durationMs).toBe(9);
     // The same denial of the model recorded, or of a profile id made from it, is still the credentials' lack: kept.
     for (const asked of ['m', 'us.m']) {
       const own: Exchange = { ...answered(403, denial), request: { ...request, body: JSON.stringify({ model: asked, messages: [] }) } };

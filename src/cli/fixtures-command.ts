@@ -8,7 +8,7 @@
  * with three trials, so that replay shows them as they are: flaky.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
@@ -18,7 +18,7 @@ import { FLAVOURS, type EmulatedSurface } from '../emulator/surface.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog, type Catalog } from '../suite/load-catalog.ts';
-import { FIXTURE_FORMAT } from '../transport/fixture-file.ts';
+import { isHarnessFixture } from '../transport/fixture-file.ts';
 import { runCommand } from './run-command.ts';
 
 export const EMULATOR_TARGET = 'emulator';
@@ -126,14 +126,16 @@ async function recordPass(
   }
 }
 
-/** The harness deletes only what it made: a folder it is about to replace must hold fixtures and nothing else. */
+/**
+ * The harness deletes only what it made: a folder it is about to replace must hold fixtures and nothing else, by the
+ * rule `fixtures prune` removes by (isHarnessFixture: a regular file that validates as a fixture).
+ */
 async function assertOnlyFixtures(dir: string): Promise<void> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     if (entry.isDirectory()) continue;
     const path = join(entry.parentPath, entry.name);
-    const head = entry.name.endsWith('.json') ? (await readFile(path, 'utf8').catch(() => '')).slice(0, 200) : '';
-    if (!head.includes(`"format": "${FIXTURE_FORMAT}"`)) {
+    if (!entry.name.endsWith('.json') || !(await isHarnessFixture(path))) {
       throw new HarnessError('HARNESS_USAGE', `--fixtures: ${path} is not a recording the harness made; move it out of ${dir} before re-recording (nothing was deleted)`);
     }
   }

@@ -5,7 +5,7 @@
  * recordings of the models it recorded: removing is this command's, on purpose. Exit 0 when done.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
@@ -24,6 +24,16 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
   const targets = (await readdir(fixturesDir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
   let removed = 0;
   let foreign = 0;
+  // A target folder holds model folders only: .json files right in it (or in the root) say --fixtures points too deep.
+  const loose: string[] = [];
+  for (const folder of ['', ...targets]) {
+    const entries = await readdir(join(fixturesDir, folder), { withFileTypes: true }).catch(() => []);
+    if (entries.some((e) => !e.isDirectory() && e.name.endsWith('.json'))) loose.push(join(fixturesDir, folder));
+  }
+  if (loose[0]) {
+    const others = loose.length > 1 ? ` (and ${loose.length - 1} other folder(s))` : '';
+    out.write(`warning: is --fixtures the fixtures root (<root>/<target>/<model>/<case>.json)? ${inertLine(loose[0], 300)} holds recordings directly${others}; files there are never pruned\n`);
+  }
   for (const folder of targets) {
     const pruned = await pruneFixtures(fixturesDir, folder, cases, { ...(flags.dryRun ? { dryRun: true } : {}), encodedTarget: true });
     removed += pruned.removed.length;

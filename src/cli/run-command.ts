@@ -168,6 +168,12 @@ async function refuseLinkedFixtureFolders(config: RunConfig, work: readonly { ta
     const linked = await linkedFixtureFolder(config.fixturesDir, cell.target, cell.model);
     if (linked) throw usage('--fixtures', `${linkedFolderProblem(linked)}. Nothing was recorded.`);
   }
+  // A target folder holds one surface's recordings (replay labels it with one): checked again at the first write.
+  const { otherSurfaceIn, otherSurfaceProblem } = await import('../transport/record-target.ts');
+  for (const target of config.targets.filter((t) => t.mode === 'record')) {
+    const found = await otherSurfaceIn(config.fixturesDir, target.id, target.surface);
+    if (found) throw usage('--fixtures', `${otherSurfaceProblem(target.id, target.surface, found)}. Nothing was recorded.`);
+  }
 }
 
 /** `--threads n`: a replay's; live and record runs wait on the endpoint, and a run on vitest judges in one thread. */

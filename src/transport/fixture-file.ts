@@ -5,7 +5,7 @@
  * their times, anything else as text. A file is validated against the fixture schema before use, and written
  * atomically (temp + rename, the temp removed on every failure) after a last scan for credentials.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
@@ -15,7 +15,7 @@ import { isSurface, type Surface } from '../surfaces.ts';
 import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
 import { bodyText, parseLosslessText, rememberReadBody } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
-import { FIXTURE_FORMAT, fixtureProblem, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
+import { atPosition, FIXTURE_FORMAT, fixtureProblem, positionIn, syntaxErrorAt, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
 import { isStringifiedWithIndent, readsLosslessly } from './plain-json.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
@@ -117,8 +117,7 @@ export function serializeFixture(fixture: FixtureFile): string {
 
 /** A fixture's text, validated: anything that is not a fixture is HARNESS_RECORDING_INVALID naming the file and the first bad field. */
 export function parseFixture(text: string, file: string): FixtureFile {
-  const invalid = (why: string, cause?: unknown) =>
-    new HarnessError('HARNESS_RECORDING_INVALID', `${file} ${why}; delete it and record it again with --mode record`, cause === undefined ? undefined : { cause });
+  const invalid = (why: string) => new HarnessError('HARNESS_RECORDING_INVALID', `${file} ${why}; delete it and record it again with --mode record`);
   if (!text.trim()) throw invalid('is empty');
   let plain: unknown;
   // Only a file with a number JSON.parse would rewrite, or a repeated key, is read again by lossless-json (slow); a
@@ -126,12 +125,20 @@ export function parseFixture(text: string, file: string): FixtureFile {
   let lossless: { exchanges: { response: { json?: unknown } | null }[] } | undefined;
   try {
     plain = JSON.parse(text);
-    if (!isStringifiedWithIndent(text, plain) && !readsLosslessly(text, plain)) lossless = parseLossless(text) as typeof lossless;
-  } catch (cause) {
+  } catch {
     // A line that starts with a merge-conflict marker is never JSON: it is looked for only in a file that is not.
     const conflict = /^(<{7}|={7}|>{7})(?: |$)/m.exec(text);
     if (conflict) throw invalid(`has merge-conflict markers (line ${text.slice(0, conflict.index).split('\n').length}: ${conflict[1]})`);
-    throw invalid(`is not valid JSON, truncated or damaged (${(cause as Error).message})`, cause);
+    // JSON.parse's message quotes the file's bytes (a file linked in from elsewhere, an endpoint's text): only where.
+    throw invalid(`is not valid JSON${atPosition(text, syntaxErrorAt(text))} (truncated or damaged)`);
+  }
+  try {
+    if (!isStringifiedWithIndent(text, plain) && !readsLosslessly(text, plain)) lossless = parseLossless(text) as typeof lossless;
+  } catch (cause) {
+    const message = (cause as Error).message;
+    const key = /^Duplicate key '(.*)' encountered/s.exec(message)?.[1];
+    const said = key === undefined ? 'unreadable' : `Duplicate key '${JSON.stringify(key.slice(0, 80)).slice(1, -1)}'`;
+    throw invalid(`is not valid JSON${atPosition(text, positionIn(message))} (${said})`);
   }
   const problem = fixtureProblem(plain);
   if (problem) throw invalid(`is not a fixture: ${problem}`);
@@ -199,12 +206,35 @@ export async function readFixture(file: string, notListed = false): Promise<Fixt
   try {
     // A replay reads thousands of small files and has nothing else to wait on: a synchronous read costs a fraction
     // of the open, stat, read and close the promise API queues one by one on the thread pool.
-    text = readFileSync(file, 'utf8');
+    text = readNotFollowing(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if ((code === 'ELOOP' || code === 'EMLINK' || code === 'SYMLINK') && lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      throw new HarnessError('HARNESS_RECORDING_INVALID', `${file} is a symbolic link; replay reads only files inside --fixtures. Replace it with a copy of the recording it points to, or record the case again with --mode record`);
+    }
     throw new HarnessError('HARNESS_RECORDING_INVALID', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   return parseFixture(text, file);
+}
+
+/**
+ * A file's text, refusing a symbolic link (error code ELOOP, as O_NOFOLLOW makes the open fail): a link in the
+ * fixtures folder would have replay read, and quote in its reports, any file the link points to. One open, as a
+ * plain read does; where the flag does not exist (Windows) an lstat first.
+ */
+function readNotFollowing(file: string): string {
+  const noFollow = (constants as { O_NOFOLLOW?: number }).O_NOFOLLOW;
+  if (noFollow === undefined) {
+    if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) throw Object.assign(new Error(`${file} is a symbolic link`), { code: 'SYMLINK' });
+    return readFileSync(file, 'utf8');
+  }
+  const fd = openSync(file, constants.O_RDONLY | noFollow);
+  try {
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -244,4 +274,18 @@ export async function recordedSurface(root: string, target: string): Promise<{ s
     }
   }
   return undefined;
+}
+
+/**
+ * Whether `path` is a recording the harness made: a regular file (never a link) that reads and validates as a
+ * fixture, as replay reads one. The one rule of what `fixtures prune` may remove and `fixtures` may replace.
+ */
+export async function isHarnessFixture(path: string): Promise<boolean> {
+  if (!(await lstat(path).catch(() => undefined))?.isFile()) return false;
+  try {
+    parseFixture(await readFile(path, 'utf8'), path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,30 +2,20 @@
  * @module transport/fixture-prune
  * Fixtures stay true: the recordings of cases the suites no longer have are removed (a case renamed or deleted
  * leaves a file no replay ever reads, and a reader of the folder takes it for evidence). Only what the harness
- * made is removed: a regular file `<case>.json` in a model's folder whose content is a fixture (its `format`), and
- * whose name is no case of the suites. Anything else there (notes, links, folders, files that are not fixtures) is
+ * made is removed: a regular file `<case>.json` in a model's folder that reads and validates as a fixture (the rule
+ * `fixtures` uses too: fixture-file's isHarnessFixture), and whose name is no case of the suites. Anything else there (notes, links, folders, files that are not fixtures) is
  * named and kept.
  */
-import { lstat, readdir, readFile, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { folderName } from '../names.ts';
-import { FIXTURE_FORMAT } from './fixture-schema.ts';
+import { isHarnessFixture } from './fixture-file.ts';
 
 export interface PruneResult {
   /** Fixture files of cases the suites no longer have: removed, or with `dryRun` the ones that would be. */
   removed: string[];
   /** Files in the model folders that are neither a case's fixture nor one the harness made: kept. */
   foreign: string[];
-}
-
-/** Whether `path` (a regular file) is a fixture the harness wrote: JSON with its format. */
-async function isFixture(path: string): Promise<boolean> {
-  try {
-    const value = JSON.parse(await readFile(path, 'utf8')) as { format?: unknown } | null;
-    return value?.format === FIXTURE_FORMAT;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -48,8 +38,7 @@ export async function pruneFixtures(root: string, target: string, cases: Iterabl
       const path = join(dir, entry.name);
       // A temp file of a write in progress (or one a crash left) is the atomic writer's, not ours to judge.
       if (entry.name.startsWith('.')) continue;
-      const stat = await lstat(path).catch(() => undefined);
-      if (!stat?.isFile() || !entry.name.endsWith('.json') || !(await isFixture(path))) {
+      if (!entry.name.endsWith('.json') || !(await isHarnessFixture(path))) {
         result.foreign.push(path);
         continue;
       }

@@ -6,6 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { parse as parseLossless } from 'lossless-json';
 import { ERROR_CODES } from '../errors.ts';
 import { AnyKey, displayPath, pathOf } from '../json-path.ts';
 import { builtExports } from '../package-root.ts';
@@ -136,4 +137,28 @@ function describe(error: ErrorObject): string {
     default:
       return `${where}: ${error.message ?? error.keyword}`;
   }
+}
+
+/** Where a text JSON.parse refused first goes wrong: lossless-json's parser names the position (JSON.parse does not always). */
+export function syntaxErrorAt(text: string): number | undefined {
+  try {
+    parseLossless(text);
+  } catch (error) {
+    return positionIn((error as Error).message);
+  }
+  return undefined;
+}
+
+/** The offset a JSON parser's message names (`... at position 12`), if it names one. */
+export function positionIn(message: string): number | undefined {
+  const at = /at position (\d+)/.exec(message)?.[1];
+  return at === undefined ? undefined : Number(at);
+}
+
+/** ` at line L, column C` (both from 1) of a position in `text`, or nothing when it is not known. */
+export function atPosition(text: string, position: number | undefined): string {
+  if (position === undefined) return '';
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  return ` at line ${line}, column ${position - before.lastIndexOf('\n')}`;
 }

@@ -2,20 +2,25 @@
  * @module transport/record-target
  * Live, plus one fixture file per (model, case) with provenance. Recording never makes things worse: a case whose
  * new exchanges hold an infrastructure failure (throttled, 5xx, timeout, reset, a redirect, a 2xx that carries no
- * answer, a proxy's HTML page), a body no check can read (over --max-body-bytes, or one that stalled) or a 403 that
- * denies access keeps the fixture it had, and says so as the case's
- * error, unless `overwriteFailures` asks to record the outage. A case with no fixture yet is recorded as it went,
- * so replay shows the same `error`. Files are replaced atomically.
+ * answer, a proxy's HTML page), a body no check can read (over --max-body-bytes), a body that stalled (a 2xx
+ * stream's too: an endpoint or a proxy that went silent mid-run says nothing new about the model), a 403 that
+ * denies access, or a 403 for another model where the recording had the endpoint's answer to it, keeps the fixture
+ * it had, and says so as the case's error, unless `overwriteFailures` asks to record it. A case with no fixture yet
+ * is recorded as it went, so replay shows the same `error` (or `stalled`). A target folder holds one surface's
+ * recordings: a write into one recorded on another surface is refused. Files are replaced atomically.
  */
-import { stat } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
+import { folderName } from '../names.ts';
+import { isSurface, type Surface } from '../surfaces.ts';
 import type { Secret } from './auth/auth.ts';
 import { bodyText, excerpt, isRecord, parseJsonText } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
 import { describeRequest, isStreamResponse, type Exchange, type ExchangeRequest } from './exchange.ts';
-import { fixturePath, linkedFixtureFolder, linkedFolderProblem, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
+import { fixturePath, linkedFixtureFolder, linkedFolderProblem, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
+import { sseStream } from './sse.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 
@@ -50,6 +55,8 @@ export class RecordTarget extends TargetDecorator {
   readonly written: string[] = [];
   /** Fixture files kept because the new recording held an infrastructure failure. */
   readonly kept: string[] = [];
+  /** Whether the target's folder already holds another surface's recordings: looked at before the first write. */
+  #surfaceChecked: Promise<{ file: string; surface: Surface } | undefined> | undefined;
 
   /** `live` sends (with retries and scheduling); `secrets` are the values the last scan before a write looks for. */
   constructor(live: Target, options: RecordOptions, secrets: () => readonly Secret[]) {
@@ -68,11 +75,20 @@ export class RecordTarget extends TargetDecorator {
     // Checked before the run too (run-command); again here, as a link may appear while the run goes.
     const linked = await linkedFixtureFolder(this.#options.fixturesDir, this.id, model);
     if (linked) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${linkedFolderProblem(linked)}`);
-    const failure = outageIn(exchanges, model);
-    if (failure && !this.#options.overwriteFailures && (await stat(file).catch(() => null))?.isFile()) {
-      this.kept.push(file);
-      const shown = relative(process.cwd(), file) || file;
-      throw new HarnessError('HARNESS_RECORDING_KEPT', `${failure}; kept the previous recording ${shown} (record again later, or pass --overwrite-failures to record the outage)`);
+    const surface = this.#options.provenance.surface;
+    if (surface) {
+      // Once per run: every write of this target goes to the same folder, on the same surface.
+      this.#surfaceChecked ??= otherSurfaceIn(this.#options.fixturesDir, this.id, surface);
+      const other = await this.#surfaceChecked;
+      if (other) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${otherSurfaceProblem(this.id, surface, other)}`);
+    }
+    if (!this.#options.overwriteFailures && (await stat(file).catch(() => null))?.isFile()) {
+      const kept = outageIn(exchanges, model) ?? (await deniedUnlikeBefore(exchanges, model, file));
+      if (kept) {
+        this.kept.push(file);
+        const shown = relative(process.cwd(), file) || file;
+        throw new HarnessError('HARNESS_RECORDING_KEPT', `${kept.why}; kept the previous recording ${shown} (record again later, or pass --overwrite-failures to record ${kept.what})`);
+      }
     }
     const provenance: FixtureProvenance = { ...this.#options.provenance, recordedAt: new Date().toISOString() };
     const secrets = this.#secrets();
@@ -84,26 +100,92 @@ export class RecordTarget extends TargetDecorator {
   }
 }
 
+/** Why a case's new exchanges must not replace its recording, and what `--overwrite-failures` would record instead. */
+interface Kept {
+  why: string;
+  what: 'the outage' | 'the stall' | 'it';
+}
+
 /**
  * Why a case's new exchanges must not replace its recording, or undefined when they are the endpoint's answers. An
- * infrastructure failure first (a body over --max-body-bytes included); then a body that stalled, other than a 2xx
- * stream's (incomplete: no check reads it); then a 403 that is not about the credentials (classify-response's `forbidden`: the
- * principal lacks a permission or access to the model, AWS's `{"message":"Forbidden"}`). That 403 is the endpoint's
- * real answer, but about the account, not the model: no check observes anything in it (its cells are `error`), so
- * recording it would only replace observations with nothing.
+ * infrastructure failure first (a body over --max-body-bytes included); then a body that stalled (incomplete; a 2xx
+ * stream's too: live, the stream checks judge it `stalled`, but a recording of it would replace the whole answer
+ * an earlier run saw with a silence that is as likely the way's, a proxy or a session, as the model's); then a 403
+ * that is not about the credentials (classify-response's `forbidden`: the principal lacks a permission or access to
+ * the model, AWS's `{"message":"Forbidden"}`). That 403 is the endpoint's real answer, but about the account, not
+ * the model: no check observes anything in it (its cells are `error`), so recording it would only replace
+ * observations with nothing.
  */
-function outageIn(exchanges: readonly Exchange[], model: string): string | undefined {
+function outageIn(exchanges: readonly Exchange[], model: string): Kept | undefined {
   const failure = exchanges.find((ex) => ex.error && INFRASTRUCTURE_FAILURES.has(ex.error.code))?.error;
-  if (failure) return `${failure.code}: ${failure.message}`;
-  // A body that went silent is incomplete; only a 2xx stream's stall is read (the stream checks judge it `stalled`).
-  const stalled = exchanges.find((ex) => !ex.error && ex.response?.stalledAfterMs !== undefined && !(ex.response.status < 300 && isStreamResponse(ex.response)));
-  if (stalled?.response) return `${describeRequest(stalled.request)} answered ${stalled.response.status} and its body stalled (no data for ${stalled.response.stalledAfterMs} ms): an incomplete answer no check can read`;
+  if (failure) return { why: `${failure.code}: ${failure.message}`, what: 'the outage' };
+  const stalled = exchanges.find((ex) => !ex.error && ex.response?.stalledAfterMs !== undefined);
+  if (stalled?.response) {
+    const { status, stalledAfterMs } = stalled.response;
+    const request = describeRequest(stalled.request);
+    if (status < 300 && isStreamResponse(stalled.response)) {
+      const events = sseStream(stalled.response).events.length;
+      return { why: `${request} answered ${status} and its stream stalled after ${events} event(s) (no data for ${stalledAfterMs} ms): the endpoint, or something on the way to it, went silent`, what: 'the stall' };
+    }
+    return { why: `${request} answered ${status} and its body stalled (no data for ${stalledAfterMs} ms): an incomplete answer no check can read`, what: 'the outage' };
+  }
   // A denial of another model than the one recorded (errors.unknown-model asks for one that does not exist, and
   // "no access" is AWS's answer to that) is the answer the case is about, not the credentials' lack.
   const denied = exchanges.find((ex) => !ex.error && ex.response?.status === 403 && classifyAnswer(ex.response).kind === 'forbidden' && !asksAnotherModel(ex.request, model));
   if (!denied?.response) return undefined;
-  const said = classifyAnswer(denied.response).message ?? excerpt(bodyText(denied.response), 160);
-  return `${describeRequest(denied.request)} answered 403 (${excerpt(said, 160) || 'no message'}): the credentials have no access to the model or this API, which says nothing about the model`;
+  return { why: `${describeRequest(denied.request)} answered 403 (${deniedSaid(denied)}): the credentials have no access to the model or this API, which says nothing about the model`, what: 'the outage' };
+}
+
+function deniedSaid(denied: Exchange): string {
+  const response = denied.response!;
+  return excerpt(classifyAnswer(response).message ?? excerpt(bodyText(response), 160), 160) || 'no message';
+}
+
+/**
+ * A 403 denial of another model (outageIn's exemption) where the case's recording has the endpoint's answer to the
+ * same request (a 404 or 400 naming the unknown model): a WAF, or a session that expired mid-run, denies every
+ * request alike, so that denial may be the credentials' and not this endpoint's answer about an unknown model. With
+ * no recording to compare, one that cannot be read, or one that was a 403 too, the denial is recorded.
+ */
+async function deniedUnlikeBefore(exchanges: readonly Exchange[], model: string, file: string): Promise<Kept | undefined> {
+  const denials = exchanges.filter((ex) => !ex.error && ex.response?.status === 403 && classifyAnswer(ex.response).kind === 'forbidden' && asksAnotherModel(ex.request, model));
+  if (denials.length === 0) return undefined;
+  const earlier = await readFixture(file).catch(() => null);
+  for (const denied of denials) {
+    const same = (ex: Exchange) => ex.request.method === denied.request.method && ex.request.path === denied.request.path;
+    const before = earlier?.exchanges.find((ex) => ex.step === denied.step && same(ex)) ?? earlier?.exchanges.find(same);
+    const status = before?.response?.status;
+    if (status === undefined || status === 403) continue;
+    return {
+      why: `${describeRequest(denied.request)} answered 403 (${deniedSaid(denied)}) for another model, where the earlier recording had ${status}: a denial of every request alike (a WAF, expired credentials) may be the credentials' and not the endpoint's answer about an unknown model`,
+      what: 'it',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A fixture in `target`'s folder recorded on another surface than `surface`, or undefined. Replay labels a folder
+ * with one surface (fixture-file's recordedSurface), so one folder must hold one surface's recordings. The first
+ * fixture of each model folder is read (a record run writes all of a model's cases on its surface); links are not
+ * followed, and a recording that names no surface (made before surfaces) fits any.
+ */
+export async function otherSurfaceIn(root: string, target: string, surface: Surface): Promise<{ file: string; surface: Surface } | undefined> {
+  const dir = join(root, folderName(target));
+  const models = (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  for (const model of models) {
+    const files = (await readdir(join(dir, model), { withFileTypes: true }).catch(() => [])).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name).sort();
+    if (!files[0]) continue;
+    const file = join(dir, model, files[0]);
+    const recorded = await readFile(file, 'utf8').then((text) => (JSON.parse(text) as { provenance?: { surface?: unknown } }).provenance?.surface, () => undefined);
+    if (typeof recorded === 'string' && isSurface(recorded) && recorded !== surface) return { file, surface: recorded };
+  }
+  return undefined;
+}
+
+/** What to say of a fixture `otherSurfaceIn` found, and the fix. */
+export function otherSurfaceProblem(target: string, surface: Surface, found: { file: string; surface: Surface }): string {
+  return `the fixtures of target ${target} were recorded on ${found.surface} (${found.file}), and this run records ${surface}: replay labels a folder with one surface. Record into another folder with --target-name NAME${surface === 'mantle' ? '' : ` (e.g. --target-name ${surface}.${target})`}, or move the old recordings out of the way`;
 }
 
 /**

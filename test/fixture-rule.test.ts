@@ -1,0 +1,88 @@
+/**
+ * One rule says what the harness made: a regular file that reads and validates as a fixture. `fixtures prune`
+ * removes only those, and `fixtures` replaces only a folder of those: a file that merely names the format (a
+ * schema-invalid one, a note quoting it) is the user's, and a compact fixture is the harness's however it is spaced.
+ * `fixtures prune` pointed one level too deep says so.
+ */
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isHarnessFixture } from '../src/transport/fixture-file.ts';
+import { pruneFixtures } from '../src/transport/fixture-prune.ts';
+import { ROOT, cli } from './helpers/harness.ts';
+
+const MODEL = 'qwen.qwen3-32b';
+const SAMPLE = join(ROOT, 'fixtures', 'emulator', MODEL, 'probe.chat.json');
+const INVALID = '{"format":"mantle-conformance.fixture/1","model":1}';
+const NOTE = '{\n  "note": "a recording starts with",\n  "format": "mantle-conformance.fixture/1"\n}\n';
+/** A one-model catalog: `fixtures` records it in a second. */
+const CATALOG = `catalog: mantle\nsources:\n  s: "a test source"\nfamilies:\n  - { id: tiny, title: Tiny }\nmodels:\n  - { id: ${MODEL}, family: tiny, source: s }\n`;
+
+let dir: string;
+let compact: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'record-rule-'));
+  compact = JSON.stringify(JSON.parse(await readFile(SAMPLE, 'utf8')));
+  await writeFile(join(dir, 'models.yaml'), CATALOG);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('isHarnessFixture', () => {
+  it('is a regular file that validates as a fixture, however it is spaced', async () => {
+    const files = { pretty: await readFile(SAMPLE, 'utf8'), compact, invalid: INVALID, note: NOTE };
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, `${name}.json`), text);
+    await symlink(SAMPLE, join(dir, 'link.json'));
+    const made = Object.fromEntries(await Promise.all(['pretty', 'compact', 'invalid', 'note', 'link'].map(async (n) => [n, await isHarnessFixture(join(dir, `${n}.json`))] as const)));
+    expect(made).toEqual({ pretty: true, compact: true, invalid: false, note: false, link: false });
+  });
+});
+
+describe('fixtures prune', () => {
+  it('keeps a file that names the format but is no fixture, and removes a compact stale one', async () => {
+    const model = join(dir, 'prune', 'local', MODEL);
+    await mkdir(model, { recursive: true });
+    await writeFile(join(model, 'gone.invalid.json'), INVALID);
+    await writeFile(join(model, 'gone.compact.json'), compact);
+    const pruned = await pruneFixtures(join(dir, 'prune'), 'local', ['probe.chat']);
+    expect(pruned.removed.map((f) => f.slice(model.length + 1))).toEqual(['gone.compact.json']);
+    expect(pruned.foreign.map((f) => f.slice(model.length + 1))).toEqual(['gone.invalid.json']);
+  });
+
+  it('warns when --fixtures is a target folder (recordings directly in what it takes for targets)', async () => {
+    const target = join(dir, 'deep', 'local');
+    await mkdir(join(target, MODEL), { recursive: true });
+    await cp(SAMPLE, join(target, MODEL, 'probe.chat.json'));
+    const run = await cli(['fixtures', 'prune', '--fixtures', target, '--dry-run']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/warning: is --fixtures the fixtures root .*\?.*local\/qwen\.qwen3-32b holds recordings directly/);
+    const root = await cli(['fixtures', 'prune', '--fixtures', join(dir, 'deep'), '--dry-run']);
+    expect(root.stdout).not.toContain('warning');
+  });
+});
+
+describe('fixtures', () => {
+  const record = (root: string) => cli(['fixtures', '--fixtures', root, '--catalog', join(dir, 'models.yaml')]);
+
+  it('refuses a folder holding a note that quotes the format, deleting nothing', async () => {
+    const root = join(dir, 'note-root');
+    await mkdir(join(root, 'emulator', MODEL), { recursive: true });
+    await writeFile(join(root, 'emulator', MODEL, 'NOTES.json'), NOTE);
+    const run = await record(root);
+    expect(run.code, run.stdout).toBe(2);
+    expect(run.stderr).toMatch(/HARNESS_USAGE: --fixtures: .*NOTES\.json is not a recording the harness made/);
+    expect(await readFile(join(root, 'emulator', MODEL, 'NOTES.json'), 'utf8')).toBe(NOTE);
+  }, 60_000);
+
+  it('replaces a folder of compact fixtures: they are the harness\'s', async () => {
+    const root = join(dir, 'compact-root');
+    await mkdir(join(root, 'emulator', MODEL), { recursive: true });
+    await writeFile(join(root, 'emulator', MODEL, 'gone.case.json'), compact);
+    const run = await record(root);
+    expect(run.stderr).not.toContain('HARNESS_USAGE');
+    expect(run.stdout).toMatch(/wrote .*emulator \(mantle\)/);
+    expect(existsSync(join(root, 'emulator', MODEL, 'gone.case.json'))).toBe(false);
+    expect((await readdir(join(root, 'emulator', MODEL))).length).toBeGreaterThan(1);
+  }, 60_000);
+});
