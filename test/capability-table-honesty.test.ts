@@ -109,9 +109,9 @@ describe('table, from a replayed run with cells changed', () => {
 
   it('CSV and JSON on stdout carry no raw control or direction character', async () => {
     const nasty = 'x\u001b]8;;https://evil\u0007link\u001b[31m\u202egnp.exe\u0085\u009b2J';
+    // Free text read-matrix lets through and the table prints: a partial run's reason and the shard it names.
     const file = await variant('nasty.json', (matrix) => {
-      matrix.targets[0]!.region = nasty;
-      matrix.models.find((m) => m.id === GPT)!.family = `\n::error::forged ${nasty}`;
+      Object.assign(matrix.run, { partial: true, partialReason: `\n::error::forged ${nasty}`, selection: { ...matrix.run.selection, shard: nasty } });
     });
     for (const args of [['--format', 'csv'], ['--format', 'csv', '--long'], ['--format', 'json'], ['--format', 'json', '--long']]) {
       const result = await cli(['table', file, ...args]);
