@@ -6,7 +6,7 @@
  */
 import type { Exchange, ExchangeRequest, ExchangeResponse } from './exchange.ts';
 import { joinedSecretRanges } from './joined-secrets.ts';
-import { cutRanges, type Redactor, type Secret } from './redactor.ts';
+import { cutRanges, findCredentials, mergedRanges, Redactor, type Secret } from './redactor.ts';
 
 /**
  * The exchange with every credential of the run (the redactor's and `extra`, this request's own) replaced, and
@@ -39,13 +39,38 @@ export function redactExchange(exchange: Exchange, redactor: Redactor, extra: re
     const joined = joinedSecretRanges(parts.value.join(''), redactor.secrets(extra));
     const data = joined.ranges.length ? cutRanges(parts.value, joined.ranges) : parts.value;
     count += joined.secrets;
-    response = { ...exchange.response, headers: headers(exchange.response.headers), chunks: rechunk(exchange.response.chunks, data) };
+    const answered = responseHeaders(exchange.response.headers, redactor.secrets(extra));
+    count += answered.count;
+    response = { ...exchange.response, headers: Object.fromEntries(Object.entries(answered.value).map(([name, value]) => [text(name), value])), chunks: rechunk(exchange.response.chunks, data) };
   }
   const error = exchange.error ? { code: exchange.error.code, message: text(exchange.error.message) } : null;
   const redacted: Exchange = { ...exchange, request, response, error };
   if (count > 0) redacted.redactions = (exchange.redactions ?? 0) + count;
   return redacted;
 }
+
+/**
+ * The values of `headers` redacted: the run's own secrets are sought in the values joined in header order (an
+ * endpoint that spreads a token over several headers, each part too short to be a piece of it), the credential
+ * shapes in each value alone (a shape would run on from one value into the next: `Bearer abc` then `gzip`).
+ */
+function responseHeaders(headers: Readonly<Record<string, string>>, secrets: readonly Secret[]): { value: Record<string, string>; count: number } {
+  const entries = Object.entries(headers);
+  const values = entries.map(([, value]) => value);
+  const own = mergedRanges(findCredentials(values.join(''), secrets).filter((found) => found.own));
+  let count = own.length;
+  const cut = own.length ? cutRanges(values, own) : values;
+  const value = Object.fromEntries(
+    entries.map(([name], i) => {
+      const shaped = SHAPES.text(cut[i] ?? '');
+      count += shaped.count;
+      return [name, shaped.value];
+    }),
+  );
+  return { value, count };
+}
+/** Holds no secret: finds the credential shapes alone. */
+const SHAPES = new Redactor();
 
 /** New data on the old reads, each keeping its time; a read that held only the tail of a credential is gone. */
 function rechunk(chunks: ExchangeResponse['chunks'], data: readonly string[]): ExchangeResponse['chunks'] {

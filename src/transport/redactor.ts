@@ -12,7 +12,7 @@
  * parts, so a value split across two reads is caught and read boundaries and times stay where they were.
  */
 import { decodedFully, decodedViews } from './decoded-views.ts';
-import { HEX_CHARS, MIN_PIECE_LENGTH, piecesOf, piecesOfValue, windowsIn } from './secret-pieces.ts';
+import { HexIndex, hexIndexOf, hexPiecesIn, MIN_PIECE_LENGTH, piecesOf, piecesOfValue, windowsIn } from './secret-pieces.ts';
 
 /** A secret value and what it is; the kind is all that remains of it in stored text. */
 export interface Secret {
@@ -20,7 +20,8 @@ export interface Secret {
   value: string;
   /**
    * More values of the same kind, each 64 lower-case hex digits: the SigV4 signatures the run made, thousands of
-   * them. One hex scan of each view and a lookup finds them all; a needle each would cost a search each.
+   * them. One hex scan of each view and a lookup finds them all, and any 12 of their digits in a row
+   * (secret-pieces.ts HexIndex); a needle each would cost a search each.
    */
   hexValues?: ReadonlySet<string>;
 }
@@ -49,7 +50,8 @@ export const CREDENTIAL_SHAPES: readonly CredentialShape[] = [
   { kind: 'aws-access-key-id', description: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/dg },
   { kind: 'bedrock-api-key', description: 'a Bedrock API key', pattern: /bedrock-api-key-[A-Za-z0-9+/=_%-]{8,}/dg },
   { kind: 'bearer-token', description: 'a bearer token', pattern: /\b[Bb]earer\s+(?<secret>[A-Za-z0-9._~+/=-]{12,})/dg },
-  { kind: 'sigv4-signature', description: 'a SigV4 signature', pattern: /\bSignature=(?<secret>[0-9a-f]{64})/dg },
+  // From 16 digits: a gateway that echoes the Authorization header may cut it short.
+  { kind: 'sigv4-signature', description: 'a SigV4 signature', pattern: /\bSignature=(?<secret>[0-9a-f]{16,64})/dg },
   { kind: 'sigv4-signature', description: 'a SigV4 signature', pattern: /X-Amz-Signature=(?<secret>[^&\s"'\\[]+)/dgi },
   { kind: 'aws-session-token', description: 'an AWS session token', pattern: /x-amz-security-token\\*"?\s*[:=]\s*\\*"?(?<secret>[A-Za-z0-9/+=%]{16,})/dgi },
   { kind: 'aws-secret-access-key', description: 'an AWS secret access key', pattern: /aws_secret_access_key\\*"?\s*[:=]\s*\\*"?(?<secret>[A-Za-z0-9/+=]{16,})/dgi },
@@ -126,21 +128,27 @@ export function holdsSignature(text: string, secrets: readonly Secret[]): boolea
 /**
  * Every credential in `text`, in each of its decoded views (decoded-views.ts), as offsets into `text`, unmerged.
  * The run's own values are matched without letter case, in hex and base64 too, and by any piece of MIN_PIECE_LENGTH
- * characters (not a signature's, nor a query's: names no list foresees may hold plain words); shapes as they are written.
+ * characters (not a query's: names no list foresees may hold plain words); shapes as they are written. A signature's
+ * pieces are digits in a hex run (secret-pieces.ts HexIndex), looked up, not searched one by one.
  */
 export function findCredentials(text: string, secrets: readonly Secret[]): FoundCredential[] {
   const found: FoundCredential[] = [];
   const own = secrets.filter((s) => s.value.length >= MIN_SECRET_LENGTH);
-  // The run's signatures (hexValues, the scan's unnamed values) are looked up in hex runs, not searched one by one.
-  const hexKinds = new Map<string, string>();
-  const hexSets = secrets.flatMap((s) => (s.hexValues?.size ? [{ kind: s.kind, values: s.hexValues }] : []));
+  // The run's signatures (hexValues; the scan's unnamed hex values; a request's own) are looked up in hex runs.
+  const loose = new Map<string, HexIndex>();
+  const hexIndexes = secrets.flatMap((s) => (s.hexValues?.size ? [hexIndexOf(s.hexValues, s.kind, s.value)] : []));
   const searched: { kind: string; value: string; needles: Needles }[] = [];
   for (const s of own) {
-    if (s.kind === 'own' && HEX64.test(s.value)) hexKinds.set(s.value.toLowerCase(), s.kind);
-    else searched.push({ kind: s.kind, value: s.value, needles: needlesOf(s.value) });
+    // A signature the run made is in its set already (sigv4.ts): indexed once, not on every call.
+    if ((s.kind === 'own' || s.kind === 'sigv4-signature') && !hexIndexes.some((index) => index.has(s.value)) && HEX64.test(s.value)) {
+      const index = loose.get(s.kind) ?? loose.set(s.kind, new HexIndex(s.kind)).get(s.kind)!;
+      index.add(s.value);
+    }
+    if (s.kind !== 'own' || !HEX64.test(s.value)) searched.push({ kind: s.kind, value: s.value, needles: needlesOf(s.value) });
   }
+  // Loose values first: the scan's own kind wins an overlap's kind.
+  hexIndexes.unshift(...loose.values());
   const pieces = piecesOf(searched.filter(({ kind }) => kind !== 'query-credential' && kind !== 'sigv4-signature').map(({ kind, value, needles }) => ({ kind, value, pieces: needles.pieces })));
-  const hexKind = (hex: string) => hexKinds.get(hex) ?? hexSets.find((set) => set.values.has(hex))?.kind;
   for (const view of decodedViews(text)) {
     const add = (start: number, end: number, kind: string, shape?: CredentialShape) => {
       const [s, e] = view.original(start, end);
@@ -150,7 +158,7 @@ export function findCredentials(text: string, secrets: readonly Secret[]): Found
       for (const pattern of needles.values) for (const match of view.text.matchAll(pattern)) add(match.index, match.index + match[0].length, kind);
       for (const needle of needles.base64) for (const at of indexesOf(view.text, needle)) add(...widenBase64(view.text, at, at + needle.length), kind);
     }
-    if (hexKinds.size > 0 || hexSets.length > 0) for (const [start, end, kind] of windowsIn(view.text, HEX_CHARS, 64, (lower, at) => hexKind(lower.slice(at, at + 64)))) add(start, end, kind);
+    if (hexIndexes.length > 0) for (const [start, end, kind] of hexPiecesIn(view.text, hexIndexes)) add(start, end, kind);
     if (pieces) for (const [start, end, kind] of windowsIn(view.text, pieces.chars, MIN_PIECE_LENGTH, pieces.find)) add(start, end, kind);
     for (const shape of CREDENTIAL_SHAPES) for (const match of view.text.matchAll(shape.pattern)) add(...(match.indices?.groups?.secret ?? [match.index, match.index + match[0].length]), shape.kind, shape);
   }
@@ -160,7 +168,14 @@ export function findCredentials(text: string, secrets: readonly Secret[]): Found
 const HEX64 = /^[0-9a-f]{64}$/i;
 /** Every credential in `text`, merged where they overlap; the run's own values win the kind of an overlap. */
 function findRanges(text: string, secrets: readonly Secret[]): Range[] {
-  const found = findCredentials(text, secrets);
+  return mergedRanges(findCredentials(text, secrets));
+}
+
+/**
+ * `found` (findCredentials) as ranges to cut, merged where they overlap (the run's own values win the kind); two
+ * that only touch stay two, each placeholder naming its kind.
+ */
+export function mergedRanges(found: FoundCredential[]): Range[] {
   found.sort((a, b) => a.start - b.start || Number(b.own) - Number(a.own) || b.end - a.end);
   const merged: Range[] = [];
   for (const range of found) {

@@ -1,7 +1,8 @@
 /**
  * @module transport/secret-pieces
  * Pieces of the run's own secrets in text, for the redactor (redactor.ts): any MIN_PIECE_LENGTH characters of a value
- * in a row (a truncated echo), and windows of the runs of a value's characters, found by hand.
+ * in a row (a truncated echo), and windows of the runs of a value's characters, found by hand; of the run's SigV4
+ * signatures (thousands), any MIN_PIECE_LENGTH digits in a row, looked up by anchors (HexIndex).
  */
 
 /** Pieces this long of a run's own value are the value: 12 characters of a random key never occur by chance. */
@@ -42,7 +43,6 @@ const piecesCache = new Map<string, Pieces | undefined>();
 function charSet(text: string): Set<number> {
   return new Set([...text.toLowerCase(), ...text.toUpperCase()].map((c) => c.charCodeAt(0)));
 }
-export const HEX_CHARS = charSet('0123456789abcdef');
 
 /**
  * Where windows of `width` characters that `kindOf` knows (lower-cased) lie in the runs of `chars` in `text`,
@@ -81,4 +81,139 @@ export function piecesOfValue(value: string): string[] {
   const pieces = new Set<string>();
   for (let at = Math.max(0, known - MIN_PIECE_LENGTH + 1); at + MIN_PIECE_LENGTH <= lower.length; at++) pieces.add(lower.slice(at, at + MIN_PIECE_LENGTH));
   return [...pieces];
+}
+
+/**
+ * Hex values (the run's SigV4 signatures, thousands of them) indexed for their pieces: where MIN_PIECE_LENGTH or
+ * more of a value's digits in a row lie in a text. Each value is filed under its 7-digit runs at every 6th digit
+ * (its anchors): any 12 digits of it in a row hold one, so a text is read once, its hex digits folded into a
+ * number as they come, and only a digit run that is an anchor is compared further. Ten small integers a value:
+ * every 12-digit piece of 50,000 signatures would be millions of strings.
+ */
+export class HexIndex {
+  readonly kind: string;
+  /** The values, lower-cased, each once. */
+  readonly #values: string[] = [];
+  readonly #known = new Set<string>();
+  /** Anchor (7 digits as a number) to where it is: value number * MAX_HEX_LENGTH + offset, or several such. */
+  readonly anchors = new Map<number, number | number[]>();
+  /** The set as this index was last brought up to date with it (hexIndexOf). */
+  state: { size: number; first?: string | undefined; second?: string | undefined; newest?: string | undefined } = { size: -1 };
+
+  constructor(kind: string) {
+    this.kind = kind;
+  }
+
+  get size(): number {
+    return this.#values.length;
+  }
+
+  has(value: string): boolean {
+    return this.#known.has(value) || this.#known.has(value.toLowerCase());
+  }
+
+  add(value: string): void {
+    if (this.#known.has(value)) return;
+    const lower = value.toLowerCase();
+    if (this.#known.has(lower) || lower.length < MIN_PIECE_LENGTH || lower.length > MAX_HEX_LENGTH || !/^[0-9a-f]+$/.test(lower)) return;
+    this.#known.add(lower);
+    const base = this.#values.push(lower) - 1;
+    for (let at = 0; at + ANCHOR <= lower.length; at += ANCHOR_STEP) {
+      const key = Number.parseInt(lower.slice(at, at + ANCHOR), 16);
+      const entry = base * MAX_HEX_LENGTH + at;
+      const held = this.anchors.get(key);
+      if (held === undefined) this.anchors.set(key, entry);
+      else if (typeof held === 'number') this.anchors.set(key, [held, entry]);
+      else held.push(entry);
+    }
+  }
+
+  /** The value and offset of an anchor's entry. */
+  entry(entry: number): [string, number] {
+    return [this.#values[Math.floor(entry / MAX_HEX_LENGTH)]!, entry % MAX_HEX_LENGTH];
+  }
+}
+const ANCHOR = 7;
+/** ANCHOR + ANCHOR_STEP - 1 <= MIN_PIECE_LENGTH: every piece holds an anchor. */
+const ANCHOR_STEP = 6;
+/** Longer values are not indexed (a signature is 64 digits); bounds the entry numbers. */
+const MAX_HEX_LENGTH = 1024;
+
+const setIndexes = new WeakMap<ReadonlySet<string>, HexIndex>();
+
+/**
+ * The index of a set of hex values that grows (sigv4.ts adds each signature it makes, and lets the oldest go first
+ * past its cap), kept per set and brought up to date when the set changed: its size, its first value or `newest`
+ * (the value last added). A change of one value (one signature per request: one more, or past the cap one more and
+ * the oldest gone) is that value added alone; any other change reads the whole set again. Values the set let go
+ * stay indexed (still secrets) until the index is twice the set.
+ */
+export function hexIndexOf(values: ReadonlySet<string>, kind: string, newest?: string): HexIndex {
+  let index = setIndexes.get(values);
+  if (!index || index.kind !== kind || index.size > 2 * values.size + 1_000) {
+    index = new HexIndex(kind);
+    setIndexes.set(values, index);
+  }
+  const [first, second] = firstTwo(values);
+  const state = index.state;
+  if (state.size === values.size && state.first === first && state.newest === newest) return index;
+  const fresh = newest !== undefined && !index.has(newest) && values.has(newest);
+  const grewByOne = values.size === state.size + 1 && first === state.first;
+  const turnedOverOne = values.size === state.size && first === state.second;
+  if (fresh && (grewByOne || turnedOverOne)) index.add(newest);
+  else for (const value of values) index.add(value);
+  index.state = { size: values.size, first, second, newest };
+  return index;
+}
+
+function firstTwo(values: ReadonlySet<string>): [string | undefined, string | undefined] {
+  const iterator = values.values();
+  return [iterator.next().value, iterator.next().value];
+}
+
+/**
+ * Where MIN_PIECE_LENGTH or more digits in a row of a value of `indexes` lie in `text`, in either letter case: a
+ * range per echo, as long as the digits go on matching the value.
+ */
+export function hexPiecesIn(text: string, indexes: readonly HexIndex[]): [number, number, string][] {
+  const found: [number, number, string][] = [];
+  let run = 0;
+  let key = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const digit = code < 128 ? HEX_DIGITS[code]! : -1;
+    if (digit < 0) {
+      run = 0;
+      continue;
+    }
+    key = ((key << 4) | digit) & 0xfffffff;
+    if (++run < ANCHOR) continue;
+    for (const index of indexes) {
+      const held = index.anchors.get(key);
+      if (held !== undefined) extend(text, i - ANCHOR + 1, index, held, found);
+    }
+  }
+  return found;
+}
+
+/** The matches of the values whose anchor the digits at `start` are, as far as the text goes on matching each value. */
+function extend(text: string, start: number, index: HexIndex, held: number | number[], found: [number, number, string][]): void {
+  for (const entry of typeof held === 'number' ? [held] : held) {
+    const [value, offset] = index.entry(entry);
+    let left = 0;
+    while (left < offset && left < start && lowerHex(text.charCodeAt(start - left - 1)) === value.charCodeAt(offset - left - 1)) left++;
+    let right = ANCHOR;
+    while (offset + right < value.length && lowerHex(text.charCodeAt(start + right)) === value.charCodeAt(offset + right)) right++;
+    const last = found.at(-1);
+    // Every anchor of one echo finds the same range: kept once.
+    if (left + right >= MIN_PIECE_LENGTH && !(last && start - left >= last[0] && start + right <= last[1])) found.push([start - left, start + right, index.kind]);
+  }
+}
+
+/** Each ASCII character's value as a hex digit, or -1. */
+const HEX_DIGITS = Int8Array.from({ length: 128 }, (_, code) => (code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : code >= 65 && code <= 70 ? code - 55 : -1));
+
+/** An upper-case hex digit's lower-case code; any other character's own. */
+function lowerHex(code: number): number {
+  return code >= 65 && code <= 70 ? code + 32 : code;
 }
