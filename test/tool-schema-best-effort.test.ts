@@ -13,12 +13,15 @@ import { answeredWith, caseStep, judgeOn, sseText } from './helpers/suite-answer
 
 type Api = 'chat-completions' | 'responses' | 'messages';
 
-/** `exchange` with every declared tool's `strict` set to `strict` (absent when false), as a suite could send it. */
+/**
+ * `exchange` with every declared tool's `strict` set as a suite could send it: true, or not strict (absent on chat
+ * and Messages, whose default is false; `strict: false` on Responses, whose default is strict).
+ */
 function withStrict(exchange: Exchange, api: Api, strict: boolean): Exchange {
   const body = JSON.parse(exchange.request.body!) as { tools: Record<string, unknown>[] };
   body.tools = body.tools.map((tool) => {
     const { strict: _, ...rest } = (api === 'chat-completions' ? tool.function : tool) as Record<string, unknown>;
-    const fn = strict ? { ...rest, strict: true } : rest;
+    const fn = strict ? { ...rest, strict: true } : api === 'responses' ? { ...rest, strict: false } : rest;
     return api === 'chat-completions' ? { ...tool, function: fn } : fn;
   });
   return { ...exchange, request: { ...exchange.request, body: JSON.stringify(body) } };
@@ -60,8 +63,23 @@ describe('a forced call whose arguments parse and miss the schema', () => {
     for (const declared of [false, true]) expect((await judged(check, caseId, api, { json: fits }, declared)).observed).toBe('conformant');
   });
 
-  it('arguments that do not parse are bad-arguments, strict or not', async () => {
-    for (const declared of [false, true]) expect((await judged('tools.chat.forced-call', 'tools.chat', 'chat-completions', { json: chat('{"city": ') }, declared)).observed).toBe('bad-arguments');
+  it('arguments that do not parse, or parse to no object (encoded twice, null, a list, a number), are bad-arguments, strict or not', async () => {
+    for (const args of ['{"city": ', JSON.stringify('{"city":"Paris"}'), 'null', '[]', '42']) {
+      for (const declared of [false, true]) expect((await judged('tools.chat.forced-call', 'tools.chat', 'chat-completions', { json: chat(args) }, declared)).observed, args).toBe('bad-arguments');
+    }
+    expect((await judged('tools.chat.forced-call', 'tools.chat', 'chat-completions', { json: chat('{"city":42}') }, false)).status).toBe('inconclusive');
+  });
+
+  it('a Responses function tool that omits strict is strict (the API\'s default): a miss is bad-arguments', async () => {
+    const at = await caseStep('tools.responses', { step: 'call' });
+    const body = JSON.parse(at.request.body!) as { tools: Record<string, unknown>[] };
+    body.tools = body.tools.map(({ strict: _, ...tool }) => tool);
+    const exchange = answeredWith({ ...at, request: { ...at.request, body: JSON.stringify(body) } }, { json: responses('{"location":"Paris"}') });
+    expect((await judgeOn('tools.responses.forced-call', 'tools.responses', 'responses', [exchange])).observed).toBe('bad-arguments');
+  });
+
+  it('a whole Messages answer whose tool_use input is a JSON string is bad-arguments (the endpoint wrote it so)', async () => {
+    expect((await judged('tools.messages.forced-call', 'tools.messages', 'messages', { json: messages('get_weather', '{"city":"Paris"}') }, false)).observed).toBe('bad-arguments');
   });
 
   it('streamed: fragments that join to JSON missing the schema are inconclusive unless strict; fragments that join to no JSON are bad-arguments', async () => {
@@ -90,6 +108,42 @@ describe('structured-output.messages: a tool input that misses its input_schema'
     expect(loose.reason).toMatch(/^the tool input does not fit its input_schema: .*"occupation".*not declared strict/);
     expect((await judged('structured-output.messages', 'structured.messages', 'messages', { json: person }, true)).observed).toBe('schema-mismatch');
     expect((await judged('structured-output.messages', 'structured.messages', 'messages', { json: messages('record_person', { name: 'Ann', age: 30 }) }, false)).observed).toBe('valid');
+  });
+});
+
+describe('structured-output.chat and .responses: output that misses the json_schema', () => {
+  const person = '{"name":"Ann","age":30,"occupation":"pilot"}';
+  const chatText = (text: string) => ({ id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 } });
+  const responsesText = (text: string) => ({ id: 'r', object: 'response', created_at: 1, status: 'completed', model: 'm', output: [{ type: 'message', id: 'm1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }], usage: { input_tokens: 5, output_tokens: 9, total_tokens: 14 } });
+  /** The case's request with its format's `strict` set to `strict` (false: as OpenAI's default). */
+  async function formatted(caseId: string, api: 'chat-completions' | 'responses', answer: unknown, strict: boolean): Promise<CheckResult> {
+    const at = await caseStep(caseId);
+    const body = JSON.parse(at.request.body!) as { response_format?: { json_schema: Record<string, unknown> }; text?: { format: Record<string, unknown> } };
+    Object.assign(api === 'chat-completions' ? body.response_format!.json_schema : body.text!.format, { strict });
+    const check = api === 'chat-completions' ? 'structured-output.chat' : 'structured-output.responses';
+    return judgeOn(check, caseId, api, [answeredWith({ ...at, request: { ...at.request, body: JSON.stringify(body) } }, { json: answer })]);
+  }
+
+  it.each([
+    ['structured.chat', 'chat-completions', chatText],
+    ['structured.responses', 'responses', responsesText],
+  ] as const)('%s: inconclusive when the format is not strict, schema-mismatch when it is', async (caseId, api, answer) => {
+    const loose = await formatted(caseId, api, answer(person), false);
+    expect(loose.status, loose.reason).toBe('inconclusive');
+    expect(loose.reason).toMatch(/"occupation".*the json_schema is not strict/);
+    expect((await formatted(caseId, api, answer(person), true)).observed).toBe('schema-mismatch');
+    expect((await formatted(caseId, api, answer('{"name":"Ann","age":30}'), false)).observed).toBe('valid');
+  });
+});
+
+describe('tools.chat.result-turn: a rejection of the turn that echoes a call missing a schema not declared strict', () => {
+  it('may be about that call (the model\'s best effort): inconclusive, naming it', async () => {
+    const call = await caseStep('tools.chat', { step: 'call' });
+    const result = await caseStep('tools.chat', { step: 'result' });
+    const rejected = answeredWith(result, { status: 400, json: { error: { message: 'Invalid tool arguments in messages[1]', type: 'invalid_request_error', code: 'validation_error' } } });
+    const verdict = await judgeOn('tools.chat.result-turn', 'tools.chat', 'chat-completions', [answeredWith(call, { json: chat('{"location":"Paris"}') }), rejected]);
+    expect(verdict.status, verdict.reason).toBe('inconclusive');
+    expect(verdict.reason).toMatch(/get_weather.*arguments do not fit the schema/);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * @module checks/structured-output
  * json_schema output (`response_format` on chat, `text.format` on Responses) with strict: true: the text parses
- * as JSON and validates against the schema the request sent.
+ * as JSON and validates against the schema the request sent (without strict, a miss is the model's best effort:
+ * inconclusive).
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
 import { judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
@@ -14,7 +15,10 @@ import { contentFilterOf, namingFilter } from './content-filter.ts';
 import { refusedInstead } from './refusal.ts';
 import type { CheckDefinition } from './types.ts';
 
-function structuredCheck(id: string, api: 'chat-completions' | 'responses', textOf: (body: Record<string, unknown>) => unknown, schemaOf: (request: Record<string, unknown>) => unknown): CheckDefinition {
+/** The request's json_schema format (chat `response_format.json_schema`, Responses `text.format`): its schema and whether it is strict. */
+type FormatOf = (request: Record<string, unknown>) => Record<string, unknown> | undefined;
+
+function structuredCheck(id: string, api: 'chat-completions' | 'responses', textOf: (body: Record<string, unknown>) => unknown, formatOf: FormatOf): CheckDefinition {
   const about = api === 'responses' ? ['text', 'input'] : ['response_format', 'messages'];
   const definition: CheckDefinition = {
     id,
@@ -43,8 +47,14 @@ function structuredCheck(id: string, api: 'chat-completions' | 'responses', text
         // A refusal is the documented answer to a request the model will not fulfil, in place of the JSON.
         return refusedInstead(input, body, 'in place of the JSON', evidence) ?? namingFilter(judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`), contentFilterOf(body));
       }
-      const schema = schemaOf(request) ?? {};
+      const format = formatOf(request);
+      const schema = format?.schema ?? {};
       const problems = schemaProblems(schema, parsed.value);
+      // Only strict: true promises output that fits (OpenAI's default is false, a best effort): a miss without it
+      // is the model's, as for tools not declared strict.
+      if (problems.length && format?.strict !== true && isRecord(parsed.value)) {
+        return inconclusive(input, `${problems.join('; ')}; the json_schema is not strict, so fitting it is the model's best effort, not the endpoint's promise (a suite that sends strict: true holds the endpoint to it)`, evidence);
+      }
       if (problems.length) return judge(definition, input, 'schema-mismatch', evidence, problems.join('; '));
       const note = integerLexemeNote(schema, text as string, schemaProblems);
       return judge(definition, input, 'valid', evidence, note ? `the output validates; but ${note}` : 'the output validates');
@@ -62,13 +72,13 @@ export const structuredOutputChecks: readonly CheckDefinition[] = [
       // Text parts are read as the text they hold (as every chat reader does); anything else is shown as it came.
       return chatContentText(content) ?? content;
     },
-    (request) => (isRecord(request.response_format) && isRecord(request.response_format.json_schema) ? request.response_format.json_schema.schema : undefined),
+    (request) => (isRecord(request.response_format) && isRecord(request.response_format.json_schema) ? request.response_format.json_schema : undefined),
   ),
   structuredCheck(
     'structured-output.responses',
     'responses',
     // The final answer, not the first message: a commentary message may come before the JSON.
     finalAnswerText,
-    (request) => (isRecord(request.text) && isRecord(request.text.format) ? request.text.format.schema : undefined),
+    (request) => (isRecord(request.text) && isRecord(request.text.format) ? request.text.format : undefined),
   ),
 ];

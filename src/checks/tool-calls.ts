@@ -86,7 +86,10 @@ export function callsOf(api: ToolApi, body: Record<string, unknown>): Call[] {
  */
 export function modelsMistakeIn(request: Record<string, unknown>, api: ToolApi, name: unknown, args: unknown): string | undefined {
   const read = readArguments(request, api, name, args);
-  return read.problem !== undefined && read.models ? read.problem : undefined;
+  if (read.problem !== undefined) return read.models ? read.problem : undefined;
+  // Arguments that miss a schema not declared strict are the model's too (argumentsProblem: its best effort).
+  const missed = argumentsProblem(request, api, name, args);
+  return missed?.bestEffort ? missed.problem : undefined;
 }
 
 /** A call's arguments as a value of its declared schema, or why not (`models`: the model's mistake, not the endpoint's encoding). */
@@ -126,14 +129,19 @@ export function argumentsProblem(request: Record<string, unknown>, api: ToolApi,
   if (read.problem !== undefined) return { problem: read.problem, bestEffort: false };
   const problems = schemaProblems(read.schema, read.value);
   if (!problems.length) return undefined;
-  return { problem: `arguments do not fit the schema: ${problems.join('; ')}`, bestEffort: !isStrictTool(request, api, String(name)) };
+  // Arguments are an object whatever the schema says: JSON of another kind (a string, as a gateway that encoded
+  // them twice sends) is how the call was written, not a choice of the model's within the schema.
+  return { problem: `arguments do not fit the schema: ${problems.join('; ')}`, bestEffort: isRecord(read.value) && !isStrictTool(request, api, String(name)) };
 }
 
-/** Whether the request declares tool `name` strict (chat `function.strict`, Responses and Messages `strict`). */
+/**
+ * Whether tool `name` is strict as the request declares it: chat `function.strict` and Messages `strict` only when
+ * true (their default is false); a Responses function tool unless `strict: false` (its default is strict).
+ */
 export function isStrictTool(request: Record<string, unknown>, api: ToolApi, name: string): boolean {
   const tools = Array.isArray(request.tools) ? request.tools.filter(isRecord) : [];
   const tool = tools.map((t) => (api === 'chat-completions' && isRecord(t.function) ? t.function : t)).find((fn) => fn.name === name);
-  return tool?.strict === true;
+  return api === 'responses' ? tool?.strict !== false : tool?.strict === true;
 }
 
 /** The reason of the inconclusive verdict on a best-effort miss: what missed, and how to hold the endpoint to it. */

@@ -2,8 +2,9 @@
  * @module checks/tool-turn
  * The turn that answers a tool call is built from the model's own call (step `call`): what the model did there is
  * no verdict on whether the endpoint takes tool results. No call to answer (a refusal, a budget spent on reasoning,
- * prose) leaves nothing to send; a call the model made wrong (arguments that are not JSON, a tool nobody declared),
- * sent back in the history, may be what a rejection is about. Both are `inconclusive`, saying which.
+ * prose) leaves nothing to send; a call the model made wrong (arguments that are not JSON, a tool nobody declared,
+ * arguments that miss a schema not declared strict), sent back in the history, may be what a rejection is about.
+ * Both are `inconclusive`, saying which.
  */
 import type { BuiltOn } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';

@@ -62,6 +62,9 @@ const forcedCall: CheckDefinition = {
     // Calls, none of the forced tool: the endpoint answered a forced tool_choice with another tool (no call of it).
     if (!call && seen.uses.length) return judge(forcedCall, input, 'no-call', evidence, offTarget(seen.request, seen.uses));
     if (!call) return cutShort(input, seen, 'no call was made') ?? refusedInstead(input, seen.body, 'instead of calling the tool', evidence) ?? judge(forcedCall, input, 'no-call', evidence, `the answer holds no tool_use block (stop_reason ${JSON.stringify(body.stop_reason)})`);
+    // A whole answer's tool_use input is an object; a JSON string there is how the endpoint wrote it (only a
+    // stream's partial_json is text to parse).
+    if (typeof call.arguments === 'string') return judge(forcedCall, input, 'bad-arguments', evidence, `input is a string (${JSON.stringify(call.arguments).slice(0, 80)}), not an object`);
     const problem = argumentsProblem(seen.request, 'messages', call.name, call.arguments);
     if (problem) return cutShort(input, seen, 'the call was cut short') ?? (problem.bestEffort ? inconclusive(input, bestEffortMiss(problem.problem), evidence) : judge(forcedCall, input, 'bad-arguments', evidence, problem.problem));
     const shown = `${String(call.name)}(${JSON.stringify(call.arguments).slice(0, 80)})`;
