@@ -5,7 +5,7 @@
  * a shard (said), a changed value's stale link (dropped), and a matrix.json's free text (region, family, times,
  * a widened vocabulary) checked when read.
  */
-import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -17,7 +17,8 @@ import type { Matrix } from '../src/report/matrix.ts';
 import { loadCatalog } from '../src/suite/load-catalog.ts';
 import { blessedText, loadExpectations } from '../src/suite/load-expectations.ts';
 import { loadSuites } from '../src/suite/load-suites.ts';
-import { recordedTargets, setupWarnings } from '../src/suite/setup-warnings.ts';
+import { setupWarnings, slipOf } from '../src/suite/setup-warnings.ts';
+import { recordedTargets } from '../src/cli/target-options.ts';
 import { ROOT, cli } from './helpers/harness.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
@@ -55,6 +56,20 @@ describe('setup warnings', () => {
     ]);
   });
 
+  it('a slip is one of case, separators or one letter; a changed digit (another version) or a short name is none', () => {
+    const known = ['xai.grok-4.3', 'anthropic.claude-opus-4-7', 'us-west-2', 'emulator', 'gw-a'];
+    expect(slipOf('xai.grok-4-3', known)).toBe('xai.grok-4.3');
+    expect(slipOf('XAI.GROK-4.3', known)).toBe('xai.grok-4.3');
+    expect(slipOf('us-west2', known)).toBe('us-west-2');
+    expect(slipOf('emulatr', known)).toBe('emulator');
+    expect(slipOf('emulators', known)).toBe('emulator');
+    expect(slipOf('anthropic.claude-opus-4-9', known)).toBeUndefined();
+    expect(slipOf('anthropic.claude-opus-4-70', known)).toBeUndefined();
+    expect(slipOf('gw-b', known)).toBeUndefined();
+    expect(slipOf('acme.brand-new-model', known)).toBeUndefined();
+    expect(slipOf('emulator', known)).toBeUndefined();
+  });
+
   it('claims on checks no loaded suite runs are named, with their models', async () => {
     const suites = join(dir, 'suites-no-tools');
     await cp(join(ROOT, 'suites'), suites, { recursive: true });
@@ -76,11 +91,38 @@ describe('setup warnings reach the console, and leave the exit code alone', () =
     expect(run.stdout).toMatch(/^ok: /);
   });
 
+  it('a run knows the recordings\' targets (by their names, not their folders\'), and says unrun claims in one short line', async () => {
+    const fixtures = join(dir, 'fx-gateways');
+    await mkdir(join(fixtures, 'custom.gateway_5Fb'), { recursive: true });
+    const file = await write('gateways.yaml', 'expectations: mantle\nmodels:\n  openai.gpt-oss-20b:\n    path-prefix:\n      targets:\n        custom.gateway_b: /v1\n');
+    const suites = join(dir, 'suites-routes-only');
+    await mkdir(suites, { recursive: true });
+    await cp(join(ROOT, 'suites', 'routes.suite.yaml'), join(suites, 'routes.suite.yaml'));
+    await cp(join(ROOT, 'suites', 'models.yaml'), join(suites, 'models.yaml'));
+    const run = await cli(['run', '--fixtures', fixtures, '--targets', 'custom:gateway_c', '--suites', suites, '--expectations', file, '--report-dir', join(dir, 'gateways'), '--quiet']);
+    expect(run.stderr).not.toMatch(/gateway_b/);
+    const unrun = run.stderr.split('\n').filter((line) => line.includes('no suite in'));
+    expect(unrun).toHaveLength(1);
+    expect(unrun[0]).toMatch(/^warning: \d+ claim\(s\) on \d+ check\(s\) no suite in .*suites-routes-only runs: they are never judged \(a suite file missing from --suites\? mantle-conformance validate lists them\)$/);
+  });
+
   it('a run prints them before it starts, and its gate is the run\'s', async () => {
     const file = await write('typo-run.yaml', typo);
     const run = await cli(['run', 'openai.gpt-oss-20b', '--checks', 'path-prefix', '--expectations', file, '--report-dir', join(dir, 'typo-run'), '--quiet']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^warning: .*typo-run\.yaml:3:3 model "xai\.grok-4-3" is not in the catalog/m);
+  });
+});
+
+describe('a suite whose request holds a number JSON cannot send', () => {
+  it.each(['.inf', '-.inf', '.nan', '1e400'])('%s is exit 2 at its line (it would have gone as null)', async (value) => {
+    const suites = join(dir, `suites-${value.replace(/\W/g, '_')}`);
+    await mkdir(suites, { recursive: true });
+    await cp(join(ROOT, 'suites', 'models.yaml'), join(suites, 'models.yaml'));
+    await writeFile(join(suites, 'one.suite.yaml'), `suite: one\ncases:\n  - id: one.chat\n    title: t\n    api: chat-completions\n    request:\n      body:\n        messages: [{ role: user, content: hi }]\n        temperature: ${value}\n    checks: [api.chat-completions]\n`);
+    const run = await cli(['validate', '--suites', suites]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/one\.suite\.yaml:9:22 -?(Infinity|NaN) is not a finite number: JSON cannot send it/);
   });
 });
 

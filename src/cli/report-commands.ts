@@ -99,7 +99,8 @@ export async function writeOutputFile(file: string, text: string, words: { asker
 
 /** The file a path names (through links, a hard link too), or undefined when there is none to name yet. */
 async function fileIdentity(path: string): Promise<string | undefined> {
-  const found = await stat(path).catch(() => undefined);
+  // As bigints: a file id of NTFS or ReFS does not fit a double, and two files could compare equal.
+  const found = await stat(path, { bigint: true }).catch(() => undefined);
   return found ? `${found.dev}:${found.ino}` : undefined;
 }
 

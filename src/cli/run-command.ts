@@ -116,7 +116,9 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   // What loads but may apply to nothing (a model id or target name one typo from a known one, a claim no suite runs).
   const { setupWarnings } = await import('../suite/setup-warnings.ts');
   const { ALL_CHECKS } = await import('../checks/registry.ts');
-  const warnings = setupWarnings({ suites: loaded.suites, catalog: loaded.catalog, ...(loaded.expectations ? { expectations: loaded.expectations } : {}), checks: ALL_CHECKS, targets: config.targets.map((t) => t.id) });
+  const { recordedTargets } = await import('./target-options.ts');
+  const targets = [...config.targets.map((t) => t.id), ...(await recordedTargets(config.fixturesDir))];
+  const warnings = setupWarnings({ suites: loaded.suites, catalog: loaded.catalog, ...(loaded.expectations ? { expectations: loaded.expectations } : {}), checks: ALL_CHECKS, targets, brief: true });
   for (const warning of warnings) io.err.write(`warning: ${inertLine(warning, 2000)}\n`);
   const allFilters = [...filters, ...extra.filter];
   const work = selectWork(

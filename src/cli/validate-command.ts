@@ -11,9 +11,10 @@ import { usePrecompiledFileValidators } from '../run/precompiled-validators.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { loadExpectations, statedCount } from '../suite/load-expectations.ts';
 import { loadSuites } from '../suite/load-suites.ts';
-import { recordedTargets, setupWarnings } from '../suite/setup-warnings.ts';
+import { setupWarnings } from '../suite/setup-warnings.ts';
 import { PROJECT_ROOT, type Io } from './project.ts';
 import { resolveExpectations } from './run-options.ts';
+import { recordedTargets } from './target-options.ts';
 
 export interface ValidateFlags {
   /** Folder of *.suite.yaml files. @default 'suites' */

@@ -129,6 +129,10 @@ function validateCase(spec: CaseSpec, at: (...path: PathSegment[]) => string, kn
         }
       }
     }
+    // JSON has no Infinity or NaN: `.inf`, `.nan` or 1e400 would be sent as null, a request the case never meant.
+    for (const { path, value } of leavesIn(step.request, [...base, 'request'])) {
+      if (typeof value === 'number' && !Number.isFinite(value)) problems.push(`${at(...path)} ${value} is not a finite number: JSON cannot send it (it would go as null); write the number`);
+    }
     earlier.add(step.id);
   });
   return problems;
@@ -136,9 +140,14 @@ function validateCase(spec: CaseSpec, at: (...path: PathSegment[]) => string, kn
 
 /** Every string inside a request, with its YAML path, so template problems point at the right line. */
 function* stringsIn(value: unknown, path: PathSegment[]): Generator<{ path: PathSegment[]; text: string }> {
-  if (typeof value === 'string') yield { path, text: value };
-  else if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* stringsIn(item, [...path, i]);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k]);
+  for (const leaf of leavesIn(value, path)) if (typeof leaf.value === 'string') yield { path: leaf.path, text: leaf.value };
+}
+
+/** Every value inside a request that is neither a list nor a map, with its YAML path. */
+function* leavesIn(value: unknown, path: PathSegment[]): Generator<{ path: PathSegment[]; value: unknown }> {
+  if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* leavesIn(item, [...path, i]);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* leavesIn(v, [...path, k]);
+  else yield { path, value };
 }
 
 export type { YamlSource };

@@ -5,9 +5,7 @@
  * knows (--target-name). But a model id or target name one typo away from a known one makes its entries apply to
  * nothing, and a claim on a check no loaded suite runs is never judged: either way a gate is off with no word.
  */
-import { readdir } from 'node:fs/promises';
 import type { CheckSignature } from './check-signature.ts';
-import { closest } from './closest.ts';
 import type { Expectations } from './load-expectations.ts';
 import type { Catalog } from './load-catalog.ts';
 import type { SuiteSet } from './load-suites.ts';
@@ -19,14 +17,34 @@ export interface SetupWarningsInput {
   expectations?: Expectations;
   /** The registry, for the checks that read every case (schema.*): they run whenever any case does. */
   checks: readonly CheckSignature[];
-  /** Target names known besides the catalog's regions: the run's targets and the recordings' folders (see {@link recordedTargets}). */
+  /** Target names known besides the catalog's regions: the run's targets and the recordings' (cli/target-options recordedTargets). */
   targets?: readonly string[];
+  /** Claims on checks no suite runs as one count, not listed (a run says it at every start; `validate` lists them). @default false */
+  brief?: boolean;
 }
 
-/** The target folders of a recordings folder (`fixtures/`): the target names a replay knows. None when it cannot be read. */
-export async function recordedTargets(fixturesDir: string): Promise<string[]> {
-  const entries = await readdir(fixturesDir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+/**
+ * The known name `word` is a slip of, if any: the same up to letter case and separators (`xai.grok-4-3`,
+ * `us-west2`), or one letter added, dropped or changed in a name of six characters or more (`emulatr`). A changed
+ * digit is another version or region (`claude-opus-4-9` is no slip of `-4-7`), and short names differ by design.
+ */
+export function slipOf(word: string, known: readonly string[]): string | undefined {
+  const bare = (name: string) => name.toLowerCase().replace(/[.\-_:/\s]/g, '');
+  const plain = bare(word);
+  const same = known.find((name) => name !== word && bare(name) === plain);
+  if (same) return same;
+  return known.find((name) => Math.min(name.length, word.length) >= 6 && oneLetterApart(word.toLowerCase(), name.toLowerCase()));
+}
+
+/** Whether `a` and `b` differ by one letter (not a digit) added, dropped or changed. */
+function oneLetterApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const letter = (c: string | undefined) => c !== undefined && !/[0-9]/.test(c);
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) && letter(a[i]) && letter(b[i]);
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  return long.slice(i + 1) === short.slice(i) && letter(long[i]);
 }
 
 /** One line per warning, each naming where (`file:line:col`, or the model and check) and what to do. */
@@ -41,7 +59,7 @@ function nameWarnings({ catalog, expectations, targets = [] }: SetupWarningsInpu
   const stated = new Set([...expectations.byModel.keys(), ...[...expectations.byTarget.values()].flatMap((m) => [...m.keys()])]);
   for (const model of stated) {
     if (catalog.byId.has(model)) continue;
-    const guess = closest(model, catalogIds);
+    const guess = slipOf(model, catalogIds);
     const at = expectations.modelAt?.get(model) ?? expectations.file;
     if (guess) out.push(`${at} model "${model}" is not in the catalog (did you mean "${guess}"?): its entries gate only a model of exactly that id (one outside the catalog, run with --models)`);
   }
@@ -49,7 +67,7 @@ function nameWarnings({ catalog, expectations, targets = [] }: SetupWarningsInpu
   for (const [target, models] of expectations.byTarget) {
     // A name shaped like a region is one (a region the catalog does not list yet), not a misspelling of another.
     if (known.has(target) || nameProblem(target, 'region') === undefined) continue;
-    const guess = closest(target, [...known]);
+    const guess = slipOf(target, [...known]);
     if (!guess) continue;
     const places = [...models.values()].flatMap((checks) => [...checks.values()].map((e) => e.location));
     const more = places.length > 1 ? ` (and ${places.length - 1} more entr${places.length === 2 ? 'y' : 'ies'})` : '';
@@ -58,7 +76,7 @@ function nameWarnings({ catalog, expectations, targets = [] }: SetupWarningsInpu
   return out;
 }
 
-function unrunWarnings({ suites, catalog, expectations, checks }: SetupWarningsInput): string[] {
+function unrunWarnings({ suites, catalog, expectations, checks, brief = false }: SetupWarningsInput): string[] {
   const fed = new Set(suites.cases.flatMap((c) => c.checks));
   if (suites.cases.length > 0) for (const check of checks) if (check.readsAllCases) fed.add(check.id);
   const unrun = new Map<string, Set<string>>();
@@ -72,6 +90,7 @@ function unrunWarnings({ suites, catalog, expectations, checks }: SetupWarningsI
   for (const [model, entries] of expectations?.byModel ?? []) for (const check of entries.keys()) add(check, model);
   for (const models of expectations?.byTarget.values() ?? []) for (const [model, entries] of models) for (const check of entries.keys()) add(check, model);
   if (claims === 0) return [];
+  if (brief) return [`${claims} claim(s) on ${unrun.size} check(s) no suite in ${suites.dir} runs: they are never judged (a suite file missing from --suites? mantle-conformance validate lists them)`];
   const list = [...unrun].map(([check, models]) => {
     const names = [...models];
     return `${check} (${names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ')})`;
