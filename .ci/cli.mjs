@@ -13,6 +13,7 @@
 // failed one exits 3 with esbuild's message. Builds unused for a day and held by no running command are removed,
 // the newest three kept.
 // Usage: node .ci/cli.mjs <mantle-conformance arguments...>
+//        MANTLE_CLI_BUILD_ONLY=1 node .ci/cli.mjs [--quiet]: make sure the build exists, print its folder, run nothing.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
@@ -195,6 +196,11 @@ process.on('exit', () => rmSync(lease, { force: true }));
 const now = new Date();
 utimesSync(target, now, now);
 removeUnused(hash);
+// `npm test`'s global setup asks only for the build (test/helpers/build-package.ts): its folder, then nothing runs.
+if (process.env.MANTLE_CLI_BUILD_ONLY === '1') {
+  process.stdout.write(`${target}\n`);
+  process.exit(0);
+}
 const bin = join(target, 'dist/cli/bin.js');
 process.argv = [process.argv[0], bin, ...process.argv.slice(2)];
 await import(pathToFileURL(bin).href);
