@@ -94,6 +94,10 @@ async function selectionFlags(flags: RunCommandFlags) {
 async function prepareAndRun(filters: string[], flags: RunCommandFlags, selection: SelectionFlags, config: RunConfig, guard: SetupGuard, io: RunIo, onVitest: boolean): Promise<RunOutcome> {
   const { extra, vitestOptions, shardText, patternText, shard, pattern } = selection;
   const threads = threadsFlag(flags.threads, config, onVitest);
+  // Replay gives each case the trials that were recorded: a --repeat that asks for another count is not what runs.
+  if (flags.repeat !== undefined && config.repeat > 1 && config.targets.every((t) => t.mode === 'replay')) {
+    io.err.write(`note: --repeat ${config.repeat}: a replay repeats each case as often as it was recorded (record with --repeat ${config.repeat} to judge ${config.repeat} trials)\n`);
+  }
   await checkWritable(config.reportDir);
   let baseline: Matrix | undefined;
   try {

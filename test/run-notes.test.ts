@@ -1,7 +1,8 @@
 /**
- * A shard that selects no cell passes its gate on nothing (another shard runs them all; merge gates the whole run):
- * its coverage line says so, so a CI job that gates on the shard alone is told to gate on the merge (review of the
- * run as a CI job sees it: `gate: pass` with 0 of 13650 cells observed and no word).
+ * What a run says of itself that its flags alone would not tell (review of the run as a CI job sees it): a shard that
+ * selects no cell passes its gate on nothing (another shard runs them all; merge gates the whole run), and its
+ * coverage line says so, so a job that gates on the shard alone is told to gate on the merge (`gate: pass` with 0 of
+ * 13650 cells observed and no word); a replay given --repeat says it repeats what was recorded.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,4 +24,12 @@ it('says it ran no cell and to gate on the merge, on the console and in matrix.m
   const ran = await cli(['run', 'xai.grok-4.3', '--checks', 'path-prefix', '--shard', '1/3', '--report-dir', join(dir, 'ran')]);
   expect(ran.code, ran.stderr).toBe(0);
   expect(ran.stderr + ran.stdout).not.toContain('ran no cell');
+});
+
+it('a replay given --repeat says it repeats what was recorded; without the flag, or live, nothing is said', async () => {
+  const repeated = await cli(['run', 'xai.grok-4.3', '--checks', 'path-prefix', '--repeat', '3', '--report-dir', join(dir, 'repeat')]);
+  expect(repeated.code, repeated.stderr).toBe(0);
+  expect(repeated.stderr).toContain('note: --repeat 3: a replay repeats each case as often as it was recorded (record with --repeat 3 to judge 3 trials)');
+  const plain = await cli(['run', 'xai.grok-4.3', '--checks', 'path-prefix', '--report-dir', join(dir, 'plain')]);
+  expect(plain.stderr).not.toContain('--repeat');
 });
