@@ -1,8 +1,9 @@
 /**
- * One rule says what the harness made: a regular file that reads and validates as a fixture. `fixtures prune`
- * removes only those, and `fixtures` replaces only a folder of those: a file that merely names the format (a
- * schema-invalid one, a note quoting it) is the user's, and a compact fixture is the harness's however it is spaced.
- * `fixtures prune` pointed one level too deep says so.
+ * One rule says what the harness made: a regular file holding a JSON object of the fixture format with its model,
+ * case and exchanges. `fixtures prune` removes only those, and `fixtures` replaces only a folder of those: a file
+ * that merely names the format (a note quoting it, an object without its parts) is the user's, a compact fixture is
+ * the harness's however it is spaced, and so is one an older harness wrote that this schema refuses (re-recording
+ * is what replaces it). `fixtures prune` pointed one level too deep says so.
  */
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -30,12 +31,13 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('isHarnessFixture', () => {
-  it('is a regular file that validates as a fixture, however it is spaced', async () => {
-    const files = { pretty: await readFile(SAMPLE, 'utf8'), compact, invalid: INVALID, note: NOTE };
+  it('is a regular file of the fixture format with its parts, however it is spaced, and whatever this schema says of it', async () => {
+    const older = compact.replace(/"code":"HARNESS_[A-Z_]+"/, '"code":"HARNESS_RENAMED_SINCE"').replace('"exchanges":[', '"exchanges":[],"renamedField":[');
+    const files = { pretty: await readFile(SAMPLE, 'utf8'), compact, older, invalid: INVALID, note: NOTE, conflict: `<<<<<<< HEAD\n${compact}` };
     for (const [name, text] of Object.entries(files)) await writeFile(join(dir, `${name}.json`), text);
     await symlink(SAMPLE, join(dir, 'link.json'));
-    const made = Object.fromEntries(await Promise.all(['pretty', 'compact', 'invalid', 'note', 'link'].map(async (n) => [n, await isHarnessFixture(join(dir, `${n}.json`))] as const)));
-    expect(made).toEqual({ pretty: true, compact: true, invalid: false, note: false, link: false });
+    const made = Object.fromEntries(await Promise.all([...Object.keys(files), 'link'].map(async (n) => [n, await isHarnessFixture(join(dir, `${n}.json`))] as const)));
+    expect(made).toEqual({ pretty: true, compact: true, older: true, invalid: false, note: false, conflict: false, link: false });
   });
 });
 

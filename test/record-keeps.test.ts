@@ -3,7 +3,7 @@
  * model where the recording had the endpoint's 404 (a WAF, an expired session deny every request alike) is kept,
  * and a target folder recorded on one surface is never written on another (replay labels a folder with one).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { HarnessError } from '../src/errors.ts';
 import type { Surface } from '../src/surfaces.ts';
 import type { Exchange, ExchangeRequest } from '../src/transport/exchange.ts';
 import { fixturePath, readFixture } from '../src/transport/fixture-file.ts';
-import { RecordTarget } from '../src/transport/record-target.ts';
+import { otherSurfaceIn, RecordTarget } from '../src/transport/record-target.ts';
 import type { Target } from '../src/transport/target.ts';
 import { cli } from './helpers/harness.ts';
 
@@ -69,6 +69,14 @@ describe('a record run into a target folder recorded on another surface', () => 
     expect(await readFixture(fixturePath(dir, 'us-east-1', 'google.gemma-4-31b', 'probe.chat'))).toBeNull();
     await record({ target: 'us-east-1', surface: 'custom' }).caseFinished('google.gemma-4-31b', 'probe.chat', [NOT_FOUND]);
     expect((await readFixture(fixturePath(dir, 'us-east-1', 'google.gemma-4-31b', 'probe.chat')))!.provenance.surface).toBe('custom');
+  });
+
+  it('reads past a file of the folder that is no recording (not JSON, null): no crash, and it names no surface', async () => {
+    for (const [model, text] of [['aaa.broken', 'not json'], ['aab.null', 'null']] as const) {
+      await mkdir(join(dir, 'odd', model), { recursive: true });
+      await writeFile(join(dir, 'odd', model, 'a.json'), text);
+    }
+    await expect(otherSurfaceIn(dir, 'odd', 'mantle')).resolves.toBeUndefined();
   });
 
   it('is exit 2 before anything is recorded, from the command line', async () => {

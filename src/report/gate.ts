@@ -217,7 +217,8 @@ export function coverageLine(matrix: Pick<Matrix, 'results' | 'models'> & { run?
   const c = coverageOf(matrix);
   // A shard may run no cell, and its gate passes on nothing (nothingRan): a job gating on it alone must be told.
   const shard = matrix.run?.selection?.shard;
-  const empty = shard !== undefined && c.cells > 0 && !matrix.results.some((r) => !r.notRun) ? `; ${/^\d{1,6}\/\d{1,6}$/.test(shard) ? `shard ${shard}` : 'this shard'} ran no cell (the other shards run them all): gate on the merge of every shard` : '';
+  // Not when a stop kept it from its cells (interrupted, a cap): the gate says that, and "ran no cell" would not.
+  const empty = shard !== undefined && c.cells > 0 && !matrix.results.some((r) => !r.notRun || wasNotReached(r)) ? `; ${/^\d{1,6}\/\d{1,6}$/.test(shard) ? `shard ${shard}` : 'this shard'} ran no cell (each is another shard's or filtered out): gate on the merge of every shard` : '';
   // Rounded down, so a run that missed one cell in thousands never reads 100%.
   const percent = c.cells ? ` (${c.observed === c.cells ? '100' : (Math.floor((1000 * c.observed) / c.cells) / 10).toFixed(1)}%)` : '';
   const missing = [

@@ -277,14 +277,16 @@ export async function recordedSurface(root: string, target: string): Promise<{ s
 }
 
 /**
- * Whether `path` is a recording the harness made: a regular file (never a link) that reads and validates as a
- * fixture, as replay reads one. The one rule of what `fixtures prune` may remove and `fixtures` may replace.
+ * Whether `path` is a recording the harness made: a regular file (never a link) holding a JSON object of the
+ * fixture format with its model, case and exchanges. The one rule of what `fixtures prune` may remove and `fixtures`
+ * may replace. Not the whole schema: a recording an older harness wrote that this one's schema refuses (an error
+ * code renamed since) is what re-recording replaces.
  */
 export async function isHarnessFixture(path: string): Promise<boolean> {
   if (!(await lstat(path).catch(() => undefined))?.isFile()) return false;
   try {
-    parseFixture(await readFile(path, 'utf8'), path);
-    return true;
+    const value = JSON.parse(await readFile(path, 'utf8')) as Partial<Record<'format' | 'model' | 'case' | 'exchanges', unknown>> | null;
+    return typeof value === 'object' && value !== null && value.format === FIXTURE_FORMAT && typeof value.model === 'string' && typeof value.case === 'string' && Array.isArray(value.exchanges);
   } catch {
     return false;
   }

@@ -177,7 +177,17 @@ export async function otherSurfaceIn(root: string, target: string, surface: Surf
     const files = (await readdir(join(dir, model), { withFileTypes: true }).catch(() => [])).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name).sort();
     if (!files[0]) continue;
     const file = join(dir, model, files[0]);
-    const recorded = await readFile(file, 'utf8').then((text) => (JSON.parse(text) as { provenance?: { surface?: unknown } }).provenance?.surface, () => undefined);
+    // A file that is no recording (not JSON, a note) names no surface: it fits any, and replay says what it is.
+    const recorded = await readFile(file, 'utf8').then(
+      (text) => {
+        try {
+          return (JSON.parse(text) as { provenance?: { surface?: unknown } } | null)?.provenance?.surface;
+        } catch {
+          return undefined;
+        }
+      },
+      () => undefined,
+    );
     if (typeof recorded === 'string' && isSurface(recorded) && recorded !== surface) return { file, surface: recorded };
   }
   return undefined;
