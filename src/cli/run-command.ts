@@ -158,6 +158,7 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   const end = onVitest
     ? await (await import('../run/vitest-view.ts')).runOnVitest({ ...request, ui: Boolean(flags.ui), vitestOptions })
     : await runInProcess(request);
+  guard.runOver(end.interrupted);
   return finish(end, config, flags, io, onVitest ? 'vitest' : 'in-process', [...loaded.plan.cases.keys()]);
 }
 

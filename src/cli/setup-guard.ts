@@ -20,6 +20,12 @@ export interface SetupGuard {
   check(): void;
   /** The run proper listens now (listenForInterrupt, vitest-view): a signal no other listener takes ends the process (130). */
   handOver(): void;
+  /**
+   * The run proper is over and its reports are written: what is left (the history, the job summary, the console)
+   * finishes on a first signal, which is said; a second quits now. After a run a signal interrupted, the next one
+   * quits now (it is the second).
+   */
+  runOver(interrupted: boolean): void;
   dispose(): void;
 }
 
@@ -29,14 +35,19 @@ export interface SetupGuard {
  * a stop at any point reads as interrupted; after handOver it only covers the moments no other listener does.
  */
 export function guardSetup(err: NodeJS.WritableStream): SetupGuard {
-  const state: { by?: Interruption; running?: boolean } = {};
+  const state: { by?: Interruption; running?: boolean; over?: boolean; told?: boolean } = {};
   let reject: (error: Error) => void = () => undefined;
   const stopped = new Promise<never>((_, fail) => (reject = fail));
   stopped.catch(() => undefined);
   const listeners = INTERRUPTING_SIGNALS.map(([signal, by]) => {
     const listener = () => {
-      // The run's own listener takes it; between the two (a run on vitest starting, the reports written), quit now.
+      // The run's own listener takes it; between the two (a run on vitest starting), quit now.
       if (state.running && process.listenerCount(signal) > 1) return;
+      if (state.over && !state.told) {
+        state.told = true;
+        err.write(`\nInterrupted (${by}): the run is over and its reports are written; finishing the rest (${by} again to quit now)\n`);
+        return;
+      }
       if (state.running) err.write(`\nInterrupted (${by}): quitting now\n`);
       if (state.by || state.running) process.exit(130);
       state.by = by;
@@ -53,6 +64,9 @@ export function guardSetup(err: NodeJS.WritableStream): SetupGuard {
     },
     handOver: () => {
       state.running = true;
+    },
+    runOver: (interrupted) => {
+      state.over = !interrupted;
     },
     dispose: () => {
       for (const [signal, listener] of listeners) process.off(signal, listener);

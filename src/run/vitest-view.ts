@@ -32,7 +32,8 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const { config } = request;
   const byCell = new Map(request.work.map((cell) => [pairKey(cell.target, cell.model), cell]));
   const byFile = new Map<string, CellWork>();
-  const state: { engine?: RunEngine; running?: Promise<void>; finishing?: Promise<RunEnd>; startedAt: Date; end?: RunEnd; interrupted?: Interruption; idle?: boolean } = { startedAt: new Date() };
+  /** `over`: the engine's run is done (its reports are being written, or were); `told`: a signal came since. */
+  const state: { engine?: RunEngine; running?: Promise<void>; finishing?: Promise<RunEnd>; startedAt: Date; end?: RunEnd; interrupted?: Interruption; over?: boolean; told?: boolean; endAsked?: boolean } = { startedAt: new Date() };
   /** Ends a UI session (set once the UI waits): Ctrl-C, and SIGTERM once no run is in progress. */
   let endSession: (() => void) | undefined;
   /** The matrix of the current test run, once its engine is done (from the run's end, or from Ctrl-C). */
@@ -62,7 +63,19 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
   const before = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
   const interrupt = (by: Interruption) => {
-    if (state.interrupted) process.exit(130);
+    if (state.interrupted || state.told) process.exit(130);
+    if (state.over) {
+      // Nothing is left to stop. With the UI, the session ends (once the UI waits, at once); else the reports of
+      // the run that ended are written whole, and a second signal quits now.
+      if (request.ui) {
+        state.endAsked = true;
+        endSession?.();
+        return;
+      }
+      state.told = true;
+      request.err.write(`\nInterrupted (${by}): the run is over; writing its reports (${by} again to quit now, without them)\n`);
+      return;
+    }
     state.interrupted = by;
     request.err.write(`\nInterrupted (${by}): no new requests; abandoning those in flight and writing the partial matrix (${by} again to quit now)\n`);
     state.engine?.stop('HARNESS_INTERRUPTED', interruptedMessage(by));
@@ -75,7 +88,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     if (!request.ui) interrupt('Ctrl-C');
   };
   // A UI session between runs has nothing to interrupt: SIGTERM (a CI cancel, docker stop) ends it as Ctrl-C does.
-  const onSigterm = () => (request.ui && state.idle && endSession ? endSession() : interrupt('SIGTERM'));
+  const onSigterm = () => interrupt('SIGTERM');
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   /** The harness's own signal listeners: ours above, and the one that ends a UI session. */
@@ -92,17 +105,24 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     // Every test run (the first, and each re-run from the UI) gets a fresh engine for the files vitest runs.
     onTestRunStart(specifications: ReadonlyArray<{ moduleId: string }>) {
       takeOver();
-      state.idle = false;
+      state.over = false;
+      state.told = false;
       state.finishing = undefined;
       state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress) });
       state.startedAt = new Date();
       request.progress?.start();
       const selected = specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined);
-      state.running = state.engine.run(selected);
+      const running = state.engine.run(selected);
+      state.running = running;
+      void running.then(
+        () => {
+          if (state.running === running) state.over = true;
+        },
+        () => undefined,
+      );
     },
     async onTestRunEnd() {
       if (state.engine) await finish();
-      state.idle = true;
     },
   };
 
@@ -146,6 +166,8 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
             resolve();
           };
           endSession = end;
+          // A SIGTERM that came between the run's end and this wait ends the session now.
+          if (state.endAsked) end();
           ours.add(end);
           process.on('SIGINT', end);
         });
@@ -164,6 +186,8 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     }
     await removeSpecFiles(specDir);
   }
+  // A session a signal ended while the reports were written: they are the run's.
+  await state.finishing?.catch(() => undefined);
   if (!state.end) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without running the checks; rerun with -- --reporter=verbose to see why');
   return state.end;
 }
