@@ -43,7 +43,7 @@ it.each([
   const run = await runSignalled(['run', 'xai.grok-4.3', '--checks', 'path-prefix,api.chat-completions', '--report-dir', reports, '--quiet', ...extra], signal);
   expect(run.code, run.stderr).toBe(0);
   expect((await readdir(reports)).sort()).toEqual(['junit.xml', 'matrix.html', 'matrix.json', 'matrix.md']);
-  if (!extra.includes('--ui')) expect(run.stderr).toMatch(/the run is over; writing its reports/);
+  if (!(extra as readonly string[]).includes('--ui')) expect(run.stderr).toMatch(/the run is over; writing its reports/);
 }, 60_000);
 
 it('in-process, a signal while the job summary is appended (after the reports): said, and the summary is written', async () => {

@@ -10,11 +10,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../src/emulator/server.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { redactExchange } from '../src/transport/redact-exchange.ts';
 import { Redactor, type Secret } from '../src/transport/redactor.ts';
+import { AddedInOrder, HexIndex, hexIndexOf } from '../src/transport/secret-pieces.ts';
 import { scanForSecrets } from '../src/transport/secret-scan.ts';
 import { allText, catalogEmulator, cli } from './helpers/harness.ts';
 
@@ -80,6 +81,30 @@ describe('the index of a set of signatures that grows', () => {
     expect(echoes(five!)).toBe('x [REDACTED:sigv4-signature] y');
     expect(echoes(hex('never signed'))).toBe(`x ${hex('never signed').slice(5, 25)} y`);
   });
+
+  it('catches up with the run\'s signatures (AddedInOrder, as sigv4 keeps them) by what was added since it looked, however many, at a cap too', () => {
+    const set = new AddedInOrder();
+    for (let i = 0; i < 3000; i++) set.add(hex(`held ${i}`));
+    const index = hexIndexOf(set, 'sigv4-signature');
+    const adds = vi.spyOn(HexIndex.prototype, 'add');
+    try {
+      // Two signed at once, then past the cap (the oldest let go): only the new ones are read.
+      set.add(hex('new 1')).add(hex('new 2'));
+      expect(hexIndexOf(set, 'sigv4-signature')).toBe(index);
+      expect(adds).toHaveBeenCalledTimes(2);
+      set.add(hex('new 3'));
+      set.dropOldest();
+      hexIndexOf(set, 'sigv4-signature');
+      expect(adds).toHaveBeenCalledTimes(3);
+      hexIndexOf(set, 'sigv4-signature');
+      expect(adds).toHaveBeenCalledTimes(3);
+    } finally {
+      adds.mockRestore();
+    }
+    for (const name of ['held 0', 'held 2999', 'new 1', 'new 2', 'new 3']) expect(index.has(hex(name)), name).toBe(true);
+    expect(set.has(hex('held 0'))).toBe(false);
+    expect(set.since(set.added - 2)).toEqual([hex('new 2'), hex('new 3')]);
+  });
 });
 
 describe('a Signature= a gateway cut short', () => {
@@ -93,11 +118,19 @@ describe('a Signature= a gateway cut short', () => {
 describe('a session token spread over response headers', () => {
   const exchange = (headers: Record<string, string>): Exchange => ({ step: 'main', prefix: '/v1', request: { method: 'GET', path: '/v1/models', headers: {} }, response: { status: 200, headers, chunks: [{ t: 0, data: '{}' }] }, error: null, durationMs: 1, attempts: 1 });
 
-  // The token is whole in the joined values: one placeholder where it starts, the headers it ran on into emptied.
+  // The token is whole in the joined values: one placeholder where a spread part starts, the headers it ran on into emptied.
   it('is cut out of the values joined in header order, each part too short to be a piece', () => {
     const headers = { 'content-type': 'application/json', 'x-part-a': TOKEN.slice(0, 11), 'x-part-b': TOKEN.slice(11, 22), 'x-part-c': TOKEN.slice(22), 'x-id-frag': LAST.slice(0, 11), server: 'gw' };
     const out = redactExchange(exchange(headers), new Redactor(() => SECRETS)).response!.headers;
-    expect(out).toEqual({ 'content-type': 'application/json', 'x-part-a': '[REDACTED:aws-session-token]', 'x-part-b': '', 'x-part-c': '', 'x-id-frag': LAST.slice(0, 11), server: 'gw' });
+    // x-part-c is a piece alone (12 characters or more): cut in its own value first.
+    expect(out).toEqual({ 'content-type': 'application/json', 'x-part-a': '[REDACTED:aws-session-token]', 'x-part-b': '', 'x-part-c': '[REDACTED:aws-session-token]', 'x-id-frag': LAST.slice(0, 11), server: 'gw' });
+  });
+
+  it('cuts a secret one value holds (a base64 echo too) within that value: its neighbours keep every letter', () => {
+    const key = { kind: 'api-key', value: 'mantle-test-key-0123456789abcdef' };
+    const headers = { 'content-type': 'text/event-stream', 'x-echo': Buffer.from(key.value).toString('base64'), 'x-amzn-requestid': 'abc123', 'x-echo-2': key.value, server: 'gw' };
+    const out = redactExchange(exchange(headers), new Redactor(() => [key])).response!.headers;
+    expect(out).toEqual({ 'content-type': 'text/event-stream', 'x-echo': '[REDACTED:api-key]', 'x-amzn-requestid': 'abc123', 'x-echo-2': '[REDACTED:api-key]', server: 'gw' });
   });
 
   it('leaves a shape within its own value: a bearer token does not run on into the next header', () => {

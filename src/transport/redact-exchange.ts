@@ -39,7 +39,7 @@ export function redactExchange(exchange: Exchange, redactor: Redactor, extra: re
     const joined = joinedSecretRanges(parts.value.join(''), redactor.secrets(extra));
     const data = joined.ranges.length ? cutRanges(parts.value, joined.ranges) : parts.value;
     count += joined.secrets;
-    const answered = responseHeaders(exchange.response.headers, redactor.secrets(extra));
+    const answered = responseHeaders(exchange.response.headers, (value) => redactor.text(value, extra), redactor.secrets(extra));
     count += answered.count;
     response = { ...exchange.response, headers: Object.fromEntries(Object.entries(answered.value).map(([name, value]) => [text(name), value])), chunks: rechunk(exchange.response.chunks, data) };
   }
@@ -50,28 +50,28 @@ export function redactExchange(exchange: Exchange, redactor: Redactor, extra: re
 }
 
 /**
- * The values of `headers` redacted: the run's own secrets are sought in the values joined in header order (an
- * endpoint that spreads a token over several headers, each part too short to be a piece of it), the credential
- * shapes in each value alone (a shape would run on from one value into the next: `Bearer abc` then `gzip`).
+ * The values of `headers` redacted: each value alone first (the run's secrets and the credential shapes, as any
+ * text), then what none held alone, the run's own secrets sought in the values joined in header order (an endpoint
+ * that spreads a token over several headers, each part too short to be a piece of it). Only a find that crosses from
+ * one value into the next is cut there: a find within one value was cut already, and widened on the joined text (a
+ * base64 form takes the letters around it) it would eat into its neighbours (`text/event-strea[REDACTED...]`).
  */
-function responseHeaders(headers: Readonly<Record<string, string>>, secrets: readonly Secret[]): { value: Record<string, string>; count: number } {
+function responseHeaders(headers: Readonly<Record<string, string>>, redact: (value: string) => { value: string; count: number }, secrets: readonly Secret[]): { value: Record<string, string>; count: number } {
   const entries = Object.entries(headers);
-  const values = entries.map(([, value]) => value);
-  const own = mergedRanges(findCredentials(values.join(''), secrets).filter((found) => found.own));
-  let count = own.length;
-  const cut = own.length ? cutRanges(values, own) : values;
-  const value = Object.fromEntries(
-    entries.map(([name], i) => {
-      const shaped = SHAPES.text(cut[i] ?? '');
-      count += shaped.count;
-      return [name, shaped.value];
-    }),
-  );
-  return { value, count };
+  let count = 0;
+  const alone = entries.map(([, value]) => {
+    const redacted = redact(value);
+    count += redacted.count;
+    return redacted.value;
+  });
+  const ends: number[] = [];
+  for (const value of alone) ends.push((ends.at(-1) ?? 0) + value.length);
+  const crosses = (start: number, end: number) => ends.some((at) => start < at && at < end);
+  const spread = mergedRanges(findCredentials(alone.join(''), secrets).filter((found) => found.own)).filter((range) => crosses(range.start, range.end));
+  count += spread.length;
+  const cut = spread.length ? cutRanges(alone, spread) : alone;
+  return { value: Object.fromEntries(entries.map(([name], i) => [name, cut[i] ?? ''])), count };
 }
-/** Holds no secret: finds the credential shapes alone. */
-const SHAPES = new Redactor();
-
 /** New data on the old reads, each keeping its time; a read that held only the tail of a credential is gone. */
 function rechunk(chunks: ExchangeResponse['chunks'], data: readonly string[]): ExchangeResponse['chunks'] {
   return chunks.map((chunk, i) => ({ t: chunk.t, data: data[i] ?? '' })).filter((chunk, i) => chunk.data !== '' || chunks[i]!.data === '');

@@ -136,7 +136,7 @@ export function findCredentials(text: string, secrets: readonly Secret[]): Found
   const own = secrets.filter((s) => s.value.length >= MIN_SECRET_LENGTH);
   // The run's signatures (hexValues; the scan's unnamed hex values; a request's own) are looked up in hex runs.
   const loose = new Map<string, HexIndex>();
-  const hexIndexes = secrets.flatMap((s) => (s.hexValues?.size ? [hexIndexOf(s.hexValues, s.kind, s.value)] : []));
+  const hexIndexes = secrets.flatMap((s) => (s.hexValues?.size ? [hexIndexOf(s.hexValues, s.kind)] : []));
   const searched: { kind: string; value: string; needles: Needles }[] = [];
   for (const s of own) {
     // A signature the run made is in its set already (sigv4.ts): indexed once, not on every call.

@@ -97,8 +97,8 @@ export class HexIndex {
   readonly #known = new Set<string>();
   /** Anchor (7 digits as a number) to where it is: value number * MAX_HEX_LENGTH + offset, or several such. */
   readonly anchors = new Map<number, number | number[]>();
-  /** The set as this index was last brought up to date with it (hexIndexOf). */
-  state: { size: number; first?: string | undefined; second?: string | undefined; newest?: string | undefined } = { size: -1 };
+  /** The set as this index was last brought up to date with it (hexIndexOf): its size (an AddedInOrder's count of values ever added) and first value. */
+  state: { size: number; first?: string | undefined } = { size: -1 };
 
   constructor(kind: string) {
     this.kind = kind;
@@ -142,33 +142,73 @@ const MAX_HEX_LENGTH = 1024;
 const setIndexes = new WeakMap<ReadonlySet<string>, HexIndex>();
 
 /**
- * The index of a set of hex values that grows (sigv4.ts adds each signature it makes, and lets the oldest go first
- * past its cap), kept per set and brought up to date when the set changed: its size, its first value or `newest`
- * (the value last added). A change of one value (one signature per request: one more, or past the cap one more and
- * the oldest gone) is that value added alone; any other change reads the whole set again. Values the set let go
- * stay indexed (still secrets) until the index is twice the set.
+ * A set of values that grows at its end and lets its oldest go (sigv4.ts's signatures): it counts what was ever
+ * added, so an index catches up with the values added since it last looked, in order, however many came between
+ * two looks (several requests signed at once) and whatever went at the other end.
  */
-export function hexIndexOf(values: ReadonlySet<string>, kind: string, newest?: string): HexIndex {
+export class AddedInOrder extends Set<string> {
+  /** The values held, oldest first, from `#head` on (what went before it was let go). */
+  #order: string[] = [];
+  #head = 0;
+  /** How many values were let go from the front. */
+  #dropped = 0;
+
+  /** How many values were ever added. */
+  get added(): number {
+    return this.#dropped + this.#order.length - this.#head;
+  }
+
+  override add(value: string): this {
+    if (!this.has(value)) {
+      super.add(value);
+      this.#order.push(value);
+    }
+    return this;
+  }
+
+  /** Lets the oldest value go. */
+  dropOldest(): void {
+    const oldest = this.#order[this.#head];
+    if (oldest === undefined) return;
+    super.delete(oldest);
+    this.#head += 1;
+    this.#dropped += 1;
+    // The array's front is cut now and then, not at every drop (a shift copies the whole array).
+    if (this.#head > 4096 && this.#head * 2 > this.#order.length) {
+      this.#order = this.#order.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  /** The values added from the `from`-th on that are still held, oldest first. */
+  since(from: number): string[] {
+    const at = Math.max(0, from - this.#dropped);
+    return this.#order.slice(this.#head + at);
+  }
+}
+
+/**
+ * The index of a set of hex values, kept per set. An AddedInOrder set (the run's signatures, thousands) is caught up
+ * with the values added since the last look, however many; another set (a request's own signature, a few values)
+ * is read whole when it changed. Values a set let go stay indexed (still secrets) until the index is twice the set.
+ */
+export function hexIndexOf(values: ReadonlySet<string>, kind: string): HexIndex {
   let index = setIndexes.get(values);
   if (!index || index.kind !== kind || index.size > 2 * values.size + 1_000) {
     index = new HexIndex(kind);
     setIndexes.set(values, index);
   }
-  const [first, second] = firstTwo(values);
-  const state = index.state;
-  if (state.size === values.size && state.first === first && state.newest === newest) return index;
-  const fresh = newest !== undefined && !index.has(newest) && values.has(newest);
-  const grewByOne = values.size === state.size + 1 && first === state.first;
-  const turnedOverOne = values.size === state.size && first === state.second;
-  if (fresh && (grewByOne || turnedOverOne)) index.add(newest);
-  else for (const value of values) index.add(value);
-  index.state = { size: values.size, first, second, newest };
+  if (values instanceof AddedInOrder) {
+    const added = values.added;
+    if (index.state.size !== added) for (const value of values.since(index.state.size < 0 ? 0 : index.state.size)) index.add(value);
+    index.state = { size: added };
+    return index;
+  }
+  const first = values.values().next().value;
+  if (index.state.size === values.size && index.state.first === first) return index;
+  for (const value of values) index.add(value);
+  index.state = { size: values.size, first };
   return index;
-}
-
-function firstTwo(values: ReadonlySet<string>): [string | undefined, string | undefined] {
-  const iterator = values.values();
-  return [iterator.next().value, iterator.next().value];
 }
 
 /**

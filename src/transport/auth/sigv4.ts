@@ -9,6 +9,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { HarnessError } from '../../errors.ts';
+import { AddedInOrder } from '../secret-pieces.ts';
 import type { AuthProvider, OutgoingRequest, Secret } from './auth.ts';
 
 /** The service Mantle's endpoint signs for; bedrock-runtime's is `bedrock` (SURFACE_RULES). */
@@ -53,7 +54,7 @@ export function secretsOf(credentials: AwsCredentialIdentity | undefined): Secre
  * or a later one (an endpoint that reports the previous request's), and the preflight's and the model list's
  * providers sign too. 64 characters each: a run of thousands holds a few hundred kilobytes.
  */
-const SIGNED = new Set<string>();
+const SIGNED = new AddedInOrder();
 let lastSigned: string | undefined;
 
 /**
@@ -64,7 +65,7 @@ const MAX_SIGNED = 50_000;
 
 function remember(signature: string): void {
   SIGNED.add((lastSigned = signature));
-  if (SIGNED.size > MAX_SIGNED) SIGNED.delete(SIGNED.values().next().value as string);
+  if (SIGNED.size > MAX_SIGNED) SIGNED.dropOldest();
 }
 
 /** The signatures made so far, for the redactor: the last as the value, all of them to look up (Secret.hexValues). */
