@@ -13,7 +13,8 @@ import { buildCapabilityTable } from '../src/report/capability-table.ts';
 import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
 import { buildMigration, migrationGroup, migrationMarkdown } from '../src/report/migration.ts';
 import { surfaceOfHost } from '../src/surfaces.ts';
-import { ROOT, catalogEmulator, checkModel, cli, liveTarget } from './helpers/harness.ts';
+import { ALL_CHECKS } from '../src/checks/registry.ts';
+import { ROOT, catalogEmulator, checkModel, cli, liveTarget, projectSuites } from './helpers/harness.ts';
 import { sharedBundledReplay } from './helpers/bundled-replay.ts';
 
 let dir: string;
@@ -133,10 +134,23 @@ describe('surface checks, both ways', () => {
   });
 });
 
-/** What the runtime flavour should change for a model, from the Mantle side's own observations. */
-function expectedDifferences(matrix: Matrix, mantle: string): Set<string> {
+/**
+ * What the runtime flavour should change for a model, from the Mantle side's own observations: the flavour's
+ * switches, and the Mantle claims the catalog says state nothing on runtime (`surfaces.runtime.unstated`), which the
+ * runtime emulator does not play (the check's reference value instead, e.g. gpt-oss-120b's integer created_at).
+ */
+async function expectedDifferences(matrix: Matrix, mantle: string): Promise<Set<string>> {
   const observed = (model: string, check: string) => matrix.results.find((r) => r.target === mantle && r.model === model && r.check === check)?.observed;
   const expected = new Set<string>();
+  const { catalog } = await projectSuites();
+  const unstated = (catalog.surfaces.runtime?.unstated ?? []).map((u) => u.check).filter((check) => check !== 'path-prefix');
+  for (const model of catalog.models) {
+    for (const check of unstated) {
+      const reference = ALL_CHECKS.find((c) => c.id === check)?.reference?.value;
+      const seen = observed(model.id, check);
+      if (model.expect.has(check) && seen != null && seen !== reference) expected.add(`${model.id} ${check} ${String(seen)} -> ${String(reference)}`);
+    }
+  }
   for (const { id: model } of matrix.models) {
     const responses = observed(model, 'api.responses') === 'supported';
     const openai = responses || observed(model, 'api.chat-completions') === 'supported';
@@ -166,7 +180,7 @@ describe('one run of both surfaces', () => {
       expect(matrix.targets.map((t) => [t.id, t.surface, t.site])).toEqual([['local', 'mantle', 'local'], ['runtime.local', 'runtime', 'local']]);
       // runtime's OpenAI routes are /openai/v1 only: the model list and every OpenAI request went there.
       expect(runtime.stats.log.filter((l) => l.path.startsWith('/v1/') && (l.method !== 'GET' || !l.path.endsWith('/models')) && l.path !== '/v1/chat/completions' && l.path !== '/v1/responses')).toEqual([]);
-      const expected = expectedDifferences(matrix, 'local');
+      const expected = await expectedDifferences(matrix, 'local');
       expect(expected.size).toBeGreaterThan(10);
       expect(found(matrix)).toEqual(expected);
       const compare = await cli(['compare', '--by', 'surface', join(reports, 'matrix.json'), '--json']);
@@ -190,7 +204,7 @@ describe('one run of both surfaces', () => {
     const { reports, matrix, code, stderr } = await sharedBundledReplay();
     expect(code, stderr).toBe(0);
     expect(matrix.targets.map((t) => [t.id, t.surface, t.site])).toEqual([['emulator', 'mantle', 'emulator'], ['runtime.emulator', 'runtime', 'emulator']]);
-    expect(found(matrix)).toEqual(expectedDifferences(matrix, 'emulator'));
+    expect(found(matrix)).toEqual(await expectedDifferences(matrix, 'emulator'));
     const table = buildCapabilityTable([matrix]);
     expect(table.rows.filter((r) => r.model === 'openai.gpt-oss-20b').map((r) => [r.surface, r.cells['Route prefix']!.notes])).toEqual([['mantle', ['/v1']], ['runtime', ['/openai/v1']]]);
     const csv = await cli(['table', join(reports, 'matrix.json'), '--format', 'csv']);

@@ -12,7 +12,12 @@ import { isRecord } from '../transport/body.ts';
 import { acrossApis, readRejection, type ApiExchange, type ApiReading } from './across-apis.ts';
 import type { CheckDefinition } from './types.ts';
 
-/** The `anthropic-version` @anthropic-ai/sdk 1.x sends on every request (since 1.0.0, 2026-10-21). */
+/**
+ * The `anthropic-version` @anthropic-ai/sdk 1.x sends on every request (since 1.0.0, 2026-10-21): the installed SDK's
+ * `buildHeaders` (node_modules/@anthropic-ai/sdk/src/client.ts) sets it, and a test holds this constant to it. What
+ * Mantle was seen to receive is older: MANTLE.md ("Endpoints") says every SDK sends 2023-06-01, from captures made
+ * before 1.0.0; whether Mantle takes the newer value is what this check observes.
+ */
 export const SDK_ANTHROPIC_VERSION = '2026-10-21';
 
 const VOCABULARY = ['accepted', 'ignored', 'rejected'] as const;

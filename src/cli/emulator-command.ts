@@ -42,7 +42,7 @@ export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: 
   const host = flags.host ?? '127.0.0.1';
   try {
     return await startEmulator({
-      profiles: profilesFromCatalog(catalog, quirks.overrides),
+      profiles: profilesFromCatalog(catalog, quirks.overrides, flags.surface ?? 'mantle'),
       unknownModels,
       port,
       host,

@@ -92,7 +92,7 @@ async function recordPass(
 ): Promise<number> {
   const key = `emu-${randomBytes(16).toString('hex')}`;
   // A fresh emulator per pass: its answers depend on how often it has seen a request, so each pass starts alike.
-  const emulator = await startEmulator({ profiles: profilesFromCatalog(catalog), apiKey: key, surface: FLAVOURS[where.surface] });
+  const emulator = await startEmulator({ profiles: profilesFromCatalog(catalog, {}, where.surface), apiKey: key, surface: FLAVOURS[where.surface] });
   const reports = await mkdtemp(join(tmpdir(), 'mantle-fixtures-'));
   process.env[KEY_ENV] = key;
   try {

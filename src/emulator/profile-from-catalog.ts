@@ -9,6 +9,7 @@
  */
 import type { LexemeKind } from '../checks/lexeme.ts';
 import type { Catalog, CatalogModel } from '../suite/load-catalog.ts';
+import type { Surface } from '../surfaces.ts';
 import {
   applyOverride,
   DEFAULT_BEHAVIORS,
@@ -64,8 +65,10 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
  * Claims whose listed values are not played in turn on repeats: an empty answer empties every request of the
  * repeat (its forced tool calls and structured output too), which the sources do not document; the emulator answers
  * these models' first value and plays an empty answer only when switched on (`behaviors.emptyAnswer`).
+ * Claude's `messages.anthropic-version` lists both values because no capture shows which Mantle does (every SDK sends
+ * the header), not because it varies: the emulator plays the first, required, as Anthropic's own API does.
  */
-const NOT_VARIED = new Set(['answer.non-empty']);
+const NOT_VARIED = new Set(['answer.non-empty', 'messages.anthropic-version']);
 
 /**
  * What a catalog model does where its sources say nothing, when that differs from a conformant model: no vision
@@ -197,9 +200,17 @@ export function profileFromCatalog(model: CatalogModel): ModelProfile {
   };
 }
 
-export function profilesFromCatalog(catalog: Catalog, overrides: Record<string, ProfileOverride> = {}): Map<string, ModelProfile> {
+/**
+ * The profiles of the catalog's models as `surface` serves them (default: Mantle, which the models' claims describe).
+ * A claim on a check the catalog says states nothing on that surface (`surfaces.<surface>.unstated`: a Mantle claim
+ * that does not carry over, e.g. gpt-oss-120b's exponent created_at on runtime) is not played there: the model
+ * answers as where nothing is claimed. The route prefix stays the model's: onSurface (surface.ts) replaces it.
+ */
+export function profilesFromCatalog(catalog: Catalog, overrides: Record<string, ProfileOverride> = {}, surface?: Surface): Map<string, ModelProfile> {
+  const unstated = new Set((surface ? (catalog.surfaces[surface]?.unstated ?? []) : []).map((u) => u.check).filter((check) => check !== 'path-prefix'));
+  const onSurface = (model: CatalogModel): CatalogModel => (unstated.size ? { ...model, expect: new Map([...model.expect].filter(([check]) => !unstated.has(check))) } : model);
   const profiles = new Map<string, ModelProfile>();
-  for (const model of catalog.models) profiles.set(model.id, applyOverride(profileFromCatalog(model), overrides[model.id]));
+  for (const model of catalog.models) profiles.set(model.id, applyOverride(profileFromCatalog(onSurface(model)), overrides[model.id]));
   for (const [id, override] of Object.entries(overrides)) if (!profiles.has(id)) profiles.set(id, applyOverride(genericProfile(id), override));
   return profiles;
 }

@@ -35,7 +35,9 @@ export const FLAVOURS: Record<EmulatedSurface, SurfaceFlavour> = {
 
 /**
  * What the runtime flavour is configured to change, as the checks see it: check id -> what Mantle's flavour
- * observes -> what runtime's does. `path-prefix` changes only for models Mantle serves on `/v1`. A test holds the
+ * observes -> what runtime's does. `path-prefix` changes only for models Mantle serves on `/v1`. Besides these, a
+ * model's Mantle claim on a check the catalog says states nothing on runtime (`surfaces.runtime.unstated`) is not
+ * played there (profilesFromCatalog): gpt-oss-120b's exponent created_at is Mantle's only. A test holds the
  * migration view of a two-surface run to exactly these.
  */
 export const RUNTIME_DIFFERENCES: Record<string, { mantle: string; runtime: string; applies: 'responses' | 'openai' | 'any' | 'v1-models' }> = {

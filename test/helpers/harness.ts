@@ -51,7 +51,7 @@ export function projectSuites(): Promise<{ suites: SuiteSet; catalog: Catalog }>
 
 export async function catalogEmulator(overrides: Record<string, ProfileOverride> = {}, options: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
   const { catalog } = await projectSuites();
-  return startEmulator({ profiles: profilesFromCatalog(catalog, overrides), ...options });
+  return startEmulator({ profiles: profilesFromCatalog(catalog, overrides, options.surface?.surface), ...options });
 }
 
 /** Runs the project's suites for one model against a target and returns every check's result by id. */
