@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { MANTLE_IDS, type EmulatorContext } from './context.ts';
 import { applyStop, breakRequired, exampleFor, promptOf, replyFor, tokensOf } from './generate.ts';
 import { imageRefusal, imageReply } from './images.ts';
-import { makesCall, type ModelProfile } from './profile.ts';
+import { makesCall, thinkingTokensFor, type ModelProfile } from './profile.ts';
 import { invalidParam, paramError } from './request-checks.ts';
 import { serviceTierRefusal, servedTier } from './service-tier.ts';
 import { callArguments, chatToolCallDeltas, type EmulatedCall } from './tool-stream.ts';
@@ -38,12 +38,15 @@ function answer(body: Record<string, unknown>, profile: ModelProfile, context: E
   const tools = Array.isArray(body.tools) ? (body.tools as Record<string, unknown>[]) : [];
   const choice = body.tool_choice as Record<string, unknown> | string | undefined;
   const forced = typeof choice === 'object' ? ((choice.function as Record<string, unknown> | undefined)?.name as string | undefined) : choice === 'required' ? ((tools[0]?.function as Record<string, unknown> | undefined)?.name as string | undefined) : undefined;
-  const reasoning = b.chatReasoning === 'message.reasoning' ? { reasoning: REASONING } : b.chatReasoning === 'reasoning_content' ? { reasoning_content: REASONING } : {};
+  // Effort none of a model that then does not reason: no reasoning text, no thinking tokens.
+  const thinkingTokens = thinkingTokensFor(body, b);
+  const off = b.thinkingTokens > 0 && thinkingTokens === 0;
+  const reasoning = off ? {} : b.chatReasoning === 'message.reasoning' ? { reasoning: REASONING } : b.chatReasoning === 'reasoning_content' ? { reasoning_content: REASONING } : {};
   const lastIsTool = Array.isArray(body.messages) && (body.messages.at(-1) as Record<string, unknown> | undefined)?.role === 'tool';
   const limit = [honoured(body, profile, 'max_tokens'), honoured(body, profile, 'max_completion_tokens')].find((v): v is number => typeof v === 'number');
   // A reasoning model thinks first; a budget it spends on thinking alone leaves nothing visible.
-  const thinking = limit === undefined ? b.thinkingTokens : Math.min(b.thinkingTokens, limit);
-  if (b.thinkingTokens > 0 && limit !== undefined && limit <= b.thinkingTokens) {
+  const thinking = limit === undefined ? thinkingTokens : Math.min(thinkingTokens, limit);
+  if (thinkingTokens > 0 && limit !== undefined && limit <= thinkingTokens) {
     return { message: { role: 'assistant', content: '', refusal: null, annotations: [], ...reasoning }, finish: 'length', tokens: [], reasoningTokens: thinking };
   }
   // An empty answer: neither text nor a tool call, and a finish that says all is well (grok-4.6, gpt-5.6-sol).

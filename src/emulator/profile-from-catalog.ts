@@ -67,8 +67,10 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
  * these models' first value and plays an empty answer only when switched on (`behaviors.emptyAnswer`).
  * Claude's `messages.anthropic-version` lists both values because no capture shows which Mantle does (every SDK sends
  * the header), not because it varies: the emulator plays the first, required, as Anthropic's own API does.
+ * `models.listed` of the /openai/v1 models lists both values because two lists disagree by region (hermes-agent
+ * #65076, us-east-1; llama-stack, us-east-2), not by repeat: the emulator plays the first, listed.
  */
-const NOT_VARIED = new Set(['answer.non-empty', 'messages.anthropic-version']);
+const NOT_VARIED = new Set(['answer.non-empty', 'messages.anthropic-version', 'models.listed']);
 
 /**
  * What a catalog model does where its sources say nothing, when that differs from a conformant model: no vision
@@ -119,7 +121,11 @@ function behaviorsFrom(claim: Claims, listed: (check: string) => readonly unknow
     });
   }
   if (variants.length > 1) behaviors.variants = variants;
-  behaviors.efforts = DEFAULT_BEHAVIORS.efforts.filter((effort) => claim(`reasoning.effort.${effort}`) !== 'rejected');
+  // The efforts the catalog lists for the model (its source's whole list, xhigh and max included), else the default
+  // set less those a check's claim says are refused.
+  const efforts = model.reasoning?.efforts ?? DEFAULT_BEHAVIORS.efforts;
+  behaviors.efforts = efforts.filter((effort) => claim(`reasoning.effort.${effort}`) !== 'rejected');
+  behaviors.noneDisablesReasoning = model.reasoning?.noneTurnsOff === true;
   for (const [check, param] of Object.entries(PARAM_CHECKS)) {
     if (claim(check) === 'ignored') behaviors.ignoredParams.push(param);
     if (claim(check) === 'rejected' && !refusedOnApi(behaviors.apiParams, param)) behaviors.rejectedParams.push(param);
@@ -201,13 +207,20 @@ export function profileFromCatalog(model: CatalogModel): ModelProfile {
 }
 
 /**
+ * Unstated checks whose Mantle claims the emulator still plays on the surface: no source shows the surface differ,
+ * and playing the default instead would show a difference in the migration view that no source shows (runtime's
+ * model list: every list on record is Mantle's). The route prefix is onSurface's (surface.ts) to replace.
+ */
+export const PLAYED_WHERE_UNSTATED: ReadonlySet<string> = new Set(['path-prefix', 'models.listed']);
+
+/**
  * The profiles of the catalog's models as `surface` serves them (default: Mantle, which the models' claims describe).
  * A claim on a check the catalog says states nothing on that surface (`surfaces.<surface>.unstated`: a Mantle claim
- * that does not carry over, e.g. gpt-oss-120b's exponent created_at on runtime) is not played there: the model
- * answers as where nothing is claimed. The route prefix stays the model's: onSurface (surface.ts) replaces it.
+ * that does not carry over, e.g. gpt-oss-120b's exponent created_at on runtime, where a source saw an integer) is
+ * not played there: the model answers as where nothing is claimed; but see PLAYED_WHERE_UNSTATED.
  */
 export function profilesFromCatalog(catalog: Catalog, overrides: Record<string, ProfileOverride> = {}, surface?: Surface): Map<string, ModelProfile> {
-  const unstated = new Set((surface ? (catalog.surfaces[surface]?.unstated ?? []) : []).map((u) => u.check).filter((check) => check !== 'path-prefix'));
+  const unstated = new Set((surface ? (catalog.surfaces[surface]?.unstated ?? []) : []).map((u) => u.check).filter((check) => !PLAYED_WHERE_UNSTATED.has(check)));
   const onSurface = (model: CatalogModel): CatalogModel => (unstated.size ? { ...model, expect: new Map([...model.expect].filter(([check]) => !unstated.has(check))) } : model);
   const profiles = new Map<string, ModelProfile>();
   for (const model of catalog.models) profiles.set(model.id, applyOverride(profileFromCatalog(onSurface(model)), overrides[model.id]));

@@ -90,6 +90,8 @@ export interface StreamQuirks {
 export interface Behaviors {
   /** Reasoning efforts the model accepts on Responses (others get a 400 naming `reasoning.effort`). */
   efforts: string[];
+  /** Effort `none` turns reasoning off (no reasoning item, text or tokens), as seeds/grok-guide says of Grok 4.3. */
+  noneDisablesReasoning: boolean;
   /** Where chat puts reasoning text. */
   chatReasoning: 'message.reasoning' | 'reasoning_content' | 'none';
   /** `include: ["reasoning.encrypted_content"]`: returned and accepted back, not returned, or rejected when sent back. */
@@ -179,6 +181,7 @@ export interface Behaviors {
 
 export const DEFAULT_BEHAVIORS: Behaviors = {
   efforts: ['none', 'minimal', 'low', 'medium', 'high'],
+  noneDisablesReasoning: false,
   chatReasoning: 'none',
   encryptedReasoning: 'round-trip',
   inputItems: true,
@@ -224,6 +227,15 @@ export function variantFor(profile: ModelProfile, occurrence: number): ModelProf
   const variants = profile.behaviors.variants;
   if (!variants?.length) return profile;
   return { ...profile, behaviors: { ...profile.behaviors, ...variants[occurrence % variants.length] } };
+}
+
+/**
+ * The output tokens the model thinks for this request: none when it asks for effort `none` of a model that the
+ * catalog says turns reasoning off with it (chat: `reasoning_effort` or `reasoning: {effort}`; Responses: `reasoning.effort`).
+ */
+export function thinkingTokensFor(body: Record<string, unknown>, behaviors: Behaviors): number {
+  const effort = (body.reasoning as Record<string, unknown> | undefined)?.effort ?? body.reasoning_effort;
+  return behaviors.noneDisablesReasoning && effort === 'none' ? 0 : behaviors.thinkingTokens;
 }
 
 /** Whether the `occurrence`-th repeat (from 0) of a forced-call request gets its call, at `rate`: calls are spread evenly. */

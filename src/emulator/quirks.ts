@@ -59,6 +59,7 @@ const STREAM: { [K in keyof StreamQuirks]-?: ValueSpec } = {
 /** `null`: a switch too structured for the command line (set it in a test through `override`). */
 const BEHAVIORS: { [K in keyof Behaviors]-?: ValueSpec | null } = {
   efforts: { kind: 'list', values: EFFORTS },
+  noneDisablesReasoning: BOOLEAN,
   chatReasoning: enumOf(every<Behaviors['chatReasoning']>()('message.reasoning', 'reasoning_content', 'none')),
   encryptedReasoning: enumOf(every<Behaviors['encryptedReasoning']>()('round-trip', 'not-returned', 'rejected-on-return')),
   inputItems: BOOLEAN,

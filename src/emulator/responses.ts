@@ -9,7 +9,7 @@ import type { ServerResponse } from 'node:http';
 import { MANTLE_IDS, type EmulatorContext } from './context.ts';
 import { breakRequired, exampleFor, promptOf, replyFor, tokensOf } from './generate.ts';
 import { imageRefusal, imageReply } from './images.ts';
-import { makesCall, type ModelProfile } from './profile.ts';
+import { makesCall, thinkingTokensFor, type ModelProfile } from './profile.ts';
 import { invalidParam, paramError } from './request-checks.ts';
 import { reasoningDetail } from './responses-reasoning.ts';
 import { serviceTierRefusal, servedTier } from './service-tier.ts';
@@ -35,8 +35,24 @@ function echoTools(tools: unknown): unknown {
   });
 }
 
+/** Any array-form content in the input (the `reject-400` quirk, a deviation for tests). */
 function hasArrayContent(input: unknown): boolean {
   return Array.isArray(input) && input.some((item) => item && typeof item === 'object' && Array.isArray((item as Item).content));
+}
+
+/**
+ * What the one report of the rejection inside a 200 shows (grafana/ai-sdk #207, MANTLE.md "Typing and content quirks"): an earlier
+ * assistant turn whose content is an array of `output_text` parts. User `input_text` arrays are not what it reports.
+ */
+function hasAssistantOutputTextArray(input: unknown): boolean {
+  return (
+    Array.isArray(input) &&
+    input.some((item) => {
+      if (!item || typeof item !== 'object' || (item as Item).role !== 'assistant') return false;
+      const content = (item as Item).content;
+      return Array.isArray(content) && content.some((part) => part && typeof part === 'object' && (part as Item).type === 'output_text');
+    })
+  );
 }
 
 function inputItems(body: Record<string, unknown>): Item[] {
@@ -49,9 +65,11 @@ function outputFor(body: Record<string, unknown>, profile: ModelProfile, context
   const output: Item[] = [];
   const limit = b.ignoredParams.includes('max_output_tokens') ? null : typeof body.max_output_tokens === 'number' ? body.max_output_tokens : profile.defaults.max_output_tokens;
   // A reasoning model thinks first; a budget it spends on thinking alone leaves nothing visible.
-  const thinking = limit === null ? b.thinkingTokens : Math.min(b.thinkingTokens, limit);
-  if (b.thinkingTokens > 0) output.push({ id: context.id('rs'), type: 'reasoning', summary: [], ...reasoningDetail(body, profile) });
-  if (b.thinkingTokens > 0 && limit !== null && limit <= b.thinkingTokens) return { output, tokens: 0, reasoningTokens: thinking, incomplete: true };
+  // Effort none of a model that then does not reason (thinkingTokensFor): no reasoning item, no thinking tokens.
+  const thinkingTokens = thinkingTokensFor(body, b);
+  const thinking = limit === null ? thinkingTokens : Math.min(thinkingTokens, limit);
+  if (thinkingTokens > 0) output.push({ id: context.id('rs'), type: 'reasoning', summary: [], ...reasoningDetail(body, profile) });
+  if (thinkingTokens > 0 && limit !== null && limit <= thinkingTokens) return { output, tokens: 0, reasoningTokens: thinking, incomplete: true };
   if (b.emptyAnswer) {
     output.push({ id: context.id('msg'), type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: '', annotations: [], logprobs: [] }] });
     return { output, tokens: 0, reasoningTokens: thinking, incomplete: false };
@@ -119,7 +137,7 @@ function rememberedName(body: Record<string, unknown>, profile: ModelProfile, co
 
 export function buildResponse(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Item {
   const b = profile.behaviors;
-  const rejected = hasArrayContent(body.input) && profile.arrayContent.responses === 'reject-200-failed';
+  const rejected = hasAssistantOutputTextArray(body.input) && profile.arrayContent.responses === 'reject-200-failed';
   const { output, tokens, reasoningTokens, incomplete } = rejected ? { output: [], tokens: 0, reasoningTokens: 0, incomplete: false } : outputFor(body, profile, context);
   const inputTokens = countTokens(promptOf(body));
   const reasoning = (body.reasoning ?? {}) as Item;
@@ -135,7 +153,8 @@ export function buildResponse(body: Record<string, unknown>, profile: ModelProfi
     status,
     background: body.background === true,
     billing: { payer: 'developer' },
-    error: rejected ? { code: 'invalid_prompt', message: 'Invalid prompt: assistant message content must be a string.' } : null,
+    // MANTLE.md quotes the status and the code only (grafana/ai-sdk #207); the message is the emulator's, naming no cause.
+    error: rejected ? { code: 'invalid_prompt', message: 'Invalid prompt.' } : null,
     frequency_penalty: typeof body.frequency_penalty === 'number' ? body.frequency_penalty : 0,
     incomplete_details: incomplete ? { reason: 'max_output_tokens' } : null,
     instructions: body.instructions ?? null,

@@ -31,6 +31,15 @@ export const ReasoningSchema = Type.Object(
         description: 'How Chat Completions takes the effort: `reasoning_effort` (the OpenAI field, default) or `reasoning: {effort}`.',
       }),
     ),
+    efforts: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        uniqueItems: true,
+        description:
+          'Every reasoning effort value the source lists for the model, those no check sends (xhigh, max) included: the emulator takes these and refuses the others. Absent: the checks\' claims alone say which efforts the model takes.',
+      }),
+    ),
+    noneTurnsOff: Type.Optional(Type.Boolean({ description: 'The source says effort `none` turns reasoning off: the emulator answers it without reasoning.' })),
     budget: Type.Optional(Type.Integer({ minimum: 16, maximum: 32768, description: 'Output tokens to give cases that need visible output, when the default (1024) is not enough.' })),
     source: Type.String({ minLength: 1, description: 'A key of `sources` that says so.' }),
     note: Type.Optional(Type.String()),
