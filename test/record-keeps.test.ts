@@ -77,6 +77,9 @@ describe('a record run into a target folder recorded on another surface', () => 
       await writeFile(join(dir, 'odd', model, 'a.json'), text);
     }
     await expect(otherSurfaceIn(dir, 'odd', 'mantle')).resolves.toBeUndefined();
+    // A note that sorts first does not hide the recordings behind it.
+    await writeFile(join(dir, 'odd', 'aaa.broken', 'b.json'), JSON.stringify({ provenance: { surface: 'custom' } }));
+    await expect(otherSurfaceIn(dir, 'odd', 'mantle')).resolves.toMatchObject({ surface: 'custom' });
   });
 
   it('is exit 2 before anything is recorded, from the command line', async () => {

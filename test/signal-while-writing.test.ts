@@ -53,3 +53,14 @@ it('in-process, a signal while the job summary is appended (after the reports): 
   expect(run.stderr).toMatch(/the run is over and its reports are written; finishing the rest/);
   expect(await readFile(summary, 'utf8')).toMatch(/xai\.grok-4\.3|Gate/);
 }, 60_000);
+
+it.each([
+  ['in-process', []],
+  ['on vitest', ['--', '--reporter=dot']],
+] as const)('%s, a second signal (the first while the reports were written, the next while the summary is) quits at once: 130', async (name, extra) => {
+  const summary = join(dir, `summary-${name}.md`);
+  const reports = join(dir, `second-${name.replace(/\W+/g, '-')}`);
+  const run = await runSignalled(['run', 'xai.grok-4.3', '--checks', 'path-prefix', '--report-dir', reports, '--quiet', ...extra], 'SIGTERM', { GITHUB_STEP_SUMMARY: summary, SIGNAL_ON_SUMMARY: 'both' });
+  expect(run.code, run.stderr).toBe(130);
+  expect((await readdir(reports)).sort()).toEqual(['junit.xml', 'matrix.html', 'matrix.json', 'matrix.md']);
+}, 60_000);

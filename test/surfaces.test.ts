@@ -14,7 +14,6 @@ import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
 import { buildMigration, migrationGroup, migrationMarkdown } from '../src/report/migration.ts';
 import { surfaceOfHost } from '../src/surfaces.ts';
 import { ALL_CHECKS } from '../src/checks/registry.ts';
-import { PLAYED_WHERE_UNSTATED } from '../src/emulator/profile-from-catalog.ts';
 import { ROOT, catalogEmulator, checkModel, cli, liveTarget, projectSuites } from './helpers/harness.ts';
 import { sharedBundledReplay } from './helpers/bundled-replay.ts';
 
@@ -139,13 +138,15 @@ describe('surface checks, both ways', () => {
  * What the runtime flavour should change for a model, from the Mantle side's own observations: the flavour's
  * switches, and the Mantle claims the catalog says state nothing on runtime (`surfaces.runtime.unstated`), which the
  * runtime emulator does not play (the check's reference value instead, e.g. gpt-oss-120b's integer created_at), but
- * for those it plays anyway (PLAYED_WHERE_UNSTATED: no source shows runtime differ).
+ * for those it plays anyway (profile-from-catalog's PLAYED_WHERE_UNSTATED: no source shows runtime differ).
  */
 async function expectedDifferences(matrix: Matrix, mantle: string): Promise<Set<string>> {
   const observed = (model: string, check: string) => matrix.results.find((r) => r.target === mantle && r.model === model && r.check === check)?.observed;
   const expected = new Set<string>();
   const { catalog } = await projectSuites();
-  const unstated = (catalog.surfaces.runtime?.unstated ?? []).map((u) => u.check).filter((check) => !PLAYED_WHERE_UNSTATED.has(check));
+  // Pinned here, not read from the emulator's own list: a check wrongly added there must fail this test.
+  const played = new Set(['path-prefix', 'models.listed']);
+  const unstated = (catalog.surfaces.runtime?.unstated ?? []).map((u) => u.check).filter((check) => !played.has(check));
   for (const model of catalog.models) {
     for (const check of unstated) {
       const reference = ALL_CHECKS.find((c) => c.id === check)?.reference?.value;

@@ -158,7 +158,8 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   const end = onVitest
     ? await (await import('../run/vitest-view.ts')).runOnVitest({ ...request, ui: Boolean(flags.ui), vitestOptions })
     : await runInProcess(request);
-  guard.runOver(end.interrupted);
+  // A signal the run already took (it interrupted the run, or came while the reports were written) makes the next the second.
+  guard.runOver(end.interrupted || end.signalledAfterRun === true);
   return finish(end, config, flags, io, onVitest ? 'vitest' : 'in-process', [...loaded.plan.cases.keys()]);
 }
 

@@ -22,10 +22,10 @@ export interface SetupGuard {
   handOver(): void;
   /**
    * The run proper is over and its reports are written: what is left (the history, the job summary, the console)
-   * finishes on a first signal, which is said; a second quits now. After a run a signal interrupted, the next one
-   * quits now (it is the second).
+   * finishes on a first signal, which is said; a second quits now. After a signal the run already took (one that
+   * interrupted it, or came while its reports were written), the next one quits now (it is the second).
    */
-  runOver(interrupted: boolean): void;
+  runOver(signalled: boolean): void;
   dispose(): void;
 }
 
@@ -65,8 +65,8 @@ export function guardSetup(err: NodeJS.WritableStream): SetupGuard {
     handOver: () => {
       state.running = true;
     },
-    runOver: (interrupted) => {
-      state.over = !interrupted;
+    runOver: (signalled) => {
+      state.over = !signalled;
     },
     dispose: () => {
       for (const [signal, listener] of listeners) process.off(signal, listener);

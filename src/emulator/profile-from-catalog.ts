@@ -68,7 +68,8 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
  * Claude's `messages.anthropic-version` lists both values because no capture shows which Mantle does (every SDK sends
  * the header), not because it varies: the emulator plays the first, required, as Anthropic's own API does.
  * `models.listed` of the /openai/v1 models lists both values because two lists disagree by region (hermes-agent
- * #65076, us-east-1; llama-stack, us-east-2), not by repeat: the emulator plays the first, listed.
+ * #65076, us-east-1; llama-stack, us-east-2), and Claude's because no capture asked, not by repeat: the emulator
+ * plays the first (listed; for Claude, not-listed).
  */
 const NOT_VARIED = new Set(['answer.non-empty', 'messages.anthropic-version', 'models.listed']);
 

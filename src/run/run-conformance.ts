@@ -44,6 +44,8 @@ export interface RunEnd {
   results: readonly CellResult[];
   /** The scheduler's figures (live and record). */
   figures?: { requests: number; peakInFlight: number };
+  /** A signal came after the run's last check, while its reports were written: the next one quits now. */
+  signalledAfterRun?: boolean;
 }
 
 /** What stopped a run from outside: Ctrl-C (SIGINT), or SIGTERM (a CI job cancelled, `docker stop`, `kill`). */
@@ -91,7 +93,9 @@ export async function runInProcess(request: RunRequest): Promise<RunEnd> {
   }
   request.progress?.end({ interrupted: interrupt.interrupted, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
   try {
-    return await finishRun(request, engine, startedAt, interrupt.by, shared?.outcome());
+    const end = await finishRun(request, engine, startedAt, interrupt.by, shared?.outcome());
+    if (interrupt.told) end.signalledAfterRun = true;
+    return end;
   } finally {
     interrupt.dispose();
   }
@@ -149,7 +153,7 @@ export function partialOf(engine: RunEngine, interruptedBy: Interruption | undef
 export function listenForInterrupt(
   err: NodeJS.WritableStream,
   stop: (by: Interruption) => void,
-): { readonly interrupted: boolean; readonly by: Interruption | undefined; runOver(): void; dispose(): void } {
+): { readonly interrupted: boolean; readonly by: Interruption | undefined; readonly told: boolean; runOver(): void; dispose(): void } {
   const state: { by?: Interruption; over?: boolean; told?: boolean } = {};
   const listeners = INTERRUPTING_SIGNALS.map(([signal, by]) => {
     const listener = () => {
@@ -173,6 +177,9 @@ export function listenForInterrupt(
     },
     get by() {
       return state.by;
+    },
+    get told() {
+      return state.told === true;
     },
     runOver: () => {
       state.over = true;

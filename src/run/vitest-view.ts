@@ -189,5 +189,5 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   // A session a signal ended while the reports were written: they are the run's.
   await state.finishing?.catch(() => undefined);
   if (!state.end) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without running the checks; rerun with -- --reporter=verbose to see why');
-  return state.end;
+  return state.told ? { ...state.end, signalledAfterRun: true } : state.end;
 }

@@ -175,20 +175,23 @@ export async function otherSurfaceIn(root: string, target: string, surface: Surf
   const models = (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   for (const model of models) {
     const files = (await readdir(join(dir, model), { withFileTypes: true }).catch(() => [])).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name).sort();
-    if (!files[0]) continue;
-    const file = join(dir, model, files[0]);
-    // A file that is no recording (not JSON, a note) names no surface: it fits any, and replay says what it is.
-    const recorded = await readFile(file, 'utf8').then(
-      (text) => {
-        try {
-          return (JSON.parse(text) as { provenance?: { surface?: unknown } } | null)?.provenance?.surface;
-        } catch {
-          return undefined;
-        }
-      },
-      () => undefined,
-    );
-    if (typeof recorded === 'string' && isSurface(recorded) && recorded !== surface) return { file, surface: recorded };
+    // The first file that names a surface says the folder's: a note or a broken file before it names none.
+    for (const name of files) {
+      const file = join(dir, model, name);
+      const recorded = await readFile(file, 'utf8').then(
+        (text) => {
+          try {
+            return (JSON.parse(text) as { provenance?: { surface?: unknown } } | null)?.provenance?.surface;
+          } catch {
+            return undefined;
+          }
+        },
+        () => undefined,
+      );
+      if (typeof recorded !== 'string' || !isSurface(recorded)) continue;
+      if (recorded !== surface) return { file, surface: recorded };
+      break;
+    }
   }
   return undefined;
 }

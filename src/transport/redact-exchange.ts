@@ -50,28 +50,31 @@ export function redactExchange(exchange: Exchange, redactor: Redactor, extra: re
 }
 
 /**
- * The values of `headers` redacted: each value alone first (the run's secrets and the credential shapes, as any
- * text), then what none held alone, the run's own secrets sought in the values joined in header order (an endpoint
- * that spreads a token over several headers, each part too short to be a piece of it). Only a find that crosses from
- * one value into the next is cut there: a find within one value was cut already, and widened on the joined text (a
- * base64 form takes the letters around it) it would eat into its neighbours (`text/event-strea[REDACTED...]`).
+ * The values of `headers` redacted. First what no value holds alone: the run's own secrets, as written (not their
+ * base64 forms, whose widening would run from one value into the next), sought in the original values joined in
+ * header order (an endpoint that spreads a token over several headers, each part too short to be a piece of it);
+ * only a find that crosses from one value into the next is cut there. Then each value alone, as any text (the run's
+ * secrets in every form, and the credential shapes, which would also run on from one value into the next).
  */
 function responseHeaders(headers: Readonly<Record<string, string>>, redact: (value: string) => { value: string; count: number }, secrets: readonly Secret[]): { value: Record<string, string>; count: number } {
   const entries = Object.entries(headers);
-  let count = 0;
-  const alone = entries.map(([, value]) => {
-    const redacted = redact(value);
-    count += redacted.count;
-    return redacted.value;
-  });
+  const values = entries.map(([, value]) => value);
   const ends: number[] = [];
-  for (const value of alone) ends.push((ends.at(-1) ?? 0) + value.length);
+  for (const value of values) ends.push((ends.at(-1) ?? 0) + value.length);
   const crosses = (start: number, end: number) => ends.some((at) => start < at && at < end);
-  const spread = mergedRanges(findCredentials(alone.join(''), secrets).filter((found) => found.own)).filter((range) => crosses(range.start, range.end));
-  count += spread.length;
-  const cut = spread.length ? cutRanges(alone, spread) : alone;
-  return { value: Object.fromEntries(entries.map(([name], i) => [name, cut[i] ?? ''])), count };
+  const spread = mergedRanges(findCredentials(values.join(''), secrets, { plainOnly: true }).filter((found) => found.own)).filter((range) => crosses(range.start, range.end));
+  let count = spread.length;
+  const cut = spread.length ? cutRanges(values, spread) : values;
+  const value = Object.fromEntries(
+    entries.map(([name], i) => {
+      const redacted = redact(cut[i] ?? '');
+      count += redacted.count;
+      return [name, redacted.value];
+    }),
+  );
+  return { value, count };
 }
+
 /** New data on the old reads, each keeping its time; a read that held only the tail of a credential is gone. */
 function rechunk(chunks: ExchangeResponse['chunks'], data: readonly string[]): ExchangeResponse['chunks'] {
   return chunks.map((chunk, i) => ({ t: chunk.t, data: data[i] ?? '' })).filter((chunk, i) => chunk.data !== '' || chunks[i]!.data === '');

@@ -131,7 +131,7 @@ export function holdsSignature(text: string, secrets: readonly Secret[]): boolea
  * characters (not a query's: names no list foresees may hold plain words); shapes as they are written. A signature's
  * pieces are digits in a hex run (secret-pieces.ts HexIndex), looked up, not searched one by one.
  */
-export function findCredentials(text: string, secrets: readonly Secret[]): FoundCredential[] {
+export function findCredentials(text: string, secrets: readonly Secret[], options: { plainOnly?: boolean } = {}): FoundCredential[] {
   const found: FoundCredential[] = [];
   const own = secrets.filter((s) => s.value.length >= MIN_SECRET_LENGTH);
   // The run's signatures (hexValues; the scan's unnamed hex values; a request's own) are looked up in hex runs.
@@ -156,7 +156,8 @@ export function findCredentials(text: string, secrets: readonly Secret[]): Found
     };
     for (const { kind, needles } of searched) {
       for (const pattern of needles.values) for (const match of view.text.matchAll(pattern)) add(match.index, match.index + match[0].length, kind);
-      for (const needle of needles.base64) for (const at of indexesOf(view.text, needle)) add(...widenBase64(view.text, at, at + needle.length), kind);
+      // plainOnly: a base64 form is widened to the letters around it, which in text joined from parts run into the next.
+      if (!options.plainOnly) for (const needle of needles.base64) for (const at of indexesOf(view.text, needle)) add(...widenBase64(view.text, at, at + needle.length), kind);
     }
     if (hexIndexes.length > 0) for (const [start, end, kind] of hexPiecesIn(view.text, hexIndexes)) add(start, end, kind);
     if (pieces) for (const [start, end, kind] of windowsIn(view.text, pieces.chars, MIN_PIECE_LENGTH, pieces.find)) add(start, end, kind);
