@@ -88,7 +88,7 @@ describe('catalog --check', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^openai\.gpt-5\.6-sol +openai-gpt-5-6 +chat\+responses on \/openai\/v1 +us-east-1$/m);
     expect(list.stdout).toMatch(/^65 models in suites\/models\.yaml$/m);
-    expect(list.stdout).toMatch(/^runtime - bedrock-runtime .*: lacks background responses \(responses\.background: returned-completed or rejected\);.*; states nothing for path-prefix, created-at.responses, models.listed, sdk.strict.responses$/m);
+    expect(list.stdout).toMatch(/^runtime - bedrock-runtime .*: lacks background responses \(responses\.background: returned-completed or rejected\);.*; states nothing for path-prefix, created-at.responses, sdk.strict.responses$/m);
     expect(list.stdout).toMatch(/^mantle - .*: lacks cross-region inference profile ids \(models\.profile-id: not-found\)$/m);
   });
 });

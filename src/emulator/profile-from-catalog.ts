@@ -207,12 +207,8 @@ export function profileFromCatalog(model: CatalogModel): ModelProfile {
   };
 }
 
-/**
- * Unstated checks whose Mantle claims the emulator still plays on the surface: no source shows the surface differ,
- * and playing the default instead would show a difference in the migration view that no source shows (runtime's
- * model list: every list on record is Mantle's). The route prefix is onSurface's (surface.ts) to replace.
- */
-export const PLAYED_WHERE_UNSTATED: ReadonlySet<string> = new Set(['path-prefix', 'models.listed']);
+/** Unstated checks whose Mantle claims the emulator still plays on the surface: the route prefix is onSurface's (surface.ts) to replace. */
+const PLAYED_WHERE_UNSTATED: ReadonlySet<string> = new Set(['path-prefix']);
 
 /**
  * The profiles of the catalog's models as `surface` serves them (default: Mantle, which the models' claims describe).
