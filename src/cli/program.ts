@@ -48,7 +48,7 @@ function runOptions(command: Command): Command {
     .option('--project <id>', 'send OpenAI-Project: <id>')
     .option('--header-env <header=ENV...>', 'send a header whose value is in an environment variable (gateway keys); never stored')
     .addOption(numeric('--timeout <ms>', 'per-request deadline in milliseconds (headers and body)', RUN_RANGES['--timeout'], DEFAULTS.timeoutMs))
-    .addOption(numeric('--idle-timeout <ms>', 'longest silence between two reads of a body once it began; past it the answer is stalled (a verdict, not an error), 0: none', RUN_RANGES['--idle-timeout'], DEFAULTS.idleTimeoutMs))
+    .addOption(numeric('--idle-timeout <ms>', 'longest silence between two reads of a body once it began; past it the answer is stalled (a verdict, not an error; a record run keeps the earlier recording), 0: none', RUN_RANGES['--idle-timeout'], DEFAULTS.idleTimeoutMs))
     .addOption(numeric('--concurrency <n>', 'requests in flight at most, whole run', RUN_RANGES['--concurrency'], DEFAULTS.concurrency))
     .addOption(numeric('--model-concurrency <n>', 'requests in flight at most per (target, model)', RUN_RANGES['--model-concurrency'], DEFAULTS.modelConcurrency))
     .addOption(numeric('--tpm <tokens>', 'token budget per model per minute, 0: none', RUN_RANGES['--tpm'], DEFAULTS.tpm))
@@ -59,7 +59,7 @@ function runOptions(command: Command): Command {
     .addOption(numeric('--max-body-bytes <n>', 'largest response body kept in memory, counted after decoding gzip/deflate/br', RUN_RANGES['--max-body-bytes'], DEFAULTS.maxBodyBytes, '8388608 (8 MiB)'))
     .addOption(numeric('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour; 3 is recommended for live gating (replay repeats what was recorded)', RUN_RANGES['--repeat'], DEFAULTS.repeat))
     .addOption(numeric('--max-errors <n>', 'cells with no stated expectation that may be error before the gate fails', RUN_RANGES['--max-errors'], DEFAULTS.maxErrors))
-    .option('--overwrite-failures', 'record: replace a case\'s fixture even when its new exchanges hold an infrastructure failure; without it the previous fixture is kept')
+    .option('--overwrite-failures', 'record: replace a case\'s fixture even when its new exchanges hold an infrastructure failure, a stall or a denial; without it the previous fixture is kept')
     .addOption(new Option('--source <source>', 'provenance written into recorded fixtures').choices(['live', 'emulator']).default('live'))
     .addOption(withDefault('--run-id <id>', 'run id (give every shard of one run the same id)', 'generated'))
     .addOption(withDefault('--openapi <file>', 'validate OpenAI objects against this OpenAPI document (same transform and tolerances as the bundled schemas)', 'bundled schemas'));
