@@ -5,10 +5,9 @@
  * observation wins (a field one API rejects is `rejected`, whatever another did), and the reason says what each API
  * did, so an app on either API knows where it stands. An API the model does not serve is left out.
  */
-import { isRecord } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import { answeringExchange, answerOf, namesField, offTopicRejection, refusedOnServedRoute, sentBody, type Answer } from './answer.ts';
-import { evidenceOf, inconclusive, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
+import { evidenceOf, inconclusive, judge, settleWithout, unobserved } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
 /** What one API's exchange showed. */

@@ -20,7 +20,7 @@ import { notObservable, type Observation, observe, offTopicRejection, sentBody }
 import { reasoningUnshown } from './budget.ts';
 import { clientObjects } from './client-read-events.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
-import { eventJson, stallOf } from './stream-common.ts';
+import { stallOf } from './stream-common.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 /** The JSON objects of a streamed answer, or the verdict when there is no stream to read. */

@@ -17,7 +17,7 @@ import { budgetSpent, limitOf } from './budget.ts';
 import { clientObjects as objectsOf, isDoneEvent } from './client-read-events.ts';
 import { chatFinishFilter, contentFilterOf } from './content-filter.ts';
 import { refusalOf, worded, type Refusal } from './refusal.ts';
-import { errorFrame, eventJson } from './stream-common.ts';
+import { errorFrame } from './stream-common.ts';
 
 export interface StreamedCall {
   /** `#0` (chat index), the Responses item id, or the Messages block index. */

@@ -15,7 +15,6 @@ import { coverageLine, gateLine } from '../report/gate.ts';
 import { answeredAsAnotherLines } from '../report/observed-models.ts';
 import { writeDefaultReports } from '../report/index.ts';
 import { inertLine } from '../report/inert-text.ts';
-import type { Matrix } from '../report/matrix.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
 import { readThenRemoveEarlier } from './earlier-reports.ts';

@@ -14,8 +14,6 @@ import { imageRefusal } from './images.ts';
 import type { ModelProfile } from './profile.ts';
 import { anthropicError, countTokens, openaiError, sendJson, writeSse, type SseEventOut } from './wire.ts';
 
-type Block = Record<string, unknown>;
-
 export function missingVersion(headers: IncomingHttpHeaders): boolean {
   return typeof headers['anthropic-version'] !== 'string' || headers['anthropic-version'].length === 0;
 }

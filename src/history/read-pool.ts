@@ -7,7 +7,6 @@
  * of the first bad file in name order, exactly as read here.
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import { startHarnessWorker, type StartWorker } from '../package-root.ts';
 import type { DigestSource, HistoryBuilder } from './build-history.ts';

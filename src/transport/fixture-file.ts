@@ -253,25 +253,37 @@ export async function writeFixture(file: string, fixture: FixtureFile, secrets: 
   await writeFileAtomic(file, text, io);
 }
 
+/** The model folders of `target`'s recordings under `root`, in name order (none when it cannot be read). */
+export async function modelFolders(root: string, target: string): Promise<string[]> {
+  const dir = join(root, folderName(target));
+  return (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => join(dir, e.name)).sort();
+}
+
+/** The `.json` files of a model folder, in name order. */
+export async function jsonFilesIn(folder: string): Promise<string[]> {
+  return (await readdir(folder, { withFileTypes: true }).catch(() => [])).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => join(folder, e.name)).sort();
+}
+
+/** The surface and site a fixture file's provenance names; undefined when it names none, or is no JSON or unreadable. */
+export async function fixtureSurface(file: string): Promise<{ surface: Surface; site?: string } | undefined> {
+  try {
+    const provenance = (JSON.parse(await readFile(file, 'utf8')) as { provenance?: { surface?: unknown; site?: unknown } } | null)?.provenance;
+    const surface = typeof provenance?.surface === 'string' && isSurface(provenance.surface) ? provenance.surface : undefined;
+    return surface ? { surface, ...(typeof provenance?.site === 'string' ? { site: provenance.site } : {}) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The surface and site a recorded target was recorded as, from the provenance of one of its fixtures (every
  * fixture of a target carries the same); undefined for a folder with no readable fixture or one recorded before
  * surfaces existed.
  */
 export async function recordedSurface(root: string, target: string): Promise<{ surface: Surface; site?: string } | undefined> {
-  const dir = join(root, folderName(target));
-  const models = (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  for (const model of models.slice(0, 3)) {
-    const files = (await readdir(join(dir, model)).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).sort();
-    if (!files[0]) continue;
-    try {
-      const provenance = (JSON.parse(await readFile(join(dir, model, files[0]), 'utf8')) as { provenance?: { surface?: unknown; site?: unknown } }).provenance;
-      const surface = typeof provenance?.surface === 'string' && isSurface(provenance.surface) ? provenance.surface : undefined;
-      if (!surface) return undefined;
-      return { surface, ...(typeof provenance?.site === 'string' ? { site: provenance.site } : {}) };
-    } catch {
-      return undefined;
-    }
+  for (const model of (await modelFolders(root, target)).slice(0, 3)) {
+    const [first] = await jsonFilesIn(model);
+    if (first) return fixtureSurface(first);
   }
   return undefined;
 }

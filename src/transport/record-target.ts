@@ -9,17 +9,16 @@
  * is recorded as it went, so replay shows the same `error` (or `stalled`). A target folder holds one surface's
  * recordings: a write into one recorded on another surface is refused. Files are replaced atomically.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
-import { folderName } from '../names.ts';
-import { isSurface, type Surface } from '../surfaces.ts';
+import type { Surface } from '../surfaces.ts';
 import type { Secret } from './auth/auth.ts';
 import { bodyText, excerpt, isRecord, parseJsonText } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
 import { describeRequest, isStreamResponse, type Exchange, type ExchangeRequest } from './exchange.ts';
-import { fixturePath, linkedFixtureFolder, linkedFolderProblem, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
+import { fixturePath, fixtureSurface, jsonFilesIn, linkedFixtureFolder, linkedFolderProblem, modelFolders, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
 import { sseStream } from './sse.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
@@ -171,24 +170,11 @@ async function deniedUnlikeBefore(exchanges: readonly Exchange[], model: string,
  * followed, and a recording that names no surface (made before surfaces) fits any.
  */
 export async function otherSurfaceIn(root: string, target: string, surface: Surface): Promise<{ file: string; surface: Surface } | undefined> {
-  const dir = join(root, folderName(target));
-  const models = (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  for (const model of models) {
-    const files = (await readdir(join(dir, model), { withFileTypes: true }).catch(() => [])).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name).sort();
+  for (const model of await modelFolders(root, target)) {
     // The first file that names a surface says the folder's: a note or a broken file before it names none.
-    for (const name of files) {
-      const file = join(dir, model, name);
-      const recorded = await readFile(file, 'utf8').then(
-        (text) => {
-          try {
-            return (JSON.parse(text) as { provenance?: { surface?: unknown } } | null)?.provenance?.surface;
-          } catch {
-            return undefined;
-          }
-        },
-        () => undefined,
-      );
-      if (typeof recorded !== 'string' || !isSurface(recorded)) continue;
+    for (const file of await jsonFilesIn(model)) {
+      const recorded = (await fixtureSurface(file))?.surface;
+      if (recorded === undefined) continue;
       if (recorded !== surface) return { file, surface: recorded };
       break;
     }
