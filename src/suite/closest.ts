@@ -1,6 +1,8 @@
 /**
  * @module suite/closest
- * "Did you mean" for misspelt ids: the known id with the smallest edit distance, if it is close enough.
+ * "Did you mean" for misspelt ids: the known id with the smallest edit distance, if it is close enough (closest);
+ * and the stricter slip (slipOf), for names that may rightly be new (a model version, a gateway) unless they are
+ * a known one written differently.
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   // Letter case is no edit: `OPENAI.GPT-OSS-20B` means `openai.gpt-oss-20b`, said as the candidate spells it.
@@ -30,4 +32,28 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length]!;
+}
+
+/**
+ * The known name `word` is a slip of, if any: the same up to letter case and separators (`xai.grok-4-3`,
+ * `us-west2`), or one letter added, dropped or changed in a name of six characters or more (`emulatr`). A changed
+ * digit is another version or region (`claude-opus-4-9` is no slip of `-4-7`), and short names differ by design.
+ */
+export function slipOf(word: string, known: readonly string[]): string | undefined {
+  const bare = (name: string) => name.toLowerCase().replace(/[.\-_:/\s]/g, '');
+  const plain = bare(word);
+  const same = known.find((name) => name !== word && bare(name) === plain);
+  if (same) return same;
+  return known.find((name) => Math.min(name.length, word.length) >= 6 && oneLetterApart(word.toLowerCase(), name.toLowerCase()));
+}
+
+/** Whether `a` and `b` differ by one letter (not a digit) added, dropped or changed. */
+function oneLetterApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const letter = (c: string | undefined) => c !== undefined && !/[0-9]/.test(c);
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) && letter(a[i]) && letter(b[i]);
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  return long.slice(i + 1) === short.slice(i) && letter(long[i]);
 }

@@ -6,6 +6,7 @@
  * nothing, and a claim on a check no loaded suite runs is never judged: either way a gate is off with no word.
  */
 import type { CheckSignature } from './check-signature.ts';
+import { slipOf } from './closest.ts';
 import type { Expectations } from './load-expectations.ts';
 import type { Catalog } from './load-catalog.ts';
 import type { SuiteSet } from './load-suites.ts';
@@ -21,30 +22,6 @@ export interface SetupWarningsInput {
   targets?: readonly string[];
   /** Claims on checks no suite runs as one count, not listed (a run says it at every start; `validate` lists them). @default false */
   brief?: boolean;
-}
-
-/**
- * The known name `word` is a slip of, if any: the same up to letter case and separators (`xai.grok-4-3`,
- * `us-west2`), or one letter added, dropped or changed in a name of six characters or more (`emulatr`). A changed
- * digit is another version or region (`claude-opus-4-9` is no slip of `-4-7`), and short names differ by design.
- */
-export function slipOf(word: string, known: readonly string[]): string | undefined {
-  const bare = (name: string) => name.toLowerCase().replace(/[.\-_:/\s]/g, '');
-  const plain = bare(word);
-  const same = known.find((name) => name !== word && bare(name) === plain);
-  if (same) return same;
-  return known.find((name) => Math.min(name.length, word.length) >= 6 && oneLetterApart(word.toLowerCase(), name.toLowerCase()));
-}
-
-/** Whether `a` and `b` differ by one letter (not a digit) added, dropped or changed. */
-function oneLetterApart(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  const letter = (c: string | undefined) => c !== undefined && !/[0-9]/.test(c);
-  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) && letter(a[i]) && letter(b[i]);
-  const [long, short] = a.length > b.length ? [a, b] : [b, a];
-  return long.slice(i + 1) === short.slice(i) && letter(long[i]);
 }
 
 /** One line per warning, each naming where (`file:line:col`, or the model and check) and what to do. */
