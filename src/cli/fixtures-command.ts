@@ -4,8 +4,9 @@
  * `fixtures/emulator/` and bedrock-runtime into `fixtures/runtime.emulator/`, so that the default replay shows both
  * surfaces and the migration view. Starts the emulator on a free loopback port with a throwaway key, runs every
  * suite for every catalog model in record mode (provenance: emulator) into a fresh folder, and only then replaces
- * the target's folder with it. Models the catalog says vary (a claim that lists several values) are recorded again
- * with three trials, so that replay shows them as they are: flaky.
+ * the target's folder with it. Models the emulator varies on repeats (a claim that lists several values it plays in
+ * turn; not one that lists them because sources disagree by region or say nothing, see profile-from-catalog.ts
+ * NOT_VARIED) are recorded again with three trials, so that replay shows them as they are: flaky.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
+import { variesOnRepeat } from '../emulator/profile.ts';
 import { startEmulator } from '../emulator/server.ts';
 import { FLAVOURS, type EmulatedSurface } from '../emulator/surface.ts';
 import { HarnessError } from '../errors.ts';
@@ -58,7 +60,7 @@ async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suit
   try {
     const pass = (models: string[], repeat: number) => recordPass(catalog, catalogFile, { ...flags, fixtures: fresh }, { target, surface }, models, repeat, root, version, io);
     let exitCode = await pass([], 1);
-    const varying = catalog.models.filter((m) => [...m.expect.values()].some((claim) => Array.isArray(claim.value))).map((m) => m.id);
+    const varying = [...profilesFromCatalog(catalog, {}, surface).values()].filter(variesOnRepeat).map((profile) => profile.id);
     if (exitCode === 0 && varying.length) exitCode = await pass(varying, VARYING_TRIALS);
     if (exitCode !== 0) {
       io.err.write(`fixtures: the recording did not pass its own gate (exit ${exitCode}); ${folder} was left as it was\n`);

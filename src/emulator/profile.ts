@@ -222,6 +222,12 @@ export const DEFAULT_BEHAVIORS: Behaviors = {
   reasoningSummary: 'summary',
 };
 
+/** Whether the profile answers a repeat of a request otherwise than the first time (it has variants that differ). */
+export function variesOnRepeat(profile: ModelProfile): boolean {
+  const variants = profile.behaviors.variants ?? [];
+  return variants.some((variant) => JSON.stringify(variant) !== JSON.stringify(variants[0]));
+}
+
 /** The profile as it answers the `occurrence`-th repeat (from 0) of the same request: its variant, if it has some. */
 export function variantFor(profile: ModelProfile, occurrence: number): ModelProfile {
   const variants = profile.behaviors.variants;
