@@ -270,20 +270,26 @@ function sortRecord<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Several runs' tables as one (the shards or regions of a merge): fingerprints by id, exchanges by key. */
+/**
+ * Several runs' tables as one (the shards or regions of a merge): fingerprints by id, exchanges by key. The keys come
+ * from files, so the maps have no prototype: a key named `constructor` would otherwise read Object.prototype's
+ * member and the merge would write into it (prototype pollution).
+ */
 export function mergeShapeTables(tables: readonly ShapeTable[]): ShapeTable | undefined {
   if (tables.length === 0) return undefined;
-  const fingerprints: Record<string, ShapeFingerprint> = {};
-  const exchanges: ShapeTable['exchanges'] = {};
+  const fingerprints: Record<string, ShapeFingerprint> = Object.create(null);
+  const exchanges: ShapeTable['exchanges'] = Object.create(null);
   for (const table of tables) {
-    for (const [id, fingerprint] of Object.entries(table.fingerprints)) fingerprints[id] ??= fingerprint;
+    for (const [id, fingerprint] of Object.entries(table.fingerprints)) if (!Object.hasOwn(fingerprints, id)) fingerprints[id] = fingerprint;
     for (const [cell, byApi] of Object.entries(table.exchanges)) {
-      const into = (exchanges[cell] ??= {});
+      const into = Object.hasOwn(exchanges, cell) ? exchanges[cell]! : (exchanges[cell] = Object.create(null) as Record<string, Record<string, string[]>>);
       for (const [api, keys] of Object.entries(byApi)) {
-        const to = (into[api] ??= {});
-        for (const [key, ids] of Object.entries(keys)) to[key] = [...new Set([...(to[key] ?? []), ...ids])].sort();
+        const to = Object.hasOwn(into, api) ? into[api]! : (into[api] = Object.create(null) as Record<string, string[]>);
+        for (const [key, ids] of Object.entries(keys)) to[key] = [...new Set([...(Object.hasOwn(to, key) ? to[key]! : []), ...ids])].sort();
       }
     }
   }
-  return { fingerprints: sortRecord(fingerprints), exchanges: sortRecord(exchanges) };
+  // Plain objects again (Object.fromEntries defines each key as data, whatever its name), as a run's table is.
+  const plain = Object.entries(exchanges).map(([cell, byApi]) => [cell, Object.fromEntries(Object.entries(byApi).map(([api, keys]) => [api, Object.fromEntries(Object.entries(keys))]))] as const);
+  return { fingerprints: sortRecord(fingerprints), exchanges: sortRecord(Object.fromEntries(plain)) };
 }

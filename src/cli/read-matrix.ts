@@ -18,6 +18,7 @@ import { Ajv } from 'ajv';
 import { CHECK_STATUSES } from '../checks/types.ts';
 import { HarnessError } from '../errors.ts';
 import { knownFields } from './known-fields.ts';
+import { pairKeyProblem, runClaimProblem } from './matrix-claims.ts';
 import { boundResult } from '../report/bound-result.ts';
 import { finishMatrix, isGating } from '../report/build-matrix.ts';
 import { wasNotReached } from '../report/gate.ts';
@@ -85,9 +86,9 @@ export function parseMatrix(value: unknown, file: string): Matrix {
  */
 export async function readMatrix(file: string): Promise<Matrix> {
   let value: unknown;
+  let text: string | undefined;
   try {
     const handle = await open(file, 'r');
-    let text: string;
     try {
       const { size } = await handle.stat();
       if (size > MAX_MATRIX_BYTES) {
@@ -100,6 +101,12 @@ export async function readMatrix(file: string): Promise<Matrix> {
     value = JSON.parse(text);
   } catch (cause) {
     if (cause instanceof HarnessError) throw cause;
+    if (cause instanceof SyntaxError && text !== undefined) {
+      // Said by where, not by JSON.parse's message: that quotes the file's own bytes, which are data, not words to print.
+      const { atPosition, syntaxErrorAt } = await import('../transport/fixture-schema.ts');
+      const where = atPosition(text, syntaxErrorAt(text)) || ' (the position is not known)';
+      throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: not valid JSON${where}; ${FIX}`, { cause });
+    }
     throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: cannot read a matrix.json there (${inertLine((cause as Error).message, 200)}); ${FIX}`, { cause });
   }
   return parseMatrix(value, file);
@@ -184,7 +191,7 @@ function inconsistency(matrix: Matrix): string | undefined {
     listProblem(matrix.models, 'models', (id) => nameProblem(id, 'model id')) ??
     listProblem(matrix.checks, 'checks', (id) => (CHECK_ID.test(id) ? undefined : `${shown(id)} is not a check id (lower-case letters, digits, . and -)`));
   if (listed) return listed;
-  const described = describedProblem(matrix);
+  const described = describedProblem(matrix) ?? pairKeyProblem(matrix) ?? runClaimProblem(matrix);
   if (described) return described;
   const checks = new Map(matrix.checks.map((c, i) => [c.id, { check: c, i }]));
   for (const [i, c] of matrix.checks.entries()) {

@@ -3,7 +3,7 @@
  * The commands that work on saved runs: `report` (render every format again from a matrix.json), `compare`,
  * `merge` (shards or regions into one matrix) and `table` (a capability table); `bless` is in bless-command.ts.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { HarnessError } from '../errors.ts';
@@ -19,6 +19,8 @@ import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
 import { readThenRemoveEarlier } from './earlier-reports.ts';
 import { readMatrix } from './read-matrix.ts';
+import { checkReportDir, fileIdentity } from './report-dir-guard.ts';
+import { sameRunTwice } from './same-run-twice.ts';
 import { appendStepSummary } from './step-summary-file.ts';
 
 
@@ -29,6 +31,8 @@ import { appendStepSummary } from './step-summary-file.ts';
  */
 export async function reportCommand(file: string, flags: { reportDir?: string; baseline?: string }, out: NodeJS.WritableStream): Promise<number> {
   const reportDir = flags.reportDir ?? dirname(resolve(file));
+  const inputs = [file, ...(flags.baseline ? [flags.baseline] : [])];
+  await checkReportDir(reportDir, inputs, { command: 'report', rewrites: file });
   const matrix = await readThenRemoveEarlier(reportDir, [file, ...(flags.baseline ? [flags.baseline] : [])], async () => {
     const read = await readMatrix(file);
     return flags.baseline ? finishMatrix({ ...read, comparison: compareMatrices(await readMatrix(flags.baseline), read) }) : read;
@@ -61,6 +65,7 @@ export async function compareSurfacesCommand(files: string[], flags: { json?: bo
 
 export async function mergeCommand(files: string[], flags: { reportDir: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   if (files.length < 2) throw new HarnessError('HARNESS_USAGE', 'merge: give two or more matrix.json files (shards of one run, or one run per region)');
+  await checkReportDir(flags.reportDir, files, { command: 'merge' });
   const merged = await readThenRemoveEarlier(flags.reportDir, files, async () => mergeMatrices(await Promise.all(files.map(readMatrix)), files));
   const written = await writeDefaultReports(merged, flags.reportDir);
   const problems = [...merged.gate.problems.map((p) => `  ${inertLine(p.message, 2000)}`), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
@@ -96,12 +101,6 @@ export async function writeOutputFile(file: string, text: string, words: { asker
   }
 }
 
-/** The file a path names (through links, a hard link too), or undefined when there is none to name yet. */
-async function fileIdentity(path: string): Promise<string | undefined> {
-  // As bigints: a file id of NTFS or ReFS does not fit a double, and two files could compare equal.
-  const found = await stat(path, { bigint: true }).catch(() => undefined);
-  return found ? `${found.dev}:${found.ino}` : undefined;
-}
 
 /**
  * `table`'s arguments checked before anything is read or written: `--long` is for csv and json, a matrix given twice
@@ -122,7 +121,10 @@ async function checkTableArguments(files: readonly string[], flags: { format: st
 export async function tableCommand(files: string[], flags: { format: string; out?: string; long?: boolean }, out: NodeJS.WritableStream): Promise<number> {
   if (files.length === 0) throw new HarnessError('HARNESS_USAGE', 'table: give one or more matrix.json files (one per region is fine)');
   await checkTableArguments(files, flags);
-  const table = buildCapabilityTable(await Promise.all(files.map(readMatrix)));
+  const matrices = await Promise.all(files.map(readMatrix));
+  const twice = sameRunTwice(matrices, files);
+  if (twice) throw new HarnessError('HARNESS_USAGE', `table: ${twice}`);
+  const table = buildCapabilityTable(matrices);
   const long = { long: flags.long === true };
   const formats: Record<string, () => string> = { markdown: () => tableMarkdown(table), csv: () => tableCsv(table, long), json: () => tableJson(table, long) };
   const render = formats[flags.format];

@@ -16,7 +16,7 @@ import { mergeShapeTables } from '../checks/shape.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from './inert-text.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
-import { maxErrorsOf } from './gate.ts';
+import { maxErrorsOf, wasInterrupted, wasNotReached } from './gate.ts';
 import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixComparison, type MatrixResult, type UsageTotals } from './matrix.ts';
 import { mergeTargets, targetDifference } from './merge-targets.ts';
 import { parseShard } from '../shard-spec.ts';
@@ -39,7 +39,12 @@ export function incompleteness(matrices: readonly Matrix[]): string[] {
     const whole = inputs.filter((m) => !m.run.selection.shard);
     const shards = inputs.filter((m) => m.run.selection.shard);
     if (whole.length > 1) problems.push(`run ${id} is given ${whole.length} times`);
-    if (whole.length && shards.length) problems.push(`run ${id} is given whole and as shards (${shards.map((m) => m.run.selection.shard).join(', ')})`);
+    if (whole.length && shards.length) {
+      // The file without a shard may be a merge of some of the shards, which records no shard list: which shards it
+      // holds is not known, so none is called missing (it may hold them); the shards' own files merge as one.
+      problems.push(`run ${id} is given whole and as shards (${shards.map((m) => m.run.selection.shard).join(', ')}): a file of the whole run, or a merge of some of its shards, cannot be merged with shards of the same run; merge every shard's own matrix.json at once`);
+      continue;
+    }
     if (!shards.length) continue;
     const parsed = shards.map((m) => parseShard(m.run.selection.shard!)).map((x) => (x ? { i: x.index, n: x.count } : undefined));
     const counts = [...new Set(parsed.map((p) => p?.n))];
@@ -238,27 +243,31 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
       const k = key(result);
       const seen = results.get(k);
       if (!seen) order.push(k);
-      if (!seen || (seen.notRun && !result.notRun)) results.set(k, result);
+      // A cell one input ran wins; of two not run, the shard that stopped before it says why (not reached), whatever
+      // the order of the files: the other input only says it was not its cell.
+      if (!seen || (seen.notRun && !result.notRun) || (seen.notRun && result.notRun && wasNotReached(result) && !wasNotReached(seen))) results.set(k, result);
     }
   }
-  const usage: Record<string, UsageTotals> = {};
+  // Keyed by what the files say: a Map, so a key named like an Object.prototype member (`toString`) is a key.
+  const usage = new Map<string, UsageTotals>();
   // The same file given twice is counted once (the gate already fails on it).
   const distinct = [...new Map(matrices.map((m) => [`${m.run.id}\u0000${m.run.selection.shard ?? ''}\u0000${m.run.startedAt}`, m])).values()];
   for (const matrix of distinct) {
     for (const [k, u] of Object.entries(matrix.totals.perModel)) {
-      const seen = usage[k];
-      usage[k] = seen ? { ...sumUsage([seen, u]), wallMs: Math.max(seen.wallMs ?? 0, u.wallMs ?? 0) } : { ...u };
+      const seen = usage.get(k);
+      usage.set(k, seen ? { ...sumUsage([seen, u]), wallMs: Math.max(seen.wallMs ?? 0, u.wallMs ?? 0) } : { ...u });
     }
   }
   const startedAt = matrices.map((m) => m.run.startedAt).sort()[0]!;
   const finishedAt = matrices.map((m) => m.run.finishedAt).sort().at(-1)!;
   const ids = [...new Set(matrices.map((m) => m.run.id))];
   const latencies = distinct.flatMap((m) => (m.totals.latency ? [m.totals.latency] : []));
-  const latency = latencies.length ? Object.assign({}, ...latencies) as NonNullable<Matrix['totals']['latency']> : undefined;
+  const latency = latencies.length ? (Object.fromEntries(latencies.flatMap((l) => Object.entries(l))) as NonNullable<Matrix['totals']['latency']>) : undefined;
   const span = new Date(finishedAt).getTime() - new Date(startedAt).getTime();
-  const partial = matrices.filter((m) => m.run.partial);
+  // An interrupted input is partial whatever its partial flag says: the gate of `report` says so of it, and so does merge.
+  const partial = matrices.filter((m) => m.run.partial || wasInterrupted(m.run));
   const incomplete = incompleteness(matrices);
-  const reasons = [...incomplete.map((p) => `merge: ${p}`), ...partial.map((m) => `${runName(m)}: ${m.run.partialReason ?? 'partial'}`)];
+  const reasons = [...incomplete.map((p) => `merge: ${p}`), ...partial.map((m) => `${runName(m)}: ${m.run.partialReason ?? (wasInterrupted(m.run) ? 'interrupted' : 'partial')}`)];
   const targets = mergeTargets(matrices.flatMap((m) => m.targets));
   const checks = unionBy(matrices.map((m) => m.checks), (c) => c.id);
   const models = unionBy(matrices.map((m) => m.models), (m) => m.id);
@@ -280,8 +289,8 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
     results: [...order.map((k) => results.get(k)!), ...unselectedCells(matrices, { targets, models, checks }, results)],
     totals: {
       ...first.totals,
-      usage: sumUsage(Object.values(usage)),
-      perModel: sortedKeys(usage),
+      usage: sumUsage([...usage.values()]),
+      perModel: sortedKeys(Object.fromEntries(usage)),
       wallMs: Math.max(...matrices.map((m) => m.totals.wallMs)),
       ...(latency ? { latency: sortedKeys(latency) } : {}),
     },

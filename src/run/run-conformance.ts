@@ -116,6 +116,7 @@ export async function finishRun(request: RunRequest, engine: RunEngine, startedA
     finishedAt: new Date(),
     ...(partial ? { partial } : {}),
     filters: request.filters,
+    work: request.work,
     ...(request.shard ? { shard: request.shard } : {}),
     ...(request.baseline ? { baseline: request.baseline } : {}),
     latency: output.latency,

@@ -8,7 +8,7 @@ import { shapeTable, type ShapeSample } from '../checks/shape.ts';
 import { modelsOn, plannedOn } from '../plan/plan.ts';
 import { buildMatrix, finishMatrix } from '../report/build-matrix.ts';
 import { compareMatrices } from '../report/compare.ts';
-import { cellKey, type ApiLatency, type Matrix, type MatrixTarget, type UsageTotals } from '../report/matrix.ts';
+import { cellKey, resultKey, type ApiLatency, type Matrix, type MatrixTarget, type UsageTotals } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { LoadedPlan } from './load-plan.ts';
 import type { RecordingProvenance } from './model-session.ts';
@@ -37,7 +37,16 @@ export interface RunMatrixInput {
   latency?: ReadonlyMap<string, readonly LatencySample[]>;
   /** Shape fingerprints per `target/model`, kept like the latency samples. */
   shapes?: ReadonlyMap<string, readonly ShapeSample[]>;
+  /**
+   * The cells and checks this run selected (its shard's, after filters and -t). A stopped run calls only these "not
+   * reached" when they produced nothing; the others were never its to run. Without it, every missing cell of a
+   * stopped run is "not reached".
+   */
+  work?: readonly { target: string; model: string; checks: readonly { id: string }[] }[];
 }
+
+/** Why a planned cell this run did not select has no result, stopped or not. */
+const ELSEWHERE_REASON = 'not run: filtered out (a model filter or -t) or in another shard';
 
 export function buildRunMatrix(input: RunMatrixInput): Matrix {
   const { config, loaded, partial } = input;
@@ -88,9 +97,26 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
     catalogModels: loaded.catalog.models.map((m) => m.id),
     ...(input.latency ? { latency: latencyTotals(input.latency) } : {}),
     ...(input.shapes?.size ? { shapes: shapeTable(input.shapes) } : {}),
-    missingReason: partial ? `not reached: ${partial.reason}` : 'not run: filtered out (a model filter or -t) or in another shard',
+    missingReason: partial ? `not reached: ${partial.reason}` : ELSEWHERE_REASON,
   });
-  return input.baseline ? finishMatrix({ ...built, comparison: compareMatrices(input.baseline, built) }) : built;
+  const labelled = partial && input.work ? elsewhereNotReached(built, input.work) : built;
+  return input.baseline ? finishMatrix({ ...labelled, comparison: compareMatrices(input.baseline, labelled) }) : labelled;
+}
+
+/**
+ * A stopped run's matrix with the missing cells it never selected (another shard's, filtered out) said as such, not
+ * "not reached": the stop did not keep them from running, and a merge of the shards must not read them as the run's
+ * loss (nor change its words with the order of the files).
+ */
+function elsewhereNotReached(matrix: Matrix, work: NonNullable<RunMatrixInput['work']>): Matrix {
+  const selected = new Set(work.flatMap((cell) => cell.checks.map((c) => resultKey({ target: cell.target, model: cell.model, check: c.id }))));
+  let changed = false;
+  const results = matrix.results.map((r) => {
+    if (!r.notRun || selected.has(resultKey(r))) return r;
+    changed = true;
+    return { ...r, reason: ELSEWHERE_REASON };
+  });
+  return changed ? finishMatrix({ ...matrix, results }) : matrix;
 }
 
 /** p50/p95 per `target/model` and API of the times to headers, first token (streams) and last byte. */

@@ -1,0 +1,67 @@
+/**
+ * @module cli/matrix-claims
+ * What read-matrix checks of a matrix.json beyond its cells: that the per-pair maps (`totals.perModel`,
+ * `totals.latency`, `shapes.exchanges`) are keyed `target/model` with a target the file lists, and that what `run` says
+ * (partial, interrupted, shard, filters) fits the cells that were not run. A file a run or a merge wrote always
+ * fits; one that does not was edited or damaged, and would otherwise read as something it is not (a lost shard as a
+ * pass, a key named `constructor` as a way into Object.prototype when merged).
+ */
+import { inertLine } from '../report/inert-text.ts';
+import type { Matrix } from '../report/matrix.ts';
+import { displayPath } from '../json-path.ts';
+
+const EDITED = 'this matrix.json was edited or is damaged; use the file the run (or merge) wrote';
+const shown = (value: unknown) => inertLine(JSON.stringify(value) ?? String(value), 120);
+
+/**
+ * The first key of a per-pair map that is not `target/model` with a target the file lists, or a shape id
+ * `shapes.fingerprints` does not hold. Such a key is no cell of the run; merged or compared, a key named like an
+ * Object.prototype member (`constructor`, `toString`) would read or write the prototype instead.
+ */
+export function pairKeyProblem(matrix: Matrix): string | undefined {
+  // `<target>/` of a listed target is enough (as history files are read): a shard run with an older catalog may
+  // keep a model's figures the file no longer lists. A key with that prefix is never an Object.prototype member.
+  const targets = matrix.targets.map((t) => `${t.id}/`);
+  const usageKey = (key: string) => targets.some((t) => key.startsWith(t) && key.length > t.length);
+  const maps: [[string, string], object | undefined][] = [
+    [['totals', 'perModel'], matrix.totals.perModel],
+    [['totals', 'latency'], matrix.totals.latency],
+    [['shapes', 'exchanges'], matrix.shapes?.exchanges],
+  ];
+  for (const [path, map] of maps) {
+    for (const key of Object.keys(map ?? {})) {
+      if (usageKey(key)) continue;
+      return `${inertLine(displayPath([...path, key]), 300)}: ${shown(key)} is not "<target>/<model>" with a target this file lists; ${EDITED}`;
+    }
+  }
+  const fingerprints = matrix.shapes?.fingerprints ?? {};
+  for (const [cell, byApi] of Object.entries(matrix.shapes?.exchanges ?? {})) {
+    for (const [api, keys] of Object.entries(byApi)) {
+      for (const [exchange, ids] of Object.entries(keys)) {
+        const missing = ids.find((id) => !Object.hasOwn(fingerprints, id));
+        if (missing !== undefined) return `${inertLine(displayPath(['shapes', 'exchanges', cell, api, exchange]), 300)}: the fingerprint ${shown(missing)} is not in shapes.fingerprints; ${EDITED}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The reason a run gives the cells it did not run because a filter or another shard took them (run-matrix.ts). */
+const ELSEWHERE = /^not run: filtered out \(a model filter or -t\)|\banother shard\b/;
+
+/**
+ * What `run` claims that the cells contradict. A run writes `interrupted` only with `partial` (run-matrix.ts); a
+ * cell "not run here (filtered out or another shard's)" is in a file only when the run was a shard or filtered, or
+ * in a merge that lacks a shard, which says partial. A file that claims none of these yet has such cells lost them:
+ * a shard's file with its shard removed, or a merge of some shards made to say it is whole, would gate as a pass with
+ * the other shards' cells never run.
+ */
+export function runClaimProblem(matrix: Matrix): string | undefined {
+  const { run } = matrix;
+  if (run.interrupted === true && !run.partial) return `run.interrupted: true, but run.partial is false (a run that was interrupted says partial too); ${EDITED}`;
+  // A file in which nothing ran fails its gate ("nothing ran") whatever it claims: only one that could pass is refused.
+  if (run.partial || run.selection.shard !== undefined || run.selection.filters.length > 0 || matrix.results.every((r) => r.notRun)) return undefined;
+  const i = matrix.results.findIndex((r) => r.notRun === true && ELSEWHERE.test(r.reason));
+  if (i < 0) return undefined;
+  return `results[${i}].reason: ${shown(matrix.results[i]!.reason)}, but run.selection has no shard and no filter and run.partial is false (only a shard, a filtered run or a merge that lacks a shard leaves such a cell, and the merge says partial); ${EDITED}`;
+}
