@@ -149,7 +149,7 @@ describe('a bodiless 204 to a request for a completion', () => {
 describe('a 2xx event stream of keep-alive comments only', () => {
   const keepAlives = { status: 200, headers: { 'content-type': 'text/event-stream' }, body: ': keep-alive\n\n: keep-alive\n\n' };
 
-  it('never began: it is tried again like an empty stream, and judged when every attempt says so', async () => {
+  it('never began: it is tried again like an empty stream, and an outage (error) when every attempt says so', async () => {
     const proxy = await startProxy(emulator.url, { answer: (request) => (request.body.includes('"stream":true') ? keepAlives : undefined) });
     try {
       const seen: Exchange[] = [];
@@ -157,7 +157,8 @@ describe('a 2xx event stream of keep-alive comments only', () => {
       const streams = seen.filter((ex) => ex.request.body?.includes('"stream":true'));
       expect(streams.length).toBeGreaterThan(0);
       for (const exchange of streams) expect(exchange.attempts).toBe(3);
-      expect(results.get('stream.chat-completions')!.status).toBe('fail');
+      expect(results.get('stream.chat-completions')!.status).toBe('error');
+      expect(results.get('stream.chat-completions')!.reason).toMatch(/sent no event on all 3 attempts \(keep-alive comments only\)/);
     } finally {
       await proxy.close();
     }

@@ -52,6 +52,19 @@ export function settleWithout(input: CheckInput): CheckResult {
 const show = (value: Observed) => JSON.stringify(value);
 
 /**
+ * `skipped` when a case the check reads was not run (a stop, a spend cap: the only way a case outcome is
+ * `skipped`): a verdict on the cases that ran would rest on part of what the check reads, and the case not run may
+ * be the one that decides. A case the plan left out (an API the model does not serve) is `unsupported`, not this.
+ */
+function notRunCase(input: CheckInput): CheckResult | undefined {
+  const notRun = input.outcomes.find((o) => o.kind === 'skipped');
+  if (!notRun || notRun.kind !== 'skipped') return undefined;
+  const of = input.outcomes.length;
+  const reason = `not judged: case ${notRun.caseId} was not run (${notRun.reason}); a verdict on the other ${of - 1} case(s) would rest on part of what this check reads`;
+  return { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason, evidence: [] };
+}
+
+/**
  * Compares `observed` with the model's expectation. With none stated, a check that has an OpenAI reference value
  * still says whether the observation matches it (so a new model's deviations show), but the result has
  * `expected: null` and does not gate the run.
@@ -65,6 +78,8 @@ export function judge(
 ): CheckResult {
   const tail = detail ? `; ${detail}` : '';
   const expectation = input.expectation;
+  const cut = notRunCase(input);
+  if (cut) return cut;
   if (expectation) {
     const pass = meets(expectation.value, observed);
     return {

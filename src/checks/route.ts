@@ -21,6 +21,7 @@ export const OPENAI_PREFIXES = ['/v1', '/openai/v1'] as const;
 export const ANTHROPIC_PREFIX = SURFACE_RULES.mantle.anthropicPrefix;
 
 type PrefixState = 'serves' | 'refuses' | 'unknown';
+type ErrorOutcome = Extract<CaseOutcome, { kind: 'error' }>;
 
 interface Observation {
   caseId: string;
@@ -31,9 +32,13 @@ interface Observation {
   unread?: string;
 }
 
-function observations(input: CheckInput, api?: ApiId): Observation[] {
+/**
+ * `broken`: read the exchanges of outcomes in error too (each one unread), for a check that must not decide from
+ * the other probes alone when one probe's every prefix failed.
+ */
+function observations(input: CheckInput, api?: ApiId, broken = false): Observation[] {
   return input.outcomes
-    .filter((o): o is CompletedOutcome => o.kind === 'completed' && (api === undefined || o.api === api))
+    .filter((o): o is CompletedOutcome | ErrorOutcome => (o.kind === 'completed' || (broken && o.kind === 'error')) && (api === undefined || o.api === api))
     .flatMap((o) =>
       o.exchanges.map((exchange) => {
         const unread = unreadAnswer(exchange);
@@ -62,13 +67,16 @@ function unreadAnswer(exchange: Exchange): string | undefined {
   return undefined;
 }
 
-/** A route-level refusal ("not on this route", Berm, unknown model) settles the prefix even if another API timed out. */
-function prefixState(seen: Observation[]): PrefixState {
+/**
+ * A route-level refusal ("not on this route", Berm, unknown model) settles the prefix even if another API timed out.
+ * `gap`: a probe that broke before it asked this prefix, so "every answer refuses" cannot be told.
+ */
+function prefixState(seen: Observation[], gap = false): PrefixState {
   if (seen.some((o) => o.classification && servesModel(o.classification.kind))) return 'serves';
   if (seen.some((o) => o.classification && (o.classification.kind === 'route-unsupported' || o.classification.kind === 'model-unknown'))) {
     return 'refuses';
   }
-  if (seen.length > 0 && seen.every((o) => o.classification && refusesModel(o.classification.kind))) return 'refuses';
+  if (!gap && seen.length > 0 && seen.every((o) => o.classification && refusesModel(o.classification.kind))) return 'refuses';
   return 'unknown';
 }
 
@@ -105,16 +113,29 @@ function notProbed(input: CheckInput, seen: Observation[]): CheckResult | undefi
   return settleWithout(input);
 }
 
+/**
+ * A probe not run (a stop, a spend cap) may be the one that decides, so nothing is judged from the others; a model
+ * the endpoint says does not exist is settled by that finding.
+ */
+function notAllAsked(input: CheckInput): CheckResult | undefined {
+  const unread = input.outcomes.some((o) => o.kind === 'skipped' || (o.kind === 'error' && o.error.code === 'HARNESS_MODEL_NOT_FOUND'));
+  return unread ? settleWithout(input) : undefined;
+}
+
 export const pathPrefix: CheckDefinition = {
   id: 'path-prefix',
   title: 'Which OpenAI route prefix serves the model',
   api: null,
   vocabulary: ['/v1', '/openai/v1', 'both', 'none'],
   run(input) {
-    const seen = observations(input).filter((o) => (OPENAI_PREFIXES as readonly string[]).includes(o.exchange.prefix));
-    const early = notProbed(input, seen);
+    const openai = (o: { exchange: Exchange }) => (OPENAI_PREFIXES as readonly string[]).includes(o.exchange.prefix);
+    const early = notProbed(input, observations(input).filter(openai)) ?? notAllAsked(input);
     if (early) return early;
-    const states = OPENAI_PREFIXES.map((prefix) => ({ prefix, state: prefixState(seen.filter((o) => o.exchange.prefix === prefix)) }));
+    // A probe whose every prefix broke still counts: its prefixes are unknown unless the other probes settle them.
+    const seen = observations(input, undefined, true).filter(openai);
+    const broken = input.outcomes.filter((o): o is ErrorOutcome => o.kind === 'error' && o.api !== 'messages' && o.api !== 'count-tokens');
+    const gap = (prefix: string) => broken.some((o) => !o.exchanges.some((ex) => ex.prefix === prefix));
+    const states = OPENAI_PREFIXES.map((prefix) => ({ prefix, state: prefixState(seen.filter((o) => o.exchange.prefix === prefix), gap(prefix)) }));
     const serving = states.filter((s) => s.state === 'serves').map((s) => s.prefix);
     const unknown = states.filter((s) => s.state === 'unknown').map((s) => s.prefix);
     const detail = describeAll(seen);
@@ -174,6 +195,8 @@ export function resolveApiRoute(outcomes: readonly CaseOutcome[], api: ApiId, pr
  * API error means it exists somewhere; a timeout means nothing can be told.
  */
 export function modelNotFound(outcomes: readonly CaseOutcome[], model: string): string | undefined {
+  // A probe that broke on every prefix or was not run may be the one that finds the model.
+  if (outcomes.some((o) => o.kind !== 'completed')) return undefined;
   const seen = observations({ model, expectation: null, outcomes });
   if (seen.length === 0 || seen.some((o) => !o.classification)) return undefined;
   const unknown = seen.filter((o) => o.classification!.kind === 'model-unknown');

@@ -9,7 +9,9 @@ import type { RunConfig } from '../run/run-config.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { createAuth } from '../transport/auth/create-auth.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
-import { redactorFor, sendHttp } from '../transport/http-exchange.ts';
+import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
+import { redactorFor, sendHttp, type HttpOptions } from '../transport/http-exchange.ts';
+import { retryAfterMs } from '../transport/retrying-target.ts';
 
 /** The run's credentials; a missing key says how to reach a local server that needs none. */
 function authFor(config: RunConfig, target: RunConfig['targets'][number]) {
@@ -29,7 +31,8 @@ export async function preflight(config: RunConfig): Promise<void> {
     const auth = authFor(config, target);
     // The surface's documented prefix: bedrock-runtime serves its OpenAI APIs under /openai/v1.
     const prefix = SURFACE_RULES[target.surface].openaiPrefixes[0]!;
-    const exchange = await sendHttp(
+    const exchange = await sendRetried(
+      config,
       { method: 'GET', path: `${prefix}/models`, headers: { accept: 'application/json' } },
       { step: 'preflight', prefix },
       { baseUrl: target.baseUrl, auth, timeoutMs: Math.min(config.timeoutMs, 30_000) },
@@ -52,10 +55,27 @@ export async function preflight(config: RunConfig): Promise<void> {
 }
 
 /**
+ * The preflight under the run's retry policy (--retries, --retry-delay, Retry-After): one reset of the one request
+ * stopped the whole run with "cannot reach". Retried: a failed or reset connection, a body cut short, a 5xx, a 429;
+ * what still fails after the last retry is judged as before (a 5xx or 429 lets the run go on). A timeout is not
+ * retried: it lets the run go on already, and waiting --timeout again per retry delays every run for nothing.
+ */
+async function sendRetried(config: RunConfig, request: ExchangeRequest, context: { step: string; prefix: string }, options: HttpOptions): Promise<Exchange> {
+  for (let attempt = 1; ; attempt++) {
+    const exchange = await sendHttp(request, context, options);
+    const status = exchange.response?.status ?? 0;
+    const transient = exchange.error ? exchange.error.code === 'HARNESS_CONNECTION' || exchange.error.code === 'HARNESS_STREAM_CUT' : status >= 500 || status === 429;
+    if (!transient || attempt > config.retries) return { ...exchange, attempts: attempt };
+    const backoff = config.retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, retryAfterMs(exchange) ?? backoff)));
+  }
+}
+
+/**
  * What to check when the endpoint refused the credentials, as the run sent them: `--auth none` sends none of its own,
  * so only the --header-env values (or nothing at all) can have been refused.
  */
-function credentialsToCheck(auth: RunConfig['auth']): string {
+export function credentialsToCheck(auth: RunConfig['auth']): string {
   const headers = (auth.headerEnv ?? []).map(({ header, env }) => `${header} from ${env}`);
   const headerEnv = headers.length ? `the --header-env values (${headers.join(', ')})` : undefined;
   if (auth.kind === 'bearer') return `the key in ${auth.apiKeyEnv} (or pick another variable with --api-key-env)${headerEnv ? ` and ${headerEnv}` : ''}`;

@@ -218,8 +218,15 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
   if (end.fatal) {
     // The job's page says why the run stopped (its partial matrix, gate and reason), as the console does.
     if (!end.writeError) await appendStepSummary(end.matrix, io.err);
+    // The partial matrix was written, and its gate is the cells' (often exit 1): said here, or a reader takes the
+    // file's gate for the run's. The run exits 2, as documented.
+    if (!flags.quiet && !end.writeError && end.files.length) {
+      io.out.write(`reports (partial): ${end.files.map((f) => relative(process.cwd(), f) || f).join(', ')}\n`);
+      io.out.write(`gate: not the exit code: the partial matrix says ${gateLine(end.matrix.gate)}, but the run exits 2 (the credentials were rejected mid-run)\n`);
+    }
+    const { credentialsToCheck } = await import('./preflight.ts');
     // The fatal message quotes the endpoint's (redacted) message: one inert, bounded line, as every endpoint string.
-    throw new HarnessError('HARNESS_AUTH_REJECTED', `${inertLine(end.fatal.message)}. The run stopped; check the key in ${config.auth.apiKeyEnv} (or --api-key-env / --auth).`);
+    throw new HarnessError('HARNESS_AUTH_REJECTED', `${inertLine(end.fatal.message)}. The run stopped; check ${credentialsToCheck(config.auth)}.`);
   }
   if (end.writeError instanceof HarnessError && end.writeError.code === 'HARNESS_DISK_FULL') throw end.writeError;
   if (end.writeError) {

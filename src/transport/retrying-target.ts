@@ -1,15 +1,16 @@
 /**
  * @module transport/retrying-target
  * Retries what says nothing about conformance: 429 (and a 4xx whose error says throttled, classify-response.ts), 5xx, timeouts (a 408 included), refused or reset connections,
- * streams cut mid-way, an event stream that ended before it began (no byte, or only keep-alive comments: judged only when every attempt says so),
+ * streams cut mid-way, an event stream that ended before it began (no byte, or only keep-alive comments: an outage when every attempt says so),
  * and a 2xx that carries no answer (empty, an HTML page, a gateway's error: an outage behind a
  * 2xx, HARNESS_SERVER_ERROR from the wire, see stand-in-answer.ts). Exponential backoff with jitter, or the server's Retry-After. A 4xx that is the endpoint's answer is
  * never retried. What still fails after the last retry is an exchange error (THROTTLED, SERVER_ERROR, ...), so the
- * cell is `error`, never `fail`. A 5xx that came back the same on every attempt (status and body, ids aside) says
- * "deterministic" in its message: an endpoint that always fails this request, not a blip (obra/lace #355).
+ * cell is `error`, never `fail`. A 5xx API error (JSON) that came back the same on every attempt (status and body, ids
+ * aside) says "deterministic" in its message: likely an endpoint that fails this request, not a blip (obra/lace #355);
+ * a page (HTML, text) never does, since a gateway's error page is the same in every outage.
  */
 import type { HarnessErrorCode } from '../errors.ts';
-import { bodyText, excerpt } from './body.ts';
+import { bodyText, excerpt, jsonBody } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
 import { isStreamResponse, type Exchange, type ExchangeRequest } from './exchange.ts';
 import { carriesField } from './sse.ts';
@@ -52,21 +53,47 @@ function throttled(exchange: Exchange): boolean {
 
 /**
  * A 2xx event stream that ended before it began: nothing, or only keep-alive comments (`: ping`, a proxy's while the
- * upstream queued), no field line. The endpoint's answer to a streamed request (stand-in-answer.ts), but an upstream
- * that died before it began looks the same. Tried again; what every attempt answers so is judged.
+ * upstream queued), no field line. stand-in-answer.ts lets it through as an answer to a streamed request, but an
+ * upstream that died before it began looks the same: tried again, and an error (HARNESS_SERVER_ERROR) when every
+ * attempt answered so.
  */
 function emptyStream(exchange: Exchange): boolean {
   const response = exchange.response;
   return response !== null && response.status >= 200 && response.status < 300 && isStreamResponse(response) && !carriesField(bodyText(response));
 }
 
-/** Seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */
+/**
+ * The HTTP-date forms RFC 9110 allows: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form
+ * (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`). Date.parse alone reads "-1" (year -1)
+ * and "3600, 10" as dates in the past: no wait at all.
+ */
+const HTTP_DATE = [
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/,
+  /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d\d-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d\d \d\d:\d\d:\d\d GMT$/,
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d \d{4}$/,
+];
+
+/**
+ * Delta-seconds or an HTTP-date, in milliseconds; undefined when absent or anything else (the harness's own backoff
+ * then applies).
+ */
 export function retryAfterMs(exchange: Exchange, now = Date.now()): number | undefined {
-  const raw = exchange.response?.headers['retry-after'];
+  const raw = exchange.response?.headers['retry-after']?.trim();
   if (!raw) return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw.trim())) return Number(raw) * 1000;
-  const date = Date.parse(raw);
+  if (/^\d+$/.test(raw)) return Number(raw) * 1000;
+  if (!HTTP_DATE.some((form) => form.test(raw))) return undefined;
+  // asctime carries no zone: it is GMT.
+  const date = Date.parse(/GMT$/.test(raw) ? raw : `${raw} GMT`);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * A DELETE whose status arrived reached the server: sent again, it meets a resource already gone (a 404) and the
+ * case reads that instead of what the first one did. Its failure (a body that did not decode, a 5xx) is reported. A
+ * throttle refused it before it was handled: tried again.
+ */
+function deleted(request: ExchangeRequest, exchange: Exchange): boolean {
+  return request.method.toUpperCase() === 'DELETE' && exchange.response !== null && !throttled(exchange);
 }
 
 export class RetryingTarget extends TargetDecorator {
@@ -88,7 +115,7 @@ export class RetryingTarget extends TargetDecorator {
       const exchange = await this.inner.send(request, context);
       attempts += exchange.attempts;
       answers.add(answerSignature(exchange));
-      if (!isRetryable(exchange) || attempts > retries || context.signal?.aborted) return finalize(exchange, attempts, waited, answers.size === 1);
+      if (!isRetryable(exchange) || attempts > retries || context.signal?.aborted || deleted(request, exchange)) return finalize(exchange, attempts, waited, answers.size === 1);
       const hinted = retryAfterMs(exchange);
       const backoff = baseDelayMs * 2 ** (attempts - 1) * (0.5 + random() / 2);
       const delay = Math.min(maxDelayMs, hinted ?? backoff);
@@ -120,10 +147,22 @@ function finalize(exchange: Exchange, attempts: number, waitedMs: number, same: 
     result.error = { code: 'HARNESS_THROTTLED', message: `still throttled (${said}) after ${tries} and ${Math.round(waitedMs)} ms of backoff; lower --concurrency or set --tpm` };
   } else if (!exchange.error && status >= 500) {
     const body = excerpt(bodyText(exchange.response!), 160);
+    // Only an API's own error (JSON) can say "this request": a gateway's error page is byte-identical in every outage.
+    const apiError = jsonBody(exchange.response!).ok;
     result.error =
-      same && attempts > 1
-        ? { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} on all ${tries} with the same body: deterministic, this request fails every time, not by chance (${body || 'empty body'})` }
-        : { code: 'HARNESS_SERVER_ERROR', message: attempts > 1 ? `the endpoint answered a 5xx on all ${tries} (the last ${status}); the answers differed: an outage or a blip, not this request` : `the endpoint answered ${status} on all ${tries}` };
+      same && attempts > 1 && apiError
+        ? { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} with the same API error on all ${tries}: likely deterministic for this request rather than a blip (${body || 'empty body'})` }
+        : same && attempts > 1
+          ? { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} with the same page on all ${tries}, not an API error: a gateway's page is the same in every outage, so this says nothing about the request (${body || 'empty body'})` }
+          : { code: 'HARNESS_SERVER_ERROR', message: attempts > 1 ? `the endpoint answered a 5xx on all ${tries} (the last ${status}); the answers differed: an outage or a blip, not this request` : `the endpoint answered ${status} on all ${tries}` };
+  } else if (!exchange.error && emptyStream(exchange)) {
+    // Every attempt: a load balancer that answers 200 and closes, or an upstream that died before its first byte,
+    // looks exactly like this. Judged, it failed every stream check and was recorded over good fixtures.
+    const comments = bodyText(exchange.response!).trim() ? ' (keep-alive comments only)' : '';
+    result.error = {
+      code: 'HARNESS_SERVER_ERROR',
+      message: `the endpoint answered ${status} to a streamed request and sent no event on ${attempts === 1 ? 'the only attempt' : `all ${tries}`}${comments}: an outage behind a ${status} (a load balancer or an upstream that closed before its first event), not an answer about the model`,
+    };
   } else if (exchange.error && attempts > 1 && RETRYABLE_ERRORS.has(exchange.error.code)) {
     result.error = { ...exchange.error, message: `${exchange.error.message} (after ${tries})` };
   }

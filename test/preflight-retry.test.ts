@@ -1,0 +1,51 @@
+/**
+ * The preflight (GET /v1/models) runs under the run's retry policy: one reset connection no longer stops the run with
+ * "Cannot reach", and with no retries left it still does (exit 2).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../src/emulator/server.ts';
+import { startFaultProxy, type Fault } from './helpers/fault-proxy.ts';
+import { catalogEmulator, cli } from './helpers/harness.ts';
+
+let emulator: RunningEmulator;
+let dir: string;
+beforeAll(async () => {
+  emulator = await catalogEmulator();
+  dir = await mkdtemp(join(tmpdir(), 'preflight-'));
+});
+afterAll(async () => {
+  await emulator.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const reset: Fault = (_res, _up, socket) => socket.resetAndDestroy();
+const run = (url: string, retries: string, reports: string) =>
+  cli(['run', '--mode', 'live', '--endpoint', url, '--auth', 'none', '--models', 'deepseek.v3.2', '--checks', 'path-prefix', '--retries', retries, '--retry-delay', '1', '--report-dir', join(dir, reports), '--plain']);
+
+describe('the preflight and a transient reset', () => {
+  it('retries a reset preflight and runs', async () => {
+    const proxy = await startFaultProxy(emulator.url, reset, (path) => path === '/v1/models', 1);
+    try {
+      const result = await run(proxy.url, '2', 'retried');
+      expect(proxy.faulted).toBe(1);
+      expect(result.stderr).not.toMatch(/Cannot reach/);
+      expect(result.code, result.stderr).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('with --retries 0, a reset preflight still stops the run (exit 2)', async () => {
+    const proxy = await startFaultProxy(emulator.url, reset, (path) => path === '/v1/models', 1);
+    try {
+      const result = await run(proxy.url, '0', 'no-retry');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/Cannot reach/);
+    } finally {
+      await proxy.close();
+    }
+  });
+});

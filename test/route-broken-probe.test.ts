@@ -1,0 +1,95 @@
+/**
+ * A route probe that broke on every prefix, or was not run, leaves the prefixes it covers unknown: path-prefix must
+ * not decide from the other API's probe alone (it said "none" when every chat probe failed), and a check whose cases
+ * were cut short by a spend cap or a stop is not judged on the cases that ran.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelNotFound } from '../src/checks/route.ts';
+import type { CaseOutcome } from '../src/checks/types.ts';
+import type { HarnessErrorCode } from '../src/errors.ts';
+import type { RunningEmulator } from '../src/emulator/server.ts';
+import type { Exchange, ExchangeRequest } from '../src/transport/exchange.ts';
+import type { SendContext, Target } from '../src/transport/target.ts';
+import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
+
+let emulator: RunningEmulator;
+beforeAll(async () => {
+  emulator = await catalogEmulator();
+});
+afterAll(() => emulator.close());
+
+/** The emulator, except that requests `fails` matches come back as the harness error `code` (no answer). */
+function breaking(fails: (request: ExchangeRequest, context: SendContext) => boolean, code: HarnessErrorCode): Target {
+  const inner = liveTarget(emulator.url);
+  return {
+    id: inner.id,
+    mode: inner.mode,
+    async send(request, context): Promise<Exchange> {
+      if (!fails(request, context)) return inner.send(request, context);
+      return { step: context.step, prefix: context.prefix, request, response: null, error: { code, message: `${code} (test)` }, durationMs: 1, attempts: 1 };
+    },
+    caseFinished: () => Promise.resolve(),
+    close: () => inner.close(),
+  };
+}
+
+const chat = (request: ExchangeRequest) => request.path.endsWith('/chat/completions');
+
+describe('path-prefix with a probe that did not answer', () => {
+  it('is error, not "none", when every chat probe failed', async () => {
+    const results = await checkModel(breaking(chat, 'HARNESS_SERVER_ERROR'), 'deepseek.v3.2', { checks: ['path-prefix', 'api.chat-completions'] });
+    const prefix = results.get('path-prefix')!;
+    expect(prefix.status).toBe('error');
+    expect(prefix.reason).toMatch(/could not tell/);
+    expect(prefix.reason).toMatch(/chat\/completions: HARNESS_SERVER_ERROR/);
+    expect(results.get('api.chat-completions')!.status).toBe('error');
+  });
+
+  it('still passes on a conforming exchange', async () => {
+    const results = await checkModel(liveTarget(emulator.url), 'deepseek.v3.2', { checks: ['path-prefix'] });
+    expect(results.get('path-prefix')!.status).toBe('pass');
+  });
+
+  it('is skipped, not judged from the responses probe, when the chat probe was not run (a spend cap)', async () => {
+    const results = await checkModel(breaking(chat, 'HARNESS_BUDGET'), 'deepseek.v3.2', { checks: ['path-prefix'] });
+    expect(results.get('path-prefix')!.status).toBe('skipped');
+  });
+});
+
+describe('a check whose cases were cut short', () => {
+  it('is skipped when a case it reads was not run, not judged on the cases that ran', async () => {
+    let sent = 0;
+    // The probes and the first few cases run; every later request is refused by the "spend cap".
+    const capped = breaking((_, context) => !context.caseId.startsWith('probe.') && ++sent > 2, 'HARNESS_BUDGET');
+    const results = await checkModel(capped, 'openai.gpt-oss-20b', { checks: ['schema.response'] });
+    const schema = results.get('schema.response')!;
+    expect(schema.status).toBe('skipped');
+    expect(schema.reason).toMatch(/was not run/);
+  });
+
+  it('passes when every case it reads ran', async () => {
+    const results = await checkModel(liveTarget(emulator.url), 'openai.gpt-oss-20b', { checks: ['schema.response'] });
+    expect(results.get('schema.response')!.status).toBe('pass');
+  });
+});
+
+describe('modelNotFound', () => {
+  const request = (path: string): ExchangeRequest => ({ method: 'POST', path, headers: {}, body: '{}' });
+  const notFound = (prefix: string, api: string): Exchange => ({
+    step: 'main',
+    prefix,
+    request: request(`${prefix}/${api}`),
+    response: { status: 404, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify({ error: { message: "The model 'x' does not exist", type: 'invalid_request_error', code: 'model_not_found' } }) }] },
+    error: null,
+    durationMs: 1,
+    attempts: 1,
+  });
+  const responses: CaseOutcome = { kind: 'completed', caseId: 'probe.responses', api: 'responses', exchanges: [notFound('/v1', 'responses'), notFound('/openai/v1', 'responses')] };
+
+  it('does not conclude from one probe when another broke on every prefix', () => {
+    expect(modelNotFound([responses], 'x')).toMatch(/does not exist/);
+    const broken: CaseOutcome = { kind: 'error', caseId: 'probe.chat', api: 'chat-completions', exchanges: [], error: { code: 'HARNESS_TIMEOUT', message: 'timed out' } };
+    expect(modelNotFound([responses, broken], 'x')).toBeUndefined();
+    expect(modelNotFound([responses, { kind: 'skipped', caseId: 'probe.chat', api: 'chat-completions', reason: 'not sent' }], 'x')).toBeUndefined();
+  });
+});
