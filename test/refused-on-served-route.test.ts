@@ -51,17 +51,21 @@ describe('compare', () => {
 });
 
 describe('a route no probe of the API chose', () => {
-  // A suite with no probe for an API (a custom --suites folder): the route is assumed, so a refusal on it is the
-  // endpoint's "not served", as before (review of 69454a6f: it read as a contradiction and failed the gate).
-  it('a refusal there is n/a, not a contradiction', async () => {
+  // A suite with no probe for an API (a custom --suites folder): the route is the catalog's guess, so a refusal on it
+  // says only that the guess was wrong: an error naming the missing probe cases, not "not served" (a new user's suite
+  // of one case read a model moved to /openai/v1 as n/a and passed the gate), nor a contradiction (review of 69454a6f).
+  it('a refusal there is an error naming the missing probe cases, not n/a and not a contradiction', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'no-probe-'));
     const emulator = await catalogEmulator();
     try {
       await writeFile(join(dir, 'mini.suite.yaml'), 'suite: mini\ndescription: one chat case, no probe\ncases:\n  - id: mini.chat\n    title: chat with no probe\n    api: chat-completions\n    request: { body: { messages: [{ role: user, content: Reply with the word OK. }], max_tokens: 16 } }\n    checks: [sdk.strict.chat]\n');
       const run = await cli(['run', '--mode', 'live', '--endpoint', emulator.url, '--auth', 'none', '--suites', dir, '--catalog', join(ROOT, 'suites', 'models.yaml'), '--no-expectations', '--models', 'anthropic.claude-opus-4-7', '--report-dir', join(dir, 'reports'), '--quiet']);
       const matrix = JSON.parse(await readFile(join(dir, 'reports', 'matrix.json'), 'utf8')) as { results: CheckResult[] };
-      expect(matrix.results[0]!.status, matrix.results[0]!.reason).toBe('unsupported');
-      expect(run.code, run.stderr).toBe(0);
+      expect(matrix.results[0]!.status, matrix.results[0]!.reason).toBe('error');
+      expect(matrix.results[0]!.reason).toMatch(/no probe case for chat-completions in the loaded suites/);
+      expect(matrix.results[0]!.reason).not.toContain('on the route its probe found serving it');
+      expect(run.stderr).toMatch(/warning: .*no probe case for chat-completions/);
+      expect(run.code, run.stderr).toBe(1);
     } finally {
       await emulator.close();
       await rm(dir, { recursive: true, force: true });

@@ -95,6 +95,8 @@ describe('setup warnings reach the console, and leave the exit code alone', () =
   it('a run knows the recordings\' targets (by their names, not their folders\'), and says unrun claims in one short line', async () => {
     const fixtures = join(dir, 'fx-gateways');
     await mkdir(join(fixtures, 'custom.gateway_5Fb'), { recursive: true });
+    // The target run must have a folder (a replay of an unrecorded target is exit 2 before anything loads).
+    await mkdir(join(fixtures, 'custom.gateway_5Fc'), { recursive: true });
     const file = await write('gateways.yaml', 'expectations: mantle\nmodels:\n  openai.gpt-oss-20b:\n    path-prefix:\n      targets:\n        custom.gateway_b: /v1\n');
     const suites = join(dir, 'suites-routes-only');
     await mkdir(suites, { recursive: true });

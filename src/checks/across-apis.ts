@@ -71,6 +71,8 @@ export function acrossApis(definition: CheckDefinition, input: CheckInput, sever
       const answer = answerOf(exchange);
       const seen: ApiExchange = { api: outcome.api, caseId: outcome.caseId, exchange, answer, request: sentBody(exchange) };
       if (answer.kind === 'refused' && outcome.routed) readings.push({ api: outcome.api, reading: { error: refusedOnServedRoute(answer) } });
+      // No probe found the route: the refusal is of the catalog's prefix, a guess (route-guess.ts), not "not served".
+      else if (answer.kind === 'refused' && outcome.routeGuess) readings.push({ api: outcome.api, reading: { error: `could not observe: the endpoint refused the model (${answer.status}: ${answer.message}); ${outcome.routeGuess}` } });
       else if (answer.kind === 'refused') readings.push({ api: outcome.api, reading: { unsupported: `not served here (${answer.status}: ${answer.message})` } });
       else if (answer.kind === 'broken') readings.push({ api: outcome.api, reading: { error: `could not observe: ${answer.message}` } });
       else readings.push({ api: outcome.api, reading: read(seen) });

@@ -14,6 +14,7 @@ import { bodyText, isRecord, jsonBody, parseJsonText } from '../transport/body.t
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { evidenceOf, inconclusive, judge, requireCompleted, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
+import { routeGuessOf } from './route-guess.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
 export type Answer =
@@ -160,6 +161,9 @@ export function refusedOnServedRoute(answer: Extract<Answer, { kind: 'refused' }
 export function notObservable(input: CheckInput, answer: Answer, evidence: Evidence[]): CheckResult {
   const expected = input.expectation?.value ?? null;
   if (answer.kind === 'refused' && onServedRoute(input)) return unobserved(input, refusedOnServedRoute(answer), evidence);
+  // No probe asked where the model is served: a refusal on the catalog's prefix says only that the guess was wrong.
+  const guess = answer.kind === 'refused' ? routeGuessOf(input.outcomes) : undefined;
+  if (answer.kind === 'refused' && guess) return unobserved(input, `could not observe: the endpoint refused the model (${answer.status}: ${answer.message}); ${guess}`, evidence);
   if (answer.kind === 'refused') return { status: 'unsupported', observed: null, expected, reason: `the model is not served here (${answer.status}: ${answer.message})`, evidence };
   const message = 'message' in answer ? answer.message : `HTTP ${answer.status}`;
   return unobserved(input, `could not observe: ${message}`, evidence);

@@ -11,6 +11,7 @@ import { bodyText, excerpt, jsonBody } from '../transport/body.ts';
 import { classifyAnswer, refusesModel, servesModel, type Classification } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
+import { routeGuessOf } from './route-guess.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
 
 /**
@@ -177,6 +178,9 @@ export function resolveApiRoute(outcomes: readonly CaseOutcome[], api: ApiId, pr
     return { state: 'supported', prefix, probed: true };
   }
   if (seen.length > 0 && seen.every((o) => o.classification && refusesModel(o.classification.kind))) {
+    // Cases sent on the catalog's prefix because no probe asked (route-guess.ts): the refusal is of the guess.
+    const guess = routeGuessOf(outcomes.filter((o) => o.api === api));
+    if (guess) return { state: 'unknown', reason: `could not tell whether the model serves ${api}: the endpoint refused it (${detail}); ${guess}` };
     return { state: 'unsupported', reason: `the model does not serve ${api} (${detail})` };
   }
   const pending = outcomes.find((o) => o.api === api && o.kind !== 'completed');

@@ -14,6 +14,7 @@ import { answerOf, type Answer } from './answer.ts';
 import { clientTakes } from './client-read-events.ts';
 import { evidenceOf, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import { resolveApiRoute } from './route.ts';
+import { routeGuessOf } from './route-guess.ts';
 import { schemaValues } from './schema-modes.ts';
 import { PROJECT_SCHEMAS, type SchemaKind, type SchemaSet } from './schemas/schema-set.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
@@ -223,6 +224,8 @@ function nothingToRead(input: CheckInput, api: ApiId | null, kind: SchemaKind): 
   const ofApi = input.outcomes.filter((o) => api === null || o.api === api);
   const route = api ? resolveApiRoute(input.outcomes, api) : undefined;
   if (route?.state === 'unsupported') return { status: 'unsupported', observed: null, expected, reason: route.reason, evidence: [] };
+  // Refused on a prefix no probe found (route-guess.ts): not "nothing to read", the guess was wrong.
+  if (route?.state === 'unknown' && routeGuessOf(ofApi)) return unobserved(input, route.reason, []);
   if (ofApi.some((o) => o.kind === 'error' || o.kind === 'skipped')) return settleWithout({ ...input, outcomes: ofApi });
   const saidNo = BODY_KINDS.has(kind) ? errorInPlaceOfBody(kind, ofApi) : undefined;
   if (saidNo) return unobserved(input, `could not observe the ${kind} object: the endpoint answered ${saidNo.answer.status} with an error (${saidNo.answer.message}); errors.* judge the status`, [evidenceOf(saidNo.caseId, saidNo.exchange)]);

@@ -44,6 +44,11 @@ export type CaseOutcome =
       incomplete?: { step: string; reason: string };
       /** Sent on the route the API's own probes found serving the model: a refusal there is no "not served". */
       routed?: true;
+      /**
+       * Sent on a prefix no probe found (no probe case for the API: the catalog's prefix, checks/route-guess.ts): how it
+       * was guessed. A refusal there says the guess was wrong, not that the model is unserved.
+       */
+      routeGuess?: string;
     }
   /** The model does not serve the case's API (decided by the probes), so nothing was sent. */
   | { kind: 'unsupported'; caseId: string; api: ApiId; reason: string }

@@ -118,7 +118,8 @@ export async function blessCommand(file: string, flags: { expectations?: string;
     const suites = await realpath(`${root}/suites`).catch(() => `${root}/suites`);
     await blessExpectations(target, catalog, changes, `blessed from run ${matrix.run.id}`, `${suites}/schema/expectations.schema.json`);
     const line = (c: Change) => `  ${show(`${c.model} ${c.check}${c.target ? ` (${c.target} only)` : ''}: ${c.effective} -> ${describeExpected(c.to)}${c.dropTargets ? ` (every target; the entries of ${c.dropTargets.join(', ')} go)` : ''}`)}`;
-    out.write(`blessed ${changes.length} value(s) into ${target}:\n${changes.map(line).join('\n')}\nReview the diff (git diff ${target}) before committing.\n`);
+    // Without --all a new file is made whenever something gates: say so, a mistyped path included.
+    out.write(`blessed ${changes.length} value(s) into ${target}${current ? '' : ' (created: it did not exist)'}:\n${changes.map(line).join('\n')}\nReview the diff (git diff ${target}) before committing.\n`);
   }
   // A run that did not finish observed less than it planned: what it did observe is still an observation (blessed),
   // but the review must know the rest was not looked at, and why.

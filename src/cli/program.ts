@@ -35,8 +35,8 @@ function runOptions(command: Command): Command {
     .addOption(withDefault('--models <ids>', 'model ids, comma separated; ids not in the catalog are probed with no expectations; listed: every id the target lists; catalog+listed: those and the catalog', 'every catalog model'))
     .addOption(withDefault('--checks <ids>', 'check ids or prefixes like stream.*, comma separated', 'all'))
     .addOption(withDefault('--suites <dir>', 'folder of *.suite.yaml files', './suites, else the bundled suites'))
-    .addOption(withDefault('--catalog <file>', 'model catalog', '<suites>/models.yaml'))
-    .addOption(withDefault('--expectations <file>', 'reviewed expectations', '<suites>/expectations.yaml when present'))
+    .addOption(withDefault('--catalog <file>', 'model catalog', '<--suites>/models.yaml; without --suites ./suites/models.yaml, else the bundled catalog'))
+    .addOption(withDefault('--expectations <file>', 'reviewed expectations', 'expectations.yaml of --suites, else of ./suites, else the bundled one, when present'))
     .option('--no-expectations', 'ignore the expectations file: judge against the catalog and the references only')
     .option('--baseline <matrix.json>', 'compare with an earlier run; exit 1 on any new failure')
     .addOption(withDefault('--fixtures <dir>', 'fixtures root for record and replay', './fixtures, else the bundled fixtures'))
@@ -101,6 +101,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       .addHelpText('after', `\nArguments after -- run the checks on vitest and go to it as they are, e.g. -- --reporter=verbose\n${EXIT_CODES_HELP}\n`),
   ).action(async (filters: string[], flags: RunCommandFlags) => {
     const { runCommand } = await import('./run-command.ts');
+    await noteInputs(flags, io);
     const outcome = await runCommand(filters, { ...flags, vitestArgs }, PROJECT_ROOT, VERSION, io);
     setExit(outcome.exitCode);
   });
@@ -108,22 +109,22 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
   program
     .command('validate')
     .description('check suites and catalog and exit (2 on any problem, with file:line:col)')
-    .option('--suites <dir>', 'folder of *.suite.yaml files', 'suites')
-    .addOption(withDefault('--catalog <file>', 'model catalog', '<suites>/models.yaml'))
-    .addOption(withDefault('--expectations <file>', 'expectations file', '<suites>/expectations.yaml when present'))
-    .action(async (flags: { suites: string; catalog?: string; expectations?: string }) => {
+    .addOption(withDefault('--suites <dir>', 'folder of *.suite.yaml files', './suites, else the bundled suites'))
+    .addOption(withDefault('--catalog <file>', 'model catalog', '<--suites>/models.yaml; without --suites ./suites/models.yaml, else the bundled catalog'))
+    .addOption(withDefault('--expectations <file>', 'expectations file', 'expectations.yaml of --suites, else of ./suites, else the bundled one, when present'))
+    .action(async (flags: { suites?: string; catalog?: string; expectations?: string }) => {
       await (await import('./validate-command.ts')).validateCommand(flags, io);
     });
 
   const catalogCommand = program
     .command('catalog')
     .description('list the catalog\'s models; --check reviews every claim for its source (exit 1 listing findings); `catalog diff` compares it with the endpoints\' model lists')
-    .option('--catalog <file>', 'model catalog', 'suites/models.yaml')
+    .addOption(withDefault('--catalog <file>', 'model catalog', './suites/models.yaml, else the bundled catalog'))
     .option('--check', 'list claims without a source or with an unknown or unused one, unverified sources not marked, unknown regions, claims on APIs a model does not serve')
     .addHelpText('after', '\nExit codes: 0 nothing found, 1 findings (--check), 2 the file cannot be read, is not YAML or does not load (every finding still listed).')
-    .action(async (flags: { catalog: string; check?: boolean }) => {
+    .action(async (flags: { catalog?: string; check?: boolean }) => {
       const { catalogCommand } = await import('./catalog-command.ts');
-      setExit(await catalogCommand(flags, io.out));
+      setExit(await catalogCommand({ ...flags, catalog: await catalogOf(flags) }, io.out));
     });
 
   program
@@ -242,13 +243,15 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
 
   const fixturesCommand = program
     .command('fixtures')
-    .description('record the bundled fixtures from the local emulator into <fixtures>/emulator/; `fixtures prune` removes the recordings of cases the suites no longer have')
-    .option('--suites <dir>', 'folder of *.suite.yaml files', 'suites')
-    .addOption(withDefault('--catalog <file>', 'model catalog', '<suites>/models.yaml'))
+    .description('record the bundled fixtures from the local emulator into <fixtures>/emulator/ (Mantle) and <fixtures>/runtime.emulator/ (bedrock-runtime); `fixtures prune` removes the recordings of cases the suites no longer have')
+    .addOption(withDefault('--suites <dir>', 'folder of *.suite.yaml files', './suites, else the bundled suites'))
+    .addOption(withDefault('--catalog <file>', 'model catalog', '<--suites>/models.yaml; without --suites ./suites/models.yaml, else the bundled catalog'))
     .option('--fixtures <dir>', 'fixtures root', 'fixtures')
-    .action(async (flags: { suites: string; catalog?: string; fixtures: string }) => {
+    .action(async (flags: { suites?: string; catalog?: string; fixtures: string }) => {
       const { fixturesCommand } = await import('./fixtures-command.ts');
-      setExit(await fixturesCommand(flags, PROJECT_ROOT, VERSION, io));
+      const { resolveSuitesAndCatalog } = await import('./input-files.ts');
+      const inputs = await resolveSuitesAndCatalog(flags, PROJECT_ROOT);
+      setExit(await fixturesCommand({ ...flags, suites: flags.suites ?? inputs.suitesDir, catalog: flags.catalog ?? inputs.catalogFile }, PROJECT_ROOT, VERSION, io));
     });
 
   fixturesCommand
@@ -259,7 +262,8 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .option('--dry-run', 'list what would be removed, remove nothing')
     .action(async (flags: { suites?: string; fixtures: string; dryRun?: boolean }) => {
       const { fixturesPruneCommand } = await import('./fixtures-prune-command.ts');
-      setExit(await fixturesPruneCommand(flags, PROJECT_ROOT, io.out));
+      const { resolveSuitesDir } = await import('./input-files.ts');
+      setExit(await fixturesPruneCommand({ ...flags, suites: await resolveSuitesDir(flags, PROJECT_ROOT) }, PROJECT_ROOT, io.out));
     });
 
   program
@@ -267,7 +271,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .description('serve the local Mantle emulator (Ctrl-C to stop)')
     .addOption(numeric('--port <n>', 'port on the host, 0: any free port', EMULATOR_PORT.range, EMULATOR_PORT.default))
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--catalog <file>', 'model catalog whose documented behavior to play', 'suites/models.yaml')
+    .addOption(withDefault('--catalog <file>', 'model catalog whose documented behavior to play', './suites/models.yaml, else the bundled catalog'))
     .addOption(withDefault('--api-key-env <name>', 'require the key in this environment variable', 'accept any key'))
     .addOption(new Option('--unknown-models <mode>', 'answer unknown model ids with Mantle\'s 404 or as a conformant generic model').choices(['not-found', 'generic']).default('not-found'))
     .addOption(numeric('--latency <ms>', 'added to every answer, in milliseconds', EMULATOR_LATENCY.range, EMULATOR_LATENCY.default))
@@ -281,7 +285,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       intFlag('--port', flags.port, EMULATOR_PORT.default, EMULATOR_PORT.range);
       intFlag('--latency', flags.latency, EMULATOR_LATENCY.default, EMULATOR_LATENCY.range);
       const { startEmulatorFromFlags } = await import('./emulator-command.ts');
-      const emulator = await startEmulatorFromFlags(flags, flags.quiet ? undefined : (line) => io.out.write(`${line}\n`));
+      const emulator = await startEmulatorFromFlags({ ...flags, catalog: await catalogOf(flags) }, flags.quiet ? undefined : (line) => io.out.write(`${line}\n`));
       const openai = flags.surface === 'runtime' ? `${emulator.url}/openai/v1` : `${emulator.url}/v1 or ${emulator.url}/openai/v1`;
       io.out.write(`${flags.surface === 'runtime' ? 'bedrock-runtime' : 'Mantle'} emulator on ${emulator.url} (base URL for OpenAI SDKs: ${openai}; Anthropic: ${emulator.url}/anthropic)\nCtrl-C to stop.\n`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
@@ -298,9 +302,26 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       for (const file of [...SCHEMA_FILES, FIXTURE_SCHEMA_FILE]) {
         // The schemas go into the package itself: an install the user cannot write to is exit 2 saying so, not a bug.
         await writeOutputFile(`${PROJECT_ROOT}/${file.path}`, schemaText(file.schema), { asker: 'schema', advice: 'run schema in a checkout of mantle-conformance you can write to' });
-        io.out.write(`wrote ${file.path}\n`);
+        // Where it really went: in an install that is below node_modules, not ./suites.
+        io.out.write(`wrote ${(await import('./shown-path.ts')).shownPath(`${PROJECT_ROOT}/${file.path}`)}\n`);
       }
     });
 
   return program;
+}
+
+/** The catalog a catalog-only command reads: --catalog as given, else ./suites/models.yaml, else the bundled one. */
+async function catalogOf(flags: { catalog?: string }): Promise<string> {
+  if (flags.catalog !== undefined) return flags.catalog;
+  const [{ resolveCatalogFile }, { shownPath }] = await Promise.all([import('./input-files.ts'), import('./shown-path.ts')]);
+  return shownPath(await resolveCatalogFile({}, '', PROJECT_ROOT));
+}
+
+/** Where the run's suites, catalog and expectations come from, said once when they are not all in one folder. */
+async function noteInputs(flags: { suites?: string; catalog?: string; expectations?: string | false }, io: Io): Promise<void> {
+  const { inputsNote, resolveInputFiles } = await import('./input-files.ts');
+  // A flag that names nothing is the run's own error to report, in its order: no note then.
+  const files = await resolveInputFiles(flags, PROJECT_ROOT).catch(() => undefined);
+  const note = files && inputsNote(flags, files, PROJECT_ROOT);
+  if (note) io.err.write(`${note}\n`);
 }

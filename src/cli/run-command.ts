@@ -8,10 +8,11 @@
  * writable: a run that stops before it writes its own leaves none to read as its verdict.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeComparison } from '../report/compare.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
+import { shownPath } from './shown-path.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { statusLine } from '../report/markdown-report.ts';
 import type { Matrix } from '../report/matrix.ts';
@@ -122,7 +123,11 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   const { ALL_CHECKS } = await import('../checks/registry.ts');
   const { recordedTargets } = await import('./target-options.ts');
   const targets = [...config.targets.map((t) => t.id), ...(await recordedTargets(config.fixturesDir))];
-  const warnings = setupWarnings({ suites: loaded.suites, catalog: loaded.catalog, ...(loaded.expectations ? { expectations: loaded.expectations } : {}), checks: ALL_CHECKS, targets, brief: true });
+  const { missingProbeWarnings } = await import('./missing-probes.ts');
+  const warnings = [
+    ...setupWarnings({ suites: loaded.suites, catalog: loaded.catalog, ...(loaded.expectations ? { expectations: loaded.expectations } : {}), checks: ALL_CHECKS, targets, brief: true }),
+    ...missingProbeWarnings(loaded.suites),
+  ];
   for (const warning of warnings) io.err.write(`warning: ${inertLine(warning, 2000)}\n`);
   const allFilters = [...filters, ...extra.filter];
   const work = selectWork(
@@ -221,7 +226,7 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
     // The partial matrix was written, and its gate is the cells' (often exit 1): said here, or a reader takes the
     // file's gate for the run's. The run exits 2, as documented.
     if (!flags.quiet && !end.writeError && end.files.length) {
-      io.out.write(`reports (partial): ${end.files.map((f) => relative(process.cwd(), f) || f).join(', ')}\n`);
+      io.out.write(`reports (partial): ${end.files.map((f) => shownPath(f)).join(', ')}\n`);
       io.out.write(`gate: not the exit code: the partial matrix says ${gateLine(end.matrix.gate)}, but the run exits 2 (the credentials were rejected mid-run)\n`);
     }
     const { credentialsToCheck } = await import('./preflight.ts');
@@ -286,7 +291,7 @@ async function parseVitestArgs(args: string[]): Promise<{ filter: string[]; opti
 /** The recordings a record run found for cases its suites do not have, and how to remove them; nothing when none. */
 function staleLines(target: string, stale: { removed: string[] }): string[] {
   if (stale.removed.length === 0) return [];
-  const shown = (f: string) => inertLine(relative(process.cwd(), f) || f, 300);
+  const shown = (f: string) => inertLine(shownPath(f), 300);
   return [
     `fixtures of ${inertLine(target)}: ${stale.removed.length} recording(s) of cases the suites do not have (a case renamed or deleted, or another suites folder's); kept: \`mantle-conformance fixtures prune --dry-run\` lists them, without --dry-run removes them`,
     ...stale.removed.map((f) => `  stale ${shown(f)}`),
@@ -308,7 +313,7 @@ function summaryLines(matrix: Matrix, end: RunEnd): string[] {
   if (matrix.gate.gating.length > 20) lines.push(`  ... and ${matrix.gate.gating.length - 20} more (see the reports)`);
   lines.push(...answeredAsAnotherLines(matrix));
   for (const t of matrix.targets) if (notReadWhole(t.modelList)) lines.push(`  model list of ${inertLine(t.id)} not read whole: ${inertLine(notReadWhole(t.modelList))}; its models on the part not read did not run`);
-  lines.push(`reports: ${end.files.map((f) => relative(process.cwd(), f) || f).join(', ')}`);
+  lines.push(`reports: ${end.files.map((f) => shownPath(f)).join(', ')}`);
   lines.push(`gate: ${gateLine(matrix.gate)}${end.interrupted ? `; ${ran} of ${planned} checks ran` : ''}`);
   return lines;
 }

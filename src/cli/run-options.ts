@@ -11,6 +11,7 @@ import { checkName } from '../names.ts';
 import { FRAMING_HEADERS, headerValueProblem } from '../transport/headers.ts';
 import { DEFAULTS, type AuthConfig, type RunConfig } from '../run/run-config.ts';
 import type { TargetMode } from '../transport/target.ts';
+import { resolveExpectationsOf, resolveSuitesAndCatalog } from './input-files.ts';
 import { resolveTargets } from './target-options.ts';
 import { parseShard } from '../shard-spec.ts';
 
@@ -160,20 +161,18 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     repeat: intFlag('--repeat', flags.repeat, DEFAULTS.repeat, RUN_RANGES['--repeat']),
     maxErrors: intFlag('--max-errors', flags.maxErrors, DEFAULTS.maxErrors, RUN_RANGES['--max-errors']),
   };
-  const suitesDir = resolve(flags.suites ?? (await localOr('suites', root)));
-  const catalogFile = resolve(flags.catalog ?? `${suitesDir}/models.yaml`);
+  // Suites, catalog and expectations each from ./suites when it has them, else the bundled ones (input-files.ts).
+  const { suitesDir, catalogFile } = await resolveSuitesAndCatalog(flags, root);
   const fixturesDir = resolve(flags.fixtures ?? (await localOr('fixtures', root)));
   const reportDir = resolve(flags.reportDir ?? 'reports');
   const historyDir = flags.history !== undefined ? resolve(flags.history) : undefined;
-  if (!(await stat(suitesDir).catch(() => null))?.isDirectory()) throw usage('--suites', `${suitesDir} is not a folder of *.suite.yaml files`);
-  if (!(await stat(catalogFile).catch(() => null))?.isFile()) throw usage('--catalog', `${catalogFile} does not exist; point --catalog at a model catalog (see suites/models.yaml)`);
   const { models, discover } = modelsFlag(flags.models);
   const regions = listFlag(flags.region, '--region');
   for (const region of regions) checkName(region, 'region', '--region');
   const auth = resolveAuth(flags);
   const targets = await resolveTargets(mode, regions, flags, fixturesDir);
   const runId = flags.runId !== undefined ? checkName(flags.runId, 'run id', '--run-id') : `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-  const expectationsFile = await resolveExpectations(flags.expectations, suitesDir);
+  const expectationsFile = await resolveExpectationsOf(flags, suitesDir, root);
   const baselineFile = flags.baseline ? resolve(flags.baseline) : undefined;
   if (baselineFile && !(await stat(baselineFile).catch(() => null))?.isFile()) throw usage('--baseline', `${baselineFile} does not exist; give a matrix.json from an earlier run`);
   const openapiFile = flags.openapi ? resolve(flags.openapi) : undefined;
@@ -216,18 +215,6 @@ export function modelsFlag(raw: string | undefined): { models: string[]; discove
   const discover = words[0];
   if (discover === 'catalog+listed' && models.length) throw usage('--models', 'catalog+listed already names every catalog model; drop the ids or use listed,<ids>');
   return { models, ...(discover ? { discover } : {}) };
-}
-
-/** `--expectations FILE`, `--no-expectations`, or `<suites>/expectations.yaml` when it exists. */
-export async function resolveExpectations(flag: string | false | undefined, suitesDir: string): Promise<string | undefined> {
-  if (flag === false) return undefined;
-  if (flag === undefined) {
-    const file = resolve(suitesDir, 'expectations.yaml');
-    return (await stat(file).catch(() => null))?.isFile() ? file : undefined;
-  }
-  const file = resolve(flag);
-  if (!(await stat(file).catch(() => null))?.isFile()) throw usage('--expectations', `${file} does not exist; create it with \`mantle-conformance bless\` or leave the flag out`);
-  return file;
 }
 
 /**

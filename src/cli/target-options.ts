@@ -12,6 +12,7 @@ import { checkName, folderName, nameFromFolder, nameProblem } from '../names.ts'
 import type { TargetConfig } from '../run/run-config.ts';
 import { isSurface, SURFACE_RULES, SURFACES, surfaceOfHost, type Surface } from '../surfaces.ts';
 import { recordedSurface } from '../transport/fixture-file.ts';
+import { refuseUnrecorded } from './unrecorded-targets.ts';
 import type { TargetMode } from '../transport/target.ts';
 
 /** The flags that say where a run goes. */
@@ -21,6 +22,8 @@ export interface TargetFlags {
   targetName?: string;
   surface?: string;
   targets?: string;
+  /** `--auth`: any kind but the default says a live endpoint was meant (a replay's "did you mean --mode live?"). */
+  auth?: string;
 }
 
 function usage(flag: string, message: string): HarnessError {
@@ -122,7 +125,10 @@ export async function resolveTargets(mode: TargetMode, regions: string[], flags:
       if (ids.has(t.id)) throw usage('--targets', `target ${t.id} is given twice`);
       ids.add(t.id);
     }
-    if (mode === 'replay') for (const t of targets) sameSurface(t.id, t.surface, await recordedSurface(fixturesDir, t.id), '--targets', fixturesDir);
+    if (mode === 'replay') {
+      refuseUnrecorded(targets.map((t) => t.id), await recordedTargets(fixturesDir), fixturesDir, { flag: '--targets', looksLive: false });
+      for (const t of targets) sameSurface(t.id, t.surface, await recordedSurface(fixturesDir, t.id), '--targets', fixturesDir);
+    }
     return targets;
   }
   const endpoint = flags.endpoint ? endpointUrl('--endpoint', flags.endpoint) : undefined;
@@ -133,7 +139,10 @@ export async function resolveTargets(mode: TargetMode, regions: string[], flags:
     if (flags.targetName || endpoint || regions.length) {
       const names = flags.targetName ? [flags.targetName] : endpoint ? [regions[0] ?? hostId(endpoint)] : regions;
       const explicit = flags.targetName !== undefined || endpoint !== undefined;
-      return Promise.all(names.map((name) => replayTarget(explicit ? name : targetIdOf(surface ?? 'mantle', name), fixturesDir, surface)));
+      const ids = names.map((name) => (explicit ? name : targetIdOf(surface ?? 'mantle', name)));
+      const flag = flags.targetName !== undefined ? '--target-name' : endpoint ? '--endpoint' : '--region';
+      refuseUnrecorded(ids, await recordedTargets(fixturesDir), fixturesDir, { flag, looksLive: endpoint !== undefined || (flags.auth !== undefined && flags.auth !== 'bearer') });
+      return Promise.all(ids.map((id) => replayTarget(id, fixturesDir, surface)));
     }
     let ids = await recordedTargets(fixturesDir);
     if (ids.length === 0) throw usage('--fixtures', `no recordings in ${fixturesDir}; record some with --mode record --region R (or --endpoint URL)`);

@@ -12,28 +12,36 @@ import { loadCatalog } from '../suite/load-catalog.ts';
 import { loadExpectations, statedCount } from '../suite/load-expectations.ts';
 import { loadSuites } from '../suite/load-suites.ts';
 import { setupWarnings } from '../suite/setup-warnings.ts';
+import { missingProbeWarnings } from './missing-probes.ts';
 import { PROJECT_ROOT, type Io } from './project.ts';
-import { resolveExpectations } from './run-options.ts';
+import { inputsNote, resolveCatalogFile, resolveExpectationsOf, resolveSuitesDir } from './input-files.ts';
+import { shownPath } from './shown-path.ts';
 import { recordedTargets } from './target-options.ts';
 
 export interface ValidateFlags {
-  /** Folder of *.suite.yaml files. @default 'suites' */
-  suites: string;
-  /** The model catalog. @default '<suites>/models.yaml' */
+  /** Folder of *.suite.yaml files. @default ./suites when it holds one, else the bundled suites */
+  suites?: string;
+  /** The model catalog. @default <suites>/models.yaml (without --suites: ./suites/models.yaml when present, else the bundled one) */
   catalog?: string;
-  /** The expectations file. @default '<suites>/expectations.yaml' when present */
+  /** The expectations file. @default <suites>/expectations.yaml when present (as `run` finds it) */
   expectations?: string;
 }
 
 export async function validateCommand(flags: ValidateFlags, io: Io): Promise<void> {
   usePrecompiledFileValidators();
-  const suites = await loadSuites(flags.suites, ALL_CHECKS);
-  const catalog = await loadCatalog(flags.catalog ?? join(flags.suites, 'models.yaml'), ALL_CHECKS);
-  const file = await resolveExpectations(flags.expectations, flags.suites);
+  // The suites load (and say what is wrong with them) before the catalog is looked for, as they always did.
+  const suitesDir = await resolveSuitesDir(flags, PROJECT_ROOT);
+  const suites = await loadSuites(flags.suites ?? shownPath(suitesDir), ALL_CHECKS);
+  const catalogFile = await resolveCatalogFile(flags, suitesDir, PROJECT_ROOT);
+  const catalog = await loadCatalog(flags.catalog ?? shownPath(catalogFile), ALL_CHECKS);
+  const file = await resolveExpectationsOf(flags, suitesDir, PROJECT_ROOT);
+  const note = inputsNote(flags, { suitesDir, catalogFile, ...(file ? { expectationsFile: file } : {}) }, PROJECT_ROOT);
+  if (note) io.err.write(`${note}\n`);
   const expectations = file ? await loadExpectations(file, ALL_CHECKS) : undefined;
   const stated = expectations ? statedCount(expectations) : 0;
   // The target names a replay knows: the recordings here (./fixtures) and the bundled ones, as a run finds them.
   const targets = [...(await recordedTargets('fixtures')), ...(await recordedTargets(join(PROJECT_ROOT, 'fixtures')))];
-  for (const warning of setupWarnings({ suites, catalog, ...(expectations ? { expectations } : {}), checks: ALL_CHECKS, targets })) io.err.write(`warning: ${inertLine(warning, 2000)}\n`);
+  const warnings = [...setupWarnings({ suites, catalog, ...(expectations ? { expectations } : {}), checks: ALL_CHECKS, targets }), ...missingProbeWarnings(suites)];
+  for (const warning of warnings) io.err.write(`warning: ${inertLine(warning, 2000)}\n`);
   io.out.write(`ok: ${suites.cases.length} cases in ${suites.files.length} suite files, ${catalog.models.length} models in the catalog${expectations ? `, ${stated} expectations` : ''}\n`);
 }

@@ -13,6 +13,7 @@ import { answerOf } from '../checks/answer.ts';
 import { showsReasoning } from '../checks/budget.ts';
 import type { LatencySample } from '../checks/latency.ts';
 import { exchangeKey, shapeOf, type ShapeSample } from '../checks/shape.ts';
+import { describeGuess, withRouteGuess } from '../checks/route-guess.ts';
 import { combineTrials } from '../checks/trials.ts';
 import { withAnsweredBy } from '../checks/answered-by.ts';
 import type { CaseOutcome, CheckResult } from '../checks/types.ts';
@@ -60,6 +61,8 @@ export class ModelSession {
   /** Every trial's outcome of a case, in trial order. */
   readonly #outcomes = new Map<string, Promise<CaseOutcome[]>>();
   readonly #routes = new Map<ApiId, Promise<ApiRoute>>();
+  /** APIs whose route no probe found (the catalog's prefix taken): a refusal there is the guess's (checks/route-guess.ts). */
+  readonly #guessedRoutes = new Map<ApiId, string>();
   readonly #abort = new AbortController();
   readonly #schemas: SchemaSet | undefined;
   /** Requests, tokens and wall time (first request out to last answer in) this session has used so far. */
@@ -163,7 +166,7 @@ export class ModelSession {
     const target = spec.shared && this.#target.mode !== 'replay' ? sharedTarget(this.#target, this.#watched) : this.#watched;
     const count = await this.#trialCount(spec);
     // Trials are independent questions: ask them at once (the scheduler still bounds what is in flight).
-    const outcomes = await Promise.all(
+    const outcomes = (await Promise.all(
       Array.from({ length: count }, (_, i) =>
         runCase(spec, {
           model: this.model.id,
@@ -177,7 +180,7 @@ export class ModelSession {
           refusedBounds: (api) => this.#refusedBounds(api),
         }),
       ),
-    );
+    )).map((o) => (spec.probe ? o : withRouteGuess(o, this.#guessedRoutes.get(spec.api))));
     const exchanges = outcomes.flatMap((o) => (o.kind === 'completed' || o.kind === 'error' ? o.exchanges : []));
     for (const exchange of exchanges) {
       const fingerprint = shapeOf(exchange);
@@ -288,6 +291,7 @@ export class ModelSession {
       if (route.state === 'supported') return { state: 'supported', prefix: route.prefix };
       if (route.state === 'not-found') return route;
     }
+    this.#guessedRoutes.set(api, describeGuess(api, this.model.preferredPrefixes[0] ?? '/v1'));
     return { state: 'supported', prefix: this.model.preferredPrefixes[0] ?? '/v1' };
   }
 

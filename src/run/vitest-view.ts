@@ -14,6 +14,7 @@ import { RunEngine } from './run-engine.ts';
 import { finishRun, interruptedMessage, progressEvents, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
 import type { CellWork } from './selection.ts';
 import { makeSpecDir, removeSpecFiles, writeSpecFiles } from './spec-files.ts';
+import { vitestStartError } from './vitest-usage.ts';
 import { pairKey } from '../report/matrix.ts';
 
 export interface VitestRunRequest extends RunRequest {
@@ -155,7 +156,10 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
         // vitest reporters named after `--` (e.g. --reporter=verbose) run beside the harness's own, never instead.
         reporters: [reporter, ...[extraReporters ?? []].flat()],
         ...(request.ui ? { ui: true, watch: true, open: Boolean(process.stdout.isTTY) } : {}),
-      } as Parameters<typeof startVitest>[2]);
+      } as Parameters<typeof startVitest>[2]).catch((cause: unknown) => {
+        // Before any check ran, vitest can only be refusing what was given after `--`.
+        throw state.engine || Object.keys(request.vitestOptions).length === 0 ? cause : vitestStartError(cause, request.vitestOptions);
+      });
       if (request.ui) {
         const address = vitest.vite.httpServer?.address();
         const port = typeof address === 'object' && address ? address.port : vitest.vite.config.server.port;
@@ -188,6 +192,8 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   }
   // A session a signal ended while the reports were written: they are the run's.
   await state.finishing?.catch(() => undefined);
+  // No check ran: with arguments after `--` (a --project filter that matched nothing), they are why.
+  if (!state.end && Object.keys(request.vitestOptions).length > 0) throw vitestStartError(new Error('vitest ran no check'), request.vitestOptions);
   if (!state.end) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without running the checks; rerun with -- --reporter=verbose to see why');
   return state.told ? { ...state.end, signalledAfterRun: true } : state.end;
 }

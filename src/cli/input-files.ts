@@ -1,0 +1,111 @@
+/**
+ * @module cli/input-files
+ * Where the suites, the catalog and the expectations come from when no flag names them: each on its own, from
+ * ./suites when that holds one, else the one bundled with the harness. One rule for every command, so that a
+ * project that installed the package and keeps only its expectations in ./suites (what `bless` writes by default)
+ * still runs the bundled suites and catalog, and a checkout (./suites is the bundled folder) is unchanged.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { HarnessError } from '../errors.ts';
+import { shownPath } from './shown-path.ts';
+
+export interface InputFlags {
+  /** Folder of *.suite.yaml files. @default ./suites when it holds one, else the bundled suites */
+  suites?: string;
+  /** The model catalog. @default <--suites>/models.yaml; without --suites ./suites/models.yaml when present, else the bundled catalog */
+  catalog?: string;
+  /** The expectations file, or false for none. @default expectations.yaml of --suites, else of ./suites, else the bundled one, when present */
+  expectations?: string | false;
+}
+
+export interface InputFiles {
+  suitesDir: string;
+  catalogFile: string;
+  expectationsFile?: string;
+}
+
+const SUITE_SUFFIX = '.suite.yaml';
+const isDir = async (path: string) => (await stat(path).catch(() => null))?.isDirectory() ?? false;
+const isFile = async (path: string) => (await stat(path).catch(() => null))?.isFile() ?? false;
+const holdsSuites = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).some((name) => name.endsWith(SUITE_SUFFIX));
+
+/** The bundled catalog, named by every error about a missing one. */
+export function bundledCatalog(root: string): string {
+  return join(root, 'suites', 'models.yaml');
+}
+
+/** The three inputs, each checked to exist (HARNESS_USAGE naming the flag and the fix). */
+export async function resolveInputFiles(flags: InputFlags, root: string): Promise<InputFiles> {
+  const { suitesDir, catalogFile } = await resolveSuitesAndCatalog(flags, root);
+  const expectationsFile = await resolveExpectationsOf(flags, suitesDir, root);
+  return { suitesDir, catalogFile, ...(expectationsFile ? { expectationsFile } : {}) };
+}
+
+/** The suites folder and the catalog. */
+export async function resolveSuitesAndCatalog(flags: InputFlags, root: string): Promise<Omit<InputFiles, 'expectationsFile'>> {
+  const suitesDir = await resolveSuitesDir(flags, root);
+  return { suitesDir, catalogFile: await resolveCatalogFile(flags, suitesDir, root) };
+}
+
+/** `--suites DIR` (a folder), else ./suites when it holds a suite file, else the bundled suites. */
+export async function resolveSuitesDir(flags: InputFlags, root: string): Promise<string> {
+  if (flags.suites === undefined) return (await holdsSuites(resolve('suites'))) ? resolve('suites') : join(root, 'suites');
+  const suitesDir = resolve(flags.suites);
+  if (!(await isDir(suitesDir))) throw new HarnessError('HARNESS_USAGE', `--suites: ${suitesDir} is not a folder of *${SUITE_SUFFIX} files`);
+  return suitesDir;
+}
+
+/**
+ * `--expectations FILE`, `--no-expectations`, or expectations.yaml when present: of --suites; without it of ./suites
+ * whenever that folder exists (what `bless` writes there is used even when the suites are the bundled ones), else
+ * the bundled one.
+ */
+export async function resolveExpectationsOf(flags: InputFlags, suitesDir: string, root: string): Promise<string | undefined> {
+  if (flags.expectations === false) return undefined;
+  const local = resolve('suites');
+  const dir = flags.suites !== undefined ? suitesDir : (await isDir(local)) ? local : join(root, 'suites');
+  return resolveExpectationsFile(flags.expectations, dir);
+}
+
+/** `--catalog FILE`, else models.yaml of --suites (an error naming --catalog when it has none), else of ./suites, else the bundled one. */
+export async function resolveCatalogFile(flags: InputFlags, suitesDir: string, root: string): Promise<string> {
+  if (flags.catalog !== undefined) {
+    const file = resolve(flags.catalog);
+    if (!(await isFile(file))) throw new HarnessError('HARNESS_USAGE', `--catalog: ${file} does not exist; point --catalog at a model catalog (the bundled one is ${bundledCatalog(root)})`);
+    return file;
+  }
+  if (flags.suites !== undefined) {
+    const file = join(suitesDir, 'models.yaml');
+    if (!(await isFile(file))) throw new HarnessError('HARNESS_USAGE', `--suites ${shownPath(suitesDir)}: no models.yaml in this folder; give the model catalog with --catalog FILE (the bundled one is ${bundledCatalog(root)})`);
+    return file;
+  }
+  const file = resolve('suites', 'models.yaml');
+  return (await isFile(file)) ? file : bundledCatalog(root);
+}
+
+/** `--expectations FILE`, or `<dir>/expectations.yaml` when it exists. */
+async function resolveExpectationsFile(flag: string | undefined, dir: string): Promise<string | undefined> {
+  if (flag === undefined) {
+    const file = join(dir, 'expectations.yaml');
+    return (await isFile(file)) ? file : undefined;
+  }
+  const file = resolve(flag);
+  if (!(await isFile(file))) throw new HarnessError('HARNESS_USAGE', `--expectations: ${file} does not exist; create it with \`mantle-conformance bless\` or leave the flag out`);
+  return file;
+}
+
+/**
+ * One line saying where each input came from, when --suites is not given and they are not all in one folder
+ * (the bundled suites with ./suites/expectations.yaml); undefined otherwise.
+ */
+export function inputsNote(flags: InputFlags, files: InputFiles, root: string): string | undefined {
+  // Only the ./suites-or-bundled rule mixes places; what --suites names holds its own catalog and expectations.
+  if (flags.suites !== undefined) return undefined;
+  const places = new Set([files.suitesDir, dirname(files.catalogFile), ...(files.expectationsFile ? [dirname(files.expectationsFile)] : [])]);
+  if (places.size === 1) return undefined;
+  const bundled = join(root, 'suites');
+  const where = (path: string, what: string) => (path === bundled || dirname(path) === bundled ? `the bundled ${what} (${shownPath(path)})` : shownPath(path));
+  const expectations = files.expectationsFile ? where(files.expectationsFile, 'expectations') : 'none';
+  return `note: suites: ${where(files.suitesDir, 'suites')}; catalog: ${where(files.catalogFile, 'catalog')}; expectations: ${expectations}`;
+}

@@ -1,0 +1,14 @@
+/**
+ * @module cli/shown-path
+ * A path as a message shows it: relative to the working folder when it is inside it (short, and what a user can
+ * type), else absolute. A relative form that climbs out (`../../../tmp/x`) is harder to read than the path itself,
+ * and one relative to another folder (the package's) does not exist from here at all.
+ */
+import { isAbsolute, relative, resolve } from 'node:path';
+
+export function shownPath(path: string, cwd: string = process.cwd()): string {
+  const absolute = resolve(cwd, path);
+  const rel = relative(cwd, absolute);
+  if (rel === '') return '.';
+  return rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
+}
