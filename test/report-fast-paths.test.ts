@@ -42,7 +42,7 @@ describe('escapes with a shortcut for text with nothing to escape', () => {
     (t, max) => {
       const line = capText(t, max).replace(/:(?=:)/g, ':\u200b').replace(/#(?=#\[)/g, '#\u200b');
       expect(inertLine(t, max)).toBe(line);
-      expect(markdownText(t, max)).toBe(line.replace(/[\\`*[\]<>|&]/g, (c) => `\\${c}`).replace(/:\/\//g, ':\u200b//').replace(/(www)\./gi, '$1\u200b.'));
+      expect(markdownText(t, max)).toBe(line.replace(/[\\`*[\]<>|&]/g, (c) => `\\${c}`).replace(/:\/\//g, ':\u200b//').replace(/(www)\./gi, '$1\u200b.').replace(/@/g, '@\u2060'));
     },
   );
 });

@@ -10,6 +10,9 @@ import { renderDigest } from '../history/history-digest.ts';
 import { renderHistoryHtml } from '../history/history-html.ts';
 import { listRunFiles } from '../history/read-history.ts';
 import { readHistory } from '../history/read-pool.ts';
+import { changesByPriority } from '../history/recent-changes.ts';
+import { blindLatestRuns } from '../history/blind-runs.ts';
+import { RUN_ID_WINDOW_MS } from '../history/run-info.ts';
 import { uplotAssets } from '../history/uplot-asset.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { writeReportFiles } from '../report/report-writer.ts';
@@ -20,7 +23,7 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   const last = intFlag('--last', flags.last, HISTORY_LAST.default, HISTORY_LAST.range);
   const { names, skipped } = await listRunFiles(dir);
   for (const name of skipped) out.write(`skipped ${inertLine(name, 300)}: not a regular file (a symbolic link or a folder is never followed); copy the run file into ${inertLine(dir, 300)} to read it\n`);
-  if (names.length === 0) throw new HarnessError('HARNESS_FILE_NOT_FOUND', `history: ${inertLine(dir, 300)} holds no run files (*.run.json.gz); append runs with \`mantle-conformance run --history ${inertLine(dir, 300)}\``);
+  if (names.length === 0) throw new HarnessError('HARNESS_FILE_NOT_FOUND', `history: ${inertLine(dir, 300)} holds no run files (*.run.json.gz, or *.run.json unpacked); append runs with \`mantle-conformance run --history ${inertLine(dir, 300)}\``);
   const builder = new HistoryBuilder();
   const threads = await readHistory(dir, names, builder);
   const report = builder.build({ last });
@@ -30,9 +33,15 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
     { path: 'history.md', content: renderDigest(report) },
   ]);
   const r = report.recent;
+  const changedCells = new Set(r.changes.map((c) => `${c.target}\u0000${c.model}\u0000${c.check}`)).size;
+  const gating = changesByPriority(r).keep;
+  for (const id of new Set(report.runs.filter((run) => run.reusedId).map((run) => run.id))) {
+    out.write(`warning: run id ${inertLine(id, 200)} was reused by runs more than ${RUN_ID_WINDOW_MS / 3_600_000} hours apart: each is read as its own run (give each run its own --run-id)\n`);
+  }
+  for (const { target, run } of blindLatestRuns(report)) out.write(`warning: the latest run ${inertLine(run.id, 200)} observed nothing on ${inertLine(target, 200)} (every cell errored, was skipped or not run)\n`);
   out.write(
     `read ${names.length} run file(s): ${report.runs.length} run(s), ${report.targets.length} target(s), ${report.cells.length} cells${threads ? ` (read on ${threads} threads)` : ''}\n` +
-      `last ${last} runs per target: ${r.changes.length} change(s), ${r.flaky.length} flaky cell(s), ${r.models.length} model event(s), ${r.drift.length} shape drift(s), ${r.latency.length} latency shift(s)\n` +
+      `last ${last} runs per target: ${r.changes.length} change(s) in ${changedCells} cell(s)${gating ? ` (${gating} into a gating failure in the latest run)` : ''}, ${r.flaky.length} flaky cell(s), ${r.models.length} model event(s), ${r.drift.length} shape drift(s), ${r.latency.length} latency shift(s)\n` +
       `wrote ${written.join(', ')}\n`,
   );
   return 0;

@@ -165,7 +165,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
         return;
       }
       if (files.length !== 2) throw new HarnessError('HARNESS_USAGE', `compare: give two matrix.json files (old, new); got ${files.length}. For the migration view of one run, add --by surface`);
-      setExit(await compareCommand(files[0]!, files[1]!, flags, io.out));
+      setExit(await compareCommand(files[0]!, files[1]!, flags, io.out, io.err));
     });
 
   program

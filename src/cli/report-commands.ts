@@ -10,7 +10,7 @@ import { HarnessError } from '../errors.ts';
 import { finishMatrix } from '../report/build-matrix.ts';
 import { tableCsv, tableJson, tableMarkdown } from '../report/capability-formats.ts';
 import { buildCapabilityTable } from '../report/capability-table.ts';
-import { compareMatrices, describeComparison, unfinishedRun } from '../report/compare.ts';
+import { compareMatrices, comparisonWarnings, describeComparison, unfinishedRun } from '../report/compare.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
 import { answeredAsAnotherLines } from '../report/observed-models.ts';
 import { writeDefaultReports } from '../report/index.ts';
@@ -42,9 +42,12 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
   return matrix.gate.exitCode;
 }
 
-export async function compareCommand(oldFile: string, newFile: string, flags: { json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
+export async function compareCommand(oldFile: string, newFile: string, flags: { json?: boolean }, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const after = await readMatrix(newFile);
-  const comparison = compareMatrices(await readMatrix(oldFile), after);
+  const before = await readMatrix(oldFile);
+  const comparison = compareMatrices(before, after);
+  // A lone shard, or the runs given newest first: said on stderr, the exit code stays the comparison's.
+  for (const warning of comparisonWarnings(before, after)) err.write(`${warning}\n`);
   const unfinished = unfinishedRun(after);
   out.write(flags.json ? `${JSON.stringify(unfinished ? { ...comparison, unfinished } : comparison, null, 2)}\n` : `${describeComparison(comparison)}\n${unfinished ? `${inertLine(unfinished, 2000)}\n` : ''}`);
   return comparison.regressed || unfinished ? 1 : 0;

@@ -8,10 +8,11 @@
  */
 import type { ShapeFingerprint } from '../checks/shape.ts';
 import type { Observed } from '../checks/types.ts';
+import { cellHistory } from './cell-history.ts';
 import { splitCellKey } from '../report/matrix.ts';
 import { OBSERVED } from '../report/observed-models.ts';
 import type { HistoryRun } from '../suite/history-schema.ts';
-import { HISTORY_FORMAT, type CellHistory, type CellState, type ChangePoint, type DriftEvent, type HistoryReport, type HistoryRunInfo, type LatencySeries } from './history-model.ts';
+import { HISTORY_FORMAT, type CellState, type DriftEvent, type HistoryReport, type HistoryRunInfo, type LatencySeries } from './history-model.ts';
 import { modelHistories, type GridRow } from './model-history.ts';
 import { recentChanges } from './recent-changes.ts';
 import { driftEvents } from './run-drift.ts';
@@ -28,6 +29,7 @@ interface Part {
   models: Set<string>;
   /** The digest's arrays, in the builder's numbers (series, state; key; key, signature). */
   cells: Int32Array;
+  gating: Int32Array;
   latencyKeys: Int32Array;
   latency: Float64Array;
   shapes: Int32Array;
@@ -41,23 +43,8 @@ export interface DigestSource {
   signatures: number[];
 }
 
-const ABSENT: CellState = { status: 'absent', observed: null };
-const date = (iso: string) => iso.slice(0, 10);
-const show = (value: Observed) => (value === null ? 'null' : typeof value === 'string' ? value : JSON.stringify(value));
-
-/** How a state reads in a change: the value where one was observed, else the status. */
-export function describeState(state: CellState): string {
-  if (state.status === 'pass' || state.status === 'fail') return show(state.observed);
-  if (state.status === 'flaky') return `flaky (${show(state.observed)})`;
-  if (state.status === 'unsupported') return 'n/a';
-  return state.status;
-}
-
-function changeText(from: CellState, to: CellState): string {
-  const a = describeState(from);
-  const b = describeState(to);
-  return a === b ? `${from.status} ${a} -> ${to.status} ${b}` : `${a} -> ${b}`;
-}
+/** Re-exported for the digest, which reads it from here. */
+export { describeState } from './cell-history.ts';
 
 export class HistoryBuilder {
   readonly #parts: Part[] = [];
@@ -126,18 +113,20 @@ export class HistoryBuilder {
       shapes[i] = source.keys[shapes[i]!]!;
       shapes[i + 1] = source.signatures[shapes[i + 1]!]!;
     }
-    this.#parts.push({ file: digest.file, run: digest.run, targets: digest.targets, models: new Set(digest.models), cells, latencyKeys, latency: digest.latency, shapes });
+    this.#parts.push({ file: digest.file, run: digest.run, targets: digest.targets, models: new Set(digest.models), cells, gating: digest.gating, latencyKeys, latency: digest.latency, shapes });
   }
 
   /** The report; `last` is the window of the recent changes (each target's last N runs). */
   build(options: { last: number; now?: Date }): HistoryReport {
-    const runs = runInfos(this.#parts);
+    const { runs, runOf: runOfPart } = runInfos(this.#parts);
     const targets = new Map<string, number[]>();
     for (const run of runs) for (const t of run.targets) targets.set(t, [...(targets.get(t) ?? []), run.index]);
-    const runById = new Map(runs.map((run) => [run.id, run]));
-    const runOfPart = new Map<Part, HistoryRunInfo>(this.#parts.map((part) => [part, runById.get(part.run.id)!]));
-    const grid = this.#grid(runOfPart, targets, runs);
-    const cells = grid.map((row, series) => this.#cellHistory(series, row, runs));
+    const { grid, gating } = this.#grid(runOfPart, targets, runs);
+    const cells = grid.map((row, series) => {
+      const { target, model, check } = this.#series[series]!;
+      const info = this.#checks.get(check);
+      return cellHistory({ target, model, check, group: info?.group ?? 'Other', api: info?.api ?? null, ...row, gating: gating[series]! }, this.#states, runs);
+    });
     const order = new Map([...this.#checks.keys()].map((id, i) => [id, i]));
     cells.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : order.get(a.check)! - order.get(b.check)!));
     const report: Omit<HistoryReport, 'recent'> = {
@@ -160,7 +149,7 @@ export class HistoryBuilder {
    * duplicate upload, a CI job re-run under the same run id), the one that started last is the run's (#inRunOrder),
    * unless it observed nothing where an earlier one observed.
    */
-  #grid(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, targets: ReadonlyMap<string, number[]>, runs: readonly HistoryRunInfo[]): GridRow[] {
+  #grid(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, targets: ReadonlyMap<string, number[]>, runs: readonly HistoryRunInfo[]): { grid: GridRow[]; gating: Uint8Array[] } {
     const positions = new Map<string, Int32Array>();
     for (const [target, list] of targets) {
       const at = new Int32Array(runs.length).fill(-1);
@@ -174,8 +163,10 @@ export class HistoryBuilder {
       size += targets.get(s.target)?.length ?? 0;
     }
     const grid = new Int32Array(size).fill(-1);
+    const gated = new Uint8Array(size);
     const at = this.#series.map((s) => positions.get(s.target));
     for (const [part, run] of this.#inRunOrder(runOfPart)) {
+      const gating = new Set(part.gating);
       for (let i = 0; i < part.cells.length; i += 2) {
         const series = part.cells[i]!;
         // A cell's target is one of its file's targets (validated), so one of its run's.
@@ -187,51 +178,27 @@ export class HistoryBuilder {
         // observation of the same run: nothing observed is lost (OBSERVED: the statuses the gate counts as observed).
         if (grid[cell]! >= 0 && isObserved(this.#states[grid[cell]!]!.status) && !isObserved(this.#states[state]!.status)) continue;
         grid[cell] = state;
+        gated[cell] = gating.has(i / 2) ? 1 : 0;
       }
     }
-    return this.#series.map((s, series) => {
-      const list = targets.get(s.target) ?? [];
-      return { runs: list, states: grid.subarray(offsets[series]!, offsets[series]! + list.length) };
-    });
+    const rows = this.#series.map((s) => targets.get(s.target)?.length ?? 0);
+    return {
+      grid: this.#series.map((s, series) => ({ runs: targets.get(s.target) ?? [], states: grid.subarray(offsets[series]!, offsets[series]! + rows[series]!) })),
+      gating: this.#series.map((_, series) => gated.subarray(offsets[series]!, offsets[series]! + rows[series]!)),
+    };
   }
 
-  /** A series' history from its row of the grid. */
-  #cellHistory(series: number, { runs: targetRuns, states }: GridRow, runs: readonly HistoryRunInfo[]): CellHistory {
-    const { target, model, check } = this.#series[series]!;
-    const info = this.#checks.get(check);
-    const cell: CellHistory = { target, model, check, group: info?.group ?? 'Other', api: info?.api ?? null, segments: [], runs: 0, flaky: 0, flakiness: 0, changes: [] };
-    let previous: CellState | undefined;
-    for (let i = 0; i < targetRuns.length; i++) {
-      const runIndex = targetRuns[i]!;
-      const at = states[i]!;
-      const state: CellState = at < 0 ? ABSENT : this.#states[at]!;
-      const last = cell.segments.at(-1);
-      if (last && last.status === state.status && last.observed === state.observed) {
-        last.to = runIndex;
-        last.runs += 1;
-      } else {
-        cell.segments.push({ from: runIndex, to: runIndex, runs: 1, ...state });
-      }
-      if (state.status === 'absent') continue;
-      cell.runs += 1;
-      if (state.status === 'flaky') cell.flaky += 1;
-      if (previous && (previous.status !== state.status || previous.observed !== state.observed)) {
-        const change: ChangePoint = { run: runIndex, date: date(runs[runIndex]!.startedAt), from: previous, to: state, text: changeText(previous, state) };
-        cell.changes.push(change);
-      }
-      previous = state;
-    }
-    cell.flakiness = cell.runs ? Math.round((cell.flaky / cell.runs) * 100) / 100 : 0;
-    return cell;
-  }
-
-  /** Per run, the models its files listed, and whether it selected part of the catalog or is sharded. */
-  #selected(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): Map<number, { models: Set<string>; filtered: boolean }> {
-    const selected = new Map<number, { models: Set<string>; filtered: boolean }>();
+  /**
+   * Per run, the models its files listed, whether it selected part of the catalog or is sharded, and whether it
+   * stopped early (partial, interrupted): such a run says nothing of a model it did not observe.
+   */
+  #selected(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): Map<number, { models: Set<string>; filtered: boolean; unfinished: boolean }> {
+    const selected = new Map<number, { models: Set<string>; filtered: boolean; unfinished: boolean }>();
     for (const [part, run] of runOfPart) {
-      const entry = selected.get(run.index) ?? { models: new Set<string>(), filtered: false };
+      const entry = selected.get(run.index) ?? { models: new Set<string>(), filtered: false, unfinished: false };
       for (const m of part.models) entry.models.add(m);
       entry.filtered ||= part.run.filtered || part.run.shard !== undefined;
+      entry.unfinished ||= part.run.partial || part.run.interrupted === true;
       selected.set(run.index, entry);
     }
     return selected;

@@ -1,14 +1,16 @@
 /**
  * @module history/history-digest
  * `history.md`: what changed in each target's last N runs, short enough for a PR comment or a chat message:
- * change points with their dates, flaky cells, models that appeared or disappeared, shape drift, and latency that
+ * change points with their dates (newest first; errors and runs that did not have a cell are not changes), flaky cells, models that appeared or disappeared, shape drift, and latency that
  * moved. Every id and value from the files goes through the Markdown escaping of report/inert-text.ts.
  */
 import { markdownCode, markdownText } from '../report/inert-text.ts';
 import { describeDrift } from '../report/shape-drift.ts';
 import { describeState } from './build-history.ts';
 import type { ChangePoint, HistoryReport } from './history-model.ts';
-import { unfinishedRuns } from './run-info.ts';
+import { blindLatestRuns } from './blind-runs.ts';
+import { changesByPriority } from './recent-changes.ts';
+import { RUN_ID_WINDOW_MS, unfinishedRuns } from './run-info.ts';
 
 /** Lines per section; the rest is counted and left to history.html. */
 const MAX_LINES = 30;
@@ -21,11 +23,13 @@ function changeMarkdown(change: ChangePoint): string {
   return a === b ? `${change.from.status} ${markdownText(a, 100)} -> ${change.to.status} ${markdownText(b, 100)}` : `${markdownText(a, 100)} -> ${markdownText(b, 100)}`;
 }
 
-function section(title: string, lines: string[]): string[] {
+/** A section of at most MAX_LINES lines, or `keep` (the first lines, never cut) when more; `count` heads it. */
+function section(title: string, lines: string[], keep = 0, count = `${lines.length}`): string[] {
   if (lines.length === 0) return [];
-  const shown = lines.slice(0, MAX_LINES);
-  if (lines.length > MAX_LINES) shown.push(`- ... and ${lines.length - MAX_LINES} more (see history.html)`);
-  return [`### ${title} (${lines.length})`, '', ...shown, ''];
+  const max = Math.max(MAX_LINES, keep);
+  const shown = lines.slice(0, max);
+  if (lines.length > max) shown.push(`- ... and ${lines.length - max} more (see history.html)`);
+  return [`### ${title} (${count})`, '', ...shown, ''];
 }
 
 /** history.md: what changed in each target's last N runs, and which of those runs did not finish. */
@@ -37,21 +41,40 @@ export function renderDigest(report: HistoryReport): string {
   const spans = recent.windows.map((w) => `${markdownCode(w.target)} ${w.runs.length} run${w.runs.length === 1 ? '' : 's'} (${runs[w.runs[0]!]!.startedAt.slice(0, 10)} to ${runs[w.runs.at(-1)!]!.startedAt.slice(0, 10)})`);
   head.push(`${spans.join(', ')}; ${runs.length} run${runs.length === 1 ? '' : 's'} in the folder since ${runs[0]!.startedAt.slice(0, 10)}.`, '');
 
-  // Each cell once, its change points in order: "integer -> exponent on 2026-12-03, exponent -> integer on 2026-12-05".
-  const byCell = new Map<string, string[]>();
-  for (const c of recent.changes) {
+  // Each cell once, its change points oldest first ("integer -> exponent on 2026-12-03, exponent -> integer on
+  // 2026-12-05"); cells in the order of their newest change (recent-changes.ts: a gating failure in a target's latest
+  // run first, then newest first), and the cells with such a failure are never cut.
+  const byCell = new Map<string, { lines: string[]; keep: boolean; gating: boolean }>();
+  const { changes: ordered, keep } = changesByPriority(recent);
+  ordered.forEach((c, at) => {
     const key = `${markdownCode(c.model)} ${markdownCode(c.check)} (${markdownText(c.target, 100)})`;
-    byCell.set(key, [...(byCell.get(key) ?? []), `${changeMarkdown(c)} on ${c.date} (run ${markdownCode(runs[c.run]?.id ?? '?')})`]);
-  }
-  const changes = [...byCell.entries()].map(([cell, list]) => `- ${cell}: ${list.join(', ')}`);
+    const entry = byCell.get(key) ?? { lines: [], keep: false, gating: c.gating === true };
+    entry.lines.unshift(`${changeMarkdown(c)} on ${c.date} (run ${markdownCode(runs[c.run]?.id ?? '?')})`);
+    entry.keep ||= at < keep;
+    byCell.set(key, entry);
+  });
+  const changes = [...byCell.entries()].map(([cell, { lines, gating }]) => `- ${cell}: ${lines.join(', ')}${gating ? ' (its last change fails the gate)' : ''}`);
+  const keptCells = [...byCell.values()].filter((e) => e.keep).length;
+  const changeCount = `${recent.changes.length} change${recent.changes.length === 1 ? '' : 's'} in ${byCell.size} cell${byCell.size === 1 ? '' : 's'}`;
   const flaky = recent.flaky.map((f) => `- ${markdownCode(f.model)} ${markdownCode(f.check)} (${markdownText(f.target, 100)}): flaky in ${f.flaky} of the last ${f.of} runs`);
   const models = recent.models.map((m) => `- ${markdownCode(m.model)} ${m.kind} in ${markdownText(m.target, 100)} on ${m.date}`);
   const drift = recent.drift.map((d) => `- ${markdownCode(d.drift.model)} ${markdownCode(d.drift.api)} (${markdownText(d.drift.target, 100)}) on ${d.date}: ${markdownText(describeDrift(d.drift), 600)}`);
   // A run that lost a shard or stopped early lacks cells: its "no change" is not an observation, so it is named.
   const inWindow = new Set(recent.windows.flatMap((w) => w.runs));
   const unfinished = unfinishedRuns(runs, inWindow).map(({ run, gaps }) => `- run ${markdownCode(run.id)} (${run.startedAt.slice(0, 10)}): ${markdownText(gaps.join('; '), 600)}; cells it did not run read as not run`);
+  const blind = blindLatestRuns(report).map(({ target, run }) => `- run ${markdownCode(run.id)} (${run.startedAt.slice(0, 10)}) on ${markdownText(target, 100)}: every cell errored, was skipped or not run (a model id the endpoint does not know, an outage); its cells' older states are not current`);
+  const reused = [...new Set(runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `- ${markdownCode(id)}: runs more than ${RUN_ID_WINDOW_MS / 3_600_000} hours apart carry this id; each is read as its own run (give each run its own \`--run-id\`)`);
   const latency = recent.latency.map((l) => `- ${markdownCode(l.model)} ${markdownCode(l.api)} (${markdownText(l.target, 100)}): ${METRIC[l.metric]} ${l.ratio}x (${Math.round(l.before)} ms -> ${Math.round(l.after)} ms)`);
-  const body = [...section('Runs that did not finish', unfinished), ...section('Changes', changes), ...section('Flaky', flaky), ...section('Models', models), ...section('Shape drift', drift), ...section('Latency', latency)];
+  const body = [
+    ...section('Latest run observed nothing', blind),
+    ...section('Runs that did not finish', unfinished),
+    ...section('Run ids reused', reused),
+    ...section('Changes', changes, keptCells, changeCount),
+    ...section('Flaky', flaky),
+    ...section('Models', models),
+    ...section('Shape drift', drift),
+    ...section('Latency', latency),
+  ];
   if (body.length === 0) body.push(`Nothing changed in the last ${recent.last} runs: no status or value, no model, no answer shape, no latency beyond ${'1.5x'}.`, '');
   return [...head, ...body].join('\n');
 }

@@ -28,6 +28,9 @@ export function historyRunOf(matrix: Matrix): HistoryRun {
     (cells[`${r.target}/${r.model}`] ??= {})[r.check] = cell;
   }
   const selection = matrix.run.selection;
+  // `--models listed` (or catalog+listed) stores the ids its targets' model lists gave in selection.models: the run
+  // selected what the endpoint lists, so a model the list dropped is gone, not unselected (as compare.ts reads it).
+  const listed = matrix.targets.some((t) => t.modelList !== undefined);
   return {
     format: HISTORY_RUN_FORMAT,
     run: {
@@ -38,7 +41,7 @@ export function historyRunOf(matrix: Matrix): HistoryRun {
       partial: matrix.run.partial,
       ...(matrix.run.interrupted ? { interrupted: true } : {}),
       ...(selection.shard ? { shard: selection.shard } : {}),
-      filtered: selection.models.length > 0 || selection.checks.length > 0 || selection.filters.length > 0,
+      filtered: (selection.models.length > 0 && !listed) || selection.checks.length > 0 || selection.filters.length > 0,
     },
     targets: matrix.targets.map((t) => ({ id: t.id, mode: t.mode, region: t.region, endpointHost: t.endpointHost, sources: t.provenance.sources })),
     models: matrix.models.map((m) => ({ id: m.id, family: m.family, inCatalog: m.inCatalog })),

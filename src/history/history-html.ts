@@ -13,7 +13,9 @@ import { describeDrift } from '../report/shape-drift.ts';
 import type { HistoryReport } from './history-model.ts';
 import { HISTORY_SCRIPT } from './history-script.ts';
 import { HISTORY_STYLE } from './history-style.ts';
-import { runGaps, unfinishedRuns } from './run-info.ts';
+import { blindLatestRuns } from './blind-runs.ts';
+import { changesByPriority } from './recent-changes.ts';
+import { RUN_ID_WINDOW_MS, runGaps, unfinishedRuns } from './run-info.ts';
 
 const esc = htmlText;
 
@@ -35,10 +37,12 @@ export function pageData(report: HistoryReport): unknown {
     if (at === undefined) stateIndex.set(key, (at = states.push([status, observed]) - 1));
     return at;
   };
+  // A latest run that observed nothing shows its cells as they were in it (errors, not run), never older states.
+  const blind = new Set(blindLatestRuns(report).map((b) => b.run.index));
   return {
     symbols: STATUS_SYMBOLS,
-    // Third: 1 when the run selected part of the catalog or checks and finished (see the script's `now`).
-    runs: report.runs.map((r) => [r.id, r.startedAt, r.filtered && runGaps(r).length === 0 ? 1 : 0]),
+    // Third: 1 when the run selected part of the catalog or checks, finished and observed something (see the script's `now`).
+    runs: report.runs.map((r) => [r.id, r.startedAt, r.filtered && runGaps(r).length === 0 && !blind.has(r.index) ? 1 : 0]),
     targets: report.targets,
     models,
     checks: report.checks,
@@ -52,24 +56,30 @@ export function pageData(report: HistoryReport): unknown {
 /** Whether some cell's target did not run it in its latest run (the status filter then offers "not run"). */
 const notRunNow = (report: HistoryReport) => report.cells.some((c) => c.segments.at(-1)?.status === 'absent');
 
-function list(items: string[], none: string): string {
+/** At most MAX_ITEMS items, or the first `keep` (never cut) when more. */
+function list(items: string[], none: string, keep = 0): string {
   if (items.length === 0) return `<p class="none">${esc(none)}</p>`;
-  const shown = items.slice(0, MAX_ITEMS).map((item) => `<li>${item}</li>`);
-  if (items.length > MAX_ITEMS) shown.push(`<li>... and ${items.length - MAX_ITEMS} more (history.json)</li>`);
+  const max = Math.max(MAX_ITEMS, keep);
+  const shown = items.slice(0, max).map((item) => `<li>${item}</li>`);
+  if (items.length > max) shown.push(`<li>... and ${items.length - max} more (history.json)</li>`);
   return `<ul>${shown.join('')}</ul>`;
 }
 
 function recentSection(report: HistoryReport): string {
   const r = report.recent;
   const run = (i: number) => report.runs[i]?.id ?? '?';
-  const changes = r.changes.map((c) => `${esc(c.model)} ${esc(c.check)} (${esc(c.target)}): <span class="change">${esc(c.text)}</span> on ${esc(c.date)} <span class="muted">run ${esc(run(c.run))}</span>`);
+  // Newest first, a target's latest gating failures leading and never cut (recent-changes.ts).
+  const { changes: ordered, keep } = changesByPriority(r);
+  const changes = ordered.map((c) => `${esc(c.model)} ${esc(c.check)} (${esc(c.target)}): <span class="change">${esc(c.text)}</span> on ${esc(c.date)} <span class="muted">run ${esc(run(c.run))}</span>${c.gating ? ' (fails the gate)' : ''}`);
+  const cells = new Set(r.changes.map((c) => `${c.target}\u0000${c.model}\u0000${c.check}`)).size;
   const flaky = r.flaky.map((f) => `${esc(f.model)} ${esc(f.check)} (${esc(f.target)}): flaky in ${f.flaky} of the last ${f.of} runs`);
   const models = r.models.map((m) => `${esc(m.model)} ${esc(m.kind)} in ${esc(m.target)} on ${esc(m.date)}`);
   const drift = r.drift.map((d) => `${esc(d.drift.model)} ${esc(d.drift.api)} (${esc(d.drift.target)}) on ${esc(d.date)}: ${esc(describeDrift(d.drift))}`);
   const latency = r.latency.map((l) => `${esc(l.model)} ${esc(l.api)} (${esc(l.target)}): ${esc(METRIC[l.metric])} ${l.ratio}x (${Math.round(l.before)} ms -> ${Math.round(l.after)} ms)`);
-  const box = (title: string, items: string[], none: string) => `<div><h3>${esc(title)} (${items.length})</h3>${list(items, none)}</div>`;
-  return `<section id="recent"><h2>What changed in each target's last ${r.last} runs</h2><div class="cols">
-${box('Changes', changes, 'No cell changed.')}${box('Flaky', flaky, 'No cell was flaky.')}${box('Models', models, 'No model appeared or disappeared.')}${box('Shape drift', drift, 'No answer changed shape.')}${box('Latency', latency, 'No latency moved 1.5x or more.')}</div></section>`;
+  const box = (title: string, items: string[], none: string, count = `${items.length}`, kept = 0) => `<div><h3>${esc(title)} (${esc(count)})</h3>${list(items, none, kept)}</div>`;
+  const changeCount = `${changes.length} change${changes.length === 1 ? '' : 's'} in ${cells} cell${cells === 1 ? '' : 's'}`;
+  return `<section id="recent"><h2>What changed in each target's last ${r.last} runs</h2><p class="muted">A change is measured between runs that observed the cell: errors and runs that did not have it are shown in the strips, not counted as changes.</p><div class="cols">
+${box('Changes', changes, 'No cell changed.', changeCount, keep)}${box('Flaky', flaky, 'No cell was flaky.')}${box('Models', models, 'No model appeared or disappeared.')}${box('Shape drift', drift, 'No answer changed shape.')}${box('Latency', latency, 'No latency moved 1.5x or more.')}</div></section>`;
 }
 
 function modelsSection(report: HistoryReport): string {
@@ -83,6 +93,14 @@ function driftSection(report: HistoryReport): string {
   const events = [...report.drift].reverse();
   const items = events.map((d) => `${esc(d.date)} ${esc(d.drift.model)} ${esc(d.drift.api)} (${esc(d.drift.target)}): ${esc(describeDrift(d.drift))}`);
   return `<section id="drift"><h2>Shape drift, newest first (${events.length})</h2>${list(items, 'The answers kept their shape in every run.')}</section>`;
+}
+
+/** Latest runs that observed nothing, and run ids reused far apart; nothing when there are none. */
+function warningsSection(report: HistoryReport): string {
+  const blind = blindLatestRuns(report).map(({ target, run }) => `run ${esc(run.id)} (${esc(run.startedAt.slice(0, 10))}) on ${esc(target)}: every cell errored, was skipped or not run; "now" shows that run, not older states`);
+  const reused = [...new Set(report.runs.filter((r) => r.reusedId).map((r) => r.id))].map((id) => `run id ${esc(id)}: runs more than ${RUN_ID_WINDOW_MS / 3_600_000} hours apart carry it; each is read as its own run`);
+  const items = [...blind, ...reused];
+  return items.length ? `<section id="warnings"><h2>Read with care (${items.length})</h2>${list(items, '')}</section>` : '';
 }
 
 /** The runs that did not finish whole, newest first; nothing when every run did (the page is then as it was). */
@@ -110,7 +128,7 @@ export function renderHistoryHtml(report: HistoryReport, uplot: { script: string
 <header><h1>Mantle conformance history</h1>
 <p>${esc(span)}; targets ${report.targets.map((t) => `<strong>${esc(t.id)}</strong> (${t.runs.length} runs)`).join(', ')}; ${report.cells.length} cells. Generated ${esc(report.generatedAt.slice(0, 19).replace('T', ' '))} UTC.</p>
 <p class="legend">${legend} — a strip is a cell's status in each of its target's runs, oldest left; point at it for the run, click a row for its change points.</p></header>
-${unfinishedSection(report)}${recentSection(report)}
+${warningsSection(report)}${unfinishedSection(report)}${recentSection(report)}
 <section id="latency"><h2>Latency per run (ms)</h2><div class="controls"><label>target <select id="l-target"></select></label><label>model <select id="l-model"></select></label><label>API <select id="l-api"></select></label></div><div id="latency-chart" class="chart"></div></section>
 <nav class="filters">
 <label>target <select id="f-target">${options(report.targets.map((t) => t.id), 'all targets')}</select></label>

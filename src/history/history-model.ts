@@ -28,6 +28,11 @@ export interface HistoryRunInfo {
    * (their cells are `absent`: the run did not finish). Absent for a run not sharded.
    */
   shards?: { target: string; seen: string[]; missing: string[] }[];
+  /**
+   * Its run id was also used by runs started more than 22 hours away (run-info.ts RUN_ID_WINDOW_MS): each use is
+   * its own run, and the reports say the id was reused. Absent otherwise.
+   */
+  reusedId?: true;
   /** The run selected part of the catalog or the checks: a model it did not run is not counted as gone. */
   filtered: boolean;
   harnessVersion: string;
@@ -54,8 +59,10 @@ export interface ChangePoint {
   date: string;
   from: CellState;
   to: CellState;
-  /** `integer -> exponent`, `pass -> error`. */
+  /** `integer -> exponent`, `fail -> pass`. */
   text: string;
+  /** The new state failed its run's gate (a regression the digest never leaves out). Absent otherwise. */
+  gating?: true;
 }
 
 export interface CellHistory {

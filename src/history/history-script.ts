@@ -30,12 +30,13 @@ export const HISTORY_SCRIPT = `
     var x = describe(a), y = describe(b);
     return x === y ? a[0] + ' ' + x + ' -> ' + b[0] + ' ' + y : x + ' -> ' + y;
   }
-  // Where a cell's state changed, absent runs aside. States are indexes: the first (0) is a state like any other.
+  // Where a cell's state changed, between runs that observed it: absent runs and errors (an outage observed
+  // nothing) aside, as history.json's change points. States are indexes: the first (0) is a state like any other.
   function changePoints(segs, states) {
     var changes = [], prev = null;
     for (var k = 0; k < segs.length; k += 3) {
       var state = states[segs[k + 2]];
-      if (state[0] === 'absent') continue;
+      if (state[0] === 'absent' || state[0] === 'error') continue;
       if (prev !== null && prev !== segs[k + 2]) changes.push({ run: segs[k], from: states[prev], to: state });
       prev = segs[k + 2];
     }

@@ -3,7 +3,8 @@
  * Models appearing and disappearing in each target's runs. A model observed something in a run when one of its
  * cells had a status that observes (an API not served is an observation too); it ran and observed nothing when its
  * cells were all errors or skips; and an unfiltered, unsharded run that did not have it at all says it is gone
- * from the catalog (or the selection). A run that did not select it says nothing.
+ * from the catalog (or the selection). A run that did not select it says nothing, nor does a run that stopped early
+ * (a spend cap, Ctrl-C) of a model it observed nothing of: it may never have reached it.
  */
 import { splitCellKey } from '../report/matrix.ts';
 import type { CellState, HistoryRunInfo, ModelHistory } from './history-model.ts';
@@ -24,8 +25,8 @@ export interface ModelInputs {
   /** The states the grid's numbers stand for. */
   states: readonly CellState[];
   families: ReadonlyMap<string, string | null>;
-  /** Per run index, the models its files listed, and whether it selected part of the catalog or was one shard. */
-  selected: ReadonlyMap<number, { models: ReadonlySet<string>; filtered: boolean }>;
+  /** Per run index, the models its files listed, whether it selected part of the catalog or was one shard, and whether it stopped early. */
+  selected: ReadonlyMap<number, { models: ReadonlySet<string>; filtered: boolean; unfinished?: boolean }>;
   runs: readonly HistoryRunInfo[];
   targets: ReadonlyMap<string, readonly number[]>;
 }
@@ -50,7 +51,7 @@ export function modelHistories({ series, grid, states, families, selected, runs,
     let present: boolean | undefined;
     for (const [i, runIndex] of (targets.get(target) ?? []).entries()) {
       const run = selected.get(runIndex);
-      const now = flags[i] ? flags[i] === 2 : run && !run.filtered && !run.models.has(model) ? false : undefined;
+      const now = flags[i] === 2 ? true : run?.unfinished ? undefined : flags[i] ? false : run && !run.filtered && !run.models.has(model) ? false : undefined;
       if (now === undefined) continue;
       if (now) {
         history.firstSeen ??= runIndex;

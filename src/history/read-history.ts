@@ -125,13 +125,20 @@ function referenceProblem(run: HistoryRun): string | undefined {
   return undefined;
 }
 
+/** A run file someone unpacked (`gunzip`): read as it is (parseRunFile reads both), never silently passed over. */
+export const PLAIN_RUN_FILE_SUFFIX = RUN_FILE_SUFFIX.replace(/\.gz$/, '');
+
 /**
  * The run files of `dir`, in name order (which is start-time order), and the names that look like run files but
- * are not regular files (a symbolic link, a folder): those are never followed, only named.
+ * are not regular files (a symbolic link, a folder): those are never followed, only named. An unpacked run file
+ * (`*.run.json`) is read too, unless its packed file is there as well (`gunzip -k`): one run is read once.
  */
 export async function listRunFiles(dir: string): Promise<{ names: string[]; skipped: string[] }> {
   try {
-    const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.') && e.name.endsWith(RUN_FILE_SUFFIX));
+    const all = await readdir(dir, { withFileTypes: true });
+    const packed = new Set(all.filter((e) => e.name.endsWith(RUN_FILE_SUFFIX)).map((e) => e.name));
+    const isRunFile = (name: string) => name.endsWith(RUN_FILE_SUFFIX) || (name.endsWith(PLAIN_RUN_FILE_SUFFIX) && !packed.has(`${name}.gz`));
+    const entries = all.filter((e) => !e.name.startsWith('.') && isRunFile(e.name));
     return { names: entries.filter((e) => e.isFile()).map((e) => e.name).sort(), skipped: entries.filter((e) => !e.isFile()).map((e) => e.name).sort() };
   } catch (cause) {
     throw new HarnessError('HARNESS_FILE_NOT_FOUND', `history: cannot read the folder ${inertLine(dir, 300)} (${inertLine((cause as Error).message, 120)}); give the folder that run --history DIR appends to`, { cause });

@@ -3,8 +3,11 @@
  * What changed in each target's last N runs: change points, flaky cells, models that appeared or disappeared,
  * shape drift, and latency that moved (the median of a p95 or p50 over the window against the median over as many
  * runs before it: at least 1.5x either way and 20 ms apart). The digest and the page's "recent" view show this.
+ * Latency is compared only between runs that ran the whole selection to the end: a run of one model or one group
+ * of checks (filtered), or one that stopped early or lost a shard, measured other requests, not slower ones.
  */
 import type { HistoryReport, LatencySeries, LatencyShift, RecentChanges } from './history-model.ts';
+import { runGaps } from './run-info.ts';
 
 /** Latency moved when its median changed by this factor or more, either way... */
 export const LATENCY_SHIFT_RATIO = 1.5;
@@ -18,15 +21,16 @@ function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function latencyShifts(series: readonly LatencySeries[], windows: ReadonlyMap<string, ReadonlySet<number>>, last: number): LatencyShift[] {
+function latencyShifts(series: readonly LatencySeries[], windows: ReadonlyMap<string, ReadonlySet<number>>, last: number, comparable: (run: number) => boolean): LatencyShift[] {
   const shifts: LatencyShift[] = [];
   for (const s of series) {
     const window = windows.get(s.target);
     if (!window) continue;
-    const first = s.runs.findIndex((run) => window.has(run));
+    const points = s.runs.flatMap((run, at) => (comparable(run) ? [at] : []));
+    const first = points.findIndex((at) => window.has(s.runs[at]!));
     if (first <= 0) continue;
     for (const metric of ['firstTokenP95', 'totalP95', 'firstTokenP50', 'totalP50'] as const) {
-      const values = s[metric];
+      const values = points.map((at) => s[metric][at] ?? null);
       const pick = (from: number, to: number) => values.slice(Math.max(0, from), to).filter((v): v is number => v !== null);
       const before = median(pick(first - last, first));
       const after = median(pick(first, s.runs.length));
@@ -40,6 +44,17 @@ function latencyShifts(series: readonly LatencySeries[], windows: ReadonlyMap<st
     }
   }
   return shifts.sort((a, b) => Math.abs(Math.log(b.ratio)) - Math.abs(Math.log(a.ratio)));
+}
+
+/**
+ * The recent changes in the order the reports list them: the changes into a gating failure in a target's latest run
+ * first (the reports never cut them: `keep` counts them), then newest first, a run's gating failures before its others.
+ */
+export function changesByPriority(recent: RecentChanges): { changes: RecentChanges['changes']; keep: number } {
+  const latest = new Map(recent.windows.map((w) => [w.target, w.runs.at(-1)]));
+  const rank = (c: RecentChanges['changes'][number]) => (c.gating && latest.get(c.target) === c.run ? 1 : 0);
+  const changes = [...recent.changes].sort((a, b) => rank(b) - rank(a) || b.run - a.run || Number(b.gating ?? false) - Number(a.gating ?? false));
+  return { changes, keep: changes.filter((c) => rank(c) === 1).length };
 }
 
 export function recentChanges(report: Omit<HistoryReport, 'recent'>, last: number): RecentChanges {
@@ -65,6 +80,10 @@ export function recentChanges(report: Omit<HistoryReport, 'recent'>, last: numbe
   for (const m of report.models) for (const event of m.events) if (inWindow.get(m.target)?.has(event.run)) recent.models.push({ target: m.target, model: m.model, ...event });
   recent.models.sort((a, b) => a.run - b.run);
   recent.drift = report.drift.filter((d) => inWindow.get(d.drift.target)?.has(d.run));
-  recent.latency = latencyShifts(report.latency, inWindow, last);
+  const comparable = (run: number) => {
+    const info = report.runs[run];
+    return info !== undefined && !info.filtered && runGaps(info).length === 0;
+  };
+  recent.latency = latencyShifts(report.latency, inWindow, last, comparable);
   return recent;
 }

@@ -33,6 +33,8 @@ export interface RunDigest {
   };
   /** Series, state: one pair per cell. */
   cells: Int32Array;
+  /** The pairs of `cells` (their index / 2) whose cell failed the run's gate: a change into them leads the digest. */
+  gating: Int32Array;
   /** The key of each latency entry... */
   latencyKeys: Int32Array;
   /** ...and its LATENCY_FIELDS numbers. */
@@ -93,6 +95,10 @@ export class RunDigester {
     const addState = (status: string, observed: Observed) => fresh.states.push([status as HistoryCell['status'], observed]);
     const addKey = (cellKey: string, api: string) => fresh.keys.push([cellKey, api]);
     const cells: number[] = [];
+    const gating: number[] = [];
+    // A run that stopped early (a spend cap) wrote the cells it never reached as skipped in older files: not observed,
+    // so not a state of the cell (no change point, no model gone), as an interrupted run's "not reached" cells.
+    const unreached = run.run.partial ? 'skipped' : undefined;
     for (const cellKey in run.cells) {
       const byCheck = run.cells[cellKey]!;
       let row = this.#rows.get(cellKey);
@@ -102,6 +108,7 @@ export class RunDigester {
       let j = 0;
       for (const check in byCheck) {
         const cell = byCheck[check]!;
+        if (cell.status === unreached) continue;
         if (row.checks[j] !== check) {
           row.checks[j] = check;
           row.series[j] = this.#series.id(cellKey, check, addSeries);
@@ -112,6 +119,7 @@ export class RunDigester {
           row.observed[j] = cell.observed;
           row.states[j] = this.#states.id(cell.status, cell.observed, addState);
         }
+        if (cell.gating) gating.push(cells.length / 2);
         cells.push(row.series[j]!, row.states[j]!);
         j++;
       }
@@ -171,6 +179,7 @@ export class RunDigester {
       models: run.models.map((m) => m.id),
       fresh,
       cells: new Int32Array(cells),
+      gating: new Int32Array(gating),
       latencyKeys: new Int32Array(latencyKeys),
       latency: new Float64Array(latency),
       shapes: new Int32Array(shapes),
@@ -179,4 +188,4 @@ export class RunDigester {
 }
 
 /** The typed arrays of a digest, to hand to another thread without copying. */
-export const transferablesOf = (digest: RunDigest): ArrayBuffer[] => [digest.cells, digest.latencyKeys, digest.latency, digest.shapes].map((a) => a.buffer as ArrayBuffer);
+export const transferablesOf = (digest: RunDigest): ArrayBuffer[] => [digest.cells, digest.gating, digest.latencyKeys, digest.latency, digest.shapes].map((a) => a.buffer as ArrayBuffer);

@@ -41,11 +41,48 @@ function shardCoverage(parts: readonly RunPart[]): NonNullable<HistoryRunInfo['s
   return out;
 }
 
-/** Runs in start order: the files of one run id together, started at the earliest part's start. */
-export function runInfos(parts: readonly RunPart[]): HistoryRunInfo[] {
-  const byId = new Map<string, RunPart[]>();
+/**
+ * Files of one run id started further apart than this are not one run unless they are its shards: a `--run-id`
+ * reused night after night (a fixed name in a CI config, nights ~24 hours apart) would otherwise merge nights into
+ * one run and hide what changed between them. A CI job's re-run keeps its run id and comes the same day (GitHub's
+ * re-run keeps GITHUB_RUN_ID), and shards queued behind each other start within it too.
+ */
+export const RUN_ID_WINDOW_MS = 22 * 60 * 60 * 1000;
+
+/**
+ * The parts of one run id cut into runs: in start order, a file joins the run before it when it started within
+ * RUN_ID_WINDOW_MS of that run's latest file, or when it is a shard that run's shards lack; otherwise it starts a run.
+ */
+function splitReusedId(parts: readonly RunPart[]): RunPart[][] {
+  const sorted = [...parts].sort((a, b) => (a.run.startedAt < b.run.startedAt ? -1 : a.run.startedAt > b.run.startedAt ? 1 : 0));
+  const runs: { parts: RunPart[]; last: number }[] = [];
+  for (const part of sorted) {
+    const start = Date.parse(part.run.startedAt);
+    const current = runs.at(-1);
+    const shard = part.run.shard;
+    const anotherShard = shard !== undefined && current !== undefined && current.parts.every((p) => p.run.shard !== undefined && p.run.shard !== shard);
+    if (current && (start - current.last <= RUN_ID_WINDOW_MS || anotherShard)) {
+      current.parts.push(part);
+      current.last = Math.max(current.last, start);
+    } else {
+      runs.push({ parts: [part], last: start });
+    }
+  }
+  return runs.map((run) => run.parts);
+}
+
+/**
+ * Runs in start order, and the run of each part (in the order given): the files of one run id together (its shards,
+ * a re-run), started at the earliest part's start; an id reused on runs far apart is one run per use (reusedId).
+ */
+export function runInfos<P extends RunPart>(parts: readonly P[]): { runs: HistoryRunInfo[]; runOf: Map<P, HistoryRunInfo> } {
+  const byId = new Map<string, P[]>();
   for (const part of parts) byId.set(part.run.id, [...(byId.get(part.run.id) ?? []), part]);
-  const runs = [...byId.entries()].map(([id, parts]) => {
+  const groups = [...byId.entries()].flatMap(([id, all]) => {
+    const split = splitReusedId(all) as P[][];
+    return split.map((group) => ({ id, group, reused: split.length > 1 }));
+  });
+  const runs = groups.map(({ id, group: parts, reused }) => {
     const shards = shardCoverage(parts);
     return {
       id,
@@ -57,12 +94,20 @@ export function runInfos(parts: readonly RunPart[]): HistoryRunInfo[] {
       // Optional, and only where they say something: history.json of runs that finished whole is as it was.
       ...(parts.some((p) => p.run.interrupted) ? { interrupted: true as const } : {}),
       ...(shards.length ? { shards } : {}),
+      ...(reused ? { reusedId: true as const } : {}),
       filtered: parts.some((p) => p.run.filtered),
       harnessVersion: parts[0]!.run.harnessVersion,
+      parts,
     };
   });
   runs.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : 1));
-  return runs.map((run, index) => ({ index, ...run }));
+  const runOf = new Map<P, HistoryRunInfo>();
+  const infos = runs.map(({ parts: group, ...run }, index) => {
+    const info: HistoryRunInfo = { index, ...run };
+    for (const part of group) runOf.set(part, info);
+    return info;
+  });
+  return { runs: infos, runOf };
 }
 
 /** Why a run did not finish whole, in words (empty when it did): interrupted, partial, shards no file holds. */

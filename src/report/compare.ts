@@ -82,6 +82,9 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const ranAfter = cellsOf(after, true);
   const vanishedOn = (kind: 'model' | 'check', list: string[]) =>
     list.filter((id) => b.targets.some((t) => ranBefore.has(`${t}\u0000${kind}\u0000${id}`) && !ranAfter.has(`${t}\u0000${kind}\u0000${id}`)));
+  // A lone shard ran only its models: the baseline's models it holds no result of were not compared (named, never
+  // read as "no new failures").
+  if (after.run.selection.shard) for (const id of a.models) if (b.targets.some((t) => ranBefore.has(`${t}\u0000model\u0000${id}`)) && !shardRan(after, id)) notSelected.models.add(id);
   const newModels = diff(a.models, b.models).filter(asked(selectedBefore, 'models'));
   const vanishedModels = vanishedOn('model', a.models).filter(asked(selectedAfter, 'models'));
   const newChecks = diff(a.checks, b.checks).filter(asked(selectedBefore, 'checks'));
@@ -99,6 +102,24 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     shapeDrift: shapeDrift(before.shapes, after.shapes),
     regressed: changes.newFailures.length > 0,
   };
+}
+
+/** Whether a shard run holds a result of the model (a cell it ran, not one another shard took). */
+const shardRan = (matrix: Matrix, model: string) => matrix.results.some((r) => r.model === model && !r.notRun);
+
+/**
+ * What the reader of a comparison must be told beside it (for stderr; the exit code is the comparison's): the newer
+ * run is one shard (the models of the other shards were not compared), or the "newer" run started before the
+ * baseline (the arguments are likely swapped: `compare OLD NEW`, and the verdict reads backwards).
+ */
+export function comparisonWarnings(before: Pick<Matrix, 'run'>, after: Pick<Matrix, 'run'>): string[] {
+  const warnings: string[] = [];
+  const shard = after.run.selection.shard;
+  if (shard) warnings.push(`warning: run ${inertLine(after.run.id)} is shard ${inertLine(shard)} only: the models of its other shards were not compared (merge the shards first: mantle-conformance merge)`);
+  if (after.run.startedAt < before.run.startedAt) {
+    warnings.push(`warning: the newer run ${inertLine(after.run.id)} started (${inertLine(after.run.startedAt)}) before the baseline ${inertLine(before.run.id)} (${inertLine(before.run.startedAt)}): give the older run first (compare OLD NEW), or fixes read as failures`);
+  }
+  return warnings;
 }
 
 interface Selected {

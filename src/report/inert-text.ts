@@ -81,13 +81,16 @@ export function inertLine(text: unknown, maxBytes = LINE_TEXT_MAX_BYTES): string
  * Endpoint text as Markdown text: one inert line (as `inertLine`), with the characters that would close a table
  * cell, open markup or a link escaped, so it renders as the text it is in a table cell, a list item or a paragraph.
  * `&` too: a character reference (`&#x202E;`) would render as the character it names, a bidi override included. A
- * bare URL or `www.` gets a zero-width space that keeps GitHub from making it a link the endpoint chose.
+ * bare URL or `www.` gets a zero-width space that keeps GitHub from making it a link the endpoint chose, and `@` a
+ * word joiner (U+2060): GitHub finds mentions in the rendered text (a backslash or `&#64;` still renders `@team` and
+ * pings the team), and `@` followed by anything but a name character is no mention.
  */
 export function markdownText(text: unknown, maxBytes = LINE_TEXT_MAX_BYTES): string {
   return inertLine(text, maxBytes)
     .replace(/[\\`*[\]<>|&]/g, (c) => `\\${c}`)
     .replace(/:\/\//g, ':\u200b//')
-    .replace(/(www)\./gi, '$1\u200b.');
+    .replace(/(www)\./gi, '$1\u200b.')
+    .replace(/@/g, '@\u2060');
 }
 
 /**

@@ -1,0 +1,73 @@
+/**
+ * @module history/cell-history
+ * One (target, model, check)'s history from its row of the builder's grid: its segments (every state, errors and
+ * runs that did not have it included), its flakiness, and its change points. A change point is a change of what
+ * was observed, measured between two runs that observed the cell: a run that did not have it (`absent`: not run,
+ * another shard, not reached by a stopped run) or an infrastructure error (an outage night observed nothing) is not
+ * a state the cell changed to, so `pass -> error -> pass` is no change and an outage does not flood the digest.
+ */
+import type { Observed } from '../checks/types.ts';
+import type { CellHistory, CellState, ChangePoint, HistoryRunInfo } from './history-model.ts';
+
+const ABSENT: CellState = { status: 'absent', observed: null };
+const show = (value: Observed) => (value === null ? 'null' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** Whether a state is an observation a change is measured between (not absent, not an error). */
+export const isChangeState = (state: CellState): boolean => state.status !== 'absent' && state.status !== 'error';
+
+/** How a state reads in a change: the value where one was observed, else the status. */
+export function describeState(state: CellState): string {
+  if (state.status === 'pass' || state.status === 'fail') return show(state.observed);
+  if (state.status === 'flaky') return `flaky (${show(state.observed)})`;
+  if (state.status === 'unsupported') return 'n/a';
+  return state.status;
+}
+
+function changeText(from: CellState, to: CellState): string {
+  const a = describeState(from);
+  const b = describeState(to);
+  return a === b ? `${from.status} ${a} -> ${to.status} ${b}` : `${a} -> ${b}`;
+}
+
+export interface CellRow {
+  target: string;
+  model: string;
+  check: string;
+  group: string;
+  api: string | null;
+  /** The target's runs (run indexes), and per run the cell's state number (-1: no result) and whether it gated. */
+  runs: readonly number[];
+  states: Int32Array;
+  gating: Uint8Array;
+}
+
+/** A series' history from its row of the grid; `states` are what its numbers stand for. */
+export function cellHistory(row: CellRow, states: readonly CellState[], runs: readonly HistoryRunInfo[]): CellHistory {
+  const { target, model, check, group, api } = row;
+  const cell: CellHistory = { target, model, check, group, api, segments: [], runs: 0, flaky: 0, flakiness: 0, changes: [] };
+  let previous: CellState | undefined;
+  for (let i = 0; i < row.runs.length; i++) {
+    const runIndex = row.runs[i]!;
+    const at = row.states[i]!;
+    const state: CellState = at < 0 ? ABSENT : states[at]!;
+    const last = cell.segments.at(-1);
+    if (last && last.status === state.status && last.observed === state.observed) {
+      last.to = runIndex;
+      last.runs += 1;
+    } else {
+      cell.segments.push({ from: runIndex, to: runIndex, runs: 1, ...state });
+    }
+    if (state.status === 'absent') continue;
+    cell.runs += 1;
+    if (state.status === 'flaky') cell.flaky += 1;
+    if (!isChangeState(state)) continue;
+    if (previous && (previous.status !== state.status || previous.observed !== state.observed)) {
+      const change: ChangePoint = { run: runIndex, date: runs[runIndex]!.startedAt.slice(0, 10), from: previous, to: state, text: changeText(previous, state) };
+      if (row.gating[i]) change.gating = true;
+      cell.changes.push(change);
+    }
+    previous = state;
+  }
+  cell.flakiness = cell.runs ? Math.round((cell.flaky / cell.runs) * 100) / 100 : 0;
+  return cell;
+}
