@@ -219,6 +219,6 @@ describe('finding 9', () => {
     const m = smallMatrix();
     const r = await cli(['table', await save(m), await save(m)]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/table: .* are the same run \(run r1, target emulator\), copied/);
+    expect(r.stderr).toMatch(/table: .* both hold run r1 on target emulator \(a copy/);
   });
 });

@@ -9,6 +9,7 @@
 import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { displayPath } from '../json-path.ts';
+import { API_IDS } from '../suite/suite-schema.ts';
 
 const EDITED = 'this matrix.json was edited or is damaged; use the file the run (or merge) wrote';
 const shown = (value: unknown) => inertLine(JSON.stringify(value) ?? String(value), 120);
@@ -33,6 +34,15 @@ export function pairKeyProblem(matrix: Matrix): string | undefined {
       if (usageKey(key)) continue;
       return `${inertLine(displayPath([...path, key]), 300)}: ${shown(key)} is not "<target>/<model>" with a target this file lists; ${EDITED}`;
     }
+  }
+  // The second level of both maps is an API id: any other key is none of the run's (and may name a prototype member).
+  const apiMaps: [string, object][] = [
+    ...Object.entries(matrix.totals.latency ?? {}).map(([cell, byApi]): [string, object] => [displayPath(['totals', 'latency', cell]), byApi]),
+    ...Object.entries(matrix.shapes?.exchanges ?? {}).map(([cell, byApi]): [string, object] => [displayPath(['shapes', 'exchanges', cell]), byApi]),
+  ];
+  for (const [path, byApi] of apiMaps) {
+    const api = Object.keys(byApi).find((key) => !(API_IDS as readonly string[]).includes(key));
+    if (api !== undefined) return `${inertLine(path, 300)}: ${shown(api)} is not an API (${API_IDS.join(', ')}); ${EDITED}`;
   }
   const fingerprints = matrix.shapes?.fingerprints ?? {};
   for (const [cell, byApi] of Object.entries(matrix.shapes?.exchanges ?? {})) {

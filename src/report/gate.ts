@@ -18,6 +18,14 @@ export function wasNotReached(r: Pick<MatrixResult, 'notRun' | 'reason'>): boole
   return r.notRun === true && r.reason.startsWith('not reached');
 }
 
+/** The reason a run gives the planned cells it did not select: a filter or another shard took them (run-matrix.ts). */
+export const ELSEWHERE_REASON = 'not run: filtered out (a model filter or -t) or in another shard';
+
+/** Whether a cell is one its run did not select (filtered out, or another shard's), as the run said it. */
+export function wasElsewhere(r: Pick<MatrixResult, 'notRun' | 'reason'>): boolean {
+  return r.notRun === true && r.reason === ELSEWHERE_REASON;
+}
+
 /** Errors of cells with no stated expectation that a run accepts (`--max-errors`): a few timeouts, not a run that observed little. */
 export const DEFAULT_MAX_ERRORS = 5;
 

@@ -18,6 +18,7 @@ import { inertLine } from './inert-text.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
 import { maxErrorsOf, wasInterrupted, wasNotReached } from './gate.ts';
 import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixComparison, type MatrixResult, type UsageTotals } from './matrix.ts';
+import { settleLeftovers } from './merge-leftovers.ts';
 import { mergeTargets, targetDifference } from './merge-targets.ts';
 import { parseShard } from '../shard-spec.ts';
 
@@ -237,6 +238,7 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
   if (!first) throw new HarnessError('HARNESS_USAGE', 'merge needs at least one matrix.json');
   assertMergeable(matrices, files);
   const results = new Map<string, MatrixResult>();
+  const from = new Map<string, Matrix>();
   const order: string[] = [];
   for (const matrix of matrices) {
     for (const result of matrix.results) {
@@ -245,9 +247,14 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
       if (!seen) order.push(k);
       // A cell one input ran wins; of two not run, the shard that stopped before it says why (not reached), whatever
       // the order of the files: the other input only says it was not its cell.
-      if (!seen || (seen.notRun && !result.notRun) || (seen.notRun && result.notRun && wasNotReached(result) && !wasNotReached(seen))) results.set(k, result);
+      if (!seen || (seen.notRun && !result.notRun) || (seen.notRun && result.notRun && wasNotReached(result) && !wasNotReached(seen))) {
+        results.set(k, result);
+        from.set(k, matrix);
+      }
     }
   }
+  const filters = selectionUnion(matrices, 'filters');
+  const leftovers = settleLeftovers(order.map((k) => ({ result: results.get(k)!, from: from.get(k)! })), filters);
   // Keyed by what the files say: a Map, so a key named like an Object.prototype member (`toString`) is a key.
   const usage = new Map<string, UsageTotals>();
   // The same file given twice is counted once (the gate already fails on it).
@@ -267,6 +274,8 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
   // An interrupted input is partial whatever its partial flag says: the gate of `report` says so of it, and so does merge.
   const partial = matrices.filter((m) => m.run.partial || wasInterrupted(m.run));
   const incomplete = incompleteness(matrices);
+  // Cells no input ran, called another shard's: a missing shard the labels did not show (said only when none did).
+  if (incomplete.length === 0) incomplete.push(...leftovers.problems);
   const reasons = [...incomplete.map((p) => `merge: ${p}`), ...partial.map((m) => `${runName(m)}: ${m.run.partialReason ?? (wasInterrupted(m.run) ? 'interrupted' : 'partial')}`)];
   const targets = mergeTargets(matrices.flatMap((m) => m.targets));
   const checks = unionBy(matrices.map((m) => m.checks), (c) => c.id);
@@ -281,12 +290,12 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
       durationMs: Number.isFinite(span) ? span : 0,
       partial: reasons.length > 0,
       ...(reasons.length ? { partialReason: reasons.join('; ') } : {}),
-      selection: { models: selectionUnion(matrices, 'models'), checks: selectionUnion(matrices, 'checks'), filters: selectionUnion(matrices, 'filters') },
+      selection: { models: selectionUnion(matrices, 'models'), checks: selectionUnion(matrices, 'checks'), filters },
     },
     targets,
     checks,
     models,
-    results: [...order.map((k) => results.get(k)!), ...unselectedCells(matrices, { targets, models, checks }, results)],
+    results: [...leftovers.results, ...unselectedCells(matrices, { targets, models, checks }, results)],
     totals: {
       ...first.totals,
       usage: sumUsage([...usage.values()]),

@@ -37,7 +37,7 @@ const label = (variant: string, path: string) => (variant.startsWith('2') ? path
 function sideOf(table: ShapeTable, byKey: Record<string, string[]>, keys: readonly string[]): Side {
   const side: Side = { paths: new Map(), events: new Map(), headers: new Map() };
   for (const key of keys) {
-    for (const id of byKey[key] ?? []) {
+    for (const id of Object.hasOwn(byKey, key) ? byKey[key]! : []) {
       const fingerprint = Object.hasOwn(table.fingerprints, id) ? table.fingerprints[id] : undefined;
       if (!fingerprint) continue;
       const variant = variantOf(fingerprint);
@@ -100,11 +100,12 @@ export function shapeDrift(before: ShapeTable | undefined, after: ShapeTable | u
   if (!before || !after) return [];
   const out: ShapeDrift[] = [];
   for (const cell of Object.keys(after.exchanges).sort()) {
-    const was = before.exchanges[cell];
+    // Keys from files: read as own keys only, never a prototype's member (`constructor`).
+    const was = Object.hasOwn(before.exchanges, cell) ? before.exchanges[cell] : undefined;
     if (!was) continue;
     const { target, model } = splitCellKey(cell);
     for (const [api, now] of Object.entries(after.exchanges[cell]!).sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const old = was[api];
+      const old = Object.hasOwn(was, api) ? was[api] : undefined;
       if (!old) continue;
       const keys = Object.keys(now).filter((k) => Object.hasOwn(old, k));
       if (keys.length === 0) continue;

@@ -7,6 +7,7 @@ import { percentiles, type LatencySample } from '../checks/latency.ts';
 import { shapeTable, type ShapeSample } from '../checks/shape.ts';
 import { modelsOn, plannedOn } from '../plan/plan.ts';
 import { buildMatrix, finishMatrix } from '../report/build-matrix.ts';
+import { ELSEWHERE_REASON } from '../report/gate.ts';
 import { compareMatrices } from '../report/compare.ts';
 import { cellKey, resultKey, type ApiLatency, type Matrix, type MatrixTarget, type UsageTotals } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
@@ -45,8 +46,6 @@ export interface RunMatrixInput {
   work?: readonly { target: string; model: string; checks: readonly { id: string }[] }[];
 }
 
-/** Why a planned cell this run did not select has no result, stopped or not. */
-const ELSEWHERE_REASON = 'not run: filtered out (a model filter or -t) or in another shard';
 
 export function buildRunMatrix(input: RunMatrixInput): Matrix {
   const { config, loaded, partial } = input;
