@@ -46,8 +46,28 @@ describe('path-prefix with a probe that did not answer', () => {
   });
 
   it('still passes on a conforming exchange', async () => {
-    const results = await checkModel(liveTarget(emulator.url), 'deepseek.v3.2', { checks: ['path-prefix'] });
+    const results = await checkModel(liveTarget(emulator.url), 'deepseek.v3.2', { checks: ['path-prefix', 'errors.wrong-route'] });
     expect(results.get('path-prefix')!.status).toBe('pass');
+    expect(results.get('errors.wrong-route')!.status).toBe('pass');
+  });
+
+  it('errors.wrong-route: conformant is not said from the responses probe alone when every chat probe broke', async () => {
+    const results = await checkModel(breaking(chat, 'HARNESS_SERVER_ERROR'), 'deepseek.v3.2', { checks: ['errors.wrong-route'] });
+    const wrongRoute = results.get('errors.wrong-route')!;
+    expect(wrongRoute.status, wrongRoute.reason).toBe('error');
+    expect(wrongRoute.reason).toMatch(/not every probe was answered \(probe\.chat: HARNESS_SERVER_ERROR\)/);
+  });
+
+  it('errors.wrong-route: a deviation read on one API is a fail, whatever broke on the other', async () => {
+    const plain404 = await catalogEmulator({ 'deepseek.v3.2': { wrongRoute: 'plain-404' } });
+    try {
+      const target = liveTarget(plain404.url);
+      const broken: Target = { ...target, send: (request, context) => (chat(request) ? Promise.resolve({ step: context.step, prefix: context.prefix, request, response: null, error: { code: 'HARNESS_SERVER_ERROR', message: 'down (test)' }, durationMs: 1, attempts: 1 }) : target.send(request, context)), caseFinished: () => target.caseFinished(), close: () => target.close() };
+      const results = await checkModel(broken, 'deepseek.v3.2', { checks: ['errors.wrong-route'] });
+      expect(results.get('errors.wrong-route')!.status).toBe('fail');
+    } finally {
+      await plain404.close();
+    }
   });
 
   it('is skipped, not judged from the responses probe, when the chat probe was not run (a spend cap)', async () => {

@@ -93,6 +93,13 @@ const wrongRoute: CheckDefinition = {
     }
     const bad = refusals.map(({ caseId, ex }) => ({ caseId, ex, problems: envelopeProblems(ex) })).filter((r) => r.problems.length);
     const evidence = (bad.length ? bad : refusals).map(({ caseId, ex }) => evidenceOf(caseId, ex));
+    // A probe that broke on every prefix (an outage of one API) was not read: its wrong routes may answer otherwise, so
+    // "conformant" cannot be said from the other APIs' alone. A deviation read is the endpoint's, whatever broke.
+    const brokenProbes = input.outcomes.filter((o) => o.kind === 'error');
+    if (bad.length === 0 && brokenProbes.length > 0) {
+      const what = brokenProbes.map((o) => (o.kind === 'error' ? `${o.caseId}: ${o.error.code}` : o.caseId)).join(', ');
+      return unobserved(input, `${refusals.length} wrong-route answer(s) read, all OpenAI envelopes, but not every probe was answered (${what})`, evidence);
+    }
     const detail = bad.length ? bad.map((b) => `${b.ex.request.path} ${b.ex.response!.status}: ${b.problems.join(', ')}`).join('; ') : `${refusals.length} wrong-route answer(s), all OpenAI envelopes`;
     return judge(wrongRoute, input, bad.length ? 'nonconformant' : 'conformant', evidence, detail);
   },
