@@ -77,7 +77,19 @@ describe('setup warnings', () => {
     await unlink(join(suites, 'tools.suite.yaml'));
     const warnings = await warningsFor('expectations: mantle\nmodels:\n  xai.grok-4.3:\n    defaults.temperature: 0.7\n', suites);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^\d+ claim\(s\) on checks no suite in .*suites-no-tools runs: tools\.chat\.forced-call \([^)]*google\.gemma[^)]*\).*\(a suite file missing from --suites\?\)$/);
+    expect(warnings[0]).toMatch(/^\d+ claim\(s\) on \d+ check\(s\) no suite in .*suites-no-tools runs: tools\.chat\.forced-call \([^)]*google\.gemma[^)]*\).*\(a suite file missing from --suites\?\)$/);
+  });
+
+  it('names at most ten checks on its one line, and counts the rest', async () => {
+    const suites = join(dir, 'suites-routes-only-validate');
+    await mkdir(suites, { recursive: true });
+    await cp(join(ROOT, 'suites', 'routes.suite.yaml'), join(suites, 'routes.suite.yaml'));
+    await cp(join(ROOT, 'suites', 'models.yaml'), join(suites, 'models.yaml'));
+    const [warning] = (await warningsFor('expectations: mantle\nmodels: {}\n', suites)).filter((w) => w.includes('no suite in'));
+    const listed = /runs: (.*) and (\d+) more check\(s\); they are never judged/.exec(warning ?? '');
+    expect(listed, warning).not.toBeNull();
+    expect(listed![1]!.split(/\), /)).toHaveLength(10);
+    expect(warning!.length).toBeLessThan(1500);
   });
 });
 
