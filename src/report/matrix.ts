@@ -81,6 +81,11 @@ export interface MatrixRun {
   suites: string;
   catalog: string;
   selection: { models: string[]; checks: string[]; filters: string[]; shard?: string };
+  /**
+   * What the cells were judged against (run/judging-digest.ts): SHA-256 prefixes of the expectations file (null for
+   * none) and of the catalog, and the trials per case. Absent in files of older harnesses.
+   */
+  judging?: { expectations: string | null; catalog: string; repeat: number };
 }
 
 export interface MatrixTarget {

@@ -71,7 +71,7 @@ export function incompleteness(matrices: readonly Matrix[]): string[] {
 }
 
 /** The parts of a run that every shard of it shares. */
-const SHARED = ['models', 'checks', 'filters', 'targets', 'planned models', 'planned checks', 'harness version'] as const;
+const SHARED = ['models', 'checks', 'filters', 'targets', 'planned models', 'planned checks', 'harness version', 'judged against'] as const;
 
 /**
  * What a run selected and planned, as sets: the models, checks and filters it was given, the targets it ran, and
@@ -90,6 +90,8 @@ function selectionOf(m: Matrix): Record<(typeof SHARED)[number], string[]> {
     'planned models': sorted(m.models.map((x) => x.id)),
     'planned checks': sorted(m.checks.map((x) => x.id)),
     'harness version': [m.run.harnessVersion],
+    // Expectations, catalog and --repeat (older files do not say: compared only when both do, see below).
+    'judged against': m.run.judging ? [`expectations ${m.run.judging.expectations ?? 'none'}`, `catalog ${m.run.judging.catalog}`, `repeat ${m.run.judging.repeat}`] : [],
   };
 }
 
@@ -98,6 +100,7 @@ function selectionDifference(a: Matrix, b: Matrix, names: [string, string]): str
   const x = selectionOf(a);
   const y = selectionOf(b);
   for (const field of SHARED) {
+    if (field === 'judged against' && (!a.run.judging || !b.run.judging)) continue;
     const onlyA = x[field].filter((v) => !y[field].includes(v));
     const onlyB = y[field].filter((v) => !x[field].includes(v));
     if (!onlyA.length && !onlyB.length) continue;
@@ -130,7 +133,7 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
       const difference = selectionDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]);
       if (difference) {
         throw refuse(
-          `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites and harness version (only --shard differs); run the odd shard again with the others'`,
+          `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites, expectations, --repeat and harness version (only --shard differs); run the odd shard again with the others'`,
         );
       }
     }
@@ -311,6 +314,8 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
   const shapes = mergeShapeTables(distinct.flatMap((m) => (m.shapes ? [m.shapes] : [])));
   if (shapes) merged.shapes = shapes;
   if (!merged.run.partial) delete merged.run.partialReason;
+  // Regions judged against different files (or not saying) have no one judging to state.
+  if (new Set(matrices.map((m) => JSON.stringify(m.run.judging ?? null))).size > 1) delete merged.run.judging;
   // The merged run was not itself interrupted: an interrupted input makes it partial, which fails the gate.
   delete merged.run.interrupted;
   return finishMatrix(merged);

@@ -13,6 +13,7 @@ import type { ProgressReporter } from './progress-reporter.ts';
 import { ReplayThreads, replayThreads, type RunOutput } from './replay-threads.ts';
 import { RunEngine, type EngineEvents } from './run-engine.ts';
 import type { RunConfig } from './run-config.ts';
+import { judgingOf } from './judging-digest.ts';
 import { buildRunMatrix, writeRunReports, type PartialRun } from './run-matrix.ts';
 import type { CellWork } from './selection.ts';
 
@@ -117,6 +118,7 @@ export async function finishRun(request: RunRequest, engine: RunEngine, startedA
     ...(partial ? { partial } : {}),
     filters: request.filters,
     work: request.work,
+    judging: await judgingOf(request.config).catch(() => undefined),
     ...(request.shard ? { shard: request.shard } : {}),
     ...(request.baseline ? { baseline: request.baseline } : {}),
     latency: output.latency,

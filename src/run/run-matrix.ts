@@ -9,7 +9,7 @@ import { modelsOn, plannedOn } from '../plan/plan.ts';
 import { buildMatrix, finishMatrix } from '../report/build-matrix.ts';
 import { ELSEWHERE_REASON } from '../report/gate.ts';
 import { compareMatrices } from '../report/compare.ts';
-import { cellKey, resultKey, type ApiLatency, type Matrix, type MatrixTarget, type UsageTotals } from '../report/matrix.ts';
+import { cellKey, resultKey, type ApiLatency, type Matrix, type MatrixRun, type MatrixTarget, type UsageTotals } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { LoadedPlan } from './load-plan.ts';
 import type { RecordingProvenance } from './model-session.ts';
@@ -44,6 +44,8 @@ export interface RunMatrixInput {
    * stopped run is "not reached".
    */
   work?: readonly { target: string; model: string; checks: readonly { id: string }[] }[];
+  /** What the cells were judged against (run/judging-digest.ts). */
+  judging?: MatrixRun['judging'];
 }
 
 
@@ -75,6 +77,7 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
       suites: config.suitesDir,
       catalog: config.catalogFile,
       selection: { models: config.models, checks: config.checks, filters: [...input.filters], ...(input.shard ? { shard: input.shard } : {}) },
+      ...(input.judging ? { judging: input.judging } : {}),
     },
     targets: config.targets.map((t): MatrixTarget => targetProvenance(t, config, [...(provenance.get(t.id) ?? [])])),
     checks: loaded.plan.checks.map((c) => ({ id: c.id, title: c.title, api: c.api, vocabulary: c.vocabulary, reference: c.reference?.value ?? null })),

@@ -94,6 +94,12 @@ export const MatrixSchema = Type.Object(
       suites: Str,
       catalog: Str,
       selection: Type.Object({ models: Type.Array(Str), checks: Type.Array(Str), filters: Type.Array(Str), shard: Type.Optional(Str) }),
+      judging: Type.Optional(
+        Type.Object(
+          { expectations: Nullable(Type.String({ pattern: '^[0-9a-f]{16}$' })), catalog: Type.String({ pattern: '^[0-9a-f]{16}$' }), repeat: Type.Integer({ minimum: 1 }) },
+          { description: 'What the cells were judged against: SHA-256 prefixes of the expectations file (null: none) and the catalog, and --repeat. Shards that differ here are not one run.' },
+        ),
+      ),
     }),
     targets: Type.Array(
       Type.Object({

@@ -1,0 +1,64 @@
+/**
+ * Shards of one run judged against other expectations, another catalog or another --repeat are not one run: the
+ * same run passed or failed by which CI job held which file (hostile review of shards, 2026-12-05). A run records
+ * what it judged against (run.judging); merge refuses shards that differ, and reads older files that do not say.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Matrix } from '../src/report/matrix.ts';
+import { mergeMatrices } from '../src/report/merge.ts';
+import { cli } from './helpers/harness.ts';
+import { smallMatrix } from './helpers/small-matrix.ts';
+
+const GROK = 'xai.grok-4.3';
+const QWEN = 'qwen.qwen3-32b';
+const CHECKS = ['path-prefix', 'created-at.chat', 'defaults.temperature'];
+const ELSEWHERE = 'not run: filtered out (a model filter or -t) or in another shard';
+const notRun = (model: string) => CHECKS.map((check) => ({ model, check, status: 'skipped' as const, observed: null, reason: ELSEWHERE, evidence: [], notRun: true as const }));
+const judged = (m: Matrix, judging: Matrix['run']['judging']): Matrix => ({ ...m, run: { ...m.run, ...(judging ? { judging } : {}) } });
+const JUDGING = { expectations: '0123456789abcdef', catalog: 'fedcba9876543210', repeat: 1 };
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'merge-judging-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('shards judged alike', () => {
+  const one = (judging: Matrix['run']['judging']) => judged(smallMatrix(notRun(QWEN), [GROK, QWEN], CHECKS, { runId: 'S', shard: '1/2' }), judging);
+  const two = (judging: Matrix['run']['judging']) => judged(smallMatrix(notRun(GROK), [GROK, QWEN], CHECKS, { runId: 'S', shard: '2/2' }), judging);
+
+  it('merge: the same expectations, catalog and repeat merge, and the merged run says so', () => {
+    expect(mergeMatrices([one(JUDGING), two(JUDGING)]).run.judging).toEqual(JUDGING);
+  });
+
+  it.each([
+    ['expectations', { ...JUDGING, expectations: null }],
+    ['catalog', { ...JUDGING, catalog: '1111111111111111' }],
+    ['repeat', { ...JUDGING, repeat: 3 }],
+  ])('merge: another %s is refused, naming what differs', (what, other) => {
+    expect(() => mergeMatrices([one(JUDGING), two(other)])).toThrow(new RegExp(`judged against differ \\(only in .*${what}`));
+  });
+
+  it('merge: a file of an older harness (no judging) merges with one that says', () => {
+    expect(mergeMatrices([one(JUDGING), two(undefined)]).run.partial).toBe(false);
+  });
+});
+
+describe('a run records what it judged against', () => {
+  it('the digests of its expectations and catalog, and --repeat', async () => {
+    const expectations = join(dir, 'expectations.yaml');
+    await writeFile(expectations, 'expectations: mantle\nmodels: {}\n');
+    const run = await cli(['run', 'xai.grok-4.3', '--checks', 'path-prefix', '--expectations', expectations, '--report-dir', join(dir, 'r'), '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const matrix = JSON.parse(await readFile(join(dir, 'r', 'matrix.json'), 'utf8')) as Matrix;
+    expect(matrix.run.judging).toEqual({ expectations: expect.stringMatching(/^[0-9a-f]{16}$/), catalog: expect.stringMatching(/^[0-9a-f]{16}$/), repeat: 1 });
+    const none = await cli(['run', 'xai.grok-4.3', '--checks', 'path-prefix', '--no-expectations', '--report-dir', join(dir, 'n'), '--quiet']);
+    expect(none.code, none.stderr).toBe(0);
+    expect((JSON.parse(await readFile(join(dir, 'n', 'matrix.json'), 'utf8')) as Matrix).run.judging!.expectations).toBeNull();
+    // And it reads back (report validates the file against the schema).
+    expect((await cli(['report', join(dir, 'r', 'matrix.json')])).code).toBe(0);
+  });
+});
