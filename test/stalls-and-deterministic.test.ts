@@ -1,6 +1,6 @@
 /**
  * Two things a live run must tell apart from a blip: a body that began and went silent (kept, marked stalled after
- * the idle limit, never retried; --timeout is not waited out), and a 5xx that comes back the same on every retry
+ * the idle limit, tried once more and judged stalled only when that stalls too; --timeout is not waited out), and a 5xx that comes back the same on every retry
  * (an `error` whose reason says deterministic), unlike one whose answers differ.
  */
 import { createServer, type Server } from 'node:http';
@@ -51,7 +51,7 @@ const stall = (res: import('node:http').ServerResponse) => {
 };
 
 describe('a body that goes silent', () => {
-  it('is kept and marked stalled after the idle limit, well before --timeout, and never retried', async () => {
+  it('is kept and marked stalled after the idle limit, well before --timeout, tried once more (not three times)', async () => {
     const { url, count } = await serve(stall);
     const started = performance.now();
     const exchange = await retrying(url, { timeoutMs: 20_000, idleTimeoutMs: 300 }).send(request, context);
@@ -60,8 +60,21 @@ describe('a body that goes silent', () => {
     expect(exchange.response?.stalledAfterMs).toBe(300);
     expect(exchange.response?.chunks.map((c) => c.data).join('')).toContain('"Hi"');
     expect(performance.now() - started).toBeLessThan(5_000);
-    expect(exchange.attempts).toBe(1);
-    expect(count()).toBe(1);
+    expect(exchange.attempts).toBe(2);
+    expect(count()).toBe(2);
+    const verdict = getCheck('stream.chat-completions')!.run({ model: 'm', expectation: null, outcomes: [{ kind: 'completed', caseId: 'stream.chat', api: 'chat-completions', exchanges: [exchange] }] });
+    expect(verdict).toMatchObject({ observed: 'stalled' });
+    expect((verdict as { reason: string }).reason).toMatch(/the stream stalled \(the last of 2 attempts/);
+  });
+
+  it('a stall once, then a whole stream: the whole stream is judged (one hiccup does not decide)', async () => {
+    const { url, count } = await serve((res, n) => {
+      stall(res);
+      if (n === 2) res.end('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
+    });
+    const exchange = await retrying(url, { timeoutMs: 20_000, idleTimeoutMs: 300 }).send(request, context);
+    expect(exchange.response?.stalledAfterMs).toBeUndefined();
+    expect(count()).toBe(2);
   });
 
   it('is not a client that throws: the SDK checks could not observe it, a whole stream still parses', async () => {

@@ -51,6 +51,12 @@ function throttled(exchange: Exchange): boolean {
   return response.status === 429 || classifyAnswer(response).kind === 'throttled';
 }
 
+/** A 2xx stream that began and then went silent past --idle-timeout (http-exchange.ts marks it). */
+function stalledStream(exchange: Exchange): boolean {
+  const response = exchange.response;
+  return !exchange.error && response !== null && response.stalledAfterMs !== undefined && response.status >= 200 && response.status < 300 && isStreamResponse(response);
+}
+
 /**
  * A 2xx event stream that ended before it began: nothing, or only keep-alive comments (`: ping`, a proxy's while the
  * upstream queued), no field line. stand-in-answer.ts lets it through as an answer to a streamed request, but an
@@ -110,12 +116,16 @@ export class RetryingTarget extends TargetDecorator {
     const random = this.#options.random ?? Math.random;
     let attempts = 0;
     let waited = 0;
+    let stalls = 0;
     const answers = new Set<string>();
     for (;;) {
       const exchange = await this.inner.send(request, context);
       attempts += exchange.attempts;
       answers.add(answerSignature(exchange));
-      if (!isRetryable(exchange) || attempts > retries || context.signal?.aborted || deleted(request, exchange)) return finalize(exchange, attempts, waited, answers.size === 1);
+      // A stream that began and went silent is a verdict (`stalled`), but one network hiccup should not decide it:
+      // tried once more, and judged stalled only when that stalls too.
+      const stalledOnce = stalledStream(exchange) && stalls++ === 0;
+      if ((!isRetryable(exchange) && !stalledOnce) || attempts > retries || context.signal?.aborted || deleted(request, exchange)) return finalize(exchange, attempts, waited, answers.size === 1);
       const hinted = retryAfterMs(exchange);
       const backoff = baseDelayMs * 2 ** (attempts - 1) * (0.5 + random() / 2);
       const delay = Math.min(maxDelayMs, hinted ?? backoff);
