@@ -87,9 +87,43 @@ describe('a check whose cases were cut short', () => {
     expect(schema.reason).toMatch(/was not run/);
   });
 
+  it('a deviation read stands (a case not run cannot undo an invalid object), and a case of another API does not cut it', async () => {
+    const quirky = await catalogEmulator({ 'openai.gpt-oss-20b': { createdAt: { chat: 'string' } } });
+    try {
+      const inner = liveTarget(quirky.url);
+      let chatSent = 0;
+      // Every Responses case and all but the first two chat cases are "not sent" by the cap.
+      const capped: Target = {
+        ...inner,
+        send: (request, context) =>
+          !context.caseId.startsWith('probe.') && (request.path.endsWith('/responses') || (request.path.endsWith('/chat/completions') && ++chatSent > 2))
+            ? Promise.resolve({ step: context.step, prefix: context.prefix, request, response: null, error: { code: 'HARNESS_BUDGET', message: 'cap (test)' }, durationMs: 1, attempts: 1 })
+            : inner.send(request, context),
+        caseFinished: () => inner.caseFinished(),
+        close: () => inner.close(),
+      };
+      const results = await checkModel(capped, 'openai.gpt-oss-20b', { checks: ['schema.chat-completion', 'schema.response'] });
+      const chat = results.get('schema.chat-completion')!;
+      expect(chat.status, chat.reason).toBe('fail');
+      expect(chat.reason).toMatch(/was not run/);
+      expect(results.get('schema.response')!.status).toBe('skipped');
+    } finally {
+      await quirky.close();
+    }
+  });
+
   it('passes when every case it reads ran', async () => {
     const results = await checkModel(liveTarget(emulator.url), 'openai.gpt-oss-20b', { checks: ['schema.response'] });
     expect(results.get('schema.response')!.status).toBe('pass');
+  });
+});
+
+describe('a model the endpoint does not know, with one probe broken', () => {
+  it('every route check is an error (the model is not found), never "none" or "unsupported"', async () => {
+    const anthropic = (request: ExchangeRequest) => request.path.startsWith('/anthropic/');
+    const results = await checkModel(breaking(anthropic, 'HARNESS_SERVER_ERROR'), 'openai.gpt-oss-20b-gone', { checks: ['path-prefix', 'api.chat-completions', 'api.responses', 'api.messages'] });
+    for (const [check, result] of results) expect(`${check} ${result.status}`, result.reason).toBe(`${check} error`);
+    expect(results.get('path-prefix')!.reason).toMatch(/does not exist/);
   });
 });
 
@@ -106,10 +140,11 @@ describe('modelNotFound', () => {
   });
   const responses: CaseOutcome = { kind: 'completed', caseId: 'probe.responses', api: 'responses', exchanges: [notFound('/v1', 'responses'), notFound('/openai/v1', 'responses')] };
 
-  it('does not conclude from one probe when another broke on every prefix', () => {
+  it('concludes from the probes that answered when another broke, and says so (undecided, the 404s read as every API refusing: gating fails)', () => {
     expect(modelNotFound([responses], 'x')).toMatch(/does not exist/);
+    expect(modelNotFound([responses], 'x')).not.toMatch(/did not answer/);
     const broken: CaseOutcome = { kind: 'error', caseId: 'probe.chat', api: 'chat-completions', exchanges: [], error: { code: 'HARNESS_TIMEOUT', message: 'timed out' } };
-    expect(modelNotFound([responses, broken], 'x')).toBeUndefined();
-    expect(modelNotFound([responses, { kind: 'skipped', caseId: 'probe.chat', api: 'chat-completions', reason: 'not sent' }], 'x')).toBeUndefined();
+    expect(modelNotFound([responses, broken], 'x')).toMatch(/does not exist.*probe\.chat did not answer, so this rests on the other probes/);
+    expect(modelNotFound([responses, { kind: 'skipped', caseId: 'probe.chat', api: 'chat-completions', reason: 'not sent' }], 'x')).toMatch(/rests on the other probes/);
   });
 });

@@ -52,15 +52,27 @@ export function settleWithout(input: CheckInput): CheckResult {
 const show = (value: Observed) => JSON.stringify(value);
 
 /**
- * `skipped` when a case the check reads was not run (a stop, a spend cap: the only way a case outcome is
- * `skipped`): a verdict on the cases that ran would rest on part of what the check reads, and the case not run may
- * be the one that decides. A case the plan left out (an API the model does not serve) is `unsupported`, not this.
+ * A case of the check's API (any, for a check of no one API) it reads that was not run: a stop or a spend cap, the
+ * only way a case outcome is `skipped` (a case the plan left out, an API the model does not serve, is `unsupported`).
  */
-function notRunCase(input: CheckInput): CheckResult | undefined {
-  const notRun = input.outcomes.find((o) => o.kind === 'skipped');
+type Judged = Pick<CheckDefinition, 'reference'> & { api?: CheckDefinition['api'] };
+
+function notRunCase(definition: Judged, input: CheckInput): { caseId: string; reason: string; ran: number } | undefined {
+  const own = input.outcomes.filter((o) => definition.api == null || o.api === definition.api);
+  const notRun = own.find((o) => o.kind === 'skipped');
   if (!notRun || notRun.kind !== 'skipped') return undefined;
-  const of = input.outcomes.length;
-  const reason = `not judged: case ${notRun.caseId} was not run (${notRun.reason}); a verdict on the other ${of - 1} case(s) would rest on part of what this check reads`;
+  return { caseId: notRun.caseId, reason: notRun.reason, ran: own.filter((o) => o.kind !== 'skipped').length };
+}
+
+/**
+ * A pass that rests on part of what the check reads is none: the case not run may be the one that deviates, so
+ * `skipped`. A deviation read stands (no case added can undo an invalid object read), said to rest on a cut run.
+ */
+function cutShort(definition: Judged, input: CheckInput, judged: CheckResult): CheckResult {
+  const cut = notRunCase(definition, input);
+  if (!cut) return judged;
+  if (judged.status !== 'pass') return { ...judged, reason: `${judged.reason}; read from ${cut.ran} case(s): ${cut.caseId} was not run (${cut.reason})` };
+  const reason = `not judged: case ${cut.caseId} was not run (${cut.reason}); a pass on the ${cut.ran} case(s) that ran would rest on part of what this check reads`;
   return { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason, evidence: [] };
 }
 
@@ -70,16 +82,18 @@ function notRunCase(input: CheckInput): CheckResult | undefined {
  * `expected: null` and does not gate the run.
  */
 export function judge(
-  definition: Pick<CheckDefinition, 'reference'>,
+  definition: Judged,
   input: CheckInput,
   observed: Observed,
   evidence: Evidence[],
   detail?: string,
 ): CheckResult {
+  return cutShort(definition, input, judgeRead(definition, input, observed, evidence, detail));
+}
+
+function judgeRead(definition: Judged, input: CheckInput, observed: Observed, evidence: Evidence[], detail?: string): CheckResult {
   const tail = detail ? `; ${detail}` : '';
   const expectation = input.expectation;
-  const cut = notRunCase(input);
-  if (cut) return cut;
   if (expectation) {
     const pass = meets(expectation.value, observed);
     return {

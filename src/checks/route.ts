@@ -199,14 +199,17 @@ export function resolveApiRoute(outcomes: readonly CaseOutcome[], api: ApiId, pr
  * API error means it exists somewhere; a timeout means nothing can be told.
  */
 export function modelNotFound(outcomes: readonly CaseOutcome[], model: string): string | undefined {
-  // A probe that broke on every prefix or was not run may be the one that finds the model.
-  if (outcomes.some((o) => o.kind !== 'completed')) return undefined;
   const seen = observations({ model, expectation: null, outcomes });
   if (seen.length === 0 || seen.some((o) => !o.classification)) return undefined;
   const unknown = seen.filter((o) => o.classification!.kind === 'model-unknown');
   const bare404 = (o: Observation) => o.classification!.rule === '404';
   if (unknown.length === 0 || !seen.every((o) => o.classification!.kind === 'model-unknown' || bare404(o))) return undefined;
-  return `the endpoint says model ${model} does not exist (${seen.map(describe).join(', ')}): check the id for a typo, the region, or whether it is a cross-region profile id`;
+  // A probe that broke or was not run is said: the finding rests on the others (every cell is an error either way,
+  // which is what a probe that broke makes of the cells it feeds; undecided, the "does not exist" answers would read
+  // as every API refusing the model, a gating fail).
+  const unanswered = outcomes.filter((o) => o.kind !== 'completed').map((o) => o.caseId);
+  const rest = unanswered.length ? `; ${unanswered.join(', ')} did not answer, so this rests on the other probes` : '';
+  return `the endpoint says model ${model} does not exist (${seen.map(describe).join(', ')}): check the id for a typo, the region, or whether it is a cross-region profile id${rest}`;
 }
 
 function apiCheck(id: string, api: ApiId, title: string): CheckDefinition {
