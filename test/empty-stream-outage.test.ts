@@ -2,7 +2,7 @@
  * An event stream that answered 200 and sent no event on every attempt is an outage (a load balancer that closes at
  * once), not the endpoint's answer: the stream checks say `error`, and a record run keeps the earlier recording.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import type { Exchange, ExchangeRequest } from '../src/transport/exchange.ts';
 import { RetryingTarget } from '../src/transport/retrying-target.ts';
 import type { Target } from '../src/transport/target.ts';
 import { startFaultProxy, type Fault } from './helpers/fault-proxy.ts';
-import { catalogEmulator, cli } from './helpers/harness.ts';
+import { ROOT, catalogEmulator, cli } from './helpers/harness.ts';
 
 const request: ExchangeRequest = { method: 'POST', path: '/v1/chat/completions', headers: {}, body: '{"stream":true}' };
 const context = { model: 'm', caseId: 'c', step: 'main', prefix: '/v1' };
@@ -96,6 +96,28 @@ describe('a record run while every stream comes back empty', () => {
       }
     } finally {
       await proxy.close();
+    }
+  });
+});
+
+describe('a recording an older harness made of an empty stream', () => {
+  it('replays as the outage it was (error), not as a stream that failed its checks', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'empty-stream-replay-'));
+    try {
+      const model = 'openai.gpt-oss-20b';
+      await cp(join(ROOT, 'fixtures', 'emulator', model), join(root, 'emulator', model), { recursive: true });
+      const file = join(root, 'emulator', model, 'stream.chat.json');
+      const fixture = JSON.parse(await readFile(file, 'utf8')) as { exchanges: { response: { chunks: unknown[] } }[] };
+      fixture.exchanges[0]!.response.chunks = [];
+      await writeFile(file, `${JSON.stringify(fixture, null, 2)}\n`);
+      const run = await cli(['run', '--models', model, '--checks', 'stream.chat-completions', '--fixtures', root, '--targets', 'mantle:emulator', '--report-dir', join(root, 'reports'), '--quiet']);
+      const matrix = JSON.parse(await readFile(join(root, 'reports', 'matrix.json'), 'utf8')) as { results: { target: string; check: string; status: string; reason: string }[] };
+      const cell = matrix.results.find((r) => r.target === 'emulator' && r.check === 'stream.chat-completions')!;
+      expect(cell.status, cell.reason).toBe('error');
+      expect(cell.reason).toMatch(/sent no event on the only attempt/);
+      expect(run.code).toBe(1);
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 });

@@ -7,7 +7,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shownPath } from '../src/cli/shown-path.ts';
+import { shownPath } from '../src/shown-path.ts';
 import { cli, ROOT } from './helpers/harness.ts';
 
 let dir: string;
@@ -27,10 +27,13 @@ describe('a consumer project', () => {
     const cwd = await project('blessed');
     await mkdir(join(cwd, 'suites'));
     await copyFile(join(ROOT, 'suites', 'expectations.yaml'), join(cwd, 'suites', 'expectations.yaml'));
-    const run = await cli(['run', '--models', 'xai.grok-4.3', '--report-dir', join(cwd, 'reports'), '--quiet'], {}, cwd);
+    const run = await cli(['run', '--models', 'xai.grok-4.3', '--report-dir', join(cwd, 'reports')], {}, cwd);
     expect(run.code, run.stderr).toBe(0);
     const note = run.stderr.split('\n').filter((l) => l.startsWith('note: suites:'));
-    expect(note).toEqual([`note: suites: the bundled suites (${join(ROOT, 'suites')}); catalog: the bundled catalog (${join(ROOT, 'suites', 'models.yaml')}); expectations: suites/expectations.yaml`]);
+    expect(note).toEqual([`note: suites: the bundled suites (${join(ROOT, 'suites')}); catalog: the bundled catalog (${join(ROOT, 'suites', 'models.yaml')}); expectations: suites/expectations.yaml (the bundled expectations are not applied)`]);
+    // --quiet: not a word but warnings and errors.
+    const quiet = await cli(['run', '--models', 'xai.grok-4.3', '--report-dir', join(cwd, 'reports-quiet'), '--quiet'], {}, cwd);
+    expect(quiet.stderr).not.toMatch(/^note: suites:/m);
   }, 60_000);
 
   it('validate and catalog with no ./suites read the bundled files', async () => {
@@ -43,6 +46,16 @@ describe('a consumer project', () => {
     expect(catalog.stdout).toContain(`models in ${join(ROOT, 'suites', 'models.yaml')}`);
     const check = await cli(['catalog', '--check'], {}, cwd);
     expect(check.code, check.stderr).not.toBe(2);
+  }, 60_000);
+
+  it('an empty ./suites, or one with suites only, leaves the bundled expectations applied', async () => {
+    const cwd = await project('empty-suites');
+    await mkdir(join(cwd, 'suites'));
+    const validate = await cli(['validate'], {}, cwd);
+    expect(validate.code, validate.stderr).toBe(0);
+    const bundled = await cli(['validate'], {}, await project('no-suites'));
+    expect(validate.stdout).toBe(bundled.stdout);
+    expect(validate.stdout).toMatch(/\d+ expectations/);
   }, 60_000);
 
   it('a ./suites holding no suite file still runs the bundled suites; its models.yaml is the catalog', async () => {

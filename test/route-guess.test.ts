@@ -68,6 +68,44 @@ describe('a route no probe found', () => {
     expect(cell.status).toBe('pass');
   });
 
+  it('a case of several steps cut short by a refusal on the guessed prefix is an error naming the guess, not skipped', async () => {
+    const suites = join(dir, 'steps-no-probe');
+    await mkdir(suites);
+    await copyFile(join(ROOT, 'suites', 'responses.suite.yaml'), join(suites, 'responses.suite.yaml'));
+    const reports = join(dir, 'reports-steps');
+    await cli(['run', '--suites', suites, '--catalog', `${ROOT}/suites/models.yaml`, '--mode', 'live', '--auth', 'none', '--endpoint', emulator.url, '--models', MODEL, '--checks', 'responses.store-false,responses.retrieve', '--report-dir', reports, '--quiet']);
+    const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+    for (const check of ['responses.store-false', 'responses.retrieve']) {
+      const cell = matrix.results.find((r) => r.model === MODEL && r.check === check)!;
+      expect(`${check} ${cell.status}`, cell.reason).toBe(`${check} error`);
+      expect(cell.reason).toContain('no probe case for responses');
+    }
+  });
+
+  it('a prefix borrowed from another API\'s probe is a guess too: a refusal there names the missing Responses probe cases', async () => {
+    // Chat only: the chat probe finds /v1, Responses has no probe of its own and borrows it, and is refused there.
+    const chatOnly = await catalogEmulator({ [MODEL]: { apis: ['chat-completions'] } });
+    try {
+      const suites = join(dir, 'borrowed');
+      await mkdir(suites);
+      const { suites: loaded } = await projectSuites();
+      const responsesProbes = new Set(loaded.cases.filter((c) => c.probe && c.api === 'responses').map((c) => c.id));
+      expect(responsesProbes.size).toBeGreaterThan(0);
+      const { parse, stringify } = await import('yaml');
+      const routes = parse(await readFile(join(ROOT, 'suites', 'routes.suite.yaml'), 'utf8')) as { cases: { id: string }[] };
+      await writeFile(join(suites, 'routes.suite.yaml'), stringify({ ...routes, cases: routes.cases.filter((c) => !responsesProbes.has(c.id)) }));
+      await copyFile(join(ROOT, 'suites', 'responses.suite.yaml'), join(suites, 'responses.suite.yaml'));
+      const reports = join(dir, 'reports-borrowed');
+      await cli(['run', '--suites', suites, '--catalog', `${ROOT}/suites/models.yaml`, '--mode', 'live', '--auth', 'none', '--endpoint', chatOnly.url, '--models', MODEL, '--checks', 'responses.store-false', '--report-dir', reports, '--quiet']);
+      const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+      const cell = matrix.results.find((r) => r.model === MODEL && r.check === 'responses.store-false')!;
+      expect(cell.status, cell.reason).toBe('error');
+      expect(cell.reason).toContain("the chat-completions probe's prefix /v1 was taken");
+    } finally {
+      await chatOnly.close();
+    }
+  });
+
   it('names the bundled file that really holds each API\'s probe cases', async () => {
     const { suites } = await projectSuites();
     for (const [api, file] of Object.entries(BUNDLED_PROBE_FILES)) {

@@ -100,6 +100,9 @@ export function stepOf(input: CheckInput, step?: string): { caseId: string; exch
   const exchange = answeringExchange(outcome, step);
   if (exchange) return { caseId: outcome.caseId, exchange, outcome };
   const reason = outcome.incomplete ? `step ${step} not sent: ${outcome.incomplete.reason}` : `case ${outcome.caseId} has no step ${step}`;
+  // Cut short by a refusal on a route no probe found: the guess was wrong, which is no verdict and no skip.
+  const refused = outcome.routeGuess ? outcome.exchanges.find((ex) => ex.response && !ex.error && refusesModel(classifyAnswer(ex.response).kind)) : undefined;
+  if (outcome.routeGuess && refused) return { settled: unobserved(input, `could not observe: ${reason}; the endpoint refused the model on ${refused.request.path}: ${outcome.routeGuess}`, outcome.exchanges.map((ex) => evidenceOf(outcome.caseId, ex))) };
   return { settled: { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason, evidence: outcome.exchanges.map((ex) => evidenceOf(outcome.caseId, ex)) } };
 }
 

@@ -18,8 +18,9 @@ export const BUNDLED_PROBE_FILES: Readonly<Record<ApiId, string>> = {
 };
 
 /** How a route was guessed, for the reason of a refusal on it. */
-export function describeGuess(api: ApiId, prefix: string): string {
-  return `no probe case for ${api} in the loaded suites, so the prefix ${prefix} was taken from the catalog, not found by a probe; add the probe cases of ${api} (the bundled suites hold them in ${BUNDLED_PROBE_FILES[api]})`;
+export function describeGuess(api: ApiId, prefix: string, borrowedFrom?: ApiId): string {
+  const taken = borrowedFrom ? `the ${borrowedFrom} probe's prefix ${prefix} was taken` : `the prefix ${prefix} was taken from the catalog`;
+  return `no probe case for ${api} in the loaded suites, so ${taken}, not found by a probe of ${api}; add the probe cases of ${api} (the bundled suites hold them in ${BUNDLED_PROBE_FILES[api]})`;
 }
 
 /** The outcome marked as sent on a guessed route (a copy); as it is with no guess, or when it is not completed. */

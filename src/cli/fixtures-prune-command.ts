@@ -4,8 +4,9 @@
  * and model folder of a fixtures root and listed (`--dry-run` lists them only). A record run only names the stale
  * recordings of the models it recorded: removing is this command's, on purpose. Exit 0 when done.
  */
+import { shownPath } from '../shown-path.ts';
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
@@ -46,7 +47,7 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
 
 /** What a prune removed and kept, one line per file; nothing when there was nothing to say. */
 export function pruneLines(target: string, pruned: { removed: string[]; foreign: string[] }, dryRun = false): string[] {
-  const shown = (f: string) => inertLine(relative(process.cwd(), f) || f, 300);
+  const shown = (f: string) => inertLine(shownPath(f), 300);
   const lines: string[] = [];
   if (pruned.removed.length) lines.push(`fixtures of ${inertLine(target)}: ${dryRun ? 'would remove' : 'removed'} ${pruned.removed.length} recording(s) of cases the suites no longer have`, ...pruned.removed.map((f) => `  ${dryRun ? 'would remove' : 'removed'} ${shown(f)}`));
   if (pruned.foreign.length) lines.push(`fixtures of ${inertLine(target)}: kept ${pruned.foreign.length} file(s) that are not recordings of a case (not made by the harness; move them if they are not yours)`, ...pruned.foreign.map((f) => `  kept ${shown(f)}`));

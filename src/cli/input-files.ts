@@ -8,7 +8,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
-import { shownPath } from './shown-path.ts';
+import { shownPath } from '../shown-path.ts';
 
 export interface InputFlags {
   /** Folder of *.suite.yaml files. @default ./suites when it holds one, else the bundled suites */
@@ -38,7 +38,7 @@ export function bundledCatalog(root: string): string {
 /** The three inputs, each checked to exist (HARNESS_USAGE naming the flag and the fix). */
 export async function resolveInputFiles(flags: InputFlags, root: string): Promise<InputFiles> {
   const { suitesDir, catalogFile } = await resolveSuitesAndCatalog(flags, root);
-  const expectationsFile = await resolveExpectationsOf(flags, suitesDir, root);
+  const expectationsFile = await resolveExpectationsOf(flags, suitesDir, root, catalogFile);
   return { suitesDir, catalogFile, ...(expectationsFile ? { expectationsFile } : {}) };
 }
 
@@ -57,15 +57,17 @@ export async function resolveSuitesDir(flags: InputFlags, root: string): Promise
 }
 
 /**
- * `--expectations FILE`, `--no-expectations`, or expectations.yaml when present: of --suites; without it of ./suites
- * whenever that folder exists (what `bless` writes there is used even when the suites are the bundled ones), else
- * the bundled one.
+ * `--expectations FILE`, `--no-expectations`, or expectations.yaml when present: of --suites; without it
+ * ./suites/expectations.yaml (what `bless` writes there is used even when the suites are the bundled ones), else the
+ * bundled one when the catalog is the bundled one (its claims are about the bundled catalog's models). An empty
+ * ./suites, or one with only suites, leaves the bundled expectations applied.
  */
-export async function resolveExpectationsOf(flags: InputFlags, suitesDir: string, root: string): Promise<string | undefined> {
+export async function resolveExpectationsOf(flags: InputFlags, suitesDir: string, root: string, catalogFile: string): Promise<string | undefined> {
   if (flags.expectations === false) return undefined;
-  const local = resolve('suites');
-  const dir = flags.suites !== undefined ? suitesDir : (await isDir(local)) ? local : join(root, 'suites');
-  return resolveExpectationsFile(flags.expectations, dir);
+  if (flags.expectations !== undefined || flags.suites !== undefined) return resolveExpectationsFile(flags.expectations, suitesDir);
+  const local = resolve('suites', 'expectations.yaml');
+  if (await isFile(local)) return local;
+  return resolve(catalogFile) === bundledCatalog(root) ? resolveExpectationsFile(undefined, join(root, 'suites')) : undefined;
 }
 
 /** `--catalog FILE`, else models.yaml of --suites (an error naming --catalog when it has none), else of ./suites, else the bundled one. */
@@ -106,6 +108,8 @@ export function inputsNote(flags: InputFlags, files: InputFiles, root: string): 
   if (places.size === 1) return undefined;
   const bundled = join(root, 'suites');
   const where = (path: string, what: string) => (path === bundled || dirname(path) === bundled ? `the bundled ${what} (${shownPath(path)})` : shownPath(path));
-  const expectations = files.expectationsFile ? where(files.expectationsFile, 'expectations') : 'none';
+  // Reviewed claims in ./suites replace the bundled file's, not add to them: said, since a claim the bundled file made goes.
+  const replaced = files.expectationsFile && dirname(files.expectationsFile) !== bundled ? ' (the bundled expectations are not applied)' : '';
+  const expectations = files.expectationsFile ? `${where(files.expectationsFile, 'expectations')}${replaced}` : 'none';
   return `note: suites: ${where(files.suitesDir, 'suites')}; catalog: ${where(files.catalogFile, 'catalog')}; expectations: ${expectations}`;
 }

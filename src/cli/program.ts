@@ -303,7 +303,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
         // The schemas go into the package itself: an install the user cannot write to is exit 2 saying so, not a bug.
         await writeOutputFile(`${PROJECT_ROOT}/${file.path}`, schemaText(file.schema), { asker: 'schema', advice: 'run schema in a checkout of mantle-conformance you can write to' });
         // Where it really went: in an install that is below node_modules, not ./suites.
-        io.out.write(`wrote ${(await import('./shown-path.ts')).shownPath(`${PROJECT_ROOT}/${file.path}`)}\n`);
+        io.out.write(`wrote ${(await import('../shown-path.ts')).shownPath(`${PROJECT_ROOT}/${file.path}`)}\n`);
       }
     });
 
@@ -313,12 +313,13 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
 /** The catalog a catalog-only command reads: --catalog as given, else ./suites/models.yaml, else the bundled one. */
 async function catalogOf(flags: { catalog?: string }): Promise<string> {
   if (flags.catalog !== undefined) return flags.catalog;
-  const [{ resolveCatalogFile }, { shownPath }] = await Promise.all([import('./input-files.ts'), import('./shown-path.ts')]);
+  const [{ resolveCatalogFile }, { shownPath }] = await Promise.all([import('./input-files.ts'), import('../shown-path.ts')]);
   return shownPath(await resolveCatalogFile({}, '', PROJECT_ROOT));
 }
 
 /** Where the run's suites, catalog and expectations come from, said once when they are not all in one folder. */
-async function noteInputs(flags: { suites?: string; catalog?: string; expectations?: string | false }, io: Io): Promise<void> {
+async function noteInputs(flags: { suites?: string; catalog?: string; expectations?: string | false; quiet?: boolean }, io: Io): Promise<void> {
+  if (flags.quiet) return;
   const { inputsNote, resolveInputFiles } = await import('./input-files.ts');
   // A flag that names nothing is the run's own error to report, in its order: no note then.
   const files = await resolveInputFiles(flags, PROJECT_ROOT).catch(() => undefined);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeComparison } from '../report/compare.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
-import { shownPath } from './shown-path.ts';
+import { shownPath } from '../shown-path.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { statusLine } from '../report/markdown-report.ts';
 import type { Matrix } from '../report/matrix.ts';

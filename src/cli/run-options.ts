@@ -172,7 +172,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   const auth = resolveAuth(flags);
   const targets = await resolveTargets(mode, regions, flags, fixturesDir);
   const runId = flags.runId !== undefined ? checkName(flags.runId, 'run id', '--run-id') : `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-  const expectationsFile = await resolveExpectationsOf(flags, suitesDir, root);
+  const expectationsFile = await resolveExpectationsOf(flags, suitesDir, root, catalogFile);
   const baselineFile = flags.baseline ? resolve(flags.baseline) : undefined;
   if (baselineFile && !(await stat(baselineFile).catch(() => null))?.isFile()) throw usage('--baseline', `${baselineFile} does not exist; give a matrix.json from an earlier run`);
   const openapiFile = flags.openapi ? resolve(flags.openapi) : undefined;

@@ -15,7 +15,7 @@ import { setupWarnings } from '../suite/setup-warnings.ts';
 import { missingProbeWarnings } from './missing-probes.ts';
 import { PROJECT_ROOT, type Io } from './project.ts';
 import { inputsNote, resolveCatalogFile, resolveExpectationsOf, resolveSuitesDir } from './input-files.ts';
-import { shownPath } from './shown-path.ts';
+import { shownPath } from '../shown-path.ts';
 import { recordedTargets } from './target-options.ts';
 
 export interface ValidateFlags {
@@ -34,7 +34,7 @@ export async function validateCommand(flags: ValidateFlags, io: Io): Promise<voi
   const suites = await loadSuites(flags.suites ?? shownPath(suitesDir), ALL_CHECKS);
   const catalogFile = await resolveCatalogFile(flags, suitesDir, PROJECT_ROOT);
   const catalog = await loadCatalog(flags.catalog ?? shownPath(catalogFile), ALL_CHECKS);
-  const file = await resolveExpectationsOf(flags, suitesDir, PROJECT_ROOT);
+  const file = await resolveExpectationsOf(flags, suitesDir, PROJECT_ROOT, catalogFile);
   const note = inputsNote(flags, { suitesDir, catalogFile, ...(file ? { expectationsFile: file } : {}) }, PROJECT_ROOT);
   if (note) io.err.write(`${note}\n`);
   const expectations = file ? await loadExpectations(file, ALL_CHECKS) : undefined;

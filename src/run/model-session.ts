@@ -1,9 +1,8 @@
 /**
  * @module run/model-session
- * One model on one target: runs each case once per trial (every check that reads it shares the exchanges),
- * decides routes from the probes and whether the model gets room to think, records finished cases, and turns a
- * check into a result (its trials combined) without ever letting a check's exception escape as anything but
- * `error`.
+ * One model on one target: runs each case once per trial (every check that reads it shares the exchanges), decides
+ * routes from the probes and whether the model gets room to think, records finished cases, and turns a check into a
+ * result (its trials combined) without ever letting a check's exception escape as anything but `error`.
  */
 import { setMaxListeners } from 'node:events';
 import { getCheck } from '../checks/registry.ts';
@@ -142,9 +141,8 @@ export class ModelSession {
   }
 
   /**
-   * How many trials a case gets: `repeat` when a check that depends on the model reads it, else one. Replay gives
-   * as many as were recorded, whatever `repeat` says: a trial more would replay trial 1's answers as if the model had
-   * answered again, and outvote what was recorded.
+   * How many trials a case gets: `repeat` when a check that depends on the model reads it, else one. Replay gives as
+   * many as were recorded, whatever `repeat` says: a trial more would replay trial 1's answers and outvote them.
    */
   async #trialCount(spec: LoadedCase): Promise<number> {
     if (spec.probe || spec.shared) return 1;
@@ -287,12 +285,17 @@ export class ModelSession {
     const probed = [...new Set([...this.#plan.cases.values()].filter((c) => c.probe && !c.shared && prefixesFor(c.api, this.#hooks.surface).length > 1).map((c) => c.api))];
     for (const other of probed) {
       const route = await this.route(other);
-      // Another API's probe found the prefix, not this API's: a refusal on it may still be "not served".
-      if (route.state === 'supported') return { state: 'supported', prefix: route.prefix };
+      // Another API's probe found the prefix, not this API's: a refusal there says nothing of this API's routes.
+      if (route.state === 'supported') return this.#guess(api, route.prefix, other);
       if (route.state === 'not-found') return route;
     }
-    this.#guessedRoutes.set(api, describeGuess(api, this.model.preferredPrefixes[0] ?? '/v1'));
-    return { state: 'supported', prefix: this.model.preferredPrefixes[0] ?? '/v1' };
+    return this.#guess(api, this.model.preferredPrefixes[0] ?? '/v1');
+  }
+
+  /** A route no probe of the API found, noted so that a refusal on it is no "not served" (checks/route-guess.ts). */
+  #guess(api: ApiId, prefix: string, borrowedFrom?: ApiId): ApiRoute {
+    this.#guessedRoutes.set(api, describeGuess(api, prefix, borrowedFrom));
+    return { state: 'supported', prefix };
   }
 
   /**
@@ -303,11 +306,8 @@ export class ModelSession {
     signal?.addEventListener('abort', () => this.abort(), { once: true });
     const definition = getCheck(planned.id);
     const expected = planned.expectation?.value ?? null;
-    if (!definition) {
-      return { status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: no check "${planned.id}" in the registry`, evidence: [] };
-    }
-    // Every trial of each case the check reads, waited for once (a schema check reads every case of its API): each
-    // trial's outcomes are picked from them.
+    if (!definition) return { status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: no check "${planned.id}" in the registry`, evidence: [] };
+    // Every trial of each case the check reads, waited for once (a schema check reads every case of its API).
     const byCase = await Promise.all(planned.cases.map((id) => this.#trialsOf(id)));
     const trials = definition.dependsOnModel ? Math.max(1, ...byCase.map((all) => all.length)) : 1;
     const results: CheckResult[] = [];

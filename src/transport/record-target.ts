@@ -9,8 +9,8 @@
  * is recorded as it went, so replay shows the same `error` (or `stalled`). A target folder holds one surface's
  * recordings: a write into one recorded on another surface is refused. Files are replaced atomically.
  */
+import { shownPath } from '../shown-path.ts';
 import { stat } from 'node:fs/promises';
-import { relative } from 'node:path';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import type { Surface } from '../surfaces.ts';
 import type { Secret } from './auth/auth.ts';
@@ -85,7 +85,7 @@ export class RecordTarget extends TargetDecorator {
       const kept = outageIn(exchanges, model) ?? (await deniedUnlikeBefore(exchanges, model, file));
       if (kept) {
         this.kept.push(file);
-        const shown = relative(process.cwd(), file) || file;
+        const shown = shownPath(file);
         throw new HarnessError('HARNESS_RECORDING_KEPT', `${kept.why}; kept the previous recording ${shown} (record again later, or pass --overwrite-failures to record ${kept.what})`);
       }
     }

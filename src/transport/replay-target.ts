@@ -6,8 +6,10 @@
  * that is not one, becomes an `error` exchange naming the model, case, request or file and the fix: never a throw,
  * so a broken file can never make its cells look filtered out.
  */
+import { emptyStreamError, isEmptyStream } from './retrying-target.ts';
+import { shownPath } from '../shown-path.ts';
 import { readdirSync } from 'node:fs';
-import { basename, dirname, relative } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeRequest, type Exchange, type ExchangeError, type ExchangeRequest } from './exchange.ts';
 import { fixturePath, readFixture, type FixtureFile } from './fixture-file.ts';
@@ -55,11 +57,13 @@ export class ReplayTarget implements Target {
     queue.next += 1;
     // The request is the one this run built; the answer is the recorded one, chunk by chunk.
     const { trial: _recordedTrial, ...answer } = recorded;
-    return { ...answer, step: context.step, prefix: context.prefix, request, ...(trial > 1 ? { trial } : {}) };
+    const replayed: Exchange = { ...answer, step: context.step, prefix: context.prefix, request, ...(trial > 1 ? { trial } : {}) };
+    // A recording an older harness made of a stream with no event (an outage it judged): read as live reads it now.
+    return isEmptyStream(replayed) ? { ...replayed, error: emptyStreamError(replayed, replayed.attempts) } : replayed;
   }
 
   #missing(request: ExchangeRequest, context: SendContext, loaded: LoadedFixture): Exchange {
-    const file = relative(process.cwd(), loaded.file) || loaded.file;
+    const file = shownPath(loaded.file);
     const why = loaded.fixture
       ? `${file} has no exchange for this request (the suite changed since it was recorded?)`
       : `there is no ${file}`;

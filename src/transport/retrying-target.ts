@@ -80,6 +80,26 @@ const HTTP_DATE = [
 ];
 
 /**
+ * The error of a 2xx event stream that sent no event on every attempt: a load balancer that answers 200 and closes,
+ * or an upstream that died before its first byte, looks exactly like it. Judged, it failed every stream check and was
+ * recorded over good fixtures. Replay reads an older recording of one the same way (replay-target.ts).
+ */
+export function emptyStreamError(exchange: Exchange, attempts: number): Exchange['error'] {
+  const status = exchange.response?.status ?? 0;
+  const comments = exchange.response && bodyText(exchange.response).trim() ? ' (keep-alive comments only)' : '';
+  const on = attempts <= 1 ? 'the only attempt' : `all ${attempts} attempts`;
+  return {
+    code: 'HARNESS_SERVER_ERROR',
+    message: `the endpoint answered ${status} to a streamed request and sent no event on ${on}${comments}: an outage behind a ${status} (a load balancer or an upstream that closed before its first event), not an answer about the model`,
+  };
+}
+
+/** Whether an exchange is a 2xx event stream with no event (exported for replay). */
+export function isEmptyStream(exchange: Exchange): boolean {
+  return !exchange.error && emptyStream(exchange);
+}
+
+/**
  * Delta-seconds or an HTTP-date, in milliseconds; undefined when absent or anything else (the harness's own backoff
  * then applies).
  */
@@ -166,13 +186,7 @@ function finalize(exchange: Exchange, attempts: number, waitedMs: number, same: 
           ? { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} with the same page on all ${tries}, not an API error: a gateway's page is the same in every outage, so this says nothing about the request (${body || 'empty body'})` }
           : { code: 'HARNESS_SERVER_ERROR', message: attempts > 1 ? `the endpoint answered a 5xx on all ${tries} (the last ${status}); the answers differed: an outage or a blip, not this request` : `the endpoint answered ${status} on all ${tries}` };
   } else if (!exchange.error && emptyStream(exchange)) {
-    // Every attempt: a load balancer that answers 200 and closes, or an upstream that died before its first byte,
-    // looks exactly like this. Judged, it failed every stream check and was recorded over good fixtures.
-    const comments = bodyText(exchange.response!).trim() ? ' (keep-alive comments only)' : '';
-    result.error = {
-      code: 'HARNESS_SERVER_ERROR',
-      message: `the endpoint answered ${status} to a streamed request and sent no event on ${attempts === 1 ? 'the only attempt' : `all ${tries}`}${comments}: an outage behind a ${status} (a load balancer or an upstream that closed before its first event), not an answer about the model`,
-    };
+    result.error = emptyStreamError(exchange, attempts);
   } else if (exchange.error && attempts > 1 && RETRYABLE_ERRORS.has(exchange.error.code)) {
     result.error = { ...exchange.error, message: `${exchange.error.message} (after ${tries})` };
   }

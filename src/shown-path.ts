@@ -1,5 +1,5 @@
 /**
- * @module cli/shown-path
+ * @module shown-path
  * A path as a message shows it: relative to the working folder when it is inside it (short, and what a user can
  * type), else absolute. A relative form that climbs out (`../../../tmp/x`) is harder to read than the path itself,
  * and one relative to another folder (the package's) does not exist from here at all.
