@@ -31,6 +31,11 @@ describe('table, from a replayed run with cells changed', () => {
     const matrix = JSON.parse(base) as Matrix;
     matrix.targets = matrix.targets.filter((t) => t.id === 'emulator');
     matrix.results = matrix.results.filter((r) => r.target === 'emulator');
+    // As a run of that target alone writes it: its figures, none of another target's (read-matrix refuses those).
+    const own = <T>(map: Record<string, T> | undefined) => map && Object.fromEntries(Object.entries(map).filter(([key]) => key.startsWith('emulator/')));
+    matrix.totals.perModel = own(matrix.totals.perModel)!;
+    if (matrix.totals.latency) matrix.totals.latency = own(matrix.totals.latency);
+    if (matrix.shapes) matrix.shapes = { ...matrix.shapes, exchanges: own(matrix.shapes.exchanges)! };
     const set = (model: string, check: string, patch: Partial<MatrixResult>) => {
       const cell = matrix.results.find((r) => r.model === model && r.check === check);
       if (!cell) throw new Error(`no cell ${model} ${check}`);
@@ -84,6 +89,8 @@ describe('table, from a replayed run with cells changed', () => {
     expect(cell(t, GPT, 'Service tiers').notes).toContain('service-tier.chat.flex: error, not measured');
     const west = await variant('west.json', (matrix) => {
       matrix.targets[0]!.region = 'us-west-2';
+      // Another region's run: its own run id (table refuses one run given twice).
+      matrix.run.id = 'west-run';
       for (const r of matrix.results) if (r.model === GPT && r.check.startsWith('params.')) Object.assign(r, ERROR);
     });
     const both = await table([await variant('plain.json', (matrix) => void (matrix.targets[0]!.region = 'us-east-1')), west]);
