@@ -23,6 +23,24 @@ describe('compare with a lone shard', () => {
     expect(comparisonWarnings(full, shard)).toEqual([expect.stringContaining('is shard 1/2 only')]);
   });
 
+  it('lists the (target, model) pairs another shard took when the shard ran a model on some targets only', () => {
+    // Shards are cut by (target, model): shard 1/2 ran grok on east and qwen on west, the rest is shard 2/2's.
+    const twoTargets = (runId: string, shard?: string) => {
+      const [east, west] = (['east', 'west'] as const).map((target) => smallMatrix([], undefined, undefined, { target, runId, ...(shard ? { shard } : {}) }));
+      east!.targets.push(...west!.targets);
+      east!.results.push(...west!.results);
+      return east!;
+    };
+    const full = twoTargets('r1');
+    const shard = twoTargets('r2', '1/2');
+    const theirs = (r: { target: string; model: string }) => (r.target === 'east') !== (r.model === 'xai.grok-4.3');
+    shard.results = shard.results.map((r) => (theirs(r) ? { ...r, status: 'skipped' as const, notRun: true as const, reason: 'another shard' } : r));
+    shard.run.startedAt = '2026-11-25T08:00:00.000Z';
+    const comparison = compareMatrices(full, shard);
+    expect(comparison.notSelected?.models).toEqual(['west/xai.grok-4.3', 'east/qwen.qwen3-32b']);
+    expect(comparison.vanishedModels).toEqual([]);
+  });
+
   it('warns when the newer run started before the baseline, and not otherwise', () => {
     const old = smallMatrix();
     const now = smallMatrix([], undefined, undefined, { runId: 'r2' });

@@ -98,11 +98,12 @@ describe('a run id reused on several nights', () => {
     expect(renderDigest(report)).toContain('### Run ids reused (1)');
   });
 
-  it('files of one id started close together (a CI re-run) or its shards hours apart are still one run', () => {
-    const early = runOf('ci-1', 1, pass, {}, 2);
+  it('files of one id started close together (a re-run of a failed job) or its shards hours apart (within 22 hours of the first) are still one run', () => {
+    // The early attempt failed its gate: "Re-run failed jobs" re-ran it hours later under the same run id.
+    const early = runOf('ci-1', 1, regressed, {}, 2);
     const rerun = runOf('ci-1', 1, pass, {}, 5);
     const shard1 = runOf('ci-2', 2, (m) => (m === 'm1' ? { status: 'pass', observed: 'integer' } : undefined), { shard: '1/2' }, 1);
-    const shard2 = runOf('ci-2', 2, (m) => (m === 'm1' ? undefined : { status: 'pass', observed: 'integer' }), { shard: '2/2', startedAt: '2025-12-03T01:00:00.000Z' }, 1);
+    const shard2 = runOf('ci-2', 2, (m) => (m === 'm1' ? undefined : { status: 'pass', observed: 'integer' }), { shard: '2/2', startedAt: '2025-12-02T21:00:00.000Z' }, 1);
     const report = build([early, rerun, shard1, shard2]);
     expect(report.runs.map((r) => [r.id, r.files.length, r.reusedId])).toEqual([
       ['ci-1', 2, undefined],

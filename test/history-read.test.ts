@@ -201,9 +201,10 @@ describe('forged run files', () => {
   it('of two files of one run id that disagree on a cell, the one that started last is the run\'s (a CI job re-run keeps its run id)', async () => {
     const [before, after] = [night(1), night(3)];
     const failed = structuredClone(before);
-    failed.cells['us-east-1/m1']!['path-prefix'] = { status: 'error', observed: null };
+    // The failed attempt failed its gate (GitHub's "Re-run failed jobs" re-runs it): its re-run hours later is the same run.
+    failed.cells['us-east-1/m1']!['path-prefix'] = { status: 'error', observed: null, gating: true };
     const rerun = structuredClone(before);
-    rerun.run.startedAt = before.run.startedAt.replace(/T\d\d/, 'T23');
+    rerun.run.startedAt = before.run.startedAt.replace(/T\d\d/, 'T05');
     // The failed attempt's file sorts after the re-run's by name: the start decides, not the name.
     const folder = await folderOf('rerun', [[failed, 'bbbbbbbbbbbb'], [rerun, 'aaaaaaaaaaaa'], [after, 'aaaaaaaaaaaa']]);
     for (const threads of [0, 2]) {
@@ -211,8 +212,8 @@ describe('forged run files', () => {
       expect(report.runs.map((r) => r.files.length)).toEqual([2, 1]);
       expect(report.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.changes).toEqual([]);
     }
-    // The other way round, the attempt that errored is the later: it observed nothing, so the earlier observation stays.
-    failed.run.startedAt = rerun.run.startedAt.replace(/T23:\d\d/, 'T23:59');
+    // The other way round, the attempt that errored is the later (within the hour of a whole copy): it observed nothing, so the earlier observation stays.
+    failed.run.startedAt = before.run.startedAt.replace(/T02:\d\d/, 'T02:59');
     const later = await reportOf(await folderOf('rerun-failed-last', [[failed, 'bbbbbbbbbbbb'], [before, 'aaaaaaaaaaaa'], [after, 'aaaaaaaaaaaa']]), 0);
     expect(later.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.segments.map((g) => g.status)).not.toContain('error');
     // A later attempt that observed something else is the run's.
@@ -226,7 +227,7 @@ describe('forged run files', () => {
   it('a later file of one run replaces its latency and shapes, and no drift is read within one run', async () => {
     const run = night(1);
     const rerun = structuredClone(run);
-    rerun.run.startedAt = run.run.startedAt.replace(/T\d\d/, 'T23');
+    rerun.run.startedAt = run.run.startedAt.replace(/T02:00/, 'T02:40');
     rerun.latency!['us-east-1/m2']!.responses!.totalMs.p95 = 9000;
     rerun.shapes!.exchanges['us-east-1/m3']!.responses!['probe/main'] = ['f2'];
     const report = await reportOf(await folderOf('rerun-latency', [[run, 'aaaaaaaaaaaa'], [rerun, 'bbbbbbbbbbbb']]), 0);

@@ -12,7 +12,7 @@ import { listRunFiles } from '../history/read-history.ts';
 import { readHistory } from '../history/read-pool.ts';
 import { changesByPriority } from '../history/recent-changes.ts';
 import { blindLatestRuns } from '../history/blind-runs.ts';
-import { RUN_ID_WINDOW_MS } from '../history/run-info.ts';
+import { errorCount, errorGroups } from '../history/error-cells.ts';
 import { uplotAssets } from '../history/uplot-asset.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { writeReportFiles } from '../report/report-writer.ts';
@@ -35,9 +35,13 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   const r = report.recent;
   const changedCells = new Set(r.changes.map((c) => `${c.target}\u0000${c.model}\u0000${c.check}`)).size;
   const gating = changesByPriority(r).keep;
-  for (const id of new Set(report.runs.filter((run) => run.reusedId).map((run) => run.id))) {
-    out.write(`warning: run id ${inertLine(id, 200)} was reused by runs more than ${RUN_ID_WINDOW_MS / 3_600_000} hours apart: each is read as its own run (give each run its own --run-id)\n`);
+  // As history.md and history.html say it: of the runs in the window.
+  const inWindow = new Set(r.windows.flatMap((w) => w.runs));
+  for (const id of new Set(report.runs.filter((run) => run.reusedId && inWindow.has(run.index)).map((run) => run.id))) {
+    out.write(`warning: run id ${inertLine(id, 200)} was reused by other runs (nights or schedules apart, not one run's shards or re-run): each is read as its own run (give each run its own --run-id)\n`);
   }
+  const errorGroupList = errorGroups(r.errors);
+  if (r.errors.length) out.write(`warning: cells error now: ${errorCount(r.errors, errorGroupList)} (history.md, "Errors now")\n`);
   for (const { target, run } of blindLatestRuns(report)) out.write(`warning: the latest run ${inertLine(run.id, 200)} observed nothing on ${inertLine(target, 200)} (every cell errored, was skipped or not run)\n`);
   out.write(
     `read ${names.length} run file(s): ${report.runs.length} run(s), ${report.targets.length} target(s), ${report.cells.length} cells${threads ? ` (read on ${threads} threads)` : ''}\n` +

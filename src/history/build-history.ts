@@ -9,6 +9,7 @@
 import type { ShapeFingerprint } from '../checks/shape.ts';
 import type { Observed } from '../checks/types.ts';
 import { cellHistory } from './cell-history.ts';
+import { errorCells } from './error-cells.ts';
 import { splitCellKey } from '../report/matrix.ts';
 import { OBSERVED } from '../report/observed-models.ts';
 import type { HistoryRun } from '../suite/history-schema.ts';
@@ -27,6 +28,7 @@ interface Part {
   run: HistoryRun['run'];
   targets: HistoryRun['targets'];
   models: Set<string>;
+  checks: readonly string[];
   /** The digest's arrays, in the builder's numbers (series, state; key; key, signature). */
   cells: Int32Array;
   gating: Int32Array;
@@ -113,7 +115,7 @@ export class HistoryBuilder {
       shapes[i] = source.keys[shapes[i]!]!;
       shapes[i + 1] = source.signatures[shapes[i + 1]!]!;
     }
-    this.#parts.push({ file: digest.file, run: digest.run, targets: digest.targets, models: new Set(digest.models), cells, gating: digest.gating, latencyKeys, latency: digest.latency, shapes });
+    this.#parts.push({ file: digest.file, run: digest.run, targets: digest.targets, models: new Set(digest.models), checks: digest.checkIds, cells, gating: digest.gating, latencyKeys, latency: digest.latency, shapes });
   }
 
   /** The report; `last` is the window of the recent changes (each target's last N runs). */
@@ -140,7 +142,9 @@ export class HistoryBuilder {
       latency: this.#latency(runOfPart),
       drift: this.#drift(runOfPart, runs),
     };
-    return { ...report, recent: recentChanges(report, options.last) };
+    const recent = recentChanges(report, options.last, this.#selections(runOfPart));
+    recent.errors = errorCells(grid.map((row, series) => ({ ...this.#series[series]!, ...row, gating: gating[series]! })), this.#states);
+    return { ...report, recent };
   }
 
   /**
@@ -202,6 +206,22 @@ export class HistoryBuilder {
       selected.set(run.index, entry);
     }
     return selected;
+  }
+
+  /**
+   * Per run, what it selected, as a key two runs share when their latency measured the same requests: '' for a run of
+   * the whole catalog and checks (a model that came or went is a small part), else its models and checks.
+   */
+  #selections(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): Map<number, string> {
+    const byRun = new Map<number, { filtered: boolean; models: Set<string>; checks: Set<string> }>();
+    for (const [part, run] of runOfPart) {
+      const entry = byRun.get(run.index) ?? { filtered: false, models: new Set<string>(), checks: new Set<string>() };
+      entry.filtered ||= part.run.filtered;
+      for (const m of part.models) entry.models.add(m);
+      for (const c of part.checks) entry.checks.add(c);
+      byRun.set(run.index, entry);
+    }
+    return new Map([...byRun].map(([run, e]) => [run, e.filtered ? JSON.stringify([[...e.models].sort(), [...e.checks].sort()]) : '']));
   }
 
   /**

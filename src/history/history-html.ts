@@ -14,8 +14,9 @@ import type { HistoryReport } from './history-model.ts';
 import { HISTORY_SCRIPT } from './history-script.ts';
 import { HISTORY_STYLE } from './history-style.ts';
 import { blindLatestRuns } from './blind-runs.ts';
+import { describeErrorGroup, errorCount, errorGroups } from './error-cells.ts';
 import { changesByPriority } from './recent-changes.ts';
-import { RUN_ID_WINDOW_MS, runGaps, unfinishedRuns } from './run-info.ts';
+import { runGaps, unfinishedRuns } from './run-info.ts';
 
 const esc = htmlText;
 
@@ -98,9 +99,18 @@ function driftSection(report: HistoryReport): string {
 /** Latest runs that observed nothing, and run ids reused far apart; nothing when there are none. */
 function warningsSection(report: HistoryReport): string {
   const blind = blindLatestRuns(report).map(({ target, run }) => `run ${esc(run.id)} (${esc(run.startedAt.slice(0, 10))}) on ${esc(target)}: every cell errored, was skipped or not run; "now" shows that run, not older states`);
-  const reused = [...new Set(report.runs.filter((r) => r.reusedId).map((r) => r.id))].map((id) => `run id ${esc(id)}: runs more than ${RUN_ID_WINDOW_MS / 3_600_000} hours apart carry it; each is read as its own run`);
+  const inWindow = new Set(report.recent.windows.flatMap((w) => w.runs));
+  const reused = [...new Set(report.runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `run id ${esc(id)}: other runs (nights or schedules apart, not one run's shards or re-run) carry it; each is read as its own run`);
   const items = [...blind, ...reused];
   return items.length ? `<section id="warnings"><h2>Read with care (${items.length})</h2>${list(items, '')}</section>` : '';
+}
+
+/** The cells that error now (errors are no change points), those failing the latest run's gate never cut; nothing when none do. */
+function errorsSection(report: HistoryReport): string {
+  const groups = errorGroups(report.recent.errors);
+  if (groups.length === 0) return '';
+  const items = groups.map((g) => describeErrorGroup(g, report.runs, esc, esc));
+  return `<section id="errors"><h2>Errors now (${esc(errorCount(report.recent.errors, groups))})</h2><p>An error observed nothing, so it is no change; these cells errored in the latest run and failed its gate, or errored in each of their last runs.</p>${list(items, '', groups.filter((g) => g.gating > 0).length)}</section>`;
 }
 
 /** The runs that did not finish whole, newest first; nothing when every run did (the page is then as it was). */
@@ -128,7 +138,7 @@ export function renderHistoryHtml(report: HistoryReport, uplot: { script: string
 <header><h1>Mantle conformance history</h1>
 <p>${esc(span)}; targets ${report.targets.map((t) => `<strong>${esc(t.id)}</strong> (${t.runs.length} runs)`).join(', ')}; ${report.cells.length} cells. Generated ${esc(report.generatedAt.slice(0, 19).replace('T', ' '))} UTC.</p>
 <p class="legend">${legend} — a strip is a cell's status in each of its target's runs, oldest left; point at it for the run, click a row for its change points.</p></header>
-${warningsSection(report)}${unfinishedSection(report)}${recentSection(report)}
+${warningsSection(report)}${errorsSection(report)}${unfinishedSection(report)}${recentSection(report)}
 <section id="latency"><h2>Latency per run (ms)</h2><div class="controls"><label>target <select id="l-target"></select></label><label>model <select id="l-model"></select></label><label>API <select id="l-api"></select></label></div><div id="latency-chart" class="chart"></div></section>
 <nav class="filters">
 <label>target <select id="f-target">${options(report.targets.map((t) => t.id), 'all targets')}</select></label>

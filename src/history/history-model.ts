@@ -29,8 +29,9 @@ export interface HistoryRunInfo {
    */
   shards?: { target: string; seen: string[]; missing: string[] }[];
   /**
-   * Its run id was also used by runs started more than 22 hours away (run-info.ts RUN_ID_WINDOW_MS): each use is
-   * its own run, and the reports say the id was reused. Absent otherwise.
+   * Its run id was also used by other runs (started more than 22 hours after a run's first file, or repeating a
+   * target or shard a run already held whole: run-info.ts splitReusedId): each use is its own run, and the reports
+   * say the id was reused. Absent otherwise.
    */
   reusedId?: true;
   /** The run selected part of the catalog or the checks: a model it did not run is not counted as gone. */
@@ -135,6 +136,12 @@ export interface RecentChanges {
   models: (ModelHistory['events'][number] & { target: string; model: string })[];
   drift: DriftEvent[];
   latency: LatencyShift[];
+  /**
+   * Cells whose target's latest run errored them, when that error failed its gate or the cell errored in each of its
+   * last 2 runs or more (error-cells.ts): an error is no change point, so an outage is named here. `since`: the run
+   * its errors began in; `runs`: how many runs in a row (of those that had it) it errored.
+   */
+  errors: { target: string; model: string; check: string; since: number; runs: number; gating?: true; observed: Observed }[];
 }
 
 export interface HistoryReport {

@@ -1,9 +1,9 @@
 /**
  * @module history/model-history
  * Models appearing and disappearing in each target's runs. A model observed something in a run when one of its
- * cells had a status that observes (an API not served is an observation too); it ran and observed nothing when its
- * cells were all errors or skips; and an unfiltered, unsharded run that did not have it at all says it is gone
- * from the catalog (or the selection). A run that did not select it says nothing, nor does a run that stopped early
+ * cells had a status that observes (an API not served is an observation too); a run whose cells of it were all
+ * errors or skips (an outage) says nothing of it; and an unfiltered, unsharded run that did not have it at all says
+ * it is gone from the catalog (or the selection). A run that did not select it says nothing, nor does a run that stopped early
  * (a spend cap, Ctrl-C) of a model it observed nothing of: it may never have reached it.
  */
 import { splitCellKey } from '../report/matrix.ts';
@@ -51,7 +51,9 @@ export function modelHistories({ series, grid, states, families, selected, runs,
     let present: boolean | undefined;
     for (const [i, runIndex] of (targets.get(target) ?? []).entries()) {
       const run = selected.get(runIndex);
-      const now = flags[i] === 2 ? true : run?.unfinished ? undefined : flags[i] ? false : run && !run.filtered && !run.models.has(model) ? false : undefined;
+      // Cells that ran and observed nothing (errors, skips) say nothing: an outage is not the catalog emptying (the
+      // errors are named as such, error-cells.ts).
+      const now = flags[i] === 2 ? true : run?.unfinished || flags[i] ? undefined : run && !run.filtered && !run.models.has(model) ? false : undefined;
       if (now === undefined) continue;
       if (now) {
         history.firstSeen ??= runIndex;

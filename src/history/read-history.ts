@@ -155,7 +155,9 @@ export async function readRunFile(dir: string, name: string): Promise<HistoryRun
     try {
       const { size, isFile } = await file.stat().then((s) => ({ size: s.size, isFile: s.isFile() }));
       if (!isFile) throw new Error('not a regular file');
-      if (size > MAX_FILE_BYTES) throw new HarnessError('HARNESS_HISTORY_INVALID', `${inertLine(path, 300)}: ${size} bytes, more than a run file holds (at most ${MAX_FILE_BYTES / 1024 / 1024} MiB); ${FIX}`);
+      // An unpacked file (`gunzip`) is held to what a packed one may unpack to: the same run reads either way.
+      const max = name.endsWith('.gz') ? MAX_FILE_BYTES : MAX_RUN_BYTES;
+      if (size > max) throw new HarnessError('HARNESS_HISTORY_INVALID', `${inertLine(path, 300)}: ${size} bytes, more than a run file holds (at most ${max / 1024 / 1024} MiB${max === MAX_RUN_BYTES ? ' unpacked' : ''}); ${FIX}`);
       bytes = await file.readFile();
     } finally {
       await file.close();

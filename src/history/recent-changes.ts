@@ -3,8 +3,9 @@
  * What changed in each target's last N runs: change points, flaky cells, models that appeared or disappeared,
  * shape drift, and latency that moved (the median of a p95 or p50 over the window against the median over as many
  * runs before it: at least 1.5x either way and 20 ms apart). The digest and the page's "recent" view show this.
- * Latency is compared only between runs that ran the whole selection to the end: a run of one model or one group
- * of checks (filtered), or one that stopped early or lost a shard, measured other requests, not slower ones.
+ * Latency is compared only between runs that selected the same (the whole catalog, or the same models and checks:
+ * a nightly with a fixed `--models a,b`) and ran it to the end: a run of one model or one group of checks among runs
+ * of all, or one that stopped early or lost a shard, measured other requests, not slower ones.
  */
 import type { HistoryReport, LatencySeries, LatencyShift, RecentChanges } from './history-model.ts';
 import { runGaps } from './run-info.ts';
@@ -21,12 +22,16 @@ function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function latencyShifts(series: readonly LatencySeries[], windows: ReadonlyMap<string, ReadonlySet<number>>, last: number, comparable: (run: number) => boolean): LatencyShift[] {
+function latencyShifts(series: readonly LatencySeries[], windows: ReadonlyMap<string, ReadonlySet<number>>, last: number, selection: (run: number) => string | undefined): LatencyShift[] {
   const shifts: LatencyShift[] = [];
   for (const s of series) {
     const window = windows.get(s.target);
     if (!window) continue;
-    const points = s.runs.flatMap((run, at) => (comparable(run) ? [at] : []));
+    // The runs that selected what the series' latest comparable run did (every run of the catalog, or one fixed selection).
+    const latest = s.runs.findLast((run) => selection(run) !== undefined);
+    if (latest === undefined) continue;
+    const key = selection(latest);
+    const points = s.runs.flatMap((run, at) => (selection(run) === key ? [at] : []));
     const first = points.findIndex((at) => window.has(s.runs[at]!));
     if (first <= 0) continue;
     for (const metric of ['firstTokenP95', 'totalP95', 'firstTokenP50', 'totalP50'] as const) {
@@ -57,10 +62,14 @@ export function changesByPriority(recent: RecentChanges): { changes: RecentChang
   return { changes, keep: changes.filter((c) => rank(c) === 1).length };
 }
 
-export function recentChanges(report: Omit<HistoryReport, 'recent'>, last: number): RecentChanges {
+/**
+ * `selections`: per run, a key runs that selected the same models and checks share ('' for the whole catalog;
+ * build-history.ts); without it, only unfiltered runs are compared.
+ */
+export function recentChanges(report: Omit<HistoryReport, 'recent'>, last: number, selections?: ReadonlyMap<number, string>): RecentChanges {
   const windows = report.targets.map((t) => ({ target: t.id, runs: t.runs.slice(-last) }));
   const inWindow = new Map(windows.map((w) => [w.target, new Set(w.runs)]));
-  const recent: RecentChanges = { last, windows, changes: [], flaky: [], models: [], drift: [], latency: [] };
+  const recent: RecentChanges = { last, windows, changes: [], flaky: [], models: [], drift: [], latency: [], errors: [] };
   for (const cell of report.cells) {
     const window = inWindow.get(cell.target)!;
     for (const change of cell.changes) if (window.has(change.run)) recent.changes.push({ target: cell.target, model: cell.model, check: cell.check, ...change });
@@ -80,10 +89,11 @@ export function recentChanges(report: Omit<HistoryReport, 'recent'>, last: numbe
   for (const m of report.models) for (const event of m.events) if (inWindow.get(m.target)?.has(event.run)) recent.models.push({ target: m.target, model: m.model, ...event });
   recent.models.sort((a, b) => a.run - b.run);
   recent.drift = report.drift.filter((d) => inWindow.get(d.drift.target)?.has(d.run));
-  const comparable = (run: number) => {
+  const selection = (run: number) => {
     const info = report.runs[run];
-    return info !== undefined && !info.filtered && runGaps(info).length === 0;
+    if (info === undefined || runGaps(info).length > 0) return undefined;
+    return selections?.get(run) ?? (info.filtered ? undefined : '');
   };
-  recent.latency = latencyShifts(report.latency, inWindow, last, comparable);
+  recent.latency = latencyShifts(report.latency, inWindow, last, selection);
   return recent;
 }

@@ -20,6 +20,8 @@ export interface RunDigest {
   targets: HistoryRun['targets'];
   /** The ids of the run's models. */
   models: string[];
+  /** The ids of the run's checks: with the models, what a filtered run selected (its latency is compared only with runs that selected the same). */
+  checkIds: string[];
   /** What the digester met for the first time in this file, in the order it met it; numbered on from the last. */
   fresh: {
     series: [cellKey: string, check: string][];
@@ -177,6 +179,7 @@ export class RunDigester {
       run: run.run,
       targets: run.targets,
       models: run.models.map((m) => m.id),
+      checkIds: run.checks.map((c) => c.id),
       fresh,
       cells: new Int32Array(cells),
       gating: new Int32Array(gating),

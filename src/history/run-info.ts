@@ -14,6 +14,8 @@ export interface RunPart {
   file: string;
   run: HistoryRun['run'];
   targets: HistoryRun['targets'];
+  /** The file's cells that failed its run's gate (a failed job, which CI re-runs). */
+  gating?: { readonly length: number };
 }
 
 
@@ -42,31 +44,49 @@ function shardCoverage(parts: readonly RunPart[]): NonNullable<HistoryRunInfo['s
 }
 
 /**
- * Files of one run id started further apart than this are not one run unless they are its shards: a `--run-id`
- * reused night after night (a fixed name in a CI config, nights ~24 hours apart) would otherwise merge nights into
- * one run and hide what changed between them. A CI job's re-run keeps its run id and comes the same day (GitHub's
- * re-run keeps GITHUB_RUN_ID), and shards queued behind each other start within it too.
+ * Files of one run id started further apart than this from the first file of their run are not one run: a
+ * `--run-id` reused night after night (a fixed name in a CI config) would otherwise merge nights into one run and
+ * hide what changed between them. Shards queued behind each other and a CI job's re-run (GitHub's re-run keeps
+ * GITHUB_RUN_ID) start within it.
  */
 export const RUN_ID_WINDOW_MS = 22 * 60 * 60 * 1000;
+/** A second whole copy of a (target, shard) that finished whole and passed its gate is the same run only this close (a duplicate upload)... */
+export const DUPLICATE_WINDOW_MS = 60 * 60 * 1000;
+/** ...and of one that failed its gate, this close (GitHub's "Re-run failed jobs" re-uploads the failed shard): later, it is another run on a schedule of the same id. */
+export const RERUN_WINDOW_MS = 6 * 60 * 60 * 1000;
+
+/** What a file covers of its run: per target, its shard or the whole target (which holds every shard of it). */
+const slotsOf = (part: RunPart) => part.targets.map((t) => ({ target: t.id, shard: part.run.shard }));
+
+/** Whether `later` may be a re-run or a copy of `earlier`, which covers the same (target, shard) (see the windows above). */
+function replaces(earlier: RunPart, later: RunPart): boolean {
+  const apart = Date.parse(later.run.startedAt) - Date.parse(earlier.run.startedAt);
+  if (earlier.run.partial || earlier.run.interrupted) return true;
+  return apart <= ((earlier.gating?.length ?? 0) > 0 ? RERUN_WINDOW_MS : DUPLICATE_WINDOW_MS);
+}
 
 /**
- * The parts of one run id cut into runs: in start order, a file joins the run before it when it started within
- * RUN_ID_WINDOW_MS of that run's latest file, or when it is a shard that run's shards lack; otherwise it starts a run.
+ * The parts of one run id cut into runs: in start order, a file joins the latest run when it started within
+ * RUN_ID_WINDOW_MS of that run's FIRST file (a chain of files never stretches a run over nights), and each
+ * (target, shard) it covers that the run already holds (a whole file of a target holds all its shards) is a re-run
+ * or copy of the file that holds it (replaces()); otherwise it starts a run.
  */
 function splitReusedId(parts: readonly RunPart[]): RunPart[][] {
   const sorted = [...parts].sort((a, b) => (a.run.startedAt < b.run.startedAt ? -1 : a.run.startedAt > b.run.startedAt ? 1 : 0));
-  const runs: { parts: RunPart[]; last: number }[] = [];
+  const runs: { parts: RunPart[]; first: number }[] = [];
   for (const part of sorted) {
     const start = Date.parse(part.run.startedAt);
     const current = runs.at(-1);
-    const shard = part.run.shard;
-    const anotherShard = shard !== undefined && current !== undefined && current.parts.every((p) => p.run.shard !== undefined && p.run.shard !== shard);
-    if (current && (start - current.last <= RUN_ID_WINDOW_MS || anotherShard)) {
-      current.parts.push(part);
-      current.last = Math.max(current.last, start);
-    } else {
-      runs.push({ parts: [part], last: start });
-    }
+    const fits =
+      current !== undefined &&
+      start - current.first <= RUN_ID_WINDOW_MS &&
+      slotsOf(part).every((slot) => {
+        // The latest file of the run that covers the slot: unsharded of the target, or the same shard.
+        const holder = current.parts.findLast((p) => slotsOf(p).some((s) => s.target === slot.target && (s.shard === undefined || slot.shard === undefined || s.shard === slot.shard)));
+        return holder === undefined || replaces(holder, part);
+      });
+    if (fits) current.parts.push(part);
+    else runs.push({ parts: [part], first: start });
   }
   return runs.map((run) => run.parts);
 }

@@ -82,9 +82,18 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const ranAfter = cellsOf(after, true);
   const vanishedOn = (kind: 'model' | 'check', list: string[]) =>
     list.filter((id) => b.targets.some((t) => ranBefore.has(`${t}\u0000${kind}\u0000${id}`) && !ranAfter.has(`${t}\u0000${kind}\u0000${id}`)));
-  // A lone shard ran only its models: the baseline's models it holds no result of were not compared (named, never
-  // read as "no new failures").
-  if (after.run.selection.shard) for (const id of a.models) if (b.targets.some((t) => ranBefore.has(`${t}\u0000model\u0000${id}`)) && !shardRan(after, id)) notSelected.models.add(id);
+  // A lone shard ran only its (target, model) pairs (shards are cut by both: run/selection.ts): the baseline's pairs
+  // it holds no result of were not compared (named, never read as "no new failures"): the model when the shard ran
+  // it on no target, else `target/model` for each target it did not run it on.
+  if (after.run.selection.shard) {
+    const ran = new Set(after.results.filter((r) => !r.notRun).map((r) => `${r.target}\u0000${r.model}`));
+    for (const id of a.models) {
+      const missed = b.targets.filter((t) => ranBefore.has(`${t}\u0000model\u0000${id}`) && !ran.has(`${t}\u0000${id}`));
+      if (missed.length === 0) continue;
+      if (b.targets.some((t) => ran.has(`${t}\u0000${id}`))) for (const t of missed) notSelected.models.add(`${t}/${id}`);
+      else notSelected.models.add(id);
+    }
+  }
   const newModels = diff(a.models, b.models).filter(asked(selectedBefore, 'models'));
   const vanishedModels = vanishedOn('model', a.models).filter(asked(selectedAfter, 'models'));
   const newChecks = diff(a.checks, b.checks).filter(asked(selectedBefore, 'checks'));
@@ -103,9 +112,6 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     regressed: changes.newFailures.length > 0,
   };
 }
-
-/** Whether a shard run holds a result of the model (a cell it ran, not one another shard took). */
-const shardRan = (matrix: Matrix, model: string) => matrix.results.some((r) => r.model === model && !r.notRun);
 
 /**
  * What the reader of a comparison must be told beside it (for stderr; the exit code is the comparison's): the newer
