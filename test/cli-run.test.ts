@@ -3,14 +3,13 @@
  * OpenAI-compatible server on loopback (models the harness has never seen), record with a planted key, the gate,
  * and a bad key stopping the run with exit 2.
  */
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../src/emulator/server.ts';
 import type { Matrix } from '../src/report/matrix.ts';
+import { expiringProxy } from './helpers/expiring-proxy.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
 
 const ISSUE_CHECKS = [
@@ -127,28 +126,17 @@ describe('a job summary file that cannot be written', () => {
 describe('credentials rejected in the middle of a run', () => {
   it('stops with exit 2 and still writes the job summary, saying the run stopped', async () => {
     const upstream = await catalogEmulator({}, { apiKey: 'k-0123456789' });
-    let seen = 0;
-    // Lets the preflight and a few requests through, then answers 401 as an expired key would.
-    const proxy = createServer((req, res) => {
-      if (++seen > 4) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"The security token included in the request is expired"}');
-      const { port } = new URL(upstream.url);
-      const forward = httpRequest({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      req.pipe(forward);
-    });
-    await new Promise<void>((listening) => proxy.listen(0, '127.0.0.1', listening));
+    const proxy = await expiringProxy(upstream.url);
     try {
       const summary = join(dir, 'mid-run-summary.md');
-      const run = await cli(['run', '--mode', 'live', '--endpoint', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, '--models', 'xai.grok-4.3', '--retries', '0', '--report-dir', join(dir, 'mid-run'), '--plain'], { AWS_BEARER_TOKEN_BEDROCK: 'k-0123456789', GITHUB_STEP_SUMMARY: summary });
+      const run = await cli(['run', '--mode', 'live', '--endpoint', proxy.url, '--models', 'xai.grok-4.3', '--retries', '0', '--report-dir', join(dir, 'mid-run'), '--plain'], { AWS_BEARER_TOKEN_BEDROCK: 'k-0123456789', GITHUB_STEP_SUMMARY: summary });
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toContain('HARNESS_AUTH_REJECTED');
       const written = await readFile(summary, 'utf8');
       expect(written).toMatch(/fail \(exit 1\)|partial/);
       expect(written).toContain('security token included in the request is expired');
     } finally {
-      proxy.close();
+      await proxy.close();
       await upstream.close();
     }
   });
