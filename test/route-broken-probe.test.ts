@@ -55,7 +55,15 @@ describe('path-prefix with a probe that did not answer', () => {
     const results = await checkModel(breaking(chat, 'HARNESS_SERVER_ERROR'), 'deepseek.v3.2', { checks: ['errors.wrong-route'] });
     const wrongRoute = results.get('errors.wrong-route')!;
     expect(wrongRoute.status, wrongRoute.reason).toBe('error');
-    expect(wrongRoute.reason).toMatch(/not every probe was answered \(probe\.chat: HARNESS_SERVER_ERROR\)/);
+    expect(wrongRoute.reason).toMatch(/not every route was answered \(probe\.chat: HARNESS_SERVER_ERROR\)/);
+  });
+
+  it('errors.wrong-route: a probe that served on one prefix and broke on its wrong one leaves that wrong route unread: error', async () => {
+    // gemma-3-27b is served on /v1: its chat wrong route is /openai/v1, which breaks here; Responses' wrong routes answer.
+    const results = await checkModel(breaking((request) => request.path === '/openai/v1/chat/completions', 'HARNESS_SERVER_ERROR'), 'google.gemma-3-27b-it', { checks: ['errors.wrong-route'] });
+    const wrongRoute = results.get('errors.wrong-route')!;
+    expect(wrongRoute.status, wrongRoute.reason).toBe('error');
+    expect(wrongRoute.reason).toMatch(/not every route was answered \(\/openai\/v1\/chat\/completions: HARNESS_SERVER_ERROR\)/);
   });
 
   it('errors.wrong-route: a deviation read on one API is a fail, whatever broke on the other', async () => {
@@ -144,7 +152,8 @@ describe('modelNotFound', () => {
     expect(modelNotFound([responses], 'x')).toMatch(/does not exist/);
     expect(modelNotFound([responses], 'x')).not.toMatch(/did not answer/);
     const broken: CaseOutcome = { kind: 'error', caseId: 'probe.chat', api: 'chat-completions', exchanges: [], error: { code: 'HARNESS_TIMEOUT', message: 'timed out' } };
-    expect(modelNotFound([responses, broken], 'x')).toMatch(/does not exist.*probe\.chat did not answer, so this rests on the other probes/);
-    expect(modelNotFound([responses, { kind: 'skipped', caseId: 'probe.chat', api: 'chat-completions', reason: 'not sent' }], 'x')).toMatch(/rests on the other probes/);
+    expect(modelNotFound([responses, broken], 'x')).toMatch(/does not exist.*but probe\.chat did not answer: whether the model exists, or is only not served on those APIs, cannot be told$/);
+    expect(modelNotFound([responses, broken], 'x')).not.toMatch(/typo/);
+    expect(modelNotFound([responses, { kind: 'skipped', caseId: 'probe.chat', api: 'chat-completions', reason: 'not sent' }], 'x')).toMatch(/cannot be told/);
   });
 });

@@ -64,7 +64,19 @@ describe('a body that goes silent', () => {
     expect(count()).toBe(2);
     const verdict = getCheck('stream.chat-completions')!.run({ model: 'm', expectation: null, outcomes: [{ kind: 'completed', caseId: 'stream.chat', api: 'chat-completions', exchanges: [exchange] }] });
     expect(verdict).toMatchObject({ observed: 'stalled' });
-    expect((verdict as { reason: string }).reason).toMatch(/the stream stalled \(the last of 2 attempts/);
+    expect((verdict as { reason: string }).reason).toMatch(/the stream stalled: no data for 300 ms/);
+  });
+
+  it('a stall after a 5xx that used up --retries still gets its one more try', async () => {
+    const { url, count } = await serve((res, n) => {
+      if (n === 1) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"message":"busy"}}');
+      stall(res);
+      if (n === 3) res.end('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
+    });
+    const once = new RetryingTarget(new LiveTarget('t', { baseUrl: url, auth: noAuth, timeoutMs: 20_000, idleTimeoutMs: 300 }), { retries: 1, baseDelayMs: 1, maxDelayMs: 5 });
+    const exchange = await once.send(request, context);
+    expect(count()).toBe(3);
+    expect(exchange.response?.stalledAfterMs).toBeUndefined();
   });
 
   it('a stall once, then a whole stream: the whole stream is judged (one hiccup does not decide)', async () => {

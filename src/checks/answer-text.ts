@@ -51,9 +51,18 @@ export function finalAnswerText(body: Record<string, unknown>): string | undefin
 }
 
 /**
+ * The text without the thinking some models write into their answer (`<think>...</think>`, MiniMax, DeepSeek, Qwen
+ * served without a reasoning parser): what they mused on is not what they answer. A block the budget cut before it
+ * closed runs to the end: nothing was answered after it.
+ */
+export function withoutThinking(text: string): string {
+  return text.replace(/<think>[\s\S]*?(?:<\/think>|$)/g, '').trim();
+}
+
+/**
  * What an answer says in reply, for a check that judges its words (not whether there were any): a Response's final
- * answer (finalAnswerText), else the visible text.
+ * answer (finalAnswerText), else the visible text; thinking written into it left out.
  */
 export function answerText(body: Record<string, unknown>): string {
-  return Array.isArray(body.output) ? (finalAnswerText(body) ?? '') : visibleText(body);
+  return withoutThinking(Array.isArray(body.output) ? (finalAnswerText(body) ?? '') : visibleText(body));
 }

@@ -80,11 +80,11 @@ const wrongRoute: CheckDefinition = {
         .filter((ex) => ex.response && !ex.error && refusesModel(classifyAnswer(ex.response).kind))
         .map((ex) => ({ caseId: o.caseId, ex })),
     );
+    // Say what actually happened: a route that broke (5xx, timeout) or said no with a 2xx is not a route that
+    // served the model.
+    const unread = (ex: Exchange) => ex.error || !ex.response || ex.response.status >= 500 || classifyAnswer(ex.response).kind === 'error-in-2xx';
+    const broken = completed.flatMap((o) => o.exchanges.filter(unread).map((ex) => ({ caseId: o.caseId, ex })));
     if (refusals.length === 0) {
-      // Say what actually happened: a route that broke (5xx, timeout) or said no with a 2xx is not a route that
-      // served the model.
-      const unread = (ex: Exchange) => ex.error || !ex.response || ex.response.status >= 500 || classifyAnswer(ex.response).kind === 'error-in-2xx';
-      const broken = completed.flatMap((o) => o.exchanges.filter(unread).map((ex) => ({ caseId: o.caseId, ex })));
       if (broken.length) {
         const what = broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}${ex.response && ex.response.status < 300 ? ' with an error' : ''}`}`).join(', ');
         return unobserved(input, `no wrong-route answer to read: ${what}`, broken.map(({ caseId, ex }) => evidenceOf(caseId, ex)));
@@ -93,12 +93,16 @@ const wrongRoute: CheckDefinition = {
     }
     const bad = refusals.map(({ caseId, ex }) => ({ caseId, ex, problems: envelopeProblems(ex) })).filter((r) => r.problems.length);
     const evidence = (bad.length ? bad : refusals).map(({ caseId, ex }) => evidenceOf(caseId, ex));
-    // A probe that broke on every prefix (an outage of one API) was not read: its wrong routes may answer otherwise, so
-    // "conformant" cannot be said from the other APIs' alone. A deviation read is the endpoint's, whatever broke.
+    // A probe that broke on every prefix (an outage of one API), or a route of a probe that broke (a 5xx where the
+    // model is not served), was not read: that wrong route may answer otherwise, so "conformant" cannot be said from
+    // the others alone. A deviation read is the endpoint's, whatever broke.
     const brokenProbes = input.outcomes.filter((o) => o.kind === 'error');
-    if (bad.length === 0 && brokenProbes.length > 0) {
-      const what = brokenProbes.map((o) => (o.kind === 'error' ? `${o.caseId}: ${o.error.code}` : o.caseId)).join(', ');
-      return unobserved(input, `${refusals.length} wrong-route answer(s) read, all OpenAI envelopes, but not every probe was answered (${what})`, evidence);
+    if (bad.length === 0 && (brokenProbes.length > 0 || broken.length > 0)) {
+      const what = [
+        ...brokenProbes.map((o) => (o.kind === 'error' ? `${o.caseId}: ${o.error.code}` : o.caseId)),
+        ...broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}`}`),
+      ].join(', ');
+      return unobserved(input, `${refusals.length} wrong-route answer(s) read, all OpenAI envelopes, but not every route was answered (${what})`, evidence);
     }
     const detail = bad.length ? bad.map((b) => `${b.ex.request.path} ${b.ex.response!.status}: ${b.problems.join(', ')}`).join('; ') : `${refusals.length} wrong-route answer(s), all OpenAI envelopes`;
     return judge(wrongRoute, input, bad.length ? 'nonconformant' : 'conformant', evidence, detail);

@@ -108,11 +108,13 @@ function seenCheck(api: ImageApi): CheckDefinition {
         return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted} (no image seen${said.size ? `; names ${[...said].join(', ')} as a guess` : ''})`);
       }
       if (said.has(colour) && others.length === 0) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
+      // Cut by its budget, an answer that names another colour (or none) had not reached what it would say.
+      const spent = budgetSpent(body, limitOf(request));
+      if (spent) return inconclusive(input, `${spent}, before the answer was complete; it says ${quoted}${said.size ? ` (names ${[...said].join(', ')} so far)` : ''}`, evidence);
       // Naming its colour among others ("green or blue", "green, blue and red") says nothing about which it saw.
       if (said.has(colour)) return inconclusive(input, `the image is ${colour}; the answer names ${[colour, ...others].join(', ')}, so which it saw cannot be told: ${quoted}`, evidence);
       if (others.length) return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted} (names ${others.join(', ')})`);
-      const spent = budgetSpent(body, limitOf(request));
-      return inconclusive(input, spent ? `${spent}, before a colour was named` : `the answer names no colour, so it cannot tell whether the image was seen: ${quoted}`, evidence);
+      return inconclusive(input, `the answer names no colour, so it cannot tell whether the image was seen: ${quoted}`, evidence);
     },
   };
   return definition;

@@ -6,9 +6,9 @@
  * too few to show a reasoning model's reasoning reliably).
  */
 import { isRecord } from '../transport/body.ts';
-import { acceptanceCheck, answerOf, failedResponse, notObservable, observe, sentBody, stepOf, successfulExchange, unreadableAnswer } from './answer.ts';
+import { acceptanceCheck, answerOf, failedResponse, judgeRejection, notObservable, observe, offTopicRejection, sentBody, stepOf, successfulExchange, unreadableAnswer } from './answer.ts';
 import { budgetSpent, limitOf, reasoningUnshown } from './budget.ts';
-import { evidenceOf, inconclusive, judge } from './judge.ts';
+import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
 
 export const EFFORTS = ['none', 'low', 'medium', 'high'] as const;
@@ -28,6 +28,10 @@ const defaultEffort: CheckDefinition = {
     if ('settled' in found) return found.settled;
     const answer = answerOf(found.exchange);
     const evidence = [evidenceOf(found.caseId, found.exchange)];
+    // The echo is the default only when the request set no effort: else it is the harness's own (a suite that adds one).
+    const sent = sentBody(found.exchange);
+    const asked = isRecord(sent.reasoning) && 'effort' in sent.reasoning ? JSON.stringify(sent.reasoning.effort) : 'reasoning_effort' in sent ? JSON.stringify(sent.reasoning_effort) : undefined;
+    if (asked !== undefined) return unobserved(input, `case ${found.caseId} sets reasoning.effort ${asked}; reasoning.default-effort needs a request that omits it (fix the suite)`, evidence);
     if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
     // A body cut short or malformed holds no echo to read: `missing` would claim the endpoint left it out.
     if (!answer.body) return unreadableAnswer(input, answer, evidence);
@@ -49,7 +53,8 @@ const encryptedContent: CheckDefinition = {
     if ('settled' in first) return first.settled;
     const evidence = first.outcome.exchanges.map((ex) => evidenceOf(first.caseId, ex));
     const answer = answerOf(first.exchange);
-    if (answer.kind === 'rejected') return judge(encryptedContent, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+    // Refused for a field it is not about (a bound, an effort) says nothing of encrypted reasoning.
+    if (answer.kind === 'rejected') return judgeRejection(encryptedContent, input, answer, sentBody(first.exchange), ['include'], 'include: reasoning.encrypted_content', evidence);
     if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
     // A body that is not a JSON object shows neither reasoning nor its absence.
     if (!answer.body) return unreadableAnswer(input, answer, evidence);
@@ -68,7 +73,15 @@ const encryptedContent: CheckDefinition = {
     if ('settled' in second) return second.settled;
     const next = answerOf(second.exchange);
     if (next.kind === 'ok') return judge(encryptedContent, input, 'round-trips', evidence, 'returned, and the next turn took it back');
-    if (next.kind === 'rejected') return judge(encryptedContent, input, 'rejected-on-return', evidence, `the next turn was refused: ${next.status} ${next.message}`);
+    if (next.kind === 'rejected') {
+      // A first answer its budget cut may hold a reasoning item with nothing after it, which OpenAI refuses sent back
+      // alone ("provided without its required following item"): the budget, not the endpoint, made that turn.
+      const cut = budgetSpent(body, limitOf(sentBody(first.exchange)));
+      if (cut) return inconclusive(input, `the next turn was refused (${next.status} ${next.message}), but the first answer was cut: ${cut}`, evidence);
+      const other = offTopicRejection(next, sentBody(second.exchange), ['input']);
+      if (other) return inconclusive(input, `the next turn was refused for ${other}, not for the reasoning it carried: ${next.status} ${next.message}`, evidence);
+      return judge(encryptedContent, input, 'rejected-on-return', evidence, `the next turn was refused: ${next.status} ${next.message}`);
+    }
     return notObservable(input, next, evidence);
   },
 };

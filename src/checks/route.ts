@@ -208,8 +208,11 @@ export function modelNotFound(outcomes: readonly CaseOutcome[], model: string): 
   // which is what a probe that broke makes of the cells it feeds; undecided, the "does not exist" answers would read
   // as every API refusing the model, a gating fail).
   const unanswered = outcomes.filter((o) => o.kind !== 'completed').map((o) => o.caseId);
-  const rest = unanswered.length ? `; ${unanswered.join(', ')} did not answer, so this rests on the other probes` : '';
-  return `the endpoint says model ${model} does not exist (${seen.map(describe).join(', ')}): check the id for a typo, the region, or whether it is a cross-region profile id${rest}`;
+  const said = seen.map(describe).join(', ');
+  // With a probe unanswered, "does not exist" may be how the endpoint refuses an API it does not serve the model on:
+  // nothing can be told (every cell an error, none a verdict), and the id is not called a typo.
+  if (unanswered.length) return `the endpoint answered that model ${model} does not exist (${said}), but ${unanswered.join(', ')} did not answer: whether the model exists, or is only not served on those APIs, cannot be told`;
+  return `the endpoint says model ${model} does not exist (${said}): check the id for a typo, the region, or whether it is a cross-region profile id`;
 }
 
 function apiCheck(id: string, api: ApiId, title: string): CheckDefinition {

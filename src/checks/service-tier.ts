@@ -3,7 +3,8 @@
  * Service tiers: `service_tier: "priority"` and `"flex"` on Chat Completions and Responses (the AWS model cards
  * list Standard, Priority and Flex per model). `accepted` when the answer echoes the tier asked for, `ignored` when
  * it is answered at another tier (the reason says which it echoes, or that it echoes none), `rejected` when the
- * endpoint refuses the field. An endpoint behaviour: read on the first trial only.
+ * endpoint refuses the field. An endpoint behaviour, but one that may vary per request (priority granted while there
+ * is capacity, downgraded when there is none): judged on every trial, so `--repeat` shows it flaky.
  */
 import { failedResponse, notObservable, observe, offTopicRejection, sentBody, unreadableAnswer } from './answer.ts';
 import { evidenceOf, judge, unobserved } from './judge.ts';
@@ -19,6 +20,7 @@ function serviceTierCheck(api: 'chat-completions' | 'responses', tier: (typeof S
     api,
     vocabulary: ['accepted', 'ignored', 'rejected'],
     params: ['service_tier'],
+    variesPerRequest: true,
     run(input) {
       const seen = observe(input);
       if ('settled' in seen) return seen.settled;

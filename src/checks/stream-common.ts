@@ -88,8 +88,7 @@ export function stallOf(exchange: Exchange): string | undefined {
   const events = sseStream(response).events;
   const last = events.at(-1);
   const seen = last ? `${events.length} event(s), the last ${excerpt(last.data, 120)}` : `${response.chunks.length} read(s) and no complete event`;
-  const again = exchange.attempts > 1 ? ` (the last of ${exchange.attempts} attempts: a stall is tried once more before it is judged)` : '';
-  return `the stream stalled${again}: no data for ${response.stalledAfterMs} ms after ${seen}`;
+  return `the stream stalled: no data for ${response.stalledAfterMs} ms after ${seen}`;
 }
 
 /** Parses an event's data as a JSON object, or says why it is not one. */

@@ -6,7 +6,7 @@
  * unsupported, skipped) never outvote an observation, and the reason says how many there were and why.
  */
 import { describeExpected, sameValue } from '../suite/expected.ts';
-import type { CheckResult, CheckStatus, Observed, TrialResult } from './types.ts';
+import type { CheckDefinition, CheckResult, CheckStatus, Observed, TrialResult } from './types.ts';
 
 const OBSERVED: ReadonlySet<CheckStatus> = new Set(['pass', 'fail']);
 /** When no trial observed anything, which status speaks for them (a broken endpoint first). */
@@ -64,4 +64,9 @@ function describeOthers(others: readonly CheckResult[], n: number, said?: string
   const byStatus = new Map<CheckStatus, CheckResult[]>();
   for (const r of others) byStatus.set(r.status, [...(byStatus.get(r.status) ?? []), r]);
   return [...byStatus.entries()].map(([status, rs]) => `${rs.length}/${n} trials ${status}${rs[0]!.reason === said ? '' : `: ${rs[0]!.reason}`}`).join('; ');
+}
+
+/** Whether a check is judged on every trial: it reads what the model chose, or what the endpoint grants per request. */
+export function judgedPerTrial(check: Pick<CheckDefinition, 'dependsOnModel' | 'variesPerRequest'> | undefined): boolean {
+  return check?.dependsOnModel === true || check?.variesPerRequest === true;
 }

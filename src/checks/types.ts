@@ -152,6 +152,12 @@ export interface CheckDefinition extends CheckSignature {
    */
   dependsOnModel?: true;
   /**
+   * The endpoint's answer to the same request may differ from one request to the next (a tier granted only while
+   * there is capacity): judged on every trial of a repeated run, as `dependsOnModel`, so trials that disagree read
+   * `flaky`, not whichever came first; still an endpoint behaviour.
+   */
+  variesPerRequest?: true;
+  /**
    * The request fields the check is about. The harness never rewrites them (a bound the model refuses elsewhere is
    * replaced; here it is the observation), and a rejection that names another field is `inconclusive`, not
    * `rejected`: the request was refused for something the check does not test.

@@ -69,17 +69,18 @@ function outputFor(body: Record<string, unknown>, profile: ModelProfile, context
   const thinkingTokens = thinkingTokensFor(body, b);
   const thinking = limit === null ? thinkingTokens : Math.min(thinkingTokens, limit);
   if (thinkingTokens > 0) output.push({ id: context.id('rs'), type: 'reasoning', summary: [], ...reasoningDetail(body, profile) });
-  if (thinkingTokens > 0 && limit !== null && limit <= thinkingTokens) return { output, tokens: 0, reasoningTokens: thinking, incomplete: true };
-  if (b.emptyAnswer) {
-    output.push({ id: context.id('msg'), type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: '', annotations: [], logprobs: [] }] });
-    return { output, tokens: 0, reasoningTokens: thinking, incomplete: false };
-  }
+  // The reasoning is encrypted whatever follows it (an answer cut by the budget, an empty one), as OpenAI returns it.
   const include = Array.isArray(body.include) ? body.include : [];
   if (include.includes('reasoning.encrypted_content') && b.encryptedReasoning !== 'not-returned') {
     const encrypted = `${ENCRYPTED_PREFIX}${context.id('enc')}`;
     const thought = output.find((item) => item.type === 'reasoning');
     if (thought) thought.encrypted_content = encrypted;
     else output.push({ id: context.id('rs'), type: 'reasoning', summary: [], encrypted_content: encrypted });
+  }
+  if (thinkingTokens > 0 && limit !== null && limit <= thinkingTokens) return { output, tokens: 0, reasoningTokens: thinking, incomplete: true };
+  if (b.emptyAnswer) {
+    output.push({ id: context.id('msg'), type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: '', annotations: [], logprobs: [] }] });
+    return { output, tokens: 0, reasoningTokens: thinking, incomplete: false };
   }
   const tools = Array.isArray(body.tools) ? (body.tools as Item[]) : [];
   const choice = body.tool_choice as Item | string | undefined;

@@ -13,7 +13,7 @@ import { showsReasoning } from '../checks/budget.ts';
 import type { LatencySample } from '../checks/latency.ts';
 import { exchangeKey, shapeOf, type ShapeSample } from '../checks/shape.ts';
 import { describeGuess, withRouteGuess } from '../checks/route-guess.ts';
-import { combineTrials } from '../checks/trials.ts';
+import { combineTrials, judgedPerTrial } from '../checks/trials.ts';
 import { withAnsweredBy } from '../checks/answered-by.ts';
 import type { CaseOutcome, CheckResult } from '../checks/types.ts';
 import type { PlannedCheck, PlannedModel, Plan } from '../plan/plan.ts';
@@ -153,7 +153,7 @@ export class ModelSession {
 
   /** The cases a check that depends on the model reads (worked out once, not once per case over every check). */
   #readByModelChecks(): ReadonlySet<string> {
-    this.#modelCheckCases ??= new Set(this.model.checks.flatMap((c) => (getCheck(c.id)?.dependsOnModel ? c.cases : [])));
+    this.#modelCheckCases ??= new Set(this.model.checks.flatMap((c) => (judgedPerTrial(getCheck(c.id)) ? c.cases : [])));
     return this.#modelCheckCases;
   }
 
@@ -309,7 +309,7 @@ export class ModelSession {
     if (!definition) return { status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: no check "${planned.id}" in the registry`, evidence: [] };
     // Every trial of each case the check reads, waited for once (a schema check reads every case of its API).
     const byCase = await Promise.all(planned.cases.map((id) => this.#trialsOf(id)));
-    const trials = definition.dependsOnModel ? Math.max(1, ...byCase.map((all) => all.length)) : 1;
+    const trials = judgedPerTrial(definition) ? Math.max(1, ...byCase.map((all) => all.length)) : 1;
     const results: CheckResult[] = [];
     for (let trial = 1; trial <= trials; trial++) {
       const outcomes = byCase.map((all) => trialOf(all, trial));

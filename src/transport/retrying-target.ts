@@ -144,8 +144,10 @@ export class RetryingTarget extends TargetDecorator {
       answers.add(answerSignature(exchange));
       // A stream that began and went silent is a verdict (`stalled`), but one network hiccup should not decide it:
       // tried once more, and judged stalled only when that stalls too.
-      const stalledOnce = stalledStream(exchange) && stalls++ === 0;
-      if ((!isRetryable(exchange) && !stalledOnce) || attempts > retries || context.signal?.aborted || deleted(request, exchange)) return finalize(exchange, attempts, waited, answers.size === 1);
+      // Its own try, whatever the 5xx before it used of --retries (only --retries 0 turns it off).
+      const stalledOnce = stalledStream(exchange) && stalls++ === 0 && retries > 0;
+      const spent = attempts > retries && !stalledOnce;
+      if ((!isRetryable(exchange) && !stalledOnce) || spent || context.signal?.aborted || deleted(request, exchange)) return finalize(exchange, attempts, waited, answers.size === 1);
       const hinted = retryAfterMs(exchange);
       const backoff = baseDelayMs * 2 ** (attempts - 1) * (0.5 + random() / 2);
       const delay = Math.min(maxDelayMs, hinted ?? backoff);
