@@ -98,10 +98,10 @@ describe('a run id reused on several nights', () => {
     expect(renderDigest(report)).toContain('### Run ids reused (1)');
   });
 
-  it('files of one id started close together (a re-run of a failed job) or its shards hours apart (within 22 hours of the first) are still one run', () => {
-    // The early attempt failed its gate: "Re-run failed jobs" re-ran it hours later under the same run id.
-    const early = runOf('ci-1', 1, regressed, {}, 2);
-    const rerun = runOf('ci-1', 1, pass, {}, 5);
+  it('a re-run of a failed job in CI (one CI run id) or shards hours apart (within 22 hours of the first) are still one run', () => {
+    // The early attempt failed its gate: "Re-run failed jobs" re-ran it hours later under the same run id and CI run.
+    const early = runOf('ci-1', 1, regressed, { ci: { system: 'github', runId: '77', attempt: 1 } }, 2);
+    const rerun = runOf('ci-1', 1, pass, { ci: { system: 'github', runId: '77', attempt: 2 } }, 5);
     const shard1 = runOf('ci-2', 2, (m) => (m === 'm1' ? { status: 'pass', observed: 'integer' } : undefined), { shard: '1/2' }, 1);
     const shard2 = runOf('ci-2', 2, (m) => (m === 'm1' ? undefined : { status: 'pass', observed: 'integer' }), { shard: '2/2', startedAt: '2025-12-02T21:00:00.000Z' }, 1);
     const report = build([early, rerun, shard1, shard2]);

@@ -201,9 +201,12 @@ describe('forged run files', () => {
   it('of two files of one run id that disagree on a cell, the one that started last is the run\'s (a CI job re-run keeps its run id)', async () => {
     const [before, after] = [night(1), night(3)];
     const failed = structuredClone(before);
-    // The failed attempt failed its gate (GitHub's "Re-run failed jobs" re-runs it): its re-run hours later is the same run.
+    // The failed attempt failed its gate (GitHub's "Re-run failed jobs" re-runs it): its re-run hours later is the same run (one CI run).
+    const gh = (attempt: number) => ({ system: 'github' as const, runId: '9', attempt });
+    failed.run.ci = gh(1);
     failed.cells['us-east-1/m1']!['path-prefix'] = { status: 'error', observed: null, gating: true };
     const rerun = structuredClone(before);
+    rerun.run.ci = gh(2);
     rerun.run.startedAt = before.run.startedAt.replace(/T\d\d/, 'T05');
     // The failed attempt's file sorts after the re-run's by name: the start decides, not the name.
     const folder = await folderOf('rerun', [[failed, 'bbbbbbbbbbbb'], [rerun, 'aaaaaaaaaaaa'], [after, 'aaaaaaaaaaaa']]);
@@ -214,18 +217,23 @@ describe('forged run files', () => {
     }
     // The other way round, the attempt that errored is the later (within the hour of a whole copy): it observed nothing, so the earlier observation stays.
     failed.run.startedAt = before.run.startedAt.replace(/T02:\d\d/, 'T02:59');
-    const later = await reportOf(await folderOf('rerun-failed-last', [[failed, 'bbbbbbbbbbbb'], [before, 'aaaaaaaaaaaa'], [after, 'aaaaaaaaaaaa']]), 0);
+    failed.run.ci = gh(2);
+    const first = structuredClone(before);
+    first.run.ci = gh(1);
+    const later = await reportOf(await folderOf('rerun-failed-last', [[failed, 'bbbbbbbbbbbb'], [first, 'aaaaaaaaaaaa'], [after, 'aaaaaaaaaaaa']]), 0);
     expect(later.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.segments.map((g) => g.status)).not.toContain('error');
     // A later attempt that observed something else is the run's.
     const changed = structuredClone(before);
     changed.run.startedAt = failed.run.startedAt;
+    changed.run.ci = gh(2);
     changed.cells['us-east-1/m1']!['path-prefix'] = { status: 'fail', observed: '/v1' };
-    const observedLater = await reportOf(await folderOf('rerun-observed-last', [[changed, 'bbbbbbbbbbbb'], [before, 'aaaaaaaaaaaa'], [after, 'aaaaaaaaaaaa']]), 0);
+    const observedLater = await reportOf(await folderOf('rerun-observed-last', [[changed, 'bbbbbbbbbbbb'], [first, 'aaaaaaaaaaaa'], [after, 'aaaaaaaaaaaa']]), 0);
     expect(observedLater.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.segments.map((g) => g.observed)).toContain('/v1');
   });
 
   it('a later file of one run replaces its latency and shapes, and no drift is read within one run', async () => {
     const run = night(1);
+    run.run.ci = { system: 'gitlab', runId: '31' };
     const rerun = structuredClone(run);
     rerun.run.startedAt = run.run.startedAt.replace(/T02:00/, 'T02:40');
     rerun.latency!['us-east-1/m2']!.responses!.totalMs.p95 = 9000;
@@ -235,8 +243,9 @@ describe('forged run files', () => {
     expect(report.drift ?? []).toEqual([]);
   });
 
-  it('a duplicate upload, shards and regions of one run id still read as one run', async () => {
+  it('a duplicate upload (in CI), shards and regions of one run id still read as one run', async () => {
     const run = night(2);
+    run.run.ci = { system: 'github', runId: '12', attempt: 1 };
     const both = runOf(4, ['us-east-1', 'eu-west-1'], 'regions');
     const regions = (['us-east-1', 'eu-west-1'] as const).map((t) => ({ ...both, targets: both.targets.filter((x) => x.id === t), cells: Object.fromEntries(Object.entries(both.cells).filter(([k]) => k.startsWith(`${t}/`))), latency: {}, shapes: undefined }));
     const folder = await folderOf('one-run', [[run, 'aaaaaaaaaaaa'], [run, 'bbbbbbbbbbbb'], [regions[0]!, 'region000001'], [regions[1]!, 'region000002']]);

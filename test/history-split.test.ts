@@ -1,8 +1,8 @@
 /**
- * One run id's files cut into runs (run-info.ts splitReusedId): a file joins a run only within 22 hours of the run's
- * first file and never repeats a (target, shard) the run holds unless it is a re-run of a file that did not finish or
- * failed its gate (within hours) or a duplicate (within the hour). A missing shard must not absorb the next night,
- * and a schedule twice a day or a delayed nightly under one fixed id must not merge.
+ * One run id's files cut into runs (run-info.ts splitReusedId): files of one CI run (run.ci) are one run whatever
+ * their times; files without one join a run only within 22 hours of the run's first file and never repeat a
+ * (target, shard) the run holds. A missing shard must not absorb the next night, and a schedule twice a day or a
+ * delayed nightly under one fixed id must not merge.
  */
 import { describe, expect, it } from 'vitest';
 import { HistoryBuilder } from '../src/history/build-history.ts';
@@ -14,13 +14,13 @@ const fail: HistoryCell = { status: 'fail', observed: 'exponent', gating: true }
 const pass: HistoryCell = { status: 'pass', observed: 'integer' };
 
 /** A file of id `id` started at `at`; shard 1/2 holds m1, 2/2 m2; `failing` makes m1 c1 fail the gate. */
-function fileOf(id: string, at: string, opts: { shard?: string; failing?: boolean; partial?: boolean } = {}): HistoryRun {
+function fileOf(id: string, at: string, opts: { shard?: string; failing?: boolean; partial?: boolean; ci?: HistoryRun['run']['ci'] } = {}): HistoryRun {
   const models = opts.shard === '1/2' ? ['m1'] : opts.shard === '2/2' ? ['m2'] : MODELS;
   const cells: HistoryRun['cells'] = {};
   for (const m of models) cells[`t/${m}`] = { c1: opts.failing && m === 'm1' ? fail : pass };
   return {
     format: HISTORY_RUN_FORMAT,
-    run: { id, startedAt: at, finishedAt: 'x', harnessVersion: '0.1.0', partial: opts.partial ?? false, filtered: false, ...(opts.shard ? { shard: opts.shard } : {}) },
+    run: { id, startedAt: at, finishedAt: 'x', harnessVersion: '0.1.0', partial: opts.partial ?? false, filtered: false, ...(opts.shard ? { shard: opts.shard } : {}), ...(opts.ci ? { ci: opts.ci } : {}) },
     targets: [{ id: 't', mode: 'live', region: null, endpointHost: null, sources: ['live'] }],
     models: MODELS.map((m) => ({ id: m, family: null, inCatalog: true })),
     checks: [{ id: 'c1', group: 'G', api: null }],
@@ -63,14 +63,18 @@ describe('one run id on several runs', () => {
     expect(report.runs).toHaveLength(3);
   });
 
-  it('a re-run stays one run: of a partial shard hours later, of a failed one within hours, a duplicate within the hour', () => {
-    const partial = build([fileOf('ci', '2026-11-27T00:10:00.000Z', { shard: '1/2', partial: true }), fileOf('ci', '2026-11-27T00:11:00.000Z', { shard: '2/2' }), fileOf('ci', '2026-11-27T15:00:00.000Z', { shard: '1/2' })]);
+  it('in CI a re-run stays one run whatever its time: of a partial shard hours later, of a failed one, a duplicate', () => {
+    const gh = (attempt: number) => ({ ci: { system: 'github' as const, runId: '1001', attempt } });
+    const partial = build([fileOf('ci', '2026-11-27T00:10:00.000Z', { shard: '1/2', partial: true, ...gh(1) }), fileOf('ci', '2026-11-27T00:11:00.000Z', { shard: '2/2', ...gh(1) }), fileOf('ci', '2026-11-27T15:00:00.000Z', { shard: '1/2', ...gh(2) })]);
     expect(partial.runs.map((r) => r.files.length)).toEqual([3]);
-    const failed = build([fileOf('ci', '2026-11-27T00:10:00.000Z', { failing: true }), fileOf('ci', '2026-11-27T04:00:00.000Z')]);
+    // The later attempt covered the partial shard whole: the run finished.
+    expect(partial.runs[0]!.partial).toBe(false);
+    const failed = build([fileOf('ci', '2026-11-27T00:10:00.000Z', { failing: true, ...gh(1) }), fileOf('ci', '2026-11-27T04:00:00.000Z', gh(2))]);
     expect(failed.runs.map((r) => r.files.length)).toEqual([2]);
-    const duplicate = build([fileOf('ci', '2026-11-27T00:10:00.000Z'), fileOf('ci', '2026-11-27T00:50:00.000Z')]);
+    const duplicate = build([fileOf('ci', '2026-11-27T00:10:00.000Z', gh(1)), fileOf('ci', '2026-11-27T00:50:00.000Z', gh(1))]);
     expect(duplicate.runs.map((r) => r.files.length)).toEqual([2]);
-    // A whole, passing file repeated hours later is another run (a schedule reusing the id).
-    expect(build([fileOf('ci', '2026-11-27T00:10:00.000Z'), fileOf('ci', '2026-11-27T06:10:00.000Z')]).runs).toHaveLength(2);
+    // Outside known CI, a file repeating a slot is another run (a schedule reusing the id, or a re-run: named as reused).
+    const local = build([fileOf('ci', '2026-11-27T00:10:00.000Z'), fileOf('ci', '2026-11-27T00:50:00.000Z')]);
+    expect(local.runs.map((r) => [r.files.length, r.reusedId])).toEqual([[1, true], [1, true]]);
   });
 });

@@ -120,6 +120,8 @@ describe('history', () => {
 
   it('two jobs appending at once write two whole files with distinct names and leave no temp file', async () => {
     const matrix = JSON.parse(await readFile(join(dir, 'run-0', 'matrix.json'), 'utf8')) as Matrix;
+    // One CI run's job uploading again: its files are one run whatever their slots.
+    matrix.run.ci = { system: 'github', runId: '4242', attempt: 1 };
     const folder = join(dir, 'concurrent');
     const files = await Promise.all(Array.from({ length: 8 }, () => appendRun(folder, matrix)));
     expect(new Set(files).size).toBe(8);
@@ -190,17 +192,18 @@ describe('a history folder is untrusted', () => {
     expect(result.stderr).toContain('move it out of the folder');
   });
 
-  it('a second file of a run (a copy, or a re-run that says another value for a cell) is the same run, exit 0', async () => {
+  it('a second file of a run id with no CI identity (a copy, a re-run outside CI) is another run of the id, named, exit 0', async () => {
     const first = (await readdir(history)).sort()[0]!;
     const second = first.replace(/[0-9a-f]{12}(?=\.run\.json\.gz$)/, 'ffffffffffff');
     const copy = await bad(second, await readFile(join(history, first)));
     expect(copy.code, copy.stderr).toBe(0);
-    expect(copy.stdout).toContain('read 4 run file(s): 3 run(s)');
+    expect(copy.stdout).toContain('read 4 run file(s): 4 run(s)');
+    expect(copy.stdout).toContain('was reused by other runs');
     const run = await validRun();
     run.cells['us-west-2/xai.grok-4.3']['created-at.responses'].observed = 'exponent';
     const rerun = await bad(second, gzipSync(JSON.stringify(run)));
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(rerun.stdout).toContain('read 4 run file(s): 3 run(s)');
+    expect(rerun.stdout).toContain('read 4 run file(s): 4 run(s)');
   });
 
   it('a huge file is refused by its size before it is read', async () => {

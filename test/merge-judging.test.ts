@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
 import { mergeMatrices } from '../src/report/merge.ts';
-import { cli } from './helpers/harness.ts';
+import { catalogEmulator, cli } from './helpers/harness.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
 const GROK = 'xai.grok-4.3';
@@ -47,14 +47,31 @@ describe('shards judged alike', () => {
   });
 });
 
+describe('a live run records --repeat', () => {
+  it('as the trials it asked for', async () => {
+    const emulator = await catalogEmulator();
+    try {
+      const run = await cli(['run', '--mode', 'live', '--endpoint', emulator.url, '--auth', 'none', '--models', 'xai.grok-4.3', '--checks', 'path-prefix', '--repeat', '2', '--report-dir', join(dir, 'live'), '--quiet']);
+      expect(run.code, run.stderr).toBe(0);
+      expect((JSON.parse(await readFile(join(dir, 'live', 'matrix.json'), 'utf8')) as Matrix).run.judging!.repeat).toBe(2);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
 describe('a run records what it judged against', () => {
-  it('the digests of its expectations and catalog, and --repeat', async () => {
+  it('the digests of its expectations, catalog and suites (and --openapi), and no --repeat in replay (it repeats what was recorded)', async () => {
     const expectations = join(dir, 'expectations.yaml');
     await writeFile(expectations, 'expectations: mantle\nmodels: {}\n');
     const run = await cli(['run', 'xai.grok-4.3', '--checks', 'path-prefix', '--expectations', expectations, '--report-dir', join(dir, 'r'), '--quiet']);
     expect(run.code, run.stderr).toBe(0);
     const matrix = JSON.parse(await readFile(join(dir, 'r', 'matrix.json'), 'utf8')) as Matrix;
-    expect(matrix.run.judging).toEqual({ expectations: expect.stringMatching(/^[0-9a-f]{16}$/), catalog: expect.stringMatching(/^[0-9a-f]{16}$/), repeat: 1 });
+    const digest = expect.stringMatching(/^[0-9a-f]{16}$/);
+    expect(matrix.run.judging).toEqual({ expectations: digest, catalog: digest, suites: digest, openapi: null });
+    const repeated = await cli(['run', 'xai.grok-4.3', '--checks', 'path-prefix', '--expectations', expectations, '--repeat', '3', '--report-dir', join(dir, 'r3'), '--quiet']);
+    expect(repeated.code, repeated.stderr).toBe(0);
+    expect((JSON.parse(await readFile(join(dir, 'r3', 'matrix.json'), 'utf8')) as Matrix).run.judging).toEqual(matrix.run.judging);
     const none = await cli(['run', 'xai.grok-4.3', '--checks', 'path-prefix', '--no-expectations', '--report-dir', join(dir, 'n'), '--quiet']);
     expect(none.code, none.stderr).toBe(0);
     expect((JSON.parse(await readFile(join(dir, 'n', 'matrix.json'), 'utf8')) as Matrix).run.judging!.expectations).toBeNull();

@@ -17,7 +17,7 @@ import { HISTORY_FORMAT, type CellState, type DriftEvent, type HistoryReport, ty
 import { modelHistories, type GridRow } from './model-history.ts';
 import { recentChanges } from './recent-changes.ts';
 import { driftEvents } from './run-drift.ts';
-import { runInfos } from './run-info.ts';
+import { partOrder, runInfos } from './run-info.ts';
 import { LATENCY_FIELDS, RunDigester, type RunDigest } from './run-digest.ts';
 
 /** Whether a cell's status observed it (CellState's `absent` did not). */
@@ -143,7 +143,9 @@ export class HistoryBuilder {
       drift: this.#drift(runOfPart, runs),
     };
     const recent = recentChanges(report, options.last, this.#selections(runOfPart));
-    recent.errors = errorCells(grid.map((row, series) => ({ ...this.#series[series]!, ...row, gating: gating[series]! })), this.#states);
+    const errors = errorCells(grid.map((row, series) => ({ ...this.#series[series]!, ...row, gating: gating[series]! })), this.#states);
+    recent.errors = errors.cells;
+    if (errors.others > 0) recent.otherErrors = errors.others;
     return { ...report, recent };
   }
 
@@ -225,12 +227,11 @@ export class HistoryBuilder {
   }
 
   /**
-   * The parts in run order, and within a run in the order its files started (then by name): a CI job re-run keeps its
-   * run id (GitHub's re-run keeps GITHUB_RUN_ID), and what its later attempt observed is the run's.
+   * The parts in run order, and within a run by CI attempt, then in the order its files started (then by name): a CI
+   * job's re-run keeps its run id (GitHub's re-run keeps GITHUB_RUN_ID), and what its later attempt observed is the run's.
    */
   #inRunOrder(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): [Part, HistoryRunInfo][] {
-    const started = (part: Part) => part.run.startedAt;
-    return [...runOfPart.entries()].sort(([p, a], [q, b]) => a.index - b.index || (started(p) < started(q) ? -1 : started(p) > started(q) ? 1 : p.file < q.file ? -1 : p.file > q.file ? 1 : 0));
+    return [...runOfPart.entries()].sort(([p, a], [q, b]) => a.index - b.index || partOrder(p, q) || (p.file < q.file ? -1 : p.file > q.file ? 1 : 0));
   }
 
   #latency(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): LatencySeries[] {

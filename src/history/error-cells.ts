@@ -21,29 +21,41 @@ export interface ErrorRow {
 export type ErrorCell = RecentChanges['errors'][number];
 
 /**
- * The cells whose target's latest run errored them, when that error failed the gate or the cell errored in each of
- * its last two runs or more (runs that did not have it are passed over: not run is not a recovery).
+ * The cells whose last run that had them (the target's latest, or before a later run that did not run them: a filtered
+ * debug run is no recovery) errored them, when that error failed that run's gate or the cell errored in each of its
+ * last two runs or more (runs that did not have it are passed over: not run is not a recovery). `others`: the cells the
+ * target's latest run errored that are not listed (no expectation stated, a first error), counted so an outage of
+ * cells that do not gate is said somewhere.
  */
-export function errorCells(rows: readonly ErrorRow[], states: readonly CellState[]): ErrorCell[] {
+export function errorCells(rows: readonly ErrorRow[], states: readonly CellState[]): { cells: ErrorCell[]; others: number } {
   const out: ErrorCell[] = [];
+  let others = 0;
   for (const row of rows) {
     const n = row.runs.length;
-    const latest = row.states[n - 1] ?? -1;
-    if (latest < 0 || states[latest]!.status !== 'error') continue;
+    let last = n - 1;
+    while (last >= 0 && row.states[last]! < 0) last--;
+    if (last < 0) continue;
+    const latest = row.states[last]!;
+    if (states[latest]!.status !== 'error') continue;
     let runs = 0;
-    let since = row.runs[n - 1]!;
-    for (let i = n - 1; i >= 0; i--) {
+    let since = row.runs[last]!;
+    for (let i = last; i >= 0; i--) {
       const at = row.states[i]!;
       if (at < 0) continue;
       if (states[at]!.status !== 'error') break;
       runs += 1;
       since = row.runs[i]!;
     }
-    const gating = row.gating[n - 1] === 1;
-    if (!gating && runs < 2) continue;
-    out.push({ target: row.target, model: row.model, check: row.check, since, runs, ...(gating ? { gating: true as const } : {}), observed: states[latest]!.observed });
+    const gating = row.gating[last] === 1;
+    if (!gating && runs < 2) {
+      if (last === n - 1) others += 1;
+      continue;
+    }
+    // Said only when the target's latest run lacked the cell: its error is then that of an earlier run.
+    const lastRun = last === n - 1 ? {} : { lastRun: row.runs[last]! };
+    out.push({ target: row.target, model: row.model, check: row.check, since, runs, ...lastRun, ...(gating ? { gating: true as const } : {}), observed: states[latest]!.observed });
   }
-  return out;
+  return { cells: out, others };
 }
 
 export interface ErrorGroup {
@@ -73,7 +85,9 @@ export function errorGroups(errors: readonly ErrorCell[]): ErrorGroup[] {
     buckets.set(key, [...(buckets.get(key) ?? []), e]);
   }
   const groups: ErrorGroup[] = [];
-  for (const cells of buckets.values()) {
+  // The cells failing the gate are grouped apart from the others: a line never mixes them, so it says which gate.
+  const parts = [...buckets.values()].flatMap((cells) => [cells.filter((e) => e.gating), cells.filter((e) => !e.gating)]).filter((cells) => cells.length > 0);
+  for (const cells of parts) {
     const split = (of: (e: ErrorCell) => string) => {
       const by = new Map<string, ErrorCell[]>();
       for (const e of cells) by.set(of(e), [...(by.get(of(e)) ?? []), e]);
@@ -110,8 +124,11 @@ export function describeErrorGroup(g: ErrorGroup, runs: readonly HistoryRunInfo[
           ? `${code(first.model)} (${text(g.target)}) in ${g.cells.length} checks: ${names(g.cells.map((e) => e.check))}`
           : `${g.cells.length} cells of ${text(g.target)}, models ${names([...new Set(g.cells.map((e) => e.model))])}, checks ${names([...new Set(g.cells.map((e) => e.check))])}`;
   const start = runs[g.since];
-  const when = g.runs === 1 ? `errored in the latest run (${start?.startedAt.slice(0, 10)}, run ${code(start?.id ?? '?')})` : `errored in each of the last ${g.runs} runs that had ${g.cells.length === 1 ? 'it' : 'them'}, since ${start?.startedAt.slice(0, 10)} (run ${code(start?.id ?? '?')})`;
-  const gate = g.gating === 0 ? '' : g.cells.length === 1 ? '; fails the gate' : `; ${g.gating} fail the gate`;
+  const them = g.cells.length === 1 ? 'it' : 'them';
+  // A later run of the target did not run the cells (a filtered run): their error is of the latest run that had them.
+  const latest = g.cells.some((e) => e.lastRun !== undefined) ? `the latest run that had ${them}` : 'the latest run';
+  const when = g.runs === 1 ? `errored in ${latest} (${start?.startedAt.slice(0, 10)}, run ${code(start?.id ?? '?')})` : `errored in each of the last ${g.runs} runs that had ${them}, since ${start?.startedAt.slice(0, 10)} (run ${code(start?.id ?? '?')})`;
+  const gate = g.gating === 0 ? '' : g.gating === 1 ? '; fails the gate' : `; ${g.gating} fail the gate`;
   const observed = g.by === 'cell' && first.observed !== null ? `; observed ${text(String(first.observed))}` : '';
   return `${what}: ${when}${gate}${observed}`;
 }
@@ -120,4 +137,10 @@ export function describeErrorGroup(g: ErrorGroup, runs: readonly HistoryRunInfo[
 export function errorCount(errors: readonly ErrorCell[], groups: readonly ErrorGroup[]): string {
   const gating = errors.filter((e) => e.gating).length;
   return `${errors.length} cell${errors.length === 1 ? '' : 's'} in ${groups.length} group${groups.length === 1 ? '' : 's'}, ${gating} failing the latest run's gate`;
+}
+
+/** The line for the latest runs' errors of cells that do not gate and are not listed above; none when there are none. */
+export function otherErrorsLine(others: number | undefined): string[] {
+  if (!others) return [];
+  return [`${others} other cell${others === 1 ? '' : 's'} errored in the latest run, no expectation stated (matrix.json of the run has them)`];
 }

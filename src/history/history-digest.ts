@@ -10,7 +10,7 @@ import { describeDrift } from '../report/shape-drift.ts';
 import { describeState } from './build-history.ts';
 import type { ChangePoint, HistoryReport } from './history-model.ts';
 import { blindLatestRuns } from './blind-runs.ts';
-import { describeErrorGroup, errorCount, errorGroups } from './error-cells.ts';
+import { describeErrorGroup, errorCount, errorGroups, otherErrorsLine } from './error-cells.ts';
 import { changesByPriority } from './recent-changes.ts';
 import { unfinishedRuns } from './run-info.ts';
 
@@ -65,14 +65,17 @@ export function renderDigest(report: HistoryReport): string {
   const inWindow = new Set(recent.windows.flatMap((w) => w.runs));
   const unfinished = unfinishedRuns(runs, inWindow).map(({ run, gaps }) => `- run ${markdownCode(run.id)} (${run.startedAt.slice(0, 10)}): ${markdownText(gaps.join('; '), 600)}; cells it did not run read as not run`);
   const blind = blindLatestRuns(report).map(({ target, run }) => `- run ${markdownCode(run.id)} (${run.startedAt.slice(0, 10)}) on ${markdownText(target, 100)}: every cell errored, was skipped or not run (a model id the endpoint does not know, an outage); its cells' older states are not current`);
-  const reused = [...new Set(runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `- ${markdownCode(id)}: other runs (nights or schedules apart, not one run's shards or re-run) carry this id; each is read as its own run (give each run its own \`--run-id\`)`);
+  const reused = [...new Set(runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `- ${markdownCode(id)}: other runs (nights or schedules apart, another CI run, or a re-run outside GitHub Actions and GitLab CI) carry this id; each is read as its own run (give each run and each attempt its own \`--run-id\`)`);
   const latency = recent.latency.map((l) => `- ${markdownCode(l.model)} ${markdownCode(l.api)} (${markdownText(l.target, 100)}): ${METRIC[l.metric]} ${l.ratio}x (${Math.round(l.before)} ms -> ${Math.round(l.after)} ms)`);
   // Errors are no change points: the cells that error now are named here, those failing the latest gate never cut.
   const groups = errorGroups(recent.errors);
-  const errors = groups.map((g) => `- ${describeErrorGroup(g, runs, markdownCode, (v) => markdownText(v, 100))}`);
+  const gatingGroups = groups.filter((g) => g.gating > 0).length;
+  const errorLines = groups.map((g) => `- ${describeErrorGroup(g, runs, markdownCode, (v) => markdownText(v, 100))}`);
+  // The latest runs' other errors, counted after the gating lines and never cut: a one-night outage of cells that do not gate.
+  const errors = [...errorLines.slice(0, gatingGroups), ...otherErrorsLine(recent.otherErrors).map((l) => `- ${l}`), ...errorLines.slice(gatingGroups)];
   const body = [
     ...section('Latest run observed nothing', blind),
-    ...section('Errors now', errors, groups.filter((g) => g.gating > 0).length, errorCount(recent.errors, groups)),
+    ...section('Errors now', errors, gatingGroups + otherErrorsLine(recent.otherErrors).length, errorCount(recent.errors, groups)),
     ...section('Runs that did not finish', unfinished),
     ...section('Run ids reused', reused),
     ...section('Changes', changes, keptCells, changeCount),

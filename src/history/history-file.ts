@@ -42,6 +42,7 @@ export function historyRunOf(matrix: Matrix): HistoryRun {
       ...(matrix.run.interrupted ? { interrupted: true } : {}),
       ...(selection.shard ? { shard: selection.shard } : {}),
       filtered: (selection.models.length > 0 && !listed) || selection.checks.length > 0 || selection.filters.length > 0,
+      ...(matrix.run.ci ? { ci: matrix.run.ci } : {}),
     },
     targets: matrix.targets.map((t) => ({ id: t.id, mode: t.mode, region: t.region, endpointHost: t.endpointHost, sources: t.provenance.sources })),
     models: matrix.models.map((m) => ({ id: m.id, family: m.family, inCatalog: m.inCatalog })),

@@ -14,7 +14,7 @@ import type { HistoryReport } from './history-model.ts';
 import { HISTORY_SCRIPT } from './history-script.ts';
 import { HISTORY_STYLE } from './history-style.ts';
 import { blindLatestRuns } from './blind-runs.ts';
-import { describeErrorGroup, errorCount, errorGroups } from './error-cells.ts';
+import { describeErrorGroup, errorCount, errorGroups, otherErrorsLine } from './error-cells.ts';
 import { changesByPriority } from './recent-changes.ts';
 import { runGaps, unfinishedRuns } from './run-info.ts';
 
@@ -100,7 +100,7 @@ function driftSection(report: HistoryReport): string {
 function warningsSection(report: HistoryReport): string {
   const blind = blindLatestRuns(report).map(({ target, run }) => `run ${esc(run.id)} (${esc(run.startedAt.slice(0, 10))}) on ${esc(target)}: every cell errored, was skipped or not run; "now" shows that run, not older states`);
   const inWindow = new Set(report.recent.windows.flatMap((w) => w.runs));
-  const reused = [...new Set(report.runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `run id ${esc(id)}: other runs (nights or schedules apart, not one run's shards or re-run) carry it; each is read as its own run`);
+  const reused = [...new Set(report.runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `run id ${esc(id)}: other runs (nights or schedules apart, another CI run, or a re-run outside GitHub Actions and GitLab CI) carry it; each is read as its own run`);
   const items = [...blind, ...reused];
   return items.length ? `<section id="warnings"><h2>Read with care (${items.length})</h2>${list(items, '')}</section>` : '';
 }
@@ -108,9 +108,12 @@ function warningsSection(report: HistoryReport): string {
 /** The cells that error now (errors are no change points), those failing the latest run's gate never cut; nothing when none do. */
 function errorsSection(report: HistoryReport): string {
   const groups = errorGroups(report.recent.errors);
-  if (groups.length === 0) return '';
-  const items = groups.map((g) => describeErrorGroup(g, report.runs, esc, esc));
-  return `<section id="errors"><h2>Errors now (${esc(errorCount(report.recent.errors, groups))})</h2><p>An error observed nothing, so it is no change; these cells errored in the latest run and failed its gate, or errored in each of their last runs.</p>${list(items, '', groups.filter((g) => g.gating > 0).length)}</section>`;
+  const others = otherErrorsLine(report.recent.otherErrors).map(esc);
+  if (groups.length === 0 && others.length === 0) return '';
+  const gating = groups.filter((g) => g.gating > 0).length;
+  const lines = groups.map((g) => describeErrorGroup(g, report.runs, esc, esc));
+  const items = [...lines.slice(0, gating), ...others, ...lines.slice(gating)];
+  return `<section id="errors"><h2>Errors now (${esc(errorCount(report.recent.errors, groups))})</h2><p>An error observed nothing, so it is no change; these cells errored in the latest run that had them and failed its gate, or errored in each of their last runs.</p>${list(items, '', gating + others.length)}</section>`;
 }
 
 /** The runs that did not finish whole, newest first; nothing when every run did (the page is then as it was). */

@@ -139,9 +139,12 @@ export interface RecentChanges {
   /**
    * Cells whose target's latest run errored them, when that error failed its gate or the cell errored in each of its
    * last 2 runs or more (error-cells.ts): an error is no change point, so an outage is named here. `since`: the run
-   * its errors began in; `runs`: how many runs in a row (of those that had it) it errored.
+   * its errors began in; `runs`: how many runs in a row (of those that had it) it errored; `lastRun`: the last run
+   * that had it, when the target's latest run did not (a filtered run after it).
    */
-  errors: { target: string; model: string; check: string; since: number; runs: number; gating?: true; observed: Observed }[];
+  errors: { target: string; model: string; check: string; since: number; runs: number; lastRun?: number; gating?: true; observed: Observed }[];
+  /** The cells each target's latest run errored that `errors` leaves out (they do not gate and errored once): a count. */
+  otherErrors?: number;
 }
 
 export interface HistoryReport {

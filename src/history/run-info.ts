@@ -14,8 +14,6 @@ export interface RunPart {
   file: string;
   run: HistoryRun['run'];
   targets: HistoryRun['targets'];
-  /** The file's cells that failed its run's gate (a failed job, which CI re-runs). */
-  gating?: { readonly length: number };
 }
 
 
@@ -44,51 +42,65 @@ function shardCoverage(parts: readonly RunPart[]): NonNullable<HistoryRunInfo['s
 }
 
 /**
- * Files of one run id started further apart than this from the first file of their run are not one run: a
- * `--run-id` reused night after night (a fixed name in a CI config) would otherwise merge nights into one run and
- * hide what changed between them. Shards queued behind each other and a CI job's re-run (GitHub's re-run keeps
- * GITHUB_RUN_ID) start within it.
+ * Files of one run id and no CI identity started further apart than this from the first file of their run are not
+ * one run: a `--run-id` reused night after night (a fixed name in a CI config) would otherwise merge nights into one
+ * run and hide what changed between them. Shards queued behind each other start within it.
  */
 export const RUN_ID_WINDOW_MS = 22 * 60 * 60 * 1000;
-/** A second whole copy of a (target, shard) that finished whole and passed its gate is the same run only this close (a duplicate upload)... */
-export const DUPLICATE_WINDOW_MS = 60 * 60 * 1000;
-/** ...and of one that failed its gate, this close (GitHub's "Re-run failed jobs" re-uploads the failed shard): later, it is another run on a schedule of the same id. */
-export const RERUN_WINDOW_MS = 6 * 60 * 60 * 1000;
 
 /** What a file covers of its run: per target, its shard or the whole target (which holds every shard of it). */
 const slotsOf = (part: RunPart) => part.targets.map((t) => ({ target: t.id, shard: part.run.shard }));
 
-/** Whether `later` may be a re-run or a copy of `earlier`, which covers the same (target, shard) (see the windows above). */
-function replaces(earlier: RunPart, later: RunPart): boolean {
-  const apart = Date.parse(later.run.startedAt) - Date.parse(earlier.run.startedAt);
-  if (earlier.run.partial || earlier.run.interrupted) return true;
-  return apart <= ((earlier.gating?.length ?? 0) > 0 ? RERUN_WINDOW_MS : DUPLICATE_WINDOW_MS);
+/** Whether `holder` covers the (target, shard) `slot`: a whole file of the target holds every shard of it. */
+const covers = (holder: RunPart, slot: { target: string; shard: string | undefined }) =>
+  slotsOf(holder).some((s) => s.target === slot.target && (s.shard === undefined || slot.shard === undefined || s.shard === slot.shard));
+
+/** A file's place within its run: a later CI attempt's file comes after an earlier attempt's, then by start. */
+export function partOrder(a: Pick<RunPart, 'run'>, b: Pick<RunPart, 'run'>): number {
+  const attempt = (a.run.ci?.attempt ?? 0) - (b.run.ci?.attempt ?? 0);
+  return attempt || (a.run.startedAt < b.run.startedAt ? -1 : a.run.startedAt > b.run.startedAt ? 1 : 0);
 }
 
 /**
- * The parts of one run id cut into runs: in start order, a file joins the latest run when it started within
- * RUN_ID_WINDOW_MS of that run's FIRST file (a chain of files never stretches a run over nights), and each
- * (target, shard) it covers that the run already holds (a whole file of a target holds all its shards) is a re-run
- * or copy of the file that holds it (replaces()); otherwise it starts a run.
+ * The parts of one run id cut into runs. Files that carry a CI identity (run.ci: the run was made in GitHub Actions or
+ * GitLab CI) are one run per CI run id, whenever they started: its shards, and every attempt of a re-run (whose file
+ * of a slot replaces the earlier attempt's: build-history.ts reads a run's files in partOrder). Files without one (a
+ * local run, another CI) cannot tell a re-run from the next run on a schedule: in start order, a file joins the
+ * latest such run when it started within RUN_ID_WINDOW_MS of that run's FIRST file and covers no (target, shard) the
+ * run already holds; otherwise it starts a run (so a re-run outside known CI is a run of its own).
  */
 function splitReusedId(parts: readonly RunPart[]): RunPart[][] {
   const sorted = [...parts].sort((a, b) => (a.run.startedAt < b.run.startedAt ? -1 : a.run.startedAt > b.run.startedAt ? 1 : 0));
+  const byCi = new Map<string, RunPart[]>();
   const runs: { parts: RunPart[]; first: number }[] = [];
   for (const part of sorted) {
+    const ci = part.run.ci;
+    if (ci) {
+      const key = `${ci.system}\u0000${ci.runId}`;
+      const run = byCi.get(key);
+      if (run) run.push(part);
+      else {
+        byCi.set(key, [part]);
+        runs.push({ parts: byCi.get(key)!, first: Number.NaN });
+      }
+      continue;
+    }
     const start = Date.parse(part.run.startedAt);
-    const current = runs.at(-1);
-    const fits =
-      current !== undefined &&
-      start - current.first <= RUN_ID_WINDOW_MS &&
-      slotsOf(part).every((slot) => {
-        // The latest file of the run that covers the slot: unsharded of the target, or the same shard.
-        const holder = current.parts.findLast((p) => slotsOf(p).some((s) => s.target === slot.target && (s.shard === undefined || slot.shard === undefined || s.shard === slot.shard)));
-        return holder === undefined || replaces(holder, part);
-      });
+    const current = runs.findLast((r) => !Number.isNaN(r.first));
+    const fits = current !== undefined && start - current.first <= RUN_ID_WINDOW_MS && slotsOf(part).every((slot) => !current.parts.some((p) => covers(p, slot)));
     if (fits) current.parts.push(part);
     else runs.push({ parts: [part], first: start });
   }
   return runs.map((run) => run.parts);
+}
+
+/**
+ * Whether the run's files did not finish: a partial or interrupted file counts unless a later file of the run (a
+ * re-run's attempt) that finished covers each of its (target, shard)s.
+ */
+function unfinished(parts: readonly RunPart[], flag: (part: RunPart) => boolean): boolean {
+  const finished = (p: RunPart) => !p.run.partial && !p.run.interrupted;
+  return parts.some((part) => flag(part) && !slotsOf(part).every((slot) => parts.some((later) => later !== part && finished(later) && partOrder(part, later) < 0 && covers(later, slot))));
 }
 
 /**
@@ -110,9 +122,9 @@ export function runInfos<P extends RunPart>(parts: readonly P[]): { runs: Histor
       files: parts.map((p) => p.file).sort(),
       targets: [...new Set(parts.flatMap((p) => p.targets.map((t) => t.id)))].sort(),
       modes: [...new Set(parts.flatMap((p) => p.targets.map((t) => t.mode)))].sort(),
-      partial: parts.some((p) => p.run.partial),
+      partial: unfinished(parts, (p) => p.run.partial),
       // Optional, and only where they say something: history.json of runs that finished whole is as it was.
-      ...(parts.some((p) => p.run.interrupted) ? { interrupted: true as const } : {}),
+      ...(unfinished(parts, (p) => p.run.interrupted === true) ? { interrupted: true as const } : {}),
       ...(shards.length ? { shards } : {}),
       ...(reused ? { reusedId: true as const } : {}),
       filtered: parts.some((p) => p.run.filtered),

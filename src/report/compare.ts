@@ -85,12 +85,15 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   // A lone shard ran only its (target, model) pairs (shards are cut by both: run/selection.ts): the baseline's pairs
   // it holds no result of were not compared (named, never read as "no new failures"): the model when the shard ran
   // it on no target, else `target/model` for each target it did not run it on.
+  // A target the shard ran no model of is one entry, not one per model.
+  let byShard = false;
   if (after.run.selection.shard) {
-    const ran = new Set(after.results.filter((r) => !r.notRun).map((r) => `${r.target}\u0000${r.model}`));
+    const ran = new Set(after.results.filter((r) => !r.notRun).flatMap((r) => [`${r.target}\u0000${r.model}`, r.target]));
     for (const id of a.models) {
       const missed = b.targets.filter((t) => ranBefore.has(`${t}\u0000model\u0000${id}`) && !ran.has(`${t}\u0000${id}`));
       if (missed.length === 0) continue;
-      if (b.targets.some((t) => ran.has(`${t}\u0000${id}`))) for (const t of missed) notSelected.models.add(`${t}/${id}`);
+      byShard = true;
+      if (b.targets.some((t) => ran.has(`${t}\u0000${id}`))) for (const t of missed) notSelected.models.add(ran.has(t) ? `${t}/${id}` : `${t}: every model`);
       else notSelected.models.add(id);
     }
   }
@@ -107,7 +110,7 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     vanishedChecks,
     newTargets: diff(a.targets, b.targets),
     vanishedTargets: diff(b.targets, a.targets),
-    ...(notSelected.models.size + notSelected.checks.size > 0 ? { notSelected: { models: [...notSelected.models], checks: [...notSelected.checks] } } : {}),
+    ...(notSelected.models.size + notSelected.checks.size > 0 ? { notSelected: { models: [...notSelected.models], checks: [...notSelected.checks], ...(byShard ? { byShard: true as const } : {}) } } : {}),
     shapeDrift: shapeDrift(before.shapes, after.shapes),
     regressed: changes.newFailures.length > 0,
   };
@@ -152,6 +155,31 @@ export function changeSections(comparison: MatrixComparison): { title: string; c
 }
 
 /** The comparison as plain text, for the terminal: every endpoint string as an inert line. */
+/**
+ * The ids the inputs did not compare, on their own targets, less what another input ran there (a lone shard's "not
+ * compared" is mostly its sibling shards' cells) and what is listed as new or vanished.
+ */
+export function notCompared(inputs: readonly Matrix[], merged: Pick<Matrix, 'results'>, listed: Record<'models' | 'checks', string[]>): Record<'models' | 'checks', string[]> {
+  const ran = new Set(merged.results.filter((r) => !r.notRun).flatMap((r) => [`${r.target}\u0000m\u0000${r.model}`, `${r.target}\u0000c\u0000${r.check}`, `m\u0000${r.target}/${r.model}`, `m\u0000${r.target}: every model`]));
+  const out = { models: new Set<string>(), checks: new Set<string>() };
+  for (const input of inputs) {
+    const targets = input.targets.map((t) => t.id);
+    for (const kind of ['models', 'checks'] as const) {
+      for (const id of input.comparison?.notSelected?.[kind] ?? []) {
+        const missed = targets.filter((t) => !ran.has(`${t}\u0000${kind[0]}\u0000${id}`));
+        if (listed[kind].includes(id) || ran.has(`${kind[0]}\u0000${id}`) || missed.length === 0) continue;
+        if (kind === 'checks' || missed.length === targets.length) out[kind].add(id);
+        else for (const t of missed) out.models.add(`${t}/${id}`);
+      }
+    }
+  }
+  return { models: [...out.models], checks: [...out.checks] };
+}
+
+/** Why ids were not compared: a lone shard's are often another shard's, not unselected. */
+export const notComparedLabel = (comparison: MatrixComparison): string =>
+  comparison.notSelected?.byShard ? 'Not compared (not selected by --models/--checks, or another shard\'s)' : 'Not compared, one run did not select them (--models, --checks)';
+
 export function describeComparison(comparison: MatrixComparison): string {
   const lines = [`compared with run ${inertLine(comparison.baseline.runId)} (${inertLine(comparison.baseline.finishedAt)})`];
   for (const { title, changes } of changeSections(comparison)) {
@@ -167,8 +195,8 @@ export function describeComparison(comparison: MatrixComparison): string {
     ['vanished checks', comparison.vanishedChecks],
     ['new targets', comparison.newTargets],
     ['vanished targets', comparison.vanishedTargets],
-    ['not compared, one run did not select them (--models, --checks): models', comparison.notSelected?.models ?? []],
-    ['not compared, one run did not select them (--models, --checks): checks', comparison.notSelected?.checks ?? []],
+    [`${notComparedLabel(comparison).toLowerCase()}: models`, comparison.notSelected?.models ?? []],
+    [`${notComparedLabel(comparison).toLowerCase()}: checks`, comparison.notSelected?.checks ?? []],
   ] as const) {
     if (list.length) lines.push(`${title}: ${inertLine(list.join(', '), 2000)}`);
   }

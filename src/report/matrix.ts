@@ -85,8 +85,12 @@ export interface MatrixRun {
    * What the cells were judged against (run/judging-digest.ts): SHA-256 prefixes of the expectations file (null for
    * none) and of the catalog, and the trials per case. Absent in files of older harnesses.
    */
-  judging?: { expectations: string | null; catalog: string; repeat: number };
+  judging?: { expectations: string | null; catalog: string; suites?: string; openapi?: string | null; repeat?: number };
+  /** The CI run it is part of when the environment said so (run-matrix.ts ciOf): a re-run keeps it; the history reads it. */
+  ci?: MatrixCi;
 }
+
+export interface MatrixCi { system: 'github' | 'gitlab'; runId: string; attempt?: number }
 
 export interface MatrixTarget {
   id: string;
@@ -230,9 +234,10 @@ export interface MatrixComparison {
   vanishedTargets: string[];
   /**
    * Models and checks one run covered and the other did not select (`--models` ids, `--checks`): not compared, and
-   * neither new nor vanished (absent in older files).
+   * neither new nor vanished (absent in older files). A lone shard's: `target/model`, or `target: every model` when it
+   * ran none of the target's, and `byShard` (another shard ran them).
    */
-  notSelected?: { models: string[]; checks: string[] };
+  notSelected?: { models: string[]; checks: string[]; byShard?: true };
   /** How the structure of the answers changed per (target, model, API), for the exchanges both runs made; never gates. */
   shapeDrift?: ShapeDrift[];
   /** True when anything got worse (a new fail or error). */

@@ -14,6 +14,7 @@
  */
 import { mergeShapeTables } from '../checks/shape.ts';
 import { HarnessError } from '../errors.ts';
+import { notCompared } from './compare.ts';
 import { inertLine } from './inert-text.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
 import { maxErrorsOf, wasInterrupted, wasNotReached } from './gate.ts';
@@ -91,7 +92,7 @@ function selectionOf(m: Matrix): Record<(typeof SHARED)[number], string[]> {
     'planned checks': sorted(m.checks.map((x) => x.id)),
     'harness version': [m.run.harnessVersion],
     // Expectations, catalog and --repeat (older files do not say: compared only when both do, see below).
-    'judged against': m.run.judging ? [`expectations ${m.run.judging.expectations ?? 'none'}`, `catalog ${m.run.judging.catalog}`, `repeat ${m.run.judging.repeat}`] : [],
+    'judged against': m.run.judging ? Object.entries(m.run.judging).map(([what, digest]) => `${what} ${digest ?? 'none'}`) : [],
   };
 }
 
@@ -192,7 +193,7 @@ function unselectedCells(matrices: readonly Matrix[], merged: Pick<Matrix, 'targ
  * region's last run), so the lists are joined, and the merge regressed when any input did. Without this, a region
  * that regressed failed alone and passed merged.
  */
-function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'targets' | 'models' | 'checks'>): MatrixComparison | undefined {
+function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'targets' | 'models' | 'checks' | 'results'>): MatrixComparison | undefined {
   const all = matrices.flatMap((m) => (m.comparison ? [m.comparison] : []));
   if (all.length === 0) return undefined;
   const changes = (k: 'newFailures' | 'fixes' | 'becameFlaky' | 'becameStable' | 'noLongerObserved' | 'changedObserved') => all.flatMap((c) => c[k] ?? []);
@@ -202,13 +203,11 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
   const vanished = (k: 'vanishedModels' | 'vanishedChecks') => [...new Set(all.flatMap((c) => c[k]))];
   const ids = (k: 'newModels' | 'newChecks' | 'newTargets' | 'vanishedTargets') => [...new Set(all.flatMap((c) => c[k]))].filter((id) => present.has(id) === k.startsWith('new'));
   const drift = all.flatMap((c) => c.shapeDrift ?? []);
-  // An id one input did not select and another found new or lost is listed there, not here as well.
-  const notSelectedOf = (kind: 'models' | 'checks', listed: readonly string[]) => [...new Set(all.flatMap((c) => c.notSelected?.[kind] ?? []))].filter((id) => !listed.includes(id));
   const newModels = ids('newModels');
   const vanishedModels = vanished('vanishedModels');
   const newChecks = ids('newChecks');
   const vanishedChecks = vanished('vanishedChecks');
-  const notSelected = { models: notSelectedOf('models', [...newModels, ...vanishedModels]), checks: notSelectedOf('checks', [...newChecks, ...vanishedChecks]) };
+  const notSelected = { ...notCompared(matrices, merged, { models: [...newModels, ...vanishedModels], checks: [...newChecks, ...vanishedChecks] }), ...(all.some((c) => c.notSelected?.byShard) ? { byShard: true as const } : {}) };
   return {
     baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: all.map((c) => c.baseline.finishedAt).sort().at(-1)! },
     newFailures: changes('newFailures'),
@@ -318,5 +317,9 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
   if (new Set(matrices.map((m) => JSON.stringify(m.run.judging ?? null))).size > 1) delete merged.run.judging;
   // The merged run was not itself interrupted: an interrupted input makes it partial, which fails the gate.
   delete merged.run.interrupted;
+  // One CI run (its shards, attempts of a re-run) is said as its latest attempt; inputs of different CI runs say none.
+  const [cis, attempt] = [matrices.map((m) => m.run.ci), Math.max(...matrices.map((m) => m.run.ci?.attempt ?? 0))];
+  if (cis.every((ci) => ci && ci.system === cis[0]!.system && ci.runId === cis[0]!.runId)) merged.run.ci = { ...cis[0]!, ...(attempt > 0 ? { attempt } : {}) };
+  else delete merged.run.ci;
   return finishMatrix(merged);
 }

@@ -5,7 +5,7 @@
  * or, without one, the errors and skips. Short by design: the full matrix is an artifact, linked when the CI
  * environment gives the pieces of its URL. Every string from a run is neutralised (`markdownText`).
  */
-import { changeSections } from './compare.ts';
+import { changeSections, notComparedLabel } from './compare.ts';
 import { coverageLine, gateLine } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { statusLine, usageLine } from './markdown-report.ts';
@@ -67,8 +67,8 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
       ['Vanished models', comparison.vanishedModels],
       ['New checks', comparison.newChecks],
       ['Vanished checks', comparison.vanishedChecks],
-      ['Not compared, one run did not select them (models)', comparison.notSelected?.models ?? []],
-      ['Not compared, one run did not select them (checks)', comparison.notSelected?.checks ?? []],
+      [comparison.notSelected?.byShard ? `${notComparedLabel(comparison)}: models` : 'Not compared, one run did not select them (models)', comparison.notSelected?.models ?? []],
+      [comparison.notSelected?.byShard ? `${notComparedLabel(comparison)}: checks` : 'Not compared, one run did not select them (checks)', comparison.notSelected?.checks ?? []],
     ] as const) {
       if (list.length) lines.push(`**${title}**: ${list.slice(0, MAX_ROWS).map(markdownCode).join(', ')}${list.length > MAX_ROWS ? ', ...' : ''}`, '');
     }

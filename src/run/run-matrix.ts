@@ -9,7 +9,7 @@ import { modelsOn, plannedOn } from '../plan/plan.ts';
 import { buildMatrix, finishMatrix } from '../report/build-matrix.ts';
 import { ELSEWHERE_REASON } from '../report/gate.ts';
 import { compareMatrices } from '../report/compare.ts';
-import { cellKey, resultKey, type ApiLatency, type Matrix, type MatrixRun, type MatrixTarget, type UsageTotals } from '../report/matrix.ts';
+import { cellKey, resultKey, type ApiLatency, type Matrix, type MatrixCi, type MatrixRun, type MatrixTarget, type UsageTotals } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { LoadedPlan } from './load-plan.ts';
 import type { RecordingProvenance } from './model-session.ts';
@@ -46,6 +46,25 @@ export interface RunMatrixInput {
   work?: readonly { target: string; model: string; checks: readonly { id: string }[] }[];
   /** What the cells were judged against (run/judging-digest.ts). */
   judging?: MatrixRun['judging'];
+  /** The environment the CI identity is read from (ciOf); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** What a CI system's id may be to be kept: it is a name in the history, never text to show as is. */
+const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The CI run this run is part of, when the environment says so: GitHub Actions (GITHUB_RUN_ID, kept by "Re-run failed
+ * jobs" and "Re-run all jobs", and GITHUB_RUN_ATTEMPT, which they count up) or GitLab CI (CI_PIPELINE_ID, kept by a
+ * job's retry). An id that is not a short plain name is left out (the run is then read as one outside known CI).
+ */
+export function ciOf(env: Readonly<Record<string, string | undefined>>): MatrixCi | undefined {
+  if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_RUN_ID && SAFE_ID.test(env.GITHUB_RUN_ID)) {
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT);
+    return { system: 'github', runId: env.GITHUB_RUN_ID, ...(Number.isInteger(attempt) && attempt >= 1 && attempt <= 100000 ? { attempt } : {}) };
+  }
+  if (env.GITLAB_CI === 'true' && env.CI_PIPELINE_ID && SAFE_ID.test(env.CI_PIPELINE_ID)) return { system: 'gitlab', runId: env.CI_PIPELINE_ID };
+  return undefined;
 }
 
 
@@ -63,6 +82,7 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
     for (const entry of cell.provenance) entries.add(entry);
     provenance.set(cell.target, entries);
   }
+  const ci = ciOf(input.env ?? process.env);
   const built = buildMatrix({
     run: {
       id: config.runId,
@@ -78,6 +98,7 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
       catalog: config.catalogFile,
       selection: { models: config.models, checks: config.checks, filters: [...input.filters], ...(input.shard ? { shard: input.shard } : {}) },
       ...(input.judging ? { judging: input.judging } : {}),
+      ...(ci ? { ci } : {}),
     },
     targets: config.targets.map((t): MatrixTarget => targetProvenance(t, config, [...(provenance.get(t.id) ?? [])])),
     checks: loaded.plan.checks.map((c) => ({ id: c.id, title: c.title, api: c.api, vocabulary: c.vocabulary, reference: c.reference?.value ?? null })),

@@ -6,7 +6,7 @@
  * bad file is exit 2 naming it. Strings are bounded, so a file cannot make the report large by itself.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { MATRIX_STATUSES, ShapeTableSchema } from './matrix-schema.ts';
+import { CiSchema, MATRIX_STATUSES, ShapeTableSchema } from './matrix-schema.ts';
 
 export const HISTORY_RUN_FORMAT = 'mantle-conformance.history-run/1';
 
@@ -49,6 +49,8 @@ export const HistoryRunSchema = Type.Object(
       shard: Type.Optional(Text),
       /** The run selected part of the catalog or the checks (models, filters, -t, --checks): absence proves nothing. */
       filtered: Type.Boolean(),
+      /** The CI run that made it (matrix.json's run.ci): files of one run id and one CI run are one run, whenever they started. */
+      ci: Type.Optional(CiSchema),
     }),
     targets: Type.Array(
       Type.Object({

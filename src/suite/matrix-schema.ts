@@ -78,6 +78,16 @@ const Drift = Type.Object({
   answers: Pair,
 });
 
+/** Where a run came from, as a CI system said (GitHub: GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT; GitLab: CI_PIPELINE_ID). */
+export const CiSchema = Type.Object(
+  {
+    system: Type.Union([Type.Literal('github'), Type.Literal('gitlab')]),
+    runId: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
+    attempt: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+  },
+  { additionalProperties: false, description: 'The CI run that made this run (its re-runs keep the id): the history reads one CI run as one run.' },
+);
+
 export const MatrixSchema = Type.Object(
   {
     format: Type.Union(MATRIX_FORMATS.map((f) => Type.Literal(f)), { description: 'The matrix format; a renamed field is a new version.' }),
@@ -96,10 +106,17 @@ export const MatrixSchema = Type.Object(
       selection: Type.Object({ models: Type.Array(Str), checks: Type.Array(Str), filters: Type.Array(Str), shard: Type.Optional(Str) }),
       judging: Type.Optional(
         Type.Object(
-          { expectations: Nullable(Type.String({ pattern: '^[0-9a-f]{16}$' })), catalog: Type.String({ pattern: '^[0-9a-f]{16}$' }), repeat: Type.Integer({ minimum: 1 }) },
-          { description: 'What the cells were judged against: SHA-256 prefixes of the expectations file (null: none) and the catalog, and --repeat. Shards that differ here are not one run.' },
+          {
+            expectations: Nullable(Type.String({ pattern: '^[0-9a-f]{16}$' })),
+            catalog: Type.String({ pattern: '^[0-9a-f]{16}$' }),
+            suites: Type.Optional(Type.String({ pattern: '^[0-9a-f]{16}$' })),
+            openapi: Type.Optional(Nullable(Type.String({ pattern: '^[0-9a-f]{16}$' }))),
+            repeat: Type.Optional(Type.Integer({ minimum: 1 })),
+          },
+          { description: 'What the cells were judged against: SHA-256 prefixes of the expectations file (null: none), the catalog, the suite files and the --openapi document (null: the bundled schemas), and --repeat (absent in replay, which repeats what was recorded). Shards that differ here are not one run.' },
         ),
       ),
+      ci: Type.Optional(CiSchema),
     }),
     targets: Type.Array(
       Type.Object({
@@ -184,7 +201,7 @@ export const MatrixSchema = Type.Object(
         vanishedChecks: Type.Array(Str),
         newTargets: Type.Array(Str),
         vanishedTargets: Type.Array(Str),
-        notSelected: Type.Optional(Type.Object({ models: Type.Array(Str), checks: Type.Array(Str) })),
+        notSelected: Type.Optional(Type.Object({ models: Type.Array(Str), checks: Type.Array(Str), byShard: Type.Optional(Type.Literal(true)) })),
         shapeDrift: Type.Optional(Type.Array(Drift)),
         regressed: Type.Boolean(),
       }),
