@@ -4,6 +4,7 @@
  * endpoint grants only sometimes, and an effort the suite itself set.
  */
 import { describe, expect, it } from 'vitest';
+import { judge } from '../src/checks/judge.ts';
 import { getCheck } from '../src/checks/registry.ts';
 import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
 import { answeredWith, caseStep, judgeOn } from './helpers/suite-answers.ts';
@@ -38,6 +39,47 @@ describe('images.seen: the model, not the endpoint', () => {
   });
 });
 
+describe('the budget rule both ways, and thinking in the text', () => {
+  it('a cut answer is seen only when it is the bare colour asked for; a cut sentence naming the right colour is inconclusive', async () => {
+    const at = await caseStep('images.chat');
+    const limit = (JSON.parse(at.request.body!) as { max_tokens: number }).max_tokens;
+    const judged = async (content: string) => (await judgeOn('images.seen.chat', 'images.chat', 'chat-completions', [answeredWith(at, { json: chatAnswer(content, 'length', limit) })])).status;
+    expect(await judged('Let me check whether it is green')).toBe('inconclusive');
+    expect(await judged('The image is green, a calm shade that')).toBe('inconclusive');
+    expect(await judged('Green')).toBe('pass');
+    expect(await judged('Blue.')).toBe('pass');
+    expect((await judgeOn('images.seen.chat', 'images.chat', 'chat-completions', [answeredWith(at, { json: chatAnswer('Blue.', 'length', limit) })])).observed).toBe('not-seen');
+  });
+
+  it('thinking opened by the template (only </think> sent) and upper-case tags are left out too', async () => {
+    const at = await caseStep('images.chat');
+    for (const content of ['is it red or blue?</think>\n\nGreen', '<THINK>red?</THINK>Green']) {
+      expect((await judgeOn('images.seen.chat', 'images.chat', 'chat-completions', [answeredWith(at, { json: chatAnswer(content, 'stop', 12) })])).observed, content).toBe('seen');
+    }
+  });
+
+  it('a reasoning model that writes its thinking into the content is seen reasoning: reasoning.chat-field reads none there, not inconclusive', async () => {
+    const at = await caseStep('probe.chat');
+    const leaked = answeredWith(at, { json: chatAnswer('<think>The user wants OK.</think>OK', 'stop', 9) });
+    expect((await judgeOn('reasoning.chat-field', 'probe.chat', 'chat-completions', [leaked])).observed).toBe('none');
+  });
+
+  it('a cut run: a conformant reading that misses the expected deviation is skipped, not a fail; a deviation read stands', () => {
+    const definition = { reference: { value: 'valid', source: 'openai-reference: x' }, api: 'chat-completions' as const };
+    const input = (expected: string) => ({
+      model: 'm',
+      expectation: { value: expected, source: 'catalog: x' },
+      outcomes: [
+        { kind: 'completed' as const, caseId: 'probe.chat', api: 'chat-completions' as const, exchanges: [] },
+        { kind: 'skipped' as const, caseId: 'params.n', api: 'chat-completions' as const, reason: 'not sent: the run reached --max-requests' },
+      ],
+    });
+    expect(judge(definition, input('lenient-only'), 'valid', []).status).toBe('skipped');
+    expect(judge(definition, input('valid'), 'invalid', []).status).toBe('fail');
+    expect(judge(definition, input('valid'), 'valid', []).status).toBe('skipped');
+  });
+});
+
 describe('reasoning.encrypted-content', () => {
   const reasoningItem = { id: 'rs_1', type: 'reasoning', summary: [], encrypted_content: 'gAAAA-opaque' };
   const response = (status: string, output: unknown[], outputTokens: number, reasoningTokens: number) => ({
@@ -59,6 +101,15 @@ describe('reasoning.encrypted-content', () => {
     const exchanges = [answeredWith(first, { json: response('incomplete', [reasoningItem], limit, limit) }), answeredWith(second, { status: 400, json: refusal })];
     const result = await judgeOn('reasoning.encrypted-content', 'reasoning.encrypted', 'responses', exchanges);
     expect(result.status, result.reason).toBe('inconclusive');
+  });
+
+  it('refused sent back after a cut first answer whose reasoning had its message after it: rejected-on-return', async () => {
+    const first = await caseStep('reasoning.encrypted', { step: 'first' });
+    const second = await caseStep('reasoning.encrypted', { step: 'second' });
+    const limit = (JSON.parse(first.request.body!) as { max_output_tokens: number }).max_output_tokens;
+    const cut = response('incomplete', [reasoningItem, { id: 'msg_1', type: 'message', role: 'assistant', status: 'incomplete', content: [{ type: 'output_text', text: 'O', annotations: [] }] }], limit, limit - 1);
+    const result = await judgeOn('reasoning.encrypted-content', 'reasoning.encrypted', 'responses', [answeredWith(first, { json: cut }), answeredWith(second, { status: 400, json: { error: { ...refusal.error, message: 'The encrypted content for item rs could not be verified.' } } })]);
+    expect(result.observed, result.reason).toBe('rejected-on-return');
   });
 
   it('refused sent back after a whole first answer: rejected-on-return (the check can still fail)', async () => {

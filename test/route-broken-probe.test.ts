@@ -55,15 +55,15 @@ describe('path-prefix with a probe that did not answer', () => {
     const results = await checkModel(breaking(chat, 'HARNESS_SERVER_ERROR'), 'deepseek.v3.2', { checks: ['errors.wrong-route'] });
     const wrongRoute = results.get('errors.wrong-route')!;
     expect(wrongRoute.status, wrongRoute.reason).toBe('error');
-    expect(wrongRoute.reason).toMatch(/not every route was answered \(probe\.chat: HARNESS_SERVER_ERROR\)/);
+    expect(wrongRoute.reason).toMatch(/not every probe was answered \(probe\.chat: HARNESS_SERVER_ERROR\)/);
   });
 
-  it('errors.wrong-route: a probe that served on one prefix and broke on its wrong one leaves that wrong route unread: error', async () => {
+  it('errors.wrong-route: a wrong route that hangs, of a probe that answered, is said but not an error (gemma-4 on Mantle never answers one)', async () => {
     // gemma-3-27b is served on /v1: its chat wrong route is /openai/v1, which breaks here; Responses' wrong routes answer.
-    const results = await checkModel(breaking((request) => request.path === '/openai/v1/chat/completions', 'HARNESS_SERVER_ERROR'), 'google.gemma-3-27b-it', { checks: ['errors.wrong-route'] });
+    const results = await checkModel(breaking((request) => request.path === '/openai/v1/chat/completions', 'HARNESS_TIMEOUT'), 'google.gemma-3-27b-it', { checks: ['errors.wrong-route'] });
     const wrongRoute = results.get('errors.wrong-route')!;
-    expect(wrongRoute.status, wrongRoute.reason).toBe('error');
-    expect(wrongRoute.reason).toMatch(/not every route was answered \(\/openai\/v1\/chat\/completions: HARNESS_SERVER_ERROR\)/);
+    expect(wrongRoute.status, wrongRoute.reason).toBe('pass');
+    expect(wrongRoute.reason).toMatch(/not read: \/openai\/v1\/chat\/completions: HARNESS_TIMEOUT/);
   });
 
   it('errors.wrong-route: a deviation read on one API is a fail, whatever broke on the other', async () => {

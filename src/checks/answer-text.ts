@@ -56,7 +56,11 @@ export function finalAnswerText(body: Record<string, unknown>): string | undefin
  * closed runs to the end: nothing was answered after it.
  */
 export function withoutThinking(text: string): string {
-  return text.replace(/<think>[\s\S]*?(?:<\/think>|$)/g, '').trim();
+  // A template that opens the thinking itself (Qwen3-Thinking, DeepSeek-R1) sends only its end: what comes before the
+  // first </think> with no <think> before it is thinking too.
+  const end = text.search(/<\/think>/i);
+  const rest = end >= 0 && !/<think>/i.test(text.slice(0, end)) ? text.slice(end + '</think>'.length) : text;
+  return rest.replace(/<think>[\s\S]*?(?:<\/think>|$)/gi, '').trim();
 }
 
 /**

@@ -81,6 +81,9 @@ export function showsReasoning(body: Record<string, unknown>): boolean {
   if (reasoning !== undefined && reasoning > 0) return true;
   const message = Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message : {};
   if ([message.reasoning, message.reasoning_content].some((v) => typeof v === 'string' && v.length > 0)) return true;
+  // Thinking written into the answer (`<think>`, a model served without a reasoning parser) is reasoning too: such a
+  // model needs room to think, and a field left empty of it is where the endpoint put it.
+  if (/<\/?think>/i.test(visibleText(body))) return true;
   if (Array.isArray(body.output) && body.output.some((item) => isRecord(item) && item.type === 'reasoning')) return true;
   return Array.isArray(body.content) && body.content.some((block) => isRecord(block) && block.type === 'thinking');
 }

@@ -93,18 +93,17 @@ const wrongRoute: CheckDefinition = {
     }
     const bad = refusals.map(({ caseId, ex }) => ({ caseId, ex, problems: envelopeProblems(ex) })).filter((r) => r.problems.length);
     const evidence = (bad.length ? bad : refusals).map(({ caseId, ex }) => evidenceOf(caseId, ex));
-    // A probe that broke on every prefix (an outage of one API), or a route of a probe that broke (a 5xx where the
-    // model is not served), was not read: that wrong route may answer otherwise, so "conformant" cannot be said from
-    // the others alone. A deviation read is the endpoint's, whatever broke.
+    // A probe that broke on every prefix (an outage of one API) was not read: its wrong routes may answer otherwise, so
+    // "conformant" cannot be said from the other APIs' alone. A deviation read is the endpoint's, whatever broke.
     const brokenProbes = input.outcomes.filter((o) => o.kind === 'error');
-    if (bad.length === 0 && (brokenProbes.length > 0 || broken.length > 0)) {
-      const what = [
-        ...brokenProbes.map((o) => (o.kind === 'error' ? `${o.caseId}: ${o.error.code}` : o.caseId)),
-        ...broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}`}`),
-      ].join(', ');
-      return unobserved(input, `${refusals.length} wrong-route answer(s) read, all OpenAI envelopes, but not every route was answered (${what})`, evidence);
+    if (bad.length === 0 && brokenProbes.length > 0) {
+      const what = brokenProbes.map((o) => (o.kind === 'error' ? `${o.caseId}: ${o.error.code}` : o.caseId)).join(', ');
+      return unobserved(input, `${refusals.length} wrong-route answer(s) read, all OpenAI envelopes, but not every probe was answered (${what})`, evidence);
     }
-    const detail = bad.length ? bad.map((b) => `${b.ex.request.path} ${b.ex.response!.status}: ${b.problems.join(', ')}`).join('; ') : `${refusals.length} wrong-route answer(s), all OpenAI envelopes`;
+    // A wrong route of an answered probe that hangs or answers a gateway's 5xx is said, not made an error: some do so
+    // on every run (gemma-4-31b's /v1/responses gave no answer within 60 s, MANTLE.md), and the check would never read.
+    const unreadRoutes = broken.length ? `; not read: ${broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}`}`).join(', ')}` : '';
+    const detail = bad.length ? bad.map((b) => `${b.ex.request.path} ${b.ex.response!.status}: ${b.problems.join(', ')}`).join('; ') : `${refusals.length} wrong-route answer(s), all OpenAI envelopes${unreadRoutes}`;
     return judge(wrongRoute, input, bad.length ? 'nonconformant' : 'conformant', evidence, detail);
   },
 };

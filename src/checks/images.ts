@@ -107,10 +107,12 @@ function seenCheck(api: ImageApi): CheckDefinition {
       if (saysNoImage(text)) {
         return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted} (no image seen${said.size ? `; names ${[...said].join(', ')} as a guess` : ''})`);
       }
-      if (said.has(colour) && others.length === 0) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
-      // Cut by its budget, an answer that names another colour (or none) had not reached what it would say.
+      // Cut by its budget, an answer had not reached what it would say, whichever colour it named so far ("let me check
+      // whether it is green" is no more seen than "maybe red" is not): only a bare colour, the whole answer asked for, stands.
       const spent = budgetSpent(body, limitOf(request));
-      if (spent) return inconclusive(input, `${spent}, before the answer was complete; it says ${quoted}${said.size ? ` (names ${[...said].join(', ')} so far)` : ''}`, evidence);
+      const bare = /^\W*[a-z]+(?:[\s-][a-z]+)?\W*$/i.test(text);
+      if (spent && !(bare && said.size > 0)) return inconclusive(input, `${spent}, before the answer was complete; it says ${quoted}${said.size ? ` (names ${[...said].join(', ')} so far)` : ''}`, evidence);
+      if (said.has(colour) && others.length === 0) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
       // Naming its colour among others ("green or blue", "green, blue and red") says nothing about which it saw.
       if (said.has(colour)) return inconclusive(input, `the image is ${colour}; the answer names ${[colour, ...others].join(', ')}, so which it saw cannot be told: ${quoted}`, evidence);
       if (others.length) return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted} (names ${others.join(', ')})`);

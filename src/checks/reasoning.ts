@@ -74,10 +74,12 @@ const encryptedContent: CheckDefinition = {
     const next = answerOf(second.exchange);
     if (next.kind === 'ok') return judge(encryptedContent, input, 'round-trips', evidence, 'returned, and the next turn took it back');
     if (next.kind === 'rejected') {
-      // A first answer its budget cut may hold a reasoning item with nothing after it, which OpenAI refuses sent back
-      // alone ("provided without its required following item"): the budget, not the endpoint, made that turn.
+      // A first answer its budget cut to a reasoning item with nothing after it: OpenAI refuses that item sent back
+      // alone ("provided without its required following item"), so the budget, not the endpoint, made that turn.
+      // An item that had its message after it was refused for itself.
       const cut = budgetSpent(body, limitOf(sentBody(first.exchange)));
-      if (cut) return inconclusive(input, `the next turn was refused (${next.status} ${next.message}), but the first answer was cut: ${cut}`, evidence);
+      const last = output.filter(isRecord).at(-1);
+      if (cut && last?.type === 'reasoning') return inconclusive(input, `the next turn was refused (${next.status} ${next.message}), but the first answer was cut to its reasoning, with nothing after it to send back: ${cut}`, evidence);
       const other = offTopicRejection(next, sentBody(second.exchange), ['input']);
       if (other) return inconclusive(input, `the next turn was refused for ${other}, not for the reasoning it carried: ${next.status} ${next.message}`, evidence);
       return judge(encryptedContent, input, 'rejected-on-return', evidence, `the next turn was refused: ${next.status} ${next.message}`);
