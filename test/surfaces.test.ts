@@ -3,7 +3,7 @@
  * runtime flavour, one run of both surfaces whose migration view finds exactly the differences the flavour is
  * configured with, the bundled two-surface recording, and the capability table's surface column.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +59,19 @@ describe('replay keeps the surface a recording was made on', () => {
   const fixtures = join(ROOT, 'fixtures');
   it('refuses a recording played as the other surface, naming the recording and the fix', async () => {
     await expect(resolveTargets('replay', [], { targetName: 'emulator', surface: 'runtime' }, fixtures)).rejects.toThrow(/recordings of target emulator .* were made on mantle, not runtime; replay them as recorded \(drop --surface\)/);
-    await expect(resolveTargets('replay', [], { targets: 'mantle:runtime.emulator' }, fixtures)).rejects.toThrow(/were made on runtime, not mantle; replay them as recorded \(runtime:emulator\)/);
+    await expect(resolveTargets('replay', [], { targets: 'mantle:runtime.emulator' }, fixtures)).rejects.toThrow(/were made on runtime, not mantle; replay them as recorded \(--targets runtime:emulator\)/);
+    // A target recorded on custom under its own name (--endpoint, --target-name locrec): `custom:locrec` would be
+    // custom.locrec, another folder; the fix names the folder it is.
+    const custom = await mkdtemp(join(tmpdir(), 'surfaces-custom-'));
+    try {
+      await mkdir(join(custom, 'locrec', 'xai.grok-4.3'), { recursive: true });
+      const fixture = JSON.parse(await readFile(join(fixtures, 'emulator', 'xai.grok-4.3', 'probe.chat.json'), 'utf8')) as { provenance: Record<string, unknown> };
+      fixture.provenance = { ...fixture.provenance, target: 'locrec', surface: 'custom', site: 'locrec' };
+      await writeFile(join(custom, 'locrec', 'xai.grok-4.3', 'probe.chat.json'), JSON.stringify(fixture));
+      await expect(resolveTargets('replay', [], { targets: 'mantle:locrec' }, custom)).rejects.toThrow(/were made on custom, not mantle; replay them as recorded \(--target-name locrec\)/);
+    } finally {
+      await rm(custom, { recursive: true, force: true });
+    }
     const both = await resolveTargets('replay', [], { targets: 'mantle:emulator,runtime:emulator' }, fixtures);
     expect(both.map((t) => [t.id, t.surface])).toEqual([['emulator', 'mantle'], ['runtime.emulator', 'runtime']]);
   });

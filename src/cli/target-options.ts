@@ -183,7 +183,10 @@ async function replayTarget(id: string, fixturesDir: string, surface: Surface | 
  */
 function sameSurface(id: string, surface: Surface, recorded: { surface: Surface } | undefined, flag: string, fixturesDir: string): void {
   if (!recorded || recorded.surface === surface) return;
-  throw usage(flag, `the recordings of target ${id} (${join(fixturesDir, folderName(id))}) were made on ${recorded.surface}, not ${surface}; replay them as recorded${flag === '--surface' ? ' (drop --surface)' : ` (${recorded.surface}:${siteOfId(id).site})`}`);
+  // Said as a flag that names this very folder: `custom:x` is target custom.x, not a target recorded as `x`.
+  const site = siteOfId(id).site;
+  const asRecorded = targetIdOf(recorded.surface, site) === id ? `--targets ${recorded.surface}:${site}` : `--target-name ${id}`;
+  throw usage(flag, `the recordings of target ${id} (${join(fixturesDir, folderName(id))}) were made on ${recorded.surface}, not ${surface}; replay them as recorded${flag === '--surface' ? ' (drop --surface)' : ` (${asRecorded})`}`);
 }
 
 /** Targets recorded under the fixtures root (`fixtures/<target>/<model>/<case>.json`); other folders are not ours. */
