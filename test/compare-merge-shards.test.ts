@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareMatrices, describeComparison } from '../src/report/compare.ts';
-import { mergeMatrices } from '../src/report/merge.ts';
+import { assertMergeable, mergeMatrices } from '../src/report/merge.ts';
 import { renderStepSummary } from '../src/report/step-summary.ts';
 import { ciOf } from '../src/run/run-matrix.ts';
 import { historyRunOf } from '../src/history/history-file.ts';
@@ -48,7 +48,11 @@ describe('the CI identity of a run', () => {
     // Each shard ran the whole small matrix: merged, they are one cell twice; only run.ci is looked at here.
     b!.results = b!.results.map((r) => ({ ...r, status: 'skipped' as const, notRun: true as const, reason: 'another shard' }));
     expect(mergeMatrices([a!, b!]).run.ci).toEqual({ system: 'github', runId: '55', attempt: 2 });
+    // Shards of one --run-id from two CI runs (a nightly's and a PR's) are refused, naming both files.
     b!.run.ci = { system: 'github', runId: '56', attempt: 1 };
+    expect(() => assertMergeable([a!, b!], ['a/matrix.json', 'b/matrix.json'])).toThrow(/a\/matrix\.json and b\/matrix\.json are both of run r, but CI run differ \(only in a\/matrix\.json: "github 55"; only in b\/matrix\.json: "github 56"\)/);
+    // Without a CI identity on one side (an older file, a local shard) nothing is compared, and the merge says none.
+    delete b!.run.ci;
     expect(mergeMatrices([a!, b!]).run.ci).toBeUndefined();
     // A matrix.json reads its run.ci back, and refuses one that is not a plain name, naming the file.
     expect(parseMatrix(JSON.parse(JSON.stringify(a)), 'a.json').run.ci).toEqual({ system: 'github', runId: '55', attempt: 1 });
@@ -70,5 +74,13 @@ describe('not compared, of shards', () => {
     expect(merged.run.partial).toBe(false);
     expect(merged.comparison?.notSelected).toBeUndefined();
     expect(renderStepSummary(merged, { runUrl: undefined })).not.toContain('Not compared');
+  });
+
+  it('a merge of a shard compared with the baseline and one run without it names the other shard\'s pairs as not compared', () => {
+    const full = twoTargets('r1');
+    const { comparison: _none, ...bare } = shardOf(2, full);
+    const merged = mergeMatrices([shardOf(1, full), bare]);
+    expect(merged.comparison?.notSelected).toEqual({ models: ['west: every model'], checks: [], byShard: true });
+    expect(describeComparison(merged.comparison!)).toContain("not compared (not selected by --models/--checks, or another shard's): models: west: every model");
   });
 });

@@ -52,7 +52,8 @@ describe('compare and what each run selected', () => {
     expect(renderStepSummary(compared, { runUrl: undefined })).toContain('**Not compared, one run did not select them (models)**: `qwen.qwen3-32b`');
     const other = smallMatrix([], [GROK, QWEN], CHECKS, { target: 'us-west-2', runId: 'west' });
     const merged = mergeMatrices([compared, other]);
-    expect(merged.comparison?.notSelected).toEqual({ models: [QWEN], checks: [] });
+    // The other region was run without a baseline: nothing of it was compared, and it says so.
+    expect(merged.comparison?.notSelected).toEqual({ models: [QWEN, 'us-west-2: every model'], checks: [], byShard: true });
     expect(merged.run.selection.models).toEqual([]);
     expect(mergeMatrices([grokOnly, selected(other, [QWEN])]).run.selection.models).toEqual([GROK, QWEN]);
   });

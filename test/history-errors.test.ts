@@ -114,6 +114,11 @@ describe('the console', () => {
     expect(await console([runOf('n1', 1), runOf('n2', 2, outage), runOf('n3', 3, outage)], '10')).toContain('warning: cells error now: 12 cells in 1 group, 12 failing the latest run\'s gate');
   });
 
+  it('counts the latest run\'s other errors on the console beside the listed ones', async () => {
+    const mixed: Cells = (m, c) => (c === 'c5' ? error : m === 'm0' && c === 'c0' ? { status: 'error', observed: null } : pass(m, c));
+    expect(await console([runOf('n1', 1), runOf('n2', 2, mixed)], '10')).toContain("warning: cells error now: 12 cells in 1 group, 12 failing the latest run's gate; 1 other cell errored in the latest run, no expectation stated");
+  });
+
   it('warns of a reused run id only when a run of the window carries it, as history.md does', async () => {
     const runs = [runOf('nightly', 1), runOf('nightly', 2), runOf('n3', 3), runOf('n4', 4)];
     expect(await console(runs, '2')).not.toContain('was reused');

@@ -233,8 +233,9 @@ describe('forged run files', () => {
 
   it('a later file of one run replaces its latency and shapes, and no drift is read within one run', async () => {
     const run = night(1);
-    run.run.ci = { system: 'gitlab', runId: '31' };
+    run.run.ci = { system: 'github', runId: '31', attempt: 1 };
     const rerun = structuredClone(run);
+    rerun.run.ci = { system: 'github', runId: '31', attempt: 2 };
     rerun.run.startedAt = run.run.startedAt.replace(/T02:00/, 'T02:40');
     rerun.latency!['us-east-1/m2']!.responses!.totalMs.p95 = 9000;
     rerun.shapes!.exchanges['us-east-1/m3']!.responses!['probe/main'] = ['f2'];

@@ -96,12 +96,20 @@ describe('Errors now', () => {
     ]);
     expect(report.recent.errors).toMatchObject([{ model: 'm1', check: 'c1', gating: true, runs: 1, lastRun: 1 }]);
     expect(renderDigest(report)).toContain('- `m1` `c1` (t): errored in the latest run that had it (2026-12-02, run `n2`); fails the gate');
+    // The gate it failed is that older run's, not the latest run's.
+    expect(renderDigest(report)).toContain('### Errors now (1 cell in 1 group, 1 failing the gate of the latest run that had them)');
+  });
+
+  it('only other errors head the section with their count, never "0 cells in 0 groups"', () => {
+    const md = renderDigest(build([fileOf('n1', '2026-12-01T02:00:00.000Z'), fileOf('n2', '2026-12-02T02:00:00.000Z', at('m1', 'c1', { status: 'error', observed: null }))]));
+    expect(md).toContain('### Errors now (1 cell errored in the latest run, no expectation stated)');
+    expect(md).toContain('- 1 other cell errored in the latest run, no expectation stated (matrix.json of the run has it)');
   });
 
   it('the gating cells of an outage have lines of their own, and the latest run\'s other errors are counted', () => {
     const outage: Cells = (m, c) => (m === 'm3' && c === 'c5' ? { status: 'error', observed: null, gating: true } : { status: 'error', observed: null });
     const md = renderDigest(build([fileOf('n1', '2026-12-01T02:00:00.000Z'), fileOf('n2', '2026-12-02T02:00:00.000Z', outage)]));
-    expect(md).toContain('### Errors now (1 cell in 1 group, 1 failing the latest run\'s gate)');
+    expect(md).toContain('### Errors now (1 cell in 1 group, 1 failing the latest run\'s gate; 143 other cells errored in the latest run, no expectation stated)');
     expect(md).toContain('- `m3` `c5` (t): errored in the latest run (2026-12-02, run `n2`); fails the gate\n- 143 other cells errored in the latest run, no expectation stated');
     expect(md).not.toMatch(/1 fail the gate/);
   });

@@ -1,7 +1,7 @@
 /**
- * One run id's files cut into runs (run-info.ts splitReusedId): files of one CI run (run.ci) are one run whatever
- * their times; files without one join a run only within 22 hours of the run's first file and never repeat a
- * (target, shard) the run holds. A missing shard must not absorb the next night, and a schedule twice a day or a
+ * One run id's files cut into runs (run-info.ts splitReusedId): a file joins a run of its CI run (run.ci), or of
+ * none, only within 22 hours of the run's first file and never repeats a (target, shard) the run holds in the same
+ * CI attempt (a later attempt's file replaces the slot). A missing shard must not absorb the next night, and a schedule twice a day or a
  * delayed nightly under one fixed id must not merge.
  */
 import { describe, expect, it } from 'vitest';
@@ -63,7 +63,7 @@ describe('one run id on several runs', () => {
     expect(report.runs).toHaveLength(3);
   });
 
-  it('in CI a re-run stays one run whatever its time: of a partial shard hours later, of a failed one, a duplicate', () => {
+  it('in CI a re-run within 22 hours stays one run: of a partial shard hours later, of a failed one, a duplicate', () => {
     const gh = (attempt: number) => ({ ci: { system: 'github' as const, runId: '1001', attempt } });
     const partial = build([fileOf('ci', '2026-11-27T00:10:00.000Z', { shard: '1/2', partial: true, ...gh(1) }), fileOf('ci', '2026-11-27T00:11:00.000Z', { shard: '2/2', ...gh(1) }), fileOf('ci', '2026-11-27T15:00:00.000Z', { shard: '1/2', ...gh(2) })]);
     expect(partial.runs.map((r) => r.files.length)).toEqual([3]);
@@ -71,8 +71,11 @@ describe('one run id on several runs', () => {
     expect(partial.runs[0]!.partial).toBe(false);
     const failed = build([fileOf('ci', '2026-11-27T00:10:00.000Z', { failing: true, ...gh(1) }), fileOf('ci', '2026-11-27T04:00:00.000Z', gh(2))]);
     expect(failed.runs.map((r) => r.files.length)).toEqual([2]);
-    const duplicate = build([fileOf('ci', '2026-11-27T00:10:00.000Z', gh(1)), fileOf('ci', '2026-11-27T00:50:00.000Z', gh(1))]);
+    // A job uploading its file twice (one start) is one run; the same attempt repeating a slot later is another run.
+    const duplicate = build([fileOf('ci', '2026-11-27T00:10:00.000Z', gh(1)), fileOf('ci', '2026-11-27T00:10:00.000Z', gh(1))]);
     expect(duplicate.runs.map((r) => r.files.length)).toEqual([2]);
+    const repeated = build([fileOf('ci', '2026-11-27T00:10:00.000Z', gh(1)), fileOf('ci', '2026-11-27T00:50:00.000Z', gh(1))]);
+    expect(repeated.runs.map((r) => r.files.length)).toEqual([1, 1]);
     // Outside known CI, a file repeating a slot is another run (a schedule reusing the id, or a re-run: named as reused).
     const local = build([fileOf('ci', '2026-11-27T00:10:00.000Z'), fileOf('ci', '2026-11-27T00:50:00.000Z')]);
     expect(local.runs.map((r) => [r.files.length, r.reusedId])).toEqual([[1, true], [1, true]]);

@@ -38,11 +38,10 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   // As history.md and history.html say it: of the runs in the window.
   const inWindow = new Set(r.windows.flatMap((w) => w.runs));
   for (const id of new Set(report.runs.filter((run) => run.reusedId && inWindow.has(run.index)).map((run) => run.id))) {
-    out.write(`warning: run id ${inertLine(id, 200)} was reused by other runs (nights or schedules apart, another CI run, or a re-run outside GitHub Actions and GitLab CI, which the history cannot tell from the next run): each is read as its own run (give each run and each attempt its own --run-id)\n`);
+    out.write(`warning: run id ${inertLine(id, 200)} was reused by other runs (runs a day or more apart, a CI run id that never changes, a CI re-run days later, or a file repeating what the run holds: outside GitHub Actions and GitLab CI a re-run cannot be told from the next run): each is read as its own run (outside GitHub Actions and GitLab CI, give each run its own --run-id)\n`);
   }
   const errorGroupList = errorGroups(r.errors);
-  if (r.errors.length) out.write(`warning: cells error now: ${errorCount(r.errors, errorGroupList)} (history.md, "Errors now")\n`);
-  else if (r.otherErrors) out.write(`warning: ${r.otherErrors} cell(s) errored in the latest run, no expectation stated (history.md, "Errors now")\n`);
+  if (r.errors.length || r.otherErrors) out.write(`warning: cells error now: ${errorCount(r.errors, errorGroupList, r.otherErrors)} (history.md, "Errors now")\n`);
   for (const { target, run } of blindLatestRuns(report)) out.write(`warning: the latest run ${inertLine(run.id, 200)} observed nothing on ${inertLine(target, 200)} (every cell errored, was skipped or not run)\n`);
   out.write(
     `read ${names.length} run file(s): ${report.runs.length} run(s), ${report.targets.length} target(s), ${report.cells.length} cells${threads ? ` (read on ${threads} threads)` : ''}\n` +

@@ -133,14 +133,22 @@ export function describeErrorGroup(g: ErrorGroup, runs: readonly HistoryRunInfo[
   return `${what}: ${when}${gate}${observed}`;
 }
 
-/** The count that heads the section and the console's line: cells, groups, and those failing the latest gate. */
-export function errorCount(errors: readonly ErrorCell[], groups: readonly ErrorGroup[]): string {
-  const gating = errors.filter((e) => e.gating).length;
-  return `${errors.length} cell${errors.length === 1 ? '' : 's'} in ${groups.length} group${groups.length === 1 ? '' : 's'}, ${gating} failing the latest run's gate`;
+/**
+ * The count that heads the section and the console's line: cells, groups, those failing a gate (the latest run's, or
+ * when a cell's last run is older, the gate of the latest run that had it), and the latest run's other errors (only
+ * those, when nothing is listed: never "0 cells").
+ */
+export function errorCount(errors: readonly ErrorCell[], groups: readonly ErrorGroup[], others = 0): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (errors.length === 0) return `${plural(others, 'cell')} errored in the latest run, no expectation stated`;
+  const gating = errors.filter((e) => e.gating);
+  const gate = gating.some((e) => e.lastRun !== undefined) ? 'the gate of the latest run that had them' : "the latest run's gate";
+  const other = others ? `; ${plural(others, 'other cell')} errored in the latest run, no expectation stated` : '';
+  return `${plural(errors.length, 'cell')} in ${plural(groups.length, 'group')}, ${gating.length} failing ${gate}${other}`;
 }
 
 /** The line for the latest runs' errors of cells that do not gate and are not listed above; none when there are none. */
 export function otherErrorsLine(others: number | undefined): string[] {
   if (!others) return [];
-  return [`${others} other cell${others === 1 ? '' : 's'} errored in the latest run, no expectation stated (matrix.json of the run has them)`];
+  return [`${others} other cell${others === 1 ? '' : 's'} errored in the latest run, no expectation stated (matrix.json of the run has ${others === 1 ? 'it' : 'them'})`];
 }

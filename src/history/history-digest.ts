@@ -65,7 +65,7 @@ export function renderDigest(report: HistoryReport): string {
   const inWindow = new Set(recent.windows.flatMap((w) => w.runs));
   const unfinished = unfinishedRuns(runs, inWindow).map(({ run, gaps }) => `- run ${markdownCode(run.id)} (${run.startedAt.slice(0, 10)}): ${markdownText(gaps.join('; '), 600)}; cells it did not run read as not run`);
   const blind = blindLatestRuns(report).map(({ target, run }) => `- run ${markdownCode(run.id)} (${run.startedAt.slice(0, 10)}) on ${markdownText(target, 100)}: every cell errored, was skipped or not run (a model id the endpoint does not know, an outage); its cells' older states are not current`);
-  const reused = [...new Set(runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `- ${markdownCode(id)}: other runs (nights or schedules apart, another CI run, or a re-run outside GitHub Actions and GitLab CI) carry this id; each is read as its own run (give each run and each attempt its own \`--run-id\`)`);
+  const reused = [...new Set(runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `- ${markdownCode(id)}: other runs (runs a day or more apart, a CI run id that never changes, a CI re-run days later, or a file repeating what the run holds) carry this id; each is read as its own run (outside GitHub Actions and GitLab CI, give each run its own \`--run-id\`)`);
   const latency = recent.latency.map((l) => `- ${markdownCode(l.model)} ${markdownCode(l.api)} (${markdownText(l.target, 100)}): ${METRIC[l.metric]} ${l.ratio}x (${Math.round(l.before)} ms -> ${Math.round(l.after)} ms)`);
   // Errors are no change points: the cells that error now are named here, those failing the latest gate never cut.
   const groups = errorGroups(recent.errors);
@@ -75,7 +75,7 @@ export function renderDigest(report: HistoryReport): string {
   const errors = [...errorLines.slice(0, gatingGroups), ...otherErrorsLine(recent.otherErrors).map((l) => `- ${l}`), ...errorLines.slice(gatingGroups)];
   const body = [
     ...section('Latest run observed nothing', blind),
-    ...section('Errors now', errors, gatingGroups + otherErrorsLine(recent.otherErrors).length, errorCount(recent.errors, groups)),
+    ...section('Errors now', errors, gatingGroups + otherErrorsLine(recent.otherErrors).length, errorCount(recent.errors, groups, recent.otherErrors)),
     ...section('Runs that did not finish', unfinished),
     ...section('Run ids reused', reused),
     ...section('Changes', changes, keptCells, changeCount),

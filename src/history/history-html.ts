@@ -100,7 +100,7 @@ function driftSection(report: HistoryReport): string {
 function warningsSection(report: HistoryReport): string {
   const blind = blindLatestRuns(report).map(({ target, run }) => `run ${esc(run.id)} (${esc(run.startedAt.slice(0, 10))}) on ${esc(target)}: every cell errored, was skipped or not run; "now" shows that run, not older states`);
   const inWindow = new Set(report.recent.windows.flatMap((w) => w.runs));
-  const reused = [...new Set(report.runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `run id ${esc(id)}: other runs (nights or schedules apart, another CI run, or a re-run outside GitHub Actions and GitLab CI) carry it; each is read as its own run`);
+  const reused = [...new Set(report.runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `run id ${esc(id)}: other runs (runs a day or more apart, a CI run id that never changes, a CI re-run days later, or a file repeating what the run holds) carry it; each is read as its own run (outside GitHub Actions and GitLab CI, give each run its own --run-id)`);
   const items = [...blind, ...reused];
   return items.length ? `<section id="warnings"><h2>Read with care (${items.length})</h2>${list(items, '')}</section>` : '';
 }
@@ -113,7 +113,7 @@ function errorsSection(report: HistoryReport): string {
   const gating = groups.filter((g) => g.gating > 0).length;
   const lines = groups.map((g) => describeErrorGroup(g, report.runs, esc, esc));
   const items = [...lines.slice(0, gating), ...others, ...lines.slice(gating)];
-  return `<section id="errors"><h2>Errors now (${esc(errorCount(report.recent.errors, groups))})</h2><p>An error observed nothing, so it is no change; these cells errored in the latest run that had them and failed its gate, or errored in each of their last runs.</p>${list(items, '', gating + others.length)}</section>`;
+  return `<section id="errors"><h2>Errors now (${esc(errorCount(report.recent.errors, groups, report.recent.otherErrors))})</h2><p>An error observed nothing, so it is no change; these cells errored in the latest run that had them and failed its gate, or errored in each of their last runs.</p>${list(items, '', gating + others.length)}</section>`;
 }
 
 /** The runs that did not finish whole, newest first; nothing when every run did (the page is then as it was). */

@@ -42,18 +42,36 @@ function shardCoverage(parts: readonly RunPart[]): NonNullable<HistoryRunInfo['s
 }
 
 /**
- * Files of one run id and no CI identity started further apart than this from the first file of their run are not
- * one run: a `--run-id` reused night after night (a fixed name in a CI config) would otherwise merge nights into one
- * run and hide what changed between them. Shards queued behind each other start within it.
+ * Files of one run id started further apart than this from the first file of their run are not one run: a `--run-id`
+ * reused night after night (a fixed name in a CI config) would otherwise merge nights into one run and hide what
+ * changed between them, and so would a CI run id that never changes (`act` sets GITHUB_RUN_ID 1) or a CI re-run days
+ * later (GitHub allows them for 30 days: a new observation, whose outage must not hide behind the first attempt's
+ * date). Shards queued behind each other, and a "Re-run failed jobs" within hours, start within it.
  */
 export const RUN_ID_WINDOW_MS = 22 * 60 * 60 * 1000;
 
 /** What a file covers of its run: per target, its shard or the whole target (which holds every shard of it). */
 const slotsOf = (part: RunPart) => part.targets.map((t) => ({ target: t.id, shard: part.run.shard }));
 
-/** Whether `holder` covers the (target, shard) `slot`: a whole file of the target holds every shard of it. */
+/**
+ * Whether `holder` overlaps the (target, shard) `slot` (a whole file of the target holds every shard of it, and a
+ * whole slot takes in every shard held): a file overlapping what its run holds repeats it, so it is another run.
+ */
 const covers = (holder: RunPart, slot: { target: string; shard: string | undefined }) =>
   slotsOf(holder).some((s) => s.target === slot.target && (s.shard === undefined || slot.shard === undefined || s.shard === slot.shard));
+
+/**
+ * Whether `holders` re-ran all of `slot`: a whole file of the target, the same shard, or for a whole slot every shard
+ * of one count (a shard alone re-ran only its part of a whole file).
+ */
+function reran(holders: readonly RunPart[], slot: { target: string; shard: string | undefined }): boolean {
+  const shards = holders.flatMap((h) => slotsOf(h)).filter((s) => s.target === slot.target).map((s) => s.shard);
+  if (shards.some((s) => s === undefined || s === slot.shard)) return true;
+  if (slot.shard !== undefined) return false;
+  const counts = new Map<number, Set<number>>();
+  for (const shard of shards.map((s) => parseShard(s!))) if (shard) counts.set(shard.count, (counts.get(shard.count) ?? new Set()).add(shard.index));
+  return [...counts].some(([count, indexes]) => indexes.size === count);
+}
 
 /** A file's place within its run: a later CI attempt's file comes after an earlier attempt's, then by start. */
 export function partOrder(a: Pick<RunPart, 'run'>, b: Pick<RunPart, 'run'>): number {
@@ -61,46 +79,48 @@ export function partOrder(a: Pick<RunPart, 'run'>, b: Pick<RunPart, 'run'>): num
   return attempt || (a.run.startedAt < b.run.startedAt ? -1 : a.run.startedAt > b.run.startedAt ? 1 : 0);
 }
 
+/** The CI run a file names ('' for none): runs of one id told apart by it are distinct runs, not a reused id. */
+const ciKey = (part: RunPart) => (part.run.ci ? `${part.run.ci.system}\u0000${part.run.ci.runId}` : '');
+
 /**
- * The parts of one run id cut into runs. Files that carry a CI identity (run.ci: the run was made in GitHub Actions or
- * GitLab CI) are one run per CI run id, whenever they started: its shards, and every attempt of a re-run (whose file
- * of a slot replaces the earlier attempt's: build-history.ts reads a run's files in partOrder). Files without one (a
- * local run, another CI) cannot tell a re-run from the next run on a schedule: in start order, a file joins the
- * latest such run when it started within RUN_ID_WINDOW_MS of that run's FIRST file and covers no (target, shard) the
- * run already holds; otherwise it starts a run (so a re-run outside known CI is a run of its own).
+ * The parts of one run id cut into runs, each with its CI key. In start order, a file joins the latest run of its CI
+ * key (files with a CI identity: GitHub Actions' or GitLab CI's run id; files without one: each other) when it
+ * started within RUN_ID_WINDOW_MS of that run's FIRST file and repeats no (target, shard) the run holds; otherwise
+ * it starts a run. A repeat is allowed only from another CI attempt (a re-run's file of a slot replaces the earlier
+ * attempt's: build-history.ts reads a run's files in partOrder), and a GitLab pipeline's (a retry keeps the pipeline
+ * id, which is unique per pipeline, and records no attempt); the same attempt, or files without CI (a local run,
+ * another CI, a CI run id that never changes, as `act` sets), cannot tell a re-run from the next run, so a repeat is a
+ * run of its own.
  */
-function splitReusedId(parts: readonly RunPart[]): RunPart[][] {
+function splitReusedId(parts: readonly RunPart[]): { parts: RunPart[]; key: string }[] {
   const sorted = [...parts].sort((a, b) => (a.run.startedAt < b.run.startedAt ? -1 : a.run.startedAt > b.run.startedAt ? 1 : 0));
-  const byCi = new Map<string, RunPart[]>();
-  const runs: { parts: RunPart[]; first: number }[] = [];
+  const runs: { parts: RunPart[]; key: string; first: number }[] = [];
   for (const part of sorted) {
-    const ci = part.run.ci;
-    if (ci) {
-      const key = `${ci.system}\u0000${ci.runId}`;
-      const run = byCi.get(key);
-      if (run) run.push(part);
-      else {
-        byCi.set(key, [part]);
-        runs.push({ parts: byCi.get(key)!, first: Number.NaN });
-      }
-      continue;
-    }
-    const start = Date.parse(part.run.startedAt);
-    const current = runs.findLast((r) => !Number.isNaN(r.first));
-    const fits = current !== undefined && start - current.first <= RUN_ID_WINDOW_MS && slotsOf(part).every((slot) => !current.parts.some((p) => covers(p, slot)));
+    const [key, start, attempt] = [ciKey(part), Date.parse(part.run.startedAt), part.run.ci?.attempt];
+    const current = runs.findLast((r) => r.key === key);
+    // A CI job uploading its file twice (one start to the millisecond) is no repeat: it is the same observation.
+    const duplicate = (p: RunPart) => key !== '' && p.run.startedAt === part.run.startedAt;
+    // A GitLab retry keeps the pipeline id and records no attempt: within the window, its file of a slot is the retry's
+    // (read after the earlier one, by start). Only an attempt that repeats itself, or no CI at all, is another run.
+    const retry = part.run.ci !== undefined && part.run.ci.attempt === undefined;
+    const repeats = (p: RunPart) => !retry && p.run.ci?.attempt === attempt && !duplicate(p) && slotsOf(part).some((slot) => covers(p, slot));
+    const fits = current !== undefined && start - current.first <= RUN_ID_WINDOW_MS && !current.parts.some(repeats);
     if (fits) current.parts.push(part);
-    else runs.push({ parts: [part], first: start });
+    else runs.push({ parts: [part], key, first: start });
   }
-  return runs.map((run) => run.parts);
+  return runs;
 }
 
 /**
  * Whether the run's files did not finish: a partial or interrupted file counts unless a later file of the run (a
- * re-run's attempt) that finished covers each of its (target, shard)s.
+ * re-run's attempt) that finished re-ran each of its (target, shard)s (a later shard clears only its own shard).
  */
 function unfinished(parts: readonly RunPart[], flag: (part: RunPart) => boolean): boolean {
   const finished = (p: RunPart) => !p.run.partial && !p.run.interrupted;
-  return parts.some((part) => flag(part) && !slotsOf(part).every((slot) => parts.some((later) => later !== part && finished(later) && partOrder(part, later) < 0 && covers(later, slot))));
+  return parts.some((part) => {
+    const later = parts.filter((p) => p !== part && finished(p) && partOrder(part, p) < 0);
+    return flag(part) && !slotsOf(part).every((slot) => reran(later, slot));
+  });
 }
 
 /**
@@ -111,8 +131,9 @@ export function runInfos<P extends RunPart>(parts: readonly P[]): { runs: Histor
   const byId = new Map<string, P[]>();
   for (const part of parts) byId.set(part.run.id, [...(byId.get(part.run.id) ?? []), part]);
   const groups = [...byId.entries()].flatMap(([id, all]) => {
-    const split = splitReusedId(all) as P[][];
-    return split.map((group) => ({ id, group, reused: split.length > 1 }));
+    const split = splitReusedId(all);
+    // Reused only where runs of one CI key (or of none) were cut apart: runs told apart by their CI run ids are not.
+    return split.map(({ parts: group, key }) => ({ id, group: group as P[], reused: split.filter((r) => r.key === key).length > 1 }));
   });
   const runs = groups.map(({ id, group: parts, reused }) => {
     const shards = shardCoverage(parts);

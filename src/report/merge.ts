@@ -72,7 +72,7 @@ export function incompleteness(matrices: readonly Matrix[]): string[] {
 }
 
 /** The parts of a run that every shard of it shares. */
-const SHARED = ['models', 'checks', 'filters', 'targets', 'planned models', 'planned checks', 'harness version', 'judged against'] as const;
+const SHARED = ['models', 'checks', 'filters', 'targets', 'planned models', 'planned checks', 'harness version', 'judged against', 'CI run'] as const;
 
 /**
  * What a run selected and planned, as sets: the models, checks and filters it was given, the targets it ran, and
@@ -93,6 +93,8 @@ function selectionOf(m: Matrix): Record<(typeof SHARED)[number], string[]> {
     'harness version': [m.run.harnessVersion],
     // Expectations, catalog and --repeat (older files do not say: compared only when both do, see below).
     'judged against': m.run.judging ? Object.entries(m.run.judging).map(([what, digest]) => `${what} ${digest ?? 'none'}`) : [],
+    // A nightly's shard and a PR's under one fixed --run-id are two runs (the attempt differs within one: a re-run).
+    'CI run': m.run.ci ? [`${m.run.ci.system} ${m.run.ci.runId}`] : [],
   };
 }
 
@@ -101,7 +103,7 @@ function selectionDifference(a: Matrix, b: Matrix, names: [string, string]): str
   const x = selectionOf(a);
   const y = selectionOf(b);
   for (const field of SHARED) {
-    if (field === 'judged against' && (!a.run.judging || !b.run.judging)) continue;
+    if ((field === 'judged against' && (!a.run.judging || !b.run.judging)) || (field === 'CI run' && (!a.run.ci || !b.run.ci))) continue;
     const onlyA = x[field].filter((v) => !y[field].includes(v));
     const onlyB = y[field].filter((v) => !x[field].includes(v));
     if (!onlyA.length && !onlyB.length) continue;
@@ -134,7 +136,7 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
       const difference = selectionDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]);
       if (difference) {
         throw refuse(
-          `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites, expectations, --repeat and harness version (only --shard differs); run the odd shard again with the others'`,
+          `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites, expectations, --repeat and harness version, in one CI run (only --shard differs); run the odd shard again with the others'`,
         );
       }
     }
@@ -207,7 +209,8 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
   const vanishedModels = vanished('vanishedModels');
   const newChecks = ids('newChecks');
   const vanishedChecks = vanished('vanishedChecks');
-  const notSelected = { ...notCompared(matrices, merged, { models: [...newModels, ...vanishedModels], checks: [...newChecks, ...vanishedChecks] }), ...(all.some((c) => c.notSelected?.byShard) ? { byShard: true as const } : {}) };
+  const { byShard, ...unCompared } = notCompared(matrices, { models: [...newModels, ...vanishedModels], checks: [...newChecks, ...vanishedChecks] });
+  const notSelected = { ...unCompared, ...(byShard || all.some((c) => c.notSelected?.byShard) ? { byShard: true as const } : {}) };
   return {
     baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: all.map((c) => c.baseline.finishedAt).sort().at(-1)! },
     newFailures: changes('newFailures'),
