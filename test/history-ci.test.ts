@@ -76,3 +76,22 @@ describe('runs told apart by CI identity', () => {
     expect(both.runs.map((r) => r.partial)).toEqual([false]);
   });
 });
+
+describe('a later attempt within the run', () => {
+  it('"Re-run all jobs" hours later that hits an outage: one run, and its errors are named (not hidden behind attempt 1)', () => {
+    const report = build([
+      fileOf('n', '2026-11-20T00:00:00.000Z', { ci: gh('700', 1), shard: '1/2' }),
+      fileOf('n', '2026-11-20T00:01:00.000Z', { ci: gh('700', 1), shard: '2/2' }),
+      fileOf('n', '2026-11-20T03:00:00.000Z', { ci: gh('700', 2), shard: '1/2', down: true }),
+      fileOf('n', '2026-11-20T03:01:00.000Z', { ci: gh('700', 2), shard: '2/2', down: true }),
+    ]);
+    expect(report.runs).toHaveLength(1);
+    expect(report.recent.errors.map((e) => e.model).sort()).toEqual(['m1', 'm2']);
+  });
+
+  it('a GitHub file with no attempt recorded is no GitLab retry: a repeated slot is another run', () => {
+    const noAttempt: Ci = { system: 'github', runId: '1' };
+    const report = build([fileOf('n', '2026-11-20T00:00:00.000Z', { ci: noAttempt }), fileOf('n', '2026-11-20T10:00:00.000Z', { ci: noAttempt, down: true })]);
+    expect(report.runs).toHaveLength(2);
+  });
+});

@@ -215,13 +215,16 @@ describe('forged run files', () => {
       expect(report.runs.map((r) => r.files.length)).toEqual([2, 1]);
       expect(report.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.changes).toEqual([]);
     }
-    // The other way round, the attempt that errored is the later (within the hour of a whole copy): it observed nothing, so the earlier observation stays.
+    // The other way round, the attempt that errored is the later: the latest the run saw of the cell is an outage, and
+    // "Errors now" names it (no change is read: an error is no change point).
     failed.run.startedAt = before.run.startedAt.replace(/T02:\d\d/, 'T02:59');
     failed.run.ci = gh(2);
     const first = structuredClone(before);
     first.run.ci = gh(1);
     const later = await reportOf(await folderOf('rerun-failed-last', [[failed, 'bbbbbbbbbbbb'], [first, 'aaaaaaaaaaaa'], [after, 'aaaaaaaaaaaa']]), 0);
-    expect(later.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!.segments.map((g) => g.status)).not.toContain('error');
+    const cell = later.cells.find((c) => c.model === 'm1' && c.check === 'path-prefix')!;
+    expect(cell.segments.map((g) => g.status)).toContain('error');
+    expect(cell.changes).toEqual([]);
     // A later attempt that observed something else is the run's.
     const changed = structuredClone(before);
     changed.run.startedAt = failed.run.startedAt;

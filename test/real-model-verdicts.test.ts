@@ -48,6 +48,9 @@ describe('the budget rule both ways, and thinking in the text', () => {
     expect(await judged('The image is green, a calm shade that')).toBe('inconclusive');
     expect(await judged('Green')).toBe('pass');
     expect(await judged('Blue.')).toBe('pass');
+    // Two words cut short are no bare colour: "green or" was on its way to "green or blue", "maybe red" to anything.
+    expect(await judged('green or')).toBe('inconclusive');
+    expect(await judged('maybe red')).toBe('inconclusive');
     expect((await judgeOn('images.seen.chat', 'images.chat', 'chat-completions', [answeredWith(at, { json: chatAnswer('Blue.', 'length', limit) })])).observed).toBe('not-seen');
   });
 
@@ -62,6 +65,11 @@ describe('the budget rule both ways, and thinking in the text', () => {
     const at = await caseStep('probe.chat');
     const leaked = answeredWith(at, { json: chatAnswer('<think>The user wants OK.</think>OK', 'stop', 9) });
     expect((await judgeOn('reasoning.chat-field', 'probe.chat', 'chat-completions', [leaked])).observed).toBe('none');
+    // An empty block (thinking off) or reasoning_tokens 0 says the model did not reason: nothing to blame the endpoint for.
+    const empty = answeredWith(at, { json: chatAnswer('<think>\n\n</think>\n\nOK', 'stop', 3) });
+    expect((await judgeOn('reasoning.chat-field', 'probe.chat', 'chat-completions', [empty])).status).toBe('inconclusive');
+    const zero = { ...chatAnswer('<think>x</think>OK', 'stop', 3), usage: { prompt_tokens: 1, completion_tokens: 3, total_tokens: 4, completion_tokens_details: { reasoning_tokens: 0 } } };
+    expect((await judgeOn('reasoning.chat-field', 'probe.chat', 'chat-completions', [answeredWith(at, { json: zero })])).status).toBe('inconclusive');
   });
 
   it('a cut run: a conformant reading that misses the expected deviation is skipped, not a fail; a deviation read stands', () => {

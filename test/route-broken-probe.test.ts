@@ -58,12 +58,12 @@ describe('path-prefix with a probe that did not answer', () => {
     expect(wrongRoute.reason).toMatch(/not every probe was answered \(probe\.chat: HARNESS_SERVER_ERROR\)/);
   });
 
-  it('errors.wrong-route: a wrong route that hangs, of a probe that answered, is said but not an error (gemma-4 on Mantle never answers one)', async () => {
+  it('errors.wrong-route: a wrong route that hung, of a probe that answered, was not read: error, never a pass on the others', async () => {
     // gemma-3-27b is served on /v1: its chat wrong route is /openai/v1, which breaks here; Responses' wrong routes answer.
     const results = await checkModel(breaking((request) => request.path === '/openai/v1/chat/completions', 'HARNESS_TIMEOUT'), 'google.gemma-3-27b-it', { checks: ['errors.wrong-route'] });
     const wrongRoute = results.get('errors.wrong-route')!;
-    expect(wrongRoute.status, wrongRoute.reason).toBe('pass');
-    expect(wrongRoute.reason).toMatch(/not read: \/openai\/v1\/chat\/completions: HARNESS_TIMEOUT/);
+    expect(wrongRoute.status, wrongRoute.reason).toBe('error');
+    expect(wrongRoute.reason).toMatch(/not every wrong route answered \(\/openai\/v1\/chat\/completions: HARNESS_TIMEOUT\)/);
   });
 
   it('errors.wrong-route: a deviation read on one API is a fail, whatever broke on the other', async () => {

@@ -100,10 +100,14 @@ const wrongRoute: CheckDefinition = {
       const what = brokenProbes.map((o) => (o.kind === 'error' ? `${o.caseId}: ${o.error.code}` : o.caseId)).join(', ');
       return unobserved(input, `${refusals.length} wrong-route answer(s) read, all OpenAI envelopes, but not every probe was answered (${what})`, evidence);
     }
-    // A wrong route of an answered probe that hangs or answers a gateway's 5xx is said, not made an error: some do so
-    // on every run (gemma-4-31b's /v1/responses gave no answer within 60 s, MANTLE.md), and the check would never read.
-    const unreadRoutes = broken.length ? `; not read: ${broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}`}`).join(', ')}` : '';
-    const detail = bad.length ? bad.map((b) => `${b.ex.request.path} ${b.ex.response!.status}: ${b.problems.join(', ')}`).join('; ') : `${refusals.length} wrong-route answer(s), all OpenAI envelopes${unreadRoutes}`;
+    // A wrong route of an answered probe that hung or answered a gateway's 5xx was not read either: never a pass on
+    // the others. (gemma-4-31b's /v1/responses gave no answer within 60 s on Mantle, MANTLE.md: that model's cell
+    // reads error, an infrastructure reading of what may be its endpoint's behaviour, until a source says which.)
+    if (bad.length === 0 && broken.length > 0) {
+      const what = broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}`}`).join(', ');
+      return unobserved(input, `${refusals.length} wrong-route answer(s) read, all OpenAI envelopes, but not every wrong route answered (${what})`, evidence);
+    }
+    const detail = bad.length ? bad.map((b) => `${b.ex.request.path} ${b.ex.response!.status}: ${b.problems.join(', ')}`).join('; ') : `${refusals.length} wrong-route answer(s), all OpenAI envelopes`;
     return judge(wrongRoute, input, bad.length ? 'nonconformant' : 'conformant', evidence, detail);
   },
 };

@@ -110,7 +110,7 @@ function seenCheck(api: ImageApi): CheckDefinition {
       // Cut by its budget, an answer had not reached what it would say, whichever colour it named so far ("let me check
       // whether it is green" is no more seen than "maybe red" is not): only a bare colour, the whole answer asked for, stands.
       const spent = budgetSpent(body, limitOf(request));
-      const bare = /^\W*[a-z]+(?:[\s-][a-z]+)?\W*$/i.test(text);
+      const bare = /^\W*[a-z]+\W*$/i.test(text);
       if (spent && !(bare && said.size > 0)) return inconclusive(input, `${spent}, before the answer was complete; it says ${quoted}${said.size ? ` (names ${[...said].join(', ')} so far)` : ''}`, evidence);
       if (said.has(colour) && others.length === 0) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
       // Naming its colour among others ("green or blue", "green, blue and red") says nothing about which it saw.

@@ -36,7 +36,7 @@ function runOptions(command: Command): Command {
     .addOption(withDefault('--checks <ids>', 'check ids or prefixes like stream.*, comma separated', 'all'))
     .addOption(withDefault('--suites <dir>', 'folder of *.suite.yaml files', './suites, else the bundled suites'))
     .addOption(withDefault('--catalog <file>', 'model catalog', '<--suites>/models.yaml; without --suites ./suites/models.yaml, else the bundled catalog'))
-    .addOption(withDefault('--expectations <file>', 'reviewed expectations', 'expectations.yaml of --suites, else of ./suites, else the bundled one, when present'))
+    .addOption(withDefault('--expectations <file>', 'reviewed expectations', 'with --suites: its expectations.yaml, when present; without: ./suites/expectations.yaml when it is a file, else the bundled one while the catalog is the bundled one'))
     .option('--no-expectations', 'ignore the expectations file: judge against the catalog and the references only')
     .option('--baseline <matrix.json>', 'compare with an earlier run; exit 1 on any new failure')
     .addOption(withDefault('--fixtures <dir>', 'fixtures root for record and replay', './fixtures, else the bundled fixtures'))
@@ -70,7 +70,7 @@ const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0    nothing gates',
   '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run (a model list not read whole included) or an incomplete merge, a new failure since --baseline, or a record run that kept previous fixtures because the endpoint failed (run, merge, and report of a saved run, its gate recomputed); compare: something regressed or the newer run did not finish; catalog --check: a finding on a catalog that loads; catalog diff: a new id listed, or a model list not read whole',
-  '  2    usage or configuration error (bad flag, bad suite/catalog/expectations file, with file:line:col; a bad matrix.json, with the file and the JSON path of the first bad field), missing or rejected credentials, unreachable endpoint; nothing was sent (or only the one preflight request), except when the credentials are rejected mid-run (a key that expired or was revoked): the run stops there and its partial matrix is written',
+  '  2    usage or configuration error (bad flag, bad suite/catalog/expectations file, with file:line:col; a bad matrix.json, with the file and the JSON path of the first bad field), missing or rejected credentials, unreachable endpoint; nothing was sent (or only the one preflight request), except when the credentials are rejected mid-run (a key that expired or was revoked): the run stops there and its partial matrix is written (the console names the partial reports and says their gate is not the exit code)',
   '  3    the harness itself broke (a bug: please report it with the command line)',
   '  130  interrupted with Ctrl-C or SIGTERM; once the run has started, the partial matrix was written and its gate says interrupted (report of that matrix exits 130 too); before that (files, model lists, the credentials check) no reports are written',
 ].join('\n');
@@ -111,7 +111,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .description('check suites and catalog and exit (2 on any problem, with file:line:col)')
     .addOption(withDefault('--suites <dir>', 'folder of *.suite.yaml files', './suites, else the bundled suites'))
     .addOption(withDefault('--catalog <file>', 'model catalog', '<--suites>/models.yaml; without --suites ./suites/models.yaml, else the bundled catalog'))
-    .addOption(withDefault('--expectations <file>', 'expectations file', 'expectations.yaml of --suites, else of ./suites, else the bundled one, when present'))
+    .addOption(withDefault('--expectations <file>', 'expectations file', 'with --suites: its expectations.yaml, when present; without: ./suites/expectations.yaml when it is a file, else the bundled one while the catalog is the bundled one'))
     .action(async (flags: { suites?: string; catalog?: string; expectations?: string }) => {
       await (await import('./validate-command.ts')).validateCommand(flags, io);
     });

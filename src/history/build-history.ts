@@ -153,7 +153,7 @@ export class HistoryBuilder {
    * Every series' state in each of its target's runs, in one pass over the parts: a grid of state numbers (-1: no
    * result), one row per series as long as its target's list of runs. Of files of one run that both have a cell (a
    * duplicate upload, a CI job re-run under the same run id), the one that started last is the run's (#inRunOrder),
-   * unless it observed nothing where an earlier one observed.
+   * unless it skipped a cell an earlier one observed (a later attempt's error is kept: the outage is what it saw).
    */
   #grid(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, targets: ReadonlyMap<string, number[]>, runs: readonly HistoryRunInfo[]): { grid: GridRow[]; gating: Uint8Array[] } {
     const positions = new Map<string, Int32Array>();
@@ -180,9 +180,10 @@ export class HistoryBuilder {
         if (position < 0) continue;
         const cell = offsets[series]! + position;
         const state = part.cells[i + 1]!;
-        // A later attempt's cell that observed nothing (an outage's error, a skip) does not hide an earlier attempt's
-        // observation of the same run: nothing observed is lost (OBSERVED: the statuses the gate counts as observed).
-        if (grid[cell]! >= 0 && isObserved(this.#states[grid[cell]!]!.status) && !isObserved(this.#states[state]!.status)) continue;
+        // A later attempt's skip does not hide an earlier attempt's observation of the same run; its error does: the
+        // latest the run saw of the cell is an outage, which "Errors now" must name (an error is no change point, so
+        // nothing reads as changed). OBSERVED: the statuses the gate counts as observed.
+        if (grid[cell]! >= 0 && isObserved(this.#states[grid[cell]!]!.status) && this.#states[state]!.status === 'skipped') continue;
         grid[cell] = state;
         gated[cell] = gating.has(i / 2) ? 1 : 0;
       }

@@ -102,7 +102,7 @@ function splitReusedId(parts: readonly RunPart[]): { parts: RunPart[]; key: stri
     const duplicate = (p: RunPart) => key !== '' && p.run.startedAt === part.run.startedAt;
     // A GitLab retry keeps the pipeline id and records no attempt: within the window, its file of a slot is the retry's
     // (read after the earlier one, by start). Only an attempt that repeats itself, or no CI at all, is another run.
-    const retry = part.run.ci !== undefined && part.run.ci.attempt === undefined;
+    const retry = part.run.ci?.system === 'gitlab';
     const repeats = (p: RunPart) => !retry && p.run.ci?.attempt === attempt && !duplicate(p) && slotsOf(part).some((slot) => covers(p, slot));
     const fits = current !== undefined && start - current.first <= RUN_ID_WINDOW_MS && !current.parts.some(repeats);
     if (fits) current.parts.push(part);
