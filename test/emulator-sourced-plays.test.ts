@@ -13,7 +13,7 @@ import { catalogEmulator } from './helpers/harness.ts';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
-  emulator = await catalogEmulator({}, { port: 48131 });
+  emulator = await catalogEmulator();
 });
 afterAll(async () => {
   await emulator.close();

@@ -5,6 +5,7 @@
  * 11 characters each (no value held a piece). Each is closed, in the fixture, matrix.json's evidence and junit.xml,
  * and ordinary hex and headers are left alone.
  */
+import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -154,7 +155,8 @@ describe('a SigV4 record run against a gateway that echoes the request\'s header
   const signatures: string[] = [];
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fxsig-'));
-    emulator = await catalogEmulator({}, { port: 48870 });
+    // Port 0: a fixed port in the ephemeral range collides with another test's port-0 server now and then.
+    emulator = await catalogEmulator();
     const upstream = new URL(emulator.url);
     // Forwards to the emulator and adds the echoes the review's server sent.
     proxy = createServer((req, res) => {
@@ -168,7 +170,7 @@ describe('a SigV4 record run against a gateway that echoes the request\'s header
       });
       req.pipe(up);
     });
-    await new Promise<void>((resolve) => proxy.listen(48871, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   });
   afterAll(async () => {
     await new Promise<void>((resolve) => proxy.close(() => resolve()));
@@ -179,7 +181,7 @@ describe('a SigV4 record run against a gateway that echoes the request\'s header
   it('stores and reports no 12 characters in a row of any signature or of the session token', async () => {
     const fixtures = join(dir, 'fixtures');
     const reports = join(dir, 'reports');
-    const run = await cli(['run', '--mode', 'record', '--auth', 'sigv4', '--endpoint', 'http://127.0.0.1:48871', '--region', 'us-east-1', '--models', 'openai.gpt-oss-20b', '--checks', 'api.*,path-prefix', '--fixtures', fixtures, '--report-dir', reports, '--plain'], ENV);
+    const run = await cli(['run', '--mode', 'record', '--auth', 'sigv4', '--endpoint', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, '--region', 'us-east-1', '--models', 'openai.gpt-oss-20b', '--checks', 'api.*,path-prefix', '--fixtures', fixtures, '--report-dir', reports, '--plain'], ENV);
     expect(run.code, run.stderr).toBe(0);
     expect(signatures.length).toBeGreaterThan(0);
     const written = ((await allText(fixtures)) + (await allText(reports)) + run.stdout + run.stderr).toLowerCase();
