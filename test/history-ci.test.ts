@@ -89,6 +89,23 @@ describe('a later attempt within the run', () => {
     expect(report.recent.errors.map((e) => e.model).sort()).toEqual(['m1', 'm2']);
   });
 
+  it('a later attempt that errored does not erase a regression or a fix the earlier attempt saw, nor a duplicate upload', () => {
+    const night = (at: string, ci: Ci, cell: HistoryCell) => {
+      const file = fileOf('n', at, { ci });
+      file.cells['t/m1'] = { c1: cell };
+      return file;
+    };
+    const failing: HistoryCell = { status: 'fail', observed: 'string', gating: true };
+    // Night 1 passes; night 2's attempt 1 fails (a regression), its attempt 2 errors: the regression stays, dated night 2.
+    const regression = build([night('2026-11-19T00:00:00.000Z', gh('1', 1), pass), night('2026-11-20T00:00:00.000Z', gh('2', 1), failing), night('2026-11-20T03:00:00.000Z', gh('2', 2), outage)]);
+    const cell = regression.cells.find((c) => c.model === 'm1')!;
+    expect(cell.changes.map((c) => c.date)).toEqual(['2026-11-20']);
+    // The same attempt uploaded twice (one start), one copy errored: the observation stands whichever name sorts last.
+    const copy = fileOf('n', '2026-11-20T00:00:00.000Z', { ci: gh('3', 1), down: true });
+    const whole = fileOf('n', '2026-11-20T00:00:00.000Z', { ci: gh('3', 1) });
+    for (const order of [[whole, copy], [copy, whole]]) expect(build(order).recent.errors).toEqual([]);
+  });
+
   it('a GitHub file with no attempt recorded is no GitLab retry: a repeated slot is another run', () => {
     const noAttempt: Ci = { system: 'github', runId: '1' };
     const report = build([fileOf('n', '2026-11-20T00:00:00.000Z', { ci: noAttempt }), fileOf('n', '2026-11-20T10:00:00.000Z', { ci: noAttempt, down: true })]);

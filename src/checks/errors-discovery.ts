@@ -105,7 +105,7 @@ const wrongRoute: CheckDefinition = {
     // reads error, an infrastructure reading of what may be its endpoint's behaviour, until a source says which.)
     if (bad.length === 0 && broken.length > 0) {
       const what = broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}`}`).join(', ');
-      return unobserved(input, `${refusals.length} wrong-route answer(s) read, all OpenAI envelopes, but not every wrong route answered (${what})`, evidence);
+      return unobserved(input, `${refusals.length} wrong-route answer(s) read, all OpenAI envelopes, but not every wrong route answered (${what})`, [...broken.map(({ caseId, ex }) => evidenceOf(caseId, ex)), ...evidence]);
     }
     const detail = bad.length ? bad.map((b) => `${b.ex.request.path} ${b.ex.response!.status}: ${b.problems.join(', ')}`).join('; ') : `${refusals.length} wrong-route answer(s), all OpenAI envelopes`;
     return judge(wrongRoute, input, bad.length ? 'nonconformant' : 'conformant', evidence, detail);

@@ -23,6 +23,18 @@ import { LATENCY_FIELDS, RunDigester, type RunDigest } from './run-digest.ts';
 /** Whether a cell's status observed it (CellState's `absent` did not). */
 const isObserved = (status: CellState['status']): boolean => status !== 'absent' && OBSERVED.has(status);
 
+/**
+ * The latest observed state of a row before `position` (-1: none, the row's first run: nothing seen before to lose), to
+ * tell a repeated observation from a new one.
+ */
+function lastObserved(grid: Int32Array, offset: number, position: number, states: readonly CellState[]): number {
+  for (let p = position - 1; p >= 0; p--) {
+    const state = grid[offset + p]!;
+    if (state >= 0 && isObserved(states[state]!.status)) return state;
+  }
+  return -1;
+}
+
 interface Part {
   file: string;
   run: HistoryRun['run'];
@@ -153,7 +165,7 @@ export class HistoryBuilder {
    * Every series' state in each of its target's runs, in one pass over the parts: a grid of state numbers (-1: no
    * result), one row per series as long as its target's list of runs. Of files of one run that both have a cell (a
    * duplicate upload, a CI job re-run under the same run id), the one that started last is the run's (#inRunOrder),
-   * unless it skipped a cell an earlier one observed (a later attempt's error is kept: the outage is what it saw).
+   * unless it skipped a cell an earlier one observed, or errored where the earlier one observed something new.
    */
   #grid(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, targets: ReadonlyMap<string, number[]>, runs: readonly HistoryRunInfo[]): { grid: GridRow[]; gating: Uint8Array[] } {
     const positions = new Map<string, Int32Array>();
@@ -171,7 +183,11 @@ export class HistoryBuilder {
     const grid = new Int32Array(size).fill(-1);
     const gated = new Uint8Array(size);
     const at = this.#series.map((s) => positions.get(s.target));
+    let previous: { part: Part; run: number } | undefined;
     for (const [part, run] of this.#inRunOrder(runOfPart)) {
+      // The same attempt at the same start is one execution uploaded twice: no file of it is the later.
+      const tied = previous?.run === run.index && partOrder(previous.part, part) === 0;
+      previous = { part, run: run.index };
       const gating = new Set(part.gating);
       for (let i = 0; i < part.cells.length; i += 2) {
         const series = part.cells[i]!;
@@ -180,10 +196,16 @@ export class HistoryBuilder {
         if (position < 0) continue;
         const cell = offsets[series]! + position;
         const state = part.cells[i + 1]!;
-        // A later attempt's skip does not hide an earlier attempt's observation of the same run; its error does: the
-        // latest the run saw of the cell is an outage, which "Errors now" must name (an error is no change point, so
-        // nothing reads as changed). OBSERVED: the statuses the gate counts as observed.
-        if (grid[cell]! >= 0 && isObserved(this.#states[grid[cell]!]!.status) && this.#states[state]!.status === 'skipped') continue;
+        // A later attempt's skip never hides an earlier attempt's observation of the same run. Its error does when that
+        // observation only repeated the run before's (the outage is then the news, which "Errors now" names; an error
+        // is no change point, so nothing reads as changed), never when it saw something new (a regression or a fix the
+        // run must keep). OBSERVED: the statuses the gate counts as observed.
+        const earlier = grid[cell]!;
+        if (earlier >= 0 && isObserved(this.#states[earlier]!.status)) {
+          const incoming = this.#states[state]!.status;
+          const before = incoming === 'error' && !tied ? lastObserved(grid, offsets[series]!, position, this.#states) : -1;
+          if (incoming === 'skipped' || (incoming === 'error' && (tied || (before !== -1 && before !== earlier)))) continue;
+        }
         grid[cell] = state;
         gated[cell] = gating.has(i / 2) ? 1 : 0;
       }
