@@ -4,11 +4,10 @@
  * a later attempt's shard clears only its own shard's unfinished mark.
  */
 import { describe, expect, it } from 'vitest';
-import { HistoryBuilder } from '../src/history/build-history.ts';
 import { renderDigest } from '../src/history/history-digest.ts';
-import { HISTORY_RUN_FORMAT, type HistoryCell, type HistoryRun } from '../src/suite/history-schema.ts';
+import type { HistoryCell, HistoryRun } from '../src/suite/history-schema.ts';
+import { buildHistory, twoModelRun } from './helpers/history-files.ts';
 
-const MODELS = ['m1', 'm2'];
 const pass: HistoryCell = { status: 'pass', observed: 'integer' };
 const outage: HistoryCell = { status: 'error', observed: null, gating: true };
 type Ci = NonNullable<HistoryRun['run']['ci']>;
@@ -16,24 +15,10 @@ const gh = (runId: string, attempt: number): Ci => ({ system: 'github', runId, a
 
 /** A file of id `id` started at `at`; shard 1/2 holds m1, 2/2 m2; `down` errors every cell, failing the gate. */
 function fileOf(id: string, at: string, opts: { shard?: string; down?: boolean; partial?: boolean; ci?: Ci } = {}): HistoryRun {
-  const models = opts.shard === '1/2' ? ['m1'] : opts.shard === '2/2' ? ['m2'] : MODELS;
-  const cells: HistoryRun['cells'] = {};
-  for (const m of models) cells[`t/${m}`] = { c1: opts.down ? outage : pass };
-  return {
-    format: HISTORY_RUN_FORMAT,
-    run: { id, startedAt: at, finishedAt: 'x', harnessVersion: '0.1.0', partial: opts.partial ?? false, filtered: false, ...(opts.shard ? { shard: opts.shard } : {}), ...(opts.ci ? { ci: opts.ci } : {}) },
-    targets: [{ id: 't', mode: 'live', region: null, endpointHost: null, sources: ['live'] }],
-    models: MODELS.map((m) => ({ id: m, family: null, inCatalog: true })),
-    checks: [{ id: 'c1', group: 'G', api: null }],
-    cells,
-  };
+  return twoModelRun(id, at, { ...opts, cellOf: () => (opts.down ? outage : pass) });
 }
 
-function build(files: HistoryRun[]) {
-  const builder = new HistoryBuilder();
-  files.forEach((f, i) => builder.add(`f${i}`, f));
-  return builder.build({ last: 10, now: new Date('2027-01-01T00:00:00Z') });
-}
+const build = buildHistory;
 
 describe('runs told apart by CI identity', () => {
   it('a CI re-run days later that hits an outage is a run of its own, and its errors are said', () => {

@@ -5,34 +5,19 @@
  * delayed nightly under one fixed id must not merge.
  */
 import { describe, expect, it } from 'vitest';
-import { HistoryBuilder } from '../src/history/build-history.ts';
 import { renderDigest } from '../src/history/history-digest.ts';
-import { HISTORY_RUN_FORMAT, type HistoryCell, type HistoryRun } from '../src/suite/history-schema.ts';
+import type { HistoryCell, HistoryRun } from '../src/suite/history-schema.ts';
+import { buildHistory, twoModelRun } from './helpers/history-files.ts';
 
-const MODELS = ['m1', 'm2'];
 const fail: HistoryCell = { status: 'fail', observed: 'exponent', gating: true };
 const pass: HistoryCell = { status: 'pass', observed: 'integer' };
 
 /** A file of id `id` started at `at`; shard 1/2 holds m1, 2/2 m2; `failing` makes m1 c1 fail the gate. */
 function fileOf(id: string, at: string, opts: { shard?: string; failing?: boolean; partial?: boolean; ci?: HistoryRun['run']['ci'] } = {}): HistoryRun {
-  const models = opts.shard === '1/2' ? ['m1'] : opts.shard === '2/2' ? ['m2'] : MODELS;
-  const cells: HistoryRun['cells'] = {};
-  for (const m of models) cells[`t/${m}`] = { c1: opts.failing && m === 'm1' ? fail : pass };
-  return {
-    format: HISTORY_RUN_FORMAT,
-    run: { id, startedAt: at, finishedAt: 'x', harnessVersion: '0.1.0', partial: opts.partial ?? false, filtered: false, ...(opts.shard ? { shard: opts.shard } : {}), ...(opts.ci ? { ci: opts.ci } : {}) },
-    targets: [{ id: 't', mode: 'live', region: null, endpointHost: null, sources: ['live'] }],
-    models: MODELS.map((m) => ({ id: m, family: null, inCatalog: true })),
-    checks: [{ id: 'c1', group: 'G', api: null }],
-    cells,
-  };
+  return twoModelRun(id, at, { ...opts, cellOf: (m) => (opts.failing && m === 'm1' ? fail : pass) });
 }
 
-function build(files: HistoryRun[]) {
-  const builder = new HistoryBuilder();
-  files.forEach((f, i) => builder.add(`f${i}`, f));
-  return builder.build({ last: 10, now: new Date('2027-01-01T00:00:00Z') });
-}
+const build = buildHistory;
 
 describe('one run id on several runs', () => {
   it('a missing shard does not absorb the next night: the night that lost it says so and keeps its failure', () => {
