@@ -168,8 +168,3 @@ export function evidenceOf(caseId: string, exchange: Exchange, excerptText?: str
   return evidence;
 }
 
-/** The exchange of a given step (default: the last one). */
-export function stepExchange(outcome: CompletedOutcome, step?: string): Exchange | undefined {
-  if (step === undefined) return outcome.exchanges.at(-1);
-  return outcome.exchanges.filter((ex) => ex.step === step).at(-1);
-}
