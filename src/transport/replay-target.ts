@@ -6,7 +6,7 @@
  * that is not one, becomes an `error` exchange naming the model, case, request or file and the fix: never a throw,
  * so a broken file can never make its cells look filtered out.
  */
-import { emptyStreamError, isEmptyStream } from './retrying-target.ts';
+import { emptyStreamError, isEmptyStream } from './empty-stream.ts';
 import { shownPath } from '../shown-path.ts';
 import { readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';

@@ -13,7 +13,7 @@ import type { HarnessErrorCode } from '../errors.ts';
 import { bodyText, excerpt, jsonBody } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
 import { isStreamResponse, type Exchange, type ExchangeRequest } from './exchange.ts';
-import { carriesField } from './sse.ts';
+import { emptyStreamError, isEmptyStream } from './empty-stream.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 
@@ -38,7 +38,7 @@ const RETRYABLE_ERRORS: ReadonlySet<HarnessErrorCode> = new Set(['HARNESS_TIMEOU
 export function isRetryable(exchange: Exchange): boolean {
   if (exchange.error) return RETRYABLE_ERRORS.has(exchange.error.code);
   const status = exchange.response?.status ?? 0;
-  return throttled(exchange) || status >= 500 || emptyStream(exchange);
+  return throttled(exchange) || status >= 500 || isEmptyStream(exchange);
 }
 
 /**
@@ -58,17 +58,6 @@ function stalledStream(exchange: Exchange): boolean {
 }
 
 /**
- * A 2xx event stream that ended before it began: nothing, or only keep-alive comments (`: ping`, a proxy's while the
- * upstream queued), no field line. stand-in-answer.ts lets it through as an answer to a streamed request, but an
- * upstream that died before it began looks the same: tried again, and an error (HARNESS_SERVER_ERROR) when every
- * attempt answered so.
- */
-function emptyStream(exchange: Exchange): boolean {
-  const response = exchange.response;
-  return response !== null && response.status >= 200 && response.status < 300 && isStreamResponse(response) && !carriesField(bodyText(response));
-}
-
-/**
  * The HTTP-date forms RFC 9110 allows: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form
  * (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`). Date.parse alone reads "-1" (year -1)
  * and "3600, 10" as dates in the past: no wait at all.
@@ -79,25 +68,6 @@ const HTTP_DATE = [
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d \d{4}$/,
 ];
 
-/**
- * The error of a 2xx event stream that sent no event on every attempt: a load balancer that answers 200 and closes,
- * or an upstream that died before its first byte, looks exactly like it. Judged, it failed every stream check and was
- * recorded over good fixtures. Replay reads an older recording of one the same way (replay-target.ts).
- */
-export function emptyStreamError(exchange: Exchange, attempts: number): Exchange['error'] {
-  const status = exchange.response?.status ?? 0;
-  const comments = exchange.response && bodyText(exchange.response).trim() ? ' (keep-alive comments only)' : '';
-  const on = attempts <= 1 ? 'the only attempt' : `all ${attempts} attempts`;
-  return {
-    code: 'HARNESS_SERVER_ERROR',
-    message: `the endpoint answered ${status} to a streamed request and sent no event on ${on}${comments}: an outage behind a ${status} (a load balancer or an upstream that closed before its first event), not an answer about the model`,
-  };
-}
-
-/** Whether an exchange is a 2xx event stream with no event (exported for replay). */
-export function isEmptyStream(exchange: Exchange): boolean {
-  return !exchange.error && emptyStream(exchange);
-}
 
 /**
  * Delta-seconds or an HTTP-date, in milliseconds; undefined when absent or anything else (the harness's own backoff
@@ -187,7 +157,7 @@ function finalize(exchange: Exchange, attempts: number, waitedMs: number, same: 
         : same && attempts > 1
           ? { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} with the same page on all ${tries}, not an API error: a gateway's page is the same in every outage, so this says nothing about the request (${body || 'empty body'})` }
           : { code: 'HARNESS_SERVER_ERROR', message: attempts > 1 ? `the endpoint answered a 5xx on all ${tries} (the last ${status}); the answers differed: an outage or a blip, not this request` : `the endpoint answered ${status} on all ${tries}` };
-  } else if (!exchange.error && emptyStream(exchange)) {
+  } else if (isEmptyStream(exchange)) {
     result.error = emptyStreamError(exchange, attempts);
   } else if (exchange.error && attempts > 1 && RETRYABLE_ERRORS.has(exchange.error.code)) {
     result.error = { ...exchange.error, message: `${exchange.error.message} (after ${tries})` };
