@@ -56,11 +56,26 @@ export function finalAnswerText(body: Record<string, unknown>): string | undefin
  * closed runs to the end: nothing was answered after it.
  */
 export function withoutThinking(text: string): string {
+  return splitThinking(text).answer;
+}
+
+/** The thinking written into a text, joined (empty when there is none, or only empty blocks). */
+export function thinkingOf(text: string): string {
+  return splitThinking(text).thinking;
+}
+
+function splitThinking(text: string): { thinking: string; answer: string } {
   // A template that opens the thinking itself (Qwen3-Thinking, DeepSeek-R1) sends only its end: what comes before the
   // first </think> with no <think> before it is thinking too.
   const end = text.search(/<\/think>/i);
-  const rest = end >= 0 && !/<think>/i.test(text.slice(0, end)) ? text.slice(end + '</think>'.length) : text;
-  return rest.replace(/<think>[\s\S]*?(?:<\/think>|$)/gi, '').trim();
+  const opened = end >= 0 && !/<think>/i.test(text.slice(0, end));
+  const thought = opened ? [text.slice(0, end)] : [];
+  const rest = opened ? text.slice(end + '</think>'.length) : text;
+  const answer = rest.replace(/<think>([\s\S]*?)(?:<\/think>|$)/gi, (_block, inner: string) => {
+    thought.push(inner);
+    return '';
+  });
+  return { thinking: thought.join('\n').trim(), answer: answer.trim() };
 }
 
 /**

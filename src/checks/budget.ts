@@ -6,7 +6,7 @@
  * model reasons at all, so the harness can give such models room to think.
  */
 import { isRecord } from '../transport/body.ts';
-import { visibleText } from './answer-text.ts';
+import { thinkingOf, visibleText } from './answer-text.ts';
 
 const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
 
@@ -84,9 +84,7 @@ export function showsReasoning(body: Record<string, unknown>): boolean {
   // Thinking written into the answer (`<think>`, a model served without a reasoning parser) is reasoning too: such a
   // model needs room to think, and a field left empty of it is where the endpoint put it.
   // Not an empty block (a hybrid model with thinking off writes `<think></think>`), nor against reasoning_tokens 0.
-  const text = visibleText(body);
-  const block = /<think>([\s\S]*?)(?:<\/think>|$)/i.exec(text)?.[1] ?? (/<\/think>/i.test(text) && !/<think>/i.test(text) ? text.slice(0, text.search(/<\/think>/i)) : '');
-  if (reasoning !== 0 && block.trim().length > 0) return true;
+  if (reasoning !== 0 && thinkingOf(visibleText(body)).length > 0) return true;
   if (Array.isArray(body.output) && body.output.some((item) => isRecord(item) && item.type === 'reasoning')) return true;
   return Array.isArray(body.content) && body.content.some((block) => isRecord(block) && block.type === 'thinking');
 }
