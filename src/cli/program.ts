@@ -101,7 +101,6 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       .addHelpText('after', `\nArguments after -- run the checks on vitest and go to it as they are, e.g. -- --reporter=verbose\n${EXIT_CODES_HELP}\n`),
   ).action(async (filters: string[], flags: RunCommandFlags) => {
     const { runCommand } = await import('./run-command.ts');
-    await noteInputs(flags, io);
     const outcome = await runCommand(filters, { ...flags, vitestArgs }, PROJECT_ROOT, VERSION, io);
     setExit(outcome.exitCode);
   });
@@ -315,14 +314,4 @@ async function catalogOf(flags: { catalog?: string }): Promise<string> {
   if (flags.catalog !== undefined) return flags.catalog;
   const [{ resolveCatalogFile }, { shownPath }] = await Promise.all([import('./input-files.ts'), import('../shown-path.ts')]);
   return shownPath(await resolveCatalogFile({}, '', PROJECT_ROOT));
-}
-
-/** Where the run's suites, catalog and expectations come from, said once when they are not all in one folder. */
-async function noteInputs(flags: { suites?: string; catalog?: string; expectations?: string | false; quiet?: boolean }, io: Io): Promise<void> {
-  if (flags.quiet) return;
-  const { inputsNote, resolveInputFiles } = await import('./input-files.ts');
-  // A flag that names nothing is the run's own error to report, in its order: no note then.
-  const files = await resolveInputFiles(flags, PROJECT_ROOT).catch(() => undefined);
-  const note = files && inputsNote(flags, files, PROJECT_ROOT);
-  if (note) io.err.write(`${note}\n`);
 }

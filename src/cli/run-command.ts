@@ -26,6 +26,7 @@ import { runInProcess, type RunEnd, type RunRequest } from '../run/run-conforman
 import { selectWork } from '../run/selection.ts';
 import { tooShortReason, tooShortToRedact } from '../transport/auth/short-secrets.ts';
 import { removeEarlierReports } from './earlier-reports.ts';
+import { inputsNote } from './input-files.ts';
 import { EXIT } from './project.ts';
 import { guardSetup, InterruptedBeforeRun, type SetupGuard } from './setup-guard.ts';
 import { appendStepSummary } from './step-summary-file.ts';
@@ -69,6 +70,9 @@ export async function runCommand(
   try {
     const selection = await selectionFlags(flags);
     config = await resolveRunConfig(flags, root, version);
+    // Where the suites, catalog and expectations came from, once, when they are not all in one folder.
+    const note = flags.quiet ? undefined : inputsNote(flags, { suitesDir: config.suitesDir, catalogFile: config.catalogFile, ...(config.expectationsFile ? { expectationsFile: config.expectationsFile } : {}) }, root);
+    if (note) io.err.write(`${note}\n`);
     return await prepareAndRun(filters, flags, selection, config, guard, io, onVitest);
   } catch (error) {
     if (!(error instanceof InterruptedBeforeRun) || !config) throw error;
