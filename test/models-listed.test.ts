@@ -160,6 +160,8 @@ describe('catalog diff', () => {
       const unrecorded = await cli(['catalog', 'diff', '--mode', 'replay', '--fixtures', dir, '--target', 'runtime:emulator', '--catalog', catalogFile]);
       // A target with no recordings at all is refused before any list is looked for (cli/unrecorded-targets.ts).
       expect([unrecorded.code, unrecorded.stderr]).toEqual([2, expect.stringContaining('no recordings of target runtime.emulator')]);
+      // It names the flag that was typed: --target, not the --targets it is passed on as.
+      expect(unrecorded.stderr).toMatch(/^HARNESS_USAGE: --target: no recordings/m);
       for (const said of [failing, empty, unrecorded]) expect(said.stderr).not.toMatch(/--models|drop listed/);
     } finally {
       server.close();

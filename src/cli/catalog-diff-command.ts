@@ -6,6 +6,7 @@
  * it could not follow, a cap: a new id may be on the part not read, so a 0 would say "nothing new" unseen), else 0.
  */
 import { ALL_CHECKS } from '../checks/registry.ts';
+import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { readModelLists, type ListAsker } from './model-lists.ts';
@@ -29,10 +30,23 @@ function diffAsker(replay: boolean): ListAsker {
   };
 }
 
+/**
+ * `--target` is given to the run's options as `--targets`: a usage error about it names the flag the user typed
+ * (`--targets: no recordings of target x` would send them looking for a flag they did not give).
+ */
+function asTargetFlag(error: unknown): unknown {
+  if (!(error instanceof HarnessError) || error.code !== 'HARNESS_USAGE' || !error.message.startsWith('--targets:')) return error;
+  return new HarnessError('HARNESS_USAGE', `--target:${error.message.slice('--targets:'.length)}`, { cause: error });
+}
+
 /** Prints (or `--json`) each target's model list against the catalog; exit 1 when a target lists an id the catalog lacks or a list was not read whole. */
 export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, version: string, out: NodeJS.WritableStream): Promise<number> {
   const { target, json, ...rest } = flags;
-  const config = await resolveRunConfig({ mode: 'live', ...rest, ...(target ? { targets: [rest.targets, target].filter(Boolean).join(',') } : {}), models: 'listed' }, root, version);
+  const config = await resolveRunConfig({ mode: 'live', ...rest, ...(target ? { targets: [rest.targets, target].filter(Boolean).join(',') } : {}), models: 'listed' }, root, version).catch(
+    (error: unknown) => {
+      throw target !== undefined && rest.targets === undefined ? asTargetFlag(error) : error;
+    },
+  );
   const catalog = await loadCatalog(config.catalogFile, ALL_CHECKS);
   const lists = await readModelLists(config, catalog.models.map((m) => m.id), diffAsker(config.targets.every((t) => t.mode === 'replay')));
   const targets = lists.map((l) => {
