@@ -12,6 +12,10 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Transformed modules kept on disk between runs (keyed by content): a single file's run went from 7.1 s to 3.5 s
+    // once warm (transform 2.8 s to 0.3 s), and every worker imports the harness faster. In test-output/ (ignored by
+    // git), not node_modules/.vite: a worktree's node_modules is often another checkout's, linked.
+    experimental: { fsModuleCache: true, fsModuleCachePath: 'test-output/.vitest-module-cache' },
     projects: [
       {
         test: {

@@ -27,10 +27,15 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => join(dirname(require.resolve(`${name}/package.json`)), require(`${name}/package.json`).bin[name === 'typescript' ? 'tsc' : name]);
 /** The signals that stop a run, passed on to the children when sent to this process alone. */
 const STOPPING = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+/**
+ * A grace period: `fallback` ms, or what `name` says (test/npm-test-wrapper.test.ts shortens them, as it puts stand-ins
+ * in the place of the commands: its runs waited out 4 s of grace each; nothing else sets these).
+ */
+const graceMs = (name, fallback) => (/^\d+$/.test(process.env[name] ?? '') ? Number(process.env[name]) : fallback);
 /** How long the group's own signal has to end the children before this process passes it on. */
-const GROUP_GRACE_MS = 1_000;
+const GROUP_GRACE_MS = graceMs('MANTLE_WRAPPER_GROUP_GRACE_MS', 1_000);
 /** How long what the children started has to end after them before it is killed. */
-const KILL_GRACE_MS = 3_000;
+const KILL_GRACE_MS = graceMs('MANTLE_WRAPPER_KILL_GRACE_MS', 3_000);
 
 /** `pid`'s state, parent and start time from /proc (Linux), or undefined. The start time tells a reused pid apart. */
 function statOf(pid) {

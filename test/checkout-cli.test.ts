@@ -17,7 +17,8 @@ import { ROOT } from './helpers/harness.ts';
 
 /**
  * The stand-in build: counts its runs, fails when told to, and writes a bin.js that prints its arguments and exits
- * with the code its first argument names (`exit=N`), tagged with the build's number; `late MS` first waits, then
+ * with the code its first argument names (`exit=N`), tagged with the build's number; `late FILE` first waits until
+ * FILE exists (the test makes it once the rebuild is done: no fixed sleep that a slow rebuild could outlast), then
  * imports a module of its own build (as the CLI loads a chunk when it needs it).
  */
 const STAND_IN_BUILD = `
@@ -34,7 +35,12 @@ writeFileSync(join(process.argv[2], 'late.js'), 'export const build = ' + build 
 writeFileSync(join(process.argv[2], 'cli/bin.js'), \`
 const args = process.argv.slice(2);
 if (args[0] === 'late') {
-  await new Promise((resolve) => setTimeout(resolve, Number(args[1])));
+  const { existsSync } = await import('node:fs');
+  // Never for ever: a test that failed before it said go leaves no process behind.
+  for (let waited = 0; !existsSync(args[1]); waited += 20) {
+    if (waited > 30000) process.exit(9);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const { build } = await import('../late.js');
   process.stdout.write('late module of build ' + build + '\\\\n');
 }
@@ -156,32 +162,34 @@ describe('the checkout CLI (npm run conformance)', () => {
   });
 
   /**
-   * A checkout with one build and a command started from it that loads a module of its build `ms` later; resolved
-   * once the command holds its lease. `ended` checks that it ran, start to end, from build 1.
+   * A checkout with one build and a command started from it that loads a module of its build once told to; resolved
+   * once the command holds its lease. `ended` tells it to go on, and checks that it ran, start to end, from build 1.
    */
-  async function runningFromFirstBuild(ms: number) {
+  async function runningFromFirstBuild() {
     const root = await checkout();
     await launch(root, ['run']);
     const [first] = await folders(root);
-    const running = launch(root, ['late', String(ms)]);
+    const go = join(root, 'go');
+    const running = launch(root, ['late', go]);
     await untilLeased(root, first!);
     const ended = async () => {
+      await writeFile(go, '');
       const late = await running;
       expect(late.code, late.stderr).toBe(0);
-      expect(late.stdout).toBe(`late module of build 1\nbuild 1: late ${ms}\n`);
+      expect(late.stdout).toBe(`late module of build 1\nbuild 1: late ${go}\n`);
     };
     return { root, first: first!, ended };
   }
 
   it('a command still running from a build keeps loading its own modules while another builds a newer one', async () => {
-    const { root, ended } = await runningFromFirstBuild(1500);
+    const { root, ended } = await runningFromFirstBuild();
     await writeFile(join(root, 'src/errors.ts'), 'export const A = 2;\n');
     expect((await launch(root, ['run'])).stdout).toBe('build 2: run\n');
     await ended();
   });
 
   it('a build a running command holds is not removed, however old and however many builds came after it', async () => {
-    const { root, first: held, ended } = await runningFromFirstBuild(2500);
+    const { root, first: held, ended } = await runningFromFirstBuild();
     const dir = buildsDir(root);
     const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
     await utimes(join(dir, held), twoDaysAgo, twoDaysAgo);

@@ -80,10 +80,22 @@ interface Wrapped {
 
 /**
  * The wrapper's environment: the stand-ins with `tsc` and `vitest` behaviours, reporting into `dir`; as `npm test`
- * starts it (npm_lifecycle_event set) unless `byNpm` is false.
+ * starts it (npm_lifecycle_event set) unless `byNpm` is false. Its grace periods are shorter than its own (1 s for a
+ * group's signal, 3 s before what is left is killed): what the tests see is that each is waited out and then acted on,
+ * not how long it is; every run waited out the full ones.
  */
-function standInEnv(dir: string, tsc: string, vitest: string, byNpm = true): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, MANTLE_WRAPPER_TSC: standIn, MANTLE_WRAPPER_VITEST: standIn, STAND_IN_DIR: dir, STAND_IN_CACHE: CACHE, STAND_IN_TSC: tsc, STAND_IN_VITEST: vitest };
+function standInEnv(dir: string, tsc: string, vitest: string, byNpm = true, killGraceMs = 600): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MANTLE_WRAPPER_TSC: standIn,
+    MANTLE_WRAPPER_VITEST: standIn,
+    MANTLE_WRAPPER_GROUP_GRACE_MS: '300',
+    MANTLE_WRAPPER_KILL_GRACE_MS: String(killGraceMs),
+    STAND_IN_DIR: dir,
+    STAND_IN_CACHE: CACHE,
+    STAND_IN_TSC: tsc,
+    STAND_IN_VITEST: vitest,
+  };
   if (byNpm) env.npm_lifecycle_event = 'test';
   else delete env.npm_lifecycle_event;
   return env;
@@ -193,9 +205,10 @@ describe('npm test (.ci/test.mjs)', () => {
   });
 
   it.concurrent('a signal that comes after both commands ended is not waited on: the wrapper still ends', async () => {
-    // vitest killed outright, its stubborn grandchild swept (3 s to end before it is killed), a SIGTERM meanwhile.
+    // vitest killed outright (0.6 s after its grandchild started), its stubborn grandchild swept (1.5 s to end before
+    // it is killed), a SIGTERM meanwhile (1 s after the grandchild started).
     const dir = await mkdtemp(join(root, 'late-'));
-    const child = spawn(process.execPath, [join(ROOT, '.ci/test.mjs')], { env: standInEnv(dir, 'pass', 'selfkill'), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const child = spawn(process.execPath, [join(ROOT, '.ci/test.mjs')], { env: standInEnv(dir, 'pass', 'selfkill', true, 1_500), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     child.stderr.resume();
     const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {

@@ -4,6 +4,7 @@
  * judges what the earlier run saw. Live, the same stall is still `stalled`.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +13,6 @@ import type { Matrix } from '../src/report/matrix.ts';
 import type { RunningEmulator } from '../src/emulator/server.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
 
-const EMULATOR_PORT = 48610;
-const PROXY_PORT = 48611;
 const MODEL = 'qwen.qwen3-32b';
 
 /** Forwards everything; a streamed request gets the upstream's head and half its body, then nothing. */
@@ -36,7 +35,8 @@ async function stallingProxy(upstream: string): Promise<Server> {
     });
     out.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(PROXY_PORT, '127.0.0.1', resolve));
+  // Port 0: a fixed port collided with other processes on the machine (EADDRINUSE failed the whole file).
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
 }
 
@@ -44,6 +44,7 @@ describe('a record run whose streams stall on the way', () => {
   let dir: string;
   let emulator: RunningEmulator;
   let proxy: Server;
+  const proxyUrl = () => `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   const run = (url: string, mode: string, reports: string) =>
     cli(['run', '--mode', mode, ...(url ? ['--endpoint', url] : []), '--target-name', 'stall', '--auth', 'none', '--models', MODEL, '--checks', 'stream.*', '--fixtures', join(dir, 'fixtures'), '--report-dir', join(dir, reports), '--retries', '0', '--timeout', '4000', '--idle-timeout', '300', '--plain']);
   const streamFixtures = async () => {
@@ -55,7 +56,7 @@ describe('a record run whose streams stall on the way', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'record-stall-'));
-    emulator = await catalogEmulator({}, { port: EMULATOR_PORT });
+    emulator = await catalogEmulator();
     proxy = await stallingProxy(emulator.url);
   }, 60_000);
   afterAll(async () => {
@@ -71,7 +72,7 @@ describe('a record run whose streams stall on the way', () => {
     const before = await streamFixtures();
     expect(before.size).toBeGreaterThan(0);
 
-    const stalled = await run(`http://127.0.0.1:${PROXY_PORT}`, 'record', 'stalled');
+    const stalled = await run(proxyUrl(), 'record', 'stalled');
     expect(stalled.code, stalled.stderr).toBe(1);
     // The cases that did not stream were recorded again (their times changed); the streamed ones were kept.
     expect(await streamFixtures()).toEqual(before);
@@ -87,7 +88,7 @@ describe('a record run whose streams stall on the way', () => {
     expect((await cells('replay')).filter((c) => streamed.has(c.check)).map((c) => c.observed)).toEqual([...streamed].map(() => 'conformant'));
 
     // Live, a stall is a verdict.
-    const live = await run(`http://127.0.0.1:${PROXY_PORT}`, 'live', 'live');
+    const live = await run(proxyUrl(), 'live', 'live');
     expect((await cells('live')).map((c) => c.observed)).toContain('stalled');
   }, 120_000);
 });

@@ -105,13 +105,14 @@ describe('spend caps and interruption', () => {
     ['SIGTERM', 'in-process', [], 'SIGTERM'],
     ['SIGTERM', 'on vitest', ['--', '--silent'], 'SIGTERM'],
   ] as const)('%s (%s) stops the run, writes a partial matrix that says interrupted, counts only what ran, and leaves only whole fixtures', async (by, way, extra, signal) => {
-    const emulator = await catalogEmulator({}, { apiKey: 'int-key-0123456789', latencyMs: 400 });
+    const emulator = await catalogEmulator({}, { apiKey: 'int-key-0123456789', latencyMs: 150 });
     const reports = join(dir, `interrupted-${way}-${signal}`);
     const fixtures = join(dir, `interrupted-fixtures-${way}-${signal}`);
     try {
       const child = spawn(
         process.execPath,
-        // Six models, each some fifty requests at 400 ms, four at a time: the signal comes long before the end.
+        // Six models, each some fifty requests at 150 ms, four at a time (some 11 s): the signal, after 12 requests, comes
+        // long before the end. At 400 ms the test waited 1.2 s for those 12 requests, four times over.
         [packageBin(), 'run', '--mode', 'record', '--endpoint', emulator.url, '--target-name', 'int', '--models', INTERRUPTED_MODELS, '--fixtures', fixtures, '--report-dir', reports, '--plain', '--concurrency', '4', ...(extra as readonly string[])],
         { cwd: ROOT, env: { ...process.env, AWS_BEARER_TOKEN_BEDROCK: 'int-key-0123456789' } },
       );
