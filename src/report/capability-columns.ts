@@ -76,24 +76,58 @@ function notObserved(get: Lookup, checks: readonly string[]): Judged {
   return { value: results.length > 0 && results.every((r) => r?.status === 'unsupported') ? 'n/a' : 'unknown', notes: [] };
 }
 
-/** An API: supported or not, and which of its checks fall short, as notes. */
-function api(name: string, apiCheck: string, caveats: Record<string, (value: unknown) => string | undefined>): Column {
+/** A caveat: the note a check's observed value makes of its API (`get` reads the checks it is said together with). */
+type Caveat = (value: unknown, get: Lookup) => string | undefined;
+
+/**
+ * The checks of an API's own shape (its bodies, events and errors) and the values that are the shape: any other
+ * value, or the check not measuring (error, inconclusive, skipped), leaves the API `partial`, never a plain `yes`
+ * its bodies did not show. `lenient-only` is not a caveat here: the bodies parse, and the strict SDKs column says
+ * what breaks on them.
+ */
+type Shape = Record<string, readonly string[]>;
+
+const SCHEMA_OK = ['valid', 'lenient-only'] as const;
+
+/** The notes of an API's shape checks that ran: what they observed when it is not the shape, or that they did not measure. */
+function shapeNotes(get: Lookup, shape: Shape): string[] {
+  return Object.entries(shape).flatMap(([check, good]) => {
+    const r = get(check);
+    if (!r || r.notRun || r.status === 'unsupported') return [];
+    if (UNMEASURED.has(r.status)) return [`${check}: ${r.status}, not measured`];
+    return good.includes(String(r.observed)) ? [] : [`${check}: ${String(r.observed)}`];
+  });
+}
+
+/** An API: supported or not, and which of its checks fall short (its caveats and its shape), as notes. */
+function api(name: string, apiCheck: string, caveats: Record<string, Caveat>, shape: Shape = {}): Column {
   return {
     name,
-    checks: [apiCheck, ...Object.keys(caveats)],
+    checks: [apiCheck, ...Object.keys(caveats), ...Object.keys(shape)],
     judge(get) {
       const served = observed(get, apiCheck);
       if (served === undefined) return { value: 'unknown', notes: [`${apiCheck}: ${get(apiCheck)?.status ?? 'not run'}`] };
       if (served !== 'supported') return { value: 'no', notes: [] };
       const notes = Object.entries(caveats).flatMap(([check, note]) => {
         const value = observed(get, check);
-        const text = value === undefined ? undefined : note(value);
+        const text = value === undefined ? undefined : note(value, get);
         return text ? [text] : [];
       });
+      notes.push(...shapeNotes(get, shape));
       return { value: notes.length ? 'partial' : 'yes', notes };
     },
   };
 }
+
+/**
+ * The thinking Messages takes, said from both of its checks: budget_tokens refused reads "adaptive thinking only"
+ * only where adaptive thinking was accepted.
+ */
+const thinkingNote: Caveat = (budget, get) => {
+  const adaptive = observed(get, 'messages.thinking-adaptive');
+  if (budget === 'rejected') return adaptive === 'accepted' ? 'adaptive thinking only (no budget_tokens)' : adaptive === 'rejected' ? 'no thinking accepted (budget_tokens and adaptive rejected)' : 'budget_tokens rejected';
+  return adaptive === 'rejected' ? 'adaptive thinking rejected' : undefined;
+};
 
 /** A feature read from several checks: yes when all that observed say so, partial when some do. */
 function feature(name: string, checks: Record<string, (value: unknown) => boolean>): Column {
@@ -220,7 +254,7 @@ const COLUMNS: readonly Column[] = [
     'content.array.chat': (v) => (v === 'rejected' ? 'array content rejected' : undefined),
     'stream.chat-completions': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
     'created-at.chat': (v) => (v !== 'integer' ? `created is ${String(v)}` : undefined),
-  }),
+  }, { 'schema.chat-completion': SCHEMA_OK, 'schema.chat-completion-chunk': SCHEMA_OK }),
   api('Responses', 'api.responses', {
     'content.array.responses': (v) => (v === 'rejected' ? 'array content rejected' : undefined),
     'responses.input-items': (v) => (v === 'unsupported' ? 'no input_items' : undefined),
@@ -229,13 +263,13 @@ const COLUMNS: readonly Column[] = [
     'responses.previous-response-id': (v) => (v !== 'echoed' ? `previous_response_id ${String(v)}` : undefined),
     'stream.responses': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
     'created-at.responses': (v) => (v !== 'integer' ? `created_at is ${String(v)}` : undefined),
-  }),
+  }, { 'schema.response': SCHEMA_OK, 'schema.response-event': SCHEMA_OK }),
   api('Messages', 'api.messages', {
-    'messages.thinking-budget': (v) => (v === 'rejected' ? 'adaptive thinking only (no budget_tokens)' : undefined),
+    'messages.thinking-budget': thinkingNote,
     'stream.messages': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
     'messages.thinking-stream': (v) => (v !== 'conformant' ? `thinking stream: ${String(v)}` : undefined),
-  }),
-  api('count_tokens', 'api.count-tokens', {}),
+  }, { 'messages.basic': ['conformant'], 'messages.error-shape': ['anthropic'], 'schema.anthropic-message': SCHEMA_OK, 'schema.anthropic-event': SCHEMA_OK }),
+  api('count_tokens', 'api.count-tokens', {}, { 'messages.count-tokens': ['conformant'] }),
   feature('Tool calling', {
     'tools.chat.forced-call': (v) => v === 'conformant',
     'tools.chat.result-turn': (v) => v === 'accepted',

@@ -83,6 +83,16 @@ function runNotes(matrices: readonly Matrix[], seen: readonly Set<string>[]): st
   });
 }
 
+/**
+ * The notes of several runs of one cell: a note every run gave is said once; one only some runs gave names them
+ * (`array content rejected (in us-west-2)`), so runs that agree on the value are not read as agreeing on the why.
+ */
+function placedNotes(judged: readonly { notes: string[]; provenance: string }[], label: (provenance: string) => string): string[] {
+  const where = new Map<string, string[]>();
+  for (const j of judged) for (const note of new Set(j.notes)) where.set(note, [...(where.get(note) ?? []), label(j.provenance)]);
+  return [...where].map(([note, places]) => (judged.length > 1 && places.length < judged.length ? `${note} (in ${[...new Set(places)].join(', ')})` : note));
+}
+
 export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTable {
   const models = [...new Map(matrices.flatMap((m) => m.models).map((m) => [m.id, m])).values()];
   // A model the gate found nothing of observed (a typo'd id, another model's answers) has no capabilities to publish.
@@ -117,9 +127,14 @@ export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTab
       const values = new Set(known.map((j) => j.value));
       const value: CapabilityValue = known.length === 0 ? 'unknown' : values.size === 1 ? [...values][0]! : 'partial';
       const perRun = values.size > 1 || (known.length > 0 && known.length < judged.length) ? judged.map((j) => `${j.value === 'unknown' ? '?' : j.value} in ${label(j.provenance)}`) : [];
-      cells[capability.name] = { value, notes: [...new Set([...perRun, ...(known.length ? known : judged).flatMap((j) => j.notes)])], provenance: [...new Set((known.length ? known : judged).map((j) => j.provenance))] };
+      const said = known.length ? known : judged;
+      cells[capability.name] = { value, notes: [...new Set([...perRun, ...placedNotes(said, label)])], provenance: [...new Set(said.map((j) => j.provenance))] };
     }
-    const latency = own.map(({ matrix, target }) => latencyOf(matrix, target.id, model.id)).filter((x): x is string => x !== undefined);
+    // Several runs' figures are told apart by their place, as the notes are.
+    const latency = own.flatMap(({ matrix, target, provenance }) => {
+      const figures = latencyOf(matrix, target.id, model.id);
+      return figures === undefined ? [] : [own.length > 1 ? `${label(provenance)}: ${figures}` : figures];
+    });
     return { model: model.id, family: model.family, surface, cells, ...(latency.length ? { latency: latency.join('; ') } : {}) };
   });
   return { capabilities: CAPABILITIES.map((c) => c.name), rows, notes: runNotes(matrices, seen) };

@@ -47,7 +47,9 @@ export function gateOf(matrix: Matrix): MatrixGate {
   const problems: GateProblem[] = [];
   const interrupted = wasInterrupted(matrix.run);
   if (interrupted) {
-    problems.push({ kind: 'interrupted', message: `interrupted (${matrix.run.partialReason ?? 'stopped'}): cells not reached are skipped; the run proves nothing` });
+    // The run's reason already says `interrupted (Ctrl-C)`: not said twice.
+    const reason = matrix.run.partialReason ?? 'stopped';
+    problems.push({ kind: 'interrupted', message: `${/^interrupted\b/i.test(reason) ? reason : `interrupted (${reason})`}: cells not reached are skipped; the run proves nothing` });
   } else if (matrix.run.partial) {
     problems.push({ kind: 'partial', message: `partial run: ${matrix.run.partialReason ?? 'it did not finish'}` });
   } else {
@@ -140,8 +142,8 @@ function unobservedLine(problems: MatrixGate['problems']): string {
 /** How reports mark a model row (or a cell) of a model the gate found nothing of observed. */
 export const UNOBSERVED_LABEL = 'nothing observed, see the gate';
 
-/** The statuses a person should look at: they fail, error, vary, or hide the behaviour. */
-export const LOOK_AT: readonly MatrixResult['status'][] = ['fail', 'error', 'flaky', 'inconclusive'];
+/** The statuses a person should look at: they fail, error, vary, hide the behaviour, or were not sent (skipped). */
+export const LOOK_AT: readonly MatrixResult['status'][] = ['fail', 'error', 'flaky', 'inconclusive', 'skipped'];
 
 /** Counts of one key's cells to look at. */
 export interface LookAtCounts {
@@ -150,6 +152,8 @@ export interface LookAtCounts {
   error: number;
   flaky: number;
   inconclusive: number;
+  /** Skipped by the run that had them (a step not sent, a spend cap); not the cells a filter or another shard took. */
+  skipped: number;
 }
 
 /** The cells to look at, counted per key (a model, a check), only keys that have any; worst first (gating, then fail + error). */
@@ -157,7 +161,7 @@ export function cellsToLookAt(results: readonly MatrixResult[], keyOf: (r: Matri
   const counts = new Map<string, LookAtCounts>();
   for (const r of results) {
     if (!LOOK_AT.includes(r.status) || r.notRun) continue;
-    const c = counts.get(keyOf(r)) ?? { gating: 0, fail: 0, error: 0, flaky: 0, inconclusive: 0 };
+    const c = counts.get(keyOf(r)) ?? { gating: 0, fail: 0, error: 0, flaky: 0, inconclusive: 0, skipped: 0 };
     c[r.status as keyof LookAtCounts] += 1;
     if (r.gating) c.gating += 1;
     counts.set(keyOf(r), c);

@@ -34,6 +34,8 @@ section#lead td.why { white-space: normal; }
 section#lead button.link { all: unset; cursor: pointer; color: #1a73e8; font-family: ui-monospace, monospace; }
 section#lead button.link:hover, section#lead button.link:focus { text-decoration: underline; }
 section#lead .none { color: var(--pass-ink); padding: 4px 6px; margin: 0; }
+section#lead .run-fails { color: var(--fail-ink); font-weight: 600; padding: 4px 6px; margin: 0; }
+section#lead ul.why-run { color: var(--fail-ink); margin: 4px 0; padding-left: 22px; }
 nav.filters { position: sticky; top: 0; z-index: 5; display: flex; flex-wrap: wrap; gap: 10px; align-items: center; padding: 6px 16px; background: #f8f9fa; border-bottom: 1px solid var(--line); }
 nav.filters label { display: flex; gap: 4px; align-items: center; }
 nav.filters .count { color: #5f6368; }

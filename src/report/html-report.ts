@@ -11,7 +11,7 @@
  */
 import { groupedChecks } from './build-matrix.ts';
 import { changeSections } from './compare.ts';
-import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, UNOBSERVED_LABEL, type LookAtCounts } from './gate.ts';
+import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, UNOBSERVED_LABEL, wasNotReached, type LookAtCounts } from './gate.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
 import { cspHash, htmlText, scriptJsonPieces } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
@@ -52,18 +52,25 @@ function cell(cellKey: string, r: MatrixResult | undefined, check: MatrixCheck, 
   const mark = change ? `<span class="change" title="${esc(change.kind)}">${CHANGE_MARK[change.kind]}</span>` : '';
   const label = Object.hasOwn(STATUS_LABELS, r.status) ? STATUS_LABELS[r.status] : r.status;
   const title = `${r.model} · ${r.check}: ${label}${r.observed !== null ? `, observed ${String(r.observed)}` : ''}`;
-  return `<td class="cell ${esc(statusClass(r.status))}${r.gating ? ' gating' : ''}" tabindex="0" data-key="${esc(cellKey)}" data-check="${esc(r.check)}" title="${esc(title)}">${esc(statusSymbol(r.status))} ${esc(observed)}${deviation}${mark}</td>`;
+  // A cell a filter or another shard took is no finding of this run: the failures view leaves it out (html-script.ts).
+  const elsewhere = r.notRun && !wasNotReached(r) ? ' not-run' : '';
+  return `<td class="cell ${esc(statusClass(r.status))}${r.gating ? ' gating' : ''}${elsewhere}" tabindex="0" data-key="${esc(cellKey)}" data-check="${esc(r.check)}" title="${esc(title)}">${esc(statusSymbol(r.status))} ${esc(observed)}${deviation}${mark}</td>`;
 }
 
 function options(values: string[], all: string): string {
   return `<option value="">${esc(all)}</option>${values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('')}`;
 }
 
-/** Counts of fail, error, flaky, inconclusive and gating cells per key, for the keys that have any, worst first. */
+const COUNTED = ['gating', 'fail', 'error', 'flaky', 'inconclusive', 'skipped'] as const;
+
+/**
+ * Counts of fail, error, flaky, inconclusive, skipped and gating cells per key, for the keys that have any, worst
+ * first. The counts come before the key, so a long model id never scrolls them out of the box.
+ */
 function countsTable(title: string, filter: 'model' | 'check', rows: [string, LookAtCounts][], total: number): string {
-  const head = `<tr><th>${filter}</th><th class="num">gating</th><th class="num">✗</th><th class="num">!</th><th class="num">≈</th><th class="num">?</th></tr>`;
+  const head = `<tr>${COUNTED.map((s) => `<th class="num" title="${s}">${s === 'gating' ? 'gating' : esc(STATUS_SYMBOLS[s])}</th>`).join('')}<th>${filter}</th></tr>`;
   const body = rows
-    .map(([k, c]) => `<tr><td><button type="button" class="link" data-filter="${filter}" data-value="${esc(k)}">${esc(k)}</button></td>${(['gating', 'fail', 'error', 'flaky', 'inconclusive'] as const).map((s) => `<td class="num">${c[s]}</td>`).join('')}</tr>`)
+    .map(([k, c]) => `<tr>${COUNTED.map((s) => `<td class="num">${c[s]}</td>`).join('')}<td class="key"><button type="button" class="link" data-filter="${filter}" data-value="${esc(k)}">${esc(k)}</button></td></tr>`)
     .join('');
   const none = `<p class="none">All ${total} ${filter}s clean.</p>`;
   return `<div><h2>${esc(title)} (${rows.length} of ${total})</h2><div class="box">${rows.length ? `<table>${head}${body}</table>` : none}</div></div>`;
@@ -75,12 +82,18 @@ function leadSection(matrix: Matrix): string {
     .slice(0, 200)
     .map((r) => `<tr><td>${esc(statusSymbol(r.status))}</td><td><button type="button" class="link" data-key="${esc(key(r))}">${esc(r.model)} · ${esc(r.check)}</button>${matrix.targets.length > 1 ? ` <small>${esc(r.target)}</small>` : ''}</td><td class="why">${esc(r.reason)}</td></tr>`)
     .join('');
+  // No gating cell is no pass when the run as a whole fails (too many errors, a model with nothing observed, ...).
+  const problems = matrix.gate.verdict === 'pass' ? [] : matrix.gate.problems;
+  const runLevel = problems.length ? `<ul class="why-run">${problems.map((p) => `<li>${esc(p.message)}</li>`).join('')}</ul>` : '';
   const failing = gating.length
-    ? `<div class="box"><table>${items}</table></div>`
-    : `<div class="box"><p class="none">No cell fails its stated expectation.</p></div>`;
+    ? `<div class="box">${runLevel}<table>${items}</table></div>`
+    : problems.length
+      ? `<div class="box"><p class="run-fails">No cell fails its stated expectation; the run as a whole fails the gate:</p>${runLevel}</div>`
+      : `<div class="box"><p class="none">No cell fails its stated expectation.</p></div>`;
   const byModel = cellsToLookAt(matrix.results, (r) => r.model);
   const byCheck = cellsToLookAt(matrix.results, (r) => r.check);
-  return `<section id="lead"><div><h2>What fails the gate (${gating.length} cell${gating.length === 1 ? '' : 's'})</h2>${failing}</div>${countsTable('By model', 'model', byModel, matrix.models.length)}${countsTable('By check', 'check', byCheck, matrix.checks.length)}</section>`;
+  const heading = `${gating.length} cell${gating.length === 1 ? '' : 's'}${problems.length ? `, ${problems.length} run-level problem${problems.length === 1 ? '' : 's'}` : ''}`;
+  return `<section id="lead"><div><h2>What fails the gate (${heading})</h2>${failing}</div>${countsTable('By model', 'model', byModel, matrix.models.length)}${countsTable('By check', 'check', byCheck, matrix.checks.length)}</section>`;
 }
 
 /** The grid of each target, with a line break between, in pieces: a family of rows at a time. */

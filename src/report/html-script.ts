@@ -117,8 +117,9 @@ export const HTML_SCRIPT = `
     if (event.key === 'Enter' && document.activeElement && document.activeElement.matches('td.cell')) show(document.activeElement);
   });
 
-  const BAD = ['s-fail', 's-error', 's-flaky', 's-inconclusive'];
-  const isBad = (td) => BAD.some((c) => td.classList.contains(c));
+  // Skipped cells are not observed either; those a filter or another shard took (not-run) are no finding of this run.
+  const BAD = ['s-fail', 's-error', 's-flaky', 's-inconclusive', 's-skipped'];
+  const isBad = (td) => BAD.some((c) => td.classList.contains(c)) && !td.classList.contains('not-run');
 
   function apply() {
     const s = readState();

@@ -8,7 +8,7 @@
 import type { CheckStatus } from '../checks/types.ts';
 import { countStatuses, groupedChecks } from './build-matrix.ts';
 import { changeSections } from './compare.ts';
-import { cellsToLookAt, coverageLine, gateLine, readOfUnobservedModels, UNOBSERVED_LABEL } from './gate.ts';
+import { cellsToLookAt, coverageLine, gateLine, readOfUnobservedModels, UNOBSERVED_LABEL, wasNotReached } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
@@ -51,9 +51,9 @@ const item = (r: Pick<MatrixResult, 'status' | 'model' | 'check' | 'target' | 'r
 function failureCounts(lines: string[], title: string, label: string, results: readonly MatrixResult[], keyOf: (r: MatrixResult) => string, marked: ReadonlySet<string> = new Set()): void {
   const rows = cellsToLookAt(results, keyOf);
   if (rows.length === 0) return;
-  lines.push(`### ${title}`, '', `| ${label} | gating | ✗ fail | ! error | ≈ flaky | ? inconclusive |`, '|---|---|---|---|---|---|');
-  for (const [k, c] of rows.slice(0, 60)) lines.push(`| ${markdownCode(k)}${marked.has(k) ? ` (${UNOBSERVED_LABEL})` : ''} | ${c.gating} | ${c.fail} | ${c.error} | ${c.flaky} | ${c.inconclusive} |`);
-  if (rows.length > 60) lines.push(`| ... ${rows.length - 60} more | | | | | |`);
+  lines.push(`### ${title}`, '', `| ${label} | gating | ✗ fail | ! error | ≈ flaky | ? inconclusive | ○ skipped |`, '|---|---|---|---|---|---|---|');
+  for (const [k, c] of rows.slice(0, 60)) lines.push(`| ${markdownCode(k)}${marked.has(k) ? ` (${UNOBSERVED_LABEL})` : ''} | ${c.gating} | ${c.fail} | ${c.error} | ${c.flaky} | ${c.inconclusive} | ${c.skipped} |`);
+  if (rows.length > 60) lines.push(`| ... ${rows.length - 60} more | | | | | | |`);
   lines.push('');
 }
 
@@ -143,13 +143,7 @@ export function renderMarkdown(matrix: Matrix): string {
     }
   }
   migrationSection(matrix, lines);
-  const deviations = matrix.results.filter((r) => !r.gating && (r.status === 'fail' || r.status === 'error' || r.status === 'flaky' || r.status === 'inconclusive') && !r.notRun);
-  if (deviations.length > 0) {
-    lines.push('## Deviations, errors and uncertain cells that do not gate', '');
-    for (const r of deviations.slice(0, 500)) lines.push(item(r));
-    if (deviations.length > 500) lines.push(`- ... and ${deviations.length - 500} more (see matrix.json)`);
-    lines.push('');
-  }
+  uncertainSection(matrix, lines);
   const perModel = Object.entries(matrix.totals.perModel);
   if (perModel.length > 0) {
     const live = matrix.targets.some((t) => t.mode !== 'replay');
@@ -167,6 +161,27 @@ export function renderMarkdown(matrix: Matrix): string {
   for (const c of matrix.checks) lines.push(`| ${markdownCode(c.id)} | ${markdownText(c.title, 300)} | ${c.vocabulary === 'number-or-null' ? 'a number or null' : c.vocabulary.map((v) => markdownCode(v)).join(', ')} |`);
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * The cells that do not gate and were not a plain observation: deviations, errors, flaky, inconclusive and skipped
+ * cells, each with its reason; then the cells a stop did not reach, one line per model (they share the stop's reason).
+ */
+function uncertainSection(matrix: Matrix, lines: string[]): void {
+  const UNCERTAIN: ReadonlySet<CheckStatus> = new Set(['fail', 'error', 'flaky', 'inconclusive', 'skipped']);
+  const deviations = matrix.results.filter((r) => !r.gating && UNCERTAIN.has(r.status) && !r.notRun);
+  const notReached = new Map<string, MatrixResult[]>();
+  for (const r of matrix.results.filter(wasNotReached)) notReached.set(pairKey(r.target, r.model), [...(notReached.get(pairKey(r.target, r.model)) ?? []), r]);
+  if (deviations.length === 0 && notReached.size === 0) return;
+  lines.push('## Deviations, errors, skipped and uncertain cells that do not gate', '');
+  for (const r of deviations.slice(0, 500)) lines.push(item(r));
+  if (deviations.length > 500) lines.push(`- ... and ${deviations.length - 500} more (see matrix.json)`);
+  for (const cells of [...notReached.values()].slice(0, 100)) {
+    const [r] = cells as [MatrixResult];
+    lines.push(`- ${STATUS_SYMBOLS.skipped} ${markdownCode(r.model)} (${markdownText(r.target, 80)}): ${cells.length} cell(s) not reached: ${markdownText(r.reason, 600)}`);
+  }
+  if (notReached.size > 100) lines.push(`- ... and ${notReached.size - 100} more models with cells not reached (see matrix.json)`);
+  lines.push('');
 }
 
 /** With both surfaces of a site in the run: what changes for an app that moves from Mantle to bedrock-runtime. */
@@ -192,6 +207,15 @@ export function usageLine(matrix: Matrix): string {
 export function statusLine(matrix: Pick<Matrix, 'results' | 'models' | 'totals'>): string {
   const apart = readOfUnobservedModels(matrix);
   const byStatus = apart.size === 0 ? matrix.totals.byStatus : countStatuses(matrix.results.filter((r) => !apart.has(r)));
-  const line = (Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${byStatus[s] ?? 0} ${s}`).join(', ');
+  // A cell the run did not run is `skipped` in the file; said as the coverage line says it, not as a skip of this run.
+  const counted = matrix.results.filter((r) => r.notRun && r.status === 'skipped' && !apart.has(r));
+  const notReached = counted.filter(wasNotReached).length;
+  const notRun = counted.length - notReached;
+  const counts = { ...byStatus, skipped: (byStatus.skipped ?? 0) - notReached - notRun };
+  const line = [
+    ...(Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${counts[s] ?? 0} ${s}`),
+    ...(notReached ? [`${notReached} not reached (the run stopped first)`] : []),
+    ...(notRun ? [`${notRun} not run here (filtered out or another shard's)`] : []),
+  ].join(', ');
   return apart.size === 0 ? line : `${line}, and ${apart.size} of model(s) with nothing observed`;
 }
