@@ -76,7 +76,7 @@ describe('--quirk is checked against the profile', () => {
         case 'enum':
           return [spec.values.at(-1)!, spec.values.at(-1)];
         case 'list':
-          return spec.values ? [spec.values[0]!, [spec.values[0]]] : ['top_p', ['top_p']];
+          return spec.values ? [spec.values[0]!, [spec.values[0]]] : [spec.item?.example ?? 'top_p', [spec.item?.example ?? 'top_p']];
       }
     };
     const base = genericProfile('acme.widget-1');

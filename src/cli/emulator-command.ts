@@ -1,6 +1,6 @@
 /**
  * @module cli/emulator-command
- * `mantle-conformance emulator`: serve the local Mantle emulator until Ctrl-C, with per-model quirks from flags,
+ * `mantle-conformance emulator`: serve the local Mantle emulator until Ctrl-C or SIGTERM, with per-model quirks from flags,
  * so an app can be tested against Mantle's behavior offline. Quirks are checked against the profiles before the
  * server starts; every request is logged on one line (through the one neutraliser of endpoint text: the path and
  * model are whatever a client sent).
@@ -35,7 +35,10 @@ export interface EmulatorFlags {
 export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: string) => void): Promise<RunningEmulator> {
   const catalog = await loadCatalog(flags.catalog, ALL_CHECKS);
   const apiKey = flags.apiKeyEnv ? process.env[flags.apiKeyEnv] : undefined;
-  if (flags.apiKeyEnv && !apiKey) throw usage('--api-key-env', `${flags.apiKeyEnv} is not set; export it or leave the flag out to accept any key`);
+  if (flags.apiKeyEnv && !apiKey) {
+    const state = apiKey === undefined ? 'is not set' : 'is set but empty';
+    throw usage('--api-key-env', `${flags.apiKeyEnv} ${state}; export it with the key or leave the flag out to accept any key`);
+  }
   const unknownModels = flags.unknownModels ?? 'not-found';
   const quirks = parseQuirks(flags.quirk ?? [], profilesFromCatalog(catalog), unknownModels);
   const port = intFlag('--port', flags.port, EMULATOR_PORT.default, EMULATOR_PORT.range);
@@ -64,7 +67,8 @@ export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: 
 /** `12:00:01.250 POST /openai/v1/chat/completions xai.grok-4.3 -> 200 (3 ms) quirks: createdAt.chat=exponent` */
 export function requestLine(entry: RequestLogEntry, applied: ReadonlyMap<string, readonly string[]>): string {
   const time = new Date().toISOString().slice(11, 23);
-  const quirks = entry.model !== undefined ? applied.get(entry.model) : undefined;
+  // Quirks are set on catalog ids; on runtime a profile id (us.x) is served as x, with x's quirks.
+  const quirks = entry.model !== undefined ? applied.get(entry.profile ?? entry.model) : undefined;
   const model = entry.model !== undefined ? inertLine(entry.model, 120) : '-';
   const status = entry.status === 0 ? 'closed before an answer' : String(entry.status);
   return `${time} ${inertLine(entry.method, 16)} ${inertLine(entry.path, 200)} ${model} -> ${status} (${entry.durationMs} ms)${quirks?.length ? ` quirks: ${inertLine(quirks.join(' '), 300)}` : ''}`;

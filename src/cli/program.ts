@@ -267,7 +267,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
 
   program
     .command('emulator')
-    .description('serve the local Mantle emulator (Ctrl-C to stop)')
+    .description('serve the local Mantle emulator (Ctrl-C or SIGTERM to stop)')
     .addOption(numeric('--port <n>', 'port on the host, 0: any free port', EMULATOR_PORT.range, EMULATOR_PORT.default))
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .addOption(withDefault('--catalog <file>', 'model catalog whose documented behavior to play', './suites/models.yaml, else the bundled catalog'))
@@ -278,7 +278,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .option('--random', 'real clock and random ids instead of deterministic ones')
     .option('--quiet', 'no log line per request')
     .addOption(new Option('--surface <surface>', 'the surface to play: mantle, or runtime (bedrock-runtime: OpenAI APIs on /openai/v1 only, background answered at once, no server-side tools, profile ids served, OpenAI-Project ignored)').choices(['mantle', 'runtime']).default('mantle'))
-    .addHelpText('after', '\nQuirk paths and values are checked against the profile (a misspelt one is exit 2 naming the closest); the README lists them.\nExit codes: 0 stopped with Ctrl-C, 2 a bad flag, quirk or catalog, or the port is in use.')
+    .addHelpText('after', '\nQuirk paths and values are checked against the profile (a misspelt one is exit 2 naming the closest); the README lists them.\nExit codes: 0 stopped with Ctrl-C or SIGTERM (answers still open are cut short), 2 a bad flag, quirk or catalog, or the port is in use.')
     .action(async (flags: EmulatorFlags) => {
       // The range check is here so that a bad port is exit 2 naming the flag, before the catalog is read.
       intFlag('--port', flags.port, EMULATOR_PORT.default, EMULATOR_PORT.range);
@@ -287,8 +287,11 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       const emulator = await startEmulatorFromFlags({ ...flags, catalog: await catalogOf(flags) }, flags.quiet ? undefined : (line) => io.out.write(`${line}\n`));
       const openai = flags.surface === 'runtime' ? `${emulator.url}/openai/v1` : `${emulator.url}/v1 or ${emulator.url}/openai/v1`;
       io.out.write(`${flags.surface === 'runtime' ? 'bedrock-runtime' : 'Mantle'} emulator on ${emulator.url} (base URL for OpenAI SDKs: ${openai}; Anthropic: ${emulator.url}/anthropic)\nCtrl-C to stop.\n`);
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-      await emulator.close();
+      // SIGTERM (docker stop, a CI job's end) stops it as Ctrl-C does; the listeners stay until it is closed, so a second
+      // signal meanwhile is no death by signal. Closing cuts open answers short, with their pending delays.
+      let onSignal = () => {};
+      await new Promise<void>((resolve) => process.on('SIGINT', (onSignal = resolve)).on('SIGTERM', onSignal));
+      await emulator.close().finally(() => process.off('SIGINT', onSignal).off('SIGTERM', onSignal));
     });
 
   program

@@ -56,11 +56,11 @@ export async function applyFault(fault: FaultSpec, req: IncomingMessage, res: Se
     case 'reset-mid-stream':
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write('data: {"id":"chatcmpl-cut","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]}\n\n');
-      await pause(20);
+      await pause(20, res);
       req.socket.destroy();
       return true;
     case 'slow':
-      await pause(fault.delayMs ?? 5_000);
+      await pause(fault.delayMs ?? 5_000, res);
       return false;
     case 'throttle':
       sendJson(

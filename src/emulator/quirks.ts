@@ -16,8 +16,26 @@ export type ValueSpec =
   | { kind: 'enum'; values: readonly string[]; nullable?: boolean }
   | { kind: 'boolean' }
   | { kind: 'number'; min: number; max: number; integer?: boolean; nullable?: boolean }
-  /** A JSON array of strings (`["a","b"]`), or a comma-separated list; each one of `values` when given. */
-  | { kind: 'list'; values?: readonly string[] };
+  /**
+   * A JSON array of strings (`["a","b"]`), or a comma-separated list; each one of `values` when given, else of the
+   * form `item` says (a request parameter name when neither is given).
+   */
+  | { kind: 'list'; values?: readonly string[]; item?: ListItem };
+
+/** What a free list's items look like: a closed pattern, so no flag text reaches the emulator unchecked. */
+export interface ListItem {
+  pattern: RegExp;
+  /** What the refusal says an item must be. */
+  what: string;
+  /** An item the pattern takes. */
+  example: string;
+}
+
+const PARAM_NAME: ListItem = { pattern: /^[a-z][a-z0-9_]{0,63}$/, what: 'a request parameter name (e.g. top_p)', example: 'top_p' };
+/** Nested request fields are dotted (`text.verbosity`), as the catalog's strict fields are. */
+const FIELD_PATH: ListItem = { pattern: /^[a-z][a-z0-9_]{0,63}(?:\.[a-z][a-z0-9_]{0,63}){0,7}$/, what: 'a request field, dotted when nested (e.g. text.verbosity)', example: 'text.verbosity' };
+/** anthropic-version values are dates. */
+const VERSION_DATE: ListItem = { pattern: /^\d{4}-\d{2}-\d{2}$/, what: 'an anthropic-version date (e.g. 2023-06-01)', example: '2023-06-01' };
 
 /** Every member of the union `T` as a runtime list: leaving one out is a type error. */
 const every =
@@ -82,7 +100,7 @@ const BEHAVIORS: { [K in keyof Behaviors]-?: ValueSpec | null } = {
   streamUsageDetails: enumOf(every<Behaviors['streamUsageDetails']>()('filled', 'null')),
   modelEcho: enumOf(every<Behaviors['modelEcho']>()('same', 'stripped-prefix')),
   anthropicVersionRequired: BOOLEAN,
-  anthropicVersions: { kind: 'list' },
+  anthropicVersions: { kind: 'list', item: VERSION_DATE },
   betaFlags: enumOf(every<Behaviors['betaFlags']>()('reject-unknown', 'ignore-unknown')),
   strictFields: null,
   compact: BOOLEAN,
@@ -125,7 +143,7 @@ export const QUIRK_PATHS: ReadonlyMap<string, ValueSpec> = new Map<string, Value
     [`behaviors.apiParams.${api}.rejected`, PARAM_NAMES],
     [`behaviors.apiParams.${api}.defaultOnly`, PARAM_NAMES],
   ]),
-  ...every<EmulatedApi>()('chat-completions', 'responses', 'messages', 'count-tokens').map((api): [string, ValueSpec] => [`behaviors.strictFields.${api}`, { kind: 'list' }]),
+  ...every<EmulatedApi>()('chat-completions', 'responses', 'messages', 'count-tokens').map((api): [string, ValueSpec] => [`behaviors.strictFields.${api}`, { kind: 'list', item: FIELD_PATH }]),
 ]);
 
 /** Names that would reach an object's prototype if used as a property name: never a model or a path segment. */
@@ -219,7 +237,8 @@ function parseValue(spec: string, path: string, raw: string, value: ValueSpec): 
           const guess = closest(item, value.values);
           throw bad(`"${item}" is not one of ${value.values.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`);
         }
-        if (!value.values && !/^[a-z][a-z0-9_]{0,63}$/.test(item)) throw bad(`"${item}" is not a request parameter name`);
+        const form = value.item ?? PARAM_NAME;
+        if (!value.values && !form.pattern.test(item)) throw bad(`"${item}" is not ${form.what}`);
       }
       return items;
     }

@@ -56,6 +56,8 @@ export interface RequestLogEntry {
   path: string;
   /** The `model` of the body, when it has one. */
   model?: string;
+  /** The id of the profile that model is served as, when one is (on runtime, `us.x` is served as `x`). */
+  profile?: string;
   /** The HTTP status sent (0 when the connection closed before any). */
   status: number;
   durationMs: number;
@@ -109,17 +111,23 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrived = performance.now();
-    const text = await readBody(req);
     const path = req.url ?? '/';
     const method = req.method ?? 'GET';
-    const body = parseBody(text);
-    const model = typeof body?.model === 'string' ? body.model : undefined;
-    const maxTokens = [body?.max_tokens, body?.max_output_tokens, body?.max_completion_tokens].find((v) => typeof v === 'number') as number | undefined;
-    stats.log.push({ at: arrived, method, path, headers: req.headers, ...(model ? { model } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) });
+    // Listened for before the body is read: a request whose client gives up mid-body, or whose body is too large, is logged too.
+    let model: string | undefined;
+    let served: string | undefined;
     if (options.onRequest) {
       const report = options.onRequest;
-      res.once('close', () => report({ method, path, ...(model ? { model } : {}), status: res.headersSent ? res.statusCode : 0, durationMs: Math.round(performance.now() - arrived) }));
+      res.once('close', () => report({ method, path, ...(model ? { model } : {}), ...(served ? { profile: served } : {}), status: res.headersSent ? res.statusCode : 0, durationMs: Math.round(performance.now() - arrived) }));
     }
+    const text = await readBody(req);
+    if (text === undefined) return sendJson(res, 413, { error: { code: 'request_too_large', message: `Request body is larger than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB`, param: null, type: 'invalid_request_error' } });
+    const parsed = parseBody(text);
+    const body = typeof parsed === 'string' ? undefined : parsed;
+    model = typeof body?.model === 'string' ? body.model : undefined;
+    served = model ? profileOf(model)?.id : undefined;
+    const maxTokens = [body?.max_tokens, body?.max_output_tokens, body?.max_completion_tokens].find((v) => typeof v === 'number') as number | undefined;
+    stats.log.push({ at: arrived, method, path, headers: req.headers, ...(model ? { model } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) });
     if (model) {
       stats.byModel.set(model, (stats.byModel.get(model) ?? 0) + 1);
       const now = (inFlightByModel.get(model) ?? 0) + 1;
@@ -127,14 +135,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       stats.peakByModel.set(model, Math.max(stats.peakByModel.get(model) ?? 0, now));
       res.on('close', () => inFlightByModel.set(model, (inFlightByModel.get(model) ?? 1) - 1));
     }
-    if (options.latencyMs) await pause(options.latencyMs);
+    if (options.latencyMs) await pause(options.latencyMs, res);
     const context = requestContext(shared, `${method} ${path} ${text}`);
     const fail = (error: { status: number; body: unknown }) => sendJson(res, error.status, error.body, context.headers());
 
     if (options.apiKey !== undefined && !authorized(req, options.apiKey)) return fail(MANTLE_ERRORS.badKey());
     const rejection = await options.verifyRequest?.({ method, path, headers: req.headers, body: text });
     if (rejection) return fail({ status: 403, body: { message: rejection } });
-    if (text && body === undefined) return fail({ status: 400, body: { error: { code: 'invalid_json', message: 'Request body is not valid JSON', param: null, type: 'invalid_request_error' } } });
+    if (parsed === 'not-json') return fail({ status: 400, body: { error: { code: 'invalid_json', message: 'Request body is not valid JSON', param: null, type: 'invalid_request_error' } } });
+    if (parsed === 'not-object') return fail({ status: 400, body: { error: { code: 'invalid_type', message: 'Request body must be a JSON object', param: null, type: 'invalid_request_error' } } });
 
     const fault = model ? activeFault(model, path, body?.stream === true, text) : undefined;
     if (fault && !STREAM_FAULTS.has(fault.kind) && (await applyFault(fault, req, res))) return;
@@ -203,6 +212,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       stats.lastResponseAt = performance.now();
     });
     handle(req, res).catch((error: unknown) => {
+      // A client that went away mid-body: nobody to answer, and the log line says it closed before an answer.
+      if (res.destroyed) return;
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'emulator_error', message: String(error), param: null, type: 'server_error' } });
       else res.destroy();
     });
@@ -262,26 +273,32 @@ function authorized(req: IncomingMessage, key: string): boolean {
   return req.headers['x-api-key'] === key;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * The body's text, or undefined when it is larger than MAX_REQUEST_BYTES. The rest of a body too large is read and
+ * dropped rather than the connection reset, so that the client reads a 413, not ECONNRESET.
+ */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
     req.on('data', (part: Buffer) => {
       size += part.length;
-      if (size > MAX_REQUEST_BYTES) req.destroy(new Error('request body too large'));
-      else parts.push(part);
+      if (size <= MAX_REQUEST_BYTES) parts.push(part);
+      else parts.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(parts).toString('utf8')));
     req.on('error', reject);
   });
 }
 
-function parseBody(text: string): Record<string, unknown> | undefined {
+/** The body as an object; an empty body is `{}`. */
+function parseBody(text: string): Record<string, unknown> | 'not-json' | 'not-object' {
   if (!text) return {};
+  let value: unknown;
   try {
-    const value = JSON.parse(text) as unknown;
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    value = JSON.parse(text);
   } catch {
-    return undefined;
+    return 'not-json';
   }
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : 'not-object';
 }

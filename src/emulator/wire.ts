@@ -86,15 +86,15 @@ export async function writeSse(res: ServerResponse, events: readonly SseEventOut
     if (quirks.splitWrites) {
       for (const piece of splitInThree(body)) {
         res.write(piece);
-        await pause(2);
+        await pause(2, res);
       }
     } else {
       res.write(body);
     }
     // A stalled stream: the connection stays open and nothing more comes, until the client gives up.
     if (quirks.stallAfterEvents !== undefined && index + 1 >= quirks.stallAfterEvents) return new Promise((resolve) => res.once('close', () => resolve()));
-    if (quirks.eventDelayMs) await pause(quirks.eventDelayMs);
-    if (quirks.firstTokenDelayMs && index === 0) await pause(quirks.firstTokenDelayMs);
+    if (quirks.eventDelayMs) await pause(quirks.eventDelayMs, res);
+    if (quirks.firstTokenDelayMs && index === 0) await pause(quirks.firstTokenDelayMs, res);
   }
   res.end();
 }
@@ -105,8 +105,22 @@ function splitInThree(text: string): string[] {
   return [text.slice(0, a), text.slice(a, b), text.slice(b)].filter(Boolean);
 }
 
-export function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Waits `ms` before more of `res` is written, or less: the wait ends when that answer's connection closes (its
+ * client gave up, or the emulator is stopping), so no timer of a `--latency` or a stream delay outlives its request
+ * and keeps a stopped emulator's process alive for up to ten minutes.
+ */
+export function pause(ms: number, res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+  });
 }
 
 /** Roughly one token per word: enough for usage figures that add up. */

@@ -14,7 +14,8 @@ import { expectedProblem, type Expected } from './expected.ts';
 import { closest } from './closest.ts';
 import { ExpectationsSchema, type ExpectationEntry, type ExpectationsFile, type TargetEntry } from './expectations-schema.ts';
 import { nameProblem } from '../names.ts';
-import { readErrorText, readUtf8File, readYamlSource, throwIfProblems, validateAgainstSchema } from './yaml-source.ts';
+import { readErrorText, readUtf8File } from './read-text-file.ts';
+import { readYamlSource, throwIfProblems, validateAgainstSchema } from './yaml-source.ts';
 import { walkDocument, type WalkedItem } from './yaml-walk.ts';
 import { spliceEntries } from './yaml-splice.ts';
 

@@ -3,7 +3,6 @@
  * Parses a YAML file keeping positions, validates it against a JSON Schema, and turns every problem into
  * `file:line:col message`. Shared by suites, the catalog and the expectations file.
  */
-import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, isAlias, isNode, isScalar, parseDocument, type Alias, type Document } from 'yaml';
@@ -12,6 +11,7 @@ import { displayPath, pathOf, type PathSegment } from '../json-path.ts';
 import { locateOffset, positionTree } from './yaml-positions.ts';
 import { holdsAlias, walkDocument } from './yaml-walk.ts';
 import { HarnessError, HarnessErrorList, type HarnessErrorCode } from '../errors.ts';
+import { readUtf8File } from './read-text-file.ts';
 
 export type { PathSegment };
 
@@ -42,50 +42,6 @@ export class YamlSource {
 
   get displayName(): string {
     return displayFile(this.file);
-  }
-}
-
-/**
- * A file's text, or why there is none: `missing` only when nothing is there (ENOENT); anything else that stops the
- * read (a folder, no permission, a link loop, an I/O error) or bytes that are not UTF-8 is a `problem`, never
- * "missing", so no caller takes a file it cannot read for an absent one (and writes a fresh one over it).
- */
-export async function readUtf8File(file: string): Promise<{ text: string } | { missing: Error } | { problem: string }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (cause) {
-    const error = cause as NodeJS.ErrnoException;
-    return error.code === 'ENOENT' ? { missing: error } : { problem: `cannot read it (${readErrorText(error)})` };
-  }
-  try {
-    // Lossy decoding would turn a Latin-1 byte into U+FFFD silently, and a rewrite would keep the replacement.
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
-  } catch {
-    return { problem: `is not UTF-8 text (line ${firstNonUtf8Line(bytes)}); save it as UTF-8` };
-  }
-}
-
-/** `EACCES: permission denied`, without the path node repeats (the message names the file already). */
-export function readErrorText(error: NodeJS.ErrnoException): string {
-  if (error.code === 'EISDIR') return 'EISDIR: a folder, not a file';
-  const text = error.message.replace(/, \w+ '.*'$/s, '');
-  return error.code && !text.startsWith(error.code) ? `${error.code}: ${text}` : text;
-}
-
-/** The first line holding bytes that are not UTF-8 (a newline byte is never part of a multi-byte sequence). */
-function firstNonUtf8Line(bytes: Buffer): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let start = 0;
-  for (let line = 1; ; line++) {
-    const end = bytes.indexOf(0x0a, start);
-    try {
-      decoder.decode(bytes.subarray(start, end === -1 ? bytes.length : end));
-    } catch {
-      return line;
-    }
-    if (end === -1) return line;
-    start = end + 1;
   }
 }
 
