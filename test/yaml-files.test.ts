@@ -34,6 +34,13 @@ it.skipIf(!POSIX)('a FIFO is refused at once, and emulator --catalog <fifo> is e
     if (result === 'hung') return;
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`HARNESS_CATALOG_INVALID: ${fifo}: is not a regular file (a FIFO)`);
+    // run and validate check the flag's path first: it says what the path is, not that it does not exist.
+    for (const command of [['validate'], ['run', '--report-dir', join(dir, 'reports')]]) {
+      const given = await withinFiveSeconds(cli([...command, '--catalog', fifo]));
+      expect(given).toMatchObject({ code: 2, stderr: expect.stringContaining(`--catalog: ${fifo} is not a regular file (a FIFO)`) });
+      const folder = await cli([...command, '--catalog', dir, '--expectations', fifo]);
+      expect(folder).toMatchObject({ code: 2, stderr: expect.stringMatching(/--catalog: .* is a folder, not a file|--expectations: .* is not a regular file \(a FIFO\)/) });
+    }
   } finally {
     // Should a reader wait on it (the failure this test is about), a writer that opens and closes lets it go.
     await open(fifo, constants.O_WRONLY | constants.O_NONBLOCK).then((handle) => handle.close(), () => undefined);

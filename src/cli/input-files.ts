@@ -28,6 +28,15 @@ export interface InputFiles {
 const SUITE_SUFFIX = '.suite.yaml';
 const isDir = async (path: string) => (await stat(path).catch(() => null))?.isDirectory() ?? false;
 const isFile = async (path: string) => (await stat(path).catch(() => null))?.isFile() ?? false;
+
+/** What a path a flag named is, when it is not a file to read: a FIFO or a folder is not said to be missing. */
+async function whyNotAFile(path: string): Promise<string | undefined> {
+  const info = await stat(path).catch(() => null);
+  if (!info) return 'does not exist';
+  if (info.isFile()) return undefined;
+  if (info.isDirectory()) return 'is a folder, not a file';
+  return `is not a regular file (${info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device'})`;
+}
 const holdsSuites = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).some((name) => name.endsWith(SUITE_SUFFIX));
 
 /** The bundled catalog, named by every error about a missing one. */
@@ -74,7 +83,8 @@ export async function resolveExpectationsOf(flags: InputFlags, suitesDir: string
 export async function resolveCatalogFile(flags: InputFlags, suitesDir: string, root: string): Promise<string> {
   if (flags.catalog !== undefined) {
     const file = resolve(flags.catalog);
-    if (!(await isFile(file))) throw new HarnessError('HARNESS_USAGE', `--catalog: ${file} does not exist; point --catalog at a model catalog (the bundled one is ${bundledCatalog(root)})`);
+    const why = await whyNotAFile(file);
+    if (why) throw new HarnessError('HARNESS_USAGE', `--catalog: ${file} ${why}; point --catalog at a model catalog (the bundled one is ${bundledCatalog(root)})`);
     return file;
   }
   if (flags.suites !== undefined) {
@@ -93,7 +103,8 @@ async function resolveExpectationsFile(flag: string | undefined, dir: string): P
     return (await isFile(file)) ? file : undefined;
   }
   const file = resolve(flag);
-  if (!(await isFile(file))) throw new HarnessError('HARNESS_USAGE', `--expectations: ${file} does not exist; create it with \`mantle-conformance bless\` or leave the flag out`);
+  const why = await whyNotAFile(file);
+  if (why) throw new HarnessError('HARNESS_USAGE', `--expectations: ${file} ${why}; create it with \`mantle-conformance bless\` or leave the flag out`);
   return file;
 }
 
