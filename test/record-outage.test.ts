@@ -1,7 +1,7 @@
 /**
  * Recording never makes things worse: a record run during an outage (429, 500 or 408 to everything, an empty, HTML
  * or error-carrying 200, a bodiless 204, a throttle named only in x-amzn-ErrorType, a proxy's or WAF's HTML page, a
- * 403 that denies access; a body over --max-body-bytes or one that stalled, a 2xx stream's too) leaves the previous fixtures
+ * 403 that denies access, an HTML page of any status, a 2xx JSON body cut mid-string; a body over --max-body-bytes or one that stalled, a 2xx stream's too) leaves the previous fixtures
  * byte-identical, says so per cell, and exits non-zero, also for models with no stated expectation;
  * `--overwrite-failures` records the outage on purpose. A case with no fixture yet is recorded as it went, and an
  * answer that is the endpoint's (not an outage: a route error, a bare 404) replaces the old fixture as always.
@@ -52,6 +52,9 @@ const OUTAGES: Outage[] = [
   { name: 'a proxy\'s HTML 413', status: 413, type: 'text/html', body: '<html>413 Request Entity Too Large</html>', cause: /HARNESS_NOT_AN_ANSWER: .*413 with an HTML page/ },
   { name: 'a WAF\'s HTML 403', status: 403, type: 'text/html', body: '<html><body>Request blocked by WAF. Reference #18.abc</body></html>', cause: /HARNESS_NOT_AN_ANSWER: .*403 with an HTML page/ },
   { name: 'a JSON 403 that denies access', status: 403, type: 'application/json', body: '{"message":"Forbidden"}', cause: /answered 403 \(Forbidden\): the credentials have no access to the model/ },
+  // Answers the checks read (a 404 page is a route's answer to the probes), but no observation of the model.
+  { name: 'a proxy\'s HTML 404', status: 404, type: 'text/html', body: '<html><body>Not Found</body></html>', cause: /answered 404 with an HTML page \(Not Found\): a gateway's or a proxy's page/ },
+  { name: 'a JSON 200 cut mid-string', status: 200, type: 'application/json', body: '{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"He', cause: /answered 200 with a body labelled JSON that does not parse \(\d+ character\(s\), ending ".*content\\":\\"He"\): an answer cut or damaged on the way/ },
 ];
 
 async function outageServer(outage: Pick<Outage, 'status' | 'type' | 'body' | 'headers'>): Promise<{ url: string; close(): Promise<void> }> {
@@ -215,6 +218,43 @@ describe('RecordTarget', () => {
       const own: Exchange = { ...answered(403, denial), request: { ...request, body: JSON.stringify({ model: asked, messages: [] }) } };
       expect(((await record().caseFinished('m', 'errors.unknown-model', [own]).catch((e: unknown) => e)) as HarnessError).code, asked).toBe('HARNESS_RECORDING_KEPT');
     }
+  });
+
+  const typed = (status: number, type: string, body: string): Exchange => ({ ...ok(), response: { status, headers: { 'content-type': type }, chunks: [{ t: 0, data: body }] } });
+
+  it.each([
+    { name: 'an HTML 404', exchange: () => typed(404, 'text/html; charset=utf-8', '<html><head><title>404 Not Found</title></head></html>'), said: /answered 404 with an HTML page \(404 Not Found\)/ },
+    { name: 'an HTML 405', exchange: () => typed(405, 'text/html', '<html><body>Method Not Allowed</body></html>'), said: /answered 405 with an HTML page \(Method Not Allowed\)/ },
+    { name: 'a 400 labelled HTML that is words', exchange: () => typed(400, 'text/html', 'Bad Request'), said: /answered 400 with an HTML page \(Bad Request\)/ },
+    { name: 'a cut JSON 200', exchange: () => typed(200, 'application/json', '{"id":"chatcmpl-1","choices":[{"message":{"content":"He'), said: /answered 200 with a body labelled JSON that does not parse \(55 character\(s\), ending ".*"\): an answer cut or damaged/ },
+    { name: 'a damaged JSON 201', exchange: () => typed(201, 'application/vnd.api+json', '{"id":"resp_1",,}'), said: /answered 201 with a body labelled JSON that does not parse/ },
+  ])('keeps the previous fixture on $name, records it with no earlier recording or --overwrite-failures', async ({ name, exchange, said }) => {
+    const id = `page-${name.replace(/\W+/g, '-')}`;
+    const file = fixturePath(dir, 'unit', 'm', id);
+    await record().caseFinished('m', id, [ok()]);
+    const good = await readFile(file, 'utf8');
+    const error = await record().caseFinished('m', id, [ok(), exchange()]).catch((e: unknown) => e);
+    expect((error as HarnessError).code).toBe('HARNESS_RECORDING_KEPT');
+    expect((error as HarnessError).message).toMatch(said);
+    expect((error as HarnessError).message).toMatch(/kept the previous recording .*\(record again later, or pass --overwrite-failures to record the outage\)$/);
+    expect(await readFile(file, 'utf8')).toBe(good);
+    await record(true).caseFinished('m', id, [exchange()]);
+    expect((await readFixture(file))!.exchanges[0]!.response!.status).toBe(exchange().response!.status);
+    await record().caseFinished('m', `${id}-first`, [exchange()]);
+    expect((await readFixture(fixturePath(dir, 'unit', 'm', `${id}-first`)))!.exchanges[0]!.response!.status).toBe(exchange().response!.status);
+  });
+
+  it.each([
+    { name: 'JSON labelled text/html', exchange: () => typed(404, 'text/html', '{"error":{"message":"Not Found","type":"invalid_request_error"}}') },
+    { name: 'an empty text/html 404', exchange: () => typed(404, 'text/html', '') },
+    { name: 'NDJSON labelled JSON', exchange: () => typed(200, 'application/json', '{"a":1}\n{"b":2}\n') },
+    { name: 'a 400 labelled JSON that does not parse', exchange: () => typed(400, 'application/json', '{"error":"bad') },
+    { name: 'a text/plain 200 that only looks like JSON', exchange: () => typed(200, 'text/plain', '{"id":"x",') },
+  ])('replaces the previous fixture with $name: the endpoint\'s answer, judged as it is', async ({ name, exchange }) => {
+    const id = `kept-not-${name.replace(/\W+/g, '-')}`;
+    await record().caseFinished('m', id, [ok()]);
+    await record().caseFinished('m', id, [exchange()]);
+    expect((await readFixture(fixturePath(dir, 'unit', 'm', id)))!.exchanges[0]!.response!.status).toBe(exchange().response!.status);
   });
 
   it.each([

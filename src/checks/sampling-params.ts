@@ -24,6 +24,8 @@ function samplingCheck(id: string, field: 'temperature' | 'top_p'): CheckDefinit
     run: (input) =>
       acrossApis(definition, input, ['rejected', 'ignored', 'accepted'], (seen) => {
         if (seen.answer.kind !== 'ok') return readRejection(seen, [field]);
+        // A Responses body that is not a JSON object (cut, damaged) may hide the refusal: `accepted` would claim it did not.
+        if (seen.api === 'responses' && !seen.answer.body) return { error: `could not observe: HTTP ${seen.answer.status} with a body that is not a JSON object, so a refusal inside it cannot be ruled out` };
         // A Responses object that failed inside the 200 is a refusal said with the wrong status, read as a 4xx's
         // would be (a server failure inside a 200 never gets here: the transport makes it an outage).
         const failed = failedResponse(seen.answer.body);

@@ -2,7 +2,8 @@
  * @module transport/record-target
  * Live, plus one fixture file per (model, case) with provenance. Recording never makes things worse: a case whose
  * new exchanges hold an infrastructure failure (throttled, 5xx, timeout, reset, a redirect, a 2xx that carries no
- * answer, a proxy's HTML page), a body no check can read (over --max-body-bytes), a body that stalled (a 2xx
+ * answer, a proxy's HTML page), an HTML page of any status, a 2xx labelled JSON whose body does not parse (cut or
+ * damaged on the way), a body no check can read (over --max-body-bytes), a body that stalled (a 2xx
  * stream's too: an endpoint or a proxy that went silent mid-run says nothing new about the model), a 403 that
  * denies access, or a 403 for another model where the recording had the endpoint's answer to it, keeps the fixture
  * it had, and says so as the case's error, unless `overwriteFailures` asks to record it. A case with no fixture yet
@@ -14,12 +15,13 @@ import { stat } from 'node:fs/promises';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import type { Surface } from '../surfaces.ts';
 import type { Secret } from './auth/auth.ts';
-import { bodyText, excerpt, isRecord, parseJsonText } from './body.ts';
+import { bodyText, excerpt, isRecord, jsonBody, parseJsonText } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
-import { describeRequest, isStreamResponse, type Exchange, type ExchangeRequest } from './exchange.ts';
+import { describeRequest, isJsonResponse, isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
 import { fixturePath, fixtureSurface, jsonFilesIn, linkedFixtureFolder, linkedFolderProblem, modelFolders, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
 import { sseStream } from './sse.ts';
+import { isHtml, pageExcerpt } from './stand-in-answer.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 
@@ -128,11 +130,40 @@ function outageIn(exchanges: readonly Exchange[], model: string): Kept | undefin
     }
     return { why: `${request} answered ${status} and its body stalled (no data for ${stalledAfterMs} ms): an incomplete answer no check can read`, what: 'the outage' };
   }
+  for (const ex of exchanges) {
+    const damaged = !ex.error && ex.response ? notTheEndpoints(ex.response) : undefined;
+    if (damaged) return { why: `${describeRequest(ex.request)} answered ${ex.response!.status} with ${damaged}`, what: 'the outage' };
+  }
   // A denial of another model than the one recorded (errors.unknown-model asks for one that does not exist, and
   // "no access" is AWS's answer to that) is the answer the case is about, not the credentials' lack.
   const denied = exchanges.find((ex) => !ex.error && ex.response?.status === 403 && classifyAnswer(ex.response).kind === 'forbidden' && !asksAnotherModel(ex.request, model));
   if (!denied?.response) return undefined;
   return { why: `${describeRequest(denied.request)} answered 403 (${deniedSaid(denied)}): the credentials have no access to the model or this API, which says nothing about the model`, what: 'the outage' };
+}
+
+/**
+ * Why an answer the checks read (live, they judge what they can of it) is no observation to record, or undefined.
+ * An HTML page of any status (a 404 too, which stand-in-answer leaves to the probes): no Mantle, OpenAI or Anthropic
+ * API answers HTML, so it is a gateway's or a proxy's page about the way, not the model; a JSON body labelled HTML
+ * is the endpoint's answer with a wrong label, and recorded. And a 2xx labelled JSON whose body is neither JSON nor
+ * JSON lines: cut or damaged on the way (its framing ended cleanly, so the transport saw no cut). An empty body says
+ * nothing either way (a route's bare 404, a DELETE's 204): recorded, as stand-in-answer judges it.
+ */
+function notTheEndpoints(response: ExchangeResponse): string | undefined {
+  const text = bodyText(response);
+  if (!text.trim()) return undefined;
+  if (isHtml(response, text)) return `an HTML page (${pageExcerpt(text)}): a gateway's or a proxy's page, which says nothing about the model`;
+  if (response.status < 200 || response.status >= 300 || !isJsonResponse(response) || isStreamResponse(response)) return undefined;
+  const parsed = jsonBody(response);
+  if (parsed.ok || parsed.tooDeep || jsonLines(text)) return undefined;
+  // The parser's message can quote the body: its end is what shows a cut.
+  return `a body labelled JSON that does not parse (${text.length} character(s), ending ${JSON.stringify(text.slice(-40))}): an answer cut or damaged on the way, which no check can read whole`;
+}
+
+/** Whether every non-blank line of `text` is JSON (NDJSON, sent under a JSON label): whole as it is. */
+function jsonLines(text: string): boolean {
+  const lines = text.split('\n').filter((line) => line.trim());
+  return lines.length > 1 && lines.every((line) => parseJsonText(line).ok);
 }
 
 function deniedSaid(denied: Exchange): string {

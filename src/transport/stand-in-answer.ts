@@ -215,14 +215,14 @@ function askedForStream(request: Pick<ExchangeRequest, 'body'>): boolean {
  * unavailable" as text/html). A JSON body labelled text/html is an answer (the checks judge its type). A stream is
  * never a page: the stream checks judge what it holds.
  */
-function isHtml(response: ExchangeResponse, text: string): boolean {
+export function isHtml(response: ExchangeResponse, text: string): boolean {
   if (isStreamResponse(response)) return false;
   if (text.trimStart().startsWith('<')) return true;
   return (response.headers['content-type'] ?? '').toLowerCase().includes('html') && !startsAsJson(text);
 }
 
 /** The page's title or first words, without its markup, for the reason. */
-function pageExcerpt(text: string): string {
+export function pageExcerpt(text: string): string {
   const head = text.slice(0, 4096);
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(head)?.[1]?.trim();
   const words = title || head.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ');

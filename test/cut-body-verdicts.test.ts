@@ -1,0 +1,63 @@
+/**
+ * A 2xx labelled JSON whose body does not parse (cut or damaged on the way, its framing whole) is read per check
+ * family: a check that reads only the status still judges it (content.array.chat: `accepted`), but one where a
+ * rejection can hide inside the 200 (a Responses object with `status: "failed"`) cannot say `accepted` from a body
+ * it cannot read: `error`, never a verdict.
+ */
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../src/emulator/server.ts';
+import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
+
+const CUT = '{"id":"resp_1","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":"He';
+
+let emulator: RunningEmulator;
+let proxy: Server;
+let url: string;
+
+/** Passes every request to the emulator, but answers the cases under test with a 200 whose JSON is cut. */
+beforeAll(async () => {
+  emulator = await catalogEmulator();
+  const upstream = new URL(emulator.url);
+  proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      // The cases under test: array-form content, and a temperature other than the default.
+      if (/"type":"(input_)?text"|"temperature":/.test(body) && !body.includes('"stream":true')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(CUT);
+        return;
+      }
+      const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      up.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}, 60_000);
+afterAll(async () => {
+  await new Promise<void>((resolve) => (proxy.closeAllConnections(), proxy.close(() => resolve())));
+  await emulator.close();
+});
+
+describe('a 200 whose JSON body is cut', () => {
+  it('is error for checks that read a rejection inside the 200, and still judged by its status where that is all a check reads', async () => {
+    const results = await checkModel(liveTarget(url), 'openai.gpt-5.4', { checks: ['content.array.responses', 'params.temperature'] });
+    const responses = results.get('content.array.responses')!;
+    expect(responses.status, responses.reason).toBe('error');
+    expect(responses.reason).toMatch(/could not observe: HTTP 200 with a body that is not a JSON object/);
+    const temperature = results.get('params.temperature')!;
+    expect(temperature.reason).toMatch(/responses: error: could not observe: HTTP 200 with a body that is not a JSON object, so a refusal inside it cannot be ruled out/);
+    expect(temperature.observed).toBeNull();
+    // gpt-5.4 serves no chat here: gpt-oss-20b does.
+    const chat = (await checkModel(liveTarget(url), 'openai.gpt-oss-20b', { checks: ['content.array.chat'] })).get('content.array.chat')!;
+    expect(chat.observed, chat.reason).toBe('accepted');
+  }, 60_000);
+});
