@@ -27,11 +27,17 @@ const record = async () => {
   }
 };
 
+/** A copy of the recording `from` as the harness would have recorded it for `model` and `caseId`, at `to`. */
+async function recordedAs(from: string, to: string, model: string, caseId: string): Promise<void> {
+  const fixture = JSON.parse(await readFile(from, 'utf8')) as Record<string, unknown>;
+  await writeFile(to, `${JSON.stringify({ ...fixture, model, case: caseId }, null, 2)}\n`);
+}
+
 /** A recording of a case the suites do not have (a real fixture under a gone case's name), a note and a link. */
 async function plant(folder: string): Promise<{ stale: string; note: string; link: string }> {
   const real = (await readdir(folder)).find((f) => f.endsWith('.json'))!;
   const stale = join(folder, 'created-at.renamed-long-ago.json');
-  await copyFile(join(folder, real), stale);
+  await recordedAs(join(folder, real), stale, MODEL, 'created-at.renamed-long-ago');
   const note = join(folder, 'NOTES.json');
   await writeFile(note, '{"mine": true}');
   const link = join(folder, 'linked-case.json');
@@ -77,7 +83,7 @@ describe('fixtures prune', () => {
     await mkdir(other, { recursive: true });
     const live = (await readdir(modelDir))[0]!;
     await copyFile(join(modelDir, live), join(other, live));
-    await copyFile(join(modelDir, live), join(other, 'gone.case.json'));
+    await recordedAs(join(modelDir, live), join(other, 'gone.case.json'), 'retired.model-1', 'gone.case');
     const stale = await plant(modelDir);
 
     const dry = await cli(['fixtures', 'prune', '--fixtures', fixtures, '--dry-run']);

@@ -2,7 +2,7 @@
  * A run's verdict is its own: the reports an earlier run left in --report-dir go once the folder is known to be
  * writable, so a run that then stops without writing its own (a usage error, Ctrl-C or SIGTERM while it gets ready)
  * leaves no green junit.xml or matrix.json behind for a later CI step to read. Only the harness's own files go; a
- * --baseline among them is read first. A signal before the run proper is exit 130, not a kill.
+ * --baseline among them is refused, before anything goes. A signal before the run proper is exit 130, not a kill.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -89,9 +89,15 @@ describe('an earlier run\'s reports', () => {
     expect((await readdir(good)).sort()).toEqual(REPORTS);
   });
 
-  it('a --baseline among them is read before they go, and the run writes its own', async () => {
+  it('a --baseline among them is refused (exit 2), and they all stay; copied elsewhere, it is compared with', async () => {
     const reports = await folderWithPassingReports('baseline');
-    const run = await cli(['run', MODEL, '--baseline', join(reports, 'matrix.json'), '--report-dir', reports, '--quiet']);
+    const refused = await cli(['run', MODEL, '--baseline', join(reports, 'matrix.json'), '--report-dir', reports, '--quiet']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/HARNESS_USAGE: --report-dir .*: it holds the --baseline file .*matrix\.json \(as matrix\.json\).*copy it elsewhere first \(cp .*matrix\.json last\.json, then --baseline last\.json\)/);
+    expect((await readdir(reports)).sort()).toEqual(REPORTS);
+    const last = join(dir, 'last.json');
+    await writeFile(last, await readFile(join(reports, 'matrix.json')));
+    const run = await cli(['run', MODEL, '--baseline', last, '--report-dir', reports, '--quiet']);
     expect(run.code, run.stderr).toBe(0);
     const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
     expect(matrix.comparison).toBeDefined();

@@ -9,7 +9,7 @@
  * NOT_VARIED) are recorded again with three trials, so that replay shows them as they are: flaky.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
@@ -59,13 +59,16 @@ async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suit
   });
   try {
     const pass = (models: string[], repeat: number) => recordPass(catalog, catalogFile, { ...flags, fixtures: fresh }, { target, surface }, models, repeat, root, version, io);
-    let exitCode = await pass([], 1);
+    let outcome = await pass([], 1);
     const varying = [...profilesFromCatalog(catalog, {}, surface).values()].filter(variesOnRepeat).map((profile) => profile.id);
-    if (exitCode === 0 && varying.length) exitCode = await pass(varying, VARYING_TRIALS);
-    if (exitCode !== 0) {
-      io.err.write(`fixtures: the recording did not pass its own gate (exit ${exitCode}); ${folder} was left as it was\n`);
-      return exitCode;
+    if (outcome.exitCode === 0 && varying.length) outcome = await pass(varying, VARYING_TRIALS);
+    if (outcome.exitCode !== 0) {
+      const why = outcome.reports ? `; its reports say why: ${inertLine(outcome.reports, 300)} (matrix.md, matrix.html, matrix.json, junit.xml)` : '';
+      io.err.write(`fixtures: the recording did not pass its own gate (exit ${outcome.exitCode}); ${inertLine(folder, 300)} was left as it was${why}\n`);
+      return outcome.exitCode;
     }
+    // Checked again: what is there now (the recording took a while) is what steps aside and goes.
+    await assertOnlyFixtures(folder);
     // The old recordings step aside first and come back if the new ones cannot take their place: never neither.
     const previous = join(fresh, '.previous');
     const had = (await stat(folder).catch(() => null)) !== null;
@@ -91,12 +94,13 @@ async function recordPass(
   root: string,
   version: string,
   io: Io,
-): Promise<number> {
+): Promise<{ exitCode: number; reports?: string }> {
   const key = `emu-${randomBytes(16).toString('hex')}`;
   // A fresh emulator per pass: its answers depend on how often it has seen a request, so each pass starts alike.
   const emulator = await startEmulator({ profiles: profilesFromCatalog(catalog, {}, where.surface), apiKey: key, surface: FLAVOURS[where.surface] });
   const reports = await mkdtemp(join(tmpdir(), 'mantle-fixtures-'));
   process.env[KEY_ENV] = key;
+  let exitCode: number | undefined;
   try {
     const outcome = await runCommand(
       [],
@@ -117,23 +121,39 @@ async function recordPass(
       },
       root,
       version,
-      io,
+      // The reports' paths are not said: a pass that passes removes them, one that fails names them (recordTarget).
+      { ...io, reportPaths: false },
     );
     io.out.write(`recorded ${emulator.stats.requests} exchanges from the ${where.surface} emulator${models.length ? ` for ${models.join(', ')}, ${repeat} trials` : ''}\n`);
-    return outcome.exitCode;
+    exitCode = outcome.exitCode;
+    return exitCode === 0 ? { exitCode } : { exitCode, reports };
   } finally {
     delete process.env[KEY_ENV];
     await emulator.close();
-    await rm(reports, { recursive: true, force: true });
+    // A pass that failed its gate keeps the reports that say why; any other's go (a stopped pass's error says why).
+    if (exitCode === 0 || exitCode === undefined) await rm(reports, { recursive: true, force: true });
   }
 }
 
 /**
  * The harness deletes only what it made: a folder it is about to replace must hold fixtures and nothing else, by the
- * rule `fixtures prune` removes by (isHarnessFixture: a regular file that validates as a fixture).
+ * rule `fixtures prune` removes by (isHarnessFixture: a regular file that validates as a fixture). What is there must
+ * be a folder, or nothing: a file of that name (or a link to one) is the user's, and a folder that cannot be read is
+ * not known to be empty. A link to a folder is checked through; the link is what gets replaced, never what it points to.
  */
 async function assertOnlyFixtures(dir: string): Promise<void> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const refuse = (why: string, cause?: unknown) =>
+    new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(dir, 300)} ${why}; the new recordings go to that path: move it out of the fixtures root before re-recording (nothing was deleted)`, cause === undefined ? undefined : { cause });
+  const code = (error: unknown) => inertLine((error as NodeJS.ErrnoException).code ?? (error as Error).message, 200);
+  const found = await lstat(dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error));
+  if (found === undefined) return;
+  if (found instanceof Error) throw refuse(`cannot be read (${code(found)})`, found);
+  const folder = found.isDirectory() || (found.isSymbolicLink() && (await stat(dir).catch(() => undefined))?.isDirectory());
+  if (!folder) throw refuse(`is ${found.isSymbolicLink() ? 'a link to no folder' : 'not a folder'}, and not a recording the harness made`);
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw refuse(`cannot be read (${code(error)}), so it is not known to hold only recordings`, error);
+  });
   for (const entry of entries) {
     if (entry.isDirectory()) continue;
     const path = join(entry.parentPath, entry.name);

@@ -22,9 +22,16 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
   const suites = await loadSuites(suitesDir, ALL_CHECKS);
   const cases = suites.cases.map((c) => c.id);
   // Target folders are folder names already (the record run encoded them): each is pruned as it is on disk.
-  const targets = (await readdir(fixturesDir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const entries = (await readdir(fixturesDir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
+  const targets = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   let removed = 0;
   let foreign = 0;
+  // A target folder that is a link is kept and named, never followed (what it points to is outside the root).
+  let linked = 0;
+  for (const link of entries.filter((e) => e.isSymbolicLink()).map((e) => e.name).sort()) {
+    linked++;
+    out.write(pruneLines(link, { removed: [], foreign: [], linked: [join(fixturesDir, link)] }).join(''));
+  }
   // A target folder holds model folders only: .json files right in it (or in the root) say --fixtures points too deep.
   const loose: string[] = [];
   for (const folder of ['', ...targets]) {
@@ -39,17 +46,20 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
     const pruned = await pruneFixtures(fixturesDir, folder, cases, { ...(flags.dryRun ? { dryRun: true } : {}), encodedTarget: true });
     removed += pruned.removed.length;
     foreign += pruned.foreign.length;
+    linked += pruned.linked.length;
     out.write(pruneLines(folder, pruned, flags.dryRun).join(''));
   }
-  out.write(`${targets.length} target folder(s) under ${inertLine(fixturesDir, 300)}, ${cases.length} cases in ${inertLine(suitesDir, 300)}: ${flags.dryRun ? 'would remove' : 'removed'} ${removed} recording(s), kept ${foreign} other file(s)\n`);
+  out.write(`${targets.length} target folder(s) under ${inertLine(fixturesDir, 300)}, ${cases.length} cases in ${inertLine(suitesDir, 300)}: ${flags.dryRun ? 'would remove' : 'removed'} ${removed} recording(s), kept ${foreign} other file(s)${linked ? ` and ${linked} link(s), not followed` : ''}\n`);
   return 0;
 }
 
 /** What a prune removed and kept, one line per file; nothing when there was nothing to say. */
-export function pruneLines(target: string, pruned: { removed: string[]; foreign: string[] }, dryRun = false): string[] {
+export function pruneLines(target: string, pruned: { removed: string[]; foreign: string[]; linked?: string[] }, dryRun = false): string[] {
   const shown = (f: string) => inertLine(shownPath(f), 300);
   const lines: string[] = [];
   if (pruned.removed.length) lines.push(`fixtures of ${inertLine(target)}: ${dryRun ? 'would remove' : 'removed'} ${pruned.removed.length} recording(s) of cases the suites no longer have`, ...pruned.removed.map((f) => `  ${dryRun ? 'would remove' : 'removed'} ${shown(f)}`));
   if (pruned.foreign.length) lines.push(`fixtures of ${inertLine(target)}: kept ${pruned.foreign.length} file(s) that are not recordings of a case (not made by the harness; move them if they are not yours)`, ...pruned.foreign.map((f) => `  kept ${shown(f)}`));
+  const linked = pruned.linked ?? [];
+  if (linked.length) lines.push(`fixtures of ${inertLine(target)}: kept ${linked.length} link(s), not followed (what a link points to is never pruned)`, ...linked.map((f) => `  kept ${shown(f)} (a link: not followed)`));
   return lines.map((l) => `${l}\n`);
 }

@@ -1,8 +1,9 @@
 /**
  * @module cli/report-dir-guard
- * The checks a command that writes reports from saved matrices (`merge`, `report`) makes before it reads or writes
- * anything: the report folder is a folder, and none of the files it would write or remove there is one of its
- * inputs (a merge into the `reports/` that holds shard 1's matrix.json would replace shard 1 with the merge).
+ * The checks a command that writes reports from saved matrices (`merge`, `report`, and `run` of its --baseline) makes
+ * before it reads or writes anything: the report folder is a folder, and none of the files it would write or remove
+ * there is one of its inputs (a merge into the `reports/` that holds shard 1's matrix.json would replace shard 1 with
+ * the merge).
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,6 +28,11 @@ export interface ReportDirCheck {
    * is written again from what was read). Every other input is refused as a report file.
    */
   rewrites?: string;
+  /**
+   * The flag that names the inputs (`--baseline` for `run`): the refusal then says to copy the file elsewhere first,
+   * the fix for comparing with the last run in the folder that gets the new one.
+   */
+  inputFlag?: string;
 }
 
 /**
@@ -49,9 +55,8 @@ export async function checkReportDir(dir: string, inputs: readonly string[], che
     if (id === undefined || id === allowed) continue;
     const input = identities.indexOf(id);
     if (input < 0) continue;
-    throw new HarnessError(
-      'HARNESS_USAGE',
-      `${flag}: it holds the input ${inertLine(inputs[input], 300)} (as ${name}), which ${check.command} would replace with its own reports; give --report-dir another folder (for example a new one). Nothing was read or written.`,
-    );
+    const shown = inertLine(inputs[input], 300);
+    const fix = check.inputFlag ? `copy it elsewhere first (cp ${inertLine(join(dir, name), 300)} last.json, then ${check.inputFlag} last.json) or give --report-dir another folder` : 'give --report-dir another folder (for example a new one)';
+    throw new HarnessError('HARNESS_USAGE', `${flag}: it holds ${check.inputFlag ? `the ${check.inputFlag} file` : 'the input'} ${shown} (as ${name}), which ${check.command} would replace with its own reports; ${fix}. Nothing was read or written.`);
   }
 }

@@ -26,6 +26,7 @@ import { runInProcess, type RunEnd, type RunRequest } from '../run/run-conforman
 import { selectWork } from '../run/selection.ts';
 import { tooShortReason, tooShortToRedact } from '../transport/auth/short-secrets.ts';
 import { removeEarlierReports } from './earlier-reports.ts';
+import { checkReportDir } from './report-dir-guard.ts';
 import { inputsNote } from './input-files.ts';
 import { EXIT } from './project.ts';
 import { guardSetup, InterruptedBeforeRun, type SetupGuard } from './setup-guard.ts';
@@ -53,7 +54,8 @@ export interface RunOutcome {
   runner: 'in-process' | 'vitest';
 }
 
-type RunIo = { out: NodeJS.WritableStream; err: NodeJS.WritableStream & { isTTY?: boolean } };
+/** `reportPaths: false`: the console does not name the reports (the caller keeps or removes them, and says which). */
+type RunIo = { out: NodeJS.WritableStream; err: NodeJS.WritableStream & { isTTY?: boolean }; reportPaths?: boolean };
 
 /** `run`: see the module's comment; the outcome's exit code is the gate's, 130 after Ctrl-C or SIGTERM. */
 export async function runCommand(
@@ -103,11 +105,12 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   if (flags.repeat !== undefined && config.repeat > 1 && config.targets.every((t) => t.mode === 'replay')) {
     io.err.write(`note: --repeat ${config.repeat}: a replay repeats each case as often as it was recorded (record with --repeat ${config.repeat} to judge ${config.repeat} trials)\n`);
   }
+  // A --baseline among the reports this run removes is refused (as by `report`): a run that stopped would lose it.
+  if (config.baselineFile) await checkReportDir(config.reportDir, [config.baselineFile], { command: 'run', inputFlag: '--baseline' });
   await checkWritable(config.reportDir);
   let baseline: Matrix | undefined;
   try {
-    // The matrix schema compiles when read-matrix loads: only a run with --baseline pays for it. Read before the
-    // earlier reports go: the baseline may be one of them.
+    // The matrix schema compiles when read-matrix loads: only a run with --baseline pays for it.
     baseline = config.baselineFile ? await guard.race((await import('./read-matrix.ts')).readMatrix(config.baselineFile)) : undefined;
   } finally {
     await removeEarlierReports(config.reportDir);
@@ -223,13 +226,13 @@ async function discoverModels(config: RunConfig, err: NodeJS.WritableStream): Pr
   config.models = [...new Set(ordered)];
 }
 
-async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }, runner: RunOutcome['runner'], caseIds: readonly string[]): Promise<RunOutcome> {
+async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io: RunIo, runner: RunOutcome['runner'], caseIds: readonly string[]): Promise<RunOutcome> {
   if (end.fatal) {
     // The job's page says why the run stopped (its partial matrix, gate and reason), as the console does.
     if (!end.writeError) await appendStepSummary(end.matrix, io.err);
     // The partial matrix was written, and its gate is the cells' (often exit 1): said here, or a reader takes the
     // file's gate for the run's. The run exits 2, as documented.
-    if (!flags.quiet && !end.writeError && end.files.length) {
+    if (!flags.quiet && !end.writeError && end.files.length && io.reportPaths !== false) {
       io.out.write(`reports (partial): ${end.files.map((f) => shownPath(f)).join(', ')}\n`);
       io.out.write(`gate: not the exit code: the partial matrix says ${gateLine(end.matrix.gate)}, but the run exits 2 (the credentials were rejected mid-run)\n`);
     }
@@ -250,7 +253,7 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
   // The gate fails a partial run (a spend cap left cells unsent), a record run that kept earlier fixtures, and says
   // interrupted after Ctrl-C (report/gate.ts): the reports, the console and the exit code say the same.
   const exitCode = end.interrupted ? EXIT.interrupted : matrix.gate.exitCode;
-  if (!flags.quiet) io.out.write(summaryLines(matrix, end).join('\n') + '\n');
+  if (!flags.quiet) io.out.write(summaryLines(matrix, end, io.reportPaths !== false).join('\n') + '\n');
   // Fixtures stay true: a record run names the recordings of cases its suites do not have (even with --quiet). It
   // removes none: a run with another --suites folder would take a second suite's recordings for stale ones;
   // `fixtures prune` removes them, on purpose, after --dry-run shows what goes.
@@ -302,8 +305,8 @@ function staleLines(target: string, stale: { removed: string[] }): string[] {
   ].map((l) => `${l}\n`);
 }
 
-/** The console's last lines: totals, coverage, what gates, where the reports are, and the gate, which never says pass for a run that did not finish. */
-function summaryLines(matrix: Matrix, end: RunEnd): string[] {
+/** The console's last lines: totals, coverage, what gates, where the reports are (with `paths`), and the gate, which never says pass for a run that did not finish. */
+function summaryLines(matrix: Matrix, end: RunEnd, paths: boolean): string[] {
   const ran = end.results.length;
   const planned = matrix.results.length;
   const lines = [`${matrix.models.length} models x ${matrix.checks.length} checks on ${matrix.targets.map((t) => t.id).join(', ')}: ${ran} of ${planned} ran: ${statusLine(matrix)}`];
@@ -317,7 +320,7 @@ function summaryLines(matrix: Matrix, end: RunEnd): string[] {
   if (matrix.gate.gating.length > 20) lines.push(`  ... and ${matrix.gate.gating.length - 20} more (see the reports)`);
   lines.push(...answeredAsAnotherLines(matrix));
   for (const t of matrix.targets) if (notReadWhole(t.modelList)) lines.push(`  model list of ${inertLine(t.id)} not read whole: ${inertLine(notReadWhole(t.modelList))}; its models on the part not read did not run`);
-  lines.push(`reports: ${end.files.map((f) => shownPath(f)).join(', ')}`);
+  if (paths) lines.push(`reports: ${end.files.map((f) => shownPath(f)).join(', ')}`);
   lines.push(`gate: ${gateLine(matrix.gate)}${end.interrupted ? `; ${ran} of ${planned} checks ran` : ''}`);
   return lines;
 }

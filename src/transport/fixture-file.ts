@@ -7,7 +7,7 @@
  */
 import { closeSync, constants, lstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
@@ -290,15 +290,18 @@ export async function recordedSurface(root: string, target: string): Promise<{ s
 
 /**
  * Whether `path` is a recording the harness made: a regular file (never a link) holding a JSON object of the
- * fixture format with its model, case and exchanges. The one rule of what `fixtures prune` may remove and `fixtures`
- * may replace. Not the whole schema: a recording an older harness wrote that this one's schema refuses (an error
- * code renamed since) is what re-recording replaces.
+ * fixture format with its model, case and exchanges, at the place `fixturePath` gives them (`<model>/<case>.json`,
+ * each name by `folderName`): a copy the user made beside it (`<case>.before-upgrade.json`) is the user's. The one
+ * rule of what `fixtures prune` may remove and `fixtures` may replace. Not the whole schema: a recording an older
+ * harness wrote that this one's schema refuses (an error code renamed since) is what re-recording replaces.
  */
 export async function isHarnessFixture(path: string): Promise<boolean> {
   if (!(await lstat(path).catch(() => undefined))?.isFile()) return false;
   try {
     const value = JSON.parse(await readFile(path, 'utf8')) as Partial<Record<'format' | 'model' | 'case' | 'exchanges', unknown>> | null;
-    return typeof value === 'object' && value !== null && value.format === FIXTURE_FORMAT && typeof value.model === 'string' && typeof value.case === 'string' && Array.isArray(value.exchanges);
+    if (typeof value !== 'object' || value === null || value.format !== FIXTURE_FORMAT || !Array.isArray(value.exchanges)) return false;
+    if (typeof value.model !== 'string' || typeof value.case !== 'string') return false;
+    return basename(path) === `${folderName(value.case)}.json` && basename(dirname(resolve(path))) === folderName(value.model);
   } catch {
     return false;
   }

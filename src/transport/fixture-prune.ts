@@ -2,11 +2,12 @@
  * @module transport/fixture-prune
  * Fixtures stay true: the recordings of cases the suites no longer have are removed (a case renamed or deleted
  * leaves a file no replay ever reads, and a reader of the folder takes it for evidence). Only what the harness
- * made is removed: a regular file `<case>.json` in a model's folder that reads and validates as a fixture (the rule
- * `fixtures` uses too: fixture-file's isHarnessFixture), and whose name is no case of the suites. Anything else there (notes, links, folders, files that are not fixtures) is
- * named and kept.
+ * made is removed: a regular file `<case>.json` in a model's folder that reads and validates as a fixture of that
+ * model and case (the rule `fixtures` uses too: fixture-file's isHarnessFixture), and whose name is no case of the
+ * suites. Anything else there (notes, links, folders, files that are not fixtures, copies of one) is named and kept;
+ * a model folder that is a link is named as kept and never followed.
  */
-import { readdir, unlink } from 'node:fs/promises';
+import { lstat, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { folderName } from '../names.ts';
 import { isHarnessFixture } from './fixture-file.ts';
@@ -16,6 +17,8 @@ export interface PruneResult {
   removed: string[];
   /** Files in the model folders that are neither a case's fixture nor one the harness made: kept. */
   foreign: string[];
+  /** Model folders (or other entries of the target folder) that are symbolic links: kept, never followed. */
+  linked: string[];
 }
 
 /**
@@ -24,14 +27,18 @@ export interface PruneResult {
  * to prune. `encodedTarget`: `target` is the folder's name on disk already (as listed), not a target id.
  */
 export async function pruneFixtures(root: string, target: string, cases: Iterable<string>, options: { models?: readonly string[]; dryRun?: boolean; encodedTarget?: boolean } = {}): Promise<PruneResult> {
-  const result: PruneResult = { removed: [], foreign: [] };
+  const result: PruneResult = { removed: [], foreign: [], linked: [] };
   const targetDir = join(root, options.encodedTarget ? target : folderName(target));
   const live = new Set([...cases].map((id) => `${folderName(id)}.json`));
   const folders = options.models
     ? options.models.map(folderName)
-    : (await readdir(targetDir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name);
+    : (await readdir(targetDir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name);
   for (const folder of [...new Set(folders)].sort()) {
     const dir = join(targetDir, folder);
+    if ((await lstat(dir).catch(() => undefined))?.isSymbolicLink()) {
+      result.linked.push(dir);
+      continue;
+    }
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (live.has(entry.name)) continue;
