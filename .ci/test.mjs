@@ -31,7 +31,8 @@ const STOPPING = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
  * A grace period: `fallback` ms, or what `name` says (test/npm-test-wrapper.test.ts shortens them, as it puts stand-ins
  * in the place of the commands: its runs waited out 4 s of grace each; nothing else sets these).
  */
-const graceMs = (name, fallback) => (/^\d+$/.test(process.env[name] ?? '') ? Number(process.env[name]) : fallback);
+// At least 100 ms: a stray 0 would kill what the children started with no time to end.
+const graceMs = (name, fallback) => (/^\d+$/.test(process.env[name] ?? '') ? Math.max(100, Number(process.env[name])) : fallback);
 /** How long the group's own signal has to end the children before this process passes it on. */
 const GROUP_GRACE_MS = graceMs('MANTLE_WRAPPER_GROUP_GRACE_MS', 1_000);
 /** How long what the children started has to end after them before it is killed. */

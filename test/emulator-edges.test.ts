@@ -41,6 +41,30 @@ describe('request bodies', () => {
     expect(lines).toEqual([expect.stringMatching(/ POST \/v1\/chat\/completions - -> 413 \(\d+ ms\)$/)]);
   });
 
+  it('a body that goes on past twice the limit is cut off: nobody is kept reading a body without end', async () => {
+    let sent = 0;
+    const lines = await withEmulator({}, async (url) => {
+      await new Promise<void>((done) => {
+        const req = request(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+        req.on('error', () => done());
+        req.on('response', (res) => (res.resume(), done()));
+        const chunk = Buffer.alloc(1024 * 1024, 0x61);
+        const pump = () => {
+          // 64 MiB at most: a server that reads without end would take all of it.
+          while (sent < 64 * 1024 * 1024 && !req.destroyed) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          req.end();
+        };
+        pump();
+      });
+    });
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
+    // Cut off while it sends: the 413 may or may not reach it first; the line is there either way.
+    expect(lines).toEqual([expect.stringMatching(/ POST \/v1\/chat\/completions - -> (413|closed before an answer) \(\d+ ms\)$/)]);
+  });
+
   it('a client that gives up mid-body is logged as closed before an answer', async () => {
     const lines = await withEmulator({}, async (url) => {
       const req = request(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000' } });

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -68,4 +68,19 @@ it('a file over 16 MiB is refused without being read; one just under the cap is 
 
 it('a folder still says it is a folder', async () => {
   expect(await readYamlSource(dir)).toEqual({ source: null, problems: [`${dir}: cannot read it (EISDIR: a folder, not a file)`] });
+});
+
+it.skipIf(!POSIX)('--catalog or --expectations naming a link loop or a link to nothing says so; only a missing file is told to be created', async () => {
+  const loop = join(dir, 'loop.yaml');
+  const dangling = join(dir, 'dangling.yaml');
+  await symlink(loop, loop);
+  await symlink(join(dir, 'nowhere.yaml'), dangling);
+  const validate = (...flags: string[]) => cli(['validate', ...flags]);
+  expect(await validate('--catalog', loop)).toMatchObject({ code: 2, stderr: expect.stringContaining(`--catalog: ${loop} cannot be read (ELOOP)`) });
+  expect(await validate('--catalog', dangling)).toMatchObject({ code: 2, stderr: expect.stringContaining(`--catalog: ${dangling} is a link to nothing`) });
+  const folder = await validate('--expectations', dir);
+  expect(folder).toMatchObject({ code: 2, stderr: expect.stringContaining(`--expectations: ${dir} is a folder, not a file; point --expectations at an expectations file`) });
+  expect(folder.stderr).not.toContain('bless');
+  expect((await validate('--expectations', dangling)).stderr).not.toContain('bless');
+  expect((await validate('--expectations', join(dir, 'absent.yaml'))).stderr).toContain('does not exist; create it with `mantle-conformance bless`');
 });

@@ -5,7 +5,7 @@
  * project that installed the package and keeps only its expectations in ./suites (what `bless` writes by default)
  * still runs the bundled suites and catalog, and a checkout (./suites is the bundled folder) is unchanged.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { shownPath } from '../shown-path.ts';
@@ -29,13 +29,23 @@ const SUITE_SUFFIX = '.suite.yaml';
 const isDir = async (path: string) => (await stat(path).catch(() => null))?.isDirectory() ?? false;
 const isFile = async (path: string) => (await stat(path).catch(() => null))?.isFile() ?? false;
 
-/** What a path a flag named is, when it is not a file to read: a FIFO or a folder is not said to be missing. */
-async function whyNotAFile(path: string): Promise<string | undefined> {
-  const info = await stat(path).catch(() => null);
-  if (!info) return 'does not exist';
+/**
+ * What a path a flag named is, when it is not a file to read: a FIFO or a folder is not said to be missing, nor is a
+ * link that leads nowhere or in a loop (`missing` is true only when nothing is there, the one case a fix is to create it).
+ */
+async function whyNotAFile(path: string): Promise<{ why: string; missing: boolean } | undefined> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') return { why: `cannot be read (${code ?? (cause as Error).message})`, missing: false };
+    const link = await lstat(path).catch(() => null);
+    return link?.isSymbolicLink() ? { why: 'is a link to nothing (its target does not exist)', missing: false } : { why: 'does not exist', missing: true };
+  }
   if (info.isFile()) return undefined;
-  if (info.isDirectory()) return 'is a folder, not a file';
-  return `is not a regular file (${info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device'})`;
+  if (info.isDirectory()) return { why: 'is a folder, not a file', missing: false };
+  return { why: `is not a regular file (${info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device'})`, missing: false };
 }
 const holdsSuites = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).some((name) => name.endsWith(SUITE_SUFFIX));
 
@@ -83,8 +93,8 @@ export async function resolveExpectationsOf(flags: InputFlags, suitesDir: string
 export async function resolveCatalogFile(flags: InputFlags, suitesDir: string, root: string): Promise<string> {
   if (flags.catalog !== undefined) {
     const file = resolve(flags.catalog);
-    const why = await whyNotAFile(file);
-    if (why) throw new HarnessError('HARNESS_USAGE', `--catalog: ${file} ${why}; point --catalog at a model catalog (the bundled one is ${bundledCatalog(root)})`);
+    const not = await whyNotAFile(file);
+    if (not) throw new HarnessError('HARNESS_USAGE', `--catalog: ${file} ${not.why}; point --catalog at a model catalog (the bundled one is ${bundledCatalog(root)})`);
     return file;
   }
   if (flags.suites !== undefined) {
@@ -103,8 +113,9 @@ async function resolveExpectationsFile(flag: string | undefined, dir: string): P
     return (await isFile(file)) ? file : undefined;
   }
   const file = resolve(flag);
-  const why = await whyNotAFile(file);
-  if (why) throw new HarnessError('HARNESS_USAGE', `--expectations: ${file} ${why}; create it with \`mantle-conformance bless\` or leave the flag out`);
+  const not = await whyNotAFile(file);
+  // `bless` creates a missing one; anything else in the way is to be moved, not blessed over.
+  if (not) throw new HarnessError('HARNESS_USAGE', `--expectations: ${file} ${not.why}; ${not.missing ? 'create it with `mantle-conformance bless` or leave the flag out' : 'point --expectations at an expectations file'}`);
   return file;
 }
 

@@ -121,6 +121,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       res.once('close', () => report({ method, path, ...(model ? { model } : {}), ...(served ? { profile: served } : {}), status: res.headersSent ? res.statusCode : 0, durationMs: Math.round(performance.now() - arrived) }));
     }
     const text = await readBody(req);
+    if (res.destroyed) return;
     if (text === undefined) return sendJson(res, 413, { error: { code: 'request_too_large', message: `Request body is larger than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB`, param: null, type: 'invalid_request_error' } });
     const parsed = parseBody(text);
     const body = typeof parsed === 'string' ? undefined : parsed;
@@ -275,7 +276,8 @@ function authorized(req: IncomingMessage, key: string): boolean {
 
 /**
  * The body's text, or undefined when it is larger than MAX_REQUEST_BYTES. The rest of a body too large is read and
- * dropped rather than the connection reset, so that the client reads a 413, not ECONNRESET.
+ * dropped rather than the connection reset, so that the client reads a 413, not ECONNRESET; but only as much again
+ * as the limit: a client that goes on sending after that is cut off (no one is kept reading a body without end).
  */
 function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
@@ -285,8 +287,11 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
       size += part.length;
       if (size <= MAX_REQUEST_BYTES) parts.push(part);
       else parts.length = 0;
+      if (size > 2 * MAX_REQUEST_BYTES) req.destroy();
     });
     req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(parts).toString('utf8')));
+    // Cut off, or the client gave up: nothing to answer (the caller finds the response destroyed).
+    req.on('close', () => resolve(undefined));
     req.on('error', reject);
   });
 }
