@@ -4,7 +4,9 @@
  * or several), with provenance per cell (region, date, source) and notes where support is partial. The columns and
  * how each reads the results are capability-columns.ts.
  */
-import { CAPABILITIES, type CapabilityValue, type Lookup } from './capability-columns.ts';
+import { CAPABILITIES } from './capability-columns.ts';
+import type { CapabilityValue, Lookup, NotRun } from './capability-reading.ts';
+import { wasElsewhere, wasNotReached } from './gate.ts';
 import { pairKey, resultKey, resultsByCell, type Matrix } from './matrix.ts';
 import { unobservedModels } from './observed-models.ts';
 
@@ -75,7 +77,17 @@ function runNotes(matrices: readonly Matrix[], seen: readonly Set<string>[]): st
     if (stopped) {
       const reached = new Set(ran.map((r) => r.model));
       const missed = shard ? [] : matrix.models.filter((m) => !reached.has(m.id)).map((m) => m.id);
-      notes.push(`${where}: ${stopped}; cells it did not reach are not in the table${missed.length ? `, nor these models: ${missed.join(', ')}` : ''}`);
+      notes.push(`${where}: ${stopped}; the cells name the checks it did not reach (not reached: ...)${missed.length ? `; these models are not in the table: ${missed.join(', ')}` : ''}`);
+    }
+    // The run's own filter (--checks, -t) leaving out checks the table reads, said once here as each cell names those
+    // it reads; not what a merge says a region did not select (the cells name those).
+    const reached = new Set(ran.map((r) => pairKey(r.target, r.model)));
+    const filtered = new Set(matrix.results.filter((r) => wasElsewhere(r) && reached.has(pairKey(r.target, r.model))).map((r) => r.check));
+    const unplanned = unplannedChecks(matrix);
+    const unselected = TABLE_CHECKS.filter((check) => unplanned.has(check) || filtered.has(check));
+    if (!shard && unselected.length) {
+      const how = [...(matrix.run.selection?.checks ?? []).map((c) => `--checks ${c}`), ...(matrix.run.selection?.filters ?? []).map((f) => `filter ${f}`)].join(', ');
+      notes.push(`${where}: ${unselected.length} of the ${TABLE_CHECKS.length} checks the table reads were not run${how ? ` (${how})` : ''}; a cell names those it reads (not run: ...)`);
     }
     const left = ran.filter((r) => !seen[i]!.has(pairKey(r.target, r.model))).map((r) => `${r.model} (${place(r.target)})`);
     if (left.length) notes.push(`${where}: left out, nothing of them observed: ${left.join(', ')}`);
@@ -87,10 +99,42 @@ function runNotes(matrices: readonly Matrix[], seen: readonly Set<string>[]): st
  * The notes of several runs of one cell: a note every run gave is said once; one only some runs gave names them
  * (`array content rejected (in us-west-2)`), so runs that agree on the value are not read as agreeing on the why.
  */
-function placedNotes(judged: readonly { notes: string[]; provenance: string }[], label: (provenance: string) => string): string[] {
+function placedNotes(judged: readonly { notes: string[]; label: string }[]): string[] {
   const where = new Map<string, string[]>();
-  for (const j of judged) for (const note of new Set(j.notes)) where.set(note, [...(where.get(note) ?? []), label(j.provenance)]);
+  for (const j of judged) for (const note of new Set(j.notes)) where.set(note, [...(where.get(note) ?? []), j.label]);
   return [...where].map(([note, places]) => (judged.length > 1 && places.length < judged.length ? `${note} (in ${[...new Set(places)].join(', ')})` : note));
+}
+
+type Run = { matrix: Matrix; i: number; target: Matrix['targets'][number]; surface: string; provenance: string };
+
+/**
+ * The shortest name that tells each run from the others of its surface (only those share a row): its place, then
+ * its date (one target on two dates), then its run id (two runs of one region on one day), then its target.
+ */
+function runLabels(runs: readonly Run[]): string[] {
+  const levels = (r: Run) => {
+    const [place, date] = r.provenance.split(' ') as [string, string | undefined];
+    const dated = `${place} ${date ?? ''}`.trim();
+    return [place, dated, `${dated} run ${r.matrix.run.id}`, `${dated} run ${r.matrix.run.id} ${r.target.id}`];
+  };
+  return runs.map((run) => {
+    const others = runs.filter((r) => r !== run && r.surface === run.surface).map(levels);
+    const own = levels(run);
+    return own.find((name, level) => !others.some((o) => o[level] === name)) ?? own.at(-1)!;
+  });
+}
+
+/** Every check a column reads. */
+const TABLE_CHECKS = [...new Set(CAPABILITIES.flatMap((c) => c.checks))];
+
+/**
+ * The checks the table reads that a `--checks` run left out of its plan: they are in no cell of it. Only when the
+ * run says it selected checks: a matrix without a check for another reason (an older harness) says nothing of it.
+ */
+function unplannedChecks(matrix: Matrix): Set<string> {
+  if (!matrix.run.selection?.checks?.length) return new Set();
+  const planned = new Set(matrix.checks.map((c) => c.id));
+  return new Set(TABLE_CHECKS.filter((check) => !planned.has(check)));
 }
 
 export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTable {
@@ -100,14 +144,16 @@ export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTab
     const unobserved = unobservedModels(matrix).cells;
     return new Map(matrix.results.filter((r) => !r.notRun && !unobserved.has(r)).map((r) => [resultKey(r), r]));
   });
-  const runs = matrices.flatMap((matrix, i) => matrix.targets.map((target) => ({ matrix, i, target, surface: target.surface ?? 'mantle', provenance: provenanceOf(matrix, target.id) })));
+  // A check the run did not run (not reached, filtered out, or left out of its plan by --checks): named in the cells that read it.
+  const notRuns = matrices.map((matrix): ((key: { target: string; model: string; check: string }) => ReturnType<NotRun>) => {
+    const cells = new Map(matrix.results.filter((r) => r.notRun).map((r) => [resultKey(r), wasNotReached(r) ? ('not reached' as const) : ('not run' as const)]));
+    const unplanned = unplannedChecks(matrix);
+    return (key) => cells.get(resultKey(key)) ?? (unplanned.has(key.check) ? 'not run' : undefined);
+  });
+  const unlabelled: Run[] = matrices.flatMap((matrix, i) => matrix.targets.map((target) => ({ matrix, i, target, surface: target.surface ?? 'mantle', provenance: provenanceOf(matrix, target.id) })));
+  const labels = runLabels(unlabelled);
+  const runs = unlabelled.map((r, n) => ({ ...r, label: labels[n]! }));
   const surfaces = [...new Set(runs.map((r) => r.surface))];
-  // Where two runs share a place (one target on two dates), notes name the date too.
-  const places = runs.map((r) => r.provenance.split(' ')[0]!);
-  const label = (provenance: string) => {
-    const place = provenance.split(' ')[0]!;
-    return places.filter((p) => p === place).length > 1 ? provenance.split(' ').slice(0, 2).join(' ') : place;
-  };
   // One row per model and surface it was run on: a model behaves per surface, and a migration reads both rows.
   const seen = indexes.map((index) => new Set([...index.values()].map((r) => pairKey(r.target, r.model))));
   const measured = (model: string, i: number, target: string) => seen[i]!.has(pairKey(target, model));
@@ -117,23 +163,24 @@ export function buildCapabilityTable(matrices: readonly Matrix[]): CapabilityTab
     // Only the runs that measured the model: a region that did not run it has nothing to say of it, not `?`.
     const own = runs.filter((r) => r.surface === surface && measured(model.id, r.i, r.target.id));
     for (const capability of CAPABILITIES) {
-      const judged = own.map(({ i, target, provenance }) => {
+      const judged = own.map(({ i, target, provenance, label }) => {
         const get: Lookup = (check) => indexes[i]!.get(resultKey({ target: target.id, model: model.id, check }));
-        return { ...capability.judge(get), provenance };
+        const notRun: NotRun = (check) => notRuns[i]!({ target: target.id, model: model.id, check });
+        return { ...capability.judge(get, notRun), provenance, label };
       });
       // `n/a` (the API is not served) is a measurement too; only `unknown` is left out of the merge, and said per run
       // beside what the others measured, so a region where it all errored is not read as agreeing.
       const known = judged.filter((j) => j.value !== 'unknown');
       const values = new Set(known.map((j) => j.value));
       const value: CapabilityValue = known.length === 0 ? 'unknown' : values.size === 1 ? [...values][0]! : 'partial';
-      const perRun = values.size > 1 || (known.length > 0 && known.length < judged.length) ? judged.map((j) => `${j.value === 'unknown' ? '?' : j.value} in ${label(j.provenance)}`) : [];
+      const perRun = values.size > 1 || (known.length > 0 && known.length < judged.length) ? judged.map((j) => `${j.value === 'unknown' ? '?' : j.value} in ${j.label}`) : [];
       const said = known.length ? known : judged;
-      cells[capability.name] = { value, notes: [...new Set([...perRun, ...placedNotes(said, label)])], provenance: [...new Set(said.map((j) => j.provenance))] };
+      cells[capability.name] = { value, notes: [...new Set([...perRun, ...placedNotes(said)])], provenance: [...new Set(said.map((j) => j.provenance))] };
     }
     // Several runs' figures are told apart by their place, as the notes are.
-    const latency = own.flatMap(({ matrix, target, provenance }) => {
+    const latency = own.flatMap(({ matrix, target, label }) => {
       const figures = latencyOf(matrix, target.id, model.id);
-      return figures === undefined ? [] : [own.length > 1 ? `${label(provenance)}: ${figures}` : figures];
+      return figures === undefined ? [] : [own.length > 1 ? `${label}: ${figures}` : figures];
     });
     return { model: model.id, family: model.family, surface, cells, ...(latency.length ? { latency: latency.join('; ') } : {}) };
   });

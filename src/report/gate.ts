@@ -152,7 +152,10 @@ export interface LookAtCounts {
   error: number;
   flaky: number;
   inconclusive: number;
-  /** Skipped by the run that had them (a step not sent, a spend cap); not the cells a filter or another shard took. */
+  /**
+   * Skipped by the run that had them (a step not sent, a spend cap) or not reached (a stop came first: the run's
+   * totals say them apart, as `not reached`); not the cells a filter or another shard took.
+   */
   skipped: number;
 }
 
@@ -160,7 +163,8 @@ export interface LookAtCounts {
 export function cellsToLookAt(results: readonly MatrixResult[], keyOf: (r: MatrixResult) => string): [string, LookAtCounts][] {
   const counts = new Map<string, LookAtCounts>();
   for (const r of results) {
-    if (!LOOK_AT.includes(r.status) || r.notRun) continue;
+    // A cell a stop kept from running was this run's to observe (the HTML failures view keeps it too); one a filter took was not.
+    if (!LOOK_AT.includes(r.status) || (r.notRun && !wasNotReached(r))) continue;
     const c = counts.get(keyOf(r)) ?? { gating: 0, fail: 0, error: 0, flaky: 0, inconclusive: 0, skipped: 0 };
     c[r.status as keyof LookAtCounts] += 1;
     if (r.gating) c.gating += 1;

@@ -67,8 +67,9 @@ const COUNTED = ['gating', 'fail', 'error', 'flaky', 'inconclusive', 'skipped'] 
  * Counts of fail, error, flaky, inconclusive, skipped and gating cells per key, for the keys that have any, worst
  * first. The counts come before the key, so a long model id never scrolls them out of the box.
  */
-function countsTable(title: string, filter: 'model' | 'check', rows: [string, LookAtCounts][], total: number): string {
-  const head = `<tr>${COUNTED.map((s) => `<th class="num" title="${s}">${s === 'gating' ? 'gating' : esc(STATUS_SYMBOLS[s])}</th>`).join('')}<th>${filter}</th></tr>`;
+function countsTable(title: string, filter: 'model' | 'check', rows: [string, LookAtCounts][], total: number, notReached: boolean): string {
+  // Cells a stop did not reach count as skipped here; the run's totals say them apart.
+  const head = `<tr>${COUNTED.map((s) => `<th class="num" title="${s === 'skipped' && notReached ? 'skipped or not reached' : s}">${s === 'gating' ? 'gating' : esc(STATUS_SYMBOLS[s])}</th>`).join('')}<th>${filter}</th></tr>`;
   const body = rows
     .map(([k, c]) => `<tr>${COUNTED.map((s) => `<td class="num">${c[s]}</td>`).join('')}<td class="key"><button type="button" class="link" data-filter="${filter}" data-value="${esc(k)}">${esc(k)}</button></td></tr>`)
     .join('');
@@ -93,7 +94,8 @@ function leadSection(matrix: Matrix): string {
   const byModel = cellsToLookAt(matrix.results, (r) => r.model);
   const byCheck = cellsToLookAt(matrix.results, (r) => r.check);
   const heading = `${gating.length} cell${gating.length === 1 ? '' : 's'}${problems.length ? `, ${problems.length} run-level problem${problems.length === 1 ? '' : 's'}` : ''}`;
-  return `<section id="lead"><div><h2>What fails the gate (${heading})</h2>${failing}</div>${countsTable('By model', 'model', byModel, matrix.models.length)}${countsTable('By check', 'check', byCheck, matrix.checks.length)}</section>`;
+  const notReached = matrix.results.some(wasNotReached);
+  return `<section id="lead"><div><h2>What fails the gate (${heading})</h2>${failing}</div>${countsTable('By model', 'model', byModel, matrix.models.length, notReached)}${countsTable('By check', 'check', byCheck, matrix.checks.length, notReached)}</section>`;
 }
 
 /** The grid of each target, with a line break between, in pieces: a family of rows at a time. */
@@ -153,7 +155,8 @@ function* htmlPieces(matrix: Matrix): Generator<string> {
   const checks = groups.flatMap((g) => g.checks);
   const changes = changesOf(matrix);
   const families = [...new Set(matrix.models.map((m) => m.family ?? 'not in catalog'))];
-  const hasBad = matrix.results.some((r) => LOOK_AT.includes(r.status) && !r.notRun);
+  // As the failures view reads a cell (html-script.ts isBad): a cell not reached is this run's, one a filter took is not.
+  const hasBad = matrix.results.some((r) => LOOK_AT.includes(r.status) && (!r.notRun || wasNotReached(r)));
   const data = {
     symbols: STATUS_SYMBOLS,
     labels: STATUS_LABELS,

@@ -51,7 +51,9 @@ const item = (r: Pick<MatrixResult, 'status' | 'model' | 'check' | 'target' | 'r
 function failureCounts(lines: string[], title: string, label: string, results: readonly MatrixResult[], keyOf: (r: MatrixResult) => string, marked: ReadonlySet<string> = new Set()): void {
   const rows = cellsToLookAt(results, keyOf);
   if (rows.length === 0) return;
-  lines.push(`### ${title}`, '', `| ${label} | gating | ✗ fail | ! error | ≈ flaky | ? inconclusive | ○ skipped |`, '|---|---|---|---|---|---|---|');
+  // Cells a stop did not reach count as skipped here; the run's totals say them apart, so the column says it holds them.
+  const skipped = results.some(wasNotReached) ? '○ skipped or not reached' : '○ skipped';
+  lines.push(`### ${title}`, '', `| ${label} | gating | ✗ fail | ! error | ≈ flaky | ? inconclusive | ${skipped} |`, '|---|---|---|---|---|---|---|');
   for (const [k, c] of rows.slice(0, 60)) lines.push(`| ${markdownCode(k)}${marked.has(k) ? ` (${UNOBSERVED_LABEL})` : ''} | ${c.gating} | ${c.fail} | ${c.error} | ${c.flaky} | ${c.inconclusive} | ${c.skipped} |`);
   if (rows.length > 60) lines.push(`| ... ${rows.length - 60} more | | | | | | |`);
   lines.push('');
@@ -178,7 +180,7 @@ function uncertainSection(matrix: Matrix, lines: string[]): void {
   if (deviations.length > 500) lines.push(`- ... and ${deviations.length - 500} more (see matrix.json)`);
   for (const cells of [...notReached.values()].slice(0, 100)) {
     const [r] = cells as [MatrixResult];
-    lines.push(`- ${STATUS_SYMBOLS.skipped} ${markdownCode(r.model)} (${markdownText(r.target, 80)}): ${cells.length} cell(s) not reached: ${markdownText(r.reason, 600)}`);
+    lines.push(`- ${STATUS_SYMBOLS.skipped} ${markdownCode(r.model)} (${markdownText(r.target, 80)}): ${cells.length} cell(s) not reached: ${markdownText(r.reason.replace(/^not reached:\s*/, ''), 600)}`);
   }
   if (notReached.size > 100) lines.push(`- ... and ${notReached.size - 100} more models with cells not reached (see matrix.json)`);
   lines.push('');
