@@ -37,7 +37,7 @@ export async function validateCommand(flags: ValidateFlags, io: Io): Promise<voi
   const file = await resolveExpectationsOf(flags, suitesDir, PROJECT_ROOT, catalogFile);
   const note = inputsNote(flags, { suitesDir, catalogFile, ...(file ? { expectationsFile: file } : {}) }, PROJECT_ROOT);
   if (note) io.err.write(`${note}\n`);
-  const expectations = file ? await loadExpectations(file, ALL_CHECKS) : undefined;
+  const expectations = file ? await loadExpectations(file, ALL_CHECKS, catalog) : undefined;
   const stated = expectations ? statedCount(expectations) : 0;
   // The target names a replay knows: the recordings here (./fixtures) and the bundled ones, as a run finds them.
   const targets = [...(await recordedTargets('fixtures')), ...(await recordedTargets(join(PROJECT_ROOT, 'fixtures')))];

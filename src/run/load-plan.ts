@@ -25,10 +25,13 @@ export async function loadPlan(options: {
   checks: readonly string[];
 }): Promise<LoadedPlan> {
   usePrecompiledFileValidators();
+  const loadingCatalog = loadCatalog(options.catalogFile, ALL_CHECKS);
+  const expectationsFile = options.expectationsFile;
+  // The expectations name the catalog they belong to: read once the catalog is, to refuse another catalog's.
   const [suites, catalog, expectations] = await Promise.all([
     loadSuites(options.suitesDir, ALL_CHECKS),
-    loadCatalog(options.catalogFile, ALL_CHECKS),
-    options.expectationsFile ? loadExpectations(options.expectationsFile, ALL_CHECKS) : undefined,
+    loadingCatalog,
+    expectationsFile ? loadingCatalog.then((loaded) => loadExpectations(expectationsFile, ALL_CHECKS, loaded)) : undefined,
   ]);
   const plan = buildPlan(suites, catalog, ALL_CHECKS, { models: options.models, checks: options.checks, ...(expectations ? { expectations } : {}) });
   return { suites, catalog, plan, ...(expectations ? { expectations } : {}) };

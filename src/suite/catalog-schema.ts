@@ -4,6 +4,7 @@
  * sources document about it, as expectations keyed by check id. Every claim names its source.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { KeyedMap } from './suite-schema.ts';
 
 const Id = (description: string) => Type.String({ pattern: '^[a-z0-9][a-z0-9.-]*$', maxLength: 80, description });
 
@@ -87,11 +88,14 @@ export const ParametersSchema = Type.Object(
   },
 );
 
+/** An AWS region id, as src/names.ts takes one for --region (us-gov-west-1, us-iso-east-1, ap-southeast-10). */
+const REGION_PATTERN = '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$';
+
 export const RegionSchema = Type.Union([
-  Type.String({ pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$', description: 'A region the model\'s own source names.' }),
+  Type.String({ pattern: REGION_PATTERN, description: 'A region the model\'s own source names.' }),
   Type.Object(
     {
-      region: Type.String({ pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$' }),
+      region: Type.String({ pattern: REGION_PATTERN }),
       source: Type.String({ minLength: 1, description: 'A key of `sources` that names the model in this region.' }),
       note: Type.Optional(Type.String()),
     },
@@ -99,7 +103,7 @@ export const RegionSchema = Type.Union([
   ),
 ]);
 
-const Expect = Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]*$' }), ClaimSchema, {
+const Expect = KeyedMap('^[a-z0-9][a-z0-9.-]*$', 'a check id: lower-case letters, digits, . and -', ClaimSchema, {
   description: 'Documented expectations keyed by check id.',
 });
 
@@ -177,11 +181,11 @@ export const CatalogSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     catalog: Id('Catalog id.'),
-    sources: Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9./#-]*$' }), Type.String({ minLength: 1 }), {
+    sources: KeyedMap('^[a-z0-9][a-z0-9./#-]*$', 'a source key: lower-case letters, digits and . / # -, starting with a letter or digit', Type.String({ minLength: 1 }), {
       description: 'Source key -> citation (document, issue, recording).',
     }),
     regions: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$' }), Type.String({ minLength: 1 }), {
+      KeyedMap(REGION_PATTERN, 'an AWS region id like us-east-1', Type.String({ minLength: 1 }), {
         description: 'Mantle regions -> a key of `sources` that lists the region. `catalog --check` holds every model region to this list.',
       }),
     ),

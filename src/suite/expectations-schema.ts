@@ -7,6 +7,7 @@
  * values into it: one entry when the run's targets agree, one per target when they do not.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { KeyedMap } from './suite-schema.ts';
 
 const Scalar = Type.Union([Type.String(), Type.Number(), Type.Null()]);
 const Value = Type.Union([Scalar, Type.Array(Scalar, { minItems: 2 })], {
@@ -28,7 +29,7 @@ export const ExpectationEntrySchema = Type.Union([
       reason: Reason,
       link: Link,
       targets: Type.Optional(
-        Type.Record(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }), TargetEntrySchema, {
+        KeyedMap('^[A-Za-z0-9][A-Za-z0-9._-]*$', 'a target name (a region or --target-name): letters, digits and . _ -, starting with a letter or digit', TargetEntrySchema, {
           description: 'target (the region, or --target-name) -> what that target is expected to observe, where it differs: it wins over `observed` there and gates only there.',
           minProperties: 1,
         }),
@@ -42,9 +43,15 @@ export const ExpectationsSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     expectations: Type.String({ minLength: 1, description: 'The catalog these expectations belong to.' }),
-    models: Type.Record(Type.String({ pattern: '^[a-z0-9][a-zA-Z0-9._:/-]*$' }), Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]*$' }), ExpectationEntrySchema), {
-      description: 'model id -> check id -> expected observed value (or {observed, reason, link, targets: {<target>: value or {observed, reason, link}}}).',
-    }),
+    // Model ids as src/names.ts takes them: an entry may name a model outside the catalog (run with --models).
+    models: KeyedMap(
+      '^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$',
+      'a model id: letters, digits and . _ : / @ + -, starting with a letter or digit',
+      KeyedMap('^[a-z0-9][a-z0-9.-]*$', 'a check id: lower-case letters, digits, . and -', ExpectationEntrySchema),
+      {
+        description: 'model id -> check id -> expected observed value (or {observed, reason, link, targets: {<target>: value or {observed, reason, link}}}).',
+      },
+    ),
   },
   {
     additionalProperties: false,

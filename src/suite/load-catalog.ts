@@ -8,7 +8,7 @@ import { expectedProblem } from './expected.ts';
 import type { Surface } from '../surfaces.ts';
 import { CatalogSchema, type CatalogFile, type Claim, type ParametersClaim, type ReasoningClaim, type RegionEntry, type SurfaceClaims, type WrongRouteClaim } from './catalog-schema.ts';
 import { closest } from './closest.ts';
-import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type YamlSource } from './yaml-source.ts';
+import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type Suggest, type YamlSource } from './yaml-source.ts';
 
 export interface CatalogClaim extends Claim {
   /** Where the claim is written (`file:line:col`), for review. */
@@ -52,12 +52,25 @@ export async function loadCatalog(file: string, checks: readonly CheckSignature[
   const { source, problems } = await readYamlSource(file);
   const hint = 'Fix the catalog above; nothing was sent. The schema is suites/schema/catalog.schema.json.';
   throwIfProblems('HARNESS_CATALOG_INVALID', problems, hint);
-  const schemaProblems = validateAgainstSchema(source!, CatalogSchema);
+  const schemaProblems = validateAgainstSchema(source!, CatalogSchema, catalogSuggest(source!.data, checks));
   throwIfProblems('HARNESS_CATALOG_INVALID', schemaProblems, hint);
   const data = source!.data as CatalogFile;
   const meaning = validateMeaning(data, source!, new Map(checks.map((c) => [c.id, c])));
   throwIfProblems('HARNESS_CATALOG_INVALID', meaning, hint);
   return resolveCatalog(file, data, source!);
+}
+
+/** "Did you mean" for what the schema refuses: a check id under `expect:`, a model region the `regions:` list spells otherwise. */
+function catalogSuggest(data: unknown, checks: readonly CheckSignature[]): Suggest {
+  const regions = () => {
+    const listed = (data as { regions?: unknown } | null)?.regions;
+    return listed !== null && typeof listed === 'object' ? Object.keys(listed) : [];
+  };
+  return (path, got) => {
+    if (path.at(-2) === 'expect') return closest(got, checks.map((c) => c.id));
+    if (path[0] === 'models' && (path[2] === 'regions' || path.at(-1) === 'region')) return closest(got, regions());
+    return undefined;
+  };
 }
 
 export function validateMeaning(data: CatalogFile, source: YamlSource, checks: ReadonlyMap<string, CheckSignature>): string[] {

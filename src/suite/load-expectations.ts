@@ -69,14 +69,26 @@ function stated(value: Expected, entry: ExpectationEntry | TargetEntry, location
   return out;
 }
 
-export async function loadExpectations(file: string, checks: readonly CheckSignature[]): Promise<Expectations> {
+/**
+ * Loads `file`. With `catalog` (the catalog the run or validate loaded), a file written for another catalog
+ * (`expectations:` names another id) is refused: its entries describe other models' claims, and would gate these.
+ */
+export async function loadExpectations(file: string, checks: readonly CheckSignature[], catalog?: { id: string }): Promise<Expectations> {
   const hint = 'Fix the expectations file above (or regenerate entries with `mantle-conformance bless`); nothing was sent.';
   const { source, problems } = await readYamlSource(file);
   throwIfProblems('HARNESS_EXPECTATIONS_INVALID', problems, hint);
-  throwIfProblems('HARNESS_EXPECTATIONS_INVALID', validateAgainstSchema(source!, ExpectationsSchema), hint);
-  const data = source!.data as ExpectationsFile;
   const known = new Map(checks.map((c) => [c.id, c]));
+  // A misspelt check id under a model is refused by the schema's key pattern; say which check it means.
+  const suggest = (path: readonly unknown[], got: string) => (path.length === 3 && path[0] === 'models' ? closest(got, [...known.keys()]) : undefined);
+  throwIfProblems('HARNESS_EXPECTATIONS_INVALID', validateAgainstSchema(source!, ExpectationsSchema, suggest), hint);
+  const data = source!.data as ExpectationsFile;
   const meaning: string[] = [];
+  if (catalog && data.expectations !== catalog.id) {
+    meaning.push(
+      `${source!.locate(['expectations'])} expectations: this file is for catalog "${data.expectations}", and the catalog loaded is "${catalog.id}"; ` +
+        `write \`expectations: ${catalog.id}\` if its entries are meant for that catalog, or name this catalog's own expectations file`,
+    );
+  }
   const byModel = new Map<string, Map<string, StatedExpectation>>();
   const byTarget = new Map<string, Map<string, Map<string, StatedExpectation>>>();
   const modelAt = new Map<string, string>();

@@ -4,7 +4,7 @@
  * derived from it, and `suites/schema/suite.schema.json` is this object written out for editors
  * (`# yaml-language-server: $schema=./schema/suite.schema.json`); a test keeps the two in sync.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** The APIs a case can exercise. The harness owns their paths and route prefixes. */
 export const API_IDS = ['chat-completions', 'responses', 'messages', 'count-tokens', 'models'] as const;
@@ -17,6 +17,18 @@ export function StringEnum<const T extends readonly string[]>(values: T, descrip
 
 const Id = (description: string) =>
   Type.String({ pattern: '^[a-z0-9][a-z0-9.-]*$', maxLength: 80, description });
+
+/**
+ * A map whose keys must match `pattern`. patternProperties alone lets a key that fails the pattern through and
+ * skips its value, so a misspelt key would carry unchecked data into the run; `keys` says what a key is ("a check id: ..."), in
+ * words, for the message that refuses one (`x-keys`: an annotation ajv and editors ignore).
+ */
+export function KeyedMap<V extends TSchema>(pattern: string, keys: string, value: V, options: { description?: string; minProperties?: number } = {}) {
+  return Type.Record(Type.String({ pattern }), value, { ...options, additionalProperties: false, 'x-keys': keys });
+}
+
+/** An HTTP field name (RFC 9110 token): anything else is refused by the HTTP client when the request is sent. */
+const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 
 const Json = Type.Unknown({ description: 'Any JSON value. Strings may hold {{templates}}.' });
 
@@ -32,9 +44,13 @@ export const RequestSchema = Type.Object(
       }),
     ),
     headers: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]+$' }), Type.Union([Type.String(), Type.Null()]), {
-        description: 'Extra headers; null removes a header the harness would send (e.g. anthropic-version).',
-      }),
+      KeyedMap(
+        HEADER_NAME,
+        "a header name: letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ (no spaces or colons)",
+        // A value with a line break or NUL cannot be sent: the HTTP client refuses it.
+        Type.Union([Type.String({ pattern: '^[^\\r\\n\\u0000]*$' }), Type.Null()]),
+        { description: 'Extra headers; null removes a header the harness would send (e.g. anthropic-version).' },
+      ),
     ),
     body: Type.Optional(
       Type.Record(Type.String(), Json, {
@@ -57,7 +73,12 @@ export const PollSchema = Type.Object(
 
 export const StepSchema = Type.Object(
   {
-    id: Id('Step id, unique in the case; later steps refer to it as {{steps.<id>.<path>}}.'),
+    // No dots: a template's path is split at dots, so {{steps.a.b.id}} could not name a step `a.b`.
+    id: Type.String({
+      pattern: '^[a-z0-9][a-z0-9-]*$',
+      maxLength: 80,
+      description: 'Step id (lower-case letters, digits and -), unique in the case; later steps refer to it as {{steps.<id>.<path>}}.',
+    }),
     request: RequestSchema,
     poll: Type.Optional(PollSchema),
     visible_output: Type.Optional(
@@ -105,7 +126,19 @@ export const CaseSchema = Type.Object(
       description: 'The checks that read this case\'s exchanges.',
     }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // What the loader refuses, said here too so that an editor flags it; `errorMessage` is the one line a user reads
+    // (editors show it as well), instead of ajv's "must NOT be valid" and the failing branches.
+    allOf: [
+      { not: { required: ['request', 'steps'] }, errorMessage: 'has both request and steps; use request for one step, steps for several' },
+      { anyOf: [{ required: ['request'] }, { required: ['steps'] }], errorMessage: 'has neither request nor steps; add a request' },
+      {
+        not: { required: ['probe', 'steps'], properties: { probe: { const: true } } },
+        errorMessage: 'a probe case must be a single request (it is sent once per route prefix): use request, not steps',
+      },
+    ],
+  },
 );
 
 export const SuiteSchema = Type.Object(

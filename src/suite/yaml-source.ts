@@ -4,16 +4,18 @@
  * `file:line:col message`. Shared by suites, the catalog and the expectations file.
  */
 import { relative } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { LineCounter, isAlias, isNode, isScalar, parseDocument, type Alias, type Document } from 'yaml';
 import { knownParse, rememberParse, storedParse, textKey, type ParsedYaml } from './bundled-yaml.ts';
-import { displayPath, pathOf, type PathSegment } from '../json-path.ts';
+import type { PathSegment } from '../json-path.ts';
+import { describeAjvErrors, type Suggest } from './ajv-messages.ts';
 import { locateOffset, positionTree } from './yaml-positions.ts';
 import { holdsAlias, walkDocument } from './yaml-walk.ts';
 import { HarnessError, HarnessErrorList, type HarnessErrorCode } from '../errors.ts';
 import { readUtf8File } from './read-text-file.ts';
 
-export type { PathSegment };
+export type { PathSegment, Suggest };
+export { valueAt } from './ajv-messages.ts';
 
 /** A parsed YAML file that can say where any value in it came from. */
 export class YamlSource {
@@ -165,67 +167,18 @@ export function usePrecompiledValidator(schema: object, validate: ValidateFuncti
   compiled.set(schema, validate);
 }
 
-/** Validates `source.data` against `schema`; returns one located, readable line per problem. */
-export function validateAgainstSchema(source: YamlSource, schema: object): string[] {
+/**
+ * Validates `source.data` against `schema`; returns one located, readable line per mistake. `suggest` names the
+ * known value a refused key or value most likely means (a check id, a region), for "did you mean".
+ */
+export function validateAgainstSchema(source: YamlSource, schema: object, suggest?: Suggest): string[] {
   let validate = compiled.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }
   if (validate(source.data)) return [];
-  return dedupe((validate.errors ?? []).map((e) => describeAjvError(source, e)));
-}
-
-function dedupe(lines: string[]): string[] {
-  return [...new Set(lines)];
-}
-
-function describeAjvError(source: YamlSource, error: ErrorObject): string {
-  const path = pathOf(error.instancePath);
-  const at = displayPath(path);
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'required':
-      return `${source.locate(path)} ${at}: missing required field "${String(params.missingProperty)}"`;
-    case 'additionalProperties': {
-      const key = String(params.additionalProperty);
-      const allowed = allowedKeys(error);
-      return `${source.locate([...path, key], { key: true })} ${at}: unknown field "${key}"${allowed ? ` (allowed: ${allowed})` : ''}`;
-    }
-    case 'enum':
-      return `${source.locate(path)} ${at}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(valueAt(source.data, path))})`;
-    case 'type':
-      return `${source.locate(path)} ${at}: must be ${article(String(params.type))} (got ${describeValue(valueAt(source.data, path))})`;
-    case 'pattern':
-      return `${source.locate(path)} ${at}: ${JSON.stringify(valueAt(source.data, path))} must match ${String(params.pattern)}`;
-    default:
-      return `${source.locate(path)} ${at}: ${error.message ?? error.keyword}`;
-  }
-}
-
-function allowedKeys(error: ErrorObject): string {
-  const props = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
-  return props ? Object.keys(props).filter((k) => k !== '$schema').join(', ') : '';
-}
-
-function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
-  let value = data;
-  for (const seg of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string | number, unknown>)[seg];
-  }
-  return value;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return describeAjvErrors(source, validate.errors ?? [], suggest);
 }
 
 /** Throws one error listing every problem, with the fix, when there are any. */

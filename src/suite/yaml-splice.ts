@@ -47,14 +47,15 @@ export function spliceEntries(original: string, edited: Document, key: string): 
   if (!was || !now || [...before.byId.keys()].some((id) => !now.has(id))) return undefined;
   const eol = /\r\n/.test(original.slice(0, original.indexOf('\n') + 1)) ? '\r\n' : '\n';
   const textOf = (text: string, at: Entry) => text.slice(at.start, at.end);
-  const own = (at: Entry) => textOf(whole, at).replace(/\n/g, eol);
+  // yaml keeps a CRLF file's CR in a comment's text, so its print can end a comment line in CR LF: one line end.
+  const own = (at: Entry) => textOf(whole, at).replace(/\r*\n/g, eol);
   const edits: { start: number; end: number; text: string }[] = [];
   const added: string[] = [];
   for (const [id, at] of now) {
     const old = before.byId.get(id);
     const last = was.get(id);
     if (!old) added.push(`${eol}${' '.repeat(before.column)}${own(at)}`);
-    else if (!last || textOf(unedited, last) !== textOf(whole, at)) edits.push({ ...old, text: own(at) });
+    else if (!last || textOf(unedited, last) !== textOf(whole, at)) edits.push({ ...old, text: keepKeyLine(textOf(original, old), own(at), eol) });
   }
   if (added.length) {
     const at = afterLast(original, Math.max(...[...before.byId.values()].map((entry) => entry.end)), before.column);
@@ -131,6 +132,19 @@ function afterLast(text: string, end: number, column: number): number {
     if (line.trim() !== '') at = next;
   }
   return at;
+}
+
+/**
+ * `printed` with the entry's own key line back when that line holds a comment (`model:   # note`): yaml prints
+ * such a comment on a line of its own below the key, which would show the key line as changed in the review diff.
+ */
+function keepKeyLine(original: string, printed: string, eol: string): string {
+  const firstLine = (text: string) => text.split(/\r?\n/, 1)[0] ?? '';
+  const first = firstLine(original);
+  const inline = /^(.*:)[ \t]+(#.*?)\r?$/.exec(first);
+  const lines = printed.split(eol);
+  if (!inline || lines[0] !== inline[1] || lines[1]?.trim() !== inline[2]!.trimEnd()) return printed;
+  return [first, ...lines.slice(2)].join(eol);
 }
 
 /** What is on `offset`'s line before it. */
