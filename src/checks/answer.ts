@@ -238,6 +238,7 @@ export function acceptanceCheck(options: {
     title: options.title,
     api: options.api,
     vocabulary: ['accepted', 'rejected'],
+    readsSteps: [...(options.builtOn ? [options.builtOn.step] : []), ...(options.step ? [options.step] : [])],
     ...(options.dependsOnModel ? { dependsOnModel: true as const } : {}),
     ...(options.reference ? { reference: options.reference } : {}),
     run(input) {

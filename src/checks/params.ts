@@ -34,6 +34,7 @@ function paramCheck(options: { id: string; param: string; also?: string[]; api: 
     api: options.api,
     vocabulary: VOCABULARY,
     params: about,
+    readsSteps: [...(options.step ? [options.step] : []), ...(options.control ? ['control'] : [])],
     ...(options.dependsOnModel === false ? {} : { dependsOnModel: true as const }),
     reference: { value: 'honored', source: `openai-reference: ${options.param}` },
     run(input) {

@@ -36,6 +36,7 @@ export const promptCacheMessages: CheckDefinition = {
   api: 'messages',
   vocabulary: ['cached', 'not-cached', 'rejected'],
   params: ['system', 'cache_control'],
+  readsSteps: ['first', 'second', 'third'],
   dependsOnModel: true,
   reference: { value: 'cached', source: 'anthropic-reference: prompt caching reports cache_read_input_tokens on a hit' },
   run(input) {

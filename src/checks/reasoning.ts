@@ -47,6 +47,7 @@ const encryptedContent: CheckDefinition = {
   title: 'include: ["reasoning.encrypted_content"] returns encrypted reasoning that the next turn accepts',
   api: 'responses',
   vocabulary: ['round-trips', 'not-returned', 'rejected-on-return', 'rejected'],
+  readsSteps: ['first', 'second'],
   dependsOnModel: true,
   run(input) {
     const first = stepOf(input, 'first');

@@ -35,6 +35,8 @@ export function responsesBackgroundCheck(): CheckDefinition {
     api: 'responses',
     vocabulary: ['completed', 'failed', 'not-terminal', 'returned-completed', 'rejected'],
     reference: { value: 'completed', source: 'openai-reference: background responses are queued, then polled with GET' },
+    // Without a `poll` step there is nothing polled: "not-terminal" would be the case's doing.
+    readsSteps: ['create', 'poll'],
     // The model may spend its budget (inconclusive): each trial of a repeated run is judged, so others may still tell.
     dependsOnModel: true,
     run(input) {

@@ -104,6 +104,7 @@ export const responsesLifecycleChecks: readonly CheckDefinition[] = [
       api: API,
       vocabulary: ['retrievable', 'not-retrievable'],
       reference: { value: 'retrievable', source: 'openai-reference: store defaults to true; GET /responses/{id} returns it' },
+      readsSteps: ['create', 'get'],
     },
     'get',
     (body, input) => (body?.id === idOf(input, 'create') ? { observed: 'retrievable', detail: 'GET returned the same id' } : { observed: 'not-retrievable', detail: `GET returned id ${JSON.stringify(body?.id)}` }),
@@ -119,6 +120,8 @@ export const responsesLifecycleChecks: readonly CheckDefinition[] = [
       api: API,
       vocabulary: ['supported', 'unsupported'],
       reference: { value: 'supported', source: 'openai-reference: GET /responses/{id}/input_items' },
+      // `create` too: a refusal of the GET is the endpoint's answer only after the case created a response (answerTo).
+      readsSteps: ['create', 'items'],
     },
     'items',
     (body) => (body?.object === 'list' ? { observed: 'supported', detail: 'a list came back' } : { observed: 'unsupported', detail: `a 2xx without a list: ${JSON.stringify(body?.object)}` }),
@@ -139,6 +142,7 @@ function deleteCheck(): CheckDefinition {
     api: API,
     vocabulary: ['deleted', 'not-deleted'],
     reference: { value: 'deleted', source: 'openai-reference: DELETE /responses/{id}' },
+    readsSteps: ['create', 'get', 'delete', 'get-after-delete'],
     run(input) {
       const found = stepOf(input, 'get-after-delete');
       if ('settled' in found) return found.settled;
@@ -181,6 +185,7 @@ function storeFalseCheck(): CheckDefinition {
     api: API,
     vocabulary: ['not-retrievable', 'retrievable'],
     reference: { value: 'not-retrievable', source: 'openai-reference: store: false responses are not kept' },
+    readsSteps: ['create', 'get'],
     run(input) {
       const subject = input.outcomes.find((o): o is CompletedOutcome => sentStoreFalse(o));
       const controls = input.outcomes.filter((o) => o !== subject && !sentStoreFalse(o));
@@ -240,6 +245,7 @@ function previousResponseCheck(): CheckDefinition {
     api: API,
     vocabulary: ['echoed', 'ignored', 'rejected'],
     reference: { value: 'echoed', source: 'openai-reference: previous_response_id chains turns and is echoed' },
+    readsSteps: ['first', 'second'],
     // Whether the answer names the name is the model's doing too: judged on every trial of a repeated run.
     dependsOnModel: true,
     run(input) {

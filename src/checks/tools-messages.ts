@@ -54,6 +54,7 @@ const forcedCall: CheckDefinition = {
   vocabulary: ['conformant', 'no-call', 'bad-arguments', 'wrong-stop-reason', 'rejected'],
   dependsOnModel: true,
   params: MESSAGE_TOOL_FIELDS,
+  readsSteps: ['call'],
   reference: { value: 'conformant', source: 'anthropic-reference: tool_choice {type: "tool"} answers with a tool_use block and stop_reason "tool_use"' },
   run(input) {
     const seen = forcedToolUse(forcedCall, input, 'call');

@@ -32,6 +32,7 @@ function forcedCall(id: string, api: 'chat-completions' | 'responses'): CheckDef
     vocabulary: VOCABULARY,
     dependsOnModel: true,
     params: TOOL_FIELDS,
+    readsSteps: ['call'],
     reference,
     run(input) {
       const seen = observe(input, 'call');

@@ -163,6 +163,11 @@ export interface CheckDefinition extends CheckSignature {
    * `rejected`: the request was refused for something the check does not test.
    */
   params?: readonly string[];
+  /**
+   * The step ids the check looks up by name in its case (`get`, `get-after-delete`). A case that names the check
+   * without them could only ever be `skipped`, so loading the suite refuses it (load-suites.ts).
+   */
+  readsSteps?: readonly string[];
   /** The OpenAI/Anthropic-conformant value, the expectation for catalog models unless the catalog says otherwise. */
   reference?: { value: Observed; source: string };
   /** Reads the outcomes and returns the verdict (SDK judges are async: they run the real client). */

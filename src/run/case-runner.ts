@@ -11,7 +11,7 @@ import { HarnessError, toHarnessError } from '../errors.ts';
 import type { LoadedCase, LoadedStep } from '../suite/load-suites.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { SURFACE_RULES, type Surface } from '../surfaces.ts';
-import { describePath, renderString, renderTemplates, resolvePath, type TemplateScope } from '../suite/templates.ts';
+import { describePath, describeUse, renderString, renderTemplates, resolvePath, unusableAs, type TemplateScope } from '../suite/templates.ts';
 import { jsonBody } from '../transport/body.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import type { Target } from '../transport/target.ts';
@@ -227,8 +227,7 @@ function jsonRequestBody(request: ExchangeRequest): Record<string, unknown> | un
 export function buildRequest(spec: LoadedCase, step: LoadedStep, prefix: string, scope: TemplateScope, thinking?: Thinking): ExchangeRequest {
   const method = step.request.method ?? (spec.api === 'models' ? 'GET' : 'POST');
   const rawPath = step.request.path ?? DEFAULT_PATHS[spec.api];
-  const rendered = renderString(rawPath, scope);
-  const path = `${prefix}${typeof rendered === 'string' ? rendered : String(rendered)}`;
+  const path = `${prefix}${String(renderString(rawPath, scope, 'path'))}`;
   const headers: Record<string, string> = {};
   let body: string | undefined;
   if (step.request.body !== undefined || method === 'POST') {
@@ -241,7 +240,7 @@ export function buildRequest(spec: LoadedCase, step: LoadedStep, prefix: string,
   if (ANTHROPIC_APIS.has(spec.api)) headers['anthropic-version'] = '2023-06-01';
   for (const [name, value] of Object.entries(step.request.headers ?? {})) {
     if (value === null) delete headers[name.toLowerCase()];
-    else headers[name.toLowerCase()] = String(renderString(value, scope));
+    else headers[name.toLowerCase()] = String(renderString(value, scope, 'header'));
   }
   return { method, path, headers, ...(body !== undefined ? { body } : {}) };
 }
@@ -249,7 +248,7 @@ export function buildRequest(spec: LoadedCase, step: LoadedStep, prefix: string,
 function templateScope(spec: LoadedCase, step: LoadedStep, model: string, done: readonly Exchange[]): TemplateScope {
   return {
     model,
-    step(ref) {
+    step(ref, use) {
       const source = done.filter((ex) => ex.step === ref.step).at(-1);
       const where = `case ${spec.id}, step ${step.id}: {{steps.${ref.step}${describePath(ref.path)}}}`;
       if (!source?.response) throw new HarnessError('HARNESS_TEMPLATE', `${where} has no value: step ${ref.step} got no response`);
@@ -262,6 +261,9 @@ function templateScope(spec: LoadedCase, step: LoadedStep, model: string, done: 
       if (value === undefined) {
         throw new HarnessError('HARNESS_TEMPLATE', `${where} has no value: step ${ref.step} answered HTTP ${source.response.status} without it`);
       }
+      // null, an object or an array in a path, a header or text would be sent as "null", "{}": no request the case meant.
+      const why = unusableAs(value, use);
+      if (why) throw new HarnessError('HARNESS_TEMPLATE', `${where} has no value ${describeUse(use)}: step ${ref.step} answered HTTP ${source.response.status} where ${why}`);
       return value;
     },
   };

@@ -9,9 +9,9 @@ import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from './check-signature.ts';
 import { closest } from './closest.ts';
-import { type ApiId, type CaseSpec, type PollSpec, type RequestSpec, SuiteSchema, type SuiteFile } from './suite-schema.ts';
+import { type ApiId, CaseSchema, type CaseSpec, type PollSpec, type RequestSpec, SuiteSchema, type SuiteFile } from './suite-schema.ts';
 import { templatesIn } from './templates.ts';
-import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type YamlSource } from './yaml-source.ts';
+import { readYamlSource, throwIfProblems, validateAgainstSchema, YamlSource, type PathSegment } from './yaml-source.ts';
 
 export const SUITE_SUFFIX = '.suite.yaml';
 
@@ -42,8 +42,14 @@ export interface SuiteSet {
   cases: LoadedCase[];
 }
 
+/** A check as the loader sees it: its signature, and the steps it reads by id (the registry's `readsSteps`). */
+export type SuiteCheck = CheckSignature & {
+  /** The step ids the check looks up in its case: a case that names the check must have every one. */
+  readsSteps?: readonly string[];
+};
+
 /** Loads the suites in `dir`; `checks` are the checks a case may name (the registry's signatures). */
-export async function loadSuites(dir: string, checks: readonly CheckSignature[]): Promise<SuiteSet> {
+export async function loadSuites(dir: string, checks: readonly SuiteCheck[]): Promise<SuiteSet> {
   const known = new Map(checks.map((check) => [check.id, check]));
   const root = resolve(dir);
   const info = await stat(root).catch(() => null);
@@ -63,20 +69,26 @@ export async function loadSuites(dir: string, checks: readonly CheckSignature[])
     if (!source) continue;
     const schemaProblems = validateAgainstSchema(source, SuiteSchema);
     problems.push(...schemaProblems);
-    if (schemaProblems.length > 0) continue;
-    const suite = source.data as SuiteFile;
-    suite.cases.forEach((spec, index) => {
+    // A file with a schema problem still has its sound cases checked for meaning: every problem shows in one round.
+    for (const { spec, index } of schemaProblems.length ? soundCases(source) : (source.data as SuiteFile).cases.map((spec, index) => ({ spec, index }))) {
       const at = (...path: PathSegment[]) => source.locate(['cases', index, ...path]);
       const found = validateCase(spec, at, known);
       problems.push(...found);
       const previous = seenIds.get(spec.id);
       if (previous) problems.push(`${at('id')} duplicate case id "${spec.id}" (first defined at ${previous}); case ids name fixture files and must be unique`);
       else seenIds.set(spec.id, at('id'));
-      if (found.length === 0) cases.push(normalize(spec, suite.suite, at()));
-    });
+      if (found.length === 0 && schemaProblems.length === 0) cases.push(normalize(spec, (source.data as SuiteFile).suite, at()));
+    }
   }
   throwIfProblems('HARNESS_SUITE_INVALID', problems, `Fix the suite files above; nothing was sent. The schema is ${join('suites', 'schema', 'suite.schema.json')}.`);
   return { dir: root, files, cases };
+}
+
+/** The cases of a file that failed the suite schema which pass the case schema on their own (none when `cases` is no list). */
+function soundCases(source: YamlSource): { spec: CaseSpec; index: number }[] {
+  const list = (source.data as { cases?: unknown } | null)?.cases;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((spec: unknown, index) => (validateAgainstSchema(new YamlSource(source.file, { ...source.parsed, data: spec }), CaseSchema).length ? [] : [{ spec: spec as CaseSpec, index }]));
 }
 
 function normalize(spec: CaseSpec, suite: string, location: string): LoadedCase {
@@ -97,11 +109,13 @@ function normalize(spec: CaseSpec, suite: string, location: string): LoadedCase 
   };
 }
 
-function validateCase(spec: CaseSpec, at: (...path: PathSegment[]) => string, known: ReadonlyMap<string, CheckSignature>): string[] {
+function validateCase(spec: CaseSpec, at: (...path: PathSegment[]) => string, known: ReadonlyMap<string, SuiteCheck>): string[] {
   const problems: string[] = [];
   if (spec.request && spec.steps) problems.push(`${at('steps')} case "${spec.id}" has both request and steps; use request for one step, steps for several`);
   if (!spec.request && !spec.steps) problems.push(`${at()} case "${spec.id}" has neither request nor steps; add a request`);
   if (spec.probe && spec.steps) problems.push(`${at('probe')} probe case "${spec.id}" must be a single request (it is sent once per route prefix)`);
+  const steps = spec.steps ?? (spec.request ? [{ id: 'main', request: spec.request }] : []);
+  const stepIds = steps.map((step) => step.id);
   spec.checks.forEach((id, index) => {
     const check = known.get(id);
     if (!check) {
@@ -109,9 +123,17 @@ function validateCase(spec: CaseSpec, at: (...path: PathSegment[]) => string, kn
       problems.push(`${at('checks', index)} unknown check "${id}"${guess ? ` (did you mean "${guess}"?)` : ''}; known checks are listed in the README`);
     } else if (check.api && check.api !== spec.api) {
       problems.push(`${at('checks', index)} check "${id}" reads ${check.api} exchanges but case "${spec.id}" exercises ${spec.api}`);
+    } else {
+      // A check that looks up a step the case lacks could only ever say `skipped`, and the gate would pass on it.
+      const missing = (check.readsSteps ?? []).filter((step) => !stepIds.includes(step));
+      if (missing.length) {
+        problems.push(
+          `${at('checks', index)} check "${id}" reads the steps ${check.readsSteps!.join(', ')} of its case, and case "${spec.id}" has no ${missing.join(', ')} ` +
+            `(its steps: ${stepIds.join(', ') || 'none'}); give the steps those ids, or drop the check from this case`,
+        );
+      }
     }
   });
-  const steps = spec.steps ?? (spec.request ? [{ id: 'main', request: spec.request }] : []);
   const earlier = new Set<string>();
   steps.forEach((step, stepIndex) => {
     const base: PathSegment[] = spec.steps ? ['steps', stepIndex] : [];

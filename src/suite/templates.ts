@@ -5,7 +5,9 @@
  * A path walks the JSON body of an earlier step's response: `output.0.id`, or `output[type=function_call].call_id`
  * to pick the first array item whose field has a value. A string that is exactly one template takes the JSON value
  * (object, array, number); inside a longer string the value is interpolated as text; `...` spreads an array into
- * the enclosing array.
+ * the enclosing array. Only the answer's own JSON data is a value: a template that finds none, or finds null, an
+ * object or an array where text goes (a path, a header), is never filled with "undefined" or "{}": the step is not
+ * sent (HARNESS_TEMPLATE). A step's value in a path is percent-encoded.
  */
 
 import { mapValues } from '../map-values.ts';
@@ -63,22 +65,62 @@ function parsePath(text: string): { steps: PathStep[] } | { message: string } {
   return { steps };
 }
 
-/** Walks `path` into `value`; undefined when a step does not exist. */
+/**
+ * Walks `path` into `value`; undefined when a step does not exist. Only a JSON body's own data counts: a key is an
+ * own property of an object (`constructor`, `__proto__` or `toString` of a body without them is nothing, not what
+ * every object inherits), and an array is walked by index only (`.length` is no field of the answer).
+ */
 export function resolvePath(value: unknown, path: readonly PathStep[]): unknown {
   let current = value;
   for (const step of path) {
     if ('key' in step) {
-      if (current === null || typeof current !== 'object') return undefined;
-      current = (current as Record<string, unknown>)[step.key];
+      current = isRecord(current) ? ownField(current, step.key) : undefined;
     } else if ('index' in step) {
-      if (!Array.isArray(current)) return undefined;
-      current = current[step.index];
+      current = Array.isArray(current) && step.index < current.length ? (current[step.index] as unknown) : undefined;
     } else {
-      if (!Array.isArray(current)) return undefined;
-      current = current.find((item) => item && typeof item === 'object' && String((item as Record<string, unknown>)[step.where]) === step.equals);
+      current = Array.isArray(current) ? current.find((item) => isRecord(item) && Object.hasOwn(item, step.where) && String(item[step.where]) === step.equals) : undefined;
     }
+    if (current === undefined) return undefined;
   }
   return current;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function ownField(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/**
+ * Where a template's value goes: a JSON value of its own (`value`), text inside a longer string (`text`), a URL path
+ * or query (`path`, percent-encoded), or a header value (`header`).
+ */
+export type TemplateUse = 'value' | 'text' | 'path' | 'header';
+
+const USE_WORDS: Record<TemplateUse, string> = { value: 'as a JSON value', text: 'as text', path: 'in a path', header: 'in a header' };
+
+/**
+ * Why `value` cannot stand where it goes, or undefined when it can. A JSON value of its own may be anything JSON
+ * holds; text, a path and a header take a string, a finite number or a boolean: null, an object or an array would
+ * go as "null", "{}" or "[object Object]", a request the case never meant.
+ */
+export function unusableAs(value: unknown, use: TemplateUse): string | undefined {
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return 'it is missing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return `it is ${value}, not a finite number`;
+  if (use === 'value' || typeof value === 'number' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'string') {
+    if (use === 'path' && value === '') return 'it is an empty string';
+    if (use === 'header' && /[\r\n\0]/.test(value)) return 'it holds a line break or a NUL';
+    return undefined;
+  }
+  return value === null ? 'it is null' : Array.isArray(value) ? 'it is an array' : 'it is an object';
+}
+
+/** `in a path`, `as text`: how a message says where a value was to go. */
+export function describeUse(use: TemplateUse): string {
+  return USE_WORDS[use];
 }
 
 export function describePath(path: readonly PathStep[]): string {
@@ -87,8 +129,11 @@ export function describePath(path: readonly PathStep[]): string {
 
 export interface TemplateScope {
   model: string;
-  /** Look up a step's value; throw a HarnessError naming the step when it is missing. */
-  step(ref: Extract<TemplateRef, { kind: 'step' }>): unknown;
+  /**
+   * Look up a step's value for `use`; throw a HarnessError (HARNESS_TEMPLATE) naming the step when it is missing or
+   * cannot stand there (see unusableAs): what it returns is written into the request as it is.
+   */
+  step(ref: Extract<TemplateRef, { kind: 'step' }>, use: TemplateUse): unknown;
 }
 
 /** Replaces every template in a JSON-like value. */
@@ -99,7 +144,7 @@ export function renderTemplates(value: unknown, scope: TemplateScope): unknown {
     for (const item of value) {
       const spread = typeof item === 'string' ? exactTemplate(item) : undefined;
       if (spread && spread.kind === 'step' && spread.spread) {
-        const resolved = scope.step(spread);
+        const resolved = resolve(spread, scope, 'value');
         if (Array.isArray(resolved)) out.push(...resolved);
         else out.push(resolved);
       } else {
@@ -135,20 +180,25 @@ function exactTemplate(text: string): TemplateRef | undefined {
   return whole ? refs[0] : undefined;
 }
 
-export function renderString(text: string, scope: TemplateScope): unknown {
+/**
+ * Renders the templates of one string. Where `use` is `value`, a string that is exactly one template takes the JSON
+ * value; otherwise every template is written into the string as text, and in a path a step's value is percent-encoded
+ * (an id with `/` or `?` must not change the route).
+ */
+export function renderString(text: string, scope: TemplateScope, use: Exclude<TemplateUse, 'text'> = 'value'): unknown {
   if (!mayHoldTemplate(text)) return text;
-  const exact = exactTemplate(text);
-  if (exact) return resolve(exact, scope);
-  return text.replace(TEMPLATE, (_whole, _spread: string | undefined, expression: string) => {
+  const exact = use === 'value' ? exactTemplate(text) : undefined;
+  if (exact) return resolve(exact, scope, 'value');
+  return text.replace(TEMPLATE, (whole, _spread: string | undefined, expression: string) => {
     const parsed = parseTemplate(expression.trim(), false);
-    if ('message' in parsed) return _whole;
-    const resolved = resolve(parsed, scope);
-    return typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
+    if ('message' in parsed) return whole;
+    const resolved = String(resolve(parsed, scope, use === 'value' ? 'text' : use));
+    return use === 'path' && parsed.kind === 'step' ? encodeURIComponent(resolved) : resolved;
   });
 }
 
-function resolve(ref: TemplateRef, scope: TemplateScope): unknown {
+function resolve(ref: TemplateRef, scope: TemplateScope, use: TemplateUse): unknown {
   if (ref.kind === 'model') return scope.model;
   if (ref.kind === 'generated') return generatedValue(ref.name);
-  return scope.step(ref);
+  return scope.step(ref, use);
 }

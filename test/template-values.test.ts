@@ -1,0 +1,113 @@
+/**
+ * A template with no real value is never sent (review: `{{steps.create.__proto__}}` went as `GET /responses/{}` and
+ * its 404 passed responses.store-false; `constructor` went as `/responses/undefined`). Only the answer's own JSON
+ * data is a value; null, an object or an array has no value in a path, a header or text; the step is not sent and
+ * the cell says why. A step's value in a path is percent-encoded, so an id cannot change the route.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Matrix } from '../src/report/matrix.ts';
+import { buildRequest } from '../src/run/case-runner.ts';
+import type { LoadedCase } from '../src/suite/load-suites.ts';
+import { resolvePath } from '../src/suite/templates.ts';
+import { ROOT, catalogEmulator, cli } from './helpers/harness.ts';
+
+let dir: string;
+let emulator: Awaited<ReturnType<typeof catalogEmulator>>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'template-values-values-'));
+  emulator = await catalogEmulator();
+});
+afterAll(async () => {
+  await emulator.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The bundled suites plus one case whose `get` step is `get`, named `name`, checked by `check`. */
+async function runWith(name: string, get: string, check: string, store = true): Promise<{ code: number; cell: Matrix['results'][number]; out: string }> {
+  const suites = join(dir, name);
+  await cp(join(ROOT, 'suites'), suites, { recursive: true });
+  await writeFile(
+    join(suites, 'mine.suite.yaml'),
+    `suite: mine
+cases:
+  - id: mine.chain
+    title: a template that cannot be filled
+    api: responses
+    steps:
+      - id: create
+        request: { body: { input: Reply with the word OK., max_output_tokens: 16, store: ${store} } }
+      - id: get
+        request: ${get}
+    checks: [${check}]
+`,
+  );
+  const reports = join(dir, `${name}-reports`);
+  const result = await cli(['run', '--mode', 'live', '--endpoint', emulator.url, '--auth', 'none', '--suites', suites, '--models', 'openai.gpt-oss-20b', '--checks', check, '--report-dir', reports, '--plain']);
+  const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+  const cell = matrix.results.find((r) => r.check === check)!;
+  return { code: result.code, cell, out: result.stdout + result.stderr };
+}
+
+describe('a template with no value', () => {
+  it.each([
+    { field: '__proto__', why: 'has no value: step create answered HTTP 200 without it' },
+    { field: 'constructor', why: 'has no value: step create answered HTTP 200 without it' },
+    { field: 'toString', why: 'has no value: step create answered HTTP 200 without it' },
+    { field: 'hasOwnProperty', why: 'has no value: step create answered HTTP 200 without it' },
+    { field: 'output.length', why: 'has no value: step create answered HTTP 200 without it' },
+    { field: 'error', why: 'has no value in a path: step create answered HTTP 200 where it is null' },
+    { field: 'usage', why: 'has no value in a path: step create answered HTTP 200 where it is an object' },
+    { field: 'output', why: 'has no value in a path: step create answered HTTP 200 where it is an array' },
+  ])('{{steps.create.$field}} in a path: the GET is not sent, and store-false is no pass', async ({ field, why }) => {
+    const { code, cell } = await runWith(`path-${field.replace('.', '-')}`, `{ method: GET, path: "/responses/{{steps.create.${field}}}" }`, 'responses.store-false', false);
+    expect(cell.status, cell.reason).toBe('skipped');
+    expect(cell.reason).toContain(`step get not sent: case mine.chain, step get: {{steps.create.${field}}} ${why}`);
+    expect(JSON.stringify(cell.evidence)).not.toMatch(/GET \/\S*\/responses\//);
+    expect(code).toBe(1);
+  });
+
+  it('responses.retrieve: {{steps.create.constructor}} is not sent as /responses/undefined, and is no fail', async () => {
+    const { cell } = await runWith('retrieve-constructor', '{ method: GET, path: "/responses/{{steps.create.constructor}}" }', 'responses.retrieve');
+    expect(cell.status, cell.reason).toBe('skipped');
+    expect(cell.reason).toContain('{{steps.create.constructor}} has no value');
+  });
+
+  it('an object in a header or null inside a longer string is not sent as "[object Object]" or "null"', async () => {
+    const header = await runWith('header-usage', '{ method: GET, path: "/responses/{{steps.create.id}}", headers: { x-usage: "{{steps.create.usage}}" } }', 'responses.retrieve');
+    expect(header.cell.reason).toContain('{{steps.create.usage}} has no value in a header: step create answered HTTP 200 where it is an object');
+    const text = await runWith('text-null', '{ body: { input: "Earlier error: {{steps.create.error}}", max_output_tokens: 16 } }', 'responses.retrieve');
+    expect(text.cell.reason).toContain('{{steps.create.error}} has no value as text: step create answered HTTP 200 where it is null');
+  });
+
+  it('a body field that is one template of an inherited name is not sent without it (JSON.stringify would drop it)', async () => {
+    const { cell } = await runWith('body-constructor', '{ body: { input: Hi, max_output_tokens: 16, previous_response_id: "{{steps.create.constructor}}" } }', 'responses.retrieve');
+    expect(cell.reason).toContain('step get not sent: case mine.chain, step get: {{steps.create.constructor}} has no value: step create answered HTTP 200 without it');
+  });
+
+  it('a real id is still filled, so the bundled lifecycle is judged as before', async () => {
+    const { cell } = await runWith('real-id', '{ method: GET, path: "/responses/{{steps.create.id}}" }', 'responses.retrieve');
+    expect(cell.status, cell.reason).toBe('pass');
+  });
+});
+
+describe('rendering', () => {
+  it('reads own fields only, arrays by index only', () => {
+    const body = JSON.parse('{"id": "r1", "output": [{"type": "x", "id": "o1"}], "__proto__": "own"}') as unknown;
+    expect(resolvePath(body, [{ key: 'constructor' }])).toBeUndefined();
+    expect(resolvePath(body, [{ key: '__proto__' }])).toBe('own');
+    expect(resolvePath(body, [{ key: 'output' }, { key: 'length' }])).toBeUndefined();
+    expect(resolvePath(body, [{ key: 'output' }, { where: 'constructor', equals: 'function Object() { [native code] }' }])).toBeUndefined();
+    expect(resolvePath(body, [{ key: 'output' }, { where: 'type', equals: 'x' }, { key: 'id' }])).toBe('o1');
+  });
+
+  it('a step value in a path is percent-encoded: a / or ? in an id does not change the route', () => {
+    const spec = { id: 'c', api: 'responses', steps: [], checks: [] } as unknown as LoadedCase;
+    const step = { id: 'get', request: { method: 'GET' as const, path: '/responses/{{steps.create.id}}?x={{steps.create.id}}' }, visibleOutput: false };
+    const request = buildRequest(spec, step, '/v1', { model: 'm', step: () => 'resp/../models?a=b' });
+    expect(request.path).toBe('/v1/responses/resp%2F..%2Fmodels%3Fa%3Db?x=resp%2F..%2Fmodels%3Fa%3Db');
+  });
+});
