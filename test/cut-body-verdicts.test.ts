@@ -4,11 +4,15 @@
  * rejection can hide inside the 200 (a Responses object with `status: "failed"`) cannot say `accepted` from a body
  * it cannot read: `error`, never a verdict.
  */
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../src/emulator/server.ts';
-import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
+import type { Matrix } from '../src/report/matrix.ts';
+import { ROOT, catalogEmulator, checkModel, cli, liveTarget } from './helpers/harness.ts';
 
 const CUT = '{"id":"resp_1","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":"He';
 
@@ -59,5 +63,23 @@ describe('a 200 whose JSON body is cut', () => {
     // gpt-5.4 serves no chat here: gpt-oss-20b does.
     const chat = (await checkModel(liveTarget(url), 'openai.gpt-oss-20b', { checks: ['content.array.chat'] })).get('content.array.chat')!;
     expect(chat.observed, chat.reason).toBe('accepted');
+  }, 60_000);
+});
+
+describe('a streamed 200', () => {
+  it('has no body object, and is still accepted: its events are the stream checks\' to read', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cut-body-stream-'));
+    try {
+      for (const file of ['routes.suite.yaml', 'models.yaml']) await copyFile(join(ROOT, 'suites', file), join(dir, file));
+      const streamed = 'suite: streamed\ncases:\n  - id: streamed.effort-low\n    title: effort low, streamed\n    api: responses\n    request: { body: { input: Reply with the word OK., max_output_tokens: 64, reasoning: { effort: low }, stream: true } }\n    checks: [reasoning.effort.low]\n';
+      await writeFile(join(dir, 'streamed.suite.yaml'), streamed);
+      const reports = join(dir, 'reports');
+      const run = await cli(['run', '--mode', 'live', '--endpoint', emulator.url, '--auth', 'none', '--suites', dir, '--models', 'openai.gpt-oss-120b', '--checks', 'reasoning.effort.low', '--report-dir', reports, '--plain']);
+      const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
+      const cell = matrix.results.find((r) => r.check === 'reasoning.effort.low')!;
+      expect([cell.status, cell.observed], `${cell.reason} ${run.stderr}`).toEqual(['pass', 'accepted']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -247,8 +247,9 @@ export function acceptanceCheck(options: {
       const { evidence } = seen;
       let answer = seen.answer;
       if (answer.kind === 'ok') {
-        // A body that is not a JSON object (cut, damaged) may hide the rejection: `accepted` would claim it did not.
-        if (options.failedInside && !answer.body) return unreadableAnswer(input, answer, evidence);
+        // A body that is not a JSON object (cut, damaged) may hide the rejection: `accepted` would claim it did not. A
+        // stream has no body object: it is read as before (its events are the stream checks').
+        if (options.failedInside && !answer.body && !isStreamResponse(seen.exchange.response!)) return unreadableAnswer(input, answer, evidence);
         const inside = options.failedInside?.(answer.body);
         if (!inside) return judge(definition, input, 'accepted', evidence, `HTTP ${answer.status}`);
         // A refusal inside a 2xx is weighed as a 4xx's is: it may be of the model's own mistake, or of a bound.

@@ -12,6 +12,7 @@
  */
 import { acrossApis, readRejection } from './across-apis.ts';
 import { failedResponse } from './answer.ts';
+import { isStreamResponse } from '../transport/exchange.ts';
 import type { CheckDefinition } from './types.ts';
 
 function samplingCheck(id: string, field: 'temperature' | 'top_p'): CheckDefinition {
@@ -25,7 +26,7 @@ function samplingCheck(id: string, field: 'temperature' | 'top_p'): CheckDefinit
       acrossApis(definition, input, ['rejected', 'ignored', 'accepted'], (seen) => {
         if (seen.answer.kind !== 'ok') return readRejection(seen, [field]);
         // A Responses body that is not a JSON object (cut, damaged) may hide the refusal: `accepted` would claim it did not.
-        if (seen.api === 'responses' && !seen.answer.body) return { error: `could not observe: HTTP ${seen.answer.status} with a body that is not a JSON object, so a refusal inside it cannot be ruled out` };
+        if (seen.api === 'responses' && !seen.answer.body && !isStreamResponse(seen.exchange.response!)) return { error: `could not observe: HTTP ${seen.answer.status} with a body that is not a JSON object, so a refusal inside it cannot be ruled out` };
         // A Responses object that failed inside the 200 is a refusal said with the wrong status, read as a 4xx's
         // would be (a server failure inside a 200 never gets here: the transport makes it an outage).
         const failed = failedResponse(seen.answer.body);
