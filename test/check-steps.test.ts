@@ -44,7 +44,7 @@ describe('checks that read steps by id', () => {
     const result = await cli(['validate', '--suites', folder]);
     expect(result.code, result.stdout + result.stderr).toBe(2);
     expect(result.stderr).toContain(`${file}:11:14 check "responses.retrieve" reads the steps create, get of its case, and case "mine.renamed" has no create, get (its steps: make, fetch)`);
-    expect(result.stderr).toContain(`${file}:11:34 check "responses.delete" reads the steps create, get, delete, get-after-delete of its case, and case "mine.renamed" has no create, get, delete, get-after-delete`);
+    expect(result.stderr).toContain(`${file}:11:34 check "responses.delete" reads the steps create, delete, get-after-delete of its case, and case "mine.renamed" has no create, delete, get-after-delete`);
     expect(result.stderr).toContain('give the steps those ids, or drop the check from this case');
   });
 
@@ -59,6 +59,32 @@ describe('checks that read steps by id', () => {
     const named = RENAMED.replaceAll('make', 'create').replace('id: fetch', 'id: get').replace('[responses.retrieve, responses.delete]', '[responses.retrieve]');
     const { cases } = await loadSuites(await folderWith('named', named), ALL_CHECKS);
     expect(cases.map((c) => c.id)).toEqual(['mine.renamed']);
+  });
+
+  it('a step a check reads only when it is there is not required: params.max-tokens without control, responses.delete without get', async () => {
+    const optional = `suite: mine
+cases:
+  - id: mine.limit
+    title: a limit, no control
+    api: chat-completions
+    steps:
+      - id: limited
+        request: { body: { messages: [{ role: user, content: Count to 50. }], max_tokens: 8 } }
+    checks: [params.max-tokens]
+  - id: mine.delete
+    title: delete without the first get
+    api: responses
+    steps:
+      - id: create
+        request: { body: { input: Reply with the word OK., max_output_tokens: 16 } }
+      - id: delete
+        request: { method: DELETE, path: "/responses/{{steps.create.id}}" }
+      - id: get-after-delete
+        request: { method: GET, path: "/responses/{{steps.create.id}}" }
+    checks: [responses.delete]
+`;
+    const { cases } = await loadSuites(await folderWith('optional', optional), ALL_CHECKS);
+    expect(cases.map((c) => c.id)).toEqual(['mine.limit', 'mine.delete']);
   });
 
   it('every bundled case has the steps its checks read', async () => {

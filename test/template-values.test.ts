@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
 import { buildRequest } from '../src/run/case-runner.ts';
 import type { LoadedCase } from '../src/suite/load-suites.ts';
-import { resolvePath } from '../src/suite/templates.ts';
+import { resolvePath, unusableAs, type TemplateUse } from '../src/suite/templates.ts';
 import { ROOT, catalogEmulator, cli } from './helpers/harness.ts';
 
 let dir: string;
@@ -76,11 +76,9 @@ describe('a template with no value', () => {
     expect(cell.reason).toContain('{{steps.create.constructor}} has no value');
   });
 
-  it('an object in a header or null inside a longer string is not sent as "[object Object]" or "null"', async () => {
+  it('an object in a header is not sent as "[object Object]"', async () => {
     const header = await runWith('header-usage', '{ method: GET, path: "/responses/{{steps.create.id}}", headers: { x-usage: "{{steps.create.usage}}" } }', 'responses.retrieve');
     expect(header.cell.reason).toContain('{{steps.create.usage}} has no value in a header: step create answered HTTP 200 where it is an object');
-    const text = await runWith('text-null', '{ body: { input: "Earlier error: {{steps.create.error}}", max_output_tokens: 16 } }', 'responses.retrieve');
-    expect(text.cell.reason).toContain('{{steps.create.error}} has no value as text: step create answered HTTP 200 where it is null');
   });
 
   it('a body field that is one template of an inherited name is not sent without it (JSON.stringify would drop it)', async () => {
@@ -102,6 +100,18 @@ describe('rendering', () => {
     expect(resolvePath(body, [{ key: 'output' }, { key: 'length' }])).toBeUndefined();
     expect(resolvePath(body, [{ key: 'output' }, { where: 'constructor', equals: 'function Object() { [native code] }' }])).toBeUndefined();
     expect(resolvePath(body, [{ key: 'output' }, { where: 'type', equals: 'x' }, { key: 'id' }])).toBe('o1');
+  });
+
+  it('inside a longer body string a JSON value goes as its JSON text; in a path it is refused', () => {
+    const spec = { id: 'c', api: 'chat-completions', steps: [], checks: [] } as unknown as LoadedCase;
+    const value = { role: 'assistant', content: 'OK' };
+    const scope = { model: 'm', step: (_ref: unknown, use: TemplateUse) => (unusableAs(value, use) ? 'refused' : value) };
+    const body = { messages: [{ role: 'user', content: 'Your last answer was {{steps.first.choices.0.message}}; repeat it' }] };
+    const step = { id: 'second', request: { body }, visibleOutput: false };
+    const sent = JSON.parse(buildRequest(spec, step, '/v1', scope).body!) as { messages: { content: string }[] };
+    expect(sent.messages[0]!.content).toBe('Your last answer was {"role":"assistant","content":"OK"}; repeat it');
+    expect(unusableAs(value, 'path')).toBe('it is an object');
+    expect(unusableAs(null, 'text')).toBeUndefined();
   });
 
   it('a step value in a path is percent-encoded: a / or ? in an id does not change the route', () => {

@@ -6,8 +6,9 @@
  * to pick the first array item whose field has a value. A string that is exactly one template takes the JSON value
  * (object, array, number); inside a longer string the value is interpolated as text; `...` spreads an array into
  * the enclosing array. Only the answer's own JSON data is a value: a template that finds none, or finds null, an
- * object or an array where text goes (a path, a header), is never filled with "undefined" or "{}": the step is not
- * sent (HARNESS_TEMPLATE). A step's value in a path is percent-encoded.
+ * object or an array in a path or a header, is never filled with "undefined" or "{}": the step is not sent
+ * (HARNESS_TEMPLATE). Inside a longer body string a value goes as its JSON text. A step's value in a path is
+ * percent-encoded.
  */
 
 import { mapValues } from '../map-values.ts';
@@ -102,14 +103,15 @@ export type TemplateUse = 'value' | 'text' | 'path' | 'header';
 const USE_WORDS: Record<TemplateUse, string> = { value: 'as a JSON value', text: 'as text', path: 'in a path', header: 'in a header' };
 
 /**
- * Why `value` cannot stand where it goes, or undefined when it can. A JSON value of its own may be anything JSON
- * holds; text, a path and a header take a string, a finite number or a boolean: null, an object or an array would
- * go as "null", "{}" or "[object Object]", a request the case never meant.
+ * Why `value` cannot stand where it goes, or undefined when it can. A JSON value of its own, or text inside a longer
+ * body string (written as JSON text), may be anything JSON holds; a path and a header take a string, a finite number
+ * or a boolean: null, an object or an array would go as "null" or "{}", a request the case never meant.
  */
 export function unusableAs(value: unknown, use: TemplateUse): string | undefined {
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return 'it is missing';
   if (typeof value === 'number' && !Number.isFinite(value)) return `it is ${value}, not a finite number`;
-  if (use === 'value' || typeof value === 'number' || typeof value === 'boolean') return undefined;
+  // Inside a longer body string a JSON value goes as its JSON text (`Your last answer was {...}`), as it always did.
+  if (use === 'value' || use === 'text' || typeof value === 'number' || typeof value === 'boolean') return undefined;
   if (typeof value === 'string') {
     if (use === 'path' && value === '') return 'it is an empty string';
     if (use === 'header' && /[\r\n\0]/.test(value)) return 'it holds a line break or a NUL';
@@ -192,7 +194,8 @@ export function renderString(text: string, scope: TemplateScope, use: Exclude<Te
   return text.replace(TEMPLATE, (whole, _spread: string | undefined, expression: string) => {
     const parsed = parseTemplate(expression.trim(), false);
     if ('message' in parsed) return whole;
-    const resolved = String(resolve(parsed, scope, use === 'value' ? 'text' : use));
+    const value = resolve(parsed, scope, use === 'value' ? 'text' : use);
+    const resolved = typeof value === 'string' ? value : JSON.stringify(value);
     return use === 'path' && parsed.kind === 'step' ? encodeURIComponent(resolved) : resolved;
   });
 }
