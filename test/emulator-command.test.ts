@@ -10,8 +10,8 @@ import { requestLine, startEmulatorFromFlags } from '../src/cli/emulator-command
 import { profilesFromCatalog } from '../src/emulator/profile-from-catalog.ts';
 import { applyOverride, genericProfile, type ModelProfile } from '../src/emulator/profile.ts';
 import { QUIRK_PATHS, parseQuirks, type ValueSpec } from '../src/emulator/quirks.ts';
-import { HarnessError } from '../src/errors.ts';
 import { ROOT, cli, projectSuites } from './helpers/harness.ts';
+import { usageError } from './helpers/usage-error.ts';
 
 const CATALOG = `${ROOT}/suites/models.yaml`;
 
@@ -19,16 +19,6 @@ async function profiles(): Promise<Map<string, ModelProfile>> {
   return profilesFromCatalog((await projectSuites()).catalog);
 }
 
-function usageError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HarnessError);
-    expect((error as HarnessError).code).toBe('HARNESS_USAGE');
-    return (error as HarnessError).message;
-  }
-  throw new Error('no error was thrown');
-}
 
 describe('--quirk is checked against the profile', () => {
   it('a value outside the allowed ones names them, and the closest', async () => {

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { startEmulatorFromFlags } from '../src/cli/emulator-command.ts';
 import { profilesFromCatalog } from '../src/emulator/profile-from-catalog.ts';
 import { parseQuirks } from '../src/emulator/quirks.ts';
-import { HarnessError } from '../src/errors.ts';
 import { ROOT, cli, projectSuites } from './helpers/harness.ts';
+import { usageError } from './helpers/usage-error.ts';
 
 const CATALOG = `${ROOT}/suites/models.yaml`;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
@@ -116,16 +116,8 @@ describe('--api-key-env', () => {
 });
 
 describe('list quirks take their own kind of item', () => {
-  const refusal = (run: () => unknown): string => {
-    try {
-      run();
-    } catch (error) {
-      expect(error).toBeInstanceOf(HarnessError);
-      expect((error as HarnessError).code).toBe('HARNESS_USAGE');
-      return (error as HarnessError).message;
-    }
-    throw new Error('no error was thrown');
-  };
+
+
 
   it('behaviors.anthropicVersions takes dates, as a list or JSON; strictFields takes dotted fields', async () => {
     const known = profilesFromCatalog((await projectSuites()).catalog);
@@ -142,11 +134,11 @@ describe('list quirks take their own kind of item', () => {
   it('anything else is still refused, saying what an item must be', async () => {
     const known = profilesFromCatalog((await projectSuites()).catalog);
     for (const version of ['top_p', '2023-6-1', '2023-06-01\u001b[31m', '2023-06-01; rm -rf /', '../2023-06-01']) {
-      expect(refusal(() => parseQuirks([`anthropic.claude-sonnet-5-5:behaviors.anthropicVersions=${version}`], known)), version).toContain('is not an anthropic-version date (e.g. 2023-06-01)');
+      expect(usageError(() => parseQuirks([`anthropic.claude-sonnet-5-5:behaviors.anthropicVersions=${version}`], known)), version).toContain('is not an anthropic-version date (e.g. 2023-06-01)');
     }
     for (const field of ['text..verbosity', '.text', 'text.', 'Text.verbosity', 'text.__proto__', 'a.b.c.d.e.f.g.h.i', 'text verbosity']) {
-      expect(refusal(() => parseQuirks([`openai.gpt-oss-20b:behaviors.strictFields.responses=${field}`], known)), field).toContain('is not a request field, dotted when nested (e.g. text.verbosity)');
+      expect(usageError(() => parseQuirks([`openai.gpt-oss-20b:behaviors.strictFields.responses=${field}`], known)), field).toContain('is not a request field, dotted when nested (e.g. text.verbosity)');
     }
-    expect(refusal(() => parseQuirks(['openai.gpt-oss-20b:behaviors.rejectedParams=text.verbosity'], known))).toContain('is not a request parameter name (e.g. top_p)');
+    expect(usageError(() => parseQuirks(['openai.gpt-oss-20b:behaviors.rejectedParams=text.verbosity'], known))).toContain('is not a request parameter name (e.g. top_p)');
   });
 });
