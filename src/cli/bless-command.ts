@@ -7,21 +7,43 @@
  * its own entry under `targets:`, so an expectation gates only where it was seen to hold.
  */
 import { realpath, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { ALL_CHECKS, getCheck } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
-import type { MatrixResult } from '../report/matrix.ts';
+import type { Matrix, MatrixResult } from '../report/matrix.ts';
 import { unobservedModels } from '../report/observed-models.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { FLAKY, allowsVariation, describeExpected, expectedProblem, meets, sameValue, type Expected, type Observed } from '../suite/expected.ts';
 import { blessExpectations, blessTarget, loadExpectations, statedFor, type BlessChange } from '../suite/load-expectations.ts';
+import { readYamlSource } from '../suite/yaml-source.ts';
 import { readMatrix } from './read-matrix.ts';
 
 /** The documented default: `./suites/expectations.yaml` where `./suites` exists. Never a path read from a matrix.json. */
 async function defaultExpectationsFile(): Promise<string> {
   if ((await stat('suites').catch(() => null))?.isDirectory()) return resolve('suites/expectations.yaml');
   throw new HarnessError('HARNESS_USAGE', '--expectations: there is no ./suites folder here; name the expectations file to write with --expectations FILE');
+}
+
+/** A catalog id as the catalog schema's `catalog:` key states it, or undefined. */
+const CATALOG_ID = /^[a-z0-9][a-z0-9.-]{0,79}$/;
+
+/**
+ * The catalog the blessed values belong to: --catalog's (loaded whole: a mistake in it is exit 2 with
+ * file:line:col), else the one the run used (matrix.json's run.catalog, the absolute path `run` wrote; only its
+ * `catalog:` id is read, so a catalog edited since still names itself), else undefined: a matrix from another
+ * machine, or a catalog moved since.
+ */
+async function catalogOfRun(matrix: Matrix, flag: string | undefined): Promise<{ id: string; from: string } | undefined> {
+  if (flag !== undefined) {
+    const file = resolve(flag);
+    if (!(await stat(file).catch(() => null))?.isFile()) throw new HarnessError('HARNESS_USAGE', `--catalog: ${file} is not a file; point --catalog at the model catalog the run used (the bundled one is suites/models.yaml), or leave it out to use the one the run names`);
+    return { id: (await loadCatalog(file, ALL_CHECKS)).id, from: `--catalog ${file}` };
+  }
+  const file = matrix.run.catalog;
+  if (!isAbsolute(file)) return undefined;
+  const id = await readYamlSource(file).then(({ source }) => (source?.data as { catalog?: unknown } | undefined)?.catalog, () => undefined);
+  return typeof id === 'string' && CATALOG_ID.test(id) ? { id, from: `the run's catalog ${file}` } : undefined;
 }
 
 /** What a flaky cell blesses as: the values its trials saw (most frequent first), or "flaky" when they saw one or none. */
@@ -62,6 +84,15 @@ export async function blessCommand(file: string, flags: { expectations?: string;
   // Only a path with nothing there is a new file: one that cannot be read is refused, never replaced.
   const place = await blessTarget(target, `--expectations ${target}`);
   const current = place.text === undefined ? undefined : await loadExpectations(target, ALL_CHECKS);
+  const ran = await catalogOfRun(matrix, flags.catalog);
+  if (current && ran && current.catalog !== ran.id) {
+    // Written in, its entries would be refused by the next run of either catalog (load-expectations).
+    throw new HarnessError(
+      'HARNESS_USAGE',
+      `${current.catalogAt ?? target} expectations: ${target} is for catalog "${current.catalog}", and run ${inertLine(matrix.run.id, 80)} was of catalog "${ran.id}" (${inertLine(ran.from, 300)}); nothing was written. ` +
+        `Bless into catalog "${ran.id}"'s own expectations file (--expectations FILE; a path with nothing there is created), or, if these values are meant for catalog "${current.catalog}" too, pass --catalog naming its catalog file`,
+    );
+  }
   let errors = 0;
   // What a model the gate found nothing of observed read is not the model's: never an expectation of it.
   const unobserved = unobservedModels(matrix).cells;
@@ -111,8 +142,11 @@ export async function blessCommand(file: string, flags: { expectations?: string;
         : `nothing to bless: ${target} does not exist, and ${flags.all ? `no cell of ${show(file)} observed a value to write` : `no cell of ${show(file)} gates (bless --all creates it with every observed value)`}; nothing was written\n`,
     );
   } else {
-    const catalogFile = flags.catalog ?? (target.endsWith('/suites/expectations.yaml') ? target.replace(/expectations\.yaml$/, 'models.yaml') : `${root}/suites/models.yaml`);
-    const catalog = await loadCatalog(catalogFile, ALL_CHECKS).then((c) => c.id, () => 'mantle');
+    // A catalog the run's matrix names but this machine cannot read: the guess is only ever what a new file says,
+    // and said below, so the next run's refusal of another catalog's file is no surprise.
+    const guessFile = target.endsWith('/suites/expectations.yaml') ? target.replace(/expectations\.yaml$/, 'models.yaml') : `${root}/suites/models.yaml`;
+    const catalog = ran?.id ?? (current ? current.catalog : await loadCatalog(guessFile, ALL_CHECKS).then((c) => c.id, () => 'mantle'));
+    if (!ran && !current) out.write(`note: the catalog run ${show(matrix.run.id)} used (${show(matrix.run.catalog)}) cannot be read here, so the new file says \`expectations: ${catalog}\` (${show(guessFile)}); pass --catalog FILE to name the run's catalog\n`);
     // Where the schema is, links resolved: a checkout's build (.ci/cli.mjs) links suites/ to the checkout's own, and
     // the comment an editor reads must name that file, not the build's folder.
     const suites = await realpath(`${root}/suites`).catch(() => `${root}/suites`);

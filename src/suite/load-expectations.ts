@@ -30,6 +30,8 @@ export interface StatedExpectation {
 export interface Expectations {
   file: string;
   catalog: string;
+  /** `file:line:col` of the `expectations:` value, for bless's refusal to write another catalog's file. */
+  catalogAt?: string;
   /** model id -> check id -> expectation for every target (entries with `observed`). */
   byModel: ReadonlyMap<string, ReadonlyMap<string, StatedExpectation>>;
   /** target -> model id -> check id -> what that target is expected to observe (an entry's `targets:`). */
@@ -74,7 +76,7 @@ function stated(value: Expected, entry: ExpectationEntry | TargetEntry, location
  * (`expectations:` names another id) is refused: its entries describe other models' claims, and would gate these.
  */
 export async function loadExpectations(file: string, checks: readonly CheckSignature[], catalog?: { id: string }): Promise<Expectations> {
-  const hint = 'Fix the expectations file above (or regenerate entries with `mantle-conformance bless`); nothing was sent.';
+  let hint = 'Fix the expectations file above (or regenerate entries with `mantle-conformance bless`); nothing was sent.';
   const { source, problems } = await readYamlSource(file);
   throwIfProblems('HARNESS_EXPECTATIONS_INVALID', problems, hint);
   const known = new Map(checks.map((c) => [c.id, c]));
@@ -88,6 +90,10 @@ export async function loadExpectations(file: string, checks: readonly CheckSigna
       `${source!.locate(['expectations'])} expectations: this file is for catalog "${data.expectations}", and the catalog loaded is "${catalog.id}"; ` +
         `write \`expectations: ${catalog.id}\` if its entries are meant for that catalog, or name this catalog's own expectations file`,
     );
+    // Blessing into this file cannot fix it (bless keeps a file's catalog): the way out is another file, or none.
+    hint =
+      `Name catalog "${catalog.id}"'s own expectations file with --expectations FILE, or judge without one (\`run --no-expectations\`; ` +
+      `then \`mantle-conformance bless --all <matrix.json> --expectations NEW_FILE\` writes one for "${catalog.id}"); nothing was sent.`;
   }
   const byModel = new Map<string, Map<string, StatedExpectation>>();
   const byTarget = new Map<string, Map<string, Map<string, StatedExpectation>>>();
@@ -128,7 +134,7 @@ export async function loadExpectations(file: string, checks: readonly CheckSigna
     byModel.set(model, map);
   }
   throwIfProblems('HARNESS_EXPECTATIONS_INVALID', meaning, hint);
-  return { file, catalog: data.expectations, byModel, byTarget, modelAt };
+  return { file, catalog: data.expectations, catalogAt: source!.locate(['expectations']), byModel, byTarget, modelAt };
 }
 
 export interface BlessChange {

@@ -2,8 +2,8 @@
  * @module transport/record-target
  * Live, plus one fixture file per (model, case) with provenance. Recording never makes things worse: a case whose
  * new exchanges hold an infrastructure failure (throttled, 5xx, timeout, reset, a redirect, a 2xx that carries no
- * answer, a proxy's HTML page), an HTML page of any status, a 2xx labelled JSON whose body does not parse (cut or
- * damaged on the way), a body no check can read (over --max-body-bytes), a body that stalled (a 2xx
+ * answer, a proxy's HTML page), an HTML page of any status or a 2xx labelled JSON whose body does not parse (cut or
+ * damaged on the way) where the recording had a readable answer to the same request, a body no check can read (over --max-body-bytes), a body that stalled (a 2xx
  * stream's too: an endpoint or a proxy that went silent mid-run says nothing new about the model), a 403 that
  * denies access, or a 403 for another model where the recording had the endpoint's answer to it, keeps the fixture
  * it had, and says so as the case's error, unless `overwriteFailures` asks to record it. A case with no fixture yet
@@ -19,7 +19,7 @@ import { bodyText, excerpt, isRecord, jsonBody, parseJsonText } from './body.ts'
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
 import { describeRequest, isJsonResponse, isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
-import { fixturePath, fixtureSurface, jsonFilesIn, linkedFixtureFolder, linkedFolderProblem, modelFolders, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureProvenance } from './fixture-file.ts';
+import { fixturePath, fixtureSurface, jsonFilesIn, linkedFixtureFolder, linkedFolderProblem, modelFolders, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
 import { sseStream } from './sse.ts';
 import { isHtml, pageExcerpt } from './stand-in-answer.ts';
 import type { SendContext, Target } from './target.ts';
@@ -84,7 +84,10 @@ export class RecordTarget extends TargetDecorator {
       if (other) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${otherSurfaceProblem(this.id, surface, other)}`);
     }
     if (!this.#options.overwriteFailures && (await stat(file).catch(() => null))?.isFile()) {
-      const kept = outageIn(exchanges, model) ?? (await deniedUnlikeBefore(exchanges, model, file));
+      // Read once, only when a page, a cut body or a denial asks what the recording had for the same request.
+      let earlier: Promise<FixtureFile | null> | undefined;
+      const recorded = () => (earlier ??= readFixture(file).catch(() => null));
+      const kept = outageIn(exchanges) ?? (await pageUnlikeBefore(exchanges, recorded)) ?? deniedIn(exchanges, model) ?? (await deniedUnlikeBefore(exchanges, model, recorded));
       if (kept) {
         this.kept.push(file);
         const shown = shownPath(file);
@@ -111,13 +114,9 @@ interface Kept {
  * Why a case's new exchanges must not replace its recording, or undefined when they are the endpoint's answers. An
  * infrastructure failure first (a body over --max-body-bytes included); then a body that stalled (incomplete; a 2xx
  * stream's too: live, the stream checks judge it `stalled`, but a recording of it would replace the whole answer
- * an earlier run saw with a silence that is as likely the way's, a proxy or a session, as the model's); then a 403
- * that is not about the credentials (classify-response's `forbidden`: the principal lacks a permission or access to
- * the model, AWS's `{"message":"Forbidden"}`). That 403 is the endpoint's real answer, but about the account, not
- * the model: no check observes anything in it (its cells are `error`), so recording it would only replace
- * observations with nothing.
+ * an earlier run saw with a silence that is as likely the way's, a proxy or a session, as the model's).
  */
-function outageIn(exchanges: readonly Exchange[], model: string): Kept | undefined {
+function outageIn(exchanges: readonly Exchange[]): Kept | undefined {
   const failure = exchanges.find((ex) => ex.error && INFRASTRUCTURE_FAILURES.has(ex.error.code))?.error;
   if (failure) return { why: `${failure.code}: ${failure.message}`, what: 'the outage' };
   const stalled = exchanges.find((ex) => !ex.error && ex.response?.stalledAfterMs !== undefined);
@@ -130,15 +129,56 @@ function outageIn(exchanges: readonly Exchange[], model: string): Kept | undefin
     }
     return { why: `${request} answered ${status} and its body stalled (no data for ${stalledAfterMs} ms): an incomplete answer no check can read`, what: 'the outage' };
   }
-  for (const ex of exchanges) {
-    const damaged = !ex.error && ex.response ? notTheEndpoints(ex.response) : undefined;
-    if (damaged) return { why: `${describeRequest(ex.request)} answered ${ex.response!.status} with ${damaged}`, what: 'the outage' };
-  }
-  // A denial of another model than the one recorded (errors.unknown-model asks for one that does not exist, and
-  // "no access" is AWS's answer to that) is the answer the case is about, not the credentials' lack.
+  return undefined;
+}
+
+/**
+ * A 403 that is not about the credentials (classify-response's `forbidden`: the principal lacks a permission or
+ * access to the model, AWS's `{"message":"Forbidden"}`). That 403 is the endpoint's real answer, but about the
+ * account, not the model: no check observes anything in it (its cells are `error`), so recording it would only
+ * replace observations with nothing. A denial of another model than the one recorded (errors.unknown-model asks for
+ * one that does not exist, and "no access" is AWS's answer to that) is the answer the case is about, not the
+ * credentials' lack.
+ */
+function deniedIn(exchanges: readonly Exchange[], model: string): Kept | undefined {
   const denied = exchanges.find((ex) => !ex.error && ex.response?.status === 403 && classifyAnswer(ex.response).kind === 'forbidden' && !asksAnotherModel(ex.request, model));
   if (!denied?.response) return undefined;
   return { why: `${describeRequest(denied.request)} answered 403 (${deniedSaid(denied)}): the credentials have no access to the model or this API, which says nothing about the model`, what: 'the outage' };
+}
+
+/**
+ * An HTML page or a cut JSON 2xx (notTheEndpoints) where the recording has a readable answer to the same request:
+ * the way broke in front of an endpoint that answered before, so the recording is kept. Where the recording has the
+ * same kind of page (an Express or nginx front's 404 for a route it does not serve), no answer to that request, or
+ * no readable recording, the page is the endpoint's own answer and is recorded: kept, it would fail every record
+ * run with a recording that holds the same page, and "record again later" could never help.
+ */
+async function pageUnlikeBefore(exchanges: readonly Exchange[], recorded: () => Promise<FixtureFile | null>): Promise<Kept | undefined> {
+  for (const ex of exchanges) {
+    const damaged = !ex.error && ex.response ? notTheEndpoints(ex.response) : undefined;
+    if (!damaged) continue;
+    const before = sameRequestIn(await recorded(), ex);
+    if (!before?.response || !readable(before)) continue;
+    return { why: `${describeRequest(ex.request)} answered ${ex.response!.status} with ${damaged}, where the recording had ${answerKind(before.response)} for it`, what: 'the outage' };
+  }
+  return undefined;
+}
+
+/** Whether a recorded exchange holds an answer the checks read whole: no error, no stall, no page, no cut body. */
+function readable(ex: Exchange): boolean {
+  return !ex.error && ex.response !== null && ex.response.stalledAfterMs === undefined && !notTheEndpoints(ex.response);
+}
+
+/** `HTTP 200 JSON`: what a recorded answer was, for the reason that keeps it. */
+function answerKind(response: ExchangeResponse): string {
+  const type = isStreamResponse(response) ? 'a stream' : isJsonResponse(response) ? 'JSON' : !bodyText(response).trim() ? 'an empty body' : (response.headers['content-type'] ?? '').split(';')[0]?.trim() || 'an unlabelled body';
+  return `HTTP ${response.status} ${type}`;
+}
+
+/** The recording's exchange for the same step, method and path (else the same method and path: a renamed step). */
+function sameRequestIn(earlier: FixtureFile | null, now: Exchange): Exchange | undefined {
+  const same = (ex: Exchange) => ex.request.method === now.request.method && ex.request.path === now.request.path;
+  return earlier?.exchanges.find((ex) => ex.step === now.step && same(ex)) ?? earlier?.exchanges.find(same);
 }
 
 /**
@@ -172,18 +212,17 @@ function deniedSaid(denied: Exchange): string {
 }
 
 /**
- * A 403 denial of another model (outageIn's exemption) where the case's recording has the endpoint's answer to the
+ * A 403 denial of another model (deniedIn's exemption) where the case's recording has the endpoint's answer to the
  * same request (a 404 or 400 naming the unknown model): a WAF, or a session that expired mid-run, denies every
  * request alike, so that denial may be the credentials' and not this endpoint's answer about an unknown model. With
  * no recording to compare, one that cannot be read, or one that was a 403 too, the denial is recorded.
  */
-async function deniedUnlikeBefore(exchanges: readonly Exchange[], model: string, file: string): Promise<Kept | undefined> {
+async function deniedUnlikeBefore(exchanges: readonly Exchange[], model: string, recorded: () => Promise<FixtureFile | null>): Promise<Kept | undefined> {
   const denials = exchanges.filter((ex) => !ex.error && ex.response?.status === 403 && classifyAnswer(ex.response).kind === 'forbidden' && asksAnotherModel(ex.request, model));
   if (denials.length === 0) return undefined;
-  const earlier = await readFixture(file).catch(() => null);
+  const earlier = await recorded();
   for (const denied of denials) {
-    const same = (ex: Exchange) => ex.request.method === denied.request.method && ex.request.path === denied.request.path;
-    const before = earlier?.exchanges.find((ex) => ex.step === denied.step && same(ex)) ?? earlier?.exchanges.find(same);
+    const before = sameRequestIn(earlier, denied);
     const status = before?.response?.status;
     if (status === undefined || status === 403) continue;
     return {
