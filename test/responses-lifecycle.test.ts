@@ -190,8 +190,10 @@ describe('background: what the harness can tell in its wait', () => {
 });
 
 describe('previous_response_id: the answer is read', () => {
-  it('an echoed id whose answer does not name Ada is inconclusive', async () => {
-    const results = await lifecycle({ body: (text, _status, r) => (r.body.includes('previous_response_id') ? text.replace(/"text":"Ada\."/, '"text":"I do not know."') : text) });
+  it('an echoed id whose answer does not name Ada is inconclusive (its usage counts the history)', async () => {
+    // The emulator counts only the new input; a real endpoint counts the first turn in it too (else: ignored).
+    const forgot = (text: string) => text.replace(/"text":"Ada\."/, '"text":"I do not know."').replace(/"input_tokens":(\d+)/, (_m, n: string) => `"input_tokens":${Number(n) + 100}`);
+    const results = await lifecycle({ body: (text, _status, r) => (r.body.includes('previous_response_id') ? forgot(text) : text) });
     expect(verdict(results, 'responses.previous-response-id')).toMatchObject({ status: 'inconclusive', reason: expect.stringContaining('does not name Ada') });
   });
 

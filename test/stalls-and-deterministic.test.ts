@@ -46,8 +46,8 @@ const retrying = (url: string, http: { timeoutMs: number; idleTimeoutMs: number 
 /** A stream that sends two events and then nothing, with the connection open. */
 const stall = (res: import('node:http').ServerResponse) => {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
-  res.write('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[]}\n\n');
-  res.write('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n');
+  res.write('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"choices":[]}\n\n');
+  res.write('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n');
 };
 
 describe('a body that goes silent', () => {

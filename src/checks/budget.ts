@@ -9,6 +9,9 @@ import { isRecord } from '../transport/body.ts';
 import { thinkingOf, visibleText } from './answer-text.ts';
 
 const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
+const filled = (value: unknown) => typeof value === 'string' && value.length > 0;
+const chatMessage = (body: Record<string, unknown>): Record<string, unknown> =>
+  Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message : {};
 
 /** The usage figures that matter for the budget, from a chat, Responses or Messages body. */
 function outputUsage(body: Record<string, unknown>): { output?: number; reasoning?: number } {
@@ -24,7 +27,8 @@ function outputUsage(body: Record<string, unknown>): { output?: number; reasonin
  * nothing of why it ended (a stream without a finish_reason, which stream.* fails) and its usage reached `limit`
  * (the figures budgetSpent adds show it). An answer that says its budget ran out while its usage shows less than
  * half of `limit` spent was not cut by the budget the harness asked for (a gateway's clamp, an endpoint that ends
- * answers early): what it shows is judged, not excused.
+ * answers early): what it shows is judged, not excused. Nor was one whose usage runs past `limit`: the endpoint did
+ * not stop at that limit (it ignored it, or counts wrong), so the limit is not what ended it (atLimit).
  */
 export function stoppedByBudget(body: Record<string, unknown>, limit?: number): string | undefined {
   const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : undefined;
@@ -32,10 +36,64 @@ export function stoppedByBudget(body: Record<string, unknown>, limit?: number): 
   const { output, reasoning } = outputUsage(body);
   // Reasoning counted apart from the output (some servers do) is spent from the same budget.
   const spent = output === undefined ? undefined : reasoning !== undefined && reasoning > output ? output + reasoning : output;
-  if (says) return limit !== undefined && spent !== undefined && spent < limit / 2 ? undefined : says;
+  if (says) return limit !== undefined && spent !== undefined && !atLimit(spent, limit, limit / 2) ? undefined : says;
   const said = [choice?.finish_reason, body.status, body.stop_reason].some((reason) => reason !== undefined && reason !== null);
-  if (!said && limit !== undefined && spent !== undefined && spent >= limit) return 'no stop reason given';
+  if (!said && limit !== undefined && spent !== undefined && atLimit(spent, limit, limit)) return 'no stop reason given';
   return undefined;
+}
+
+/**
+ * Whether `spent` is what a stop at `limit` shows: at least `floor`, and not past the limit by more than a count's
+ * slack (a stop or template token counted with the output: 5%, at least 2 tokens). Far past it, the limit did not
+ * stop the answer, whatever its stop reason says.
+ */
+function atLimit(spent: number, limit: number, floor: number): boolean {
+  return spent >= floor && spent <= limit + Math.max(2, Math.ceil(limit / 20));
+}
+
+/** Whether the answer holds anything but reasoning its output tokens could have gone to: text, a call, a refusal. */
+function holdsAnswer(body: Record<string, unknown>): boolean {
+  if (visibleText(body).length > 0) return true;
+  const message = chatMessage(body);
+  if ((Array.isArray(message.tool_calls) && message.tool_calls.length > 0) || isRecord(message.function_call) || filled(message.refusal)) return true;
+  const part = (entry: unknown) => isRecord(entry) && (filled(entry.text) || filled(entry.refusal));
+  // Any item or block but reasoning (a call, a tool use) holds an answer; a message only with some text or refusal in it.
+  const item = (entry: unknown) => isRecord(entry) && entry.type !== 'reasoning' && (entry.type !== 'message' || (Array.isArray(entry.content) && entry.content.some(part)));
+  if (Array.isArray(body.output) && body.output.some(item)) return true;
+  return Array.isArray(body.content) && body.content.some((block) => isRecord(block) && block.type !== 'text' && block.type !== 'thinking');
+}
+
+/**
+ * How many tokens the reasoning an answer shows could account for: at most one a character (a token decodes to one
+ * or more), of the reasoning fields, reasoning items and thinking blocks; Infinity for reasoning it holds unread
+ * (encrypted, redacted), which may be any length.
+ */
+function shownReasoning(body: Record<string, unknown>): number {
+  const message = chatMessage(body);
+  let chars = [message.reasoning, message.reasoning_content].reduce((n: number, v) => n + (typeof v === 'string' ? v.length : 0), 0);
+  const blocks = [...(Array.isArray(body.output) ? body.output : []), ...(Array.isArray(body.content) ? body.content : [])].filter(isRecord);
+  for (const block of blocks) {
+    if (block.type === 'redacted_thinking' || (block.type === 'reasoning' && typeof block.encrypted_content === 'string')) return Infinity;
+    if (block.type === 'thinking') chars += typeof block.thinking === 'string' ? block.thinking.length : 0;
+    if (block.type !== 'reasoning') continue;
+    for (const part of [...(Array.isArray(block.summary) ? block.summary : []), ...(Array.isArray(block.content) ? block.content : [])]) chars += isRecord(part) && typeof part.text === 'string' ? part.text.length : 0;
+  }
+  return chars;
+}
+
+/**
+ * Why an answer the budget ended, with nothing in it, was emptied by the endpoint and not by the budget, or undefined
+ * when it may have been the budget. The usage tells: reasoning tokens reported (above 0) and short of half the output
+ * tokens, and no more reasoning shown than that could make up, so most of what the model wrote was not reasoning;
+ * the answer shows none of it, so the endpoint lost it. Usage without reasoning_tokens cannot tell: left to the budget.
+ */
+export function outputLost(body: Record<string, unknown>): string | undefined {
+  const { output, reasoning } = outputUsage(body);
+  // A count of 0 is no evidence: Mantle fills usage details with zeros (accepted_prediction_tokens, audio_tokens and
+  // reasoning_tokens 0 beside a reasoning model's answer: MANTLE.md, recordings/), so only a count the endpoint
+  // actually keeps (above 0) and short of the output says the rest was lost.
+  if (output === undefined || !reasoning || Math.max(reasoning, shownReasoning(body)) * 2 >= output || holdsAnswer(body)) return undefined;
+  return `its usage counts ${output} output token(s), ${reasoning} of them reasoning, yet it holds no text and no call, and too little reasoning to account for them: the endpoint did not show what the model wrote`;
 }
 
 /** How the answer says its output budget ended it (`finish_reason "length"`, ...), whatever its usage shows. */
@@ -62,13 +120,14 @@ export function stopReasonOf(body: Record<string, unknown>): string {
  */
 export function budgetSpent(body: Record<string, unknown>, limit?: number): string | undefined {
   const stopped = stoppedByBudget(body, limit);
-  if (!stopped) return undefined;
+  // An answer that shows nothing of tokens that did not go on reasoning: the budget did not hide it (outputLost).
+  if (!stopped || outputLost(body)) return undefined;
   const { output, reasoning } = outputUsage(body);
   const text = visibleText(body);
   const figures = [
     stopped,
-    output !== undefined ? `output tokens ${output}${limit !== undefined ? (output >= limit ? ` = the limit ${limit}` : ` of ${limit}`) : ''}` : undefined,
-    reasoning !== undefined ? `reasoning tokens ${reasoning}` : undefined,
+    output !== undefined ? `output tokens ${output}${limit !== undefined ? (output === limit ? ` = the limit ${limit}` : output > limit ? `, over the limit ${limit}` : ` of ${limit}`) : ''}` : undefined,
+    reasoning !== undefined ? `reasoning tokens ${reasoning}${reasoning === 0 ? ' (0 may be a count the endpoint does not keep: if the model did not reason, the endpoint lost its answer)' : ''}` : undefined,
     text ? `${text.length} character(s) of visible text` : 'no visible text',
   ].filter(Boolean);
   const onReasoning = reasoning !== undefined && reasoning > 0 && (!text || (output !== undefined && reasoning >= output - 1));

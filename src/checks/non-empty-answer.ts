@@ -3,15 +3,17 @@
  * A 200 that holds neither text nor a tool call: the request "worked" and the app has nothing to show (grok-4.6 and
  * gpt-5.6-sol did it in 3 of 8 answers; MANTLE.md "What integrators hit"). It depends on the model, so it is judged
  * per trial and a model that does it sometimes is `flaky` (a rate over `--repeat N`). An answer cut by its output
- * budget is `inconclusive`: the budget, not the endpoint, left it empty. A Response that failed inside its 200 is
- * empty too (an SDK that swallows `response.failed` shows nothing), and the reason says it failed. One a content
- * filter emptied (`finish_reason: "content_filter"`) is `inconclusive` too: it says why it is empty.
+ * budget is `inconclusive`: the budget, not the endpoint, left it empty; unless its usage shows the tokens did not go
+ * on reasoning (budget.ts outputLost): then the endpoint lost them, and it is `empty`. A Response that failed inside
+ * its 200 is empty too (an SDK that swallows `response.failed` shows nothing), and the reason says it failed. One a
+ * content filter emptied (`finish_reason: "content_filter"`) is `empty` as well, its reason naming the filter: the
+ * filter is the endpoint's guardrail, and the harness's prompts ask for nothing to filter (content-filter.ts).
  */
 import { isRecord } from '../transport/body.ts';
 import { acrossApis, readRejection, type ApiExchange, type ApiReading } from './across-apis.ts';
 import { failedResponse } from './answer.ts';
 import { visibleText } from './answer-text.ts';
-import { budgetSpent, limitOf } from './budget.ts';
+import { budgetSpent, limitOf, outputLost } from './budget.ts';
 import { contentFilterOf } from './content-filter.ts';
 import { refusalOf } from './refusal.ts';
 import { callsOf } from './tool-calls.ts';
@@ -37,7 +39,8 @@ function readAnswer(body: Record<string, unknown> | undefined, request: Record<s
   const filtered = contentFilterOf(body);
   if (filtered) return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call: the endpoint's content filter ended the answer (${filtered})` };
   const finish = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0].finish_reason : (body.stop_reason ?? body.status);
-  return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call (${JSON.stringify(finish ?? null)})` };
+  const lost = outputLost(body);
+  return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call (${JSON.stringify(finish ?? null)})${lost ? `; ${lost}` : ''}` };
 }
 
 /** A plain request refused: inconclusive when for a field the harness added, else nothing was answered to judge. */

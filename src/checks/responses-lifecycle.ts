@@ -8,6 +8,7 @@
  * store: false response only when a stored one was fetched in the same run (responses.lifecycle, the control).
  * A 4xx in not-found words ("Response with id 'x' does not exist") weighs as a 404 does.
  */
+import { isRecord } from '../transport/body.ts';
 import { answerText } from './answer-text.ts';
 import { answerOf, notObservable, sentBody, stepOf, unreadableAnswer, type Answer } from './answer.ts';
 import { responsesBackgroundCheck } from './responses-background.ts';
@@ -236,8 +237,9 @@ const NAME = /\bMy name is (\w+)/i;
 
 /**
  * The second turn must echo the id and be answered with the first in mind: the suite gives a name in the first turn
- * and asks for it in the second. An echoed id whose answer does not name it is `inconclusive`: the endpoint may have
- * dropped the history, or the model ignored it (or spent its budget); nothing here tells them apart.
+ * and asks for it in the second. An echoed id whose answer does not name it is `ignored` when the usage shows the
+ * history was not sent to the model (historyDropped), else `inconclusive`: the model may have ignored it (or spent its
+ * budget), which its words cannot tell apart from an endpoint that dropped the history.
  */
 function previousResponseCheck(): CheckDefinition {
   const definition: CheckDefinition = {
@@ -265,8 +267,25 @@ function previousResponseCheck(): CheckDefinition {
       if (!name) return judge(definition, input, 'echoed', evidence, `previous_response_id ${String(first)} (the first turn gives no name to ask for)`);
       const said = answerText(answer.body);
       if (new RegExp(`\\b${name}\\b`, 'i').test(said)) return judge(definition, input, 'echoed', evidence, `previous_response_id ${String(first)}, and the answer names ${name}`);
-      return inconclusive(input, `previous_response_id ${String(first)} is echoed, but the answer does not name ${name} (${JSON.stringify(said.slice(0, 80))}): the history may have been dropped, or the model ignored it`, evidence);
+      const head = `previous_response_id ${String(first)} is echoed, but the answer does not name ${name} (${JSON.stringify(said.slice(0, 80))})`;
+      const dropped = firstStep ? historyDropped(answerOf(firstStep), answer.body) : undefined;
+      if (dropped) return judge(definition, input, 'ignored', evidence, `${head}, and ${dropped}`);
+      return inconclusive(input, `${head}: the history may have been dropped, or the model ignored it`, evidence);
     },
   };
   return definition;
+}
+
+const inputTokens = (body: Record<string, unknown> | undefined) => (body && isRecord(body.usage) && typeof body.usage.input_tokens === 'number' ? body.usage.input_tokens : undefined);
+
+/**
+ * How the usage shows the second turn reached the model without the first, or undefined when it cannot tell. A signal
+ * the model cannot affect: with the history, the second turn's input is the first turn's input, its answer and the
+ * new input, so more tokens than the first turn's input alone; no more than that, and the history was not sent.
+ */
+function historyDropped(first: Answer, second: Record<string, unknown>): string | undefined {
+  const before = first.kind === 'ok' ? inputTokens(first.body) : undefined;
+  const after = inputTokens(second);
+  if (before === undefined || after === undefined || after > before) return undefined;
+  return `its usage counts ${after} input token(s), no more than the ${before} of the first turn alone: the history was not sent to the model`;
 }

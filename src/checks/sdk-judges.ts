@@ -147,21 +147,45 @@ const JUDGES: Record<ApiTarget, Judge> = {
   chat: chatJudge(openai),
   'chat-stream': async (call, params) => {
     const stream = await (await openai()).chat.completions.create({ ...(params as unknown as OpenAI.ChatCompletionCreateParamsStreaming), stream: true }, call);
-    const problems: string[] = [];
+    // The SDK hands each chunk over as it came, unchecked: the fields an app reads off every chunk must hold their types.
+    const problems = new Map<string, number[]>();
     let count = 0;
     for await (const chunk of stream) {
       count += 1;
-      if (!Array.isArray((chunk as Partial<OpenAI.ChatCompletionChunk> | null)?.choices)) problems.push(`chunk ${count}: choices is not an array`);
+      const seen: string[] = [];
+      const value = chunk as Partial<OpenAI.ChatCompletionChunk> | null;
+      if (typeof value !== 'object' || value === null) seen.push(`is ${value === null ? 'null' : typeof value}, not a chunk`);
+      else {
+        expectType(seen, 'id', value.id, 'string');
+        expectType(seen, 'created', value.created, 'number');
+        expectType(seen, 'choices', value.choices, 'array');
+      }
+      for (const problem of seen) problems.set(problem, [...(problems.get(problem) ?? []), count]);
     }
-    if (count === 0) problems.push('the stream yielded no chunk');
-    return problems;
+    if (count === 0) return ['the stream yielded no chunk'];
+    return [...problems].map(([problem, at]) => `${at.length === count && count > 1 ? `every chunk (${count})` : `chunk ${at.slice(0, 3).join(', ')}${at.length > 3 ? ` and ${at.length - 3} more` : ''}`}: ${problem}`);
   },
   responses: responsesJudge(openai),
   'responses-stream': async (call, params) => {
     const stream = await (await openai()).responses.create({ ...(params as unknown as OpenAI.Responses.ResponseCreateParamsStreaming), stream: true }, call);
-    const types: string[] = [];
-    for await (const event of stream) types.push(String((event as Partial<OpenAI.Responses.ResponseStreamEvent> | null)?.type));
-    return types.length === 0 ? ['the stream yielded no event'] : [];
+    let count = 0;
+    let final: unknown;
+    for await (const event of stream) {
+      count += 1;
+      const value = event as Partial<OpenAI.Responses.ResponseStreamEvent> | null;
+      if (value && (value.type === 'response.completed' || value.type === 'response.incomplete' || value.type === 'response.failed')) final = value.response;
+    }
+    if (count === 0) return ['the stream yielded no event'];
+    // The terminal event's response is what an app keeps: the fields the non-stream judge reads must hold their types.
+    // A stream without one is stream.responses' to fail: the SDK iterated it all the same.
+    if (final === undefined) return [];
+    const response = final as Partial<OpenAI.Responses.Response> | null;
+    const problems = notAnObject(response, 'a Response in the terminal event').map((p) => `terminal event: ${p}`);
+    if (problems.length || !response) return problems;
+    expectType(problems, 'response.id', response.id, 'string');
+    expectType(problems, 'response.created_at', response.created_at, 'number');
+    expectType(problems, 'response.output', response.output, 'array');
+    return problems;
   },
   messages: async (call, params) => {
     const message = await (await anthropic()).messages.create({ ...(params as unknown as Anthropic.MessageCreateParamsNonStreaming), stream: false }, call);

@@ -1,8 +1,8 @@
 /**
  * @module checks/structured-output
  * json_schema output (`response_format` on chat, `text.format` on Responses) with strict: true: the text parses
- * as JSON and validates against the schema the request sent (without strict, a miss is the model's best effort:
- * inconclusive).
+ * as JSON and validates against the schema the request sent (without strict, text that is not JSON or JSON that
+ * misses the schema is the model's best effort: inconclusive).
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
 import { judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
@@ -45,7 +45,15 @@ function structuredCheck(id: string, api: 'chat-completions' | 'responses', text
         const cut = spent();
         if (cut) return inconclusive(input, `${cut}, so the JSON was never finished`, evidence);
         // A refusal is the documented answer to a request the model will not fulfil, in place of the JSON.
-        return refusedInstead(input, body, 'in place of the JSON', evidence) ?? namingFilter(judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`), contentFilterOf(body));
+        const refused = refusedInstead(input, body, 'in place of the JSON', evidence);
+        if (refused) return refused;
+        const filtered = contentFilterOf(body);
+        // Without strict the endpoint promises no JSON (OpenAI's default, a best effort, as a schema miss below): text
+        // that is not JSON (in ```json fences, a refusal in words) is the model's. A filter is the endpoint's doing.
+        if (!filtered && typeof text === 'string' && formatOf(request)?.strict !== true) {
+          return inconclusive(input, `the output text is not JSON (${JSON.stringify(text.slice(0, 80))}); the json_schema is not strict, so JSON is the model's best effort, not the endpoint's promise (a suite that sends strict: true holds the endpoint to it)`, evidence);
+        }
+        return namingFilter(judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`), filtered);
       }
       const format = formatOf(request);
       const schema = format?.schema ?? {};

@@ -123,7 +123,9 @@ export const readChatToolStream: StreamReader = (events, request) => {
   }
   const finish = finishes.at(-1);
   // The rule the whole-body checks follow: "length", or no finish_reason at all and a usage chunk at the limit.
-  const cut = budgetSpent({ choices: [{ finish_reason: finish ?? null, message: { content: text } }], ...(usage ? { usage } : {}) }, limitOf(request));
+  // The calls streamed are part of the answer the budget is weighed against (a call cut mid-arguments is not lost output).
+  const message = { content: text, ...(calls.size ? { tool_calls: [...calls.values()].map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.fragments.join('') } })) } : {}) };
+  const cut = budgetSpent({ choices: [{ finish_reason: finish ?? null, message }], ...(usage ? { usage } : {}) }, limitOf(request));
   // OpenAI and vLLM end a call the request forced (a named function, or "required") with "stop": clients accept it.
   const forced = isRecord(request.tool_choice) || request.tool_choice === 'required';
   const notes: string[] = [];
