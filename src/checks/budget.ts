@@ -27,8 +27,8 @@ function outputUsage(body: Record<string, unknown>): { output?: number; reasonin
  * nothing of why it ended (a stream without a finish_reason, which stream.* fails) and its usage reached `limit`
  * (the figures budgetSpent adds show it). An answer that says its budget ran out while its usage shows less than
  * half of `limit` spent was not cut by the budget the harness asked for (a gateway's clamp, an endpoint that ends
- * answers early): what it shows is judged, not excused. Nor was one whose usage runs past `limit`: the endpoint did
- * not stop at that limit (it ignored it, or counts wrong), so the limit is not what ended it (atLimit).
+ * answers early): what it shows is judged, not excused. Usage past `limit` is still a budget stop: an endpoint that
+ * raises a limit below its minimum (a clamp up), or counts reasoning apart, spent a budget the model used.
  */
 export function stoppedByBudget(body: Record<string, unknown>, limit?: number): string | undefined {
   const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : undefined;
@@ -36,19 +36,10 @@ export function stoppedByBudget(body: Record<string, unknown>, limit?: number): 
   const { output, reasoning } = outputUsage(body);
   // Reasoning counted apart from the output (some servers do) is spent from the same budget.
   const spent = output === undefined ? undefined : reasoning !== undefined && reasoning > output ? output + reasoning : output;
-  if (says) return limit !== undefined && spent !== undefined && !atLimit(spent, limit, limit / 2) ? undefined : says;
+  if (says) return limit !== undefined && spent !== undefined && spent < limit / 2 ? undefined : says;
   const said = [choice?.finish_reason, body.status, body.stop_reason].some((reason) => reason !== undefined && reason !== null);
-  if (!said && limit !== undefined && spent !== undefined && atLimit(spent, limit, limit)) return 'no stop reason given';
+  if (!said && limit !== undefined && spent !== undefined && spent >= limit) return 'no stop reason given';
   return undefined;
-}
-
-/**
- * Whether `spent` is what a stop at `limit` shows: at least `floor`, and not past the limit by more than a count's
- * slack (a stop or template token counted with the output: 5%, at least 2 tokens). Far past it, the limit did not
- * stop the answer, whatever its stop reason says.
- */
-function atLimit(spent: number, limit: number, floor: number): boolean {
-  return spent >= floor && spent <= limit + Math.max(2, Math.ceil(limit / 20));
 }
 
 /** Whether the answer holds anything but reasoning its output tokens could have gone to: text, a call, a refusal. */
