@@ -39,7 +39,9 @@ describe('RecordTarget over a recording of the same request', () => {
     { name: 'the same HTML page', before: PAGE, now: () => ({ ...PAGE(), durationMs: 9 }) },
     { name: 'the same cut JSON 200', before: CUT_200, now: () => ({ ...CUT_200(), durationMs: 9 }) },
     { name: 'an outage recorded with --overwrite-failures', before: () => ({ ...answer(503, 'application/json', ''), error: { code: 'HARNESS_SERVER_ERROR' as const, message: '503' } }), now: () => ({ ...PAGE(), durationMs: 9 }) },
-    { name: 'an answer to another path only', before: () => ({ ...JSON_200(), request: { ...request, path: '/v1/chat/completions' } }), now: () => ({ ...PAGE(), durationMs: 9 }) },
+    { name: 'an answer to another path only', before: () => ({ ...JSON_200(), step: 'other', request: { ...request, path: '/v1/chat/completions' } }), now: () => ({ ...PAGE(), durationMs: 9 }) },
+    // A probe sends one step on every prefix: the route that answered JSON says nothing of the one that answers a page.
+    { name: 'an answer on another prefix only', before: () => ({ ...JSON_200(), prefix: '/openai/v1', request: { ...request, path: '/openai/v1/responses' } }), now: () => ({ ...PAGE(), durationMs: 9 }) },
   ])('records a page over $name: the endpoint\'s own answer', async ({ name, before, now }) => {
     const id = `same-${name.replace(/\W+/g, '-')}`;
     await record().caseFinished('m', id, [before()]);
@@ -59,6 +61,15 @@ describe('RecordTarget over a recording of the same request', () => {
     expect(error.code).toBe('HARNESS_RECORDING_KEPT');
     expect(error.message).toMatch(said);
     expect(await readFile(file, 'utf8')).toBe(good);
+  });
+
+  it('matches a step whatever ids its path holds, and any readable exchange of it: /responses/resp_def is the request /responses/resp_abc was', async () => {
+    const id = 'ids';
+    const get = (path: string, status: number, type: string, body: string): Exchange => ({ ...answer(status, type, body, 'get'), request: { method: 'GET', path, headers: {} } });
+    await record().caseFinished('m', id, [get('/v1/responses/resp_abc', 404, 'text/html', EXPRESS_404('/v1/responses/resp_abc')), get('/v1/responses/resp_abc', 200, 'application/json', '{"id":"resp_abc"}')]);
+    const error = (await record().caseFinished('m', id, [get('/v1/responses/resp_def', 200, 'text/html', '<html><title>Portal</title></html>')]).catch((e: unknown) => e)) as HarnessError;
+    expect(error.code).toBe('HARNESS_RECORDING_KEPT');
+    expect(error.message).toMatch(/^GET \/v1\/responses\/resp_def answered 200 with an HTML page \(Portal\).*, where the recording had HTTP 200 JSON for it/);
   });
 
   it('compares step by step: a page for the step that answered before is kept though another step had the page', async () => {

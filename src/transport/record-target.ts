@@ -175,10 +175,17 @@ function answerKind(response: ExchangeResponse): string {
   return `HTTP ${response.status} ${type}`;
 }
 
-/** The recording's exchange for the same step, method and path (else the same method and path: a renamed step). */
+/**
+ * The recording's exchange for the same request, a readable one when there is one (a step polled or retried has
+ * several): the same step, method and route prefix, whatever the rest of the path (a step's path holds its run's ids,
+ * `/responses/resp_abc`, never the same twice; a probe sends one step on every prefix, each its own request); else,
+ * for a step the recording lacks (renamed), the same method and path.
+ */
 function sameRequestIn(earlier: FixtureFile | null, now: Exchange): Exchange | undefined {
-  const same = (ex: Exchange) => ex.request.method === now.request.method && ex.request.path === now.request.path;
-  return earlier?.exchanges.find((ex) => ex.step === now.step && same(ex)) ?? earlier?.exchanges.find(same);
+  const all = earlier?.exchanges ?? [];
+  const byStep = all.filter((ex) => ex.step === now.step && ex.request.method === now.request.method && ex.prefix === now.prefix);
+  const candidates = byStep.length ? byStep : all.filter((ex) => ex.request.method === now.request.method && ex.request.path === now.request.path);
+  return candidates.find(readable) ?? candidates[0];
 }
 
 /**
