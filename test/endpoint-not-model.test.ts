@@ -51,13 +51,18 @@ async function proxy(upstream: string, rules: { request?: (body: Json) => Json; 
 
 const limitOf = (req: Json): number => req.max_tokens ?? req.max_completion_tokens ?? req.max_output_tokens ?? 64;
 
-/** BROKEN=drop-content: no text, no call, the budget "spent" with 0 reasoning tokens (or `reasoning` of them). */
+/**
+ * BROKEN=drop-content: no text, no call, no reasoning shown, the budget "spent" with 0 reasoning tokens (or `reasoning`
+ * of them). Reasoning shown at all makes a short count no evidence (summaries, parts shown), so it goes too.
+ */
 const dropContent = (reasoning: (limit: number) => number) => (body: Json, sent: Json): Json => {
   const limit = limitOf(sent);
   if (body.object === 'chat.completion') {
     for (const c of body.choices ?? []) {
       c.message.content = '';
       delete c.message.tool_calls;
+      delete c.message.reasoning;
+      delete c.message.reasoning_content;
       c.finish_reason = 'length';
     }
     body.usage = { ...body.usage, completion_tokens: limit, completion_tokens_details: { reasoning_tokens: reasoning(limit) } };
@@ -108,7 +113,10 @@ describe('an answer emptied with its budget: the endpoint lost it, or the model 
     ['no reasoning_tokens in usage (cannot tell)', chat({ content: '' }, { completion_tokens: 64 }), true],
     ['thinking written into the text, reasoning_tokens 0', chat({ content: '<think>Let me see' }, { completion_tokens: 64, completion_tokens_details: { reasoning_tokens: 0 } }), true],
     ['reasoning text enough for the tokens, beside reasoning_tokens 0', chat({ content: '', reasoning_content: 'Let me think. '.repeat(5) }, { completion_tokens: 64, completion_tokens_details: { reasoning_tokens: 0 } }), true],
-    ['a few words of reasoning for 1024 tokens, 10 of them reasoning', chat({ content: '', reasoning: 'Let me see.' }, { completion_tokens: 1024, completion_tokens_details: { reasoning_tokens: 10 } }), false],
+    // Reasoning shown at all: a count short of the output may be the endpoint's count of a summary, so it cannot tell.
+    ['a few words of reasoning for 1024 tokens, 10 of them reasoning', chat({ content: '', reasoning: 'Let me see.' }, { completion_tokens: 1024, completion_tokens_details: { reasoning_tokens: 10 } }), true],
+    ['reasoning_details shown, 100 of 256 reasoning', chat({ content: '', reasoning_details: [{ type: 'reasoning.text', text: 'Let me see.' }] }, { completion_tokens: 256, completion_tokens_details: { reasoning_tokens: 100 } }), true],
+    ['a summary-only reasoning item, 100 of 256 reasoning', { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Thinking about it.' }] }], usage: { output_tokens: 256, output_tokens_details: { reasoning_tokens: 100 } } }, true],
     ['an encrypted reasoning item', { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'reasoning', summary: [], encrypted_content: 'e' }], usage: { output_tokens: 64, output_tokens_details: { reasoning_tokens: 0 } } }, true],
     ['an empty Response, 4 of 64 reasoning', { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [], usage: { output_tokens: 64, output_tokens_details: { reasoning_tokens: 4 } } }, false],
     ['a call cut mid-arguments', chat({ content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"ci' } }] }, { completion_tokens: 64, completion_tokens_details: { reasoning_tokens: 0 } }), true],
@@ -145,6 +153,24 @@ describe('previous_response_id: usage shows whether the history reached the mode
     const result = results.get('responses.previous-response-id')!;
     expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'ignored' });
     expect(result.reason).toMatch(/no more than the \d+ of the first turn alone: the history was not sent/);
+  });
+
+  it.each([
+    ['usage of zeros (a count the endpoint does not keep)', (body: Json) => ({ ...body, usage: { ...body.usage, input_tokens: 0 } })],
+    ['cached tokens counted apart from input_tokens', (body: Json) => ({ ...body, usage: { ...body.usage, input_tokens_details: { cached_tokens: 20 } } })],
+  ])('a dropped history the usage cannot tell, %s: inconclusive, never ignored', async (_name, usage) => {
+    const results = await throughProxy(
+      {
+        request: (body) => {
+          delete body.previous_response_id;
+          return body;
+        },
+        answer: (body, _sent, original) => usage(chained(original) ? { ...body, previous_response_id: original.previous_response_id } : body),
+      },
+      ['responses.previous-response-id'],
+    );
+    const result = results.get('responses.previous-response-id')!;
+    expect(result.status, result.reason).toBe('inconclusive');
   });
 
   it('the history counted in the input tokens, and the model ignored it: inconclusive', async () => {
@@ -211,6 +237,11 @@ describe('structured output that is not JSON: the endpoint only promises JSON un
   ])('%j, strict %s: %s', async (content, strict, status) => {
     const result = await run('structured-output.chat', 'chat-completions', exchange('/v1/chat/completions', { response_format: format(strict) }, answer(content)));
     expect(result.status, result.reason).toBe(status);
+  });
+
+  it('JSON mode (json_object) promises valid JSON: text that is not is not-json, not excused', async () => {
+    const result = await run('structured-output.chat', 'chat-completions', exchange('/v1/chat/completions', { response_format: { type: 'json_object' } }, answer('not json')));
+    expect([result.status, result.observed], result.reason).toEqual(['fail', 'not-json']);
   });
 });
 

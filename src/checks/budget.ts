@@ -55,35 +55,30 @@ function holdsAnswer(body: Record<string, unknown>): boolean {
 }
 
 /**
- * How many tokens the reasoning an answer shows could account for: at most one a character (a token decodes to one
- * or more), of the reasoning fields, reasoning items and thinking blocks; Infinity for reasoning it holds unread
- * (encrypted, redacted), which may be any length.
+ * Whether the answer shows any reasoning at all (a reasoning field, reasoning details, a reasoning item, a thinking
+ * block, encrypted or redacted ones too): then a reasoning count short of the output cannot say the rest was lost
+ * (a summarised or partly shown reasoning is counted as the endpoint counts it).
  */
-function shownReasoning(body: Record<string, unknown>): number {
+function reasoningShown(body: Record<string, unknown>): boolean {
   const message = chatMessage(body);
-  let chars = [message.reasoning, message.reasoning_content].reduce((n: number, v) => n + (typeof v === 'string' ? v.length : 0), 0);
+  if ([message.reasoning, message.reasoning_content, message.thinking].some(filled)) return true;
+  if (Array.isArray(message.reasoning_details) && message.reasoning_details.length > 0) return true;
   const blocks = [...(Array.isArray(body.output) ? body.output : []), ...(Array.isArray(body.content) ? body.content : [])].filter(isRecord);
-  for (const block of blocks) {
-    if (block.type === 'redacted_thinking' || (block.type === 'reasoning' && typeof block.encrypted_content === 'string')) return Infinity;
-    if (block.type === 'thinking') chars += typeof block.thinking === 'string' ? block.thinking.length : 0;
-    if (block.type !== 'reasoning') continue;
-    for (const part of [...(Array.isArray(block.summary) ? block.summary : []), ...(Array.isArray(block.content) ? block.content : [])]) chars += isRecord(part) && typeof part.text === 'string' ? part.text.length : 0;
-  }
-  return chars;
+  return blocks.some((block) => block.type === 'reasoning' || block.type === 'thinking' || block.type === 'redacted_thinking');
 }
 
 /**
  * Why an answer the budget ended, with nothing in it, was emptied by the endpoint and not by the budget, or undefined
  * when it may have been the budget. The usage tells: reasoning tokens reported (above 0) and short of half the output
- * tokens, and no more reasoning shown than that could make up, so most of what the model wrote was not reasoning;
- * the answer shows none of it, so the endpoint lost it. Usage without reasoning_tokens cannot tell: left to the budget.
+ * tokens, and no reasoning shown at all, so most of what the model wrote was not reasoning; the answer shows none of
+ * it, so the endpoint lost it. Usage without reasoning_tokens cannot tell: left to the budget.
  */
 export function outputLost(body: Record<string, unknown>): string | undefined {
   const { output, reasoning } = outputUsage(body);
   // A count of 0 is no evidence: Mantle fills usage details with zeros (accepted_prediction_tokens, audio_tokens and
   // reasoning_tokens 0 beside a reasoning model's answer: MANTLE.md, recordings/), so only a count the endpoint
   // actually keeps (above 0) and short of the output says the rest was lost.
-  if (output === undefined || !reasoning || Math.max(reasoning, shownReasoning(body)) * 2 >= output || holdsAnswer(body)) return undefined;
+  if (output === undefined || !reasoning || reasoning * 2 >= output || reasoningShown(body) || thinkingOf(visibleText(body)).length > 0 || holdsAnswer(body)) return undefined;
   return `its usage counts ${output} output token(s), ${reasoning} of them reasoning, yet it holds no text and no call, and too little reasoning to account for them: the endpoint did not show what the model wrote`;
 }
 

@@ -268,7 +268,7 @@ function previousResponseCheck(): CheckDefinition {
       const said = answerText(answer.body);
       if (new RegExp(`\\b${name}\\b`, 'i').test(said)) return judge(definition, input, 'echoed', evidence, `previous_response_id ${String(first)}, and the answer names ${name}`);
       const head = `previous_response_id ${String(first)} is echoed, but the answer does not name ${name} (${JSON.stringify(said.slice(0, 80))})`;
-      const dropped = firstStep ? historyDropped(answerOf(firstStep), answer.body) : undefined;
+      const dropped = firstStep ? historyDropped(answerOf(firstStep), answer.body, sentBody(firstStep)) : undefined;
       if (dropped) return judge(definition, input, 'ignored', evidence, `${head}, and ${dropped}`);
       return inconclusive(input, `${head}: the history may have been dropped, or the model ignored it`, evidence);
     },
@@ -278,14 +278,24 @@ function previousResponseCheck(): CheckDefinition {
 
 const inputTokens = (body: Record<string, unknown> | undefined) => (body && isRecord(body.usage) && typeof body.usage.input_tokens === 'number' ? body.usage.input_tokens : undefined);
 
+/** Input tokens the usage says came from a cache (`input_tokens_details.cached_tokens`, `cache_read_input_tokens`), any at all. */
+function cachedTokens(body: Record<string, unknown>): boolean {
+  const usage = isRecord(body.usage) ? body.usage : {};
+  const details = isRecord(usage.input_tokens_details) ? usage.input_tokens_details : {};
+  return [details.cached_tokens, usage.cache_read_input_tokens].some((n) => typeof n === 'number' && n > 0);
+}
+
 /**
  * How the usage shows the second turn reached the model without the first, or undefined when it cannot tell. A signal
  * the model cannot affect: with the history, the second turn's input is the first turn's input, its answer and the
  * new input, so more tokens than the first turn's input alone; no more than that, and the history was not sent.
  */
-function historyDropped(first: Answer, second: Record<string, unknown>): string | undefined {
+function historyDropped(first: Answer, second: Record<string, unknown>, firstRequest: Record<string, unknown>): string | undefined {
   const before = first.kind === 'ok' ? inputTokens(first.body) : undefined;
   const after = inputTokens(second);
-  if (before === undefined || after === undefined || after > before) return undefined;
+  // It cannot tell: a count of 0 (usage an endpoint does not keep), cached tokens some endpoints count apart from
+  // input_tokens (Anthropic and Bedrock do), or first-turn instructions, which a chained turn does not carry.
+  if (!before || !after || cachedTokens(second) || firstRequest.instructions !== undefined) return undefined;
+  if (after > before) return undefined;
   return `its usage counts ${after} input token(s), no more than the ${before} of the first turn alone: the history was not sent to the model`;
 }

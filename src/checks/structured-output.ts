@@ -18,6 +18,14 @@ import type { CheckDefinition } from './types.ts';
 /** The request's json_schema format (chat `response_format.json_schema`, Responses `text.format`): its schema and whether it is strict. */
 type FormatOf = (request: Record<string, unknown>) => Record<string, unknown> | undefined;
 
+/**
+ * Whether the request asked for JSON only as a best effort: a json_schema without `strict: true` (OpenAI's default).
+ * JSON mode (`json_object`, no format read here) promises valid JSON, and strict a fitting one: held to them.
+ */
+function bestEffort(format: Record<string, unknown> | undefined): boolean {
+  return format !== undefined && format.strict !== true && (format.type === undefined || format.type === 'json_schema');
+}
+
 function structuredCheck(id: string, api: 'chat-completions' | 'responses', textOf: (body: Record<string, unknown>) => unknown, formatOf: FormatOf): CheckDefinition {
   const about = api === 'responses' ? ['text', 'input'] : ['response_format', 'messages'];
   const definition: CheckDefinition = {
@@ -50,7 +58,7 @@ function structuredCheck(id: string, api: 'chat-completions' | 'responses', text
         const filtered = contentFilterOf(body);
         // Without strict the endpoint promises no JSON (OpenAI's default, a best effort, as a schema miss below): text
         // that is not JSON (in ```json fences, a refusal in words) is the model's. A filter is the endpoint's doing.
-        if (!filtered && typeof text === 'string' && formatOf(request)?.strict !== true) {
+        if (!filtered && typeof text === 'string' && bestEffort(formatOf(request))) {
           return inconclusive(input, `the output text is not JSON (${JSON.stringify(text.slice(0, 80))}); the json_schema is not strict, so JSON is the model's best effort, not the endpoint's promise (a suite that sends strict: true holds the endpoint to it)`, evidence);
         }
         return namingFilter(judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`), filtered);

@@ -79,6 +79,7 @@ export const readChatToolStream: StreamReader = (events, request) => {
   const calls = new Map<number, StreamedCall>();
   const finishes: unknown[] = [];
   let text = '';
+  let reasoning = '';
   let refused = '';
   let usage: unknown;
   for (const { at, value } of values) {
@@ -92,6 +93,7 @@ export const readChatToolStream: StreamReader = (events, request) => {
       if (choice.finish_reason !== null && choice.finish_reason !== undefined) finishes.push(choice.finish_reason);
       const delta = isRecord(choice.delta) ? choice.delta : {};
       if (typeof delta.content === 'string') text += delta.content;
+      for (const field of [delta.reasoning, delta.reasoning_content]) if (typeof field === 'string') reasoning += field;
       if (typeof delta.refusal === 'string') refused += delta.refusal;
       if (delta.tool_calls === undefined || delta.tool_calls === null) continue;
       if (!Array.isArray(delta.tool_calls)) {
@@ -124,7 +126,7 @@ export const readChatToolStream: StreamReader = (events, request) => {
   const finish = finishes.at(-1);
   // The rule the whole-body checks follow: "length", or no finish_reason at all and a usage chunk at the limit.
   // The calls streamed are part of the answer the budget is weighed against (a call cut mid-arguments is not lost output).
-  const message = { content: text, ...(calls.size ? { tool_calls: [...calls.values()].map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.fragments.join('') } })) } : {}) };
+  const message = { content: text, ...(reasoning ? { reasoning } : {}), ...(calls.size ? { tool_calls: [...calls.values()].map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.fragments.join('') } })) } : {}) };
   const cut = budgetSpent({ choices: [{ finish_reason: finish ?? null, message }], ...(usage ? { usage } : {}) }, limitOf(request));
   // OpenAI and vLLM end a call the request forced (a named function, or "required") with "stop": clients accept it.
   const forced = isRecord(request.tool_choice) || request.tool_choice === 'required';
