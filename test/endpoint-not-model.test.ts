@@ -1,7 +1,7 @@
 /**
  * A check blames the model's budget or choice only when that is what hid the behaviour, and can still fail an
- * endpoint that broke it (review rev6): an answer with no text whose usage shows 0 reasoning tokens lost its output
- * (answer.non-empty `empty`), usage far past the limit is no budget stop, a chained turn whose input tokens show no
+ * endpoint that broke it (review rev6): an answer with no text whose usage counts reasoning tokens (above 0) short of
+ * its output, and shows no more reasoning than could make up the rest, lost its output (answer.non-empty `empty`), usage past the limit stays a budget stop, a chained turn whose input tokens show no
  * history dropped it (`ignored`), the SDK stream judges check the chunk and final Response types, and non-strict
  * structured output that is not JSON is the model's best effort. Each is also held on the exchange a real model gives.
  */
@@ -113,10 +113,12 @@ describe('an answer emptied with its budget: the endpoint lost it, or the model 
     ['no reasoning_tokens in usage (cannot tell)', chat({ content: '' }, { completion_tokens: 64 }), true],
     ['thinking written into the text, reasoning_tokens 0', chat({ content: '<think>Let me see' }, { completion_tokens: 64, completion_tokens_details: { reasoning_tokens: 0 } }), true],
     ['reasoning text enough for the tokens, beside reasoning_tokens 0', chat({ content: '', reasoning_content: 'Let me think. '.repeat(5) }, { completion_tokens: 64, completion_tokens_details: { reasoning_tokens: 0 } }), true],
-    // Reasoning shown at all: a count short of the output may be the endpoint's count of a summary, so it cannot tell.
-    ['a few words of reasoning for 1024 tokens, 10 of them reasoning', chat({ content: '', reasoning: 'Let me see.' }, { completion_tokens: 1024, completion_tokens_details: { reasoning_tokens: 10 } }), true],
-    ['reasoning_details shown, 100 of 256 reasoning', chat({ content: '', reasoning_details: [{ type: 'reasoning.text', text: 'Let me see.' }] }, { completion_tokens: 256, completion_tokens_details: { reasoning_tokens: 100 } }), true],
-    ['a summary-only reasoning item, 100 of 256 reasoning', { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Thinking about it.' }] }], usage: { output_tokens: 256, output_tokens_details: { reasoning_tokens: 100 } } }, true],
+    // Full reasoning text shown is bounded by its length; a summary (or encrypted) may stand for any count.
+    ['a few words of reasoning for 1024 tokens, 10 of them reasoning', chat({ content: '', reasoning: 'Let me see.' }, { completion_tokens: 1024, completion_tokens_details: { reasoning_tokens: 10 } }), false],
+    ['reasoning_details text, too short for 256 tokens, 100 reasoning', chat({ content: '', reasoning_details: [{ type: 'reasoning.text', text: 'Let me see.' }] }, { completion_tokens: 256, completion_tokens_details: { reasoning_tokens: 100 } }), false],
+    ['a reasoning summary item, 100 of 256 reasoning (a summary may stand for any count)', { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Thinking about it.' }] }], usage: { output_tokens: 256, output_tokens_details: { reasoning_tokens: 100 } } }, true],
+    ['an empty reasoning item (summary: []) and an empty message, 3 of 64 reasoning', { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'reasoning', summary: [] }, { type: 'message', content: [] }], usage: { output_tokens: 64, output_tokens_details: { reasoning_tokens: 3 } } }, false],
+    ['an empty reasoning_details entry, 3 of 64 reasoning', chat({ content: null, reasoning_details: [{ type: 'reasoning.text', text: '' }] }, { completion_tokens: 64, completion_tokens_details: { reasoning_tokens: 3 } }), false],
     ['an encrypted reasoning item', { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'reasoning', summary: [], encrypted_content: 'e' }], usage: { output_tokens: 64, output_tokens_details: { reasoning_tokens: 0 } } }, true],
     ['an empty Response, 4 of 64 reasoning', { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [], usage: { output_tokens: 64, output_tokens_details: { reasoning_tokens: 4 } } }, false],
     ['a call cut mid-arguments', chat({ content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"ci' } }] }, { completion_tokens: 64, completion_tokens_details: { reasoning_tokens: 0 } }), true],
@@ -158,6 +160,8 @@ describe('previous_response_id: usage shows whether the history reached the mode
   it.each([
     ['usage of zeros (a count the endpoint does not keep)', (body: Json) => ({ ...body, usage: { ...body.usage, input_tokens: 0 } })],
     ['cached tokens counted apart from input_tokens', (body: Json) => ({ ...body, usage: { ...body.usage, input_tokens_details: { cached_tokens: 20 } } })],
+    ['cache writes counted apart from input_tokens', (body: Json) => ({ ...body, usage: { ...body.usage, input_tokens_details: { cache_write_tokens: 90 } } })],
+    ['Anthropic-style cache creation counted apart', (body: Json) => ({ ...body, usage: { ...body.usage, cache_creation_input_tokens: 90 } })],
   ])('a dropped history the usage cannot tell, %s: inconclusive, never ignored', async (_name, usage) => {
     const results = await throughProxy(
       {
@@ -242,6 +246,10 @@ describe('structured output that is not JSON: the endpoint only promises JSON un
   it('JSON mode (json_object) promises valid JSON: text that is not is not-json, not excused', async () => {
     const result = await run('structured-output.chat', 'chat-completions', exchange('/v1/chat/completions', { response_format: { type: 'json_object' } }, answer('not json')));
     expect([result.status, result.observed], result.reason).toEqual(['fail', 'not-json']);
+    const withSchema = await run('structured-output.chat', 'chat-completions', exchange('/v1/chat/completions', { response_format: { type: 'json_object', json_schema: { name: 'p' } } }, answer('not json')));
+    expect(withSchema.observed, withSchema.reason).toBe('not-json');
+    const bare = await run('structured-output.chat', 'chat-completions', exchange('/v1/chat/completions', { response_format: { type: 'json_schema' } }, answer('```json\n{"a":"x"}\n```')));
+    expect(bare.status, bare.reason).toBe('inconclusive');
   });
 });
 

@@ -54,31 +54,45 @@ function holdsAnswer(body: Record<string, unknown>): boolean {
   return Array.isArray(body.content) && body.content.some((block) => isRecord(block) && block.type !== 'text' && block.type !== 'thinking');
 }
 
+const textOf = (value: unknown) => (typeof value === 'string' ? value.length : 0);
+const partsText = (parts: unknown) => (Array.isArray(parts) ? parts.reduce((n: number, part) => n + (isRecord(part) ? textOf(part.text) : 0), 0) : 0);
+
 /**
- * Whether the answer shows any reasoning at all (a reasoning field, reasoning details, a reasoning item, a thinking
- * block, encrypted or redacted ones too): then a reasoning count short of the output cannot say the rest was lost
- * (a summarised or partly shown reasoning is counted as the endpoint counts it).
+ * How many tokens the reasoning an answer shows could account for: the full reasoning text it shows, at most one
+ * token a character (a token decodes to one or more); Infinity for reasoning shown only in part (a summary, Claude's
+ * summarised thinking) or unread (encrypted, redacted), which may stand for any count. Empty ones (a reasoning item
+ * with `summary: []`, the normal Responses shape) show nothing.
  */
-function reasoningShown(body: Record<string, unknown>): boolean {
+function shownReasoning(body: Record<string, unknown>): number {
   const message = chatMessage(body);
-  if ([message.reasoning, message.reasoning_content, message.thinking].some(filled)) return true;
-  if (Array.isArray(message.reasoning_details) && message.reasoning_details.length > 0) return true;
+  let chars = textOf(message.reasoning) + textOf(message.reasoning_content);
+  if (textOf(message.thinking)) return Infinity;
+  for (const detail of Array.isArray(message.reasoning_details) ? message.reasoning_details.filter(isRecord) : []) {
+    const kind = String(detail.type ?? '');
+    if (/summary|encrypted/.test(kind) && (textOf(detail.summary) || textOf(detail.data) || textOf(detail.text))) return Infinity;
+    chars += textOf(detail.text);
+  }
   const blocks = [...(Array.isArray(body.output) ? body.output : []), ...(Array.isArray(body.content) ? body.content : [])].filter(isRecord);
-  return blocks.some((block) => block.type === 'reasoning' || block.type === 'thinking' || block.type === 'redacted_thinking');
+  for (const block of blocks) {
+    if (block.type === 'redacted_thinking' || (block.type === 'reasoning' && textOf(block.encrypted_content))) return Infinity;
+    if ((block.type === 'thinking' && textOf(block.thinking)) || (block.type === 'reasoning' && partsText(block.summary))) return Infinity;
+    if (block.type === 'reasoning') chars += partsText(block.content);
+  }
+  return chars;
 }
 
 /**
  * Why an answer the budget ended, with nothing in it, was emptied by the endpoint and not by the budget, or undefined
  * when it may have been the budget. The usage tells: reasoning tokens reported (above 0) and short of half the output
- * tokens, and no reasoning shown at all, so most of what the model wrote was not reasoning; the answer shows none of
- * it, so the endpoint lost it. Usage without reasoning_tokens cannot tell: left to the budget.
+ * tokens, and no more reasoning shown than could make up the rest (shownReasoning), so most of what the model wrote
+ * was not reasoning; the answer shows none of it, so the endpoint lost it. Usage without reasoning_tokens cannot tell: left to the budget.
  */
 export function outputLost(body: Record<string, unknown>): string | undefined {
   const { output, reasoning } = outputUsage(body);
   // A count of 0 is no evidence: Mantle fills usage details with zeros (accepted_prediction_tokens, audio_tokens and
   // reasoning_tokens 0 beside a reasoning model's answer: MANTLE.md, recordings/), so only a count the endpoint
   // actually keeps (above 0) and short of the output says the rest was lost.
-  if (output === undefined || !reasoning || reasoning * 2 >= output || reasoningShown(body) || thinkingOf(visibleText(body)).length > 0 || holdsAnswer(body)) return undefined;
+  if (output === undefined || !reasoning || Math.max(reasoning, shownReasoning(body)) * 2 >= output || thinkingOf(visibleText(body)).length > 0 || holdsAnswer(body)) return undefined;
   return `its usage counts ${output} output token(s), ${reasoning} of them reasoning, yet it holds no text and no call, and too little reasoning to account for them: the endpoint did not show what the model wrote`;
 }
 

@@ -278,11 +278,12 @@ function previousResponseCheck(): CheckDefinition {
 
 const inputTokens = (body: Record<string, unknown> | undefined) => (body && isRecord(body.usage) && typeof body.usage.input_tokens === 'number' ? body.usage.input_tokens : undefined);
 
-/** Input tokens the usage says came from a cache (`input_tokens_details.cached_tokens`, `cache_read_input_tokens`), any at all. */
+/** Input tokens the usage counts as read from or written to a cache (some endpoints keep them out of input_tokens), any at all. */
 function cachedTokens(body: Record<string, unknown>): boolean {
   const usage = isRecord(body.usage) ? body.usage : {};
   const details = isRecord(usage.input_tokens_details) ? usage.input_tokens_details : {};
-  return [details.cached_tokens, usage.cache_read_input_tokens].some((n) => typeof n === 'number' && n > 0);
+  const counts = [details.cached_tokens, details.cache_write_tokens, usage.cache_read_input_tokens, usage.cache_creation_input_tokens];
+  return counts.some((n) => typeof n === 'number' && n > 0) || isRecord(usage.cache_creation);
 }
 
 /**

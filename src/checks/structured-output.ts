@@ -88,7 +88,8 @@ export const structuredOutputChecks: readonly CheckDefinition[] = [
       // Text parts are read as the text they hold (as every chat reader does); anything else is shown as it came.
       return chatContentText(content) ?? content;
     },
-    (request) => (isRecord(request.response_format) && isRecord(request.response_format.json_schema) ? request.response_format.json_schema : undefined),
+    // The format's type with its json_schema: JSON mode sent with a json_schema beside it is still JSON mode.
+    (request) => (isRecord(request.response_format) ? { ...(isRecord(request.response_format.json_schema) ? request.response_format.json_schema : {}), type: request.response_format.type } : undefined),
   ),
   structuredCheck(
     'structured-output.responses',
