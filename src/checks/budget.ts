@@ -9,7 +9,8 @@ import { isRecord } from '../transport/body.ts';
 import { thinkingOf, visibleText } from './answer-text.ts';
 
 const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
-const filled = (value: unknown) => typeof value === 'string' && value.length > 0;
+/** A string's length, 0 for anything else: how much text a field holds. */
+const textOf = (value: unknown) => (typeof value === 'string' ? value.length : 0);
 const chatMessage = (body: Record<string, unknown>): Record<string, unknown> =>
   Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message : {};
 
@@ -46,15 +47,14 @@ export function stoppedByBudget(body: Record<string, unknown>, limit?: number): 
 function holdsAnswer(body: Record<string, unknown>): boolean {
   if (visibleText(body).length > 0) return true;
   const message = chatMessage(body);
-  if ((Array.isArray(message.tool_calls) && message.tool_calls.length > 0) || isRecord(message.function_call) || filled(message.refusal)) return true;
-  const part = (entry: unknown) => isRecord(entry) && (filled(entry.text) || filled(entry.refusal));
+  if ((Array.isArray(message.tool_calls) && message.tool_calls.length > 0) || isRecord(message.function_call) || textOf(message.refusal) > 0) return true;
+  const part = (entry: unknown) => isRecord(entry) && textOf(entry.text) + textOf(entry.refusal) > 0;
   // Any item or block but reasoning (a call, a tool use) holds an answer; a message only with some text or refusal in it.
   const item = (entry: unknown) => isRecord(entry) && entry.type !== 'reasoning' && (entry.type !== 'message' || (Array.isArray(entry.content) && entry.content.some(part)));
   if (Array.isArray(body.output) && body.output.some(item)) return true;
   return Array.isArray(body.content) && body.content.some((block) => isRecord(block) && block.type !== 'text' && block.type !== 'thinking');
 }
 
-const textOf = (value: unknown) => (typeof value === 'string' ? value.length : 0);
 const partsText = (parts: unknown) => (Array.isArray(parts) ? parts.reduce((n: number, part) => n + (isRecord(part) ? textOf(part.text) : 0), 0) : 0);
 
 /**
@@ -85,7 +85,8 @@ function shownReasoning(body: Record<string, unknown>): number {
  * Why an answer the budget ended, with nothing in it, was emptied by the endpoint and not by the budget, or undefined
  * when it may have been the budget. The usage tells: reasoning tokens reported (above 0) and short of half the output
  * tokens, and no more reasoning shown than could make up the rest (shownReasoning), so most of what the model wrote
- * was not reasoning; the answer shows none of it, so the endpoint lost it. Usage without reasoning_tokens cannot tell: left to the budget.
+ * was not reasoning; the answer shows none of it, so the endpoint lost it. Usage without reasoning_tokens cannot
+ * tell: left to the budget.
  */
 export function outputLost(body: Record<string, unknown>): string | undefined {
   const { output, reasoning } = outputUsage(body);
@@ -138,8 +139,8 @@ export function budgetSpent(body: Record<string, unknown>, limit?: number): stri
 export function showsReasoning(body: Record<string, unknown>): boolean {
   const { reasoning } = outputUsage(body);
   if (reasoning !== undefined && reasoning > 0) return true;
-  const message = Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message : {};
-  if ([message.reasoning, message.reasoning_content].some((v) => typeof v === 'string' && v.length > 0)) return true;
+  const message = chatMessage(body);
+  if (textOf(message.reasoning) + textOf(message.reasoning_content) > 0) return true;
   // Thinking written into the answer (`<think>`, a model served without a reasoning parser) is reasoning too: such a
   // model needs room to think, and a field left empty of it is where the endpoint put it.
   // Not an empty block (a hybrid model with thinking off writes `<think></think>`), nor against reasoning_tokens 0.

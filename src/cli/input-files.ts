@@ -9,6 +9,7 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { shownPath } from '../shown-path.ts';
+import { specialKind } from '../suite/read-text-file.ts';
 
 export interface InputFlags {
   /** Folder of *.suite.yaml files. @default ./suites when it holds one, else the bundled suites */
@@ -45,7 +46,7 @@ async function whyNotAFile(path: string): Promise<{ why: string; missing: boolea
   }
   if (info.isFile()) return undefined;
   if (info.isDirectory()) return { why: 'is a folder, not a file', missing: false };
-  return { why: `is not a regular file (${info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device'})`, missing: false };
+  return { why: `is not a regular file (${specialKind(info)})`, missing: false };
 }
 const holdsSuites = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).some((name) => name.endsWith(SUITE_SUFFIX));
 

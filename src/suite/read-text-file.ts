@@ -32,11 +32,16 @@ export async function readUtf8File(file: string): Promise<{ text: string } | { m
 /** The most a YAML input may hold: the largest bundled one (the catalog) is under 50 KB. */
 export const MAX_YAML_BYTES = 16 * 1024 * 1024;
 
+/** What a path that is neither a regular file nor a folder is, as messages name it. */
+export function specialKind(info: Stats): string {
+  return info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device';
+}
+
 /** Why a file is not read as YAML, if it is not a regular file: opening a FIFO waits for a writer, /dev/zero never ends. */
 function notRegular(info: Stats): string | undefined {
   if (info.isFile()) return undefined;
   if (info.isDirectory()) return 'cannot read it (EISDIR: a folder, not a file)';
-  return `is not a regular file (${info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device'}); point at a YAML file`;
+  return `is not a regular file (${specialKind(info)}); point at a YAML file`;
 }
 
 /** A regular file's bytes, up to MAX_YAML_BYTES (read no further, should it grow after the check), or why not. */

@@ -3,12 +3,13 @@
  * Live, plus one fixture file per (model, case) with provenance. Recording never makes things worse: a case whose
  * new exchanges hold an infrastructure failure (throttled, 5xx, timeout, reset, a redirect, a 2xx that carries no
  * answer, a proxy's HTML page), an HTML page of any status or a 2xx labelled JSON whose body does not parse (cut or
- * damaged on the way) where the recording had a readable answer to the same request, a body no check can read (over --max-body-bytes), a body that stalled (a 2xx
- * stream's too: an endpoint or a proxy that went silent mid-run says nothing new about the model), a 403 that
- * denies access, or a 403 for another model where the recording had the endpoint's answer to it, keeps the fixture
- * it had, and says so as the case's error, unless `overwriteFailures` asks to record it. A case with no fixture yet
- * is recorded as it went, so replay shows the same `error` (or `stalled`). A target folder holds one surface's
- * recordings: a write into one recorded on another surface is refused. Files are replaced atomically.
+ * damaged on the way) where the recording had a readable answer to the same request, a body no check can read (over
+ * --max-body-bytes), a body that stalled (a 2xx stream's too: an endpoint or a proxy that went silent mid-run says
+ * nothing new about the model), a 403 that denies access, or a 403 for another model where the recording had the
+ * endpoint's answer to it, keeps the fixture it had, and says so as the case's error, unless `overwriteFailures`
+ * asks to record it. A case with no fixture yet is recorded as it went, so replay shows the same `error` (or
+ * `stalled`). A target folder holds one surface's recordings: a write into one recorded on another surface is
+ * refused. Files are replaced atomically.
  */
 import { shownPath } from '../shown-path.ts';
 import { stat } from 'node:fs/promises';
