@@ -8,7 +8,7 @@
 import type { CheckStatus } from '../checks/types.ts';
 import { countStatuses, groupedChecks } from './build-matrix.ts';
 import { changeSections } from './compare.ts';
-import { cellsToLookAt, coverageLine, gateLine, readOfUnobservedModels, UNOBSERVED_LABEL, wasNotReached } from './gate.ts';
+import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, readOfUnobservedModels, UNOBSERVED_LABEL, wasNotReached } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
@@ -170,8 +170,7 @@ export function renderMarkdown(matrix: Matrix): string {
  * cells, each with its reason; then the cells a stop did not reach, one line per model (they share the stop's reason).
  */
 function uncertainSection(matrix: Matrix, lines: string[]): void {
-  const UNCERTAIN: ReadonlySet<CheckStatus> = new Set(['fail', 'error', 'flaky', 'inconclusive', 'skipped']);
-  const deviations = matrix.results.filter((r) => !r.gating && UNCERTAIN.has(r.status) && !r.notRun);
+  const deviations = matrix.results.filter((r) => !r.gating && LOOK_AT.includes(r.status) && !r.notRun);
   const notReached = new Map<string, MatrixResult[]>();
   for (const r of matrix.results.filter(wasNotReached)) notReached.set(pairKey(r.target, r.model), [...(notReached.get(pairKey(r.target, r.model)) ?? []), r]);
   if (deviations.length === 0 && notReached.size === 0) return;
