@@ -19,7 +19,7 @@ function stream(tty: boolean) {
   return { out, text: () => text };
 }
 
-const result = (status: 'pass' | 'fail' | 'skipped', model: string) =>
+const result = (status: 'pass' | 'fail' | 'skipped' | 'flaky' | 'inconclusive', model: string) =>
   ({ target: 'us-east-1', model, check: 'x', result: { status }, usage: { requests: 3, inputTokens: 10, outputTokens: 5, wallMs: 0 }, provenance: [] }) as unknown as CellResult;
 
 describe('ProgressReporter', () => {
@@ -46,6 +46,17 @@ describe('ProgressReporter', () => {
     expect(text()).not.toContain('\x1b');
     expect(text()).toContain('  a (us-east-1): 1 checks, 0 fail/error\n');
     expect(text()).toMatch(/^done: 1\/1 checks · 7 requests · 3 tokens · [\d.]+s\n$/m);
+  });
+
+  it("a model's line names its flaky and inconclusive checks: they are not clean", () => {
+    const { out, text } = stream(false);
+    const reporter = new ProgressReporter({ total: 4, stream: out });
+    reporter.start();
+    const results = [result('pass', 'a'), result('flaky', 'a'), result('inconclusive', 'a'), result('inconclusive', 'a')];
+    for (const r of results) reporter.result(r);
+    reporter.cellEnd({ target: 'us-east-1', model: 'a' }, results, 4);
+    reporter.end();
+    expect(text()).toContain('  a (us-east-1): 4 checks, 0 fail/error, 1 flaky, 2 inconclusive\n');
   });
 
   it('after Ctrl-C says interrupted and counts only what ran, per model too', () => {

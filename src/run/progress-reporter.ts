@@ -72,7 +72,13 @@ export class ProgressReporter {
     if (this.#tty) return;
     const bad = results.filter((r) => r.result.status === 'fail' || r.result.status === 'error').length;
     const ran = results.length === selected ? `${selected} checks` : `${results.length} of ${selected} checks ran (the run was stopped)`;
-    this.#stream.write(`  ${cell.model} (${cell.target}): ${ran}, ${bad} fail/error\n`);
+    // Flaky and inconclusive cells are neither passes nor failures: a line that named only failures would read as clean.
+    const rare = (['flaky', 'inconclusive'] as const)
+      .map((s) => [s, results.filter((r) => r.result.status === s).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `, ${n} ${s}`)
+      .join('');
+    this.#stream.write(`  ${cell.model} (${cell.target}): ${ran}, ${bad} fail/error${rare}\n`);
   }
 
   end(how: ProgressEnd = {}): void {
