@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareMatrices, describeComparison } from '../src/report/compare.ts';
-import { assertMergeable, mergeMatrices } from '../src/report/merge.ts';
+import { mergeMatrices } from '../src/report/merge.ts';
+import { assertMergeable } from '../src/report/merge-refusals.ts';
 import { renderStepSummary } from '../src/report/step-summary.ts';
 import { ciOf } from '../src/run/run-matrix.ts';
 import { historyRunOf } from '../src/history/history-file.ts';

@@ -47,6 +47,32 @@ describe('shards judged alike', () => {
   });
 });
 
+describe('runs of different catalogs (one per region)', () => {
+  const region = (target: string, runId: string, catalog: string, digest?: string): Matrix => {
+    const m = smallMatrix([], [GROK, QWEN], CHECKS, { target, runId });
+    return { ...m, run: { ...m.run, catalog, ...(digest ? { judging: { ...JUDGING, catalog: digest } } : {}) } };
+  };
+
+  it('merge names every catalog, and bless then asks which one the values are for', async () => {
+    const merged = mergeMatrices([region('us', 'A', '/ci/a/models.yaml', '1111111111111111'), region('eu', 'B', '/ci/b/models.yaml', '2222222222222222')]);
+    expect(merged.run.catalogs).toEqual(['/ci/a/models.yaml', '/ci/b/models.yaml']);
+    // Merged again with a third run of the first catalog: still both, once each.
+    expect(mergeMatrices([merged, region('ap', 'C', '/ci/a/models.yaml')]).run.catalogs).toEqual(['/ci/a/models.yaml', '/ci/b/models.yaml']);
+    const file = join(dir, 'two-catalogs.json');
+    await writeFile(file, JSON.stringify(merged));
+    const bless = await cli(['bless', '--all', file, '--expectations', join(dir, 'never.yaml')]);
+    expect(bless.code).toBe(2);
+    expect(bless.stderr).toContain('merges runs of 2 catalogs (/ci/a/models.yaml, /ci/b/models.yaml)');
+    expect(bless.stderr).toContain('Pass --catalog FILE');
+    await expect(readFile(join(dir, 'never.yaml'))).rejects.toThrow();
+  });
+
+  it('one catalog at two paths (the same digest), or one path, is one catalog', () => {
+    expect(mergeMatrices([region('us', 'A', '/ci/a/models.yaml', '1111111111111111'), region('eu', 'B', '/ci/b/models.yaml', '1111111111111111')]).run.catalogs).toBeUndefined();
+    expect(mergeMatrices([region('us', 'A', '/ci/models.yaml'), region('eu', 'B', '/ci/models.yaml')]).run.catalogs).toBeUndefined();
+  });
+});
+
 describe('a live run records --repeat', () => {
   it('as the trials it asked for', async () => {
     const emulator = await catalogEmulator();

@@ -40,6 +40,12 @@ async function catalogOfRun(matrix: Matrix, flag: string | undefined): Promise<{
     if (!(await stat(file).catch(() => null))?.isFile()) throw new HarnessError('HARNESS_USAGE', `--catalog: ${file} is not a file; point --catalog at the model catalog the run used (the bundled one is suites/models.yaml), or leave it out to use the one the run names`);
     return { id: (await loadCatalog(file, ALL_CHECKS)).id, from: `--catalog ${file}` };
   }
+  if (matrix.run.catalogs) {
+    throw new HarnessError(
+      'HARNESS_USAGE',
+      `bless: run ${inertLine(matrix.run.id, 200)} merges runs of ${matrix.run.catalogs.length} catalogs (${matrix.run.catalogs.map((c) => inertLine(c, 300)).join(', ')}), and an expectations file is for one; nothing was written. Pass --catalog FILE naming the catalog these values are for, or bless each run's own matrix.json into its catalog's expectations file`,
+    );
+  }
   const file = matrix.run.catalog;
   if (!isAbsolute(file)) return undefined;
   const id = await readYamlSource(file).then(({ source }) => (source?.data as { catalog?: unknown } | undefined)?.catalog, () => undefined);

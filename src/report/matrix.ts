@@ -80,6 +80,8 @@ export interface MatrixRun {
   interrupted?: boolean;
   suites: string;
   catalog: string;
+  /** A merge of runs of different catalogs (report/merge.ts): each run's catalog; `catalog` is then only the first input's. */
+  catalogs?: string[];
   selection: { models: string[]; checks: string[]; filters: string[]; shard?: string };
   /**
    * What the cells were judged against (run/judging-digest.ts): SHA-256 prefixes of the expectations file (null for

@@ -103,6 +103,9 @@ export const MatrixSchema = Type.Object(
       interrupted: Type.Optional(Type.Boolean({ description: 'True when the run was stopped (Ctrl-C): the gate says interrupted.' })),
       suites: Str,
       catalog: Str,
+      catalogs: Type.Optional(
+        Type.Array(Str, { minItems: 2, description: 'A merge of runs of different catalogs: each run\'s catalog (`catalog` is the first input\'s). bless then needs --catalog.' }),
+      ),
       selection: Type.Object({ models: Type.Array(Str), checks: Type.Array(Str), filters: Type.Array(Str), shard: Type.Optional(Str) }),
       judging: Type.Optional(
         Type.Object(

@@ -1,0 +1,104 @@
+/**
+ * @module report/merge-refusals
+ * Which inputs merge refuses rather than merge (exit 2, naming both files): shards of one run id whose selections
+ * or judging differ, two files whose target of one id is another endpoint, and two files that ran the same cell.
+ */
+import { HarnessError } from '../errors.ts';
+import { inertLine } from './inert-text.ts';
+import { resultKey as key, type Matrix, type MatrixResult } from './matrix.ts';
+import { targetDifference } from './merge-targets.ts';
+
+/** An input as messages name it: its run id, and its shard when it is one. */
+export const runName = (m: Matrix) => `run ${m.run.id}${m.run.selection.shard ? ` shard ${m.run.selection.shard}` : ''}`;
+
+/** The parts of a run that every shard of it shares. */
+const SHARED = ['models', 'checks', 'filters', 'targets', 'planned models', 'planned checks', 'harness version', 'judged against', 'CI run'] as const;
+
+/**
+ * What a run selected and planned, as sets: the models, checks and filters it was given, the targets it ran, and
+ * the models and checks it planned from its catalog and suites. A shard run with another catalog, other suites or
+ * another harness plans other cells: merged, the cells only one of them planned would read "another shard's" in
+ * every input, and no shard ran them.
+ */
+function selectionOf(m: Matrix): Record<(typeof SHARED)[number], string[]> {
+  const sorted = (xs: readonly string[]) => [...new Set(xs)].sort();
+  const { models, checks, filters } = m.run.selection;
+  return {
+    models: sorted(models),
+    checks: sorted(checks),
+    filters: sorted(filters),
+    targets: sorted(m.targets.map((t) => t.id)),
+    'planned models': sorted(m.models.map((x) => x.id)),
+    'planned checks': sorted(m.checks.map((x) => x.id)),
+    'harness version': [m.run.harnessVersion],
+    // Expectations, catalog and --repeat (older files do not say: compared only when both do, see below).
+    'judged against': m.run.judging ? Object.entries(m.run.judging).map(([what, digest]) => `${what} ${digest ?? 'none'}`) : [],
+    // A nightly's shard and a PR's under one fixed --run-id are two runs (the attempt differs within one: a re-run).
+    'CI run': m.run.ci ? [`${m.run.ci.system} ${m.run.ci.runId}`] : [],
+  };
+}
+
+/** How two selections differ, or undefined when they are the same. */
+function selectionDifference(a: Matrix, b: Matrix, names: [string, string]): string | undefined {
+  const x = selectionOf(a);
+  const y = selectionOf(b);
+  for (const field of SHARED) {
+    if ((field === 'judged against' && (!a.run.judging || !b.run.judging)) || (field === 'CI run' && (!a.run.ci || !b.run.ci))) continue;
+    const onlyA = x[field].filter((v) => !y[field].includes(v));
+    const onlyB = y[field].filter((v) => !x[field].includes(v));
+    if (!onlyA.length && !onlyB.length) continue;
+    const list = (vs: string[]) => (vs.length ? vs.map((v) => JSON.stringify(v)).join(', ') : 'none');
+    return `${field} differ (only in ${names[0]}: ${list(onlyA)}; only in ${names[1]}: ${list(onlyB)})`;
+  }
+  return undefined;
+}
+
+
+const shardOf = (m: Matrix) => `${m.run.id}\u0000${m.run.selection.shard ?? ''}`;
+
+/**
+ * Refuses inputs that cannot be merged into one honest matrix: shards of one run id whose selections differ, two
+ * files whose target of one id is another endpoint, mode or surface (of one run id or not: the merged matrix has one
+ * entry per target either way), and two files (other than the same shard twice) that both ran a cell. `files` name
+ * the inputs in messages.
+ */
+export function assertMergeable(matrices: readonly Matrix[], files: readonly string[]): void {
+  const name = (i: number) => inertLine(files[i] ?? runName(matrices[i]!), 200);
+  const refuse = (message: string) => new HarnessError('HARNESS_REPORT_INVALID', `merge: ${message}`);
+  for (let i = 0; i < matrices.length; i++) {
+    for (let j = i + 1; j < matrices.length; j++) {
+      const endpoint = targetDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]);
+      if (endpoint) {
+        throw refuse(
+          `${name(i)} and ${name(j)} cannot be one matrix: ${inertLine(endpoint, 2000)}. The merged matrix states one mode, endpoint and surface per target, and neither file wins: run every shard of a run with the same --mode, --region/--endpoint/--targets and --surface (and give each region or endpoint its own target name), then merge again`,
+        );
+      }
+      if (matrices[i]!.run.id !== matrices[j]!.run.id) continue;
+      const difference = selectionDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]);
+      if (difference) {
+        throw refuse(
+          `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites, expectations, --repeat and harness version, in one CI run (only --shard differs); run the odd shard again with the others'`,
+        );
+      }
+    }
+  }
+  const ranIn = new Map<string, number>();
+  for (const [i, m] of matrices.entries()) {
+    const clashes: { j: number; r: MatrixResult }[] = [];
+    for (const r of m.results) {
+      if (r.notRun) continue;
+      const k = key(r);
+      const j = ranIn.get(k);
+      if (j === undefined) ranIn.set(k, i);
+      else if (shardOf(matrices[j]!) !== shardOf(m)) clashes.push({ j, r });
+    }
+    const clash = clashes[0];
+    if (clash) {
+      const { j, r } = clash;
+      const more = clashes.filter((c) => c.j === j).length - 1;
+      throw refuse(
+        `${name(j)} and ${name(i)} both ran target ${inertLine(JSON.stringify(r.target), 200)}, model ${inertLine(JSON.stringify(r.model), 200)}, check ${inertLine(JSON.stringify(r.check), 200)}${more ? ` (and ${more} more cells)` : ''}: the shards of a run never overlap, and one run per region has its own targets; merge each cell from one file (the shards of one --run-id, each once)`,
+      );
+    }
+  }
+}
