@@ -64,6 +64,14 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'>): { 
       continue;
     }
     if (results.some(showsService)) continue;
+    // Answered (a 2xx) and yet nothing of it read: its budget or choices hid every behaviour asked about where it is
+    // served. Refusals by APIs that do not serve it say nothing of that: adding tools.messages.* to a run of a model
+    // of chat and Responses would otherwise turn "nothing observed" into a pass.
+    if (results.some(answeredOk) && !results.some(readsAnswer)) {
+      problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed, ${unobservedCells(results)}${catalog}` });
+      results.forEach((r) => cells.add(r));
+      continue;
+    }
     if (results.some(showsRefusal)) {
       const refused = servedNoApi(results, known);
       if (refused) {
@@ -177,6 +185,15 @@ function answeredOk(r: MatrixResult): boolean {
 }
 
 /**
+ * A cell that read something of the model where it is served: a verdict on a check that uses the model, other than a
+ * refusal by an API that does not serve it (one read from a 2xx answer, a feature the model declined, counts).
+ */
+function readsAnswer(r: MatrixResult): boolean {
+  if (ASKS_NO_MODEL.test(r.check) || !OBSERVED.has(r.status)) return false;
+  return r.status !== 'unsupported' || r.evidence.some((e) => e.status !== undefined && e.status >= 200 && e.status < 300);
+}
+
+/**
  * The 2xx answers to checks that use the model, when at least half of them came in another model's name (evidence
  * `answeredBy`); undefined when fewer did: a gateway's fallback now and then (a context-window or 429 fallback) does
  * not make the model unobserved.
@@ -235,13 +252,15 @@ function unobservedCells(results: readonly MatrixResult[]): string {
   const errors = results.filter((r) => r.status === 'error');
   const inconclusive = results.filter((r) => r.status === 'inconclusive').length;
   const skipped = results.filter((r) => r.status === 'skipped').length;
-  const withoutModel = results.length - errors.length - inconclusive - skipped;
+  const unsupported = results.filter((r) => r.status === 'unsupported' && !ASKS_NO_MODEL.test(r.check)).length;
+  const withoutModel = results.length - errors.length - inconclusive - skipped - unsupported;
   if (skipped === results.length) return `all ${results.length} cells were skipped`;
   const codes = errorCodes(errors);
   const parts = [
     errors.length ? `${errors.length} of ${results.length} cells are errors${codes.length ? ` (${codes.join(', ')})` : ''}` : '',
     inconclusive ? `${inconclusive}${errors.length ? '' : ` of ${results.length} cells`} inconclusive (the model's output budget or its choices hid what the checks look for)` : '',
     skipped ? `${skipped} skipped` : '',
+    unsupported ? `${unsupported} of APIs that do not serve it (unsupported)` : '',
     withoutModel ? `${withoutModel} from checks that need no model (errors.*, models.*, headers.*, schema.error)` : '',
   ];
   return parts.filter(Boolean).join(', ');
