@@ -1,8 +1,10 @@
 /**
- * A run's verdict is its own: the reports an earlier run left in --report-dir go once the folder is known to be
- * writable, so a run that then stops without writing its own (a usage error, Ctrl-C or SIGTERM while it gets ready)
- * leaves no green junit.xml or matrix.json behind for a later CI step to read. Only the harness's own files go; a
- * --baseline among them is refused, before anything goes. A signal before the run proper is exit 130, not a kill.
+ * A run's verdict is its own: the renderings an earlier run left in --report-dir (matrix.md, matrix.html, junit.xml)
+ * go once the folder is known to be writable, so a run that then stops without writing its own (a usage error,
+ * Ctrl-C or SIGTERM while it gets ready) leaves no green junit.xml behind for a later CI step to read; its
+ * matrix.json, the data a live run paid for, goes only once the run starts (a typo'd flag or path lost it: hostile
+ * review of CI use, 2026-12-05). Only the harness's own files go; a --baseline among them is refused, before anything
+ * goes. A signal before the run proper is exit 130, not a kill.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -41,7 +43,8 @@ describe('an earlier run\'s reports', () => {
     const typo = await cli(['run', 'no-such-model-anywhere', '--report-dir', reports, '--quiet']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('matches no model of the run');
-    expect(await readdir(reports)).toEqual([]);
+    expect(await readdir(reports)).toEqual(['matrix.json']);
+    expect(await readFile(join(reports, 'matrix.json'), 'utf8')).toBe(await readFile(join(passing, 'matrix.json'), 'utf8'));
 
     const foreign = join(dir, 'foreign');
     await mkdir(foreign);
@@ -70,12 +73,18 @@ describe('an earlier run\'s reports', () => {
     await writeFile(bad, '{"format": "mantle-conformance.matrix/2", "run": ');
     const merge = await cli(['merge', join(passing, 'matrix.json'), bad, '--report-dir', merged]);
     expect(merge.code, merge.stderr).toBe(2);
-    expect(await readdir(merged)).toEqual([]);
+    expect(await readdir(merged)).toEqual(['matrix.json']);
 
     const reported = await folderWithPassingReports('report');
     const report = await cli(['report', bad, '--report-dir', reported]);
     expect(report.code, report.stderr).toBe(2);
-    expect(await readdir(reported)).toEqual([]);
+    expect(await readdir(reported)).toEqual(['matrix.json']);
+    // A typo'd input path beside the reports (rendered in place by default): the matrix.json next to it is kept.
+    const typo = await folderWithPassingReports('report-typo');
+    const misspelt = await cli(['report', join(typo, 'matrx.json')]);
+    expect(misspelt.code, misspelt.stderr).toBe(2);
+    expect(await readdir(typo)).toEqual(['matrix.json']);
+    expect(await readFile(join(typo, 'matrix.json'), 'utf8')).toBe(await readFile(join(passing, 'matrix.json'), 'utf8'));
 
     // The input itself is never removed: a matrix.json that cannot be read stays where it is, as does a good one
     // rendered in place (and its reports are written again beside it).
@@ -104,7 +113,7 @@ describe('an earlier run\'s reports', () => {
     expect((await readdir(reports)).sort()).toEqual(REPORTS);
   });
 
-  it('are gone after SIGTERM while the run gets ready, which exits 130 and writes none', async () => {
+  it('are gone after SIGTERM while the run gets ready (but the earlier matrix.json), which exits 130 and writes none', async () => {
     const reports = await folderWithPassingReports('sigterm');
     // A model list that never comes: the run waits in --models listed, before anything is judged.
     let asked: () => void = () => undefined;
@@ -123,7 +132,7 @@ describe('an earlier run\'s reports', () => {
       child.kill('SIGTERM');
       expect(await exited, stderr).toEqual([130, null]);
       expect(stderr).toContain('Interrupted (SIGTERM) before the run started: nothing is judged and no reports are written');
-      expect(await readdir(reports)).toEqual([]);
+      expect(await readdir(reports)).toEqual(['matrix.json']);
     } finally {
       server.closeAllConnections();
       server.close();

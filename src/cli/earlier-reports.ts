@@ -15,15 +15,20 @@ const OWN_REPORTS: readonly (readonly [string, RegExp])[] = [
   ['junit.xml', /^<\?xml[^>]*\?>\s*<testsuites name="mantle-conformance"/],
 ];
 
+/** What of an earlier run's reports goes: all of them, or only the renderings (matrix.json, the data, stays). */
+export type EarlierReports = 'all' | 'renderings';
+
 /**
  * Removes the reports an earlier run left in the report folder, once it is known to be writable: a run that then
- * stops without writing its own (a signal, a usage error, a crash) must not leave another run's green junit.xml or
- * matrix.json to read as its verdict. Only files mantle-conformance wrote go, known by how they start; a file of
- * the same name it did not write, or a link, stays. The history keeps earlier runs, one file each.
+ * stops without writing its own (a signal, a crash) must not leave another run's green junit.xml to read as its
+ * verdict. Only files mantle-conformance wrote go, known by how they start; a file of the same name it did not
+ * write, or a link, stays. With `renderings`, matrix.json stays: a command stopped by a bad flag or input (a typo'd
+ * path) must not lose the data a live run paid for; matrix.md, matrix.html and junit.xml can be rendered again from it.
  */
-export async function removeEarlierReports(dir: string, keep: readonly string[] = []): Promise<void> {
+export async function removeEarlierReports(dir: string, keep: readonly string[] = [], which: EarlierReports = 'all'): Promise<void> {
   const kept = new Set(await Promise.all(keep.map(realPath)));
   for (const [name, start] of OWN_REPORTS) {
+    if (which === 'renderings' && name === 'matrix.json') continue;
     const file = join(dir, name);
     if (kept.has(await realPath(file))) continue;
     const head = await readHead(file);
@@ -36,16 +41,17 @@ export async function removeEarlierReports(dir: string, keep: readonly string[] 
 
 /**
  * `read` (the command's input files, `inputs`), then the earlier reports of `dir` removed, as a run removes them: a
- * `report` or `merge` that stops on a bad input must not leave another run's green junit.xml to read as its verdict.
- * An input is never removed (`report reports/matrix.json` renders it where it lies). When the read failed, its error
- * is the one said, whatever the removal met.
+ * `report` or `merge` that stops on a bad input must not leave another run's green junit.xml to read as its verdict,
+ * nor lose its matrix.json (a typo'd input path of `report reports/matrx.json` is next to it): then only the
+ * renderings go. An input is never removed (`report reports/matrix.json` renders it where it lies). When the read
+ * failed, its error is the one said, whatever the removal met.
  */
 export async function readThenRemoveEarlier<T>(dir: string, inputs: readonly string[], read: () => Promise<T>): Promise<T> {
   let value: T;
   try {
     value = await read();
   } catch (error) {
-    await removeEarlierReports(dir, inputs).catch(() => undefined);
+    await removeEarlierReports(dir, inputs, 'renderings').catch(() => undefined);
     throw error;
   }
   await removeEarlierReports(dir, inputs);

@@ -113,7 +113,8 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
     // The matrix schema compiles when read-matrix loads: only a run with --baseline pays for it.
     baseline = config.baselineFile ? await guard.race((await import('./read-matrix.ts')).readMatrix(config.baselineFile)) : undefined;
   } finally {
-    await removeEarlierReports(config.reportDir);
+    // The earlier matrix.json goes once the run starts (below): a run stopped by a bad flag or file keeps it.
+    await removeEarlierReports(config.reportDir, [], 'renderings');
   }
   guard.check();
   if (config.historyDir) await checkWritable(config.historyDir, '--history', 'append the run');
@@ -165,6 +166,7 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
     ...(progress ? { progress } : {}),
     err: io.err,
   };
+  await removeEarlierReports(config.reportDir);
   // From here the run's own listeners take Ctrl-C and SIGTERM, and write the partial matrix.
   guard.handOver();
   const end = onVitest
