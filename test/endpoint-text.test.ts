@@ -79,6 +79,10 @@ describe('endpoint text reaching the console, the step summary and junit.xml', (
       const junit = await readFile(join(reports, 'junit.xml'), 'utf8');
       expect(XMLValidator.validate(junit)).toBe(true);
       expect(junit).not.toMatch(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u);
+      // junit.xml is printed into CI logs too (`cat`, a JUnit action echoing a failure's body): no workflow command
+      // anywhere, no C1 control; the parser reads the text back whole.
+      expect(junit).not.toMatch(/::|##\[|[\u0080-\u009f\u202e]/);
+      expect(junit).toContain('Forged');
       expect(await readFile(join(reports, 'matrix.md'), 'utf8')).not.toMatch(/^gate: pass|^\s*::/m);
       // A page shown in a CI log (`cat matrix.html`) too: no escape sequence, no line a workflow command starts.
       const html = await readFile(join(reports, 'matrix.html'), 'utf8');

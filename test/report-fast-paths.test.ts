@@ -10,7 +10,17 @@ import { pairKey, resultsByCell, type MatrixResult } from '../src/report/matrix.
 
 // eslint-disable-next-line no-control-regex
 const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
-const plainXmlText = (text: string) => text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** xmlText without its shortcut: markup escaped; C1 controls, direction marks, `::` and `##[` as character references. */
+const plainXmlText = (text: string) =>
+  text
+    .replace(NOT_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`)
+    .replace(/:(?=:)/g, '&#58;')
+    .replace(/#(?=#\[)/g, '&#35;');
 const plainXmlAttribute = (text: string) => plainXmlText(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** htmlText without its shortcut: every text flattened as an inert line is, its markup escaped, `::` and `##[` as references. */
@@ -20,7 +30,7 @@ const plainHtmlText = (value: unknown) =>
 /** Mostly printable ASCII (the shortcut's case), with what each escape is for mixed in: controls, markup, lone surrogates, astral characters. */
 const text = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 }),
-  fc.string({ unit: fc.constantFrom('a', ' ', ':', '#', '[', '|', '`', '&', '<', '>', '"', "'", '\t', '\n', '\r', '\u001b', '\u0085', '\u2028', '\u202e', '\ufffe', '\uffff', '\ud800', '\udc00', '😀', 'é', '⏎'), maxLength: 40 }),
+  fc.string({ unit: fc.constantFrom('a', ' ', ':', '#', '[', '|', '`', '&', '<', '>', '"', "'", '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009b', '\u00a0', '\u061c', '\u200d', '\u200e', '\u2028', '\u202e', '\u202f', '\u2066', '\u206a', '\ufffe', '\uffff', '\ud800', '\udc00', '😀', 'é', '⏎'), maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
 );

@@ -115,15 +115,33 @@ export function visibleControls(text: string): string {
 // eslint-disable-next-line no-control-regex
 const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
 
-/** What `xmlText` changes: a character XML 1.0 forbids, `&`, `<`, `>` or `"` (most text has none). */
-const XML_TEXT_CHANGES = /[^\t\n\r\u0020\u0021\u0023-\u0025\u0027-\u003b\u003d\u003f-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+/**
+ * What `xmlText` changes: a character XML 1.0 forbids, `&`, `<`, `>` or `"`, a C1 control or direction mark, and a
+ * workflow command's `::` or `##[` (most text has none).
+ */
+const XML_TEXT_CHANGES = /[^\t\n\r\u0020\u0021\u0023-\u0025\u0027-\u003b\u003d\u003f-\u007e\u00a0-\u061b\u061d-\u200d\u2010-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|::|##\[/u;
 /** What `xmlAttribute` changes: as `xmlText`, and line breaks and tabs. */
-const XML_ATTRIBUTE_CHANGES = /[^\u0020\u0021\u0023-\u0025\u0027-\u003b\u003d\u003f-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+const XML_ATTRIBUTE_CHANGES = /[^\u0020\u0021\u0023-\u0025\u0027-\u003b\u003d\u003f-\u007e\u00a0-\u061b\u061d-\u200d\u2010-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|::|##\[/u;
+/** C1 controls and direction marks: allowed in XML, but run or reorder text in a terminal showing the file. */
+const XML_VISIBLE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** Text for an XML text node or a double-quoted attribute: forbidden characters dropped, markup escaped. */
+/**
+ * Text for an XML text node or a double-quoted attribute: forbidden characters dropped, markup escaped. A junit.xml
+ * is printed into CI logs (`cat`, a JUnit action echoing a failure's body), so the characters a terminal acts on
+ * and a workflow command's `::` and `##[` are written as character references, which an XML reader reads back as
+ * they were: the endpoint's text stays whole, and a line of it cannot become `::error::` or `::add-mask::`.
+ */
 export function xmlText(text: string): string {
   if (!XML_TEXT_CHANGES.test(text)) return text;
-  return text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(NOT_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(XML_VISIBLE, (c) => `&#x${c.charCodeAt(0).toString(16)};`)
+    .replace(/:(?=:)/g, '&#58;')
+    .replace(/#(?=#\[)/g, '&#35;');
 }
 
 /** As `xmlText`, and line breaks and tabs kept as character references (an attribute value would fold them). */
