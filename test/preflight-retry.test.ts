@@ -2,6 +2,8 @@
  * The preflight (GET /v1/models) runs under the run's retry policy: one reset connection no longer stops the run with
  * "Cannot reach", and with no retries left it still does (exit 2).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +48,32 @@ describe('the preflight and a transient reset', () => {
       expect(result.stderr).toMatch(/Cannot reach/);
     } finally {
       await proxy.close();
+    }
+  });
+});
+
+describe('an --endpoint that ends in a route prefix (the base URL an OpenAI SDK takes)', () => {
+  it('stops with exit 2 and the URL to give when the endpoint without it answers; nothing is judged', async () => {
+    for (const suffix of ['/v1', '/v1/', '/openai/v1']) {
+      const result = await run(`${emulator.url}${suffix}`, '0', `doubled${suffix.replace(/\//g, '-')}`);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`HARNESS_USAGE: target 127.0.0.1_${new URL(emulator.url).port}: the base URL ${emulator.url}${suffix}`);
+      expect(result.stderr).toContain(`answered 404 while ${emulator.url} answered 200: the harness adds each API's route prefix (/v1, /anthropic/v1) itself. Give the endpoint as ${emulator.url} (--endpoint`);
+    }
+  });
+
+  it('goes on as before when the URL without it does not answer either (a gateway whose base really ends in /v1)', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"no such route"}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const result = await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, '0', 'own-v1');
+      expect(result.stderr).not.toContain('HARNESS_USAGE');
+      expect(result.code, result.stderr).toBe(1);
+    } finally {
+      server.close();
     }
   });
 });

@@ -42,6 +42,7 @@ export async function preflight(config: RunConfig): Promise<void> {
       throw new HarnessError('HARNESS_CONNECTION', `Cannot reach ${target.endpointHost}: ${inertLine(exchange.error.message)}. Check --endpoint / --region and the network.`);
     }
     const response = exchange.response;
+    if (response?.status === 404) await refuseDoubledPrefix(config, target, prefix, auth);
     if (!response || (response.status !== 401 && response.status !== 403)) continue;
     const classification = classifyAnswer(response);
     if (classification.kind === 'auth-rejected') {
@@ -52,6 +53,31 @@ export async function preflight(config: RunConfig): Promise<void> {
       throw new HarnessError('HARNESS_AUTH_REJECTED', `${target.endpointHost} rejected the credentials: GET ${prefix}/models answered ${response.status}${said}. Check ${where}; nothing else was sent.`);
     }
   }
+}
+
+/** Route prefixes the harness adds to the base URL itself; an --endpoint that ends in one doubles it. */
+const ROUTE_PREFIXES = /\/(?:openai\/v1|anthropic\/v1|v1)\/?$/;
+
+/**
+ * An --endpoint that ends in a route prefix (`http://host/v1`, the base URL an OpenAI SDK takes) whose model list was
+ * a 404: every request goes to `/v1/v1/...`, and every API would read as not serving any model (gating
+ * `unsupported`, "is the id right?"). When the URL without it answers the model list, that is the mistake: stop
+ * with exit 2 and the URL to give. Anything else (a gateway whose base really ends in /v1) goes on as before.
+ */
+async function refuseDoubledPrefix(config: RunConfig, target: RunConfig['targets'][number], prefix: string, auth: ReturnType<typeof authFor>): Promise<void> {
+  const base = new URL(target.baseUrl!);
+  const suffix = ROUTE_PREFIXES.exec(base.pathname)?.[0];
+  if (!suffix) return;
+  const stripped = new URL(base);
+  stripped.pathname = base.pathname.slice(0, base.pathname.length - suffix.length) || '/';
+  const again = await sendHttp({ method: 'GET', path: `${prefix}/models`, headers: { accept: 'application/json' } }, { step: 'preflight', prefix }, { baseUrl: stripped.toString(), auth, timeoutMs: Math.min(config.timeoutMs, 30_000) });
+  const status = again.response?.status;
+  if (status === undefined || status === 404 || status >= 500) return;
+  const shown = inertLine(stripped.toString().replace(/\/$/, ''), 300);
+  throw new HarnessError(
+    'HARNESS_USAGE',
+    `target ${inertLine(target.id, 200)}: the base URL ${inertLine(target.baseUrl!, 300)} ends in ${suffix.replace(/\/$/, '')}, and GET ${prefix}/models there answered 404 while ${shown} answered ${status}: the harness adds each API's route prefix (${prefix}, /anthropic/v1) itself. Give the endpoint as ${shown} (--endpoint, or the URL in --targets); nothing else was sent.`,
+  );
 }
 
 /**

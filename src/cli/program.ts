@@ -286,7 +286,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       const { startEmulatorFromFlags } = await import('./emulator-command.ts');
       const emulator = await startEmulatorFromFlags({ ...flags, catalog: await catalogOf(flags) }, flags.quiet ? undefined : (line) => io.out.write(`${line}\n`));
       const openai = flags.surface === 'runtime' ? `${emulator.url}/openai/v1` : `${emulator.url}/v1 or ${emulator.url}/openai/v1`;
-      io.out.write(`${flags.surface === 'runtime' ? 'bedrock-runtime' : 'Mantle'} emulator on ${emulator.url} (base URL for OpenAI SDKs: ${openai}; Anthropic: ${emulator.url}/anthropic)\nCtrl-C to stop.\n`);
+      io.out.write(`${flags.surface === 'runtime' ? 'bedrock-runtime' : 'Mantle'} emulator on ${emulator.url} (base URL for OpenAI SDKs: ${openai}; Anthropic: ${emulator.url}/anthropic; for mantle-conformance run --endpoint ${emulator.url})\nCtrl-C to stop.\n`);
       // SIGTERM (docker stop, a CI job's end) stops it as Ctrl-C does; the listeners stay until it is closed, so a second
       // signal meanwhile is no death by signal. Closing cuts open answers short, with their pending delays.
       let onSignal = () => {};
