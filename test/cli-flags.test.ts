@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../src/emulator/server.ts';
 import { ROOT, catalogEmulator, cli } from './helpers/harness.ts';
+import { createAuth } from '../src/transport/auth/create-auth.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -141,6 +142,23 @@ describe('values that become headers are checked before anything is sent', () =>
     expect(live.code, live.stderr).toBe(0);
     expect(live.stderr).toMatch(/warning: --api-key-env SHORT_KEY: the value of SHORT_KEY is shorter than 8 characters/);
     for (const out of [record.stdout, record.stderr, live.stdout, live.stderr]) expect(out).not.toContain(short);
+    // Spaces around it are not part of what is sent (the key is trimmed, HTTP drops them around a header value):
+    // measured as sent, a padded short key or header value is refused too.
+    const sentBefore = server.stats.requests;
+    const padded = await cli(['run', '--mode', 'record', '--fixtures', join(dir, 'short-fixtures'), '--report-dir', join(dir, 'short-padded'), ...common], { SHORT_KEY: `   ${short}   ` });
+    expect(padded.code, padded.stderr).toBe(2);
+    expect(padded.stderr).toMatch(/HARNESS_USAGE: --api-key-env SHORT_KEY: the value of SHORT_KEY is shorter than 8 characters/);
+    const header = await cli(['run', '--mode', 'record', '--fixtures', join(dir, 'short-fixtures'), '--report-dir', join(dir, 'short-header'), ...common, '--auth', 'none', '--header-env', 'X-Gw-Key=GW'], { SHORT_KEY: SECRET, GW: `  ${short}  ` });
+    expect(header.code, header.stderr).toBe(2);
+    expect(header.stderr).toMatch(/HARNESS_USAGE: --header-env X-Gw-Key=GW: the value of GW is shorter than 8 characters/);
+    expect(server.stats.requests).toBe(sentBefore);
+  });
+
+  it('a --header-env value is sent and redacted as sent: without the spaces around it', () => {
+    const auth = createAuth({ kind: 'none', apiKeyEnv: 'UNUSED', headerEnv: [{ header: 'X-Gw-Key', env: 'GW' }] }, { GW: '  gwk3y9Qz7P-long  ' });
+    expect(auth.secrets().map((s) => s.value)).toContain('gwk3y9Qz7P-long');
+    expect(auth.secrets().map((s) => s.value)).not.toContain('  gwk3y9Qz7P-long  ');
+    expect(() => createAuth({ kind: 'none', apiKeyEnv: 'UNUSED', headerEnv: [{ header: 'X-Gw-Key', env: 'GW' }] }, { GW: '   ' })).toThrow(/GW is not set \(it holds only spaces\)/);
   });
 
   it('an Authorization of your own is sent with --auth none', async () => {

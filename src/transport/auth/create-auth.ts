@@ -6,7 +6,7 @@ import { HarnessError } from '../../errors.ts';
 import { withDerived } from '../derived-secrets.ts';
 import { headerValueProblem } from '../headers.ts';
 import { MIN_SECRET_LENGTH } from '../redactor.ts';
-import { tooShortReason, tooShortToRedact } from './short-secrets.ts';
+import { headerValueAsSent, tooShortReason, tooShortToRedact } from './short-secrets.ts';
 import { noAuth, type AuthProvider } from './auth.ts';
 import { bearerFromEnv } from './bearer.ts';
 import { sigv4 } from './sigv4.ts';
@@ -36,8 +36,10 @@ export function createAuth(settings: AuthSettings, env: NodeJS.ProcessEnv = proc
   if (!settings.headerEnv?.length) return base;
   const extra: Record<string, string> = {};
   for (const { header, env: name } of settings.headerEnv) {
-    const value = env[name];
-    if (!value) throw new HarnessError('HARNESS_AUTH_MISSING', `--header-env ${header}=${name}: ${name} is not set; export it or drop the flag`);
+    // Trimmed, as HTTP sends it (the spaces around a header value are not part of it): the secret the redactor looks
+    // for is what the endpoint received and may echo, and the length refused above is measured on the same text.
+    const value = headerValueAsSent(env[name] ?? '');
+    if (!value) throw new HarnessError('HARNESS_AUTH_MISSING', `--header-env ${header}=${name}: ${name} is not set${env[name] ? ' (it holds only spaces)' : ''}; export it or drop the flag`);
     // The value is a secret: the message names the variable, never what it holds.
     const problem = headerValueProblem(value);
     if (problem) throw new HarnessError('HARNESS_USAGE', `--header-env ${header}=${name}: the value of ${name} ${problem} (not shown: it may be a secret); set ${name} to the header's value alone. Nothing was sent.`);

@@ -10,14 +10,26 @@ import { MIN_SECRET_LENGTH } from '../redactor.ts';
  * ordinary words): an endpoint that echoes one has it kept as sent. Each named by its flag and variable, never its value.
  */
 export function tooShortToRedact(settings: { kind: string; apiKeyEnv: string; headerEnv?: readonly { header: string; env: string }[] | undefined }, env: NodeJS.ProcessEnv = process.env): { flag: string; name: string }[] {
-  const short = (name: string) => {
-    const value = env[name];
+  // Measured as sent: the key and header values go out trimmed (HTTP drops the spaces around a header value), so
+  // '  k7Qz9w  ' is six characters the redactor cannot match, not ten.
+  const short = (name: string, sent: (value: string) => string) => {
+    const raw = env[name];
+    const value = raw === undefined ? undefined : sent(raw);
     return value !== undefined && value !== '' && value.length < MIN_SECRET_LENGTH;
   };
   return [
-    ...(settings.kind === 'bearer' && short(settings.apiKeyEnv) ? [{ flag: `--api-key-env ${settings.apiKeyEnv}`, name: settings.apiKeyEnv }] : []),
-    ...(settings.headerEnv ?? []).filter(({ env: name }) => short(name)).map(({ header, env: name }) => ({ flag: `--header-env ${header}=${name}`, name })),
+    ...(settings.kind === 'bearer' && short(settings.apiKeyEnv, (v) => v.trim()) ? [{ flag: `--api-key-env ${settings.apiKeyEnv}`, name: settings.apiKeyEnv }] : []),
+    ...(settings.headerEnv ?? []).filter(({ env: name }) => short(name, headerValueAsSent)).map(({ header, env: name }) => ({ flag: `--header-env ${header}=${name}`, name })),
   ];
+}
+
+/**
+ * A header value as HTTP sends it: without the spaces and tabs around it (RFC 9110's optional whitespace, which is
+ * not part of the value). Anything else stays, for the header checks to refuse (a line break, a character that
+ * Latin-1 cannot carry).
+ */
+export function headerValueAsSent(value: string): string {
+  return value.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
 /** What a secret too short to redact risks, for the warning and the refusal. */
