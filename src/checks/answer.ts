@@ -99,6 +99,9 @@ export function stepOf(input: CheckInput, step?: string): { caseId: string; exch
   const outcome = found.outcome;
   const exchange = answeringExchange(outcome, step);
   if (exchange) return { caseId: outcome.caseId, exchange, outcome };
+  // A step at or after the one that broke was never observed: no verdict on its absence (run/observed-steps.ts).
+  const broken = outcome.brokenStep;
+  if (broken) return { settled: unobserved(input, `${broken.error.code}: step ${step} not observed: step ${broken.step} of case ${outcome.caseId} broke (${broken.error.message})`, outcome.exchanges.map((ex) => evidenceOf(outcome.caseId, ex))) };
   const reason = outcome.incomplete ? `step ${step} not sent: ${outcome.incomplete.reason}` : `case ${outcome.caseId} has no step ${step}`;
   // Cut short by a refusal on a route no probe found: the guess was wrong, which is no verdict and no skip.
   const refused = outcome.routeGuess ? outcome.exchanges.find((ex) => ex.response && !ex.error && refusesModel(classifyAnswer(ex.response).kind)) : undefined;

@@ -29,31 +29,42 @@ export interface TrialResult {
   evidence: Evidence[];
 }
 
+/**
+ * Every step ran and got an answer (the answer may be an error status: that is the endpoint's answer). When an answer
+ * lacked what a later step needed (no tool call to answer, no id to fetch), the later steps were not sent and
+ * `incomplete` says which and why.
+ */
+export interface CompletedCaseOutcome {
+  kind: 'completed';
+  caseId: string;
+  api: ApiId;
+  exchanges: Exchange[];
+  incomplete?: { step: string; reason: string };
+  /** Sent on the route the API's own probes found serving the model: a refusal there is no "not served". */
+  routed?: true;
+  /**
+   * Sent on a prefix no probe found (no probe case for the API: the catalog's prefix, checks/route-guess.ts): how it
+   * was guessed. A refusal there says the guess was wrong, not that the model is unserved.
+   */
+  routeGuess?: string;
+  /**
+   * Read in part: the steps answered before `step` broke, for a check that reads only those (run/observed-steps.ts).
+   * Nothing from `step` on was observed, so a step looked up there is unobserved, never absent from the case.
+   */
+  brokenStep?: { step: string; error: ExchangeError };
+}
+
 /** What a case produced for one model. */
 export type CaseOutcome =
-  /**
-   * Every step ran and got an answer (the answer may be an error status: that is the endpoint's answer). When an
-   * answer lacked what a later step needed (no tool call to answer, no id to fetch), the later steps were not sent
-   * and `incomplete` says which and why.
-   */
-  | {
-      kind: 'completed';
-      caseId: string;
-      api: ApiId;
-      exchanges: Exchange[];
-      incomplete?: { step: string; reason: string };
-      /** Sent on the route the API's own probes found serving the model: a refusal there is no "not served". */
-      routed?: true;
-      /**
-       * Sent on a prefix no probe found (no probe case for the API: the catalog's prefix, checks/route-guess.ts): how it
-       * was guessed. A refusal there says the guess was wrong, not that the model is unserved.
-       */
-      routeGuess?: string;
-    }
+  | CompletedCaseOutcome
   /** The model does not serve the case's API (decided by the probes), so nothing was sent. */
   | { kind: 'unsupported'; caseId: string; api: ApiId; reason: string }
-  /** The endpoint or harness broke (timeout, reset, throttled, missing recording): no verdict possible. */
-  | { kind: 'error'; caseId: string; api: ApiId; exchanges: Exchange[]; error: ExchangeError }
+  /**
+   * The endpoint or harness broke (timeout, reset, throttled, missing recording): no verdict possible. When it broke
+   * on a step after the first, `laterStepBroke` names that step and holds the steps answered before it as a completed
+   * outcome: a check that reads only those is judged on them (run/observed-steps.ts); every other check gets the error.
+   */
+  | { kind: 'error'; caseId: string; api: ApiId; exchanges: Exchange[]; error: ExchangeError; laterStepBroke?: { step: string; earlier: CompletedCaseOutcome } }
   /** Not run: filtered out, a spend cap, an interrupted run. */
   | { kind: 'skipped'; caseId: string; api: ApiId; reason: string };
 

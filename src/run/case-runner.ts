@@ -89,7 +89,11 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
     const thinking = spec.steps.some((step) => step.visibleOutput) ? await context.thinking?.() : undefined;
     const refusedBounds = await context.refusedBounds?.(spec.api);
     const stepContext: StepContext = { ...context, ...(thinking ? { roomToThink: thinking } : {}), ...(refusedBounds ? { refused: refusedBounds } : {}) };
+    // The steps answered before one that broke: a check that reads only them is judged on them (observed-steps.ts).
+    const brokeAfter = (step: string, answered: number) =>
+      answered > 0 ? { step, earlier: { kind: 'completed' as const, ...base, exchanges: exchanges.slice(0, answered), ...routed } } : undefined;
     for (const step of spec.steps) {
+      const answered = exchanges.length;
       let exchange: Exchange;
       try {
         exchange = await sendWithPoll(spec, step, route.prefix, stepContext, exchanges);
@@ -98,9 +102,10 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
         if (error instanceof HarnessError && error.code === 'HARNESS_TEMPLATE') {
           return { kind: 'completed', ...base, exchanges, incomplete: { step: step.id, reason: error.message }, ...routed };
         }
-        throw error;
+        const harness = toHarnessError(error);
+        return failed(base, exchanges, { code: harness.code, message: harness.message }, brokeAfter(step.id, answered));
       }
-      if (exchange.error) return failed(base, exchanges, exchange.error);
+      if (exchange.error) return failed(base, exchanges, exchange.error, brokeAfter(step.id, answered));
     }
     return { kind: 'completed', ...base, exchanges, ...routed };
   } catch (error) {
@@ -109,9 +114,14 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
   }
 }
 
-function failed(base: { caseId: string; api: ApiId }, exchanges: Exchange[], error: NonNullable<Exchange['error']>): CaseOutcome {
+function failed(
+  base: { caseId: string; api: ApiId },
+  exchanges: Exchange[],
+  error: NonNullable<Exchange['error']>,
+  laterStepBroke?: Extract<CaseOutcome, { kind: 'error' }>['laterStepBroke'],
+): CaseOutcome {
   if (NOT_RUN.has(error.code)) return { kind: 'skipped', ...base, reason: error.message };
-  return { kind: 'error', ...base, exchanges, error };
+  return { kind: 'error', ...base, exchanges, error, ...(laterStepBroke ? { laterStepBroke } : {}) };
 }
 
 type StepContext = CaseRunContext & { roomToThink?: Thinking; refused?: ReadonlySet<string> };

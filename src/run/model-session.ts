@@ -12,7 +12,7 @@ import { answerOf } from '../checks/answer.ts';
 import { showsReasoning } from '../checks/budget.ts';
 import type { LatencySample } from '../checks/latency.ts';
 import { exchangeKey, shapeOf, type ShapeSample } from '../checks/shape.ts';
-import { describeGuess, withRouteGuess } from '../checks/route-guess.ts';
+import { describeGuess } from '../checks/route-guess.ts';
 import { combineTrials, judgedPerTrial } from '../checks/trials.ts';
 import { withAnsweredBy } from '../checks/answered-by.ts';
 import type { CaseOutcome, CheckResult } from '../checks/types.ts';
@@ -24,6 +24,7 @@ import type { Surface } from '../surfaces.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import type { Target } from '../transport/target.ts';
 import { prefixesFor, runCase } from './case-runner.ts';
+import { runOnObserved, withGuessKept } from './observed-steps.ts';
 import { boundsRefusedBy } from './output-bounds.ts';
 import { sharedTarget, watchedTarget, type SessionUsage } from './session-target.ts';
 import { DEFAULT_THINKING_BUDGET, type Thinking } from './room-to-think.ts';
@@ -50,7 +51,6 @@ export interface SessionHooks {
    */
   repeat?: number;
 }
-
 
 export class ModelSession {
   readonly model: PlannedModel;
@@ -178,7 +178,7 @@ export class ModelSession {
           refusedBounds: (api) => this.#refusedBounds(api),
         }),
       ),
-    )).map((o) => (spec.probe ? o : withRouteGuess(o, this.#guessedRoutes.get(spec.api))));
+    )).map((o) => (spec.probe ? o : withGuessKept(o, this.#guessedRoutes.get(spec.api))));
     const exchanges = outcomes.flatMap((o) => (o.kind === 'completed' || o.kind === 'error' ? o.exchanges : []));
     for (const exchange of exchanges) {
       const fingerprint = shapeOf(exchange);
@@ -314,7 +314,7 @@ export class ModelSession {
     for (let trial = 1; trial <= trials; trial++) {
       const outcomes = byCase.map((all) => trialOf(all, trial));
       try {
-        results.push(await definition.run({ model: this.model.id, expectation: planned.expectation, outcomes, ...(this.#schemas ? { schemas: this.#schemas } : {}) }));
+        results.push(await runOnObserved(definition, { model: this.model.id, expectation: planned.expectation, outcomes, ...(this.#schemas ? { schemas: this.#schemas } : {}) }));
       } catch (error) {
         results.push({ status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: check ${planned.id} threw: ${(error as Error).message}`, evidence: [] });
       }
