@@ -64,3 +64,15 @@ it('live against the emulator', async () => {
   expect(inProcess.totals.usage.requests).toBeGreaterThan(30);
   expect(comparable(onVitest)).toEqual(comparable(inProcess));
 }, 60_000);
+
+it('on vitest, a cell passes only on a pass: inconclusive and flaky cells that do not gate are skipped, with their status', async () => {
+  const report = join(dir, 'vitest-report.json');
+  const result = await cliProcess(['run', 'qwen.qwen3-32b', 'openai.gpt-oss-20b', '-t', 'reasoning\\.chat-field|path-prefix', '--quiet', '--report-dir', join(dir, 'statuses'), '--', '--reporter=json', `--outputFile=${report}`]);
+  expect(result.code, result.stderr).toBe(0);
+  const tests = (JSON.parse(await readFile(report, 'utf8')) as { testResults: { assertionResults: { fullName: string; status: string }[] }[] }).testResults.flatMap((f) => f.assertionResults);
+  const status = (model: string, check: string) => tests.filter((t) => t.fullName.includes(model) && t.fullName.endsWith(check)).map((t) => t.status);
+  // Both bundled targets: the Mantle emulator and the bedrock-runtime one.
+  expect(status('qwen.qwen3-32b', 'reasoning.chat-field')).toEqual(['skipped', 'skipped']);
+  expect(status('openai.gpt-oss-20b', 'reasoning.chat-field')).toEqual(['skipped', 'skipped']);
+  expect(status('qwen.qwen3-32b', 'path-prefix')).toEqual(['passed', 'passed']);
+}, 60_000);
