@@ -3,10 +3,11 @@
  * loopback, and Ctrl-C or SIGTERM ends the session with the gate's exit code.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import type { Matrix } from '../src/report/matrix.ts';
 import { ROOT, packageBin } from './helpers/harness.ts';
 
 // SIGTERM too (a CI cancel, docker stop): after the run it ends the session as Ctrl-C does; it hung until SIGKILL.
@@ -33,6 +34,48 @@ it.each(['SIGINT', 'SIGTERM'] as const)('serves the vitest UI for the run and st
     child.kill(signal);
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
+  } finally {
+    child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 90_000);
+
+// A re-run of one model's file (the UI's "run" button, or the file changed under watch) wrote a matrix of that model
+// over the whole run's reports, its other cells "not run" with no filter: report and compare refused it.
+it('a re-run of some model files keeps the whole run\'s reports, and says so', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ui-rerun-'));
+  const reports = join(dir, 'reports');
+  const child = spawn(process.execPath, [packageBin(), 'run', '--ui', 'qwen.qwen3-32b', 'openai.gpt-oss-20b', '-t', 'path-prefix', '--report-dir', reports, '--quiet'], {
+    cwd: ROOT,
+    env: { ...process.env, TMPDIR: dir, BROWSER: 'none' },
+  });
+  try {
+    let stderr = '';
+    const said = (pattern: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not said in 60 s: ${pattern}: ${stderr}`)), 60_000);
+        const look = () => {
+          if (!pattern.test(stderr)) return;
+          clearTimeout(timer);
+          child.stderr.off('data', look);
+          resolve();
+        };
+        child.stderr.on('data', look);
+        look();
+      });
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    await said(/vitest UI: http/);
+    const whole = await readFile(join(reports, 'matrix.json'), 'utf8');
+    expect((JSON.parse(whole) as Matrix).results.filter((r) => !r.notRun).map((r) => r.model).sort()).toEqual(['openai.gpt-oss-20b', 'openai.gpt-oss-20b', 'qwen.qwen3-32b', 'qwen.qwen3-32b']);
+    // The spec files live in the run's own folder under TMPDIR: change one, and vitest (watching, with the UI) re-runs it.
+    const specDir = (await readdir(dir)).find((name) => name.startsWith('mantle-conformance-specs-'))!;
+    const target = (await readdir(join(dir, specDir), { withFileTypes: true })).find((e) => e.isDirectory())!.name;
+    const spec = join(dir, specDir, target, (await readdir(join(dir, specDir, target)))[0]!);
+    await writeFile(spec, `${await readFile(spec, 'utf8')}\n`);
+    await said(/note: vitest re-ran 1 of 4 model file\(s\): shown in the UI only; the reports, the history and the gate keep the last whole run/);
+    expect(await readFile(join(reports, 'matrix.json'), 'utf8')).toBe(whole);
+    child.kill('SIGINT');
+    expect(await new Promise<number | null>((resolve) => child.on('exit', resolve))).toBe(0);
   } finally {
     child.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });

@@ -34,7 +34,8 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const byCell = new Map(request.work.map((cell) => [pairKey(cell.target, cell.model), cell]));
   const byFile = new Map<string, CellWork>();
   /** `over`: the engine's run is done (its reports are being written, or were); `told`: a signal came since. */
-  const state: { engine?: RunEngine; running?: Promise<void>; finishing?: Promise<RunEnd>; startedAt: Date; end?: RunEnd; interrupted?: Interruption; over?: boolean; told?: boolean; endAsked?: boolean } = { startedAt: new Date() };
+  /** `rerun`: the current test run is a UI re-run of some of the model files (how many of how many). */
+  const state: { engine?: RunEngine; running?: Promise<void>; finishing?: Promise<RunEnd>; startedAt: Date; end?: RunEnd; interrupted?: Interruption; over?: boolean; told?: boolean; endAsked?: boolean; rerun?: { ran: number; of: number } } = { startedAt: new Date() };
   /** Ends a UI session (set once the UI waits): Ctrl-C, and SIGTERM once no run is in progress. */
   let endSession: (() => void) | undefined;
   /** The matrix of the current test run, once its engine is done (from the run's end, or from Ctrl-C). */
@@ -44,7 +45,14 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       await state.running;
       await engine.close();
       request.progress?.end({ interrupted: state.interrupted !== undefined, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
-      state.end = await finishRun(request, engine, state.startedAt, state.interrupted);
+      // A UI re-run of some models is shown in the UI only: written, its matrix would replace the whole run's reports
+      // (and the history's entry) with one of a few models, every other cell "not run".
+      if (state.rerun && state.end && !state.interrupted) {
+        request.err.write(`note: vitest re-ran ${state.rerun.ran} of ${state.rerun.of} model file(s): shown in the UI only; the reports, the history and the gate keep the last whole run (re-run all to replace them)\n`);
+        return state.end;
+      }
+      const filters = state.rerun ? [...request.filters, `vitest UI re-run of ${state.rerun.ran} of ${state.rerun.of} model file(s)`] : request.filters;
+      state.end = await finishRun({ ...request, filters }, engine, state.startedAt, state.interrupted);
       return state.end;
     })());
   let interruptedEnd: (end: RunEnd) => void = () => undefined;
@@ -113,6 +121,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       state.startedAt = new Date();
       request.progress?.start();
       const selected = specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined);
+      state.rerun = selected.length < request.work.length ? { ran: selected.length, of: request.work.length } : undefined;
       const running = state.engine.run(selected);
       state.running = running;
       void running.then(
