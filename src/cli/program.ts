@@ -172,7 +172,8 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .description('merge matrices of shards or regions into one matrix (and every report)')
     .argument('<matrix.json...>')
     .option('--report-dir <dir>', 'where to write the merged reports', 'reports')
-    .action(async (files: string[], flags: { reportDir: string }) => {
+    .option('--expect-targets <ids>', 'comma-separated target ids the merge must hold (one run per region): one no input has makes it partial, exit 1')
+    .action(async (files: string[], flags: { reportDir: string; expectTargets?: string }) => {
       const { mergeCommand } = await import('./report-commands.ts');
       setExit(await mergeCommand(files, flags, io.out, io.err));
     });

@@ -7,6 +7,7 @@ import { realpath } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { HarnessError } from '../errors.ts';
+import { checkName } from '../names.ts';
 import { finishMatrix } from '../report/build-matrix.ts';
 import { tableCsv, tableJson, tableMarkdown } from '../report/capability-formats.ts';
 import { buildCapabilityTable } from '../report/capability-table.ts';
@@ -66,15 +67,25 @@ export async function compareSurfacesCommand(files: string[], flags: { json?: bo
   return 0;
 }
 
-export async function mergeCommand(files: string[], flags: { reportDir: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
-  if (files.length < 2) throw new HarnessError('HARNESS_USAGE', 'merge: give two or more matrix.json files (shards of one run, or one run per region)');
+export async function mergeCommand(files: string[], flags: { reportDir: string; expectTargets?: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const expectTargets = flags.expectTargets === undefined ? undefined : expectedTargets(flags.expectTargets);
+  // A job that died before writing its matrix.json can leave a single one behind: with --expect-targets, that is a merge.
+  if (files.length < (expectTargets ? 1 : 2)) throw new HarnessError('HARNESS_USAGE', 'merge: give two or more matrix.json files (shards of one run, or one run per region)');
   await checkReportDir(flags.reportDir, files, { command: 'merge' });
-  const merged = await readThenRemoveEarlier(flags.reportDir, files, async () => mergeMatrices(await Promise.all(files.map(readMatrix)), files));
+  const merged = await readThenRemoveEarlier(flags.reportDir, files, async () => mergeMatrices(await Promise.all(files.map(readMatrix)), files, expectTargets ? { expectTargets } : {}));
   const written = await writeDefaultReports(merged, flags.reportDir);
   const problems = [...merged.gate.problems.map((p) => `  ${inertLine(p.message, 2000)}`), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
   out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\ncoverage: ${coverageLine(merged)}\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);
   await appendStepSummary(merged, err);
   return merged.gate.exitCode;
+}
+
+/** `--expect-targets a,b`: target ids as matrix.json names them (`us-east-1`, `runtime.us-east-1`). */
+function expectedTargets(raw: string): string[] {
+  const ids = raw.split(',').map((id) => id.trim());
+  if (ids.some((id) => id === '')) throw new HarnessError('HARNESS_USAGE', `--expect-targets: ${inertLine(JSON.stringify(raw), 300)} has an empty id; give target ids separated by commas (us-east-1,runtime.us-east-1)`);
+  for (const id of ids) checkName(id, 'target name', '--expect-targets');
+  return ids;
 }
 
 /** Why a path took no file, in words, from the code the file system gave; anything else is quoted by its code. */

@@ -162,8 +162,18 @@ function selectionUnion(matrices: readonly Matrix[], kind: 'models' | 'checks' |
   return [...new Set(matrices.flatMap((m) => m.run.selection[kind]))];
 }
 
+/** What the merge is told beside its inputs. */
+export interface MergeOptions {
+  /**
+   * The target ids the merge must hold (`merge --expect-targets`): one run per region, each its own CI job, and a job
+   * that wrote no matrix.json leaves nothing to say its region is missing. One that no input has makes the merge
+   * partial, naming it. @default none (any targets)
+   */
+  expectTargets?: readonly string[];
+}
+
 /** The inputs as one matrix, after assertMergeable; `files` name the inputs in its messages (else their run ids). */
-export function mergeMatrices(matrices: readonly Matrix[], files: readonly string[] = []): Matrix {
+export function mergeMatrices(matrices: readonly Matrix[], files: readonly string[] = [], options: MergeOptions = {}): Matrix {
   const first = matrices[0];
   if (!first) throw new HarnessError('HARNESS_USAGE', 'merge needs at least one matrix.json');
   assertMergeable(matrices, files);
@@ -206,8 +216,10 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
   const incomplete = incompleteness(matrices);
   // Cells no input ran, called another shard's: a missing shard the labels did not show (said only when none did).
   if (incomplete.length === 0) incomplete.push(...leftovers.problems);
-  const reasons = [...incomplete.map((p) => `merge: ${p}`), ...partial.map((m) => `${runName(m)}: ${m.run.partialReason ?? (wasInterrupted(m.run) ? 'interrupted' : 'partial')}`)];
   const targets = mergeTargets(matrices.flatMap((m) => m.targets));
+  const absent = [...new Set(options.expectTargets ?? [])].filter((id) => !targets.some((t) => t.id === id));
+  if (absent.length) incomplete.push(`target${absent.length > 1 ? 's' : ''} ${absent.join(', ')} expected (--expect-targets) and in no input: its run wrote no matrix.json, or it was not given`);
+  const reasons = [...incomplete.map((p) => `merge: ${p}`), ...partial.map((m) => `${runName(m)}: ${m.run.partialReason ?? (wasInterrupted(m.run) ? 'interrupted' : 'partial')}`)];
   const checks = unionBy(matrices.map((m) => m.checks), (c) => c.id);
   const models = unionBy(matrices.map((m) => m.models), (m) => m.id);
   const merged: Matrix = {
