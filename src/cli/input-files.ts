@@ -34,7 +34,7 @@ const isFile = async (path: string) => (await stat(path).catch(() => null))?.isF
  * What a path a flag named is, when it is not a file to read: a FIFO or a folder is not said to be missing, nor is a
  * link that leads nowhere or in a loop (`missing` is true only when nothing is there, the one case a fix is to create it).
  */
-async function whyNotAFile(path: string): Promise<{ why: string; missing: boolean } | undefined> {
+export async function whyNotAFile(path: string): Promise<{ why: string; missing: boolean } | undefined> {
   let info;
   try {
     info = await stat(path);

@@ -94,7 +94,8 @@ export async function readMatrix(file: string): Promise<Matrix> {
       if (size > MAX_MATRIX_BYTES) {
         throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: ${size} bytes, more than a matrix.json is read (at most ${MAX_MATRIX_BYTES / 1024 / 1024} MiB, seventeen times a full run of the bundled suite); ${FIX}`);
       }
-      text = await handle.readFile('utf8');
+      // A byte-order mark (a Windows editor, PowerShell's Out-File) is the encoding's, not the JSON's.
+      text = (await handle.readFile('utf8')).replace(/^\uFEFF/, '');
     } finally {
       await handle.close();
     }

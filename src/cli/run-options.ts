@@ -11,7 +11,7 @@ import { checkName } from '../names.ts';
 import { FRAMING_HEADERS, headerValueProblem } from '../transport/headers.ts';
 import { DEFAULTS, type AuthConfig, type RunConfig } from '../run/run-config.ts';
 import type { TargetMode } from '../transport/target.ts';
-import { resolveExpectationsOf, resolveSuitesAndCatalog } from './input-files.ts';
+import { resolveExpectationsOf, resolveSuitesAndCatalog, whyNotAFile } from './input-files.ts';
 import { resolveTargets } from './target-options.ts';
 import { parseShard } from '../shard-spec.ts';
 
@@ -118,7 +118,7 @@ export function intFlag(flag: string, raw: string | undefined, fallback: number,
 export function shardFlag(raw: string | undefined): { index: number; count: number } | undefined {
   if (raw === undefined) return undefined;
   const shard = parseShard(raw);
-  if (!shard) throw usage('--shard', `${JSON.stringify(raw)} is not i/n with 1 <= i <= n (e.g. --shard 2/3: the second of three shards)`);
+  if (!shard) throw usage('--shard', `${JSON.stringify(raw)} is not i/n with 1 <= i <= n <= 9999 (e.g. --shard 2/3: the second of three shards)`);
   return shard;
 }
 
@@ -174,9 +174,12 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   const runId = flags.runId !== undefined ? checkName(flags.runId, 'run id', '--run-id') : `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const expectationsFile = await resolveExpectationsOf(flags, suitesDir, root, catalogFile);
   const baselineFile = flags.baseline ? resolve(flags.baseline) : undefined;
-  if (baselineFile && !(await stat(baselineFile).catch(() => null))?.isFile()) throw usage('--baseline', `${baselineFile} does not exist; give a matrix.json from an earlier run`);
+  const notBaseline = baselineFile ? await whyNotAFile(baselineFile) : undefined;
+  // A folder is the easy slip (an artifact downloaded into baseline/): the file in it is named.
+  if (notBaseline) throw usage('--baseline', `${baselineFile} ${notBaseline.why}; give a matrix.json from an earlier run${notBaseline.why.startsWith('is a folder') ? ` (${baselineFile}/matrix.json, if that is the run)` : ''}`);
   const openapiFile = flags.openapi ? resolve(flags.openapi) : undefined;
-  if (openapiFile && !(await stat(openapiFile).catch(() => null))?.isFile()) throw usage('--openapi', `${openapiFile} does not exist; give the path of OpenAI's openapi.yaml`);
+  const notOpenapi = openapiFile ? await whyNotAFile(openapiFile) : undefined;
+  if (notOpenapi) throw usage('--openapi', `${openapiFile} ${notOpenapi.why}; give the path of OpenAI's openapi.yaml`);
   const source = flags.source ?? 'live';
   if (source !== 'live' && source !== 'emulator') throw usage('--source', `"${source}" is not live or emulator`);
   return {

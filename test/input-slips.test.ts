@@ -1,0 +1,44 @@
+/**
+ * Slips a user makes with files a CI job downloads (hostile review of CI use, 2026-12-05): `--baseline baseline` (the
+ * folder an artifact was downloaded into) was "does not exist"; a matrix.json saved with a byte-order mark was "not
+ * valid JSON at line 1, column 1"; a shard count past the bound was "not i/n with 1 <= i <= n", which it was.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './helpers/harness.ts';
+
+let dir: string;
+let matrix: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'input-slips-'));
+  const run = await cli(['run', 'openai.gpt-oss-20b', '--checks', 'path-prefix', '--report-dir', join(dir, 'r'), '--quiet']);
+  expect(run.code, run.stderr).toBe(0);
+  matrix = join(dir, 'r', 'matrix.json');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('files and flags a CI job gets slightly wrong', () => {
+  it('--baseline naming a folder says it is one, and the file to give', async () => {
+    const folder = join(dir, 'baseline');
+    await mkdir(folder);
+    const run = await cli(['run', 'openai.gpt-oss-20b', '--checks', 'path-prefix', '--baseline', folder, '--report-dir', join(dir, 'b'), '--quiet']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`HARNESS_USAGE: --baseline: ${folder} is a folder, not a file; give a matrix.json from an earlier run (${folder}/matrix.json, if that is the run)`);
+  });
+
+  it('a matrix.json with a byte-order mark reads as the same file without it', async () => {
+    const bom = join(dir, 'bom.json');
+    await writeFile(bom, `\uFEFF${await readFile(matrix, 'utf8')}`);
+    const report = await cli(['report', bom, '--report-dir', join(dir, 'bom')]);
+    expect(report.code, report.stderr).toBe(0);
+    expect((await cli(['compare', matrix, bom])).code).toBe(0);
+  });
+
+  it('a shard past the bound says the bound', async () => {
+    const run = await cli(['run', '--shard', '1/999999999999', '--report-dir', join(dir, 's'), '--quiet']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('is not i/n with 1 <= i <= n <= 9999');
+  });
+});
