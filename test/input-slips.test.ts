@@ -42,3 +42,19 @@ describe('files and flags a CI job gets slightly wrong', () => {
     expect(run.stderr).toContain('is not i/n with 1 <= i <= n <= 9999');
   });
 });
+
+describe('a run compared with itself', () => {
+  it('compare and report --baseline say so: it can never show a change', async () => {
+    const copy = join(dir, 'same.json');
+    await writeFile(copy, await readFile(matrix));
+    const compare = await cli(['compare', copy, matrix]);
+    expect(compare.code).toBe(0);
+    expect(compare.stderr).toMatch(/^warning: both sides are run \S+ \(started [^)]+\): a run compared with itself shows no change; give the baseline of an earlier run$/m);
+    const report = await cli(['report', matrix, '--baseline', copy, '--report-dir', join(dir, 'self')]);
+    expect(report.stderr).toContain('warning: both sides are run');
+    // Another run is no warning.
+    const other = await cli(['run', 'openai.gpt-oss-20b', '--checks', 'path-prefix', '--report-dir', join(dir, 'r2'), '--quiet']);
+    expect(other.code).toBe(0);
+    expect((await cli(['compare', matrix, join(dir, 'r2', 'matrix.json')])).stderr).not.toContain('both sides');
+  });
+});

@@ -148,7 +148,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .option('--baseline <matrix.json>', 'show changes against an earlier run')
     .action(async (file: string, flags: { reportDir?: string; baseline?: string }) => {
       const { reportCommand } = await import('./report-commands.ts');
-      setExit(await reportCommand(file, flags, io.out));
+      setExit(await reportCommand(file, flags, io.out, io.err));
     });
 
   program

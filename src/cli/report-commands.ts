@@ -30,13 +30,16 @@ import { appendStepSummary } from './step-summary-file.ts';
  * and `merge` do: a CI step that renders a saved run, or compares it with the last one, can gate on it. An
  * interrupted run's matrix says `interrupted`, so 130, as the run that wrote it exited.
  */
-export async function reportCommand(file: string, flags: { reportDir?: string; baseline?: string }, out: NodeJS.WritableStream): Promise<number> {
+export async function reportCommand(file: string, flags: { reportDir?: string; baseline?: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const reportDir = flags.reportDir ?? dirname(resolve(file));
   const inputs = [file, ...(flags.baseline ? [flags.baseline] : [])];
   await checkReportDir(reportDir, inputs, { command: 'report', rewrites: file });
   const matrix = await readThenRemoveEarlier(reportDir, [file, ...(flags.baseline ? [flags.baseline] : [])], async () => {
     const read = await readMatrix(file);
-    return flags.baseline ? finishMatrix({ ...read, comparison: compareMatrices(await readMatrix(flags.baseline), read) }) : read;
+    if (!flags.baseline) return read;
+    const baseline = await readMatrix(flags.baseline);
+    for (const warning of comparisonWarnings(baseline, read)) err.write(`${warning}\n`);
+    return finishMatrix({ ...read, comparison: compareMatrices(baseline, read) });
   });
   const written = await writeDefaultReports(matrix, reportDir);
   out.write(`wrote ${written.join(', ')}\ngate: ${gateLine(matrix.gate)}\n`);

@@ -123,6 +123,10 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
  */
 export function comparisonWarnings(before: Pick<Matrix, 'run'>, after: Pick<Matrix, 'run'>): string[] {
   const warnings: string[] = [];
+  // The same run on both sides (a baseline step that fetched this run's own artifact) can never show a regression.
+  if (before.run.id === after.run.id && before.run.startedAt === after.run.startedAt && (before.run.selection.shard ?? '') === (after.run.selection.shard ?? '')) {
+    warnings.push(`warning: both sides are run ${inertLine(after.run.id)} (started ${inertLine(after.run.startedAt)}): a run compared with itself shows no change; give the baseline of an earlier run`);
+  }
   const shard = after.run.selection.shard;
   if (shard) warnings.push(`warning: run ${inertLine(after.run.id)} is shard ${inertLine(shard)} only: the models of its other shards were not compared (merge the shards first: mantle-conformance merge)`);
   if (after.run.startedAt < before.run.startedAt) {
