@@ -11,6 +11,7 @@ import { finishMatrix } from '../src/report/build-matrix.ts';
 import { compareMatrices } from '../src/report/compare.ts';
 import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
 import { mergeMatrices } from '../src/report/merge.ts';
+import { assertMergeable } from '../src/report/merge-refusals.ts';
 import { renderStepSummary } from '../src/report/step-summary.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
@@ -144,10 +145,13 @@ describe('merge', () => {
     // Shard 2 run with a catalog that lacked a model (the catalog changed between the shard jobs): the model's cells
     // would read "another shard's" in both inputs, and no shard ran them. Refused, as is another harness version.
     const dropped = two.models.find((m) => one.results.some((r) => r.model === m.id && !r.notRun))!.id;
-    const older = await write('older-catalog.json', { ...two, models: two.models.filter((m) => m.id !== dropped), results: two.results.filter((r) => r.model !== dropped) });
+    const olderMatrix = { ...two, models: two.models.filter((m) => m.id !== dropped), results: two.results.filter((r) => r.model !== dropped) };
+    expect(() => assertMergeable([one, olderMatrix], [join(dir, 'shard-1', 'matrix.json'), 'older-catalog.json'])).toThrow(`planned models differ (only in ${join(dir, 'shard-1', 'matrix.json')}: "${dropped}"`);
+    // As a file, it is refused as it is read: --models named the model, and a run plans every model it is given.
+    const older = await write('older-catalog.json', olderMatrix);
     const refusedCatalog = await cli(['merge', join(dir, 'shard-1', 'matrix.json'), older, '--report-dir', join(dir, 'older')]);
     expect(refusedCatalog.code, refusedCatalog.stdout).toBe(2);
-    expect(refusedCatalog.stderr).toContain(`planned models differ (only in ${join(dir, 'shard-1', 'matrix.json')}: "${dropped}"`);
+    expect(refusedCatalog.stderr).toContain(`was asked for, but models[] has no entry of it`);
     const version = await write('version.json', { ...two, run: { ...two.run, harnessVersion: '0.0.1-other' } });
     expect((await cli(['merge', join(dir, 'shard-1', 'matrix.json'), version, '--report-dir', join(dir, 'version')])).stderr).toMatch(/but harness version differ/);
     // Shard 2 also holds a cell shard 1 ran: in either order, neither file wins (refused, even with the same verdict).

@@ -58,3 +58,20 @@ describe('a run compared with itself', () => {
     expect((await cli(['compare', matrix, join(dir, 'r2', 'matrix.json')])).stderr).not.toContain('both sides');
   });
 });
+
+describe('a matrix.json that lost a model it was asked for', () => {
+  it('is refused, naming run.selection.models', async () => {
+    const run = await cli(['run', '--models', 'openai.gpt-oss-20b,xai.grok-4.3', '--checks', 'path-prefix', '--report-dir', join(dir, 'two'), '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const text = await readFile(join(dir, 'two', 'matrix.json'), 'utf8');
+    const edited = JSON.parse(text) as { models: { id: string }[]; results: { model: string }[]; totals: { perModel: Record<string, unknown> } };
+    edited.models = edited.models.filter((m) => m.id !== 'xai.grok-4.3');
+    edited.results = edited.results.filter((r) => r.model !== 'xai.grok-4.3');
+    for (const key of Object.keys(edited.totals.perModel)) if (key.endsWith('/xai.grok-4.3')) delete edited.totals.perModel[key];
+    const file = join(dir, 'dropped.json');
+    await writeFile(file, JSON.stringify(edited));
+    const report = await cli(['report', file, '--report-dir', join(dir, 'dropped')]);
+    expect(report.code).toBe(2);
+    expect(report.stderr).toContain('run.selection.models[1]: "xai.grok-4.3" was asked for, but models[] has no entry of it');
+  });
+});

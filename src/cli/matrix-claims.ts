@@ -75,3 +75,15 @@ export function runClaimProblem(matrix: Matrix): string | undefined {
   if (i < 0) return undefined;
   return `results[${i}].reason: ${shown(matrix.results[i]!.reason)}, but run.selection has no shard and no filter and run.partial is false (only a shard, a filtered run or a merge that lacks a shard leaves such a cell, and the merge says partial); ${EDITED}`;
 }
+
+/**
+ * A model the run was asked for (`--models`) that the file has no entry of. A run plans every id it is given, a
+ * typo'd one too (its cells say nothing was observed, and the gate fails): a file without it lost it, and would gate
+ * as a pass on the models left.
+ */
+export function selectedModelProblem(matrix: Matrix): string | undefined {
+  const ids = new Set(matrix.models.map((m) => m.id));
+  const i = matrix.run.selection.models.findIndex((id) => !ids.has(id));
+  if (i < 0) return undefined;
+  return `run.selection.models[${i}]: ${shown(matrix.run.selection.models[i])} was asked for, but models[] has no entry of it (a run plans every model it is given, a typo'd id too); ${EDITED}`;
+}
