@@ -6,6 +6,7 @@
 import { excerpt, isRecord, jsonObject } from '../transport/body.ts';
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
+import { deniedAccess, describeDenial } from './access-denial.ts';
 import { notObservable, observe } from './answer.ts';
 import { evidenceOf, inconclusive, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
@@ -26,17 +27,6 @@ export function envelopeProblems(exchange: Exchange): string[] {
   if (typeof error.type !== 'string') problems.push('error.type is not a string');
   for (const key of ['param', 'code']) if (!(key in error)) problems.push(`error.${key} is missing (it may be null, not absent)`);
   return problems;
-}
-
-/**
- * A 403 that denies access (classify-response's `forbidden`, not a credential failure) and no harness error: for a
- * model that does not exist it is how AWS says so ("You don't have access to the model with the specified model
- * ID"), the endpoint's own answer to the request, whose envelope is judged.
- */
-function deniedAccess(exchange: Exchange): boolean {
-  const response = exchange.response;
-  // A stalled body is cut short: its envelope cannot be read.
-  return !exchange.error && response?.status === 403 && response.stalledAfterMs === undefined && classifyAnswer(response).kind === 'forbidden';
 }
 
 /**
@@ -80,13 +70,13 @@ const wrongRoute: CheckDefinition = {
         .filter((ex) => ex.response && !ex.error && refusesModel(classifyAnswer(ex.response).kind))
         .map((ex) => ({ caseId: o.caseId, ex })),
     );
-    // Say what actually happened: a route that broke (5xx, timeout) or said no with a 2xx is not a route that
-    // served the model.
-    const unread = (ex: Exchange) => ex.error || !ex.response || ex.response.status >= 500 || classifyAnswer(ex.response).kind === 'error-in-2xx';
+    // Say what actually happened: a route that broke (5xx, timeout), said no with a 2xx, or denied access (a 403
+    // about the account, as API Gateway's "Missing Authentication Token") is not a route that served the model.
+    const unread = (ex: Exchange) => ex.error || !ex.response || ex.response.status >= 500 || classifyAnswer(ex.response).kind === 'error-in-2xx' || classifyAnswer(ex.response).kind === 'forbidden';
     const broken = completed.flatMap((o) => o.exchanges.filter(unread).map((ex) => ({ caseId: o.caseId, ex })));
     if (refusals.length === 0) {
       if (broken.length) {
-        const what = broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}${ex.response && ex.response.status < 300 ? ' with an error' : ''}`}`).join(', ');
+        const what = broken.map(({ ex }) => unreadAnswer(ex, true)).join(', ');
         return unobserved(input, `no wrong-route answer to read: ${what}`, broken.map(({ caseId, ex }) => evidenceOf(caseId, ex)));
       }
       return { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason: 'every probed route served the model; no wrong-route answer to read', evidence: [] };
@@ -104,13 +94,19 @@ const wrongRoute: CheckDefinition = {
     // the others. (gemma-4-31b's /v1/responses gave no answer within 60 s on Mantle, MANTLE.md: that model's cell
     // reads error, an infrastructure reading of what may be its endpoint's behaviour, until a source says which.)
     if (bad.length === 0 && broken.length > 0) {
-      const what = broken.map(({ ex }) => `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}`}`).join(', ');
+      const what = broken.map(({ ex }) => unreadAnswer(ex, false)).join(', ');
       return unobserved(input, `${refusals.length} wrong-route answer(s) read, all OpenAI envelopes, but not every wrong route answered (${what})`, [...broken.map(({ caseId, ex }) => evidenceOf(caseId, ex)), ...evidence]);
     }
     const detail = bad.length ? bad.map((b) => `${b.ex.request.path} ${b.ex.response!.status}: ${b.problems.join(', ')}`).join('; ') : `${refusals.length} wrong-route answer(s), all OpenAI envelopes`;
     return judge(wrongRoute, input, bad.length ? 'nonconformant' : 'conformant', evidence, detail);
   },
 };
+
+/** What a wrong route that was not read answered; `errorIn2xx` says when a 2xx held an error. */
+function unreadAnswer(ex: Exchange, errorIn2xx: boolean): string {
+  if (!ex.error && ex.response && classifyAnswer(ex.response).kind === 'forbidden') return describeDenial(ex);
+  return `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}${errorIn2xx && ex.response && ex.response.status < 300 ? ' with an error' : ''}`}`;
+}
 
 /** Whether an answer refuses the credentials (a bad key, or a permission they lack), not the request. */
 function deniesCredentials(exchange: Exchange): boolean {

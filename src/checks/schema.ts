@@ -10,6 +10,7 @@ import { bodyText, excerpt, isRecord, NESTED_TOO_DEEP, writtenBody } from '../tr
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { sseStream, writtenEventData } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
+import { deniedAccess, describeDenial } from './access-denial.ts';
 import { answerOf, type Answer } from './answer.ts';
 import { clientTakes } from './client-read-events.ts';
 import { evidenceOf, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
@@ -36,6 +37,8 @@ interface Sample {
   cut?: boolean;
   /** JSON nested too deep to read with its lexemes (JsonResult `tooDeep`): an object not judged. */
   tooDeep?: boolean;
+  /** A 403 that denies access (access-denial.ts): the account's answer, not an error body of the model's; not judged. */
+  denied?: boolean;
 }
 
 /** Whether a body that does not parse ends before its JSON does (cut short), rather than being malformed partway. */
@@ -122,6 +125,12 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
       return;
     case 'error': {
       if (!OPENAI_APIS.has(api) || ok) return;
+      // API Gateway's `{"message":"Missing Authentication Token"}` on a prefix it does not route, or `Forbidden` for an
+      // account without access: errors.unknown-model alone judges such a 403, as README says.
+      if (deniedAccess(exchange)) {
+        found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, denied: true });
+        return;
+      }
       // A body that is not JSON cannot be the envelope: it is held against the schema as such and fails.
       const parsed = writtenBody(response);
       found.push(parsed.ok ? { caseId, exchange, where: 'body', value: parsed.value, plain: parsed.plain } : { caseId, exchange, where: 'body', value: { unparsable: true }, synthetic: true, ...(parsed.tooDeep ? { tooDeep: true } : {}) });
@@ -155,7 +164,7 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
       for (const outcome of input.outcomes) if (outcome.kind === 'completed') for (const exchange of outcome.exchanges) addSamples(kind, outcome, exchange, found);
       // A body cut short on the way (a proxy's buffer, a dropped connection that still ended cleanly) holds no object
       // to judge, and the other checks cannot read it either: an error when nothing else was read.
-      const samples = found.filter((sample) => !sample.cut && !sample.tooDeep);
+      const samples = found.filter((sample) => !sample.cut && !sample.tooDeep && !sample.denied);
       const cut = found.find((sample) => sample.cut);
       // An object too deep to read is not judged: the others may still show the kind broken, never that all of it holds.
       const deep = found.find((sample) => sample.tooDeep);
@@ -164,8 +173,12 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
       if (samples.length === 0 && cut) {
         return unobserved(input, `could not observe the ${kind} object: the ${cut.exchange.response!.status} body ends before its JSON does (${bodyText(cut.exchange.response!).length} character(s) arrived): cut short on the way`, [evidenceOf(cut.caseId, cut.exchange)]);
       }
+      const denials = found.filter((sample) => sample.denied);
+      // Only denials: nothing the endpoint said about the model was read, as the other checks have such a 403.
+      if (samples.length === 0 && denials.length) return unobserved(input, `could not observe the ${kind} object: ${deniedOnly(denials)}`, denials.slice(0, 2).map((d) => evidenceOf(d.caseId, d.exchange)));
       if (samples.length === 0) return nothingToRead(input, api, kind);
-      const verdict = judgeSamples(definition, input, kind, samples);
+      const judged = judgeSamples(definition, input, kind, samples);
+      const verdict = denials.length ? { ...judged, reason: `${judged.reason}; not judged: ${deniedOnly(denials)}` } : judged;
       if (notRead && verdict.observed === 'valid') return notRead;
       // The events a stalled stream sent are real (one that breaks the schema, strictly or not, is a finding), but it
       // never sent the rest: 'valid' needs a stream that ended.
@@ -208,6 +221,12 @@ function judgeSamples(definition: CheckDefinition, input: CheckInput, kind: Sche
   const describe = (failures: typeof strictFailures) => failures.slice(0, 2).map(({ sample, problems }) => `${sample.caseId} ${sample.where}: ${problems.join(', ')}`).join(' | ');
   if (lenientFailures.length === 0) return judge(definition, input, 'lenient-only', evidence, `strict: ${describe(strictFailures)}; lenient: all ${samples.length} valid${extra}; ${counted}`);
   return judge(definition, input, 'invalid', evidence, `${describe(lenientFailures)}${extra}; ${counted}`);
+}
+
+/** `2 answer(s) were 403 denials of access, no error of the model's: /openai/v1/models: 403 denied access (...), ...`. */
+function deniedOnly(denials: readonly Sample[]): string {
+  const paths = [...new Set(denials.map((d) => describeDenial(d.exchange)))];
+  return `${denials.length} answer(s) were 403 denials of access, no error of the model's: ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}`;
 }
 
 const MAX_EXTRAS = 12;
