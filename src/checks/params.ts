@@ -89,6 +89,10 @@ function outputLimit(field: 'max_tokens' | 'max_completion_tokens' | 'max_output
     const size = used !== undefined ? `${used} output token(s)` : `no usage, ${words(body)} word(s)`;
     const within = used !== undefined ? used <= limit : words(body) <= limit;
     if (!within) return { honored: false, detail: `${field}: ${limit}, ${size}` };
+    // Every word of the visible answer is a token at least (a tokenizer splits words, never joins two): more words
+    // than the limit is an answer past it, whatever the usage says of itself.
+    const shown = words(body);
+    if (used !== undefined && shown > limit) return { honored: false, detail: `${field}: ${limit}, ${size} said, but the answer shows ${shown} word(s), each a token at least` };
     if (!control || 'missing' in control) return { inconclusive: `${field}: ${limit}, ${size}, but ${control && 'missing' in control ? control.missing : 'the case has no control step'}, so there is no telling whether the limit had an effect` };
     const free = outputTokens(control.body) ?? words(control.body);
     if (free <= limit) return { inconclusive: `${field}: ${limit}, ${size}; but the control with room to answer wrote only ${free} token(s), so the limit could not show` };
