@@ -77,3 +77,24 @@ describe('an --endpoint that ends in a route prefix (the base URL an OpenAI SDK 
     }
   });
 });
+
+describe('a SigV4 signature refused for its service', () => {
+  it('names the surface that signs for the service the endpoint wants', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: "Credential should be scoped to correct service: 'bedrock'. " }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const result = await cli(
+        ['run', '--mode', 'live', '--endpoint', url, '--region', 'us-east-1', '--auth', 'sigv4', '--models', 'deepseek.v3.2', '--checks', 'path-prefix', '--retries', '0', '--report-dir', join(dir, 'service'), '--plain'],
+        { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_PROFILE: '' },
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("The endpoint wants signatures for service 'bedrock', which the runtime surface signs for: add --surface runtime (this run signed for 'bedrock-mantle')");
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -50,9 +50,22 @@ export async function preflight(config: RunConfig): Promise<void> {
       // The message was decoded (JSON.parse) from the redacted body: redacted again as decoded, then one inert,
       // bounded line (no escape sequence, line break or workflow command reaches the console).
       const said = classification.message ? ` ${inertLine(redactorFor(auth).text(classification.message).value)}` : '';
-      throw new HarnessError('HARNESS_AUTH_REJECTED', `${target.endpointHost} rejected the credentials: GET ${prefix}/models answered ${response.status}${said}. Check ${where}; nothing else was sent.`);
+      throw new HarnessError('HARNESS_AUTH_REJECTED', `${target.endpointHost} rejected the credentials: GET ${prefix}/models answered ${response.status}${said}. ${signedFor(config, target, classification.message) ?? `Check ${where}`}; nothing else was sent.`);
     }
   }
+}
+
+/**
+ * The fix when a SigV4 signature was refused for its service (`Credential should be scoped to correct service:
+ * 'bedrock'`): a bedrock-runtime endpoint (a PrivateLink URL, say) signed as Mantle's, or the other way round. The
+ * surface that signs for the service the endpoint names, or undefined when none does or the message says otherwise.
+ */
+function signedFor(config: RunConfig, target: RunConfig['targets'][number], message: string | undefined): string | undefined {
+  if (config.auth.kind !== 'sigv4') return undefined;
+  const wanted = /scoped to correct service: '([a-z0-9-]+)'/i.exec(message ?? '')?.[1];
+  const surface = (Object.keys(SURFACE_RULES) as (keyof typeof SURFACE_RULES)[]).find((s) => s !== 'custom' && SURFACE_RULES[s].sigv4Service === wanted);
+  if (!surface || SURFACE_RULES[target.surface].sigv4Service === wanted) return undefined;
+  return `The endpoint wants signatures for service '${wanted}', which the ${surface} surface signs for: add --surface ${surface} (this run signed for '${SURFACE_RULES[target.surface].sigv4Service}')`;
 }
 
 /** Route prefixes the harness adds to the base URL itself; an --endpoint that ends in one doubles it. */

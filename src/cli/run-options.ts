@@ -254,6 +254,8 @@ function resolveAuth(flags: RunFlags): AuthConfig {
   // An empty --project would send no header at all (silently the default project): say so rather than run without it.
   const projectProblem = flags.project === undefined ? undefined : flags.project.trim() === '' ? 'is empty' : headerValueProblem(flags.project);
   if (projectProblem) throw usage('--project', `${JSON.stringify(flags.project)} ${projectProblem}; give the project id alone (e.g. proj_abc123)`);
+  // A profile names AWS credentials: with a key or no auth it would be ignored without a word.
+  if (flags.profile !== undefined && kind !== 'sigv4' && kind !== 'token') throw usage('--profile', `names AWS credentials, which --auth ${kind} does not use; add --auth sigv4 (or --auth token), or drop --profile`);
   return {
     kind: kind as AuthConfig['kind'],
     apiKeyEnv,

@@ -119,7 +119,7 @@ const RULES: readonly Rule[] = [
   {
     name: '403-credentials',
     kind: 'auth-rejected',
-    matches: (status, _e, text) => status === 403 && /signature|security token|unrecognizedclient|invalid (api )?key|expired/i.test(text),
+    matches: (status, _e, text) => status === 403 && /signature|security token|unrecognizedclient|invalid (api )?key|expired|credential should be scoped/i.test(text),
   },
   { name: '403', kind: 'forbidden', matches: (status) => status === 403 },
   // Mantle's "The model '...' does not exist" (and OpenAI's, vLLM's "The model `x` does not exist"), and the other
