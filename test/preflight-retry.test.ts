@@ -98,3 +98,11 @@ describe('a SigV4 signature refused for its service', () => {
     }
   });
 });
+
+describe('--auth sigv4 with --targets of local endpoints', () => {
+  it('asks for the region as the target name (adding --region is refused with --targets)', async () => {
+    const result = await cli(['run', '--mode', 'live', '--auth', 'sigv4', '--targets', `mantle:a=${emulator.url},runtime:b=${emulator.url}`, '--report-dir', join(dir, 'unsigned'), '--quiet']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('HARNESS_USAGE: --targets: --auth sigv4 signs for a region, and target a names none: name it by the region its endpoint is in (mantle:us-east-1=URL)');
+  });
+});

@@ -171,6 +171,9 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   for (const region of regions) checkName(region, 'region', '--region');
   const auth = resolveAuth(flags);
   const targets = await resolveTargets(mode, regions, flags, fixturesDir);
+  // A signature is for a region: a --targets entry named other than by one has none, and --region may not be added.
+  const unsigned = (auth.kind === 'sigv4' || auth.kind === 'token') && flags.targets !== undefined ? targets.find((t) => t.mode !== 'replay' && !t.region) : undefined;
+  if (unsigned) throw usage('--targets', `--auth ${auth.kind} signs for a region, and target ${unsigned.id} names none: name it by the region its endpoint is in (${unsigned.surface}:us-east-1=URL)`);
   const runId = flags.runId !== undefined ? checkName(flags.runId, 'run id', '--run-id') : `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const expectationsFile = await resolveExpectationsOf(flags, suitesDir, root, catalogFile);
   const baselineFile = flags.baseline ? resolve(flags.baseline) : undefined;
