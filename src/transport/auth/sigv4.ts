@@ -23,18 +23,27 @@ export interface AwsCredentialOptions {
   credentials?: AwsCredentialIdentityProvider;
 }
 
+/** A logger for the AWS credential chain that prints nothing: its warnings are said in the harness's own errors. */
+class QuietAwsLogger {
+  debug(): void {}
+  info(): void {}
+  warn(): void {}
+  error(): void {}
+}
+
 /** Resolves credentials once per call site, turning the SDK's error into one that says what to set. */
 export function credentialSource(options: AwsCredentialOptions): () => Promise<AwsCredentialIdentity> {
-  const provider = options.credentials ?? defaultProvider(options.profile ? { profile: options.profile } : {});
+  // The chain's own logger prints an eight-line warning of AWS_PROFILE when a profile and the AWS_* keys are both
+  // there; the error below says what it means for this run instead.
+  const provider = options.credentials ?? defaultProvider({ ...(options.profile ? { profile: options.profile } : {}), logger: new QuietAwsLogger() });
   return async () => {
     try {
       return await provider();
     } catch (cause) {
-      throw new HarnessError(
-        'HARNESS_AUTH_MISSING',
-        `No AWS credentials${options.profile ? ` for profile ${options.profile}` : ''}: ${(cause as Error).message}. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), pass --profile NAME, or use --auth bearer.`,
-        { cause },
-      );
+      const fix = options.profile
+        ? `Check that profile ${options.profile} is in ~/.aws/config or ~/.aws/credentials (with --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are not used), or drop --profile.`
+        : 'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), pass --profile NAME, or use --auth bearer.';
+      throw new HarnessError('HARNESS_AUTH_MISSING', `No AWS credentials${options.profile ? ` for profile ${options.profile}` : ''}: ${(cause as Error).message}. ${fix}`, { cause });
     }
   };
 }
