@@ -67,7 +67,7 @@ async function realPath(file: string): Promise<string> {
  * The first 4 KiB of a regular file (a link is not followed), or undefined. Anything else is not opened at all: a
  * named pipe opened to read waits for a writer, and the run with it (no signal could end it).
  */
-async function readHead(file: string): Promise<string | undefined> {
+export async function readHead(file: string): Promise<string | undefined> {
   if (!(await lstat(file).catch(() => undefined))?.isFile()) return undefined;
   const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)).catch(() => undefined);
   if (!handle) return undefined;

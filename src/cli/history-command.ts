@@ -13,14 +13,18 @@ import { readHistory } from '../history/read-pool.ts';
 import { changesByPriority } from '../history/recent-changes.ts';
 import { blindLatestRuns } from '../history/blind-runs.ts';
 import { errorCount, errorGroups } from '../history/error-cells.ts';
+import { latestGateFailures, latestGateProblemCount } from '../history/latest-gate.ts';
 import { uplotAssets } from '../history/uplot-asset.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { writeReportFiles } from '../report/report-writer.ts';
+import { refuseForeignHistoryFiles } from './history-reports.ts';
 import { HISTORY_LAST, intFlag } from './run-options.ts';
 
 
 export async function historyCommand(dir: string, flags: { reportDir: string; last?: string }, out: NodeJS.WritableStream): Promise<number> {
   const last = intFlag('--last', flags.last, HISTORY_LAST.default, HISTORY_LAST.range);
+  // Before anything is read: a project's own history.md in the folder is refused, not replaced.
+  await refuseForeignHistoryFiles(flags.reportDir);
   const { names, skipped } = await listRunFiles(dir);
   for (const name of skipped) out.write(`skipped ${inertLine(name, 300)}: not a regular file (a symbolic link or a folder is never followed); copy the run file into ${inertLine(dir, 300)} to read it\n`);
   if (names.length === 0) throw new HarnessError('HARNESS_FILE_NOT_FOUND', `history: ${inertLine(dir, 300)} holds no run files (*.run.json.gz, or *.run.json unpacked); append runs with \`mantle-conformance run --history ${inertLine(dir, 300)}\``);
@@ -41,11 +45,13 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
     out.write(`warning: run id ${inertLine(id, 200)} was reused by other runs (runs a day or more apart, a CI run id that never changes, a CI re-run days later, or a file repeating what the run holds: outside GitHub Actions and GitLab CI a re-run cannot be told from the next run): each is read as its own run (outside GitHub Actions and GitLab CI, give each run its own --run-id)\n`);
   }
   const errorGroupList = errorGroups(r.errors);
-  if (r.errors.length || r.otherErrors) out.write(`warning: cells error now: ${errorCount(r.errors, errorGroupList, r.otherErrors)} (history.md, "Errors now")\n`);
-  for (const { target, run } of blindLatestRuns(report)) out.write(`warning: the latest run ${inertLine(run.id, 200)} observed nothing on ${inertLine(target, 200)} (every cell errored, was skipped or not run)\n`);
+  const runProblems = latestGateProblemCount(report);
+  for (const { run, problems } of latestGateFailures(report)) out.write(`warning: the latest run ${inertLine(run.id, 200)} failed its gate: ${inertLine(problems[0]!.message, 300)}${problems.length > 1 ? ` (and ${problems.length - 1} more: history.md)` : ''}\n`);
+  if (r.errors.length || r.otherErrors) out.write(`warning: cells error now: ${errorCount(r.errors, errorGroupList, r.otherErrors, runProblems)} (history.md, "Errors now")\n`);
+  for (const { target, run, why } of blindLatestRuns(report)) out.write(`warning: the latest run ${inertLine(run.id, 200)} observed nothing on ${inertLine(target, 200)} (${inertLine(why, 600)})\n`);
   out.write(
     `read ${names.length} run file(s): ${report.runs.length} run(s), ${report.targets.length} target(s), ${report.cells.length} cells${threads ? ` (read on ${threads} threads)` : ''}\n` +
-      `last ${last} runs per target: ${r.changes.length} change(s) in ${changedCells} cell(s)${gating ? ` (${gating} into a gating failure in the latest run)` : ''}, ${r.flaky.length} flaky cell(s), ${r.models.length} model event(s), ${r.drift.length} shape drift(s), ${r.latency.length} latency shift(s)\n` +
+      `last ${last} runs per target: ${r.changes.length} change(s) in ${changedCells} cell(s)${gating ? ` (${gating} into a gating failure in the latest run)` : ''}, ${r.flaky.length} flaky cell(s), ${r.models.length} model event(s), ${r.drift.length} shape drift(s), ${r.latency.length} latency shift(s)${r.latencyUncompared ? ` (latency not compared for ${r.latencyUncompared} (target, model, API): fewer than ${last + 1} comparable runs)` : ''}\n` +
       `wrote ${written.join(', ')}\n`,
   );
   return 0;

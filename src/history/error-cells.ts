@@ -138,13 +138,15 @@ export function describeErrorGroup(g: ErrorGroup, runs: readonly HistoryRunInfo[
  * when a cell's last run is older, the gate of the latest run that had it), and the latest run's other errors (only
  * those, when nothing is listed: never "0 cells").
  */
-export function errorCount(errors: readonly ErrorCell[], groups: readonly ErrorGroup[], others = 0): string {
+export function errorCount(errors: readonly ErrorCell[], groups: readonly ErrorGroup[], others = 0, runProblems = 0): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (errors.length === 0) return `${plural(others, 'cell')} errored in the latest run, no expectation stated`;
+  // No cell carries a run-level failure (a model with nothing observed): said, or "0 failing" reads as a passing gate.
+  const run = runProblems ? `; the latest run's gate failed on ${plural(runProblems, 'run-level problem')}` : '';
+  if (errors.length === 0) return `${plural(others, 'cell')} errored in the latest run, no expectation stated${run}`;
   const gating = errors.filter((e) => e.gating);
   const gate = gating.some((e) => e.lastRun !== undefined) ? 'the gate of the latest run that had them' : "the latest run's gate";
   const other = others ? `; ${plural(others, 'other cell')} errored in the latest run, no expectation stated` : '';
-  return `${plural(errors.length, 'cell')} in ${plural(groups.length, 'group')}, ${gating.length} failing ${gate}${other}`;
+  return `${plural(errors.length, 'cell')} in ${plural(groups.length, 'group')}, ${gating.length} failing ${gate}${runProblems ? ' one by one' : ''}${other}${run}`;
 }
 
 /** The line for the latest runs' errors of cells that do not gate and are not listed above; none when there are none. */

@@ -11,8 +11,9 @@ import { describeState } from './build-history.ts';
 import type { ChangePoint, HistoryReport } from './history-model.ts';
 import { blindLatestRuns } from './blind-runs.ts';
 import { describeErrorGroup, errorCount, errorGroups, otherErrorsLine } from './error-cells.ts';
-import { changesByPriority } from './recent-changes.ts';
+import { changesByPriority, noLatencyShiftText } from './recent-changes.ts';
 import { unfinishedRuns } from './run-info.ts';
+import { latestGateFailures, latestGateProblemCount } from './latest-gate.ts';
 
 /** Lines per section; the rest is counted and left to history.html. */
 const MAX_LINES = 30;
@@ -64,9 +65,12 @@ export function renderDigest(report: HistoryReport): string {
   // A run that lost a shard or stopped early lacks cells: its "no change" is not an observation, so it is named.
   const inWindow = new Set(recent.windows.flatMap((w) => w.runs));
   const unfinished = unfinishedRuns(runs, inWindow).map(({ run, gaps }) => `- run ${markdownCode(run.id)} (${run.startedAt.slice(0, 10)}): ${markdownText(gaps.join('; '), 600)}; cells it did not run read as not run`);
-  const blind = blindLatestRuns(report).map(({ target, run }) => `- run ${markdownCode(run.id)} (${run.startedAt.slice(0, 10)}) on ${markdownText(target, 100)}: every cell errored, was skipped or not run (a model id the endpoint does not know, an outage); its cells' older states are not current`);
+  const blind = blindLatestRuns(report).map(({ target, run, why }) => `- run ${markdownCode(run.id)} (${run.startedAt.slice(0, 10)}) on ${markdownText(target, 100)}: ${markdownText(why, 600)}; its cells' older states are not current`);
+  const gateFailed = latestGateFailures(report).flatMap(({ run, problems }) => problems.map((p) => `- run ${markdownCode(run.id)} (${run.startedAt.slice(0, 10)}), gate ${run.gate!.verdict}: ${markdownText(p.message, 600)}`));
   const reused = [...new Set(runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `- ${markdownCode(id)}: other runs (runs a day or more apart, a CI run id that never changes, a CI re-run days later, or a file repeating what the run holds) carry this id; each is read as its own run (outside GitHub Actions and GitLab CI, give each run its own \`--run-id\`)`);
   const latency = recent.latency.map((l) => `- ${markdownCode(l.model)} ${markdownCode(l.api)} (${markdownText(l.target, 100)}): ${METRIC[l.metric]} ${l.ratio}x (${Math.round(l.before)} ms -> ${Math.round(l.after)} ms)`);
+  // Latency not compared is said: a quiet section would read as "nothing moved".
+  if (recent.latencyUncompared) latency.push(`- ${noLatencyShiftText(recent)}`);
   // Errors are no change points: the cells that error now are named here, those failing the latest gate never cut.
   const groups = errorGroups(recent.errors);
   const gatingGroups = groups.filter((g) => g.gating > 0).length;
@@ -75,14 +79,15 @@ export function renderDigest(report: HistoryReport): string {
   const errors = [...errorLines.slice(0, gatingGroups), ...otherErrorsLine(recent.otherErrors).map((l) => `- ${l}`), ...errorLines.slice(gatingGroups)];
   const body = [
     ...section('Latest run observed nothing', blind),
-    ...section('Errors now', errors, gatingGroups + otherErrorsLine(recent.otherErrors).length, errorCount(recent.errors, groups, recent.otherErrors)),
+    ...section('Latest run failed its gate', gateFailed),
+    ...section('Errors now', errors, gatingGroups + otherErrorsLine(recent.otherErrors).length, errorCount(recent.errors, groups, recent.otherErrors, latestGateProblemCount(report))),
     ...section('Runs that did not finish', unfinished),
     ...section('Run ids reused', reused),
     ...section('Changes', changes, keptCells, changeCount),
     ...section('Flaky', flaky),
     ...section('Models', models),
     ...section('Shape drift', drift),
-    ...section('Latency', latency),
+    ...section('Latency', latency, 0, `${recent.latency.length}`),
   ];
   if (body.length === 0) body.push(`Nothing changed in the last ${recent.last} runs: no status or value, no model, no answer shape, no latency beyond ${'1.5x'}.`, '');
   return [...head, ...body].join('\n');

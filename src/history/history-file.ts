@@ -17,6 +17,23 @@ import { HISTORY_RUN_FORMAT, type HistoryCell, type HistoryRun } from '../suite/
 /** Every run file of a history folder ends so; anything else in the folder is not read. */
 export const RUN_FILE_SUFFIX = '.run.json.gz';
 
+/** How many run-level problems a file keeps (a run of many typo'd ids names the first ones), and how long each. */
+const MAX_PROBLEMS = 50;
+const MAX_MESSAGE = 600;
+
+/** The run's gate as the history keeps it: the verdict and the run-level problems, bounded as the schema bounds them. */
+function gateOf(gate: Matrix['gate']): NonNullable<HistoryRun['run']['gate']> {
+  const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
+  const problems = gate.problems.slice(0, MAX_PROBLEMS).map((p) => ({
+    kind: p.kind,
+    message: cut(p.message, MAX_MESSAGE),
+    // Ids longer than the schema allows are left out rather than cut: a cut id would name another model.
+    ...(p.target !== undefined && p.target.length <= 200 ? { target: p.target } : {}),
+    ...(p.model !== undefined && p.model.length <= 200 ? { model: p.model } : {}),
+  }));
+  return { verdict: gate.verdict, problems };
+}
+
 /** The run as the history keeps it. */
 export function historyRunOf(matrix: Matrix): HistoryRun {
   const cells: HistoryRun['cells'] = {};
@@ -43,6 +60,7 @@ export function historyRunOf(matrix: Matrix): HistoryRun {
       ...(selection.shard ? { shard: selection.shard } : {}),
       filtered: (selection.models.length > 0 && !listed) || selection.checks.length > 0 || selection.filters.length > 0,
       ...(matrix.run.ci ? { ci: matrix.run.ci } : {}),
+      gate: gateOf(matrix.gate),
     },
     targets: matrix.targets.map((t) => ({ id: t.id, mode: t.mode, region: t.region, endpointHost: t.endpointHost, sources: t.provenance.sources })),
     models: matrix.models.map((m) => ({ id: m.id, family: m.family, inCatalog: m.inCatalog })),

@@ -14,8 +14,9 @@ import type { HistoryReport } from './history-model.ts';
 import { HISTORY_SCRIPT } from './history-script.ts';
 import { HISTORY_STYLE } from './history-style.ts';
 import { blindLatestRuns } from './blind-runs.ts';
+import { latestGateFailures, latestGateProblemCount } from './latest-gate.ts';
 import { describeErrorGroup, errorCount, errorGroups, otherErrorsLine } from './error-cells.ts';
-import { changesByPriority } from './recent-changes.ts';
+import { changesByPriority, noLatencyShiftText } from './recent-changes.ts';
 import { runGaps, unfinishedRuns } from './run-info.ts';
 
 const esc = htmlText;
@@ -80,7 +81,7 @@ function recentSection(report: HistoryReport): string {
   const box = (title: string, items: string[], none: string, count = `${items.length}`, kept = 0) => `<div><h3>${esc(title)} (${esc(count)})</h3>${list(items, none, kept)}</div>`;
   const changeCount = `${changes.length} change${changes.length === 1 ? '' : 's'} in ${cells} cell${cells === 1 ? '' : 's'}`;
   return `<section id="recent"><h2>What changed in each target's last ${r.last} runs</h2><p class="muted">A change is measured between runs that observed the cell: errors and runs that did not have it are shown in the strips, not counted as changes.</p><div class="cols">
-${box('Changes', changes, 'No cell changed.', changeCount, keep)}${box('Flaky', flaky, 'No cell was flaky.')}${box('Models', models, 'No model appeared or disappeared.')}${box('Shape drift', drift, 'No answer changed shape.')}${box('Latency', latency, 'No latency moved 1.5x or more.')}</div></section>`;
+${box('Changes', changes, 'No cell changed.', changeCount, keep)}${box('Flaky', flaky, 'No cell was flaky.')}${box('Models', models, 'No model appeared or disappeared.')}${box('Shape drift', drift, 'No answer changed shape.')}${box('Latency', r.latencyUncompared ? [...latency, esc(noLatencyShiftText(r))] : latency, noLatencyShiftText(r), `${latency.length}`)}</div></section>`;
 }
 
 function modelsSection(report: HistoryReport): string {
@@ -98,10 +99,11 @@ function driftSection(report: HistoryReport): string {
 
 /** Latest runs that observed nothing, and run ids reused far apart; nothing when there are none. */
 function warningsSection(report: HistoryReport): string {
-  const blind = blindLatestRuns(report).map(({ target, run }) => `run ${esc(run.id)} (${esc(run.startedAt.slice(0, 10))}) on ${esc(target)}: every cell errored, was skipped or not run; "now" shows that run, not older states`);
+  const blind = blindLatestRuns(report).map(({ target, run, why }) => `run ${esc(run.id)} (${esc(run.startedAt.slice(0, 10))}) on ${esc(target)}: ${esc(why)}; "now" shows that run, not older states`);
   const inWindow = new Set(report.recent.windows.flatMap((w) => w.runs));
   const reused = [...new Set(report.runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `run id ${esc(id)}: other runs (runs a day or more apart, a CI run id that never changes, a CI re-run days later, or a file repeating what the run holds) carry it; each is read as its own run (outside GitHub Actions and GitLab CI, give each run its own --run-id)`);
-  const items = [...blind, ...reused];
+  const gate = latestGateFailures(report).flatMap(({ run, problems }) => problems.map((p) => `run ${esc(run.id)} (${esc(run.startedAt.slice(0, 10))}) failed its gate (${esc(run.gate!.verdict)}): ${esc(p.message)}`));
+  const items = [...gate, ...blind, ...reused];
   return items.length ? `<section id="warnings"><h2>Read with care (${items.length})</h2>${list(items, '')}</section>` : '';
 }
 
@@ -113,7 +115,7 @@ function errorsSection(report: HistoryReport): string {
   const gating = groups.filter((g) => g.gating > 0).length;
   const lines = groups.map((g) => describeErrorGroup(g, report.runs, esc, esc));
   const items = [...lines.slice(0, gating), ...others, ...lines.slice(gating)];
-  return `<section id="errors"><h2>Errors now (${esc(errorCount(report.recent.errors, groups, report.recent.otherErrors))})</h2><p>An error observed nothing, so it is no change; these cells errored in the latest run that had them and failed its gate, or errored in each of their last runs.</p>${list(items, '', gating + others.length)}</section>`;
+  return `<section id="errors"><h2>Errors now (${esc(errorCount(report.recent.errors, groups, report.recent.otherErrors, latestGateProblemCount(report)))})</h2><p>An error observed nothing, so it is no change; these cells errored in the latest run that had them and failed its gate, or errored in each of their last runs.</p>${list(items, '', gating + others.length)}</section>`;
 }
 
 /** The runs that did not finish whole, newest first; nothing when every run did (the page is then as it was). */

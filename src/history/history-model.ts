@@ -37,6 +37,8 @@ export interface HistoryRunInfo {
   /** The run selected part of the catalog or the checks: a model it did not run is not counted as gone. */
   filtered: boolean;
   harnessVersion: string;
+  /** The run's gate verdict and run-level problems (a model with nothing observed, too many errors), when its files recorded them. */
+  gate?: { verdict: 'pass' | 'fail' | 'interrupted'; problems: { kind: string; message: string; target?: string; model?: string }[] };
 }
 
 /** A cell's state in one run; `absent` when the run covered the target but not this cell. */
@@ -110,7 +112,7 @@ export interface LatencySeries {
 export interface DriftEvent {
   run: number;
   date: string;
-  /** The run compared with (the target's previous run that had the same exchanges). */
+  /** The run compared with: the latest earlier run that made the changed exchange (the earliest of them, when several changed). */
   since: number;
   drift: ShapeDrift;
 }
@@ -136,6 +138,8 @@ export interface RecentChanges {
   models: (ModelHistory['events'][number] & { target: string; model: string })[];
   drift: DriftEvent[];
   latency: LatencyShift[];
+  /** The (target, model, API)s measured in the window whose latency was not compared (no comparable run before the window). Absent when none. */
+  latencyUncompared?: number;
   /**
    * Cells whose target's latest run errored them, when that error failed its gate or the cell errored in each of its
    * last 2 runs or more (error-cells.ts): an error is no change point, so an outage is named here. `since`: the run

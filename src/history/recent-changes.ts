@@ -22,18 +22,30 @@ function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function latencyShifts(series: readonly LatencySeries[], windows: ReadonlyMap<string, ReadonlySet<number>>, last: number, selection: (run: number) => string | undefined): LatencyShift[] {
+/**
+ * The shifts, and how many series measured in the window were not compared (no comparable run before it: a folder of
+ * N runs or fewer, or runs that selected other things): "no latency moved" is said only of what was compared.
+ */
+function latencyShifts(series: readonly LatencySeries[], windows: ReadonlyMap<string, ReadonlySet<number>>, last: number, selection: (run: number) => string | undefined): { shifts: LatencyShift[]; uncompared: number } {
   const shifts: LatencyShift[] = [];
+  let uncompared = 0;
   for (const s of series) {
     const window = windows.get(s.target);
     if (!window) continue;
+    const measured = s.runs.some((run) => window.has(run));
     // The runs that selected what the series' latest comparable run did (every run of the catalog, or one fixed selection).
     const latest = s.runs.findLast((run) => selection(run) !== undefined);
-    if (latest === undefined) continue;
+    if (latest === undefined) {
+      if (measured) uncompared += 1;
+      continue;
+    }
     const key = selection(latest);
     const points = s.runs.flatMap((run, at) => (selection(run) === key ? [at] : []));
     const first = points.findIndex((at) => window.has(s.runs[at]!));
-    if (first <= 0) continue;
+    if (first <= 0) {
+      if (measured) uncompared += 1;
+      continue;
+    }
     for (const metric of ['firstTokenP95', 'totalP95', 'firstTokenP50', 'totalP50'] as const) {
       const values = points.map((at) => s[metric][at] ?? null);
       const pick = (from: number, to: number) => values.slice(Math.max(0, from), to).filter((v): v is number => v !== null);
@@ -48,13 +60,24 @@ function latencyShifts(series: readonly LatencySeries[], windows: ReadonlyMap<st
       }
     }
   }
-  return shifts.sort((a, b) => Math.abs(Math.log(b.ratio)) - Math.abs(Math.log(a.ratio)));
+  return { shifts: shifts.sort((a, b) => Math.abs(Math.log(b.ratio)) - Math.abs(Math.log(a.ratio))), uncompared };
 }
 
 /**
  * The recent changes in the order the reports list them: the changes into a gating failure in a target's latest run
  * first (the reports never cut them: `keep` counts them), then newest first, a run's gating failures before its others.
  */
+/**
+ * What the reports say when no latency shift is listed: "none moved" only when some series was compared; else that
+ * none was (a folder of `last` runs or fewer has no runs before the window to compare with).
+ */
+export function noLatencyShiftText(recent: Pick<RecentChanges, 'last' | 'latency' | 'latencyUncompared'>): string {
+  if (recent.latencyUncompared) {
+    return `Latency not compared for ${recent.latencyUncompared} (target, model, API): fewer than ${recent.last + 1} comparable runs (each target's last ${recent.last} runs are compared with as many before them; --last sets ${recent.last}).`;
+  }
+  return `No latency moved ${LATENCY_SHIFT_RATIO}x or more.`;
+}
+
 export function changesByPriority(recent: RecentChanges): { changes: RecentChanges['changes']; keep: number } {
   const latest = new Map(recent.windows.map((w) => [w.target, w.runs.at(-1)]));
   const rank = (c: RecentChanges['changes'][number]) => (c.gating && latest.get(c.target) === c.run ? 1 : 0);
@@ -94,6 +117,8 @@ export function recentChanges(report: Omit<HistoryReport, 'recent'>, last: numbe
     if (info === undefined || runGaps(info).length > 0) return undefined;
     return selections?.get(run) ?? (info.filtered ? undefined : '');
   };
-  recent.latency = latencyShifts(report.latency, inWindow, last, selection);
+  const { shifts, uncompared } = latencyShifts(report.latency, inWindow, last, selection);
+  recent.latency = shifts;
+  if (uncompared > 0) recent.latencyUncompared = uncompared;
   return recent;
 }

@@ -124,6 +124,24 @@ function unfinished(parts: readonly RunPart[], flag: (part: RunPart) => boolean)
 }
 
 /**
+ * The run's gate, of the files whose verdict stands (a file a later finished attempt re-ran whole is replaced, as
+ * its cells are): `fail` when one of them failed, with their run-level problems. Undefined when no file recorded
+ * one (written before the gate was kept).
+ */
+function runGate(parts: readonly RunPart[]): HistoryRunInfo['gate'] {
+  const finished = (p: RunPart) => !p.run.partial && !p.run.interrupted;
+  const standing = parts.filter((part) => {
+    const later = parts.filter((p) => p !== part && finished(p) && partOrder(part, p) < 0);
+    return !slotsOf(part).every((slot) => reran(later, slot));
+  });
+  const gates = standing.flatMap((p) => (p.run.gate ? [p.run.gate] : []));
+  if (gates.length === 0) return undefined;
+  const verdicts = new Set(gates.map((g) => g.verdict));
+  const verdict = verdicts.has('interrupted') ? 'interrupted' : verdicts.has('fail') ? 'fail' : 'pass';
+  return { verdict, problems: gates.flatMap((g) => g.problems) };
+}
+
+/**
  * Runs in start order, and the run of each part (in the order given): the files of one run id together (its shards,
  * a re-run), started at the earliest part's start; an id reused on runs far apart is one run per use (reusedId).
  */
@@ -137,6 +155,7 @@ export function runInfos<P extends RunPart>(parts: readonly P[]): { runs: Histor
   });
   const runs = groups.map(({ id, group: parts, reused }) => {
     const shards = shardCoverage(parts);
+    const gate = runGate(parts);
     return {
       id,
       startedAt: parts.map((p) => p.run.startedAt).sort()[0]!,
@@ -148,6 +167,7 @@ export function runInfos<P extends RunPart>(parts: readonly P[]): { runs: Histor
       ...(unfinished(parts, (p) => p.run.interrupted === true) ? { interrupted: true as const } : {}),
       ...(shards.length ? { shards } : {}),
       ...(reused ? { reusedId: true as const } : {}),
+      ...(gate ? { gate } : {}),
       filtered: parts.some((p) => p.run.filtered),
       harnessVersion: parts[0]!.run.harnessVersion,
       parts,

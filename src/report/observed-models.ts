@@ -170,7 +170,7 @@ export function answeredAsAnotherLines(matrix: Pick<Matrix, 'results' | 'gate'>,
  * Checks whose verdict does not need the model to answer: they read what the endpoint says to a wrong route, an
  * unknown id or a bad parameter, its model list, its headers, its error bodies. A typo'd id gets all of them.
  */
-const ASKS_NO_MODEL = /^(errors|models|headers)\.|^schema\.error$/;
+export const ASKS_NO_MODEL = /^(errors|models|headers)\.|^schema\.error$/;
 
 /**
  * A cell of a check that uses the model that shows something answered a request for it: its evidence holds a 2xx,

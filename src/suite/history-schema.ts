@@ -51,6 +51,16 @@ export const HistoryRunSchema = Type.Object(
       filtered: Type.Boolean(),
       /** The CI run that made it (matrix.json's run.ci): files of one run id and one CI run are one run, whenever they started. */
       ci: Type.Optional(CiSchema),
+      /**
+       * The run's gate (matrix.json's gate.verdict) and its run-level problems (a model with nothing observed, too many
+       * errors, partial): a cell alone cannot say them. Absent in files written before it.
+       */
+      gate: Type.Optional(
+        Type.Object({
+          verdict: Enum(['pass', 'fail', 'interrupted'] as const),
+          problems: Type.Array(Type.Object({ kind: Type.String({ minLength: 1, maxLength: 40 }), message: Type.String({ maxLength: 600 }), target: Type.Optional(Id), model: Type.Optional(Id) }), { maxItems: 50 }),
+        }),
+      ),
     }),
     targets: Type.Array(
       Type.Object({
