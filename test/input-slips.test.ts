@@ -75,3 +75,16 @@ describe('a matrix.json that lost a model it was asked for', () => {
     expect(report.stderr).toContain('run.selection.models[1]: "xai.grok-4.3" was asked for, but models[] has no entry of it');
   });
 });
+
+describe('compare with a run of models the baseline did not select', () => {
+  it('lists them as not compared only, never as new failures', async () => {
+    const base = await cli(['run', '--models', 'openai.gpt-oss-20b', '--checks', 'path-prefix', '--report-dir', join(dir, 'base'), '--quiet']);
+    expect(base.code).toBe(0);
+    const typo = await cli(['run', '--models', 'openai.gpt-oss-20x', '--checks', 'path-prefix', '--report-dir', join(dir, 'typo'), '--quiet']);
+    expect(typo.code).toBe(1);
+    const compare = await cli(['compare', join(dir, 'base', 'matrix.json'), join(dir, 'typo', 'matrix.json')]);
+    expect(compare.stdout).toContain('new failures: 0');
+    expect(compare.stdout).toMatch(/not compared, one run did not select them \(--models, --checks\): models: openai\.gpt-oss-20x/);
+    expect(compare.code).toBe(0);
+  });
+});

@@ -43,12 +43,15 @@ export const HEADINGS = {
 
 export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison {
   const old = new Map(before.results.filter((r) => !r.notRun).map((r) => [key(r), r]));
+  const selectedBefore = selectionOf(before);
   const changes: Record<keyof typeof HEADINGS, CellChange[]> = { newFailures: [], fixes: [], becameFlaky: [], becameStable: [], noLongerObserved: [], changedObserved: [] };
   for (const now of after.results) {
     // A cell a stop left "not reached" is this run's and was not observed: no longer observed when the baseline saw
     // it. A cell another shard or a filter took is not this run's to compare.
     if (now.notRun && !wasNotReached(now)) continue;
     const was = old.get(key(now));
+    // A model or check the baseline did not ask for was not compared (listed so below), never a new failure.
+    if (!was && (!selectedBefore.models(now.model) || !selectedBefore.checks(now.check))) continue;
     const kind = kindOf(was, now);
     if (!kind) continue;
     changes[kind].push({
@@ -65,7 +68,6 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const a = ids(before);
   const b = ids(after);
   // An id the other run did not ask for is neither new nor vanished: it was not compared.
-  const selectedBefore = selectionOf(before);
   const selectedAfter = selectionOf(after);
   const notSelected = { models: new Set<string>(), checks: new Set<string>() };
   const asked = (selected: Selected, kind: 'models' | 'checks') => (id: string) => {
