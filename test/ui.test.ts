@@ -65,6 +65,8 @@ it('a re-run of some model files keeps the whole run\'s reports, and says so', a
       });
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
     await said(/vitest UI: http/);
+    // The verdict is said when the run ends, not only once Ctrl-C ends the session.
+    expect(stderr).toMatch(/^gate: pass \(exit 0\) \(the UI stays open; Ctrl-C ends the session with this exit code\)$/m);
     const whole = await readFile(join(reports, 'matrix.json'), 'utf8');
     expect((JSON.parse(whole) as Matrix).results.filter((r) => !r.notRun).map((r) => r.model).sort()).toEqual(['openai.gpt-oss-20b', 'openai.gpt-oss-20b', 'qwen.qwen3-32b', 'qwen.qwen3-32b']);
     // The spec files live in the run's own folder under TMPDIR: change one, and vitest (watching, with the UI) re-runs it.

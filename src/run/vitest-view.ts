@@ -9,6 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { HarnessError } from '../errors.ts';
 import { isGating } from '../report/build-matrix.ts';
+import { coverageLine, gateLine } from '../report/gate.ts';
 import { startResultServer, type ResultAnswer, type ResultQuestion } from './result-server.ts';
 import { RunEngine } from './run-engine.ts';
 import { finishRun, interruptedMessage, progressEvents, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
@@ -53,6 +54,8 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       }
       const filters = state.rerun ? [...request.filters, `vitest UI re-run of ${state.rerun.ran} of ${state.rerun.of} model file(s)`] : request.filters;
       state.end = await finishRun({ ...request, filters }, engine, state.startedAt, state.interrupted);
+      // The session stays open after the run: its verdict is said now, not only once Ctrl-C ends the session.
+      if (request.ui && !state.interrupted) request.err.write(`coverage: ${coverageLine(state.end.matrix)}\ngate: ${gateLine(state.end.matrix.gate)} (the UI stays open; Ctrl-C ends the session with this exit code)\n`);
       return state.end;
     })());
   let interruptedEnd: (end: RunEnd) => void = () => undefined;
