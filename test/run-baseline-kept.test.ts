@@ -84,7 +84,7 @@ describe('run --baseline that is a report of its --report-dir', () => {
     const run = await live(url, last, folder);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('HARNESS_AUTH_MISSING');
-    expect(await readdir(folder)).toEqual(['matrix.json']);
+    expect(await readdir(folder)).toEqual(['matrix.earlier.json']);
     expect(await readFile(last, 'utf8')).toContain('"format"');
   });
 });

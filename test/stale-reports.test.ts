@@ -1,10 +1,10 @@
 /**
  * A run's verdict is its own: the renderings an earlier run left in --report-dir (matrix.md, matrix.html, junit.xml)
  * go once the folder is known to be writable, so a run that then stops without writing its own (a usage error,
- * Ctrl-C or SIGTERM while it gets ready) leaves no green junit.xml behind for a later CI step to read; its
- * matrix.json, the data a live run paid for, goes only once the run starts (a typo'd flag or path lost it: hostile
- * review of CI use, 2026-12-05). Only the harness's own files go; a --baseline among them is refused, before anything
- * goes. A signal before the run proper is exit 130, not a kill.
+ * Ctrl-C or SIGTERM while it gets ready) leaves no green junit.xml or matrix.json behind for a later CI step to
+ * read; its matrix.json, the data a live run paid for, waits aside as matrix.earlier.json until the run starts (a
+ * typo'd flag or path lost it: hostile review of CI use, 2026-12-05). Only the harness's own files go; a --baseline
+ * among them is refused, before anything goes. A signal before the run proper is exit 130, not a kill.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -43,8 +43,12 @@ describe('an earlier run\'s reports', () => {
     const typo = await cli(['run', 'no-such-model-anywhere', '--report-dir', reports, '--quiet']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('matches no model of the run');
-    expect(await readdir(reports)).toEqual(['matrix.json']);
-    expect(await readFile(join(reports, 'matrix.json'), 'utf8')).toBe(await readFile(join(passing, 'matrix.json'), 'utf8'));
+    expect(await readdir(reports)).toEqual(['matrix.earlier.json']);
+    expect(await readFile(join(reports, 'matrix.earlier.json'), 'utf8')).toBe(await readFile(join(passing, 'matrix.json'), 'utf8'));
+    // A run that starts drops it: it writes its own.
+    const again = await cli(['run', MODEL, '--checks', 'path-prefix', '--report-dir', reports, '--quiet']);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await readdir(reports)).sort()).toEqual(REPORTS);
 
     const foreign = join(dir, 'foreign');
     await mkdir(foreign);
@@ -113,7 +117,7 @@ describe('an earlier run\'s reports', () => {
     expect((await readdir(reports)).sort()).toEqual(REPORTS);
   });
 
-  it('are gone after SIGTERM while the run gets ready (but the earlier matrix.json), which exits 130 and writes none', async () => {
+  it('are gone after SIGTERM while the run gets ready (the earlier matrix.json set aside), which exits 130 and writes none', async () => {
     const reports = await folderWithPassingReports('sigterm');
     // A model list that never comes: the run waits in --models listed, before anything is judged.
     let asked: () => void = () => undefined;
@@ -132,7 +136,7 @@ describe('an earlier run\'s reports', () => {
       child.kill('SIGTERM');
       expect(await exited, stderr).toEqual([130, null]);
       expect(stderr).toContain('Interrupted (SIGTERM) before the run started: nothing is judged and no reports are written');
-      expect(await readdir(reports)).toEqual(['matrix.json']);
+      expect(await readdir(reports)).toEqual(['matrix.earlier.json']);
     } finally {
       server.closeAllConnections();
       server.close();

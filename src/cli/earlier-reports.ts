@@ -3,7 +3,7 @@
  * The reports an earlier run left in --report-dir, removed before a run that may stop without writing its own.
  */
 import { constants } from 'node:fs';
-import { lstat, open, realpath, rm } from 'node:fs/promises';
+import { lstat, open, realpath, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 
@@ -37,6 +37,32 @@ export async function removeEarlierReports(dir: string, keep: readonly string[] 
       throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot remove the earlier run's ${name} (${cause.message}); pick a folder you can write to. Nothing was sent.`, { cause });
     });
   }
+}
+
+/** Where a run keeps the earlier run's matrix.json while it gets ready (setAsideEarlierMatrix). */
+export const EARLIER_MATRIX = 'matrix.earlier.json';
+
+/**
+ * Moves the earlier run's matrix.json (one mantle-conformance wrote, known by how it starts; not a link) to
+ * matrix.earlier.json while the run gets ready: a run that then stops (a bad flag, an endpoint down, credentials
+ * refused, a signal) leaves no matrix.json to read as its verdict, and loses nothing a live run paid for. A
+ * matrix.earlier.json that mantle-conformance did not write stays, and matrix.json with it (removed when the run starts).
+ */
+export async function setAsideEarlierMatrix(dir: string): Promise<void> {
+  const [name, start] = OWN_REPORTS[0]!;
+  const head = await readHead(join(dir, name));
+  if (head === undefined || !start.test(head)) return;
+  const aside = await readHead(join(dir, EARLIER_MATRIX));
+  if ((await lstat(join(dir, EARLIER_MATRIX)).catch(() => undefined)) && (aside === undefined || !start.test(aside))) return;
+  await rename(join(dir, name), join(dir, EARLIER_MATRIX)).catch((cause: Error) => {
+    throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot move the earlier run's matrix.json aside (${cause.message}); pick a folder you can write to. Nothing was sent.`, { cause });
+  });
+}
+
+/** Once the run starts it writes its own matrix.json: the earlier one set aside goes, as the earlier reports did. */
+export async function dropEarlierMatrix(dir: string): Promise<void> {
+  const head = await readHead(join(dir, EARLIER_MATRIX));
+  if (head !== undefined && OWN_REPORTS[0]![1].test(head)) await rm(join(dir, EARLIER_MATRIX), { force: true });
 }
 
 /**

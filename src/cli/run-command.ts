@@ -4,8 +4,8 @@
  * exit 2 with nothing sent but the one credentials check), check the credentials once against the endpoint, run
  * the selected checks (in this process; on vitest for `--ui` or vitest arguments), write the reports, and exit 0
  * (nothing gates), 1 (something gates, or the run is partial), 2 (usage, configuration, credentials) or 130 (Ctrl-C
- * or SIGTERM, from the start on). An earlier run's reports in the report folder are removed once it is known to be
- * writable: a run that stops before it writes its own leaves none to read as its verdict.
+ * or SIGTERM, from the start on). An earlier run's reports in the report folder go once it is known to be writable,
+ * its matrix.json aside (matrix.earlier.json) until the run starts: a run that stops before leaves no verdict to read.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ import type { RunConfig } from '../run/run-config.ts';
 import { runInProcess, type RunEnd, type RunRequest } from '../run/run-conformance.ts';
 import { selectWork } from '../run/selection.ts';
 import { tooShortReason, tooShortToRedact } from '../transport/auth/short-secrets.ts';
-import { removeEarlierReports } from './earlier-reports.ts';
+import { dropEarlierMatrix, removeEarlierReports, setAsideEarlierMatrix } from './earlier-reports.ts';
 import { checkReportDir } from './report-dir-guard.ts';
 import { inputsNote } from './input-files.ts';
 import { EXIT } from './project.ts';
@@ -113,8 +113,8 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
     // The matrix schema compiles when read-matrix loads: only a run with --baseline pays for it.
     baseline = config.baselineFile ? await guard.race((await import('./read-matrix.ts')).readMatrix(config.baselineFile)) : undefined;
   } finally {
-    // The earlier matrix.json goes once the run starts (below): a run stopped by a bad flag or file keeps it.
-    await removeEarlierReports(config.reportDir, [], 'renderings');
+    // The earlier matrix.json waits aside until the run starts (below): a run stopped before then keeps it.
+    await removeEarlierReports(config.reportDir, [], 'renderings').then(() => setAsideEarlierMatrix(config.reportDir));
   }
   guard.check();
   if (config.historyDir) await checkWritable(config.historyDir, '--history', 'append the run');
@@ -166,7 +166,7 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
     ...(progress ? { progress } : {}),
     err: io.err,
   };
-  await removeEarlierReports(config.reportDir);
+  await removeEarlierReports(config.reportDir).then(() => dropEarlierMatrix(config.reportDir));
   // From here the run's own listeners take Ctrl-C and SIGTERM, and write the partial matrix.
   guard.handOver();
   const end = onVitest
