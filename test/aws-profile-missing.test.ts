@@ -23,4 +23,22 @@ describe('a --profile that does not exist', () => {
       vi.unstubAllEnvs();
     }
   });
+
+  it('AWS_PROFILE picks a profile as --profile does: said so, with the way out', async () => {
+    vi.stubEnv('AWS_PROFILE', 'nosuch-env');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY');
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/mantle-conformance/config');
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/mantle-conformance/credentials');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      await expect(credentialSource({ region: 'us-east-1' })()).rejects.toThrow(
+        /^No AWS credentials for profile nosuch-env: .*\(with AWS_PROFILE=nosuch-env, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are not used\), or unset AWS_PROFILE\.$/,
+      );
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      vi.unstubAllEnvs();
+    }
+  });
 });

@@ -67,6 +67,11 @@ describe('runs of different catalogs (one per region)', () => {
     await expect(readFile(join(dir, 'never.yaml'))).rejects.toThrow();
   });
 
+  it('two catalogs read from one path (edited between the jobs) are two, told apart by digest', () => {
+    const merged = mergeMatrices([region('us', 'A', '/ci/models.yaml', '1111111111111111'), region('eu', 'B', '/ci/models.yaml', '2222222222222222')]);
+    expect(merged.run.catalogs).toEqual(['/ci/models.yaml (digest 1111111111111111)', '/ci/models.yaml (digest 2222222222222222)']);
+  });
+
   it('one catalog at two paths (the same digest), or one path, is one catalog', () => {
     expect(mergeMatrices([region('us', 'A', '/ci/a/models.yaml', '1111111111111111'), region('eu', 'B', '/ci/b/models.yaml', '1111111111111111')]).run.catalogs).toBeUndefined();
     expect(mergeMatrices([region('us', 'A', '/ci/models.yaml'), region('eu', 'B', '/ci/models.yaml')]).run.catalogs).toBeUndefined();

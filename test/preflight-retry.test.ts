@@ -57,7 +57,7 @@ describe('an --endpoint that ends in a route prefix (the base URL an OpenAI SDK 
     for (const suffix of ['/v1', '/v1/', '/openai/v1']) {
       const result = await run(`${emulator.url}${suffix}`, '0', `doubled${suffix.replace(/\//g, '-')}`);
       expect(result.code, result.stderr).toBe(2);
-      expect(result.stderr).toContain(`HARNESS_USAGE: target 127.0.0.1_${new URL(emulator.url).port}: the base URL ${emulator.url}${suffix}`);
+      expect(result.stderr).toContain(`HARNESS_USAGE: target 127.0.0.1_${new URL(emulator.url).port}: the base URL ${emulator.url}${suffix.replace(/\/$/, '')} ends in`);
       expect(result.stderr).toContain(`answered 404 while ${emulator.url} answered 200: the harness adds each API's route prefix (/v1, /anthropic/v1) itself. Give the endpoint as ${emulator.url} (--endpoint`);
     }
   });
@@ -92,7 +92,7 @@ describe('a SigV4 signature refused for its service', () => {
         { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_PROFILE: '' },
       );
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain("The endpoint wants signatures for service 'bedrock', which the runtime surface signs for: add --surface runtime (this run signed for 'bedrock-mantle')");
+      expect(result.stderr).toContain("The endpoint wants signatures for service 'bedrock', which the runtime surface signs for: give --surface runtime (with --targets: runtime:us-east-1=URL) (this run signed for 'bedrock-mantle')");
     } finally {
       server.close();
     }
@@ -104,5 +104,15 @@ describe('--auth sigv4 with --targets of local endpoints', () => {
     const result = await cli(['run', '--mode', 'live', '--auth', 'sigv4', '--targets', `mantle:a=${emulator.url},runtime:b=${emulator.url}`, '--report-dir', join(dir, 'unsigned'), '--quiet']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('HARNESS_USAGE: --targets: --auth sigv4 signs for a region, and target a names none: name it by the region its endpoint is in (mantle:us-east-1=URL)');
+  });
+});
+
+describe('the --endpoint /v1 refusal and a key in the query', () => {
+  it('never quotes the query', async () => {
+    const result = await run(`${emulator.url}/v1?api-key=SUPERSECRETVALUE1234567`, '0', 'doubled-query');
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).not.toContain('SUPERSECRETVALUE1234567');
+    expect(result.stderr).toContain(`the base URL ${emulator.url}/v1 (its user info and query left out, and kept) ends in /v1`);
+    expect(result.stderr).toContain(`Give the endpoint as ${emulator.url}, with the same query`);
   });
 });

@@ -65,7 +65,8 @@ function signedFor(config: RunConfig, target: RunConfig['targets'][number], mess
   const wanted = /scoped to correct service: '([a-z0-9-]+)'/i.exec(message ?? '')?.[1];
   const surface = (Object.keys(SURFACE_RULES) as (keyof typeof SURFACE_RULES)[]).find((s) => s !== 'custom' && SURFACE_RULES[s].sigv4Service === wanted);
   if (!surface || SURFACE_RULES[target.surface].sigv4Service === wanted) return undefined;
-  return `The endpoint wants signatures for service '${wanted}', which the ${surface} surface signs for: add --surface ${surface} (this run signed for '${SURFACE_RULES[target.surface].sigv4Service}')`;
+  const fix = `--surface ${surface} (with --targets: ${surface}:${target.region ?? '<region>'}=URL)`;
+  return `The endpoint wants signatures for service '${wanted}', which the ${surface} surface signs for: give ${fix} (this run signed for '${SURFACE_RULES[target.surface].sigv4Service}')`;
 }
 
 /** Route prefixes the harness adds to the base URL itself; an --endpoint that ends in one doubles it. */
@@ -86,10 +87,12 @@ async function refuseDoubledPrefix(config: RunConfig, target: RunConfig['targets
   const again = await sendHttp({ method: 'GET', path: `${prefix}/models`, headers: { accept: 'application/json' } }, { step: 'preflight', prefix }, { baseUrl: stripped.toString(), auth, timeoutMs: Math.min(config.timeoutMs, 30_000) });
   const status = again.response?.status;
   if (status === undefined || status === 404 || status >= 500) return;
-  const shown = inertLine(stripped.toString().replace(/\/$/, ''), 300);
+  // Quoted without user info or query: a query may hold a key (`?api-key=`), kept on every request but never shown.
+  const bare = (url: URL) => inertLine(`${url.protocol}//${url.host}${url.pathname}`.replace(/\/$/, ''), 300);
+  const hidden = base.search || base.username || base.password ? ' (its user info and query left out, and kept)' : '';
   throw new HarnessError(
     'HARNESS_USAGE',
-    `target ${inertLine(target.id, 200)}: the base URL ${inertLine(target.baseUrl!, 300)} ends in ${suffix.replace(/\/$/, '')}, and GET ${prefix}/models there answered 404 while ${shown} answered ${status}: the harness adds each API's route prefix (${prefix}, /anthropic/v1) itself. Give the endpoint as ${shown} (--endpoint, or the URL in --targets); nothing else was sent.`,
+    `target ${inertLine(target.id, 200)}: the base URL ${bare(base)}${hidden} ends in ${suffix.replace(/\/$/, '')}, and GET ${prefix}/models there answered 404 while ${bare(stripped)} answered ${status}: the harness adds each API's route prefix (${prefix}, /anthropic/v1) itself. Give the endpoint as ${bare(stripped)}${hidden ? ', with the same query' : ''} (--endpoint, or the URL in --targets); nothing else was sent.`,
   );
 }
 

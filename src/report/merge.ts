@@ -83,7 +83,10 @@ function catalogsOf(matrices: readonly Matrix[]): string[] {
       if (!seen.has(key)) seen.set(key, path);
     }
   }
-  return seen.size > 1 ? [...new Set(seen.values())].sort() : [];
+  if (seen.size < 2) return [];
+  // Two catalogs read from one path (a file edited between the regions' jobs): told apart by their digests.
+  const paths = [...seen.values()];
+  return [...seen.entries()].map(([key, path]) => (paths.filter((p) => p === path).length > 1 ? `${path} (digest ${key})` : path)).sort();
 }
 
 

@@ -40,10 +40,14 @@ export function credentialSource(options: AwsCredentialOptions): () => Promise<A
     try {
       return await provider();
     } catch (cause) {
-      const fix = options.profile
-        ? `Check that profile ${options.profile} is in ~/.aws/config or ~/.aws/credentials (with --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are not used), or drop --profile.`
+      // AWS_PROFILE picks a profile as --profile does (the chain then skips the AWS_* keys): said as such.
+      const fromEnv = options.profile === undefined && process.env.AWS_PROFILE ? process.env.AWS_PROFILE : undefined;
+      const profile = options.profile ?? fromEnv;
+      const named = fromEnv ? `AWS_PROFILE=${fromEnv}` : `--profile`;
+      const fix = profile
+        ? `Check that profile ${profile} is in ~/.aws/config or ~/.aws/credentials (with ${named}, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are not used), or ${fromEnv ? 'unset AWS_PROFILE' : 'drop --profile'}.`
         : 'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), pass --profile NAME, or use --auth bearer.';
-      throw new HarnessError('HARNESS_AUTH_MISSING', `No AWS credentials${options.profile ? ` for profile ${options.profile}` : ''}: ${(cause as Error).message}. ${fix}`, { cause });
+      throw new HarnessError('HARNESS_AUTH_MISSING', `No AWS credentials${profile ? ` for profile ${profile}` : ''}: ${(cause as Error).message}. ${fix}`, { cause });
     }
   };
 }
