@@ -120,4 +120,40 @@ describe('rendering', () => {
     const request = buildRequest(spec, step, '/v1', { model: 'm', step: () => 'resp/../models?a=b' });
     expect(request.path).toBe('/v1/responses/resp%2F..%2Fmodels%3Fa%3Db?x=resp%2F..%2Fmodels%3Fa%3Db');
   });
+
+  // Hostile review of authoring, 2026-12-05: an answer whose id was ".." sent GET /v1/ and DELETE /v1/ (the URL
+  // parser reads the segment as the folder above), and passed a check on a route it never asked for; a header of
+  // "€" was refused by undici and read as a connection failure, retried.
+  it('a dot segment in a path, or a character a header cannot carry, is refused: the step is not sent', () => {
+    expect(unusableAs('..', 'path')).toBe('it is "..", a dot segment that would change the route');
+    expect(unusableAs('.', 'path')).toBe('it is ".", a dot segment that would change the route');
+    expect(unusableAs('a..b', 'path')).toBeUndefined();
+    expect(unusableAs('..', 'text')).toBeUndefined();
+    expect(unusableAs('price in €', 'header')).toBe('it holds a control character or one a header cannot carry (outside Latin-1)');
+    expect(unusableAs('caf\u00e9', 'header')).toBeUndefined();
+    expect(unusableAs('a\u0085b', 'header')).toBe('it holds a control character or one a header cannot carry (outside Latin-1)');
+  });
+
+  it('validate refuses a template one brace short, at its line and column', async () => {
+    const suites = join(dir, 'half');
+    await cp(join(ROOT, 'suites'), suites, { recursive: true });
+    await writeFile(
+      join(suites, 'mine.suite.yaml'),
+      `suite: mine
+cases:
+  - id: mine.half
+    title: a template one brace short
+    api: responses
+    steps:
+      - id: create
+        request: { body: { model: "{{model}}", input: "Say OK." } }
+      - id: get
+        request: { method: GET, path: "/responses/{{steps.create.id}" }
+    checks: [responses.retrieve]
+`,
+    );
+    const result = await cli(['validate', '--suites', suites]);
+    expect(result.code).toBe(2);
+    expect(result.stderr + result.stdout).toMatch(/mine\.suite\.yaml:10:\d+ .*\{\{steps\.create\.id\}: is a template without two braces on each side/);
+  });
 });

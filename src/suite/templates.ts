@@ -25,15 +25,22 @@ export interface TemplateProblem {
   message: string;
 }
 
+/** What is left of a template whose braces are not two on each side (`{{steps.create.id}`, `{steps.x.id}}`). */
+const HALF_TEMPLATE = /\{\{\s*(?:\.\.\.)?\s*(?:steps\.|model\b|generated\.)[^{}]*\}?(?!\})|(?:^|[^{])\{?\s*(?:steps\.|generated\.)[^{}]*\}\}/;
+
 /** Every template in a string, parsed, with the problems of the ones that do not parse. */
 export function templatesIn(text: string): { refs: TemplateRef[]; problems: TemplateProblem[] } {
   const refs: TemplateRef[] = [];
   const problems: TemplateProblem[] = [];
+  if (!text.includes('{') && !text.includes('}')) return { refs, problems };
   for (const match of text.matchAll(TEMPLATE)) {
     const parsed = parseTemplate(match[2]!.trim(), Boolean(match[1]));
     if ('message' in parsed) problems.push({ template: match[0], message: parsed.message });
     else refs.push(parsed);
   }
+  // A template one brace short is sent as it is written: the endpoint would be blamed for the path it never knew.
+  const half = HALF_TEMPLATE.exec(text.replace(TEMPLATE, ''));
+  if (half) problems.push({ template: half[0].trim().replace(/^[^{a-z]/, ''), message: 'is a template without two braces on each side: write {{steps.<step>.<path>}}, {{model}} or {{generated.<name>}}' });
   return { refs, problems };
 }
 
@@ -114,7 +121,11 @@ export function unusableAs(value: unknown, use: TemplateUse): string | undefined
   if (use === 'value' || use === 'text' || typeof value === 'number' || typeof value === 'boolean') return undefined;
   if (typeof value === 'string') {
     if (use === 'path' && value === '') return 'it is an empty string';
+    // Percent-encoding leaves dots alone, and a URL parser reads a segment `..` (or `%2e%2e`) as "the folder above".
+    if (use === 'path' && (value === '.' || value === '..')) return `it is "${value}", a dot segment that would change the route`;
     if (use === 'header' && /[\r\n\0]/.test(value)) return 'it holds a line break or a NUL';
+    // undici refuses such a header as an invalid argument, which read as a connection failure and was retried.
+    if (use === 'header' && /[^\t\x20-\x7e\x80-\xff]|[\x7f-\x9f]/.test(value)) return 'it holds a control character or one a header cannot carry (outside Latin-1)';
     return undefined;
   }
   return value === null ? 'it is null' : Array.isArray(value) ? 'it is an array' : 'it is an object';
