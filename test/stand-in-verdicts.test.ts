@@ -106,6 +106,10 @@ describe('on the wire and in a recording', () => {
     { name: 'the OpenAI envelope', answer: OPENAI_200, error: undefined },
     { name: 'Anthropic\'s envelope', answer: json('{"type":"error","error":{"type":"invalid_request_error","message":"temperature: Input should be a valid number"}}'), error: undefined },
     { name: 'a gateway\'s error', answer: GATEWAY_200, error: 'HARNESS_SERVER_ERROR' },
+    // Hostile review of recording, 2026-12-05: `200 {}` from a gateway was recorded over good fixtures and read as
+    // "accepted" or an empty answer.
+    { name: 'an empty JSON object', answer: json('{}'), error: 'HARNESS_SERVER_ERROR' },
+    { name: 'an empty JSON array, [ ]', answer: json(' [ ] '), error: 'HARNESS_SERVER_ERROR' },
   ])('a 200 carrying $name: the exchange error is $error, and a record run keeps or replaces the fixture accordingly', async ({ name, answer, error }) => {
     const proxy = await startProxy('http://127.0.0.1:9', { answer: () => answer });
     try {

@@ -84,6 +84,9 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
     const so = failed.after === 0 ? 'the stream never began' : 'the answer was cut short';
     return { code: 'HARNESS_SERVER_ERROR', message: `the endpoint answered ${status} with an event stream ${what} (${excerpt(failed.message, 160)}): ${so}, an outage, not an answer about the model` };
   }
+  // `{}` or `[]`: no API here answers a request with nothing in it (a DELETE aside): a gateway's stand-in, recorded
+  // over good fixtures and read as "accepted" or an empty answer.
+  if (request.method !== 'DELETE' && /^\s*(?:\{\s*\}|\[\s*\])\s*$/.test(text)) return outage(`an empty JSON ${text.includes('{') ? 'object ({})' : 'array ([])'}`);
   if (!text.includes('"error"')) {
     const said = typelessFailure(text);
     return said === undefined ? undefined : outage(`a gateway's message and no completion (${excerpt(said, 160)})`);
