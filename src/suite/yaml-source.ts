@@ -104,6 +104,8 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
   const problems = [...doc.errors, ...doc.warnings].map((error) => {
     const pos = error.linePos?.[0];
     const where = pos ? `${display}:${pos.line}:${pos.col}` : display;
+    // The library's words name its own API (parseAllDocuments): the fix in the file is to keep one document.
+    if (error.code === 'MULTIPLE_DOCS') return `${where} a second YAML document starts here (a \`---\` line): each file holds one; remove the line, or move what follows it into a file of its own`;
     return `${where} ${firstLine(error.message)}`;
   });
   if (problems.length > 0) return { source: null, problems };
