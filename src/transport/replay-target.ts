@@ -88,7 +88,14 @@ export class ReplayTarget implements Target {
       const file = fixturePath(this.#root, this.id, model, caseId);
       const listed = this.#listing(model, dirname(file));
       loading = readFixture(file, listed !== null && !listed.has(basename(file))).then(
-        (fixture): LoadedFixture => ({ file, fixture, trials: new Map() }),
+        (fixture): LoadedFixture => {
+          // A file copied from another model's or case's folder is another recording: its bodies would be judged as
+          // this model's (or fail on a request it never sent, with a misleading hint).
+          const other = fixture && (fixture.model !== model ? `model ${JSON.stringify(fixture.model)}` : fixture.case !== caseId ? `case ${JSON.stringify(fixture.case)}` : undefined);
+          if (!other) return { file, fixture, trials: new Map() };
+          const message = `${file} records ${other.slice(0, 200)}, not the ${fixture!.model !== model ? `model ${model}` : `case ${caseId}`} its path names; record it again with --mode record (or move it where it belongs)`;
+          return { file, fixture: null, invalid: { code: 'HARNESS_RECORDING_INVALID', message }, trials: new Map() };
+        },
         (error: unknown): LoadedFixture => {
           const harness = error instanceof HarnessError ? error : new HarnessError('HARNESS_RECORDING_INVALID', `cannot use ${file}: ${String(error)}`);
           return { file, fixture: null, invalid: { code: harness.code, message: harness.message }, trials: new Map() };
