@@ -19,10 +19,14 @@ import { blessExpectations, blessTarget, loadExpectations, statedFor, type Bless
 import { readYamlSource } from '../suite/yaml-source.ts';
 import { readMatrix } from './read-matrix.ts';
 
-/** The documented default: `./suites/expectations.yaml` where `./suites` exists. Never a path read from a matrix.json. */
+/**
+ * The documented default: `./suites/expectations.yaml`, which `run` reads from there; the folder is made with the file
+ * (a repository that only runs the bundled suites has none). Never a path read from a matrix.json.
+ */
 async function defaultExpectationsFile(): Promise<string> {
-  if ((await stat('suites').catch(() => null))?.isDirectory()) return resolve('suites/expectations.yaml');
-  throw new HarnessError('HARNESS_USAGE', '--expectations: there is no ./suites folder here; name the expectations file to write with --expectations FILE');
+  const found = await stat('suites').catch(() => null);
+  if (!found || found.isDirectory()) return resolve('suites/expectations.yaml');
+  throw new HarnessError('HARNESS_USAGE', '--expectations: ./suites here is not a folder, so ./suites/expectations.yaml cannot be written; name the expectations file to write with --expectations FILE');
 }
 
 /** A catalog id as the catalog schema's `catalog:` key states it, or undefined. */

@@ -67,9 +67,13 @@ export class ReplayTarget implements Target {
     const why = loaded.fixture
       ? `${file} has no exchange for this request (the suite changed since it was recorded?)`
       : `there is no ${file}`;
+    // A model with no recordings at all here was most likely never meant to be replayed (a record run of some
+    // models, replayed without naming them): naming the recorded ones is the fix, not recording every model.
+    const none = !loaded.fixture && this.#listing(context.model, dirname(loaded.file)) === null;
+    const fix = none ? `the target has no recordings of ${context.model} at all: replay only the models recorded (--models), or record this one with --mode record (and --region or --endpoint)` : 'Record it with --mode record (and --region or --endpoint)';
     return this.#failed(request, context, {
       code: 'HARNESS_RECORDING_MISSING',
-      message: `No recording for model ${context.model}, case ${context.caseId}, request ${describeRequest(request)}: ${why}. Record it with --mode record (and --region or --endpoint).`,
+      message: `No recording for model ${context.model}, case ${context.caseId}, request ${describeRequest(request)}: ${why}. ${none ? fix.charAt(0).toUpperCase() + fix.slice(1) : fix}.`,
     });
   }
 
