@@ -45,10 +45,15 @@ describe('an earlier run\'s reports', () => {
     expect(typo.stderr).toContain('matches no model of the run');
     expect(await readdir(reports)).toEqual(['matrix.earlier.json']);
     expect(await readFile(join(reports, 'matrix.earlier.json'), 'utf8')).toBe(await readFile(join(passing, 'matrix.json'), 'utf8'));
-    // A run that starts drops it: it writes its own.
+    // Another stop after a new matrix.json came (a `report` into the folder): an earlier stop's copy is never replaced.
+    await writeFile(join(reports, 'matrix.json'), await readFile(join(passing, 'matrix.json')));
+    expect((await cli(['run', 'no-such-model-anywhere', '--report-dir', reports, '--quiet'])).code).toBe(2);
+    expect((await readdir(reports)).sort()).toEqual(['matrix.earlier-2.json', 'matrix.earlier.json']);
+    // A run that starts drops only what it set aside itself: it writes its own.
+    await writeFile(join(reports, 'matrix.json'), await readFile(join(passing, 'matrix.json')));
     const again = await cli(['run', MODEL, '--checks', 'path-prefix', '--report-dir', reports, '--quiet']);
     expect(again.code, again.stderr).toBe(0);
-    expect((await readdir(reports)).sort()).toEqual(REPORTS);
+    expect((await readdir(reports)).sort()).toEqual([...REPORTS, 'matrix.earlier-2.json', 'matrix.earlier.json'].sort());
 
     const foreign = join(dir, 'foreign');
     await mkdir(foreign);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
 import { buildRequest } from '../src/run/case-runner.ts';
 import type { LoadedCase } from '../src/suite/load-suites.ts';
-import { resolvePath, unusableAs, type TemplateUse } from '../src/suite/templates.ts';
+import { resolvePath, templatesIn, unusableAs, type TemplateUse } from '../src/suite/templates.ts';
 import { ROOT, catalogEmulator, cli } from './helpers/harness.ts';
 
 let dir: string;
@@ -132,6 +132,16 @@ describe('rendering', () => {
     expect(unusableAs('price in €', 'header')).toBe('it holds a control character or one a header cannot carry (outside Latin-1)');
     expect(unusableAs('caf\u00e9', 'header')).toBeUndefined();
     expect(unusableAs('a\u0085b', 'header')).toBe('it holds a control character or one a header cannot carry (outside Latin-1)');
+  });
+
+  it('a template one brace short is found; prose and code that mention steps or end in }} are not', () => {
+    for (const half of ['/responses/{{steps.create.id}', '/responses/{steps.create.id}}', '{{model}', 'x {{ generated.image }']) {
+      expect(templatesIn(half).problems, half).toHaveLength(1);
+    }
+    for (const prose of ['Reply with JSON shaped like {"result": {"note": "followed the steps."}}', '{"a": {"b": "see generated.txt"}}', 'const x = {a: {b: steps.count}};', 'for steps.Next() { f() }}', 'plain {{ text', 'a }} b', 'Hello {{model}}']) {
+      expect(templatesIn(prose).problems, prose).toEqual([]);
+    }
+    expect(templatesIn('/responses/{steps.create.id}}').problems[0]!.template).toBe('{steps.create.id}}');
   });
 
   it('validate refuses a template one brace short, at its line and column', async () => {

@@ -3,6 +3,8 @@
  * loopback, and Ctrl-C or SIGTERM ends the session with the gate's exit code.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +82,44 @@ it('a re-run of some model files keeps the whole run\'s reports, and says so', a
     expect(await new Promise<number | null>((resolve) => child.on('exit', resolve))).toBe(0);
   } finally {
     child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 90_000);
+
+// Review of the UI gate line: a run stopped by a rejected key said "gate: fail (exit 1) ... with this exit code",
+// and the session then exited 2.
+it('a run stopped by a rejected key says so, and the exit 2 the session ends with', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ui-fatal-'));
+  const server = createServer((req, res) => {
+    req.resume();
+    if (req.method === 'GET') res.writeHead(200, { 'content-type': 'application/json' }).end('{"object":"list","data":[]}');
+    else res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"message":"Invalid API key","type":"invalid_request_error"}}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const child = spawn(process.execPath, [packageBin(), 'run', '--ui', '--mode', 'live', '--endpoint', url, '--models', 'xai.grok-4.3', '--checks', 'path-prefix', '--retries', '0', '--report-dir', join(dir, 'r'), '--quiet'], {
+    cwd: ROOT,
+    env: { ...process.env, TMPDIR: dir, BROWSER: 'none', AWS_BEARER_TOKEN_BEDROCK: 'ui-fatal-key-0123456789' },
+  });
+  try {
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no UI address in 60 s: ${stderr}`)), 60_000);
+      child.stderr.on('data', (data: Buffer) => {
+        stderr += data.toString();
+        if (/vitest UI: http/.test(stderr)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    expect(stderr).toMatch(/^the run stopped: .*\(the UI stays open; Ctrl-C ends the session with exit 2\)$/m);
+    expect(stderr).not.toMatch(/^gate: /m);
+    child.kill('SIGINT');
+    expect(await new Promise<number | null>((resolve) => child.on('exit', resolve))).toBe(2);
+  } finally {
+    child.kill('SIGKILL');
+    server.close();
     await rm(dir, { recursive: true, force: true });
   }
 }, 90_000);

@@ -43,26 +43,31 @@ export async function removeEarlierReports(dir: string, keep: readonly string[] 
 export const EARLIER_MATRIX = 'matrix.earlier.json';
 
 /**
- * Moves the earlier run's matrix.json (one mantle-conformance wrote, known by how it starts; not a link) to
- * matrix.earlier.json while the run gets ready: a run that then stops (a bad flag, an endpoint down, credentials
- * refused, a signal) leaves no matrix.json to read as its verdict, and loses nothing a live run paid for. A
- * matrix.earlier.json that mantle-conformance did not write stays, and matrix.json with it (removed when the run starts).
+ * Moves the earlier run's matrix.json (one mantle-conformance wrote, known by how it starts; not a link) aside while
+ * the run gets ready, to matrix.earlier.json (matrix.earlier-2.json, ... when that is taken: an earlier stop's is
+ * never replaced): a run that then stops (an endpoint down, credentials refused, a signal) leaves no matrix.json to
+ * read as its verdict, and loses nothing a live run paid for. Returns where it went, for dropEarlierMatrix.
  */
-export async function setAsideEarlierMatrix(dir: string): Promise<void> {
+export async function setAsideEarlierMatrix(dir: string): Promise<string | undefined> {
   const [name, start] = OWN_REPORTS[0]!;
   const head = await readHead(join(dir, name));
-  if (head === undefined || !start.test(head)) return;
-  const aside = await readHead(join(dir, EARLIER_MATRIX));
-  if ((await lstat(join(dir, EARLIER_MATRIX)).catch(() => undefined)) && (aside === undefined || !start.test(aside))) return;
-  await rename(join(dir, name), join(dir, EARLIER_MATRIX)).catch((cause: Error) => {
-    throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot move the earlier run's matrix.json aside (${cause.message}); pick a folder you can write to. Nothing was sent.`, { cause });
-  });
+  if (head === undefined || !start.test(head)) return undefined;
+  for (let n = 1; n <= 100; n++) {
+    const aside = join(dir, n === 1 ? EARLIER_MATRIX : `matrix.earlier-${n}.json`);
+    if (await lstat(aside).catch(() => undefined)) continue;
+    await rename(join(dir, name), aside).catch((cause: Error) => {
+      throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot move the earlier run's matrix.json aside (${cause.message}); pick a folder you can write to. Nothing was sent.`, { cause });
+    });
+    return aside;
+  }
+  // A hundred stops kept: the oldest data is there; this one goes as the earlier reports did.
+  return undefined;
 }
 
-/** Once the run starts it writes its own matrix.json: the earlier one set aside goes, as the earlier reports did. */
-export async function dropEarlierMatrix(dir: string): Promise<void> {
-  const head = await readHead(join(dir, EARLIER_MATRIX));
-  if (head !== undefined && OWN_REPORTS[0]![1].test(head)) await rm(join(dir, EARLIER_MATRIX), { force: true });
+/** Once the run starts it writes its own matrix.json: the one this run set aside goes, as the earlier reports did. */
+export async function dropEarlierMatrix(aside: string | undefined): Promise<void> {
+  const head = aside === undefined ? undefined : await readHead(aside);
+  if (head !== undefined && OWN_REPORTS[0]![1].test(head)) await rm(aside!, { force: true });
 }
 
 /**

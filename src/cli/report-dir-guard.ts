@@ -11,7 +11,7 @@ import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 
 /** The files every command that writes reports writes into its report folder (and removes an earlier run's of). */
-const REPORT_FILES = ['matrix.json', 'matrix.md', 'matrix.html', 'junit.xml', 'matrix.earlier.json'] as const;
+const REPORT_FILES = ['matrix.json', 'matrix.md', 'matrix.html', 'junit.xml'] as const;
 
 /** The file a path names (through links, a hard link too), or undefined when there is none to name yet. */
 export async function fileIdentity(path: string): Promise<string | undefined> {

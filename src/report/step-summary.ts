@@ -50,7 +50,7 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
     `${markdownText(usageLine(matrix), 300)}, ${(matrix.run.durationMs / 1000).toFixed(1)} s.`,
     '',
   ];
-  if (options.runUrl) lines.push(`Full report: the \`reports\` artifact of [this run](${options.runUrl}).`, '');
+  if (options.runUrl) lines.push(`Full report: matrix.html and matrix.json among the artifacts of [this run](${options.runUrl}), where the job uploads its --report-dir.`, '');
   if (gate.problems.length) lines.push(...gate.problems.map((p) => `- ${markdownText(p.message, 600)}`), '');
   const answered = answeredAsAnother(matrix);
   if (answered.length) lines.push(...answered.slice(0, MAX_ROWS).map((a) => `- note: ${markdownText(answeredAsAnotherLine(a), 600)}`), ...(answered.length > MAX_ROWS ? [`- ... and ${answered.length - MAX_ROWS} more in matrix.md`] : []), '');

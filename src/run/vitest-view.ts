@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { HarnessError } from '../errors.ts';
 import { isGating } from '../report/build-matrix.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
+import { inertLine } from '../report/inert-text.ts';
 import { startResultServer, type ResultAnswer, type ResultQuestion } from './result-server.ts';
 import { RunEngine } from './run-engine.ts';
 import { finishRun, interruptedMessage, progressEvents, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
@@ -28,6 +29,17 @@ export interface VitestRunRequest extends RunRequest {
 
 /** The last two segments of a spec file's path, `<target>/<model>.spec.ts`, whatever the temp folder resolves to. */
 const specKey = (file: string) => file.replace(/\\/g, '/').split('/').slice(-2).join('/');
+
+/**
+ * What a UI session says when its run ends: the coverage and the gate, or, when the run stopped on a rejected key or
+ * its reports could not be written, that, with the exit 2 the session will end with (cli/run-command.ts).
+ */
+function sessionVerdict(end: RunEnd): string {
+  const stays = 'the UI stays open; Ctrl-C ends the session';
+  if (end.fatal) return `the run stopped: ${inertLine(end.fatal.message)} (${stays} with exit 2)\n`;
+  if (end.writeError) return `the reports could not be written: ${inertLine(end.writeError.message)} (${stays} with exit 2)\n`;
+  return `coverage: ${coverageLine(end.matrix)}\ngate: ${gateLine(end.matrix.gate)} (${stays} with this exit code)\n`;
+}
 
 export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const { startVitest } = await import('vitest/node');
@@ -55,7 +67,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       const filters = state.rerun ? [...request.filters, `vitest UI re-run of ${state.rerun.ran} of ${state.rerun.of} model file(s)`] : request.filters;
       state.end = await finishRun({ ...request, filters }, engine, state.startedAt, state.interrupted);
       // The session stays open after the run: its verdict is said now, not only once Ctrl-C ends the session.
-      if (request.ui && !state.interrupted) request.err.write(`coverage: ${coverageLine(state.end.matrix)}\ngate: ${gateLine(state.end.matrix.gate)} (the UI stays open; Ctrl-C ends the session with this exit code)\n`);
+      if (request.ui && !state.interrupted) request.err.write(sessionVerdict(state.end));
       return state.end;
     })());
   let interruptedEnd: (end: RunEnd) => void = () => undefined;

@@ -25,8 +25,12 @@ export interface TemplateProblem {
   message: string;
 }
 
-/** What is left of a template whose braces are not two on each side (`{{steps.create.id}`, `{steps.x.id}}`). */
-const HALF_TEMPLATE = /\{\{\s*(?:\.\.\.)?\s*(?:steps\.|model\b|generated\.)[^{}]*\}?(?!\})|(?:^|[^{])\{?\s*(?:steps\.|generated\.)[^{}]*\}\}/;
+/**
+ * A template whose braces are not two on each side: `{{steps.create.id}` (an opening pair left unclosed, once the
+ * whole templates are taken out) or `{steps.create.id}}` (one brace, right before the expression). Prose and code
+ * that only mention "steps." or end in `}}` (JSON in a prompt) are no template.
+ */
+const HALF_TEMPLATE = /\{\{\s*(?:\.\.\.)?\s*(?:steps\.[a-z0-9]|model\b|generated\.[a-z0-9])[^{}]*\}?(?!\})|(?<!\{)\{(?:\.\.\.)?(?:steps\.[a-z0-9]|generated\.[a-z0-9])[^{}\s]*\}\}/;
 
 /** Every template in a string, parsed, with the problems of the ones that do not parse. */
 export function templatesIn(text: string): { refs: TemplateRef[]; problems: TemplateProblem[] } {
@@ -40,7 +44,7 @@ export function templatesIn(text: string): { refs: TemplateRef[]; problems: Temp
   }
   // A template one brace short is sent as it is written: the endpoint would be blamed for the path it never knew.
   const half = HALF_TEMPLATE.exec(text.replace(TEMPLATE, ''));
-  if (half) problems.push({ template: half[0].trim().replace(/^[^{a-z]/, ''), message: 'is a template without two braces on each side: write {{steps.<step>.<path>}}, {{model}} or {{generated.<name>}}' });
+  if (half) problems.push({ template: half[0].trim(), message: 'is a template without two braces on each side: write {{steps.<step>.<path>}}, {{model}} or {{generated.<name>}}' });
   return { refs, problems };
 }
 
