@@ -46,4 +46,12 @@ describe('merge --expect-targets', () => {
       expect(merge.stderr).toContain('HARNESS_USAGE: --expect-targets');
     }
   });
+
+  it('one surviving shard merged alone says which shards are missing (partial, exit 1), with or without the flag', async () => {
+    const shard = await cli(['run', MODEL, 'xai.grok-4.3', '--checks', 'path-prefix', '--shard', '1/2', '--run-id', 'lone', '--report-dir', join(dir, 'lone'), '--quiet']);
+    expect(shard.code, shard.stderr).toBe(0);
+    const merge = await cli(['merge', join(dir, 'lone', 'matrix.json'), '--report-dir', join(dir, 'lone-merged')]);
+    expect(merge.code, merge.stderr).toBe(1);
+    expect(merge.stdout).toContain('merge: shard 2/2 of run lone is missing');
+  });
 });

@@ -72,8 +72,9 @@ export async function compareSurfacesCommand(files: string[], flags: { json?: bo
 
 export async function mergeCommand(files: string[], flags: { reportDir: string; expectTargets?: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const expectTargets = flags.expectTargets === undefined ? undefined : expectedTargets(flags.expectTargets);
-  // A job that died before writing its matrix.json can leave a single one behind: with --expect-targets, that is a merge.
-  if (files.length < (expectTargets ? 1 : 2)) throw new HarnessError('HARNESS_USAGE', 'merge: give two or more matrix.json files (shards of one run, or one run per region)');
+  // Jobs that died before writing their matrix.json can leave a single one behind: merged alone, a shard says which
+  // of its run's shards are missing (partial, exit 1), as it does beside others.
+  if (files.length < 1) throw new HarnessError('HARNESS_USAGE', 'merge: give the matrix.json files to merge (shards of one run, or one run per region)');
   await checkReportDir(flags.reportDir, files, { command: 'merge' });
   const merged = await readThenRemoveEarlier(flags.reportDir, files, async () => mergeMatrices(await Promise.all(files.map(readMatrix)), files, expectTargets ? { expectTargets } : {}));
   const written = await writeDefaultReports(merged, flags.reportDir);
