@@ -55,9 +55,11 @@ function failureCounts(lines: string[], title: string, label: string, results: r
   const skipped = results.some(wasNotReached) ? '○ skipped or not reached' : '○ skipped';
   lines.push(`### ${title}`, '', `| ${label} | gating | ✗ fail | ! error | ≈ flaky | ? inconclusive | ${skipped} |`, '|---|---|---|---|---|---|---|');
   for (const [k, c] of rows.slice(0, 60)) lines.push(`| ${markdownCode(k)}${marked.has(k) ? ` (${UNOBSERVED_LABEL})` : ''} | ${c.gating} | ${c.fail} | ${c.error} | ${c.flaky} | ${c.inconclusive} | ${c.skipped} |`);
-  if (rows.length > 60) lines.push(`| ... ${rows.length - 60} more | | | | | | |`);
+  if (rows.length > 60) lines.push(`| ... ${rows.length - 60} more (every cell is in matrix.html) | | | | | | |`);
   lines.push('');
 }
+
+const UNCERTAIN_TITLE = 'Deviations, errors, skipped and uncertain cells that do not gate';
 
 function leadSection(matrix: Matrix, lines: string[]): void {
   const { gate } = matrix;
@@ -75,6 +77,10 @@ function leadSection(matrix: Matrix, lines: string[]): void {
   const marked = new Set(matrix.targets.flatMap((t) => matrix.models.filter((m) => unobserved.has(pairKey(t.id, m.id))).map((m) => `${t.id}/${m.id}`)));
   failureCounts(lines, 'Cells to look at, per model', 'target/model', matrix.results, (r) => `${r.target}/${r.model}`, marked);
   failureCounts(lines, 'Cells to look at, per check', 'check', matrix.results, (r) => r.check);
+  // The reasons are far below (after every target's grid): said where the counts are, so they are found.
+  if (matrix.results.some((r) => !r.gating && !r.notRun && LOOK_AT.includes(r.status))) {
+    lines.push(`Each of these cells with its reason: [${UNCERTAIN_TITLE}](#${UNCERTAIN_TITLE.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')}), below (or matrix.html: click a cell).`, '');
+  }
   const others = answeredAsAnother(matrix);
   if (others.length > 0) {
     lines.push("## Answered in another model's name", '', 'The gate cannot tell an alias from an id an endpoint routes to another model, so it does not fail a run for this; a person can.', '');
@@ -174,7 +180,7 @@ function uncertainSection(matrix: Matrix, lines: string[]): void {
   const notReached = new Map<string, MatrixResult[]>();
   for (const r of matrix.results.filter(wasNotReached)) notReached.set(pairKey(r.target, r.model), [...(notReached.get(pairKey(r.target, r.model)) ?? []), r]);
   if (deviations.length === 0 && notReached.size === 0) return;
-  lines.push('## Deviations, errors, skipped and uncertain cells that do not gate', '');
+  lines.push(`## ${UNCERTAIN_TITLE}`, '');
   for (const r of deviations.slice(0, 500)) lines.push(item(r));
   if (deviations.length > 500) lines.push(`- ... and ${deviations.length - 500} more (see matrix.json)`);
   for (const cells of [...notReached.values()].slice(0, 100)) {
