@@ -20,13 +20,13 @@ import { readYamlSource } from '../suite/yaml-source.ts';
 import { readMatrix } from './read-matrix.ts';
 
 /**
- * The documented default: `./suites/expectations.yaml`, which `run` reads from there; the folder is made with the file
- * (a repository that only runs the bundled suites has none). Never a path read from a matrix.json.
+ * The documented default: `./suites/expectations.yaml` where `./suites` exists. Never a path read from a matrix.json,
+ * and no folder made here: a run of other suites or another catalog reads another file, and a new ./suites would
+ * change what every later `run` in this folder reads.
  */
 async function defaultExpectationsFile(): Promise<string> {
-  const found = await stat('suites').catch(() => null);
-  if (!found || found.isDirectory()) return resolve('suites/expectations.yaml');
-  throw new HarnessError('HARNESS_USAGE', '--expectations: ./suites here is not a folder, so ./suites/expectations.yaml cannot be written; name the expectations file to write with --expectations FILE');
+  if ((await stat('suites').catch(() => null))?.isDirectory()) return resolve('suites/expectations.yaml');
+  throw new HarnessError('HARNESS_USAGE', '--expectations: there is no ./suites folder here; to bless into ./suites/expectations.yaml, which `run` reads from there, make the folder first (mkdir suites), or name the file to write with --expectations FILE');
 }
 
 /** A catalog id as the catalog schema's `catalog:` key states it, or undefined. */

@@ -3,7 +3,7 @@
  * The reports an earlier run left in --report-dir, removed before a run that may stop without writing its own.
  */
 import { constants } from 'node:fs';
-import { lstat, open, realpath, rename, rm } from 'node:fs/promises';
+import { lstat, open, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 
@@ -42,32 +42,45 @@ export async function removeEarlierReports(dir: string, keep: readonly string[] 
 /** Where a run keeps the earlier run's matrix.json while it gets ready (setAsideEarlierMatrix). */
 export const EARLIER_MATRIX = 'matrix.earlier.json';
 
+/** The names set-aside copies take: matrix.earlier.json, then matrix.earlier-2.json ... (an earlier one is never replaced). */
+const ASIDE_NAME = /^matrix\.earlier(?:-(\d+))?\.json$/;
+const MAX_ASIDE = 20;
+
 /**
  * Moves the earlier run's matrix.json (one mantle-conformance wrote, known by how it starts; not a link) aside while
- * the run gets ready, to matrix.earlier.json (matrix.earlier-2.json, ... when that is taken: an earlier stop's is
- * never replaced): a run that then stops (an endpoint down, credentials refused, a signal) leaves no matrix.json to
- * read as its verdict, and loses nothing a live run paid for. Returns where it went, for dropEarlierMatrix.
+ * the run gets ready, to matrix.earlier.json (matrix.earlier-2.json, ... when that is taken): a run that then stops
+ * (an endpoint down, credentials refused, a signal) leaves no matrix.json to read as its verdict, and loses nothing a
+ * live run paid for. With every name taken (copies a `report` or `merge` into the folder made between stops), it goes
+ * as the earlier reports do: never left in place as this run's verdict.
  */
-export async function setAsideEarlierMatrix(dir: string): Promise<string | undefined> {
+export async function setAsideEarlierMatrix(dir: string): Promise<void> {
   const [name, start] = OWN_REPORTS[0]!;
   const head = await readHead(join(dir, name));
-  if (head === undefined || !start.test(head)) return undefined;
-  for (let n = 1; n <= 100; n++) {
+  if (head === undefined || !start.test(head)) return;
+  for (let n = 1; n <= MAX_ASIDE; n++) {
     const aside = join(dir, n === 1 ? EARLIER_MATRIX : `matrix.earlier-${n}.json`);
     if (await lstat(aside).catch(() => undefined)) continue;
     await rename(join(dir, name), aside).catch((cause: Error) => {
       throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot move the earlier run's matrix.json aside (${cause.message}); pick a folder you can write to. Nothing was sent.`, { cause });
     });
-    return aside;
+    return;
   }
-  // A hundred stops kept: the oldest data is there; this one goes as the earlier reports did.
-  return undefined;
+  await rm(join(dir, name), { force: true });
 }
 
-/** Once the run starts it writes its own matrix.json: the one this run set aside goes, as the earlier reports did. */
-export async function dropEarlierMatrix(aside: string | undefined): Promise<void> {
-  const head = aside === undefined ? undefined : await readHead(aside);
-  if (head !== undefined && OWN_REPORTS[0]![1].test(head)) await rm(aside!, { force: true });
+/**
+ * Once a run starts it writes its own matrix.json: the copies stopped runs set aside go, as the earlier run's
+ * matrix.json always did (only mantle-conformance's own, by how they start; `keep`, a --baseline among them, stays).
+ */
+export async function dropEarlierMatrices(dir: string, keep: readonly string[] = []): Promise<void> {
+  const kept = new Set(await Promise.all(keep.map(realPath)));
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!ASIDE_NAME.test(name)) continue;
+    const file = join(dir, name);
+    if (kept.has(await realPath(file))) continue;
+    const head = await readHead(file);
+    if (head !== undefined && OWN_REPORTS[0]![1].test(head)) await rm(file, { force: true });
+  }
 }
 
 /**

@@ -81,6 +81,8 @@ export async function mergeCommand(files: string[], flags: { reportDir: string; 
   const problems = [...merged.gate.problems.map((p) => `  ${inertLine(p.message, 2000)}`), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
   out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\ncoverage: ${coverageLine(merged)}\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);
   await appendStepSummary(merged, err);
+  // One whole run merged alone is that run: if others were meant to join it (one per region), nothing says so.
+  if (files.length === 1 && !expectTargets && !merged.run.selection.shard) err.write('note: merged one run; if it is one of several (one per region), name them all with --expect-targets, so a run that wrote nothing fails the merge\n');
   return merged.gate.exitCode;
 }
 

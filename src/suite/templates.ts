@@ -30,7 +30,12 @@ export interface TemplateProblem {
  * whole templates are taken out) or `{steps.create.id}}` (one brace, right before the expression). Prose and code
  * that only mention "steps." or end in `}}` (JSON in a prompt) are no template.
  */
-const HALF_TEMPLATE = /\{\{\s*(?:\.\.\.)?\s*(?:steps\.[a-z0-9]|model\b|generated\.[a-z0-9])[^{}]*\}?(?!\})|(?<!\{)\{(?:\.\.\.)?(?:steps\.[a-z0-9]|generated\.[a-z0-9])[^{}\s]*\}\}/;
+const STEP_EXPRESSION = String.raw`(?:\.\.\.)?\s*(?:steps\.[a-z0-9][a-z0-9.-]*(?:\.[A-Za-z0-9_$-]+|\[[^\]{}]*\])*|generated\.[a-z0-9-]+)`;
+/** With no brace before it, only a whole step path (`steps.<step>.<path>`) reads as a template: `steps.count}}` in code does not. */
+const STEP_PATH = String.raw`(?:\.\.\.)?steps\.[a-z0-9][a-z0-9-]*(?:\.[A-Za-z0-9_$-]+|\[[^\]{}]*\])+`;
+const HALF_TEMPLATE = new RegExp(
+  String.raw`\{\{\s*(?:\.\.\.)?\s*(?:steps\.[a-z0-9]|model\b|generated\.[a-z0-9])[^{}]*\}?(?!\})|(?<!\{)\{\s*${STEP_EXPRESSION}\s*\}\}|(?<![{\w.$-])${STEP_PATH}\s*\}\}`,
+);
 
 /** Every template in a string, parsed, with the problems of the ones that do not parse. */
 export function templatesIn(text: string): { refs: TemplateRef[]; problems: TemplateProblem[] } {

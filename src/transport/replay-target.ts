@@ -41,6 +41,7 @@ export class ReplayTarget implements Target {
    * listing every file is read, and the read says why it failed (no folder, a file in its place, no access).
    */
   readonly #listed = new Map<string, ReadonlySet<string> | null>();
+  #anyModel: boolean | undefined;
 
   constructor(id: string, fixturesDir: string) {
     this.id = id;
@@ -70,7 +71,13 @@ export class ReplayTarget implements Target {
     // A model with no recordings at all here was most likely never meant to be replayed (a record run of some
     // models, replayed without naming them): naming the recorded ones is the fix, not recording every model.
     const none = !loaded.fixture && this.#listing(context.model, dirname(loaded.file)) === null;
-    const fix = none ? `the target has no recordings of ${context.model} at all: replay only the models recorded (--models), or record this one with --mode record (and --region or --endpoint)` : 'Record it with --mode record (and --region or --endpoint)';
+    // No model recorded on the target at all: there is no subset to name.
+    const empty = none && !this.#recordsAnyModel(dirname(dirname(loaded.file)));
+    const fix = empty
+      ? `the target has no recordings at all in ${shownPath(dirname(dirname(loaded.file)))}: record them with --mode record (and --region or --endpoint), or point --fixtures at the folder that holds them`
+      : none
+        ? `the target has no recordings of ${context.model} at all: replay only the models recorded (--models), or record this one with --mode record (and --region or --endpoint)`
+        : 'Record it with --mode record (and --region or --endpoint)';
     return this.#failed(request, context, {
       code: 'HARNESS_RECORDING_MISSING',
       message: `No recording for model ${context.model}, case ${context.caseId}, request ${describeRequest(request)}: ${why}. ${none ? fix.charAt(0).toUpperCase() + fix.slice(1) : fix}.`,
@@ -108,6 +115,18 @@ export class ReplayTarget implements Target {
       files.set(caseId, loading);
     }
     return loading;
+  }
+
+  /** Whether the target's folder holds a model's folder (read once). */
+  #recordsAnyModel(folder: string): boolean {
+    this.#anyModel ??= (() => {
+      try {
+        return readdirSync(folder, { withFileTypes: true }).some((entry) => entry.isDirectory());
+      } catch {
+        return false;
+      }
+    })();
+    return this.#anyModel;
   }
 
   #listing(model: string, folder: string): ReadonlySet<string> | null {
