@@ -131,6 +131,17 @@ describe('run --models listed says a list it could not read whole', () => {
     expect(matrix.targets[0]!.modelList).toMatchObject({ listed: 1, new: [], notListed: [] });
     expect(matrix.gate.problems.filter((p) => p.message.includes('not read whole'))).toEqual([]);
   });
+
+  // Hostile review of model lists, 2026-12-05: compare read such a run as finished (exit 0, the unread models
+  // "vanished"), and table made no note of it.
+  it('compare and table read a run whose list was read in part as unfinished, never as models gone', async () => {
+    const compare = await cli(['compare', join(dir, 'whole-run', 'matrix.json'), join(dir, 'split-run', 'matrix.json')]);
+    expect(compare.code).toBe(1);
+    expect(compare.stdout).toMatch(/the newer run did not finish \(partial: the model list of target 127\.0\.0\.1_\d+ was not read whole \(GET \/v1\/models: HTTP 500\)\)/);
+    expect(compare.stdout).not.toContain('vanished models: openai');
+    const table = await cli(['table', join(dir, 'split-run', 'matrix.json')]);
+    expect(table.stdout).toMatch(/the model list of target 127\.0\.0\.1_\d+ was not read whole \(GET \/v1\/models: HTTP 500\): the models on the part not read are not in the table/);
+  });
 });
 
 describe('model-list pages, bounded', () => {

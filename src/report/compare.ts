@@ -12,6 +12,7 @@ import { selectsCheck } from '../suite/check-pattern.ts';
 import { wasNotReached } from './gate.ts';
 import { OBSERVED } from './observed-models.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
+import { notReadWhole } from './model-lists.ts';
 
 const bad = (status: MatrixResult['status']) => status === 'fail' || status === 'error';
 const snapshot = (r: MatrixResult) => ({ status: r.status, observed: r.observed });
@@ -100,7 +101,10 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     }
   }
   const newModels = diff(a.models, b.models).filter(asked(selectedBefore, 'models'));
-  const vanishedModels = vanishedOn('model', a.models).filter(asked(selectedAfter, 'models'));
+  // On a target whose model list this run read in part, a model the list did not give is not known to be gone.
+  const readInPart = new Set(after.targets.filter((t) => notReadWhole(t.modelList)).map((t) => t.id));
+  const listedGone = (id: string) => b.targets.some((t) => readInPart.has(t) && ranBefore.has(`${t}\u0000model\u0000${id}`)) && (notSelected.models.add(id), true);
+  const vanishedModels = vanishedOn('model', a.models).filter((id) => !listedGone(id)).filter(asked(selectedAfter, 'models'));
   const newChecks = diff(a.checks, b.checks).filter(asked(selectedBefore, 'checks'));
   const vanishedChecks = vanishedOn('check', a.checks).filter(asked(selectedAfter, 'checks'));
   return {
@@ -230,7 +234,14 @@ export function describeComparison(comparison: MatrixComparison): string {
  * Why the newer run cannot show that nothing regressed (it stopped, or is a merge with shards missing), or
  * undefined: what it did not reach was not compared, so `compare` does not say "no" for it.
  */
-export function unfinishedRun(after: Pick<Matrix, 'run'>): string | undefined {
-  if (!after.run.partial && !after.run.interrupted) return undefined;
+export function unfinishedRun(after: Pick<Matrix, 'run' | 'targets'>): string | undefined {
+  if (!after.run.partial && !after.run.interrupted) {
+    // A model list read in part (`--models listed`) is a partial run as the gate reads it, whatever run.partial says.
+    const unread = after.targets.flatMap((t) => {
+      const missing = notReadWhole(t.modelList);
+      return missing ? [`the model list of target ${t.id} was not read whole (${missing})`] : [];
+    });
+    return unread.length ? `the newer run did not finish (partial: ${unread.join('; ')}): the models on the part not read were not compared (exit 1)` : undefined;
+  }
   return `the newer run did not finish (${after.run.interrupted ? 'interrupted' : 'partial'}: ${after.run.partialReason ?? 'stopped'}): what it did not reach was not compared (exit 1)`;
 }
