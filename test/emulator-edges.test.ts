@@ -90,6 +90,28 @@ describe('request bodies', () => {
       [400, 'Request body is not valid JSON'],
     ]);
   });
+
+  // Hostile review of the emulator, 2026-12-05: these were 500 emulator_error "TypeError: Cannot read properties of
+  // null (reading 'type')", a retryable server error where Mantle refuses the request.
+  it('a field of a type the API does not take is a 400 invalid_request_error, naming no JavaScript internals', async () => {
+    const answers: [number, string, string][] = [];
+    await withEmulator({}, async (url) => {
+      const requests: [string, object][] = [
+        ['/anthropic/v1/messages', { model: 'anthropic.claude-opus-4-7', max_tokens: 16, messages: [{ role: 'user', content: [null] }] }],
+        ['/anthropic/v1/messages', { model: 'anthropic.claude-opus-4-7', max_tokens: 16, stream: true, messages: [{ role: 'user', content: [null] }] }],
+      ];
+      for (const [path, body] of requests) {
+        const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(body) });
+        const error = ((await res.json()) as { error: { message: string; type: string } }).error;
+        answers.push([res.status, error.type, error.message]);
+      }
+    });
+    for (const [status, type, message] of answers) {
+      expect(status).toBe(400);
+      expect(type).toBe('invalid_request_error');
+      expect(message).not.toMatch(/TypeError|Cannot read properties/);
+    }
+  });
 });
 
 describe('the log line', () => {
