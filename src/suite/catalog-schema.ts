@@ -122,10 +122,12 @@ export const FamilySchema = Type.Object(
 
 export const ModelSchema = Type.Object(
   {
+    // As src/names.ts takes a model id (--models, expectations, the endpoint's list): an id `catalog diff` calls new
+    // is one the catalog can hold (vLLM's `Qwen/Qwen3-32B`, `vendor.model@2024`).
     id: Type.String({
-      pattern: '^[a-z0-9][a-zA-Z0-9._:/-]*$',
-      maxLength: 120,
-      description: 'The model id as sent in requests, e.g. xai.grok-4.3.',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$',
+      maxLength: 160,
+      description: 'The model id as sent in requests, e.g. xai.grok-4.3 (letters, digits and . _ : / @ + -, starting with a letter or digit).',
     }),
     family: Id('A family id from `families`.'),
     source: Type.String({ minLength: 1, description: 'A key of `sources` that lists this model id.' }),
