@@ -43,14 +43,19 @@ async function liveLists(target: TargetConfig, config: RunConfig): Promise<Prefi
   );
 }
 
-/** The `models.list` recording of the first model the target has one for (every model records the same shared list). */
+/**
+ * The newest `models.list` recording of the target (every model records the same shared list, each when it was
+ * recorded: a record run of a few models leaves theirs newer than the rest).
+ */
 async function recordedLists(target: TargetConfig, config: RunConfig): Promise<{ reads: PrefixRead[]; source: string }> {
   const folders = (await readdir(join(config.fixturesDir, folderName(target.id)), { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  let newest: Awaited<ReturnType<typeof readFixture>> = null;
   for (const folder of folders) {
     const file = join(config.fixturesDir, folderName(target.id), folder, `${folderName('models.list')}.json`);
     const fixture = await readFixture(file).catch(() => null);
-    if (fixture) return { reads: fixture.exchanges.map(recordedPrefix), source: `the recorded models.list (${fixture.provenance.recordedAt.slice(0, 10)})` };
+    if (fixture && (!newest || fixture.provenance.recordedAt > newest.provenance.recordedAt)) newest = fixture;
   }
+  if (newest) return { reads: newest.exchanges.map(recordedPrefix), source: `the recorded models.list (${newest.provenance.recordedAt.slice(0, 10)})` };
   return { reads: [], source: `no recorded models.list under ${fixturePath(config.fixturesDir, target.id, '*', 'models.list')}` };
 }
 
