@@ -131,7 +131,7 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
       return {
         target: target.id,
         ids: sorted,
-        listing: { source: said, listed: sorted.length, new: sorted.filter((id) => !catalog.has(id)), notListed: catalogIds.filter((id) => !ids.has(id)), refused: refused.slice(0, 50) },
+        listing: { source: said, listed: sorted.length, new: sorted.filter((id) => !catalog.has(id)), notListed: catalogIds.filter((id) => !ids.has(id)), refused: refused.length > 50 ? [...refused.slice(0, 49), { id: '...', problem: `and ${refused.length - 49} more id(s) refused, not named one by one` }] : refused },
         missing,
       };
     }),
