@@ -32,6 +32,8 @@ const ENDPOINTS: Record<string, (prefix: string, after: string | null) => [numbe
   stuck: () => [200, JSON.stringify({ object: 'list', data: [{ id: KNOWN }, { object: 'model' }], has_more: true })],
   // Complete: one page on each prefix.
   whole: () => [200, page([KNOWN])],
+  // 60 ids no model id can be (spaces), and one that is.
+  refused60: () => [200, page([KNOWN, ...Array.from({ length: 60 }, (_, i) => `bad id ${i}`)])],
   // Complete: /openai/v1 has no list here (404), /v1 lists.
   'one-404': (prefix) => (prefix === '/v1' ? [200, page([KNOWN])] : [404, '{"message":"Not Found"}']),
 };
@@ -105,6 +107,14 @@ describe('catalog diff reads the whole list, or says which part it could not', (
     expect([one404.code, one404.stderr]).toEqual([0, '']);
     expect(one404.stdout).toContain('(GET /v1/models, GET /openai/v1/models (HTTP 404: no list there))');
     expect(one404.stdout).not.toContain('not read whole');
+  });
+
+  it('counts refused ids past the first 49, never cuts them silently', async () => {
+    const result = await diff('refused60', true);
+    const targets = (JSON.parse(result.stdout) as { targets: { refused: { id: string; problem: string }[] }[] }).targets;
+    const refused = targets[0]!.refused;
+    expect(refused).toHaveLength(50);
+    expect(refused.at(-1)).toEqual({ id: '...', problem: 'and 11 more id(s) refused, not named one by one' });
   });
 });
 
