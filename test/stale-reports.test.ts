@@ -48,7 +48,8 @@ describe('an earlier run\'s reports', () => {
     // Another stop after a new matrix.json came (a `report` into the folder): an earlier stop's copy is never replaced.
     await writeFile(join(reports, 'matrix.json'), await readFile(join(passing, 'matrix.json')));
     expect((await cli(['run', 'no-such-model-anywhere', '--report-dir', reports, '--quiet'])).code).toBe(2);
-    expect((await readdir(reports)).sort()).toEqual(['matrix.earlier-2.json', 'matrix.earlier.json']);
+    const kept = (await readdir(reports)).sort();
+    expect(kept).toEqual([expect.stringMatching(/^matrix\.earlier-[0-9t]+z-[0-9a-f]{6}\.json$/), 'matrix.earlier.json']);
     // A run that starts drops the copies stops set aside (as it always dropped the earlier matrix.json), but a
     // --baseline among them: it writes its own.
     const again = await cli(['run', MODEL, '--checks', 'path-prefix', '--baseline', join(reports, 'matrix.earlier.json'), '--report-dir', reports, '--quiet']);
@@ -78,6 +79,18 @@ describe('an earlier run\'s reports', () => {
     expect((await cli(['run', 'no-such-model-anywhere', '--report-dir', piped, '--quiet'])).code).toBe(2);
     expect(await readdir(piped)).toEqual(['junit.xml']);
   }, 20_000);
+
+  it('a name a link holds is never written through, nor a reason to remove the earlier matrix.json', async () => {
+    const reports = await folderWithPassingReports('linked-aside');
+    const elsewhere = join(dir, 'elsewhere.json');
+    await writeFile(elsewhere, 'not mine');
+    await symlink(elsewhere, join(reports, 'matrix.earlier.json'));
+    expect((await cli(['run', 'no-such-model-anywhere', '--report-dir', reports, '--quiet'])).code).toBe(2);
+    const names = (await readdir(reports)).sort();
+    expect(names).toEqual([expect.stringMatching(/^matrix\.earlier-[0-9t]+z-[0-9a-f]{6}\.json$/), 'matrix.earlier.json']);
+    expect(await readFile(join(reports, names[0]!), 'utf8')).toBe(await readFile(join(passing, 'matrix.json'), 'utf8'));
+    expect(await readFile(elsewhere, 'utf8')).toBe('not mine');
+  });
 
   it('are removed by a merge or report that refuses its input (exit 2); an input among them stays', async () => {
     const merged = await folderWithPassingReports('merge');

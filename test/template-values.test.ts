@@ -135,10 +135,10 @@ describe('rendering', () => {
   });
 
   it('a template one brace short is found; prose and code that mention steps or end in }} are not', () => {
-    for (const half of ['/responses/{{steps.create.id}', '/responses/{steps.create.id}}', '/responses/{ steps.create.id }}/input_items', '{ ...steps.a.output}}', '/r/steps.x.id}}', '{{model}', 'x {{ generated.image }']) {
+    for (const half of ['/responses/{{steps.create.id}', '/responses/{steps.create.id}}', '/responses/{ steps.create.id }}/input_items', '{ ...steps.a.output}}', '{{model}', 'x {{ generated.image }']) {
       expect(templatesIn(half).problems, half).toHaveLength(1);
     }
-    for (const prose of ['Reply with JSON shaped like {"result": {"note": "followed the steps."}}', '{"a": {"b": "see generated.txt"}}', 'const x = {a: {b: steps.count}};', 'for steps.Next() { f() }}', 'plain {{ text', 'a }} b', 'Hello {{model}}', '{{ steps.create.id }}', 'my.steps.a}}']) {
+    for (const prose of ['Reply with JSON shaped like {"result": {"note": "followed the steps."}}', '{"a": {"b": "see generated.txt"}}', 'const x = {a: {b: steps.count}};', 'for steps.Next() { f() }}', 'plain {{ text', 'a }} b', 'Hello {{model}}', '{{ steps.create.id }}', 'my.steps.a}}', 'What does this return? const o = {outer: {inner: steps.first.id}};', 'return {data: {count: steps.items.length}}', 'x = {"a": {"b": steps.x.y }}']) {
       expect(templatesIn(prose).problems, prose).toEqual([]);
     }
     expect(templatesIn('/responses/{steps.create.id}}').problems[0]!.template).toBe('{steps.create.id}}');

@@ -2,6 +2,7 @@
  * @module cli/earlier-reports
  * The reports an earlier run left in --report-dir, removed before a run that may stop without writing its own.
  */
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -42,42 +43,41 @@ export async function removeEarlierReports(dir: string, keep: readonly string[] 
 /** Where a run keeps the earlier run's matrix.json while it gets ready (setAsideEarlierMatrix). */
 export const EARLIER_MATRIX = 'matrix.earlier.json';
 
-/** The names set-aside copies take: matrix.earlier.json, then matrix.earlier-2.json ... (an earlier one is never replaced). */
-const ASIDE_NAME = /^matrix\.earlier(?:-(\d+))?\.json$/;
-const MAX_ASIDE = 20;
+/** The names set-aside copies take: matrix.earlier.json, else matrix.earlier-<time>-<random>.json (none is replaced). */
+const ASIDE_NAME = /^matrix\.earlier(?:-[0-9a-z-]+)?\.json$/;
 
 /**
  * Moves the earlier run's matrix.json (one mantle-conformance wrote, known by how it starts; not a link) aside while
- * the run gets ready, to matrix.earlier.json (matrix.earlier-2.json, ... when that is taken): a run that then stops
- * (an endpoint down, credentials refused, a signal) leaves no matrix.json to read as its verdict, and loses nothing a
- * live run paid for. With every name taken (copies a `report` or `merge` into the folder made between stops), it goes
- * as the earlier reports do: never left in place as this run's verdict.
+ * the run gets ready, to matrix.earlier.json (when that name is taken, one of its own that no file has): a run that
+ * then stops (an endpoint down, credentials refused, a signal) leaves no matrix.json to read as its verdict, and
+ * loses nothing a live run paid for. Returns where it went (dropEarlierMatrices drops it once the run starts).
  */
-export async function setAsideEarlierMatrix(dir: string): Promise<void> {
+export async function setAsideEarlierMatrix(dir: string): Promise<string | undefined> {
   const [name, start] = OWN_REPORTS[0]!;
   const head = await readHead(join(dir, name));
-  if (head === undefined || !start.test(head)) return;
-  for (let n = 1; n <= MAX_ASIDE; n++) {
-    const aside = join(dir, n === 1 ? EARLIER_MATRIX : `matrix.earlier-${n}.json`);
-    if (await lstat(aside).catch(() => undefined)) continue;
-    await rename(join(dir, name), aside).catch((cause: Error) => {
-      throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot move the earlier run's matrix.json aside (${cause.message}); pick a folder you can write to. Nothing was sent.`, { cause });
-    });
-    return;
-  }
-  await rm(join(dir, name), { force: true });
+  if (head === undefined || !start.test(head)) return undefined;
+  const taken = await lstat(join(dir, EARLIER_MATRIX)).then(() => true, () => false);
+  const stamp = `${new Date().toISOString().replace(/[-:.]/g, '').toLowerCase()}-${randomBytes(3).toString('hex')}`;
+  const aside = join(dir, taken ? `matrix.earlier-${stamp}.json` : EARLIER_MATRIX);
+  await rename(join(dir, name), aside).catch((cause: Error) => {
+    throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot move the earlier run's matrix.json aside (${cause.message}); pick a folder you can write to. Nothing was sent.`, { cause });
+  });
+  return aside;
 }
 
 /**
- * Once a run starts it writes its own matrix.json: the copies stopped runs set aside go, as the earlier run's
- * matrix.json always did (only mantle-conformance's own, by how they start; `keep`, a --baseline among them, stays).
+ * Once a run starts it writes its own matrix.json: the copy it set aside goes, with those stopped runs set aside
+ * before it began (as the earlier run's matrix.json always went), but a `keep` (a --baseline) and a copy another run
+ * made since (a run getting ready in the same folder: its copy is its to drop). Only mantle-conformance's own files.
  */
-export async function dropEarlierMatrices(dir: string, keep: readonly string[] = []): Promise<void> {
+export async function dropEarlierMatrices(dir: string, began: Date, own: string | undefined, keep: readonly string[] = []): Promise<void> {
   const kept = new Set(await Promise.all(keep.map(realPath)));
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (!ASIDE_NAME.test(name)) continue;
     const file = join(dir, name);
     if (kept.has(await realPath(file))) continue;
+    const info = await lstat(file).catch(() => undefined);
+    if (!info?.isFile() || (file !== own && info.ctime >= began)) continue;
     const head = await readHead(file);
     if (head !== undefined && OWN_REPORTS[0]![1].test(head)) await rm(file, { force: true });
   }

@@ -215,15 +215,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     handle(req, res).catch((error: unknown) => {
       // A client that went away mid-body: nobody to answer, and the log line says it closed before an answer.
       if (res.destroyed) return;
-      // A field of a type the handlers do not expect (`content: [null]`, `tool_choice.name: null`) fails as a TypeError:
-      // Mantle refuses such a request with a 400, not a retryable 5xx, and names no JavaScript internals.
-      if (!res.headersSent && error instanceof TypeError) {
-        const message = 'the request holds a field of a type this API does not take (null, or an object where a list or a string goes)';
-        // Each API in its own error envelope, as Mantle answers: Messages' is Anthropic's.
-        if (req.url?.startsWith('/anthropic/')) sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message } });
-        else sendJson(res, 400, { error: { code: 'invalid_value', message, param: null, type: 'invalid_request_error' } });
-      } else if (!res.headersSent) {
-        sendJson(res, 500, { error: { code: 'emulator_error', message: `the emulator failed on this request (${error instanceof Error ? error.name : 'error'})`, param: null, type: 'server_error' } });
+      // The emulator's own failure (a field of a type no handler expects, `content: [null]`, or a bug): a 500 of its
+      // own, never a 400 that reads as the endpoint refusing the request, and no JavaScript internals in the answer.
+      if (!res.headersSent) {
+        const what = error instanceof TypeError ? 'a field of a type it does not handle (Mantle refuses such a request with a 400)' : 'an error of its own';
+        sendJson(res, 500, { error: { code: 'emulator_error', message: `the emulator could not answer this request: ${what}`, param: null, type: 'server_error' } });
       } else res.destroy();
     });
   });

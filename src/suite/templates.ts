@@ -31,11 +31,9 @@ export interface TemplateProblem {
  * that only mention "steps." or end in `}}` (JSON in a prompt) are no template.
  */
 const STEP_EXPRESSION = String.raw`(?:\.\.\.)?\s*(?:steps\.[a-z0-9][a-z0-9.-]*(?:\.[A-Za-z0-9_$-]+|\[[^\]{}]*\])*|generated\.[a-z0-9-]+)`;
-/** With no brace before it, only a whole step path (`steps.<step>.<path>`) reads as a template: `steps.count}}` in code does not. */
-const STEP_PATH = String.raw`(?:\.\.\.)?steps\.[a-z0-9][a-z0-9-]*(?:\.[A-Za-z0-9_$-]+|\[[^\]{}]*\])+`;
-const HALF_TEMPLATE = new RegExp(
-  String.raw`\{\{\s*(?:\.\.\.)?\s*(?:steps\.[a-z0-9]|model\b|generated\.[a-z0-9])[^{}]*\}?(?!\})|(?<!\{)\{\s*${STEP_EXPRESSION}\s*\}\}|(?<![{\w.$-])${STEP_PATH}\s*\}\}`,
-);
+// A step path with no brace before it at all (`steps.x.id}}`) is left alone: code in a prompt closes nested objects
+// after a field so (`{a: {b: steps.first.id}}`), and the two cannot be told apart.
+const HALF_TEMPLATE = new RegExp(String.raw`\{\{\s*(?:\.\.\.)?\s*(?:steps\.[a-z0-9]|model\b|generated\.[a-z0-9])[^{}]*\}?(?!\})|(?<!\{)\{\s*${STEP_EXPRESSION}\s*\}\}`);
 
 /** Every template in a string, parsed, with the problems of the ones that do not parse. */
 export function templatesIn(text: string): { refs: TemplateRef[]; problems: TemplateProblem[] } {
