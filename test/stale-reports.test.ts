@@ -52,12 +52,14 @@ describe('an earlier run\'s reports', () => {
     expect(kept).toEqual([expect.stringMatching(/^matrix\.earlier-[0-9t]+z-[0-9a-f]{6}\.json$/), 'matrix.earlier.json']);
     // A run that starts drops the copies stops set aside (as it always dropped the earlier matrix.json), but a
     // --baseline among them: it writes its own.
+    // A file of the user's own named like one (matrix.earlier-prod.json) is not the harness's copy: it stays.
+    await writeFile(join(reports, 'matrix.earlier-prod.json'), await readFile(join(passing, 'matrix.json')));
     const again = await cli(['run', MODEL, '--checks', 'path-prefix', '--baseline', join(reports, 'matrix.earlier.json'), '--report-dir', reports, '--quiet']);
     expect(again.code, again.stderr).toBe(0);
-    expect((await readdir(reports)).sort()).toEqual([...REPORTS, 'matrix.earlier.json'].sort());
+    expect((await readdir(reports)).sort()).toEqual([...REPORTS, 'matrix.earlier-prod.json', 'matrix.earlier.json'].sort());
     const last = await cli(['run', MODEL, '--checks', 'path-prefix', '--report-dir', reports, '--quiet']);
     expect(last.code, last.stderr).toBe(0);
-    expect((await readdir(reports)).sort()).toEqual(REPORTS);
+    expect((await readdir(reports)).sort()).toEqual([...REPORTS, 'matrix.earlier-prod.json'].sort());
 
     const foreign = join(dir, 'foreign');
     await mkdir(foreign);

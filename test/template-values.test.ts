@@ -135,13 +135,31 @@ describe('rendering', () => {
   });
 
   it('a template one brace short is found; prose and code that mention steps or end in }} are not', () => {
-    for (const half of ['/responses/{{steps.create.id}', '/responses/{steps.create.id}}', '/responses/{ steps.create.id }}/input_items', '{ ...steps.a.output}}', '{{model}', 'x {{ generated.image }']) {
-      expect(templatesIn(half).problems, half).toHaveLength(1);
+    // Anywhere: an opening pair left unclosed.
+    for (const half of ['/responses/{{steps.create.id}', '{{model}', 'x {{ generated.image }']) expect(templatesIn(half).problems, half).toHaveLength(1);
+    // In a path or a header (no prompt fills them): one brace or none before a step path.
+    for (const half of ['/responses/{steps.create.id}}', '/responses/{ steps.create.id }}/input_items', '/responses/steps.create.id}}/input_items', '/responses/{steps.create.id}', '/r/{...steps.a.output}}']) {
+      expect(templatesIn(half, 'route').problems, half).toHaveLength(1);
     }
-    for (const prose of ['Reply with JSON shaped like {"result": {"note": "followed the steps."}}', '{"a": {"b": "see generated.txt"}}', 'const x = {a: {b: steps.count}};', 'for steps.Next() { f() }}', 'plain {{ text', 'a }} b', 'Hello {{model}}', '{{ steps.create.id }}', 'my.steps.a}}', 'What does this return? const o = {outer: {inner: steps.first.id}};', 'return {data: {count: steps.items.length}}', 'x = {"a": {"b": steps.x.y }}']) {
+    expect(templatesIn('/responses/{steps.create.id}}', 'route').problems[0]!.template).toBe('{steps.create.id}}');
+    for (const fine of ['/responses/{{steps.create.id}}', '/responses/{{ steps.create.id }}/input_items', '/v1/models']) expect(templatesIn(fine, 'route').problems, fine).toEqual([]);
+    // In a body, code and JSON in a prompt look like that, and are left alone.
+    for (const prose of [
+      'Reply with JSON shaped like {"result": {"note": "followed the steps."}}',
+      '{"a": {"b": "see generated.txt"}}',
+      'const x = {a: {b: steps.count}};',
+      'for steps.Next() { f() }}',
+      'plain {{ text',
+      'a }} b',
+      'Hello {{model}}',
+      '{{ steps.create.id }}',
+      'What does this return? const o = {outer: {inner: steps.first.id}};',
+      'const o = {a: {...steps.first}}',
+      'x = {"ids": {steps.first.id}}',
+      '/responses/{steps.create.id}}',
+    ]) {
       expect(templatesIn(prose).problems, prose).toEqual([]);
     }
-    expect(templatesIn('/responses/{steps.create.id}}').problems[0]!.template).toBe('{steps.create.id}}');
   });
 
   it('validate refuses a template one brace short, at its line and column', async () => {
@@ -158,12 +176,14 @@ cases:
       - id: create
         request: { body: { model: "{{model}}", input: "Say OK." } }
       - id: get
-        request: { method: GET, path: "/responses/{{steps.create.id}" }
+        request: { method: GET, path: "/responses/{{steps.create.id}", headers: { x-prev: "steps.create.id}}" } }
     checks: [responses.retrieve]
 `,
     );
     const result = await cli(['validate', '--suites', suites]);
     expect(result.code).toBe(2);
     expect(result.stderr + result.stdout).toMatch(/mine\.suite\.yaml:10:\d+ .*\{\{steps\.create\.id\}: is a template without two braces on each side/);
+    // A header is no prompt: a step path with no opening brace there is a broken template too.
+    expect(result.stderr + result.stdout).toMatch(/mine\.suite\.yaml:10:\d+ .*steps\.create\.id\}\}: is a template without two braces on each side/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, open, readdir, realpath, rename, rm } from 'node:fs/promises';
+import { link, lstat, open, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 
@@ -44,40 +44,51 @@ export async function removeEarlierReports(dir: string, keep: readonly string[] 
 export const EARLIER_MATRIX = 'matrix.earlier.json';
 
 /** The names set-aside copies take: matrix.earlier.json, else matrix.earlier-<time>-<random>.json (none is replaced). */
-const ASIDE_NAME = /^matrix\.earlier(?:-[0-9a-z-]+)?\.json$/;
+const ASIDE_NAME = /^matrix\.earlier(?:-\d{8}t\d{9}z-[0-9a-f]{6})?\.json$/;
 
 /**
  * Moves the earlier run's matrix.json (one mantle-conformance wrote, known by how it starts; not a link) aside while
  * the run gets ready, to matrix.earlier.json (when that name is taken, one of its own that no file has): a run that
  * then stops (an endpoint down, credentials refused, a signal) leaves no matrix.json to read as its verdict, and
- * loses nothing a live run paid for. Returns where it went (dropEarlierMatrices drops it once the run starts).
+ * loses nothing a live run paid for. Moved by a hard link and an unlink, so no file of the name is ever replaced.
  */
-export async function setAsideEarlierMatrix(dir: string): Promise<string | undefined> {
+export async function setAsideEarlierMatrix(dir: string): Promise<void> {
   const [name, start] = OWN_REPORTS[0]!;
   const head = await readHead(join(dir, name));
-  if (head === undefined || !start.test(head)) return undefined;
-  const taken = await lstat(join(dir, EARLIER_MATRIX)).then(() => true, () => false);
-  const stamp = `${new Date().toISOString().replace(/[-:.]/g, '').toLowerCase()}-${randomBytes(3).toString('hex')}`;
-  const aside = join(dir, taken ? `matrix.earlier-${stamp}.json` : EARLIER_MATRIX);
-  await rename(join(dir, name), aside).catch((cause: Error) => {
-    throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot move the earlier run's matrix.json aside (${cause.message}); pick a folder you can write to. Nothing was sent.`, { cause });
-  });
-  return aside;
+  if (head === undefined || !start.test(head)) return;
+  const stamp = () => `${new Date().toISOString().replace(/[-:.]/g, '').toLowerCase()}-${randomBytes(3).toString('hex')}`;
+  for (const aside of [EARLIER_MATRIX, `matrix.earlier-${stamp()}.json`, `matrix.earlier-${stamp()}.json`]) {
+    const moved = await link(join(dir, name), join(dir, aside)).then(
+      () => true,
+      (cause: NodeJS.ErrnoException) => {
+        if (cause.code === 'EEXIST') return false;
+        // Gone meanwhile (another run in the folder set it aside): nothing left to set aside.
+        if (cause.code === 'ENOENT') return true;
+        // A file system without hard links: a rename, to a name no file has (checked just before).
+        if (cause.code === 'EPERM' || cause.code === 'ENOTSUP' || cause.code === 'ENOSYS') {
+          return lstat(join(dir, aside)).then(() => false, () => rename(join(dir, name), join(dir, aside)).then(() => true));
+        }
+        throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot move the earlier run's matrix.json aside (${cause.message}); pick a folder you can write to. Nothing was sent.`, { cause });
+      },
+    );
+    if (moved) {
+      await rm(join(dir, name), { force: true });
+      return;
+    }
+  }
 }
 
 /**
- * Once a run starts it writes its own matrix.json: the copy it set aside goes, with those stopped runs set aside
- * before it began (as the earlier run's matrix.json always went), but a `keep` (a --baseline) and a copy another run
- * made since (a run getting ready in the same folder: its copy is its to drop). Only mantle-conformance's own files.
+ * Once a run starts it writes its own matrix.json: the copies set aside by runs that stopped before it go, as the
+ * earlier run's matrix.json always went (only the harness's own files, of the names it gives them; `keep`, a
+ * --baseline among them, stays). A report folder is one run's at a time: a run getting ready beside it loses its copy.
  */
-export async function dropEarlierMatrices(dir: string, began: Date, own: string | undefined, keep: readonly string[] = []): Promise<void> {
+export async function dropEarlierMatrices(dir: string, keep: readonly string[] = []): Promise<void> {
   const kept = new Set(await Promise.all(keep.map(realPath)));
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (!ASIDE_NAME.test(name)) continue;
     const file = join(dir, name);
     if (kept.has(await realPath(file))) continue;
-    const info = await lstat(file).catch(() => undefined);
-    if (!info?.isFile() || (file !== own && info.ctime >= began)) continue;
     const head = await readHead(file);
     if (head !== undefined && OWN_REPORTS[0]![1].test(head)) await rm(file, { force: true });
   }

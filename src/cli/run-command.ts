@@ -109,13 +109,12 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   if (config.baselineFile) await checkReportDir(config.reportDir, [config.baselineFile], { command: 'run', inputFlag: '--baseline' });
   await checkWritable(config.reportDir);
   let baseline: Matrix | undefined;
-  const [began, aside] = [new Date(), { file: undefined as string | undefined }];
   try {
     // The matrix schema compiles when read-matrix loads: only a run with --baseline pays for it.
     baseline = config.baselineFile ? await guard.race((await import('./read-matrix.ts')).readMatrix(config.baselineFile)) : undefined;
   } finally {
     // The earlier matrix.json waits aside until the run starts (below): a run stopped before then keeps it.
-    aside.file = await removeEarlierReports(config.reportDir, [], 'renderings').then(() => setAsideEarlierMatrix(config.reportDir));
+    await removeEarlierReports(config.reportDir, [], 'renderings').then(() => setAsideEarlierMatrix(config.reportDir));
   }
   guard.check();
   if (config.historyDir) await checkWritable(config.historyDir, '--history', 'append the run');
@@ -167,7 +166,7 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
     ...(progress ? { progress } : {}),
     err: io.err,
   };
-  await removeEarlierReports(config.reportDir).then(() => dropEarlierMatrices(config.reportDir, began, aside.file, config.baselineFile ? [config.baselineFile] : []));
+  await removeEarlierReports(config.reportDir).then(() => dropEarlierMatrices(config.reportDir, config.baselineFile ? [config.baselineFile] : []));
   // From here the run's own listeners take Ctrl-C and SIGTERM, and write the partial matrix.
   guard.handOver();
   const end = onVitest

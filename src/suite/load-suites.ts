@@ -139,7 +139,8 @@ function validateCase(spec: CaseSpec, at: (...path: PathSegment[]) => string, kn
     const base: PathSegment[] = spec.steps ? ['steps', stepIndex] : [];
     if (earlier.has(step.id)) problems.push(`${at(...base, 'id')} duplicate step id "${step.id}" in case "${spec.id}"`);
     for (const { path, text } of stringsIn(step.request, [...base, 'request'])) {
-      const { refs, problems: syntax } = templatesIn(text);
+      // A path or a header is no prompt: a brace missing there is a broken template, never code quoted (templates.ts).
+      const { refs, problems: syntax } = templatesIn(text, path[base.length + 1] === 'path' || path[base.length + 1] === 'headers' ? 'route' : 'body');
       for (const problem of syntax) problems.push(`${at(...path)} ${problem.template}: ${problem.message}`);
       for (const ref of refs) {
         if (ref.kind === 'step' && !earlier.has(ref.step)) {

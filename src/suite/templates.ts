@@ -26,17 +26,17 @@ export interface TemplateProblem {
 }
 
 /**
- * A template whose braces are not two on each side: `{{steps.create.id}` (an opening pair left unclosed, once the
- * whole templates are taken out) or `{steps.create.id}}` (one brace, right before the expression). Prose and code
- * that only mention "steps." or end in `}}` (JSON in a prompt) are no template.
+ * A template whose braces are not two on each side. Anywhere, an opening pair left unclosed once the whole templates
+ * are taken out (`{{steps.create.id}`). In a path or a header, which no prompt or code fills, also a step path with
+ * one brace or none before it (`{steps.create.id}}`, `steps.create.id}}`, `{steps.create.id}`); in a body these are
+ * what code in a prompt looks like (`{a: {b: steps.first.id}}`, `{...steps.first}}`), and are left alone.
  */
 const STEP_EXPRESSION = String.raw`(?:\.\.\.)?\s*(?:steps\.[a-z0-9][a-z0-9.-]*(?:\.[A-Za-z0-9_$-]+|\[[^\]{}]*\])*|generated\.[a-z0-9-]+)`;
-// A step path with no brace before it at all (`steps.x.id}}`) is left alone: code in a prompt closes nested objects
-// after a field so (`{a: {b: steps.first.id}}`), and the two cannot be told apart.
-const HALF_TEMPLATE = new RegExp(String.raw`\{\{\s*(?:\.\.\.)?\s*(?:steps\.[a-z0-9]|model\b|generated\.[a-z0-9])[^{}]*\}?(?!\})|(?<!\{)\{\s*${STEP_EXPRESSION}\s*\}\}`);
+const UNCLOSED = String.raw`\{\{\s*(?:\.\.\.)?\s*(?:steps\.[a-z0-9]|model\b|generated\.[a-z0-9])[^{}]*\}?(?!\})`;
+const HALF_TEMPLATE = { body: new RegExp(UNCLOSED), route: new RegExp(String.raw`${UNCLOSED}|\{?\s*${STEP_EXPRESSION}\s*\}\}?|\{\s*${STEP_EXPRESSION}\s*\}`) };
 
 /** Every template in a string, parsed, with the problems of the ones that do not parse. */
-export function templatesIn(text: string): { refs: TemplateRef[]; problems: TemplateProblem[] } {
+export function templatesIn(text: string, where: keyof typeof HALF_TEMPLATE = 'body'): { refs: TemplateRef[]; problems: TemplateProblem[] } {
   const refs: TemplateRef[] = [];
   const problems: TemplateProblem[] = [];
   if (!text.includes('{') && !text.includes('}')) return { refs, problems };
@@ -46,7 +46,7 @@ export function templatesIn(text: string): { refs: TemplateRef[]; problems: Temp
     else refs.push(parsed);
   }
   // A template one brace short is sent as it is written: the endpoint would be blamed for the path it never knew.
-  const half = HALF_TEMPLATE.exec(text.replace(TEMPLATE, ''));
+  const half = HALF_TEMPLATE[where].exec(text.replace(TEMPLATE, ''));
   if (half) problems.push({ template: half[0].trim(), message: 'is a template without two braces on each side: write {{steps.<step>.<path>}}, {{model}} or {{generated.<name>}}' });
   return { refs, problems };
 }
