@@ -34,7 +34,7 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
   const reportDir = flags.reportDir ?? dirname(resolve(file));
   const inputs = [file, ...(flags.baseline ? [flags.baseline] : [])];
   await checkReportDir(reportDir, inputs, { command: 'report', rewrites: file });
-  const matrix = await readThenRemoveEarlier(reportDir, [file, ...(flags.baseline ? [flags.baseline] : [])], async () => {
+  const matrix = await readThenRemoveEarlier(reportDir, inputs, async () => {
     const read = await readMatrix(file);
     if (!flags.baseline) return read;
     const baseline = await readMatrix(flags.baseline);

@@ -8,7 +8,7 @@ import { CAPABILITIES } from './capability-columns.ts';
 import type { CapabilityValue, Lookup, NotRun } from './capability-reading.ts';
 import { wasElsewhere, wasNotReached } from './gate.ts';
 import { pairKey, resultKey, resultsByCell, type Matrix } from './matrix.ts';
-import { notReadWhole } from './model-lists.ts';
+import { unreadModelLists } from './model-lists.ts';
 import { unobservedModels } from './observed-models.ts';
 
 export type { CapabilityValue };
@@ -76,10 +76,7 @@ function runNotes(matrices: readonly Matrix[], seen: readonly Set<string>[]): st
     const shard = matrix.run.selection.shard;
     if (shard) notes.push(`${where}: shard ${shard} of a run, the other shards' models are not here (merge the shards first: mantle-conformance merge)`);
     // A model list read in part (`--models listed`): the models on the part not read never ran, and are not rows.
-    for (const target of matrix.targets) {
-      const missing = notReadWhole(target.modelList);
-      if (missing) notes.push(`${where}: the model list of target ${target.id} was not read whole (${missing}): the models on the part not read are not in the table`);
-    }
+    for (const { target, missing } of unreadModelLists(matrix.targets)) notes.push(`${where}: the model list of target ${target} was not read whole (${missing}): the models on the part not read are not in the table`);
     if (stopped) {
       const reached = new Set(ran.map((r) => r.model));
       const missed = shard ? [] : matrix.models.filter((m) => !reached.has(m.id)).map((m) => m.id);

@@ -12,7 +12,7 @@ import { selectsCheck } from '../suite/check-pattern.ts';
 import { wasNotReached } from './gate.ts';
 import { OBSERVED } from './observed-models.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
-import { notReadWhole } from './model-lists.ts';
+import { unreadModelLists } from './model-lists.ts';
 
 const bad = (status: MatrixResult['status']) => status === 'fail' || status === 'error';
 const snapshot = (r: MatrixResult) => ({ status: r.status, observed: r.observed });
@@ -101,10 +101,13 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     }
   }
   const newModels = diff(a.models, b.models).filter(asked(selectedBefore, 'models'));
-  // On a target whose model list this run read in part, a model the list did not give is not known to be gone.
-  const readInPart = new Set(after.targets.filter((t) => notReadWhole(t.modelList)).map((t) => t.id));
-  const listedGone = (id: string) => b.targets.some((t) => readInPart.has(t) && ranBefore.has(`${t}\u0000model\u0000${id}`)) && (notSelected.models.add(id), true);
-  const vanishedModels = vanishedOn('model', a.models).filter((id) => !listedGone(id)).filter(asked(selectedAfter, 'models'));
+  // On a target whose model list this run read in part, a model the list did not give is not known to be gone: it
+  // was not compared.
+  const readInPart = new Set(unreadModelLists(after.targets).map((u) => u.target));
+  const unknown = (id: string) => b.targets.some((t) => readInPart.has(t) && ranBefore.has(`${t}\u0000model\u0000${id}`));
+  const gone = vanishedOn('model', a.models);
+  for (const id of gone.filter(unknown)) notSelected.models.add(id);
+  const vanishedModels = gone.filter((id) => !unknown(id)).filter(asked(selectedAfter, 'models'));
   const newChecks = diff(a.checks, b.checks).filter(asked(selectedBefore, 'checks'));
   const vanishedChecks = vanishedOn('check', a.checks).filter(asked(selectedAfter, 'checks'));
   return {
@@ -237,10 +240,7 @@ export function describeComparison(comparison: MatrixComparison): string {
 export function unfinishedRun(after: Pick<Matrix, 'run' | 'targets'>): string | undefined {
   if (!after.run.partial && !after.run.interrupted) {
     // A model list read in part (`--models listed`) is a partial run as the gate reads it, whatever run.partial says.
-    const unread = after.targets.flatMap((t) => {
-      const missing = notReadWhole(t.modelList);
-      return missing ? [`the model list of target ${t.id} was not read whole (${missing})`] : [];
-    });
+    const unread = unreadModelLists(after.targets).map(({ target, missing }) => `the model list of target ${target} was not read whole (${missing})`);
     return unread.length ? `the newer run did not finish (partial: ${unread.join('; ')}): the models on the part not read were not compared (exit 1)` : undefined;
   }
   return `the newer run did not finish (${after.run.interrupted ? 'interrupted' : 'partial'}: ${after.run.partialReason ?? 'stopped'}): what it did not reach was not compared (exit 1)`;

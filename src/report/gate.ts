@@ -8,7 +8,7 @@
  */
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
 import { OBSERVED, unobservedModels } from './observed-models.ts';
-import { notReadWhole } from './model-lists.ts';
+import { unreadModelLists } from './model-lists.ts';
 
 /**
  * Whether a cell is one the run selected and a stop (Ctrl-C, a spend cap) kept it from: run-matrix.ts says so in its
@@ -59,9 +59,8 @@ export function gateOf(matrix: Matrix): MatrixGate {
   }
   problems.push(...nothingRan(matrix));
   // A model list read in part (`--models listed`): the models on the part not read were never asked.
-  for (const target of matrix.targets) {
-    const missing = notReadWhole(target.modelList);
-    if (missing) problems.push({ kind: 'partial', message: `partial run: the model list of target ${target.id} was not read whole (${missing}); its models on the part not read did not run` });
+  for (const { target, missing } of unreadModelLists(matrix.targets)) {
+    problems.push({ kind: 'partial', message: `partial run: the model list of target ${target} was not read whole (${missing}); its models on the part not read did not run` });
   }
   const unobserved = unobservedModels(matrix);
   problems.push(...unobserved.problems);

@@ -39,3 +39,14 @@ export function notReadWhole(listing: { source: string } | undefined): string | 
   const at = listing?.source.indexOf(`; ${NOT_READ_WHOLE}: `) ?? -1;
   return at < 0 ? undefined : listing!.source.slice(at + NOT_READ_WHOLE.length + 4);
 }
+
+/**
+ * The targets whose model list was read in part, with the part not read: a partial run as the gate reads it, whatever
+ * run.partial says (the gate, compare and the capability table each say so of it).
+ */
+export function unreadModelLists(targets: readonly { id: string; modelList?: { source: string } | undefined }[]): { target: string; missing: string }[] {
+  return targets.flatMap((t) => {
+    const missing = notReadWhole(t.modelList);
+    return missing ? [{ target: t.id, missing }] : [];
+  });
+}
