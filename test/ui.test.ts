@@ -12,30 +12,41 @@ import { expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
 import { ROOT, packageBin } from './helpers/harness.ts';
 
+/** A `run --ui` child: its stderr so far, a wait for a line matching `pattern` (60 s), and its exit code. */
+function uiSession(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [packageBin(), 'run', '--ui', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const said = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not said in 60 s: ${pattern}: ${stderr}`)), 60_000);
+      const look = () => {
+        const match = pattern.exec(stderr);
+        if (!match) return;
+        clearTimeout(timer);
+        child.stderr.off('data', look);
+        resolve(match);
+      };
+      child.stderr.on('data', look);
+      look();
+    });
+  return { child, stderr: () => stderr, said, exited };
+}
+
 // SIGTERM too (a CI cancel, docker stop): after the run it ends the session as Ctrl-C does; it hung until SIGKILL.
 it.each(['SIGINT', 'SIGTERM'] as const)('serves the vitest UI for the run and stops on %s after it', async (signal) => {
   const dir = await mkdtemp(join(tmpdir(), 'ui-'));
-  const child = spawn(process.execPath, [packageBin(), 'run', '--ui', '--models', 'xai.grok-4.3', '--report-dir', dir, '--quiet'], { cwd: ROOT, env: { ...process.env } });
+  const session = uiSession(['--models', 'xai.grok-4.3', '--report-dir', dir, '--quiet']);
+  const child = session.child;
   try {
-    let stderr = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no UI address in 60 s: ${stderr}`)), 60_000);
-      child.stderr.on('data', (data: Buffer) => {
-        stderr += data.toString();
-        const match = /vitest UI: (http:\/\/\S+)/.exec(stderr);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const url = (await session.said(/vitest UI: (http:\/\/\S+)/))[1]!;
     expect(new URL(url).hostname).toBe('localhost');
     const page = await fetch(url).then((r) => r.text());
     expect(page).toContain('<title>Vitest</title>');
     expect((await stat(join(dir, 'matrix.json'))).isFile()).toBe(true);
     child.kill(signal);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(0);
+    expect(await session.exited).toBe(0);
   } finally {
     child.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
@@ -47,28 +58,12 @@ it.each(['SIGINT', 'SIGTERM'] as const)('serves the vitest UI for the run and st
 it('a re-run of some model files keeps the whole run\'s reports, and says so', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ui-rerun-'));
   const reports = join(dir, 'reports');
-  const child = spawn(process.execPath, [packageBin(), 'run', '--ui', 'qwen.qwen3-32b', 'openai.gpt-oss-20b', '-t', 'path-prefix', '--report-dir', reports, '--quiet'], {
-    cwd: ROOT,
-    env: { ...process.env, TMPDIR: dir, BROWSER: 'none' },
-  });
+  const session = uiSession(['qwen.qwen3-32b', 'openai.gpt-oss-20b', '-t', 'path-prefix', '--report-dir', reports, '--quiet'], { TMPDIR: dir, BROWSER: 'none' });
+  const { child, said } = session;
   try {
-    let stderr = '';
-    const said = (pattern: RegExp) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`not said in 60 s: ${pattern}: ${stderr}`)), 60_000);
-        const look = () => {
-          if (!pattern.test(stderr)) return;
-          clearTimeout(timer);
-          child.stderr.off('data', look);
-          resolve();
-        };
-        child.stderr.on('data', look);
-        look();
-      });
-    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
     await said(/vitest UI: http/);
     // The verdict is said when the run ends, not only once Ctrl-C ends the session.
-    expect(stderr).toMatch(/^gate: pass \(exit 0\) \(the UI stays open; Ctrl-C ends the session with this exit code\)$/m);
+    expect(session.stderr()).toMatch(/^gate: pass \(exit 0\) \(the UI stays open; Ctrl-C ends the session with this exit code\)$/m);
     const whole = await readFile(join(reports, 'matrix.json'), 'utf8');
     expect((JSON.parse(whole) as Matrix).results.filter((r) => !r.notRun).map((r) => r.model).sort()).toEqual(['openai.gpt-oss-20b', 'openai.gpt-oss-20b', 'qwen.qwen3-32b', 'qwen.qwen3-32b']);
     // The spec files live in the run's own folder under TMPDIR: change one, and vitest (watching, with the UI) re-runs it.
@@ -79,7 +74,7 @@ it('a re-run of some model files keeps the whole run\'s reports, and says so', a
     await said(/note: vitest re-ran 1 of 4 model file\(s\): shown in the UI only; the reports, the history and the gate keep the last whole run/);
     expect(await readFile(join(reports, 'matrix.json'), 'utf8')).toBe(whole);
     child.kill('SIGINT');
-    expect(await new Promise<number | null>((resolve) => child.on('exit', resolve))).toBe(0);
+    expect(await session.exited).toBe(0);
   } finally {
     child.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
@@ -97,26 +92,19 @@ it('a run stopped by a rejected key says so, and the exit 2 the session ends wit
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const child = spawn(process.execPath, [packageBin(), 'run', '--ui', '--mode', 'live', '--endpoint', url, '--models', 'xai.grok-4.3', '--checks', 'path-prefix', '--retries', '0', '--report-dir', join(dir, 'r'), '--quiet'], {
-    cwd: ROOT,
-    env: { ...process.env, TMPDIR: dir, BROWSER: 'none', AWS_BEARER_TOKEN_BEDROCK: 'ui-fatal-key-0123456789' },
+  const session = uiSession(['--mode', 'live', '--endpoint', url, '--models', 'xai.grok-4.3', '--checks', 'path-prefix', '--retries', '0', '--report-dir', join(dir, 'r'), '--quiet'], {
+    TMPDIR: dir,
+    BROWSER: 'none',
+    AWS_BEARER_TOKEN_BEDROCK: 'ui-fatal-key-0123456789',
   });
+  const child = session.child;
   try {
-    let stderr = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no UI address in 60 s: ${stderr}`)), 60_000);
-      child.stderr.on('data', (data: Buffer) => {
-        stderr += data.toString();
-        if (/vitest UI: http/.test(stderr)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    await session.said(/vitest UI: http/);
+    const stderr = session.stderr();
     expect(stderr).toMatch(/^the run stopped: .*\(the UI stays open; Ctrl-C ends the session with exit 2\)$/m);
     expect(stderr).not.toMatch(/^gate: /m);
     child.kill('SIGINT');
-    expect(await new Promise<number | null>((resolve) => child.on('exit', resolve))).toBe(2);
+    expect(await session.exited).toBe(2);
   } finally {
     child.kill('SIGKILL');
     server.close();
