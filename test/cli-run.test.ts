@@ -45,6 +45,7 @@ describe('replay (the default)', () => {
     expect(result(matrix, 'anthropic.claude-opus-4-7', 'created-at.chat')).toMatchObject({ status: 'unsupported' });
     const markdown = await readFile(join(reports, 'matrix.md'), 'utf8');
     expect(markdown).toContain('replay of recordings of the local Mantle emulator');
+    expect(markdown).toContain('**runtime.emulator**: replay of recordings of the local emulator of bedrock-runtime');
     expect(markdown).toMatch(/\| `xai\.grok-4\.3` \| ✓ \/openai\/v1 \|/);
     expect(run.stdout).toContain('gate: pass (exit 0)');
   });

@@ -27,11 +27,13 @@ export function describeProvenance(target: MatrixTarget): string {
   const day = (iso: string | undefined) => iso?.slice(0, 10);
   const when = recordedFrom ? `, recorded ${day(recordedFrom)}${recordedTo && day(recordedTo) !== day(recordedFrom) ? ` to ${day(recordedTo)}` : ''}` : '';
   const place = target.region ? `region ${target.region}` : (target.endpointHost ?? target.id);
-  const what = (source: string) => (source === 'emulator' ? 'the local Mantle emulator' : `a live endpoint (${place})`);
+  // The emulator serves either surface: a bedrock-runtime target's recordings are of its bedrock-runtime face.
+  const emulator = target.surface === 'runtime' ? 'the local emulator of bedrock-runtime' : 'the local Mantle emulator';
+  const what = (source: string) => (source === 'emulator' ? emulator : `a live endpoint (${place})`);
   if (target.mode === 'replay') {
     return sources.length === 0 ? `replay, but no recordings were found (${place})` : `replay of recordings of ${sources.map(what).join(' and ')}${when}`;
   }
-  const source = sources.includes('emulator') ? 'the local Mantle emulator' : place;
+  const source = sources.includes('emulator') ? emulator : place;
   return target.mode === 'record' ? `recorded live from ${source}` : `live run against ${source}`;
 }
 
