@@ -5,6 +5,7 @@
  * neither does an error in a 2xx that says neither (the endpoint said no with a success status: `error`, never
  * "supported").
  */
+import type { HarnessErrorCode } from '../errors.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { bodyText, excerpt, jsonBody } from '../transport/body.ts';
@@ -162,7 +163,8 @@ export type ApiRoute =
   | { state: 'not-found'; reason: string }
   /** A probe was not run (a spend cap, Ctrl-C): the cases that depend on it are not run either. */
   | { state: 'skipped'; reason: string }
-  | { state: 'unknown'; reason: string };
+  /** `notSent`: the probe was not sent because its target stopped answering (HARNESS_ENDPOINT_DOWN), and why. */
+  | { state: 'unknown'; reason: string; notSent?: { code: HarnessErrorCode; message: string } };
 
 /**
  * Whether the model serves `api` and on which prefix, from the probe outcomes. The runner uses it to send every
@@ -187,6 +189,7 @@ export function resolveApiRoute(outcomes: readonly CaseOutcome[], api: ApiId, pr
   if (seen.length === 0 && pending && pending.kind !== 'completed') {
     if (pending.kind === 'skipped') return { state: 'skipped', reason: pending.reason };
     if (pending.kind === 'error' && pending.error.code === 'HARNESS_MODEL_NOT_FOUND') return { state: 'not-found', reason: pending.error.message };
+    if (pending.kind === 'error' && pending.error.code === 'HARNESS_ENDPOINT_DOWN') return { state: 'unknown', reason: `${pending.error.code}: ${pending.error.message}`, notSent: pending.error };
     return { state: 'unknown', reason: pending.kind === 'error' ? `${pending.error.code}: ${pending.error.message}` : pending.reason };
   }
   return { state: 'unknown', reason: seen.length ? `could not tell whether the model serves ${api}: ${detail}` : `no probe case for ${api}` };

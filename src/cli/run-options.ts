@@ -46,6 +46,7 @@ export interface RunFlags {
   retryDelay?: string;
   maxRequests?: string;
   maxTokensTotal?: string;
+  giveUpAfter?: string;
   maxBodyBytes?: string;
   maxErrors?: string;
   repeat?: string;
@@ -87,6 +88,7 @@ export const RUN_RANGES = {
   '--retry-delay': { min: 0, max: 60_000 },
   '--max-requests': { min: 0, max: 1_000_000_000 },
   '--max-tokens-total': { min: 0, max: 1_000_000_000_000 },
+  '--give-up-after': { min: 0, max: 10_000 },
   '--max-body-bytes': { min: 1024, max: 1_073_741_824 },
   '--repeat': { min: 1, max: 10 },
   '--max-errors': { min: 0, max: 1_000_000 },
@@ -158,6 +160,8 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     retryDelayMs: intFlag('--retry-delay', flags.retryDelay, DEFAULTS.retryDelayMs, RUN_RANGES['--retry-delay']),
     maxRequests: intFlag('--max-requests', flags.maxRequests, DEFAULTS.maxRequests, RUN_RANGES['--max-requests']),
     maxTokensTotal: intFlag('--max-tokens-total', flags.maxTokensTotal, DEFAULTS.maxTokensTotal, RUN_RANGES['--max-tokens-total']),
+    // Checked in replay too (a typo is a typo), where it does nothing: a replay sends nothing to stop sending.
+    giveUpAfter: intFlag('--give-up-after', flags.giveUpAfter, DEFAULTS.giveUpAfter, RUN_RANGES['--give-up-after']),
     repeat: intFlag('--repeat', flags.repeat, DEFAULTS.repeat, RUN_RANGES['--repeat']),
     maxErrors: intFlag('--max-errors', flags.maxErrors, DEFAULTS.maxErrors, RUN_RANGES['--max-errors']),
   };

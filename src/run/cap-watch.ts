@@ -37,4 +37,8 @@ export class CapWatch implements Scheduler {
   stop(code: HarnessErrorCode, message: string): void {
     this.#inner.stop(code, message);
   }
+
+  stopTarget(target: string, code: HarnessErrorCode, message: string): void {
+    this.#inner.stopTarget(target, code, message);
+  }
 }

@@ -55,6 +55,11 @@ export interface CaseRunContext {
 
 /** Codes that mean "not run" rather than "broke": the cell is `skipped`, not `error`. */
 const NOT_RUN = new Set(['HARNESS_INTERRUPTED', 'HARNESS_BUDGET']);
+/**
+ * Requests that were never sent: those, and the ones kept from a target that stopped answering (an `error`, unlike
+ * the others: the endpoint's failure, not the run's choice; endpoint-breaker.ts).
+ */
+const NOT_SENT = new Set([...NOT_RUN, 'HARNESS_ENDPOINT_DOWN']);
 
 export async function runCase(spec: LoadedCase, context: CaseRunContext): Promise<CaseOutcome> {
   const base = { caseId: spec.id, api: spec.api };
@@ -71,8 +76,8 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
       );
       exchanges.push(...answers.flat());
       const broken = exchanges.filter((ex) => ex.error);
-      // A probe that could not ask every prefix (a spend cap, Ctrl-C) cannot conclude anything.
-      const notRun = broken.find((ex) => NOT_RUN.has(ex.error!.code));
+      // A probe that could not ask every prefix (a spend cap, Ctrl-C, a target given up on) cannot conclude anything.
+      const notRun = broken.find((ex) => NOT_RUN.has(ex.error!.code)) ?? broken.find((ex) => NOT_SENT.has(ex.error!.code));
       if (notRun) return failed(base, exchanges, notRun.error!);
       if (broken.length === exchanges.length) return failed(base, exchanges, broken[0]!.error!);
       return { kind: 'completed', ...base, exchanges };
@@ -81,6 +86,8 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
     if (route.state === 'unsupported') return { kind: 'unsupported', ...base, reason: route.reason };
     if (route.state === 'not-found') return { kind: 'error', ...base, exchanges, error: { code: 'HARNESS_MODEL_NOT_FOUND', message: route.reason } };
     if (route.state === 'skipped') return { kind: 'skipped', ...base, reason: route.reason };
+    // A probe not sent to a target that stopped answering: the case is not sent either, and says why in the same words.
+    if (route.state === 'unknown' && route.notSent) return { kind: 'error', ...base, exchanges, error: route.notSent };
     if (route.state === 'unknown') {
       return { kind: 'error', ...base, exchanges, error: { code: 'HARNESS_ROUTE_UNKNOWN', message: `cannot choose a route for ${spec.api}: ${route.reason}` } };
     }

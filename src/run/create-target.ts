@@ -1,16 +1,19 @@
 /**
  * @module run/create-target
  * Turns a target's config into the Target that sends (or replays) its requests. Live and record send through
- * retries, then the run's scheduler, then HTTP; replay answers from fixtures and needs neither. Each stack is
+ * retries, then the run's scheduler, then HTTP, and tell the run's endpoint breaker how each request ended; replay
+ * answers from fixtures and needs none of them. Each stack is
  * loaded when a run needs it: a replay never loads the HTTP client or the AWS credential chain.
  */
 import { SURFACE_RULES } from '../surfaces.ts';
+import type { EndpointBreaker } from '../transport/endpoint-breaker.ts';
 import type { Scheduler } from '../transport/scheduler.ts';
+import type { Exchange } from '../transport/exchange.ts';
 import type { Target } from '../transport/target.ts';
 import type { RunConfig, TargetConfig } from './run-config.ts';
 
-/** `scheduler` is the run's one scheduler; replay needs none. */
-export async function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler | undefined): Promise<Target> {
+/** `scheduler` is the run's one scheduler, `breaker` its endpoint breaker (none with --give-up-after 0); replay needs neither. */
+export async function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler | undefined, breaker?: EndpointBreaker): Promise<Target> {
   if (target.mode === 'replay') {
     const { ReplayTarget } = await import('../transport/replay-target.ts');
     return new ReplayTarget(target.id, config.fixturesDir);
@@ -33,7 +36,9 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     maxBodyBytes: config.maxBodyBytes,
     ...(config.auth.project ? { headers: { 'openai-project': config.auth.project } } : {}),
   });
-  const sending = new RetryingTarget(new ScheduledTarget(live, scheduler), { retries: config.retries, baseDelayMs: config.retryDelayMs, maxDelayMs: 30_000 });
+  // The breaker hears of each request once it is over, retries and all: it counts requests, not attempts.
+  const settled = breaker ? { settled: (exchange: Exchange, answered: boolean) => breaker.settled(target.id, exchange, answered) } : {};
+  const sending = new RetryingTarget(new ScheduledTarget(live, scheduler), { retries: config.retries, baseDelayMs: config.retryDelayMs, maxDelayMs: 30_000, ...settled });
   if (target.mode === 'live') return sending;
   return new RecordTarget(
     sending,

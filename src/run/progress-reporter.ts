@@ -67,6 +67,12 @@ export class ProgressReporter {
     if (this.#tty) this.#render();
   }
 
+  /** A line of news (a target that stopped answering): on a TTY it goes above the line that updates in place. */
+  notice(line: string): void {
+    this.#stream.write(this.#tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
+    if (this.#tty) this.#render();
+  }
+
   /** A model is done: in CI, one line for it. `selected` is how many of its checks the run meant to run. */
   cellEnd(cell: Cell, results: readonly CellResult[], selected: number): void {
     if (this.#tty) return;

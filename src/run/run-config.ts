@@ -88,6 +88,11 @@ export interface RunConfig {
   maxRequests: number;
   /** Stop sending after this many tokens (from usage); 0 = no cap. */
   maxTokensTotal: number;
+  /**
+   * Stop sending to a target after this many requests in a row ended with no answer at all (timeouts before any
+   * status line, refused or reset connections); 0 = never (`--give-up-after`, transport/endpoint-breaker.ts). @default 20
+   */
+  giveUpAfter: number;
   /** A full OpenAI OpenAPI document for the schema.* checks (`--openapi`); default the project's schemas. */
   openapiFile?: string;
   /**
@@ -122,6 +127,7 @@ export const DEFAULTS = {
   retryDelayMs: 500,
   maxRequests: 0,
   maxTokensTotal: 0,
+  giveUpAfter: 20,
   repeat: 1,
   maxErrors: 5,
   threads: 1,

@@ -6,6 +6,7 @@
  * same engine, with vitest reporting its results.)
  */
 import type { SchemaSet } from '../checks/schema.ts';
+import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { LoadedPlan } from './load-plan.ts';
@@ -62,17 +63,30 @@ export function interruptedMessage(by: Interruption): string {
   return `not sent: the run was interrupted (${by})`;
 }
 
-/** Events that keep the progress line current. */
-export function progressEvents(progress: ProgressReporter | undefined): EngineEvents {
+/**
+ * Events that keep the progress line current. A target that stopped answering is said once, when it happens, even
+ * with --quiet (no progress): a run that will not send the rest of a target's requests is not progress news.
+ */
+export function progressEvents(progress: ProgressReporter | undefined, err?: NodeJS.WritableStream): EngineEvents {
   return {
     onResult: (result) => progress?.result(result),
     onCellEnd: (cell, results) => progress?.cellEnd(cell, results, cell.checks.length),
+    onTargetDown: (down) => {
+      const line = `warning: ${inertLine(targetDownLine(down.message), 2000)}`;
+      if (progress) progress.notice(line);
+      else err?.write(`${line}\n`);
+    },
   };
+}
+
+/** What the console says when a target goes down: its requests' reason, told as news. */
+function targetDownLine(message: string): string {
+  return `${message.replace(/^not sent: /, 'target ')}. The rest of its requests are not sent (their checks are error) and the run is partial; the other targets carry on.`;
 }
 
 export async function runInProcess(request: RunRequest): Promise<RunEnd> {
   const startedAt = new Date();
-  const events = progressEvents(request.progress);
+  const events = progressEvents(request.progress, request.err);
   let shared: ReplayThreads | undefined;
   // A rejected key seen by this thread stops the workers too, with the reason this engine stopped for.
   const onFatal: EngineEvents['onFatal'] = (fatal) => shared?.stop(fatal.code, engine.stopped?.message ?? fatal.message);
@@ -140,13 +154,20 @@ export async function finishRun(request: RunRequest, engine: RunEngine, startedA
   return end;
 }
 
-/** Why a run covers less than it selected: Ctrl-C or SIGTERM, a rejected key, or a spend cap that left requests unsent. */
+/**
+ * Why a run covers less than it selected: Ctrl-C or SIGTERM, a rejected key, a spend cap that left requests unsent,
+ * or a target that stopped answering (--give-up-after); a cap and a target down are both said.
+ */
 export function partialOf(engine: RunEngine, interruptedBy: Interruption | undefined): PartialRun | undefined {
   if (interruptedBy) return { reason: `interrupted (${interruptedBy})`, interrupted: true };
   if (engine.fatal) return { reason: `stopped: ${engine.fatal.message}`, interrupted: false };
+  const reasons: string[] = [];
   const cap = engine.scheduler?.capReached;
-  if (cap) return { reason: `spend cap: ${cap.replace(/^not sent: /, '')}; ${engine.scheduler!.denied} request(s) were not sent and the checks that needed them are skipped`, interrupted: false };
-  return undefined;
+  if (cap) reasons.push(`spend cap: ${cap.replace(/^not sent: /, '')}; ${engine.scheduler!.denied} request(s) were not sent and the checks that needed them are skipped`);
+  for (const down of engine.breaker?.down ?? []) {
+    reasons.push(`endpoint down: ${down.message.replace(/^not sent: /, '')}; ${down.notSent} request(s) to it were not sent and the checks that needed them are error`);
+  }
+  return reasons.length ? { reason: reasons.join('; '), interrupted: false } : undefined;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { ShapeSample } from '../checks/shape.ts';
 import type { HarnessErrorCode } from '../errors.ts';
 import type { PlannedCheck, Plan } from '../plan/plan.ts';
 import { boundResult } from '../report/bound-result.ts';
+import { EndpointBreaker, ENDPOINT_DOWN, type TargetDown } from '../transport/endpoint-breaker.ts';
 import { LocalScheduler } from '../transport/scheduler.ts';
 import type { Target } from '../transport/target.ts';
 import { CapWatch } from './cap-watch.ts';
@@ -29,6 +30,8 @@ export interface EngineEvents {
   onCellEnd?(cell: CellWork, results: readonly CellResult[]): void;
   /** A failure that stops the run (a rejected key): the other threads of a shared replay must stop too. */
   onFatal?(fatal: { code: 'HARNESS_AUTH_REJECTED'; message: string }): void;
+  /** A target stopped answering (`--give-up-after`): nothing more is sent to it. Once per target. */
+  onTargetDown?(down: TargetDown): void;
 }
 
 export interface EngineOptions {
@@ -97,6 +100,8 @@ export class RunEngine {
   readonly shapes = new Map<string, readonly ShapeSample[]>();
   /** The run's scheduler (live and record only): requests sent, tokens, peak in flight, and the spend caps. */
   readonly scheduler: CapWatch | undefined;
+  /** Which targets stopped answering (live and record, unless --give-up-after 0). */
+  readonly breaker: EndpointBreaker | undefined;
   #stopped: { code: HarnessErrorCode; message: string } | undefined;
   /** The first failure that must stop the run (a rejected key). */
   fatal: { code: 'HARNESS_AUTH_REJECTED'; message: string } | undefined;
@@ -108,7 +113,16 @@ export class RunEngine {
     this.scheduler = live
       ? new CapWatch(new LocalScheduler({ concurrency: config.concurrency, perModel: config.modelConcurrency, tpm: config.tpm, maxRequests: config.maxRequests, maxTokensTotal: config.maxTokensTotal }))
       : undefined;
-    this.#targets = Promise.all(config.targets.map(async (t) => [t.id, await createTarget(t, config, this.scheduler)] as const)).then((entries) => new Map(entries));
+    // A target given up on is stopped alone: the scheduler denies its requests, the other targets carry on.
+    const scheduler = this.scheduler;
+    this.breaker =
+      scheduler && config.giveUpAfter > 0
+        ? new EndpointBreaker(config.giveUpAfter, (down) => {
+            scheduler.stopTarget(down.target, ENDPOINT_DOWN, down.message);
+            options.events?.onTargetDown?.(down);
+          })
+        : undefined;
+    this.#targets = Promise.all(config.targets.map(async (t) => [t.id, await createTarget(t, config, this.scheduler, this.breaker)] as const)).then((entries) => new Map(entries));
     // Surfaced by run() and result(); never an unhandled rejection in between.
     this.#targets.catch(() => undefined);
   }

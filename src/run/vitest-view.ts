@@ -132,7 +132,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       state.over = false;
       state.told = false;
       state.finishing = undefined;
-      state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress) });
+      state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress, request.err) });
       state.startedAt = new Date();
       request.progress?.start();
       const selected = specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined);

@@ -8,8 +8,9 @@
  * nothing new about the model), a 403 that denies access, or a 403 for another model where the recording had the
  * endpoint's answer to it, keeps the fixture it had, and says so as the case's error, unless `overwriteFailures`
  * asks to record it. A case with no fixture yet is recorded as it went, so replay shows the same `error` (or
- * `stalled`). A target folder holds one surface's recordings: a write into one recorded on another surface is
- * refused. Files are replaced atomically.
+ * `stalled`). A case with a request not sent because its target stopped answering writes nothing. A target folder
+ * holds one surface's recordings: a write into one recorded on another surface is refused. Files are replaced
+ * atomically.
  */
 import { shownPath } from '../shown-path.ts';
 import { stat } from 'node:fs/promises';
@@ -25,6 +26,7 @@ import { sseStream } from './sse.ts';
 import { isHtml, pageExcerpt } from './stand-in-answer.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
+import { ENDPOINT_DOWN } from './endpoint-breaker.ts';
 
 export interface RecordOptions {
   fixturesDir: string;
@@ -73,6 +75,9 @@ export class RecordTarget extends TargetDecorator {
 
   override async caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void> {
     if (exchanges.length === 0) return;
+    // A request kept from a target that stopped answering (endpoint-breaker.ts) was never asked: a recording without
+    // it is no recording of the case, and must not replace one (--overwrite-failures records outages, not this).
+    if (exchanges.some((ex) => ex.error?.code === ENDPOINT_DOWN)) return;
     const file = fixturePath(this.#options.fixturesDir, this.id, model, caseId);
     // Checked before the run too (run-command); again here, as a link may appear while the run goes.
     const linked = await linkedFixtureFolder(this.#options.fixturesDir, this.id, model);

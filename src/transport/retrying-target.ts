@@ -27,6 +27,11 @@ export interface RetryOptions {
   /** For tests: where waits go. */
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
   random?(): number;
+  /**
+   * Told once per request how it ended after its retries, and whether any attempt got an answer (a status line):
+   * the endpoint breaker (endpoint-breaker.ts) counts requests the endpoint never answered, not attempts.
+   */
+  settled?(exchange: Exchange, answered: boolean): void;
 }
 
 /**
@@ -107,17 +112,23 @@ export class RetryingTarget extends TargetDecorator {
     let attempts = 0;
     let waited = 0;
     let stalls = 0;
+    let answered = false;
     const answers = new Set<string>();
     for (;;) {
       const exchange = await this.inner.send(request, context);
       attempts += exchange.attempts;
+      answered ||= exchange.response !== null;
       answers.add(answerSignature(exchange));
       // A stream that began and went silent is a verdict (`stalled`), but one network hiccup should not decide it:
       // tried once more, and judged stalled only when that stalls too.
       // Its own try, whatever the 5xx before it used of --retries (only --retries 0 turns it off).
       const stalledOnce = stalledStream(exchange) && stalls++ === 0 && retries > 0;
       const spent = attempts > retries && !stalledOnce;
-      if ((!isRetryable(exchange) && !stalledOnce) || spent || context.signal?.aborted || deleted(request, exchange)) return finalize(exchange, attempts, waited, answers.size === 1);
+      if ((!isRetryable(exchange) && !stalledOnce) || spent || context.signal?.aborted || deleted(request, exchange)) {
+        const result = finalize(exchange, attempts, waited, answers.size === 1);
+        this.#options.settled?.(result, answered);
+        return result;
+      }
       const hinted = retryAfterMs(exchange);
       const backoff = baseDelayMs * 2 ** (attempts - 1) * (0.5 + random() / 2);
       const delay = Math.min(maxDelayMs, hinted ?? backoff);

@@ -3,7 +3,8 @@
  * Who may send now. A request acquires a permit first: at most `concurrency` in flight in the run, at most
  * `perModel` per (target, model), an optional token budget per model per minute (prompt estimate + requested max
  * tokens, the way Mantle's quota counts), and spend caps for the whole run. Reaching a cap or stopping the run
- * denies every later request: those cells become `skipped` with the reason.
+ * denies every later request: those cells become `skipped` with the reason. A target that stopped answering
+ * (endpoint-breaker.ts) is stopped alone: its requests are denied, the other targets' go on.
  */
 import type { HarnessErrorCode } from '../errors.ts';
 
@@ -64,6 +65,8 @@ export class LocalScheduler implements Scheduler {
   readonly #leases = new Map<string, PermitRequest>();
   #timer: NodeJS.Timeout | undefined;
   #stopped: { code: HarnessErrorCode; message: string } | undefined;
+  /** Targets stopped alone (an endpoint that stopped answering), and why. */
+  readonly #stoppedTargets = new Map<string, { code: HarnessErrorCode; message: string }>();
   #nextLease = 0;
   readonly figures: Figures = { requests: 0, inputTokens: 0, outputTokens: 0, inFlight: 0, peakInFlight: 0 };
 
@@ -73,6 +76,9 @@ export class LocalScheduler implements Scheduler {
   }
 
   acquire(request: PermitRequest, signal?: AbortSignal): Promise<Permit> {
+    // Denied at once: in the queue it would wait for a free slot only to be denied then.
+    const down = this.#stoppedTargets.get(request.target);
+    if (down) return Promise.resolve({ granted: false, ...down });
     return new Promise((resolve) => {
       const waiter: Waiter = { request, resolve };
       signal?.addEventListener(
@@ -109,8 +115,31 @@ export class LocalScheduler implements Scheduler {
     this.#pump();
   }
 
-  #cap(): { code: HarnessErrorCode; message: string } | undefined {
+  /**
+   * Deny every request to one target, waiting or later; the other targets' are not touched. Those in flight finish
+   * as they do.
+   */
+  stopTarget(target: string, code: HarnessErrorCode, message: string): void {
+    if (this.#stoppedTargets.has(target)) return;
+    const denial = { code, message };
+    this.#stoppedTargets.set(target, denial);
+    // Every waiting request to it, wherever it stands: #pump stops looking once the run's slots are full.
+    for (let i = 0; i < this.#queue.length; ) {
+      const waiter = this.#queue[i]!;
+      if (waiter.request.target !== target) {
+        i += 1;
+        continue;
+      }
+      this.#queue.splice(i, 1);
+      waiter.resolve({ granted: false, ...denial });
+    }
+    this.#pump();
+  }
+
+  #cap(request: PermitRequest): { code: HarnessErrorCode; message: string } | undefined {
     if (this.#stopped) return this.#stopped;
+    const target = this.#stoppedTargets.get(request.target);
+    if (target) return target;
     const { maxRequests, maxTokensTotal } = this.#limits;
     if (maxRequests > 0 && this.figures.requests >= maxRequests) {
       return { code: 'HARNESS_BUDGET', message: `not sent: the run reached --max-requests ${maxRequests}` };
@@ -129,7 +158,7 @@ export class LocalScheduler implements Scheduler {
     let earliestRetry = Infinity;
     for (let i = 0; i < this.#queue.length; ) {
       const waiter = this.#queue[i]!;
-      const cap = this.#cap();
+      const cap = this.#cap(waiter.request);
       if (cap) {
         this.#queue.splice(i, 1);
         waiter.resolve({ granted: false, ...cap });
