@@ -85,7 +85,16 @@ describe('before anything is sent', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('HARNESS_AUTH_MISSING');
     expect(run.stderr).toContain('--auth none');
+    // A base URL that is not AWS's wants its own key: the fix leads with the variable to name, not a Bedrock key.
+    expect(run.stderr).toMatch(/No API key: AWS_BEARER_TOKEN_BEDROCK is not set\. Name the variable that holds 127\.0\.0\.1:\d+'s key with --api-key-env NAME/);
+    expect(run.stderr).not.toContain('Bedrock API key');
     expect(server.stats.requests).toBe(0);
+  });
+
+  it('a missing key for a Mantle region asks for a Bedrock API key, before anything is sent', async () => {
+    const run = await cli(['run', '--mode', 'live', '--region', 'us-east-1', '--models', 'zai.glm-5', '--report-dir', join(dir, 'no-key-region'), '--quiet'], { AWS_BEARER_TOKEN_BEDROCK: '' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Export a Bedrock API key');
   });
 });
 

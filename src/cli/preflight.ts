@@ -13,13 +13,21 @@ import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import { redactorFor, sendHttp, type HttpOptions } from '../transport/http-exchange.ts';
 import { retryAfterMs } from '../transport/retrying-target.ts';
 
-/** The run's credentials; a missing key says how to reach a local server that needs none. */
+/**
+ * The run's credentials; a missing key says how to reach a local server that needs none. For a base URL that is not
+ * AWS's (vLLM, Ollama, a gateway) the fix leads with its own key's variable: a Bedrock key is no use there.
+ */
 function authFor(config: RunConfig, target: RunConfig['targets'][number]) {
   try {
     return createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
   } catch (error) {
     if (error instanceof HarnessError && error.code === 'HARNESS_AUTH_MISSING' && config.auth.kind === 'bearer' && error.message.includes(config.auth.apiKeyEnv)) {
-      throw new HarnessError('HARNESS_AUTH_MISSING', `${error.message} For a local server that needs no key, use --auth none.`, { cause: error });
+      const env = config.auth.apiKeyEnv;
+      const message =
+        target.surface === 'custom'
+          ? `No API key: ${env} is not set. Name the variable that holds ${inertLine(target.endpointHost ?? 'the endpoint', 200)}'s key with --api-key-env NAME (or export ${env}=...), use --auth none for a server that needs no key, or --mode replay.`
+          : `${error.message} For a local server that needs no key, use --auth none.`;
+      throw new HarnessError('HARNESS_AUTH_MISSING', message, { cause: error });
     }
     throw error;
   }
