@@ -36,6 +36,18 @@ describe('ProgressReporter', () => {
     expect(text()).toMatch(/\r\x1b\[2K2\/2 checks · 6 requests · 30 tokens · [\d.]+s\n$/);
   });
 
+  it('counts each model\'s largest usage, whatever order its results come in (a replay thread hands them back in plan order)', () => {
+    const { out, text } = stream(false);
+    const reporter = new ProgressReporter({ total: 2, stream: out, replay: true });
+    const at = (requests: number) => ({ ...result('pass', 'a'), usage: { requests, inputTokens: requests * 10, outputTokens: requests, wallMs: 0 } }) as CellResult;
+    reporter.start();
+    // The check that finished last (9 exchanges read by then) comes first; the last one in is an earlier snapshot.
+    reporter.result(at(9));
+    reporter.result(at(4));
+    reporter.end();
+    expect(text()).toMatch(/2\/2 checks · 9 recorded exchanges · 99 tokens · [\d.]+s\n$/);
+  });
+
   it('prints plain lines in CI, one per model, never control characters', () => {
     const { out, text } = stream(false);
     const reporter = new ProgressReporter({ total: 1, stream: out, figures: () => ({ requests: 7, inputTokens: 1, outputTokens: 2 }) });

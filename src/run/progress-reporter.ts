@@ -63,7 +63,12 @@ export class ProgressReporter {
   result(cell: CellResult): void {
     this.#done += 1;
     this.#counts[cell.result.status] += 1;
-    this.#usage.set(cellKey(cell.target, cell.model), cell.usage);
+    // A model's usage only grows; its results may come in another order than they finished (a replay thread hands
+    // back a model's results in plan order), so the model's figure is the largest seen, not the last.
+    const key = cellKey(cell.target, cell.model);
+    const seen = this.#usage.get(key);
+    const u = cell.usage;
+    this.#usage.set(key, seen ? { requests: Math.max(seen.requests, u.requests), inputTokens: Math.max(seen.inputTokens, u.inputTokens), outputTokens: Math.max(seen.outputTokens, u.outputTokens) } : u);
     if (this.#tty) this.#render();
   }
 
