@@ -63,12 +63,19 @@ describe('compressed answers', () => {
   });
 
   it('a gzip stream keeps its reads: each flushed write arrives as its own read', async () => {
-    const compressed = await startProxy(emulator.url, { encoding: 'gzip' });
-    proxies.push(compressed);
-    const seen: Exchange[] = [];
-    await checkModel(capturing(liveTarget(compressed.url), seen), 'qwen.qwen3-32b', { checks: ['stream.chat-completions'] });
-    const stream = seen.find((ex) => ex.response?.headers['content-type']?.startsWith('text/event-stream'))!;
-    expect(stream.response!.chunks.length).toBeGreaterThan(2);
+    // Its events a millisecond apart, each its own write: on Node 24 writes made in one tick leave a chunked
+    // response as one chunk (the emulator writes a stream's events in one loop), and the proxy flushes per chunk.
+    const spaced = await catalogEmulator({ 'qwen.qwen3-32b': { stream: { eventDelayMs: 1 } } });
+    try {
+      const compressed = await startProxy(spaced.url, { encoding: 'gzip' });
+      proxies.push(compressed);
+      const seen: Exchange[] = [];
+      await checkModel(capturing(liveTarget(compressed.url), seen), 'qwen.qwen3-32b', { checks: ['stream.chat-completions'] });
+      const stream = seen.find((ex) => ex.response?.headers['content-type']?.startsWith('text/event-stream'))!;
+      expect(stream.response!.chunks.length).toBeGreaterThan(2);
+    } finally {
+      await spaced.close();
+    }
   });
 });
 
