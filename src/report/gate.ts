@@ -6,7 +6,9 @@
  * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass;
  * and when a record run kept earlier recordings because the endpoint failed (HARNESS_RECORDING_KEPT).
  */
+import { inertLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
+import { pairKey } from './matrix.ts';
 import { OBSERVED, unobservedModels } from './observed-models.ts';
 import { unreadModelLists } from './model-lists.ts';
 
@@ -64,11 +66,12 @@ export function gateOf(matrix: Matrix): MatrixGate {
   }
   const unobserved = unobservedModels(matrix);
   problems.push(...unobserved.problems);
-  const unexpected = matrix.results.filter((r) => r.status === 'error' && !r.gating && !unobserved.cells.has(r)).length;
+  const errored = matrix.results.filter((r) => r.status === 'error' && !r.gating && !unobserved.cells.has(r));
+  const unexpected = errored.length;
   if (unexpected > max) {
     problems.push({
       kind: 'too-many-errors',
-      message: `${unexpected} errors in cells with no stated expectation (at most ${max} accepted, --max-errors): a run that observed this little cannot pass`,
+      message: `${unexpected} errors in cells with no stated expectation (at most ${max} accepted, --max-errors): ${errorsByModel(errored)}; a run that observed this little cannot pass`,
     });
   }
   // A record run that kept earlier fixtures because the endpoint failed did not record what it was asked to.
@@ -85,6 +88,30 @@ export function gateOf(matrix: Matrix): MatrixGate {
     errors: { unexpected, max },
     ...(regressed !== undefined ? { regressedSinceBaseline: regressed } : {}),
   };
+}
+
+/** How many models (with their targets) the too-many-errors line names; the rest are counted. */
+const ERROR_MODELS_NAMED = 3;
+
+/**
+ * `BAAI/bge-m3 (ollama) 5, nomic-embed-text:latest (ollama) 5, and 2 more model(s)`: whose cells the errors are, most
+ * first, so a reader sees which models to look at without the matrix. Ids and target names are endpoint and config
+ * text: made inert and cut short here, so the line stays one line that still says the cause after them.
+ */
+function errorsByModel(errored: readonly MatrixResult[]): string {
+  const counts = new Map<string, { target: string; model: string; n: number }>();
+  for (const r of errored) {
+    const key = pairKey(r.target, r.model);
+    const entry = counts.get(key) ?? { target: r.target, model: r.model, n: 0 };
+    entry.n += 1;
+    counts.set(key, entry);
+  }
+  // Ties in code-unit order, not the locale's: every machine writes the same line.
+  const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const ranked = [...counts.values()].sort((a, b) => b.n - a.n || order(a.model, b.model) || order(a.target, b.target));
+  const named = ranked.slice(0, ERROR_MODELS_NAMED).map((e) => `${inertLine(e.model, 60)} (${inertLine(e.target, 30)}) ${e.n}`);
+  const more = ranked.length - named.length;
+  return `${named.join(', ')}${more > 0 ? `, and ${more} more model(s)` : ''}`;
 }
 
 /**

@@ -64,7 +64,27 @@ const NOT_ON_ROUTE = /(isn'?t|is not|not) supported on this route/i;
  * project that does not exist is no unknown model, nor is "the model called a function that does not exist".
  */
 const MODEL_DOES_NOT_EXIST = /\bmodel\s+(?:id\s+)?(?:(["'`])[^"'`\n]{1,300}\1|[^\s"'`]{1,300})\s+does not exist/i;
-const API_NOT_OFFERED = /does not support the '[^']*' api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model/i;
+/**
+ * "The model does not support this API" in the words of the servers that say it: Mantle's "does not support the
+ * '/v1/responses' API" (and close variants), and vLLM's "The model does not support Chat Completions API" (also
+ * Responses, Completions, Embeddings ... API), named by the API: an embedding model that /v1/models lists is one that
+ * does not serve chat. Only an API's name before "API": "does not support the 'n' parameter", "tools", "image input",
+ * "streaming", "the Responses API's 'background'" refuse a feature of a served API: the answers the param, tools and
+ * images checks exist to judge.
+ */
+const API_NOT_OFFERED =
+  /does not support the '[^']*' api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model|\bdoes not support (the )?(chat[ _-]?completions?|completions?|responses|messages|embeddings?|score|rerank|pooling|classification|transcriptions?|translations?|tokeni[sz]ation|detokeni[sz]ation) api\b(?!['’]s)/i;
+/**
+ * Ollama's `"nomic-embed-text:latest" does not support chat` (and `generate`, `completion`, `embeddings`): the whole
+ * message, a quoted id and an API's name and nothing after it, so `"x" does not support tools` or `thinking` (a
+ * feature of an API it serves) and "does not support chat templates" are the endpoint's answer about the request.
+ */
+const OLLAMA_API_NOT_OFFERED = /^(["'`])[^"'`\n]{1,300}\1 does not support (chat|generate|completions?|embeddings?)\.?$/i;
+
+/** Whether an error (its message, and `text`: its message, code and type on one line) says the model does not serve the API. */
+function apiNotOffered(message: string, text: string): boolean {
+  return API_NOT_OFFERED.test(text) || OLLAMA_API_NOT_OFFERED.test(message.trim());
+}
 
 /**
  * Error codes and types that name a throttle: OpenAI's `rate_limit_exceeded` / `rate_limit_error`, AWS's
@@ -102,7 +122,7 @@ function throttledAnswer(status: number, envelope: ErrorEnvelope | undefined): b
  * rules below believe whatever the status, for the stand-in rules to tell such an answer from a gateway's.
  */
 export function refusesByWords(text: string): boolean {
-  return BERM.test(text) || NOT_ON_ROUTE.test(text) || API_NOT_OFFERED.test(text) || MODEL_DOES_NOT_EXIST.test(text);
+  return BERM.test(text) || NOT_ON_ROUTE.test(text) || apiNotOffered(text, text) || MODEL_DOES_NOT_EXIST.test(text);
 }
 
 /** Ordered: the first rule that matches decides. Each one is pinned by a test with Mantle's verbatim errors. */
@@ -113,7 +133,7 @@ const RULES: readonly Rule[] = [
   // Mantle answers a prefixed model on the unprefixed route with this 401 (seeds/truefoundry FAQ, litellm #30657).
   { name: 'berm', kind: 'route-unsupported', matches: (_s, _e, text) => BERM.test(text) },
   { name: 'not-on-route', kind: 'route-unsupported', matches: (_s, _e, text) => NOT_ON_ROUTE.test(text) },
-  { name: 'api-not-offered', kind: 'api-unsupported', matches: (_s, _e, text) => API_NOT_OFFERED.test(text) },
+  { name: 'api-not-offered', kind: 'api-unsupported', matches: (_s, envelope, text) => apiNotOffered(envelope?.message ?? '', text) },
   { name: '401', kind: 'auth-rejected', matches: (status) => status === 401 },
   // AWS answers bad SigV4 credentials with a 403 (InvalidSignatureException, UnrecognizedClientException).
   {
