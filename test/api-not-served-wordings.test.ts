@@ -77,7 +77,7 @@ describe('an embedding model a server lists (--models listed)', () => {
   let server: ReturnType<typeof createServer>;
   let url: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'api-not-served-not-served-'));
+    dir = await mkdtemp(join(tmpdir(), 'api-not-served-'));
     server = embeddingServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

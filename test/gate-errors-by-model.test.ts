@@ -88,7 +88,7 @@ describe('a run that fails on errors', () => {
   let server: ReturnType<typeof createServer>;
   let url: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gate-errors-gate-errors-'));
+    dir = await mkdtemp(join(tmpdir(), 'gate-errors-'));
     server = halfDownServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
