@@ -69,17 +69,30 @@ function unreadAnswer(exchange: Exchange): string | undefined {
   return undefined;
 }
 
+/** A refusal in words that name the route ("isn't supported on this route", Berm, in a 2xx too): of the model there, whatever the API. */
+const ROUTE_WORDS = /^(2xx-)?(berm|not-on-route)$/;
+/** Answers that say nothing of the model: the endpoint (or what is in front of it) did not get to the question. */
+const INFRASTRUCTURE: ReadonlySet<string> = new Set(['server-error', 'throttled']);
+
 /**
- * A route-level refusal ("not on this route", Berm, unknown model) settles the prefix even if another API timed out.
- * `gap`: a probe that broke before it asked this prefix, so "every answer refuses" cannot be told.
+ * A route-level refusal settles the prefix, and on Mantle any route error is one (it answers a wrong prefix before it
+ * reads the API). Elsewhere (vLLM, Ollama, a gateway) a 404 or "does not exist" on one API says only that this API is
+ * not there: with another API's probe unanswered on the prefix (no answer, a 5xx, a throttle) or never sent to it
+ * (`gap`), only words that name the route settle it; else the prefix is unknown (a timeout read as a gating "none").
  */
 function prefixState(seen: Observation[], gap = false): PrefixState {
   if (seen.some((o) => o.classification && servesModel(o.classification.kind))) return 'serves';
-  if (seen.some((o) => o.classification && (o.classification.kind === 'route-unsupported' || o.classification.kind === 'model-unknown'))) {
-    return 'refuses';
-  }
-  if (!gap && seen.length > 0 && seen.every((o) => o.classification && refusesModel(o.classification.kind))) return 'refuses';
+  const unanswered = gap || seen.some((o) => !o.classification || INFRASTRUCTURE.has(o.classification.kind));
+  const routeRefusal = (o: Observation) => o.classification !== null && (o.classification.kind === 'route-unsupported' || o.classification.kind === 'model-unknown');
+  if (seen.some((o) => routeRefusal(o) && (!unanswered || ROUTE_WORDS.test(o.classification!.rule)))) return 'refuses';
+  if (!unanswered && seen.length > 0 && seen.every((o) => o.classification && refusesModel(o.classification.kind))) return 'refuses';
   return 'unknown';
+}
+
+/** ` (probe.chat got no answer there; another API's refusal says only that API is not there)`, or '' when none. */
+function unansweredOn(seen: Observation[], prefixes: readonly string[]): string {
+  const cases = [...new Set(seen.filter((o) => prefixes.includes(o.exchange.prefix) && (!o.classification || INFRASTRUCTURE.has(o.classification.kind))).map((o) => o.caseId))];
+  return cases.length ? ` (${cases.join(', ')} got no answer there; another API's refusal says only that API is not there)` : '';
 }
 
 function describe(o: Observation): string {
@@ -146,7 +159,7 @@ export const pathPrefix: CheckDefinition = {
         status: 'error',
         observed: null,
         expected: input.expectation?.value ?? null,
-        reason: `could not tell whether ${unknown.join(' and ')} serves the model: ${detail}`,
+        reason: `could not tell whether ${unknown.join(' and ')} serves the model${unansweredOn(seen, unknown)}: ${detail}`,
         evidence: evidence(seen),
       };
     }

@@ -7,6 +7,7 @@
  * the fields the objects carry that the schema does not define.
  */
 import { bodyText, excerpt, isRecord, NESTED_TOO_DEEP, writtenBody } from '../transport/body.ts';
+import { classifyAnswer } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { sseStream, writtenEventData } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
@@ -39,6 +40,28 @@ interface Sample {
   tooDeep?: boolean;
   /** A 403 that denies access (access-denial.ts): the account's answer, not an error body of the model's; not judged. */
   denied?: boolean;
+  /** A router's page for a path it does not have (routerPage): no error of the API's; not judged. */
+  routerPage?: boolean;
+}
+
+/**
+ * Whether an error answer is a router's page for a path it does not have: a 404 or 405 that the route classifier
+ * reads as "this prefix or API is not served", in a body that is not JSON (Go's `404 page not found`, a proxy's HTML).
+ * No API answered, so no envelope was owed here (errors.wrong-route judges a probe's answer on a wrong prefix). Mantle's
+ * own route refusals (400 "isn't supported on this route", 401 Berm, 404 `{"error":{...}}`) are JSON: still judged.
+ */
+function routerPage(exchange: Exchange): boolean {
+  const response = exchange.response!;
+  // A body that stalled is cut short, not a page: judged as it arrived.
+  if ((response.status !== 404 && response.status !== 405) || response.stalledAfterMs !== undefined) return false;
+  const kind = classifyAnswer(response).kind;
+  return (kind === 'route-unsupported' || kind === 'api-unsupported') && !writtenBody(response).ok;
+}
+
+/** `text/plain: Bad Request`: what a body that cannot be the envelope holds instead (endpoint text, cut short). */
+function heldInstead(exchange: Exchange): string {
+  const response = exchange.response!;
+  return `${response.headers['content-type'] ?? 'no content-type'}: ${excerpt(bodyText(response), 80)}`;
 }
 
 /** Whether a body that does not parse ends before its JSON does (cut short), rather than being malformed partway. */
@@ -131,9 +154,14 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
         found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, denied: true });
         return;
       }
-      // A body that is not JSON cannot be the envelope: it is held against the schema as such and fails.
+      if (routerPage(exchange)) {
+        found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, routerPage: true });
+        return;
+      }
+      // A body that is not JSON cannot be the envelope: it fails, said as what it is rather than a missing member.
       const parsed = writtenBody(response);
-      found.push(parsed.ok ? { caseId, exchange, where: 'body', value: parsed.value, plain: parsed.plain } : { caseId, exchange, where: 'body', value: { unparsable: true }, synthetic: true, ...(parsed.tooDeep ? { tooDeep: true } : {}) });
+      if (parsed.ok) found.push({ caseId, exchange, where: 'body', value: parsed.value, plain: parsed.plain });
+      else found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, ...(parsed.tooDeep ? { tooDeep: true } : { problem: `the ${response.status} body is not JSON (${heldInstead(exchange)})` }) });
       return;
     }
     default:
@@ -164,7 +192,7 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
       for (const outcome of input.outcomes) if (outcome.kind === 'completed') for (const exchange of outcome.exchanges) addSamples(kind, outcome, exchange, found);
       // A body cut short on the way (a proxy's buffer, a dropped connection that still ended cleanly) holds no object
       // to judge, and the other checks cannot read it either: an error when nothing else was read.
-      const samples = found.filter((sample) => !sample.cut && !sample.tooDeep && !sample.denied);
+      const samples = found.filter((sample) => !sample.cut && !sample.tooDeep && !sample.denied && !sample.routerPage);
       const cut = found.find((sample) => sample.cut);
       // An object too deep to read is not judged: the others may still show the kind broken, never that all of it holds.
       const deep = found.find((sample) => sample.tooDeep);
@@ -174,11 +202,13 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
         return unobserved(input, `could not observe the ${kind} object: the ${cut.exchange.response!.status} body ends before its JSON does (${bodyText(cut.exchange.response!).length} character(s) arrived): cut short on the way`, [evidenceOf(cut.caseId, cut.exchange)]);
       }
       const denials = found.filter((sample) => sample.denied);
-      // Only denials: nothing the endpoint said about the model was read, as the other checks have such a 403.
-      if (samples.length === 0 && denials.length) return unobserved(input, `could not observe the ${kind} object: ${deniedOnly(denials)}`, denials.slice(0, 2).map((d) => evidenceOf(d.caseId, d.exchange)));
+      const pages = found.filter((sample) => sample.routerPage);
+      const aside = [denials.length ? deniedOnly(denials) : '', pages.length ? routerPagesOnly(pages) : ''].filter(Boolean).join('; ');
+      // Only denials or router pages: nothing the endpoint's API said was read, so nothing observed, never a pass.
+      if (samples.length === 0 && aside) return unobserved(input, `could not observe the ${kind} object: ${aside}`, [...denials, ...pages].slice(0, 2).map((d) => evidenceOf(d.caseId, d.exchange)));
       if (samples.length === 0) return nothingToRead(input, api, kind);
       const judged = judgeSamples(definition, input, kind, samples);
-      const verdict = denials.length ? { ...judged, reason: `${judged.reason}; not judged: ${deniedOnly(denials)}` } : judged;
+      const verdict = aside ? { ...judged, reason: `${judged.reason}; not judged: ${aside}` } : judged;
       if (notRead && verdict.observed === 'valid') return notRead;
       // The events a stalled stream sent are real (one that breaks the schema, strictly or not, is a finding), but it
       // never sent the rest: 'valid' needs a stream that ended.
@@ -227,6 +257,12 @@ function judgeSamples(definition: CheckDefinition, input: CheckInput, kind: Sche
 function deniedOnly(denials: readonly Sample[]): string {
   const paths = [...new Set(denials.map((d) => describeDenial(d.exchange)))];
   return `${denials.length} answer(s) were 403 denials of access, no error of the model's: ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}`;
+}
+
+/** `2 answer(s) were a router's page ..., no error of the API's: GET /openai/v1/models: 404 not JSON (text/plain: ...)`. */
+function routerPagesOnly(pages: readonly Sample[]): string {
+  const said = [...new Set(pages.map((p) => `${p.exchange.request.method} ${p.exchange.request.path}: ${p.exchange.response!.status} not JSON (${heldInstead(p.exchange)})`))];
+  return `${pages.length} answer(s) were a router's page for a path it does not have, no error of the API's: ${said.slice(0, 3).join(', ')}${said.length > 3 ? ` and ${said.length - 3} more` : ''}`;
 }
 
 const MAX_EXTRAS = 12;
