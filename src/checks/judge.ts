@@ -80,6 +80,9 @@ function cutShort(definition: Judged, input: CheckInput, judged: CheckResult): C
   return { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason, evidence: [] };
 }
 
+/** What a failing cell with no stated expectation says of the gate (the reports word it again for a new failure since a baseline). */
+export const NOT_GATING_WORDS = 'no expectation stated for this model, so it does not gate';
+
 /**
  * Compares `observed` with the model's expectation. With none stated, a check that has an OpenAI reference value
  * still says whether the observation matches it (so a new model's deviations show), but the result has
@@ -119,7 +122,7 @@ function judgeRead(definition: Judged, input: CheckInput, observed: Observed, ev
       expected: null,
       reason: pass
         ? `${show(observed)} matches the reference (${reference.source}); no expectation stated for this model${tail}`
-        : `${show(observed)} differs from the reference ${show(reference.value)} (${reference.source}); no expectation stated for this model, so it does not gate${tail}`,
+        : `${show(observed)} differs from the reference ${show(reference.value)} (${reference.source}); ${NOT_GATING_WORDS}${tail}`,
       evidence,
     };
   }

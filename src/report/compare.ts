@@ -1,12 +1,14 @@
 /**
  * @module report/compare
- * What changed between two runs: new failures (a cell that now fails or errors), fixes, cells that became flaky or
- * stable, cells no longer observed (a pass that is now inconclusive or skipped hides what it showed: never silent),
- * changed observed values, and models, checks and targets that appeared or vanished. Each change is listed once,
- * under the most specific heading. Cells a filter or another shard took are left out; cells a stopped run did not
- * reach are no longer observed.
+ * What changed between two runs: new failures (a cell that now fails or errors and did not, of a target and model
+ * the baseline has; never a cell that never gates: a model not in the catalog, no expectation stated), fixes, cells
+ * that became flaky or stable, cells no longer observed (a pass that is now inconclusive or skipped hides what it
+ * showed: never silent), changed observed values, and models, checks and targets that appeared or vanished. Each
+ * change is listed once, under the most specific heading. Cells a filter or another shard took are left out; cells a
+ * stopped run did not reach are no longer observed.
  */
 import { inertLine } from './inert-text.ts';
+import { asNewFailure } from './new-failures.ts';
 import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
 import { selectsCheck } from '../suite/check-pattern.ts';
 import { wasNotReached } from './gate.ts';
@@ -18,9 +20,18 @@ const bad = (status: MatrixResult['status']) => status === 'fail' || status === 
 const snapshot = (r: MatrixResult) => ({ status: r.status, observed: r.observed });
 const show = (r: MatrixResult | undefined) => (r ? `${r.status}${r.observed === null ? '' : ` ${JSON.stringify(r.observed)}`}` : 'absent');
 
-/** The heading a changed cell belongs under, most specific first; undefined when nothing worth showing changed. */
-function kindOf(was: MatrixResult | undefined, now: MatrixResult): keyof typeof HEADINGS | undefined {
-  if (bad(now.status) && (!was || !bad(was.status))) return 'newFailures';
+/**
+ * The heading a changed cell belongs under, most specific first; undefined when nothing worth showing changed. A cell
+ * that never gates (`informational`: a model not in the catalog, with no expectation stated for the cell) is no new
+ * failure: what it now observes is a changed value, and an error hides what it observed.
+ */
+function kindOf(was: MatrixResult | undefined, now: MatrixResult, informational: boolean): keyof typeof HEADINGS | undefined {
+  if (bad(now.status) && (!was || !bad(was.status))) {
+    if (!informational) return 'newFailures';
+    if (!was) return undefined;
+    if (now.status === 'fail') return 'changedObserved';
+    return OBSERVED.has(was.status) && was.status !== 'unsupported' ? 'noLongerObserved' : undefined;
+  }
   if (!was) return undefined;
   if (bad(was.status) && now.status === 'pass') return 'fixes';
   if (now.status === 'flaky' && was.status !== 'flaky') return 'becameFlaky';
@@ -45,24 +56,23 @@ export const HEADINGS = {
 export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison {
   const old = new Map(before.results.filter((r) => !r.notRun).map((r) => [key(r), r]));
   const selectedBefore = selectionOf(before);
+  // README: a model not in the catalog (an id given to --models, a new listed model) has every cell informational.
+  const uncatalogued = new Set(after.models.filter((m) => !m.inCatalog).map((m) => m.id));
+  const baselineHas = new Set([...before.targets.map((t) => t.id), ...before.models.map((m) => `m\u0000${m.id}`)]);
   const changes: Record<keyof typeof HEADINGS, CellChange[]> = { newFailures: [], fixes: [], becameFlaky: [], becameStable: [], noLongerObserved: [], changedObserved: [] };
   for (const now of after.results) {
     // A cell a stop left "not reached" is this run's and was not observed: no longer observed when the baseline saw
     // it. A cell another shard or a filter took is not this run's to compare.
     if (now.notRun && !wasNotReached(now)) continue;
     const was = old.get(key(now));
-    // A model or check the baseline did not ask for was not compared (listed so below), never a new failure.
-    if (!was && (!selectedBefore.models(now.model) || !selectedBefore.checks(now.check))) continue;
-    const kind = kindOf(was, now);
+    // A model or check the baseline did not ask for was not compared (listed so below), never a new failure; nor a
+    // target or model the baseline has not at all (a renamed target, a region with no baseline of its own): listed
+    // as new, not compared.
+    if (!was && (!selectedBefore.models(now.model) || !selectedBefore.checks(now.check) || !baselineHas.has(now.target) || !baselineHas.has(`m\u0000${now.model}`))) continue;
+    const kind = kindOf(was, now, uncatalogued.has(now.model) && !now.gating);
     if (!kind) continue;
-    changes[kind].push({
-      target: now.target,
-      model: now.model,
-      check: now.check,
-      before: was ? snapshot(was) : null,
-      after: snapshot(now),
-      reason: `${show(was)} -> ${show(now)}: ${now.reason}`,
-    });
+    const why = `${show(was)} -> ${show(now)}: ${kind === 'newFailures' ? asNewFailure(now.reason) : now.reason}`;
+    changes[kind].push({ target: now.target, model: now.model, check: now.check, before: was ? snapshot(was) : null, after: snapshot(now), reason: why });
   }
   const diff = <T>(a: T[], b: T[]) => b.filter((x) => !a.includes(x));
   const ids = (m: Matrix) => ({ models: m.models.map((x) => x.id), checks: m.checks.map((x) => x.id), targets: m.targets.map((x) => x.id) });

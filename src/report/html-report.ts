@@ -18,6 +18,7 @@ import { latencyRows } from './latency.ts';
 import { describeProvenance, statusLine, usageLine } from './markdown-report.ts';
 import { buildMigration, migrationHtml } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
+import { newFailuresLine } from './new-failures.ts';
 import { answeredAsAnother, answeredAsAnotherLine, NOTES_LISTED, unobservedPairs } from './observed-models.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, type CellChange, type Matrix, type MatrixCheck, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
@@ -84,7 +85,9 @@ function leadSection(matrix: Matrix): string {
     .map((r) => `<tr><td>${esc(statusSymbol(r.status))}</td><td><button type="button" class="link" data-key="${esc(key(r))}">${esc(r.model)} · ${esc(r.check)}</button>${matrix.targets.length > 1 ? ` <small>${esc(r.target)}</small>` : ''}</td><td class="why">${esc(r.reason)}</td></tr>`)
     .join('');
   // No gating cell is no pass when the run as a whole fails (too many errors, a model with nothing observed, ...).
-  const problems = matrix.gate.verdict === 'pass' ? [] : matrix.gate.problems;
+  // New failures since the baseline fail the run as a whole too (gate.ts): said with its problems.
+  const regressed = newFailuresLine(matrix);
+  const problems = [...(matrix.gate.verdict === 'pass' ? [] : matrix.gate.problems), ...(regressed ? [{ message: `${regressed} (each under Changes, below)` }] : [])];
   const runLevel = problems.length ? `<ul class="why-run">${problems.map((p) => `<li>${esc(p.message)}</li>`).join('')}</ul>` : '';
   const failing = gating.length
     ? `<div class="box">${runLevel}<table>${items}</table></div>`

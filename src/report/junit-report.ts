@@ -4,14 +4,17 @@
  * that gates the run is a <failure> (fail; flaky with type="flaky") or an <error>; an error that does not gate
  * (no stated expectation), inconclusive, unsupported and skipped cells are <skipped> with the reason: nothing that
  * observed nothing shows as a pass. What fails the run as a whole (interrupted, partial, a model with nothing
- * observed, too many errors) is a testsuite "gate" of its own, so the CI test tab agrees with the exit code.
+ * observed, too many errors, a recording kept, new failures since the baseline) is a testsuite "gate" of its own, so
+ * the CI test tab agrees with the exit code; a new failure's own cell fails too (type="new-failure"), its reason worded
+ * for it (with no stated expectation it would not gate alone).
  * Characters XML 1.0 forbids (controls, lone surrogates, U+FFFE, U+FFFF) are dropped.
  */
 import { xmlAttribute, xmlText } from './inert-text.ts';
 import { UNOBSERVED_LABEL } from './gate.ts';
 import { unobservedPairs } from './observed-models.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
-import { pairKey, resultsByCell, type Matrix, type MatrixResult } from './matrix.ts';
+import { asNewFailure, NEW_FAILURES_KIND, newFailureKeys, newFailuresLine } from './new-failures.ts';
+import { pairKey, resultKey, resultsByCell, type Matrix, type MatrixResult } from './matrix.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 function detail(r: MatrixResult): string {
@@ -23,16 +26,23 @@ function detail(r: MatrixResult): string {
   return xmlText(lines.join('\n'));
 }
 
-type Kind = 'failure' | 'flaky' | 'error' | 'skipped' | 'note' | 'pass';
+type Kind = 'failure' | 'flaky' | 'error' | 'new-failure' | 'skipped' | 'note' | 'pass';
+
+/** What a testcase is told of the run: its models with nothing observed, and the cells that newly fail since the baseline. */
+interface Seen {
+  unobserved: ReadonlySet<string>;
+  fresh: ReadonlySet<string>;
+}
 
 /**
  * How a cell reads in JUnit. A cell of a model the gate found nothing of observed (`unobserved`, unobservedPairs) is
  * never a passing test: what it read was not the model's.
  */
-function kindOf(r: MatrixResult, unobserved: ReadonlySet<string>): Kind {
+function kindOf(r: MatrixResult, { unobserved, fresh }: Seen): Kind {
   if (r.gating && r.status === 'fail') return 'failure';
   if (r.gating && r.status === 'flaky') return 'flaky';
   if (r.gating && r.status === 'error') return 'error';
+  if (fresh.has(resultKey(r))) return 'new-failure';
   if (r.status === 'unsupported' || r.status === 'skipped' || r.status === 'inconclusive' || r.status === 'error') return 'skipped';
   if (unobserved.has(pairKey(r.target, r.model))) return 'skipped';
   return r.status === 'pass' ? 'pass' : 'note';
@@ -51,16 +61,19 @@ function skipWords(r: MatrixResult, unobserved: ReadonlySet<string>): string {
   return unobserved.has(pairKey(r.target, r.model)) ? `not of the model (${UNOBSERVED_LABEL}), ${words}` : words;
 }
 
-function testcase(r: MatrixResult, unobserved: ReadonlySet<string>): string {
+function testcase(r: MatrixResult, seen: Seen): string {
+  const { unobserved } = seen;
   const open = `    <testcase classname="${xmlAttribute(`${r.target}.${r.model}`)}" name="${xmlAttribute(r.check)}" time="0">`;
   const message = xmlAttribute(r.reason);
-  switch (kindOf(r, unobserved)) {
+  switch (kindOf(r, seen)) {
     case 'failure':
       return `${open}\n      <failure message="${message}" type="fail">${detail(r)}</failure>\n    </testcase>`;
     case 'flaky':
       return `${open}\n      <failure message="${message}" type="flaky">${detail(r)}</failure>\n    </testcase>`;
     case 'error':
       return `${open}\n      <error message="${message}" type="error">${detail(r)}</error>\n    </testcase>`;
+    case 'new-failure':
+      return `${open}\n      <failure message="${xmlAttribute(`new failure since the baseline (${r.status}): ${asNewFailure(r.reason)}`)}" type="new-failure">${detail(r)}</failure>\n    </testcase>`;
     case 'skipped':
       return `${open}\n      <skipped message="${xmlAttribute(`${skipWords(r, unobserved)}: ${r.reason}`)}"/>\n    </testcase>`;
     case 'note':
@@ -70,11 +83,11 @@ function testcase(r: MatrixResult, unobserved: ReadonlySet<string>): string {
   }
 }
 
-function count(rs: readonly MatrixResult[], unobserved: ReadonlySet<string>) {
-  const kinds = rs.map((r) => kindOf(r, unobserved));
+function count(rs: readonly MatrixResult[], seen: Seen) {
+  const kinds = rs.map((r) => kindOf(r, seen));
   return {
     tests: rs.length,
-    failures: kinds.filter((k) => k === 'failure' || k === 'flaky').length,
+    failures: kinds.filter((k) => k === 'failure' || k === 'flaky' || k === 'new-failure').length,
     errors: kinds.filter((k) => k === 'error').length,
     skipped: kinds.filter((k) => k === 'skipped').length,
   };
@@ -87,10 +100,12 @@ export function renderJunit(matrix: Matrix): string {
 /** The file in pieces, a testsuite at a time (about 14k testcases in a full run: never one string for all). */
 function* junitPieces(matrix: Matrix): Generator<string> {
   const suites = resultsByCell(matrix.results);
-  const problems = matrix.gate.problems;
+  // New failures since the baseline fail the run as a whole (gate.ts), beside its problems.
+  const regressed = newFailuresLine(matrix);
+  const problems = [...matrix.gate.problems, ...(regressed ? [{ kind: NEW_FAILURES_KIND, message: regressed, model: undefined }] : [])];
   const fresh = new Set(newModels(matrix));
-  const unobserved = unobservedPairs(matrix.gate);
-  const total = count(matrix.results, unobserved);
+  const seen = { unobserved: unobservedPairs(matrix.gate), fresh: newFailureKeys(matrix) };
+  const total = count(matrix.results, seen);
   const seconds = (matrix.run.durationMs / 1000).toFixed(3);
   const head = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -103,11 +118,11 @@ function* junitPieces(matrix: Matrix): Generator<string> {
   }
   yield head.join('\n');
   for (const results of suites.values()) {
-    const c = count(results, unobserved);
+    const c = count(results, seen);
     const name = `${results[0]!.target} / ${results[0]!.model}`;
     const lines = [`  <testsuite name="${xmlAttribute(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="0">`];
     if (fresh.has(results[0]!.model)) lines.push(`    <properties><property name="note" value="${xmlAttribute(NEW_MODEL_NOTE)}"/></properties>`);
-    for (const r of results) lines.push(testcase(r, unobserved));
+    for (const r of results) lines.push(testcase(r, seen));
     lines.push('  </testsuite>');
     // Each line after the first has a line break before it, as the lines of the whole file joined.
     yield `\n${lines.join('\n')}`;

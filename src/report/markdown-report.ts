@@ -14,6 +14,7 @@ import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
 import { buildMigration, migrationMarkdown } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
+import { newFailureKeys, newFailuresLine } from './new-failures.ts';
 import { answeredAsAnother, answeredAsAnotherLine, NOTES_LISTED, unobservedPairs } from './observed-models.ts';
 import type { ReportWriter } from './report-writer.ts';
 
@@ -63,6 +64,12 @@ function failureCounts(lines: string[], title: string, label: string, results: r
 
 const UNCERTAIN_TITLE = 'Deviations, errors, skipped and uncertain cells that do not gate';
 
+/** A cell the uncertain section lists: to look at, and gating neither alone nor as a new failure since the baseline (listed under Changes). */
+function doesNotGate(matrix: Matrix): (r: MatrixResult) => boolean {
+  const fresh = newFailureKeys(matrix);
+  return (r) => !r.gating && !r.notRun && LOOK_AT.includes(r.status) && !fresh.has(resultKey(r));
+}
+
 function leadSection(matrix: Matrix, lines: string[]): void {
   const { gate } = matrix;
   lines.push(`**Gate: ${markdownText(gateLine(gate), 600)}**`, '', `Coverage: ${coverageLine(matrix)}.`, '');
@@ -72,7 +79,8 @@ function leadSection(matrix: Matrix, lines: string[]): void {
   const gating = matrix.results.filter((r) => r.gating);
   for (const r of gating.slice(0, 200)) lines.push(item(r));
   if (gating.length > 200) lines.push(`- ... and ${gating.length - 200} more (see matrix.json)`);
-  if (gate.regressedSinceBaseline) lines.push('- new failures since the baseline (below)');
+  const regressed = newFailuresLine(matrix);
+  if (regressed) lines.push(`- **new failures since the baseline**: ${markdownText(regressed, 2000)} (each with its reason under Changes, below)`);
   lines.push('');
   // A model with nothing observed: what its cells read is not the model's (the gate says why).
   const unobserved = unobservedPairs(gate);
@@ -80,7 +88,7 @@ function leadSection(matrix: Matrix, lines: string[]): void {
   failureCounts(lines, 'Cells to look at, per model', 'target/model', matrix.results, (r) => `${r.target}/${r.model}`, marked);
   failureCounts(lines, 'Cells to look at, per check', 'check', matrix.results, (r) => r.check);
   // The reasons are far below (after every target's grid): said where the counts are, so they are found.
-  if (matrix.results.some((r) => !r.gating && !r.notRun && LOOK_AT.includes(r.status))) {
+  if (matrix.results.some(doesNotGate(matrix))) {
     lines.push(`Each of these cells with its reason: [${UNCERTAIN_TITLE}](#${UNCERTAIN_TITLE.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')}), below (or matrix.html: click a cell).`, '');
   }
   const others = answeredAsAnother(matrix);
@@ -178,7 +186,7 @@ export function renderMarkdown(matrix: Matrix): string {
  * cells, each with its reason; then the cells a stop did not reach, one line per model (they share the stop's reason).
  */
 function uncertainSection(matrix: Matrix, lines: string[]): void {
-  const deviations = matrix.results.filter((r) => !r.gating && LOOK_AT.includes(r.status) && !r.notRun);
+  const deviations = matrix.results.filter(doesNotGate(matrix));
   const notReached = new Map<string, MatrixResult[]>();
   for (const r of matrix.results.filter(wasNotReached)) notReached.set(pairKey(r.target, r.model), [...(notReached.get(pairKey(r.target, r.model)) ?? []), r]);
   if (deviations.length === 0 && notReached.size === 0) return;
