@@ -12,19 +12,24 @@ import type { Exchange } from '../transport/exchange.ts';
 import type { Target } from '../transport/target.ts';
 import type { RunConfig, TargetConfig } from './run-config.ts';
 
-/** `scheduler` is the run's one scheduler, `breaker` its endpoint breaker (none with --give-up-after 0); replay needs neither. */
-export async function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler | undefined, breaker?: EndpointBreaker): Promise<Target> {
+/**
+ * `scheduler` is the run's one scheduler, `breaker` its endpoint breaker (none with --give-up-after 0); replay needs
+ * neither. `onRouteRefused` hears of a route that refused the credentials another route accepted (route-credentials.ts).
+ */
+export async function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler | undefined, breaker?: EndpointBreaker, onRouteRefused?: (message: string) => void): Promise<Target> {
   if (target.mode === 'replay') {
     const { ReplayTarget } = await import('../transport/replay-target.ts');
     return new ReplayTarget(target.id, config.fixturesDir);
   }
   if (!scheduler) throw new Error(`target ${target.id} sends requests: it needs the run's scheduler`);
-  const [{ createAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }] = await Promise.all([
+  const [{ createAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }] = await Promise.all([
     import('../transport/auth/create-auth.ts'),
     import('../transport/live-target.ts'),
     import('../transport/record-target.ts'),
     import('../transport/retrying-target.ts'),
     import('../transport/scheduled-target.ts'),
+    import('./route-credentials.ts'),
+    import('../transport/http-exchange.ts'),
   ]);
   // SigV4 signs for the surface's service: bedrock-mantle on Mantle, bedrock on bedrock-runtime.
   const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
@@ -38,7 +43,14 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
   });
   // The breaker hears of each request once it is over, retries and all: it counts requests, not attempts.
   const settled = breaker ? { settled: (exchange: Exchange, answered: boolean) => breaker.settled(target.id, exchange, answered) } : {};
-  const sending = new RetryingTarget(new ScheduledTarget(live, scheduler), { retries: config.retries, baseDelayMs: config.retryDelayMs, maxDelayMs: 30_000, ...settled });
+  const retrying = new RetryingTarget(new ScheduledTarget(live, scheduler), { retries: config.retries, baseDelayMs: config.retryDelayMs, maxDelayMs: 30_000, ...settled });
+  // Below the recorder: a route's refusal of the credentials is an infrastructure failure, never recorded.
+  const sending = watchRouteCredentials(target, retrying, {
+    auth: config.auth,
+    ...(target.acceptedPrefixes ? { accepted: target.acceptedPrefixes } : {}),
+    redact: (text) => redactorFor(auth).text(text).value,
+    ...(onRouteRefused ? { onRefused: onRouteRefused } : {}),
+  });
   if (target.mode === 'live') return sending;
   return new RecordTarget(
     sending,

@@ -76,6 +76,12 @@ export function progressEvents(progress: ProgressReporter | undefined, err?: Nod
       if (progress) progress.notice(line);
       else err?.write(`${line}\n`);
     },
+    // Said once per route, even with --quiet: a family of checks in error for a reason the summary does not give.
+    onRouteRefused: (refused) => {
+      const line = `warning: ${inertLine(`target ${refused.target}: ${refused.message}. Its checks on that route are errors; the run carries on.`, 2000)}`;
+      if (progress) progress.notice(line);
+      else err?.write(`${line}\n`);
+    },
   };
 }
 

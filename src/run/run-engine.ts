@@ -32,6 +32,8 @@ export interface EngineEvents {
   onFatal?(fatal: { code: 'HARNESS_AUTH_REJECTED'; message: string }): void;
   /** A target stopped answering (`--give-up-after`): nothing more is sent to it. Once per target. */
   onTargetDown?(down: TargetDown): void;
+  /** A route refused the credentials another route of the target accepted: its cases are errors, the run goes on. */
+  onRouteRefused?(refused: { target: string; message: string }): void;
 }
 
 export interface EngineOptions {
@@ -122,7 +124,8 @@ export class RunEngine {
             options.events?.onTargetDown?.(down);
           })
         : undefined;
-    this.#targets = Promise.all(config.targets.map(async (t) => [t.id, await createTarget(t, config, this.scheduler, this.breaker)] as const)).then((entries) => new Map(entries));
+    const refused = (target: string) => (message: string) => options.events?.onRouteRefused?.({ target, message });
+    this.#targets = Promise.all(config.targets.map(async (t) => [t.id, await createTarget(t, config, this.scheduler, this.breaker, refused(t.id))] as const)).then((entries) => new Map(entries));
     // Surfaced by run() and result(); never an unhandled rejection in between.
     this.#targets.catch(() => undefined);
   }

@@ -1,7 +1,8 @@
 /**
  * @module run/session-target
  * What a model session wraps around the run's target: every answer is counted (requests, tokens, wall time,
- * latency) and watched for a real authentication failure (a 401/403 that is not a route error stops the run);
+ * latency) and watched for a real authentication failure (a 401/403 that is not a route error stops the run, unless
+ * route-credentials.ts found it a route's refusal of credentials another route accepted);
  * `shared: true` cases get one answer per (target, request) for every model of the run.
  */
 import { exchangeTiming, type LatencySample } from '../checks/latency.ts';
@@ -50,7 +51,8 @@ export function watchedTarget(target: Target, options: WatchOptions): Target {
       usage.outputTokens += used.output;
       const timing = exchangeTiming(exchange);
       if (timing) latency.push({ api: options.apiOf(context.caseId), timing });
-      if (exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
+      // Already HARNESS_AUTH_REJECTED: a route refused credentials accepted on another (route-credentials.ts), no stop.
+      if (exchange.error?.code !== 'HARNESS_AUTH_REJECTED' && exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
         const classification = classifyAnswer(exchange.response);
         if (classification.kind === 'auth-rejected') {
           const message = `${request.method} ${request.path} answered ${exchange.response.status}: ${classification.message ?? 'unauthorized'}`;

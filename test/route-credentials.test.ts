@@ -1,0 +1,193 @@
+/**
+ * A gateway that accepts the key on its OpenAI routes and relays a 401 on /anthropic/* (LiteLLM's pass-through with no
+ * Anthropic credential of its own): the route's answer, an `error` for the checks there, never a stop of the whole
+ * run nor "check the key". A refusal on a route that accepted the key (expired mid-run) or before any 2xx still stops.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchRouteCredentials, RouteCredentialsTarget } from '../src/run/route-credentials.ts';
+import type { AuthConfig } from '../src/run/run-config.ts';
+import { watchedTarget } from '../src/run/session-target.ts';
+import type { Exchange, ExchangeRequest } from '../src/transport/exchange.ts';
+import type { SendContext, Target } from '../src/transport/target.ts';
+import { allText, catalogEmulator, cli } from './helpers/harness.ts';
+
+const KEY = 'sk-gw-valid-0123456789abcdef';
+const MODEL = 'xai.grok-4.3';
+/** Anthropic's answer to a key it does not know, relayed by the gateway; it echoes the key it was given. */
+const anthropic401 = (key: string) => JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key: ${key}` } });
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'route-credentials-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+type Rule = (req: IncomingMessage, seen: number) => { status: 401; body: string } | { delayMs: number } | undefined;
+
+/** A gateway on 127.0.0.1 in front of `upstreamUrl`: `rule` answers a request itself (a 401), delays it, or forwards it. */
+async function gateway(upstreamUrl: string, rule: Rule): Promise<{ url: string; close(): Promise<void> }> {
+  let seen = 0;
+  const { port } = new URL(upstreamUrl);
+  const server: Server = createServer((req, res) => {
+    const decided = rule(req, ++seen);
+    if (decided && 'status' in decided) {
+      req.resume();
+      return void res.writeHead(decided.status, { 'content-type': 'application/json' }).end(decided.body);
+    }
+    const forward = () => {
+      const out = httpRequest({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(out);
+    };
+    if (decided) setTimeout(forward, decided.delayMs);
+    else forward();
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((closed) => (server.closeAllConnections(), server.close(() => closed()))),
+  };
+}
+
+const anthropicRefused: Rule = (req) => (req.url?.startsWith('/anthropic/') ? { status: 401, body: anthropic401(KEY) } : undefined);
+
+async function runThrough(rule: Rule, name: string, checks: string) {
+  const upstream = await catalogEmulator({}, { apiKey: KEY });
+  const proxy = await gateway(upstream.url, rule);
+  try {
+    const reports = join(dir, name);
+    const run = await cli(['run', '--mode', 'live', '--endpoint', proxy.url, '--api-key-env', 'GWKEY', '--models', MODEL, '--checks', checks, '--retries', '0', '--report-dir', reports, '--plain'], { GWKEY: KEY });
+    const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as { results: { check: string; status: string; reason: string }[] };
+    return { run, matrix, reports };
+  } finally {
+    await proxy.close();
+    await upstream.close();
+  }
+}
+
+describe('a 401 on /anthropic/v1 from a gateway that accepted the key on /v1', () => {
+  it('is an error for the Messages checks only, with the way forward; the run carries on and never shows the key', async () => {
+    const { run, matrix, reports } = await runThrough(anthropicRefused, 'gateway', 'api.chat-completions,api.messages,stream.messages,stream.chat-completions');
+    expect(run.code, run.stderr).not.toBe(2);
+    expect(run.stderr).not.toContain('HARNESS_AUTH_REJECTED: ');
+    expect(run.stderr).not.toMatch(/The run stopped|check the key/);
+    expect(run.stdout).not.toMatch(/credentials were rejected mid-run/);
+    // Said once on the console, naming the route, what was accepted and the flag that would send the key another way.
+    const warnings = run.stderr.split('\n').filter((l) => l.startsWith('warning: ') && l.includes('/anthropic/v1'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/answered 401 \(invalid x-api-key: .*\) though the same credentials were accepted on \/v1 in this run/);
+    expect(warnings[0]).toContain('--header-env x-api-key=GWKEY');
+    expect(warnings[0]).toMatch(/--checks/);
+    const cell = (check: string) => matrix.results.find((r) => r.check === check)!;
+    // Neither "not served" nor a verdict: the route's answer to these credentials says nothing about the model.
+    for (const check of ['api.messages', 'stream.messages']) {
+      expect(cell(check).status, check).toBe('error');
+      expect(cell(check).reason, check).toMatch(/HARNESS_AUTH_REJECTED: POST \/anthropic\/v1\/messages answered 401 .*accepted on \/v1 in this run: whether \/anthropic\/v1 serves the model is not known/);
+    }
+    expect(cell('api.chat-completions').status).toBe('pass');
+    expect(cell('stream.chat-completions').status).not.toBe('error');
+    // The 401 echoed the key: it reaches no report and no console line.
+    expect(`${run.stdout}\n${run.stderr}\n${await allText(reports)}`).not.toContain(KEY);
+  }, 60_000);
+
+  it('counts the credentials check (GET /v1/models) as acceptance: a 401 on /anthropic/v1 that beats every /v1 answer does not stop the run', async () => {
+    // Every in-run OpenAI request waits, so the Messages probe's 401 is the first in-run answer.
+    let models = 0;
+    const slowOpenAi: Rule = (req, seen) => {
+      if (req.url?.startsWith('/anthropic/')) return { status: 401, body: anthropic401(KEY) };
+      if (req.method === 'GET' && req.url === '/v1/models' && ++models === 1 && seen === 1) return undefined;
+      return { delayMs: 400 };
+    };
+    const { run, matrix } = await runThrough(slowOpenAi, 'order', 'api.chat-completions,api.messages');
+    expect(run.code, run.stderr).not.toBe(2);
+    expect(matrix.results.find((r) => r.check === 'api.messages')?.status).toBe('error');
+    expect(matrix.results.find((r) => r.check === 'api.chat-completions')?.status).toBe('pass');
+  }, 60_000);
+
+  it('still stops the run (exit 2, check the key) when a route that accepted the key refuses it later', async () => {
+    // The key "expires" after the credentials check and two more requests: /v1 refuses it then.
+    const expiring: Rule = (req, seen) => (req.url?.startsWith('/anthropic/') || seen > 3 ? { status: 401, body: anthropic401(KEY) } : undefined);
+    const { run } = await runThrough(expiring, 'expired', 'api.chat-completions,api.messages,stream.chat-completions,params.max-tokens,params.temperature');
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/HARNESS_AUTH_REJECTED: POST \/v1\/.* answered 401: .*The run stopped; check the key in GWKEY/);
+    expect(run.stdout).toMatch(/credentials were rejected mid-run/);
+    expect(`${run.stdout}\n${run.stderr}`).not.toContain(KEY);
+  }, 60_000);
+});
+
+/** A target that answers each request with the status `answer` gives it: a 401 as the gateway relays it, or a 2xx. */
+function fakeTarget(answer: (request: ExchangeRequest) => number): Target {
+  return {
+    id: 'fake',
+    mode: 'live',
+    caseFinished: async () => undefined,
+    close: async () => undefined,
+    async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
+      const status = answer(request);
+      const body = status === 401 ? anthropic401(KEY) : '{"id":"x","object":"chat.completion","choices":[]}';
+      return { step: context.step, prefix: context.prefix, request, response: { status, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: body }] }, error: null, durationMs: 1, attempts: 1 };
+    },
+  };
+}
+
+const auth: AuthConfig = { kind: 'bearer', apiKeyEnv: 'GWKEY' };
+const redact = (text: string) => text.split(KEY).join('[REDACTED]');
+const post = (prefix: string, path = '/messages'): [ExchangeRequest, SendContext] => [
+  { method: 'POST', path: `${prefix}${path}`, headers: {}, body: '{}' },
+  { model: MODEL, caseId: 'c', step: 's', prefix },
+];
+
+describe('RouteCredentialsTarget', () => {
+  it('leaves a 401 before any 2xx to the run (a wrong key stops it)', async () => {
+    const target = new RouteCredentialsTarget(fakeTarget(() => 401), { auth, redact });
+    const exchange = await target.send(...post('/anthropic/v1'));
+    expect(exchange.error).toBeNull();
+    let stopped = '';
+    const watched = watchedTarget(target, { usage: { requests: 0, inputTokens: 0, outputTokens: 0, wallMs: 0 }, latency: [], apiOf: () => 'messages', onAuthRejected: (_e, m) => (stopped = m) });
+    expect((await watched.send(...post('/anthropic/v1'))).error?.code).toBe('HARNESS_AUTH_REJECTED');
+    expect(stopped).toMatch(/answered 401/);
+  });
+
+  it('makes a 401 on a prefix never accepted, after another accepted, that route\'s error, told once, redacted; the run is not stopped', async () => {
+    const told: string[] = [];
+    const target = new RouteCredentialsTarget(fakeTarget((r) => (r.path.startsWith('/anthropic') ? 401 : 200)), { auth, redact, onRefused: (m) => told.push(m) });
+    await target.send(...post('/v1', '/chat/completions'));
+    let stopped = false;
+    const watched = watchedTarget(target, { usage: { requests: 0, inputTokens: 0, outputTokens: 0, wallMs: 0 }, latency: [], apiOf: () => 'messages', onAuthRejected: () => (stopped = true) });
+    const first = await watched.send(...post('/anthropic/v1'));
+    await watched.send(...post('/anthropic/v1', '/messages/count_tokens'));
+    expect(stopped).toBe(false);
+    expect(first.error?.code).toBe('HARNESS_AUTH_REJECTED');
+    expect(first.error?.message).toMatch(/^POST \/anthropic\/v1\/messages answered 401 \(invalid x-api-key: \[REDACTED\]\) though the same credentials were accepted on \/v1 in this run/);
+    expect(first.error?.message).toContain('--header-env x-api-key=GWKEY');
+    expect(told).toHaveLength(1);
+    expect(told.join('')).not.toContain(KEY);
+  });
+
+  it('leaves a 401 on a prefix that answered 2xx before to the run (a key revoked mid-run)', async () => {
+    let calls = 0;
+    const target = new RouteCredentialsTarget(fakeTarget(() => (++calls === 1 ? 200 : 401)), { auth, redact, accepted: ['/v1'] });
+    await target.send(...post('/anthropic/v1'));
+    expect((await target.send(...post('/anthropic/v1'))).error).toBeNull();
+  });
+
+  it('takes the credentials check\'s prefix as accepted', async () => {
+    const target = new RouteCredentialsTarget(fakeTarget(() => 401), { auth, redact, accepted: ['/v1'] });
+    expect((await target.send(...post('/anthropic/v1'))).error?.code).toBe('HARNESS_AUTH_REJECTED');
+    expect((await target.send(...post('/v1', '/chat/completions'))).error).toBeNull();
+  });
+
+  it('judges only custom live and record targets: Mantle and bedrock-runtime keep the stop on every prefix', () => {
+    const inner = fakeTarget(() => 401);
+    for (const surface of ['mantle', 'runtime'] as const) expect(watchRouteCredentials({ surface, mode: 'live' }, inner, { auth, redact })).toBe(inner);
+    expect(watchRouteCredentials({ surface: 'custom', mode: 'replay' }, inner, { auth, redact })).toBe(inner);
+    expect(watchRouteCredentials({ surface: 'custom', mode: 'record' }, inner, { auth, redact })).toBeInstanceOf(RouteCredentialsTarget);
+  });
+});
