@@ -29,7 +29,7 @@ export const ERROR_CODES = {
   HARNESS_ROUTE_UNKNOWN: 'the probes could not tell which route serves the model, so the case was not sent',
   HARNESS_MODEL_NOT_FOUND: 'the endpoint says the model does not exist on any route it was asked on',
   HARNESS_BUDGET: 'a spend cap (--max-requests, --max-tokens-total) was reached',
-  HARNESS_ENDPOINT_DOWN: 'a target stopped answering (--give-up-after requests in a row got no answer at all), so its other requests were not sent',
+  HARNESS_ENDPOINT_DOWN: 'a target stopped answering (--give-up-after requests in a row got no answer at all, and nothing answered for --timeout), so its requests not sent yet were not sent',
   HARNESS_INTERRUPTED: 'the run was interrupted (Ctrl-C or SIGTERM)',
   HARNESS_DISK_FULL: 'a file could not be written because the disk (or quota) is full',
   HARNESS_WRITE_FAILED: 'a file could not be written (permissions, a read-only file system, a file in the way)',

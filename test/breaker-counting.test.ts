@@ -11,12 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
+import { partialOf } from '../src/run/run-conformance.ts';
+import type { RunEngine } from '../src/run/run-engine.ts';
 import { noAuth } from '../src/transport/auth/auth.ts';
 import { EndpointBreaker, readingOf, type TargetDown } from '../src/transport/endpoint-breaker.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { LiveTarget } from '../src/transport/live-target.ts';
 import { RetryingTarget } from '../src/transport/retrying-target.ts';
 import { LocalScheduler, type Permit } from '../src/transport/scheduler.ts';
+import type { Target } from '../src/transport/target.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
 
 const request = { method: 'POST' as const, path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: '{"model":"m","messages":[]}' };
@@ -49,24 +52,80 @@ describe('what counts as no answer', () => {
 describe('EndpointBreaker', () => {
   it('trips at n in a row, once, per target; an answer sets the count back to 0', () => {
     const downs: TargetDown[] = [];
-    const breaker = new EndpointBreaker(3, (down) => downs.push(down));
+    let now = 0;
+    const breaker = new EndpointBreaker({ limit: 3, silentMs: 1000, onDown: (down) => downs.push(down), now: () => now });
+    now = 5000;
     for (const ex of [timeout, refused, exchange({ response: response(500), error: { code: 'HARNESS_SERVER_ERROR', message: '500' } }), timeout, timeout]) breaker.settled('a', ex, false);
     breaker.settled('b', timeout, false);
     breaker.settled('b', timeout, false);
     expect(downs).toEqual([]);
+    now = 6500;
     breaker.settled('a', timeout, false);
     expect(downs.map((d) => d.target)).toEqual(['a']);
-    expect(downs[0]!.message).toBe('not sent: a stopped answering: 3 requests in a row ended without an answer (timeouts, refused or reset connections); check the endpoint, raise --timeout for slow cold starts, or pass --give-up-after 0 to never stop');
-    // What was in flight finishes, an answer among it does not undo it; what it kept back is counted.
+    // Silent since the 500 at 5 s.
+    expect(downs[0]!.message).toBe(
+      'not sent: a stopped answering: 3 requests in a row ended without an answer (timeouts, refused or reset connections), and nothing answered for 1.5 s; check the endpoint, raise --timeout for slow (reasoning) models or cold starts, or pass --give-up-after 0 to never stop',
+    );
+    // What was in flight finishes, an answer among it does not undo it.
     breaker.settled('a', exchange({ response: response(200) }), false);
     breaker.settled('a', timeout, false);
-    breaker.settled('a', exchange({ attempts: 0, error: { code: 'HARNESS_ENDPOINT_DOWN', message: downs[0]!.message } }), false);
     expect(downs).toHaveLength(1);
-    expect(breaker.down).toEqual([{ target: 'a', message: downs[0]!.message, notSent: 1 }]);
-    // The other target's count is its own: two in a row, then its third.
+    expect(breaker.down).toEqual([{ target: 'a', message: downs[0]!.message }]);
+    // The other target's count is its own: two in a row, a request not sent (neither), then its third.
     breaker.settled('b', exchange({ attempts: 0, error: { code: 'HARNESS_BUDGET', message: 'cap' } }), false);
     breaker.settled('b', timeout, false);
     expect(breaker.down.map((d) => d.target)).toEqual(['a', 'b']);
+  });
+
+  it('a burst of timeouts while the target answered within --timeout is no outage: slow models time out together', () => {
+    const downs: TargetDown[] = [];
+    let now = 0;
+    const breaker = new EndpointBreaker({ limit: 3, silentMs: 2000, onDown: (down) => downs.push(down), now: () => now });
+    now = 1000;
+    breaker.settled('t', exchange({ response: response(200) }), false);
+    // Twenty slow requests end in one burst half a second after a healthy model's answer.
+    now = 1500;
+    for (let i = 0; i < 20; i++) breaker.settled('t', timeout, false);
+    expect(downs).toEqual([]);
+    // Still nothing answered, and now for longer than --timeout: the next one without an answer trips it.
+    now = 3100;
+    breaker.settled('t', timeout, false);
+    expect(downs.map((d) => d.target)).toEqual(['t']);
+  });
+
+  it('counts from the run\'s start until the target first answers: a dead endpoint trips once --timeout has passed', () => {
+    const downs: TargetDown[] = [];
+    let now = 0;
+    const breaker = new EndpointBreaker({ limit: 2, silentMs: 300, onDown: (down) => downs.push(down), now: () => now });
+    now = 100;
+    breaker.settled('t', refused, false);
+    breaker.settled('t', refused, false);
+    expect(downs).toEqual([]);
+    now = 300;
+    breaker.settled('t', refused, false);
+    expect(downs).toHaveLength(1);
+  });
+
+  it('a retry the breaker denied keeps what the request met: its last attempt\'s error, not "not sent"', async () => {
+    let calls = 0;
+    const inner = {
+      id: 't',
+      mode: 'live' as const,
+      async send(): Promise<Exchange> {
+        calls += 1;
+        return calls === 1 ? { ...timeout, attempts: 1 } : exchange({ attempts: 0, error: { code: 'HARNESS_ENDPOINT_DOWN', message: 'not sent: t stopped answering: ...' } });
+      },
+      async caseFinished() {},
+      async close() {},
+    } as unknown as Target;
+    const told: [Exchange, boolean][] = [];
+    const target = new RetryingTarget(inner, { retries: 2, baseDelayMs: 1, maxDelayMs: 1, settled: (ex, answered) => told.push([ex, answered]) });
+    const ex = await target.send(request, { model: 'm', caseId: 'c', step: 'main', prefix: '/v1' });
+    expect(calls).toBe(2);
+    expect(ex.error?.code).toBe('HARNESS_TIMEOUT');
+    expect(ex.error?.message).toMatch(/; not retried: t stopped answering: \.\.\.$/);
+    expect(ex.attempts).toBe(1);
+    expect(told).toHaveLength(1);
   });
 });
 
@@ -98,7 +157,7 @@ describe('RetryingTarget tells the breaker how each request ended', () => {
     expect(ex.attempts).toBe(2);
     expect(told).toHaveLength(1);
     expect(told[0]![1]).toBe(true);
-    const breaker = new EndpointBreaker(1, () => undefined);
+    const breaker = new EndpointBreaker({ limit: 1, silentMs: 0, onDown: () => undefined });
     breaker.settled('t', ...told[0]!);
     expect(breaker.down).toEqual([]);
   });
@@ -161,4 +220,18 @@ describe('an endpoint that answers every other request', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+describe('partialOf', () => {
+  const down = { target: 't', message: 'not sent: t stopped answering: 3 requests in a row ...' };
+  const engineWith = (denied: number) => ({ breaker: { down: [down] }, scheduler: { capReached: undefined, denied: 0, deniedDown: new Map(denied ? [['t', denied]] : []) }, fatal: undefined }) as unknown as RunEngine;
+
+  it('a target given up on with nothing left to send leaves the run whole', () => {
+    expect(partialOf(engineWith(0), undefined)).toBeUndefined();
+  });
+
+  it('one that kept requests back makes the run partial, and an interruption keeps saying it', () => {
+    expect(partialOf(engineWith(4), undefined)).toEqual({ reason: 'endpoint down: t stopped answering: 3 requests in a row ...; its later requests were not sent (4 or more) and the checks that needed them are error', interrupted: false });
+    expect(partialOf(engineWith(4), 'Ctrl-C')?.reason).toBe('interrupted (Ctrl-C); endpoint down: t stopped answering: 3 requests in a row ...; its later requests were not sent (4 or more) and the checks that needed them are error');
+  });
 });

@@ -69,17 +69,18 @@ describe('a target that holds every request open', () => {
     expect(down.length).toBeGreaterThan(matrix.results.length / 2);
     for (const r of down) expect(DOWN.exec(r.reason)!.slice(1)).toEqual(['dead', '3']);
     expect(matrix.run.partial).toBe(true);
-    expect(matrix.run.partialReason).toMatch(/^endpoint down: dead stopped answering: 3 requests in a row .* request\(s\) to it were not sent and the checks that needed them are error$/);
+    expect(matrix.run.partialReason).toMatch(/^endpoint down: dead stopped answering: 3 requests in a row .*, and nothing answered for [\d.]+ s; .*; its later requests were not sent \(\d+ or more\) and the checks that needed them are error$/);
     expect(matrix.run.interrupted).toBeUndefined();
     expect(matrix.gate.exitCode).toBe(1);
     // The console says it once, when it happens, and the summary and the gate line say partial.
     expect(run.stderr.match(/^warning: target dead stopped answering/gm)).toHaveLength(1);
-    expect(run.stderr).toContain('The rest of its requests are not sent');
+    expect(run.stderr).toContain('Its requests not sent yet will not be (their checks are error, and the run is then partial)');
     expect(run.stdout).toContain('partial run: endpoint down: dead stopped answering');
     expect(run.stdout).toMatch(/^gate: fail \(exit 1\): .*partial run/m);
     expect(run.stdout).not.toContain('gate: pass');
     const markdown = await readFile(join(reports, 'matrix.md'), 'utf8');
     expect(markdown).toContain('**Partial run**: endpoint down: dead stopped answering');
+    expect(markdown).toContain('; cells not reached are skipped, and those of a target that stopped answering are error');
   }, 30_000);
 
   it('gives up after 20 by default', async () => {

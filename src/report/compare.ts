@@ -11,7 +11,7 @@ import { inertLine } from './inert-text.ts';
 import { asNewFailure } from './new-failures.ts';
 import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
 import { selectsCheck } from '../suite/check-pattern.ts';
-import { wasNotReached } from './gate.ts';
+import { gaveUpOnTarget, wasNotReached } from './gate.ts';
 import { OBSERVED } from './observed-models.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 import { unreadModelLists } from './model-lists.ts';
@@ -253,5 +253,7 @@ export function unfinishedRun(after: Pick<Matrix, 'run' | 'targets'>): string | 
     const unread = unreadModelLists(after.targets).map(({ target, missing }) => `the model list of target ${target} was not read whole (${missing})`);
     return unread.length ? `the newer run did not finish (partial: ${unread.join('; ')}): the models on the part not read were not compared (exit 1)` : undefined;
   }
-  return `the newer run did not finish (${after.run.interrupted ? 'interrupted' : 'partial'}: ${after.run.partialReason ?? 'stopped'}): what it did not reach was not compared (exit 1)`;
+  // A target given up on did reach its cells: they are `error`, and compared as such (a pass before is a new failure).
+  const down = gaveUpOnTarget(after.run) ? '; the checks a target that stopped answering could not ask are error, and compared as such' : '';
+  return `the newer run did not finish (${after.run.interrupted ? 'interrupted' : 'partial'}: ${after.run.partialReason ?? 'stopped'}): what it did not reach was not compared${down} (exit 1)`;
 }

@@ -274,3 +274,14 @@ export function coverageLine(matrix: Pick<Matrix, 'results' | 'models'> & { run?
   const fewer = c.errorTrialCells ? `; ${c.errorTrialCells} observed cell(s) rest on fewer trials than asked (${c.errorTrials} trial(s) errored)` : '';
   return `${c.observed} of ${c.cells} cells observed${percent}${missing.length ? `; not observed: ${missing.join(', ')}` : ''}${fewer}${empty}`;
 }
+
+/**
+ * How a partial reason names a target the run gave up on (`--give-up-after`): the checks it could not ask are
+ * `error`, not skipped, and the reports say so where they say what a partial run left out.
+ */
+export const ENDPOINT_DOWN_PARTIAL = 'endpoint down: ';
+
+/** Whether a run's partial reason includes a target given up on. */
+export function gaveUpOnTarget(run: { partialReason?: string | undefined }): boolean {
+  return run.partialReason?.includes(ENDPOINT_DOWN_PARTIAL) ?? false;
+}

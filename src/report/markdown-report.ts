@@ -8,7 +8,7 @@
 import type { CheckStatus } from '../checks/types.ts';
 import { countStatuses, groupedChecks } from './build-matrix.ts';
 import { changeSections } from './compare.ts';
-import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, readOfUnobservedModels, UNOBSERVED_LABEL, wasNotReached } from './gate.ts';
+import { cellsToLookAt, coverageLine, gateLine, gaveUpOnTarget, LOOK_AT, readOfUnobservedModels, UNOBSERVED_LABEL, wasNotReached } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
@@ -130,8 +130,10 @@ export function renderMarkdown(matrix: Matrix): string {
     `- ${matrix.models.length} models x ${matrix.checks.length} checks: ${statusLine(matrix)}`,
     `- ${markdownText(usageLine(matrix), 300)}`,
   );
-  if (matrix.run.interrupted || matrix.gate.verdict === 'interrupted') lines.push(`- **Interrupted**: ${markdownText(run.partialReason ?? 'stopped', 300)}; cells not reached are skipped, and nothing skipped was checked`);
-  else if (run.partial) lines.push(`- **Partial run**: ${markdownText(run.partialReason ?? 'did not finish', 1000)}; cells not reached are skipped`);
+  // A target given up on leaves `error` cells, not skipped ones: said beside the skipped, never as them.
+  const downCells = gaveUpOnTarget(run) ? ', and those of a target that stopped answering are error' : '';
+  if (matrix.run.interrupted || matrix.gate.verdict === 'interrupted') lines.push(`- **Interrupted**: ${markdownText(run.partialReason ?? 'stopped', 1000)}; cells not reached are skipped${downCells}, and nothing skipped was checked`);
+  else if (run.partial) lines.push(`- **Partial run**: ${markdownText(run.partialReason ?? 'did not finish', 1000)}; cells not reached are skipped${downCells}`);
   lines.push(
     '',
     `Legend: ${(Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${STATUS_SYMBOLS[s]} ${STATUS_LABELS[s]}`).join(' · ')} · ${DEVIATION_MARK} known deviation (as expected, but not what the OpenAI/Anthropic reference says). A cell shows the status and the observed value.`,

@@ -1,7 +1,8 @@
 /**
  * @module run/cap-watch
- * The run's scheduler, watched: the first request a spend cap denies is remembered, so that a run whose cap left
- * cells unsent is reported partial instead of looking complete.
+ * The run's scheduler, watched: the first request a spend cap denies is remembered, and the requests denied to a
+ * target that stopped answering are counted, so that a run that left cells unsent is reported partial instead of
+ * looking complete (and one that gave up on a target with nothing left to send is not).
  */
 import type { HarnessErrorCode } from '../errors.ts';
 import type { Figures, LocalScheduler, Permit, PermitRequest, Scheduler, Usage } from '../transport/scheduler.ts';
@@ -12,6 +13,8 @@ export class CapWatch implements Scheduler {
   capReached: string | undefined;
   /** Requests a spend cap denied. */
   denied = 0;
+  /** Requests denied per target that stopped answering (endpoint-breaker.ts), a retry included. */
+  readonly deniedDown = new Map<string, number>();
 
   constructor(inner: LocalScheduler) {
     this.#inner = inner;
@@ -27,6 +30,7 @@ export class CapWatch implements Scheduler {
       this.capReached ??= permit.message;
       this.denied += 1;
     }
+    if (!permit.granted && permit.code === 'HARNESS_ENDPOINT_DOWN') this.deniedDown.set(request.target, (this.deniedDown.get(request.target) ?? 0) + 1);
     return permit;
   }
 

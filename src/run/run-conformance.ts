@@ -7,6 +7,7 @@
  */
 import type { SchemaSet } from '../checks/schema.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { ENDPOINT_DOWN_PARTIAL } from '../report/gate.ts';
 import type { Matrix } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { LoadedPlan } from './load-plan.ts';
@@ -87,7 +88,7 @@ export function progressEvents(progress: ProgressReporter | undefined, err?: Nod
 
 /** What the console says when a target goes down: its requests' reason, told as news. */
 function targetDownLine(message: string): string {
-  return `${message.replace(/^not sent: /, 'target ')}. The rest of its requests are not sent (their checks are error) and the run is partial; the other targets carry on.`;
+  return `${message.replace(/^not sent: /, 'target ')}. Its requests not sent yet will not be (their checks are error, and the run is then partial); the other targets carry on.`;
 }
 
 export async function runInProcess(request: RunRequest): Promise<RunEnd> {
@@ -162,17 +163,22 @@ export async function finishRun(request: RunRequest, engine: RunEngine, startedA
 
 /**
  * Why a run covers less than it selected: Ctrl-C or SIGTERM, a rejected key, a spend cap that left requests unsent,
- * or a target that stopped answering (--give-up-after); a cap and a target down are both said.
+ * or a target that stopped answering (--give-up-after) with requests left to send; each cause is said, the
+ * interruption or the stop first. A target given up on with nothing left to send (its last requests were already
+ * out) left nothing unsent: the console's warning says it, the run is whole.
  */
 export function partialOf(engine: RunEngine, interruptedBy: Interruption | undefined): PartialRun | undefined {
-  if (interruptedBy) return { reason: `interrupted (${interruptedBy})`, interrupted: true };
-  if (engine.fatal) return { reason: `stopped: ${engine.fatal.message}`, interrupted: false };
   const reasons: string[] = [];
   const cap = engine.scheduler?.capReached;
   if (cap) reasons.push(`spend cap: ${cap.replace(/^not sent: /, '')}; ${engine.scheduler!.denied} request(s) were not sent and the checks that needed them are skipped`);
   for (const down of engine.breaker?.down ?? []) {
-    reasons.push(`endpoint down: ${down.message.replace(/^not sent: /, '')}; ${down.notSent} request(s) to it were not sent and the checks that needed them are error`);
+    const denied = engine.scheduler?.deniedDown.get(down.target) ?? 0;
+    // Counted as permits: a case whose probe was not sent is never asked for one, so the count says "at least".
+    if (denied > 0) reasons.push(`${ENDPOINT_DOWN_PARTIAL}${down.message.replace(/^not sent: /, '')}; its later requests were not sent (${denied} or more) and the checks that needed them are error`);
   }
+  const also = reasons.length ? `; ${reasons.join('; ')}` : '';
+  if (interruptedBy) return { reason: `interrupted (${interruptedBy})${also}`, interrupted: true };
+  if (engine.fatal) return { reason: `stopped: ${engine.fatal.message}${also}`, interrupted: false };
   return reasons.length ? { reason: reasons.join('; '), interrupted: false } : undefined;
 }
 

@@ -119,9 +119,13 @@ export class RunEngine {
     const scheduler = this.scheduler;
     this.breaker =
       scheduler && config.giveUpAfter > 0
-        ? new EndpointBreaker(config.giveUpAfter, (down) => {
-            scheduler.stopTarget(down.target, ENDPOINT_DOWN, down.message);
-            options.events?.onTargetDown?.(down);
+        ? new EndpointBreaker({
+            limit: config.giveUpAfter,
+            silentMs: config.timeoutMs,
+            onDown: (down) => {
+              scheduler.stopTarget(down.target, ENDPOINT_DOWN, down.message);
+              options.events?.onTargetDown?.(down);
+            },
           })
         : undefined;
     const refused = (target: string) => (message: string) => options.events?.onRouteRefused?.({ target, message });

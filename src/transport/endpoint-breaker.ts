@@ -3,10 +3,12 @@
  * Gives up on a target that stopped answering (`--give-up-after n`). A request that ends, after all its retries,
  * with no answer at all (a timeout before any status line, a refused or reset connection, a name that does not
  * resolve) counts against its target; any answer (any status, a 408, 429 or 5xx included, a stream that began and
- * stalled) sets the count back to 0. At n in a row the target is down: the scheduler denies its waiting and later
- * requests (HARNESS_ENDPOINT_DOWN: their cells are `error`, never a verdict) while the other targets of the run go
- * on, and the run is partial. Without it, a dead endpoint cost every request its --timeout times its attempts: the
- * better part of an hour per model before a CI job learned anything.
+ * stalled) sets the count back to 0. The target is down at n in a row once it has also been silent for at least
+ * `--timeout`: the requests of slow models time out together, on one retry schedule, and end in a burst that no
+ * healthy model's answer falls inside, while a dead endpoint has answered nothing for that long. Then the scheduler
+ * denies its waiting and later requests (HARNESS_ENDPOINT_DOWN: their cells are `error`, never a verdict) while the
+ * other targets of the run go on. Without it, a dead endpoint cost every request its --timeout times its attempts:
+ * the better part of an hour per model before a CI job learned anything.
  */
 import type { HarnessErrorCode } from '../errors.ts';
 import type { Exchange } from './exchange.ts';
@@ -37,26 +39,38 @@ export interface TargetDown {
   target: string;
   /** The reason its unsent requests carry (and the cells that needed them). */
   message: string;
-  /** Requests to it that were not sent because of it, so far. */
-  notSent: number;
 }
 
 /** The reason of a request not sent to a target that stopped answering: what happened, and the fixes. */
-export function endpointDownMessage(target: string, limit: number): string {
-  return `not sent: ${target} stopped answering: ${limit} request${limit === 1 ? '' : 's'} in a row ended without an answer (timeouts, refused or reset connections); check the endpoint, raise --timeout for slow cold starts, or pass --give-up-after 0 to never stop`;
+export function endpointDownMessage(target: string, limit: number, silentMs: number): string {
+  return `not sent: ${target} stopped answering: ${limit} request${limit === 1 ? '' : 's'} in a row ended without an answer (timeouts, refused or reset connections), and nothing answered for ${(silentMs / 1000).toFixed(silentMs < 10_000 ? 1 : 0)} s; check the endpoint, raise --timeout for slow (reasoning) models or cold starts, or pass --give-up-after 0 to never stop`;
+}
+
+export interface BreakerOptions {
+  /** Requests in a row with no answer (`--give-up-after`, >= 1: 0 means no breaker, and the run makes none). */
+  limit: number;
+  /** How long the target must also have been silent (`--timeout`): a burst of slow models' timeouts is not it. */
+  silentMs: number;
+  /** Called once per target, when it goes down. */
+  onDown(down: TargetDown): void;
+  /** For tests: the clock. @default Date.now */
+  now?(): number;
 }
 
 export class EndpointBreaker {
-  readonly #limit: number;
-  readonly #onDown: (down: TargetDown) => void;
+  readonly #options: BreakerOptions;
+  readonly #now: () => number;
   /** Requests in a row per target that ended without an answer. */
   readonly #inARow = new Map<string, number>();
+  /** When each target last answered anything (the run's start until it does). */
+  readonly #lastAnswer = new Map<string, number>();
+  readonly #started: number;
   readonly #down = new Map<string, TargetDown>();
 
-  /** `limit` >= 1 (0 means no breaker: the run makes none). `onDown` is called once per target, when it goes down. */
-  constructor(limit: number, onDown: (down: TargetDown) => void) {
-    this.#limit = limit;
-    this.#onDown = onDown;
+  constructor(options: BreakerOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#started = this.#now();
   }
 
   /** The targets given up on, in the order they went down. */
@@ -66,25 +80,23 @@ export class EndpointBreaker {
 
   /** A request to `target` ended (after its retries); `answered`: some attempt of it got a status line. */
   settled(target: string, exchange: Exchange, answered: boolean): void {
-    const down = this.#down.get(target);
-    if (down) {
-      // Counted only when nothing of it went out: a request whose retry was denied was sent once already.
-      if (exchange.error?.code === ENDPOINT_DOWN && exchange.attempts === 0) down.notSent += 1;
-      // Those in flight when it went down finish as they do; an answer among them does not undo it (the rest of
-      // the run was already denied, and a flapping endpoint is no better a target).
-      return;
-    }
+    // Those in flight when it went down finish as they do; an answer among them does not undo it (the rest of the
+    // run was already denied, and a flapping endpoint is no better a target).
+    if (this.#down.has(target)) return;
     const reading = readingOf(exchange, answered);
     if (reading === 'neither') return;
+    const now = this.#now();
     if (reading === 'answered') {
       this.#inARow.set(target, 0);
+      this.#lastAnswer.set(target, now);
       return;
     }
     const inARow = (this.#inARow.get(target) ?? 0) + 1;
     this.#inARow.set(target, inARow);
-    if (inARow < this.#limit) return;
-    const gone: TargetDown = { target, message: endpointDownMessage(target, this.#limit), notSent: 0 };
+    const silentMs = now - (this.#lastAnswer.get(target) ?? this.#started);
+    if (inARow < this.#options.limit || silentMs < this.#options.silentMs) return;
+    const gone: TargetDown = { target, message: endpointDownMessage(target, this.#options.limit, silentMs) };
     this.#down.set(target, gone);
-    this.#onDown(gone);
+    this.#options.onDown(gone);
   }
 }

@@ -14,6 +14,7 @@ import { bodyText, excerpt, jsonBody } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
 import { isStreamResponse, type Exchange, type ExchangeRequest } from './exchange.ts';
 import { emptyStreamError, isEmptyStream } from './empty-stream.ts';
+import { ENDPOINT_DOWN } from './endpoint-breaker.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 
@@ -113,10 +114,15 @@ export class RetryingTarget extends TargetDecorator {
     let waited = 0;
     let stalls = 0;
     let answered = false;
+    let last: Exchange | undefined;
     const answers = new Set<string>();
     for (;;) {
-      const exchange = await this.inner.send(request, context);
-      attempts += exchange.attempts;
+      const sent = await this.inner.send(request, context);
+      // A retry denied because the target stopped answering (endpoint-breaker.ts) was not sent, but the request was:
+      // what its last attempt met (a timeout, a reset) is what happened to it, and the denial is why it went no further.
+      const exchange = last && sent.attempts === 0 && sent.error?.code === ENDPOINT_DOWN ? notRetried(last, sent.error.message) : sent;
+      last = exchange;
+      attempts += sent.attempts;
       answered ||= exchange.response !== null;
       answers.add(answerSignature(exchange));
       // A stream that began and went silent is a verdict (`stalled`), but one network hiccup should not decide it:
@@ -124,7 +130,7 @@ export class RetryingTarget extends TargetDecorator {
       // Its own try, whatever the 5xx before it used of --retries (only --retries 0 turns it off).
       const stalledOnce = stalledStream(exchange) && stalls++ === 0 && retries > 0;
       const spent = attempts > retries && !stalledOnce;
-      if ((!isRetryable(exchange) && !stalledOnce) || spent || context.signal?.aborted || deleted(request, exchange)) {
+      if (exchange !== sent || (!isRetryable(exchange) && !stalledOnce) || spent || context.signal?.aborted || deleted(request, exchange)) {
         const result = finalize(exchange, attempts, waited, answers.size === 1);
         this.#options.settled?.(result, answered);
         return result;
@@ -136,6 +142,12 @@ export class RetryingTarget extends TargetDecorator {
       await sleep(delay, context.signal);
     }
   }
+}
+
+/** The last attempt of a request whose retry was denied: its own error, and why it was not tried again. */
+function notRetried(last: Exchange, denial: string): Exchange {
+  if (!last.error) return last;
+  return { ...last, error: { ...last.error, message: `${last.error.message}; not retried: ${denial.replace(/^not sent: /, '')}` } };
 }
 
 /** Status and body of an answer, with what differs between identical answers (ids, timestamps) left out. */
