@@ -72,4 +72,19 @@ describe('schema.error on in-memory answers', () => {
     expect(result.reason).toMatch(/probe\.chat body: the 400 body is not JSON \(text\/plain; charset=utf-8: Bad Request: temperature\)/);
     expect(result.reason).not.toMatch(/missing "error"/);
   });
+
+  it('a page on a prefix where the API did answer is its error, and judged: a Response retrieved, then a 404 page once deleted', async () => {
+    const retrieved = exchange('/v1/responses/resp_1', 200, 'application/json', '{"id":"resp_1","object":"response","status":"completed","output":[]}');
+    const gone = exchange('/v1/responses/resp_1', 404, 'text/plain', 'Not Found');
+    const outcomes: CaseOutcome[] = [{ kind: 'completed', caseId: 'responses.lifecycle', api: 'responses', exchanges: [retrieved, gone] }];
+    const result = await schemaChecks.find((c) => c.id === 'schema.error')!.run({ model: 'm', expectation: { value: 'valid', source: 'test' }, outcomes });
+    expect(`${result.status} ${result.observed}`).toBe('fail invalid');
+    expect(result.reason).toMatch(/responses\.lifecycle body: the 404 body is not JSON \(text\/plain: Not Found\)/);
+  });
+
+  it('a 404 whose JSON nests too deep to read is no router page', async () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const result = await schemaError(exchange('/openai/v1/chat/completions', 404, 'application/json', deep));
+    expect(result.reason).not.toMatch(/router's page/);
+  });
 });

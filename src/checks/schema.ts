@@ -46,16 +46,36 @@ interface Sample {
 
 /**
  * Whether an error answer is a router's page for a path it does not have: a 404 or 405 that the route classifier
- * reads as "this prefix or API is not served", in a body that is not JSON (Go's `404 page not found`, a proxy's HTML).
- * No API answered, so no envelope was owed here (errors.wrong-route judges a probe's answer on a wrong prefix). Mantle's
- * own route refusals (400 "isn't supported on this route", 401 Berm, 404 `{"error":{...}}`) are JSON: still judged.
+ * reads as "this prefix or API is not served", in a body that is not JSON (Go's `404 page not found`, a proxy's HTML),
+ * from an API on a prefix that answered no 2xx in the cases read (`served`). No API answered, so no envelope was owed
+ * here (errors.wrong-route judges a probe's answer on a wrong prefix). Where the API did answer on that prefix (a
+ * Response retrieved, then its 404 once deleted), a page is its error, and judged. Mantle's own route refusals
+ * (400 "isn't supported on this route", 401 Berm, 404 `{"error":{...}}`) are JSON: judged too.
  */
-function routerPage(exchange: Exchange): boolean {
+function routerPage(exchange: Exchange, api: ApiId, served: ReadonlySet<string>): boolean {
   const response = exchange.response!;
   // A body that stalled is cut short, not a page: judged as it arrived.
   if ((response.status !== 404 && response.status !== 405) || response.stalledAfterMs !== undefined) return false;
+  if (served.has(servedKey(api, exchange.prefix))) return false;
   const kind = classifyAnswer(response).kind;
-  return (kind === 'route-unsupported' || kind === 'api-unsupported') && !writtenBody(response).ok;
+  const parsed = writtenBody(response);
+  // JSON nested too deep to read is JSON all the same: judged as such, not set aside as a page.
+  return (kind === 'route-unsupported' || kind === 'api-unsupported') && !parsed.ok && !parsed.tooDeep;
+}
+
+const servedKey = (api: ApiId, prefix: string) => `${api} ${prefix}`;
+
+/** The APIs and prefixes that answered a 2xx in the cases a check reads. */
+function servedRoutes(outcomes: CheckInput['outcomes']): Set<string> {
+  const served = new Set<string>();
+  for (const outcome of outcomes) {
+    if (outcome.kind !== 'completed' && outcome.kind !== 'error') continue;
+    for (const exchange of outcome.exchanges) {
+      const status = exchange.response?.status;
+      if (status !== undefined && status >= 200 && status < 300) served.add(servedKey(outcome.api, exchange.prefix));
+    }
+  }
+  return served;
 }
 
 /** `text/plain: Bad Request`: what a body that cannot be the envelope holds instead (endpoint text, cut short). */
@@ -98,7 +118,7 @@ function bodyPlace(kind: SchemaKind, api: ApiId, exchange: Exchange): boolean {
  * Adds the lossless values of one kind that an exchange carries to `found`. A run's streams hold many thousands of
  * events, and each of the seven checks reads every exchange: a sample is made once, where it is found.
  */
-function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Exchange, found: Sample[]): void {
+function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Exchange, found: Sample[], served: ReadonlySet<string>): void {
   const response = exchange.response;
   if (!response || exchange.error) return;
   const { api, caseId } = outcome;
@@ -154,7 +174,7 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
         found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, denied: true });
         return;
       }
-      if (routerPage(exchange)) {
+      if (routerPage(exchange, api, served)) {
         found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, routerPage: true });
         return;
       }
@@ -189,7 +209,8 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
     reference: { value: 'valid', source: 'openai-reference: the published OpenAI / Anthropic object schemas' },
     run(input: CheckInput): CheckResult {
       const found: Sample[] = [];
-      for (const outcome of input.outcomes) if (outcome.kind === 'completed') for (const exchange of outcome.exchanges) addSamples(kind, outcome, exchange, found);
+      const served = kind === 'error' ? servedRoutes(input.outcomes) : new Set<string>();
+      for (const outcome of input.outcomes) if (outcome.kind === 'completed') for (const exchange of outcome.exchanges) addSamples(kind, outcome, exchange, found, served);
       // A body cut short on the way (a proxy's buffer, a dropped connection that still ended cleanly) holds no object
       // to judge, and the other checks cannot read it either: an error when nothing else was read.
       const samples = found.filter((sample) => !sample.cut && !sample.tooDeep && !sample.denied && !sample.routerPage);
