@@ -8,7 +8,7 @@
 import type { HarnessErrorCode } from '../errors.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
-import { bodyText, excerpt, jsonBody } from '../transport/body.ts';
+import { bodyText, excerpt, isRecord, jsonBody } from '../transport/body.ts';
 import { classifyAnswer, refusesModel, servesModel, type Classification } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
@@ -78,15 +78,26 @@ const INFRASTRUCTURE: ReadonlySet<string> = new Set(['server-error', 'throttled'
  * A route-level refusal settles the prefix, and on Mantle any route error is one (it answers a wrong prefix before it
  * reads the API). Elsewhere (vLLM, Ollama, a gateway) a 404 or "does not exist" on one API says only that this API is
  * not there: with another API's probe unanswered on the prefix (no answer, a 5xx, a throttle) or never sent to it
- * (`gap`), only words that name the route settle it; else the prefix is unknown (a timeout read as a gating "none").
+ * (`gap`), only words that name the route, or the OpenAI error envelope Mantle answers in, settle it; else the
+ * prefix is unknown (a timeout read as a gating "none").
  */
 function prefixState(seen: Observation[], gap = false): PrefixState {
   if (seen.some((o) => o.classification && servesModel(o.classification.kind))) return 'serves';
   const unanswered = gap || seen.some((o) => !o.classification || INFRASTRUCTURE.has(o.classification.kind));
   const routeRefusal = (o: Observation) => o.classification !== null && (o.classification.kind === 'route-unsupported' || o.classification.kind === 'model-unknown');
-  if (seen.some((o) => routeRefusal(o) && (!unanswered || ROUTE_WORDS.test(o.classification!.rule)))) return 'refuses';
+  if (seen.some((o) => routeRefusal(o) && (!unanswered || ROUTE_WORDS.test(o.classification!.rule) || inEnvelope(o)))) return 'refuses';
   if (!unanswered && seen.length > 0 && seen.every((o) => o.classification && refusesModel(o.classification.kind))) return 'refuses';
   return 'unknown';
+}
+
+/**
+ * A refusal in the OpenAI error envelope (`{"error":{...}}`): Mantle's bare wrong-route 404, which it answers before it
+ * reads the API, settles the prefix though another probe was throttled there (Mantle's per-model quotas make that
+ * common). vLLM's `{"object":"error"}`, FastAPI's `{"detail":"Not Found"}` and a router's page do not.
+ */
+function inEnvelope(o: Observation): boolean {
+  const body = o.exchange.response ? jsonBody(o.exchange.response) : undefined;
+  return body?.ok === true && isRecord(body.value) && isRecord(body.value.error);
 }
 
 /** ` (probe.chat got no answer there; another API's refusal says only that API is not there)`, or '' when none. */
