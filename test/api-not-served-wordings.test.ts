@@ -40,6 +40,9 @@ describe('classifyResponse: the model does not serve the API, or refuses a featu
     { name: 'chat as a word inside a sentence', body: vllm('The model does not support chat_template_kwargs in the Chat Completions API'), kind: 'rejected' },
     { name: "a parameter of the Responses API", body: vllm("The model does not support the Responses API's 'background' parameter"), kind: 'rejected' },
     { name: 'tools in the Responses API', body: vllm('The model does not support tools in the Responses API'), kind: 'rejected' },
+    { name: 'a mode of the Responses API', body: vllm('This model does not support the Responses API background mode'), kind: 'rejected' },
+    { name: 'a use of the Messages API', body: vllm('This model does not support the Messages API with forced tool_choice'), kind: 'rejected' },
+    { name: 'n > 1 in the Chat Completions API', body: vllm('The model does not support Chat Completions API with n > 1'), kind: 'rejected' },
   ])('$name: $kind', ({ body, kind }) => {
     expect(classifyResponse(400, body).kind).toBe(kind);
   });

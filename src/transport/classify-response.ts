@@ -65,15 +65,19 @@ const NOT_ON_ROUTE = /(isn'?t|is not|not) supported on this route/i;
  */
 const MODEL_DOES_NOT_EXIST = /\bmodel\s+(?:id\s+)?(?:(["'`])[^"'`\n]{1,300}\1|[^\s"'`]{1,300})\s+does not exist/i;
 /**
- * "The model does not support this API" in the words of the servers that say it: Mantle's "does not support the
- * '/v1/responses' API" (and close variants), and vLLM's "The model does not support Chat Completions API" (also
- * Responses, Completions, Embeddings ... API), named by the API: an embedding model that /v1/models lists is one that
- * does not serve chat. Only an API's name before "API": "does not support the 'n' parameter", "tools", "image input",
- * "streaming", "the Responses API's 'background'" refuse a feature of a served API: the answers the param, tools and
- * images checks exist to judge.
+ * "The model does not support this API" in Mantle's words: "does not support the '/v1/responses' API" (and close
+ * variants).
  */
-const API_NOT_OFFERED =
-  /does not support the '[^']*' api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model|\bdoes not support (the )?(chat[ _-]?completions?|completions?|responses|messages|embeddings?|score|rerank|pooling|classification|transcriptions?|translations?|tokeni[sz]ation|detokeni[sz]ation) api\b(?!['’]s)/i;
+const API_NOT_OFFERED = /does not support the '[^']*' api|does not support (this|the) (api|endpoint|operation)|(api|endpoint|operation) is not supported (for|by) (this|the) model/i;
+/**
+ * vLLM's "The model does not support Chat Completions API" (also Responses, Completions, Embeddings ... API): an
+ * embedding model that /v1/models lists is one that does not serve chat. The whole message must end at "API": "does
+ * not support the 'n' parameter", "tools", "image input", "the Responses API's 'background'", "... API with n > 1"
+ * or "... API background mode" refuse a feature of a served API: the answers the param, tools and images checks
+ * exist to judge.
+ */
+const VLLM_API_NOT_OFFERED =
+  /\bdoes not support (the )?(chat[ _-]?completions?|completions?|responses|messages|embeddings?|score|rerank|pooling|classification|transcriptions?|translations?|tokeni[sz]ation|detokeni[sz]ation) api[.!]?$/i;
 /**
  * Ollama's `"nomic-embed-text:latest" does not support chat` (and `generate`, `completion`, `embeddings`): the whole
  * message, a quoted id and an API's name and nothing after it, so `"x" does not support tools` or `thinking` (a
@@ -83,7 +87,8 @@ const OLLAMA_API_NOT_OFFERED = /^(["'`])[^"'`\n]{1,300}\1 does not support (chat
 
 /** Whether an error (its message, and `text`: its message, code and type on one line) says the model does not serve the API. */
 function apiNotOffered(message: string, text: string): boolean {
-  return API_NOT_OFFERED.test(text) || OLLAMA_API_NOT_OFFERED.test(message.trim());
+  const said = message.trim();
+  return API_NOT_OFFERED.test(text) || VLLM_API_NOT_OFFERED.test(said) || OLLAMA_API_NOT_OFFERED.test(said);
 }
 
 /**
