@@ -54,6 +54,13 @@ describe('new failures since a baseline', () => {
     const renamed = withBaseline(before, smallMatrix([informationalFail(GROK)], [GROK], CHECKS, { target: 'vllm', runId: 'r2' }));
     expect(renamed.comparison).toMatchObject({ newFailures: [], regressed: false, newTargets: ['vllm'] });
     expect(renamed.gate.exitCode).toBe(0);
+    // Said in every report: nothing of a target the baseline lacks was compared, so "no cell changed" is not the word.
+    const said = 'Targets not compared: vllm (not in the baseline: nothing to compare their cells with); us-east-1 (only in the baseline: not run)';
+    expect(renderMarkdown(renamed)).toContain(said);
+    expect(renderMarkdown(renamed)).toContain('No cell of the targets compared changed.');
+    expect(renderMarkdown(renamed)).not.toContain('No cell changed.');
+    expect(renderStepSummary(renamed, { runUrl: undefined })).toContain(said);
+    expect(renderHtml(renamed)).toContain(said);
     const QWEN = 'qwen.qwen3-32b';
     const added = withBaseline(before, smallMatrix([informationalFail(QWEN)], [GROK, QWEN], CHECKS, { target: 'us-east-1', runId: 'r2' }));
     expect(added.comparison).toMatchObject({ newFailures: [], regressed: false, newModels: [QWEN] });

@@ -136,6 +136,19 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
 }
 
 /**
+ * The targets a comparison could not compare, in one line, or undefined: a target the baseline has none of (a renamed
+ * target, a region with no baseline of its own) has its cells compared with nothing, so "no cell changed" would say
+ * more than was seen; one only the baseline has was not run. Ids are run data: callers neutralise the line.
+ */
+export function uncomparedTargetsLine(comparison: Pick<MatrixComparison, 'newTargets' | 'vanishedTargets'>): string | undefined {
+  const parts = [
+    comparison.newTargets.length ? `${comparison.newTargets.join(', ')} (not in the baseline: nothing to compare their cells with)` : '',
+    comparison.vanishedTargets.length ? `${comparison.vanishedTargets.join(', ')} (only in the baseline: not run)` : '',
+  ].filter(Boolean);
+  return parts.length ? `Targets not compared: ${parts.join('; ')}` : undefined;
+}
+
+/**
  * What the reader of a comparison must be told beside it (for stderr; the exit code is the comparison's): the newer
  * run is one shard (the models of the other shards were not compared), or the "newer" run started before the
  * baseline (the arguments are likely swapped: `compare OLD NEW`, and the verdict reads backwards).

@@ -10,7 +10,7 @@
  * style, by hash, and no inline handlers.
  */
 import { groupedChecks } from './build-matrix.ts';
-import { changeSections } from './compare.ts';
+import { changeSections, uncomparedTargetsLine } from './compare.ts';
 import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, UNOBSERVED_LABEL, wasNotReached, type LookAtCounts } from './gate.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
 import { cspHash, htmlText, scriptJsonPieces } from './inert-text.ts';
@@ -138,7 +138,8 @@ function changeList(matrix: Matrix): string {
   const sections = changeSections(comparison)
     .map(({ title, changes }) => `<h3>${esc(title)} (${changes.length})</h3><ul>${changes.map((c) => `<li>${esc(`${c.model} ${c.check} (${c.target}): ${c.reason}`)}</li>`).join('')}</ul>`)
     .join('');
-  return `<section id="changes"><h2>Changes since run ${esc(comparison.baseline.runId)}</h2>${sections}</section>`;
+  const uncompared = uncomparedTargetsLine(comparison);
+  return `<section id="changes"><h2>Changes since run ${esc(comparison.baseline.runId)}</h2>${uncompared ? `<p><strong>${esc(uncompared)}</strong></p>` : ''}${sections}</section>`;
 }
 
 function latencySection(matrix: Matrix): string {

@@ -7,7 +7,7 @@
  */
 import type { CheckStatus } from '../checks/types.ts';
 import { countStatuses, groupedChecks } from './build-matrix.ts';
-import { changeSections } from './compare.ts';
+import { changeSections, uncomparedTargetsLine } from './compare.ts';
 import { cellsToLookAt, coverageLine, gateLine, gaveUpOnTarget, LOOK_AT, readOfUnobservedModels, UNOBSERVED_LABEL, wasNotReached } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
@@ -102,7 +102,9 @@ function leadSection(matrix: Matrix, lines: string[]): void {
     const c = matrix.comparison;
     lines.push(`## Changes since run ${markdownCode(c.baseline.runId)}`, '');
     const sections = changeSections(c).filter((s) => s.changes.length);
-    if (sections.length === 0) lines.push('No cell changed.', '');
+    const uncompared = uncomparedTargetsLine(c);
+    if (uncompared) lines.push(`**${markdownText(uncompared, 1000)}**`, '');
+    if (sections.length === 0) lines.push(uncompared ? 'No cell of the targets compared changed.' : 'No cell changed.', '');
     for (const { title, changes } of sections) {
       lines.push(`**${title}** (${changes.length})`, '');
       for (const x of changes.slice(0, 100)) lines.push(`- ${markdownCode(x.model)} ${markdownCode(x.check)} (${markdownText(x.target, 80)}): ${markdownText(x.reason, 600)}`);
