@@ -91,6 +91,14 @@ describe('before anything is sent', () => {
     expect(server.stats.requests).toBe(0);
   });
 
+  it('a missing --header-env variable is named, even beside a key variable whose name it starts with', async () => {
+    const run = await cli(['run', '--mode', 'live', '--endpoint', server.url, '--models', 'zai.glm-5', '--api-key-env', 'KEY', '--header-env', 'X-Org=KEY_ORG', '--report-dir', join(dir, 'no-org'), '--quiet'], { KEY: 'flags-key-0123456789', KEY_ORG: '' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--header-env X-Org=KEY_ORG: KEY_ORG is not set');
+    expect(run.stderr).not.toContain('No API key');
+    expect(server.stats.requests).toBe(0);
+  });
+
   it('a missing key for a Mantle region asks for a Bedrock API key, before anything is sent', async () => {
     const run = await cli(['run', '--mode', 'live', '--region', 'us-east-1', '--models', 'zai.glm-5', '--report-dir', join(dir, 'no-key-region'), '--quiet'], { AWS_BEARER_TOKEN_BEDROCK: '' });
     expect(run.code).toBe(2);

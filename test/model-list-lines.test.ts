@@ -22,3 +22,9 @@ it('names them all when there are a dozen or fewer', () => {
   expect(modelListLines(matrixWith(ids))[0]).toContain(`in the catalog but not listed: ${ids.join(', ')}`);
   expect(modelListLines(matrixWith(ids))[0]).not.toContain('more');
 });
+
+it('names up to thirty new ids and counts the rest (a gateway can list hundreds)', () => {
+  const fresh = Array.from({ length: 40 }, (_, i) => `org/model-${String(i).padStart(2, '0')}`);
+  const matrix = { targets: [{ id: 'gw', surface: 'custom', modelList: { source: 'GET /v1/models', listed: 40, new: fresh, notListed: [], refused: [] } }] } as unknown as Matrix;
+  expect(modelListLines(matrix)[0]).toContain(`new: ${fresh.slice(0, 30).join(', ')} and 10 more (all in matrix.json, targets[].modelList.new)`);
+});

@@ -23,8 +23,10 @@ function authFor(config: RunConfig, target: RunConfig['targets'][number]) {
   } catch (error) {
     if (error instanceof HarnessError && error.code === 'HARNESS_AUTH_MISSING' && config.auth.kind === 'bearer' && error.message.includes(config.auth.apiKeyEnv)) {
       const env = config.auth.apiKeyEnv;
+      // Only the key's own message is told again: a --header-env variable missing (KEY_ORG beside KEY) says its own.
+      const keyMissing = error.message.startsWith(`No API key: ${env} is not set`);
       const message =
-        target.surface === 'custom'
+        target.surface === 'custom' && keyMissing
           ? `No API key: ${env} is not set. Name the variable that holds ${inertLine(target.endpointHost ?? 'the endpoint', 200)}'s key with --api-key-env NAME (or export ${env}=...), use --auth none for a server that needs no key, or --mode replay.`
           : `${error.message} For a local server that needs no key, use --auth none.`;
       throw new HarnessError('HARNESS_AUTH_MISSING', message, { cause: error });

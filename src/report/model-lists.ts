@@ -19,10 +19,12 @@ export function newModels(matrix: Matrix): string[] {
  * of the catalog's dozens of ids, and a line naming them all buries the few it did list. matrix.json keeps them all.
  */
 const NOT_LISTED_NAMED = 12;
+/** New ids a list line names (a gateway can list hundreds): each is a model of the run, in every report's grid. */
+const NEW_NAMED = 30;
 
-function namedUpTo(ids: readonly string[], most: number): string {
+function namedUpTo(ids: readonly string[], most: number, field: 'new' | 'notListed' = 'notListed'): string {
   if (ids.length <= most) return ids.join(', ');
-  return `${ids.slice(0, most).join(', ')} and ${ids.length - most} more (all in matrix.json, targets[].modelList.notListed)`;
+  return `${ids.slice(0, most).join(', ')} and ${ids.length - most} more (all in matrix.json, targets[].modelList.${field})`;
 }
 
 /** One plain line per target that read its model list: how many, new, not listed, refused. Ids are run data: callers neutralise them. */
@@ -32,7 +34,7 @@ export function modelListLines(matrix: Matrix): string[] {
     if (!l) return [];
     const parts = [`${l.listed} listed (${l.source})`];
     // A list not read whole may hold a new id on the part not read: "nothing new" would claim what was not seen.
-    parts.push(l.new.length ? `new: ${l.new.join(', ')}` : notReadWhole(l) ? 'nothing new on the part read' : 'nothing new');
+    parts.push(l.new.length ? `new: ${namedUpTo(l.new, NEW_NAMED, 'new')}` : notReadWhole(l) ? 'nothing new on the part read' : 'nothing new');
     if (l.notListed.length) parts.push(`in the catalog but not listed${notReadWhole(l) ? ' on the part read' : ''}: ${namedUpTo(l.notListed, NOT_LISTED_NAMED)}`);
     if (l.refused.length) parts.push(`refused (not a usable model id): ${l.refused.map((r) => `${JSON.stringify(r.id)} (${r.problem})`).join(', ')}`);
     return [`${t.id} (${t.surface ?? 'mantle'}${t.region ? `, ${t.region}` : ''}): ${parts.join('; ')}`];
