@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   HARNESS_FILE_NOT_FOUND: 'a file or folder named by a flag does not exist',
   HARNESS_AUTH_MISSING: 'live or record mode without credentials',
   HARNESS_AUTH_REJECTED: 'the endpoint rejected the credentials (a real 401/403, not a route error)',
+  HARNESS_ROUTE_AUTH: 'a route prefix of a custom endpoint refused the credentials another of its prefixes accepted (the run carries on)',
   HARNESS_RECORDING_MISSING: 'replay found no recording for a request',
   HARNESS_RECORDING_INVALID: 'a fixture file cannot be read or does not match the fixture schema',
   HARNESS_RECORDING_KEPT: 'a record run kept the previous fixture of a case because the new exchanges hold an infrastructure failure, a stall or a denial',

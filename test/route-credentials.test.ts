@@ -82,14 +82,14 @@ describe('a 401 on /anthropic/v1 from a gateway that accepted the key on /v1', (
     // Said once on the console, naming the route, what was accepted and the flag that would send the key another way.
     const warnings = run.stderr.split('\n').filter((l) => l.startsWith('warning: ') && l.includes('/anthropic/v1'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/answered 401 \(invalid x-api-key: .*\) though the same credentials were accepted on \/v1 in this run/);
+    expect(warnings[0]).toMatch(/answered 401 \(invalid x-api-key: .*\) though the same credentials were accepted on \/(openai\/)?v1( and \/(openai\/)?v1)? in this run/);
     expect(warnings[0]).toContain('--header-env x-api-key=GWKEY');
     expect(warnings[0]).toMatch(/--checks/);
     const cell = (check: string) => matrix.results.find((r) => r.check === check)!;
     // Neither "not served" nor a verdict: the route's answer to these credentials says nothing about the model.
     for (const check of ['api.messages', 'stream.messages']) {
       expect(cell(check).status, check).toBe('error');
-      expect(cell(check).reason, check).toMatch(/HARNESS_AUTH_REJECTED: POST \/anthropic\/v1\/messages answered 401 .*accepted on \/v1 in this run: whether \/anthropic\/v1 serves the model is not known/);
+      expect(cell(check).reason, check).toMatch(/HARNESS_ROUTE_AUTH: POST \/anthropic\/v1\/messages answered 401 .*accepted on \/(openai\/)?v1( and \/(openai\/)?v1)? in this run: whether \/anthropic\/v1 serves the model is not known/);
     }
     expect(cell('api.chat-completions').status).toBe('pass');
     expect(cell('stream.chat-completions').status).not.toBe('error');
@@ -97,7 +97,7 @@ describe('a 401 on /anthropic/v1 from a gateway that accepted the key on /v1', (
     expect(`${run.stdout}\n${run.stderr}\n${await allText(reports)}`).not.toContain(KEY);
   }, 60_000);
 
-  it('counts the credentials check (GET /v1/models) as acceptance: a 401 on /anthropic/v1 that beats every /v1 answer does not stop the run', async () => {
+  it('a 401 on /anthropic/v1 that beats every /v1 answer waits for them: a 2xx there makes it the route\'s, and the run carries on', async () => {
     // Every in-run OpenAI request waits, so the Messages probe's 401 is the first in-run answer.
     let models = 0;
     const slowOpenAi: Rule = (req, seen) => {
@@ -109,6 +109,15 @@ describe('a 401 on /anthropic/v1 from a gateway that accepted the key on /v1', (
     expect(run.code, run.stderr).not.toBe(2);
     expect(matrix.results.find((r) => r.check === 'api.messages')?.status).toBe('error');
     expect(matrix.results.find((r) => r.check === 'api.chat-completions')?.status).toBe('pass');
+  }, 60_000);
+
+  it('a wrong key behind a public model list still stops the run: the list proves nothing, and every route refuses it', async () => {
+    // The gateway lists its models to anyone (as OpenRouter does) and refuses the key everywhere else.
+    const publicList: Rule = (req) => (req.method === 'GET' && req.url === '/v1/models' ? undefined : { status: 401, body: anthropic401(KEY) });
+    const { run } = await runThrough(publicList, 'public-list', 'api.chat-completions,api.messages');
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/HARNESS_AUTH_REJECTED: .* answered 401: .*The run stopped; check the key in GWKEY/);
+    expect(run.stderr).not.toMatch(/though the same credentials were accepted/);
   }, 60_000);
 
   it('still stops the run (exit 2, check the key) when a route that accepted the key refuses it later', async () => {
@@ -164,8 +173,8 @@ describe('RouteCredentialsTarget', () => {
     const first = await watched.send(...post('/anthropic/v1'));
     await watched.send(...post('/anthropic/v1', '/messages/count_tokens'));
     expect(stopped).toBe(false);
-    expect(first.error?.code).toBe('HARNESS_AUTH_REJECTED');
-    expect(first.error?.message).toMatch(/^POST \/anthropic\/v1\/messages answered 401 \(invalid x-api-key: \[REDACTED\]\) though the same credentials were accepted on \/v1 in this run/);
+    expect(first.error?.code).toBe('HARNESS_ROUTE_AUTH');
+    expect(first.error?.message).toMatch(/^POST \/anthropic\/v1\/messages answered 401 \(invalid x-api-key: \[REDACTED\]\) though the same credentials were accepted on \/(openai\/)?v1( and \/(openai\/)?v1)? in this run/);
     expect(first.error?.message).toContain('--header-env x-api-key=GWKEY');
     expect(told).toHaveLength(1);
     expect(told.join('')).not.toContain(KEY);
@@ -173,15 +182,49 @@ describe('RouteCredentialsTarget', () => {
 
   it('leaves a 401 on a prefix that answered 2xx before to the run (a key revoked mid-run)', async () => {
     let calls = 0;
-    const target = new RouteCredentialsTarget(fakeTarget(() => (++calls === 1 ? 200 : 401)), { auth, redact, accepted: ['/v1'] });
+    const target = new RouteCredentialsTarget(fakeTarget(() => (++calls === 1 ? 200 : 401)), { auth, redact });
     await target.send(...post('/anthropic/v1'));
     expect((await target.send(...post('/anthropic/v1'))).error).toBeNull();
   });
 
-  it('takes the credentials check\'s prefix as accepted', async () => {
-    const target = new RouteCredentialsTarget(fakeTarget(() => 401), { auth, redact, accepted: ['/v1'] });
-    expect((await target.send(...post('/anthropic/v1'))).error?.code).toBe('HARNESS_AUTH_REJECTED');
-    expect((await target.send(...post('/v1', '/chat/completions'))).error).toBeNull();
+  it('a public model list is no acceptance: a 401 elsewhere with nothing else in flight is left to stop the run', async () => {
+    const target = new RouteCredentialsTarget(fakeTarget((r) => (r.method === 'GET' ? 200 : 401)), { auth, redact });
+    expect((await target.send({ method: 'GET', path: '/v1/models', headers: {} }, { model: MODEL, caseId: 'models.list', step: 's', prefix: '/v1' })).error).toBeNull();
+    expect((await target.send(...post('/anthropic/v1'))).error).toBeNull();
+  });
+
+  it('a refusal waits for another prefix in flight: its 2xx makes the refusal the route\'s, its 401 leaves both to stop the run', async () => {
+    const gated = (statusOf: (r: ExchangeRequest) => number) => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const inner = fakeTarget(statusOf);
+      const slow: Target = { ...inner, send: async (request, context) => (request.path.startsWith('/v1') ? (await gate, inner.send(request, context)) : inner.send(request, context)) };
+      return { target: new RouteCredentialsTarget(slow, { auth, redact, holdMs: 5_000 }), release };
+    };
+    const accepting = gated((r) => (r.path.startsWith('/anthropic') ? 401 : 200));
+    const openai = accepting.target.send(...post('/v1', '/chat/completions'));
+    const refused = accepting.target.send(...post('/anthropic/v1'));
+    accepting.release();
+    await openai;
+    expect((await refused).error?.code).toBe('HARNESS_ROUTE_AUTH');
+    const wrongKey = gated(() => 401);
+    const both = [wrongKey.target.send(...post('/v1', '/chat/completions')), wrongKey.target.send(...post('/anthropic/v1'))];
+    wrongKey.release();
+    for (const exchange of await Promise.all(both)) expect(exchange.error).toBeNull();
+  });
+
+  it('words the way forward for the run\'s kind of credentials: none sent, or SigV4 (nothing to put in a header)', async () => {
+    const reasonWith = async (kind: AuthConfig) => {
+      const target = new RouteCredentialsTarget(fakeTarget((r) => (r.path.startsWith('/anthropic') ? 401 : 200)), { auth: kind, redact });
+      await target.send(...post('/v1', '/chat/completions'));
+      return (await target.send(...post('/anthropic/v1'))).error!.message;
+    };
+    const none = await reasonWith({ kind: 'none' } as AuthConfig);
+    expect(none).toContain('though requests without credentials (--auth none) were answered on /v1');
+    expect(none).toContain('this route may want a key: --api-key-env NAME');
+    const signed = await reasonWith({ kind: 'sigv4' } as AuthConfig);
+    expect(signed).toContain('another service than the one these credentials are for (--surface)');
+    expect(signed).not.toContain('--header-env x-api-key');
   });
 
   it('judges only custom live and record targets: Mantle and bedrock-runtime keep the stop on every prefix', () => {

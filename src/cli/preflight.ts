@@ -53,8 +53,6 @@ export async function preflight(config: RunConfig): Promise<void> {
     }
     const response = exchange.response;
     if (response?.status === 404) await refuseDoubledPrefix(config, target, prefix, auth);
-    // Acceptance on this prefix: a 401 on another route family later is that route's, not the key's (route-credentials.ts).
-    if (response && classifyAnswer(response).kind === 'ok') target.acceptedPrefixes = [prefix];
     if (!response || (response.status !== 401 && response.status !== 403)) continue;
     const classification = classifyAnswer(response);
     if (classification.kind === 'auth-rejected') {

@@ -44,10 +44,11 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
   // The breaker hears of each request once it is over, retries and all: it counts requests, not attempts.
   const settled = breaker ? { settled: (exchange: Exchange, answered: boolean) => breaker.settled(target.id, exchange, answered) } : {};
   const retrying = new RetryingTarget(new ScheduledTarget(live, scheduler), { retries: config.retries, baseDelayMs: config.retryDelayMs, maxDelayMs: 30_000, ...settled });
-  // Below the recorder: a route's refusal of the credentials is an infrastructure failure, never recorded.
+  // Below the recorder: a route's refusal of the credentials is an infrastructure failure, recorded only where the
+  // case has no recording yet (as any outage), so that replay shows the same error.
   const sending = watchRouteCredentials(target, retrying, {
     auth: config.auth,
-    ...(target.acceptedPrefixes ? { accepted: target.acceptedPrefixes } : {}),
+    holdMs: Math.min(config.timeoutMs, 30_000),
     redact: (text) => redactorFor(auth).text(text).value,
     ...(onRouteRefused ? { onRefused: onRouteRefused } : {}),
   });

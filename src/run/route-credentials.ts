@@ -4,93 +4,155 @@
  * A gateway can accept the key on its OpenAI routes and relay a 401 on another family (LiteLLM's `/anthropic/*`
  * pass-through answers Anthropic's "invalid x-api-key" when the proxy holds no Anthropic key): stopping the run and
  * saying "check the key" there blamed a key the same endpoint had just accepted. So a credentials refusal on a route
- * prefix that never answered 2xx in this run, from a target that has answered 2xx on another prefix with the same
- * credentials, is that route's answer: an infrastructure error for the cases sent there (never a fail, a pass, or
- * "not served": the key may only be the wrong kind for it), and the run carries on. A refusal before any 2xx (a wrong
- * key), or on a prefix that already answered 2xx (a key revoked or expired mid-run), is left for the run to stop on.
- * Mantle and bedrock-runtime keep that stop on every prefix: one engine takes the same credentials on all of them.
+ * prefix that never answered 2xx in this run, from a target that answered a request for a model (not its model
+ * list, which a gateway may serve to anyone) with 2xx on another prefix, is that route's answer: HARNESS_ROUTE_AUTH,
+ * an infrastructure error for the cases sent there (never a fail, a pass, or "not served"), and the run carries on.
+ * A refusal that comes before any such 2xx waits for the other prefixes' requests in flight: a 2xx among them makes
+ * it the route's; a refusal there too, nothing left in flight, or `holdMs`, leaves it to stop the run (a wrong key).
+ * A refusal on a prefix that already answered 2xx (a key revoked or expired mid-run) stops it at once. Mantle and
+ * bedrock-runtime keep the stop on every prefix: one engine takes the same credentials on all of them.
  */
-import type { Surface } from '../surfaces.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
+import type { HarnessErrorCode } from '../errors.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import type { SendContext, Target } from '../transport/target.ts';
 import { TargetDecorator } from '../transport/target-decorator.ts';
 import type { AuthConfig, TargetConfig } from './run-config.ts';
 
+/** The code of a route's refusal of credentials another route of the endpoint accepted (no stop of the run). */
+export const ROUTE_AUTH: HarnessErrorCode = 'HARNESS_ROUTE_AUTH';
+
 export interface RouteCredentialsOptions {
   auth: AuthConfig;
-  /** Prefixes that accepted the credentials before the run (the preflight's model list answered 2xx). */
-  accepted?: readonly string[];
   /** Redacts the run's secrets from text decoded out of a body (a 401 may echo the key it refused). */
   redact(text: string): string;
   /** Told once per prefix, the first time it refuses the credentials accepted elsewhere: the console says it then. */
   onRefused?(message: string): void;
+  /** Longest wait of a refusal for another prefix's answer (the run's --timeout, at most 30 s). @default 30000 */
+  holdMs?: number;
 }
 
 /** `sending` wrapped for a live or record target whose surface is `custom`; any other target is returned as it is. */
 export function watchRouteCredentials(target: Pick<TargetConfig, 'surface' | 'mode'>, sending: Target, options: RouteCredentialsOptions): Target {
-  return isJudgedPerRoute(target.surface, target.mode) ? new RouteCredentialsTarget(sending, options) : sending;
+  return target.surface === 'custom' && target.mode !== 'replay' ? new RouteCredentialsTarget(sending, options) : sending;
 }
 
-function isJudgedPerRoute(surface: Surface, mode: TargetConfig['mode']): boolean {
-  return surface === 'custom' && mode !== 'replay';
-}
+/** A model list may be public: its 2xx says nothing of the credentials. */
+const isModelList = (request: ExchangeRequest) => request.method === 'GET' && /\/models$/.test(request.path.split('?')[0]!);
+
+type Decision = 'route' | 'stop';
 
 export class RouteCredentialsTarget extends TargetDecorator {
   readonly #options: RouteCredentialsOptions;
-  /** Prefixes that answered 2xx in this run, in the order they first did. */
-  readonly #accepted: Set<string>;
+  /** Prefixes that answered a request for a model with 2xx in this run, in the order they first did. */
+  readonly #accepted = new Set<string>();
+  /** Prefixes that refused the credentials before any acceptance. */
+  readonly #refused = new Set<string>();
+  readonly #inFlight = new Map<string, number>();
+  /** Refusals waiting for the other prefixes' answers. */
+  readonly #waiting = new Set<{ prefix: string; decide(decision: Decision): void }>();
   /** Prefixes whose refusal was told (onRefused). */
   readonly #told = new Set<string>();
 
   constructor(inner: Target, options: RouteCredentialsOptions) {
     super(inner);
     this.#options = options;
-    this.#accepted = new Set(options.accepted ?? []);
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
-    const exchange = await this.inner.send(request, context);
-    const response = exchange.response;
-    if (exchange.error || !response) return exchange;
-    const prefix = exchange.prefix || context.prefix;
-    const { status } = response;
-    // Classified only when it can matter: a body can be megabytes (classifyAnswer keeps its answer for the checks).
-    if (status >= 200 && status < 300) {
-      if (!this.#accepted.has(prefix) && classifyAnswer(response).kind === 'ok') this.#accepted.add(prefix);
-      return exchange;
+    const prefix = context.prefix;
+    this.#inFlight.set(prefix, (this.#inFlight.get(prefix) ?? 0) + 1);
+    let exchange: Exchange;
+    try {
+      exchange = await this.inner.send(request, context);
+    } finally {
+      this.#inFlight.set(prefix, this.#inFlight.get(prefix)! - 1);
     }
-    if ((status !== 401 && status !== 403) || this.#accepted.has(prefix) || this.#accepted.size === 0) return exchange;
-    const classification = classifyAnswer(response);
-    if (classification.kind !== 'auth-rejected') return exchange;
-    const elsewhere = [...this.#accepted];
-    const message = this.#reason(request, response.status, classification.message, prefix, elsewhere);
+    const response = exchange.response;
+    const at = exchange.prefix || prefix;
+    if (!exchange.error && response && response.status >= 200 && response.status < 300) {
+      if (!isModelList(request) && !this.#accepted.has(at) && classifyAnswer(response).kind === 'ok') {
+        this.#accepted.add(at);
+        this.#wake((w) => w.prefix !== at, 'route');
+      }
+    } else if (!exchange.error && response && (response.status === 401 || response.status === 403) && classifyAnswer(response).kind === 'auth-rejected') {
+      return this.#refusal(request, exchange, at);
+    }
+    this.#wake((w) => !this.#othersInFlight(w.prefix), 'stop');
+    return exchange;
+  }
+
+  async #refusal(request: ExchangeRequest, exchange: Exchange, prefix: string): Promise<Exchange> {
+    // A prefix that took these credentials before refuses them now: they changed (revoked, expired). Stop.
+    if (this.#accepted.has(prefix)) return exchange;
+    const decision = this.#accepted.size > 0 ? 'route' : await this.#wait(prefix);
+    if (decision === 'stop') return exchange;
+    const message = this.#reason(request, exchange, prefix);
     if (!this.#told.has(prefix)) {
       this.#told.add(prefix);
       this.#options.onRefused?.(message);
     }
-    return { ...exchange, error: { code: 'HARNESS_AUTH_REJECTED', message } };
+    return { ...exchange, error: { code: ROUTE_AUTH, message } };
   }
 
-  #reason(request: ExchangeRequest, status: number, said: string | undefined, prefix: string, elsewhere: readonly string[]): string {
+  /** Whether another prefix's answer may still come: a 2xx there makes this refusal the route's. */
+  #othersInFlight(prefix: string): boolean {
+    return [...this.#inFlight].some(([other, n]) => other !== prefix && n > 0);
+  }
+
+  #wait(prefix: string): Promise<Decision> {
+    this.#refused.add(prefix);
+    // Refused on two prefixes and accepted on none: the credentials, not a route.
+    if (this.#refused.size > 1) {
+      this.#wake(() => true, 'stop');
+      return Promise.resolve('stop');
+    }
+    if (!this.#othersInFlight(prefix)) return Promise.resolve('stop');
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish('stop'), this.#options.holdMs ?? 30_000);
+      timer.unref();
+      const waiter = {
+        prefix,
+        decide: (decision: Decision) => finish(decision),
+      };
+      const finish = (decision: Decision) => {
+        clearTimeout(timer);
+        this.#waiting.delete(waiter);
+        resolve(decision);
+      };
+      this.#waiting.add(waiter);
+    });
+  }
+
+  #wake(which: (waiter: { prefix: string }) => boolean, decision: Decision): void {
+    for (const waiter of [...this.#waiting]) if (which(waiter)) waiter.decide(decision);
+  }
+
+  #reason(request: ExchangeRequest, exchange: Exchange, prefix: string): string {
     // Decoded from the (redacted) body: redacted again as decoded, and kept to one bounded line.
+    const said = classifyAnswer(exchange.response!).message;
     const quoted = said ? ` (${inertLine(this.#options.redact(said), 300)})` : '';
-    const checks = prefix.startsWith('/anthropic') ? 'a --checks list without api.messages, messages.*, stream.messages and the other Messages checks' : '--checks';
+    const elsewhere = [...this.#accepted].join(' and ');
+    const { auth } = this.#options;
+    const taken = auth.kind === 'none' ? `requests without credentials (--auth none) were answered on ${elsewhere}` : `the same credentials were accepted on ${elsewhere}`;
     return (
-      `${request.method} ${request.path} answered ${status}${quoted} though the same credentials were accepted on ${elsewhere.join(' and ')} in this run: ` +
-      `whether ${prefix} serves the model is not known; this route may want the credentials another way (${anotherWay(this.#options.auth, prefix)}), ` +
-      `or run without the checks that use ${prefix} (${checks})`
+      `${request.method} ${request.path} answered ${exchange.response!.status}${quoted} though ${taken} in this run: whether ${prefix} serves the model is not known; ` +
+      `${anotherWay(auth, prefix)}, or leave out the checks that use ${prefix} (--checks names the ones to run)`
     );
   }
 }
 
-/** How the run could send the same credentials in another way, as flags. */
+/** How the run could send credentials the way the refusing route wants them, as flags. */
 function anotherWay(auth: AuthConfig, prefix: string): string {
-  const sent = (auth.headerEnv ?? []).map(({ header, env }) => `${header} from ${env}`);
-  const asSent = sent.length ? `; this run sent ${sent.join(', ')}` : '';
-  if (auth.kind === 'bearer' && prefix.startsWith('/anthropic') && !(auth.headerEnv ?? []).some((h) => h.header.toLowerCase() === 'x-api-key')) {
-    return `a gateway may expect the key as x-api-key on its Anthropic routes: --header-env x-api-key=${auth.apiKeyEnv}${asSent}`;
+  const headers = auth.headerEnv ?? [];
+  const asSent = headers.length ? `; this run sent ${headers.map(({ header, env }) => `${header} from ${env}`).join(', ')}` : '';
+  if (auth.kind === 'none') return `this route may want a key: --api-key-env NAME, or a gateway's header with --header-env HEADER=ENV_VAR${asSent}`;
+  if (auth.kind === 'bearer' && prefix.startsWith('/anthropic') && !headers.some((h) => h.header.toLowerCase() === 'x-api-key')) {
+    return `this route may want the key another way (a gateway may expect it as x-api-key on its Anthropic routes: --header-env x-api-key=${auth.apiKeyEnv}${asSent})`;
   }
-  return `a gateway may read a key from another header: --header-env HEADER=ENV_VAR${asSent}`;
+  if (auth.kind === 'bearer') return `this route may want the key another way (a gateway may read it from another header: --header-env HEADER=ENV_VAR${asSent})`;
+  // SigV4 or a Bedrock token: nothing to move into a header; the route may sign for another service or want a key.
+  return `this route may belong to another service than the one these credentials are for (--surface), or want a key of its own (--header-env HEADER=ENV_VAR${asSent})`;
 }
+

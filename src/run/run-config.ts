@@ -27,8 +27,6 @@ export interface TargetConfig {
    * named), and what its list said against the catalog (matrix.json `targets[].modelList`).
    */
   discovered?: { models: string[]; listing: ModelListing };
-  /** Route prefixes that accepted the run's credentials before the run (the credentials check answered 2xx there). */
-  acceptedPrefixes?: string[];
 }
 
 export interface AuthConfig {

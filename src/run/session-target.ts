@@ -51,8 +51,8 @@ export function watchedTarget(target: Target, options: WatchOptions): Target {
       usage.outputTokens += used.output;
       const timing = exchangeTiming(exchange);
       if (timing) latency.push({ api: options.apiOf(context.caseId), timing });
-      // Already HARNESS_AUTH_REJECTED: a route refused credentials accepted on another (route-credentials.ts), no stop.
-      if (exchange.error?.code !== 'HARNESS_AUTH_REJECTED' && exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
+      // A route refused credentials another accepted (route-credentials.ts): its cases' error, no stop.
+      if (exchange.error?.code !== 'HARNESS_ROUTE_AUTH' && exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
         const classification = classifyAnswer(exchange.response);
         if (classification.kind === 'auth-rejected') {
           const message = `${request.method} ${request.path} answered ${exchange.response.status}: ${classification.message ?? 'unauthorized'}`;
