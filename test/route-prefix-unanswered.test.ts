@@ -12,7 +12,11 @@ import type { CheckResult } from '../src/checks/types.ts';
 import type { ProfileOverride } from '../src/emulator/profile.ts';
 import type { Exchange, ExchangeRequest } from '../src/transport/exchange.ts';
 import type { SendContext, Target } from '../src/transport/target.ts';
-import { catalogEmulator, checkModel, liveTarget } from './helpers/harness.ts';
+import { ALL_CHECKS } from '../src/checks/registry.ts';
+import { buildPlan } from '../src/plan/plan.ts';
+import { ModelSession } from '../src/run/model-session.ts';
+import type { Surface } from '../src/surfaces.ts';
+import { catalogEmulator, checkModel, liveTarget, projectSuites } from './helpers/harness.ts';
 
 const CATALOGUED = 'openai.gpt-oss-20b';
 const UNCATALOGUED = 'llama3.2:3b';
@@ -102,7 +106,7 @@ describe('path-prefix with every probe answered (as before)', () => {
 
 describe('Mantle (the emulator) with the chat probe timing out on the wrong prefix', () => {
   /** The emulator, except that chat on /openai/v1 times out (gemma-3-27b is served on /v1 only). */
-  async function mantle(wrongRoute: ProfileOverride['wrongRoute']): Promise<CheckResult> {
+  async function mantle(wrongRoute: ProfileOverride['wrongRoute'], surface?: Surface): Promise<CheckResult> {
     const emulator = await catalogEmulator({ 'google.gemma-3-27b-it': { wrongRoute } });
     try {
       const inner = liveTarget(emulator.url);
@@ -116,7 +120,12 @@ describe('Mantle (the emulator) with the chat probe timing out on the wrong pref
         caseFinished: () => Promise.resolve(),
         close: () => inner.close(),
       };
-      return (await checkModel(target, 'google.gemma-3-27b-it', { checks: ['path-prefix'] })).get('path-prefix')!;
+      if (!surface) return (await checkModel(target, 'google.gemma-3-27b-it', { checks: ['path-prefix'] })).get('path-prefix')!;
+      // As a run of that surface asks it: the session and the check both know it.
+      const { suites, catalog } = await projectSuites();
+      const plan = buildPlan(suites, catalog, ALL_CHECKS, { models: ['google.gemma-3-27b-it'], checks: ['path-prefix'] });
+      const planned = plan.models.find((m) => m.id === 'google.gemma-3-27b-it')!;
+      return await new ModelSession(plan, planned, target, { waitBetweenPolls: false, repeat: 1, surface }).runCheck(planned.checks[0]!);
     } finally {
       await emulator.close();
     }
@@ -130,5 +139,12 @@ describe('Mantle (the emulator) with the chat probe timing out on the wrong pref
   it("Mantle's bare 404 settles it too: it comes in the OpenAI error envelope (a FastAPI or vLLM 404 does not: above)", async () => {
     const prefix = await mantle('not-found-404');
     expect(verdict(prefix), prefix.reason).toBe('pass "/v1"');
+    expect(verdict(await mantle('not-found-404', 'mantle'))).toBe('pass "/v1"');
+  });
+
+  it('on a custom endpoint the envelope settles nothing: gateways wrap every 404 in it, an API they lack included', async () => {
+    const prefix = await mantle('not-found-404', 'custom');
+    expect(verdict(prefix), prefix.reason).toBe('error null');
+    expect(prefix.reason).toMatch(/could not tell whether \/openai\/v1 serves the model \(probe\.chat got no answer there/);
   });
 });

@@ -81,19 +81,20 @@ const INFRASTRUCTURE: ReadonlySet<string> = new Set(['server-error', 'throttled'
  * (`gap`), only words that name the route, or the OpenAI error envelope Mantle answers in, settle it; else the
  * prefix is unknown (a timeout read as a gating "none").
  */
-function prefixState(seen: Observation[], gap = false): PrefixState {
+function prefixState(seen: Observation[], gap = false, envelopeSettles = true): PrefixState {
   if (seen.some((o) => o.classification && servesModel(o.classification.kind))) return 'serves';
   const unanswered = gap || seen.some((o) => !o.classification || INFRASTRUCTURE.has(o.classification.kind));
   const routeRefusal = (o: Observation) => o.classification !== null && (o.classification.kind === 'route-unsupported' || o.classification.kind === 'model-unknown');
-  if (seen.some((o) => routeRefusal(o) && (!unanswered || ROUTE_WORDS.test(o.classification!.rule) || inEnvelope(o)))) return 'refuses';
+  if (seen.some((o) => routeRefusal(o) && (!unanswered || ROUTE_WORDS.test(o.classification!.rule) || (envelopeSettles && inEnvelope(o))))) return 'refuses';
   if (!unanswered && seen.length > 0 && seen.every((o) => o.classification && refusesModel(o.classification.kind))) return 'refuses';
   return 'unknown';
 }
 
 /**
- * A refusal in the OpenAI error envelope (`{"error":{...}}`): Mantle's bare wrong-route 404, which it answers before it
- * reads the API, settles the prefix though another probe was throttled there (Mantle's per-model quotas make that
- * common). vLLM's `{"object":"error"}`, FastAPI's `{"detail":"Not Found"}` and a router's page do not.
+ * A refusal in the OpenAI error envelope (`{"error":{...}}`): on Mantle and bedrock-runtime, the bare wrong-route 404,
+ * which they answer before they read the API, settles the prefix though another probe was throttled there (Mantle's
+ * per-model quotas make that common). On a custom endpoint it does not: LiteLLM, OpenRouter and Ollama wrap any 404,
+ * an API they lack included, in the same envelope.
  */
 function inEnvelope(o: Observation): boolean {
   const body = o.exchange.response ? jsonBody(o.exchange.response) : undefined;
@@ -161,7 +162,7 @@ export const pathPrefix: CheckDefinition = {
     const seen = observations(input, undefined, true).filter(openai);
     const broken = input.outcomes.filter((o): o is ErrorOutcome => o.kind === 'error' && o.api !== 'messages' && o.api !== 'count-tokens');
     const gap = (prefix: string) => broken.some((o) => !o.exchanges.some((ex) => ex.prefix === prefix));
-    const states = OPENAI_PREFIXES.map((prefix) => ({ prefix, state: prefixState(seen.filter((o) => o.exchange.prefix === prefix), gap(prefix)) }));
+    const states = OPENAI_PREFIXES.map((prefix) => ({ prefix, state: prefixState(seen.filter((o) => o.exchange.prefix === prefix), gap(prefix), input.surface !== 'custom') }));
     const serving = states.filter((s) => s.state === 'serves').map((s) => s.prefix);
     const unknown = states.filter((s) => s.state === 'unknown').map((s) => s.prefix);
     const detail = describeAll(seen);

@@ -3,6 +3,7 @@
  * The contract between the runner, the checks and the reports. A check is a function of observed case outcomes
  * that returns a result; it never throws on a mismatch. A thrown error means the harness broke and becomes `error`.
  */
+import type { Surface } from '../surfaces.ts';
 import type { CheckSignature, Vocabulary } from '../suite/check-signature.ts';
 import type { Expected, Observed } from '../suite/expected.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
@@ -143,6 +144,8 @@ export interface CheckInput {
   outcomes: readonly CaseOutcome[];
   /** Schemas for the schema.* checks (default: the project's; `--openapi` swaps in a full OpenAPI document). */
   schemas?: SchemaSet;
+  /** The surface the target was asked on (default mantle): a custom endpoint answers wrong routes its own way. */
+  surface?: Surface;
 }
 
 export interface CheckDefinition extends CheckSignature {

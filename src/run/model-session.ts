@@ -314,7 +314,7 @@ export class ModelSession {
     for (let trial = 1; trial <= trials; trial++) {
       const outcomes = byCase.map((all) => trialOf(all, trial));
       try {
-        results.push(await runOnObserved(definition, { model: this.model.id, expectation: planned.expectation, outcomes, ...(this.#schemas ? { schemas: this.#schemas } : {}) }));
+        results.push(await runOnObserved(definition, { model: this.model.id, expectation: planned.expectation, outcomes, ...(this.#schemas ? { schemas: this.#schemas } : {}), ...(this.#hooks.surface ? { surface: this.#hooks.surface } : {}) }));
       } catch (error) {
         results.push({ status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: check ${planned.id} threw: ${(error as Error).message}`, evidence: [] });
       }
