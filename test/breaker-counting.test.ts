@@ -19,7 +19,8 @@ import type { Exchange } from '../src/transport/exchange.ts';
 import { LiveTarget } from '../src/transport/live-target.ts';
 import { RetryingTarget } from '../src/transport/retrying-target.ts';
 import { LocalScheduler, type Permit } from '../src/transport/scheduler.ts';
-import type { Target } from '../src/transport/target.ts';
+import type { SendContext, Target } from '../src/transport/target.ts';
+import { CapWatch } from '../src/run/cap-watch.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
 
 const request = { method: 'POST' as const, path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: '{"model":"m","messages":[]}' };
@@ -220,6 +221,44 @@ describe('an endpoint that answers every other request', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+describe('a retry the breaker denied', () => {
+  const denying = (first: Exchange) => {
+    const contexts: SendContext[] = [];
+    let calls = 0;
+    const inner = {
+      id: 't',
+      mode: 'live' as const,
+      async send(_request: unknown, context: SendContext): Promise<Exchange> {
+        contexts.push(context);
+        calls += 1;
+        return calls === 1 ? first : exchange({ attempts: 0, error: { code: 'HARNESS_ENDPOINT_DOWN', message: 'not sent: t stopped answering: ...' } });
+      },
+      async caseFinished() {},
+      async close() {},
+    } as unknown as Target;
+    return { target: new RetryingTarget(inner, { retries: 2, baseDelayMs: 1, maxDelayMs: 1 }), contexts };
+  };
+
+  it('of a stream that stalled leaves no verdict: the stall was never tried again, so it is the outage\'s error', async () => {
+    const stalled = exchange({ response: { status: 200, headers: { 'content-type': 'text/event-stream' }, chunks: [{ t: 1, data: 'data: {}\n\n' }], stalledAfterMs: 1000 } });
+    const { target } = denying(stalled);
+    const ex = await target.send(request, { model: 'm', caseId: 'c', step: 'main', prefix: '/v1' });
+    expect(ex.error).toEqual({ code: 'HARNESS_ENDPOINT_DOWN', message: 'the stream stalled, and not retried: t stopped answering: ...' });
+  });
+
+  it('is asked for as a retry, and a retry denied is no request left unsent', async () => {
+    const { target, contexts } = denying({ ...timeout, attempts: 1 });
+    await target.send(request, { model: 'm', caseId: 'c', step: 'main', prefix: '/v1' });
+    expect(contexts.map((c) => c.retry ?? false)).toEqual([false, true]);
+    const scheduler = new CapWatch(new LocalScheduler({ concurrency: 1, perModel: 1, tpm: 0, maxRequests: 0, maxTokensTotal: 0 }));
+    scheduler.stopTarget('t', 'HARNESS_ENDPOINT_DOWN', 'not sent: t stopped answering');
+    await scheduler.acquire({ target: 't', model: 'm', tokens: 1, retry: true });
+    expect(scheduler.deniedDown.get('t')).toBeUndefined();
+    await scheduler.acquire({ target: 't', model: 'm', tokens: 1 });
+    expect(scheduler.deniedDown.get('t')).toBe(1);
+  });
 });
 
 describe('partialOf', () => {

@@ -199,7 +199,7 @@ describe('RouteCredentialsTarget', () => {
       const gate = new Promise<void>((resolve) => (release = resolve));
       const inner = fakeTarget(statusOf);
       const slow: Target = { ...inner, send: async (request, context) => (request.path.startsWith('/v1') ? (await gate, inner.send(request, context)) : inner.send(request, context)) };
-      return { target: new RouteCredentialsTarget(slow, { auth, redact, holdMs: 5_000 }), release };
+      return { target: new RouteCredentialsTarget(slow, { auth, redact }), release };
     };
     const accepting = gated((r) => (r.path.startsWith('/anthropic') ? 401 : 200));
     const openai = accepting.target.send(...post('/v1', '/chat/completions'));
@@ -211,6 +211,26 @@ describe('RouteCredentialsTarget', () => {
     const both = [wrongKey.target.send(...post('/v1', '/chat/completions')), wrongKey.target.send(...post('/anthropic/v1'))];
     wrongKey.release();
     for (const exchange of await Promise.all(both)) expect(exchange.error).toBeNull();
+  });
+
+  it('a refusal waiting when the run is stopped (Ctrl-C) is interrupted, never a stop that blames the key', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inner = fakeTarget((r) => (r.path.startsWith('/anthropic') ? 401 : 200));
+    const slow: Target = { ...inner, send: async (request, context) => (request.path.startsWith('/v1') ? (await gate, inner.send(request, context)) : inner.send(request, context)) };
+    let stopped = false;
+    const watched = watchedTarget(new RouteCredentialsTarget(slow, { auth, redact }), { usage: { requests: 0, inputTokens: 0, outputTokens: 0, wallMs: 0 }, latency: [], apiOf: () => 'messages', onAuthRejected: () => (stopped = true) });
+    const abort = new AbortController();
+    const [openaiRequest, openaiContext] = post('/v1', '/chat/completions');
+    const openai = watched.send(openaiRequest, { ...openaiContext, signal: abort.signal });
+    const [refusedRequest, refusedContext] = post('/anthropic/v1');
+    const refused = watched.send(refusedRequest, { ...refusedContext, signal: abort.signal });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    abort.abort();
+    expect((await refused).error?.code).toBe('HARNESS_INTERRUPTED');
+    expect(stopped).toBe(false);
+    release();
+    await openai;
   });
 
   it('words the way forward for the run\'s kind of credentials: none sent, or SigV4 (nothing to put in a header)', async () => {

@@ -13,7 +13,7 @@ export class CapWatch implements Scheduler {
   capReached: string | undefined;
   /** Requests a spend cap denied. */
   denied = 0;
-  /** Requests denied per target that stopped answering (endpoint-breaker.ts), a retry included. */
+  /** Requests never sent, per target that stopped answering (endpoint-breaker.ts): a retry denied is not one. */
   readonly deniedDown = new Map<string, number>();
 
   constructor(inner: LocalScheduler) {
@@ -30,7 +30,7 @@ export class CapWatch implements Scheduler {
       this.capReached ??= permit.message;
       this.denied += 1;
     }
-    if (!permit.granted && permit.code === 'HARNESS_ENDPOINT_DOWN') this.deniedDown.set(request.target, (this.deniedDown.get(request.target) ?? 0) + 1);
+    if (!permit.granted && permit.code === 'HARNESS_ENDPOINT_DOWN' && !request.retry) this.deniedDown.set(request.target, (this.deniedDown.get(request.target) ?? 0) + 1);
     return permit;
   }
 

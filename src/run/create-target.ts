@@ -48,7 +48,6 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
   // case has no recording yet (as any outage), so that replay shows the same error.
   const sending = watchRouteCredentials(target, retrying, {
     auth: config.auth,
-    holdMs: Math.min(config.timeoutMs, 30_000),
     redact: (text) => redactorFor(auth).text(text).value,
     ...(onRouteRefused ? { onRefused: onRouteRefused } : {}),
   });

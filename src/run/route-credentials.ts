@@ -7,8 +7,10 @@
  * prefix that never answered 2xx in this run, from a target that answered a request for a model (not its model
  * list, which a gateway may serve to anyone) with 2xx on another prefix, is that route's answer: HARNESS_ROUTE_AUTH,
  * an infrastructure error for the cases sent there (never a fail, a pass, or "not served"), and the run carries on.
- * A refusal that comes before any such 2xx waits for the other prefixes' requests in flight: a 2xx among them makes
- * it the route's; a refusal there too, nothing left in flight, or `holdMs`, leaves it to stop the run (a wrong key).
+ * A refusal that comes before any such 2xx waits for the other prefixes' requests in flight (each bounded by its own
+ * --timeout and retries): a 2xx among them makes it the route's; a refusal there too, or nothing left in flight,
+ * leaves it to stop the run (a wrong key); the run stopped meanwhile (Ctrl-C) leaves it interrupted, never a verdict
+ * on the key.
  * A refusal on a prefix that already answered 2xx (a key revoked or expired mid-run) stops it at once. Mantle and
  * bedrock-runtime keep the stop on every prefix: one engine takes the same credentials on all of them.
  */
@@ -29,8 +31,6 @@ export interface RouteCredentialsOptions {
   redact(text: string): string;
   /** Told once per prefix, the first time it refuses the credentials accepted elsewhere: the console says it then. */
   onRefused?(message: string): void;
-  /** Longest wait of a refusal for another prefix's answer (the run's --timeout, at most 30 s). @default 30000 */
-  holdMs?: number;
 }
 
 /** `sending` wrapped for a live or record target whose surface is `custom`; any other target is returned as it is. */
@@ -41,7 +41,7 @@ export function watchRouteCredentials(target: Pick<TargetConfig, 'surface' | 'mo
 /** A model list may be public: its 2xx says nothing of the credentials. */
 const isModelList = (request: ExchangeRequest) => request.method === 'GET' && /\/models$/.test(request.path.split('?')[0]!);
 
-type Decision = 'route' | 'stop';
+type Decision = 'route' | 'stop' | 'interrupted';
 
 export class RouteCredentialsTarget extends TargetDecorator {
   readonly #options: RouteCredentialsOptions;
@@ -77,17 +77,18 @@ export class RouteCredentialsTarget extends TargetDecorator {
         this.#wake((w) => w.prefix !== at, 'route');
       }
     } else if (!exchange.error && response && (response.status === 401 || response.status === 403) && classifyAnswer(response).kind === 'auth-rejected') {
-      return this.#refusal(request, exchange, at);
+      return this.#refusal(request, exchange, at, context);
     }
     this.#wake((w) => !this.#othersInFlight(w.prefix), 'stop');
     return exchange;
   }
 
-  async #refusal(request: ExchangeRequest, exchange: Exchange, prefix: string): Promise<Exchange> {
+  async #refusal(request: ExchangeRequest, exchange: Exchange, prefix: string, context: SendContext): Promise<Exchange> {
     // A prefix that took these credentials before refuses them now: they changed (revoked, expired). Stop.
     if (this.#accepted.has(prefix)) return exchange;
-    const decision = this.#accepted.size > 0 ? 'route' : await this.#wait(prefix);
+    const decision = this.#accepted.size > 0 ? 'route' : await this.#wait(prefix, context.signal);
     if (decision === 'stop') return exchange;
+    if (decision === 'interrupted') return { ...exchange, error: { code: 'HARNESS_INTERRUPTED', message: 'the run was interrupted while this refusal waited for the other routes\' answers' } };
     const message = this.#reason(request, exchange, prefix);
     if (!this.#told.has(prefix)) {
       this.#told.add(prefix);
@@ -101,26 +102,25 @@ export class RouteCredentialsTarget extends TargetDecorator {
     return [...this.#inFlight].some(([other, n]) => other !== prefix && n > 0);
   }
 
-  #wait(prefix: string): Promise<Decision> {
+  #wait(prefix: string, signal: AbortSignal | undefined): Promise<Decision> {
     this.#refused.add(prefix);
+    if (signal?.aborted) return Promise.resolve('interrupted');
     // Refused on two prefixes and accepted on none: the credentials, not a route.
     if (this.#refused.size > 1) {
       this.#wake(() => true, 'stop');
       return Promise.resolve('stop');
     }
     if (!this.#othersInFlight(prefix)) return Promise.resolve('stop');
+    // No clock of its own: the requests it waits on end by their own --timeout and retries.
     return new Promise((resolve) => {
-      const timer = setTimeout(() => finish('stop'), this.#options.holdMs ?? 30_000);
-      timer.unref();
-      const waiter = {
-        prefix,
-        decide: (decision: Decision) => finish(decision),
-      };
+      const onAbort = () => finish('interrupted');
+      const waiter = { prefix, decide: (decision: Decision) => finish(decision) };
       const finish = (decision: Decision) => {
-        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.#waiting.delete(waiter);
         resolve(decision);
       };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiting.add(waiter);
     });
   }

@@ -51,8 +51,9 @@ export function watchedTarget(target: Target, options: WatchOptions): Target {
       usage.outputTokens += used.output;
       const timing = exchangeTiming(exchange);
       if (timing) latency.push({ api: options.apiOf(context.caseId), timing });
-      // A route refused credentials another accepted (route-credentials.ts): its cases' error, no stop.
-      if (exchange.error?.code !== 'HARNESS_ROUTE_AUTH' && exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
+      // A route refused credentials another accepted (route-credentials.ts): its cases' error, no stop; nor one the
+      // run's own stop cut short while it waited to tell which it was.
+      if (exchange.error?.code !== 'HARNESS_ROUTE_AUTH' && exchange.error?.code !== 'HARNESS_INTERRUPTED' && exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
         const classification = classifyAnswer(exchange.response);
         if (classification.kind === 'auth-rejected') {
           const message = `${request.method} ${request.path} answered ${exchange.response.status}: ${classification.message ?? 'unauthorized'}`;

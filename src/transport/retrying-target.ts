@@ -117,7 +117,7 @@ export class RetryingTarget extends TargetDecorator {
     let last: Exchange | undefined;
     const answers = new Set<string>();
     for (;;) {
-      const sent = await this.inner.send(request, context);
+      const sent = await this.inner.send(request, last ? { ...context, retry: true } : context);
       // A retry denied because the target stopped answering (endpoint-breaker.ts) was not sent, but the request was:
       // what its last attempt met (a timeout, a reset) is what happened to it, and the denial is why it went no further.
       const exchange = last && sent.attempts === 0 && sent.error?.code === ENDPOINT_DOWN ? notRetried(last, sent.error.message) : sent;
@@ -144,10 +144,14 @@ export class RetryingTarget extends TargetDecorator {
   }
 }
 
-/** The last attempt of a request whose retry was denied: its own error, and why it was not tried again. */
+/**
+ * The last attempt of a request whose retry was denied: its own error, and why it was not tried again. One with no
+ * error (a stream that stalled, whose one more try decides whether it is a verdict) is unconfirmed: the outage's.
+ */
 function notRetried(last: Exchange, denial: string): Exchange {
-  if (!last.error) return last;
-  return { ...last, error: { ...last.error, message: `${last.error.message}; not retried: ${denial.replace(/^not sent: /, '')}` } };
+  const why = `not retried: ${denial.replace(/^not sent: /, '')}`;
+  if (!last.error) return { ...last, error: { code: ENDPOINT_DOWN, message: `${stalledStream(last) ? 'the stream stalled, and ' : ''}${why}` } };
+  return { ...last, error: { ...last.error, message: `${last.error.message}; ${why}` } };
 }
 
 /** Status and body of an answer, with what differs between identical answers (ids, timestamps) left out. */

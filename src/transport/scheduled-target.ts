@@ -27,7 +27,7 @@ export class ScheduledTarget extends TargetDecorator {
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
-    const permit = await this.#scheduler.acquire({ target: this.id, model: context.model, tokens: estimateTokens(request, context.maxTokens) }, context.signal);
+    const permit = await this.#scheduler.acquire({ target: this.id, model: context.model, tokens: estimateTokens(request, context.maxTokens), ...(context.retry ? { retry: true } : {}) }, context.signal);
     if (!permit.granted) {
       return { step: context.step, prefix: context.prefix, request, response: null, error: { code: permit.code, message: permit.message }, durationMs: 0, attempts: 0 };
     }

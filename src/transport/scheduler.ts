@@ -13,6 +13,8 @@ export interface PermitRequest {
   model: string;
   /** Prompt estimate + requested max tokens. */
   tokens: number;
+  /** A retry of a request already sent. */
+  retry?: boolean;
 }
 
 export type Permit = { granted: true; lease: string } | { granted: false; code: HarnessErrorCode; message: string };

@@ -18,6 +18,8 @@ export interface SendContext {
   maxTokens?: number;
   /** Which trial of a repeated case (from 1); replay answers each trial from its own recording. @default 1 */
   trial?: number;
+  /** A retry of a request already sent (retrying-target.ts): a permit denied to it leaves no request unsent. */
+  retry?: boolean;
 }
 
 export interface Target {
