@@ -181,10 +181,9 @@ export class LocalScheduler implements Scheduler {
       this.#queue.splice(i, 1);
       this.#grant(waiter, key);
     }
-    if (earliestRetry !== Infinity && this.#queue.length > 0) {
-      this.#timer = setTimeout(() => this.#pump(), earliestRetry);
-      this.#timer.unref?.();
-    }
+    // Ref'd: requests waiting for the token window may be all the run has left to do, and an unref'd timer let the
+    // event loop empty (the process exited 13, with no reports). It is cleared whenever the queue is pumped.
+    if (earliestRetry !== Infinity && this.#queue.length > 0) this.#timer = setTimeout(() => this.#pump(), earliestRetry);
   }
 
   /** Milliseconds until the model's token window has room for this request (0 = now). */

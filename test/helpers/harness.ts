@@ -76,7 +76,7 @@ export interface CliResult {
 }
 
 /** The environment of a CLI call: the test's own, minus what would reach outside it, plus `env`. */
-function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   // A test run in GitHub Actions must not write its CLI calls into the job's own step summary.
   const { GITHUB_STEP_SUMMARY: _summary, ...inherited } = process.env;
   return { ...inherited, ...env, FORCE_COLOR: '0' };
