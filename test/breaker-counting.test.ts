@@ -248,6 +248,32 @@ describe('a retry the breaker denied', () => {
     expect(ex.error).toEqual({ code: 'HARNESS_ENDPOINT_DOWN', message: 'the stream stalled, and not retried: t stopped answering: ...' });
   });
 
+  it('of a 503 keeps its status and error, and says why it went no further; so does one a spend cap denied', async () => {
+    const busy = exchange({ response: { status: 503, headers: { 'content-type': 'application/json' }, chunks: [{ t: 1, data: '{"error":{"message":"busy"}}' }] } });
+    const { target } = denying(busy);
+    const ex = await target.send(request, { model: 'm', caseId: 'c', step: 'main', prefix: '/v1' });
+    expect(ex.response?.status).toBe(503);
+    expect(ex.error?.code).toBe('HARNESS_SERVER_ERROR');
+    expect(ex.error?.message).toMatch(/; not retried: t stopped answering: \.\.\.$/);
+    let calls = 0;
+    const capped = new RetryingTarget(
+      {
+        id: 't',
+        mode: 'live',
+        async send(): Promise<Exchange> {
+          calls += 1;
+          return calls === 1 ? { ...timeout, attempts: 1 } : exchange({ attempts: 0, error: { code: 'HARNESS_BUDGET', message: 'not sent: the run reached --max-requests 1' } });
+        },
+        async caseFinished() {},
+        async close() {},
+      } as unknown as Target,
+      { retries: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    );
+    const kept = await capped.send(request, { model: 'm', caseId: 'c', step: 'main', prefix: '/v1' });
+    expect(kept.error?.code).toBe('HARNESS_TIMEOUT');
+    expect(kept.error?.message).toMatch(/; not retried: the run reached --max-requests 1$/);
+  });
+
   it('is asked for as a retry, and a retry denied is no request left unsent', async () => {
     const { target, contexts } = denying({ ...timeout, attempts: 1 });
     await target.send(request, { model: 'm', caseId: 'c', step: 'main', prefix: '/v1' });
@@ -258,6 +284,14 @@ describe('a retry the breaker denied', () => {
     expect(scheduler.deniedDown.get('t')).toBeUndefined();
     await scheduler.acquire({ target: 't', model: 'm', tokens: 1 });
     expect(scheduler.deniedDown.get('t')).toBe(1);
+    // A spend cap's denial of a retry is not counted either: the run is partial only for requests never sent.
+    const capped = new CapWatch(new LocalScheduler({ concurrency: 1, perModel: 1, tpm: 0, maxRequests: 1, maxTokensTotal: 0 }));
+    const granted = await capped.acquire({ target: 't', model: 'm', tokens: 1 });
+    await capped.release((granted as { lease: string }).lease, { inputTokens: 0, outputTokens: 0 });
+    await capped.acquire({ target: 't', model: 'm', tokens: 1, retry: true });
+    expect([capped.capReached, capped.denied]).toEqual([undefined, 0]);
+    await capped.acquire({ target: 't', model: 'm', tokens: 1 });
+    expect(capped.denied).toBe(1);
   });
 });
 

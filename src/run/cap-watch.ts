@@ -26,7 +26,8 @@ export class CapWatch implements Scheduler {
 
   async acquire(request: PermitRequest, signal?: AbortSignal): Promise<Permit> {
     const permit = await this.#inner.acquire(request, signal);
-    if (!permit.granted && permit.code === 'HARNESS_BUDGET') {
+    // A retry denied leaves no request unsent: the request keeps what its last attempt met (retrying-target.ts).
+    if (!permit.granted && permit.code === 'HARNESS_BUDGET' && !request.retry) {
       this.capReached ??= permit.message;
       this.denied += 1;
     }

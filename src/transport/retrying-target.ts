@@ -118,9 +118,11 @@ export class RetryingTarget extends TargetDecorator {
     const answers = new Set<string>();
     for (;;) {
       const sent = await this.inner.send(request, last ? { ...context, retry: true } : context);
-      // A retry denied because the target stopped answering (endpoint-breaker.ts) was not sent, but the request was:
-      // what its last attempt met (a timeout, a reset) is what happened to it, and the denial is why it went no further.
-      const exchange = last && sent.attempts === 0 && sent.error?.code === ENDPOINT_DOWN ? notRetried(last, sent.error.message) : sent;
+      // A retry denied (the target stopped answering, endpoint-breaker.ts, or a spend cap) was not sent, but the
+      // request was: what its last attempt met (a timeout, a 503) is what happened to it, and the denial is why it
+      // went no further.
+      const denied = last && sent.attempts === 0 && sent.error && RETRY_DENIALS.has(sent.error.code) ? sent.error : undefined;
+      const exchange = denied ? last! : sent;
       last = exchange;
       attempts += sent.attempts;
       answered ||= exchange.response !== null;
@@ -130,8 +132,9 @@ export class RetryingTarget extends TargetDecorator {
       // Its own try, whatever the 5xx before it used of --retries (only --retries 0 turns it off).
       const stalledOnce = stalledStream(exchange) && stalls++ === 0 && retries > 0;
       const spent = attempts > retries && !stalledOnce;
-      if (exchange !== sent || (!isRetryable(exchange) && !stalledOnce) || spent || context.signal?.aborted || deleted(request, exchange)) {
-        const result = finalize(exchange, attempts, waited, answers.size === 1);
+      if (denied || (!isRetryable(exchange) && !stalledOnce) || spent || context.signal?.aborted || deleted(request, exchange)) {
+        const finished = finalize(exchange, attempts, waited, answers.size === 1);
+        const result = denied ? notRetried(finished, denied) : finished;
         this.#options.settled?.(result, answered);
         return result;
       }
@@ -144,14 +147,19 @@ export class RetryingTarget extends TargetDecorator {
   }
 }
 
+/** Denials of a retry that leave the request with what its last attempt met (Ctrl-C's leaves it not reached). */
+const RETRY_DENIALS: ReadonlySet<HarnessErrorCode> = new Set([ENDPOINT_DOWN, 'HARNESS_BUDGET']);
+
 /**
- * The last attempt of a request whose retry was denied: its own error, and why it was not tried again. One with no
- * error (a stream that stalled, whose one more try decides whether it is a verdict) is unconfirmed: the outage's.
+ * A request whose retry was denied, as it finished: its own error (a timeout, a 503), and why it was not tried again.
+ * A stream that stalled has no error: its one more try decides whether the stall is a verdict, so unconfirmed it
+ * carries the denial's (the outage's error; a spend cap's "not run").
  */
-function notRetried(last: Exchange, denial: string): Exchange {
-  const why = `not retried: ${denial.replace(/^not sent: /, '')}`;
-  if (!last.error) return { ...last, error: { code: ENDPOINT_DOWN, message: `${stalledStream(last) ? 'the stream stalled, and ' : ''}${why}` } };
-  return { ...last, error: { ...last.error, message: `${last.error.message}; ${why}` } };
+function notRetried(finished: Exchange, denial: { code: HarnessErrorCode; message: string }): Exchange {
+  const why = `not retried: ${denial.message.replace(/^not sent: /, '')}`;
+  if (finished.error) return { ...finished, error: { ...finished.error, message: `${finished.error.message}; ${why}` } };
+  if (stalledStream(finished)) return { ...finished, error: { code: denial.code, message: `the stream stalled, and ${why}` } };
+  return finished;
 }
 
 /** Status and body of an answer, with what differs between identical answers (ids, timestamps) left out. */
