@@ -154,13 +154,13 @@ const post = (prefix: string, path = '/messages'): [ExchangeRequest, SendContext
 ];
 
 describe('RouteCredentialsTarget', () => {
-  it('leaves a 401 before any 2xx to the run (a wrong key stops it)', async () => {
+  it('leaves a 401 on a second route, with nothing accepted anywhere, to the run (a wrong key stops it)', async () => {
     const target = new RouteCredentialsTarget(fakeTarget(() => 401), { auth, redact });
-    const exchange = await target.send(...post('/anthropic/v1'));
-    expect(exchange.error).toBeNull();
+    // Alone, the first refusal is undecided: nothing else was asked yet.
+    expect((await target.send(...post('/anthropic/v1'))).error?.code).toBe('HARNESS_ROUTE_AUTH');
     let stopped = '';
-    const watched = watchedTarget(target, { usage: { requests: 0, inputTokens: 0, outputTokens: 0, wallMs: 0 }, latency: [], apiOf: () => 'messages', onAuthRejected: (_e, m) => (stopped = m) });
-    expect((await watched.send(...post('/anthropic/v1'))).error?.code).toBe('HARNESS_AUTH_REJECTED');
+    const watched = watchedTarget(target, { usage: { requests: 0, inputTokens: 0, outputTokens: 0, wallMs: 0 }, latency: [], apiOf: () => 'chat-completions', onAuthRejected: (_e, m) => (stopped = m) });
+    expect((await watched.send(...post('/v1', '/chat/completions'))).error?.code).toBe('HARNESS_AUTH_REJECTED');
     expect(stopped).toMatch(/answered 401/);
   });
 
@@ -187,10 +187,34 @@ describe('RouteCredentialsTarget', () => {
     expect((await target.send(...post('/anthropic/v1'))).error).toBeNull();
   });
 
-  it('a public model list is no acceptance: a 401 elsewhere with nothing else in flight is left to stop the run', async () => {
+  it('a public model list is no acceptance: a 401 with nothing answered elsewhere is undecided, and a 401 on a second route stops the run', async () => {
     const target = new RouteCredentialsTarget(fakeTarget((r) => (r.method === 'GET' ? 200 : 401)), { auth, redact });
     expect((await target.send({ method: 'GET', path: '/v1/models', headers: {} }, { model: MODEL, caseId: 'models.list', step: 's', prefix: '/v1' })).error).toBeNull();
-    expect((await target.send(...post('/anthropic/v1'))).error).toBeNull();
+    const undecided = await target.send(...post('/anthropic/v1'));
+    expect(undecided.error?.code).toBe('HARNESS_ROUTE_AUTH');
+    expect(undecided.error?.message).toMatch(/and no other route has answered a request for a model with 2xx yet in this run: whether the credentials are wrong \(check the key in GWKEY\) or \/anthropic\/v1 wants them another way is not known/);
+    // The same key refused on /v1 too: a wrong key, left for the run to stop on.
+    expect((await target.send(...post('/v1', '/chat/completions'))).error).toBeNull();
+  });
+
+  it('a refusal whose other routes ended without an answer (a timeout) is undecided, not a stop that blames the key', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inner = fakeTarget(() => 401);
+    const timedOut: Target = {
+      ...inner,
+      send: async (request, context) => {
+        if (!request.path.startsWith('/v1')) return inner.send(request, context);
+        await gate;
+        return { step: context.step, prefix: context.prefix, request, response: null, error: { code: 'HARNESS_TIMEOUT', message: 'no answer' }, durationMs: 1, attempts: 1 };
+      },
+    };
+    const target = new RouteCredentialsTarget(timedOut, { auth, redact });
+    const openai = target.send(...post('/v1', '/chat/completions'));
+    const refused = target.send(...post('/anthropic/v1'));
+    release();
+    await openai;
+    expect((await refused).error?.code).toBe('HARNESS_ROUTE_AUTH');
   });
 
   it('a refusal waits for another prefix in flight: its 2xx makes the refusal the route\'s, its 401 leaves both to stop the run', async () => {

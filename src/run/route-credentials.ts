@@ -8,9 +8,10 @@
  * list, which a gateway may serve to anyone) with 2xx on another prefix, is that route's answer: HARNESS_ROUTE_AUTH,
  * an infrastructure error for the cases sent there (never a fail, a pass, or "not served"), and the run carries on.
  * A refusal that comes before any such 2xx waits for the other prefixes' requests in flight (each bounded by its own
- * --timeout and retries): a 2xx among them makes it the route's; a refusal there too, or nothing left in flight,
- * leaves it to stop the run (a wrong key); the run stopped meanwhile (Ctrl-C) leaves it interrupted, never a verdict
- * on the key.
+ * --timeout and retries): a 2xx among them makes it the route's; a refusal on another prefix too leaves it to stop
+ * the run (a wrong key). With nothing answered elsewhere (nothing else sent yet, or it timed out) it is undecided: the
+ * route's error, saying the key may be wrong, and the run goes on; a later refusal elsewhere still stops it. The run
+ * stopped meanwhile (Ctrl-C) leaves it interrupted, never a verdict on the key.
  * A refusal on a prefix that already answered 2xx (a key revoked or expired mid-run) stops it at once. Mantle and
  * bedrock-runtime keep the stop on every prefix: one engine takes the same credentials on all of them.
  */
@@ -41,7 +42,7 @@ export function watchRouteCredentials(target: Pick<TargetConfig, 'surface' | 'mo
 /** A model list may be public: its 2xx says nothing of the credentials. */
 const isModelList = (request: ExchangeRequest) => request.method === 'GET' && /\/models$/.test(request.path.split('?')[0]!);
 
-type Decision = 'route' | 'stop' | 'interrupted';
+type Decision = 'route' | 'undecided' | 'stop' | 'interrupted';
 
 export class RouteCredentialsTarget extends TargetDecorator {
   readonly #options: RouteCredentialsOptions;
@@ -79,7 +80,7 @@ export class RouteCredentialsTarget extends TargetDecorator {
     } else if (!exchange.error && response && (response.status === 401 || response.status === 403) && classifyAnswer(response).kind === 'auth-rejected') {
       return this.#refusal(request, exchange, at, context);
     }
-    this.#wake((w) => !this.#othersInFlight(w.prefix), 'stop');
+    this.#wake((w) => !this.#othersInFlight(w.prefix), 'undecided');
     return exchange;
   }
 
@@ -89,7 +90,7 @@ export class RouteCredentialsTarget extends TargetDecorator {
     const decision = this.#accepted.size > 0 ? 'route' : await this.#wait(prefix, context.signal);
     if (decision === 'stop') return exchange;
     if (decision === 'interrupted') return { ...exchange, error: { code: 'HARNESS_INTERRUPTED', message: 'the run was interrupted while this refusal waited for the other routes\' answers' } };
-    const message = this.#reason(request, exchange, prefix);
+    const message = this.#reason(request, exchange, prefix, decision === 'undecided');
     if (!this.#told.has(prefix)) {
       this.#told.add(prefix);
       this.#options.onRefused?.(message);
@@ -110,7 +111,7 @@ export class RouteCredentialsTarget extends TargetDecorator {
       this.#wake(() => true, 'stop');
       return Promise.resolve('stop');
     }
-    if (!this.#othersInFlight(prefix)) return Promise.resolve('stop');
+    if (!this.#othersInFlight(prefix)) return Promise.resolve('undecided');
     // No clock of its own: the requests it waits on end by their own --timeout and retries.
     return new Promise((resolve) => {
       const onAbort = () => finish('interrupted');
@@ -129,18 +130,26 @@ export class RouteCredentialsTarget extends TargetDecorator {
     for (const waiter of [...this.#waiting]) if (which(waiter)) waiter.decide(decision);
   }
 
-  #reason(request: ExchangeRequest, exchange: Exchange, prefix: string): string {
+  #reason(request: ExchangeRequest, exchange: Exchange, prefix: string, undecided: boolean): string {
     // Decoded from the (redacted) body: redacted again as decoded, and kept to one bounded line.
     const said = classifyAnswer(exchange.response!).message;
     const quoted = said ? ` (${inertLine(this.#options.redact(said), 300)})` : '';
     const elsewhere = [...this.#accepted].join(' and ');
     const { auth } = this.#options;
     const taken = auth.kind === 'none' ? `requests without credentials (--auth none) were answered on ${elsewhere}` : `the same credentials were accepted on ${elsewhere}`;
-    return (
-      `${request.method} ${request.path} answered ${exchange.response!.status}${quoted} though ${taken} in this run: whether ${prefix} serves the model is not known; ` +
-      `${anotherWay(auth, prefix)}, or leave out the checks that use ${prefix} (--checks names the ones to run)`
-    );
+    // Nothing answered elsewhere: the credentials may be wrong, or this route may want them another way.
+    const context = undecided
+      ? `and no other route has answered a request for a model with 2xx yet in this run: whether the credentials are wrong (${checkThe(auth)}) or ${prefix} wants them another way is not known, nor whether it serves the model`
+      : `though ${taken} in this run: whether ${prefix} serves the model is not known`;
+    return `${request.method} ${request.path} answered ${exchange.response!.status}${quoted} ${context}; ${anotherWay(auth, prefix)}, or leave out the checks that use ${prefix} (--checks names the ones to run)`;
   }
+}
+
+/** What to check when the credentials themselves may be wrong. */
+function checkThe(auth: AuthConfig): string {
+  if (auth.kind === 'bearer') return `check the key in ${auth.apiKeyEnv}`;
+  if (auth.kind === 'none') return 'none were sent: --auth none';
+  return 'check the AWS credentials';
 }
 
 /** How the run could send credentials the way the refusing route wants them, as flags. */
