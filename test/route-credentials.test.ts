@@ -197,6 +197,12 @@ describe('RouteCredentialsTarget', () => {
     expect((await target.send(...post('/v1', '/chat/completions'))).error).toBeNull();
   });
 
+  it('a wrong key asked on one prefix only stops the run at its second refusal (nothing accepted anywhere)', async () => {
+    const target = new RouteCredentialsTarget(fakeTarget(() => 401), { auth, redact });
+    expect((await target.send(...post('/v1', '/chat/completions'))).error?.code).toBe('HARNESS_ROUTE_AUTH');
+    expect((await target.send(...post('/v1', '/chat/completions'))).error).toBeNull();
+  });
+
   it('a refusal whose other routes ended without an answer (a timeout) is undecided, not a stop that blames the key', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -9,8 +9,9 @@
  * an infrastructure error for the cases sent there (never a fail, a pass, or "not served"), and the run carries on.
  * A refusal that comes before any such 2xx waits for the other prefixes' requests in flight (each bounded by its own
  * --timeout and retries): a 2xx among them makes it the route's; a refusal on another prefix too leaves it to stop
- * the run (a wrong key). With nothing answered elsewhere (nothing else sent yet, or it timed out) it is undecided: the
- * route's error, saying the key may be wrong, and the run goes on; a later refusal elsewhere still stops it. The run
+ * the run (a wrong key). With nothing answered elsewhere (nothing else sent yet, or it timed out) the first refusal on
+ * a prefix is undecided: the route's error, saying the key may be wrong, and the run goes on; a second there, or one
+ * elsewhere, with nothing accepted anywhere, stops it. The run
  * stopped meanwhile (Ctrl-C) leaves it interrupted, never a verdict on the key.
  * A refusal on a prefix that already answered 2xx (a key revoked or expired mid-run) stops it at once. Mantle and
  * bedrock-runtime keep the stop on every prefix: one engine takes the same credentials on all of them.
@@ -104,6 +105,7 @@ export class RouteCredentialsTarget extends TargetDecorator {
   }
 
   #wait(prefix: string, signal: AbortSignal | undefined): Promise<Decision> {
+    const again = this.#refused.has(prefix);
     this.#refused.add(prefix);
     if (signal?.aborted) return Promise.resolve('interrupted');
     // Refused on two prefixes and accepted on none: the credentials, not a route.
@@ -111,7 +113,8 @@ export class RouteCredentialsTarget extends TargetDecorator {
       this.#wake(() => true, 'stop');
       return Promise.resolve('stop');
     }
-    if (!this.#othersInFlight(prefix)) return Promise.resolve('undecided');
+    // Nothing else to wait for: undecided once; the same prefix refusing again with nothing taken anywhere is the key.
+    if (!this.#othersInFlight(prefix)) return Promise.resolve(again ? 'stop' : 'undecided');
     // No clock of its own: the requests it waits on end by their own --timeout and retries.
     return new Promise((resolve) => {
       const onAbort = () => finish('interrupted');
