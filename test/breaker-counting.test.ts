@@ -274,22 +274,22 @@ describe('a retry the breaker denied', () => {
     expect(kept.error?.message).toMatch(/; not retried: the run reached --max-requests 1$/);
   });
 
-  it('is asked for as a retry, and a retry denied is no request left unsent', async () => {
+  it('is asked for as a retry, and a retry denied is counted apart from the requests left unsent', async () => {
     const { target, contexts } = denying({ ...timeout, attempts: 1 });
     await target.send(request, { model: 'm', caseId: 'c', step: 'main', prefix: '/v1' });
     expect(contexts.map((c) => c.retry ?? false)).toEqual([false, true]);
     const scheduler = new CapWatch(new LocalScheduler({ concurrency: 1, perModel: 1, tpm: 0, maxRequests: 0, maxTokensTotal: 0 }));
     scheduler.stopTarget('t', 'HARNESS_ENDPOINT_DOWN', 'not sent: t stopped answering');
     await scheduler.acquire({ target: 't', model: 'm', tokens: 1, retry: true });
-    expect(scheduler.deniedDown.get('t')).toBeUndefined();
+    expect(scheduler.deniedDown.get('t')).toEqual({ requests: 0, retries: 1 });
     await scheduler.acquire({ target: 't', model: 'm', tokens: 1 });
-    expect(scheduler.deniedDown.get('t')).toBe(1);
-    // A spend cap's denial of a retry is not counted either: the run is partial only for requests never sent.
+    expect(scheduler.deniedDown.get('t')).toEqual({ requests: 1, retries: 1 });
+    // A spend cap's denial of a retry reaches the cap all the same (the run is partial), counted as a retry.
     const capped = new CapWatch(new LocalScheduler({ concurrency: 1, perModel: 1, tpm: 0, maxRequests: 1, maxTokensTotal: 0 }));
     const granted = await capped.acquire({ target: 't', model: 'm', tokens: 1 });
     await capped.release((granted as { lease: string }).lease, { inputTokens: 0, outputTokens: 0 });
     await capped.acquire({ target: 't', model: 'm', tokens: 1, retry: true });
-    expect([capped.capReached, capped.denied]).toEqual([undefined, 0]);
+    expect([capped.capReached, capped.denied, capped.deniedRetries]).toEqual(['not sent: the run reached --max-requests 1', 0, 1]);
     await capped.acquire({ target: 't', model: 'm', tokens: 1 });
     expect(capped.denied).toBe(1);
   });
@@ -297,10 +297,16 @@ describe('a retry the breaker denied', () => {
 
 describe('partialOf', () => {
   const down = { target: 't', message: 'not sent: t stopped answering: 3 requests in a row ...' };
-  const engineWith = (denied: number) => ({ breaker: { down: [down] }, scheduler: { capReached: undefined, denied: 0, deniedDown: new Map(denied ? [['t', denied]] : []) }, fatal: undefined }) as unknown as RunEngine;
+  const engineWith = (requests: number, retries = 0, cap?: string) =>
+    ({ breaker: { down: [down] }, scheduler: { capReached: cap, denied: 0, deniedRetries: retries, deniedDown: new Map(requests + retries ? [['t', { requests, retries }]] : []) }, fatal: undefined }) as unknown as RunEngine;
 
   it('a target given up on with nothing left to send leaves the run whole', () => {
     expect(partialOf(engineWith(0), undefined)).toBeUndefined();
+  });
+
+  it('one that only denied retries makes it partial too, and says no request was left unsent; so does a spend cap', () => {
+    expect(partialOf(engineWith(0, 2), undefined)?.reason).toBe('endpoint down: t stopped answering: 3 requests in a row ...; no request was left unsent; 2 retries were not made (those requests keep what their last attempt met)');
+    expect(partialOf(engineWith(0, 1, 'not sent: the run reached --max-requests 3'), undefined)?.reason).toMatch(/^spend cap: the run reached --max-requests 3; 0 request\(s\) were not sent and the checks that needed them are skipped; 1 retry was not made \(those requests keep what their last attempt met\); endpoint down: /);
   });
 
   it('one that kept requests back makes the run partial, and an interruption keeps saying it', () => {

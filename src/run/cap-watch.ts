@@ -13,8 +13,10 @@ export class CapWatch implements Scheduler {
   capReached: string | undefined;
   /** Requests a spend cap denied. */
   denied = 0;
-  /** Requests never sent, per target that stopped answering (endpoint-breaker.ts): a retry denied is not one. */
-  readonly deniedDown = new Map<string, number>();
+  /** Retries a spend cap denied: their requests were sent, and keep what their last attempt met (retrying-target.ts). */
+  deniedRetries = 0;
+  /** Per target that stopped answering (endpoint-breaker.ts): the requests never sent, and the retries not made. */
+  readonly deniedDown = new Map<string, { requests: number; retries: number }>();
 
   constructor(inner: LocalScheduler) {
     this.#inner = inner;
@@ -26,12 +28,19 @@ export class CapWatch implements Scheduler {
 
   async acquire(request: PermitRequest, signal?: AbortSignal): Promise<Permit> {
     const permit = await this.#inner.acquire(request, signal);
-    // A retry denied leaves no request unsent: the request keeps what its last attempt met (retrying-target.ts).
-    if (!permit.granted && permit.code === 'HARNESS_BUDGET' && !request.retry) {
+    if (permit.granted) return permit;
+    // A retry denied is counted apart: its request was sent, and keeps what its last attempt met (retrying-target.ts).
+    if (permit.code === 'HARNESS_BUDGET') {
       this.capReached ??= permit.message;
-      this.denied += 1;
+      if (request.retry) this.deniedRetries += 1;
+      else this.denied += 1;
     }
-    if (!permit.granted && permit.code === 'HARNESS_ENDPOINT_DOWN' && !request.retry) this.deniedDown.set(request.target, (this.deniedDown.get(request.target) ?? 0) + 1);
+    if (permit.code === 'HARNESS_ENDPOINT_DOWN') {
+      const down = this.deniedDown.get(request.target) ?? { requests: 0, retries: 0 };
+      if (request.retry) down.retries += 1;
+      else down.requests += 1;
+      this.deniedDown.set(request.target, down);
+    }
     return permit;
   }
 

@@ -162,19 +162,25 @@ export async function finishRun(request: RunRequest, engine: RunEngine, startedA
 }
 
 /**
- * Why a run covers less than it selected: Ctrl-C or SIGTERM, a rejected key, a spend cap that left requests unsent,
- * or a target that stopped answering (--give-up-after) with requests left to send; each cause is said, the
- * interruption or the stop first. A target given up on with nothing left to send (its last requests were already
- * out) left nothing unsent: the console's warning says it, the run is whole.
+ * Why a run covers less than it selected: Ctrl-C or SIGTERM, a rejected key, a spend cap that denied a request or a
+ * retry, or a target that stopped answering (--give-up-after) with a request or a retry left to send; each cause is
+ * said, the interruption or the stop first. A target given up on with nothing left to send (its last requests were
+ * already out, none retried) left nothing undone: the console's warning says it, the run is whole.
  */
 export function partialOf(engine: RunEngine, interruptedBy: Interruption | undefined): PartialRun | undefined {
   const reasons: string[] = [];
   const cap = engine.scheduler?.capReached;
-  if (cap) reasons.push(`spend cap: ${cap.replace(/^not sent: /, '')}; ${engine.scheduler!.denied} request(s) were not sent and the checks that needed them are skipped`);
+  const retried = (n: number) => (n > 0 ? `; ${n} retr${n === 1 ? 'y was' : 'ies were'} not made (those requests keep what their last attempt met)` : '');
+  if (cap) {
+    const { denied, deniedRetries } = engine.scheduler!;
+    reasons.push(`spend cap: ${cap.replace(/^not sent: /, '')}; ${denied} request(s) were not sent and the checks that needed them are skipped${retried(deniedRetries)}`);
+  }
   for (const down of engine.breaker?.down ?? []) {
-    const denied = engine.scheduler?.deniedDown.get(down.target) ?? 0;
+    const denied = engine.scheduler?.deniedDown.get(down.target) ?? { requests: 0, retries: 0 };
+    if (denied.requests + denied.retries === 0) continue;
     // Counted as permits: a case whose probe was not sent is never asked for one, so the count says "at least".
-    if (denied > 0) reasons.push(`${ENDPOINT_DOWN_PARTIAL}${down.message.replace(/^not sent: /, '')}; its later requests were not sent (${denied} or more) and the checks that needed them are error`);
+    const unsent = denied.requests > 0 ? `its later requests were not sent (${denied.requests} or more) and the checks that needed them are error` : 'no request was left unsent';
+    reasons.push(`${ENDPOINT_DOWN_PARTIAL}${down.message.replace(/^not sent: /, '')}; ${unsent}${retried(denied.retries)}`);
   }
   const also = reasons.length ? `; ${reasons.join('; ')}` : '';
   if (interruptedBy) return { reason: `interrupted (${interruptedBy})${also}`, interrupted: true };
