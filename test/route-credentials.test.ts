@@ -197,6 +197,48 @@ describe('RouteCredentialsTarget', () => {
     expect((await target.send(...post('/v1', '/chat/completions'))).error).toBeNull();
   });
 
+  it('a refusal on the credentials check\'s own prefix, with nothing answered elsewhere, is the key: no undecided first one', async () => {
+    // OpenRouter-shaped: a public model list, a 401 on /v1, a 404 (before any key is looked at) everywhere else.
+    const target = new RouteCredentialsTarget(fakeTarget((r) => (r.path.startsWith('/v1') ? 401 : 404)), { auth, redact, primaryPrefix: '/v1' });
+    expect((await target.send(...post('/openai/v1', '/chat/completions'))).error).toBeNull();
+    expect((await target.send(...post('/v1', '/chat/completions'))).error).toBeNull();
+  });
+
+  it('a second refusal on a prefix that waited on others stops the run when they end without a 2xx', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inner = fakeTarget((r) => (r.path.startsWith('/anthropic') ? 401 : 404));
+    const slow: Target = { ...inner, send: async (request, context) => (request.path.startsWith('/openai') ? (await gate, inner.send(request, context)) : inner.send(request, context)) };
+    const target = new RouteCredentialsTarget(slow, { auth, redact, primaryPrefix: '/v1' });
+    expect((await target.send(...post('/anthropic/v1'))).error?.code).toBe('HARNESS_ROUTE_AUTH');
+    const openai = target.send(...post('/openai/v1', '/chat/completions'));
+    const again = target.send(...post('/anthropic/v1'));
+    release();
+    await openai;
+    expect((await again).error).toBeNull();
+  });
+
+  it('a second refusal whose other routes end with no answer at all (a dead upstream) stays undecided', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inner = fakeTarget(() => 401);
+    const dead: Target = {
+      ...inner,
+      send: async (request, context) => {
+        if (!request.path.startsWith('/v1')) return inner.send(request, context);
+        await gate;
+        return { step: context.step, prefix: context.prefix, request, response: null, error: { code: 'HARNESS_TIMEOUT', message: 'no answer' }, durationMs: 1, attempts: 1 };
+      },
+    };
+    const target = new RouteCredentialsTarget(dead, { auth, redact, primaryPrefix: '/v1' });
+    const openai = target.send(...post('/v1', '/chat/completions'));
+    const first = target.send(...post('/anthropic/v1'));
+    const second = target.send(...post('/anthropic/v1'));
+    release();
+    await openai;
+    expect([(await first).error?.code, (await second).error?.code]).toEqual(['HARNESS_ROUTE_AUTH', 'HARNESS_ROUTE_AUTH']);
+  });
+
   it('a wrong key asked on one prefix only stops the run at its second refusal (nothing accepted anywhere)', async () => {
     const target = new RouteCredentialsTarget(fakeTarget(() => 401), { auth, redact });
     expect((await target.send(...post('/v1', '/chat/completions'))).error?.code).toBe('HARNESS_ROUTE_AUTH');

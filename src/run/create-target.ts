@@ -49,6 +49,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
   const sending = watchRouteCredentials(target, retrying, {
     auth: config.auth,
     redact: (text) => redactorFor(auth).text(text).value,
+    primaryPrefix: SURFACE_RULES[target.surface].openaiPrefixes[0]!,
     ...(onRouteRefused ? { onRefused: onRouteRefused } : {}),
   });
   if (target.mode === 'live') return sending;

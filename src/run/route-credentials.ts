@@ -10,9 +10,10 @@
  * A refusal that comes before any such 2xx waits for the other prefixes' requests in flight (each bounded by its own
  * --timeout and retries): a 2xx among them makes it the route's; a refusal on another prefix too leaves it to stop
  * the run (a wrong key). With nothing answered elsewhere (nothing else sent yet, or it timed out) the first refusal on
- * a prefix is undecided: the route's error, saying the key may be wrong, and the run goes on; a second there, or one
- * elsewhere, with nothing accepted anywhere, stops it. The run
- * stopped meanwhile (Ctrl-C) leaves it interrupted, never a verdict on the key.
+ * a prefix is undecided: the route's error, saying the key may be wrong, and the run goes on; never on the prefix the
+ * credentials check asked (`primaryPrefix`: a model list there may be public, but a refusal of a request for a model
+ * there is the key's), and a second refusal on the same prefix, or one elsewhere, with nothing accepted anywhere,
+ * stops it. The run stopped meanwhile (Ctrl-C) leaves it interrupted, never a verdict on the key.
  * A refusal on a prefix that already answered 2xx (a key revoked or expired mid-run) stops it at once. Mantle and
  * bedrock-runtime keep the stop on every prefix: one engine takes the same credentials on all of them.
  */
@@ -33,6 +34,8 @@ export interface RouteCredentialsOptions {
   redact(text: string): string;
   /** Told once per prefix, the first time it refuses the credentials accepted elsewhere: the console says it then. */
   onRefused?(message: string): void;
+  /** The prefix the credentials check asked (the surface's first OpenAI prefix): its refusal is never undecided. */
+  primaryPrefix?: string;
 }
 
 /** `sending` wrapped for a live or record target whose surface is `custom`; any other target is returned as it is. */
@@ -44,6 +47,17 @@ export function watchRouteCredentials(target: Pick<TargetConfig, 'surface' | 'mo
 const isModelList = (request: ExchangeRequest) => request.method === 'GET' && /\/models$/.test(request.path.split('?')[0]!);
 
 type Decision = 'route' | 'undecided' | 'stop' | 'interrupted';
+/**
+ * A refusal waiting for the other prefixes. `decisive`: a second refusal on its prefix, or one on the credentials
+ * check's; it stops the run when the others answer without a 2xx (`heard`), and stays undecided when they end with no
+ * answer at all (a dead upstream says nothing of the key).
+ */
+interface Waiter {
+  prefix: string;
+  decisive: boolean;
+  heard: boolean;
+  decide(decision: Decision): void;
+}
 
 export class RouteCredentialsTarget extends TargetDecorator {
   readonly #options: RouteCredentialsOptions;
@@ -53,7 +67,9 @@ export class RouteCredentialsTarget extends TargetDecorator {
   readonly #refused = new Set<string>();
   readonly #inFlight = new Map<string, number>();
   /** Refusals waiting for the other prefixes' answers. */
-  readonly #waiting = new Set<{ prefix: string; decide(decision: Decision): void }>();
+  readonly #waiting = new Set<Waiter>();
+  /** Prefixes whose last request ended with no answer at all (a timeout, a reset): a dead upstream there. */
+  readonly #silent = new Set<string>();
   /** Prefixes whose refusal was told (onRefused). */
   readonly #told = new Set<string>();
 
@@ -81,7 +97,12 @@ export class RouteCredentialsTarget extends TargetDecorator {
     } else if (!exchange.error && response && (response.status === 401 || response.status === 403) && classifyAnswer(response).kind === 'auth-rejected') {
       return this.#refusal(request, exchange, at, context);
     }
-    this.#wake((w) => !this.#othersInFlight(w.prefix), 'undecided');
+    if (response) this.#silent.delete(at);
+    else if (exchange.attempts > 0) this.#silent.add(at);
+    for (const waiter of [...this.#waiting]) {
+      if (response && waiter.prefix !== at) waiter.heard = true;
+      if (!this.#othersInFlight(waiter.prefix)) waiter.decide(waiter.decisive && waiter.heard ? 'stop' : 'undecided');
+    }
     return exchange;
   }
 
@@ -113,12 +134,16 @@ export class RouteCredentialsTarget extends TargetDecorator {
       this.#wake(() => true, 'stop');
       return Promise.resolve('stop');
     }
-    // Nothing else to wait for: undecided once; the same prefix refusing again with nothing taken anywhere is the key.
-    if (!this.#othersInFlight(prefix)) return Promise.resolve(again ? 'stop' : 'undecided');
+    // Nothing else to answer: undecided once, on a prefix other than the credentials check's; the same prefix refusing
+    // again, or the check's own, with nothing taken anywhere, is the key.
+    const decisive = again || prefix === this.#options.primaryPrefix;
+    // A prefix that went silent says nothing of the key: with one, the refusal stays undecided.
+    const silentElsewhere = [...this.#silent].some((other) => other !== prefix);
+    if (!this.#othersInFlight(prefix)) return Promise.resolve(decisive && !silentElsewhere ? 'stop' : 'undecided');
     // No clock of its own: the requests it waits on end by their own --timeout and retries.
     return new Promise((resolve) => {
       const onAbort = () => finish('interrupted');
-      const waiter = { prefix, decide: (decision: Decision) => finish(decision) };
+      const waiter: Waiter = { prefix, decisive, heard: false, decide: (decision: Decision) => finish(decision) };
       const finish = (decision: Decision) => {
         signal?.removeEventListener('abort', onAbort);
         this.#waiting.delete(waiter);
@@ -129,7 +154,7 @@ export class RouteCredentialsTarget extends TargetDecorator {
     });
   }
 
-  #wake(which: (waiter: { prefix: string }) => boolean, decision: Decision): void {
+  #wake(which: (waiter: Waiter) => boolean, decision: Decision): void {
     for (const waiter of [...this.#waiting]) if (which(waiter)) waiter.decide(decision);
   }
 
