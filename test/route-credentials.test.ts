@@ -125,7 +125,7 @@ describe('a 401 on /anthropic/v1 from a gateway that accepted the key on /v1', (
     const expiring: Rule = (req, seen) => (req.url?.startsWith('/anthropic/') || seen > 3 ? { status: 401, body: anthropic401(KEY) } : undefined);
     const { run } = await runThrough(expiring, 'expired', 'api.chat-completions,api.messages,stream.chat-completions,params.max-tokens,params.temperature');
     expect(run.code, run.stderr).toBe(2);
-    expect(run.stderr).toMatch(/HARNESS_AUTH_REJECTED: POST \/v1\/.* answered 401: .*The run stopped; check the key in GWKEY/);
+    expect(run.stderr).toMatch(/HARNESS_AUTH_REJECTED: POST \/(openai\/)?v1\/.* answered 401: .*The run stopped; check the key in GWKEY/);
     expect(run.stdout).toMatch(/credentials were rejected mid-run/);
     expect(`${run.stdout}\n${run.stderr}`).not.toContain(KEY);
   }, 60_000);
@@ -204,7 +204,7 @@ describe('RouteCredentialsTarget', () => {
     expect((await target.send(...post('/v1', '/chat/completions'))).error).toBeNull();
   });
 
-  it('a second refusal on a prefix that waited on others stops the run when they end without a 2xx', async () => {
+  it('refusals on another prefix stay undecided when the others answer without a 2xx: only /v1 tells the key (a valid key and a route that wants it as x-api-key look the same)', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const inner = fakeTarget((r) => (r.path.startsWith('/anthropic') ? 401 : 404));
@@ -215,7 +215,7 @@ describe('RouteCredentialsTarget', () => {
     const again = target.send(...post('/anthropic/v1'));
     release();
     await openai;
-    expect((await again).error).toBeNull();
+    expect((await again).error?.code).toBe('HARNESS_ROUTE_AUTH');
   });
 
   it('a second refusal whose other routes end with no answer at all (a dead upstream) stays undecided', async () => {
@@ -239,10 +239,49 @@ describe('RouteCredentialsTarget', () => {
     expect([(await first).error?.code, (await second).error?.code]).toEqual(['HARNESS_ROUTE_AUTH', 'HARNESS_ROUTE_AUTH']);
   });
 
-  it('a wrong key asked on one prefix only stops the run at its second refusal (nothing accepted anywhere)', async () => {
+  it('a refusal waiting while its own prefix is then accepted is settled (the route\'s), never left waiting for ever', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    // The last request in flight is itself a refusal (on /anthropic): nothing after it would settle the waiter.
+    const inner = fakeTarget((r) => (r.path.startsWith('/anthropic') ? 401 : ++calls === 1 ? 401 : 200));
+    const slow: Target = { ...inner, send: async (request, context) => (request.path.endsWith('/chat/completions') ? (await gate, inner.send(request, context)) : inner.send(request, context)) };
+    const target = new RouteCredentialsTarget(slow, { auth, redact, primaryPrefix: '/v1' });
+    const accepted = target.send(...post('/openai/v1', '/chat/completions'));
+    const other = target.send(...post('/anthropic/v1', '/chat/completions'));
+    const refused = target.send(...post('/openai/v1', '/responses'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release();
+    await Promise.all([accepted, other]);
+    expect((await refused).error?.code).toBe('HARNESS_ROUTE_AUTH');
+  });
+
+  it('a wrong key asked on /v1 only stops the run at its first refusal (nothing accepted anywhere)', async () => {
     const target = new RouteCredentialsTarget(fakeTarget(() => 401), { auth, redact });
-    expect((await target.send(...post('/v1', '/chat/completions'))).error?.code).toBe('HARNESS_ROUTE_AUTH');
     expect((await target.send(...post('/v1', '/chat/completions'))).error).toBeNull();
+  });
+
+  it('a valid key whose /v1 upstream is dead or answers 500, and whose /anthropic wants x-api-key, is never told to check the key', async () => {
+    for (const v1 of ['timeout', 500, 404] as const) {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const inner = fakeTarget((r) => (r.path.startsWith('/anthropic') ? 401 : typeof v1 === 'number' ? v1 : 200));
+      const upstream: Target = {
+        ...inner,
+        send: async (request, context) => {
+          if (!request.path.startsWith('/v1')) return inner.send(request, context);
+          await gate;
+          if (v1 !== 'timeout') return inner.send(request, context);
+          return { step: context.step, prefix: context.prefix, request, response: null, error: { code: 'HARNESS_TIMEOUT', message: 'no answer' }, durationMs: 1, attempts: 1 };
+        },
+      };
+      const target = new RouteCredentialsTarget(upstream, { auth, redact, primaryPrefix: '/v1' });
+      const openai = target.send(...post('/v1', '/chat/completions'));
+      const refusals = [target.send(...post('/anthropic/v1')), target.send(...post('/anthropic/v1', '/messages/count_tokens'))];
+      release();
+      await openai;
+      for (const refusal of await Promise.all(refusals)) expect(refusal.error?.code, String(v1)).toBe('HARNESS_ROUTE_AUTH');
+    }
   });
 
   it('a refusal whose other routes ended without an answer (a timeout) is undecided, not a stop that blames the key', async () => {

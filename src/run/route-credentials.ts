@@ -8,12 +8,12 @@
  * list, which a gateway may serve to anyone) with 2xx on another prefix, is that route's answer: HARNESS_ROUTE_AUTH,
  * an infrastructure error for the cases sent there (never a fail, a pass, or "not served"), and the run carries on.
  * A refusal that comes before any such 2xx waits for the other prefixes' requests in flight (each bounded by its own
- * --timeout and retries): a 2xx among them makes it the route's; a refusal on another prefix too leaves it to stop
- * the run (a wrong key). With nothing answered elsewhere (nothing else sent yet, or it timed out) the first refusal on
- * a prefix is undecided: the route's error, saying the key may be wrong, and the run goes on; never on the prefix the
- * credentials check asked (`primaryPrefix`: a model list there may be public, but a refusal of a request for a model
- * there is the key's), and a second refusal on the same prefix, or one elsewhere, with nothing accepted anywhere,
- * stops it. The run stopped meanwhile (Ctrl-C) leaves it interrupted, never a verdict on the key.
+ * --timeout and retries): a 2xx among them makes it the route's. Which refusal is the key's: one on the prefix the
+ * credentials check asked (`primaryPrefix`, /v1: the run's first question of every model goes there) with nothing
+ * accepted anywhere stops the run (a wrong key). One on another prefix with nothing accepted is undecided: the route's
+ * error, saying the key may be wrong or the route may want it another way, and the run goes on (from the wire a wrong
+ * key and a gateway's /anthropic that wants x-api-key look the same); a refusal on /v1 later still stops it. The run
+ * stopped meanwhile (Ctrl-C) leaves a waiting refusal interrupted, never a verdict on the key.
  * A refusal on a prefix that already answered 2xx (a key revoked or expired mid-run) stops it at once. Mantle and
  * bedrock-runtime keep the stop on every prefix: one engine takes the same credentials on all of them.
  */
@@ -47,15 +47,10 @@ export function watchRouteCredentials(target: Pick<TargetConfig, 'surface' | 'mo
 const isModelList = (request: ExchangeRequest) => request.method === 'GET' && /\/models$/.test(request.path.split('?')[0]!);
 
 type Decision = 'route' | 'undecided' | 'stop' | 'interrupted';
-/**
- * A refusal waiting for the other prefixes. `decisive`: a second refusal on its prefix, or one on the credentials
- * check's; it stops the run when the others answer without a 2xx (`heard`), and stays undecided when they end with no
- * answer at all (a dead upstream says nothing of the key).
- */
+/** A refusal waiting for the other prefixes; `primary`: on the credentials check's prefix, it is the key's. */
 interface Waiter {
   prefix: string;
-  decisive: boolean;
-  heard: boolean;
+  primary: boolean;
   decide(decision: Decision): void;
 }
 
@@ -63,19 +58,18 @@ export class RouteCredentialsTarget extends TargetDecorator {
   readonly #options: RouteCredentialsOptions;
   /** Prefixes that answered a request for a model with 2xx in this run, in the order they first did. */
   readonly #accepted = new Set<string>();
-  /** Prefixes that refused the credentials before any acceptance. */
-  readonly #refused = new Set<string>();
   readonly #inFlight = new Map<string, number>();
   /** Refusals waiting for the other prefixes' answers. */
   readonly #waiting = new Set<Waiter>();
-  /** Prefixes whose last request ended with no answer at all (a timeout, a reset): a dead upstream there. */
-  readonly #silent = new Set<string>();
   /** Prefixes whose refusal was told (onRefused). */
   readonly #told = new Set<string>();
+
+  readonly #primary: string;
 
   constructor(inner: Target, options: RouteCredentialsOptions) {
     super(inner);
     this.#options = options;
+    this.#primary = options.primaryPrefix ?? '/v1';
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
@@ -92,24 +86,26 @@ export class RouteCredentialsTarget extends TargetDecorator {
     if (!exchange.error && response && response.status >= 200 && response.status < 300) {
       if (!isModelList(request) && !this.#accepted.has(at) && classifyAnswer(response).kind === 'ok') {
         this.#accepted.add(at);
-        this.#wake((w) => w.prefix !== at, 'route');
+        // Taken here: every refusal waiting is a route's (one on this very prefix too: the key works on it).
+        this.#wake(() => true, 'route');
       }
     } else if (!exchange.error && response && (response.status === 401 || response.status === 403) && classifyAnswer(response).kind === 'auth-rejected') {
       return this.#refusal(request, exchange, at, context);
     }
-    if (response) this.#silent.delete(at);
-    else if (exchange.attempts > 0) this.#silent.add(at);
-    for (const waiter of [...this.#waiting]) {
-      if (response && waiter.prefix !== at) waiter.heard = true;
-      if (!this.#othersInFlight(waiter.prefix)) waiter.decide(waiter.decisive && waiter.heard ? 'stop' : 'undecided');
-    }
+    this.#settleWaiting();
     return exchange;
   }
 
   async #refusal(request: ExchangeRequest, exchange: Exchange, prefix: string, context: SendContext): Promise<Exchange> {
+    // The credentials check's prefix refusing with nothing accepted and nothing else left to answer is the key: said
+    // before the others are settled.
+    if (this.#accepted.size === 0 && prefix === this.#primary && !this.#othersInFlight(prefix)) this.#wake(() => true, 'stop');
+    // This request is no longer in flight: a refusal waiting on it alone is decided now, whatever this one is (else
+    // none might ever be).
+    this.#settleWaiting();
     // A prefix that took these credentials before refuses them now: they changed (revoked, expired). Stop.
     if (this.#accepted.has(prefix)) return exchange;
-    const decision = this.#accepted.size > 0 ? 'route' : await this.#wait(prefix, context.signal);
+    const decision: Decision = this.#accepted.size > 0 ? 'route' : await this.#wait(prefix, context.signal);
     if (decision === 'stop') return exchange;
     if (decision === 'interrupted') return { ...exchange, error: { code: 'HARNESS_INTERRUPTED', message: 'the run was interrupted while this refusal waited for the other routes\' answers' } };
     const message = this.#reason(request, exchange, prefix, decision === 'undecided');
@@ -126,24 +122,13 @@ export class RouteCredentialsTarget extends TargetDecorator {
   }
 
   #wait(prefix: string, signal: AbortSignal | undefined): Promise<Decision> {
-    const again = this.#refused.has(prefix);
-    this.#refused.add(prefix);
     if (signal?.aborted) return Promise.resolve('interrupted');
-    // Refused on two prefixes and accepted on none: the credentials, not a route.
-    if (this.#refused.size > 1) {
-      this.#wake(() => true, 'stop');
-      return Promise.resolve('stop');
-    }
-    // Nothing else to answer: undecided once, on a prefix other than the credentials check's; the same prefix refusing
-    // again, or the check's own, with nothing taken anywhere, is the key.
-    const decisive = again || prefix === this.#options.primaryPrefix;
-    // A prefix that went silent says nothing of the key: with one, the refusal stays undecided.
-    const silentElsewhere = [...this.#silent].some((other) => other !== prefix);
-    if (!this.#othersInFlight(prefix)) return Promise.resolve(decisive && !silentElsewhere ? 'stop' : 'undecided');
+    const primary = prefix === this.#primary;
+    if (!this.#othersInFlight(prefix)) return Promise.resolve(this.#decided(primary));
     // No clock of its own: the requests it waits on end by their own --timeout and retries.
     return new Promise((resolve) => {
       const onAbort = () => finish('interrupted');
-      const waiter: Waiter = { prefix, decisive, heard: false, decide: (decision: Decision) => finish(decision) };
+      const waiter: Waiter = { prefix, primary, decide: (decision: Decision) => finish(decision) };
       const finish = (decision: Decision) => {
         signal?.removeEventListener('abort', onAbort);
         this.#waiting.delete(waiter);
@@ -152,6 +137,18 @@ export class RouteCredentialsTarget extends TargetDecorator {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiting.add(waiter);
     });
+  }
+
+  /** Decides every waiting refusal that has nothing left in flight elsewhere to wait for. */
+  #settleWaiting(): void {
+    for (const waiter of [...this.#waiting]) if (!this.#othersInFlight(waiter.prefix)) waiter.decide(this.#decided(waiter.primary));
+  }
+
+  /** With nothing answered elsewhere: the credentials check's prefix refusing is the key (the other waiters stop too). */
+  #decided(primary: boolean): Decision {
+    if (!primary) return 'undecided';
+    this.#wake(() => true, 'stop');
+    return 'stop';
   }
 
   #wake(which: (waiter: Waiter) => boolean, decision: Decision): void {
