@@ -305,8 +305,8 @@ describe('partialOf', () => {
   });
 
   it('one that only denied retries makes it partial too, and says no request was left unsent; so does a spend cap', () => {
-    expect(partialOf(engineWith(0, 2), undefined)?.reason).toBe('endpoint down: t stopped answering: 3 requests in a row ...; no request was left unsent; 2 retries were not made (those requests keep what their last attempt met; a stream that stalled is error)');
-    expect(partialOf(engineWith(0, 1, 'not sent: the run reached --max-requests 3'), undefined)?.reason).toMatch(/^spend cap: the run reached --max-requests 3; 1 retry was not made \(those requests keep what their last attempt met; a stream that stalled is skipped\); endpoint down: /);
+    expect(partialOf(engineWith(0, 2), undefined)?.reason).toBe('endpoint down: t stopped answering: 3 requests in a row ...; no request was left unsent; 2 retries were not made (each request keeps what its last attempt met: its cell says)');
+    expect(partialOf(engineWith(0, 1, 'not sent: the run reached --max-requests 3'), undefined)?.reason).toMatch(/^spend cap: the run reached --max-requests 3; 1 retry was not made \(each request keeps what its last attempt met: its cell says\); endpoint down: /);
   });
 
   it('one that kept requests back makes the run partial, and an interruption keeps saying it', () => {

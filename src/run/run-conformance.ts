@@ -170,18 +170,19 @@ export async function finishRun(request: RunRequest, engine: RunEngine, startedA
 export function partialOf(engine: RunEngine, interruptedBy: Interruption | undefined): PartialRun | undefined {
   const reasons: string[] = [];
   const cap = engine.scheduler?.capReached;
-  const retried = (n: number, stall: 'skipped' | 'error') => (n > 0 ? `; ${n} retr${n === 1 ? 'y was' : 'ies were'} not made (those requests keep what their last attempt met; a stream that stalled is ${stall})` : '');
+  // What each such request became is its cell's to say (an error, or a stall not tried again): the count only here.
+  const retried = (n: number) => (n > 0 ? `; ${n} retr${n === 1 ? 'y was' : 'ies were'} not made (each request keeps what its last attempt met: its cell says)` : '');
   if (cap) {
     const { denied, deniedRetries } = engine.scheduler!;
     const unsent = denied > 0 ? `; ${denied} request(s) were not sent and the checks that needed them are skipped` : '';
-    reasons.push(`spend cap: ${cap.replace(/^not sent: /, '')}${unsent}${retried(deniedRetries, 'skipped')}`);
+    reasons.push(`spend cap: ${cap.replace(/^not sent: /, '')}${unsent}${retried(deniedRetries)}`);
   }
   for (const down of engine.breaker?.down ?? []) {
     const denied = engine.scheduler?.deniedDown.get(down.target) ?? { requests: 0, retries: 0 };
     if (denied.requests + denied.retries === 0) continue;
     // Counted as permits: a case whose probe was not sent is never asked for one, so the count says "at least".
     const unsent = denied.requests > 0 ? `its later requests were not sent (${denied.requests} or more) and the checks that needed them are error` : 'no request was left unsent';
-    reasons.push(`${ENDPOINT_DOWN_PARTIAL}${down.message.replace(/^not sent: /, '')}; ${unsent}${retried(denied.retries, 'error')}`);
+    reasons.push(`${ENDPOINT_DOWN_PARTIAL}${down.message.replace(/^not sent: /, '')}; ${unsent}${retried(denied.retries)}`);
   }
   const also = reasons.length ? `; ${reasons.join('; ')}` : '';
   if (interruptedBy) return { reason: `interrupted (${interruptedBy})${also}`, interrupted: true };
