@@ -146,6 +146,22 @@ function fakeTarget(answer: (request: ExchangeRequest) => number): Target {
   };
 }
 
+/** A target that refuses every route with a 401, except /v1, whose requests wait for `release` and then time out. */
+function silentV1(): { target: Target; release(): void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const inner = fakeTarget(() => 401);
+  const target: Target = {
+    ...inner,
+    send: async (request, context) => {
+      if (!request.path.startsWith('/v1')) return inner.send(request, context);
+      await gate;
+      return { step: context.step, prefix: context.prefix, request, response: null, error: { code: 'HARNESS_TIMEOUT', message: 'no answer' }, durationMs: 1, attempts: 1 };
+    },
+  };
+  return { target, release };
+}
+
 const auth: AuthConfig = { kind: 'bearer', apiKeyEnv: 'GWKEY' };
 const redact = (text: string) => text.split(KEY).join('[REDACTED]');
 const post = (prefix: string, path = '/messages'): [ExchangeRequest, SendContext] => [
@@ -219,17 +235,7 @@ describe('RouteCredentialsTarget', () => {
   });
 
   it('a second refusal whose other routes end with no answer at all (a dead upstream) stays undecided', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const inner = fakeTarget(() => 401);
-    const dead: Target = {
-      ...inner,
-      send: async (request, context) => {
-        if (!request.path.startsWith('/v1')) return inner.send(request, context);
-        await gate;
-        return { step: context.step, prefix: context.prefix, request, response: null, error: { code: 'HARNESS_TIMEOUT', message: 'no answer' }, durationMs: 1, attempts: 1 };
-      },
-    };
+    const { target: dead, release } = silentV1();
     const target = new RouteCredentialsTarget(dead, { auth, redact, primaryPrefix: '/v1' });
     const openai = target.send(...post('/v1', '/chat/completions'));
     const first = target.send(...post('/anthropic/v1'));
@@ -285,17 +291,7 @@ describe('RouteCredentialsTarget', () => {
   });
 
   it('a refusal whose other routes ended without an answer (a timeout) is undecided, not a stop that blames the key', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const inner = fakeTarget(() => 401);
-    const timedOut: Target = {
-      ...inner,
-      send: async (request, context) => {
-        if (!request.path.startsWith('/v1')) return inner.send(request, context);
-        await gate;
-        return { step: context.step, prefix: context.prefix, request, response: null, error: { code: 'HARNESS_TIMEOUT', message: 'no answer' }, durationMs: 1, attempts: 1 };
-      },
-    };
+    const { target: timedOut, release } = silentV1();
     const target = new RouteCredentialsTarget(timedOut, { auth, redact });
     const openai = target.send(...post('/v1', '/chat/completions'));
     const refused = target.send(...post('/anthropic/v1'));
