@@ -8,7 +8,7 @@
  * stopped run did not reach are no longer observed.
  */
 import { inertLine } from './inert-text.ts';
-import { asNewFailure } from './new-failures.ts';
+import { asNewFailure, shownCell as show } from './new-failures.ts';
 import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
 import { selectsCheck } from '../suite/check-pattern.ts';
 import { gaveUpOnTarget, wasNotReached } from './gate.ts';
@@ -18,7 +18,6 @@ import { unreadModelLists } from './model-lists.ts';
 
 const bad = (status: MatrixResult['status']) => status === 'fail' || status === 'error';
 const snapshot = (r: MatrixResult) => ({ status: r.status, observed: r.observed });
-const show = (r: MatrixResult | undefined) => (r ? `${r.status}${r.observed === null ? '' : ` ${JSON.stringify(r.observed)}`}` : 'absent');
 
 /**
  * The heading a changed cell belongs under, most specific first; undefined when nothing worth showing changed. A cell
@@ -58,7 +57,8 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const selectedBefore = selectionOf(before);
   // README: a model not in the catalog (an id given to --models, a new listed model) has every cell informational.
   const uncatalogued = new Set(after.models.filter((m) => !m.inCatalog).map((m) => m.id));
-  const baselineHas = new Set([...before.targets.map((t) => t.id), ...before.models.map((m) => `m\u0000${m.id}`)]);
+  const baselineTargets = new Set(before.targets.map((t) => t.id));
+  const baselineModels = new Set(before.models.map((m) => m.id));
   const changes: Record<keyof typeof HEADINGS, CellChange[]> = { newFailures: [], fixes: [], becameFlaky: [], becameStable: [], noLongerObserved: [], changedObserved: [] };
   for (const now of after.results) {
     // A cell a stop left "not reached" is this run's and was not observed: no longer observed when the baseline saw
@@ -68,7 +68,7 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     // A model or check the baseline did not ask for was not compared (listed so below), never a new failure; nor a
     // target or model the baseline has not at all (a renamed target, a region with no baseline of its own): listed
     // as new, not compared.
-    if (!was && (!selectedBefore.models(now.model) || !selectedBefore.checks(now.check) || !baselineHas.has(now.target) || !baselineHas.has(`m\u0000${now.model}`))) continue;
+    if (!was && (!selectedBefore.models(now.model) || !selectedBefore.checks(now.check) || !baselineTargets.has(now.target) || !baselineModels.has(now.model))) continue;
     const kind = kindOf(was, now, uncatalogued.has(now.model) && !now.gating);
     if (!kind) continue;
     const why = `${show(was)} -> ${show(now)}: ${kind === 'newFailures' ? asNewFailure(now.reason) : now.reason}`;

@@ -11,7 +11,7 @@ import { changeSections, uncomparedTargetsLine } from './compare.ts';
 import { cellsToLookAt, coverageLine, gateLine, gaveUpOnTarget, LOOK_AT, readOfUnobservedModels, UNOBSERVED_LABEL, wasNotReached } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
-import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixResult, type MatrixTarget } from './matrix.ts';
+import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixComparison, type MatrixResult, type MatrixTarget } from './matrix.ts';
 import { buildMigration, migrationMarkdown } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { newFailureKeys, newFailuresLine } from './new-failures.ts';
@@ -64,6 +64,15 @@ function failureCounts(lines: string[], title: string, label: string, results: r
 
 const UNCERTAIN_TITLE = 'Deviations, errors, skipped and uncertain cells that do not gate';
 
+/**
+ * Markdown lines that open a comparison's changes (matrix.md, the step summary): the targets it could not compare,
+ * and, when no cell changed, that none did among the targets compared.
+ */
+export function uncomparedLines(comparison: MatrixComparison, anyChanged: boolean): string[] {
+  const uncompared = uncomparedTargetsLine(comparison);
+  return [...(uncompared ? [`**${markdownText(uncompared, 1000)}**`, ''] : []), ...(anyChanged ? [] : [uncompared ? 'No cell of the targets compared changed.' : 'No cell changed.', ''])];
+}
+
 /** A cell the uncertain section lists: to look at, and gating neither alone nor as a new failure since the baseline (listed under Changes). */
 function doesNotGate(matrix: Matrix): (r: MatrixResult) => boolean {
   const fresh = newFailureKeys(matrix);
@@ -102,9 +111,7 @@ function leadSection(matrix: Matrix, lines: string[]): void {
     const c = matrix.comparison;
     lines.push(`## Changes since run ${markdownCode(c.baseline.runId)}`, '');
     const sections = changeSections(c).filter((s) => s.changes.length);
-    const uncompared = uncomparedTargetsLine(c);
-    if (uncompared) lines.push(`**${markdownText(uncompared, 1000)}**`, '');
-    if (sections.length === 0) lines.push(uncompared ? 'No cell of the targets compared changed.' : 'No cell changed.', '');
+    lines.push(...uncomparedLines(c, sections.length > 0));
     for (const { title, changes } of sections) {
       lines.push(`**${title}** (${changes.length})`, '');
       for (const x of changes.slice(0, 100)) lines.push(`- ${markdownCode(x.model)} ${markdownCode(x.check)} (${markdownText(x.target, 80)}): ${markdownText(x.reason, 600)}`);

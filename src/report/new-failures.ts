@@ -16,6 +16,9 @@ export const NEW_FAILURES_KIND = 'new-failures-since-baseline';
 /** Cells named in the one line: the rest are counted (every one is in the comparison). */
 const NAMED = 10;
 
+/** A cell as a comparison shows it: `fail "rejected"`, or `absent` for none. */
+export const shownCell = (cell: { status: string; observed: unknown } | null | undefined): string => (cell ? `${cell.status}${cell.observed === null ? '' : ` ${JSON.stringify(cell.observed)}`}` : 'absent');
+
 /** The cells that fail the gate as new failures since the baseline; none when the gate does not say it regressed. */
 export function newFailuresOf(matrix: Pick<Matrix, 'gate' | 'comparison'>): CellChange[] {
   return matrix.gate.regressedSinceBaseline ? (matrix.comparison?.newFailures ?? []) : [];
@@ -33,8 +36,7 @@ export function newFailureKeys(matrix: Pick<Matrix, 'gate' | 'comparison'>): Set
 export function newFailuresLine(matrix: Pick<Matrix, 'gate' | 'comparison'>): string | undefined {
   if (!matrix.gate.regressedSinceBaseline) return undefined;
   const cells = newFailuresOf(matrix);
-  const side = (s: CellChange['before']) => (s ? `${s.status}${s.observed === null ? '' : ` ${JSON.stringify(s.observed)}`}` : 'absent');
-  const named = cells.slice(0, NAMED).map((c) => inertLine(`${c.model} ${c.check} (${c.target}): ${side(c.before)} -> ${side(c.after)}`, 300));
+  const named = cells.slice(0, NAMED).map((c) => inertLine(`${c.model} ${c.check} (${c.target}): ${shownCell(c.before)} -> ${shownCell(c.after)}`, 300));
   const more = cells.length > NAMED ? `; ... and ${cells.length - NAMED} more (the comparison lists each)` : '';
   const run = matrix.comparison ? ` (run ${inertLine(matrix.comparison.baseline.runId, 200)})` : '';
   return `${cells.length || 'some'} new failure(s) since the baseline${run}${named.length ? `: ${named.join('; ')}` : ''}${more}`;

@@ -5,10 +5,10 @@
  * or, without one, the errors and skips. Short by design: the full matrix is an artifact, linked when the CI
  * environment gives the pieces of its URL. Every string from a run is neutralised (`markdownText`).
  */
-import { changeSections, notComparedLabel, uncomparedTargetsLine } from './compare.ts';
+import { changeSections, notComparedLabel } from './compare.ts';
 import { coverageLine, gateLine } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
-import { statusLine, usageLine } from './markdown-report.ts';
+import { statusLine, uncomparedLines, usageLine } from './markdown-report.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { pairKey, resultKey, STATUS_SYMBOLS, type CellChange, type Matrix, type MatrixResult } from './matrix.ts';
 import { answeredAsAnother, answeredAsAnotherLine, unobservedPairs } from './observed-models.ts';
@@ -72,9 +72,7 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
     ] as const) {
       if (list.length) lines.push(`**${title}**: ${list.slice(0, MAX_ROWS).map(markdownCode).join(', ')}${list.length > MAX_ROWS ? ', ...' : ''}`, '');
     }
-    const uncompared = uncomparedTargetsLine(comparison);
-    if (uncompared) lines.push(`**${markdownText(uncompared, 1000)}**`, '');
-    if (sections.every((s) => s.changes.length === 0)) lines.push(uncompared ? 'No cell of the targets compared changed.' : 'No cell changed.', '');
+    lines.push(...uncomparedLines(comparison, sections.some((s) => s.changes.length > 0)));
     // A failing gate always says why: every gating cell but the new failures (listed above), with its reason. It was
     // failing in the baseline, changed value, or was not compared (a merged region with no baseline of its own).
     const isNew = new Set(comparison.newFailures.map(resultKey));

@@ -55,11 +55,6 @@ export interface CaseRunContext {
 
 /** Codes that mean "not run" rather than "broke": the cell is `skipped`, not `error`. */
 const NOT_RUN = new Set(['HARNESS_INTERRUPTED', 'HARNESS_BUDGET']);
-/**
- * Requests that were never sent: those, and the ones kept from a target that stopped answering (an `error`, unlike
- * the others: the endpoint's failure, not the run's choice; endpoint-breaker.ts).
- */
-const NOT_SENT = new Set([...NOT_RUN, 'HARNESS_ENDPOINT_DOWN']);
 
 export async function runCase(spec: LoadedCase, context: CaseRunContext): Promise<CaseOutcome> {
   const base = { caseId: spec.id, api: spec.api };
@@ -77,7 +72,8 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
       exchanges.push(...answers.flat());
       const broken = exchanges.filter((ex) => ex.error);
       // A probe that could not ask every prefix (a spend cap, Ctrl-C, a target given up on) cannot conclude anything.
-      const notRun = broken.find((ex) => NOT_RUN.has(ex.error!.code)) ?? broken.find((ex) => NOT_SENT.has(ex.error!.code));
+      // A request kept from a target that stopped answering was not sent either, but is the endpoint's failure: `error`.
+      const notRun = broken.find((ex) => NOT_RUN.has(ex.error!.code)) ?? broken.find((ex) => ex.error!.code === 'HARNESS_ENDPOINT_DOWN');
       if (notRun) return failed(base, exchanges, notRun.error!);
       if (broken.length === exchanges.length) return failed(base, exchanges, broken[0]!.error!);
       return { kind: 'completed', ...base, exchanges };

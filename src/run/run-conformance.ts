@@ -69,20 +69,17 @@ export function interruptedMessage(by: Interruption): string {
  * with --quiet (no progress): a run that will not send the rest of a target's requests is not progress news.
  */
 export function progressEvents(progress: ProgressReporter | undefined, err?: NodeJS.WritableStream): EngineEvents {
+  const warn = (text: string) => {
+    const line = `warning: ${inertLine(text, 2000)}`;
+    if (progress) progress.notice(line);
+    else err?.write(`${line}\n`);
+  };
   return {
     onResult: (result) => progress?.result(result),
     onCellEnd: (cell, results) => progress?.cellEnd(cell, results, cell.checks.length),
-    onTargetDown: (down) => {
-      const line = `warning: ${inertLine(targetDownLine(down.message), 2000)}`;
-      if (progress) progress.notice(line);
-      else err?.write(`${line}\n`);
-    },
+    onTargetDown: (down) => warn(targetDownLine(down.message)),
     // Said once per route, even with --quiet: a family of checks in error for a reason the summary does not give.
-    onRouteRefused: (refused) => {
-      const line = `warning: ${inertLine(`target ${refused.target}: ${refused.message}. Its checks on that route are errors; the run carries on.`, 2000)}`;
-      if (progress) progress.notice(line);
-      else err?.write(`${line}\n`);
-    },
+    onRouteRefused: (refused) => warn(`target ${refused.target}: ${refused.message}. Its checks on that route are errors; the run carries on.`),
   };
 }
 
