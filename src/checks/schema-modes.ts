@@ -6,7 +6,7 @@
  * specified, nullable fields may be absent, optional fields may be null. Anything strictly valid is leniently valid.
  */
 import { isLosslessNumber, parseLosslessText } from '../transport/body.ts';
-import { mapValues } from '../map-values.ts';
+import { mapLeaves } from '../map-values.ts';
 import { allowsNull, isNode, mapSubschemas, type SchemaDocument } from './schemas/schema-walk.ts';
 
 function lenientSchema(schema: unknown, components: Record<string, unknown>): unknown {
@@ -66,22 +66,17 @@ function offIntegers(number: number, away: boolean): number {
  * `type: integer` fails on it as a strict client would.
  */
 export function strictValue(value: unknown, away = false): unknown {
-  if (isLosslessNumber(value)) {
-    const lexeme = value.value;
+  return mapLeaves(value, (leaf) => {
+    if (!isLosslessNumber(leaf)) return leaf;
+    const lexeme = leaf.value;
     const number = Number(lexeme);
     return /[.eE]/.test(lexeme) && Number.isInteger(number) ? offIntegers(number, away) : number;
-  }
-  if (Array.isArray(value)) return value.map((item) => strictValue(item, away));
-  if (value && typeof value === 'object') return mapValues(value as Record<string, unknown>, (item) => strictValue(item, away));
-  return value;
+  }, isLosslessNumber);
 }
 
 /** Plain JSON from a lossless value (every number as JS reads it). */
 export function plainValue(value: unknown): unknown {
-  if (isLosslessNumber(value)) return Number(value.value);
-  if (Array.isArray(value)) return value.map(plainValue);
-  if (value && typeof value === 'object') return mapValues(value as Record<string, unknown>, plainValue);
-  return value;
+  return mapLeaves(value, (leaf) => (isLosslessNumber(leaf) ? Number(leaf.value) : leaf), isLosslessNumber);
 }
 
 /**

@@ -122,8 +122,8 @@ export function isStringifiedWithIndent(text: string, value: unknown): boolean {
 
 /**
  * Deeper than this, a plain parse is not offered in place of lossless-json's: the readers of lexemes (lossless-json,
- * `losslessView`, the schema modes) recurse, and past some thousands of levels say the text is not JSON; JSON.parse
- * has no such limit. Below it they all read the value, so giving JSON.parse's value there changes no verdict.
+ * `losslessView`) recurse, and past some thousands of levels say the text is not JSON; JSON.parse has no such limit
+ * (the schema modes' copies, mapLeaves, have none either). Below it they all read the value, so giving JSON.parse's value there changes no verdict.
  */
 const MAX_PLAIN_DEPTH = 2000;
 
