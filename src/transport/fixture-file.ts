@@ -16,7 +16,7 @@ import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
 import { bodyText, parseLosslessText, rememberReadBody } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
 import { atPosition, FIXTURE_FORMAT, fixtureProblem, positionIn, syntaxErrorAt, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
-import { isStringifiedWithIndent, readsLosslessly } from './plain-json.ts';
+import { isStringifiedWithIndent, nestsShallowly, readsLosslessly } from './plain-json.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
 export { FIXTURE_FORMAT };
@@ -70,7 +70,9 @@ function storeResponse(response: ExchangeResponse): StoredResponse {
     return stored;
   }
   const json = text.trim() ? parseLosslessText(text) : undefined;
-  if (json?.ok) stored.json = json.value;
+  // A body nested thousands deep is kept as its text: lossless-json reads it, but writing it back would run out of
+  // stack (the whole model's recording lost); replay reads the text as it reads a recorded stream's.
+  if (json?.ok && nestsShallowly(text, json.value)) stored.json = json.value;
   else stored.text = text;
   return stored;
 }

@@ -2,7 +2,9 @@
  * A body nested some thousands of levels deep (an endpoint's error `detail`, an extra field of an answer) is valid
  * JSON that lossless-json reads: schema.* judge it as any other body. Their copies of the value (plain and strict
  * readings, schema-modes.ts) once recursed, and such a body made the check throw (`HARNESS_INTERNAL ... Maximum call
- * stack size exceeded`), an error cell for what the endpoint answered correctly.
+ * stack size exceeded`), an error cell for what the endpoint answered correctly. A record run stored such a body as
+ * parsed JSON, which lossless-json could not write back: every cell of the model was an error and nothing was recorded;
+ * it is stored as its text now.
  */
 import { parse as parseLossless } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +13,8 @@ import { schemaChecks } from '../src/checks/schema.ts';
 import type { CaseOutcome } from '../src/checks/types.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { mapLeaves } from '../src/map-values.ts';
+import { bodyText } from '../src/transport/body.ts';
+import { FIXTURE_FORMAT, parseFixture, serializeFixture } from '../src/transport/fixture-file.ts';
 
 const DEPTH = 3000;
 const nested = (leaf: string) => `${'['.repeat(DEPTH)}${leaf}${']'.repeat(DEPTH)}`;
@@ -70,5 +74,19 @@ describe('schema.* on a body nested thousands deep', () => {
     expect(result.status, result.reason).not.toBe('error');
     expect(result.observed, result.reason).toBe('lenient-only');
     expect(result.reason).toMatch(/created/);
+  });
+});
+
+describe('a recording of a body nested thousands deep', () => {
+  it('is written (as its text) and replays the same bytes; a shallow body is still stored as JSON', () => {
+    const deep = `{"error":{"message":"bad","type":"invalid_request_error","param":null,"code":null,"detail":${nested('1.5')}}}`;
+    const shallow = '{"error":{"message":"bad","type":"x","param":null,"code":null}}';
+    const provenance = { source: 'live' as const, target: 't', endpointHost: 'h', region: null, recordedAt: '2026-01-01T00:00:00.000Z', harnessVersion: 'v' };
+    const text = serializeFixture({ format: FIXTURE_FORMAT, model: 'm', case: 'c', provenance, exchanges: [exchange('/v1/chat/completions', 400, deep), exchange('/v1/chat/completions', 400, shallow)] });
+    const stored = JSON.parse(text) as { exchanges: { response: { text?: string; json?: unknown } }[] };
+    expect(stored.exchanges[0]!.response.text).toBe(deep);
+    expect(stored.exchanges[1]!.response.json).toEqual(JSON.parse(shallow));
+    const read = parseFixture(text, 'f.json');
+    expect(read.exchanges.map((ex) => bodyText(ex.response!))).toEqual([deep, shallow]);
   });
 });
