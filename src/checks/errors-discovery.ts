@@ -30,10 +30,12 @@ export function envelopeProblems(exchange: Exchange): string[] {
 }
 
 /**
- * `denialAnswers`: a 403 that denies access is the answer under test (an unknown model), not an account that lacks
- * access to a model that exists, which says nothing about the envelope asked for.
+ * `modelAnswers`: the request names a model that does not exist, so a refusal of the model (a 404, or a 403 that
+ * denies access) is the answer under test. Otherwise the request names the model under test: a refusal of it (a
+ * model gone mid-run, a route that does not serve it) says nothing of the error asked for, and a 403 is an account
+ * that lacks access to a model that exists.
  */
-function envelopeCheck(id: string, title: string, options: { denialAnswers?: boolean } = {}): CheckDefinition {
+function envelopeCheck(id: string, title: string, options: { modelAnswers?: boolean } = {}): CheckDefinition {
   const definition: CheckDefinition = {
     id,
     title,
@@ -46,7 +48,8 @@ function envelopeCheck(id: string, title: string, options: { denialAnswers?: boo
       const { answer, evidence } = seen;
       if (answer.kind === 'ok') return judge(definition, input, 'nonconformant', evidence, `the request was answered with ${answer.status} instead of an error`);
       // A credential failure (auth-rejected), an outage or a throttle stays unobserved: none is the endpoint's answer.
-      if (answer.kind === 'broken' && !(options.denialAnswers && deniedAccess(seen.exchange))) return notObservable(input, answer, evidence);
+      if (answer.kind === 'broken' && !(options.modelAnswers && deniedAccess(seen.exchange))) return notObservable(input, answer, evidence);
+      if (answer.kind === 'refused' && !options.modelAnswers) return notObservable(input, answer, evidence);
       const problems = envelopeProblems(seen.exchange);
       const message = answer.kind === 'broken' ? (classifyAnswer(seen.exchange.response!).message ?? 'forbidden') : answer.message;
       return judge(definition, input, problems.length ? 'nonconformant' : 'conformant', evidence, problems.join('; ') || `${seen.exchange.response!.status}: ${message}`);
@@ -159,7 +162,7 @@ const listed: CheckDefinition = {
 };
 
 export const errorChecks: readonly CheckDefinition[] = [
-  envelopeCheck('errors.unknown-model', 'A request for a model that does not exist gets the OpenAI error envelope', { denialAnswers: true }),
+  envelopeCheck('errors.unknown-model', 'A request for a model that does not exist gets the OpenAI error envelope', { modelAnswers: true }),
   envelopeCheck('errors.bad-parameter', 'A request with a mistyped parameter gets a 4xx in the OpenAI error envelope'),
   wrongRoute,
   listed,
