@@ -126,7 +126,8 @@ export async function resolveTargets(mode: TargetMode, regions: string[], flags:
       ids.add(t.id);
     }
     if (mode === 'replay') {
-      refuseUnrecorded(targets.map((t) => t.id), await recordedTargets(fixturesDir), fixturesDir, { flag: '--targets', looksLive: false });
+      const spell = async (id: string) => asRecorded(id, await recordedSurface(fixturesDir, id));
+      await refuseUnrecorded(targets.map((t) => t.id), await recordedTargets(fixturesDir), fixturesDir, { flag: '--targets', looksLive: false, spell });
       for (const t of targets) sameSurface(t.id, t.surface, await recordedSurface(fixturesDir, t.id), '--targets', fixturesDir);
     }
     return targets;
@@ -141,7 +142,7 @@ export async function resolveTargets(mode: TargetMode, regions: string[], flags:
       const explicit = flags.targetName !== undefined || endpoint !== undefined;
       const ids = names.map((name) => (explicit ? name : targetIdOf(surface ?? 'mantle', name)));
       const flag = flags.targetName !== undefined ? '--target-name' : endpoint ? '--endpoint' : '--region';
-      refuseUnrecorded(ids, await recordedTargets(fixturesDir), fixturesDir, { flag, looksLive: endpoint !== undefined || (flags.auth !== undefined && flags.auth !== 'bearer') });
+      await refuseUnrecorded(ids, await recordedTargets(fixturesDir), fixturesDir, { flag, looksLive: endpoint !== undefined || (flags.auth !== undefined && flags.auth !== 'bearer') });
       return Promise.all(ids.map((id) => replayTarget(id, fixturesDir, surface)));
     }
     let ids = await recordedTargets(fixturesDir);
@@ -183,10 +184,18 @@ async function replayTarget(id: string, fixturesDir: string, surface: Surface | 
  */
 function sameSurface(id: string, surface: Surface, recorded: { surface: Surface } | undefined, flag: string, fixturesDir: string): void {
   if (!recorded || recorded.surface === surface) return;
-  // Said as a flag that names this very folder: `custom:x` is target custom.x, not a target recorded as `x`.
-  const site = siteOfId(id).site;
-  const asRecorded = targetIdOf(recorded.surface, site) === id ? `--targets ${recorded.surface}:${site}` : `--target-name ${id}`;
-  throw usage(flag, `the recordings of target ${id} (${join(fixturesDir, folderName(id))}) were made on ${recorded.surface}, not ${surface}; replay them as recorded${flag === '--surface' ? ' (drop --surface)' : ` (${asRecorded})`}`);
+  const spelled = asRecorded(id, recorded);
+  throw usage(flag, `the recordings of target ${id} (${join(fixturesDir, folderName(id))}) were made on ${recorded.surface}, not ${surface}; replay them as recorded${flag === '--surface' ? ' (drop --surface)' : ` (${spelled.startsWith('--') ? spelled : `--targets ${spelled}`})`}`);
+}
+
+/**
+ * A recorded target as `--targets` names it (`runtime:us-east-1`), or `--target-name <id>` where no entry names that
+ * folder: `custom:x` is target custom.x, not a target recorded as `x` (what `--endpoint` records).
+ */
+function asRecorded(id: string, recorded: { surface: Surface } | undefined): string {
+  const { surface, site } = siteOfId(id);
+  const on = recorded?.surface ?? surface ?? 'mantle';
+  return targetIdOf(on, site) === id ? `${on}:${site}` : `--target-name ${id}`;
 }
 
 /** Targets recorded under the fixtures root (`fixtures/<target>/<model>/<case>.json`); other folders are not ours. */

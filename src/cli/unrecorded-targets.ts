@@ -15,13 +15,16 @@ export interface ReplayFlags {
   flag: string;
   /** Whether the flags describe a live endpoint: `--endpoint`, or `--auth` other than the default. */
   looksLive: boolean;
+  /** How the flag names a recorded target (`--targets`: `runtime:us-east-1`, not the id); default the id. */
+  spell?: (id: string) => Promise<string>;
 }
 
 /** HARNESS_USAGE for the first target of `ids` with no folder under the fixtures root; nothing when all have one. */
-export function refuseUnrecorded(ids: readonly string[], recorded: readonly string[], fixturesDir: string, flags: ReplayFlags): void {
+export async function refuseUnrecorded(ids: readonly string[], recorded: readonly string[], fixturesDir: string, flags: ReplayFlags): Promise<void> {
   const missing = ids.find((id) => !recorded.includes(id));
   if (missing === undefined) return;
-  const guess = recorded.length ? closest(missing, recorded) : undefined;
+  const closestId = recorded.length ? closest(missing, recorded) : undefined;
+  const guess = closestId !== undefined && flags.spell ? await flags.spell(closestId) : closestId;
   const known = recorded.length ? `recorded: ${recorded.join(', ')}` : 'nothing is recorded there';
   const live = flags.looksLive ? '; did you mean --mode live? (without --mode, a run replays recordings)' : '';
   throw new HarnessError(
