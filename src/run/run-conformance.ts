@@ -78,8 +78,9 @@ export function progressEvents(progress: ProgressReporter | undefined, err?: Nod
     onResult: (result) => progress?.result(result),
     onCellEnd: (cell, results) => progress?.cellEnd(cell, results, cell.checks.length),
     onTargetDown: (down) => warn(targetDownLine(down.message)),
-    // Said once per route, even with --quiet: a family of checks in error for a reason the summary does not give.
-    onRouteRefused: (refused) => warn(`target ${refused.target}: ${refused.message}. Its checks on that route are errors; the run carries on.`),
+    // Said once per route (or model a key's scope refuses), even with --quiet: a family of checks in error for a reason
+    // the summary does not give. The message says which, and what becomes of its checks.
+    onRouteRefused: (refused) => warn(`target ${refused.target}: ${refused.message}.`),
   };
 }
 

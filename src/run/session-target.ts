@@ -29,6 +29,9 @@ export interface WatchOptions {
   onAuthRejected?(exchange: Exchange, message: string): void;
 }
 
+/** Refusals route-credentials.ts judged not to be the key's: the run carries on. */
+const NO_STOP: ReadonlySet<string> = new Set(['HARNESS_ROUTE_AUTH', 'HARNESS_MODEL_SCOPE', 'HARNESS_INTERRUPTED']);
+
 /** The target, counting every answer and watching it for a real authentication failure. */
 export function watchedTarget(target: Target, options: WatchOptions): Target {
   const { usage, latency } = options;
@@ -51,9 +54,9 @@ export function watchedTarget(target: Target, options: WatchOptions): Target {
       usage.outputTokens += used.output;
       const timing = exchangeTiming(exchange);
       if (timing) latency.push({ api: options.apiOf(context.caseId), timing });
-      // A route refused credentials another accepted (route-credentials.ts): its cases' error, no stop; nor one the
-      // run's own stop cut short while it waited to tell which it was.
-      if (exchange.error?.code !== 'HARNESS_ROUTE_AUTH' && exchange.error?.code !== 'HARNESS_INTERRUPTED' && exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
+      // A route refused credentials another accepted, or a key's scope refused a model (route-credentials.ts): its
+      // cases' error, no stop; nor one the run's own stop cut short while it waited to tell which it was.
+      if (!NO_STOP.has(exchange.error?.code ?? '') && exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
         const classification = classifyAnswer(exchange.response);
         if (classification.kind === 'auth-rejected') {
           const message = `${request.method} ${request.path} answered ${exchange.response.status}: ${classification.message ?? 'unauthorized'}`;

@@ -45,6 +45,7 @@ export const INFRASTRUCTURE_FAILURES: ReadonlySet<HarnessErrorCode> = new Set([
   'HARNESS_NOT_AN_ANSWER',
   'HARNESS_AUTH_REJECTED',
   'HARNESS_ROUTE_AUTH',
+  'HARNESS_MODEL_SCOPE',
   // Not a failure of the way, but a body no check can read (the harness kept only its first bytes): recorded, it
   // replaced observations with nothing.
   'HARNESS_BODY_TOO_LARGE',
