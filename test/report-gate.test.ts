@@ -135,7 +135,7 @@ describe('an id answered in another model\'s name', () => {
       const run = (models: string) => cli(['run', '--mode', 'live', '--endpoint', url, '--auth', 'none', '--models', models, '--checks', 'api.*,path-prefix,params.temperature,models.listed', '--retries', '0', '--report-dir', join(dir, `routed-${models}`), '--plain']);
       const typo = await run('xai.grok-4-3');
       expect(typo.code, typo.stderr).toBe(1);
-      expect(typo.stdout).toMatch(/xai\.grok-4-3 \(127\.0\.0\.1_\d+\): nothing of it observed, \d+ of \d+ answers came from another model \("meta\.llama-default"\): is the id right\?; "xai\.grok-4-3" is not in the catalog: did you mean "xai\.grok-4\.3"\? \(an endpoint may answer an id it does not know with its default model\)$/m);
+      expect(typo.stdout).toMatch(/xai\.grok-4-3 \(127\.0\.0\.1_\d+\): nothing of it observed, \d+ of \d+ answers came from another model \("meta\.llama-default"\), and the endpoint's model list, read whole, does not name it: is the id right\?; "xai\.grok-4-3" is not in the catalog: did you mean "xai\.grok-4\.3"\? \(an endpoint may answer an id it does not know with its default model\)$/m);
       expect(typo.stdout).toMatch(/^gate: fail \(exit 1\): .*1 model\(s\) with nothing observed/m);
       // The gate says it of the typo already: no note repeats it.
       expect(typo.stdout).not.toContain('note:');

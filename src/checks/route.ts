@@ -11,6 +11,7 @@ import { SURFACE_RULES } from '../surfaces.ts';
 import { bodyText, excerpt, isRecord, jsonBody } from '../transport/body.ts';
 import { classifyAnswer, refusesModel, servesModel, type Classification } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
+import { deniedAccess } from './access-denial.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import { routeGuessOf } from './route-guess.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
@@ -188,8 +189,14 @@ export type ApiRoute =
   | { state: 'not-found'; reason: string }
   /** A probe was not run (a spend cap, Ctrl-C): the cases that depend on it are not run either. */
   | { state: 'skipped'; reason: string }
-  /** `notSent`: the probe was not sent because its target stopped answering (HARNESS_ENDPOINT_DOWN), and why. */
+  /**
+   * `notSent`: the cases are not sent, and why: the probe was not sent because its target stopped answering
+   * (HARNESS_ENDPOINT_DOWN), or the probes found the credentials have no access to the model (HARNESS_ACCESS_DENIED).
+   */
   | { state: 'unknown'; reason: string; notSent?: { code: HarnessErrorCode; message: string } };
+
+/** Probe errors that keep every case of the API from being sent, in their own words (case-runner.ts). */
+const NOT_SENT: ReadonlySet<HarnessErrorCode> = new Set(['HARNESS_ENDPOINT_DOWN', 'HARNESS_ACCESS_DENIED']);
 
 /**
  * Whether the model serves `api` and on which prefix, from the probe outcomes. The runner uses it to send every
@@ -214,7 +221,7 @@ export function resolveApiRoute(outcomes: readonly CaseOutcome[], api: ApiId, pr
   if (seen.length === 0 && pending && pending.kind !== 'completed') {
     if (pending.kind === 'skipped') return { state: 'skipped', reason: pending.reason };
     if (pending.kind === 'error' && pending.error.code === 'HARNESS_MODEL_NOT_FOUND') return { state: 'not-found', reason: pending.error.message };
-    if (pending.kind === 'error' && pending.error.code === 'HARNESS_ENDPOINT_DOWN') return { state: 'unknown', reason: `${pending.error.code}: ${pending.error.message}`, notSent: pending.error };
+    if (pending.kind === 'error' && NOT_SENT.has(pending.error.code)) return { state: 'unknown', reason: `${pending.error.code}: ${pending.error.message}`, notSent: pending.error };
     return { state: 'unknown', reason: pending.kind === 'error' ? `${pending.error.code}: ${pending.error.message}` : pending.reason };
   }
   return { state: 'unknown', reason: seen.length ? `could not tell whether the model serves ${api}: ${detail}` : `no probe case for ${api}` };
@@ -241,6 +248,34 @@ export function modelNotFound(outcomes: readonly CaseOutcome[], model: string): 
   // nothing can be told (every cell an error, none a verdict), and the id is not called a typo.
   if (unanswered.length) return `the endpoint answered that model ${model} does not exist (${said}), but ${unanswered.join(', ')} did not answer: whether the model exists, or is only not served on those APIs, cannot be told`;
   return `the endpoint says model ${model} does not exist (${said}): check the id for a typo, the region, or whether it is a cross-region profile id`;
+}
+
+/**
+ * Why the credentials cannot use the model, when the probes say so: no route served it, at least one answer is a 403
+ * that denies access (access-denial.ts: Mantle's "You don't have access to the model with the specified model ID", a
+ * gateway's "Your key is not allowed to use model b"), and every other answer is a route's refusal (a gateway with no
+ * /anthropic routes answers them 404). Every probe must have answered: one that broke or was not run may be of the
+ * API that serves the model. That is no "could not tell which route serves it": the endpoint said who may not ask.
+ * Its words come redacted over the wire; quoted short, as a JSON string (reports make the line inert).
+ */
+export function modelDenied(outcomes: readonly CaseOutcome[], model: string): string | undefined {
+  if (outcomes.length === 0 || outcomes.some((o) => o.kind !== 'completed')) return undefined;
+  const seen = observations({ model, expectation: null, outcomes });
+  if (seen.length === 0 || seen.some((o) => !o.classification)) return undefined;
+  const denied = seen.filter((o) => deniedAccess(o.exchange));
+  if (denied.length === 0 || !seen.every((o) => denied.includes(o) || refusesModel(o.classification!.kind))) return undefined;
+  const said = classifyAnswer(denied[0]!.exchange.response!).message;
+  const rest = seen.length - denied.length;
+  const how = `403${said ? ` (${JSON.stringify(excerpt(said, 120))})` : ''}${rest ? ` on ${denied.length} of ${seen.length} probe requests, the rest route errors` : ''}`;
+  return `every request for ${model} was refused ${how}: the credentials have no access to this model; request access to it or use credentials that have it, or leave it out of --models`;
+}
+
+/** What the probes found of the model as a whole, which every case of it then is: it does not exist, or it may not be used. */
+export function modelFinding(outcomes: readonly CaseOutcome[], model: string): { code: HarnessErrorCode; message: string } | undefined {
+  const missing = modelNotFound(outcomes, model);
+  if (missing) return { code: 'HARNESS_MODEL_NOT_FOUND', message: missing };
+  const denied = modelDenied(outcomes, model);
+  return denied ? { code: 'HARNESS_ACCESS_DENIED', message: denied } : undefined;
 }
 
 function apiCheck(id: string, api: ApiId, title: string): CheckDefinition {

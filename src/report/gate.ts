@@ -225,12 +225,12 @@ export interface Coverage {
  * typo'd id's error bodies, another model's answers. Not the model's: the coverage line and the status counts set
  * them apart.
  */
-export function readOfUnobservedModels(matrix: Pick<Matrix, 'results' | 'models'>): Set<MatrixResult> {
+export function readOfUnobservedModels(matrix: Pick<Matrix, 'results' | 'models'> & Partial<Pick<Matrix, 'targets'>>): Set<MatrixResult> {
   const unobserved = unobservedModels(matrix).cells;
   return new Set(matrix.results.filter((r) => unobserved.has(r) && !r.notRun && OBSERVED.has(r.status)));
 }
 
-export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'>): Coverage {
+export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'> & Partial<Pick<Matrix, 'targets'>>): Coverage {
   const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0, notReached: 0, ofUnobservedModels: 0, errorTrialCells: 0, errorTrials: 0 };
   const apart = readOfUnobservedModels(matrix);
   for (const r of matrix.results) {

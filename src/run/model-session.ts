@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { getCheck } from '../checks/registry.ts';
-import { modelNotFound, resolveApiRoute, type ApiRoute } from '../checks/route.ts';
+import { modelFinding, resolveApiRoute, type ApiRoute } from '../checks/route.ts';
 import type { SchemaSet } from '../checks/schema.ts';
 import { answerOf } from '../checks/answer.ts';
 import { showsReasoning } from '../checks/budget.ts';
@@ -114,16 +114,16 @@ export class ModelSession {
 
   /**
    * The probes that ask about this model (not shared ones like GET /models), for the APIs its planned checks use:
-   * run together, because only all of them can tell that the endpoint does not know the model at all. Then every
-   * probe outcome is that finding (HARNESS_MODEL_NOT_FOUND), and no case is sent to a model that does not exist.
+   * run together, because only all of them can tell that the endpoint does not know (or denies) the model. Then every
+   * probe outcome is that finding (HARNESS_MODEL_NOT_FOUND, or HARNESS_ACCESS_DENIED), and no case is sent to it.
    */
   #modelProbes(): Promise<Map<string, CaseOutcome>> {
     this.#probesRun ??= (async () => {
       const ids = this.#modelProbeIds();
       const outcomes = (await Promise.all(ids.map((id) => this.#runCase(id)))).map((trials) => trials[0]!);
-      const missing = modelNotFound(outcomes, this.model.id);
-      const adjusted = missing
-        ? outcomes.map((o): CaseOutcome => ({ kind: 'error', caseId: o.caseId, api: o.api, exchanges: 'exchanges' in o ? o.exchanges : [], error: { code: 'HARNESS_MODEL_NOT_FOUND', message: missing } }))
+      const finding = modelFinding(outcomes, this.model.id);
+      const adjusted = finding
+        ? outcomes.map((o): CaseOutcome => ({ kind: 'error', caseId: o.caseId, api: o.api, exchanges: 'exchanges' in o ? o.exchanges : [], error: finding }))
         : outcomes;
       return new Map(adjusted.map((o) => [o.caseId, o]));
     })();
@@ -287,7 +287,7 @@ export class ModelSession {
       const route = await this.route(other);
       // Another API's probe found the prefix, not this API's: a refusal there says nothing of this API's routes.
       if (route.state === 'supported') return this.#guess(api, route.prefix, other);
-      if (route.state === 'not-found') return route;
+      if (route.state === 'not-found' || (route.state === 'unknown' && route.notSent?.code === 'HARNESS_ACCESS_DENIED')) return route;
     }
     return this.#guess(api, this.model.preferredPrefixes[0] ?? '/v1');
   }
