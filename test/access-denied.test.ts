@@ -121,4 +121,10 @@ describe('modelDenied', () => {
     // A 403 about the credentials' signature stops the run elsewhere; it is not "no access to this model".
     expect(modelDenied([completed(exchange('/v1/chat/completions', 403, { message: 'The security token included in the request is invalid.' }))], 'm')).toBeUndefined();
   });
+
+  it('API Gateway\'s "Missing Authentication Token" (a path it does not have, too) names the --endpoint URL as well', () => {
+    const gateway = modelDenied([completed(exchange('/v1/chat/completions', 403, { message: 'Missing Authentication Token' }))], 'm');
+    expect(gateway).toMatch(/refused 403 \("Missing Authentication Token"\).*check the --endpoint URL too\)$/);
+    expect(modelDenied([completed(exchange('/v1/chat/completions', 403, MANTLE_DENIAL))], 'm')).not.toMatch(/--endpoint/);
+  });
 });

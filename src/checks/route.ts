@@ -267,7 +267,9 @@ export function modelDenied(outcomes: readonly CaseOutcome[], model: string): st
   const said = classifyAnswer(denied[0]!.exchange.response!).message;
   const rest = seen.length - denied.length;
   const how = `403${said ? ` (${JSON.stringify(excerpt(said, 120))})` : ''}${rest ? ` on ${denied.length} of ${seen.length} probe requests, the rest route errors` : ''}`;
-  return `every request for ${model} was refused ${how}: the credentials have no access to this model; request access to it or use credentials that have it, or leave it out of --models`;
+  // API Gateway says "Missing Authentication Token" for a path it does not have as much as for a request unsigned.
+  const path = said && /missing authentication token/i.test(said) ? ' (API Gateway answers so for a path it does not have: check the --endpoint URL too)' : '';
+  return `every request for ${model} was refused ${how}: the credentials have no access to this model; request access to it or use credentials that have it, or leave it out of --models${path}`;
 }
 
 /** What the probes found of the model as a whole, which every case of it then is: it does not exist, or it may not be used. */
