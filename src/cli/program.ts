@@ -94,7 +94,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       .description('run the suites and write the compatibility matrix (default: replay the bundled recordings)')
       .argument('[filters...]', 'model filters: model ids or parts of them (e.g. grok), as vitest file filters')
       .option('--ui', 'run on vitest and open its UI')
-      .option('--shard <i/n>', 'run shard i of n, 1 <= i <= n (by model)')
+      .option('--shard <i/n>', 'run shard i of n, 1 <= i <= n (by target and model: the selected (target, model) pairs in name order)')
       .option('-t, --test-name-pattern <pattern>', 'only checks whose name ("<model> <check>") matches this regular expression (vitest -t)')
       .option('--plain', 'plain progress lines even on a terminal')
       .option('--quiet', 'no progress or summary output')

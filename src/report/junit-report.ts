@@ -7,10 +7,14 @@
  * observed, too many errors, a recording kept, new failures since the baseline) is a testsuite "gate" of its own, so
  * the CI test tab agrees with the exit code; a new failure's own cell fails too (type="new-failure"), its reason worded
  * for it (with no stated expectation it would not gate alone).
+ * The cells a run did not select (filtered out, -t, another shard's; in a merge, not selected on a target) are not
+ * testcases: a CI job publishes each shard's file, and every shard holding the whole matrix counted it once per
+ * shard, mostly phantom skips. They are one skipped testcase, "not run here", counted as the coverage line counts
+ * them; a shard's says the file is not the whole run. A cell a stop did not reach was asked for: it stays, skipped.
  * Characters XML 1.0 forbids (controls, lone surrogates, U+FFFE, U+FFFF) are dropped.
  */
 import { xmlAttribute, xmlText } from './inert-text.ts';
-import { UNOBSERVED_LABEL } from './gate.ts';
+import { UNOBSERVED_LABEL, wasNotReached } from './gate.ts';
 import { unobservedPairs } from './observed-models.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { asNewFailure, NEW_FAILURES_KIND, newFailureKeys, newFailuresLine } from './new-failures.ts';
@@ -83,6 +87,26 @@ function testcase(r: MatrixResult, seen: Seen): string {
   }
 }
 
+/**
+ * Whether a cell is one this run did not select (coverageOf's "not run here"), left out of the file. Never one that
+ * gates or newly fails: what fails the run is never hidden (neither can be notRun as a run or a merge writes it).
+ */
+function notSelected(r: MatrixResult, seen: Seen): boolean {
+  return r.notRun === true && !wasNotReached(r) && !r.gating && !seen.fresh.has(resultKey(r));
+}
+
+/** The testcase that stands for the cells not selected: how many, and for a shard that the file is not the whole run. */
+function notRunHere(matrix: Matrix, cells: number): string {
+  const shard = matrix.run.selection?.shard;
+  const whole = shard === undefined ? '' : `; shard ${shard} of run ${matrix.run.id} is not the whole run: gate on the merge of every shard`;
+  const message = `${cells} cell(s) not run here (filtered out or another shard's), not listed in this file${whole}`;
+  return [
+    `  <testsuite name="not run here" tests="1" failures="0" errors="0" skipped="1" time="0">`,
+    `    <testcase classname="run" name="not run here" time="0">\n      <skipped message="${xmlAttribute(message)}"/>\n    </testcase>`,
+    '  </testsuite>',
+  ].join('\n');
+}
+
 function count(rs: readonly MatrixResult[], seen: Seen) {
   const kinds = rs.map((r) => kindOf(r, seen));
   return {
@@ -99,23 +123,27 @@ export function renderJunit(matrix: Matrix): string {
 
 /** The file in pieces, a testsuite at a time (about 14k testcases in a full run: never one string for all). */
 function* junitPieces(matrix: Matrix): Generator<string> {
-  const suites = resultsByCell(matrix.results);
+  const seen = { unobserved: unobservedPairs(matrix.gate), fresh: newFailureKeys(matrix) };
+  const selected = matrix.results.filter((r) => !notSelected(r, seen));
+  const elsewhere = matrix.results.length - selected.length;
+  const suites = resultsByCell(selected);
   // New failures since the baseline fail the run as a whole (gate.ts), beside its problems.
   const regressed = newFailuresLine(matrix);
   const problems = [...matrix.gate.problems, ...(regressed ? [{ kind: NEW_FAILURES_KIND, message: regressed, model: undefined }] : [])];
   const fresh = new Set(newModels(matrix));
-  const seen = { unobserved: unobservedPairs(matrix.gate), fresh: newFailureKeys(matrix) };
-  const total = count(matrix.results, seen);
+  const total = count(selected, seen);
+  const apart = elsewhere ? 1 : 0;
   const seconds = (matrix.run.durationMs / 1000).toFixed(3);
   const head = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="mantle-conformance" tests="${total.tests + problems.length}" failures="${total.failures + problems.length}" errors="${total.errors}" skipped="${total.skipped}" time="${seconds}" timestamp="${xmlAttribute(matrix.run.startedAt)}">`,
+    `<testsuites name="mantle-conformance" tests="${total.tests + problems.length + apart}" failures="${total.failures + problems.length}" errors="${total.errors}" skipped="${total.skipped + apart}" time="${seconds}" timestamp="${xmlAttribute(matrix.run.startedAt)}">`,
   ];
   if (problems.length) {
     head.push(`  <testsuite name="gate" tests="${problems.length}" failures="${problems.length}" errors="0" skipped="0" time="0">`);
     for (const p of problems) head.push(`    <testcase classname="gate" name="${xmlAttribute(p.model ? `${p.kind}: ${p.model}` : p.kind)}" time="0">\n      <failure message="${xmlAttribute(p.message)}" type="${p.kind}">${xmlText(p.message)}</failure>\n    </testcase>`);
     head.push('  </testsuite>');
   }
+  if (elsewhere) head.push(notRunHere(matrix, elsewhere));
   yield head.join('\n');
   for (const results of suites.values()) {
     const c = count(results, seen);

@@ -3,11 +3,16 @@
  * What a person sees while a run goes: on a TTY one line that updates in place (done/total, failures, errors,
  * requests, tokens, elapsed); elsewhere (CI logs) one plain line per finished model and a line every few seconds.
  * It counts only what ran: after Ctrl-C the last line says so, and a model cut short says how much of it ran.
+ * The line in place is cut to the terminal's width, read at each draw (a resized terminal gets lines of its new
+ * width): a wrapped line leaves a row behind at each redraw. A result redraws it at most every DRAW_EVERY_MS (the
+ * timer redraws it 4 times a second besides): a redraw per result is thousands of writes a second in a replay, of
+ * which a person reads none.
  */
 import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
 import { cellKey } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
 import type { Cell } from './selection.ts';
+import { fitToColumns } from './terminal-width.ts';
 
 export interface ProgressOptions {
   /** Write target. @default process.stderr */
@@ -32,16 +37,22 @@ export interface ProgressEnd {
   stopped?: string;
 }
 
+/** The shortest time between two draws of the line in place on a result; the last counts are drawn at the end. */
+export const DRAW_EVERY_MS = 100;
+
 const emptyCounts = (): Record<CheckStatus, number> => Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
 
 export class ProgressReporter {
   readonly #options: ProgressOptions;
-  readonly #stream: NodeJS.WritableStream;
+  readonly #stream: NodeJS.WritableStream & { columns?: number };
   readonly #tty: boolean;
   #counts: Record<CheckStatus, number> = emptyCounts();
   #done = 0;
   #started = Date.now();
   #timer: NodeJS.Timeout | undefined;
+  /** When the line in place was last drawn (ms), and whether results came in since. */
+  #drawnAt = Number.NEGATIVE_INFINITY;
+  #stale = false;
   #usage = new Map<string, { requests: number; inputTokens: number; outputTokens: number }>();
 
   constructor(options: ProgressOptions) {
@@ -55,6 +66,8 @@ export class ProgressReporter {
     this.#done = 0;
     this.#counts = emptyCounts();
     this.#usage.clear();
+    this.#drawnAt = Number.NEGATIVE_INFINITY;
+    this.#stale = false;
     const interval = this.#tty ? 250 : (this.#options.plainIntervalS ?? 10) * 1000;
     this.#timer = setInterval(() => this.#render(), interval);
     this.#timer.unref();
@@ -69,7 +82,9 @@ export class ProgressReporter {
     const seen = this.#usage.get(key);
     const u = cell.usage;
     this.#usage.set(key, seen ? { requests: Math.max(seen.requests, u.requests), inputTokens: Math.max(seen.inputTokens, u.inputTokens), outputTokens: Math.max(seen.outputTokens, u.outputTokens) } : u);
-    if (this.#tty) this.#render();
+    if (!this.#tty) return;
+    if (Date.now() - this.#drawnAt >= DRAW_EVERY_MS) this.#render();
+    else this.#stale = true;
   }
 
   /** A line of news (a target that stopped answering): on a TTY it goes above the line that updates in place. */
@@ -95,6 +110,8 @@ export class ProgressReporter {
   end(how: ProgressEnd = {}): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    // The counts of the last results, which the throttle held back: the last line leaves them to the summary.
+    if (this.#tty && this.#stale) this.#render();
     const label = how.interrupted ? 'interrupted' : how.stopped ? 'stopped' : 'done';
     this.#render(label);
   }
@@ -125,7 +142,12 @@ export class ProgressReporter {
   }
 
   #render(final?: string): void {
-    if (this.#tty) this.#stream.write(`\r\x1b[2K${final && final !== 'done' ? `${final}: ` : ''}${this.#line(final)}${final ? '\n' : ''}`);
-    else this.#stream.write(`${final ? `${final}: ` : 'progress: '}${this.#line(final)}\n`);
+    if (this.#tty) {
+      this.#drawnAt = Date.now();
+      this.#stale = false;
+      const line = `${final && final !== 'done' ? `${final}: ` : ''}${this.#line(final)}`;
+      // The last line ends the row and stays: whole, wrapped if it must be; the line in place is cut to one row.
+      this.#stream.write(`\r\x1b[2K${final ? `${line}\n` : fitToColumns(line, this.#stream.columns)}`);
+    } else this.#stream.write(`${final ? `${final}: ` : 'progress: '}${this.#line(final)}\n`);
   }
 }
