@@ -14,7 +14,7 @@ export const ERROR_CODES = {
   HARNESS_AUTH_MISSING: 'live or record mode without credentials',
   HARNESS_AUTH_REJECTED: 'the endpoint rejected the credentials (a real 401/403, not a route error)',
   HARNESS_ROUTE_AUTH: 'a route prefix of a custom endpoint refused the credentials another of its prefixes accepted (the run carries on)',
-  HARNESS_MODEL_SCOPE: 'a custom endpoint refused the credentials for one model they are not scoped to (a gateway key limited to other models; the run carries on)',
+  HARNESS_MODEL_SCOPE: 'a custom endpoint refused the credentials for one model in words that say the key may not use it (a gateway key limited to other models; the run carries on)',
   HARNESS_RECORDING_MISSING: 'replay found no recording for a request',
   HARNESS_RECORDING_INVALID: 'a fixture file cannot be read or does not match the fixture schema',
   HARNESS_RECORDING_KEPT: 'a record run kept the previous fixture of a case because the new exchanges hold an infrastructure failure, a stall or a denial',

@@ -1,8 +1,9 @@
 /**
  * A gateway key scoped to some models (a LiteLLM virtual key with `models: [...]`) answers a request for any other
- * model with a 401 ("key not allowed to access model ... Tried to access b"): that model's cells are errors naming the
- * scope (HARNESS_MODEL_SCOPE), the other models run, and the run never stops with "check the key". A key wrong from
- * the start, or refused for a model it was accepted for earlier (revoked), still stops the run.
+ * model with a 401 ("key not allowed to access model ... Tried to access b"): in those words, that model's cells are
+ * errors naming the scope (HARNESS_MODEL_SCOPE), the other models run, and the run never stops with "check the key".
+ * A 401 without them stops the run as a rejected key does (a revoked key looks the same), saying the way out for a
+ * scoped key. A key wrong from the start, or refused for a model it was accepted for earlier (revoked), still stops it.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
@@ -10,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saysModelScope } from '../src/run/model-scope.ts';
+import { saysModelScope } from '../src/checks/access-denial.ts';
 import { RouteCredentialsTarget } from '../src/run/route-credentials.ts';
 import type { AuthConfig } from '../src/run/run-config.ts';
 import { watchedTarget } from '../src/run/session-target.ts';
@@ -62,21 +63,13 @@ function fakeTarget(answer: (model: string | undefined) => { status: number; bod
 }
 
 describe('RouteCredentialsTarget and a key scoped to some models', () => {
-  it('a 401 for a model never accepted, on a prefix that accepted another, is that model\'s scope error; the accepted model refused later still stops', async () => {
-    let revoked = false;
-    const target = new RouteCredentialsTarget(fakeTarget((m) => (m === 'a' && !revoked ? { status: 200 } : { status: 401, body: plain401 })), { auth, redact });
+  it('a 401 without words for a model never accepted, on a prefix that accepted another, stops the run (a revoked key looks the same), with the way out for a scoped key', async () => {
+    const target = new RouteCredentialsTarget(fakeTarget((m) => (m === 'a' ? { status: 200 } : { status: 401, body: plain401 })), { auth, redact });
     const stops: string[] = [];
     const watched = watchedTarget(target, { ...usage(), onAuthRejected: (_e, m) => stops.push(m) });
     expect((await watched.send(...chat('a'))).error).toBeNull();
-    // No words about models: the structure alone (b never accepted, /v1 accepted a) says it is b's scope.
-    const b = await watched.send(...chat('b'));
-    expect(b.error?.code).toBe('HARNESS_MODEL_SCOPE');
-    expect(b.error?.message).toMatch(/^POST \/v1\/chat\/completions answered 401 \(Unauthorized: \[REDACTED\]\): the key in GWKEY may not use b on this endpoint \(a key scoped to other models\), though they were accepted for a on the same route in this run; nothing of b was observed: test it with a key whose scope includes it, or leave it out \(--models\)$/);
-    expect(stops).toEqual([]);
-    // The key refused for the model it was accepted for: revoked, the run stops.
-    revoked = true;
-    expect((await watched.send(...chat('a'))).error?.code).toBe('HARNESS_AUTH_REJECTED');
-    expect(stops).toHaveLength(1);
+    expect((await watched.send(...chat('b'))).error?.code).toBe('HARNESS_AUTH_REJECTED');
+    expect(stops).toEqual(["POST /v1/chat/completions answered 401: Unauthorized: [REDACTED]; these credentials were accepted for a in this run but never for b: if the key is scoped to some models, the gateway's 401 did not say so: leave the others out (--models)"]);
   });
 
   it('LiteLLM\'s words decide with nothing accepted yet (every model out of scope): an error per model, told once per model, never a stop', async () => {
@@ -87,34 +80,26 @@ describe('RouteCredentialsTarget and a key scoped to some models', () => {
     for (const model of ['a', 'a', 'b']) expect((await watched.send(...chat(model))).error?.code).toBe('HARNESS_MODEL_SCOPE');
     expect(stops).toEqual([]);
     expect(told).toHaveLength(2);
-    expect(told[0]).toMatch(/key not allowed to access model\. .*Tried to access a\): the key in GWKEY may not use a on this endpoint/);
-    expect(told[0]).toMatch(/Its checks are errors; the other models carry on$/);
+    expect(told[0]).toMatch(/key not allowed to access model\. .*Tried to access a\): the key in GWKEY may not use a on \/v1/);
+    expect(told[0]).toMatch(/its checks on \/v1 are errors; .*; the run carries on$/);
     // No lead that blames a route or the way the key is sent.
     expect(told.join('\n')).not.toMatch(/--header-env|anthropic|check the key/);
   });
 
-  it('the harness\'s own made-up ids (an unknown model, a profile id) are not observed: an error that says why, never a stop nor a console line', async () => {
+  it('the harness\'s own made-up ids (an unknown model, a profile id) refused by the scope are the gateway\'s answer: left as they came, never a stop nor a console line', async () => {
     const told: string[] = [];
     const target = new RouteCredentialsTarget(fakeTarget((m) => (m === 'a' ? { status: 200 } : { status: 401, body: litellm401('a', m ?? '') })), { auth, redact, onRefused: (m) => told.push(m) });
     await target.send(...chat('a'));
-    for (const id of ['mantle-conformance.no-such-model', 'us.a']) {
-      const refused = await target.send(...chat(id, 'a'));
-      expect(refused.error?.code).toBe('HARNESS_MODEL_SCOPE');
-      expect(refused.error?.message).toContain(`${id} is an id the harness asks for on purpose, and the refusal of the key's scope says nothing of how the endpoint answers it`);
-    }
+    for (const id of ['mantle-conformance.no-such-model', 'us.a']) expect((await target.send(...chat(id, 'a'))).error).toBeNull();
     expect(told).toEqual([]);
   });
 
-  it('a model the scope refused on one prefix is out of scope on a prefix that accepted nothing yet: the key\'s, not that route\'s', async () => {
-    const target = new RouteCredentialsTarget(fakeTarget((m) => (m === 'a' ? { status: 200 } : { status: 401, body: plain401 })), { auth, redact });
+  it('words decide each refusal: a model the scope refused in words on /v1, refused without them on a prefix that accepted nothing, is that route\'s answer', async () => {
+    const target = new RouteCredentialsTarget(fakeTarget((m) => (m === 'a' ? { status: 200 } : { status: 401, body: m === 'b' ? litellm401('a', 'b') : plain401 })), { auth, redact });
     await target.send(...chat('a'));
     expect((await target.send(...chat('b'))).error?.code).toBe('HARNESS_MODEL_SCOPE');
-    const [request, context] = chat('b');
-    const elsewhere = await target.send({ ...request, path: '/openai/v1/chat/completions' }, { ...context, prefix: '/openai/v1' });
-    expect(elsewhere.error?.code).toBe('HARNESS_MODEL_SCOPE');
-    // A model never refused here, on that prefix, stays the route's answer (the existing rule).
-    const [other, otherContext] = chat('c');
-    expect((await target.send({ ...other, path: '/openai/v1/chat/completions' }, { ...otherContext, prefix: '/openai/v1' })).error?.code).toBe('HARNESS_ROUTE_AUTH');
+    const [request, context] = chat('c');
+    expect((await target.send({ ...request, path: '/openai/v1/chat/completions' }, { ...context, prefix: '/openai/v1' })).error?.code).toBe('HARNESS_ROUTE_AUTH');
   });
 
   it('a model accepted earlier and refused later in the scope\'s own words is a revoked key: the run stops', async () => {
@@ -124,7 +109,7 @@ describe('RouteCredentialsTarget and a key scoped to some models', () => {
     expect((await target.send(...chat('a'))).error).toBeNull();
   });
 
-  it('a 401 that beats the other models\' first answers waits for those sent before it: their 2xx makes it the scope; their 401 stops the run (a wrong key)', async () => {
+  it('a 401 without words that beats the other models\' first answers on its prefix is the key\'s: no waiting for them, the run stops', async () => {
     for (const other of [200, 401]) {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
@@ -134,12 +119,7 @@ describe('RouteCredentialsTarget and a key scoped to some models', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
       release();
       const [forA, forB] = await Promise.all([a, b]);
-      if (other === 200) {
-        expect(forA.error).toBeNull();
-        expect(forB.error?.code).toBe('HARNESS_MODEL_SCOPE');
-      } else {
-        expect([forA.error, forB.error]).toEqual([null, null]);
-      }
+      expect([forA.error, forB.error]).toEqual([null, null]);
     }
   });
 
@@ -147,6 +127,7 @@ describe('RouteCredentialsTarget and a key scoped to some models', () => {
     expect(saysModelScope("Authentication Error, key not allowed to access model. This key can only access models=['a']. Tried to access b")).toBe(true);
     expect(saysModelScope('Your key is not allowed to use model b')).toBe(true);
     expect(saysModelScope('Authentication Error, Invalid proxy server token passed.')).toBe(false);
+    expect(saysModelScope('Authentication Error - Expired Key. Key Expiry time 2026-01-01 00:00:00')).toBe(false);
     expect(saysModelScope('The model `b` does not exist or you do not have access to it.')).toBe(false);
     expect(saysModelScope(undefined)).toBe(false);
   });
@@ -216,25 +197,22 @@ describe('a run through a gateway whose key may use one model', () => {
     expect(run.stdout).toMatch(/^gate: fail \(exit 1\): .*model\(s\) with nothing observed/m);
     expect(cell(IN_SCOPE, 'api.chat-completions').status).toBe('pass');
     expect(cell(OUT_OF_SCOPE, 'api.chat-completions')).toMatchObject({ status: 'error' });
-    expect(cell(OUT_OF_SCOPE, 'api.chat-completions').reason).toMatch(new RegExp(`^HARNESS_MODEL_SCOPE: POST /v1/chat/completions answered 401 .*may not use ${OUT_OF_SCOPE.replace(/\./g, '\\.')} on this endpoint`));
-    // The made-up ids the key may not use either: not observed, never a verdict on the endpoint.
-    for (const check of ['errors.unknown-model', 'models.profile-id']) {
-      expect(cell(IN_SCOPE, check).status, check).toBe('error');
-      expect(cell(IN_SCOPE, check).reason, check).toMatch(/^HARNESS_MODEL_SCOPE: .*is an id the harness asks for on purpose/);
-    }
+    expect(cell(OUT_OF_SCOPE, 'api.chat-completions').reason).toMatch(new RegExp(`^HARNESS_MODEL_SCOPE: POST /(openai/)?v1/chat/completions answered 401 .*may not use ${OUT_OF_SCOPE.replace(/\./g, '\\.')} on /(openai/)?v1`));
+    // The made-up ids the key may not use either: the gateway's answer about them, never an error of the way.
+    expect(cell(IN_SCOPE, 'errors.unknown-model').status).toBe('pass');
+    expect(cell(IN_SCOPE, 'models.profile-id').status).toBe('inconclusive');
     const warnings = run.stderr.split('\n').filter((l) => l.startsWith('warning: '));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`may not use ${OUT_OF_SCOPE} on this endpoint`);
+    expect(warnings[0]).toContain(`may not use ${OUT_OF_SCOPE} on /`);
     expect(`${run.stdout}\n${run.stderr}\n${await allText(reports)}`).not.toContain(KEY);
   }, 60_000);
 
-  it('a 401 that says nothing of models, answered before the model in scope is, is still the other model\'s scope', async () => {
+  it('a 401 that says nothing of models stops the run as a rejected key (exit 2): only the gateway\'s words tell a scope', async () => {
     const slow = (model: string | undefined): Answer => (model === IN_SCOPE ? { delayMs: 300 } : { status: 401, body: plain401 });
-    const { run, cell, reports } = await runThrough(slow, 'plain', `${IN_SCOPE},${OUT_OF_SCOPE}`);
-    expect(run.code, run.stderr).toBe(1);
-    expect(run.stderr).not.toContain('HARNESS_AUTH_REJECTED');
-    expect(cell(IN_SCOPE, 'api.chat-completions').status).toBe('pass');
-    expect(cell(OUT_OF_SCOPE, 'api.chat-completions').reason).toMatch(/^HARNESS_MODEL_SCOPE: /);
-    expect(await allText(reports)).not.toContain(KEY);
+    const { run, reports } = await runThrough(slow, 'plain', `${IN_SCOPE},${OUT_OF_SCOPE}`);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain('HARNESS_AUTH_REJECTED');
+    expect(run.stderr).not.toContain('HARNESS_MODEL_SCOPE');
+    expect(`${run.stdout}\n${run.stderr}\n${await allText(reports)}`).not.toContain(KEY);
   }, 60_000);
 });

@@ -299,8 +299,8 @@ describe('answers that are no answer about the model', () => {
 
   it.each([
     // AWS's own answer when the principal has no access to the model: an answer (classified forbidden), which no check
-    // can read a value from, so error as before; not a stand-in.
-    { name: 'a JSON 403 Forbidden', stand: { status: 403, headers: { 'content-type': 'application/json' }, body: '{"message":"Forbidden"}' }, verdict: 'error null', reason: /403 forbidden/ },
+    // can read a value from, so error as before; not a stand-in. Every probe so answered: the model's access denied.
+    { name: 'a JSON 403 Forbidden', stand: { status: 403, headers: { 'content-type': 'application/json' }, body: '{"message":"Forbidden"}' }, verdict: 'error null', reason: /HARNESS_ACCESS_DENIED: every request for xai\.grok-4\.3 was refused 403 \("Forbidden"\)/ },
     // A path not served where it was sent: a route answer whatever its body (a missing prefix gives a 404); it fails
     // the catalog's "supported".
     { name: 'an HTML 404', stand: { status: 404, headers: { 'content-type': 'text/html' }, body: '<html><body>404 Not Found</body></html>' }, verdict: 'fail "unsupported"', reason: /404 route-unsupported/ },

@@ -1,13 +1,17 @@
 /**
  * @module checks/access-denial
+ * Refusals about the credentials that are still the endpoint's answer about a request, read the same way by the checks,
+ * by record mode (record-target.ts, deniedIn) and by the run's watch for a rejected key (run/session-target.ts).
  * A 403 that denies access (classify-response's `forbidden`: API Gateway's "Missing Authentication Token", AWS's
- * `{"message":"Forbidden"}`, an account without access to the model), read for errors.* and schema.error as record
- * mode reads it (record-target.ts, deniedIn): the endpoint's answer about the account, not about the model. No check
- * reads anything in it but errors.unknown-model, for which "no access" is AWS's answer about an id that does not exist.
+ * `{"message":"Forbidden"}`, an account without access to the model): about the account, not the model. And a 401
+ * whose words say the key may not use the model it asked for (a gateway key scoped to some models: LiteLLM's virtual
+ * keys answer "key not allowed to access model. This key can only access models=['a']. Tried to access b"). For an
+ * id the harness makes up on purpose (errors.unknown-model's, models.profile-id's us.<model>), either is the
+ * gateway's answer about that id, decided from the exchange alone so that replay decides it the same way.
  */
-import { excerpt } from '../transport/body.ts';
+import { excerpt, isRecord, parseJsonText } from '../transport/body.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
-import type { Exchange } from '../transport/exchange.ts';
+import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 
 /** Whether an exchange is a whole 403 that denies access (a stalled body is cut short: not read as anything). */
 export function deniedAccess(exchange: Exchange): boolean {
@@ -19,4 +23,50 @@ export function deniedAccess(exchange: Exchange): boolean {
 export function describeDenial(exchange: Exchange): string {
   const said = classifyAnswer(exchange.response!).message;
   return `${exchange.request.path}: 403 denied access${said ? ` (${excerpt(said, 80)})` : ''}`;
+}
+
+/**
+ * Words that say the credentials are known and may not use this model: LiteLLM's "key not allowed to access model"
+ * (and "team not allowed to access model") and "This key can only access models=[...]", and the like of "Your key is
+ * not allowed to use model b" or "token does not have access to model b". Not a wrong or expired key's ("Invalid
+ * proxy server token passed", "Expired Key"), nor "does not exist or you do not have access to it" (OpenAI's 404 for
+ * an unknown model): only these words make a 401 the key's scope.
+ */
+const SCOPE_WORDS =
+  /\bnot allowed to (?:access|use|call) (?:the |this )?model\b|\bcan only (?:access|use) (?:the )?models?\b|\b(?:key|token)\b[^.]{0,40}\b(?:does not|doesn't|do not|don't) have access to (?:the |this )?model\b/i;
+
+/** Whether a refusal's message says the credentials may not use the model they asked for (their scope). */
+export function saysModelScope(message: string | undefined): boolean {
+  return message !== undefined && SCOPE_WORDS.test(message.slice(0, 2000));
+}
+
+const asked = new WeakMap<ExchangeRequest, string | null>();
+
+/** The model a request's JSON body asks for (its top-level `model`), or undefined when it names none. */
+export function requestedModel(request: ExchangeRequest): string | undefined {
+  let found = asked.get(request);
+  if (found === undefined) {
+    const parsed = request.body === undefined ? undefined : parseJsonText(request.body);
+    const model = parsed?.ok && isRecord(parsed.value) ? parsed.value.model : undefined;
+    found = typeof model === 'string' && model ? model : null;
+    asked.set(request, found);
+  }
+  return found ?? undefined;
+}
+
+/** Whether an answer is a whole 401 whose words say the credentials may not use the model asked for. */
+export function refusedByScope(exchange: Pick<Exchange, 'response'>): boolean {
+  const response = exchange.response;
+  if (response?.status !== 401 || response.stalledAfterMs !== undefined) return false;
+  const classification = classifyAnswer(response);
+  return classification.kind === 'auth-rejected' && saysModelScope(classification.message);
+}
+
+/**
+ * Whether the key's scope refused an id other than `model` (the session's): one the harness made up on purpose. That
+ * 401 is the gateway's answer about the id, not the credentials' failure: never an error of the way, nor a stop.
+ */
+export function scopeRefusedOtherId(exchange: Pick<Exchange, 'request' | 'response'>, model: string): boolean {
+  const id = requestedModel(exchange.request);
+  return id !== undefined && id !== model && refusedByScope(exchange);
 }

@@ -2,50 +2,19 @@
  * @module run/model-scope
  * A gateway key scoped to some models (a LiteLLM virtual key with `models: ['a']`) is refused with a 401 for any other
  * model: "Authentication Error, key not allowed to access model. This key can only access models=['a']. Tried to
- * access b". That 401 is the key's scope, not a wrong or revoked key: route-credentials.ts tells it apart (a model
- * these credentials were never accepted for, on a prefix that accepted them for another model, or a refusal in these
- * words) and makes it HARNESS_MODEL_SCOPE, an infrastructure error for that model's cells (the run carries on; the
- * gate fails a model with nothing observed). The harness's own made-up ids (errors.unknown-model's
- * `mantle-conformance.no-such-model`, models.profile-id's `us.<model>`) are refused the same way: the gateway looked at
- * the key's scope before the model, so how the endpoint answers such an id was not observed (an error, never a pass nor
- * a conformance fail). Here: which model a request asks for, the words of a scope refusal, and the reason a cell gives.
+ * access b". Only those words tell the key's scope from a wrong, expired or revoked key (checks/access-denial.ts reads
+ * them): a rule from what was accepted before took every model not yet answered for out of scope once a key was
+ * revoked. route-credentials.ts makes such a refusal of the session's model, on a route that never took the key for it,
+ * HARNESS_MODEL_SCOPE: an infrastructure error for the checks sent there (the run carries on). Here: the reason such a
+ * cell gives, and the clause a stop for a wordless 401 adds when the model refused was never accepted while another
+ * was (a scoped gateway that does not say so: the way out is to leave its other models out).
  */
 import type { HarnessErrorCode } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
-import { isRecord, parseJsonText } from '../transport/body.ts';
-import type { ExchangeRequest } from '../transport/exchange.ts';
 import type { AuthConfig } from './run-config.ts';
 
 /** The code of a refusal of credentials for one model they are not scoped to (no stop of the run). */
 export const MODEL_SCOPE: HarnessErrorCode = 'HARNESS_MODEL_SCOPE';
-
-/**
- * Words that say the credentials are known and may not use this model: LiteLLM's "key not allowed to access model"
- * and "This key can only access models=[...]", and the like of "Your key is not allowed to use model b" or "token does
- * not have access to model b". Not "does not exist or you do not have access to it" (OpenAI's 404 for an unknown
- * model): only a 401 is read here, and only these words make it a scope without the structural rule.
- */
-const SCOPE_WORDS =
-  /\bnot allowed to (?:access|use|call) (?:the |this )?model\b|\bcan only (?:access|use) (?:the )?models?\b|\b(?:key|token)\b[^.]{0,40}\b(?:does not|doesn't|do not|don't) have access to (?:the |this )?model\b/i;
-
-/** Whether a refusal's message says the credentials may not use the model they asked for (their scope). */
-export function saysModelScope(message: string | undefined): boolean {
-  return message !== undefined && SCOPE_WORDS.test(message.slice(0, 2000));
-}
-
-const asked = new WeakMap<ExchangeRequest, string | null>();
-
-/** The model a request's JSON body asks for (its top-level `model`), or undefined when it names none. */
-export function requestedModel(request: ExchangeRequest): string | undefined {
-  let found = asked.get(request);
-  if (found === undefined) {
-    const parsed = request.body === undefined ? undefined : parseJsonText(request.body);
-    const model = parsed?.ok && isRecord(parsed.value) ? parsed.value.model : undefined;
-    found = typeof model === 'string' && model ? model : null;
-    asked.set(request, found);
-  }
-  return found ?? undefined;
-}
 
 /** Who was refused, in the run's kind of credentials. */
 function whose(auth: AuthConfig): string {
@@ -54,29 +23,38 @@ function whose(auth: AuthConfig): string {
   return `the ${auth.kind} credentials`;
 }
 
+/** At most three ids, each one bounded inert line. */
+const some = (ids: readonly string[]) => `${ids.slice(0, 3).map((m) => inertLine(m, 100)).join(', ')}${ids.length > 3 ? ' and others' : ''}`;
+
 export interface ScopeRefusal {
   method: string;
   path: string;
+  /** The route prefix that refused. */
+  prefix: string;
   status: number;
   /** The endpoint's message, redacted; quoted as one bounded inert line. */
   said: string | undefined;
   model: string;
-  /** Models these credentials were accepted for on the refusing prefix in this run. */
-  takenHere: readonly string[];
-  /** The model of the session that sent it: another id is one the harness made up on purpose. */
-  sessionModel: string;
+  /** The other prefixes that answered this model with 2xx in this run (then it was observed there). */
+  answeredOn: readonly string[];
 }
 
 /** The reason of a cell whose request the credentials' model scope refused: what was seen, and the way forward. */
 export function scopeReason(refusal: ScopeRefusal, auth: AuthConfig): string {
   const quoted = refusal.said ? ` (${inertLine(refusal.said, 300)})` : '';
   const id = inertLine(refusal.model, 200);
-  const taken = refusal.takenHere.length ? `, though they were accepted for ${refusal.takenHere.slice(0, 3).map((m) => inertLine(m, 100)).join(', ')}${refusal.takenHere.length > 3 ? ' and others' : ''} on the same route in this run` : '';
-  const head = `${refusal.method} ${refusal.path} answered ${refusal.status}${quoted}: ${whose(auth)} may not use ${id} on this endpoint${auth.kind === 'none' ? '' : ' (a key scoped to other models)'}${taken}`;
-  if (refusal.model !== refusal.sessionModel) {
-    // errors.unknown-model's and models.profile-id's ids: the scope was checked before the model, so the endpoint's
-    // answer to such an id is not known.
-    return `${head}; ${id} is an id the harness asks for on purpose, and the refusal of the key's scope says nothing of how the endpoint answers it: run with a key not scoped to models to observe it`;
-  }
-  return `${head}; nothing of ${id} was observed: test it with a key whose scope includes it, or leave it out (--models)`;
+  const head = `${refusal.method} ${refusal.path} answered ${refusal.status}${quoted}: ${whose(auth)} may not use ${id} on ${refusal.prefix}${auth.kind === 'none' ? '' : ' (a key scoped to other models, in the gateway\'s words)'}`;
+  // Answered on another route: the model was observed there; only what this route would have shown is missing.
+  if (refusal.answeredOn.length) return `${head}, though ${refusal.answeredOn.join(' and ')} answered it in this run: its checks on ${refusal.prefix} are errors; a key whose scope includes ${id} there would show them`;
+  return `${head}: its checks on ${refusal.prefix} are errors; test it with a key whose scope includes it, or leave it out (--models)`;
+}
+
+/**
+ * What a stop for a wordless 401 adds when the model refused was never accepted in the run while others were: a
+ * scoped key and a revoked one look the same then, and only the gateway's words could have told them apart. `madeUp`:
+ * the id is one the harness asks for on purpose, which no --models leaves out.
+ */
+export function stopClause(model: string, accepted: readonly string[], madeUp: boolean): string {
+  const way = madeUp ? 'leave out the checks that ask for ids the harness makes up (errors.unknown-model, models.profile-id: --checks names the ones to run)' : 'leave the others out (--models)';
+  return `; these credentials were accepted for ${some(accepted)} in this run but never for ${inertLine(model, 200)}: if the key is scoped to some models, the gateway's 401 did not say so: ${way}`;
 }

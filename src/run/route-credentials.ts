@@ -14,17 +14,19 @@
  * error, saying the key may be wrong or the route may want it another way, and the run goes on (from the wire a wrong
  * key and a gateway's /anthropic that wants x-api-key look the same); a refusal on /v1 later still stops it. The run
  * stopped meanwhile (Ctrl-C) leaves a waiting refusal interrupted, never a verdict on the key.
- * A refusal on a prefix that already answered 2xx (a key revoked or expired mid-run) stops it at once, except one for a
- * model these credentials were never accepted for, on a prefix that accepted them for another model, or in words that
- * say the key may not use the model: a gateway key scoped to some models (model-scope.ts), HARNESS_MODEL_SCOPE, that
- * model's error (a model they were accepted for before is a revoked key all the same). A refusal for a model before
- * any 2xx waits for the requests for other models sent before it came back on its prefix too: their 2xx makes it the
- * key's scope. Mantle and bedrock-runtime keep the stop on every prefix: one engine takes the same credentials on all
- * of them (Mantle answers a model the account may not use with a 403, never a 401).
+ * A refusal on a prefix that already answered 2xx (a key revoked or expired mid-run) stops it at once; when the model
+ * refused was never accepted while another was, the stop says a key scoped to some models without saying so would
+ * look the same (model-scope.ts). Only a 401 whose words say the key may not use the model (checks/access-denial.ts)
+ * is the key's scope, decided at once: for the session's model on a prefix that never took the key for it,
+ * HARNESS_MODEL_SCOPE, that model's error there (the run goes on); for a model it was accepted for there before, a
+ * revoked key (stop); for an id the harness made up (errors.unknown-model, models.profile-id), the gateway's answer
+ * about that id, left as it came for the checks to read. Mantle and bedrock-runtime keep the stop on every prefix: one
+ * engine takes the same credentials on all of them (Mantle answers a model the account may not use with a 403).
  */
+import { refusedByScope, requestedModel } from '../checks/access-denial.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
-import { MODEL_SCOPE, requestedModel, saysModelScope, scopeReason } from './model-scope.ts';
+import { MODEL_SCOPE, scopeReason, stopClause } from './model-scope.ts';
 import type { HarnessErrorCode } from '../errors.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import type { SendContext, Target } from '../transport/target.ts';
@@ -38,7 +40,7 @@ export interface RouteCredentialsOptions {
   auth: AuthConfig;
   /** Redacts the run's secrets from text decoded out of a body (a 401 may echo the key it refused). */
   redact(text: string): string;
-  /** Told once per prefix, the first time it refuses the credentials accepted elsewhere: the console says it then. */
+  /** Told once per prefix (or model a key's scope refuses), the first time: the console says it then. */
   onRefused?(message: string): void;
   /** The prefix the credentials check asked (the surface's first OpenAI prefix): its refusal is never undecided. */
   primaryPrefix?: string;
@@ -52,38 +54,21 @@ export function watchRouteCredentials(target: Pick<TargetConfig, 'surface' | 'mo
 /** A model list may be public: its 2xx says nothing of the credentials. */
 const isModelList = (request: ExchangeRequest) => request.method === 'GET' && /\/models$/.test(request.path.split('?')[0]!);
 
-type Decision = 'route' | 'model' | 'undecided' | 'stop' | 'interrupted';
-/** A refusal, as judged: `primary` when on the credentials check's prefix; `model` the id its body asked for. */
-interface Refusal {
+type Decision = 'route' | 'undecided' | 'stop' | 'interrupted';
+/** A refusal waiting for the other prefixes; `primary`: on the credentials check's prefix, it is the key's. */
+interface Waiter {
   prefix: string;
   primary: boolean;
-  model: string | undefined;
-  /** The endpoint's words say the credentials may not use this model (model-scope.ts). */
-  scoped: boolean;
-  /** The last request sent before this refusal came: of the same prefix, only those it waits for. */
-  horizon: number;
-}
-/** A refusal waiting for the other requests in flight. */
-interface Waiter extends Refusal {
   decide(decision: Decision): void;
-}
-/** A request on its way: its prefix, the model its body asks for, and its place in the order sent. */
-interface Sent {
-  prefix: string;
-  model: string | undefined;
-  seq: number;
 }
 
 export class RouteCredentialsTarget extends TargetDecorator {
   readonly #options: RouteCredentialsOptions;
   /** Prefixes that answered a request for a model with 2xx in this run, in the order they first did. */
   readonly #accepted = new Set<string>();
-  /** The models each prefix answered with 2xx in this run. */
+  /** The prefixes that answered each model with 2xx in this run. */
   readonly #taken = new Map<string, Set<string>>();
-  /** Models found outside the credentials' scope (never accepted, refused as the key's scope). */
-  readonly #outOfScope = new Set<string>();
-  readonly #inFlight = new Set<Sent>();
-  #sent = 0;
+  readonly #inFlight = new Map<string, number>();
   /** Refusals waiting for the other prefixes' answers. */
   readonly #waiting = new Set<Waiter>();
   /** Prefixes (and `model <id>`s) whose refusal was told (onRefused). */
@@ -98,106 +83,107 @@ export class RouteCredentialsTarget extends TargetDecorator {
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
-    const sent: Sent = { prefix: context.prefix, model: requestedModel(request), seq: ++this.#sent };
-    this.#inFlight.add(sent);
+    const prefix = context.prefix;
+    this.#inFlight.set(prefix, (this.#inFlight.get(prefix) ?? 0) + 1);
     let exchange: Exchange;
     try {
       exchange = await this.inner.send(request, context);
     } catch (error) {
       // Gone without an answer: a refusal waiting on it alone is decided now.
-      this.#inFlight.delete(sent);
+      this.#inFlight.set(prefix, this.#inFlight.get(prefix)! - 1);
       this.#settleWaiting();
       throw error;
     }
-    this.#inFlight.delete(sent);
+    this.#inFlight.set(prefix, this.#inFlight.get(prefix)! - 1);
     const response = exchange.response;
-    const at = exchange.prefix || sent.prefix;
+    const at = exchange.prefix || prefix;
     if (!exchange.error && response && response.status >= 200 && response.status < 300) {
-      if (!isModelList(request) && classifyAnswer(response).kind === 'ok') this.#took(at, sent.model);
+      // A made-up id a gateway answered (its default model) is no model these credentials were accepted for.
+      if (!isModelList(request) && classifyAnswer(response).kind === 'ok') this.#took(at, requestedModel(request) === context.model ? context.model : undefined);
+    } else if (!exchange.error && refusedByScope(exchange) && requestedModel(request) !== undefined) {
+      // The words decide: nothing to wait for. This request is no longer in flight, for the refusals that wait.
+      this.#settleWaiting();
+      return this.#scoped(request, exchange, at, context);
     } else if (!exchange.error && response && (response.status === 401 || response.status === 403) && classifyAnswer(response).kind === 'auth-rejected') {
-      return this.#refusal(request, exchange, { prefix: at, primary: at === this.#primary, model: sent.model, scoped: response.status === 401 && saysModelScope(classifyAnswer(response).message), horizon: this.#sent }, context);
+      return this.#refusal(request, exchange, at, context);
     }
     this.#settleWaiting();
     return exchange;
   }
 
-  /** A 2xx for `model` (if it names one) on `prefix`. */
+  /** A 2xx on `prefix`, for the session's `model` when the request asked for it. */
   #took(prefix: string, model: string | undefined): void {
-    if (model !== undefined) {
-      const models = this.#taken.get(prefix) ?? new Set<string>();
-      this.#taken.set(prefix, models.add(model));
-    }
-    // Taken here: a refusal waiting is a route's (one on this very prefix too: the key works on it), or, for a model
-    // these credentials were never accepted for, on a prefix that took them for another, the key's scope (send
-    // settles them next).
+    if (model !== undefined) this.#taken.set(model, (this.#taken.get(model) ?? new Set<string>()).add(prefix));
+    if (this.#accepted.has(prefix)) return;
     this.#accepted.add(prefix);
+    // Taken here: every refusal waiting is a route's (one on this very prefix too: the key works on it).
+    this.#wake(() => true, 'route');
   }
 
-  async #refusal(request: ExchangeRequest, exchange: Exchange, refusal: Refusal, context: SendContext): Promise<Exchange> {
-    const now = this.#verdict(refusal);
+  /**
+   * A 401 in words that say the key may not use the model asked for. An id other than the session's model is one the
+   * harness made up: left as it came (the checks read it as the gateway's answer about that id; the session's watch
+   * never stops on it). The session's model refused where the key was taken for it before: the key changed (stop).
+   */
+  #scoped(request: ExchangeRequest, exchange: Exchange, prefix: string, context: SendContext): Exchange {
+    const model = requestedModel(request)!;
+    if (model !== context.model || this.#taken.get(model)?.has(prefix)) return exchange;
+    const said = classifyAnswer(exchange.response!).message;
+    const answeredOn = [...(this.#taken.get(model) ?? [])];
+    const message = scopeReason({ method: request.method, path: request.path, prefix, status: exchange.response!.status, said: said === undefined ? undefined : this.#options.redact(said), model, answeredOn }, this.#options.auth);
+    this.#tell(`model ${model}`, `${message}; the run carries on`);
+    return { ...exchange, error: { code: MODEL_SCOPE, message } };
+  }
+
+  async #refusal(request: ExchangeRequest, exchange: Exchange, prefix: string, context: SendContext): Promise<Exchange> {
     // The credentials check's prefix refusing with nothing accepted and nothing else left to answer is the key: said
     // before the others are settled.
-    if (now === 'stop' && this.#accepted.size === 0) this.#wake('stop');
+    if (this.#accepted.size === 0 && prefix === this.#primary && !this.#othersInFlight(prefix)) this.#wake(() => true, 'stop');
     // This request is no longer in flight: a refusal waiting on it alone is decided now, whatever this one is (else
     // none might ever be).
     this.#settleWaiting();
-    const decision: Decision = now ?? (await this.#wait(refusal, context.signal));
-    // A prefix that took these credentials before (for this model) refuses them now: they changed (revoked, expired).
-    if (decision === 'stop') return exchange;
+    // A prefix that took these credentials before refuses them now: they changed (revoked, expired). Stop.
+    if (this.#accepted.has(prefix)) return this.#stop(request, exchange, context);
+    const decision: Decision = this.#accepted.size > 0 ? 'route' : await this.#wait(prefix, context.signal);
+    if (decision === 'stop') return this.#stop(request, exchange, context);
     if (decision === 'interrupted') return { ...exchange, error: { code: 'HARNESS_INTERRUPTED', message: 'the run was interrupted while this refusal waited for the other routes\' answers' } };
-    if (decision === 'model') return this.#scopeError(request, exchange, refusal, context);
-    const message = this.#reason(request, exchange, refusal.prefix, decision === 'undecided');
-    this.#tell(refusal.prefix, `${message}. Its checks on that route are errors; the run carries on`);
+    const message = this.#reason(request, exchange, prefix, decision === 'undecided');
+    this.#tell(prefix, `${message}. Its checks on that route are errors; the run carries on`);
     return { ...exchange, error: { code: ROUTE_AUTH, message } };
   }
 
   /**
-   * The key's scope: a model these credentials were never accepted for (on any prefix), refused where they were
-   * accepted for another model, or refused in words that say so. A model they were accepted for is never one.
+   * A refusal that stops the run (the session's watch stops it on this exchange). For a model never accepted while
+   * others were, the stop says a key scoped to some models would look the same, and the way out.
    */
-  #forModel(refusal: Refusal): 'model' | undefined {
-    const { model } = refusal;
-    if (model === undefined || [...this.#taken.values()].some((models) => models.has(model))) return undefined;
-    const here = this.#taken.get(refusal.prefix);
-    // A scope is the key's, not a route's: a model it refused on one prefix is refused by it on the others too.
-    if (!refusal.scoped && !this.#outOfScope.has(model) && ![...(here ?? [])].some((other) => other !== model)) return undefined;
-    this.#outOfScope.add(model);
-    return 'model';
+  #stop(request: ExchangeRequest, exchange: Exchange, context: SendContext): Exchange {
+    const model = requestedModel(request);
+    const accepted = [...this.#taken.keys()];
+    if (model === undefined || this.#taken.has(model) || accepted.length === 0) return exchange;
+    const said = classifyAnswer(exchange.response!).message;
+    const message = `${request.method} ${request.path} answered ${exchange.response!.status}: ${said === undefined ? 'unauthorized' : this.#options.redact(said)}${stopClause(model, accepted, model !== context.model)}`;
+    return { ...exchange, error: { code: 'HARNESS_AUTH_REJECTED', message } };
   }
 
-  /**
-   * What a refusal is with what is known now; undefined while a request in flight may still tell. `waited`: it came
-   * before a 2xx on its own prefix, which says the key works there (the route's), not that it changed.
-   */
-  #verdict(refusal: Refusal, waited = false): Decision | undefined {
-    const model = this.#forModel(refusal);
-    if (model) return model;
-    if (this.#accepted.has(refusal.prefix) && !waited) return 'stop';
-    // Accepted elsewhere: a route's refusal, unless a request for another model on its own prefix may still say scope.
-    if (this.#accepted.size > 0) return this.#othersInFlight(refusal, false) ? undefined : 'route';
-    if (this.#othersInFlight(refusal, true)) return undefined;
-    return refusal.primary ? 'stop' : 'undecided';
+  #tell(what: string, message: string): void {
+    if (this.#told.has(what)) return;
+    this.#told.add(what);
+    this.#options.onRefused?.(message);
   }
 
-  /**
-   * Whether another answer may still come that tells this refusal: a 2xx on another prefix (`elsewhere`) makes it the
-   * route's, a 2xx for another model on its own prefix the key's scope. Of its own prefix, only the requests sent
-   * before it came back are waited for: a wrong key refused for every model stops the run after one round of them.
-   */
-  #othersInFlight(refusal: Refusal, elsewhere: boolean): boolean {
-    for (const sent of this.#inFlight) {
-      if (sent.prefix !== refusal.prefix && elsewhere) return true;
-      if (sent.prefix === refusal.prefix && refusal.model !== undefined && sent.model !== refusal.model && sent.seq <= refusal.horizon) return true;
-    }
-    return false;
+  /** Whether another prefix's answer may still come: a 2xx there makes this refusal the route's. */
+  #othersInFlight(prefix: string): boolean {
+    return [...this.#inFlight].some(([other, n]) => other !== prefix && n > 0);
   }
 
-  #wait(refusal: Refusal, signal: AbortSignal | undefined): Promise<Decision> {
+  #wait(prefix: string, signal: AbortSignal | undefined): Promise<Decision> {
     if (signal?.aborted) return Promise.resolve('interrupted');
+    const primary = prefix === this.#primary;
+    if (!this.#othersInFlight(prefix)) return Promise.resolve(this.#decided(primary));
     // No clock of its own: the requests it waits on end by their own --timeout and retries.
     return new Promise((resolve) => {
       const onAbort = () => finish('interrupted');
-      const waiter: Waiter = { ...refusal, decide: (decision: Decision) => finish(decision) };
+      const waiter: Waiter = { prefix, primary, decide: (decision: Decision) => finish(decision) };
       const finish = (decision: Decision) => {
         signal?.removeEventListener('abort', onAbort);
         this.#waiting.delete(waiter);
@@ -208,38 +194,20 @@ export class RouteCredentialsTarget extends TargetDecorator {
     });
   }
 
-  /** Decides every waiting refusal that has nothing left in flight to wait for. */
+  /** Decides every waiting refusal that has nothing left in flight elsewhere to wait for. */
   #settleWaiting(): void {
-    for (const waiter of [...this.#waiting]) {
-      if (!this.#waiting.has(waiter)) continue;
-      const decision = this.#verdict(waiter, true);
-      if (decision === undefined) continue;
-      // With nothing answered anywhere, the credentials check's prefix refusing is the key: the others stop too.
-      if (decision === 'stop' && this.#accepted.size === 0) this.#wake('stop');
-      else waiter.decide(decision);
-    }
+    for (const waiter of [...this.#waiting]) if (this.#waiting.has(waiter) && !this.#othersInFlight(waiter.prefix)) waiter.decide(this.#decided(waiter.primary));
   }
 
-  #wake(decision: Decision): void {
-    for (const waiter of [...this.#waiting]) waiter.decide(decision);
+  /** With nothing answered elsewhere: the credentials check's prefix refusing is the key (the other waiters stop too). */
+  #decided(primary: boolean): Decision {
+    if (!primary) return 'undecided';
+    this.#wake(() => true, 'stop');
+    return 'stop';
   }
 
-  #tell(what: string, message: string): void {
-    if (this.#told.has(what)) return;
-    this.#told.add(what);
-    this.#options.onRefused?.(message);
-  }
-
-  #scopeError(request: ExchangeRequest, exchange: Exchange, refusal: Refusal, context: SendContext): Exchange {
-    const model = refusal.model!;
-    const said = classifyAnswer(exchange.response!).message;
-    const message = scopeReason(
-      { method: request.method, path: request.path, status: exchange.response!.status, said: said === undefined ? undefined : this.#options.redact(said), model, takenHere: [...(this.#taken.get(refusal.prefix) ?? [])], sessionModel: context.model },
-      this.#options.auth,
-    );
-    // Said once per model; an id the harness made up is not worth a console line of its own.
-    if (model === context.model) this.#tell(`model ${model}`, `${message}. Its checks are errors; the other models carry on`);
-    return { ...exchange, error: { code: MODEL_SCOPE, message } };
+  #wake(which: (waiter: Waiter) => boolean, decision: Decision): void {
+    for (const waiter of [...this.#waiting]) if (which(waiter)) waiter.decide(decision);
   }
 
   #reason(request: ExchangeRequest, exchange: Exchange, prefix: string, undecided: boolean): string {

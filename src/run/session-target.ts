@@ -2,9 +2,11 @@
  * @module run/session-target
  * What a model session wraps around the run's target: every answer is counted (requests, tokens, wall time,
  * latency) and watched for a real authentication failure (a 401/403 that is not a route error stops the run, unless
- * route-credentials.ts found it a route's refusal of credentials another route accepted);
+ * route-credentials.ts found it a route's refusal of credentials another route accepted, or a key's scope refusing the
+ * model, or it is the scope's refusal of an id the harness made up: checks/access-denial.ts);
  * `shared: true` cases get one answer per (target, request) for every model of the run.
  */
+import { scopeRefusedOtherId } from '../checks/access-denial.ts';
 import { exchangeTiming, type LatencySample } from '../checks/latency.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
@@ -54,12 +56,17 @@ export function watchedTarget(target: Target, options: WatchOptions): Target {
       usage.outputTokens += used.output;
       const timing = exchangeTiming(exchange);
       if (timing) latency.push({ api: options.apiOf(context.caseId), timing });
-      // A route refused credentials another accepted, or a key's scope refused a model (route-credentials.ts): its
-      // cases' error, no stop; nor one the run's own stop cut short while it waited to tell which it was.
-      if (!NO_STOP.has(exchange.error?.code ?? '') && exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
+      // A route refused credentials another accepted, or a key's scope refused the model (route-credentials.ts): its
+      // cases' error, no stop; nor one the run's own stop cut short while it waited to tell which it was. Nor the
+      // scope's refusal of an id the harness made up: the gateway's answer about that id, read from the exchange
+      // alone, so replay reads it the same way.
+      if (NO_STOP.has(exchange.error?.code ?? '') || scopeRefusedOtherId(exchange, context.model)) return exchange;
+      if (exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
         const classification = classifyAnswer(exchange.response);
         if (classification.kind === 'auth-rejected') {
-          const message = `${request.method} ${request.path} answered ${exchange.response.status}: ${classification.message ?? 'unauthorized'}`;
+          // route-credentials.ts may have said more of a stop (a model never accepted while another was).
+          const told = exchange.error?.code === 'HARNESS_AUTH_REJECTED' ? exchange.error.message : undefined;
+          const message = told ?? `${request.method} ${request.path} answered ${exchange.response.status}: ${classification.message ?? 'unauthorized'}`;
           options.onAuthRejected?.(exchange, message);
           return { ...exchange, error: { code: 'HARNESS_AUTH_REJECTED', message } };
         }
