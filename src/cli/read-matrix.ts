@@ -7,17 +7,18 @@
  * (an assignment would turn it into a prototype), names that are names (src/names.ts, regions too), families and
  * times of a sane length, each cell once and only of
  * the targets, models and checks the file lists, no cell missing, no cell "not reached" in a run that does not say
- * it is partial, and every observed and expected value a word of its check's vocabulary. A file is at most
- * MAX_MATRIX_BYTES (refused by its size before it is read) and MAX_MATRIX_DEPTH levels deep. Then it is normalised:
- * members the schema does not name are left out, format 1 is read as format 2, reasons and evidence are bounded as a
- * run bounds them, and every derived part (gating, counts, the gate) is recomputed from the results rather than
- * taken from the file.
+ * it is partial, and every observed and expected value a word of its check's vocabulary. A file is at most what this
+ * process's heap reads (cli/matrix-size.ts; refused by its size before it is read) and MAX_MATRIX_DEPTH levels deep.
+ * Then it is normalised: members the schema does not name are left out, format 1 is read as format 2, reasons and
+ * evidence are bounded as a run bounds them, and every derived part (gating, counts, the gate) is recomputed from the
+ * results rather than taken from the file.
  */
 import { open } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { CHECK_STATUSES } from '../checks/types.ts';
 import { HarnessError } from '../errors.ts';
 import { knownFields } from './known-fields.ts';
+import { costProblem, readLimits, tooLarge, type ReadLimits } from './matrix-size.ts';
 import { pairKeyProblem, runClaimProblem, selectedModelProblem } from './matrix-claims.ts';
 import { boundResult } from '../report/bound-result.ts';
 import { finishMatrix, isGating } from '../report/build-matrix.ts';
@@ -41,14 +42,6 @@ const CHECK_ID = /^[a-z0-9][a-z0-9.-]*$/;
  * reports are written by code that recurses (JSON.stringify, Ajv), which a file from elsewhere must not overflow.
  */
 export const MAX_MATRIX_DEPTH = 64;
-/**
- * The largest matrix.json read, in bytes: seventeen times what a full run of the bundled suite on its two targets
- * writes (15 MB), so that a merge of many regions' runs, which writes one file of them all, is read again. Measured:
- * a run's 113 MB file is read and rendered again in 0.65 GB. A file made to cost more (`[{},{},...]`: JSON.parse
- * takes up to 21 bytes of heap per byte) may still exhaust the heap below the cap; past it, a file is refused naming
- * itself, never left to die at the heap limit with no word of which file it was.
- */
-export const MAX_MATRIX_BYTES = 256 * 1024 * 1024;
 
 /** Validates and normalises parsed JSON as a Matrix; `file` names it in errors. */
 export function parseMatrix(value: unknown, file: string): Matrix {
@@ -81,21 +74,24 @@ export function parseMatrix(value: unknown, file: string): Matrix {
 }
 
 /**
- * Reads, validates and normalises the matrix.json at `file`. A file larger than MAX_MATRIX_BYTES is refused, by its
- * size, before it is read: parsed, a file from elsewhere may take twenty times its size of heap.
+ * Reads, validates and normalises the matrix.json at `file`. A file larger than this process reads (cli/matrix-size.ts:
+ * a share of its heap limit) is refused, by its size, before it is read, and one whose JSON would take more heap to
+ * parse than its size says (a file made of `[{},{},...]`) before it is parsed: either names the file and the fix.
  */
-export async function readMatrix(file: string): Promise<Matrix> {
+export async function readMatrix(file: string, limits: ReadLimits = readLimits()): Promise<Matrix> {
   let value: unknown;
   let text: string | undefined;
   try {
     const handle = await open(file, 'r');
     try {
       const { size } = await handle.stat();
-      if (size > MAX_MATRIX_BYTES) {
-        throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: ${size} bytes, more than a matrix.json is read (at most ${MAX_MATRIX_BYTES / 1024 / 1024} MiB, seventeen times a full run of the bundled suite); ${FIX}`);
-      }
+      const large = tooLarge(size, limits);
+      if (large) throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: ${large.said}; ${large.fix}`);
+      const bytes = await handle.readFile();
+      const costly = costProblem(bytes, limits, FIX);
+      if (costly) throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: ${costly}`);
       // A byte-order mark (a Windows editor, PowerShell's Out-File) is the encoding's, not the JSON's.
-      text = (await handle.readFile('utf8')).replace(/^\uFEFF/, '');
+      text = bytes.toString('utf8').replace(/^\uFEFF/, '');
     } finally {
       await handle.close();
     }

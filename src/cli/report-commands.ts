@@ -19,6 +19,8 @@ import { inertLine } from '../report/inert-text.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
 import { readThenRemoveEarlier } from './earlier-reports.ts';
+import { CONSOLE_LINES, problemLines } from './gate-lines.ts';
+import { warnWrittenSize } from './matrix-size.ts';
 import { readMatrix } from './read-matrix.ts';
 import { checkReportDir, fileIdentity } from './report-dir-guard.ts';
 import { sameRunTwice } from './same-run-twice.ts';
@@ -59,7 +61,7 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
 
 /** `compare --by surface`: the migration view of one run of both surfaces (or of a run of each). Informational: exit 0. */
 export async function compareSurfacesCommand(files: string[], flags: { json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
-  const combined = combineForMigration(await Promise.all(files.map(readMatrix)));
+  const combined = combineForMigration(await Promise.all(files.map((f) => readMatrix(f))));
   const view = buildMigration(combined);
   out.write(flags.json ? `${JSON.stringify(view, null, 2)}\n` : migrationMarkdown(view));
   if (!flags.json && view.pairs.length === 0) {
@@ -76,11 +78,12 @@ export async function mergeCommand(files: string[], flags: { reportDir: string; 
   // of its run's shards are missing (partial, exit 1), as it does beside others.
   if (files.length < 1) throw new HarnessError('HARNESS_USAGE', 'merge: give the matrix.json files to merge (shards of one run, or one run per region)');
   await checkReportDir(flags.reportDir, files, { command: 'merge' });
-  const merged = await readThenRemoveEarlier(flags.reportDir, files, async () => mergeMatrices(await Promise.all(files.map(readMatrix)), files, expectTargets ? { expectTargets } : {}));
+  const merged = await readThenRemoveEarlier(flags.reportDir, files, async () => mergeMatrices(await Promise.all(files.map((f) => readMatrix(f))), files, expectTargets ? { expectTargets } : {}));
   const written = await writeDefaultReports(merged, flags.reportDir);
-  const problems = [...merged.gate.problems.map((p) => `  ${inertLine(p.message, 2000)}`), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
+  const problems = [...problemLines(merged.gate.problems, CONSOLE_LINES, 2000), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
   out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\ncoverage: ${coverageLine(merged)}\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);
-  await appendStepSummary(merged, err);
+  // The merged file is the largest a nightly writes: one this heap would not read again is said now, not by --baseline.
+  await appendStepSummary(merged, err, process.env, await warnWrittenSize(written, err));
   // One whole run merged alone is that run: if others were meant to join it (one per region), nothing says so.
   if (files.length === 1 && !expectTargets && !merged.run.selection.shard) err.write('note: merged one run; if it is one of several (one per region), name them all with --expect-targets, so a run that wrote nothing fails the merge\n');
   return merged.gate.exitCode;
@@ -141,7 +144,7 @@ async function checkTableArguments(files: readonly string[], flags: { format: st
 export async function tableCommand(files: string[], flags: { format: string; out?: string; long?: boolean }, out: NodeJS.WritableStream): Promise<number> {
   if (files.length === 0) throw new HarnessError('HARNESS_USAGE', 'table: give one or more matrix.json files (one per region is fine)');
   await checkTableArguments(files, flags);
-  const matrices = await Promise.all(files.map(readMatrix));
+  const matrices = await Promise.all(files.map((f) => readMatrix(f)));
   const twice = sameRunTwice(matrices, files);
   if (twice) throw new HarnessError('HARNESS_USAGE', `table: ${twice}`);
   const table = buildCapabilityTable(matrices);

@@ -29,6 +29,8 @@ import { dropEarlierMatrices, removeEarlierReports, setAsideEarlierMatrix } from
 import { checkReportDir } from './report-dir-guard.ts';
 import { inputsNote } from './input-files.ts';
 import { EXIT } from './project.ts';
+import { gateLines } from './gate-lines.ts';
+import { warnWrittenSize } from './matrix-size.ts';
 import { guardSetup, InterruptedBeforeRun, type SetupGuard } from './setup-guard.ts';
 import { appendStepSummary } from './step-summary-file.ts';
 import { intFlag, patternFlag, resolveRunConfig, RUN_RANGES, shardFlag, usage, type RunFlags } from './run-options.ts';
@@ -267,8 +269,8 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
       io.out.write(staleLines(target.id, stale).join(''));
     }
   }
-  // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in.
-  await appendStepSummary(matrix, io.err);
+  // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in, and a matrix.json too large to read again.
+  await appendStepSummary(matrix, io.err, process.env, await warnWrittenSize(end.files, io.err));
   return { exitCode, matrix, config, runner };
 }
 
@@ -317,9 +319,7 @@ function summaryLines(matrix: Matrix, end: RunEnd, paths: boolean): string[] {
   if (matrix.run.partial) lines.push(`partial run: ${inertLine(matrix.run.partialReason)}`);
   if (matrix.comparison) lines.push(describeComparison(matrix.comparison));
   // The run's own partial reason is said above; a partial problem of the gate's own (a target that ran nothing) is not.
-  for (const p of matrix.gate.problems) if (p.kind !== 'interrupted' && !(p.kind === 'partial' && matrix.run.partial && p.message.startsWith('partial run: '))) lines.push(`  ${inertLine(p.message)}`);
-  for (const g of matrix.gate.gating.slice(0, 20)) lines.push(`  gating: ${g.model} ${g.check} (${g.target}): ${inertLine(g.reason)}`);
-  if (matrix.gate.gating.length > 20) lines.push(`  ... and ${matrix.gate.gating.length - 20} more (see the reports)`);
+  lines.push(...gateLines(matrix.gate.problems.filter((p) => p.kind !== 'interrupted' && !(p.kind === 'partial' && matrix.run.partial && p.message.startsWith('partial run: '))), matrix.gate.gating));
   lines.push(...answeredAsAnotherLines(matrix));
   for (const t of matrix.targets) if (notReadWhole(t.modelList)) lines.push(`  model list of ${inertLine(t.id)} not read whole: ${inertLine(notReadWhole(t.modelList))}; its models on the part not read did not run`);
   if (paths) lines.push(`reports: ${end.files.map((f) => shownPath(f)).join(', ')}`);

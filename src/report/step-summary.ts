@@ -2,8 +2,9 @@
  * @module report/step-summary
  * The Markdown a CI job shows on its summary page (GITHUB_STEP_SUMMARY): the gate and the coverage first, what
  * fails the run, then only what changed since the baseline (each change once, under the most specific heading),
- * or, without one, the errors and skips. Short by design: the full matrix is an artifact, linked when the CI
- * environment gives the pieces of its URL. Every string from a run is neutralised (`markdownText`).
+ * or, without one, the errors and skips. Short by design: every list bounded, the whole at most MAX_SUMMARY_BYTES
+ * (GitHub drops a larger one), the full matrix an artifact, linked when the CI environment gives the pieces of its
+ * URL. Every string from a run is neutralised (`markdownText`).
  */
 import { changeSections, notComparedLabel } from './compare.ts';
 import { coverageLine, gateLine } from './gate.ts';
@@ -12,9 +13,15 @@ import { statusLine, uncomparedLines, usageLine } from './markdown-report.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { pairKey, resultKey, STATUS_SYMBOLS, type CellChange, type Matrix, type MatrixResult } from './matrix.ts';
 import { answeredAsAnother, answeredAsAnotherLine, unobservedPairs } from './observed-models.ts';
+import { boundProblems } from './problem-list.ts';
 
 /** Rows per table: a summary page is read, not searched. */
 const MAX_ROWS = 50;
+/**
+ * The most a summary is, in bytes. GitHub shows at most 1 MiB per step and drops a larger summary whole; half that
+ * leaves room for a second command's summary in the same step (`run`, then `merge`).
+ */
+export const MAX_SUMMARY_BYTES = 512 * 1024;
 
 /** The URL of this CI run's page (where the report artifact is), when GitHub Actions' variables say it and look right. */
 export function ciRunUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -38,7 +45,30 @@ function table<T>(lines: string[], title: string, header: string, rows: readonly
   lines.push('');
 }
 
-export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | undefined } = { runUrl: ciRunUrl() }): string {
+/** Options of a summary: the run's page, warnings the command gave (a matrix.json too large to read again), the size cap. */
+export interface StepSummaryOptions {
+  runUrl?: string | undefined;
+  notes?: readonly string[];
+  maxBytes?: number;
+}
+
+/** The summary, cut at a line when it would pass `maxBytes` (MAX_SUMMARY_BYTES), saying so: the page is never lost. */
+export function renderStepSummary(matrix: Matrix, options: StepSummaryOptions = { runUrl: ciRunUrl() }): string {
+  const text = summaryText(matrix, options);
+  const max = options.maxBytes ?? MAX_SUMMARY_BYTES;
+  if (Buffer.byteLength(text) <= max) return text;
+  const footer = `\n\n**The summary is cut here** (at ${Math.floor(max / 1024)} KiB; GitHub drops a job summary past 1 MiB): the full report is matrix.md, among the job's reports.\n`;
+  const kept: string[] = [];
+  let bytes = Buffer.byteLength(footer);
+  for (const line of text.split('\n')) {
+    bytes += Buffer.byteLength(line) + 1;
+    if (bytes > max) break;
+    kept.push(line);
+  }
+  return kept.join('\n') + footer;
+}
+
+function summaryText(matrix: Matrix, options: StepSummaryOptions): string {
   const gate = matrix.gate;
   const lines = [
     `### Mantle conformance: ${gate.verdict}`,
@@ -51,7 +81,10 @@ export function renderStepSummary(matrix: Matrix, options: { runUrl?: string | u
     '',
   ];
   if (options.runUrl) lines.push(`Full report: matrix.html and matrix.json among the artifacts of [this run](${options.runUrl}), where the job uploads its --report-dir.`, '');
-  if (gate.problems.length) lines.push(...gate.problems.map((p) => `- ${markdownText(p.message, 600)}`), '');
+  for (const note of options.notes ?? []) lines.push(`- ${markdownText(note, 1000)}`, '');
+  // Bounded as the tables are: an outage makes one "nothing observed" problem per target and model.
+  const problems = boundProblems(gate.problems, MAX_ROWS, 'matrix.md');
+  if (problems.shown.length) lines.push(...problems.shown.map((p) => `- ${markdownText(p.message, 600)}`), ...(problems.more ? [`- ${markdownText(problems.more, 1000)}`] : []), '');
   const answered = answeredAsAnother(matrix);
   if (answered.length) lines.push(...answered.slice(0, MAX_ROWS).map((a) => `- note: ${markdownText(answeredAsAnotherLine(a), 600)}`), ...(answered.length > MAX_ROWS ? [`- ... and ${answered.length - MAX_ROWS} more in matrix.md`] : []), '');
   const fresh = newModels(matrix);

@@ -1,0 +1,118 @@
+/**
+ * @module cli/matrix-size
+ * How large a matrix.json this process reads, from its own heap limit: a reader (`report`, `compare`, `merge`,
+ * `table`, `bless`, `--baseline`) reads what `run` and `merge` write on the same machine, and a file past the limit
+ * is refused naming itself, its size, the limit and the fix (a larger heap, or fewer targets per file), never left to
+ * die at the heap limit with no word of which file it was. The writers warn when what they wrote is past it.
+ */
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { constants } from 'node:buffer';
+import { getHeapStatistics } from 'node:v8';
+import { inertLine } from '../report/inert-text.ts';
+import { shownPath } from '../shown-path.ts';
+
+const MiB = 1024 * 1024;
+/**
+ * Heap per byte of file a read may take, as the byte limit's divisor. Measured on a merge of 24 bundled replays
+ * (323 MB, 48 targets, 327,600 cells) on the default 4 GiB heap: `compare` of two such files peaks at 2.1 GB of
+ * memory (3.3 bytes a byte of the two), `report` of one, which writes the four formats again, at 1.8 GB (5.7).
+ * Eight leaves room for two files near the limit (a compare, a run with --baseline and its own matrix) on one heap.
+ */
+export const HEAP_PER_BYTE = 8;
+/**
+ * What JSON.parse takes per value (an object, an array, an element after a comma), measured: 32 bytes for `{}` and
+ * `[0]`, 36 on average over a run's file, whose whitespace makes it about one value per 35 bytes. A file made of
+ * `[{},{},...]` has one per 1.5 bytes: 21 bytes of heap per byte, refused before it is parsed.
+ */
+const HEAP_PER_VALUE = 48;
+/**
+ * The heap one file's parse may be expected to take, in eighths of the heap limit. A run's file costs about 3.4 bytes
+ * a byte by `parseCost` (one value per 35 bytes), so at the byte limit (an eighth) it takes 3.4 eighths: five leave
+ * room for a denser file of ours (one value per 16 bytes), and refuse a crafted one past 1/54 of the heap.
+ */
+const COST_SHARE = 5;
+
+export interface ReadLimits {
+  /** The heap this process may use (v8's heap_size_limit). */
+  heap: number;
+  /** The largest file read, in bytes: a share of the heap, below what one string can hold. */
+  maxBytes: number;
+  /** The most heap one file's parse may be expected to take (`parseCost`). */
+  maxCost: number;
+  /** The longest string V8 makes: a file is read as one, so no heap reads a file longer. */
+  maxString: number;
+}
+
+/** The limits of this process, or of a heap and string length given (tests use small ones). */
+export function readLimits(heap = getHeapStatistics().heap_size_limit, maxString: number = constants.MAX_STRING_LENGTH): ReadLimits {
+  return { heap, maxBytes: Math.min(Math.floor(heap / HEAP_PER_BYTE), maxString), maxCost: Math.floor((heap * COST_SHARE) / HEAP_PER_BYTE), maxString };
+}
+
+/** The `--max-old-space-size` (MiB, a multiple of 512) under which a file of `bytes` is read. */
+function heapFor(bytes: number): number {
+  return Math.ceil((bytes * HEAP_PER_BYTE) / MiB / 512) * 512;
+}
+
+const mib = (n: number) => `${(n / MiB).toFixed(n < 10 * MiB ? 1 : 0)} MiB`;
+const SPLIT = 'or merge) fewer targets per matrix.json, a region per file, and read each on its own';
+
+/**
+ * Why a file of `size` bytes is not read under `limits`, and the fix; undefined when it is read. A file that one
+ * string cannot hold is past any heap; one past the heap's share is read under a larger heap.
+ */
+export function tooLarge(size: number, limits: ReadLimits): { said: string; fix: string } | undefined {
+  if (size <= limits.maxBytes) return undefined;
+  const said = `${size} bytes (${mib(size)}), more than`;
+  if (size > limits.maxString) return { said: `${said} a matrix.json can be read at all (it is read as one string, at most ${mib(limits.maxString)} whatever the heap)`, fix: `run (${SPLIT}` };
+  return {
+    said: `${said} this process reads as one matrix.json (at most ${mib(limits.maxBytes)}, 1/${HEAP_PER_BYTE} of its ${mib(limits.heap)} heap limit)`,
+    fix: `raise the heap (NODE_OPTIONS=--max-old-space-size=${heapFor(size)} mantle-conformance ...), or run (${SPLIT}`,
+  };
+}
+
+/** Bytes that open a JSON value past the first: `{`, `[` and `,`. */
+function valueCount(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x7b || b === 0x5b || b === 0x2c) n++;
+  }
+  return n;
+}
+
+/**
+ * The heap a parse of `bytes` may take, over-estimated: the text as one string (two bytes a character when it is not
+ * ASCII) and every value it holds. A run's file costs about 3.4 bytes a byte by this, a crafted one up to 34.
+ */
+export function parseCost(bytes: Uint8Array): { values: number; cost: number } {
+  const values = valueCount(bytes);
+  return { values, cost: 2 * bytes.length + HEAP_PER_VALUE * values };
+}
+
+/** Why `bytes` are not parsed under `limits` (a file made to cost more heap than its size says); undefined when they are. */
+export function costProblem(bytes: Uint8Array, limits: ReadLimits, fix: string): string | undefined {
+  const { values, cost } = parseCost(bytes);
+  if (cost <= limits.maxCost) return undefined;
+  const heap = Math.ceil((cost * HEAP_PER_BYTE) / COST_SHARE / MiB / 512) * 512;
+  return `${values} JSON values in ${bytes.length} bytes (one per ${(bytes.length / Math.max(values, 1)).toFixed(1)} bytes; a run's own file has about one per 35), which may take ${mib(cost)} of heap to parse, more than this process spends on one file (${mib(limits.maxCost)}, ${COST_SHARE}/${HEAP_PER_BYTE} of its heap limit); ${fix} (a file that is one is read under NODE_OPTIONS=--max-old-space-size=${heap})`;
+}
+
+/**
+ * The warning a writer (`run`, `merge`) gives when the matrix.json among `files` is larger than this process would
+ * read again: every reader of it (`--baseline` the next night) would refuse it. Undefined when it is not, or is gone.
+ */
+export async function writtenSizeWarning(files: readonly string[], limits: ReadLimits = readLimits()): Promise<string | undefined> {
+  const file = files.find((f) => basename(f) === 'matrix.json');
+  const size = file === undefined ? undefined : await stat(file).then((s) => s.size, () => undefined);
+  const large = size === undefined ? undefined : tooLarge(size, limits);
+  if (!large) return undefined;
+  return `warning: ${inertLine(shownPath(file!), 300)}: written at ${large.said}: \`report\`, \`compare\`, \`table\`, \`bless\` and \`--baseline\` refuse it as it is; to read it, ${large.fix}`;
+}
+
+/** Writes the warning of `writtenSizeWarning`, when there is one, to `err` (even with --quiet), and returns it for the job summary. */
+export async function warnWrittenSize(files: readonly string[], err: NodeJS.WritableStream, limits: ReadLimits = readLimits()): Promise<string[]> {
+  const warning = await writtenSizeWarning(files, limits);
+  if (warning) err.write(`${warning}\n`);
+  return warning ? [warning] : [];
+}
