@@ -141,8 +141,9 @@ const STAND_INS: StandIn[] = [
   { model: 'zai.glm-5', status: 200, type: 'application/json', body: '{"error":{"message":"upstream connect error or disconnect/reset before headers","type":"server_error"}}', result: 'error', reason: /HARNESS_SERVER_ERROR: .*an error and no completion \(upstream connect error/ },
   { model: 'mistral.devstral-2-123b', status: 403, type: 'text/html', body: '<html><body>Request blocked by WAF. Reference #18.abc</body></html>', result: 'error', reason: /HARNESS_NOT_AN_ANSWER: the endpoint answered 403 with an HTML page/ },
   { model: 'mistral.magistral-small-2509', status: 413, type: 'text/html', body: '<html>413 Request Entity Too Large</html>', result: 'error', reason: /HARNESS_NOT_AN_ANSWER: the endpoint answered 413 with an HTML page/ },
-  // AWS's own answer for no access: still the endpoint's answer (forbidden), which no check reads a value from.
-  { model: 'mistral.ministral-3-3b-instruct', status: 403, type: 'application/json', body: '{"message":"Forbidden"}', result: 'error', reason: /403 forbidden/ },
+  // AWS's own answer for no access: still the endpoint's answer (forbidden), which no check reads a value from; every
+  // probe so answered is the model's access denied.
+  { model: 'mistral.ministral-3-3b-instruct', status: 403, type: 'application/json', body: '{"message":"Forbidden"}', result: 'error', reason: /HARNESS_ACCESS_DENIED: every request for mistral\.ministral-3-3b-instruct was refused 403 \("Forbidden"\)/ },
 ];
 
 describe('stand-ins from a proxy in front of the endpoint', () => {

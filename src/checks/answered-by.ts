@@ -18,10 +18,11 @@ const REGION_PREFIX = /^(?:us|us-gov|eu|apac|ap|jp|au|ca|global)\./;
 /** A provider prefix before a name that starts with a letter: `anthropic.`, `openai.`, `xai.` (not `gpt-5.` of `gpt-5.4`). */
 const PROVIDER_PREFIX = /^[a-z][a-z0-9-]*\.(?=[a-z])/;
 /**
- * What names a release of the same model: a date (`-20250929`, `-2024-08-06`, a snapshot's `-0709`), `-latest`, a
- * Bedrock version (`-v1:0`, `-1:0` of `openai.gpt-oss-120b-1:0`), a Vertex `@20240620`.
+ * What names a release of the same model: a date (`-20250929`, `-2024-08-06`, a snapshot's `-0709`), `-latest` (and
+ * Ollama's `:latest`, what it answers for an id given without a tag), a Bedrock version (`-v1:0`, `-1:0` of
+ * `openai.gpt-oss-120b-1:0`), a Vertex `@20240620`. Not Ollama's other tags: `:7b` and `:14b` are two models.
  */
-const RELEASE_SUFFIX = /(?:@.*|-(?:\d{8}|\d{4}-\d{2}-\d{2}|\d{4}|latest)|-v?\d+:\d+|:\d+)$/;
+const RELEASE_SUFFIX = /(?:@.*|-(?:\d{8}|\d{4}-\d{2}-\d{2}|\d{4}|latest)|-v?\d+:\d+|:\d+|:latest)$/;
 /** Answers name at most this much of a model: the name is endpoint text, kept for evidence only. */
 const MAX_NAME_CHARS = 128;
 /** A stream names its model in its first events (a chat chunk, `response.created`, `message_start`), after pings. */

@@ -1,26 +1,56 @@
 /**
  * @module checks/closest-listed
- * "Did you mean" from the endpoint's own model list: models.listed names, when the list does not hold the model, the
- * listed id closest to it, and the gate (report/observed-models.ts) reads that name back from the cell's reason.
+ * "Did you mean" from the endpoint's own model list: models.listed names, when the list does not hold the model, a
+ * listed id that names the same model (another case, a date, an Ollama tag: it vouches for the id), else the listed
+ * id closest to it, and the gate (report/observed-models.ts) reads that name back from the cell's reason. The
+ * closest id is never a name of the model asked for: "did you mean" it would be no fix.
  * The ids are endpoint text: only one that is an acceptable model id (src/names.ts: letters, digits and `. _ : / @ +
  * -`, no quote, no control character) is ever named, and read back only if it still is one.
  */
 import { nameProblem } from '../names.ts';
 import { closest } from '../suite/closest.ts';
+import { namesAnotherModel } from './answered-by.ts';
 
 /** How a models.listed reason names the closest listed id: `; the closest listed id is "b"`. */
 const WORDS = '; the closest listed id is ';
 const NAMED = /; the closest listed id is "([^"]{1,300})"/;
+/** How it names a listed id of the same model: `; the endpoint lists "Qwen3-32B", a name of the same model`. */
+const SAME_WORDS = '; the endpoint lists ';
+const SAME_NAMED = /; the endpoint lists "([^"]{1,300})", a name of the same model/;
 
-/** The words a models.listed reason adds for a model its list does not hold: the closest listed id, or nothing. */
+/** An Ollama tag (`:7b`, `:latest`, `:7b-instruct-q4_K_M`): an id given without one is served under one of them. */
+const TAG = /:[A-Za-z0-9][\w.-]*$/;
+
+/**
+ * Whether a listed id names the model `asked` names: no name of it is another model's (answered-by.ts, the rule the
+ * evidence uses: case, dates, `-latest`, Bedrock versions), or `asked` has no tag and is the listed id without its
+ * Ollama tag (`llama3` for `llama3:8b`). Only for vouching: answers from `qwen2.5:7b` to `qwen2.5:14b` are still
+ * another model's.
+ */
+export function namesListedModel(asked: string, listed: string): boolean {
+  if (!namesAnotherModel(asked, listed)) return true;
+  return !TAG.test(asked) && TAG.test(listed) && !namesAnotherModel(asked, listed.replace(TAG, ''));
+}
+
+/** The words a models.listed reason adds for a model its list does not hold: a listed id of the same model, the closest listed id, or nothing. */
 export function closestListedWords(model: string, listed: readonly unknown[]): string {
   const ids = listed.filter((id): id is string => typeof id === 'string' && id !== model && nameProblem(id, 'model id') === undefined);
+  const same = ids.find((id) => namesListedModel(model, id));
+  if (same) return `${SAME_WORDS}${JSON.stringify(same)}, a name of the same model`;
   const guess = closest(model, ids);
   return guess ? `${WORDS}${JSON.stringify(guess)}` : '';
 }
 
 /** The closest listed id a models.listed reason names, if it names an acceptable one. */
 export function closestListedIn(reason: string): string | undefined {
-  const guess = NAMED.exec(reason)?.[1];
-  return guess !== undefined && nameProblem(guess, 'model id') === undefined ? guess : undefined;
+  return acceptable(NAMED.exec(reason)?.[1]);
+}
+
+/** The listed id of the same model a models.listed reason names, if it names an acceptable one. */
+export function sameListedIn(reason: string): string | undefined {
+  return acceptable(SAME_NAMED.exec(reason)?.[1]);
+}
+
+function acceptable(id: string | undefined): string | undefined {
+  return id !== undefined && nameProblem(id, 'model id') === undefined ? id : undefined;
 }

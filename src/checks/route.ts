@@ -250,6 +250,9 @@ export function modelNotFound(outcomes: readonly CaseOutcome[], model: string): 
   return `the endpoint says model ${model} does not exist (${said}): check the id for a typo, the region, or whether it is a cross-region profile id`;
 }
 
+/** The APIs a model may be served on, each with its probes. */
+const MODEL_APIS: readonly ApiId[] = ['chat-completions', 'responses', 'messages', 'count-tokens'];
+
 /**
  * Why the credentials cannot use the model, when the probes say so: no route served it, at least one answer is a 403
  * that denies access (access-denial.ts: Mantle's "You don't have access to the model with the specified model ID", a
@@ -269,7 +272,10 @@ export function modelDenied(outcomes: readonly CaseOutcome[], model: string): st
   const how = `403${said ? ` (${JSON.stringify(excerpt(said, 120))})` : ''}${rest ? ` on ${denied.length} of ${seen.length} probe requests, the rest route errors` : ''}`;
   // API Gateway says "Missing Authentication Token" for a path it does not have as much as for a request unsigned.
   const path = said && /missing authentication token/i.test(said) ? ' (API Gateway answers so for a path it does not have: check the --endpoint URL too)' : '';
-  return `every request for ${model} was refused ${how}: the credentials have no access to this model; request access to it or use credentials that have it, or leave it out of --models${path}`;
+  // A run filtered to some APIs (--checks 'api.chat*') saw only those refuse it: the model may be served on another.
+  const unprobed = MODEL_APIS.filter((api) => !outcomes.some((o) => o.api === api));
+  const where = unprobed.length ? ` on ${[...new Set(denied.map((o) => o.api))].join(', ')} (${unprobed.join(', ')} not probed)` : '';
+  return `every request for ${model} was refused ${how}: the credentials have no access to this model${where}; request access to it or use credentials that have it, or leave it out of --models${path}`;
 }
 
 /** What the probes found of the model as a whole, which every case of it then is: it does not exist, or it may not be used. */

@@ -17,9 +17,15 @@ export function problemLines(problems: readonly GateProblem[], max = CONSOLE_LIN
   return [...shown.map((p) => p.message), ...(more ? [more] : [])].map((line) => `  ${inertLine(line, width)}`);
 }
 
+/**
+ * A problem line's bound (bytes): a problem's fix comes last (the --endpoint URL to check, the id meant), and at the
+ * 400 of a cell's line it was cut off.
+ */
+const PROBLEM_BYTES = 2000;
+
 /** The problems, then the gating cells, each list bounded. */
 export function gateLines(problems: readonly GateProblem[], gating: MatrixGate['gating'], max = CONSOLE_LINES): string[] {
-  const lines = problemLines(problems, max);
+  const lines = problemLines(problems, max, PROBLEM_BYTES);
   for (const g of gating.slice(0, max)) lines.push(`  gating: ${g.model} ${g.check} (${g.target}): ${inertLine(g.reason)}`);
   if (gating.length > max) lines.push(`  ... and ${gating.length - max} more (see the reports)`);
   return lines;

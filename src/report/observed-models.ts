@@ -6,14 +6,13 @@
  * model's name; a model known to exist that every API refuses by name, or a run filtered to APIs it does not speak,
  * is an observation.
  */
-import { closestListedIn } from '../checks/closest-listed.ts';
+import { namesAnotherModel } from '../checks/answered-by.ts';
 import { citesAnotherModel, otherModelAnswers, quoteNames, type OtherModelAnswers } from '../checks/other-model-answers.ts';
-import { closest } from '../suite/closest.ts';
 import { inertLine } from './inert-text.ts';
 import type { OtherModelCount } from '../checks/types.ts';
-import type { GateProblem, Matrix, MatrixGate, MatrixModel, MatrixResult, MatrixTarget } from './matrix.ts';
-import { listedOn, pairKey, resultsByCell } from './matrix.ts';
-import { notReadWhole } from './model-lists.ts';
+import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
+import { pairKey, resultsByCell } from './matrix.ts';
+import { idHint, listSays } from './list-says.ts';
 
 /**
  * Statuses that say something about the endpoint: it answered and the check could read what it looks for. Not
@@ -33,36 +32,6 @@ function errorCodes(results: readonly MatrixResult[]): string[] {
   return [...codes].sort();
 }
 
-/** What the endpoint's own model list says of a model on one target: whether, read whole, it leaves the model out, and its closest listed id. */
-interface ListSays {
-  /** The list was read whole (models.listed judged it, or `--models listed` read it all) and does not name the model. */
-  unlisted: boolean;
-  /** The listed id closest to the model's, for "did you mean". */
-  guess?: string;
-}
-
-/**
- * The list as the run read it: the models.listed cell (judged `not-listed` only on a list that answered without the
- * model and said no more pages; an answer that failed on another prefix leaves part of it unread), or the target's
- * listing (`--models listed`: its new ids; a catalog id is the catalog's "did you mean").
- */
-function listSays(results: readonly MatrixResult[], target: Pick<MatrixTarget, 'modelList'> | undefined, info: MatrixModel | undefined): ListSays {
-  const cell = results.find((r) => r.check === 'models.listed');
-  const readWhole = (r: MatrixResult) => r.evidence.every((e) => !e.error && e.status !== undefined && e.status !== 429 && e.status < 500);
-  const byCell = cell?.observed === 'not-listed' && readWhole(cell);
-  const list = target?.modelList;
-  const byListing = info !== undefined && list !== undefined && notReadWhole(list) === undefined && !listedOn({ modelList: list }, info);
-  const guess = (cell ? closestListedIn(cell.reason) : undefined) ?? (list && info && !listedOn({ modelList: list }, info) ? closest(info.id, list.new) : undefined);
-  return { unlisted: byCell || byListing, ...(guess ? { guess } : {}) };
-}
-
-/** `; "bb" is not in the catalog: did you mean "b" (listed by the endpoint)?`, for an id not in the catalog. */
-function idHint(model: string, info: MatrixModel | undefined, listed: ListSays): string {
-  if (!info || info.inCatalog) return '';
-  const guesses = [listed.guess ? `"${listed.guess}" (listed by the endpoint)` : '', info.suggestion && info.suggestion !== listed.guess ? `"${info.suggestion}"${listed.guess ? ' (in the catalog)' : ''}` : ''].filter(Boolean);
-  return `; "${model}" is not in the catalog${guesses.length ? `: did you mean ${guesses.join(' or ')}?` : ''}`;
-}
-
 /** The code of cells of a model every probe of which was refused a 403 that denies access (checks/route.ts modelDenied). */
 const ACCESS_DENIED = 'HARNESS_ACCESS_DENIED';
 
@@ -74,14 +43,15 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'> & Pa
   for (const results of byCell.values()) {
     const { target, model } = results[0]!;
     const info = matrix.models.find((m) => m.id === model);
-    const listed = listSays(results, matrix.targets?.find((t) => t.id === target), info);
+    const listed = listSays(results, matrix.targets?.find((t) => t.id === target), model, info);
     const catalog = idHint(model, info, listed);
     const known = info?.inCatalog === true || info?.discovered === true || results.some((r) => r.check === 'models.listed' && r.observed === 'listed');
     // Every probe refused a 403 that denies access: the cause and its fix are the credentials', said as the probes
     // found it (the reason after the code), not as "could not tell which route serves it".
     const denied = results.find((r) => r.status === 'error' && r.reason.startsWith(`${ACCESS_DENIED}: `));
     if (denied && !results.some(showsService)) {
-      problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed (${ACCESS_DENIED}), ${denied.reason.slice(ACCESS_DENIED.length + 2)}${catalog}` });
+      // The endpoint said the id exists and is forbidden: no listed id is a "did you mean" of it.
+      problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing observed (${ACCESS_DENIED}), ${denied.reason.slice(ACCESS_DENIED.length + 2)}${idHint(model, info, { unlisted: false })}` });
       results.forEach((r) => cells.add(r));
       continue;
     }
@@ -98,9 +68,14 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'> & Pa
     // that nothing vouches for, answered mostly in another model's name: a gateway that routes an id it does not know
     // to its default model answers 200, and the cells read that model (`bb` for the listed `b`). An id that is no
     // near miss (an alias, an Azure deployment name its list leaves out), or one a list not read whole may hold, is
-    // answered in the name of the model behind it: that is no typo.
-    const other = (info?.suggestion !== undefined || (listed.unlisted && listed.guess !== undefined)) && !known ? answersOfAnotherModel(results) : undefined;
-    if (other) {
+    // answered in the name of the model behind it: that is no typo. Nor is one the list names as the same model
+    // (`qwen3-32b` for `Qwen3-32B`), nor, of the listed-id rule, one answered in the name of the very listed id it is a
+    // near miss of (`gpt4o` answered as `gpt-4o-2024-08-06`, an alias of `gpt-4o`: a gateway's default answers so
+    // only the typo of the default); the summaries note those answers.
+    const byCatalog = info?.suggestion !== undefined;
+    const other = (byCatalog || (listed.unlisted && listed.guess !== undefined)) && !known && !listed.same ? answersOfAnotherModel(results) : undefined;
+    const aliasOfGuess = !byCatalog && other !== undefined && other.named.length > 0 && other.named.every((name) => !namesAnotherModel(listed.guess!, name));
+    if (other && !aliasOfGuess) {
       const unlisted = listed.unlisted ? ", and the endpoint's model list, read whole, does not name it" : '';
       problems.push({
         kind: 'unobserved-model',

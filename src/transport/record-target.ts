@@ -95,7 +95,7 @@ export class RecordTarget extends TargetDecorator {
       // Read once, only when a page, a cut body or a denial asks what the recording had for the same request.
       let earlier: Promise<FixtureFile | null> | undefined;
       const recorded = () => (earlier ??= readFixture(file).catch(() => null));
-      const kept = outageIn(exchanges) ?? (await pageUnlikeBefore(exchanges, recorded)) ?? deniedIn(exchanges, model) ?? (await deniedUnlikeBefore(exchanges, model, recorded));
+      const kept = outageIn(exchanges) ?? (await pageUnlikeBefore(exchanges, recorded)) ?? (await deniedIn(exchanges, model, recorded)) ?? (await deniedUnlikeBefore(exchanges, model, recorded));
       if (kept) {
         this.kept.push(file);
         const shown = shownPath(file);
@@ -146,12 +146,27 @@ function outageIn(exchanges: readonly Exchange[]): Kept | undefined {
  * account, not the model: no check observes anything in it (its cells are `error`), so recording it would only
  * replace observations with nothing. A denial of another model than the one recorded (errors.unknown-model asks for
  * one that does not exist, and "no access" is AWS's answer to that) is the answer the case is about, not the
- * credentials' lack.
+ * credentials' lack. A denial where the recording had the same denial of the model is recorded: nothing is lost.
  */
-function deniedIn(exchanges: readonly Exchange[], model: string): Kept | undefined {
-  const denied = exchanges.find((ex) => !ex.error && ex.response?.status === 403 && classifyAnswer(ex.response).kind === 'forbidden' && !asksAnotherModel(ex.request, model));
+async function deniedIn(exchanges: readonly Exchange[], model: string, recorded: () => Promise<FixtureFile | null>): Promise<Kept | undefined> {
+  const denials = exchanges.filter((ex) => deniesAccess(ex) && !asksAnotherModel(ex.request, model));
+  if (denials.length === 0) return undefined;
+  // Where the recording denied this model the same request alike, it holds no observation to lose: the denial is
+  // recorded, and the run reads it as its replay will (HARNESS_ACCESS_DENIED), not as recordings kept (the probes'
+  // cells in error, the other cases' HARNESS_ROUTE_UNKNOWN) in every record run after the first.
+  const earlier = await recorded();
+  const deniedBefore = (ex: Exchange) => {
+    const before = sameRequestIn(earlier, ex);
+    return before !== undefined && deniesAccess(before) && !asksAnotherModel(before.request, model);
+  };
+  const denied = denials.find((ex) => !deniedBefore(ex));
   if (!denied?.response) return undefined;
   return { why: `${describeRequest(denied.request)} answered 403 (${deniedSaid(denied)}): the credentials have no access to the model or this API, which says nothing about the model`, what: 'the outage' };
+}
+
+/** Whether an exchange is a 403 that denies access (classify-response's `forbidden`). */
+function deniesAccess(ex: Exchange | undefined): boolean {
+  return ex !== undefined && !ex.error && ex.response?.status === 403 && classifyAnswer(ex.response).kind === 'forbidden';
 }
 
 /**
