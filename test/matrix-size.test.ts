@@ -140,3 +140,24 @@ describe('a writer whose matrix.json is past the limit', () => {
     expect(await readFile(summary, 'utf8')).toContain('refuse it as it is');
   });
 });
+
+describe('the read limit on a smaller machine', () => {
+  it('is never under the fixed 256 MiB read before on a heap of a GiB or more (a 7 GB runner: 1.8 GiB)', () => {
+    expect(readLimits(1.8 * GiB).maxBytes).toBe(256 * MiB);
+    expect(readLimits(4 * GiB).maxBytes).toBe(Math.min(512 * MiB, constants.MAX_STRING_LENGTH));
+  });
+
+  it('a writer warns of a file past 256 MiB even where it reads it: a runner with less memory refuses it', async () => {
+    const file = join(dir, 'matrix.json');
+    await writeFile(file, '{}');
+    const { truncate } = await import('node:fs/promises');
+    await truncate(file, 300 * MiB);
+    try {
+      const said = await warnWrittenSize([file], { write: () => true } as unknown as NodeJS.WritableStream, readLimits(4 * GiB));
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/written at 314572800 bytes \(300 MiB\): a reader whose heap limit is under 2400 MiB refuses it .*NODE_OPTIONS=--max-old-space-size=2560\), or run \(or merge\) fewer targets per matrix\.json/);
+    } finally {
+      await rm(file);
+    }
+  });
+});

@@ -45,7 +45,7 @@ describe('the step summary of an outage', () => {
     const bullets = summary.split('\n').filter((l) => l.startsWith('- '));
     expect(bullets[0]).toContain('partial run: the model list of target region-3');
     expect(bullets.filter((l) => l.includes('nothing observed, no request'))).toHaveLength(49);
-    expect(summary).toContain('- ... and 3551 more model(s) with nothing observed (region-0 251, region-1 300, region-2 300,');
+    expect(summary).toContain('- ... and 3551 more target/model pair(s) with nothing observed (per target: region-0 251, region-1 300, region-2 300,');
     expect(summary).toContain('region-9 300, 2 more targets): every one in matrix.md');
   });
 
@@ -65,7 +65,7 @@ describe('the console', () => {
   it('lists at most 20 problems and 20 gating cells, each with a line counting the rest; a short list as the gate has it', () => {
     const lines = gateLines(outage(), []);
     expect(lines).toHaveLength(21);
-    expect(lines[20]).toBe('  ... and 3580 more model(s) with nothing observed (region-0 280, region-1 300, region-2 300, region-3 300, region-4 300, region-5 300, region-6 300, region-7 300, region-8 300, region-9 300, 2 more targets): every one in matrix.md');
+    expect(lines[20]).toBe('  ... and 3580 more target/model pair(s) with nothing observed (per target: region-0 280, region-1 300, region-2 300, region-3 300, region-4 300, region-5 300, region-6 300, region-7 300, region-8 300, region-9 300, 2 more targets): every one in matrix.md');
     const few = outage().slice(0, 3);
     expect(boundProblems(few, 20, 'matrix.md')).toEqual({ shown: few });
   });
@@ -77,16 +77,16 @@ describe('the console', () => {
     expect(run.code, run.stderr).toBe(1);
     const problemLines = run.stdout.split('\n').filter((l) => /^ {2}acme\.gone-\d+ \(/.test(l));
     expect(problemLines).toHaveLength(20);
-    expect(run.stdout).toContain('  ... and 40 more model(s) with nothing observed (emulator 10, runtime.emulator 30): every one in matrix.md');
+    expect(run.stdout).toContain('  ... and 40 more target/model pair(s) with nothing observed (per target: emulator 10, runtime.emulator 30): every one in matrix.md');
     expect(run.stdout).toContain('gate: fail (exit 1): 30 model(s) with nothing observed (on 2 targets)');
     const matrix = JSON.parse(await readFile(join(dir, 'run', 'matrix.json'), 'utf8')) as Matrix;
     expect(matrix.gate.problems).toHaveLength(60);
     const page = await readFile(summary, 'utf8');
     expect(page.split('\n').filter((l) => l.startsWith('- acme.gone-'))).toHaveLength(50);
-    expect(page).toContain('- ... and 10 more model(s) with nothing observed (runtime.emulator 10): every one in matrix.md');
+    expect(page).toContain('- ... and 10 more target/model pair(s) with nothing observed (per target: runtime.emulator 10): every one in matrix.md');
     const merged = await cli(['merge', join(dir, 'run', 'matrix.json'), '--report-dir', join(dir, 'merged')]);
     expect(merged.code, merged.stderr).toBe(1);
     expect(merged.stdout.split('\n').filter((l) => /^ {2}acme\.gone-\d+ \(/.test(l))).toHaveLength(20);
-    expect(merged.stdout).toContain('  ... and 40 more model(s) with nothing observed');
+    expect(merged.stdout).toContain('  ... and 40 more target/model pair(s) with nothing observed');
   });
 });

@@ -57,7 +57,7 @@ describe('a typo in --models', () => {
     const text = await readFile(summary, 'utf8');
     expect(text).toContain('did you mean "xai.grok-4.3"?');
     expect(text).not.toContain('| `xai.grok-4.33` |');
-    expect(text).toMatch(/\d+ error cell\(s\) of the models with nothing observed \(above\) are not listed one by one\./);
+    expect(text).toMatch(/\d+ error cell\(s\) of the models with nothing observed \(the gate's list, above, and matrix\.md\) are not listed one by one\./);
   });
 
   it('live, against a gateway that refuses an id it does not know in words the harness does not know: nothing observed, not a pass', async () => {

@@ -44,9 +44,18 @@ export interface ReadLimits {
   maxString: number;
 }
 
+/**
+ * What every reader on a heap of a GiB or more reads, whatever its share says: the fixed limit before the share. Node's
+ * default heap is about a quarter of the machine's memory (up to 4 GiB): on a 7 GB CI runner an eighth of it is 230 MiB,
+ * and a file read there before would have been refused.
+ */
+export const READ_FLOOR = 256 * MiB;
+
 /** The limits of this process, or of a heap and string length given (tests use small ones). */
 export function readLimits(heap = getHeapStatistics().heap_size_limit, maxString: number = constants.MAX_STRING_LENGTH): ReadLimits {
-  return { heap, maxBytes: Math.min(Math.floor(heap / HEAP_PER_BYTE), maxString), maxCost: Math.floor((heap * COST_SHARE) / HEAP_PER_BYTE), maxString };
+  const share = Math.floor(heap / HEAP_PER_BYTE);
+  const maxBytes = Math.min(heap >= 1024 * MiB ? Math.max(share, READ_FLOOR) : share, maxString);
+  return { heap, maxBytes, maxCost: Math.floor((heap * COST_SHARE) / HEAP_PER_BYTE), maxString };
 }
 
 /** The `--max-old-space-size` (MiB, a multiple of 512) under which a file of `bytes` is read. */
@@ -106,8 +115,10 @@ export async function writtenSizeWarning(files: readonly string[], limits: ReadL
   const file = files.find((f) => basename(f) === 'matrix.json');
   const size = file === undefined ? undefined : await stat(file).then((s) => s.size, () => undefined);
   const large = size === undefined ? undefined : tooLarge(size, limits);
-  if (!large) return undefined;
-  return `warning: ${inertLine(shownPath(file!), 300)}: written at ${large.said}: \`report\`, \`compare\`, \`table\`, \`bless\` and \`--baseline\` refuse it as it is; to read it, ${large.fix}`;
+  if (large) return `warning: ${inertLine(shownPath(file!), 300)}: written at ${large.said}: \`report\`, \`compare\`, \`table\`, \`bless\` and \`--baseline\` refuse it as it is; to read it, ${large.fix}`;
+  // Read here, but not by a reader on a smaller heap (a CI runner with less memory, the next night's --baseline).
+  if (size === undefined || size <= READ_FLOOR) return undefined;
+  return `warning: ${inertLine(shownPath(file!), 300)}: written at ${size} bytes (${mib(size)}): a reader whose heap limit is under ${mib(HEAP_PER_BYTE * size)} refuses it (\`report\`, \`compare\`, \`--baseline\` on a runner with less memory); there, raise the heap (NODE_OPTIONS=--max-old-space-size=${heapFor(size)}), or run (${SPLIT}`;
 }
 
 /** Writes the warning of `writtenSizeWarning`, when there is one, to `err` (even with --quiet), and returns it for the job summary. */

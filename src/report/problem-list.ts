@@ -37,7 +37,7 @@ export function boundProblems(problems: readonly GateProblem[], max: number, whe
   const others = rest.length - models.length;
   const parts = [
     ...(others ? [`${others} more run-level problem(s)`] : []),
-    ...(models.length ? [`${models.length} more model(s) with nothing observed (${targets.join(', ')})`] : []),
+    ...(models.length ? [`${models.length} more target/model pair(s) with nothing observed (per target: ${targets.join(', ')})`] : []),
   ];
   return { shown, more: `... and ${parts.join(', and ')}: every one in ${where}` };
 }

@@ -60,7 +60,9 @@ export function renderStepSummary(matrix: Matrix, options: StepSummaryOptions = 
   const footer = `\n\n**The summary is cut here** (at ${Math.floor(max / 1024)} KiB; GitHub drops a job summary past 1 MiB): the full report is matrix.md, among the job's reports.\n`;
   const kept: string[] = [];
   let bytes = Buffer.byteLength(footer);
-  for (const line of text.split('\n')) {
+  for (const whole of text.split('\n')) {
+    // A line past a tenth of the cap (a list no bound foresaw) is cut itself: dropped, it took every line after it.
+    const line = Buffer.byteLength(whole) > max / 10 ? `${[...whole].slice(0, Math.floor(max / 40)).join('')} ... (cut)` : whole;
     bytes += Buffer.byteLength(line) + 1;
     if (bytes > max) break;
     kept.push(line);
@@ -88,7 +90,8 @@ function summaryText(matrix: Matrix, options: StepSummaryOptions): string {
   const answered = answeredAsAnother(matrix);
   if (answered.length) lines.push(...answered.slice(0, MAX_ROWS).map((a) => `- note: ${markdownText(answeredAsAnotherLine(a), 600)}`), ...(answered.length > MAX_ROWS ? [`- ... and ${answered.length - MAX_ROWS} more in matrix.md`] : []), '');
   const fresh = newModels(matrix);
-  if (fresh.length) lines.push(`**New models** (${NEW_MODEL_NOTE}): ${fresh.map((id) => markdownCode(id)).join(', ')}`, '');
+  // An endpoint may list thousands of ids the catalog lacks: named as the tables' rows are, the rest counted.
+  if (fresh.length) lines.push(`**New models** (${fresh.length}; ${NEW_MODEL_NOTE}): ${fresh.slice(0, MAX_ROWS).map((id) => markdownCode(id)).join(', ')}${fresh.length > MAX_ROWS ? `, ... and ${fresh.length - MAX_ROWS} more in matrix.md` : ''}`, '');
   const results = matrix.results;
   const comparison = matrix.comparison;
   if (comparison) {
@@ -119,7 +122,7 @@ function summaryText(matrix: Matrix, options: StepSummaryOptions): string {
   const errors = others('error');
   const listed = errors.filter((r) => !silent.has(pairKey(r.target, r.model)));
   table(lines, 'Errors (nothing observed; they do not gate one by one)', '| model | check | target | reason |', listed, resultRow);
-  if (listed.length < errors.length) lines.push(`${errors.length - listed.length} error cell(s) of the models with nothing observed (above) are not listed one by one.`, '');
+  if (listed.length < errors.length) lines.push(`${errors.length - listed.length} error cell(s) of the models with nothing observed (the gate's list, above, and matrix.md) are not listed one by one.`, '');
   table(lines, 'Flaky (not gating)', '| model | check | target | reason |', others('flaky'), resultRow);
   table(lines, 'Inconclusive', '| model | check | target | reason |', others('inconclusive'), resultRow);
   table(lines, 'Skipped', '| model | check | target | reason |', others('skipped'), resultRow);
