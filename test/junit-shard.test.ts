@@ -73,3 +73,13 @@ describe('junit.xml of a shard', () => {
     expect(junit).toContain('<skipped message="3 cell(s) not run here (filtered out or another shard\'s), not listed in this file"/>');
   });
 });
+
+describe('a merge short of a shard', () => {
+  it('says its "not run here" cells include ones never run, as the gate testcase does', () => {
+    const merged = smallMatrix(elsewhere(QWEN));
+    merged.gate.problems.push({ kind: 'partial', message: 'partial: shard 2/2 of run R is missing', model: undefined } as (typeof merged.gate.problems)[number]);
+    const junit = renderJunit(merged);
+    expect(junit).toMatch(/cell\(s\) not run here \(filtered out or another shard&#39;s\), not listed in this file; the run is partial: some of them were never run|cell\(s\) not run here \(filtered out or another shard's\), not listed in this file; the run is partial: some of them were never run/);
+    expect(renderJunit(smallMatrix(elsewhere(QWEN)))).not.toMatch(/the run is partial/);
+  });
+});
