@@ -6,9 +6,13 @@
  * `{"message":"Forbidden"}`, an account without access to the model): about the account, not the model. And a 401
  * whose words say the key may not use the model it asked for (a gateway key scoped to some models: LiteLLM's virtual
  * keys answer "key not allowed to access model. This key can only access models=['a']. Tried to access b"). For an
- * id the harness makes up on purpose (errors.unknown-model's, models.profile-id's us.<model>), either is the
- * gateway's answer about that id, decided from the exchange alone so that replay decides it the same way.
+ * id the harness makes up on purpose (errors.unknown-model's, models.profile-id's us.<model>), a 401 or 403 in those
+ * words on a custom endpoint is the gateway's answer, but about a key's scope, not the id: how the endpoint answers
+ * such an id was not observed (both checks `inconclusive`), decided from the exchange and the surface alone so that
+ * replay decides it the same way. Mantle and bedrock-runtime have no keys scoped to models: there a 401 is a rejected
+ * key whatever it says.
  */
+import type { Surface } from '../surfaces.ts';
 import { excerpt, isRecord, parseJsonText } from '../transport/body.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
@@ -62,11 +66,30 @@ export function refusedByScope(exchange: Pick<Exchange, 'response'>): boolean {
   return classification.kind === 'auth-rejected' && saysModelScope(classification.message);
 }
 
+/** Whether an answer is a whole 401 or 403 whose words say the credentials may not use the model asked for. */
+function inScopeWords(response: Exchange['response']): boolean {
+  if ((response?.status !== 401 && response?.status !== 403) || response.stalledAfterMs !== undefined) return false;
+  const classification = classifyAnswer(response);
+  return (classification.kind === 'auth-rejected' || classification.kind === 'forbidden') && saysModelScope(classification.message);
+}
+
 /**
- * Whether the key's scope refused an id other than `model` (the session's): one the harness made up on purpose. That
- * 401 is the gateway's answer about the id, not the credentials' failure: never an error of the way, nor a stop.
+ * Whether, on a custom endpoint, a 401 or 403 in a key's scope words answered an id other than `model` (the
+ * session's): one the harness made up on purpose. The gateway's answer, never an error of the way nor a stop, but
+ * about the key, not the id (checks read it `inconclusive`: scopeAnswerReason). Elsewhere false: a 401 stops the run.
  */
-export function scopeRefusedOtherId(exchange: Pick<Exchange, 'request' | 'response'>, model: string): boolean {
+export function scopeRefusedOtherId(exchange: Pick<Exchange, 'request' | 'response' | 'error'>, model: string, surface: Surface | undefined): boolean {
+  if (surface !== 'custom' || exchange.error) return false;
   const id = requestedModel(exchange.request);
-  return id !== undefined && id !== model && refusedByScope(exchange);
+  return id !== undefined && id !== model && inScopeWords(exchange.response);
+}
+
+/**
+ * The reason of a check whose made-up id was answered in a key's scope words: what was seen, and that `what` was not
+ * observed. Whether the key is scoped is not known (an endpoint may say so of any id): only its words are quoted.
+ */
+export function scopeAnswerReason(exchange: Pick<Exchange, 'request' | 'response'>, what: string): string {
+  const id = requestedModel(exchange.request) ?? 'the id';
+  const said = classifyAnswer(exchange.response!).message ?? '';
+  return `${excerpt(id, 200)} was answered ${exchange.response!.status} in words of a key's model scope (${excerpt(said, 160)}), not about the id: ${what} was not observed`;
 }

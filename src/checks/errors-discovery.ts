@@ -6,7 +6,7 @@
 import { excerpt, isRecord, jsonObject } from '../transport/body.ts';
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import { deniedAccess, describeDenial, scopeRefusedOtherId } from './access-denial.ts';
+import { deniedAccess, describeDenial, scopeAnswerReason, scopeRefusedOtherId } from './access-denial.ts';
 import { closestListedWords } from './closest-listed.ts';
 import { notObservable, observe } from './answer.ts';
 import { evidenceOf, inconclusive, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
@@ -31,8 +31,8 @@ export function envelopeProblems(exchange: Exchange): string[] {
 }
 
 /**
- * `modelAnswers`: the request names a model that does not exist, so a refusal of the model (a 404, a 403 that denies
- * access, or a gateway key's scope refusing the id with a 401 before the endpoint read it) is the answer under test. Otherwise the request names the model under test: a refusal of it (a
+ * `modelAnswers`: the request names a model that does not exist, so a refusal of the model (a 404, or a 403 that
+ * denies access) is the answer under test; a custom endpoint's answer in a key's scope words is about the key. Otherwise the request names the model under test: a refusal of it (a
  * model gone mid-run, a route that does not serve it) says nothing of the error asked for, and a 403 is an account
  * that lacks access to a model that exists.
  */
@@ -49,13 +49,14 @@ function envelopeCheck(id: string, title: string, options: { modelAnswers?: bool
       const { answer, evidence } = seen;
       if (answer.kind === 'ok') return judge(definition, input, 'nonconformant', evidence, `the request was answered with ${answer.status} instead of an error`);
       // A credential failure (auth-rejected), an outage or a throttle stays unobserved: none is the endpoint's answer.
-      const scope = options.modelAnswers === true && scopeRefusedOtherId(seen.exchange, input.model);
-      if (answer.kind === 'broken' && !(options.modelAnswers && deniedAccess(seen.exchange)) && !scope) return notObservable(input, answer, evidence);
+      // A custom endpoint's 401 or 403 in a key's scope words (checks/access-denial.ts): about a key, not the id, so how
+      // the endpoint answers an unknown id was not seen; its envelope judged, a gateway's own earned the pass.
+      if (options.modelAnswers && scopeRefusedOtherId(seen.exchange, input.model, input.surface)) return inconclusive(input, scopeAnswerReason(seen.exchange, 'how the endpoint answers an unknown model id'), evidence);
+      if (answer.kind === 'broken' && !(options.modelAnswers && deniedAccess(seen.exchange))) return notObservable(input, answer, evidence);
       if (answer.kind === 'refused' && !options.modelAnswers) return notObservable(input, answer, evidence);
       const problems = envelopeProblems(seen.exchange);
       const message = answer.kind === 'broken' ? (classifyAnswer(seen.exchange.response!).message ?? 'forbidden') : answer.message;
-      const by = scope ? ' (the key\'s scope answered, before the endpoint read the id)' : '';
-      return judge(definition, input, problems.length ? 'nonconformant' : 'conformant', evidence, `${problems.join('; ') || `${seen.exchange.response!.status}: ${message}`}${by}`);
+      return judge(definition, input, problems.length ? 'nonconformant' : 'conformant', evidence, problems.join('; ') || `${seen.exchange.response!.status}: ${message}`);
     },
   };
   return definition;

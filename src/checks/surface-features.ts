@@ -7,9 +7,8 @@
  * the catalog's `surfaces:` block says what each one is expected to do.
  */
 import { excerpt, isRecord } from '../transport/body.ts';
-import { classifyAnswer } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import { scopeRefusedOtherId } from './access-denial.ts';
+import { scopeAnswerReason, scopeRefusedOtherId } from './access-denial.ts';
 import { answerOf, judgeRejection, namesField, notObservable, offTopicRejection, sentBody, unreadableAnswer, type Answer } from './answer.ts';
 import { evidenceOf, inconclusive, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
@@ -86,12 +85,9 @@ const profileId: CheckDefinition = {
     // A refusal of the model (404 "does not exist", a route that does not know it) is the endpoint's answer about the id.
     if (answer.kind === 'refused') return judge(profileId, input, 'not-found', evidence, `${answer.status}: ${answer.message}`);
     if (answer.kind === 'rejected') return profileRejection(input, answer, seen.request, evidence);
-    // A gateway key's scope refused the id (a 401 in words: checks/access-denial.ts): its answer, not an error of the
-    // way, but about the key, so nothing of whether the endpoint serves the id.
-    if (scopeRefusedOtherId(seen.exchange, input.model)) {
-      const id = typeof seen.request.model === 'string' ? excerpt(seen.request.model, 200) : 'the profile id';
-      return inconclusive(input, `the key's scope refused ${id} before the endpoint read it (${answer.status}: ${excerpt(classifyAnswer(seen.exchange.response!).message ?? 'unauthorized', 160)}): whether the profile id is served cannot be told`, evidence);
-    }
+    // A custom endpoint's 401 or 403 in a key's scope words (checks/access-denial.ts): its answer, not an error of
+    // the way, but about a key, so nothing of whether the endpoint serves the id (errors.unknown-model reads it so too).
+    if (scopeRefusedOtherId(seen.exchange, input.model, input.surface)) return inconclusive(input, scopeAnswerReason(seen.exchange, 'whether the endpoint serves the profile id'), evidence);
     return notObservable(input, answer, evidence);
   },
 };

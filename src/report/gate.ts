@@ -4,7 +4,8 @@
  * expectation, the gate fails when the run was interrupted or is partial (a spend cap, an incomplete merge), when a
  * requested model has no observation at all (a typo'd id, no recording, every request failed), and when more cells
  * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass;
- * and when a record run kept earlier recordings because the endpoint failed (HARNESS_RECORDING_KEPT).
+ * and when a record run kept earlier recordings because the endpoint failed or the key's scope refused a model
+ * (HARNESS_RECORDING_KEPT).
  */
 import { inertLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
@@ -74,10 +75,19 @@ export function gateOf(matrix: Matrix): MatrixGate {
       message: `${unexpected} errors in cells with no stated expectation (at most ${max} accepted, --max-errors): ${errorsByModel(errored)}; a run that observed this little cannot pass`,
     });
   }
-  // A record run that kept earlier fixtures because the endpoint failed did not record what it was asked to.
-  const kept = matrix.results.filter((r) => r.status === 'error' && r.reason.startsWith('HARNESS_RECORDING_KEPT')).length;
+  // A record run that kept earlier fixtures because the endpoint failed did not record what it was asked to. Nor one
+  // whose key's scope refused a model (record-target.ts): no outage, and not the endpoint's, so worded apart.
+  const keptCells = matrix.results.filter((r) => r.status === 'error' && r.reason.startsWith('HARNESS_RECORDING_KEPT'));
+  const scoped = keptCells.filter((r) => r.reason.startsWith(SCOPE_KEPT)).length;
+  const kept = keptCells.length - scoped;
   if (kept) {
     problems.push({ kind: 'recording-kept', message: `${kept} result(s) rest on previous recordings, kept because the endpoint failed during this record run (--overwrite-failures records the outage)` });
+  }
+  if (scoped) {
+    problems.push({
+      kind: 'recording-kept',
+      message: `${scoped} error cell(s) (HARNESS_RECORDING_KEPT) kept their cases' previous recordings because the key's scope refused the model in this record run (HARNESS_MODEL_SCOPE), which is no outage nor the endpoint's answer: record them with a key whose scope includes the model (--overwrite-failures records the refusal)`,
+    });
   }
   const failed = gating.length > 0 || problems.length > 0 || regressed === true;
   return {
@@ -89,6 +99,9 @@ export function gateOf(matrix: Matrix): MatrixGate {
     ...(regressed !== undefined ? { regressedSinceBaseline: regressed } : {}),
   };
 }
+
+/** The reason of a cell whose case kept its recording because the key's scope refused the model (record-target.ts). */
+const SCOPE_KEPT = 'HARNESS_RECORDING_KEPT: HARNESS_MODEL_SCOPE';
 
 /** How many models (with their targets) the too-many-errors line names; the rest are counted. */
 const ERROR_MODELS_NAMED = 3;

@@ -19,7 +19,7 @@ import type { RunConfig, TargetConfig } from './run-config.ts';
 export async function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler | undefined, breaker?: EndpointBreaker, onRouteRefused?: (message: string) => void): Promise<Target> {
   if (target.mode === 'replay') {
     const { ReplayTarget } = await import('../transport/replay-target.ts');
-    return new ReplayTarget(target.id, config.fixturesDir);
+    return new ReplayTarget(target.id, config.fixturesDir, target.surface);
   }
   if (!scheduler) throw new Error(`target ${target.id} sends requests: it needs the run's scheduler`);
   const [{ createAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }] = await Promise.all([
@@ -40,7 +40,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     idleTimeoutMs: config.idleTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
     ...(config.auth.project ? { headers: { 'openai-project': config.auth.project } } : {}),
-  });
+  }, target.surface);
   // The breaker hears of each request once it is over, retries and all: it counts requests, not attempts.
   const settled = breaker ? { settled: (exchange: Exchange, answered: boolean) => breaker.settled(target.id, exchange, answered) } : {};
   const retrying = new RetryingTarget(new ScheduledTarget(live, scheduler), { retries: config.retries, baseDelayMs: config.retryDelayMs, maxDelayMs: 30_000, ...settled });

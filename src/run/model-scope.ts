@@ -7,7 +7,7 @@
  * revoked. route-credentials.ts makes such a refusal of the session's model, on a route that never took the key for it,
  * HARNESS_MODEL_SCOPE: an infrastructure error for the checks sent there (the run carries on). Here: the reason such a
  * cell gives, and the clause a stop for a wordless 401 adds when the model refused was never accepted while another
- * was (a scoped gateway that does not say so: the way out is to leave its other models out).
+ * was (a scoped gateway that does not say so looks the same as a revoked key: said as a possibility).
  */
 import type { HarnessErrorCode } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
@@ -44,17 +44,22 @@ export function scopeReason(refusal: ScopeRefusal, auth: AuthConfig): string {
   const quoted = refusal.said ? ` (${inertLine(refusal.said, 300)})` : '';
   const id = inertLine(refusal.model, 200);
   const head = `${refusal.method} ${refusal.path} answered ${refusal.status}${quoted}: ${whose(auth)} may not use ${id} on ${refusal.prefix}${auth.kind === 'none' ? '' : ' (a key scoped to other models, in the gateway\'s words)'}`;
-  // Answered on another route: the model was observed there; only what this route would have shown is missing.
-  if (refusal.answeredOn.length) return `${head}, though ${refusal.answeredOn.join(' and ')} answered it in this run: its checks on ${refusal.prefix} are errors; a key whose scope includes ${id} there would show them`;
-  return `${head}: its checks on ${refusal.prefix} are errors; test it with a key whose scope includes it, or leave it out (--models)`;
+  // Answered on another route: the model was observed there. A gateway checks the scope before it proxies, so this
+  // refusal mostly comes before the other route's 2xx: the way out holds whether another route serves it or not.
+  const though = refusal.answeredOn.length ? `, though ${refusal.answeredOn.join(' and ')} answered it in this run` : '';
+  return `${head}${though}: its checks on ${refusal.prefix} are errors; use a key whose scope includes ${id} there, or leave out the checks that use ${refusal.prefix} (--checks names the ones to run), or the model where no route takes the key for it (--models)`;
 }
 
 /**
  * What a stop for a wordless 401 adds when the model refused was never accepted in the run while others were: a
- * scoped key and a revoked one look the same then, and only the gateway's words could have told them apart. `madeUp`:
- * the id is one the harness asks for on purpose, which no --models leaves out.
+ * scoped key and a revoked one look the same then, and only the gateway's words could have told them apart: a
+ * possibility, not advice (a revoked key, the likelier when the refusal came first by timing, stops again whatever
+ * is left out). `madeUp`: the id is one the harness asks for on purpose, which no --models leaves out.
  */
 export function stopClause(model: string, accepted: readonly string[], madeUp: boolean): string {
-  const way = madeUp ? 'leave out the checks that ask for ids the harness makes up (errors.unknown-model, models.profile-id: --checks names the ones to run)' : 'leave the others out (--models)';
-  return `; these credentials were accepted for ${some(accepted)} in this run but never for ${inertLine(model, 200)}: if the key is scoped to some models, the gateway's 401 did not say so: ${way}`;
+  const id = inertLine(model, 200);
+  const outside = madeUp
+    ? `${id} may be outside it (--checks can leave out errors.unknown-model and models.profile-id, which ask for ids the harness makes up)`
+    : `${id} may be outside it (--models can leave it out)`;
+  return `; these credentials were accepted for ${some(accepted)} in this run but never for ${id}: the gateway's 401 did not say why; if the key is scoped to some models, ${outside}`;
 }

@@ -5,6 +5,7 @@
  * "Berm" (a route error that comes as a 401) apart from a bad key (a real 401 that stops the run).
  */
 import { bodyText, isRecord, jsonBody, parseJsonText, type JsonResult } from './body.ts';
+import { budgetExceeded } from './budget-exceeded.ts';
 import { isStreamResponse, type ExchangeResponse } from './exchange.ts';
 
 export type ResponseClass =
@@ -21,7 +22,10 @@ export type ResponseClass =
   | 'api-unsupported'
   /** The endpoint does not know the model id at all. */
   | 'model-unknown'
-  /** A real authentication failure: bad, expired or missing key. The run stops. */
+  /**
+   * A real authentication failure: bad, expired or missing key; or a key a gateway will not spend for, its budget
+   * used up (rule `budget-exceeded`, any 4xx). The run stops.
+   */
   | 'auth-rejected'
   /** 403 that is not a route error: the principal lacks a permission or model access. */
   | 'forbidden'
@@ -132,6 +136,8 @@ export function refusesByWords(text: string): boolean {
 
 /** Ordered: the first rule that matches decides. Each one is pinned by a test with Mantle's verbatim errors. */
 const RULES: readonly Rule[] = [
+  // Before the throttle rules: a 429 for a spent budget is no throttle a retry outlives.
+  { name: 'budget-exceeded', kind: 'auth-rejected', matches: (status, envelope) => budgetExceeded(status, envelope) },
   { name: '429', kind: 'throttled', matches: (status) => status === 429 },
   { name: '5xx', kind: 'server-error', matches: (status) => status >= 500 },
   { name: '4xx-throttle', kind: 'throttled', matches: (status, envelope) => throttledAnswer(status, envelope) },

@@ -2,6 +2,7 @@
  * @module transport/live-target
  * Sends every request to a real endpoint: Mantle in a region, a gateway, a PrivateLink name, a local server.
  */
+import type { Surface } from '../surfaces.ts';
 import type { Secret } from './auth/auth.ts';
 import type { Exchange, ExchangeRequest } from './exchange.ts';
 import { sendHttp, type HttpOptions } from './http-exchange.ts';
@@ -10,11 +11,13 @@ import type { SendContext, Target } from './target.ts';
 export class LiveTarget implements Target {
   readonly id: string;
   readonly mode: 'live' | 'record' = 'live';
+  readonly surface: Surface | undefined;
   readonly #http: HttpOptions;
 
-  constructor(id: string, http: HttpOptions) {
+  constructor(id: string, http: HttpOptions, surface?: Surface) {
     this.id = id;
     this.#http = http;
+    this.surface = surface;
   }
 
   send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {

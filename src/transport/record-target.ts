@@ -99,7 +99,7 @@ export class RecordTarget extends TargetDecorator {
       if (kept) {
         this.kept.push(file);
         const shown = shownPath(file);
-        throw new HarnessError('HARNESS_RECORDING_KEPT', `${kept.why}; kept the previous recording ${shown} (record again later, or pass --overwrite-failures to record ${kept.what})`);
+        throw new HarnessError('HARNESS_RECORDING_KEPT', `${kept.why}; kept the previous recording ${shown} (${kept.again ?? 'record again later'}, or pass --overwrite-failures to record ${kept.what})`);
       }
     }
     const provenance: FixtureProvenance = { ...this.#options.provenance, recordedAt: new Date().toISOString() };
@@ -115,7 +115,9 @@ export class RecordTarget extends TargetDecorator {
 /** Why a case's new exchanges must not replace its recording, and what `--overwrite-failures` would record instead. */
 interface Kept {
   why: string;
-  what: 'the outage' | 'the stall' | 'it';
+  what: 'the outage' | 'the stall' | 'the refusal' | 'it';
+  /** The way to a recording of the case, when not "record again later" (a key's scope refuses it again). */
+  again?: string;
 }
 
 /**
@@ -126,6 +128,8 @@ interface Kept {
  */
 function outageIn(exchanges: readonly Exchange[]): Kept | undefined {
   const failure = exchanges.find((ex) => ex.error && INFRASTRUCTURE_FAILURES.has(ex.error.code))?.error;
+  // A key's scope refusing the model is no outage: it refuses again later, and only another key records the case.
+  if (failure?.code === 'HARNESS_MODEL_SCOPE') return { why: `${failure.code}: ${failure.message}`, what: 'the refusal', again: 'record it with a key whose scope includes the model' };
   if (failure) return { why: `${failure.code}: ${failure.message}`, what: 'the outage' };
   const stalled = exchanges.find((ex) => !ex.error && ex.response?.stalledAfterMs !== undefined);
   if (stalled?.response) {

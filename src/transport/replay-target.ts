@@ -16,6 +16,7 @@ import { fixturePath, readFixture, type FixtureFile } from './fixture-file.ts';
 import { Redactor } from './redactor.ts';
 import { ReplayQueues } from './replay-queues.ts';
 import type { SendContext, Target } from './target.ts';
+import type { Surface } from '../surfaces.ts';
 
 interface LoadedFixture {
   file: string;
@@ -32,6 +33,8 @@ const shapes = new Redactor();
 export class ReplayTarget implements Target {
   readonly id: string;
   readonly mode = 'replay' as const;
+  /** The surface the recordings were made on (target-options.ts reads it from them): a refusal is read as it was live. */
+  readonly surface: Surface | undefined;
   readonly #root: string;
   /** Each model's fixtures read so far, by case: parsed once, forgotten when the model is done. */
   readonly #loaded = new Map<string, Map<string, Promise<LoadedFixture>>>();
@@ -43,9 +46,10 @@ export class ReplayTarget implements Target {
   readonly #listed = new Map<string, ReadonlySet<string> | null>();
   #anyModel: boolean | undefined;
 
-  constructor(id: string, fixturesDir: string) {
+  constructor(id: string, fixturesDir: string, surface?: Surface) {
     this.id = id;
     this.#root = fixturesDir;
+    this.surface = surface;
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {

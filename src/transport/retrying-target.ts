@@ -54,7 +54,8 @@ export function isRetryable(exchange: Exchange): boolean {
 function throttled(exchange: Exchange): boolean {
   const response = exchange.response;
   if (!response || response.status < 400 || response.status >= 500) return false;
-  return response.status === 429 || classifyAnswer(response).kind === 'throttled';
+  // Every 429 is classified `throttled` but one that says the key's budget is spent: no retry outlives that.
+  return classifyAnswer(response).kind === 'throttled';
 }
 
 /** A 2xx stream that began and then went silent past --idle-timeout (http-exchange.ts marks it). */

@@ -2,6 +2,7 @@
  * @module transport/target-decorator
  * A target that adds behavior around another (retries, scheduling, recording) and passes the rest through.
  */
+import type { Surface } from '../surfaces.ts';
 import type { Exchange, ExchangeRequest } from './exchange.ts';
 import type { SendContext, Target } from './target.ts';
 
@@ -18,6 +19,10 @@ export abstract class TargetDecorator implements Target {
 
   get mode(): Target['mode'] {
     return this.inner.mode;
+  }
+
+  get surface(): Surface | undefined {
+    return this.inner.surface;
   }
 
   abstract send(request: ExchangeRequest, context: SendContext): Promise<Exchange>;

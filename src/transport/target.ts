@@ -3,6 +3,7 @@
  * Where requests go. `live` sends them, `record` sends them and writes fixtures, `replay` answers from fixtures.
  * All three produce the same `Exchange`, parsed by the same body and SSE code.
  */
+import type { Surface } from '../surfaces.ts';
 import type { Exchange, ExchangeRequest } from './exchange.ts';
 
 export type TargetMode = 'live' | 'record' | 'replay';
@@ -25,6 +26,12 @@ export interface SendContext {
 export interface Target {
   readonly id: string;
   readonly mode: TargetMode;
+  /**
+   * The endpoint surface the target speaks (unset: mantle, as everywhere). A gateway's key may be scoped to some
+   * models (run/session-target.ts reads a 401 in those words only on `custom`; Mantle and bedrock-runtime have no such
+   * keys, and any 401 there stops the run).
+   */
+  readonly surface?: Surface | undefined;
   send(request: ExchangeRequest, context: SendContext): Promise<Exchange>;
   /** Called once per (model, case) when the case has finished, with every exchange it made. Record writes here. */
   caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void>;
