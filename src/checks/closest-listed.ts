@@ -2,8 +2,8 @@
  * @module checks/closest-listed
  * "Did you mean" from the endpoint's own model list: models.listed names, when the list does not hold the model, a
  * listed id that names the same model (another case, a date, an Ollama tag: it vouches for the id), else the listed
- * id closest to it, and the gate (report/observed-models.ts) reads that name back from the cell's reason. The
- * closest id is never a name of the model asked for: "did you mean" it would be no fix.
+ * id closest to it, and the gate (report/observed-models.ts) reads that name back from the end of a `not-listed`
+ * cell's reason (listedIdsIn). The closest id is never a name of the model asked for: "did you mean" it would be no fix.
  * The ids are endpoint text: only one that is an acceptable model id (src/names.ts: letters, digits and `. _ : / @ +
  * -`, no quote, no control character) is ever named, and read back only if it still is one.
  */
@@ -13,7 +13,6 @@ import { namesAnotherModel } from './answered-by.ts';
 
 /** How a models.listed reason names the closest listed id: `; the closest listed id is "b"`. */
 const WORDS = '; the closest listed id is ';
-const NAMED = /; the closest listed id is "([^"]{1,300})"/;
 /** How it names a listed id of the same model: `; the endpoint lists "Qwen3-32B", a name of the same model`. */
 const SAME_WORDS = '; the endpoint lists ';
 const SAME_NAMED = /; the endpoint lists "([^"]{1,300})", a name of the same model/;
@@ -41,14 +40,26 @@ export function closestListedWords(model: string, listed: readonly unknown[]): s
   return guess ? `${WORDS}${JSON.stringify(guess)}` : '';
 }
 
-/** The closest listed id a models.listed reason names, if it names an acceptable one. */
-export function closestListedIn(reason: string): string | undefined {
-  return acceptable(NAMED.exec(reason)?.[1]);
-}
-
 /** The listed id of the same model a models.listed reason names, if it names an acceptable one. */
 export function sameListedIn(reason: string): string | undefined {
   return acceptable(SAME_NAMED.exec(reason)?.[1]);
+}
+
+/** A path's count in a not-listed reason: `/v1/models: 3 models` (a list without the model, its last page). */
+const COUNT = String.raw`[^\s;"]+: \d+ models`;
+/**
+ * The harness's own clause at the very end of a `not-listed` reason, right after the counts of the lists read (paths
+ * and numbers, no endpoint text): `; /v1/models: 3 models; the closest listed id is "b"`. Anchored: an error's reason
+ * that quotes the endpoint ("could not read a model list: ... (Forbidden; the endpoint lists "x", ...)") never matches.
+ */
+const TAIL = new RegExp(`(?:^|; )${COUNT}(?:; ${COUNT})*(?:; the closest listed id is "([^"]{1,300})"|; the endpoint lists "([^"]{1,300})", a name of the same model)$`);
+
+/** The listed ids a `not-listed` reason ends by naming (the same model's, or the closest), if acceptable ones. */
+export function listedIdsIn(reason: string): { same?: string; guess?: string } {
+  const found = TAIL.exec(reason);
+  const guess = acceptable(found?.[1]);
+  const same = acceptable(found?.[2]);
+  return { ...(same ? { same } : {}), ...(guess ? { guess } : {}) };
 }
 
 function acceptable(id: string | undefined): string | undefined {

@@ -7,7 +7,8 @@ import { excerpt, isRecord, jsonObject } from '../transport/body.ts';
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import { deniedAccess, describeDenial, scopeAnswerReason, scopeRefusedOtherId } from './access-denial.ts';
-import { closestListedWords } from './closest-listed.ts';
+import { closestListedWords, namesListedModel, sameListedIn } from './closest-listed.ts';
+import { listedOthers } from './listed-names.ts';
 import { notObservable, observe } from './answer.ts';
 import { evidenceOf, inconclusive, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
@@ -162,8 +163,12 @@ const listed: CheckDefinition = {
     const detail = lists.map((l) => `${l.path}: ${l.ids.length} models${l.more ? ' (has_more: true)' : ''}${l.ids.includes(input.model) ? ', this one among them' : ''}`).join('; ');
     if (holding.length === 0 && lists.some((l) => l.more)) return inconclusive(input, `the model is not on the page read, and the list says has_more: true (a later page may hold it; the case reads one page): ${detail}`, evidence);
     // The closest listed id: the gate's "did you mean" for a typo of an id the endpoint lists (closest-listed.ts).
-    const near = holding.length ? '' : closestListedWords(input.model, lists.flatMap((l) => l.ids));
-    return judge(listed, input, holding.length ? 'listed' : 'not-listed', evidence, `${detail}${near}`);
+    const ids = lists.flatMap((l) => l.ids);
+    const near = holding.length ? '' : closestListedWords(input.model, ids);
+    const result = judge(listed, input, holding.length ? 'listed' : 'not-listed', evidence, `${detail}${near}`);
+    // A listed id of the same model vouches only while the answers name no other listed model: the gate reads them.
+    if (sameListedIn(near) === undefined) return result;
+    return { ...result, listedOthers: listedOthers(ids.filter((id): id is string => typeof id === 'string'), (id) => namesListedModel(input.model, id)) };
   },
 };
 

@@ -8,6 +8,7 @@ import type { CheckSignature, Vocabulary } from '../suite/check-signature.ts';
 import type { Expected, Observed } from '../suite/expected.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import type { Exchange, ExchangeError } from '../transport/exchange.ts';
+import type { ListedOthers } from './listed-names.ts';
 import type { SchemaSet } from './schema.ts';
 
 export type { Expected, Observed };
@@ -128,6 +129,8 @@ export interface CheckResult {
    * evidence down (8 a cell, 2 a trial).
    */
   otherModel?: OtherModelCount;
+  /** models.listed, when the list names the model only as a listed id of the same model: its other models, hashed (checks/listed-names.ts). */
+  listedOthers?: ListedOthers;
 }
 
 /** Answers in another model's name among a result's 2xx answers (checks/answered-by.ts). */

@@ -6,7 +6,7 @@
  */
 import { inertLine } from '../report/inert-text.ts';
 import type { GateProblem, MatrixGate } from '../report/matrix.ts';
-import { boundProblems } from '../report/problem-list.ts';
+import { boundProblems, PROBLEM_BYTES } from '../report/problem-list.ts';
 
 /** Lines of each list the console shows. */
 export const CONSOLE_LINES = 20;
@@ -16,12 +16,6 @@ export function problemLines(problems: readonly GateProblem[], max = CONSOLE_LIN
   const { shown, more } = boundProblems(problems, max, 'matrix.md');
   return [...shown.map((p) => p.message), ...(more ? [more] : [])].map((line) => `  ${inertLine(line, width)}`);
 }
-
-/**
- * A problem line's bound (bytes): a problem's fix comes last (the --endpoint URL to check, the id meant), and at the
- * 400 of a cell's line it was cut off.
- */
-const PROBLEM_BYTES = 2000;
 
 /** The problems, then the gating cells, each list bounded. */
 export function gateLines(problems: readonly GateProblem[], gating: MatrixGate['gating'], max = CONSOLE_LINES): string[] {

@@ -5,6 +5,7 @@
  * is refused naming itself, its size, the limit and the fix (a larger heap, or fewer targets per file), never left to
  * die at the heap limit with no word of which file it was. The writers warn when what they wrote is past it.
  */
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { constants } from 'node:buffer';
@@ -32,6 +33,15 @@ const HEAP_PER_VALUE = 48;
  * room for a denser file of ours (one value per 16 bytes), and refuse a crafted one past 1/54 of the heap.
  */
 const COST_SHARE = 5;
+/**
+ * The heap a run's own file takes a byte by `parseCost` (3.4 to 3.6 measured), with room. Where the read floor lifts
+ * the byte limit past the heap's share, the parse's limit rises with it: a run's file up to the byte limit is read (a
+ * 208 MiB one was refused on a 1 GiB heap by the share's 640 MiB), and a crafted `[{},{},...]` is refused past a fifth
+ * of the byte limit.
+ */
+const RUN_COST = 4;
+/** The smallest heap the read floor holds on: what a writer assumes a reader on a smaller runner has. */
+const FLOOR_HEAP = 1024 * MiB;
 
 export interface ReadLimits {
   /** The heap this process may use (v8's heap_size_limit). */
@@ -54,13 +64,18 @@ export const READ_FLOOR = 256 * MiB;
 /** The limits of this process, or of a heap and string length given (tests use small ones). */
 export function readLimits(heap = getHeapStatistics().heap_size_limit, maxString: number = constants.MAX_STRING_LENGTH): ReadLimits {
   const share = Math.floor(heap / HEAP_PER_BYTE);
-  const maxBytes = Math.min(heap >= 1024 * MiB ? Math.max(share, READ_FLOOR) : share, maxString);
-  return { heap, maxBytes, maxCost: Math.floor((heap * COST_SHARE) / HEAP_PER_BYTE), maxString };
+  const maxBytes = Math.min(heap >= FLOOR_HEAP ? Math.max(share, READ_FLOOR) : share, maxString);
+  return { heap, maxBytes, maxCost: Math.max(Math.floor((heap * COST_SHARE) / HEAP_PER_BYTE), RUN_COST * maxBytes), maxString };
 }
 
 /** The `--max-old-space-size` (MiB, a multiple of 512) under which a file of `bytes` is read. */
 function heapFor(bytes: number): number {
   return Math.ceil((bytes * HEAP_PER_BYTE) / MiB / 512) * 512;
+}
+
+/** The `--max-old-space-size` (MiB, a multiple of 512) under which a parse of `cost` is allowed. */
+function heapForCost(cost: number): number {
+  return Math.ceil((cost * HEAP_PER_BYTE) / COST_SHARE / MiB / 512) * 512;
 }
 
 const mib = (n: number) => `${(n / MiB).toFixed(n < 10 * MiB ? 1 : 0)} MiB`;
@@ -99,12 +114,30 @@ export function parseCost(bytes: Uint8Array): { values: number; cost: number } {
   return { values, cost: 2 * bytes.length + HEAP_PER_VALUE * values };
 }
 
-/** Why `bytes` are not parsed under `limits` (a file made to cost more heap than its size says); undefined when they are. */
-export function costProblem(bytes: Uint8Array, limits: ReadLimits, fix: string): string | undefined {
+/**
+ * Why `bytes` are not parsed under `limits` (a file whose parse may cost more heap than this process spends on one);
+ * undefined when they are. The heap is the fix: a run's own file denser than most (long lists of short values) is
+ * one, as much as a file made to cost more than its size says.
+ */
+export function costProblem(bytes: Uint8Array, limits: ReadLimits): string | undefined {
   const { values, cost } = parseCost(bytes);
   if (cost <= limits.maxCost) return undefined;
-  const heap = Math.ceil((cost * HEAP_PER_BYTE) / COST_SHARE / MiB / 512) * 512;
-  return `${values} JSON values in ${bytes.length} bytes (one per ${(bytes.length / Math.max(values, 1)).toFixed(1)} bytes; a run's own file has about one per 35), which may take ${mib(cost)} of heap to parse, more than this process spends on one file (${mib(limits.maxCost)}, ${COST_SHARE}/${HEAP_PER_BYTE} of its heap limit); ${fix} (a file that is one is read under NODE_OPTIONS=--max-old-space-size=${heap})`;
+  return `its parse may take ${mib(cost)} of heap, more than this process spends on one file (${mib(limits.maxCost)} of its ${mib(limits.heap)} heap limit): raise the heap (NODE_OPTIONS=--max-old-space-size=${heapForCost(cost)} mantle-conformance ...), or run (${SPLIT} (${values} JSON values in ${bytes.length} bytes, one per ${(bytes.length / Math.max(values, 1)).toFixed(1)}; a run's file has about one per 35)`;
+}
+
+/** `parseCost` of a file, read in chunks (a writer's file is not held whole again to be measured). */
+async function fileCost(file: string): Promise<number | undefined> {
+  let values = 0;
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+      values += valueCount(chunk);
+      size += chunk.length;
+    }
+  } catch {
+    return undefined;
+  }
+  return 2 * size + HEAP_PER_VALUE * values;
 }
 
 /**
@@ -114,11 +147,21 @@ export function costProblem(bytes: Uint8Array, limits: ReadLimits, fix: string):
 export async function writtenSizeWarning(files: readonly string[], limits: ReadLimits = readLimits()): Promise<string | undefined> {
   const file = files.find((f) => basename(f) === 'matrix.json');
   const size = file === undefined ? undefined : await stat(file).then((s) => s.size, () => undefined);
-  const large = size === undefined ? undefined : tooLarge(size, limits);
-  if (large) return `warning: ${inertLine(shownPath(file!), 300)}: written at ${large.said}: \`report\`, \`compare\`, \`table\`, \`bless\` and \`--baseline\` refuse it as it is; to read it, ${large.fix}`;
+  if (size === undefined) return undefined;
+  const where = `warning: ${inertLine(shownPath(file!), 300)}: written at`;
+  const readers = '`report`, `compare`, `table`, `bless` and `--baseline` refuse it as it is';
+  const large = tooLarge(size, limits);
+  if (large) return `${where} ${large.said}: ${readers}; to read it, ${large.fix}`;
+  // What its parse may take, measured only where it could pass a limit (a file costs at most 50 bytes of heap a byte).
+  const floor = readLimits(FLOOR_HEAP, limits.maxString);
+  const cost = size * (2 + HEAP_PER_VALUE) > Math.min(limits.maxCost, floor.maxCost) ? await fileCost(file!) : undefined;
+  const costly = cost === undefined ? '' : `${size} bytes (${mib(size)}), whose parse may take ${mib(cost)} of heap`;
+  if (cost !== undefined && cost > limits.maxCost) return `${where} ${costly}, more than this process spends on one file (${mib(limits.maxCost)}): ${readers}; to read it, raise the heap (NODE_OPTIONS=--max-old-space-size=${heapForCost(cost)}), or run (${SPLIT}`;
   // Read here, but not by a reader on a smaller heap (a CI runner with less memory, the next night's --baseline).
-  if (size === undefined || size <= READ_FLOOR) return undefined;
-  return `warning: ${inertLine(shownPath(file!), 300)}: written at ${size} bytes (${mib(size)}): a reader whose heap limit is under ${mib(HEAP_PER_BYTE * size)} refuses it (\`report\`, \`compare\`, \`--baseline\` on a runner with less memory); there, raise the heap (NODE_OPTIONS=--max-old-space-size=${heapFor(size)}), or run (${SPLIT}`;
+  if (size > READ_FLOOR) return `${where} ${size} bytes (${mib(size)}): a reader whose heap limit is under ${mib(HEAP_PER_BYTE * size)} refuses it (\`report\`, \`compare\`, \`--baseline\` on a runner with less memory); there, raise the heap (NODE_OPTIONS=--max-old-space-size=${heapFor(size)}), or run (${SPLIT}`;
+  // Within the floor's bytes, yet past what its parse may take on the floor's heap: a 1 GiB runner refuses it.
+  if (cost !== undefined && cost > floor.maxCost) return `${where} ${costly}: a reader whose heap limit is under ${mib(heapForCost(cost) * MiB)} refuses it (\`report\`, \`compare\`, \`--baseline\` on a runner with less memory); there, raise the heap (NODE_OPTIONS=--max-old-space-size=${heapForCost(cost)}), or run (${SPLIT}`;
+  return undefined;
 }
 
 /** Writes the warning of `writtenSizeWarning`, when there is one, to `err` (even with --quiet), and returns it for the job summary. */

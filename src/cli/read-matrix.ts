@@ -88,7 +88,7 @@ export async function readMatrix(file: string, limits: ReadLimits = readLimits()
       const large = tooLarge(size, limits);
       if (large) throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: ${large.said}; ${large.fix}`);
       const bytes = await handle.readFile();
-      const costly = costProblem(bytes, limits, FIX);
+      const costly = costProblem(bytes, limits);
       if (costly) throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: ${costly}`);
       // A byte-order mark (a Windows editor, PowerShell's Out-File) is the encoding's, not the JSON's.
       text = bytes.toString('utf8').replace(/^\uFEFF/, '');

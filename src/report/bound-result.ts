@@ -5,6 +5,7 @@
  * bounds it. The same bounds apply to results a run produced and to results read from a matrix.json.
  */
 import type { Evidence, TrialResult } from '../checks/types.ts';
+import { readListedOthers } from '../checks/listed-names.ts';
 import { capText } from './inert-text.ts';
 import type { MatrixResult } from './matrix.ts';
 
@@ -57,7 +58,7 @@ function boundTrial(trial: TrialResult): TrialResult {
 }
 
 /** The result with its reason, observed value, evidence and trials within RESULT_BOUNDS. */
-export function boundResult<T extends Pick<MatrixResult, 'reason' | 'evidence' | 'observed' | 'otherModel'> & { trials?: TrialResult[] }>(result: T): T {
+export function boundResult<T extends Pick<MatrixResult, 'reason' | 'evidence' | 'observed' | 'otherModel' | 'listedOthers'> & { trials?: TrialResult[] }>(result: T): T {
   const out = {
     ...result,
     observed: boundObserved(result.observed),
@@ -67,5 +68,11 @@ export function boundResult<T extends Pick<MatrixResult, 'reason' | 'evidence' |
   if (result.trials) out.trials = result.trials.map(boundTrial);
   // The names are endpoint text, and a matrix.json read from elsewhere may carry more of them than a run keeps.
   if (result.otherModel) out.otherModel = { ...result.otherModel, names: result.otherModel.names.slice(0, 3).map((n) => capText(n, RESULT_BOUNDS.evidenceField)) };
+  // Hashes the gate reads to tell a same-model listed id's vouch from a default model's answers: only well formed.
+  if (result.listedOthers !== undefined) {
+    const others = readListedOthers(result.listedOthers);
+    if (others) out.listedOthers = others;
+    else delete out.listedOthers;
+  }
   return out;
 }

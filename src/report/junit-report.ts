@@ -99,8 +99,9 @@ function notSelected(r: MatrixResult, seen: Seen): boolean {
 function notRunHere(matrix: Matrix, cells: number): string {
   const shard = matrix.run.selection?.shard;
   const whole = shard === undefined ? '' : `; shard ${shard} of run ${matrix.run.id} is not the whole run: gate on the merge of every shard`;
-  // A merge short of a shard holds that shard's cells as another shard's: they were asked for and never run.
-  const missing = matrix.gate.problems.some((p) => p.kind === 'partial') ? '; the run is partial: some of them were never run (a shard missing from the merge, a target that ran nothing), as the gate testcase says' : '';
+  // A merge short of a shard holds that shard's cells as another shard's: they were asked for and never run. A run is
+  // partial for other causes too (a model list not read whole): the gate testcase says which, so this does not guess.
+  const missing = matrix.gate.problems.some((p) => p.kind === 'partial') ? '; the run is partial (the gate testcase says why): some of them may never have run' : '';
   const message = `${cells} cell(s) not run here (filtered out or another shard's), not listed in this file${whole}${missing}`;
   return [
     `  <testsuite name="not run here" tests="1" failures="0" errors="0" skipped="1" time="0">`,

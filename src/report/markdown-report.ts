@@ -16,6 +16,7 @@ import { buildMigration, migrationMarkdown } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { newFailureKeys, newFailuresLine } from './new-failures.ts';
 import { answeredAsAnother, answeredAsAnotherLine, NOTES_LISTED, unobservedPairs } from './observed-models.ts';
+import { PROBLEM_BYTES } from './problem-list.ts';
 import type { ReportWriter } from './report-writer.ts';
 
 export const markdownReport: ReportWriter = {
@@ -84,7 +85,7 @@ function leadSection(matrix: Matrix, lines: string[]): void {
   lines.push(`**Gate: ${markdownText(gateLine(gate), 600)}**`, '', `Coverage: ${coverageLine(matrix)}.`, '');
   lines.push('## What fails the gate', '');
   if (gate.problems.length === 0 && gate.gating.length === 0 && !gate.regressedSinceBaseline) lines.push('Nothing: every result meets its stated expectation, and the run observed every model it ran.', '');
-  for (const p of gate.problems) lines.push(`- **${p.kind}**: ${markdownText(p.message, 600)}`);
+  for (const p of gate.problems) lines.push(`- **${p.kind}**: ${markdownText(p.message, PROBLEM_BYTES)}`);
   const gating = matrix.results.filter((r) => r.gating);
   for (const r of gating.slice(0, 200)) lines.push(item(r));
   if (gating.length > 200) lines.push(`- ... and ${gating.length - 200} more (see matrix.json)`);

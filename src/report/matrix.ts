@@ -3,6 +3,7 @@
  * The compatibility matrix: the public, versioned format of `reports/matrix.json` that every other report (Markdown,
  * HTML, JUnit, capability tables) is rendered from. Changing a field name is a breaking change: bump the format.
  */
+import type { ListedOthers } from '../checks/listed-names.ts';
 import type { ShapeTable } from '../checks/shape.ts';
 import type { ShapeDrift } from './shape-drift.ts';
 import type { CheckStatus, Evidence, Expected, Observed, OtherModelCount, TrialResult } from '../checks/types.ts';
@@ -170,6 +171,8 @@ export interface MatrixResult {
   notRun?: true;
   /** Answers in another model's name among the cell's, counted before its evidence was cut (checks/answered-by.ts). */
   otherModel?: OtherModelCount;
+  /** models.listed: the list's other models, hashed, when it names the model only as a same-model id (checks/listed-names.ts). */
+  listedOthers?: ListedOthers;
 }
 
 export interface UsageTotals {

@@ -12,7 +12,7 @@ import { inertLine } from './inert-text.ts';
 import type { OtherModelCount } from '../checks/types.ts';
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
 import { pairKey, resultsByCell } from './matrix.ts';
-import { idHint, listSays } from './list-says.ts';
+import { idHint, listSays, vouchFails } from './list-says.ts';
 
 /**
  * Statuses that say something about the endpoint: it answered and the check could read what it looks for. Not
@@ -43,7 +43,7 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'> & Pa
   for (const results of byCell.values()) {
     const { target, model } = results[0]!;
     const info = matrix.models.find((m) => m.id === model);
-    const listed = listSays(results, matrix.targets?.find((t) => t.id === target), model, info);
+    const listed = listSays(results, matrix.targets?.find((t) => t.id === target), model, info, matrix.models);
     const catalog = idHint(model, info, listed);
     const known = info?.inCatalog === true || info?.discovered === true || results.some((r) => r.check === 'models.listed' && r.observed === 'listed');
     // Every probe refused a 403 that denies access: the cause and its fix are the credentials', said as the probes
@@ -69,13 +69,15 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'> & Pa
     // to its default model answers 200, and the cells read that model (`bb` for the listed `b`). An id that is no
     // near miss (an alias, an Azure deployment name its list leaves out), or one a list not read whole may hold, is
     // answered in the name of the model behind it: that is no typo. Nor is one the list names as the same model
-    // (`qwen3-32b` for `Qwen3-32B`), nor, of the listed-id rule, one answered in the name of the very listed id it is a
-    // near miss of (`gpt4o` answered as `gpt-4o-2024-08-06`, an alias of `gpt-4o`: a gateway's default answers so
-    // only the typo of the default); the summaries note those answers.
+    // (`qwen3-32b` for `Qwen3-32B`) while its answers name no other listed model (a gateway's default, `gpt-4o-mini`,
+    // answering every id: vouchFails), nor, of the listed-id rule, one answered in the name of the very listed id it
+    // is a near miss of (`gpt4o` answered as `gpt-4o-2024-08-06`, an alias of `gpt-4o`: a gateway's default answers
+    // so only the typo of the default); the summaries note those answers.
     const byCatalog = info?.suggestion !== undefined;
-    const other = (byCatalog || (listed.unlisted && listed.guess !== undefined)) && !known && !listed.same ? answersOfAnotherModel(results) : undefined;
-    const aliasOfGuess = !byCatalog && other !== undefined && other.named.length > 0 && other.named.every((name) => !namesAnotherModel(listed.guess!, name));
-    if (other && !aliasOfGuess) {
+    const near = listed.guess ?? listed.same;
+    const other = (byCatalog || (listed.unlisted && near !== undefined)) && !known ? answersOfAnotherModel(results) : undefined;
+    const aliasOfGuess = !byCatalog && other !== undefined && other.named.length > 0 && other.named.every((name) => !namesAnotherModel(near!, name));
+    if (other && !aliasOfGuess && (listed.same === undefined || vouchFails(listed, other.named))) {
       const unlisted = listed.unlisted ? ", and the endpoint's model list, read whole, does not name it" : '';
       problems.push({
         kind: 'unobserved-model',

@@ -8,6 +8,13 @@
  */
 import type { GateProblem } from './matrix.ts';
 
+/**
+ * A problem line's bound (bytes) in every report that lists it (console, matrix.md, the step summary; junit keeps it
+ * whole): a problem's fix comes last (the --endpoint URL to check, the id meant), and at 400 or 600 it was cut off in
+ * some reports and kept in others.
+ */
+export const PROBLEM_BYTES = 2000;
+
 /** Targets named, with their counts, in the line that counts what is not listed. */
 const MAX_TARGETS_NAMED = 10;
 

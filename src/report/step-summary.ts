@@ -13,7 +13,7 @@ import { statusLine, uncomparedLines, usageLine } from './markdown-report.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { pairKey, resultKey, STATUS_SYMBOLS, type CellChange, type Matrix, type MatrixResult } from './matrix.ts';
 import { answeredAsAnother, answeredAsAnotherLine, unobservedPairs } from './observed-models.ts';
-import { boundProblems } from './problem-list.ts';
+import { boundProblems, PROBLEM_BYTES } from './problem-list.ts';
 
 /** Rows per table: a summary page is read, not searched. */
 const MAX_ROWS = 50;
@@ -86,7 +86,7 @@ function summaryText(matrix: Matrix, options: StepSummaryOptions): string {
   for (const note of options.notes ?? []) lines.push(`- ${markdownText(note, 1000)}`, '');
   // Bounded as the tables are: an outage makes one "nothing observed" problem per target and model.
   const problems = boundProblems(gate.problems, MAX_ROWS, 'matrix.md');
-  if (problems.shown.length) lines.push(...problems.shown.map((p) => `- ${markdownText(p.message, 600)}`), ...(problems.more ? [`- ${markdownText(problems.more, 1000)}`] : []), '');
+  if (problems.shown.length) lines.push(...problems.shown.map((p) => `- ${markdownText(p.message, PROBLEM_BYTES)}`), ...(problems.more ? [`- ${markdownText(problems.more, 1000)}`] : []), '');
   const answered = answeredAsAnother(matrix);
   if (answered.length) lines.push(...answered.slice(0, MAX_ROWS).map((a) => `- note: ${markdownText(answeredAsAnotherLine(a), 600)}`), ...(answered.length > MAX_ROWS ? [`- ... and ${answered.length - MAX_ROWS} more in matrix.md`] : []), '');
   const fresh = newModels(matrix);

@@ -175,6 +175,12 @@ export const MatrixSchema = Type.Object(
             { description: "Answers in another model's name among the cell's 2xx answers, counted before its evidence was cut, and their names." },
           ),
         ),
+        listedOthers: Type.Optional(
+          Type.Object(
+            { ids: Count, hashed: Count, names: Type.String({ pattern: '^([0-9a-f]{8})*$', maxLength: 65536 }) },
+            { description: 'models.listed, when the list names the model only as a listed id of the same model: how many listed ids name other models, how many are hashed, and the hashes of their names (8 hex characters each).' },
+          ),
+        ),
       }),
     ),
     totals: Type.Object({
