@@ -36,7 +36,7 @@ export interface PrefixRead {
 }
 
 /** Answers that hide the list rather than say there is none: they make a list incomplete, never absent. */
-const FAILURES = new Set(['server-error', 'throttled', 'auth-rejected', 'forbidden']);
+const FAILURES = new Set(['server-error', 'throttled', 'auth-rejected', 'budget-exceeded', 'forbidden']);
 
 /**
  * What one `GET <prefix>/models` answer holds. Like `models.listed` (src/checks/errors-discovery.ts): a 404, 405 or

@@ -76,10 +76,12 @@ export function gateOf(matrix: Matrix): MatrixGate {
     });
   }
   // A record run that kept earlier fixtures because the endpoint failed did not record what it was asked to. Nor one
-  // whose key's scope refused a model (record-target.ts): no outage, and not the endpoint's, so worded apart.
+  // whose key's scope refused a model, nor one a spent gateway budget refused (record-target.ts): no outage, and not
+  // the endpoint's, so worded apart.
   const keptCells = matrix.results.filter((r) => r.status === 'error' && r.reason.startsWith('HARNESS_RECORDING_KEPT'));
   const scoped = keptCells.filter((r) => r.reason.startsWith(SCOPE_KEPT)).length;
-  const kept = keptCells.length - scoped;
+  const budgeted = keptCells.filter((r) => r.reason.startsWith(BUDGET_KEPT)).length;
+  const kept = keptCells.length - scoped - budgeted;
   if (kept) {
     problems.push({ kind: 'recording-kept', message: `${kept} result(s) rest on previous recordings, kept because the endpoint failed during this record run (--overwrite-failures records the outage)` });
   }
@@ -87,6 +89,12 @@ export function gateOf(matrix: Matrix): MatrixGate {
     problems.push({
       kind: 'recording-kept',
       message: `${scoped} error cell(s) (HARNESS_RECORDING_KEPT) kept their cases' previous recordings because the key's scope refused the model in this record run (HARNESS_MODEL_SCOPE), which is no outage nor the endpoint's answer: record them with a key whose scope includes the model (--overwrite-failures records the refusal)`,
+    });
+  }
+  if (budgeted) {
+    problems.push({
+      kind: 'recording-kept',
+      message: `${budgeted} error cell(s) (HARNESS_RECORDING_KEPT) kept their cases' previous recordings because a spend budget on the gateway was spent in this record run (HARNESS_BUDGET_EXCEEDED), which is no answer of the endpoint's: record them once the budget is raised or reset, or with another key (--overwrite-failures records the refusal)`,
     });
   }
   const failed = gating.length > 0 || problems.length > 0 || regressed === true;
@@ -102,6 +110,8 @@ export function gateOf(matrix: Matrix): MatrixGate {
 
 /** The reason of a cell whose case kept its recording because the key's scope refused the model (record-target.ts). */
 const SCOPE_KEPT = 'HARNESS_RECORDING_KEPT: HARNESS_MODEL_SCOPE';
+/** The reason of a cell whose case kept its recording because a spent gateway budget refused it. */
+const BUDGET_KEPT = 'HARNESS_RECORDING_KEPT: HARNESS_BUDGET_EXCEEDED';
 
 /** How many models (with their targets) the too-many-errors line names; the rest are counted. */
 const ERROR_MODELS_NAMED = 3;

@@ -14,7 +14,8 @@ import type { RunConfig, TargetConfig } from './run-config.ts';
 
 /**
  * `scheduler` is the run's one scheduler, `breaker` its endpoint breaker (none with --give-up-after 0); replay needs
- * neither. `onRouteRefused` hears of a route that refused the credentials another route accepted (route-credentials.ts).
+ * neither. `onRouteRefused` hears of a route that refused the credentials another route accepted (route-credentials.ts),
+ * and of a spend budget the gateway says is spent (budget-refusals.ts).
  */
 export async function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler | undefined, breaker?: EndpointBreaker, onRouteRefused?: (message: string) => void): Promise<Target> {
   if (target.mode === 'replay') {
@@ -22,7 +23,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     return new ReplayTarget(target.id, config.fixturesDir, target.surface);
   }
   if (!scheduler) throw new Error(`target ${target.id} sends requests: it needs the run's scheduler`);
-  const [{ createAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }] = await Promise.all([
+  const [{ createAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }, { BudgetRefusalsTarget }] = await Promise.all([
     import('../transport/auth/create-auth.ts'),
     import('../transport/live-target.ts'),
     import('../transport/record-target.ts'),
@@ -30,6 +31,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     import('../transport/scheduled-target.ts'),
     import('./route-credentials.ts'),
     import('../transport/http-exchange.ts'),
+    import('./budget-refusals.ts'),
   ]);
   // SigV4 signs for the surface's service: bedrock-mantle on Mantle, bedrock on bedrock-runtime.
   const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
@@ -44,11 +46,14 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
   // The breaker hears of each request once it is over, retries and all: it counts requests, not attempts.
   const settled = breaker ? { settled: (exchange: Exchange, answered: boolean) => breaker.settled(target.id, exchange, answered) } : {};
   const retrying = new RetryingTarget(new ScheduledTarget(live, scheduler), { retries: config.retries, baseDelayMs: config.retryDelayMs, maxDelayMs: 30_000, ...settled });
+  const redact = (text: string) => redactorFor(auth).text(text).value;
+  // A spent gateway budget is its requests' error, never a refused key: below the route-credentials watch.
+  const budgeted = new BudgetRefusalsTarget(retrying, { redact, ...(onRouteRefused ? { onRefused: onRouteRefused } : {}) });
   // Below the recorder: a route's refusal of the credentials is an infrastructure failure, recorded only where the
   // case has no recording yet (as any outage), so that replay shows the same error.
-  const sending = watchRouteCredentials(target, retrying, {
+  const sending = watchRouteCredentials(target, budgeted, {
     auth: config.auth,
-    redact: (text) => redactorFor(auth).text(text).value,
+    redact,
     primaryPrefix: SURFACE_RULES[target.surface].openaiPrefixes[0]!,
     ...(onRouteRefused ? { onRefused: onRouteRefused } : {}),
   });

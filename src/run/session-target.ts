@@ -4,14 +4,12 @@
  * latency) and watched for a real authentication failure (a 401/403 that is not a route error stops the run, unless
  * route-credentials.ts found it a route's refusal of credentials another route accepted, or a key's scope refusing the
  * model, or, on a custom endpoint, it is the scope's refusal of an id the harness made up: checks/access-denial.ts;
- * Mantle and bedrock-runtime take no key scoped to models, so there any 401 stops it). A gateway's answer that the
- * key's budget is spent (any 4xx, classify-response's `budget-exceeded`) stops the run the same way: no answer after
- * it is the endpoint's about the request.
+ * Mantle and bedrock-runtime take no key scoped to models, so there any 401 stops it). A gateway's spent budget (a
+ * 401 included) is no refused key: its requests' error (budget-refusals.ts), and the run carries on.
  * `shared: true` cases get one answer per (target, request) for every model of the run.
  */
 import { scopeRefusedOtherId } from '../checks/access-denial.ts';
 import { exchangeTiming, type LatencySample } from '../checks/latency.ts';
-import { excerpt } from '../transport/body.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import { requestKey } from '../transport/request-key.ts';
@@ -37,12 +35,6 @@ export interface WatchOptions {
 
 /** Refusals route-credentials.ts judged not to be the key's: the run carries on. */
 const NO_STOP: ReadonlySet<string> = new Set(['HARNESS_ROUTE_AUTH', 'HARNESS_MODEL_SCOPE', 'HARNESS_INTERRUPTED']);
-
-/**
- * What a stop for a spent budget adds: the key works, but the gateway spends nothing more on it, so every answer from
- * here on would be the budget's, not the endpoint's (LiteLLM's own words quote the cost and the cap).
- */
-const BUDGET_CLAUSE = ": the key's budget on the gateway is spent, so no answer past it is the endpoint's; raise the key's budget (or wait for its reset), or use another key";
 
 /** The target, counting every answer and watching it for a real authentication failure. */
 export function watchedTarget(target: Target, options: WatchOptions): Target {
@@ -72,17 +64,12 @@ export function watchedTarget(target: Target, options: WatchOptions): Target {
       // scope's refusal of an id the harness made up: the gateway's answer about that id, read from the exchange
       // alone, so replay reads it the same way.
       if (NO_STOP.has(exchange.error?.code ?? '') || scopeRefusedOtherId(exchange, context.model, target.surface)) return exchange;
-      // A 401/403, or another 4xx that says the key's budget is spent (classify-response's `budget-exceeded`).
-      const status = exchange.response?.status ?? 0;
-      if (exchange.response && status >= 400 && status < 500) {
+      if (exchange.response && (exchange.response.status === 401 || exchange.response.status === 403)) {
         const classification = classifyAnswer(exchange.response);
         if (classification.kind === 'auth-rejected') {
           // route-credentials.ts may have said more of a stop (a model never accepted while another was).
           const told = exchange.error?.code === 'HARNESS_AUTH_REJECTED' ? exchange.error.message : undefined;
-          const said = `${request.method} ${request.path} answered ${status}: `;
-          // The budget's words cut short, so that the fix after them survives the console's bound on the line.
-          const budget = classification.rule === 'budget-exceeded' ? `${said}${excerpt(classification.message ?? 'budget exceeded', 120)}${BUDGET_CLAUSE}` : undefined;
-          const message = told ?? budget ?? `${said}${classification.message ?? 'unauthorized'}`;
+          const message = told ?? `${request.method} ${request.path} answered ${exchange.response.status}: ${classification.message ?? 'unauthorized'}`;
           options.onAuthRejected?.(exchange, message);
           return { ...exchange, error: { code: 'HARNESS_AUTH_REJECTED', message } };
         }

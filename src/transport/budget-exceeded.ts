@@ -1,20 +1,46 @@
 /**
  * @module transport/budget-exceeded
- * A gateway key whose budget is spent: LiteLLM answers every request so, with a 400 `type: "budget_exceeded"` (a 429
- * in newer versions) "Budget has been exceeded! Current cost: 0.51, Max budget: 0.5", or "ExceededBudget: User=...
- * over budget" (and ExceededTokenBudget for a key's own). Not the endpoint's answer about the request: read as a
- * rejection it was judged (a parameter "rejected") and recorded; read as a throttle it was retried. classify-response
- * makes it `auth-rejected` (rule `budget-exceeded`), and the run stops (run/session-target.ts).
+ * A gateway that will spend no more for a request: a spend budget (the key's, its team's, or one model's) is used up.
+ * LiteLLM answers so with a 400 or 429 typed `budget_exceeded` ("Budget has been exceeded! Current cost: 0.51, Max
+ * budget: 0.5"; "LiteLLM Virtual Key: ..., exceeded budget for model=m02" for one model's), and older versions with a
+ * 401 "Authentication Error, ExceededTokenBudget: Current spend for token: 7.2; Max Budget for Token: 2.0" (or
+ * "ExceededBudget: User=... over budget"). It is neither the endpoint's answer about the request (judged, it earned
+ * passes and fails; recorded, it replaced good fixtures) nor a refused key (it stopped the whole run for one model's
+ * budget): classify-response makes it `budget-exceeded`, decided before the throttle and credential rules, and
+ * run/budget-refusals.ts makes it HARNESS_BUDGET_EXCEEDED, the infrastructure error of the requests it refuses. A
+ * budget does not come back in seconds: never retried. Recognition is tight to LiteLLM's own shapes: a thinking or
+ * reasoning budget, Anthropic's `budget_tokens` and a model named `ExceededBudget` are the endpoint's answers.
  */
 import type { ErrorEnvelope } from './classify-response.ts';
 
-const BUDGET_CLASS = /^budget_?exceeded$/i;
-/** LiteLLM's words; not a request's own "budget_tokens" error, nor "exceeds the token budget" of a prompt. */
-const BUDGET_WORDS = /\bbudget has been exceeded\b|\bExceeded(?:Token|Key|Team|User|Customer|EndUser|Org(?:anization)?)?Budget\b/i;
+/** LiteLLM's error type (and code in some versions), exactly. */
+const BUDGET_CLASS = /^budget_exceeded$/i;
+/**
+ * LiteLLM's words, each in its own shape: "Budget has been exceeded!" as a sentence of its own (not "The thinking
+ * budget has been exceeded!"), with the cap it quotes ("Max budget: 0.5"); "ExceededBudget:" and
+ * "ExceededTokenBudget:" with their colon (a model named `ExceededBudget` has none); "exceeded budget for model=".
+ */
+const BUDGET_WORDS = [/(?<![A-Za-z][ \t]*)Budget has been exceeded![^\n]{0,400}?\b[Mm]ax [Bb]udget\b/, /\bExceeded(?:Token)?Budget: /, /\bexceeded budget for model=\S/];
+/** The model LiteLLM names in a per-model budget's answer ("exceeded budget for model=m02"). */
+const BUDGET_MODEL = /\bexceeded budget for model=([^\s,;'"`]{1,200})/;
 
-/** Whether a 4xx says the key's budget on a gateway is spent (its error type or code, or the words). */
-export function budgetExceeded(status: number, envelope: ErrorEnvelope | undefined): boolean {
+/**
+ * Whether a 4xx says a spend budget on a gateway is spent. `saysThrottle` is classify-response's reading of a throttle
+ * (an error class or words that say rate limit): a throttle that happens to say "budget" ("the token budget has been
+ * exceeded for this minute", code `rate_limit_exceeded`) is retried as one. A 401 is read too: older LiteLLM said
+ * its budget with one, and the credential rules must not read it as the key refused.
+ */
+export function budgetExceeded(status: number, envelope: ErrorEnvelope | undefined, saysThrottle: (envelope: ErrorEnvelope) => boolean): boolean {
   if (status < 400 || status >= 500 || !envelope) return false;
+  // LiteLLM's code is the status as a string ("429"): that names no throttle, only the status.
+  const { code, ...rest } = envelope;
+  if (saysThrottle(code === undefined || /^\d+$/.test(code) ? rest : envelope)) return false;
   // Only the message's start is read: the words are short, an endpoint's message can be megabytes.
-  return [envelope.type, envelope.code].some((value) => value !== undefined && BUDGET_CLASS.test(value)) || BUDGET_WORDS.test(envelope.message.slice(0, 1000));
+  const head = envelope.message.slice(0, 1000);
+  return [envelope.type, code].some((value) => value !== undefined && BUDGET_CLASS.test(value)) || BUDGET_WORDS.some((words) => words.test(head));
+}
+
+/** The model whose own budget a budget answer says is spent, when its words name one. */
+export function budgetModel(message: string | undefined): string | undefined {
+  return BUDGET_MODEL.exec(message?.slice(0, 1000) ?? '')?.[1]?.replace(/[.)\]]+$/, '');
 }

@@ -22,14 +22,13 @@ export type ResponseClass =
   | 'api-unsupported'
   /** The endpoint does not know the model id at all. */
   | 'model-unknown'
-  /**
-   * A real authentication failure: bad, expired or missing key; or a key a gateway will not spend for, its budget
-   * used up (rule `budget-exceeded`, any 4xx). The run stops.
-   */
+  /** A real authentication failure: bad, expired or missing key. The run stops. */
   | 'auth-rejected'
+  /** A gateway's spend budget (the key's, a team's, one model's) is used up (budget-exceeded.ts): never retried. */
+  | 'budget-exceeded'
   /** 403 that is not a route error: the principal lacks a permission or model access. */
   | 'forbidden'
-  /** 429, or another 4xx whose error class or words say throttled (`throttledAnswer`). */
+  /** 429, or another 4xx whose error class or words say throttled (`saysThrottle`). */
   | 'throttled'
   /** 5xx. */
   | 'server-error'
@@ -113,13 +112,13 @@ const THROTTLE_WORDS =
   /\brate[ _-]?limit(ed|s)?\b[^.]{0,40}\b(reached|exceeded|hit)\b|\bexceeded (the |your )?(token |request )?rate limit\b|\brate exceeded\b|\btoo many requests\b(?!\s+(?:tools?|items?|objects?|entries|messages|inputs?|specified|provided|given|included|supplied)\b|\s+in\s+(?:an?\s+|the\s+|this\s+|your\s+|one\s+)?(?:single\s+)?(?:request\s+body|input|array|batch|list|body|payload)\b|\s*[,;:(]?\s*(?:max|maximum|at most)\b(?![^.)]{0,30}\bper\s+(?:second|minute|hour|day)\b))|\btoo many tokens\b[^.]{0,40}\b(wait|per (second|minute|hour|day))\b|\b(request|call)s? (was|were|has been|have been|is|are) throttled\b|\bthrottling ?exception\b/i;
 
 /**
- * A 4xx other than 429 that is a throttle all the same: AWS gateways answer `ThrottlingException` with a 400, proxies
- * relay OpenAI's `rate_limit_exceeded` with a 400 or 403. It says nothing about the model: retried and, if it
- * outlives the retries, HARNESS_THROTTLED (retrying-target.ts), never a rejection judged nor a recording. A 401 is
- * left to the credential rules (a bad key stops the run whatever it says).
+ * Whether an error's code or type names a throttle, or its words say one. A 4xx other than 429 that does is a throttle
+ * all the same (`4xx-throttle`: AWS gateways answer `ThrottlingException` with a 400, proxies relay OpenAI's
+ * `rate_limit_exceeded` with a 400 or 403): it says nothing about the model, so it is retried and, past the retries,
+ * HARNESS_THROTTLED (retrying-target.ts), never judged nor recorded. A 401 is left to the credential rules (a bad key
+ * stops the run whatever it says); a "budget" that says so is a throttle too (budget-exceeded.ts).
  */
-function throttledAnswer(status: number, envelope: ErrorEnvelope | undefined): boolean {
-  if (status < 400 || status >= 500 || status === 401 || !envelope) return false;
+export function saysThrottle(envelope: ErrorEnvelope): boolean {
   const named = [envelope.code, envelope.type].filter((value): value is string => typeof value === 'string');
   // Only the message's start is read: throttle words are short, an endpoint's message can be megabytes.
   return named.some((value) => THROTTLE_CLASS.test(value)) || THROTTLE_WORDS.test(envelope.message.slice(0, 1000));
@@ -134,13 +133,12 @@ export function refusesByWords(text: string): boolean {
   return BERM.test(text) || NOT_ON_ROUTE.test(text) || apiNotOffered(text, text) || MODEL_DOES_NOT_EXIST.test(text);
 }
 
-/** Ordered: the first rule that matches decides. Each one is pinned by a test with Mantle's verbatim errors. */
+/** Ordered: the first rule that matches decides (a budget's before 429 and 401); each is pinned by a test with verbatim errors. */
 const RULES: readonly Rule[] = [
-  // Before the throttle rules: a 429 for a spent budget is no throttle a retry outlives.
-  { name: 'budget-exceeded', kind: 'auth-rejected', matches: (status, envelope) => budgetExceeded(status, envelope) },
+  { name: 'budget-exceeded', kind: 'budget-exceeded', matches: (status, envelope) => budgetExceeded(status, envelope, saysThrottle) },
   { name: '429', kind: 'throttled', matches: (status) => status === 429 },
   { name: '5xx', kind: 'server-error', matches: (status) => status >= 500 },
-  { name: '4xx-throttle', kind: 'throttled', matches: (status, envelope) => throttledAnswer(status, envelope) },
+  { name: '4xx-throttle', kind: 'throttled', matches: (status, envelope) => status >= 400 && status < 500 && status !== 401 && !!envelope && saysThrottle(envelope) },
   // Mantle answers a prefixed model on the unprefixed route with this 401 (seeds/truefoundry FAQ, litellm #30657).
   { name: 'berm', kind: 'route-unsupported', matches: (_s, _e, text) => BERM.test(text) },
   { name: 'not-on-route', kind: 'route-unsupported', matches: (_s, _e, text) => NOT_ON_ROUTE.test(text) },
@@ -157,10 +155,10 @@ const RULES: readonly Rule[] = [
   // servers' wordings of the same answer: "Model not found: x", ollama's `model "x" not found, try pulling it first`.
   // A typo'd id must read as unknown there too, not as "this route does not serve it": so do a gateway's "x is not
   // a valid model ID" (OpenRouter) and bedrock-runtime's "The provided model identifier is invalid.", which a 400
-  // answered for every API made read as a model served. A bare "Not Found" stays a
-  // route answer (a missing route prefix), and so does Anthropic's "model: x" (the Anthropic surface's answer to
-  // an OpenAI model). "does not exist" counts only of a model: a file, tool, vector store or project that does not
-  // exist is an answer about the request, and the model that gave it is served.
+  // answered for every API made read as a model served. A bare "Not Found" stays a route answer (a missing route
+  // prefix), and so does Anthropic's "model: x" (the Anthropic surface's answer to an OpenAI model). "does not
+  // exist" counts only of a model: a file, tool, vector store or project that does not exist is an answer about the
+  // request, and the model that gave it is served.
   {
     name: 'model-unknown',
     kind: 'model-unknown',
@@ -195,6 +193,8 @@ export function classifyAnswer(response: ExchangeResponse): Classification {
   if (!found) {
     const stream = response.status < 300 && isStreamResponse(response);
     found = stream ? { kind: 'ok', rule: '2xx' } : classifyBody(response.status, bodyText(response).trim(), () => jsonBody(response), response.headers['x-amzn-errortype']);
+    // A "budget" that says when to try again (Retry-After) is a throttle's: a spent one does not come back in seconds.
+    if (found.kind === 'budget-exceeded' && response.headers['retry-after'] !== undefined) found = { ...found, kind: 'throttled', rule: 'budget-retry-after' };
     classified.set(response, found);
   }
   return found;

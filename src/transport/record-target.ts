@@ -46,6 +46,7 @@ export const INFRASTRUCTURE_FAILURES: ReadonlySet<HarnessErrorCode> = new Set([
   'HARNESS_AUTH_REJECTED',
   'HARNESS_ROUTE_AUTH',
   'HARNESS_MODEL_SCOPE',
+  'HARNESS_BUDGET_EXCEEDED',
   // Not a failure of the way, but a body no check can read (the harness kept only its first bytes): recorded, it
   // replaced observations with nothing.
   'HARNESS_BODY_TOO_LARGE',
@@ -130,6 +131,8 @@ function outageIn(exchanges: readonly Exchange[]): Kept | undefined {
   const failure = exchanges.find((ex) => ex.error && INFRASTRUCTURE_FAILURES.has(ex.error.code))?.error;
   // A key's scope refusing the model is no outage: it refuses again later, and only another key records the case.
   if (failure?.code === 'HARNESS_MODEL_SCOPE') return { why: `${failure.code}: ${failure.message}`, what: 'the refusal', again: 'record it with a key whose scope includes the model' };
+  // Nor a spent budget: it refuses until it is raised or reset.
+  if (failure?.code === 'HARNESS_BUDGET_EXCEEDED') return { why: `${failure.code}: ${failure.message}`, what: 'the refusal', again: 'record it once the budget is raised or reset, or with another key' };
   if (failure) return { why: `${failure.code}: ${failure.message}`, what: 'the outage' };
   const stalled = exchanges.find((ex) => !ex.error && ex.response?.stalledAfterMs !== undefined);
   if (stalled?.response) {

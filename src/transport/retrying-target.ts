@@ -54,7 +54,7 @@ export function isRetryable(exchange: Exchange): boolean {
 function throttled(exchange: Exchange): boolean {
   const response = exchange.response;
   if (!response || response.status < 400 || response.status >= 500) return false;
-  // Every 429 is classified `throttled` but one that says the key's budget is spent: no retry outlives that.
+  // Every 429 is classified `throttled` but a spent budget's (budget-exceeded.ts): no retry outlives that.
   return classifyAnswer(response).kind === 'throttled';
 }
 
