@@ -75,6 +75,12 @@ export function gateOf(matrix: Matrix): MatrixGate {
       message: `${unexpected} errors in cells with no stated expectation (at most ${max} accepted, --max-errors): ${errorsByModel(errored)}; a run that observed this little cannot pass`,
     });
   }
+  // A spent gateway budget is no trouble of a moment, which --max-errors allows for: what it refused was not observed,
+  // and will not be until the budget is raised or reset (run/budget-refusals.ts).
+  const spent = matrix.results.filter((r) => r.status === 'error' && !r.reason.startsWith('HARNESS_RECORDING_KEPT') && r.reason.includes(BUDGET_CODE)).length;
+  if (spent) {
+    problems.push({ kind: 'budget-exceeded', message: `${spent} cell(s) not observed because a spend budget on the gateway was spent (${BUDGET_CODE}): raise it or wait for its reset, or use another key, and run again` });
+  }
   // A record run that kept earlier fixtures because the endpoint failed did not record what it was asked to. Nor one
   // whose key's scope refused a model, nor one a spent gateway budget refused (record-target.ts): no outage, and not
   // the endpoint's, so worded apart.
@@ -110,6 +116,8 @@ export function gateOf(matrix: Matrix): MatrixGate {
 
 /** The reason of a cell whose case kept its recording because the key's scope refused the model (record-target.ts). */
 const SCOPE_KEPT = 'HARNESS_RECORDING_KEPT: HARNESS_MODEL_SCOPE';
+/** The code of a request a spent gateway budget refused (run/budget-refusals.ts). */
+const BUDGET_CODE = 'HARNESS_BUDGET_EXCEEDED';
 /** The reason of a cell whose case kept its recording because a spent gateway budget refused it. */
 const BUDGET_KEPT = 'HARNESS_RECORDING_KEPT: HARNESS_BUDGET_EXCEEDED';
 
@@ -160,7 +168,7 @@ export function gateLine(gate: MatrixGate): string {
   if (gate.verdict === 'pass') return 'pass (exit 0)';
   const why = [
     gatingLine(gate.gating),
-    ...gate.problems.map((p) => (p.kind === 'unobserved-model' ? '' : p.kind === 'partial' ? p.message.split(':')[0] : p.kind === 'too-many-errors' ? `${gate.errors.unexpected} errors (max ${gate.errors.max})` : p.kind === 'recording-kept' ? p.message : p.kind)),
+    ...gate.problems.map((p) => (p.kind === 'unobserved-model' ? '' : p.kind === 'partial' ? p.message.split(':')[0] : p.kind === 'too-many-errors' ? `${gate.errors.unexpected} errors (max ${gate.errors.max})` : p.kind === 'recording-kept' || p.kind === 'budget-exceeded' ? p.message : p.kind)),
     unobservedLine(gate.problems),
     gate.regressedSinceBaseline ? 'new failures since the baseline' : '',
   ].filter(Boolean);

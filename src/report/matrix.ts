@@ -268,7 +268,7 @@ export interface Matrix {
 }
 
 /** What the run as a whole fails on, beyond single cells. */
-export type GateProblemKind = 'interrupted' | 'partial' | 'unobserved-model' | 'too-many-errors' | 'recording-kept';
+export type GateProblemKind = 'interrupted' | 'partial' | 'unobserved-model' | 'too-many-errors' | 'recording-kept' | 'budget-exceeded';
 
 export interface GateProblem {
   kind: GateProblemKind;

@@ -41,8 +41,11 @@ export class BudgetRefusalsTarget extends TargetDecorator {
     const response = exchange.response;
     if (exchange.error || !response || classifyAnswer(response).kind !== 'budget-exceeded') return exchange;
     const refusal = budgetRefusal(request, response.status, classifyAnswer(response).message, this.#options.redact);
-    if (!this.#told.has(refusal.model ?? '')) {
-      this.#told.add(refusal.model ?? '');
+    // A line of its own only for a model the run asks about: a gateway naming another id in each refusal (the ids the
+    // harness makes up, or any) is told once, as the target's.
+    const told = refusal.model !== undefined && refusal.model === context.model ? refusal.model : '';
+    if (!this.#told.has(told)) {
+      this.#told.add(told);
       const others = refusal.model === undefined ? '' : '; the other models carry on';
       this.#options.onRefused?.(`${refusal.whose} is spent on the gateway (${describeRequest(request)} answered ${response.status}): the requests it refuses are errors (HARNESS_BUDGET_EXCEEDED), never retried nor judged${others}; ${WAY_OUT}`);
     }

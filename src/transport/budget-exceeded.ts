@@ -20,7 +20,15 @@ const BUDGET_CLASS = /^budget_exceeded$/i;
  * budget has been exceeded!"), with the cap it quotes ("Max budget: 0.5"); "ExceededBudget:" and
  * "ExceededTokenBudget:" with their colon (a model named `ExceededBudget` has none); "exceeded budget for model=".
  */
-const BUDGET_WORDS = [/(?<![A-Za-z][ \t]*)Budget has been exceeded![^\n]{0,400}?\b[Mm]ax [Bb]udget\b/, /\bExceeded(?:Token)?Budget: /, /\bexceeded budget for model=\S/];
+const BUDGET_WORDS = [
+  /(?<![A-Za-z][ \t]*)Budget has been exceeded![^\n]{0,400}?\b[Mm]ax [Bb]udget\b/,
+  /\bExceeded(?:Token)?Budget: /,
+  /\bexceeded budget for model=\S/,
+  // Older LiteLLM's auth checks: "Authentication Error, Team=t1 over budget. Spend=51, Budget=50".
+  /\b(?:User|Team|End User|Organization|Customer)=\S{1,200} over budget\. Spend=/,
+];
+/** The statuses a spent budget is answered with (LiteLLM: 400, 429; 401 before mid-2024; 403 from proxies in front of it): a 404 or 422 quoting the words is not one. */
+const BUDGET_STATUSES = new Set([400, 401, 403, 429]);
 /** The model LiteLLM names in a per-model budget's answer ("exceeded budget for model=m02"). */
 const BUDGET_MODEL = /\bexceeded budget for model=([^\s,;'"`]{1,200})/;
 
@@ -31,7 +39,7 @@ const BUDGET_MODEL = /\bexceeded budget for model=([^\s,;'"`]{1,200})/;
  * its budget with one, and the credential rules must not read it as the key refused.
  */
 export function budgetExceeded(status: number, envelope: ErrorEnvelope | undefined, saysThrottle: (envelope: ErrorEnvelope) => boolean): boolean {
-  if (status < 400 || status >= 500 || !envelope) return false;
+  if (!BUDGET_STATUSES.has(status) || !envelope) return false;
   // LiteLLM's code is the status as a string ("429"): that names no throttle, only the status.
   const { code, ...rest } = envelope;
   if (saysThrottle(code === undefined || /^\d+$/.test(code) ? rest : envelope)) return false;
