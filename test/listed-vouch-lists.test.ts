@@ -166,7 +166,7 @@ describe('the read floor on a 1 GiB heap', () => {
 
   it('refuses a costly file with the heap fix first, never calling it not ours', () => {
     const said = costProblem(Buffer.from(`[${Array.from({ length: 2000 }, () => '{}').join(',')}]`), readLimits(64 * 1024));
-    expect(said).toMatch(/^its parse may take .* of heap, more than this process spends on one file .*: raise the heap \(NODE_OPTIONS=--max-old-space-size=\d+ mantle-conformance \.\.\.\)/);
+    expect(said).toMatch(/^its parse may take .* of heap, more than this process spends on the files of one command .*: raise the heap \(NODE_OPTIONS=--max-old-space-size=\d+ mantle-conformance \.\.\.\)/);
     expect(said).not.toContain('written by mantle-conformance');
   });
 

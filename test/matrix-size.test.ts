@@ -90,7 +90,7 @@ describe('the read limit', () => {
     await writeFile(crafted, `{"format":"mantle-conformance.matrix/2","pad":${pad}}`.slice(0, size));
     const limits = readLimits(16 * size);
     expect((await stat(crafted)).size).toBeLessThanOrEqual(limits.maxBytes);
-    await expect(readMatrix(crafted, limits)).rejects.toMatchObject({ code: 'HARNESS_REPORT_INVALID', message: expect.stringMatching(/crafted\.json: its parse may take .* of heap, more than this process spends on one file \(\d+\.\d MiB of its .* heap limit\): raise the heap \(NODE_OPTIONS=--max-old-space-size=\d+ mantle-conformance \.\.\.\), or run \(or merge\) fewer targets .* \(\d+ JSON values in \d+ bytes, one per 1\.\d; a run's file has about one per 35\)$/) });
+    await expect(readMatrix(crafted, limits)).rejects.toMatchObject({ code: 'HARNESS_REPORT_INVALID', message: expect.stringMatching(/crafted\.json: its parse may take .* of heap, more than this process spends on the files of one command \(\d+\.\d MiB of its .* heap limit\): raise the heap \(NODE_OPTIONS=--max-old-space-size=\d+ mantle-conformance \.\.\.\), or run \(or merge\) fewer targets .* \(\d+ JSON values in \d+ bytes, one per 1\.\d; a run's file has about one per 35\)$/) });
     expect((await readMatrix(ours, limits)).results).toHaveLength(6);
   });
 });
@@ -112,8 +112,8 @@ describe('a writer whose matrix.json is past the limit', () => {
     const a = await regionFile('a.json', 'us-east-1');
     const b = await regionFile('b.json', 'eu-north-1');
     const { size } = await stat(a);
-    // Each input is read (at most 1.5 times its size); the merge of both is past the limit.
-    heap.limit = 8 * Math.floor(size * 1.5);
+    // Both inputs are read (at most 1.58 times one's size; their parses, sharing the heap, just fit); their merge (1.61) is past it.
+    heap.limit = 8 * Math.floor(size * 1.58);
     const summary = join(dir, 'summary.md');
     const merged = await cli(['merge', a, b, '--report-dir', join(dir, 'merged')], { GITHUB_STEP_SUMMARY: summary });
     expect(merged.code, merged.stderr).toBe(0);
@@ -159,5 +159,18 @@ describe('the read limit on a smaller machine', () => {
     } finally {
       await rm(file);
     }
+  });
+});
+
+describe('files one command reads together', () => {
+  it('share the parse budget: two files each under it alone are refused together, naming the second and what came before', async () => {
+    const a = await regionFile('share-a.json', 'us-east-1');
+    const b = await regionFile('share-b.json', 'eu-north-1');
+    const { size } = await stat(a);
+    const limits = readLimits(8 * Math.floor(size * 1.2));
+    expect((await readMatrix(a, readLimits(8 * Math.floor(size * 1.2)))).results).toHaveLength(6);
+    expect((await readMatrix(b, readLimits(8 * Math.floor(size * 1.2)))).results).toHaveLength(6);
+    await readMatrix(a, limits);
+    await expect(readMatrix(b, limits)).rejects.toMatchObject({ code: 'HARNESS_REPORT_INVALID', message: expect.stringMatching(/share-b\.json: its parse may take .* of heap with the .* of the files this command read before it, more than this process spends on the files of one command/) });
   });
 });

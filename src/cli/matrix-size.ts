@@ -52,6 +52,11 @@ export interface ReadLimits {
   maxCost: number;
   /** The longest string V8 makes: a file is read as one, so no heap reads a file longer. */
   maxString: number;
+  /**
+   * The parse cost of the files read under these limits so far: a command that reads several (compare, merge, table)
+   * holds them all until it ends, so they share `maxCost` (two files each under it exhausted a 1 GiB heap).
+   */
+  committed: { cost: number };
 }
 
 /**
@@ -65,7 +70,7 @@ export const READ_FLOOR = 256 * MiB;
 export function readLimits(heap = getHeapStatistics().heap_size_limit, maxString: number = constants.MAX_STRING_LENGTH): ReadLimits {
   const share = Math.floor(heap / HEAP_PER_BYTE);
   const maxBytes = Math.min(heap >= FLOOR_HEAP ? Math.max(share, READ_FLOOR) : share, maxString);
-  return { heap, maxBytes, maxCost: Math.max(Math.floor((heap * COST_SHARE) / HEAP_PER_BYTE), RUN_COST * maxBytes), maxString };
+  return { heap, maxBytes, maxCost: Math.max(Math.floor((heap * COST_SHARE) / HEAP_PER_BYTE), RUN_COST * maxBytes), maxString, committed: { cost: 0 } };
 }
 
 /** The `--max-old-space-size` (MiB, a multiple of 512) under which a file of `bytes` is read. */
@@ -121,8 +126,13 @@ export function parseCost(bytes: Uint8Array): { values: number; cost: number } {
  */
 export function costProblem(bytes: Uint8Array, limits: ReadLimits): string | undefined {
   const { values, cost } = parseCost(bytes);
-  if (cost <= limits.maxCost) return undefined;
-  return `its parse may take ${mib(cost)} of heap, more than this process spends on one file (${mib(limits.maxCost)} of its ${mib(limits.heap)} heap limit): raise the heap (NODE_OPTIONS=--max-old-space-size=${heapForCost(cost)} mantle-conformance ...), or run (${SPLIT} (${values} JSON values in ${bytes.length} bytes, one per ${(bytes.length / Math.max(values, 1)).toFixed(1)}; a run's file has about one per 35)`;
+  const before = limits.committed.cost;
+  if (before + cost <= limits.maxCost) {
+    limits.committed.cost += cost;
+    return undefined;
+  }
+  const others = before > 0 ? ` with the ${mib(before)} of the files this command read before it` : '';
+  return `its parse may take ${mib(cost)} of heap${others}, more than this process spends on the files of one command (${mib(limits.maxCost)} of its ${mib(limits.heap)} heap limit): raise the heap (NODE_OPTIONS=--max-old-space-size=${heapForCost(cost)} mantle-conformance ...), or run (${SPLIT} (${values} JSON values in ${bytes.length} bytes, one per ${(bytes.length / Math.max(values, 1)).toFixed(1)}; a run's file has about one per 35)`;
 }
 
 /** `parseCost` of a file, read in chunks (a writer's file is not held whole again to be measured). */

@@ -20,7 +20,7 @@ import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
 import { readThenRemoveEarlier } from './earlier-reports.ts';
 import { CONSOLE_LINES, problemLines } from './gate-lines.ts';
-import { warnWrittenSize } from './matrix-size.ts';
+import { readLimits, warnWrittenSize } from './matrix-size.ts';
 import { readMatrix } from './read-matrix.ts';
 import { checkReportDir, fileIdentity } from './report-dir-guard.ts';
 import { sameRunTwice } from './same-run-twice.ts';
@@ -37,9 +37,10 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
   const inputs = [file, ...(flags.baseline ? [flags.baseline] : [])];
   await checkReportDir(reportDir, inputs, { command: 'report', rewrites: file });
   const matrix = await readThenRemoveEarlier(reportDir, inputs, async () => {
-    const read = await readMatrix(file);
+    const limits = readLimits();
+    const read = await readMatrix(file, limits);
     if (!flags.baseline) return read;
-    const baseline = await readMatrix(flags.baseline);
+    const baseline = await readMatrix(flags.baseline, limits);
     for (const warning of comparisonWarnings(baseline, read)) err.write(`${warning}\n`);
     return finishMatrix({ ...read, comparison: compareMatrices(baseline, read) });
   });
@@ -49,8 +50,9 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
 }
 
 export async function compareCommand(oldFile: string, newFile: string, flags: { json?: boolean }, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
-  const after = await readMatrix(newFile);
-  const before = await readMatrix(oldFile);
+  const limits = readLimits();
+  const after = await readMatrix(newFile, limits);
+  const before = await readMatrix(oldFile, limits);
   const comparison = compareMatrices(before, after);
   // A lone shard, or the runs given newest first: said on stderr, the exit code stays the comparison's.
   for (const warning of comparisonWarnings(before, after)) err.write(`${warning}\n`);
@@ -61,7 +63,7 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
 
 /** `compare --by surface`: the migration view of one run of both surfaces (or of a run of each). Informational: exit 0. */
 export async function compareSurfacesCommand(files: string[], flags: { json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
-  const combined = combineForMigration(await Promise.all(files.map((f) => readMatrix(f))));
+  const combined = combineForMigration(await readAll(files));
   const view = buildMigration(combined);
   out.write(flags.json ? `${JSON.stringify(view, null, 2)}\n` : migrationMarkdown(view));
   if (!flags.json && view.pairs.length === 0) {
@@ -78,7 +80,7 @@ export async function mergeCommand(files: string[], flags: { reportDir: string; 
   // of its run's shards are missing (partial, exit 1), as it does beside others.
   if (files.length < 1) throw new HarnessError('HARNESS_USAGE', 'merge: give the matrix.json files to merge (shards of one run, or one run per region)');
   await checkReportDir(flags.reportDir, files, { command: 'merge' });
-  const merged = await readThenRemoveEarlier(flags.reportDir, files, async () => mergeMatrices(await Promise.all(files.map((f) => readMatrix(f))), files, expectTargets ? { expectTargets } : {}));
+  const merged = await readThenRemoveEarlier(flags.reportDir, files, async () => mergeMatrices(await readAll(files), files, expectTargets ? { expectTargets } : {}));
   const written = await writeDefaultReports(merged, flags.reportDir);
   const problems = [...problemLines(merged.gate.problems, CONSOLE_LINES, 2000), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
   out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\ncoverage: ${coverageLine(merged)}\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);
@@ -144,7 +146,7 @@ async function checkTableArguments(files: readonly string[], flags: { format: st
 export async function tableCommand(files: string[], flags: { format: string; out?: string; long?: boolean }, out: NodeJS.WritableStream): Promise<number> {
   if (files.length === 0) throw new HarnessError('HARNESS_USAGE', 'table: give one or more matrix.json files (one per region is fine)');
   await checkTableArguments(files, flags);
-  const matrices = await Promise.all(files.map((f) => readMatrix(f)));
+  const matrices = await readAll(files);
   const twice = sameRunTwice(matrices, files);
   if (twice) throw new HarnessError('HARNESS_USAGE', `table: ${twice}`);
   const table = buildCapabilityTable(matrices);
@@ -159,4 +161,10 @@ export async function tableCommand(files: string[], flags: { format: string; out
     out.write(render());
   }
   return 0;
+}
+
+/** Files one command reads and holds together: their parses share the heap (matrix-size.ts, `committed`). */
+function readAll(files: readonly string[]) {
+  const limits = readLimits();
+  return Promise.all(files.map((f) => readMatrix(f, limits)));
 }
