@@ -207,3 +207,15 @@ describe('junit of an unsharded partial run', () => {
     expect(junit).not.toContain('a shard missing');
   });
 });
+
+describe('an Ollama-tagged listed model answering untagged', () => {
+  it('is another listed model: `mistral` answers for listed `mistral:7b`, so `llama3` (vouched by llama3:latest) observed nothing', async () => {
+    const { listedOthers, namesOtherListed } = await import('../src/checks/listed-names.ts');
+    const { namesListedModel } = await import('../src/checks/closest-listed.ts');
+    const others = listedOthers(['llama3:latest', 'mistral:7b'], (id) => namesListedModel('llama3', id));
+    expect(namesOtherListed(others, 'mistral')).toBe(true);
+    expect(namesOtherListed(others, 'llama3')).toBe(false);
+    // A Bedrock version is no tag: its id's names are as before.
+    expect(namesOtherListed(listedOthers(['anthropic.claude-3-haiku-20240307-v1:0'], () => false), 'claude-3-haiku-20240307')).toBe(true);
+  });
+});

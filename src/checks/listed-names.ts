@@ -26,11 +26,22 @@ export const MAX_IDS = 4096;
 
 const hashOf = (name: string): string => createHash('sha256').update(name).digest('hex').slice(0, HASH_CHARS);
 
+/** An Ollama tag (`:7b`, `:8b-instruct-q4`), not a Bedrock version (`:0`, which modelNames reads as a release). */
+const TAG = /:(?!\d+$)[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The names a listed id goes by, its untagged name too: Ollama answers `mistral:7b`'s requests as `mistral` (the
+ * asked id's own tags are never among the others: namesListedModel keeps them out).
+ */
+function namesOf(id: string): string[] {
+  return TAG.test(id) ? [...modelNames(id), ...modelNames(id.replace(TAG, ''))] : modelNames(id);
+}
+
 /** The listed ids that name another model than `model` (`sameModel` says which name it), hashed. */
 export function listedOthers(ids: readonly string[], sameModel: (id: string) => boolean): ListedOthers {
   const others = [...new Set(ids)].filter((id) => !sameModel(id));
   const kept = others.slice(0, MAX_IDS);
-  const names = [...new Set(kept.flatMap((id) => modelNames(id).map(hashOf)))].sort();
+  const names = [...new Set(kept.flatMap((id) => namesOf(id).map(hashOf)))].sort();
   return { ids: others.length, hashed: kept.length, names: names.join('') };
 }
 
@@ -49,6 +60,6 @@ export function readListedOthers(value: unknown): ListedOthers | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { ids, hashed, names } = value as Record<string, unknown>;
   if (!Number.isSafeInteger(ids) || !Number.isSafeInteger(hashed) || typeof names !== 'string') return undefined;
-  const fits = (hashed as number) >= 0 && (hashed as number) <= Math.min(ids as number, MAX_IDS) && names.length <= 2 * MAX_IDS * HASH_CHARS;
+  const fits = (hashed as number) >= 0 && (hashed as number) <= Math.min(ids as number, MAX_IDS) && names.length <= 4 * MAX_IDS * HASH_CHARS;
   return fits && new RegExp(`^(?:[0-9a-f]{${HASH_CHARS}})*$`).test(names) ? { ids: ids as number, hashed: hashed as number, names } : undefined;
 }
