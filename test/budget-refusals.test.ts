@@ -6,8 +6,6 @@
  * budget, Anthropic's and Mantle's budget_tokens errors and a model named `ExceededBudget` are the endpoint's answers.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +19,7 @@ import { INFRASTRUCTURE_FAILURES } from '../src/transport/record-target.ts';
 import { RetryingTarget } from '../src/transport/retrying-target.ts';
 import type { SendContext, Target } from '../src/transport/target.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
+import { keyGateway } from './helpers/key-gateway.ts';
 
 const KEY = 'sk-gw-valid-0123456789abcdef';
 const litellm = (message: string, type = 'auth_error', code = '401') => JSON.stringify({ error: { message, type, param: null, code } });
@@ -150,42 +149,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 type Rule = (model: string, seen: number) => { status: number; body: string } | undefined;
 
-/** A LiteLLM-like gateway on 127.0.0.1 before `upstreamUrl`: answers per `rule` (counted as refusals), else forwards. */
-async function gateway(upstreamUrl: string, rule: Rule): Promise<{ url: string; refusals: () => number; close(): Promise<void> }> {
-  const { port } = new URL(upstreamUrl);
-  let seen = 0;
-  let refusals = 0;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      if (req.headers.authorization !== `Bearer ${KEY}`) return void res.writeHead(401, { 'content-type': 'application/json' }).end(litellm('Authentication Error, Invalid proxy server token passed.'));
-      let model: string | undefined;
-      try {
-        model = (JSON.parse(raw.toString() || '{}') as { model?: string }).model;
-      } catch {
-        model = undefined;
-      }
-      const decided = model === undefined ? undefined : rule(model, ++seen);
-      if (decided) {
-        refusals++;
-        return void res.writeHead(decided.status, { 'content-type': 'application/json' }).end(decided.body);
-      }
-      const out = httpRequest({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      out.end(raw);
-    });
-  });
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    refusals: () => refusals,
-    close: () => new Promise<void>((closed) => (server.closeAllConnections(), server.close(() => closed()))),
-  };
-}
+const gateway = (upstreamUrl: string, rule: Rule) => keyGateway(upstreamUrl, KEY, litellm('Authentication Error, Invalid proxy server token passed.'), (model, _path, seen) => (model === undefined ? undefined : rule(model, seen)));
 
 const [A, B] = ['openai.gpt-oss-20b', 'openai.gpt-oss-120b'];
 

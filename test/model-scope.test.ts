@@ -6,8 +6,6 @@
  * scoped key. A key wrong from the start, or refused for a model it was accepted for earlier (revoked), still stops it.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +16,7 @@ import { watchedTarget } from '../src/run/session-target.ts';
 import type { Exchange, ExchangeRequest } from '../src/transport/exchange.ts';
 import type { SendContext, Target } from '../src/transport/target.ts';
 import { allText, catalogEmulator, cli } from './helpers/harness.ts';
+import { keyGateway } from './helpers/key-gateway.ts';
 
 const KEY = 'sk-gw-valid-0123456789abcdef';
 /** Served on /v1 by the emulator (Mantle's route for gpt-oss); the other on /openai/v1. */
@@ -135,39 +134,8 @@ describe('RouteCredentialsTarget and a key scoped to some models', () => {
 
 type Answer = { status: number; body: string } | { delayMs: number } | undefined;
 
-/** A LiteLLM-like gateway on 127.0.0.1 in front of `upstreamUrl`, checking the key, answering per `rule`, else forwarding. */
 async function gateway(upstreamUrl: string, rule: (model: string | undefined) => Answer): Promise<{ url: string; close(): Promise<void> }> {
-  const { port } = new URL(upstreamUrl);
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      if (req.headers.authorization !== `Bearer ${KEY}`) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"message":"Authentication Error, Invalid proxy server token passed.","type":"auth_error","code":"401"}}');
-      let model: string | undefined;
-      try {
-        model = (JSON.parse(raw.toString() || '{}') as { model?: string }).model;
-      } catch {
-        model = undefined;
-      }
-      const decided = req.method === 'GET' ? undefined : rule(model);
-      if (decided && 'status' in decided) return void res.writeHead(decided.status, { 'content-type': 'application/json' }).end(decided.body);
-      const forward = () => {
-        const out = httpRequest({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        });
-        out.end(raw);
-      };
-      if (decided) setTimeout(forward, decided.delayMs);
-      else forward();
-    });
-  });
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((closed) => (server.closeAllConnections(), server.close(() => closed()))),
-  };
+  return keyGateway(upstreamUrl, KEY, '{"error":{"message":"Authentication Error, Invalid proxy server token passed.","type":"auth_error","code":"401"}}', (model) => rule(model));
 }
 
 type Cell = { model: string; check: string; status: string; reason: string };

@@ -8,8 +8,6 @@
  * stops again.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +26,7 @@ import { RecordTarget } from '../src/transport/record-target.ts';
 import { isRetryable } from '../src/transport/retrying-target.ts';
 import type { SendContext, Target } from '../src/transport/target.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
+import { keyGateway } from './helpers/key-gateway.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
 const KEY = 'sk-gw-valid-0123456789abcdef';
@@ -182,37 +181,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 type Rule = (model: string, seen: number) => { status: number; body: string } | undefined;
 
-/** A LiteLLM-like gateway on 127.0.0.1 in front of `upstreamUrl`: checks the key, answers per `rule`, else forwards. */
-async function gateway(upstreamUrl: string, rule: Rule): Promise<{ url: string; close(): Promise<void> }> {
-  const { port } = new URL(upstreamUrl);
-  let seen = 0;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      if (req.headers.authorization !== `Bearer ${KEY}`) return void res.writeHead(401, { 'content-type': 'application/json' }).end(litellm('Authentication Error, Invalid proxy server token passed.'));
-      let model: string | undefined;
-      try {
-        model = (JSON.parse(raw.toString() || '{}') as { model?: string }).model;
-      } catch {
-        model = undefined;
-      }
-      const decided = model === undefined ? undefined : rule(model, ++seen);
-      if (decided) return void res.writeHead(decided.status, { 'content-type': 'application/json' }).end(decided.body);
-      const out = httpRequest({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      out.end(raw);
-    });
-  });
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((closed) => (server.closeAllConnections(), server.close(() => closed()))),
-  };
-}
+const gateway = (upstreamUrl: string, rule: Rule) => keyGateway(upstreamUrl, KEY, litellm('Authentication Error, Invalid proxy server token passed.'), (model, _path, seen) => (model === undefined ? undefined : rule(model, seen)));
 
 async function through(rule: Rule, name: string, args: string[]) {
   const upstream = await catalogEmulator({}, { apiKey: KEY });

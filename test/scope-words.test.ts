@@ -7,8 +7,6 @@
  * replay alike.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +16,7 @@ import { watchedTarget } from '../src/run/session-target.ts';
 import type { Exchange, ExchangeRequest } from '../src/transport/exchange.ts';
 import type { SendContext, Target } from '../src/transport/target.ts';
 import { allText, catalogEmulator, cli } from './helpers/harness.ts';
+import { keyGateway } from './helpers/key-gateway.ts';
 
 const KEY = 'sk-gw-valid-0123456789abcdef';
 const auth: AuthConfig = { kind: 'bearer', apiKeyEnv: 'GWKEY' };
@@ -152,41 +151,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 type Rule = (model: string | undefined, path: string, seen: number) => { status: number; body: string } | { delayMs: number } | undefined;
 
-/** A LiteLLM-like gateway on 127.0.0.1 in front of `upstreamUrl`: checks the key, answers per `rule`, else forwards. */
-async function gateway(upstreamUrl: string, rule: Rule): Promise<{ url: string; close(): Promise<void> }> {
-  const { port } = new URL(upstreamUrl);
-  let seen = 0;
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      if (req.headers.authorization !== `Bearer ${KEY}`) return void res.writeHead(401, { 'content-type': 'application/json' }).end(INVALID);
-      let model: string | undefined;
-      try {
-        model = (JSON.parse(raw.toString() || '{}') as { model?: string }).model;
-      } catch {
-        model = undefined;
-      }
-      const decided = req.method === 'GET' ? undefined : rule(model, req.url ?? '', model === undefined ? seen : ++seen);
-      if (decided && 'status' in decided) return void res.writeHead(decided.status, { 'content-type': 'application/json' }).end(decided.body);
-      const forward = () => {
-        const out = httpRequest({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        });
-        out.end(raw);
-      };
-      if (decided) setTimeout(forward, decided.delayMs);
-      else forward();
-    });
-  });
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((closed) => (server.closeAllConnections(), server.close(() => closed()))),
-  };
-}
+const gateway = (upstreamUrl: string, rule: Rule) => keyGateway(upstreamUrl, KEY, INVALID, rule);
 
 type Cell = { model: string; check: string; status: string; observed: unknown; reason: string };
 const MODELS = ['openai.gpt-oss-20b', 'openai.gpt-oss-120b', 'xai.grok-4.3'];
