@@ -219,3 +219,12 @@ describe('an Ollama-tagged listed model answering untagged', () => {
     expect(namesOtherListed(listedOthers(['anthropic.claude-3-haiku-20240307-v1:0'], () => false), 'claude-3-haiku-20240307')).toBe(true);
   });
 });
+
+describe('a sibling tag of the same model', () => {
+  it('does not make the model\'s own untagged name another model\'s (Mistral:7B asked, mistral:7b and mistral:instruct listed)', async () => {
+    const { listedOthers, namesOtherListed } = await import('../src/checks/listed-names.ts');
+    const { namesListedModel } = await import('../src/checks/closest-listed.ts');
+    const others = listedOthers(['mistral:7b', 'mistral:instruct'], (id) => namesListedModel('Mistral:7B', id));
+    expect(namesOtherListed(others, 'mistral')).toBe(false);
+  });
+});

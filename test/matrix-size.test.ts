@@ -167,10 +167,23 @@ describe('files one command reads together', () => {
     const a = await regionFile('share-a.json', 'us-east-1');
     const b = await regionFile('share-b.json', 'eu-north-1');
     const { size } = await stat(a);
-    const limits = readLimits(8 * Math.floor(size * 1.2));
-    expect((await readMatrix(a, readLimits(8 * Math.floor(size * 1.2)))).results).toHaveLength(6);
-    expect((await readMatrix(b, readLimits(8 * Math.floor(size * 1.2)))).results).toHaveLength(6);
+    const limits = readLimits(8 * Math.floor(size * 1.05));
+    expect((await readMatrix(a, readLimits(8 * Math.floor(size * 1.05)))).results).toHaveLength(6);
+    expect((await readMatrix(b, readLimits(8 * Math.floor(size * 1.05)))).results).toHaveLength(6);
     await readMatrix(a, limits);
-    await expect(readMatrix(b, limits)).rejects.toMatchObject({ code: 'HARNESS_REPORT_INVALID', message: expect.stringMatching(/share-b\.json: its parse may take .* of heap with the .* of the files this command read before it, more than this process spends on the files of one command/) });
+    await expect(readMatrix(b, limits)).rejects.toMatchObject({ code: 'HARNESS_REPORT_INVALID', message: expect.stringMatching(/share-b\.json: its parse may take .* of heap with the .* the files this command read before it hold, more than this process spends on the files of one command/) });
+  });
+});
+
+describe('a refusal of the shared budget', () => {
+  it('names a heap that holds what was read before too, and no "read each on its own"', async () => {
+    const a = await regionFile('advice-a.json', 'us-east-1');
+    const b = await regionFile('advice-b.json', 'eu-north-1');
+    const { size } = await stat(a);
+    const limits = readLimits(8 * Math.floor(size * 1.05));
+    await readMatrix(a, limits);
+    const message = await readMatrix(b, limits).catch((e: Error) => e.message);
+    expect(message).toMatch(/the files this command read before it hold, more than .* or give the command fewer files at once/);
+    expect(message).not.toContain('read each on its own');
   });
 });

@@ -41,7 +41,10 @@ function namesOf(id: string): string[] {
 export function listedOthers(ids: readonly string[], sameModel: (id: string) => boolean): ListedOthers {
   const others = [...new Set(ids)].filter((id) => !sameModel(id));
   const kept = others.slice(0, MAX_IDS);
-  const names = [...new Set(kept.flatMap((id) => namesOf(id).map(hashOf)))].sort();
+  // A name the model's own listed ids go by is its own, whoever else shares it (`mistral` of `mistral:7b`, asked as
+  // `Mistral:7B`, beside a listed `mistral:instruct`).
+  const own = new Set(ids.filter(sameModel).flatMap((id) => namesOf(id).map(hashOf)));
+  const names = [...new Set(kept.flatMap((id) => namesOf(id).map(hashOf)))].filter((hash) => !own.has(hash)).sort();
   return { ids: others.length, hashed: kept.length, names: names.join('') };
 }
 

@@ -128,11 +128,13 @@ export function costProblem(bytes: Uint8Array, limits: ReadLimits): string | und
   const { values, cost } = parseCost(bytes);
   const before = limits.committed.cost;
   if (before + cost <= limits.maxCost) {
-    limits.committed.cost += cost;
+    // What stays once parsed: the text (two bytes a character) is let go when the next file is read.
+    limits.committed.cost += cost - 2 * bytes.length;
     return undefined;
   }
-  const others = before > 0 ? ` with the ${mib(before)} of the files this command read before it` : '';
-  return `its parse may take ${mib(cost)} of heap${others}, more than this process spends on the files of one command (${mib(limits.maxCost)} of its ${mib(limits.heap)} heap limit): raise the heap (NODE_OPTIONS=--max-old-space-size=${heapForCost(cost)} mantle-conformance ...), or run (${SPLIT} (${values} JSON values in ${bytes.length} bytes, one per ${(bytes.length / Math.max(values, 1)).toFixed(1)}; a run's file has about one per 35)`;
+  const others = before > 0 ? ` with the ${mib(before)} the files this command read before it hold` : '';
+  const fewer = before > 0 ? 'or give the command fewer files at once' : `or run (${SPLIT}`;
+  return `its parse may take ${mib(cost)} of heap${others}, more than this process spends on the files of one command (${mib(limits.maxCost)} of its ${mib(limits.heap)} heap limit): raise the heap (NODE_OPTIONS=--max-old-space-size=${heapForCost(before + cost)} mantle-conformance ...), ${fewer} (${values} JSON values in ${bytes.length} bytes, one per ${(bytes.length / Math.max(values, 1)).toFixed(1)}; a run's file has about one per 35)`;
 }
 
 /** `parseCost` of a file, read in chunks (a writer's file is not held whole again to be measured). */
