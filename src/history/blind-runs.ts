@@ -33,6 +33,8 @@ function whyBlind(run: HistoryRunInfo, target: string): string {
   const shards = run.shards?.find((s) => s.target === target && s.missing.length > 0);
   if (shards) return `shard ${shards.missing.join(', ')} is missing, and the shard${shards.seen.length === 1 ? '' : 's'} read (${shards.seen.join(', ')}) observed nothing of ${target}`;
   if (run.interrupted || run.partial) return `every cell errored, was skipped or not run: the run stopped early (${run.interrupted ? 'interrupted' : 'partial'})`;
+  // A spent gateway budget refused what was asked: no id to doubt.
+  if ((run.gate?.problems ?? []).some((p) => p.kind === 'budget-exceeded')) return 'a spend budget on the gateway was spent: what it refused was not observed (HARNESS_BUDGET_EXCEEDED)';
   const unobserved = (run.gate?.problems ?? []).filter((p) => p.kind === 'unobserved-model' && p.target === target && p.model !== undefined);
   if (unobserved.length) {
     const names = unobserved.slice(0, 5).map((p) => p.model).join(', ');

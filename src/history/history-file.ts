@@ -24,7 +24,9 @@ const MAX_MESSAGE = 600;
 /** The run's gate as the history keeps it: the verdict and the run-level problems, bounded as the schema bounds them. */
 function gateOf(gate: Matrix['gate']): NonNullable<HistoryRun['run']['gate']> {
   const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
-  const problems = gate.problems.slice(0, MAX_PROBLEMS).map((p) => ({
+  // Run-level problems first (a spent budget, a partial run): a run of many models with nothing observed kept only those.
+  const ordered = [...gate.problems.filter((p) => p.kind !== 'unobserved-model'), ...gate.problems.filter((p) => p.kind === 'unobserved-model')];
+  const problems = ordered.slice(0, MAX_PROBLEMS).map((p) => ({
     kind: p.kind,
     message: cut(p.message, MAX_MESSAGE),
     // Ids longer than the schema allows are left out rather than cut: a cut id would name another model.
