@@ -13,9 +13,9 @@
  * key whatever it says.
  */
 import type { Surface } from '../surfaces.ts';
-import { excerpt, isRecord, parseJsonText } from '../transport/body.ts';
+import { excerpt, requestedModel } from '../transport/body.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
-import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
+import type { Exchange } from '../transport/exchange.ts';
 
 /** Whether an exchange is a whole 403 that denies access (a stalled body is cut short: not read as anything). */
 export function deniedAccess(exchange: Exchange): boolean {
@@ -44,19 +44,6 @@ export function saysModelScope(message: string | undefined): boolean {
   return message !== undefined && SCOPE_WORDS.test(message.slice(0, 2000));
 }
 
-const asked = new WeakMap<ExchangeRequest, string | null>();
-
-/** The model a request's JSON body asks for (its top-level `model`), or undefined when it names none. */
-export function requestedModel(request: ExchangeRequest): string | undefined {
-  let found = asked.get(request);
-  if (found === undefined) {
-    const parsed = request.body === undefined ? undefined : parseJsonText(request.body);
-    const model = parsed?.ok && isRecord(parsed.value) ? parsed.value.model : undefined;
-    found = typeof model === 'string' && model ? model : null;
-    asked.set(request, found);
-  }
-  return found ?? undefined;
-}
 
 /** Whether an answer is a whole 401 whose words say the credentials may not use the model asked for. */
 export function refusedByScope(exchange: Pick<Exchange, 'response'>): boolean {

@@ -7,7 +7,7 @@
  * names are compared without those. This is evidence: an alias or a deployment name (Azure, LiteLLM) is answered in
  * the name of the model behind it, and the evidence says so; the gate decides what it means (report/observed-models.ts).
  */
-import { isRecord, jsonBody, parseJsonText } from '../transport/body.ts';
+import { isRecord, jsonBody, parseJsonText, requestedModel } from '../transport/body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from '../transport/exchange.ts';
 import { eventData, sseStream } from '../transport/sse.ts';
 import { citesAnotherModel, otherModelAnswers } from './other-model-answers.ts';
@@ -87,9 +87,8 @@ export function answeredBy(exchange: Exchange): string | undefined {
     const echoed = response && response.status >= 200 && response.status < 300 && body ? echoedModel(response) : undefined;
     // The request is the harness's own JSON: an answer that names the id as sent (most do) needs no parse of it.
     if (body && echoed !== undefined && !body.includes(`"model":${JSON.stringify(echoed)}`)) {
-      const sent = parseJsonText(body);
-      const model = sent.ok && isRecord(sent.value) ? sent.value.model : undefined;
-      if (typeof model === 'string' && namesAnotherModel(model, echoed)) found = echoed.length > MAX_NAME_CHARS ? [...echoed].slice(0, MAX_NAME_CHARS).join('') : echoed;
+      const model = requestedModel(exchange.request);
+      if (model !== undefined && namesAnotherModel(model, echoed)) found = echoed.length > MAX_NAME_CHARS ? [...echoed].slice(0, MAX_NAME_CHARS).join('') : echoed;
     }
     answeredByCache.set(exchange, found);
   }

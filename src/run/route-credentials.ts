@@ -23,7 +23,8 @@
  * about that id, left as it came for the checks to read. Mantle and bedrock-runtime keep the stop on every prefix: one
  * engine takes the same credentials on all of them (Mantle answers a model the account may not use with a 403).
  */
-import { refusedByScope, requestedModel } from '../checks/access-denial.ts';
+import { refusedByScope } from '../checks/access-denial.ts';
+import { requestedModel } from '../transport/body.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
 import { MODEL_SCOPE, scopeReason, stopClause } from './model-scope.ts';

@@ -4,7 +4,7 @@
  * their lexemes (`1.7635E9` stays `1.7635E9`; JSON.parse would make it 1763500000).
  */
 import { isLosslessNumber, parse as parseLossless, type LosslessNumber } from 'lossless-json';
-import type { ExchangeResponse } from './exchange.ts';
+import type { ExchangeRequest, ExchangeResponse } from './exchange.ts';
 import { losslessView, nestsShallowly, readsLosslessly } from './plain-json.ts';
 
 const textCache = new WeakMap<ExchangeResponse, string>();
@@ -152,4 +152,19 @@ export function excerpt(text: string, max = 240): string {
   const head = text.length > 8 * max + 64 ? text.slice(0, 8 * max + 64).replace(/\s+/g, ' ').trim() : undefined;
   const oneLine = head !== undefined && head.length > max ? head : text.replace(/\s+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+/** Each request's model, read once: several readers ask (route credentials, scope, record, answered-by). */
+const asked = new WeakMap<ExchangeRequest, string | null>();
+
+/** The model a request's JSON body asks for (its top-level `model`), or undefined when it names none. */
+export function requestedModel(request: ExchangeRequest): string | undefined {
+  let found = asked.get(request);
+  if (found === undefined) {
+    const parsed = request.body === undefined ? undefined : parseJsonText(request.body);
+    const model = parsed?.ok && isRecord(parsed.value) ? parsed.value.model : undefined;
+    found = typeof model === 'string' && model ? model : null;
+    asked.set(request, found);
+  }
+  return found ?? undefined;
 }

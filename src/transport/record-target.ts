@@ -17,7 +17,7 @@ import { stat } from 'node:fs/promises';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import type { Surface } from '../surfaces.ts';
 import type { Secret } from './auth/auth.ts';
-import { bodyText, excerpt, isRecord, jsonBody, parseJsonText } from './body.ts';
+import { bodyText, excerpt, jsonBody, parseJsonText, requestedModel } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
 import { describeRequest, isJsonResponse, isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
@@ -299,9 +299,7 @@ export function otherSurfaceProblem(target: string, surface: Surface, found: { f
  * profile id of it) is still the credentials' lack of access to it, and a redacted id names nothing.
  */
 function asksAnotherModel(request: ExchangeRequest, model: string): boolean {
-  if (request.body === undefined) return false;
-  const parsed = parseJsonText(request.body);
-  const asked = parsed.ok && isRecord(parsed.value) ? parsed.value.model : undefined;
-  if (typeof asked !== 'string' || asked.includes('[REDACTED')) return false;
+  const asked = requestedModel(request);
+  if (asked === undefined || asked.includes('[REDACTED')) return false;
   return asked !== model && !asked.endsWith(`.${model}`) && !asked.endsWith(`/${model}`);
 }
