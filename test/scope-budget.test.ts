@@ -25,8 +25,7 @@ import { HarnessError } from '../src/errors.ts';
 import { RecordTarget } from '../src/transport/record-target.ts';
 import { isRetryable } from '../src/transport/retrying-target.ts';
 import type { SendContext, Target } from '../src/transport/target.ts';
-import { catalogEmulator, cli } from './helpers/harness.ts';
-import { keyGateway } from './helpers/key-gateway.ts';
+import { keyGateway, runThroughGateway } from './helpers/key-gateway.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
 const KEY = 'sk-gw-valid-0123456789abcdef';
@@ -183,19 +182,7 @@ type Rule = (model: string, seen: number) => { status: number; body: string } | 
 
 const gateway = (upstreamUrl: string, rule: Rule) => keyGateway(upstreamUrl, KEY, litellm('Authentication Error, Invalid proxy server token passed.'), (model, _path, seen) => (model === undefined ? undefined : rule(model, seen)));
 
-async function through(rule: Rule, name: string, args: string[]) {
-  const upstream = await catalogEmulator({}, { apiKey: KEY });
-  const proxy = await gateway(upstream.url, rule);
-  try {
-    const reports = join(dir, name);
-    const run = await cli(['run', '--endpoint', proxy.url, '--api-key-env', 'GWKEY', '--retries', '0', '--report-dir', reports, '--plain', ...args], { GWKEY: KEY });
-    const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8').catch(() => '{"results":[]}')) as { results: MatrixResult[] };
-    return { run, matrix };
-  } finally {
-    await proxy.close();
-    await upstream.close();
-  }
-}
+const through = (rule: Rule, name: string, args: string[]) => runThroughGateway<MatrixResult>((url) => gateway(url, rule), KEY, join(dir, name), args);
 
 const MODELS = 'openai.gpt-oss-20b,openai.gpt-oss-120b';
 const madeUp = (model: string) => model.startsWith('us.') || model.includes('no-such');

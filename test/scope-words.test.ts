@@ -15,8 +15,8 @@ import type { AuthConfig } from '../src/run/run-config.ts';
 import { watchedTarget } from '../src/run/session-target.ts';
 import type { Exchange, ExchangeRequest } from '../src/transport/exchange.ts';
 import type { SendContext, Target } from '../src/transport/target.ts';
-import { allText, catalogEmulator, cli } from './helpers/harness.ts';
-import { keyGateway } from './helpers/key-gateway.ts';
+import { allText, cli } from './helpers/harness.ts';
+import { keyGateway, runThroughGateway } from './helpers/key-gateway.ts';
 
 const KEY = 'sk-gw-valid-0123456789abcdef';
 const auth: AuthConfig = { kind: 'bearer', apiKeyEnv: 'GWKEY' };
@@ -157,18 +157,10 @@ type Cell = { model: string; check: string; status: string; observed: unknown; r
 const MODELS = ['openai.gpt-oss-20b', 'openai.gpt-oss-120b', 'xai.grok-4.3'];
 
 async function through(rule: Rule, name: string, args: string[]) {
-  const upstream = await catalogEmulator({}, { apiKey: KEY });
-  const proxy = await gateway(upstream.url, rule);
-  try {
-    const reports = join(dir, name);
-    const run = await cli(['run', '--endpoint', proxy.url, '--api-key-env', 'GWKEY', '--retries', '0', '--report-dir', reports, '--plain', ...args], { GWKEY: KEY });
-    const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8').catch(() => '{"results":[]}')) as { results: Cell[] };
-    const cell = (model: string, check: string) => matrix.results.find((r) => r.model === model && r.check === check)!;
-    return { run, cell, matrix, reports };
-  } finally {
-    await proxy.close();
-    await upstream.close();
-  }
+  const reports = join(dir, name);
+  const { run, matrix } = await runThroughGateway<Cell>((url) => gateway(url, rule), KEY, reports, args);
+  const cell = (model: string, check: string) => matrix.results.find((r) => r.model === model && r.check === check)!;
+  return { run, cell, matrix, reports };
 }
 
 describe('runs through a gateway', () => {

@@ -3,8 +3,11 @@
  * request as a rule says (a refusal, or a delay before forwarding), else forwards it. The scope, budget and
  * credentials tests put it between the harness and the emulator.
  */
+import { readFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { catalogEmulator, cli } from './harness.ts';
 
 /** What the gateway does with a request: answer it, forward it after a delay, or (undefined) forward it at once. */
 export type GatewayAnswer = { status: number; body: string } | { delayMs: number } | undefined;
@@ -57,4 +60,21 @@ export async function keyGateway(upstreamUrl: string, key: string, invalidBody: 
     refusals: () => refusals,
     close: () => new Promise<void>((closed) => (server.closeAllConnections(), server.close(() => closed()))),
   };
+}
+
+/**
+ * `run` through a gateway (`start` puts it in front of an emulator that wants `key`), its reports in `reports`: the
+ * command's outcome and its matrix.json's results (none when it wrote none).
+ */
+export async function runThroughGateway<Cell>(start: (upstreamUrl: string) => Promise<KeyGateway>, key: string, reports: string, args: string[]) {
+  const upstream = await catalogEmulator({}, { apiKey: key });
+  const proxy = await start(upstream.url);
+  try {
+    const run = await cli(['run', '--endpoint', proxy.url, '--api-key-env', 'GWKEY', '--retries', '0', '--report-dir', reports, '--plain', ...args], { GWKEY: key });
+    const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8').catch(() => '{"results":[]}')) as { results: Cell[] };
+    return { run, matrix };
+  } finally {
+    await proxy.close();
+    await upstream.close();
+  }
 }
