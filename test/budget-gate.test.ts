@@ -18,6 +18,7 @@ const perModel = (model: string) => litellm(`LiteLLM Virtual Key: 9769f3f6, key_
 describe('a spent budget and the gate', () => {
   it('fails the gate on its own, under --max-errors too, saying what and the fix', () => {
     const matrix = smallMatrix([{ model: 'xai.grok-4.3', check: 'defaults.temperature', status: 'error', observed: null, reason: 'HARNESS_BUDGET_EXCEEDED: POST /v1/chat/completions answered 400: a spend budget is spent on the gateway' }]);
+    matrix.targets[0]!.mode = 'live';
     const gate = gateOf(matrix);
     expect(gate.verdict).toBe('fail');
     expect(gate.problems.map((p) => p.kind)).toEqual(['budget-exceeded']);

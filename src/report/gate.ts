@@ -77,9 +77,12 @@ export function gateOf(matrix: Matrix): MatrixGate {
   }
   // A spent gateway budget is no trouble of a moment, which --max-errors allows for: what it refused was not observed,
   // and will not be until the budget is raised or reset (run/budget-refusals.ts).
-  const spent = matrix.results.filter((r) => r.status === 'error' && !r.reason.startsWith('HARNESS_RECORDING_KEPT') && r.reason.includes(BUDGET_CODE)).length;
-  if (spent) {
-    problems.push({ kind: 'budget-exceeded', message: `${spent} cell(s) not observed because a spend budget on the gateway was spent (${BUDGET_CODE}): raise it or wait for its reset, or use another key, and run again` });
+  const spentCells = matrix.results.filter((r) => r.status === 'error' && !r.reason.startsWith('HARNESS_RECORDING_KEPT') && r.reason.includes(BUDGET_CODE));
+  if (spentCells.length) {
+    // A replay repeats the refusal its recording holds: only a record run once the budget allows observes the cells.
+    const replayed = new Set(matrix.targets.filter((t) => t.mode === 'replay').map((t) => t.id));
+    const fix = spentCells.every((r) => replayed.has(r.target)) ? 'the recordings hold the refusal: record them again (--mode record) once the budget allows' : 'raise it or wait for its reset, or use another key, and run again';
+    problems.push({ kind: 'budget-exceeded', message: `${spentCells.length} cell(s) not observed because a spend budget on the gateway was spent (${BUDGET_CODE}): ${fix}` });
   }
   // A record run that kept earlier fixtures because the endpoint failed did not record what it was asked to. Nor one
   // whose key's scope refused a model, nor one a spent gateway budget refused (record-target.ts): no outage, and not

@@ -64,7 +64,8 @@ export class ReplayTarget implements Target {
     const { trial: _recordedTrial, ...answer } = recorded;
     const replayed: Exchange = { ...answer, step: context.step, prefix: context.prefix, request, ...(trial > 1 ? { trial } : {}) };
     // A recording an older harness made of a stream with no event (an outage it judged): read as live reads it now.
-    return isEmptyStream(replayed) ? { ...replayed, error: emptyStreamError(replayed, replayed.attempts) } : replayed;
+    const error = replayed.error ?? (isEmptyStream(replayed) ? emptyStreamError(replayed, replayed.attempts) : null);
+    return error ? { ...replayed, error: replayedFailure(error, loaded.fixture?.provenance.recordedAt) } : replayed;
   }
 
   #missing(request: ExchangeRequest, context: SendContext, loaded: LoadedFixture): Exchange {
@@ -165,6 +166,17 @@ export class ReplayTarget implements Target {
   async caseFinished(): Promise<void> {}
 
   async close(): Promise<void> {}
+}
+
+/**
+ * A failure the recording holds (an outage, a spent budget, a refusal of the key), as replay gives it: the message
+ * was written live, and its advice (raise --timeout, raise the budget, run again) cannot change a replay. The code
+ * stays: the gate and the reports read it as they read it live.
+ */
+function replayedFailure(error: ExchangeError, recordedAt: string | undefined): ExchangeError {
+  // The fixture's own field, shown only as the date it should be.
+  const when = /^\d{4}-\d{2}-\d{2}/.test(recordedAt ?? '') ? ` of ${recordedAt!.slice(0, 10)}` : '';
+  return { ...error, message: `${error.message} [replayed: the recording${when} holds this failure, and a replay repeats it; record the case again with --mode record to observe it]` };
 }
 
 /**
