@@ -11,6 +11,7 @@ import { createAuth } from '../transport/auth/create-auth.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import { redactorFor, sendHttp, type HttpOptions } from '../transport/http-exchange.ts';
+import { proxyFor } from '../transport/proxy.ts';
 import { retryAfterMs } from '../transport/retrying-target.ts';
 
 /**
@@ -49,6 +50,8 @@ export async function preflight(config: RunConfig): Promise<void> {
     );
     if (exchange.error?.code === 'HARNESS_AUTH_MISSING') throw new HarnessError('HARNESS_AUTH_MISSING', exchange.error.message);
     if (exchange.error?.code === 'HARNESS_CONNECTION') {
+      // Through a proxy the message says what the proxy did and the fix (proxy-failure.ts): the endpoint was not asked.
+      if (proxyFor(new URL(target.baseUrl))) throw new HarnessError('HARNESS_CONNECTION', `Cannot reach ${target.endpointHost}: ${inertLine(exchange.error.message)}. Nothing else was sent.`);
       throw new HarnessError('HARNESS_CONNECTION', `Cannot reach ${target.endpointHost}: ${inertLine(exchange.error.message)}. Check --endpoint / --region and the network.`);
     }
     const response = exchange.response;

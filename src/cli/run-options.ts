@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { checkName } from '../names.ts';
 import { FRAMING_HEADERS, headerValueProblem } from '../transport/headers.ts';
+import { proxyFor } from '../transport/proxy.ts';
 import { DEFAULTS, type AuthConfig, type RunConfig } from '../run/run-config.ts';
 import type { TargetMode } from '../transport/target.ts';
 import { resolveExpectationsOf, resolveSuitesAndCatalog, whyNotAFile } from './input-files.ts';
@@ -175,6 +176,8 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   for (const region of regions) checkName(region, 'region', '--region');
   const auth = resolveAuth(flags);
   const targets = await resolveTargets(mode, regions, flags, fixturesDir);
+  // A proxy variable that cannot be used (HTTPS_PROXY=ftp://...) stops a run that sends, before anything is sent.
+  for (const target of targets) if (target.mode !== 'replay' && target.baseUrl) proxyFor(new URL(target.baseUrl));
   // A signature is for a region: a --targets entry named other than by one has none, and --region may not be added.
   const unsigned = (auth.kind === 'sigv4' || auth.kind === 'token') && flags.targets !== undefined ? targets.find((t) => t.mode !== 'replay' && !t.region) : undefined;
   if (unsigned) throw usage('--targets', `--auth ${auth.kind} signs for a region, and target ${unsigned.id} names none: name it by the region its endpoint is in (${unsigned.surface}:us-east-1=URL)`);

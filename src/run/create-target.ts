@@ -23,7 +23,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     return new ReplayTarget(target.id, config.fixturesDir, target.surface);
   }
   if (!scheduler) throw new Error(`target ${target.id} sends requests: it needs the run's scheduler`);
-  const [{ createAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }, { BudgetRefusalsTarget }] = await Promise.all([
+  const [{ createAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }, { BudgetRefusalsTarget }, { proxySecrets }] = await Promise.all([
     import('../transport/auth/create-auth.ts'),
     import('../transport/live-target.ts'),
     import('../transport/record-target.ts'),
@@ -32,6 +32,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     import('./route-credentials.ts'),
     import('../transport/http-exchange.ts'),
     import('./budget-refusals.ts'),
+    import('../transport/proxy.ts'),
   ]);
   // SigV4 signs for the surface's service: bedrock-mantle on Mantle, bedrock on bedrock-runtime.
   const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
@@ -74,6 +75,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
         site: target.site,
       },
     },
-    () => auth.secrets(),
+    // The last net before a fixture is written looks for the proxies' passwords too.
+    () => [...auth.secrets(), ...proxySecrets()],
   );
 }

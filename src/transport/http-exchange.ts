@@ -10,10 +10,12 @@
  * began (headers, then silence or only keep-alives: queueing, a cold start) is not a stall: only the deadline
  * (`timeoutMs`) bounds it, and it is a timeout.
  */
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { Agent, ProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import type { AuthProvider } from './auth/auth.ts';
 import { notAnAnswer } from './classify-response.ts';
+import { proxyFor, proxySecrets, type ChosenProxy } from './proxy.ts';
+import { throughProxyFailure, tlsHint } from './proxy-failure.ts';
 import { acceptEncodingFor, decodingDispatcher, type EncodingNote } from './decode.ts';
 import { isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse, type ResponseChunk } from './exchange.ts';
 import { storableHeaders } from './headers.ts';
@@ -49,7 +51,10 @@ export interface HttpOptions {
    * @default 8 MiB
    */
   maxBodyBytes?: number;
-  /** The undici dispatcher to send through (tests and benchmarks inject one). Default: a shared keep-alive Agent. */
+  /**
+   * The undici dispatcher to send through (tests and benchmarks inject one). Default: a shared keep-alive Agent, or
+   * the shared ProxyAgent of the proxy the environment names for the URL (proxy.ts).
+   */
   dispatcher?: Dispatcher;
   /** Extra headers on every request (e.g. OpenAI-Project). */
   headers?: Record<string, string>;
@@ -63,10 +68,25 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+const POOL = { keepAliveTimeout: 10_000, connections: 64 };
 let sharedAgent: Agent | undefined;
-function agent(): Agent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, connections: 64 });
-  return sharedAgent;
+const proxyAgents = new Map<string, ProxyAgent>();
+
+/**
+ * The shared direct Agent, or one ProxyAgent per proxy (credentials included). It tunnels (CONNECT) to http and
+ * https targets alike, so only the proxy sees Proxy-Authorization, and the request is the same as a direct one. The
+ * URL undici gets has no user info: the credentials go as a token (HTTP) or the SOCKS5 login, and no undici message
+ * can quote them.
+ */
+function agentFor(proxy: ChosenProxy | undefined): Dispatcher {
+  if (!proxy) return (sharedAgent ??= new Agent(POOL));
+  let shared = proxyAgents.get(proxy.key);
+  if (!shared) {
+    const login = proxy.protocol === 'socks5:' && proxy.credentials ? proxy.credentials : {};
+    shared = new ProxyAgent({ uri: proxy.url, ...POOL, ...login, ...(proxy.authorization ? { token: proxy.authorization } : {}) });
+    proxyAgents.set(proxy.key, shared);
+  }
+  return shared;
 }
 
 const redactors = new WeakMap<AuthProvider, Redactor>();
@@ -75,7 +95,8 @@ const redactors = new WeakMap<AuthProvider, Redactor>();
 export function redactorFor(auth: AuthProvider): Redactor {
   let redactor = redactors.get(auth);
   if (!redactor) {
-    redactor = new Redactor(() => auth.secrets());
+    // The proxies' passwords too (proxy.ts): a proxy's error page or an endpoint may echo them.
+    redactor = new Redactor(() => [...auth.secrets(), ...proxySecrets()]);
     redactors.set(auth, redactor);
   }
   return redactor;
@@ -132,12 +153,15 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     ...(headersMs !== undefined ? { headersMs } : {}),
   });
   let headersMs: number | undefined;
+  let proxy: ChosenProxy | undefined;
   try {
+    // Chosen per request, from the environment as it is now; a bad value was refused before the run (run-options.ts).
+    proxy = options.dispatcher ? undefined : proxyFor(url);
     const outgoing = { ...(options.headers ?? {}), ...request.headers };
     const authHeaders = await options.auth.headers({ method: request.method, url, headers: outgoing, ...(request.body !== undefined ? { body: request.body } : {}) });
     // A key in the endpoint's query (`?api-key=`, `?code=`) goes out on every request like a header's: redacted alike.
     // Only the endpoint's own: a request's query is the harness's, and holds no secret to find in every answer.
-    sent.secrets = [...secretsOfAuthHeaders(authHeaders), ...secretsOfQuery(new URL(options.baseUrl))];
+    sent.secrets = [...secretsOfAuthHeaders(authHeaders), ...secretsOfQuery(new URL(options.baseUrl)), ...(proxy?.secrets ?? [])];
     const sentAt = performance.now();
     const answer = await undiciRequest(url, {
       method: request.method,
@@ -145,7 +169,7 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
       headers: { 'user-agent': options.userAgent ?? USER_AGENT, 'accept-encoding': acceptEncodingFor(url), ...outgoing, ...authHeaders },
       ...(request.body !== undefined ? { body: request.body } : {}),
       signal,
-      dispatcher: decodingDispatcher(watchingResets(options.dispatcher ?? agent(), wire), maxBytes, note),
+      dispatcher: decodingDispatcher(watchingResets(options.dispatcher ?? agentFor(proxy), wire), maxBytes, note),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
@@ -190,7 +214,7 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
       return finish(null, headersMs);
     }
     const code = errorCode(cause, { headersArrived: response !== null, timedOut: timeout.aborted, cancelled: meta.signal?.aborted ?? false });
-    return finish({ code, message: describeFailure(code, cause, url, timeoutMs) }, headersMs);
+    return finish({ code, message: describeFailure(code, cause, url, timeoutMs, proxy) }, headersMs);
   } finally {
     idle.stop();
   }
@@ -253,16 +277,18 @@ function errorCode(cause: unknown, state: { headersArrived: boolean; timedOut: b
   return state.headersArrived ? 'HARNESS_STREAM_CUT' : 'HARNESS_CONNECTION';
 }
 
-function describeFailure(code: HarnessErrorCode, cause: unknown, url: URL, timeoutMs: number): string {
+/** Why a request got no (whole) answer; through a proxy, the proxy is named (proxy-failure.ts), never its password. */
+function describeFailure(code: HarnessErrorCode, cause: unknown, url: URL, timeoutMs: number, proxy: ChosenProxy | undefined): string {
   const detail = cause instanceof Error ? `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}` : String(cause);
   const where = `${url.host}${url.pathname}`;
+  const via = proxy ? ` (through the proxy ${proxy.shown})` : '';
   switch (code) {
     case 'HARNESS_TIMEOUT':
-      return `no complete answer from ${where} within ${timeoutMs} ms (raise --timeout for cold starts)`;
+      return `no complete answer from ${where}${via} within ${timeoutMs} ms (raise --timeout for cold starts)`;
     case 'HARNESS_STREAM_CUT':
-      return `the response from ${where} stopped before it ended (${detail})`;
+      return `the response from ${where}${via} stopped before it ended (${detail})`;
     case 'HARNESS_CONNECTION':
-      return `could not reach ${where} (${detail})`;
+      return proxy ? throughProxyFailure(cause, url, proxy, detail) : `could not reach ${where} (${detail})${tlsHint(cause)}`;
     case 'HARNESS_INTERRUPTED':
       return `the request to ${where} was abandoned because the run was interrupted`;
     default:

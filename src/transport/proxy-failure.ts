@@ -1,0 +1,53 @@
+/**
+ * @module transport/proxy-failure
+ * How a request that got no answer reads when a proxy was on the way (proxy.ts), and the hint a TLS certificate
+ * failure carries. Without it a proxy that is down, wants credentials or blocks the host reads as the endpoint being
+ * down, and a user checks the wrong thing. Every message names the proxy as `host:port (from VARIABLE)`, never its
+ * user or password; every one is an infrastructure error (HARNESS_CONNECTION), never a verdict.
+ */
+import type { ChosenProxy } from './proxy.ts';
+
+/** The codes Node gives a certificate it cannot trust: what a TLS-inspecting proxy's own certificate causes. */
+const UNTRUSTED_CERTIFICATE = new Set(['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+
+/** The SOCKS5 proxy refused the user and password (or wants some). */
+const SOCKS_AUTH = new Set(['UND_ERR_SOCKS5_AUTH_FAILED', 'UND_ERR_SOCKS5_AUTH_REJECTED']);
+
+function codeOf(cause: unknown): string {
+  return (cause as { code?: string } | undefined)?.code ?? '';
+}
+
+/**
+ * Why a connection through `proxy` to `url` failed, for a request that got no answer (HARNESS_CONNECTION): the proxy
+ * wants credentials (407), refused the endpoint's host (another status to CONNECT), or could not be reached.
+ * `detail` is the failure as the harness says it otherwise (`ECONNREFUSED: connect ECONNREFUSED 10.0.0.9:3128`).
+ */
+export function throughProxyFailure(cause: unknown, url: URL, proxy: ChosenProxy, detail: string): string {
+  const head = `could not reach ${url.host}${url.pathname} through the proxy ${proxy.shown}`;
+  const code = codeOf(cause);
+  // undici: RequestAbortedError "Proxy response (407) !== 200 when HTTP Tunneling".
+  const status = code === 'UND_ERR_ABORTED' ? Number(/Proxy response \((\d{3})\)/.exec((cause as Error).message)?.[1] ?? NaN) : NaN;
+  if (status === 407 || SOCKS_AUTH.has(code)) {
+    const form = `${proxy.variable}=${proxy.protocol}//user:password@host:port, percent-encode : @ / in them`;
+    const fix = proxy.credentials ? `it refused the user and password in ${proxy.variable}; check them (${form})` : `it wants credentials; give them in the variable (${form})`;
+    const answered = status === 407 ? 'the proxy answered 407 (Proxy Authentication Required)' : `the proxy refused the login (${code})`;
+    return `${head}: ${answered}: ${fix}`;
+  }
+  if (Number.isInteger(status)) {
+    return `${head}: the proxy refused to connect to ${url.host} (it answered CONNECT with ${status}); ask for ${url.hostname} to be allowed through the proxy, or list it in NO_PROXY if it is reachable directly`;
+  }
+  if (code.startsWith('UND_ERR_SOCKS5')) {
+    return `${head}: the proxy refused to connect to ${url.host} (${detail}); ask for ${url.hostname} to be allowed through the proxy, or list it in NO_PROXY if it is reachable directly`;
+  }
+  return `${head} (${detail}); check that the proxy is up and that ${proxy.variable} names it${tlsHint(cause)}`;
+}
+
+/**
+ * For a certificate Node could not trust, how to trust it: a TLS-inspecting proxy (common on corporate networks)
+ * presents its own CA's certificates. Empty for any other failure.
+ */
+export function tlsHint(cause: unknown): string {
+  const codes = [codeOf(cause), codeOf((cause as { cause?: unknown } | undefined)?.cause)];
+  if (!codes.some((code) => UNTRUSTED_CERTIFICATE.has(code))) return '';
+  return '; a TLS-inspecting proxy on the way presents its own certificate: set NODE_EXTRA_CA_CERTS=<your CA file (PEM)> so the harness trusts it';
+}
