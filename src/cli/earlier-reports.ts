@@ -11,8 +11,9 @@ import { HarnessError } from '../errors.ts';
 /** The reports a run writes into --report-dir, each with the start that shows mantle-conformance wrote it. */
 const OWN_REPORTS: readonly (readonly [string, RegExp])[] = [
   ['matrix.json', /^\{\s*"format":\s*"mantle-conformance\.matrix\//],
-  ['matrix.md', /^# Mantle compatibility matrix\r?\n/],
-  ['matrix.html', /^<!doctype html>[\s\S]*?<title>Mantle compatibility matrix /],
+  // A run with any endpoint not Mantle's titles its reports without the name (report/markdown-report.ts matrixTitle).
+  ['matrix.md', /^# (?:Mantle c|C)ompatibility matrix\r?\n/],
+  ['matrix.html', /^<!doctype html>[\s\S]*?<title>(?:Mantle c|C)ompatibility matrix /],
   ['junit.xml', /^<\?xml[^>]*\?>\s*<testsuites name="mantle-conformance"/],
 ];
 

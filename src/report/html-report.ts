@@ -15,7 +15,7 @@ import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, UNOBSERVED_LABEL, wasNo
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
 import { cspHash, htmlText, scriptJsonPieces } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
-import { describeProvenance, statusLine, usageLine } from './markdown-report.ts';
+import { describeProvenance, matrixTitle, statusLine, usageLine } from './markdown-report.ts';
 import { buildMigration, migrationHtml } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { newFailuresLine } from './new-failures.ts';
@@ -178,9 +178,9 @@ function* htmlPieces(matrix: Matrix): Generator<string> {
   const provenance = matrix.targets.map((t) => `<strong>${esc(t.id)}</strong>: ${esc(describeProvenance(t))}`).join(' · ');
   yield `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${esc(csp)}"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Mantle compatibility matrix — ${esc(run.id)}</title><style>${HTML_STYLE}</style></head>
+<title>${esc(matrixTitle(matrix.targets))} — ${esc(run.id)}</title><style>${HTML_STYLE}</style></head>
 <body>
-<header><h1>Mantle compatibility matrix</h1>
+<header><h1>${esc(matrixTitle(matrix.targets))}</h1>
 <p class="gate">Gate: <span class="gate-${esc(gate.verdict)}">${esc(gateLine(gate))}</span></p>
 <p class="coverage">Coverage: ${esc(coverageLine(matrix))}</p>
 ${modelListLines(matrix).length ? `<ul class="model-lists">${newModels(matrix).map((id) => `<li>${esc(`${id}: ${NEW_MODEL_NOTE}`)}</li>`).join('')}${modelListLines(matrix).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}

@@ -24,6 +24,14 @@ export const markdownReport: ReportWriter = {
   render: (matrix) => [{ path: 'matrix.md', content: renderMarkdown(matrix) }],
 };
 
+/**
+ * The reports' title: a Mantle one when every target is a surface of Mantle's engine (Mantle, bedrock-runtime; a run
+ * made before surfaces reads as Mantle), a plain one for a run with any other endpoint (a gateway, vLLM).
+ */
+export function matrixTitle(targets: readonly MatrixTarget[]): string {
+  return targets.every((t) => t.surface !== 'custom') ? 'Mantle compatibility matrix' : 'Compatibility matrix';
+}
+
 export function describeProvenance(target: MatrixTarget): string {
   const { sources, recordedFrom, recordedTo } = target.provenance;
   const day = (iso: string | undefined) => iso?.slice(0, 10);
@@ -124,7 +132,7 @@ function leadSection(matrix: Matrix, lines: string[]): void {
 export function renderMarkdown(matrix: Matrix): string {
   const lines: string[] = [];
   const { run } = matrix;
-  lines.push('# Mantle compatibility matrix', '');
+  lines.push(`# ${matrixTitle(matrix.targets)}`, '');
   leadSection(matrix, lines);
   const lists = modelListLines(matrix);
   if (lists.length) {
