@@ -36,7 +36,7 @@ describe('replay (the default)', () => {
     const run = await cli(['run', '--models', 'xai.grok-4.3,openai.gpt-oss-120b,anthropic.claude-opus-4-7', '--report-dir', reports, '--plain']);
     expect(run.code, run.stderr).toBe(0);
     const matrix = await matrixIn(reports);
-    expect(matrix.format).toBe('mantle-conformance.matrix/2');
+    expect(matrix.format).toBe('mantle-conformance.matrix/3');
     expect(matrix.targets[0]).toMatchObject({ id: 'emulator', mode: 'replay', provenance: { sources: ['emulator'] } });
     expect(matrix.checks.map((c) => c.id)).toEqual(expect.arrayContaining(ISSUE_CHECKS));
     expect(result(matrix, 'openai.gpt-oss-120b', 'created-at.responses')).toMatchObject({ status: 'pass', observed: 'exponent', expected: 'exponent' });

@@ -51,6 +51,8 @@ export function parseMatrix(value: unknown, file: string): Matrix {
   if (typeof format !== 'string' || !format.startsWith('mantle-conformance.matrix/')) {
     throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: format is ${inertLine(JSON.stringify(format) ?? 'missing', 60)}, expected "${MATRIX_FORMAT}"; ${FIX}`);
   }
+  const newer = newerFormat(format);
+  if (newer) throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: ${newer}`);
   const unsafe = unsafeValue(value);
   if (unsafe) throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: ${unsafe}; ${FIX}`);
   if (!validate(value)) {
@@ -71,6 +73,17 @@ export function parseMatrix(value: unknown, file: string): Matrix {
     results: matrix.results.map((r) => boundResult({ ...r, gating: isGating(r) })),
     totals: { ...matrix.totals, byStatus },
   });
+}
+
+/**
+ * What to say of a format a newer mantle-conformance wrote: its gate may fail on rules this version does not know,
+ * so it is not read (a failed run would read as a pass); the fix is to upgrade, not to hand in another file.
+ */
+function newerFormat(format: string): string | undefined {
+  const version = /^mantle-conformance\.matrix\/([1-9][0-9]{0,5})$/.exec(format)?.[1];
+  const newest = Number(MATRIX_FORMAT.slice(MATRIX_FORMAT.lastIndexOf('/') + 1));
+  if (version === undefined || Number(version) <= newest) return undefined;
+  return `format ${version} was written by a newer mantle-conformance; this version reads formats 1 to ${newest}, and would judge the run by older rules (a run that failed could read as a pass): upgrade mantle-conformance to read it`;
 }
 
 /**

@@ -10,10 +10,10 @@ import type { CheckStatus, Evidence, Expected, Observed, OtherModelCount, TrialR
 import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
 
 /**
- * Version 2 added the statuses `flaky` and `inconclusive`, `trials` per result, `expected` as a list or "flaky",
- * `timing` in evidence, and `totals.latency`. Version 1 files are still read (every v1 file is a valid v2 one).
+ * Version 2 added the statuses `flaky` and `inconclusive`, `trials`, list `expected`, `timing` and `totals.latency`;
+ * version 3 a gate that fails what a version 2 reader (which recomputes it) passes (test/matrix-format.test.ts).
  */
-export const MATRIX_FORMAT = MATRIX_FORMATS[1];
+export const MATRIX_FORMAT = MATRIX_FORMATS[2];
 
 /** The key of a (target, model) pair in a matrix's per-pair maps (latency, shapes, history cells): `target/model`. */
 export const cellKey = (target: string, model: string): string => `${target}/${model}`;
