@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,29 @@ describe('a recorded failure, replayed', () => {
     const problem = matrix.gate!.problems.find((p) => p.kind === 'budget-exceeded')!;
     expect(problem.message).toMatch(/: the recordings hold the refusal: record them again \(--mode record\) once the budget allows$/);
     expect(replayed.stdout + replayed.stderr).not.toContain('and run again');
+  });
+
+  it('a spent budget an older version recorded as the gateway\'s answer (no error) replays as this version reads it live', async () => {
+    const fixtures = join(dir, 'fixtures');
+    const older = join(dir, 'older');
+    await cp(fixtures, older, { recursive: true });
+    // What an older version wrote: the gateway's 400 as the answer, with no error of its own.
+    for (const entry of await readdir(older, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
+      const file = join(entry.parentPath, entry.name);
+      const fixture = JSON.parse(await readFile(file, 'utf8')) as { exchanges: { error: unknown; response: unknown }[] };
+      for (const exchange of fixture.exchanges) {
+        expect(exchange.response).not.toBeNull();
+        exchange.error = null;
+      }
+      await writeFile(file, JSON.stringify(fixture, null, 2));
+    }
+    const replayed = await cli(['run', '--fixtures', older, '--models', 'm1', '--checks', 'path-prefix,created-at.chat', '--report-dir', join(dir, 'older-replay'), '--quiet']);
+    expect(replayed.code, replayed.stderr).toBe(1);
+    const matrix = await read('older-replay');
+    const cell = matrix.results.find((r) => r.check === 'created-at.chat')!;
+    expect(cell.reason).toMatch(/^HARNESS_BUDGET_EXCEEDED: POST \/v1\/chat\/completions answered 400: .*the recording holds the refusal: record the case again with --mode record once the budget allows$/);
+    expect(matrix.gate!.problems.map((p) => p.kind)).toContain('budget-exceeded');
   });
 
   it('the gate keeps the live advice on a live target', () => {

@@ -18,12 +18,16 @@ import { TargetDecorator } from '../transport/target-decorator.ts';
 
 /** The fix, said in every cell's reason and in the console's line. */
 const WAY_OUT = 'raise that budget on the gateway or wait for its reset, or use another key';
+/** In replay: the recording holds the gateway's answer (an older version recorded it as one); only a record run mends it. */
+const WAY_OUT_REPLAYED = 'the recording holds the refusal: record the case again with --mode record once the budget allows';
 
 export interface BudgetRefusalsOptions {
   /** Redacts the run's secrets from text decoded out of a body (a gateway's words may echo the key). */
   redact(text: string): string;
   /** Told once per budget (a model's, or the target's), the first time a request meets it. */
   onRefused?(message: string): void;
+  /** Replaying recordings: the way out is to record again, and the replay's own questions (trials, provenance) pass through. */
+  replayed?: boolean;
 }
 
 export class BudgetRefusalsTarget extends TargetDecorator {
@@ -31,23 +35,30 @@ export class BudgetRefusalsTarget extends TargetDecorator {
   /** The budgets told: a model's name, or '' for one the words name no model of. */
   readonly #told = new Set<string>();
 
+  /** Replay's, passed through only when the target below has them (the session asks whether they exist). */
+  readonly trialsRecorded?: Target['trialsRecorded'];
+  readonly provenanceOf?: Target['provenanceOf'];
+
   constructor(inner: Target, options: BudgetRefusalsOptions) {
     super(inner);
     this.#options = options;
+    if (inner.trialsRecorded) this.trialsRecorded = (model, caseId) => inner.trialsRecorded!(model, caseId);
+    if (inner.provenanceOf) this.provenanceOf = (model, caseId) => inner.provenanceOf!(model, caseId);
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
     const exchange = await this.inner.send(request, context);
     const response = exchange.response;
-    if (exchange.error || !response || classifyAnswer(response).kind !== 'budget-exceeded') return exchange;
-    const refusal = budgetRefusal(request, response.status, classifyAnswer(response).message, this.#options.redact);
+    // A spent budget is a 4xx (transport/budget-exceeded.ts): a success is not classified here (replay reads thousands).
+    if (exchange.error || !response || response.status < 400 || classifyAnswer(response).kind !== 'budget-exceeded') return exchange;
+    const refusal = budgetRefusal(request, response.status, classifyAnswer(response).message, this.#options.redact, this.#options.replayed ? WAY_OUT_REPLAYED : WAY_OUT);
     // A line of its own only for a model the run asks about: a gateway naming another id in each refusal (the ids the
     // harness makes up, or any) is told once, as the target's.
     const told = refusal.model !== undefined && refusal.model === context.model ? refusal.model : '';
     if (!this.#told.has(told)) {
       this.#told.add(told);
       const others = refusal.model === undefined ? '' : '; the other models carry on';
-      this.#options.onRefused?.(`${refusal.whose} is spent on the gateway (${describeRequest(request)} answered ${response.status}): the requests it refuses are errors (HARNESS_BUDGET_EXCEEDED), never retried nor judged${others}; ${WAY_OUT}`);
+      this.#options.onRefused?.(`${refusal.whose} is spent on the gateway (${describeRequest(request)} answered ${response.status}): the requests it refuses are errors (HARNESS_BUDGET_EXCEEDED), never retried nor judged${others}; ${this.#options.replayed ? WAY_OUT_REPLAYED : WAY_OUT}`);
     }
     return { ...exchange, error: { code: 'HARNESS_BUDGET_EXCEEDED', message: refusal.message } };
   }
@@ -57,11 +68,11 @@ export class BudgetRefusalsTarget extends TargetDecorator {
  * Whose budget a refusal says is spent, and the reason its requests carry: the model first (a bound on the line cuts
  * the gateway's words, never the model), then the words, redacted and kept to one bounded line, then the way out.
  */
-export function budgetRefusal(request: ExchangeRequest, status: number, said: string | undefined, redact: (text: string) => string): { model?: string; whose: string; message: string } {
+export function budgetRefusal(request: ExchangeRequest, status: number, said: string | undefined, redact: (text: string) => string, wayOut = WAY_OUT): { model?: string; whose: string; message: string } {
   const words = said === undefined ? undefined : redact(said);
   const model = budgetModel(words);
   const whose = model === undefined ? "a spend budget (the key's, its team's or one model's)" : `the spend budget for model ${inertLine(model, 200)}`;
   const quoted = words ? ` (${inertLine(words, 300)})` : '';
-  const message = `${describeRequest(request)} answered ${status}: ${whose} is spent on the gateway${quoted}, which refused the request: no answer about the model; ${WAY_OUT}`;
+  const message = `${describeRequest(request)} answered ${status}: ${whose} is spent on the gateway${quoted}, which refused the request: no answer about the model; ${wayOut}`;
   return { ...(model === undefined ? {} : { model }), whose, message };
 }

@@ -19,8 +19,10 @@ import type { RunConfig, TargetConfig } from './run-config.ts';
  */
 export async function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler | undefined, breaker?: EndpointBreaker, onRouteRefused?: (message: string) => void): Promise<Target> {
   if (target.mode === 'replay') {
-    const { ReplayTarget } = await import('../transport/replay-target.ts');
-    return new ReplayTarget(target.id, config.fixturesDir, target.surface);
+    const [{ ReplayTarget }, { BudgetRefusalsTarget }] = await Promise.all([import('../transport/replay-target.ts'), import('./budget-refusals.ts')]);
+    // A spent budget an older version recorded as the gateway's answer replays as this version reads it live: an
+    // error that fails the gate, not a 400 the checks could not observe. Recorded text was redacted when recorded.
+    return new BudgetRefusalsTarget(new ReplayTarget(target.id, config.fixturesDir, target.surface), { redact: (text) => text, replayed: true, ...(onRouteRefused ? { onRefused: onRouteRefused } : {}) });
   }
   if (!scheduler) throw new Error(`target ${target.id} sends requests: it needs the run's scheduler`);
   const [{ createAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }, { BudgetRefusalsTarget }, { proxySecrets }] = await Promise.all([
