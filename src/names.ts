@@ -84,6 +84,21 @@ function encoded(name: string): string {
 
 /** The name a folder was made from, or undefined when the folder was not made by `folderName`. */
 export function nameFromFolder(folder: string): string | undefined {
+  const name = decoded(folder);
+  return name !== undefined && folderName(name) === folder ? name : undefined;
+}
+
+/**
+ * The name an older mantle-conformance stored in `folder` where this one stores it in another: before device names
+ * and trailing dots were encoded, target `aux` was recorded in `aux`, now in `_61ux`. Undefined for any other folder.
+ */
+export function olderFolderName(folder: string): string | undefined {
+  const name = decoded(folder);
+  return name !== undefined && encoded(name) === folder && folderName(name) !== folder ? name : undefined;
+}
+
+/** The bytes `_XX` and the characters kept raw spell, or undefined when the folder holds any other character. */
+function decoded(folder: string): string | undefined {
   const bytes: number[] = [];
   for (let i = 0; i < folder.length; i++) {
     const c = folder[i]!;
@@ -98,6 +113,5 @@ export function nameFromFolder(folder: string): string | undefined {
       return undefined;
     }
   }
-  const name = Buffer.from(bytes).toString('utf8');
-  return folderName(name) === folder ? name : undefined;
+  return Buffer.from(bytes).toString('utf8');
 }

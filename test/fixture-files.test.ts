@@ -189,7 +189,8 @@ describe('trials and latency in fixtures', () => {
     expect(await ask(2)).toBe('2:{"status":"in_progress","trial":2}');
     expect(await ask()).toBe('1:{"status":"queued","trial":1}');
     expect(await ask(2)).toBe('2:{"status":"failed","trial":2}');
-    expect(await ask(2)).toBe('2:{"status":"failed","trial":2}');
+    // Asked again after its last recorded answer: no answer, not the last one again (attempts never made).
+    await expect(ask(2)).rejects.toThrow();
     expect(await ask(1)).toBe('1:{"status":"completed","trial":1}');
     // No trial 3 was recorded: it replays trial 1's exchanges, from the start of its own queue.
     expect(await ask(3)).toBe('3:{"status":"queued","trial":1}');
@@ -211,7 +212,8 @@ describe('trials and latency in fixtures', () => {
 
   it('replay holds a model\'s fixtures until the model is finished, then forgets them', async () => {
     const file = fixturePath(dir, 'forget', 'm', 'c');
-    const write = (answer: string) => writeFixture(file, { format: FIXTURE_FORMAT, model: 'm', case: 'c', provenance, exchanges: [exchange('get', answer)] }, []);
+    // Two recorded answers: each ask below takes one (a third would find none).
+    const write = (answer: string) => writeFixture(file, { format: FIXTURE_FORMAT, model: 'm', case: 'c', provenance, exchanges: [exchange('get', answer), exchange('get', answer)] }, []);
     await write('{"v":1}');
     const replay = new ReplayTarget('forget', dir);
     const request = { method: 'GET' as const, path: '/v1/responses/resp_1', headers: {} };

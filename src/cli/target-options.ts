@@ -12,6 +12,7 @@ import { checkName, folderName, nameFromFolder, nameProblem } from '../names.ts'
 import type { TargetConfig } from '../run/run-config.ts';
 import { isSurface, SURFACE_RULES, SURFACES, surfaceOfHost, type Surface } from '../surfaces.ts';
 import { recordedSurface } from '../transport/fixture-file.ts';
+import { refuseOlderFolders } from './older-folders.ts';
 import { refuseUnrecorded } from './unrecorded-targets.ts';
 import type { TargetMode } from '../transport/target.ts';
 
@@ -114,6 +115,14 @@ function parseTargetSpec(spec: string, mode: TargetMode): TargetConfig {
 }
 
 export async function resolveTargets(mode: TargetMode, regions: string[], flags: TargetFlags, fixturesDir: string): Promise<TargetConfig[]> {
+  // A folder an older version named otherwise is renamed first: a replay that skipped it would lose its recordings.
+  if (mode === 'replay') await refuseOlderFolders(fixturesDir, 'all');
+  const targets = await targetsOf(mode, regions, flags, fixturesDir);
+  if (mode !== 'live') await refuseOlderFolders(fixturesDir, targets.map((t) => t.id));
+  return targets;
+}
+
+async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags, fixturesDir: string): Promise<TargetConfig[]> {
   const surface = surfaceFlag(flags.surface);
   if (flags.targets !== undefined) {
     const clash = (['region', 'endpoint', 'targetName', 'surface'] as const).find((k) => flags[k] !== undefined);

@@ -15,7 +15,7 @@ import { isSurface, type Surface } from '../surfaces.ts';
 import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
 import { bodyText, parseLosslessText, rememberReadBody } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
-import { atPosition, FIXTURE_FORMAT, fixtureProblem, positionIn, syntaxErrorAt, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
+import { atPosition, FIXTURE_FORMAT, fixtureProblem, newerFormat, positionIn, syntaxErrorAt, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
 import { isStringifiedWithIndent, nestsShallowly, readsLosslessly } from './plain-json.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
@@ -142,8 +142,15 @@ export function parseFixture(text: string, file: string): FixtureFile {
     const said = key === undefined ? 'unreadable' : `Duplicate key '${JSON.stringify(key.slice(0, 80)).slice(1, -1)}'`;
     throw invalid(`is not valid JSON${atPosition(text, positionIn(message))} (${said})`);
   }
+  const format = newerFormat(plain);
+  const newer = `upgrade mantle-conformance to replay it (to replace it with this version's recording instead: --mode record --overwrite-failures)`;
+  if (format) throw new HarnessError('HARNESS_RECORDING_INVALID', `${file} was written by a newer mantle-conformance (format ${JSON.stringify(format)}; this version reads ${FIXTURE_FORMAT}): ${newer}`);
   const problem = fixtureProblem(plain);
-  if (problem) throw invalid(`is not a fixture: ${problem}`);
+  // A newer version's recording is a good one: the fix is an upgrade, never deleting it.
+  if (problem?.newer) {
+    throw new HarnessError('HARNESS_RECORDING_INVALID', `${file} cannot be read by this version: ${problem.text}: written by a newer mantle-conformance? upgrade it to replay this file, or record the case again with this one (--mode record)`);
+  }
+  if (problem) throw invalid(`is not a fixture: ${problem.text}`);
   const stored = plain as StoredFixture;
   const exchanges = stored.exchanges.map((ex, index): Exchange => {
     let response: ExchangeResponse | null = null;
@@ -253,6 +260,15 @@ export async function writeFixture(file: string, fixture: FixtureFile, secrets: 
     );
   }
   await writeFileAtomic(file, text, io);
+}
+
+/** The format of the fixture in `file` when a newer mantle-conformance wrote it (`mantle-conformance.fixture/2`), else undefined. */
+export async function newerFixtureFormat(file: string): Promise<string | undefined> {
+  try {
+    return newerFormat(JSON.parse(await readFile(file, 'utf8')));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The model folders of `target`'s recordings under `root`, in name order (none when it cannot be read). */

@@ -113,12 +113,41 @@ function fixtureValidator(): ValidateFunction<StoredFixture> {
   return built?.fixture ?? new Ajv(FIXTURE_AJV_OPTIONS).compile<StoredFixture>(FixtureSchema);
 }
 
+/** Why a value is not a fixture this version reads; `newer` when a newer version may have written it (upgrading is the fix, not deleting). */
+export interface FixtureProblem {
+  text: string;
+  newer: boolean;
+}
+
+/** The format of `value` when it is this harness's fixture format of a later version than FIXTURE_FORMAT (`.../2`). */
+export function newerFormat(value: unknown): string | undefined {
+  const format = value !== null && typeof value === 'object' ? (value as { format?: unknown }).format : undefined;
+  const version = typeof format === 'string' ? /^mantle-conformance\.fixture\/([1-9][0-9]{0,8})$/.exec(format)?.[1] : undefined;
+  return version !== undefined && Number(version) > Number(FIXTURE_FORMAT.split('/')[1]) ? format as string : undefined;
+}
+
 /** The first problem of `value` as `<json path>: <what is wrong>`, or undefined when it is a valid fixture. */
-export function fixtureProblem(value: unknown): string | undefined {
+export function fixtureProblem(value: unknown): FixtureProblem | undefined {
   const validate = (compiled ??= fixtureValidator());
   if (validate(value)) return undefined;
-  const error = validate.errors?.[0];
-  return error ? describe(error) : 'does not match the fixture schema';
+  const errors = validate.errors ?? [];
+  const error = errors[0];
+  if (!error) return { text: 'does not match the fixture schema', newer: false };
+  return unknownValue(value, error, errors) ?? { text: describe(error), newer: false };
+}
+
+/**
+ * A value outside a list of allowed ones (an error code, a method, a surface): ajv names only the first of the list
+ * it tried (`must be "HARNESS_USAGE"`). A value this version does not know is most likely one a newer one added.
+ */
+function unknownValue(value: unknown, error: ErrorObject, errors: readonly ErrorObject[]): FixtureProblem | undefined {
+  if (error.keyword !== 'const' || !errors.some((e) => e.keyword === 'anyOf' && e.instancePath === error.instancePath)) return undefined;
+  const path = pathOf(error.instancePath);
+  let found: unknown = value;
+  for (const key of path) found = found !== null && typeof found === 'object' ? (found as Record<string | number, unknown>)[key] : undefined;
+  const shown = typeof found === 'string' ? JSON.stringify(found.slice(0, 80)) : JSON.stringify(found)?.slice(0, 80) ?? String(found);
+  const what = path.at(-1) === 'code' ? 'a code' : 'a value';
+  return { text: `${displayPath(path)} ${shown} is not ${what} this version knows`, newer: true };
 }
 
 function describe(error: ErrorObject): string {

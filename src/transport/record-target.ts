@@ -21,7 +21,7 @@ import { bodyText, excerpt, jsonBody, parseJsonText, requestedModel } from './bo
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
 import { describeRequest, isJsonResponse, isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
-import { fixturePath, fixtureSurface, jsonFilesIn, linkedFixtureFolder, linkedFolderProblem, modelFolders, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
+import { fixturePath, fixtureSurface, jsonFilesIn, linkedFixtureFolder, linkedFolderProblem, modelFolders, newerFixtureFormat, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
 import { sseStream } from './sse.ts';
 import { isHtml, pageExcerpt } from './stand-in-answer.ts';
 import type { SendContext, Target } from './target.ts';
@@ -93,6 +93,12 @@ export class RecordTarget extends TargetDecorator {
       if (other) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${otherSurfaceProblem(this.id, surface, other)}`);
     }
     if (!this.#options.overwriteFailures && (await stat(file).catch(() => null))?.isFile()) {
+      // A newer version's recording is good, only unreadable here: replaced only when asked, as a kept recording is.
+      const newer = await newerFixtureFormat(file);
+      if (newer) {
+        this.kept.push(file);
+        throw new HarnessError('HARNESS_RECORDING_KEPT', `${shownPath(file)} was written by a newer mantle-conformance (format ${JSON.stringify(newer)}); kept it (upgrade mantle-conformance to record it, or pass --overwrite-failures to replace it with this version's recording)`);
+      }
       // Read once, only when a page, a cut body or a denial asks what the recording had for the same request.
       let earlier: Promise<FixtureFile | null> | undefined;
       const recorded = () => (earlier ??= readFixture(file).catch(() => null));

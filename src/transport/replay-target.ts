@@ -1,8 +1,10 @@
 /**
  * @module transport/replay-target
  * Answers requests from fixture files. Requests are matched on method, path and body, within the trial being run
- * (a fixture recorded before trials answers every trial from its one recording); repeated identical requests
- * (polling) get the recorded answers in order, then the last one again. A request with no recording, or a fixture
+ * (a fixture recorded before trials answers every trial from its one recording) and the step asking: two steps may
+ * send the same request (a GET before and after a DELETE), and one step's answer judged as another's is a verdict
+ * nobody observed. Repeated identical requests (polling) get the recorded answers in order; one asked more often
+ * than it was recorded (an older harness polled less) has no answer. A request with no recording, or a fixture
  * that is not one, becomes an `error` exchange naming the model, case, request or file and the fix: never a throw,
  * so a broken file can never make its cells look filtered out.
  */
@@ -23,8 +25,8 @@ interface LoadedFixture {
   fixture: FixtureFile | null;
   /** Why the file could not be used, when it exists but is not a fixture. */
   invalid?: ExchangeError;
-  /** Per trial asked for, the recorded answers by request. */
-  trials: Map<number, ReplayQueues>;
+  /** Per trial and step asked for, the recorded answers by request. */
+  trials: Map<string, ReplayQueues>;
 }
 
 /** Recorded requests were redacted when they were sent; the ones built now are keyed the same way. */
@@ -56,9 +58,11 @@ export class ReplayTarget implements Target {
     const loaded = await this.#load(context.model, context.caseId);
     if (loaded.invalid) return this.#failed(request, context, loaded.invalid);
     const trial = context.trial ?? 1;
-    const queue = queuesOf(loaded, trial).queueFor(keyed(request));
+    const queue = queuesOf(loaded, trial, context.step).queueFor(keyed(request));
     if (!queue || queue.exchanges.length === 0) return this.#missing(request, context, loaded);
-    const recorded = queue.exchanges[Math.min(queue.next, queue.exchanges.length - 1)]!;
+    // Asked again after its last recorded answer: repeating that answer would count as attempts never made.
+    if (queue.next >= queue.exchanges.length) return this.#pollsRanOut(request, context, loaded, queue.exchanges.length);
+    const recorded = queue.exchanges[queue.next]!;
     queue.next += 1;
     // The request is the one this run built; the answer is the recorded one, chunk by chunk.
     const { trial: _recordedTrial, ...answer } = recorded;
@@ -86,6 +90,21 @@ export class ReplayTarget implements Target {
     return this.#failed(request, context, {
       code: 'HARNESS_RECORDING_MISSING',
       message: `No recording for model ${context.model}, case ${context.caseId}, request ${describeRequest(request)}: ${why}. ${none ? fix.charAt(0).toUpperCase() + fix.slice(1) : fix}.`,
+    });
+  }
+
+  /**
+   * A request its step asks more often than the recording holds answers to it: a harness (or suite) that polled less
+   * made it. Neither the last answer again nor a verdict on fewer attempts than this version waits is what it saw.
+   */
+  #pollsRanOut(request: ExchangeRequest, context: SendContext, loaded: LoadedFixture, recorded: number): Exchange {
+    const made = loaded.fixture?.provenance.harnessVersion;
+    return this.#failed(request, context, {
+      code: 'HARNESS_RECORDING_MISSING',
+      message:
+        `No recording for model ${context.model}, case ${context.caseId}, step ${context.step}, request ${describeRequest(request)}, attempt ${recorded + 1}: ` +
+        `${shownPath(loaded.file)} holds ${recorded} attempt(s) of it, and this version polls it again (the recording holds fewer polls than this version makes). ` +
+        `It was recorded by an older harness${made ? ` (${made.slice(0, 40)})` : ''} or suite with ${recorded} attempt(s); record the case again with --mode record to poll as this version does.`,
     });
   }
 
@@ -201,16 +220,18 @@ function keyed(request: ExchangeRequest): ExchangeRequest {
 }
 
 /**
- * The answers for one trial: its own recorded exchanges, or trial 1's for a fixture that has none for it (recorded
- * without --repeat). Each trial reads its own queues, so polls run in order within every trial.
+ * The answers for one step of one trial: the step's own recorded exchanges of that trial, or of trial 1 for a fixture
+ * that has none for it (recorded without --repeat). Each trial reads its own queues, so polls run in order within
+ * every trial. Every recorded exchange names its step (the fixture schema requires it).
  */
-function queuesOf(loaded: LoadedFixture, trial: number): ReplayQueues {
-  let queues = loaded.trials.get(trial);
+function queuesOf(loaded: LoadedFixture, trial: number, step: string): ReplayQueues {
+  const key = JSON.stringify([trial, step]);
+  let queues = loaded.trials.get(key);
   if (!queues) {
     const all = loaded.fixture?.exchanges ?? [];
     const own = all.filter((ex) => (ex.trial ?? 1) === trial);
-    queues = new ReplayQueues(own.length > 0 ? own : all.filter((ex) => (ex.trial ?? 1) === 1));
-    loaded.trials.set(trial, queues);
+    queues = new ReplayQueues((own.length > 0 ? own : all.filter((ex) => (ex.trial ?? 1) === 1)).filter((ex) => ex.step === step));
+    loaded.trials.set(key, queues);
   }
   return queues;
 }
