@@ -41,6 +41,8 @@ interface Part {
   targets: HistoryRun['targets'];
   models: Set<string>;
   checks: readonly string[];
+  /** Per check of `checks`, its definition digest ('' in older files). */
+  definitions: readonly string[];
   /** The digest's arrays, in the builder's numbers (series, state; key; key, signature). */
   cells: Int32Array;
   gating: Int32Array;
@@ -127,7 +129,7 @@ export class HistoryBuilder {
       shapes[i] = source.keys[shapes[i]!]!;
       shapes[i + 1] = source.signatures[shapes[i + 1]!]!;
     }
-    this.#parts.push({ file: digest.file, run: digest.run, targets: digest.targets, models: new Set(digest.models), checks: digest.checkIds, cells, gating: digest.gating, latencyKeys, latency: digest.latency, shapes });
+    this.#parts.push({ file: digest.file, run: digest.run, targets: digest.targets, models: new Set(digest.models), checks: digest.checkIds, definitions: digest.definitions, cells, gating: digest.gating, latencyKeys, latency: digest.latency, shapes });
   }
 
   /** The report; `last` is the window of the recent changes (each target's last N runs). */
@@ -136,10 +138,11 @@ export class HistoryBuilder {
     const targets = new Map<string, number[]>();
     for (const run of runs) for (const t of run.targets) targets.set(t, [...(targets.get(t) ?? []), run.index]);
     const { grid, gating } = this.#grid(runOfPart, targets, runs);
+    const definitions = this.#definitions(runOfPart);
     const cells = grid.map((row, series) => {
       const { target, model, check } = this.#series[series]!;
       const info = this.#checks.get(check);
-      return cellHistory({ target, model, check, group: info?.group ?? 'Other', api: info?.api ?? null, ...row, gating: gating[series]! }, this.#states, runs);
+      return cellHistory({ target, model, check, group: info?.group ?? 'Other', api: info?.api ?? null, ...row, gating: gating[series]! }, this.#states, runs, (run) => definitions.get(run)?.get(check));
     });
     const order = new Map([...this.#checks.keys()].map((id, i) => [id, i]));
     cells.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : order.get(a.check)! - order.get(b.check)!));
@@ -159,6 +162,17 @@ export class HistoryBuilder {
     recent.errors = errors.cells;
     if (errors.others > 0) recent.otherErrors = errors.others;
     return { ...report, recent };
+  }
+
+  /** Per run, what each of its checks measured (its definition digest; '' when no file of the run says). */
+  #definitions(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): Map<number, Map<string, string>> {
+    const byRun = new Map<number, Map<string, string>>();
+    for (const [part, run] of runOfPart) {
+      const defs = byRun.get(run.index) ?? new Map<string, string>();
+      byRun.set(run.index, defs);
+      part.checks.forEach((check, i) => defs.get(check) || defs.set(check, part.definitions[i] ?? ''));
+    }
+    return byRun;
   }
 
   /**

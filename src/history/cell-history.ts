@@ -41,11 +41,31 @@ export interface CellRow {
   gating: Uint8Array;
 }
 
-/** A series' history from its row of the grid; `states` are what its numbers stand for. */
-export function cellHistory(row: CellRow, states: readonly CellState[], runs: readonly HistoryRunInfo[]): CellHistory {
+/**
+ * Why a change between two runs may be the harness's, not the endpoint's, or undefined: the check's definition (what
+ * it measured, `definition` of a run's run file) differs, or the earlier run's file is older than definitions and the
+ * later's is not (an upgrade to the first build that keeps them: what the older build measured is not known).
+ */
+function harnessChange(before: string | undefined, after: string | undefined): ChangePoint['harness'] {
+  if (before && after) return before === after ? undefined : 'changed';
+  return after && before === '' ? 'unknown' : undefined;
+}
+
+/** What a change point the harness made, or may have made, says after its values (history.json's text, history.md). */
+export const HARNESS_WORDS = {
+  changed: ' (the check changed with the harness: its definition differs from the earlier run\'s, so this is not the endpoint\'s change)',
+  unknown: ' (the earlier run\'s file does not say what its build\'s check measured: the change may be the harness\'s, not the endpoint\'s)',
+} as const;
+
+/**
+ * A series' history from its row of the grid; `states` are what its numbers stand for, and `definitionIn` gives the
+ * check's definition digest in a run ('' when its file does not say; undefined when the run had no such check).
+ */
+export function cellHistory(row: CellRow, states: readonly CellState[], runs: readonly HistoryRunInfo[], definitionIn: (run: number) => string | undefined = () => undefined): CellHistory {
   const { target, model, check, group, api } = row;
   const cell: CellHistory = { target, model, check, group, api, segments: [], runs: 0, flaky: 0, flakiness: 0, changes: [] };
   let previous: CellState | undefined;
+  let previousRun = -1;
   for (let i = 0; i < row.runs.length; i++) {
     const runIndex = row.runs[i]!;
     const at = row.states[i]!;
@@ -64,9 +84,12 @@ export function cellHistory(row: CellRow, states: readonly CellState[], runs: re
     if (previous && (previous.status !== state.status || previous.observed !== state.observed)) {
       const change: ChangePoint = { run: runIndex, date: runs[runIndex]!.startedAt.slice(0, 10), from: previous, to: state, text: changeText(previous, state) };
       if (row.gating[i]) change.gating = true;
+      const harness = harnessChange(definitionIn(previousRun), definitionIn(runIndex));
+      if (harness) Object.assign(change, { harness, text: `${change.text}${HARNESS_WORDS[harness]}` });
       cell.changes.push(change);
     }
     previous = state;
+    previousRun = runIndex;
   }
   cell.flakiness = cell.runs ? Math.round((cell.flaky / cell.runs) * 100) / 100 : 0;
   return cell;

@@ -11,6 +11,7 @@ import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
+import { definitionDigest } from '../report/check-definitions.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { HISTORY_RUN_FORMAT, type HistoryCell, type HistoryRun } from '../suite/history-schema.ts';
 
@@ -66,7 +67,8 @@ export function historyRunOf(matrix: Matrix): HistoryRun {
     },
     targets: matrix.targets.map((t) => ({ id: t.id, mode: t.mode, region: t.region, endpointHost: t.endpointHost, sources: t.provenance.sources })),
     models: matrix.models.map((m) => ({ id: m.id, family: m.family, inCatalog: m.inCatalog })),
-    checks: matrix.checks.map((c) => ({ id: c.id, group: c.group, api: c.api })),
+    // What each check measured in this build: a change point where it differs is the harness's, not the endpoint's.
+    checks: matrix.checks.map((c) => ({ id: c.id, group: c.group, api: c.api, definition: definitionDigest(c) })),
     cells,
     ...(matrix.totals.latency ? { latency: matrix.totals.latency } : {}),
     ...(matrix.shapes ? { shapes: matrix.shapes } : {}),

@@ -48,7 +48,11 @@ export function pageData(report: HistoryReport): unknown {
     targets: report.targets,
     models,
     checks: report.checks,
-    cells: report.cells.map((c) => [targets.get(c.target), modelIndex.get(c.model), checkIndex.get(c.check), c.flaky, c.runs, c.segments.flatMap((s) => [s.from, s.to, state(s.status, s.observed)])]),
+    // Seventh, when any: the change points the harness may have made (run, 1 changed / 0 not known), labelled as history.md labels them.
+    cells: report.cells.map((c) => {
+      const harness = c.changes.flatMap((x) => (x.harness ? [x.run, x.harness === 'changed' ? 1 : 0] : []));
+      return [targets.get(c.target), modelIndex.get(c.model), checkIndex.get(c.check), c.flaky, c.runs, c.segments.flatMap((s) => [s.from, s.to, state(s.status, s.observed)]), ...(harness.length ? [harness] : [])];
+    }),
     states,
     latency: report.latency.map(({ target, model, ...rest }) => ({ t: targets.get(target), m: modelIndex.get(model), ...rest })),
     defaultChanged: report.cells.some((c) => c.changes.length > 0 || c.flaky > 0),

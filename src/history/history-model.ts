@@ -66,6 +66,8 @@ export interface ChangePoint {
   text: string;
   /** The new state failed its run's gate (a regression the digest never leaves out). Absent otherwise. */
   gating?: true;
+  /** The check's definition differs between the two runs (`changed`), or the earlier file does not say (`unknown`). */
+  harness?: 'changed' | 'unknown';
 }
 
 export interface CellHistory {

@@ -32,12 +32,16 @@ export const HISTORY_SCRIPT = `
   }
   // Where a cell's state changed, between runs that observed it: absent runs and errors (an outage observed
   // nothing) aside, as history.json's change points. States are indexes: the first (0) is a state like any other.
-  function changePoints(segs, states) {
+  // marks: run, 1/0 pairs of the changes the harness made (1: the check's definition differs) or may have made (0).
+  function changePoints(segs, states, marks) {
     var changes = [], prev = null;
+    marks = marks || [];
     for (var k = 0; k < segs.length; k += 3) {
       var state = states[segs[k + 2]];
       if (state[0] === 'absent' || state[0] === 'error') continue;
-      if (prev !== null && prev !== segs[k + 2]) changes.push({ run: segs[k], from: states[prev], to: state });
+      var harness;
+      for (var h = 0; h < marks.length; h += 2) if (marks[h] === segs[k]) harness = marks[h + 1] === 1 ? " (the check changed with the harness: not the endpoint's change)" : " (the earlier run's file does not say what its check measured: may be the harness's change)";
+      if (prev !== null && prev !== segs[k + 2]) changes.push(harness ? { run: segs[k], from: states[prev], to: state, harness: harness } : { run: segs[k], from: states[prev], to: state });
       prev = segs[k + 2];
     }
     return changes;
@@ -52,7 +56,7 @@ export const HISTORY_SCRIPT = `
     return now;
   }
   var cells = data.cells.map(function (c, i) {
-    var segs = c[5], changes = changePoints(segs, data.states);
+    var segs = c[5], changes = changePoints(segs, data.states, c[6] || []);
     var latest = data.targets[c[0]].runs[data.targets[c[0]].runs.length - 1];
     var now = nowState(segs, data.states, latest !== undefined && runs[latest][2] === 1);
     return { i: i, t: c[0], m: c[1], c: c[2], flaky: c[3], runs: c[4], segs: segs, now: now, changes: changes };
@@ -158,7 +162,7 @@ export const HISTORY_SCRIPT = `
     var tr = document.querySelector('#cells tr[data-cell="' + i + '"]');
     if (tr) tr.classList.add('selected');
     var panel = $('#detail');
-    var changes = cell.changes.map(function (c) { return '<tr><td>' + esc(runs[c.run][1].slice(0, 10)) + '</td><td>' + esc(runs[c.run][0]) + '</td><td class="change">' + esc(changeText(c.from, c.to)) + '</td></tr>'; }).join('');
+    var changes = cell.changes.map(function (c) { return '<tr><td>' + esc(runs[c.run][1].slice(0, 10)) + '</td><td>' + esc(runs[c.run][0]) + '</td><td class="change">' + esc(changeText(c.from, c.to) + (c.harness || '')) + '</td></tr>'; }).join('');
     var segs = [];
     for (var k = 0; k < cell.segs.length; k += 3) {
       var state = data.states[cell.segs[k + 2]];

@@ -22,6 +22,8 @@ export interface RunDigest {
   models: string[];
   /** The ids of the run's checks: with the models, what a filtered run selected (its latency is compared only with runs that selected the same). */
   checkIds: string[];
+  /** Per check id of `checkIds`, its definition digest ('' in files older than it). */
+  definitions: string[];
   /** What the digester met for the first time in this file, in the order it met it; numbered on from the last. */
   fresh: {
     series: [cellKey: string, check: string][];
@@ -167,7 +169,9 @@ export class RunDigester {
     for (const c of run.checks) {
       if (this.#checks.has(c.id)) continue;
       this.#checks.add(c.id);
-      fresh.checks.push(c);
+      // Its definition is per run (definitions, below), not the check's for the whole history.
+      const { definition: _, ...check } = c;
+      fresh.checks.push(check);
     }
     for (const m of run.models) {
       if (this.#models.has(m.id)) continue;
@@ -180,6 +184,7 @@ export class RunDigester {
       targets: run.targets,
       models: run.models.map((m) => m.id),
       checkIds: run.checks.map((c) => c.id),
+      definitions: run.checks.map((c) => c.definition ?? ''),
       fresh,
       cells: new Int32Array(cells),
       gating: new Int32Array(gating),

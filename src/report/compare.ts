@@ -7,6 +7,7 @@
  * change is listed once, under the most specific heading. Cells a filter or another shard took are left out; cells a
  * stopped run did not reach are no longer observed.
  */
+import { changedCheckLines, changedDefinitions } from './check-definitions.ts';
 import { inertLine } from './inert-text.ts';
 import { asNewFailure, shownCell as show } from './new-failures.ts';
 import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
@@ -60,10 +61,19 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const baselineTargets = new Set(before.targets.map((t) => t.id));
   const baselineModels = new Set(before.models.map((m) => m.id));
   const changes: Record<keyof typeof HEADINGS, CellChange[]> = { newFailures: [], fixes: [], becameFlaky: [], becameStable: [], noLongerObserved: [], changedObserved: [] };
+  // A check the baseline's build defined otherwise (an upgrade: a word added, a meaning changed under one id) measured
+  // something else then: what its cells show now is the harness's change, not the endpoint's, so they are counted
+  // apart and never compared (nor a new failure, nor a fix). The run's own gate still judges them.
+  const redefined = new Map(changedDefinitions(before.checks, after.checks, ['the baseline', 'this run']).map((c) => [c.id, { check: c.id, cells: 0, difference: c.difference }]));
   for (const now of after.results) {
     // A cell a stop left "not reached" is this run's and was not observed: no longer observed when the baseline saw
     // it. A cell another shard or a filter took is not this run's to compare.
     if (now.notRun && !wasNotReached(now)) continue;
+    const changed = redefined.get(now.check);
+    if (changed) {
+      changed.cells += 1;
+      continue;
+    }
     const was = old.get(key(now));
     // A model or check the baseline did not ask for was not compared (listed so below), never a new failure; nor a
     // target or model the baseline has not at all (a renamed target, a region with no baseline of its own): listed
@@ -130,6 +140,7 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     newTargets: diff(a.targets, b.targets),
     vanishedTargets: diff(b.targets, a.targets),
     ...(notSelected.models.size + notSelected.checks.size > 0 ? { notSelected: { models: [...notSelected.models], checks: [...notSelected.checks], ...(byShard ? { byShard: true as const } : {}) } } : {}),
+    ...(redefined.size ? { changedChecks: [...redefined.values()] } : {}),
     shapeDrift: shapeDrift(before.shapes, after.shapes),
     regressed: changes.newFailures.length > 0,
   };
@@ -228,6 +239,8 @@ export const notComparedLabel = (comparison: MatrixComparison): string =>
 
 export function describeComparison(comparison: MatrixComparison): string {
   const lines = [`compared with run ${inertLine(comparison.baseline.runId)} (${inertLine(comparison.baseline.finishedAt)})`];
+  // Before the changes: what they leave out (an upgrade of the harness, not of the endpoint).
+  for (const line of changedCheckLines(comparison)) lines.push(inertLine(line, 2000));
   for (const { title, changes } of changeSections(comparison)) {
     if (changes.length === 0 && title !== HEADINGS.newFailures && title !== HEADINGS.fixes) continue;
     lines.push(`${title.toLowerCase()}: ${changes.length}`);

@@ -11,6 +11,7 @@
  */
 import { groupedChecks } from './build-matrix.ts';
 import { changeSections, uncomparedTargetsLine } from './compare.ts';
+import { changedCheckLines } from './check-definitions.ts';
 import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, UNOBSERVED_LABEL, wasNotReached, type LookAtCounts } from './gate.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
 import { cspHash, htmlText, scriptJsonPieces } from './inert-text.ts';
@@ -139,7 +140,9 @@ function changeList(matrix: Matrix): string {
     .map(({ title, changes }) => `<h3>${esc(title)} (${changes.length})</h3><ul>${changes.map((c) => `<li>${esc(`${c.model} ${c.check} (${c.target}): ${c.reason}`)}</li>`).join('')}</ul>`)
     .join('');
   const uncompared = uncomparedTargetsLine(comparison);
-  return `<section id="changes"><h2>Changes since run ${esc(comparison.baseline.runId)}</h2>${uncompared ? `<p><strong>${esc(uncompared)}</strong></p>` : ''}${sections}</section>`;
+  const redefined = changedCheckLines(comparison);
+  const apart = redefined.length ? `<ul>${redefined.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>` : '';
+  return `<section id="changes"><h2>Changes since run ${esc(comparison.baseline.runId)}</h2>${uncompared ? `<p><strong>${esc(uncompared)}</strong></p>` : ''}${apart}${sections}</section>`;
 }
 
 function latencySection(matrix: Matrix): string {

@@ -8,6 +8,7 @@
 import type { CheckStatus } from '../checks/types.ts';
 import { countStatuses, groupedChecks } from './build-matrix.ts';
 import { changeSections, uncomparedTargetsLine } from './compare.ts';
+import { changedCheckLines } from './check-definitions.ts';
 import { cellsToLookAt, coverageLine, gateLine, gaveUpOnTarget, LOOK_AT, readOfUnobservedModels, UNOBSERVED_LABEL, wasNotReached } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
@@ -79,7 +80,10 @@ const UNCERTAIN_TITLE = 'Deviations, errors, skipped and uncertain cells that do
  */
 export function uncomparedLines(comparison: MatrixComparison, anyChanged: boolean): string[] {
   const uncompared = uncomparedTargetsLine(comparison);
-  return [...(uncompared ? [`**${markdownText(uncompared, 1000)}**`, ''] : []), ...(anyChanged ? [] : [uncompared ? 'No cell of the targets compared changed.' : 'No cell changed.', ''])];
+  // Checks the baseline's build defined otherwise: their cells were not compared (report/check-definitions.ts).
+  const redefined = changedCheckLines(comparison).map((line) => `- ${markdownText(line, 1000)}`);
+  const none = uncompared ? 'No cell of the targets compared changed.' : redefined.length ? 'No other cell changed.' : 'No cell changed.';
+  return [...(uncompared ? [`**${markdownText(uncompared, 1000)}**`, ''] : []), ...(redefined.length ? [...redefined, ''] : []), ...(anyChanged ? [] : [none, ''])];
 }
 
 /** A cell the uncertain section lists: to look at, and gating neither alone nor as a new failure since the baseline (listed under Changes). */

@@ -243,6 +243,8 @@ export interface MatrixComparison {
    * ran none of the target's, and `byShard` (another shard ran them).
    */
   notSelected?: { models: string[]; checks: string[]; byShard?: true };
+  /** Checks defined otherwise in the baseline (another build: report/check-definitions.ts): their cells not compared. */
+  changedChecks?: { check: string; cells: number; difference: string }[];
   /** How the structure of the answers changed per (target, model, API), for the exchanges both runs made; never gates. */
   shapeDrift?: ShapeDrift[];
   /** True when anything got worse (a new fail or error). */
@@ -282,10 +284,7 @@ export interface MatrixGate {
   /** 0 pass, 1 fail, 130 interrupted (the run stopped: it proves nothing). */
   exitCode: 0 | 1 | 130;
   verdict: 'pass' | 'fail' | 'interrupted';
-  /**
-   * Cells that fail the gate one by one: a stated expectation not met (`fail`; `flaky` where one value is stated), or
-   * not checked (`error`).
-   */
+  /** Cells that fail the gate one by one: a stated expectation not met (`fail`; `flaky` where one value is stated), or not checked (`error`). */
   gating: { target: string; model: string; check: string; status: CheckStatus; reason: string }[];
   /** Run-level reasons the gate fails: interrupted, partial (a spend cap, an incomplete merge), a model with nothing observed, too many errors. */
   problems: GateProblem[];

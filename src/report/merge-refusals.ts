@@ -1,9 +1,11 @@
 /**
  * @module report/merge-refusals
- * Which inputs merge refuses rather than merge (exit 2, naming both files): shards of one run id whose selections
- * or judging differ, two files whose target of one id is another endpoint, and two files that ran the same cell.
+ * Which inputs merge refuses rather than merge (exit 2, naming both files): two files that define one check
+ * differently (written by different builds), shards of one run id whose selections or judging differ, two files
+ * whose target of one id is another endpoint, and two files that ran the same cell.
  */
 import { HarnessError } from '../errors.ts';
+import { changedDefinitions } from './check-definitions.ts';
 import { inertLine } from './inert-text.ts';
 import { resultKey as key, type Matrix, type MatrixResult } from './matrix.ts';
 import { targetDifference } from './merge-targets.ts';
@@ -67,6 +69,15 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
   const refuse = (message: string) => new HarnessError('HARNESS_REPORT_INVALID', `merge: ${message}`);
   for (let i = 0; i < matrices.length; i++) {
     for (let j = i + 1; j < matrices.length; j++) {
+      // Every build says version 0.1.0: what tells an older build's file apart is its checks. The merged matrix holds
+      // one definition per check, and the other file's cells in words that are not theirs fail its own reader.
+      const [redefined, ...more] = changedDefinitions(matrices[i]!.checks, matrices[j]!.checks, [name(i), name(j)]);
+      if (redefined) {
+        const others = more.length ? ` (and ${more.length} more check${more.length > 1 ? 's' : ''}: ${inertLine(more.map((c) => c.id).join(', '), 600)})` : '';
+        throw refuse(
+          `${name(i)} and ${name(j)} define check ${inertLine(JSON.stringify(redefined.id), 200)} differently: ${inertLine(redefined.difference, 2000)}${others}. They were written by different builds of mantle-conformance (the version number does not tell them apart), and a merged matrix holds one definition per check, so one file's cells would read in the other's words; run the older one again with this version and merge the new files (or merge them with the version that wrote them)`,
+        );
+      }
       const endpoint = targetDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]);
       if (endpoint) {
         throw refuse(

@@ -4,7 +4,8 @@
  * one matrix did not run is filled from the one that did, so merged shards equal a single run's matrix. The
  * inputs must be complete: every shard of each run id exactly once, and no two runs of one target; otherwise the
  * merged matrix is partial, its reason names what is missing or doubled, and the gate fails. Inputs that cannot be
- * one run are refused (exit 2, naming both files) rather than merged: shards of one run id with different selections
+ * one run are refused (exit 2, naming both files) rather than merged: files of two builds that define a check
+ * differently (report/check-definitions.ts: the merged file would hold one build's words for the other's cells), shards of one run id with different selections
  * (a shard run without one of the models would leave its cells "not run" everywhere), two files whose target of one
  * id is not the same endpoint (mode, host, region, surface, site: the merged matrix says one of each per target, so
  * half its cells would be labelled with the other file's endpoint), and two files that ran the same cell (which one
@@ -133,6 +134,12 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
   const vanished = (k: 'vanishedModels' | 'vanishedChecks') => [...new Set(all.flatMap((c) => c[k]))];
   const ids = (k: 'newModels' | 'newChecks' | 'newTargets' | 'vanishedTargets') => [...new Set(all.flatMap((c) => c[k]))].filter((id) => present.has(id) === k.startsWith('new'));
   const drift = all.flatMap((c) => c.shapeDrift ?? []);
+  // A check each region's baseline defined otherwise is one entry: its cells not compared in every input, added up.
+  const redefined = new Map<string, NonNullable<MatrixComparison['changedChecks']>[number]>();
+  for (const c of all.flatMap((x) => x.changedChecks ?? [])) {
+    const seen = redefined.get(c.check);
+    redefined.set(c.check, seen ? { ...seen, cells: seen.cells + c.cells } : { ...c });
+  }
   const newModels = ids('newModels');
   const vanishedModels = vanished('vanishedModels');
   const newChecks = ids('newChecks');
@@ -154,6 +161,7 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     newTargets: ids('newTargets'),
     vanishedTargets: ids('vanishedTargets'),
     ...(notSelected.models.length + notSelected.checks.length > 0 ? { notSelected } : {}),
+    ...(redefined.size ? { changedChecks: [...redefined.values()] } : {}),
     ...(drift.length ? { shapeDrift: drift } : {}),
     regressed: all.some((c) => c.regressed),
   };

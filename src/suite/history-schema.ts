@@ -73,7 +73,8 @@ export const HistoryRunSchema = Type.Object(
       { minItems: 1 },
     ),
     models: Type.Array(Type.Object({ id: Id, family: Type.Union([Text, Type.Null()]), inCatalog: Type.Boolean() })),
-    checks: Type.Array(Type.Object({ id: Id, group: Text, api: Type.Union([Text, Type.Null()]) })),
+    /** `definition`: a digest of what the check measured in this run's build (report/check-definitions.ts); absent in older files. */
+    checks: Type.Array(Type.Object({ id: Id, group: Text, api: Type.Union([Text, Type.Null()]), definition: Type.Optional(Type.String({ pattern: '^[0-9a-f]{16}$' })) })),
     /** `target/model` -> check -> cell (cells the run did not execute are left out). */
     cells: Map_(Map_(HistoryCellSchema)),
     /** `target/model` -> API -> latency percentiles, as matrix.json's totals.latency. */
