@@ -45,7 +45,7 @@ describe('checks that read steps by id', () => {
     expect(result.code, result.stdout + result.stderr).toBe(2);
     expect(result.stderr).toContain(`${file}:11:14 check "responses.retrieve" reads the steps create, get of its case, and case "mine.renamed" has no create, get (its steps: make, fetch)`);
     expect(result.stderr).toContain(`${file}:11:34 check "responses.delete" reads the steps create, delete, get-after-delete of its case, and case "mine.renamed" has no create, delete, get-after-delete`);
-    expect(result.stderr).toContain('give the steps those ids, or drop the check from this case');
+    expect(result.stderr).toContain("give the steps those ids (a suite copied from an older mantle-conformance: the bundled suites/ hold the steps this version's checks read), or drop the check from this case, which leaves it unchecked");
   });
 
   it('a single-request case cannot name a check that reads a named step', async () => {

@@ -129,7 +129,7 @@ function validateCase(spec: CaseSpec, at: (...path: PathSegment[]) => string, kn
       if (missing.length) {
         problems.push(
           `${at('checks', index)} check "${id}" reads the steps ${check.readsSteps!.join(', ')} of its case, and case "${spec.id}" has no ${missing.join(', ')} ` +
-            `(its steps: ${stepIds.join(', ') || 'none'}); give the steps those ids, or drop the check from this case`,
+            `(its steps: ${stepIds.join(', ') || 'none'}); give the steps those ids (a suite copied from an older mantle-conformance: the bundled suites/ hold the steps this version's checks read), or drop the check from this case, which leaves it unchecked`,
         );
       }
     }
