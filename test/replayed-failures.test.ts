@@ -54,34 +54,37 @@ describe('a recorded failure, replayed', () => {
     const matrix = await read('replay');
     const cell = matrix.results.find((r) => r.check === 'created-at.chat')!;
     expect(cell.status).toBe('error');
-    expect(cell.reason).toMatch(/^HARNESS_BUDGET_EXCEEDED: /);
-    expect(cell.reason).toMatch(/\[replayed: the recording of \d{4}-\d{2}-\d{2} holds this failure, and a replay repeats it; record the case again with --mode record to observe it\]$/);
+    // The note first: a long message is cut in the reports, and the note is what the cell is read by.
+    expect(cell.reason).toMatch(/^HARNESS_BUDGET_EXCEEDED: \[replayed: the recording of \d{4}-\d{2}-\d{2} holds this failure; record the case again with --mode record to observe it\] POST /);
     const problem = matrix.gate!.problems.find((p) => p.kind === 'budget-exceeded')!;
     expect(problem.message).toMatch(/: the recordings hold the refusal: record them again \(--mode record\) once the budget allows$/);
     expect(replayed.stdout + replayed.stderr).not.toContain('and run again');
   });
 
-  it('a spent budget an older version recorded as the gateway\'s answer (no error) replays as this version reads it live', async () => {
-    const fixtures = join(dir, 'fixtures');
-    const older = join(dir, 'older');
-    await cp(fixtures, older, { recursive: true });
-    // What an older version wrote: the gateway's 400 as the answer, with no error of its own.
-    for (const entry of await readdir(older, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
-      const file = join(entry.parentPath, entry.name);
-      const fixture = JSON.parse(await readFile(file, 'utf8')) as { exchanges: { error: unknown; response: unknown }[] };
-      for (const exchange of fixture.exchanges) {
-        expect(exchange.response).not.toBeNull();
-        exchange.error = null;
+  it('a spent budget an older version recorded as the gateway\'s answer replays as this version reads it live', async () => {
+    // What an older version wrote: the gateway's 400 as the answer, with no error of its own; or its 429 (LiteLLM
+    // answers a budget so too) retried as a throttle, with the error of that reading over it.
+    for (const status of [400, 429]) {
+      const older = join(dir, `older-${status}`);
+      await cp(join(dir, 'fixtures'), older, { recursive: true });
+      for (const entry of await readdir(older, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
+        const file = join(entry.parentPath, entry.name);
+        const fixture = JSON.parse(await readFile(file, 'utf8')) as { exchanges: { error: unknown; response: { status: number } }[] };
+        for (const exchange of fixture.exchanges) {
+          expect(exchange.response).not.toBeNull();
+          exchange.response.status = status;
+          exchange.error = status === 429 ? { code: 'HARNESS_THROTTLED', message: 'still throttled (429) after 2 attempt(s); lower --concurrency or set --tpm' } : null;
+        }
+        await writeFile(file, JSON.stringify(fixture, null, 2));
       }
-      await writeFile(file, JSON.stringify(fixture, null, 2));
+      const replayed = await cli(['run', '--fixtures', older, '--models', 'm1', '--checks', 'path-prefix,created-at.chat', '--report-dir', join(dir, `older-replay-${status}`), '--quiet']);
+      expect(replayed.code, replayed.stderr).toBe(1);
+      const matrix = await read(`older-replay-${status}`);
+      const cell = matrix.results.find((r) => r.check === 'created-at.chat')!;
+      expect(cell.reason).toMatch(new RegExp(`^HARNESS_BUDGET_EXCEEDED: POST /v1/chat/completions answered ${status}: .*the recording holds the refusal: record the case again with --mode record once the budget allows$`));
+      expect(matrix.gate!.problems.map((p) => p.kind)).toContain('budget-exceeded');
     }
-    const replayed = await cli(['run', '--fixtures', older, '--models', 'm1', '--checks', 'path-prefix,created-at.chat', '--report-dir', join(dir, 'older-replay'), '--quiet']);
-    expect(replayed.code, replayed.stderr).toBe(1);
-    const matrix = await read('older-replay');
-    const cell = matrix.results.find((r) => r.check === 'created-at.chat')!;
-    expect(cell.reason).toMatch(/^HARNESS_BUDGET_EXCEEDED: POST \/v1\/chat\/completions answered 400: .*the recording holds the refusal: record the case again with --mode record once the budget allows$/);
-    expect(matrix.gate!.problems.map((p) => p.kind)).toContain('budget-exceeded');
   });
 
   it('the gate keeps the live advice on a live target', () => {

@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { olderFolderName } from '../src/names.ts';
+import { gateOf } from '../src/report/gate.ts';
 import { FIXTURE_FORMAT, fixturePath, parseFixture, writeFixture } from '../src/transport/fixture-file.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { RecordTarget } from '../src/transport/record-target.ts';
 import { ReplayTarget } from '../src/transport/replay-target.ts';
 import type { Target } from '../src/transport/target.ts';
 import { checkModel, cli, ROOT } from './helpers/harness.ts';
+import { smallMatrix } from './helpers/small-matrix.ts';
 
 const MODEL = 'xai.grok-4.3';
 let dir: string;
@@ -113,6 +115,13 @@ describe('a poll recorded with fewer attempts than this version makes', () => {
 });
 
 describe('a fixture a newer version wrote', () => {
+  it('the gate says a kept newer recording is no outage of the endpoint, and how to go on', () => {
+    const matrix = smallMatrix([{ model: 'xai.grok-4.3', check: 'created-at.chat', status: 'error', observed: null, reason: 'HARNESS_RECORDING_KEPT: a newer mantle-conformance wrote fixtures/emulator/xai.grok-4.3/probe.chat.json (format "mantle-conformance.fixture/2"); kept it (upgrade ...)' }]);
+    const messages = gateOf(matrix).problems.map((p) => p.message);
+    expect(messages).toEqual(['1 error cell(s) (HARNESS_RECORDING_KEPT) kept recordings a newer mantle-conformance wrote, which this version cannot read nor replace unasked: upgrade mantle-conformance, or pass --overwrite-failures to replace them with this version\'s recordings']);
+    expect(messages.join(' ')).not.toContain('endpoint failed');
+  });
+
   const text = async () => readFile(join(ROOT, 'fixtures', 'emulator', MODEL, 'responses.lifecycle.json'), 'utf8');
 
   it('a newer format says so and to upgrade, never to delete it', async () => {
@@ -139,9 +148,20 @@ describe('a fixture a newer version wrote', () => {
     const exchanges = parseFixture(await text(), 'f.json').exchanges;
     await expect(new RecordTarget(live, { fixturesDir: dir, provenance }, () => []).caseFinished(MODEL, 'responses.lifecycle', exchanges)).rejects.toMatchObject({
       code: 'HARNESS_RECORDING_KEPT',
-      message: expect.stringContaining('was written by a newer mantle-conformance'),
+      message: expect.stringMatching(/^a newer mantle-conformance wrote .*responses\.lifecycle\.json \(format "mantle-conformance\.fixture\/2"\); kept it/),
     });
     expect(await readFile(file, 'utf8')).toBe(newer);
+    // A format 1 file holding a code this version does not know is a newer version's too: kept alike.
+    const unknown = JSON.parse(await text()) as { exchanges: { error: unknown }[] };
+    unknown.exchanges[1]!.error = { code: 'HARNESS_NEW_THING', message: 'x' };
+    const unknownText = JSON.stringify(unknown, null, 2);
+    await writeFile(file, unknownText);
+    await expect(new RecordTarget(live, { fixturesDir: dir, provenance }, () => []).caseFinished(MODEL, 'responses.lifecycle', exchanges)).rejects.toMatchObject({
+      code: 'HARNESS_RECORDING_KEPT',
+      message: expect.stringContaining('(exchanges[1].error.code "HARNESS_NEW_THING" is not a code this version knows); kept it'),
+    });
+    expect(await readFile(file, 'utf8')).toBe(unknownText);
+    await writeFile(file, newer);
     await new RecordTarget(live, { fixturesDir: dir, provenance, overwriteFailures: true }, () => []).caseFinished(MODEL, 'responses.lifecycle', exchanges);
     expect(await readFile(file, 'utf8')).toContain(`"format": "${FIXTURE_FORMAT}"`);
   });

@@ -90,7 +90,8 @@ export function gateOf(matrix: Matrix): MatrixGate {
   const keptCells = matrix.results.filter((r) => r.status === 'error' && r.reason.startsWith('HARNESS_RECORDING_KEPT'));
   const scoped = keptCells.filter((r) => r.reason.startsWith(SCOPE_KEPT)).length;
   const budgeted = keptCells.filter((r) => r.reason.startsWith(BUDGET_KEPT)).length;
-  const kept = keptCells.length - scoped - budgeted;
+  const newer = keptCells.filter((r) => r.reason.startsWith(NEWER_KEPT)).length;
+  const kept = keptCells.length - scoped - budgeted - newer;
   if (kept) {
     problems.push({ kind: 'recording-kept', message: `${kept} result(s) rest on previous recordings, kept because the endpoint failed during this record run (--overwrite-failures records the outage)` });
   }
@@ -99,6 +100,9 @@ export function gateOf(matrix: Matrix): MatrixGate {
       kind: 'recording-kept',
       message: `${scoped} error cell(s) (HARNESS_RECORDING_KEPT) kept their cases' previous recordings because the key's scope refused the model in this record run (HARNESS_MODEL_SCOPE), which is no outage nor the endpoint's answer: record them with a key whose scope includes the model (--overwrite-failures records the refusal)`,
     });
+  }
+  if (newer) {
+    problems.push({ kind: 'recording-kept', message: `${newer} error cell(s) (HARNESS_RECORDING_KEPT) kept recordings a newer mantle-conformance wrote, which this version cannot read nor replace unasked: upgrade mantle-conformance, or pass --overwrite-failures to replace them with this version's recordings` });
   }
   if (budgeted) {
     problems.push({
@@ -121,6 +125,8 @@ export function gateOf(matrix: Matrix): MatrixGate {
 const SCOPE_KEPT = 'HARNESS_RECORDING_KEPT: HARNESS_MODEL_SCOPE';
 /** The code of a request a spent gateway budget refused (run/budget-refusals.ts). */
 const BUDGET_CODE = 'HARNESS_BUDGET_EXCEEDED';
+/** The reason of a cell whose case kept a recording a newer version wrote (record-target.ts). */
+const NEWER_KEPT = 'HARNESS_RECORDING_KEPT: a newer mantle-conformance wrote ';
 /** The reason of a cell whose case kept its recording because a spent gateway budget refused it. */
 const BUDGET_KEPT = 'HARNESS_RECORDING_KEPT: HARNESS_BUDGET_EXCEEDED';
 

@@ -50,7 +50,9 @@ export class BudgetRefusalsTarget extends TargetDecorator {
     const exchange = await this.inner.send(request, context);
     const response = exchange.response;
     // A spent budget is a 4xx (transport/budget-exceeded.ts): a success is not classified here (replay reads thousands).
-    if (exchange.error || !response || response.status < 400 || classifyAnswer(response).kind !== 'budget-exceeded') return exchange;
+    if (!response || response.status < 400 || exchange.error?.code === 'HARNESS_BUDGET_EXCEEDED') return exchange;
+    // An error over a budget's answer is an older version's reading of it (a 429 retried as a throttle), in a recording.
+    if ((exchange.error && !this.#options.replayed) || classifyAnswer(response).kind !== 'budget-exceeded') return exchange;
     const refusal = budgetRefusal(request, response.status, classifyAnswer(response).message, this.#options.redact, this.#options.replayed ? WAY_OUT_REPLAYED : WAY_OUT);
     // A line of its own only for a model the run asks about: a gateway naming another id in each refusal (the ids the
     // harness makes up, or any) is told once, as the target's.

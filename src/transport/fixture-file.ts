@@ -262,15 +262,6 @@ export async function writeFixture(file: string, fixture: FixtureFile, secrets: 
   await writeFileAtomic(file, text, io);
 }
 
-/** The format of the fixture in `file` when a newer mantle-conformance wrote it (`mantle-conformance.fixture/2`), else undefined. */
-export async function newerFixtureFormat(file: string): Promise<string | undefined> {
-  try {
-    return newerFormat(JSON.parse(await readFile(file, 'utf8')));
-  } catch {
-    return undefined;
-  }
-}
-
 /** The model folders of `target`'s recordings under `root`, in name order (none when it cannot be read). */
 export async function modelFolders(root: string, target: string): Promise<string[]> {
   const dir = join(root, folderName(target));

@@ -13,7 +13,7 @@
  * atomically.
  */
 import { shownPath } from '../shown-path.ts';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import type { Surface } from '../surfaces.ts';
 import type { Secret } from './auth/auth.ts';
@@ -21,7 +21,8 @@ import { bodyText, excerpt, jsonBody, parseJsonText, requestedModel } from './bo
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
 import { describeRequest, isJsonResponse, isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
-import { fixturePath, fixtureSurface, jsonFilesIn, linkedFixtureFolder, linkedFolderProblem, modelFolders, newerFixtureFormat, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
+import { fixturePath, fixtureSurface, jsonFilesIn, linkedFixtureFolder, linkedFolderProblem, modelFolders, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
+import { fixtureProblem, newerFormat } from './fixture-schema.ts';
 import { sseStream } from './sse.ts';
 import { isHtml, pageExcerpt } from './stand-in-answer.ts';
 import type { SendContext, Target } from './target.ts';
@@ -94,10 +95,11 @@ export class RecordTarget extends TargetDecorator {
     }
     if (!this.#options.overwriteFailures && (await stat(file).catch(() => null))?.isFile()) {
       // A newer version's recording is good, only unreadable here: replaced only when asked, as a kept recording is.
-      const newer = await newerFixtureFormat(file);
+      const newer = await newerFixture(file);
       if (newer) {
         this.kept.push(file);
-        throw new HarnessError('HARNESS_RECORDING_KEPT', `${shownPath(file)} was written by a newer mantle-conformance (format ${JSON.stringify(newer)}); kept it (upgrade mantle-conformance to record it, or pass --overwrite-failures to replace it with this version's recording)`);
+        // The start is the gate's to tell this apart from an outage (report/gate.ts NEWER_KEPT).
+        throw new HarnessError('HARNESS_RECORDING_KEPT', `a newer mantle-conformance wrote ${shownPath(file)} (${newer}); kept it (upgrade mantle-conformance to record it, or pass --overwrite-failures to replace it with this version's recording)`);
       }
       // Read once, only when a page, a cut body or a denial asks what the recording had for the same request.
       let earlier: Promise<FixtureFile | null> | undefined;
@@ -308,4 +310,20 @@ function asksAnotherModel(request: ExchangeRequest, model: string): boolean {
   const asked = requestedModel(request);
   if (asked === undefined || asked.includes('[REDACTED')) return false;
   return asked !== model && !asked.endsWith(`.${model}`) && !asked.endsWith(`/${model}`);
+}
+
+/**
+ * What says a newer mantle-conformance wrote the fixture in `file` (its format, `mantle-conformance.fixture/2`, or a
+ * value this version does not know, such as an error code), else undefined.
+ */
+async function newerFixture(file: string): Promise<string | undefined> {
+  try {
+    const value: unknown = JSON.parse(await readFile(file, 'utf8'));
+    const format = newerFormat(value);
+    if (format) return `format ${JSON.stringify(format)}`;
+    const problem = fixtureProblem(value);
+    return problem?.newer ? problem.text : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -195,7 +195,8 @@ export class ReplayTarget implements Target {
 function replayedFailure(error: ExchangeError, recordedAt: string | undefined): ExchangeError {
   // The fixture's own field, shown only as the date it should be.
   const when = /^\d{4}-\d{2}-\d{2}/.test(recordedAt ?? '') ? ` of ${recordedAt!.slice(0, 10)}` : '';
-  return { ...error, message: `${error.message} [replayed: the recording${when} holds this failure, and a replay repeats it; record the case again with --mode record to observe it]` };
+  // First: a long message is cut in the reports (and on the console), and this is what a person reads it by.
+  return { ...error, message: `[replayed: the recording${when} holds this failure; record the case again with --mode record to observe it] ${error.message}` };
 }
 
 /**
