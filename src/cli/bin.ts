@@ -21,3 +21,11 @@ process.exitCode = await main(process.argv.slice(2));
 // Interrupted: the partial matrix and the summary are written; what is still winding down (vitest's workers after
 // a cancel) has nothing left to say.
 if (process.exitCode === 130) process.exit(130);
+// Through a proxy, undici may hold a socket it no longer tracks (a SOCKS5 proxy that never answered): the run is
+// over and its exit code known, so a CI job gets it now rather than at its own timeout (transport/proxy-agents.ts).
+const { endCommand } = await import('../transport/command-end.ts');
+if (await endCommand()) {
+  const code = process.exitCode;
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((flushed) => stream.write('', flushed))));
+  process.exit(code);
+}

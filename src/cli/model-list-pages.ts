@@ -21,7 +21,10 @@ const MAX_CURSOR = 1000;
 export type PageRead =
   | { kind: 'page'; ids: unknown[]; more: boolean; next?: string }
   | { kind: 'none'; why: string }
-  | { kind: 'failed'; why: string };
+  | { kind: 'failed'; why: string; unreached?: string };
+
+/** The transport's own failures: the endpoint was never reached, and the exchange's message says why (a proxy too). */
+const UNREACHED = new Set(['HARNESS_CONNECTION', 'HARNESS_TIMEOUT']);
 
 /** One prefix's reading: the raw ids of every page read, how many pages, and what could not be read, if anything. */
 export interface PrefixRead {
@@ -33,6 +36,11 @@ export interface PrefixRead {
   missing?: string;
   /** Why no page was read: the first answer, for the error when no prefix lists. */
   first: string;
+  /**
+   * When page 1 got no answer (HARNESS_CONNECTION, HARNESS_TIMEOUT): the exchange's own message, which names the
+   * proxy on the way and its fix (transport/proxy-failure.ts). The harness's words, redacted; live reads only.
+   */
+  unreached?: string;
 }
 
 /** Answers that hide the list rather than say there is none: they make a list incomplete, never absent. */
@@ -46,7 +54,7 @@ const FAILURES = new Set(['server-error', 'throttled', 'auth-rejected', 'budget-
  */
 export function readPage(exchange: Exchange): PageRead {
   const response = exchange.response;
-  if (exchange.error || !response) return { kind: 'failed', why: exchange.error?.code ?? 'no answer' };
+  if (exchange.error || !response) return { kind: 'failed', why: exchange.error?.code ?? 'no answer', ...(exchange.error && UNREACHED.has(exchange.error.code) ? { unreached: exchange.error.message } : {}) };
   if (response.status >= 300) {
     const kind = classifyAnswer(response).kind;
     return FAILURES.has(kind) ? { kind: 'failed', why: `HTTP ${response.status}` } : { kind: 'none', why: `HTTP ${response.status}` };
@@ -73,7 +81,7 @@ export async function readPrefix(prefix: string, send: (path: string) => Promise
     const read = readPage(await send(url));
     const at = page === 1 ? `GET ${path}` : `GET ${path} page ${page}`;
     if (read.kind !== 'page') {
-      if (page === 1) return read.kind === 'none' ? { path, ids: null, pages: 0, first: read.why } : { path, ids: null, pages: 0, missing: `${at}: ${read.why}`, first: read.why };
+      if (page === 1) return read.kind === 'none' ? { path, ids: null, pages: 0, first: read.why } : { path, ids: null, pages: 0, missing: `${at}: ${read.why}`, first: read.why, ...(read.unreached ? { unreached: read.unreached } : {}) };
       // Page 1 said there was more: whatever stops the next page (a 404 too) leaves the rest unread.
       return { path, ids, pages: page - 1, missing: `${at}: ${read.why} (pages from ${page} on not read)`, first: 'HTTP 200' };
     }

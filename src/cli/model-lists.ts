@@ -20,6 +20,9 @@ import { createAuth } from '../transport/auth/create-auth.ts';
 import { fixturePath, readFixture } from '../transport/fixture-file.ts';
 import { MAX_LISTED, readPrefix, recordedPrefix, type PrefixRead } from './model-list-pages.ts';
 
+/** The most of a transport failure's message an unreadable list quotes: a proxy's diagnosis and fix fit. */
+const UNREACHED_MAX_BYTES = 1000;
+
 export interface TargetModelList {
   target: string;
   /** Acceptable ids the list holds, sorted. */
@@ -100,7 +103,10 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
       const lists = reads.flatMap((r) => (r.ids ? [r.ids] : []));
       if (lists.length === 0) {
         const seen = reads.map((r) => `${r.path}: ${r.first}`).join(', ');
-        throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || read}); ${asker.unreadable.advice}`);
+        // Not reached at all (a proxy down or refusing, a timeout): the transport's message says why and what to fix.
+        const unreached = reads.find((r) => r.unreached)?.unreached;
+        const why = unreached ? `: ${inertLine(unreached, UNREACHED_MAX_BYTES)}` : '';
+        throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || read})${why}; ${asker.unreadable.advice}`);
       }
       const missing = reads.flatMap((r) => (r.missing ? [r.missing] : []));
       const source = read || liveSource(reads);

@@ -240,6 +240,8 @@ function headerClash(header: string, auth: string, project: boolean): string | u
   if (auth === 'sigv4' && header.startsWith('x-amz-')) return 'is an X-Amz-* header, which --auth sigv4 sets or would leave unsigned; to send your own, add --auth none';
   if (header === 'openai-project' && project) return 'is set by --project too; give one of them';
   if (header === 'anthropic-version') return 'is set by the harness on every Messages request (2023-06-01)';
+  // undici refuses it on a request through a proxy, and would send a proxy's token to the endpoint on one that goes direct.
+  if (header === 'proxy-authorization') return "is the proxy's, not the endpoint's: the proxy's credentials go in the proxy variable (HTTPS_PROXY=http://user:password@host:port)";
   return undefined;
 }
 

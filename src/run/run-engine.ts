@@ -22,6 +22,7 @@ import type { RunConfig } from './run-config.ts';
 import type { CellWork } from './selection.ts';
 import type { CellResult } from './cell-result.ts';
 import { pairKey } from '../report/matrix.ts';
+import { proxyFor } from '../transport/proxy.ts';
 
 export interface EngineEvents {
   /** A check's result, as soon as it is known. Results of an interrupted run that did not run never arrive. */
@@ -122,6 +123,7 @@ export class RunEngine {
         ? new EndpointBreaker({
             limit: config.giveUpAfter,
             silentMs: config.timeoutMs,
+            proxyOf: (id) => proxyShown(config.targets.find((t) => t.id === id)?.baseUrl),
             onDown: (down) => {
               scheduler.stopTarget(down.target, ENDPOINT_DOWN, down.message);
               options.events?.onTargetDown?.(down);
@@ -293,5 +295,15 @@ export class RunEngine {
    */
   ran(cell: CellResult): boolean {
     return !this.#notRun.has(cell);
+  }
+}
+
+/** How messages name the proxy a base URL's requests go through (transport/proxy.ts), if any. */
+function proxyShown(baseUrl: string | null | undefined): string | undefined {
+  try {
+    return baseUrl ? proxyFor(new URL(baseUrl))?.shown : undefined;
+  } catch {
+    // A bad proxy value was refused before the run (run-options.ts): nothing to name here.
+    return undefined;
   }
 }

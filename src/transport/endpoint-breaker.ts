@@ -42,8 +42,10 @@ export interface TargetDown {
 }
 
 /** The reason of a request not sent to a target that stopped answering: what happened, and the fixes. */
-export function endpointDownMessage(target: string, limit: number, silentMs: number): string {
-  return `not sent: ${target} stopped answering: ${limit} request${limit === 1 ? '' : 's'} in a row ended without an answer (timeouts, refused or reset connections), and nothing answered for ${(silentMs / 1000).toFixed(silentMs < 10_000 ? 1 : 0)} s; check the endpoint, raise --timeout for slow (reasoning) models or cold starts, or pass --give-up-after 0 to never stop`;
+export function endpointDownMessage(target: string, limit: number, silentMs: number, proxy?: string): string {
+  // Through a proxy, a proxy that hangs its tunnels reads the same as an endpoint that stopped: both are named.
+  const via = proxy ? ` through the proxy ${proxy}` : '';
+  return `not sent: ${target} stopped answering${via}: ${limit} request${limit === 1 ? '' : 's'} in a row ended without an answer (timeouts, refused or reset connections), and nothing answered for ${(silentMs / 1000).toFixed(silentMs < 10_000 ? 1 : 0)} s; check the endpoint${proxy ? ' and the proxy too' : ''}, raise --timeout for slow (reasoning) models or cold starts, or pass --give-up-after 0 to never stop`;
 }
 
 export interface BreakerOptions {
@@ -51,6 +53,8 @@ export interface BreakerOptions {
   limit: number;
   /** How long the target must also have been silent (`--timeout`): a burst of slow models' timeouts is not it. */
   silentMs: number;
+  /** The proxy a target's requests go through, as messages name it (`proxy.corp:3128 (from HTTPS_PROXY)`), if any. */
+  proxyOf?(target: string): string | undefined;
   /** Called once per target, when it goes down. */
   onDown(down: TargetDown): void;
   /** For tests: the clock. @default Date.now */
@@ -95,7 +99,7 @@ export class EndpointBreaker {
     this.#inARow.set(target, inARow);
     const silentMs = now - (this.#lastAnswer.get(target) ?? this.#started);
     if (inARow < this.#options.limit || silentMs < this.#options.silentMs) return;
-    const gone: TargetDown = { target, message: endpointDownMessage(target, this.#options.limit, silentMs) };
+    const gone: TargetDown = { target, message: endpointDownMessage(target, this.#options.limit, silentMs, this.#options.proxyOf?.(target)) };
     this.#down.set(target, gone);
     this.#options.onDown(gone);
   }

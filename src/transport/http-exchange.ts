@@ -10,12 +10,13 @@
  * began (headers, then silence or only keep-alives: queueing, a cold start) is not a stall: only the deadline
  * (`timeoutMs`) bounds it, and it is a timeout.
  */
-import { Agent, ProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import type { AuthProvider } from './auth/auth.ts';
 import { notAnAnswer } from './classify-response.ts';
 import { proxyFor, proxySecrets, type ChosenProxy } from './proxy.ts';
 import { throughProxyFailure, tlsHint } from './proxy-failure.ts';
+import { proxyAgentFor, throughProxy } from './proxy-agents.ts';
 import { acceptEncodingFor, decodingDispatcher, type EncodingNote } from './decode.ts';
 import { isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse, type ResponseChunk } from './exchange.ts';
 import { storableHeaders } from './headers.ts';
@@ -70,23 +71,10 @@ export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 const POOL = { keepAliveTimeout: 10_000, connections: 64 };
 let sharedAgent: Agent | undefined;
-const proxyAgents = new Map<string, ProxyAgent>();
 
-/**
- * The shared direct Agent, or one ProxyAgent per proxy (credentials included). It tunnels (CONNECT) to http and
- * https targets alike, so only the proxy sees Proxy-Authorization, and the request is the same as a direct one. The
- * URL undici gets has no user info: the credentials go as a token (HTTP) or the SOCKS5 login, and no undici message
- * can quote them.
- */
-function agentFor(proxy: ChosenProxy | undefined): Dispatcher {
-  if (!proxy) return (sharedAgent ??= new Agent(POOL));
-  let shared = proxyAgents.get(proxy.key);
-  if (!shared) {
-    const login = proxy.protocol === 'socks5:' && proxy.credentials ? proxy.credentials : {};
-    shared = new ProxyAgent({ uri: proxy.url, ...POOL, ...login, ...(proxy.authorization ? { token: proxy.authorization } : {}) });
-    proxyAgents.set(proxy.key, shared);
-  }
-  return shared;
+/** The shared direct Agent, or the proxy's agent for this deadline (proxy-agents.ts). */
+function agentFor(proxy: ChosenProxy | undefined, timeoutMs: number): Dispatcher {
+  return proxy ? proxyAgentFor(proxy, timeoutMs) : (sharedAgent ??= new Agent(POOL));
 }
 
 const redactors = new WeakMap<AuthProvider, Redactor>();
@@ -163,16 +151,18 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     // Only the endpoint's own: a request's query is the harness's, and holds no secret to find in every answer.
     sent.secrets = [...secretsOfAuthHeaders(authHeaders), ...secretsOfQuery(new URL(options.baseUrl)), ...(proxy?.secrets ?? [])];
     const sentAt = performance.now();
-    const answer = await undiciRequest(url, {
+    const sending = undiciRequest(url, {
       method: request.method,
       // What the SDKs send; a case's own headers win, credentials win over everything.
       headers: { 'user-agent': options.userAgent ?? USER_AGENT, 'accept-encoding': acceptEncodingFor(url), ...outgoing, ...authHeaders },
       ...(request.body !== undefined ? { body: request.body } : {}),
       signal,
-      dispatcher: decodingDispatcher(watchingResets(options.dispatcher ?? agentFor(proxy), wire), maxBytes, note),
+      dispatcher: decodingDispatcher(watchingResets(options.dispatcher ?? agentFor(proxy, timeoutMs), wire), maxBytes, note),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
+    // A tunnel being set up does not see the signal: the deadline and an interrupt end the request anyway.
+    const answer = await (proxy ? throughProxy(sending, signal) : sending);
     const headersRounded = Math.round(performance.now() - sentAt);
     headersMs = headersRounded;
     // A read's time after the headers, on the same rounded clock: headers + read never exceeds the total (rounded

@@ -10,6 +10,9 @@ import type { ChosenProxy } from './proxy.ts';
 /** The codes Node gives a certificate it cannot trust: what a TLS-inspecting proxy's own certificate causes. */
 const UNTRUSTED_CERTIFICATE = new Set(['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
 
+/** What undici says when the proxy's reply is no SOCKS5 at all. */
+const NOT_SOCKS5 = new Set(['UND_ERR_SOCKS5_VERSION', 'UND_ERR_SOCKS5_REPLY_VERSION', 'UND_ERR_SOCKS5_AUTH_VERSION', 'UND_ERR_SOCKS5_ADDR_TYPE']);
+
 /** The SOCKS5 proxy refused the user and password (or wants some). */
 const SOCKS_AUTH = new Set(['UND_ERR_SOCKS5_AUTH_FAILED', 'UND_ERR_SOCKS5_AUTH_REJECTED']);
 
@@ -36,10 +39,20 @@ export function throughProxyFailure(cause: unknown, url: URL, proxy: ChosenProxy
   if (Number.isInteger(status)) {
     return `${head}: the proxy refused to connect to ${url.host} (it answered CONNECT with ${status}); ask for ${url.hostname} to be allowed through the proxy, or list it in NO_PROXY if it is reachable directly`;
   }
+  // A reply that is no SOCKS5 (`Invalid SOCKS version: 72` is the H of `HTTP/1.1`): another kind of proxy.
+  if (NOT_SOCKS5.has(code)) {
+    return `${head}: it does not speak SOCKS5 (${detail}); check the scheme in ${proxy.variable}: http:// for an HTTP proxy, socks5:// only for a SOCKS5 one`;
+  }
   if (code.startsWith('UND_ERR_SOCKS5')) {
     return `${head}: the proxy refused to connect to ${url.host} (${detail}); ask for ${url.hostname} to be allowed through the proxy, or list it in NO_PROXY if it is reachable directly`;
   }
-  return `${head} (${detail}); check that the proxy is up and that ${proxy.variable} names it${tlsHint(cause)}`;
+  // undici wraps a TLS failure of an https:// proxy (UND_ERR_PRX_TLS): its own cause says which.
+  const nested = (cause as { cause?: unknown } | undefined)?.cause;
+  const because = nested instanceof Error ? ` (${codeOf(nested) || nested.name}: ${nested.message})` : '';
+  const hint = tlsHint(cause);
+  // The proxy answered: a certificate on the way is not trusted, the endpoint's (or a TLS-inspecting proxy's).
+  if (hint) return `${head} (${detail}${because}): a certificate on the way is not trusted${hint}`;
+  return `${head} (${detail}${because}); check that the proxy is up and that ${proxy.variable} names it`;
 }
 
 /**

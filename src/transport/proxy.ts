@@ -31,7 +31,10 @@ export interface ChosenProxy {
   credentials?: { username: string; password: string };
   /** `Basic <base64(user:password)>`, the Proxy-Authorization of an HTTP(S) proxy that has credentials. */
   authorization?: string;
-  /** What the redactor must never let through: the password, as written and decoded, and the Basic token. */
+  /**
+   * What the redactor must never let through: the password, as written and decoded, and the Basic token; the user
+   * too when the password is empty or the user is KEY_LIKE_USER_LENGTH characters or more (a key, then).
+   */
   secrets: Secret[];
 }
 
@@ -43,7 +46,7 @@ const NO_PROXY = ['no_proxy', 'NO_PROXY'] as const;
 const READ = [...new Set([...FOR_SCHEME['https:'], ...FOR_SCHEME['http:'], ...NO_PROXY])];
 
 /** The forms a proxy variable takes, for the message that refuses another. */
-export const PROXY_FORMS = 'http://host:port, https://host:port, socks5://host:port or a bare host:port (http), with user:password@ before the host when the proxy wants credentials (percent-encode : @ / in them)';
+export const PROXY_FORMS = 'http://host:port, https://host:port, socks5://host:port or a bare host:port (http), with user:password@ before the host when the proxy wants credentials (percent-encode : @ / ? # in them)';
 
 type Setting = { proxy: ChosenProxy } | { error: HarnessError } | undefined;
 interface Settings {
@@ -76,17 +79,20 @@ function settingOf(names: readonly string[], env: NodeJS.ProcessEnv): Setting {
 
 /**
  * The proxy of a request to `target`, or undefined for a direct one (no variable for its scheme, a loopback host,
- * a NO_PROXY entry). A bad value for its scheme is HARNESS_USAGE naming the variable, even for a host that would go
- * direct: a run states its proxy settings as a whole, and `run` checks them before anything is sent.
+ * a NO_PROXY entry). A bad value for its scheme is HARNESS_USAGE naming the variable, even for a host NO_PROXY sends
+ * direct: a run states its proxy settings as a whole, and `run` checks them before anything is sent. A loopback host
+ * is the exception: no value can carry it anywhere, and `fixtures` (its own loopback emulator) must run whatever a
+ * shell's proxy variables hold.
  */
 export function proxyFor(target: URL, env: NodeJS.ProcessEnv = process.env): ChosenProxy | undefined {
   if (target.protocol !== 'https:' && target.protocol !== 'http:') return undefined;
+  const host = bare(target.hostname);
+  if (isLoopback(host)) return undefined;
   const settings = settingsOf(env);
   const setting = settings[target.protocol];
   if (setting && 'error' in setting) throw setting.error;
   if (!setting) return undefined;
-  const host = bare(target.hostname);
-  if (isLoopback(host) || settings.direct(host, Number(target.port || (target.protocol === 'https:' ? 443 : 80)))) return undefined;
+  if (settings.direct(host, Number(target.port || (target.protocol === 'https:' ? 443 : 80)))) return undefined;
   return setting.proxy;
 }
 
@@ -113,22 +119,41 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost');
 }
 
+/** A user name this long is taken for a key (a proxy that reads its API key as the user, curl-style): redacted. */
+const KEY_LIKE_USER_LENGTH = 20;
+
 /**
- * `value` as a proxy (PROXY_FORMS), or HARNESS_USAGE naming `variable` and showing the value with its user info
- * replaced by `***`.
+ * `value` as a proxy (PROXY_FORMS), or HARNESS_USAGE naming `variable`. A refused value is never quoted: a typo
+ * (`user:password:host:port`, a stray `@` or `/` in an unencoded password, quotes kept from an env file) can put the
+ * password anywhere in it. The message shows the scheme and, only when the URL is whole (no path, query or fragment
+ * a stray character made), its host and port.
  */
 export function parseProxy(variable: string, value: string): ChosenProxy {
-  const refuse = (why: string) => new HarnessError('HARNESS_USAGE', `${variable}: ${JSON.stringify(withoutUserInfo(value))} ${why}; give ${PROXY_FORMS}, or unset ${variable}`);
-  const written = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value) ? value : `http://${value}`;
-  let url: URL;
+  const schemeWritten = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value)?.[1]?.toLowerCase();
+  // Shown only when it is a proxy scheme: any other word before `://` may be a credential pasted in.
+  const schemeShown = schemeWritten && /^(https?|socks[45]?[ah]?)$/.test(schemeWritten) ? `; scheme ${schemeWritten}` : '';
+  let url: URL | undefined;
+  const refuse = (why: string, showHost = false) => {
+    const port = /:(\d+)\/?$/.exec(value)?.[1];
+    const host = showHost && url ? `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.hostname}${port ? `:${port}` : ''}` : undefined;
+    const shown = host ? JSON.stringify(host) : `(its value not shown: it may hold a password${schemeShown})`;
+    return new HarnessError('HARNESS_USAGE', `${variable}: ${shown} ${why}; give ${PROXY_FORMS}, or unset ${variable}`);
+  };
+  if (/["'`]/.test(value)) throw refuse('holds quote characters (kept from an env file?): write it without them');
+  if (/\s/.test(value)) throw refuse('holds a space or a line break');
   try {
-    url = new URL(written);
+    url = new URL(schemeWritten ? value : `http://${value}`);
   } catch {
     throw refuse('is not a proxy URL');
   }
+  // `?` and `#` end the host (so does `/`): in a password they leave part of it where the host should be.
+  if ((url.pathname !== '' && url.pathname !== '/') || /[?#]/.test(value)) throw refuse('has a path, query or fragment after the host (an unencoded / ? # in the password?)');
   const scheme = url.protocol;
-  if (!['http:', 'https:', 'socks5:', 'socks:', 'socks5h:'].includes(scheme)) throw refuse(`names the scheme ${scheme.slice(0, -1)}, which the harness cannot use as a proxy`);
+  if (!['http:', 'https:', 'socks5:', 'socks:', 'socks5h:'].includes(scheme)) throw refuse(`names the scheme ${scheme.slice(0, -1)}, which the harness cannot use as a proxy`, true);
   if (url.hostname === '') throw refuse('names no host');
+  // A bare word (`Sup3rS3cretPW`, a password pasted alone) would be a host on port 80, looked up in the DNS.
+  if (!schemeWritten && !/:\d+\/?$/.test(value)) throw refuse('has no scheme and no port: write host:port, or a URL with its scheme');
+  if (url.port === '0' || /:0+\/?$/.test(value)) throw refuse('names port 0', true);
   const protocol = scheme === 'http:' || scheme === 'https:' ? scheme : 'socks5:';
   const port = url.port || (protocol === 'https:' ? '443' : protocol === 'http:' ? '80' : '1080');
   const address = `${protocol}//${url.hostname}:${port}`;
@@ -140,10 +165,14 @@ export function parseProxy(variable: string, value: string): ChosenProxy {
     username = decodeURIComponent(url.username);
     password = decodeURIComponent(url.password);
   } catch {
-    throw refuse('holds a user or password that is not percent-encoded right');
+    throw refuse('holds a user or password that is not percent-encoded right', true);
   }
+  // RFC 1929: a SOCKS5 login's user and password are each 1 to 255 bytes.
+  if (protocol === 'socks5:' && (Buffer.byteLength(username) > 255 || Buffer.byteLength(password) > 255)) throw refuse('holds a user or password longer than the 255 bytes a SOCKS5 login allows', true);
   const token = Buffer.from(`${username}:${password}`).toString('base64');
-  const secrets: Secret[] = [...new Set([password, url.password, token])].filter(Boolean).map((value) => ({ kind: 'proxy-credential', value }));
+  // With no password the user is the credential (an API key as the user, `http://KEY:@proxy`); a long one may be too.
+  const userSecret = password === '' || username.length >= KEY_LIKE_USER_LENGTH ? [username, url.username] : [];
+  const secrets: Secret[] = [...new Set([password, url.password, ...userSecret, token])].filter(Boolean).map((value) => ({ kind: 'proxy-credential', value }));
   return {
     url: address,
     protocol,
@@ -154,13 +183,6 @@ export function parseProxy(variable: string, value: string): ChosenProxy {
     ...(protocol === 'socks5:' ? {} : { authorization: `Basic ${token}` }),
     secrets,
   };
-}
-
-/** A proxy value as a message may show it: anything before the last `@` after the scheme is `***`. */
-function withoutUserInfo(value: string): string {
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(value)?.[0] ?? '';
-  const at = value.lastIndexOf('@');
-  return at >= scheme.length ? `${scheme}***@${value.slice(at + 1)}` : value;
 }
 
 /**

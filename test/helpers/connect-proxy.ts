@@ -5,6 +5,8 @@
  * CONNECT with that status. `echo` puts the Proxy-Authorization it got (and its decoded form) into those answers'
  * bodies, as a careless proxy's error page may. `expireAfter: n` tunnels the first n CONNECTs, then closes every
  * tunnel and answers each later CONNECT 407: the proxy's credentials expired in the middle of a run.
+ * `silentAfter: n` tunnels the first n CONNECTs for one answer each (a tunnel closes 200 ms after the endpoint's first
+ * bytes, so the next request needs a CONNECT of its own), then never answers a CONNECT: a proxy that hangs.
  */
 import { createServer, type Server } from 'node:http';
 import { connect as tcpConnect, type AddressInfo, type Socket } from 'node:net';
@@ -24,6 +26,7 @@ export interface ConnectProxyOptions {
   refuse?: number;
   echo?: boolean;
   expireAfter?: number;
+  silentAfter?: number;
 }
 
 export async function connectProxy(options: ConnectProxyOptions = {}): Promise<ConnectProxy> {
@@ -54,12 +57,15 @@ export async function connectProxy(options: ConnectProxyOptions = {}): Promise<C
     }
     if (expected !== undefined && authorization !== expected) return answer(407, 'Proxy Authentication Required');
     if (options.refuse) return answer(options.refuse, 'Refused');
+    // Never answered; the socket closes with the proxy (close()).
+    if (options.silentAfter !== undefined && connects.length > options.silentAfter) return;
     const port = Number(/:(\d+)$/.exec(req.url ?? '')?.[1]);
     const upstream = tcpConnect({ host: '127.0.0.1', port }, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) upstream.write(head);
       upstream.pipe(client);
       client.pipe(upstream);
+      if (options.silentAfter !== undefined) upstream.once('data', () => setTimeout(() => (client.destroy(), upstream.destroy()), 200));
     });
     sockets.add(upstream);
     tunnels.add(client);
