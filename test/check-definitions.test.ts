@@ -143,6 +143,15 @@ describe('history across an upgrade', () => {
     old.checks = old.checks.map(({ definition: _, ...c }) => c);
     const [change] = changesOf([old, historyRunOf(laterRun('NEW'))]);
     expect(change?.harness).toBe('unknown');
+    // A downgrade too (a rollback, a second pipeline on an older build): the later file does not say.
+    const later = historyRunOf(laterRun('NEW'));
+    later.checks = later.checks.map(({ definition: _, ...c }) => c);
+    const [back] = changesOf([historyRunOf(upgraded(smallMatrix([], undefined, undefined, { runId: 'OLD' }))), later]);
+    expect(back?.harness).toBe('unknown');
+    expect(back?.text).toContain("one of the two runs' files does not say");
+    // Neither says (two older builds' files): nothing to tell, unlabelled.
+    const [both] = changesOf([old, later]);
+    expect(both?.harness).toBeUndefined();
   });
 
   it('one build on both sides: the endpoint\'s change, unlabelled', () => {

@@ -48,13 +48,14 @@ export interface CellRow {
  */
 function harnessChange(before: string | undefined, after: string | undefined): ChangePoint['harness'] {
   if (before && after) return before === after ? undefined : 'changed';
-  return after && before === '' ? 'unknown' : undefined;
+  // One side's file does not say (an older build's): an upgrade, or a downgrade (a rollback, a second pipeline).
+  return (before === '' && after) || (after === '' && before) ? 'unknown' : undefined;
 }
 
 /** What a change point the harness made, or may have made, says after its values (history.json's text, history.md). */
 export const HARNESS_WORDS = {
   changed: ' (the check changed with the harness: its definition differs from the earlier run\'s, so this is not the endpoint\'s change)',
-  unknown: ' (the earlier run\'s file does not say what its build\'s check measured: the change may be the harness\'s, not the endpoint\'s)',
+  unknown: ' (one of the two runs\' files does not say what its build\'s check measured: the change may be the harness\'s, not the endpoint\'s)',
 } as const;
 
 /**

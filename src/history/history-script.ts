@@ -40,7 +40,7 @@ export const HISTORY_SCRIPT = `
       var state = states[segs[k + 2]];
       if (state[0] === 'absent' || state[0] === 'error') continue;
       var harness;
-      for (var h = 0; h < marks.length; h += 2) if (marks[h] === segs[k]) harness = marks[h + 1] === 1 ? " (the check changed with the harness: not the endpoint's change)" : " (the earlier run's file does not say what its check measured: may be the harness's change)";
+      for (var h = 0; h < marks.length; h += 2) if (marks[h] === segs[k]) harness = marks[h + 1] === 1 ? " (the check changed with the harness: not the endpoint's change)" : " (one of the two runs' files does not say what its check measured: may be the harness's change)";
       if (prev !== null && prev !== segs[k + 2]) changes.push(harness ? { run: segs[k], from: states[prev], to: state, harness: harness } : { run: segs[k], from: states[prev], to: state });
       prev = segs[k + 2];
     }
