@@ -80,7 +80,19 @@ describe('compare and --baseline across an upgrade', () => {
     expect(comparison.newFailures).toEqual([]);
     expect(comparison.changedObserved).toEqual([]);
     expect(comparison.regressed).toBe(false);
-    expect(comparison.changedChecks).toEqual([{ check: CHECK, cells: 2, difference: 'vocabulary (only in the baseline: none; only in this run: "other")' }]);
+    // Only the cell with the new word: the other one observed a word both builds mean alike, and was compared.
+    expect(comparison.changedChecks).toEqual([{ check: CHECK, cells: 1, difference: 'vocabulary (only in the baseline: none; only in this run: "other")' }]);
+  });
+
+  it('a check that only grew words still compares a cell that observed the baseline\'s words: a pass that became a fail is a new failure', () => {
+    const later = upgraded(smallMatrix([
+      { model: GROK, check: CHECK, status: 'fail', observed: 'other', reason: 'observed other, expected integer' },
+      { model: 'qwen.qwen3-32b', check: CHECK, status: 'fail', observed: 'exponent', reason: 'observed exponent, expected integer' },
+    ], undefined, undefined, { runId: 'NEW' }));
+    const comparison = compareMatrices(smallMatrix([], undefined, undefined, { runId: 'OLD' }), later);
+    expect(comparison.newFailures.map((c) => `${c.model} ${c.check}`)).toEqual([`qwen.qwen3-32b ${CHECK}`]);
+    expect(comparison.regressed).toBe(true);
+    expect(comparison.changedChecks).toEqual([{ check: CHECK, cells: 1, difference: 'vocabulary (only in the baseline: none; only in this run: "other")' }]);
   });
 
   it('a title changed alone (same words, another meaning) is listed apart too', () => {
@@ -101,7 +113,7 @@ describe('compare and --baseline across an upgrade', () => {
     const newer = await save(laterRun('NEW'));
     const compared = await cli(['compare', older, newer]);
     expect(compared.code, compared.stdout).toBe(0);
-    expect(compared.stdout).toContain(`check ${CHECK} changed with the harness since the baseline (its definition differs: vocabulary (only in the baseline: none; only in this run: "other")): its 2 cells are not compared, neither a new failure nor a fix`);
+    expect(compared.stdout).toContain(`check ${CHECK} changed with the harness since the baseline (its definition differs: vocabulary (only in the baseline: none; only in this run: "other")): its 1 cell is not compared, neither a new failure nor a fix (take this run's matrix.json as the next baseline)`);
     expect(compared.stdout).toContain('new failures: 0');
     expect(compared.stdout).toContain('regressed: no');
 
@@ -120,7 +132,7 @@ describe('compare and --baseline across an upgrade', () => {
     const again = await cli(['report', join(out, 'matrix.json'), '--report-dir', join(dir, 'again')]);
     expect(again.code).toBe(1);
     const reread = JSON.parse(await readFile(join(dir, 'again', 'matrix.json'), 'utf8')) as Matrix;
-    expect(reread.comparison?.changedChecks?.[0]?.cells).toBe(2);
+    expect(reread.comparison?.changedChecks?.[0]?.cells).toBe(1);
   });
 });
 

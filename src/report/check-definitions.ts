@@ -53,6 +53,17 @@ export function definitionDigest(c: CheckDefinition): string {
   return createHash('sha256').update(JSON.stringify([c.title, c.api, vocabulary, c.reference ?? null])).digest('hex').slice(0, 16);
 }
 
+/**
+ * The baseline's words when `now` only added words to `was` (same title, API and reference): a cell that observed
+ * one of those words on both sides measured the same thing, and is compared as ever; undefined otherwise.
+ */
+export function grownFrom(was: CheckDefinition, now: CheckDefinition): ReadonlySet<string> | undefined {
+  if (was.title !== now.title || was.api !== now.api || (was.reference ?? null) !== (now.reference ?? null)) return undefined;
+  if (was.vocabulary === 'number-or-null' || now.vocabulary === 'number-or-null') return undefined;
+  const [old, grown] = [words(was.vocabulary), words(now.vocabulary)];
+  return [...old].every((w) => grown.has(w)) ? old : undefined;
+}
+
 /** The checks both lists define, and defined differently: id and how, in the order of `b`. */
 export function changedDefinitions(a: readonly CheckDefinition[], b: readonly CheckDefinition[], names: readonly [string, string]): { id: string; difference: string }[] {
   const before = new Map(a.map((c) => [c.id, c]));
@@ -70,6 +81,6 @@ export function changedDefinitions(a: readonly CheckDefinition[], b: readonly Ch
  */
 export function changedCheckLines(comparison: Pick<MatrixComparison, 'changedChecks'>): string[] {
   return (comparison.changedChecks ?? []).map(
-    (c) => `check ${c.check} changed with the harness since the baseline (its definition differs: ${c.difference}): its ${c.cells} cell${c.cells === 1 ? ' is' : 's are'} not compared, neither a new failure nor a fix`,
+    (c) => `check ${c.check} changed with the harness since the baseline (its definition differs: ${c.difference}): its ${c.cells} cell${c.cells === 1 ? ' is' : 's are'} not compared, neither a new failure nor a fix (take this run's matrix.json as the next baseline)`,
   );
 }

@@ -7,7 +7,7 @@
  * change is listed once, under the most specific heading. Cells a filter or another shard took are left out; cells a
  * stopped run did not reach are no longer observed.
  */
-import { changedCheckLines, changedDefinitions } from './check-definitions.ts';
+import { changedCheckLines, changedDefinitions, grownFrom } from './check-definitions.ts';
 import { inertLine } from './inert-text.ts';
 import { asNewFailure, shownCell as show } from './new-failures.ts';
 import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
@@ -65,16 +65,25 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   // something else then: what its cells show now is the harness's change, not the endpoint's, so they are counted
   // apart and never compared (nor a new failure, nor a fix). The run's own gate still judges them.
   const redefined = new Map(changedDefinitions(before.checks, after.checks, ['the baseline', 'this run']).map((c) => [c.id, { check: c.id, cells: 0, difference: c.difference }]));
+  // A check that only grew words compares the cells that observed the baseline's words on both sides (a pass that
+  // became a fail in words both builds mean alike is a regression); only a cell with a new word is counted apart.
+  const baselineDefinitions = new Map(before.checks.map((c) => [c.id, c]));
+  const grown = new Map(after.checks.flatMap((c) => {
+    const was = baselineDefinitions.get(c.id);
+    const old = was && redefined.has(c.id) ? grownFrom(was, c) : undefined;
+    return old ? [[c.id, old] as const] : [];
+  }));
+  const inWords = (words: ReadonlySet<string> | undefined, r: MatrixResult | undefined) => words !== undefined && (r === undefined || typeof r.observed !== 'string' || words.has(r.observed));
   for (const now of after.results) {
     // A cell a stop left "not reached" is this run's and was not observed: no longer observed when the baseline saw
     // it. A cell another shard or a filter took is not this run's to compare.
     if (now.notRun && !wasNotReached(now)) continue;
+    const was = old.get(key(now));
     const changed = redefined.get(now.check);
-    if (changed) {
+    if (changed && !(inWords(grown.get(now.check), now) && inWords(grown.get(now.check), was))) {
       changed.cells += 1;
       continue;
     }
-    const was = old.get(key(now));
     // A model or check the baseline did not ask for was not compared (listed so below), never a new failure; nor a
     // target or model the baseline has not at all (a renamed target, a region with no baseline of its own): listed
     // as new, not compared.
@@ -140,7 +149,8 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     newTargets: diff(a.targets, b.targets),
     vanishedTargets: diff(b.targets, a.targets),
     ...(notSelected.models.size + notSelected.checks.size > 0 ? { notSelected: { models: [...notSelected.models], checks: [...notSelected.checks], ...(byShard ? { byShard: true as const } : {}) } } : {}),
-    ...(redefined.size ? { changedChecks: [...redefined.values()] } : {}),
+    // A check that only grew words and whose every cell was compared is no news.
+    ...([...redefined.values()].some((c) => c.cells > 0) ? { changedChecks: [...redefined.values()].filter((c) => c.cells > 0) } : {}),
     shapeDrift: shapeDrift(before.shapes, after.shapes),
     regressed: changes.newFailures.length > 0,
   };
