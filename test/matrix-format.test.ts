@@ -5,9 +5,13 @@
  * format, which an older reader refuses; a newer format is refused here with the fix (upgrade), not "give a
  * matrix.json written by mantle-conformance".
  */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMatrix } from '../src/cli/read-matrix.ts';
 import { MATRIX_FORMAT, type GateProblemKind } from '../src/report/matrix.ts';
+import { cli } from './helpers/harness.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
 /**
@@ -25,10 +29,32 @@ describe('the matrix format', () => {
     expect(Object.keys(KINDS_OF_FORMAT[MATRIX_FORMAT])).toContain('budget-exceeded');
   });
 
-  it('a run writes it; files of formats 1 and 2 are read, as format 3', () => {
+  it('a run writes it; files of formats 1 and 2 are read and keep format 2: an older build judged their cells', () => {
     const matrix = JSON.parse(JSON.stringify(smallMatrix())) as Record<string, unknown>;
     expect(matrix.format).toBe(MATRIX_FORMAT);
-    for (const format of ['mantle-conformance.matrix/1', 'mantle-conformance.matrix/2']) expect(parseMatrix({ ...matrix, format }, 'x.json').format).toBe(MATRIX_FORMAT);
+    for (const format of ['mantle-conformance.matrix/1', 'mantle-conformance.matrix/2']) expect(parseMatrix({ ...matrix, format }, 'x.json').format).toBe('mantle-conformance.matrix/2');
+    expect(parseMatrix(matrix, 'x.json').format).toBe(MATRIX_FORMAT);
+  });
+
+  it('report and merge of a run an older build judged keep its format and say so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'matrix-format-'));
+    try {
+      const older = join(dir, 'older.json');
+      const newer = join(dir, 'newer.json');
+      await writeFile(older, JSON.stringify({ ...(JSON.parse(JSON.stringify(smallMatrix([], undefined, undefined, { runId: 'R', target: 'region-a' }))) as object), format: 'mantle-conformance.matrix/2' }));
+      await writeFile(newer, JSON.stringify(smallMatrix([], undefined, undefined, { runId: 'R2', target: 'region-b' })));
+      const reported = await cli(['report', older, '--report-dir', join(dir, 'report')]);
+      expect(reported.code, reported.stderr).toBe(0);
+      expect(reported.stderr).toContain(`note: ${older} was judged by an older mantle-conformance (format 2): its cells stand as that build judged them`);
+      expect(JSON.parse(await readFile(join(dir, 'report', 'matrix.json'), 'utf8')).format).toBe('mantle-conformance.matrix/2');
+      const merged = await cli(['merge', newer, older, '--report-dir', join(dir, 'merged')]);
+      expect(merged.code, merged.stderr).toBe(0);
+      expect(merged.stderr).toContain(`note: ${older} was judged by an older mantle-conformance (format 2)`);
+      expect(merged.stderr).not.toContain(`note: ${newer}`);
+      expect(JSON.parse(await readFile(join(dir, 'merged', 'matrix.json'), 'utf8')).format).toBe('mantle-conformance.matrix/2');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a newer format is refused, saying a newer mantle-conformance wrote it and to upgrade', () => {

@@ -149,7 +149,7 @@ describe('matrix.json is validated before use', () => {
     const matrix = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'created-at.chat', status: 'fail', observed: 'exponent' }]);
     const lying = { ...JSON.parse(JSON.stringify(matrix)), format: 'mantle-conformance.matrix/1', gate: { exitCode: 0, gating: [] } };
     const read = parseMatrix(lying, 'x.json');
-    expect(read.format).toBe('mantle-conformance.matrix/3');
+    expect(read.format).toBe('mantle-conformance.matrix/2');
     expect(read.gate).toMatchObject({ exitCode: 1, verdict: 'fail', gating: [expect.objectContaining({ model: 'qwen.qwen3-32b' })] });
   });
 

@@ -25,8 +25,8 @@ import { finishMatrix, isGating } from '../report/build-matrix.ts';
 import { wasNotReached } from '../report/gate.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { schemaProblem } from '../report/schema-problem.ts';
-import { MATRIX_FORMAT, listedOn, pairKey, resultKey, type Matrix, type MatrixCheck } from '../report/matrix.ts';
-import { MatrixSchema } from '../suite/matrix-schema.ts';
+import { MATRIX_FORMAT, listedOn, pairKey, resultKey, type Matrix, type MatrixCheck, type WrittenFormat } from '../report/matrix.ts';
+import { MATRIX_FORMATS, MatrixSchema } from '../suite/matrix-schema.ts';
 import { describeVocabulary, inVocabulary } from '../suite/check-signature.ts';
 import { FLAKY, describeExpected, meets } from '../suite/expected.ts';
 import { nameProblem } from '../names.ts';
@@ -68,7 +68,8 @@ export function parseMatrix(value: unknown, file: string): Matrix {
   const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Matrix['totals']['byStatus'];
   return finishMatrix({
     ...matrix,
-    format: MATRIX_FORMAT,
+    // Its cells stand as the build that wrote them judged them: rendered or merged again, the file says so still.
+    format: (matrix.format as string) === MATRIX_FORMATS[0] ? MATRIX_FORMATS[1] : (matrix.format as WrittenFormat),
     checks: matrix.checks.map((c) => ({ ...c, reference: c.reference ?? null })),
     results: matrix.results.map((r) => boundResult({ ...r, gating: isGating(r) })),
     totals: { ...matrix.totals, byStatus },

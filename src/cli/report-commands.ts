@@ -16,7 +16,7 @@ import { coverageLine, gateLine } from '../report/gate.ts';
 import { answeredAsAnotherLines } from '../report/observed-models.ts';
 import { writeDefaultReports } from '../report/index.ts';
 import { inertLine } from '../report/inert-text.ts';
-import type { Matrix } from '../report/matrix.ts';
+import { MATRIX_FORMAT, type Matrix } from '../report/matrix.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
 import { readThenRemoveEarlier } from './earlier-reports.ts';
@@ -40,6 +40,7 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
   const matrix = await readThenRemoveEarlier(reportDir, inputs, async () => {
     const limits = readLimits();
     const read = await readMatrix(file, limits);
+    noteOlderJudges([read], [file], err);
     if (!flags.baseline) return read;
     const baseline = await readMatrix(flags.baseline, limits);
     for (const warning of comparisonWarnings(baseline, read)) err.write(`${warning}\n`);
@@ -81,7 +82,11 @@ export async function mergeCommand(files: string[], flags: { reportDir: string; 
   // of its run's shards are missing (partial, exit 1), as it does beside others.
   if (files.length < 1) throw new HarnessError('HARNESS_USAGE', 'merge: give the matrix.json files to merge (shards of one run, or one run per region)');
   await checkReportDir(flags.reportDir, files, { command: 'merge' });
-  const merged = await readThenRemoveEarlier(flags.reportDir, files, async () => readsBack(mergeMatrices(await readAll(files), files, expectTargets ? { expectTargets } : {}), flags.reportDir));
+  const merged = await readThenRemoveEarlier(flags.reportDir, files, async () => {
+    const inputs = await readAll(files);
+    noteOlderJudges(inputs, files, err);
+    return readsBack(mergeMatrices(inputs, files, expectTargets ? { expectTargets } : {}), flags.reportDir);
+  });
   const written = await writeDefaultReports(merged, flags.reportDir);
   const problems = [...problemLines(merged.gate.problems, CONSOLE_LINES, 2000), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
   out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\ncoverage: ${coverageLine(merged)}\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate)}\n`);
@@ -90,6 +95,18 @@ export async function mergeCommand(files: string[], flags: { reportDir: string; 
   // One whole run merged alone is that run: if others were meant to join it (one per region), nothing says so.
   if (files.length === 1 && !expectTargets && !merged.run.selection.shard) err.write('note: merged one run; if it is one of several (one per region), name them all with --expect-targets, so a run that wrote nothing fails the merge\n');
   return merged.gate.exitCode;
+}
+
+/**
+ * Says which inputs an older build judged (a format before this version's): their cells stand as it judged them (a
+ * spent budget or a typo another model answered may read as the endpoint's), and what is written keeps their format.
+ */
+function noteOlderJudges(matrices: readonly Matrix[], files: readonly string[], err: NodeJS.WritableStream): void {
+  matrices.forEach((m, i) => {
+    if (m.format === MATRIX_FORMAT) return;
+    const format = m.format.slice(m.format.lastIndexOf('/') + 1);
+    err.write(`note: ${inertLine(files[i] ?? '', 300)} was judged by an older mantle-conformance (format ${format}): its cells stand as that build judged them (by older rules, a spent budget or a typo another model answered may read as the endpoint's), and what is written from it stays format ${format}; run it again with this version to judge it by this one's rules\n`);
+  });
 }
 
 /**

@@ -14,6 +14,8 @@ import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
  * version 3 a gate that fails what a version 2 reader (which recomputes it) passes (test/matrix-format.test.ts).
  */
 export const MATRIX_FORMAT = MATRIX_FORMATS[2];
+/** The formats a matrix is written in: a format 1 file is read, and written again, as format 2. */
+export type WrittenFormat = Exclude<(typeof MATRIX_FORMATS)[number], (typeof MATRIX_FORMATS)[0]>;
 
 /** The key of a (target, model) pair in a matrix's per-pair maps (latency, shapes, history cells): `target/model`. */
 export const cellKey = (target: string, model: string): string => `${target}/${model}`;
@@ -252,7 +254,7 @@ export interface MatrixComparison {
 }
 
 export interface Matrix {
-  format: typeof MATRIX_FORMAT;
+  format: WrittenFormat; // A saved run read again keeps its judges' format (read-matrix.ts).
   /** Set when the run was compared with a baseline (`--baseline`). */
   comparison?: MatrixComparison;
   run: MatrixRun;

@@ -234,7 +234,8 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
   const checks = unionBy(matrices.map((m) => m.checks), (c) => c.id);
   const models = unionBy(matrices.map((m) => m.models), (m) => m.id);
   const merged: Matrix = {
-    format: first.format,
+    // The oldest judge's: a cell another build judged by older rules is still judged so in the merge.
+    format: matrices.map((m) => m.format).sort()[0]!,
     run: {
       ...first.run,
       id: ids.join('+'),
