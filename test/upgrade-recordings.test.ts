@@ -138,6 +138,17 @@ describe('a fixture a newer version wrote', () => {
     expect(run).not.toThrow(/HARNESS_USAGE|delete it/);
   });
 
+  it('fixtures prune keeps a newer version\'s recording of a case these suites lack, and says whose it is', async () => {
+    const root = join(dir, 'prune-newer');
+    await mkdir(join(root, 'emulator', MODEL), { recursive: true });
+    await writeFile(join(root, 'emulator', MODEL, 'responses.new-case.json'), (await text()).replace(FIXTURE_FORMAT, 'mantle-conformance.fixture/2').replace('"case": "responses.lifecycle"', '"case": "responses.new-case"'));
+    const pruned = await cli(['fixtures', 'prune', '--fixtures', root]);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(pruned.stdout).toContain('kept 1 recording(s) a newer mantle-conformance wrote (its suites may have these cases; this version neither reads nor removes them)');
+    expect(pruned.stdout).not.toContain('not made by the harness');
+    await expect(readFile(join(root, 'emulator', MODEL, 'responses.new-case.json'), 'utf8')).resolves.toContain('fixture/2');
+  });
+
   it('a record run keeps a newer version\'s recording unless --overwrite-failures', async () => {
     const file = fixturePath(dir, 'newer', MODEL, 'responses.lifecycle');
     await mkdir(join(dir, 'newer', MODEL), { recursive: true });

@@ -45,7 +45,7 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
   for (const folder of targets) {
     const pruned = await pruneFixtures(fixturesDir, folder, cases, { ...(flags.dryRun ? { dryRun: true } : {}), encodedTarget: true });
     removed += pruned.removed.length;
-    foreign += pruned.foreign.length;
+    foreign += pruned.foreign.length + (pruned.newer?.length ?? 0);
     linked += pruned.linked.length;
     out.write(pruneLines(folder, pruned, flags.dryRun).join(''));
   }
@@ -54,10 +54,12 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
 }
 
 /** What a prune removed and kept, one line per file; nothing when there was nothing to say. */
-export function pruneLines(target: string, pruned: { removed: string[]; foreign: string[]; linked?: string[] }, dryRun = false): string[] {
+export function pruneLines(target: string, pruned: { removed: string[]; foreign: string[]; linked?: string[]; newer?: string[] }, dryRun = false): string[] {
   const shown = (f: string) => inertLine(shownPath(f), 300);
   const lines: string[] = [];
   if (pruned.removed.length) lines.push(`fixtures of ${inertLine(target)}: ${dryRun ? 'would remove' : 'removed'} ${pruned.removed.length} recording(s) of cases the suites no longer have`, ...pruned.removed.map((f) => `  ${dryRun ? 'would remove' : 'removed'} ${shown(f)}`));
+  const newer = pruned.newer ?? [];
+  if (newer.length) lines.push(`fixtures of ${inertLine(target)}: kept ${newer.length} recording(s) a newer mantle-conformance wrote (its suites may have these cases; this version neither reads nor removes them)`, ...newer.map((f) => `  kept ${shown(f)}`));
   if (pruned.foreign.length) lines.push(`fixtures of ${inertLine(target)}: kept ${pruned.foreign.length} file(s) that are not recordings of a case (not made by the harness; move them if they are not yours)`, ...pruned.foreign.map((f) => `  kept ${shown(f)}`));
   const linked = pruned.linked ?? [];
   if (linked.length) lines.push(`fixtures of ${inertLine(target)}: kept ${linked.length} link(s), not followed (what a link points to is never pruned)`, ...linked.map((f) => `  kept ${shown(f)} (a link: not followed)`));

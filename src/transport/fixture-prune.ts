@@ -7,10 +7,11 @@
  * suites. Anything else there (notes, links, folders, files that are not fixtures, copies of one) is named and kept;
  * a model folder that is a link is named as kept and never followed.
  */
-import { lstat, readdir, unlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { folderName } from '../names.ts';
 import { isHarnessFixture } from './fixture-file.ts';
+import { newerFormat } from './fixture-schema.ts';
 
 export interface PruneResult {
   /** Fixture files of cases the suites no longer have: removed, or with `dryRun` the ones that would be. */
@@ -19,6 +20,8 @@ export interface PruneResult {
   foreign: string[];
   /** Model folders (or other entries of the target folder) that are symbolic links: kept, never followed. */
   linked: string[];
+  /** Recordings a newer mantle-conformance wrote (its suites may have those cases): kept, and said so. */
+  newer?: string[];
 }
 
 /**
@@ -46,7 +49,8 @@ export async function pruneFixtures(root: string, target: string, cases: Iterabl
       // A temp file of a write in progress (or one a crash left) is the atomic writer's, not ours to judge.
       if (entry.name.startsWith('.')) continue;
       if (!entry.name.endsWith('.json') || !(await isHarnessFixture(path))) {
-        result.foreign.push(path);
+        if (entry.name.endsWith('.json') && (await byNewerVersion(path))) (result.newer ??= []).push(path);
+        else result.foreign.push(path);
         continue;
       }
       if (!options.dryRun) await unlink(path);
@@ -54,4 +58,13 @@ export async function pruneFixtures(root: string, target: string, cases: Iterabl
     }
   }
   return result;
+}
+
+/** Whether `path` is a recording in a fixture format newer than this version's. */
+async function byNewerVersion(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isFile() && newerFormat(JSON.parse(await readFile(path, 'utf8'))) !== undefined;
+  } catch {
+    return false;
+  }
 }
