@@ -86,13 +86,17 @@ describe('a proxy value that cannot be used', () => {
 describe('a proxy user that is the credential', () => {
   const KEY = 'ZyteApiKey0123456789abcdef';
 
-  it('is redacted when the password is empty, and when it is as long as a key', () => {
+  it('is redacted when the password is empty, unless it reads as a name', () => {
     const keyed = parseProxy('HTTP_PROXY', `http://${KEY}:@proxy.corp:8011`);
     expect(keyed.secrets.map((s) => s.value)).toContain(KEY);
     expect(new Redactor(() => keyed.secrets).text(`Access denied by proxy, user ${KEY}`).value).not.toContain(KEY);
-    const long = parseProxy('HTTP_PROXY', `http://${KEY}:pw-0123456789@proxy.corp:8011`);
-    expect(long.secrets.map((s) => s.value)).toContain(KEY);
-    // A short user beside a password is a name, not a secret.
+    // A user beside a password is a name, however long: a service account's name is no key.
+    const named = parseProxy('HTTP_PROXY', 'http://mantle-conformance-ci:Zq9xWv7!Rt5p@proxy.corp:8011');
+    expect(named.secrets.map((s) => s.value)).not.toContain('mantle-conformance-ci');
+    // Its pieces are the harness's own words (every fixture's format, its requests' ids): never redacted.
+    expect(new Redactor(() => named.secrets).text('"format": "mantle-conformance.fixture/1", "model": "mantle-conformance.no-such-model"').value).not.toContain('REDACTED');
+    // Nor a plain name with no password.
+    expect(parseProxy('HTTP_PROXY', 'http://mantle-conformance:@proxy.corp:8011').secrets.map((s) => s.value)).not.toContain('mantle-conformance');
     expect(parseProxy('HTTP_PROXY', 'http://alice:pw-0123456789@proxy.corp:8011').secrets.map((s) => s.value)).not.toContain('alice');
   });
 });

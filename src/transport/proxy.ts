@@ -14,6 +14,7 @@
 import { BlockList, isIP } from 'node:net';
 import { HarnessError } from '../errors.ts';
 import type { Secret } from './redactor.ts';
+import { isPlainValue } from './request-secrets.ts';
 
 /** The proxy a request goes through. */
 export interface ChosenProxy {
@@ -33,7 +34,7 @@ export interface ChosenProxy {
   authorization?: string;
   /**
    * What the redactor must never let through: the password, as written and decoded, and the Basic token; the user
-   * too when the password is empty or the user is KEY_LIKE_USER_LENGTH characters or more (a key, then).
+   * too when the password is empty and the user is not a plain name (a key, then).
    */
   secrets: Secret[];
 }
@@ -119,8 +120,6 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost');
 }
 
-/** A user name this long is taken for a key (a proxy that reads its API key as the user, curl-style): redacted. */
-const KEY_LIKE_USER_LENGTH = 20;
 
 /**
  * `value` as a proxy (PROXY_FORMS), or HARNESS_USAGE naming `variable`. A refused value is never quoted: a typo
@@ -171,7 +170,10 @@ export function parseProxy(variable: string, value: string): ChosenProxy {
   if (protocol === 'socks5:' && (Buffer.byteLength(username) > 255 || Buffer.byteLength(password) > 255)) throw refuse('holds a user or password longer than the 255 bytes a SOCKS5 login allows', true);
   const token = Buffer.from(`${username}:${password}`).toString('base64');
   // With no password the user is the credential (an API key as the user, `http://KEY:@proxy`); a long one may be too.
-  const userSecret = password === '' || username.length >= KEY_LIKE_USER_LENGTH ? [username, url.username] : [];
+  // With no password the user is the credential (a proxy that reads its API key as the user: `http://KEY:@proxy`),
+  // unless it says it is a name (`mantle-conformance-ci`): a name's pieces are in every request the harness makes and
+  // every fixture, and redacting them broke record runs and rewrote answers.
+  const userSecret = password === '' && !isPlainValue(username) ? [username, url.username] : [];
   const secrets: Secret[] = [...new Set([password, url.password, ...userSecret, token])].filter(Boolean).map((value) => ({ kind: 'proxy-credential', value }));
   return {
     url: address,
