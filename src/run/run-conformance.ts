@@ -60,6 +60,13 @@ export const INTERRUPTING_SIGNALS: readonly [NodeJS.Signals, Interruption][] = [
   ['SIGTERM', 'SIGTERM'],
 ];
 
+/**
+ * How soon after the first a second signal is the same one, not "quit now": GNU `timeout` (as CI steps use it) sends
+ * SIGTERM to the command and then to its process group, so the command gets two at once, and quit without its
+ * reports. A person pressing Ctrl-C twice is slower than this.
+ */
+export const SAME_SIGNAL_MS = 500;
+
 export function interruptedMessage(by: Interruption): string {
   return `not sent: the run was interrupted (${by})`;
 }
@@ -196,10 +203,14 @@ export function listenForInterrupt(
   err: NodeJS.WritableStream,
   stop: (by: Interruption) => void,
 ): { readonly interrupted: boolean; readonly by: Interruption | undefined; readonly told: boolean; runOver(): void; dispose(): void } {
-  const state: { by?: Interruption; over?: boolean; told?: boolean } = {};
+  const state: { by?: Interruption; over?: boolean; told?: boolean; at?: number } = {};
   const listeners = INTERRUPTING_SIGNALS.map(([signal, by]) => {
     const listener = () => {
-      if (state.by || state.told) process.exit(130);
+      if (state.by || state.told) {
+        if (Date.now() - state.at! < SAME_SIGNAL_MS) return;
+        process.exit(130);
+      }
+      state.at = Date.now();
       if (state.over) {
         // Nothing is left to stop: the matrix is whole, and is being written.
         state.told = true;

@@ -13,7 +13,7 @@ import { coverageLine, gateLine } from '../report/gate.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { startResultServer, type ResultAnswer, type ResultQuestion } from './result-server.ts';
 import { RunEngine } from './run-engine.ts';
-import { finishRun, interruptedMessage, progressEvents, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
+import { finishRun, interruptedMessage, progressEvents, SAME_SIGNAL_MS, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
 import type { CellWork } from './selection.ts';
 import { makeSpecDir, removeSpecFiles, writeSpecFiles } from './spec-files.ts';
 import { vitestStartError } from './vitest-usage.ts';
@@ -86,8 +86,14 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const server = await startResultServer(answer);
   let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
   const before = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
+  let signalledAt = 0;
   const interrupt = (by: Interruption) => {
-    if (state.interrupted || state.told) process.exit(130);
+    if (state.interrupted || state.told) {
+      // The same signal twice at once (GNU timeout sends it to the command and to its group) is one (run-conformance.ts).
+      if (Date.now() - signalledAt < SAME_SIGNAL_MS) return;
+      process.exit(130);
+    }
+    signalledAt = Date.now();
     if (state.over) {
       // Nothing is left to stop. With the UI, the session ends (once the UI waits, at once); else the reports of
       // the run that ended are written whole, and a second signal quits now.
