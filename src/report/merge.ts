@@ -234,8 +234,9 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
   const checks = unionBy(matrices.map((m) => m.checks), (c) => c.id);
   const models = unionBy(matrices.map((m) => m.models), (m) => m.id);
   const merged: Matrix = {
-    // The oldest judge's: a cell another build judged by older rules is still judged so in the merge.
-    format: matrices.map((m) => m.format).sort()[0]!,
+    // The newest judge's: a cell this version judged (a spent budget) is one an older reader would read as a pass, so
+    // any such input makes the merge this version's format (older readers refuse it); only older inputs keep theirs.
+    format: matrices.map((m) => m.format).sort().at(-1)!,
     run: {
       ...first.run,
       id: ids.join('+'),
