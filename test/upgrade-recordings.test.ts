@@ -116,9 +116,9 @@ describe('a poll recorded with fewer attempts than this version makes', () => {
 
 describe('a fixture a newer version wrote', () => {
   it('the gate says a kept newer recording is no outage of the endpoint, and how to go on', () => {
-    const matrix = smallMatrix([{ model: 'xai.grok-4.3', check: 'created-at.chat', status: 'error', observed: null, reason: 'HARNESS_RECORDING_KEPT: a newer mantle-conformance wrote fixtures/emulator/xai.grok-4.3/probe.chat.json (format "mantle-conformance.fixture/2"); kept it (upgrade ...)' }]);
+    const matrix = smallMatrix([{ model: 'xai.grok-4.3', check: 'created-at.chat', status: 'error', observed: null, reason: 'HARNESS_RECORDING_KEPT: this version cannot read fixtures/emulator/xai.grok-4.3/probe.chat.json (format "mantle-conformance.fixture/2": a newer mantle-conformance wrote it); kept it (upgrade ...)' }]);
     const messages = gateOf(matrix).problems.map((p) => p.message);
-    expect(messages).toEqual(['1 error cell(s) (HARNESS_RECORDING_KEPT) kept recordings a newer mantle-conformance wrote, which this version cannot read nor replace unasked: upgrade mantle-conformance, or pass --overwrite-failures to replace them with this version\'s recordings']);
+    expect(messages).toEqual(['1 error cell(s) (HARNESS_RECORDING_KEPT) kept recordings this version cannot read (a newer mantle-conformance\'s, or edited by hand) nor replaces unasked: upgrade mantle-conformance, or pass --overwrite-failures to replace them with this version\'s recordings']);
     expect(messages.join(' ')).not.toContain('endpoint failed');
   });
 
@@ -134,7 +134,7 @@ describe('a fixture a newer version wrote', () => {
     const fixture = JSON.parse(await text()) as { exchanges: { error: unknown }[] };
     fixture.exchanges[1]!.error = { code: 'HARNESS_NEW_THING', message: 'x' };
     const run = () => parseFixture(JSON.stringify(fixture), '/f/x.json');
-    expect(run).toThrow('exchanges[1].error.code "HARNESS_NEW_THING" is not a code this version knows: written by a newer mantle-conformance? upgrade');
+    expect(run).toThrow('exchanges[1].error.code "HARNESS_NEW_THING" is not a code this version knows: written by a newer mantle-conformance, or edited by hand? upgrade mantle-conformance to replay it, or record the case again with this one (--mode record --overwrite-failures: a record run keeps it otherwise)');
     expect(run).not.toThrow(/HARNESS_USAGE|delete it/);
   });
 
@@ -144,9 +144,16 @@ describe('a fixture a newer version wrote', () => {
     await writeFile(join(root, 'emulator', MODEL, 'responses.new-case.json'), (await text()).replace(FIXTURE_FORMAT, 'mantle-conformance.fixture/2').replace('"case": "responses.lifecycle"', '"case": "responses.new-case"'));
     const pruned = await cli(['fixtures', 'prune', '--fixtures', root]);
     expect(pruned.code, pruned.stderr).toBe(0);
-    expect(pruned.stdout).toContain('kept 1 recording(s) a newer mantle-conformance wrote (its suites may have these cases; this version neither reads nor removes them)');
+    expect(pruned.stdout).toContain("kept 1 recording(s) this version cannot read (a newer mantle-conformance's, whose suites may have these cases, or edited by hand): this version neither reads nor removes them");
     expect(pruned.stdout).not.toContain('not made by the harness');
     await expect(readFile(join(root, 'emulator', MODEL, 'responses.new-case.json'), 'utf8')).resolves.toContain('fixture/2');
+    // A format 1 file holding a code this version does not know is kept alike (a record run keeps it too).
+    const unknown = JSON.parse((await text()).replace('"case": "responses.lifecycle"', '"case": "responses.other-new-case"')) as { exchanges: { error: unknown }[] };
+    unknown.exchanges[1]!.error = { code: 'HARNESS_NEW_THING', message: 'x' };
+    await writeFile(join(root, 'emulator', MODEL, 'responses.other-new-case.json'), JSON.stringify(unknown, null, 2));
+    const again = await cli(['fixtures', 'prune', '--fixtures', root]);
+    expect(again.stdout).toContain('kept 2 recording(s) this version cannot read');
+    await expect(readFile(join(root, 'emulator', MODEL, 'responses.other-new-case.json'), 'utf8')).resolves.toContain('HARNESS_NEW_THING');
   });
 
   it('a record run keeps a newer version\'s recording unless --overwrite-failures', async () => {
@@ -159,7 +166,7 @@ describe('a fixture a newer version wrote', () => {
     const exchanges = parseFixture(await text(), 'f.json').exchanges;
     await expect(new RecordTarget(live, { fixturesDir: dir, provenance }, () => []).caseFinished(MODEL, 'responses.lifecycle', exchanges)).rejects.toMatchObject({
       code: 'HARNESS_RECORDING_KEPT',
-      message: expect.stringMatching(/^a newer mantle-conformance wrote .*responses\.lifecycle\.json \(format "mantle-conformance\.fixture\/2"\); kept it/),
+      message: expect.stringMatching(/^this version cannot read .*responses\.lifecycle\.json \(format "mantle-conformance\.fixture\/2": a newer mantle-conformance wrote it\); kept it/),
     });
     expect(await readFile(file, 'utf8')).toBe(newer);
     // A format 1 file holding a code this version does not know is a newer version's too: kept alike.
@@ -169,7 +176,7 @@ describe('a fixture a newer version wrote', () => {
     await writeFile(file, unknownText);
     await expect(new RecordTarget(live, { fixturesDir: dir, provenance }, () => []).caseFinished(MODEL, 'responses.lifecycle', exchanges)).rejects.toMatchObject({
       code: 'HARNESS_RECORDING_KEPT',
-      message: expect.stringContaining('(exchanges[1].error.code "HARNESS_NEW_THING" is not a code this version knows); kept it'),
+      message: expect.stringContaining('(exchanges[1].error.code "HARNESS_NEW_THING" is not a code this version knows: a newer mantle-conformance may have written it, or a hand edit); kept it'),
     });
     expect(await readFile(file, 'utf8')).toBe(unknownText);
     await writeFile(file, newer);

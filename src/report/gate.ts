@@ -102,7 +102,7 @@ export function gateOf(matrix: Matrix): MatrixGate {
     });
   }
   if (newer) {
-    problems.push({ kind: 'recording-kept', message: `${newer} error cell(s) (HARNESS_RECORDING_KEPT) kept recordings a newer mantle-conformance wrote, which this version cannot read nor replace unasked: upgrade mantle-conformance, or pass --overwrite-failures to replace them with this version's recordings` });
+    problems.push({ kind: 'recording-kept', message: `${newer} error cell(s) (HARNESS_RECORDING_KEPT) kept recordings this version cannot read (a newer mantle-conformance's, or edited by hand) nor replaces unasked: upgrade mantle-conformance, or pass --overwrite-failures to replace them with this version's recordings` });
   }
   if (budgeted) {
     problems.push({
@@ -126,7 +126,7 @@ const SCOPE_KEPT = 'HARNESS_RECORDING_KEPT: HARNESS_MODEL_SCOPE';
 /** The code of a request a spent gateway budget refused (run/budget-refusals.ts). */
 const BUDGET_CODE = 'HARNESS_BUDGET_EXCEEDED';
 /** The reason of a cell whose case kept a recording a newer version wrote (record-target.ts). */
-const NEWER_KEPT = 'HARNESS_RECORDING_KEPT: a newer mantle-conformance wrote ';
+const NEWER_KEPT = 'HARNESS_RECORDING_KEPT: this version cannot read ';
 /** The reason of a cell whose case kept its recording because a spent gateway budget refused it. */
 const BUDGET_KEPT = 'HARNESS_RECORDING_KEPT: HARNESS_BUDGET_EXCEEDED';
 

@@ -148,7 +148,7 @@ export function parseFixture(text: string, file: string): FixtureFile {
   const problem = fixtureProblem(plain);
   // A newer version's recording is a good one: the fix is an upgrade, never deleting it.
   if (problem?.newer) {
-    throw new HarnessError('HARNESS_RECORDING_INVALID', `${file} cannot be read by this version: ${problem.text}: written by a newer mantle-conformance? upgrade it to replay this file, or record the case again with this one (--mode record)`);
+    throw new HarnessError('HARNESS_RECORDING_INVALID', `${file} cannot be read by this version: ${problem.text}: written by a newer mantle-conformance, or edited by hand? upgrade mantle-conformance to replay it, or record the case again with this one (--mode record --overwrite-failures: a record run keeps it otherwise)`);
   }
   if (problem) throw invalid(`is not a fixture: ${problem.text}`);
   const stored = plain as StoredFixture;
@@ -301,8 +301,8 @@ export async function recordedSurface(root: string, target: string): Promise<{ s
  * Whether `path` is a recording the harness made: a regular file (never a link) holding a JSON object of the
  * fixture format with its model, case and exchanges, at the place `fixturePath` gives them (`<model>/<case>.json`,
  * each name by `folderName`): a copy the user made beside it (`<case>.before-upgrade.json`) is the user's. The one
- * rule of what `fixtures prune` may remove and `fixtures` may replace. Not the whole schema: a recording an older
- * harness wrote that this one's schema refuses (an error code renamed since) is what re-recording replaces.
+ * rule of what `fixtures prune` may remove and `fixtures` may replace. Not the whole schema: one holding a value this
+ * version does not know (a newer version's, or a hand edit) is kept by both, and named (fixture-prune.ts).
  */
 export async function isHarnessFixture(path: string): Promise<boolean> {
   if (!(await lstat(path).catch(() => undefined))?.isFile()) return false;

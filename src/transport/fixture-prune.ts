@@ -11,7 +11,7 @@ import { lstat, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { folderName } from '../names.ts';
 import { isHarnessFixture } from './fixture-file.ts';
-import { newerFormat } from './fixture-schema.ts';
+import { fixtureProblem, newerFormat } from './fixture-schema.ts';
 
 export interface PruneResult {
   /** Fixture files of cases the suites no longer have: removed, or with `dryRun` the ones that would be. */
@@ -20,7 +20,7 @@ export interface PruneResult {
   foreign: string[];
   /** Model folders (or other entries of the target folder) that are symbolic links: kept, never followed. */
   linked: string[];
-  /** Recordings a newer mantle-conformance wrote (its suites may have those cases): kept, and said so. */
+  /** Recordings this version cannot read, for what a newer one may have written (its suites may have those cases): kept, and said so. */
   newer?: string[];
 }
 
@@ -48,9 +48,12 @@ export async function pruneFixtures(root: string, target: string, cases: Iterabl
       const path = join(dir, entry.name);
       // A temp file of a write in progress (or one a crash left) is the atomic writer's, not ours to judge.
       if (entry.name.startsWith('.')) continue;
+      if (entry.name.endsWith('.json') && (await byNewerVersion(path))) {
+        (result.newer ??= []).push(path);
+        continue;
+      }
       if (!entry.name.endsWith('.json') || !(await isHarnessFixture(path))) {
-        if (entry.name.endsWith('.json') && (await byNewerVersion(path))) (result.newer ??= []).push(path);
-        else result.foreign.push(path);
+        result.foreign.push(path);
         continue;
       }
       if (!options.dryRun) await unlink(path);
@@ -60,10 +63,15 @@ export async function pruneFixtures(root: string, target: string, cases: Iterabl
   return result;
 }
 
-/** Whether `path` is a recording in a fixture format newer than this version's. */
+/**
+ * Whether `path` is a recording this version cannot read for what a newer one may have written (a newer format, a
+ * value it does not know): the rule a record run keeps such a file by, so prune keeps it too.
+ */
 async function byNewerVersion(path: string): Promise<boolean> {
   try {
-    return (await lstat(path)).isFile() && newerFormat(JSON.parse(await readFile(path, 'utf8'))) !== undefined;
+    if (!(await lstat(path)).isFile()) return false;
+    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
+    return newerFormat(value) !== undefined || fixtureProblem(value)?.newer === true;
   } catch {
     return false;
   }

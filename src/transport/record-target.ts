@@ -99,7 +99,7 @@ export class RecordTarget extends TargetDecorator {
       if (newer) {
         this.kept.push(file);
         // The start is the gate's to tell this apart from an outage (report/gate.ts NEWER_KEPT).
-        throw new HarnessError('HARNESS_RECORDING_KEPT', `a newer mantle-conformance wrote ${shownPath(file)} (${newer}); kept it (upgrade mantle-conformance to record it, or pass --overwrite-failures to replace it with this version's recording)`);
+        throw new HarnessError('HARNESS_RECORDING_KEPT', `this version cannot read ${shownPath(file)} (${newer}); kept it (upgrade mantle-conformance to record it, or pass --overwrite-failures to replace it with this version's recording)`);
       }
       // Read once, only when a page, a cut body or a denial asks what the recording had for the same request.
       let earlier: Promise<FixtureFile | null> | undefined;
@@ -313,16 +313,16 @@ function asksAnotherModel(request: ExchangeRequest, model: string): boolean {
 }
 
 /**
- * What says a newer mantle-conformance wrote the fixture in `file` (its format, `mantle-conformance.fixture/2`, or a
+ * Why this version cannot read the fixture in `file` for what a newer one may have written (its format, `.../2`, or a
  * value this version does not know, such as an error code), else undefined.
  */
 async function newerFixture(file: string): Promise<string | undefined> {
   try {
     const value: unknown = JSON.parse(await readFile(file, 'utf8'));
     const format = newerFormat(value);
-    if (format) return `format ${JSON.stringify(format)}`;
+    if (format) return `format ${JSON.stringify(format)}: a newer mantle-conformance wrote it`;
     const problem = fixtureProblem(value);
-    return problem?.newer ? problem.text : undefined;
+    return problem?.newer ? `${problem.text}: a newer mantle-conformance may have written it, or a hand edit` : undefined;
   } catch {
     return undefined;
   }
