@@ -74,7 +74,11 @@ describe('the proxy variables', () => {
   it('refuse another scheme or a value that is no URL: HARNESS_USAGE naming the variable and the forms, never the password', () => {
     const refused = (env: NodeJS.ProcessEnv) => usageError(() => proxyFor(new URL('https://api.example.com'), env));
     const ftp = refused({ HTTPS_PROXY: `ftp://u:${PASSWORD}@proxy.corp:21` });
-    expect(ftp).toContain('HTTPS_PROXY: "ftp://***@proxy.corp:21" names the scheme ftp');
+    expect(ftp).toContain('HTTPS_PROXY: "SCHEME://***@proxy.corp:21" names a scheme the harness cannot use as a proxy');
+    // A word pasted where the scheme goes may be the password itself: never shown.
+    const pasted = refused({ HTTPS_PROXY: `${PASSWORD}://proxy.corp:3128` });
+    expect(pasted).toContain('HTTPS_PROXY: "SCHEME://proxy.corp:3128" names a scheme the harness cannot use as a proxy');
+    expect(pasted.toLowerCase()).not.toContain(PASSWORD.toLowerCase());
     expect(ftp).toContain('http://host:port, https://host:port, socks5://host:port');
     const garbage = refused({ all_proxy: `http://u:${PASSWORD}@proxy corp:3128` });
     expect(garbage).toContain('all_proxy: (its value not shown: it may hold a password; scheme http) holds a space or a line break');

@@ -49,6 +49,11 @@ export async function preflight(config: RunConfig): Promise<void> {
       { baseUrl: target.baseUrl, auth, timeoutMs: Math.min(config.timeoutMs, 30_000) },
     );
     if (exchange.error?.code === 'HARNESS_AUTH_MISSING') throw new HarnessError('HARNESS_AUTH_MISSING', exchange.error.message);
+    // Through a proxy, nothing within the deadline is most likely the proxy not answering CONNECT (or the SOCKS5
+    // handshake): the run would wait that out on every request, each told to raise --timeout for a cold start.
+    if (exchange.error?.code === 'HARNESS_TIMEOUT' && proxyFor(new URL(target.baseUrl))) {
+      throw new HarnessError('HARNESS_TIMEOUT', `Cannot reach ${target.endpointHost}: ${inertLine(exchange.error.message)}. A proxy that does not answer CONNECT gives nothing within the deadline: check the proxy (or raise --timeout if the endpoint behind it is that slow to list its models). Nothing else was sent.`);
+    }
     if (exchange.error?.code === 'HARNESS_CONNECTION') {
       // Through a proxy the message says what the proxy did and the fix (proxy-failure.ts): the endpoint was not asked.
       if (proxyFor(new URL(target.baseUrl))) throw new HarnessError('HARNESS_CONNECTION', `Cannot reach ${target.endpointHost}: ${inertLine(exchange.error.message)}. Nothing else was sent.`);

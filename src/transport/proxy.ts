@@ -134,7 +134,9 @@ export function parseProxy(variable: string, value: string): ChosenProxy {
   let url: URL | undefined;
   const refuse = (why: string, showHost = false) => {
     const port = /:(\d+)\/?$/.exec(value)?.[1];
-    const host = showHost && url ? `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.hostname}${port ? `:${port}` : ''}` : undefined;
+    // The scheme as written only when it is a proxy's: another word before `://` may be a password pasted in.
+    const scheme = url && schemeShown ? url.protocol : 'SCHEME:';
+    const host = showHost && url ? `${scheme}//${url.username || url.password ? '***@' : ''}${url.hostname}${port ? `:${port}` : ''}` : undefined;
     const shown = host ? JSON.stringify(host) : `(its value not shown: it may hold a password${schemeShown})`;
     return new HarnessError('HARNESS_USAGE', `${variable}: ${shown} ${why}; give ${PROXY_FORMS}, or unset ${variable}`);
   };
@@ -148,7 +150,7 @@ export function parseProxy(variable: string, value: string): ChosenProxy {
   // `?` and `#` end the host (so does `/`): in a password they leave part of it where the host should be.
   if ((url.pathname !== '' && url.pathname !== '/') || /[?#]/.test(value)) throw refuse('has a path, query or fragment after the host (an unencoded / ? # in the password?)');
   const scheme = url.protocol;
-  if (!['http:', 'https:', 'socks5:', 'socks:', 'socks5h:'].includes(scheme)) throw refuse(`names the scheme ${scheme.slice(0, -1)}, which the harness cannot use as a proxy`, true);
+  if (!['http:', 'https:', 'socks5:', 'socks:', 'socks5h:'].includes(scheme)) throw refuse('names a scheme the harness cannot use as a proxy (not shown: it may be a password)', true);
   if (url.hostname === '') throw refuse('names no host');
   // A bare word (`Sup3rS3cretPW`, a password pasted alone) would be a host on port 80, looked up in the DNS.
   if (!schemeWritten && !/:\d+\/?$/.test(value)) throw refuse('has no scheme and no port: write host:port, or a URL with its scheme');
