@@ -261,7 +261,16 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .addOption(withDefault('--suites <dir>', 'folder of *.suite.yaml files', './suites, else the bundled suites'))
     .option('--fixtures <dir>', 'fixtures root (never the bundled fixtures: a package is not pruned)', 'fixtures')
     .option('--dry-run', 'list what would be removed, remove nothing')
-    .action(async (flags: { suites?: string; fixtures: string; dryRun?: boolean }) => {
+    .action(async (flags: { suites?: string; fixtures: string; dryRun?: boolean }, prune: Command) => {
+      // `fixtures --suites S prune`: the parent's options, read before the subcommand's name, must not be dropped
+      // silently (prune removed the recordings of S's own cases, judged against the bundled suites), as in catalog diff.
+      if (fixturesCommand.getOptionValueSource('catalog') === 'cli') throw new HarnessError('HARNESS_USAGE', 'fixtures --catalog ... prune: prune reads no catalog (it compares recordings with the suites\' cases); drop --catalog');
+      for (const name of ['suites', 'fixtures'] as const) {
+        if (fixturesCommand.getOptionValueSource(name) !== 'cli') continue;
+        const parent = (fixturesCommand.opts() as Record<string, string>)[name]!;
+        if (prune.getOptionValueSource(name) === 'cli' && flags[name] !== parent) throw new HarnessError('HARNESS_USAGE', `fixtures --${name} ${parent} prune --${name} ${flags[name]}: two values; give --${name} once, after prune`);
+        flags = { ...flags, [name]: parent };
+      }
       const { fixturesPruneCommand } = await import('./fixtures-prune-command.ts');
       const { resolveSuitesDir } = await import('./input-files.ts');
       setExit(await fixturesPruneCommand({ ...flags, suites: await resolveSuitesDir(flags, PROJECT_ROOT) }, PROJECT_ROOT, io.out));

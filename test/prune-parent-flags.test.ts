@@ -1,0 +1,37 @@
+/**
+ * `fixtures --suites S prune` and `fixtures --fixtures F prune`: the options given before `prune` went to the
+ * recording command, and prune used its defaults: it removed the recordings of S's own cases (judged against the
+ * bundled suites), or pruned ./fixtures instead of F. They are prune's when given there, and refused when they clash.
+ */
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, ROOT } from './helpers/harness.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prune-parent-flags-'));
+  await cp(join(ROOT, 'suites'), join(dir, 'my-suites'), { recursive: true });
+  await mkdir(join(dir, 'fx', 'emu', 'xai.grok-4.3'), { recursive: true });
+  await cp(join(ROOT, 'fixtures', 'emulator', 'xai.grok-4.3', 'probe.chat.json'), join(dir, 'fx', 'emu', 'xai.grok-4.3', 'probe.chat.json'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('fixtures <options> prune', () => {
+  it('takes --suites and --fixtures given before prune as its own', async () => {
+    const result = await cli(['fixtures', '--suites', join(dir, 'my-suites'), '--fixtures', join(dir, 'fx'), 'prune', '--dry-run']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`1 target folder(s) under ${join(dir, 'fx')}`);
+    expect(result.stdout).toContain(`cases in ${join(dir, 'my-suites')}`);
+  });
+
+  it('refuses two different values of one option, and a catalog prune does not read', async () => {
+    const twice = await cli(['fixtures', '--fixtures', join(dir, 'fx'), 'prune', '--fixtures', join(dir, 'other'), '--dry-run']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/--fixtures: given twice; give it once|two values; give --fixtures once, after prune/);
+    const catalog = await cli(['fixtures', '--catalog', join(dir, 'my-suites', 'models.yaml'), 'prune', '--dry-run']);
+    expect(catalog.code).toBe(2);
+    expect(catalog.stderr).toContain('prune reads no catalog');
+  });
+});
