@@ -95,6 +95,11 @@ describe('a proxy user that is the credential', () => {
     expect(named.secrets.map((s) => s.value)).not.toContain('mantle-conformance-ci');
     // Its pieces are the harness's own words (every fixture's format, its requests' ids): never redacted.
     expect(new Redactor(() => named.secrets).text('"format": "mantle-conformance.fixture/1", "model": "mantle-conformance.no-such-model"').value).not.toContain('REDACTED');
+    // A key with no password is one, however it is spelled: a UUID, lower-case hex and digits with a dash.
+    for (const key of ['3f2a9c1e-8b4d-4e7a-9c2f-1a2b3c4d5e6f', 'abcd-1234efgh5678ijkl']) {
+      const proxy = parseProxy('HTTP_PROXY', `http://${key}:@proxy.corp:8011`);
+      expect(new Redactor(() => proxy.secrets).text(`Access denied, user ${key}`).value, key).not.toContain(key);
+    }
     // Nor a plain name with no password.
     expect(parseProxy('HTTP_PROXY', 'http://mantle-conformance:@proxy.corp:8011').secrets.map((s) => s.value)).not.toContain('mantle-conformance');
     expect(parseProxy('HTTP_PROXY', 'http://alice:pw-0123456789@proxy.corp:8011').secrets.map((s) => s.value)).not.toContain('alice');

@@ -14,7 +14,6 @@
 import { BlockList, isIP } from 'node:net';
 import { HarnessError } from '../errors.ts';
 import type { Secret } from './redactor.ts';
-import { isPlainValue } from './request-secrets.ts';
 
 /** The proxy a request goes through. */
 export interface ChosenProxy {
@@ -122,6 +121,14 @@ export function isLoopback(host: string): boolean {
 
 
 /**
+ * Whether a user name reads as a name: words and short numbers joined by `-`, `.` or `_` (`mantle-conformance-ci`,
+ * `svc_ci_01`). A key mixes letters and digits within a part (a UUID, hex, `abcd-1234efgh5678ijkl`): it is not one.
+ */
+function isName(user: string): boolean {
+  return user.split(/[-._]/).every((part) => /^[A-Za-z]+$/.test(part) || /^\d{1,4}$/.test(part));
+}
+
+/**
  * `value` as a proxy (PROXY_FORMS), or HARNESS_USAGE naming `variable`. A refused value is never quoted: a typo
  * (`user:password:host:port`, a stray `@` or `/` in an unencoded password, quotes kept from an env file) can put the
  * password anywhere in it. The message shows the scheme and, only when the URL is whole (no path, query or fragment
@@ -175,7 +182,7 @@ export function parseProxy(variable: string, value: string): ChosenProxy {
   // With no password the user is the credential (a proxy that reads its API key as the user: `http://KEY:@proxy`),
   // unless it says it is a name (`mantle-conformance-ci`): a name's pieces are in every request the harness makes and
   // every fixture, and redacting them broke record runs and rewrote answers.
-  const userSecret = password === '' && !isPlainValue(username) ? [username, url.username] : [];
+  const userSecret = password === '' && !isName(username) ? [username, url.username] : [];
   const secrets: Secret[] = [...new Set([password, url.password, ...userSecret, token])].filter(Boolean).map((value) => ({ kind: 'proxy-credential', value }));
   return {
     url: address,

@@ -41,11 +41,6 @@ const SECRET_PARAM = /key|token|secret|sig|pass|pwd|session|auth|credential|jwt|
 const PLAIN_PARAM = /^(?:api[-_]?version|version|v|model|model[-_]?id|deployment|deployment[-_]?id|region|user|tenant)$/i;
 const PLAIN_VALUE = /^v?\d+(?:[.-]\d+)*(?:-[a-z]+(?:\.\d+)?)?$|^[a-z0-9]+(?:[.:_/-][a-z0-9]+)+$/;
 
-/** Whether a value says it is no credential: a date, a version, an id of lower-case words (`mantle-conformance-ci`). */
-export function isPlainValue(value: string): boolean {
-  return PLAIN_VALUE.test(value);
-}
-
 /**
  * The values of a URL's query parameters that may be credentials (see SECRET_PARAM). `?api-version=2024-10-21` is
  * no secret, and redacting it would blank every date in every answer.
