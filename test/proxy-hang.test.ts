@@ -71,7 +71,8 @@ describe('a proxy that never answers', () => {
       expect(ended.signal).toBeNull();
       expect(ended.code).toBe(2);
       expect(ended.ms).toBeLessThan(20_000);
-      expect(ended.stderr).toMatch(new RegExp(`HARNESS_TIMEOUT: Cannot reach mantle\\.internal\\.test:\\d+: no complete answer from .* \\(through the proxy 127\\.0\\.0\\.1:${proxy.port} \\(from HTTP_PROXY\\)\\) within 1500 ms .*A proxy that does not answer CONNECT gives nothing within the deadline: check the proxy`));
+      expect(ended.stderr).toContain(`HARNESS_TIMEOUT: Cannot reach mantle.internal.test:${new URL(emulator.url).port}: the proxy 127.0.0.1:${proxy.port} (from HTTP_PROXY) did not answer CONNECT within 1500 ms`);
+      expect(ended.stderr).toContain('check the proxy. Nothing else was sent.');
     } finally {
       await proxy.close();
     }
@@ -98,13 +99,28 @@ describe('a proxy that never answers', () => {
     }
   }, 30_000);
 
-  it('a SOCKS5 proxy that accepts and never answers: the credentials check stops the run, and the process exits (2) whatever socket undici left', async () => {
+  it('a slow endpoint behind a proxy that opened its tunnel is no proxy failure: the run goes on (exit 1 on the timeouts, not 2)', async () => {
+    const slow = await catalogEmulator({}, { latencyMs: 2500 });
+    const proxy = await connectProxy();
+    try {
+      const endpoint = `http://mantle.internal.test:${new URL(slow.url).port}`;
+      const result = await cli(['run', '--mode', 'live', '--endpoint', endpoint, '--auth', 'none', '--models', 'openai.gpt-oss-120b', '--checks', 'api.chat-completions', '--retries', '0', '--timeout', '1500', '--plain', '--report-dir', join(dir, 'slow-endpoint')], { HTTP_PROXY: proxy.url, HTTPS_PROXY: '', ALL_PROXY: '', NO_PROXY: '' });
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).not.toContain('did not answer CONNECT');
+      expect(proxy.connects.length).toBeGreaterThan(0);
+    } finally {
+      await proxy.close();
+      await slow.close();
+    }
+  }, 30_000);
+
+  it('a SOCKS5 proxy that accepts and never answers: the cells time out and the process exits 1 after the gate line', async () => {
     const silent = await silentServer();
     try {
       const ended = await run('socks', `socks5://127.0.0.1:${silent.port}`, ['--timeout', '1500']);
-      expect(ended.stderr).toContain(`through the proxy 127.0.0.1:${silent.port} (from HTTP_PROXY)`);
+      expect(ended.stdout + ended.stderr).toContain('gate: fail (exit 1)');
       expect(ended.signal).toBeNull();
-      expect(ended.code).toBe(2);
+      expect(ended.code).toBe(1);
       expect(ended.ms).toBeLessThan(20_000);
     } finally {
       await silent.close();

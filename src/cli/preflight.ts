@@ -12,6 +12,7 @@ import { classifyAnswer } from '../transport/classify-response.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import { redactorFor, sendHttp, type HttpOptions } from '../transport/http-exchange.ts';
 import { proxyFor } from '../transport/proxy.ts';
+import { tunnelOpened } from '../transport/proxy-agents.ts';
 import { retryAfterMs } from '../transport/retrying-target.ts';
 
 /**
@@ -49,10 +50,11 @@ export async function preflight(config: RunConfig): Promise<void> {
       { baseUrl: target.baseUrl, auth, timeoutMs: Math.min(config.timeoutMs, 30_000) },
     );
     if (exchange.error?.code === 'HARNESS_AUTH_MISSING') throw new HarnessError('HARNESS_AUTH_MISSING', exchange.error.message);
-    // Through a proxy, nothing within the deadline is most likely the proxy not answering CONNECT (or the SOCKS5
-    // handshake): the run would wait that out on every request, each told to raise --timeout for a cold start.
-    if (exchange.error?.code === 'HARNESS_TIMEOUT' && proxyFor(new URL(target.baseUrl))) {
-      throw new HarnessError('HARNESS_TIMEOUT', `Cannot reach ${target.endpointHost}: ${inertLine(exchange.error.message)}. A proxy that does not answer CONNECT gives nothing within the deadline: check the proxy (or raise --timeout if the endpoint behind it is that slow to list its models). Nothing else was sent.`);
+    // An HTTP proxy that never answered CONNECT: the run would wait that out on every request, each told to raise
+    // --timeout for a cold start. A tunnel that opened and then waited is the endpoint's slowness: the run goes on.
+    const proxy = proxyFor(new URL(target.baseUrl));
+    if (exchange.error?.code === 'HARNESS_TIMEOUT' && proxy && proxy.protocol !== 'socks5:' && !tunnelOpened(new URL(target.baseUrl))) {
+      throw new HarnessError('HARNESS_TIMEOUT', `Cannot reach ${target.endpointHost}: the proxy ${proxy.shown} did not answer CONNECT within ${Math.min(config.timeoutMs, 30_000)} ms (${inertLine(exchange.error.message)}): check the proxy. Nothing else was sent.`);
     }
     if (exchange.error?.code === 'HARNESS_CONNECTION') {
       // Through a proxy the message says what the proxy did and the fix (proxy-failure.ts): the endpoint was not asked.

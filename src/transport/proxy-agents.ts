@@ -8,6 +8,7 @@
  * its tunnel is still being set up. undici's SOCKS5 agent gives up on a silent proxy without closing the socket: that
  * socket would keep the process alive after the run, so bin.ts exits once the command is over if a proxy was used.
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { atCommandEnd } from './command-end.ts';
 import type { ChosenProxy } from './proxy.ts';
@@ -23,7 +24,26 @@ let opened = false;
  * undici gets has no user info: the credentials go as a token (HTTP) or the SOCKS5 login, and no undici message can
  * quote them.
  */
+/** The `host:port`s an HTTP(S) proxy opened a tunnel to (its 200 to CONNECT), as undici announces each. */
+const tunnelled = new Set<string>();
+let hearing = false;
+
+/**
+ * Whether an HTTP(S) proxy has opened a tunnel to `target` in this process: a request through it that timed out
+ * then waited on the endpoint, not on the proxy. (undici's SOCKS5 agent announces none.)
+ */
+export function tunnelOpened(target: URL): boolean {
+  return tunnelled.has(`${target.hostname}:${target.port || (target.protocol === 'https:' ? '443' : '80')}`);
+}
+
 export function proxyAgentFor(proxy: ChosenProxy, timeoutMs: number): Dispatcher {
+  if (!hearing) {
+    hearing = true;
+    subscribe('undici:proxy:connected', (message) => {
+      const path = (message as { connectParams?: { path?: unknown } }).connectParams?.path;
+      if (typeof path === 'string') tunnelled.add(path);
+    });
+  }
   const key = `${proxy.key}\n${timeoutMs}`;
   let shared = agents.get(key);
   if (!shared) {
