@@ -6,6 +6,7 @@
  */
 import { Command, Option } from 'commander';
 import { refuseEmptyPaths } from './empty-paths.ts';
+import { withParentOptions } from './parent-options.ts';
 import type { EmulatorFlags } from './emulator-command.ts';
 import { PROJECT_ROOT, VERSION, type Io } from './project.ts';
 import type { RunCommandFlags } from './run-command.ts';
@@ -233,11 +234,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       // `catalog --catalog F diff`: the parent's option, read before the subcommand's name, must not be dropped
       // silently (the diff would read another catalog). It is the diff's own unless both are given and disagree.
       if (catalogCommand.getOptionValueSource('check') === 'cli') throw new HarnessError('HARNESS_USAGE', 'catalog --check diff: --check reviews the catalog and diff compares it with model lists; run `catalog --check` and `catalog diff` one after the other');
-      if (catalogCommand.getOptionValueSource('catalog') === 'cli') {
-        const parent = (catalogCommand.opts() as { catalog: string }).catalog;
-        if (diff.getOptionValueSource('catalog') === 'cli' && flags.catalog !== parent) throw new HarnessError('HARNESS_USAGE', `catalog --catalog ${parent} diff --catalog ${flags.catalog}: two catalogs; give --catalog once, after diff`);
-        flags = { ...flags, catalog: parent };
-      }
+      flags = withParentOptions(catalogCommand, diff, flags, ['catalog']);
       const { catalogDiffCommand } = await import('./catalog-diff-command.ts');
       setExit(await catalogDiffCommand(flags, PROJECT_ROOT, VERSION, io.out));
     });
@@ -262,15 +259,8 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .option('--fixtures <dir>', 'fixtures root (never the bundled fixtures: a package is not pruned)', 'fixtures')
     .option('--dry-run', 'list what would be removed, remove nothing')
     .action(async (flags: { suites?: string; fixtures: string; dryRun?: boolean }, prune: Command) => {
-      // `fixtures --suites S prune`: the parent's options, read before the subcommand's name, must not be dropped
-      // silently (prune removed the recordings of S's own cases, judged against the bundled suites), as in catalog diff.
       if (fixturesCommand.getOptionValueSource('catalog') === 'cli') throw new HarnessError('HARNESS_USAGE', 'fixtures --catalog ... prune: prune reads no catalog (it compares recordings with the suites\' cases); drop --catalog');
-      for (const name of ['suites', 'fixtures'] as const) {
-        if (fixturesCommand.getOptionValueSource(name) !== 'cli') continue;
-        const parent = (fixturesCommand.opts() as Record<string, string>)[name]!;
-        if (prune.getOptionValueSource(name) === 'cli' && flags[name] !== parent) throw new HarnessError('HARNESS_USAGE', `fixtures --${name} ${parent} prune --${name} ${flags[name]}: two values; give --${name} once, after prune`);
-        flags = { ...flags, [name]: parent };
-      }
+      flags = withParentOptions(fixturesCommand, prune, flags, ['suites', 'fixtures']);
       const { fixturesPruneCommand } = await import('./fixtures-prune-command.ts');
       const { resolveSuitesDir } = await import('./input-files.ts');
       setExit(await fixturesPruneCommand({ ...flags, suites: await resolveSuitesDir(flags, PROJECT_ROOT) }, PROJECT_ROOT, io.out));
