@@ -47,18 +47,17 @@ describe('the matrix format', () => {
       expect(reported.code, reported.stderr).toBe(0);
       expect(reported.stderr).toContain(`note: ${older} was judged by an older mantle-conformance (format 2): its cells stand as that build judged them`);
       expect(JSON.parse(await readFile(join(dir, 'report', 'matrix.json'), 'utf8')).format).toBe('mantle-conformance.matrix/2');
-      // With a file of this version's (whose cells an older reader would misread), the merge is this version's format.
+      // With a file of this version's: refused (either format would misread one side's cells), nothing written.
       const merged = await cli(['merge', newer, older, '--report-dir', join(dir, 'merged')]);
-      expect(merged.code, merged.stderr).toBe(0);
-      expect(merged.stderr).toContain(`note: ${older} was judged by an older mantle-conformance (format 2): its cells stand as that build judged them`);
-      expect(merged.stderr).toContain("what is written holds this version's cells too, so it is format 3, which older versions refuse");
-      expect(merged.stderr).not.toContain(`note: ${newer}`);
-      expect(JSON.parse(await readFile(join(dir, 'merged', 'matrix.json'), 'utf8')).format).toBe(MATRIX_FORMAT);
+      expect(merged.code, merged.stderr).toBe(2);
+      expect(merged.stderr).toContain(`merge: ${newer} is format 3 and ${older} format 2: they were judged by different versions of mantle-conformance`);
+      await expect(readFile(join(dir, 'merged', 'matrix.json'), 'utf8')).rejects.toThrow();
       // Older files alone keep their format.
       const older2 = join(dir, 'older2.json');
       await writeFile(older2, JSON.stringify({ ...(JSON.parse(JSON.stringify(smallMatrix([], undefined, undefined, { runId: 'R3', target: 'region-c' }))) as object), format: 'mantle-conformance.matrix/2' }));
       const oldOnly = await cli(['merge', older, older2, '--report-dir', join(dir, 'merged-old')]);
       expect(oldOnly.code, oldOnly.stderr).toBe(0);
+      expect(oldOnly.stderr).toContain(`note: ${older} was judged by an older mantle-conformance (format 2): its cells stand as that build judged them`);
       expect(JSON.parse(await readFile(join(dir, 'merged-old', 'matrix.json'), 'utf8')).format).toBe('mantle-conformance.matrix/2');
     } finally {
       await rm(dir, { recursive: true, force: true });

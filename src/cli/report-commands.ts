@@ -105,8 +105,7 @@ function noteOlderJudges(matrices: readonly Matrix[], files: readonly string[], 
   matrices.forEach((m, i) => {
     if (m.format === MATRIX_FORMAT) return;
     const format = m.format.slice(m.format.lastIndexOf('/') + 1);
-    const kept = matrices.some((other) => other.format === MATRIX_FORMAT) ? `what is written holds this version's cells too, so it is format ${MATRIX_FORMAT.slice(MATRIX_FORMAT.lastIndexOf('/') + 1)}, which older versions refuse` : `what is written from it stays format ${format}`;
-    err.write(`note: ${inertLine(files[i] ?? '', 300)} was judged by an older mantle-conformance (format ${format}): its cells stand as that build judged them (by older rules, a spent budget or a typo another model answered may read as the endpoint's), and ${kept}; run it again with this version to judge it by this one's rules\n`);
+    err.write(`note: ${inertLine(files[i] ?? '', 300)} was judged by an older mantle-conformance (format ${format}): its cells stand as that build judged them (by older rules, a spent budget or a typo another model answered may read as the endpoint's), and what is written from it stays format ${format}; run it again with this version to judge it by this one's rules\n`);
   });
 }
 

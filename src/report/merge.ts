@@ -234,9 +234,8 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
   const checks = unionBy(matrices.map((m) => m.checks), (c) => c.id);
   const models = unionBy(matrices.map((m) => m.models), (m) => m.id);
   const merged: Matrix = {
-    // The newest judge's: a cell this version judged (a spent budget) is one an older reader would read as a pass, so
-    // any such input makes the merge this version's format (older readers refuse it); only older inputs keep theirs.
-    format: matrices.map((m) => m.format).sort().at(-1)!,
+    // Every input's (merge-refusals.ts refuses a mix): older files merged keep the format their judges wrote.
+    format: first.format,
     run: {
       ...first.run,
       id: ids.join('+'),
