@@ -144,7 +144,7 @@ describe('a fixture a newer version wrote', () => {
     await writeFile(join(root, 'emulator', MODEL, 'responses.new-case.json'), (await text()).replace(FIXTURE_FORMAT, 'mantle-conformance.fixture/2').replace('"case": "responses.lifecycle"', '"case": "responses.new-case"'));
     const pruned = await cli(['fixtures', 'prune', '--fixtures', root]);
     expect(pruned.code, pruned.stderr).toBe(0);
-    expect(pruned.stdout).toContain("kept 1 recording(s) this version cannot read (a newer mantle-conformance's, whose suites may have these cases, or edited by hand): this version neither reads nor removes them");
+    expect(pruned.stdout).toContain("kept 1 recording(s) this version cannot read (a newer mantle-conformance's, whose suites may have these cases, or edited by hand): this version neither reads nor removes them; delete one by hand if no newer version wrote it");
     expect(pruned.stdout).not.toContain('not made by the harness');
     await expect(readFile(join(root, 'emulator', MODEL, 'responses.new-case.json'), 'utf8')).resolves.toContain('fixture/2');
     // A format 1 file holding a code this version does not know is kept alike (a record run keeps it too).

@@ -59,7 +59,7 @@ export function pruneLines(target: string, pruned: { removed: string[]; foreign:
   const lines: string[] = [];
   if (pruned.removed.length) lines.push(`fixtures of ${inertLine(target)}: ${dryRun ? 'would remove' : 'removed'} ${pruned.removed.length} recording(s) of cases the suites no longer have`, ...pruned.removed.map((f) => `  ${dryRun ? 'would remove' : 'removed'} ${shown(f)}`));
   const newer = pruned.newer ?? [];
-  if (newer.length) lines.push(`fixtures of ${inertLine(target)}: kept ${newer.length} recording(s) this version cannot read (a newer mantle-conformance's, whose suites may have these cases, or edited by hand): this version neither reads nor removes them`, ...newer.map((f) => `  kept ${shown(f)}`));
+  if (newer.length) lines.push(`fixtures of ${inertLine(target)}: kept ${newer.length} recording(s) this version cannot read (a newer mantle-conformance's, whose suites may have these cases, or edited by hand): this version neither reads nor removes them; delete one by hand if no newer version wrote it`, ...newer.map((f) => `  kept ${shown(f)}`));
   if (pruned.foreign.length) lines.push(`fixtures of ${inertLine(target)}: kept ${pruned.foreign.length} file(s) that are not recordings of a case (not made by the harness; move them if they are not yours)`, ...pruned.foreign.map((f) => `  kept ${shown(f)}`));
   const linked = pruned.linked ?? [];
   if (linked.length) lines.push(`fixtures of ${inertLine(target)}: kept ${linked.length} link(s), not followed (what a link points to is never pruned)`, ...linked.map((f) => `  kept ${shown(f)} (a link: not followed)`));
