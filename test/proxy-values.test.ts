@@ -174,6 +174,8 @@ describe('a run behind a proxy', () => {
         expect(result.stderr).not.toContain('wrong-password-42');
       }
       expect(listed.stderr).toContain('HARNESS_USAGE: --models listed: target');
+      // Naming the models would meet the same proxy next: the proxy comes first in the advice.
+      expect(listed.stderr).toContain('; check the proxy first (every request goes through it); then name the models with --models');
     } finally {
       await proxy.close();
     }

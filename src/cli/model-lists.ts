@@ -106,7 +106,9 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
         // Not reached at all (a proxy down or refusing, a timeout): the transport's message says why and what to fix.
         const unreached = reads.find((r) => r.unreached)?.unreached;
         const why = unreached ? `: ${inertLine(unreached, UNREACHED_MAX_BYTES)}` : '';
-        throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || read})${why}; ${asker.unreadable.advice}`);
+        // Through a proxy that did not carry the list, naming the models meets the same proxy next: it comes first.
+        const proxied = unreached && /through the proxy /.test(unreached) ? 'check the proxy first (every request goes through it); then ' : '';
+        throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || read})${why}; ${proxied}${asker.unreadable.advice}`);
       }
       const missing = reads.flatMap((r) => (r.missing ? [r.missing] : []));
       const source = read || liveSource(reads);
