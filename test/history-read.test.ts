@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarnessError } from '../src/errors.ts';
 import { HistoryBuilder } from '../src/history/build-history.ts';
 import { RUN_FILE_SUFFIX } from '../src/history/history-file.ts';
-import { listRunFiles } from '../src/history/read-history.ts';
+import { listRunFiles, mayOverflow } from '../src/history/read-history.ts';
 import { readHistory, readThreads, MIN_FILES_PER_THREAD } from '../src/history/read-pool.ts';
 import { passesQuickCheck, runSchemaErrors } from '../src/history/validate-run.ts';
 import { HISTORY_RUN_FORMAT, HistoryRunSchema, type HistoryRun } from '../src/suite/history-schema.ts';
@@ -169,6 +169,13 @@ describe('reading on worker threads', () => {
     expect(error.message).toMatch(/latency\[?.*p50 is not a finite number \(a literal such as 1e400 reads as Infinity\)/);
     await rm(join(folder, fileName(after)));
     await expect(reportOf(folder, 0)).resolves.toBeDefined();
+  });
+
+  it('walks a file for Infinity only when a number may overflow, not for the hex of its check definitions', () => {
+    // Every run file's checks carry a 16-hex digest: "3e123..." held an "e123", and each file was walked whole.
+    expect(mayOverflow('{"checks":[{"id":"a","definition":"3e1234abcd5e6789"}]}')).toBe(false);
+    expect(mayOverflow('{"run":{"id":"nightly-1e999"}}')).toBe(false);
+    for (const number of ['{"p50":1e400}', '{"p50": -2.5E+308}', '[1,1e999]', `{"n":${'9'.repeat(309)}}`]) expect(mayOverflow(number), number).toBe(true);
   });
 
   it.skipIf(availableParallelism() < 2)('the installed CLI reads a large folder on threads and writes what one thread makes', async () => {
