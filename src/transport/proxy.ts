@@ -121,14 +121,6 @@ export function isLoopback(host: string): boolean {
 
 
 /**
- * Whether a user name reads as a name: words and short numbers joined by `-`, `.` or `_` (`mantle-conformance-ci`,
- * `svc_ci_01`). A key mixes letters and digits within a part (a UUID, hex, `abcd-1234efgh5678ijkl`): it is not one.
- */
-function isName(user: string): boolean {
-  return user.split(/[-._]/).every((part) => /^[A-Za-z]+$/.test(part) || /^\d{1,4}$/.test(part));
-}
-
-/**
  * `value` as a proxy (PROXY_FORMS), or HARNESS_USAGE naming `variable`. A refused value is never quoted: a typo
  * (`user:password:host:port`, a stray `@` or `/` in an unencoded password, quotes kept from an env file) can put the
  * password anywhere in it. The message shows the scheme and, only when the URL is whole (no path, query or fragment
@@ -180,10 +172,11 @@ export function parseProxy(variable: string, value: string): ChosenProxy {
   const token = Buffer.from(`${username}:${password}`).toString('base64');
   // With no password the user is the credential (an API key as the user, `http://KEY:@proxy`); a long one may be too.
   // With no password the user is the credential (a proxy that reads its API key as the user: `http://KEY:@proxy`),
-  // unless it says it is a name (`mantle-conformance-ci`): a name's pieces are in every request the harness makes and
-  // every fixture, and redacting them broke record runs and rewrote answers.
-  const userSecret = password === '' && !isName(username) ? [username, url.username] : [];
-  const secrets: Secret[] = [...new Set([password, url.password, ...userSecret, token])].filter(Boolean).map((value) => ({ kind: 'proxy-credential', value }));
+  // whatever it looks like (a UUID, hex, words). Matched whole only (kind proxy-user, redactor.ts): any 12 of its
+  // characters would be too many things (a service account's `mantle-conformance-ci` is in every request the harness
+  // makes). A user within the harness's own name would redact the harness's words: not one.
+  const userSecret = password === '' && !'mantle-conformance'.includes(username.toLowerCase()) ? [...new Set([username, url.username])].map((value) => ({ kind: 'proxy-user', value })) : [];
+  const secrets: Secret[] = [...[...new Set([password, url.password, token])].filter(Boolean).map((value) => ({ kind: 'proxy-credential', value })), ...userSecret];
   return {
     url: address,
     protocol,

@@ -148,7 +148,8 @@ export function findCredentials(text: string, secrets: readonly Secret[], option
   }
   // Loose values first: the scan's own kind wins an overlap's kind.
   hexIndexes.unshift(...loose.values());
-  const pieces = piecesOf(searched.filter(({ kind }) => kind !== 'query-credential' && kind !== 'sigv4-signature').map(({ kind, value, needles }) => ({ kind, value, pieces: needles.pieces })));
+  // Matched whole only: a query's value, a signature (its hex pieces are indexed apart), a proxy's user (proxy.ts).
+  const pieces = piecesOf(searched.filter(({ kind }) => kind !== 'query-credential' && kind !== 'sigv4-signature' && kind !== 'proxy-user').map(({ kind, value, needles }) => ({ kind, value, pieces: needles.pieces })));
   for (const view of decodedViews(text)) {
     const add = (start: number, end: number, kind: string, shape?: CredentialShape) => {
       const [s, e] = view.original(start, end);
