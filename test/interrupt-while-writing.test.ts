@@ -4,6 +4,7 @@
  * second threw away a finished run's matrix (the run's listener was gone, and the setup guard's quit at once).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { guardSetup } from '../src/cli/setup-guard.ts';
 import { listenForInterrupt } from '../src/run/run-conformance.ts';
 
 afterEach(() => vi.restoreAllMocks());
@@ -59,6 +60,26 @@ describe('Ctrl-C and SIGTERM', () => {
       secondSignal(signal, exits);
     } finally {
       interrupt.dispose();
+    }
+  });
+});
+
+describe('the setup guard (before the run, and after its reports while the history and the job summary are written)', () => {
+  it.each([['SIGINT', 'Ctrl-C'], ['SIGTERM', 'SIGTERM']] as const)('%s after the reports: said, and a second at once is the same one; a later one quits now', (signal, by) => {
+    let said = '';
+    const err = { write: (text: string) => ((said += text), true) } as unknown as NodeJS.WritableStream;
+    const exits: (number | undefined)[] = [];
+    vi.spyOn(process, 'exit').mockImplementation(((code?: number) => void exits.push(code)) as typeof process.exit);
+    const guard = guardSetup(err);
+    try {
+      guard.handOver();
+      guard.runOver(false);
+      process.emit(signal);
+      expect(said).toContain(`Interrupted (${by}): the run is over and its reports are written; finishing the rest`);
+      expect(exits).toEqual([]);
+      secondSignal(signal, exits);
+    } finally {
+      guard.dispose();
     }
   });
 });

@@ -3,7 +3,7 @@
  * Ctrl-C and SIGTERM while `run` gets ready, before the run proper listens for them (run/run-conformance.ts,
  * listenForInterrupt): exit 130 with no reports, never a death by signal mid-way.
  */
-import { INTERRUPTING_SIGNALS, type Interruption } from '../run/run-conformance.ts';
+import { INTERRUPTING_SIGNALS, SAME_SIGNAL_MS, type Interruption } from '../run/run-conformance.ts';
 
 /** Thrown by {@link guardSetup}'s race and check once Ctrl-C or SIGTERM came before the run proper. */
 export class InterruptedBeforeRun extends Error {
@@ -35,7 +35,7 @@ export interface SetupGuard {
  * a stop at any point reads as interrupted; after handOver it only covers the moments no other listener does.
  */
 export function guardSetup(err: NodeJS.WritableStream): SetupGuard {
-  const state: { by?: Interruption; running?: boolean; over?: boolean; told?: boolean } = {};
+  const state: { by?: Interruption; running?: boolean; over?: boolean; told?: boolean; at?: number } = {};
   let reject: (error: Error) => void = () => undefined;
   const stopped = new Promise<never>((_, fail) => (reject = fail));
   stopped.catch(() => undefined);
@@ -43,6 +43,9 @@ export function guardSetup(err: NodeJS.WritableStream): SetupGuard {
     const listener = () => {
       // The run's own listener takes it; between the two (a run on vitest starting), quit now.
       if (state.running && process.listenerCount(signal) > 1) return;
+      // The same signal twice at once (GNU timeout sends it to the command and to its group) is one (run-conformance.ts).
+      if (state.at !== undefined && Date.now() - state.at < SAME_SIGNAL_MS) return;
+      state.at = Date.now();
       if (state.over && !state.told) {
         state.told = true;
         err.write(`\nInterrupted (${by}): the run is over and its reports are written; finishing the rest (${by} again to quit now)\n`);
