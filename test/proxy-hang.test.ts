@@ -108,6 +108,11 @@ describe('a proxy that never answers', () => {
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).not.toContain('did not answer CONNECT');
       expect(proxy.connects.length).toBeGreaterThan(0);
+      // Its model list, too slow to read: the endpoint's slowness, not the proxy's first.
+      const listed = await cli(['run', '--mode', 'live', '--endpoint', endpoint, '--auth', 'none', '--models', 'listed', '--retries', '0', '--timeout', '1500', '--plain', '--report-dir', join(dir, 'slow-listed')], { HTTP_PROXY: proxy.url, HTTPS_PROXY: '', ALL_PROXY: '', NO_PROXY: '' });
+      expect(listed.code).toBe(2);
+      expect(listed.stderr).toContain('has no model list to read');
+      expect(listed.stderr).not.toContain('check the proxy first');
     } finally {
       await proxy.close();
       await slow.close();

@@ -18,6 +18,7 @@ import type { RunConfig, TargetConfig } from '../run/run-config.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { createAuth } from '../transport/auth/create-auth.ts';
 import { fixturePath, readFixture } from '../transport/fixture-file.ts';
+import { proxyFor } from '../transport/proxy.ts';
 import { MAX_LISTED, readPrefix, recordedPrefix, type PrefixRead } from './model-list-pages.ts';
 
 /** The most of a transport failure's message an unreadable list quotes: a proxy's diagnosis and fix fit. */
@@ -106,8 +107,12 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
         // Not reached at all (a proxy down or refusing, a timeout): the transport's message says why and what to fix.
         const unreached = reads.find((r) => r.unreached)?.unreached;
         const why = unreached ? `: ${inertLine(unreached, UNREACHED_MAX_BYTES)}` : '';
-        // Through a proxy that did not carry the list, naming the models meets the same proxy next: it comes first.
-        const proxied = unreached && /through the proxy /.test(unreached) ? 'check the proxy first (every request goes through it); then ' : '';
+        // Through a proxy that did not carry the list (no tunnel opened: an HTTP proxy says when one does), naming the
+        // models meets the same proxy next: it comes first. A tunnel that opened leaves the endpoint's slowness.
+        const url = target.baseUrl ? new URL(target.baseUrl) : undefined;
+        const proxy = url && unreached ? proxyFor(url) : undefined;
+        const opened = proxy && proxy.protocol !== 'socks5:' && (await import('../transport/proxy-agents.ts')).tunnelOpened(url!);
+        const proxied = proxy && !opened ? 'check the proxy first (every request goes through it); then ' : '';
         throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || read})${why}; ${proxied}${asker.unreadable.advice}`);
       }
       const missing = reads.flatMap((r) => (r.missing ? [r.missing] : []));
