@@ -84,8 +84,10 @@ export async function mergeCommand(files: string[], flags: { reportDir: string; 
   await checkReportDir(flags.reportDir, files, { command: 'merge' });
   const merged = await readThenRemoveEarlier(flags.reportDir, files, async () => {
     const inputs = await readAll(files);
+    const merged = readsBack(mergeMatrices(inputs, files, expectTargets ? { expectTargets } : {}), flags.reportDir);
+    // Said once the merge is known to be written (a refused mix of formats says its own).
     noteOlderJudges(inputs, files, err);
-    return readsBack(mergeMatrices(inputs, files, expectTargets ? { expectTargets } : {}), flags.reportDir);
+    return merged;
   });
   const written = await writeDefaultReports(merged, flags.reportDir);
   const problems = [...problemLines(merged.gate.problems, CONSOLE_LINES, 2000), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
