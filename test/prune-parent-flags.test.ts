@@ -34,4 +34,12 @@ describe('fixtures <options> prune', () => {
     expect(catalog.code).toBe(2);
     expect(catalog.stderr).toContain('prune reads no catalog');
   });
+
+  it('a subcommand\'s own option given twice is refused, as a command\'s is (catalog diff kept the last one)', async () => {
+    for (const args of [['catalog', 'diff', '--mode', 'replay', '--target', 'mantle:emulator', '--target', 'runtime:emulator'], ['catalog', 'diff', '--mode', 'live', '--mode', 'replay']]) {
+      const result = await cli(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/HARNESS_USAGE: --(target|mode): given twice; give it once/);
+    }
+  });
 });

@@ -33,10 +33,17 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
  * and a CI template that appends a flag would change the run without a word. Lists (`--header-env a=B c=D`) may repeat.
  */
 function refuseRepeatedOptions(program: Command, args: readonly string[]): void {
-  const command = program.commands.find((c) => c.name() === args[0]);
-  if (!command) return;
+  const top = program.commands.find((c) => c.name() === args[0]);
+  if (!top) return;
+  let command: Command = top;
   const seen = new Set<string>();
   for (const arg of args.slice(1)) {
+    // A subcommand's options are checked too (`catalog diff --mode live --mode replay`), with its parent's.
+    const sub: Command | undefined = command.commands.find((c) => c.name() === arg);
+    if (sub) {
+      command = sub;
+      continue;
+    }
     const name = arg.startsWith('--') ? arg.split('=')[0]! : /^-[A-Za-z]$/.test(arg) ? arg : undefined;
     const option = name && command.options.find((o) => o.long === name || o.short === name);
     if (!option || option.variadic || !(option.required || option.optional)) continue;
