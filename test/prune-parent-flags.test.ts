@@ -3,10 +3,11 @@
  * recording command, and prune used its defaults: it removed the recordings of S's own cases (judged against the
  * bundled suites), or pruned ./fixtures instead of F. They are prune's when given there, and refused when they clash.
  */
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturesPruneCommand } from '../src/cli/fixtures-prune-command.ts';
 import { cli, ROOT } from './helpers/harness.ts';
 
 let dir: string;
@@ -41,5 +42,15 @@ describe('fixtures <options> prune', () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/HARNESS_USAGE: --(target|mode): given twice; give it once/);
     }
+  });
+
+  it('never prunes the fixtures bundled with an installed package, even when --fixtures names them', async () => {
+    const pkg = join(dir, 'app', 'node_modules', 'mantle-conformance');
+    await mkdir(join(pkg, 'fixtures', 'emu', 'xai.grok-4.3'), { recursive: true });
+    await cp(join(ROOT, 'fixtures', 'emulator', 'xai.grok-4.3', 'probe.chat.json'), join(pkg, 'fixtures', 'emu', 'xai.grok-4.3', 'gone.case.json'));
+    let out = '';
+    const sink = { write: (t: string) => ((out += t), true) } as unknown as NodeJS.WritableStream;
+    await expect(fixturesPruneCommand({ fixtures: join(pkg, 'fixtures'), suites: join(ROOT, 'suites') }, pkg, sink)).rejects.toThrow(/holds the recordings bundled with the installed package, which prune never touches/);
+    await expect(readdir(join(pkg, 'fixtures', 'emu', 'xai.grok-4.3'))).resolves.toEqual(['gone.case.json']);
   });
 });

@@ -5,7 +5,7 @@
  * recordings of the models it recorded: removing is this command's, on purpose. Exit 0 when done.
  */
 import { shownPath } from '../shown-path.ts';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
@@ -18,6 +18,11 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
   const fixturesDir = resolve(flags.fixtures);
   if (!(await stat(fixturesDir).catch(() => null))?.isDirectory()) {
     throw new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(fixturesDir, 300)} is not a folder; give the fixtures root you record into (<root>/<target>/<model>/<case>.json)`);
+  }
+  // An installed package's own recordings are the package's (the help says so): named with --fixtures, refused too.
+  const own = await realpath(join(root, 'fixtures')).catch(() => undefined);
+  if (/[\\/]node_modules[\\/]/.test(root) && own !== undefined && own === (await realpath(fixturesDir).catch(() => undefined))) {
+    throw new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(fixturesDir, 300)} holds the recordings bundled with the installed package, which prune never touches; give the fixtures root you record into`);
   }
   const suites = await loadSuites(suitesDir, ALL_CHECKS);
   const cases = suites.cases.map((c) => c.id);
