@@ -315,3 +315,15 @@ export async function isHarnessFixture(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Why this version cannot read `file` for what a newer one may have written (a newer format, a value it does not
+ * know), else undefined: the rule a record run and `fixtures prune` keep such a file by.
+ */
+export async function newerFixture(file: string): Promise<string | undefined> {
+  const value: unknown = await readFile(file, 'utf8').then((text) => JSON.parse(text) as unknown).catch(() => undefined);
+  const format = newerFormat(value);
+  if (format) return `format ${JSON.stringify(format)}: a newer mantle-conformance wrote it`;
+  const problem = value === undefined ? undefined : fixtureProblem(value);
+  return problem?.newer ? `${problem.text}: a newer mantle-conformance may have written it, or a hand edit` : undefined;
+}

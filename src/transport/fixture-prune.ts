@@ -7,11 +7,10 @@
  * suites. Anything else there (notes, links, folders, files that are not fixtures, copies of one) is named and kept;
  * a model folder that is a link is named as kept and never followed.
  */
-import { lstat, readdir, readFile, unlink } from 'node:fs/promises';
+import { lstat, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { folderName } from '../names.ts';
-import { isHarnessFixture } from './fixture-file.ts';
-import { fixtureProblem, newerFormat } from './fixture-schema.ts';
+import { isHarnessFixture, newerFixture } from './fixture-file.ts';
 
 export interface PruneResult {
   /** Fixture files of cases the suites no longer have: removed, or with `dryRun` the ones that would be. */
@@ -48,7 +47,7 @@ export async function pruneFixtures(root: string, target: string, cases: Iterabl
       const path = join(dir, entry.name);
       // A temp file of a write in progress (or one a crash left) is the atomic writer's, not ours to judge.
       if (entry.name.startsWith('.')) continue;
-      if (entry.name.endsWith('.json') && (await byNewerVersion(path))) {
+      if (entry.name.endsWith('.json') && (await lstat(path).catch(() => undefined))?.isFile() && (await newerFixture(path))) {
         (result.newer ??= []).push(path);
         continue;
       }
@@ -63,16 +62,3 @@ export async function pruneFixtures(root: string, target: string, cases: Iterabl
   return result;
 }
 
-/**
- * Whether `path` is a recording this version cannot read for what a newer one may have written (a newer format, a
- * value it does not know): the rule a record run keeps such a file by, so prune keeps it too.
- */
-async function byNewerVersion(path: string): Promise<boolean> {
-  try {
-    if (!(await lstat(path)).isFile()) return false;
-    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
-    return newerFormat(value) !== undefined || fixtureProblem(value)?.newer === true;
-  } catch {
-    return false;
-  }
-}

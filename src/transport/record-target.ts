@@ -13,7 +13,7 @@
  * atomically.
  */
 import { shownPath } from '../shown-path.ts';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import type { Surface } from '../surfaces.ts';
 import type { Secret } from './auth/auth.ts';
@@ -21,8 +21,7 @@ import { bodyText, excerpt, jsonBody, parseJsonText, requestedModel } from './bo
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
 import { describeRequest, isJsonResponse, isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
-import { fixturePath, fixtureSurface, jsonFilesIn, linkedFixtureFolder, linkedFolderProblem, modelFolders, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
-import { fixtureProblem, newerFormat } from './fixture-schema.ts';
+import { fixturePath, fixtureSurface, jsonFilesIn, linkedFixtureFolder, linkedFolderProblem, modelFolders, newerFixture, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
 import { sseStream } from './sse.ts';
 import { isHtml, pageExcerpt } from './stand-in-answer.ts';
 import type { SendContext, Target } from './target.ts';
@@ -312,18 +311,3 @@ function asksAnotherModel(request: ExchangeRequest, model: string): boolean {
   return asked !== model && !asked.endsWith(`.${model}`) && !asked.endsWith(`/${model}`);
 }
 
-/**
- * Why this version cannot read the fixture in `file` for what a newer one may have written (its format, `.../2`, or a
- * value this version does not know, such as an error code), else undefined.
- */
-async function newerFixture(file: string): Promise<string | undefined> {
-  try {
-    const value: unknown = JSON.parse(await readFile(file, 'utf8'));
-    const format = newerFormat(value);
-    if (format) return `format ${JSON.stringify(format)}: a newer mantle-conformance wrote it`;
-    const problem = fixtureProblem(value);
-    return problem?.newer ? `${problem.text}: a newer mantle-conformance may have written it, or a hand edit` : undefined;
-  } catch {
-    return undefined;
-  }
-}
