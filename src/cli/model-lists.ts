@@ -111,8 +111,7 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
         // models meets the same proxy next: it comes first. A tunnel that opened leaves the endpoint's slowness.
         const url = target.baseUrl ? new URL(target.baseUrl) : undefined;
         const proxy = url && unreached ? proxyFor(url) : undefined;
-        const opened = proxy && proxy.protocol !== 'socks5:' && (await import('../transport/proxy-agents.ts')).tunnelOpened(url!);
-        const proxied = proxy && !opened ? 'check the proxy first (every request goes through it); then ' : '';
+        const proxied = proxy && (await import('../transport/proxy-agents.ts')).tunnelOpened(proxy, url!) !== true ? 'check the proxy first (every request goes through it); then ' : '';
         throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || read})${why}; ${proxied}${asker.unreadable.advice}`);
       }
       const missing = reads.flatMap((r) => (r.missing ? [r.missing] : []));

@@ -38,6 +38,8 @@ function authFor(config: RunConfig, target: RunConfig['targets'][number]) {
 }
 
 export async function preflight(config: RunConfig): Promise<void> {
+  // A check of the credentials, not a model's answer: never the whole --timeout a slow model may need.
+  const deadlineMs = Math.min(config.timeoutMs, 30_000);
   for (const target of config.targets) {
     if (target.mode === 'replay' || !target.baseUrl) continue;
     const auth = authFor(config, target);
@@ -47,18 +49,19 @@ export async function preflight(config: RunConfig): Promise<void> {
       config,
       { method: 'GET', path: `${prefix}/models`, headers: { accept: 'application/json' } },
       { step: 'preflight', prefix },
-      { baseUrl: target.baseUrl, auth, timeoutMs: Math.min(config.timeoutMs, 30_000) },
+      { baseUrl: target.baseUrl, auth, timeoutMs: deadlineMs },
     );
     if (exchange.error?.code === 'HARNESS_AUTH_MISSING') throw new HarnessError('HARNESS_AUTH_MISSING', exchange.error.message);
     // An HTTP proxy that never answered CONNECT: the run would wait that out on every request, each told to raise
     // --timeout for a cold start. A tunnel that opened and then waited is the endpoint's slowness: the run goes on.
-    const proxy = proxyFor(new URL(target.baseUrl));
-    if (exchange.error?.code === 'HARNESS_TIMEOUT' && proxy && proxy.protocol !== 'socks5:' && !tunnelOpened(new URL(target.baseUrl))) {
-      throw new HarnessError('HARNESS_TIMEOUT', `Cannot reach ${target.endpointHost}: the proxy ${proxy.shown} did not answer CONNECT within ${Math.min(config.timeoutMs, 30_000)} ms (${inertLine(exchange.error.message)}): check the proxy. Nothing else was sent.`);
+    const url = new URL(target.baseUrl);
+    const proxy = proxyFor(url);
+    if (exchange.error?.code === 'HARNESS_TIMEOUT' && proxy && tunnelOpened(proxy, url) === false) {
+      throw new HarnessError('HARNESS_TIMEOUT', `Cannot reach ${target.endpointHost}: the proxy ${proxy.shown} did not answer CONNECT within ${deadlineMs} ms (${inertLine(exchange.error.message)}): check the proxy. Nothing else was sent.`);
     }
     if (exchange.error?.code === 'HARNESS_CONNECTION') {
       // Through a proxy the message says what the proxy did and the fix (proxy-failure.ts): the endpoint was not asked.
-      if (proxyFor(new URL(target.baseUrl))) throw new HarnessError('HARNESS_CONNECTION', `Cannot reach ${target.endpointHost}: ${inertLine(exchange.error.message)}. Nothing else was sent.`);
+      if (proxy) throw new HarnessError('HARNESS_CONNECTION', `Cannot reach ${target.endpointHost}: ${inertLine(exchange.error.message)}. Nothing else was sent.`);
       throw new HarnessError('HARNESS_CONNECTION', `Cannot reach ${target.endpointHost}: ${inertLine(exchange.error.message)}. Check --endpoint / --region and the network.`);
     }
     const response = exchange.response;

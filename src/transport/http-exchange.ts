@@ -16,7 +16,7 @@ import type { AuthProvider } from './auth/auth.ts';
 import { notAnAnswer } from './classify-response.ts';
 import { proxyFor, proxySecrets, type ChosenProxy } from './proxy.ts';
 import { throughProxyFailure, tlsHint } from './proxy-failure.ts';
-import { proxyAgentFor, throughProxy } from './proxy-agents.ts';
+import { POOL, proxyAgentFor, throughProxy } from './proxy-agents.ts';
 import { acceptEncodingFor, decodingDispatcher, type EncodingNote } from './decode.ts';
 import { isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse, type ResponseChunk } from './exchange.ts';
 import { storableHeaders } from './headers.ts';
@@ -69,7 +69,6 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-const POOL = { keepAliveTimeout: 10_000, connections: 64 };
 let sharedAgent: Agent | undefined;
 
 /** The shared direct Agent, or the proxy's agent for this deadline (proxy-agents.ts). */

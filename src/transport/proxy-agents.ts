@@ -13,10 +13,23 @@ import { Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { atCommandEnd } from './command-end.ts';
 import type { ChosenProxy } from './proxy.ts';
 
-const POOL = { keepAliveTimeout: 10_000, connections: 64 };
+/** The pool of every agent, direct (http-exchange.ts) or through a proxy. */
+export const POOL = { keepAliveTimeout: 10_000, connections: 64 };
 /** One per proxy (credentials included) and deadline: the preflight's capped deadline and the run's differ. */
 const agents = new Map<string, ProxyAgent>();
 let opened = false;
+/** The `host:port`s an HTTP(S) proxy opened a tunnel to (its 200 to CONNECT), as undici announces each. */
+const tunnelled = new Set<string>();
+let hearing = false;
+
+/**
+ * Whether `proxy` has opened a tunnel to `target` in this process: a request through it that timed out then waited
+ * on the endpoint, not on the proxy. Undefined for a SOCKS5 proxy: undici's SOCKS5 agent announces none.
+ */
+export function tunnelOpened(proxy: ChosenProxy, target: URL): boolean | undefined {
+  if (proxy.protocol === 'socks5:') return undefined;
+  return tunnelled.has(`${target.hostname}:${target.port || (target.protocol === 'https:' ? '443' : '80')}`);
+}
 
 /**
  * The shared ProxyAgent of `proxy` for requests with a `timeoutMs` deadline. It tunnels (CONNECT) to http and https
@@ -24,18 +37,6 @@ let opened = false;
  * undici gets has no user info: the credentials go as a token (HTTP) or the SOCKS5 login, and no undici message can
  * quote them.
  */
-/** The `host:port`s an HTTP(S) proxy opened a tunnel to (its 200 to CONNECT), as undici announces each. */
-const tunnelled = new Set<string>();
-let hearing = false;
-
-/**
- * Whether an HTTP(S) proxy has opened a tunnel to `target` in this process: a request through it that timed out
- * then waited on the endpoint, not on the proxy. (undici's SOCKS5 agent announces none.)
- */
-export function tunnelOpened(target: URL): boolean {
-  return tunnelled.has(`${target.hostname}:${target.port || (target.protocol === 'https:' ? '443' : '80')}`);
-}
-
 export function proxyAgentFor(proxy: ChosenProxy, timeoutMs: number): Dispatcher {
   if (!hearing) {
     hearing = true;

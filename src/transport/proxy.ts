@@ -33,7 +33,7 @@ export interface ChosenProxy {
   authorization?: string;
   /**
    * What the redactor must never let through: the password, as written and decoded, and the Basic token; the user
-   * too when the password is empty and the user is not a plain name (a key, then).
+   * too when the password is empty (a key, then: matched whole, as `proxy-user`).
    */
   secrets: Secret[];
 }
@@ -118,7 +118,6 @@ export function isLoopback(host: string): boolean {
   if (family) return LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
   return host === 'localhost' || host.endsWith('.localhost');
 }
-
 
 /**
  * `value` as a proxy (PROXY_FORMS), or HARNESS_USAGE naming `variable`. A refused value is never quoted: a typo
