@@ -57,20 +57,25 @@ export function definitionDigest(c: CheckDefinition): string {
  * The baseline's words when `now` only added words to `was` (same title, API and reference): a cell that observed
  * one of those words on both sides measured the same thing, and is compared as ever; undefined otherwise.
  */
-export function grownFrom(was: CheckDefinition, now: CheckDefinition): ReadonlySet<string> | undefined {
+function grownFrom(was: CheckDefinition, now: CheckDefinition): ReadonlySet<string> | undefined {
   if (was.title !== now.title || was.api !== now.api || (was.reference ?? null) !== (now.reference ?? null)) return undefined;
   if (was.vocabulary === 'number-or-null' || now.vocabulary === 'number-or-null') return undefined;
   const [old, grown] = [words(was.vocabulary), words(now.vocabulary)];
   return [...old].every((w) => grown.has(w)) ? old : undefined;
 }
 
-/** The checks both lists define, and defined differently: id and how, in the order of `b`. */
-export function changedDefinitions(a: readonly CheckDefinition[], b: readonly CheckDefinition[], names: readonly [string, string]): { id: string; difference: string }[] {
+/**
+ * The checks both lists define, and defined differently: id and how, in the order of `b`, and `grownFrom`, `a`'s
+ * words, when `b` only added words to them (see grownFrom).
+ */
+export function changedDefinitions(a: readonly CheckDefinition[], b: readonly CheckDefinition[], names: readonly [string, string]): { id: string; difference: string; grownFrom?: ReadonlySet<string> }[] {
   const before = new Map(a.map((c) => [c.id, c]));
   return b.flatMap((now) => {
     const was = before.get(now.id);
     const difference = was && definitionDifference(was, now, names);
-    return difference ? [{ id: now.id, difference }] : [];
+    if (!difference) return [];
+    const old = grownFrom(was!, now);
+    return [{ id: now.id, difference, ...(old ? { grownFrom: old } : {}) }];
   });
 }
 

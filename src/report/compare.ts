@@ -7,7 +7,7 @@
  * change is listed once, under the most specific heading. Cells a filter or another shard took are left out; cells a
  * stopped run did not reach are no longer observed.
  */
-import { changedCheckLines, changedDefinitions, grownFrom } from './check-definitions.ts';
+import { changedCheckLines, changedDefinitions } from './check-definitions.ts';
 import { inertLine } from './inert-text.ts';
 import { asNewFailure, shownCell as show } from './new-failures.ts';
 import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
@@ -64,15 +64,11 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   // A check the baseline's build defined otherwise (an upgrade: a word added, a meaning changed under one id) measured
   // something else then: what its cells show now is the harness's change, not the endpoint's, so they are counted
   // apart and never compared (nor a new failure, nor a fix). The run's own gate still judges them.
-  const redefined = new Map(changedDefinitions(before.checks, after.checks, ['the baseline', 'this run']).map((c) => [c.id, { check: c.id, cells: 0, difference: c.difference }]));
+  const definitions = changedDefinitions(before.checks, after.checks, ['the baseline', 'this run']);
+  const redefined = new Map(definitions.map((c) => [c.id, { check: c.id, cells: 0, difference: c.difference }]));
   // A check that only grew words compares the cells that observed the baseline's words on both sides (a pass that
   // became a fail in words both builds mean alike is a regression); only a cell with a new word is counted apart.
-  const baselineDefinitions = new Map(before.checks.map((c) => [c.id, c]));
-  const grown = new Map(after.checks.flatMap((c) => {
-    const was = baselineDefinitions.get(c.id);
-    const old = was && redefined.has(c.id) ? grownFrom(was, c) : undefined;
-    return old ? [[c.id, old] as const] : [];
-  }));
+  const grown = new Map(definitions.flatMap((c) => (c.grownFrom ? [[c.id, c.grownFrom] as const] : [])));
   const inWords = (words: ReadonlySet<string> | undefined, r: MatrixResult | undefined) => words !== undefined && (r === undefined || typeof r.observed !== 'string' || words.has(r.observed));
   for (const now of after.results) {
     // A cell a stop left "not reached" is this run's and was not observed: no longer observed when the baseline saw
