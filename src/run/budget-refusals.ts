@@ -34,6 +34,8 @@ export class BudgetRefusalsTarget extends TargetDecorator {
   readonly #options: BudgetRefusalsOptions;
   /** The budgets told: a model's name, or '' for one the words name no model of. */
   readonly #told = new Set<string>();
+  /** The fix said in every reason and the console's line: record again in replay, raise the budget live. */
+  readonly #wayOut: string;
 
   /** Replay's, passed through only when the target below has them (the session asks whether they exist). */
   readonly trialsRecorded?: Target['trialsRecorded'];
@@ -42,6 +44,7 @@ export class BudgetRefusalsTarget extends TargetDecorator {
   constructor(inner: Target, options: BudgetRefusalsOptions) {
     super(inner);
     this.#options = options;
+    this.#wayOut = options.replayed ? WAY_OUT_REPLAYED : WAY_OUT;
     if (inner.trialsRecorded) this.trialsRecorded = (model, caseId) => inner.trialsRecorded!(model, caseId);
     if (inner.provenanceOf) this.provenanceOf = (model, caseId) => inner.provenanceOf!(model, caseId);
   }
@@ -53,14 +56,14 @@ export class BudgetRefusalsTarget extends TargetDecorator {
     if (!response || response.status < 400 || exchange.error?.code === 'HARNESS_BUDGET_EXCEEDED') return exchange;
     // An error over a budget's answer is an older version's reading of it (a 429 retried as a throttle), in a recording.
     if ((exchange.error && !this.#options.replayed) || classifyAnswer(response).kind !== 'budget-exceeded') return exchange;
-    const refusal = budgetRefusal(request, response.status, classifyAnswer(response).message, this.#options.redact, this.#options.replayed ? WAY_OUT_REPLAYED : WAY_OUT);
+    const refusal = budgetRefusal(request, response.status, classifyAnswer(response).message, this.#options.redact, this.#wayOut);
     // A line of its own only for a model the run asks about: a gateway naming another id in each refusal (the ids the
     // harness makes up, or any) is told once, as the target's.
     const told = refusal.model !== undefined && refusal.model === context.model ? refusal.model : '';
     if (!this.#told.has(told)) {
       this.#told.add(told);
       const others = refusal.model === undefined ? '' : '; the other models carry on';
-      this.#options.onRefused?.(`${refusal.whose} is spent on the gateway (${describeRequest(request)} answered ${response.status}): the requests it refuses are errors (HARNESS_BUDGET_EXCEEDED), never retried nor judged${others}; ${this.#options.replayed ? WAY_OUT_REPLAYED : WAY_OUT}`);
+      this.#options.onRefused?.(`${refusal.whose} is spent on the gateway (${describeRequest(request)} answered ${response.status}): the requests it refuses are errors (HARNESS_BUDGET_EXCEEDED), never retried nor judged${others}; ${this.#wayOut}`);
     }
     return { ...exchange, error: { code: 'HARNESS_BUDGET_EXCEEDED', message: refusal.message } };
   }
