@@ -4,8 +4,9 @@
  * (`{{generated.png-<colour>}}`) sent as `image_url` content on chat, `input_image` on Responses and an `image`
  * block on Messages. Whether the endpoint takes the request (`accepted` / `rejected`), and whether the answer
  * reflects the image: asked for its one colour, the model names it (`seen`) or not (`not-seen`). An answer that
- * says no image reached it is `not-seen` whatever colour it then guesses. An answer that names no colour at all, or
- * that the output budget cut, cannot tell (`inconclusive`).
+ * says no image reached it is `not-seen` whatever colour it then guesses. An answer that names no colour at all,
+ * that names the right one as a guess ("probably green", "Green?"), or that the output budget cut, cannot tell
+ * (`inconclusive`).
  */
 import { colourOfPng, IMAGE_COLOURS, type ImageColour } from '../suite/generated.ts';
 import { saysNoImage } from './no-image.ts';
@@ -76,6 +77,22 @@ function assertedColours(text: string): Set<string> {
   return out;
 }
 
+/**
+ * Words that mark the colour an answer names as a guess, not a report of the image: "I'd guess green", "probably
+ * green", "green is a common choice", "it might be green", "I'd say green, but". A model that saw a one-colour square
+ * names it; one that hedges this way may have seen nothing (a dropped image is guessed right one time in four).
+ * "Appears" and "looks" are how models report what they see, and are not here.
+ */
+const GUESSED = /\b(?:guess(?:es|ed|ing)?|probably|likely|presumably|(?:might|may|could) be\b(?!\s+(?:described|called|considered|referred|termed|named))|an? (?:common|popular|safe|typical) (?:choice|guess|answer|colou?r)|(?:i'd|i would) say\b[^.!?]*\bbut)\b/i;
+
+/** How the answer marks the colour it names as a guess (a word of GUESSED, or only naming it in a question: "Green?"). */
+function guessed(text: string, colour: string): string | undefined {
+  const word = GUESSED.exec(text.replace(/[\u2018\u2019]/g, "'"));
+  if (word) return `"${word[0]}"`;
+  const naming = (text.match(/[^.!?]+[.!?]*/g) ?? []).filter((sentence) => assertedColours(sentence).has(colour));
+  return naming.length && naming.every((sentence) => sentence.trim().endsWith('?')) ? 'a question' : undefined;
+}
+
 function seenCheck(api: ImageApi): CheckDefinition {
   const definition: CheckDefinition = {
     id: `images.seen.${SHORT[api]}`,
@@ -112,6 +129,9 @@ function seenCheck(api: ImageApi): CheckDefinition {
       const spent = budgetSpent(body, limitOf(request));
       const bare = /^\W*[a-z]+\W*$/i.test(text);
       if (spent && !(bare && said.size > 0)) return inconclusive(input, `${spent}, before the answer was complete; it says ${quoted}${said.size ? ` (names ${[...said].join(', ')} so far)` : ''}`, evidence);
+      // The right colour named as a guess is no sign the image was seen, nor that it was not.
+      const guess = said.has(colour) && others.length === 0 ? guessed(text, colour) : undefined;
+      if (guess) return inconclusive(input, `the image is ${colour}; the answer guessed it (${guess}), so whether the image was seen cannot be told: ${quoted}`, evidence);
       if (said.has(colour) && others.length === 0) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
       // Naming its colour among others ("green or blue", "green, blue and red") says nothing about which it saw.
       if (said.has(colour)) return inconclusive(input, `the image is ${colour}; the answer names ${[colour, ...others].join(', ')}, so which it saw cannot be told: ${quoted}`, evidence);

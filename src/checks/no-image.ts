@@ -17,7 +17,7 @@ const BEFORE = String.raw`(?:(?:the\s+)?contents?\s+of\s+)?(?:(?:an?|any|the|you
 /** The image's own name (not "the image's colour", not "image data"). */
 const IMAGE = String.raw`(?:images?|pictures?|photos?|attachments?|files?|visual (?:information|content|input)|image inputs?)\b(?!'s)`;
 /** What may follow it in a clause that says it is missing: nothing, or where from. */
-const MISSING_TAIL = String.raw`(?:\s+(?:you(?:'re| are)? (?:sent|attached|shared|provided|uploaded|mentioned|referenced|referred to|referring to|tried to (?:send|share|attach|upload)|meant to (?:send|share|attach))|(?:that )?you (?:intended|wanted) to (?:send|share)|(?:in|within|with|from|to) (?:your|the|this|our|my) (?:message|conversation|chat|prompt|request|input)|here|on my end|yet|at all|directly|(?:to|for) me|attached|so far|from you|properly|successfully|correctly))*\s*(?:$|,)`;
+const MISSING_TAIL = String.raw`(?:\s+(?:(?:that |which )?I can (?:see|find|view|detect)|you(?:'re| are)? (?:sent|attached|shared|provided|uploaded|mentioned|referenced|referred to|referring to|tried to (?:send|share|attach|upload)|meant to (?:send|share|attach))|(?:that )?you (?:intended|wanted) to (?:send|share)|(?:in|within|with|from|to) (?:your|the|this|our|my) (?:message|conversation|chat|prompt|request|input)|here|on my end|yet|at all|directly|(?:to|for) me|attached|so far|from you|properly|successfully|correctly))*\s*(?:$|,)`;
 /** A negation that governs the verb after it, within a few words. */
 const NOT = String.raw`(?:not|cannot|can't|can not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|wasn't|was not|won't|will not|haven't|have not|no way to|incapable of|lack the (?:ability|capability|capacity) to|(?:do not|don't) have the (?:ability|capability|capacity) to)`;
 /** Seeing an image, in any of the forms models use. */
@@ -29,6 +29,11 @@ const PATTERNS: readonly RegExp[] = [
   new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,3}?\s+${SEE}\s+(?:or \w+\s+)?${BEFORE}${IMAGE}${MISSING_TAIL}`, 'i'),
   // "I don't have access to the image", "I don't have any image to look at".
   new RegExp(String.raw`\b(?:don't|do not|no)\s+(?:have\s+)?(?:access to|any)\s+${BEFORE}${IMAGE}(?:\s+to (?:look at|see|view|describe))?${MISSING_TAIL}`, 'i'),
+  // "I don't have the image, so I'll guess": the image itself, not something of it ("the image data", "the image in
+  // higher resolution" are hedges; the tail allows only where it is missing from).
+  new RegExp(String.raw`\b(?:don't|do not|doesn't|does not|didn't|did not)\s+have\s+${BEFORE}${IMAGE}(?:\s+to (?:look at|see|view|describe))?${MISSING_TAIL}`, 'i'),
+  // "Without being able to view the picture, I'd guess": the ability is what is missing, not a closer look.
+  new RegExp(String.raw`\bwithout\s+(?:being able to|the (?:ability|capability) to|(?:any )?access to)\s+(?:${SEE}\s+(?:or \w+\s+)?)?${BEFORE}${IMAGE}${MISSING_TAIL}`, 'i'),
   // "No image was provided", "there is no image in your message", "no image came through with your message".
   new RegExp(String.raw`\bno\s+${IMAGE}(?:\s+(?:is|was|has been|were|have been))?(?:\s+(?:attached|provided|included|uploaded|shared|sent|received|given|came through))?(?:\s+here)?(?:\s+for me)?(?:\s+to (?:look at|see|describe|view|analy[sz]e))?${MISSING_TAIL}`, 'i'),
   // "There isn't an image attached", "there doesn't appear to be an image", "your message doesn't contain an image".
@@ -46,8 +51,12 @@ const PATTERNS: readonly RegExp[] = [
   /\b(?:images?|pictures?|attachments?)\s+not\s+found\b/i,
   /\b(?:the |image |an? )?upload (?:failed|didn't work|did not work)\b|\b(?:issue|problem|error) with (?:the |your )?(?:image |file )?upload\b/i,
   new RegExp(String.raw`\b(?:please|need you to)\s+(?:provide|share|upload|attach|send|resend|re-send)\s+(?:the|an|your)\s+(?:image|picture|photo)s?(?:\s+(?:first|again))?${MISSING_TAIL}`, 'i'),
-  // No vision at all: "I am a text-based AI", "I don't have visual capabilities", "I can only process text input".
-  /\btext[- ](?:based|only) (?:ai|model|assistant|language model)\b|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b/i,
+  // "I can't actually see it": with a verb of sight, "it" in an answer about an image's colour is the image, named or
+  // not ("find it" or "read it" may be a colour's name, so those wait for the image to be named: PRONOUN).
+  new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,2}?\s+(?:see|view|perceive|access|look at)\s+it${MISSING_TAIL}`, 'i'),
+  // No vision at all: "I am a text-based AI", "I don't have visual capabilities", "I have no eyes", "I can only
+  // process text input", "I only see text in your message".
+  /\btext[- ](?:based|only) (?:ai|model|assistant|language model)\b|\b(?:have|has) no eyes\b|\b(?:don't|do not) have (?:any )?eyes\b|\bonly (?:see|received?|got|have) (?:the |your )?text\b|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b/i,
 ];
 
 /** "Which image? I can't see it.", "I don't see one.": read only in an answer that names an image. */

@@ -4,7 +4,9 @@
  * stream carries reasoning in (`delta.reasoning`, `delta.reasoning_content`, nowhere), which events a Responses
  * stream carries it in (reasoning summary events, raw reasoning text events, none), and whether a Messages stream
  * with adaptive thinking streams its thinking block as Anthropic clients rebuild it (`thinking_delta` fragments and a
- * `signature_delta` before the block closes: without the signature the next turn cannot send the thinking back).
+ * `signature_delta` before the block closes: without the signature the next turn cannot send the thinking back; a
+ * signed block with no thinking text is `signed-empty`, the thought lost on the way; a stream whose only thinking is
+ * `redacted_thinking` shows neither delta, and is `inconclusive`).
  * "Nowhere" only counts when the usage shows the model reasoned (on Responses: when the completed Response holds
  * summary or reasoning text the stream never sent); an answer that shows it did not, or that has no usage, or a
  * Response whose reasoning holds no text (`summary: []`), is `inconclusive`, and a stream that stalled before its
@@ -149,7 +151,7 @@ const thinkingStream: CheckDefinition = {
   id: 'messages.thinking-stream',
   title: 'A Messages stream with adaptive thinking streams its thinking block as thinking_delta fragments and a signature_delta',
   api: 'messages',
-  vocabulary: ['conformant', 'no-signature', 'bad-stream', 'rejected'],
+  vocabulary: ['conformant', 'no-signature', 'signed-empty', 'bad-stream', 'rejected'],
   dependsOnModel: true,
   params: ['thinking', 'output_config'],
   reference: { value: 'conformant', source: 'anthropic-reference: streamed thinking blocks (thinking_delta, signature_delta)' },
@@ -158,7 +160,7 @@ const thinkingStream: CheckDefinition = {
     if ('settled' in read) return read.settled;
     // An event no client can read may hold the thinking block or its signature: the stream is bad, whatever else shows.
     const problems: string[] = [...read.unreadable];
-    const blocks = new Map<number, { type: unknown; thinking: number; signature: boolean; closed: boolean }>();
+    const blocks = new Map<number, { type: unknown; thinking: number; text: number; signature: boolean; closed: boolean }>();
     let stopReason: unknown;
     let stopped = false;
     for (const value of read.values) {
@@ -169,7 +171,8 @@ const thinkingStream: CheckDefinition = {
       if (value.type === 'message_stop') stopped = true;
       if (value.type === 'content_block_start') {
         const block = isRecord(value.content_block) ? value.content_block : {};
-        blocks.set(index, { type: block.type, thinking: 0, signature: typeof block.signature === 'string' && block.signature.length > 0, closed: false });
+        // Text in the block's start is text a client keeps (it appends the deltas to it): the block is not empty.
+        blocks.set(index, { type: block.type, thinking: 0, text: typeof block.thinking === 'string' ? block.thinking.length : 0, signature: typeof block.signature === 'string' && block.signature.length > 0, closed: false });
       } else if (value.type === 'content_block_stop') {
         const block = blocks.get(index);
         if (block) block.closed = true;
@@ -178,8 +181,10 @@ const thinkingStream: CheckDefinition = {
         const block = blocks.get(index);
         if (delta.type !== 'thinking_delta' && delta.type !== 'signature_delta') continue;
         if (block?.type !== 'thinking') problems.push(`a ${String(delta.type)} in block ${index}, which is not a thinking block`);
-        else if (delta.type === 'thinking_delta') block.thinking += typeof delta.thinking === 'string' ? 1 : 0;
-        else if (typeof delta.signature === 'string' && delta.signature) block.signature = true;
+        else if (delta.type === 'thinking_delta') {
+          block.thinking += typeof delta.thinking === 'string' ? 1 : 0;
+          block.text += typeof delta.thinking === 'string' ? delta.thinking.length : 0;
+        } else if (typeof delta.signature === 'string' && delta.signature) block.signature = true;
       }
     }
     const thinking = [...blocks.entries()].filter(([, b]) => b.type === 'thinking');
@@ -187,7 +192,9 @@ const thinkingStream: CheckDefinition = {
     const evidence = [evidenceOf(read.seen.caseId, read.seen.exchange, problems.join(' | ') || undefined)];
     if (problems.length) return judge(thinkingStream, input, 'bad-stream', evidence, problems.slice(0, 4).join('; '));
     if (thinking.length === 0) {
-      if (redacted) return judge(thinkingStream, input, 'conformant', evidence, 'a redacted_thinking block (its data arrives whole)');
+      // A redacted thought arrives whole, encrypted, with no thinking_delta nor signature_delta: how thinking streams
+      // was not seen, as when the model chose not to think.
+      if (redacted) return inconclusive(input, 'the only thinking is a redacted_thinking block (its data arrives whole, encrypted), so how thinking text streams (thinking_delta, signature_delta) was not seen', evidence);
       // A stream that went silent before any block began shows nothing the model chose: thinking comes first, so
       // only a block of another type shows it did not think.
       const stalled = blocks.size === 0 ? stallOf(read.seen.exchange) : undefined;
@@ -211,6 +218,10 @@ const thinkingStream: CheckDefinition = {
       return judge(thinkingStream, input, 'bad-stream', evidence, `${shown}; the stream ended with thinking block ${open.map(([i]) => i).join(', ')} open (no content_block_stop${ending.length ? `, no ${ending.join(' or ')}` : ''})`);
     }
     if (unsigned.length) return judge(thinkingStream, input, 'no-signature', evidence, `${shown}; no signature_delta before the block closed: the thinking cannot be sent back on the next turn`);
+    // A signed block that streamed no thinking text: the thought was dropped on the way (the request did not ask to
+    // omit it), and a client shows the user nothing of it. Nothing documents such a block as normal on Mantle.
+    const empty = thinking.filter(([, b]) => b.text === 0);
+    if (empty.length) return judge(thinkingStream, input, 'signed-empty', evidence, `${shown}; thinking block ${empty.map(([i]) => i).join(', ')} signed but with no thinking text (none in its start, no non-empty thinking_delta)`);
     return judge(thinkingStream, input, 'conformant', evidence, shown);
   },
 };

@@ -5,9 +5,10 @@
  * `conformant`, `no-call`, `bad-arguments` (the assembled arguments do not parse or fit the schema), `bad-stream`
  * (a rule of the stream a client relies on is broken; with no call read, when events could not be read or the stream
  * ended before its end: no finish_reason, terminal event or stop_reason) or `rejected`; calls of another tool than
- * the forced one are `no-call` (no call of it). A stream the budget ended, or a refusal without a call, is
- * `inconclusive`; one that stalled before the call was complete is an `error` (the endpoint broke: stream.* says
- * `stalled`).
+ * the forced one are `no-call` (no call of it). A stream the budget ended is judged as the whole-body check judges
+ * its answer (budget-call.ts: a complete call that fits stands, anything else is `inconclusive`); a refusal without
+ * a call is `inconclusive`; one that stalled before the call was complete is an `error` (the endpoint broke:
+ * stream.* says `stalled`).
  */
 import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
@@ -16,6 +17,7 @@ import { stallOf } from './stream-common.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import { namingFilter } from './content-filter.ts';
 import { refusedWith } from './refusal.ts';
+import { budgetEndedCall } from './budget-call.ts';
 import { argumentsProblem, bestEffortMiss, isAsked, offTarget, type ToolApi } from './tool-calls.ts';
 import { readChatToolStream, readMessagesToolStream, readResponsesToolStream, type StreamReader, type StreamedCall } from './tool-stream-readers.ts';
 import { TOOL_FIELDS } from './tools.ts';
@@ -71,9 +73,14 @@ function streamedCallCheck(options: Options): CheckDefinition {
 }
 
 function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition['run']>[0], options: Options, reading: ReturnType<StreamReader>, evidence: CheckResult['evidence'], request: Record<string, unknown>, summary: string): CheckResult {
+  // A stream the output budget ended is judged as the whole-body check judges its answer (budget-call.ts): a call that
+  // came complete and fits stands; anything else the budget may have hidden.
+  const result = judgeStream(definition, input, options, reading, evidence, request, summary);
+  return budgetEndedCall(input, options.api, result, reading.budget, reading.calls.length ? summary : undefined);
+}
+
+function judgeStream(definition: CheckDefinition, input: Parameters<CheckDefinition['run']>[0], options: Options, reading: ReturnType<StreamReader>, evidence: CheckResult['evidence'], request: Record<string, unknown>, summary: string): CheckResult {
   const { calls, problems, budget, refusal, filtered } = reading;
-  // A stream the output budget ended says nothing about how calls are streamed: the budget hid it.
-  if (budget) return inconclusive(input, `${budget}; ${calls.length ? 'the call may have been cut short' : 'no call was made'} before the budget ran out`, evidence);
   // A refusal is the model's documented answer, as the whole-body forced-call checks read it (refusal.ts).
   if (calls.length === 0 && refusal) return refusedWith(input, refusal, 'instead of calling the tool', evidence);
   // A stream with events no client can read (not JSON objects) that yields no call: whether a call was made is not
@@ -110,7 +117,7 @@ function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition[
   if (options.parallel && calls.length === 1) {
     return inconclusive(input, `the model made one call (${show(calls[0]!)}) where two were asked for: distinct ids and indexes need two`, evidence);
   }
-  return judge(definition, input, 'conformant', evidence, [`${calls.length} call(s): ${summary}`, ...(reading.notes ?? [])].join('; '));
+  return judge(definition, input, 'conformant', evidence, [`${calls.length} call(s): ${summary}`, ...(reading.notes ?? []), ...(budget ? [`${budget}, after the call was complete`] : [])].join('; '));
 }
 
 export const streamedToolChecks: readonly CheckDefinition[] = [

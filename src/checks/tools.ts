@@ -5,6 +5,7 @@
  */
 import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
+import { budgetEndedCall } from './budget-call.ts';
 import { inconclusive, judge } from './judge.ts';
 import { contentFilterOf, namingFilter } from './content-filter.ts';
 import { refusedInstead } from './refusal.ts';
@@ -48,8 +49,10 @@ function forcedCall(id: string, api: 'chat-completions' | 'responses'): CheckDef
       if (!call && calls.length) return judge(definition, input, 'no-call', evidence, offTarget(request, calls));
       const result = judgeCall(definition, input, api, call, request, evidence);
       // No call, or arguments cut short, in an answer the budget ended: the budget hid the behaviour, not the endpoint.
-      const spent = result.observed === 'conformant' ? undefined : budgetSpent(answer.body, limitOf(request));
-      if (spent) return inconclusive(input, `${spent}; ${result.observed === 'no-call' ? 'no call was made' : 'the call was cut short'} before the budget ran out`, evidence);
+      // A whole call that fits stands; the streamed check decides by the same rule (budget-call.ts).
+      const shown = call ? `${String(call.name)}(${String(call.arguments).slice(0, 80)})` : undefined;
+      const budgeted = budgetEndedCall(input, api, result, budgetSpent(answer.body, limitOf(request)), shown);
+      if (budgeted !== result) return budgeted;
       return (result.observed === 'no-call' ? refusedInstead(input, answer.body, 'instead of calling the tool', evidence) : undefined) ?? namingFilter(result, contentFilterOf(answer.body));
     },
   };
