@@ -10,7 +10,7 @@ export const ERROR_CODES = {
   HARNESS_SUITE_INVALID: 'a suite file is not valid YAML or does not match the suite schema',
   HARNESS_CATALOG_INVALID: 'the model catalog is not valid YAML or does not match the catalog schema',
   HARNESS_EXPECTATIONS_INVALID: 'the expectations file is not valid YAML or does not match its schema',
-  HARNESS_FILE_NOT_FOUND: 'a file or folder named by a flag does not exist',
+  HARNESS_FILE_NOT_FOUND: 'a file or folder named by a flag or argument does not exist',
   HARNESS_AUTH_MISSING: 'live or record mode without credentials',
   HARNESS_AUTH_REJECTED: 'the endpoint rejected the credentials (a real 401/403, not a route error)',
   HARNESS_ROUTE_AUTH: 'a route prefix of a custom endpoint refused the credentials another of its prefixes accepted (the run carries on)',

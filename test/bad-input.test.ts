@@ -124,7 +124,7 @@ describe('the CLI on bad input', () => {
     { args: ['run', '--timeout', 'soon'], message: /--timeout: "soon" is not a whole number/ },
     { args: ['run', '--models', 'Bad Id'], message: /--models: "Bad Id" is not a model id/ },
     { args: ['run', '--checks', 'created-at.chatt'], message: /--checks "created-at.chatt" \(did you mean "created-at.chat"\?\)/ },
-    { args: ['run', '--suites', '/nonexistent'], message: /--suites: \/nonexistent is not a folder/ },
+    { args: ['run', '--suites', '/nonexistent'], message: /HARNESS_FILE_NOT_FOUND: --suites: \/nonexistent does not exist; point --suites at a folder/ },
     { args: ['run', '--frobnicate'], message: /unknown option '--frobnicate'/ },
     { args: ['run', '--models', 'qwen.qwen3-32b', '--report-dir', '/dev/null/reports'], message: /--report-dir \/dev\/null\/reports: cannot write the reports/ },
     { args: ['run', '--mode', 'live', '--endpoint', 'http://127.0.0.1:9', '--api-key-env', 'MANTLE_TEST_UNSET_KEY'], message: /MANTLE_TEST_UNSET_KEY is not set/ },

@@ -56,10 +56,10 @@ describe('bless of a run of another catalog than the bundled one', () => {
     expect(await readFile(file, 'utf8')).toMatch(/^expectations: mantle$/m);
   }, 120_000);
 
-  it('refuses a --catalog that is not a file, naming the flag', async () => {
+  it('refuses a --catalog that does not exist, naming the flag', async () => {
     const bless = await cli(['bless', '--all', matrix, '--expectations', join(dir, 'never.yaml'), '--catalog', join(dir, 'no-such.yaml')]);
     expect(bless.code).toBe(2);
-    expect(bless.stderr).toContain(`--catalog: ${join(dir, 'no-such.yaml')} is not a file`);
+    expect(bless.stderr).toContain(`HARNESS_FILE_NOT_FOUND: --catalog: ${join(dir, 'no-such.yaml')} does not exist`);
   });
 
   it('says which catalog a new file names when the run\'s catalog cannot be read here', async () => {

@@ -63,7 +63,9 @@ describe('table --out', () => {
 describe('fixtures --fixtures', () => {
   it('a missing folder or a file is exit 2 naming --fixtures, before anything is recorded', async () => {
     const missing = join(dir, 'no-such-fixtures');
-    expectUsage(await cli(['fixtures', '--fixtures', missing]), `--fixtures: ${missing} is not a folder; give the fixtures root to record into`);
+    const absent = await cli(['fixtures', '--fixtures', missing]);
+    expect(absent.code, absent.stderr).toBe(2);
+    expect(absent.stderr).toContain(`HARNESS_FILE_NOT_FOUND: --fixtures: ${missing} does not exist; give the fixtures root to record into`);
     expectUsage(await cli(['fixtures', '--fixtures', aFile]), `--fixtures: ${aFile} is not a folder`);
     await expect(readdir(missing)).rejects.toThrow();
   });

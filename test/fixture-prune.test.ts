@@ -105,9 +105,9 @@ describe('fixtures prune', () => {
     expect(none.stdout).toMatch(/removed 0 recording\(s\)/);
   }, 60_000);
 
-  it('a fixtures root that is not a folder is exit 2 naming --fixtures', async () => {
+  it('a fixtures root that does not exist is exit 2 naming --fixtures', async () => {
     const result = await cli(['fixtures', 'prune', '--fixtures', join(dir, 'nope')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/HARNESS_USAGE: --fixtures: .*nope is not a folder/);
+    expect(result.stderr).toMatch(/HARNESS_FILE_NOT_FOUND: --fixtures: .*nope does not exist/);
   });
 });

@@ -90,8 +90,8 @@ describe.skipIf(!present)('--openapi FILE', () => {
   });
 });
 
-it('--openapi with a file that is not there is a usage error', async () => {
+it('--openapi with a file that is not there is HARNESS_FILE_NOT_FOUND naming the flag', async () => {
   const run = await cli(['run', '--openapi', '/nonexistent/openapi.yaml', '--report-dir', join(tmpdir(), 'openapi-missing')]);
   expect(run.code).toBe(2);
-  expect(run.stderr).toContain("--openapi: /nonexistent/openapi.yaml does not exist; give the path of OpenAI's openapi.yaml");
+  expect(run.stderr).toContain("HARNESS_FILE_NOT_FOUND: --openapi: /nonexistent/openapi.yaml does not exist; give the path of OpenAI's openapi.yaml");
 });

@@ -86,7 +86,7 @@ describe('bad names on the command line', () => {
   it('a path quoted in an error is printed inert: no escape reaches the terminal, no line reads as a CI command', async () => {
     const run = await cli(['run', '--expectations', '/tmp/x\u001b[2J\u0007\n::error::forged\n##[set-output name=a]b', '--quiet']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^HARNESS_USAGE: --expectations: \/tmp\/x/);
+    expect(run.stderr).toMatch(/^HARNESS_FILE_NOT_FOUND: --expectations: \/tmp\/x/);
     expect(run.stderr).not.toMatch(/[\u001b\u0007]/);
     for (const line of run.stderr.split('\n')) expect(line).not.toMatch(/^\s*(::|##\[)/);
   });

@@ -17,6 +17,7 @@ import { loadCatalog } from '../suite/load-catalog.ts';
 import { FLAKY, allowsVariation, describeExpected, expectedProblem, meets, sameValue, type Expected, type Observed } from '../suite/expected.ts';
 import { blessExpectations, blessTarget, loadExpectations, statedFor, type BlessChange } from '../suite/load-expectations.ts';
 import { readYamlSource } from '../suite/yaml-source.ts';
+import { notAFileError, whyNotAFile } from './input-files.ts';
 import { readMatrix } from './read-matrix.ts';
 
 /**
@@ -41,7 +42,8 @@ const CATALOG_ID = /^[a-z0-9][a-z0-9.-]{0,79}$/;
 async function catalogOfRun(matrix: Matrix, flag: string | undefined): Promise<{ id: string; from: string } | undefined> {
   if (flag !== undefined) {
     const file = resolve(flag);
-    if (!(await stat(file).catch(() => null))?.isFile()) throw new HarnessError('HARNESS_USAGE', `--catalog: ${file} is not a file; point --catalog at the model catalog the run used (the bundled one is suites/models.yaml), or leave it out to use the one the run names`);
+    const not = await whyNotAFile(file);
+    if (not) throw notAFileError('--catalog', file, not, 'point --catalog at the model catalog the run used (the bundled one is suites/models.yaml), or leave it out to use the one the run names');
     return { id: (await loadCatalog(file, ALL_CHECKS)).id, from: `--catalog ${file}` };
   }
   if (matrix.run.catalogs) {

@@ -7,7 +7,7 @@
  */
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { HarnessError } from '../errors.ts';
+import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import { shownPath } from '../shown-path.ts';
 import { specialKind } from '../suite/read-text-file.ts';
 
@@ -27,14 +27,14 @@ export interface InputFiles {
 }
 
 const SUITE_SUFFIX = '.suite.yaml';
-const isDir = async (path: string) => (await stat(path).catch(() => null))?.isDirectory() ?? false;
 const isFile = async (path: string) => (await stat(path).catch(() => null))?.isFile() ?? false;
 
 /**
- * What a path a flag named is, when it is not a file to read: a FIFO or a folder is not said to be missing, nor is a
- * link that leads nowhere or in a loop (`missing` is true only when nothing is there, the one case a fix is to create it).
+ * What a path a flag named is, when it is not a file (or, with `kind` folder, a folder) to read: a FIFO or a folder
+ * is not said to be missing, nor is a link that leads nowhere or in a loop (`missing` is true only when nothing is
+ * there, the one case a fix is to create it).
  */
-export async function whyNotAFile(path: string): Promise<{ why: string; missing: boolean } | undefined> {
+export async function whyNotAFile(path: string, kind: 'file' | 'folder' = 'file'): Promise<{ why: string; missing: boolean } | undefined> {
   let info;
   try {
     info = await stat(path);
@@ -44,9 +44,19 @@ export async function whyNotAFile(path: string): Promise<{ why: string; missing:
     const link = await lstat(path).catch(() => null);
     return link?.isSymbolicLink() ? { why: 'is a link to nothing (its target does not exist)', missing: false } : { why: 'does not exist', missing: true };
   }
+  if (kind === 'folder') return info.isDirectory() ? undefined : { why: 'is not a folder', missing: false };
   if (info.isFile()) return undefined;
   if (info.isDirectory()) return { why: 'is a folder, not a file', missing: false };
   return { why: `is not a regular file (${specialKind(info)})`, missing: false };
+}
+
+/**
+ * The one error for a path a flag or argument named that `whyNotAFile` refused: HARNESS_FILE_NOT_FOUND when nothing
+ * is there, whichever flag named it (the README's error table: users match on the code), else `code` (a folder, a
+ * FIFO, a link to nothing is there, and is not what the flag wants). `named` is the flag, when one named it.
+ */
+export function notAFileError(named: string | undefined, path: string, not: { why: string; missing: boolean }, fix: string, code: HarnessErrorCode = 'HARNESS_USAGE'): HarnessError {
+  return new HarnessError(not.missing ? 'HARNESS_FILE_NOT_FOUND' : code, `${named ? `${named}: ` : ''}${path} ${not.why}; ${fix}`);
 }
 const holdsSuites = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).some((name) => name.endsWith(SUITE_SUFFIX));
 
@@ -55,7 +65,7 @@ export function bundledCatalog(root: string): string {
   return join(root, 'suites', 'models.yaml');
 }
 
-/** The three inputs, each checked to exist (HARNESS_USAGE naming the flag and the fix). */
+/** The three inputs, each checked to exist (HARNESS_FILE_NOT_FOUND, else HARNESS_USAGE, naming the flag and the fix). */
 export async function resolveInputFiles(flags: InputFlags, root: string): Promise<InputFiles> {
   const { suitesDir, catalogFile } = await resolveSuitesAndCatalog(flags, root);
   const expectationsFile = await resolveExpectationsOf(flags, suitesDir, root, catalogFile);
@@ -72,7 +82,8 @@ export async function resolveSuitesAndCatalog(flags: InputFlags, root: string): 
 export async function resolveSuitesDir(flags: InputFlags, root: string): Promise<string> {
   if (flags.suites === undefined) return (await holdsSuites(resolve('suites'))) ? resolve('suites') : join(root, 'suites');
   const suitesDir = resolve(flags.suites);
-  if (!(await isDir(suitesDir))) throw new HarnessError('HARNESS_USAGE', `--suites: ${suitesDir} is not a folder of *${SUITE_SUFFIX} files`);
+  const not = await whyNotAFile(suitesDir, 'folder');
+  if (not) throw notAFileError('--suites', suitesDir, not, `point --suites at a folder of *${SUITE_SUFFIX} files`);
   return suitesDir;
 }
 
@@ -95,7 +106,7 @@ export async function resolveCatalogFile(flags: InputFlags, suitesDir: string, r
   if (flags.catalog !== undefined) {
     const file = resolve(flags.catalog);
     const not = await whyNotAFile(file);
-    if (not) throw new HarnessError('HARNESS_USAGE', `--catalog: ${file} ${not.why}; point --catalog at a model catalog (the bundled one is ${bundledCatalog(root)})`);
+    if (not) throw notAFileError('--catalog', file, not, `point --catalog at a model catalog (the bundled one is ${bundledCatalog(root)})`);
     return file;
   }
   if (flags.suites !== undefined) {
@@ -116,7 +127,7 @@ async function resolveExpectationsFile(flag: string | undefined, dir: string): P
   const file = resolve(flag);
   const not = await whyNotAFile(file);
   // `bless` creates a missing one; anything else in the way is to be moved, not blessed over.
-  if (not) throw new HarnessError('HARNESS_USAGE', `--expectations: ${file} ${not.why}; ${not.missing ? 'create it with `mantle-conformance bless` or leave the flag out' : 'point --expectations at an expectations file'}`);
+  if (not) throw notAFileError('--expectations', file, not, not.missing ? 'create it with `mantle-conformance bless` or leave the flag out' : 'point --expectations at an expectations file');
   return file;
 }
 

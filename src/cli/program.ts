@@ -28,7 +28,7 @@ function withDefault(flags: string, description: string, shown: string): Option 
 function runOptions(command: Command): Command {
   return command
     .addOption(new Option('--mode <mode>', 'live: send to the endpoint; record: send and write fixtures; replay: answer from fixtures').choices(['live', 'record', 'replay']).default('replay'))
-    .addOption(withDefault('--region <regions>', 'Mantle region(s), comma separated (endpoint https://bedrock-mantle.<region>.api.aws); in replay, which recorded region(s) to use', 'replay: every folder under --fixtures'))
+    .addOption(withDefault('--region <regions>', 'Mantle region(s), comma separated (endpoint https://bedrock-mantle.<region>.api.aws); in replay, which recorded region folders to use (region names only: replay another recorded target with --targets or --target-name)', 'replay: every folder under --fixtures'))
     .option('--endpoint <url>', 'any OpenAI-compatible base URL instead (gateway, PrivateLink name, local server)')
     .addOption(withDefault('--surface <surface>', 'mantle, runtime or custom: the endpoint surface of --region/--endpoint targets (routes, SigV4 service, documented claims); runtime: https://bedrock-runtime.<region>.amazonaws.com', 'from the host: mantle, runtime, else custom'))
     .option('--targets <list>', 'surfaces and regions in one run, comma separated: surface:region (mantle:us-east-1,runtime:us-east-1) or surface:name=URL for a local endpoint; in replay surface:name')
@@ -40,7 +40,7 @@ function runOptions(command: Command): Command {
     .addOption(withDefault('--expectations <file>', 'reviewed expectations', 'with --suites: its expectations.yaml, when present; without: ./suites/expectations.yaml when it is a file, else the bundled one while the catalog is the bundled one'))
     .option('--no-expectations', 'ignore the expectations file: judge against the catalog and the references only')
     .option('--baseline <matrix.json>', 'compare with an earlier run; exit 1 on any new failure')
-    .addOption(withDefault('--fixtures <dir>', 'fixtures root for record and replay', './fixtures, else the bundled fixtures'))
+    .addOption(withDefault('--fixtures <dir>', 'fixtures root for record and replay; record writes ./fixtures (made if missing), never the bundled fixtures unless --fixtures names them', './fixtures; replay: else the bundled fixtures'))
     .addOption(withDefault('--report-dir <dir>', 'where the reports go (matrix.json, matrix.md, matrix.html, junit.xml); checked writable before anything is sent', 'reports'))
     .option('--history <dir>', 'append the run to this history folder (one file per run; read it with mantle-conformance history); checked writable before anything is sent')
     .addOption(new Option('--auth <kind>', 'how to authenticate live requests (none: a local server)').choices(['bearer', 'sigv4', 'token', 'none']).default('bearer'))
@@ -61,8 +61,8 @@ function runOptions(command: Command): Command {
     .addOption(numeric('--max-body-bytes <n>', 'largest response body kept in memory, counted after decoding gzip/deflate/br', RUN_RANGES['--max-body-bytes'], DEFAULTS.maxBodyBytes, '8388608 (8 MiB)'))
     .addOption(numeric('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour; 3 is recommended for live gating (replay repeats what was recorded)', RUN_RANGES['--repeat'], DEFAULTS.repeat))
     .addOption(numeric('--max-errors <n>', 'cells with no stated expectation that may be error before the gate fails', RUN_RANGES['--max-errors'], DEFAULTS.maxErrors))
-    .option('--overwrite-failures', 'record: replace a case\'s fixture even when its new exchanges hold an infrastructure failure, a stall or a denial; without it the previous fixture is kept')
-    .addOption(new Option('--source <source>', 'provenance written into recorded fixtures').choices(['live', 'emulator']).default('live'))
+    .option('--overwrite-failures', 'record only: replace a case\'s fixture even when its new exchanges hold an infrastructure failure, a stall or a denial; without it the previous fixture is kept')
+    .addOption(new Option('--source <source>', 'record only: provenance written into recorded fixtures').choices(['live', 'emulator']).default('live'))
     .addOption(withDefault('--run-id <id>', 'run id (give every shard of one run the same id)', 'generated'))
     .addOption(withDefault('--openapi <file>', 'validate OpenAI objects against this OpenAPI document (same transform and tolerances as the bundled schemas)', 'bundled schemas'));
 }

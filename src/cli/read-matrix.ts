@@ -17,6 +17,7 @@ import { open } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { CHECK_STATUSES } from '../checks/types.ts';
 import { HarnessError } from '../errors.ts';
+import { notAFileError, whyNotAFile } from './input-files.ts';
 import { knownFields } from './known-fields.ts';
 import { costProblem, readLimits, tooLarge, type ReadLimits } from './matrix-size.ts';
 import { pairKeyProblem, runClaimProblem, selectedModelProblem } from './matrix-claims.ts';
@@ -118,6 +119,9 @@ export async function readMatrix(file: string, limits: ReadLimits = readLimits()
       const where = atPosition(text, syntaxErrorAt(text)) || ' (the position is not known)';
       throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: not valid JSON${where}; ${FIX}`, { cause });
     }
+    // Nothing there is the code every command gives for a path that does not exist (a folder, a FIFO stay invalid input).
+    const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? await whyNotAFile(file) : undefined;
+    if (missing?.missing) throw notAFileError(undefined, `${inertLine(file, 200)}:`, missing, 'give the path of a matrix.json written by mantle-conformance (reports/matrix.json of a run)');
     throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: cannot read a matrix.json there (${inertLine((cause as Error).message, 200)}); ${FIX}`, { cause });
   }
   return parseMatrix(value, file);

@@ -27,7 +27,7 @@ import { selectWork } from '../run/selection.ts';
 import { tooShortReason, tooShortToRedact } from '../transport/auth/short-secrets.ts';
 import { dropEarlierMatrices, removeEarlierReports, setAsideEarlierMatrix } from './earlier-reports.ts';
 import { checkReportDir } from './report-dir-guard.ts';
-import { inputsNote } from './input-files.ts';
+import { startNotes } from './start-notes.ts';
 import { EXIT } from './project.ts';
 import { gateLines } from './gate-lines.ts';
 import { warnWrittenSize } from './matrix-size.ts';
@@ -74,9 +74,8 @@ export async function runCommand(
   try {
     const selection = await selectionFlags(flags);
     config = await resolveRunConfig(flags, root, version);
-    // Where the suites, catalog and expectations came from, once, when they are not all in one folder.
-    const note = flags.quiet ? undefined : inputsNote(flags, { suitesDir: config.suitesDir, catalogFile: config.catalogFile, ...(config.expectationsFile ? { expectationsFile: config.expectationsFile } : {}) }, root);
-    if (note) io.err.write(`${note}\n`);
+    // Where the inputs came from (when not all in one folder) and where a record run's recordings go, once.
+    if (!flags.quiet) for (const note of startNotes(flags, config, root, io.reportPaths !== false)) io.err.write(`${note}\n`);
     return await prepareAndRun(filters, flags, selection, config, guard, io, onVitest);
   } catch (error) {
     if (!(error instanceof InterruptedBeforeRun) || !config) throw error;

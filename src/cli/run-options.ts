@@ -1,7 +1,8 @@
 /**
  * @module cli/run-options
  * Flags of `mantle-conformance run` -> RunConfig. Every bad flag is a HARNESS_USAGE error that names the flag and
- * the fix; nothing is sent before the whole command line is valid.
+ * the fix (a file or folder a flag names that does not exist, HARNESS_FILE_NOT_FOUND); nothing is sent before the
+ * whole command line is valid.
  */
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
@@ -12,8 +13,8 @@ import { FRAMING_HEADERS, headerValueProblem } from '../transport/headers.ts';
 import { proxyFor } from '../transport/proxy.ts';
 import { DEFAULTS, type AuthConfig, type RunConfig } from '../run/run-config.ts';
 import type { TargetMode } from '../transport/target.ts';
-import { resolveExpectationsOf, resolveSuitesAndCatalog, whyNotAFile } from './input-files.ts';
-import { resolveTargets } from './target-options.ts';
+import { notAFileError, resolveExpectationsOf, resolveSuitesAndCatalog, whyNotAFile } from './input-files.ts';
+import { checkRegions, resolveTargets } from './target-options.ts';
 import { parseShard } from '../shard-spec.ts';
 
 /** Raw flag values as commander hands them over. */
@@ -63,6 +64,26 @@ export interface RunFlags {
 /** `./name` when the working directory has it, else the one bundled with the harness. */
 async function localOr(name: string, root: string): Promise<string> {
   return (await stat(name).catch(() => null))?.isDirectory() ? name : `${root}/${name}`;
+}
+
+/**
+ * The fixtures root. Replay reads ./fixtures, else the bundled recordings; record writes ./fixtures (made when
+ * missing), never the package's own folder unless --fixtures names it: below node_modules, the next `npm ci` would
+ * delete what a record run spent tokens on, and the user's recordings would mix with the bundled ones. (In a checkout
+ * of the harness, ./fixtures is the bundled folder, which `npm run fixtures` records into on purpose.)
+ */
+async function fixturesRoot(flags: RunFlags, mode: TargetMode, root: string): Promise<string> {
+  return resolve(flags.fixtures ?? (mode === 'record' ? 'fixtures' : await localOr('fixtures', root)));
+}
+
+/**
+ * Flags only a record run reads, refused in live and replay as --threads is outside replay: a CI job whose `--mode
+ * record` was lost would run without a word that nothing was recorded. `--source live` is the default, said again.
+ */
+function refuseRecordOnly(flags: RunFlags, mode: TargetMode): void {
+  if (mode === 'record') return;
+  const given = flags.overwriteFailures ? '--overwrite-failures' : flags.source === 'emulator' ? '--source emulator' : undefined;
+  if (given) throw usage(given.split(' ')[0]!, `applies to record only (a ${mode} run writes no fixtures); add --mode record, or leave ${given} out`);
 }
 
 export function usage(flag: string, message: string): HarnessError {
@@ -168,12 +189,13 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   };
   // Suites, catalog and expectations each from ./suites when it has them, else the bundled ones (input-files.ts).
   const { suitesDir, catalogFile } = await resolveSuitesAndCatalog(flags, root);
-  const fixturesDir = resolve(flags.fixtures ?? (await localOr('fixtures', root)));
+  refuseRecordOnly(flags, mode);
+  const fixturesDir = await fixturesRoot(flags, mode, root);
   const reportDir = resolve(flags.reportDir ?? 'reports');
   const historyDir = flags.history !== undefined ? resolve(flags.history) : undefined;
   const { models, discover } = modelsFlag(flags.models);
   const regions = listFlag(flags.region, '--region');
-  for (const region of regions) checkName(region, 'region', '--region');
+  await checkRegions(regions, mode, fixturesDir);
   const auth = resolveAuth(flags);
   const targets = await resolveTargets(mode, regions, flags, fixturesDir);
   // A proxy variable that cannot be used (HTTPS_PROXY=ftp://...) stops a run that sends, before anything is sent.
@@ -186,10 +208,10 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   const baselineFile = flags.baseline ? resolve(flags.baseline) : undefined;
   const notBaseline = baselineFile ? await whyNotAFile(baselineFile) : undefined;
   // A folder is the easy slip (an artifact downloaded into baseline/): the file in it is named.
-  if (notBaseline) throw usage('--baseline', `${baselineFile} ${notBaseline.why}; give a matrix.json from an earlier run${notBaseline.why.startsWith('is a folder') ? ` (${baselineFile}/matrix.json, if that is the run)` : ''}`);
+  if (notBaseline) throw notAFileError('--baseline', baselineFile!, notBaseline, `give a matrix.json from an earlier run${notBaseline.why.startsWith('is a folder') ? ` (${baselineFile}/matrix.json, if that is the run)` : ''}`);
   const openapiFile = flags.openapi ? resolve(flags.openapi) : undefined;
   const notOpenapi = openapiFile ? await whyNotAFile(openapiFile) : undefined;
-  if (notOpenapi) throw usage('--openapi', `${openapiFile} ${notOpenapi.why}; give the path of OpenAI's openapi.yaml`);
+  if (notOpenapi) throw notAFileError('--openapi', openapiFile!, notOpenapi, "give the path of OpenAI's openapi.yaml");
   const source = flags.source ?? 'live';
   if (source !== 'live' && source !== 'emulator') throw usage('--source', `"${source}" is not live or emulator`);
   return {

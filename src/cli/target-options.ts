@@ -114,6 +114,22 @@ function parseTargetSpec(spec: string, mode: TargetMode): TargetConfig {
   return { id, mode, baseUrl, region, endpointHost: new URL(baseUrl).host, surface, site: name };
 }
 
+/**
+ * `--region` takes region names only, in every mode. In replay a name that is none but is a recorded target (the
+ * bundled `emulator`, a `host_port` an --endpoint record run made) is refused with the flag that replays it.
+ */
+export async function checkRegions(regions: string[], mode: TargetMode, fixturesDir: string): Promise<void> {
+  for (const region of regions) {
+    const problem = nameProblem(region, 'region');
+    if (!problem) continue;
+    if (mode === 'replay' && !nameProblem(region, 'target name') && (await recordedTargets(fixturesDir)).includes(region)) {
+      const spelled = asRecorded(region, await recordedSurface(fixturesDir, region));
+      throw usage('--region', `${problem}; in replay --region picks recorded region folders only, and ${region} is a recorded target: replay it with ${spelled.startsWith('--') ? spelled : `--targets ${spelled}`}`);
+    }
+    throw usage('--region', problem);
+  }
+}
+
 export async function resolveTargets(mode: TargetMode, regions: string[], flags: TargetFlags, fixturesDir: string): Promise<TargetConfig[]> {
   // A folder an older version named otherwise is renamed first: a replay that skipped it would lose its recordings.
   if (mode === 'replay') await refuseOlderFolders(fixturesDir, 'all');
