@@ -1,6 +1,7 @@
 /**
  * @module cli/earlier-reports
- * The reports an earlier run left in --report-dir, removed before a run that may stop without writing its own.
+ * The reports an earlier run left in --report-dir, removed before a run that may stop without writing its own, and
+ * the one rule of which files there are mantle-conformance's own (the rest it neither removes nor replaces).
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
@@ -17,6 +18,37 @@ const OWN_REPORTS: readonly (readonly [string, RegExp])[] = [
   ['junit.xml', /^<\?xml[^>]*\?>\s*<testsuites name="mantle-conformance"/],
 ];
 
+/** The reports a run, `report` and `merge` write into --report-dir, in the order they are looked at. */
+export const REPORT_FILES: readonly string[] = OWN_REPORTS.map(([name]) => name);
+
+/**
+ * Whether `file` is the report `name` as mantle-conformance writes it (any build: each format starts as its first
+ * build's did): a regular file, not a link, that starts as that report starts. The one rule of what a command may
+ * remove or replace in --report-dir.
+ */
+async function isOwnReport(file: string, name: string): Promise<boolean> {
+  const start = OWN_REPORTS.find(([own]) => own === name)?.[1];
+  const head = start ? await readHead(file) : undefined;
+  return head !== undefined && start!.test(head);
+}
+
+/**
+ * The first report file of `dir` (of REPORT_FILES but `skip`) that mantle-conformance did not write, with what it
+ * is, or undefined: a file that does not start as its report does, a link (whatever it points at), or anything not
+ * a regular file (a folder; a named pipe, never opened). The writers rename over such a file: a project's own notes
+ * or another test runner's junit.xml would be lost without a word, so a command refuses the folder instead.
+ */
+export async function foreignReport(dir: string, skip: readonly string[] = []): Promise<{ name: string; what: string } | undefined> {
+  for (const name of REPORT_FILES) {
+    if (skip.includes(name)) continue;
+    const found = await lstat(join(dir, name)).catch(() => undefined);
+    if (!found || (found.isFile() && (await isOwnReport(join(dir, name), name)))) continue;
+    const what = found.isSymbolicLink() ? 'a symbolic link' : found.isFile() ? 'a file' : 'not a regular file';
+    return { name, what };
+  }
+  return undefined;
+}
+
 /** What of an earlier run's reports goes: all of them, or only the renderings (matrix.json, the data, stays). */
 export type EarlierReports = 'all' | 'renderings';
 
@@ -29,12 +61,11 @@ export type EarlierReports = 'all' | 'renderings';
  */
 export async function removeEarlierReports(dir: string, keep: readonly string[] = [], which: EarlierReports = 'all'): Promise<void> {
   const kept = new Set(await Promise.all(keep.map(realPath)));
-  for (const [name, start] of OWN_REPORTS) {
+  for (const name of REPORT_FILES) {
     if (which === 'renderings' && name === 'matrix.json') continue;
     const file = join(dir, name);
     if (kept.has(await realPath(file))) continue;
-    const head = await readHead(file);
-    if (head === undefined || !start.test(head)) continue;
+    if (!(await isOwnReport(file, name))) continue;
     await rm(file, { force: true }).catch((cause: Error) => {
       throw new HarnessError('HARNESS_USAGE', `--report-dir ${dir}: cannot remove the earlier run's ${name} (${cause.message}); pick a folder you can write to. Nothing was sent.`, { cause });
     });
@@ -54,9 +85,8 @@ const ASIDE_NAME = /^matrix\.earlier(?:-\d{8}t\d{9}z-[0-9a-f]{6})?\.json$/;
  * loses nothing a live run paid for. Moved by a hard link and an unlink, so no file of the name is ever replaced.
  */
 export async function setAsideEarlierMatrix(dir: string): Promise<void> {
-  const [name, start] = OWN_REPORTS[0]!;
-  const head = await readHead(join(dir, name));
-  if (head === undefined || !start.test(head)) return;
+  const name = 'matrix.json';
+  if (!(await isOwnReport(join(dir, name), name))) return;
   const stamp = () => `${new Date().toISOString().replace(/[-:.]/g, '').toLowerCase()}-${randomBytes(3).toString('hex')}`;
   for (const aside of [EARLIER_MATRIX, `matrix.earlier-${stamp()}.json`, `matrix.earlier-${stamp()}.json`]) {
     const moved = await link(join(dir, name), join(dir, aside)).then(
@@ -90,8 +120,7 @@ export async function dropEarlierMatrices(dir: string, keep: readonly string[] =
     if (!ASIDE_NAME.test(name)) continue;
     const file = join(dir, name);
     if (kept.has(await realPath(file))) continue;
-    const head = await readHead(file);
-    if (head !== undefined && OWN_REPORTS[0]![1].test(head)) await rm(file, { force: true });
+    if (await isOwnReport(file, 'matrix.json')) await rm(file, { force: true });
   }
 }
 

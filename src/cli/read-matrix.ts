@@ -33,6 +33,8 @@ import { FLAKY, describeExpected, meets } from '../suite/expected.ts';
 import { nameProblem } from '../names.ts';
 import { displayPath, pathOf, type PathSegment } from '../json-path.ts';
 import { firstProblemIn, pathAt } from '../json-walk.ts';
+import { isRunTime, RUN_TIME } from '../transport/recorded-time.ts';
+import { newerVersion } from '../suite/format-version.ts';
 
 const validate = new Ajv({ allErrors: false, strict: false }).compile(MatrixSchema);
 const FIX = 'give a matrix.json written by mantle-conformance (schema: suites/schema/matrix.schema.json)';
@@ -82,9 +84,9 @@ export function parseMatrix(value: unknown, file: string): Matrix {
  * so it is not read (a failed run would read as a pass); the fix is to upgrade, not to hand in another file.
  */
 function newerFormat(format: string): string | undefined {
-  const version = /^mantle-conformance\.matrix\/([1-9][0-9]{0,5})$/.exec(format)?.[1];
+  const version = newerVersion(format, MATRIX_FORMAT);
   const newest = Number(MATRIX_FORMAT.slice(MATRIX_FORMAT.lastIndexOf('/') + 1));
-  if (version === undefined || Number(version) <= newest) return undefined;
+  if (version === undefined) return undefined;
   return `format ${version} was written by a newer mantle-conformance; this version reads formats 1 to ${newest}, and would judge the run by older rules (a run that failed could read as a pass): upgrade mantle-conformance to read it`;
 }
 
@@ -164,9 +166,8 @@ function valueProblem(check: MatrixCheck, value: unknown, at: string, checkIndex
   return observable(check, value) ? undefined : `${at}: ${shown(value)} is not one of ${inertLine(describeVocabulary({ id: check.id, api: null, vocabulary: check.vocabulary }), 300)} (the vocabulary of ${shown(check.id)}, checks[${checkIndex}])`;
 }
 
-/** The longest family id and timestamp read: a catalog's family ids and an ISO time are far shorter. */
+/** The longest family id read: a catalog's family ids are far shorter. */
 const MAX_FAMILY = 80;
-const MAX_TIME = 40;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
@@ -180,8 +181,8 @@ function describedProblem(matrix: Matrix): string | undefined {
     if (region) return `targets[${i}].region: ${inertLine(region, 300)}`;
     for (const key of ['recordedFrom', 'recordedTo'] as const) {
       const time = t.provenance[key];
-      if (time !== undefined && (time.length > MAX_TIME || CONTROL.test(time) || Number.isNaN(Date.parse(time)))) {
-        return `targets[${i}].provenance.${key}: ${shown(time)} is not a time as a run writes it (ISO 8601, at most ${MAX_TIME} characters)`;
+      if (time !== undefined && !isRunTime(time)) {
+        return `targets[${i}].provenance.${key}: ${shown(time)} is not ${RUN_TIME}`;
       }
     }
   }

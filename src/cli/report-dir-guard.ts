@@ -1,17 +1,15 @@
 /**
  * @module cli/report-dir-guard
- * The checks a command that writes reports from saved matrices (`merge`, `report`, and `run` of its --baseline) makes
- * before it reads or writes anything: the report folder is a folder, and none of the files it would write or remove
- * there is one of its inputs (a merge into the `reports/` that holds shard 1's matrix.json would replace shard 1 with
- * the merge).
+ * The checks a command that writes reports (`merge`, `report`, `run`) makes of its report folder before it reads,
+ * writes or sends anything: the report folder is a folder (for `run`, one it can write to), none of the files it would
+ * write or remove there is one of its inputs (a merge into the `reports/` that holds shard 1's matrix.json would
+ * replace shard 1 with the merge), and none is a file of a report's name that mantle-conformance did not write.
  */
-import { stat } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
-
-/** The files every command that writes reports writes into its report folder (and removes an earlier run's of). */
-const REPORT_FILES = ['matrix.json', 'matrix.md', 'matrix.html', 'junit.xml'] as const;
+import { foreignReport, REPORT_FILES } from './earlier-reports.ts';
 
 /** The file a path names (through links, a hard link too), or undefined when there is none to name yet. */
 export async function fileIdentity(path: string): Promise<string | undefined> {
@@ -38,7 +36,8 @@ export interface ReportDirCheck {
 /**
  * Refuses (HARNESS_USAGE, exit 2) a --report-dir that is not a folder (a file, or a file in the way of it), or
  * whose report files include one of `inputs` (compared by file identity, so a link or a hard link counts), other
- * than `check.rewrites`. A folder that does not exist yet is fine: it is made when the reports are written.
+ * than `check.rewrites`, or that holds a report file mantle-conformance did not write (refuseForeignReports). A
+ * folder that does not exist yet is fine: it is made when the reports are written.
  */
 export async function checkReportDir(dir: string, inputs: readonly string[], check: ReportDirCheck): Promise<void> {
   const flag = `--report-dir ${inertLine(dir, 300)}`;
@@ -50,13 +49,57 @@ export async function checkReportDir(dir: string, inputs: readonly string[], che
   if (found && !found.isDirectory()) throw new HarnessError('HARNESS_USAGE', `${flag}: it is a file, not a folder; give a folder for the reports (a missing one is made). Nothing was read or written.`);
   const identities = await Promise.all(inputs.map(fileIdentity));
   const allowed = check.rewrites === undefined ? undefined : await fileIdentity(check.rewrites);
+  const rewritten: string[] = [];
   for (const name of REPORT_FILES) {
     const id = await fileIdentity(join(dir, name));
+    if (id !== undefined && id === allowed) rewritten.push(name);
     if (id === undefined || id === allowed) continue;
     const input = identities.indexOf(id);
     if (input < 0) continue;
     const shown = inertLine(inputs[input], 300);
     const fix = check.inputFlag ? `copy it elsewhere first (cp ${inertLine(join(dir, name), 300)} last.json, then ${check.inputFlag} last.json) or give --report-dir another folder` : 'give --report-dir another folder (for example a new one)';
     throw new HarnessError('HARNESS_USAGE', `${flag}: it holds ${check.inputFlag ? `the ${check.inputFlag} file` : 'the input'} ${shown} (as ${name}), which ${check.command} would replace with its own reports; ${fix}. Nothing was read or written.`);
+  }
+  // The input `report` renders in place was read as a matrix: it is the one file of the folder it may replace unread.
+  await refuseForeignReports(dir, check.command, rewritten);
+}
+
+/**
+ * Refuses (HARNESS_USAGE) a report folder holding a file of a report's name (matrix.json, matrix.md, matrix.html,
+ * junit.xml; but `skip`) that mantle-conformance did not write (earlier-reports.ts foreignReport): the command would
+ * replace it. Its own earlier reports, of any build, go as they always went.
+ */
+export async function refuseForeignReports(dir: string, command: string, skip: readonly string[] = []): Promise<void> {
+  const found = await foreignReport(dir, skip);
+  if (!found) return;
+  const file = inertLine(join(dir, found.name), 300);
+  const nothing = command === 'run' ? 'Nothing was sent.' : 'Nothing was read or written.';
+  throw new HarnessError('HARNESS_USAGE', `--report-dir ${inertLine(dir, 300)}: ${file} is ${found.what} that is not a report mantle-conformance wrote, and ${command} would replace it with its ${found.name}; move it elsewhere, or give --report-dir another folder. ${nothing}`);
+}
+
+/**
+ * `run`'s report folder, before anything is sent: a --baseline among the reports it removes is refused (as by
+ * `report`: a run that stopped would lose it), as is a file of theirs it did not write; then the folder is made if
+ * needed and written to once.
+ */
+export async function checkRunReportDir(dir: string, baseline: string | undefined): Promise<void> {
+  if (baseline) await checkReportDir(dir, [baseline], { command: 'run', inputFlag: '--baseline' });
+  else await refuseForeignReports(dir, 'run');
+  await checkWritable(dir);
+}
+
+/**
+ * A folder a run writes into (--report-dir, --history), made if needed and written to once, before anything is sent:
+ * a folder that cannot take the reports is found before a live run has spent its tokens, not after.
+ */
+export async function checkWritable(dir: string, flag = '--report-dir', what = 'write the reports'): Promise<void> {
+  const probe = join(dir, `.mantle-conformance-write-check-${process.pid}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+  } catch (cause) {
+    throw new HarnessError('HARNESS_USAGE', `${flag} ${dir}: cannot ${what} there (${(cause as Error).message}); pick a folder you can write to. Nothing was sent.`, { cause });
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined);
   }
 }

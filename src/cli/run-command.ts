@@ -7,8 +7,6 @@
  * or SIGTERM, from the start on). An earlier run's reports in the report folder go once it is known to be writable,
  * its matrix.json aside (matrix.earlier.json) until the run starts: a run that stops before leaves no verdict to read.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeComparison } from '../report/compare.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
@@ -23,10 +21,10 @@ import { loadOpenApiSchemas } from '../run/openapi-schemas.ts';
 import { ProgressReporter } from '../run/progress-reporter.ts';
 import type { RunConfig } from '../run/run-config.ts';
 import { runInProcess, type RunEnd, type RunRequest } from '../run/run-conformance.ts';
-import { selectWork } from '../run/selection.ts';
+import { selectWork, type CellWork } from '../run/selection.ts';
 import { tooShortReason, tooShortToRedact } from '../transport/auth/short-secrets.ts';
 import { dropEarlierMatrices, removeEarlierReports, setAsideEarlierMatrix } from './earlier-reports.ts';
-import { checkReportDir } from './report-dir-guard.ts';
+import { checkRunReportDir, checkWritable } from './report-dir-guard.ts';
 import { startNotes } from './start-notes.ts';
 import { EXIT } from './project.ts';
 import { gateLines } from './gate-lines.ts';
@@ -106,9 +104,8 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   if (flags.repeat !== undefined && config.repeat > 1 && config.targets.every((t) => t.mode === 'replay')) {
     io.err.write(`note: --repeat ${config.repeat}: a replay repeats each case as often as it was recorded (record with --repeat ${config.repeat} to judge ${config.repeat} trials)\n`);
   }
-  // A --baseline among the reports this run removes is refused (as by `report`): a run that stopped would lose it.
-  if (config.baselineFile) await checkReportDir(config.reportDir, [config.baselineFile], { command: 'run', inputFlag: '--baseline' });
-  await checkWritable(config.reportDir);
+  // A --baseline among the reports, or a file of theirs the harness did not write, is refused; the folder is made.
+  await checkRunReportDir(config.reportDir, config.baselineFile);
   let baseline: Matrix | undefined;
   try {
     // The matrix schema compiles when read-matrix loads: only a run with --baseline pays for it.
@@ -144,7 +141,7 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
     loaded.plan.models,
     { filters: allFilters, ...(shard ? { shard } : {}), ...(pattern ? { pattern } : {}) },
   );
-  await refuseLinkedFixtureFolders(config, work);
+  await refuseLinkedFixtureFolders(config, work, loaded.plan.cases);
   // Read the OpenAPI document now, so a bad one stops the run with exit 2 before anything is sent.
   const schemas = config.openapiFile ? await guard.race(loadOpenApiSchemas(config.openapiFile)) : undefined;
   await guard.race(preflighted);
@@ -179,17 +176,19 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
 }
 
 /**
- * A record run whose target or model folder under --fixtures is a symbolic link stops here, before anything is sent
- * (but the credentials check): writing through it would overwrite files outside the fixtures folder.
+ * A record run whose target or model folder, or fixture file, under --fixtures is a symbolic link stops here, before
+ * anything is sent (but the credentials check): it would write through it, or replace it (transport/fixture-links.ts).
  */
-async function refuseLinkedFixtureFolders(config: RunConfig, work: readonly { target: string; model: string }[]): Promise<void> {
+async function refuseLinkedFixtureFolders(config: RunConfig, work: readonly CellWork[], cases: ReadonlyMap<string, { probe: boolean }>): Promise<void> {
   const recording = new Set(config.targets.filter((t) => t.mode === 'record').map((t) => t.id));
   if (recording.size === 0) return;
-  const { linkedFixtureFolder, linkedFolderProblem } = await import('../transport/fixture-file.ts');
+  const { linkedFixture } = await import('../transport/fixture-links.ts');
+  // The cases a cell may record: its checks' and the probes (those of its APIs ask first).
+  const probes = [...cases].filter(([, c]) => c.probe).map(([id]) => id);
   for (const cell of work) {
     if (!recording.has(cell.target)) continue;
-    const linked = await linkedFixtureFolder(config.fixturesDir, cell.target, cell.model);
-    if (linked) throw usage('--fixtures', `${linkedFolderProblem(linked)}. Nothing was recorded.`);
+    const linked = await linkedFixture(config.fixturesDir, cell.target, cell.model, [...new Set([...cell.checks.flatMap((c) => c.cases), ...probes])]);
+    if (linked) throw usage('--fixtures', `${linked}. Nothing was recorded.`);
   }
   // A target folder holds one surface's recordings (replay labels it with one): checked again at the first write.
   const { otherSurfaceIn, otherSurfaceProblem } = await import('../transport/record-target.ts');
@@ -271,22 +270,6 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in, and a matrix.json too large to read again.
   await appendStepSummary(matrix, io.err, process.env, await warnWrittenSize(end.files, io.err));
   return { exitCode, matrix, config, runner };
-}
-
-/**
- * The report folder, made if needed and written to once, before anything is sent: a folder that cannot take the
- * reports is found before a live run has spent its tokens, not after.
- */
-async function checkWritable(dir: string, flag = '--report-dir', what = 'write the reports'): Promise<void> {
-  const probe = join(dir, `.mantle-conformance-write-check-${process.pid}`);
-  try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(probe, '');
-  } catch (cause) {
-    throw new HarnessError('HARNESS_USAGE', `${flag} ${dir}: cannot ${what} there (${(cause as Error).message}); pick a folder you can write to. Nothing was sent.`, { cause });
-  } finally {
-    await rm(probe, { force: true }).catch(() => undefined);
-  }
 }
 
 async function parseVitestArgs(args: string[]): Promise<{ filter: string[]; options: Record<string, unknown> }> {

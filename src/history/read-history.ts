@@ -17,6 +17,7 @@ import { schemaProblem } from '../report/schema-problem.ts';
 import { HISTORY_RUN_FORMAT, type HistoryRun } from '../suite/history-schema.ts';
 import { RUN_FILE_SUFFIX } from './history-file.ts';
 import { firstProblemIn } from '../json-walk.ts';
+import { newerVersion } from '../suite/format-version.ts';
 import { shardProblem, startedAtProblem } from './run-values.ts';
 import { passesQuickCheck, runSchemaErrors } from './validate-run.ts';
 
@@ -59,11 +60,18 @@ export function parseRunFile(bytes: Buffer, name: string): HistoryRun {
     if (where) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${inertLine(where, 300)} is not a finite number (a literal such as 1e400 reads as Infinity); ${FIX}`);
   }
   const format = (value as { format?: unknown } | null)?.format;
+  // `run --history` of a newer version wrote it: a good file this one cannot read (read-matrix.ts says the same).
+  const newer = newerVersion(format, HISTORY_RUN_FORMAT);
+  if (newer !== undefined) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: format ${newer} was written by a newer mantle-conformance (this version reads ${HISTORY_RUN_FORMAT}): upgrade mantle-conformance to read it (or move it out of the folder)`);
   if (format !== HISTORY_RUN_FORMAT) {
     throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: format is ${inertLine(JSON.stringify(format) ?? 'missing', 60)}, expected "${HISTORY_RUN_FORMAT}"; ${FIX}`);
   }
   const errors = quick ? undefined : runSchemaErrors(value);
-  if (errors) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${schemaProblem(errors, value)}; ${FIX}`);
+  if (errors) {
+    // A field this version does not know: as likely a newer version's as a hand edit, and the fixes differ.
+    const unknown = errors.some((e) => e.keyword === 'additionalProperties');
+    throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${schemaProblem(errors, value)}${unknown ? `: a newer mantle-conformance may have written it (upgrade mantle-conformance to read it), or it was edited by hand (${FIX})` : `; ${FIX}`}`);
+  }
   const run = (value as HistoryRun).run;
   const problem = startedAtProblem(run.startedAt) ?? shardProblem(run.shard) ?? referenceProblem(value as HistoryRun);
   if (problem) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${problem}; ${FIX}`);

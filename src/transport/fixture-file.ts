@@ -39,26 +39,6 @@ export function fixturePath(root: string, target: string, model: string, caseId:
   return join(root, folderName(target), folderName(model), `${folderName(caseId)}.json`);
 }
 
-/**
- * The target or model folder of `fixturePath(root, target, model, …)` that is a symbolic link, or undefined. A record
- * run writes through neither: a link there (made by someone else: the harness makes real folders) would have it
- * replace files wherever the link points. The root itself may be a link: the user named it with --fixtures, so
- * following it is what was asked (a fixtures folder kept on another disk). `fixtures prune` and `history` never
- * follow links either.
- */
-export async function linkedFixtureFolder(root: string, target: string, model: string): Promise<string | undefined> {
-  const targetDir = join(root, folderName(target));
-  for (const dir of [targetDir, join(targetDir, folderName(model))]) {
-    if ((await lstat(dir).catch(() => undefined))?.isSymbolicLink()) return dir;
-  }
-  return undefined;
-}
-
-/** What to say of a link `linkedFixtureFolder` found. */
-export function linkedFolderProblem(dir: string): string {
-  return `${dir} is a symbolic link; a record run writes only inside the fixtures folder and never through a link in it (it would overwrite the files the link points to). Replace the link with a real folder (copy what it points to), or point --fixtures at a folder without links inside`;
-}
-
 function storeResponse(response: ExchangeResponse): StoredResponse {
   const stored: StoredResponse = { status: response.status, headers: response.headers };
   if (response.truncatedAtBytes !== undefined) stored.truncatedAtBytes = response.truncatedAtBytes;

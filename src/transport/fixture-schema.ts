@@ -10,6 +10,7 @@ import { parse as parseLossless } from 'lossless-json';
 import { ERROR_CODES } from '../errors.ts';
 import { AnyKey, displayPath, pathOf } from '../json-path.ts';
 import { builtExports } from '../package-root.ts';
+import { isRunTime, RUN_TIME } from './recorded-time.ts';
 
 export const FIXTURE_FORMAT = 'mantle-conformance.fixture/1';
 
@@ -126,10 +127,18 @@ export function newerFormat(value: unknown): string | undefined {
   return version !== undefined && Number(version) > Number(FIXTURE_FORMAT.split('/')[1]) ? format as string : undefined;
 }
 
-/** The first problem of `value` as `<json path>: <what is wrong>`, or undefined when it is a valid fixture. */
+/**
+ * The first problem of `value` as `<json path>: <what is wrong>`, or undefined when it is a valid fixture. Beyond the
+ * schema: provenance.recordedAt is copied into matrix.json (recordedFrom, recordedTo), so it is held to the rule its
+ * reader holds them to (recorded-time.ts): a replay of this file must not write a matrix no command reads.
+ */
 export function fixtureProblem(value: unknown): FixtureProblem | undefined {
   const validate = (compiled ??= fixtureValidator());
-  if (validate(value)) return undefined;
+  if (validate(value)) {
+    const { recordedAt } = value.provenance;
+    if (isRunTime(recordedAt)) return undefined;
+    return { text: `provenance.recordedAt: ${JSON.stringify(recordedAt.slice(0, 80))} is not ${RUN_TIME}, such as 2026-01-31T12:00:00.000Z (correct it to when the case was recorded)`, newer: false };
+  }
   const errors = validate.errors ?? [];
   const error = errors[0];
   if (!error) return { text: 'does not match the fixture schema', newer: false };

@@ -21,7 +21,8 @@ import { bodyText, excerpt, jsonBody, parseJsonText, requestedModel } from './bo
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
 import { describeRequest, isJsonResponse, isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
-import { fixturePath, fixtureSurface, jsonFilesIn, linkedFixtureFolder, linkedFolderProblem, modelFolders, newerFixture, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
+import { fixturePath, fixtureSurface, jsonFilesIn, modelFolders, newerFixture, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
+import { linkedFixture } from './fixture-links.ts';
 import { sseStream } from './sse.ts';
 import { isHtml, pageExcerpt } from './stand-in-answer.ts';
 import type { SendContext, Target } from './target.ts';
@@ -83,8 +84,8 @@ export class RecordTarget extends TargetDecorator {
     if (exchanges.some((ex) => ex.error?.code === ENDPOINT_DOWN)) return;
     const file = fixturePath(this.#options.fixturesDir, this.id, model, caseId);
     // Checked before the run too (run-command); again here, as a link may appear while the run goes.
-    const linked = await linkedFixtureFolder(this.#options.fixturesDir, this.id, model);
-    if (linked) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${linkedFolderProblem(linked)}`);
+    const linked = await linkedFixture(this.#options.fixturesDir, this.id, model, [caseId]);
+    if (linked) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${linked}`);
     const surface = this.#options.provenance.surface;
     if (surface) {
       // Once per run: every write of this target goes to the same folder, on the same surface.
