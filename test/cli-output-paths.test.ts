@@ -79,7 +79,7 @@ describe('fixtures --fixtures', () => {
 });
 
 describe('schema', () => {
-  /** The built package copied to a root of its own (schema writes into its package), with `suites` as given. */
+  /** The built package copied to a root of its own, run from there (schema writes into ./suites/schema), with `suites` as given. */
   async function packageCopy(name: string, suites: 'folder' | 'file'): Promise<string> {
     const root = join(dir, name);
     await cp(join(inject('packageRoot'), 'dist'), join(root, 'dist'), { recursive: true });
@@ -93,7 +93,7 @@ describe('schema', () => {
       execFile(process.execPath, [join(root, 'dist/cli/bin.js'), 'schema'], { cwd: root }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
     });
 
-  it('a package it cannot write into is exit 2 naming schema; one it can gets every schema', async () => {
+  it('a ./suites it cannot write into is exit 2 naming schema; one it can gets every schema', async () => {
     const blocked = await packageCopy('blocked', 'file');
     expectUsage(await schema(blocked), `schema ${join(blocked, 'suites/schema/')}`);
     const open = await packageCopy('open', 'folder');

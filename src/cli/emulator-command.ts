@@ -13,6 +13,7 @@ import { FLAVOURS } from '../emulator/surface.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { EMULATOR_LATENCY, EMULATOR_PORT, intFlag, usage } from './run-options.ts';
+import { shellWord } from './shell-word.ts';
 
 export interface EmulatorFlags {
   port?: string;
@@ -62,6 +63,20 @@ export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: 
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw usage('--host', `${host} is not an address of this machine: use 127.0.0.1 (the default) or another local interface`);
     throw error;
   }
+}
+
+/**
+ * What the emulator says once it listens: its base URLs, and the run command that tests it as what it plays. That
+ * command is followed as printed: live (run replays by default), on the surface played (without --surface a local
+ * endpoint is `custom`, and bedrock-runtime's documented differences would gate as the endpoint's failures), with the
+ * key the emulator requires, else none.
+ */
+export function emulatorBanner(url: string, flags: Pick<EmulatorFlags, 'surface' | 'apiKeyEnv'>): string {
+  const surface = flags.surface ?? 'mantle';
+  const openai = surface === 'runtime' ? `${url}/openai/v1` : `${url}/v1 or ${url}/openai/v1`;
+  const auth = flags.apiKeyEnv ? `--api-key-env ${inertLine(shellWord(flags.apiKeyEnv), 200)}` : '--auth none';
+  const run = `mantle-conformance run --mode live --endpoint ${url} --surface ${surface} ${auth}`;
+  return `${surface === 'runtime' ? 'bedrock-runtime' : 'Mantle'} emulator on ${url} (base URL for OpenAI SDKs: ${openai}; Anthropic: ${url}/anthropic; test it with: ${run})\nCtrl-C to stop.\n`;
 }
 
 /** `12:00:01.250 POST /openai/v1/chat/completions xai.grok-4.3 -> 200 (3 ms) quirks: createdAt.chat=exponent` */

@@ -284,10 +284,9 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       // The range check is here so that a bad port is exit 2 naming the flag, before the catalog is read.
       intFlag('--port', flags.port, EMULATOR_PORT.default, EMULATOR_PORT.range);
       intFlag('--latency', flags.latency, EMULATOR_LATENCY.default, EMULATOR_LATENCY.range);
-      const { startEmulatorFromFlags } = await import('./emulator-command.ts');
+      const { startEmulatorFromFlags, emulatorBanner } = await import('./emulator-command.ts');
       const emulator = await startEmulatorFromFlags({ ...flags, catalog: await catalogOf(flags) }, flags.quiet ? undefined : (line) => io.out.write(`${line}\n`));
-      const openai = flags.surface === 'runtime' ? `${emulator.url}/openai/v1` : `${emulator.url}/v1 or ${emulator.url}/openai/v1`;
-      io.out.write(`${flags.surface === 'runtime' ? 'bedrock-runtime' : 'Mantle'} emulator on ${emulator.url} (base URL for OpenAI SDKs: ${openai}; Anthropic: ${emulator.url}/anthropic; for mantle-conformance run --endpoint ${emulator.url})\nCtrl-C to stop.\n`);
+      io.out.write(emulatorBanner(emulator.url, flags));
       // SIGTERM (docker stop, a CI job's end) stops it as Ctrl-C does; the listeners stay until it is closed, so a second
       // signal meanwhile is no death by signal. Closing cuts open answers short, with their pending delays.
       let onSignal = () => {};
@@ -297,17 +296,10 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
 
   program
     .command('schema')
-    .description('write the JSON Schemas for editors (suites/schema/*.schema.json: suite, catalog, expectations, matrix, history-run, fixture)')
-    .action(async () => {
-      const { SCHEMA_FILES, schemaText } = await import('../suite/schema-files.ts');
-      const { FIXTURE_SCHEMA_FILE } = await import('../transport/fixture-schema.ts');
-      const { writeOutputFile } = await import('./report-commands.ts');
-      for (const file of [...SCHEMA_FILES, FIXTURE_SCHEMA_FILE]) {
-        // The schemas go into the package itself: an install the user cannot write to is exit 2 saying so, not a bug.
-        await writeOutputFile(`${PROJECT_ROOT}/${file.path}`, schemaText(file.schema), { asker: 'schema', advice: 'run schema in a checkout of mantle-conformance you can write to' });
-        // Where it really went: in an install that is below node_modules, not ./suites.
-        io.out.write(`wrote ${(await import('../shown-path.ts')).shownPath(`${PROJECT_ROOT}/${file.path}`)}\n`);
-      }
+    .description('write the JSON Schemas for editors into <--suites>/schema (suite, catalog, expectations, matrix, history-run, fixture), beside your suite files')
+    .addOption(withDefault('--suites <dir>', 'folder of your *.suite.yaml files; the schemas go into its schema/ folder, made when missing', './suites'))
+    .action(async (flags: { suites?: string }) => {
+      setExit(await (await import('./schema-command.ts')).schemaCommand(flags, io.out));
     });
 
   return program;

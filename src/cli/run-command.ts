@@ -260,11 +260,11 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
   // removes none: a run with another --suites folder would take a second suite's recordings for stale ones;
   // `fixtures prune` removes them, on purpose, after --dry-run shows what goes.
   if (!end.interrupted) {
-    const { pruneFixtures } = await import('../transport/fixture-prune.ts');
+    const [{ pruneFixtures }, { staleLines }] = await Promise.all([import('../transport/fixture-prune.ts'), import('./stale-recordings.ts')]);
     const models = matrix.models.map((m) => m.id);
     for (const target of matrix.targets.filter((t) => t.mode === 'record')) {
       const stale = await pruneFixtures(config.fixturesDir, target.id, caseIds, { models, dryRun: true });
-      io.out.write(staleLines(target.id, stale).join(''));
+      io.out.write((await staleLines(target.id, stale, config, config.root)).join(''));
     }
   }
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in, and a matrix.json too large to read again.
@@ -279,16 +279,6 @@ async function parseVitestArgs(args: string[]): Promise<{ filter: string[]; opti
   } catch (cause) {
     throw new HarnessError('HARNESS_USAGE', `arguments after --: ${(cause as Error).message}`, { cause });
   }
-}
-
-/** The recordings a record run found for cases its suites do not have, and how to remove them; nothing when none. */
-function staleLines(target: string, stale: { removed: string[] }): string[] {
-  if (stale.removed.length === 0) return [];
-  const shown = (f: string) => inertLine(shownPath(f), 300);
-  return [
-    `fixtures of ${inertLine(target)}: ${stale.removed.length} recording(s) of cases the suites do not have (a case renamed or deleted, or another suites folder's); kept: \`mantle-conformance fixtures prune --dry-run\` lists them, without --dry-run removes them`,
-    ...stale.removed.map((f) => `  stale ${shown(f)}`),
-  ].map((l) => `${l}\n`);
 }
 
 /** The console's last lines: totals, coverage, what gates, where the reports are (with `paths`), and the gate, which never says pass for a run that did not finish. */

@@ -139,10 +139,13 @@ export class HistoryBuilder {
     for (const run of runs) for (const t of run.targets) targets.set(t, [...(targets.get(t) ?? []), run.index]);
     const { grid, gating } = this.#grid(runOfPart, targets, runs);
     const definitions = this.#definitions(runOfPart);
+    // What each run's files say of each target's endpoint: the first file of the run that names the target.
+    const endpoints = new Map<number, Map<string, HistoryRun['targets'][number]>>();
+    for (const [part, run] of runOfPart) for (const t of part.targets) this.#inner(endpoints, run.index).get(t.id) ?? this.#inner(endpoints, run.index).set(t.id, t);
     const cells = grid.map((row, series) => {
       const { target, model, check } = this.#series[series]!;
       const info = this.#checks.get(check);
-      return cellHistory({ target, model, check, group: info?.group ?? 'Other', api: info?.api ?? null, ...row, gating: gating[series]! }, this.#states, runs, (run) => definitions.get(run)?.get(check));
+      return cellHistory({ target, model, check, group: info?.group ?? 'Other', api: info?.api ?? null, ...row, gating: gating[series]! }, this.#states, runs, (run) => definitions.get(run)?.get(check), (run) => endpoints.get(run)?.get(target));
     });
     const order = new Map([...this.#checks.keys()].map((id, i) => [id, i]));
     cells.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : order.get(a.check)! - order.get(b.check)!));

@@ -7,6 +7,7 @@
  * a state the cell changed to, so `pass -> error -> pass` is no change and an outage does not flood the digest.
  */
 import type { Observed } from '../checks/types.ts';
+import { describeTargetChanges, targetChanges, type TargetFields } from '../report/target-identity.ts';
 import type { CellHistory, CellState, ChangePoint, HistoryRunInfo } from './history-model.ts';
 
 const ABSENT: CellState = { status: 'absent', observed: null };
@@ -58,11 +59,15 @@ export const HARNESS_WORDS = {
   unknown: ' (one of the two runs\' files does not say what its build\'s check measured: the change may be the harness\'s, not the endpoint\'s)',
 } as const;
 
+/** What a change point whose target stood for another endpoint in its two runs says after its values. */
+export const targetWords = (changed: string): string => ` (the target is another endpoint than in the earlier run: ${changed}; not the endpoint's change)`;
+
 /**
- * A series' history from its row of the grid; `states` are what its numbers stand for, and `definitionIn` gives the
- * check's definition digest in a run ('' when its file does not say; undefined when the run had no such check).
+ * A series' history from its row of the grid; `states` are what its numbers stand for, `definitionIn` gives the
+ * check's definition digest in a run ('' when its file does not say; undefined when the run had no such check), and
+ * `targetIn` what the run's files say of the series' target's endpoint (report/target-identity.ts).
  */
-export function cellHistory(row: CellRow, states: readonly CellState[], runs: readonly HistoryRunInfo[], definitionIn: (run: number) => string | undefined = () => undefined): CellHistory {
+export function cellHistory(row: CellRow, states: readonly CellState[], runs: readonly HistoryRunInfo[], definitionIn: (run: number) => string | undefined = () => undefined, targetIn: (run: number) => TargetFields | undefined = () => undefined): CellHistory {
   const { target, model, check, group, api } = row;
   const cell: CellHistory = { target, model, check, group, api, segments: [], runs: 0, flaky: 0, flakiness: 0, changes: [] };
   let previous: CellState | undefined;
@@ -87,6 +92,10 @@ export function cellHistory(row: CellRow, states: readonly CellState[], runs: re
       if (row.gating[i]) change.gating = true;
       const harness = harnessChange(definitionIn(previousRun), definitionIn(runIndex));
       if (harness) Object.assign(change, { harness, text: `${change.text}${HARNESS_WORDS[harness]}` });
+      // The target's id stood for another endpoint (a --target-name kept while --endpoint or --surface changed).
+      const [was, now] = [targetIn(previousRun), targetIn(runIndex)];
+      const moved = was && now ? targetChanges(was, now) : [];
+      if (moved.length) Object.assign(change, { targetChanged: describeTargetChanges(moved), text: `${change.text}${targetWords(describeTargetChanges(moved))}` });
       cell.changes.push(change);
     }
     previous = state;

@@ -8,7 +8,7 @@
 import { markdownCode, markdownText } from '../report/inert-text.ts';
 import { describeDrift } from '../report/shape-drift.ts';
 import { describeState } from './build-history.ts';
-import { HARNESS_WORDS } from './cell-history.ts';
+import { HARNESS_WORDS, targetWords } from './cell-history.ts';
 import type { ChangePoint, HistoryReport } from './history-model.ts';
 import { blindLatestRuns } from './blind-runs.ts';
 import { describeErrorGroup, errorCount, errorGroups, otherErrorsLine } from './error-cells.ts';
@@ -25,7 +25,7 @@ const METRIC: Record<string, string> = { firstTokenP95: 'first-token p95', total
 function changeMarkdown(change: ChangePoint): string {
   const [a, b] = [describeState(change.from), describeState(change.to)];
   const values = a === b ? `${change.from.status} ${markdownText(a, 100)} -> ${change.to.status} ${markdownText(b, 100)}` : `${markdownText(a, 100)} -> ${markdownText(b, 100)}`;
-  return `${values}${change.harness ? HARNESS_WORDS[change.harness] : ''}`;
+  return `${values}${change.harness ? HARNESS_WORDS[change.harness] : ''}${change.targetChanged ? markdownText(targetWords(change.targetChanged), 300) : ''}`;
 }
 
 /** A section of at most MAX_LINES lines, or `keep` (the first lines, never cut) when more; `count` heads it. */

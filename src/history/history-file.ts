@@ -65,7 +65,8 @@ export function historyRunOf(matrix: Matrix): HistoryRun {
       ...(matrix.run.ci ? { ci: matrix.run.ci } : {}),
       gate: gateOf(matrix.gate),
     },
-    targets: matrix.targets.map((t) => ({ id: t.id, mode: t.mode, region: t.region, endpointHost: t.endpointHost, sources: t.provenance.sources })),
+    // The surface too: a target id whose endpoint changed between runs is told apart from the endpoint's own change.
+    targets: matrix.targets.map((t) => ({ id: t.id, mode: t.mode, region: t.region, endpointHost: t.endpointHost, surface: t.surface ?? 'mantle', sources: t.provenance.sources })),
     models: matrix.models.map((m) => ({ id: m.id, family: m.family, inCatalog: m.inCatalog })),
     // What each check measured in this build: a change point where it differs is the harness's, not the endpoint's.
     checks: matrix.checks.map((c) => ({ id: c.id, group: c.group, api: c.api, definition: definitionDigest(c) })),

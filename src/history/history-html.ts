@@ -48,9 +48,10 @@ export function pageData(report: HistoryReport): unknown {
     targets: report.targets,
     models,
     checks: report.checks,
-    // Seventh, when any: the change points the harness may have made (run, 1 changed / 0 not known), labelled as history.md labels them.
+    // Seventh, when any: the change points the harness may have made (run, 1 changed / 0 not known), and those whose
+    // target stood for another endpoint (run, 2), labelled as history.md labels them.
     cells: report.cells.map((c) => {
-      const harness = c.changes.flatMap((x) => (x.harness ? [x.run, x.harness === 'changed' ? 1 : 0] : []));
+      const harness = c.changes.flatMap((x) => [...(x.harness ? [x.run, x.harness === 'changed' ? 1 : 0] : []), ...(x.targetChanged ? [x.run, 2] : [])]);
       return [targets.get(c.target), modelIndex.get(c.model), checkIndex.get(c.check), c.flaky, c.runs, c.segments.flatMap((s) => [s.from, s.to, state(s.status, s.observed)]), ...(harness.length ? [harness] : [])];
     }),
     states,

@@ -68,6 +68,8 @@ export interface ChangePoint {
   gating?: true;
   /** The check's definition differs between the two runs (`changed`), or the earlier file does not say (`unknown`). */
   harness?: 'changed' | 'unknown';
+  /** The target's id stood for another endpoint in the two runs (`surface "runtime" -> "custom"`): not the endpoint's change. */
+  targetChanged?: string;
 }
 
 export interface CellHistory {

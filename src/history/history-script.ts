@@ -32,15 +32,16 @@ export const HISTORY_SCRIPT = `
   }
   // Where a cell's state changed, between runs that observed it: absent runs and errors (an outage observed
   // nothing) aside, as history.json's change points. States are indexes: the first (0) is a state like any other.
-  // marks: run, 1/0 pairs of the changes the harness made (1: the check's definition differs) or may have made (0).
+  // marks: run, 1/0 pairs of the changes the harness made (1: the check's definition differs) or may have made (0),
+  // and run, 2 where the target stood for another endpoint than in the earlier run.
   function changePoints(segs, states, marks) {
     var changes = [], prev = null;
     marks = marks || [];
     for (var k = 0; k < segs.length; k += 3) {
       var state = states[segs[k + 2]];
       if (state[0] === 'absent' || state[0] === 'error') continue;
-      var harness;
-      for (var h = 0; h < marks.length; h += 2) if (marks[h] === segs[k]) harness = marks[h + 1] === 1 ? " (the check changed with the harness: not the endpoint's change)" : " (one of the two runs' files does not say what its check measured: may be the harness's change)";
+      var harness = '';
+      for (var h = 0; h < marks.length; h += 2) if (marks[h] === segs[k]) harness += marks[h + 1] === 2 ? " (the target is another endpoint than in the earlier run: not the endpoint's change)" : marks[h + 1] === 1 ? " (the check changed with the harness: not the endpoint's change)" : " (one of the two runs' files does not say what its check measured: may be the harness's change)";
       if (prev !== null && prev !== segs[k + 2]) changes.push(harness ? { run: segs[k], from: states[prev], to: state, harness: harness } : { run: segs[k], from: states[prev], to: state });
       prev = segs[k + 2];
     }

@@ -16,6 +16,7 @@ import { gaveUpOnTarget, wasNotReached } from './gate.ts';
 import { OBSERVED } from './observed-models.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 import { unreadModelLists } from './model-lists.ts';
+import { changedTargetLines, changedTargets, describeTargetChanges } from './target-identity.ts';
 
 const bad = (status: MatrixResult['status']) => status === 'fail' || status === 'error';
 const snapshot = (r: MatrixResult) => ({ status: r.status, observed: r.observed });
@@ -54,6 +55,13 @@ export const HEADINGS = {
 } as const;
 
 export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison {
+  // A target id that stands for another endpoint than the baseline's (a --target-name kept while --endpoint or
+  // --surface changed) measured something else: its cells are listed apart, never compared, neither new failures nor
+  // fixes (report/target-identity.ts). The run's own gate still judges them.
+  const moved = changedTargets(before.targets, after.targets);
+  const apart = new Set(moved.map((m) => m.target));
+  const without = (m: Matrix): Matrix => ({ ...m, targets: m.targets.filter((t) => !apart.has(t.id)), results: m.results.filter((r) => !apart.has(r.target)) });
+  if (apart.size) [before, after] = [without(before), without(after)];
   const old = new Map(before.results.filter((r) => !r.notRun).map((r) => [key(r), r]));
   const selectedBefore = selectionOf(before);
   // README: a model not in the catalog (an id given to --models, a new listed model) has every cell informational.
@@ -147,7 +155,8 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     ...(notSelected.models.size + notSelected.checks.size > 0 ? { notSelected: { models: [...notSelected.models], checks: [...notSelected.checks], ...(byShard ? { byShard: true as const } : {}) } } : {}),
     // A check that only grew words and whose every cell was compared is no news.
     ...([...redefined.values()].some((c) => c.cells > 0) ? { changedChecks: [...redefined.values()].filter((c) => c.cells > 0) } : {}),
-    shapeDrift: shapeDrift(before.shapes, after.shapes),
+    ...(moved.length ? { changedTargets: moved } : {}),
+    shapeDrift: shapeDrift(before.shapes, after.shapes).filter((d) => !apart.has(d.target)),
     regressed: changes.newFailures.length > 0,
   };
 }
@@ -155,10 +164,12 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
 /**
  * The targets a comparison could not compare, in one line, or undefined: a target the baseline has none of (a renamed
  * target, a region with no baseline of its own) has its cells compared with nothing, so "no cell changed" would say
- * more than was seen; one only the baseline has was not run. Ids are run data: callers neutralise the line.
+ * more than was seen; one only the baseline has was not run; one whose id names another endpoint than the baseline's
+ * was left apart. Ids are run data: callers neutralise the line.
  */
-export function uncomparedTargetsLine(comparison: Pick<MatrixComparison, 'newTargets' | 'vanishedTargets'>): string | undefined {
+export function uncomparedTargetsLine(comparison: Pick<MatrixComparison, 'newTargets' | 'vanishedTargets' | 'changedTargets'>): string | undefined {
   const parts = [
+    ...(comparison.changedTargets ?? []).map((c) => `${c.target} (another endpoint than in the baseline: ${describeTargetChanges(c.changes)}; give each its own --target-name to compare them)`),
     comparison.newTargets.length ? `${comparison.newTargets.join(', ')} (not in the baseline: nothing to compare their cells with)` : '',
     comparison.vanishedTargets.length ? `${comparison.vanishedTargets.join(', ')} (only in the baseline: not run)` : '',
   ].filter(Boolean);
@@ -246,7 +257,7 @@ export const notComparedLabel = (comparison: MatrixComparison): string =>
 export function describeComparison(comparison: MatrixComparison): string {
   const lines = [`compared with run ${inertLine(comparison.baseline.runId)} (${inertLine(comparison.baseline.finishedAt)})`];
   // Before the changes: what they leave out (an upgrade of the harness, not of the endpoint).
-  for (const line of changedCheckLines(comparison)) lines.push(inertLine(line, 2000));
+  for (const line of [...changedTargetLines(comparison), ...changedCheckLines(comparison)]) lines.push(inertLine(line, 2000));
   for (const { title, changes } of changeSections(comparison)) {
     if (changes.length === 0 && title !== HEADINGS.newFailures && title !== HEADINGS.fixes) continue;
     lines.push(`${title.toLowerCase()}: ${changes.length}`);

@@ -8,6 +8,7 @@ import type { ShapeTable } from '../checks/shape.ts';
 import type { ShapeDrift } from './shape-drift.ts';
 import type { CheckStatus, Evidence, Expected, Observed, OtherModelCount, TrialResult } from '../checks/types.ts';
 import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
+import type { TargetsApart } from './target-identity.ts';
 
 /**
  * Version 2 added the statuses `flaky` and `inconclusive`, `trials`, list `expected`, `timing` and `totals.latency`;
@@ -64,8 +65,7 @@ export function splitCellKey(key: string): { target: string; model: string } {
  */
 export function listedOn(target: Pick<MatrixTarget, 'modelList'>, model: Pick<MatrixModel, 'id' | 'inCatalog'>): boolean {
   const list = target.modelList;
-  if (!list) return true;
-  return model.inCatalog ? !list.notListed.includes(model.id) : list.new.includes(model.id);
+  return !list || (model.inCatalog ? !list.notListed.includes(model.id) : list.new.includes(model.id));
 }
 
 export interface MatrixRun {
@@ -222,7 +222,7 @@ export interface CellChange {
   reason: string;
 }
 
-export interface MatrixComparison {
+export interface MatrixComparison extends TargetsApart {
   baseline: { runId: string; finishedAt: string };
   newFailures: CellChange[];
   fixes: CellChange[];

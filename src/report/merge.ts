@@ -161,6 +161,8 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     newTargets: ids('newTargets'),
     vanishedTargets: ids('vanishedTargets'),
     ...(notSelected.models.length + notSelected.checks.length > 0 ? { notSelected } : {}),
+    // A target one input left apart (another endpoint than its baseline's) is one entry, whichever input said it.
+    ...(all.some((c) => c.changedTargets?.length) ? { changedTargets: [...new Map(all.flatMap((c) => c.changedTargets ?? []).map((c) => [c.target, c])).values()] } : {}),
     ...(redefined.size ? { changedChecks: [...redefined.values()] } : {}),
     ...(drift.length ? { shapeDrift: drift } : {}),
     regressed: all.some((c) => c.regressed),

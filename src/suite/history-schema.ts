@@ -68,6 +68,8 @@ export const HistoryRunSchema = Type.Object(
         mode: Type.Union([Type.Literal('live'), Type.Literal('record'), Type.Literal('replay')]),
         region: Type.Union([Text, Type.Null()]),
         endpointHost: Type.Union([Text, Type.Null()]),
+        /** The endpoint surface (absent in older files: not known). */
+        surface: Type.Optional(Type.Union([Type.Literal('mantle'), Type.Literal('runtime'), Type.Literal('custom')])),
         sources: Type.Array(Type.Union([Type.Literal('live'), Type.Literal('emulator')])),
       }),
       { minItems: 1 },

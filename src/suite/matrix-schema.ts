@@ -211,6 +211,7 @@ export const MatrixSchema = Type.Object(
         newTargets: Type.Array(Str),
         vanishedTargets: Type.Array(Str),
         notSelected: Type.Optional(Type.Object({ models: Type.Array(Str), checks: Type.Array(Str), byShard: Type.Optional(Type.Literal(true)) })),
+        changedTargets: Type.Optional(Type.Array(Type.Object({ target: Str, changes: Type.Array(Type.Object({ field: Type.Union([Type.Literal('surface'), Type.Literal('region'), Type.Literal('host')]), before: Str, after: Str })) }))),
         changedChecks: Type.Optional(Type.Array(Type.Object({ check: Str, cells: Count, difference: Str }))),
         shapeDrift: Type.Optional(Type.Array(Drift)),
         regressed: Type.Boolean(),
