@@ -33,7 +33,10 @@ describe('files and flags a CI job gets slightly wrong', () => {
     await writeFile(bom, `\uFEFF${await readFile(matrix, 'utf8')}`);
     const report = await cli(['report', bom, '--report-dir', join(dir, 'bom')]);
     expect(report.code, report.stderr).toBe(0);
-    expect((await cli(['compare', matrix, bom])).code).toBe(0);
+    // Read as the very run it copies: compare refuses the pair as one run (not as JSON it cannot read).
+    const compare = await cli(['compare', matrix, bom]);
+    expect(compare.code).toBe(2);
+    expect(compare.stderr).toContain('the baseline is the same run as the newer one');
   });
 
   it('a shard past the bound says the bound', async () => {
@@ -44,18 +47,21 @@ describe('files and flags a CI job gets slightly wrong', () => {
 });
 
 describe('a run compared with itself', () => {
-  it('compare and report --baseline say so: it can never show a change', async () => {
+  it('compare and report --baseline refuse it (exit 2): it can never show a change, and would replace the comparison the run recorded', async () => {
     const copy = join(dir, 'same.json');
     await writeFile(copy, await readFile(matrix));
     const compare = await cli(['compare', copy, matrix]);
-    expect(compare.code).toBe(0);
-    expect(compare.stderr).toMatch(/^warning: both sides are run \S+ \(started [^)]+\): a run compared with itself shows no change; give the baseline of an earlier run$/m);
+    expect(compare.code).toBe(2);
+    expect(compare.stderr).toMatch(/^HARNESS_USAGE: compare .*: the baseline is the same run as the newer one, \S+ \(started [^)]+\): a run compared with itself never shows a change; give the matrix\.json of an earlier run as the baseline$/m);
     const report = await cli(['report', matrix, '--baseline', copy, '--report-dir', join(dir, 'self')]);
-    expect(report.stderr).toContain('warning: both sides are run');
-    // Another run is no warning.
+    expect(report.code).toBe(2);
+    expect(report.stderr).toContain('the baseline is the same run as the newer one');
+    // Another run is no refusal.
     const other = await cli(['run', 'openai.gpt-oss-20b', '--checks', 'path-prefix', '--report-dir', join(dir, 'r2'), '--quiet']);
     expect(other.code).toBe(0);
-    expect((await cli(['compare', matrix, join(dir, 'r2', 'matrix.json')])).stderr).not.toContain('both sides');
+    const compared = await cli(['compare', matrix, join(dir, 'r2', 'matrix.json')]);
+    expect(compared.code).toBe(0);
+    expect(compared.stderr).not.toContain('same run');
   });
 });
 

@@ -49,7 +49,7 @@ describe('report exits with the gate', () => {
 
   it('1 with --baseline when the run regressed since it (0 without: the error alone is within --max-errors)', async () => {
     const baseline = await save('baseline', smallMatrix());
-    const now = await save('now', smallMatrix([{ model: QWEN, check: 'path-prefix', status: 'error', observed: null, reason: 'HARNESS_TIMEOUT: slow' }]));
+    const now = await save('now', smallMatrix([{ model: QWEN, check: 'path-prefix', status: 'error', observed: null, reason: 'HARNESS_TIMEOUT: slow' }], undefined, undefined, { runId: 'r2' }));
     expect((await cli(['report', now, '--report-dir', join(dir, 'now-report')])).code).toBe(0);
     const out = join(dir, 'regressed-report');
     const result = await cli(['report', now, '--baseline', baseline, '--report-dir', out]);

@@ -416,7 +416,7 @@ describe('compare: a newer run that stopped', () => {
   it('compare exits 1 for it, saying so, where it said "regressed: no" (exit 0)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'compare-stopped-'));
     try {
-      const stopped = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'path-prefix', status: 'skipped', observed: null, notRun: true, reason: 'not reached: the run was interrupted' }]);
+      const stopped = smallMatrix([{ model: 'qwen.qwen3-32b', check: 'path-prefix', status: 'skipped', observed: null, notRun: true, reason: 'not reached: the run was interrupted' }], undefined, undefined, { runId: 'r2' });
       await writeFile(join(dir, 'before.json'), JSON.stringify(smallMatrix()));
       await writeFile(join(dir, 'after.json'), JSON.stringify({ ...stopped, run: { ...stopped.run, partial: true, interrupted: true, partialReason: 'SIGTERM' } }));
       let text = '';

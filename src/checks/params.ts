@@ -11,19 +11,28 @@ import { isRecord } from '../transport/body.ts';
 import { namesField, notObservable, observe, offTopicRejection, sentBody, unreadableAnswer, type Observation } from './answer.ts';
 import { visibleText } from './answer-text.ts';
 import { budgetSpent, saysBudgetStop, stoppedByBudget, stopReasonOf } from './budget.ts';
-import { inconclusive, judge } from './judge.ts';
-import type { CheckDefinition, CheckInput } from './types.ts';
+import { inconclusive, judge, type CompletedOutcome } from './judge.ts';
+import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 const VOCABULARY = ['honored', 'ignored', 'rejected'] as const;
 
-/** What a parameter did: an observation, or why the answer cannot tell. */
-type Effect = { honored: boolean; detail: string } | { inconclusive: string };
+/**
+ * What a parameter did: an observation, why the answer cannot tell, or the verdict of a control the endpoint or the
+ * run lost (`lost`: the control's `error`, or `skipped` when a stop left it unsent), given where only it could tell.
+ */
+type Effect = { honored: boolean; detail: string } | { inconclusive: string } | { lost: CheckResult };
+
+/**
+ * The control step's 2xx answer; `missing`, why what the case has cannot serve as one (no control step, an answer
+ * that is no JSON 2xx); `lost`, the step broken on the way (a 5xx after the retries, a reset, a timeout) or not sent
+ * because the run stopped: nothing the model did, so no `inconclusive`.
+ */
+type Control = { body: Record<string, unknown>; request: Record<string, unknown> } | { missing: string } | { lost: CheckResult };
 
 interface EffectInput {
   body: Record<string, unknown>;
   request: Record<string, unknown>;
-  /** The control step's answer, when the case has one and it came back 2xx. */
-  control?: { body: Record<string, unknown>; request: Record<string, unknown> } | { missing: string };
+  control?: Control;
 }
 
 function paramCheck(options: { id: string; param: string; also?: string[]; api: 'chat-completions' | 'responses'; title: string; step?: string; control?: boolean; dependsOnModel?: boolean; effect(input: EffectInput): Effect }): CheckDefinition {
@@ -35,6 +44,7 @@ function paramCheck(options: { id: string; param: string; also?: string[]; api: 
     vocabulary: VOCABULARY,
     params: about,
     // Not `control`: without one the check still judges a limit exceeded (the comparison only tells a limit honoured).
+    // A control the endpoint broke on is `error` only where the verdict needs it (controlOf, `lost`).
     readsSteps: options.step ? [options.step] : [],
     ...(options.dependsOnModel === false ? {} : { dependsOnModel: true as const }),
     reference: { value: 'honored', source: `openai-reference: ${options.param}` },
@@ -52,7 +62,8 @@ function paramCheck(options: { id: string; param: string; also?: string[]; api: 
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
       // An empty stand-in for a body that is not a JSON object would read as no output, no choices, no logprobs.
       if (!answer.body) return unreadableAnswer(input, answer, evidence);
-      const effect = options.effect({ body: answer.body, request: sentBody(seen.exchange), ...(options.control ? { control: controlOf(input, evidence) } : {}) });
+      const effect = options.effect({ body: answer.body, request: sentBody(seen.exchange), ...(options.control ? { control: controlOf(input, seen.outcome, evidence) } : {}) });
+      if ('lost' in effect) return effect.lost;
       if ('inconclusive' in effect) return inconclusive(input, effect.inconclusive, evidence);
       return judge(definition, input, effect.honored ? 'honored' : 'ignored', evidence, effect.detail);
     },
@@ -60,15 +71,23 @@ function paramCheck(options: { id: string; param: string; also?: string[]; api: 
   return definition;
 }
 
-/** The control step's 2xx answer (its evidence added), or why there is none to compare with. */
-function controlOf(input: CheckInput, evidence: Observation['evidence']): EffectInput['control'] {
+/**
+ * The control step's 2xx answer (its evidence added), why there is none to compare with, or the verdict of one the
+ * endpoint or the run lost: a step that broke (`error`, as for any step a check reads: run/observed-steps.ts) or
+ * was not sent (`skipped`; after a stop, "not reached"). Only a case with no control step at all is `missing`.
+ */
+function controlOf(input: CheckInput, outcome: CompletedOutcome, evidence: Observation['evidence']): Control {
   const seen = observe(input, 'control');
-  if ('settled' in seen) return { missing: `no control answer to compare with (${seen.settled.reason})` };
+  if ('settled' in seen) return seen.settled.status === 'error' || outcome.incomplete ? { lost: seen.settled } : { missing: `no control answer to compare with (${seen.settled.reason})` };
   evidence.push(...seen.evidence);
+  if (seen.answer.kind === 'broken') return { lost: notObservable(input, seen.answer, evidence) };
   if (seen.answer.kind !== 'ok') return { missing: `the control request was not answered 2xx (${seen.answer.message})` };
   if (!seen.answer.body) return { missing: `the control answer's HTTP ${seen.answer.status} body is not a JSON object` };
   return { body: seen.answer.body, request: sentBody(seen.exchange) };
 }
+
+/** A lost control's verdict, its reason saying what the control was needed for (the step's own error first). */
+const withContext = (lost: CheckResult, why: string): CheckResult => ({ ...lost, reason: `${lost.reason}; ${why}` });
 
 const firstChoice = (body: Record<string, unknown>) => (Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : {});
 const outputTokens = (body: Record<string, unknown>) => {
@@ -93,6 +112,7 @@ function outputLimit(field: 'max_tokens' | 'max_completion_tokens' | 'max_output
     // than the limit is an answer past it, whatever the usage says of itself.
     const shown = words(body);
     if (used !== undefined && shown > limit) return { honored: false, detail: `${field}: ${limit}, ${size} said, but the answer shows ${shown} word(s), each a token at least` };
+    if (control && 'lost' in control) return { lost: withContext(control.lost, `the control tells whether ${field}: ${limit} had an effect (${size})`) };
     if (!control || 'missing' in control) return { inconclusive: `${field}: ${limit}, ${size}, but ${control && 'missing' in control ? control.missing : 'the case has no control step'}, so there is no telling whether the limit had an effect` };
     const free = outputTokens(control.body) ?? words(control.body);
     if (free <= limit) return { inconclusive: `${field}: ${limit}, ${size}; but the control with room to answer wrote only ${free} token(s), so the limit could not show` };
@@ -134,6 +154,7 @@ export const paramChecks: readonly CheckDefinition[] = [
       if (leaked.length) return { honored: false, detail: `the output contains ${leaked.map((s) => JSON.stringify(s)).join(', ')}` };
       const spent = budgetSpent(body, Number(request.max_tokens ?? request.max_completion_tokens) || undefined);
       if (spent) return { inconclusive: `${spent}, so the answer may have ended before it reached ${JSON.stringify(stops)}` };
+      if (control && 'lost' in control) return { lost: withContext(control.lost, `the control tells whether stop ${JSON.stringify(stops)} cut the output, which holds none`) };
       if (!control || 'missing' in control) return { inconclusive: `the output holds no stop sequence, but ${control && 'missing' in control ? control.missing : 'the case has no control step'}` };
       const free = visibleText(control.body);
       if (!stops.some((s) => free.includes(s))) {

@@ -6,6 +6,7 @@
  * fits; one that does not was edited or damaged, and would otherwise read as something it is not (a lost shard as a
  * pass, a key named `constructor` as a way into Object.prototype when merged).
  */
+import { regressedBy } from '../report/compare.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { displayPath } from '../json-path.ts';
@@ -86,4 +87,16 @@ export function selectedModelProblem(matrix: Matrix): string | undefined {
   const i = matrix.run.selection.models.findIndex((id) => !ids.has(id));
   if (i < 0) return undefined;
   return `run.selection.models[${i}]: ${shown(matrix.run.selection.models[i])} was asked for, but models[] has no entry of it (a run plans every model it is given, a typo'd id too); ${EDITED}`;
+}
+
+/**
+ * A comparison whose `regressed` says otherwise than its own list of new failures (report/compare.ts regressedBy,
+ * the rule compare and merge write it by). The gate reads the flag: a file made to say `false` beside a new failure
+ * would render "Gate: pass" above "New failures (1)".
+ */
+export function comparisonClaimProblem(matrix: Matrix): string | undefined {
+  const comparison = matrix.comparison;
+  if (!comparison || comparison.regressed === regressedBy(comparison)) return undefined;
+  const listed = comparison.newFailures.length;
+  return `comparison.regressed: ${comparison.regressed}, but comparison.newFailures lists ${listed} new failure(s) (a comparison regressed exactly when it lists one); ${EDITED}`;
 }

@@ -11,7 +11,7 @@ import { checkName } from '../names.ts';
 import { finishMatrix } from '../report/build-matrix.ts';
 import { tableCsv, tableJson, tableMarkdown } from '../report/capability-formats.ts';
 import { buildCapabilityTable } from '../report/capability-table.ts';
-import { compareMatrices, comparisonWarnings, describeComparison, unfinishedRun } from '../report/compare.ts';
+import { compareMatrices, comparisonWarnings, describeComparison, sameRunProblem, unfinishedRun } from '../report/compare.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
 import { answeredAsAnotherLines } from '../report/observed-models.ts';
 import { writeDefaultReports } from '../report/index.ts';
@@ -43,6 +43,8 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
     noteOlderJudges([read], [file], err);
     if (!flags.baseline) return read;
     const baseline = await readMatrix(flags.baseline, limits);
+    const same = sameRunProblem(baseline, read);
+    if (same) throw new HarnessError('HARNESS_USAGE', `--baseline ${inertLine(flags.baseline, 300)}: ${same} (without --baseline, report renders the comparison ${inertLine(file, 300)} was written with)`);
     for (const warning of comparisonWarnings(baseline, read)) err.write(`${warning}\n`);
     return finishMatrix({ ...read, comparison: compareMatrices(baseline, read) });
   });
@@ -55,6 +57,8 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
   const limits = readLimits();
   const after = await readMatrix(newFile, limits);
   const before = await readMatrix(oldFile, limits);
+  const same = sameRunProblem(before, after);
+  if (same) throw new HarnessError('HARNESS_USAGE', `compare ${inertLine(oldFile, 300)} ${inertLine(newFile, 300)}: ${same}`);
   const comparison = compareMatrices(before, after);
   // A lone shard, or the runs given newest first: said on stderr, the exit code stays the comparison's.
   for (const warning of comparisonWarnings(before, after)) err.write(`${warning}\n`);

@@ -164,8 +164,9 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
     ...(progress ? { progress } : {}),
     err: io.err,
   };
-  await removeEarlierReports(config.reportDir).then(() => dropEarlierMatrices(config.reportDir, config.baselineFile ? [config.baselineFile] : []));
-  // From here the run's own listeners take Ctrl-C and SIGTERM, and write the partial matrix.
+  await removeEarlierReports(config.reportDir);
+  // From here the run's own listeners take Ctrl-C and SIGTERM, and write the partial matrix; one that came before
+  // (while the files went) stops it here, before anything is sent.
   guard.handOver();
   const end = onVitest
     ? await (await import('../run/vitest-view.ts')).runOnVitest({ ...request, ui: Boolean(flags.ui), vitestOptions })
@@ -246,6 +247,9 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
   if (end.writeError) {
     throw new HarnessError('HARNESS_USAGE', `--report-dir ${config.reportDir}: cannot write the reports (${end.writeError.message}); pick a folder you can write to`, { cause: end.writeError });
   }
+  // The matrices earlier runs set aside go once this run's own is written, not before: a run stopped before it wrote
+  // one (a signal during set-up, a crash) leaves them, and loses nothing a live run paid for.
+  await dropEarlierMatrices(config.reportDir, config.baselineFile ? [config.baselineFile] : []);
   const { matrix } = end;
   // An interrupted run proves nothing: it is not kept in the history.
   if (config.historyDir && !end.interrupted) {

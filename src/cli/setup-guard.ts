@@ -18,7 +18,11 @@ export interface SetupGuard {
   race<T>(work: Promise<T>): Promise<T>;
   /** Throws InterruptedBeforeRun when a signal came. */
   check(): void;
-  /** The run proper listens now (listenForInterrupt, vitest-view): a signal no other listener takes ends the process (130). */
+  /**
+   * The run proper listens now (listenForInterrupt, vitest-view): a signal no other listener takes ends the process
+   * (130). Throws InterruptedBeforeRun instead when a signal already came: that one was said to stop the run before it
+   * started, and no listener of the run proper would ever hear it (a run went ahead, green, after a Ctrl-C).
+   */
   handOver(): void;
   /**
    * The run proper is over and its reports are written: what is left (the history, the job summary, the console)
@@ -66,6 +70,7 @@ export function guardSetup(err: NodeJS.WritableStream): SetupGuard {
       if (state.by) throw new InterruptedBeforeRun(state.by);
     },
     handOver: () => {
+      if (state.by) throw new InterruptedBeforeRun(state.by);
       state.running = true;
     },
     runOver: (signalled) => {

@@ -157,8 +157,17 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     ...([...redefined.values()].some((c) => c.cells > 0) ? { changedChecks: [...redefined.values()].filter((c) => c.cells > 0) } : {}),
     ...(moved.length ? { changedTargets: moved } : {}),
     shapeDrift: shapeDrift(before.shapes, after.shapes).filter((d) => !apart.has(d.target)),
-    regressed: changes.newFailures.length > 0,
+    regressed: regressedBy(changes),
   };
+}
+
+/**
+ * Whether a comparison regressed: it lists a new failure. The one rule compare writes `regressed` by, and that a
+ * matrix.json read again is held to (cli/matrix-claims.ts): the gate trusts the flag, so a file whose flag says
+ * otherwise than its list was edited.
+ */
+export function regressedBy(comparison: Pick<MatrixComparison, 'newFailures'>): boolean {
+  return comparison.newFailures.length > 0;
 }
 
 /**
@@ -177,16 +186,24 @@ export function uncomparedTargetsLine(comparison: Pick<MatrixComparison, 'newTar
 }
 
 /**
+ * Why the two sides cannot be compared at all, or undefined: both are one run (its id, start and shard; a copy of
+ * the file too), as when a baseline step fetched this run's own artifact. Compared with itself a run never shows a
+ * change, and `report --baseline` would replace the regression its matrix.json recorded with none: a green gate from
+ * nothing, so compare and report refuse it (exit 2) rather than warn.
+ */
+export function sameRunProblem(before: Pick<Matrix, 'run'>, after: Pick<Matrix, 'run'>): string | undefined {
+  if (before.run.id !== after.run.id || before.run.startedAt !== after.run.startedAt || (before.run.selection.shard ?? '') !== (after.run.selection.shard ?? '')) return undefined;
+  return `the baseline is the same run as the newer one, ${inertLine(after.run.id)} (started ${inertLine(after.run.startedAt)}): a run compared with itself never shows a change; give the matrix.json of an earlier run as the baseline`;
+}
+
+/**
  * What the reader of a comparison must be told beside it (for stderr; the exit code is the comparison's): the newer
  * run is one shard (the models of the other shards were not compared), or the "newer" run started before the
- * baseline (the arguments are likely swapped: `compare OLD NEW`, and the verdict reads backwards).
+ * baseline (the arguments are likely swapped: `compare OLD NEW`, and the verdict reads backwards). Both sides one
+ * run is refused, not warned of (sameRunProblem).
  */
 export function comparisonWarnings(before: Pick<Matrix, 'run'>, after: Pick<Matrix, 'run'>): string[] {
   const warnings: string[] = [];
-  // The same run on both sides (a baseline step that fetched this run's own artifact) can never show a regression.
-  if (before.run.id === after.run.id && before.run.startedAt === after.run.startedAt && (before.run.selection.shard ?? '') === (after.run.selection.shard ?? '')) {
-    warnings.push(`warning: both sides are run ${inertLine(after.run.id)} (started ${inertLine(after.run.startedAt)}): a run compared with itself shows no change; give the baseline of an earlier run`);
-  }
   const shard = after.run.selection.shard;
   if (shard) warnings.push(`warning: run ${inertLine(after.run.id)} is shard ${inertLine(shard)} only: the models of its other shards were not compared (merge the shards first: mantle-conformance merge)`);
   if (after.run.startedAt < before.run.startedAt) {

@@ -15,7 +15,7 @@
  */
 import { mergeShapeTables } from '../checks/shape.ts';
 import { HarnessError } from '../errors.ts';
-import { notCompared } from './compare.ts';
+import { notCompared, regressedBy } from './compare.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
 import { maxErrorsOf, wasInterrupted, wasNotReached } from './gate.ts';
 import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixComparison, type MatrixResult, type UsageTotals } from './matrix.ts';
@@ -140,6 +140,7 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     const seen = redefined.get(c.check);
     redefined.set(c.check, seen ? { ...seen, cells: seen.cells + c.cells } : { ...c });
   }
+  const newFailures = changes('newFailures');
   const newModels = ids('newModels');
   const vanishedModels = vanished('vanishedModels');
   const newChecks = ids('newChecks');
@@ -148,7 +149,7 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
   const notSelected = { ...unCompared, ...(byShard || all.some((c) => c.notSelected?.byShard) ? { byShard: true as const } : {}) };
   return {
     baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: all.map((c) => c.baseline.finishedAt).sort().at(-1)! },
-    newFailures: changes('newFailures'),
+    newFailures,
     fixes: changes('fixes'),
     becameFlaky: changes('becameFlaky'),
     becameStable: changes('becameStable'),
@@ -165,7 +166,8 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     ...(all.some((c) => c.changedTargets?.length) ? { changedTargets: [...new Map(all.flatMap((c) => c.changedTargets ?? []).map((c) => [c.target, c])).values()] } : {}),
     ...(redefined.size ? { changedChecks: [...redefined.values()] } : {}),
     ...(drift.length ? { shapeDrift: drift } : {}),
-    regressed: all.some((c) => c.regressed),
+    // compare's rule on the joined lists: regressed when any input did (each lists its new failures).
+    regressed: regressedBy({ newFailures }),
   };
 }
 

@@ -29,7 +29,9 @@ export async function runOnObserved(definition: Pick<CheckDefinition, 'readsStep
   const outcomes = input.outcomes.map((outcome) => outcomeReadBy(definition.readsSteps, outcome));
   const cut = input.outcomes.filter((outcome, i): outcome is BrokenLater => outcomes[i] !== outcome);
   const result = await definition.run({ ...input, outcomes });
-  if (cut.length === 0) return result;
+  // No verdict (a step it looks up only at times, at or after the break, that this one needed: params.* control)
+  // rests on part of the case: the result's own reason says which step was not observed.
+  if (cut.length === 0 || result.status === 'error' || result.status === 'skipped') return result;
   const notes = cut.map((o) => `judged on the steps of case ${o.caseId} answered before step ${o.laterStepBroke.step} broke (${o.error.code}), a step this check does not read`);
   return { ...result, reason: `${result.reason}; ${notes.join('; ')}` };
 }
