@@ -4,7 +4,7 @@
  * node_modules, lost at the next `npm ci`) and no line said where. Record writes ./fixtures, made when missing, and
  * says so once; replay still falls back to the bundled recordings.
  */
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,8 @@ describe('a record run without --fixtures', () => {
     expect(await readdir(join(project, 'fixtures', TARGET, 'xai.grok-4.3'))).not.toEqual([]);
     expect(await exists(join(ROOT, 'fixtures', TARGET))).toBe(false);
     const said = `${run.stdout}${run.stderr}`.split('\n').filter((line) => line.startsWith('recordings: '));
-    expect(said).toEqual([`recordings: fixtures/${TARGET}/`]);
+    // Absolute: `npm run conformance` runs at the package root, so a relative path would read as the user's folder.
+    expect(said).toEqual([`recordings: ${join(await realpath(project), 'fixtures', TARGET)}/`]);
   });
 
   it('--fixtures still names the root, and the line names it', async () => {
@@ -46,7 +47,7 @@ describe('a record run without --fixtures', () => {
     const run = await record(dir, ['--fixtures', elsewhere]);
     expect(run.code, run.stderr).toBe(0);
     expect(await readdir(join(elsewhere, TARGET, 'xai.grok-4.3'))).not.toEqual([]);
-    expect(run.stderr).toContain(`recordings: elsewhere/${TARGET}/`);
+    expect(run.stderr).toContain(`recordings: ${join(await realpath(dir), 'elsewhere', TARGET)}/`);
     expect(await exists(join(dir, 'fixtures'))).toBe(false);
   });
 

@@ -21,7 +21,7 @@ import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog, type Catalog } from '../suite/load-catalog.ts';
 import { isHarnessFixture } from '../transport/fixture-file.ts';
-import { notAFileError, whyNotAFile } from './input-files.ts';
+import { checkFixturesRoot } from './fixtures-root.ts';
 import { runCommand } from './run-command.ts';
 
 export const EMULATOR_TARGET = 'emulator';
@@ -39,8 +39,7 @@ type Io = { out: NodeJS.WritableStream; err: NodeJS.WriteStream };
 /** Records both targets into `--fixtures`, each replacing its folder only once its recording passed its own gate. */
 export async function fixturesCommand(flags: { suites: string; catalog?: string; fixtures: string }, root: string, version: string, io: Io): Promise<number> {
   // As `fixtures prune` does: a mistyped root is the user's to fix, found before the catalog is read or anything recorded.
-  const notRoot = await whyNotAFile(flags.fixtures, 'folder');
-  if (notRoot) throw notAFileError('--fixtures', inertLine(flags.fixtures, 300), notRoot, `give the fixtures root to record into (the recordings go to its ${EMULATOR_TARGETS.map((t) => `${t.target}/`).join(' and ')})`);
+  await checkFixturesRoot(flags.fixtures, `give the fixtures root to record into (the recordings go to its ${EMULATOR_TARGETS.map((t) => `${t.target}/`).join(' and ')})`);
   const catalogFile = flags.catalog ?? `${flags.suites}/models.yaml`;
   const catalog = await loadCatalog(catalogFile, ALL_CHECKS);
   for (const { target } of EMULATOR_TARGETS) await assertOnlyFixtures(join(flags.fixtures, target));

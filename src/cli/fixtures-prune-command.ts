@@ -12,13 +12,12 @@ import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadSuites } from '../suite/load-suites.ts';
 import { pruneFixtures } from '../transport/fixture-prune.ts';
-import { notAFileError, whyNotAFile } from './input-files.ts';
+import { checkFixturesRoot } from './fixtures-root.ts';
 
 export async function fixturesPruneCommand(flags: { suites?: string; fixtures: string; dryRun?: boolean }, root: string, out: NodeJS.WritableStream): Promise<number> {
   const suitesDir = resolve(flags.suites ?? ((await stat('suites').catch(() => null))?.isDirectory() ? 'suites' : `${root}/suites`));
   const fixturesDir = resolve(flags.fixtures);
-  const notRoot = await whyNotAFile(fixturesDir, 'folder');
-  if (notRoot) throw notAFileError('--fixtures', inertLine(fixturesDir, 300), notRoot, 'give the fixtures root you record into (<root>/<target>/<model>/<case>.json)');
+  await checkFixturesRoot(fixturesDir, 'give the fixtures root you record into (<root>/<target>/<model>/<case>.json)');
   // An installed package's own recordings are the package's (the help says so): named with --fixtures, refused too.
   const own = await realpath(join(root, 'fixtures')).catch(() => undefined);
   if (/[\\/]node_modules[\\/]/.test(root) && own !== undefined && own === (await realpath(fixturesDir).catch(() => undefined))) {

@@ -14,6 +14,7 @@ import { proxyFor } from '../transport/proxy.ts';
 import { DEFAULTS, type AuthConfig, type RunConfig } from '../run/run-config.ts';
 import type { TargetMode } from '../transport/target.ts';
 import { notAFileError, resolveExpectationsOf, resolveSuitesAndCatalog, whyNotAFile } from './input-files.ts';
+import { checkFixturesRoot } from './fixtures-root.ts';
 import { checkRegions, resolveTargets } from './target-options.ts';
 import { parseShard } from '../shard-spec.ts';
 
@@ -70,10 +71,13 @@ async function localOr(name: string, root: string): Promise<string> {
  * The fixtures root. Replay reads ./fixtures, else the bundled recordings; record writes ./fixtures (made when
  * missing), never the package's own folder unless --fixtures names it: below node_modules, the next `npm ci` would
  * delete what a record run spent tokens on, and the user's recordings would mix with the bundled ones. (In a checkout
- * of the harness, ./fixtures is the bundled folder, which `npm run fixtures` records into on purpose.)
+ * of the harness, ./fixtures is the bundled folder, which `npm run fixtures` records into on purpose.) A record
+ * run's root that is not a folder is refused here, before anything is sent (fixtures-root.ts).
  */
 async function fixturesRoot(flags: RunFlags, mode: TargetMode, root: string): Promise<string> {
-  return resolve(flags.fixtures ?? (mode === 'record' ? 'fixtures' : await localOr('fixtures', root)));
+  const dir = resolve(flags.fixtures ?? (mode === 'record' ? 'fixtures' : await localOr('fixtures', root)));
+  if (mode === 'record') await checkFixturesRoot(dir, flags.fixtures === undefined ? 'move it, or record into another folder with --fixtures DIR' : 'give --fixtures a folder to record into (made when missing)', true);
+  return dir;
 }
 
 /**

@@ -116,15 +116,20 @@ function parseTargetSpec(spec: string, mode: TargetMode): TargetConfig {
 
 /**
  * `--region` takes region names only, in every mode. In replay a name that is none but is a recorded target (the
- * bundled `emulator`, a `host_port` an --endpoint record run made) is refused with the flag that replays it.
+ * bundled `emulator`, a `host_port` an --endpoint record run made) is refused with the flag that replays it; so is
+ * the target's folder name, what `ls fixtures` shows (`127.0.0.1_5F4010`, src/names.ts folderName), pointed to the
+ * target's id, the one name the flags take.
  */
 export async function checkRegions(regions: string[], mode: TargetMode, fixturesDir: string): Promise<void> {
   for (const region of regions) {
     const problem = nameProblem(region, 'region');
     if (!problem) continue;
-    if (mode === 'replay' && !nameProblem(region, 'target name') && (await recordedTargets(fixturesDir)).includes(region)) {
-      const spelled = asRecorded(region, await recordedSurface(fixturesDir, region));
-      throw usage('--region', `${problem}; in replay --region picks recorded region folders only, and ${region} is a recorded target: replay it with ${spelled.startsWith('--') ? spelled : `--targets ${spelled}`}`);
+    const recorded = mode === 'replay' ? await recordedTargets(fixturesDir) : [];
+    const id = recorded.find((target) => target === region && !nameProblem(region, 'target name')) ?? recorded.find((target) => folderName(target) === region);
+    if (id !== undefined) {
+      const spelled = asRecorded(id, await recordedSurface(fixturesDir, id));
+      const what = id === region ? `${region} is a recorded target` : `${region} is the folder of recorded target ${id}`;
+      throw usage('--region', `${problem}; in replay --region picks recorded region folders only, and ${what}: replay it with ${spelled.startsWith('--') ? spelled : `--targets ${spelled}`}`);
     }
     throw usage('--region', problem);
   }

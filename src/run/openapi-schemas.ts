@@ -7,15 +7,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse, YAMLParseError } from 'yaml';
-import { componentsFromOpenApi, missingComponents } from '../checks/schemas/from-openapi.ts';
+import { componentsFromOpenApi, openApiProblem, OPENAPI_COMPONENTS, type OpenAiKind } from '../checks/schemas/from-openapi.ts';
 import { readBundledDocument, schemaSet, type SchemaSet } from '../checks/schemas/schema-set.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 
 export async function loadOpenApiSchemas(file: string): Promise<SchemaSet> {
-  let document: { components?: { schemas?: Record<string, unknown> } };
+  let document: unknown;
   try {
-    document = parse(await readFile(file, 'utf8'), { maxAliasCount: -1 }) as typeof document;
+    document = parse(await readFile(file, 'utf8'), { maxAliasCount: -1 }) as unknown;
   } catch (cause) {
     throw new HarnessError(
       (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'HARNESS_FILE_NOT_FOUND' : 'HARNESS_USAGE',
@@ -23,11 +23,30 @@ export async function loadOpenApiSchemas(file: string): Promise<SchemaSet> {
       { cause },
     );
   }
-  const schemas = document?.components?.schemas;
-  if (!schemas) throw new HarnessError('HARNESS_USAGE', `--openapi ${file}: no components.schemas in it; give OpenAI's openapi.yaml`);
-  const missing = missingComponents(schemas);
-  if (missing.length) throw new HarnessError('HARNESS_USAGE', `--openapi ${file}: components.schemas lacks ${missing.join(', ')}`);
-  return schemaSet(`OpenAPI document ${file}`, { openai: { components: { schemas: componentsFromOpenApi(schemas) } }, anthropic: readBundledDocument('anthropic') });
+  // Its shape is checked here, at the boundary: past it the transform and ajv take every root for a schema object.
+  const problem = openApiProblem(document);
+  if (problem) throw new HarnessError('HARNESS_USAGE', `--openapi ${file}: ${problem}; give OpenAI's openapi.yaml`);
+  const schemas = (document as { components: { schemas: Record<string, unknown> } }).components.schemas;
+  const set = schemaSet(`OpenAPI document ${file}`, { openai: { components: { schemas: componentsFromOpenApi(schemas) } }, anthropic: readBundledDocument('anthropic') });
+  compileEach(file, set);
+  return set;
+}
+
+/**
+ * Each root compiled now, in both modes (ajv keeps them for the run, so the run compiles nothing twice): a keyword of
+ * the wrong type deep in the document (`properties: 5`) or a `$ref` to no component would otherwise throw in every
+ * schema.* cell of that kind. ajv's message is not repeated: it quotes the schema's values.
+ */
+function compileEach(file: string, set: SchemaSet): void {
+  for (const [kind, component] of Object.entries(OPENAPI_COMPONENTS) as [OpenAiKind, string][]) {
+    for (const mode of ['strict', 'lenient'] as const) {
+      try {
+        set.problems(kind, mode, {});
+      } catch (cause) {
+        throw new HarnessError('HARNESS_USAGE', `--openapi ${file}: components.schemas.${component}, or a schema it reaches, is no JSON Schema (a keyword with a value of the wrong kind, or a $ref to no component); give OpenAI's openapi.yaml`, { cause });
+      }
+    }
+  }
 }
 
 /**

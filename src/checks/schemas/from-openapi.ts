@@ -107,7 +107,7 @@ function discriminate(schema: unknown, components: Record<string, unknown>): unk
 
 /**
  * The components the object kinds reach, ready for ajv (sorted by name). Throws nothing: a document that lacks a
- * root is the caller's to report (`missingComponents`).
+ * root is the caller's to report (`openApiProblem`).
  */
 export function componentsFromOpenApi(schemas: Record<string, unknown>): Record<string, unknown> {
   const names = closure(schemas, Object.values(OPENAPI_COMPONENTS));
@@ -116,9 +116,37 @@ export function componentsFromOpenApi(schemas: Record<string, unknown>): Record<
   return Object.fromEntries(names.map((name) => [name, discriminate(flat[name], flat)]));
 }
 
-/** The root components a document lacks. */
-export function missingComponents(schemas: Record<string, unknown>): string[] {
-  return Object.values(OPENAPI_COMPONENTS).filter((name) => !(name in schemas));
+/** What a YAML value is, in words that quote none of it (a file named by mistake may hold a secret). */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
+}
+
+/** Whether a schema object constrains anything: a `{}`, or one of annotations alone, accepts every value. */
+const constrains = (schema: SchemaNode) => Object.keys(schema).some((key) => !ANNOTATIONS.has(key) && !key.startsWith('x-') && key !== 'nullable');
+
+/**
+ * Why a parsed OpenAPI document cannot give the object kinds' schemas, on one line naming the JSON path of the first
+ * bad part (`components.schemas.Response`) and what it is, never its value; undefined when it can. A root that is
+ * no schema object would crash the transform or ajv mid-run, and a `{}` would make every schema.* check `valid`
+ * without validating anything: both are refused before the run, where the user can still fix the file.
+ */
+export function openApiProblem(document: unknown): string | undefined {
+  if (!isNode(document)) return `its top level is ${kindOf(document)}, not an OpenAPI document's mapping`;
+  if (document.components === undefined) return 'no components.schemas in it';
+  if (!isNode(document.components)) return `components is ${kindOf(document.components)}, not a mapping`;
+  const schemas = document.components.schemas;
+  if (schemas === undefined) return 'no components.schemas in it';
+  if (!isNode(schemas)) return `components.schemas is ${kindOf(schemas)}, not a mapping of schemas`;
+  const missing = Object.values(OPENAPI_COMPONENTS).filter((name) => !(name in schemas));
+  if (missing.length) return `components.schemas lacks ${missing.join(', ')}`;
+  for (const name of Object.values(OPENAPI_COMPONENTS)) {
+    const schema = schemas[name];
+    if (!isNode(schema)) return `components.schemas.${name} is ${kindOf(schema)}, not a schema object`;
+    if (!constrains(schema)) return `components.schemas.${name} validates nothing (no keyword but descriptions): every object would pass its schema.* checks`;
+  }
+  return undefined;
 }
 
 /** Every `$ref` in `components` that names no component (a broken document or a bad transform). */
