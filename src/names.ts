@@ -12,8 +12,16 @@ export type NameKind = 'run id' | 'target name' | 'model id' | 'region' | 'case 
 
 /** Plain names (run id, target name): what a CI job or a person types. */
 const PLAIN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-/** Model ids as Mantle and gateways spell them (`anthropic.claude-opus-4-7`, `us.meta.llama`, ARNs with `:` and `/`). */
-const MODEL = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
+/**
+ * Model ids as Mantle and gateways spell them (`anthropic.claude-opus-4-7`, `us.meta.llama`, ARNs with `:` and `/`),
+ * and as vLLM lists a model served from a path (`vllm serve /mnt/models/x` lists `/mnt/models/x`): a leading `/` is
+ * no path here, since a model id names a folder only through `folderName`, which encodes it. The catalog and
+ * expectations schemas take ids by this pattern too.
+ */
+/** What MODEL_ID_PATTERN allows, in words. */
+export const MODEL_ID_CHARACTERS = 'letters, digits and . _ : / @ + -, starting with a letter, a digit or /';
+export const MODEL_ID_PATTERN = '^[A-Za-z0-9/][A-Za-z0-9._:/@+-]*$';
+const MODEL = new RegExp(MODEL_ID_PATTERN);
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
 /** The longest name accepted, in characters. Folder names are at most 255 bytes on common file systems. */
@@ -31,7 +39,7 @@ export function nameProblem(value: string, kind: NameKind): string | undefined {
   const rule = kind === 'model id' ? MODEL : kind === 'region' ? REGION : PLAIN;
   if (!rule.test(value)) {
     if (kind === 'region') return `${JSON.stringify(value)} is not an AWS region name like us-east-1`;
-    const allowed = kind === 'model id' ? 'letters, digits and . _ : / @ + -, starting with a letter or digit' : 'letters, digits and . _ -, starting with a letter or digit';
+    const allowed = kind === 'model id' ? MODEL_ID_CHARACTERS : 'letters, digits and . _ -, starting with a letter or digit';
     return `${JSON.stringify(value)} is not a ${kind} (${allowed})`;
   }
   if (Buffer.byteLength(folderName(value)) > MAX_FOLDER_BYTES) return `the ${kind} ${JSON.stringify(value)} is too long to name a folder`;

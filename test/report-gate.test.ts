@@ -65,9 +65,9 @@ describe('a typo in --models', () => {
     const { url, server } = await gateway('real.model', () => ({ status: 400, body: '{"error":{"message":"no route to a deployment for this request","type":"invalid_request_error","code":"no_deployment"}}' }));
     try {
       const run = (models: string) => cli(['run', '--mode', 'live', '--endpoint', url, '--auth', 'none', '--models', models, '--checks', 'api.*,path-prefix,params.temperature', '--retries', '0', '--report-dir', join(dir, `refused-${models}`), '--plain']);
-      const typo = await run('xai.grok-4-3');
+      const typo = await run('xai.grok-4.33');
       expect(typo.code, typo.stderr).toBe(1);
-      expect(typo.stdout).toMatch(/xai\.grok-4-3 \(127\.0\.0\.1_\d+\): nothing observed, no request for it was answered with a 2xx \(every answer 400\): is the id right\?; "xai\.grok-4-3" is not in the catalog: did you mean "xai\.grok-4\.3"\?/);
+      expect(typo.stdout).toMatch(/xai\.grok-4\.33 \(127\.0\.0\.1_\d+\): nothing observed, no request for it was answered with a 2xx \(every answer 400\): is the id right\?; "xai\.grok-4\.33" is not in the catalog: did you mean "xai\.grok-4\.3"\?/);
       expect(typo.stdout).toMatch(/^gate: fail \(exit 1\): .*1 model\(s\) with nothing observed/m);
       // The gate says it of the typo already: no note repeats it.
       expect(typo.stdout).not.toContain('note:');
@@ -133,9 +133,9 @@ describe('an id answered in another model\'s name', () => {
     const { url, server } = await gateway('meta.llama-default', (path) => ({ status: 200, body: JSON.stringify(answer(path, 'meta.llama-default')) }));
     try {
       const run = (models: string) => cli(['run', '--mode', 'live', '--endpoint', url, '--auth', 'none', '--models', models, '--checks', 'api.*,path-prefix,params.temperature,models.listed', '--retries', '0', '--report-dir', join(dir, `routed-${models}`), '--plain']);
-      const typo = await run('xai.grok-4-3');
+      const typo = await run('xai.grok-4.33');
       expect(typo.code, typo.stderr).toBe(1);
-      expect(typo.stdout).toMatch(/xai\.grok-4-3 \(127\.0\.0\.1_\d+\): nothing of it observed, \d+ of \d+ answers came from another model \("meta\.llama-default"\), and the endpoint's model list, read whole, does not name it: is the id right\?; "xai\.grok-4-3" is not in the catalog: did you mean "xai\.grok-4\.3"\? \(an endpoint may answer an id it does not know with its default model\)$/m);
+      expect(typo.stdout).toMatch(/xai\.grok-4\.33 \(127\.0\.0\.1_\d+\): nothing of it observed, \d+ of \d+ answers came from another model \("meta\.llama-default"\), and the endpoint's model list, read whole, does not name it: is the id right\?; "xai\.grok-4\.33" is not in the catalog: did you mean "xai\.grok-4\.3"\? \(an endpoint may answer an id it does not know with its default model\)$/m);
       expect(typo.stdout).toMatch(/^gate: fail \(exit 1\): .*1 model\(s\) with nothing observed/m);
       // The gate says it of the typo already: no note repeats it.
       expect(typo.stdout).not.toContain('note:');
@@ -143,7 +143,7 @@ describe('an id answered in another model\'s name', () => {
       // Nor do the status counts read its cells as passes.
       expect(typo.stdout).toMatch(/: (\d+) of \1 ran: 0 pass, 0 fail, 0 flaky, 0 inconclusive, 0 unsupported, 0 skipped, 0 error, and \1 of model\(s\) with nothing observed$/m);
       // The evidence says who answered; no report shows the cells as the model's passes.
-      const reports = join(dir, 'routed-xai.grok-4-3');
+      const reports = join(dir, 'routed-xai.grok-4.33');
       const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;
       expect(matrix.results.find((r) => r.check === 'api.chat-completions')?.evidence.some((e) => e.answeredBy === 'meta.llama-default')).toBe(true);
       expect(matrix.results.find((r) => r.check === 'params.temperature')?.reason).toMatch(/^(\d+) of \1 answer\(s\) named another model than their request asked for \("meta\.llama-default"\); /);
@@ -151,19 +151,19 @@ describe('an id answered in another model\'s name', () => {
       expect(typo.stderr).toMatch(/^done: \d+\/\d+ checks · \d+ requests/m);
       expect(typo.stderr).not.toMatch(/^done: .* pass/m);
       const junit = await readFile(join(reports, 'junit.xml'), 'utf8');
-      expect(junit).toMatch(/<testsuite name="127\.0\.0\.1_\d+ \/ xai\.grok-4-3" tests="(\d+)" failures="0" errors="0" skipped="\1"/);
+      expect(junit).toMatch(/<testsuite name="127\.0\.0\.1_\d+ \/ xai\.grok-4\.33" tests="(\d+)" failures="0" errors="0" skipped="\1"/);
       expect(junit).toContain('<skipped message="not of the model (nothing observed, see the gate), pass: ');
-      expect(await readFile(join(reports, 'matrix.md'), 'utf8')).toContain('| `xai.grok-4-3` (not in catalog) (nothing observed, see the gate) |');
-      expect(await readFile(join(reports, 'matrix.html'), 'utf8')).toContain('>xai.grok-4-3 (nothing observed, see the gate)</th>');
+      expect(await readFile(join(reports, 'matrix.md'), 'utf8')).toContain('| `xai.grok-4.33` (not in catalog) (nothing observed, see the gate) |');
+      expect(await readFile(join(reports, 'matrix.html'), 'utf8')).toContain('>xai.grok-4.33 (nothing observed, see the gate)</th>');
       // Another model's answers are neither published as the model's capabilities nor blessed as its expectations.
       // It has no row; the note under the table names it as left out.
       const tableOut = (await cli(['table', join(reports, 'matrix.json')])).stdout;
-      expect(tableOut).not.toMatch(/^\| `xai\.grok-4-3`/m);
-      expect(tableOut).toMatch(/^Note: .*left out, nothing of them observed: xai\.grok-4-3 \(/m);
+      expect(tableOut).not.toMatch(/^\| `xai\.grok-4\.33`/m);
+      expect(tableOut).toMatch(/^Note: .*left out, nothing of them observed: xai\.grok-4\.33 \(/m);
       const expectations = join(dir, 'routed-expectations.yaml');
       const bless = await cli(['bless', join(reports, 'matrix.json'), '--all', '--expectations', expectations]);
       expect(bless.stdout).toMatch(/not blessed: 8 cell\(s\) of model\(s\) with nothing observed/);
-      expect(await readFile(expectations, 'utf8').catch(() => '')).not.toContain('xai.grok-4-3');
+      expect(await readFile(expectations, 'utf8').catch(() => '')).not.toContain('xai.grok-4.33');
       // The id the endpoint answers in its own name and a catalog model are vouched for, and an alias (no near miss of a
       // catalog id) is answered in the name of the model behind it: this is not said of them.
       for (const vouched of ['meta.llama-default', 'xai.grok-4.3', 'prod-chat']) {

@@ -60,7 +60,7 @@ describe('expectations: every map key is checked, and so is its value', () => {
       'expectations: mantle\nmodels:\n  _weird:\n    created-at.chat: integer\n  openai.gpt-oss-20b:\n    Created-At.Chat: integer\n    created-at.responses: {targets: {us east 1: integer}}\n',
     );
     expect(found).toEqual([
-      `${file}:3:3 models: key "_weird" is not a model id: letters, digits and . _ : / @ + -, starting with a letter or digit`,
+      `${file}:3:3 models: key "_weird" is not a model id: letters, digits and . _ : / @ + -, starting with a letter, a digit or /`,
       `${file}:6:5 models.openai.gpt-oss-20b: key "Created-At.Chat" is not a check id: lower-case letters, digits, . and - (did you mean "created-at.chat"?)`,
       `${file}:7:38 models.openai.gpt-oss-20b.created-at.responses.targets: key "us east 1" is not a target name (a region or --target-name): letters, digits and . _ -, starting with a letter or digit`,
     ]);

@@ -3,17 +3,17 @@
  * `--models listed` and `catalog diff`: what each target's model list says, against the catalog. Live and record
  * read `GET <prefix>/models` on every OpenAI prefix of the target's surface (one request each, no tokens); replay
  * reads the list the target's recordings hold (the `models.list` case). Ids from an endpoint are untrusted: each
- * passes src/names.ts, and one that is refused is reported, never used. A list the harness could not read whole
- * (cli/model-list-pages.ts: a prefix that failed, a page it could not follow, a cap) is used for what it holds, and
- * says which part is missing: in `missing`, and in the listing's source, which the matrix and reports carry.
+ * passes src/names.ts, and one that is refused is reported, never used, and fails the gate (it was not tested). A
+ * list the harness could not read whole (cli/model-list-pages.ts: a prefix that failed, a page it could not follow,
+ * a cap) is used for what it holds, and says which part is missing: in `missing`, and in the listing's source, which
+ * the matrix and reports carry.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { folderName, nameProblem } from '../names.ts';
 import { inertLine } from '../report/inert-text.ts';
-import type { ModelListing } from '../report/matrix.ts';
-import { NOT_READ_WHOLE } from '../report/model-lists.ts';
+import { moreRefused, NOT_READ_WHOLE, pastCapProblem, REFUSED_NAMED, type ModelListing } from '../report/model-lists.ts';
 import type { RunConfig, TargetConfig } from '../run/run-config.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { createAuth } from '../transport/auth/create-auth.ts';
@@ -116,20 +116,20 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
       }
       const missing = reads.flatMap((r) => (r.missing ? [r.missing] : []));
       const source = read || liveSource(reads);
-      const refused: ModelListing['refused'] = [];
+      // Ids names.ts refuses (the gate fails on them: not tested), then those past the cap (a list not read whole).
+      const unusable: ModelListing['refused'] = [];
+      const pastCap: ModelListing['refused'] = [];
       const ids = new Set<string>();
-      let over = 0;
       // Every prefix answers the same list on most endpoints: each id once.
       for (const raw of new Set(lists.flat())) {
         const id = typeof raw === 'string' ? raw : JSON.stringify(raw) ?? 'undefined';
         const problem = typeof raw !== 'string' ? 'not a string' : nameProblem(raw, 'model id');
-        if (problem) refused.push({ id: id.slice(0, 200), problem });
+        if (problem) unusable.push({ id: id.slice(0, 200), problem });
         else if (ids.size < MAX_LISTED) ids.add(raw as string);
-        else {
-          over += 1;
-          refused.push({ id: id.slice(0, 200), problem: `more than ${MAX_LISTED} ids listed` });
-        }
+        else pastCap.push({ id: id.slice(0, 200), problem: pastCapProblem(MAX_LISTED) });
       }
+      const refused = [...unusable, ...pastCap];
+      const over = pastCap.length;
       // Ids past the cap are not compared: a new model may be among them, so the list was not read whole either.
       if (over) missing.push(`${over} id(s) past the ${MAX_LISTED}-id cap not used`);
       // The matrix has no field for it (its schema is not this module's): the source carries what was not read.
@@ -143,7 +143,7 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
       return {
         target: target.id,
         ids: sorted,
-        listing: { source: said, listed: sorted.length, new: sorted.filter((id) => !catalog.has(id)), notListed: catalogIds.filter((id) => !ids.has(id)), refused: refused.length > 50 ? [...refused.slice(0, 49), { id: '...', problem: `and ${refused.length - 49} more id(s) refused, not named one by one` }] : refused },
+        listing: { source: said, listed: sorted.length, new: sorted.filter((id) => !catalog.has(id)), notListed: catalogIds.filter((id) => !ids.has(id)), refused: refused.length > REFUSED_NAMED + 1 ? [...refused.slice(0, REFUSED_NAMED), moreRefused(refused.length - REFUSED_NAMED)] : refused, unusable: unusable.length },
         missing,
       };
     }),

@@ -198,6 +198,8 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   const reportDir = resolve(flags.reportDir ?? 'reports');
   const historyDir = flags.history !== undefined ? resolve(flags.history) : undefined;
   const { models, discover } = modelsFlag(flags.models);
+  // Before anything is sent: a respelt catalog id would run ungated. Loaded only then (it reads the catalog and the checks).
+  if (models.length) await (await import('./respelt-models.ts')).refuseRespeltModels(models, catalogFile);
   const regions = listFlag(flags.region, '--region');
   await checkRegions(regions, mode, fixturesDir);
   const auth = resolveAuth(flags);

@@ -11,7 +11,7 @@ import { inertLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
 import { pairKey } from './matrix.ts';
 import { OBSERVED, unobservedModels } from './observed-models.ts';
-import { unreadModelLists } from './model-lists.ts';
+import { unreadModelLists, unusableListedProblems } from './model-lists.ts';
 
 /**
  * Whether a cell is one the run selected and a stop (Ctrl-C, a spend cap) kept it from: run-matrix.ts says so in its
@@ -65,6 +65,8 @@ export function gateOf(matrix: Matrix): MatrixGate {
   for (const { target, missing } of unreadModelLists(matrix.targets)) {
     problems.push({ kind: 'partial', message: `partial run: the model list of target ${target} was not read whole (${missing}); its models on the part not read did not run` });
   }
+  // Listed ids no cell tested, as they are not model ids the harness can use (those past a cap are the partial above).
+  problems.push(...unusableListedProblems(matrix.targets));
   const unobserved = unobservedModels(matrix);
   problems.push(...unobserved.problems);
   const errored = matrix.results.filter((r) => r.status === 'error' && !r.gating && !unobserved.cells.has(r));
@@ -177,7 +179,7 @@ export function gateLine(gate: MatrixGate): string {
   if (gate.verdict === 'pass') return 'pass (exit 0)';
   const why = [
     gatingLine(gate.gating),
-    ...gate.problems.map((p) => (p.kind === 'unobserved-model' ? '' : p.kind === 'partial' ? p.message.split(':')[0] : p.kind === 'too-many-errors' ? `${gate.errors.unexpected} errors (max ${gate.errors.max})` : p.kind === 'recording-kept' || p.kind === 'budget-exceeded' ? p.message : p.kind)),
+    ...gate.problems.map((p) => (p.kind === 'unobserved-model' ? '' : p.kind === 'partial' ? p.message.split(':')[0] : p.kind === 'unusable-listed-ids' ? p.message.split(' (')[0] : p.kind === 'too-many-errors' ? `${gate.errors.unexpected} errors (max ${gate.errors.max})` : p.kind === 'recording-kept' || p.kind === 'budget-exceeded' ? p.message : p.kind)),
     unobservedLine(gate.problems),
     gate.regressedSinceBaseline ? 'new failures since the baseline' : '',
   ].filter(Boolean);

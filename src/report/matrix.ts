@@ -8,15 +8,22 @@ import type { ShapeTable } from '../checks/shape.ts';
 import type { ShapeDrift } from './shape-drift.ts';
 import type { CheckStatus, Evidence, Expected, Observed, OtherModelCount, TrialResult } from '../checks/types.ts';
 import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
+import type { ModelListing } from './model-lists.ts';
 import type { TargetsApart } from './target-identity.ts';
 
 /**
  * Version 2 added the statuses `flaky` and `inconclusive`, `trials`, list `expected`, `timing` and `totals.latency`;
- * version 3 a gate that fails what a version 2 reader (which recomputes it) passes (test/matrix-format.test.ts).
+ * versions 3 and 4 each a gate that fails what the version before (whose reader recomputes it) passes
+ * (test/matrix-format.test.ts): 4, listed ids the harness could not use as model ids.
  */
-export const MATRIX_FORMAT = MATRIX_FORMATS[2];
+export const MATRIX_FORMAT = MATRIX_FORMATS[3];
 /** The formats a matrix is written in: a format 1 file is read, and written again, as format 2. */
 export type WrittenFormat = Exclude<(typeof MATRIX_FORMATS)[number], (typeof MATRIX_FORMATS)[0]>;
+/** What a file of an older format may hold by that build's rules, that this version judges otherwise (report and merge say it). */
+export const OLDER_RULES: Record<Exclude<WrittenFormat, typeof MATRIX_FORMAT>, string> = {
+  'mantle-conformance.matrix/2': "a spent budget or a typo another model answered may read as the endpoint's",
+  'mantle-conformance.matrix/3': 'listed ids it could not use as model ids did not fail the gate it wrote (the gate judged here again does)',
+};
 
 /** The key of a (target, model) pair in a matrix's per-pair maps (latency, shapes, history cells): `target/model`. */
 export const cellKey = (target: string, model: string): string => `${target}/${model}`;
@@ -117,19 +124,8 @@ export interface MatrixTarget {
   };
 }
 
-/** A target's model list against the catalog (`--models listed`). */
-export interface ModelListing {
-  /** Where the list was read (`GET /openai/v1/models`), or why it could not be. */
-  source: string;
-  /** How many ids the list held. */
-  listed: number;
-  /** Listed ids the catalog does not have: tested with no stated expectations. */
-  new: string[];
-  /** Catalog ids the list does not hold. */
-  notListed: string[];
-  /** Listed ids that are not acceptable model ids (src/names.ts): reported, never used. */
-  refused: { id: string; problem: string }[];
-}
+/** A target's model list against the catalog (`--models listed`), in report/model-lists.ts with what reads it. */
+export type { ModelListing };
 
 export interface MatrixCheck {
   id: string;
@@ -272,7 +268,7 @@ export interface Matrix {
 }
 
 /** What the run as a whole fails on, beyond single cells. */
-export type GateProblemKind = 'interrupted' | 'partial' | 'unobserved-model' | 'too-many-errors' | 'recording-kept' | 'budget-exceeded';
+export type GateProblemKind = 'interrupted' | 'partial' | 'unobserved-model' | 'too-many-errors' | 'recording-kept' | 'budget-exceeded' | 'unusable-listed-ids';
 
 export interface GateProblem {
   kind: GateProblemKind;

@@ -78,7 +78,7 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
           `${name(i)} and ${name(j)} define check ${inertLine(JSON.stringify(redefined.id), 200)} differently: ${inertLine(redefined.difference, 2000)}${others}. They were written by different builds of mantle-conformance (the version number does not tell them apart), and a merged matrix holds one definition per check, so one file's cells would read in the other's words; run the older one again with this version and merge the new files (or merge them with the version that wrote them)`,
         );
       }
-      // One file judged by an older build's rules (format 2) and one by this version's: written in either format, one
+      // One file judged by an older build's rules (an older format) and one by this version's: written in either format, one
       // side's cells read wrong (an older reader passes this version's spent budget; this version's readers take the
       // older cells for its own judging).
       if (matrices[i]!.format !== matrices[j]!.format) {

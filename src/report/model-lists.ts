@@ -4,7 +4,24 @@
  * not in the catalog: tested with no stated expectations, every cell informational) and, per target (surface and
  * region), the catalogued models it did not list and the ids it listed that the harness refused to use.
  */
-import type { Matrix } from './matrix.ts';
+import { inertLine } from './inert-text.ts';
+import type { GateProblem, Matrix } from './matrix.ts';
+
+/** A target's model list against the catalog (`--models listed`). */
+export interface ModelListing {
+  /** Where the list was read (`GET /openai/v1/models`), or why it could not be. */
+  source: string;
+  /** How many ids the list held. */
+  listed: number;
+  /** Listed ids the catalog does not have: tested with no stated expectations. */
+  new: string[];
+  /** Catalog ids the list does not hold. */
+  notListed: string[];
+  /** Listed ids that are not acceptable model ids (src/names.ts), then those past the cap: reported, never used. */
+  refused: { id: string; problem: string }[];
+  /** How many listed ids src/names.ts refused, also past those `refused` names (the cap's not counted); absent before format 4. */
+  unusable?: number;
+}
 
 /** The note every report carries for a model found on a model list and not in the catalog. */
 export const NEW_MODEL_NOTE = 'new model: listed by the endpoint, not in the catalog; no stated expectations, every cell informational';
@@ -61,5 +78,45 @@ export function unreadModelLists(targets: readonly { id: string; modelList?: { s
   return targets.flatMap((t) => {
     const missing = notReadWhole(t.modelList);
     return missing ? [{ target: t.id, missing }] : [];
+  });
+}
+
+/** What a listed id past the cap is refused with (cli/model-lists.ts): the list is then not read whole (unreadModelLists). */
+export const pastCapProblem = (max: number): string => `more than ${max} ids listed`;
+const PAST_CAP = /^more than \d+ ids listed$/;
+/** How many refused ids a listing names one by one; an entry after them counts the rest (moreRefused). */
+export const REFUSED_NAMED = 49;
+const MORE = /^and (\d+) more id\(s\) refused, not named one by one$/;
+export const moreRefused = (count: number): ModelListing['refused'][number] => ({ id: '...', problem: `and ${count} more id(s) refused, not named one by one` });
+
+/**
+ * The ids a target listed that src/names.ts refused as model ids, which no cell tested: how many, and those named.
+ * Ids past the cap are left out: the list is then not read whole, which the gate already fails as partial. A file
+ * written before `unusable` was counted (format 3) gives what it names, and the entry counting the rest when no id
+ * was past the cap (then all of them are unusable).
+ */
+export function unusableListed(listing: ModelListing): { count: number; named: string[] } {
+  const named = listing.refused.filter((r) => !PAST_CAP.test(r.problem) && !(r.id === '...' && MORE.test(r.problem))).map((r) => r.id);
+  const more = listing.refused.map((r) => (r.id === '...' ? MORE.exec(r.problem) : null)).find(Boolean);
+  const pastCap = listing.refused.some((r) => PAST_CAP.test(r.problem));
+  return { count: listing.unusable ?? named.length + (more && !pastCap ? Number(more[1]) : 0), named };
+}
+
+/** How many refused ids a gate problem names before it counts the rest. */
+const UNUSABLE_NAMED = 3;
+
+/**
+ * A gate problem per target whose list held ids the harness cannot use as model ids: `--models listed` promises every
+ * listed id, and these were not tested, so the run did not observe what it was asked to. Ids are endpoint text: inert.
+ */
+export function unusableListedProblems(targets: Matrix['targets']): GateProblem[] {
+  return targets.flatMap((t) => {
+    if (!t.modelList) return [];
+    const { count, named } = unusableListed(t.modelList);
+    if (count === 0) return [];
+    const shown = named.slice(0, UNUSABLE_NAMED).map((id) => inertLine(JSON.stringify(id), 80));
+    const rest = count - shown.length;
+    const ids = `${shown.join(', ')}${rest > 0 ? `${shown.length ? ', ' : ''}${shown.length ? `and ${rest} more` : `${rest} not named`}` : ''}`;
+    return [{ kind: 'unusable-listed-ids', target: t.id, message: `target ${t.id} listed ${count} id(s) the harness cannot use as model ids (${ids}): they were not tested; to test the others with a passing gate, name them with --models` }];
   });
 }

@@ -3,7 +3,7 @@
  * Which (target, model) cells and which checks a run covers, from the positional filters, `--shard` and `-t`.
  * Both ways of running (in-process, and on vitest for `--ui` or vitest arguments) select through these
  * functions, with the semantics vitest gives the same flags on one spec file per model: a filter is a
- * case-insensitive part of the file name `<target>/<model>.spec.ts`; `-t` is a regular expression tested against
+ * case-insensitive part of the file name `<target>/<model>.spec.ts` (or of the model id, which the name encodes); `-t` is a regular expression tested against
  * `<model> <check>` and, with several targets, also the test's full name `<target> › <model> <check>` (`testName`);
  * shards are cut from
  * the file names in sorted order, so every shard of a run, on any machine, agrees on who runs what.
@@ -58,11 +58,16 @@ export function testNameMatches(pattern: RegExp, cell: Cell, title: string, chec
   return pattern.test(`${cell.model} ${check}`) || (title !== cell.model && pattern.test(`${title} ${check}`));
 }
 
-/** vitest's file filter: the lower-cased relative file name contains one of the lower-cased filters. */
+/**
+ * vitest's file filter: the lower-cased relative file name contains one of the lower-cased filters; or the model id
+ * does, as typed: the file name encodes every byte but `[a-z0-9.-]` (`/mnt/models/Llama-3` is in
+ * `_2Fmnt_2Fmodels_2F_4Clama-3`), so a filter that is an id, or part of one, with `/`, `:` or a capital still selects it.
+ */
 export function matchesFilters(cell: Cell, filters: readonly string[]): boolean {
   if (filters.length === 0) return true;
   const file = specFileName(cell).toLocaleLowerCase();
-  return filters.some((filter) => file.includes(filter.toLocaleLowerCase()));
+  const model = cell.model.toLocaleLowerCase();
+  return filters.some((filter) => file.includes(filter.toLocaleLowerCase()) || model.includes(filter.toLocaleLowerCase()));
 }
 
 /** Shard `index` of `count`: the cells sorted by file name, cut into `count` runs that differ by one at most. */

@@ -4,6 +4,7 @@
  * sources document about it, as expectations keyed by check id. Every claim names its source.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { MODEL_ID_CHARACTERS, MODEL_ID_PATTERN } from '../names.ts';
 import { KeyedMap } from './suite-schema.ts';
 
 const Id = (description: string) => Type.String({ pattern: '^[a-z0-9][a-z0-9.-]*$', maxLength: 80, description });
@@ -125,9 +126,9 @@ export const ModelSchema = Type.Object(
     // As src/names.ts takes a model id (--models, expectations, the endpoint's list): an id `catalog diff` calls new
     // is one the catalog can hold (vLLM's `Qwen/Qwen3-32B`, `vendor.model@2024`).
     id: Type.String({
-      pattern: '^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$',
+      pattern: MODEL_ID_PATTERN,
       maxLength: 160,
-      description: 'The model id as sent in requests, e.g. xai.grok-4.3 (letters, digits and . _ : / @ + -, starting with a letter or digit).',
+      description: `The model id as sent in requests, e.g. xai.grok-4.3 (${MODEL_ID_CHARACTERS}).`,
     }),
     family: Id('A family id from `families`.'),
     source: Type.String({ minLength: 1, description: 'A key of `sources` that lists this model id.' }),

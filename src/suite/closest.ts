@@ -2,7 +2,7 @@
  * @module suite/closest
  * "Did you mean" for misspelt ids: the known id with the smallest edit distance, if it is close enough (closest);
  * and the stricter slip (slipOf), for names that may rightly be new (a model version, a gateway) unless they are
- * a known one written differently.
+ * a known one written differently (respellingOf: case and separators alone).
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   // Letter case is no edit: `OPENAI.GPT-OSS-20B` means `openai.gpt-oss-20b`, said as the candidate spells it.
@@ -40,11 +40,17 @@ function editDistance(a: string, b: string): number {
  * digit is another version or region (`claude-opus-4-9` is no slip of `-4-7`), and short names differ by design.
  */
 export function slipOf(word: string, known: readonly string[]): string | undefined {
+  return respellingOf(word, known) ?? known.find((name) => Math.min(name.length, word.length) >= 6 && oneLetterApart(word.toLowerCase(), name.toLowerCase()));
+}
+
+/**
+ * The known name `word` is written otherwise, if any: the same up to letter case and separators (`xai.grok-4-3`,
+ * `XAI.GROK-4.3`): the part of slipOf a `--models` id is refused on (cli/respelt-models.ts).
+ */
+export function respellingOf(word: string, known: readonly string[]): string | undefined {
   const bare = (name: string) => name.toLowerCase().replace(/[.\-_:/\s]/g, '');
   const plain = bare(word);
-  const same = known.find((name) => name !== word && bare(name) === plain);
-  if (same) return same;
-  return known.find((name) => Math.min(name.length, word.length) >= 6 && oneLetterApart(word.toLowerCase(), name.toLowerCase()));
+  return known.find((name) => name !== word && bare(name) === plain);
 }
 
 /** Whether `a` and `b` differ by one letter (not a digit) added, dropped or changed. */

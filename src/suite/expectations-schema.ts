@@ -7,6 +7,7 @@
  * values into it: one entry when the run's targets agree, one per target when they do not.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { MODEL_ID_CHARACTERS, MODEL_ID_PATTERN } from '../names.ts';
 import { KeyedMap } from './suite-schema.ts';
 
 const Scalar = Type.Union([Type.String(), Type.Number(), Type.Null()]);
@@ -45,8 +46,8 @@ export const ExpectationsSchema = Type.Object(
     expectations: Type.String({ minLength: 1, description: 'The catalog these expectations belong to.' }),
     // Model ids as src/names.ts takes them: an entry may name a model outside the catalog (run with --models).
     models: KeyedMap(
-      '^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$',
-      'a model id: letters, digits and . _ : / @ + -, starting with a letter or digit',
+      MODEL_ID_PATTERN,
+      `a model id: ${MODEL_ID_CHARACTERS}`,
       KeyedMap('^[a-z0-9][a-z0-9.-]*$', 'a check id: lower-case letters, digits, . and -', ExpectationEntrySchema),
       {
         description: 'model id -> check id -> expected observed value (or {observed, reason, link, targets: {<target>: value or {observed, reason, link}}}).',
