@@ -1,8 +1,8 @@
 /**
  * Verdicts against a misbehaving model, on the suites' own requests answered by a local server on port 0 (a hostile
  * review, 2026-12): an image answer that says no image came, or guesses the colour, is no `seen`; a thinking block
- * signed but with no thinking text is no `conformant`, and a redacted one shows nothing of how thinking streams
- * (inconclusive); a complete forced call in an answer the budget ended gets the same verdict streamed as whole.
+ * signed but with no thinking text is no `conformant` (inconclusive: the request did not ask to see the thinking), and
+ * a redacted one shows nothing of how thinking streams (inconclusive); a complete forced call in an answer the budget ended gets the same verdict streamed as whole.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -148,11 +148,14 @@ describe('messages.thinking-stream: what was not streamed is not conformant', ()
     expect(await judgeThinking([thought, text])).toMatchObject({ status: 'pass', observed: 'conformant' });
   });
 
-  it('a signed thinking block with no thinking text is signed-empty (fail), with or without empty deltas', async () => {
+  // The suite's request sets no thinking.display, whose default is "omitted" on the newest Claude models: the empty
+  // signed block is then what the model was asked for (vb2-verdict-scope.test.ts has the request that asks to see it).
+  it('a signed thinking block with no thinking text is inconclusive when the request did not ask to see it, with or without empty deltas', async () => {
     for (const thought of [[{ type: 'thinking', thinking: '', signature: '' }, signature], [{ type: 'thinking', thinking: '', signature: '' }, { type: 'thinking_delta', thinking: '' }, signature]]) {
       const result = await judgeThinking([thought, text]);
-      expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'signed-empty' });
+      expect(result.status, result.reason).toBe('inconclusive');
       expect(result.reason).toContain('thinking block 0 signed but with no thinking text');
+      expect(result.reason).toContain('thinking.display');
     }
   });
 

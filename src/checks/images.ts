@@ -10,6 +10,7 @@
  */
 import { colourOfPng, IMAGE_COLOURS, type ImageColour } from '../suite/generated.ts';
 import { saysNoImage } from './no-image.ts';
+import { guessed, type Naming } from './colour-guess.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
@@ -65,32 +66,21 @@ const COLOUR_OF = new Map<string, string>([
 /** Words before a colour that deny it ("not green", "isn't red", "rather than blue"). */
 const DENIED = /\b(?:not|no|isn't|isnt|is not|never|nor|neither|rather than|instead of|than)\s+(?:(?:a|an|the|quite|really|very|exactly|pure|solid|bright|dark|light)\s+){0,2}$/;
 
-/** The colours an answer asserts, by the drawn colour they name: "lime" is green; "not green, it is blue" is blue. */
-function assertedColours(text: string): Set<string> {
+/** Where the answer names a colour, with the drawn colour it names ("lime" is green), a denied one ("not green") left out. */
+function namings(text: string): (Naming & { colour: string })[] {
   const lower = text.toLowerCase();
-  const out = new Set<string>();
+  const out: (Naming & { colour: string })[] = [];
   for (const match of lower.matchAll(/[a-z]+/g)) {
     const colour = COLOUR_OF.get(match[0]);
     if (!colour || DENIED.test(lower.slice(Math.max(0, match.index - 40), match.index))) continue;
-    out.add(colour);
+    out.push({ colour, index: match.index, length: match[0].length });
   }
   return out;
 }
 
-/**
- * Words that mark the colour an answer names as a guess, not a report of the image: "I'd guess green", "probably
- * green", "green is a common choice", "it might be green", "I'd say green, but". A model that saw a one-colour square
- * names it; one that hedges this way may have seen nothing (a dropped image is guessed right one time in four).
- * "Appears" and "looks" are how models report what they see, and are not here.
- */
-const GUESSED = /\b(?:guess(?:es|ed|ing)?|probably|likely|presumably|(?:might|may|could) be\b(?!\s+(?:described|called|considered|referred|termed|named))|an? (?:common|popular|safe|typical) (?:choice|guess|answer|colou?r)|(?:i'd|i would) say\b[^.!?]*\bbut)\b/i;
-
-/** How the answer marks the colour it names as a guess (a word of GUESSED, or only naming it in a question: "Green?"). */
-function guessed(text: string, colour: string): string | undefined {
-  const word = GUESSED.exec(text.replace(/[\u2018\u2019]/g, "'"));
-  if (word) return `"${word[0]}"`;
-  const naming = (text.match(/[^.!?]+[.!?]*/g) ?? []).filter((sentence) => assertedColours(sentence).has(colour));
-  return naming.length && naming.every((sentence) => sentence.trim().endsWith('?')) ? 'a question' : undefined;
+/** The colours an answer asserts, by the drawn colour they name: "lime" is green; "not green, it is blue" is blue. */
+function assertedColours(text: string): Set<string> {
+  return new Set(namings(text).map((naming) => naming.colour));
 }
 
 function seenCheck(api: ImageApi): CheckDefinition {
@@ -130,7 +120,7 @@ function seenCheck(api: ImageApi): CheckDefinition {
       const bare = /^\W*[a-z]+\W*$/i.test(text);
       if (spent && !(bare && said.size > 0)) return inconclusive(input, `${spent}, before the answer was complete; it says ${quoted}${said.size ? ` (names ${[...said].join(', ')} so far)` : ''}`, evidence);
       // The right colour named as a guess is no sign the image was seen, nor that it was not.
-      const guess = said.has(colour) && others.length === 0 ? guessed(text, colour) : undefined;
+      const guess = said.has(colour) && others.length === 0 ? guessed(text, namings(text).filter((naming) => naming.colour === colour)) : undefined;
       if (guess) return inconclusive(input, `the image is ${colour}; the answer guessed it (${guess}), so whether the image was seen cannot be told: ${quoted}`, evidence);
       if (said.has(colour) && others.length === 0) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
       // Naming its colour among others ("green or blue", "green, blue and red") says nothing about which it saw.

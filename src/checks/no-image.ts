@@ -7,7 +7,8 @@
  * nothing of the kind ("I can't see the image well enough to name the shade", "I can't read the image metadata",
  * "the exact hex code of the image isn't available to me"): it names no colour, and is inconclusive.
  *
- * Each pattern is read within one clause (split at sentence ends, semicolons, colons and "but"/"though"/"however"),
+ * Each pattern is read within one clause (split at sentence ends, semicolons, colons, dashes, parentheses and
+ * "but"/"though"/"however"),
  * and what follows the image must say where it is missing from, or nothing: a hedge qualifies the image ("in
  * detail", "at full resolution", "data"), an absence does not.
  */
@@ -19,7 +20,7 @@ const IMAGE = String.raw`(?:images?|pictures?|photos?|attachments?|files?|visual
 /** What may follow it in a clause that says it is missing: nothing, or where from. */
 const MISSING_TAIL = String.raw`(?:\s+(?:(?:that |which )?I can (?:see|find|view|detect)|you(?:'re| are)? (?:sent|attached|shared|provided|uploaded|mentioned|referenced|referred to|referring to|tried to (?:send|share|attach|upload)|meant to (?:send|share|attach))|(?:that )?you (?:intended|wanted) to (?:send|share)|(?:in|within|with|from|to) (?:your|the|this|our|my) (?:message|conversation|chat|prompt|request|input)|here|on my end|yet|at all|directly|(?:to|for) me|attached|so far|from you|properly|successfully|correctly))*\s*(?:$|,)`;
 /** A negation that governs the verb after it, within a few words. */
-const NOT = String.raw`(?:not|cannot|can't|can not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|wasn't|was not|won't|will not|haven't|have not|no way to|incapable of|lack the (?:ability|capability|capacity) to|(?:do not|don't) have the (?:ability|capability|capacity) to)`;
+const NOT = String.raw`(?:not|cannot|can't|can not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|wasn't|was not|won't|will not|haven't|have not|no way to|no way of|incapable of|lack the (?:ability|capability|capacity) to|(?:do not|don't) have the (?:ability|capability|capacity) to)`;
 /** Seeing an image, in any of the forms models use. */
 const SEE = String.raw`(?:see|seeing|view|viewing|access|accessing|process|processing|open|opening|load|loading|perceive|perceiving|visually perceive|receive|received|receiving|interpret|interpreting|analy[sz]e|analy[sz]ing|read|reading|look at|looking at|find|found|detect|detected)`;
 
@@ -34,6 +35,11 @@ const PATTERNS: readonly RegExp[] = [
   new RegExp(String.raw`\b(?:don't|do not|doesn't|does not|didn't|did not)\s+have\s+${BEFORE}${IMAGE}(?:\s+to (?:look at|see|view|describe))?${MISSING_TAIL}`, 'i'),
   // "Without being able to view the picture, I'd guess": the ability is what is missing, not a closer look.
   new RegExp(String.raw`\bwithout\s+(?:being able to|the (?:ability|capability) to|(?:any )?access to)\s+(?:${SEE}\s+(?:or \w+\s+)?)?${BEFORE}${IMAGE}${MISSING_TAIL}`, 'i'),
+  // "Without seeing the image, green", "hard to say without seeing it": the sight itself is missing, not a closer look
+  // ("without zooming into the image" is not sight; "without seeing it at full size" qualifies the image seen).
+  new RegExp(String.raw`\bwithout\s+(?:actually\s+)?(?:seeing|viewing|looking at)\s+(?:it|${BEFORE}${IMAGE})${MISSING_TAIL}`, 'i'),
+  // "I can't see what you attached", "I don't see anything you sent".
+  new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,3}?\s+${SEE}\s+(?:what|whatever|anything)\s+you(?:'ve| have)?\s+(?:sent|attached|shared|uploaded|provided|included)${MISSING_TAIL}`, 'i'),
   // "No image was provided", "there is no image in your message", "no image came through with your message".
   new RegExp(String.raw`\bno\s+${IMAGE}(?:\s+(?:is|was|has been|were|have been))?(?:\s+(?:attached|provided|included|uploaded|shared|sent|received|given|came through))?(?:\s+here)?(?:\s+for me)?(?:\s+to (?:look at|see|describe|view|analy[sz]e))?${MISSING_TAIL}`, 'i'),
   // "There isn't an image attached", "there doesn't appear to be an image", "your message doesn't contain an image".
@@ -42,7 +48,7 @@ const PATTERNS: readonly RegExp[] = [
   new RegExp(String.raw`\b(?:haven't|have not|hasn't|has not|didn't|did not|forgot to|forget to)\s+(?:attach|attached|share|shared|upload|uploaded|send|sent|provide|provided|include|included|receive|received)\s+${BEFORE}${IMAGE}`, 'i'),
   // "The image didn't come through", "the image appears to be missing", "the attachment appears to be empty", "the
   // image you mentioned is not visible to me"; not "the exact hex code of the image isn't available to me".
-  new RegExp(String.raw`(?<!\bof\s+(?:the\s+|this\s+|that\s+|your\s+)?)\b(?:images?|pictures?|photos?|attachments?)\b(?!'s)(?:\s+you (?:sent|attached|shared|provided|uploaded|mentioned))?\s+(?:isn't|wasn't|is not|was not|didn't|did not|failed to|appears to be|seems to be|hasn't|has not|may not have|might not have|doesn't (?:seem|appear) to(?: have)?|does not (?:seem|appear) to(?: have)?|(?:doesn't|does not) seem to have been)\s+(?:been\s+)?(?:attached|included|provided|visible|available|come through|came through|load|loaded|missing|uploaded|upload|received|showing up|attach|empty)${MISSING_TAIL}`, 'i'),
+  new RegExp(String.raw`(?<!\bof\s+(?:the\s+|this\s+|that\s+|your\s+)?)\b(?:images?|pictures?|photos?|attachments?)\b(?!'s)(?:\s+you (?:sent|attached|shared|provided|uploaded|mentioned))?\s+(?:isn't|wasn't|is not|was not|aren't|are not|weren't|were not|didn't|did not|failed to|appears to be|seems to be|hasn't|has not|may not have|might not have|doesn't (?:seem|appear) to(?: have)?|does not (?:seem|appear) to(?: have)?|(?:doesn't|does not) seem to have been)\s+(?:been\s+)?(?:attached|included|provided|visible|available|come through|came through|load|loaded|missing|uploaded|upload|received|showing up|attach|empty)${MISSING_TAIL}`, 'i'),
   // "It doesn't look like an image was attached", "I don't think the image was attached"; not "the image was attached".
   new RegExp(String.raw`\b(?:doesn't|does not|don't|do not)\s+(?:(?:look|seem|appear)\s+(?:like|as if|that)|think(?:\s+that)?)\s+(?:an?|any|the|your)\s+${IMAGE}\s+(?:was|were|has been)\s+(?:attached|included|provided|uploaded|received)\b`, 'i'),
   // "Nothing came through on my end", "there's nothing attached to your message".
@@ -54,16 +60,21 @@ const PATTERNS: readonly RegExp[] = [
   // "I can't actually see it": with a verb of sight, "it" in an answer about an image's colour is the image, named or
   // not ("find it" or "read it" may be a colour's name, so those wait for the image to be named: PRONOUN).
   new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,2}?\s+(?:see|view|perceive|access|look at)\s+it${MISSING_TAIL}`, 'i'),
-  // No vision at all: "I am a text-based AI", "I don't have visual capabilities", "I have no eyes", "I can only
-  // process text input", "I only see text in your message".
-  /\btext[- ](?:based|only) (?:ai|model|assistant|language model)\b|\b(?:have|has) no eyes\b|\b(?:don't|do not) have (?:any )?eyes\b|\bonly (?:see|received?|got|have) (?:the |your )?text\b|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b/i,
+  // No vision at all: "I am a text-based AI", "I'm just a text model", "I don't have visual capabilities", "I have
+  // no eyes", "I can only process text input", "I only see text in your message".
+  /\btext[- ](?:based|only) (?:ai|model|assistant|language model)\b|\btext (?:model|assistant)\b|\b(?:have|has) no eyes\b|\b(?:don't|do not) have (?:any )?eyes\b|\bonly (?:see|received?|got|have) (?:the |your )?text\b|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b/i,
 ];
 
 /** "Which image? I can't see it.", "I don't see one.": read only in an answer that names an image. */
 const PRONOUN = new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,2}?\s+${SEE}\s+(?:it|one)${MISSING_TAIL}`, 'i');
 
-/** Where a clause ends: a sentence, a semicolon or colon, or a "but", "though" or "however" that turns it. */
-const CLAUSES = /[.!?;:]+(?:\s+|$)|,?\s+\b(?:but|though|although|however|yet)\b\s*/i;
+/**
+ * Where a clause ends: a sentence, a semicolon or colon, a dash (em, en, or a hyphen set apart by spaces), a
+ * parenthesis or bracket ("(I can't see images.) Green", "Green (I'm just a text model)"), or a "but", "though" or
+ * "however" that turns it. The patterns' tails end at a clause's end, so each reads "I can't see images - green" as
+ * it reads "I can't see images. Green".
+ */
+const CLAUSES = /[.!?;:]+(?:\s+|$|(?=[)\]]))|\s*[\u2014\u2013()[\]]\s*|\s+-+\s+|,?\s+\b(?:but|though|although|however|yet)\b\s*/i;
 
 /** Whether an answer says the model has no image to look at (see the module's comment). */
 export function saysNoImage(text: string): boolean {

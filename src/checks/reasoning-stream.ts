@@ -5,7 +5,9 @@
  * stream carries it in (reasoning summary events, raw reasoning text events, none), and whether a Messages stream
  * with adaptive thinking streams its thinking block as Anthropic clients rebuild it (`thinking_delta` fragments and a
  * `signature_delta` before the block closes: without the signature the next turn cannot send the thinking back; a
- * signed block with no thinking text is `signed-empty`, the thought lost on the way; a stream whose only thinking is
+ * signed block with no thinking text is `signed-empty`, the thought lost on the way, when the request asked to see
+ * it (`thinking.display`), and `inconclusive` when it did not (display "omitted" is the newest models' default); a
+ * thought that came whole in content_block_start did not stream (`bad-stream`); a stream whose only thinking is
  * `redacted_thinking` shows neither delta, and is `inconclusive`).
  * "Nowhere" only counts when the usage shows the model reasoned (on Responses: when the completed Response holds
  * summary or reasoning text the stream never sent); an answer that shows it did not, or that has no usage, or a
@@ -147,6 +149,22 @@ function errorEvent(input: CheckInput, seen: Observation, value: Record<string, 
   return judge(thinkingStream, input, 'rejected', evidence, `HTTP ${seen.exchange.response?.status ?? 200}, but the stream ended with ${said}`);
 }
 
+/**
+ * The verdict on signed thinking blocks with no thinking text (`empty`, of `count` thinking blocks). Anthropic's
+ * `thinking.display` defaults to "omitted" on its newest models (Claude Opus 4.7 and later): the block then comes
+ * exactly so, empty and signed. Only a request that asked to see the thinking (display set, not "omitted") makes the
+ * empty block the endpoint's loss (`signed-empty`); otherwise the model's defaults hid the text, and blocks with text
+ * beside it are judged alone (they passed every rule above).
+ */
+function signedEmpty(input: CheckInput, request: Record<string, unknown>, empty: readonly number[], count: number, shown: string, evidence: CheckResult['evidence']): CheckResult {
+  const display = isRecord(request.thinking) ? request.thinking.display : undefined;
+  const which = `thinking block ${empty.join(', ')} signed but with no thinking text (none in its start, no non-empty thinking_delta)`;
+  if (typeof display === 'string' && display !== 'omitted') return judge(thinkingStream, input, 'signed-empty', evidence, `${shown}; ${which}, though the request asked for thinking.display ${JSON.stringify(display)}`);
+  const why = display === 'omitted' ? 'the request set thinking.display "omitted"' : 'the request did not set thinking.display, whose default is "omitted" on the newest Claude models (Opus 4.7 and later), which then send exactly this';
+  if (empty.length < count) return judge(thinkingStream, input, 'conformant', evidence, `${shown}; ${which}: ${why}, so only the blocks with text are judged`);
+  return inconclusive(input, `${shown}; ${which}: ${why}, so how thinking text streams (thinking_delta) was not observed`, evidence);
+}
+
 const thinkingStream: CheckDefinition = {
   id: 'messages.thinking-stream',
   title: 'A Messages stream with adaptive thinking streams its thinking block as thinking_delta fragments and a signature_delta',
@@ -160,7 +178,7 @@ const thinkingStream: CheckDefinition = {
     if ('settled' in read) return read.settled;
     // An event no client can read may hold the thinking block or its signature: the stream is bad, whatever else shows.
     const problems: string[] = [...read.unreadable];
-    const blocks = new Map<number, { type: unknown; thinking: number; text: number; signature: boolean; closed: boolean }>();
+    const blocks = new Map<number, { type: unknown; thinking: number; text: number; startText: number; signature: boolean; closed: boolean }>();
     let stopReason: unknown;
     let stopped = false;
     for (const value of read.values) {
@@ -171,8 +189,8 @@ const thinkingStream: CheckDefinition = {
       if (value.type === 'message_stop') stopped = true;
       if (value.type === 'content_block_start') {
         const block = isRecord(value.content_block) ? value.content_block : {};
-        // Text in the block's start is text a client keeps (it appends the deltas to it): the block is not empty.
-        blocks.set(index, { type: block.type, thinking: 0, text: typeof block.thinking === 'string' ? block.thinking.length : 0, signature: typeof block.signature === 'string' && block.signature.length > 0, closed: false });
+        // Text in the block's start is text a client keeps (it appends the deltas to it), but it did not stream.
+        blocks.set(index, { type: block.type, thinking: 0, text: 0, startText: typeof block.thinking === 'string' ? block.thinking.length : 0, signature: typeof block.signature === 'string' && block.signature.length > 0, closed: false });
       } else if (value.type === 'content_block_stop') {
         const block = blocks.get(index);
         if (block) block.closed = true;
@@ -188,6 +206,9 @@ const thinkingStream: CheckDefinition = {
       }
     }
     const thinking = [...blocks.entries()].filter(([, b]) => b.type === 'thinking');
+    // A thought that came whole in its block's start was not streamed as thinking_delta fragments, as tool input in
+    // content_block_start is not streamed as input_json_delta (tools.messages.stream-call's bad-stream).
+    for (const [i, b] of thinking) if (b.startText > 0 && b.text === 0) problems.push(`thinking block ${i} carries its thinking in content_block_start (${b.startText} characters), not as thinking_delta fragments`);
     const redacted = [...blocks.values()].some((b) => b.type === 'redacted_thinking');
     const evidence = [evidenceOf(read.seen.caseId, read.seen.exchange, problems.join(' | ') || undefined)];
     if (problems.length) return judge(thinkingStream, input, 'bad-stream', evidence, problems.slice(0, 4).join('; '));
@@ -218,11 +239,9 @@ const thinkingStream: CheckDefinition = {
       return judge(thinkingStream, input, 'bad-stream', evidence, `${shown}; the stream ended with thinking block ${open.map(([i]) => i).join(', ')} open (no content_block_stop${ending.length ? `, no ${ending.join(' or ')}` : ''})`);
     }
     if (unsigned.length) return judge(thinkingStream, input, 'no-signature', evidence, `${shown}; no signature_delta before the block closed: the thinking cannot be sent back on the next turn`);
-    // A signed block that streamed no thinking text: the thought was dropped on the way (the request did not ask to
-    // omit it), and a client shows the user nothing of it. Nothing documents such a block as normal on Mantle.
-    const empty = thinking.filter(([, b]) => b.text === 0);
-    if (empty.length) return judge(thinkingStream, input, 'signed-empty', evidence, `${shown}; thinking block ${empty.map(([i]) => i).join(', ')} signed but with no thinking text (none in its start, no non-empty thinking_delta)`);
-    return judge(thinkingStream, input, 'conformant', evidence, shown);
+    const empty = thinking.filter(([, b]) => b.text + b.startText === 0);
+    if (!empty.length) return judge(thinkingStream, input, 'conformant', evidence, shown);
+    return signedEmpty(input, sentBody(read.seen.exchange), empty.map(([i]) => i), thinking.length, shown, evidence);
   },
 };
 

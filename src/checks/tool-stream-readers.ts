@@ -59,6 +59,11 @@ export interface StreamReading {
    * no call read, the model's choice was never seen. Also one of `problems`.
    */
   unended?: string;
+  /**
+   * The problems a budget that ended the answer can explain (the finish_reason or stop_reason it never let come, a
+   * call whose arguments it cut before arguments.done): every other problem broke a rule before the budget ran out.
+   */
+  ending?: string[];
 }
 
 export type StreamReader = (events: readonly SseEvent[], request: Record<string, unknown>) => StreamReading;
@@ -134,14 +139,16 @@ export const readChatToolStream: StreamReader = (events, request) => {
   // An endpoint that drops finish_reason but ends with [DONE] still showed the whole answer: only without both did the
   // stream break off before its end.
   const unended = finish === undefined && !events.some(isDoneEvent) ? 'no chunk carries a finish_reason and no [DONE] ends the stream' : undefined;
-  if (finish === undefined) problems.push(unended ?? 'no chunk carries a finish_reason');
-  else if (calls.size > 0 && !cut && finish !== 'tool_calls') {
+  // The finish the budget may have kept from coming (its rule: no finish_reason and a usage chunk at the limit).
+  const ending = finish === undefined ? [unended ?? 'no chunk carries a finish_reason'] : [];
+  problems.push(...ending);
+  if (finish !== undefined && calls.size > 0 && !cut && finish !== 'tool_calls') {
     if (forced && finish === 'stop') notes.push('finish_reason "stop" after a forced call (as OpenAI and vLLM end one; clients that branch on "tool_calls" miss it)');
     else problems.push(`finish_reason ${JSON.stringify(finish)} after the tool calls, not "tool_calls"${forced ? ' (or "stop", for a forced call)' : ''}`);
   }
   const refusal = worded(refused);
   const filtered = chatFinishFilter(finishes.at(-1));
-  return { calls: [...calls.values()], problems, notes, unreadable, ...(unread.length ? { unread } : {}), ...(unended ? { unended } : {}), ...(cut ? { budget: cut } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
+  return { calls: [...calls.values()], problems, notes, unreadable, ending, ...(unread.length ? { unread } : {}), ...(unended ? { unended } : {}), ...(cut ? { budget: cut } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
 };
 
 const NO_TERMINAL = 'no terminal event (response.completed, response.incomplete or response.failed)';
@@ -189,14 +196,17 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
       if (type === 'response.failed') failed = failure('response.failed', terminal.error);
     }
   }
+  const ending: string[] = [];
+  const unfinished = (problem: string) => problems.push(ending[ending.push(problem) - 1]!);
   for (const call of calls.values()) {
     const joined = call.fragments.join('');
-    if (call.done === undefined) problems.push(`no response.function_call_arguments.done for ${call.key}`);
+    // Arguments the budget cut may never get their done event: the call ended with the answer.
+    if (call.done === undefined) unfinished(`no response.function_call_arguments.done for ${call.key}`);
     else if (joined !== call.done) problems.push(`the ${call.fragments.length} arguments delta(s) of ${call.key} concatenate to ${JSON.stringify(joined.slice(0, 60))}, arguments.done says ${JSON.stringify(call.done.slice(0, 60))}`);
     if (call.itemArguments !== undefined && call.itemArguments !== (call.done ?? joined)) problems.push(`output_item.done of ${call.key} carries other arguments than arguments.done`);
   }
   const cut = terminal && terminal.status === 'incomplete' ? budgetSpent(terminal, limitOf(request)) : undefined;
-  if (!terminal) problems.push(NO_TERMINAL);
+  if (!terminal) unfinished(NO_TERMINAL);
   else if (!failed && !cut) {
     const output = Array.isArray(terminal.output) ? terminal.output.filter(isRecord) : [];
     for (const call of calls.values()) {
@@ -208,7 +218,7 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
   // The refusal as the events said it, else as the terminal response holds it (a refusal content part).
   const refusal = worded(refusalDone ?? refusalDeltas) ?? (terminal ? refusalOf(terminal) : undefined);
   const filtered = terminal ? contentFilterOf(terminal) : undefined;
-  return { calls: [...calls.values()], problems, unreadable, ...(unread.length ? { unread } : {}), ...(terminal ? {} : { unended: NO_TERMINAL }), ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
+  return { calls: [...calls.values()], problems, unreadable, ending, ...(unread.length ? { unread } : {}), ...(terminal ? {} : { unended: NO_TERMINAL }), ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}), ...(filtered ? { filtered } : {}) };
 };
 
 export const readMessagesToolStream: StreamReader = (events, request) => {
@@ -254,7 +264,8 @@ export const readMessagesToolStream: StreamReader = (events, request) => {
   const cut = stopReason === 'max_tokens' ? budgetSpent({ stop_reason: 'max_tokens' }, limitOf(request)) : undefined;
   const refusal = refusalOf({ stop_reason: stopReason });
   const unended = stopReason === undefined ? 'no message_delta with a stop_reason' : undefined;
-  if (unended) problems.push(unended);
-  else if (calls.length > 0 && !cut && stopReason !== 'tool_use') problems.push(`stop_reason ${JSON.stringify(stopReason)} after a tool_use block, not "tool_use"`);
-  return { calls, problems, unreadable, ...(unread.length ? { unread } : {}), ...(unended ? { unended } : {}), ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}) };
+  const ending = unended ? [unended] : [];
+  problems.push(...ending);
+  if (!unended && calls.length > 0 && !cut && stopReason !== 'tool_use') problems.push(`stop_reason ${JSON.stringify(stopReason)} after a tool_use block, not "tool_use"`);
+  return { calls, problems, unreadable, ending, ...(unread.length ? { unread } : {}), ...(unended ? { unended } : {}), ...(cut ? { budget: cut } : {}), ...(failed ? { failed } : {}), ...(refusal ? { refusal } : {}) };
 };

@@ -6,7 +6,8 @@
  * (a rule of the stream a client relies on is broken; with no call read, when events could not be read or the stream
  * ended before its end: no finish_reason, terminal event or stop_reason) or `rejected`; calls of another tool than
  * the forced one are `no-call` (no call of it). A stream the budget ended is judged as the whole-body check judges
- * its answer (budget-call.ts: a complete call that fits stands, anything else is `inconclusive`); a refusal without
+ * its answer (budget-call.ts: a complete call that fits stands, no call or a call cut short is `inconclusive`), and a
+ * stream rule it broke before the budget ran out is still `bad-stream`; a refusal without
  * a call is `inconclusive`; one that stalled before the call was complete is an `error` (the endpoint broke:
  * stream.* says `stalled`).
  */
@@ -74,9 +75,11 @@ function streamedCallCheck(options: Options): CheckDefinition {
 
 function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition['run']>[0], options: Options, reading: ReturnType<StreamReader>, evidence: CheckResult['evidence'], request: Record<string, unknown>, summary: string): CheckResult {
   // A stream the output budget ended is judged as the whole-body check judges its answer (budget-call.ts): a call that
-  // came complete and fits stands; anything else the budget may have hidden.
+  // came complete and fits stands; what the budget may have hidden yields to it; a stream rule broken before it stands.
   const result = judgeStream(definition, input, options, reading, evidence, request, summary);
-  return budgetEndedCall(input, options.api, result, reading.budget, reading.calls.length ? summary : undefined);
+  const ending = reading.ending ?? [];
+  const broken = [...reading.problems.filter((problem) => !ending.includes(problem)), ...(reading.unread ?? [])];
+  return budgetEndedCall(input, options.api, result, reading.budget, reading.calls.length ? summary : undefined, broken);
 }
 
 function judgeStream(definition: CheckDefinition, input: Parameters<CheckDefinition['run']>[0], options: Options, reading: ReturnType<StreamReader>, evidence: CheckResult['evidence'], request: Record<string, unknown>, summary: string): CheckResult {
