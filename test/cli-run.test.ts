@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../src/emulator/server.ts';
-import type { Matrix } from '../src/report/matrix.ts';
+import { MATRIX_FORMAT, type Matrix } from '../src/report/matrix.ts';
 import { expiringProxy } from './helpers/expiring-proxy.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
 
@@ -36,7 +36,7 @@ describe('replay (the default)', () => {
     const run = await cli(['run', '--models', 'xai.grok-4.3,openai.gpt-oss-120b,anthropic.claude-opus-4-7', '--report-dir', reports, '--plain']);
     expect(run.code, run.stderr).toBe(0);
     const matrix = await matrixIn(reports);
-    expect(matrix.format).toBe('mantle-conformance.matrix/3');
+    expect(matrix.format).toBe(MATRIX_FORMAT);
     expect(matrix.targets[0]).toMatchObject({ id: 'emulator', mode: 'replay', provenance: { sources: ['emulator'] } });
     expect(matrix.checks.map((c) => c.id)).toEqual(expect.arrayContaining(ISSUE_CHECKS));
     expect(result(matrix, 'openai.gpt-oss-120b', 'created-at.responses')).toMatchObject({ status: 'pass', observed: 'exponent', expected: 'exponent' });
