@@ -57,7 +57,7 @@ describe('new failures since a baseline', () => {
     // Said in every report: nothing of a target the baseline lacks was compared, so "no cell changed" is not the word.
     const said = 'Targets not compared: vllm (not in the baseline: nothing to compare their cells with); us-east-1 (only in the baseline: not run)';
     expect(renderMarkdown(renamed)).toContain(said);
-    expect(renderMarkdown(renamed)).toContain('No cell of the targets compared changed.');
+    expect(renderMarkdown(renamed)).toContain('**Nothing was compared: no target of this run is in the baseline as the same endpoint');
     expect(renderMarkdown(renamed)).not.toContain('No cell changed.');
     expect(renderStepSummary(renamed, { runUrl: undefined })).toContain(said);
     expect(renderHtml(renamed)).toContain(said);

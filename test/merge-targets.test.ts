@@ -47,7 +47,7 @@ const refusal = (inputs: Matrix[], files: string[]): HarnessError => {
 describe('merge of inputs whose target of one id is another endpoint', () => {
   const cases: [string, Partial<MatrixTarget>, Partial<MatrixTarget>, RegExp][] = [
     ['a replayed shard and a live one', {}, LIVE, /mode "replay" in a\.json, "live" in b\.json; endpointHost null in a\.json, "127\.0\.0\.1:36893" in b\.json/],
-    ['two live shards of one --target-name against different --endpoints', LIVE, { ...LIVE, endpointHost: '127.0.0.1:40707' }, /endpointHost "127\.0\.0\.1:36893" in a\.json, "127\.0\.0\.1:40707" in b\.json\)/],
+    ['two live shards of one --target-name against different --endpoints', LIVE, { ...LIVE, endpointHost: '10.0.0.7:40707' }, /endpointHost "127\.0\.0\.1:36893" in a\.json, "10\.0\.0\.7:40707" in b\.json\)/],
     ['a shard run as bedrock-runtime', {}, { surface: 'runtime' }, /surface "mantle" in a\.json, "runtime" in b\.json/],
     ['a shard of another region', { region: 'us-east-1' }, { region: 'us-west-2' }, /region "us-east-1" in a\.json, "us-west-2" in b\.json/],
   ];

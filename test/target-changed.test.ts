@@ -51,8 +51,10 @@ describe('compare', () => {
     const compared = await cli(['compare', join(dir, 'a.json'), join(dir, 'b.json')]);
     expect(compared.code, compared.stderr).toBe(0);
     expect(compared.stdout).toContain('target local is another endpoint than in the baseline (surface "runtime" -> "custom"): its cells were not compared (neither new failures nor fixes); to compare two endpoints on purpose, give each run its own --target-name');
-    expect(compared.stdout).toContain('new failures: 0');
-    expect(compared.stdout).toContain('regressed: no');
+    // Its only target set apart: nothing was compared, said so, not "new failures: 0" / "regressed: no" (exit as before).
+    expect(compared.stdout).toContain('nothing was compared: no target of this run is in the baseline as the same endpoint');
+    expect(compared.stdout).not.toContain('new failures: 0');
+    expect(compared.stdout).toContain('regressed: not known (nothing was compared)');
   });
 
   it('the same endpoint (a local server moved to another port, or a replay of its recordings) is compared as before', () => {
@@ -72,11 +74,11 @@ describe('compare', () => {
 
   it('a report with --baseline says it in matrix.md and matrix.html', async () => {
     await writeFile(join(dir, 'a.json'), JSON.stringify(before));
-    await writeFile(join(dir, 'c.json'), JSON.stringify(run('r3', '2026-11-25T08:00:00.000Z', LIVE('gateway.example:443', 'runtime'), 'integer')));
+    await writeFile(join(dir, 'c.json'), JSON.stringify(run('r3', '2026-11-25T08:00:00.000Z', LIVE('gateway.example:443', 'custom'), 'integer')));
     const reported = await cli(['report', join(dir, 'c.json'), '--baseline', join(dir, 'a.json'), '--report-dir', join(dir, 'rep')]);
     expect(reported.code, reported.stderr).toBe(0);
     const md = await readFile(join(dir, 'rep', 'matrix.md'), 'utf8');
-    expect(md).toContain('**Targets not compared: local (another endpoint than in the baseline: host "127.0.0.1" -\\> "gateway.example"; give each its own --target-name to compare them)**');
+    expect(md).toContain('**Targets not compared: local (another endpoint than in the baseline: surface "runtime" -\\> "custom"; give each its own --target-name to compare them)**');
     expect(await readFile(join(dir, 'rep', 'matrix.html'), 'utf8')).toContain('another endpoint than in the baseline');
   });
 });

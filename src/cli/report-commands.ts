@@ -19,6 +19,7 @@ import { inertLine } from '../report/inert-text.ts';
 import { MATRIX_FORMAT, OLDER_RULES, type Matrix } from '../report/matrix.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
+import { NOTHING_COMPARED, nothingCompared } from '../report/target-identity.ts';
 import { readThenRemoveEarlier } from './earlier-reports.ts';
 import { CONSOLE_LINES, problemLines } from './gate-lines.ts';
 import { readLimits, warnWrittenSize } from './matrix-size.ts';
@@ -49,7 +50,9 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
     return finishMatrix({ ...read, comparison: compareMatrices(baseline, read) });
   });
   const written = await writeDefaultReports(matrix, reportDir);
-  out.write(`wrote ${written.join(', ')}\ngate: ${gateLine(matrix.gate)}\n`);
+  // Every target set apart or new: the comparison's "no new failure" says nothing, and is not left to read as a pass.
+  const none = flags.baseline && matrix.comparison && nothingCompared(matrix.comparison, matrix.targets);
+  out.write(`wrote ${written.join(', ')}\n${none ? `nothing was compared with --baseline: ${NOTHING_COMPARED}\n` : ''}gate: ${gateLine(matrix.gate)}\n`);
   return matrix.gate.exitCode;
 }
 
@@ -63,7 +66,7 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
   // A lone shard, or the runs given newest first: said on stderr, the exit code stays the comparison's.
   for (const warning of comparisonWarnings(before, after)) err.write(`${warning}\n`);
   const unfinished = unfinishedRun(after);
-  out.write(flags.json ? `${JSON.stringify(unfinished ? { ...comparison, unfinished } : comparison, null, 2)}\n` : `${describeComparison(comparison)}\n${unfinished ? `${inertLine(unfinished, 2000)}\n` : ''}`);
+  out.write(flags.json ? `${JSON.stringify(unfinished ? { ...comparison, unfinished } : comparison, null, 2)}\n` : `${describeComparison(comparison, after.targets)}\n${unfinished ? `${inertLine(unfinished, 2000)}\n` : ''}`);
   return comparison.regressed || unfinished ? 1 : 0;
 }
 

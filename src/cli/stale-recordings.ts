@@ -19,26 +19,41 @@ export interface RecordedFrom {
   fixturesDir: string;
 }
 
-/** A path as the hint shows it: short when inside the working folder, one shell word, inert. */
-const shownWord = (path: string) => inertLine(shellWord(shownPath(path)), 300);
+/**
+ * A path as the hint shows it: short when inside the working folder, one shell word; undefined when the console
+ * cannot show that word as it is (inertLine changes a newline, another control character, `::`, or a long word), for
+ * the command pasted would then name another folder.
+ */
+function shownWord(path: string): string | undefined {
+  const word = shellWord(shownPath(path));
+  return inertLine(word, 300) === word ? word : undefined;
+}
 
 /**
  * The `fixtures prune --dry-run` command for this run's recordings: its --suites and --fixtures, each given when it
  * is not what prune takes without the flag (./suites when it holds a suite file, else the bundled suites; ./fixtures).
+ * Undefined when one of them cannot be shown as the word a shell reads back as that path (shownWord).
  */
-export async function pruneCommand(from: RecordedFrom, root: string): Promise<string> {
-  const flags: string[] = [];
-  if (resolve(from.fixturesDir) !== resolve('fixtures')) flags.push(`--fixtures ${shownWord(from.fixturesDir)}`);
-  if (resolve(from.suitesDir) !== (await resolveSuitesDir({}, root))) flags.push(`--suites ${shownWord(from.suitesDir)}`);
-  return ['mantle-conformance fixtures prune --dry-run', ...flags].join(' ');
+export async function pruneCommand(from: RecordedFrom, root: string): Promise<string | undefined> {
+  const flags: [string, string][] = [];
+  if (resolve(from.fixturesDir) !== resolve('fixtures')) flags.push(['--fixtures', from.fixturesDir]);
+  if (resolve(from.suitesDir) !== (await resolveSuitesDir({}, root))) flags.push(['--suites', from.suitesDir]);
+  const words = flags.map(([flag, path]) => [flag, shownWord(path)] as const);
+  if (words.some(([, word]) => word === undefined)) return undefined;
+  return ['mantle-conformance fixtures prune --dry-run', ...words.map(([flag, word]) => `${flag} ${word}`)].join(' ');
 }
 
 /** The recordings a record run found for cases its suites do not have, and how to remove them; nothing when none. */
 export async function staleLines(target: string, stale: { removed: string[] }, from: RecordedFrom, root: string): Promise<string[]> {
   if (stale.removed.length === 0) return [];
   const shown = (f: string) => inertLine(shownPath(f), 300);
+  const command = await pruneCommand(from, root);
+  // No command that looks runnable and is not: the flags are named, the user gives their values as typed for this run.
+  const how = command
+    ? `\`${command}\` lists them, without --dry-run removes them`
+    : "list them with mantle-conformance fixtures prune --dry-run given this run's --fixtures and --suites (a path of this run holds a character the console cannot show as typed, so no command is printed to paste); without --dry-run it removes them";
   return [
-    `fixtures of ${inertLine(target)}: ${stale.removed.length} recording(s) of cases the suites do not have (a case renamed or deleted, or another suites folder's); kept: \`${await pruneCommand(from, root)}\` lists them, without --dry-run removes them`,
+    `fixtures of ${inertLine(target)}: ${stale.removed.length} recording(s) of cases the suites do not have (a case renamed or deleted, or another suites folder's); kept: ${how}`,
     ...stale.removed.map((f) => `  stale ${shown(f)}`),
   ].map((l) => `${l}\n`);
 }

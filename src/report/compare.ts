@@ -16,7 +16,7 @@ import { gaveUpOnTarget, wasNotReached } from './gate.ts';
 import { OBSERVED } from './observed-models.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 import { unreadModelLists } from './model-lists.ts';
-import { changedTargetLines, changedTargets, describeTargetChanges } from './target-identity.ts';
+import { changedTargetLines, changedTargets, describeTargetChanges, hostChangeLines, NOTHING_COMPARED, nothingCompared } from './target-identity.ts';
 
 const bad = (status: MatrixResult['status']) => status === 'fail' || status === 'error';
 const snapshot = (r: MatrixResult) => ({ status: r.status, observed: r.observed });
@@ -197,13 +197,14 @@ export function sameRunProblem(before: Pick<Matrix, 'run'>, after: Pick<Matrix, 
 }
 
 /**
- * What the reader of a comparison must be told beside it (for stderr; the exit code is the comparison's): the newer
- * run is one shard (the models of the other shards were not compared), or the "newer" run started before the
+ * What the reader of a comparison must be told beside it (for stderr; the exit code is the comparison's): a target
+ * compared across a host change (noted), the newer run is one shard (the models of the other shards were not compared), or the "newer" run started before the
  * baseline (the arguments are likely swapped: `compare OLD NEW`, and the verdict reads backwards). Both sides one
  * run is refused, not warned of (sameRunProblem).
  */
-export function comparisonWarnings(before: Pick<Matrix, 'run'>, after: Pick<Matrix, 'run'>): string[] {
-  const warnings: string[] = [];
+export function comparisonWarnings(before: Pick<Matrix, 'run' | 'targets'>, after: Pick<Matrix, 'run' | 'targets'>): string[] {
+  // A host change alone is compared (one endpoint under another name): a note, not a reason to leave it out.
+  const warnings = hostChangeLines(before.targets, after.targets).map((line) => inertLine(line, 2000));
   const shard = after.run.selection.shard;
   if (shard) warnings.push(`warning: run ${inertLine(after.run.id)} is shard ${inertLine(shard)} only: the models of its other shards were not compared (merge the shards first: mantle-conformance merge)`);
   if (after.run.startedAt < before.run.startedAt) {
@@ -271,11 +272,14 @@ export function notCompared(inputs: readonly Matrix[], listed: Record<'models' |
 export const notComparedLabel = (comparison: MatrixComparison): string =>
   comparison.notSelected?.byShard ? 'Not compared (not selected by --models/--checks, or another shard\'s)' : 'Not compared, one run did not select them (--models, --checks)';
 
-export function describeComparison(comparison: MatrixComparison): string {
+/** `targets`: the newer run's; when it compared none of them, that is said instead of counts of nothing. */
+export function describeComparison(comparison: MatrixComparison, targets: readonly { id: string }[] = []): string {
   const lines = [`compared with run ${inertLine(comparison.baseline.runId)} (${inertLine(comparison.baseline.finishedAt)})`];
   // Before the changes: what they leave out (an upgrade of the harness, not of the endpoint).
   for (const line of [...changedTargetLines(comparison), ...changedCheckLines(comparison)]) lines.push(inertLine(line, 2000));
-  for (const { title, changes } of changeSections(comparison)) {
+  const none = nothingCompared(comparison, targets);
+  if (none) lines.push(`nothing was compared: ${NOTHING_COMPARED}`);
+  for (const { title, changes } of none ? [] : changeSections(comparison)) {
     if (changes.length === 0 && title !== HEADINGS.newFailures && title !== HEADINGS.fixes) continue;
     lines.push(`${title.toLowerCase()}: ${changes.length}`);
     for (const c of changes.slice(0, 50)) lines.push(`  ${inertLine(`${c.model} ${c.check} (${c.target}): ${c.reason}`)}`);
@@ -299,7 +303,7 @@ export function describeComparison(comparison: MatrixComparison): string {
     for (const d of drift.slice(0, 50)) lines.push(`  ${inertLine(`${d.model} ${d.api} (${d.target}): ${describeDrift(d)}`, 1000)}`);
     if (drift.length > 50) lines.push(`  ... and ${drift.length - 50} more`);
   }
-  lines.push(comparison.regressed ? 'regressed: yes (exit 1)' : 'regressed: no');
+  lines.push(comparison.regressed ? 'regressed: yes (exit 1)' : none ? 'regressed: not known (nothing was compared)' : 'regressed: no');
   return lines.join('\n');
 }
 

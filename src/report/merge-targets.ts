@@ -4,15 +4,21 @@
  * endpoint by it (mode, host, region, surface, site); only provenance (how the data came) is joined.
  */
 import type { Matrix, MatrixTarget } from './matrix.ts';
+import { hostWithoutPort } from './target-identity.ts';
 
 /**
  * What a target is, field by field: two inputs' targets of one id must agree on each, or the merged matrix (one entry
  * per target) would say one file's mode and endpoint of the other file's cells, replayed and live cells as one. A run
- * made before surfaces is mantle; a site defaults as the migration view reads it (region, else the id).
+ * made before surfaces is mantle; a site defaults as the migration view reads it (region, else the id). The host is
+ * compared without its port, as compare and history read it (target-identity.ts): shards that each start their own
+ * local server on a free port ran one endpoint; the merged target keeps the first input's host and port.
  */
 function targetIdentity(t: MatrixTarget): Record<'mode' | 'endpointHost' | 'region' | 'surface' | 'site', string | null> {
   return { mode: t.mode, endpointHost: t.endpointHost, region: t.region, surface: t.surface ?? 'mantle', site: t.site ?? t.region ?? t.id };
 }
+
+/** Whether two inputs' values of one field agree (messages quote them as recorded, port included). */
+const agree = (field: string, p: string | null, q: string | null) => (field === 'endpointHost' ? (hostWithoutPort(p) ?? p) === (hostWithoutPort(q) ?? q) : p === q);
 
 /** The first target both matrices hold whose identity differs, and how, or undefined. */
 export function targetDifference(a: Matrix, b: Matrix, names: [string, string]): string | undefined {
@@ -20,7 +26,7 @@ export function targetDifference(a: Matrix, b: Matrix, names: [string, string]):
     const y = b.targets.find((t) => t.id === x.id);
     if (!y) continue;
     const [p, q] = [targetIdentity(x), targetIdentity(y)];
-    const fields = (Object.keys(p) as (keyof typeof p)[]).filter((k) => p[k] !== q[k]);
+    const fields = (Object.keys(p) as (keyof typeof p)[]).filter((k) => !agree(k, p[k], q[k]));
     if (!fields.length) continue;
     const values = fields.map((k) => `${k} ${JSON.stringify(p[k])} in ${names[0]}, ${JSON.stringify(q[k])} in ${names[1]}`).join('; ');
     return `target ${JSON.stringify(x.id)} is not the same endpoint in both (${values})`;

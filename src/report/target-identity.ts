@@ -1,15 +1,17 @@
 /**
  * @module report/target-identity
- * Which endpoint a target id stands for, as far as a run's files record it: its surface, its region and its host.
- * Two runs that give one target id to two endpoints (a `--target-name` kept while `--endpoint` or `--surface`
- * changed) measured two things, and what differs between them is not one endpoint's change: `compare` (and
- * `run --baseline`) leaves such a target's cells uncompared, saying so, and `history` labels its change points.
- * Left out: the mode (a live run compared with the replay of its recordings is one endpoint), a field one side does
- * not know (a replay records no host; a recording from the emulator names none), the port (a local server started on
- * a free port moves at every start, and is still the server the target names), and `custom` against `mantle`: a
- * custom base URL is routed, signed and judged as Mantle (surfaces.ts), so the emulator tested with `--endpoint` alone
- * is compared with a replay of its Mantle recordings; against `runtime`, whose documented differences it lacks, it
- * is another endpoint.
+ * Which endpoint a target id stands for, as far as a run's files record it: its surface and its region. Two runs
+ * that give one target id to two endpoints (a `--target-name` kept while `--surface` or `--region` changed) measured
+ * two things, and what differs between them is not one endpoint's change: `compare` (and `run --baseline`) leaves
+ * such a target's cells uncompared, saying so, and `history` labels its change points.
+ * Left out: the host. One endpoint has many names (`localhost` and `127.0.0.1`, a PrivateLink name and the public
+ * one, a gateway's alias), and a host that changed while the surface and region did not is far more often one of
+ * those than another service: setting it apart hid real regressions (nothing compared, "regressed: no"), so it is
+ * compared, and noted (hostChangeLines). Also left out: the mode (a live run compared with the replay of its
+ * recordings is one endpoint), a field one side does not know (a history file made before surfaces records none), and
+ * `custom` against `mantle`: a custom base URL is routed, signed and judged as Mantle (surfaces.ts), so the emulator
+ * tested with `--endpoint` alone is compared with a replay of its Mantle recordings; against `runtime`, whose
+ * documented differences it lacks, it is another endpoint.
  */
 
 /** What a matrix's or a history run's target records of its endpoint. */
@@ -19,15 +21,18 @@ export interface TargetFields {
   endpointHost: string | null;
 }
 
-/** One field that differs between the two runs' target of one id. */
+/** One field that differs between the two runs' target of one id (`host`: only in a comparison an older build wrote). */
 export interface TargetChange {
   field: 'surface' | 'region' | 'host';
   before: string;
   after: string;
 }
 
-/** The host without its port; undefined when not known or not a host (`emulator (loopback)`). */
-function hostName(host: string | null): string | undefined {
+/**
+ * The host without its port; undefined when not known or not a host (`emulator (loopback)`). The one rule for what a
+ * port change leaves the same (merge-targets.ts too): a local server started on a free port moves at every start.
+ */
+export function hostWithoutPort(host: string | null): string | undefined {
   if (host === null || /\s/.test(host)) return undefined;
   return host.replace(/:\d+$/, '');
 }
@@ -41,7 +46,6 @@ export function targetChanges(a: TargetFields, b: TargetFields): TargetChange[] 
   const pairs: [TargetChange['field'], string | undefined, string | undefined, (v: string) => string][] = [
     ['surface', a.surface, b.surface, judgedAs],
     ['region', a.region ?? undefined, b.region ?? undefined, String],
-    ['host', hostName(a.endpointHost), hostName(b.endpointHost), String],
   ];
   return pairs.flatMap(([field, before, after, same]) => (before !== undefined && after !== undefined && same(before) !== same(after) ? [{ field, before, after }] : []));
 }
@@ -60,7 +64,7 @@ export interface ChangedTarget {
 /** The part of a comparison (matrix.json's `comparison`) that says which targets it left apart. */
 export interface TargetsApart {
   /**
-   * Targets whose id stands for another endpoint than in the baseline (surface, region or host changed): their
+   * Targets whose id stands for another endpoint than in the baseline (surface or region changed): their
    * cells were not compared, and are neither new failures nor fixes. Absent when none.
    */
   changedTargets?: ChangedTarget[];
@@ -84,4 +88,30 @@ export function changedTargetLines(apart: TargetsApart): string[] {
   return (apart.changedTargets ?? []).map(
     (c) => `target ${c.target} is another endpoint than in the baseline (${describeTargetChanges(c.changes)}): its cells were not compared (neither new failures nor fixes); to compare two endpoints on purpose, give each run its own --target-name`,
   );
+}
+
+/**
+ * One note per target compared across a host change (same surface and region: compared as one endpoint), so a reader
+ * who did mean two endpoints sees it, and the way to keep them apart. Values are run data: callers neutralise the line.
+ */
+export function hostChangeLines(before: readonly (TargetFields & { id: string })[], after: readonly (TargetFields & { id: string })[]): string[] {
+  const apart = new Set(changedTargets(before, after).map((c) => c.target));
+  return after.flatMap((b) => {
+    const a = before.find((t) => t.id === b.id);
+    const [was, now] = [hostWithoutPort(a?.endpointHost ?? null), hostWithoutPort(b.endpointHost)];
+    if (!a || apart.has(b.id) || was === undefined || now === undefined || was === now) return [];
+    return [`note: target ${b.id} was reached at another host than in the baseline (host ${JSON.stringify(was)} -> ${JSON.stringify(now)}); its surface and region are the same, so it was compared as one endpoint (to keep two endpoints apart, give each run its own --target-name)`];
+  });
+}
+
+/** Why, after "nothing was compared: " (the console, matrix.md, the step summary). */
+export const NOTHING_COMPARED = 'no target of this run is in the baseline as the same endpoint (see the targets not compared), so no cell could be a new failure or a fix';
+
+/**
+ * Whether a comparison compared no target of the newer run: each was set apart (another endpoint) or is not in the
+ * baseline at all. Its "0 new failures" would then say more than was seen (callers say "nothing was compared").
+ */
+export function nothingCompared(comparison: TargetsApart & { newTargets: readonly string[] }, targets: readonly { id: string }[]): boolean {
+  const apart = new Set([...(comparison.changedTargets ?? []).map((c) => c.target), ...comparison.newTargets]);
+  return targets.length > 0 && targets.every((t) => apart.has(t.id));
 }
