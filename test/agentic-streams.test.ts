@@ -6,22 +6,16 @@
  * with and without usage that shows the model reasoned, a thinking block with and without its signature, and
  * answers that do or do not name the image's colour.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCheck } from '../src/checks/registry.ts';
 import type { CheckResult } from '../src/checks/types.ts';
-import { buildRequest } from '../src/run/case-runner.ts';
 import type { Expected } from '../src/suite/expected.ts';
-import { noAuth } from '../src/transport/auth/auth.ts';
-import { LiveTarget } from '../src/transport/live-target.ts';
-import { projectSuites } from './helpers/harness.ts';
+import { startCaseJudge, type CaseJudge, type ScriptedAnswer, type ScriptedEvents } from './helpers/case-judge.ts';
 
 const GOOD = ['{"ci', 'ty": ', '"Par', 'is', '"}'];
 /** The closing quote is lost: `{"city": "Paris}` does not parse. */
 const BROKEN = ['{"ci', 'ty": ', '"Par', 'is', '}'];
 
-type Events = (string | Record<string, unknown>)[];
+type Events = ScriptedEvents;
 
 function chatStream(fragments: readonly string[], calls = 1): Events {
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
@@ -65,46 +59,18 @@ function messagesStream(blocks: { type: 'tool_use' | 'thinking'; fragments?: rea
   return [...events, { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: 9 } }, { type: 'message_stop' }];
 }
 
-/** What the local server answers next: an SSE stream (that stalls, with the connection open), or a JSON body. */
-let next: { events: Events; stall?: boolean } | { json: unknown } = { json: {} };
-let server: Server;
-let url: string;
-
+let judge: CaseJudge;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if ('json' in next) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(next.json));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      // Named by their type, as Anthropic and OpenAI's Responses name theirs (@anthropic-ai/sdk skips an unnamed event).
-      for (const event of next.events) res.write(`${typeof event !== 'string' && typeof event.type === 'string' ? `event: ${event.type}\n` : ''}data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
-      if (!next.stall) res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  judge = await startCaseJudge(300);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => judge.close());
 
 /**
  * Sends the suite case's own request to the local server and judges the answer with one check, against `expected`
  * when given (so a deviation is a `fail`). A stalling answer is given up on after 300 ms of silence.
  */
-async function judgeCase(caseId: string, checkId: string, answer: typeof next, expected?: Expected): Promise<CheckResult> {
-  const { suites } = await projectSuites();
-  const spec = suites.cases.find((c) => c.id === caseId)!;
-  const step = spec.steps[0]!;
-  const prefix = spec.api === 'messages' ? '/anthropic/v1' : '/v1';
-  const request = buildRequest(spec, step, prefix, { model: 'test.model', step: () => undefined });
-  next = answer;
-  const target = new LiveTarget('test', { baseUrl: url, auth: noAuth, timeoutMs: 10_000, idleTimeoutMs: 300 });
-  const exchange = await target.send(request, { model: 'test.model', caseId, step: step.id, prefix });
-  const expectation = expected === undefined ? null : { value: expected, source: 'test' };
-  return getCheck(checkId)!.run({ model: 'test.model', expectation, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges: [exchange] }] });
+function judgeCase(caseId: string, checkId: string, answer: ScriptedAnswer, expected?: Expected): Promise<CheckResult> {
+  return judge.judge(caseId, checkId, answer, expected === undefined ? {} : { expected });
 }
 
 describe('a tool call streamed in five deltas, by hand', () => {

@@ -4,55 +4,23 @@
  * signed but with no thinking text is no `conformant` (inconclusive: the request did not ask to see the thinking), and
  * a redacted one shows nothing of how thinking streams (inconclusive); a complete forced call in an answer the budget ended gets the same verdict streamed as whole.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saysNoImage } from '../src/checks/no-image.ts';
-import { getCheck } from '../src/checks/registry.ts';
 import type { CheckResult } from '../src/checks/types.ts';
-import { buildRequest } from '../src/run/case-runner.ts';
 import type { Expected } from '../src/suite/expected.ts';
-import { noAuth } from '../src/transport/auth/auth.ts';
-import { LiveTarget } from '../src/transport/live-target.ts';
-import { projectSuites } from './helpers/harness.ts';
+import { startCaseJudge, type CaseJudge, type ScriptedAnswer, type ScriptedEvents } from './helpers/case-judge.ts';
 
-type Events = (string | Record<string, unknown>)[];
+type Events = ScriptedEvents;
 
-/** What the local server answers next: an SSE stream, or a JSON body. */
-let next: { events: Events } | { json: unknown } = { json: {} };
-let server: Server;
-let url: string;
-
+let judge: CaseJudge;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if ('json' in next) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(next.json));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (const event of next.events) res.write(`${typeof event !== 'string' && typeof event.type === 'string' ? `event: ${event.type}\n` : ''}data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  judge = await startCaseJudge();
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => judge.close());
 
 /** Sends the suite case's first request to the local server and judges the answer with one check against `expected`. */
-async function judgeCase(caseId: string, checkId: string, answer: typeof next, expected: Expected): Promise<CheckResult> {
-  const { suites } = await projectSuites();
-  const spec = suites.cases.find((c) => c.id === caseId)!;
-  const step = spec.steps[0]!;
-  const prefix = spec.api === 'messages' ? '/anthropic/v1' : '/v1';
-  const request = buildRequest(spec, step, prefix, { model: 'test.model', step: () => undefined });
-  next = answer;
-  const target = new LiveTarget('test', { baseUrl: url, auth: noAuth, timeoutMs: 10_000, idleTimeoutMs: 2_000 });
-  const exchange = await target.send(request, { model: 'test.model', caseId, step: step.id, prefix });
-  return getCheck(checkId)!.run({ model: 'test.model', expectation: { value: expected, source: 'test' }, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges: [exchange] }] });
+function judgeCase(caseId: string, checkId: string, answer: ScriptedAnswer, expected: Expected): Promise<CheckResult> {
+  return judge.judge(caseId, checkId, answer, { expected });
 }
 
 describe('images.seen.*: an answer that says it has no image, or guesses, is not seen', () => {

@@ -5,57 +5,25 @@
  * did not stream; an image answer that says no image came is not-seen however its clauses are set apart; a hedge
  * about something else than the colour is no guess; and a stream rule broken before the budget ran out stays a fail.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCheck } from '../src/checks/registry.ts';
 import type { CheckResult } from '../src/checks/types.ts';
-import { buildRequest } from '../src/run/case-runner.ts';
-import { noAuth } from '../src/transport/auth/auth.ts';
-import { LiveTarget } from '../src/transport/live-target.ts';
-import { projectSuites } from './helpers/harness.ts';
+import { startCaseJudge, type CaseJudge, type ScriptedAnswer, type ScriptedEvents } from './helpers/case-judge.ts';
 
-type Events = (string | Record<string, unknown>)[];
-type Answer = { events: Events } | { json: unknown };
+type Events = ScriptedEvents;
+type Answer = ScriptedAnswer;
 
-let next: Answer = { json: {} };
-let server: Server;
-let url: string;
-
+let judge: CaseJudge;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if ('json' in next) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(next.json));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (const event of next.events) res.write(`${typeof event !== 'string' && typeof event.type === 'string' ? `event: ${event.type}\n` : ''}data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  judge = await startCaseJudge();
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => judge.close());
 
 /**
  * Sends the suite case's first request (its body changed by `edit`, when given) and judges the answer with one check
  * against `expected` ("conformant" unless given).
  */
-async function judgeCase(caseId: string, checkId: string, answer: Answer, edit?: (body: Record<string, unknown>) => void, expected = 'conformant'): Promise<CheckResult> {
-  const { suites } = await projectSuites();
-  const spec = structuredClone(suites.cases.find((c) => c.id === caseId)!);
-  const step = spec.steps[0]!;
-  edit?.(step.request.body as Record<string, unknown>);
-  const prefix = spec.api === 'messages' ? '/anthropic/v1' : '/v1';
-  const request = buildRequest(spec, step, prefix, { model: 'test.model', step: () => undefined });
-  next = answer;
-  const target = new LiveTarget('test', { baseUrl: url, auth: noAuth, timeoutMs: 10_000, idleTimeoutMs: 2_000 });
-  const exchange = await target.send(request, { model: 'test.model', caseId, step: step.id, prefix });
-  return getCheck(checkId)!.run({ model: 'test.model', expectation: { value: expected, source: 'test' }, outcomes: [{ kind: 'completed', caseId, api: spec.api, exchanges: [exchange] }] });
+function judgeCase(caseId: string, checkId: string, answer: Answer, edit?: (body: Record<string, unknown>) => void, expected = 'conformant'): Promise<CheckResult> {
+  return judge.judge(caseId, checkId, answer, { expected, ...(edit ? { edit } : {}) });
 }
 
 /** A Messages stream of the blocks given (each its start, then its deltas), ending with `stop`. */
