@@ -54,16 +54,16 @@ describe('images.seen.*: an answer that says it has no image, or guesses, is not
   it.each(['chat', 'messages'] as const)('%s: the right colour marked as a guess is inconclusive, never seen', async (api) => {
     for (const [answer, mark] of [
       ["It's probably green.", '"probably"'],
-      ['Green is a common choice.', '"a common choice"'],
+      ['Green is a common choice.', '"common"'],
       ['My guess is green.', '"guess"'],
       ['It is likely green.', '"likely"'],
-      ['It might be green.', '"might be"'],
-      ["I'd say green, but I'm not sure.", `"I'd say green, but"`],
-      ['Green?', 'a question'],
+      ['It might be green.', '"might"'],
+      ["I'd say green, but I'm not sure.", `"I'd"`],
+      ['Green?', 'a question mark'],
     ] as const) {
       const result = await check(api, answer);
       expect(result.status, `${answer}: ${result.reason}`).toBe('inconclusive');
-      expect(result.reason).toBe(`the image is green; the answer guessed it (${mark}), so whether the image was seen cannot be told: ${JSON.stringify(answer)}`);
+      expect(result.reason).toBe(`the image is green; the answer names green but also says ${mark}, so whether the image was seen cannot be told: ${JSON.stringify(answer)}`);
     }
   });
 });

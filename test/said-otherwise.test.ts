@@ -81,12 +81,13 @@ describe('images.seen.*: a model that says no image reached it', () => {
   it.each([
     { caseId: 'images.chat', check: 'images.seen.chat', body: chat },
     { caseId: 'images.responses', check: 'images.seen.responses', body: responses },
-  ])('$check: not-seen when it then guesses the right colour; seen when it names it, or names it through a hedge', async ({ caseId, check, body }) => {
+  ])('$check: not-seen when it then guesses the right colour; seen when it names it plainly, inconclusive through a hedge', async ({ caseId, check, body }) => {
     const guess = await judged(caseId, check, body("I can't see any image in your message, but I'd guess green."));
     expect(guess.observed, guess.reason).toBe('not-seen');
     expect(guess.reason).toContain('names green as a guess');
     expect((await judged(caseId, check, body('Green.'))).observed).toBe('seen');
-    expect((await judged(caseId, check, body("I can't see the image in detail, but it is green."))).observed).toBe('seen');
+    // A hedge about the image seen is doubt beside the colour: inconclusive, neither seen nor blamed on the endpoint.
+    expect((await judged(caseId, check, body("I can't see the image in detail, but it is green."))).status).toBe('inconclusive');
     expect((await judged(caseId, check, body("I can't see any image in your message."))).observed).toBe('not-seen');
   });
 });

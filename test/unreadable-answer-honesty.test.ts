@@ -115,8 +115,9 @@ describe('a 2xx whose body is not a JSON object is "could not observe"', () => {
   it('params.max-tokens: an unreadable control answer is not read as one that wrote nothing', async () => {
     const limited = { json: { choices: [{ message: { content: '1' }, finish_reason: 'length' }], usage: { completion_tokens: 1 } } };
     const cut = await judged('params.max-tokens', 'params.max-tokens', { limited, control: CUT });
-    expect(cut.status).toBe('inconclusive');
-    expect(cut.reason).toMatch(/the control answer's HTTP 200 body is not a JSON object/);
+    // Not inconclusive either: the control is a plain request the endpoint must serve (an error, as on the main step).
+    expect(cut.status).toBe('error');
+    expect(cut.reason).toMatch(/^could not observe: the control answer's HTTP 200 body is not a JSON object/);
     const control = { json: { choices: [{ message: { content: '1 2 3 4 5' }, finish_reason: 'stop' }], usage: { completion_tokens: 50 } } };
     expect((await judged('params.max-tokens', 'params.max-tokens', { limited, control })).observed).toBe('honored');
   });

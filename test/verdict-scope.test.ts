@@ -2,8 +2,8 @@
  * Verdicts that blame the endpoint only for what it did (a second hostile review of the misbehaving-model verdicts,
  * 2026-12), on the suites' own requests answered by a local server on port 0: an empty signed thinking block is the
  * endpoint's loss only when the request asked to see the thinking; a thought that came whole in content_block_start
- * did not stream; an image answer that says no image came is not-seen however its clauses are set apart; a hedge
- * about something else than the colour is no guess; and a stream rule broken before the budget ran out stays a fail.
+ * did not stream; an image answer that says no image came is not-seen, and the right colour beside any doubt is
+ * inconclusive; and a stream rule broken before the budget ran out stays a fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../src/checks/types.ts';
@@ -79,15 +79,12 @@ describe('messages.thinking-stream: an empty signed block, and a thought that di
   });
 });
 
-describe('images.seen.chat: no-image wording set apart by dashes or parentheses, and hedges that govern the colour', () => {
+describe('images.seen.chat: no-image wording read within a clause, and the right colour beside any doubt', () => {
   const chat = (content: string): Answer => ({ json: { id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] } });
   const check = (answer: string) => judgeCase('images.chat', 'images.seen.chat', chat(answer), undefined, 'seen');
 
   it.each([
-    "I'm not able to see images\u2014green.",
     "(I can't see images.) Green",
-    "I can't see images - green",
-    "I can't see images \u2013 green",
     "Images aren't visible to me. Green.",
     "I can't see what you attached. Green.",
     'Without seeing the image, green.',
@@ -99,31 +96,38 @@ describe('images.seen.chat: no-image wording set apart by dashes or parentheses,
     expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'not-seen' });
   });
 
-  it.each([
-    ["I can't really tell, green", `"can't really tell"`],
-    ['If I had to pick: green.', '"If I had to pick"'],
-    ['Green is my best estimate.', '"my best estimate"'],
-    ['My best estimate is green.', '"best estimate"'],
-    ['Green, probably.', '"probably"'],
-    ['Green. Probably.', '"Probably"'],
-    ["I'd guess green.", '"guess"'],
-  ])('a guess, inconclusive: %s', async (answer, mark) => {
+  // A dash no longer ends a clause (it cut qualifiers off: "I can't see the image \u2014 at least not in detail \u2014 but
+  // it's green" read as no image): these fall to the doubt rule, inconclusive, never seen.
+  it.each(["I'm not able to see images\u2014green.", "I can't see images - green", "I can't see images \u2013 green"])('set apart by a dash, inconclusive: %s', async (answer) => {
     const result = await check(answer);
     expect(result.status, result.reason).toBe('inconclusive');
-    expect(result.reason).toContain(`the answer guessed it (${mark})`);
   });
 
   it.each([
-    'The image shows a solid green color, likely a test image.',
-    'Green, likely a placeholder image.',
-    'Green. Could be used as a background.',
-    'Green. No guessing needed.',
-    'Green (it could be lime, but green is the name).',
-    "It's green \u2014 probably #00FF00.",
-    'Is it green? Yes.',
-  ])('a hedge about something else is no guess, seen: %s', async (answer) => {
+    ["I can't really tell, green", "can't"],
+    ['If I had to pick: green.', 'If'],
+    ['Green is my best estimate.', 'estimate'],
+    ['My best estimate is green.', 'estimate'],
+    ['Green, probably.', 'probably'],
+    ['Green. Probably.', 'Probably'],
+    ["I'd guess green.", "I'd"],
+    // A hedge that seems to be about something else is doubt all the same: no list of phrasings tells which it governs.
+    ['The image shows a solid green color, likely a test image.', 'likely'],
+    ['Green, likely a placeholder image.', 'likely'],
+    ['Green. Could be used as a background.', 'Could'],
+    ['Green. No guessing needed.', 'No'],
+    ['Green (it could be lime, but green is the name).', 'could'],
+    ["It's green \u2014 probably #00FF00.", 'probably'],
+  ])('doubt, inconclusive: %s', async (answer, word) => {
     const result = await check(answer);
-    expect(result, result.reason).toMatchObject({ status: 'pass', observed: 'seen' });
+    expect(result.status, result.reason).toBe('inconclusive');
+    expect(result.reason).toContain(`the answer names green but also says ${JSON.stringify(word)}`);
+  });
+
+  it('a question answered is still a question mark: "Is it green? Yes." is inconclusive', async () => {
+    const result = await check('Is it green? Yes.');
+    expect(result.status, result.reason).toBe('inconclusive');
+    expect(result.reason).toContain('a question mark');
   });
 });
 

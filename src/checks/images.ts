@@ -4,13 +4,15 @@
  * (`{{generated.png-<colour>}}`) sent as `image_url` content on chat, `input_image` on Responses and an `image`
  * block on Messages. Whether the endpoint takes the request (`accepted` / `rejected`), and whether the answer
  * reflects the image: asked for its one colour, the model names it (`seen`) or not (`not-seen`). An answer that
- * says no image reached it is `not-seen` whatever colour it then guesses. An answer that names no colour at all,
- * that names the right one as a guess ("probably green", "Green?"), or that the output budget cut, cannot tell
- * (`inconclusive`).
+ * says no image reached it in plain words (no-image.ts) is `not-seen` whatever colour it then guesses. `seen` only for
+ * a clean answer: it names the image's colour, no other, and carries no word of doubt (colour-doubt.ts). The right
+ * colour with doubt beside it ("Green, probably", "I can't see it well, but green"), no colour at all, or an answer the
+ * output budget cut, cannot tell (`inconclusive`). A wrong colour is `not-seen`, doubt or not: a model that saw the
+ * image would not name it, however sure it sounds.
  */
 import { colourOfPng, IMAGE_COLOURS, type ImageColour } from '../suite/generated.ts';
 import { saysNoImage } from './no-image.ts';
-import { guessed, type Naming } from './colour-guess.ts';
+import { doubtIn } from './colour-doubt.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
@@ -66,21 +68,15 @@ const COLOUR_OF = new Map<string, string>([
 /** Words before a colour that deny it ("not green", "isn't red", "rather than blue"). */
 const DENIED = /\b(?:not|no|isn't|isnt|is not|never|nor|neither|rather than|instead of|than)\s+(?:(?:a|an|the|quite|really|very|exactly|pure|solid|bright|dark|light)\s+){0,2}$/;
 
-/** Where the answer names a colour, with the drawn colour it names ("lime" is green), a denied one ("not green") left out. */
-function namings(text: string): (Naming & { colour: string })[] {
-  const lower = text.toLowerCase();
-  const out: (Naming & { colour: string })[] = [];
-  for (const match of lower.matchAll(/[a-z]+/g)) {
-    const colour = COLOUR_OF.get(match[0]);
-    if (!colour || DENIED.test(lower.slice(Math.max(0, match.index - 40), match.index))) continue;
-    out.push({ colour, index: match.index, length: match[0].length });
-  }
-  return out;
-}
-
 /** The colours an answer asserts, by the drawn colour they name: "lime" is green; "not green, it is blue" is blue. */
 function assertedColours(text: string): Set<string> {
-  return new Set(namings(text).map((naming) => naming.colour));
+  const lower = text.toLowerCase();
+  const out = new Set<string>();
+  for (const match of lower.matchAll(/[a-z]+/g)) {
+    const colour = COLOUR_OF.get(match[0]);
+    if (colour && !DENIED.test(lower.slice(Math.max(0, match.index - 40), match.index))) out.add(colour);
+  }
+  return out;
 }
 
 function seenCheck(api: ImageApi): CheckDefinition {
@@ -119,9 +115,10 @@ function seenCheck(api: ImageApi): CheckDefinition {
       const spent = budgetSpent(body, limitOf(request));
       const bare = /^\W*[a-z]+\W*$/i.test(text);
       if (spent && !(bare && said.size > 0)) return inconclusive(input, `${spent}, before the answer was complete; it says ${quoted}${said.size ? ` (names ${[...said].join(', ')} so far)` : ''}`, evidence);
-      // The right colour named as a guess is no sign the image was seen, nor that it was not.
-      const guess = said.has(colour) && others.length === 0 ? guessed(text, namings(text).filter((naming) => naming.colour === colour)) : undefined;
-      if (guess) return inconclusive(input, `the image is ${colour}; the answer guessed it (${guess}), so whether the image was seen cannot be told: ${quoted}`, evidence);
+      // The right colour beside any word of doubt may be a guess (one in four is right): no sign the image was seen, nor
+      // that it was not. Only a clean answer is seen; no list of phrasings tells a guess from a report.
+      const doubt = said.has(colour) && others.length === 0 ? doubtIn(text, (word) => COLOUR_OF.has(word)) : undefined;
+      if (doubt) return inconclusive(input, `the image is ${colour}; the answer names ${colour} but also says ${doubt === '?' ? 'a question mark' : JSON.stringify(doubt)}, so whether the image was seen cannot be told: ${quoted}`, evidence);
       if (said.has(colour) && others.length === 0) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
       // Naming its colour among others ("green or blue", "green, blue and red") says nothing about which it saw.
       if (said.has(colour)) return inconclusive(input, `the image is ${colour}; the answer names ${[colour, ...others].join(', ')}, so which it saw cannot be told: ${quoted}`, evidence);

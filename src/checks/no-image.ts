@@ -7,10 +7,12 @@
  * nothing of the kind ("I can't see the image well enough to name the shade", "I can't read the image metadata",
  * "the exact hex code of the image isn't available to me"): it names no colour, and is inconclusive.
  *
- * Each pattern is read within one clause (split at sentence ends, semicolons, colons, dashes, parentheses and
- * "but"/"though"/"however"),
- * and what follows the image must say where it is missing from, or nothing: a hedge qualifies the image ("in
- * detail", "at full resolution", "data"), an absence does not.
+ * Each pattern is read within one clause (split at sentence ends, semicolons, colons and "but"/"though"/"however";
+ * not at dashes or parentheses, which set a qualifier beside the clause it belongs to: "I can't view the picture
+ * (it's only 64x64 pixels) in more detail"), and what follows the image must say where it is missing from, or
+ * nothing: a hedge qualifies the image ("in detail", "at full resolution", "data"), an absence does not. When a
+ * wording could come from a model that saw the image, it is left out: the answer then falls to images.seen's doubt
+ * rule (inconclusive), which is honest, where a wrong match blames the endpoint.
  */
 
 /** A determiner or a plain adjective before the image's own name: "the PNG image", "any attached files". */
@@ -18,9 +20,9 @@ const BEFORE = String.raw`(?:(?:the\s+)?contents?\s+of\s+)?(?:(?:an?|any|the|you
 /** The image's own name (not "the image's colour", not "image data"). */
 const IMAGE = String.raw`(?:images?|pictures?|photos?|attachments?|files?|visual (?:information|content|input)|image inputs?)\b(?!'s)`;
 /** What may follow it in a clause that says it is missing: nothing, or where from. */
-const MISSING_TAIL = String.raw`(?:\s+(?:(?:that |which )?I can (?:see|find|view|detect)|you(?:'re| are)? (?:sent|attached|shared|provided|uploaded|mentioned|referenced|referred to|referring to|tried to (?:send|share|attach|upload)|meant to (?:send|share|attach))|(?:that )?you (?:intended|wanted) to (?:send|share)|(?:in|within|with|from|to) (?:your|the|this|our|my) (?:message|conversation|chat|prompt|request|input)|here|on my end|yet|at all|directly|(?:to|for) me|attached|so far|from you|properly|successfully|correctly))*\s*(?:$|,)`;
+const MISSING_TAIL = String.raw`(?:\s+(?:(?:that |which )?I can (?:see|find|view|detect)|you(?:'re| are|'ve| have)? (?:sent|attached|shared|provided|uploaded|mentioned|referenced|referred to|referring to|tried to (?:send|share|attach|upload)|meant to (?:send|share|attach))|(?:that )?you (?:intended|wanted) to (?:send|share)|(?:in|within|with|from|to) (?:your|the|this|our|my) (?:message|conversation|chat|prompt|request|input|question)|here|on my (?:end|side)|yet|at all|directly|(?:to|for|with) me|attached|so far|from you|properly|successfully|correctly))*\s*(?:$|,)`;
 /** A negation that governs the verb after it, within a few words. */
-const NOT = String.raw`(?:not|cannot|can't|can not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|wasn't|was not|won't|will not|haven't|have not|no way to|no way of|incapable of|lack the (?:ability|capability|capacity) to|(?:do not|don't) have the (?:ability|capability|capacity) to)`;
+const NOT = String.raw`(?:not|cannot|can't|can not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|wasn't|was not|won't|will not|haven't|have not|no way to|no way of|incapable of|lack the (?:ability|capability|capacity) to|(?:do not|don't) (?:actually |really |currently )?have (?:the|any) (?:ability|capability|capacity) (?:to|of))`;
 /** Seeing an image, in any of the forms models use. */
 const SEE = String.raw`(?:see|seeing|view|viewing|access|accessing|process|processing|open|opening|load|loading|perceive|perceiving|visually perceive|receive|received|receiving|interpret|interpreting|analy[sz]e|analy[sz]ing|read|reading|look at|looking at|find|found|detect|detected)`;
 
@@ -46,9 +48,13 @@ const PATTERNS: readonly RegExp[] = [
   new RegExp(String.raw`\b(?:there (?:isn't|is not|wasn't|was not|doesn't (?:appear|seem) to be|does not (?:appear|seem) to be)|(?:doesn't|does not|didn't|did not) (?:contain|include|have))\s+(?:an?|any)\s+${IMAGE}`, 'i'),
   // "You haven't attached an image", "I haven't received an image", "you forgot to attach the image".
   new RegExp(String.raw`\b(?:haven't|have not|hasn't|has not|didn't|did not|forgot to|forget to)\s+(?:attach|attached|share|shared|upload|uploaded|send|sent|provide|provided|include|included|receive|received)\s+${BEFORE}${IMAGE}`, 'i'),
-  // "The image didn't come through", "the image appears to be missing", "the attachment appears to be empty", "the
-  // image you mentioned is not visible to me"; not "the exact hex code of the image isn't available to me".
-  new RegExp(String.raw`(?<!\bof\s+(?:the\s+|this\s+|that\s+|your\s+)?)\b(?:images?|pictures?|photos?|attachments?)\b(?!'s)(?:\s+you (?:sent|attached|shared|provided|uploaded|mentioned))?\s+(?:isn't|wasn't|is not|was not|aren't|are not|weren't|were not|didn't|did not|failed to|appears to be|seems to be|hasn't|has not|may not have|might not have|doesn't (?:seem|appear) to(?: have)?|does not (?:seem|appear) to(?: have)?|(?:doesn't|does not) seem to have been)\s+(?:been\s+)?(?:attached|included|provided|visible|available|come through|came through|load|loaded|missing|uploaded|upload|received|showing up|attach|empty)${MISSING_TAIL}`, 'i'),
+  // "The image didn't come through", "the image appears to be missing", "the image is missing", "the image couldn't be
+  // loaded", "the image didn't make it through", "the image you mentioned is not visible to me"; not "the exact hex
+  // code of the image isn't available to me". "Empty" only of an attachment or file, and only where it is said to be
+  // so: "the image isn't empty" is an image there, and "the image is empty" may be a plain square described.
+  new RegExp(String.raw`(?<!\bof\s+(?:the\s+|this\s+|that\s+|your\s+)?)\b(?:images?|pictures?|photos?|attachments?)\b(?!'s)(?:\s+you(?:'ve| have)? (?:sent|attached|shared|provided|uploaded|mentioned))?\s+(?:isn't|wasn't|is not|was not|aren't|are not|weren't|were not|didn't|did not|failed to|appears to be|seems to be|hasn't|has not|may not have|might not have|doesn't (?:seem|appear) to(?: have)?|does not (?:seem|appear) to(?: have)?|(?:doesn't|does not) seem to have been|(?:couldn't|could not|can't|cannot) be)\s+(?:been\s+)?(?:attached|included|provided|visible|available|come through|came through|load|loaded|opened|displayed|missing|uploaded|upload|received|showing up|attach|make it(?: through)?)${MISSING_TAIL}`, 'i'),
+  new RegExp(String.raw`(?<!\bof\s+(?:the\s+|this\s+|that\s+|your\s+)?)\b(?:images?|pictures?|photos?|attachments?)\b(?!'s)(?:\s+you(?:'ve| have)? (?:sent|attached|shared|provided|uploaded|mentioned))?\s+(?:is|was|are|were|appears to be|seems to be)\s+missing${MISSING_TAIL}`, 'i'),
+  /\b(?:attachments?|(?:attached |uploaded )?files?)\s+(?:appears? to be|seems? to be|is|was)\s+empty\b/i,
   // "It doesn't look like an image was attached", "I don't think the image was attached"; not "the image was attached".
   new RegExp(String.raw`\b(?:doesn't|does not|don't|do not)\s+(?:(?:look|seem|appear)\s+(?:like|as if|that)|think(?:\s+that)?)\s+(?:an?|any|the|your)\s+${IMAGE}\s+(?:was|were|has been)\s+(?:attached|included|provided|uploaded|received)\b`, 'i'),
   // "Nothing came through on my end", "there's nothing attached to your message".
@@ -60,21 +66,22 @@ const PATTERNS: readonly RegExp[] = [
   // "I can't actually see it": with a verb of sight, "it" in an answer about an image's colour is the image, named or
   // not ("find it" or "read it" may be a colour's name, so those wait for the image to be named: PRONOUN).
   new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,2}?\s+(?:see|view|perceive|access|look at)\s+it${MISSING_TAIL}`, 'i'),
-  // No vision at all: "I am a text-based AI", "I'm just a text model", "I don't have visual capabilities", "I have
-  // no eyes", "I can only process text input", "I only see text in your message".
-  /\btext[- ](?:based|only) (?:ai|model|assistant|language model)\b|\btext (?:model|assistant)\b|\b(?:have|has) no eyes\b|\b(?:don't|do not) have (?:any )?eyes\b|\bonly (?:see|received?|got|have) (?:the |your )?text\b|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b/i,
+  // No vision at all: "I am a text-based AI", "I'm just a text model" (said of itself, not "not just a text model" or
+  // "unlike a text model"), "I don't have visual capabilities", "I have no eyes", "I can only process text input", "I
+  // only see text in your message".
+  /\btext[- ](?:based|only) (?:ai|model|assistant|language model)\b|\b(?:i'm|i am)\s+(?:(?:just|only|simply|merely)\s+)?an?\s+text (?:model|assistant)\b|\b(?:have|has) no eyes\b|\b(?:don't|do not) have (?:any )?eyes\b|\bonly (?:see|received?|got|have) (?:the |your )?text\b|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b/i,
 ];
 
 /** "Which image? I can't see it.", "I don't see one.": read only in an answer that names an image. */
 const PRONOUN = new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,2}?\s+${SEE}\s+(?:it|one)${MISSING_TAIL}`, 'i');
 
 /**
- * Where a clause ends: a sentence, a semicolon or colon, a dash (em, en, or a hyphen set apart by spaces), a
- * parenthesis or bracket ("(I can't see images.) Green", "Green (I'm just a text model)"), or a "but", "though" or
- * "however" that turns it. The patterns' tails end at a clause's end, so each reads "I can't see images - green" as
- * it reads "I can't see images. Green".
+ * Where a clause ends: a sentence (a full stop inside a parenthesis too: "(I can't see images.) Green"), a semicolon or
+ * colon, or a "but", "though" or "however" that turns it. Not a dash or a parenthesis: what they set apart often
+ * qualifies the clause before ("I can't see the image — at least not in detail — but it's green"), and cut off, the
+ * clause would read as an absence.
  */
-const CLAUSES = /[.!?;:]+(?:\s+|$|(?=[)\]]))|\s*[\u2014\u2013()[\]]\s*|\s+-+\s+|,?\s+\b(?:but|though|although|however|yet)\b\s*/i;
+const CLAUSES = /[.!?;:]+(?:\s+|$|(?=[)\]]))|,?\s+\b(?:but|though|although|however|yet)\b\s*/i;
 
 /** Whether an answer says the model has no image to look at (see the module's comment). */
 export function saysNoImage(text: string): boolean {

@@ -7,11 +7,11 @@
  * output budget is `inconclusive`, not `honored` (a reasoning model may spend a small budget thinking and answer
  * nothing at all: "nothing after the stop sequence" proves nothing then).
  */
-import { isRecord } from '../transport/body.ts';
+import { excerpt, isRecord } from '../transport/body.ts';
 import { namesField, notObservable, observe, offTopicRejection, sentBody, unreadableAnswer, type Observation } from './answer.ts';
 import { visibleText } from './answer-text.ts';
 import { budgetSpent, saysBudgetStop, stoppedByBudget, stopReasonOf } from './budget.ts';
-import { inconclusive, judge, type CompletedOutcome } from './judge.ts';
+import { inconclusive, judge, unobserved, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 const VOCABULARY = ['honored', 'ignored', 'rejected'] as const;
@@ -23,9 +23,10 @@ const VOCABULARY = ['honored', 'ignored', 'rejected'] as const;
 type Effect = { honored: boolean; detail: string } | { inconclusive: string } | { lost: CheckResult };
 
 /**
- * The control step's 2xx answer; `missing`, why what the case has cannot serve as one (no control step, an answer
- * that is no JSON 2xx); `lost`, the step broken on the way (a 5xx after the retries, a reset, a timeout) or not sent
- * because the run stopped: nothing the model did, so no `inconclusive`.
+ * The control step's 2xx answer; `missing`, why what the case has cannot serve as one (no control step); `lost`, the
+ * step broken on the way (a 5xx after the retries, a reset, a timeout), refused or rejected (any 4xx: the control is a
+ * plain request the endpoint must serve for the check to judge), answered 2xx with a body that is no JSON object, or
+ * not sent because the run stopped: nothing the model did, so no `inconclusive`.
  */
 type Control = { body: Record<string, unknown>; request: Record<string, unknown> } | { missing: string } | { lost: CheckResult };
 
@@ -73,16 +74,19 @@ function paramCheck(options: { id: string; param: string; also?: string[]; api: 
 
 /**
  * The control step's 2xx answer (its evidence added), why there is none to compare with, or the verdict of one the
- * endpoint or the run lost: a step that broke (`error`, as for any step a check reads: run/observed-steps.ts) or
- * was not sent (`skipped`; after a stop, "not reached"). Only a case with no control step at all is `missing`.
+ * endpoint or the run lost: a step that broke, that the endpoint refused or rejected, or whose 2xx body cannot be read
+ * (`error`, as for any step a check reads: run/observed-steps.ts; the same fault on the limited step is an error too,
+ * so it gates wherever it hits), or that was not sent (`skipped`; after a stop, "not reached"). Only a case with no
+ * control step at all is `missing`.
  */
 function controlOf(input: CheckInput, outcome: CompletedOutcome, evidence: Observation['evidence']): Control {
   const seen = observe(input, 'control');
   if ('settled' in seen) return seen.settled.status === 'error' || outcome.incomplete ? { lost: seen.settled } : { missing: `no control answer to compare with (${seen.settled.reason})` };
   evidence.push(...seen.evidence);
   if (seen.answer.kind === 'broken') return { lost: notObservable(input, seen.answer, evidence) };
-  if (seen.answer.kind !== 'ok') return { missing: `the control request was not answered 2xx (${seen.answer.message})` };
-  if (!seen.answer.body) return { missing: `the control answer's HTTP ${seen.answer.status} body is not a JSON object` };
+  // The endpoint's own words, quoted short as a JSON string (reports make the line inert).
+  if (seen.answer.kind !== 'ok') return { lost: unobserved(input, `could not observe: the control request was answered ${seen.answer.status} (${JSON.stringify(excerpt(seen.answer.message, 120))})`, evidence) };
+  if (!seen.answer.body) return { lost: unobserved(input, `could not observe: the control answer's HTTP ${seen.answer.status} body is not a JSON object`, evidence) };
   return { body: seen.answer.body, request: sentBody(seen.exchange) };
 }
 

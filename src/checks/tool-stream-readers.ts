@@ -56,12 +56,13 @@ export interface StreamReading {
   unread?: string[];
   /**
    * What the stream lacks of its ending (`no chunk carries a finish_reason`, ...), when it broke off before it: with
-   * no call read, the model's choice was never seen. Also one of `problems`.
+   * no call read, the model's choice was never seen. Its parts are among `problems`.
    */
   unended?: string;
   /**
-   * The problems a budget that ended the answer can explain (the finish_reason or stop_reason it never let come, a
-   * call whose arguments it cut before arguments.done): every other problem broke a rule before the budget ran out.
+   * The problems a budget that ended the answer can explain (the finish_reason or stop_reason it never let come, the
+   * call it left open before arguments.done): every other problem broke a rule before the budget ran out (a missing
+   * [DONE], a call finished or followed by another without arguments.done).
    */
   ending?: string[];
 }
@@ -139,9 +140,10 @@ export const readChatToolStream: StreamReader = (events, request) => {
   // An endpoint that drops finish_reason but ends with [DONE] still showed the whole answer: only without both did the
   // stream break off before its end.
   const unended = finish === undefined && !events.some(isDoneEvent) ? 'no chunk carries a finish_reason and no [DONE] ends the stream' : undefined;
-  // The finish the budget may have kept from coming (its rule: no finish_reason and a usage chunk at the limit).
-  const ending = finish === undefined ? [unended ?? 'no chunk carries a finish_reason'] : [];
-  problems.push(...ending);
+  // The finish the budget may have kept from coming (its rule: no finish_reason and a usage chunk at the limit). The
+  // [DONE] is the endpoint's to send whatever the budget did: without it too, the stream broke off before its end.
+  const ending = finish === undefined ? ['no chunk carries a finish_reason'] : [];
+  problems.push(...ending, ...(unended ? ['no [DONE] ends the stream'] : []));
   if (finish !== undefined && calls.size > 0 && !cut && finish !== 'tool_calls') {
     if (forced && finish === 'stop') notes.push('finish_reason "stop" after a forced call (as OpenAI and vLLM end one; clients that branch on "tool_calls" miss it)');
     else problems.push(`finish_reason ${JSON.stringify(finish)} after the tool calls, not "tool_calls"${forced ? ' (or "stop", for a forced call)' : ''}`);
@@ -156,7 +158,9 @@ const NO_TERMINAL = 'no terminal event (response.completed, response.incomplete 
 export const readResponsesToolStream: StreamReader = (events, request) => {
   const { values, problems, unread } = objectsOf('responses', events);
   const unreadable = problems.length;
-  const calls = new Map<string, StreamedCall & { callId: unknown; itemArguments?: unknown }>();
+  const calls = new Map<string, StreamedCall & { callId: unknown; itemArguments?: unknown; closed?: boolean }>();
+  /** The output item added last, of any type: only a call still open and last can be the one the budget cut. */
+  let lastAdded: string | undefined;
   let terminal: Record<string, unknown> | undefined;
   let failed: StreamReading['failed'];
   let refusalDeltas = '';
@@ -169,6 +173,7 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
     }
     const item = isRecord(value.item) ? value.item : undefined;
     const key = str(value.item_id) ?? `#${String(value.output_index)}`;
+    if (type === 'response.output_item.added' && item) lastAdded = str(item.id) ?? `#${String(value.output_index)}`;
     if (type === 'response.output_item.added' && item?.type === 'function_call') {
       const missing = [typeof item.name === 'string' ? '' : 'name', typeof item.call_id === 'string' ? '' : 'call_id'].filter(Boolean);
       if (missing.length) problems.push(`event ${at}: the function_call item added lacks ${missing.join(', ')}`);
@@ -186,7 +191,7 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
       else call.done = value.arguments;
     } else if (type === 'response.output_item.done' && item?.type === 'function_call') {
       const call = calls.get(str(item.id) ?? key);
-      if (call) call.itemArguments = item.arguments;
+      if (call) Object.assign(call, { itemArguments: item.arguments, closed: true });
     } else if (type === 'response.refusal.delta' && typeof value.delta === 'string') {
       refusalDeltas += value.delta;
     } else if (type === 'response.refusal.done' && typeof value.refusal === 'string') {
@@ -198,21 +203,27 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
   }
   const ending: string[] = [];
   const unfinished = (problem: string) => problems.push(ending[ending.push(problem) - 1]!);
+  const open = (call: { key: string; closed?: boolean }) => !call.closed && call.key === lastAdded;
   for (const call of calls.values()) {
     const joined = call.fragments.join('');
-    // Arguments the budget cut may never get their done event: the call ended with the answer.
-    if (call.done === undefined) unfinished(`no response.function_call_arguments.done for ${call.key}`);
+    // Arguments the budget cut may never get their done event, but only in the call still open when the answer
+    // ended: one whose output_item.done came, or that another item followed, was finished before the budget ran out.
+    if (call.done === undefined && open(call)) unfinished(`no response.function_call_arguments.done for ${call.key}`);
+    else if (call.done === undefined) problems.push(`no response.function_call_arguments.done for ${call.key}, though ${call.closed ? 'its output_item.done came' : 'another output item followed it'}`);
     else if (joined !== call.done) problems.push(`the ${call.fragments.length} arguments delta(s) of ${call.key} concatenate to ${JSON.stringify(joined.slice(0, 60))}, arguments.done says ${JSON.stringify(call.done.slice(0, 60))}`);
     if (call.itemArguments !== undefined && call.itemArguments !== (call.done ?? joined)) problems.push(`output_item.done of ${call.key} carries other arguments than arguments.done`);
   }
   const cut = terminal && terminal.status === 'incomplete' ? budgetSpent(terminal, limitOf(request)) : undefined;
   if (!terminal) unfinished(NO_TERMINAL);
-  else if (!failed && !cut) {
+  else if (!failed) {
+    // The response the budget ended holds every call the stream finished (a client reads finalResponse().output); only
+    // the call it left open may be missing or partial there.
+    const which = cut ? 'incomplete' : 'completed';
     const output = Array.isArray(terminal.output) ? terminal.output.filter(isRecord) : [];
-    for (const call of calls.values()) {
+    for (const call of [...calls.values()].filter((c) => !cut || !open(c))) {
       const held = output.find((o) => o.type === 'function_call' && (o.call_id === call.callId || o.id === call.key));
-      if (!held) problems.push(`the completed response does not hold the call ${call.key}`);
-      else if (held.arguments !== (call.done ?? call.fragments.join(''))) problems.push(`the completed response holds other arguments for ${call.key}`);
+      if (!held) problems.push(`the ${which} response does not hold the call ${call.key}`);
+      else if (held.arguments !== (call.done ?? call.fragments.join(''))) problems.push(`the ${which} response holds other arguments for ${call.key}`);
     }
   }
   // The refusal as the events said it, else as the terminal response holds it (a refusal content part).

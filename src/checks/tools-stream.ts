@@ -74,11 +74,13 @@ function streamedCallCheck(options: Options): CheckDefinition {
 }
 
 function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition['run']>[0], options: Options, reading: ReturnType<StreamReader>, evidence: CheckResult['evidence'], request: Record<string, unknown>, summary: string): CheckResult {
-  // A stream the output budget ended is judged as the whole-body check judges its answer (budget-call.ts): a call that
-  // came complete and fits stands; what the budget may have hidden yields to it; a stream rule broken before it stands.
-  const result = judgeStream(definition, input, options, reading, evidence, request, summary);
+  // A stream the output budget ended is judged as the whole-body check judges its answer (budget-call.ts): what the
+  // budget explains is set aside and the rest judged as the body is, so a call that came complete and fits stands;
+  // what the budget may have hidden yields to it; a stream rule broken before it stands.
   const ending = reading.ending ?? [];
   const broken = [...reading.problems.filter((problem) => !ending.includes(problem)), ...(reading.unread ?? [])];
+  const weighed = reading.budget ? { ...reading, problems: reading.problems.filter((problem) => !ending.includes(problem)) } : reading;
+  const result = judgeStream(definition, input, options, weighed, evidence, request, summary);
   return budgetEndedCall(input, options.api, result, reading.budget, reading.calls.length ? summary : undefined, broken);
 }
 
@@ -96,7 +98,7 @@ function judgeStream(definition: CheckDefinition, input: Parameters<CheckDefinit
   // A stream that broke off before its ending, no call read: the model's choice never came, so no-call would blame
   // the model for the endpoint's truncation (and pass where no-call is allowed).
   if (calls.length === 0 && reading.unended) {
-    const others = problems.filter((p) => p !== reading.unended);
+    const others = problems.filter((p) => !reading.unended!.includes(p));
     return namingFilter(judge(definition, input, 'bad-stream', evidence, `the stream ended before its end (${reading.unended}) with no tool call read${others.length ? `; ${others.slice(0, 3).join('; ')}` : ''}`), filtered);
   }
   if (calls.length === 0) return namingFilter(judge(definition, input, 'no-call', evidence, problems.length ? `no tool call; ${problems.join('; ')}` : 'the stream holds no tool call'), filtered);
