@@ -2,12 +2,14 @@
  * @module cli/catalog-diff-command
  * `mantle-conformance catalog diff`: what each target's model list holds against the catalog, and nothing else (no
  * inference, one GET per prefix and page): for a nightly job that only wants to know that a new model appeared. Exit 1
- * when a target lists an id the catalog lacks, or when a list could not be read whole (a prefix that failed, a page
- * it could not follow, a cap: a new id may be on the part not read, so a 0 would say "nothing new" unseen), else 0.
+ * when a target lists an id the catalog lacks, or an id the harness cannot use as a model id (`run --models listed`
+ * fails its gate on it: the gate's rule, unusableListed), or when a list could not be read whole (a prefix that failed,
+ * a page it could not follow, a cap: a new id may be on the part not read, so a 0 would say "nothing new" unseen), else 0.
  */
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { unusableListed } from '../report/model-lists.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { readModelLists, type ListAsker } from './model-lists.ts';
 import { resolveRunConfig, type RunFlags } from './run-options.ts';
@@ -39,7 +41,7 @@ function asTargetFlag(error: unknown): unknown {
   return new HarnessError('HARNESS_USAGE', `--target:${error.message.slice('--targets:'.length)}`, { cause: error });
 }
 
-/** Prints (or `--json`) each target's model list against the catalog; exit 1 when a target lists an id the catalog lacks or a list was not read whole. */
+/** Prints (or `--json`) each target's model list against the catalog; exit 1 when a target lists an id the catalog lacks or one it cannot use, or a list was not read whole. */
 export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, version: string, out: NodeJS.WritableStream): Promise<number> {
   const { target, json, ...rest } = flags;
   const config = await resolveRunConfig({ mode: 'live', ...rest, ...(target ? { targets: [rest.targets, target].filter(Boolean).join(',') } : {}), models: 'listed' }, root, version).catch(
@@ -65,5 +67,6 @@ export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, 
     }
   }
   // The exit code of an incomplete observation (a partial run, an incomplete merge): the diff did not see everything.
-  return targets.some((t) => t.new.length > 0 || !t.complete) ? 1 : 0;
+  // An id no run can test fails `run --models listed` on the same list: a nightly diff that stayed green would hide it.
+  return targets.some((t) => t.new.length > 0 || !t.complete || unusableListed(t).count > 0) ? 1 : 0;
 }

@@ -9,6 +9,7 @@
 import { regressedBy } from '../report/compare.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
+import { unusableRange } from '../report/model-lists.ts';
 import { displayPath } from '../json-path.ts';
 import { API_IDS } from '../suite/suite-schema.ts';
 
@@ -99,4 +100,22 @@ export function comparisonClaimProblem(matrix: Matrix): string | undefined {
   if (!comparison || comparison.regressed === regressedBy(comparison)) return undefined;
   const listed = comparison.newFailures.length;
   return `comparison.regressed: ${comparison.regressed}, but comparison.newFailures lists ${listed} new failure(s) (a comparison regressed exactly when it lists one); ${EDITED}`;
+}
+
+/**
+ * A target's `modelList.unusable` that its own `refused` list contradicts (report/model-lists.ts unusableRange, the
+ * rule a list read and a merge write it by): fewer than the refused model ids it names, or more than those and the
+ * ones it counts. The gate reads the count: a 0 beside a named `../bad` would pass a run whose gate failed on it.
+ * A file from before the count (format 3) has none to check: its gate counts what `refused` names.
+ */
+export function modelListClaimProblem(matrix: Matrix): string | undefined {
+  for (const [i, t] of matrix.targets.entries()) {
+    const list = t.modelList;
+    if (list?.unusable === undefined) continue;
+    const { least, most } = unusableRange(list);
+    if (list.unusable >= least && list.unusable <= most) continue;
+    const range = least === most ? `${least}` : `${least} to ${most}`;
+    return `targets[${i}].modelList.unusable: ${shown(list.unusable)}, but its refused list names ${least} id(s) refused as model ids${most > least ? ` and counts up to ${most - least} more` : ''} (it must be ${range}); ${EDITED}`;
+  }
+  return undefined;
 }

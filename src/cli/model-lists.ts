@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { folderName, nameProblem } from '../names.ts';
 import { inertLine } from '../report/inert-text.ts';
-import { moreRefused, NOT_READ_WHOLE, pastCapProblem, REFUSED_NAMED, type ModelListing } from '../report/model-lists.ts';
+import { NOT_READ_WHOLE, pastCapProblem, refusedListing, type ModelListing } from '../report/model-lists.ts';
 import type { RunConfig, TargetConfig } from '../run/run-config.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { createAuth } from '../transport/auth/create-auth.ts';
@@ -128,7 +128,7 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
         else if (ids.size < MAX_LISTED) ids.add(raw as string);
         else pastCap.push({ id: id.slice(0, 200), problem: pastCapProblem(MAX_LISTED) });
       }
-      const refused = [...unusable, ...pastCap];
+      const refused = refusedListing(unusable, pastCap);
       const over = pastCap.length;
       // Ids past the cap are not compared: a new model may be among them, so the list was not read whole either.
       if (over) missing.push(`${over} id(s) past the ${MAX_LISTED}-id cap not used`);
@@ -136,14 +136,14 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
       const said = missing.length ? `${source}; ${NOT_READ_WHOLE}: ${missing.join('; ')}` : source;
       // An empty list would run no model on the target: 0 of 0 cells, which no gate can call observed.
       if (ids.size === 0 && asker.empty) {
-        const why = refused.length ? `${refused.length} id(s) listed, none usable: ${refused.slice(0, 3).map((r) => `${inertLine(r.id, 60)} (${inertLine(r.problem, 120)})`).join(', ')}` : 'no id listed';
+        const why = refused.refused.length ? `${unusable.length + pastCap.length} id(s) listed, none usable: ${refused.refused.slice(0, 3).map((r) => `${inertLine(r.id, 60)} (${inertLine(r.problem, 120)})`).join(', ')}` : 'no id listed';
         throw new HarnessError('HARNESS_USAGE', `${asker.empty.asker}: target ${target.id}'s model list is empty (${said}: ${why}); ${asker.empty.advice}`);
       }
       const sorted = [...ids].sort();
       return {
         target: target.id,
         ids: sorted,
-        listing: { source: said, listed: sorted.length, new: sorted.filter((id) => !catalog.has(id)), notListed: catalogIds.filter((id) => !ids.has(id)), refused: refused.length > REFUSED_NAMED + 1 ? [...refused.slice(0, REFUSED_NAMED), moreRefused(refused.length - REFUSED_NAMED)] : refused, unusable: unusable.length },
+        listing: { source: said, listed: sorted.length, new: sorted.filter((id) => !catalog.has(id)), notListed: catalogIds.filter((id) => !ids.has(id)), ...refused },
         missing,
       };
     }),

@@ -16,7 +16,8 @@ import { coverageLine, gateLine } from '../report/gate.ts';
 import { answeredAsAnotherLines } from '../report/observed-models.ts';
 import { writeDefaultReports } from '../report/index.ts';
 import { inertLine } from '../report/inert-text.ts';
-import { MATRIX_FORMAT, OLDER_RULES, type Matrix } from '../report/matrix.ts';
+import { MATRIX_FORMAT, type Matrix } from '../report/matrix.ts';
+import { olderRules } from '../report/older-rules.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
 import { NOTHING_COMPARED, nothingCompared } from '../report/target-identity.ts';
@@ -108,13 +109,13 @@ export async function mergeCommand(files: string[], flags: { reportDir: string; 
 
 /**
  * Says which inputs an older build judged (a format before this version's): their cells stand as it judged them (what
- * its rules judged otherwise: OLDER_RULES), and what is written keeps their format.
+ * its rules, and every format's since, judged otherwise: olderRules), and what is written keeps their format.
  */
 function noteOlderJudges(matrices: readonly Matrix[], files: readonly string[], err: NodeJS.WritableStream): void {
   matrices.forEach((m, i) => {
     if (m.format === MATRIX_FORMAT) return;
     const format = m.format.slice(m.format.lastIndexOf('/') + 1);
-    err.write(`note: ${inertLine(files[i] ?? '', 300)} was judged by an older mantle-conformance (format ${format}): its cells stand as that build judged them (by older rules: ${OLDER_RULES[m.format]}), and what is written from it stays format ${format}; run it again with this version to judge it by this one's rules\n`);
+    err.write(`note: ${inertLine(files[i] ?? '', 300)} was judged by an older mantle-conformance (format ${format}): its cells stand as that build judged them (by older rules: ${olderRules(m.format)}), and what is written from it stays format ${format}; run it again with this version to judge it by this one's rules\n`);
   });
 }
 

@@ -185,16 +185,7 @@ export function uncomparedTargetsLine(comparison: Pick<MatrixComparison, 'newTar
   return parts.length ? `Targets not compared: ${parts.join('; ')}` : undefined;
 }
 
-/**
- * Why the two sides cannot be compared at all, or undefined: both are one run (its id, start and shard; a copy of
- * the file too), as when a baseline step fetched this run's own artifact. Compared with itself a run never shows a
- * change, and `report --baseline` would replace the regression its matrix.json recorded with none: a green gate from
- * nothing, so compare and report refuse it (exit 2) rather than warn.
- */
-export function sameRunProblem(before: Pick<Matrix, 'run'>, after: Pick<Matrix, 'run'>): string | undefined {
-  if (before.run.id !== after.run.id || before.run.startedAt !== after.run.startedAt || (before.run.selection.shard ?? '') !== (after.run.selection.shard ?? '')) return undefined;
-  return `the baseline is the same run as the newer one, ${inertLine(after.run.id)} (started ${inertLine(after.run.startedAt)}): a run compared with itself never shows a change; give the matrix.json of an earlier run as the baseline`;
-}
+export { sameRunProblem } from './same-run.ts';
 
 /**
  * What the reader of a comparison must be told beside it (for stderr; the exit code is the comparison's): a target

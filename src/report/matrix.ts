@@ -19,7 +19,7 @@ import type { TargetsApart } from './target-identity.ts';
 export const MATRIX_FORMAT = MATRIX_FORMATS[3];
 /** The formats a matrix is written in: a format 1 file is read, and written again, as format 2. */
 export type WrittenFormat = Exclude<(typeof MATRIX_FORMATS)[number], (typeof MATRIX_FORMATS)[0]>;
-/** What a file of an older format may hold by that build's rules, that this version judges otherwise (report and merge say it). */
+/** What each older format's build judged that the next format judges otherwise (report and merge say every one after a file's: older-rules.ts). */
 export const OLDER_RULES: Record<Exclude<WrittenFormat, typeof MATRIX_FORMAT>, string> = {
   'mantle-conformance.matrix/2': "a spent budget or a typo another model answered may read as the endpoint's",
   'mantle-conformance.matrix/3': 'listed ids it could not use as model ids did not fail the gate it wrote (the gate judged here again does)',

@@ -4,6 +4,7 @@
  * endpoint by it (mode, host, region, surface, site); only provenance (how the data came) is joined.
  */
 import type { Matrix, MatrixTarget } from './matrix.ts';
+import { joinModelLists } from './merge-model-lists.ts';
 import { hostWithoutPort } from './target-identity.ts';
 
 /**
@@ -36,8 +37,9 @@ export function targetDifference(a: Matrix, b: Matrix, names: [string, string]):
 
 /**
  * The targets of the inputs, one per id. assertMergeable has refused inputs whose target of one id differs in what
- * it is (targetDifference), so the first is every input's; only how its data came (provenance: fixture sources and
- * dates, which shards replayed what) may differ, and that is joined.
+ * it is (targetDifference), so the first is every input's; how its data came (provenance: fixture sources and
+ * dates, which shards replayed what) may differ, and so may its model list (each input read it again): both are
+ * joined, whatever the order of the inputs.
  */
 export function mergeTargets(all: MatrixTarget[]): MatrixTarget[] {
   const byId = new Map<string, MatrixTarget>();
@@ -55,6 +57,10 @@ export function mergeTargets(all: MatrixTarget[]): MatrixTarget[] {
     if (from) p.recordedFrom = from;
     if (to) p.recordedTo = to;
     if (p.harnessVersions || q.harnessVersions) p.harnessVersions = [...new Set([...(p.harnessVersions ?? []), ...(q.harnessVersions ?? [])])].sort();
+  }
+  for (const merged of byId.values()) {
+    const lists = all.filter((t) => t.id === merged.id && t.modelList).map((t) => t.modelList!);
+    if (lists.length) merged.modelList = joinModelLists(lists);
   }
   return [...byId.values()];
 }

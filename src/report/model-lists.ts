@@ -89,6 +89,39 @@ export const REFUSED_NAMED = 49;
 const MORE = /^and (\d+) more id\(s\) refused, not named one by one$/;
 export const moreRefused = (count: number): ModelListing['refused'][number] => ({ id: '...', problem: `and ${count} more id(s) refused, not named one by one` });
 
+type Refused = ModelListing['refused'][number];
+const isMore = (r: Refused) => r.id === '...' && MORE.test(r.problem);
+
+/** A listing's named refused entries, apart: ids src/names.ts refused (unusable), and ids past the cap. */
+export function refusedParts(listing: Pick<ModelListing, 'refused'>): { unusable: Refused[]; pastCap: Refused[] } {
+  const named = listing.refused.filter((r) => !isMore(r));
+  return { unusable: named.filter((r) => !PAST_CAP.test(r.problem)), pastCap: named.filter((r) => PAST_CAP.test(r.problem)) };
+}
+
+/**
+ * A listing's `refused` and `unusable` as a list read writes them (cli/model-lists.ts) and a merge joins them
+ * (merge-model-lists.ts): the ids refused as model ids, then those past the cap, named up to REFUSED_NAMED and the
+ * rest counted in one entry; `unnamed` more unusable ids known only by count (a merge of lists that counted some).
+ */
+export function refusedListing(unusable: readonly Refused[], pastCap: readonly Refused[], unnamed = 0): Pick<ModelListing, 'refused' | 'unusable'> {
+  const all = [...unusable, ...pastCap];
+  const total = all.length + unnamed;
+  if (unnamed === 0 && total <= REFUSED_NAMED + 1) return { refused: all, unusable: unusable.length };
+  const named = all.slice(0, REFUSED_NAMED);
+  return { refused: [...named, moreRefused(total - named.length)], unusable: unusable.length + unnamed };
+}
+
+/**
+ * What `unusable` may be beside the `refused` a file names (the rule refusedListing writes by): at least the ids it
+ * names as refused model ids, at most those and the ones its "more" entry counts. A count outside was edited: a 0
+ * beside a named `../bad` would pass a gate the run failed.
+ */
+export function unusableRange(listing: Pick<ModelListing, 'refused'>): { least: number; most: number } {
+  const least = refusedParts(listing).unusable.length;
+  const more = listing.refused.map((r) => (isMore(r) ? Number(MORE.exec(r.problem)![1]) : 0)).reduce((a, b) => a + b, 0);
+  return { least, most: least + more };
+}
+
 /**
  * The ids a target listed that src/names.ts refused as model ids, which no cell tested: how many, and those named.
  * Ids past the cap are left out: the list is then not read whole, which the gate already fails as partial. A file
@@ -96,10 +129,10 @@ export const moreRefused = (count: number): ModelListing['refused'][number] => (
  * was past the cap (then all of them are unusable).
  */
 export function unusableListed(listing: ModelListing): { count: number; named: string[] } {
-  const named = listing.refused.filter((r) => !PAST_CAP.test(r.problem) && !(r.id === '...' && MORE.test(r.problem))).map((r) => r.id);
-  const more = listing.refused.map((r) => (r.id === '...' ? MORE.exec(r.problem) : null)).find(Boolean);
-  const pastCap = listing.refused.some((r) => PAST_CAP.test(r.problem));
-  return { count: listing.unusable ?? named.length + (more && !pastCap ? Number(more[1]) : 0), named };
+  const { unusable, pastCap } = refusedParts(listing);
+  const named = unusable.map((r) => r.id);
+  const more = listing.refused.map((r) => (isMore(r) ? MORE.exec(r.problem) : null)).find(Boolean);
+  return { count: listing.unusable ?? named.length + (more && pastCap.length === 0 ? Number(more[1]) : 0), named };
 }
 
 /** How many refused ids a gate problem names before it counts the rest. */

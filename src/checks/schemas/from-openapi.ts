@@ -123,8 +123,41 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
 }
 
-/** Whether a schema object constrains anything: a `{}`, or one of annotations alone, accepts every value. */
-const constrains = (schema: SchemaNode) => Object.keys(schema).some((key) => !ANNOTATIONS.has(key) && !key.startsWith('x-') && key !== 'nullable');
+/** Keywords that combine subschemas: they constrain only through what their members do. */
+const COMBINATORS = ['allOf', 'anyOf', 'oneOf'] as const;
+
+/**
+ * Whether a schema constrains anything: a `{}`, or one of annotations alone, accepts every value, and so does a
+ * `$ref` to such a component, an empty `allOf`, an `allOf` whose members all accept everything, or an `anyOf` /
+ * `oneOf` with a member that does (that member alone lets every value through). Local `$ref`s are followed, each
+ * component once (`memo`: a loop adds nothing); one that names no component counts as constraining, as does any other
+ * `$ref`: the compile check reports those. `true` as a schema accepts every value.
+ */
+function constrains(schema: unknown, schemas: Record<string, unknown>, memo: Map<string, boolean> = new Map()): boolean {
+  if (schema === true) return false;
+  if (!isNode(schema)) return true;
+  const own = (key: string) => !ANNOTATIONS.has(key) && !key.startsWith('x-') && key !== 'nullable' && key !== '$ref' && !(COMBINATORS as readonly string[]).includes(key);
+  if (Object.keys(schema).some(own)) return true;
+  if (schema.$ref !== undefined) {
+    const name = refName(schema);
+    if (name === undefined || !(name in schemas)) return true;
+    if (!memo.has(name)) {
+      // Marked first: a component reached again through itself adds nothing to what it already says.
+      memo.set(name, false);
+      memo.set(name, constrains(schemas[name], schemas, memo));
+    }
+    if (memo.get(name)) return true;
+  }
+  for (const key of COMBINATORS) {
+    const members = schema[key];
+    if (members === undefined) continue;
+    if (!Array.isArray(members)) return true;
+    // allOf constrains through any member; anyOf and oneOf only when each does (one that accepts all lets all through).
+    const each = members.map((m) => constrains(m, schemas, memo));
+    if (key === 'allOf' ? each.some(Boolean) : each.length > 0 && each.every(Boolean)) return true;
+  }
+  return false;
+}
 
 /**
  * Why a parsed OpenAPI document cannot give the object kinds' schemas, on one line naming the JSON path of the first
@@ -144,7 +177,7 @@ export function openApiProblem(document: unknown): string | undefined {
   for (const name of Object.values(OPENAPI_COMPONENTS)) {
     const schema = schemas[name];
     if (!isNode(schema)) return `components.schemas.${name} is ${kindOf(schema)}, not a schema object`;
-    if (!constrains(schema)) return `components.schemas.${name} validates nothing (no keyword but descriptions): every object would pass its schema.* checks`;
+    if (!constrains(schema, schemas)) return `components.schemas.${name} validates nothing (no keyword but descriptions, through its $refs and allOf/anyOf/oneOf): every object would pass its schema.* checks`;
   }
   return undefined;
 }
