@@ -3,11 +3,12 @@
  * answered by a local server on port 0. Responses: only a call still open when the stream ended (no output_item.done,
  * the last item) is the budget's doing; a call finished, or followed by another, without arguments.done is bad-stream,
  * and the incomplete response must hold every call the stream finished. Chat: a complete call that fits, with no
- * finish_reason and usage at the limit, is judged as its whole body (conformant); a missing [DONE] is no budget's doing.
+ * finish_reason and usage at the limit, is judged as its whole body (conformant), and the same with or without [DONE]
+ * (stream.chat-completions judges [DONE]). A Responses call the endpoint closed "incomplete" is the one the budget cut.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../src/checks/types.ts';
-import { startCaseJudge, type CaseJudge, type ScriptedAnswer } from './helpers/case-judge.ts';
+import { startCaseJudge, type CaseJudge, type ScriptedAnswer, type ScriptedEvents } from './helpers/case-judge.ts';
 
 let judge: CaseJudge;
 beforeAll(async () => {
@@ -24,7 +25,7 @@ describe('tools.responses.stream-call: what the budget can have cut', () => {
   const added = (id: string, i: number) => ({ type: 'response.output_item.added', output_index: i, item: item(id, '', 'in_progress') });
   const delta = (id: string, i: number, d: string) => ({ type: 'response.function_call_arguments.delta', item_id: id, output_index: i, delta: d });
   const done = (id: string, i: number, args: string) => ({ type: 'response.function_call_arguments.done', item_id: id, output_index: i, arguments: args });
-  const itemDone = (id: string, i: number, args: string) => ({ type: 'response.output_item.done', output_index: i, item: item(id, args) });
+  const itemDone = (id: string, i: number, args: string, status = 'completed') => ({ type: 'response.output_item.done', output_index: i, item: item(id, args, status) });
   const incomplete = (output: unknown[]) => ({ type: 'response.incomplete', response: { id: 'resp_1', object: 'response', status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output, usage: { input_tokens: 10, output_tokens: 128, total_tokens: 138 } } });
   const check = (events: unknown[]) => judged('tools.responses-stream', 'tools.responses.stream-call', { events: events as Record<string, unknown>[] });
 
@@ -60,6 +61,28 @@ describe('tools.responses.stream-call: what the budget can have cut', () => {
     const whole = await check([created, added('fc_1', 0), delta('fc_1', 0, A), done('fc_1', 0, A), itemDone('fc_1', 0, A), incomplete([item('fc_1', A)])]);
     expect(whole, whole.reason).toMatchObject({ status: 'pass', observed: 'conformant' });
   });
+
+  // A fourth review (2026-12): the endpoint closes the call the budget cut before response.incomplete, as a Responses
+  // stream closes every open item; status "incomplete", or arguments that do not parse, say it was cut.
+  it.each([
+    ['closed "incomplete" with arguments that do not parse', '{"city":', 'incomplete'],
+    ['closed "completed" with arguments that do not parse', '{"city":', 'completed'],
+  ])('the last call, %s, is still the one the budget cut: inconclusive', async (_, args, status) => {
+    const result = await check([created, added('fc_1', 0), delta('fc_1', 0, args), itemDone('fc_1', 0, args, status), incomplete([item('fc_1', args, 'incomplete')])]);
+    expect(result.status, result.reason).toBe('inconclusive');
+    expect(result.reason).toMatch(/may have been cut short before the budget ran out$/);
+  });
+
+  it('the last call closed "incomplete" with arguments that parse came complete: conformant, as an open one is', async () => {
+    const result = await check([created, added('fc_1', 0), delta('fc_1', 0, A), itemDone('fc_1', 0, A, 'incomplete'), incomplete([item('fc_1', A, 'incomplete')])]);
+    expect(result, result.reason).toMatchObject({ status: 'pass', observed: 'conformant' });
+  });
+
+  it('a call closed "incomplete" and followed by another item was not the budget\'s: bad-stream', async () => {
+    const result = await check([created, added('fc_1', 0), delta('fc_1', 0, '{"city":'), itemDone('fc_1', 0, '{"city":', 'incomplete'), added('fc_2', 1), delta('fc_2', 1, '{"ci'), incomplete([])]);
+    expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'bad-stream' });
+    expect(result.reason).toContain('no response.function_call_arguments.done for fc_1, though another output item followed it');
+  });
 });
 
 describe('tools.chat.stream-call: a complete call, no finish_reason, usage at the limit', () => {
@@ -76,11 +99,23 @@ describe('tools.chat.stream-call: a complete call, no finish_reason, usage at th
     expect(streamed.reason).toContain('after the call was complete');
   });
 
-  it('without [DONE] it is bad-stream: the budget ends the answer, not the stream', async () => {
-    const result = await judged('tools.chat-stream', 'tools.chat.stream-call', { events: [...call, usage] });
+  // A missing [DONE] is stream.chat-completions' to judge: this check gave bad-stream for it only where the budget also
+  // took the finish_reason, and passed it beside one (a fourth review, 2026-12). Every row is the same complete call.
+  it.each([
+    ['finish_reason "tool_calls", no [DONE]', [...call, chunk({}, 'tool_calls'), { ...usage, usage: { ...usage.usage, completion_tokens: 20 } }]],
+    ['finish_reason "length", usage at the limit, no [DONE]', [...call, chunk({}, 'length'), usage]],
+    ['no finish_reason, usage at the limit, [DONE]', [...call, usage, '[DONE]']],
+    ['no finish_reason, usage at the limit, no [DONE]', [...call, usage]],
+  ])('with or without [DONE], a complete call is conformant: %s', async (_, events) => {
+    const result = await judged('tools.chat-stream', 'tools.chat.stream-call', { events: events as ScriptedEvents });
+    expect(result, result.reason).toMatchObject({ status: 'pass', observed: 'conformant' });
+  });
+
+  it('no finish_reason and no [DONE] without the budget is still bad-stream: the finish never came', async () => {
+    const early = { ...usage, usage: { ...usage.usage, completion_tokens: 20 } };
+    const result = await judged('tools.chat-stream', 'tools.chat.stream-call', { events: [...call, early] });
     expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'bad-stream' });
-    expect(result.reason).toContain('no [DONE] ends the stream');
-    expect(result.reason).not.toContain('no chunk carries a finish_reason;');
+    expect(result.reason).toContain('no chunk carries a finish_reason');
   });
 
   it('arguments cut short with no finish_reason stay inconclusive', async () => {

@@ -124,6 +124,47 @@ describe('no-image wording the patterns leave out falls to inconclusive, never s
   });
 });
 
+describe('a fourth review (2026-12): a model that saw green is not not-seen for a bare "it" or what follows a comma', () => {
+  it.each([
+    "The image is solid green. If there's any gradient or texture, I can't see it.",
+    "Green. Any texture? I can't see it.",
+    "Green; shading, if any, I can't see it.",
+    "Green. There isn't any picture in it.",
+    "It doesn't contain any image of objects, only colour.",
+    'Green (no image, plain fill).',
+    'Green \u2014 no picture, just colour.',
+    'No image, just solid green.',
+    "I can't see any image, just a green square.",
+  ])('%s', async (answer) => {
+    expect(saysNoImage(answer)).toBe(false);
+    const result = await seenChat(answer);
+    expect(result.status, result.reason).toBe('inconclusive');
+  });
+});
+
+describe('a fourth review (2026-12): words of absence or guessing the lists missed are doubt, never seen', () => {
+  it.each([
+    ["I'm blind to images. Green.", 'blind'],
+    ['I lack vision. Green.', 'lack'],
+    ['The image is absent. Green.', 'absent'],
+    ['Images are invisible to me. Green.', 'invisible'],
+    ["Chances are it's green.", 'Chances'],
+    ["Odds are it's green.", 'Odds'],
+    ["I suspect it's green.", 'suspect'],
+    ['My hunch: green.', 'hunch'],
+    ['Green (a coin toss).', 'coin'],
+    ['Green, hypothetically.', 'hypothetically'],
+    ['Green, speculatively.', 'speculatively'],
+    ["I'll go with green.", "I'll"],
+    ['Green, I expect.', 'expect'],
+    ['Green is my best shot.', 'shot'],
+  ])('%s', async (answer, word) => {
+    const result = await seenChat(answer);
+    expect(result.status, result.reason).toBe('inconclusive');
+    expect(result.reason).toContain(`but also says ${JSON.stringify(word)}`);
+  });
+});
+
 describe('a wrong colour keeps its verdict: not-seen, doubt or not', () => {
   it.each(['Red.', 'Probably red.', "I think it's blue."])('%s', async (answer) => {
     const result = await seenChat(answer);

@@ -40,7 +40,7 @@ describe('images.seen.*: an answer that says it has no image, or guesses, is not
     for (const answer of [
       "I don't have the image, so I'll guess: green.",
       "Without being able to view the picture, I'd guess green.",
-      "I can't actually see it, but green is a common choice.",
+      "I can't actually see the image, but green is a common choice.",
       "As an AI, I have no eyes, but it's probably green.",
       'I only see text in your message. Green?',
       "There's no picture here that I can see; green.",
@@ -74,8 +74,7 @@ describe('saysNoImage, widened: plain absence reads as no image; a hedge about a
     "I do not have the picture you sent.",
     'Without being able to view the picture, I would guess green.',
     'Without access to the image, I cannot say.',
-    "I can't actually see it, but green is a common choice.",
-    "I'm not able to view it.",
+    "I can't actually see the image, but green is a common choice.",
     'As an AI, I have no eyes.',
     "I don't have eyes.",
     'I only see text in your message.',
@@ -92,6 +91,9 @@ describe('saysNoImage, widened: plain absence reads as no image; a hedge about a
     "Green. I can't see it as anything else.",
     "I don't see it any other way: green.",
     "Green \u2014 I don't have access to the original file, only the rendered image.",
+    // A bare "it" may be a texture or a detail of the image seen ("Any texture? I can't see it."): left to the doubt rule.
+    "I can't actually see it, but green is a common choice.",
+    "I'm not able to view it.",
   ])('a hedge: %s', (answer) => expect(saysNoImage(answer)).toBe(false));
 });
 

@@ -35,7 +35,6 @@ const NO_IMAGE = [
   'The image failed to load.',
   'I have no way to look at images.',
   "I'm sorry, but I cannot see the image you're referring to.",
-  "Which image? I don't see one.",
   'It appears that no image has been uploaded.',
   "I don't have vision capabilities.",
   'Image not found.',
@@ -60,7 +59,6 @@ const NO_IMAGE = [
   "There isn't an image attached to your message. Could you share it again?",
   "It doesn't look like an image was attached. Could you try again?",
   "I don't think the image was attached successfully. Could you try uploading it again?",
-  "Could you share the image? I don't see it in your message.",
   "I'm not seeing an image in your message. Could you try attaching it again?",
   "I'm not seeing any attachment here.",
   "Your message doesn't contain an image.",
@@ -78,7 +76,6 @@ const NO_IMAGE = [
   "I don't have any image to look at.",
   "There's nothing attached to your message.",
   "I don't see anything attached.",
-  "Which image? I can't see it.",
   "It looks like you forgot to attach the image!",
   "You didn't attach an image.",
   "Did you forget to attach the image? I only see your text.",
@@ -241,6 +238,31 @@ const HEDGES = [
   "I didn't detect any image features beyond a flat fill.",
 ];
 
+/**
+ * Answers that may come from a model that saw the image: a bare "it" or "one" may be a texture or a pattern, and what
+ * follows a comma may be what was seen. Not "no image" (images.seen's doubt rule makes them inconclusive). The first
+ * three were read as no image before a fourth review (2026-12) found the same wording failing models that saw green.
+ */
+const AMBIGUOUS = [
+  "Which image? I don't see one.",
+  "Could you share the image? I don't see it in your message.",
+  "Which image? I can't see it.",
+  "The image is solid green. If there's any gradient or texture, I can't see it.",
+  'Green. Any texture? I can\'t see it.',
+  "Green; shading, if any, I can't see it.",
+  'Green. If there is text in the image, I can\'t see it.',
+  'Green. There isn\'t any picture in it.',
+  "It's a solid green square. It doesn't contain any image of objects, only colour.",
+  "The image doesn't have any picture on it - it's plain green.",
+  'Green (no image, plain fill).',
+  'Green \u2014 no picture, just colour.',
+  'No image, just solid green.',
+  "I can't see any image, just a green square.",
+  "It's just green, no image, no text.",
+  'Green. No pictures, no text.',
+  "There's no picture here, so it's plain green.",
+];
+
 describe('saysNoImage', () => {
   it.each(NO_IMAGE)('no image: %s', (answer) => {
     expect(saysNoImage(answer)).toBe(true);
@@ -248,5 +270,19 @@ describe('saysNoImage', () => {
 
   it.each(HEDGES)('a hedge, not "no image": %s', (answer) => {
     expect(saysNoImage(answer)).toBe(false);
+  });
+
+  it.each(AMBIGUOUS)('could come from a model that saw the image, not "no image": %s', (answer) => {
+    expect(saysNoImage(answer)).toBe(false);
+  });
+
+  it.each([
+    "I can't see any image in your message.",
+    'No image was attached.',
+    "I don't see an image.",
+    "I can't see images, sorry.",
+    'There is no image, could you resend it?',
+  ])('still no image, said plainly: %s', (answer) => {
+    expect(saysNoImage(answer)).toBe(true);
   });
 });

@@ -88,7 +88,6 @@ describe('images.seen.chat: no-image wording read within a clause, and the right
     "Images aren't visible to me. Green.",
     "I can't see what you attached. Green.",
     'Without seeing the image, green.',
-    'Hard to say without seeing it. Green.',
     'Green. I have no way of viewing images, though.',
     "Green (I'm just a text model)",
   ])('not-seen: %s', async (answer) => {
@@ -98,7 +97,7 @@ describe('images.seen.chat: no-image wording read within a clause, and the right
 
   // A dash no longer ends a clause (it cut qualifiers off: "I can't see the image \u2014 at least not in detail \u2014 but
   // it's green" read as no image): these fall to the doubt rule, inconclusive, never seen.
-  it.each(["I'm not able to see images\u2014green.", "I can't see images - green", "I can't see images \u2013 green"])('set apart by a dash, inconclusive: %s', async (answer) => {
+  it.each(["I'm not able to see images\u2014green.", "I can't see images - green", "I can't see images \u2013 green", 'Hard to say without seeing it. Green.'])('set apart by a dash, inconclusive: %s', async (answer) => {
     const result = await check(answer);
     expect(result.status, result.reason).toBe('inconclusive');
   });

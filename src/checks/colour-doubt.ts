@@ -3,8 +3,9 @@
  * Whether an answer to "what is the one colour of this image" carries doubt anywhere in it: images.seen.* counts the
  * right colour as `seen` only in a clean answer, since a dropped image is guessed right one time in four and no list
  * of phrasings tells a guess from a report ("Green (just a guess)", "Green... probably", "I can't be sure, green").
- * One rule, safe by construction: any word of negation, hedge, uncertainty or absence, or a question mark, anywhere
- * in the answer, and the colour it names may be a guess, so whether the image was seen cannot be told (inconclusive).
+ * One rule: any word of negation, hedge, uncertainty or absence, or a question mark, anywhere in the answer, and the
+ * colour it names may be a guess, so whether the image was seen cannot be told (inconclusive). The lists are closed,
+ * so each word takes its inflections ("chances", "suspected", "hypothetically"): a word missed passes a guess as seen.
  * "Appears" and "looks" stay clean: "it appears to be green" is how vision models report what they see. A negation
  * that denies a colour ("green, not red", "it isn't blue, it's green") names what the image is not: no doubt. A
  * courtesy that opens the answer ("Sure! It's green.", "Certainly, green") is no uncertainty either.
@@ -13,11 +14,11 @@
 /** Negation: what no image, or a hedge about one, is said with. A denial of a colour is set apart (see DENIES). */
 const NEGATION = String.raw`not|no|never|nothing|none|nobody|nowhere|cannot|unable|without|neither|nor|\w+n't|cant|dont|doesnt|didnt|isnt|wasnt|havent|couldnt|wont`;
 /** A hedge or a guess: the colour is inferred or picked, not reported. */
-const HEDGE = String.raw`guess\w*|probab\w*|(?:un)?likel\w*|maybe|perhaps|(?:im)?possib\w*|presum\w*|might|may|could|would|should|i'd|seems?|seemingly|apparently|if|unless|imagine|hard`;
+const HEDGE = String.raw`guess\w*|probab\w*|(?:un)?likel\w*|maybe|perhaps|(?:im)?possib\w*|presum\w*|might|may|could|would|should|i'd|seem\w*|apparent\w*|if|unless|imagin\w*|hard(?:ly)?|hypothetic\w*|speculat\w*|suspect\w*|hunch\w*`;
 /** Uncertainty, or a colour chosen from what is usual rather than what was seen. */
-const UNSURE = String.raw`(?:un)?sure|(?:un)?certain(?:ty)?|unclear|assum\w*|estimat\w*|pick\w*|bet|suppos\w*|think|believe|reckon|confiden\w*|doubt\w*|common|typical\w*|usual\w*|popular|default|choice|random\w*|chance`;
+const UNSURE = String.raw`(?:un)?sure|(?:un)?certain(?:ty|ties)?|unclear|assum\w*|estimat\w*|pick\w*|bet|bets|betting|suppos\w*|think\w*|believ\w*|reckon\w*|confiden\w*|doubt\w*|common\w*|typical\w*|usual\w*|popular\w*|default\w*|choices?|random\w*|arbitrar\w*|chances?|odds|coin|coins|toss\w*|i'll|expect\w*|gather|shot|sake`;
 /** Absence, failure, or what a model without the image says instead ("I'm a text model", "sorry, please resend"). */
-const ABSENT = String.raw`missing|fail\w*|unavailable|empty|blank|lost|broken|corrupt\w*|text|sorry|unfortunately|apolog\w*|please|resend|upload\w*`;
+const ABSENT = String.raw`missing|fail\w*|unavailable|empty|blank|lost|broken|corrupt\w*|text|texts|textual|sorry|unfortunate\w*|apolog\w*|please|resend\w*|upload\w*|absen\w*|blind\w*|lack\w*|invisib\w*|stripped|zero|language`;
 
 const DOUBT = new RegExp(String.raw`\b(${NEGATION}|${HEDGE}|${UNSURE}|${ABSENT})\b|\?`, 'gi');
 /** What a negation may stand before when it denies a colour: "not red", "isn't a bright blue". */

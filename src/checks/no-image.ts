@@ -19,8 +19,18 @@
 const BEFORE = String.raw`(?:(?:the\s+)?contents?\s+of\s+)?(?:(?:an?|any|the|your|this|that|these|those|such|attached|uploaded|provided|shared|actual|png|jpe?g|1x1|one|single)\s+){0,3}`;
 /** The image's own name (not "the image's colour", not "image data"). */
 const IMAGE = String.raw`(?:images?|pictures?|photos?|attachments?|files?|visual (?:information|content|input)|image inputs?)\b(?!'s)`;
-/** What may follow it in a clause that says it is missing: nothing, or where from. */
-const MISSING_TAIL = String.raw`(?:\s+(?:(?:that |which )?I can (?:see|find|view|detect)|you(?:'re| are|'ve| have)? (?:sent|attached|shared|provided|uploaded|mentioned|referenced|referred to|referring to|tried to (?:send|share|attach|upload)|meant to (?:send|share|attach))|(?:that )?you (?:intended|wanted) to (?:send|share)|(?:in|within|with|from|to) (?:your|the|this|our|my) (?:message|conversation|chat|prompt|request|input|question)|here|on my (?:end|side)|yet|at all|directly|(?:to|for|with) me|attached|so far|from you|properly|successfully|correctly))*\s*(?:$|,)`;
+/**
+ * What may follow it in a clause that says it is missing: nothing, or where from (WHERE), then the clause's end. A
+ * comma ends it only before a courtesy or a request ("I can't see images, sorry", "no image, could you resend it"),
+ * "only text", a guess announced ("I don't have the image, so I'll guess") or the colour left untold ("since I can't
+ * see the image, I can't tell you"). Before anything else the comma may lead to what was seen ("no image, just a
+ * green square", "no picture, so it's plain green"): an answer that reads both ways is left to images.seen's doubt
+ * rule (inconclusive), where a wrong match would blame the endpoint.
+ */
+const WHERE = String.raw`(?:\s+(?:(?:that |which )?I can (?:see|find|view|detect)|you(?:'re| are|'ve| have)? (?:sent|attached|shared|provided|uploaded|mentioned|referenced|referred to|referring to|tried to (?:send|share|attach|upload)|meant to (?:send|share|attach))|(?:that )?you (?:intended|wanted) to (?:send|share)|(?:in|within|with|from|to) (?:your|the|this|our|my) (?:message|conversation|chat|prompt|request|input|question)|here|on my (?:end|side)|yet|at all|directly|(?:to|for|with) me|attached|so far|from you|properly|successfully|correctly))*`;
+const MISSING_TAIL = String.raw`${WHERE}\s*(?:$|,\s*(?:sorry|please|could you|can you|would you|(?:only|just) (?:your )?text|(?:so |and )?I(?:'ll| will|'d| would| can only| have to)? guess|(?:so |and )?I(?: can't| cannot| can not| am unable to|'m unable to) (?:tell|say|determine|identify|name))\b)`;
+/** After "without seeing the image", which opens the clause it qualifies, a comma ends the phrase: "..., green". */
+const FRONTED_TAIL = String.raw`${WHERE}\s*(?:$|,)`;
 /** A negation that governs the verb after it, within a few words. */
 const NOT = String.raw`(?:not|cannot|can't|can not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|wasn't|was not|won't|will not|haven't|have not|no way to|no way of|incapable of|lack the (?:ability|capability|capacity) to|(?:do not|don't) (?:actually |really |currently )?have (?:the|any) (?:ability|capability|capacity) (?:to|of))`;
 /** Seeing an image, in any of the forms models use. */
@@ -36,16 +46,18 @@ const PATTERNS: readonly RegExp[] = [
   // higher resolution" are hedges; the tail allows only where it is missing from).
   new RegExp(String.raw`\b(?:don't|do not|doesn't|does not|didn't|did not)\s+have\s+${BEFORE}${IMAGE}(?:\s+to (?:look at|see|view|describe))?${MISSING_TAIL}`, 'i'),
   // "Without being able to view the picture, I'd guess": the ability is what is missing, not a closer look.
-  new RegExp(String.raw`\bwithout\s+(?:being able to|the (?:ability|capability) to|(?:any )?access to)\s+(?:${SEE}\s+(?:or \w+\s+)?)?${BEFORE}${IMAGE}${MISSING_TAIL}`, 'i'),
-  // "Without seeing the image, green", "hard to say without seeing it": the sight itself is missing, not a closer look
-  // ("without zooming into the image" is not sight; "without seeing it at full size" qualifies the image seen).
-  new RegExp(String.raw`\bwithout\s+(?:actually\s+)?(?:seeing|viewing|looking at)\s+(?:it|${BEFORE}${IMAGE})${MISSING_TAIL}`, 'i'),
+  new RegExp(String.raw`\bwithout\s+(?:being able to|the (?:ability|capability) to|(?:any )?access to)\s+(?:${SEE}\s+(?:or \w+\s+)?)?${BEFORE}${IMAGE}${FRONTED_TAIL}`, 'i'),
+  // "Without seeing the image, green": the sight itself is missing, not a closer look ("without zooming into the image"
+  // is not sight; "without seeing it at full size" qualifies the image seen). A bare "it" is not read: in "any texture?
+  // hard to say without seeing it" it is the texture (the doubt rule makes such an answer inconclusive).
+  new RegExp(String.raw`\bwithout\s+(?:actually\s+)?(?:seeing|viewing|looking at)\s+${BEFORE}${IMAGE}${FRONTED_TAIL}`, 'i'),
   // "I can't see what you attached", "I don't see anything you sent".
   new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,3}?\s+${SEE}\s+(?:what|whatever|anything)\s+you(?:'ve| have)?\s+(?:sent|attached|shared|uploaded|provided|included)${MISSING_TAIL}`, 'i'),
   // "No image was provided", "there is no image in your message", "no image came through with your message".
   new RegExp(String.raw`\bno\s+${IMAGE}(?:\s+(?:is|was|has been|were|have been))?(?:\s+(?:attached|provided|included|uploaded|shared|sent|received|given|came through))?(?:\s+here)?(?:\s+for me)?(?:\s+to (?:look at|see|describe|view|analy[sz]e))?${MISSING_TAIL}`, 'i'),
-  // "There isn't an image attached", "there doesn't appear to be an image", "your message doesn't contain an image".
-  new RegExp(String.raw`\b(?:there (?:isn't|is not|wasn't|was not|doesn't (?:appear|seem) to be|does not (?:appear|seem) to be)|(?:doesn't|does not|didn't|did not) (?:contain|include|have))\s+(?:an?|any)\s+${IMAGE}`, 'i'),
+  // "There isn't an image attached", "there doesn't appear to be an image", "your message doesn't contain an image";
+  // not "there isn't any picture in it" or "it doesn't contain any image of objects", said of the image seen.
+  new RegExp(String.raw`\b(?:there (?:isn't|is not|wasn't|was not|doesn't (?:appear|seem) to be|does not (?:appear|seem) to be)|(?:doesn't|does not|didn't|did not) (?:contain|include|have))\s+(?:an?|any)\s+${IMAGE}${MISSING_TAIL}`, 'i'),
   // "You haven't attached an image", "I haven't received an image", "you forgot to attach the image".
   new RegExp(String.raw`\b(?:haven't|have not|hasn't|has not|didn't|did not|forgot to|forget to)\s+(?:attach|attached|share|shared|upload|uploaded|send|sent|provide|provided|include|included|receive|received)\s+${BEFORE}${IMAGE}`, 'i'),
   // "The image didn't come through", "the image appears to be missing", "the image is missing", "the image couldn't be
@@ -63,17 +75,11 @@ const PATTERNS: readonly RegExp[] = [
   /\b(?:images?|pictures?|attachments?)\s+not\s+found\b/i,
   /\b(?:the |image |an? )?upload (?:failed|didn't work|did not work)\b|\b(?:issue|problem|error) with (?:the |your )?(?:image |file )?upload\b/i,
   new RegExp(String.raw`\b(?:please|need you to)\s+(?:provide|share|upload|attach|send|resend|re-send)\s+(?:the|an|your)\s+(?:image|picture|photo)s?(?:\s+(?:first|again))?${MISSING_TAIL}`, 'i'),
-  // "I can't actually see it": with a verb of sight, "it" in an answer about an image's colour is the image, named or
-  // not ("find it" or "read it" may be a colour's name, so those wait for the image to be named: PRONOUN).
-  new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,2}?\s+(?:see|view|perceive|access|look at)\s+it${MISSING_TAIL}`, 'i'),
   // No vision at all: "I am a text-based AI", "I'm just a text model" (said of itself, not "not just a text model" or
   // "unlike a text model"), "I don't have visual capabilities", "I have no eyes", "I can only process text input", "I
   // only see text in your message".
   /\btext[- ](?:based|only) (?:ai|model|assistant|language model)\b|\b(?:i'm|i am)\s+(?:(?:just|only|simply|merely)\s+)?an?\s+text (?:model|assistant)\b|\b(?:have|has) no eyes\b|\b(?:don't|do not) have (?:any )?eyes\b|\bonly (?:see|received?|got|have) (?:the |your )?text\b|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b/i,
 ];
-
-/** "Which image? I can't see it.", "I don't see one.": read only in an answer that names an image. */
-const PRONOUN = new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,2}?\s+${SEE}\s+(?:it|one)${MISSING_TAIL}`, 'i');
 
 /**
  * Where a clause ends: a sentence (a full stop inside a parenthesis too: "(I can't see images.) Green"), a semicolon or
@@ -87,6 +93,5 @@ const CLAUSES = /[.!?;:]+(?:\s+|$|(?=[)\]]))|,?\s+\b(?:but|though|although|howev
 export function saysNoImage(text: string): boolean {
   const plain = text.replace(/[\u2018\u2019]/g, "'");
   const clauses = plain.split(CLAUSES).map((clause) => clause.trim()).filter(Boolean);
-  const patterns = /\b(?:image|picture|photo|attachment)s?\b/i.test(plain) ? [...PATTERNS, PRONOUN] : PATTERNS;
-  return clauses.some((clause) => patterns.some((pattern) => pattern.test(clause)));
+  return clauses.some((clause) => PATTERNS.some((pattern) => pattern.test(clause)));
 }

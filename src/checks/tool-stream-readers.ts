@@ -61,8 +61,8 @@ export interface StreamReading {
   unended?: string;
   /**
    * The problems a budget that ended the answer can explain (the finish_reason or stop_reason it never let come, the
-   * call it left open before arguments.done): every other problem broke a rule before the budget ran out (a missing
-   * [DONE], a call finished or followed by another without arguments.done).
+   * last call it left open or closed "incomplete" before arguments.done): every other problem broke a rule before the
+   * budget ran out (a call completed, or followed by another, without arguments.done).
    */
   ending?: string[];
 }
@@ -70,6 +70,16 @@ export interface StreamReading {
 export type StreamReader = (events: readonly SseEvent[], request: Record<string, unknown>) => StreamReading;
 
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/** Whether call arguments are JSON text (a call the budget cut mid-arguments does not parse). */
+function parses(text: string | undefined): boolean {
+  try {
+    JSON.parse(text ?? '');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Error types and codes that say the endpoint broke (overloaded, internal), not that it refused the request. */
 const INFRASTRUCTURE = /overloaded|api_error|server_error|internal|timeout|rate_limit/i;
@@ -140,10 +150,11 @@ export const readChatToolStream: StreamReader = (events, request) => {
   // An endpoint that drops finish_reason but ends with [DONE] still showed the whole answer: only without both did the
   // stream break off before its end.
   const unended = finish === undefined && !events.some(isDoneEvent) ? 'no chunk carries a finish_reason and no [DONE] ends the stream' : undefined;
-  // The finish the budget may have kept from coming (its rule: no finish_reason and a usage chunk at the limit). The
-  // [DONE] is the endpoint's to send whatever the budget did: without it too, the stream broke off before its end.
-  const ending = finish === undefined ? ['no chunk carries a finish_reason'] : [];
-  problems.push(...ending, ...(unended ? ['no [DONE] ends the stream'] : []));
+  // The finish the budget may have kept from coming (its rule: no finish_reason and a usage chunk at the limit). A
+  // missing [DONE] is judged by stream.chat-completions, not here: it only says whether the stream broke off, so a
+  // complete call is judged the same with or without it, with a finish_reason or with the budget's usage chunk.
+  const ending = finish === undefined ? [unended ?? 'no chunk carries a finish_reason'] : [];
+  problems.push(...ending);
   if (finish !== undefined && calls.size > 0 && !cut && finish !== 'tool_calls') {
     if (forced && finish === 'stop') notes.push('finish_reason "stop" after a forced call (as OpenAI and vLLM end one; clients that branch on "tool_calls" miss it)');
     else problems.push(`finish_reason ${JSON.stringify(finish)} after the tool calls, not "tool_calls"${forced ? ' (or "stop", for a forced call)' : ''}`);
@@ -190,8 +201,11 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
       else if (typeof value.arguments !== 'string') problems.push(`event ${at}: arguments.done without a string arguments`);
       else call.done = value.arguments;
     } else if (type === 'response.output_item.done' && item?.type === 'function_call') {
+      // Closed only when the item says it completed with arguments that parse: a Responses stream the budget ends
+      // closes the call it cut with status "incomplete" and the arguments so far, and that call is still the budget's.
       const call = calls.get(str(item.id) ?? key);
-      if (call) Object.assign(call, { itemArguments: item.arguments, closed: true });
+      const args = str(item.arguments) ?? call?.done ?? call?.fragments.join('');
+      if (call) Object.assign(call, { itemArguments: item.arguments, closed: item.status === 'completed' && parses(args) });
     } else if (type === 'response.refusal.delta' && typeof value.delta === 'string') {
       refusalDeltas += value.delta;
     } else if (type === 'response.refusal.done' && typeof value.refusal === 'string') {
@@ -206,10 +220,10 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
   const open = (call: { key: string; closed?: boolean }) => !call.closed && call.key === lastAdded;
   for (const call of calls.values()) {
     const joined = call.fragments.join('');
-    // Arguments the budget cut may never get their done event, but only in the call still open when the answer
-    // ended: one whose output_item.done came, or that another item followed, was finished before the budget ran out.
+    // Arguments the budget cut may never get their done event, but only in the call still open (or closed incomplete)
+    // when the answer ended: one that completed, or that another item followed, was finished before the budget ran out.
     if (call.done === undefined && open(call)) unfinished(`no response.function_call_arguments.done for ${call.key}`);
-    else if (call.done === undefined) problems.push(`no response.function_call_arguments.done for ${call.key}, though ${call.closed ? 'its output_item.done came' : 'another output item followed it'}`);
+    else if (call.done === undefined) problems.push(`no response.function_call_arguments.done for ${call.key}, though ${call.closed ? 'its output_item.done came (completed)' : 'another output item followed it'}`);
     else if (joined !== call.done) problems.push(`the ${call.fragments.length} arguments delta(s) of ${call.key} concatenate to ${JSON.stringify(joined.slice(0, 60))}, arguments.done says ${JSON.stringify(call.done.slice(0, 60))}`);
     if (call.itemArguments !== undefined && call.itemArguments !== (call.done ?? joined)) problems.push(`output_item.done of ${call.key} carries other arguments than arguments.done`);
   }
