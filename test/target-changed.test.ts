@@ -39,7 +39,7 @@ function run(runId: string, startedAt: string, target: Partial<MatrixTarget>, cr
 describe('compare', () => {
   const before = run('r1', '2026-11-24T08:00:00.000Z', LIVE('127.0.0.1:41011', 'runtime'), 'integer');
 
-  it('lists a target whose surface changed apart: no cell compared, no new failure, not regressed (exit 0)', async () => {
+  it('lists a target whose surface changed apart: no cell compared, no new failure, not regressed (compare exits 1: nothing was compared)', async () => {
     const after = run('r2', '2026-11-25T08:00:00.000Z', LIVE('127.0.0.1:41010', 'custom'), 'exponent');
     const comparison = compareMatrices(before, after);
     expect(comparison.changedTargets).toEqual([{ target: 'local', changes: [{ field: 'surface', before: 'runtime', after: 'custom' }] }]);
@@ -49,9 +49,10 @@ describe('compare', () => {
     await writeFile(join(dir, 'a.json'), JSON.stringify(before));
     await writeFile(join(dir, 'b.json'), JSON.stringify(after));
     const compared = await cli(['compare', join(dir, 'a.json'), join(dir, 'b.json')]);
-    expect(compared.code, compared.stderr).toBe(0);
+    // Nothing was compared: no green gate on it (rvJ finding 1), exit 1.
+    expect(compared.code, compared.stderr).toBe(1);
     expect(compared.stdout).toContain('target local is another endpoint than in the baseline (surface "runtime" -> "custom"): its cells were not compared (neither new failures nor fixes); to compare two endpoints on purpose, give each run its own --target-name');
-    // Its only target set apart: nothing was compared, said so, not "new failures: 0" / "regressed: no" (exit as before).
+    // Its only target set apart: nothing was compared, said so, not "new failures: 0" / "regressed: no".
     expect(compared.stdout).toContain('nothing was compared: no target of this run is in the baseline as the same endpoint');
     expect(compared.stdout).not.toContain('new failures: 0');
     expect(compared.stdout).toContain('regressed: not known (nothing was compared)');

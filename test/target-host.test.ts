@@ -69,7 +69,7 @@ describe('compare across a host change', () => {
     expect(matrix.comparison?.changedTargets).toBeUndefined();
   });
 
-  it('a region change still sets the target apart; with nothing else compared every output says nothing was compared (exit as before)', async () => {
+  it('a region change still sets the target apart; with nothing else compared every output says nothing was compared (compare exits 1)', async () => {
     const before = run('r1', BEFORE, LIVE('bedrock-mantle.us-east-1.api.aws', 'us-east-1'), 'integer');
     const after = run('r2', AFTER, LIVE('bedrock-mantle.us-west-2.api.aws', 'us-west-2'), 'exponent');
     const comparison = compareMatrices(before, after);
@@ -82,7 +82,8 @@ describe('compare across a host change', () => {
     await writeFile(join(dir, 'r-a.json'), JSON.stringify(before));
     await writeFile(join(dir, 'r-b.json'), JSON.stringify(after));
     const compared = await cli(['compare', join(dir, 'r-a.json'), join(dir, 'r-b.json')]);
-    expect(compared.code, compared.stderr).toBe(0);
+    // A compare that compared nothing is no green gate (rvJ finding 1): exit 1.
+    expect(compared.code, compared.stderr).toBe(1);
     expect(compared.stdout).toContain('nothing was compared');
     expect(compared.stdout).not.toContain('new failures: 0');
     const reported = await cli(['report', join(dir, 'r-b.json'), '--baseline', join(dir, 'r-a.json'), '--report-dir', join(dir, 'r')]);

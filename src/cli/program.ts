@@ -71,7 +71,7 @@ function runOptions(command: Command): Command {
 const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0    nothing gates',
-  '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run (a model list not read whole included), a listed id the harness cannot use as a model id, or an incomplete merge, a new failure since --baseline, or a record run that kept previous fixtures because the endpoint failed (run, merge, and report of a saved run, its gate recomputed); compare: something regressed or the newer run did not finish; catalog --check: a finding on a catalog that loads; catalog diff: a new id listed, an id listed that the harness cannot use as a model id, or a model list not read whole',
+  '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run (a model list not read whole included), a listed id the harness cannot use as a model id, or an incomplete merge, a new failure since --baseline, or a record run that kept previous fixtures because the endpoint failed (run, merge, and report of a saved run, its gate recomputed); compare: something regressed, the newer run did not finish, or nothing was compared; catalog --check: a finding on a catalog that loads; catalog diff: a new id listed, an id listed that the harness cannot use as a model id, or a model list not read whole',
   '  2    usage or configuration error (bad flag, bad suite/catalog/expectations file, with file:line:col; a bad matrix.json, with the file and the JSON path of the first bad field), missing or rejected credentials, unreachable endpoint; nothing was sent (or only the one preflight request), except when the credentials are rejected mid-run (a key that expired or was revoked): the run stops there and its partial matrix is written (the console names the partial reports and says their gate is not the exit code)',
   '  3    the harness itself broke (a bug: please report it with the command line)',
   '  130  interrupted with Ctrl-C or SIGTERM; once the run has started, the partial matrix was written and its gate says interrupted (report of that matrix exits 130 too); before that (files, model lists, the credentials check) no reports are written',
@@ -155,7 +155,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
 
   program
     .command('compare')
-    .description('what changed between two runs: new failures, fixes, changed values, new and vanished models and checks (exit 1 on any new failure, or when the newer run did not finish); --by surface: what changes for an app moving from Mantle to bedrock-runtime, from one run of both surfaces (or one run of each)')
+    .description('what changed between two runs: new failures, fixes, changed values, new and vanished models and checks (exit 1 on any new failure, when the newer run did not finish, or when nothing was compared); --by surface: what changes for an app moving from Mantle to bedrock-runtime, from one run of both surfaces (or one run of each)')
     .argument('<matrix.json...>', 'old.json new.json; with --by surface, one or more runs')
     .option('--json', 'machine-readable output')
     .addOption(new Option('--by <dimension>', 'surface: the migration view, per model the cells that differ between Mantle and bedrock-runtime of one site').choices(['surface']))

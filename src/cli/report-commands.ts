@@ -67,8 +67,11 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
   // A lone shard, or the runs given newest first: said on stderr, the exit code stays the comparison's.
   for (const warning of comparisonWarnings(before, after)) err.write(`${warning}\n`);
   const unfinished = unfinishedRun(after);
-  out.write(flags.json ? `${JSON.stringify(unfinished ? { ...comparison, unfinished } : comparison, null, 2)}\n` : `${describeComparison(comparison, after.targets)}\n${unfinished ? `${inertLine(unfinished, 2000)}\n` : ''}`);
-  return comparison.regressed || unfinished ? 1 : 0;
+  // Every target set apart or new: "regressed: false" would be a green gate on nothing observed, so it exits 1 too.
+  const none = nothingCompared(comparison, after.targets);
+  const json = { ...comparison, ...(unfinished ? { unfinished } : {}), ...(none ? { nothingCompared: true } : {}) };
+  out.write(flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${describeComparison(comparison, after.targets)}\n${unfinished ? `${inertLine(unfinished, 2000)}\n` : ''}`);
+  return comparison.regressed || unfinished || none ? 1 : 0;
 }
 
 /** `compare --by surface`: the migration view of one run of both surfaces (or of a run of each). Informational: exit 0. */

@@ -16,7 +16,7 @@ import { gaveUpOnTarget, wasNotReached } from './gate.ts';
 import { OBSERVED } from './observed-models.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 import { unreadModelLists } from './model-lists.ts';
-import { changedTargetLines, changedTargets, describeTargetChanges, hostChangeLines, NOTHING_COMPARED, nothingCompared } from './target-identity.ts';
+import { changedTargetLines, changedTargets, describeTargetChanges, hostChangeNotes, NOTHING_COMPARED, nothingCompared } from './target-identity.ts';
 
 const bad = (status: MatrixResult['status']) => status === 'fail' || status === 'error';
 const snapshot = (r: MatrixResult) => ({ status: r.status, observed: r.observed });
@@ -195,7 +195,7 @@ export { sameRunProblem } from './same-run.ts';
  */
 export function comparisonWarnings(before: Pick<Matrix, 'run' | 'targets'>, after: Pick<Matrix, 'run' | 'targets'>): string[] {
   // A host change alone is compared (one endpoint under another name): a note, not a reason to leave it out.
-  const warnings = hostChangeLines(before.targets, after.targets).map((line) => inertLine(line, 2000));
+  const warnings = hostChangeNotes(before.targets, after.targets);
   const shard = after.run.selection.shard;
   if (shard) warnings.push(`warning: run ${inertLine(after.run.id)} is shard ${inertLine(shard)} only: the models of its other shards were not compared (merge the shards first: mantle-conformance merge)`);
   if (after.run.startedAt < before.run.startedAt) {

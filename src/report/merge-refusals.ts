@@ -93,6 +93,10 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
       }
       if (matrices[i]!.run.id !== matrices[j]!.run.id) continue;
       const difference = selectionDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]);
+      // Two whole runs (one job per region) under one --run-id: merge reads one run id as one run's shards.
+      if (difference && !matrices[i]!.run.selection.shard && !matrices[j]!.run.selection.shard) {
+        throw refuse(`${name(i)} and ${name(j)} are two whole runs (neither is a shard) of one run id, ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: merge reads the files of one run id as the shards of one run; give each whole-run job (one per region or target) its own --run-id (or leave it out), and merge joins them`);
+      }
       if (difference) {
         throw refuse(
           `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites, expectations, --repeat and harness version, in one CI run (only --shard differs); run the odd shard again with the others'`,

@@ -13,6 +13,7 @@
  * tested with `--endpoint` alone is compared with a replay of its Mantle recordings; against `runtime`, whose
  * documented differences it lacks, it is another endpoint.
  */
+import { inertLine } from './inert-text.ts';
 
 /** What a matrix's or a history run's target records of its endpoint. */
 export interface TargetFields {
@@ -102,6 +103,11 @@ export function hostChangeLines(before: readonly (TargetFields & { id: string })
     if (!a || apart.has(b.id) || was === undefined || now === undefined || was === now) return [];
     return [`note: target ${b.id} was reached at another host than in the baseline (host ${JSON.stringify(was)} -> ${JSON.stringify(now)}); its surface and region are the same, so it was compared as one endpoint (to keep two endpoints apart, give each run its own --target-name)`];
   });
+}
+
+/** hostChangeLines as the console prints them (compare, report --baseline, run --baseline): inert, bounded lines. */
+export function hostChangeNotes(before: readonly (TargetFields & { id: string })[], after: readonly (TargetFields & { id: string })[]): string[] {
+  return hostChangeLines(before, after).map((line) => inertLine(line, 2000));
 }
 
 /** Why, after "nothing was compared: " (the console, matrix.md, the step summary). */

@@ -23,6 +23,13 @@ export const OPENAPI_COMPONENTS: Record<OpenAiKind, string> = {
 /** Keywords that describe and do not constrain (`format` too: formats are not validated). */
 const ANNOTATIONS = new Set(['description', 'title', 'example', 'examples', 'default', 'deprecated', 'format', 'externalDocs', 'readOnly', 'writeOnly', '$comment', '$recursiveAnchor', '$recursiveRef']);
 
+/**
+ * Keywords that constrain no value on their own, for `constrains` only: identifiers and a document's own definitions
+ * (`$defs`, reached by a `$ref` beside them, which constrains), XML and content hints, a discriminator (its `oneOf`
+ * constrains), and the annotations. `clean` keeps these: a local `$ref` resolves through `$id` and `$defs`.
+ */
+const CONSTRAIN_NOTHING = new Set([...ANNOTATIONS, '$id', '$schema', '$anchor', '$dynamicAnchor', '$defs', 'definitions', 'xml', 'discriminator', 'contentMediaType', 'contentEncoding', 'contentSchema']);
+
 function clean(schema: unknown): unknown {
   if (!isNode(schema)) return schema;
   const kept: SchemaNode = {};
@@ -136,7 +143,7 @@ const COMBINATORS = ['allOf', 'anyOf', 'oneOf'] as const;
 function constrains(schema: unknown, schemas: Record<string, unknown>, memo: Map<string, boolean> = new Map()): boolean {
   if (schema === true) return false;
   if (!isNode(schema)) return true;
-  const own = (key: string) => !ANNOTATIONS.has(key) && !key.startsWith('x-') && key !== 'nullable' && key !== '$ref' && !(COMBINATORS as readonly string[]).includes(key);
+  const own = (key: string) => !CONSTRAIN_NOTHING.has(key) && !key.startsWith('x-') && key !== 'nullable' && key !== '$ref' && !(COMBINATORS as readonly string[]).includes(key);
   if (Object.keys(schema).some(own)) return true;
   if (schema.$ref !== undefined) {
     const name = refName(schema);
@@ -177,7 +184,7 @@ export function openApiProblem(document: unknown): string | undefined {
   for (const name of Object.values(OPENAPI_COMPONENTS)) {
     const schema = schemas[name];
     if (!isNode(schema)) return `components.schemas.${name} is ${kindOf(schema)}, not a schema object`;
-    if (!constrains(schema, schemas)) return `components.schemas.${name} validates nothing (no keyword but descriptions, through its $refs and allOf/anyOf/oneOf): every object would pass its schema.* checks`;
+    if (!constrains(schema, schemas)) return `components.schemas.${name} validates nothing (no keyword but descriptions, identifiers and hints such as $id, $defs, xml or discriminator, through its $refs and allOf/anyOf/oneOf): every object would pass its schema.* checks`;
   }
   return undefined;
 }
