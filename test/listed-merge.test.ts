@@ -4,8 +4,6 @@
  * green when given second. `catalog diff` exited 0 on a list holding an id no run can test. A matrix.json whose
  * `modelList.unusable` contradicts its own `refused` was read and passed its gate.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,32 +12,22 @@ import { joinModelLists } from '../src/report/merge-model-lists.ts';
 import { refusedListing, unusableListed, unusableRange, type ModelListing } from '../src/report/model-lists.ts';
 import type { Matrix } from '../src/report/matrix.ts';
 import { cli } from './helpers/harness.ts';
+import { startListingServer, type ListingServer } from './helpers/listing-server.ts';
 
 let listed: string[] = [];
 /** While set, `/v1/models` fails (HTTP 500) and `/openai/v1/models` still answers: a list not read whole. */
 let fail = false;
 let dir: string;
 let url: string;
-const server = createServer((req, res) => {
-  if (req.url?.endsWith('/models')) {
-    if (fail && req.url.startsWith('/v1/')) return res.writeHead(500).end('down');
-    return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: listed.map((id) => ({ id, object: 'model' })) }));
-  }
-  let body = '';
-  req.on('data', (chunk: Buffer) => (body += String(chunk)));
-  req.on('end', () => {
-    const model = (JSON.parse(body || '{}') as { model?: string }).model ?? '?';
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: 'Hi.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
-  });
-});
+let server: ListingServer;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'listed-merge-'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startListingServer(() => listed, (path) => fail && path.startsWith('/v1/'));
+  url = server.url;
 });
 afterAll(async () => {
-  server.close();
+  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -6,8 +6,6 @@
  * past the cap are the "not read whole" partial rule's, never counted twice; a format 3 file an older build judged
  * keeps its format with a note, and merge refuses to mix it with format 4.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +16,7 @@ import { gateOf } from '../src/report/gate.ts';
 import type { Matrix } from '../src/report/matrix.ts';
 import { matchesFilters } from '../src/run/selection.ts';
 import { cli } from './helpers/harness.ts';
+import { startListingServer, type ListingServer } from './helpers/listing-server.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
 const PATH_ID = '/mnt/models/Llama-3.1-8B-Instruct';
@@ -25,23 +24,15 @@ const LONG = `acme.${'x'.repeat(300)}`;
 let listed: string[] = [];
 let dir: string;
 let url: string;
-const server = createServer((req, res) => {
-  if (req.url?.endsWith('/models')) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: listed.map((id) => ({ id, object: 'model' })) }));
-  let body = '';
-  req.on('data', (chunk: Buffer) => (body += String(chunk)));
-  req.on('end', () => {
-    const model = (JSON.parse(body || '{}') as { model?: string }).model ?? '?';
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: 'Hi.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
-  });
-});
+let server: ListingServer;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'listed-unusable-'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startListingServer(() => listed);
+  url = server.url;
 });
 afterAll(async () => {
-  server.close();
+  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 
