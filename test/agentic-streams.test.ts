@@ -288,12 +288,14 @@ describe('whether an answer reflects the image', () => {
     { answer: 'Hard to tell from this image; it is a single uniform colour.', observed: null, status: 'inconclusive' },
     { answer: 'The image was attached, but it is one uniform colour I cannot name.', observed: null, status: 'inconclusive' },
     { answer: 'The image was not attached.', observed: 'not-seen', status: 'pass' },
-    // A shade of the drawn colour is seeing it; a colour denied is not named; a list of colours tells nothing.
+    // A shade of the drawn colour is seeing it; a list of colours tells nothing. The drawn colour named, even denied,
+    // is never not-seen, and beside a word outside the allowlist ("not") it is inconclusive (a fifth review, 2026-12).
     { answer: 'Lime.', observed: 'seen', status: 'pass' },
     { answer: 'It is emerald green.', observed: 'seen', status: 'pass' },
-    { answer: 'It is green, not red.', observed: 'seen', status: 'pass' },
-    { answer: 'Not green; it is blue.', observed: 'not-seen', status: 'pass' },
-    { answer: "It isn't green, it's navy.", observed: 'not-seen', status: 'pass' },
+    { answer: 'It is green, not red.', observed: null, status: 'inconclusive' },
+    { answer: 'Not green; it is blue.', observed: null, status: 'inconclusive' },
+    { answer: "It isn't green, it's navy.", observed: null, status: 'inconclusive' },
+    { answer: "It isn't red, it's navy.", observed: 'not-seen', status: 'pass' },
     { answer: 'Green or blue, hard to say.', observed: null, status: 'inconclusive' },
   ])('"$answer" -> $observed', async ({ answer, observed, status }) => {
     const r = await judgeCase('images.chat', 'images.seen.chat', chat(answer));

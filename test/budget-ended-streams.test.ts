@@ -83,6 +83,27 @@ describe('tools.responses.stream-call: what the budget can have cut', () => {
     expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'bad-stream' });
     expect(result.reason).toContain('no response.function_call_arguments.done for fc_1, though another output item followed it');
   });
+
+  // A fifth review (2026-12, cases G, H, K1, K2): an output_item.done with no status closed the call as much as one
+  // "completed" does, so its faults are not the budget's; and the call the budget cut may be closed with other arguments.
+  const bare = (id: string, args: string) => ({ type: 'response.output_item.done', output_index: 0, item: { type: 'function_call', id, call_id: `call_${id}`, name: 'get_weather', arguments: args } });
+  it('a call closed with no status and no arguments.done is bad-stream, as one closed "completed" is', async () => {
+    const result = await check([created, added('fc_1', 0), delta('fc_1', 0, A), bare('fc_1', A), incomplete([item('fc_1', A)])]);
+    expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'bad-stream' });
+    expect(result.reason).toContain('no response.function_call_arguments.done for fc_1, though its output_item.done came');
+  });
+
+  it('an incomplete response that lacks a call closed with no status is bad-stream', async () => {
+    const result = await check([created, added('fc_1', 0), delta('fc_1', 0, A), done('fc_1', 0, A), bare('fc_1', A), incomplete([])]);
+    expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'bad-stream' });
+    expect(result.reason).toContain('the incomplete response does not hold the call fc_1');
+  });
+
+  it.each(['', '{}'])('the cut call closed "incomplete" with arguments %j, not its partial text, is the budget\'s: inconclusive', async (args) => {
+    const result = await check([created, added('fc_1', 0), delta('fc_1', 0, '{"city":'), itemDone('fc_1', 0, args, 'incomplete'), incomplete([item('fc_1', args, 'incomplete')])]);
+    expect(result.status, result.reason).toBe('inconclusive');
+    expect(result.reason).toMatch(/may have been cut short before the budget ran out$/);
+  });
 });
 
 describe('tools.chat.stream-call: a complete call, no finish_reason, usage at the limit', () => {

@@ -1,8 +1,9 @@
 /**
- * images.seen.* on one simple rule (a third hostile review, 2026-12): `seen` only for a clean answer, the image's colour
- * with no other and no word of doubt; `not-seen` only for a plain statement that no image reached the model; the
- * right colour beside any doubt is `inconclusive`. The reviewer's three lists: guesses that passed `seen`, answers of a
- * model that saw the image that failed `not-seen`, and "never reached me" wordings that passed `seen`.
+ * images.seen.* on a closed rule (a fifth hostile review, 2026-12, after four rounds of phrase lists): `seen` only for
+ * an answer made of allowed words alone (the image's colour and a few neutral words, colour-answer.ts); `not-seen` only
+ * for an answer that does not name the image's colour (another colour, or no image and no colour); the right colour
+ * beside any other word is `inconclusive`. The reviewers' lists: guesses that passed `seen`, answers of a model that
+ * saw the image that failed `not-seen`, and "never reached me" wordings that passed `seen`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saysNoImage } from '../src/checks/no-image.ts';
@@ -19,7 +20,7 @@ const chat = (content: string) => ({ json: { id: 'c', object: 'chat.completion',
 const messages = (text: string) => ({ json: { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 9, output_tokens: 9 } } });
 const seenChat = (answer: string): Promise<CheckResult> => judge.judge('images.chat', 'images.seen.chat', chat(answer), { expected: 'seen' });
 
-describe('seen: a clean answer naming the colour and no other', () => {
+describe('seen: an answer of the colour and allowed words alone', () => {
   it.each([
     'Green.',
     'green',
@@ -28,9 +29,9 @@ describe('seen: a clean answer naming the colour and no other', () => {
     'It appears to be green.',
     'It looks lime green.',
     'Sure! The image is green.',
-    'It is green, not red.',
-    "It isn't blue, it's green.",
-    'The attached image is green.',
+    'I can see a solid green square.',
+    '**Colour:** bright green',
+    'The image is a solid, uniform shade of emerald green.',
   ])('%s', async (answer) => {
     const result = await seenChat(answer);
     expect(result, result.reason).toMatchObject({ status: 'pass', observed: 'seen' });
@@ -39,23 +40,23 @@ describe('seen: a clean answer naming the colour and no other', () => {
   });
 });
 
-describe('finding 1: the right colour named as a guess is inconclusive, naming the doubt', () => {
+describe('finding 1: the right colour named as a guess is inconclusive, naming the first word not allowed', () => {
   it.each([
-    ['Green (just a guess).', 'guess'],
-    ['Green \u2014 just a guess.', 'guess'],
-    ['Green. Just a guess.', 'guess'],
-    ["Green. That's my guess.", 'guess'],
+    ['Green (just a guess).', 'just'],
+    ['Green \u2014 just a guess.', 'just'],
+    ['Green. Just a guess.', 'Just'],
+    ["Green. That's my guess.", "That's"],
     ['Green (guessing).', 'guessing'],
-    ["Green, though I'm guessing.", 'guessing'],
-    ["Green, or so I'd guess.", "I'd"],
-    ['Green, most likely.', 'likely'],
-    ['Green \u2014 most likely.', 'likely'],
+    ["Green, though I'm guessing.", 'though'],
+    ["Green, or so I'd guess.", 'or'],
+    ['Green, most likely.', 'most'],
+    ['Green \u2014 most likely.', 'most'],
     ['Green... probably.', 'probably'],
     ['Green\u2026 probably.', 'probably'],
     ['Green; probably.', 'probably'],
     ['Green: probably.', 'probably'],
     ['Green -- probably.', 'probably'],
-    ["Green, but I'm not sure.", 'not'],
+    ["Green, but I'm not sure.", 'but'],
     ['Not sure, but green.', 'Not'],
     ["I can't be certain, but green.", "can't"],
     ["I can't be sure \u2014 green.", "can't"],
@@ -68,8 +69,8 @@ describe('finding 1: the right colour named as a guess is inconclusive, naming t
     expect(result.reason).toBe(`the image is green; the answer names green but also says ${JSON.stringify(word)}, so whether the image was seen cannot be told: ${JSON.stringify(answer)}`);
   });
 
-  it('a question mark is doubt too: "Green? Definitely."', async () => {
-    const result = await seenChat('Green? Definitely.');
+  it('a question mark is not allowed: "Green?"', async () => {
+    const result = await seenChat('Green?');
     expect(result.status, result.reason).toBe('inconclusive');
     expect(result.reason).toContain('but also says a question mark');
   });
@@ -92,7 +93,9 @@ describe("finding 2: a model that saw the image is never not-seen", () => {
   });
 });
 
-describe('finding 3: "the image never reached me" is not-seen, never seen', () => {
+// These were not-seen before the fifth review: an answer naming the image's colour is never not-seen, so "no image,
+// but green" is inconclusive (a dropped image still shows as not-seen whenever the model names no colour or a wrong one).
+describe('finding 3: "the image never reached me" beside the right colour is inconclusive, never seen', () => {
   it.each([
     "I'm unable to see the image you've uploaded, but green is a common test colour.",
     "I can't see the image you've uploaded. Green.",
@@ -107,7 +110,8 @@ describe('finding 3: "the image never reached me" is not-seen, never seen', () =
   ])('%s', async (answer) => {
     expect(saysNoImage(answer)).toBe(true);
     const result = await seenChat(answer);
-    expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'not-seen' });
+    expect(result.status, result.reason).toBe('inconclusive');
+    expect(result.reason).toContain('the answer names green but also says');
   });
 });
 
@@ -144,20 +148,20 @@ describe('a fourth review (2026-12): a model that saw green is not not-seen for 
 
 describe('a fourth review (2026-12): words of absence or guessing the lists missed are doubt, never seen', () => {
   it.each([
-    ["I'm blind to images. Green.", 'blind'],
+    ["I'm blind to images. Green.", "I'm"],
     ['I lack vision. Green.', 'lack'],
     ['The image is absent. Green.', 'absent'],
-    ['Images are invisible to me. Green.', 'invisible'],
+    ['Images are invisible to me. Green.', 'Images'],
     ["Chances are it's green.", 'Chances'],
     ["Odds are it's green.", 'Odds'],
     ["I suspect it's green.", 'suspect'],
-    ['My hunch: green.', 'hunch'],
+    ['My hunch: green.', 'My'],
     ['Green (a coin toss).', 'coin'],
     ['Green, hypothetically.', 'hypothetically'],
     ['Green, speculatively.', 'speculatively'],
     ["I'll go with green.", "I'll"],
     ['Green, I expect.', 'expect'],
-    ['Green is my best shot.', 'shot'],
+    ['Green is my best shot.', 'my'],
   ])('%s', async (answer, word) => {
     const result = await seenChat(answer);
     expect(result.status, result.reason).toBe('inconclusive');
@@ -169,5 +173,62 @@ describe('a wrong colour keeps its verdict: not-seen, doubt or not', () => {
   it.each(['Red.', 'Probably red.', "I think it's blue."])('%s', async (answer) => {
     const result = await seenChat(answer);
     expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'not-seen' });
+  });
+});
+
+// A fifth review (2026-12): four rounds of phrase lists each failed both ways, so images.seen.* reads a closed list.
+describe('fifth review: an answer naming the image\'s colour is never not-seen, whatever else it says', () => {
+  const cut = (content: string) => ({ json: { id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'length' }], usage: { prompt_tokens: 50, completion_tokens: 16, total_tokens: 66 } } });
+  it.each([
+    'The image is a solid green square with no text, no objects, and no pictures.',
+    'Green. No text, no shapes, no photos.',
+    'Green; no picture.',
+    "It's green. There isn't any picture.",
+    'Got it \u2014 no problem with the upload! The image is solid green.',
+    'Green (I\'m a vision model, not a text-only model).',
+    'Green. The image was not missing.',
+    "I didn't receive the image in high resolution, but it's clearly green.",
+    'I don\'t see anything attached other than a green image.',
+    '**Colour:** Green\n\n**Details:**\n- Solid fill\n- No text\n- No pictures',
+    "I don't have the image, so I'll guess: green.",
+  ])('%s', async (answer) => {
+    const result = await seenChat(answer);
+    expect(result.status, result.reason).toBe('inconclusive');
+    expect(result.reason).toContain('the answer names green but also says');
+  });
+
+  it.each(["Green. I can't see any image", 'Green \u2014 a uniform fill. There isn\'t any picture'])('cut by the budget: %s is inconclusive', async (answer) => {
+    const result = await judge.judge('images.chat', 'images.seen.chat', cut(answer), { expected: 'seen' });
+    expect(result.status, result.reason).toBe('inconclusive');
+  });
+
+  it('no image and no colour, or a wrong colour, is still not-seen', async () => {
+    for (const answer of ["I can't see any image in your message.", 'No image came through. Red.']) {
+      const result = await seenChat(answer);
+      expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'not-seen' });
+    }
+  });
+});
+
+describe('fifth review: a word outside the allowlist is never seen', () => {
+  it.each([
+    ['Going with green.', 'Going'],
+    ['Green, I surmise.', 'surmise'],
+    ['The filename suggests green.', 'filename'],
+    ['Green, ostensibly.', 'ostensibly'],
+    ['I only get words. Green.', 'only'],
+    ['Pixels: none received. Green.', 'Pixels'],
+    ['Green, ish.', 'ish'],
+    ["I'd say green.", "I'd"],
+    ["I'm visionless. Green.", "I'm"],
+    ['Image: null. Green.', 'null'],
+    ['It seems to be green.', 'seems'],
+    ['The attached image is green.', 'attached'],
+    ['It is green, not red.', 'not'],
+    ["It isn't blue, it's green.", "isn't"],
+  ])('%s', async (answer, word) => {
+    const result = await seenChat(answer);
+    expect(result.status, result.reason).toBe('inconclusive');
+    expect(result.reason).toContain(`but also says ${JSON.stringify(word)}`);
   });
 });

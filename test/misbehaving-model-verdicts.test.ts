@@ -36,7 +36,8 @@ describe('images.seen.*: an answer that says it has no image, or guesses, is not
     }
   });
 
-  it.each(['chat', 'messages'] as const)('%s: saying there is no image, then guessing the colour, is not-seen (fail)', async (api) => {
+  // Not-seen before a fifth review (2026-12): an answer naming the image's colour is never not-seen, whatever else it says.
+  it.each(['chat', 'messages'] as const)('%s: saying there is no image, then guessing the right colour, is inconclusive', async (api) => {
     for (const answer of [
       "I don't have the image, so I'll guess: green.",
       "Without being able to view the picture, I'd guess green.",
@@ -46,8 +47,8 @@ describe('images.seen.*: an answer that says it has no image, or guesses, is not
       "There's no picture here that I can see; green.",
     ]) {
       const result = await check(api, answer);
-      expect(result, answer).toMatchObject({ status: 'fail', observed: 'not-seen' });
-      expect(result.reason, answer).toContain('names green as a guess');
+      expect(result.status, `${answer}: ${result.reason}`).toBe('inconclusive');
+      expect(result.reason, answer).toContain('the answer names green but also says');
     }
   });
 
@@ -55,7 +56,7 @@ describe('images.seen.*: an answer that says it has no image, or guesses, is not
     for (const [answer, mark] of [
       ["It's probably green.", '"probably"'],
       ['Green is a common choice.', '"common"'],
-      ['My guess is green.', '"guess"'],
+      ['My guess is green.', '"My"'],
       ['It is likely green.', '"likely"'],
       ['It might be green.', '"might"'],
       ["I'd say green, but I'm not sure.", `"I'd"`],

@@ -240,7 +240,7 @@ const HEDGES = [
 
 /**
  * Answers that may come from a model that saw the image: a bare "it" or "one" may be a texture or a pattern, and what
- * follows a comma may be what was seen. Not "no image" (images.seen's doubt rule makes them inconclusive). The first
+ * follows a comma may be what was seen. Not "no image" (images.seen finds them inconclusive). The first
  * three were read as no image before a fourth review (2026-12) found the same wording failing models that saw green.
  */
 const AMBIGUOUS = [

@@ -81,10 +81,11 @@ describe('images.seen.*: a model that says no image reached it', () => {
   it.each([
     { caseId: 'images.chat', check: 'images.seen.chat', body: chat },
     { caseId: 'images.responses', check: 'images.seen.responses', body: responses },
-  ])('$check: not-seen when it then guesses the right colour; seen when it names it plainly, inconclusive through a hedge', async ({ caseId, check, body }) => {
+  ])('$check: inconclusive when it then guesses the right colour; seen when it names it plainly; not-seen with no colour', async ({ caseId, check, body }) => {
+    // Not-seen before a fifth review (2026-12): an answer naming the image's colour is never not-seen.
     const guess = await judged(caseId, check, body("I can't see any image in your message, but I'd guess green."));
-    expect(guess.observed, guess.reason).toBe('not-seen');
-    expect(guess.reason).toContain('names green as a guess');
+    expect(guess.status, guess.reason).toBe('inconclusive');
+    expect((await judged(caseId, check, body("I can't see any image in your message, but I'd guess red."))).observed).toBe('not-seen');
     expect((await judged(caseId, check, body('Green.'))).observed).toBe('seen');
     // A hedge about the image seen is doubt beside the colour: inconclusive, neither seen nor blamed on the endpoint.
     expect((await judged(caseId, check, body("I can't see the image in detail, but it is green."))).status).toBe('inconclusive');

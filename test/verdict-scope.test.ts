@@ -90,9 +90,11 @@ describe('images.seen.chat: no-image wording read within a clause, and the right
     'Without seeing the image, green.',
     'Green. I have no way of viewing images, though.',
     "Green (I'm just a text model)",
-  ])('not-seen: %s', async (answer) => {
+  ])('no image, then the right colour: inconclusive (not-seen before a fifth review, 2026-12), red: not-seen: %s', async (answer) => {
     const result = await check(answer);
-    expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'not-seen' });
+    expect(result.status, result.reason).toBe('inconclusive');
+    const red = await check(answer.replace(/green/i, 'red'));
+    expect(red, red.reason).toMatchObject({ status: 'fail', observed: 'not-seen' });
   });
 
   // A dash no longer ends a clause (it cut qualifiers off: "I can't see the image \u2014 at least not in detail \u2014 but
@@ -105,8 +107,8 @@ describe('images.seen.chat: no-image wording read within a clause, and the right
   it.each([
     ["I can't really tell, green", "can't"],
     ['If I had to pick: green.', 'If'],
-    ['Green is my best estimate.', 'estimate'],
-    ['My best estimate is green.', 'estimate'],
+    ['Green is my best estimate.', 'my'],
+    ['My best estimate is green.', 'My'],
     ['Green, probably.', 'probably'],
     ['Green. Probably.', 'Probably'],
     ["I'd guess green.", "I'd"],

@@ -3,16 +3,16 @@
  * Image input, the most common reason for array content: a tiny solid-colour PNG made in code
  * (`{{generated.png-<colour>}}`) sent as `image_url` content on chat, `input_image` on Responses and an `image`
  * block on Messages. Whether the endpoint takes the request (`accepted` / `rejected`), and whether the answer
- * reflects the image: asked for its one colour, the model names it (`seen`) or not (`not-seen`). An answer that
- * says no image reached it in plain words (no-image.ts) is `not-seen` whatever colour it then guesses. `seen` only for
- * a clean answer: it names the image's colour, no other, and carries no word of doubt (colour-doubt.ts). The right
- * colour with doubt beside it ("Green, probably", "I can't see it well, but green"), no colour at all, or an answer the
- * output budget cut, cannot tell (`inconclusive`). A wrong colour is `not-seen`, doubt or not: a model that saw the
- * image would not name it, however sure it sounds.
+ * reflects the image: asked for its one colour, the model names it (`seen`) or not (`not-seen`). `seen` only for an
+ * answer made of allowed words alone: the image's colour (or a shade of it) and the few neutral words colour-answer.ts
+ * lists, so a guess or a doubt worded any way no one listed cannot pass. `not-seen` only for an answer that does not
+ * name the image's colour at all: it names another colour, or says no image reached it (no-image.ts) and names none.
+ * An answer naming the image's colour beside any other word, or that the output budget cut, or naming no colour,
+ * cannot tell (`inconclusive`): a model that names the right colour is never blamed, whatever else it says.
  */
 import { colourOfPng, IMAGE_COLOURS, type ImageColour } from '../suite/generated.ts';
 import { saysNoImage } from './no-image.ts';
-import { doubtIn } from './colour-doubt.ts';
+import { answerWords, firstUnallowed } from './colour-answer.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
@@ -106,22 +106,30 @@ function seenCheck(api: ImageApi): CheckDefinition {
       const said = assertedColours(text);
       const quoted = JSON.stringify(text.slice(0, 120));
       const others = [...said].filter((c) => c !== colour);
-      // The model says no image reached it: a colour it names then is a guess (one in four is right), not the image seen.
-      if (saysNoImage(text)) {
-        return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted} (no image seen${said.size ? `; names ${[...said].join(', ')} as a guess` : ''})`);
-      }
+      const isImageColour = (word: string) => COLOUR_OF.get(word) === colour;
       // Cut by its budget, an answer had not reached what it would say, whichever colour it named so far ("let me check
       // whether it is green" is no more seen than "maybe red" is not): only a bare colour, the whole answer asked for, stands.
       const spent = budgetSpent(body, limitOf(request));
       const bare = /^\W*[a-z]+\W*$/i.test(text);
-      if (spent && !(bare && said.size > 0)) return inconclusive(input, `${spent}, before the answer was complete; it says ${quoted}${said.size ? ` (names ${[...said].join(', ')} so far)` : ''}`, evidence);
-      // The right colour beside any word of doubt may be a guess (one in four is right): no sign the image was seen, nor
-      // that it was not. Only a clean answer is seen; no list of phrasings tells a guess from a report.
-      const doubt = said.has(colour) && others.length === 0 ? doubtIn(text, (word) => COLOUR_OF.has(word)) : undefined;
-      if (doubt) return inconclusive(input, `the image is ${colour}; the answer names ${colour} but also says ${doubt === '?' ? 'a question mark' : JSON.stringify(doubt)}, so whether the image was seen cannot be told: ${quoted}`, evidence);
-      if (said.has(colour) && others.length === 0) return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
-      // Naming its colour among others ("green or blue", "green, blue and red") says nothing about which it saw.
-      if (said.has(colour)) return inconclusive(input, `the image is ${colour}; the answer names ${[colour, ...others].join(', ')}, so which it saw cannot be told: ${quoted}`, evidence);
+      const cut = () => inconclusive(input, `${spent}, before the answer was complete; it says ${quoted}${said.size ? ` (names ${[...said].join(', ')} so far)` : ''}`, evidence);
+      // Any word for the image's colour, even one a negation seems to deny ("nothing other than a green image"), and the
+      // answer is never not-seen: however it reads otherwise ("green; no text, no pictures"), a model that names the
+      // colour may have seen it, and fail would blame the endpoint.
+      if (answerWords(text).some((word) => isImageColour(word.toLowerCase()))) {
+        if (spent && !bare) return cut();
+        // Naming its colour among others ("green or blue", "green, blue and red") says nothing about which it saw.
+        if (others.length) return inconclusive(input, `the image is ${colour}; the answer names ${[colour, ...others].join(', ')}, so which it saw cannot be told: ${quoted}`, evidence);
+        // Beside any word not allowed the colour may be a guess (one in four is right): no list tells a guess from a report.
+        const extra = firstUnallowed(text, isImageColour);
+        if (extra) return inconclusive(input, `the image is ${colour}; the answer names ${colour} but also says ${extra === '?' ? 'a question mark' : JSON.stringify(extra)}, so whether the image was seen cannot be told: ${quoted}`, evidence);
+        return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
+      }
+      // The model says no image reached it and names not its colour: the image was dropped, or unseen.
+      if (saysNoImage(text)) {
+        return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted} (no image seen${others.length ? `; names ${others.join(', ')} as a guess` : ''})`);
+      }
+      if (spent && !(bare && others.length > 0)) return cut();
+      // A wrong colour is not-seen, doubt or not: a model that saw the image would not name it, however sure it sounds.
       if (others.length) return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted} (names ${others.join(', ')})`);
       return inconclusive(input, `the answer names no colour, so it cannot tell whether the image was seen: ${quoted}`, evidence);
     },

@@ -2,8 +2,9 @@
  * @module checks/no-image
  * Whether an answer to "what is the one colour of this image" says the model has no image to look at: it cannot see
  * images at all, or none reached it ("I don't see any image attached to your message", "the image didn't come
- * through", "you haven't provided an image"). That is `not-seen` for images.seen.*, which blames the endpoint for
- * dropping the image, so only wording that says so plainly counts. A hedge about an image the model did see says
+ * through", "you haven't provided an image"). images.seen.* reads it only in an answer that names no colour, or only a
+ * wrong one (one naming the image's colour is never not-seen): `not-seen` blames the endpoint for dropping the image,
+ * so only wording that says so plainly counts. A hedge about an image the model did see says
  * nothing of the kind ("I can't see the image well enough to name the shade", "I can't read the image metadata",
  * "the exact hex code of the image isn't available to me"): it names no colour, and is inconclusive.
  *
@@ -11,8 +12,8 @@
  * not at dashes or parentheses, which set a qualifier beside the clause it belongs to: "I can't view the picture
  * (it's only 64x64 pixels) in more detail"), and what follows the image must say where it is missing from, or
  * nothing: a hedge qualifies the image ("in detail", "at full resolution", "data"), an absence does not. When a
- * wording could come from a model that saw the image, it is left out: the answer then falls to images.seen's doubt
- * rule (inconclusive), which is honest, where a wrong match blames the endpoint.
+ * wording could come from a model that saw the image, it is left out: the answer is then inconclusive, which is
+ * honest, where a wrong match blames the endpoint.
  */
 
 /** A determiner or a plain adjective before the image's own name: "the PNG image", "any attached files". */
@@ -24,8 +25,8 @@ const IMAGE = String.raw`(?:images?|pictures?|photos?|attachments?|files?|visual
  * comma ends it only before a courtesy or a request ("I can't see images, sorry", "no image, could you resend it"),
  * "only text", a guess announced ("I don't have the image, so I'll guess") or the colour left untold ("since I can't
  * see the image, I can't tell you"). Before anything else the comma may lead to what was seen ("no image, just a
- * green square", "no picture, so it's plain green"): an answer that reads both ways is left to images.seen's doubt
- * rule (inconclusive), where a wrong match would blame the endpoint.
+ * green square", "no picture, so it's plain green"): an answer that reads both ways is left inconclusive, where a
+ * wrong match would blame the endpoint.
  */
 const WHERE = String.raw`(?:\s+(?:(?:that |which )?I can (?:see|find|view|detect)|you(?:'re| are|'ve| have)? (?:sent|attached|shared|provided|uploaded|mentioned|referenced|referred to|referring to|tried to (?:send|share|attach|upload)|meant to (?:send|share|attach))|(?:that )?you (?:intended|wanted) to (?:send|share)|(?:in|within|with|from|to) (?:your|the|this|our|my) (?:message|conversation|chat|prompt|request|input|question)|here|on my (?:end|side)|yet|at all|directly|(?:to|for|with) me|attached|so far|from you|properly|successfully|correctly))*`;
 const MISSING_TAIL = String.raw`${WHERE}\s*(?:$|,\s*(?:sorry|please|could you|can you|would you|(?:only|just) (?:your )?text|(?:so |and )?I(?:'ll| will|'d| would| can only| have to)? guess|(?:so |and )?I(?: can't| cannot| can not| am unable to|'m unable to) (?:tell|say|determine|identify|name))\b)`;
@@ -49,7 +50,7 @@ const PATTERNS: readonly RegExp[] = [
   new RegExp(String.raw`\bwithout\s+(?:being able to|the (?:ability|capability) to|(?:any )?access to)\s+(?:${SEE}\s+(?:or \w+\s+)?)?${BEFORE}${IMAGE}${FRONTED_TAIL}`, 'i'),
   // "Without seeing the image, green": the sight itself is missing, not a closer look ("without zooming into the image"
   // is not sight; "without seeing it at full size" qualifies the image seen). A bare "it" is not read: in "any texture?
-  // hard to say without seeing it" it is the texture (the doubt rule makes such an answer inconclusive).
+  // hard to say without seeing it" it is the texture.
   new RegExp(String.raw`\bwithout\s+(?:actually\s+)?(?:seeing|viewing|looking at)\s+${BEFORE}${IMAGE}${FRONTED_TAIL}`, 'i'),
   // "I can't see what you attached", "I don't see anything you sent".
   new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,3}?\s+${SEE}\s+(?:what|whatever|anything)\s+you(?:'ve| have)?\s+(?:sent|attached|shared|uploaded|provided|included)${MISSING_TAIL}`, 'i'),

@@ -201,11 +201,13 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
       else if (typeof value.arguments !== 'string') problems.push(`event ${at}: arguments.done without a string arguments`);
       else call.done = value.arguments;
     } else if (type === 'response.output_item.done' && item?.type === 'function_call') {
-      // Closed only when the item says it completed with arguments that parse: a Responses stream the budget ends
-      // closes the call it cut with status "incomplete" and the arguments so far, and that call is still the budget's.
+      // Closed unless the item says it is not (status "incomplete" or "in_progress") or its arguments do not parse: a
+      // Responses stream the budget ends closes the call it cut that way, and that call is still the budget's. A missing
+      // status is no sign of a cut, and reading it as one would excuse every fault of the call under the budget.
       const call = calls.get(str(item.id) ?? key);
       const args = str(item.arguments) ?? call?.done ?? call?.fragments.join('');
-      if (call) Object.assign(call, { itemArguments: item.arguments, closed: item.status === 'completed' && parses(args) });
+      const unfinishedStatus = item.status === 'incomplete' || item.status === 'in_progress';
+      if (call) Object.assign(call, { itemArguments: item.arguments, closed: !unfinishedStatus && parses(args) });
     } else if (type === 'response.refusal.delta' && typeof value.delta === 'string') {
       refusalDeltas += value.delta;
     } else if (type === 'response.refusal.done' && typeof value.refusal === 'string') {
@@ -225,7 +227,8 @@ export const readResponsesToolStream: StreamReader = (events, request) => {
     if (call.done === undefined && open(call)) unfinished(`no response.function_call_arguments.done for ${call.key}`);
     else if (call.done === undefined) problems.push(`no response.function_call_arguments.done for ${call.key}, though ${call.closed ? 'its output_item.done came (completed)' : 'another output item followed it'}`);
     else if (joined !== call.done) problems.push(`the ${call.fragments.length} arguments delta(s) of ${call.key} concatenate to ${JSON.stringify(joined.slice(0, 60))}, arguments.done says ${JSON.stringify(call.done.slice(0, 60))}`);
-    if (call.itemArguments !== undefined && call.itemArguments !== (call.done ?? joined)) problems.push(`output_item.done of ${call.key} carries other arguments than arguments.done`);
+    // The call the budget cut may be closed with other arguments than its partial text ("" or "{}"): the budget's too.
+    if (call.itemArguments !== undefined && call.itemArguments !== (call.done ?? joined)) (open(call) ? unfinished : (p: string) => problems.push(p))(`output_item.done of ${call.key} carries other arguments than arguments.done`);
   }
   const cut = terminal && terminal.status === 'incomplete' ? budgetSpent(terminal, limitOf(request)) : undefined;
   if (!terminal) unfinished(NO_TERMINAL);
