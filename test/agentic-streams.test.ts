@@ -288,9 +288,10 @@ describe('whether an answer reflects the image', () => {
     { answer: 'Hard to tell from this image; it is a single uniform colour.', observed: null, status: 'inconclusive' },
     { answer: 'The image was attached, but it is one uniform colour I cannot name.', observed: null, status: 'inconclusive' },
     { answer: 'The image was not attached.', observed: 'not-seen', status: 'pass' },
-    // A shade of the drawn colour is seeing it; a list of colours tells nothing. The drawn colour named, even denied,
-    // is never not-seen, and beside a word outside the allowlist ("not") it is inconclusive (a fifth review, 2026-12).
-    { answer: 'Lime.', observed: 'seen', status: 'pass' },
+    // A shade of the drawn colour is seeing it beside the colour's name; alone it is a noun too ("a forest", "a lime"),
+    // so it names no colour (a sixth review, 2026-12); a list of colours tells nothing. The drawn colour named, even
+    // denied, is never not-seen, and beside a word outside the allowlist ("not") it is inconclusive (a fifth review).
+    { answer: 'Lime.', observed: null, status: 'inconclusive' },
     { answer: 'It is emerald green.', observed: 'seen', status: 'pass' },
     { answer: 'It is green, not red.', observed: null, status: 'inconclusive' },
     { answer: 'Not green; it is blue.', observed: null, status: 'inconclusive' },

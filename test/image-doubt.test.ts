@@ -232,3 +232,32 @@ describe('fifth review: a word outside the allowlist is never seen', () => {
     expect(result.reason).toContain(`but also says ${JSON.stringify(word)}`);
   });
 });
+
+describe('sixth review: marks, phrases, shades and neighbours', () => {
+  it.each(['Green\uFF1F', 'Green\u203D', 'Green \u00BF', 'Green \u{1F937}', 'Green \u{1F914}', 'It can be green.', 'Can it be green', 'To be green.'])('%s is inconclusive, never seen', async (answer) => {
+    const result = await seenChat(answer);
+    expect(result.status, result.reason).toBe('inconclusive');
+  });
+
+  it.each(['I can see a solid green square.', 'It appears to be green.', 'Forest green.', 'Lime green', 'The image is a solid, uniform shade of emerald green.'])('%s is seen', async (answer) => {
+    const result = await seenChat(answer);
+    expect(result, result.reason).toMatchObject({ status: 'pass', observed: 'seen' });
+  });
+
+  // A shade alone is a noun too ("a picture of a forest"): no colour the check judges by.
+  it.each(["It's a picture of a forest.", 'Forest.', 'That is the image of a lime.', 'It is the colour of grass in the royal gardens.'])('%s names no colour: inconclusive', async (answer) => {
+    const result = await seenChat(answer);
+    expect(result.status, result.reason).toBe('inconclusive');
+  });
+
+  // Near the image's colour, or its colour named loosely: the model may have seen it, so never not-seen.
+  it.each(['Teal', 'Olive', 'Turquoise', 'Greenish-blue', 'Greenish yellow'])('%s is inconclusive, never not-seen', async (answer) => {
+    const result = await seenChat(answer);
+    expect(result.status, result.reason).toBe('inconclusive');
+  });
+
+  it.each(['Blue.', 'Red.', 'Black', 'It is white.'])('%s, a colour far from green, is still not-seen', async (answer) => {
+    const result = await seenChat(answer);
+    expect(result, result.reason).toMatchObject({ status: 'fail', observed: 'not-seen' });
+  });
+});

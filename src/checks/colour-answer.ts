@@ -19,16 +19,18 @@ const ALLOWED = new Set([
   // How one colour fills it, and how the colour is qualified ("a solid, bright green").
   'solid', 'plain', 'pure', 'uniform', 'flat', 'single', 'one', 'entirely', 'completely', 'fully', 'filled', 'with',
   'bright', 'dark', 'light', 'deep', 'vivid',
-  // Reporting what is seen: "appears to be", "looks", "shows", "I can see". Not "seems": it is said of a guess.
-  'appears', 'looks', 'to', 'be', 'shows', 'displays', 'i', 'can', 'see',
+  // Reporting what is seen: "appears (to be)", "looks", "shows", "I (can) see". Not "seems": it is said of a guess.
+  // "Can", "to" and "be" are read only in those phrases (firstUnallowed): "it can be green" is a guess.
+  'appears', 'looks', 'shows', 'displays', 'i', 'see',
   // A courtesy that opens the answer ("Sure! It's green.", "Yes, green.").
   'sure', 'yes',
 ]);
 
-/** The words of an answer as written (apostrophes kept inside them), and each question mark: every other mark,
- * markdown too, is a gap. A question mark is not a word anyone reports a colour with ("Green?", "Is it green? Yes."). */
+/** The words of an answer as written (apostrophes kept inside them), each question mark (any script's, and the
+ * interrobang) and each emoji: every other mark, markdown too, is a gap. A question mark or a shrug is not a word anyone
+ * reports a colour with ("Green?", "Green？", "Green 🤷"). */
 export function answerWords(text: string): string[] {
-  return text.match(/[\p{L}\p{N}]+(?:['\u2018\u2019][\p{L}\p{N}]+)*|\?/gu) ?? [];
+  return text.match(/[\p{L}\p{N}]+(?:['\u2018\u2019][\p{L}\p{N}]+)*|[?\uFF1F\u203D\u00BF\u2047-\u2049]|\p{Extended_Pictographic}/gu) ?? [];
 }
 
 /** A word as the allowlist and the colour names read it: lower-cased, apostrophes dropped (it's → its, can't → cant). */
@@ -39,5 +41,6 @@ const plain = (word: string) => word.toLowerCase().replace(/['\u2018\u2019]/g, '
  * plain word) nor an allowed neutral word, or undefined when every word is allowed.
  */
 export function firstUnallowed(text: string, isImageColour: (word: string) => boolean): string | undefined {
-  return answerWords(text).find((word) => !isImageColour(plain(word)) && !ALLOWED.has(plain(word)));
+  const phrases = text.replace(/\bcan\s+see\b/gi, 'see').replace(/\b(appears|looks)\s+to\s+be\b/gi, '$1');
+  return answerWords(phrases).find((word) => !isImageColour(plain(word)) && !ALLOWED.has(plain(word)));
 }

@@ -53,28 +53,43 @@ export function sentColour(request: unknown): ImageColour | undefined {
   return undefined;
 }
 
-/** Names of a drawn colour's shades: a model may call (20,160,40) lime or emerald, and that is seeing it green. */
+/**
+ * Names of a drawn colour's shades, read only as a modifier the allowlist takes ("lime green", "forest green"): alone
+ * they are nouns too ("a picture of a forest", "the royal gardens"), so they name no colour the check judges by.
+ */
 const SHADES: Record<ImageColour, readonly string[]> = {
   red: ['crimson', 'scarlet', 'cherry', 'ruby', 'vermilion'],
   green: ['lime', 'emerald', 'forest', 'jade', 'kelly', 'chartreuse'],
   blue: ['navy', 'azure', 'cobalt', 'sapphire', 'royal', 'ultramarine'],
   yellow: ['gold', 'golden', 'amber', 'lemon', 'mustard'],
 };
-/** Every colour word the check reads, with the drawn colour it names (or itself, for another colour). */
+/** "Greenish", "bluish": the drawn colour still, named loosely ("greenish-blue" names green and blue). */
+const LOOSELY: Record<ImageColour, readonly string[]> = { red: ['reddish', 'reddy'], green: ['greenish', 'greeny'], blue: ['bluish', 'blueish', 'bluey'], yellow: ['yellowish', 'yellowy'] };
+/**
+ * Other colours too near a drawn one to say the model did not see it: a model may call (20,160,40) teal or olive. Named
+ * beside no word for the drawn colour, they are no colour the check judges by (inconclusive, never not-seen).
+ */
+const NEIGHBOURS: Record<ImageColour, readonly string[]> = {
+  red: ['pink', 'magenta', 'maroon', 'orange', 'purple', 'brown'],
+  green: ['teal', 'olive', 'turquoise', 'lime', 'cyan'],
+  blue: ['navy', 'cyan', 'teal', 'turquoise', 'violet', 'purple'],
+  yellow: ['orange', 'beige', 'olive', 'lime', 'brown'],
+};
+/** Every colour word the check judges by, with the drawn colour it names (or itself, for another colour). */
 const COLOUR_OF = new Map<string, string>([
   ...OTHER_COLOURS.map((c) => [c, c] as const),
-  ...(Object.keys(IMAGE_COLOURS) as ImageColour[]).flatMap((c) => [[c, c] as const, ...SHADES[c].map((shade) => [shade, c] as const)]),
+  ...(Object.keys(IMAGE_COLOURS) as ImageColour[]).flatMap((c) => [[c, c] as const, ...LOOSELY[c].map((word) => [word, c] as const)]),
 ]);
 /** Words before a colour that deny it ("not green", "isn't red", "rather than blue"). */
 const DENIED = /\b(?:not|no|isn't|isnt|is not|never|nor|neither|rather than|instead of|than)\s+(?:(?:a|an|the|quite|really|very|exactly|pure|solid|bright|dark|light)\s+){0,2}$/;
 
-/** The colours an answer asserts, by the drawn colour they name: "lime" is green; "not green, it is blue" is blue. */
-function assertedColours(text: string): Set<string> {
+/** The colours an answer asserts, by the drawn colour they name ("not green, it is blue" is blue), but the image's neighbours. */
+function assertedColours(text: string, image: ImageColour): Set<string> {
   const lower = text.toLowerCase();
   const out = new Set<string>();
   for (const match of lower.matchAll(/[a-z]+/g)) {
     const colour = COLOUR_OF.get(match[0]);
-    if (colour && !DENIED.test(lower.slice(Math.max(0, match.index - 40), match.index))) out.add(colour);
+    if (colour && !NEIGHBOURS[image].includes(colour) && !DENIED.test(lower.slice(Math.max(0, match.index - 40), match.index))) out.add(colour);
   }
   return out;
 }
@@ -103,10 +118,12 @@ function seenCheck(api: ImageApi): CheckDefinition {
       if (!colour) return unobserved(input, 'HARNESS_INTERNAL: the request carries no image the harness generated ({{generated.png-<colour>}})', evidence);
       // The colour the answer names, not one the model mused on in a commentary message before it.
       const text = answerText(body);
-      const said = assertedColours(text);
+      const said = assertedColours(text, colour);
       const quoted = JSON.stringify(text.slice(0, 120));
       const others = [...said].filter((c) => c !== colour);
-      const isImageColour = (word: string) => COLOUR_OF.get(word) === colour;
+      const namesImageColour = (word: string) => COLOUR_OF.get(word) === colour;
+      // The allowlist also takes the colour's shades, as modifiers ("lime green"), once the colour itself is named.
+      const isImageColour = (word: string) => namesImageColour(word) || SHADES[colour].includes(word);
       // Cut by its budget, an answer had not reached what it would say, whichever colour it named so far ("let me check
       // whether it is green" is no more seen than "maybe red" is not): only a bare colour, the whole answer asked for, stands.
       const spent = budgetSpent(body, limitOf(request));
@@ -115,7 +132,7 @@ function seenCheck(api: ImageApi): CheckDefinition {
       // Any word for the image's colour, even one a negation seems to deny ("nothing other than a green image"), and the
       // answer is never not-seen: however it reads otherwise ("green; no text, no pictures"), a model that names the
       // colour may have seen it, and fail would blame the endpoint.
-      if (answerWords(text).some((word) => isImageColour(word.toLowerCase()))) {
+      if (answerWords(text).some((word) => namesImageColour(word.toLowerCase()))) {
         if (spent && !bare) return cut();
         // Naming its colour among others ("green or blue", "green, blue and red") says nothing about which it saw.
         if (others.length) return inconclusive(input, `the image is ${colour}; the answer names ${[colour, ...others].join(', ')}, so which it saw cannot be told: ${quoted}`, evidence);
