@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarnessError } from '../src/errors.ts';
 import { parseRunFile } from '../src/history/read-history.ts';
-import { newerVersion } from '../src/suite/format-version.ts';
+import { newerVersion } from '../src/format-version.ts';
 import { cli } from './helpers/harness.ts';
 import { twoModelRun } from './helpers/history-files.ts';
 

@@ -34,7 +34,7 @@ import { nameProblem } from '../names.ts';
 import { displayPath, pathOf, type PathSegment } from '../json-path.ts';
 import { firstProblemIn, pathAt } from '../json-walk.ts';
 import { isRunTime, RUN_TIME } from '../transport/recorded-time.ts';
-import { newerVersion } from '../suite/format-version.ts';
+import { newerVersion } from '../format-version.ts';
 
 const validate = new Ajv({ allErrors: false, strict: false }).compile(MatrixSchema);
 const FIX = 'give a matrix.json written by mantle-conformance (schema: suites/schema/matrix.schema.json)';

@@ -17,7 +17,7 @@ import { schemaProblem } from '../report/schema-problem.ts';
 import { HISTORY_RUN_FORMAT, type HistoryRun } from '../suite/history-schema.ts';
 import { RUN_FILE_SUFFIX } from './history-file.ts';
 import { firstProblemIn } from '../json-walk.ts';
-import { newerVersion } from '../suite/format-version.ts';
+import { newerVersion } from '../format-version.ts';
 import { shardProblem, startedAtProblem } from './run-values.ts';
 import { passesQuickCheck, runSchemaErrors } from './validate-run.ts';
 

@@ -10,6 +10,7 @@ import { parse as parseLossless } from 'lossless-json';
 import { ERROR_CODES } from '../errors.ts';
 import { AnyKey, displayPath, pathOf } from '../json-path.ts';
 import { builtExports } from '../package-root.ts';
+import { newerVersion } from '../format-version.ts';
 import { isRunTime, RUN_TIME } from './recorded-time.ts';
 
 export const FIXTURE_FORMAT = 'mantle-conformance.fixture/1';
@@ -123,8 +124,7 @@ export interface FixtureProblem {
 /** The format of `value` when it is this harness's fixture format of a later version than FIXTURE_FORMAT (`.../2`). */
 export function newerFormat(value: unknown): string | undefined {
   const format = value !== null && typeof value === 'object' ? (value as { format?: unknown }).format : undefined;
-  const version = typeof format === 'string' ? /^mantle-conformance\.fixture\/([1-9][0-9]{0,8})$/.exec(format)?.[1] : undefined;
-  return version !== undefined && Number(version) > Number(FIXTURE_FORMAT.split('/')[1]) ? format as string : undefined;
+  return newerVersion(format, FIXTURE_FORMAT) === undefined ? undefined : (format as string);
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
- * @module suite/format-version
+ * @module format-version
  * Whether a file was written by a newer mantle-conformance: its format is this version's kind of file
  * (`mantle-conformance.<kind>/N`) at a later N. Such a file is a good one this version cannot read, so the fix a
  * reader says is to upgrade, never to delete or rewrite it (read-matrix.ts for matrix.json, read-history.ts for a
- * history run file).
+ * history run file, fixture-schema.ts for a recording).
  */
 
 /** The version N of `format` when it is `current`'s kind (`mantle-conformance.<kind>/M`) with N > M; else undefined. */
