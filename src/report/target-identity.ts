@@ -7,7 +7,7 @@
  * Left out: the host. One endpoint has many names (`localhost` and `127.0.0.1`, a PrivateLink name and the public
  * one, a gateway's alias), and a host that changed while the surface and region did not is far more often one of
  * those than another service: setting it apart hid real regressions (nothing compared, "regressed: no"), so it is
- * compared, and noted (hostChangeLines). Also left out: the mode (a live run compared with the replay of its
+ * compared, and noted (hostChangeNotes). Also left out: the mode (a live run compared with the replay of its
  * recordings is one endpoint), a field one side does not know (a history file made before surfaces records none), and
  * `custom` against `mantle`: a custom base URL is routed, signed and judged as Mantle (surfaces.ts), so the emulator
  * tested with `--endpoint` alone is compared with a replay of its Mantle recordings; against `runtime`, whose
@@ -93,21 +93,18 @@ export function changedTargetLines(apart: TargetsApart): string[] {
 
 /**
  * One note per target compared across a host change (same surface and region: compared as one endpoint), so a reader
- * who did mean two endpoints sees it, and the way to keep them apart. Values are run data: callers neutralise the line.
+ * who did mean two endpoints sees it, and the way to keep them apart; as the console prints them (compare, report
+ * --baseline, run --baseline): inert, bounded lines.
  */
-export function hostChangeLines(before: readonly (TargetFields & { id: string })[], after: readonly (TargetFields & { id: string })[]): string[] {
+export function hostChangeNotes(before: readonly (TargetFields & { id: string })[], after: readonly (TargetFields & { id: string })[]): string[] {
   const apart = new Set(changedTargets(before, after).map((c) => c.target));
   return after.flatMap((b) => {
     const a = before.find((t) => t.id === b.id);
     const [was, now] = [hostWithoutPort(a?.endpointHost ?? null), hostWithoutPort(b.endpointHost)];
     if (!a || apart.has(b.id) || was === undefined || now === undefined || was === now) return [];
-    return [`note: target ${b.id} was reached at another host than in the baseline (host ${JSON.stringify(was)} -> ${JSON.stringify(now)}); its surface and region are the same, so it was compared as one endpoint (to keep two endpoints apart, give each run its own --target-name)`];
+    const note = `note: target ${b.id} was reached at another host than in the baseline (host ${JSON.stringify(was)} -> ${JSON.stringify(now)}); its surface and region are the same, so it was compared as one endpoint (to keep two endpoints apart, give each run its own --target-name)`;
+    return [inertLine(note, 2000)];
   });
-}
-
-/** hostChangeLines as the console prints them (compare, report --baseline, run --baseline): inert, bounded lines. */
-export function hostChangeNotes(before: readonly (TargetFields & { id: string })[], after: readonly (TargetFields & { id: string })[]): string[] {
-  return hostChangeLines(before, after).map((line) => inertLine(line, 2000));
 }
 
 /** Why, after "nothing was compared: " (the console, matrix.md, the step summary). */
