@@ -6,10 +6,15 @@
  * history run file, fixture-schema.ts for a recording).
  */
 
+/** The version part of a format (`mantle-conformance.matrix/4` -> `4`), as written. */
+export function formatVersion(format: string): string {
+  return format.slice(format.lastIndexOf('/') + 1);
+}
+
 /** The version N of `format` when it is `current`'s kind (`mantle-conformance.<kind>/M`) with N > M; else undefined. */
 export function newerVersion(format: unknown, current: string): number | undefined {
-  const cut = current.lastIndexOf('/');
-  if (typeof format !== 'string' || !format.startsWith(current.slice(0, cut + 1))) return undefined;
-  const version = /^[1-9][0-9]{0,5}$/.exec(format.slice(cut + 1))?.[0];
-  return version !== undefined && Number(version) > Number(current.slice(cut + 1)) ? Number(version) : undefined;
+  const kind = current.slice(0, current.lastIndexOf('/') + 1);
+  if (typeof format !== 'string' || !format.startsWith(kind)) return undefined;
+  const version = /^[1-9][0-9]{0,5}$/.exec(format.slice(kind.length))?.[0];
+  return version !== undefined && Number(version) > Number(formatVersion(current)) ? Number(version) : undefined;
 }

@@ -34,7 +34,7 @@ import { nameProblem } from '../names.ts';
 import { displayPath, pathOf, type PathSegment } from '../json-path.ts';
 import { firstProblemIn, pathAt } from '../json-walk.ts';
 import { isRunTime, RUN_TIME } from '../transport/recorded-time.ts';
-import { newerVersion } from '../format-version.ts';
+import { formatVersion, newerVersion } from '../format-version.ts';
 
 const validate = new Ajv({ allErrors: false, strict: false }).compile(MatrixSchema);
 const FIX = 'give a matrix.json written by mantle-conformance (schema: suites/schema/matrix.schema.json)';
@@ -85,7 +85,7 @@ export function parseMatrix(value: unknown, file: string): Matrix {
  */
 function newerFormat(format: string): string | undefined {
   const version = newerVersion(format, MATRIX_FORMAT);
-  const newest = Number(MATRIX_FORMAT.slice(MATRIX_FORMAT.lastIndexOf('/') + 1));
+  const newest = Number(formatVersion(MATRIX_FORMAT));
   if (version === undefined) return undefined;
   return `format ${version} was written by a newer mantle-conformance; this version reads formats 1 to ${newest}, and would judge the run by older rules (a run that failed could read as a pass): upgrade mantle-conformance to read it`;
 }

@@ -7,6 +7,7 @@ import { realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { HarnessError } from '../errors.ts';
+import { formatVersion } from '../format-version.ts';
 import { checkName } from '../names.ts';
 import { finishMatrix } from '../report/build-matrix.ts';
 import { tableCsv, tableJson, tableMarkdown } from '../report/capability-formats.ts';
@@ -117,7 +118,7 @@ export async function mergeCommand(files: string[], flags: { reportDir: string; 
 function noteOlderJudges(matrices: readonly Matrix[], files: readonly string[], err: NodeJS.WritableStream): void {
   matrices.forEach((m, i) => {
     if (m.format === MATRIX_FORMAT) return;
-    const format = m.format.slice(m.format.lastIndexOf('/') + 1);
+    const format = formatVersion(m.format);
     err.write(`note: ${inertLine(files[i] ?? '', 300)} was judged by an older mantle-conformance (format ${format}): its cells stand as that build judged them (by older rules: ${olderRules(m.format)}), and what is written from it stays format ${format}; run it again with this version to judge it by this one's rules\n`);
   });
 }

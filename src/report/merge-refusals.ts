@@ -5,6 +5,7 @@
  * whose target of one id is another endpoint, and two files that ran the same cell.
  */
 import { HarnessError } from '../errors.ts';
+import { formatVersion } from '../format-version.ts';
 import { changedDefinitions } from './check-definitions.ts';
 import { inertLine } from './inert-text.ts';
 import { resultKey as key, type Matrix, type MatrixResult } from './matrix.ts';
@@ -82,8 +83,7 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
       // side's cells read wrong (an older reader passes this version's spent budget; this version's readers take the
       // older cells for its own judging).
       if (matrices[i]!.format !== matrices[j]!.format) {
-        const version = (m: Matrix) => m.format.slice(m.format.lastIndexOf('/') + 1);
-        throw refuse(`${name(i)} is format ${version(matrices[i]!)} and ${name(j)} format ${version(matrices[j]!)}: they were judged by different versions of mantle-conformance, and one matrix cannot say which cells which version judged; run the older one again with this version and merge the new files`);
+        throw refuse(`${name(i)} is format ${formatVersion(matrices[i]!.format)} and ${name(j)} format ${formatVersion(matrices[j]!.format)}: they were judged by different versions of mantle-conformance, and one matrix cannot say which cells which version judged; run the older one again with this version and merge the new files`);
       }
       const endpoint = targetDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]);
       if (endpoint) {
