@@ -91,6 +91,11 @@ export const moreRefused = (count: number): ModelListing['refused'][number] => (
 
 type Refused = ModelListing['refused'][number];
 const isMore = (r: Refused) => r.id === '...' && MORE.test(r.problem);
+/** How many refused ids a listing counts without naming them (its "and N more" entry; refusedListing writes one at most). */
+const moreCount = (listing: Pick<ModelListing, 'refused'>): number => {
+  const more = listing.refused.find(isMore);
+  return more ? Number(MORE.exec(more.problem)![1]) : 0;
+};
 
 /** A listing's named refused entries, apart: ids src/names.ts refused (unusable), and ids past the cap. */
 export function refusedParts(listing: Pick<ModelListing, 'refused'>): { unusable: Refused[]; pastCap: Refused[] } {
@@ -118,8 +123,7 @@ export function refusedListing(unusable: readonly Refused[], pastCap: readonly R
  */
 export function unusableRange(listing: Pick<ModelListing, 'refused'>): { least: number; most: number } {
   const least = refusedParts(listing).unusable.length;
-  const more = listing.refused.map((r) => (isMore(r) ? Number(MORE.exec(r.problem)![1]) : 0)).reduce((a, b) => a + b, 0);
-  return { least, most: least + more };
+  return { least, most: least + moreCount(listing) };
 }
 
 /**
@@ -131,8 +135,7 @@ export function unusableRange(listing: Pick<ModelListing, 'refused'>): { least: 
 export function unusableListed(listing: ModelListing): { count: number; named: string[] } {
   const { unusable, pastCap } = refusedParts(listing);
   const named = unusable.map((r) => r.id);
-  const more = listing.refused.map((r) => (isMore(r) ? MORE.exec(r.problem) : null)).find(Boolean);
-  return { count: listing.unusable ?? named.length + (more && pastCap.length === 0 ? Number(more[1]) : 0), named };
+  return { count: listing.unusable ?? named.length + (pastCap.length === 0 ? moreCount(listing) : 0), named };
 }
 
 /** How many refused ids a gate problem names before it counts the rest. */
