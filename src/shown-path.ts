@@ -12,12 +12,3 @@ export function shownPath(path: string, cwd: string = process.cwd()): string {
   if (rel === '') return '.';
   return rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
 }
-
-/**
- * A path as a message shows it when the process's working folder may not be the user's: absolute. `npm run
- * conformance -- ...` runs at the package root whichever subfolder it was typed in, so `fixtures/x/` would read as
- * a folder below the user's. For a path the user goes on to use (where a record run put its recordings).
- */
-export function absolutePath(path: string, cwd: string = process.cwd()): string {
-  return resolve(cwd, path);
-}

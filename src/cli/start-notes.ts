@@ -3,13 +3,13 @@
  * What a run says of where its files come from and go, once, before anything is sent: where the suites, catalog
  * and expectations came from when they are not all in one folder (input-files.ts), and where a record run writes
  * its recordings, which no report names (a record run without --fixtures writes ./fixtures, run-options.ts): as an
- * absolute path, since `npm run conformance` runs at the package root, not in the folder it was typed in.
+ * absolute path (config.fixturesDir is resolved: run-options.ts), since `npm run conformance` runs at the package root,
+ * not in the folder it was typed in.
  */
 import { join } from 'node:path';
 import { folderName } from '../names.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { RunConfig } from '../run/run-config.ts';
-import { absolutePath } from '../shown-path.ts';
 import { inputsNote, type InputFlags } from './input-files.ts';
 
 /**
@@ -18,6 +18,6 @@ import { inputsNote, type InputFlags } from './input-files.ts';
  */
 export function startNotes(flags: InputFlags, config: RunConfig, root: string, paths: boolean): string[] {
   const inputs = inputsNote(flags, { suitesDir: config.suitesDir, catalogFile: config.catalogFile, ...(config.expectationsFile ? { expectationsFile: config.expectationsFile } : {}) }, root);
-  const recording = config.targets.filter((t) => t.mode === 'record').map((t) => `${inertLine(absolutePath(join(config.fixturesDir, folderName(t.id))), 300)}/`);
+  const recording = config.targets.filter((t) => t.mode === 'record').map((t) => `${inertLine(join(config.fixturesDir, folderName(t.id)), 300)}/`);
   return [...(inputs ? [inputs] : []), ...(paths && recording.length ? [`recordings: ${recording.join(', ')}`] : [])];
 }
