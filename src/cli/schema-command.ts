@@ -9,30 +9,18 @@
  * through a symbolic link (of the folder or of a file: it would write outside it, into another file or the installed
  * package); anything else stops the command before it writes any file.
  */
-import { constants } from 'node:fs';
-import { lstat, mkdir, open } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { shownPath } from '../shown-path.ts';
 import { isOwnSchemaText, SCHEMA_FILES, schemaText } from '../suite/schema-files.ts';
 import { FIXTURE_SCHEMA_FILE } from '../transport/fixture-schema.ts';
+import { readRegularFile } from './earlier-reports.ts';
 import { writeOutputFile } from './report-commands.ts';
 
 /** Larger than any schema file a build wrote: a bigger file of that name is not one. */
 const MAX_SCHEMA_BYTES = 4 * 1024 * 1024;
-
-/** The text of a regular file (a link is not followed, anything else not opened), or undefined. */
-async function regularFileText(file: string): Promise<string | undefined> {
-  const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)).catch(() => undefined);
-  if (!handle) return undefined;
-  try {
-    const stat = await handle.stat();
-    return stat.isFile() && stat.size <= MAX_SCHEMA_BYTES ? await handle.readFile('utf8') : undefined;
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Why `path` (a schema file's, or the folder) must not be written, or undefined: a link, or a file not ours. */
 async function refusal(path: string, schema?: object): Promise<string | undefined> {
@@ -40,7 +28,7 @@ async function refusal(path: string, schema?: object): Promise<string | undefine
   if (!found) return undefined;
   if (found.isSymbolicLink()) return 'is a symbolic link: schema writes its files in the folder itself, never through a link; remove the link';
   if (!schema) return found.isDirectory() ? undefined : 'is not a folder; move it away';
-  const text = found.isFile() ? await regularFileText(path) : undefined;
+  const text = found.isFile() ? await readRegularFile(path, { most: MAX_SCHEMA_BYTES }) : undefined;
   if (text !== undefined && isOwnSchemaText(text, schema)) return undefined;
   return `is ${found.isFile() ? 'a file' : 'not a regular file'} mantle-conformance did not write (not its ${basename(path)}), and schema would replace it; move it away`;
 }
