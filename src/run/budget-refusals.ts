@@ -26,7 +26,7 @@ export interface BudgetRefusalsOptions {
   redact(text: string): string;
   /** Told once per budget (a model's, or the target's), the first time a request meets it. */
   onRefused?(message: string): void;
-  /** Replaying recordings: the way out is to record again, and the replay's own questions (trials, provenance) pass through. */
+  /** Replaying recordings: the way out is to record again. */
   replayed?: boolean;
 }
 
@@ -37,16 +37,10 @@ export class BudgetRefusalsTarget extends TargetDecorator {
   /** The fix said in every reason and the console's line: record again in replay, raise the budget live. */
   readonly #wayOut: string;
 
-  /** Replay's, passed through only when the target below has them (the session asks whether they exist). */
-  readonly trialsRecorded?: Target['trialsRecorded'];
-  readonly provenanceOf?: Target['provenanceOf'];
-
   constructor(inner: Target, options: BudgetRefusalsOptions) {
     super(inner);
     this.#options = options;
     this.#wayOut = options.replayed ? WAY_OUT_REPLAYED : WAY_OUT;
-    if (inner.trialsRecorded) this.trialsRecorded = (model, caseId) => inner.trialsRecorded!(model, caseId);
-    if (inner.provenanceOf) this.provenanceOf = (model, caseId) => inner.provenanceOf!(model, caseId);
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {

@@ -8,9 +8,14 @@ import type { SendContext, Target } from './target.ts';
 
 export abstract class TargetDecorator implements Target {
   protected readonly inner: Target;
+  /** Replay's questions (trials, provenance), passed through only when the target below has them: the session asks whether they exist. */
+  readonly trialsRecorded?: Target['trialsRecorded'];
+  readonly provenanceOf?: Target['provenanceOf'];
 
   constructor(inner: Target) {
     this.inner = inner;
+    if (inner.trialsRecorded) this.trialsRecorded = (model, caseId) => inner.trialsRecorded!(model, caseId);
+    if (inner.provenanceOf) this.provenanceOf = (model, caseId) => inner.provenanceOf!(model, caseId);
   }
 
   get id(): string {
