@@ -8,15 +8,20 @@
  * lists, so a guess or a doubt worded any way no one listed cannot pass. `not-seen` only for an answer that does not
  * name the image's colour at all: it names another colour, or says no image reached it (no-image.ts) and names none.
  * An answer naming the image's colour beside any other word, or that the output budget cut, or naming no colour,
- * cannot tell (`inconclusive`): a model that names the right colour is never blamed, whatever else it says.
+ * cannot tell (`inconclusive`): a model that names the right colour is never blamed, whatever else it says. Nor is a
+ * clean answer `seen` when the model's reasoning (reasoning-text.ts: `<think>`, reasoning fields, reasoning items,
+ * thinking blocks) says no image reached it (no-image.ts's reasoningNoImage): the colour was then a guess, and one in
+ * four is right, so it is `inconclusive`. Reasoning alone never makes `not-seen`: it muses ("is there no image? no,
+ * it is a green square"), where an answer states, and only the answer's words blame the endpoint.
  */
 import { colourOfPng, IMAGE_COLOURS, type ImageColour } from '../suite/generated.ts';
-import { saysNoImage } from './no-image.ts';
+import { reasoningNoImage, saysNoImage } from './no-image.ts';
 import { answerWords, firstUnallowed } from './colour-answer.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { isRecord } from '../transport/body.ts';
 import { acceptanceCheck, failedResponse, judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
 import { answerText } from './answer-text.ts';
+import { reasoningText } from './reasoning-text.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge, unobserved } from './judge.ts';
 import type { CheckDefinition } from './types.ts';
@@ -139,6 +144,10 @@ function seenCheck(api: ImageApi): CheckDefinition {
         // Beside any word not allowed the colour may be a guess (one in four is right): no list tells a guess from a report.
         const extra = firstUnallowed(text, isImageColour);
         if (extra) return inconclusive(input, `the image is ${colour}; the answer names ${colour} but also says ${extra === '?' ? 'a question mark' : JSON.stringify(extra)}, so whether the image was seen cannot be told: ${quoted}`, evidence);
+        // The answer may be clean and still a guess: a model whose image the endpoint dropped reasons "there's no image
+        // attached, I'll guess" and answers "Green". It named the right colour, so it is never not-seen either.
+        const noImage = reasoningNoImage(reasoningText(body));
+        if (noImage) return inconclusive(input, `the image is ${colour}; the answer says ${quoted}, but the model's reasoning says no image reached it (${JSON.stringify(noImage.slice(0, 120))}), so ${colour} may be a guess`, evidence);
         return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
       }
       // The model says no image reached it and names not its colour: the image was dropped, or unseen.

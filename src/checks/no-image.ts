@@ -14,6 +14,10 @@
  * nothing: a hedge qualifies the image ("in detail", "at full resolution", "data"), an absence does not. When a
  * wording could come from a model that saw the image, it is left out: the answer is then inconclusive, which is
  * honest, where a wrong match blames the endpoint.
+ *
+ * The model's reasoning is read by the same patterns (reasoningNoImage), reworded first as an answer would say it
+ * ("the user hasn't attached an image"), and without its questions. images.seen.* reads it only to keep a clean
+ * answer naming the right colour from `seen` (the colour was a guess): never to blame the endpoint.
  */
 
 /** A determiner or a plain adjective before the image's own name: "the PNG image", "any attached files". */
@@ -90,9 +94,41 @@ const PATTERNS: readonly RegExp[] = [
  */
 const CLAUSES = /[.!?;:]+(?:\s+|$|(?=[)\]]))|,?\s+\b(?:but|though|although|however|yet)\b\s*/i;
 
-/** Whether an answer says the model has no image to look at (see the module's comment). */
-export function saysNoImage(text: string): boolean {
+/** The first clause of a text that says the model has no image to look at, read as `reword` makes it, or undefined. */
+function noImageClause(text: string, reword: (clause: string) => string = (clause) => clause): string | undefined {
   const plain = text.replace(/[\u2018\u2019]/g, "'");
   const clauses = plain.split(CLAUSES).map((clause) => clause.trim()).filter(Boolean);
-  return clauses.some((clause) => PATTERNS.some((pattern) => pattern.test(clause)));
+  return clauses.find((clause) => PATTERNS.some((pattern) => pattern.test(reword(clause))));
+}
+
+/** Whether an answer says the model has no image to look at (see the module's comment). */
+export function saysNoImage(text: string): boolean {
+  return noImageClause(text) !== undefined;
+}
+
+/**
+ * Reasoning words the same absence as an answer does, but of "the user" where an answer says "you" ("the user hasn't
+ * actually attached an image", "no image in the user's message") and with a guess announced at more length ("there's
+ * no image attached, so I'll have to guess"): read as an answer would put it, by the same patterns, so "the image is
+ * green, no text" or "the image shows a green square" is no more an absence here than in an answer.
+ */
+const AS_ANSWER: readonly [RegExp, string][] = [
+  [/\bthe user's\s+(message|prompt|request|input|question|conversation|chat)\b/gi, 'your $1'],
+  [/\b(?:the\s+)?user\s+(hasn't|has not|didn't|did not|forgot to)\b/gi, 'you $1'],
+  [/\b(hasn't|has not|haven't|have not|didn't|did not)\s+(?:actually|really|even|yet)\s+/gi, '$1 '],
+  [/,\s*(?:so|and)\s+I(?:'ll| will|'d| would)?\s+(?:(?:have|need) to|must|just|can only)\s+(?:just\s+)?guess\b/gi, ", so I'll guess"],
+];
+const asAnswer = (clause: string) => AS_ANSWER.reduce((text, [from, to]) => text.replace(from, to), clause);
+
+/**
+ * The clause (as written, curly apostrophes made plain) in which a model's reasoning says no image reached it, or
+ * undefined. Read line by line too: a reasoning's pieces and paragraphs are separate thoughts, often unpunctuated.
+ */
+export function reasoningNoImage(reasoning: string): string | undefined {
+  for (const line of reasoning.split(/\n+/)) {
+    // A question is a doubt the model may settle the other way next ("Is there no image? No, it's a green square").
+    const clause = noImageClause(line.replace(/[^.!;:?]*\?+/g, ' '), asAnswer);
+    if (clause) return clause;
+  }
+  return undefined;
 }
