@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHarnessFixture } from '../src/transport/fixture-file.ts';
 import { pruneFixtures } from '../src/transport/fixture-prune.ts';
+import { BUNDLED_SUITES } from '../src/transport/recorded-suites.ts';
 import { ROOT, cli } from './helpers/harness.ts';
 
 const MODEL = 'qwen.qwen3-32b';
@@ -52,8 +53,8 @@ describe('fixtures prune', () => {
     const model = join(dir, 'prune', 'local', MODEL);
     await mkdir(model, { recursive: true });
     await writeFile(join(model, 'gone.invalid.json'), INVALID);
-    await writeFile(join(model, 'gone.compact.json'), compact.replace('"case":"probe.chat"', '"case":"gone.compact"'));
-    const pruned = await pruneFixtures(join(dir, 'prune'), 'local', ['probe.chat']);
+    await writeFile(join(model, 'gone.compact.json'), compact.replace('"case":"probe.chat"', '"case":"gone.compact"').replace('"provenance":{', `"provenance":{"suites":"${BUNDLED_SUITES}",`));
+    const pruned = await pruneFixtures(join(dir, 'prune'), 'local', ['probe.chat'], { suites: BUNDLED_SUITES });
     expect(pruned.removed.map((f) => f.slice(model.length + 1))).toEqual(['gone.compact.json']);
     expect(pruned.foreign.map((f) => f.slice(model.length + 1))).toEqual(['gone.invalid.json']);
   });

@@ -9,6 +9,7 @@ import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLED_SUITES } from '../src/transport/recorded-suites.ts';
 import { cli, ROOT, type CliResult } from './helpers/harness.ts';
 
 const MODEL = 'qwen.qwen3-32b';
@@ -111,8 +112,9 @@ describe('fixtures prune: what the harness did not write', () => {
     await copyFile(SAMPLE, join(model, 'probe.chat.json'));
     await copyFile(SAMPLE, join(model, 'probe.chat.before-upgrade.json'));
     await copyFile(SAMPLE, join(other, 'probe.chat.json'));
-    // The same file, as the harness would have written a case no suite has now: it goes.
-    const stale = JSON.stringify({ ...(JSON.parse(await readFile(SAMPLE, 'utf8')) as object), case: 'gone.case' });
+    // The same file, as the harness would have written a case no suite has now, from the suites prune reads: it goes.
+    const sample = JSON.parse(await readFile(SAMPLE, 'utf8')) as { provenance: object };
+    const stale = JSON.stringify({ ...sample, case: 'gone.case', provenance: { ...sample.provenance, suites: BUNDLED_SUITES } });
     await writeFile(join(model, 'gone.case.json'), stale);
     await writeFile(join(model, 'gone.case-copy.json'), stale);
 

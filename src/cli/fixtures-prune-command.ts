@@ -2,7 +2,9 @@
  * @module cli/fixtures-prune-command
  * `mantle-conformance fixtures prune`: the recordings of cases the suites no longer have, removed from every target
  * and model folder of a fixtures root and listed (`--dry-run` lists them only). A record run only names the stale
- * recordings of the models it recorded: removing is this command's, on purpose. Exit 0 when done.
+ * recordings of the models it recorded: removing is this command's, on purpose. Only recordings made from this
+ * --suites folder are judged (their provenance says so): another folder's, and one that names none, are kept and
+ * named with the way to prune them. Exit 0 when done.
  */
 import { shownPath } from '../shown-path.ts';
 import { readdir, realpath, stat } from 'node:fs/promises';
@@ -11,7 +13,8 @@ import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadSuites } from '../suite/load-suites.ts';
-import { pruneFixtures } from '../transport/fixture-prune.ts';
+import { pruneFixtures, type PruneResult } from '../transport/fixture-prune.ts';
+import { labelledFolder, suitesLabel } from '../transport/recorded-suites.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
 
 export async function fixturesPruneCommand(flags: { suites?: string; fixtures: string; dryRun?: boolean }, root: string, out: NodeJS.WritableStream): Promise<number> {
@@ -25,11 +28,15 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
   }
   const suites = await loadSuites(suitesDir, ALL_CHECKS);
   const cases = suites.cases.map((c) => c.id);
+  const label = await suitesLabel(suitesDir, fixturesDir, root);
+  const folderOf = (recorded: string) => labelledFolder(recorded, fixturesDir, root);
   // Target folders are folder names already (the record run encoded them): each is pruned as it is on disk.
   const entries = (await readdir(fixturesDir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
   const targets = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   let removed = 0;
   let foreign = 0;
+  // Recordings of cases these suites lack that another suites folder (or none named) may have: kept.
+  let others = 0;
   // A target folder that is a link is kept and named, never followed (what it points to is outside the root).
   let linked = 0;
   for (const link of entries.filter((e) => e.isSymbolicLink()).map((e) => e.name).sort()) {
@@ -47,21 +54,30 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
     out.write(`warning: is --fixtures the fixtures root (<root>/<target>/<model>/<case>.json)? ${inertLine(loose[0], 300)} holds recordings directly${others}; files there are never pruned\n`);
   }
   for (const folder of targets) {
-    const pruned = await pruneFixtures(fixturesDir, folder, cases, { ...(flags.dryRun ? { dryRun: true } : {}), encodedTarget: true });
+    const pruned = await pruneFixtures(fixturesDir, folder, cases, { suites: label, ...(flags.dryRun ? { dryRun: true } : {}), encodedTarget: true });
     removed += pruned.removed.length;
     foreign += pruned.foreign.length + (pruned.newer?.length ?? 0);
+    others += (pruned.otherSuites?.length ?? 0) + (pruned.unnamed?.length ?? 0);
     linked += pruned.linked.length;
-    out.write(pruneLines(folder, pruned, flags.dryRun).join(''));
+    out.write(pruneLines(folder, pruned, flags.dryRun, folderOf).join(''));
   }
-  out.write(`${targets.length} target folder(s) under ${inertLine(fixturesDir, 300)}, ${cases.length} cases in ${inertLine(suitesDir, 300)}: ${flags.dryRun ? 'would remove' : 'removed'} ${removed} recording(s), kept ${foreign} other file(s)${linked ? ` and ${linked} link(s), not followed` : ''}\n`);
+  const kept = others ? `, kept ${others} recording(s) of other --suites folders or of none named` : '';
+  out.write(`${targets.length} target folder(s) under ${inertLine(fixturesDir, 300)}, ${cases.length} cases in ${inertLine(suitesDir, 300)}: ${flags.dryRun ? 'would remove' : 'removed'} ${removed} recording(s)${kept}, kept ${foreign} other file(s)${linked ? ` and ${linked} link(s), not followed` : ''}\n`);
   return 0;
 }
 
 /** What a prune removed and kept, one line per file; nothing when there was nothing to say. */
-export function pruneLines(target: string, pruned: { removed: string[]; foreign: string[]; linked?: string[]; newer?: string[] }, dryRun = false): string[] {
+export function pruneLines(target: string, pruned: PruneResult, dryRun = false, folderOf: (suites: string) => string = (s) => s): string[] {
   const shown = (f: string) => inertLine(shownPath(f), 300);
   const lines: string[] = [];
   if (pruned.removed.length) lines.push(`fixtures of ${inertLine(target)}: ${dryRun ? 'would remove' : 'removed'} ${pruned.removed.length} recording(s) of cases the suites no longer have`, ...pruned.removed.map((f) => `  ${dryRun ? 'would remove' : 'removed'} ${shown(f)}`));
+  // One paragraph per other folder, each with the --suites that prunes its recordings.
+  for (const suites of [...new Set((pruned.otherSuites ?? []).map((o) => o.suites))]) {
+    const files = pruned.otherSuites!.filter((o) => o.suites === suites).map((o) => o.file);
+    lines.push(`fixtures of ${inertLine(target)}: kept ${files.length} recording(s) of cases these suites do not have, recorded with another --suites folder (${inertLine(folderOf(suites), 300)}); pass it to prune those`, ...files.map((f) => `  kept ${shown(f)}`));
+  }
+  const unnamed = pruned.unnamed ?? [];
+  if (unnamed.length) lines.push(`fixtures of ${inertLine(target)}: kept ${unnamed.length} recording(s) of cases these suites do not have that name no --suites folder (recorded before recordings named theirs): prune cannot tell a case these suites dropped from another folder's; delete by hand those no suites folder of yours has`, ...unnamed.map((f) => `  kept ${shown(f)}`));
   const newer = pruned.newer ?? [];
   if (newer.length) lines.push(`fixtures of ${inertLine(target)}: kept ${newer.length} recording(s) this version cannot read (a newer mantle-conformance's, whose suites may have these cases, or edited by hand): this version neither reads nor removes them; delete one by hand if no newer version wrote it`, ...newer.map((f) => `  kept ${shown(f)}`));
   if (pruned.foreign.length) lines.push(`fixtures of ${inertLine(target)}: kept ${pruned.foreign.length} file(s) that are not recordings of a case (not made by the harness; move them if they are not yours)`, ...pruned.foreign.map((f) => `  kept ${shown(f)}`));

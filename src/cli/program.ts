@@ -254,7 +254,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
 
   fixturesCommand
     .command('prune')
-    .description('remove the recordings of cases the suites no longer have, in every target and model folder of the fixtures root, and list them (files the harness did not make are listed and kept)')
+    .description('remove the recordings of cases the suites no longer have, in every target and model folder of the fixtures root, and list them: only recordings made from this --suites folder (another folder\'s, those that name no folder and files the harness did not make are listed and kept)')
     .addOption(withDefault('--suites <dir>', 'folder of *.suite.yaml files', './suites, else the bundled suites'))
     .option('--fixtures <dir>', 'fixtures root (never the bundled fixtures: a package is not pruned)', 'fixtures')
     .option('--dry-run', 'list what would be removed, remove nothing')

@@ -262,13 +262,13 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
   const exitCode = end.interrupted ? EXIT.interrupted : matrix.gate.exitCode;
   if (!flags.quiet) io.out.write(summaryLines(matrix, end, io.reportPaths !== false).join('\n') + '\n');
   // Fixtures stay true: a record run names the recordings of cases its suites do not have (even with --quiet). It
-  // removes none: a run with another --suites folder would take a second suite's recordings for stale ones;
-  // `fixtures prune` removes them, on purpose, after --dry-run shows what goes.
+  // removes none (`fixtures prune` does, on purpose, after --dry-run shows what goes); another --suites folder's
+  // recordings are not stale, and one that names no folder is named apart (stale-recordings.ts).
   if (!end.interrupted) {
-    const [{ pruneFixtures }, { staleLines }] = await Promise.all([import('../transport/fixture-prune.ts'), import('./stale-recordings.ts')]);
-    const models = matrix.models.map((m) => m.id);
+    const [{ pruneFixtures }, { staleLines }, { suitesLabel }] = await Promise.all([import('../transport/fixture-prune.ts'), import('./stale-recordings.ts'), import('../transport/recorded-suites.ts')]);
+    const [models, suites] = [matrix.models.map((m) => m.id), await suitesLabel(config.suitesDir, config.fixturesDir, config.root)];
     for (const target of matrix.targets.filter((t) => t.mode === 'record')) {
-      const stale = await pruneFixtures(config.fixturesDir, target.id, caseIds, { models, dryRun: true });
+      const stale = await pruneFixtures(config.fixturesDir, target.id, caseIds, { suites, models, dryRun: true });
       io.out.write((await staleLines(target.id, stale, config, config.root)).join(''));
     }
   }

@@ -1,8 +1,9 @@
 /**
  * @module cli/stale-recordings
- * What a record run says about the recordings of cases its suites do not have: it names them and removes none (a
- * run with another --suites folder would take a second suite's recordings for stale ones), and gives the
- * `fixtures prune` command that lists and removes them. That command carries the run's own --suites and --fixtures
+ * What a record run says about the recordings of cases its suites do not have: it names those made from its own
+ * --suites folder (provenance.suites, recorded-suites.ts) and removes none, and gives the `fixtures prune` command
+ * that lists and removes them; another folder's are not stale and go unsaid; those that name no folder (recorded
+ * before recordings named theirs) are named apart, as prune keeps them. That command carries the run's own --suites and --fixtures
  * whenever prune, left to its defaults, would read others: prune compares every recording of its fixtures root with
  * its suites' cases, so run with the bundled suites (or ./fixtures) it would call stale, and remove, what this run
  * recorded a moment ago from its own suites.
@@ -44,16 +45,21 @@ export async function pruneCommand(from: RecordedFrom, root: string): Promise<st
 }
 
 /** The recordings a record run found for cases its suites do not have, and how to remove them; nothing when none. */
-export async function staleLines(target: string, stale: { removed: string[] }, from: RecordedFrom, root: string): Promise<string[]> {
-  if (stale.removed.length === 0) return [];
+export async function staleLines(target: string, stale: { removed: string[]; unnamed?: string[] }, from: RecordedFrom, root: string): Promise<string[]> {
   const shown = (f: string) => inertLine(shownPath(f), 300);
+  const unnamed = stale.unnamed ?? [];
+  const older = unnamed.length === 0 ? [] : [
+    `fixtures of ${inertLine(target)}: ${unnamed.length} recording(s) of cases the suites do not have that name no --suites folder (recorded before recordings named theirs; another suites folder's, or a case renamed or deleted): kept, and fixtures prune keeps them too; delete by hand those no suites folder of yours has`,
+    ...unnamed.map((f) => `  unnamed ${shown(f)}`),
+  ].map((l) => `${l}\n`);
+  if (stale.removed.length === 0) return older;
   const command = await pruneCommand(from, root);
   // No command that looks runnable and is not: the flags are named, the user gives their values as typed for this run.
   const how = command
     ? `\`${command}\` lists them, without --dry-run removes them`
     : "list them with mantle-conformance fixtures prune --dry-run given this run's --fixtures and --suites (a path of this run holds a character the console cannot show as typed, so no command is printed to paste); without --dry-run it removes them";
   return [
-    `fixtures of ${inertLine(target)}: ${stale.removed.length} recording(s) of cases the suites do not have (a case renamed or deleted, or another suites folder's); kept: ${how}`,
+    `fixtures of ${inertLine(target)}: ${stale.removed.length} recording(s) of cases the suites do not have (recorded from these suites: a case renamed or deleted); kept: ${how}`,
     ...stale.removed.map((f) => `  stale ${shown(f)}`),
-  ].map((l) => `${l}\n`);
+  ].map((l) => `${l}\n`).concat(older);
 }

@@ -61,6 +61,8 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     ...(onRouteRefused ? { onRefused: onRouteRefused } : {}),
   });
   if (target.mode === 'live') return sending;
+  // Which --suites folder the cases came from: `fixtures prune` removes a recording only when it is the folder it reads.
+  const suites = await (await import('../transport/recorded-suites.ts')).suitesLabel(config.suitesDir, config.fixturesDir, config.root);
   return new RecordTarget(
     sending,
     {
@@ -75,6 +77,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
         harnessVersion: config.harnessVersion,
         surface: target.surface,
         site: target.site,
+        ...(suites !== undefined ? { suites } : {}),
       },
     },
     // The last net before a fixture is written looks for the proxies' passwords too.

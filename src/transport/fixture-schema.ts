@@ -80,6 +80,7 @@ export const FixtureSchema = Type.Object(
         redactions: Type.Optional(Type.Integer({ minimum: 0, description: 'Credentials replaced with [REDACTED:<kind>] in this file.' })),
         surface: Type.Optional(Type.Union([Type.Literal('mantle'), Type.Literal('runtime'), Type.Literal('custom')], { description: 'The endpoint surface recorded (src/surfaces.ts); absent in recordings made before surfaces.' })),
         site: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'What the target is a surface of: its region, or a local endpoint\'s name.' })),
+        suites: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'The --suites folder the case came from: a path from the fixtures root, /-separated and . or .. first, or mantle-conformance:suites for the bundled suites; fixtures prune removes a recording of a case the suites lack only when it names the folder prune reads. Absent in recordings made before it (prune keeps those).' })),
       },
       { additionalProperties: false },
     ),
