@@ -53,7 +53,8 @@ describe('new failures since a baseline', () => {
     const before = smallMatrix([], [GROK], CHECKS, { target: 'us-east-1' });
     const renamed = withBaseline(before, smallMatrix([informationalFail(GROK)], [GROK], CHECKS, { target: 'vllm', runId: 'r2' }));
     expect(renamed.comparison).toMatchObject({ newFailures: [], regressed: false, newTargets: ['vllm'] });
-    expect(renamed.gate.exitCode).toBe(0);
+    // Not a new failure: but with no target compared, the gate fails on that (nothing-compared), not on the cell.
+    expect(renamed.gate).toMatchObject({ exitCode: 1, regressedSinceBaseline: false, gating: [], problems: [{ kind: 'nothing-compared' }] });
     // Said in every report: nothing of a target the baseline lacks was compared, so "no cell changed" is not the word.
     const said = 'Targets not compared: vllm (not in the baseline: nothing to compare their cells with); us-east-1 (only in the baseline: not run)';
     expect(renderMarkdown(renamed)).toContain(said);

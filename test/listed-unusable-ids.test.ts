@@ -73,7 +73,7 @@ describe('listed ids the harness cannot use as model ids', () => {
     const matrix = JSON.parse(await readFile(join(dir, 'hostile', 'matrix.json'), 'utf8')) as Matrix;
     const target = matrix.targets[0]!.id;
     const line = `target ${target} listed 4 id(s) the harness cannot use as model ids`;
-    expect(matrix.format).toBe('mantle-conformance.matrix/4');
+    expect(matrix.format).toBe('mantle-conformance.matrix/5');
     expect(matrix.targets[0]!.modelList!.unusable).toBe(4);
     expect(matrix.gate.verdict).toBe('fail');
     expect(matrix.gate.problems).toEqual([expect.objectContaining({ kind: 'unusable-listed-ids', target, message: expect.stringMatching(/^target \S+ listed 4 id\(s\) the harness cannot use as model ids \("bad id", "x\\u001b\[31my", .*and 1 more\): they were not tested; to test the others with a passing gate, name them with --models$/) })]);
@@ -110,19 +110,19 @@ describe('listed ids the harness cannot use as model ids', () => {
     ]);
   });
 
-  it('a format 3 file is one an older build judged: report keeps format 3 with a note, and fails its gate here; merge refuses to mix it with format 4', async () => {
+  it('a format 3 file is one an older build judged: report keeps format 3 with a note, and fails its gate here; merge refuses to mix it with format 5', async () => {
     const m = smallMatrix([], undefined, undefined, { runId: 'old', target: 'region-a' });
     const older = join(dir, 'format3.json');
     await writeFile(older, JSON.stringify({ ...m, format: 'mantle-conformance.matrix/3', targets: [{ ...m.targets[0]!, modelList: { source: 'GET /v1/models', listed: 2, new: [], notListed: [], refused: [{ id: 'bad id', problem: 'spaces' }] } }] }));
     const reported = await cli(['report', older, '--report-dir', join(dir, 'report3')]);
     expect(reported.code, reported.stderr).toBe(1);
-    expect(reported.stderr).toContain(`note: ${older} was judged by an older mantle-conformance (format 3): its cells stand as that build judged them (by older rules: listed ids it could not use as model ids did not fail the gate it wrote (the gate judged here again does))`);
+    expect(reported.stderr).toContain(`note: ${older} was judged by an older mantle-conformance (format 3): its cells stand as that build judged them (by older rules: listed ids it could not use as model ids did not fail the gate it wrote (the gate judged here again does); a --baseline that compared nothing`);
     const written = JSON.parse(await readFile(join(dir, 'report3', 'matrix.json'), 'utf8')) as Matrix;
     expect([written.format, written.gate.problems.map((p) => p.kind)]).toEqual(['mantle-conformance.matrix/3', ['unusable-listed-ids']]);
     const newer = join(dir, 'format4.json');
     await writeFile(newer, JSON.stringify(smallMatrix([], undefined, undefined, { runId: 'new', target: 'region-b' })));
     const merged = await cli(['merge', newer, older, '--report-dir', join(dir, 'merged')]);
     expect(merged.code, merged.stderr).toBe(2);
-    expect(merged.stderr).toContain(`merge: ${newer} is format 4 and ${older} format 3: they were judged by different versions of mantle-conformance`);
+    expect(merged.stderr).toContain(`merge: ${newer} is format 5 and ${older} format 3: they were judged by different versions of mantle-conformance`);
   });
 });

@@ -66,8 +66,9 @@ describe('sameRunProblem', () => {
 
 describe('the note on an older file', () => {
   it('lists every rule change after its format', async () => {
-    expect(olderRules('mantle-conformance.matrix/2')).toBe(`${OLDER_RULES['mantle-conformance.matrix/2']}; ${OLDER_RULES['mantle-conformance.matrix/3']}`);
-    expect(olderRules('mantle-conformance.matrix/3')).toBe(OLDER_RULES['mantle-conformance.matrix/3']);
+    expect(olderRules('mantle-conformance.matrix/2')).toBe(`${OLDER_RULES['mantle-conformance.matrix/2']}; ${OLDER_RULES['mantle-conformance.matrix/3']}; ${OLDER_RULES['mantle-conformance.matrix/4']}`);
+    expect(olderRules('mantle-conformance.matrix/3')).toBe(`${OLDER_RULES['mantle-conformance.matrix/3']}; ${OLDER_RULES['mantle-conformance.matrix/4']}`);
+    expect(olderRules('mantle-conformance.matrix/4')).toBe(OLDER_RULES['mantle-conformance.matrix/4']);
     const m = smallMatrix([], undefined, undefined, { runId: 'old2' });
     const file = join(dir, 'format2.json');
     await writeFile(file, JSON.stringify({ ...m, format: 'mantle-conformance.matrix/2' }));
@@ -75,5 +76,6 @@ describe('the note on an older file', () => {
     expect(reported.stderr).toContain('(format 2)');
     expect(reported.stderr).toContain('listed ids it could not use as model ids did not fail the gate it wrote');
     expect(reported.stderr).toContain("a spent budget or a typo another model answered may read as the endpoint's");
+    expect(reported.stderr).toContain('a --baseline that compared nothing');
   });
 });

@@ -77,7 +77,9 @@ describe('compare', () => {
     await writeFile(join(dir, 'a.json'), JSON.stringify(before));
     await writeFile(join(dir, 'c.json'), JSON.stringify(run('r3', '2026-11-25T08:00:00.000Z', LIVE('gateway.example:443', 'custom'), 'integer')));
     const reported = await cli(['report', join(dir, 'c.json'), '--baseline', join(dir, 'a.json'), '--report-dir', join(dir, 'rep')]);
-    expect(reported.code, reported.stderr).toBe(0);
+    // Its only target set apart: nothing was compared, and the gate fails on it, as compare exits 1.
+    expect(reported.code, reported.stderr).toBe(1);
+    expect(reported.stdout).toContain('gate: fail (exit 1): nothing was compared with --baseline\n');
     const md = await readFile(join(dir, 'rep', 'matrix.md'), 'utf8');
     expect(md).toContain('**Targets not compared: local (another endpoint than in the baseline: surface "runtime" -\\> "custom"; give each its own --target-name to compare them)**');
     expect(await readFile(join(dir, 'rep', 'matrix.html'), 'utf8')).toContain('another endpoint than in the baseline');

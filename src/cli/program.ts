@@ -39,7 +39,7 @@ function runOptions(command: Command): Command {
     .addOption(withDefault('--catalog <file>', 'model catalog', '<--suites>/models.yaml; without --suites ./suites/models.yaml, else the bundled catalog'))
     .addOption(withDefault('--expectations <file>', 'reviewed expectations', 'with --suites: its expectations.yaml, when present; without: ./suites/expectations.yaml when it is a file, else the bundled one while the catalog is the bundled one'))
     .option('--no-expectations', 'ignore the expectations file: judge against the catalog and the references only')
-    .option('--baseline <matrix.json>', 'compare with an earlier run; exit 1 on any new failure')
+    .option('--baseline <matrix.json>', 'compare with an earlier run; exit 1 on any new failure, or when nothing was compared (no target of the run is in it as the same endpoint)')
     .addOption(withDefault('--fixtures <dir>', 'fixtures root for record and replay; record writes ./fixtures (made if missing), never the bundled fixtures unless --fixtures names them', './fixtures; replay: else the bundled fixtures'))
     .addOption(withDefault('--report-dir <dir>', 'where the reports go (matrix.json, matrix.md, matrix.html, junit.xml); checked writable before anything is sent', 'reports'))
     .option('--history <dir>', 'append the run to this history folder (one file per run; read it with mantle-conformance history); checked writable before anything is sent')
@@ -71,7 +71,7 @@ function runOptions(command: Command): Command {
 const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0    nothing gates',
-  '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run (a model list not read whole included), a listed id the harness cannot use as a model id, or an incomplete merge, a new failure since --baseline, or a record run that kept previous fixtures because the endpoint failed (run, merge, and report of a saved run, its gate recomputed); compare: something regressed, the newer run did not finish, or nothing was compared; catalog --check: a finding on a catalog that loads; catalog diff: a new id listed, an id listed that the harness cannot use as a model id, or a model list not read whole',
+  '  1    the gate fails: a result gates, a model observed nothing, more errors than --max-errors, a partial run (a model list not read whole included), a listed id the harness cannot use as a model id, or an incomplete merge, a new failure since --baseline or a --baseline that compared nothing (no target of the run in it as the same endpoint), or a record run that kept previous fixtures because the endpoint failed (run, merge, and report of a saved run, its gate recomputed); compare: something regressed, the newer run did not finish, or nothing was compared; catalog --check: a finding on a catalog that loads; catalog diff: a new id listed, an id listed that the harness cannot use as a model id, or a model list not read whole',
   '  2    usage or configuration error (bad flag, bad suite/catalog/expectations file, with file:line:col; a bad matrix.json, with the file and the JSON path of the first bad field), missing or rejected credentials, unreachable endpoint; nothing was sent (or only the one preflight request), except when the credentials are rejected mid-run (a key that expired or was revoked): the run stops there and its partial matrix is written (the console names the partial reports and says their gate is not the exit code)',
   '  3    the harness itself broke (a bug: please report it with the command line)',
   '  130  interrupted with Ctrl-C or SIGTERM; once the run has started, the partial matrix was written and its gate says interrupted (report of that matrix exits 130 too); before that (files, model lists, the credentials check) no reports are written',
@@ -147,7 +147,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .description('render every report format again from a saved matrix.json; exits with its gate (recomputed, with --baseline against that run)')
     .argument('<matrix.json>')
     .addOption(withDefault('--report-dir <dir>', 'where to write', 'next to the matrix'))
-    .option('--baseline <matrix.json>', 'show changes against an earlier run')
+    .option('--baseline <matrix.json>', 'show changes against an earlier run; exit 1 on a new failure, or when nothing was compared')
     .action(async (file: string, flags: { reportDir?: string; baseline?: string }) => {
       const { reportCommand } = await import('./report-commands.ts');
       setExit(await reportCommand(file, flags, io.out, io.err));

@@ -21,7 +21,8 @@ import { MATRIX_FORMAT, type Matrix } from '../report/matrix.ts';
 import { olderRules } from '../report/older-rules.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
-import { NOTHING_COMPARED, nothingCompared } from '../report/target-identity.ts';
+import { nothingCompared } from '../report/target-identity.ts';
+import { PROBLEM_BYTES } from '../report/problem-list.ts';
 import { readThenRemoveEarlier } from './earlier-reports.ts';
 import { CONSOLE_LINES, problemLines } from './gate-lines.ts';
 import { readLimits, warnWrittenSize } from './matrix-size.ts';
@@ -52,9 +53,10 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
     return finishMatrix({ ...read, comparison: compareMatrices(baseline, read) });
   });
   const written = await writeDefaultReports(matrix, reportDir);
-  // Every target set apart or new: the comparison's "no new failure" says nothing, and is not left to read as a pass.
-  const none = flags.baseline && matrix.comparison && nothingCompared(matrix.comparison, matrix.targets);
-  out.write(`wrote ${written.join(', ')}\n${none ? `nothing was compared with --baseline: ${NOTHING_COMPARED}\n` : ''}gate: ${gateLine(matrix.gate)}\n`);
+  // Every target set apart or new (with --baseline, or as the saved run was compared): the gate fails on it, and the
+  // console says which targets and the fix above the gate line, as `run` does.
+  const none = matrix.gate.problems.filter((p) => p.kind === 'nothing-compared').map((p) => `${inertLine(p.message, PROBLEM_BYTES)}\n`).join('');
+  out.write(`wrote ${written.join(', ')}\n${none}gate: ${gateLine(matrix.gate)}\n`);
   return matrix.gate.exitCode;
 }
 

@@ -5,13 +5,16 @@
  * requested model has no observation at all (a typo'd id, no recording, every request failed), and when more cells
  * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass;
  * and when a record run kept earlier recordings because the endpoint failed or the key's scope refused a model
- * (HARNESS_RECORDING_KEPT).
+ * (HARNESS_RECORDING_KEPT); with a baseline, on a new failure and on a comparison that compared nothing.
  */
 import { inertLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
 import { pairKey } from './matrix.ts';
 import { OBSERVED, unobservedModels } from './observed-models.ts';
 import { unreadModelLists, unusableListedProblems } from './model-lists.ts';
+import { nothingComparedProblems } from './nothing-compared.ts';
+
+export { gateLine } from './gate-line.ts';
 
 /**
  * Whether a cell is one the run selected and a stop (Ctrl-C, a spend cap) kept it from: run-matrix.ts says so in its
@@ -112,6 +115,7 @@ export function gateOf(matrix: Matrix): MatrixGate {
       message: `${budgeted} error cell(s) (HARNESS_RECORDING_KEPT) kept their cases' previous recordings because a spend budget on the gateway was spent in this record run (HARNESS_BUDGET_EXCEEDED), which is no answer of the endpoint's: record them once the budget is raised or reset, or with another key (--overwrite-failures records the refusal)`,
     });
   }
+  problems.push(...nothingComparedProblems(matrix));
   const failed = gating.length > 0 || problems.length > 0 || regressed === true;
   return {
     exitCode: interrupted ? 130 : failed ? 1 : 0,
@@ -171,40 +175,6 @@ function nothingRan(matrix: Matrix): GateProblem[] {
     problems.push({ kind: 'partial', message: `nothing ran: 0 of ${matrix.results.length} cells ran; a run that observed nothing cannot pass` });
   }
   return problems;
-}
-
-/** The gate in one line: `pass (exit 0)`, `fail (exit 1): 3 results ...; ...`, `interrupted (exit 130)`. */
-export function gateLine(gate: MatrixGate): string {
-  if (gate.verdict === 'interrupted') return 'interrupted (exit 130): the run did not finish, so it neither passes nor fails';
-  if (gate.verdict === 'pass') return 'pass (exit 0)';
-  const why = [
-    gatingLine(gate.gating),
-    ...gate.problems.map((p) => (p.kind === 'unobserved-model' ? '' : p.kind === 'partial' ? p.message.split(':')[0] : p.kind === 'unusable-listed-ids' ? p.message.split(' (')[0] : p.kind === 'too-many-errors' ? `${gate.errors.unexpected} errors (max ${gate.errors.max})` : p.kind === 'recording-kept' || p.kind === 'budget-exceeded' ? p.message : p.kind)),
-    unobservedLine(gate.problems),
-    gate.regressedSinceBaseline ? 'new failures since the baseline' : '',
-  ].filter(Boolean);
-  return `fail (exit 1): ${why.join('; ')}`;
-}
-
-/**
- * `3 result(s) do not meet their stated expectation: 2 fail, 1 could not be checked (error)`: an error is a cell whose stated
- * expectation could not be checked, not one the endpoint failed, and the line says which is which.
- */
-function gatingLine(gating: MatrixGate['gating']): string {
-  if (gating.length === 0) return '';
-  const counts = new Map<string, number>();
-  for (const g of gating) counts.set(g.status, (counts.get(g.status) ?? 0) + 1);
-  const parts = (['fail', 'flaky', 'error'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s === 'error' ? 'could not be checked (error)' : s}`);
-  return `${gating.length} result(s) do not meet their stated expectation: ${parts.join(', ')}`;
-}
-
-/** `2 model(s) with nothing observed`, counting a model once however many targets it failed on. */
-function unobservedLine(problems: MatrixGate['problems']): string {
-  const unobserved = problems.filter((p) => p.kind === 'unobserved-model');
-  if (unobserved.length === 0) return '';
-  const models = new Set(unobserved.map((p) => p.model)).size;
-  const targets = new Set(unobserved.map((p) => p.target)).size;
-  return `${models} model(s) with nothing observed${targets > 1 ? ` (on ${targets} targets)` : ''}`;
 }
 
 /** How reports mark a model row (or a cell) of a model the gate found nothing of observed. */

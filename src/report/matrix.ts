@@ -12,17 +12,17 @@ import type { ModelListing } from './model-lists.ts';
 import type { TargetsApart } from './target-identity.ts';
 
 /**
- * Version 2 added the statuses `flaky` and `inconclusive`, `trials`, list `expected`, `timing` and `totals.latency`;
- * versions 3 and 4 each a gate that fails what the version before (whose reader recomputes it) passes
- * (test/matrix-format.test.ts): 4, listed ids the harness could not use as model ids.
+ * Version 2 added the statuses `flaky` and `inconclusive`, `trials`, list `expected`, `timing` and `totals.latency`; versions
+ * 3 to 5 each a gate that fails what the version before (whose reader recomputes it) passes: OLDER_RULES says what.
  */
-export const MATRIX_FORMAT = MATRIX_FORMATS[3];
+export const MATRIX_FORMAT = MATRIX_FORMATS[4];
 /** The formats a matrix is written in: a format 1 file is read, and written again, as format 2. */
 export type WrittenFormat = Exclude<(typeof MATRIX_FORMATS)[number], (typeof MATRIX_FORMATS)[0]>;
 /** What each older format's build judged that the next format judges otherwise (report and merge say every one after a file's: older-rules.ts). */
 export const OLDER_RULES: Record<Exclude<WrittenFormat, typeof MATRIX_FORMAT>, string> = {
   'mantle-conformance.matrix/2': "a spent budget or a typo another model answered may read as the endpoint's",
   'mantle-conformance.matrix/3': 'listed ids it could not use as model ids did not fail the gate it wrote (the gate judged here again does)',
+  'mantle-conformance.matrix/4': 'a --baseline that compared nothing (every target another endpoint or not in the baseline) did not fail the gate it wrote (the gate judged here again does)',
 };
 
 /** The key of a (target, model) pair in a matrix's per-pair maps (latency, shapes, history cells): `target/model`. */
@@ -268,7 +268,7 @@ export interface Matrix {
 }
 
 /** What the run as a whole fails on, beyond single cells. */
-export type GateProblemKind = 'interrupted' | 'partial' | 'unobserved-model' | 'too-many-errors' | 'recording-kept' | 'budget-exceeded' | 'unusable-listed-ids';
+export type GateProblemKind = 'interrupted' | 'partial' | 'unobserved-model' | 'too-many-errors' | 'recording-kept' | 'budget-exceeded' | 'unusable-listed-ids' | 'nothing-compared';
 
 export interface GateProblem {
   kind: GateProblemKind;
@@ -284,7 +284,7 @@ export interface MatrixGate {
   verdict: 'pass' | 'fail' | 'interrupted';
   /** Cells that fail the gate one by one: a stated expectation not met (`fail`; `flaky` where one value is stated), or not checked (`error`). */
   gating: { target: string; model: string; check: string; status: CheckStatus; reason: string }[];
-  /** Run-level reasons the gate fails: interrupted, partial (a spend cap, an incomplete merge), a model with nothing observed, too many errors. */
+  /** Run-level reasons the gate fails: interrupted, partial (a spend cap, an incomplete merge), a model with nothing observed, too many errors, a --baseline that compared nothing. */
   problems: GateProblem[];
   /** Errors of cells with no stated expectation (they do not gate one by one) and the most the run accepts (`--max-errors`). */
   errors: { unexpected: number; max: number };

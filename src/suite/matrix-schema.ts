@@ -1,6 +1,6 @@
 /**
  * @module suite/matrix-schema
- * The JSON Schema of `matrix.json` (formats 1 and 2), published as `suites/schema/matrix.schema.json`. A matrix.json
+ * The JSON Schema of `matrix.json` (every format this version reads), published as `suites/schema/matrix.schema.json`. A matrix.json
  * comes back from CI artifacts and teammates' branches: `report`, `compare`, `merge`, `table`, `bless` and
  * `--baseline` validate it against this schema before any field is used, so a bad file is a usage error naming the
  * file and the JSON path of the first bad field, never a crash. What a schema cannot say (finite numbers, no
@@ -15,7 +15,7 @@ import { AnyKey } from '../json-path.ts';
 
 /** Statuses a cell may have: the closed set of `checks/types.ts` CHECK_STATUSES (a test checks they agree). */
 export const MATRIX_STATUSES = ['pass', 'fail', 'flaky', 'inconclusive', 'unsupported', 'skipped', 'error'] as const;
-export const MATRIX_FORMATS = ['mantle-conformance.matrix/1', 'mantle-conformance.matrix/2', 'mantle-conformance.matrix/3', 'mantle-conformance.matrix/4'] as const;
+export const MATRIX_FORMATS = ['mantle-conformance.matrix/1', 'mantle-conformance.matrix/2', 'mantle-conformance.matrix/3', 'mantle-conformance.matrix/4', 'mantle-conformance.matrix/5'] as const;
 
 const Str = Type.String();
 const Num = Type.Number();

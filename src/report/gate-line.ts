@@ -1,0 +1,53 @@
+/**
+ * @module report/gate-line
+ * The gate in one line, as the console, matrix.md, matrix.html and the step summary head their gate with: the verdict
+ * and exit code, and each reason it fails summed up (the reports list every problem whole beneath it).
+ */
+import type { GateProblem, MatrixGate } from './matrix.ts';
+import { NOTHING_COMPARED_GATE } from './nothing-compared.ts';
+
+/** The gate in one line: `pass (exit 0)`, `fail (exit 1): 3 results ...; ...`, `interrupted (exit 130)`. */
+export function gateLine(gate: MatrixGate): string {
+  if (gate.verdict === 'interrupted') return 'interrupted (exit 130): the run did not finish, so it neither passes nor fails';
+  if (gate.verdict === 'pass') return 'pass (exit 0)';
+  const why = [
+    gatingLine(gate.gating),
+    ...gate.problems.map((p) => problemSummary(p, gate)),
+    unobservedLine(gate.problems),
+    gate.regressedSinceBaseline ? 'new failures since the baseline' : '',
+  ].filter(Boolean);
+  return `fail (exit 1): ${why.join('; ')}`;
+}
+
+/** One problem summed up for the line; '' for a model with nothing observed (they are counted together). */
+function problemSummary(p: GateProblem, gate: MatrixGate): string {
+  if (p.kind === 'unobserved-model') return '';
+  if (p.kind === 'partial') return p.message.split(':')[0]!;
+  if (p.kind === 'unusable-listed-ids') return p.message.split(' (')[0]!;
+  if (p.kind === 'too-many-errors') return `${gate.errors.unexpected} errors (max ${gate.errors.max})`;
+  if (p.kind === 'recording-kept' || p.kind === 'budget-exceeded') return p.message;
+  // Its message names the targets and the fix; the line says what failed, as `compare` does.
+  if (p.kind === 'nothing-compared') return NOTHING_COMPARED_GATE;
+  return p.kind;
+}
+
+/**
+ * `3 result(s) do not meet their stated expectation: 2 fail, 1 could not be checked (error)`: an error is a cell whose stated
+ * expectation could not be checked, not one the endpoint failed, and the line says which is which.
+ */
+function gatingLine(gating: MatrixGate['gating']): string {
+  if (gating.length === 0) return '';
+  const counts = new Map<string, number>();
+  for (const g of gating) counts.set(g.status, (counts.get(g.status) ?? 0) + 1);
+  const parts = (['fail', 'flaky', 'error'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s === 'error' ? 'could not be checked (error)' : s}`);
+  return `${gating.length} result(s) do not meet their stated expectation: ${parts.join(', ')}`;
+}
+
+/** `2 model(s) with nothing observed`, counting a model once however many targets it failed on. */
+function unobservedLine(problems: MatrixGate['problems']): string {
+  const unobserved = problems.filter((p) => p.kind === 'unobserved-model');
+  if (unobserved.length === 0) return '';
+  const models = new Set(unobserved.map((p) => p.model)).size;
+  const targets = new Set(unobserved.map((p) => p.target)).size;
+  return `${models} model(s) with nothing observed${targets > 1 ? ` (on ${targets} targets)` : ''}`;
+}
