@@ -14,6 +14,7 @@ import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { EMULATOR_LATENCY, EMULATOR_PORT, intFlag, usage } from './run-options.ts';
 import { shellWord } from './shell-word.ts';
+import { envNameFlag } from './env-name-flags.ts';
 
 export interface EmulatorFlags {
   port?: string;
@@ -35,6 +36,8 @@ export interface EmulatorFlags {
  */
 export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: string) => void): Promise<RunningEmulator> {
   const catalog = await loadCatalog(flags.catalog, ALL_CHECKS);
+  // A value that is no variable name may be the key itself: refused without quoting it.
+  if (flags.apiKeyEnv !== undefined) envNameFlag('--api-key-env', flags.apiKeyEnv);
   const apiKey = flags.apiKeyEnv ? process.env[flags.apiKeyEnv] : undefined;
   if (flags.apiKeyEnv && !apiKey) {
     const state = apiKey === undefined ? 'is not set' : 'is set but empty';

@@ -15,6 +15,8 @@ import { DEFAULTS, type AuthConfig, type RunConfig } from '../run/run-config.ts'
 import type { TargetMode } from '../transport/target.ts';
 import { notAFileError, resolveExpectationsOf, resolveSuitesAndCatalog, whyNotAFile } from './input-files.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
+import { refuseCrossedDomains } from './credential-domains.ts';
+import { envNameFlag, headerEnvSpec } from './env-name-flags.ts';
 import { checkRegions, resolveTargets } from './target-options.ts';
 import { parseShard } from '../shard-spec.ts';
 
@@ -206,6 +208,8 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   const targets = await resolveTargets(mode, regions, flags, fixturesDir);
   // A proxy variable that cannot be used (HTTPS_PROXY=ftp://...) stops a run that sends, before anything is sent.
   for (const target of targets) if (target.mode !== 'replay' && target.baseUrl) proxyFor(new URL(target.baseUrl));
+  // One set of credentials goes to every target: never across trust domains (a Bedrock key to a vendor's gateway).
+  refuseCrossedDomains(targets, auth);
   // A signature is for a region: a --targets entry named other than by one has none, and --region may not be added.
   const unsigned = (auth.kind === 'sigv4' || auth.kind === 'token') && flags.targets !== undefined ? targets.find((t) => t.mode !== 'replay' && !t.region) : undefined;
   if (unsigned) throw usage('--targets', `--auth ${auth.kind} signs for a region, and target ${unsigned.id} names none: name it by the region its endpoint is in (${unsigned.surface}:us-east-1=URL)`);
@@ -276,16 +280,15 @@ function headerClash(header: string, auth: string, project: boolean): string | u
 function resolveAuth(flags: RunFlags): AuthConfig {
   const kind = flags.auth ?? 'bearer';
   if (!['bearer', 'sigv4', 'token', 'none'].includes(kind)) throw usage('--auth', `"${kind}" is not one of bearer, sigv4, token, none`);
-  const apiKeyEnv = flags.apiKeyEnv ?? DEFAULTS.apiKeyEnv;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) throw usage('--api-key-env', `"${apiKeyEnv}" is not an environment variable name`);
+  // A value that is no variable name may be the key itself: never quoted (env-name-flags.ts).
+  const apiKeyEnv = envNameFlag('--api-key-env', flags.apiKeyEnv ?? DEFAULTS.apiKeyEnv);
   const headerEnv = (flags.headerEnv ?? []).map((spec) => {
-    const match = /^([A-Za-z0-9-]+)=([A-Za-z_][A-Za-z0-9_]*)$/.exec(spec);
-    if (!match) throw usage('--header-env', `"${spec}" is not HEADER=ENV_VAR (e.g. x-portkey-api-key=PORTKEY_API_KEY)`);
-    if (FRAMING_HEADERS.has(match[1]!.toLowerCase())) throw usage('--header-env', `${match[1]} frames the request (the harness sets it); name the header a gateway reads a credential from`);
-    const clash = headerClash(match[1]!.toLowerCase(), kind, flags.project !== undefined);
-    if (clash) throw usage('--header-env', `${match[1]} ${clash}`);
+    const { header, env } = headerEnvSpec(spec);
+    if (FRAMING_HEADERS.has(header.toLowerCase())) throw usage('--header-env', `${header} frames the request (the harness sets it); name the header a gateway reads a credential from`);
+    const clash = headerClash(header.toLowerCase(), kind, flags.project !== undefined);
+    if (clash) throw usage('--header-env', `${header} ${clash}`);
     // The variable's value is checked when it is read (create-auth.ts), without ever printing it.
-    return { header: match[1]!, env: match[2]! };
+    return { header, env };
   });
   // Two values for one header (names are case-insensitive): the last would win without a word.
   const twice = headerEnv.find((entry, at) => headerEnv.findIndex((other) => other.header.toLowerCase() === entry.header.toLowerCase()) !== at);

@@ -1,0 +1,58 @@
+/**
+ * @module cli/credential-domains
+ * Whom a run's credentials may reach. A run has one set of credentials (`--auth` with its key from `--api-key-env`,
+ * SigV4 or a Bedrock token; every `--header-env`), and every target of the run gets all of them. With targets in
+ * more than one trust domain that hands each domain's secret to the others: the Bedrock API key to a vendor's
+ * gateway, the gateway's key to AWS. So such a run is refused before anything is sent, with the way to run it (one
+ * run per domain, each with its own credentials, then `merge`).
+ *
+ * The AWS domain is Bedrock's own hosts: both surfaces in every region (one account's credentials serve them all),
+ * their FIPS names and their PrivateLink (`vpce-...`) names. Not every `*.amazonaws.com` or `*.aws` name: API
+ * Gateway, load balancer, EC2 and Lambda URL names put anyone's code there. Any other host is a domain of its own,
+ * by origin (scheme, host and port): two ports of one machine are two services, as a gateway beside a test server.
+ */
+import { HarnessError } from '../errors.ts';
+import type { AuthConfig, TargetConfig } from '../run/run-config.ts';
+
+const AWS = 'AWS';
+const BEDROCK_HOST = /^(?:vpce-[a-z0-9-]+\.)?bedrock-(?:mantle|runtime)(?:-fips)?\.[a-z0-9-]+\.(?:vpce\.)?(?:api\.aws|amazonaws\.com(?:\.cn)?)$/;
+
+/** The trust domain of a base URL: `AWS` for a Bedrock host, else its origin (never its path, user info or query). */
+export function trustDomain(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return BEDROCK_HOST.test(url.hostname.toLowerCase()) ? AWS : url.origin;
+}
+
+/** The credentials a run sends to every target, each with the flag it comes from; none with `--auth none` alone. */
+export function credentialsSent(auth: AuthConfig): string[] {
+  const sent: string[] = [];
+  if (auth.kind === 'bearer') sent.push(`the key in ${auth.apiKeyEnv} (--auth bearer, --api-key-env)`);
+  if (auth.kind === 'sigv4' || auth.kind === 'token') sent.push(`AWS credentials (--auth ${auth.kind})`);
+  for (const { header, env } of auth.headerEnv ?? []) sent.push(`${header} from ${env} (--header-env)`);
+  return sent;
+}
+
+/**
+ * HARNESS_USAGE when a run that sends credentials has targets in more than one trust domain, naming each domain's
+ * targets, the credentials and their flags, and the fix. A replay sends nothing: never refused.
+ */
+export function refuseCrossedDomains(targets: readonly TargetConfig[], auth: AuthConfig): void {
+  const sent = credentialsSent(auth);
+  if (sent.length === 0) return;
+  const domains = new Map<string, string[]>();
+  for (const target of targets) {
+    if (target.mode === 'replay' || !target.baseUrl) continue;
+    const domain = trustDomain(target.baseUrl);
+    domains.set(domain, [...(domains.get(domain) ?? []), target.id]);
+  }
+  if (domains.size < 2) return;
+  const named = (domain: string) => (domain === AWS ? 'AWS (Bedrock hosts)' : domain);
+  const listed = [...domains].map(([domain, ids]) => `${named(domain)}: ${ids.join(', ')}`).join('; ');
+  const none = auth.kind === 'none' ? '' : '; or, when no target needs a key, --auth none';
+  throw new HarnessError(
+    'HARNESS_USAGE',
+    `--targets: every target of a run gets the same credentials, ${sent.join(' and ')}, and these targets are in ${domains.size} trust domains (${listed}): ` +
+      `each would receive the credentials meant for the others. Nothing was sent. Run each domain on its own (--targets with only its targets, ` +
+      `the credentials it takes and a --report-dir of its own), then join the runs' reports: mantle-conformance merge <dir1>/matrix.json <dir2>/matrix.json${none}`,
+  );
+}
