@@ -6,7 +6,7 @@
  * reasoning_content, Responses reasoning items (summary, content) and commentary messages, Messages thinking blocks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reasoningNoImage } from '../src/checks/no-image.ts';
+import { reasoningNoImage } from '../src/checks/reasoning-no-image.ts';
 import { reasoningText } from '../src/checks/reasoning-text.ts';
 import type { CheckResult } from '../src/checks/types.ts';
 import { startCaseJudge, type CaseJudge } from './helpers/case-judge.ts';

@@ -10,12 +10,13 @@
  * An answer naming the image's colour beside any other word, or that the output budget cut, or naming no colour,
  * cannot tell (`inconclusive`): a model that names the right colour is never blamed, whatever else it says. Nor is a
  * clean answer `seen` when the model's reasoning (reasoning-text.ts: `<think>`, reasoning fields, reasoning items,
- * thinking blocks) says no image reached it (no-image.ts's reasoningNoImage): the colour was then a guess, and one in
- * four is right, so it is `inconclusive`. Reasoning alone never makes `not-seen`: it muses ("is there no image? no,
+ * thinking blocks) says no image reached it, or that the model guesses (reasoning-no-image.ts): the colour was then a
+ * guess, and one in four is right, so it is `inconclusive`. Reasoning alone never makes `not-seen`: it muses ("is there no image? no,
  * it is a green square"), where an answer states, and only the answer's words blame the endpoint.
  */
 import { colourOfPng, IMAGE_COLOURS, type ImageColour } from '../suite/generated.ts';
-import { reasoningNoImage, saysNoImage } from './no-image.ts';
+import { saysNoImage } from './no-image.ts';
+import { reasoningDoubt } from './reasoning-no-image.ts';
 import { answerWords, firstUnallowed } from './colour-answer.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import { isRecord } from '../transport/body.ts';
@@ -146,8 +147,9 @@ function seenCheck(api: ImageApi): CheckDefinition {
         if (extra) return inconclusive(input, `the image is ${colour}; the answer names ${colour} but also says ${extra === '?' ? 'a question mark' : JSON.stringify(extra)}, so whether the image was seen cannot be told: ${quoted}`, evidence);
         // The answer may be clean and still a guess: a model whose image the endpoint dropped reasons "there's no image
         // attached, I'll guess" and answers "Green". It named the right colour, so it is never not-seen either.
-        const noImage = reasoningNoImage(reasoningText(body));
-        if (noImage) return inconclusive(input, `the image is ${colour}; the answer says ${quoted}, but the model's reasoning says no image reached it (${JSON.stringify(noImage.slice(0, 120))}), so ${colour} may be a guess`, evidence);
+        const doubt = reasoningDoubt(reasoningText(body));
+        const says = doubt?.says === 'guess' ? 'says it guesses' : 'says no image reached it';
+        if (doubt) return inconclusive(input, `the image is ${colour}; the answer says ${quoted}, but the model's reasoning ${says} (${JSON.stringify(doubt.clause.slice(0, 120))}), so ${colour} may be a guess`, evidence);
         return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
       }
       // The model says no image reached it and names not its colour: the image was dropped, or unseen.

@@ -15,15 +15,14 @@
  * wording could come from a model that saw the image, it is left out: the answer is then inconclusive, which is
  * honest, where a wrong match blames the endpoint.
  *
- * The model's reasoning is read by the same patterns (reasoningNoImage), reworded first as an answer would say it
- * ("the user hasn't attached an image"), and without its questions. images.seen.* reads it only to keep a clean
- * answer naming the right colour from `seen` (the colour was a guess): never to blame the endpoint.
+ * The model's reasoning is read by the same patterns, and more (reasoning-no-image.ts): images.seen.* reads it only to
+ * keep a clean answer naming the right colour from `seen` (the colour was a guess), never to blame the endpoint.
  */
 
 /** A determiner or a plain adjective before the image's own name: "the PNG image", "any attached files". */
-const BEFORE = String.raw`(?:(?:the\s+)?contents?\s+of\s+)?(?:(?:an?|any|the|your|this|that|these|those|such|attached|uploaded|provided|shared|actual|png|jpe?g|1x1|one|single)\s+){0,3}`;
+export const BEFORE = String.raw`(?:(?:the\s+)?contents?\s+of\s+)?(?:(?:an?|any|the|your|this|that|these|those|such|attached|uploaded|provided|shared|actual|png|jpe?g|1x1|one|single)\s+){0,3}`;
 /** The image's own name (not "the image's colour", not "image data"). */
-const IMAGE = String.raw`(?:images?|pictures?|photos?|attachments?|files?|visual (?:information|content|input)|image inputs?)\b(?!'s)`;
+export const IMAGE = String.raw`(?:images?|pictures?|photos?|attachments?|files?|visual (?:information|content|input)|image inputs?)\b(?!'s)`;
 /**
  * What may follow it in a clause that says it is missing: nothing, or where from (WHERE), then the clause's end. A
  * comma ends it only before a courtesy or a request ("I can't see images, sorry", "no image, could you resend it"),
@@ -33,13 +32,13 @@ const IMAGE = String.raw`(?:images?|pictures?|photos?|attachments?|files?|visual
  * wrong match would blame the endpoint.
  */
 const WHERE = String.raw`(?:\s+(?:(?:that |which )?I can (?:see|find|view|detect)|you(?:'re| are|'ve| have)? (?:sent|attached|shared|provided|uploaded|mentioned|referenced|referred to|referring to|tried to (?:send|share|attach|upload)|meant to (?:send|share|attach))|(?:that )?you (?:intended|wanted) to (?:send|share)|(?:in|within|with|from|to) (?:your|the|this|our|my) (?:message|conversation|chat|prompt|request|input|question)|here|on my (?:end|side)|yet|at all|directly|(?:to|for|with) me|attached|so far|from you|properly|successfully|correctly))*`;
-const MISSING_TAIL = String.raw`${WHERE}\s*(?:$|,\s*(?:sorry|please|could you|can you|would you|(?:only|just) (?:your )?text|(?:so |and )?I(?:'ll| will|'d| would| can only| have to)? guess|(?:so |and )?I(?: can't| cannot| can not| am unable to|'m unable to) (?:tell|say|determine|identify|name))\b)`;
+export const MISSING_TAIL = String.raw`${WHERE}\s*(?:$|,\s*(?:sorry|please|could you|can you|would you|(?:only|just) (?:your )?text|(?:so |and )?I(?:'ll| will|'d| would| can only| have to)? guess|(?:so |and )?I(?: can't| cannot| can not| am unable to|'m unable to) (?:tell|say|determine|identify|name))\b)`;
 /** After "without seeing the image", which opens the clause it qualifies, a comma ends the phrase: "..., green". */
 const FRONTED_TAIL = String.raw`${WHERE}\s*(?:$|,)`;
 /** A negation that governs the verb after it, within a few words. */
-const NOT = String.raw`(?:not|cannot|can't|can not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|wasn't|was not|won't|will not|haven't|have not|no way to|no way of|incapable of|lack the (?:ability|capability|capacity) to|(?:do not|don't) (?:actually |really |currently )?have (?:the|any) (?:ability|capability|capacity) (?:to|of))`;
+export const NOT = String.raw`(?:not|cannot|can't|can not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|wasn't|was not|won't|will not|haven't|have not|no way to|no way of|incapable of|lack the (?:ability|capability|capacity) to|(?:do not|don't) (?:actually |really |currently )?have (?:the|any) (?:ability|capability|capacity) (?:to|of))`;
 /** Seeing an image, in any of the forms models use. */
-const SEE = String.raw`(?:see|seeing|view|viewing|access|accessing|process|processing|open|opening|load|loading|perceive|perceiving|visually perceive|receive|received|receiving|interpret|interpreting|analy[sz]e|analy[sz]ing|read|reading|look at|looking at|find|found|detect|detected)`;
+export const SEE = String.raw`(?:see|seeing|view|viewing|access|accessing|process|processing|open|opening|load|loading|perceive|perceiving|visually perceive|receive|received|receiving|interpret|interpreting|analy[sz]e|analy[sz]ing|read|reading|look at|looking at|find|found|detect|detected)`;
 
 const PATTERNS: readonly RegExp[] = [
   // "I can't see any image in your message", "I'm not seeing an image", "I wasn't able to see the image you sent",
@@ -63,8 +62,9 @@ const PATTERNS: readonly RegExp[] = [
   // "There isn't an image attached", "there doesn't appear to be an image", "your message doesn't contain an image";
   // not "there isn't any picture in it" or "it doesn't contain any image of objects", said of the image seen.
   new RegExp(String.raw`\b(?:there (?:isn't|is not|wasn't|was not|doesn't (?:appear|seem) to be|does not (?:appear|seem) to be)|(?:doesn't|does not|didn't|did not) (?:contain|include|have))\s+(?:an?|any)\s+${IMAGE}${MISSING_TAIL}`, 'i'),
-  // "You haven't attached an image", "I haven't received an image", "you forgot to attach the image".
-  new RegExp(String.raw`\b(?:haven't|have not|hasn't|has not|didn't|did not|forgot to|forget to)\s+(?:attach|attached|share|shared|upload|uploaded|send|sent|provide|provided|include|included|receive|received)\s+${BEFORE}${IMAGE}`, 'i'),
+  // "You haven't attached an image", "I haven't received an image", "you forgot to attach the image"; not "you didn't
+  // provide an image caption" or "you haven't attached any files besides this image" (the image is there).
+  new RegExp(String.raw`\b(?:haven't|have not|hasn't|has not|didn't|did not|forgot to|forget to)\s+(?:attach|attached|share|shared|upload|uploaded|send|sent|provide|provided|include|included|receive|received)\s+${BEFORE}${IMAGE}(?:\s+(?:for me\s+)?to (?:look at|see|describe|view|analy[sz]e))?${MISSING_TAIL}`, 'i'),
   // "The image didn't come through", "the image appears to be missing", "the image is missing", "the image couldn't be
   // loaded", "the image didn't make it through", "the image you mentioned is not visible to me"; not "the exact hex
   // code of the image isn't available to me". "Empty" only of an attachment or file, and only where it is said to be
@@ -92,43 +92,12 @@ const PATTERNS: readonly RegExp[] = [
  * qualifies the clause before ("I can't see the image — at least not in detail — but it's green"), and cut off, the
  * clause would read as an absence.
  */
-const CLAUSES = /[.!?;:]+(?:\s+|$|(?=[)\]]))|,?\s+\b(?:but|though|although|however|yet)\b\s*/i;
-
-/** The first clause of a text that says the model has no image to look at, read as `reword` makes it, or undefined. */
-function noImageClause(text: string, reword: (clause: string) => string = (clause) => clause): string | undefined {
-  const plain = text.replace(/[\u2018\u2019]/g, "'");
-  const clauses = plain.split(CLAUSES).map((clause) => clause.trim()).filter(Boolean);
-  return clauses.find((clause) => PATTERNS.some((pattern) => pattern.test(reword(clause))));
-}
+export const CLAUSES = /[.!?;:]+(?:\s+|$|(?=[)\]]))|,?\s+\b(?:but|though|although|however|yet)\b\s*/i;
 
 /** Whether an answer says the model has no image to look at (see the module's comment). */
 export function saysNoImage(text: string): boolean {
-  return noImageClause(text) !== undefined;
+  const plain = text.replace(/[\u2018\u2019]/g, "'");
+  const clauses = plain.split(CLAUSES).map((clause) => clause.trim()).filter(Boolean);
+  return clauses.some((clause) => PATTERNS.some((pattern) => pattern.test(clause)));
 }
 
-/**
- * Reasoning words the same absence as an answer does, but of "the user" where an answer says "you" ("the user hasn't
- * actually attached an image", "no image in the user's message") and with a guess announced at more length ("there's
- * no image attached, so I'll have to guess"): read as an answer would put it, by the same patterns, so "the image is
- * green, no text" or "the image shows a green square" is no more an absence here than in an answer.
- */
-const AS_ANSWER: readonly [RegExp, string][] = [
-  [/\bthe user's\s+(message|prompt|request|input|question|conversation|chat)\b/gi, 'your $1'],
-  [/\b(?:the\s+)?user\s+(hasn't|has not|didn't|did not|forgot to)\b/gi, 'you $1'],
-  [/\b(hasn't|has not|haven't|have not|didn't|did not)\s+(?:actually|really|even|yet)\s+/gi, '$1 '],
-  [/,\s*(?:so|and)\s+I(?:'ll| will|'d| would)?\s+(?:(?:have|need) to|must|just|can only)\s+(?:just\s+)?guess\b/gi, ", so I'll guess"],
-];
-const asAnswer = (clause: string) => AS_ANSWER.reduce((text, [from, to]) => text.replace(from, to), clause);
-
-/**
- * The clause (as written, curly apostrophes made plain) in which a model's reasoning says no image reached it, or
- * undefined. Read line by line too: a reasoning's pieces and paragraphs are separate thoughts, often unpunctuated.
- */
-export function reasoningNoImage(reasoning: string): string | undefined {
-  for (const line of reasoning.split(/\n+/)) {
-    // A question is a doubt the model may settle the other way next ("Is there no image? No, it's a green square").
-    const clause = noImageClause(line.replace(/[^.!;:?]*\?+/g, ' '), asAnswer);
-    if (clause) return clause;
-  }
-  return undefined;
-}
