@@ -157,6 +157,9 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     { name: 'an Anthropic error envelope in a 200', status: 200, body: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}', type: 'application/json', code: 'HARNESS_SERVER_ERROR', says: /no completion \(Overloaded\)/ },
     { name: 'a WAF\'s HTML 403', status: 403, body: '<html><body>Request blocked by WAF. Reference #18.abc</body></html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /403 with an HTML page \(Request blocked by WAF\. Reference #18\.abc\) .*check what sits in front of --endpoint/ },
     { name: 'a proxy\'s HTML 413', status: 413, body: '<html>413 Request Entity Too Large</html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /413 with an HTML page \(413 Request Entity Too Large\)/ },
+    // A body cut short with its framing whole (a strict prefix of JSON): an answer cut on the way, retried.
+    { name: 'a 200 cut off mid-JSON', status: 200, body: '{"id":"chatcmpl-broken","choices":[{"message":{"content":"Hel', type: 'application/json', code: 'HARNESS_STREAM_CUT', says: /200 with a body that ends before its JSON does .*cut short on the way/ },
+    { name: 'a 400 error envelope cut off mid-JSON', status: 400, body: '{"error":{"message":"bad temp', type: 'application/json', code: 'HARNESS_STREAM_CUT', says: /400 with a body that ends before its JSON does/ },
     { name: 'a proxy\'s HTML 400', status: 400, body: '<html><head><title>400 Request Header Or Cookie Too Large</title></head></html>', type: 'text/html', code: 'HARNESS_NOT_AN_ANSWER', says: /HTML page \(400 Request Header Or Cookie Too Large\)/ },
   ])('$name: $code', ({ status, body, type, code, says }) => {
     const error = standInAnswer(post, answer(status, body, type));
@@ -168,7 +171,8 @@ describe('standInAnswer: what something on the way said in place of the endpoint
     { name: 'a completion', status: 200, body: '{"id":"chatcmpl-1","object":"chat.completion","choices":[]}', type: 'application/json' },
     // MANTLE.md: a rejection can hide inside a 200; that is the endpoint's answer about the model, read by the checks.
     { name: 'a Responses object that failed inside a 200', status: 200, body: '{"id":"resp_1","object":"response","status":"failed","error":{"code":"invalid_prompt","message":"bad"},"output":[]}', type: 'application/json' },
-    { name: 'a 200 cut off mid-JSON (the endpoint\'s answer, judged)', status: 200, body: '{"id":"chatcmpl-broken","choices":[{"message":{"content":"Hel', type: 'application/json' },
+    // Malformed partway is what the endpoint wrote (a body cut short, a strict prefix, is an outage: above).
+    { name: 'a 200 malformed partway (the endpoint\'s answer, judged)', status: 200, body: '{"id":"chatcmpl-broken",,"choices":[{"message":{"content":"Hello"}}]}', type: 'application/json' },
     { name: 'a stream with an error frame (the stream checks judge it)', status: 200, body: 'data: {"error":{"message":"boom"}}\n\n', type: 'text/event-stream' },
     // A bad request answered 200 in the API's own envelope: the endpoint's answer, which errors.* judge nonconformant.
     { name: 'an OpenAI error envelope in a 200', status: 200, body: '{"error":{"message":"Invalid type for \'temperature\': expected a number","type":"invalid_request_error","param":"temperature","code":"invalid_type"}}', type: 'application/json' },

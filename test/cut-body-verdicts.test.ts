@@ -1,8 +1,9 @@
 /**
- * A 2xx labelled JSON whose body does not parse (cut or damaged on the way, its framing whole) is read per check
- * family: a check that reads only the status still judges it (content.array.chat: `accepted`), but one where a
- * rejection can hide inside the 200 (a Responses object with `status: "failed"`) cannot say `accepted` from a body
- * it cannot read: `error`, never a verdict.
+ * A 2xx labelled JSON whose body does not parse because it is malformed partway (damaged, its framing whole) is read
+ * per check family: a check that reads only the status still judges it (content.array.chat: `accepted`), but one
+ * where a rejection can hide inside the 200 (a Responses object with `status: "failed"`) cannot say `accepted` from a
+ * body it cannot read: `error`, never a verdict. A body cut short (a strict prefix of JSON) never reaches the checks:
+ * the transport says HARNESS_STREAM_CUT (f1-cut-json.test.ts).
  */
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -14,13 +15,13 @@ import type { RunningEmulator } from '../src/emulator/server.ts';
 import type { Matrix } from '../src/report/matrix.ts';
 import { ROOT, catalogEmulator, checkModel, cli, liveTarget } from './helpers/harness.ts';
 
-const CUT = '{"id":"resp_1","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":"He';
+const DAMAGED = '{"id":"resp_1","object":"response","status":"completed",,"output":[{"type":"message","content":[{"type":"output_text","text":"Hello"}]}]}';
 
 let emulator: RunningEmulator;
 let proxy: Server;
 let url: string;
 
-/** Passes every request to the emulator, but answers the cases under test with a 200 whose JSON is cut. */
+/** Passes every request to the emulator, but answers the cases under test with a 200 whose JSON is damaged. */
 beforeAll(async () => {
   emulator = await catalogEmulator();
   const upstream = new URL(emulator.url);
@@ -32,7 +33,7 @@ beforeAll(async () => {
       // The cases under test: array-form content, and a temperature other than the default.
       if (/"type":"(input_)?text"|"temperature":/.test(body) && !body.includes('"stream":true')) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(CUT);
+        res.end(DAMAGED);
         return;
       }
       const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
@@ -51,7 +52,7 @@ afterAll(async () => {
   await emulator.close();
 });
 
-describe('a 200 whose JSON body is cut', () => {
+describe('a 200 whose JSON body is malformed partway', () => {
   it('is error for checks that read a rejection inside the 200, and still judged by its status where that is all a check reads', async () => {
     const results = await checkModel(liveTarget(url), 'openai.gpt-5.4', { checks: ['content.array.responses', 'params.temperature'] });
     const responses = results.get('content.array.responses')!;

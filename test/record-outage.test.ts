@@ -54,7 +54,8 @@ const OUTAGES: Outage[] = [
   { name: 'a JSON 403 that denies access', status: 403, type: 'application/json', body: '{"message":"Forbidden"}', cause: /answered 403 \(Forbidden\): the credentials have no access to the model/ },
   // Answers the checks read (a 404 page is a route's answer to the probes), but no observation of the model.
   { name: 'a proxy\'s HTML 404', status: 404, type: 'text/html', body: '<html><body>Not Found</body></html>', cause: /answered 404 with an HTML page \(Not Found\): a gateway's or a proxy's page/ },
-  { name: 'a JSON 200 cut mid-string', status: 200, type: 'application/json', body: '{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"He', cause: /answered 200 with a body labelled JSON that does not parse \(\d+ character\(s\), ending ".*content\\":\\"He"\): an answer cut or damaged on the way/ },
+  { name: 'a JSON 200 cut mid-string', status: 200, type: 'application/json', body: '{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"He', cause: /HARNESS_STREAM_CUT: .*answered 200 with a body that ends before its JSON does \(\d+ character\(s\) arrived, ending ".*content\\":\\"He"\) .*cut short on the way/ },
+  { name: 'a JSON 200 malformed partway', status: 200, type: 'application/json', body: '{"id":"chatcmpl-1",,"object":"chat.completion","choices":[]}', cause: /answered 200 with a body labelled JSON that does not parse \(\d+ character\(s\), ending ".*"\): an answer cut or damaged on the way/ },
 ];
 
 async function outageServer(outage: Pick<Outage, 'status' | 'type' | 'body' | 'headers'>): Promise<{ url: string; close(): Promise<void> }> {

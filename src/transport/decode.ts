@@ -12,10 +12,12 @@ export function acceptEncodingFor(url: URL): string {
   return url.protocol === 'https:' ? 'br, gzip, deflate' : 'gzip, deflate';
 }
 
-/** Filled in while the response head passes by, before the decompressor drops the header. */
+/** Filled in while the response heads pass by, before the decompressor drops the header. */
 export interface EncodingNote {
   /** The response's Content-Encoding as sent, lower-cased; undefined for an uncompressed body. */
   encoding?: string;
+  /** The status of the last informational head (1xx) skipped before the final one, if any. */
+  informational?: number;
 }
 
 /**
@@ -54,7 +56,10 @@ function quietly<T>(make: () => T): T {
 
 /**
  * Composed first, so it sits nearest the socket and sees the head before the decompressor removes
- * Content-Encoding from it.
+ * Content-Encoding from it. It also keeps informational heads (1xx: a CDN's 103 Early Hints, an unsolicited 100
+ * Continue) from the handlers above, as fetch does: undici hands each to onResponseStart, and the decompressor takes
+ * a second start for a bug (an assertion that read as "could not reach" the endpoint). The final head is the answer;
+ * one that never comes after a 1xx is said by http-exchange.ts with the 1xx noted here.
  */
 function noteEncoding(note: EncodingNote): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (options, handler) =>
@@ -62,6 +67,10 @@ function noteEncoding(note: EncodingNote): Dispatcher.DispatcherComposeIntercept
       onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
       onRequestUpgrade: (controller, status, headers, socket) => handler.onRequestUpgrade?.(controller, status, headers, socket),
       onResponseStart(controller, status, headers, message) {
+        if (status < 200) {
+          note.informational = status;
+          return;
+        }
         const raw = headers['content-encoding'];
         const encoding = (Array.isArray(raw) ? raw.join(', ') : raw)?.trim().toLowerCase();
         if (encoding && encoding !== 'identity') note.encoding = encoding;

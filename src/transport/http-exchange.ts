@@ -23,6 +23,7 @@ import { storableHeaders } from './headers.ts';
 import { redactExchange } from './redact-exchange.ts';
 import { standInAnswer } from './stand-in-answer.ts';
 import { cutByReset, watchingResets, type ResetWatch } from './socket-reset.ts';
+import { unreadHead } from './unread-head.ts';
 import { Redactor, type Secret } from './redactor.ts';
 import { secretsOfAuthHeaders, secretsOfQuery } from './request-secrets.ts';
 import { USER_AGENT } from './user-agent.ts';
@@ -202,7 +203,11 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
       response.stalledAfterMs = idle.limitMs;
       return finish(null, headersMs);
     }
-    const code = errorCode(cause, { headersArrived: response !== null, timedOut: timeout.aborted, cancelled: meta.signal?.aborted ?? false });
+    const cancelled = meta.signal?.aborted ?? false;
+    // The endpoint answered with a head the harness cannot take as its answer: said as such, not "could not reach".
+    const head = response || timeout.aborted || cancelled ? undefined : unreadHead(cause, note.informational);
+    if (head) return finish(head, headersMs);
+    const code = errorCode(cause, { headersArrived: response !== null, timedOut: timeout.aborted, cancelled });
     return finish({ code, message: describeFailure(code, cause, url, timeoutMs, proxy) }, headersMs);
   } finally {
     idle.stop();

@@ -1,7 +1,7 @@
 /**
  * @module transport/retrying-target
  * Retries what says nothing about conformance: 429 (and a 4xx whose error says throttled, classify-response.ts), 5xx, timeouts (a 408 included), refused or reset connections,
- * streams cut mid-way, an event stream that ended before it began (no byte, or only keep-alive comments: an outage when every attempt says so),
+ * streams cut mid-way (and JSON bodies cut short with their framing whole, stand-in-answer.ts), an event stream that ended before it began (no byte, or only keep-alive comments: an outage when every attempt says so),
  * and a 2xx that carries no answer (empty, an HTML page, a gateway's error: an outage behind a
  * 2xx, HARNESS_SERVER_ERROR from the wire, see stand-in-answer.ts). Exponential backoff with jitter, or the server's Retry-After. A 4xx that is the endpoint's answer is
  * never retried. What still fails after the last retry is an exchange error (THROTTLED, SERVER_ERROR, ...), so the

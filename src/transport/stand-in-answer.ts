@@ -1,13 +1,14 @@
 /**
  * @module transport/stand-in-answer
  * Answers that something on the way gave in place of the endpoint's: a timeout said as a status, a 2xx that carries
- * no answer, a proxy's or WAF's HTML page. They say nothing about the model, so they are exchange errors, never a
+ * no answer, a JSON body cut short with its framing whole, a proxy's or WAF's HTML page. They say nothing about the model, so they are exchange errors, never a
  * verdict: read as answers, a 408 or an empty 200 made `api.*` say "supported" and a record run replace good
  * fixtures with them. What stays an answer, and why, is said at each rule; the status-only non-answers (redirects,
  * 1xx, 304, 407, 421) are `notAnAnswer` in classify-response.ts.
  */
-import { bodyText, excerpt, isRecord, parseJsonText } from './body.ts';
+import { bodyText, excerpt, isRecord, jsonBody, parseJsonText } from './body.ts';
 import { ANSWER_MEMBERS, errorInSuccess } from './classify-response.ts';
+import { endsInsideJson } from './cut-json.ts';
 import { GATEWAY_WORDS, SERVER_FAILURE, failureOf, readError } from './error-fault.ts';
 import { isStreamResponse, type ExchangeError, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
 import { parseSseChunks, sseStream } from './sse.ts';
@@ -32,6 +33,8 @@ export function standInAnswer(request: Pick<ExchangeRequest, 'method' | 'body'>,
     return { code: 'HARNESS_TIMEOUT', message: `the endpoint answered 408 (a server or proxy on the way timed out waiting): a timeout, not an answer about the model` };
   }
   const text = bodyText(response);
+  const cut = cutShort(request, response, text);
+  if (cut) return cut;
   if (status >= 200 && status < 300) return emptyHandedSuccess(request, response, text);
   // A 4xx is a page only when it is markup: plain text labelled text/html is how Express sends a string, the
   // endpoint's own words.
@@ -46,6 +49,31 @@ export function standInAnswer(request: Pick<ExchangeRequest, 'method' | 'body'>,
     };
   }
   return undefined;
+}
+
+/**
+ * Statuses that are the answer whatever their body holds: 401 is a credentials failure whoever says it (the run stops
+ * with the fix), 408 and 429 have their own rules (a timeout, a throttle: retried).
+ */
+const STATUS_IS_THE_ANSWER = new Set([401, 408, 429]);
+
+/**
+ * A 2xx or 4xx whose body is a strict prefix of a JSON object or array (cut-json.ts): its framing ended cleanly (a
+ * Content-Length that matched the cut), so the transport saw no cut, but no client can read it (an SDK throws, a
+ * strict client breaks, an error envelope has no members): read as the endpoint's, it turned a proxy's blip into
+ * `fail` of sdk.*, errors.* and models.listed, while a record run kept the old fixture over it. An infrastructure
+ * error, retried like a reset stream. A body malformed partway (`{"id": 1,, }`, a byte after the value) is what the
+ * endpoint wrote: judged. A DELETE's answer is its status (and a retry would delete twice); a stream is the stream
+ * checks' to judge; a 5xx is an outage already.
+ */
+function cutShort(request: Pick<ExchangeRequest, 'method'>, response: ExchangeResponse, text: string): ExchangeError | undefined {
+  const { status } = response;
+  if (status < 200 || status >= 500 || STATUS_IS_THE_ANSWER.has(status) || request.method === 'DELETE' || isStreamResponse(response)) return undefined;
+  if (jsonBody(response).ok || !endsInsideJson(text)) return undefined;
+  return {
+    code: 'HARNESS_STREAM_CUT',
+    message: `the endpoint answered ${status} with a body that ends before its JSON does (${text.length} character(s) arrived, ending ${JSON.stringify(text.slice(-40))}) though its framing ended cleanly: an answer cut short on the way, which no check can read whole, not an answer about the model`,
+  };
 }
 
 /**
@@ -72,8 +100,8 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
   }
   if (isHtml(response, text)) return outage(`an HTML page (${pageExcerpt(text)})`);
   // Every API here answers JSON or an event stream: a 2xx of other text ("upstream connect error", "OK") is what a
-  // proxy says, never a model served. A JSON answer cut short starts as JSON, and an event stream under the wrong
-  // content type starts as one: both are the endpoint's answers, judged.
+  // proxy says, never a model served. JSON malformed partway starts as JSON (one cut short was told apart above), and
+  // an event stream under the wrong content type starts as one: both are the endpoint's answers, judged.
   const notJson = !stream && !startsAsJson(text) && !(askedForStream(request) && SSE_FIELD.test(text.trimStart()));
   // A DELETE's body is not what it answers (its status is), unless it is a gateway's words.
   if (notJson && (request.method !== 'DELETE' || GATEWAY_WORDS.test(text.slice(0, 1000)))) return outage(`text that is not JSON (${excerpt(text, 120)})`);
@@ -200,7 +228,7 @@ function typelessFailure(text: string): string | undefined {
 /** SSE field names a stream's first line starts with (`data:`, `event:`, a `:` comment). */
 const SSE_FIELD = /^(data|event|id|retry)?:/;
 
-/** A body that starts as JSON does (a JSON answer cut short included). */
+/** A body that starts as JSON does (JSON malformed partway included). */
 function startsAsJson(text: string): boolean {
   const first = text.trimStart()[0];
   return first === '{' || first === '[';
