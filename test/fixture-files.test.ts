@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
 import { schemaText } from '../src/suite/schema-files.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
-import { FIXTURE_FORMAT, fixturePath, parseFixture, serializeFixture, writeFixture, type FixtureFile } from '../src/transport/fixture-file.ts';
+import { FIXTURE_FORMAT, FIXTURE_FORMAT_1, fixturePath, parseFixture, serializeFixture, writeFixture, type FixtureFile } from '../src/transport/fixture-file.ts';
 import { FIXTURE_SCHEMA_FILE } from '../src/transport/fixture-schema.ts';
 import { ReplayTarget } from '../src/transport/replay-target.ts';
 import { ROOT, checkModel, cli } from './helpers/harness.ts';
@@ -34,7 +34,7 @@ const FORMS: { name: string; model: string; corrupt(text: string): string; names
   { name: 'truncated', model: 'qwen.qwen3-coder-next', corrupt: (text) => text.slice(0, Math.floor(text.length / 2)), names: /is not valid JSON at line \d+, column \d+ \(truncated or damaged\)/ },
   { name: 'empty', model: 'mistral.devstral-2-123b', corrupt: () => '', names: /is empty/ },
   { name: 'exchanges: null', model: 'deepseek.v3.1', corrupt: (text) => JSON.stringify({ ...JSON.parse(text), exchanges: null }), names: /is not a fixture: exchanges: must be array/ },
-  { name: 'another format', model: 'deepseek.v3.2', corrupt: (text) => text.replace(FIXTURE_FORMAT, 'someone-else.recording/7'), names: /is not a fixture: format: must be "mantle-conformance\.fixture\/1"/ },
+  { name: 'another format', model: 'deepseek.v3.2', corrupt: (text) => text.replace(FIXTURE_FORMAT_1, 'someone-else.recording/7'), names: /is not a fixture: format: must be one of "mantle-conformance\.fixture\/1", "mantle-conformance\.fixture\/2"/ },
   {
     name: 'one bad field deep inside',
     model: 'zai.glm-5',

@@ -47,7 +47,7 @@ afterAll(async () => {
 
 describe('suitesLabel', () => {
   it('names a folder from the fixtures root (one not made yet too), and the bundled suites wherever the package is', async () => {
-    expect(await suitesLabel(join(dir, 'suites-x'), join(dir, 'not-yet', 'fx'), ROOT)).toBe('../../suites-x');
+    expect(await suitesLabel(join(dir, 'not-yet', 'suites-x'), join(dir, 'not-yet', 'fx'), ROOT)).toBe('../suites-x');
     expect(await suitesLabel(join(dir, 'fx-root', 'mine'), join(dir, 'fx-root'), ROOT)).toBe('./mine');
     expect(await suitesLabel(join(ROOT, 'suites'), join(dir, 'anywhere'), ROOT)).toBe(BUNDLED_SUITES);
   });

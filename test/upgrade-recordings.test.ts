@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { olderFolderName } from '../src/names.ts';
 import { gateOf } from '../src/report/gate.ts';
-import { FIXTURE_FORMAT, fixturePath, parseFixture, writeFixture } from '../src/transport/fixture-file.ts';
+import { FIXTURE_FORMAT, FIXTURE_FORMAT_1, fixturePath, parseFixture, writeFixture } from '../src/transport/fixture-file.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { RecordTarget } from '../src/transport/record-target.ts';
 import { ReplayTarget } from '../src/transport/replay-target.ts';
@@ -125,8 +125,8 @@ describe('a fixture a newer version wrote', () => {
   const text = async () => readFile(join(ROOT, 'fixtures', 'emulator', MODEL, 'responses.lifecycle.json'), 'utf8');
 
   it('a newer format says so and to upgrade, never to delete it', async () => {
-    const newer = (await text()).replace(FIXTURE_FORMAT, 'mantle-conformance.fixture/2');
-    expect(() => parseFixture(newer, '/f/x.json')).toThrow(/^\/f\/x\.json was written by a newer mantle-conformance \(format "mantle-conformance\.fixture\/2"; this version reads mantle-conformance\.fixture\/1\): upgrade mantle-conformance/);
+    const newer = (await text()).replace(FIXTURE_FORMAT_1, 'mantle-conformance.fixture/3');
+    expect(() => parseFixture(newer, '/f/x.json')).toThrow(/^\/f\/x\.json was written by a newer mantle-conformance \(format "mantle-conformance\.fixture\/3"; this version reads mantle-conformance\.fixture\/2\): upgrade mantle-conformance/);
     expect(() => parseFixture(newer, '/f/x.json')).not.toThrow(/delete it/);
   });
 
@@ -141,12 +141,12 @@ describe('a fixture a newer version wrote', () => {
   it('fixtures prune keeps a newer version\'s recording of a case these suites lack, and says whose it is', async () => {
     const root = join(dir, 'prune-newer');
     await mkdir(join(root, 'emulator', MODEL), { recursive: true });
-    await writeFile(join(root, 'emulator', MODEL, 'responses.new-case.json'), (await text()).replace(FIXTURE_FORMAT, 'mantle-conformance.fixture/2').replace('"case": "responses.lifecycle"', '"case": "responses.new-case"'));
+    await writeFile(join(root, 'emulator', MODEL, 'responses.new-case.json'), (await text()).replace(FIXTURE_FORMAT_1, 'mantle-conformance.fixture/3').replace('"case": "responses.lifecycle"', '"case": "responses.new-case"'));
     const pruned = await cli(['fixtures', 'prune', '--fixtures', root]);
     expect(pruned.code, pruned.stderr).toBe(0);
     expect(pruned.stdout).toContain("kept 1 recording(s) this version cannot read (a newer mantle-conformance's, whose suites may have these cases, or edited by hand): this version neither reads nor removes them; delete one by hand if no newer version wrote it");
     expect(pruned.stdout).not.toContain('not made by the harness');
-    await expect(readFile(join(root, 'emulator', MODEL, 'responses.new-case.json'), 'utf8')).resolves.toContain('fixture/2');
+    await expect(readFile(join(root, 'emulator', MODEL, 'responses.new-case.json'), 'utf8')).resolves.toContain('fixture/3');
     // A format 1 file holding a code this version does not know is kept alike (a record run keeps it too).
     const unknown = JSON.parse((await text()).replace('"case": "responses.lifecycle"', '"case": "responses.other-new-case"')) as { exchanges: { error: unknown }[] };
     unknown.exchanges[1]!.error = { code: 'HARNESS_NEW_THING', message: 'x' };
@@ -159,14 +159,14 @@ describe('a fixture a newer version wrote', () => {
   it('a record run keeps a newer version\'s recording unless --overwrite-failures', async () => {
     const file = fixturePath(dir, 'newer', MODEL, 'responses.lifecycle');
     await mkdir(join(dir, 'newer', MODEL), { recursive: true });
-    const newer = (await text()).replace(FIXTURE_FORMAT, 'mantle-conformance.fixture/2');
+    const newer = (await text()).replace(FIXTURE_FORMAT_1, 'mantle-conformance.fixture/3');
     await writeFile(file, newer);
     const live: Target = { id: 'newer', mode: 'live', send: () => Promise.reject(new Error('not sent')), caseFinished: async () => {}, close: async () => {} };
     const provenance = { source: 'live' as const, target: 'newer', endpointHost: 'h', region: null, harnessVersion: 'v' };
     const exchanges = parseFixture(await text(), 'f.json').exchanges;
     await expect(new RecordTarget(live, { fixturesDir: dir, provenance }, () => []).caseFinished(MODEL, 'responses.lifecycle', exchanges)).rejects.toMatchObject({
       code: 'HARNESS_RECORDING_KEPT',
-      message: expect.stringMatching(/^this version cannot read .*responses\.lifecycle\.json \(format "mantle-conformance\.fixture\/2": a newer mantle-conformance wrote it\); kept it/),
+      message: expect.stringMatching(/^this version cannot read .*responses\.lifecycle\.json \(format "mantle-conformance\.fixture\/3": a newer mantle-conformance wrote it\); kept it/),
     });
     expect(await readFile(file, 'utf8')).toBe(newer);
     // A format 1 file holding a code this version does not know is a newer version's too: kept alike.
@@ -181,6 +181,6 @@ describe('a fixture a newer version wrote', () => {
     expect(await readFile(file, 'utf8')).toBe(unknownText);
     await writeFile(file, newer);
     await new RecordTarget(live, { fixturesDir: dir, provenance, overwriteFailures: true }, () => []).caseFinished(MODEL, 'responses.lifecycle', exchanges);
-    expect(await readFile(file, 'utf8')).toContain(`"format": "${FIXTURE_FORMAT}"`);
+    expect(await readFile(file, 'utf8')).toContain(`"format": "${FIXTURE_FORMAT_1}"`);
   });
 });

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
 import { variesOnRepeat } from '../emulator/profile.ts';
@@ -21,6 +21,7 @@ import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog, type Catalog } from '../suite/load-catalog.ts';
 import { isHarnessFixture } from '../transport/fixture-file.ts';
+import { otherSuitesRecording } from '../run/suites-ownership.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
 import { runCommand } from './run-command.ts';
 
@@ -42,22 +43,24 @@ export async function fixturesCommand(flags: { suites: string; catalog?: string;
   await checkFixturesRoot(flags.fixtures, `give the fixtures root to record into (the recordings go to its ${EMULATOR_TARGETS.map((t) => `${t.target}/`).join(' and ')})`);
   const catalogFile = flags.catalog ?? `${flags.suites}/models.yaml`;
   const catalog = await loadCatalog(catalogFile, ALL_CHECKS);
-  for (const { target } of EMULATOR_TARGETS) await assertOnlyFixtures(join(flags.fixtures, target));
+  const owner = { suitesDir: resolve(flags.suites), fixturesRoot: resolve(flags.fixtures), root };
+  for (const { target } of EMULATOR_TARGETS) await assertOnlyFixtures(join(flags.fixtures, target), owner);
   for (const { target, surface } of EMULATOR_TARGETS) {
-    const code = await recordTarget(catalog, catalogFile, flags, target, surface, root, version, io);
+    const code = await recordTarget(catalog, catalogFile, flags, target, surface, root, version, io, owner);
     if (code !== 0) return code;
   }
   return 0;
 }
 
-async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suites: string; fixtures: string }, target: string, surface: EmulatedSurface, root: string, version: string, io: Io): Promise<number> {
+async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suites: string; fixtures: string }, target: string, surface: EmulatedSurface, root: string, version: string, io: Io, owner: Owner): Promise<number> {
   const folder = join(flags.fixtures, target);
   // Record next to the old folder (same file system, so the final rename is atomic), never over it.
   const fresh = await mkdtemp(join(flags.fixtures, '.emulator-recording-')).catch((cause: NodeJS.ErrnoException) => {
     throw new HarnessError('HARNESS_USAGE', `--fixtures: cannot make a folder to record into in ${inertLine(flags.fixtures, 300)} (${cause.code ?? inertLine(cause.message, 200)}); give a fixtures root you can write to`, { cause });
   });
   try {
-    const pass = (models: string[], repeat: number) => recordPass(catalog, catalogFile, { ...flags, fixtures: fresh }, { target, surface }, models, repeat, root, version, io);
+    // The recordings name their suites folder from the fixtures root they end up in, not from this folder in it.
+    const pass = (models: string[], repeat: number) => recordPass(catalog, catalogFile, { ...flags, fixtures: fresh, fixturesRoot: flags.fixtures }, { target, surface }, models, repeat, root, version, io);
     let outcome = await pass([], 1);
     const varying = [...profilesFromCatalog(catalog, {}, surface).values()].filter(variesOnRepeat).map((profile) => profile.id);
     if (outcome.exitCode === 0 && varying.length) outcome = await pass(varying, VARYING_TRIALS);
@@ -67,7 +70,7 @@ async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suit
       return outcome.exitCode;
     }
     // Checked again: what is there now (the recording took a while) is what steps aside and goes.
-    await assertOnlyFixtures(folder);
+    await assertOnlyFixtures(folder, owner);
     // The old recordings step aside first and come back if the new ones cannot take their place: never neither.
     const previous = join(fresh, '.previous');
     const had = (await stat(folder).catch(() => null)) !== null;
@@ -86,7 +89,7 @@ async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suit
 async function recordPass(
   catalog: Catalog,
   catalogFile: string,
-  flags: { suites: string; fixtures: string },
+  flags: { suites: string; fixtures: string; fixturesRoot: string },
   where: { target: string; surface: EmulatedSurface },
   models: string[],
   repeat: number,
@@ -113,6 +116,7 @@ async function recordPass(
         suites: flags.suites,
         catalog: catalogFile,
         fixtures: flags.fixtures,
+        fixturesRoot: flags.fixturesRoot,
         reportDir: reports,
         plain: true,
         ...(models.length ? { models: models.join(',') } : {}),
@@ -134,13 +138,17 @@ async function recordPass(
   }
 }
 
+/** The --suites folder the recordings come from, and the fixtures root they end up in (absolute). */
+type Owner = { suitesDir: string; fixturesRoot: string; root: string };
+
 /**
  * The harness deletes only what it made: a folder it is about to replace must hold fixtures and nothing else, by the
  * rule `fixtures prune` removes by (isHarnessFixture: a regular file that validates as a fixture). What is there must
  * be a folder, or nothing: a file of that name (or a link to one) is the user's, and a folder that cannot be read is
  * not known to be empty. A link to a folder is checked through; the link is what gets replaced, never what it points to.
+ * A recording of another --suites folder is that folder's (run/suites-ownership.ts): replacing the folder would drop it.
  */
-async function assertOnlyFixtures(dir: string): Promise<void> {
+async function assertOnlyFixtures(dir: string, owner: Owner): Promise<void> {
   const refuse = (why: string, cause?: unknown) =>
     new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(dir, 300)} ${why}; the new recordings go to that path: move it out of the fixtures root before re-recording (nothing was deleted)`, cause === undefined ? undefined : { cause });
   const code = (error: unknown) => inertLine((error as NodeJS.ErrnoException).code ?? (error as Error).message, 200);
@@ -159,5 +167,7 @@ async function assertOnlyFixtures(dir: string): Promise<void> {
     if (!entry.name.endsWith('.json') || !(await isHarnessFixture(path))) {
       throw new HarnessError('HARNESS_USAGE', `--fixtures: ${path} is not a recording the harness made; move it out of ${dir} before re-recording (nothing was deleted)`);
     }
+    const taken = await otherSuitesRecording({ ...owner, fixturesDir: owner.fixturesRoot }, [path], `the new recordings replace all of ${inertLine(dir, 300)}, and would drop it`);
+    if (taken) throw new HarnessError('HARNESS_USAGE', `--fixtures: ${taken} (nothing was deleted)`);
   }
 }

@@ -7,7 +7,7 @@
  * named with the way to prune them. Exit 0 when done.
  */
 import { shownPath } from '../shown-path.ts';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
@@ -16,9 +16,12 @@ import { loadSuites } from '../suite/load-suites.ts';
 import { pruneFixtures, type PruneResult } from '../transport/fixture-prune.ts';
 import { labelledFolder, suitesLabel } from '../transport/recorded-suites.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
+import { resolveSuitesDir } from './input-files.ts';
 
 export async function fixturesPruneCommand(flags: { suites?: string; fixtures: string; dryRun?: boolean }, root: string, out: NodeJS.WritableStream): Promise<number> {
-  const suitesDir = resolve(flags.suites ?? ((await stat('suites').catch(() => null))?.isDirectory() ? 'suites' : `${root}/suites`));
+  // The rule a record run reads its --suites by (./suites when it holds a suite file): the same flags name the same
+  // folder, and so the same provenance.suites, as the prune command a record run prints assumes.
+  const suitesDir = await resolveSuitesDir(flags, root);
   const fixturesDir = resolve(flags.fixtures);
   await checkFixturesRoot(fixturesDir, 'give the fixtures root you record into (<root>/<target>/<model>/<case>.json)');
   // An installed package's own recordings are the package's (the help says so): named with --fixtures, refused too.

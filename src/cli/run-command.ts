@@ -187,11 +187,15 @@ async function refuseLinkedFixtureFolders(config: RunConfig, work: readonly Cell
   const { linkedFixture } = await import('../transport/fixture-links.ts');
   // The cases a cell may record: its checks' and the probes (those of its APIs ask first).
   const probes = [...cases].filter(([, c]) => c.probe).map(([id]) => id);
-  for (const cell of work) {
-    if (!recording.has(cell.target)) continue;
-    const linked = await linkedFixture(config.fixturesDir, cell.target, cell.model, [...new Set([...cell.checks.flatMap((c) => c.cases), ...probes])]);
+  const cells = work.filter((cell) => recording.has(cell.target)).map((cell) => ({ ...cell, cases: [...new Set([...cell.checks.flatMap((c) => c.cases), ...probes])] }));
+  for (const cell of cells) {
+    const linked = await linkedFixture(config.fixturesDir, cell.target, cell.model, cell.cases);
     if (linked) throw usage('--fixtures', `${linked}. Nothing was recorded.`);
   }
+  // A recording of another --suites folder with a case id of this one's is never replaced (suites-ownership.ts).
+  const { filesOf, otherSuitesRecording } = await import('../run/suites-ownership.ts');
+  const taken = await otherSuitesRecording(config, filesOf(config.fixturesDir, cells));
+  if (taken) throw usage('--fixtures', `${taken}. Nothing was recorded.`);
   // A target folder holds one surface's recordings (replay labels it with one): checked again at the first write.
   const { otherSurfaceIn, otherSurfaceProblem } = await import('../transport/record-target.ts');
   for (const target of config.targets.filter((t) => t.mode === 'record')) {
@@ -265,8 +269,8 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
   // removes none (`fixtures prune` does, on purpose, after --dry-run shows what goes); another --suites folder's
   // recordings are not stale, and one that names no folder is named apart (stale-recordings.ts).
   if (!end.interrupted) {
-    const [{ pruneFixtures }, { staleLines }, { suitesLabel }] = await Promise.all([import('../transport/fixture-prune.ts'), import('./stale-recordings.ts'), import('../transport/recorded-suites.ts')]);
-    const [models, suites] = [matrix.models.map((m) => m.id), await suitesLabel(config.suitesDir, config.fixturesDir, config.root)];
+    const [{ pruneFixtures }, { staleLines }, { runSuitesLabel }] = await Promise.all([import('../transport/fixture-prune.ts'), import('./stale-recordings.ts'), import('../run/suites-ownership.ts')]);
+    const [models, suites] = [matrix.models.map((m) => m.id), await runSuitesLabel(config)];
     for (const target of matrix.targets.filter((t) => t.mode === 'record')) {
       const stale = await pruneFixtures(config.fixturesDir, target.id, caseIds, { suites, models, dryRun: true });
       io.out.write((await staleLines(target.id, stale, config, config.root)).join(''));

@@ -38,6 +38,8 @@ export interface RunFlags {
   suites?: string;
   catalog?: string;
   fixtures?: string;
+  /** Not a flag: where the recordings end up when --fixtures is a folder they are made in first (RunConfig.fixturesRoot). */
+  fixturesRoot?: string;
   reportDir?: string;
   history?: string;
   models?: string;
@@ -231,6 +233,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
     ...(expectationsFile ? { expectationsFile } : {}),
     ...(baselineFile ? { baselineFile } : {}),
     fixturesDir,
+    ...(flags.fixturesRoot !== undefined ? { fixturesRoot: resolve(flags.fixturesRoot) } : {}),
     reportDir,
     ...(historyDir ? { historyDir } : {}),
     targets,

@@ -62,7 +62,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
   });
   if (target.mode === 'live') return sending;
   // Which --suites folder the cases came from: `fixtures prune` removes a recording only when it is the folder it reads.
-  const suites = await (await import('../transport/recorded-suites.ts')).suitesLabel(config.suitesDir, config.fixturesDir, config.root);
+  const suites = await (await import('./suites-ownership.ts')).runSuitesLabel(config);
   return new RecordTarget(
     sending,
     {

@@ -51,6 +51,12 @@ export interface RunConfig {
   /** A previous matrix.json to compare with (`--baseline`). */
   baselineFile?: string;
   fixturesDir: string;
+  /**
+   * The fixtures root the recordings end up in, when the run writes them into another folder first (`fixtures`
+   * records into a temp folder inside it, then renames): a recording names its suites folder from this root
+   * (provenance.suites). @default fixturesDir
+   */
+  fixturesRoot?: string;
   reportDir: string;
   /** Append the run to this history folder (`--history DIR`; one file per run, see `mantle-conformance history`). */
   historyDir?: string;

@@ -15,16 +15,16 @@ import { isSurface, type Surface } from '../surfaces.ts';
 import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
 import { bodyText, parseLosslessText, rememberReadBody } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
-import { atPosition, FIXTURE_FORMAT, fixtureProblem, newerFormat, positionIn, syntaxErrorAt, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
+import { atPosition, FIXTURE_FORMAT, FIXTURE_FORMAT_1, FIXTURE_FORMATS, fixtureFormatFor, fixtureProblem, newerFormat, positionIn, syntaxErrorAt, type FixtureFormat, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
 import { isStringifiedWithIndent, nestsShallowly, readsLosslessly } from './plain-json.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
-export { FIXTURE_FORMAT };
+export { FIXTURE_FORMAT, FIXTURE_FORMAT_1, fixtureFormatFor };
 
 export type FixtureProvenance = StoredFixture['provenance'];
 
 export interface FixtureFile {
-  format: typeof FIXTURE_FORMAT;
+  format: FixtureFormat;
   model: string;
   case: string;
   provenance: FixtureProvenance;
@@ -167,7 +167,7 @@ export function parseFixture(text: string, file: string): FixtureFile {
       attempts: ex.attempts,
     };
   });
-  return { format: FIXTURE_FORMAT, model: stored.model, case: stored.case, provenance: stored.provenance, exchanges };
+  return { format: stored.format, model: stored.model, case: stored.case, provenance: stored.provenance, exchanges };
 }
 
 /**
@@ -288,7 +288,7 @@ export async function isHarnessFixture(path: string): Promise<boolean> {
   if (!(await lstat(path).catch(() => undefined))?.isFile()) return false;
   try {
     const value = JSON.parse(await readFile(path, 'utf8')) as Partial<Record<'format' | 'model' | 'case' | 'exchanges', unknown>> | null;
-    if (typeof value !== 'object' || value === null || value.format !== FIXTURE_FORMAT || !Array.isArray(value.exchanges)) return false;
+    if (typeof value !== 'object' || value === null || !(FIXTURE_FORMATS as readonly unknown[]).includes(value.format) || !Array.isArray(value.exchanges)) return false;
     if (typeof value.model !== 'string' || typeof value.case !== 'string') return false;
     return basename(path) === `${folderName(value.case)}.json` && basename(dirname(resolve(path))) === folderName(value.model);
   } catch {

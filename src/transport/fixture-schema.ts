@@ -13,7 +13,22 @@ import { builtExports } from '../package-root.ts';
 import { newerVersion } from '../format-version.ts';
 import { isRunTime, RUN_TIME } from './recorded-time.ts';
 
-export const FIXTURE_FORMAT = 'mantle-conformance.fixture/1';
+/**
+ * The newest fixture format, this version's: a recording that names its suites folder (provenance.suites) is written
+ * in it, so that a version from before that field says "written by a newer mantle-conformance: upgrade" (it refused
+ * the field as a bad file, "delete it": never the fix for a good recording).
+ */
+export const FIXTURE_FORMAT = 'mantle-conformance.fixture/2';
+/** The first format: a recording that names no suites folder is still written in it (every version reads it). */
+export const FIXTURE_FORMAT_1 = 'mantle-conformance.fixture/1';
+/** The formats this version reads. */
+export const FIXTURE_FORMATS = [FIXTURE_FORMAT_1, FIXTURE_FORMAT] as const;
+export type FixtureFormat = (typeof FIXTURE_FORMATS)[number];
+
+/** The format a recording of this provenance is written in: the first one, unless it holds what only the newest has. */
+export function fixtureFormatFor(provenance: { suites?: string }): FixtureFormat {
+  return provenance.suites === undefined ? FIXTURE_FORMAT_1 : FIXTURE_FORMAT;
+}
 
 const Headers = AnyKey(Type.String(), { description: 'Lower-cased names; credentials, cookies and per-connection headers are never stored.' });
 const Milliseconds = Type.Number({ minimum: 0 });
@@ -66,7 +81,8 @@ const StoredExchangeSchema = Type.Object(
 
 export const FixtureSchema = Type.Object(
   {
-    format: Type.Literal(FIXTURE_FORMAT),
+    // An enum, not a union of literals: a format of no version's is a bad file, not "a value a newer version knows".
+    format: Type.Unsafe<FixtureFormat>({ type: 'string', enum: [...FIXTURE_FORMATS], description: `${FIXTURE_FORMAT} when provenance.suites is written, else ${FIXTURE_FORMAT_1}.` }),
     model: Type.String({ minLength: 1 }),
     case: Type.String({ minLength: 1 }),
     provenance: Type.Object(
@@ -173,6 +189,8 @@ function describe(error: ErrorObject): string {
       return `${where}: unknown field`;
     case 'const':
       return `${where}: must be ${JSON.stringify(params.allowedValue)}`;
+    case 'enum':
+      return `${where}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     default:
       return `${where}: ${error.message ?? error.keyword}`;
   }

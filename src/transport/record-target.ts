@@ -21,7 +21,7 @@ import { bodyText, excerpt, jsonBody, parseJsonText, requestedModel } from './bo
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
 import { describeRequest, isJsonResponse, isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
-import { fixturePath, fixtureSurface, jsonFilesIn, modelFolders, newerFixture, readFixture, writeFixture, FIXTURE_FORMAT, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
+import { fixturePath, fixtureSurface, jsonFilesIn, modelFolders, newerFixture, readFixture, writeFixture, fixtureFormatFor, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
 import { linkedFixture } from './fixture-links.ts';
 import { sseStream } from './sse.ts';
 import { isHtml, pageExcerpt } from './stand-in-answer.ts';
@@ -116,7 +116,7 @@ export class RecordTarget extends TargetDecorator {
     // The run's signatures are thousands (Secret.hexValues): the scan gets them only when one of them is in the text,
     // looked up as the redactor does. Handed over every time, they made recording half as slow again.
     const signed = secrets.some((s) => s.hexValues?.size) && holdsSignature(JSON.stringify(exchanges), secrets);
-    await writeFixture(file, { format: FIXTURE_FORMAT, model, case: caseId, provenance, exchanges: [...exchanges] }, secrets.flatMap((s) => [s.value, ...(signed ? (s.hexValues ?? []) : [])]));
+    await writeFixture(file, { format: fixtureFormatFor(provenance), model, case: caseId, provenance, exchanges: [...exchanges] }, secrets.flatMap((s) => [s.value, ...(signed ? (s.hexValues ?? []) : [])]));
     this.written.push(file);
   }
 }
