@@ -89,5 +89,8 @@ export function requestLine(entry: RequestLogEntry, applied: ReadonlyMap<string,
   const quirks = entry.model !== undefined ? applied.get(entry.profile ?? entry.model) : undefined;
   const model = entry.model !== undefined ? inertLine(entry.model, 120) : '-';
   const status = entry.status === 0 ? 'closed before an answer' : String(entry.status);
-  return `${time} ${inertLine(entry.method, 16)} ${inertLine(entry.path, 200)} ${model} -> ${status} (${entry.durationMs} ms)${quirks?.length ? ` quirks: ${inertLine(quirks.join(' '), 300)}` : ''}`;
+  // The query left out: a client may send its key in it (Azure's `?api-key=`, which the harness sends on every request).
+  const query = entry.path.indexOf('?');
+  const path = query < 0 ? entry.path : `${entry.path.slice(0, query)}?(query not shown)`;
+  return `${time} ${inertLine(entry.method, 16)} ${inertLine(path, 200)} ${model} -> ${status} (${entry.durationMs} ms)${quirks?.length ? ` quirks: ${inertLine(quirks.join(' '), 300)}` : ''}`;
 }

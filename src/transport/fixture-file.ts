@@ -17,6 +17,7 @@ import { bodyText, parseLosslessText, rememberReadBody } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
 import { atPosition, FIXTURE_FORMAT, FIXTURE_FORMAT_1, FIXTURE_FORMATS, fixtureFormatFor, fixtureProblem, newerFormat, positionIn, syntaxErrorAt, type FixtureFormat, type StoredExchange, type StoredFixture, type StoredResponse } from './fixture-schema.ts';
 import { isStringifiedWithIndent, nestsShallowly, readsLosslessly } from './plain-json.ts';
+import { redactedHeaderNames } from './redact-exchange.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
 export { FIXTURE_FORMAT, FIXTURE_FORMAT_1, fixtureFormatFor };
@@ -141,7 +142,7 @@ export function parseFixture(text: string, file: string): FixtureFile {
       if (r.chunks) chunks = r.chunks;
       else if (json) chunks = [{ t: 0, data: (json.lossless === undefined ? JSON.stringify(json.plain) : stringifyLossless(json.lossless)) ?? '' }];
       else chunks = r.text ? [{ t: 0, data: r.text }] : [];
-      response = { status: r.status, headers: r.headers, chunks };
+      response = { status: r.status, headers: redactedHeaderNames(r.headers), chunks };
       // The checks read this body as JSON: it was just read.
       if (json) rememberReadBody(response, json.plain, json.lossless);
       if (r.truncatedAtBytes !== undefined) response.truncatedAtBytes = r.truncatedAtBytes;

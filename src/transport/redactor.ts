@@ -3,8 +3,9 @@
  * Replaces credentials with `[REDACTED:<kind>]` in text that came over the wire, before anything else sees it. Two
  * nets: the exact values the run holds (API key, short-term token, AWS keys, every SigV4 signature the run made,
  * every --header-env value: in any letter case, in hex, in base64, behind any mix of JSON, URL and HTML escapes, and
- * any 12 characters of them in a row), and shapes that look like credentials whatever their origin (AWS key ids,
- * `bedrock-api-key-` tokens, bearer tokens, signatures, session tokens). Both nets search every decoded view of the
+ * any 12 characters of them in a row, plain or base64- or hex-encoded: encoded-pieces.ts), and shapes that look like
+ * credentials whatever their origin (AWS key ids, `bedrock-api-key-` tokens and long-term `ABSK` keys, Anthropic and
+ * OpenAI keys, bearer tokens, signatures, session tokens). Both nets search every decoded view of the
  * text (decoded-views.ts) and replace the text's own characters, escapes included: what a reader decodes later from
  * redacted text holds no secret.
  *
@@ -12,6 +13,7 @@
  * parts, so a value split across two reads is caught and read boundaries and times stay where they were.
  */
 import { decodedFully, decodedViews } from './decoded-views.ts';
+import { base64PiecesIn, encodedPiecesOf } from './encoded-pieces.ts';
 import { HexIndex, hexIndexOf, hexPiecesIn, MIN_PIECE_LENGTH, piecesOf, piecesOfValue, windowsIn } from './secret-pieces.ts';
 
 /** A secret value and what it is; the kind is all that remains of it in stored text. */
@@ -49,6 +51,12 @@ export interface CredentialShape {
 export const CREDENTIAL_SHAPES: readonly CredentialShape[] = [
   { kind: 'aws-access-key-id', description: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/dg },
   { kind: 'bedrock-api-key', description: 'a Bedrock API key', pattern: /bedrock-api-key-[A-Za-z0-9+/=_%-]{8,}/dg },
+  // A long-term Bedrock API key: `ABSK` and base64 of `BedrockAPIKey-<id>:<secret>`, whose start is always this.
+  { kind: 'bedrock-api-key', description: 'a Bedrock API key', pattern: /\bABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{8,}={0,2}/dg },
+  // Prefixes the vendors fixed (Anthropic's `sk-ant-api03-`, `sk-ant-admin01-`; OpenAI's project, service account and
+  // admin keys, and the older `T3BlbkFJ`, base64 of `OpenAI`, inside): no model text or id is written so.
+  { kind: 'anthropic-api-key', description: 'an Anthropic API key', pattern: /\bsk-ant-[a-z]{3,8}\d{2}-[A-Za-z0-9_-]{16,}/dg },
+  { kind: 'openai-api-key', description: 'an OpenAI API key', pattern: /\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})/dg },
   { kind: 'bearer-token', description: 'a bearer token', pattern: /\b[Bb]earer\s+(?<secret>[A-Za-z0-9._~+/=-]{12,})/dg },
   // From 16 digits: a gateway that echoes the Authorization header may cut it short.
   { kind: 'sigv4-signature', description: 'a SigV4 signature', pattern: /\bSignature=(?<secret>[0-9a-f]{16,64})/dg },
@@ -128,8 +136,9 @@ export function holdsSignature(text: string, secrets: readonly Secret[]): boolea
 /**
  * Every credential in `text`, in each of its decoded views (decoded-views.ts), as offsets into `text`, unmerged.
  * The run's own values are matched without letter case, in hex and base64 too, and by any piece of MIN_PIECE_LENGTH
- * characters (not a query's: names no list foresees may hold plain words); shapes as they are written. A signature's
- * pieces are digits in a hex run (secret-pieces.ts HexIndex), looked up, not searched one by one.
+ * characters, plain or base64- or hex-encoded (not a query's: names no list foresees may hold plain words); shapes as
+ * they are written. A signature's pieces are digits in a hex run (secret-pieces.ts HexIndex), looked up, not searched
+ * one by one.
  */
 export function findCredentials(text: string, secrets: readonly Secret[], options: { plainOnly?: boolean } = {}): FoundCredential[] {
   const found: FoundCredential[] = [];
@@ -149,7 +158,11 @@ export function findCredentials(text: string, secrets: readonly Secret[], option
   // Loose values first: the scan's own kind wins an overlap's kind.
   hexIndexes.unshift(...loose.values());
   // Matched whole only: a query's value, a signature (its hex pieces are indexed apart), a proxy's user (proxy.ts).
-  const pieces = piecesOf(searched.filter(({ kind }) => kind !== 'query-credential' && kind !== 'sigv4-signature' && kind !== 'proxy-user').map(({ kind, value, needles }) => ({ kind, value, pieces: needles.pieces })));
+  const inPieces = searched.filter(({ kind }) => kind !== 'query-credential' && kind !== 'sigv4-signature' && kind !== 'proxy-user');
+  const pieces = piecesOf(inPieces.map(({ kind, value, needles }) => ({ kind, value, pieces: needles.pieces })));
+  // The same pieces base64- or hex-encoded (encoded-pieces.ts); the hex ones are found by the signatures' scan.
+  const encoded = encodedPiecesOf(inPieces);
+  if (encoded) hexIndexes.push(encoded.hex);
   for (const view of decodedViews(text)) {
     const add = (start: number, end: number, kind: string, shape?: CredentialShape) => {
       const [s, e] = view.original(start, end);
@@ -161,6 +174,7 @@ export function findCredentials(text: string, secrets: readonly Secret[], option
       if (!options.plainOnly) for (const needle of needles.base64) for (const at of indexesOf(view.text, needle)) add(...widenBase64(view.text, at, at + needle.length), kind);
     }
     if (hexIndexes.length > 0) for (const [start, end, kind] of hexPiecesIn(view.text, hexIndexes)) add(start, end, kind);
+    if (encoded && !options.plainOnly) for (const [start, end, kind] of base64PiecesIn(view.text, encoded)) add(start, end, kind);
     if (pieces) for (const [start, end, kind] of windowsIn(view.text, pieces.chars, MIN_PIECE_LENGTH, pieces.find)) add(start, end, kind);
     for (const shape of CREDENTIAL_SHAPES) for (const match of view.text.matchAll(shape.pattern)) add(...(match.indices?.groups?.secret ?? [match.index, match.index + match[0].length]), shape.kind, shape);
   }

@@ -77,10 +77,16 @@ function* windowsOfRun(text: string, from: number, to: number, width: number, ki
 /** A value's pieces of MIN_PIECE_LENGTH characters, lower-cased, but those wholly within a public prefix. */
 export function piecesOfValue(value: string): string[] {
   const lower = value.toLowerCase();
-  const known = Math.max(0, ...PUBLIC_PREFIXES.filter((prefix) => lower.startsWith(prefix)).map((prefix) => prefix.length));
+  const known = publicPrefixLength(value);
   const pieces = new Set<string>();
   for (let at = Math.max(0, known - MIN_PIECE_LENGTH + 1); at + MIN_PIECE_LENGTH <= lower.length; at++) pieces.add(lower.slice(at, at + MIN_PIECE_LENGTH));
   return [...pieces];
+}
+
+/** How many leading characters of `value` are a public prefix (PUBLIC_PREFIXES, any case), which says nothing of it. */
+export function publicPrefixLength(value: string): number {
+  const lower = value.toLowerCase();
+  return Math.max(0, ...PUBLIC_PREFIXES.filter((prefix) => lower.startsWith(prefix)).map((prefix) => prefix.length));
 }
 
 /**
@@ -92,16 +98,20 @@ export function piecesOfValue(value: string): string[] {
  */
 export class HexIndex {
   readonly kind: string;
-  /** The values, lower-cased, each once. */
+  /** How many digits in a row make a find: MIN_PIECE_LENGTH, or twice it for the hex of a value's bytes (encoded-pieces.ts). */
+  readonly minLength: number;
+  /** The values, lower-cased, each once, and each one's kind (the index's, unless added with another). */
   readonly #values: string[] = [];
+  readonly #kinds: string[] = [];
   readonly #known = new Set<string>();
   /** Anchor (7 digits as a number) to where it is: value number * MAX_HEX_LENGTH + offset, or several such. */
   readonly anchors = new Map<number, number | number[]>();
   /** The set as this index was last brought up to date with it (hexIndexOf): its size (an AddedInOrder's count of values ever added) and first value. */
   state: { size: number; first?: string | undefined } = { size: -1 };
 
-  constructor(kind: string) {
+  constructor(kind: string, minLength = MIN_PIECE_LENGTH) {
     this.kind = kind;
+    this.minLength = Math.max(MIN_PIECE_LENGTH, minLength);
   }
 
   get size(): number {
@@ -112,12 +122,13 @@ export class HexIndex {
     return this.#known.has(value) || this.#known.has(value.toLowerCase());
   }
 
-  add(value: string): void {
+  add(value: string, kind = this.kind): void {
     if (this.#known.has(value)) return;
     const lower = value.toLowerCase();
-    if (this.#known.has(lower) || lower.length < MIN_PIECE_LENGTH || lower.length > MAX_HEX_LENGTH || !/^[0-9a-f]+$/.test(lower)) return;
+    if (this.#known.has(lower) || lower.length < this.minLength || lower.length > MAX_HEX_LENGTH || !/^[0-9a-f]+$/.test(lower)) return;
     this.#known.add(lower);
     const base = this.#values.push(lower) - 1;
+    this.#kinds.push(kind);
     for (let at = 0; at + ANCHOR <= lower.length; at += ANCHOR_STEP) {
       const key = Number.parseInt(lower.slice(at, at + ANCHOR), 16);
       const entry = base * MAX_HEX_LENGTH + at;
@@ -128,16 +139,17 @@ export class HexIndex {
     }
   }
 
-  /** The value and offset of an anchor's entry. */
-  entry(entry: number): [string, number] {
-    return [this.#values[Math.floor(entry / MAX_HEX_LENGTH)]!, entry % MAX_HEX_LENGTH];
+  /** The value, offset and kind of an anchor's entry. */
+  entry(entry: number): [string, number, string] {
+    const value = Math.floor(entry / MAX_HEX_LENGTH);
+    return [this.#values[value]!, entry % MAX_HEX_LENGTH, this.#kinds[value]!];
   }
 }
 const ANCHOR = 7;
 /** ANCHOR + ANCHOR_STEP - 1 <= MIN_PIECE_LENGTH: every piece holds an anchor. */
 const ANCHOR_STEP = 6;
 /** Longer values are not indexed (a signature is 64 digits); bounds the entry numbers. */
-const MAX_HEX_LENGTH = 1024;
+export const MAX_HEX_LENGTH = 1024;
 
 const setIndexes = new WeakMap<ReadonlySet<string>, HexIndex>();
 
@@ -239,14 +251,14 @@ export function hexPiecesIn(text: string, indexes: readonly HexIndex[]): [number
 /** The matches of the values whose anchor the digits at `start` are, as far as the text goes on matching each value. */
 function extend(text: string, start: number, index: HexIndex, held: number | number[], found: [number, number, string][]): void {
   for (const entry of typeof held === 'number' ? [held] : held) {
-    const [value, offset] = index.entry(entry);
+    const [value, offset, kind] = index.entry(entry);
     let left = 0;
     while (left < offset && left < start && lowerHex(text.charCodeAt(start - left - 1)) === value.charCodeAt(offset - left - 1)) left++;
     let right = ANCHOR;
     while (offset + right < value.length && lowerHex(text.charCodeAt(start + right)) === value.charCodeAt(offset + right)) right++;
     const last = found.at(-1);
     // Every anchor of one echo finds the same range: kept once.
-    if (left + right >= MIN_PIECE_LENGTH && !(last && start - left >= last[0] && start + right <= last[1])) found.push([start - left, start + right, index.kind]);
+    if (left + right >= index.minLength && !(last && start - left >= last[0] && start + right <= last[1])) found.push([start - left, start + right, kind]);
   }
 }
 

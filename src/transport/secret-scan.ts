@@ -15,6 +15,9 @@ const ORDER = [OWN, ...new Set(CREDENTIAL_SHAPES.map((shape) => shape.descriptio
 export function scanForSecrets(text: string, secrets: readonly string[] = []): string[] {
   const found = new Set<string>();
   // Values shorter than MIN_SECRET_LENGTH are skipped there: they would match innocent text.
-  for (const credential of findCredentials(text, secrets.map((value) => ({ kind: 'own', value })))) found.add(credential.own ? OWN : credential.description!);
+  const credentials = findCredentials(text, secrets.map((value) => ({ kind: 'own', value })));
+  const own = credentials.filter((credential) => credential.own);
+  // A shape over characters that are one of the run's own values (its key is `ABSK...`) is that value, said once.
+  for (const credential of credentials) if (credential.own || !own.some((o) => o.start < credential.end && credential.start < o.end)) found.add(credential.own ? OWN : credential.description!);
   return ORDER.filter((description) => found.has(description));
 }
