@@ -17,7 +17,7 @@ export type FaultKind =
   | 'throttle'
   /** 500 or 503 (`status`). */
   | 'server-error'
-  /** A 200 whose JSON body is cut off. */
+  /** A 200 whose JSON body is malformed in its middle (a body cut short is the transport's: cut-json.ts). */
   | 'malformed-json'
   /** An SSE body that ends inside an event (the connection closes cleanly). */
   | 'truncated-sse'
@@ -76,7 +76,8 @@ export async function applyFault(fault: FaultSpec, req: IncomingMessage, res: Se
       return true;
     }
     case 'malformed-json': {
-      const text = '{"id":"chatcmpl-broken","object":"chat.completion","created":1790166400,"choices":[{"index":0,"message":{"role":"assistant","content":"Hel';
+      // Broken in its middle, not cut: a body that only ends too soon is an answer cut on the way (retried, an outage).
+      const text = '{"id":"chatcmpl-broken","object":"chat.completion","created":1790166400,,"choices":[{"index":0,"message":{"role":"assistant","content":"Hello"}}]}';
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);
       return true;
