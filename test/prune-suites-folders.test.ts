@@ -2,7 +2,7 @@
  * One fixtures root may hold the recordings of several --suites folders (`--suites suites-a --fixtures fx`, then
  * `--suites suites-b --fixtures fx`). A recording names the folder its case came from (provenance.suites), and
  * `fixtures prune` removes only what its own --suites folder dropped: another folder's recordings, and those that
- * name no folder (recorded before recordings named theirs), are kept and named. A record run's stale hint says the
+ * name no folder (an earlier version's, or a far folder's), are kept and named. A record run's stale hint says the
  * same.
  */
 import { existsSync } from 'node:fs';
@@ -104,7 +104,7 @@ describe('fixtures prune with two --suites folders recorded into one fixtures ro
     for (const flags of [['--dry-run'], []]) {
       const run = await prune('--suites', a, ...flags);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain('fixtures of local: kept 1 recording(s) of cases these suites do not have that name no --suites folder (recorded before recordings named theirs)');
+      expect(run.stdout).toContain('fixtures of local: kept 1 recording(s) of cases these suites do not have that name no --suites folder (recorded by an earlier version, or from a suites folder too far from the fixtures root to be named)');
       expect(run.stdout).toMatch(/kept .*qwen\.qwen3-32b\/a\.older\.json/);
       expect(run.stdout).toMatch(/(would remove|removed) 0 recording\(s\), kept 2 recording\(s\) of other --suites folders or of none named/);
       expect(existsSync(at('a.older'))).toBe(true);

@@ -1,9 +1,9 @@
 /**
  * provenance.suites, the --suites folder a recording names: computed from the fixtures root the recordings end up in
- * (`fixtures` records into a temp folder inside it first), from the paths as given (a fixtures root that is a link
- * names no folder on the link's way), and written only when it stays near (the suites folder inside the fixtures
- * root's parent); a recording that carries it is format 2, so that a version from before the field says "upgrade",
- * not "delete it"; a record run never replaces a recording that names another suites folder.
+ * (`fixtures` records into a temp folder inside it first), from the real paths (links resolved: two projects linking
+ * one shared root name two folders), and written only when it stays near (`..`s, then at most two folder names); a
+ * recording that carries it is format 2, so that a version from before the field says "upgrade", not "delete it"; a
+ * record run never replaces a recording that names another suites folder.
  */
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -46,7 +46,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('suitesLabel: near folders only, from the paths as given', () => {
+describe('suitesLabel: near folders only, from the real paths', () => {
   it('names a folder inside the fixtures root\'s parent, and none that climbs further', async () => {
     const base = join(dir, 'near');
     expect(await suitesLabel(join(base, 'fx', 'mine'), join(base, 'fx'), ROOT)).toBe('./mine');
@@ -55,28 +55,32 @@ describe('suitesLabel: near folders only, from the paths as given', () => {
     expect(await suitesLabel(base, join(base, 'fx'), ROOT)).toBe('..');
     // A suites folder far from the fixtures root: its path would carry a user's folders into every recording.
     expect(await suitesLabel(join(dir, 'home', 'alice', 'my-suites'), join(dir, 'srv', 'proj', 'fixtures'), ROOT)).toBeUndefined();
-    expect(await suitesLabel(join(base, 'suites-x'), join(base, 'not-yet', 'fx'), ROOT)).toBeUndefined();
+    // Any number of `..`, then at most two folder names (the rule changed from "at most one `..`": test/fixtures + suites).
+    expect(await suitesLabel(join(base, 'suites-x'), join(base, 'not-yet', 'fx'), ROOT)).toBe('../../suites-x');
+    expect(await suitesLabel(join(base, 'a', 'b', 'c'), join(base, 'fx'), ROOT)).toBeUndefined();
   });
 
-  it('a fixtures root that is a link to another disk names the suites folder beside the link, the same in every checkout', async () => {
+  it('a fixtures root that is a link to another disk names no folder (labels go from the real root), and carries no machine path', async () => {
     const proj = join(dir, 'home', 'bob', 'proj');
     const cache = join(dir, 'mnt', 'cache', 'fx');
     await mkdir(cache, { recursive: true });
     await suitesAt(join(proj, 'suites'), 'l.chat');
     await symlink(cache, join(proj, 'fixtures'));
-    expect(await suitesLabel(join(proj, 'suites'), join(proj, 'fixtures'), ROOT)).toBe('../suites');
+    // From the real root (mnt/cache/fx) the folder is ../../../home/bob/proj/suites: a machine's folders, never written.
+    expect(await suitesLabel(join(proj, 'suites'), join(proj, 'fixtures'), ROOT)).toBeUndefined();
 
     const run = await record('suites', 'fixtures', proj);
     expect(run.code, run.stderr).toBe(0);
     const file = join(cache, 'local', MODEL, 'l.chat.json');
-    expect((await provenanceOf(file)).provenance.suites).toBe('../suites');
+    expect((await provenanceOf(file)).provenance.suites).toBeUndefined();
     expect(await readFile(file, 'utf8')).not.toContain('home/bob');
-    // Prune with the same flags computes the same label: the renamed case's recording is its own, and goes.
+    // Prune keeps it (nothing says whose it is), and says why this folder names none.
     await suitesAt(join(proj, 'suites'), 'l.renamed');
     const pruned = await cli(['fixtures', 'prune', '--suites', 'suites', '--fixtures', 'fixtures'], {}, proj);
     expect(pruned.code, pruned.stderr).toBe(0);
-    expect(pruned.stdout).toContain('removed 1 recording(s)');
-    expect(existsSync(file)).toBe(false);
+    expect(pruned.stdout).toContain('is too far from the fixtures root fixtures to be named in a recording');
+    expect(pruned.stdout).toContain('removed 0 recording(s)');
+    expect(existsSync(file)).toBe(true);
   }, 60_000);
 
   it('a record run from a suites folder far from the fixtures root writes no label (format 1), and prune keeps it', async () => {
@@ -129,8 +133,8 @@ describe('the same case id in two suites folders sharing a fixtures root', () =>
     const refused = await record(b, fx);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('HARNESS_USAGE: --fixtures: ');
-    expect(refused.stderr).toMatch(/two\/fx\/local\/qwen\.qwen3-32b\/same\.chat\.json is a recording of another --suites folder \([^)]*two\/suites-a, provenance\.suites "\.\.\/suites-a"\) than this run's \([^)]*two\/suites-b\): both have its case id, and recording would replace that folder's recording/);
-    expect(refused.stderr).toContain('Record one of the folders into another --fixtures root, or delete the file if');
+    expect(refused.stderr).toMatch(/1 recording\(s\) this run would replace name another --suites folder \([^)]*two\/suites-a, provenance\.suites "\.\.\/suites-a"\) than this run's \([^)]*two\/suites-b\): both have their case ids, and recording would replace that folder's recordings \([^)]*\): \S*two\/fx\/local\/qwen\.qwen3-32b\/same\.chat\.json\./);
+    expect(refused.stderr).toContain('Record this folder into another --fixtures root, or first move that folder\'s recordings out of');
     expect(refused.stderr).toContain('Nothing was recorded.');
     // Nothing but the credentials check was sent, and A's recording is as it was.
     expect(emulator.stats.log.slice(sent).filter((r) => r.method !== 'GET')).toEqual([]);
@@ -179,7 +183,7 @@ describe('fixtures --suites DIR', () => {
     const before = (await readdir(folder)).sort();
     const refused = await fixtures('suites-b', 'fx', proj);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/HARNESS_USAGE: --fixtures: fx\/emulator\/qwen\.qwen3-32b\/\S+\.json is a recording of another --suites folder \(suites-a, provenance\.suites "\.\.\/suites-a"\) than this run's \(suites-b\): the new recordings replace all of fx\/emulator, and would drop it\. Record one of the folders into another --fixtures root, or delete the file if suites-a is gone \(nothing was deleted\)/);
+    expect(refused.stderr).toMatch(/HARNESS_USAGE: --fixtures: \d+ recording\(s\) this run would replace name another --suites folder \(suites-a, provenance\.suites "\.\.\/suites-a"\) than this run's \(suites-b\): the new recordings replace all of fx\/emulator, and would drop them: fx\/emulator\/qwen\.qwen3-32b\/\S+\.json, [^\n]*Record this folder into another --fixtures root, or first move that folder's recordings out of fx: `grep -rlF '"suites": "\.\.\/suites-a"' fx` lists them \(nothing was deleted\)/);
     expect((await readdir(folder)).sort()).toEqual(before);
   }, 60_000);
 });

@@ -21,9 +21,9 @@ import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog, type Catalog } from '../suite/load-catalog.ts';
 import { isHarnessFixture } from '../transport/fixture-file.ts';
-import { otherSuitesRecording } from '../run/suites-ownership.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
 import { runCommand } from './run-command.ts';
+import { otherSuitesRecording } from './suites-conflict.ts';
 
 export const EMULATOR_TARGET = 'emulator';
 /** The bundled recordings: one target per surface the emulator plays, both of site `emulator`. */
@@ -161,13 +161,16 @@ async function assertOnlyFixtures(dir: string, owner: Owner): Promise<void> {
     if (error.code === 'ENOENT') return [];
     throw refuse(`cannot be read (${code(error)}), so it is not known to hold only recordings`, error);
   });
+  const recordings: string[] = [];
   for (const entry of entries) {
     if (entry.isDirectory()) continue;
     const path = join(entry.parentPath, entry.name);
     if (!entry.name.endsWith('.json') || !(await isHarnessFixture(path))) {
       throw new HarnessError('HARNESS_USAGE', `--fixtures: ${path} is not a recording the harness made; move it out of ${dir} before re-recording (nothing was deleted)`);
     }
-    const taken = await otherSuitesRecording({ ...owner, fixturesDir: owner.fixturesRoot }, [path], `the new recordings replace all of ${inertLine(dir, 300)}, and would drop it`);
-    if (taken) throw new HarnessError('HARNESS_USAGE', `--fixtures: ${taken} (nothing was deleted)`);
+    recordings.push(path);
   }
+  // All at once: the refusal counts them and lists them with one command, not one file per try.
+  const taken = await otherSuitesRecording({ ...owner, fixturesDir: owner.fixturesRoot }, recordings, `the new recordings replace all of ${inertLine(dir, 300)}, and would drop them`);
+  if (taken) throw new HarnessError('HARNESS_USAGE', `--fixtures: ${taken} (nothing was deleted)`);
 }

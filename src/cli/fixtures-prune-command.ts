@@ -14,9 +14,10 @@ import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadSuites } from '../suite/load-suites.ts';
 import { pruneFixtures, type PruneResult } from '../transport/fixture-prune.ts';
-import { labelledFolder, suitesLabel } from '../transport/recorded-suites.ts';
+import { labelledFolder, labelledFolderExists, realFolder, suitesLabel } from '../transport/recorded-suites.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
 import { resolveSuitesDir } from './input-files.ts';
+import { unlabelledNote } from './stale-recordings.ts';
 
 export async function fixturesPruneCommand(flags: { suites?: string; fixtures: string; dryRun?: boolean }, root: string, out: NodeJS.WritableStream): Promise<number> {
   // The rule a record run reads its --suites by (./suites when it holds a suite file): the same flags name the same
@@ -32,7 +33,11 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
   const suites = await loadSuites(suitesDir, ALL_CHECKS);
   const cases = suites.cases.map((c) => c.id);
   const label = await suitesLabel(suitesDir, fixturesDir, root);
-  const folderOf = (recorded: string) => labelledFolder(recorded, fixturesDir, root);
+  // Labels are paths from the real fixtures root (recorded-suites.ts): the folders they name are found from it.
+  const real = await realFolder(fixturesDir);
+  const gone = new Set<string>();
+  const folderOf = (recorded: string) => ({ folder: labelledFolder(recorded, real, root), gone: gone.has(recorded) });
+  if (label === undefined) out.write(`${unlabelledNote(suitesDir, fixturesDir)}\n`);
   // Target folders are folder names already (the record run encoded them): each is pruned as it is on disk.
   const entries = (await readdir(fixturesDir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
   const targets = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
@@ -58,6 +63,7 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
   }
   for (const folder of targets) {
     const pruned = await pruneFixtures(fixturesDir, folder, cases, { suites: label, ...(flags.dryRun ? { dryRun: true } : {}), encodedTarget: true });
+    for (const { suites } of pruned.otherSuites ?? []) if (!(await labelledFolderExists(suites, real, root))) gone.add(suites);
     removed += pruned.removed.length;
     foreign += pruned.foreign.length + (pruned.newer?.length ?? 0);
     others += (pruned.otherSuites?.length ?? 0) + (pruned.unnamed?.length ?? 0);
@@ -70,17 +76,20 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
 }
 
 /** What a prune removed and kept, one line per file; nothing when there was nothing to say. */
-export function pruneLines(target: string, pruned: PruneResult, dryRun = false, folderOf: (suites: string) => string = (s) => s): string[] {
+export function pruneLines(target: string, pruned: PruneResult, dryRun = false, folderOf: (suites: string) => { folder: string; gone?: boolean } = (s) => ({ folder: s })): string[] {
   const shown = (f: string) => inertLine(shownPath(f), 300);
   const lines: string[] = [];
   if (pruned.removed.length) lines.push(`fixtures of ${inertLine(target)}: ${dryRun ? 'would remove' : 'removed'} ${pruned.removed.length} recording(s) of cases the suites no longer have`, ...pruned.removed.map((f) => `  ${dryRun ? 'would remove' : 'removed'} ${shown(f)}`));
   // One paragraph per other folder, each with the --suites that prunes its recordings.
   for (const suites of [...new Set((pruned.otherSuites ?? []).map((o) => o.suites))]) {
     const files = pruned.otherSuites!.filter((o) => o.suites === suites).map((o) => o.file);
-    lines.push(`fixtures of ${inertLine(target)}: kept ${files.length} recording(s) of cases these suites do not have, recorded with another --suites folder (${inertLine(folderOf(suites), 300)}); pass it to prune those`, ...files.map((f) => `  kept ${shown(f)}`));
+    const { folder, gone } = folderOf(suites);
+    // A folder renamed or moved (or another machine's) cannot be passed: a record run of the renamed one takes them over.
+    const how = gone ? `, which is not there now (renamed, moved, or another machine's): a record run of the folder it became takes over those of its cases; delete by hand those no suites folder of yours has` : '; pass it to prune those';
+    lines.push(`fixtures of ${inertLine(target)}: kept ${files.length} recording(s) of cases these suites do not have, recorded with another --suites folder (${inertLine(folder, 300)})${how}`, ...files.map((f) => `  kept ${shown(f)}`));
   }
   const unnamed = pruned.unnamed ?? [];
-  if (unnamed.length) lines.push(`fixtures of ${inertLine(target)}: kept ${unnamed.length} recording(s) of cases these suites do not have that name no --suites folder (recorded before recordings named theirs): prune cannot tell a case these suites dropped from another folder's; delete by hand those no suites folder of yours has`, ...unnamed.map((f) => `  kept ${shown(f)}`));
+  if (unnamed.length) lines.push(`fixtures of ${inertLine(target)}: kept ${unnamed.length} recording(s) of cases these suites do not have that name no --suites folder (recorded by an earlier version, or from a suites folder too far from the fixtures root to be named): prune cannot tell a case these suites dropped from another folder's; delete by hand those no suites folder of yours has`, ...unnamed.map((f) => `  kept ${shown(f)}`));
   const newer = pruned.newer ?? [];
   if (newer.length) lines.push(`fixtures of ${inertLine(target)}: kept ${newer.length} recording(s) this version cannot read (a newer mantle-conformance's, whose suites may have these cases, or edited by hand): this version neither reads nor removes them; delete one by hand if no newer version wrote it`, ...newer.map((f) => `  kept ${shown(f)}`));
   if (pruned.foreign.length) lines.push(`fixtures of ${inertLine(target)}: kept ${pruned.foreign.length} file(s) that are not recordings of a case (not made by the harness; move them if they are not yours)`, ...pruned.foreign.map((f) => `  kept ${shown(f)}`));

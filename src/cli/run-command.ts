@@ -193,7 +193,7 @@ async function refuseLinkedFixtureFolders(config: RunConfig, work: readonly Cell
     if (linked) throw usage('--fixtures', `${linked}. Nothing was recorded.`);
   }
   // A recording of another --suites folder with a case id of this one's is never replaced (suites-ownership.ts).
-  const { filesOf, otherSuitesRecording } = await import('../run/suites-ownership.ts');
+  const [{ filesOf }, { otherSuitesRecording }] = await Promise.all([import('../run/suites-ownership.ts'), import('./suites-conflict.ts')]);
   const taken = await otherSuitesRecording(config, filesOf(config.fixturesDir, cells));
   if (taken) throw usage('--fixtures', `${taken}. Nothing was recorded.`);
   // A target folder holds one surface's recordings (replay labels it with one): checked again at the first write.
@@ -273,7 +273,7 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
     const [models, suites] = [matrix.models.map((m) => m.id), await runSuitesLabel(config)];
     for (const target of matrix.targets.filter((t) => t.mode === 'record')) {
       const stale = await pruneFixtures(config.fixturesDir, target.id, caseIds, { suites, models, dryRun: true });
-      io.out.write((await staleLines(target.id, stale, config, config.root)).join(''));
+      io.out.write((await staleLines(target.id, stale, config, config.root, suites === undefined)).join(''));
     }
   }
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in, and a matrix.json too large to read again.

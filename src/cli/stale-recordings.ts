@@ -2,11 +2,11 @@
  * @module cli/stale-recordings
  * What a record run says about the recordings of cases its suites do not have: it names those made from its own
  * --suites folder (provenance.suites, recorded-suites.ts) and removes none, and gives the `fixtures prune` command
- * that lists and removes them; another folder's are not stale and go unsaid; those that name no folder (recorded
- * before recordings named theirs) are named apart, as prune keeps them. That command carries the run's own --suites and --fixtures
- * whenever prune, left to its defaults, would read others: prune compares every recording of its fixtures root with
- * its suites' cases, so run with the bundled suites (or ./fixtures) it would call stale, and remove, what this run
- * recorded a moment ago from its own suites.
+ * that lists and removes them; another folder's are not stale and go unsaid; those that name no folder (an earlier
+ * version's, or a far suites folder's, this run's own included) are named apart, as prune keeps them. That command
+ * carries the run's own --suites and --fixtures whenever prune, left to its defaults, would read others: prune
+ * compares every recording of its fixtures root with its suites' cases, so run with the bundled suites (or
+ * ./fixtures) it would call stale, and remove, what this run recorded a moment ago from its own suites.
  */
 import { resolve } from 'node:path';
 import { inertLine } from '../report/inert-text.ts';
@@ -44,12 +44,26 @@ export async function pruneCommand(from: RecordedFrom, root: string): Promise<st
   return ['mantle-conformance fixtures prune --dry-run', ...words.map(([flag, word]) => `${flag} ${word}`)].join(' ');
 }
 
-/** The recordings a record run found for cases its suites do not have, and how to remove them; nothing when none. */
-export async function staleLines(target: string, stale: { removed: string[]; unnamed?: string[] }, from: RecordedFrom, root: string): Promise<string[]> {
+/**
+ * What `fixtures prune` and a record run say when the run's --suites folder has no label (suitesLabel: too far from
+ * the fixtures root): why its recordings name no folder, and where to put it so that they do.
+ */
+export function unlabelledNote(suitesDir: string, fixturesDir: string): string {
+  return `note: --suites ${inertLine(shownPath(suitesDir), 300)} is too far from the fixtures root ${inertLine(shownPath(fixturesDir), 300)} to be named in a recording (links resolved, the path between them goes down more than two folders after its ..s, and would carry this machine's folder names): its recordings name no --suites folder, and prune keeps them; keep the suites folder near the fixtures root (./suites beside ./fixtures or ./test/fixtures) to have them named`;
+}
+
+/**
+ * The recordings a record run found for cases its suites do not have, and how to remove them; nothing when none.
+ * `unlabelled`: the run's suites folder has no label (too far from the fixtures root), so its own recordings are among
+ * the unnamed ones, and the run says why.
+ */
+export async function staleLines(target: string, stale: { removed: string[]; unnamed?: string[] }, from: RecordedFrom, root: string, unlabelled = false): Promise<string[]> {
   const shown = (f: string) => inertLine(shownPath(f), 300);
   const unnamed = stale.unnamed ?? [];
+  const whose = unlabelled ? 'recorded from these suites, which no label can name, by an earlier version, or from another far suites folder' : 'recorded by an earlier version, or from a suites folder too far from the fixtures root to be named';
   const older = unnamed.length === 0 ? [] : [
-    `fixtures of ${inertLine(target)}: ${unnamed.length} recording(s) of cases the suites do not have that name no --suites folder (recorded before recordings named theirs; another suites folder's, or a case renamed or deleted): kept, and fixtures prune keeps them too; delete by hand those no suites folder of yours has`,
+    ...(unlabelled ? [unlabelledNote(from.suitesDir, from.fixturesDir)] : []),
+    `fixtures of ${inertLine(target)}: ${unnamed.length} recording(s) of cases the suites do not have that name no --suites folder (${whose}; a case renamed or deleted, or another suites folder's): kept, and fixtures prune keeps them too; delete by hand those no suites folder of yours has`,
     ...unnamed.map((f) => `  unnamed ${shown(f)}`),
   ].map((l) => `${l}\n`);
   if (stale.removed.length === 0) return older;

@@ -4,14 +4,15 @@
  * the rule that keeps two suites folders sharing a fixtures root from taking each other's recordings: the same case
  * id in both folders is one file, so a run of folder B would write over folder A's recording without a word, and B's
  * prune could then remove it (A's replay finds no recording). A record run that would write over a recording naming
- * another folder stops before anything is sent; one naming no folder (an earlier version's) or its own folder is
- * overwritten as ever. Only the files the run would write are read.
+ * another suites folder that is there now stops before anything is sent. Taken over as ever: a recording naming no
+ * folder (an earlier version's, or a far folder's), its own folder, the bundled suites (a copy of them in ./suites
+ * taking over their recordings is the usual first customisation, not a conflict), or a folder that is not there
+ * (renamed, moved, another machine's: nothing is left to replay it). Only the files the run would write are read;
+ * cli/suites-conflict.ts says what to do.
  */
 import { readFile } from 'node:fs/promises';
-import { shownPath } from '../shown-path.ts';
-import { inertLine } from '../report/inert-text.ts';
 import { fixturePath } from '../transport/fixture-file.ts';
-import { labelledFolder, namesSuitesFolder, suitesLabel, suitesOf } from '../transport/recorded-suites.ts';
+import { BUNDLED_SUITES, folderOfLabel, labelledFolderExists, realFolder, suitesLabel, suitesOf } from '../transport/recorded-suites.ts';
 import type { RunConfig } from './run-config.ts';
 
 type Where = Pick<RunConfig, 'suitesDir' | 'fixturesDir' | 'fixturesRoot' | 'root'>;
@@ -21,34 +22,39 @@ export function runSuitesLabel(config: Where): Promise<string | undefined> {
   return suitesLabel(config.suitesDir, config.fixturesRoot ?? config.fixturesDir, config.root);
 }
 
-/** Why a record run must not write over another folder's recording of a case id its own folder has too. */
-const CASE_OF_BOTH = 'both have its case id, and recording would replace that folder\'s recording (fixtures prune with this folder could then remove it)';
-
 /** The fixture files a record run of `cells` may write: each case of its target and model. */
 export function filesOf(fixturesDir: string, cells: readonly { target: string; model: string; cases: readonly string[] }[]): string[] {
   return cells.flatMap((cell) => cell.cases.map((id) => fixturePath(fixturesDir, cell.target, cell.model, id)));
 }
 
 /**
- * What to say when one of `files`, recordings the run would write (or replace), names another --suites folder: the
- * first such file, both folders and the fix; undefined when none does. A file not there reads as nothing (a link
- * was refused before: fixture-links.ts).
+ * Whether a recording labelled `recorded` is another folder's that this run must not take: not this run's label, not
+ * the bundled suites, and naming a folder that is there and is not this run's (an older label of this very folder is ours).
  */
-export async function otherSuitesRecording(config: Where, files: readonly string[], why = CASE_OF_BOTH): Promise<string | undefined> {
+async function othersLabel(recorded: string, label: string | undefined, suitesDir: string, realFixtures: string, root: string): Promise<boolean> {
+  if (recorded === label || recorded === BUNDLED_SUITES) return false;
+  if (!(await labelledFolderExists(recorded, realFixtures, root))) return false;
+  return (await realFolder(folderOfLabel(recorded, realFixtures, root))) !== (await realFolder(suitesDir));
+}
+
+/**
+ * The recordings among `files` (the ones a record run would write, or replace) that name another --suites folder
+ * (othersLabel), with the label each carries; none when the run may write them all. A file not there reads as
+ * nothing (a link was refused before: fixture-links.ts).
+ */
+export async function othersRecordings(config: Where, files: readonly string[]): Promise<{ file: string; suites: string }[]> {
   const label = await runSuitesLabel(config);
-  const root = config.fixturesRoot ?? config.fixturesDir;
+  const real = await realFolder(config.fixturesRoot ?? config.fixturesDir);
   const taken: { file: string; suites: string }[] = [];
+  const judged = new Map<string, boolean>();
   // A few at a time: a run over many models may have thousands to look at, most of them absent or unnamed.
   for (let i = 0; i < files.length; i += 64) {
     const named = await Promise.all(files.slice(i, i + 64).map(async (file) => ({ file, suites: suitesOf(await readFile(file, 'utf8').catch(() => '')) })));
     for (const { file, suites } of named) {
-      if (suites !== undefined && !(await namesSuitesFolder(suites, label, config.suitesDir, root, config.root))) taken.push({ file, suites });
+      if (suites === undefined) continue;
+      if (!judged.has(suites)) judged.set(suites, await othersLabel(suites, label, config.suitesDir, real, config.root));
+      if (judged.get(suites)) taken.push({ file, suites });
     }
   }
-  const [first] = taken;
-  if (!first) return undefined;
-  const other = inertLine(labelledFolder(first.suites, root, config.root), 300);
-  const ours = inertLine(shownPath(config.suitesDir), 300);
-  const more = taken.length > 1 ? ` (and ${taken.length - 1} more recording(s) of that folder or another)` : '';
-  return `${inertLine(shownPath(first.file), 300)}${more} is a recording of another --suites folder (${other}, provenance.suites ${JSON.stringify(inertLine(first.suites, 200))}) than this run's (${ours}): ${why}. Record one of the folders into another --fixtures root, or delete the file if ${other} is gone`;
+  return taken;
 }

@@ -6,8 +6,8 @@
  * model and case (the rule `fixtures` uses too: fixture-file's isHarnessFixture), whose name is no case of the
  * suites, and whose provenance names the suites folder these cases come from (recorded-suites.ts): one fixtures root
  * may hold the recordings of several --suites folders, and another folder's case is not one these suites dropped.
- * A recording of another folder is kept and named with it; one that names no folder (made before recordings named
- * theirs) is kept and named too: nothing says it is stale. Anything else there (notes, links, folders, files that are
+ * A recording of another folder is kept and named with it; one that names no folder (an earlier version's, or a
+ * suites folder's too far from the fixtures root to be named) is kept and named too: nothing says it is stale. Anything else there (notes, links, folders, files that are
  * not fixtures, copies of one) is named and kept; a model folder that is a link is named as kept and never followed.
  */
 import { lstat, readdir, unlink } from 'node:fs/promises';
@@ -27,7 +27,7 @@ export interface PruneResult {
   newer?: string[];
   /** Recordings of cases these suites lack that name another suites folder (`suites`, as provenance says it): kept. */
   otherSuites?: { file: string; suites: string }[];
-  /** Recordings of cases these suites lack that name no suites folder (made before recordings named theirs): kept. */
+  /** Recordings of cases these suites lack that name no suites folder (an earlier version's, or a far folder's): kept. */
   unnamed?: string[];
 }
 
@@ -70,6 +70,8 @@ export async function pruneFixtures(root: string, target: string, cases: Iterabl
         (result.unnamed ??= []).push(path);
         continue;
       }
+      // Labels name one real folder exactly when they are equal (suitesLabel): a label of the same text from another
+      // place is another folder's, and a far --suites (no label) owns nothing here.
       if (suites !== options.suites) {
         (result.otherSuites ??= []).push({ file: path, suites });
         continue;

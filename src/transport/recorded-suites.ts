@@ -3,66 +3,75 @@
  * Which --suites folder a recording was made from, as its provenance says (`provenance.suites`): the one fact that
  * tells a recording of a case the suites dropped (stale: `fixtures prune` removes it) from a recording of a case of
  * another suites folder recorded into the same fixtures root (kept: it is someone's evidence). The folder is written
- * as a path from the fixtures root, `/`-separated (`../suites-a`, `./my-suites`), so a checkout moved or cloned
- * elsewhere still names the same folder; the suites bundled with the harness are `BUNDLED_SUITES`, wherever the
- * package is installed (an upgrade moves a pnpm store path, not what the suites are). A recording made before this
- * field names no folder: nothing says whose it is, so prune keeps it (fixture-prune.ts).
+ * as a path from the real fixtures root (links resolved) to the real suites folder, `/`-separated (`../suites-a`,
+ * `../../A/suites`, `./my-suites`), so a checkout moved or cloned elsewhere still names the same folder, and two
+ * projects that reach one shared fixtures root through their own links name two folders, not one `../suites`; the
+ * suites bundled with the harness are `BUNDLED_SUITES`, wherever the package is installed (an upgrade moves a pnpm
+ * store path, not what the suites are). A recording made before this field, or from a suites folder too far from the
+ * fixtures root to be named (suitesLabel), names no folder: nothing says whose it is, so prune keeps it (fixture-prune.ts).
  */
-import { readFile, realpath } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { shownPath } from '../shown-path.ts';
 
 /** `provenance.suites` of a recording made from the suites bundled with the harness (`<package>/suites`). */
 export const BUNDLED_SUITES = 'mantle-conformance:suites';
 
-/** Whether two folders are one: the same path, or (both existing) the same real folder. */
-async function sameFolder(a: string, b: string): Promise<boolean> {
-  if (resolve(a) === resolve(b)) return true;
-  const [realA, realB] = await Promise.all([realpath(a).catch(() => undefined), realpath(b).catch(() => undefined)]);
-  return realA !== undefined && realA === realB;
+/** Folder names a label may carry after its `..`s: more would name the folders above a project (a home, a mount). */
+const NEAR = 2;
+
+/**
+ * `path` with its links resolved: the real path of its nearest existing ancestor, then the rest as given (a fixtures
+ * root a record run is about to make, or a folder since removed, still has the path it will have, or had).
+ */
+export async function realFolder(path: string): Promise<string> {
+  const absolute = resolve(path);
+  const real = await realpath(absolute).catch(() => undefined);
+  if (real !== undefined) return real;
+  const parent = dirname(absolute);
+  return parent === absolute ? absolute : join(await realFolder(parent), basename(absolute));
 }
 
 /**
  * How a recording names the suites folder `suitesDir` it was made from, in the fixtures root `fixturesDir` (where the
- * recordings end up, not a folder they are made in first); `root` is the package's. The path is computed from the
- * two paths as given, links not resolved (a fixtures root that is a link to another disk would otherwise name the
- * folders on the way to that disk), and written only when it stays near: the suites folder inside the fixtures
- * root's parent (`./x`, `..`, `../x/y`; at most one `..`). A path that climbs further names the folders above the
- * project (a user's home, a mount), which a recording would carry to every machine and which differ from one
+ * recordings end up, not a folder they are made in first); `root` is the package's. The path goes from the real
+ * fixtures root to the real suites folder: from the paths as given, two projects whose fixtures roots are links to one
+ * shared folder would both write `../suites`, and one's record run and prune would take the other's recordings for
+ * its own. It is written only when what follows its `..`s is at most two folder names (`../../suites`,
+ * `../../A/suites`, `./mine`, `../x/y`): a path that goes down further from where it climbed to names a machine's
+ * folders (`../../../home/bob/proj/suites`), which a recording would carry to every machine and which differ from one
  * checkout to the next; another drive has no path at all. Then undefined: the recording names no folder, and prune
- * keeps it (safe: an unnamed recording is never removed).
+ * keeps it (safe: an unnamed recording is never removed). Prune and the record run compare labels as strings: two
+ * labels computed this way are equal exactly when they name one real folder.
  */
 export async function suitesLabel(suitesDir: string, fixturesDir: string, root: string): Promise<string | undefined> {
+  const [suites, fixtures, bundled] = await Promise.all([realFolder(suitesDir), realFolder(fixturesDir), realFolder(join(root, 'suites'))]);
   // The bundled suites are one name wherever the package lies: their real folder is compared, and never written.
-  if (await sameFolder(suitesDir, join(root, 'suites'))) return BUNDLED_SUITES;
-  const path = relative(resolve(fixturesDir), resolve(suitesDir));
+  if (suites === bundled) return BUNDLED_SUITES;
+  const path = relative(fixtures, suites);
   if (isAbsolute(path)) return undefined;
   const parts = path === '' ? [] : path.split(sep);
-  if (parts.filter((part) => part === '..').length > 1) return undefined;
+  if (parts.filter((part) => part !== '..').length > NEAR) return undefined;
   // Always `.`-led: no folder path reads as BUNDLED_SUITES.
   return parts.length === 0 ? '.' : parts[0] === '..' ? parts.join('/') : `./${parts.join('/')}`;
 }
 
-/** The suites folder a label names, as a path from the fixtures root (resolved: for the console and comparisons). */
-function folderOfLabel(label: string, fixturesDir: string, root: string): string {
-  return label === BUNDLED_SUITES ? join(root, 'suites') : resolve(fixturesDir, ...label.split('/'));
+/**
+ * The suites folder a label names, from the real fixtures root `realFixtures` (realFolder: labels are written from
+ * it), as an absolute path; `root` is the package's.
+ */
+export function folderOfLabel(label: string, realFixtures: string, root: string): string {
+  return label === BUNDLED_SUITES ? join(root, 'suites') : resolve(realFixtures, ...label.split('/'));
 }
 
 /** The suites folder a label names, as the console shows it (a --suites value that prunes those recordings). */
-export function labelledFolder(label: string, fixturesDir: string, root: string): string {
-  return shownPath(folderOfLabel(label, fixturesDir, root));
+export function labelledFolder(label: string, realFixtures: string, root: string): string {
+  return shownPath(folderOfLabel(label, realFixtures, root));
 }
 
-/**
- * Whether a recording's label `recorded` names the suites folder `suitesDir` (whose own label is `label`): the same
- * label, or a label that leads to the same folder from the fixtures root, as given or with its links resolved (an
- * earlier version computed labels from real paths, and wrote the far ones this one does not write).
- */
-export async function namesSuitesFolder(recorded: string, label: string | undefined, suitesDir: string, fixturesDir: string, root: string): Promise<boolean> {
-  if (recorded === label) return true;
-  if (await sameFolder(folderOfLabel(recorded, fixturesDir, root), suitesDir)) return true;
-  const real = await realpath(fixturesDir).catch(() => undefined);
-  return real !== undefined && recorded !== BUNDLED_SUITES && (await sameFolder(folderOfLabel(recorded, real, root), suitesDir));
+/** Whether the folder a label names is there now (not renamed, moved, or another machine's). */
+export async function labelledFolderExists(label: string, realFixtures: string, root: string): Promise<boolean> {
+  return (await stat(folderOfLabel(label, realFixtures, root)).catch(() => undefined))?.isDirectory() === true;
 }
 
 /** The `provenance.suites` of a recording's text; undefined when it names none (or is no JSON). */

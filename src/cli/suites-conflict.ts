@@ -1,0 +1,52 @@
+/**
+ * @module cli/suites-conflict
+ * What a record run (or `fixtures`) says when it would write over recordings of another --suites folder
+ * (run/suites-ownership.ts decides which): how many, the first few, the folders they name, and a fix that works for
+ * all of them at once. Hundreds of recordings share one label, so "delete the file" is no fix: the message gives a
+ * command that lists every recording of that folder under the fixtures root, to move them or record elsewhere.
+ */
+import { inertLine } from '../report/inert-text.ts';
+import { othersRecordings } from '../run/suites-ownership.ts';
+import type { RunConfig } from '../run/run-config.ts';
+import { shownPath } from '../shown-path.ts';
+import { labelledFolder, realFolder } from '../transport/recorded-suites.ts';
+import { shellWord } from './shell-word.ts';
+
+type Where = Pick<RunConfig, 'suitesDir' | 'fixturesDir' | 'fixturesRoot' | 'root'>;
+
+/** Why a record run must not write over another folder's recording of a case id its own folder has too. */
+const CASE_OF_BOTH = 'both have their case ids, and recording would replace that folder\'s recordings (fixtures prune with this folder could then remove them)';
+/** Files and folders a refusal names; the count says how many more. */
+const SHOWN = 3;
+
+/**
+ * The command that lists every recording under the fixtures root `fixtures` labelled `label`: a fixed string (a label
+ * holds dots), as the recording writes it (`"suites": "../x"`), one shell word per argument (grep -r follows a root
+ * that is a link). Undefined when the console cannot show it as it is (inertLine): pasted, it would search for another text.
+ */
+export function listCommand(label: string, fixtures: string): string | undefined {
+  const command = `grep -rlF ${shellWord(`"suites": ${JSON.stringify(label)}`)} ${shellWord(shownPath(fixtures))}`;
+  return inertLine(command, 600) === command ? command : undefined;
+}
+
+/**
+ * What to say when some of `files`, recordings the run would write (or replace), name another --suites folder that is
+ * there now; undefined when none does. `why`: what writing them would do.
+ */
+export async function otherSuitesRecording(config: Where, files: readonly string[], why = CASE_OF_BOTH): Promise<string | undefined> {
+  const taken = await othersRecordings(config, files);
+  if (taken.length === 0) return undefined;
+  const fixtures = config.fixturesRoot ?? config.fixturesDir;
+  const real = await realFolder(fixtures);
+  const labels = [...new Set(taken.map((t) => t.suites))];
+  const folders = labels.slice(0, SHOWN).map((l) => `${inertLine(labelledFolder(l, real, config.root), 300)}, provenance.suites ${JSON.stringify(inertLine(l, 200))}`);
+  const moreFolders = labels.length > SHOWN ? `; and ${labels.length - SHOWN} other folder(s)` : '';
+  const shown = taken.slice(0, SHOWN).map((t) => inertLine(shownPath(t.file), 300)).join(', ');
+  const moreFiles = taken.length > SHOWN ? `, and ${taken.length - SHOWN} more` : '';
+  const commands = labels.slice(0, SHOWN).map((l) => listCommand(l, fixtures));
+  // No command that looks runnable and is not: then the field to look for is named instead.
+  const list = commands.every((c) => c !== undefined)
+    ? `${commands.map((c) => `\`${c}\``).join(', ')} ${commands.length > 1 ? 'list' : 'lists'} them${moreFolders ? ' (those of the first folders)' : ''}`
+    : 'each names its folder in provenance.suites (a path here holds a character the console cannot show as typed, so no command is printed to paste)';
+  return `${taken.length} recording(s) this run would replace name another --suites folder (${folders.join('; ')}${moreFolders}) than this run's (${inertLine(shownPath(config.suitesDir), 300)}): ${why}: ${shown}${moreFiles}. Record this folder into another --fixtures root, or first move that folder's recordings out of ${inertLine(shownPath(fixtures), 300)}: ${list}`;
+}
