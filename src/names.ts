@@ -22,7 +22,9 @@ const PLAIN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const MODEL_ID_CHARACTERS = 'letters, digits and . _ : / @ + -, starting with a letter, a digit or /';
 export const MODEL_ID_PATTERN = '^[A-Za-z0-9/][A-Za-z0-9._:/@+-]*$';
 const MODEL = new RegExp(MODEL_ID_PATTERN);
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/** An AWS region name (us-east-1, us-gov-west-1, us-isob-east-1, cn-north-1), unanchored: Bedrock's host names hold one. */
+export const REGION_PATTERN = '[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}';
+const REGION = new RegExp(`^${REGION_PATTERN}$`);
 
 /** The longest name accepted, in characters. Folder names are at most 255 bytes on common file systems. */
 export const MAX_NAME_LENGTH: Record<NameKind, number> = { 'run id': 64, 'target name': 64, 'model id': 160, region: 32, 'case id': 80 };

@@ -12,23 +12,36 @@
  * by origin (scheme, host and port): two ports of one machine are two services, as a gateway beside a test server.
  */
 import { HarnessError } from '../errors.ts';
+import { REGION_PATTERN } from '../names.ts';
 import type { AuthConfig, TargetConfig } from '../run/run-config.ts';
+import { envNameShown, headerEnvFlagShown } from '../transport/auth/env-name-shown.ts';
 
 const AWS = 'AWS';
-const BEDROCK_HOST = /^(?:vpce-[a-z0-9-]+\.)?bedrock-(?:mantle|runtime)(?:-fips)?\.[a-z0-9-]+\.(?:vpce\.)?(?:api\.aws|amazonaws\.com(?:\.cn)?)$/;
+/**
+ * Bedrock's host names, with a real region name (names.ts, as --region takes it) in the region's place: any label
+ * there let `bedrock-runtime.s3.amazonaws.com` (an S3 bucket anyone can name so) or `bedrock-mantle.execute-api...`
+ * pass as Bedrock.
+ */
+const BEDROCK_HOST = new RegExp(`^(?:vpce-[a-z0-9-]+\\.)?bedrock-(?:mantle|runtime)(?:-fips)?\\.${REGION_PATTERN}\\.(?:vpce\\.)?(?:api\\.aws|amazonaws\\.com(?:\\.cn)?)$`);
 
-/** The trust domain of a base URL: `AWS` for a Bedrock host, else its origin (never its path, user info or query). */
+/**
+ * The trust domain of a base URL: `AWS` for a Bedrock host over https on the default port, else its origin (never
+ * its path, user info or query). A trailing dot (the fully qualified spelling) names the same host; `http://` or
+ * another port on a Bedrock-looking name is not how Bedrock is served, so it is a service of its own.
+ */
 export function trustDomain(baseUrl: string): string {
   const url = new URL(baseUrl);
-  return BEDROCK_HOST.test(url.hostname.toLowerCase()) ? AWS : url.origin;
+  const host = url.hostname.toLowerCase().replace(/\.$/, '');
+  return url.protocol === 'https:' && url.port === '' && BEDROCK_HOST.test(host) ? AWS : url.origin;
 }
 
 /** The credentials a run sends to every target, each with the flag it comes from; none with `--auth none` alone. */
 export function credentialsSent(auth: AuthConfig): string[] {
   const sent: string[] = [];
-  if (auth.kind === 'bearer') sent.push(`the key in ${auth.apiKeyEnv} (--auth bearer, --api-key-env)`);
+  // A variable is named only when its name is no key given in its place (env-name-shown.ts).
+  if (auth.kind === 'bearer') sent.push(`the key in ${envNameShown(auth.apiKeyEnv, '--api-key-env')} (--auth bearer, --api-key-env)`);
   if (auth.kind === 'sigv4' || auth.kind === 'token') sent.push(`AWS credentials (--auth ${auth.kind})`);
-  for (const { header, env } of auth.headerEnv ?? []) sent.push(`${header} from ${env} (--header-env)`);
+  for (const { header, env } of auth.headerEnv ?? []) sent.push(`${header} from ${envNameShown(env, headerEnvFlagShown(header, env))} (--header-env)`);
   return sent;
 }
 

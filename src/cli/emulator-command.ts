@@ -15,6 +15,7 @@ import { loadCatalog } from '../suite/load-catalog.ts';
 import { EMULATOR_LATENCY, EMULATOR_PORT, intFlag, usage } from './run-options.ts';
 import { shellWord } from './shell-word.ts';
 import { envNameFlag } from './env-name-flags.ts';
+import { envNameShown, plausibleEnvName } from '../transport/auth/env-name-shown.ts';
 
 export interface EmulatorFlags {
   port?: string;
@@ -41,7 +42,9 @@ export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: 
   const apiKey = flags.apiKeyEnv ? process.env[flags.apiKeyEnv] : undefined;
   if (flags.apiKeyEnv && !apiKey) {
     const state = apiKey === undefined ? 'is not set' : 'is set but empty';
-    throw usage('--api-key-env', `${flags.apiKeyEnv} ${state}; export it with the key or leave the flag out to accept any key`);
+    // A name that may be the key itself is not quoted (env-name-shown.ts).
+    const fix = plausibleEnvName(flags.apiKeyEnv) ? 'export it with the key' : 'give the NAME of the variable that holds the key (export MY_KEY=..., then --api-key-env MY_KEY)';
+    throw usage('--api-key-env', `${envNameShown(flags.apiKeyEnv, '--api-key-env')} ${state}; ${fix} or leave the flag out to accept any key`);
   }
   const unknownModels = flags.unknownModels ?? 'not-found';
   const quirks = parseQuirks(flags.quirk ?? [], profilesFromCatalog(catalog), unknownModels);
@@ -77,7 +80,8 @@ export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: 
 export function emulatorBanner(url: string, flags: Pick<EmulatorFlags, 'surface' | 'apiKeyEnv'>): string {
   const surface = flags.surface ?? 'mantle';
   const openai = surface === 'runtime' ? `${url}/openai/v1` : `${url}/v1 or ${url}/openai/v1`;
-  const auth = flags.apiKeyEnv ? `--api-key-env ${inertLine(shellWord(flags.apiKeyEnv), 200)}` : '--auth none';
+  const named = flags.apiKeyEnv && plausibleEnvName(flags.apiKeyEnv) ? inertLine(shellWord(flags.apiKeyEnv), 200) : 'NAME (the variable given to the emulator: not shown, it may be the key itself)';
+  const auth = flags.apiKeyEnv ? `--api-key-env ${named}` : '--auth none';
   const run = `mantle-conformance run --mode live --endpoint ${url} --surface ${surface} ${auth}`;
   return `${surface === 'runtime' ? 'bedrock-runtime' : 'Mantle'} emulator on ${url} (base URL for OpenAI SDKs: ${openai}; Anthropic: ${url}/anthropic; test it with: ${run})\nCtrl-C to stop.\n`;
 }

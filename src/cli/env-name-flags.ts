@@ -4,6 +4,8 @@
  * HEADER=NAME`, the emulator's `--api-key-env`). The easy slip is to give the secret itself (`--api-key-env "$KEY"`),
  * so a value that is not a variable name is never quoted back: CI logs other than GitHub's, and keys fetched from a
  * vault at run time, are not masked. Only a header name the user plainly typed (words, not a token) is shown.
+ * A value that is a valid name but may still be the key (`gsk_...`, a hex key) passes here, and is not quoted by the
+ * messages about its variable either (transport/auth/env-name-shown.ts).
  */
 import { HarnessError } from '../errors.ts';
 

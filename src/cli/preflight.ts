@@ -8,6 +8,7 @@ import { inertLine } from '../report/inert-text.ts';
 import type { RunConfig } from '../run/run-config.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { createAuth } from '../transport/auth/create-auth.ts';
+import { envNameShown, headerEnvFlagShown, plausibleEnvName } from '../transport/auth/env-name-shown.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import { redactorFor, sendHttp, type HttpOptions } from '../transport/http-exchange.ts';
@@ -23,13 +24,15 @@ function authFor(config: RunConfig, target: RunConfig['targets'][number]) {
   try {
     return createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
   } catch (error) {
-    if (error instanceof HarnessError && error.code === 'HARNESS_AUTH_MISSING' && config.auth.kind === 'bearer' && error.message.includes(config.auth.apiKeyEnv)) {
-      const env = config.auth.apiKeyEnv;
+    // The variable as bearer.ts names it: a name that may be the key itself is not quoted (env-name-shown.ts).
+    const env = config.auth.apiKeyEnv;
+    const shown = envNameShown(env, '--api-key-env');
+    if (error instanceof HarnessError && error.code === 'HARNESS_AUTH_MISSING' && config.auth.kind === 'bearer' && error.message.includes(shown)) {
       // Only the key's own message is told again: a --header-env variable missing (KEY_ORG beside KEY) says its own.
-      const keyMissing = error.message.startsWith(`No API key: ${env} is not set`);
+      const keyMissing = error.message.startsWith(`No API key: ${shown} is not set`);
       const message =
         target.surface === 'custom' && keyMissing
-          ? `No API key: ${env} is not set. Name the variable that holds ${inertLine(target.endpointHost ?? 'the endpoint', 200)}'s key with --api-key-env NAME (or export ${env}=...), use --auth none for a server that needs no key, or --mode replay.`
+          ? `No API key: ${shown} is not set. Name the variable that holds ${inertLine(target.endpointHost ?? 'the endpoint', 200)}'s key with --api-key-env NAME${plausibleEnvName(env) ? ` (or export ${env}=...)` : ''}, use --auth none for a server that needs no key, or --mode replay.`
           : `${error.message} For a local server that needs no key, use --auth none.`;
       throw new HarnessError('HARNESS_AUTH_MISSING', message, { cause: error });
     }
@@ -141,9 +144,9 @@ async function sendRetried(config: RunConfig, request: ExchangeRequest, context:
  * so only the --header-env values (or nothing at all) can have been refused.
  */
 export function credentialsToCheck(auth: RunConfig['auth']): string {
-  const headers = (auth.headerEnv ?? []).map(({ header, env }) => `${header} from ${env}`);
+  const headers = (auth.headerEnv ?? []).map(({ header, env }) => `${header} from ${envNameShown(env, headerEnvFlagShown(header, env))}`);
   const headerEnv = headers.length ? `the --header-env values (${headers.join(', ')})` : undefined;
-  if (auth.kind === 'bearer') return `the key in ${auth.apiKeyEnv} (or pick another variable with --api-key-env)${headerEnv ? ` and ${headerEnv}` : ''}`;
+  if (auth.kind === 'bearer') return `the key in ${envNameShown(auth.apiKeyEnv, '--api-key-env')} (or pick another variable with --api-key-env)${headerEnv ? ` and ${headerEnv}` : ''}`;
   if (auth.kind !== 'none') return `the ${auth.kind} credentials${headerEnv ? ` and ${headerEnv}` : ''}`;
   return headerEnv ?? 'whether the endpoint needs credentials: --auth none sent none';
 }

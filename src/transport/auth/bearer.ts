@@ -6,20 +6,22 @@ import { HarnessError } from '../../errors.ts';
 import { headerValueProblem } from '../headers.ts';
 import { withDerived } from '../derived-secrets.ts';
 import type { AuthProvider } from './auth.ts';
+import { envFlagShown, envNameShown, plausibleEnvName } from './env-name-shown.ts';
 
 /** Reads the key from `envName` (default `AWS_BEARER_TOKEN_BEDROCK`); fails with the fix when it is unset. */
 export function bearerFromEnv(envName = 'AWS_BEARER_TOKEN_BEDROCK', env: NodeJS.ProcessEnv = process.env): AuthProvider {
   const key = env[envName]?.trim();
   if (!key) {
-    throw new HarnessError(
-      'HARNESS_AUTH_MISSING',
-      `No API key: ${envName} is not set. Export a Bedrock API key (export ${envName}=...), name another variable with --api-key-env NAME, or use --mode replay.`,
-    );
+    // A name that may be the key itself is not quoted, nor put in an `export` line (env-name-shown.ts).
+    const fix = plausibleEnvName(envName)
+      ? `Export a Bedrock API key (export ${envName}=...), name another variable with --api-key-env NAME`
+      : 'Give --api-key-env the NAME of the variable that holds the key (export MY_KEY=..., then --api-key-env MY_KEY)';
+    throw new HarnessError('HARNESS_AUTH_MISSING', `No API key: ${envNameShown(envName, '--api-key-env')} is not set. ${fix}, or use --mode replay.`);
   }
   // Sent as a header: a key pasted with a line break in it would fail every request as a connection error.
   const problem = headerValueProblem(key);
   if (problem) {
-    throw new HarnessError('HARNESS_USAGE', `--api-key-env ${envName}: the value of ${envName} ${problem} (not shown: it is a secret); set it to the API key alone. Nothing was sent.`);
+    throw new HarnessError('HARNESS_USAGE', `${envFlagShown(envName, '--api-key-env')}: the value of ${envNameShown(envName, '--api-key-env')} ${problem} (not shown: it is a secret); set it to the API key alone. Nothing was sent.`);
   }
   return bearer(key);
 }

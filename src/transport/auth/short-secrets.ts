@@ -4,10 +4,12 @@
  * before any auth provider (and the AWS signer they load) is built.
  */
 import { MIN_SECRET_LENGTH } from '../redactor.ts';
+import { envFlagShown, envNameShown, headerEnvFlagShown } from './env-name-shown.ts';
 
 /**
  * The secrets of `settings` shorter than MIN_SECRET_LENGTH, which the redactor does not match (they would blank
- * ordinary words): an endpoint that echoes one has it kept as sent. Each named by its flag and variable, never its value.
+ * ordinary words): an endpoint that echoes one has it kept as sent. Each named by its flag and variable as messages
+ * show them (a name that may be the key itself is not quoted), never its value.
  */
 export function tooShortToRedact(settings: { kind: string; apiKeyEnv: string; headerEnv?: readonly { header: string; env: string }[] | undefined }, env: NodeJS.ProcessEnv = process.env): { flag: string; name: string }[] {
   // Measured as sent: the key and header values go out trimmed (HTTP drops the spaces around a header value), so
@@ -18,8 +20,9 @@ export function tooShortToRedact(settings: { kind: string; apiKeyEnv: string; he
     return value !== undefined && value !== '' && value.length < MIN_SECRET_LENGTH;
   };
   return [
-    ...(settings.kind === 'bearer' && short(settings.apiKeyEnv, (v) => v.trim()) ? [{ flag: `--api-key-env ${settings.apiKeyEnv}`, name: settings.apiKeyEnv }] : []),
-    ...(settings.headerEnv ?? []).filter(({ env: name }) => short(name, headerValueAsSent)).map(({ header, env: name }) => ({ flag: `--header-env ${header}=${name}`, name })),
+    // Named for messages: a name that may be the key itself is not quoted (env-name-shown.ts).
+    ...(settings.kind === 'bearer' && short(settings.apiKeyEnv, (v) => v.trim()) ? [{ flag: envFlagShown(settings.apiKeyEnv, '--api-key-env'), name: envNameShown(settings.apiKeyEnv, '--api-key-env') }] : []),
+    ...(settings.headerEnv ?? []).filter(({ env: name }) => short(name, headerValueAsSent)).map(({ header, env: name }) => ({ flag: headerEnvFlagShown(header, name), name: envNameShown(name, headerEnvFlagShown(header, name)) })),
   ];
 }
 
