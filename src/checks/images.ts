@@ -38,6 +38,8 @@ const SHORT: Record<ImageApi, string> = { 'chat-completions': 'chat', responses:
 /** A rejection naming anything else is not a verdict on image input. */
 const IMAGE_FIELDS = ['messages', 'input'];
 
+/** How much of an answer images.seen.* reads (its colour words, its other words, its absences): all of it, or none. */
+export const MAX_ANSWER = 2_000;
 /** Colour words a model may answer with, beyond the ones the harness draws. */
 const OTHER_COLOURS = ['orange', 'purple', 'violet', 'pink', 'brown', 'black', 'white', 'grey', 'gray', 'cyan', 'magenta', 'teal', 'lime', 'navy', 'maroon', 'olive', 'turquoise', 'beige'];
 /** The colour of the image a request sent (the PNG the harness generated), found wherever the API puts it. */
@@ -124,6 +126,10 @@ function seenCheck(api: ImageApi): CheckDefinition {
       if (!colour) return unobserved(input, 'HARNESS_INTERNAL: the request carries no image the harness generated ({{generated.png-<colour>}})', evidence);
       // The colour the answer names, not one the model mused on in a commentary message before it.
       const text = answerText(body);
+      // Asked for one word with a budget of 16 tokens, an answer runs a few dozen characters. One of pages (an endpoint
+      // that ignored the budget) is not read: the patterns' time grows faster than its length, and a verdict on a part
+      // of it could be undone by the rest ("Red ... no, green").
+      if (text.length > MAX_ANSWER) return inconclusive(input, `the answer runs ${text.length} characters, more than the ${MAX_ANSWER} an answer is read to, so whether the image was seen cannot be told: ${JSON.stringify(text.slice(0, 120))}`, evidence);
       const said = assertedColours(text, colour);
       const quoted = JSON.stringify(text.slice(0, 120));
       const others = [...said].filter((c) => c !== colour);

@@ -35,6 +35,17 @@ const WHERE = String.raw`(?:\s+(?:(?:that |which )?I can (?:see|find|view|detect
 export const MISSING_TAIL = String.raw`${WHERE}\s*(?:$|,\s*(?:sorry|please|could you|can you|would you|(?:only|just) (?:your )?text|(?:so |and )?I(?:'ll| will|'d| would| can only| have to)? guess|(?:so |and )?I(?: can't| cannot| can not| am unable to|'m unable to) (?:tell|say|determine|identify|name))\b)`;
 /** After "without seeing the image", which opens the clause it qualifies, a comma ends the phrase: "..., green". */
 const FRONTED_TAIL = String.raw`${WHERE}\s*(?:$|,)`;
+/**
+ * After "you haven't attached an image", what shows the image is itself what is missing, not a noun it modifies ("you
+ * didn't provide an image caption / description / file name", "any files besides this image": the image is there):
+ * the clause's end or a mark ("(only text came through)", "- only text", ", unfortunately", an emoji), or a word that
+ * begins no noun phrase of the image's own: "you're asking about", "that I can see", "for me to review", "over", "in
+ * this thread", "along with your message", "unfortunately". Not "with more detail" or "in higher resolution": hedges;
+ * nor a comma before what the image is ("you didn't send a photo, it's a generated PNG").
+ */
+const NOT_MODIFIER = String.raw`(?!\s*,\s*(?:it(?:'s| is| was)|this is|that's|just|instead)\b)(?=\s*$|[^\w\s-]|\s+[^\w\s]|\s+(?:you|that|which|I|it|this|yet|here|over|either|again|so|or|and|but|because|since|as|though|although|please|at (?:all|this point|the moment)|so far|for (?:me|us)|to (?:me|look|see|view|describe|analy[sz]e|identify|review|check|examine|work)|along with|with (?:your|the|this) (?:message|request|question|prompt)|(?:in|on) (?:this|the|your|our|my) (?:thread|message|conversation|chat|request|prompt|question|end|side)|\w+ly)\b)`;
+/** After "I can only process text": not "and images", "or pictures", ", images": then images are read too. */
+const NOT_WITH_IMAGES = String.raw`(?!\s*(?:,|/|&|\band\b|\bor\b|\bplus\b|\bas well as\b)\s*(?:(?:an?|the|your|one|some|small|low-resolution)\s+)*(?:images?|pictures?|photos?|visuals?|vision)\b)`;
 /** A negation that governs the verb after it, within a few words. */
 export const NOT = String.raw`(?:not|cannot|can't|can not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|wasn't|was not|won't|will not|haven't|have not|no way to|no way of|incapable of|lack the (?:ability|capability|capacity) to|(?:do not|don't) (?:actually |really |currently )?have (?:the|any) (?:ability|capability|capacity) (?:to|of))`;
 /** Seeing an image, in any of the forms models use. */
@@ -64,12 +75,12 @@ const PATTERNS: readonly RegExp[] = [
   new RegExp(String.raw`\b(?:there (?:isn't|is not|wasn't|was not|doesn't (?:appear|seem) to be|does not (?:appear|seem) to be)|(?:doesn't|does not|didn't|did not) (?:contain|include|have))\s+(?:an?|any)\s+${IMAGE}${MISSING_TAIL}`, 'i'),
   // "You haven't attached an image", "I haven't received an image", "you forgot to attach the image"; not "you didn't
   // provide an image caption" or "you haven't attached any files besides this image" (the image is there).
-  new RegExp(String.raw`\b(?:haven't|have not|hasn't|has not|didn't|did not|forgot to|forget to)\s+(?:attach|attached|share|shared|upload|uploaded|send|sent|provide|provided|include|included|receive|received)\s+${BEFORE}${IMAGE}(?:\s+(?:for me\s+)?to (?:look at|see|describe|view|analy[sz]e))?${MISSING_TAIL}`, 'i'),
+  new RegExp(String.raw`\b(?:haven't|have not|hasn't|has not|didn't|did not|forgot to|forget to)\s+(?:attach|attached|share|shared|upload|uploaded|send|sent|provide|provided|include|included|receive|received)\s+${BEFORE}(?:(?:image|picture|photo)\s+)?${IMAGE}${NOT_MODIFIER}`, 'i'),
   // "The image didn't come through", "the image appears to be missing", "the image is missing", "the image couldn't be
   // loaded", "the image didn't make it through", "the image you mentioned is not visible to me"; not "the exact hex
   // code of the image isn't available to me". "Empty" only of an attachment or file, and only where it is said to be
   // so: "the image isn't empty" is an image there, and "the image is empty" may be a plain square described.
-  new RegExp(String.raw`(?<!\bof\s+(?:the\s+|this\s+|that\s+|your\s+)?)\b(?:images?|pictures?|photos?|attachments?)\b(?!'s)(?:\s+you(?:'ve| have)? (?:sent|attached|shared|provided|uploaded|mentioned))?\s+(?:isn't|wasn't|is not|was not|aren't|are not|weren't|were not|didn't|did not|failed to|appears to be|seems to be|hasn't|has not|may not have|might not have|doesn't (?:seem|appear) to(?: have)?|does not (?:seem|appear) to(?: have)?|(?:doesn't|does not) seem to have been|(?:couldn't|could not|can't|cannot) be)\s+(?:been\s+)?(?:attached|included|provided|visible|available|come through|came through|load|loaded|opened|displayed|missing|uploaded|upload|received|showing up|attach|make it(?: through)?)${MISSING_TAIL}`, 'i'),
+  new RegExp(String.raw`(?<!\bof\s+(?:the\s+|this\s+|that\s+|your\s+)?)\b(?:images?|pictures?|photos?|attachments?)\b(?!'s)(?:\s+you(?:'ve| have)? (?:sent|attached|shared|provided|uploaded|mentioned))?\s+(?:isn't|wasn't|is not|was not|aren't|are not|weren't|were not|didn't|did not|failed to|appears to be|seems to be|hasn't|has not|may not have|might not have|doesn't (?:seem|appear) to(?: have)?|does not (?:seem|appear) to(?: have)?|(?:doesn't|does not) seem to have been|(?:couldn't|could not|can't|cannot) be)\s+(?:been\s+)?(?:attached|included|provided|visible|available|come through|came through|load|loaded|opened|displayed|uploaded|upload|sent|received|showing up|attach|make it(?: through)?)${MISSING_TAIL}`, 'i'),
   new RegExp(String.raw`(?<!\bof\s+(?:the\s+|this\s+|that\s+|your\s+)?)\b(?:images?|pictures?|photos?|attachments?)\b(?!'s)(?:\s+you(?:'ve| have)? (?:sent|attached|shared|provided|uploaded|mentioned))?\s+(?:is|was|are|were|appears to be|seems to be)\s+missing${MISSING_TAIL}`, 'i'),
   /\b(?:attachments?|(?:attached |uploaded )?files?)\s+(?:appears? to be|seems? to be|is|was)\s+empty\b/i,
   // "It doesn't look like an image was attached", "I don't think the image was attached"; not "the image was attached".
@@ -80,10 +91,11 @@ const PATTERNS: readonly RegExp[] = [
   /\b(?:images?|pictures?|attachments?)\s+not\s+found\b/i,
   /\b(?:the |image |an? )?upload (?:failed|didn't work|did not work)\b|\b(?:issue|problem|error) with (?:the |your )?(?:image |file )?upload\b/i,
   new RegExp(String.raw`\b(?:please|need you to)\s+(?:provide|share|upload|attach|send|resend|re-send)\s+(?:the|an|your)\s+(?:image|picture|photo)s?(?:\s+(?:first|again))?${MISSING_TAIL}`, 'i'),
-  // No vision at all: "I am a text-based AI", "I'm just a text model" (said of itself, not "not just a text model" or
-  // "unlike a text model"), "I don't have visual capabilities", "I have no eyes", "I can only process text input", "I
-  // only see text in your message".
-  /\btext[- ](?:based|only) (?:ai|model|assistant|language model)\b|\b(?:i'm|i am)\s+(?:(?:just|only|simply|merely)\s+)?an?\s+text (?:model|assistant)\b|\b(?:have|has) no eyes\b|\b(?:don't|do not) have (?:any )?eyes\b|\bonly (?:see|received?|got|have) (?:the |your )?text\b|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b/i,
+  // No vision at all, said of itself and unnegated: "I am a text-based AI", "as a text-only model", "I'm just a text
+  // model" (not "I am not a text-only model", "unlike a text-based model", "a text-only model would have to guess"),
+  // "I don't have visual capabilities", "I have no eyes", "I can only process text input", "I only see text in your
+  // message" (not "I can only process text and images at low resolution", "I only see text and an image").
+  new RegExp(String.raw`\b(?:i'm|i am|as|being)\s+(?:(?:just|only|simply|merely|purely|an?)\s+){0,3}(?:(?:ai|large|plain)\s+)?text(?:[- ](?:based|only))?\s+(?:ai|model|assistant|language model|llm)\b|\b(?:have|has) no eyes\b|\b(?:don't|do not) have (?:any )?eyes\b|\bonly (?:see|received?|got|have) (?:the |your )?text\b${NOT_WITH_IMAGES}|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b${NOT_WITH_IMAGES}|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b`, 'i'),
 ];
 
 /**
@@ -96,7 +108,9 @@ export const CLAUSES = /[.!?;:]+(?:\s+|$|(?=[)\]]))|,?\s+\b(?:but|though|althoug
 
 /** Whether an answer says the model has no image to look at (see the module's comment). */
 export function saysNoImage(text: string): boolean {
-  const plain = text.replace(/[\u2018\u2019]/g, "'");
+  // A run of spaces is one gap to every pattern; left long, each pattern's \s+ retries it from every start, and an
+  // answer of pages of blanks takes minutes (images.ts reads an answer only to a bound as well).
+  const plain = text.replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ');
   const clauses = plain.split(CLAUSES).map((clause) => clause.trim()).filter(Boolean);
   return clauses.some((clause) => PATTERNS.some((pattern) => pattern.test(clause)));
 }

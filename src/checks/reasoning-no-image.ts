@@ -12,10 +12,14 @@
  * is none, and "I guess the user wants..." is a filler, not a guess at the answer.
  *
  * Reasoning that describes the image in plain words ("the image is a solid green square", "I can see a green
- * square") outweighs the weak signs, not an absence in no-image.ts's words. Read apart, as not the model's own
- * statement: quoted text ("answer 'I cannot see images' if you cannot see images"), a condition ("if", "unless",
- * "whether"), a question (only the question itself: "there's no image attached, maybe the upload failed?" still says
- * the first), and an absence with an exception ("nothing was uploaded besides the green square": something was).
+ * square", "it's all green", "solid green") outweighs the weak signs and a guess, and an absence in no-image.ts's words
+ * only when the model took it back ("I don't see an image here. Oh wait, there it is. It's a green square."). Read
+ * apart, as not the model's own statement: quoted text ("answer 'I cannot see images' if you cannot see images"), a
+ * condition ("if", "unless", "whether"), a question (only the question itself: "there's no image attached, maybe the
+ * upload failed?" still says the first), what another says or fears ("the user worries the image didn't come
+ * through"), what the model will not say ("don't say no image was attached"), and an absence with an exception
+ * ("nothing was uploaded besides the green square": something was). A guess counts only at the answer: not "I'd guess
+ * the user wants one word", "my best guess at the exact shade", "the harness picks a colour at random".
  */
 import { CLAUSES, IMAGE, MISSING_TAIL, NOT, SEE, saysNoImage } from './no-image.ts';
 
@@ -29,6 +33,10 @@ const AS_ANSWER: readonly [RegExp, string][] = [
   [/\b(?:the\s+)?user\s+(hasn't|has not|didn't|did not|forgot to)\b/gi, 'you $1'],
   [/\b(hasn't|has not|haven't|have not|didn't|did not)\s+(?:actually|really|even|yet)\s+/gi, '$1 '],
   [/,\s*(?:so|and)\s+I(?:'ll| will|'d| would)?\s+(?:(?:have|need) to|must|just|can only)\s+(?:just\s+)?guess\b/gi, ", so I'll guess"],
+  // "..., I'll just say green", "..., so I'll pick one": an answer chosen without the image is a guess announced.
+  [/,\s*(?:(?:so|and|therefore|thus|hence)\s+)?I(?:'ll| will|'d| would|'m going to| am going to)?\s+(?:(?:just|simply|have to|need to|probably)\s+)*(?:say|pick|choose|answer|go with|reply|respond|guess)\b.*$/gi, ", so I'll guess"],
+  // "..., aside from the user's text": only text came, no exception.
+  [/,\s*(?:besides|other than|except(?:\s+for)?|apart from|aside from|beyond)\s+(?:the user's\s+|the\s+|your\s+|some\s+|plain\s+|this\s+|a\s+)?(?:text|prompt|question|words?|message|instructions?)\b.*$/gi, ', only text'],
 ];
 const asAnswer = (clause: string) => AS_ANSWER.reduce((text, [from, to]) => text.replace(from, to), clause);
 
@@ -45,25 +53,68 @@ const LOOSE: readonly RegExp[] = [
   // "You didn't actually attach anything" (the user, reworded).
   new RegExp(String.raw`\b(?:haven't|have not|hasn't|has not|didn't|did not|forgot to)\s+(?:attach|attached|upload|uploaded|send|sent|share|shared|provide|provided|include|included)\s+anything(?:\s+at all)?${MISSING_TAIL}`, 'i'),
 ];
-/** "I don't see one", "there isn't one", "none was attached": read only in a sentence that names the image. */
+/** "I don't see one", "there isn't one", "none was attached": read only where the pronoun is the image (IMAGE_BEFORE). */
 const PRONOUN: readonly RegExp[] = [
   new RegExp(String.raw`\b${NOT}\b(?:\s+\w+){0,2}?\s+${SEE}\s+(?:one|it|any)${MISSING_TAIL}`, 'i'),
   new RegExp(String.raw`\bthere(?:\s+(?:isn't|is not|wasn't|was not|aren't|are not)\s+(?:one|any)|(?:'s|\s+is|\s+was)\s+none)${MISSING_TAIL}`, 'i'),
   new RegExp(String.raw`\bnone\s+(?:was|were|is|are|has been|have been)\s+(?:actually\s+)?(?:attached|provided|included|uploaded|sent|shared|given|received|there|present|visible)${MISSING_TAIL}`, 'i'),
 ];
-const NAMES_IMAGE = /\b(?:images?|pictures?|photos?|attachments?|png)\b/i;
+/**
+ * What a pronoun clause must follow in its sentence for "one" / "any" / "none" to be the image: the image named last,
+ * as the thing spoken of ("the user mentions an image but I don't see one"), not as where something is ("looking for
+ * shapes in the image, I don't see any", "no gradient in the picture; there isn't one": the shapes, the gradient).
+ */
+const IMAGE_BEFORE = /(?<!\b(?:in|of|on|within|inside|from|across|throughout|for|at|into)\s+)\b(?:an?|any|the|this|that|your|their|some)\s+(?:(?:attached|uploaded|actual|png)\s+)?(?:images?|pictures?|photos?|attachments?)\s*(?:(?:[,;:]|\b(?:but|and|yet|so|though|however)\b)\s*)*$/i;
 /** "Besides the green square", "other than this image": something was there; "besides the text" is no exception. */
-const EXCEPT = /\b(?:besides|other than|except(?:\s+for)?|apart from|aside from|beyond|in addition to)\s+(?!(?:the\s+|your\s+|some\s+|plain\s+|this\s+|a\s+)?(?:text|prompt|question|words?|message|instructions?)\b)/i;
+const EXCEPT = /\b(?:besides|other than|except(?:\s+for)?|apart from|aside from|beyond|in addition to)\s+(?!(?:the\s+|your\s+|some\s+|plain\s+|this\s+|a\s+)?(?:user's\s+)?(?:text|prompt|question|words?|message|instructions?)\b)/i;
+/**
+ * Not the model's own statement, from these words to the clause's end: what another says or fears ("the user worries
+ * the image didn't come through", "the system prompt claims I'm a text-based AI"), and what the model will not say
+ * ("don't say no image was attached", "I won't claim I can't see the image", "no need to say", "wrong to answer that").
+ */
+const SET_APART = /\b(?:(?:the\s+)?user|they|he|she|someone|somebody|people|the\s+(?:system\s+)?(?:prompt|message|instructions?)|the\s+(?:question|task))\s+(?:(?:probably|might|may|apparently|clearly|also|still|seems to|seem to)\s+)?(?:says?|said|claims?|claimed|worr(?:y|ies|ied)|thinks?|thought|fears?|feared|suggests?|suggested|believes?|believed|states?|stated|notes?|noted|implies|implied|insists?|insisted|assumes?|assumed|warns?|warned|wonders?|wondered)\b.*$|\b(?:don't|do not|won't|will not|wouldn't|would not|shouldn't|should not|mustn't|must not|never|not|no need to|no reason to|wrong to|a mistake to)\s+(?:(?:just|simply|ever|really|falsely|wrongly|even|go on to|be)\s+)?(?:say(?:ing)?|claim(?:ing)?|answer(?:ing)?|reply(?:ing)?|respond(?:ing)?|pretend(?:ing)?|state|tell(?:ing)?|write|suggest|imply|act as (?:if|though))\b.*$/i;
+/** A reason put first ("since there's no image attached, I'll say green"): the reason and the rest, each read alone. */
+const FRONTED = /^(?:since|as|because|given(?:\s+that)?|seeing(?:\s+(?:that|as))?|now that)\s+([^,]+),\s*(.+)$/i;
 
 const COLOUR = String.raw`(?:red|green|blue|yellow|orange|purple|violet|pink|brown|black|white|gr[ae]y|cyan|magenta|teal|lime|olive|turquoise|[a-z]+ish)\b`;
-/** A guess at the answer: "I'll guess", "have to guess", "a safe guess", "guess green", "pick a random colour". */
-const GUESS = new RegExp(String.raw`(?:'ll|\bwill|'d|\bwould|\bmust|\bto|\bcan only|\bcould only|\bjust|\bsimply)\s+(?:just\s+|simply\s+|have to\s+|need to\s+|probably\s+)?guess(?:ing)?\b|\b(?:an?|my|the|best|safe|random|wild|educated|reasonable|good|blind|pure|only|lucky)\s+guess(?:es|work)?\b|\bguesswork\b|^guess\b|\bguess(?:ing)?\s+(?:that\s+)?(?:it(?:'s| is)\s+)?${COLOUR}|\bmak(?:e|ing) (?:up (?:a|an|some) (?:colou?r|answer)|(?:one|something|a colou?r|an answer|it) up)\b|\b(?:random|arbitrary|plausible)\s+colou?r\b|\bcommon(?: test)? colou?r\b|\bsafe bet\b|\bat random\b|\bassum(?:e|ing)\s+(?:that\s+)?(?:it(?:'s| is)|the (?:image|colou?r|picture) is)\s+(?:\w+\s+)?${COLOUR}`, 'gi');
-/** Words that deny the guess after them: "no need to guess", "I won't guess", "not a guess", "nothing to guess". */
-const DENIED = /(?:\bno|\bnot|\bnever|\bnothing|\bwithout|\brather than|\binstead of|n't)\s+(?:(?:need|needs|have|has|going|to|be|a|any|just|really|actually|even|for|more|much|reason|point|room|make)\s+){0,3}$/i;
+/** A colour named as what the image is, after a guess word: "it's green", "probably a shade of green". */
+const IS_COLOUR = String.raw`(?:that\s+)?(?:it(?:'s| is| would be|'d be| will be|'ll be)\s+)?(?:(?:a|an|the|probably|just|likely|maybe|some|shade|kind|sort|of)\s+){0,3}${COLOUR}`;
+/**
+ * A guess at the answer, not at what the user wants or at the exact shade: "I'll guess", "I'd guess it's green", "let
+ * me guess", "I'm guessing here", "I'll have to guess", "guess green", "a safe guess", "my best guess is green", "I'll
+ * just say green", "pick one", "pick a random colour", "a common test colour, so I'll go with it", "green is a safe bet".
+ * Not "I'd guess the user wants one word", "my guess is the user is testing", "my best guess at the exact shade is
+ * lime", "some would guess", "the safe bet is to answer with just the colour name", "the harness picks a colour at
+ * random", "a common colour for test images".
+ */
+const GUESS = new RegExp(
+  [
+    String.raw`(?:^|\b(?:I|we)(?:'ll|'d|'m|\s+will|\s+would|\s+must|\s+am|\s+can|\s+could|\s+shall|\s+should)?\s+|\blet me\s+|\blet's\s+)(?:(?:just|simply|only|probably|have to|need to|going to|gonna|'ll have to|will have to|must|better)\s+){0,3}guess(?:ing)?\b(?=\s*$|\s*[^\w\s]|\s+(?:here|again|blindly|randomly|at random|then|now|anyway|one|something|a colou?r|the colou?r|the answer|an answer|based)\b|\s+${IS_COLOUR})`,
+    String.raw`\b(?:an?|my|the|our|best|safe|random|wild|educated|reasonable|good|blind|pure|only|lucky)\s+(?:(?:best|safe|random|wild|educated|reasonable|good|blind|pure|only|lucky|total|rough|informed)\s+)?guess(?:es)?\b(?!\s+(?:is|was|would be|here is)\s+(?!${IS_COLOUR})|\s+(?:at|about|as to|on|of|for)\s+(?!(?:the\s+|its\s+)?(?:colou?r|answer)\b))`,
+    String.raw`\bguesswork\b`,
+    String.raw`\bguess(?:ing)?\s+${IS_COLOUR}`,
+    String.raw`\bI(?:'ll|\s+will)\s+(?:just|simply)\s+(?:say|go with|pick|answer(?: with)?)\b`,
+    String.raw`\bpick(?:ing)?\s+one\b(?=\s*$|\s*[^\w\s]|\s+(?:at random|randomly|then|anyway)\b)`,
+    String.raw`\b(?:pick|picking|choose|choosing|go with|going with|say|name|answer with)\s+(?:a|the|some|any)\s+(?:random|arbitrary|plausible|common|likely)(?:\s+test)?\s+colou?r\b`,
+    String.raw`\b(?:random|arbitrary|plausible|common)(?:\s+test)?\s+colou?r\b,?\s+so\s+I\b`,
+    String.raw`\bI(?:'ll|'d|\s+will|\s+would|\s+can|\s+must|\s+could)?\s+(?:just\s+|simply\s+)?(?:pick|choose|select|go with|say|answer|name)\b[^.;:!?]{0,30}?\b(?:at random|randomly)\b`,
+    String.raw`\bmak(?:e|ing) (?:up (?:a|an|some) (?:colou?r|answer)|(?:one|something|a colou?r|an answer|it) up)\b`,
+    String.raw`\bsafe bet\b(?!\s+(?:is|was|would be|here is)\s+to\b)`,
+    String.raw`\bassum(?:e|ing)\s+(?:that\s+)?(?:it(?:'s| is)|the (?:image|colou?r|picture) is)\s+(?:\w+\s+)?${COLOUR}`,
+  ].join('|'),
+  'gi',
+);
+/** Words that deny the guess after them: "no need to guess", "not a wild guess", "hardly a guess", "zero guesswork". */
+const DENIED = /(?:\bno|\bnot|\bnever|\bnothing|\bwithout|\brather than|\binstead of|\bhardly|\bbarely|\bzero|\bfar from|\bnor|n't)\s+(?:(?:need|needs|have|has|going|to|be|a|an|any|just|really|actually|even|for|more|much|reason|point|room|make|mere|pure|wild|blind|random|total)\s+){0,3}$/i;
 /** The image described as seen: "the image is a solid green square", "every pixel is green", "I can see a green square". */
-const SEEING = new RegExp(String.raw`\b(?:(?:the|this|that|every|each|all)\s+(?:image|picture|photo|png|square|pixels?)\s+(?:itself\s+)?(?:shows|is|are|appears|looks|contains|depicts|displays|has)|I\s+(?:can\s+)?(?:clearly\s+)?see\s+(?:it|the image|the picture|this image|a|an|only|just))\b[^.!?;\n]{0,60}?\b${COLOUR}`, 'i');
+const SEEING = new RegExp(String.raw`\b(?:(?:the|this|that|every|each|all)\s+(?:image|picture|photo|png|square|pixels?)\s+(?:itself\s+)?(?:shows|is|are|appears|looks|contains|depicts|displays|has)|I\s+(?:can\s+)?(?:clearly\s+)?see\s+(?:it|the image|the picture|this image|a|an|only|just)|I(?:'m| am)\s+(?:looking at|seeing|viewing|observing))\b[^.!?;\n]{0,60}?\b${COLOUR}`, 'i');
+/** "It's a green square", "it's all green", "it's green.", "solid green fill": the same, said shortly. */
+const QUALIFIED = String.raw`(?:all|entirely|completely|uniformly|totally|solid|plain|pure|flat|fully|bright|dark|light|vivid|deep)`;
+const SEEN_SHORT = new RegExp(String.raw`\b(?:it(?:'s| is)|this is|that's)\s+(?:(?:a|an|just|simply|clearly|definitely)\s+)?(?:${QUALIFIED}\s+${COLOUR}|${COLOUR}(?=\s+(?:square|image|picture|fill|colou?r|background|block|canvas|pixels?|all over|throughout|everywhere)\b|\s*[.!]?\s*$))|^(?:an?\s+)?${QUALIFIED}\s+${COLOUR}`, 'i');
 /** What makes a description no report of sight: a denial, a guess, a hedge, a condition. */
 const HEDGE = /\b(?:no|not|nothing|none|never|without|missing|guess\w*|probably|likely|maybe|perhaps|presumably|might|may|must|could|would|should|assum\w*|suppos\w*|imagin\w*|pretend\w*|if|unless|whether)\b|n't\b/i;
+/** The model taking back what it said: "wait, there it is", "oh, I do see it", "actually", "never mind". */
+const RETRACT = /\b(?:wait|oh|ah|actually|hold on|hang on|there it is|I do see|I can see it|now I see|never ?mind|scratch that|on (?:second|closer|another) look|my (?:mistake|bad)|correction|I was wrong|it did)\b/i;
 
 /**
  * Quoted text, in straight or curly quotes: what someone else said or might say, not the model's own statement. A
@@ -89,19 +140,18 @@ function withoutQuestions(line: string): string {
 
 /** Whether a guess in a clause is one the model makes (not denied). */
 function guessIn(clause: string): boolean {
-  for (const match of clause.matchAll(GUESS)) {
-    const word = match[0].search(/guess|mak|random|arbitrary|plausible|common|safe|at random|assum/i);
-    if (!DENIED.test(clause.slice(0, match.index + Math.max(0, word)))) return true;
-  }
+  for (const match of clause.matchAll(GUESS)) if (!DENIED.test(clause.slice(0, match.index))) return true;
   return false;
 }
 
 /** Whether a sentence describes the image as seen, unhedged within the clause that says it. */
 function describesImage(sentence: string): boolean {
-  const match = SEEING.exec(sentence);
-  if (!match) return false;
-  const before = sentence.slice(0, match.index).split(/[;,]|\b(?:but|though|however)\b/).pop() ?? '';
-  return !HEDGE.test(before + match[0]);
+  return [SEEING, SEEN_SHORT].some((seeing) => {
+    const match = seeing.exec(sentence.trim());
+    if (!match) return false;
+    const before = sentence.trim().slice(0, match.index).split(/[;,]|\b(?:but|though|however)\b/).pop() ?? '';
+    return !HEDGE.test(before + match[0]);
+  });
 }
 
 /** How much of a reasoning is read, and of each of its lines (reasoningDoubt). */
@@ -114,6 +164,36 @@ export interface ReasoningDoubt {
   says: 'no-image' | 'guess';
 }
 
+/** A clause as read (set apart words gone), as written, the whole clause a fronted reason is part of, and its sentence. */
+interface Clause {
+  clause: string;
+  raw: string;
+  whole: string;
+  sentence: string;
+}
+
+/** The clauses of a sentence, a fronted reason apart from what it is the reason for. */
+function clausesOf(sentence: string): Clause[] {
+  return sentence.split(CLAUSES).flatMap((piece) => {
+    const whole = piece.trim();
+    const fronted = FRONTED.exec(whole);
+    return (fronted ? [fronted[1]!, fronted[2]!] : [whole]).map((raw) => ({ clause: raw.replace(SET_APART, ' ').trim(), raw: raw.trim(), whole, sentence }));
+  });
+}
+
+/** Whether a pronoun clause ("I don't see one") follows the image named as the thing spoken of in its sentence. */
+const pronounIsImage = ({ raw, sentence }: Clause) => IMAGE_BEFORE.test(sentence.slice(0, Math.max(0, sentence.indexOf(raw))));
+
+/**
+ * Whether the model took back the absence at `at` ("I don't see an image here. Oh wait, there it is. It's a green
+ * square."): a retraction after it, a description of the image after that, and no guess from the absence on.
+ */
+function takenBack(clauses: readonly Clause[], at: number): boolean {
+  const after = clauses.slice(at + 1);
+  const retracted = after.findIndex(({ clause }) => RETRACT.test(clause));
+  return retracted >= 0 && after.slice(retracted).some(({ sentence }) => describesImage(sentence)) && !clauses.slice(at).some(({ clause }) => guessIn(clause));
+}
+
 /**
  * What in a model's reasoning makes a clean right colour a possible guess, or undefined. Read line by line too: a
  * reasoning's pieces and paragraphs are separate thoughts, often unpunctuated.
@@ -124,15 +204,15 @@ export function reasoningDoubt(reasoning: string): ReasoningDoubt | undefined {
   const bounded = reasoning.slice(0, MAX_REASONING).split(/\n+/).map((line) => line.slice(0, MAX_LINE));
   const plain = bounded.join('\n').replace(QUOTED, ' ').replace(/[\u2018\u2019]/g, "'");
   const sentences = plain.split(/\n+/).flatMap((line) => withoutQuestions(line).replace(CONDITION, ' ').split(/(?<=[.!?])\s+/));
-  const clauses = sentences.flatMap((sentence) => sentence.split(CLAUSES).map((clause) => ({ clause: clause.trim(), namesImage: NAMES_IMAGE.test(sentence) })));
-  const read = clauses.filter(({ clause }) => clause && !EXCEPT.test(clause));
-  const absent = read.find(({ clause }) => saysNoImage(asAnswer(clause)));
-  if (absent) return { clause: absent.clause, says: 'no-image' };
+  const clauses = sentences.flatMap(clausesOf).filter(({ clause }) => clause);
+  const read = clauses.filter(({ clause }) => !EXCEPT.test(clause));
+  const absent = read.filter(({ clause }) => saysNoImage(asAnswer(clause)));
+  if (absent.length && !takenBack(clauses, clauses.indexOf(absent[absent.length - 1]!))) return { clause: absent[0]!.whole, says: 'no-image' };
   if (sentences.some(describesImage)) return undefined;
-  const loose = read.find(({ clause, namesImage }) => [...LOOSE, ...(namesImage ? PRONOUN : [])].some((pattern) => pattern.test(asAnswer(clause))));
-  if (loose) return { clause: loose.clause, says: 'no-image' };
+  const loose = read.find((clause) => LOOSE.some((pattern) => pattern.test(asAnswer(clause.clause))) || (pronounIsImage(clause) && PRONOUN.some((pattern) => pattern.test(asAnswer(clause.clause)))));
+  if (loose) return { clause: loose.whole, says: 'no-image' };
   const guess = clauses.find(({ clause }) => guessIn(clause));
-  return guess ? { clause: guess.clause, says: 'guess' } : undefined;
+  return guess ? { clause: guess.whole, says: 'guess' } : undefined;
 }
 
 /** The clause in which a model's reasoning says no image reached it, or undefined (reasoningDoubt's absences alone). */
