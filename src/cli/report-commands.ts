@@ -21,7 +21,7 @@ import { MATRIX_FORMAT, type Matrix } from '../report/matrix.ts';
 import { olderRules } from '../report/older-rules.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
-import { nothingCompared } from '../report/target-identity.ts';
+import { nothingCompared } from '../report/nothing-compared.ts';
 import { PROBLEM_BYTES } from '../report/problem-list.ts';
 import { readThenRemoveEarlier } from './earlier-reports.ts';
 import { CONSOLE_LINES, problemLines } from './gate-lines.ts';
@@ -53,8 +53,8 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
     return finishMatrix({ ...read, comparison: compareMatrices(baseline, read) });
   });
   const written = await writeDefaultReports(matrix, reportDir);
-  // Every target set apart or new (with --baseline, or as the saved run was compared): the gate fails on it, and the
-  // console says which targets and the fix above the gate line, as `run` does.
+  // No cell compared (with --baseline, or as the saved run was compared): the gate fails on it, and the console says
+  // why and the fix above the gate line, as `run` does.
   const none = matrix.gate.problems.filter((p) => p.kind === 'nothing-compared').map((p) => `${inertLine(p.message, PROBLEM_BYTES)}\n`).join('');
   out.write(`wrote ${written.join(', ')}\n${none}gate: ${gateLine(matrix.gate)}\n`);
   return matrix.gate.exitCode;
@@ -70,10 +70,11 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
   // A lone shard, or the runs given newest first: said on stderr, the exit code stays the comparison's.
   for (const warning of comparisonWarnings(before, after)) err.write(`${warning}\n`);
   const unfinished = unfinishedRun(after);
-  // Every target set apart or new: "regressed: false" would be a green gate on nothing observed, so it exits 1 too.
-  const none = nothingCompared(comparison, after.targets);
+  // No cell compared (no target, model or check in common): "regressed: false" would be a green gate on nothing
+  // observed, so it exits 1 too.
+  const none = nothingCompared(comparison, after);
   const json = { ...comparison, ...(unfinished ? { unfinished } : {}), ...(none ? { nothingCompared: true } : {}) };
-  out.write(flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${describeComparison(comparison, after.targets)}\n${unfinished ? `${inertLine(unfinished, 2000)}\n` : ''}`);
+  out.write(flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${describeComparison(comparison, after)}\n${unfinished ? `${inertLine(unfinished, 2000)}\n` : ''}`);
   return comparison.regressed || unfinished || none ? 1 : 0;
 }
 

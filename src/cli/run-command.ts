@@ -298,7 +298,7 @@ function summaryLines(matrix: Matrix, end: RunEnd, paths: boolean): string[] {
   // "ran" counts cells a spend cap skipped too: the coverage says how much was observed, as every report opens.
   lines.push(`coverage: ${coverageLine(matrix)}`);
   if (matrix.run.partial) lines.push(`partial run: ${inertLine(matrix.run.partialReason)}`);
-  if (matrix.comparison) lines.push(describeComparison(matrix.comparison, matrix.targets));
+  if (matrix.comparison) lines.push(describeComparison(matrix.comparison, matrix));
   // The run's own partial reason is said above; a partial problem of the gate's own (a target that ran nothing) is not.
   lines.push(...gateLines(matrix.gate.problems.filter((p) => p.kind !== 'interrupted' && !(p.kind === 'partial' && matrix.run.partial && p.message.startsWith('partial run: '))), matrix.gate.gating));
   lines.push(...answeredAsAnotherLines(matrix));

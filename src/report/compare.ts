@@ -16,7 +16,8 @@ import { gaveUpOnTarget, wasNotReached } from './gate.ts';
 import { OBSERVED } from './observed-models.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 import { unreadModelLists } from './model-lists.ts';
-import { changedTargetLines, changedTargets, describeTargetChanges, hostChangeNotes, NOTHING_COMPARED, nothingCompared } from './target-identity.ts';
+import { changedTargetLines, changedTargets, describeTargetChanges, hostChangeNotes } from './target-identity.ts';
+import { comparedRun, type ComparedRun, nothingCompared, nothingComparedLine } from './nothing-compared.ts';
 
 const bad = (status: MatrixResult['status']) => status === 'fail' || status === 'error';
 const snapshot = (r: MatrixResult) => ({ status: r.status, observed: r.observed });
@@ -78,6 +79,8 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   // became a fail in words both builds mean alike is a regression); only a cell with a new word is counted apart.
   const grown = new Map(definitions.flatMap((c) => (c.grownFrom ? [[c.id, c.grownFrom] as const] : [])));
   const inWords = (words: ReadonlySet<string> | undefined, r: MatrixResult | undefined) => words !== undefined && (r === undefined || typeof r.observed !== 'string' || words.has(r.observed));
+  // Cells with a result in both runs: none compared means "no new failure" was not observed (nothing-compared.ts).
+  let compared = 0;
   for (const now of after.results) {
     // A cell a stop left "not reached" is this run's and was not observed: no longer observed when the baseline saw
     // it. A cell another shard or a filter took is not this run's to compare.
@@ -92,6 +95,7 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     // target or model the baseline has not at all (a renamed target, a region with no baseline of its own): listed
     // as new, not compared.
     if (!was && (!selectedBefore.models(now.model) || !selectedBefore.checks(now.check) || !baselineTargets.has(now.target) || !baselineModels.has(now.model))) continue;
+    if (was && !now.notRun) compared += 1;
     const kind = kindOf(was, now, uncatalogued.has(now.model) && !now.gating);
     if (!kind) continue;
     const why = `${show(was)} -> ${show(now)}: ${kind === 'newFailures' ? asNewFailure(now.reason) : now.reason}`;
@@ -157,6 +161,7 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     ...([...redefined.values()].some((c) => c.cells > 0) ? { changedChecks: [...redefined.values()].filter((c) => c.cells > 0) } : {}),
     ...(moved.length ? { changedTargets: moved } : {}),
     shapeDrift: shapeDrift(before.shapes, after.shapes).filter((d) => !apart.has(d.target)),
+    compared,
     regressed: regressedBy(changes),
   };
 }
@@ -263,14 +268,16 @@ export function notCompared(inputs: readonly Matrix[], listed: Record<'models' |
 export const notComparedLabel = (comparison: MatrixComparison): string =>
   comparison.notSelected?.byShard ? 'Not compared (not selected by --models/--checks, or another shard\'s)' : 'Not compared, one run did not select them (--models, --checks)';
 
-/** `targets`: the newer run's; when it compared none of them, that is said instead of counts of nothing. */
-export function describeComparison(comparison: MatrixComparison, targets: readonly { id: string }[] = []): string {
+/** `run`: the newer one; when no cell was compared, that is said (why, and the fix) instead of counts of nothing. */
+export function describeComparison(comparison: MatrixComparison, newer: ComparedRun | readonly { id: string }[] = []): string {
+  const run = comparedRun(newer);
   const lines = [`compared with run ${inertLine(comparison.baseline.runId)} (${inertLine(comparison.baseline.finishedAt)})`];
   // Before the changes: what they leave out (an upgrade of the harness, not of the endpoint).
   for (const line of [...changedTargetLines(comparison), ...changedCheckLines(comparison)]) lines.push(inertLine(line, 2000));
-  const none = nothingCompared(comparison, targets);
-  if (none) lines.push(`nothing was compared: ${NOTHING_COMPARED}`);
-  for (const { title, changes } of none ? [] : changeSections(comparison)) {
+  const none = nothingCompared(comparison, run);
+  if (none) lines.push(`nothing was compared: ${nothingComparedLine(comparison, run)}`);
+  // A new failure still shows (a cell the baseline selected and has no result of); counts of nothing do not.
+  for (const { title, changes } of none && !comparison.regressed ? [] : changeSections(comparison)) {
     if (changes.length === 0 && title !== HEADINGS.newFailures && title !== HEADINGS.fixes) continue;
     lines.push(`${title.toLowerCase()}: ${changes.length}`);
     for (const c of changes.slice(0, 50)) lines.push(`  ${inertLine(`${c.model} ${c.check} (${c.target}): ${c.reason}`)}`);

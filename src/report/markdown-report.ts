@@ -16,7 +16,7 @@ import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKe
 import { buildMigration, migrationMarkdown } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { newFailureKeys, newFailuresLine } from './new-failures.ts';
-import { NOTHING_COMPARED, nothingCompared } from './target-identity.ts';
+import { comparedRun, type ComparedRun, nothingCompared, nothingComparedLine } from './nothing-compared.ts';
 import { answeredAsAnother, answeredAsAnotherLine, NOTES_LISTED, unobservedPairs } from './observed-models.ts';
 import { PROBLEM_BYTES } from './problem-list.ts';
 import type { ReportWriter } from './report-writer.ts';
@@ -77,11 +77,12 @@ const UNCERTAIN_TITLE = 'Deviations, errors, skipped and uncertain cells that do
 
 /**
  * Markdown lines that open a comparison's changes (matrix.md, the step summary): the targets it could not compare,
- * and, when no cell changed, that none did among the targets compared (or that no target was: `targets`, the run's).
+ * and, when no cell changed, that none did among the targets compared (or that no cell was: `run`, the newer one).
  */
-export function uncomparedLines(comparison: MatrixComparison, anyChanged: boolean, targets: readonly { id: string }[] = []): string[] {
+export function uncomparedLines(comparison: MatrixComparison, anyChanged: boolean, newer: ComparedRun | readonly { id: string }[] = []): string[] {
+  const run = comparedRun(newer);
   const uncompared = uncomparedTargetsLine(comparison);
-  if (nothingCompared(comparison, targets)) return [...(uncompared ? [`**${markdownText(uncompared, 1000)}**`, ''] : []), `**Nothing was compared: ${NOTHING_COMPARED}.**`, ''];
+  if (nothingCompared(comparison, run)) return [...(uncompared ? [`**${markdownText(uncompared, 1000)}**`, ''] : []), `**Nothing was compared: ${markdownText(nothingComparedLine(comparison, run), 1000)}.**`, ''];
   // Checks the baseline's build defined otherwise: their cells were not compared (report/check-definitions.ts).
   const redefined = changedCheckLines(comparison).map((line) => `- ${markdownText(line, 1000)}`);
   const none = uncompared ? 'No cell of the targets compared changed.' : redefined.length ? 'No other cell changed.' : 'No cell changed.';
@@ -126,7 +127,7 @@ function leadSection(matrix: Matrix, lines: string[]): void {
     const c = matrix.comparison;
     lines.push(`## Changes since run ${markdownCode(c.baseline.runId)}`, '');
     const sections = changeSections(c).filter((s) => s.changes.length);
-    lines.push(...uncomparedLines(c, sections.length > 0, matrix.targets));
+    lines.push(...uncomparedLines(c, sections.length > 0, matrix));
     for (const { title, changes } of sections) {
       lines.push(`**${title}** (${changes.length})`, '');
       for (const x of changes.slice(0, 100)) lines.push(`- ${markdownCode(x.model)} ${markdownCode(x.check)} (${markdownText(x.target, 80)}): ${markdownText(x.reason, 600)}`);

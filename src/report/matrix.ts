@@ -9,7 +9,7 @@ import type { ShapeDrift } from './shape-drift.ts';
 import type { CheckStatus, Evidence, Expected, Observed, OtherModelCount, TrialResult } from '../checks/types.ts';
 import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
 import type { ModelListing } from './model-lists.ts';
-import type { TargetsApart } from './target-identity.ts';
+import type { ComparisonReach } from './nothing-compared.ts';
 
 /**
  * Version 2 added the statuses `flaky` and `inconclusive`, `trials`, list `expected`, `timing` and `totals.latency`; versions
@@ -218,7 +218,7 @@ export interface CellChange {
   reason: string;
 }
 
-export interface MatrixComparison extends TargetsApart {
+export interface MatrixComparison extends ComparisonReach {
   baseline: { runId: string; finishedAt: string };
   newFailures: CellChange[];
   fixes: CellChange[];

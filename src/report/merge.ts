@@ -166,6 +166,9 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     ...(all.some((c) => c.changedTargets?.length) ? { changedTargets: [...new Map(all.flatMap((c) => c.changedTargets ?? []).map((c) => [c.target, c])).values()] } : {}),
     ...(redefined.size ? { changedChecks: [...redefined.values()] } : {}),
     ...(drift.length ? { shapeDrift: drift } : {}),
+    // Each input counted its own cells (shards and regions hold none in common): the merge compared their sum, and
+    // is judged on it (one shard that compared is enough). An input an older build wrote has no count: then not known.
+    ...(all.every((c) => c.compared !== undefined) ? { compared: all.reduce((n, c) => n + (c.compared ?? 0), 0) } : {}),
     // compare's rule on the joined lists: regressed when any input did (each lists its new failures).
     regressed: regressedBy({ newFailures }),
   };

@@ -108,7 +108,7 @@ function summaryText(matrix: Matrix, options: StepSummaryOptions): string {
     ] as const) {
       if (list.length) lines.push(`**${title}**: ${list.slice(0, MAX_ROWS).map(markdownCode).join(', ')}${list.length > MAX_ROWS ? ', ...' : ''}`, '');
     }
-    lines.push(...uncomparedLines(comparison, sections.some((s) => s.changes.length > 0), matrix.targets));
+    lines.push(...uncomparedLines(comparison, sections.some((s) => s.changes.length > 0), matrix));
     // A failing gate always says why: every gating cell but the new failures (listed above), with its reason. It was
     // failing in the baseline, changed value, or was not compared (a merged region with no baseline of its own).
     const isNew = new Set(comparison.newFailures.map(resultKey));

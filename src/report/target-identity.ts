@@ -106,15 +106,3 @@ export function hostChangeNotes(before: readonly (TargetFields & { id: string })
     return [inertLine(note, 2000)];
   });
 }
-
-/** Why, after "nothing was compared: " (the console, matrix.md, the step summary). */
-export const NOTHING_COMPARED = 'no target of this run is in the baseline as the same endpoint (see the targets not compared), so no cell could be a new failure or a fix';
-
-/**
- * Whether a comparison compared no target of the newer run: each was set apart (another endpoint) or is not in the
- * baseline at all. Its "0 new failures" would then say more than was seen (callers say "nothing was compared").
- */
-export function nothingCompared(comparison: TargetsApart & { newTargets: readonly string[] }, targets: readonly { id: string }[]): boolean {
-  const apart = new Set([...(comparison.changedTargets ?? []).map((c) => c.target), ...comparison.newTargets]);
-  return targets.length > 0 && targets.every((t) => apart.has(t.id));
-}

@@ -215,6 +215,7 @@ export const MatrixSchema = Type.Object(
         changedTargets: Type.Optional(Type.Array(Type.Object({ target: Str, changes: Type.Array(Type.Object({ field: Type.Union([Type.Literal('surface'), Type.Literal('region'), Type.Literal('host')]), before: Str, after: Str })) }))),
         changedChecks: Type.Optional(Type.Array(Type.Object({ check: Str, cells: Count, difference: Str }))),
         shapeDrift: Type.Optional(Type.Array(Drift)),
+        compared: Type.Optional(Count),
         regressed: Type.Boolean(),
       }),
     ),
