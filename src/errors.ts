@@ -26,7 +26,7 @@ export const ERROR_CODES = {
   HARNESS_THROTTLED: 'the endpoint kept answering 429 (or another 4xx that says throttled) after every retry',
   HARNESS_SERVER_ERROR: 'the endpoint kept answering 5xx, or a 2xx with no answer in it (empty, an HTML page, a gateway\'s error), after every retry',
   HARNESS_BODY_TOO_LARGE: 'a response body (decoded) exceeded the size the harness buffers',
-  HARNESS_NOT_AN_ANSWER: 'the endpoint answered with something that says nothing about the model (a redirect, a 1xx with no final answer, 304, headers over the size limit, a proxy, an HTML error page from a WAF or proxy)',
+  HARNESS_NOT_AN_ANSWER: 'the endpoint answered with something that says nothing about the model (a redirect, an unsolicited 100 or 101, 304, headers over the size limit, a body longer than its Content-Length, a proxy, an HTML error page from a WAF or proxy)',
   HARNESS_TEMPLATE: 'a step refers to a value an earlier step did not produce',
   HARNESS_ROUTE_UNKNOWN: 'the probes could not tell which route serves the model, so the case was not sent',
   HARNESS_MODEL_NOT_FOUND: 'the endpoint says the model does not exist on any route it was asked on',

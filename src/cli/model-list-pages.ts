@@ -23,8 +23,11 @@ export type PageRead =
   | { kind: 'none'; why: string }
   | { kind: 'failed'; why: string; unreached?: string };
 
-/** The transport's own failures: the endpoint was never reached, and the exchange's message says why (a proxy too). */
-const UNREACHED = new Set(['HARNESS_CONNECTION', 'HARNESS_TIMEOUT']);
+/**
+ * The transport's own failures: the endpoint was never reached, or its answer was cut short, and the exchange's
+ * message says why (a proxy too). A list cut short said only "HARNESS_STREAM_CUT" and "name the models".
+ */
+const UNREACHED = new Set(['HARNESS_CONNECTION', 'HARNESS_TIMEOUT', 'HARNESS_STREAM_CUT']);
 
 /** One prefix's reading: the raw ids of every page read, how many pages, and what could not be read, if anything. */
 export interface PrefixRead {
@@ -37,8 +40,9 @@ export interface PrefixRead {
   /** Why no page was read: the first answer, for the error when no prefix lists. */
   first: string;
   /**
-   * When page 1 got no answer (HARNESS_CONNECTION, HARNESS_TIMEOUT): the exchange's own message, which names the
-   * proxy on the way and its fix (transport/proxy-failure.ts). The harness's words, redacted; live reads only.
+   * When page 1 got no (whole) answer (HARNESS_CONNECTION, HARNESS_TIMEOUT, HARNESS_STREAM_CUT): the exchange's own
+   * message, which names the proxy on the way and its fix (transport/proxy-failure.ts) or the cut, and the attempts
+   * made. The harness's words, redacted; live reads only.
    */
   unreached?: string;
 }
@@ -54,7 +58,10 @@ const FAILURES = new Set(['server-error', 'throttled', 'auth-rejected', 'budget-
  */
 export function readPage(exchange: Exchange): PageRead {
   const response = exchange.response;
-  if (exchange.error || !response) return { kind: 'failed', why: exchange.error?.code ?? 'no answer', ...(exchange.error && UNREACHED.has(exchange.error.code) ? { unreached: exchange.error.message } : {}) };
+  if (exchange.error || !response) {
+    const tries = exchange.attempts > 1 ? ` (after ${exchange.attempts} attempts)` : '';
+    return { kind: 'failed', why: exchange.error?.code ?? 'no answer', ...(exchange.error && UNREACHED.has(exchange.error.code) ? { unreached: `${exchange.error.message}${tries}` } : {}) };
+  }
   if (response.status >= 300) {
     const kind = classifyAnswer(response).kind;
     return FAILURES.has(kind) ? { kind: 'failed', why: `HTTP ${response.status}` } : { kind: 'none', why: `HTTP ${response.status}` };

@@ -1,12 +1,12 @@
 /**
  * @module cli/model-lists
  * `--models listed` and `catalog diff`: what each target's model list says, against the catalog. Live and record
- * read `GET <prefix>/models` on every OpenAI prefix of the target's surface (one request each, no tokens); replay
- * reads the list the target's recordings hold (the `models.list` case). Ids from an endpoint are untrusted: each
- * passes src/names.ts, and one that is refused is reported, never used, and fails the gate (it was not tested). A
- * list the harness could not read whole (cli/model-list-pages.ts: a prefix that failed, a page it could not follow,
- * a cap) is used for what it holds, and says which part is missing: in `missing`, and in the listing's source, which
- * the matrix and reports carry.
+ * read `GET <prefix>/models` on every OpenAI prefix of the target's surface (one request each, retried as the
+ * preflight's, no tokens); replay reads the list the target's recordings hold (the `models.list` case). Ids from an
+ * endpoint are untrusted: each passes src/names.ts, and one that is refused is reported, never used, and fails the
+ * gate (it was not tested). A list the harness could not read whole (cli/model-list-pages.ts: a prefix that failed, a
+ * page it could not follow, a cap) is used for what it holds, and says which part is missing: in `missing`, and in
+ * the listing's source, which the matrix and reports carry.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,12 +37,13 @@ export interface TargetModelList {
 }
 
 async function liveLists(target: TargetConfig, config: RunConfig): Promise<PrefixRead[]> {
-  const { sendHttp } = await import('../transport/http-exchange.ts');
+  // Each page under the run's retry policy, as the preflight's request: a list read once stopped the run on one cut.
+  const { sendRetried } = await import('./send-retried.ts');
   const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
   const options = { baseUrl: target.baseUrl!, auth, timeoutMs: Math.min(config.timeoutMs, 30_000), maxBodyBytes: config.maxBodyBytes };
   return Promise.all(
     SURFACE_RULES[target.surface].openaiPrefixes.map((prefix) =>
-      readPrefix(prefix, (path) => sendHttp({ method: 'GET', path, headers: { accept: 'application/json' } }, { step: 'model-list', prefix }, options)),
+      readPrefix(prefix, (path) => sendRetried(config, { method: 'GET', path, headers: { accept: 'application/json' } }, { step: 'model-list', prefix }, options)),
     ),
   );
 }
@@ -104,15 +105,17 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
       const lists = reads.flatMap((r) => (r.ids ? [r.ids] : []));
       if (lists.length === 0) {
         const seen = reads.map((r) => `${r.path}: ${r.first}`).join(', ');
-        // Not reached at all (a proxy down or refusing, a timeout): the transport's message says why and what to fix.
+        // Not reached at all (a proxy down or refusing, a timeout) or cut short after the retries: the transport's
+        // message says why and what to fix. A cut may not come back: running again comes before naming the models.
         const unreached = reads.find((r) => r.unreached)?.unreached;
+        const cut = reads.some((r) => r.first === 'HARNESS_STREAM_CUT') ? 'run again (a list cut short on the way may arrive whole), or ' : '';
         const why = unreached ? `: ${inertLine(unreached, UNREACHED_MAX_BYTES)}` : '';
         // Through a proxy that did not carry the list (no tunnel opened: an HTTP proxy says when one does), naming the
         // models meets the same proxy next: it comes first. A tunnel that opened leaves the endpoint's slowness.
         const url = target.baseUrl ? new URL(target.baseUrl) : undefined;
         const proxy = url && unreached ? proxyFor(url) : undefined;
         const proxied = proxy && (await import('../transport/proxy-agents.ts')).tunnelOpened(proxy, url!) !== true ? 'check the proxy first (every request goes through it); then ' : '';
-        throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || read})${why}; ${proxied}${asker.unreadable.advice}`);
+        throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || read})${why}; ${proxied}${cut}${asker.unreadable.advice}`);
       }
       const missing = reads.flatMap((r) => (r.missing ? [r.missing] : []));
       const source = read || liveSource(reads);

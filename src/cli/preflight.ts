@@ -10,11 +10,10 @@ import { SURFACE_RULES } from '../surfaces.ts';
 import { createAuth } from '../transport/auth/create-auth.ts';
 import { envNameShown, headerEnvFlagShown, plausibleEnvName } from '../transport/auth/env-name-shown.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
-import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
-import { redactorFor, sendHttp, type HttpOptions } from '../transport/http-exchange.ts';
+import { redactorFor, sendHttp } from '../transport/http-exchange.ts';
 import { proxyFor } from '../transport/proxy.ts';
 import { tunnelOpened } from '../transport/proxy-agents.ts';
-import { retryAfterMs } from '../transport/retrying-target.ts';
+import { sendRetried } from './send-retried.ts';
 
 /**
  * The run's credentials; a missing key says how to reach a local server that needs none. For a base URL that is not
@@ -48,6 +47,8 @@ export async function preflight(config: RunConfig): Promise<void> {
     const auth = authFor(config, target);
     // The surface's documented prefix: bedrock-runtime serves its OpenAI APIs under /openai/v1.
     const prefix = SURFACE_RULES[target.surface].openaiPrefixes[0]!;
+    // Under the run's retry policy (send-retried.ts): one reset of the one request stopped the whole run with "cannot
+    // reach"; a 5xx or 429 that outlives the retries lets the run go on.
     const exchange = await sendRetried(
       config,
       { method: 'GET', path: `${prefix}/models`, headers: { accept: 'application/json' } },
@@ -120,23 +121,6 @@ async function refuseDoubledPrefix(config: RunConfig, target: RunConfig['targets
     'HARNESS_USAGE',
     `target ${inertLine(target.id, 200)}: the base URL ${bare(base)}${hidden} ends in ${suffix.replace(/\/$/, '')}, and GET ${prefix}/models there answered 404 while ${bare(stripped)} answered ${status}: the harness adds each API's route prefix (${prefix}, /anthropic/v1) itself. Give the endpoint as ${bare(stripped)}${hidden ? ', with the same query' : ''} (--endpoint, or the URL in --targets); nothing else was sent.`,
   );
-}
-
-/**
- * The preflight under the run's retry policy (--retries, --retry-delay, Retry-After): one reset of the one request
- * stopped the whole run with "cannot reach". Retried: a failed or reset connection, a body cut short, a 5xx, a 429;
- * what still fails after the last retry is judged as before (a 5xx or 429 lets the run go on). A timeout is not
- * retried: it lets the run go on already, and waiting --timeout again per retry delays every run for nothing.
- */
-async function sendRetried(config: RunConfig, request: ExchangeRequest, context: { step: string; prefix: string }, options: HttpOptions): Promise<Exchange> {
-  for (let attempt = 1; ; attempt++) {
-    const exchange = await sendHttp(request, context, options);
-    const status = exchange.response?.status ?? 0;
-    const transient = exchange.error ? exchange.error.code === 'HARNESS_CONNECTION' || exchange.error.code === 'HARNESS_STREAM_CUT' : status >= 500 || status === 429;
-    if (!transient || attempt > config.retries) return { ...exchange, attempts: attempt };
-    const backoff = config.retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, retryAfterMs(exchange) ?? backoff)));
-  }
 }
 
 /**

@@ -59,7 +59,8 @@ function quietly<T>(make: () => T): T {
  * Content-Encoding from it. It also keeps informational heads (1xx: a CDN's 103 Early Hints, an unsolicited 100
  * Continue) from the handlers above, as fetch does: undici hands each to onResponseStart, and the decompressor takes
  * a second start for a bug (an assertion that read as "could not reach" the endpoint). The final head is the answer;
- * one that never comes after a 1xx is said by http-exchange.ts with the 1xx noted here.
+ * one that never comes after a 1xx is said by unread-head.ts with the 1xx noted here (a bare 101 among them: it
+ * reaches this handler, then fails undici's own assertion; one with Upgrade headers never reaches it).
  */
 function noteEncoding(note: EncodingNote): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (options, handler) =>

@@ -21,8 +21,8 @@ import { acceptEncodingFor, decodingDispatcher, type EncodingNote } from './deco
 import { isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse, type ResponseChunk } from './exchange.ts';
 import { storableHeaders } from './headers.ts';
 import { redactExchange } from './redact-exchange.ts';
-import { standInAnswer } from './stand-in-answer.ts';
-import { cutByReset, watchingResets, type ResetWatch } from './socket-reset.ts';
+import { standInAnswer, writtenPastLength } from './stand-in-answer.ts';
+import { cutByReset, overranLength, watchingResets, type ResetWatch } from './socket-reset.ts';
 import { unreadHead } from './unread-head.ts';
 import { Redactor, type Secret } from './redactor.ts';
 import { secretsOfAuthHeaders, secretsOfQuery } from './request-secrets.ts';
@@ -69,6 +69,8 @@ export interface HttpOptions {
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** How long a body cut inside its JSON waits for bytes past its Content-Length (the next read of the same write). */
+const OVERRUN_GRACE_MS = 100;
 
 let sharedAgent: Agent | undefined;
 
@@ -196,7 +198,10 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     // A whole answer that is not a stream is one text, as a fixture stores it and a replay reads it: held once, not
     // as its reads and again as the text the checks read (a model's answers stay in memory until its cell is done).
     if (!isStreamResponse(response) && response.chunks.length > 1) response.chunks = [{ t: response.chunks.at(-1)!.t, data: response.chunks.map((c) => c.data).join('') }];
-    return finish(unreadable(request, response, headers), headersMs);
+    const unread = unreadable(request, response, headers);
+    // A JSON body cut at its declared length with more bytes after it on the connection: the endpoint's framing.
+    if (unread?.code === 'HARNESS_STREAM_CUT' && (await overranLength(wire, OVERRUN_GRACE_MS))) return finish(writtenPastLength(response), headersMs);
+    return finish(unread, headersMs);
   } catch (cause) {
     if ((cause as { code?: string }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE' && response) return finish(tooLarge(response, maxBytes), headersMs);
     if (idle.fired && response && !timeout.aborted && !meta.signal?.aborted) {
@@ -204,8 +209,9 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
       return finish(null, headersMs);
     }
     const cancelled = meta.signal?.aborted ?? false;
-    // The endpoint answered with a head the harness cannot take as its answer: said as such, not "could not reach".
-    const head = response || timeout.aborted || cancelled ? undefined : unreadHead(cause, note.informational);
+    // The endpoint answered with a head the harness cannot take as its answer: said as such, not "could not reach"
+    // (and a connection that ended after a 1xx, said with it: unread-head.ts).
+    const head = response || timeout.aborted || cancelled ? undefined : unreadHead(cause, note.informational, `${url.host}${url.pathname}`);
     if (head) return finish(head, headersMs);
     const code = errorCode(cause, { headersArrived: response !== null, timedOut: timeout.aborted, cancelled });
     return finish({ code, message: describeFailure(code, cause, url, timeoutMs, proxy) }, headersMs);

@@ -141,6 +141,8 @@ function outageIn(exchanges: readonly Exchange[]): Kept | undefined {
   if (failure?.code === 'HARNESS_MODEL_SCOPE') return { why: `${failure.code}: ${failure.message}`, what: 'the refusal', again: 'record it with a key whose scope includes the model' };
   // Nor a spent budget: it refuses until it is raised or reset.
   if (failure?.code === 'HARNESS_BUDGET_EXCEEDED') return { why: `${failure.code}: ${failure.message}`, what: 'the refusal', again: 'record it once the budget is raised or reset, or with another key' };
+  // A cut may be the endpoint's own (a Content-Length it counts wrong, a server that resets): it comes back every time.
+  if (failure?.code === 'HARNESS_STREAM_CUT') return { why: `${failure.code}: ${failure.message}`, what: 'the outage', again: 'record again later: that helps only if it was cut on the way, not by the endpoint' };
   if (failure) return { why: `${failure.code}: ${failure.message}`, what: 'the outage' };
   const stalled = exchanges.find((ex) => !ex.error && ex.response?.stalledAfterMs !== undefined);
   if (stalled?.response) {

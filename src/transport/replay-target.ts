@@ -17,6 +17,7 @@ import { describeRequest, type Exchange, type ExchangeError, type ExchangeReques
 import { fixturePath, readFixture, type FixtureFile } from './fixture-file.ts';
 import { Redactor } from './redactor.ts';
 import { ReplayQueues } from './replay-queues.ts';
+import { cutShort } from './stand-in-answer.ts';
 import type { SendContext, Target } from './target.ts';
 import type { Surface } from '../surfaces.ts';
 
@@ -69,7 +70,11 @@ export class ReplayTarget implements Target {
     const replayed: Exchange = { ...answer, step: context.step, prefix: context.prefix, request, ...(trial > 1 ? { trial } : {}) };
     // A recording an older harness made of a stream with no event (an outage it judged): read as live reads it now.
     const error = replayed.error ?? (isEmptyStream(replayed) ? emptyStreamError(replayed, replayed.attempts) : null);
-    return error ? { ...replayed, error: replayedFailure(error, loaded.fixture?.provenance.recordedAt) } : replayed;
+    if (error) return { ...replayed, error: replayedFailure(error, loaded.fixture?.provenance.recordedAt) };
+    // So is a JSON body cut short that an older record run stored as the endpoint's answer: live says the same bytes
+    // are HARNESS_STREAM_CUT, and judged here they made sdk.* `throws` where live says `error`.
+    const cut = replayed.response ? cutShort(request, replayed.response) : undefined;
+    return cut ? { ...replayed, error: replayedFailure(cut, loaded.fixture?.provenance.recordedAt, 'a body cut short, stored as the answer') } : replayed;
   }
 
   #missing(request: ExchangeRequest, context: SendContext, loaded: LoadedFixture): Exchange {
@@ -188,15 +193,15 @@ export class ReplayTarget implements Target {
 }
 
 /**
- * A failure the recording holds (an outage, a spent budget, a refusal of the key), as replay gives it: the message
- * was written live, and its advice (raise --timeout, raise the budget, run again) cannot change a replay. The code
- * stays: the gate and the reports read it as they read it live.
+ * A failure the recording holds (an outage, a spent budget, a refusal of the key, a body cut short), as replay gives
+ * it: the message was written live (or is what live says of the body), and its advice (raise --timeout, raise the
+ * budget, run again) cannot change a replay. The code stays: the gate and the reports read it as they read it live.
  */
-function replayedFailure(error: ExchangeError, recordedAt: string | undefined): ExchangeError {
+function replayedFailure(error: ExchangeError, recordedAt: string | undefined, what = 'this failure'): ExchangeError {
   // The fixture's own field, shown only as the date it should be.
   const when = /^\d{4}-\d{2}-\d{2}/.test(recordedAt ?? '') ? ` of ${recordedAt!.slice(0, 10)}` : '';
   // First: a long message is cut in the reports (and on the console), and this is what a person reads it by.
-  return { ...error, message: `[replayed: the recording${when} holds this failure; record the case again with --mode record to observe it] ${error.message}` };
+  return { ...error, message: `[replayed: the recording${when} holds ${what}; record the case again with --mode record to observe it] ${error.message}` };
 }
 
 /**

@@ -5,7 +5,9 @@
  * such a body as its end (lib/dispatcher/client-h1.js onHttpSocketError, written for macOS, which resets after a
  * whole body too), and neither the body stream nor the handler sees an error. Judged, half an answer was
  * "nonconformant" and a record run saved it over a good fixture. The reset is seen on the socket: this watches the
- * socket each request goes out on, and says when the connection of a close-delimited answer was reset.
+ * socket each request goes out on, and says when the connection of a close-delimited answer was reset. It also says
+ * when bytes followed an answer's declared end on it: the endpoint wrote more than its Content-Length, and the body
+ * read up to that length, cut inside its JSON, is the endpoint's framing, not a cut on the way.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
@@ -18,6 +20,12 @@ export interface ResetWatch {
   closeDelimited?: boolean;
   /** The error that reset the connection the answer came on, e.g. `ECONNRESET`. */
   reset?: string;
+  /** The answer ended: its Content-Length (or last chunk) arrived. */
+  ended?: boolean;
+  /** Bytes came on the connection after the answer ended, with no request in flight: more than it declared. */
+  overran?: boolean;
+  /** Told when `overran` is set (overranLength waits for it). */
+  onOverrun?: () => void;
 }
 
 /** The watch of the request whose headers go out next: undici sends them in the same turn as it starts it. */
@@ -44,6 +52,13 @@ function onSendHeaders(message: unknown): void {
     // EPIPE is the request's write failing (a server that answered before reading it all), not the answer cut.
     const watched = watchOf.get(socket);
     if (watched && error.code === 'ECONNRESET') watched.reset = error.code;
+    // undici's parser reads on after an answer's declared end on a kept-alive connection, and fails bytes that come
+    // with no request in flight with this (lib/dispatcher/client-h1.js onMessageBegin); the answer itself completed.
+    // On a connection that closes after the answer, undici drops them unread: nothing says so there.
+    if (watched?.ended && error.code === 'UND_ERR_SOCKET' && error.message === 'bad response') {
+      watched.overran = true;
+      watched.onOverrun?.();
+    }
   });
 }
 
@@ -72,7 +87,10 @@ export function watchingResets(dispatcher: Dispatcher, watch: ResetWatch): Dispa
         return handler.onResponseStart?.(controller, status, headers, message);
       },
       onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
-      onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+      onResponseEnd(controller, trailers) {
+        watch.ended = true;
+        return handler.onResponseEnd?.(controller, trailers);
+      },
       onResponseError(controller, error) {
         if (starting === watch) starting = undefined;
         return handler.onResponseError?.(controller, error);
@@ -99,6 +117,22 @@ export function cutByReset(watch: ResetWatch, response: ExchangeResponse): strin
   // Only a body that says it is JSON is held to parse: a text/plain `{bad request}` or NDJSON is whole as it is.
   if (!stream && isJsonResponse(response) && !wholeJson(text())) return `the connection closed inside the JSON, ${noLength}`;
   return undefined;
+}
+
+/**
+ * Whether bytes came after the end of the answer `watch` saw: at once when they came in the same read as its end
+ * (undici fails them before the body's end reaches the harness), else within `graceMs` (they may come in the next
+ * read). Asked only of a body that ends inside its JSON, so a whole answer never waits.
+ */
+export async function overranLength(watch: ResetWatch, graceMs: number): Promise<boolean> {
+  const overran = () => watch.overran === true;
+  if (overran() || !watch.ended) return overran();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, graceMs);
+    watch.onOverrun = () => (clearTimeout(timer), resolve());
+  });
+  delete watch.onOverrun;
+  return overran();
 }
 
 /**

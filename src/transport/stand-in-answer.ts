@@ -62,17 +62,35 @@ const STATUS_IS_THE_ANSWER = new Set([401, 408, 429]);
  * Content-Length that matched the cut), so the transport saw no cut, but no client can read it (an SDK throws, a
  * strict client breaks, an error envelope has no members): read as the endpoint's, it turned a proxy's blip into
  * `fail` of sdk.*, errors.* and models.listed, while a record run kept the old fixture over it. An infrastructure
- * error, retried like a reset stream. A body malformed partway (`{"id": 1,, }`, a byte after the value) is what the
- * endpoint wrote: judged. A DELETE's answer is its status (and a retry would delete twice); a stream is the stream
- * checks' to judge; a 5xx is an outage already.
+ * error, retried like a reset stream. Where it was cut is not said: a proxy's buffer and an endpoint that counts its
+ * Content-Length in characters (it writes more bytes than it declares) look the same here; http-exchange.ts names the
+ * second when the connection shows the bytes past the length (writtenPastLength). A body malformed partway
+ * (`{"id": 1,, }`, a byte after the value) is what the endpoint wrote: judged. A DELETE's answer is its status (and a
+ * retry would delete twice); a stream is the stream checks' to judge; a 5xx is an outage already. Replay applies it to
+ * recorded answers too (replay-target.ts): an older record run stored such bodies as the endpoint's.
  */
-function cutShort(request: Pick<ExchangeRequest, 'method'>, response: ExchangeResponse, text: string): ExchangeError | undefined {
+export function cutShort(request: Pick<ExchangeRequest, 'method'>, response: ExchangeResponse, text = bodyText(response)): ExchangeError | undefined {
   const { status } = response;
   if (status < 200 || status >= 500 || STATUS_IS_THE_ANSWER.has(status) || request.method === 'DELETE' || isStreamResponse(response)) return undefined;
   if (jsonBody(response).ok || !endsInsideJson(text)) return undefined;
   return {
     code: 'HARNESS_STREAM_CUT',
-    message: `the endpoint answered ${status} with a body that ends before its JSON does (${text.length} character(s) arrived, ending ${JSON.stringify(text.slice(-40))}) though its framing ended cleanly: an answer cut short on the way, which no check can read whole, not an answer about the model`,
+    message: `the endpoint answered ${status} with a body that ends before its JSON does (${text.length} character(s) arrived, ending ${JSON.stringify(text.slice(-40))}) though its framing ended cleanly: an answer cut short on the way or by the endpoint itself (nothing in its framing says which), which no check can read whole, not an answer about the model`,
+  };
+}
+
+/**
+ * A body cut short (cutShort) whose connection then carried bytes past its Content-Length: the endpoint wrote more than
+ * it declared (most often a length counted in characters, not UTF-8 bytes), and every HTTP client stops at the
+ * declared length, as the harness did. The endpoint's own framing, so no retry or later record run mends it; and not
+ * a verdict either, since no check saw the answer it meant to send.
+ */
+export function writtenPastLength(response: ExchangeResponse): ExchangeError {
+  const text = bodyText(response);
+  const declared = response.headers['content-length'];
+  return {
+    code: 'HARNESS_NOT_AN_ANSWER',
+    message: `the endpoint answered ${response.status} with a body longer than its Content-Length${/^\d{1,15}$/.test(declared ?? '') ? ` (${declared})` : ''}: bytes followed the declared end on the connection, so the ${text.length} character(s) read end inside the JSON (${JSON.stringify(text.slice(-40))}); the endpoint's framing is wrong (a length counted in characters, not UTF-8 bytes?), and Node's fetch and the SDKs built on it stop at the same byte`,
   };
 }
 

@@ -1,0 +1,26 @@
+/**
+ * @module cli/send-retried
+ * The requests the CLI sends before the run (the preflight's, the model lists' of `--models listed` and `catalog
+ * diff`) under the run's retry policy (--retries, --retry-delay, Retry-After): sent once, one reset or one body cut
+ * short stopped the whole run with "cannot reach" or "name the models", where the run's own requests are retried.
+ */
+import type { RunConfig } from '../run/run-config.ts';
+import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
+import { sendHttp, type HttpOptions } from '../transport/http-exchange.ts';
+import { retryAfterMs } from '../transport/retrying-target.ts';
+
+/**
+ * `request`, sent again while it fails in a way another attempt may cure: a failed or reset connection, a body cut
+ * short, a 5xx, a 429. What still fails after the last retry is the caller's to judge, with `attempts` said. A
+ * timeout is not retried: waiting --timeout again per retry delays every run for nothing.
+ */
+export async function sendRetried(policy: Pick<RunConfig, 'retries' | 'retryDelayMs'>, request: ExchangeRequest, context: { step: string; prefix: string }, options: HttpOptions): Promise<Exchange> {
+  for (let attempt = 1; ; attempt++) {
+    const exchange = await sendHttp(request, context, options);
+    const status = exchange.response?.status ?? 0;
+    const transient = exchange.error ? exchange.error.code === 'HARNESS_CONNECTION' || exchange.error.code === 'HARNESS_STREAM_CUT' : status >= 500 || status === 429;
+    if (!transient || attempt > policy.retries) return { ...exchange, attempts: attempt };
+    const backoff = policy.retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, retryAfterMs(exchange) ?? backoff)));
+  }
+}
