@@ -25,7 +25,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     return new BudgetRefusalsTarget(new ReplayTarget(target.id, config.fixturesDir, target.surface), { redact: (text) => text, replayed: true, ...(onRouteRefused ? { onRefused: onRouteRefused } : {}) });
   }
   if (!scheduler) throw new Error(`target ${target.id} sends requests: it needs the run's scheduler`);
-  const [{ createAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }, { BudgetRefusalsTarget }, { proxySecrets }] = await Promise.all([
+  const [{ createAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }, { BudgetRefusalsTarget }, { proxySecrets }, { secretsOfQuery }] = await Promise.all([
     import('../transport/auth/create-auth.ts'),
     import('../transport/live-target.ts'),
     import('../transport/record-target.ts'),
@@ -35,6 +35,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     import('../transport/http-exchange.ts'),
     import('./budget-refusals.ts'),
     import('../transport/proxy.ts'),
+    import('../transport/request-secrets.ts'),
   ]);
   // SigV4 signs for the surface's service: bedrock-mantle on Mantle, bedrock on bedrock-runtime.
   const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
@@ -80,7 +81,8 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
         ...(suites !== undefined ? { suites } : {}),
       },
     },
-    // The last net before a fixture is written looks for the proxies' passwords too.
-    () => [...auth.secrets(), ...proxySecrets()],
+    // The last net before a fixture is written looks for the proxies' passwords too, and for the --endpoint query's
+    // values named like credentials (`?api-key=`: pieces too, as the redactor does; not a `whole` one's pieces).
+    () => [...auth.secrets(), ...proxySecrets(), ...secretsOfQuery(new URL(target.baseUrl!)).filter((secret) => !secret.whole)],
   );
 }

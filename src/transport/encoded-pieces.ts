@@ -106,22 +106,81 @@ export function base64PiecesIn(text: string, pieces: EncodedPieces): [number, nu
   return found;
 }
 
-/** The quantum before a window, when its last byte is the value's byte before the window's. */
-function widenLeft(text: string, start: number, bytes: Buffer, s: number): number {
+/**
+ * base64PiecesIn for a header name, which the HTTP client lower-cased: a window is found when it is the same but for
+ * letter case, and widened as far as some letter case of the characters around it still holds the value's bytes.
+ * Names are short: each of their WINDOW-character stretches is looked up among the windows lower-cased.
+ */
+export function base64PiecesInName(name: string, pieces: EncodedPieces): [number, number, string][] {
+  const windows = caselessWindowsOf(pieces);
+  const folded = foldedLower(name);
+  const found: [number, number, string][] = [];
+  for (let start = 0; start + WINDOW <= folded.length; start++) {
+    const held = windows.get(folded.slice(start, start + WINDOW));
+    for (let h = 0; held && h < held.length; h += 2) {
+      const value = pieces.values[held[h]!]!;
+      const s = held[h + 1]!;
+      found.push([widenLeft(name, start, value.bytes, s, true), widenRight(name, start + WINDOW, value.bytes, s + MIN_PIECE_LENGTH, true), value.kind]);
+    }
+  }
+  return found;
+}
+
+const caselessWindows = new WeakMap<EncodedPieces, Map<string, number[]>>();
+
+/** Every window of `pieces` (those its anchors file), lower-cased, to (value number, byte offset) pairs; kept. */
+function caselessWindowsOf(pieces: EncodedPieces): Map<string, number[]> {
+  let windows = caselessWindows.get(pieces);
+  if (windows) return windows;
+  windows = new Map();
+  for (const held of pieces.anchors.values()) {
+    for (let h = 0; h < held.length; h += 2) {
+      const [sextets, at] = windowAt(pieces.values[held[h]!]!.sextets, held[h + 1]!);
+      const key = foldedLower(Array.from(sextets.subarray(at, at + WINDOW), (sextet) => ALPHABET[sextet]).join(''));
+      const pairs = windows.get(key);
+      if (pairs) pairs.push(held[h]!, held[h + 1]!);
+      else windows.set(key, [held[h]!, held[h + 1]!]);
+    }
+  }
+  caselessWindows.set(pieces, windows);
+  return windows;
+}
+
+/** Base64 text lower-cased in the standard alphabet (`-` is `+`, `_` is `/`). */
+function foldedLower(text: string): string {
+  return text.replace(/-/g, '+').replace(/_/g, '/').toLowerCase();
+}
+
+/** The quantum before a window, when its last byte is the value's byte before the window's (in some letter case). */
+function widenLeft(text: string, start: number, bytes: Buffer, s: number, caseless = false): number {
   if (s === 0 || start < 4) return start;
+  if (caseless) {
+    // The quantum's last byte is the low 2 bits of its third sextet and all of its fourth.
+    if (decoded(text.toLowerCase(), start - 4, 4).length !== 3) return start;
+    const third = casesOf(text, start - 2);
+    const fourth = casesOf(text, start - 1);
+    return third.some((a) => fourth.some((b) => (((a & 3) << 6) | b) === bytes[s - 1])) ? start - 4 : start;
+  }
   const quantum = decoded(text, start - 4, 4);
   return quantum.length === 3 && quantum[2] === bytes[s - 1] ? start - 4 : start;
+}
+
+/** The sextets the character at `at` is in either letter case. */
+function casesOf(text: string, at: number): number[] {
+  const c = text[at] ?? '';
+  return [...new Set([c.toLowerCase(), c.toUpperCase()])].map((x) => sextetAt(x, 0)).filter((sextet) => sextet >= 0);
 }
 
 /**
  * The characters after a window (up to a quantum, fewer where the text was cut) when the first of them holds the
  * value's next bits, and the padding after them.
  */
-function widenRight(text: string, end: number, bytes: Buffer, e: number): number {
+function widenRight(text: string, end: number, bytes: Buffer, e: number, caseless = false): number {
   if (e >= bytes.length) return padded(text, end);
   let n = 0;
   while (n < 4 && sextetAt(text, end + n) >= 0) n++;
-  if (n === 0 || sextetAt(text, end) !== bytes[e]! >> 2) return end;
+  const next = caseless ? casesOf(text, end) : [sextetAt(text, end)];
+  if (n === 0 || !next.includes(bytes[e]! >> 2)) return end;
   return padded(text, end + n);
 }
 
@@ -158,9 +217,10 @@ function sextetsOf(encoded: string): Uint8Array {
   return Uint8Array.from(encoded.replace(/=+$/, ''), (c) => SEXTETS[c.charCodeAt(0)]!);
 }
 
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 /** Each ASCII character's six bits in base64, both alphabets folded together (`-` is `+`, `_` is `/`), or -1. */
 const SEXTETS = Int8Array.from({ length: 128 }, (_, code) => {
   const c = String.fromCharCode(code);
-  const at = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.indexOf(c);
+  const at = ALPHABET.indexOf(c);
   return at >= 0 ? at : c === '-' ? 62 : c === '_' ? 63 : -1;
 });

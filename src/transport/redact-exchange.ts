@@ -14,13 +14,14 @@ import { cutRanges, findCredentials, mergedRanges, Redactor, type Secret } from 
  */
 export function redactExchange(exchange: Exchange, redactor: Redactor, extra: readonly Secret[] = []): Exchange {
   let count = 0;
-  const text = (value: string) => {
-    const redacted = redactor.text(value, extra);
+  // A name is redacted as a header name (base64 without letter case: the HTTP client lower-cased it).
+  const text = (value: string, headerName = false) => {
+    const redacted = redactor.text(value, extra, { headerName });
     count += redacted.count;
     return redacted.value;
   };
   // Names too: an endpoint may put what it was sent into a header's name, and shapes keep the names they see.
-  const headers = (values: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(values).map(([name, value]) => [redactedHeaderName(text(name)), text(value)]));
+  const headers = (values: Readonly<Record<string, string>>) => uniqueHeaderNames(Object.entries(values).map(([name, value]) => [name, redactedHeaderName(text(name, true)), text(value)]));
   const request: ExchangeRequest = {
     method: exchange.request.method,
     path: text(exchange.request.path),
@@ -41,7 +42,7 @@ export function redactExchange(exchange: Exchange, redactor: Redactor, extra: re
     count += joined.secrets;
     const answered = responseHeaders(exchange.response.headers, (value) => redactor.text(value, extra), redactor.secrets(extra));
     count += answered.count;
-    response = { ...exchange.response, headers: Object.fromEntries(Object.entries(answered.value).map(([name, value]) => [redactedHeaderName(text(name)), value])), chunks: rechunk(exchange.response.chunks, data) };
+    response = { ...exchange.response, headers: uniqueHeaderNames(Object.entries(answered.value).map(([name, value]) => [name, redactedHeaderName(text(name, true)), value])), chunks: rechunk(exchange.response.chunks, data) };
   }
   const error = exchange.error ? { code: exchange.error.code, message: text(exchange.error.message) } : null;
   const redacted: Exchange = { ...exchange, request, response, error };
@@ -89,8 +90,30 @@ export function redactedHeaderName(name: string): string {
   return name.includes('[') ? name.replace(/\[REDACTED:([a-z0-9-]+)\]/g, 'redacted-$1') : name;
 }
 
-/** `headers` with every name redactedHeaderName: a fixture recorded when names kept the placeholder replays as a new one. */
+/**
+ * `headers` with every name redactedHeaderName: a fixture recorded when names kept the placeholder replays as a new
+ * one, none lost to a name it now shares (uniqueHeaderNames).
+ */
 export function redactedHeaderNames(headers: Record<string, string>): Record<string, string> {
   if (!Object.keys(headers).some((name) => name.includes('['))) return headers;
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [redactedHeaderName(name), value]));
+  return uniqueHeaderNames(Object.entries(headers).map(([name, value]) => [name, redactedHeaderName(name), value]));
+}
+
+/**
+ * Headers under their redacted names, none lost. A name the redaction changed (`x-<key>` to `x-redacted-api-key`) may
+ * now be taken: by a header the endpoint sent under that very name, or by another changed name (`x-<KEY>`). It then
+ * gets the first free suffix, `x-redacted-api-key-2`, and each value stays whole and apart: joining them with `, `, as
+ * HTTP does for a repeated field, would make one value of two the endpoint never sent together. A name the redaction
+ * left alone keeps it: it is the endpoint's own. Names are compared without case, as HTTP compares them.
+ */
+export function uniqueHeaderNames(entries: readonly (readonly [original: string, redacted: string, value: string])[]): Record<string, string> {
+  const taken = new Set(entries.filter(([original, redacted]) => original === redacted).map(([, name]) => name.toLowerCase()));
+  const named = entries.map(([original, redacted, value]): [string, string] => {
+    if (original === redacted) return [redacted, value];
+    let name = redacted;
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${redacted}-${n}`;
+    taken.add(name.toLowerCase());
+    return [name, value];
+  });
+  return Object.fromEntries(named);
 }

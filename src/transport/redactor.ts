@@ -3,7 +3,8 @@
  * Replaces credentials with `[REDACTED:<kind>]` in text that came over the wire, before anything else sees it. Two
  * nets: the exact values the run holds (API key, short-term token, AWS keys, every SigV4 signature the run made,
  * every --header-env value: in any letter case, in hex, in base64, behind any mix of JSON, URL and HTML escapes, and
- * any 12 characters of them in a row, plain or base64- or hex-encoded: encoded-pieces.ts), and shapes that look like
+ * any 12 characters of them in a row, plain or base64- or hex-encoded: encoded-pieces.ts; hex also as a byte dump
+ * writes it, `42:65:61`: separated-hex.ts), and shapes that look like
  * credentials whatever their origin (AWS key ids, `bedrock-api-key-` tokens and long-term `ABSK` keys, Anthropic and
  * OpenAI keys, bearer tokens, signatures, session tokens). Both nets search every decoded view of the
  * text (decoded-views.ts) and replace the text's own characters, escapes included: what a reader decodes later from
@@ -13,8 +14,9 @@
  * parts, so a value split across two reads is caught and read boundaries and times stay where they were.
  */
 import { decodedFully, decodedViews } from './decoded-views.ts';
-import { base64PiecesIn, encodedPiecesOf } from './encoded-pieces.ts';
+import { base64PiecesIn, base64PiecesInName, encodedPiecesOf } from './encoded-pieces.ts';
 import { HexIndex, hexIndexOf, hexPiecesIn, MIN_PIECE_LENGTH, piecesOf, piecesOfValue, windowsIn } from './secret-pieces.ts';
+import { separatedHexPiecesIn } from './separated-hex.ts';
 
 /** A secret value and what it is; the kind is all that remains of it in stored text. */
 export interface Secret {
@@ -26,6 +28,11 @@ export interface Secret {
    * (secret-pieces.ts HexIndex); a needle each would cost a search each.
    */
   hexValues?: ReadonlySet<string>;
+  /**
+   * Matched whole only, never by its pieces: a value no name says is a credential (a long query value of another
+   * name, request-secrets.ts), which may hold plain words that answers repeat.
+   */
+  whole?: boolean;
 }
 
 /** Values shorter than this are not matched: they would redact ordinary words. Real credentials are longer. */
@@ -95,8 +102,8 @@ export class Redactor {
   }
 
   /** `text` with every credential replaced; `extra` are secrets of this request only (its signature). */
-  text(text: string, extra: readonly Secret[] = []): Redacted<string> {
-    const { value, count } = this.parts([text], extra);
+  text(text: string, extra: readonly Secret[] = [], options: FindOptions = {}): Redacted<string> {
+    const { value, count } = this.parts([text], extra, options);
     return { value: value[0] ?? '', count };
   }
 
@@ -106,9 +113,9 @@ export class Redactor {
   }
 
   /** The parts of one text (stream reads), redacted as one string and cut again at the same boundaries. */
-  parts(parts: readonly string[], extra: readonly Secret[] = []): Redacted<string[]> {
+  parts(parts: readonly string[], extra: readonly Secret[] = [], options: FindOptions = {}): Redacted<string[]> {
     const joined = parts.join('');
-    const ranges = findRanges(joined, [...this.#secrets(), ...extra]);
+    const ranges = findRanges(joined, [...this.#secrets(), ...extra], options);
     if (ranges.length === 0) return { value: [...parts], count: 0 };
     return { value: cutRanges(parts, ranges), count: ranges.length };
   }
@@ -136,29 +143,31 @@ export function holdsSignature(text: string, secrets: readonly Secret[]): boolea
 /**
  * Every credential in `text`, in each of its decoded views (decoded-views.ts), as offsets into `text`, unmerged.
  * The run's own values are matched without letter case, in hex and base64 too, and by any piece of MIN_PIECE_LENGTH
- * characters, plain or base64- or hex-encoded (not a query's: names no list foresees may hold plain words); shapes as
+ * characters, plain or base64- or hex-encoded (not a `whole` value's: names no list foresees may hold plain words); shapes as
  * they are written. A signature's pieces are digits in a hex run (secret-pieces.ts HexIndex), looked up, not searched
  * one by one.
  */
-export function findCredentials(text: string, secrets: readonly Secret[], options: { plainOnly?: boolean } = {}): FoundCredential[] {
+export function findCredentials(text: string, secrets: readonly Secret[], options: FindOptions = {}): FoundCredential[] {
   const found: FoundCredential[] = [];
+  const caseless = options.headerName === true;
   const own = secrets.filter((s) => s.value.length >= MIN_SECRET_LENGTH);
   // The run's signatures (hexValues; the scan's unnamed hex values; a request's own) are looked up in hex runs.
   const loose = new Map<string, HexIndex>();
   const hexIndexes = secrets.flatMap((s) => (s.hexValues?.size ? [hexIndexOf(s.hexValues, s.kind)] : []));
-  const searched: { kind: string; value: string; needles: Needles }[] = [];
+  const searched: { kind: string; value: string; whole: boolean; needles: Needles }[] = [];
   for (const s of own) {
     // A signature the run made is in its set already (sigv4.ts): indexed once, not on every call.
     if ((s.kind === 'own' || s.kind === 'sigv4-signature') && !hexIndexes.some((index) => index.has(s.value)) && HEX64.test(s.value)) {
       const index = loose.get(s.kind) ?? loose.set(s.kind, new HexIndex(s.kind)).get(s.kind)!;
       index.add(s.value);
     }
-    if (s.kind !== 'own' || !HEX64.test(s.value)) searched.push({ kind: s.kind, value: s.value, needles: needlesOf(s.value) });
+    if (s.kind !== 'own' || !HEX64.test(s.value)) searched.push({ kind: s.kind, value: s.value, whole: s.whole === true, needles: needlesOf(s.value) });
   }
   // Loose values first: the scan's own kind wins an overlap's kind.
   hexIndexes.unshift(...loose.values());
-  // Matched whole only: a query's value, a signature (its hex pieces are indexed apart), a proxy's user (proxy.ts).
-  const inPieces = searched.filter(({ kind }) => kind !== 'query-credential' && kind !== 'sigv4-signature' && kind !== 'proxy-user');
+  // Matched whole only: a value no name says is a credential, a signature (its hex pieces are indexed apart), a
+  // proxy's user (proxy.ts). A query value named like a credential (`?api-key=`) is pieced as a header's is.
+  const inPieces = searched.filter(({ kind, whole }) => !whole && kind !== 'sigv4-signature' && kind !== 'proxy-user');
   const pieces = piecesOf(inPieces.map(({ kind, value, needles }) => ({ kind, value, pieces: needles.pieces })));
   // The same pieces base64- or hex-encoded (encoded-pieces.ts); the hex ones are found by the signatures' scan.
   const encoded = encodedPiecesOf(inPieces);
@@ -171,20 +180,29 @@ export function findCredentials(text: string, secrets: readonly Secret[], option
     for (const { kind, needles } of searched) {
       for (const pattern of needles.values) for (const match of view.text.matchAll(pattern)) add(match.index, match.index + match[0].length, kind);
       // plainOnly: a base64 form is widened to the letters around it, which in text joined from parts run into the next.
-      if (!options.plainOnly) for (const needle of needles.base64) for (const at of indexesOf(view.text, needle)) add(...widenBase64(view.text, at, at + needle.length), kind);
+      if (!options.plainOnly) for (const needle of needles.base64) for (const at of caseless ? indexesOf(view.text.toLowerCase(), needle.toLowerCase()) : indexesOf(view.text, needle)) add(...widenBase64(view.text, at, at + needle.length), kind);
     }
-    if (hexIndexes.length > 0) for (const [start, end, kind] of hexPiecesIn(view.text, hexIndexes)) add(start, end, kind);
-    if (encoded && !options.plainOnly) for (const [start, end, kind] of base64PiecesIn(view.text, encoded)) add(start, end, kind);
+    if (hexIndexes.length > 0) for (const [start, end, kind] of [...hexPiecesIn(view.text, hexIndexes), ...separatedHexPiecesIn(view.text, hexIndexes)]) add(start, end, kind);
+    if (encoded && !options.plainOnly) for (const [start, end, kind] of (caseless ? base64PiecesInName : base64PiecesIn)(view.text, encoded)) add(start, end, kind);
     if (pieces) for (const [start, end, kind] of windowsIn(view.text, pieces.chars, MIN_PIECE_LENGTH, pieces.find)) add(start, end, kind);
     for (const shape of CREDENTIAL_SHAPES) for (const match of view.text.matchAll(shape.pattern)) add(...(match.indices?.groups?.secret ?? [match.index, match.index + match[0].length]), shape.kind, shape);
   }
   return found;
 }
 
+/**
+ * plainOnly: no base64 forms (text joined from parts). headerName: the text is a header name, which the HTTP client
+ * lower-cased, so base64 is compared without letter case there (in a value, case tells base64 characters apart).
+ */
+export interface FindOptions {
+  plainOnly?: boolean;
+  headerName?: boolean;
+}
+
 const HEX64 = /^[0-9a-f]{64}$/i;
 /** Every credential in `text`, merged where they overlap; the run's own values win the kind of an overlap. */
-function findRanges(text: string, secrets: readonly Secret[]): Range[] {
-  return mergedRanges(findCredentials(text, secrets));
+function findRanges(text: string, secrets: readonly Secret[], options: FindOptions = {}): Range[] {
+  return mergedRanges(findCredentials(text, secrets, options));
 }
 
 /**

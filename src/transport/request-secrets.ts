@@ -46,6 +46,12 @@ const PLAIN_VALUE = /^v?\d+(?:[.-]\d+)*(?:-[a-z]+(?:\.\d+)?)?$|^[a-z0-9]+(?:[.:_
  * no secret, and redacting it would blank every date in every answer.
  */
 export function secretsOfQuery(url: URL): Secret[] {
-  const secret = ([name, value]: [string, string]) => (SECRET_PARAM.test(name) ? value !== '' : value.length >= MIN_SECRET_LENGTH && !PLAIN_PARAM.test(name) && !PLAIN_VALUE.test(value));
-  return withDerived([...url.searchParams].filter(secret).map(([, value]) => ({ kind: 'query-credential', value })));
+  const params = [...url.searchParams];
+  // Named like a credential: any 12 characters of it in a row, plain or encoded, are redacted as a header's are.
+  const named = params.filter(([name, value]) => SECRET_PARAM.test(name) && value !== '');
+  // Long and not plain, of another name: matched whole only (Secret.whole), with what it carries; 12 characters of
+  // it in a row may be words an answer says anyway.
+  const loose = params.filter(([name, value]) => !SECRET_PARAM.test(name) && value.length >= MIN_SECRET_LENGTH && !PLAIN_PARAM.test(name) && !PLAIN_VALUE.test(value));
+  const secrets = (pairs: [string, string][]) => withDerived(pairs.map(([, value]) => ({ kind: 'query-credential', value })));
+  return [...secrets(named), ...secrets(loose).map((secret) => ({ ...secret, whole: true }))];
 }
