@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reasoningNoImage } from '../src/checks/reasoning-no-image.ts';
 import { reasoningText } from '../src/checks/reasoning-text.ts';
 import type { CheckResult } from '../src/checks/types.ts';
-import { startCaseJudge, type CaseJudge } from './helpers/case-judge.ts';
+import { chatAnswer, startCaseJudge, type CaseJudge } from './helpers/case-judge.ts';
 
 let judge: CaseJudge;
 beforeAll(async () => {
@@ -21,9 +21,7 @@ const SAW = 'The user wants the colour. The image shows a solid green square.';
 const DROPPED = "There's no image attached to the user's message, so I'll have to guess. Green is a common test colour.";
 const GUESS_REASON = "the model's reasoning says no image reached it";
 
-const chat = (message: Record<string, unknown>) => ({
-  json: { id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: 'stop' }], usage: { prompt_tokens: 20, completion_tokens: 12, total_tokens: 32 } },
-});
+const chat = chatAnswer;
 const answerItem = (text: string, phase?: string) => ({ type: 'message', id: `msg_${text.length}`, role: 'assistant', status: 'completed', ...(phase ? { phase } : {}), content: [{ type: 'output_text', text, annotations: [] }] });
 const response = (output: unknown[]) => ({ json: { id: 'resp_1', object: 'response', created_at: 1, status: 'completed', model: 'm', output, usage: { input_tokens: 20, output_tokens: 12, total_tokens: 32 } } });
 const summary = (text: string) => ({ type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text }] });

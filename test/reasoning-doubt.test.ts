@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reasoningDoubt } from '../src/checks/reasoning-no-image.ts';
 import type { CheckResult } from '../src/checks/types.ts';
-import { startCaseJudge, type CaseJudge } from './helpers/case-judge.ts';
+import { chatAnswer, startCaseJudge, type CaseJudge } from './helpers/case-judge.ts';
 
 let judge: CaseJudge;
 beforeAll(async () => {
@@ -15,9 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => judge.close());
 
-const chat = (message: Record<string, unknown>) => ({
-  json: { id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: 'stop' }], usage: { prompt_tokens: 20, completion_tokens: 12, total_tokens: 32 } },
-});
+const chat = chatAnswer;
 const seenChat = (reasoning: string): Promise<CheckResult> => judge.judge('images.chat', 'images.seen.chat', chat({ content: 'Green', reasoning_content: reasoning }), { expected: 'seen' });
 
 async function expectSeen(reasoning: string) {

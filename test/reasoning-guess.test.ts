@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reasoningDoubt } from '../src/checks/reasoning-no-image.ts';
 import type { CheckResult } from '../src/checks/types.ts';
-import { startCaseJudge, type CaseJudge } from './helpers/case-judge.ts';
+import { chatAnswer, startCaseJudge, type CaseJudge } from './helpers/case-judge.ts';
 
 let judge: CaseJudge;
 beforeAll(async () => {
@@ -17,9 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => judge.close());
 
-const chat = (message: Record<string, unknown>) => ({
-  json: { id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: 'stop' }], usage: { prompt_tokens: 20, completion_tokens: 12, total_tokens: 32 } },
-});
+const chat = chatAnswer;
 const messages = (reasoning: string, answer: string) => ({
   json: { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'thinking', thinking: reasoning, signature: 'sig' }, { type: 'text', text: answer }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 9, output_tokens: 9 } },
 });

@@ -17,6 +17,11 @@ export type ScriptedEvents = (string | Record<string, unknown>)[];
 /** An SSE stream (that stalls with the connection open, when `stall`), or a JSON body. */
 export type ScriptedAnswer = { events: ScriptedEvents; stall?: boolean } | { json: unknown };
 
+/** A whole chat completion whose one message is `message` (content, reasoning fields), as a scripted JSON answer. */
+export const chatAnswer = (message: Record<string, unknown>): ScriptedAnswer => ({
+  json: { id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: 'stop' }], usage: { prompt_tokens: 20, completion_tokens: 12, total_tokens: 32 } },
+});
+
 export interface JudgeOptions {
   /** The expectation the check judges against (a deviation is then a `fail`); none by default. */
   expected?: Expected;
