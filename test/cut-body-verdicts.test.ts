@@ -6,49 +6,37 @@
  * the transport says HARNESS_STREAM_CUT (f1-cut-json.test.ts).
  */
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../src/emulator/server.ts';
 import type { Matrix } from '../src/report/matrix.ts';
+import { startEmulatorProxy, type EmulatorProxy } from './helpers/emulator-proxy.ts';
 import { ROOT, catalogEmulator, checkModel, cli, liveTarget } from './helpers/harness.ts';
 
 const DAMAGED = '{"id":"resp_1","object":"response","status":"completed",,"output":[{"type":"message","content":[{"type":"output_text","text":"Hello"}]}]}';
 
 let emulator: RunningEmulator;
-let proxy: Server;
+let proxy: EmulatorProxy;
 let url: string;
 
 /** Passes every request to the emulator, but answers the cases under test with a 200 whose JSON is damaged. */
 beforeAll(async () => {
   emulator = await catalogEmulator();
-  const upstream = new URL(emulator.url);
-  proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
+  proxy = await startEmulatorProxy(emulator.url, {
+    intercept: (request, res) => {
+      const body = request.body.toString('utf8');
       // The cases under test: array-form content, and a temperature other than the default.
-      if (/"type":"(input_)?text"|"temperature":/.test(body) && !body.includes('"stream":true')) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(DAMAGED);
-        return;
-      }
-      const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      up.on('error', () => res.destroy());
-      up.end(body);
-    });
+      if (!/"type":"(input_)?text"|"temperature":/.test(body) || body.includes('"stream":true')) return false;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(DAMAGED);
+      return true;
+    },
   });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  url = proxy.url;
 }, 60_000);
 afterAll(async () => {
-  await new Promise<void>((resolve) => (proxy.closeAllConnections(), proxy.close(() => resolve())));
+  await proxy.close();
   await emulator.close();
 });
 

@@ -6,7 +6,7 @@
  * (`{"id": 1,, }`, a stray byte after the value) is what the endpoint wrote, and is judged as before.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { createAuth } from '../src/transport/auth/create-auth.ts';
 import { endsInsideJson } from '../src/transport/cut-json.ts';
 import { sendHttp } from '../src/transport/http-exchange.ts';
 import { isRetryable } from '../src/transport/retrying-target.ts';
+import { startEmulatorProxy, type EmulatorProxy } from './helpers/emulator-proxy.ts';
 import { catalogEmulator, checkModel, cli, liveTarget } from './helpers/harness.ts';
 
 describe('endsInsideJson: a strict prefix of a JSON object or array', () => {
@@ -120,41 +121,29 @@ describe('on the wire, a body cut with its framing whole', () => {
 let mode: 'cut' | 'cut-once' | 'garbage' | 'pass' = 'pass';
 let hits = 0;
 let emulator: RunningEmulator;
-let proxy: Server;
+let proxy: EmulatorProxy;
 let proxyUrl: string;
 
 describe('what the checks say of a cut answer', () => {
   beforeAll(async () => {
     emulator = await catalogEmulator();
-    const upstream = new URL(emulator.url);
-    proxy = createServer((req, res) => {
-      const sent: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => sent.push(chunk));
-      req.on('end', () => {
-        const body = Buffer.concat(sent);
-        const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, 'accept-encoding': 'identity' } }, (got) => {
-          const chunks: Buffer[] = [];
-          got.on('data', (chunk: Buffer) => chunks.push(chunk));
-          got.on('end', () => {
-            let whole = Buffer.concat(chunks);
-            const type = String(got.headers['content-type'] ?? '');
-            const targeted = type.includes('json') && ((req.method === 'POST' && !body.toString().includes('"stream":true')) || (req.method === 'GET' && req.url?.includes('/models')));
-            if (targeted && mode !== 'pass' && (mode !== 'cut-once' || hits++ % 2 === 0)) {
-              whole = mode === 'garbage' ? Buffer.concat([whole, Buffer.from('x')]) : whole.subarray(0, Math.floor(whole.length / 2));
-            }
-            res.writeHead(got.statusCode ?? 502, { 'content-type': type, 'content-length': String(whole.length) });
-            res.end(whole);
-          });
-        });
-        up.on('error', () => res.destroy());
-        up.end(body);
-      });
+    proxy = await startEmulatorProxy(emulator.url, {
+      forwardHeaders: (request) => ({ ...request.headers, 'accept-encoding': 'identity' }),
+      answer: (request, answer, res) => {
+        let whole = answer.body;
+        const type = String(answer.headers['content-type'] ?? '');
+        const targeted = type.includes('json') && ((request.method === 'POST' && !request.body.toString().includes('"stream":true')) || (request.method === 'GET' && request.url.includes('/models')));
+        if (targeted && mode !== 'pass' && (mode !== 'cut-once' || hits++ % 2 === 0)) {
+          whole = mode === 'garbage' ? Buffer.concat([whole, Buffer.from('x')]) : whole.subarray(0, Math.floor(whole.length / 2));
+        }
+        res.writeHead(answer.status, { 'content-type': type, 'content-length': String(whole.length) });
+        res.end(whole);
+      },
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    proxyUrl = proxy.url;
   }, 60_000);
   afterAll(async () => {
-    await new Promise<void>((resolve) => (proxy.closeAllConnections(), proxy.close(() => resolve())));
+    await proxy.close();
     await emulator.close();
   });
 

@@ -7,7 +7,7 @@
  * towards --give-up-after as a request nothing answered.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, maxHeaderSize, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import type { Matrix } from '../src/report/matrix.ts';
 import { createAuth } from '../src/transport/auth/create-auth.ts';
 import { readingOf } from '../src/transport/endpoint-breaker.ts';
 import { sendHttp } from '../src/transport/http-exchange.ts';
+import { passAnswer, startEmulatorProxy, type EmulatorProxy } from './helpers/emulator-proxy.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
 
 type Answer = (req: IncomingMessage, res: ServerResponse) => void;
@@ -113,41 +114,25 @@ describe('response headers over the limit', () => {
 
 describe('a run against an endpoint that sends 103 Early Hints before every answer', () => {
   let emulator: RunningEmulator;
-  let proxy: Server;
+  let proxy: EmulatorProxy;
   beforeAll(async () => {
     emulator = await catalogEmulator();
-    const upstream = new URL(emulator.url);
-    proxy = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (got) => {
-          const body: Buffer[] = [];
-          got.on('data', (chunk: Buffer) => body.push(chunk));
-          got.on('end', () => {
-            const whole = Buffer.concat(body);
-            const headers = { ...got.headers, 'content-length': String(whole.length) };
-            delete headers['transfer-encoding'];
-            res.writeEarlyHints({ link: '</x.css>; rel=preload; as=style' });
-            res.writeHead(got.statusCode ?? 502, headers);
-            res.end(whole);
-          });
-        });
-        up.on('error', () => res.destroy());
-        up.end(Buffer.concat(chunks));
-      });
+    proxy = await startEmulatorProxy(emulator.url, {
+      answer: (_request, answer, res) => {
+        res.writeEarlyHints({ link: '</x.css>; rel=preload; as=style' });
+        passAnswer(answer, res);
+      },
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   }, 60_000);
   afterAll(async () => {
-    await new Promise<void>((resolve) => (proxy.closeAllConnections(), proxy.close(() => resolve())));
+    await proxy.close();
     await emulator.close();
   });
 
   it('is judged on its final answers: the preflight passes and so do the checks', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'early-hints-'));
     try {
-      const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const endpoint = proxy.url;
       const run = await cli(['run', '--mode', 'live', '--endpoint', endpoint, '--auth', 'none', '--models', 'openai.gpt-oss-20b', '--checks', 'api.chat-completions,models.listed', '--report-dir', dir, '--plain']);
       expect(run.stderr).not.toMatch(/Cannot reach|ERR_ASSERTION/);
       expect(run.code, run.stderr).toBe(0);

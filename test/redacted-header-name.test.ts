@@ -5,8 +5,6 @@
  * replay, and the replay of a fixture recorded when names kept the placeholder, all give the same verdicts.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import type { Matrix } from '../src/report/matrix.ts';
 import type { RunningEmulator } from '../src/emulator/server.ts';
 import { redactExchange } from '../src/transport/redact-exchange.ts';
 import { Redactor } from '../src/transport/redactor.ts';
+import { passAnswer, startEmulatorProxy, type EmulatorProxy } from './helpers/emulator-proxy.ts';
 import { allText, catalogEmulator, cli } from './helpers/harness.ts';
 
 const KEY = 'zq7Kp2Wm9Xr4Tb8Nc5Vd1Lf6Hg3Js0Ay';
@@ -35,26 +34,19 @@ describe('a header name that holds the key', () => {
 describe('an endpoint that puts the key into a response header\'s name', () => {
   let dir: string;
   let emulator: RunningEmulator;
-  let server: Server;
+  let server: EmulatorProxy;
   let url: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'header-name-'));
     emulator = await catalogEmulator();
-    const upstream = new URL(emulator.url);
     // In front of the emulator: every answer gets the header `x-<key>: 1`, as the review's hostile endpoint did.
-    server = createServer((req, res) => {
-      const out = httpRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, [`x-${key}`]: '1' });
-        answer.pipe(res);
-      });
-      req.pipe(out);
+    server = await startEmulatorProxy(emulator.url, {
+      answer: (request, answer, res) => passAnswer(answer, res, { [`x-${(request.headers.authorization ?? '').replace(/^Bearer /, '')}`]: '1' }),
     });
-    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = server.url;
   });
   afterAll(async () => {
-    await new Promise((closed) => server.close(closed));
+    await server.close();
     await emulator.close();
     await rm(dir, { recursive: true, force: true });
   });

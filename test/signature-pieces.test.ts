@@ -5,10 +5,8 @@
  * 11 characters each (no value held a piece). Each is closed, in the fixture, matrix.json's evidence and junit.xml,
  * and ordinary hex and headers are left alone.
  */
-import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -18,6 +16,7 @@ import { redactExchange } from '../src/transport/redact-exchange.ts';
 import { Redactor, type Secret } from '../src/transport/redactor.ts';
 import { AddedInOrder, HexIndex, hexIndexOf } from '../src/transport/secret-pieces.ts';
 import { scanForSecrets } from '../src/transport/secret-scan.ts';
+import { passAnswer, startEmulatorProxy, type EmulatorProxy } from './helpers/emulator-proxy.ts';
 import { allText, catalogEmulator, cli } from './helpers/harness.ts';
 
 const hex = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -150,7 +149,7 @@ const ENV = { ...CREDENTIALS, AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED
 
 describe('a SigV4 record run against a gateway that echoes the request\'s headers', () => {
   let emulator: RunningEmulator;
-  let proxy: Server;
+  let proxy: EmulatorProxy;
   let dir: string;
   const signatures: string[] = [];
   beforeAll(async () => {
@@ -159,21 +158,18 @@ describe('a SigV4 record run against a gateway that echoes the request\'s header
     emulator = await catalogEmulator();
     const upstream = new URL(emulator.url);
     // Forwards to the emulator and adds the echoes the review's server sent.
-    proxy = createServer((req, res) => {
-      const signature = /Signature=([0-9a-f]+)/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-      const token = String(req.headers['x-amz-security-token'] ?? '');
-      signatures.push(signature);
-      const echoes = { 'x-request-id': `req-${signature.slice(0, 30)}${token.slice(0, 20)}`, 'x-part-a': token.slice(0, 11), 'x-part-b': token.slice(11, 22), 'x-echo-sig': `Signature=${signature.slice(0, 40)}` };
-      const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...echoes });
-        answer.pipe(res);
-      });
-      req.pipe(up);
+    proxy = await startEmulatorProxy(emulator.url, {
+      forwardHeaders: (request) => ({ ...request.headers, host: upstream.host }),
+      answer: (request, answer, res) => {
+        const signature = /Signature=([0-9a-f]+)/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+        const token = String(request.headers['x-amz-security-token'] ?? '');
+        signatures.push(signature);
+        passAnswer(answer, res, { 'x-request-id': `req-${signature.slice(0, 30)}${token.slice(0, 20)}`, 'x-part-a': token.slice(0, 11), 'x-part-b': token.slice(11, 22), 'x-echo-sig': `Signature=${signature.slice(0, 40)}` });
+      },
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    await proxy.close();
     await emulator.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -181,7 +177,7 @@ describe('a SigV4 record run against a gateway that echoes the request\'s header
   it('stores and reports no 12 characters in a row of any signature or of the session token', async () => {
     const fixtures = join(dir, 'fixtures');
     const reports = join(dir, 'reports');
-    const run = await cli(['run', '--mode', 'record', '--auth', 'sigv4', '--endpoint', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, '--region', 'us-east-1', '--models', 'openai.gpt-oss-20b', '--checks', 'api.*,path-prefix', '--fixtures', fixtures, '--report-dir', reports, '--plain'], ENV);
+    const run = await cli(['run', '--mode', 'record', '--auth', 'sigv4', '--endpoint', proxy.url, '--region', 'us-east-1', '--models', 'openai.gpt-oss-20b', '--checks', 'api.*,path-prefix', '--fixtures', fixtures, '--report-dir', reports, '--plain'], ENV);
     expect(run.code, run.stderr).toBe(0);
     expect(signatures.length).toBeGreaterThan(0);
     const written = ((await allText(fixtures)) + (await allText(reports)) + run.stdout + run.stderr).toLowerCase();
