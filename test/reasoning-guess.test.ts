@@ -147,11 +147,11 @@ describe('answers: "image" as a modifier, or with an exception, is no absence (n
   });
 });
 
-describe('a reasoning of pages is read only as far as a short one goes', () => {
-  it('reads a no-image line within the bound, and neither a line past 16,000 characters nor past 2,000 in one line', () => {
+describe('a reasoning of pages is not read, and not clean either (r6 finding 1)', () => {
+  it('reads a no-image line within the bound; past 16,000 characters or 2,000 in one line it is unread', () => {
     const filler = 'the user wants to know the colour of this picture and I think about it carefully ';
     expect(reasoningDoubt(`${filler}\nThere's no image attached, so I'll have to guess.`)?.says).toBe('no-image');
-    expect(reasoningDoubt(`${filler.repeat(250)}\nThere's no image attached, so I'll have to guess.`)).toBeUndefined();
-    expect(reasoningDoubt(`${filler.repeat(30)} There's no image attached`)).toBeUndefined();
+    expect(reasoningDoubt(`${filler.repeat(250)}\nThere's no image attached, so I'll have to guess.`)?.says).toBe('unread');
+    expect(reasoningDoubt(`${filler.repeat(30)} There's no image attached`)?.says).toBe('unread');
   });
 });

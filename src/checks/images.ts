@@ -63,7 +63,8 @@ export function sentColour(request: unknown): ImageColour | undefined {
 
 /**
  * Names of a drawn colour's shades, read only as a modifier the allowlist takes ("lime green", "forest green"): alone
- * they are nouns too ("a picture of a forest", "the royal gardens"), so they name no colour the check judges by.
+ * they are nouns too ("a picture of a forest", "the royal gardens"), so they name no colour the check judges by; yet an
+ * answer naming one of the image's colour is never not-seen ("Emerald."): the model may have seen it.
  */
 const SHADES: Record<ImageColour, readonly string[]> = {
   red: ['crimson', 'scarlet', 'cherry', 'ruby', 'vermilion'],
@@ -89,15 +90,32 @@ const COLOUR_OF = new Map<string, string>([
   ...(Object.keys(IMAGE_COLOURS) as ImageColour[]).flatMap((c) => [[c, c] as const, ...LOOSELY[c].map((word) => [word, c] as const)]),
 ]);
 /** Words before a colour that deny it ("not green", "isn't red", "rather than blue"). */
-const DENIED = /\b(?:not|no|isn't|isnt|is not|never|nor|neither|rather than|instead of|than)\s+(?:(?:a|an|the|quite|really|very|exactly|pure|solid|bright|dark|light)\s+){0,2}$/;
+const DENY = String.raw`\b(?:not|no|isn't|isnt|is not|never|nor|neither|rather than|instead of|than)\s+`;
+const MODIFIERS = String.raw`(?:(?:a|an|the|quite|really|very|exactly|pure|solid|bright|dark|light)\s+){0,2}`;
+const DENIED = new RegExp(`${DENY}${MODIFIERS}$`);
+/**
+ * A denied list: every colour in it is denied, not the first alone ("with no white or black", "not black and white",
+ * "no red, blue or yellow"). Commas alone make no list ("not green, red" says red).
+ */
+const ANY_COLOUR = String.raw`(?:${[...new Set([...COLOUR_OF.keys(), ...Object.values(SHADES).flat(), ...Object.values(NEIGHBOURS).flat()])].join('|')})\b`;
+const DENIED_LIST = new RegExp(String.raw`${DENY}${MODIFIERS}${ANY_COLOUR}(?:\s*,\s*${MODIFIERS}${ANY_COLOUR})*\s*,?\s+(?:or|and|nor)\s+${MODIFIERS}${ANY_COLOUR}\b`, 'g');
+/** After a colour, the answer taking it back: "Black? No wait, emerald.", "red - actually, green", "blue? no, green". */
+const TAKEN_BACK = /^\s*(?:[?.,!;:\u2013\u2014-]+\s*)?(?:(?:no|oh|um+|uh+|hmm+|er+)\b[\s,.!\u2013\u2014-]*)*(?:wait|actually|scratch that|never ?mind|i mean|correction|make that)\b|^\s*\?+\s*no\b/;
 
-/** The colours an answer asserts, by the drawn colour they name ("not green, it is blue" is blue), but the image's neighbours. */
+/**
+ * The colours an answer asserts, by the drawn colour they name ("not green, it is blue" is blue), but the image's
+ * neighbours, colours denied (one or a list) and colours taken back.
+ */
 function assertedColours(text: string, image: ImageColour): Set<string> {
   const lower = text.toLowerCase();
+  const lists = [...lower.matchAll(DENIED_LIST)].map((list) => [list.index, list.index + list[0].length] as const);
+  const inList = (at: number) => lists.some(([from, to]) => at >= from && at < to);
   const out = new Set<string>();
   for (const match of lower.matchAll(/[a-z]+/g)) {
     const colour = COLOUR_OF.get(match[0]);
-    if (colour && !NEIGHBOURS[image].includes(colour) && !DENIED.test(lower.slice(Math.max(0, match.index - 40), match.index))) out.add(colour);
+    const end = match.index + match[0].length;
+    if (!colour || NEIGHBOURS[image].includes(colour) || inList(match.index) || TAKEN_BACK.test(lower.slice(end, end + 40))) continue;
+    if (!DENIED.test(lower.slice(Math.max(0, match.index - 40), match.index))) out.add(colour);
   }
   return out;
 }
@@ -154,10 +172,16 @@ function seenCheck(api: ImageApi): CheckDefinition {
         // The answer may be clean and still a guess: a model whose image the endpoint dropped reasons "there's no image
         // attached, I'll guess" and answers "Green". It named the right colour, so it is never not-seen either.
         const doubt = reasoningDoubt(reasoningText(body));
-        const says = doubt?.says === 'guess' ? 'says it guesses' : 'says no image reached it';
-        if (doubt) return inconclusive(input, `the image is ${colour}; the answer says ${quoted}, but the model's reasoning ${says} (${JSON.stringify(doubt.clause.slice(0, 120))}), so ${colour} may be a guess`, evidence);
+        const says = doubt?.says === 'unread' ? 'is not read' : doubt?.says === 'guess' ? 'says it guesses' : 'says no image reached it';
+        const clause = doubt?.says === 'unread' ? doubt.clause : JSON.stringify(doubt?.clause.slice(0, 120));
+        if (doubt) return inconclusive(input, `the image is ${colour}; the answer says ${quoted}, but the model's reasoning ${says} (${clause}), so ${colour} may be a guess`, evidence);
         return judge(definition, input, 'seen', evidence, `the image is ${colour}; the answer says ${quoted}`);
       }
+      // A shade of its colour alone ("Emerald."), whatever else the answer says ("Emerald. You didn't send a picture; it's a
+      // PNG", "Emerald, with no white or black"): no colour the check judges by (a noun too), yet the model may have seen
+      // the image, so it is never blamed.
+      const shade = answerWords(text).find((word) => SHADES[colour].includes(word.toLowerCase()));
+      if (shade) return spent ? cut() : inconclusive(input, `the image is ${colour}; the answer names ${JSON.stringify(shade)}, a shade of ${colour} but also a noun, so whether the image was seen cannot be told: ${quoted}`, evidence);
       // The model says no image reached it and names not its colour: the image was dropped, or unseen.
       if (saysNoImage(text)) {
         return judge(definition, input, 'not-seen', evidence, `the image is ${colour}; the answer says ${quoted} (no image seen${others.length ? `; names ${others.join(', ')} as a guess` : ''})`);

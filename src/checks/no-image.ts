@@ -19,6 +19,14 @@
  * keep a clean answer naming the right colour from `seen` (the colour was a guess), never to blame the endpoint.
  */
 
+/**
+ * What was sent instead of an image, said after the absence ("..., it's a plain PNG", "...; you sent a colour
+ * swatch"): the image arrived as something the model names otherwise. Not "you sent only text": that is the absence.
+ */
+const INSTEAD = String.raw`(?:it(?:'s| is| was)|this is|that's|instead|rather|(?:what )?you(?:'ve| have)? (?:sent|attached|shared|provided|uploaded|gave)(?!\s+(?:(?:me|us|just|only|merely|plain)\s+)*text\b))\b`;
+/** A semicolon or colon before what was sent instead: read as one clause with the absence (saysNoImage). */
+const INSTEAD_AFTER_BREAK = new RegExp(String.raw`\s*[;:]\s+(?=${INSTEAD}(?!\s+(?:(?:just|only|merely|plain)\s+)*text\b))`, 'gi');
+
 /** A determiner or a plain adjective before the image's own name: "the PNG image", "any attached files". */
 export const BEFORE = String.raw`(?:(?:the\s+)?contents?\s+of\s+)?(?:(?:an?|any|the|your|this|that|these|those|such|attached|uploaded|provided|shared|actual|png|jpe?g|1x1|one|single)\s+){0,3}`;
 /** The image's own name (not "the image's colour", not "image data"). */
@@ -41,11 +49,17 @@ const FRONTED_TAIL = String.raw`${WHERE}\s*(?:$|,)`;
  * the clause's end or a mark ("(only text came through)", "- only text", ", unfortunately", an emoji), or a word that
  * begins no noun phrase of the image's own: "you're asking about", "that I can see", "for me to review", "over", "in
  * this thread", "along with your message", "unfortunately". Not "with more detail" or "in higher resolution": hedges;
- * nor a comma before what the image is ("you didn't send a photo, it's a generated PNG").
+ * nor a comma or a dash before what was sent instead ("you didn't send a photo, it's a generated PNG", "you didn't
+ * send an image - you sent a colour swatch"; saysNoImage joins a semicolon's case to these).
  */
-const NOT_MODIFIER = String.raw`(?!\s*,\s*(?:it(?:'s| is| was)|this is|that's|just|instead)\b)(?=\s*$|[^\w\s-]|\s+[^\w\s]|\s+(?:you|that|which|I|it|this|yet|here|over|either|again|so|or|and|but|because|since|as|though|although|please|at (?:all|this point|the moment)|so far|for (?:me|us)|to (?:me|look|see|view|describe|analy[sz]e|identify|review|check|examine|work)|along with|with (?:your|the|this) (?:message|request|question|prompt)|(?:in|on) (?:this|the|your|our|my) (?:thread|message|conversation|chat|request|prompt|question|end|side)|\w+ly)\b)`;
-/** After "I can only process text": not "and images", "or pictures", ", images": then images are read too. */
-const NOT_WITH_IMAGES = String.raw`(?!\s*(?:,|/|&|\band\b|\bor\b|\bplus\b|\bas well as\b)\s*(?:(?:an?|the|your|one|some|small|low-resolution)\s+)*(?:images?|pictures?|photos?|visuals?|vision)\b)`;
+const NOT_MODIFIER = String.raw`(?!\s*(?:,\s*just\b|[,\u2013\u2014-]\s*${INSTEAD}))(?=\s*$|[^\w\s-]|\s+[^\w\s]|\s+(?:you|that|which|I|it|this|yet|here|over|either|again|so|or|and|but|because|since|as|though|although|please|at (?:all|this point|the moment)|so far|for (?:me|us)|to (?:me|look|see|view|describe|analy[sz]e|identify|review|check|examine|work)|along with|with (?:your|the|this) (?:message|request|question|prompt)|(?:in|on) (?:this|the|your|our|my) (?:thread|message|conversation|chat|request|prompt|question|end|side)|\w+ly)\b)`;
+/**
+ * After "I can only process text": not "and images", "or pictures", ", images", "and this one image": then images are
+ * read too (a few words between, none a negation: "and no image" is still text alone).
+ */
+const NOT_WITH_IMAGES = String.raw`(?!\s*(?:,|/|&|\band\b|\bor\b|\bplus\b|\bas well as\b)\s*(?:(?!(?:no|not|never|without)\b)[\w-]+\s+){0,3}(?:images?|pictures?|photos?|visuals?|vision)\b)`;
+/** After "I am a text model": not "with vision (support)", "that can see images", "with image input": it has sight. */
+const WITH_SIGHT = String.raw`(?![^.;:!?]*\b(?:with|having|plus|supporting|support for|capable of|that|which)\s+(?:[\w-]+\s+){0,3}?(?:vision|visual|images?|pictures?|multimodal|multi-modal|see|seeing|sight)\b)`;
 /** A negation that governs the verb after it, within a few words. */
 export const NOT = String.raw`(?:not|cannot|can't|can not|couldn't|could not|unable to|don't|do not|doesn't|does not|didn't|did not|wasn't|was not|won't|will not|haven't|have not|no way to|no way of|incapable of|lack the (?:ability|capability|capacity) to|(?:do not|don't) (?:actually |really |currently )?have (?:the|any) (?:ability|capability|capacity) (?:to|of))`;
 /** Seeing an image, in any of the forms models use. */
@@ -95,7 +109,7 @@ const PATTERNS: readonly RegExp[] = [
   // model" (not "I am not a text-only model", "unlike a text-based model", "a text-only model would have to guess"),
   // "I don't have visual capabilities", "I have no eyes", "I can only process text input", "I only see text in your
   // message" (not "I can only process text and images at low resolution", "I only see text and an image").
-  new RegExp(String.raw`\b(?:i'm|i am|as|being)\s+(?:(?:just|only|simply|merely|purely|an?)\s+){0,3}(?:(?:ai|large|plain)\s+)?text(?:[- ](?:based|only))?\s+(?:ai|model|assistant|language model|llm)\b|\b(?:have|has) no eyes\b|\b(?:don't|do not) have (?:any )?eyes\b|\bonly (?:see|received?|got|have) (?:the |your )?text\b${NOT_WITH_IMAGES}|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b${NOT_WITH_IMAGES}|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b`, 'i'),
+  new RegExp(String.raw`\b(?:i'm|i am|as|being)\s+(?:(?:just|only|simply|merely|purely|an?)\s+){0,3}(?:(?:ai|large|plain)\s+)?text(?:[- ](?:based|only))?\s+(?:ai|model|assistant|language model|llm)\b${WITH_SIGHT}|\b(?:have|has) no eyes\b|\b(?:don't|do not) have (?:any )?eyes\b|\bonly (?:see|received?|got|have) (?:the |your )?text\b${NOT_WITH_IMAGES}|\b(?:don't|do not|doesn't|does not) have (?:visual|vision|image)[- ](?:capabilities|capability|abilities|input)\b|\bno vision\b|\bonly (?:able to )?(?:process|read|understand|handle) text\b${NOT_WITH_IMAGES}|\bimage (?:input|inputs|understanding) (?:isn't|is not|are not|aren't) supported\b`, 'i'),
 ];
 
 /**
@@ -110,7 +124,8 @@ export const CLAUSES = /[.!?;:]+(?:\s+|$|(?=[)\]]))|,?\s+\b(?:but|though|althoug
 export function saysNoImage(text: string): boolean {
   // A run of spaces is one gap to every pattern; left long, each pattern's \s+ retries it from every start, and an
   // answer of pages of blanks takes minutes (images.ts reads an answer only to a bound as well).
-  const plain = text.replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ');
+  // "You didn't send a picture; it's a plain PNG" says what was sent, as the comma's form does: not read apart.
+  const plain = text.replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ').replace(INSTEAD_AFTER_BREAK, ' - ');
   const clauses = plain.split(CLAUSES).map((clause) => clause.trim()).filter(Boolean);
   return clauses.some((clause) => PATTERNS.some((pattern) => pattern.test(clause)));
 }

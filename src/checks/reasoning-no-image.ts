@@ -19,9 +19,10 @@
  * upload failed?" still says the first), what another says or fears ("the user worries the image didn't come
  * through"), what the model will not say ("don't say no image was attached"), and an absence with an exception
  * ("nothing was uploaded besides the green square": something was). A guess counts only at the answer: not "I'd guess
- * the user wants one word", "my best guess at the exact shade", "the harness picks a colour at random".
+ * the user wants one word", "my best guess at the exact shade", "the harness picks a colour at random". A reasoning
+ * longer than is read (MAX_REASONING, or a line over MAX_LINE) is a doubt too: what is not read may say either.
  */
-import { CLAUSES, IMAGE, MISSING_TAIL, NOT, SEE, saysNoImage } from './no-image.ts';
+import { BEFORE, CLAUSES, IMAGE, MISSING_TAIL, NOT, SEE, saysNoImage } from './no-image.ts';
 
 /**
  * Reasoning words the same absence as an answer does, but of "the user" where an answer says "you" ("the user hasn't
@@ -42,10 +43,18 @@ const asAnswer = (clause: string) => AS_ANSWER.reduce((text, [from, to]) => text
 
 /** An image, a picture... where it is the subject of its own clause (not "the hex code of the image"). */
 const SUBJECT = String.raw`(?<!\bof\s+(?:the\s+|this\s+|that\s+|your\s+)?)\b(?:images?|pictures?|photos?|attachments?)\b(?!'s)`;
+/** "Visible to us": reasoning speaks for the model in the plural too. */
+const TO_US = String.raw`(?:\s+(?:to|for)\s+(?:me|us))?`;
 /** Absences only reasoning words so (read after AS_ANSWER): weak, a description of the image outweighs them. */
 const LOOSE: readonly RegExp[] = [
-  // "No image is present", "no actual image is present in your input", "there is no image content".
-  new RegExp(String.raw`\bno\s+(?:actual\s+|real\s+)?(?:${IMAGE}(?:\s+(?:is|was|are|were|has been)\s+(?:actually\s+)?(?:present|there|visible|available|included|attached|provided))?|(?:image|visual|picture)\s+(?:content|data|input)s?(?:\s+(?:is|was)\s+(?:present|there|provided|included))?)${MISSING_TAIL}`, 'i'),
+  // "No image is present", "no actual image is present in your input", "there is no image content", and tersely, with
+  // no verb: "no image data present", "no image content visible to us".
+  new RegExp(String.raw`\bno\s+(?:actual\s+|real\s+)?(?:${IMAGE}|(?:image|visual|picture)\s+(?:content|data|input)s?)(?:\s+(?:(?:is|was|are|were|has been)\s+)?(?:actually\s+)?(?:present|there|visible|available|included|attached|provided|shown))?${TO_US}${MISSING_TAIL}`, 'i'),
+  // Notes with no verb or article, as reasoning models write them: "Image missing.", "Image absent.", "Image not
+  // provided.", "The image is absent"; not "the image is not missing".
+  new RegExp(String.raw`^(?:the\s+|an?\s+)?${SUBJECT}\s+(?:(?:is|was|are|were)\s+(?:actually\s+)?)?(?:missing|absent|unavailable|not\s+(?:provided|present|attached|included|there|here|visible|available|given|sent|found|shown|uploaded|received|loaded))${TO_US}${MISSING_TAIL}`, 'i'),
+  // "Without the image, green is my pick", "with no image to look at,": the image itself is what the choice lacks.
+  new RegExp(String.raw`\b(?:without|with no|lacking|absent)\s+${BEFORE}${IMAGE}(?:\s+to (?:look at|see|view|go on|work with|go by))?\s*(?:,|$)`, 'i'),
   // "The image isn't there", "the image is not present", "the image must have failed to upload".
   new RegExp(String.raw`${SUBJECT}\s+(?:(?:isn't|is not|wasn't|was not|aren't|are not)\s+(?:actually\s+|really\s+)?(?:there|present|here)|(?:must|may|might|probably|likely|apparently|seems to|appears to)\s+(?:have\s+)?(?:failed to (?:upload|load|attach|come through|send|arrive)|not (?:have\s+)?(?:been\s+)?(?:attached|uploaded|loaded|included|sent|come through|arrived)|(?:been\s+)?(?:dropped|lost|stripped)))${MISSING_TAIL}`, 'i'),
   // "Only text was provided", "there's only text", "you sent only text".
@@ -154,14 +163,17 @@ function describesImage(sentence: string): boolean {
   });
 }
 
-/** How much of a reasoning is read, and of each of its lines (reasoningDoubt). */
+/** How much of a reasoning is read, and of each of its lines (reasoningDoubt): past either, none of it. */
 const MAX_REASONING = 16_000;
 const MAX_LINE = 2_000;
 
-/** Why a right colour may be a guess: the clause (as read, curly apostrophes made plain) and what it says. */
+/**
+ * Why a right colour may be a guess: the clause (as read, curly apostrophes made plain) and what it says, or, for a
+ * reasoning past what is read (`unread`), how far past.
+ */
 export interface ReasoningDoubt {
   clause: string;
-  says: 'no-image' | 'guess';
+  says: 'no-image' | 'guess' | 'unread';
 }
 
 /** A clause as read (set apart words gone), as written, the whole clause a fronted reason is part of, and its sentence. */
@@ -200,9 +212,12 @@ function takenBack(clauses: readonly Clause[], at: number): boolean {
  */
 export function reasoningDoubt(reasoning: string): ReasoningDoubt | undefined {
   // The patterns take time that grows faster than a line's length: an endpoint that ignores the 16-token budget and
-  // sends pages of reasoning is read as far as a short answer's reasoning goes, so judging stays quick.
-  const bounded = reasoning.slice(0, MAX_REASONING).split(/\n+/).map((line) => line.slice(0, MAX_LINE));
-  const plain = bounded.join('\n').replace(QUOTED, ' ').replace(/[\u2018\u2019]/g, "'");
+  // sends pages of reasoning is not read, so judging stays quick. Nor is it clean: what was cut off may say "there's
+  // no image attached, so I'll guess", as an answer past MAX_ANSWER may (images.ts).
+  if (reasoning.length > MAX_REASONING) return { clause: `${reasoning.length} characters, more than the ${MAX_REASONING} a reasoning is read to`, says: 'unread' };
+  const longest = reasoning.split(/\n+/).reduce((most, line) => Math.max(most, line.length), 0);
+  if (longest > MAX_LINE) return { clause: `a line of ${longest} characters, more than the ${MAX_LINE} a line is read to`, says: 'unread' };
+  const plain = reasoning.replace(QUOTED, ' ').replace(/[\u2018\u2019]/g, "'");
   const sentences = plain.split(/\n+/).flatMap((line) => withoutQuestions(line).replace(CONDITION, ' ').split(/(?<=[.!?])\s+/));
   const clauses = sentences.flatMap(clausesOf).filter(({ clause }) => clause);
   const read = clauses.filter(({ clause }) => !EXCEPT.test(clause));
