@@ -9,7 +9,7 @@
 import { regressedBy } from '../report/compare.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
-import { unusableRange } from '../report/model-lists.ts';
+import { unreadModelLists, unusableRange } from '../report/model-lists.ts';
 import { displayPath } from '../json-path.ts';
 import { API_IDS } from '../suite/suite-schema.ts';
 
@@ -100,6 +100,37 @@ export function comparisonClaimProblem(matrix: Matrix): string | undefined {
   if (!comparison || comparison.regressed === regressedBy(comparison)) return undefined;
   const listed = comparison.newFailures.length;
   return `comparison.regressed: ${comparison.regressed}, but comparison.newFailures lists ${listed} new failure(s) (a comparison regressed exactly when it lists one); ${EDITED}`;
+}
+
+/**
+ * A comparison whose `compared` (cells with a result in both runs: report/compare.ts) its own lists contradict: more
+ * than the results the run has, or any when every target the run has cells of is set apart (another endpoint, or not in
+ * the baseline), or every model, or every check, it ran is new or one the baseline did not select. The gate reads the count: a file made to say 5 beside
+ * a comparison of another model would pass with nothing compared. A partial file fails its gate whatever it says; a
+ * merge of runs of several ids (`a+b`) joins their lists, and an id new to one may be compared in another: not judged.
+ */
+export function comparedClaimProblem(matrix: Matrix): string | undefined {
+  const comparison = matrix.comparison;
+  const compared = comparison?.compared;
+  if (!comparison || compared === undefined || compared === 0 || matrix.run.partial) return undefined;
+  const ran = matrix.results.filter((r) => !r.notRun);
+  const claim = `comparison.compared: ${shown(compared)}, but`;
+  if (compared > ran.length) return `${claim} the run has ${ran.length} result(s) (a cell compared is one with a result in both runs); ${EDITED}`;
+  if (matrix.run.id.includes('+') || comparison.baseline.runId.includes('+')) return undefined;
+  const apart = new Set([...(comparison.changedTargets ?? []).map((c) => c.target), ...comparison.newTargets]);
+  // Not selected by the baseline: none of its results. A model list read in part also lists there a model it did not
+  // give on one target, which may be compared on another: those lists are then left out.
+  const unselected = unreadModelLists(matrix.targets).length ? [] : (comparison.notSelected?.models ?? []);
+  const models = new Set([...comparison.newModels, ...unselected]);
+  const checks = new Set([...comparison.newChecks, ...(comparison.notSelected?.checks ?? [])]);
+  const why = ran.every((r) => apart.has(r.target))
+    ? 'every target this run has results of is set apart (comparison.changedTargets, comparison.newTargets)'
+    : ran.every((r) => models.has(r.model))
+      ? 'every model this run ran is new or not selected by the baseline (comparison.newModels, comparison.notSelected.models)'
+      : ran.every((r) => checks.has(r.check))
+        ? 'every check this run ran is new or not selected by the baseline (comparison.newChecks, comparison.notSelected.checks)'
+        : undefined;
+  return why && `${claim} ${why}, so no cell had a result in the baseline; ${EDITED}`;
 }
 
 /**

@@ -20,7 +20,7 @@ import { HarnessError } from '../errors.ts';
 import { notAFileError, whyNotAFile } from './input-files.ts';
 import { knownFields } from './known-fields.ts';
 import { costProblem, readLimits, tooLarge, type ReadLimits } from './matrix-size.ts';
-import { comparisonClaimProblem, modelListClaimProblem, pairKeyProblem, runClaimProblem, selectedModelProblem } from './matrix-claims.ts';
+import { comparedClaimProblem, comparisonClaimProblem, modelListClaimProblem, pairKeyProblem, runClaimProblem, selectedModelProblem } from './matrix-claims.ts';
 import { boundResult } from '../report/bound-result.ts';
 import { finishMatrix, isGating } from '../report/build-matrix.ts';
 import { wasNotReached } from '../report/gate.ts';
@@ -207,7 +207,7 @@ function inconsistency(matrix: Matrix): string | undefined {
     listProblem(matrix.models, 'models', (id) => nameProblem(id, 'model id')) ??
     listProblem(matrix.checks, 'checks', (id) => (CHECK_ID.test(id) ? undefined : `${shown(id)} is not a check id (lower-case letters, digits, . and -)`));
   if (listed) return listed;
-  const described = describedProblem(matrix) ?? pairKeyProblem(matrix) ?? runClaimProblem(matrix) ?? selectedModelProblem(matrix) ?? comparisonClaimProblem(matrix) ?? modelListClaimProblem(matrix);
+  const described = describedProblem(matrix) ?? pairKeyProblem(matrix) ?? runClaimProblem(matrix) ?? selectedModelProblem(matrix) ?? comparisonClaimProblem(matrix) ?? comparedClaimProblem(matrix) ?? modelListClaimProblem(matrix);
   if (described) return described;
   const checks = new Map(matrix.checks.map((c, i) => [c.id, { check: c, i }]));
   for (const [i, c] of matrix.checks.entries()) {

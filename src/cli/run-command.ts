@@ -141,7 +141,7 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
     loaded.plan.models,
     { filters: allFilters, ...(shard ? { shard } : {}), ...(pattern ? { pattern } : {}) },
   );
-  await refuseLinkedFixtureFolders(config, work, loaded.plan.cases);
+  await refuseLinkedFixtureFolders(config, work, loaded.plan.cases, io.err);
   // Read the OpenAPI document now, so a bad one stops the run with exit 2 before anything is sent.
   const schemas = config.openapiFile ? await guard.race(loadOpenApiSchemas(config.openapiFile)) : undefined;
   await guard.race(preflighted);
@@ -181,7 +181,7 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
  * A record run whose target or model folder, or fixture file, under --fixtures is a symbolic link stops here, before
  * anything is sent (but the credentials check): it would write through it, or replace it (transport/fixture-links.ts).
  */
-async function refuseLinkedFixtureFolders(config: RunConfig, work: readonly CellWork[], cases: ReadonlyMap<string, { probe: boolean }>): Promise<void> {
+async function refuseLinkedFixtureFolders(config: RunConfig, work: readonly CellWork[], cases: ReadonlyMap<string, { probe: boolean }>, err: NodeJS.WritableStream): Promise<void> {
   const recording = new Set(config.targets.filter((t) => t.mode === 'record').map((t) => t.id));
   if (recording.size === 0) return;
   const { linkedFixture } = await import('../transport/fixture-links.ts');
@@ -192,10 +192,12 @@ async function refuseLinkedFixtureFolders(config: RunConfig, work: readonly Cell
     const linked = await linkedFixture(config.fixturesDir, cell.target, cell.model, cell.cases);
     if (linked) throw usage('--fixtures', `${linked}. Nothing was recorded.`);
   }
-  // A recording of another --suites folder with a case id of this one's is never replaced (suites-ownership.ts).
+  // A recording of another --suites folder with a case id of this one's is never replaced; one of a case it dropped is taken over, in a note (suites-ownership.ts).
   const [{ filesOf }, { otherSuitesRecording }] = await Promise.all([import('../run/suites-ownership.ts'), import('./suites-conflict.ts')]);
-  const taken = await otherSuitesRecording(config, filesOf(config.fixturesDir, cells));
+  const notes: string[] = [];
+  const taken = await otherSuitesRecording(config, filesOf(config.fixturesDir, cells), undefined, notes);
   if (taken) throw usage('--fixtures', `${taken}. Nothing was recorded.`);
+  for (const note of notes) err.write(`${inertLine(note, 2000)}\n`);
   // A target folder holds one surface's recordings (replay labels it with one): checked again at the first write.
   const { otherSurfaceIn, otherSurfaceProblem } = await import('../transport/record-target.ts');
   for (const target of config.targets.filter((t) => t.mode === 'record')) {

@@ -16,6 +16,8 @@ type Where = Pick<RunConfig, 'suitesDir' | 'fixturesDir' | 'fixturesRoot' | 'roo
 
 /** Why a record run must not write over another folder's recording of a case id its own folder has too. */
 const CASE_OF_BOTH = 'both have their case ids, and recording would replace that folder\'s recordings (fixtures prune with this folder could then remove them)';
+/** Why, when that folder's suites do not load: whether it still has the case ids is not known. */
+const UNKNOWN_CASES = 'that folder\'s suites do not load (validate --suites with it says why), so whether it still has their case ids is not known, and recording would replace that folder\'s recordings';
 /** Files and folders a refusal names; the count says how many more. */
 const SHOWN = 3;
 
@@ -31,15 +33,27 @@ export function listCommand(label: string, fixtures: string): string | undefined
 
 /**
  * What to say when some of `files`, recordings the run would write (or replace), name another --suites folder that is
- * there now; undefined when none does. `why`: what writing them would do.
+ * there now; undefined when none does. `why`: what writing them would do. `notes` (a record run's): that folder's
+ * suites are read, and a recording of a case it no longer has (stale there) is taken over, in one line pushed here;
+ * the rest are refused, said "both have" only when that folder's suites loaded and have the case.
  */
-export async function otherSuitesRecording(config: Where, files: readonly string[], why = CASE_OF_BOTH): Promise<string | undefined> {
-  const taken = await othersRecordings(config, files);
-  if (taken.length === 0) return undefined;
+export async function otherSuitesRecording(config: Where, files: readonly string[], why = CASE_OF_BOTH, notes?: string[]): Promise<string | undefined> {
+  const found = await othersRecordings(config, files, notes !== undefined);
   const fixtures = config.fixturesRoot ?? config.fixturesDir;
   const real = await realFolder(fixtures);
+  const folderOf = (l: string) => `${inertLine(labelledFolder(l, real, config.root), 300)}, provenance.suites ${JSON.stringify(inertLine(l, 200))}`;
+  const stale = found.filter((t) => t.has === false);
+  if (stale.length && notes) {
+    const labels = [...new Set(stale.map((t) => t.suites))];
+    const more = stale.length > SHOWN ? `, and ${stale.length - SHOWN} more` : '';
+    notes.push(`note: ${stale.length} recording(s) this run replaces were made from another --suites folder (${labels.slice(0, SHOWN).map(folderOf).join('; ')}${labels.length > SHOWN ? `; and ${labels.length - SHOWN} other folder(s)` : ''}) that no longer has their cases (stale there: its prune would remove them), taken over as this folder's: ${stale.slice(0, SHOWN).map((t) => inertLine(shownPath(t.file), 300)).join(', ')}${more}`);
+  }
+  const taken = found.filter((t) => t.has !== false);
+  if (taken.length === 0) return undefined;
+  // A folder whose suites did not load may or may not have the case: then "both have" is not said.
+  if (notes && taken.some((t) => t.has === undefined)) why = UNKNOWN_CASES;
   const labels = [...new Set(taken.map((t) => t.suites))];
-  const folders = labels.slice(0, SHOWN).map((l) => `${inertLine(labelledFolder(l, real, config.root), 300)}, provenance.suites ${JSON.stringify(inertLine(l, 200))}`);
+  const folders = labels.slice(0, SHOWN).map(folderOf);
   const moreFolders = labels.length > SHOWN ? `; and ${labels.length - SHOWN} other folder(s)` : '';
   const shown = taken.slice(0, SHOWN).map((t) => inertLine(shownPath(t.file), 300)).join(', ');
   const moreFiles = taken.length > SHOWN ? `, and ${taken.length - SHOWN} more` : '';

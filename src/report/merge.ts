@@ -16,6 +16,7 @@
 import { mergeShapeTables } from '../checks/shape.ts';
 import { HarnessError } from '../errors.ts';
 import { notCompared, regressedBy } from './compare.ts';
+import { nothingCompared } from './nothing-compared.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
 import { maxErrorsOf, wasInterrupted, wasNotReached } from './gate.ts';
 import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixComparison, type MatrixResult, type UsageTotals } from './matrix.ts';
@@ -166,12 +167,22 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     ...(all.some((c) => c.changedTargets?.length) ? { changedTargets: [...new Map(all.flatMap((c) => c.changedTargets ?? []).map((c) => [c.target, c])).values()] } : {}),
     ...(redefined.size ? { changedChecks: [...redefined.values()] } : {}),
     ...(drift.length ? { shapeDrift: drift } : {}),
-    // Each input counted its own cells (shards and regions hold none in common): the merge compared their sum, and
-    // is judged on it (one shard that compared is enough). An input an older build wrote has no count: then not known.
-    ...(all.every((c) => c.compared !== undefined) ? { compared: all.reduce((n, c) => n + (c.compared ?? 0), 0) } : {}),
+    ...mergedCount(matrices),
     // compare's rule on the joined lists: regressed when any input did (each lists its new failures).
     regressed: regressedBy({ newFailures }),
   };
+}
+
+/**
+ * The merged `compared`: each input counted its own cells (shards and regions hold none in common), so the merge
+ * compared their sum and is judged on it (one shard that compared is enough). An input an older build wrote has no
+ * count: a sum without it is not the merge's, but a 0 is still known when every counted input compared nothing and
+ * every uncounted one compared nothing by that build's rule (every target apart): dropping the 0 passed such a merge.
+ */
+function mergedCount(matrices: readonly Matrix[]): { compared?: number } {
+  const inputs = matrices.filter((m) => m.comparison);
+  if (inputs.every((m) => m.comparison!.compared !== undefined)) return { compared: inputs.reduce((n, m) => n + m.comparison!.compared!, 0) };
+  return inputs.every((m) => nothingCompared(m.comparison!, m)) ? { compared: 0 } : {};
 }
 
 /** What the inputs selected together: an input that named none selected everything, and so does the merge. */

@@ -7,10 +7,16 @@
  * another suites folder that is there now stops before anything is sent. Taken over as ever: a recording naming no
  * folder (an earlier version's, or a far folder's), its own folder, the bundled suites (a copy of them in ./suites
  * taking over their recordings is the usual first customisation, not a conflict), or a folder that is not there
- * (renamed, moved, another machine's: nothing is left to replay it). Only the files the run would write are read;
- * cli/suites-conflict.ts says what to do.
+ * (renamed, moved, another machine's: nothing is left to replay it). A record run also takes over, and says so, a
+ * recording of a case the other folder no longer has (its suites loaded: that folder's stale recording, which its
+ * prune would remove); one of a folder whose suites do not load stays refused. Only the files the run would write
+ * are read; cli/suites-conflict.ts says what to do.
  */
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { ALL_CHECKS } from '../checks/registry.ts';
+import { folderName } from '../names.ts';
+import { loadSuites } from '../suite/load-suites.ts';
 import { fixturePath } from '../transport/fixture-file.ts';
 import { BUNDLED_SUITES, folderOfLabel, labelledFolderExists, realFolder, suitesLabel, suitesOf } from '../transport/recorded-suites.ts';
 import type { RunConfig } from './run-config.ts';
@@ -38,22 +44,52 @@ async function othersLabel(recorded: string, label: string | undefined, suitesDi
 }
 
 /**
+ * The case file names (`<case>.json`, as fixturePath writes them) of the suites folder a label names; undefined when
+ * its suites do not load, or it holds a file named almost as a suite file (suite-lookalikes.ts): then what it has is
+ * not known, and its recordings stay its own.
+ */
+async function caseFilesOf(label: string, realFixtures: string, root: string): Promise<Set<string> | undefined> {
+  try {
+    const suites = await loadSuites(folderOfLabel(label, realFixtures, root), ALL_CHECKS);
+    return suites.lookalikes ? undefined : new Set(suites.cases.map((c) => `${folderName(c.id)}.json`));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A recording of another folder the run would write: `has` says whether that folder still has its case (undefined: not known). */
+export interface OthersRecording {
+  file: string;
+  suites: string;
+  has?: boolean;
+}
+
+/**
  * The recordings among `files` (the ones a record run would write, or replace) that name another --suites folder
  * (othersLabel), with the label each carries; none when the run may write them all. A file not there reads as
- * nothing (a link was refused before: fixture-links.ts).
+ * nothing (a link was refused before: fixture-links.ts). `readCases`: each says whether that folder still has its
+ * case (its suites loaded once per folder): one it dropped is that folder's stale recording, which a record run takes over.
  */
-export async function othersRecordings(config: Where, files: readonly string[]): Promise<{ file: string; suites: string }[]> {
+export async function othersRecordings(config: Where, files: readonly string[], readCases = false): Promise<OthersRecording[]> {
   const label = await runSuitesLabel(config);
   const real = await realFolder(config.fixturesRoot ?? config.fixturesDir);
-  const taken: { file: string; suites: string }[] = [];
+  const taken: OthersRecording[] = [];
   const judged = new Map<string, boolean>();
+  const cases = new Map<string, Set<string> | undefined>();
   // A few at a time: a run over many models may have thousands to look at, most of them absent or unnamed.
   for (let i = 0; i < files.length; i += 64) {
     const named = await Promise.all(files.slice(i, i + 64).map(async (file) => ({ file, suites: suitesOf(await readFile(file, 'utf8').catch(() => '')) })));
     for (const { file, suites } of named) {
       if (suites === undefined) continue;
       if (!judged.has(suites)) judged.set(suites, await othersLabel(suites, label, config.suitesDir, real, config.root));
-      if (judged.get(suites)) taken.push({ file, suites });
+      if (!judged.get(suites)) continue;
+      if (!readCases) {
+        taken.push({ file, suites });
+        continue;
+      }
+      if (!cases.has(suites)) cases.set(suites, await caseFilesOf(suites, real, config.root));
+      const known = cases.get(suites);
+      taken.push({ file, suites, ...(known ? { has: known.has(basename(file)) } : {}) });
     }
   }
   return taken;

@@ -5,10 +5,11 @@
  * request is sent.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from './check-signature.ts';
 import { closest } from './closest.ts';
+import { suiteLookalikes } from './suite-lookalikes.ts';
 import { type ApiId, CaseSchema, type CaseSpec, type PollSpec, type RequestSpec, SuiteSchema, type SuiteFile } from './suite-schema.ts';
 import { templatesIn } from './templates.ts';
 import { readYamlSource, throwIfProblems, validateAgainstSchema, YamlSource, type PathSegment } from './yaml-source.ts';
@@ -40,6 +41,8 @@ export interface SuiteSet {
   dir: string;
   files: string[];
   cases: LoadedCase[];
+  /** Files of the folder named almost as suite files, which are not loaded (suite-lookalikes.ts); absent when none. */
+  lookalikes?: string[];
 }
 
 /** A check as the loader sees it: its signature, and the steps it reads by id (the registry's `readsSteps`). */
@@ -56,9 +59,13 @@ export async function loadSuites(dir: string, checks: readonly SuiteCheck[]): Pr
   if (!info?.isDirectory()) {
     throw new HarnessError('HARNESS_FILE_NOT_FOUND', `--suites ${dir}: no such folder. Point --suites at a folder of *${SUITE_SUFFIX} files.`);
   }
-  const files = (await readdir(root)).filter((name) => name.endsWith(SUITE_SUFFIX)).sort().map((name) => join(root, name));
+  const names = await readdir(root);
+  const files = names.filter((name) => name.endsWith(SUITE_SUFFIX)).sort().map((name) => join(root, name));
+  // Files named almost as suites are not read: said by validate and run, refused by prune (suite-lookalikes.ts).
+  const lookalikes = await suiteLookalikes(root, names, SUITE_SUFFIX);
   if (files.length === 0) {
-    throw new HarnessError('HARNESS_SUITE_INVALID', `--suites ${dir}: no *${SUITE_SUFFIX} files in this folder. Add one (see README, Writing a case).`);
+    const near = lookalikes.length ? ` (${lookalikes.map((f) => basename(f)).join(', ')} ${lookalikes.length > 1 ? 'are' : 'is'} not read: only *${SUITE_SUFFIX} names are)` : '';
+    throw new HarnessError('HARNESS_SUITE_INVALID', `--suites ${dir}: no *${SUITE_SUFFIX} files in this folder${near}. Add one (see README, Writing a case).`);
   }
   const problems: string[] = [];
   const cases: LoadedCase[] = [];
@@ -81,7 +88,7 @@ export async function loadSuites(dir: string, checks: readonly SuiteCheck[]): Pr
     }
   }
   throwIfProblems('HARNESS_SUITE_INVALID', problems, `Fix the suite files above; nothing was sent. The schema is ${join('suites', 'schema', 'suite.schema.json')}.`);
-  return { dir: root, files, cases };
+  return { dir: root, files, cases, ...(lookalikes.length ? { lookalikes } : {}) };
 }
 
 /** The cases of a file that failed the suite schema which pass the case schema on their own (none when `cases` is no list). */

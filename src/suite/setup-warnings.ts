@@ -9,7 +9,10 @@ import type { CheckSignature } from './check-signature.ts';
 import { slipOf } from './closest.ts';
 import type { Expectations } from './load-expectations.ts';
 import type { Catalog } from './load-catalog.ts';
-import type { SuiteSet } from './load-suites.ts';
+import { SUITE_SUFFIX, type SuiteSet } from './load-suites.ts';
+import { loadedName } from './suite-lookalikes.ts';
+import { basename } from 'node:path';
+import { shownPath } from '../shown-path.ts';
 import { nameProblem } from '../names.ts';
 
 export interface SetupWarningsInput {
@@ -26,7 +29,14 @@ export interface SetupWarningsInput {
 
 /** One line per warning, each naming where (`file:line:col`, or the model and check) and what to do. */
 export function setupWarnings(input: SetupWarningsInput): string[] {
-  return [...nameWarnings(input), ...unrunWarnings(input)];
+  return [...lookalikeWarnings(input), ...nameWarnings(input), ...unrunWarnings(input)];
+}
+
+/** A file named almost as a suite file is not loaded (suite-lookalikes.ts): its cases are not run, and prune would refuse. */
+function lookalikeWarnings({ suites }: SetupWarningsInput): string[] {
+  return (suites.lookalikes ?? []).map(
+    (file) => `${shownPath(file)} looks like a suite file but is not loaded (only *${SUITE_SUFFIX} names are): its cases are not run, and fixtures prune refuses while it is here; rename it to ${loadedName(basename(file), SUITE_SUFFIX)}, or move it out of the --suites folder`,
+  );
 }
 
 function nameWarnings({ catalog, expectations, targets = [] }: SetupWarningsInput): string[] {

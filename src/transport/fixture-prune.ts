@@ -70,8 +70,9 @@ export async function pruneFixtures(root: string, target: string, cases: Iterabl
         (result.unnamed ??= []).push(path);
         continue;
       }
-      // Labels name one real folder exactly when they are equal (suitesLabel): a label of the same text from another
-      // place is another folder's, and a far --suites (no label) owns nothing here.
+      // A label of other text is another folder's, and a far --suites (no label) owns nothing here. The same text is
+      // taken as this folder's: a project sharing this fixtures folder by a mount or a copy, its suites placed alike,
+      // writes it too (suitesLabel), which the README names as a limit.
       if (suites !== options.suites) {
         (result.otherSuites ??= []).push({ file: path, suites });
         continue;

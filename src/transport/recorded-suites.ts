@@ -41,8 +41,11 @@ export async function realFolder(path: string): Promise<string> {
  * `../../A/suites`, `./mine`, `../x/y`): a path that goes down further from where it climbed to names a machine's
  * folders (`../../../home/bob/proj/suites`), which a recording would carry to every machine and which differ from one
  * checkout to the next; another drive has no path at all. Then undefined: the recording names no folder, and prune
- * keeps it (safe: an unnamed recording is never removed). Prune and the record run compare labels as strings: two
- * labels computed this way are equal exactly when they name one real folder.
+ * keeps it (safe: an unnamed recording is never removed). Prune and the record run compare labels as strings. Two
+ * labels of one real folder are equal, but equal labels need not be one folder: realpath does not see through a bind
+ * mount, a Docker volume, a network share or a copy, so two projects that share one fixtures folder that way and place
+ * their suites alike (`../suites` for both) get one label, and each one's prune and record run take the other's
+ * recordings for its own (README, Fixtures stay true: give each project its own fixtures root).
  */
 export async function suitesLabel(suitesDir: string, fixturesDir: string, root: string): Promise<string | undefined> {
   const [suites, fixtures, bundled] = await Promise.all([realFolder(suitesDir), realFolder(fixturesDir), realFolder(join(root, 'suites'))]);
