@@ -6,6 +6,7 @@
  * surface's SigV4 service, the runner sends on its route prefixes, the plan takes its documented claims, the emulator
  * plays it and the reports compare surfaces. Facts and sources: MANTLE.md, "Two surfaces on one engine".
  */
+import { partitionOf, PARTITIONS } from './aws-partitions.ts';
 
 export const SURFACES = ['mantle', 'runtime', 'custom'] as const;
 export type Surface = (typeof SURFACES)[number];
@@ -13,7 +14,10 @@ export type Surface = (typeof SURFACES)[number];
 export interface SurfaceRules {
   /** What the surface is, for help and reports. */
   title: string;
-  /** The base URL of the surface in a region, or null for `custom` (a base URL is given). */
+  /**
+   * The base URL of the surface in a region, or null for `custom` (a base URL is given) and where the surface has
+   * no known host name (Mantle outside the partitions whose dual-stack suffix is `api.aws`).
+   */
   baseUrl(region: string): string | null;
   /**
    * OpenAI route prefixes, every one probed, the documented one first (a model served on several is sent on the
@@ -36,14 +40,20 @@ export interface SurfaceRules {
 export const SURFACE_RULES: Record<Surface, SurfaceRules> = {
   mantle: {
     title: 'bedrock-mantle (Mantle endpoint)',
-    baseUrl: (region) => `https://bedrock-mantle.${region}.api.aws`,
+    // Mantle's hosts are known only under `api.aws` (aws, aws-us-gov): a name made up under China's or an ISO
+    // partition's suffix would reach nobody, or someone else.
+    baseUrl: (region) => (partitionOf(region)?.dualStackDnsSuffix === 'api.aws' ? `https://bedrock-mantle.${region}.api.aws` : null),
     openaiPrefixes: ['/v1', '/openai/v1'],
     anthropicPrefix: '/anthropic/v1',
     sigv4Service: 'bedrock-mantle',
   },
   runtime: {
     title: 'bedrock-runtime (runtime endpoint)',
-    baseUrl: (region) => `https://bedrock-runtime.${region}.amazonaws.com`,
+    // As the SDK builds it: the partition's suffix (`.amazonaws.com.cn` in China, `c2s.ic.gov` in aws-iso).
+    baseUrl: (region) => {
+      const partition = partitionOf(region);
+      return partition ? `https://bedrock-runtime.${region}.${partition.dnsSuffix}` : null;
+    },
     openaiPrefixes: ['/openai/v1', '/v1'],
     anthropicPrefix: '/anthropic/v1',
     sigv4Service: 'bedrock',
@@ -57,11 +67,15 @@ export const SURFACE_RULES: Record<Surface, SurfaceRules> = {
   },
 };
 
-/** The surface a host belongs to: `bedrock-mantle.*.api.aws` is mantle, `bedrock-runtime.*.amazonaws.com` runtime. */
+/** Any partition's regional suffix (escaped for a RegExp). */
+const DNS_SUFFIXES = [...new Set(PARTITIONS.map((p) => p.dnsSuffix.replace(/[.]/g, '\\.')))].join('|');
+const RUNTIME_HOST = new RegExp(`^bedrock-runtime(-fips)?\\.[a-z0-9-]+\\.(?:${DNS_SUFFIXES})$`);
+
+/** The surface a host belongs to: `bedrock-mantle.*.api.aws` is mantle, `bedrock-runtime.*.<partition suffix>` runtime. */
 export function surfaceOfHost(host: string): Surface {
   const name = host.toLowerCase().replace(/:\d+$/, '');
   if (/^bedrock-mantle(-fips)?\.[a-z0-9-]+\.api\.aws$/.test(name)) return 'mantle';
-  if (/^bedrock-runtime(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(name)) return 'runtime';
+  if (RUNTIME_HOST.test(name)) return 'runtime';
   return 'custom';
 }
 

@@ -131,10 +131,12 @@ describe('runs that stay in one domain, send no credentials, or send nothing', (
 });
 
 describe('trustDomain', () => {
-  it('is AWS for Bedrock hosts (every region, FIPS, PrivateLink), else the origin', () => {
-    for (const url of ['https://bedrock-mantle.us-east-1.api.aws', 'https://bedrock-runtime.eu-west-1.amazonaws.com/', 'https://bedrock-runtime-fips.us-gov-west-1.amazonaws.com', 'https://bedrock-runtime.cn-north-1.amazonaws.com.cn', 'https://vpce-0a1b2c3d-4e5f6a7b.bedrock-runtime.us-east-1.vpce.amazonaws.com']) {
+  it('is the partition for Bedrock hosts (every region, FIPS, PrivateLink), else the origin', () => {
+    for (const url of ['https://bedrock-mantle.us-east-1.api.aws', 'https://bedrock-runtime.eu-west-1.amazonaws.com/', 'https://vpce-0a1b2c3d-4e5f6a7b.bedrock-runtime.us-east-1.vpce.amazonaws.com']) {
       expect(trustDomain(url), url).toBe('AWS');
     }
+    expect(trustDomain('https://bedrock-runtime-fips.us-gov-west-1.amazonaws.com')).toBe('AWS GovCloud');
+    expect(trustDomain('https://bedrock-runtime.cn-north-1.amazonaws.com.cn')).toBe('AWS China');
     // Names that put anyone's code on an AWS suffix are their own origin.
     expect(trustDomain('https://abc123.execute-api.us-east-1.amazonaws.com/prod')).toBe('https://abc123.execute-api.us-east-1.amazonaws.com');
     expect(trustDomain('https://ec2-1-2-3-4.compute-1.amazonaws.com')).toBe('https://ec2-1-2-3-4.compute-1.amazonaws.com');

@@ -1,7 +1,8 @@
 /**
  * The AWS trust domain is Bedrock's own hosts with a real region name, over https on the default port: an S3
  * bucket, an API Gateway or any other label in the region's place is its own origin; the fully qualified spelling
- * (trailing dot) of a Bedrock host is the same domain; every host the harness builds from --region is AWS.
+ * (trailing dot) of a Bedrock host is the same domain; every host the harness builds from --region is in its
+ * partition's domain (aws, aws-cn, aws-us-gov, aws-iso...), one per partition.
  */
 import { describe, expect, it } from 'vitest';
 import { refuseCrossedDomains, trustDomain } from '../src/cli/credential-domains.ts';
@@ -45,8 +46,8 @@ describe('trustDomain', () => {
     expect(refusal([MANTLE, 'http://bedrock-mantle.us-east-1.api.aws'])).toContain('2 trust domains');
   });
 
-  it('is AWS for every host the harness builds from --region, on both surfaces', async () => {
-    const regions = ['us-east-1', 'eu-central-2', 'ap-southeast-3', 'us-gov-west-1', 'cn-north-1', 'il-central-1', 'mx-central-1', 'ca-west-1', 'us-iso-east-1', 'us-isob-east-1'];
+  it('is AWS for every host the harness builds from a commercial --region, on both surfaces', async () => {
+    const regions = ['us-east-1', 'eu-central-2', 'ap-southeast-3', 'il-central-1', 'mx-central-1', 'ca-west-1'];
     for (const region of regions) {
       expect(nameProblem(region, 'region'), region).toBeUndefined();
       for (const surface of ['mantle', 'runtime'] as Surface[]) {
@@ -54,6 +55,9 @@ describe('trustDomain', () => {
         expect(trustDomain(url), url).toBe('AWS');
       }
     }
+    // Each other partition's hosts are its own domain (test/g8-aws-partitions.test.ts).
+    expect(trustDomain(SURFACE_RULES.runtime.baseUrl('us-gov-west-1')!)).toBe('AWS GovCloud');
+    expect(trustDomain(SURFACE_RULES.runtime.baseUrl('cn-north-1')!)).toBe('AWS China');
     // And a run over all of them, both surfaces, is one domain (resolving sends nothing).
     const config = await resolveRunConfig({ mode: 'live', region: regions.join(','), headerEnv: ['x-team=GWKEY'], reportDir: '/tmp/g3-unused' }, ROOT, '0.0.0');
     expect(config.targets.length).toBe(regions.length);

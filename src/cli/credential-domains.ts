@@ -6,33 +6,41 @@
  * gateway, the gateway's key to AWS. So such a run is refused before anything is sent, with the way to run it (one
  * run per domain, each with its own credentials, then `merge`).
  *
- * The AWS domain is Bedrock's own hosts: both surfaces in every region (one account's credentials serve them all),
- * their FIPS names and their PrivateLink (`vpce-...`) names. Not every `*.amazonaws.com` or `*.aws` name: API
- * Gateway, load balancer, EC2 and Lambda URL names put anyone's code there. Any other host is a domain of its own,
- * by origin (scheme, host and port): two ports of one machine are two services, as a gateway beside a test server.
+ * An AWS partition's domain is Bedrock's own hosts in it: both surfaces in every region of the partition (one
+ * account's credentials serve them all), their FIPS names and their PrivateLink (`vpce-...`) names, each under the
+ * partition's suffixes (aws-partitions.ts). One per partition: China's regions (aws-cn, operated by Sinnet and
+ * NWCD), GovCloud and the ISO partitions take accounts of their own, so a commercial Bedrock key must not reach them.
+ * Not every `*.amazonaws.com` or `*.aws` name: API Gateway, load balancer, EC2 and Lambda URL names put anyone's code
+ * there. Any other host is a domain of its own, by origin (scheme, host and port): two ports of one machine are two
+ * services, as a gateway beside a test server.
  */
+import { partitionOf, PARTITIONS } from '../aws-partitions.ts';
 import { HarnessError } from '../errors.ts';
 import { REGION_PATTERN } from '../names.ts';
 import type { AuthConfig, TargetConfig } from '../run/run-config.ts';
 import { envNameShown, headerEnvFlagShown } from '../transport/auth/env-name-shown.ts';
 
-const AWS = 'AWS';
 /**
  * Bedrock's host names, with a real region name (names.ts, as --region takes it) in the region's place: any label
  * there let `bedrock-runtime.s3.amazonaws.com` (an S3 bucket anyone can name so) or `bedrock-mantle.execute-api...`
- * pass as Bedrock.
+ * pass as Bedrock. The suffix must be one of the region's partition (`trustDomain`).
  */
-const BEDROCK_HOST = new RegExp(`^(?:vpce-[a-z0-9-]+\\.)?bedrock-(?:mantle|runtime)(?:-fips)?\\.${REGION_PATTERN}\\.(?:vpce\\.)?(?:api\\.aws|amazonaws\\.com(?:\\.cn)?)$`);
+const BEDROCK_HOST = new RegExp(`^(?:vpce-[a-z0-9-]+\\.)?bedrock-(?:mantle|runtime)(?:-fips)?\\.(${REGION_PATTERN})\\.(?:vpce\\.)?([a-z0-9.-]+)$`);
 
 /**
- * The trust domain of a base URL: `AWS` for a Bedrock host over https on the default port, else its origin (never
- * its path, user info or query). A trailing dot (the fully qualified spelling) names the same host; `http://` or
- * another port on a Bedrock-looking name is not how Bedrock is served, so it is a service of its own.
+ * The trust domain of a base URL: its partition's title (`AWS`, `AWS China`, `AWS GovCloud`) for a Bedrock host
+ * over https on the default port, else its origin (never its path, user info or query). A trailing dot (the fully
+ * qualified spelling) names the same host; `http://` or another port on a Bedrock-looking name is not how Bedrock is
+ * served, so it is a service of its own; and so is a region under another partition's suffix
+ * (`bedrock-runtime.cn-north-1.amazonaws.com` is no host of China's).
  */
 export function trustDomain(baseUrl: string): string {
   const url = new URL(baseUrl);
   const host = url.hostname.toLowerCase().replace(/\.$/, '');
-  return url.protocol === 'https:' && url.port === '' && BEDROCK_HOST.test(host) ? AWS : url.origin;
+  const [, region, suffix] = BEDROCK_HOST.exec(host) ?? [];
+  const partition = region === undefined ? undefined : partitionOf(region);
+  const own = partition !== undefined && (suffix === partition.dnsSuffix || suffix === partition.dualStackDnsSuffix);
+  return url.protocol === 'https:' && url.port === '' && own ? partition.title : url.origin;
 }
 
 /** The credentials a run sends to every target, each with the flag it comes from; none with `--auth none` alone. */
@@ -59,7 +67,11 @@ export function refuseCrossedDomains(targets: readonly TargetConfig[], auth: Aut
     domains.set(domain, [...(domains.get(domain) ?? []), target.id]);
   }
   if (domains.size < 2) return;
-  const named = (domain: string) => (domain === AWS ? 'AWS (Bedrock hosts)' : domain);
+  const named = (domain: string) => {
+    const partition = PARTITIONS.find((p) => p.title === domain);
+    if (!partition) return domain;
+    return partition.id === 'aws' ? `${domain} (Bedrock hosts)` : `${domain} (Bedrock hosts of partition ${partition.id})`;
+  };
   const listed = [...domains].map(([domain, ids]) => `${named(domain)}: ${ids.join(', ')}`).join('; ');
   const none = auth.kind === 'none' ? '' : '; or, when no target needs a key, --auth none';
   throw new HarnessError(

@@ -7,6 +7,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { partitionOf } from '../aws-partitions.ts';
 import { HarnessError } from '../errors.ts';
 import { checkName, folderName, nameFromFolder, nameProblem } from '../names.ts';
 import type { TargetConfig } from '../run/run-config.ts';
@@ -89,6 +90,13 @@ function endpointUrl(flag: string, raw: string): URL {
 
 const regionOr = (name: string) => (nameProblem(name, 'region') ? null : name);
 
+/** Why a region's host of `surface` is not built: Mantle is known only under `api.aws`; ISO-like names of no partition. */
+function noHost(surface: Surface, region: string): string {
+  const partition = partitionOf(region);
+  if (!partition) return `${region} is in no AWS partition the harness knows, so no ${surface} host is built for it`;
+  return `${SURFACE_RULES[surface].title} has no known host in ${region} (${partition.title}, partition ${partition.id}; Mantle's are named under api.aws, in the aws and aws-us-gov partitions only)`;
+}
+
 /**
  * One `--targets` entry: `surface:region` (the surface's endpoint in that region), `surface:name=URL` (a base URL
  * played as that surface; a region as the name is the region it signs for), or in replay `surface:name`.
@@ -109,7 +117,8 @@ function parseTargetSpec(spec: string, mode: TargetMode): TargetConfig {
   }
   const baseUrl = region ? SURFACE_RULES[surface].baseUrl(region) : null;
   if (!baseUrl) {
-    throw usage('--targets', `${shownSpec(spec)}: ${region ? `a ${surface} target needs a base URL: ${surface}:${name}=URL` : `"${name}" is not a region; give ${surface}:${name}=URL for a local endpoint`}`);
+    const why = !region ? `"${name}" is not a region; give` : surface === 'custom' ? 'a custom target needs a base URL:' : `${noHost(surface, region)}: give its base URL as`;
+    throw usage('--targets', `${shownSpec(spec)}: ${why} ${surface}:${name}=URL${region ? '' : ' for a local endpoint'}`);
   }
   return { id, mode, baseUrl, region, endpointHost: new URL(baseUrl).host, surface, site: name };
 }
@@ -194,7 +203,8 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
   if (regions.length === 0) throw usage('--mode', `${mode} needs a target: --region us-east-1 (Mantle in that region), --targets mantle:us-east-1,runtime:us-east-1 or --endpoint URL (any OpenAI-compatible base URL)`);
   const chosen = surface ?? 'mantle';
   return regions.map((region) => {
-    const baseUrl = SURFACE_RULES[chosen].baseUrl(region)!;
+    const baseUrl = SURFACE_RULES[chosen].baseUrl(region);
+    if (!baseUrl) throw usage('--region', `${noHost(chosen, region)}; give its base URL with --endpoint URL --region ${region}`);
     return { id: flags.targetName ?? targetIdOf(chosen, region), mode, baseUrl, region, endpointHost: new URL(baseUrl).host, surface: chosen, site: region };
   });
 }

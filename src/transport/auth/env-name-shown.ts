@@ -9,27 +9,65 @@
 
 /** The longest name quoted. */
 const MAX_SHOWN = 64;
-/** Prefixes of well-known key formats (case as the vendors issue them: `HF_TOKEN` is a name, `hf_...` a key). */
-const KEY_PREFIX = /^(?:sk-|sk_|rk_|pk_|gsk_|hf_|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xai-|fw_|r8_|AKIA|ASIA|ABSK|AIza)/;
+/**
+ * Prefixes of well-known key formats (case as the vendors issue them: `HF_TOKEN` is a name, `hf_...` a key). AWS's
+ * `AKIA`/`ASIA` access key ids and `ABSK` Bedrock keys go on with a long run of letters and digits, never `_`:
+ * `ASIA_GATEWAY_KEY` and `AKIA_KEY` are names.
+ */
+const KEY_PREFIX = /^(?:sk-|sk_|rk_|pk_|gsk_|hf_|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xai-|fw_|r8_|AIza|(?:AKIA|ASIA|ABSK)[A-Za-z0-9]{12})/;
 /**
  * One word of a name: letters, then at most one group of up to four digits and more letters (`KEY`, `2`, `EU1`,
- * `K8S`, `GPT4O`, `2024`), at most 16 characters. A key is one long run, or letters and digits interleaved.
+ * `K8S`, `GPT4O`, `2024`), at most 16 characters; or a longer run of letters only that reads as words (`wordLike`:
+ * `INTERNATIONALIZATION`, `AZUREOPENAIAPIKEY`), at most 24. A key is one long run, or letters and digits interleaved.
  */
 const WORD = /^(?:[a-z]{0,16}(?:[0-9]{1,4}[a-z]*)?)$/;
+const LONG_WORD = 24;
 /** Sixteen hex digits in a row: a hex key (or a piece of one), never a word. */
 const HEX_RUN = /[0-9a-f]{16}/i;
+/** The pieces of a camelCase word: an acronym (`AI` in `AzureOpenAIKey`), a capitalised word, a lower-case run. */
+const CAMEL_PIECE = /[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+|[^A-Za-z]+/g;
 
 /**
- * Whether `name` plausibly is the name of a variable, not a key given in its place: upper-case words joined by `_`
- * (`AWS_BEARER_TOKEN_BEDROCK`, `MY_KEY_2`) or lower-case ones (`openai_key`), of at most 64 characters, no word
- * longer than 16, no run of hex and no key's prefix. What fails is still used as the name; it is only not shown.
+ * Whether a run of letters reads as words, not as random letters (a quarter of which are vowels): at least `share`
+ * of them vowels (y counts) and no four consonants in a row. Words do (`internationalization` has half, `mantle` a
+ * third); random letters seldom do.
+ */
+function wordLike(letters: string, share: number): boolean {
+  const vowels = letters.replace(/[^aeiouy]/gi, '').length;
+  return vowels >= letters.length * share && !/[^aeiouy]{4}/i.test(letters);
+}
+
+/** One `_`-separated word in one case: a WORD, or a longer run of letters that reads as words. */
+function oneCaseWord(word: string): boolean {
+  const lower = word.toLowerCase();
+  if (word.length <= 16) return WORD.test(lower);
+  return word.length <= LONG_WORD && /^[a-z]+$/.test(lower) && wordLike(lower, 0.4);
+}
+
+/**
+ * One camelCase word (`AzureOpenAIKey`, `apiKey`, `GroqApiKey`, `Mantle`), no digit: words that read as words, of
+ * three letters or more but one (`my`, `Ai`), and at most one acronym of two to five capitals. A mixed-case key's
+ * pieces are single letters, short, vowel-less or runs of capitals (`aBcDeF`: `a`, `Bc`, `De`), or digits among them.
+ */
+function camelWord(word: string): boolean {
+  const pieces = word.match(CAMEL_PIECE) ?? [];
+  const acronyms = pieces.filter((piece) => /^[A-Z]+$/.test(piece));
+  if (acronyms.length > 1 || acronyms.some((piece) => piece.length < 2 || piece.length > 5)) return false;
+  if (pieces.filter((piece) => piece.length === 2).length > 1) return false;
+  return pieces.every((piece) => /^[A-Z]+$/.test(piece) || (/^[A-Za-z]{2,24}$/.test(piece) && /[aeiouy]/i.test(piece) && wordLike(piece, 1 / 4)));
+}
+
+/**
+ * Whether `name` plausibly is the name of a variable, not a key given in its place: words joined by `_`, each in one
+ * case (`AWS_BEARER_TOKEN_BEDROCK`, `MY_KEY_2`, `openai_key`, Terraform's `TF_VAR_openai_key`) or camelCase words
+ * (`AzureOpenAIKey`, `Mantle_Key`), of at most 64 characters, no word longer than 16 unless it reads as words (24),
+ * no run of hex and no key's prefix. What fails is still used as the name; it is only not shown.
  */
 export function plausibleEnvName(name: string): boolean {
   if (name.length === 0 || name.length > MAX_SHOWN || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return false;
-  // One case throughout: a mixed-case run (`ghp_16C7e42F...`, a Mistral or Cohere key) is a key's alphabet.
-  if (name !== name.toUpperCase() && name !== name.toLowerCase()) return false;
   if (KEY_PREFIX.test(name) || HEX_RUN.test(name)) return false;
-  return name.split('_').every((word) => word.length <= 16 && WORD.test(word.toLowerCase()));
+  // A mixed-case word must be camelCase words: a mixed-case run (a Mistral or Cohere key) is a key's alphabet.
+  return name.split('_').every((word) => (word === word.toUpperCase() || word === word.toLowerCase() ? oneCaseWord(word) : camelWord(word)));
 }
 
 /**
