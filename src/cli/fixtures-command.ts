@@ -6,7 +6,10 @@
  * suite for every catalog model in record mode (provenance: emulator) into a fresh folder, and only then replaces
  * the target's folder with it. Models the emulator varies on repeats (a claim that lists several values it plays in
  * turn; not one that lists them because sources disagree by region or say nothing, see profile-from-catalog.ts
- * NOT_VARIED) are recorded again with three trials, so that replay shows them as they are: flaky.
+ * NOT_VARIED) are recorded again with three trials, so that replay shows them as they are: flaky. Like `fixtures prune`,
+ * it takes the loaded cases for all --suites has: a file there named almost as a suite file that may hold cases not
+ * loaded (suite/suite-lookalikes.ts) stops it (exit 2) before anything is recorded, as the folders replaced would lose
+ * the recordings of those cases.
  */
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
@@ -20,6 +23,8 @@ import { FLAVOURS, type EmulatedSurface } from '../emulator/surface.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog, type Catalog } from '../suite/load-catalog.ts';
+import { loadSuites, SUITE_SUFFIX } from '../suite/load-suites.ts';
+import { lookalikeRefusal } from './lookalike-refusal.ts';
 import { isHarnessFixture } from '../transport/fixture-file.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
 import { runCommand } from './run-command.ts';
@@ -43,6 +48,10 @@ export async function fixturesCommand(flags: { suites: string; catalog?: string;
   await checkFixturesRoot(flags.fixtures, `give the fixtures root to record into (the recordings go to its ${EMULATOR_TARGETS.map((t) => `${t.target}/`).join(' and ')})`);
   const catalogFile = flags.catalog ?? `${flags.suites}/models.yaml`;
   const catalog = await loadCatalog(catalogFile, ALL_CHECKS);
+  const suites = await loadSuites(flags.suites, ALL_CHECKS);
+  const replaced = EMULATOR_TARGETS.map((t) => inertLine(join(flags.fixtures, t.target), 300)).join(' and ');
+  const refused = lookalikeRefusal(suites.lookalikes, flags.suites, SUITE_SUFFIX, (cases) => `fixtures replaces ${replaced} with recordings of the loaded cases only, which would drop the recordings of ${cases}`, 'nothing was recorded');
+  if (refused) throw refused;
   const owner = { suitesDir: resolve(flags.suites), fixturesRoot: resolve(flags.fixtures), root };
   for (const { target } of EMULATOR_TARGETS) await assertOnlyFixtures(join(flags.fixtures, target), owner);
   for (const { target, surface } of EMULATOR_TARGETS) {

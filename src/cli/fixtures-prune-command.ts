@@ -5,17 +5,18 @@
  * recordings of the models it recorded: removing is this command's, on purpose. Only recordings made from this
  * --suites folder are judged (their provenance says so): another folder's, and one that names none, are kept and
  * named with the way to prune them. A --suites folder holding a file named almost as a suite file, which the loader
- * skips (suite/suite-lookalikes.ts), is refused (exit 2) before anything is read: its cases would read as dropped.
- * Exit 0 when done.
+ * skips (suite/suite-lookalikes.ts), and that may hold cases not loaded, is refused (exit 2) before anything is read:
+ * its cases would read as dropped. `--dry-run` removes nothing, so it lists, under that warning. Exit 0 when done.
  */
 import { shownPath } from '../shown-path.ts';
 import { readdir, realpath } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadSuites, SUITE_SUFFIX } from '../suite/load-suites.ts';
-import { loadedName } from '../suite/suite-lookalikes.ts';
+import { blocks, lookalikeWarning } from '../suite/suite-lookalikes.ts';
+import { lookalikeRefusal } from './lookalike-refusal.ts';
 import { pruneFixtures, type PruneResult } from '../transport/fixture-prune.ts';
 import { labelledFolder, labelledFolderExists, realFolder, suitesLabel } from '../transport/recorded-suites.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
@@ -34,11 +35,15 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
     throw new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(fixturesDir, 300)} holds the recordings bundled with the installed package, which prune never touches; give the fixtures root you record into`);
   }
   const suites = await loadSuites(suitesDir, ALL_CHECKS);
-  // Prune takes the loaded cases for all the folder has: a suite file the loader skips would lose every recording.
-  const near = suites.lookalikes?.[0];
-  if (near !== undefined) {
-    const more = suites.lookalikes!.length > 1 ? ` (and ${suites.lookalikes!.length - 1} other such file(s))` : '';
-    throw new HarnessError('HARNESS_USAGE', `--suites: ${inertLine(shownPath(near), 300)} looks like a suite file but is not loaded (only *${SUITE_SUFFIX} names are)${more}: prune would remove the recordings of its cases. Rename it to ${inertLine(loadedName(basename(near), SUITE_SUFFIX), 200)}, or move it out of ${inertLine(shownPath(suitesDir), 300)}; nothing was removed`);
+  // Prune takes the loaded cases for all the folder has: a suite file the loader skips, holding cases not loaded, would
+  // lose their recordings. A dry run removes nothing: it lists what a prune would remove, under the warning.
+  if (!flags.dryRun) {
+    const refused = lookalikeRefusal(suites.lookalikes, suitesDir, SUITE_SUFFIX, (cases) => `prune would remove the recordings of ${cases}`, 'nothing was removed (fixtures prune --dry-run lists what it would remove)');
+    if (refused) throw refused;
+  }
+  for (const lookalike of suites.lookalikes ?? []) {
+    const listed = flags.dryRun && blocks(lookalike) ? ' (the list below counts the recordings of cases only it holds as ones to remove; prune without --dry-run refuses)' : '';
+    out.write(`warning: ${inertLine(lookalikeWarning(lookalike, SUITE_SUFFIX) + listed, 2000)}\n`);
   }
   const cases = suites.cases.map((c) => c.id);
   const label = await suitesLabel(suitesDir, fixturesDir, root);

@@ -105,9 +105,14 @@ export function comparisonClaimProblem(matrix: Matrix): string | undefined {
 /**
  * A comparison whose `compared` (cells with a result in both runs: report/compare.ts) its own lists contradict: more
  * than the results the run has, or any when every target the run has cells of is set apart (another endpoint, or not in
- * the baseline), or every model, or every check, it ran is new or one the baseline did not select. The gate reads the count: a file made to say 5 beside
- * a comparison of another model would pass with nothing compared. A partial file fails its gate whatever it says; a
- * merge of runs of several ids (`a+b`) joins their lists, and an id new to one may be compared in another: not judged.
+ * the baseline), or every model, or every check, it ran is new or one the baseline did not select. The gate reads the
+ * count: a file made to say 5 beside a comparison of another model would pass with nothing compared. A partial file
+ * fails its gate whatever it says. A merge of runs of several ids (run.id `a+b`) joins their lists, each input's
+ * against its own baseline: a model new to one may be compared in another, so the model and check rules are left out
+ * there. What still holds is judged: each run merged brings targets of its own (merge makes a target of two run ids
+ * partial), so the file has at least as many targets as run.id names runs, and a target's place in the lists is the
+ * one run's that ran it, so the target rule holds. The baseline's id is not read: a baseline that is itself a merge
+ * is one run compared with.
  */
 export function comparedClaimProblem(matrix: Matrix): string | undefined {
   const comparison = matrix.comparison;
@@ -116,18 +121,21 @@ export function comparedClaimProblem(matrix: Matrix): string | undefined {
   const ran = matrix.results.filter((r) => !r.notRun);
   const claim = `comparison.compared: ${shown(compared)}, but`;
   if (compared > ran.length) return `${claim} the run has ${ran.length} result(s) (a cell compared is one with a result in both runs); ${EDITED}`;
-  if (matrix.run.id.includes('+') || comparison.baseline.runId.includes('+')) return undefined;
+  const runs = new Set(matrix.run.id.split('+')).size;
+  if (runs > matrix.targets.length) return `run.id: ${shown(matrix.run.id)} names ${runs} runs merged, but the file has ${matrix.targets.length} target(s) (each run a merge joins brings targets of its own, and the comparison lists of a merge are read by that); ${EDITED}`;
   const apart = new Set([...(comparison.changedTargets ?? []).map((c) => c.target), ...comparison.newTargets]);
   // Not selected by the baseline: none of its results. A model list read in part also lists there a model it did not
   // give on one target, which may be compared on another: those lists are then left out.
   const unselected = unreadModelLists(matrix.targets).length ? [] : (comparison.notSelected?.models ?? []);
   const models = new Set([...comparison.newModels, ...unselected]);
   const checks = new Set([...comparison.newChecks, ...(comparison.notSelected?.checks ?? [])]);
+  // A merge's model and check lists are each input's against its own baseline joined: not read as one run's.
+  const one = runs === 1;
   const why = ran.every((r) => apart.has(r.target))
     ? 'every target this run has results of is set apart (comparison.changedTargets, comparison.newTargets)'
-    : ran.every((r) => models.has(r.model))
+    : one && ran.every((r) => models.has(r.model))
       ? 'every model this run ran is new or not selected by the baseline (comparison.newModels, comparison.notSelected.models)'
-      : ran.every((r) => checks.has(r.check))
+      : one && ran.every((r) => checks.has(r.check))
         ? 'every check this run ran is new or not selected by the baseline (comparison.newChecks, comparison.notSelected.checks)'
         : undefined;
   return why && `${claim} ${why}, so no cell had a result in the baseline; ${EDITED}`;

@@ -24,10 +24,11 @@ export type PageRead =
   | { kind: 'failed'; why: string; unreached?: string };
 
 /**
- * The transport's own failures: the endpoint was never reached, or its answer was cut short, and the exchange's
- * message says why (a proxy too). A list cut short said only "HARNESS_STREAM_CUT" and "name the models".
+ * The transport's own failures: the endpoint was never reached, its answer was cut short, or what came is no answer
+ * (a body past its Content-Length, a 101, an HTML page from a proxy), and the exchange's message says why (a proxy
+ * too). A list cut short said only "HARNESS_STREAM_CUT" and "name the models"; one past its length, only the code.
  */
-const UNREACHED = new Set(['HARNESS_CONNECTION', 'HARNESS_TIMEOUT', 'HARNESS_STREAM_CUT']);
+const UNREACHED = new Set(['HARNESS_CONNECTION', 'HARNESS_TIMEOUT', 'HARNESS_STREAM_CUT', 'HARNESS_NOT_AN_ANSWER']);
 
 /** One prefix's reading: the raw ids of every page read, how many pages, and what could not be read, if anything. */
 export interface PrefixRead {
@@ -40,7 +41,7 @@ export interface PrefixRead {
   /** Why no page was read: the first answer, for the error when no prefix lists. */
   first: string;
   /**
-   * When page 1 got no (whole) answer (HARNESS_CONNECTION, HARNESS_TIMEOUT, HARNESS_STREAM_CUT): the exchange's own
+   * When page 1 got no (whole) answer (HARNESS_CONNECTION, HARNESS_TIMEOUT, HARNESS_STREAM_CUT, HARNESS_NOT_AN_ANSWER): the exchange's own
    * message, which names the proxy on the way and its fix (transport/proxy-failure.ts) or the cut, and the attempts
    * made. The harness's words, redacted; live reads only.
    */

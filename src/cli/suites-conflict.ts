@@ -16,8 +16,8 @@ type Where = Pick<RunConfig, 'suitesDir' | 'fixturesDir' | 'fixturesRoot' | 'roo
 
 /** Why a record run must not write over another folder's recording of a case id its own folder has too. */
 const CASE_OF_BOTH = 'both have their case ids, and recording would replace that folder\'s recordings (fixtures prune with this folder could then remove them)';
-/** Why, when that folder's suites do not load: whether it still has the case ids is not known. */
-const UNKNOWN_CASES = 'that folder\'s suites do not load (validate --suites with it says why), so whether it still has their case ids is not known, and recording would replace that folder\'s recordings';
+/** Why, when what that folder's suites have is not known (`reason`: they do not load, or a lookalike is there). */
+const unknownCases = (reason: string) => `${reason}, so whether it still has their case ids is not known, and recording would replace that folder's recordings`;
 /** Files and folders a refusal names; the count says how many more. */
 const SHOWN = 3;
 
@@ -50,8 +50,9 @@ export async function otherSuitesRecording(config: Where, files: readonly string
   }
   const taken = found.filter((t) => t.has !== false);
   if (taken.length === 0) return undefined;
-  // A folder whose suites did not load may or may not have the case: then "both have" is not said.
-  if (notes && taken.some((t) => t.has === undefined)) why = UNKNOWN_CASES;
+  // A folder whose cases are not known may or may not have the case: then "both have" is not said, but why not known.
+  const reasons = [...new Set(taken.flatMap((t) => (t.has === undefined && t.unknown ? [t.unknown] : [])))];
+  if (notes && reasons.length) why = unknownCases(reasons.slice(0, SHOWN).map((r) => inertLine(r, 800)).join('; '));
   const labels = [...new Set(taken.map((t) => t.suites))];
   const folders = labels.slice(0, SHOWN).map(folderOf);
   const moreFolders = labels.length > SHOWN ? `; and ${labels.length - SHOWN} other folder(s)` : '';

@@ -9,14 +9,17 @@
  * taking over their recordings is the usual first customisation, not a conflict), or a folder that is not there
  * (renamed, moved, another machine's: nothing is left to replay it). A record run also takes over, and says so, a
  * recording of a case the other folder no longer has (its suites loaded: that folder's stale recording, which its
- * prune would remove); one of a folder whose suites do not load stays refused. Only the files the run would write
+ * prune would remove); one of a folder whose suites do not load, or that holds a file named almost as a suite file
+ * that may hold cases not loaded, stays refused. Only the files the run would write
  * are read; cli/suites-conflict.ts says what to do.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { folderName } from '../names.ts';
-import { loadSuites } from '../suite/load-suites.ts';
+import { shownPath } from '../shown-path.ts';
+import { loadSuites, SUITE_SUFFIX } from '../suite/load-suites.ts';
+import { blocks, lookalikeCases, lookalikeFix } from '../suite/suite-lookalikes.ts';
 import { fixturePath } from '../transport/fixture-file.ts';
 import { BUNDLED_SUITES, folderOfLabel, labelledFolderExists, realFolder, suitesLabel, suitesOf } from '../transport/recorded-suites.ts';
 import type { RunConfig } from './run-config.ts';
@@ -44,24 +47,28 @@ async function othersLabel(recorded: string, label: string | undefined, suitesDi
 }
 
 /**
- * The case file names (`<case>.json`, as fixturePath writes them) of the suites folder a label names; undefined when
- * its suites do not load, or it holds a file named almost as a suite file (suite-lookalikes.ts): then what it has is
- * not known, and its recordings stay its own.
+ * The case file names (`<case>.json`, as fixturePath writes them) of the suites folder a label names, or why they are
+ * not known: its suites do not load, or it holds a file named almost as a suite file that may hold cases not loaded
+ * (suite-lookalikes.ts; one holding only loaded cases, a backup, changes nothing). Then its recordings stay its own.
  */
-async function caseFilesOf(label: string, realFixtures: string, root: string): Promise<Set<string> | undefined> {
-  try {
-    const suites = await loadSuites(folderOfLabel(label, realFixtures, root), ALL_CHECKS);
-    return suites.lookalikes ? undefined : new Set(suites.cases.map((c) => `${folderName(c.id)}.json`));
-  } catch {
-    return undefined;
+async function caseFilesOf(label: string, realFixtures: string, root: string): Promise<{ files: Set<string> } | { unknown: string }> {
+  const suites = await loadSuites(folderOfLabel(label, realFixtures, root), ALL_CHECKS).catch(() => undefined);
+  if (!suites) return { unknown: "that folder's suites do not load (validate --suites with it says why)" };
+  const near = suites.lookalikes?.filter(blocks) ?? [];
+  if (near[0]) {
+    const more = near.length > 1 ? ` (and ${near.length - 1} other such file(s))` : '';
+    const { notRun } = lookalikeCases(near[0]);
+    return { unknown: `that folder holds ${shownPath(near[0].file)}${more}, which looks like a suite file but is not loaded (only *${SUITE_SUFFIX} names are): ${notRun} (to fix there: ${lookalikeFix(near[0], SUITE_SUFFIX)})` };
   }
+  return { files: new Set(suites.cases.map((c) => `${folderName(c.id)}.json`)) };
 }
 
-/** A recording of another folder the run would write: `has` says whether that folder still has its case (undefined: not known). */
+/** A recording of another folder the run would write: `has` says whether that folder still has its case (undefined: not known, `unknown` says why). */
 export interface OthersRecording {
   file: string;
   suites: string;
   has?: boolean;
+  unknown?: string;
 }
 
 /**
@@ -75,7 +82,7 @@ export async function othersRecordings(config: Where, files: readonly string[], 
   const real = await realFolder(config.fixturesRoot ?? config.fixturesDir);
   const taken: OthersRecording[] = [];
   const judged = new Map<string, boolean>();
-  const cases = new Map<string, Set<string> | undefined>();
+  const cases = new Map<string, Awaited<ReturnType<typeof caseFilesOf>>>();
   // A few at a time: a run over many models may have thousands to look at, most of them absent or unnamed.
   for (let i = 0; i < files.length; i += 64) {
     const named = await Promise.all(files.slice(i, i + 64).map(async (file) => ({ file, suites: suitesOf(await readFile(file, 'utf8').catch(() => '')) })));
@@ -88,8 +95,8 @@ export async function othersRecordings(config: Where, files: readonly string[], 
         continue;
       }
       if (!cases.has(suites)) cases.set(suites, await caseFilesOf(suites, real, config.root));
-      const known = cases.get(suites);
-      taken.push({ file, suites, ...(known ? { has: known.has(basename(file)) } : {}) });
+      const known = cases.get(suites)!;
+      taken.push({ file, suites, ...('files' in known ? { has: known.files.has(basename(file)) } : known) });
     }
   }
   return taken;

@@ -9,7 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from './check-signature.ts';
 import { closest } from './closest.ts';
-import { suiteLookalikes } from './suite-lookalikes.ts';
+import { type Lookalike, readLookalikes, suiteLookalikes } from './suite-lookalikes.ts';
 import { type ApiId, CaseSchema, type CaseSpec, type PollSpec, type RequestSpec, SuiteSchema, type SuiteFile } from './suite-schema.ts';
 import { templatesIn } from './templates.ts';
 import { readYamlSource, throwIfProblems, validateAgainstSchema, YamlSource, type PathSegment } from './yaml-source.ts';
@@ -41,8 +41,8 @@ export interface SuiteSet {
   dir: string;
   files: string[];
   cases: LoadedCase[];
-  /** Files of the folder named almost as suite files, which are not loaded (suite-lookalikes.ts); absent when none. */
-  lookalikes?: string[];
+  /** Files of the folder named almost as suite files, which are not loaded, each read as a suite (suite-lookalikes.ts); absent when none. */
+  lookalikes?: Lookalike[];
 }
 
 /** A check as the loader sees it: its signature, and the steps it reads by id (the registry's `readsSteps`). */
@@ -61,10 +61,10 @@ export async function loadSuites(dir: string, checks: readonly SuiteCheck[]): Pr
   }
   const names = await readdir(root);
   const files = names.filter((name) => name.endsWith(SUITE_SUFFIX)).sort().map((name) => join(root, name));
-  // Files named almost as suites are not read: said by validate and run, refused by prune (suite-lookalikes.ts).
-  const lookalikes = await suiteLookalikes(root, names, SUITE_SUFFIX);
+  // Files named almost as suites are not read: said by validate and run, refused by prune and fixtures (suite-lookalikes.ts).
+  const skipped = await suiteLookalikes(root, names, SUITE_SUFFIX);
   if (files.length === 0) {
-    const near = lookalikes.length ? ` (${lookalikes.map((f) => basename(f)).join(', ')} ${lookalikes.length > 1 ? 'are' : 'is'} not read: only *${SUITE_SUFFIX} names are)` : '';
+    const near = skipped.length ? ` (${skipped.map((f) => basename(f)).join(', ')} ${skipped.length > 1 ? 'are' : 'is'} not read: only *${SUITE_SUFFIX} names are)` : '';
     throw new HarnessError('HARNESS_SUITE_INVALID', `--suites ${dir}: no *${SUITE_SUFFIX} files in this folder${near}. Add one (see README, Writing a case).`);
   }
   const problems: string[] = [];
@@ -88,6 +88,8 @@ export async function loadSuites(dir: string, checks: readonly SuiteCheck[]): Pr
     }
   }
   throwIfProblems('HARNESS_SUITE_INVALID', problems, `Fix the suite files above; nothing was sent. The schema is ${join('suites', 'schema', 'suite.schema.json')}.`);
+  // Read against what loaded: one holding only loaded cases (a backup) risks no recording.
+  const lookalikes = await readLookalikes(skipped, new Set(cases.map((c) => c.id)), SUITE_SUFFIX);
   return { dir: root, files, cases, ...(lookalikes.length ? { lookalikes } : {}) };
 }
 

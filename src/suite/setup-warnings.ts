@@ -10,9 +10,7 @@ import { slipOf } from './closest.ts';
 import type { Expectations } from './load-expectations.ts';
 import type { Catalog } from './load-catalog.ts';
 import { SUITE_SUFFIX, type SuiteSet } from './load-suites.ts';
-import { loadedName } from './suite-lookalikes.ts';
-import { basename } from 'node:path';
-import { shownPath } from '../shown-path.ts';
+import { lookalikeWarning } from './suite-lookalikes.ts';
 import { nameProblem } from '../names.ts';
 
 export interface SetupWarningsInput {
@@ -32,11 +30,9 @@ export function setupWarnings(input: SetupWarningsInput): string[] {
   return [...lookalikeWarnings(input), ...nameWarnings(input), ...unrunWarnings(input)];
 }
 
-/** A file named almost as a suite file is not loaded (suite-lookalikes.ts): its cases are not run, and prune would refuse. */
+/** A file named almost as a suite file is not loaded (suite-lookalikes.ts): what of it is not run, whether prune refuses, the fix. */
 function lookalikeWarnings({ suites }: SetupWarningsInput): string[] {
-  return (suites.lookalikes ?? []).map(
-    (file) => `${shownPath(file)} looks like a suite file but is not loaded (only *${SUITE_SUFFIX} names are): its cases are not run, and fixtures prune refuses while it is here; rename it to ${loadedName(basename(file), SUITE_SUFFIX)}, or move it out of the --suites folder`,
-  );
+  return (suites.lookalikes ?? []).map((lookalike) => lookalikeWarning(lookalike, SUITE_SUFFIX));
 }
 
 function nameWarnings({ catalog, expectations, targets = [] }: SetupWarningsInput): string[] {

@@ -72,8 +72,11 @@ export class ReplayTarget implements Target {
     const error = replayed.error ?? (isEmptyStream(replayed) ? emptyStreamError(replayed, replayed.attempts) : null);
     if (error) return { ...replayed, error: replayedFailure(error, loaded.fixture?.provenance.recordedAt) };
     // So is a JSON body cut short that an older record run stored as the endpoint's answer: live says the same bytes
-    // are HARNESS_STREAM_CUT, and judged here they made sdk.* `throws` where live says `error`.
-    const cut = replayed.response ? cutShort(request, replayed.response) : undefined;
+    // are HARNESS_STREAM_CUT, and judged here they made sdk.* `throws` where live says `error`. Not a body the harness
+    // stopped reading itself (it stalled, or passed --max-body-bytes): live never reads those as cut, and neither does replay.
+    const response = replayed.response;
+    const stopped = response?.stalledAfterMs !== undefined || response?.truncatedAtBytes !== undefined;
+    const cut = response && !stopped ? cutShort(request, response) : undefined;
     return cut ? { ...replayed, error: replayedFailure(cut, loaded.fixture?.provenance.recordedAt, 'a body cut short, stored as the answer') } : replayed;
   }
 
