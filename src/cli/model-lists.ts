@@ -39,7 +39,7 @@ export interface TargetModelList {
 async function liveLists(target: TargetConfig, config: RunConfig): Promise<PrefixRead[]> {
   // Each page under the run's retry policy, as the preflight's request: a list read once stopped the run on one cut.
   const { sendRetried } = await import('./send-retried.ts');
-  const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
+  const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record', endpoints: [target.baseUrl] });
   const options = { baseUrl: target.baseUrl!, auth, timeoutMs: Math.min(config.timeoutMs, 30_000), maxBodyBytes: config.maxBodyBytes };
   return Promise.all(
     SURFACE_RULES[target.surface].openaiPrefixes.map((prefix) =>

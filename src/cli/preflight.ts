@@ -21,7 +21,7 @@ import { sendRetried } from './send-retried.ts';
  */
 function authFor(config: RunConfig, target: RunConfig['targets'][number]) {
   try {
-    return createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
+    return createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record', endpoints: [target.baseUrl] });
   } catch (error) {
     // The variable as bearer.ts names it: a name that may be the key itself is not quoted (env-name-shown.ts).
     const env = config.auth.apiKeyEnv;

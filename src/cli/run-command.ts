@@ -120,7 +120,8 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   // The credentials check (one GET, no tokens) goes out while the suites load: its answer arrives while the CPU
   // is busy with YAML. Whatever else is wrong still stops the run before anything else is sent.
   // A secret too short to redact: refused by a record target's auth, said once here for the others.
-  for (const { flag, name } of config.targets.some((t) => t.mode === 'live') ? tooShortToRedact(config.auth) : []) io.err.write(`warning: ${flag}: ${tooShortReason(name)}; an echo of it is kept as sent in reports and logs\n`);
+  const live = config.targets.filter((t) => t.mode === 'live');
+  for (const { flag, name } of live.length > 0 ? tooShortToRedact({ ...config.auth, endpoints: live.map((t) => t.baseUrl) }) : []) io.err.write(`warning: ${flag}: ${tooShortReason(name)}; an echo of it is kept as sent in reports and logs\n`);
   const preflighted = config.targets.some((t) => t.mode !== 'replay') ? import('./preflight.ts').then(({ preflight }) => preflight(config)) : Promise.resolve();
   preflighted.catch(() => undefined);
   const loaded = await guard.race(loadPlan(config));

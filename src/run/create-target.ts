@@ -38,7 +38,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     import('../transport/request-secrets.ts'),
   ]);
   // SigV4 signs for the surface's service: bedrock-mantle on Mantle, bedrock on bedrock-runtime.
-  const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record' });
+  const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record', endpoints: [target.baseUrl] });
   const live = new LiveTarget(target.id, {
     baseUrl: target.baseUrl!,
     auth,

@@ -4,7 +4,8 @@
  * nets: the exact values the run holds (API key, short-term token, AWS keys, every SigV4 signature the run made,
  * every --header-env value: in any letter case, in hex, in base64, behind any mix of JSON, URL and HTML escapes, and
  * any 12 characters of them in a row, plain or base64- or hex-encoded: encoded-pieces.ts; hex also as a byte dump
- * writes it, `42:65:61`: separated-hex.ts), and shapes that look like
+ * writes it, `42:65:61`: separated-hex.ts; the hex of a value matched whole only, or of a signature's text, whole:
+ * whole-hex.ts), and shapes that look like
  * credentials whatever their origin (AWS key ids, `bedrock-api-key-` tokens and long-term `ABSK` keys, Anthropic and
  * OpenAI keys, bearer tokens, signatures, session tokens). Both nets search every decoded view of the
  * text (decoded-views.ts) and replace the text's own characters, escapes included: what a reader decodes later from
@@ -17,6 +18,7 @@ import { decodedFully, decodedViews } from './decoded-views.ts';
 import { base64PiecesIn, base64PiecesInName, encodedPiecesOf } from './encoded-pieces.ts';
 import { HexIndex, hexIndexOf, hexPiecesIn, MIN_PIECE_LENGTH, piecesOf, piecesOfValue, windowsIn } from './secret-pieces.ts';
 import { separatedHexPiecesIn } from './separated-hex.ts';
+import { wholeHexIndexOf } from './whole-hex.ts';
 
 /** A secret value and what it is; the kind is all that remains of it in stored text. */
 export interface Secret {
@@ -172,6 +174,8 @@ export function findCredentials(text: string, secrets: readonly Secret[], option
   // The same pieces base64- or hex-encoded (encoded-pieces.ts); the hex ones are found by the signatures' scan.
   const encoded = encodedPiecesOf(inPieces);
   if (encoded) hexIndexes.push(encoded.hex);
+  // The hex of every value's characters, a signature's too, matched whole: a byte dump of what a request carried.
+  hexIndexes.push(...secrets.flatMap((s) => (s.hexValues?.size ? [hexIndexOf(s.hexValues, s.kind, true)] : [])), ...wholeHexIndexOf(own));
   for (const view of decodedViews(text)) {
     const add = (start: number, end: number, kind: string, shape?: CredentialShape) => {
       const [s, e] = view.original(start, end);

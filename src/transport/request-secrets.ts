@@ -48,10 +48,18 @@ const PLAIN_VALUE = /^v?\d+(?:[.-]\d+)*(?:-[a-z]+(?:\.\d+)?)?$|^[a-z0-9]+(?:[.:_
 export function secretsOfQuery(url: URL): Secret[] {
   const params = [...url.searchParams];
   // Named like a credential: any 12 characters of it in a row, plain or encoded, are redacted as a header's are.
-  const named = params.filter(([name, value]) => SECRET_PARAM.test(name) && value !== '');
+  const named = credentialQueryParams(url);
   // Long and not plain, of another name: matched whole only (Secret.whole), with what it carries; 12 characters of
   // it in a row may be words an answer says anyway.
   const loose = params.filter(([name, value]) => !SECRET_PARAM.test(name) && value.length >= MIN_SECRET_LENGTH && !PLAIN_PARAM.test(name) && !PLAIN_VALUE.test(value));
   const secrets = (pairs: [string, string][]) => withDerived(pairs.map(([, value]) => ({ kind: 'query-credential', value })));
   return [...secrets(named), ...secrets(loose).map((secret) => ({ ...secret, whole: true }))];
+}
+
+/**
+ * The query parameters of `url` named like credentials (SECRET_PARAM) that hold a value, as sent (decoded): held to
+ * a header value's rules, the length a redactor can match included (auth/short-secrets.ts).
+ */
+export function credentialQueryParams(url: URL): [string, string][] {
+  return [...url.searchParams].filter(([name, value]) => SECRET_PARAM.test(name) && value !== '');
 }

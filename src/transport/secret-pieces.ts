@@ -119,7 +119,8 @@ export function publicPrefixLength(value: string): number {
  * more of a value's digits in a row lie in a text. Each value is filed under its 7-digit runs at every 6th digit
  * (its anchors): any 12 digits of it in a row hold one, so a text is read once, its hex digits folded into a
  * number as they come, and only a digit run that is an anchor is compared further. Ten small integers a value:
- * every 12-digit piece of 50,000 signatures would be millions of strings.
+ * every 12-digit piece of 50,000 signatures would be millions of strings. A value added `whole` (the hex of a value
+ * matched whole only, whole-hex.ts) is found only in full: it is filed under its first anchor alone, any length.
  */
 export class HexIndex {
   readonly kind: string;
@@ -128,9 +129,13 @@ export class HexIndex {
   /** The values, lower-cased, each once, and each one's kind (the index's, unless added with another). */
   readonly #values: string[] = [];
   readonly #kinds: string[] = [];
+  /** Per value: how many of its digits in a row make a find (minLength, or all of them for a `whole` one). */
+  readonly #needs: number[] = [];
   readonly #known = new Set<string>();
   /** Anchor (7 digits as a number) to where it is: value number * MAX_HEX_LENGTH + offset, or several such. */
   readonly anchors = new Map<number, number | number[]>();
+  /** A bit per anchor's hash (markBit): a text's digits are passed over on one bit, not a map lookup an index. */
+  readonly marks = new Uint32Array(1 << (MARK_BITS - 5));
   /** The set as this index was last brought up to date with it (hexIndexOf): its size (an AddedInOrder's count of values ever added) and first value. */
   state: { size: number; first?: string | undefined } = { size: -1 };
 
@@ -147,15 +152,19 @@ export class HexIndex {
     return this.#known.has(value) || this.#known.has(value.toLowerCase());
   }
 
-  add(value: string, kind = this.kind): void {
+  /** `whole`: found only in full, never by a piece (its offset is always 0, so it may be longer than MAX_HEX_LENGTH). */
+  add(value: string, kind = this.kind, whole = false): void {
     if (this.#known.has(value)) return;
     const lower = value.toLowerCase();
-    if (this.#known.has(lower) || lower.length < this.minLength || lower.length > MAX_HEX_LENGTH || !/^[0-9a-f]+$/.test(lower)) return;
+    if (this.#known.has(lower) || lower.length < (whole ? ANCHOR : this.minLength) || (!whole && lower.length > MAX_HEX_LENGTH) || !/^[0-9a-f]+$/.test(lower)) return;
     this.#known.add(lower);
     const base = this.#values.push(lower) - 1;
     this.#kinds.push(kind);
-    for (let at = 0; at + ANCHOR <= lower.length; at += ANCHOR_STEP) {
+    this.#needs.push(whole ? lower.length : this.minLength);
+    for (let at = 0; at + ANCHOR <= lower.length && (at === 0 || !whole); at += ANCHOR_STEP) {
       const key = Number.parseInt(lower.slice(at, at + ANCHOR), 16);
+      const bit = markBit(key);
+      this.marks[bit >>> 5]! |= 1 << (bit & 31);
       const entry = base * MAX_HEX_LENGTH + at;
       const held = this.anchors.get(key);
       if (held === undefined) this.anchors.set(key, entry);
@@ -164,19 +173,26 @@ export class HexIndex {
     }
   }
 
-  /** The value, offset and kind of an anchor's entry. */
-  entry(entry: number): [string, number, string] {
+  /** The value, offset, kind and digits needed for a find of an anchor's entry. */
+  entry(entry: number): [string, number, string, number] {
     const value = Math.floor(entry / MAX_HEX_LENGTH);
-    return [this.#values[value]!, entry % MAX_HEX_LENGTH, this.#kinds[value]!];
+    return [this.#values[value]!, entry % MAX_HEX_LENGTH, this.#kinds[value]!, this.#needs[value]!];
   }
 }
 const ANCHOR = 7;
+/** Bits of an anchor's hash in HexIndex.marks: 256 K bits, 32 KB, a few percent set by 2,000 signatures' anchors. */
+const MARK_BITS = 18;
+function markBit(key: number): number {
+  return Math.imul(key, 0x9e3779b1) >>> (32 - MARK_BITS);
+}
 /** ANCHOR + ANCHOR_STEP - 1 <= MIN_PIECE_LENGTH: every piece holds an anchor. */
 const ANCHOR_STEP = 6;
 /** Longer values are not indexed (a signature is 64 digits); bounds the entry numbers. */
 export const MAX_HEX_LENGTH = 1024;
 
 const setIndexes = new WeakMap<ReadonlySet<string>, HexIndex>();
+/** The same sets' values as text, hex of their characters (`65643531...` for a signature `ed51...`), matched whole. */
+const textIndexes = new WeakMap<ReadonlySet<string>, HexIndex>();
 
 /**
  * A set of values that grows at its end and lets its oldest go (sigv4.ts's signatures): it counts what was ever
@@ -228,22 +244,26 @@ export class AddedInOrder extends Set<string> {
  * The index of a set of hex values, kept per set. An AddedInOrder set (the run's signatures, thousands) is caught up
  * with the values added since the last look, however many; another set (a request's own signature, a few values)
  * is read whole when it changed. Values a set let go stay indexed (still secrets) until the index is twice the set.
+ * `asText`: the index of the hex of each value's characters, each matched whole (a byte dump of an Authorization
+ * header holds its signature so: one anchor a value, the digits' index above keeps the pieces).
  */
-export function hexIndexOf(values: ReadonlySet<string>, kind: string): HexIndex {
-  let index = setIndexes.get(values);
+export function hexIndexOf(values: ReadonlySet<string>, kind: string, asText = false): HexIndex {
+  const indexes = asText ? textIndexes : setIndexes;
+  let index = indexes.get(values);
   if (!index || index.kind !== kind || index.size > 2 * values.size + 1_000) {
     index = new HexIndex(kind);
-    setIndexes.set(values, index);
+    indexes.set(values, index);
   }
+  const add = asText ? (value: string) => index!.add(Buffer.from(value, 'utf8').toString('hex'), kind, true) : (value: string) => index!.add(value);
   if (values instanceof AddedInOrder) {
     const added = values.added;
-    if (index.state.size !== added) for (const value of values.since(index.state.size < 0 ? 0 : index.state.size)) index.add(value);
+    if (index.state.size !== added) for (const value of values.since(index.state.size < 0 ? 0 : index.state.size)) add(value);
     index.state = { size: added };
     return index;
   }
   const first = values.values().next().value;
   if (index.state.size === values.size && index.state.first === first) return index;
-  for (const value of values) index.add(value);
+  for (const value of values) add(value);
   index.state = { size: values.size, first };
   return index;
 }
@@ -265,7 +285,9 @@ export function hexPiecesIn(text: string, indexes: readonly HexIndex[]): [number
     }
     key = ((key << 4) | digit) & 0xfffffff;
     if (++run < ANCHOR) continue;
+    const bit = markBit(key);
     for (const index of indexes) {
+      if ((index.marks[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
       const held = index.anchors.get(key);
       if (held !== undefined) extend(text, i - ANCHOR + 1, index, held, found);
     }
@@ -276,14 +298,14 @@ export function hexPiecesIn(text: string, indexes: readonly HexIndex[]): [number
 /** The matches of the values whose anchor the digits at `start` are, as far as the text goes on matching each value. */
 function extend(text: string, start: number, index: HexIndex, held: number | number[], found: [number, number, string][]): void {
   for (const entry of typeof held === 'number' ? [held] : held) {
-    const [value, offset, kind] = index.entry(entry);
+    const [value, offset, kind, need] = index.entry(entry);
     let left = 0;
     while (left < offset && left < start && lowerHex(text.charCodeAt(start - left - 1)) === value.charCodeAt(offset - left - 1)) left++;
     let right = ANCHOR;
     while (offset + right < value.length && lowerHex(text.charCodeAt(start + right)) === value.charCodeAt(offset + right)) right++;
     const last = found.at(-1);
     // Every anchor of one echo finds the same range: kept once.
-    if (left + right >= index.minLength && !(last && start - left >= last[0] && start + right <= last[1])) found.push([start - left, start + right, kind]);
+    if (left + right >= need && !(last && start - left >= last[0] && start + right <= last[1])) found.push([start - left, start + right, kind]);
   }
 }
 

@@ -3,8 +3,9 @@
  * Hex dumps with something between the bytes, for the redactor (redactor.ts): `42:65:61` (Python's
  * `bytes.hex(':')`), `42 65 61` (Wireshark, `hexdump`), `0x42,0x65` and `0x42, 0x65` (a C array), `42-65-61`, and
  * groups of 4 (`xxd`: `4265 6172`). A run of such groups is read as its digits alone and looked up as any hex run is
- * (secret-pieces.ts hexPiecesIn: any MIN_PIECE_LENGTH digits of a signature, any MIN_PIECE_LENGTH bytes of a value),
- * each find mapped back onto the dump's own characters, separators included.
+ * (secret-pieces.ts hexPiecesIn: any MIN_PIECE_LENGTH digits of a signature, any MIN_PIECE_LENGTH bytes of a value,
+ * all the bytes of a value matched whole only or of a signature's text: whole-hex.ts), each find mapped back onto the
+ * dump's own characters, separators included.
  *
  * A group is an even number of hex digits, after an optional `0x`; between two groups, one `:`, `-`, `,` or space,
  * and one space more. MAC addresses, UUIDs and hex words in prose are read as runs too, but only the run's

@@ -24,6 +24,8 @@ export interface AuthSettings {
   headerEnv?: { header: string; env: string }[];
   /** The run writes fixtures, which are shared: a secret too short to redact is refused. @default false */
   recording?: boolean;
+  /** The target's --endpoint: a credential its query carries (`?api-key=`) is held to the same length. */
+  endpoints?: readonly (string | null | undefined)[];
 }
 
 /**
