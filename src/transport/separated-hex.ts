@@ -17,6 +17,9 @@ import { hexPiecesIn, MIN_PIECE_LENGTH, type HexIndex } from './secret-pieces.ts
 /** Where a value of `indexes` lies, in pieces, in the separated hex runs of `text` (see the module's comment). */
 export function separatedHexPiecesIn(text: string, indexes: readonly HexIndex[]): [number, number, string][] {
   const found: [number, number, string][] = [];
+  // Most texts (every header value, most bodies) hold no two hex groups with a separator between them: the native
+  // regex says so faster than the loop below, which then never runs (a live run redacts every exchange).
+  if (!TWO_GROUPS.test(text)) return found;
   // The run being read: its digits (character codes), where each group's digits start in the text, and how many
   // digits came before each group. Typed arrays, grown as needed: a 6 MB dump is 2 million groups.
   let codes = new Uint8Array(1024);
@@ -77,6 +80,9 @@ export function separatedHexPiecesIn(text: string, indexes: readonly HexIndex[])
   if (groups > 0) flush();
   return found;
 }
+
+/** The end of one group, a separator and the start of the next: every run this module reads holds it. */
+const TWO_GROUPS = /[0-9a-f]{2}[:, -] ?(?:0x)?[0-9a-f]{2}/i;
 
 /** A typed array twice as long, holding what `array` held. */
 function grown<T extends Uint8Array | Int32Array>(array: T): T {
