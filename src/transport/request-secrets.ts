@@ -37,7 +37,31 @@ export function secretsOfAuthHeaders(headers: Readonly<Record<string, string>>):
  * `my-gpt-4o-prod`) that says it is none. Such ids are what every answer echoes: redacting one changes what the
  * checks read (a review saw models.listed fail on a redacted `?deployment-id=`).
  */
-const SECRET_PARAM = /key|token|secret|sig|pass|pwd|session|auth|credential|jwt|sas|bearer|assertion|ticket|md5|hmac|hash|hdnts|policy|verify|^pw$|^code$/i;
+const SECRET_WORD = /^(?:key|keys|token|secret|sig|signature|pass|passwd|password|passphrase|pwd|pw|session|sessionid|auth|authorization|credential|credentials|jwt|sas|bearer|assertion|ticket|md5|hmac|hash|hdnts|policy|verify|code)$/;
+/** A word that joins a credential's name onto another (`apikey`, `accesstoken`, `clientsecret`). */
+const JOINED_SECRET = /^(?:api|access|auth|client|security|session|private|app|subscription|master|refresh|id|x|sas|shared)(?:key|keys|token|secret|sig|signature|password|credential)$/;
+/**
+ * Named like a credential: a WORD of the name (split at `-`, `_`, `.` and camelCase) is one, so `x-api-key`,
+ * `X-Amz-Signature`, `apikey` and `client_secret` are and `design`, `tokenizer`, `author` and `passage` are not
+ * (a substring test refused record runs for `?design=v2`).
+ */
+const SECRET_PARAM = { test: (name: string) => paramWords(name).some((word) => SECRET_WORD.test(word) || JOINED_SECRET.test(word)) };
+/**
+ * Names whose short value is no sign of a secret: `?code=en`, `?verify=1`, `?policy=v2`. Their values are redacted as
+ * credentials when long enough to be matched; a short one is neither warned about nor refused (auth/short-secrets.ts).
+ */
+const WEAK_WORD = /^(?:code|verify|policy|hash|md5|session|ticket|assertion)$/;
+
+/** The words of a parameter's name, lower-cased: split at anything not a letter or digit and at camelCase. */
+function paramWords(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+
+/** Whether a credential-named parameter may hold a short value that is no secret (WEAK_WORD names only). */
+export function weakCredentialName(name: string): boolean {
+  const words = paramWords(name);
+  return words.every((word) => !(SECRET_WORD.test(word) || JOINED_SECRET.test(word)) || WEAK_WORD.test(word));
+}
 const PLAIN_PARAM = /^(?:api[-_]?version|version|v|model|model[-_]?id|deployment|deployment[-_]?id|region|user|tenant)$/i;
 const PLAIN_VALUE = /^v?\d+(?:[.-]\d+)*(?:-[a-z]+(?:\.\d+)?)?$|^[a-z0-9]+(?:[.:_/-][a-z0-9]+)+$/;
 

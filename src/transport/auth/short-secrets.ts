@@ -4,7 +4,7 @@
  * before any auth provider (and the AWS signer they load) is built.
  */
 import { MIN_SECRET_LENGTH } from '../redactor.ts';
-import { credentialQueryParams } from '../request-secrets.ts';
+import { credentialQueryParams, weakCredentialName } from '../request-secrets.ts';
 import { envFlagShown, envNameShown, headerEnvFlagShown } from './env-name-shown.ts';
 
 /**
@@ -35,7 +35,8 @@ function shortQueryValues(endpoints: readonly (string | null | undefined)[]): { 
   const names = new Set<string>();
   for (const endpoint of endpoints) {
     const url = endpoint ? URL.parse(endpoint) : null;
-    for (const [name, value] of url ? credentialQueryParams(url) : []) if (value.length < MIN_SECRET_LENGTH) names.add(name);
+    // `?code=en`: a name that also names plain things says too little to refuse a short value (request-secrets.ts).
+    for (const [name, value] of url ? credentialQueryParams(url) : []) if (value.length < MIN_SECRET_LENGTH && !weakCredentialName(name)) names.add(name);
   }
   // The name is the user's own, JSON-quoted: a decoded `%0A` in it cannot break the message's line.
   return [...names].map((name) => ({ flag: '--endpoint', name: `the query parameter ${JSON.stringify(name)}` }));
