@@ -26,7 +26,16 @@ const DUMPS: Record<string, (text: string) => string> = {
   spaces: (t) => pairs(t).join(' '),
   'upper case, dashes': (t) => pairs(t).join('-').toUpperCase(),
   '0x, comma and space': (t) => pairs(t).map((p) => `0x${p}`).join(', '),
+  // Dumps over several lines, as tools write them (a review, r9: a line break ended the run).
+  'od -An -tx1, 16 bytes a line': (t) => lines(pairs(t), 16).map((line) => ` ${line.join(' ')}`).join('\n'),
+  'xxd -p, 30 bytes a line': (t) => lines(pairs(t), 30).map((line) => line.join('')).join('\n'),
+  'xxd -i, 12 bytes a line, CRLF': (t) => lines(pairs(t), 12).map((line) => `  ${line.map((p) => `0x${p}`).join(', ')}`).join(',\r\n'),
+  'tab separated, 8 a line': (t) => lines(pairs(t), 8).map((line) => line.join('\t')).join('\n'),
 };
+/** `items` cut into lines of `size`. */
+function lines<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
 /** The hex digits of a text in a row, lower-cased: what a reader joins a dump back into. */
 const undump = (text: string) => text.replace(/0x|[^0-9a-fA-F]/g, '').toLowerCase();
 

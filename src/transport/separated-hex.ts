@@ -7,8 +7,8 @@
  * all the bytes of a value matched whole only or of a signature's text: whole-hex.ts), each find mapped back onto the
  * dump's own characters, separators included.
  *
- * A group is an even number of hex digits, after an optional `0x`; between two groups, one `:`, `-`, `,` or space,
- * and one space more. MAC addresses, UUIDs and hex words in prose are read as runs too, but only the run's
+ * A group is an even number of hex digits, after an optional `0x`; between two groups, at most one `:`, `-` or `,`
+ * and up to four spaces, tabs and one line break (a dump's next line). MAC addresses, UUIDs and hex words in prose are read as runs too, but only the run's
  * secrets are looked up, and MIN_PIECE_LENGTH bytes of a random secret never occur in them by chance. One pass over
  * the text; a run without a separator is left to hexPiecesIn, which reads it anyway.
  */
@@ -82,7 +82,7 @@ export function separatedHexPiecesIn(text: string, indexes: readonly HexIndex[])
 }
 
 /** The end of one group, a separator and the start of the next: every run this module reads holds it. */
-const TWO_GROUPS = /[0-9a-f]{2}[:, -] ?(?:0x)?[0-9a-f]{2}/i;
+const TWO_GROUPS = /[0-9a-f]{2}[:, \t\r\n-]{1,6}(?:0x)?[0-9a-f]{2}/i;
 
 /** A typed array twice as long, holding what `array` held. */
 function grown<T extends Uint8Array | Int32Array>(array: T): T {
@@ -91,11 +91,25 @@ function grown<T extends Uint8Array | Int32Array>(array: T): T {
   return bigger;
 }
 
-/** How many characters of a separator there are at `at`: one of `:`, `-`, `,` or a space, and a space after it. */
+/**
+ * How many characters of a separator there are at `at`: at most one `:`, `-` or `,`, and up to four spaces, tabs and
+ * one line break around it (`42 65`, `42:65`, `0x42, 0x65`, a dump's next line: `od -An`, `xxd -p`, `xxd -i`). A
+ * line that starts with an offset or ends with a text column (`hexdump -C`, plain `xxd`) breaks the run.
+ */
 function separatorAt(text: string, at: number): number {
-  const code = text.charCodeAt(at);
-  if (code !== 58 && code !== 45 && code !== 44 && code !== 32) return 0;
-  return text.charCodeAt(at + 1) === 32 ? 2 : 1;
+  let length = 0;
+  let marks = 0;
+  let breaks = 0;
+  while (length < 6) {
+    const code = text.charCodeAt(at + length);
+    if (code === 58 || code === 45 || code === 44) {
+      if (++marks > 1) break;
+    } else if (code === 10) {
+      if (++breaks > 1) break;
+    } else if (code !== 32 && code !== 9 && code !== 13) break;
+    length++;
+  }
+  return length;
 }
 
 function isHex(code: number): boolean {
