@@ -15,8 +15,8 @@ import { folderName, nameProblem } from '../names.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { NOT_READ_WHOLE, pastCapProblem, refusedListing, type ModelListing } from '../report/model-lists.ts';
 import type { RunConfig, TargetConfig } from '../run/run-config.ts';
+import { targetAuth } from '../run/target-auth.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
-import { createAuth } from '../transport/auth/create-auth.ts';
 import { fixturePath, readFixture } from '../transport/fixture-file.ts';
 import { proxyFor } from '../transport/proxy.ts';
 import { MAX_LISTED, readPrefix, recordedPrefix, type PrefixRead } from './model-list-pages.ts';
@@ -39,7 +39,7 @@ export interface TargetModelList {
 async function liveLists(target: TargetConfig, config: RunConfig): Promise<PrefixRead[]> {
   // Each page under the run's retry policy, as the preflight's request: a list read once stopped the run on one cut.
   const { sendRetried } = await import('./send-retried.ts');
-  const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record', endpoints: [target.baseUrl] });
+  const auth = targetAuth(config, target);
   const options = { baseUrl: target.baseUrl!, auth, timeoutMs: Math.min(config.timeoutMs, 30_000), maxBodyBytes: config.maxBodyBytes };
   return Promise.all(
     SURFACE_RULES[target.surface].openaiPrefixes.map((prefix) =>

@@ -6,8 +6,8 @@
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { RunConfig } from '../run/run-config.ts';
+import { targetAuth } from '../run/target-auth.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
-import { createAuth } from '../transport/auth/create-auth.ts';
 import { envNameShown, headerEnvFlagShown, plausibleEnvName } from '../transport/auth/env-name-shown.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
 import { redactorFor, sendHttp } from '../transport/http-exchange.ts';
@@ -21,7 +21,7 @@ import { sendRetried } from './send-retried.ts';
  */
 function authFor(config: RunConfig, target: RunConfig['targets'][number]) {
   try {
-    return createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record', endpoints: [target.baseUrl] });
+    return targetAuth(config, target);
   } catch (error) {
     // The variable as bearer.ts names it: a name that may be the key itself is not quoted (env-name-shown.ts).
     const env = config.auth.apiKeyEnv;

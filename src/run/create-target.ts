@@ -25,8 +25,8 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     return new BudgetRefusalsTarget(new ReplayTarget(target.id, config.fixturesDir, target.surface), { redact: (text) => text, replayed: true, ...(onRouteRefused ? { onRefused: onRouteRefused } : {}) });
   }
   if (!scheduler) throw new Error(`target ${target.id} sends requests: it needs the run's scheduler`);
-  const [{ createAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }, { BudgetRefusalsTarget }, { proxySecrets }, { secretsOfQuery }] = await Promise.all([
-    import('../transport/auth/create-auth.ts'),
+  const [{ targetAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }, { BudgetRefusalsTarget }, { proxySecrets }, { secretsOfQuery }] = await Promise.all([
+    import('./target-auth.ts'),
     import('../transport/live-target.ts'),
     import('../transport/record-target.ts'),
     import('../transport/retrying-target.ts'),
@@ -38,7 +38,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
     import('../transport/request-secrets.ts'),
   ]);
   // SigV4 signs for the surface's service: bedrock-mantle on Mantle, bedrock on bedrock-runtime.
-  const auth = createAuth({ ...config.auth, region: target.region, service: SURFACE_RULES[target.surface].sigv4Service, recording: target.mode === 'record', endpoints: [target.baseUrl] });
+  const auth = targetAuth(config, target);
   const live = new LiveTarget(target.id, {
     baseUrl: target.baseUrl!,
     auth,
