@@ -7,17 +7,16 @@
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { shownPath } from '../shown-path.ts';
-import { blocks, type Lookalike, lookalikeCases, lookalikeFix } from '../suite/suite-lookalikes.ts';
+import { firstBlocking, type Lookalike, lookalikeCases, lookalikeFix } from '../suite/suite-lookalikes.ts';
 
 /**
  * The refusal while a lookalike in `dir` blocks; undefined when none does (a backup of a loaded file does not).
  * `drops`: what the command would do to the recordings of `cases`; `undone`: what was not done.
  */
 export function lookalikeRefusal(lookalikes: readonly Lookalike[] | undefined, dir: string, suffix: string, drops: (cases: string) => string, undone: string): HarnessError | undefined {
-  const blocking = (lookalikes ?? []).filter(blocks);
-  const near = blocking[0];
-  if (near === undefined) return undefined;
-  const more = blocking.length > 1 ? ` (and ${blocking.length - 1} other such file(s))` : '';
+  const first = firstBlocking(lookalikes);
+  if (!first) return undefined;
+  const { near, more } = first;
   const { notRun, cases } = lookalikeCases(near);
   const fix = lookalikeFix(near, suffix).replace('the --suites folder', shownPath(dir));
   const said = `${notRun}, and ${drops(cases)}. ${fix[0]!.toUpperCase()}${fix.slice(1)}`;

@@ -19,7 +19,7 @@ import { ALL_CHECKS } from '../checks/registry.ts';
 import { folderName } from '../names.ts';
 import { shownPath } from '../shown-path.ts';
 import { loadSuites, SUITE_SUFFIX } from '../suite/load-suites.ts';
-import { blocks, lookalikeCases, lookalikeFix } from '../suite/suite-lookalikes.ts';
+import { firstBlocking, lookalikeCases, lookalikeFix } from '../suite/suite-lookalikes.ts';
 import { fixturePath } from '../transport/fixture-file.ts';
 import { BUNDLED_SUITES, folderOfLabel, labelledFolderExists, realFolder, suitesLabel, suitesOf } from '../transport/recorded-suites.ts';
 import type { RunConfig } from './run-config.ts';
@@ -54,11 +54,11 @@ async function othersLabel(recorded: string, label: string | undefined, suitesDi
 async function caseFilesOf(label: string, realFixtures: string, root: string): Promise<{ files: Set<string> } | { unknown: string }> {
   const suites = await loadSuites(folderOfLabel(label, realFixtures, root), ALL_CHECKS).catch(() => undefined);
   if (!suites) return { unknown: "that folder's suites do not load (validate --suites with it says why)" };
-  const near = suites.lookalikes?.filter(blocks) ?? [];
-  if (near[0]) {
-    const more = near.length > 1 ? ` (and ${near.length - 1} other such file(s))` : '';
-    const { notRun } = lookalikeCases(near[0]);
-    return { unknown: `that folder holds ${shownPath(near[0].file)}${more}, which looks like a suite file but is not loaded (only *${SUITE_SUFFIX} names are): ${notRun} (to fix there: ${lookalikeFix(near[0], SUITE_SUFFIX)})` };
+  const first = firstBlocking(suites.lookalikes);
+  if (first) {
+    const { near, more } = first;
+    const { notRun } = lookalikeCases(near);
+    return { unknown: `that folder holds ${shownPath(near.file)}${more}, which looks like a suite file but is not loaded (only *${SUITE_SUFFIX} names are): ${notRun} (to fix there: ${lookalikeFix(near, SUITE_SUFFIX)})` };
   }
   return { files: new Set(suites.cases.map((c) => `${folderName(c.id)}.json`)) };
 }

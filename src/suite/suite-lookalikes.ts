@@ -64,6 +64,13 @@ export function blocks(lookalike: Lookalike): boolean {
   return lookalike.unloaded === undefined || lookalike.unloaded.length > 0;
 }
 
+/** The first of `lookalikes` that blocks, and the words for how many others do; undefined when none does. */
+export function firstBlocking(lookalikes: readonly Lookalike[] | undefined): { near: Lookalike; more: string } | undefined {
+  const blocking = (lookalikes ?? []).filter(blocks);
+  const near = blocking[0];
+  return near === undefined ? undefined : { near, more: blocking.length > 1 ? ` (and ${blocking.length - 1} other such file(s))` : '' };
+}
+
 /** The name a lookalike would be loaded under: its stem before the suite part, then `suffix`. */
 export function loadedName(name: string, suffix: string): string {
   const stem = name.replace(/\.suites?\.ya?ml.*$/i, '');
