@@ -10,6 +10,7 @@ import { regressedBy } from '../report/compare.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { unreadModelLists, unusableRange } from '../report/model-lists.ts';
+import { apartOf } from '../report/nothing-compared.ts';
 import { displayPath } from '../json-path.ts';
 import { API_IDS } from '../suite/suite-schema.ts';
 
@@ -123,7 +124,7 @@ export function comparedClaimProblem(matrix: Matrix): string | undefined {
   if (compared > ran.length) return `${claim} the run has ${ran.length} result(s) (a cell compared is one with a result in both runs); ${EDITED}`;
   const runs = new Set(matrix.run.id.split('+')).size;
   if (runs > matrix.targets.length) return `run.id: ${shown(matrix.run.id)} names ${runs} runs merged, but the file has ${matrix.targets.length} target(s) (each run a merge joins brings targets of its own, and the comparison lists of a merge are read by that); ${EDITED}`;
-  const apart = new Set([...(comparison.changedTargets ?? []).map((c) => c.target), ...comparison.newTargets]);
+  const apart = apartOf(comparison);
   // Not selected by the baseline: none of its results. A model list read in part also lists there a model it did not
   // give on one target, which may be compared on another: those lists are then left out.
   const unselected = unreadModelLists(matrix.targets).length ? [] : (comparison.notSelected?.models ?? []);

@@ -33,7 +33,8 @@ const named = (items: readonly string[], noun: string, sep = '; ') => `${items.s
 /** Ids are run data (a matrix.json from elsewhere): made inert and bounded. */
 const ids = (list: readonly string[], noun: string) => named(list.map((id) => inertLine(id, 80)), noun, ', ');
 
-const apartOf = (comparison: Pick<MatrixComparison, 'changedTargets' | 'newTargets'>) => new Set([...(comparison.changedTargets ?? []).map((c) => c.target), ...comparison.newTargets]);
+/** The targets a comparison set apart: another endpoint than the baseline's, or not in the baseline. */
+export const apartOf = (comparison: Pick<MatrixComparison, 'changedTargets' | 'newTargets'>) => new Set([...(comparison.changedTargets ?? []).map((c) => c.target), ...comparison.newTargets]);
 
 /**
  * Whether a comparison compared no cell. A file an older build wrote counts none: its rule then, every target of the
