@@ -30,7 +30,7 @@ const OTHERS: ReadonlyArray<Partition & { regions: RegExp }> = [
   { id: 'aws-iso-f', title: 'AWS ISOF', regions: /^us-isof-\w+-\d+$/, dnsSuffix: 'csp.hci.ic.gov', dualStackDnsSuffix: 'api.aws.hci.ic.gov' },
 ];
 /** The commercial partition; the SDK takes a region no other partition's pattern matches to be in it. */
-export const AWS_PARTITION: Partition = { id: 'aws', title: 'AWS', dnsSuffix: 'amazonaws.com', dualStackDnsSuffix: 'api.aws' };
+const AWS_PARTITION: Partition = { id: 'aws', title: 'AWS', dnsSuffix: 'amazonaws.com', dualStackDnsSuffix: 'api.aws' };
 
 /** Every partition. */
 export const PARTITIONS: readonly Partition[] = [AWS_PARTITION, ...OTHERS];

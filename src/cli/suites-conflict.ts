@@ -26,7 +26,7 @@ const SHOWN = 3;
  * holds dots), as the recording writes it (`"suites": "../x"`), one shell word per argument (grep -r follows a root
  * that is a link). Undefined when the console cannot show it as it is (inertLine): pasted, it would search for another text.
  */
-export function listCommand(label: string, fixtures: string): string | undefined {
+function listCommand(label: string, fixtures: string): string | undefined {
   const command = `grep -rlF ${shellWord(`"suites": ${JSON.stringify(label)}`)} ${shellWord(shownPath(fixtures))}`;
   return inertLine(command, 600) === command ? command : undefined;
 }

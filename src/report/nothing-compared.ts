@@ -47,13 +47,13 @@ export function nothingCompared(comparison: MatrixComparison, run: ComparedRun):
 }
 
 /** Why nothing was compared: `long` names the ids, `short` points to the lists beside it; `fix` for compare and --baseline alike. */
-export interface NothingComparedWhy {
+interface NothingComparedWhy {
   long: string;
   short: string;
   fix: string;
 }
 
-export function nothingComparedWhy(comparison: MatrixComparison, run: ComparedRun): NothingComparedWhy {
+function nothingComparedWhy(comparison: MatrixComparison, run: ComparedRun): NothingComparedWhy {
   const apart = apartOf(comparison);
   const changed = new Map((comparison.changedTargets ?? []).map((c) => [c.target, c.changes]));
   const targetWhy = (id: string) => {

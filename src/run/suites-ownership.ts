@@ -64,7 +64,7 @@ async function caseFilesOf(label: string, realFixtures: string, root: string): P
 }
 
 /** A recording of another folder the run would write: `has` says whether that folder still has its case (undefined: not known, `unknown` says why). */
-export interface OthersRecording {
+interface OthersRecording {
   file: string;
   suites: string;
   has?: boolean;

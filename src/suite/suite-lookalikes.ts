@@ -72,7 +72,7 @@ export function firstBlocking(lookalikes: readonly Lookalike[] | undefined): { n
 }
 
 /** The name a lookalike would be loaded under: its stem before the suite part, then `suffix`. */
-export function loadedName(name: string, suffix: string): string {
+function loadedName(name: string, suffix: string): string {
   const stem = name.replace(/\.suites?\.ya?ml.*$/i, '');
   return `${stem}${suffix}`;
 }

@@ -86,7 +86,7 @@ function rechunk(chunks: ExchangeResponse['chunks'], data: readonly string[]): E
  * `x-[REDACTED:api-key]` (an SDK judge replaying the answer then failed as the harness's own fault), so in a name the
  * placeholder is written `redacted-<kind>`: `x-redacted-api-key`, still saying what was there.
  */
-export function redactedHeaderName(name: string): string {
+function redactedHeaderName(name: string): string {
   return name.includes('[') ? name.replace(/\[REDACTED:([a-z0-9-]+)\]/g, 'redacted-$1') : name;
 }
 
@@ -106,7 +106,7 @@ export function redactedHeaderNames(headers: Record<string, string>): Record<str
  * HTTP does for a repeated field, would make one value of two the endpoint never sent together. A name the redaction
  * left alone keeps it: it is the endpoint's own. Names are compared without case, as HTTP compares them.
  */
-export function uniqueHeaderNames(entries: readonly (readonly [original: string, redacted: string, value: string])[]): Record<string, string> {
+function uniqueHeaderNames(entries: readonly (readonly [original: string, redacted: string, value: string])[]): Record<string, string> {
   const taken = new Set(entries.filter(([original, redacted]) => original === redacted).map(([, name]) => name.toLowerCase()));
   const named = entries.map(([original, redacted, value]): [string, string] => {
     if (original === redacted) return [redacted, value];
