@@ -6,7 +6,7 @@
  * model reasons at all, so the harness can give such models room to think.
  */
 import { isRecord } from '../transport/body.ts';
-import { thinkingOf, visibleText } from './answer-text.ts';
+import { thinkingOf, visibleText, withoutThinking } from './answer-text.ts';
 
 const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
 /** A string's length, 0 for anything else: how much text a field holds. */
@@ -124,14 +124,17 @@ export function budgetSpent(body: Record<string, unknown>, limit?: number): stri
   // An answer that shows nothing of tokens that did not go on reasoning: the budget did not hide it (outputLost).
   if (!stopped || outputLost(body)) return undefined;
   const { output, reasoning } = outputUsage(body);
-  const text = visibleText(body);
+  const written = visibleText(body);
+  // Thinking written into the text (`<think>`) is shown as text but answers nothing: said apart.
+  const text = withoutThinking(written);
+  const thought = text ? '' : thinkingOf(written);
   const figures = [
     stopped,
     output !== undefined ? `output tokens ${output}${limit !== undefined ? (output === limit ? ` = the limit ${limit}` : output > limit ? `, over the limit ${limit}` : ` of ${limit}`) : ''}` : undefined,
     reasoning !== undefined ? `reasoning tokens ${reasoning}${reasoning === 0 ? ' (0 may be a count the endpoint does not keep: if the model did not reason, the endpoint lost its answer)' : ''}` : undefined,
-    text ? `${text.length} character(s) of visible text` : 'no visible text',
+    text ? `${text.length} character(s) of visible text` : thought ? `no visible text but thinking written into it (<think>, ${thought.length} character(s))` : 'no visible text',
   ].filter(Boolean);
-  const onReasoning = reasoning !== undefined && reasoning > 0 && (!text || (output !== undefined && reasoning >= output - 1));
+  const onReasoning = (reasoning !== undefined && reasoning > 0 && (!text || (output !== undefined && reasoning >= output - 1))) || (!text && thought.length > 0);
   return `the output budget was spent${onReasoning ? ' on reasoning' : ''} before the answer was complete: ${figures.join(', ')}`;
 }
 

@@ -3,7 +3,8 @@
  * A 200 that holds neither text nor a tool call: the request "worked" and the app has nothing to show (grok-4.6 and
  * gpt-5.6-sol did it in 3 of 8 answers; MANTLE.md "What integrators hit"). It depends on the model, so it is judged
  * per trial and a model that does it sometimes is `flaky` (a rate over `--repeat N`). An answer cut by its output
- * budget is `inconclusive`: the budget, not the endpoint, left it empty; unless its usage shows the tokens did not go
+ * budget is `inconclusive`: the budget, not the endpoint, left it empty (thinking written into the text, `<think>`, is not an
+ * answer: text of nothing else is empty, or inconclusive when the budget cut it); unless its usage shows the tokens did not go
  * on reasoning (budget.ts outputLost): then the endpoint lost them, and it is `empty`. A Response that failed inside
  * its 200 is empty too (an SDK that swallows `response.failed` shows nothing), and the reason says it failed. One a
  * content filter emptied (`finish_reason: "content_filter"`) is `empty` as well, its reason naming the filter: the
@@ -12,7 +13,7 @@
 import { isRecord } from '../transport/body.ts';
 import { acrossApis, readRejection, type ApiExchange, type ApiReading } from './across-apis.ts';
 import { failedResponse } from './answer.ts';
-import { visibleText } from './answer-text.ts';
+import { thinkingOf, visibleText, withoutThinking } from './answer-text.ts';
 import { budgetSpent, limitOf, outputLost } from './budget.ts';
 import { contentFilterOf } from './content-filter.ts';
 import { refusalOf } from './refusal.ts';
@@ -26,7 +27,10 @@ function readAnswer(body: Record<string, unknown> | undefined, request: Record<s
   if (!body) return { error: `HTTP ${status} with a body that is not a JSON object` };
   const failed = failedResponse(body);
   if (failed) return { observed: 'empty', detail: `HTTP ${status}, but ${failed}` };
-  const text = visibleText(body).trim();
+  // Thinking written into the text (`<think>...</think>`, a model served without a reasoning parser) is no answer: the
+  // app shows what the model mused on and nothing in reply, as a Message with only a thinking block.
+  const written = visibleText(body);
+  const text = withoutThinking(written);
   const calls = toolCalls(body);
   if (text || calls) return { observed: 'non-empty', detail: calls ? `${calls} tool call(s)` : `${text.length} character(s) of text` };
   const spent = budgetSpent(body, limitOf(request));
@@ -40,7 +44,9 @@ function readAnswer(body: Record<string, unknown> | undefined, request: Record<s
   if (filtered) return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call: the endpoint's content filter ended the answer (${filtered})` };
   const finish = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0].finish_reason : (body.stop_reason ?? body.status);
   const lost = outputLost(body);
-  return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call (${JSON.stringify(finish ?? null)})${lost ? `; ${lost}` : ''}` };
+  const thought = thinkingOf(written);
+  const onlyThinking = thought ? `, only thinking written into its text (<think>...</think>, ${thought.length} character(s))` : '';
+  return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call (${JSON.stringify(finish ?? null)})${onlyThinking}${lost ? `; ${lost}` : ''}` };
 }
 
 /** A plain request refused: inconclusive when for a field the harness added, else nothing was answered to judge. */

@@ -6,7 +6,7 @@
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
 import { judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
-import { chatContentText, finalAnswerText } from './answer-text.ts';
+import { chatContentText, finalAnswerText, thinkingOf, withoutThinking } from './answer-text.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
@@ -24,6 +24,18 @@ type FormatOf = (request: Record<string, unknown>) => Record<string, unknown> | 
  */
 function bestEffort(format: Record<string, unknown> | undefined): boolean {
   return format !== undefined && format.strict !== true && (format.type === undefined || format.type === 'json_schema');
+}
+
+/**
+ * For text that is not JSON: whether it is thinking written into the answer (`<think>...</think>`) before JSON that
+ * parses. A client parses the whole text and fails, so it stays `not-json`; the reason says where the JSON was and whose
+ * part it is (the endpoint did not separate the reasoning, as a reasoning parser does).
+ */
+function thinkingFirst(text: unknown): string {
+  if (typeof text !== 'string') return '';
+  const thought = thinkingOf(text);
+  if (!thought || !parseJsonText(withoutThinking(text)).ok) return '';
+  return ` (thinking written into it, <think>...</think> of ${thought.length} character(s), comes before JSON that parses: the endpoint did not separate the model's reasoning from its answer, and a client's JSON.parse of the text fails)`;
 }
 
 function structuredCheck(id: string, api: 'chat-completions' | 'responses', textOf: (body: Record<string, unknown>) => unknown, formatOf: FormatOf): CheckDefinition {
@@ -61,7 +73,7 @@ function structuredCheck(id: string, api: 'chat-completions' | 'responses', text
         if (!filtered && typeof text === 'string' && bestEffort(formatOf(request))) {
           return inconclusive(input, `the output text is not JSON (${JSON.stringify(text.slice(0, 80))}); the json_schema is not strict, so JSON is the model's best effort, not the endpoint's promise (a suite that sends strict: true holds the endpoint to it)`, evidence);
         }
-        return namingFilter(judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}`), filtered);
+        return namingFilter(judge(definition, input, 'not-json', evidence, `the output text is not JSON: ${JSON.stringify(text)?.slice(0, 80)}${thinkingFirst(text)}`), filtered);
       }
       const format = formatOf(request);
       const schema = format?.schema ?? {};
