@@ -16,15 +16,18 @@ const ROUTE_CHECKS = ['path-prefix', 'api.messages', 'api.count-tokens'];
 export const route: Column = {
   name: 'Route prefix',
   checks: ROUTE_CHECKS,
-  judge(get) {
+  judge(get, notRun) {
     const openai = observed(get, 'path-prefix');
     const anthropic = ['api.messages', 'api.count-tokens'].map((check) => observed(get, check));
     if (openai === undefined && anthropic.every((v) => v === undefined)) return { value: 'unknown', notes: [] };
     const prefixes = [...(OPENAI_PREFIXES[String(openai)] ?? []), ...(anthropic.includes('supported') ? ['/anthropic/v1'] : [])];
     if (prefixes.length) return { value: 'yes', notes: prefixes };
+    // A probe with no result is named as the API columns name theirs: why it did not run (a stop came first, or a
+    // filter left it out), not `not run` for a probe an interrupted run never reached.
     const gaps = ROUTE_CHECKS.flatMap((check) => {
       const status = get(check)?.status;
-      return status === undefined || UNMEASURED.has(status) ? [`${check}: ${status ?? 'not run'}, not measured`] : [];
+      if (status === undefined) return [`${check}: ${notRun?.(check) ?? 'not run'}`];
+      return UNMEASURED.has(status) ? [`${check}: ${status}, not measured`] : [];
     });
     // One of Messages and count_tokens answering is enough to say /anthropic/v1 does not serve it; an error is not.
     const answered = openai !== undefined && anthropic.some((v) => v !== undefined) && !ROUTE_CHECKS.some((check) => UNMEASURED.has(get(check)?.status ?? 'pass'));

@@ -6,6 +6,7 @@
  */
 import { CAPABILITIES } from './capability-columns.ts';
 import type { CapabilityValue, Lookup, NotRun } from './capability-reading.ts';
+import { unreachedRows } from './capability-unreached.ts';
 import { wasElsewhere, wasNotReached } from './gate.ts';
 import { pairKey, resultKey, resultsByCell, type Matrix } from './matrix.ts';
 import { unreadModelLists } from './model-lists.ts';
@@ -63,8 +64,9 @@ function latencyOf(matrix: Matrix, targetId: string, model: string): string | un
 }
 
 /**
- * What the rows do not show of the runs they came from: an interrupted or partial run (and the models it did not
- * reach), a shard (the other shards' models are elsewhere), and the models a run left out as nothing observed.
+ * What the rows do not show of the runs they came from: an interrupted or partial run (and each model and target it
+ * ran nothing of, which has no row), a shard (the other shards' models are elsewhere), and the models a run left
+ * out as nothing observed.
  */
 function runNotes(matrices: readonly Matrix[], seen: readonly Set<string>[]): string[] {
   return matrices.flatMap((matrix, i) => {
@@ -78,9 +80,9 @@ function runNotes(matrices: readonly Matrix[], seen: readonly Set<string>[]): st
     // A model list read in part (`--models listed`): the models on the part not read never ran, and are not rows.
     for (const { target, missing } of unreadModelLists(matrix.targets)) notes.push(`${where}: the model list of target ${target} was not read whole (${missing}): the models on the part not read are not in the table`);
     if (stopped) {
-      const reached = new Set(ran.map((r) => r.model));
-      const missed = shard ? [] : matrix.models.filter((m) => !reached.has(m.id)).map((m) => m.id);
-      notes.push(`${where}: ${stopped}; the cells name the checks it did not reach (not reached: ...)${missed.length ? `; these models are not in the table: ${missed.join(', ')}` : ''}`);
+      // Per (target, model), not per model: a model with a row on one surface is not thereby measured on the other.
+      const missed = shard ? { count: 0, notes: [] } : unreachedRows(matrix, (target) => provenanceOf(matrix, target));
+      notes.push(`${where}: ${stopped}; the cells name the checks it did not reach (not reached: ...)${missed.count ? `; ${missed.count} (model, target) pair(s) it ran nothing of have no row, named in the notes that follow` : ''}`, ...missed.notes);
     }
     // The run's own filter (--checks, -t) leaving out checks the table reads, said once here as each cell names those
     // it reads; not what a merge says a region did not select (the cells name those).
