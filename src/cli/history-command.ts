@@ -12,6 +12,7 @@ import { listRunFiles } from '../history/read-history.ts';
 import { readHistory } from '../history/read-pool.ts';
 import { changesByPriority } from '../history/recent-changes.ts';
 import { blindLatestRuns } from '../history/blind-runs.ts';
+import { staleLine } from '../history/stale-targets.ts';
 import { errorCount, errorGroups } from '../history/error-cells.ts';
 import { latestGateFailures, latestGateProblemCount } from '../history/latest-gate.ts';
 import { uplotAssets } from '../history/uplot-asset.ts';
@@ -48,6 +49,8 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   const runProblems = latestGateProblemCount(report);
   for (const { run, problems } of latestGateFailures(report)) out.write(`warning: the latest run ${inertLine(run.id, 200)} failed its gate: ${inertLine(problems[0]!.message, 300)}${problems.length > 1 ? ` (and ${problems.length - 1} more: history.md)` : ''}\n`);
   if (r.errors.length || r.otherErrors) out.write(`warning: cells error now: ${errorCount(r.errors, errorGroupList, r.otherErrors, runProblems)} (history.md, "Errors now")\n`);
+  for (const stale of r.stale ?? []) out.write(`warning: target ${inertLine(staleLine(stale, report.runs, (v) => v, (v) => v), 600)} (history.md)\n`);
+  for (const s of r.standing ?? []) out.write(`warning: ${inertLine(s.model, 200)} ${inertLine(s.check, 200)} (${inertLine(s.target, 200)}) failed the gate in ${inertLine(report.runs[s.run]?.id ?? '?', 200)}, its last observation: the last ${last} runs did not observe it (history.md)\n`);
   for (const { target, run, why } of blindLatestRuns(report)) out.write(`warning: the latest run ${inertLine(run.id, 200)} observed nothing on ${inertLine(target, 200)} (${inertLine(why, 600)})\n`);
   out.write(
     `read ${names.length} run file(s): ${report.runs.length} run(s), ${report.targets.length} target(s), ${report.cells.length} cells${threads ? ` (read on ${threads} threads)` : ''}\n` +

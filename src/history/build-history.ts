@@ -10,14 +10,17 @@ import type { ShapeFingerprint } from '../checks/shape.ts';
 import type { Observed } from '../checks/types.ts';
 import { cellHistory } from './cell-history.ts';
 import { errorCells } from './error-cells.ts';
+import { windowGaps } from './window-gaps.ts';
 import { splitCellKey } from '../report/matrix.ts';
 import { OBSERVED } from '../report/observed-models.ts';
 import type { HistoryRun } from '../suite/history-schema.ts';
 import { HISTORY_FORMAT, type CellState, type DriftEvent, type HistoryReport, type HistoryRunInfo, type LatencySeries } from './history-model.ts';
 import { modelHistories, type GridRow } from './model-history.ts';
 import { recentChanges } from './recent-changes.ts';
+import { fileReplayed, renameCellKey, renameTargets, replayId, replayNames } from './replay-series.ts';
 import { driftEvents } from './run-drift.ts';
 import { partOrder, runInfos } from './run-info.ts';
+import { runSelections, runsSelected } from './run-selection.ts';
 import { LATENCY_FIELDS, RunDigester, type RunDigest } from './run-digest.ts';
 
 /** Whether a cell's status observed it (CellState's `absent` did not). */
@@ -59,12 +62,9 @@ export interface DigestSource {
   signatures: number[];
 }
 
-/** Re-exported for the digest, which reads it from here. */
-export { describeState } from './cell-history.ts';
-
 export class HistoryBuilder {
   readonly #parts: Part[] = [];
-  /** `target/model` -> check -> series; status -> observed -> state (no key is built per cell: a year is millions). */
+  /** `target/model` -> check -> series; status (a flaky one with its trial values) -> observed -> state (no key is built per cell: a year is millions). */
   readonly #seriesIndex = new Map<string, Map<string, number>>();
   readonly #series: { target: string; model: string; check: string }[] = [];
   readonly #stateIndex = new Map<string, Map<Observed, number>>();
@@ -113,7 +113,10 @@ export class HistoryBuilder {
       const { target, model } = splitCellKey(cellKey);
       source.series.push(this.#intern(this.#inner(this.#seriesIndex, cellKey), this.#series, check, () => ({ target, model, check })));
     }
-    for (const [status, observed] of fresh.states) source.states.push(this.#intern(this.#inner(this.#stateIndex, status), this.#states, observed, () => ({ status, observed })));
+    for (const [status, observed, values] of fresh.states) {
+      const make = (): CellState => (values === undefined ? { status, observed } : { status, observed, values });
+      source.states.push(this.#intern(this.#inner(this.#stateIndex, values === undefined ? status : `${status}\u0000${values}`), this.#states, observed, make));
+    }
     for (const [cellKey, api] of fresh.keys) source.keys.push(this.#intern(this.#inner(this.#keyIndex, cellKey), this.#keys, api, () => ({ cellKey, api })));
     for (const [json, exchanges] of fresh.signatures) source.signatures.push(this.#intern(this.#signatureIndex, this.#signatures, json, () => exchanges));
     for (const c of fresh.checks) if (!this.#checks.has(c.id)) this.#checks.set(c.id, c);
@@ -129,11 +132,25 @@ export class HistoryBuilder {
       shapes[i] = source.keys[shapes[i]!]!;
       shapes[i + 1] = source.signatures[shapes[i + 1]!]!;
     }
-    this.#parts.push({ file: digest.file, run: digest.run, targets: digest.targets, models: new Set(digest.models), checks: digest.checkIds, definitions: digest.definitions, cells, gating: digest.gating, latencyKeys, latency: digest.latency, shapes });
+    // A replayed target's runs are a series of their own, never compared with live ones (replay-series.ts).
+    const replayed = new Set(digest.targets.flatMap((t) => (t.mode === 'replay' ? [t.id] : [])));
+    const mark = (id: string) => (replayed.has(id) ? replayId(id) : id);
+    if (replayed.size) {
+      const series = (n: number) => { const { target, model, check } = this.#series[n]!; return replayed.has(target) ? this.#intern(this.#inner(this.#seriesIndex, `${mark(target)}/${model}`), this.#series, check, () => ({ target: mark(target), model, check })) : n; };
+      const key = (n: number) => { const { cellKey, api } = this.#keys[n]!; const id = renameCellKey(cellKey, mark); return id === cellKey ? n : this.#intern(this.#inner(this.#keyIndex, id), this.#keys, api, () => ({ cellKey: id, api })); };
+      fileReplayed(digest, series, key);
+    }
+    const { run, targets } = replayed.size ? renameTargets(digest, mark) : digest;
+    this.#parts.push({ file: digest.file, run, targets, models: new Set(digest.models), checks: digest.checkIds, definitions: digest.definitions, cells, gating: digest.gating, latencyKeys, latency: digest.latency, shapes });
   }
 
   /** The report; `last` is the window of the recent changes (each target's last N runs). */
   build(options: { last: number; now?: Date }): HistoryReport {
+    // The replay series named, now that every run is in: `target (replay)` beside live runs of the target (replay-series.ts).
+    const { name, replay } = replayNames(this.#parts.flatMap((p) => p.targets.map((t) => t.id)));
+    for (const s of this.#series) s.target = name(s.target);
+    for (const k of this.#keys) k.cellKey = renameCellKey(k.cellKey, name);
+    for (const p of this.#parts) Object.assign(p, renameTargets(p, name));
     const { runs, runOf: runOfPart } = runInfos(this.#parts);
     const targets = new Map<string, number[]>();
     for (const run of runs) for (const t of run.targets) targets.set(t, [...(targets.get(t) ?? []), run.index]);
@@ -142,7 +159,9 @@ export class HistoryBuilder {
     // What each run's files say of each target's endpoint: the first file of the run that names the target.
     const endpoints = new Map<number, Map<string, HistoryRun['targets'][number]>>();
     for (const [part, run] of runOfPart) for (const t of part.targets) this.#inner(endpoints, run.index).get(t.id) ?? this.#inner(endpoints, run.index).set(t.id, t);
-    const cells = grid.map((row, series) => {
+    // A replayed target's cells were first numbered under its own id (replay-series.ts): that series holds no result.
+    const cells = grid.flatMap((row, series) => (row.states.some((s) => s >= 0) ? [series] : [])).map((series) => {
+      const row = grid[series]!;
       const { target, model, check } = this.#series[series]!;
       const info = this.#checks.get(check);
       return cellHistory({ target, model, check, group: info?.group ?? 'Other', api: info?.api ?? null, ...row, gating: gating[series]! }, this.#states, runs, (run) => definitions.get(run)?.get(check), (run) => endpoints.get(run)?.get(target));
@@ -153,15 +172,17 @@ export class HistoryBuilder {
       format: HISTORY_FORMAT,
       generatedAt: (options.now ?? new Date()).toISOString(),
       runs,
-      targets: [...targets.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, list]) => ({ id, runs: list })),
+      targets: [...targets.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, list]) => ({ id, runs: list, ...(replay.has(id) ? { replay: true as const } : {}) })),
       checks: [...this.#checks.values()],
       cells,
-      models: modelHistories({ series: this.#series, grid, states: this.#states, families: this.#families, selected: this.#selected(runOfPart), runs, targets }),
+      models: modelHistories({ series: this.#series, grid, states: this.#states, families: this.#families, selected: runsSelected(runOfPart), runs, targets }),
       latency: this.#latency(runOfPart),
       drift: this.#drift(runOfPart, runs),
     };
-    const recent = recentChanges(report, options.last, this.#selections(runOfPart));
-    const errors = errorCells(grid.map((row, series) => ({ ...this.#series[series]!, ...row, gating: gating[series]! })), this.#states);
+    const recent = recentChanges(report, options.last, runSelections(runOfPart));
+    const rows = grid.map((row, series) => ({ ...this.#series[series]!, ...row, gating: gating[series]! }));
+    const errors = errorCells(rows, this.#states);
+    Object.assign(recent, windowGaps(rows, this.#states, recent, report.latency, new Set([...runOfPart].flatMap(([p, r]) => (p.shapes.length ? [r.index] : [])))));
     recent.errors = errors.cells;
     if (errors.others > 0) recent.otherErrors = errors.others;
     return { ...report, recent };
@@ -232,38 +253,6 @@ export class HistoryBuilder {
       grid: this.#series.map((s, series) => ({ runs: targets.get(s.target) ?? [], states: grid.subarray(offsets[series]!, offsets[series]! + rows[series]!) })),
       gating: this.#series.map((_, series) => gated.subarray(offsets[series]!, offsets[series]! + rows[series]!)),
     };
-  }
-
-  /**
-   * Per run, the models its files listed, whether it selected part of the catalog or is sharded, and whether it
-   * stopped early (partial, interrupted): such a run says nothing of a model it did not observe.
-   */
-  #selected(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): Map<number, { models: Set<string>; filtered: boolean; unfinished: boolean }> {
-    const selected = new Map<number, { models: Set<string>; filtered: boolean; unfinished: boolean }>();
-    for (const [part, run] of runOfPart) {
-      const entry = selected.get(run.index) ?? { models: new Set<string>(), filtered: false, unfinished: false };
-      for (const m of part.models) entry.models.add(m);
-      entry.filtered ||= part.run.filtered || part.run.shard !== undefined;
-      entry.unfinished ||= part.run.partial || part.run.interrupted === true;
-      selected.set(run.index, entry);
-    }
-    return selected;
-  }
-
-  /**
-   * Per run, what it selected, as a key two runs share when their latency measured the same requests: '' for a run of
-   * the whole catalog and checks (a model that came or went is a small part), else its models and checks.
-   */
-  #selections(runOfPart: ReadonlyMap<Part, HistoryRunInfo>): Map<number, string> {
-    const byRun = new Map<number, { filtered: boolean; models: Set<string>; checks: Set<string> }>();
-    for (const [part, run] of runOfPart) {
-      const entry = byRun.get(run.index) ?? { filtered: false, models: new Set<string>(), checks: new Set<string>() };
-      entry.filtered ||= part.run.filtered;
-      for (const m of part.models) entry.models.add(m);
-      for (const c of part.checks) entry.checks.add(c);
-      byRun.set(run.index, entry);
-    }
-    return new Map([...byRun].map(([run, e]) => [run, e.filtered ? JSON.stringify([[...e.models].sort(), [...e.checks].sort()]) : '']));
   }
 
   /**

@@ -2,19 +2,23 @@
  * @module history/cell-history
  * One (target, model, check)'s history from its row of the builder's grid: its segments (every state, errors and
  * runs that did not have it included), its flakiness, and its change points. A change point is a change of what
- * was observed, measured between two runs that observed the cell: a run that did not have it (`absent`: not run,
- * another shard, not reached by a stopped run) or an infrastructure error (an outage night observed nothing) is not
- * a state the cell changed to, so `pass -> error -> pass` is no change and an outage does not flood the digest.
+ * was observed, measured between two runs that observed the cell (OBSERVED: pass, fail, flaky, unsupported): a run
+ * that did not have it (`absent`: not run, another shard, not reached by a stopped run), an infrastructure error (an
+ * outage night observed nothing), `inconclusive` (the model's budget or choice hid the behaviour) or `skipped` is
+ * not a state the cell changed to, so `pass -> error -> pass` and `fail -> inconclusive -> fail` are no change, and a
+ * standing failure does not read as a new one.
  */
 import type { Observed } from '../checks/types.ts';
+import { flakyValuesChanged } from '../report/flaky-values.ts';
+import { OBSERVED } from '../report/observed-models.ts';
 import { describeTargetChanges, targetChanges, type TargetFields } from '../report/target-identity.ts';
 import type { CellHistory, CellState, ChangePoint, HistoryRunInfo } from './history-model.ts';
 
 const ABSENT: CellState = { status: 'absent', observed: null };
 const show = (value: Observed) => (value === null ? 'null' : typeof value === 'string' ? value : JSON.stringify(value));
 
-/** Whether a state is an observation a change is measured between (not absent, not an error). */
-export const isChangeState = (state: CellState): boolean => state.status !== 'absent' && state.status !== 'error';
+/** Whether a state is an observation a change is measured between (the gate's OBSERVED: not absent, an error, inconclusive or skipped). */
+export const isChangeState = (state: CellState): boolean => state.status !== 'absent' && OBSERVED.has(state.status);
 
 /** How a state reads in a change: the value where one was observed, else the status. */
 export function describeState(state: CellState): string {
@@ -27,6 +31,8 @@ export function describeState(state: CellState): string {
 function changeText(from: CellState, to: CellState): string {
   const a = describeState(from);
   const b = describeState(to);
+  // One majority, another set of trial values: the sets say what changed.
+  if (a === b && from.values !== to.values && from.values && to.values) return `${a} of trials ${from.values} -> ${b} of trials ${to.values}`;
   return a === b ? `${from.status} ${a} -> ${to.status} ${b}` : `${a} -> ${b}`;
 }
 
@@ -87,7 +93,9 @@ export function cellHistory(row: CellRow, states: readonly CellState[], runs: re
     cell.runs += 1;
     if (state.status === 'flaky') cell.flaky += 1;
     if (!isChangeState(state)) continue;
-    if (previous && (previous.status !== state.status || previous.observed !== state.observed)) {
+    // Two flaky states changed when their trials saw another set of values, not when the majority flipped (report/flaky-values.ts).
+    const flakyMoved = previous && flakyValuesChanged(previous, state);
+    if (previous && (flakyMoved ?? (previous.status !== state.status || previous.observed !== state.observed))) {
       const change: ChangePoint = { run: runIndex, date: runs[runIndex]!.startedAt.slice(0, 10), from: previous, to: state, text: changeText(previous, state) };
       if (row.gating[i]) change.gating = true;
       const harness = harnessChange(definitionIn(previousRun), definitionIn(runIndex));

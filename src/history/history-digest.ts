@@ -7,14 +7,16 @@
  */
 import { markdownCode, markdownText } from '../report/inert-text.ts';
 import { describeDrift } from '../report/shape-drift.ts';
-import { describeState } from './build-history.ts';
-import { HARNESS_WORDS, targetWords } from './cell-history.ts';
+import { describeState, HARNESS_WORDS, targetWords } from './cell-history.ts';
 import type { ChangePoint, HistoryReport } from './history-model.ts';
 import { blindLatestRuns } from './blind-runs.ts';
 import { describeErrorGroup, errorCount, errorGroups, otherErrorsLine } from './error-cells.ts';
 import { changesByPriority, noLatencyShiftText } from './recent-changes.ts';
 import { unfinishedRuns } from './run-info.ts';
 import { latestGateFailures, latestGateProblemCount } from './latest-gate.ts';
+import { replayWords } from './replay-series.ts';
+import { staleLine } from './stale-targets.ts';
+import { windowGapLines } from './window-gaps.ts';
 
 /** Lines per section; the rest is counted and left to history.html. */
 const MAX_LINES = 30;
@@ -24,7 +26,8 @@ const METRIC: Record<string, string> = { firstTokenP95: 'first-token p95', total
 /** `integer -> exponent`, each side escaped (the arrow stays readable in the raw Markdown). */
 function changeMarkdown(change: ChangePoint): string {
   const [a, b] = [describeState(change.from), describeState(change.to)];
-  const values = a === b ? `${change.from.status} ${markdownText(a, 100)} -> ${change.to.status} ${markdownText(b, 100)}` : `${markdownText(a, 100)} -> ${markdownText(b, 100)}`;
+  const trials = a === b && change.from.values && change.to.values && change.from.values !== change.to.values;
+  const values = trials ? markdownText(`${a} of trials ${change.from.values} -> ${b} of trials ${change.to.values}`, 300) : a === b ? `${change.from.status} ${markdownText(a, 100)} -> ${change.to.status} ${markdownText(b, 100)}` : `${markdownText(a, 100)} -> ${markdownText(b, 100)}`;
   return `${values}${change.harness ? HARNESS_WORDS[change.harness] : ''}${change.targetChanged ? markdownText(targetWords(change.targetChanged), 300) : ''}`;
 }
 
@@ -45,6 +48,9 @@ export function renderDigest(report: HistoryReport): string {
   if (runs.length === 0) return [...head, 'The history folder holds no runs yet (`mantle-conformance run --history DIR` appends one per run).', ''].join('\n');
   const spans = recent.windows.map((w) => `${markdownCode(w.target)} ${w.runs.length} run${w.runs.length === 1 ? '' : 's'} (${runs[w.runs[0]!]!.startedAt.slice(0, 10)} to ${runs[w.runs.at(-1)!]!.startedAt.slice(0, 10)})`);
   head.push(`${spans.join(', ')}; ${runs.length} run${runs.length === 1 ? '' : 's'} in the folder since ${runs[0]!.startedAt.slice(0, 10)}.`, '');
+  // A replay series observed recordings, not the endpoint on its dates (replay-series.ts): said before anything of it.
+  const replayed = report.targets.filter((t) => t.replay).map((t) => `- ${markdownText(replayWords(t.id), 400)}`);
+  if (replayed.length) head.push(...replayed, '');
 
   // Each cell once, its change points oldest first ("integer -> exponent on 2026-12-03, exponent -> integer on
   // 2026-12-05"); cells in the order of their newest change (recent-changes.ts: a gating failure in a target's latest
@@ -79,18 +85,27 @@ export function renderDigest(report: HistoryReport): string {
   const errorLines = groups.map((g) => `- ${describeErrorGroup(g, runs, markdownCode, (v) => markdownText(v, 100))}`);
   // The latest runs' other errors, counted after the gating lines and never cut: a one-night outage of cells that do not gate.
   const errors = [...errorLines.slice(0, gatingGroups), ...otherErrorsLine(recent.otherErrors).map((l) => `- ${l}`), ...errorLines.slice(gatingGroups)];
+  const stale = (recent.stale ?? []).map((t) => `- ${staleLine(t, runs, markdownCode, (v) => markdownText(v, 100))}`);
+  // What the window did not observe is said, a standing gating failure first and never cut: no "nothing changed" of it.
+  const { standing, gaps } = windowGapLines(recent, runs, markdownCode, (v) => markdownText(v, 100));
   const body = [
+    ...section('Targets not in the latest runs', stale),
     ...section('Latest run observed nothing', blind),
     ...section('Latest run failed its gate', gateFailed),
     ...section('Errors now', errors, gatingGroups + otherErrorsLine(recent.otherErrors).length, errorCount(recent.errors, groups, recent.otherErrors, latestGateProblemCount(report))),
     ...section('Runs that did not finish', unfinished),
     ...section('Run ids reused', reused),
+    ...section('Gating failures not observed in the window', standing.map((l) => `- ${l}`), standing.length),
     ...section('Changes', changes, keptCells, changeCount),
     ...section('Flaky', flaky),
     ...section('Models', models),
     ...section('Shape drift', drift),
     ...section('Latency', latency, 0, `${recent.latency.length}`),
   ];
-  if (body.length === 0) body.push(`Nothing changed in the last ${recent.last} runs: no status or value, no model, no answer shape, no latency beyond ${'1.5x'}.`, '');
-  return [...head, ...body].join('\n');
+  // "Nothing changed" is said only of what the window observed: cells it did not observe, shapes or latency it did not
+  // measure, are not claimed, and are named after it (window-gaps.ts).
+  const unmeasured = (what: 'shapes' | 'latency') => recent.unmeasured?.some((u) => u[what]) ?? false;
+  const observedOnly = recent.unobserved?.length ? ['what ', ' observed'] : ['', ''];
+  if (body.length === 0) body.push(`Nothing changed in ${observedOnly[0]}the last ${recent.last} runs${observedOnly[1]}: no status or value, no model${unmeasured('shapes') ? '' : ', no answer shape'}${unmeasured('latency') ? '' : `, no latency beyond ${'1.5x'}`}.`, '');
+  return [...head, ...body, ...section('Not observed in the window', gaps.map((l) => `- ${l}`))].join('\n');
 }

@@ -14,6 +14,9 @@ import type { HistoryReport } from './history-model.ts';
 import { HISTORY_SCRIPT } from './history-script.ts';
 import { HISTORY_STYLE } from './history-style.ts';
 import { blindLatestRuns } from './blind-runs.ts';
+import { replayWords } from './replay-series.ts';
+import { staleLine } from './stale-targets.ts';
+import { windowGapLines } from './window-gaps.ts';
 import { latestGateFailures, latestGateProblemCount } from './latest-gate.ts';
 import { describeErrorGroup, errorCount, errorGroups, otherErrorsLine } from './error-cells.ts';
 import { changesByPriority, noLatencyShiftText } from './recent-changes.ts';
@@ -86,7 +89,7 @@ function recentSection(report: HistoryReport): string {
   const box = (title: string, items: string[], none: string, count = `${items.length}`, kept = 0) => `<div><h3>${esc(title)} (${esc(count)})</h3>${list(items, none, kept)}</div>`;
   const changeCount = `${changes.length} change${changes.length === 1 ? '' : 's'} in ${cells} cell${cells === 1 ? '' : 's'}`;
   return `<section id="recent"><h2>What changed in each target's last ${r.last} runs</h2><p class="muted">A change is measured between runs that observed the cell: errors and runs that did not have it are shown in the strips, not counted as changes.</p><div class="cols">
-${box('Changes', changes, 'No cell changed.', changeCount, keep)}${box('Flaky', flaky, 'No cell was flaky.')}${box('Models', models, 'No model appeared or disappeared.')}${box('Shape drift', drift, 'No answer changed shape.')}${box('Latency', r.latencyUncompared ? [...latency, esc(noLatencyShiftText(r))] : latency, noLatencyShiftText(r), `${latency.length}`)}</div></section>`;
+${box('Changes', changes, 'No cell changed.', changeCount, keep)}${box('Flaky', flaky, 'No cell was flaky.')}${box('Models', models, 'No model appeared or disappeared.')}${box('Shape drift', drift, r.unmeasured?.some((u) => u.shapes) ? 'No answer changed shape of those measured; some targets measured none in the window (Read with care).' : 'No answer changed shape.')}${box('Latency', r.latencyUncompared ? [...latency, esc(noLatencyShiftText(r))] : latency, noLatencyShiftText(r), `${latency.length}`)}</div></section>`;
 }
 
 function modelsSection(report: HistoryReport): string {
@@ -108,8 +111,11 @@ function warningsSection(report: HistoryReport): string {
   const inWindow = new Set(report.recent.windows.flatMap((w) => w.runs));
   const reused = [...new Set(report.runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `run id ${esc(id)}: other runs (runs a day or more apart, a CI run id that never changes, a CI re-run days later, or a file repeating what the run holds) carry it; each is read as its own run (outside GitHub Actions and GitLab CI, give each run its own --run-id)`);
   const gate = latestGateFailures(report).flatMap(({ run, problems }) => problems.map((p) => `run ${esc(run.id)} (${esc(run.startedAt.slice(0, 10))}) failed its gate (${esc(run.gate!.verdict)}): ${esc(p.message)}`));
-  const items = [...gate, ...blind, ...reused];
-  return items.length ? `<section id="warnings"><h2>Read with care (${items.length})</h2>${list(items, '')}</section>` : '';
+  const stale = (report.recent.stale ?? []).map((t) => staleLine(t, report.runs, esc, esc));
+  const replayed = report.targets.filter((t) => t.replay).map((t) => esc(replayWords(t.id)));
+  const { standing, gaps } = windowGapLines(report.recent, report.runs, esc, esc);
+  const items = [...gate, ...stale, ...blind, ...standing, ...gaps, ...replayed, ...reused];
+  return items.length ? `<section id="warnings"><h2>Read with care (${items.length})</h2>${list(items, '', gate.length + stale.length + blind.length + (report.recent.standing?.length ?? 0))}</section>` : '';
 }
 
 /** The cells that error now (errors are no change points), those failing the latest run's gate never cut; nothing when none do. */

@@ -45,6 +45,8 @@ export interface HistoryRunInfo {
 export interface CellState {
   status: CheckStatus | 'absent';
   observed: Observed;
+  /** A flaky cell's: the values its trials saw (sorted JSON; report/flaky-values.ts), when its file kept them. */
+  values?: string;
 }
 
 /** Consecutive runs of the target (`from` to `to`, run indexes) in which the cell had one state. */
@@ -151,6 +153,17 @@ export interface RecentChanges {
    * that had it, when the target's latest run did not (a filtered run after it).
    */
   errors: { target: string; model: string; check: string; since: number; runs: number; lastRun?: number; gating?: true; observed: Observed }[];
+  /** Per target, the cells observed before the window and not in it (window-gaps.ts): `lastSeen`, the latest run that observed one. Absent when none. */
+  unobserved?: { target: string; cells: number; checks: number; lastSeen: number }[];
+  /** Of those, the cells whose last observation failed its run's gate: standing as far as anything observed. Absent when none. */
+  standing?: { target: string; model: string; check: string; run: number; observed: Observed }[];
+  /** The targets whose window measured no answer shape (`shapes`) or no latency (`latency`). Absent when none. */
+  unmeasured?: { target: string; shapes?: true; latency?: true }[];
+  /**
+   * The targets whose latest run is older than the folder's latest run of their kind (live and record, or replay):
+   * not in the latest runs, their state is as of `run`; `days` between it and `latest`. Absent when none (stale-targets.ts).
+   */
+  stale?: { target: string; run: number; latest: number; days: number; later: number }[];
   /** The cells each target's latest run errored that `errors` leaves out (they do not gate and errored once): a count. */
   otherErrors?: number;
 }
@@ -159,7 +172,8 @@ export interface HistoryReport {
   format: typeof HISTORY_FORMAT;
   generatedAt: string;
   runs: HistoryRunInfo[];
-  targets: { id: string; runs: number[] }[];
+  /** `replay`: the target's runs replayed recordings (history/replay-series.ts), a series never compared with live runs. */
+  targets: { id: string; runs: number[]; replay?: true }[];
   checks: { id: string; group: string; api: string | null }[];
   cells: CellHistory[];
   models: ModelHistory[];

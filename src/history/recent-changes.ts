@@ -9,6 +9,7 @@
  */
 import type { HistoryReport, LatencySeries, LatencyShift, RecentChanges } from './history-model.ts';
 import { runGaps } from './run-info.ts';
+import { staleTargets } from './stale-targets.ts';
 
 /** Latency moved when its median changed by this factor or more, either way... */
 export const LATENCY_SHIFT_RATIO = 1.5;
@@ -71,11 +72,13 @@ function latencyShifts(series: readonly LatencySeries[], windows: ReadonlyMap<st
  * What the reports say when no latency shift is listed: "none moved" only when some series was compared; else that
  * none was (a folder of `last` runs or fewer has no runs before the window to compare with).
  */
-export function noLatencyShiftText(recent: Pick<RecentChanges, 'last' | 'latency' | 'latencyUncompared'>): string {
+export function noLatencyShiftText(recent: Pick<RecentChanges, 'last' | 'latency' | 'latencyUncompared' | 'unmeasured'>): string {
   if (recent.latencyUncompared) {
     return `Latency not compared for ${recent.latencyUncompared} (target, model, API): fewer than ${recent.last + 1} comparable runs (each target's last ${recent.last} runs are compared with as many before them; --last sets ${recent.last}).`;
   }
-  return `No latency moved ${LATENCY_SHIFT_RATIO}x or more.`;
+  // A window that measured no latency moved none: it is not said to have (window-gaps.ts).
+  const none = recent.unmeasured?.filter((u) => u.latency).length ?? 0;
+  return none ? `No latency moved ${LATENCY_SHIFT_RATIO}x or more of what was measured; ${none} target${none === 1 ? '' : 's'} measured no latency in the last ${recent.last} runs.` : `No latency moved ${LATENCY_SHIFT_RATIO}x or more.`;
 }
 
 export function changesByPriority(recent: RecentChanges): { changes: RecentChanges['changes']; keep: number } {
@@ -119,6 +122,8 @@ export function recentChanges(report: Omit<HistoryReport, 'recent'>, last: numbe
   };
   const { shifts, uncompared } = latencyShifts(report.latency, inWindow, last, selection);
   recent.latency = shifts;
+  const stale = staleTargets(report);
+  if (stale.length) recent.stale = stale;
   if (uncompared > 0) recent.latencyUncompared = uncompared;
   return recent;
 }

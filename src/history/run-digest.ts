@@ -10,6 +10,7 @@
 import type { ShapeFingerprint } from '../checks/shape.ts';
 import type { Observed } from '../checks/types.ts';
 import type { HistoryCell, HistoryRun } from '../suite/history-schema.ts';
+import { trialValues } from '../report/flaky-values.ts';
 
 /** A latency entry is this many numbers: n, headers p50, first-token p50 and p95 (NaN: none measured), total p50 and p95. */
 export const LATENCY_FIELDS = 6;
@@ -27,7 +28,8 @@ export interface RunDigest {
   /** What the digester met for the first time in this file, in the order it met it; numbered on from the last. */
   fresh: {
     series: [cellKey: string, check: string][];
-    states: [status: HistoryCell['status'], observed: Observed][];
+    /** `values`: a flaky cell's trial values (report/flaky-values.ts), part of what makes two states one. */
+    states: [status: HistoryCell['status'], observed: Observed, values?: string][];
     keys: [cellKey: string, api: string][];
     /** The signature's exchanges, and their JSON (what makes two signatures one). */
     signatures: [json: string, exchanges: Record<string, string[]>][];
@@ -96,7 +98,11 @@ export class RunDigester {
   digest(file: string, run: HistoryRun): RunDigest {
     const fresh: RunDigest['fresh'] = { series: [], states: [], keys: [], signatures: [], checks: [], families: [], fingerprints: [] };
     const addSeries = (cellKey: string, check: string) => fresh.series.push([cellKey, check]);
-    const addState = (status: string, observed: Observed) => fresh.states.push([status as HistoryCell['status'], observed]);
+    // A flaky state is numbered with the values its trials saw (`flaky\u0000[...]`): a flipped majority is no change.
+    const addState = (key: string, observed: Observed) => {
+      const [status, values] = key.split('\u0000') as [HistoryCell['status'], string | undefined];
+      fresh.states.push(values === undefined ? [status, observed] : [status, observed, values]);
+    };
     const addKey = (cellKey: string, api: string) => fresh.keys.push([cellKey, api]);
     const cells: number[] = [];
     const gating: number[] = [];
@@ -118,10 +124,12 @@ export class RunDigester {
           row.series[j] = this.#series.id(cellKey, check, addSeries);
           row.states[j] = -1;
         }
-        if (row.states[j] === -1 || row.status[j] !== cell.status || row.observed[j] !== cell.observed) {
-          row.status[j] = cell.status;
+        const values = cell.status === 'flaky' ? trialValues(cell.trials) : undefined;
+        const key = values === undefined ? cell.status : `${cell.status}\u0000${values}`;
+        if (row.states[j] === -1 || row.status[j] !== key || row.observed[j] !== cell.observed) {
+          row.status[j] = key;
           row.observed[j] = cell.observed;
-          row.states[j] = this.#states.id(cell.status, cell.observed, addState);
+          row.states[j] = this.#states.id(key, cell.observed, addState);
         }
         if (cell.gating) gating.push(cells.length / 2);
         cells.push(row.series[j]!, row.states[j]!);

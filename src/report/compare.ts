@@ -14,6 +14,7 @@ import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, 
 import { selectsCheck } from '../suite/check-pattern.ts';
 import { gaveUpOnTarget, wasNotReached } from './gate.ts';
 import { OBSERVED } from './observed-models.ts';
+import { flakyTrialsChanged } from './flaky-values.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 import { unreadModelLists } from './model-lists.ts';
 import { changedTargetLines, changedTargets, describeTargetChanges, hostChangeNotes } from './target-identity.ts';
@@ -41,6 +42,9 @@ function kindOf(was: MatrixResult | undefined, now: MatrixResult, informational:
   // n/a too: a cell that observed something and now says "not served" lost what it showed (a route gone, or a refusal).
   if (OBSERVED.has(was.status) && was.status !== 'unsupported' && (now.status === 'inconclusive' || now.status === 'skipped' || now.status === 'unsupported')) return 'noLongerObserved';
   if (was.status === 'flaky' && now.status !== 'flaky') return 'becameStable';
+  // Two flaky cells changed when their trials saw another set of values, not when the majority flipped (flaky-values.ts).
+  const flakyMoved = flakyTrialsChanged(was, now);
+  if (flakyMoved !== undefined) return flakyMoved ? 'changedObserved' : undefined;
   if (was.observed !== now.observed && now.observed !== null && was.observed !== null) return 'changedObserved';
   return undefined;
 }
