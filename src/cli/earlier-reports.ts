@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { link, lstat, open, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
+import { specialKind } from '../suite/read-text-file.ts';
 
 /** The reports a run writes into --report-dir, each with the start that shows mantle-conformance wrote it. */
 const OWN_REPORTS: readonly (readonly [string, RegExp])[] = [
@@ -34,16 +35,18 @@ async function isOwnReport(file: string, name: string): Promise<boolean> {
 
 /**
  * The first report file of `dir` (of REPORT_FILES but `skip`) that mantle-conformance did not write, with what it
- * is, or undefined: a file that does not start as its report does, a link (whatever it points at), or anything not
- * a regular file (a folder; a named pipe, never opened). The writers rename over such a file: a project's own notes
- * or another test runner's junit.xml would be lost without a word, so a command refuses the folder instead.
+ * is (a noun: a file, a symbolic link, a folder, a FIFO, a socket, a device), or undefined: a file that does not
+ * start as its report does, a link (whatever it points at), or anything not a regular file (a named pipe is never
+ * opened). The writers rename over such a file: a project's own notes or another test runner's junit.xml would be
+ * lost without a word, so a command refuses the folder instead.
  */
 export async function foreignReport(dir: string, skip: readonly string[] = []): Promise<{ name: string; what: string } | undefined> {
   for (const name of REPORT_FILES) {
     if (skip.includes(name)) continue;
     const found = await lstat(join(dir, name)).catch(() => undefined);
     if (!found || (found.isFile() && (await isOwnReport(join(dir, name), name)))) continue;
-    const what = found.isSymbolicLink() ? 'a symbolic link' : found.isFile() ? 'a file' : 'not a regular file';
+    // A noun, as the refusal says it ("... is a FIFO that is not a report mantle-conformance wrote").
+    const what = found.isSymbolicLink() ? 'a symbolic link' : found.isFile() ? 'a file' : found.isDirectory() ? 'a folder' : specialKind(found);
     return { name, what };
   }
   return undefined;

@@ -19,6 +19,8 @@ import { CHECK_STATUSES } from '../checks/types.ts';
 import { HarnessError } from '../errors.ts';
 import { notAFileError, whyNotAFile } from './input-files.ts';
 import { knownFields } from './known-fields.ts';
+import { matrixText } from './matrix-text.ts';
+import { overBoundsProblem } from '../report/over-bounds.ts';
 import { costProblem, readLimits, tooLarge, type ReadLimits } from './matrix-size.ts';
 import { comparedClaimProblem, comparisonClaimProblem, modelListClaimProblem, pairKeyProblem, runClaimProblem, selectedModelProblem } from './matrix-claims.ts';
 import { boundResult } from '../report/bound-result.ts';
@@ -66,7 +68,7 @@ export function parseMatrix(value: unknown, file: string): Matrix {
   // Members the schema does not name are left out, not refused: a newer version adds optional fields without a new
   // format (README, matrix.json), and its files are still read; what this version does not know it does not copy.
   const matrix = knownFields(value, MatrixSchema) as Matrix;
-  const inconsistent = inconsistency(matrix);
+  const inconsistent = inconsistency(matrix) ?? overBoundsProblem(matrix);
   if (inconsistent) throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: ${inconsistent}; ${FIX} (a file edited by hand, or cut and pasted, is read no further)`);
   const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Matrix['totals']['byStatus'];
   return finishMatrix({
@@ -108,7 +110,7 @@ export async function readMatrix(file: string, limits: ReadLimits = readLimits()
       const costly = costProblem(bytes, limits);
       if (costly) throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: ${costly}`);
       // A byte-order mark (a Windows editor, PowerShell's Out-File) is the encoding's, not the JSON's.
-      text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+      text = matrixText(bytes, file, FIX);
     } finally {
       await handle.close();
     }

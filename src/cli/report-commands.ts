@@ -3,8 +3,8 @@
  * The commands that work on saved runs: `report` (render every format again from a matrix.json), `compare`,
  * `merge` (shards or regions into one matrix) and `table` (a capability table); `bless` is in bless-command.ts.
  */
-import { realpath } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { lstat, realpath } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { HarnessError } from '../errors.ts';
 import { formatVersion } from '../format-version.ts';
@@ -26,6 +26,7 @@ import { PROBLEM_BYTES } from '../report/problem-list.ts';
 import { readThenRemoveEarlier } from './earlier-reports.ts';
 import { CONSOLE_LINES, problemLines } from './gate-lines.ts';
 import { readLimits, warnWrittenSize } from './matrix-size.ts';
+import { checkOutputTarget } from './output-target.ts';
 import { parseMatrix, readMatrix } from './read-matrix.ts';
 import { checkReportDir, fileIdentity } from './report-dir-guard.ts';
 import { sameRunTwice } from './same-run-twice.ts';
@@ -52,12 +53,24 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
     for (const warning of comparisonWarnings(baseline, read)) err.write(`${warning}\n`);
     return finishMatrix({ ...read, comparison: compareMatrices(baseline, read) });
   });
-  const written = await writeDefaultReports(matrix, reportDir);
+  const written = await writeDefaultReports(matrix, reportDir, await throughLink(reportDir));
   // No cell compared (with --baseline, or as the saved run was compared): the gate fails on it, and the console says
   // why and the fix above the gate line, as `run` does.
   const none = matrix.gate.problems.filter((p) => p.kind === 'nothing-compared').map((p) => `${inertLine(p.message, PROBLEM_BYTES)}\n`).join('');
   out.write(`wrote ${written.join(', ')}\n${none}gate: ${gateLine(matrix.gate)}\n`);
   return matrix.gate.exitCode;
+}
+
+/**
+ * Where `report` writes its folder's matrix.json, when that is a link (only the input rendered where it lies may be:
+ * checkReportDir refuses any other): through it, to the file it points at (relative to the folder), as bless and
+ * `table --out` write through a link; renamed over, the link (latest/matrix.json -> ../runs/a/matrix.json) would
+ * become a copy.
+ */
+async function throughLink(dir: string): Promise<Record<string, string>> {
+  const file = join(dir, 'matrix.json');
+  if (!(await lstat(file).catch(() => undefined))?.isSymbolicLink()) return {};
+  return { 'matrix.json': relative(dir, await realpath(file)) };
 }
 
 export async function compareCommand(oldFile: string, newFile: string, flags: { json?: boolean }, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -166,6 +179,8 @@ const WRITE_PROBLEMS: Record<string, string> = {
  * `asker` (the flag or command) and `advice`, not a harness bug with a stack; a full disk stays HARNESS_DISK_FULL.
  */
 export async function writeOutputFile(file: string, text: string, words: { asker: string; advice: string }): Promise<void> {
+  // Checked again as it is written: a device or a FIFO put there since is not renamed over either.
+  await checkOutputTarget(file, words.asker, words.advice);
   try {
     // A link is written through to what it points at (as bless does), not replaced by a file of its own.
     await writeFileAtomic(await realpath(file).catch(() => file), text);
@@ -180,7 +195,8 @@ export async function writeOutputFile(file: string, text: string, words: { asker
 
 /**
  * `table`'s arguments checked before anything is read or written: `--long` is for csv and json, a matrix given twice
- * would list its runs twice, and an `--out` that is one of the inputs would replace the run with its table.
+ * would list its runs twice, and an `--out` that is one of the inputs would replace the run with its table, or that
+ * is not a regular file (/dev/null, a FIFO, /dev/stdout piped) would become one (output-target.ts).
  */
 async function checkTableArguments(files: readonly string[], flags: { format: string; out?: string; long?: boolean }): Promise<void> {
   if (flags.long && flags.format === 'markdown') throw new HarnessError('HARNESS_USAGE', '--long: applies to --format csv and json only (the Markdown table is always one row per model); drop --long or add --format csv|json');
@@ -189,6 +205,7 @@ async function checkTableArguments(files: readonly string[], flags: { format: st
     const first = identities.indexOf(id);
     if (id !== undefined && first < i) throw new HarnessError('HARNESS_USAGE', `table: ${inertLine(files[first], 300)} and ${inertLine(files[i], 300)} are the same file; give each run once`);
   });
+  if (flags.out !== undefined) await checkOutputTarget(flags.out, '--out', 'give --out a regular file (or a link to one), or omit --out and redirect stdout (> file, | command)');
   const out = flags.out === undefined ? undefined : await fileIdentity(flags.out);
   const input = out === undefined ? -1 : identities.indexOf(out);
   if (input >= 0) throw new HarnessError('HARNESS_USAGE', `--out ${inertLine(flags.out, 300)}: it is the input ${inertLine(files[input], 300)}, the table would replace the run; give --out another file`);

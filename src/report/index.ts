@@ -20,14 +20,18 @@ export const REPORT_WRITERS: Readonly<Record<string, ReportWriter>> = {
 export const DEFAULT_REPORTS = ['json', 'markdown', 'html', 'junit'] as const;
 
 /**
- * Writes every default report of `matrix` into `dir`; returns the paths. Each format is rendered only when the one
+ * Writes every default report of `matrix` into `dir` (`placed`: a report written elsewhere, by name: `report`'s input
+ * that is a link is written through to the file it points at); returns the paths. Each format is rendered only when the one
  * before it is written (one report's text in memory at a time), and none replaces the previous run's until all
  * are written: a format that fails to render leaves the previous reports as they were, not half replaced.
  */
-export function writeDefaultReports(matrix: Matrix, dir: string): Promise<string[]> {
-  return writeReportFiles(dir, renderEach(matrix));
+export function writeDefaultReports(matrix: Matrix, dir: string, placed: Readonly<Record<string, string>> = {}): Promise<string[]> {
+  return writeReportFiles(dir, renderEach(matrix, placed));
 }
 
-function* renderEach(matrix: Matrix): Generator<ReportFile> {
-  for (const name of DEFAULT_REPORTS) yield* REPORT_WRITERS[name]!.render(matrix, {});
+/** Each report file, at the path `placed` gives its name instead (relative to the folder), if it gives one. */
+function* renderEach(matrix: Matrix, placed: Readonly<Record<string, string>>): Generator<ReportFile> {
+  for (const name of DEFAULT_REPORTS) {
+    for (const file of REPORT_WRITERS[name]!.render(matrix, {})) yield Object.hasOwn(placed, file.path) ? { ...file, path: placed[file.path]! } : file;
+  }
 }

@@ -31,7 +31,9 @@ export function capText(text: string, maxBytes: number): string {
   // Cut by code points so no surrogate pair or multi-byte character is split.
   let kept = '';
   let used = 0;
-  const room = Math.max(0, maxBytes - 24);
+  // Room for the mark, `... (N bytes more)`: 24 bytes hold it up to a 7-digit N; a longer N takes its own length,
+  // so the cut text is within `maxBytes` whatever was cut (read back, it is not cut again: report/over-bounds.ts).
+  const room = Math.max(0, maxBytes - Math.max(24, 17 + String(bytes).length));
   for (const char of text) {
     const size = Buffer.byteLength(char, 'utf8');
     if (used + size > room) break;
