@@ -47,6 +47,15 @@ describe('answer.non-empty: thinking written into the text is no answer', () => 
     expect(onResponses).toMatchObject({ status: 'inconclusive' });
   });
 
+  it('a budget cut in thinking with reasoning tokens 0 says the 0 is a count not kept, not that the endpoint lost the answer', async () => {
+    const cut = chat('<think>\nThe user wants a reply. Let me consider what', 'length', 1024);
+    (cut as { json: { usage: Record<string, unknown> } }).json.usage.completion_tokens_details = { reasoning_tokens: 0 };
+    const result = await judge.judge('answer.chat', 'answer.non-empty', cut, { expected: 'non-empty' });
+    expect(result).toMatchObject({ status: 'inconclusive' });
+    expect(result.reason).toMatch(/reasoning tokens 0 \(a count the endpoint does not keep: the text shows thinking\)/);
+    expect(result.reason).not.toMatch(/lost its answer/);
+  });
+
   it('thinking, then an answer, is non-empty, counting the answer only', async () => {
     const result = await judge.judge('answer.chat', 'answer.non-empty', chat(`${THOUGHT}\n\nOK`), { expected: 'non-empty' });
     expect(result).toMatchObject({ status: 'pass', observed: 'non-empty' });

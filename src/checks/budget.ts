@@ -128,10 +128,12 @@ export function budgetSpent(body: Record<string, unknown>, limit?: number): stri
   // Thinking written into the text (`<think>`) is shown as text but answers nothing: said apart.
   const text = withoutThinking(written);
   const thought = text ? '' : thinkingOf(written);
+  // A 0 beside thinking the text shows is a count the endpoint does not keep, not a model that did not reason.
+  const zero = thinkingOf(written) ? ' (a count the endpoint does not keep: the text shows thinking)' : ' (0 may be a count the endpoint does not keep: if the model did not reason, the endpoint lost its answer)';
   const figures = [
     stopped,
     output !== undefined ? `output tokens ${output}${limit !== undefined ? (output === limit ? ` = the limit ${limit}` : output > limit ? `, over the limit ${limit}` : ` of ${limit}`) : ''}` : undefined,
-    reasoning !== undefined ? `reasoning tokens ${reasoning}${reasoning === 0 ? ' (0 may be a count the endpoint does not keep: if the model did not reason, the endpoint lost its answer)' : ''}` : undefined,
+    reasoning !== undefined ? `reasoning tokens ${reasoning}${reasoning === 0 ? zero : ''}` : undefined,
     text ? `${text.length} character(s) of visible text` : thought ? `no visible text but thinking written into it (<think>, ${thought.length} character(s))` : 'no visible text',
   ].filter(Boolean);
   const onReasoning = (reasoning !== undefined && reasoning > 0 && (!text || (output !== undefined && reasoning >= output - 1))) || (!text && thought.length > 0);
