@@ -127,7 +127,7 @@ describe('merge of two whole runs under one run id', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain('a.json and b.json are two whole runs (neither is a shard) of one run id, R10, but targets differ');
+    expect(message).toContain('a.json and b.json are two whole runs (neither is a shard) of one run id, R10, but their targets differ');
     expect(message).toContain('give each whole-run job (one per region or target) its own --run-id');
     expect(message).not.toContain('run the odd shard again');
   });

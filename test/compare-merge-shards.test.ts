@@ -51,7 +51,7 @@ describe('the CI identity of a run', () => {
     expect(mergeMatrices([a!, b!]).run.ci).toEqual({ system: 'github', runId: '55', attempt: 2 });
     // Shards of one --run-id from two CI runs (a nightly's and a PR's) are refused, naming both files.
     b!.run.ci = { system: 'github', runId: '56', attempt: 1 };
-    expect(() => assertMergeable([a!, b!], ['a/matrix.json', 'b/matrix.json'])).toThrow(/a\/matrix\.json and b\/matrix\.json are both of run r, but CI run differ \(only in a\/matrix\.json: "github 55"; only in b\/matrix\.json: "github 56"\)/);
+    expect(() => assertMergeable([a!, b!], ['a/matrix.json', 'b/matrix.json'])).toThrow(/a\/matrix\.json and b\/matrix\.json are both of run r, but their CI runs differ \(only in a\/matrix\.json: "github 55"; only in b\/matrix\.json: "github 56"\)/);
     // Without a CI identity on one side (an older file, a local shard) nothing is compared, and the merge says none.
     delete b!.run.ci;
     expect(mergeMatrices([a!, b!]).run.ci).toBeUndefined();

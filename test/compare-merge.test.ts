@@ -138,22 +138,22 @@ describe('merge', () => {
     const gap = await write('gap.json', { ...two, run: { ...two.run, selection: { ...two.run.selection, models: two.run.selection.models.filter((m) => m !== 'zai.glm-5') } } });
     const refusedGap = await cli(['merge', join(dir, 'shard-1', 'matrix.json'), gap, '--report-dir', join(dir, 'gap')]);
     expect(refusedGap.code).toBe(2);
-    expect(refusedGap.stderr).toMatch(/HARNESS_REPORT_INVALID: merge: \S*shard-1\/matrix\.json and \S*gap\.json are both of run sharded, but models differ \(only in \S*shard-1\/matrix\.json: "zai\.glm-5"; only in \S*gap\.json: none\)/);
+    expect(refusedGap.stderr).toMatch(/HARNESS_REPORT_INVALID: merge: \S*shard-1\/matrix\.json and \S*gap\.json are both of run sharded, but their --models differ \(only in \S*shard-1\/matrix\.json: "zai\.glm-5"; only in \S*gap\.json: none\)/);
     const filtered = await write('filtered.json', { ...two, run: { ...two.run, selection: { ...two.run.selection, filters: ['grok'] } } });
-    expect((await cli(['merge', join(dir, 'shard-1', 'matrix.json'), filtered, '--report-dir', join(dir, 'filtered')])).stderr).toMatch(/but filters differ/);
+    expect((await cli(['merge', join(dir, 'shard-1', 'matrix.json'), filtered, '--report-dir', join(dir, 'filtered')])).stderr).toMatch(/but their filters differ/);
 
     // Shard 2 run with a catalog that lacked a model (the catalog changed between the shard jobs): the model's cells
     // would read "another shard's" in both inputs, and no shard ran them. Refused, as is another harness version.
     const dropped = two.models.find((m) => one.results.some((r) => r.model === m.id && !r.notRun))!.id;
     const olderMatrix = { ...two, models: two.models.filter((m) => m.id !== dropped), results: two.results.filter((r) => r.model !== dropped) };
-    expect(() => assertMergeable([one, olderMatrix], [join(dir, 'shard-1', 'matrix.json'), 'older-catalog.json'])).toThrow(`planned models differ (only in ${join(dir, 'shard-1', 'matrix.json')}: "${dropped}"`);
+    expect(() => assertMergeable([one, olderMatrix], [join(dir, 'shard-1', 'matrix.json'), 'older-catalog.json'])).toThrow(`the models they planned differ (only in ${join(dir, 'shard-1', 'matrix.json')}: "${dropped}"`);
     // As a file, it is refused as it is read: --models named the model, and a run plans every model it is given.
     const older = await write('older-catalog.json', olderMatrix);
     const refusedCatalog = await cli(['merge', join(dir, 'shard-1', 'matrix.json'), older, '--report-dir', join(dir, 'older')]);
     expect(refusedCatalog.code, refusedCatalog.stdout).toBe(2);
     expect(refusedCatalog.stderr).toContain(`was asked for, but models[] has no entry of it`);
     const version = await write('version.json', { ...two, run: { ...two.run, harnessVersion: '0.0.1-other' } });
-    expect((await cli(['merge', join(dir, 'shard-1', 'matrix.json'), version, '--report-dir', join(dir, 'version')])).stderr).toMatch(/but harness version differ/);
+    expect((await cli(['merge', join(dir, 'shard-1', 'matrix.json'), version, '--report-dir', join(dir, 'version')])).stderr).toMatch(/but their harness versions differ/);
     // Shard 2 also holds a cell shard 1 ran: in either order, neither file wins (refused, even with the same verdict).
     const ranByOne = one.results.find((r) => !r.notRun && r.status === 'pass' && r.expected !== null)!;
     const overlap = await write('overlap.json', { ...two, results: two.results.map((r) => (r.target === ranByOne.target && r.model === ranByOne.model && r.check === ranByOne.check ? { ...ranByOne, notRun: undefined } : r)) });

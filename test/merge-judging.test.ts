@@ -39,7 +39,7 @@ describe('shards judged alike', () => {
     ['catalog', { ...JUDGING, catalog: '1111111111111111' }],
     ['repeat', { ...JUDGING, repeat: 3 }],
   ])('merge: another %s is refused, naming what differs', (what, other) => {
-    expect(() => mergeMatrices([one(JUDGING), two(other)])).toThrow(new RegExp(`judged against differ \\(only in .*${what}`));
+    expect(() => mergeMatrices([one(JUDGING), two(other)])).toThrow(new RegExp(`what they were judged against differs \\(the digests [^)]*\\) \\(only in .*${what}`));
   });
 
   it('merge: a file of an older harness (no judging) merges with one that says', () => {

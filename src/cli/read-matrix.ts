@@ -22,6 +22,7 @@ import { knownFields } from './known-fields.ts';
 import { matrixText } from './matrix-text.ts';
 import { overBoundsProblem } from '../report/over-bounds.ts';
 import { costProblem, readLimits, tooLarge, type ReadLimits } from './matrix-size.ts';
+import { trialsClaimProblem } from './trials-claim.ts';
 import { comparedClaimProblem, comparisonClaimProblem, modelListClaimProblem, pairKeyProblem, runClaimProblem, selectedModelProblem } from './matrix-claims.ts';
 import { boundResult } from '../report/bound-result.ts';
 import { finishMatrix, isGating } from '../report/build-matrix.ts';
@@ -239,7 +240,8 @@ function inconsistency(matrix: Matrix): string | undefined {
     const problem =
       valueProblem(check, r.observed, `results[${i}].observed`, c) ??
       expected.map((v, j) => valueProblem(check, v, `results[${i}].expected${Array.isArray(r.expected) ? `[${j}]` : ''}`, c)).find(Boolean) ??
-      (r.trials ?? []).map((t, j) => valueProblem(check, t.observed, `results[${i}].trials[${j}].observed`, c)).find(Boolean);
+      (r.trials ?? []).map((t, j) => valueProblem(check, t.observed, `results[${i}].trials[${j}].observed`, c)).find(Boolean) ??
+      trialsClaimProblem(r, i);
     if (problem) return problem;
     // A verdict is the comparison of the two: a status that says otherwise was edited (a failure turned into a pass).
     if ((r.status === 'pass' || r.status === 'fail') && r.expected !== null && meets(r.expected, r.observed) !== (r.status === 'pass')) {

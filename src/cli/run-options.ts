@@ -166,12 +166,16 @@ export function patternFlag(raw: string | undefined): RegExp | undefined {
 
 /**
  * A comma-separated flag's items; none when the flag is not given. Given but empty (`--models ""`, an unset shell
- * variable, `,`) is a usage error, never "all": an empty selection must not become every model of a live run.
+ * variable, `,`) is a usage error, never "all": an empty selection must not become every model of a live run. An
+ * empty item among others (`stream.*,`, `a,,b`: a variable that expanded to nothing) is one too, as
+ * `merge --expect-targets` says: what was meant there is not known.
  */
 export function listFlag(raw: string | undefined, flag: string): string[] {
   if (raw === undefined) return [];
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const all = raw.split(',').map((s) => s.trim());
+  const items = all.filter(Boolean);
   if (items.length === 0) throw usage(flag, `is empty (${JSON.stringify(raw)}); name at least one, or leave the flag out for all`);
+  if (items.length < all.length) throw usage(flag, `${JSON.stringify(raw)} has an empty id (a variable that expanded to nothing?); give the ids separated by commas, none of them empty`);
   return items;
 }
 

@@ -1,8 +1,8 @@
 /**
  * @module report/merge-refusals
  * Which inputs merge refuses rather than merge (exit 2, naming both files): two files that define one check
- * differently (written by different builds), shards of one run id whose selections or judging differ, two files
- * whose target of one id is another endpoint, and two files that ran the same cell.
+ * differently (written by different builds), shards of one run id whose selections, judging or baselines differ,
+ * two files whose target of one id is another endpoint, and two files that ran the same cell.
  */
 import { HarnessError } from '../errors.ts';
 import { formatVersion } from '../format-version.ts';
@@ -15,7 +15,21 @@ import { targetDifference } from './merge-targets.ts';
 export const runName = (m: Matrix) => `run ${m.run.id}${m.run.selection.shard ? ` shard ${m.run.selection.shard}` : ''}`;
 
 /** The parts of a run that every shard of it shares. */
-const SHARED = ['models', 'checks', 'filters', 'targets', 'planned models', 'planned checks', 'harness version', 'judged against', 'CI run'] as const;
+const SHARED = ['models', 'checks', 'filters', 'targets', 'planned models', 'planned checks', 'harness version', 'judged against', 'CI run', 'baseline'] as const;
+
+/** How a message says that a part differs: `but their --models differ (only in a: ...; only in b: ...)`. */
+const DIFFER: Record<(typeof SHARED)[number], string> = {
+  models: 'their --models differ',
+  checks: 'their --checks differ',
+  filters: 'their filters differ',
+  targets: 'their targets differ',
+  'planned models': 'the models they planned differ',
+  'planned checks': 'the checks they planned differ',
+  'harness version': 'their harness versions differ',
+  'judged against': 'what they were judged against differs (the digests of expectations, catalog, suites, --openapi and --repeat)',
+  'CI run': 'their CI runs differ',
+  baseline: 'their --baseline runs differ',
+};
 
 /**
  * What a run selected and planned, as sets: the models, checks and filters it was given, the targets it ran, and
@@ -38,6 +52,10 @@ function selectionOf(m: Matrix): Record<(typeof SHARED)[number], string[]> {
     'judged against': m.run.judging ? Object.entries(m.run.judging).map(([what, digest]) => `${what} ${digest ?? 'none'}`) : [],
     // A nightly's shard and a PR's under one fixed --run-id are two runs (the attempt differs within one: a re-run).
     'CI run': m.run.ci ? [`${m.run.ci.system} ${m.run.ci.runId}`] : [],
+    // The run a shard's changes were judged against: merged, one shard's regression against an older artifact would
+    // read as a change since a run neither is (compared only when both were; a shard without --baseline is listed
+    // as not compared).
+    baseline: m.comparison ? [`run ${m.comparison.baseline.runId} finished ${m.comparison.baseline.finishedAt}`] : [],
   };
 }
 
@@ -46,12 +64,12 @@ function selectionDifference(a: Matrix, b: Matrix, names: [string, string]): str
   const x = selectionOf(a);
   const y = selectionOf(b);
   for (const field of SHARED) {
-    if ((field === 'judged against' && (!a.run.judging || !b.run.judging)) || (field === 'CI run' && (!a.run.ci || !b.run.ci))) continue;
+    if ((field === 'judged against' && (!a.run.judging || !b.run.judging)) || (field === 'CI run' && (!a.run.ci || !b.run.ci)) || (field === 'baseline' && (!a.comparison || !b.comparison))) continue;
     const onlyA = x[field].filter((v) => !y[field].includes(v));
     const onlyB = y[field].filter((v) => !x[field].includes(v));
     if (!onlyA.length && !onlyB.length) continue;
     const list = (vs: string[]) => (vs.length ? vs.map((v) => JSON.stringify(v)).join(', ') : 'none');
-    return `${field} differ (only in ${names[0]}: ${list(onlyA)}; only in ${names[1]}: ${list(onlyB)})`;
+    return `${DIFFER[field]} (only in ${names[0]}: ${list(onlyA)}; only in ${names[1]}: ${list(onlyB)})`;
   }
   return undefined;
 }
@@ -99,7 +117,7 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
       }
       if (difference) {
         throw refuse(
-          `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites, expectations, --repeat and harness version, in one CI run (only --shard differs); run the odd shard again with the others'`,
+          `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites, expectations, --repeat, --baseline and harness version, in one CI run (only --shard differs); run the odd shard again with the others'`,
         );
       }
     }

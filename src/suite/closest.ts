@@ -36,11 +36,14 @@ function editDistance(a: string, b: string): number {
 
 /**
  * The known name `word` is a slip of, if any: the same up to letter case and separators (`xai.grok-4-3`,
- * `us-west2`), or one letter added, dropped or changed in a name of six characters or more (`emulatr`). A changed
- * digit is another version or region (`claude-opus-4-9` is no slip of `-4-7`), and short names differ by design.
+ * `us-west2`), or, in a name of six characters or more, one letter added, dropped or changed (`emulatr`), a digit
+ * typed as the letter it looks like (`gpt-oss-2ob`: 0/o, 1/l) or two neighbouring characters swapped (`gtp-oss`).
+ * A changed digit is another version or region (`claude-opus-4-9` is no slip of `-4-7`), and so are two digits
+ * swapped (`-12b`, `-21b`); short names differ by design.
  */
 export function slipOf(word: string, known: readonly string[]): string | undefined {
-  return respellingOf(word, known) ?? known.find((name) => Math.min(name.length, word.length) >= 6 && oneLetterApart(word.toLowerCase(), name.toLowerCase()));
+  const near = (a: string, b: string) => oneLetterApart(a, b) || lookalikeDigit(a, b) || swapped(a, b);
+  return respellingOf(word, known) ?? known.find((name) => Math.min(name.length, word.length) >= 6 && near(word.toLowerCase(), name.toLowerCase()));
 }
 
 /**
@@ -62,4 +65,29 @@ function oneLetterApart(a: string, b: string): boolean {
   if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) && letter(a[i]) && letter(b[i]);
   const [long, short] = a.length > b.length ? [a, b] : [b, a];
   return long.slice(i + 1) === short.slice(i) && letter(long[i]);
+}
+
+/** Digits and the letters typed for them: the same glyph to a reader, no other version. */
+const LOOKALIKE: Record<string, string> = { '0': 'o', o: '0', '1': 'l', l: '1' };
+
+/** The index of the first character at which `a` and `b` (of one length) differ, or -1 when they are equal. */
+function firstDifference(a: string, b: string): number {
+  if (a.length !== b.length || a === b) return -1;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return i;
+}
+
+/** Whether `a` and `b` differ only in one character that is a digit in one and its look-alike letter in the other. */
+function lookalikeDigit(a: string, b: string): boolean {
+  const i = firstDifference(a, b);
+  return i >= 0 && LOOKALIKE[a[i]!] === b[i] && a.slice(i + 1) === b.slice(i + 1);
+}
+
+/** Whether `b` is `a` with two neighbouring characters swapped, not both digits (`12` and `21` are two numbers). */
+function swapped(a: string, b: string): boolean {
+  const i = firstDifference(a, b);
+  if (i < 0 || i + 1 >= a.length) return false;
+  const digits = /[0-9]/.test(a[i]!) && /[0-9]/.test(a[i + 1]!);
+  return !digits && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }
