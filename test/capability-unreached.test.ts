@@ -58,15 +58,15 @@ describe('a merge that lacks a shard', () => {
     expect(table.rows.map((r) => `${r.model} ${r.surface}`).sort()).toEqual([`${HAIKU} mantle`, `${OPUS} mantle`, `${OPUS} runtime`, `${GPT} runtime`].sort());
     const notes = table.notes!.join('\n');
     expect(notes).toMatch(/2 \(model, target\) pair\(s\) it ran nothing of have no row/);
-    expect(notes).toMatch(new RegExp(`^emulator [0-9-]+, mantle: 1 model\\(s\\) with no row, not run \\(.*another shard\\): ${GPT.replace(/\./g, '\\.')}$`, 'm'));
-    expect(notes).toMatch(new RegExp(`^runtime\\.emulator [0-9-]+, runtime: 1 model\\(s\\) with no row, not run \\(.*\\): ${HAIKU.replace(/\./g, '\\.')}$`, 'm'));
+    expect(notes).toMatch(new RegExp(`^emulator [0-9-]+, mantle: 1 model\\(s\\) with no row, in the missing shard 2/3: ${GPT.replace(/\./g, '\\.')}$`, 'm'));
+    expect(notes).toMatch(new RegExp(`^runtime\\.emulator [0-9-]+, runtime: 1 model\\(s\\) with no row, in the missing shard 2/3: ${HAIKU.replace(/\./g, '\\.')}$`, 'm'));
     // Every format `table` writes says it.
     const markdown = await cli(['table', file]);
     expect(markdown.stdout).toMatch(new RegExp(`^Note: emulator [0-9-]+, mantle: .*${GPT.replace(/\./g, '\\.')}`, 'm'));
     const csv = await cli(['table', file, '--format', 'csv']);
     expect(csv.stdout).toMatch(new RegExp(`^"# note: runtime\\.emulator [0-9-]+, runtime: .*${HAIKU.replace(/\./g, '\\.')}`, 'm'));
     const long = await cli(['table', file, '--format', 'json', '--long']);
-    expect((JSON.parse(long.stdout) as { runNotes?: string[] }[])[0]!.runNotes!.join('\n')).toContain(`mantle: 1 model(s) with no row, not run`);
+    expect((JSON.parse(long.stdout) as { runNotes?: string[] }[])[0]!.runNotes!.join('\n')).toContain(`mantle: 1 model(s) with no row, in the missing shard 2/3`);
   });
 
   it('says nothing of missing rows when every shard is there', async () => {

@@ -8,10 +8,10 @@
  * timer redraws it 4 times a second besides): a redraw per result is thousands of writes a second in a replay, of
  * which a person reads none.
  */
+import type { Cell } from '../cell-selection.ts';
 import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
 import { cellKey } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
-import type { Cell } from './selection.ts';
 import { fitToColumns } from './terminal-width.ts';
 
 export interface ProgressOptions {

@@ -6,18 +6,13 @@
  * case-insensitive part of the file name `<target>/<model>.spec.ts` (or of the model id, which the name encodes); `-t` is a regular expression tested against
  * `<model> <check>` and, with several targets, also the test's full name `<target> › <model> <check>` (`testName`);
  * shards are cut from
- * the file names in sorted order, so every shard of a run, on any machine, agrees on who runs what.
+ * the file names in sorted order, so every shard of a run, on any machine, agrees on who runs what. The rules
+ * themselves are in cell-selection.ts, which the reports of a merge that lacks a shard read too.
  */
-import { posix } from 'node:path';
+import { cellTitle, matchesFilters, shardCells, testNameMatches, type Cell } from '../cell-selection.ts';
 import { HarnessError } from '../errors.ts';
-import { folderName } from '../names.ts';
 import { modelsOn, plannedOn, type PlannedCheck, type PlannedModel, type PlanTarget } from '../plan/plan.ts';
 import { closest } from '../suite/closest.ts';
-
-export interface Cell {
-  target: string;
-  model: string;
-}
 
 /** A target of the run: its surface (whose claims the plan takes) and, with `--models listed`, the models it runs. */
 /** One cell of the run and the checks selected on it. */
@@ -35,49 +30,6 @@ export interface Selection {
   shard?: { index: number; count: number };
   /** `-t`: compiled already, so that a bad pattern is a usage error before anything runs. */
   pattern?: RegExp;
-}
-
-/** The spec file of a cell, relative to the run's spec folder (always with `/`). */
-export function specFileName(cell: Cell): string {
-  return posix.join(folderName(cell.target), `${folderName(cell.model)}.spec.ts`);
-}
-
-/** The `describe` title of a cell: the model, prefixed by the target when a run has several. */
-export function cellTitle(cell: Cell, severalTargets: boolean): string {
-  return severalTargets ? `${cell.target} › ${cell.model}` : cell.model;
-}
-
-/**
- * Whether `-t` selects a check of a cell. The README promises `<model> <check>`: a pattern anchored on the model
- * (`^xai\.grok-4\.3 `) must select it on every target, also in the default replay of two targets, where the test's
- * full name starts with the target. The full name is tried too, so that a pattern can pick one target
- * (`^runtime\.us-east-1 › `). The checks run are chosen here (the spec files hold only them), so the in-process run
- * and the run on vitest select alike.
- */
-export function testNameMatches(pattern: RegExp, cell: Cell, title: string, check: string): boolean {
-  return pattern.test(`${cell.model} ${check}`) || (title !== cell.model && pattern.test(`${title} ${check}`));
-}
-
-/**
- * vitest's file filter: the lower-cased relative file name contains one of the lower-cased filters; or the model id
- * does, as typed: the file name encodes every byte but `[a-z0-9.-]` (`/mnt/models/Llama-3` is in
- * `_2Fmnt_2Fmodels_2F_4Clama-3`), so a filter that is an id, or part of one, with `/`, `:` or a capital still selects it.
- */
-export function matchesFilters(cell: Cell, filters: readonly string[]): boolean {
-  if (filters.length === 0) return true;
-  const file = specFileName(cell).toLocaleLowerCase();
-  const model = cell.model.toLocaleLowerCase();
-  return filters.some((filter) => file.includes(filter.toLocaleLowerCase()) || model.includes(filter.toLocaleLowerCase()));
-}
-
-/** Shard `index` of `count`: the cells sorted by file name, cut into `count` runs that differ by one at most. */
-export function shardCells<T extends Cell>(cells: readonly T[], shard: { index: number; count: number } | undefined): T[] {
-  if (!shard) return [...cells];
-  const ordered = [...cells].sort((a, b) => (specFileName(a) < specFileName(b) ? -1 : specFileName(a) > specFileName(b) ? 1 : 0));
-  const base = Math.floor(ordered.length / shard.count);
-  const longer = ordered.length % shard.count;
-  const start = (shard.index - 1) * base + Math.min(shard.index - 1, longer);
-  return ordered.slice(start, start + base + (shard.index <= longer ? 1 : 0));
 }
 
 /**

@@ -9,7 +9,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromSource, packageRoot } from '../package-root.ts';
-import { specFileName, type CellWork } from './selection.ts';
+import { specFileName } from '../cell-selection.ts';
+import type { CellWork } from './selection.ts';
 
 /** What the stubs import: the source module in a checkout, the bundle's own entry point when installed. */
 const MODEL_SPEC = join(packageRoot(import.meta.url), fromSource(import.meta.url) ? 'src/run/model-spec.ts' : 'dist/run/model-spec.js');
