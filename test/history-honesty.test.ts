@@ -97,7 +97,8 @@ describe('history: a window of filtered runs claims nothing of what it did not o
   it('names the cells it did not observe, keeps a standing gating failure, and claims no shape or latency', () => {
     const failing: Cells = (_, c) => (c === 'c3' ? { status: 'fail', observed: 'exponent', gating: true } : { status: 'pass', observed: 'integer' });
     const full = (id: string, day: number, cells: Cells) => ({ ...runOf(id, day, cells), shapes: SHAPES, latency: {} });
-    const probe = (id: string, day: number) => runOf(id, day, pass, { checks: ['c0'], extra: { filtered: true } });
+    // `-t c0`: the runs plan every check and run c0 only (a check no run of the window planned left: history-window.test.ts).
+    const probe = (id: string, day: number) => runOf(id, day, (_, c) => (c === 'c0' ? { status: 'pass', observed: 'integer' } : undefined), { extra: { filtered: true } });
     const report = build([full('n1', 1, pass), full('n2', 2, failing), probe('p3', 3), probe('p4', 4), probe('p5', 5)], 3);
     expect(report.recent.unobserved).toEqual([{ target: 't', cells: 3, checks: 3, lastSeen: 1 }]);
     expect(report.recent.standing).toEqual([{ target: 't', model: 'm1', check: 'c3', run: 1, observed: 'exponent' }]);

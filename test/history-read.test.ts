@@ -111,7 +111,8 @@ describe('reading on worker threads', () => {
     const inThread = await reportOf(join(dir, 'good'), 0);
     // The folder says something in every part of the report, so agreeing means something.
     expect(inThread.runs).toHaveLength(2 * DAYS + 2);
-    expect(inThread.cells.flatMap((c) => c.changes).length).toBeGreaterThan(4);
+    // created-at.responses moves on both targets; stream.chat's nights between flaky {yes, no} and yes are no change.
+    expect(inThread.cells.flatMap((c) => c.changes).length).toBeGreaterThanOrEqual(4);
     expect(inThread.cells.some((c) => c.flaky > 0)).toBe(true);
     expect(inThread.models.flatMap((m) => m.events).map((e) => e.kind)).toEqual(['disappeared', 'appeared']);
     expect(inThread.drift.map((d) => [d.drift.model, d.drift.added])).toContainEqual(['m1', ['service_tier string']]);

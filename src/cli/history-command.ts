@@ -50,11 +50,22 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   for (const { run, problems } of latestGateFailures(report)) out.write(`warning: the latest run ${inertLine(run.id, 200)} failed its gate: ${inertLine(problems[0]!.message, 300)}${problems.length > 1 ? ` (and ${problems.length - 1} more: history.md)` : ''}\n`);
   if (r.errors.length || r.otherErrors) out.write(`warning: cells error now: ${errorCount(r.errors, errorGroupList, r.otherErrors, runProblems)} (history.md, "Errors now")\n`);
   for (const stale of r.stale ?? []) out.write(`warning: target ${inertLine(staleLine(stale, report.runs, (v) => v, (v) => v), 600)} (history.md)\n`);
-  for (const s of r.standing ?? []) out.write(`warning: ${inertLine(s.model, 200)} ${inertLine(s.check, 200)} (${inertLine(s.target, 200)}) failed the gate in ${inertLine(report.runs[s.run]?.id ?? '?', 200)}, its last observation: the last ${last} runs did not observe it (history.md)\n`);
+  // Only a cell the window planned stands (window-gaps.ts): a model gone from the catalog does not warn every night.
+  for (const s of r.standing ?? []) out.write(`warning: ${inertLine(s.model, 200)} ${inertLine(s.check, 200)} (${inertLine(s.target, 200)}) failed the gate in ${inertLine(report.runs[s.run]?.id ?? '?', 200)}, its last observation: the last ${last} runs planned it and did not observe it (history.md)\n`);
+  // One line for them all: a nightly of reasoning models has many cells inconclusive since (history.md lists them).
+  const noLonger = r.noLongerObserved?.length ?? 0;
+  if (noLonger) out.write(`no longer observed: ${noLonger} cell(s) observed in the last ${last} runs are inconclusive or skipped since (history.md, "No longer observed")\n`);
   for (const { target, run, why } of blindLatestRuns(report)) out.write(`warning: the latest run ${inertLine(run.id, 200)} observed nothing on ${inertLine(target, 200)} (${inertLine(why, 600)})\n`);
+  // As history.md says it: replay series apart from the targets, and no "0 shape drift(s)" of a window that measured none.
+  const replays = report.targets.filter((t) => t.replay).length;
+  const measured = (what: 'shapes' | 'latency', counted: string, none: string) => {
+    const without = r.unmeasured?.filter((u) => u[what]).length ?? 0;
+    return without > 0 && without === r.windows.length ? none : `${counted}${without ? ` (${without} target(s) measured ${what === 'shapes' ? 'no answer shape' : 'no latency'} in the window)` : ''}`;
+  };
+  const unobserved = (r.unobserved ?? []).reduce((n, u) => n + u.cells, 0);
   out.write(
-    `read ${names.length} run file(s): ${report.runs.length} run(s), ${report.targets.length} target(s), ${report.cells.length} cells${threads ? ` (read on ${threads} threads)` : ''}\n` +
-      `last ${last} runs per target: ${r.changes.length} change(s) in ${changedCells} cell(s)${gating ? ` (${gating} into a gating failure in the latest run)` : ''}, ${r.flaky.length} flaky cell(s), ${r.models.length} model event(s), ${r.drift.length} shape drift(s), ${r.latency.length} latency shift(s)${r.latencyUncompared ? ` (latency not compared for ${r.latencyUncompared} (target, model, API): fewer than ${last + 1} comparable runs)` : ''}\n` +
+    `read ${names.length} run file(s): ${report.runs.length} run(s), ${report.targets.length - replays} target(s)${replays ? ` plus ${replays} replay series` : ''}, ${report.cells.length} cells${threads ? ` (read on ${threads} threads)` : ''}\n` +
+      `last ${last} runs per target: ${r.changes.length} change(s) in ${changedCells} cell(s)${gating ? ` (${gating} into a gating failure in the latest run)` : ''}${unobserved ? ` of what they observed (${unobserved} cell(s) observed before not observed in them)` : ''}, ${r.flaky.length} flaky cell(s), ${r.models.length} model event(s), ${measured('shapes', `${r.drift.length} shape drift(s)`, 'no answer shape measured in the window')}, ${measured('latency', `${r.latency.length} latency shift(s)`, 'no latency measured in the window')}${r.latencyUncompared ? ` (latency not compared for ${r.latencyUncompared} (target, model, API): fewer than ${last + 1} comparable runs)` : ''}\n` +
       `wrote ${written.join(', ')}\n`,
   );
   return 0;

@@ -20,7 +20,7 @@ import { recentChanges } from './recent-changes.ts';
 import { fileReplayed, renameCellKey, renameTargets, replayId, replayNames } from './replay-series.ts';
 import { driftEvents } from './run-drift.ts';
 import { partOrder, runInfos } from './run-info.ts';
-import { runSelections, runsSelected } from './run-selection.ts';
+import { runCi, runSelections, runsSelected } from './run-selection.ts';
 import { LATENCY_FIELDS, RunDigester, type RunDigest } from './run-digest.ts';
 
 /** Whether a cell's status observed it (CellState's `absent` did not). */
@@ -168,6 +168,7 @@ export class HistoryBuilder {
     });
     const order = new Map([...this.#checks.keys()].map((id, i) => [id, i]));
     cells.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : order.get(a.check)! - order.get(b.check)!));
+    const selected = runsSelected(runOfPart);
     const report: Omit<HistoryReport, 'recent'> = {
       format: HISTORY_FORMAT,
       generatedAt: (options.now ?? new Date()).toISOString(),
@@ -175,14 +176,14 @@ export class HistoryBuilder {
       targets: [...targets.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, list]) => ({ id, runs: list, ...(replay.has(id) ? { replay: true as const } : {}) })),
       checks: [...this.#checks.values()],
       cells,
-      models: modelHistories({ series: this.#series, grid, states: this.#states, families: this.#families, selected: runsSelected(runOfPart), runs, targets }),
+      models: modelHistories({ series: this.#series, grid, states: this.#states, families: this.#families, selected, runs, targets }),
       latency: this.#latency(runOfPart),
       drift: this.#drift(runOfPart, runs),
     };
-    const recent = recentChanges(report, options.last, runSelections(runOfPart));
+    const recent = recentChanges(report, options.last, runSelections(runOfPart), runCi(runOfPart));
     const rows = grid.map((row, series) => ({ ...this.#series[series]!, ...row, gating: gating[series]! }));
     const errors = errorCells(rows, this.#states);
-    Object.assign(recent, windowGaps(rows, this.#states, recent, report.latency, new Set([...runOfPart].flatMap(([p, r]) => (p.shapes.length ? [r.index] : [])))));
+    Object.assign(recent, windowGaps(rows, this.#states, recent, report.latency, new Set([...runOfPart].flatMap(([p, r]) => (p.shapes.length ? [r.index] : []))), selected));
     recent.errors = errors.cells;
     if (errors.others > 0) recent.otherErrors = errors.others;
     return { ...report, recent };

@@ -6,7 +6,9 @@
  * that did not have it (`absent`: not run, another shard, not reached by a stopped run), an infrastructure error (an
  * outage night observed nothing), `inconclusive` (the model's budget or choice hid the behaviour) or `skipped` is
  * not a state the cell changed to, so `pass -> error -> pass` and `fail -> inconclusive -> fail` are no change, and a
- * standing failure does not read as a new one.
+ * standing failure does not read as a new one. A flaky cell is one behaviour with the values its trials saw: a
+ * flipped majority, or a night its trials agreed on one of them (`flaky {a, b} -> a -> flaky {a, b}`), is no change
+ * unless the cell's gate verdict turned (a pass that now fails the gate flaky is named); a value outside them is.
  */
 import type { Observed } from '../checks/types.ts';
 import { flakyValuesChanged } from '../report/flaky-values.ts';
@@ -78,6 +80,7 @@ export function cellHistory(row: CellRow, states: readonly CellState[], runs: re
   const cell: CellHistory = { target, model, check, group, api, segments: [], runs: 0, flaky: 0, flakiness: 0, changes: [] };
   let previous: CellState | undefined;
   let previousRun = -1;
+  let previousAt = -1;
   for (let i = 0; i < row.runs.length; i++) {
     const runIndex = row.runs[i]!;
     const at = row.states[i]!;
@@ -93,8 +96,10 @@ export function cellHistory(row: CellRow, states: readonly CellState[], runs: re
     cell.runs += 1;
     if (state.status === 'flaky') cell.flaky += 1;
     if (!isChangeState(state)) continue;
-    // Two flaky states changed when their trials saw another set of values, not when the majority flipped (report/flaky-values.ts).
-    const flakyMoved = previous && flakyValuesChanged(previous, state);
+    // Two flaky states changed when their trials saw another set of values, not when the majority flipped, nor between a
+    // flaky state and a value its trials saw (report/flaky-values.ts); unless the cell's gate verdict turned with it.
+    const byValues = previous && flakyValuesChanged(previous, state);
+    const flakyMoved = byValues === false && previous!.status !== state.status && row.gating[previousAt] !== row.gating[i] ? undefined : byValues;
     if (previous && (flakyMoved ?? (previous.status !== state.status || previous.observed !== state.observed))) {
       const change: ChangePoint = { run: runIndex, date: runs[runIndex]!.startedAt.slice(0, 10), from: previous, to: state, text: changeText(previous, state) };
       if (row.gating[i]) change.gating = true;
@@ -108,6 +113,7 @@ export function cellHistory(row: CellRow, states: readonly CellState[], runs: re
     }
     previous = state;
     previousRun = runIndex;
+    previousAt = i;
   }
   cell.flakiness = cell.runs ? Math.round((cell.flaky / cell.runs) * 100) / 100 : 0;
   return cell;

@@ -87,7 +87,7 @@ export function renderDigest(report: HistoryReport): string {
   const errors = [...errorLines.slice(0, gatingGroups), ...otherErrorsLine(recent.otherErrors).map((l) => `- ${l}`), ...errorLines.slice(gatingGroups)];
   const stale = (recent.stale ?? []).map((t) => `- ${staleLine(t, runs, markdownCode, (v) => markdownText(v, 100))}`);
   // What the window did not observe is said, a standing gating failure first and never cut: no "nothing changed" of it.
-  const { standing, gaps } = windowGapLines(recent, runs, markdownCode, (v) => markdownText(v, 100));
+  const { standing, gaps, noLonger } = windowGapLines(recent, runs, markdownCode, (v) => markdownText(v, 100));
   const body = [
     ...section('Targets not in the latest runs', stale),
     ...section('Latest run observed nothing', blind),
@@ -97,6 +97,8 @@ export function renderDigest(report: HistoryReport): string {
     ...section('Run ids reused', reused),
     ...section('Gating failures not observed in the window', standing.map((l) => `- ${l}`), standing.length),
     ...section('Changes', changes, keptCells, changeCount),
+    // Inconclusive or skipped since an observation in the window: no change, but no longer seen (window-gaps.ts).
+    ...section('No longer observed', noLonger.map((l) => `- ${l}`)),
     ...section('Flaky', flaky),
     ...section('Models', models),
     ...section('Shape drift', drift),

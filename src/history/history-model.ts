@@ -153,15 +153,24 @@ export interface RecentChanges {
    * that had it, when the target's latest run did not (a filtered run after it).
    */
   errors: { target: string; model: string; check: string; since: number; runs: number; lastRun?: number; gating?: true; observed: Observed }[];
-  /** Per target, the cells observed before the window and not in it (window-gaps.ts): `lastSeen`, the latest run that observed one. Absent when none. */
-  unobserved?: { target: string; cells: number; checks: number; lastSeen: number }[];
-  /** Of those, the cells whose last observation failed its run's gate: standing as far as anything observed. Absent when none. */
+  /**
+   * Per target, the cells observed before the window and not in it (window-gaps.ts): `lastSeen`, the latest run that
+   * observed one; `unplanned`: of them, those whose model or check no run of the window planned (they left), and
+   * `unplannedGating` of those whose last observation failed its gate (absent when 0). Absent when none.
+   */
+  unobserved?: { target: string; cells: number; checks: number; lastSeen: number; unplanned?: number; unplannedGating?: number }[];
+  /** Of those, the cells a run of the window planned whose last observation failed its run's gate: standing as far as anything observed. Absent when none. */
   standing?: { target: string; model: string; check: string; run: number; observed: Observed }[];
+  /**
+   * The cells a run of the window observed whose latest result is `status` (inconclusive or skipped) since `since`:
+   * no change point, but no longer observed; `last` is their last observed state, in `lastSeen`. Newest first. Absent when none.
+   */
+  noLongerObserved?: { target: string; model: string; check: string; since: number; status: 'inconclusive' | 'skipped'; lastSeen: number; last: CellState }[];
   /** The targets whose window measured no answer shape (`shapes`) or no latency (`latency`). Absent when none. */
   unmeasured?: { target: string; shapes?: true; latency?: true }[];
   /**
-   * The targets whose latest run is older than the folder's latest run of their kind (live and record, or replay):
-   * not in the latest runs, their state is as of `run`; `days` between it and `latest`. Absent when none (stale-targets.ts).
+   * The targets whose latest run is older than the folder's latest run of their kind (live and record, or replay), and
+   * not of its CI run (without CI: started 6 hours or more before it): not in the latest runs, their state is as of `run`; `days` between it and `latest`. Absent when none (stale-targets.ts).
    */
   stale?: { target: string; run: number; latest: number; days: number; later: number }[];
   /** The cells each target's latest run errored that `errors` leaves out (they do not gate and errored once): a count. */

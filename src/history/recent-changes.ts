@@ -90,9 +90,9 @@ export function changesByPriority(recent: RecentChanges): { changes: RecentChang
 
 /**
  * `selections`: per run, a key runs that selected the same models and checks share ('' for the whole catalog;
- * build-history.ts); without it, only unfiltered runs are compared.
+ * build-history.ts); without it, only unfiltered runs are compared. `ci`: per run, its CI run (stale-targets.ts).
  */
-export function recentChanges(report: Omit<HistoryReport, 'recent'>, last: number, selections?: ReadonlyMap<number, string>): RecentChanges {
+export function recentChanges(report: Omit<HistoryReport, 'recent'>, last: number, selections?: ReadonlyMap<number, string>, ci?: ReadonlyMap<number, string>): RecentChanges {
   const windows = report.targets.map((t) => ({ target: t.id, runs: t.runs.slice(-last) }));
   const inWindow = new Map(windows.map((w) => [w.target, new Set(w.runs)]));
   const recent: RecentChanges = { last, windows, changes: [], flaky: [], models: [], drift: [], latency: [], errors: [] };
@@ -122,7 +122,7 @@ export function recentChanges(report: Omit<HistoryReport, 'recent'>, last: numbe
   };
   const { shifts, uncompared } = latencyShifts(report.latency, inWindow, last, selection);
   recent.latency = shifts;
-  const stale = staleTargets(report);
+  const stale = staleTargets(report, ci);
   if (stale.length) recent.stale = stale;
   if (uncompared > 0) recent.latencyUncompared = uncompared;
   return recent;

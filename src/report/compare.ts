@@ -14,7 +14,7 @@ import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, 
 import { selectsCheck } from '../suite/check-pattern.ts';
 import { gaveUpOnTarget, wasNotReached } from './gate.ts';
 import { OBSERVED } from './observed-models.ts';
-import { flakyTrialsChanged } from './flaky-values.ts';
+import { flakyTrialsChanged, flakyTrialsShown } from './flaky-values.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 import { unreadModelLists } from './model-lists.ts';
 import { changedTargetLines, changedTargets, describeTargetChanges, hostChangeNotes } from './target-identity.ts';
@@ -102,7 +102,7 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     if (was && !now.notRun) compared += 1;
     const kind = kindOf(was, now, uncatalogued.has(now.model) && !now.gating);
     if (!kind) continue;
-    const why = `${show(was)} -> ${show(now)}: ${kind === 'newFailures' ? asNewFailure(now.reason) : now.reason}`;
+    const why = `${flakyTrialsShown(was, now) ?? `${show(was)} -> ${show(now)}`}: ${kind === 'newFailures' ? asNewFailure(now.reason) : now.reason}`;
     changes[kind].push({ target: now.target, model: now.model, check: now.check, before: was ? snapshot(was) : null, after: snapshot(now), reason: why });
   }
   const diff = <T>(a: T[], b: T[]) => b.filter((x) => !a.includes(x));

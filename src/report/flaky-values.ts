@@ -3,8 +3,8 @@
  * What a flaky cell's trials saw: the set of values its observing trials (pass or fail) read. A cell flaky every
  * night between the same two values reports the more frequent one as `observed`, so a majority that flips
  * (`flaky (message.reasoning) -> flaky (none)`) is no change of what the endpoint does: two flaky states whose trials
- * saw the same set of values are one behaviour. A trial that saw a new value is a change. Used by `history`
- * (cell-history.ts) and `compare` (compare.ts) alike.
+ * saw the same set of values are one behaviour, and so is a night its trials agreed on one of those values. A trial
+ * that saw a new value is a change. Used by `history` (cell-history.ts) and `compare` (compare.ts) alike.
  */
 import type { Observed } from '../checks/types.ts';
 
@@ -25,15 +25,31 @@ export function trialValues(trials: readonly Trial[] | undefined): string | unde
   return values.size ? JSON.stringify([...values].sort().map((v) => JSON.parse(v) as Observed)) : undefined;
 }
 
+/** A state as flakyValuesChanged reads it: a flaky one with its trial values (trialValues), when known. */
+interface ValuedState { status: string; observed?: Observed; values?: string | undefined }
+
 /**
  * Whether two flaky cells' trials saw other sets of values (a new value seen is a change, a flipped majority is not);
- * undefined when one is not flaky or a set is not known (an older file): the observed values then decide.
+ * false too between a flaky state and a pass or fail of a value its trials saw, either way (a flaky-by-nature cell's
+ * trials agreeing by chance one night: `flaky {a, b} -> a -> flaky {a, b}` is one behaviour); undefined otherwise
+ * (one is not flaky and the other's value is outside its set, or a set is not known: an older file): the observed
+ * values then decide.
  */
-export function flakyValuesChanged(was: { status: string; values?: string | undefined }, now: { status: string; values?: string | undefined }): boolean | undefined {
-  if (was.status !== 'flaky' || now.status !== 'flaky' || was.values === undefined || now.values === undefined) return undefined;
-  return was.values !== now.values;
+export function flakyValuesChanged(was: ValuedState, now: ValuedState): boolean | undefined {
+  if (was.status === 'flaky' && now.status === 'flaky') return was.values === undefined || now.values === undefined ? undefined : was.values !== now.values;
+  const [flaky, stable] = was.status === 'flaky' ? [was, now] : [now, was];
+  if (flaky.status !== 'flaky' || flaky.values === undefined || (stable.status !== 'pass' && stable.status !== 'fail')) return undefined;
+  const seen = (JSON.parse(flaky.values) as Observed[]).some((v) => JSON.stringify(v) === JSON.stringify(stable.observed ?? null));
+  return seen ? false : undefined;
 }
 
 /** flakyValuesChanged of two matrix results (their trials as kept in matrix.json): `compare`'s "changed observed values". */
 export const flakyTrialsChanged = (was: { status: string; trials?: readonly Trial[] | undefined }, now: { status: string; trials?: readonly Trial[] | undefined }): boolean | undefined =>
   flakyValuesChanged({ status: was.status, values: trialValues(was.trials) }, { status: now.status, values: trialValues(now.trials) });
+
+/** compare's line of a flaky cell that stayed flaky: both trial value sets (`flaky "x" -> flaky "x"` would say nothing changed when the majority did not); undefined otherwise. */
+export function flakyTrialsShown(was: { status: string; observed: Observed; trials?: readonly Trial[] | undefined } | undefined, now: { status: string; observed: Observed; trials?: readonly Trial[] | undefined }): string | undefined {
+  if (was?.status !== 'flaky' || now.status !== 'flaky') return undefined;
+  const [a, b] = [trialValues(was.trials), trialValues(now.trials)];
+  return a === undefined || b === undefined || a === b ? undefined : `flaky ${JSON.stringify(was.observed)} of trials ${a} -> flaky ${JSON.stringify(now.observed)} of trials ${b}`;
+}
