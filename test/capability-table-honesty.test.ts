@@ -82,6 +82,14 @@ describe('table, from a replayed run with cells changed', () => {
     expect(cell(t, GPT, 'n, logprobs, stop').notes).toContain('params.stop varies: honored 2/3, ignored 1/3');
   });
 
+  it('a flaky check whose most frequent value deviates is said once, as what its trials saw, never as a settled value', async () => {
+    const flaky = { status: 'flaky' as const, observed: 'no-call', trials: ['no-call', 'no-call', 'conformant'].map((observed) => ({ status: observed === 'conformant' ? ('pass' as const) : ('fail' as const), observed, reason: '', evidence: [] })) };
+    const file = await variant('flaky-majority.json', (_m, set) => set(GPT, 'tools.chat.forced-call', flaky));
+    const notes = cell(await table([file]), GPT, 'Tool calling').notes;
+    expect(notes).toContain('tools.chat.forced-call varies: no-call 2/3, conformant 1/3');
+    expect(notes).not.toContain('tools.chat.forced-call: no-call');
+  });
+
   it('names the checks not measured beside the one that was, and a region where it all errored', async () => {
     const east = await variant('east.json', (_m, set) => {
       for (const check of ['tools.chat.result-turn', 'params.logprobs', 'params.stop', 'service-tier.chat.flex']) set(GPT, check, ERROR);

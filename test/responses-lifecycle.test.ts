@@ -189,6 +189,23 @@ describe('background: what the harness can tell in its wait', () => {
   });
 });
 
+describe('store-false when a stop left its control unrun', () => {
+  it('is skipped, the control named as not run (a stop is the run\'s doing, not inconclusive)', async () => {
+    const definition = ALL_CHECKS.find((c) => c.id === 'responses.store-false')!;
+    const create = exchange('create', { id: 'resp_1', object: 'response', status: 'completed', output: [] }, { input: 'Reply with the word OK.', store: false });
+    const get = { ...exchange('get', {}), response: { status: 404, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify({ error: { message: "Response with id 'resp_1' not found.", type: 'invalid_request_error', code: 'not_found', param: null } }) }] } };
+    const result = await definition.run({
+      model: 'm',
+      expectation: { value: 'not-retrievable', source: 'test' },
+      outcomes: [
+        { kind: 'completed', caseId: 'responses.store-false', api: 'responses', exchanges: [create, get] },
+        { kind: 'skipped', caseId: 'responses.lifecycle', api: 'responses', reason: 'the request was abandoned because the run was interrupted' },
+      ],
+    });
+    expect(result).toMatchObject({ status: 'skipped', reason: expect.stringContaining('the control, a stored response fetched in responses.lifecycle, was not run') });
+  });
+});
+
 describe('previous_response_id: the answer is read', () => {
   it('an echoed id whose answer does not name Ada is inconclusive (its usage counts the history)', async () => {
     // The emulator counts only the new input; a real endpoint counts the first turn in it too (else: ignored).

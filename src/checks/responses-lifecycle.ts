@@ -216,6 +216,8 @@ function controlFetched(input: CheckInput, controls: readonly CaseOutcome[], evi
     if (controls.length === 0) return inconclusive(input, `nothing in this run fetched a stored response (responses.lifecycle not run), ${without}`, evidence);
     const settled = settleWithout(only(input, controls));
     if (settled.status === 'error') return { ...settled, reason: `could not observe the control, a stored response fetched in ${controls[0]!.caseId}: ${settled.reason}` };
+    // A stop or a spend cap left the control unrun: the run's doing, not the model's (README, "Runs cut short").
+    if (settled.status === 'skipped') return { ...settled, reason: `the control, a stored response fetched in ${controls[0]!.caseId}, was not run (${settled.reason}), so the ${status} shows nothing yet`, evidence };
     return inconclusive(input, `no stored response was fetched in this run (${controls[0]!.caseId}: ${settled.status}, ${settled.reason}), ${without}`, evidence);
   }
   const why = notFetched(input, completed);

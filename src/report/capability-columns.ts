@@ -49,9 +49,12 @@ function told(column: Column): Capability {
         const r = get(check);
         return r ? [{ check, r }] : [];
       });
-      const varies = results.filter(({ r }) => r.status === 'flaky').map(({ check, r }) => `${check} varies: ${trialCounts(r)}`);
+      const flaky = results.filter(({ r }) => r.status === 'flaky');
+      const varies = flaky.map(({ check, r }) => `${check} varies: ${trialCounts(r)}`);
+      // A flaky check's most frequent value is no settled answer: said once, as what its trials saw, not also as a value.
+      const settled = judged.notes.filter((note) => !flaky.some(({ check }) => note.startsWith(`${check}: `)));
       const unmeasured = results.filter(({ r }) => UNMEASURED.has(r.status)).map(({ check, r }) => `${check}: ${r.status}, not measured`);
-      return { value: varies.length || unread ? 'partial' : judged.value, notes: [...new Set([...judged.notes, ...varies, ...unmeasured, ...missed])] };
+      return { value: varies.length || unread ? 'partial' : judged.value, notes: [...new Set([...settled, ...varies, ...unmeasured, ...missed])] };
     },
   };
 }
