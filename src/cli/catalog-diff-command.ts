@@ -33,7 +33,8 @@ function diffAsker(replay: boolean): ListAsker {
 }
 
 /**
- * `--target` is given to the run's options as `--targets`: a usage error about it names the flag the user typed
+ * `--target` is given to the run's options as `--targets` (an empty one too: `--target "$UNSET"` would otherwise diff
+ * every recorded target, or the --targets alone, as if it had not been given): a usage error about it names the flag the user typed
  * (`--targets: no recordings of target x` would send them looking for a flag they did not give).
  */
 function asTargetFlag(error: unknown): unknown {
@@ -44,7 +45,7 @@ function asTargetFlag(error: unknown): unknown {
 /** Prints (or `--json`) each target's model list against the catalog; exit 1 when a target lists an id the catalog lacks or one it cannot use, or a list was not read whole. */
 export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, version: string, out: NodeJS.WritableStream): Promise<number> {
   const { target, json, ...rest } = flags;
-  const config = await resolveRunConfig({ mode: 'live', ...rest, ...(target ? { targets: [rest.targets, target].filter(Boolean).join(',') } : {}), models: 'listed' }, root, version).catch(
+  const config = await resolveRunConfig({ mode: 'live', ...rest, ...(target !== undefined ? { targets: [rest.targets, target].filter((t) => t !== undefined).join(',') } : {}), models: 'listed' }, root, version).catch(
     (error: unknown) => {
       throw target !== undefined && rest.targets === undefined ? asTargetFlag(error) : error;
     },

@@ -157,8 +157,13 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
   if (flags.targets !== undefined) {
     const clash = (['region', 'endpoint', 'targetName', 'surface'] as const).find((k) => flags[k] !== undefined);
     if (clash) throw usage('--targets', `names every target itself; drop --${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-    const targets = flags.targets.split(',').map((s) => s.trim()).filter(Boolean).map((spec) => parseTargetSpec(spec, mode));
-    if (targets.length === 0) throw usage('--targets', 'give at least one surface:region');
+    const specs = flags.targets.split(',').map((s) => s.trim());
+    if (specs.every((spec) => !spec)) throw usage('--targets', 'give at least one surface:region');
+    // An empty item is a variable that expanded to nothing (`mantle:us-east-1,$RUNTIME_TARGET`): dropped, the target
+    // it stood for would never run and nothing would say so (run-options.ts listFlag; the items are quoted as
+    // shownSpec quotes them, a URL's query may hold a credential).
+    if (specs.includes('')) throw usage('--targets', `an empty item among ${specs.map((spec) => (spec ? shownSpec(spec) : '""')).join(', ')} (a variable that expanded to nothing?); give the targets separated by commas, none of them empty`);
+    const targets = specs.map((spec) => parseTargetSpec(spec, mode));
     const ids = new Set<string>();
     for (const t of targets) {
       if (ids.has(t.id)) throw usage('--targets', `target ${t.id} is given twice`);

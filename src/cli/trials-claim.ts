@@ -5,7 +5,10 @@
  * each trial's pass or fail what its observed value gives against the cell's expected one. Otherwise a gating flaky
  * cell relabelled `pass` (or an observed failure relabelled `unsupported`, `inconclusive` or `skipped`), or a trial
  * that saw a value the stated list does not allow relabelled `pass` (which takes the gate from a flaky cell), would
- * read green on what the run observed failing.
+ * read green on what the run observed failing. A run never writes `trials` of fewer than two, nor a value beside a
+ * trial that observed nothing: a list cut to its passing trial, or a failing trial relabelled `inconclusive` with its
+ * value kept, is refused too. (Whether a cell has trials, and how many, is not checked: replay repeats a case as often
+ * as it was recorded, and a check whose cases ran once, a probe's, has none.)
  */
 import { combineTrials } from '../checks/trials.ts';
 import type { TrialResult } from '../checks/types.ts';
@@ -24,7 +27,16 @@ const said = (trials: readonly TrialResult[]) => inertLine(trials.map((t) => `${
  */
 export function trialsClaimProblem(r: MatrixResult, i: number): string | undefined {
   const trials = r.trials;
-  if (!trials?.length) return undefined;
+  if (trials === undefined) return undefined;
+  // combineTrials keeps trials only for two or more: one trial is the cell itself, and a cut list hides the others.
+  if (trials.length < 2) return `results[${i}].trials: ${trials.length} trial${trials.length === 1 ? '' : 's'}, but a run writes trials only for two or more (one trial is the cell itself, without trials)`;
+  // A trial that observed nothing says null (every check does): a value beside it is a failure relabelled, which
+  // would then no longer outvote the trials that passed.
+  const unobserved = trials.findIndex((t) => t.status !== 'pass' && t.status !== 'fail' && t.observed !== null);
+  if (unobserved >= 0) {
+    const t = trials[unobserved]!;
+    return `results[${i}].trials[${unobserved}].observed: ${shown(t.observed)} with status ${shown(t.status)}, but a trial that observed nothing says null (only a pass or fail observed a value)`;
+  }
   if (r.expected !== null) {
     for (const [j, t] of trials.entries()) {
       if ((t.status === 'pass' || t.status === 'fail') && meets(r.expected, t.observed) !== (t.status === 'pass')) {

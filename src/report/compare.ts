@@ -152,7 +152,7 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const newChecks = diff(a.checks, b.checks).filter(asked(selectedBefore, 'checks'));
   const vanishedChecks = vanishedOn('check', a.checks).filter(asked(selectedAfter, 'checks'));
   return {
-    baseline: { runId: before.run.id, finishedAt: before.run.finishedAt },
+    baseline: { runId: before.run.id, finishedAt: before.run.finishedAt, ...(before.run.ci ? { ci: { system: before.run.ci.system, runId: before.run.ci.runId } } : {}) },
     ...changes,
     newModels,
     vanishedModels,

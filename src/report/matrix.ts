@@ -219,7 +219,7 @@ export interface CellChange {
 }
 
 export interface MatrixComparison extends ComparisonReach {
-  baseline: { runId: string; finishedAt: string };
+  baseline: { runId: string; finishedAt: string; ci?: Pick<MatrixCi, 'system' | 'runId'> };
   newFailures: CellChange[];
   fixes: CellChange[];
   /** Stable before, flaky now (a single value became several), and the other way round. */

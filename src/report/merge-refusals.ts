@@ -15,7 +15,7 @@ import { targetDifference } from './merge-targets.ts';
 export const runName = (m: Matrix) => `run ${m.run.id}${m.run.selection.shard ? ` shard ${m.run.selection.shard}` : ''}`;
 
 /** The parts of a run that every shard of it shares. */
-const SHARED = ['models', 'checks', 'filters', 'targets', 'planned models', 'planned checks', 'harness version', 'judged against', 'CI run', 'baseline'] as const;
+const SHARED = ['models', 'checks', 'filters', 'targets', 'planned models', 'planned checks', 'harness version', 'judged against', 'CI run', 'baseline', 'baseline CI run'] as const;
 
 /** How a message says that a part differs: `but their --models differ (only in a: ...; only in b: ...)`. */
 const DIFFER: Record<(typeof SHARED)[number], string> = {
@@ -29,6 +29,7 @@ const DIFFER: Record<(typeof SHARED)[number], string> = {
   'judged against': 'what they were judged against differs (the digests of expectations, catalog, suites, --openapi and --repeat)',
   'CI run': 'their CI runs differ',
   baseline: 'their --baseline runs differ',
+  'baseline CI run': 'their --baseline runs were made in different CI runs',
 };
 
 /**
@@ -54,8 +55,11 @@ function selectionOf(m: Matrix): Record<(typeof SHARED)[number], string[]> {
     'CI run': m.run.ci ? [`${m.run.ci.system} ${m.run.ci.runId}`] : [],
     // The run a shard's changes were judged against: merged, one shard's regression against an older artifact would
     // read as a change since a run neither is (compared only when both were; a shard without --baseline is listed
-    // as not compared).
-    baseline: m.comparison ? [`run ${m.comparison.baseline.runId} finished ${m.comparison.baseline.finishedAt}`] : [],
+    // as not compared). A run is its id and CI run (a fixed --run-id names a run a night; compared when both record
+    // one), not when it finished: each shard of one baseline run ends at its own time, and a job that compares its
+    // shard with the same shard of the last nightly compares with one run.
+    baseline: m.comparison ? [`run ${m.comparison.baseline.runId}`] : [],
+    'baseline CI run': m.comparison?.baseline.ci ? [`${m.comparison.baseline.ci.system} ${m.comparison.baseline.ci.runId}`] : [],
   };
 }
 
@@ -64,7 +68,7 @@ function selectionDifference(a: Matrix, b: Matrix, names: [string, string]): str
   const x = selectionOf(a);
   const y = selectionOf(b);
   for (const field of SHARED) {
-    if ((field === 'judged against' && (!a.run.judging || !b.run.judging)) || (field === 'CI run' && (!a.run.ci || !b.run.ci)) || (field === 'baseline' && (!a.comparison || !b.comparison))) continue;
+    if ((field === 'judged against' && (!a.run.judging || !b.run.judging)) || (field === 'CI run' && (!a.run.ci || !b.run.ci)) || (field === 'baseline' && (!a.comparison || !b.comparison)) || (field === 'baseline CI run' && (!a.comparison?.baseline.ci || !b.comparison?.baseline.ci))) continue;
     const onlyA = x[field].filter((v) => !y[field].includes(v));
     const onlyB = y[field].filter((v) => !x[field].includes(v));
     if (!onlyA.length && !onlyB.length) continue;

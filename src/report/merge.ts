@@ -120,6 +120,12 @@ function unselectedCells(matrices: readonly Matrix[], merged: Pick<Matrix, 'targ
   return cells;
 }
 
+/** The CI run of the inputs' baselines when every one records the same (shards compared with one nightly's shards). */
+function baselineCi(all: readonly MatrixComparison[]): Pick<MatrixComparison['baseline'], 'ci'> {
+  const ci = all[0]!.baseline.ci;
+  return ci && all.every((c) => c.baseline.ci?.system === ci.system && c.baseline.ci.runId === ci.runId) ? { ci } : {};
+}
+
 /**
  * The inputs' comparisons with their baselines as one: each input compared its own cells (a region's run with that
  * region's last run), so the lists are joined, and the merge regressed when any input did. Without this, a region
@@ -149,7 +155,7 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
   const { byShard, ...unCompared } = notCompared(matrices, { models: [...newModels, ...vanishedModels], checks: [...newChecks, ...vanishedChecks] });
   const notSelected = { ...unCompared, ...(byShard || all.some((c) => c.notSelected?.byShard) ? { byShard: true as const } : {}) };
   return {
-    baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: all.map((c) => c.baseline.finishedAt).sort().at(-1)! },
+    baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: all.map((c) => c.baseline.finishedAt).sort().at(-1)!, ...baselineCi(all) },
     newFailures,
     fixes: changes('fixes'),
     becameFlaky: changes('becameFlaky'),

@@ -198,7 +198,7 @@ export const MatrixSchema = Type.Object(
     shapes: Type.Optional(ShapeTableSchema),
     comparison: Type.Optional(
       Type.Object({
-        baseline: Type.Object({ runId: Str, finishedAt: Str }),
+        baseline: Type.Object({ runId: Str, finishedAt: Str, ci: Type.Optional(CiSchema) }, { description: 'The run compared with, by its id and CI run (when it recorded one): what tells one baseline run from another, its shards each finishing at their own time.' }),
         newFailures: Type.Array(Change),
         fixes: Type.Array(Change),
         becameFlaky: Type.Optional(Type.Array(Change)),
