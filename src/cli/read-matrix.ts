@@ -18,7 +18,7 @@ import { Ajv } from 'ajv';
 import { CHECK_STATUSES } from '../checks/types.ts';
 import { HarnessError } from '../errors.ts';
 import { notAFileError, whyNotAFile } from './input-files.ts';
-import { knownFields } from './known-fields.ts';
+import { knownFields, type LeftOut } from './known-fields.ts';
 import { matrixText } from './matrix-text.ts';
 import { overBoundsProblem } from '../report/over-bounds.ts';
 import { costProblem, readLimits, tooLarge, type ReadLimits } from './matrix-size.ts';
@@ -50,7 +50,7 @@ const CHECK_ID = /^[a-z0-9][a-z0-9.-]*$/;
 export const MAX_MATRIX_DEPTH = 64;
 
 /** Validates and normalises parsed JSON as a Matrix; `file` names it in errors. */
-export function parseMatrix(value: unknown, file: string): Matrix {
+export function parseMatrix(value: unknown, file: string, leftOut?: LeftOut): Matrix {
   const name = inertLine(file, 200);
   const format = (value as { format?: unknown } | null)?.format;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: the top level is not an object; ${FIX}`);
@@ -68,7 +68,7 @@ export function parseMatrix(value: unknown, file: string): Matrix {
   }
   // Members the schema does not name are left out, not refused: a newer version adds optional fields without a new
   // format (README, matrix.json), and its files are still read; what this version does not know it does not copy.
-  const matrix = knownFields(value, MatrixSchema) as Matrix;
+  const matrix = knownFields(value, MatrixSchema, leftOut) as Matrix;
   const inconsistent = inconsistency(matrix) ?? overBoundsProblem(matrix);
   if (inconsistent) throw new HarnessError('HARNESS_REPORT_INVALID', `${name}: ${inconsistent}; ${FIX} (a file edited by hand, or cut and pasted, is read no further)`);
   const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Matrix['totals']['byStatus'];
@@ -93,16 +93,22 @@ function newerFormat(format: string): string | undefined {
   return `format ${version} was written by a newer mantle-conformance; this version reads formats 1 to ${newest}, and would judge the run by older rules (a run that failed could read as a pass): upgrade mantle-conformance to read it`;
 }
 
+/** How `readMatrix` reads: from another path than it names (the file a link led to, resolved once: in-place-input.ts), and who is told what it left out. */
+export interface ReadOptions {
+  from?: string;
+  leftOut?: LeftOut;
+}
+
 /**
  * Reads, validates and normalises the matrix.json at `file`. A file larger than this process reads (cli/matrix-size.ts:
  * a share of its heap limit) is refused, by its size, before it is read, and one whose JSON would take more heap to
  * parse than its size says (a file made of `[{},{},...]`) before it is parsed: either names the file and the fix.
  */
-export async function readMatrix(file: string, limits: ReadLimits = readLimits()): Promise<Matrix> {
+export async function readMatrix(file: string, limits: ReadLimits = readLimits(), options: ReadOptions = {}): Promise<Matrix> {
   let value: unknown;
   let text: string | undefined;
   try {
-    const handle = await open(file, 'r');
+    const handle = await open(options.from ?? file, 'r');
     try {
       const { size } = await handle.stat();
       const large = tooLarge(size, limits);
@@ -129,7 +135,7 @@ export async function readMatrix(file: string, limits: ReadLimits = readLimits()
     if (missing?.missing) throw notAFileError(undefined, `${inertLine(file, 200)}:`, missing, 'give the path of a matrix.json written by mantle-conformance (reports/matrix.json of a run)');
     throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: cannot read a matrix.json there (${inertLine((cause as Error).message, 200)}); ${FIX}`, { cause });
   }
-  return parseMatrix(value, file);
+  return parseMatrix(value, file, options.leftOut);
 }
 
 /**

@@ -3,8 +3,8 @@
  * The commands that work on saved runs: `report` (render every format again from a matrix.json), `compare`,
  * `merge` (shards or regions into one matrix) and `table` (a capability table); `bless` is in bless-command.ts.
  */
-import { lstat, realpath } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { HarnessError } from '../errors.ts';
 import { formatVersion } from '../format-version.ts';
@@ -26,7 +26,9 @@ import { PROBLEM_BYTES } from '../report/problem-list.ts';
 import { readThenRemoveEarlier } from './earlier-reports.ts';
 import { CONSOLE_LINES, problemLines } from './gate-lines.ts';
 import { readLimits, warnWrittenSize } from './matrix-size.ts';
-import { checkOutputTarget } from './output-target.ts';
+import { checkStillInPlace, inPlaceInput, placedMatrix } from './in-place-input.ts';
+import { lostFrom, type LeftOut } from './known-fields.ts';
+import { checkOutputTarget, writeToDescriptor, type Descriptor } from './output-target.ts';
 import { parseMatrix, readMatrix } from './read-matrix.ts';
 import { checkReportDir, fileIdentity } from './report-dir-guard.ts';
 import { sameRunTwice } from './same-run-twice.ts';
@@ -42,18 +44,30 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
   const reportDir = flags.reportDir ?? dirname(resolve(file));
   const inputs = [file, ...(flags.baseline ? [flags.baseline] : [])];
   await checkReportDir(reportDir, inputs, { command: 'report', rewrites: file });
+  // The input rendered where it lies: where its link leads is settled now, read, and must hold until the write.
+  const place = await inPlaceInput(reportDir, file);
+  const leftOut: LeftOut = { paths: [], count: 0 };
   const matrix = await readThenRemoveEarlier(reportDir, inputs, async () => {
     const limits = readLimits();
-    const read = await readMatrix(file, limits);
+    const read = await readMatrix(file, limits, { ...(place ? { from: place.file } : {}), leftOut });
     noteOlderJudges([read], [file], err);
-    if (!flags.baseline) return read;
-    const baseline = await readMatrix(flags.baseline, limits);
+    const baseline = flags.baseline ? await readMatrix(flags.baseline, limits) : undefined;
+    if (place) await checkStillInPlace(place, file);
+    if (!baseline) return read;
     const same = sameRunProblem(baseline, read);
     if (same) throw new HarnessError('HARNESS_USAGE', `--baseline ${inertLine(flags.baseline, 300)}: ${same} (without --baseline, report renders the comparison ${inertLine(file, 300)} was written with)`);
+    const compared = finishMatrix({ ...read, comparison: compareMatrices(baseline, read) });
+    if (place && lostFrom(leftOut, compared).count > 0) throw new HarnessError('HARNESS_USAGE', `report ${inertLine(file, 300)} --baseline: ${unknownFields(lostFrom(leftOut, compared))}; written again with the comparison, it would lose them. Render it with the mantle-conformance that wrote it, or give --report-dir another folder (the input is then left as it is). Nothing was written.`);
     for (const warning of comparisonWarnings(baseline, read)) err.write(`${warning}\n`);
-    return finishMatrix({ ...read, comparison: compareMatrices(baseline, read) });
+    return compared;
   });
-  const written = await writeDefaultReports(matrix, reportDir, await throughLink(reportDir));
+  // What this version does not know is not dropped from the input: it stays as it is, and the renderings are written.
+  const lost = place ? lostFrom(leftOut, matrix) : { paths: [], count: 0 };
+  const left = lost.count > 0 ? ['matrix.json'] : [];
+  if (left.length > 0) err.write(`note: ${inertLine(file, 300)}: ${unknownFields(lost)}; it is left as it is (written again, it would lose them), and its other reports are written from what this version reads\n`);
+  else if (place && place.links > 1) err.write(`note: ${inertLine(file, 300)} has ${place.links} names (hard links): a new file takes the place of ${inertLine(place.linked ? place.file : place.name, 300)} only, and its other names keep what they held\n`);
+  const beforeCommit = place ? () => checkStillInPlace(place, file) : undefined;
+  const written = await writeDefaultReports(matrix, reportDir, { placed: placedMatrix(reportDir, place), left, ...(beforeCommit ? { beforeCommit } : {}) });
   // No cell compared (with --baseline, or as the saved run was compared): the gate fails on it, and the console says
   // why and the fix above the gate line, as `run` does.
   const none = matrix.gate.problems.filter((p) => p.kind === 'nothing-compared').map((p) => `${inertLine(p.message, PROBLEM_BYTES)}\n`).join('');
@@ -61,16 +75,10 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
   return matrix.gate.exitCode;
 }
 
-/**
- * Where `report` writes its folder's matrix.json, when that is a link (only the input rendered where it lies may be:
- * checkReportDir refuses any other): through it, to the file it points at (relative to the folder), as bless and
- * `table --out` write through a link; renamed over, the link (latest/matrix.json -> ../runs/a/matrix.json) would
- * become a copy.
- */
-async function throughLink(dir: string): Promise<Record<string, string>> {
-  const file = join(dir, 'matrix.json');
-  if (!(await lstat(file).catch(() => undefined))?.isSymbolicLink()) return {};
-  return { 'matrix.json': relative(dir, await realpath(file)) };
+/** What a matrix.json holds that this version does not know, in words: the JSON paths of the first few. */
+function unknownFields(leftOut: { paths: string[]; count: number }): string {
+  const more = leftOut.count > leftOut.paths.length ? `, and ${leftOut.count - leftOut.paths.length} more` : '';
+  return `it holds ${leftOut.count === 1 ? 'a field' : `${leftOut.count} fields`} this version does not know (${inertLine(leftOut.paths.join(', '), 600)}${more}), written by another version of mantle-conformance (a newer one adds fields) or by an edit`;
 }
 
 export async function compareCommand(oldFile: string, newFile: string, flags: { json?: boolean }, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -171,6 +179,8 @@ const WRITE_PROBLEMS: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'permission denied',
   EROFS: 'a read-only file system',
+  EBADF: 'no such descriptor is open for writing',
+  EPIPE: 'what read that stream has closed it',
 };
 
 /**
@@ -178,15 +188,18 @@ const WRITE_PROBLEMS: Record<string, string> = {
  * A path that cannot take it (a folder, a file in the way, no permission) is the user's to fix, so exit 2 naming
  * `asker` (the flag or command) and `advice`, not a harness bug with a stack; a full disk stays HARNESS_DISK_FULL.
  */
-export async function writeOutputFile(file: string, text: string, words: { asker: string; advice: string }): Promise<void> {
+export async function writeOutputFile(file: string, text: string, words: { asker: string; advice: string }): Promise<Descriptor | undefined> {
   // Checked again as it is written: a device or a FIFO put there since is not renamed over either.
-  await checkOutputTarget(file, words.asker, words.advice);
+  const descriptor = await checkOutputTarget(file, words.asker, words.advice);
   try {
+    // /dev/stdout, /dev/fd/3: the stream the shell opened is written to, where it stands (`>>` appends), not replaced.
+    if (descriptor) await writeToDescriptor(descriptor.fd, text);
     // A link is written through to what it points at (as bless does), not replaced by a file of its own.
-    await writeFileAtomic(await realpath(file).catch(() => file), text);
+    else await writeFileAtomic(await realpath(file).catch(() => file), text);
+    return descriptor;
   } catch (error) {
     if (error instanceof HarnessError && error.code === 'HARNESS_DISK_FULL') throw error;
-    const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+    const code = (((error as Error).cause ?? error) as NodeJS.ErrnoException).code;
     const why = code ? (WRITE_PROBLEMS[code] ?? code) : inertLine((error as Error).message, 200);
     throw new HarnessError('HARNESS_USAGE', `${words.asker} ${inertLine(file, 300)}: cannot write it (${why}); ${words.advice}`, { cause: error });
   }
@@ -195,8 +208,8 @@ export async function writeOutputFile(file: string, text: string, words: { asker
 
 /**
  * `table`'s arguments checked before anything is read or written: `--long` is for csv and json, a matrix given twice
- * would list its runs twice, and an `--out` that is one of the inputs would replace the run with its table, or that
- * is not a regular file (/dev/null, a FIFO, /dev/stdout piped) would become one (output-target.ts).
+ * would list its runs twice, and an `--out` that is one of the inputs would replace the run with its table (through
+ * /dev/fd/3 too), or that is not a regular file (/dev/null, a FIFO) would become one (output-target.ts).
  */
 async function checkTableArguments(files: readonly string[], flags: { format: string; out?: string; long?: boolean }): Promise<void> {
   if (flags.long && flags.format === 'markdown') throw new HarnessError('HARNESS_USAGE', '--long: applies to --format csv and json only (the Markdown table is always one row per model); drop --long or add --format csv|json');
@@ -223,8 +236,9 @@ export async function tableCommand(files: string[], flags: { format: string; out
   const render = formats[flags.format];
   if (!render) throw new HarnessError('HARNESS_USAGE', `--format: "${flags.format}" is not one of markdown, csv, json`);
   if (flags.out) {
-    await writeOutputFile(flags.out, render(), { asker: '--out', advice: 'give a file path (not a folder) you can write to' });
-    out.write(`wrote ${inertLine(flags.out, 300)}\n`);
+    const descriptor = await writeOutputFile(flags.out, render(), { asker: '--out', advice: 'give a file path (not a folder) you can write to' });
+    // To stdout the table is the output, as without --out: a `wrote` line would follow it into the same file.
+    if (descriptor?.fd !== 1) out.write(`wrote ${inertLine(flags.out, 300)}\n`);
   } else {
     out.write(render());
   }

@@ -60,6 +60,10 @@ export async function checkReportDir(dir: string, inputs: readonly string[], che
     const fix = check.inputFlag ? `copy it elsewhere first (cp ${inertLine(join(dir, name), 300)} last.json, then ${check.inputFlag} last.json) or give --report-dir another folder` : 'give --report-dir another folder (for example a new one)';
     throw new HarnessError('HARNESS_USAGE', `${flag}: it holds ${check.inputFlag ? `the ${check.inputFlag} file` : 'the input'} ${shown} (as ${name}), which ${check.command} would replace with its own reports; ${fix}. Nothing was read or written.`);
   }
+  // The input may be written again only as matrix.json: under another report's name (matrix.json a link to matrix.md,
+  // or a hard link) that report's rendering would take the place of the run's data.
+  const other = rewritten.find((name) => name !== 'matrix.json');
+  if (other) throw new HarnessError('HARNESS_USAGE', `${flag}: its ${other} is the input ${inertLine(check.rewrites!, 300)} (the same file, by a link or another name), and ${check.command} writes its ${other} there: the run's data would be replaced by that report; make the input a file of its own (not one of ${REPORT_FILES.join(', ')} by another name), or give --report-dir another folder. Nothing was read or written.`);
   // The input `report` renders in place was read as a matrix: it is the one file of the folder it may replace unread.
   await refuseForeignReports(dir, check.command, rewritten);
 }

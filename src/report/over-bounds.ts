@@ -3,8 +3,10 @@
  * Where a matrix.json holds more than a run writes (RESULT_BOUNDS, report/bound-result.ts): a reason, an observed
  * value or an evidence text longer than a run keeps, more evidence entries or answering names than it keeps. Read,
  * such a cell would be cut to the bounds without a word, and `report` would write the cut back over its input (5 KB
- * of a reason's evidence gone): the file was edited by hand, and is refused naming the JSON path instead.
+ * of a reason's evidence gone): the file was edited by hand, and is refused naming the JSON path instead. So is a
+ * `listedOthers` no run writes, which reading dropped without a word.
  */
+import { MAX_IDS, readListedOthers } from '../checks/listed-names.ts';
 import type { Evidence, TrialResult } from '../checks/types.ts';
 import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
 import { boundResult, RESULT_BOUNDS } from './bound-result.ts';
@@ -76,11 +78,24 @@ function resultProblem(path: string, result: MatrixResult): string | undefined {
   return undefined;
 }
 
-/** The first value of `matrix`'s results over the bounds a run writes them within, with its JSON path; else undefined. */
+/**
+ * A models.listed cell's `listedOthers` that no run writes (more hashed than listed, or past MAX_IDS): the schema
+ * lets it through, and read, it was dropped without a word, though the gate reads it (a same-model listed id's vouch).
+ */
+function listedOthersProblem(path: string, result: MatrixResult): string | undefined {
+  const others = result.listedOthers;
+  if (others === undefined || readListedOthers(others)) return undefined;
+  return `${path}.listedOthers: not as a run writes it (${others.hashed} hashed of ${others.ids} ids: a run hashes at most ${MAX_IDS}, and never more than it counts)`;
+}
+
+/**
+ * The first value of `matrix`'s results over the bounds a run writes them within, or a `listedOthers` no run writes
+ * (in a file of any format), with its JSON path; else undefined.
+ */
 export function overBoundsProblem(matrix: Matrix): string | undefined {
-  if (MATRIX_FORMATS.indexOf(matrix.format) < BOUNDED_SINCE) return undefined;
+  const bounded = MATRIX_FORMATS.indexOf(matrix.format) >= BOUNDED_SINCE;
   for (const [i, result] of matrix.results.entries()) {
-    const problem = resultProblem(`results[${i}]`, result);
+    const problem = listedOthersProblem(`results[${i}]`, result) ?? (bounded ? resultProblem(`results[${i}]`, result) : undefined);
     if (problem) return problem;
   }
   return undefined;

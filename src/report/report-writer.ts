@@ -28,13 +28,14 @@ export interface ReportWriter {
 /**
  * Writes a set of report files, replacing the previous set only once every file of it is written: each is written
  * to a temp file as it comes (so a lazy `files` holds one format's text at a time, not all of them), then all are
- * renamed into place. A file that fails to render or write leaves the previous reports as they were and no temp
- * file behind; a full disk is HARNESS_DISK_FULL naming the file.
+ * renamed into place (`beforeCommit` first: a throw there writes none). A file that fails to render or write leaves
+ * the previous reports as they were and no temp file behind; a full disk is HARNESS_DISK_FULL naming the file.
  */
-export async function writeReportFiles(dir: string, files: Iterable<ReportFile>, io: FileWriter = fs): Promise<string[]> {
+export async function writeReportFiles(dir: string, files: Iterable<ReportFile>, io: FileWriter = fs, beforeCommit?: () => Promise<void>): Promise<string[]> {
   const staged: StagedFile[] = [];
   try {
     for (const file of files) staged.push(await stageFile(join(dir, file.path), file.content, io));
+    await beforeCommit?.();
   } catch (error) {
     await Promise.all(staged.map((s) => s.discard()));
     throw error;
