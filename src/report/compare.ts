@@ -10,6 +10,7 @@
 import { changedCheckLines, changedDefinitions } from './check-definitions.ts';
 import { inertLine } from './inert-text.ts';
 import { asNewFailure, shownCell as show } from './new-failures.ts';
+import { judgedDifferentlyWhy, judgedKind, judgingChanges, judgingLines } from './judged-differently.ts';
 import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
 import { selectsCheck } from '../suite/check-pattern.ts';
 import { gaveUpOnTarget, wasNotReached } from './gate.ts';
@@ -53,6 +54,7 @@ function kindOf(was: MatrixResult | undefined, now: MatrixResult, informational:
 export const HEADINGS = {
   newFailures: 'New failures',
   fixes: 'Fixes',
+  judgedDifferently: 'Judged differently (same observed value; what it was judged against changed since the baseline)',
   becameFlaky: 'Became flaky',
   becameStable: 'Became stable',
   noLongerObserved: 'No longer observed',
@@ -73,11 +75,12 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const uncatalogued = new Set(after.models.filter((m) => !m.inCatalog).map((m) => m.id));
   const baselineTargets = new Set(before.targets.map((t) => t.id));
   const baselineModels = new Set(before.models.map((m) => m.id));
-  const changes: Record<keyof typeof HEADINGS, CellChange[]> = { newFailures: [], fixes: [], becameFlaky: [], becameStable: [], noLongerObserved: [], changedObserved: [] };
+  const changes: Record<keyof typeof HEADINGS, CellChange[]> = { newFailures: [], fixes: [], judgedDifferently: [], becameFlaky: [], becameStable: [], noLongerObserved: [], changedObserved: [] };
   // A check the baseline's build defined otherwise (an upgrade: a word added, a meaning changed under one id) measured
   // something else then: what its cells show now is the harness's change, not the endpoint's, so they are counted
   // apart and never compared (nor a new failure, nor a fix). The run's own gate still judges them.
   const definitions = changedDefinitions(before.checks, after.checks, ['the baseline', 'this run']);
+  const judging = judgingChanges(before, after); // An expectations edit is no endpoint change: judged-differently.ts.
   const redefined = new Map(definitions.map((c) => [c.id, { check: c.id, cells: 0, difference: c.difference }]));
   // A check that only grew words compares the cells that observed the baseline's words on both sides (a pass that
   // became a fail in words both builds mean alike is a regression); only a cell with a new word is counted apart.
@@ -100,9 +103,9 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     // as new, not compared.
     if (!was && (!selectedBefore.models(now.model) || !selectedBefore.checks(now.check) || !baselineTargets.has(now.target) || !baselineModels.has(now.model))) continue;
     if (was && !now.notRun) compared += 1;
-    const kind = kindOf(was, now, uncatalogued.has(now.model) && !now.gating);
+    const kind = judgedKind(kindOf(was, now, uncatalogued.has(now.model) && !now.gating), was, now, judging);
     if (!kind) continue;
-    const why = `${flakyTrialsShown(was, now) ?? `${show(was)} -> ${show(now)}`}: ${kind === 'newFailures' ? asNewFailure(now.reason) : now.reason}`;
+    const why = `${flakyTrialsShown(was, now) ?? `${show(was)} -> ${show(now)}`}: ${kind === 'newFailures' ? asNewFailure(now.reason) : kind === 'judgedDifferently' ? `${judgedDifferentlyWhy(was, now, judging)}: ${now.reason}` : now.reason}`;
     changes[kind].push({ target: now.target, model: now.model, check: now.check, before: was ? snapshot(was) : null, after: snapshot(now), reason: why });
   }
   const diff = <T>(a: T[], b: T[]) => b.filter((x) => !a.includes(x));
@@ -164,6 +167,7 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     // A check that only grew words and whose every cell was compared is no news.
     ...([...redefined.values()].some((c) => c.cells > 0) ? { changedChecks: [...redefined.values()].filter((c) => c.cells > 0) } : {}),
     ...(moved.length ? { changedTargets: moved } : {}),
+    ...(judging.length ? { judgingChanged: judging } : {}),
     shapeDrift: shapeDrift(before.shapes, after.shapes).filter((d) => !apart.has(d.target)),
     compared,
     regressed: regressedBy(changes),
@@ -277,7 +281,7 @@ export function describeComparison(comparison: MatrixComparison, newer: Compared
   const run = comparedRun(newer);
   const lines = [`compared with run ${inertLine(comparison.baseline.runId)} (${inertLine(comparison.baseline.finishedAt)})`];
   // Before the changes: what they leave out (an upgrade of the harness, not of the endpoint).
-  for (const line of [...changedTargetLines(comparison), ...changedCheckLines(comparison)]) lines.push(inertLine(line, 2000));
+  for (const line of [...changedTargetLines(comparison), ...changedCheckLines(comparison), ...judgingLines(comparison)]) lines.push(inertLine(line, 2000));
   const none = nothingCompared(comparison, run);
   if (none) lines.push(`nothing was compared: ${nothingComparedLine(comparison, run)}`);
   // A new failure still shows (a cell the baseline selected and has no result of); counts of nothing do not.

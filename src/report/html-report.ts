@@ -10,7 +10,7 @@
  * style, by hash, and no inline handlers.
  */
 import { groupedChecks } from './build-matrix.ts';
-import { changeSections, uncomparedTargetsLine } from './compare.ts';
+import { changeSections, HEADINGS, uncomparedTargetsLine } from './compare.ts';
 import { changedCheckLines } from './check-definitions.ts';
 import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, UNOBSERVED_LABEL, wasNotReached, type LookAtCounts } from './gate.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
@@ -37,7 +37,7 @@ const short = (value: unknown) => {
 
 type ChangeKind = 'new failure' | 'fixed' | 'became flaky' | 'became stable' | 'no longer observed' | 'changed';
 const CHANGE_MARK: Record<ChangeKind, string> = { 'new failure': '▲', fixed: '▼', 'became flaky': '≈', 'became stable': '=', 'no longer observed': '∅', changed: 'Δ' };
-const KIND_OF_SECTION: Record<string, ChangeKind> = { 'New failures': 'new failure', Fixes: 'fixed', 'Became flaky': 'became flaky', 'Became stable': 'became stable', 'No longer observed': 'no longer observed', 'Changed observed values': 'changed' };
+const KIND_OF_SECTION: Record<string, ChangeKind> = { 'New failures': 'new failure', Fixes: 'fixed', 'Became flaky': 'became flaky', 'Became stable': 'became stable', 'No longer observed': 'no longer observed', 'Changed observed values': 'changed', [HEADINGS.judgedDifferently]: 'changed' };
 
 function changesOf(matrix: Matrix): Map<string, { kind: ChangeKind; reason: string }> {
   const out = new Map<string, { kind: ChangeKind; reason: string }>();

@@ -10,6 +10,7 @@ import type { CheckStatus, Evidence, Expected, Observed, OtherModelCount, TrialR
 import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
 import type { ModelListing } from './model-lists.ts';
 import type { ComparisonReach } from './nothing-compared.ts';
+import type { JudgedApart } from './judged-differently.ts';
 
 /**
  * Version 2 added the statuses `flaky` and `inconclusive`, `trials`, list `expected`, `timing` and `totals.latency`; versions
@@ -93,10 +94,7 @@ export interface MatrixRun {
   /** A merge of runs of different catalogs (report/merge.ts): each run's catalog; `catalog` is then only the first input's. */
   catalogs?: string[];
   selection: { models: string[]; checks: string[]; filters: string[]; shard?: string };
-  /**
-   * What the cells were judged against (run/judging-digest.ts): SHA-256 prefixes of the expectations file (null for
-   * none) and of the catalog, and the trials per case. Absent in files of older harnesses.
-   */
+  /** What the cells were judged against (run/judging-digest.ts): SHA-256 prefixes of the files (expectations null for none), the trials per case; absent in older files. */
   judging?: { expectations: string | null; catalog: string; suites?: string; openapi?: string | null; repeat?: number };
   /** The CI run it is part of when the environment said so (run-matrix.ts ciOf): a re-run keeps it; the history reads it. */
   ci?: MatrixCi;
@@ -218,7 +216,7 @@ export interface CellChange {
   reason: string;
 }
 
-export interface MatrixComparison extends ComparisonReach {
+export interface MatrixComparison extends ComparisonReach, JudgedApart {
   baseline: { runId: string; finishedAt: string; ci?: Pick<MatrixCi, 'system' | 'runId'> };
   newFailures: CellChange[];
   fixes: CellChange[];

@@ -20,6 +20,7 @@ import { nothingCompared } from './nothing-compared.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
 import { maxErrorsOf, wasInterrupted, wasNotReached } from './gate.ts';
 import { listedOn, pairKey, resultKey as key, type Matrix, type MatrixComparison, type MatrixResult, type UsageTotals } from './matrix.ts';
+import { joinJudged } from './judged-differently.ts';
 import { settleLeftovers } from './merge-leftovers.ts';
 import { assertMergeable, runName } from './merge-refusals.ts';
 import { mergeTargets } from './merge-targets.ts';
@@ -158,6 +159,7 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: all.map((c) => c.baseline.finishedAt).sort().at(-1)!, ...baselineCi(all) },
     newFailures,
     fixes: changes('fixes'),
+    ...joinJudged(all),
     becameFlaky: changes('becameFlaky'),
     becameStable: changes('becameStable'),
     noLongerObserved: changes('noLongerObserved'),

@@ -3,7 +3,9 @@
  * The migration view: what changes for an app that moves a model from Mantle to bedrock-runtime. For every site
  * (region, or local endpoint) a run covers on both surfaces, per model, the cells whose observations differ,
  * grouped by what an app would notice (route, API availability, parameters honoured, typing, streaming, features),
- * with both values and both evidences; models served by only one surface are listed as such. Cells that observed
+ * with both values and both evidences; models served by only one surface are listed as such, and a model one surface
+ * did not observe (its endpoint errored, another or a missing shard's, not run) as not observed there, never as
+ * served on the other only (migration-sides.ts). Cells that observed
  * nothing on either side (error, skipped, inconclusive) are counted, never called a difference; so are cells whose
  * trials vary and saw a common value on both surfaces, and values both surfaces are stated to alternate between
  * (which value came out is chance, not a change).
@@ -11,6 +13,7 @@
 import type { Evidence, Observed } from '../checks/types.ts';
 import { htmlText, markdownCode, markdownText } from './inert-text.ts';
 import { pairKey, resultsByCell, type Matrix, type MatrixResult, type MatrixTarget } from './matrix.ts';
+import { incompleteLines, incompleteRun, notObservedLines, sideReader, type NotObservedModel, type SideState } from './migration-sides.ts';
 
 export const MIGRATION_FORMAT = 'mantle-conformance.migration/1';
 
@@ -58,9 +61,11 @@ export interface MigrationPair {
   runtime: string;
   /** Models with at least one difference, in matrix order. */
   models: MigrationModel[];
-  /** Models served (some API supported) on one surface only. */
+  /** Models served (some API supported) on one surface only, the other observed not serving any. */
   onlyMantle: string[];
   onlyRuntime: string[];
+  /** Models a surface observed nothing of (errors, not run, another or a missing shard): not compared, no claim made. */
+  notObserved: NotObservedModel[];
   /** Cells where one side observed nothing (error, skipped, inconclusive): not compared. */
   notCompared: number;
   /**
@@ -75,6 +80,9 @@ export interface MigrationPair {
 export interface MigrationView {
   format: typeof MIGRATION_FORMAT;
   run: string;
+  /** Set when the run is one shard, or did not finish: what it did not observe is no difference. */
+  shard?: string;
+  partial?: string;
   pairs: MigrationPair[];
 }
 
@@ -82,10 +90,6 @@ const surfaceOf = (t: MatrixTarget) => t.surface ?? 'mantle';
 const siteOf = (t: MatrixTarget) => t.site ?? t.region ?? t.id;
 /** Statuses whose `observed` is an observation. */
 const OBSERVED = new Set<MatrixResult['status']>(['pass', 'fail', 'flaky']);
-
-function served(results: readonly MatrixResult[]): boolean {
-  return results.some((r) => r.check.startsWith('api.') && OBSERVED.has(r.status) && r.observed === 'supported');
-}
 
 function side(r: MatrixResult): SurfaceCell {
   return { target: r.target, status: r.status, observed: r.observed, reason: r.reason, evidence: r.evidence };
@@ -102,19 +106,16 @@ export function surfacePairs(matrix: Matrix): { site: string; mantle: MatrixTarg
 }
 
 export function buildMigration(matrix: Matrix): MigrationView {
-  const byCell = resultsByCell(matrix.results, (r) => !r.notRun);
+  const all = resultsByCell(matrix.results);
+  const state = sideReader(matrix);
   const pairs = surfacePairs(matrix).map(({ site, mantle, runtime }): MigrationPair => {
-    const pair: MigrationPair = { site, mantle: mantle.id, runtime: runtime.id, models: [], onlyMantle: [], onlyRuntime: [], notCompared: 0, varies: 0, same: 0 };
+    const pair: MigrationPair = { site, mantle: mantle.id, runtime: runtime.id, models: [], onlyMantle: [], onlyRuntime: [], notObserved: [], notCompared: 0, varies: 0, same: 0 };
     for (const { id: model } of matrix.models) {
-      const a = byCell.get(pairKey(mantle.id, model)) ?? [];
-      const b = byCell.get(pairKey(runtime.id, model)) ?? [];
-      const onA = served(a);
-      const onB = served(b);
-      if (onA !== onB) {
-        (onA ? pair.onlyMantle : pair.onlyRuntime).push(model);
-        continue;
-      }
-      if (!onA) continue;
+      const allA = all.get(pairKey(mantle.id, model)) ?? [];
+      const allB = all.get(pairKey(runtime.id, model)) ?? [];
+      const a = allA.filter((r) => !r.notRun);
+      const b = allB.filter((r) => !r.notRun);
+      if (!sidesCompared(pair, model, state(mantle, model, allA), state(runtime, model, allB), new Set([...a, ...b].map((r) => r.check)).size)) continue;
       const other = new Map(b.map((r) => [r.check, r]));
       const differences: MigrationDifference[] = [];
       for (const left of a) {
@@ -131,7 +132,26 @@ export function buildMigration(matrix: Matrix): MigrationView {
     }
     return pair;
   });
-  return { format: MIGRATION_FORMAT, run: matrix.run.id, pairs };
+  return { format: MIGRATION_FORMAT, run: matrix.run.id, ...incompleteRun(matrix), pairs };
+}
+
+/**
+ * Whether a model's cells are compared, after listing it where its sides say: served on one surface only (the other
+ * observed serving none), not observed on a side (its cells counted as not compared), or served on neither (left
+ * out, as before). A side that observed cells but no api.* check (none selected, or theirs errored) is compared.
+ */
+function sidesCompared(pair: MigrationPair, model: string, a: SideState, b: SideState, cells: number): boolean {
+  if (a.kind === 'not-observed' || b.kind === 'not-observed') {
+    const both = a.kind === 'not-observed' && b.kind === 'not-observed';
+    const why = both ? (a.why === b.why ? a.why : `Mantle: ${a.why}; bedrock-runtime: ${b.why}`) : a.kind === 'not-observed' ? a.why : (b as { why: string }).why;
+    pair.notObserved.push({ model, surface: both ? 'both' : a.kind === 'not-observed' ? 'mantle' : 'runtime', why });
+    pair.notCompared += cells;
+    return false;
+  }
+  if (a.kind === 'served' && b.kind === 'not-served') pair.onlyMantle.push(model);
+  else if (a.kind === 'not-served' && b.kind === 'served') pair.onlyRuntime.push(model);
+  else return !(a.kind === 'not-served' && b.kind === 'not-served');
+  return false;
 }
 
 /** The values a cell's trials observed (its one value when it ran once). */
@@ -179,6 +199,7 @@ export function migrationHtml(view: MigrationView): string {
     const only = [
       pair.onlyMantle.length ? `<p>Served on Mantle only: ${esc(pair.onlyMantle.join(', '))}</p>` : '',
       pair.onlyRuntime.length ? `<p>Served on bedrock-runtime only: ${esc(pair.onlyRuntime.join(', '))}</p>` : '',
+      ...notObservedLines(pair.notObserved ?? [], esc, esc).map((line) => `<p>${line}</p>`),
     ].join('');
     const rows = pair.models.flatMap(({ model, differences }) =>
       differences.map((d) => `<tr><td>${esc(model)}</td><td>${esc(d.group)}</td><td>${esc(d.check)}</td><td>${shown(d.mantle)}</td><td>${shown(d.runtime)}</td><td>${proof(d.mantle)}</td><td>${proof(d.runtime)}</td></tr>`),
@@ -186,7 +207,8 @@ export function migrationHtml(view: MigrationView): string {
     const table = rows.length ? `<table><tr><th>model</th><th>what changes</th><th>check</th><th>Mantle</th><th>bedrock-runtime</th><th>evidence (Mantle)</th><th>evidence (runtime)</th></tr>${rows.join('')}</table>` : '<p>No cell differs.</p>';
     return `<h3>${esc(`${pair.mantle} → ${pair.runtime} (${pair.site})`)}</h3><p>${esc(`${rows.length} cell(s) differ; ${pair.same} the same; ${pair.varies} vary on a surface; ${pair.notCompared} not compared`)}</p>${only}${table}`;
   });
-  return `<section id="migration"><h2>Migration: Mantle to bedrock-runtime</h2>${sites.join('')}</section>`;
+  const incomplete = incompleteLines(view, esc).map((line) => `<p><strong>${line}</strong></p>`).join('');
+  return `<section id="migration"><h2>Migration: Mantle to bedrock-runtime</h2>${incomplete}${sites.join('')}</section>`;
 }
 
 const value = (c: SurfaceCell) => (OBSERVED.has(c.status) ? markdownCode(c.observed === null ? 'null' : String(c.observed)) : `${c.status}`);
@@ -201,12 +223,14 @@ export function migrationMarkdown(view: MigrationView, level = 2): string {
   const h = (n: number) => '#'.repeat(level + n);
   const lines: string[] = [];
   if (view.pairs.length === 0) return 'No site was run on both surfaces (mantle and runtime): nothing to compare.\n';
+  for (const line of incompleteLines(view, (s) => markdownText(s, 600))) lines.push(`**${line}**`, '');
   for (const pair of view.pairs) {
     const changed = pair.models.reduce((n, m) => n + m.differences.length, 0);
     lines.push(`${h(0)} Moving from Mantle (${markdownCode(pair.mantle)}) to bedrock-runtime (${markdownCode(pair.runtime)}), ${markdownText(pair.site, 80)}`, '');
     lines.push(`${changed} cell(s) differ in ${pair.models.length} model(s); ${pair.same} compared the same; ${pair.varies} vary on a surface (values seen on both, or stated to alternate: not a difference); ${pair.notCompared} not compared (one side observed nothing).`, '');
     if (pair.onlyMantle.length) lines.push(`Served on Mantle only: ${pair.onlyMantle.map((m) => markdownCode(m)).join(', ')}`, '');
     if (pair.onlyRuntime.length) lines.push(`Served on bedrock-runtime only: ${pair.onlyRuntime.map((m) => markdownCode(m)).join(', ')}`, '');
+    for (const line of notObservedLines(pair.notObserved ?? [], (m) => markdownCode(m), (s) => markdownText(s, 300))) lines.push(line, '');
     for (const { model, differences } of pair.models) {
       lines.push(`${h(1)} ${markdownCode(model)}`, '', '| what changes | check | Mantle | bedrock-runtime | evidence (Mantle) | evidence (runtime) |', '|---|---|---|---|---|---|');
       for (const d of differences) lines.push(`| ${d.group} | ${markdownCode(d.check)} | ${value(d.mantle)} | ${value(d.runtime)} | ${firstEvidence(d.mantle)} | ${firstEvidence(d.runtime)} |`);

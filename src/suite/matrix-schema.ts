@@ -201,6 +201,8 @@ export const MatrixSchema = Type.Object(
         baseline: Type.Object({ runId: Str, finishedAt: Str, ci: Type.Optional(CiSchema) }, { description: 'The run compared with, by its id and CI run (when it recorded one): what tells one baseline run from another, its shards each finishing at their own time.' }),
         newFailures: Type.Array(Change),
         fixes: Type.Array(Change),
+        judgedDifferently: Type.Optional(Type.Array(Change)),
+        judgingChanged: Type.Optional(Type.Array(Str)),
         becameFlaky: Type.Optional(Type.Array(Change)),
         becameStable: Type.Optional(Type.Array(Change)),
         noLongerObserved: Type.Optional(Type.Array(Change)),
