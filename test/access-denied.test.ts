@@ -82,7 +82,7 @@ describe('a model the credentials have no access to', () => {
     }
     expect(r.md).toMatch(/\*\*unobserved-model\*\*: openai\.gpt-oss-20b .*nothing observed \(HARNESS\\?_ACCESS\\?_DENIED\).*the credentials have no access to this model/);
     expect(r.summary).toMatch(/openai\.gpt-oss-20b .*the credentials have no access to this model/);
-    expect(r.junit).toContain('name="unobserved-model: openai.gpt-oss-20b"');
+    expect(r.junit).toContain('name="unobserved-model: openai.gpt-oss-20b (');
   });
 
   it("says a gateway's 403 for a model its key may not use, where its other routes are 404s, redacted and inert; the allowed model is observed", async () => {

@@ -263,8 +263,8 @@ describe('merge of runs that selected different models and checks', () => {
     expect(partial.code).toBe(1);
     const matrix = await read(join(out, 'matrix.json'));
     expect(matrix.gate.problems).toEqual([expect.objectContaining({ kind: 'partial', message: 'partial run: merge: shard 2/2 of run west is missing' })]);
-    // Those cells keep the shard's reason: they were selected there, not "not selected".
-    expect(cell(matrix, 'us-west-2', GLM, 'defaults.top-p')?.reason).toBe('not run: filtered out (a model filter or -t) or in another shard');
+    // Those cells say the shard they were in: they were selected there, not "not selected" (nor filtered out).
+    expect(cell(matrix, 'us-west-2', GLM, 'defaults.top-p')?.reason).toBe('not run: in a missing shard (2/2 of run west)');
     // Read back, the gate is still recomputed as failing, and `report` exits with it.
     expect((await cli(['report', join(out, 'matrix.json'), '--report-dir', join(dir, 'regions-shard-report')])).code).toBe(1);
     expect((await read(join(dir, 'regions-shard-report', 'matrix.json'))).gate).toMatchObject({ exitCode: 1, verdict: 'fail' });

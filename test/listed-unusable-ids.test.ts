@@ -83,7 +83,7 @@ describe('listed ids the harness cannot use as model ids', () => {
     expect(result.stdout).toContain(`gate: fail (exit 1): ${line}\n`);
     expect(result.stdout).not.toContain('\u001b');
     for (const file of ['matrix.md', 'matrix.html', 'junit.xml']) expect(await readFile(join(dir, 'hostile', file), 'utf8'), file).toContain(line);
-    expect(await readFile(join(dir, 'hostile', 'junit.xml'), 'utf8')).toContain('<testcase classname="gate" name="unusable-listed-ids"');
+    expect(await readFile(join(dir, 'hostile', 'junit.xml'), 'utf8')).toContain('<testcase classname="gate" name="unusable-listed-ids (');
     const summary = await readFile(join(dir, 'hostile.md'), 'utf8');
     expect(summary).toContain('### Mantle conformance: fail');
     expect(summary).toContain(line);

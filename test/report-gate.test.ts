@@ -52,7 +52,7 @@ describe('a typo in --models', () => {
     expect(md).toContain('did you mean "xai.grok-4.3"?');
     // Its cells to look at are not the model's either.
     expect(md).toMatch(/^\| `emulator\/xai\.grok-4\.33` \(nothing observed, see the gate\) \| 0 \| 0 \| \d+ \|/m);
-    expect(await readFile(join(reports, 'junit.xml'), 'utf8')).toContain('<testcase classname="gate" name="unobserved-model: xai.grok-4.33"');
+    expect(await readFile(join(reports, 'junit.xml'), 'utf8')).toContain('<testcase classname="gate" name="unobserved-model: xai.grok-4.33 (emulator)"');
     // The step summary names the model once per target, not again as one error row per cell.
     const text = await readFile(summary, 'utf8');
     expect(text).toContain('did you mean "xai.grok-4.3"?');

@@ -82,7 +82,7 @@ describe('an id the endpoint does not list, against a gateway', () => {
     expect(r.json.gate.verdict).toBe('fail');
     expect(r.json.gate.problems.map((p: { model: string; kind: string }) => `${p.kind} ${p.model}`)).toEqual(['unobserved-model bb']);
     expect(r.md).toMatch(/\*\*unobserved-model\*\*: bb .*did you mean "b" \\?\(listed by the endpoint\\?\)/);
-    expect(r.junit).toContain('name="unobserved-model: bb"');
+    expect(r.junit).toContain('name="unobserved-model: bb (');
     expect(r.summary).toMatch(/bb .*nothing of it observed.*did you mean "b" \\?\(listed by the endpoint\\?\)/);
     expect(r.summary).not.toMatch(/bb \(127[^\n]*another model's name/);
     // The listed models themselves are observed.

@@ -59,8 +59,8 @@ export function pairKeyProblem(matrix: Matrix): string | undefined {
   return undefined;
 }
 
-/** The reason a run gives the cells it did not run because a filter or another shard took them (run-matrix.ts). */
-const ELSEWHERE = /^not run: filtered out \(a model filter or -t\)|\banother shard\b/;
+/** The reason a run gives the cells it did not run because a filter or another shard took them (run-matrix.ts), or a merge a missing shard's. */
+const ELSEWHERE = /^not run: filtered out \(a model filter or -t\)|\banother shard\b|\bmissing shard\b/;
 
 /**
  * What `run` claims that the cells contradict. A run writes `interrupted` only with `partial` (run-matrix.ts); a

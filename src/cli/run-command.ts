@@ -245,7 +245,7 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
     // file's gate for the run's. The run exits 2, as documented.
     if (!flags.quiet && !end.writeError && end.files.length && io.reportPaths !== false) {
       io.out.write(`reports (partial): ${end.files.map((f) => shownPath(f)).join(', ')}\n`);
-      io.out.write(`gate: not the exit code: the partial matrix says ${gateLine(end.matrix.gate)}, but the run exits 2 (the credentials were rejected mid-run)\n`);
+      io.out.write(`gate: not the exit code: the partial matrix says ${gateLine(end.matrix.gate, end.matrix.run)}, but the run exits 2 (the credentials were rejected mid-run)\n`);
     }
     const { credentialsToCheck } = await import('./preflight.ts');
     // The fatal message quotes the endpoint's (redacted) message: one inert, bounded line, as every endpoint string.
@@ -307,6 +307,6 @@ function summaryLines(matrix: Matrix, end: RunEnd, paths: boolean): string[] {
   lines.push(...answeredAsAnotherLines(matrix));
   for (const t of matrix.targets) if (notReadWhole(t.modelList)) lines.push(`  model list of ${inertLine(t.id)} not read whole: ${inertLine(notReadWhole(t.modelList))}; its models on the part not read did not run`);
   if (paths) lines.push(`reports: ${end.files.map((f) => shownPath(f)).join(', ')}`);
-  lines.push(`gate: ${gateLine(matrix.gate)}${end.interrupted ? `; ${ran} of ${planned} checks ran` : ''}`);
+  lines.push(`gate: ${gateLine(matrix.gate, matrix.run)}${end.interrupted ? `; ${ran} of ${planned} checks ran` : ''}`);
   return lines;
 }

@@ -1,13 +1,40 @@
 /**
  * @module report/gate-line
  * The gate in one line, as the console, matrix.md, matrix.html and the step summary head their gate with: the verdict
- * and exit code, and each reason it fails summed up (the reports list every problem whole beneath it).
+ * and exit code, and each reason it fails summed up (the reports list every problem whole beneath it); a shard's says
+ * it is a shard, whose gate is not the run's.
  */
+import { inertLine } from './inert-text.ts';
 import type { GateProblem, MatrixGate } from './matrix.ts';
 import { NOTHING_COMPARED_GATE } from './nothing-compared.ts';
 
-/** The gate in one line: `pass (exit 0)`, `fail (exit 1): 3 results ...; ...`, `interrupted (exit 130)`. */
-export function gateLine(gate: MatrixGate): string {
+/** What a shard's reports add to its gate: its own verdict is not the run's (junit.xml, the console, every report). */
+export const NOT_THE_WHOLE_RUN = 'is not the whole run: gate on the merge of every shard';
+
+/** `shard 2/3 of run x` for a shard's matrix (an odd label from a file as `this shard`); undefined for a whole run or a merge. */
+export function shardOf(run: { id: string; selection?: { shard?: string | undefined } } | undefined): string | undefined {
+  const shard = run?.selection?.shard;
+  if (shard === undefined) return undefined;
+  return /^\d{1,6}\/\d{1,6}$/.test(shard) ? `shard ${shard} of run ${inertLine(run!.id, 200)}` : 'this shard';
+}
+
+/** What a shard's report headings add: ` (shard 2/3 of run x, not the whole run)`; '' for a whole run or a merge. */
+export function shardHeading(run: Parameters<typeof shardOf>[0]): string {
+  const shard = shardOf(run);
+  return shard ? ` (${shard}, not the whole run)` : '';
+}
+
+/**
+ * The gate in one line: `pass (exit 0)`, `fail (exit 1): 3 results ...; ...`, `interrupted (exit 130)`. With the
+ * run, a shard's says that it is one (its exit code is the same): `pass (exit 0); shard 2/3 of run x is not the
+ * whole run: gate on the merge of every shard`.
+ */
+export function gateLine(gate: MatrixGate, run?: Parameters<typeof shardOf>[0]): string {
+  const shard = shardOf(run);
+  return shard ? `${verdictLine(gate)}; ${shard} ${NOT_THE_WHOLE_RUN}` : verdictLine(gate);
+}
+
+function verdictLine(gate: MatrixGate): string {
   if (gate.verdict === 'interrupted') return 'interrupted (exit 130): the run did not finish, so it neither passes nor fails';
   if (gate.verdict === 'pass') return 'pass (exit 0)';
   const why = [

@@ -10,27 +10,15 @@
 import { inertLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
 import { pairKey } from './matrix.ts';
-import { OBSERVED, unobservedModels } from './observed-models.ts';
+import { notAskedHere, wasNotReached } from './not-run.ts';
+import { unobservedModels } from './observed-models.ts';
 import { unreadModelLists, unusableListedProblems } from './model-lists.ts';
 import { nothingComparedProblems } from './nothing-compared.ts';
 
 export { gateLine } from './gate-line.ts';
 
-/**
- * Whether a cell is one the run selected and a stop (Ctrl-C, a spend cap) kept it from: run-matrix.ts says so in its
- * reason, which is all a matrix.json keeps of it. Not a cell a filter or another shard took.
- */
-export function wasNotReached(r: Pick<MatrixResult, 'notRun' | 'reason'>): boolean {
-  return r.notRun === true && r.reason.startsWith('not reached');
-}
-
-/** The reason a run gives the planned cells it did not select: a filter or another shard took them (run-matrix.ts). */
-export const ELSEWHERE_REASON = 'not run: filtered out (a model filter or -t) or in another shard';
-
-/** Whether a cell is one its run did not select (filtered out, or another shard's), as the run said it. */
-export function wasElsewhere(r: Pick<MatrixResult, 'notRun' | 'reason'>): boolean {
-  return r.notRun === true && r.reason === ELSEWHERE_REASON;
-}
+export { ELSEWHERE_REASON, notAskedHere, wasElsewhere, wasInMissingShard, wasNotReached } from './not-run.ts';
+export { coverageLine, coverageOf, readOfUnobservedModels, type Coverage } from './coverage.ts';
 
 /** Errors of cells with no stated expectation that a run accepts (`--max-errors`): a few timeouts, not a run that observed little. */
 export const DEFAULT_MAX_ERRORS = 5;
@@ -201,90 +189,15 @@ export interface LookAtCounts {
 export function cellsToLookAt(results: readonly MatrixResult[], keyOf: (r: MatrixResult) => string): [string, LookAtCounts][] {
   const counts = new Map<string, LookAtCounts>();
   for (const r of results) {
-    // A cell a stop kept from running was this run's to observe (the HTML failures view keeps it too); one a filter took was not.
-    if (!LOOK_AT.includes(r.status) || (r.notRun && !wasNotReached(r))) continue;
+    // A cell a stop kept from running, or a missing shard held, was this run's to observe (the HTML failures view keeps
+    // it too); one a filter took was not.
+    if (!LOOK_AT.includes(r.status) || notAskedHere(r)) continue;
     const c = counts.get(keyOf(r)) ?? { gating: 0, fail: 0, error: 0, flaky: 0, inconclusive: 0, skipped: 0 };
     c[r.status as keyof LookAtCounts] += 1;
     if (r.gating) c.gating += 1;
     counts.set(keyOf(r), c);
   }
   return [...counts.entries()].sort(([, a], [, b]) => b.gating - a.gating || b.fail + b.error - (a.fail + a.error));
-}
-
-export interface Coverage {
-  /** Every planned cell of the matrix. */
-  cells: number;
-  /** Cells that observed the model: pass, fail, flaky, unsupported (the probes observed the API is not served). */
-  observed: number;
-  inconclusive: number;
-  errors: number;
-  /** Skipped by this run (a spend cap, an interruption). */
-  skipped: number;
-  /** Not run by this process: filtered out, or another shard's. */
-  notRun: number;
-  /** Selected here but not reached: the run was interrupted or stopped first. */
-  notReached: number;
-  /** Read something, but of a model the gate says observed nothing (a typo'd id, one no API serves): not the model. */
-  ofUnobservedModels: number;
-  /** Observed cells of which some trials (`--repeat`) were errors: their verdict rests on fewer trials than asked. */
-  errorTrialCells: number;
-  /** The error trials of those cells. */
-  errorTrials: number;
-}
-
-/**
- * The cells that read something (pass, fail, flaky, unsupported) of a model the gate found nothing of observed: a
- * typo'd id's error bodies, another model's answers. Not the model's: the coverage line and the status counts set
- * them apart.
- */
-export function readOfUnobservedModels(matrix: Pick<Matrix, 'results' | 'models'> & Partial<Pick<Matrix, 'targets'>>): Set<MatrixResult> {
-  const unobserved = unobservedModels(matrix).cells;
-  return new Set(matrix.results.filter((r) => unobserved.has(r) && !r.notRun && OBSERVED.has(r.status)));
-}
-
-export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'> & Partial<Pick<Matrix, 'targets'>>): Coverage {
-  const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0, notReached: 0, ofUnobservedModels: 0, errorTrialCells: 0, errorTrials: 0 };
-  const apart = readOfUnobservedModels(matrix);
-  for (const r of matrix.results) {
-    // A cell a stop cut short says so in its reason (run-matrix.ts): it was this run's to observe.
-    if (wasNotReached(r)) c.notReached += 1;
-    else if (r.notRun) c.notRun += 1;
-    else if (r.status === 'inconclusive') c.inconclusive += 1;
-    else if (r.status === 'error') c.errors += 1;
-    else if (r.status === 'skipped') c.skipped += 1;
-    else if (apart.has(r)) c.ofUnobservedModels += 1;
-    else {
-      c.observed += 1;
-      // A trial that errored never outvotes one that observed (trials.ts), so the cell reads as observed: said here.
-      const errored = r.trials?.filter((t) => t.status === 'error').length ?? 0;
-      if (errored > 0) {
-        c.errorTrialCells += 1;
-        c.errorTrials += errored;
-      }
-    }
-  }
-  return c;
-}
-
-/** `3290 of 3332 cells observed (98.7%); not observed: 40 errors, 2 skipped`. */
-export function coverageLine(matrix: Pick<Matrix, 'results' | 'models'> & { run?: Pick<Matrix['run'], 'selection'> }): string {
-  const c = coverageOf(matrix);
-  // A shard may run no cell, and its gate passes on nothing (nothingRan): a job gating on it alone must be told.
-  const shard = matrix.run?.selection?.shard;
-  // Not when a stop kept it from its cells (interrupted, a cap): the gate says that, and "ran no cell" would not.
-  const empty = shard !== undefined && c.cells > 0 && !matrix.results.some((r) => !r.notRun || wasNotReached(r)) ? `; ${/^\d{1,6}\/\d{1,6}$/.test(shard) ? `shard ${shard}` : 'this shard'} ran no cell (each is another shard's or filtered out): gate on the merge of every shard` : '';
-  // Rounded down, so a run that missed one cell in thousands never reads 100%.
-  const percent = c.cells ? ` (${c.observed === c.cells ? '100' : (Math.floor((1000 * c.observed) / c.cells) / 10).toFixed(1)}%)` : '';
-  const missing = [
-    c.errors ? `${c.errors} error${c.errors === 1 ? '' : 's'}` : '',
-    c.inconclusive ? `${c.inconclusive} inconclusive` : '',
-    c.skipped ? `${c.skipped} skipped` : '',
-    c.notReached ? `${c.notReached} not reached (the run stopped first)` : '',
-    c.notRun ? `${c.notRun} not run here (filtered out or another shard's)` : '',
-    c.ofUnobservedModels ? `${c.ofUnobservedModels} of model(s) with nothing observed` : '',
-  ].filter(Boolean);
-  const fewer = c.errorTrialCells ? `; ${c.errorTrialCells} observed cell(s) rest on fewer trials than asked (${c.errorTrials} trial(s) errored)` : '';
-  return `${c.observed} of ${c.cells} cells observed${percent}${missing.length ? `; not observed: ${missing.join(', ')}` : ''}${fewer}${empty}`;
 }
 
 /**

@@ -12,11 +12,12 @@
 import { groupedChecks } from './build-matrix.ts';
 import { changeSections, HEADINGS, uncomparedTargetsLine } from './compare.ts';
 import { changedCheckLines } from './check-definitions.ts';
-import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, UNOBSERVED_LABEL, wasNotReached, type LookAtCounts } from './gate.ts';
+import { cellsToLookAt, coverageLine, gateLine, LOOK_AT, notAskedHere, UNOBSERVED_LABEL, type LookAtCounts } from './gate.ts';
+import { shardHeading } from './gate-line.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.ts';
 import { cspHash, htmlText, scriptJsonPieces } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
-import { describeProvenance, matrixTitle, statusLine, usageLine } from './markdown-report.ts';
+import { describeProvenance, matrixTitle, skippedColumn, statusLine, usageLine } from './markdown-report.ts';
 import { buildMigration, migrationHtml } from './migration.ts';
 import { modelListLines, NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { newFailuresLine } from './new-failures.ts';
@@ -55,7 +56,8 @@ function cell(cellKey: string, r: MatrixResult | undefined, check: MatrixCheck, 
   const label = Object.hasOwn(STATUS_LABELS, r.status) ? STATUS_LABELS[r.status] : r.status;
   const title = `${r.model} · ${r.check}: ${label}${r.observed !== null ? `, observed ${String(r.observed)}` : ''}`;
   // A cell a filter or another shard took is no finding of this run: the failures view leaves it out (html-script.ts).
-  const elsewhere = r.notRun && !wasNotReached(r) ? ' not-run' : '';
+  // One a stop did not reach, or a merge's missing shard held, was asked for: it stays in view.
+  const elsewhere = notAskedHere(r) ? ' not-run' : '';
   return `<td class="cell ${esc(statusClass(r.status))}${r.gating ? ' gating' : ''}${elsewhere}" tabindex="0" data-key="${esc(cellKey)}" data-check="${esc(r.check)}" title="${esc(title)}">${esc(statusSymbol(r.status))} ${esc(observed)}${deviation}${mark}</td>`;
 }
 
@@ -69,9 +71,9 @@ const COUNTED = ['gating', 'fail', 'error', 'flaky', 'inconclusive', 'skipped'] 
  * Counts of fail, error, flaky, inconclusive, skipped and gating cells per key, for the keys that have any, worst
  * first. The counts come before the key, so a long model id never scrolls them out of the box.
  */
-function countsTable(title: string, filter: 'model' | 'check', rows: [string, LookAtCounts][], total: number, notReached: boolean): string {
-  // Cells a stop did not reach count as skipped here; the run's totals say them apart.
-  const head = `<tr>${COUNTED.map((s) => `<th class="num" title="${s === 'skipped' && notReached ? 'skipped or not reached' : s}">${s === 'gating' ? 'gating' : esc(STATUS_SYMBOLS[s])}</th>`).join('')}<th>${filter}</th></tr>`;
+function countsTable(title: string, filter: 'model' | 'check', rows: [string, LookAtCounts][], total: number, skipped: string): string {
+  // Cells a stop did not reach (or a missing shard held) count as skipped here; the run's totals say them apart.
+  const head = `<tr>${COUNTED.map((s) => `<th class="num" title="${s === 'skipped' ? esc(skipped) : s}">${s === 'gating' ? 'gating' : esc(STATUS_SYMBOLS[s])}</th>`).join('')}<th>${filter}</th></tr>`;
   const body = rows
     .map(([k, c]) => `<tr>${COUNTED.map((s) => `<td class="num">${c[s]}</td>`).join('')}<td class="key"><button type="button" class="link" data-filter="${filter}" data-value="${esc(k)}">${esc(k)}</button></td></tr>`)
     .join('');
@@ -98,8 +100,8 @@ function leadSection(matrix: Matrix): string {
   const byModel = cellsToLookAt(matrix.results, (r) => r.model);
   const byCheck = cellsToLookAt(matrix.results, (r) => r.check);
   const heading = `${gating.length} cell${gating.length === 1 ? '' : 's'}${problems.length ? `, ${problems.length} run-level problem${problems.length === 1 ? '' : 's'}` : ''}`;
-  const notReached = matrix.results.some(wasNotReached);
-  return `<section id="lead"><div><h2>What fails the gate (${heading})</h2>${failing}</div>${countsTable('By model', 'model', byModel, matrix.models.length, notReached)}${countsTable('By check', 'check', byCheck, matrix.checks.length, notReached)}</section>`;
+  const skipped = skippedColumn(matrix.results);
+  return `<section id="lead"><div><h2>What fails the gate (${heading})</h2>${failing}</div>${countsTable('By model', 'model', byModel, matrix.models.length, skipped)}${countsTable('By check', 'check', byCheck, matrix.checks.length, skipped)}</section>`;
 }
 
 /** The grid of each target, with a line break between, in pieces: a family of rows at a time. */
@@ -113,7 +115,7 @@ function* grids(matrix: Matrix): Generator<string> {
   for (const [i, target] of matrix.targets.entries()) {
     const head = `<thead><tr class="groups"><th class="corner model" rowspan="2">model</th>${groups.map((g) => `<th data-group="${esc(g.group)}" colspan="${g.checks.length}">${esc(g.group)}</th>`).join('')}</tr>
 <tr class="checks">${checks.map((c) => `<th data-check="${esc(c.id)}" title="${esc(c.title)}"><span>${esc(c.id)}</span></th>`).join('')}</tr></thead>`;
-    yield `${i ? '\n' : ''}<section class="target" data-target="${esc(target.id)}"><h2>${esc(target.id)}: ${esc(describeProvenance(target))}</h2><p class="empty hidden">No row matches the filters.</p><div class="grid-wrap"><table class="grid">${head}<tbody>`;
+    yield `${i ? '\n' : ''}<section class="target" data-target="${esc(target.id)}"><h2>${esc(target.id)}: ${esc(describeProvenance(target, matrix))}</h2><p class="empty hidden">No row matches the filters.</p><div class="grid-wrap"><table class="grid">${head}<tbody>`;
     for (const [f, family] of families.entries()) {
       const models = matrix.models.filter((m) => (m.family ?? 'not in catalog') === family);
       const title = models[0]?.familyTitle ?? family;
@@ -162,8 +164,8 @@ function* htmlPieces(matrix: Matrix): Generator<string> {
   const checks = groups.flatMap((g) => g.checks);
   const changes = changesOf(matrix);
   const families = [...new Set(matrix.models.map((m) => m.family ?? 'not in catalog'))];
-  // As the failures view reads a cell (html-script.ts isBad): a cell not reached is this run's, one a filter took is not.
-  const hasBad = matrix.results.some((r) => LOOK_AT.includes(r.status) && (!r.notRun || wasNotReached(r)));
+  // As the failures view reads a cell (html-script.ts isBad): a cell not reached (or a missing shard's) is this run's, one a filter took is not.
+  const hasBad = matrix.results.some((r) => LOOK_AT.includes(r.status) && !notAskedHere(r));
   const data = {
     symbols: STATUS_SYMBOLS,
     labels: STATUS_LABELS,
@@ -178,13 +180,13 @@ function* htmlPieces(matrix: Matrix): Generator<string> {
   // Models answered in another model's name that the gate did not name: a note, as on the console.
   const notes = answeredAsAnother(matrix);
   const csp = `default-src 'none'; script-src ${cspHash(HTML_SCRIPT)}; style-src ${cspHash(HTML_STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
-  const provenance = matrix.targets.map((t) => `<strong>${esc(t.id)}</strong>: ${esc(describeProvenance(t))}`).join(' · ');
+  const provenance = matrix.targets.map((t) => `<strong>${esc(t.id)}</strong>: ${esc(describeProvenance(t, matrix))}`).join(' · ');
   yield `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${esc(csp)}"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(matrixTitle(matrix.targets))} — ${esc(run.id)}</title><style>${HTML_STYLE}</style></head>
+<title>${esc(matrixTitle(matrix.targets))}${esc(shardHeading(run))} — ${esc(run.id)}</title><style>${HTML_STYLE}</style></head>
 <body>
-<header><h1>${esc(matrixTitle(matrix.targets))}</h1>
-<p class="gate">Gate: <span class="gate-${esc(gate.verdict)}">${esc(gateLine(gate))}</span></p>
+<header><h1>${esc(matrixTitle(matrix.targets))}${esc(shardHeading(run))}</h1>
+<p class="gate">Gate: <span class="gate-${esc(gate.verdict)}">${esc(gateLine(gate, run))}</span></p>
 <p class="coverage">Coverage: ${esc(coverageLine(matrix))}</p>
 ${modelListLines(matrix).length ? `<ul class="model-lists">${newModels(matrix).map((id) => `<li>${esc(`${id}: ${NEW_MODEL_NOTE}`)}</li>`).join('')}${modelListLines(matrix).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}
 ${gate.problems.length ? `<ul class="problems">${gate.problems.map((p) => `<li>${esc(p.message)}</li>`).join('')}</ul>` : ''}

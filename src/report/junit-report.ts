@@ -5,16 +5,18 @@
  * (no stated expectation), inconclusive, unsupported and skipped cells are <skipped> with the reason: nothing that
  * observed nothing shows as a pass. What fails the run as a whole (interrupted, partial, a model with nothing
  * observed, too many errors, a recording kept, new failures since the baseline) is a testsuite "gate" of its own, so
- * the CI test tab agrees with the exit code; a new failure's own cell fails too (type="new-failure"), its reason worded
+ * the CI test tab agrees with the exit code (each testcase named apart: a model with nothing observed once per target); a new failure's own cell fails too (type="new-failure"), its reason worded
  * for it (with no stated expectation it would not gate alone).
  * The cells a run did not select (filtered out, -t, another shard's; in a merge, not selected on a target) are not
  * testcases: a CI job publishes each shard's file, and every shard holding the whole matrix counted it once per
  * shard, mostly phantom skips. They are one skipped testcase, "not run here", counted as the coverage line counts
- * them; a shard's says the file is not the whole run. A cell a stop did not reach was asked for: it stays, skipped.
+ * them; a shard's says the file is not the whole run. A cell a stop did not reach, or a merge's missing shard held,
+ * was asked for: it stays, skipped, its reason naming the stop or the shard.
  * Characters XML 1.0 forbids (controls, lone surrogates, U+FFFE, U+FFFF) are dropped.
  */
 import { xmlAttribute, xmlText } from './inert-text.ts';
-import { UNOBSERVED_LABEL, wasNotReached } from './gate.ts';
+import { notAskedHere, UNOBSERVED_LABEL } from './gate.ts';
+import { NOT_THE_WHOLE_RUN, shardOf } from './gate-line.ts';
 import { unobservedPairs } from './observed-models.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
 import { asNewFailure, NEW_FAILURES_KIND, newFailureKeys, newFailuresLine } from './new-failures.ts';
@@ -89,16 +91,18 @@ function testcase(r: MatrixResult, seen: Seen): string {
 
 /**
  * Whether a cell is one this run did not select (coverageOf's "not run here"), left out of the file. Never one that
- * gates or newly fails: what fails the run is never hidden (neither can be notRun as a run or a merge writes it).
+ * gates or newly fails: what fails the run is never hidden (neither can be notRun as a run or a merge writes it). Nor
+ * one a merge's missing shard held: asked for and never run, it stays a skipped testcase naming the shard, as the
+ * whole run's file has it.
  */
 function notSelected(r: MatrixResult, seen: Seen): boolean {
-  return r.notRun === true && !wasNotReached(r) && !r.gating && !seen.fresh.has(resultKey(r));
+  return notAskedHere(r) && !r.gating && !seen.fresh.has(resultKey(r));
 }
 
 /** The testcase that stands for the cells not selected: how many, and for a shard that the file is not the whole run. */
 function notRunHere(matrix: Matrix, cells: number): string {
-  const shard = matrix.run.selection?.shard;
-  const whole = shard === undefined ? '' : `; shard ${shard} of run ${matrix.run.id} is not the whole run: gate on the merge of every shard`;
+  const shard = shardOf(matrix.run);
+  const whole = shard === undefined ? '' : `; ${shard} ${NOT_THE_WHOLE_RUN}`;
   // A merge short of a shard holds that shard's cells as another shard's: they were asked for and never run. A run is
   // partial for other causes too (a model list not read whole): the gate testcase says which, so this does not guess.
   const missing = matrix.gate.problems.some((p) => p.kind === 'partial') ? '; the run is partial (the gate testcase says why): some of them may never have run' : '';
@@ -108,6 +112,20 @@ function notRunHere(matrix: Matrix, cells: number): string {
     `    <testcase classname="run" name="not run here" time="0">\n      <skipped message="${xmlAttribute(message)}"/>\n    </testcase>`,
     '  </testsuite>',
   ].join('\n');
+}
+
+/**
+ * The gate testcases' names, each unique (CI test tabs key on classname and name, and show two of one name as one
+ * test): the kind, the model and the target it is of, and a number when the kind says no more (two partial reasons).
+ */
+function gateNames(problems: readonly { kind: string; model?: string | undefined; target?: string | undefined }[]): string[] {
+  const names = problems.map((p) => `${p.kind}${p.model ? `: ${p.model}` : ''}${p.target ? ` (${p.target})` : ''}`);
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 && names.indexOf(name) === names.lastIndexOf(name) ? name : `${name} #${n}`;
+  });
 }
 
 function count(rs: readonly MatrixResult[], seen: Seen) {
@@ -141,9 +159,10 @@ function* junitPieces(matrix: Matrix): Generator<string> {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="mantle-conformance" tests="${total.tests + problems.length + apart}" failures="${total.failures + problems.length}" errors="${total.errors}" skipped="${total.skipped + apart}" time="${seconds}" timestamp="${xmlAttribute(matrix.run.startedAt)}">`,
   ];
+  const names = gateNames(problems);
   if (problems.length) {
     head.push(`  <testsuite name="gate" tests="${problems.length}" failures="${problems.length}" errors="0" skipped="0" time="0">`);
-    for (const p of problems) head.push(`    <testcase classname="gate" name="${xmlAttribute(p.model ? `${p.kind}: ${p.model}` : p.kind)}" time="0">\n      <failure message="${xmlAttribute(p.message)}" type="${p.kind}">${xmlText(p.message)}</failure>\n    </testcase>`);
+    for (const [i, p] of problems.entries()) head.push(`    <testcase classname="gate" name="${xmlAttribute(names[i]!)}" time="0">\n      <failure message="${xmlAttribute(p.message)}" type="${p.kind}">${xmlText(p.message)}</failure>\n    </testcase>`);
     head.push('  </testsuite>');
   }
   if (elsewhere) head.push(notRunHere(matrix, elsewhere));

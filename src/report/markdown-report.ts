@@ -9,7 +9,9 @@ import type { CheckStatus } from '../checks/types.ts';
 import { countStatuses, groupedChecks } from './build-matrix.ts';
 import { changeSections, uncomparedTargetsLine } from './compare.ts';
 import { changedCheckLines } from './check-definitions.ts';
-import { cellsToLookAt, coverageLine, gateLine, gaveUpOnTarget, LOOK_AT, readOfUnobservedModels, UNOBSERVED_LABEL, wasNotReached } from './gate.ts';
+import { missingShardCounts, notRunWords } from './coverage.ts';
+import { shardHeading, shardOf } from './gate-line.ts';
+import { cellsToLookAt, coverageLine, gateLine, gaveUpOnTarget, LOOK_AT, readOfUnobservedModels, UNOBSERVED_LABEL, wasInMissingShard, wasNotReached } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { latencyRows } from './latency.ts';
 import { DEVIATION_MARK, STATUS_LABELS, STATUS_SYMBOLS, isKnownDeviation, pairKey, resultKey, type Matrix, type MatrixCheck, type MatrixComparison, type MatrixResult, type MatrixTarget } from './matrix.ts';
@@ -34,7 +36,12 @@ export function matrixTitle(targets: readonly MatrixTarget[]): string {
   return targets.every((t) => t.surface !== 'custom') ? 'Mantle compatibility matrix' : 'Compatibility matrix';
 }
 
-export function describeProvenance(target: MatrixTarget): string {
+/**
+ * Where a target's results come from. With the matrix, a replay that read no recording because no cell of the
+ * target ran here (a shard that holds none of its pairs, a filter, a merge's missing shard) says that, not that the
+ * recordings are missing.
+ */
+export function describeProvenance(target: MatrixTarget, matrix?: Pick<Matrix, 'run' | 'results'>): string {
   const { sources, recordedFrom, recordedTo } = target.provenance;
   const day = (iso: string | undefined) => iso?.slice(0, 10);
   const when = recordedFrom ? `, recorded ${day(recordedFrom)}${recordedTo && day(recordedTo) !== day(recordedFrom) ? ` to ${day(recordedTo)}` : ''}` : '';
@@ -43,10 +50,20 @@ export function describeProvenance(target: MatrixTarget): string {
   const emulator = target.surface === 'runtime' ? 'the local emulator of bedrock-runtime' : 'the local Mantle emulator';
   const what = (source: string) => (source === 'emulator' ? emulator : `a live endpoint (${place})`);
   if (target.mode === 'replay') {
-    return sources.length === 0 ? `replay, but no recordings were found (${place})` : `replay of recordings of ${sources.map(what).join(' and ')}${when}`;
+    return sources.length === 0 ? (matrix && noneRanHere(target, matrix)) || `replay, but no recordings were found (${place})` : `replay of recordings of ${sources.map(what).join(' and ')}${when}`;
   }
   const source = sources.includes('emulator') ? emulator : place;
   return target.mode === 'record' ? `recorded live from ${source}` : `live run against ${source}`;
+}
+
+/** Why no cell of a target ran here, when none did nor was cut by a stop: `replay: shard 1/3 of run x holds no pair of this target`. */
+function noneRanHere(target: MatrixTarget, matrix: Pick<Matrix, 'run' | 'results'>): string | undefined {
+  const cells = matrix.results.filter((r) => r.target === target.id);
+  if (cells.length === 0 || !cells.every((r) => r.notRun && !wasNotReached(r))) return undefined;
+  const shard = shardOf(matrix.run);
+  if (shard) return `replay: ${shard} holds no pair of this target, so no recording of it was read`;
+  const reasons = new Set(cells.map((r) => r.reason.replace(/^not run:\s*/, '')));
+  return `replay: no cell of this target ran here (${reasons.size === 1 ? [...reasons][0] : 'each was filtered out, another shard\'s or a missing shard\'s'}), so no recording of it was read`;
 }
 
 const cell = (r: MatrixResult | undefined, check?: MatrixCheck): string => {
@@ -61,12 +78,18 @@ const cell = (r: MatrixResult | undefined, check?: MatrixCheck): string => {
 const item = (r: Pick<MatrixResult, 'status' | 'model' | 'check' | 'target' | 'reason'>) =>
   `- ${STATUS_SYMBOLS[r.status]} ${markdownCode(r.model)} ${markdownCode(r.check)} (${markdownText(r.target, 80)}): ${markdownText(r.reason, 600)}`;
 
+/** What the counts' skipped column holds: cells a stop did not reach, or a missing shard held, count there too. */
+export function skippedColumn(results: readonly MatrixResult[]): string {
+  const also = [results.some(wasNotReached) ? 'not reached' : '', results.some(wasInMissingShard) ? 'in a missing shard' : ''].filter(Boolean);
+  return also.length ? `${['skipped', ...also.slice(0, -1)].join(', ')} or ${also.at(-1)}` : 'skipped';
+}
+
 /** Counts of the statuses that need a look, per key (model or check), only for keys that have any; worst first. */
 function failureCounts(lines: string[], title: string, label: string, results: readonly MatrixResult[], keyOf: (r: MatrixResult) => string, marked: ReadonlySet<string> = new Set()): void {
   const rows = cellsToLookAt(results, keyOf);
   if (rows.length === 0) return;
-  // Cells a stop did not reach count as skipped here; the run's totals say them apart, so the column says it holds them.
-  const skipped = results.some(wasNotReached) ? '○ skipped or not reached' : '○ skipped';
+  // Cells a stop did not reach (or a missing shard held) count as skipped here; the run's totals say them apart, so the column says it holds them.
+  const skipped = `○ ${skippedColumn(results)}`;
   lines.push(`### ${title}`, '', `| ${label} | gating | ✗ fail | ! error | ≈ flaky | ? inconclusive | ${skipped} |`, '|---|---|---|---|---|---|---|');
   for (const [k, c] of rows.slice(0, 60)) lines.push(`| ${markdownCode(k)}${marked.has(k) ? ` (${UNOBSERVED_LABEL})` : ''} | ${c.gating} | ${c.fail} | ${c.error} | ${c.flaky} | ${c.inconclusive} | ${c.skipped} |`);
   if (rows.length > 60) lines.push(`| ... ${rows.length - 60} more (every cell is in matrix.html) | | | | | | |`);
@@ -97,7 +120,7 @@ function doesNotGate(matrix: Matrix): (r: MatrixResult) => boolean {
 
 function leadSection(matrix: Matrix, lines: string[]): void {
   const { gate } = matrix;
-  lines.push(`**Gate: ${markdownText(gateLine(gate), 600)}**`, '', `Coverage: ${coverageLine(matrix)}.`, '');
+  lines.push(`**Gate: ${markdownText(gateLine(gate, matrix.run), 600)}**`, '', `Coverage: ${coverageLine(matrix)}.`, '');
   lines.push('## What fails the gate', '');
   if (gate.problems.length === 0 && gate.gating.length === 0 && !gate.regressedSinceBaseline) lines.push('Nothing: every result meets its stated expectation, and the run observed every model it ran.', '');
   for (const p of gate.problems) lines.push(`- **${p.kind}**: ${markdownText(p.message, PROBLEM_BYTES)}`);
@@ -139,7 +162,7 @@ function leadSection(matrix: Matrix, lines: string[]): void {
 export function renderMarkdown(matrix: Matrix): string {
   const lines: string[] = [];
   const { run } = matrix;
-  lines.push(`# ${matrixTitle(matrix.targets)}`, '');
+  lines.push(`# ${matrixTitle(matrix.targets)}${markdownText(shardHeading(run), 300)}`, '');
   leadSection(matrix, lines);
   const lists = modelListLines(matrix);
   if (lists.length) {
@@ -149,7 +172,7 @@ export function renderMarkdown(matrix: Matrix): string {
     lines.push('');
   }
   lines.push('## Run', '');
-  for (const target of matrix.targets) lines.push(`- **${markdownText(target.id, 80)}**: ${markdownText(describeProvenance(target), 300)}`);
+  for (const target of matrix.targets) lines.push(`- **${markdownText(target.id, 80)}**: ${markdownText(describeProvenance(target, matrix), 300)}`);
   lines.push(
     `- Run ${markdownCode(run.id)}, ${markdownText(run.finishedAt.slice(0, 19).replace('T', ' '), 40)} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${markdownText(run.harnessVersion, 40)}`,
     `- ${matrix.models.length} models x ${matrix.checks.length} checks: ${statusLine(matrix)}`,
@@ -210,21 +233,27 @@ export function renderMarkdown(matrix: Matrix): string {
 
 /**
  * The cells that do not gate and were not a plain observation: deviations, errors, flaky, inconclusive and skipped
- * cells, each with its reason; then the cells a stop did not reach, one line per model (they share the stop's reason).
+ * cells, each with its reason; then the cells a stop did not reach, and those a merge's missing shard held, one line
+ * per model (they share the stop's reason, or the shard).
  */
 function uncertainSection(matrix: Matrix, lines: string[]): void {
   const deviations = matrix.results.filter(doesNotGate(matrix));
+  // Cells a stop did not reach, and those a merge's missing shard held: asked for, never run, said per model.
   const notReached = new Map<string, MatrixResult[]>();
-  for (const r of matrix.results.filter(wasNotReached)) notReached.set(pairKey(r.target, r.model), [...(notReached.get(pairKey(r.target, r.model)) ?? []), r]);
+  for (const r of matrix.results.filter((x) => wasNotReached(x) || wasInMissingShard(x))) {
+    const k = `${pairKey(r.target, r.model)}\u0000${wasNotReached(r)}`;
+    notReached.set(k, [...(notReached.get(k) ?? []), r]);
+  }
   if (deviations.length === 0 && notReached.size === 0) return;
   lines.push(`## ${UNCERTAIN_TITLE}`, '');
   for (const r of deviations.slice(0, 500)) lines.push(item(r));
   if (deviations.length > 500) lines.push(`- ... and ${deviations.length - 500} more (see matrix.json)`);
   for (const cells of [...notReached.values()].slice(0, 100)) {
     const [r] = cells as [MatrixResult];
-    lines.push(`- ${STATUS_SYMBOLS.skipped} ${markdownCode(r.model)} (${markdownText(r.target, 80)}): ${cells.length} cell(s) not reached: ${markdownText(r.reason.replace(/^not reached:\s*/, ''), 600)}`);
+    const [what, why] = wasNotReached(r) ? ['not reached', r.reason.replace(/^not reached:\s*/, '')] : ['not run', r.reason.replace(/^not run:\s*/, '')];
+    lines.push(`- ${STATUS_SYMBOLS.skipped} ${markdownCode(r.model)} (${markdownText(r.target, 80)}): ${cells.length} cell(s) ${what}: ${markdownText(why, 600)}`);
   }
-  if (notReached.size > 100) lines.push(`- ... and ${notReached.size - 100} more models with cells not reached (see matrix.json)`);
+  if (notReached.size > 100) lines.push(`- ... and ${notReached.size - 100} more models with cells not reached or not run (see matrix.json)`);
   lines.push('');
 }
 
@@ -254,12 +283,9 @@ export function statusLine(matrix: Pick<Matrix, 'results' | 'models' | 'totals'>
   // A cell the run did not run is `skipped` in the file; said as the coverage line says it, not as a skip of this run.
   const counted = matrix.results.filter((r) => r.notRun && r.status === 'skipped' && !apart.has(r));
   const notReached = counted.filter(wasNotReached).length;
-  const notRun = counted.length - notReached;
-  const counts = { ...byStatus, skipped: (byStatus.skipped ?? 0) - notReached - notRun };
-  const line = [
-    ...(Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${counts[s] ?? 0} ${s}`),
-    ...(notReached ? [`${notReached} not reached (the run stopped first)`] : []),
-    ...(notRun ? [`${notRun} not run here (filtered out or another shard's)`] : []),
-  ].join(', ');
+  const inMissingShard = missingShardCounts(counted);
+  const notRun = counted.length - notReached - [...inMissingShard.values()].reduce((a, b) => a + b, 0);
+  const counts = { ...byStatus, skipped: (byStatus.skipped ?? 0) - counted.length };
+  const line = [...(Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${counts[s] ?? 0} ${s}`), ...notRunWords({ notReached, notRun, inMissingShard })].join(', ');
   return apart.size === 0 ? line : `${line}, and ${apart.size} of model(s) with nothing observed`;
 }

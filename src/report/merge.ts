@@ -24,6 +24,7 @@ import { joinJudged } from './judged-differently.ts';
 import { settleLeftovers } from './merge-leftovers.ts';
 import { assertMergeable, runName } from './merge-refusals.ts';
 import { mergeTargets } from './merge-targets.ts';
+import { placeMissingShardCells } from './missing-shard.ts';
 import { parseShard } from '../shard-spec.ts';
 
 function unionBy<T>(lists: T[][], id: (x: T) => string): T[] {
@@ -291,6 +292,8 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
   const shapes = mergeShapeTables(distinct.flatMap((m) => (m.shapes ? [m.shapes] : [])));
   if (shapes) merged.shapes = shapes;
   if (!merged.run.partial) delete merged.run.partialReason;
+  // The cells a missing shard held say so (missing-shard.ts), not "filtered out or in another shard" as their run said.
+  merged.results = placeMissingShardCells(merged);
   // Regions judged against different files (or not saying) have no one judging to state.
   if (new Set(matrices.map((m) => JSON.stringify(m.run.judging ?? null))).size > 1) delete merged.run.judging;
   const catalogs = catalogsOf(matrices);

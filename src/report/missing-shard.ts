@@ -6,12 +6,13 @@
  * run's recorded selection (its model filters and `-t`, the same in every shard: merge-refusals.ts) and cut as the
  * run cut its shards (cell-selection.ts), a pair the selection took is the missing shard's, and one it left out is
  * no loss: the table names the first and not the second, and never drops the first because the run had a filter.
+ * The merge words each such cell so (placeMissingShardCells), so that every report says where it was.
  */
 import { createContext, Script } from 'node:vm';
 import { cellTitle, matchesFilters, shardCells, testNameMatches, type Cell } from '../cell-selection.ts';
 import { parseShard } from '../shard-spec.ts';
-import { ELSEWHERE_REASON } from './gate.ts';
-import { listedOn, pairKey, type Matrix } from './matrix.ts';
+import { listedOn, pairKey, type Matrix, type MatrixResult } from './matrix.ts';
+import { ELSEWHERE_REASON, wasElsewhere } from './not-run.ts';
 
 /** merge.ts's words for a missing shard, also inside an input's own reason (a merge of merges). */
 const MISSING = /(?:^|; |: )merge: shard (\d{1,4}\/\d{1,4}) of run (\S+) is missing(?=;|$)/g;
@@ -110,4 +111,22 @@ export function missingShardReason(matrix: Matrix): MissingShardReason | undefin
     if (readable && !byModel && !byPattern) return undefined;
     return hedged;
   };
+}
+
+/**
+ * The merge's cells, those its run called "filtered out ... or in another shard" placed where missingShardReason puts
+ * them: `not run: in the missing shard 2/3 of run x` (asked for, never run), the hedge when it cannot tell, or the
+ * run's words when a filter took them. Each cell is placed by its own check, as `-t` selected cells; a merge that lacks
+ * no shard keeps its cells as they are. Cells a merge already placed (a merge of merges) are placed again.
+ */
+export function placeMissingShardCells(matrix: Matrix): MatrixResult[] {
+  const place = missingShardReason(matrix);
+  if (!place) return matrix.results;
+  return matrix.results.map((r) => {
+    if (!wasElsewhere(r)) return r;
+    const why = place(r, [r.check]);
+    // In the one run's missing shard: the run it is of (the merge's own id) said in the cell, as the gate says it.
+    const reason = why === undefined ? ELSEWHERE_REASON : why.startsWith('in the missing shard ') ? `not run: ${why} of run ${matrix.run.id}` : `not run: ${why.replace(/^not run \((.*)\)$/, '$1')}`;
+    return reason === r.reason ? r : { ...r, reason };
+  });
 }

@@ -8,6 +8,7 @@
  */
 import { changeSections, notComparedLabel } from './compare.ts';
 import { coverageLine, gateLine } from './gate.ts';
+import { shardHeading } from './gate-line.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
 import { statusLine, uncomparedLines, usageLine } from './markdown-report.ts';
 import { NEW_MODEL_NOTE, newModels } from './model-lists.ts';
@@ -73,9 +74,9 @@ export function renderStepSummary(matrix: Matrix, options: StepSummaryOptions = 
 function summaryText(matrix: Matrix, options: StepSummaryOptions): string {
   const gate = matrix.gate;
   const lines = [
-    `### Mantle conformance: ${gate.verdict}`,
+    `### Mantle conformance: ${gate.verdict}${markdownText(shardHeading(matrix.run), 300)}`,
     '',
-    `**Gate: ${markdownText(gateLine(gate), 600)}**`,
+    `**Gate: ${markdownText(gateLine(gate, matrix.run), 600)}**`,
     '',
     `Coverage: ${coverageLine(matrix)}.`,
     `${matrix.models.length} models x ${matrix.checks.length} checks on ${markdownText(matrix.targets.map((t) => t.id).join(', '), 300)}: ${statusLine(matrix)}.`,

@@ -38,7 +38,7 @@ function sessionVerdict(end: RunEnd): string {
   const stays = 'the UI stays open; Ctrl-C ends the session';
   if (end.fatal) return `the run stopped: ${inertLine(end.fatal.message)} (${stays} with exit 2)\n`;
   if (end.writeError) return `the reports could not be written: ${inertLine(end.writeError.message)} (${stays} with exit 2)\n`;
-  return `coverage: ${coverageLine(end.matrix)}\ngate: ${gateLine(end.matrix.gate)} (${stays} with this exit code)\n`;
+  return `coverage: ${coverageLine(end.matrix)}\ngate: ${gateLine(end.matrix.gate, end.matrix.run)} (${stays} with this exit code)\n`;
 }
 
 export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
