@@ -1,7 +1,8 @@
 /**
- * A flaky-by-nature cell is one behaviour with the values its trials saw (second hostile review): a night its trials
- * agreed on one of them (`flaky {a, b} -> a -> flaky {a, b}`) is no change point, a value outside them is, and so is
- * a turn of the cell's gate verdict. compare names both trial value sets of a flaky cell whose set changed.
+ * A flaky-by-nature cell is one behaviour with the values its trials saw (second hostile review): one night its trials
+ * agreed on a value both flaky nights around it saw (`flaky {a, b} -> a -> flaky {a, b}`) is no change point; any other
+ * turn between flaky and a stable value is (third review: a flaky night is no bridge, history-flaky-rules.test.ts).
+ * compare names both trial value sets of a flaky cell whose set changed.
  */
 import { describe, expect, it } from 'vitest';
 import { HistoryBuilder } from '../src/history/build-history.ts';
@@ -38,8 +39,11 @@ describe('history: a flaky cell and a night its trials agreed', () => {
     expect(changes([flaky(R, [R, N, R]), unanimous('other')])).toEqual(['1: flaky (message.reasoning) -> other']);
     expect(changes([unanimous('other'), flaky(R, [R, N, R])])).toEqual(['1: other -> flaky (message.reasoning)']);
   });
-  it('a turn of the gate verdict is a change (a pass that now fails the gate flaky is named)', () => {
+  it('became flaky, or settled on a value its trials saw, is a change, the gate turned or not', () => {
     expect(changes([unanimous(N), flaky(N, [N, R, N], true)])).toEqual(['1: none -> flaky (none)']);
+    expect(changes([unanimous(N), flaky(N, [N, R, N])])).toEqual(['1: none -> flaky (none)']);
+    // The latest run settled: what follows is not known, so it is not taken for a chance agreement.
+    expect(changes([flaky(R, [R, N, R]), unanimous(N)])).toEqual(['1: flaky (message.reasoning) -> none']);
   });
 });
 

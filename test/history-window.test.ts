@@ -101,12 +101,13 @@ describe('targets not in the latest runs: one CI run\'s region jobs are current 
     expect(md).not.toContain('Targets not in the latest runs');
   });
 
-  it('still names a region missing from the latest CI run, and one 6 hours or more older without CI', async () => {
+  it('still names a region missing from the latest CI run and 6 hours or more older, with CI or without', async () => {
     const missing = [...night(1, '7001'), ...night(2, '7002'), runOf('3-west', 3, pass, { targets: ['west'], at: '02:20', ci: '7003' })];
     expect(build(missing).recent.stale?.map((s) => s.target)).toEqual(['east']);
-    // Minutes apart but another CI run (a manual dispatch after the nightly): not the latest CI run's.
-    const other = [...night(1, '7001'), runOf('2-east', 2, pass, { targets: ['east'], ci: '7002' }), runOf('2-west', 2, pass, { targets: ['west'], at: '02:20', ci: '7099' })];
-    expect(build(other).recent.stale?.map((s) => s.target)).toEqual(['east']);
+    // Minutes apart in another CI run (a workflow per region, a dispatch after the nightly): as current; hours apart, not.
+    const other = (westAt: string) => [...night(1, '7001'), runOf('2-east', 2, pass, { targets: ['east'], ci: '7002' }), runOf('2-west', 2, pass, { targets: ['west'], at: westAt, ci: '7099' })];
+    expect(build(other('02:20')).recent.stale).toBeUndefined();
+    expect(build(other('08:00')).recent.stale?.map((s) => s.target)).toEqual(['east']);
     expect(build([...night(1), ...night(2, undefined, '08:00')]).recent.stale?.map((s) => s.target)).toEqual(['east']);
     const { console } = await historyCli(missing);
     expect(console).toContain("warning: target east: not in the latest 2 runs; its latest run 2-east (2025-12-02) is 1 day older than the folder's latest run 3-west");

@@ -7,11 +7,13 @@
  * outage night observed nothing), `inconclusive` (the model's budget or choice hid the behaviour) or `skipped` is
  * not a state the cell changed to, so `pass -> error -> pass` and `fail -> inconclusive -> fail` are no change, and a
  * standing failure does not read as a new one. A flaky cell is one behaviour with the values its trials saw: a
- * flipped majority, or a night its trials agreed on one of them (`flaky {a, b} -> a -> flaky {a, b}`), is no change
- * unless the cell's gate verdict turned (a pass that now fails the gate flaky is named); a value outside them is.
+ * flipped majority (the same set) is no change, and neither is one night its trials agreed on a value both flaky
+ * nights around it saw (`flaky {a, b} -> a -> flaky {a, b}`: that night is passed over, the two flaky nights are
+ * compared). Every other turn between flaky and a stable value is a change: it became flaky, or it settled on a
+ * value (the latest run too: what follows is not known), so `flaky -> a -> exponent` and "fails every time since" are named.
  */
 import type { Observed } from '../checks/types.ts';
-import { flakyValuesChanged } from '../report/flaky-values.ts';
+import { flakySaw, flakyValuesChanged } from '../report/flaky-values.ts';
 import { OBSERVED } from '../report/observed-models.ts';
 import { describeTargetChanges, targetChanges, type TargetFields } from '../report/target-identity.ts';
 import type { CellHistory, CellState, ChangePoint, HistoryRunInfo } from './history-model.ts';
@@ -80,7 +82,11 @@ export function cellHistory(row: CellRow, states: readonly CellState[], runs: re
   const cell: CellHistory = { target, model, check, group, api, segments: [], runs: 0, flaky: 0, flakiness: 0, changes: [] };
   let previous: CellState | undefined;
   let previousRun = -1;
-  let previousAt = -1;
+  // The next state a change is measured with after `i` (undefined: none yet, as of the latest run).
+  const nextObserved = (i: number): CellState | undefined => {
+    for (let j = i + 1; j < row.runs.length; j++) if (row.states[j]! >= 0 && isChangeState(states[row.states[j]!]!)) return states[row.states[j]!]!;
+    return undefined;
+  };
   for (let i = 0; i < row.runs.length; i++) {
     const runIndex = row.runs[i]!;
     const at = row.states[i]!;
@@ -96,10 +102,13 @@ export function cellHistory(row: CellRow, states: readonly CellState[], runs: re
     cell.runs += 1;
     if (state.status === 'flaky') cell.flaky += 1;
     if (!isChangeState(state)) continue;
-    // Two flaky states changed when their trials saw another set of values, not when the majority flipped, nor between a
-    // flaky state and a value its trials saw (report/flaky-values.ts); unless the cell's gate verdict turned with it.
-    const byValues = previous && flakyValuesChanged(previous, state);
-    const flakyMoved = byValues === false && previous!.status !== state.status && row.gating[previousAt] !== row.gating[i] ? undefined : byValues;
+    // A night of one value between two flaky nights whose trials both saw it: a chance agreement, passed over.
+    if (previous && flakySaw(previous, state)) {
+      const next = nextObserved(i);
+      if (next && flakySaw(next, state)) continue;
+    }
+    // Two flaky states changed when their trials saw another set of values, not when the majority flipped (report/flaky-values.ts).
+    const flakyMoved = previous && flakyValuesChanged(previous, state);
     if (previous && (flakyMoved ?? (previous.status !== state.status || previous.observed !== state.observed))) {
       const change: ChangePoint = { run: runIndex, date: runs[runIndex]!.startedAt.slice(0, 10), from: previous, to: state, text: changeText(previous, state) };
       if (row.gating[i]) change.gating = true;
@@ -113,7 +122,6 @@ export function cellHistory(row: CellRow, states: readonly CellState[], runs: re
     }
     previous = state;
     previousRun = runIndex;
-    previousAt = i;
   }
   cell.flakiness = cell.runs ? Math.round((cell.flaky / cell.runs) * 100) / 100 : 0;
   return cell;

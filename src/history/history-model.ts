@@ -162,15 +162,17 @@ export interface RecentChanges {
   /** Of those, the cells a run of the window planned whose last observation failed its run's gate: standing as far as anything observed. Absent when none. */
   standing?: { target: string; model: string; check: string; run: number; observed: Observed }[];
   /**
-   * The cells a run of the window observed whose latest result is `status` (inconclusive or skipped) since `since`:
-   * no change point, but no longer observed; `last` is their last observed state, in `lastSeen`. Newest first. Absent when none.
+   * The cells a run of the window observed whose latest result is `status` (inconclusive or skipped) since `since`
+   * (the first run of that status): no change point, but no longer observed; `last` is their last observed state, in
+   * `lastSeen`; `after`, the first result after it when that is earlier than `since` (an error, or the other status).
+   * Newest first. Absent when none.
    */
-  noLongerObserved?: { target: string; model: string; check: string; since: number; status: 'inconclusive' | 'skipped'; lastSeen: number; last: CellState }[];
+  noLongerObserved?: { target: string; model: string; check: string; since: number; status: 'inconclusive' | 'skipped'; lastSeen: number; last: CellState; after?: { run: number; status: CellState['status'] } }[];
   /** The targets whose window measured no answer shape (`shapes`) or no latency (`latency`). Absent when none. */
   unmeasured?: { target: string; shapes?: true; latency?: true }[];
   /**
    * The targets whose latest run is older than the folder's latest run of their kind (live and record, or replay), and
-   * not of its CI run (without CI: started 6 hours or more before it): not in the latest runs, their state is as of `run`; `days` between it and `latest`. Absent when none (stale-targets.ts).
+   * neither of its CI run nor started less than 6 hours before it: not in the latest runs, their state is as of `run`; `days` between it and `latest`. Absent when none (stale-targets.ts).
    */
   stale?: { target: string; run: number; latest: number; days: number; later: number }[];
   /** The cells each target's latest run errored that `errors` leaves out (they do not gate and errored once): a count. */

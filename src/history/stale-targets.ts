@@ -4,14 +4,15 @@
  * one of two targets) keeps its older state as "now", and nothing in it changed because nothing observed it. Each
  * target whose latest run is older than the folder's latest run of its kind (live and record runs, or replayed
  * recordings: replay-series.ts) is named, with how old its state is. A run of the same CI run as that latest run (the
- * README's one job per region, each with its own --run-id, are runs of one CI run minutes apart), or without a CI
- * identity one started less than SAME_NIGHT_MS before it, is as current as it: only a target missing from the latest
- * CI run (or night) is named, so the warning does not fire every night and still fires for a job that did not upload.
+ * README's one job per region, each with its own --run-id, are runs of one CI run, hours apart when queued), or one
+ * started less than SAME_NIGHT_MS before it whatever its CI run (a workflow per region or per surface: separate CI
+ * runs seconds apart), is as current as it: only a target missing from the latest CI run and night is named, so the
+ * warning does not fire every night and still fires for a job that did not upload.
  */
 import type { HistoryReport, HistoryRunInfo, RecentChanges } from './history-model.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Runs without a CI identity started this close are one night's (region jobs queued behind each other). */
+/** Runs started this close are one night's, of one CI run or not (region jobs queued, a workflow per region). */
 export const SAME_NIGHT_MS = 6 * 60 * 60 * 1000;
 
 /** The stale targets, oldest state first; `ci`: per run, its CI run's identity (run-selection.ts runCi), none when its files name none. */
@@ -26,7 +27,7 @@ export function staleTargets(report: Pick<HistoryReport, 'targets' | 'runs'>, ci
     if (run === undefined || newest === undefined || run >= newest) return [];
     const [then, now] = [report.runs[run]!, report.runs[newest]!];
     const [its, latestCi] = [ci.get(run), ci.get(newest)];
-    if (its !== undefined && latestCi !== undefined ? its === latestCi : Date.parse(now.startedAt) - Date.parse(then.startedAt) < SAME_NIGHT_MS) return [];
+    if ((its !== undefined && its === latestCi) || Date.parse(now.startedAt) - Date.parse(then.startedAt) < SAME_NIGHT_MS) return [];
     const later = [...kindRuns(kind(t))].filter((r) => r > run).length;
     return [{ target: t.id, run, latest: newest, days: Math.floor((Date.parse(now.startedAt) - Date.parse(then.startedAt)) / DAY_MS), later }];
   }).sort((a, b) => a.run - b.run);

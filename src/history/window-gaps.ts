@@ -40,9 +40,14 @@ export function windowGaps(rows: readonly ErrorRow[], states: readonly CellState
       while (end > at && row.states[end]! < 0) end--;
       const now = end > at ? states[row.states[end]!]! : undefined;
       if (now?.status !== 'inconclusive' && now?.status !== 'skipped') continue;
-      let since = at + 1;
-      while (row.states[since]! < 0) since++;
-      noLonger.push({ target: row.target, model: row.model, check: row.check, since: row.runs[since]!, status: now.status, lastSeen: row.runs[at]!, last: states[row.states[at]!]! });
+      // `since`: the first run of the current status (runs that did not have the cell passed over); the first result
+      // after the last observation, when earlier (an error, the other hidden status), is named apart: never "inconclusive since" an error.
+      let since = end;
+      for (let j = end - 1; j > at && (row.states[j]! < 0 || states[row.states[j]!]!.status === now.status); j--) if (row.states[j]! >= 0) since = j;
+      let first = at + 1;
+      while (row.states[first]! < 0) first++;
+      const after = first < since ? { after: { run: row.runs[first]!, status: states[row.states[first]!]!.status } } : {};
+      noLonger.push({ target: row.target, model: row.model, check: row.check, since: row.runs[since]!, status: now.status, lastSeen: row.runs[at]!, last: states[row.states[at]!]!, ...after });
       continue;
     }
     const run = row.runs[at]!;
@@ -92,6 +97,6 @@ export function windowGapLines(recent: RecentChanges, runs: readonly HistoryRunI
       ...(recent.unobserved ?? []).map((u) => `${text(u.target)}: ${u.cells} cell${u.cells === 1 ? '' : 's'} (${u.checks} check${u.checks === 1 ? '' : 's'}) observed before were not observed in ${last} (filtered runs, errors, not run; last observed up to ${when(u.lastSeen)}): no change is claimed for them, their state is as of then${left(u)}`),
       ...(recent.unmeasured ?? []).map((u) => `${text(u.target)}: ${[u.shapes ? 'no answer shape' : '', u.latency ? 'no latency' : ''].filter(Boolean).join(' and ')} was measured in ${last}: nothing is said of ${u.shapes && u.latency ? 'shape drift or latency' : u.shapes ? 'shape drift' : 'latency'} there`),
     ],
-    noLonger: (recent.noLongerObserved ?? []).map((n) => `${code(n.model)} ${code(n.check)} (${text(n.target)}): no longer observed since ${when(n.since)}, ${n.status} since; last observed ${text(describeState(n.last))} on ${when(n.lastSeen)}`),
+    noLonger: (recent.noLongerObserved ?? []).map((n) => `${code(n.model)} ${code(n.check)} (${text(n.target)}): no longer observed since ${n.after ? `${when(n.after.run)}, ${n.after.status} then, ${n.status} since ${when(n.since)}` : `${when(n.since)}, ${n.status} since`}; last observed ${text(describeState(n.last))} on ${when(n.lastSeen)}`),
   };
 }

@@ -3,8 +3,8 @@
  * What a flaky cell's trials saw: the set of values its observing trials (pass or fail) read. A cell flaky every
  * night between the same two values reports the more frequent one as `observed`, so a majority that flips
  * (`flaky (message.reasoning) -> flaky (none)`) is no change of what the endpoint does: two flaky states whose trials
- * saw the same set of values are one behaviour, and so is a night its trials agreed on one of those values. A trial
- * that saw a new value is a change. Used by `history` (cell-history.ts) and `compare` (compare.ts) alike.
+ * saw the same set of values are one behaviour. A trial that saw a new value is a change. Used by `history`
+ * (cell-history.ts, which also reads flakySaw for a night sandwiched between two flaky ones) and `compare` (compare.ts).
  */
 import type { Observed } from '../checks/types.ts';
 
@@ -30,17 +30,20 @@ interface ValuedState { status: string; observed?: Observed; values?: string | u
 
 /**
  * Whether two flaky cells' trials saw other sets of values (a new value seen is a change, a flipped majority is not);
- * false too between a flaky state and a pass or fail of a value its trials saw, either way (a flaky-by-nature cell's
- * trials agreeing by chance one night: `flaky {a, b} -> a -> flaky {a, b}` is one behaviour); undefined otherwise
- * (one is not flaky and the other's value is outside its set, or a set is not known: an older file): the observed
- * values then decide.
+ * undefined otherwise (one is not flaky, or a set is not known: an older file): the status and observed value then
+ * decide. A flaky state and a stable one are not one behaviour here: that `flaky {a, b} -> a` settled or is a chance
+ * agreement is known only from what follows (cell-history.ts), and compare of two runs names it "became stable".
  */
 export function flakyValuesChanged(was: ValuedState, now: ValuedState): boolean | undefined {
-  if (was.status === 'flaky' && now.status === 'flaky') return was.values === undefined || now.values === undefined ? undefined : was.values !== now.values;
-  const [flaky, stable] = was.status === 'flaky' ? [was, now] : [now, was];
-  if (flaky.status !== 'flaky' || flaky.values === undefined || (stable.status !== 'pass' && stable.status !== 'fail')) return undefined;
-  const seen = (JSON.parse(flaky.values) as Observed[]).some((v) => JSON.stringify(v) === JSON.stringify(stable.observed ?? null));
-  return seen ? false : undefined;
+  if (was.status !== 'flaky' || now.status !== 'flaky' || was.values === undefined || now.values === undefined) return undefined;
+  return was.values !== now.values;
+}
+
+/** Whether a flaky state's trials (its known value set) saw a pass or fail state's value. */
+export function flakySaw(flaky: ValuedState, stable: ValuedState): boolean {
+  if (flaky.status !== 'flaky' || flaky.values === undefined || (stable.status !== 'pass' && stable.status !== 'fail')) return false;
+  const value = JSON.stringify(stable.observed ?? null);
+  return (JSON.parse(flaky.values) as Observed[]).some((v) => JSON.stringify(v) === value);
 }
 
 /** flakyValuesChanged of two matrix results (their trials as kept in matrix.json): `compare`'s "changed observed values". */
