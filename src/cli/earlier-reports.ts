@@ -127,23 +127,44 @@ export async function dropEarlierMatrices(dir: string, keep: readonly string[] =
   }
 }
 
+/** The refusals made on purpose after the read that leave the report folder as it was (keepingEarlier). */
+const KEEPING = new WeakSet<object>();
+
+/**
+ * Marks `error` (thrown by readThenRemoveEarlier's `read`) as a refusal that removes nothing: `report` declining to
+ * write its input again where it lies (a link repointed during the read, fields it would lose) refuses the write, not
+ * the input, and the renderings beside it are that input's own; a CI step re-rendering an artifact keeps them.
+ */
+export function keepingEarlier<E extends object>(error: E): E {
+  KEEPING.add(error);
+  return error;
+}
+
 /**
  * `read` (the command's input files, `inputs`), then the earlier reports of `dir` removed, as a run removes them: a
  * `report` or `merge` that stops on a bad input must not leave another run's green junit.xml to read as its verdict,
  * nor lose its matrix.json (a typo'd input path of `report reports/matrx.json` is next to it): then only the
- * renderings go. An input is never removed (`report reports/matrix.json` renders it where it lies). When the read
- * failed, its error is the one said, whatever the removal met.
+ * renderings go, unless the refusal is one keepingEarlier marked (nothing goes). An input is never removed (`report
+ * reports/matrix.json` renders it where it lies). When the read failed, its error is the one said, whatever the
+ * removal met.
  */
 export async function readThenRemoveEarlier<T>(dir: string, inputs: readonly string[], read: () => Promise<T>): Promise<T> {
-  let value: T;
+  const [value, removeEarlier] = await readBeforeRemovingEarlier(dir, inputs, read);
+  await removeEarlier();
+  return value;
+}
+
+/**
+ * As readThenRemoveEarlier, but a read that succeeds removes nothing yet: the caller removes the earlier reports
+ * (the function returned) once nothing can refuse any more, just before its own are renamed into place.
+ */
+export async function readBeforeRemovingEarlier<T>(dir: string, inputs: readonly string[], read: () => Promise<T>): Promise<[T, () => Promise<void>]> {
   try {
-    value = await read();
+    return [await read(), () => removeEarlierReports(dir, inputs)];
   } catch (error) {
-    await removeEarlierReports(dir, inputs, 'renderings').catch(() => undefined);
+    if (!(error instanceof Object && KEEPING.has(error))) await removeEarlierReports(dir, inputs, 'renderings').catch(() => undefined);
     throw error;
   }
-  await removeEarlierReports(dir, inputs);
-  return value;
 }
 
 /** The path with its links resolved, or as given when it does not exist. */

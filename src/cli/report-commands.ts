@@ -23,7 +23,7 @@ import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
 import { nothingCompared } from '../report/nothing-compared.ts';
 import { PROBLEM_BYTES } from '../report/problem-list.ts';
-import { readThenRemoveEarlier } from './earlier-reports.ts';
+import { keepingEarlier, readBeforeRemovingEarlier, readThenRemoveEarlier } from './earlier-reports.ts';
 import { CONSOLE_LINES, problemLines } from './gate-lines.ts';
 import { readLimits, warnWrittenSize } from './matrix-size.ts';
 import { checkStillInPlace, inPlaceInput, placedMatrix } from './in-place-input.ts';
@@ -47,17 +47,19 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
   // The input rendered where it lies: where its link leads is settled now, read, and must hold until the write.
   const place = await inPlaceInput(reportDir, file);
   const leftOut: LeftOut = { paths: [], count: 0 };
-  const matrix = await readThenRemoveEarlier(reportDir, inputs, async () => {
+  // The refusals of an input rendered where it lies (moved meanwhile, fields it would lose) leave its folder as it was:
+  // its earlier reports are the input's own renderings, and go only once the new ones are about to take their place.
+  const [matrix, removeEarlier] = await readBeforeRemovingEarlier(reportDir, inputs, async () => {
     const limits = readLimits();
     const read = await readMatrix(file, limits, { ...(place ? { from: place.file } : {}), leftOut });
     noteOlderJudges([read], [file], err);
     const baseline = flags.baseline ? await readMatrix(flags.baseline, limits) : undefined;
-    if (place) await checkStillInPlace(place, file);
+    if (place) await checkStillInPlace(place, file).catch((error: Error) => Promise.reject(keepingEarlier(error)));
     if (!baseline) return read;
     const same = sameRunProblem(baseline, read);
     if (same) throw new HarnessError('HARNESS_USAGE', `--baseline ${inertLine(flags.baseline, 300)}: ${same} (without --baseline, report renders the comparison ${inertLine(file, 300)} was written with)`);
     const compared = finishMatrix({ ...read, comparison: compareMatrices(baseline, read) });
-    if (place && lostFrom(leftOut, compared).count > 0) throw new HarnessError('HARNESS_USAGE', `report ${inertLine(file, 300)} --baseline: ${unknownFields(lostFrom(leftOut, compared))}; written again with the comparison, it would lose them. Render it with the mantle-conformance that wrote it, or give --report-dir another folder (the input is then left as it is). Nothing was written.`);
+    if (place && lostFrom(leftOut, compared).count > 0) throw keepingEarlier(new HarnessError('HARNESS_USAGE', `report ${inertLine(file, 300)} --baseline: ${unknownFields(lostFrom(leftOut, compared))}; written again with the comparison, it would lose them. Render it with the mantle-conformance that wrote it, or give --report-dir another folder (the input is then left as it is). Nothing was written.`));
     for (const warning of comparisonWarnings(baseline, read)) err.write(`${warning}\n`);
     return compared;
   });
@@ -66,7 +68,8 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
   const left = lost.count > 0 ? ['matrix.json'] : [];
   if (left.length > 0) err.write(`note: ${inertLine(file, 300)}: ${unknownFields(lost)}; it is left as it is (written again, it would lose them), and its other reports are written from what this version reads\n`);
   else if (place && place.links > 1) err.write(`note: ${inertLine(file, 300)} has ${place.links} names (hard links): a new file takes the place of ${inertLine(place.linked ? place.file : place.name, 300)} only, and its other names keep what they held\n`);
-  const beforeCommit = place ? () => checkStillInPlace(place, file) : undefined;
+  if (!place) await removeEarlier();
+  const beforeCommit = place ? () => checkStillInPlace(place, file).then(removeEarlier) : undefined;
   const written = await writeDefaultReports(matrix, reportDir, { placed: placedMatrix(reportDir, place), left, ...(beforeCommit ? { beforeCommit } : {}) });
   // No cell compared (with --baseline, or as the saved run was compared): the gate fails on it, and the console says
   // why and the fix above the gate line, as `run` does.

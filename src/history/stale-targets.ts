@@ -9,11 +9,10 @@
  * runs seconds apart), is as current as it: only a target missing from the latest CI run and night is named, so the
  * warning does not fire every night and still fires for a job that did not upload.
  */
+import { SAME_NIGHT_MS } from '../same-night.ts';
 import type { HistoryReport, HistoryRunInfo, RecentChanges } from './history-model.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Runs started this close are one night's, of one CI run or not (region jobs queued, a workflow per region). */
-export const SAME_NIGHT_MS = 6 * 60 * 60 * 1000;
 
 /** The stale targets, oldest state first; `ci`: per run, its CI run's identity (run-selection.ts runCi), none when its files name none. */
 export function staleTargets(report: Pick<HistoryReport, 'targets' | 'runs'>, ci: ReadonlyMap<number, string> = new Map()): NonNullable<RecentChanges['stale']> {

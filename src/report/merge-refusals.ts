@@ -4,6 +4,7 @@
  * differently (written by different builds), shards of one run id whose selections, judging or baselines differ,
  * two files whose target of one id is another endpoint, and two files that ran the same cell.
  */
+import { SAME_NIGHT_MS } from '../same-night.ts';
 import { HarnessError } from '../errors.ts';
 import { formatVersion } from '../format-version.ts';
 import { changedDefinitions } from './check-definitions.ts';
@@ -57,10 +58,25 @@ function selectionOf(m: Matrix): Record<(typeof SHARED)[number], string[]> {
     // read as a change since a run neither is (compared only when both were; a shard without --baseline is listed
     // as not compared). A run is its id and CI run (a fixed --run-id names a run a night; compared when both record
     // one), not when it finished: each shard of one baseline run ends at its own time, and a job that compares its
-    // shard with the same shard of the last nightly compares with one run.
+    // shard with the same shard of the last nightly compares with one run. Without a CI run on both, their ends tell
+    // the nights apart (baselinesApart).
     baseline: m.comparison ? [`run ${m.comparison.baseline.runId}`] : [],
     'baseline CI run': m.comparison?.baseline.ci ? [`${m.comparison.baseline.ci.system} ${m.comparison.baseline.ci.runId}`] : [],
   };
+}
+
+/**
+ * Whether two baselines of one run id are two runs by their ends: without a CI run on both, a fixed --run-id
+ * (`nightly`) names every night's run, and a shard compared with night 1's shard and another with night 2's would
+ * merge as compared with one. The shards of one run finish minutes apart (queued jobs, hours at most), its nights a
+ * day apart: ends 6 hours or more apart are two runs, named by their ends.
+ */
+function baselinesApart(a: Matrix, b: Matrix): [string, string] | undefined {
+  const [x, y] = [a.comparison?.baseline, b.comparison?.baseline];
+  if (!x || !y || x.runId !== y.runId || (x.ci && y.ci)) return undefined;
+  const gap = Math.abs(Date.parse(x.finishedAt) - Date.parse(y.finishedAt));
+  // An end that does not parse cannot show one run either.
+  return gap < SAME_NIGHT_MS ? undefined : [`run ${x.runId} finished ${x.finishedAt}`, `run ${y.runId} finished ${y.finishedAt}`];
 }
 
 /** How two selections differ, or undefined when they are the same. */
@@ -69,10 +85,12 @@ function selectionDifference(a: Matrix, b: Matrix, names: [string, string]): str
   const y = selectionOf(b);
   for (const field of SHARED) {
     if ((field === 'judged against' && (!a.run.judging || !b.run.judging)) || (field === 'CI run' && (!a.run.ci || !b.run.ci)) || (field === 'baseline' && (!a.comparison || !b.comparison)) || (field === 'baseline CI run' && (!a.comparison?.baseline.ci || !b.comparison?.baseline.ci))) continue;
+    const list = (vs: string[]) => (vs.length ? vs.map((v) => JSON.stringify(v)).join(', ') : 'none');
     const onlyA = x[field].filter((v) => !y[field].includes(v));
     const onlyB = y[field].filter((v) => !x[field].includes(v));
+    const apart = field === 'baseline' && !onlyA.length && !onlyB.length ? baselinesApart(a, b) : undefined;
+    if (apart) return `${DIFFER.baseline}: no CI run recorded tells them apart, and they finished 6 hours or more apart (only in ${names[0]}: ${list([apart[0]])}; only in ${names[1]}: ${list([apart[1]])})`;
     if (!onlyA.length && !onlyB.length) continue;
-    const list = (vs: string[]) => (vs.length ? vs.map((v) => JSON.stringify(v)).join(', ') : 'none');
     return `${DIFFER[field]} (only in ${names[0]}: ${list(onlyA)}; only in ${names[1]}: ${list(onlyB)})`;
   }
   return undefined;

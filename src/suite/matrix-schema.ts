@@ -198,7 +198,7 @@ export const MatrixSchema = Type.Object(
     shapes: Type.Optional(ShapeTableSchema),
     comparison: Type.Optional(
       Type.Object({
-        baseline: Type.Object({ runId: Str, finishedAt: Str, ci: Type.Optional(CiSchema) }, { description: 'The run compared with, by its id and CI run (when it recorded one): what tells one baseline run from another, its shards each finishing at their own time.' }),
+        baseline: Type.Object({ runId: Str, finishedAt: Str, ci: Type.Optional(CiSchema) }, { description: 'The run compared with, by its id, its CI run (when it recorded one) and its end: what tells one baseline run from another (without a CI run on both, ends 6 hours or more apart are two runs; its shards each finish at their own time).' }),
         newFailures: Type.Array(Change),
         fixes: Type.Array(Change),
         judgedDifferently: Type.Optional(Type.Array(Change)),

@@ -1,0 +1,9 @@
+/**
+ * @module same-night
+ * How far apart two runs of one night may be when nothing else ties them (no CI run recorded on both): the jobs of a
+ * nightly start and end minutes or a few hours apart (queued jobs, one workflow per region or surface), and two
+ * nights are a day apart. History reads targets whose latest runs are this close as current together
+ * (history/stale-targets.ts); merge reads two shards' baselines of one run id this close as one run
+ * (report/merge-refusals.ts).
+ */
+export const SAME_NIGHT_MS = 6 * 60 * 60 * 1000;
