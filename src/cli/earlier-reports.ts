@@ -13,8 +13,10 @@ import { specialKind } from '../suite/read-text-file.ts';
 /** The reports a run writes into --report-dir, each with the start that shows mantle-conformance wrote it. */
 const OWN_REPORTS: readonly (readonly [string, RegExp])[] = [
   ['matrix.json', /^\{\s*"format":\s*"mantle-conformance\.matrix\//],
-  // A run with any endpoint not Mantle's titles its reports without the name (report/markdown-report.ts matrixTitle).
-  ['matrix.md', /^# (?:Mantle c|C)ompatibility matrix\r?\n/],
+  // A run with any endpoint not Mantle's titles its reports without the name (report/markdown-report.ts matrixTitle);
+  // a shard's heading says it is one (report/gate-line.ts shardHeading), or its own re-render and the next run into
+  // its folder would take the file for a user's. Only those words: a user's `# Compatibility matrix (notes)` stays.
+  ['matrix.md', /^# (?:Mantle c|C)ompatibility matrix(?: \((?:shard \d{1,6}\/\d{1,6} of run [^\r\n]*|this shard), not the whole run\))?\r?\n/],
   ['matrix.html', /^<!doctype html>[\s\S]*?<title>(?:Mantle c|C)ompatibility matrix /],
   ['junit.xml', /^<\?xml[^>]*\?>\s*<testsuites name="mantle-conformance"/],
 ];

@@ -47,22 +47,26 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
   // The input rendered where it lies: where its link leads is settled now, read, and must hold until the write.
   const place = await inPlaceInput(reportDir, file);
   const leftOut: LeftOut = { paths: [], count: 0 };
-  // The refusals of an input rendered where it lies (moved meanwhile, fields it would lose) leave its folder as it was:
-  // its earlier reports are the input's own renderings, and go only once the new ones are about to take their place.
+  // Once an input rendered where it lies is read, every refusal (its --baseline missing or the same run, moved
+  // meanwhile, fields it would lose) leaves its folder as it was: its earlier reports are that input's own renderings,
+  // and go only once the new ones are about to take their place. An input that cannot be read has none of its own.
   const [matrix, removeEarlier] = await readBeforeRemovingEarlier(reportDir, inputs, async () => {
     const limits = readLimits();
     const read = await readMatrix(file, limits, { ...(place ? { from: place.file } : {}), leftOut });
+    return withBaseline(read, limits).catch((error: unknown) => Promise.reject(place && error instanceof Object ? keepingEarlier(error) : error));
+  });
+  async function withBaseline(read: Matrix, limits: ReturnType<typeof readLimits>): Promise<Matrix> {
     noteOlderJudges([read], [file], err);
     const baseline = flags.baseline ? await readMatrix(flags.baseline, limits) : undefined;
-    if (place) await checkStillInPlace(place, file).catch((error: Error) => Promise.reject(keepingEarlier(error)));
+    if (place) await checkStillInPlace(place, file);
     if (!baseline) return read;
     const same = sameRunProblem(baseline, read);
     if (same) throw new HarnessError('HARNESS_USAGE', `--baseline ${inertLine(flags.baseline, 300)}: ${same} (without --baseline, report renders the comparison ${inertLine(file, 300)} was written with)`);
     const compared = finishMatrix({ ...read, comparison: compareMatrices(baseline, read) });
-    if (place && lostFrom(leftOut, compared).count > 0) throw keepingEarlier(new HarnessError('HARNESS_USAGE', `report ${inertLine(file, 300)} --baseline: ${unknownFields(lostFrom(leftOut, compared))}; written again with the comparison, it would lose them. Render it with the mantle-conformance that wrote it, or give --report-dir another folder (the input is then left as it is). Nothing was written.`));
+    if (place && lostFrom(leftOut, compared).count > 0) throw new HarnessError('HARNESS_USAGE', `report ${inertLine(file, 300)} --baseline: ${unknownFields(lostFrom(leftOut, compared))}; written again with the comparison, it would lose them. Render it with the mantle-conformance that wrote it, or give --report-dir another folder (the input is then left as it is). Nothing was written.`);
     for (const warning of comparisonWarnings(baseline, read)) err.write(`${warning}\n`);
     return compared;
-  });
+  }
   // What this version does not know is not dropped from the input: it stays as it is, and the renderings are written.
   const lost = place ? lostFrom(leftOut, matrix) : { paths: [], count: 0 };
   const left = lost.count > 0 ? ['matrix.json'] : [];
