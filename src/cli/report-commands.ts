@@ -112,7 +112,7 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
  * run is a shard or did not finish: what was not observed was not compared, and a gate on it is never green on that.
  */
 export async function compareSurfacesCommand(files: string[], flags: { json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
-  const combined = combineForMigration(await readAll(files));
+  const combined = combineForMigration(await readAll(files), files);
   const view = buildMigration(combined);
   out.write(flags.json ? `${JSON.stringify(view, null, 2)}\n` : migrationMarkdown(view));
   if (!flags.json && view.pairs.length === 0) {

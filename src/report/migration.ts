@@ -11,9 +11,10 @@
  * (which value came out is chance, not a change).
  */
 import type { Evidence, Observed } from '../checks/types.ts';
-import { htmlText, markdownCode, markdownText } from './inert-text.ts';
+import { HarnessError } from '../errors.ts';
+import { htmlText, inertLine, markdownCode, markdownText } from './inert-text.ts';
 import { pairKey, resultsByCell, type Matrix, type MatrixResult, type MatrixTarget } from './matrix.ts';
-import { incompleteLines, incompleteRun, notObservedLines, sideReader, type NotObservedModel, type SideState } from './migration-sides.ts';
+import { incompleteLines, incompleteRun, inputName, notObservedLines, sideReader, type CombinedMatrix, type NotObservedModel, type SideState } from './migration-sides.ts';
 
 export const MIGRATION_FORMAT = 'mantle-conformance.migration/1';
 
@@ -105,7 +106,7 @@ export function surfacePairs(matrix: Matrix): { site: string; mantle: MatrixTarg
   return pairs;
 }
 
-export function buildMigration(matrix: Matrix): MigrationView {
+export function buildMigration(matrix: CombinedMatrix): MigrationView {
   const all = resultsByCell(matrix.results);
   const state = sideReader(matrix);
   const pairs = surfacePairs(matrix).map(({ site, mantle, runtime }): MigrationPair => {
@@ -240,18 +241,31 @@ export function migrationMarkdown(view: MigrationView, level = 2): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Two or more matrices as one for the view (e.g. a Mantle run and a runtime run): targets, models and results side by side. */
-export function combineForMigration(matrices: readonly Matrix[]): Matrix {
+/**
+ * Two or more matrices as one for the view (e.g. a Mantle run and a runtime run): targets, models and results side
+ * by side, each run's state kept (`inputs`: a shard, a partial or interrupted run among them is said, and exits 1).
+ * A target given twice is refused (exit 2, naming the file): which file's cells to read is no choice to make
+ * silently, and two shards of one run are merged first. `files` name the inputs when given; else their place and run.
+ */
+export function combineForMigration(matrices: readonly Matrix[], files: readonly string[] = []): CombinedMatrix {
   const [first, ...rest] = matrices;
   if (!first) throw new Error('no matrix');
-  const seen = new Set(first.targets.map((t) => t.id));
-  const combined: Matrix = { ...first, targets: [...first.targets], models: [...first.models], results: [...first.results] };
-  for (const m of rest) {
-    const fresh = m.targets.filter((t) => !seen.has(t.id));
-    for (const t of fresh) seen.add(t.id);
-    combined.targets.push(...fresh);
+  if (rest.length === 0) return first;
+  const name = (i: number) => (files[i] !== undefined ? `${inertLine(files[i], 300)} (run ${inertLine(matrices[i]!.run.id, 120)})` : inputName(i, matrices[i]!.run.id));
+  const from = new Map(first.targets.map((t) => [t.id, 0]));
+  const combined: CombinedMatrix = { ...first, targets: [...first.targets], models: [...first.models], results: [...first.results], inputs: matrices };
+  rest.forEach((m, at) => {
+    const i = at + 1;
+    const again = m.targets.filter((t) => from.has(t.id));
+    if (again.length) {
+      const earlier = [...new Set(again.map((t) => from.get(t.id)!))].map(name).join(' and ');
+      const shards = m.run.selection?.shard || matrices[from.get(again[0]!.id)!]!.run.selection?.shard ? ', merge the shards first (mantle-conformance merge) and compare the merge' : '';
+      throw new HarnessError('HARNESS_REPORT_INVALID', `compare --by surface: ${name(i)} has ${again.length === m.targets.length ? 'only ' : ''}target(s) ${again.map((t) => inertLine(t.id, 120)).join(', ')} that ${earlier} already has; its cells of them would not be read. Give each target once (a Mantle run and a runtime run${shards})`);
+    }
+    for (const t of m.targets) from.set(t.id, i);
+    combined.targets.push(...m.targets);
     combined.models.push(...m.models.filter((x) => !combined.models.some((y) => y.id === x.id)));
-    combined.results.push(...m.results.filter((r) => fresh.some((t) => t.id === r.target)));
-  }
+    combined.results.push(...m.results);
+  });
   return combined;
 }
