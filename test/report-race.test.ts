@@ -11,31 +11,12 @@ import * as fsp from 'node:fs/promises';
 import { lstat, mkdir, mkdtemp, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { patchFsPromises, restoreFsPromises } from './helpers/fs-promises-patch.ts';
 import { cli } from './helpers/harness.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
-/** The module's CommonJS object: what syncBuiltinESMExports copies into every ESM binding of it. */
-const writable = createRequire(import.meta.url)('node:fs/promises') as Record<'open' | 'writeFile', (...args: unknown[]) => Promise<unknown>>;
-const real = { open: writable.open, writeFile: writable.writeFile };
-/** Runs `hook` once, after the real call, when `call` is given a path `when` accepts. */
-function patch(call: 'open' | 'writeFile', when: (path: string) => boolean, hook: () => Promise<void>): void {
-  let done = false;
-  writable[call] = async (...args: unknown[]) => {
-    const result = await real[call](...args);
-    if (!done && when(String(args[0]))) {
-      done = true;
-      await hook();
-    }
-    return result;
-  };
-  syncBuiltinESMExports();
-}
-afterEach(() => {
-  Object.assign(writable, real);
-  syncBuiltinESMExports();
-});
+afterEach(restoreFsPromises);
 
 let root: string;
 beforeAll(async () => {
@@ -68,7 +49,7 @@ describe('report through a link writes only the file it read', () => {
   it('a link repointed during the read: exit 2 naming the link and where it leads now; run B is not replaced', async () => {
     const { link, a, b, repoint } = await layout('repointed-during-read');
     const before = await digest(b);
-    patch('open', (path) => path.endsWith(join('runs', 'a', 'matrix.json')) || path === link, repoint);
+    patchFsPromises('open', (path) => path.endsWith(join('runs', 'a', 'matrix.json')) || path === link, repoint);
     const result = await cli(['report', link]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(`HARNESS_USAGE: report ${link}: ${link} changed while report read it: it leads to ${b} now, not to ${a}, which was read (the link was repointed)`);
@@ -82,7 +63,7 @@ describe('report through a link writes only the file it read', () => {
 
   it('the file read moved away during the read: exit 2 saying the link leads to no file now, not HARNESS_INTERNAL with a stack', async () => {
     const { dir, link, a } = await layout('moved-during-read');
-    patch('open', (path) => path.endsWith(join('runs', 'a', 'matrix.json')) || path === link, () => rename(join(dir, 'runs', 'a'), join(dir, 'runs', 'a-archived')));
+    patchFsPromises('open', (path) => path.endsWith(join('runs', 'a', 'matrix.json')) || path === link, () => rename(join(dir, 'runs', 'a'), join(dir, 'runs', 'a-archived')));
     const result = await cli(['report', link]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(`${link} changed while report read it: it leads to no file now (${a}, which was read, was moved or removed)`);
@@ -93,7 +74,7 @@ describe('report through a link writes only the file it read', () => {
   it('a link repointed after the read, while the reports are written: refused before anything is renamed into place', async () => {
     const { dir, link, b, repoint } = await layout('repointed-during-write');
     const before = await digest(b);
-    patch('writeFile', (path) => path.startsWith(dir) && path.endsWith('.tmp'), repoint);
+    patchFsPromises('writeFile', (path) => path.startsWith(dir) && path.endsWith('.tmp'), repoint);
     const result = await cli(['report', link]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(`${link} changed while report read it: it leads to ${b} now`);

@@ -10,30 +10,12 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { patchFsPromises, restoreFsPromises } from './helpers/fs-promises-patch.ts';
 import { cli } from './helpers/harness.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
-const writable = createRequire(import.meta.url)('node:fs/promises') as Record<'open' | 'writeFile', (...args: unknown[]) => Promise<unknown>>;
-const real = { open: writable.open, writeFile: writable.writeFile };
-/** Runs `hook` once, after the real call, when `call` is given a path `when` accepts. */
-function patch(call: 'open' | 'writeFile', when: (path: string) => boolean, hook: () => Promise<void>): void {
-  let done = false;
-  writable[call] = async (...args: unknown[]) => {
-    const result = await real[call](...args);
-    if (!done && when(String(args[0]))) {
-      done = true;
-      await hook();
-    }
-    return result;
-  };
-  syncBuiltinESMExports();
-}
-afterEach(() => {
-  Object.assign(writable, real);
-  syncBuiltinESMExports();
-});
+afterEach(restoreFsPromises);
 
 let root: string;
 beforeAll(async () => {
@@ -96,7 +78,7 @@ describe("report's refusals keep the earlier renderings", () => {
   it('a link repointed during the read: exit 2, "Nothing was written", the renderings byte for byte', async () => {
     const { link, latest: folder, repoint } = await latest('repointed-during-read');
     const before = await renderings(folder);
-    patch('open', (path) => path.endsWith(join('runs', 'a', 'matrix.json')) || path === link, repoint);
+    patchFsPromises('open', (path) => path.endsWith(join('runs', 'a', 'matrix.json')) || path === link, repoint);
     const result = await cli(['report', link]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain('changed while report read it');
@@ -108,7 +90,7 @@ describe("report's refusals keep the earlier renderings", () => {
   it('a link repointed while the new reports are staged: exit 2, no staged file left, the renderings byte for byte', async () => {
     const { dir, link, latest: folder, repoint } = await latest('repointed-during-write');
     const before = await renderings(folder);
-    patch('writeFile', (path) => path.startsWith(dir) && path.endsWith('.tmp'), repoint);
+    patchFsPromises('writeFile', (path) => path.startsWith(dir) && path.endsWith('.tmp'), repoint);
     const result = await cli(['report', link]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain('changed while report read it');
