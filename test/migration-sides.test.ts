@@ -11,34 +11,12 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareSurfacesCommand } from '../src/cli/report-commands.ts';
-import { buildMatrix } from '../src/report/build-matrix.ts';
-import type { Matrix, MatrixResult } from '../src/report/matrix.ts';
+import type { Matrix } from '../src/report/matrix.ts';
 import { buildMigration, migrationHtml, migrationMarkdown } from '../src/report/migration.ts';
+import { surfaceRun, type SurfaceCell } from './helpers/surface-run.ts';
 
-const TARGETS = ['east', 'runtime.east'] as const;
-type Cell = Partial<MatrixResult> & { target: string; model: string; check: string };
-
-/** A run of both surfaces of site `east`, built as a run builds one; `cells` override, `drop` leaves pairs out. */
-function twoSurfaces({ models = ['m1', 'm2'], checks = ['api.chat-completions', 'created-at.chat'], cells = [] as Cell[], drop = [] as string[], run = {} as Record<string, unknown> } = {}): Matrix {
-  const planned = TARGETS.flatMap((target) => models.flatMap((model) => checks.map((check) => ({ target, model, check, expected: null, expectedSource: null }))));
-  const results = planned
-    .filter((p) => !drop.includes(`${p.target}/${p.model}`))
-    .map((p) => ({ ...p, status: 'pass' as const, observed: p.check.startsWith('api.') ? 'supported' : p.target === 'east' ? 'integer' : 'exponent', reason: 'ok', evidence: [], ...cells.find((c) => c.target === p.target && c.model === p.model && c.check === p.check) }));
-  return buildMatrix({
-    run: { id: 'r1', startedAt: '2026-11-24T08:00:00.000Z', finishedAt: '2026-11-24T08:00:10.000Z', durationMs: 10_000, harnessVersion: '0.1.0', node: 'v20', partial: false, suites: 's', catalog: 'c', selection: { models: [], checks: [], filters: [] }, ...run } as Matrix['run'],
-    targets: [
-      { id: 'east', mode: 'replay', endpointHost: null, region: null, surface: 'mantle', site: 'east', provenance: { sources: ['emulator'], recordedTo: '2026-11-24T08:00:00.000Z' } },
-      { id: 'runtime.east', mode: 'replay', endpointHost: null, region: null, surface: 'runtime', site: 'east', provenance: { sources: ['emulator'], recordedTo: '2026-11-24T08:00:00.000Z' } },
-    ],
-    checks: checks.map((id) => ({ id, title: id, api: null, vocabulary: id.startsWith('api.') ? ['supported', 'unsupported'] : ['integer', 'exponent'], reference: null })),
-    models: models.map((id) => ({ id, family: null, familyTitle: null, inCatalog: true })),
-    planned,
-    results,
-    usage: {},
-    missingReason: 'not run: filtered out (a model filter or -t) or in another shard',
-    catalogModels: models,
-  });
-}
+type Cell = SurfaceCell;
+const twoSurfaces = surfaceRun;
 
 const errors = (target: string, model: string, checks = ['api.chat-completions', 'created-at.chat']): Cell[] =>
   checks.map((check) => ({ target, model, check, status: 'error', observed: null, reason: 'HARNESS_CONNECTION: could not reach 127.0.0.1 (ECONNREFUSED)' }));

@@ -10,37 +10,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMatrix } from '../src/report/build-matrix.ts';
-import type { Matrix, MatrixResult, MatrixTarget } from '../src/report/matrix.ts';
+import type { Matrix } from '../src/report/matrix.ts';
 import { buildMigration, migrationHtml, migrationMarkdown } from '../src/report/migration.ts';
 import { cli } from './helpers/harness.ts';
+import { surfaceRun, type SurfaceCell, type SurfaceRunOptions } from './helpers/surface-run.ts';
 
-type Cell = Partial<MatrixResult> & { target: string; model: string; check: string };
+type Cell = SurfaceCell;
 const API = ['api.chat-completions', 'api.responses', 'api.messages'];
 const CHECKS = [...API, 'created-at.chat'];
-const TARGETS: Record<string, MatrixTarget> = {
-  east: { id: 'east', mode: 'replay', endpointHost: null, region: null, surface: 'mantle', site: 'east', provenance: { sources: ['emulator'], recordedTo: '2026-11-24T08:00:00.000Z' } },
-  'runtime.east': { id: 'runtime.east', mode: 'replay', endpointHost: null, region: null, surface: 'runtime', site: 'east', provenance: { sources: ['emulator'], recordedTo: '2026-11-24T08:00:00.000Z' } },
-};
-
-/** A run of `targets` (both surfaces of site east by default), built as a run builds one; `cells` override, `drop` leaves pairs out. */
-function runOf({ targets = ['east', 'runtime.east'], models = ['m1', 'm2'], cells = [] as Cell[], drop = [] as string[], run = {} as Record<string, unknown> } = {}): Matrix {
-  const planned = targets.flatMap((target) => models.flatMap((model) => CHECKS.map((check) => ({ target, model, check, expected: null, expectedSource: null }))));
-  const results = planned
-    .filter((p) => !drop.includes(`${p.target}/${p.model}`))
-    .map((p) => ({ ...p, status: 'pass' as const, observed: p.check.startsWith('api.') ? 'supported' : p.target === 'east' ? 'integer' : 'exponent', reason: 'ok', evidence: [], ...cells.find((c) => c.target === p.target && c.model === p.model && c.check === p.check) }));
-  return buildMatrix({
-    run: { id: 'r1', startedAt: '2026-11-24T08:00:00.000Z', finishedAt: '2026-11-24T08:00:10.000Z', durationMs: 10_000, harnessVersion: '0.1.0', node: 'v20', partial: false, suites: 's', catalog: 'c', selection: { models: [], checks: [], filters: [] }, ...run } as Matrix['run'],
-    targets: targets.map((t) => TARGETS[t]!),
-    checks: CHECKS.map((id) => ({ id, title: id, api: null, vocabulary: id.startsWith('api.') ? ['supported', 'unsupported'] : ['integer', 'exponent'], reference: null })),
-    models: models.map((id) => ({ id, family: null, familyTitle: null, inCatalog: true })),
-    planned,
-    results,
-    usage: {},
-    missingReason: 'not run: filtered out (a model filter or -t) or in another shard',
-    catalogModels: models,
-  });
-}
+const runOf = (options: SurfaceRunOptions = {}) => surfaceRun({ checks: CHECKS, ...options });
 
 /** m2 on runtime as rv7 saw deepseek.v3.1: chat completions (the one API it is served through) 503, the others not served. */
 const runtime503: Cell[] = [
