@@ -10,23 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareMatrices } from '../src/report/compare.ts';
-import type { Matrix, MatrixCi } from '../src/report/matrix.ts';
+import type { Matrix } from '../src/report/matrix.ts';
 import { mergeMatrices } from '../src/report/merge.ts';
 import { assertMergeable } from '../src/report/merge-refusals.ts';
+import { shardOf } from './helpers/baseline-shards.ts';
 import { cli } from './helpers/harness.ts';
-import { smallMatrix } from './helpers/small-matrix.ts';
 
-const GROK = 'xai.grok-4.3';
-const QWEN = 'qwen.qwen3-32b';
-const CHECKS = ['path-prefix', 'created-at.chat', 'defaults.temperature'];
-const notRun = (model: string) => CHECKS.map((check) => ({ model, check, status: 'skipped' as const, observed: null, reason: 'another shard', evidence: [], notRun: true as const }));
-
-/** Shard i/2 of `runId` (shard 1 ran grok, shard 2 qwen), finished at `finishedAt`, in CI run `ci` when given. */
-function shardOf(runId: string, i: 1 | 2, finishedAt: string, ci?: MatrixCi): Matrix {
-  const m = smallMatrix(notRun(i === 1 ? QWEN : GROK), [GROK, QWEN], CHECKS, { runId, shard: `${i}/2` });
-  const startedAt = new Date(Date.parse(finishedAt) - 60_000).toISOString();
-  return { ...m, run: { ...m.run, startedAt, finishedAt, ...(ci ? { ci } : {}) } };
-}
 
 /** Shard i of tonight's run (a fixed --run-id too) compared with `base`. */
 function tonight(i: 1 | 2, base: Matrix): Matrix {

@@ -14,19 +14,9 @@ import { compareMatrices } from '../src/report/compare.ts';
 import type { Matrix, MatrixCi } from '../src/report/matrix.ts';
 import { mergeMatrices } from '../src/report/merge.ts';
 import { assertMergeable } from '../src/report/merge-refusals.ts';
+import { shardOf } from './helpers/baseline-shards.ts';
 import { cli } from './helpers/harness.ts';
-import { smallMatrix } from './helpers/small-matrix.ts';
 
-const GROK = 'xai.grok-4.3';
-const QWEN = 'qwen.qwen3-32b';
-const CHECKS = ['path-prefix', 'created-at.chat', 'defaults.temperature'];
-const notRun = (model: string) => CHECKS.map((check) => ({ model, check, status: 'skipped' as const, observed: null, reason: 'another shard', evidence: [], notRun: true as const }));
-
-/** Shard i/2 of `runId` (shard 1 ran grok, shard 2 qwen), ending at its own time, in CI run `ci` when given. */
-function shardOf(runId: string, i: 1 | 2, finishedAt: string, ci?: MatrixCi): Matrix {
-  const m = smallMatrix(notRun(i === 1 ? QWEN : GROK), [GROK, QWEN], CHECKS, { runId, shard: `${i}/2` });
-  return { ...m, run: { ...m.run, startedAt: finishedAt.replace(/T\d\d/, 'T07'), finishedAt, ...(ci ? { ci } : {}) } };
-}
 
 /** Yesterday's nightly P, its two shards ending 3.4 s apart (the review's times). */
 const P1 = shardOf('P', 1, '2026-12-06T12:59:16.213Z');
