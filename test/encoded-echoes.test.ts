@@ -7,13 +7,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../src/transport/redactor.ts';
 import { scanForSecrets } from '../src/transport/secret-scan.ts';
+import { echoGateway, type EchoGateway } from './helpers/echo-gateway.ts';
 import { allText, cli } from './helpers/harness.ts';
 
 const KEY = 'sk-proj-Zq8T3xWv9LmN2bQ7yRk4HsPd6FgJc1Aa';
@@ -92,34 +91,20 @@ describe('a secret echoed encoded and cut short', () => {
 
 describe('a record run against an endpoint that echoes the key encoded and cut short', () => {
   let dir: string;
-  let server: Server;
+  let gateway: EchoGateway;
   let url: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'encoded-echoes-'));
     // The review's endpoint: a request id of hex of the key's first 20 bytes, `Basic` of `user:key` cut at 44
     // characters in the answer, and a listed id `gw-` + base64 of the key cut at 40.
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk));
-      req.on('end', () => {
-        const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req-${hex(token).slice(0, 40)}` });
-        if (req.url?.includes('/models')) return void res.end(JSON.stringify({ object: 'list', data: [{ id: 'gw-model', object: 'model' }, { id: `gw-${b64(token).slice(0, 40)}`, object: 'model' }] }));
-        let model = 'gw-model';
-        try {
-          model = (JSON.parse(body) as { model: string }).model;
-        } catch {
-          // the model stays gw-model
-        }
-        const content = `OK (seen: Basic ${b64(`user:${token}`).slice(0, 44)}...)`;
-        res.end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
-      });
+    gateway = await echoGateway((req) => {
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      return { headers: { 'x-request-id': `req-${hex(token).slice(0, 40)}` }, models: [`gw-${b64(token).slice(0, 40)}`], content: `OK (seen: Basic ${b64(`user:${token}`).slice(0, 44)}...)` };
     });
-    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = gateway.url;
   });
   afterAll(async () => {
-    await new Promise((closed) => server.close(closed));
+    await gateway.close();
     await rm(dir, { recursive: true, force: true });
   });
 

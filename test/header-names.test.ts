@@ -7,14 +7,13 @@
  * `x-[REDACTED:api-key]` names is read. The review saw the endpoint's `x-redacted-api-key: real-header-value` lost.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { redactedHeaderNames, redactExchange } from '../src/transport/redact-exchange.ts';
 import { Redactor } from '../src/transport/redactor.ts';
+import { echoGateway, type EchoGateway } from './helpers/echo-gateway.ts';
 import { allText, cli } from './helpers/harness.ts';
 
 const KEY = 'sk-proj-Zq8T3xWv9LmN2bQ7yRk4HsPd6FgJc1Aa';
@@ -64,27 +63,19 @@ describe('a redacted header name that another header has', () => {
 
 describe('a record run against an endpoint that echoes the key into header names', () => {
   let dir: string;
-  let server: Server;
+  let gateway: EchoGateway;
   let url: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'header-names-'));
     // The review's endpoint (/tmp/r4/hdr.mjs): its own `x-redacted-api-key`, the key as a name, and base64 of it as one.
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-        res.writeHead(200, { 'content-type': 'application/json', 'x-redacted-api-key': 'real-header-value', [`x-${key}`]: 'echo-in-name', [`x-b64-${Buffer.from(key).toString('base64url').slice(0, 30)}`]: 'b64name' });
-        if (req.url?.includes('/models')) return res.end(JSON.stringify({ object: 'list', data: [{ id: 'gw-model', object: 'model' }] }));
-        const model = (JSON.parse(body || '{}') as { model?: string }).model;
-        res.end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: 'OK' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
-      });
+    gateway = await echoGateway((req) => {
+      const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      return { headers: { 'x-redacted-api-key': 'real-header-value', [`x-${key}`]: 'echo-in-name', [`x-b64-${Buffer.from(key).toString('base64url').slice(0, 30)}`]: 'b64name' } };
     });
-    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = gateway.url;
   });
   afterAll(async () => {
-    await new Promise((closed) => server.close(closed));
+    await gateway.close();
     await rm(dir, { recursive: true, force: true });
   });
 

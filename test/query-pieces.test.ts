@@ -5,13 +5,12 @@
  * long value of a name that says nothing (matched only because it is not plain) is still matched whole only.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../src/transport/redactor.ts';
 import { secretsOfQuery } from '../src/transport/request-secrets.ts';
+import { echoGateway, type EchoGateway } from './helpers/echo-gateway.ts';
 import { allText, cli } from './helpers/harness.ts';
 
 const KEY = '9f8e7d6c5b4a39281706f5e4d3c2b1a0';
@@ -36,29 +35,20 @@ describe('a query value named like a credential', () => {
 
 describe('a record run whose endpoint echoes its ?api-key= cut short', () => {
   let dir: string;
-  let server: Server;
+  let gateway: EchoGateway;
   let url: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'query-pieces-'));
     // The review's gateway (/tmp/r4/q.mjs): the key cut at 24 characters and base64 of it cut at 32 in every answer,
     // hex of it cut at 40 in the request id.
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        const key = new URL(req.url ?? '/', 'http://x').searchParams.get('api-key') ?? '';
-        const cut = cutForms(key);
-        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req-${cut.hex}` });
-        if (req.url?.includes('/models')) return res.end(JSON.stringify({ object: 'list', data: [{ id: 'gw-model', object: 'model' }] }));
-        const model = (JSON.parse(body || '{}') as { model?: string }).model;
-        res.end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: `OK (key ${cut.plain}... b64 ${cut.base64})` }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
-      });
+    gateway = await echoGateway((req) => {
+      const cut = cutForms(new URL(req.url ?? '/', 'http://x').searchParams.get('api-key') ?? '');
+      return { headers: { 'x-request-id': `req-${cut.hex}` }, content: `OK (key ${cut.plain}... b64 ${cut.base64})` };
     });
-    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = gateway.url;
   });
   afterAll(async () => {
-    await new Promise((closed) => server.close(closed));
+    await gateway.close();
     await rm(dir, { recursive: true, force: true });
   });
 

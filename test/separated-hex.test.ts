@@ -5,13 +5,12 @@
  * secret (a MAC address, a UUID) is left alone.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../src/transport/redactor.ts';
 import { scanForSecrets } from '../src/transport/secret-scan.ts';
+import { echoGateway, type EchoGateway } from './helpers/echo-gateway.ts';
 import { allText, cli } from './helpers/harness.ts';
 
 const KEY = 'sk-proj-Zq8T3xWv9LmN2bQ7yRk4HsPd6FgJc1Aa';
@@ -51,26 +50,16 @@ describe('hex of the key with separators', () => {
 
 describe('a record run against an endpoint that dumps the Authorization header it got', () => {
   let dir: string;
-  let server: Server;
+  let gateway: EchoGateway;
   let url: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'separated-hex-'));
     // The review's endpoint (/tmp/r4/hx.mjs): `x-auth-bytes` is the header's bytes as colon-separated hex.
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'application/json', 'x-auth-bytes': pairs(req.headers.authorization ?? '').join(':') });
-        if (req.url?.includes('/models')) return res.end(JSON.stringify({ object: 'list', data: [{ id: 'gw-model', object: 'model' }] }));
-        const model = (JSON.parse(body || '{}') as { model?: string }).model;
-        res.end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: `OK ${pairs(req.headers.authorization ?? '').join(' ')}` }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
-      });
-    });
-    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    gateway = await echoGateway((req) => ({ headers: { 'x-auth-bytes': pairs(req.headers.authorization ?? '').join(':') }, content: `OK ${pairs(req.headers.authorization ?? '').join(' ')}` }));
+    url = gateway.url;
   });
   afterAll(async () => {
-    await new Promise((closed) => server.close(closed));
+    await gateway.close();
     await rm(dir, { recursive: true, force: true });
   });
 

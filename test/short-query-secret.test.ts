@@ -5,14 +5,13 @@
  * fixture of an endpoint that echoed it, with no word said.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HarnessError } from '../src/errors.ts';
 import { createAuth } from '../src/transport/auth/create-auth.ts';
 import { tooShortToRedact } from '../src/transport/auth/short-secrets.ts';
+import { echoGateway, type EchoGateway } from './helpers/echo-gateway.ts';
 import { allText, cli } from './helpers/harness.ts';
 
 const SHORT = 'Zq8T3xW';
@@ -40,37 +39,25 @@ describe('a short credential in the --endpoint query', () => {
 
 describe('a run against an endpoint that echoes its query', () => {
   let dir: string;
-  let server: Server;
+  let gateway: EchoGateway;
   let url: string;
-  let requests = 0;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'short-query-'));
-    server = createServer((req, res) => {
-      requests++;
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'application/json', 'x-echo-url': req.url ?? '' });
-        if (req.url?.includes('/models')) return res.end(JSON.stringify({ object: 'list', data: [{ id: 'gw-model', object: 'model' }] }));
-        const model = (JSON.parse(body || '{}') as { model?: string }).model;
-        res.end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: `OK ${req.url}` }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
-      });
-    });
-    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    gateway = await echoGateway((req) => ({ headers: { 'x-echo-url': req.url ?? '' }, content: `OK ${req.url}` }));
+    url = gateway.url;
   });
   afterAll(async () => {
-    await new Promise((closed) => server.close(closed));
+    await gateway.close();
     await rm(dir, { recursive: true, force: true });
   });
   const common = () => ['--auth', 'none', '--endpoint', `${url}?api-key=${SHORT}`, '--surface', 'custom', '--models', 'gw-model', '--checks', 'answer.non-empty', '--quiet'];
 
   it('record: refused with exit 2 before anything is sent, the parameter named, the value not shown', async () => {
-    const before = requests;
+    const before = gateway.requests();
     const run = await cli(['run', '--mode', 'record', '--fixtures', join(dir, 'fx'), '--report-dir', join(dir, 'rep'), ...common()]);
     expect(run.code, run.stderr + run.stdout).toBe(2);
     expect(run.stderr).toMatch(/HARNESS_USAGE: --endpoint: the value of the query parameter "api-key" is shorter than 8 characters/);
-    expect(requests).toBe(before);
+    expect(gateway.requests()).toBe(before);
     expect(run.stdout + run.stderr).not.toContain(SHORT);
     expect(await allText(join(dir, 'fx')).catch(() => '')).not.toContain(SHORT);
   }, 60_000);
