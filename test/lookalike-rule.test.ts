@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogEmulator, cli, ROOT } from './helpers/harness.ts';
+import { tinySuiteText } from './helpers/tiny-suite.ts';
 
 const KEY = { AWS_BEARER_TOKEN_BEDROCK: 'px-h1-lookalike-0123456789' };
 const MODEL = 'qwen.qwen3-32b';
@@ -19,14 +20,11 @@ const CATALOG = join(ROOT, 'suites', 'models.yaml');
 let dir: string;
 let emulator: Awaited<ReturnType<typeof catalogEmulator>>;
 
-const caseText = (id: string) =>
-  `  - id: ${id}\n    title: A tiny chat completion\n    api: chat-completions\n    request:\n      body:\n        messages:\n          - { role: user, content: Reply with the word OK. }\n        max_tokens: 16\n    checks:\n      - api.chat-completions\n`;
-const suiteText = (name: string, ids: string[]) => `suite: ${name}\ndescription: cases\ncases:\n${ids.map(caseText).join('')}`;
 async function suitesWith(name: string, files: Record<string, string[]>): Promise<string> {
   const folder = join(dir, name);
   await rm(folder, { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
-  for (const [file, ids] of Object.entries(files)) await writeFile(join(folder, file), suiteText(file.split('.')[0]!, ids));
+  for (const [file, ids] of Object.entries(files)) await writeFile(join(folder, file), tinySuiteText(file.split('.')[0]!, ids));
   return folder;
 }
 const record = (suites: string, fx: string, target = 'local') =>
@@ -48,7 +46,7 @@ describe('a backup of a loaded suite file', () => {
     const fx = join(dir, 'fx-bak');
     expect((await record(suites, fx)).code).toBe(0);
     await copyFile(join(suites, 'a.suite.yaml'), join(suites, 'a.suite.yaml.bak'));
-    await writeFile(join(suites, 'a.suite.yaml'), `${suiteText('a', ['a.chat'])}  # edited after the backup\n`);
+    await writeFile(join(suites, 'a.suite.yaml'), `${tinySuiteText('a', ['a.chat'])}  # edited after the backup\n`);
 
     const validated = await cli(['validate', '--suites', suites, '--catalog', CATALOG], {}, dir);
     expect(validated.code).toBe(0);
@@ -73,8 +71,8 @@ describe('a lookalike holding a case no loaded file has', () => {
     expect((await record(suites, fx)).code).toBe(0);
     expect((await record(suites, fx, 'emulator')).code).toBe(0);
     // b.more moved out of b.suite.yaml into a file the loader skips, next to it.
-    await writeFile(join(suites, 'b.suite.yaml'), suiteText('b', ['b.chat']));
-    await writeFile(join(suites, 'b.suite.yml'), suiteText('b', ['b.more']));
+    await writeFile(join(suites, 'b.suite.yaml'), tinySuiteText('b', ['b.chat']));
+    await writeFile(join(suites, 'b.suite.yml'), tinySuiteText('b', ['b.more']));
     const recording = join(fx, 'local', MODEL, 'b.more.json');
 
     const refused = await prune(suites, fx);
@@ -127,7 +125,7 @@ describe('a record run over a recording of a folder with a lookalike', () => {
     expect(backup.code).toBe(2);
     expect(backup.stderr).toContain('both have their case ids');
 
-    await writeFile(join(a, 'more.suite.yml'), suiteText('more', ['x.other']));
+    await writeFile(join(a, 'more.suite.yml'), tinySuiteText('more', ['x.other']));
     const refused = await record(b, fx);
     expect(refused.code).toBe(2);
     expect(refused.stderr).not.toContain('do not load');

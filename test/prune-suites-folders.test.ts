@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_SUITES, suitesLabel } from '../src/transport/recorded-suites.ts';
 import { catalogEmulator, cli, ROOT } from './helpers/harness.ts';
+import { tinySuiteText } from './helpers/tiny-suite.ts';
 
 const KEY = { AWS_BEARER_TOKEN_BEDROCK: 'px-prune-key-0123456789' };
 const MODEL = 'qwen.qwen3-32b';
@@ -24,8 +25,7 @@ let emulator: Awaited<ReturnType<typeof catalogEmulator>>;
 async function suitesWith(name: string, id: string): Promise<string> {
   const folder = join(dir, name);
   await mkdir(folder, { recursive: true });
-  const suite = `suite: ${name}\ndescription: one case\ncases:\n  - id: ${id}\n    title: A tiny chat completion\n    api: chat-completions\n    request:\n      body:\n        messages:\n          - { role: user, content: Reply with the word OK. }\n        max_tokens: 16\n    checks:\n      - api.chat-completions\n`;
-  await writeFile(join(folder, `${name}.suite.yaml`), suite);
+  await writeFile(join(folder, `${name}.suite.yaml`), tinySuiteText(name, [id]));
   return folder;
 }
 

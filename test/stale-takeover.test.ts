@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogEmulator, cli, ROOT } from './helpers/harness.ts';
+import { tinySuiteText } from './helpers/tiny-suite.ts';
 
 const KEY = { AWS_BEARER_TOKEN_BEDROCK: 'px-g9-takeover-0123456789' };
 const MODEL = 'qwen.qwen3-32b';
@@ -15,12 +16,10 @@ let dir: string;
 let fx: string;
 let emulator: Awaited<ReturnType<typeof catalogEmulator>>;
 
-const caseText = (id: string) =>
-  `  - id: ${id}\n    title: A tiny chat completion\n    api: chat-completions\n    request:\n      body:\n        messages:\n          - { role: user, content: Reply with the word OK. }\n        max_tokens: 16\n    checks:\n      - api.chat-completions\n`;
 async function suitesWith(name: string, ids: string[]): Promise<string> {
   const folder = join(dir, name);
   await mkdir(folder, { recursive: true });
-  await writeFile(join(folder, 'cases.suite.yaml'), `suite: ${name}\ndescription: cases\ncases:\n${ids.map(caseText).join('')}`);
+  await writeFile(join(folder, 'cases.suite.yaml'), tinySuiteText(name, ids));
   return folder;
 }
 const record = (suites: string) =>

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { looksLikeSuiteFile } from '../src/suite/suite-lookalikes.ts';
 import { catalogEmulator, cli, ROOT } from './helpers/harness.ts';
+import { tinySuiteText } from './helpers/tiny-suite.ts';
 
 const KEY = { AWS_BEARER_TOKEN_BEDROCK: 'px-g9-lookalike-0123456789' };
 const MODEL = 'qwen.qwen3-32b';
@@ -19,8 +20,7 @@ let suites: string;
 let fx: string;
 let emulator: Awaited<ReturnType<typeof catalogEmulator>>;
 
-const suiteText = (name: string, id: string) =>
-  `suite: ${name}\ndescription: one case\ncases:\n  - id: ${id}\n    title: A tiny chat completion\n    api: chat-completions\n    request:\n      body:\n        messages:\n          - { role: user, content: Reply with the word OK. }\n        max_tokens: 16\n    checks:\n      - api.chat-completions\n`;
+const suiteText = (name: string, id: string) => tinySuiteText(name, [id]);
 const record = () =>
   cli(['run', '--mode', 'record', '--endpoint', emulator.url, '--target-name', 'local', '--models', MODEL, '--catalog', CATALOG, '--suites', suites, '--fixtures', fx, '--report-dir', join(dir, 'reports'), '--quiet'], KEY, dir);
 const prune = (...flags: string[]) => cli(['fixtures', 'prune', '--suites', suites, '--fixtures', fx, ...flags], {}, dir);

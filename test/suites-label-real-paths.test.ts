@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_SUITES, suitesLabel } from '../src/transport/recorded-suites.ts';
 import { catalogEmulator, cli, ROOT } from './helpers/harness.ts';
+import { tinySuiteText } from './helpers/tiny-suite.ts';
 
 const KEY = { AWS_BEARER_TOKEN_BEDROCK: 'px-g2-label-key-0123456789' };
 const MODEL = 'qwen.qwen3-32b';
@@ -25,8 +26,7 @@ let emulator: Awaited<ReturnType<typeof catalogEmulator>>;
 /** A suites folder at `folder` whose one suite holds the small chat cases `ids` (replacing what it held). */
 async function suitesAt(folder: string, ...ids: string[]): Promise<string> {
   await mkdir(folder, { recursive: true });
-  const cases = ids.map((id) => `  - id: ${id}\n    title: A tiny chat completion\n    api: chat-completions\n    request:\n      body:\n        messages:\n          - { role: user, content: Reply with the word OK. }\n        max_tokens: 16\n    checks:\n      - api.chat-completions\n`);
-  await writeFile(join(folder, 's.suite.yaml'), `suite: s\ndescription: small cases\ncases:\n${cases.join('')}`);
+  await writeFile(join(folder, 's.suite.yaml'), tinySuiteText('s', ids));
   return folder;
 }
 

@@ -14,6 +14,7 @@ import { newerVersion } from '../src/format-version.ts';
 import { isHarnessFixture, parseFixture } from '../src/transport/fixture-file.ts';
 import { suitesLabel } from '../src/transport/recorded-suites.ts';
 import { catalogEmulator, cli, ROOT } from './helpers/harness.ts';
+import { tinySuiteText } from './helpers/tiny-suite.ts';
 
 const KEY = { AWS_BEARER_TOKEN_BEDROCK: 'px-f4-label-key-0123456789' };
 const MODEL = 'qwen.qwen3-32b';
@@ -28,8 +29,7 @@ let emulator: Awaited<ReturnType<typeof catalogEmulator>>;
 /** A suites folder of one small chat case `id` at `folder`. */
 async function suitesAt(folder: string, id: string): Promise<string> {
   await mkdir(folder, { recursive: true });
-  const suite = `suite: s\ndescription: one case\ncases:\n  - id: ${id}\n    title: A tiny chat completion\n    api: chat-completions\n    request:\n      body:\n        messages:\n          - { role: user, content: Reply with the word OK. }\n        max_tokens: 16\n    checks:\n      - api.chat-completions\n`;
-  await writeFile(join(folder, 's.suite.yaml'), suite);
+  await writeFile(join(folder, 's.suite.yaml'), tinySuiteText('s', [id]));
   return folder;
 }
 
