@@ -13,7 +13,6 @@
  * that may hold cases not loaded, stays refused. Only the files the run would write
  * are read; cli/suites-conflict.ts says what to do.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { folderName } from '../names.ts';
@@ -21,7 +20,7 @@ import { shownPath } from '../shown-path.ts';
 import { loadSuites, SUITE_SUFFIX } from '../suite/load-suites.ts';
 import { firstBlocking, lookalikeCases, lookalikeFix } from '../suite/suite-lookalikes.ts';
 import { fixturePath } from '../transport/fixture-file.ts';
-import { BUNDLED_SUITES, folderOfLabel, labelledFolderExists, realFolder, suitesLabel, suitesOf } from '../transport/recorded-suites.ts';
+import { BUNDLED_SUITES, folderOfLabel, labelledFolderExists, realFolder, recordedSuites, suitesLabel } from '../transport/recorded-suites.ts';
 import type { RunConfig } from './run-config.ts';
 
 type Where = Pick<RunConfig, 'suitesDir' | 'fixturesDir' | 'fixturesRoot' | 'root'>;
@@ -85,7 +84,7 @@ export async function othersRecordings(config: Where, files: readonly string[], 
   const cases = new Map<string, Awaited<ReturnType<typeof caseFilesOf>>>();
   // A few at a time: a run over many models may have thousands to look at, most of them absent or unnamed.
   for (let i = 0; i < files.length; i += 64) {
-    const named = await Promise.all(files.slice(i, i + 64).map(async (file) => ({ file, suites: suitesOf(await readFile(file, 'utf8').catch(() => '')) })));
+    const named = await Promise.all(files.slice(i, i + 64).map(async (file) => ({ file, suites: await recordedSuites(file) })));
     for (const { file, suites } of named) {
       if (suites === undefined) continue;
       if (!judged.has(suites)) judged.set(suites, await othersLabel(suites, label, config.suitesDir, real, config.root));

@@ -78,7 +78,7 @@ export async function labelledFolderExists(label: string, realFixtures: string, 
 }
 
 /** The `provenance.suites` of a recording's text; undefined when it names none (or is no JSON). */
-export function suitesOf(text: string): string | undefined {
+function suitesOf(text: string): string | undefined {
   // Most recordings name no folder (every one made before the field): those are not parsed.
   if (!text.includes('"suites"')) return undefined;
   try {
