@@ -180,7 +180,7 @@ export class HistoryBuilder {
       latency: this.#latency(runOfPart),
       drift: this.#drift(runOfPart, runs),
     };
-    const recent = recentChanges(report, options.last, runSelections(runOfPart), runCi(runOfPart));
+    const recent = recentChanges(report, options.last, runSelections(selected), runCi(runOfPart));
     const rows = grid.map((row, series) => ({ ...this.#series[series]!, ...row, gating: gating[series]! }));
     const errors = errorCells(rows, this.#states);
     Object.assign(recent, windowGaps(rows, this.#states, recent, report.latency, new Set([...runOfPart].flatMap(([p, r]) => (p.shapes.length ? [r.index] : []))), selected));

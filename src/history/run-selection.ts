@@ -36,18 +36,11 @@ export function runsSelected(runOfPart: ReadonlyMap<SelectingPart, HistoryRunInf
 
 /**
  * Per run, what it selected, as a key two runs share when their latency measured the same requests: '' for a run of
- * the whole catalog and checks (a model that came or went is a small part), else its models and checks.
+ * the whole catalog and checks (a model that came or went is a small part), else its models and checks. `selected`:
+ * runsSelected's.
  */
-export function runSelections(runOfPart: ReadonlyMap<SelectingPart, HistoryRunInfo>): Map<number, string> {
-  const byRun = new Map<number, { filtered: boolean; models: Set<string>; checks: Set<string> }>();
-  for (const [part, run] of runOfPart) {
-    const entry = byRun.get(run.index) ?? { filtered: false, models: new Set<string>(), checks: new Set<string>() };
-    entry.filtered ||= part.run.filtered;
-    for (const m of part.models) entry.models.add(m);
-    for (const c of part.checks) entry.checks.add(c);
-    byRun.set(run.index, entry);
-  }
-  return new Map([...byRun].map(([run, e]) => [run, e.filtered ? JSON.stringify([[...e.models].sort(), [...e.checks].sort()]) : '']));
+export function runSelections(selected: ReturnType<typeof runsSelected>): Map<number, string> {
+  return new Map([...selected].map(([run, e]) => [run, e.narrowed ? JSON.stringify([[...e.models].sort(), [...e.checks].sort()]) : '']));
 }
 
 /** Per run, the CI run its files name (system and run id), for the runs whose files name one: one CI run's jobs are one night's (stale-targets.ts). */

@@ -11,8 +11,7 @@
  * inconclusive or skipped since): no change point (cell-history.ts), but a loss of what is seen, as compare says it.
  */
 import type { Observed } from '../checks/types.ts';
-import { OBSERVED } from '../report/observed-models.ts';
-import { describeState } from './cell-history.ts';
+import { describeState, isChangeState } from './cell-history.ts';
 import type { ErrorRow } from './error-cells.ts';
 import type { CellState, HistoryRunInfo, LatencySeries, RecentChanges } from './history-model.ts';
 
@@ -27,7 +26,7 @@ export function windowGaps(rows: readonly ErrorRow[], states: readonly CellState
   const unobserved = new Map<string, { cells: number; checks: Set<string>; lastSeen: number; unplanned: number; unplannedGating: number }>();
   const standing: NonNullable<RecentChanges['standing']> = [];
   const noLonger: NonNullable<RecentChanges['noLongerObserved']> = [];
-  const observes = (state: number) => state >= 0 && OBSERVED.has(states[state]!.status as never);
+  const observes = (state: number) => state >= 0 && isChangeState(states[state]!);
   for (const row of rows) {
     const window = windows.get(row.target);
     if (!window) continue;
