@@ -14,6 +14,7 @@
 import { inertLine } from './inert-text.ts';
 import { listedOn, type Matrix, type MatrixResult, type MatrixTarget } from './matrix.ts';
 import { missingShardReason } from './missing-shard.ts';
+import { OBSERVED } from './observed-models.ts';
 
 export type SideState = { kind: 'served' | 'not-served' | 'observed' } | { kind: 'not-observed'; why: string };
 
@@ -24,9 +25,8 @@ export interface NotObservedModel {
   why: string;
 }
 
-/** Statuses in which a cell observed the endpoint: a value, or the endpoint saying the API is not served. */
-const SEEN = new Set<MatrixResult['status']>(['pass', 'fail', 'flaky', 'unsupported']);
-const VALUED = new Set<MatrixResult['status']>(['pass', 'fail', 'flaky']);
+/** Statuses in which a cell observed a value (unsupported observed the API not served, not a value). */
+export const VALUED = new Set<MatrixResult['status']>(['pass', 'fail', 'flaky']);
 
 /** A matrix combined from several runs for the view (migration.ts combineForMigration): the runs, each target in one. */
 export type CombinedMatrix = Matrix & { inputs?: readonly Matrix[] };
@@ -71,9 +71,9 @@ export function sideReader(matrix: CombinedMatrix): (target: MatrixTarget, model
     const ran = results.filter((r) => !r.notRun);
     const api = results.filter((r) => r.check.startsWith('api.'));
     if (api.some((r) => !r.notRun && VALUED.has(r.status) && r.observed === 'supported')) return { kind: 'served' };
-    if (ran.some((r) => SEEN.has(r.status))) {
+    if (ran.some((r) => OBSERVED.has(r.status))) {
       // "Not served" only when every api.* check observed: the API not observed may be the one the model is served through.
-      const unseen = api.filter((r) => r.notRun || !SEEN.has(r.status));
+      const unseen = api.filter((r) => r.notRun || !OBSERVED.has(r.status));
       if (unseen.length) return { kind: 'not-observed', why: apiNotObserved(unseen, api.length > unseen.length) };
       return { kind: api.length ? 'not-served' : 'observed' };
     }

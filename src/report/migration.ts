@@ -14,7 +14,7 @@ import type { Evidence, Observed } from '../checks/types.ts';
 import { HarnessError } from '../errors.ts';
 import { htmlText, inertLine, markdownCode, markdownText } from './inert-text.ts';
 import { pairKey, resultsByCell, type Matrix, type MatrixResult, type MatrixTarget } from './matrix.ts';
-import { incompleteLines, incompleteRun, inputName, notObservedLines, sideReader, type CombinedMatrix, type NotObservedModel, type SideState } from './migration-sides.ts';
+import { incompleteLines, incompleteRun, inputName, notObservedLines, sideReader, type CombinedMatrix, type NotObservedModel, type SideState, VALUED } from './migration-sides.ts';
 
 export const MIGRATION_FORMAT = 'mantle-conformance.migration/1';
 
@@ -89,8 +89,6 @@ export interface MigrationView {
 
 const surfaceOf = (t: MatrixTarget) => t.surface ?? 'mantle';
 const siteOf = (t: MatrixTarget) => t.site ?? t.region ?? t.id;
-/** Statuses whose `observed` is an observation. */
-const OBSERVED = new Set<MatrixResult['status']>(['pass', 'fail', 'flaky']);
 
 function side(r: MatrixResult): SurfaceCell {
   return { target: r.target, status: r.status, observed: r.observed, reason: r.reason, evidence: r.evidence };
@@ -157,7 +155,7 @@ function sidesCompared(pair: MigrationPair, model: string, a: SideState, b: Side
 
 /** The values a cell's trials observed (its one value when it ran once). */
 function valuesSeen(r: MatrixResult): Set<string> {
-  const trials = (r.trials ?? []).filter((t) => OBSERVED.has(t.status));
+  const trials = (r.trials ?? []).filter((t) => VALUED.has(t.status));
   return new Set((trials.length ? trials.map((t) => t.observed) : [r.observed]).map((v) => JSON.stringify(v)));
 }
 
@@ -174,8 +172,8 @@ function allows(r: MatrixResult, value: Observed): boolean {
  * to alternate between, are `varies`.
  */
 function compareCells(a: MatrixResult, b: MatrixResult): 'same' | 'different' | 'varies' | 'availability' | 'not-compared' {
-  const seenA = OBSERVED.has(a.status);
-  const seenB = OBSERVED.has(b.status);
+  const seenA = VALUED.has(a.status);
+  const seenB = VALUED.has(b.status);
   if (seenA && seenB) {
     if (a.observed === b.observed) return 'same';
     const [valuesA, valuesB] = [valuesSeen(a), valuesSeen(b)];
@@ -194,7 +192,7 @@ function compareCells(a: MatrixResult, b: MatrixResult): 'same' | 'different' | 
 export function migrationHtml(view: MigrationView): string {
   const esc = htmlText;
   if (view.pairs.length === 0) return '';
-  const shown = (c: SurfaceCell) => esc(OBSERVED.has(c.status) ? String(c.observed) : c.status);
+  const shown = (c: SurfaceCell) => esc(VALUED.has(c.status) ? String(c.observed) : c.status);
   const proof = (c: SurfaceCell) => esc(c.evidence[0] ? `${c.evidence[0].request} ${c.evidence[0].status ?? ''}` : c.reason);
   const sites = view.pairs.map((pair) => {
     const only = [
@@ -212,7 +210,7 @@ export function migrationHtml(view: MigrationView): string {
   return `<section id="migration"><h2>Migration: Mantle to bedrock-runtime</h2>${incomplete}${sites.join('')}</section>`;
 }
 
-const value = (c: SurfaceCell) => (OBSERVED.has(c.status) ? markdownCode(c.observed === null ? 'null' : String(c.observed)) : `${c.status}`);
+const value = (c: SurfaceCell) => (VALUED.has(c.status) ? markdownCode(c.observed === null ? 'null' : String(c.observed)) : `${c.status}`);
 const firstEvidence = (c: SurfaceCell) => {
   const e = c.evidence[0];
   if (!e) return markdownText(c.reason, 200);
