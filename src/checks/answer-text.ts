@@ -64,7 +64,8 @@ export function thinkingOf(text: string): string {
   return splitThinking(text).thinking;
 }
 
-function splitThinking(text: string): { thinking: string; answer: string } {
+/** A text's thinking (as thinkingOf) and its answer (as withoutThinking), split once. */
+export function splitThinking(text: string): { thinking: string; answer: string } {
   // A template that opens the thinking itself (Qwen3-Thinking, DeepSeek-R1) sends only its end: what comes before the
   // first </think> with no <think> before it is thinking too.
   const end = text.search(/<\/think>/i);

@@ -6,7 +6,7 @@
  * model reasons at all, so the harness can give such models room to think.
  */
 import { isRecord } from '../transport/body.ts';
-import { thinkingOf, visibleText, withoutThinking } from './answer-text.ts';
+import { splitThinking, thinkingOf, visibleText } from './answer-text.ts';
 
 const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
 /** A string's length, 0 for anything else: how much text a field holds. */
@@ -126,10 +126,10 @@ export function budgetSpent(body: Record<string, unknown>, limit?: number): stri
   const { output, reasoning } = outputUsage(body);
   const written = visibleText(body);
   // Thinking written into the text (`<think>`) is shown as text but answers nothing: said apart.
-  const text = withoutThinking(written);
-  const thought = text ? '' : thinkingOf(written);
+  const { answer: text, thinking } = splitThinking(written);
+  const thought = text ? '' : thinking;
   // A 0 beside thinking the text shows is a count the endpoint does not keep, not a model that did not reason.
-  const zero = thinkingOf(written) ? ' (a count the endpoint does not keep: the text shows thinking)' : ' (0 may be a count the endpoint does not keep: if the model did not reason, the endpoint lost its answer)';
+  const zero = thinking ? ' (a count the endpoint does not keep: the text shows thinking)' : ' (0 may be a count the endpoint does not keep: if the model did not reason, the endpoint lost its answer)';
   const figures = [
     stopped,
     output !== undefined ? `output tokens ${output}${limit !== undefined ? (output === limit ? ` = the limit ${limit}` : output > limit ? `, over the limit ${limit}` : ` of ${limit}`) : ''}` : undefined,

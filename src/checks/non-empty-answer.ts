@@ -13,7 +13,7 @@
 import { isRecord } from '../transport/body.ts';
 import { acrossApis, readRejection, type ApiExchange, type ApiReading } from './across-apis.ts';
 import { failedResponse } from './answer.ts';
-import { thinkingOf, visibleText, withoutThinking } from './answer-text.ts';
+import { splitThinking, visibleText } from './answer-text.ts';
 import { budgetSpent, limitOf, outputLost } from './budget.ts';
 import { contentFilterOf } from './content-filter.ts';
 import { refusalOf } from './refusal.ts';
@@ -29,8 +29,7 @@ function readAnswer(body: Record<string, unknown> | undefined, request: Record<s
   if (failed) return { observed: 'empty', detail: `HTTP ${status}, but ${failed}` };
   // Thinking written into the text (`<think>...</think>`, a model served without a reasoning parser) is no answer: the
   // app shows what the model mused on and nothing in reply, as a Message with only a thinking block.
-  const written = visibleText(body);
-  const text = withoutThinking(written);
+  const { answer: text, thinking: thought } = splitThinking(visibleText(body));
   const calls = toolCalls(body);
   if (text || calls) return { observed: 'non-empty', detail: calls ? `${calls} tool call(s)` : `${text.length} character(s) of text` };
   const spent = budgetSpent(body, limitOf(request));
@@ -44,7 +43,6 @@ function readAnswer(body: Record<string, unknown> | undefined, request: Record<s
   if (filtered) return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call: the endpoint's content filter ended the answer (${filtered})` };
   const finish = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0].finish_reason : (body.stop_reason ?? body.status);
   const lost = outputLost(body);
-  const thought = thinkingOf(written);
   const onlyThinking = thought ? `, only thinking written into its text (<think>...</think>, ${thought.length} character(s))` : '';
   return { observed: 'empty', detail: `HTTP ${status}, no text and no tool call (${JSON.stringify(finish ?? null)})${onlyThinking}${lost ? `; ${lost}` : ''}` };
 }

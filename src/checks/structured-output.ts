@@ -6,7 +6,7 @@
  */
 import { isRecord, parseJsonText } from '../transport/body.ts';
 import { judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
-import { chatContentText, finalAnswerText, thinkingOf, withoutThinking } from './answer-text.ts';
+import { chatContentText, finalAnswerText, splitThinking } from './answer-text.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge } from './judge.ts';
 import { schemaProblems } from './json-schema.ts';
@@ -33,8 +33,8 @@ function bestEffort(format: Record<string, unknown> | undefined): boolean {
  */
 function thinkingFirst(text: unknown): string {
   if (typeof text !== 'string') return '';
-  const thought = thinkingOf(text);
-  if (!thought || !parseJsonText(withoutThinking(text)).ok) return '';
+  const { thinking: thought, answer } = splitThinking(text);
+  if (!thought || !parseJsonText(answer).ok) return '';
   return ` (thinking written into it, <think>...</think> of ${thought.length} character(s), comes before JSON that parses: the endpoint did not separate the model's reasoning from its answer, and a client's JSON.parse of the text fails)`;
 }
 
