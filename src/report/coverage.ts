@@ -4,6 +4,7 @@
  * summary): the cells observed, and those not, each by why (errors, inconclusive, skipped, not reached, not run
  * here, in a merge's missing shard, of a model with nothing observed).
  */
+import { shardName } from './gate-line.ts';
 import type { Matrix, MatrixResult } from './matrix.ts';
 import { wasInMissingShard, wasNotReached } from './not-run.ts';
 import { OBSERVED, unobservedModels } from './observed-models.ts';
@@ -99,7 +100,7 @@ export function coverageLine(matrix: Pick<Matrix, 'results' | 'models'> & { run?
   // A shard may run no cell, and its gate passes on nothing (nothingRan): a job gating on it alone must be told.
   const shard = matrix.run?.selection?.shard;
   // Not when a stop kept it from its cells (interrupted, a cap): the gate says that, and "ran no cell" would not.
-  const empty = shard !== undefined && c.cells > 0 && !matrix.results.some((r) => !r.notRun || wasNotReached(r)) ? `; ${/^\d{1,6}\/\d{1,6}$/.test(shard) ? `shard ${shard}` : 'this shard'} ran no cell (each is another shard's or filtered out): gate on the merge of every shard` : '';
+  const empty = shard !== undefined && c.cells > 0 && !matrix.results.some((r) => !r.notRun || wasNotReached(r)) ? `; ${shardName(shard)} ran no cell (each is another shard's or filtered out): gate on the merge of every shard` : '';
   // Rounded down, so a run that missed one cell in thousands never reads 100%.
   const percent = c.cells ? ` (${c.observed === c.cells ? '100' : (Math.floor((1000 * c.observed) / c.cells) / 10).toFixed(1)}%)` : '';
   const missing = [

@@ -15,7 +15,13 @@ export const NOT_THE_WHOLE_RUN = 'is not the whole run: gate on the merge of eve
 export function shardOf(run: { id: string; selection?: { shard?: string | undefined } } | undefined): string | undefined {
   const shard = run?.selection?.shard;
   if (shard === undefined) return undefined;
-  return /^\d{1,6}\/\d{1,6}$/.test(shard) ? `shard ${shard} of run ${inertLine(run!.id, 200)}` : 'this shard';
+  return SHARD.test(shard) ? `${shardName(shard)} of run ${inertLine(run!.id, 200)}` : shardName(shard);
+}
+
+const SHARD = /^\d{1,6}\/\d{1,6}$/;
+/** `shard 2/3`; `this shard` for a label a run never writes (a file edited by hand): never its text. */
+export function shardName(shard: string): string {
+  return SHARD.test(shard) ? `shard ${shard}` : 'this shard';
 }
 
 /** What a shard's report headings add: ` (shard 2/3 of run x, not the whole run)`; '' for a whole run or a merge. */
