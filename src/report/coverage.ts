@@ -75,11 +75,15 @@ export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'> & Partial<
   return c;
 }
 
-/** The cells placed in a missing shard, counted per place as the cells say it. */
-export function missingShardCounts(results: readonly Pick<MatrixResult, 'notRun' | 'reason'>[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const r of results) if (wasInMissingShard(r)) countIn(counts, missingShardOf(r));
-  return counts;
+/** How the cells that did not run split, as coverageOf splits them: a stop cut them, a merge's missing shard held them (per place), or the run was not asked for them. */
+export function notRunCounts(results: readonly Pick<MatrixResult, 'notRun' | 'reason'>[]): Pick<Coverage, 'notReached' | 'notRun' | 'inMissingShard'> {
+  const c = { notReached: 0, notRun: 0, inMissingShard: new Map<string, number>() };
+  for (const r of results) {
+    if (wasNotReached(r)) c.notReached += 1;
+    else if (wasInMissingShard(r)) countIn(c.inMissingShard, missingShardOf(r));
+    else if (r.notRun) c.notRun += 1;
+  }
+  return c;
 }
 
 /**

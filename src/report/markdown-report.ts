@@ -9,7 +9,7 @@ import type { CheckStatus } from '../checks/types.ts';
 import { countStatuses, groupedChecks } from './build-matrix.ts';
 import { changeSections, uncomparedTargetsLine } from './compare.ts';
 import { changedCheckLines } from './check-definitions.ts';
-import { missingShardCounts, notRunWords } from './coverage.ts';
+import { notRunCounts, notRunWords } from './coverage.ts';
 import { shardHeading, shardOf } from './gate-line.ts';
 import { cellsToLookAt, coverageLine, gateLine, gaveUpOnTarget, LOOK_AT, readOfUnobservedModels, UNOBSERVED_LABEL, wasInMissingShard, wasNotReached } from './gate.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
@@ -282,10 +282,7 @@ export function statusLine(matrix: Pick<Matrix, 'results' | 'models' | 'totals'>
   const byStatus = apart.size === 0 ? matrix.totals.byStatus : countStatuses(matrix.results.filter((r) => !apart.has(r)));
   // A cell the run did not run is `skipped` in the file; said as the coverage line says it, not as a skip of this run.
   const counted = matrix.results.filter((r) => r.notRun && r.status === 'skipped' && !apart.has(r));
-  const notReached = counted.filter(wasNotReached).length;
-  const inMissingShard = missingShardCounts(counted);
-  const notRun = counted.length - notReached - [...inMissingShard.values()].reduce((a, b) => a + b, 0);
   const counts = { ...byStatus, skipped: (byStatus.skipped ?? 0) - counted.length };
-  const line = [...(Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${counts[s] ?? 0} ${s}`), ...notRunWords({ notReached, notRun, inMissingShard })].join(', ');
+  const line = [...(Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${counts[s] ?? 0} ${s}`), ...notRunWords(notRunCounts(counted))].join(', ');
   return apart.size === 0 ? line : `${line}, and ${apart.size} of model(s) with nothing observed`;
 }
