@@ -18,7 +18,7 @@ import { partitionOf, PARTITIONS } from '../aws-partitions.ts';
 import { HarnessError } from '../errors.ts';
 import { REGION_PATTERN } from '../names.ts';
 import type { AuthConfig, TargetConfig } from '../run/run-config.ts';
-import { envNameShown, headerEnvFlagShown } from '../transport/auth/env-name-shown.ts';
+import { headerFromShown, keyInShown } from '../transport/auth/env-name-shown.ts';
 
 /**
  * Bedrock's host names, with a real region name (names.ts, as --region takes it) in the region's place: any label
@@ -47,9 +47,9 @@ export function trustDomain(baseUrl: string): string {
 export function credentialsSent(auth: AuthConfig): string[] {
   const sent: string[] = [];
   // A variable is named only when its name is no key given in its place (env-name-shown.ts).
-  if (auth.kind === 'bearer') sent.push(`the key in ${envNameShown(auth.apiKeyEnv, '--api-key-env')} (--auth bearer, --api-key-env)`);
+  if (auth.kind === 'bearer') sent.push(`${keyInShown(auth.apiKeyEnv)} (--auth bearer, --api-key-env)`);
   if (auth.kind === 'sigv4' || auth.kind === 'token') sent.push(`AWS credentials (--auth ${auth.kind})`);
-  for (const { header, env } of auth.headerEnv ?? []) sent.push(`${header} from ${envNameShown(env, headerEnvFlagShown(header, env))} (--header-env)`);
+  for (const { header, env } of auth.headerEnv ?? []) sent.push(`${headerFromShown(header, env)} (--header-env)`);
   return sent;
 }
 

@@ -8,7 +8,7 @@ import { inertLine } from '../report/inert-text.ts';
 import type { RunConfig } from '../run/run-config.ts';
 import { targetAuth } from '../run/target-auth.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
-import { envNameShown, headerEnvFlagShown, plausibleEnvName } from '../transport/auth/env-name-shown.ts';
+import { envNameShown, headerFromShown, keyInShown, plausibleEnvName } from '../transport/auth/env-name-shown.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
 import { redactorFor, sendHttp } from '../transport/http-exchange.ts';
 import { proxyFor } from '../transport/proxy.ts';
@@ -128,9 +128,9 @@ async function refuseDoubledPrefix(config: RunConfig, target: RunConfig['targets
  * so only the --header-env values (or nothing at all) can have been refused.
  */
 export function credentialsToCheck(auth: RunConfig['auth']): string {
-  const headers = (auth.headerEnv ?? []).map(({ header, env }) => `${header} from ${envNameShown(env, headerEnvFlagShown(header, env))}`);
+  const headers = (auth.headerEnv ?? []).map(({ header, env }) => `${headerFromShown(header, env)}`);
   const headerEnv = headers.length ? `the --header-env values (${headers.join(', ')})` : undefined;
-  if (auth.kind === 'bearer') return `the key in ${envNameShown(auth.apiKeyEnv, '--api-key-env')} (or pick another variable with --api-key-env)${headerEnv ? ` and ${headerEnv}` : ''}`;
+  if (auth.kind === 'bearer') return `${keyInShown(auth.apiKeyEnv)} (or pick another variable with --api-key-env)${headerEnv ? ` and ${headerEnv}` : ''}`;
   if (auth.kind !== 'none') return `the ${auth.kind} credentials${headerEnv ? ` and ${headerEnv}` : ''}`;
   return headerEnv ?? 'whether the endpoint needs credentials: --auth none sent none';
 }

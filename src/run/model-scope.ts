@@ -12,14 +12,14 @@
 import type { HarnessErrorCode } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { AuthConfig } from './run-config.ts';
-import { envNameShown } from '../transport/auth/env-name-shown.ts';
+import { keyInShown } from '../transport/auth/env-name-shown.ts';
 
 /** The code of a refusal of credentials for one model they are not scoped to (no stop of the run). */
 export const MODEL_SCOPE: HarnessErrorCode = 'HARNESS_MODEL_SCOPE';
 
 /** Who was refused, in the run's kind of credentials. */
 function whose(auth: AuthConfig): string {
-  if (auth.kind === 'bearer') return `the key in ${envNameShown(auth.apiKeyEnv, '--api-key-env')}`;
+  if (auth.kind === 'bearer') return `${keyInShown(auth.apiKeyEnv)}`;
   if (auth.kind === 'none') return 'requests without credentials (--auth none)';
   return `the ${auth.kind} credentials`;
 }

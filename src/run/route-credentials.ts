@@ -32,7 +32,7 @@ import type { HarnessErrorCode } from '../errors.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import type { SendContext, Target } from '../transport/target.ts';
 import { TargetDecorator } from '../transport/target-decorator.ts';
-import { envNameShown, headerEnvFlagShown, plausibleEnvName } from '../transport/auth/env-name-shown.ts';
+import { headerFromShown, keyInShown, plausibleEnvName } from '../transport/auth/env-name-shown.ts';
 import type { AuthConfig, TargetConfig } from './run-config.ts';
 
 /** The code of a route's refusal of credentials another route of the endpoint accepted (no stop of the run). */
@@ -229,7 +229,7 @@ export class RouteCredentialsTarget extends TargetDecorator {
 
 /** What to check when the credentials themselves may be wrong. */
 function checkThe(auth: AuthConfig): string {
-  if (auth.kind === 'bearer') return `check the key in ${envNameShown(auth.apiKeyEnv, '--api-key-env')}`;
+  if (auth.kind === 'bearer') return `check ${keyInShown(auth.apiKeyEnv)}`;
   if (auth.kind === 'none') return 'none were sent: --auth none';
   return 'check the AWS credentials';
 }
@@ -238,7 +238,7 @@ function checkThe(auth: AuthConfig): string {
 function anotherWay(auth: AuthConfig, prefix: string): string {
   const headers = auth.headerEnv ?? [];
   // A variable is named only when its name is no key given in its place (env-name-shown.ts).
-  const asSent = headers.length ? `; this run sent ${headers.map(({ header, env }) => `${header} from ${envNameShown(env, headerEnvFlagShown(header, env))}`).join(', ')}` : '';
+  const asSent = headers.length ? `; this run sent ${headers.map(({ header, env }) => `${headerFromShown(header, env)}`).join(', ')}` : '';
   if (auth.kind === 'none') return `this route may want a key: --api-key-env NAME, or a gateway's header with --header-env HEADER=ENV_VAR${asSent}`;
   if (auth.kind === 'bearer' && prefix.startsWith('/anthropic') && !headers.some((h) => h.header.toLowerCase() === 'x-api-key')) {
     return `this route may want the key another way (a gateway may expect it as x-api-key on its Anthropic routes: --header-env x-api-key=${plausibleEnvName(auth.apiKeyEnv) ? auth.apiKeyEnv : 'NAME, the variable --api-key-env names'}${asSent})`;

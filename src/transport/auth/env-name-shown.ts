@@ -87,3 +87,13 @@ export function envFlagShown(name: string, flag: string): string {
 export function headerEnvFlagShown(header: string, name: string): string {
   return `--header-env ${header}=${plausibleEnvName(name) ? name : '...'}`;
 }
+
+/** `the key in AWS_BEARER_TOKEN_BEDROCK`: where a bearer key was read, its variable named only when that is a name. */
+export function keyInShown(apiKeyEnv: string): string {
+  return `the key in ${envNameShown(apiKeyEnv, '--api-key-env')}`;
+}
+
+/** `X-Api-Key from GATEWAY_KEY`: a `--header-env` header and the variable it came from, named as keyInShown names one. */
+export function headerFromShown(header: string, env: string): string {
+  return `${header} from ${envNameShown(env, headerEnvFlagShown(header, env))}`;
+}
