@@ -82,11 +82,11 @@ describe('replay keeps the surface a recording was made on', () => {
     await expect(resolveTargets('replay', [], { surface: 'custom' }, fixtures)).rejects.toThrow(/no recordings in .* were made on custom/);
   });
 
-  it('compare --by surface of a run with one surface says which targets it saw and how to pair them', async () => {
+  it('compare --by surface of a run with one surface says which targets it saw and how to pair them, and exits 1: nothing was compared', async () => {
     const reports = join(dir, 'runtime-only');
     expect((await cli(['run', '--targets', 'runtime:emulator', '--models', 'qwen.qwen3-32b', '--checks', 'path-prefix', '--report-dir', reports, '--quiet'])).code).toBe(0);
     const compare = await cli(['compare', '--by', 'surface', join(reports, 'matrix.json')]);
-    expect(compare.code).toBe(0);
+    expect(compare.code).toBe(1);
     expect(compare.stdout).toContain('nothing to compare');
     expect(compare.stdout).toContain('Targets: runtime.emulator (runtime, site emulator). A pair is a mantle and a runtime target of one site');
   });
