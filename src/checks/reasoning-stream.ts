@@ -17,7 +17,7 @@
  * endpoint cut it before the signature, or the model's choice, could come.
  */
 import { excerpt, isRecord } from '../transport/body.ts';
-import { readError } from '../transport/error-fault.ts';
+import { heldFailure } from '../transport/error-fault.ts';
 import { isStreamResponse } from '../transport/exchange.ts';
 import { sseStream } from '../transport/sse.ts';
 import { notObservable, type Observation, observe, offTopicRejection, sentBody } from './answer.ts';
@@ -142,10 +142,10 @@ const responsesStreamEvents: CheckDefinition = {
 
 /** An Anthropic `error` event: `rejected` with its words, or `error` when it says the server failed or throttled. */
 function errorEvent(input: CheckInput, seen: Observation, value: Record<string, unknown>): CheckResult {
-  const error = isRecord(value.error) ? value.error : {};
   const said = `an error event (${excerpt(JSON.stringify(value.error ?? value), 160)})`;
   const evidence = [evidenceOf(seen.caseId, seen.exchange, said)];
-  if (readError(error).failure) return unobserved(input, `could not observe: the stream ended with ${said}`, evidence);
+  // Read as the transport reads a stream's error frame: Mantle's string of JSON and its envelope unwrapped.
+  if (heldFailure(value.error) !== undefined) return unobserved(input, `could not observe: the stream ended with ${said}`, evidence);
   return judge(thinkingStream, input, 'rejected', evidence, `HTTP ${seen.exchange.response?.status ?? 200}, but the stream ended with ${said}`);
 }
 

@@ -12,6 +12,7 @@
  *   input, and `message_delta` says `stop_reason: "tool_use"`.
  */
 import { isRecord } from '../transport/body.ts';
+import { heldFailure } from '../transport/error-fault.ts';
 import type { SseEvent } from '../transport/sse.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { clientObjects as objectsOf, isDoneEvent } from './client-read-events.ts';
@@ -81,12 +82,13 @@ function parses(text: string | undefined): boolean {
   }
 }
 
-/** Error types and codes that say the endpoint broke (overloaded, internal), not that it refused the request. */
-const INFRASTRUCTURE = /overloaded|api_error|server_error|internal|timeout|rate_limit/i;
-
+/**
+ * The failure an error event or a failed response carries: the endpoint broke (`infrastructure`) when it says a server
+ * failed or throttled, read as the transport reads a stream's error frame (error-fault.ts: Anthropic's
+ * `overloaded_error`, Mantle's `throttling_error`, its string of JSON and the envelope in it); otherwise it refused.
+ */
 function failure(where: string, error: unknown): NonNullable<StreamReading['failed']> {
-  const detail = isRecord(error) ? [error.type, error.code].filter((v) => typeof v === 'string').join(' ') : '';
-  return { message: `${where}: ${JSON.stringify(error ?? null).slice(0, 160)}`, infrastructure: INFRASTRUCTURE.test(detail) };
+  return { message: `${where}: ${JSON.stringify(error ?? null).slice(0, 160)}`, infrastructure: heldFailure(error) !== undefined };
 }
 
 export const readChatToolStream: StreamReader = (events, request) => {

@@ -3,8 +3,9 @@
  * Whose fault an error says it is: the client's (a request the endpoint refused, which is its answer and is judged)
  * or a server's, a gateway's or a throttle's (an outage: retried, never judged). The vocabulary is the types, codes
  * and statuses OpenAI, Anthropic, Mantle and AWS name, and what proxies and gateways say; stand-in-answer.ts reads it
- * for errors in a 2xx and in a stream's first event.
+ * for errors in a 2xx and in a stream's error frames, the stream checks for the error events they judge.
  */
+import { isRecord, parseJsonText } from './body.ts';
 import { refusesByWords } from './classify-response.ts';
 
 /**
@@ -38,4 +39,38 @@ export function readError(error: Record<string, unknown>): { message: string | u
 export function failureOf(error: Record<string, unknown>): string | undefined {
   const { message, failure } = readError(error);
   return failure ? message || JSON.stringify(error) : undefined;
+}
+
+/**
+ * The error an error member holds, unwrapped as an error body's envelope is (classify-response.ts envelopeOf reads
+ * `value.error`). Mantle sends a stream's error as a string of JSON (`{"type":"error","error":"<json>"}`, MANTLE.md
+ * "Streams"), and that JSON is the error itself (`{"code","message"}`) or its whole envelope
+ * (`{"error":{"code":"throttling_error","message":...}}`); read as it came, the envelope named no class and no
+ * message, so a throttle in it was judged as the stream's fault and recorded over good fixtures. One level is
+ * unwrapped, in a string or in an object, so the envelope says what the flat error says. A string that is not JSON of
+ * an object stays a string: its words are all it says.
+ */
+export function heldError(error: unknown): Record<string, unknown> | string | undefined {
+  let held = error;
+  if (typeof held === 'string') {
+    const parsed = parseJsonText(held);
+    if (!parsed.ok || !isRecord(parsed.value)) return held;
+    held = parsed.value;
+  }
+  if (!isRecord(held)) return undefined;
+  const inner = held.error;
+  if (isRecord(inner)) return inner;
+  // `{"error":"Too many tokens"}`: the words are the error, unless the object names its own class or message.
+  const ownClass = ['code', 'type', 'message'].some((member) => held[member] !== undefined && held[member] !== null);
+  return typeof inner === 'string' && inner !== '' && !ownClass ? inner : held;
+}
+
+/**
+ * The error's message (or words) when what an error member holds (`heldError`) says a server failed or throttled: a
+ * string that is not JSON says so by a gateway's words or a failure's class near its start.
+ */
+export function heldFailure(error: unknown): string | undefined {
+  const held = heldError(error);
+  if (typeof held === 'string') return GATEWAY_WORDS.test(held.slice(0, 1000)) || SERVER_FAILURE.test(held.slice(0, 200)) ? held : undefined;
+  return held === undefined ? undefined : failureOf(held);
 }

@@ -9,7 +9,7 @@
 import { bodyText, excerpt, isRecord, jsonBody, parseJsonText } from './body.ts';
 import { ANSWER_MEMBERS, errorInSuccess } from './classify-response.ts';
 import { endsInsideJson } from './cut-json.ts';
-import { GATEWAY_WORDS, SERVER_FAILURE, failureOf, readError } from './error-fault.ts';
+import { GATEWAY_WORDS, failureOf, heldFailure, readError } from './error-fault.ts';
 import { isStreamResponse, type ExchangeError, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
 import { parseSseChunks, sseStream } from './sse.ts';
 
@@ -172,10 +172,11 @@ function gatewayError(error: Record<string, unknown> | string): string | undefin
  * An event of a stream that is an error saying the server failed or throttled, and how many events came before it,
  * when it is the first event (the stream never began) or the last one before the stream ended (it broke off:
  * Anthropic's `overloaded_error` mid-stream, a gateway's frame): an outage either way, not a verdict on the stream
- * or the model. The frames read as errors: an `error` member (an object, or a string of JSON as Mantle sends it),
- * an event of type `error` with its own `code` and `message` (the Responses API), a typeless `{"message": ...}`
- * (Mantle), and a Responses `response.failed` event. Other error frames (a client fault, an error of no known kind,
- * one the stream went on after) are the stream checks' to judge.
+ * or the model. The frames read as errors: an `error` member (an object, or a string of JSON as Mantle sends it,
+ * holding the error or its `{"error":{...}}` envelope: heldError), an event of type `error` with its own `code` and
+ * `message` (the Responses API), a typeless `{"message": ...}` (Mantle), and a Responses `response.failed` event.
+ * Other error frames (a client fault, an error of no known kind, one the stream went on after) are the stream checks'
+ * to judge.
  */
 function streamFailure(response: ExchangeResponse, text: string): { message: string; after: number } | undefined {
   // No frame can say a failure without one of these keys (joining data lines adds only line feeds): most chat
@@ -220,12 +221,9 @@ function frameFailure(data: string): string | undefined {
   const frame = parsed.value;
   if (frame.type === 'response.failed') return isRecord(frame.response) && isRecord(frame.response.error) ? failureOf(frame.response.error) : undefined;
   const error = frame.error ?? (frame.type === 'error' || isTypeless(frame) ? frame : undefined);
-  if (typeof error === 'string') {
-    const inner = parseJsonText(error);
-    if (inner.ok && isRecord(inner.value)) return failureOf(inner.value);
-    return GATEWAY_WORDS.test(error.slice(0, 1000)) || SERVER_FAILURE.test(error.slice(0, 200)) ? error : undefined;
-  }
-  return isRecord(error) && !ANSWER_MEMBERS.some((member) => member in frame) ? failureOf(error) : undefined;
+  // A string (JSON or words) and an object are read alike, the envelope inside either unwrapped (error-fault.ts).
+  if (typeof error === 'string') return heldFailure(error);
+  return isRecord(error) && !ANSWER_MEMBERS.some((member) => member in frame) ? heldFailure(error) : undefined;
 }
 
 /** A typeless `{"message": ...}` (and at most one other member): what Mantle and API Gateway send instead of an error object. */
