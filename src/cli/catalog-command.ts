@@ -40,12 +40,14 @@ export async function catalogCommand(flags: { catalog: string; check?: boolean }
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) out.write(`${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')}\n`);
   out.write(`${catalog.models.length} models in ${flags.catalog}\n`);
-  // The claims above describe Mantle; what each surface is documented to do differently applies to every model.
+  // The claims above describe Mantle; what each surface is documented to do differently applies to every model (a
+  // feature it has, to the models named).
   for (const [surface, claims] of Object.entries(catalog.surfaces)) {
     const value = (v: unknown) => (Array.isArray(v) ? v.join(' or ') : String(v));
     const lacks = (claims.lacks ?? []).map((l) => `${l.feature} (${l.check}: ${value(l.value)})`);
+    const has = (claims.has ?? []).map((h) => `${h.feature} (${h.check}: ${value(h.value)}${h.models ? ` for ${h.models.join(', ')}` : ''})`);
     const unstated = (claims.unstated ?? []).map((u) => u.check);
-    out.write(`${surface}${claims.title ? ` - ${claims.title}` : ''}: lacks ${lacks.join('; ') || 'nothing stated'}${unstated.length ? `; states nothing for ${unstated.join(', ')}` : ''}\n`);
+    out.write(`${surface}${claims.title ? ` - ${claims.title}` : ''}: lacks ${lacks.join('; ') || 'nothing stated'}${has.length ? `; has ${has.join('; ')}` : ''}${unstated.length ? `; states nothing for ${unstated.join(', ')}` : ''}\n`);
   }
   return EXIT.ok;
 }

@@ -163,24 +163,27 @@ function planModel(
       const expectation: PlannedExpectation | null = reviewed ? reviewedExpectation(reviewed) : expectationFor(check, entry);
       const byTarget = Object.fromEntries([...perTarget].flatMap(([target, checks]) => (checks.has(check.id) ? [[target, reviewedExpectation(checks.get(check.id)!, target)]] : [])));
       // A reviewed expectation was observed on the targets that agreed: the catalog's surface claims yield to it.
-      const bySurface = entry && !reviewed ? surfaceExpectations(check.id, surfaces) : undefined;
+      const bySurface = entry && !reviewed ? surfaceExpectations(check.id, id, surfaces) : undefined;
       return { id: check.id, cases: feeding.get(check.id) ?? [], expectation, ...(Object.keys(byTarget).length ? { byTarget } : {}), ...(bySurface ? { bySurface } : {}) };
     }),
   };
 }
 
 /**
- * What the catalog's `surfaces:` block says of a check, per surface: a feature the surface lacks (its value wins
- * over the model's claims, which describe Mantle) or a claim that does not carry over. A reviewed entry wins over
- * both: planModel drops them where the file states the check for every target, plannedFor puts a target's own
- * entry last. So a surface's lack gates until a run observes otherwise and bless writes what it saw.
+ * What the catalog's `surfaces:` block says of a check, per surface: a feature the surface lacks, or one it has for
+ * this model (either value wins over the model's claims, which describe Mantle), or a claim that does not carry over.
+ * A reviewed entry wins over all: planModel drops them where the file states the check for every target, plannedFor
+ * puts a target's own entry last. So a surface's lack, or a feature it has, gates until a run observes otherwise and
+ * bless writes what it saw.
  * Only catalog models get them: a model the catalog does not know has no stated expectations anywhere.
  */
-function surfaceExpectations(checkId: string, surfaces: Partial<Record<Surface, SurfaceClaims>>): PlannedCheck['bySurface'] {
+function surfaceExpectations(checkId: string, model: string, surfaces: Partial<Record<Surface, SurfaceClaims>>): PlannedCheck['bySurface'] {
   const out: Partial<Record<Surface, PlannedExpectation | null>> = {};
   for (const [surface, claims] of Object.entries(surfaces) as [Surface, SurfaceClaims][]) {
     const lack = claims.lacks?.find((l) => l.check === checkId);
+    const has = claims.has?.find((h) => h.check === checkId && (!h.models || h.models.includes(model)));
     if (lack) out[surface] = { value: lack.value, source: `catalog: ${surface} lacks ${lack.feature} (${lack.source})`, ...(lack.note ? { note: lack.note } : {}) };
+    else if (has) out[surface] = { value: has.value, source: `catalog: ${surface} has ${has.feature} (${has.source})`, ...(has.note ? { note: has.note } : {}) };
     else if (claims.unstated?.some((u) => u.check === checkId)) out[surface] = null;
   }
   return Object.keys(out).length ? out : undefined;

@@ -9,15 +9,24 @@ import { SURFACE_RULES } from '../surfaces.ts';
 import type { EndpointBreaker } from '../transport/endpoint-breaker.ts';
 import type { Scheduler } from '../transport/scheduler.ts';
 import type { Exchange } from '../transport/exchange.ts';
+import type { MaxOutputOf } from '../transport/scheduled-target.ts';
 import type { Target } from '../transport/target.ts';
 import type { RunConfig, TargetConfig } from './run-config.ts';
 
 /**
  * `scheduler` is the run's one scheduler, `breaker` its endpoint breaker (none with --give-up-after 0); replay needs
  * neither. `onRouteRefused` hears of a route that refused the credentials another route accepted (route-credentials.ts),
- * and of a spend budget the gateway says is spent (budget-refusals.ts).
+ * and of a spend budget the gateway says is spent (budget-refusals.ts). `maxOutputOf` is each model's maximum output
+ * where known (output-ceiling.ts): the scheduler counts a request that states no maximum at it.
  */
-export async function createTarget(target: TargetConfig, config: RunConfig, scheduler: Scheduler | undefined, breaker?: EndpointBreaker, onRouteRefused?: (message: string) => void): Promise<Target> {
+export async function createTarget(
+  target: TargetConfig,
+  config: RunConfig,
+  scheduler: Scheduler | undefined,
+  breaker?: EndpointBreaker,
+  onRouteRefused?: (message: string) => void,
+  maxOutputOf?: MaxOutputOf,
+): Promise<Target> {
   if (target.mode === 'replay') {
     const [{ ReplayTarget }, { BudgetRefusalsTarget }] = await Promise.all([import('../transport/replay-target.ts'), import('./budget-refusals.ts')]);
     // A spent budget an older version recorded as the gateway's answer replays as this version reads it live: an
@@ -49,7 +58,7 @@ export async function createTarget(target: TargetConfig, config: RunConfig, sche
   }, target.surface);
   // The breaker hears of each request once it is over, retries and all: it counts requests, not attempts.
   const settled = breaker ? { settled: (exchange: Exchange, answered: boolean) => breaker.settled(target.id, exchange, answered) } : {};
-  const retrying = new RetryingTarget(new ScheduledTarget(live, scheduler), { retries: config.retries, baseDelayMs: config.retryDelayMs, maxDelayMs: 30_000, ...settled });
+  const retrying = new RetryingTarget(new ScheduledTarget(live, scheduler, maxOutputOf), { retries: config.retries, baseDelayMs: config.retryDelayMs, maxDelayMs: 30_000, ...settled });
   const redact = (text: string) => redactorFor(auth).text(text).value;
   // A spent gateway budget is its requests' error, never a refused key: below the route-credentials watch.
   const budgeted = new BudgetRefusalsTarget(retrying, { redact, ...(onRouteRefused ? { onRefused: onRouteRefused } : {}) });

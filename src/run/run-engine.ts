@@ -16,6 +16,7 @@ import { LocalScheduler } from '../transport/scheduler.ts';
 import type { Target } from '../transport/target.ts';
 import { CapWatch } from './cap-watch.ts';
 import { createTarget } from './create-target.ts';
+import { catalogMaxOutput } from './output-ceiling.ts';
 import type { LoadedPlan } from './load-plan.ts';
 import { ModelSession } from './model-session.ts';
 import type { RunConfig } from './run-config.ts';
@@ -131,7 +132,8 @@ export class RunEngine {
           })
         : undefined;
     const refused = (target: string) => (message: string) => options.events?.onRouteRefused?.({ target, message });
-    this.#targets = Promise.all(config.targets.map(async (t) => [t.id, await createTarget(t, config, this.scheduler, this.breaker, refused(t.id))] as const)).then((entries) => new Map(entries));
+    const maxOutputOf = catalogMaxOutput(options.loaded.catalog);
+    this.#targets = Promise.all(config.targets.map(async (t) => [t.id, await createTarget(t, config, this.scheduler, this.breaker, refused(t.id), maxOutputOf)] as const)).then((entries) => new Map(entries));
     // Surfaced by run() and result(); never an unhandled rejection in between.
     this.#targets.catch(() => undefined);
   }

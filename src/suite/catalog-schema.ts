@@ -165,6 +165,25 @@ export const SurfaceClaimsSchema = Type.Object(
         { description: "Features the surface is documented to lack: on this surface the check is expected to observe `value`, for every catalog model, over the model's own claims; a reviewed entry of the expectations file wins over it." },
       ),
     ),
+    has: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            feature: Type.String({ minLength: 1, description: 'The feature the surface is documented to have, in words.' }),
+            check: CheckId,
+            value: ClaimSchema.properties.value,
+            models: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true, description: 'The catalog models the source names it for; absent: every catalog model.' })),
+            source: Type.String({ minLength: 1, description: 'A key of `sources` that says so.' }),
+            note: Type.Optional(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          description:
+            "Features the surface is documented to have (the models' own claims describe Mantle): on this surface the check is expected to observe `value` for the models named (every catalog model when none is), over the model's own claims. A feature the same surface lacks wins over it; a reviewed entry of the expectations file wins over both.",
+        },
+      ),
+    ),
     unstated: Type.Optional(
       Type.Array(
         Type.Object({ check: CheckId, source: Type.String({ minLength: 1 }), note: Type.Optional(Type.String()) }, { additionalProperties: false }),

@@ -105,6 +105,7 @@ function collectCitations(data: CatalogFile): Citation[] {
   for (const [surface, claims] of Object.entries(data.surfaces ?? {})) {
     if (claims.source) out.push({ key: claims.source, path: ['surfaces', surface, 'source'], listEntry: true });
     (claims.lacks ?? []).forEach((lack, i) => out.push({ key: lack.source, path: ['surfaces', surface, 'lacks', i, 'source'], ...note(lack.note) }));
+    (claims.has ?? []).forEach((has, i) => out.push({ key: has.source, path: ['surfaces', surface, 'has', i, 'source'], ...note(has.note) }));
     (claims.unstated ?? []).forEach((entry, i) => out.push({ key: entry.source, path: ['surfaces', surface, 'unstated', i, 'source'], ...note(entry.note) }));
   }
   data.families.forEach((family, index) => fromEntry(family, ['families', index]));

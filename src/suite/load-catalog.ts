@@ -103,19 +103,25 @@ export function validateMeaning(data: CatalogFile, source: YamlSource, checks: R
     for (const [api, rules] of Object.entries(entry.parameters ?? {})) if (rules) checkSource(rules.source, [...base, 'parameters', api, 'source']);
   };
   for (const [region, key] of Object.entries(data.regions ?? {})) checkSource(key, ['regions', region]);
+  const modelIds = data.models.map((m) => m.id);
   for (const [surface, claims] of Object.entries(data.surfaces ?? {})) {
     const base = ['surfaces', surface];
     if (claims.source) checkSource(claims.source, [...base, 'source']);
-    (claims.lacks ?? []).forEach((lack, index) => {
-      const at: PathSegment[] = [...base, 'lacks', index];
-      const check = checks.get(lack.check);
-      if (!check) problems.push(`${source.locate([...at, 'check'])} unknown check "${lack.check}"${closest(lack.check, [...checks.keys()]) ? ` (did you mean "${closest(lack.check, [...checks.keys()])}"?)` : ''}`);
+    const claimed = (kind: 'lacks' | 'has') => (entry: { check: string; value: Claim['value']; source: string; models?: string[] }, index: number) => {
+      const at: PathSegment[] = [...base, kind, index];
+      const check = checks.get(entry.check);
+      if (!check) problems.push(`${source.locate([...at, 'check'])} unknown check "${entry.check}"${closest(entry.check, [...checks.keys()]) ? ` (did you mean "${closest(entry.check, [...checks.keys()])}"?)` : ''}`);
       else {
-        const problem = expectedProblem(check, lack.value);
-        if (problem) problems.push(`${source.locate([...at, 'value'])} ${lack.check}: ${problem}`);
+        const problem = expectedProblem(check, entry.value);
+        if (problem) problems.push(`${source.locate([...at, 'value'])} ${entry.check}: ${problem}`);
       }
-      checkSource(lack.source, [...at, 'source']);
-    });
+      (entry.models ?? []).forEach((model, m) => {
+        if (!modelIds.includes(model)) problems.push(`${source.locate([...at, 'models', m])} unknown model "${model}"${closest(model, modelIds) ? ` (did you mean "${closest(model, modelIds)}"?)` : ''}: not in the catalog's models`);
+      });
+      checkSource(entry.source, [...at, 'source']);
+    };
+    (claims.lacks ?? []).forEach(claimed('lacks'));
+    (claims.has ?? []).forEach(claimed('has'));
     (claims.unstated ?? []).forEach((entry, index) => {
       if (!checks.has(entry.check)) problems.push(`${source.locate([...base, 'unstated', index, 'check'])} unknown check "${entry.check}"`);
       checkSource(entry.source, [...base, 'unstated', index, 'source']);

@@ -10,24 +10,35 @@ import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 import { usageOf } from './usage.ts';
 
-/** Requests that do not say how many tokens they may produce are budgeted at this. */
+/** A request that states no maximum, for a model whose maximum output the harness does not know, is budgeted at this. */
 export const UNSTATED_MAX_TOKENS = 4096;
 
-export function estimateTokens(request: ExchangeRequest, maxTokens: number | undefined): number {
-  // About four characters per token for the prompt; the output at its stated maximum.
-  return Math.ceil((request.body?.length ?? 0) / 4) + (maxTokens ?? (request.method === 'POST' ? UNSTATED_MAX_TOKENS : 0));
+/**
+ * About four characters per token for the prompt, plus the output at its stated maximum. A request that states none
+ * (probe.responses leaves it out on purpose, to read the default) is counted at the model's maximum output when the
+ * harness knows it, because Mantle's admission reserves that (MANTLE.md, Quotas): counted at 4096, Grok 4.3's 131072
+ * would overrun a --tpm set to the account's quota.
+ */
+export function estimateTokens(request: ExchangeRequest, maxTokens: number | undefined, modelMaximum?: number): number {
+  const unstated = request.method === 'POST' ? (modelMaximum ?? UNSTATED_MAX_TOKENS) : 0;
+  return Math.ceil((request.body?.length ?? 0) / 4) + (maxTokens ?? unstated);
 }
+
+/** A model's maximum output tokens, where known (run/output-ceiling.ts reads the catalog's). */
+export type MaxOutputOf = (model: string) => number | undefined;
 
 export class ScheduledTarget extends TargetDecorator {
   readonly #scheduler: Scheduler;
+  readonly #maxOutputOf: MaxOutputOf;
 
-  constructor(inner: Target, scheduler: Scheduler) {
+  constructor(inner: Target, scheduler: Scheduler, maxOutputOf: MaxOutputOf = () => undefined) {
     super(inner);
     this.#scheduler = scheduler;
+    this.#maxOutputOf = maxOutputOf;
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
-    const permit = await this.#scheduler.acquire({ target: this.id, model: context.model, tokens: estimateTokens(request, context.maxTokens), ...(context.retry ? { retry: true } : {}) }, context.signal);
+    const permit = await this.#scheduler.acquire({ target: this.id, model: context.model, tokens: estimateTokens(request, context.maxTokens, this.#maxOutputOf(context.model)), ...(context.retry ? { retry: true } : {}) }, context.signal);
     if (!permit.granted) {
       return { step: context.step, prefix: context.prefix, request, response: null, error: { code: permit.code, message: permit.message }, durationMs: 0, attempts: 0 };
     }
