@@ -7,6 +7,7 @@ import { contentArrayChecks } from './content-array.ts';
 import { errorChecks } from './errors-discovery.ts';
 import { messagesChecks } from './messages.ts';
 import { messagesClientChecks } from './messages-clients.ts';
+import { thinkingDefaultChecks } from './thinking-default.ts';
 import { nonEmptyAnswerChecks } from './non-empty-answer.ts';
 import { responsesCompactChecks } from './responses-compact.ts';
 import { samplingParamChecks } from './sampling-params.ts';
@@ -21,6 +22,7 @@ import { structuredOutputChecks } from './structured-output.ts';
 import { toolChecks } from './tools.ts';
 import { messagesStructuredOutputChecks, messagesToolChecks } from './tools-messages.ts';
 import { streamedToolChecks } from './tools-stream.ts';
+import { callIdScopeChecks } from './call-id-scope.ts';
 import { imageChecks } from './images.ts';
 import { promptCacheChecks } from './prompt-cache.ts';
 import { reasoningStreamChecks } from './reasoning-stream.ts';
@@ -46,11 +48,13 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   ...responsesLifecycleChecks,
   ...messagesChecks,
   ...messagesClientChecks,
+  ...thinkingDefaultChecks,
   ...reasoningChecks,
   ...reasoningStreamChecks,
   ...toolChecks,
   ...messagesToolChecks,
   ...streamedToolChecks,
+  ...callIdScopeChecks,
   ...structuredOutputChecks,
   ...messagesStructuredOutputChecks,
   ...imageChecks,

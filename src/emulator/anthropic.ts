@@ -2,7 +2,7 @@
  * @module emulator/anthropic
  * The Anthropic surface on /anthropic/v1: Messages (plain and streamed) and count_tokens, the `anthropic-version`
  * header required as on Mantle, adaptive thinking accepted and `budget_tokens` thinking refused (seeds/portkey),
- * Anthropic's error envelope. What the model writes (thinking, tool use, text) is anthropic-content.ts; prompt
+ * thinking by default where the catalog says so (Claude Sonnet 5), Anthropic's error envelope. What the model writes (thinking, tool use, text) is anthropic-content.ts; prompt
  * caching is anthropic-cache.ts. Messages look like Claude's on Mantle: ids `msg_bdrk_...` and the model echoed
  * without `anthropic.` (MANTLE.md "Fields real answers carry").
  */
@@ -25,7 +25,9 @@ function invalid(profile: ModelProfile, message: string): { status: number; body
 /** A refusal of the request's thinking settings, or undefined, plus whether the answer shows a thinking block. */
 function thinkingCheck(body: Record<string, unknown>, profile: ModelProfile): { error?: string; thinking: boolean } {
   const thinking = body.thinking as Record<string, unknown> | undefined;
-  if (!thinking) return { thinking: false };
+  // A model that thinks by default (Claude Sonnet 5) thinks unasked, but not under a forced tool_choice: no source says
+  // Sonnet 5 refuses one (Anthropic refuses a forced tool only where the request turns thinking on), so it answers the call.
+  if (!thinking) return { thinking: profile.behaviors.thinksByDefault && !forcedTool(body) };
   if (thinking.type === 'enabled' && profile.behaviors.budgetThinking === 'rejected') {
     return { error: 'thinking.type: "enabled" with budget_tokens is not supported for this model; use {"type": "adaptive"} with output_config.effort', thinking: false };
   }

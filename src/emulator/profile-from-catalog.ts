@@ -39,6 +39,7 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
   'messages.anthropic-version': { optional: { anthropicVersionRequired: false } },
   'messages.thinking-budget': { rejected: { budgetThinking: 'rejected' } },
   'messages.thinking-adaptive': { rejected: { adaptiveThinking: 'rejected' } },
+  'messages.thinking-default': { thinks: { thinksByDefault: true }, 'no-thinking': { thinksByDefault: false } },
   'schema.chat-completion': { 'lenient-only': { nullableFields: false } },
   'schema.chat-completion-chunk': { 'lenient-only': { streamUsageDetails: 'null' } },
   'schema.response': { 'lenient-only': { userNull: true } },
@@ -69,9 +70,10 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
  * the header), not because it varies: the emulator plays the first, required, as Anthropic's own API does.
  * `models.listed` of the /openai/v1 models lists both values because two lists disagree by region (hermes-agent
  * #65076, us-east-1; llama-stack, us-east-2), and Claude's because no capture asked, not by repeat: the emulator
- * plays the first (listed; for Claude, not-listed).
+ * plays the first (listed; for Claude, not-listed). Claude Sonnet 5.5's `messages.thinking-default` lists both because
+ * no source says which (it refuses thinking disabled): the emulator plays the first, Anthropic's no-thinking.
  */
-const NOT_VARIED = new Set(['answer.non-empty', 'messages.anthropic-version', 'models.listed']);
+const NOT_VARIED = new Set(['answer.non-empty', 'messages.anthropic-version', 'models.listed', 'messages.thinking-default']);
 
 /**
  * What a catalog model does where its sources say nothing, when that differs from a conformant model: no vision

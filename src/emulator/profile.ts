@@ -151,6 +151,8 @@ export interface Behaviors {
   /** `thinking: {type: "enabled", budget_tokens}`: Mantle wants adaptive thinking instead (seeds/portkey). */
   budgetThinking: 'rejected' | 'accepted';
   adaptiveThinking: 'accepted' | 'rejected';
+  /** A Messages request without `thinking` is answered with a thinking block (Claude Sonnet 5, AWS doc history 2026-08-24). */
+  thinksByDefault: boolean;
   anthropicErrorShape: 'anthropic' | 'openai';
   /** Messages without usage and stop_reason, count_tokens as a string: a deviation for tests. */
   anthropicBodies: 'conformant' | 'nonconformant';
@@ -210,6 +212,7 @@ export const DEFAULT_BEHAVIORS: Behaviors = {
   emptyAnswer: false,
   budgetThinking: 'accepted',
   adaptiveThinking: 'accepted',
+  thinksByDefault: false,
   anthropicErrorShape: 'anthropic',
   anthropicBodies: 'conformant',
   toolCallRate: 1,

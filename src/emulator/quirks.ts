@@ -107,6 +107,7 @@ const BEHAVIORS: { [K in keyof Behaviors]-?: ValueSpec | null } = {
   emptyAnswer: BOOLEAN,
   budgetThinking: enumOf(every<Behaviors['budgetThinking']>()('rejected', 'accepted')),
   adaptiveThinking: enumOf(every<Behaviors['adaptiveThinking']>()('accepted', 'rejected')),
+  thinksByDefault: BOOLEAN,
   anthropicErrorShape: enumOf(every<Behaviors['anthropicErrorShape']>()('anthropic', 'openai')),
   anthropicBodies: enumOf(every<Behaviors['anthropicBodies']>()('conformant', 'nonconformant')),
   toolCallRate: { kind: 'number', min: 0, max: 1 },
