@@ -12,6 +12,8 @@ import { namesField, notObservable, observe, offTopicRejection, sentBody, unread
 import { visibleText } from './answer-text.ts';
 import { budgetSpent, saysBudgetStop, stoppedByBudget, stopReasonOf } from './budget.ts';
 import { inconclusive, judge, unobserved, type CompletedOutcome } from './judge.ts';
+import { requiringSent } from './sent-request.ts';
+import type { SentField } from '../suite/sent-fields.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 const VOCABULARY = ['honored', 'ignored', 'rejected'] as const;
@@ -36,7 +38,8 @@ interface EffectInput {
   control?: Control;
 }
 
-function paramCheck(options: { id: string; param: string; also?: string[]; api: 'chat-completions' | 'responses'; title: string; step?: string; control?: boolean; dependsOnModel?: boolean; effect(input: EffectInput): Effect }): CheckDefinition {
+/** `sends`: what the case's request must hold in the field under test (any value when `is` is not given: `stop`), and the line to add. */
+function paramCheck(options: { id: string; param: string; also?: string[]; api: 'chat-completions' | 'responses'; title: string; step?: string; control?: boolean; dependsOnModel?: boolean; sends: Pick<SentField, 'is' | 'example'>; effect(input: EffectInput): Effect }): CheckDefinition {
   const about = [options.param, ...(options.also ?? [])];
   const definition: CheckDefinition = {
     id: options.id,
@@ -47,6 +50,8 @@ function paramCheck(options: { id: string; param: string; also?: string[]; api: 
     // Not `control`: without one the check still judges a limit exceeded (the comparison only tells a limit honoured).
     // A control the endpoint broke on is `error` only where the verdict needs it (controlOf, `lost`).
     readsSteps: options.step ? [options.step] : [],
+    // A request without the field can only show the default: "ignored" would blame the endpoint for it (sent-request.ts).
+    sends: [{ field: options.param, ...(options.step ? { step: options.step } : {}), ...options.sends }],
     ...(options.dependsOnModel === false ? {} : { dependsOnModel: true as const }),
     reference: { value: 'honored', source: `openai-reference: ${options.param}` },
     run(input) {
@@ -69,7 +74,7 @@ function paramCheck(options: { id: string; param: string; also?: string[]; api: 
       return judge(definition, input, effect.honored ? 'honored' : 'ignored', evidence, effect.detail);
     },
   };
-  return definition;
+  return requiringSent(definition);
 }
 
 /**
@@ -141,9 +146,9 @@ function nextIs(free: string, text: string, stop: string): boolean {
 }
 
 export const paramChecks: readonly CheckDefinition[] = [
-  paramCheck({ id: 'params.max-tokens', param: 'max_tokens', api: 'chat-completions', title: 'Whether max_tokens limits the output of a chat completion', step: 'limited', control: true, effect: outputLimit('max_tokens') }),
-  paramCheck({ id: 'params.max-completion-tokens', param: 'max_completion_tokens', api: 'chat-completions', title: 'Whether max_completion_tokens limits the output of a chat completion', step: 'limited', control: true, effect: outputLimit('max_completion_tokens') }),
-  paramCheck({ id: 'params.max-output-tokens', param: 'max_output_tokens', api: 'responses', title: 'Whether max_output_tokens limits the output of a response', step: 'limited', control: true, effect: outputLimit('max_output_tokens') }),
+  paramCheck({ id: 'params.max-tokens', param: 'max_tokens', api: 'chat-completions', title: 'Whether max_tokens limits the output of a chat completion', step: 'limited', control: true, sends: { is: 'number', example: 'max_tokens: 1' }, effect: outputLimit('max_tokens') }),
+  paramCheck({ id: 'params.max-completion-tokens', param: 'max_completion_tokens', api: 'chat-completions', title: 'Whether max_completion_tokens limits the output of a chat completion', step: 'limited', control: true, sends: { is: 'number', example: 'max_completion_tokens: 1' }, effect: outputLimit('max_completion_tokens') }),
+  paramCheck({ id: 'params.max-output-tokens', param: 'max_output_tokens', api: 'responses', title: 'Whether max_output_tokens limits the output of a response', step: 'limited', control: true, sends: { is: 'number', example: 'max_output_tokens: 16' }, effect: outputLimit('max_output_tokens') }),
   paramCheck({
     id: 'params.stop',
     param: 'stop',
@@ -151,6 +156,7 @@ export const paramChecks: readonly CheckDefinition[] = [
     title: 'Whether stop sequences end a chat completion before they appear',
     step: 'stopped',
     control: true,
+    sends: { example: 'stop: ["7"]' },
     effect({ body, request, control }) {
       const stops = (Array.isArray(request.stop) ? request.stop : [request.stop]).filter((s): s is string => typeof s === 'string');
       const text = visibleText(body);
@@ -185,6 +191,7 @@ export const paramChecks: readonly CheckDefinition[] = [
     title: 'Whether n: 2 returns two choices',
     // How many choices come back is the endpoint's doing, whatever the model writes in them.
     dependsOnModel: false,
+    sends: { is: 'several', example: 'n: 2' },
     effect({ body, request }) {
       const count = Array.isArray(body.choices) ? body.choices.length : 0;
       return { honored: count === Number(request.n), detail: `n: ${String(request.n)}, ${count} choice(s)` };
@@ -196,6 +203,7 @@ export const paramChecks: readonly CheckDefinition[] = [
     also: ['top_logprobs'],
     api: 'chat-completions',
     title: 'Whether logprobs: true (with top_logprobs) returns log probabilities',
+    sends: { is: 'true', example: 'logprobs: true' },
     effect({ body, request }) {
       const logprobs = firstChoice(body).logprobs;
       const tokens = isRecord(logprobs) && Array.isArray(logprobs.content) ? logprobs.content.length : 0;

@@ -25,6 +25,8 @@ import { reasoningUnshown } from './budget.ts';
 import { clientObjects } from './client-read-events.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import { stallOf } from './stream-common.ts';
+import { requiringSent } from './sent-request.ts';
+import { STREAMED } from '../suite/sent-fields.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 /** The JSON objects of a streamed answer, or the verdict when there is no stream to read. */
@@ -245,4 +247,5 @@ const thinkingStream: CheckDefinition = {
   },
 };
 
-export const reasoningStreamChecks: readonly CheckDefinition[] = [chatStreamField, responsesStreamEvents, thinkingStream];
+// Each reads a streamed answer: its case must ask for one (a whole body would be read as no stream at all).
+export const reasoningStreamChecks: readonly CheckDefinition[] = [chatStreamField, responsesStreamEvents, thinkingStream].map((check) => requiringSent({ ...check, sends: [STREAMED] }));

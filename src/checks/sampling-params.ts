@@ -13,6 +13,7 @@
 import { acrossApis, readRejection } from './across-apis.ts';
 import { failedResponse } from './answer.ts';
 import { isStreamResponse } from '../transport/exchange.ts';
+import { requiringSent } from './sent-request.ts';
 import type { CheckDefinition } from './types.ts';
 
 function samplingCheck(id: string, field: 'temperature' | 'top_p'): CheckDefinition {
@@ -22,6 +23,8 @@ function samplingCheck(id: string, field: 'temperature' | 'top_p'): CheckDefinit
     api: null,
     vocabulary: ['accepted', 'ignored', 'rejected'],
     params: [field],
+    // A case that sends no value would be `accepted` on its 2xx alone: the default taken, nothing of the field shown.
+    sends: [{ field, is: 'number', example: `${field}: ${field === 'temperature' ? '0.2' : '0.5'}` }],
     run: (input) =>
       acrossApis(definition, input, ['rejected', 'ignored', 'accepted'], (seen) => {
         if (seen.answer.kind !== 'ok') return readRejection(seen, [field]);
@@ -40,7 +43,7 @@ function samplingCheck(id: string, field: 'temperature' | 'top_p'): CheckDefinit
         return { observed: 'accepted', detail: `HTTP ${seen.answer.status}` };
       }),
   };
-  return definition;
+  return requiringSent(definition);
 }
 
 export const samplingParamChecks: readonly CheckDefinition[] = [samplingCheck('params.temperature', 'temperature'), samplingCheck('params.top-p', 'top_p')];

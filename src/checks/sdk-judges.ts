@@ -11,6 +11,8 @@ import type { Exchange } from '../transport/exchange.ts';
 import { answeredExchanges, observeOk } from './answer.ts';
 import { evidenceOf, judge, unobserved } from './judge.ts';
 import { quietly, SILENT_SDK } from './sdk-quiet.ts';
+import { requiringSent } from './sent-request.ts';
+import { STREAMED } from '../suite/sent-fields.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 type ApiTarget = 'chat' | 'chat-stream' | 'responses' | 'responses-stream' | 'messages' | 'messages-stream' | 'count-tokens';
@@ -248,6 +250,8 @@ function sdkCheck(id: string, title: string, api: CheckDefinition['api'], target
     api,
     vocabulary: ['ok', 'throws', 'mistyped'],
     reference: { value: 'ok', source: `sdk-reference: ${sdk} parses what the API reference describes` },
+    // The SDK is asked for a stream: a whole body recorded for a request that asked for none would read as `mistyped`.
+    ...(target.endsWith('-stream') ? { sends: [STREAMED] } : {}),
     async run(input: CheckInput): Promise<CheckResult> {
       const seen = observeOk(input);
       if ('settled' in seen) return seen.settled;
@@ -264,7 +268,7 @@ function sdkCheck(id: string, title: string, api: CheckDefinition['api'], target
       return judge(definition, input, 'ok', evidence, `${read.length > 1 ? `every prefix (${read.map((r) => r.exchange.request.path).join(', ')}): ` : ''}${sdk} parsed it`);
     },
   };
-  return definition;
+  return requiringSent(definition);
 }
 
 export const sdkChecks: readonly CheckDefinition[] = [

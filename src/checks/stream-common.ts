@@ -13,7 +13,9 @@ import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { carriesField, eventData, sseStream, type SseEvent } from '../transport/sse.ts';
 import { notObservable, observe } from './answer.ts';
 import { evidenceOf, judge, unobserved } from './judge.ts';
+import { requiringSent } from './sent-request.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
+import { STREAMED } from '../suite/sent-fields.ts';
 
 export const STREAM_VOCABULARY = ['conformant', 'nonconformant', 'rejected', 'stalled'] as const;
 
@@ -34,6 +36,8 @@ export function streamCheck(id: string, api: 'chat-completions' | 'responses' | 
     api,
     vocabulary: STREAM_VOCABULARY,
     reference: { value: 'conformant', source: 'openai-reference: server-sent events as the API reference streams them' },
+    // A request that did not ask for a stream gets a whole body: no verdict on how the endpoint streams (sent-request.ts).
+    sends: [STREAMED],
     run(input: CheckInput): CheckResult {
       const seen = observe(input);
       if ('settled' in seen) return seen.settled;
@@ -61,7 +65,7 @@ export function streamCheck(id: string, api: 'chat-completions' | 'responses' | 
       return judge(definition, input, 'nonconformant', evidence, shown);
     },
   };
-  return definition;
+  return requiringSent(definition);
 }
 
 /**

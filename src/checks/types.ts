@@ -6,6 +6,7 @@
 import type { Surface } from '../surfaces.ts';
 import type { CheckSignature, Vocabulary } from '../suite/check-signature.ts';
 import type { Expected, Observed } from '../suite/expected.ts';
+import type { SentField } from '../suite/sent-fields.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import type { Exchange, ExchangeError } from '../transport/exchange.ts';
 import type { ListedOthers } from './listed-names.ts';
@@ -185,6 +186,11 @@ export interface CheckDefinition extends CheckSignature {
    * without them could only ever be `skipped`, so loading the suite refuses it (load-suites.ts).
    */
   readsSteps?: readonly string[];
+  /**
+   * The request fields the case must send for the check to be about anything (`n` for params.n, `stream: true` for
+   * stream.*): loading the suite refuses a case without them, and the check is `error` on a request that lacked them.
+   */
+  sends?: readonly SentField[];
   /** The OpenAI/Anthropic-conformant value, the expectation for catalog models unless the catalog says otherwise. */
   reference?: { value: Observed; source: string };
   /** Reads the outcomes and returns the verdict (SDK judges are async: they run the real client). */

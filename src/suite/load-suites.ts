@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from './check-signature.ts';
 import { closest } from './closest.ts';
+import { describeSent, type SentField, unsent } from './sent-fields.ts';
 import { type Lookalike, readLookalikes, suiteLookalikes } from './suite-lookalikes.ts';
 import { type ApiId, CaseSchema, type CaseSpec, type PollSpec, type RequestSpec, SuiteSchema, type SuiteFile } from './suite-schema.ts';
 import { templatesIn } from './templates.ts';
@@ -45,10 +46,12 @@ export interface SuiteSet {
   lookalikes?: Lookalike[];
 }
 
-/** A check as the loader sees it: its signature, and the steps it reads by id (the registry's `readsSteps`). */
+/** A check as the loader sees it: its signature, the steps it reads by id and the fields its case must send (the registry's `readsSteps`, `sends`). */
 export type SuiteCheck = CheckSignature & {
   /** The step ids the check looks up in its case: a case that names the check must have every one. */
   readsSteps?: readonly string[];
+  /** The request fields the check judges: a case that names the check must send each (sent-fields.ts). */
+  sends?: readonly SentField[];
 };
 
 /** Loads the suites in `dir`; `checks` are the checks a case may name (the registry's signatures). */
@@ -140,7 +143,7 @@ function validateCase(spec: CaseSpec, at: (...path: PathSegment[]) => string, kn
           `${at('checks', index)} check "${id}" reads the steps ${check.readsSteps!.join(', ')} of its case, and case "${spec.id}" has no ${missing.join(', ')} ` +
             `(its steps: ${stepIds.join(', ') || 'none'}); give the steps those ids (a suite copied from an older mantle-conformance: the bundled suites/ hold the steps this version's checks read), or drop the check from this case, which leaves it unchecked`,
         );
-      }
+      } else problems.push(...unsentProblems(spec, steps, check, at(`checks`, index), at));
     }
   });
   const earlier = new Set<string>();
@@ -168,6 +171,26 @@ function validateCase(spec: CaseSpec, at: (...path: PathSegment[]) => string, kn
     earlier.add(step.id);
   });
   return problems;
+}
+
+/**
+ * A case that does not send what its check judges (no `n` for params.n, no `stream: true` for stream.*): its answer
+ * can only show the default, and the check would blame the endpoint for it. Located at the check's entry and the request.
+ */
+function unsentProblems(spec: CaseSpec, steps: readonly { id: string; request: RequestSpec }[], check: SuiteCheck, entry: string, at: (...path: PathSegment[]) => string): string[] {
+  return (check.sends ?? []).flatMap((rule) => {
+    const stepIndex = rule.step ? steps.findIndex((step) => step.id === rule.step) : steps.length - 1;
+    const step = steps[stepIndex];
+    const miss = step ? unsent(step.request.body, rule) : undefined;
+    if (!step || !miss) return [];
+    const request: PathSegment[] = [...(spec.steps ? ['steps', stepIndex] : []), 'request'];
+    const body = step.request.body;
+    const where = body && typeof body === 'object' ? at(...request, 'body', ...(Object.hasOwn(body, rule.field) ? [rule.field] : [])) : at(...request);
+    return [
+      `${entry} check "${check.id}" judges a request that sends ${describeSent(rule)}, and case "${spec.id}" ${miss} (step ${step.id}, its request at ${where}); ` +
+        `${miss.startsWith('sends no ') ? 'add' : 'set'} ${rule.example} ${miss.startsWith('sends no ') ? 'to' : 'in'} that request's body, or drop the check from this case: its answer could only show what was never asked, and the check would blame the endpoint for it`,
+    ];
+  });
 }
 
 /** Every string inside a request, with its YAML path, so template problems point at the right line. */
