@@ -30,7 +30,7 @@ export const ERROR_CODES = {
   HARNESS_TEMPLATE: 'a step refers to a value an earlier step did not produce',
   HARNESS_ROUTE_UNKNOWN: 'the probes could not tell which route serves the model, so the case was not sent',
   HARNESS_MODEL_NOT_FOUND: 'the endpoint says the model does not exist on any route it was asked on',
-  HARNESS_ACCESS_DENIED: 'every probe of the model was refused with a 403 that denies access (no access to the model, a key scoped to other models), so its cases were not sent',
+  HARNESS_ACCESS_DENIED: 'every probe of the model was refused with a 403 that denies access (no access to the model, a key scoped to other models) or answered "Berm is not enabled for this account" on every route, so its cases were not sent; or that 401 answered the credentials check: the account is not enabled for Mantle',
   HARNESS_BUDGET: 'a spend cap (--max-requests, --max-tokens-total) was reached',
   HARNESS_BUDGET_EXCEEDED: "the gateway refused the request because a spend budget (the key's, a team's, or one model's) is spent; the run carries on",
   HARNESS_ENDPOINT_DOWN: 'a target stopped answering (--give-up-after requests in a row got no answer at all, and nothing answered for --timeout), so its requests not sent yet were not sent',

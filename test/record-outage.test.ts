@@ -261,7 +261,8 @@ describe('RecordTarget', () => {
 
   it.each([
     { name: 'Mantle\'s 400 route error', status: 400, body: '{"error":{"code":"validation_error","message":"model `google.gemma-4-31b` isn\'t supported on this route"}}' },
-    { name: 'Berm\'s 401', status: 401, body: '{"error":{"code":"access_denied","message":"Berm is not enabled for this account"}}' },
+    // Berm's 401 alone (on every request of the case) is the account's answer and kept; on one route of several it
+    // is that route's, recorded (fx-berm-account-not-enabled.test.ts).
     { name: 'a bare 404', status: 404, body: '{"error":{"code":"not_found","message":"Not Found"}}' },
     { name: 'a 400 about a limit that is no throttle', status: 400, body: '{"error":{"message":"max_tokens exceeds the model\'s limit","type":"invalid_request_error"}}' },
     { name: 'an unknown model', status: 404, body: '{"error":{"message":"The model \'us.openai.gpt-oss-20b\' does not exist"}}' },

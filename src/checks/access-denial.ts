@@ -10,12 +10,15 @@
  * words on a custom endpoint is the gateway's answer, but about a key's scope, not the id: how the endpoint answers
  * such an id was not observed (both checks `inconclusive`), decided from the exchange and the surface alone so that
  * replay decides it the same way. Mantle and bedrock-runtime have no keys scoped to models: there a 401 is a rejected
- * key whatever it says.
+ * key whatever it says. And Mantle's 401 "Berm is not enabled for this account" on every route a model was asked on
+ * (transport/not-enabled.ts): the account's answer, neither "not this route" nor "not this API".
  */
 import type { Surface } from '../surfaces.ts';
 import { excerpt, requestedModel } from '../transport/body.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
+import { bermRule, NOT_ENABLED_FIX, notEnabledOnEvery } from '../transport/not-enabled.ts';
+import type { CaseOutcome } from './types.ts';
 
 /** Whether an exchange is a whole 403 that denies access (a stalled body is cut short: not read as anything). */
 export function deniedAccess(exchange: Exchange): boolean {
@@ -79,4 +82,34 @@ export function scopeAnswerReason(exchange: Pick<Exchange, 'request' | 'response
   const id = requestedModel(exchange.request) ?? 'the id';
   const said = classifyAnswer(exchange.response!).message ?? '';
   return `${excerpt(id, 200)} was answered ${exchange.response!.status} in words of a key's model scope (${excerpt(said, 160)}), not about the id: ${what} was not observed`;
+}
+
+/**
+ * The route readers' observations (checks/route.ts) with the Berm answer read as no answer when every answer read
+ * is one. It is the unprefixed route's refusal of a prefixed model only where some other route (or API) answered
+ * otherwise; on every route it is the account's (not enabled for Mantle), and read as "not here" it made every API
+ * `unsupported` (a pass where that was expected) and path-prefix `none`. With some answers not read (a timeout) it
+ * stays no answer too: nothing served, so a Berm on the routes read cannot be told from the account's.
+ */
+export function bermUnread<T extends { exchange: Exchange; classification: { rule: string } | null; unread?: string }>(seen: T[]): T[] {
+  const read = seen.filter((o) => o.classification);
+  if (read.length === 0 || !read.every((o) => bermRule(o.classification!.rule))) return seen;
+  const unread = (o: T) => `${o.exchange.response!.status} "Berm is not enabled for this account" on every route asked: the account's answer, not the route's`;
+  return seen.map((o) => (o.classification ? { ...o, classification: null, unread: unread(o) } : o));
+}
+
+/**
+ * Why nothing of the model can be observed when every probe was answered the Berm words on every route it was sent
+ * to (the Anthropic route and the documented prefix included, where it cannot be "the wrong route"): the account is
+ * not enabled for Mantle. Every probe must have answered whole: one that broke may be the route that serves it.
+ * Its words quoted short, as a JSON string (reports make the line inert).
+ */
+export function modelNotEnabled(outcomes: readonly CaseOutcome[], model: string): string | undefined {
+  if (outcomes.length === 0 || outcomes.some((o) => o.kind !== 'completed')) return undefined;
+  const exchanges = outcomes.flatMap((o) => (o.kind === 'completed' ? o.exchanges : []));
+  if (!notEnabledOnEvery(exchanges)) return undefined;
+  const said = classifyAnswer(exchanges[0]!.response!).message;
+  const statuses = [...new Set(exchanges.map((ex) => ex.response!.status))].join('/');
+  const routes = [...new Set(exchanges.map((ex) => ex.prefix))].join(', ');
+  return `every request for ${model} was answered ${statuses}${said ? ` (${JSON.stringify(excerpt(said, 120))})` : ''} on every route asked (${routes}): the account is not enabled for Mantle, which says nothing about the model and is no bad key; ${NOT_ENABLED_FIX}, or leave the model out of --models`;
 }

@@ -11,7 +11,7 @@ import { SURFACE_RULES } from '../surfaces.ts';
 import { bodyText, excerpt, isRecord, jsonBody } from '../transport/body.ts';
 import { classifyAnswer, refusesModel, servesModel, type Classification } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
-import { deniedAccess } from './access-denial.ts';
+import { bermUnread, deniedAccess, modelNotEnabled } from './access-denial.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import { routeGuessOf } from './route-guess.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
@@ -37,17 +37,17 @@ interface Observation {
 
 /**
  * `broken`: read the exchanges of outcomes in error too (each one unread), for a check that must not decide from
- * the other probes alone when one probe's every prefix failed.
+ * the other probes alone when one probe's every prefix failed. Berm on every route read is no route's answer (bermUnread).
  */
 function observations(input: CheckInput, api?: ApiId, broken = false): Observation[] {
-  return input.outcomes
+  return bermUnread(input.outcomes
     .filter((o): o is CompletedOutcome | ErrorOutcome => (o.kind === 'completed' || (broken && o.kind === 'error')) && (api === undefined || o.api === api))
     .flatMap((o) =>
       o.exchanges.map((exchange) => {
         const unread = unreadAnswer(exchange);
         return { caseId: o.caseId, api: o.api, exchange, classification: unread === undefined ? classifyAnswer(exchange.response!) : null, ...(unread ? { unread } : {}) };
       }),
-    );
+    ));
 }
 
 /** Control characters JSON text never holds raw, and the mark a decoder puts where the bytes were not UTF-8. */
@@ -278,11 +278,11 @@ export function modelDenied(outcomes: readonly CaseOutcome[], model: string): st
   return `every request for ${model} was refused ${how}: the credentials have no access to this model${where}; request access to it or use credentials that have it, or leave it out of --models${path}`;
 }
 
-/** What the probes found of the model as a whole, which every case of it then is: it does not exist, or it may not be used. */
+/** What the probes found of the model as a whole, which every case of it then is: it does not exist, or it may not be used (a 403, or an account not enabled). */
 export function modelFinding(outcomes: readonly CaseOutcome[], model: string): { code: HarnessErrorCode; message: string } | undefined {
   const missing = modelNotFound(outcomes, model);
   if (missing) return { code: 'HARNESS_MODEL_NOT_FOUND', message: missing };
-  const denied = modelDenied(outcomes, model);
+  const denied = modelDenied(outcomes, model) ?? modelNotEnabled(outcomes, model);
   return denied ? { code: 'HARNESS_ACCESS_DENIED', message: denied } : undefined;
 }
 

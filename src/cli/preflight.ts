@@ -1,7 +1,8 @@
 /**
  * @module cli/preflight
- * One cheap request per live target before the run (GET /v1/models, no tokens): a missing key, a bad key or an
- * unreachable endpoint stops the run with exit 2 and the fix, instead of 50 models x dozens of `error` cells.
+ * One cheap request per live target before the run (GET /v1/models, no tokens): a missing key, a bad key, an account
+ * not enabled for Mantle or an unreachable endpoint stops the run with exit 2 and the fix, instead of 50 models x
+ * dozens of `error` cells.
  */
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
@@ -10,6 +11,7 @@ import { targetAuth } from '../run/target-auth.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { envNameShown, headerFromShown, keyInShown, plausibleEnvName } from '../transport/auth/env-name-shown.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
+import { NOT_ENABLED_FIX, saysNotEnabled } from '../transport/not-enabled.ts';
 import { redactorFor, sendHttp } from '../transport/http-exchange.ts';
 import { proxyFor } from '../transport/proxy.ts';
 import { tunnelOpened } from '../transport/proxy-agents.ts';
@@ -70,6 +72,13 @@ export async function preflight(config: RunConfig): Promise<void> {
     }
     const response = exchange.response;
     if (response?.status === 404) await refuseDoubledPrefix(config, target, prefix, auth);
+    // The model list names no model, so Mantle's Berm there is no wrong route: the account is not enabled
+    // (transport/not-enabled.ts). Let run on, it made every API read `unsupported` and path-prefix `none`, all "observed".
+    if (response && response.status >= 400 && saysNotEnabled(exchange)) {
+      const said = classifyAnswer(response).message;
+      const quoted = said ? ` (${inertLine(redactorFor(auth).text(said).value, 200)})` : '';
+      throw new HarnessError('HARNESS_ACCESS_DENIED', `${target.endpointHost}: the account is not enabled for Mantle (bedrock-mantle): GET ${prefix}/models answered ${response.status}${quoted}, Mantle's answer to an account without access, not a rejected key. To fix: ${NOT_ENABLED_FIX}; nothing else was sent.`);
+    }
     if (!response || (response.status !== 401 && response.status !== 403)) continue;
     const classification = classifyAnswer(response);
     if (classification.kind === 'auth-rejected') {

@@ -139,7 +139,7 @@ const RULES: readonly Rule[] = [
   { name: '429', kind: 'throttled', matches: (status) => status === 429 },
   { name: '5xx', kind: 'server-error', matches: (status) => status >= 500 },
   { name: '4xx-throttle', kind: 'throttled', matches: (status, envelope) => status >= 400 && status < 500 && status !== 401 && !!envelope && saysThrottle(envelope) },
-  // Mantle answers a prefixed model on the unprefixed route with this 401 (seeds/truefoundry FAQ, litellm #30657).
+  // Mantle answers a prefixed model on the unprefixed route with this 401 (seeds/truefoundry FAQ, litellm #30657); on every route it is the account's (not-enabled.ts).
   { name: 'berm', kind: 'route-unsupported', matches: (_s, _e, text) => BERM.test(text) },
   { name: 'not-on-route', kind: 'route-unsupported', matches: (_s, _e, text) => NOT_ON_ROUTE.test(text) },
   { name: 'api-not-offered', kind: 'api-unsupported', matches: (_s, envelope, text) => apiNotOffered(envelope?.message ?? '', text) },

@@ -5,8 +5,9 @@
  * answer, a proxy's HTML page), an HTML page of any status or a 2xx labelled JSON whose body does not parse (cut or
  * damaged on the way) where the recording had a readable answer to the same request, a body no check can read (over
  * --max-body-bytes), a body that stalled (a 2xx stream's too: an endpoint or a proxy that went silent mid-run says
- * nothing new about the model), a 403 that denies access, or a 403 for another model where the recording had the
- * endpoint's answer to it, keeps the fixture it had, and says so as the case's error, unless `overwriteFailures`
+ * nothing new about the model), a 403 that denies access, Mantle's "Berm is not enabled for this account" on every
+ * request of the case (not-enabled.ts), or a 403 for another model where the recording had the endpoint's answer to
+ * it, keeps the fixture it had, and says so as the case's error, unless `overwriteFailures`
  * asks to record it. A case with no fixture yet is recorded as it went, so replay shows the same `error` (or
  * `stalled`). A case with a request not sent because its target stopped answering writes nothing. A target folder
  * holds one surface's recordings: a write into one recorded on another surface is refused. Files are replaced
@@ -23,6 +24,7 @@ import { holdsSignature } from './redactor.ts';
 import { describeRequest, isJsonResponse, isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
 import { fixturePath, fixtureSurface, jsonFilesIn, modelFolders, newerFixture, readFixture, writeFixture, fixtureFormatFor, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
 import { linkedFixture } from './fixture-links.ts';
+import { notEnabledOnEvery, saysNotEnabled } from './not-enabled.ts';
 import { sseStream } from './sse.ts';
 import { isHtml, pageExcerpt } from './stand-in-answer.ts';
 import type { SendContext, Target } from './target.ts';
@@ -164,9 +166,13 @@ function outageIn(exchanges: readonly Exchange[]): Kept | undefined {
  * replace observations with nothing. A denial of another model than the one recorded (errors.unknown-model asks for
  * one that does not exist, and "no access" is AWS's answer to that) is the answer the case is about, not the
  * credentials' lack. A denial where the recording had the same denial of the model is recorded: nothing is lost.
+ * So is the Berm 401 on every request of the case (the account is not enabled for Mantle); on one route of several
+ * it is that route's answer (a prefixed model on /v1), and recorded.
  */
 async function deniedIn(exchanges: readonly Exchange[], model: string, recorded: () => Promise<FixtureFile | null>): Promise<Kept | undefined> {
-  const denials = exchanges.filter((ex) => deniesAccess(ex) && !asksAnotherModel(ex.request, model));
+  const account = notEnabledOnEvery(exchanges);
+  const denies = (ex: Exchange) => (account ? saysNotEnabled(ex) : deniesAccess(ex) && !asksAnotherModel(ex.request, model));
+  const denials = exchanges.filter(denies);
   if (denials.length === 0) return undefined;
   // Where the recording denied this model the same request alike, it holds no observation to lose: the denial is
   // recorded, and the run reads it as its replay will (HARNESS_ACCESS_DENIED), not as recordings kept (the probes'
@@ -174,11 +180,13 @@ async function deniedIn(exchanges: readonly Exchange[], model: string, recorded:
   const earlier = await recorded();
   const deniedBefore = (ex: Exchange) => {
     const before = sameRequestIn(earlier, ex);
-    return before !== undefined && deniesAccess(before) && !asksAnotherModel(before.request, model);
+    return before !== undefined && denies(before);
   };
   const denied = denials.find((ex) => !deniedBefore(ex));
   if (!denied?.response) return undefined;
-  return { why: `${describeRequest(denied.request)} answered 403 (${deniedSaid(denied)}): the credentials have no access to the model or this API, which says nothing about the model`, what: 'the outage' };
+  const said = `${describeRequest(denied.request)} answered ${denied.response.status} (${deniedSaid(denied)})`;
+  if (account) return { why: `${said} as every request of the case did: the account is not enabled for Mantle, which says nothing about the model`, what: 'the refusal', again: 'record it again once the account is enabled for Mantle (bedrock-mantle)' };
+  return { why: `${said}: the credentials have no access to the model or this API, which says nothing about the model`, what: 'the outage' };
 }
 
 /** Whether an exchange is a 403 that denies access (classify-response's `forbidden`). */
