@@ -7,6 +7,7 @@
  * plays it and the reports compare surfaces. Facts and sources: MANTLE.md, "Two surfaces on one engine".
  */
 import { partitionOf, PARTITIONS } from './aws-partitions.ts';
+import { REGION_PATTERN } from './names.ts';
 
 export const SURFACES = ['mantle', 'runtime', 'custom'] as const;
 export type Surface = (typeof SURFACES)[number];
@@ -81,4 +82,21 @@ export function surfaceOfHost(host: string): Surface {
 
 export function isSurface(value: string): value is Surface {
   return (SURFACES as readonly string[]).includes(value);
+}
+
+/**
+ * Bedrock's host names, with a real region name (names.ts, as --region takes it) in the region's place: any label
+ * there let `bedrock-runtime.s3.amazonaws.com` (an S3 bucket anyone can name so) or `bedrock-mantle.execute-api...`
+ * pass as Bedrock. Both surfaces, their FIPS names and their PrivateLink (`vpce-...`) names.
+ */
+const BEDROCK_HOST = new RegExp(`^(?:vpce-[a-z0-9-]+\\.)?bedrock-(?:mantle|runtime)(?:-fips)?\\.(${REGION_PATTERN})\\.(?:vpce\\.)?([a-z0-9.-]+)$`);
+
+/**
+ * The region a Bedrock host name is in and the suffix after it (`bedrock-mantle.us-east-1.api.aws` -> us-east-1,
+ * api.aws), whatever its scheme and port; undefined for any other host. A trailing dot names the same host. Whether
+ * the suffix is the region's partition's is the caller's question (cli/credential-domains.ts).
+ */
+export function bedrockHostOf(hostname: string): { region: string; suffix: string } | undefined {
+  const [, region, suffix] = BEDROCK_HOST.exec(hostname.toLowerCase().replace(/\.$/, '')) ?? [];
+  return region !== undefined && suffix !== undefined ? { region, suffix } : undefined;
 }

@@ -16,16 +16,9 @@
  */
 import { partitionOf, PARTITIONS } from '../aws-partitions.ts';
 import { HarnessError } from '../errors.ts';
-import { REGION_PATTERN } from '../names.ts';
 import type { AuthConfig, TargetConfig } from '../run/run-config.ts';
+import { bedrockHostOf } from '../surfaces.ts';
 import { headerFromShown, keyInShown } from '../transport/auth/env-name-shown.ts';
-
-/**
- * Bedrock's host names, with a real region name (names.ts, as --region takes it) in the region's place: any label
- * there let `bedrock-runtime.s3.amazonaws.com` (an S3 bucket anyone can name so) or `bedrock-mantle.execute-api...`
- * pass as Bedrock. The suffix must be one of the region's partition (`trustDomain`).
- */
-const BEDROCK_HOST = new RegExp(`^(?:vpce-[a-z0-9-]+\\.)?bedrock-(?:mantle|runtime)(?:-fips)?\\.(${REGION_PATTERN})\\.(?:vpce\\.)?([a-z0-9.-]+)$`);
 
 /**
  * The trust domain of a base URL: its partition's title (`AWS`, `AWS China`, `AWS GovCloud`) for a Bedrock host
@@ -36,8 +29,7 @@ const BEDROCK_HOST = new RegExp(`^(?:vpce-[a-z0-9-]+\\.)?bedrock-(?:mantle|runti
  */
 export function trustDomain(baseUrl: string): string {
   const url = new URL(baseUrl);
-  const host = url.hostname.toLowerCase().replace(/\.$/, '');
-  const [, region, suffix] = BEDROCK_HOST.exec(host) ?? [];
+  const { region, suffix } = bedrockHostOf(url.hostname) ?? {};
   const partition = region === undefined ? undefined : partitionOf(region);
   const own = partition !== undefined && (suffix === partition.dnsSuffix || suffix === partition.dualStackDnsSuffix);
   return url.protocol === 'https:' && url.port === '' && own ? partition.title : url.origin;
@@ -80,4 +72,43 @@ export function refuseCrossedDomains(targets: readonly TargetConfig[], auth: Aut
       `each would receive the credentials meant for the others. Nothing was sent. Run each domain on its own (--targets with only its targets, ` +
       `the credentials it takes and a --report-dir of its own), then join the runs' reports: mantle-conformance merge <dir1>/matrix.json <dir2>/matrix.json${none}`,
   );
+}
+
+/** This machine: a local server or the emulator, reached without leaving it (`localhost`, 127.0.0.0/8, `::1`). */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '::1' || /^::ffff:127\./.test(host);
+}
+
+/** The hosts of the targets that send, `which` of them, each once. */
+function hostsOf(targets: readonly TargetConfig[], which: (url: URL) => boolean): string[] {
+  const urls = targets.flatMap((t) => (t.mode !== 'replay' && t.baseUrl ? [new URL(t.baseUrl)] : []));
+  return [...new Set(urls.filter(which).map((url) => url.host))];
+}
+
+/**
+ * HARNESS_USAGE when the key `--auth bearer` reads by default, the Bedrock API key the quick start exports, would go
+ * to a host that is neither one of Bedrock's own (trustDomain: an AWS partition) nor this machine: a vendor's
+ * gateway or a colleague's server would receive an AWS credential only because --api-key-env or --auth none was
+ * left out. Naming the variable with --api-key-env sends it there on purpose. A variable that is unset is left to
+ * bearer.ts, whose message says what to set.
+ */
+export function refuseDefaultKeyElsewhere(targets: readonly TargetConfig[], auth: AuthConfig, keyNamed: boolean, env: NodeJS.ProcessEnv = process.env): void {
+  if (auth.kind !== 'bearer' || keyNamed || !env[auth.apiKeyEnv]?.trim()) return;
+  const hosts = hostsOf(targets, (url) => !PARTITIONS.some((p) => p.title === trustDomain(url.toString())) && !isLoopback(url.hostname));
+  if (hosts.length === 0) return;
+  const which = `${hosts.join(', ')}, which ${hosts.length === 1 ? 'is' : 'are'} not one of Bedrock's own https hosts`;
+  throw new HarnessError(
+    'HARNESS_USAGE',
+    `--api-key-env: ${keyInShown(auth.apiKeyEnv)} (read by default: --auth bearer without --api-key-env) would go to ${which}: nothing was sent. ` +
+      `Give --api-key-env NAME for the variable that holds that endpoint's own key, or --auth none for one that needs none; to send the Bedrock key there on purpose, name its variable: --api-key-env ${auth.apiKeyEnv}`,
+  );
+}
+
+/** A warning when the run's credentials go over plain http to another machine, where anyone on the way reads them. */
+export function plainHttpWarning(targets: readonly TargetConfig[], auth: AuthConfig): string | undefined {
+  const sent = credentialsSent(auth);
+  const hosts = sent.length ? hostsOf(targets, (url) => url.protocol === 'http:' && !isLoopback(url.hostname)) : [];
+  if (hosts.length === 0) return undefined;
+  return `${sent.join(' and ')} ${sent.length === 1 ? 'goes' : 'go'} over plain http to ${hosts.join(', ')}, not this machine: anyone on the way can read ${sent.length === 1 ? 'it' : 'them'}; use an https URL if the endpoint has one`;
 }

@@ -6,6 +6,7 @@
 import { CommanderError, type Command } from 'commander';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { internalErrorText } from './internal-error.ts';
 import { buildProgram } from './program.ts';
 import { EXIT, type Io } from './project.ts';
 
@@ -69,6 +70,6 @@ function reportError(error: unknown, io: Io): number {
     io.err.write(`${error.code}: ${error.message.split('\n').map((line) => inertLine(line, MESSAGE_LINE_MAX_BYTES)).join('\n')}\n`);
     return error.code === 'HARNESS_INTERNAL' ? EXIT.internal : EXIT.usage;
   }
-  io.err.write(`HARNESS_INTERNAL: ${(error as Error)?.stack ?? String(error)}\nThis is a bug in mantle-conformance; please report it with the command line you ran.\n`);
+  io.err.write(`HARNESS_INTERNAL: ${internalErrorText(error)}\nThis is a bug in mantle-conformance; please report it with the command line you ran.\n`);
   return EXIT.internal;
 }

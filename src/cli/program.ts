@@ -44,7 +44,7 @@ function runOptions(command: Command): Command {
     .addOption(withDefault('--report-dir <dir>', 'where the reports go (matrix.json, matrix.md, matrix.html, junit.xml); checked writable before anything is sent', 'reports'))
     .option('--history <dir>', 'append the run to this history folder (one file per run; read it with mantle-conformance history); checked writable before anything is sent')
     .addOption(new Option('--auth <kind>', 'how to authenticate live requests (none: a local server)').choices(['bearer', 'sigv4', 'token', 'none']).default('bearer'))
-    .option('--api-key-env <name>', 'environment variable holding the Bedrock API key', 'AWS_BEARER_TOKEN_BEDROCK')
+    .addOption(withDefault('--api-key-env <name>', 'environment variable holding the Bedrock API key', 'AWS_BEARER_TOKEN_BEDROCK'))
     .addOption(withDefault('--profile <name>', 'AWS profile for --auth sigv4 / token', 'default chain'))
     .option('--project <id>', 'send OpenAI-Project: <id>')
     .option('--header-env <header=ENV...>', 'send a header whose value is in an environment variable (gateway keys); never stored')
@@ -227,7 +227,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .addOption(withDefault('--catalog <file>', 'model catalog', './suites/models.yaml, else the bundled catalog'))
     .addOption(withDefault('--fixtures <dir>', 'fixtures root (replay)', './fixtures, else the bundled fixtures'))
     .addOption(new Option('--auth <kind>', 'how to authenticate').choices(['bearer', 'sigv4', 'token', 'none']).default('bearer'))
-    .option('--api-key-env <name>', 'environment variable holding the Bedrock API key', 'AWS_BEARER_TOKEN_BEDROCK')
+    .addOption(withDefault('--api-key-env <name>', 'environment variable holding the Bedrock API key', 'AWS_BEARER_TOKEN_BEDROCK'))
     .addOption(withDefault('--profile <name>', 'AWS profile for --auth sigv4 / token', 'default chain'))
     .option('--json', 'machine-readable output')
     .action(async (flags: import('./catalog-diff-command.ts').CatalogDiffFlags, diff: Command) => {

@@ -26,6 +26,7 @@ import { tooShortReason, tooShortToRedact } from '../transport/auth/short-secret
 import { dropEarlierMatrices, removeEarlierReports, setAsideEarlierMatrix } from './earlier-reports.ts';
 import { checkRunReportDir, checkWritable } from './report-dir-guard.ts';
 import { startNotes } from './start-notes.ts';
+import { plainHttpWarning } from './credential-domains.ts';
 import { EXIT } from './project.ts';
 import { gateLines } from './gate-lines.ts';
 import { warnWrittenSize } from './matrix-size.ts';
@@ -121,6 +122,8 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   // is busy with YAML. Whatever else is wrong still stops the run before anything else is sent.
   // A secret too short to redact: refused by a record target's auth, said once here for the others.
   const live = config.targets.filter((t) => t.mode === 'live');
+  const plainHttp = plainHttpWarning(config.targets, config.auth);
+  if (plainHttp) io.err.write(`warning: ${plainHttp}\n`);
   for (const { flag, name } of live.length > 0 ? tooShortToRedact({ ...config.auth, endpoints: live.map((t) => t.baseUrl) }) : []) io.err.write(`warning: ${flag}: ${tooShortReason(name)}; an echo of it is kept as sent in reports and logs\n`);
   const preflighted = config.targets.some((t) => t.mode !== 'replay') ? import('./preflight.ts').then(({ preflight }) => preflight(config)) : Promise.resolve();
   preflighted.catch(() => undefined);
@@ -247,9 +250,10 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
       io.out.write(`reports (partial): ${end.files.map((f) => shownPath(f)).join(', ')}\n`);
       io.out.write(`gate: not the exit code: the partial matrix says ${gateLine(end.matrix.gate, end.matrix.run)}, but the run exits 2 (the credentials were rejected mid-run)\n`);
     }
-    const { credentialsToCheck } = await import('./preflight.ts');
+    const [{ credentialsToCheck }, { agedOutToken }] = await Promise.all([import('./preflight.ts'), import('../transport/auth/token.ts')]);
     // The fatal message quotes the endpoint's (redacted) message: one inert, bounded line, as every endpoint string.
-    throw new HarnessError('HARNESS_AUTH_REJECTED', `${inertLine(end.fatal.message)}. The run stopped; check ${credentialsToCheck(config.auth)}.`);
+    // An expired short-term token is the token's age, not wrong credentials (token.ts).
+    throw new HarnessError('HARNESS_AUTH_REJECTED', `${inertLine(end.fatal.message)}. The run stopped; ${agedOutToken(config.auth.kind, end.fatal.message) ?? `check ${credentialsToCheck(config.auth)}`}.`);
   }
   if (end.writeError instanceof HarnessError && end.writeError.code === 'HARNESS_DISK_FULL') throw end.writeError;
   if (end.writeError) {

@@ -15,7 +15,7 @@ import { DEFAULTS, type AuthConfig, type RunConfig } from '../run/run-config.ts'
 import type { TargetMode } from '../transport/target.ts';
 import { notAFileError, resolveExpectationsOf, resolveSuitesAndCatalog, whyNotAFile } from './input-files.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
-import { refuseCrossedDomains } from './credential-domains.ts';
+import { refuseCrossedDomains, refuseDefaultKeyElsewhere } from './credential-domains.ts';
 import { envNameFlag, headerEnvSpec } from './env-name-flags.ts';
 import { checkRegions, resolveTargets } from './target-options.ts';
 import { parseShard } from '../shard-spec.ts';
@@ -216,6 +216,7 @@ export async function resolveRunConfig(flags: RunFlags, root: string, harnessVer
   for (const target of targets) if (target.mode !== 'replay' && target.baseUrl) proxyFor(new URL(target.baseUrl));
   // One set of credentials goes to every target: never across trust domains (a Bedrock key to a vendor's gateway).
   refuseCrossedDomains(targets, auth);
+  refuseDefaultKeyElsewhere(targets, auth, flags.apiKeyEnv !== undefined);
   // A signature is for a region: a --targets entry named other than by one has none, and --region may not be added.
   const unsigned = (auth.kind === 'sigv4' || auth.kind === 'token') && flags.targets !== undefined ? targets.find((t) => t.mode !== 'replay' && !t.region) : undefined;
   if (unsigned) throw usage('--targets', `--auth ${auth.kind} signs for a region, and target ${unsigned.id} names none: name it by the region its endpoint is in (${unsigned.surface}:us-east-1=URL)`);

@@ -11,7 +11,7 @@ import { partitionOf } from '../aws-partitions.ts';
 import { HarnessError } from '../errors.ts';
 import { checkName, folderName, nameFromFolder, nameProblem } from '../names.ts';
 import type { TargetConfig } from '../run/run-config.ts';
-import { isSurface, SURFACE_RULES, SURFACES, surfaceOfHost, type Surface } from '../surfaces.ts';
+import { bedrockHostOf, isSurface, SURFACE_RULES, SURFACES, surfaceOfHost, type Surface } from '../surfaces.ts';
 import { recordedSurface } from '../transport/fixture-file.ts';
 import { refuseOlderFolders } from './older-folders.ts';
 import { refuseUnrecorded } from './unrecorded-targets.ts';
@@ -98,6 +98,20 @@ function noHost(surface: Surface, region: string): string {
 }
 
 /**
+ * A Bedrock host names its region (`bedrock-mantle.us-east-1.api.aws`): a target that says another (--region, or a
+ * `--targets` name that is a region) would be run, recorded, labelled and compared as that region while every request
+ * went to the host's. Refused before anything is sent, naming both and the URL of the region the target says.
+ */
+function refuseOtherRegion(url: URL, region: string | null, flag: string, said: string, keep: string): void {
+  const host = bedrockHostOf(url.hostname);
+  if (!region || !host || host.region === region) return;
+  const surface = surfaceOfHost(url.host);
+  const there = surface === 'custom' ? null : SURFACE_RULES[surface].baseUrl(region);
+  const other = there ? `give ${there}` : `give the URL of an endpoint in ${region}`;
+  throw usage(flag, `the URL ${shownUrl(url.toString())} is in ${host.region} (its host says so), but ${said} ${region}: nothing was sent. To run ${host.region}, ${keep}; to run ${region}, ${other}`);
+}
+
+/**
  * One `--targets` entry: `surface:region` (the surface's endpoint in that region), `surface:name=URL` (a base URL
  * played as that surface; a region as the name is the region it signs for), or in replay `surface:name`.
  */
@@ -113,6 +127,7 @@ function parseTargetSpec(spec: string, mode: TargetMode): TargetConfig {
   if (mode === 'replay') return { id, mode, baseUrl: null, region, endpointHost: null, surface, site: name };
   if (url) {
     const endpoint = endpointUrl('--targets', url);
+    refuseOtherRegion(endpoint, region, '--targets', `the target ${shownSpec(spec)} is named`, `name the target ${surface}:${bedrockHostOf(endpoint.hostname)?.region}=URL`);
     return { id, mode, baseUrl: endpoint.toString(), region, endpointHost: endpoint.host, surface, site: name };
   }
   const baseUrl = region ? SURFACE_RULES[surface].baseUrl(region) : null;
@@ -201,6 +216,7 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
   }
   if (endpoint) {
     const region = regions[0] ?? null;
+    refuseOtherRegion(endpoint, region, '--region', '--region says', `drop --region or give --region ${bedrockHostOf(endpoint.hostname)?.region}`);
     const id = flags.targetName ?? region ?? hostId(endpoint);
     // `--target-name runtime.local` names the runtime surface of site `local`.
     return [{ id, mode, baseUrl: endpoint.toString(), region, endpointHost: endpoint.host, surface: surface ?? siteOfId(id).surface ?? surfaceOfHost(endpoint.host), site: siteOfId(id).site }];

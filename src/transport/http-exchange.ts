@@ -25,6 +25,7 @@ import { standInAnswer, writtenPastLength } from './stand-in-answer.ts';
 import { cutByReset, overranLength, watchingResets, type ResetWatch } from './socket-reset.ts';
 import { unreadHead } from './unread-head.ts';
 import { Redactor, type Secret } from './redactor.ts';
+import { rememberSecrets } from './process-secrets.ts';
 import { secretsOfAuthHeaders, secretsOfQuery } from './request-secrets.ts';
 import { USER_AGENT } from './user-agent.ts';
 
@@ -85,8 +86,9 @@ const redactors = new WeakMap<AuthProvider, Redactor>();
 export function redactorFor(auth: AuthProvider): Redactor {
   let redactor = redactors.get(auth);
   if (!redactor) {
-    // The proxies' passwords too (proxy.ts): a proxy's error page or an endpoint may echo them.
-    redactor = new Redactor(() => [...auth.secrets(), ...proxySecrets()]);
+    // The proxies' passwords too (proxy.ts): a proxy's error page or an endpoint may echo them. Remembered for the
+    // message of an error the harness did not expect, too (process-secrets.ts).
+    redactor = new Redactor(rememberSecrets(() => [...auth.secrets(), ...proxySecrets()]));
     redactors.set(auth, redactor);
   }
   return redactor;

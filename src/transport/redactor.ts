@@ -18,6 +18,7 @@ import { decodedFully, decodedViews } from './decoded-views.ts';
 import { base64PiecesIn, base64PiecesInName, encodedPiecesOf } from './encoded-pieces.ts';
 import { HexIndex, hexIndexOf, hexPiecesIn, MIN_PIECE_LENGTH, piecesOf, piecesOfValue, windowsIn } from './secret-pieces.ts';
 import { separatedHexPiecesIn } from './separated-hex.ts';
+import { valueMatches, valueNeedle, type ValueNeedle } from './value-needles.ts';
 import { wholeHexIndexOf } from './whole-hex.ts';
 
 /** A secret value and what it is; the kind is all that remains of it in stored text. */
@@ -182,7 +183,7 @@ export function findCredentials(text: string, secrets: readonly Secret[], option
       found.push({ start: s, end: e, kind, own: !shape, ...(shape ? { description: shape.description } : {}) });
     };
     for (const { kind, needles } of searched) {
-      for (const pattern of needles.values) for (const match of view.text.matchAll(pattern)) add(match.index, match.index + match[0].length, kind);
+      for (const needle of needles.values) for (const [start, end] of valueMatches(needle, view.text)) add(start, end, kind);
       // plainOnly: a base64 form is widened to the letters around it, which in text joined from parts run into the next.
       if (!options.plainOnly) for (const needle of needles.base64) for (const at of caseless ? indexesOf(view.text.toLowerCase(), needle.toLowerCase()) : indexesOf(view.text, needle)) add(...widenBase64(view.text, at, at + needle.length), kind);
     }
@@ -231,9 +232,9 @@ function* indexesOf(text: string, needle: string): Generator<number> {
 interface Needles {
   /**
    * The value as it is and fully decoded, for every view: ASCII letter case ignored, and a space and `+` the same
-   * (a form-encoded space). A case-insensitive regex, not a lower-cased copy of the text: a few ms on 6 MB.
+   * (a form-encoded space): value-needles.ts.
    */
-  values: RegExp[];
+  values: ValueNeedle[];
   /** The base64 and base64url characters that only the value decides, at each of the three alignments. */
   base64: string[];
   /** Its pieces of MIN_PIECE_LENGTH characters, lower-cased, but those wholly within a public prefix. */
@@ -256,7 +257,7 @@ function needlesOf(value: string): Needles {
   // JSON-escaped as well.
   // Hex too: an endpoint that dumps the bytes it got.
   const forms = [...new Set([value, decodedFully(value), JSON.stringify(value).slice(1, -1), Buffer.from(value, 'utf8').toString('hex')])].filter((v) => v.length >= MIN_SECRET_LENGTH);
-  const values = forms.map((form) => new RegExp(form.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&').replace(/\\\+| /g, '[+ ]'), 'gi'));
+  const values = forms.map(valueNeedle);
   const bytes = Buffer.from(value, 'utf8');
   const base64 = new Set<string>();
   for (let pad = 0; pad < 3; pad++) {

@@ -1,7 +1,9 @@
 /**
  * @module transport/auth/token
  * A short-term Bedrock API key (`bedrock-api-key-...`) made locally from AWS credentials by AWS's Bedrock token
- * generator (a presigned CallWithBearerToken URL, valid up to 12 hours), sent as a bearer token.
+ * generator (a presigned CallWithBearerToken URL), sent as a bearer token. Each token is asked for an hour and lives
+ * no longer than the credentials it is made from; a run can outlast both (65 models x 105 checks with --repeat 3 or
+ * a --tpm cap), so a new one is made before the one in use ages out.
  */
 import { getToken } from '@aws/bedrock-token-generator';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -9,25 +11,62 @@ import { withDerived } from '../derived-secrets.ts';
 import type { AuthProvider, Secret } from './auth.ts';
 import { credentialSource, secretsOf, type AwsCredentialOptions } from './sigv4.ts';
 
-/** A provider that makes one short-term token from `options`' AWS credentials and sends it as a bearer token. */
-export function shortTermToken(options: AwsCredentialOptions): AuthProvider {
+/** What a token is asked to live: an hour (the generator allows 12; a leaked one is good for less). */
+export const TOKEN_SECONDS = 3600;
+/** A token this close to its end is replaced: a request signed now may wait in a queue, then retry, before it is read. */
+export const RENEW_MARGIN_MS = 5 * 60_000;
+/** A token is used this long at least: credentials that are themselves about to end would otherwise make one per request. */
+const MIN_USE_MS = 60_000;
+
+/** What the provider reads the time from and makes tokens with: the clock and the generator, replaced in tests. */
+export interface TokenMaker {
+  now(): number;
+  make: typeof getToken;
+}
+
+/**
+ * A provider that makes short-term tokens from `options`' AWS credentials and sends them as bearer tokens: one for
+ * every request until it is within RENEW_MARGIN_MS of its end (an hour after it was made, or the credentials'
+ * expiration when that comes first), then a new one from credentials read again (the chain refreshes those).
+ */
+export function shortTermToken(options: AwsCredentialOptions, maker: TokenMaker = { now: Date.now, make: getToken }): AuthProvider {
   const credentials = credentialSource(options);
   let token: Promise<string> | undefined;
+  // When the token in use is replaced; Infinity while one is being made, so the requests meanwhile share it.
+  let renewAt = Infinity;
   let seen: AwsCredentialIdentity | undefined;
-  // The token and what it carries: its presigned URL's signature is a credential of its own (derived-secrets.ts).
-  let tokenSecrets: Secret[] = [];
+  // Every token made and what it carries (its presigned URL's signature is a credential of its own,
+  // derived-secrets.ts): an endpoint may echo an earlier one after it was replaced.
+  const tokenSecrets: Secret[] = [];
+  const newToken = async (): Promise<string> => {
+    const madeAt = maker.now();
+    const resolved = await credentials();
+    seen = resolved;
+    const value = await maker.make({ credentials: resolved, region: options.region, expiresInSeconds: TOKEN_SECONDS });
+    tokenSecrets.push(...withDerived([{ kind: 'bedrock-token', value }]));
+    const ends = Math.min(madeAt + TOKEN_SECONDS * 1000, resolved.expiration?.getTime() ?? Infinity);
+    renewAt = Math.max(ends - RENEW_MARGIN_MS, madeAt + MIN_USE_MS);
+    return value;
+  };
   return {
     kind: 'token',
     async headers() {
-      // One token serves the run: it is valid for hours and making it needs no network.
-      token ??= credentials().then(async (resolved) => {
-        seen = resolved;
-        const value = await getToken({ credentials: resolved, region: options.region, expiresInSeconds: 3600 });
-        tokenSecrets = withDerived([{ kind: 'bedrock-token', value }]);
-        return value;
-      });
+      if (token === undefined || maker.now() >= renewAt) {
+        renewAt = Infinity;
+        token = newToken();
+      }
       return { authorization: `Bearer ${await token}` };
     },
     secrets: () => [...secretsOf(seen), ...tokenSecrets],
   };
+}
+
+/**
+ * What a mid-run refusal of a token means when the endpoint says it expired: the token the harness made aged out
+ * (tokens are renewed before their end, so the clock or the credentials' own expiry is off), not that the
+ * credentials are wrong. Undefined for any other refusal.
+ */
+export function agedOutToken(kind: string, said: string): string | undefined {
+  if (kind !== 'token' || !/expired/i.test(said)) return undefined;
+  return `the short-term Bedrock token the harness made from the AWS credentials aged out (each is made for ${TOKEN_SECONDS / 60} minutes, or until the credentials expire when that is sooner, and replaced ${RENEW_MARGIN_MS / 60_000} minutes before its end): check that this machine's clock is right and that the AWS credentials outlast the run (refresh them: aws sso login, or assume the role again), then run again`;
 }
