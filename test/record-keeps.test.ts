@@ -11,7 +11,8 @@ import { HarnessError } from '../src/errors.ts';
 import type { Surface } from '../src/surfaces.ts';
 import type { Exchange, ExchangeRequest } from '../src/transport/exchange.ts';
 import { fixturePath, readFixture } from '../src/transport/fixture-file.ts';
-import { otherSurfaceIn, RecordTarget } from '../src/transport/record-target.ts';
+import { otherSurfaceIn } from '../src/transport/recorded-surface.ts';
+import { RecordTarget } from '../src/transport/record-target.ts';
 import type { Target } from '../src/transport/target.ts';
 import { cli } from './helpers/harness.ts';
 

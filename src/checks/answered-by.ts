@@ -56,6 +56,16 @@ export function namesAnotherModel(sent: string, echoed: string): boolean {
   return !modelNames(echoed).some((name) => asked.includes(name));
 }
 
+/**
+ * The id of `ids` that `echoed`, the model an answer names, is a name of, when that is another model than `asked`;
+ * undefined for an alias or a deployment name no id of them is (answered in the name of the model behind it).
+ */
+export function catalogModelNamed(asked: string, echoed: string, ids: Iterable<string>): string | undefined {
+  if (!namesAnotherModel(asked, echoed)) return undefined;
+  for (const id of ids) if (!namesAnotherModel(id, echoed) && namesAnotherModel(asked, id)) return id;
+  return undefined;
+}
+
 /** The model a 2xx answer names: the body's `model` (`response.model`, `message.model` in a stream's first events). */
 function echoedModel(response: ExchangeResponse): string | undefined {
   if (!isStreamResponse(response)) {

@@ -6,28 +6,45 @@
  * observed nothing (an error, inconclusive, skipped, not run), each target that observed a value that differs gets
  * its own entry under `targets:`, so an expectation gates only where it was seen to hold.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { ALL_CHECKS, getCheck } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { Matrix, MatrixResult } from '../report/matrix.ts';
 import { unobservedModels } from '../report/observed-models.ts';
+import { catalogModelNamed } from '../checks/answered-by.ts';
+import { citesAnotherModel, otherModelAnswers } from '../checks/other-model-answers.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { FLAKY, allowsVariation, describeExpected, expectedProblem, meets, sameValue, type Expected, type Observed } from '../suite/expected.ts';
 import { blessExpectations, blessTarget, loadExpectations, statedFor, type BlessChange } from '../suite/load-expectations.ts';
 import { readYamlSource } from '../suite/yaml-source.ts';
+import { defaultExpectationsFile } from './bless-default-file.ts';
 import { notAFileError, whyNotAFile } from './input-files.ts';
 import { readMatrix } from './read-matrix.ts';
 
+/** Cells a "not blessed" line names; the rest are counted. */
+const CELLS_NAMED = 10;
+
+/** `model check (target), ... and 3 more`: cells a "not blessed" line names, inert. */
+function cellList(cells: readonly Pick<MatrixResult, 'model' | 'check' | 'target'>[]): string {
+  const named = cells.slice(0, CELLS_NAMED).map((r) => inertLine(`${r.model} ${r.check} (${r.target})`, 300));
+  return `${named.join(', ')}${cells.length > CELLS_NAMED ? `, and ${cells.length - CELLS_NAMED} more` : ''}`;
+}
+
 /**
- * The documented default: `./suites/expectations.yaml` where `./suites` exists. Never a path read from a matrix.json,
- * and no folder made here: a run of other suites or another catalog reads another file, and a new ./suites would
- * change what every later `run` in this folder reads.
+ * The id of another model of `ids` (the catalog's and the run's) a cell's answers came in the name of, or undefined:
+ * what such a cell observed is that model's. An answer in a name no id of them is (an alias, a deployment name) is
+ * the model's own, as far as bless can tell.
  */
-async function defaultExpectationsFile(): Promise<string> {
-  if ((await stat('suites').catch(() => null))?.isDirectory()) return resolve('suites/expectations.yaml');
-  throw new HarnessError('HARNESS_USAGE', '--expectations: there is no ./suites folder here; to bless into ./suites/expectations.yaml, which `run` reads from there, make the folder first (mkdir suites), or name the file to write with --expectations FILE');
+function answeredByCatalogModel(r: MatrixResult, ids: ReadonlySet<string>): string | undefined {
+  if ((r.otherModel?.others ?? 0) === 0 && !citesAnotherModel(r)) return undefined;
+  const names = r.otherModel?.names ?? otherModelAnswers([r]).named;
+  for (const name of names) {
+    const id = catalogModelNamed(r.model, name, ids);
+    if (id !== undefined) return id;
+  }
+  return undefined;
 }
 
 /** A catalog id as the catalog schema's `catalog:` key states it, or undefined. */
@@ -39,12 +56,13 @@ const CATALOG_ID = /^[a-z0-9][a-z0-9.-]{0,79}$/;
  * `catalog:` id is read, so a catalog edited since still names itself), else undefined: a matrix from another
  * machine, or a catalog moved since.
  */
-async function catalogOfRun(matrix: Matrix, flag: string | undefined): Promise<{ id: string; from: string } | undefined> {
+async function catalogOfRun(matrix: Matrix, flag: string | undefined): Promise<{ id: string; from: string; models: readonly string[] } | undefined> {
   if (flag !== undefined) {
     const file = resolve(flag);
     const not = await whyNotAFile(file);
     if (not) throw notAFileError('--catalog', file, not, 'point --catalog at the model catalog the run used (the bundled one is suites/models.yaml), or leave it out to use the one the run names');
-    return { id: (await loadCatalog(file, ALL_CHECKS)).id, from: `--catalog ${file}` };
+    const catalog = await loadCatalog(file, ALL_CHECKS);
+    return { id: catalog.id, from: `--catalog ${file}`, models: catalog.models.map((m) => m.id) };
   }
   if (matrix.run.catalogs) {
     throw new HarnessError(
@@ -54,8 +72,11 @@ async function catalogOfRun(matrix: Matrix, flag: string | undefined): Promise<{
   }
   const file = matrix.run.catalog;
   if (!isAbsolute(file)) return undefined;
-  const id = await readYamlSource(file).then(({ source }) => (source?.data as { catalog?: unknown } | undefined)?.catalog, () => undefined);
-  return typeof id === 'string' && CATALOG_ID.test(id) ? { id, from: `the run's catalog ${file}` } : undefined;
+  const data = await readYamlSource(file).then(({ source }) => source?.data as { catalog?: unknown; models?: unknown } | undefined, () => undefined);
+  const id = data?.catalog;
+  // Its model ids only tell which answers came from another model of it (answeredByCatalogModel): read as they are.
+  const models = Array.isArray(data?.models) ? data.models.flatMap((m: unknown) => (typeof (m as { id?: unknown } | null)?.id === 'string' ? [(m as { id: string }).id] : [])) : [];
+  return typeof id === 'string' && CATALOG_ID.test(id) ? { id, from: `the run's catalog ${file}`, models } : undefined;
 }
 
 /** What a flaky cell blesses as: the values its trials saw (most frequent first), or "flaky" when they saw one or none. */
@@ -92,7 +113,9 @@ function changeProblem(change: Change, at: string): string | undefined {
 
 export async function blessCommand(file: string, flags: { expectations?: string; catalog?: string; all?: boolean }, root: string, out: NodeJS.WritableStream): Promise<number> {
   const matrix = await readMatrix(file);
-  const target = flags.expectations ? resolve(flags.expectations) : await defaultExpectationsFile();
+  const chosen = flags.expectations ? { file: resolve(flags.expectations) } : await defaultExpectationsFile(matrix, root);
+  const target = chosen.file;
+  if (chosen.note) out.write(`${chosen.note}\n`);
   // Only a path with nothing there is a new file: one that cannot be read is refused, never replaced.
   const place = await blessTarget(target, `--expectations ${target}`);
   const current = place.text === undefined ? undefined : await loadExpectations(target, ALL_CHECKS);
@@ -108,11 +131,22 @@ export async function blessCommand(file: string, flags: { expectations?: string;
   let errors = 0;
   // What a model the gate found nothing of observed read is not the model's: never an expectation of it.
   const unobserved = unobservedModels(matrix).cells;
+  // Nor what another model of the catalog (or of the run) answered in its place: a gateway's fallback or rewrite.
+  const others = new Set([...(ran?.models ?? []), ...matrix.models.map((m) => m.id)]);
+  const answeredByOther: { r: MatrixResult; by: string }[] = [];
+  // A value the expectations file states for a check whose API the model does not serve here: never observed.
+  const notServed: MatrixResult[] = [];
   const groups = new Map<string, MatrixResult[]>();
   for (const r of matrix.results) {
     if (unobserved.has(r)) continue;
     if (r.status === 'error') errors += r.expectedSource ? 1 : 0;
+    if (r.status === 'unsupported' && (r.gating || statedFor(current, r.target, r.model, r.check))) notServed.push(r);
     if (r.status !== 'pass' && r.status !== 'fail' && r.status !== 'flaky') continue;
+    const by = answeredByCatalogModel(r, others);
+    if (by !== undefined) {
+      answeredByOther.push({ r, by });
+      continue;
+    }
     const key = `${r.model}\u0000${r.check}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
@@ -148,9 +182,12 @@ export async function blessCommand(file: string, flags: { expectations?: string;
   }
   const show = (s: string) => inertLine(s, 300);
   if (changes.length === 0) {
+    const unseen = notServed.length + errors + answeredByOther.length;
     out.write(
       current
-        ? `nothing to bless: every observation in ${show(file)} already matches ${target}\n`
+        ? unseen
+          ? `nothing to bless: what ${show(file)} observed already matches ${target}, but not every cell was observed (see "not blessed" below)\n`
+          : `nothing to bless: every observation in ${show(file)} already matches ${target}\n`
         : `nothing to bless: ${target} does not exist, and ${flags.all ? `no cell of ${show(file)} observed a value to write` : `no cell of ${show(file)} gates (bless --all creates it with every observed value)`}; nothing was written\n`,
     );
   } else {
@@ -176,6 +213,13 @@ export async function blessCommand(file: string, flags: { expectations?: string;
   }
   if (run.selection.shard !== undefined) out.write(`not blessed: the other shards' models; ${show(file)} is shard ${show(run.selection.shard)} of run ${show(run.id)} (bless the merged matrix.json to bless the whole run)\n`);
   if (errors) out.write(`not blessed: ${errors} cell(s) with errors (nothing was observed; fix the endpoint or rerun)\n`);
+  if (notServed.length) {
+    out.write(`not blessed: ${notServed.length} cell(s) the expectations file states a value for, whose API the model does not serve here (n/a: nothing was observed, so the stated value neither holds nor changes): ${cellList(notServed)}\n`);
+  }
+  if (answeredByOther.length) {
+    const named = answeredByOther.map(({ r, by }) => ({ ...r, target: `${r.target}; answered as ${JSON.stringify(by)}` }));
+    out.write(`not blessed: ${answeredByOther.length} cell(s) answered in the name of another model of the catalog or the run (a gateway's fallback or a rewritten model id: what they observed is that model's): ${cellList(named)}; bless a run in which the model answered itself\n`);
+  }
   if (unobserved.size) out.write(`not blessed: ${unobserved.size} cell(s) of model(s) with nothing observed (see the gate: a typo'd id, another model's answers)\n`);
   return 0;
 }

@@ -203,7 +203,7 @@ async function refuseLinkedFixtureFolders(config: RunConfig, work: readonly Cell
   if (taken) throw usage('--fixtures', `${taken}. Nothing was recorded.`);
   for (const note of notes) err.write(`${inertLine(note, 2000)}\n`);
   // A target folder holds one surface's recordings (replay labels it with one): checked again at the first write.
-  const { otherSurfaceIn, otherSurfaceProblem } = await import('../transport/record-target.ts');
+  const { otherSurfaceIn, otherSurfaceProblem } = await import('../transport/recorded-surface.ts');
   for (const target of config.targets.filter((t) => t.mode === 'record')) {
     const found = await otherSurfaceIn(config.fixturesDir, target.id, target.surface);
     if (found) throw usage('--fixtures', `${otherSurfaceProblem(target.id, target.surface, found)}. Nothing was recorded.`);

@@ -5,7 +5,7 @@
  */
 import { CHECK_STATUSES, type CheckStatus, type TrialResult } from '../checks/types.ts';
 import { closest } from '../suite/closest.ts';
-import { allowsVariation } from '../suite/expected.ts';
+import { allowsVariation, describeExpected } from '../suite/expected.ts';
 import { boundResult } from './bound-result.ts';
 import { DEFAULT_MAX_ERRORS, gateOf } from './gate.ts';
 import { MATRIX_FORMAT, pairKey, resultsByCell, type Matrix, type MatrixCheck, type MatrixModel, type MatrixResult, type MatrixRun, type MatrixTarget, type UsageTotals } from './matrix.ts';
@@ -33,15 +33,28 @@ export interface MatrixInput {
 
 export { DEFAULT_MAX_ERRORS };
 
+/** Whether an expectation comes from the expectations file (`expectations: ...`, `expectations (us-west-2): ...`, plan.ts). */
+export function statedInFile(source: string | null): boolean {
+  return source !== null && /^expectations(?: \([^)]*\))?: /.test(source);
+}
+
+/** The reason of an n/a cell that gates (isGating): the stated value is named as not observed, before the check's why. */
+function notServedReason(result: Pick<MatrixResult, 'expected' | 'reason'>): string {
+  return `not observed: the expectations file states ${result.expected === null ? 'a value' : describeExpected(result.expected)}, and the model does not serve this check's API here (${result.reason})`;
+}
+
 
 /**
  * A result fails the run when it is `fail` or `error` against an expectation that is actually stated, or `flaky`
  * where the expectation states a single value (it used to be stable and is no longer) or where a trial observed a
  * value the stated list does not allow (a list lets its values vary, not a trial see another). `inconclusive` never
- * gates.
+ * gates. `unsupported` (n/a: the model does not serve the check's API here) gates only against an entry of the
+ * expectations file: a team stated that it observes the behaviour, and nothing was observed, as with an error; the
+ * catalog's and the reference's values are for the models that serve the API, and its n/a cells stay informational.
  */
 export function isGating(result: Pick<MatrixResult, 'status' | 'expectedSource' | 'expected'> & { trials?: readonly Pick<TrialResult, 'status'>[] | undefined }): boolean {
   if (result.expectedSource === null) return false;
+  if (result.status === 'unsupported') return statedInFile(result.expectedSource);
   if (result.status === 'flaky') return result.expected === null || !allowsVariation(result.expected) || (result.trials ?? []).some((trial) => trial.status === 'fail');
   return result.status === 'fail' || result.status === 'error';
 }
@@ -82,8 +95,9 @@ export function buildMatrix(input: MatrixInput): Matrix {
     // boundResult's copy is the matrix's own, made at one place so that every result has the same shape (the reports
     // read them several times over, and read copies of that one shape much faster than the run's own objects): the
     // gating flag is added to it, not to a copy of its own first.
-    const bounded = boundResult(result) as MatrixResult;
-    bounded.gating = isGating(result);
+    const gating = isGating(result);
+    const bounded = boundResult(gating && result.status === 'unsupported' ? { ...result, reason: notServedReason(result) } : result) as MatrixResult;
+    bounded.gating = gating;
     return bounded;
   });
   return finishMatrix({

@@ -84,7 +84,8 @@ export function gateOf(matrix: Matrix): MatrixGate {
   const scoped = keptCells.filter((r) => r.reason.startsWith(SCOPE_KEPT)).length;
   const budgeted = keptCells.filter((r) => r.reason.startsWith(BUDGET_KEPT)).length;
   const newer = keptCells.filter((r) => r.reason.startsWith(NEWER_KEPT)).length;
-  const kept = keptCells.length - scoped - budgeted - newer;
+  const misrouted = keptCells.filter((r) => OTHER_MODEL_KEPT.test(r.reason)).length;
+  const kept = keptCells.length - scoped - budgeted - newer - misrouted;
   if (kept) {
     problems.push({ kind: 'recording-kept', message: `${kept} result(s) rest on previous recordings, kept because the endpoint failed during this record run (--overwrite-failures records the outage)` });
   }
@@ -96,6 +97,12 @@ export function gateOf(matrix: Matrix): MatrixGate {
   }
   if (newer) {
     problems.push({ kind: 'recording-kept', message: `${newer} error cell(s) (HARNESS_RECORDING_KEPT) kept recordings this version cannot read (a newer mantle-conformance's, or edited by hand) nor replaces unasked: upgrade mantle-conformance, or pass --overwrite-failures to replace them with this version's recordings` });
+  }
+  if (misrouted) {
+    problems.push({
+      kind: 'recording-kept',
+      message: `${misrouted} error cell(s) (HARNESS_RECORDING_KEPT) kept their cases' previous recordings because another model of the catalog answered in the model's place in this record run (a gateway's fallback or a rewritten model id): what it answered is not the model's; record them once the endpoint answers the model itself (--overwrite-failures records the other model's answers)`,
+    });
   }
   if (budgeted) {
     problems.push({
@@ -121,6 +128,8 @@ const SCOPE_KEPT = 'HARNESS_RECORDING_KEPT: HARNESS_MODEL_SCOPE';
 const BUDGET_CODE = 'HARNESS_BUDGET_EXCEEDED';
 /** The reason of a cell whose case kept a recording a newer version wrote (record-target.ts). */
 const NEWER_KEPT = 'HARNESS_RECORDING_KEPT: this version cannot read ';
+/** The reason of a cell whose case kept its recording because another catalog model answered (other-model-answers-kept.ts), after the note of the answers' names (checks/answered-by.ts withAnsweredBy). */
+const OTHER_MODEL_KEPT = /^HARNESS_RECORDING_KEPT: (?:\d+ of \d+ answer\(s\) named another model than their request asked for \(.*?\); )?another model answered: /;
 /** The reason of a cell whose case kept its recording because a spent gateway budget refused it. */
 const BUDGET_KEPT = 'HARNESS_RECORDING_KEPT: HARNESS_BUDGET_EXCEEDED';
 
@@ -191,9 +200,10 @@ export function cellsToLookAt(results: readonly MatrixResult[], keyOf: (r: Matri
   for (const r of results) {
     // A cell a stop kept from running, or a missing shard held, was this run's to observe (the HTML failures view keeps
     // it too); one a filter took was not.
-    if (!LOOK_AT.includes(r.status) || notAskedHere(r)) continue;
+    // An n/a cell that gates (a stated value not observed) is counted as gating only: it has no column of its own.
+    if (!(LOOK_AT.includes(r.status) || r.gating) || notAskedHere(r)) continue;
     const c = counts.get(keyOf(r)) ?? { gating: 0, fail: 0, error: 0, flaky: 0, inconclusive: 0, skipped: 0 };
-    c[r.status as keyof LookAtCounts] += 1;
+    if (LOOK_AT.includes(r.status)) c[r.status as keyof LookAtCounts] += 1;
     if (r.gating) c.gating += 1;
     counts.set(keyOf(r), c);
   }

@@ -11,13 +11,22 @@ import type { Scheduler } from '../transport/scheduler.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import type { MaxOutputOf } from '../transport/scheduled-target.ts';
 import type { Target } from '../transport/target.ts';
+import { otherModelUnlikeBefore } from './other-model-answers-kept.ts';
 import type { RunConfig, TargetConfig } from './run-config.ts';
+
+/** What the catalog says of the run's models, for the live and record targets. */
+export interface TargetCatalog {
+  /** Each model's maximum output where known (output-ceiling.ts): the scheduler counts a request that states no maximum at it. */
+  maxOutputOf?: MaxOutputOf;
+  /** The catalog's ids: an answer in another one's name is kept out of a recording (other-model-answers-kept.ts). */
+  catalogModels?: readonly string[];
+}
 
 /**
  * `scheduler` is the run's one scheduler, `breaker` its endpoint breaker (none with --give-up-after 0); replay needs
  * neither. `onRouteRefused` hears of a route that refused the credentials another route accepted (route-credentials.ts),
- * and of a spend budget the gateway says is spent (budget-refusals.ts). `maxOutputOf` is each model's maximum output
- * where known (output-ceiling.ts): the scheduler counts a request that states no maximum at it.
+ * and of a spend budget the gateway says is spent (budget-refusals.ts), and, recording, of a file kept at a case's path
+ * that is not a fixture. `catalog` is what the run's catalog says of its models (TargetCatalog).
  */
 export async function createTarget(
   target: TargetConfig,
@@ -25,8 +34,9 @@ export async function createTarget(
   scheduler: Scheduler | undefined,
   breaker?: EndpointBreaker,
   onRouteRefused?: (message: string) => void,
-  maxOutputOf?: MaxOutputOf,
+  catalog: TargetCatalog = {},
 ): Promise<Target> {
+  const { maxOutputOf, catalogModels } = catalog;
   if (target.mode === 'replay') {
     const [{ ReplayTarget }, { BudgetRefusalsTarget }] = await Promise.all([import('../transport/replay-target.ts'), import('./budget-refusals.ts')]);
     // A spent budget an older version recorded as the gateway's answer replays as this version reads it live: an
@@ -78,6 +88,8 @@ export async function createTarget(
     {
       fixturesDir: config.fixturesDir,
       overwriteFailures: config.overwriteFailures ?? false,
+      ...(catalogModels?.length ? { otherModel: (exchanges, model, before) => otherModelUnlikeBefore(exchanges, model, catalogModels, before) } : {}),
+      ...(onRouteRefused ? { onForeignFile: onRouteRefused } : {}),
       provenance: {
         source: config.recordSource,
         target: target.id,

@@ -14,7 +14,8 @@ import type { RunConfig } from './run-config.ts';
 /** The first 16 hex digits of a SHA-256: enough to tell two inputs apart, short to read in a message. */
 const digest = (hash: ReturnType<typeof createHash>) => hash.digest('hex').slice(0, 16);
 
-async function digestOf(file: string): Promise<string> {
+/** The digest of a file's bytes, as `judging` keeps it (bless compares it with the file it would write). */
+export async function digestOf(file: string): Promise<string> {
   return digest(createHash('sha256').update(await readFile(file)));
 }
 

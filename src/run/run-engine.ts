@@ -34,7 +34,7 @@ export interface EngineEvents {
   onFatal?(fatal: { code: 'HARNESS_AUTH_REJECTED'; message: string }): void;
   /** A target stopped answering (`--give-up-after`): nothing more is sent to it. Once per target. */
   onTargetDown?(down: TargetDown): void;
-  /** A route refused the credentials another route of the target accepted, or a key's scope a model: its cases are errors, the run goes on. */
+  /** A route refused the credentials another route of the target accepted, or a key's scope a model (its cases are errors, the run goes on); or a record run kept a file at a case's path that is not a fixture. */
   onRouteRefused?(refused: { target: string; message: string }): void;
 }
 
@@ -132,8 +132,8 @@ export class RunEngine {
           })
         : undefined;
     const refused = (target: string) => (message: string) => options.events?.onRouteRefused?.({ target, message });
-    const maxOutputOf = catalogMaxOutput(options.loaded.catalog);
-    this.#targets = Promise.all(config.targets.map(async (t) => [t.id, await createTarget(t, config, this.scheduler, this.breaker, refused(t.id), maxOutputOf)] as const)).then((entries) => new Map(entries));
+    const catalog = { maxOutputOf: catalogMaxOutput(options.loaded.catalog), catalogModels: options.loaded.catalog.models.map((m) => m.id) };
+    this.#targets = Promise.all(config.targets.map(async (t) => [t.id, await createTarget(t, config, this.scheduler, this.breaker, refused(t.id), catalog)] as const)).then((entries) => new Map(entries));
     // Surfaced by run() and result(); never an unhandled rejection in between.
     this.#targets.catch(() => undefined);
   }

@@ -6,12 +6,13 @@
  * damaged on the way) where the recording had a readable answer to the same request, a body no check can read (over
  * --max-body-bytes), a body that stalled (a 2xx stream's too: an endpoint or a proxy that went silent mid-run says
  * nothing new about the model), a 403 that denies access, Mantle's "Berm is not enabled for this account" on every
- * request of the case (not-enabled.ts), or a 403 for another model where the recording had the endpoint's answer to
- * it, keeps the fixture it had, and says so as the case's error, unless `overwriteFailures`
- * asks to record it. A case with no fixture yet is recorded as it went, so replay shows the same `error` (or
- * `stalled`). A case with a request not sent because its target stopped answering writes nothing. A target folder
- * holds one surface's recordings: a write into one recorded on another surface is refused. Files are replaced
- * atomically.
+ * request of the case (not-enabled.ts), a 403 for another model where the recording had the endpoint's answer to it,
+ * or an answer in another catalog model's name where the recording had none (a gateway's fallback), keeps the fixture
+ * it had, and says so as the case's error, unless `overwriteFailures` asks to record it. A case with no fixture yet is
+ * recorded as it went, so replay shows the same `error` (or `stalled`). A case with a request not sent because its
+ * target stopped answering writes nothing, as does one whose path holds a file that is not a fixture (someone's,
+ * foreign-file.ts). A target folder holds one surface's recordings: a write into one recorded on another surface is
+ * refused. Files are replaced atomically.
  */
 import { shownPath } from '../shown-path.ts';
 import { stat } from 'node:fs/promises';
@@ -22,7 +23,7 @@ import { bodyText, excerpt, jsonBody, parseJsonText, requestedModel } from './bo
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
 import { describeRequest, isJsonResponse, isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
-import { fixturePath, fixtureSurface, jsonFilesIn, modelFolders, newerFixture, readFixture, writeFixture, fixtureFormatFor, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
+import { fixturePath, newerFixture, readFixture, writeFixture, fixtureFormatFor, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
 import { linkedFixture } from './fixture-links.ts';
 import { notEnabledOnEvery, saysNotEnabled } from './not-enabled.ts';
 import { sseStream } from './sse.ts';
@@ -30,12 +31,17 @@ import { isHtml, pageExcerpt } from './stand-in-answer.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 import { ENDPOINT_DOWN } from './endpoint-breaker.ts';
+import { foreignFileAt } from './foreign-file.ts';
+import { otherSurfaceIn, otherSurfaceProblem } from './recorded-surface.ts';
 
 export interface RecordOptions {
   fixturesDir: string;
   provenance: Omit<FixtureProvenance, 'recordedAt' | 'redactions'>;
   /** Replace a case's fixture even when the new exchanges hold an infrastructure failure (`--overwrite-failures`). @default false */
   overwriteFailures?: boolean;
+  /** Why answers in another catalog model's name must not replace a recording (run/other-model-answers-kept.ts); and who is told of a file kept as not a fixture (foreign-file.ts). */
+  otherModel?: (exchanges: readonly Exchange[], model: string, before: (ex: Exchange) => Promise<Exchange | undefined>) => Promise<Kept | undefined>;
+  onForeignFile?: (message: string) => void;
 }
 
 /** Failures of the endpoint or the way to it: they say nothing about the model, so they never replace a recording. */
@@ -95,6 +101,9 @@ export class RecordTarget extends TargetDecorator {
       const other = await this.#surfaceChecked;
       if (other) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${otherSurfaceProblem(this.id, surface, other)}`);
     }
+    // Someone's own file (notes, not a fixture) is kept whatever --overwrite-failures says: prune keeps it too.
+    const foreign = await foreignFileAt(file, caseId);
+    if (foreign) return this.#options.onForeignFile?.(foreign);
     if (!this.#options.overwriteFailures && (await stat(file).catch(() => null))?.isFile()) {
       // A newer version's recording is good, only unreadable here: replaced only when asked, as a kept recording is.
       const newer = await newerFixture(file);
@@ -106,7 +115,8 @@ export class RecordTarget extends TargetDecorator {
       // Read once, only when a page, a cut body or a denial asks what the recording had for the same request.
       let earlier: Promise<FixtureFile | null> | undefined;
       const recorded = () => (earlier ??= readFixture(file).catch(() => null));
-      const kept = outageIn(exchanges) ?? (await pageUnlikeBefore(exchanges, recorded)) ?? (await deniedIn(exchanges, model, recorded)) ?? (await deniedUnlikeBefore(exchanges, model, recorded));
+      const before = async (ex: Exchange) => [sameRequestIn(await recorded(), ex)].find((earlier) => earlier !== undefined && readable(earlier));
+      const kept = outageIn(exchanges) ?? (await pageUnlikeBefore(exchanges, recorded)) ?? (await deniedIn(exchanges, model, recorded)) ?? (await deniedUnlikeBefore(exchanges, model, recorded)) ?? (await this.#options.otherModel?.(exchanges, model, before));
       if (kept) {
         this.kept.push(file);
         const shown = shownPath(file);
@@ -124,7 +134,7 @@ export class RecordTarget extends TargetDecorator {
 }
 
 /** Why a case's new exchanges must not replace its recording, and what `--overwrite-failures` would record instead. */
-interface Kept {
+export interface Kept {
   why: string;
   what: 'the outage' | 'the stall' | 'the refusal' | 'it';
   /** The way to a recording of the case, when not "record again later" (a key's scope refuses it again). */
@@ -286,30 +296,6 @@ async function deniedUnlikeBefore(exchanges: readonly Exchange[], model: string,
     };
   }
   return undefined;
-}
-
-/**
- * A fixture in `target`'s folder recorded on another surface than `surface`, or undefined. Replay labels a folder
- * with one surface (fixture-file's recordedSurface), so one folder must hold one surface's recordings. The first
- * fixture of each model folder is read (a record run writes all of a model's cases on its surface); links are not
- * followed, and a recording that names no surface (made before surfaces) fits any.
- */
-export async function otherSurfaceIn(root: string, target: string, surface: Surface): Promise<{ file: string; surface: Surface } | undefined> {
-  for (const model of await modelFolders(root, target)) {
-    // The first file that names a surface says the folder's: a note or a broken file before it names none.
-    for (const file of await jsonFilesIn(model)) {
-      const recorded = (await fixtureSurface(file))?.surface;
-      if (recorded === undefined) continue;
-      if (recorded !== surface) return { file, surface: recorded };
-      break;
-    }
-  }
-  return undefined;
-}
-
-/** What to say of a fixture `otherSurfaceIn` found, and the fix. */
-export function otherSurfaceProblem(target: string, surface: Surface, found: { file: string; surface: Surface }): string {
-  return `the fixtures of target ${target} were recorded on ${found.surface} (${found.file}), and this run records ${surface}: replay labels a folder with one surface. Record into another folder with --target-name NAME${surface === 'mantle' ? '' : ` (e.g. --target-name ${surface}.${target})`}, or move the old recordings out of the way`;
 }
 
 /**

@@ -1,0 +1,120 @@
+/**
+ * A record run through a gateway that answers a catalog id with another catalog model (it rewrites the model id, or
+ * falls back) keeps the earlier recordings of the requested model and says so in the gate; bless skips the cells such
+ * a run answered in another catalog model's name, naming them. And a record run keeps a file at a case's path that is
+ * not a fixture (someone's notes), as `fixtures prune` does, writes nothing for that case and says so on stderr.
+ */
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../src/emulator/server.ts';
+import { catalogEmulator, cli, ROOT } from './helpers/harness.ts';
+
+const ASKED = 'openai.gpt-oss-20b';
+const ANSWERING = 'openai.gpt-oss-120b';
+/** Cases that read the model's answers (created-at.responses differs between the two models on the emulator). */
+const CHECKS = 'created-at.*';
+
+/** A gateway on 127.0.0.1 that rewrites `from` to `to` in every request and forwards it to `upstream`. */
+async function rewritingGateway(upstream: string, from: string, to: string): Promise<{ url: string; close(): Promise<void> }> {
+  const target = new URL(upstream);
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString().split(from).join(to);
+      const headers = { ...req.headers, 'content-length': String(Buffer.byteLength(body)) };
+      delete headers.host;
+      const up = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url!.split(from).join(to), headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', (e) => res.writeHead(502).end(String(e)));
+      up.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function contents(folder: string): Promise<Map<string, string>> {
+  const files = (await readdir(folder)).sort();
+  return new Map(await Promise.all(files.map(async (f) => [f, await readFile(join(folder, f), 'utf8')] as [string, string])));
+}
+
+let dir: string;
+let emulator: RunningEmulator;
+let gateway: Awaited<ReturnType<typeof rewritingGateway>>;
+let good: string;
+const modelFolder = (fixtures: string) => join(fixtures, 'rec', ASKED);
+const record = (endpoint: string, fixtures: string, reports: string, extra: string[] = []) =>
+  cli(['run', '--mode', 'record', '--auth', 'none', '--surface', 'mantle', '--endpoint', endpoint, '--target-name', 'rec', '--models', ASKED, '--checks', CHECKS, '--fixtures', fixtures, '--report-dir', join(dir, reports), '--plain', ...extra]);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mantle-other-model-'));
+  emulator = await catalogEmulator();
+  gateway = await rewritingGateway(emulator.url, ASKED, ANSWERING);
+  good = join(dir, 'good');
+  const made = await record(emulator.url, good, 'r-good');
+  expect(made.code, made.stdout + made.stderr).toBe(0);
+});
+afterAll(async () => {
+  await gateway?.close();
+  await emulator?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a record run answered by another catalog model', () => {
+  it('keeps every recording of the requested model, and its gate says why', async () => {
+    const fixtures = join(dir, 'sub');
+    await cp(good, fixtures, { recursive: true });
+    const before = await contents(modelFolder(fixtures));
+    const run = await record(gateway.url, fixtures, 'r-sub');
+    expect(run.code).toBe(1);
+    expect(await contents(modelFolder(fixtures))).toEqual(before);
+    const matrix = JSON.parse(await readFile(join(dir, 'r-sub', 'matrix.json'), 'utf8')) as { results: { check: string; status: string; reason: string }[]; gate: { problems: { kind: string; message: string }[] } };
+    const cell = matrix.results.find((r) => r.check === 'created-at.responses')!;
+    expect(cell.status).toBe('error');
+    expect(cell.reason).toMatch(/^HARNESS_RECORDING_KEPT: .*another model answered: POST \/v1\/responses was answered HTTP 200 in the name of "openai\.gpt-oss-120b", another model of the catalog than "openai\.gpt-oss-20b"/);
+    const kept = matrix.gate.problems.filter((p) => p.kind === 'recording-kept');
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.message).toMatch(/^\d+ error cell\(s\) \(HARNESS_RECORDING_KEPT\) kept their cases' previous recordings because another model of the catalog answered in the model's place/);
+  });
+
+  it('is blessed for none of its cells answered in another catalog model\'s name, and bless names them', async () => {
+    const live = await cli(['run', '--mode', 'live', '--auth', 'none', '--surface', 'mantle', '--endpoint', gateway.url, '--target-name', 'rec', '--models', ASKED, '--checks', CHECKS, '--report-dir', join(dir, 'r-live'), '--plain']);
+    // The other model's created_at is an exponent: the stated integer fails (what bless would have written over).
+    expect(live.code).toBe(1);
+    const file = join(dir, 'ex.yaml');
+    await cp(join(ROOT, 'suites', 'expectations.yaml'), file);
+    const text = await readFile(file, 'utf8');
+    const bless = await cli(['bless', join(dir, 'r-live', 'matrix.json'), '--expectations', file]);
+    expect(bless.code, bless.stderr).toBe(0);
+    expect(bless.stdout).not.toContain('blessed 1');
+    expect(bless.stdout).toMatch(/not blessed: \d+ cell\(s\) answered in the name of another model of the catalog or the run .*openai\.gpt-oss-20b created-at\.responses \(rec; answered as "openai\.gpt-oss-120b"\)/);
+    expect(await readFile(file, 'utf8')).toBe(text);
+  });
+});
+
+describe('a record run over a file at a case\'s path that is not a fixture', () => {
+  it('keeps the file, writes nothing for that case, and says so on stderr naming it', async () => {
+    const fixtures = join(dir, 'own');
+    await cp(good, fixtures, { recursive: true });
+    const notes = join(modelFolder(fixtures), 'probe.responses.json');
+    const mine = '{"my":"hand-written notes, not a fixture"}\n';
+    await writeFile(notes, mine);
+    const run = await record(emulator.url, fixtures, 'r-own');
+    expect(await readFile(notes, 'utf8')).toBe(mine);
+    expect(run.stderr).toContain(`kept ${notes}, which is not a recording the harness wrote`);
+    expect(run.stderr).toContain('recorded nothing for case probe.responses');
+  });
+});
