@@ -5,6 +5,7 @@
  * refuses the profile id with 404 "does not exist" fails, where before the cell had no expectation and passed green
  * whatever it saw. Models no source names (GPT-6 Astra) stay informational on runtime; Mantle's lack is unchanged.
  */
+import { parse, stringify } from 'yaml';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,19 @@ describe('the plan', () => {
     expect(on('mantle', 'openai.gpt-6-astra')).toMatchObject({ value: 'not-found' });
   });
 
-  it('refuses a `has` entry naming a model the catalog does not have, with the closest id', async () => {
+  it('a trimmed copy of the catalog without the models a `has` entry names loads: the claim names no model of it', async () => {
+    const full = parse(await readFile(join(ROOT, 'suites/models.yaml'), 'utf8')) as { models: { id: string }[] };
+    const dir = await mkdtemp(join(tmpdir(), 'mantle-catalog-'));
+    try {
+      await writeFile(join(dir, 'models.yaml'), stringify({ ...full, models: full.models.filter((m) => !m.id.startsWith('openai.gpt-6')) }));
+      const catalog = await loadCatalog(join(dir, 'models.yaml'), ALL_CHECKS);
+      expect(catalog.byId.has('openai.gpt-6-sol')).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a `has` entry naming a slip of a model the catalog has, with that id', async () => {
     const text = await readFile(join(ROOT, 'suites/models.yaml'), 'utf8');
     const typo = text.replace('models: [openai.gpt-6-sol, openai.gpt-6-luna]', 'models: [openai.gpt-6-soll, openai.gpt-6-luna]');
     expect(typo).not.toBe(text);

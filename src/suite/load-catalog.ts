@@ -7,7 +7,7 @@ import type { CheckSignature } from './check-signature.ts';
 import { expectedProblem } from './expected.ts';
 import type { Surface } from '../surfaces.ts';
 import { CatalogSchema, type CatalogFile, type Claim, type ParametersClaim, type ReasoningClaim, type RegionEntry, type SurfaceClaims, type WrongRouteClaim } from './catalog-schema.ts';
-import { closest } from './closest.ts';
+import { closest, slipOf } from './closest.ts';
 import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type Suggest, type YamlSource } from './yaml-source.ts';
 
 export interface CatalogClaim extends Claim {
@@ -115,8 +115,11 @@ export function validateMeaning(data: CatalogFile, source: YamlSource, checks: R
         const problem = expectedProblem(check, entry.value);
         if (problem) problems.push(`${source.locate([...at, 'value'])} ${entry.check}: ${problem}`);
       }
+      // A model the catalog does not list is left out (a trimmed copy of the catalog keeps its surfaces), unless it is a
+      // slip of one it lists: then the claim would silently miss the model it was written for.
       (entry.models ?? []).forEach((model, m) => {
-        if (!modelIds.includes(model)) problems.push(`${source.locate([...at, 'models', m])} unknown model "${model}"${closest(model, modelIds) ? ` (did you mean "${closest(model, modelIds)}"?)` : ''}: not in the catalog's models`);
+        const slip = modelIds.includes(model) ? undefined : slipOf(model, modelIds);
+        if (slip) problems.push(`${source.locate([...at, 'models', m])} unknown model "${model}" (did you mean "${slip}"?): not in the catalog's models`);
       });
       checkSource(entry.source, [...at, 'source']);
     };
