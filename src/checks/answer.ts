@@ -10,11 +10,12 @@ export function sentBody(exchange: Exchange): Record<string, unknown> {
  * naming a parameter or not), a refusal (this route/API does not serve the model), or broken. And the verdict
  * scaffolding that follows from it, so that each check only says what it observes in a 2xx.
  */
-import { bodyText, isRecord, jsonBody, parseJsonText } from '../transport/body.ts';
+import { isRecord, jsonBody, parseJsonText } from '../transport/body.ts';
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { evidenceOf, inconclusive, judge, requireCompleted, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import { routeGuessOf } from './route-guess.ts';
+import { stalledBody } from './stalled-body.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
 export type Answer =
@@ -25,11 +26,9 @@ export type Answer =
 
 export function answerOf(exchange: Exchange): Answer {
   if (exchange.error || !exchange.response) return { kind: 'broken', message: exchange.error ? `${exchange.error.code}: ${exchange.error.message}` : 'no response' };
-  const { status, stalledAfterMs } = exchange.response;
-  // A stalled stream is read by the stream checks (`stalled`); any other stalled body is incomplete, so unreadable.
-  if (stalledAfterMs !== undefined && !(status < 300 && isStreamResponse(exchange.response))) {
-    return { kind: 'broken', status, message: `the answer stalled: no data for ${stalledAfterMs} ms after ${bodyText(exchange.response).length} character(s)` };
-  }
+  const { status } = exchange.response;
+  const stalled = stalledBody(exchange.response);
+  if (stalled) return { kind: 'broken', status, message: stalled };
   const classification = classifyAnswer(exchange.response);
   if (classification.kind === 'ok') {
     const parsed = jsonBody(exchange.response);

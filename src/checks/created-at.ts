@@ -8,6 +8,7 @@ import type { Exchange } from '../transport/exchange.ts';
 import { answeredExchanges, answeringExchange, successfulExchange } from './answer.ts';
 import { evidenceOf, judge, unobserved, type CompletedOutcome } from './judge.ts';
 import { LEXEME_KINDS, lexemeKind, type LexemeKind } from './lexeme.ts';
+import { stalledAnswer } from './stalled-body.ts';
 import type { CheckDefinition, CheckInput, Evidence } from './types.ts';
 
 /** What one 2xx says of the field: its kind and lexeme, or why its body cannot be read (`unreadable`). */
@@ -64,6 +65,9 @@ function createdAtCheck(id: string, field: 'created' | 'created_at', api: 'chat-
       const deviates = (r: Reading) => r.kind !== undefined && r.kind !== 'integer';
       const deviating = seen.find((r) => r.readBySdk && deviates(r)) ?? seen.find(deviates);
       const unreadable = seen.find((r) => r.unreadable !== undefined);
+      // A prefix whose 2xx stalled was not read (stalled-body.ts): the integer is unproven there too.
+      const stall = deviating ? undefined : input.outcomes.flatMap((o) => (o.kind === 'completed' ? [{ caseId: o.caseId, at: stalledAnswer(o) }] : [])).find((s) => s.at);
+      if (stall?.at) return unobserved(input, stall.at.reason, [evidenceOf(stall.caseId, stall.at.exchange)]);
       const shown = deviating ?? (unreadable ? undefined : seen[0]);
       if (!shown?.kind) return unobserved(input, `could not observe: ${unreadable?.exchange.request.path ?? 'the probe'}: ${unreadable?.unreadable ?? 'no 2xx'}`, unreadable ? [unreadable.evidence] : []);
       const others = seen.filter((r) => r !== shown && (r.kind !== shown.kind || r.unreadable));

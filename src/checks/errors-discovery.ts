@@ -10,6 +10,7 @@ import { deniedAccess, describeDenial, scopeAnswerReason, scopeRefusedOtherId } 
 import { closestListedWords, namesListedModel, sameListedIn } from './closest-listed.ts';
 import { listedOthers } from './listed-names.ts';
 import { notObservable, observe } from './answer.ts';
+import { stalledBody } from './stalled-body.ts';
 import { evidenceOf, inconclusive, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -75,12 +76,13 @@ const wrongRoute: CheckDefinition = {
     if (completed.length === 0) return settleWithout(input);
     const refusals = completed.flatMap((o) =>
       o.exchanges
-        .filter((ex) => ex.response && !ex.error && refusesModel(classifyAnswer(ex.response).kind))
+        .filter((ex) => ex.response && !ex.error && !stalledBody(ex.response) && refusesModel(classifyAnswer(ex.response).kind))
         .map((ex) => ({ caseId: o.caseId, ex })),
     );
     // Say what actually happened: a route that broke (5xx, timeout), said no with a 2xx, or denied access (a 403
-    // about the account, as API Gateway's "Missing Authentication Token") is not a route that served the model.
-    const unread = (ex: Exchange) => ex.error || !ex.response || ex.response.status >= 500 || classifyAnswer(ex.response).kind === 'error-in-2xx' || classifyAnswer(ex.response).kind === 'forbidden';
+    // about the account, as API Gateway's "Missing Authentication Token") is not a route that served the model. A body
+    // that stalled was never read whole (stalled-body.ts): whatever it began with, it is no answer to judge.
+    const unread = (ex: Exchange) => ex.error || !ex.response || stalledBody(ex.response) !== undefined || ex.response.status >= 500 || classifyAnswer(ex.response).kind === 'error-in-2xx' || classifyAnswer(ex.response).kind === 'forbidden';
     const broken = completed.flatMap((o) => o.exchanges.filter(unread).map((ex) => ({ caseId: o.caseId, ex })));
     if (refusals.length === 0) {
       if (broken.length) {
@@ -112,6 +114,8 @@ const wrongRoute: CheckDefinition = {
 
 /** What a wrong route that was not read answered; `errorIn2xx` says when a 2xx held an error. */
 function unreadAnswer(ex: Exchange, errorIn2xx: boolean): string {
+  const stalled = !ex.error && ex.response ? stalledBody(ex.response) : undefined;
+  if (stalled) return `${ex.request.path}: HTTP ${ex.response!.status}, ${stalled.replace(/^the answer /, 'whose body ')}`;
   if (!ex.error && ex.response && classifyAnswer(ex.response).kind === 'forbidden') return describeDenial(ex);
   return `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}${errorIn2xx && ex.response && ex.response.status < 300 ? ' with an error' : ''}`}`;
 }
@@ -133,7 +137,8 @@ function denial(exchange: Exchange): string {
  * Whether the model list names the model. The list is asked for on every prefix (/v1/models, and
  * /openai/v1/models, which no source shows to exist): `listed` when an answering list holds the id, `not-listed`
  * when lists answered without it, `no-list` when no prefix answered with a list (a 404, a 405). A 401 or 403 that
- * refuses the credentials (no bedrock:ListFoundationModels) hides the list, so `error`. A list that says `has_more: true`
+ * refuses the credentials (no bedrock:ListFoundationModels) hides the list, so `error`, as does a list whose body
+ * stalled (never read whole, stalled-body.ts) unless another prefix's list holds the model. A list that says `has_more: true`
  * is one page: without the model on it, the model may be on a later page the case does not ask for, so the cell is
  * `inconclusive`, never `not-listed`. Measured per target (region): sources disagree by region.
  */
@@ -149,18 +154,24 @@ const listed: CheckDefinition = {
     const exchanges = completed.flatMap((o) => o.exchanges.map((ex) => ({ caseId: o.caseId, ex })));
     const evidence = exchanges.map(({ caseId, ex }) => evidenceOf(caseId, ex));
     const lists = exchanges.flatMap(({ ex }) => {
-      const body = ex.response && ex.response.status < 300 ? jsonObject(ex.response) : undefined;
+      const body = ex.response && ex.response.status < 300 && !stalledBody(ex.response) ? jsonObject(ex.response) : undefined;
       return body && Array.isArray(body.data) ? [{ path: ex.request.path, ids: body.data.map((m) => (isRecord(m) ? m.id : undefined)), more: body.has_more === true }] : [];
     });
+    // A list whose body stalled was never read whole (stalled-body.ts): it may hold the model, so it is no `no-list`,
+    // and no `not-listed` while it is the only prefix left that might list it.
+    const stall = exchanges.find(({ ex }) => !ex.error && ex.response && stalledBody(ex.response));
+    const stalled = stall && `could not read a model list: ${stall.ex.request.path} HTTP ${stall.ex.response!.status}, ${stalledBody(stall.ex.response!)!.replace(/^the answer /, 'whose body ')}`;
     if (lists.length === 0) {
       // A 401/403 about the credentials (a bad key, a missing bedrock:ListFoundationModels) says nothing about whether
       // the endpoint lists the model: as unobserved as an outage. A 404 or 405 says there is no list here.
       const broken = exchanges.find(({ ex }) => ex.error || !ex.response || ex.response.status >= 500 || deniesCredentials(ex));
       if (broken) return unobserved(input, `could not read a model list: ${broken.ex.request.path} ${broken.ex.error?.code ?? `HTTP ${broken.ex.response?.status}${denial(broken.ex)}`}`, evidence);
+      if (stalled) return unobserved(input, stalled, evidence);
       return judge(listed, input, 'no-list', evidence, exchanges.map(({ ex }) => `${ex.request.path}: HTTP ${ex.response?.status}`).join(', '));
     }
     const holding = lists.filter((l) => l.ids.includes(input.model));
     const detail = lists.map((l) => `${l.path}: ${l.ids.length} models${l.more ? ' (has_more: true)' : ''}${l.ids.includes(input.model) ? ', this one among them' : ''}`).join('; ');
+    if (holding.length === 0 && stalled) return unobserved(input, `${stalled}; the model is not on the list(s) read: ${detail}`, evidence);
     if (holding.length === 0 && lists.some((l) => l.more)) return inconclusive(input, `the model is not on the page read, and the list says has_more: true (a later page may hold it; the case reads one page): ${detail}`, evidence);
     // The closest listed id: the gate's "did you mean" for a typo of an id the endpoint lists (closest-listed.ts).
     const ids = lists.flatMap((l) => l.ids);

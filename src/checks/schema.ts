@@ -7,7 +7,6 @@
  * the fields the objects carry that the schema does not define.
  */
 import { bodyText, excerpt, isRecord, NESTED_TOO_DEEP, writtenBody } from '../transport/body.ts';
-import { classifyAnswer } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { sseStream, writtenEventData } from '../transport/sse.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
@@ -17,6 +16,8 @@ import { clientTakes } from './client-read-events.ts';
 import { evidenceOf, judge, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import { resolveApiRoute } from './route.ts';
 import { routeGuessOf } from './route-guess.ts';
+import { routerPage, servedRoutes } from './router-page.ts';
+import { stalledBody } from './stalled-body.ts';
 import { schemaValues } from './schema-modes.ts';
 import { PROJECT_SCHEMAS, type SchemaKind, type SchemaSet } from './schemas/schema-set.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
@@ -42,40 +43,8 @@ interface Sample {
   denied?: boolean;
   /** A router's page for a path it does not have (routerPage): no error of the API's; not judged. */
   routerPage?: boolean;
-}
-
-/**
- * Whether an error answer is a router's page for a path it does not have: a 404 or 405 that the route classifier
- * reads as "this prefix or API is not served", in a body that is not JSON (Go's `404 page not found`, a proxy's HTML),
- * from an API on a prefix that answered no 2xx in the cases read (`served`). No API answered, so no envelope was owed
- * here (errors.wrong-route judges a probe's answer on a wrong prefix). Where the API did answer on that prefix (a
- * Response retrieved, then its 404 once deleted), a page is its error, and judged. Mantle's own route refusals
- * (400 "isn't supported on this route", 401 Berm, 404 `{"error":{...}}`) are JSON: judged too.
- */
-function routerPage(exchange: Exchange, api: ApiId, served: ReadonlySet<string>): boolean {
-  const response = exchange.response!;
-  // A body that stalled is cut short, not a page: judged as it arrived.
-  if ((response.status !== 404 && response.status !== 405) || response.stalledAfterMs !== undefined) return false;
-  if (served.has(servedKey(api, exchange.prefix))) return false;
-  const kind = classifyAnswer(response).kind;
-  const parsed = writtenBody(response);
-  // JSON nested too deep to read is JSON all the same: judged as such, not set aside as a page.
-  return (kind === 'route-unsupported' || kind === 'api-unsupported') && !parsed.ok && !parsed.tooDeep;
-}
-
-const servedKey = (api: ApiId, prefix: string) => `${api} ${prefix}`;
-
-/** The APIs and prefixes that answered a 2xx in the cases a check reads. */
-function servedRoutes(outcomes: CheckInput['outcomes']): Set<string> {
-  const served = new Set<string>();
-  for (const outcome of outcomes) {
-    if (outcome.kind !== 'completed' && outcome.kind !== 'error') continue;
-    for (const exchange of outcome.exchanges) {
-      const status = exchange.response?.status;
-      if (status !== undefined && status >= 200 && status < 300) served.add(servedKey(outcome.api, exchange.prefix));
-    }
-  }
-  return served;
+  /** A body that stalled (stalled-body.ts): never read whole by any client; not judged, and no `valid` without it. */
+  stalled?: boolean;
 }
 
 /** `text/plain: Bad Request`: what a body that cannot be the envelope holds instead (endpoint text, cut short). */
@@ -125,7 +94,9 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
   if (BODY_KINDS.has(kind)) {
     // A 2xx whose body is an error envelope holds no object: the endpoint said no with the wrong status, which
     // errors.* judge; read against a completion's schema it made this check blame a body that was never one.
-    if (!bodyPlace(kind, api, exchange) || answerOf(exchange).kind !== 'ok') return;
+    if (!bodyPlace(kind, api, exchange)) return;
+    if (stalledBody(response)) return void found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, stalled: true });
+    if (answerOf(exchange).kind !== 'ok') return;
     const parsed = writtenBody(response);
     if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: 'body', value: parsed.value, plain: parsed.plain });
     else if (!parsed.ok && parsed.tooDeep) found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, tooDeep: true });
@@ -168,6 +139,9 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
       return;
     case 'error': {
       if (!OPENAI_APIS.has(api) || ok) return;
+      // A body that stalled was not read whole by any client: what arrived is no envelope to judge (`invalid` blamed
+      // the endpoint for a cut it did not send), and a whole one whose response never ended no `valid` either.
+      if (stalledBody(response)) return void found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, stalled: true });
       // API Gateway's `{"message":"Missing Authentication Token"}` on a prefix it does not route, or `Forbidden` for an
       // account without access: errors.unknown-model alone judges such a 403, as README says.
       if (deniedAccess(exchange)) {
@@ -213,11 +187,13 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
       for (const outcome of input.outcomes) if (outcome.kind === 'completed') for (const exchange of outcome.exchanges) addSamples(kind, outcome, exchange, found, served);
       // A body cut short on the way (a proxy's buffer, a dropped connection that still ended cleanly) holds no object
       // to judge, and the other checks cannot read it either: an error when nothing else was read.
-      const samples = found.filter((sample) => !sample.cut && !sample.tooDeep && !sample.denied && !sample.routerPage);
+      const samples = found.filter((sample) => !sample.cut && !sample.tooDeep && !sample.denied && !sample.routerPage && !sample.stalled);
       const cut = found.find((sample) => sample.cut);
       // An object too deep to read is not judged: the others may still show the kind broken, never that all of it holds.
       const deep = found.find((sample) => sample.tooDeep);
-      const notRead = deep && unobserved(input, `could not observe every ${kind} object: ${deep.where} of ${deep.caseId} is ${NESTED_TOO_DEEP}`, [evidenceOf(deep.caseId, deep.exchange)]);
+      // A body that stalled is not read (stalled-body.ts): the same, and said first when nothing else was read.
+      const stall = found.find((sample) => sample.stalled);
+      const notRead = (stall && unobserved(input, `could not observe every ${kind} object: ${stall.exchange.request.method} ${stall.exchange.request.path} in ${stall.caseId} answered ${stall.exchange.response!.status} and ${stalledBody(stall.exchange.response!)!.replace(/^the answer /, 'its body ')}`, [evidenceOf(stall.caseId, stall.exchange)])) || (deep && unobserved(input, `could not observe every ${kind} object: ${deep.where} of ${deep.caseId} is ${NESTED_TOO_DEEP}`, [evidenceOf(deep.caseId, deep.exchange)]));
       if (notRead && samples.length === 0) return notRead;
       if (samples.length === 0 && cut) {
         return unobserved(input, `could not observe the ${kind} object: the ${cut.exchange.response!.status} body ends before its JSON does (${bodyText(cut.exchange.response!).length} character(s) arrived): cut short on the way`, [evidenceOf(cut.caseId, cut.exchange)]);

@@ -9,6 +9,7 @@ import type OpenAI from 'openai';
 import type { BedrockOpenAI } from 'openai/bedrock';
 import type { Exchange } from '../transport/exchange.ts';
 import { answeredExchanges, observeOk } from './answer.ts';
+import { stalledAnswer } from './stalled-body.ts';
 import { evidenceOf, judge, unobserved } from './judge.ts';
 import { quietly, SILENT_SDK } from './sdk-quiet.ts';
 import { requiringSent } from './sent-request.ts';
@@ -262,6 +263,9 @@ function sdkCheck(id: string, title: string, api: CheckDefinition['api'], target
       const where = (r: SdkReading) => (read.length > 1 ? `${r.exchange.request.path}: ` : '');
       const worst = (['throws', 'mistyped'] as const).find((value) => read.some((r) => r.value === value));
       if (worst) return judge(definition, input, worst, evidence, read.filter((r) => r.value === worst).map((r) => `${where(r)}${r.reason}`).join('; '));
+      // A prefix whose 2xx body stalled is not among them (answerOf: broken): its SDK reading is not observed either.
+      const stall = stalledAnswer(seen.outcome, seen.exchange.step);
+      if (stall) return unobserved(input, stall.reason, [...evidence, evidenceOf(seen.caseId, stall.exchange)]);
       const hidden = read.find((r) => r.value === undefined);
       // The reason keeps its leading HARNESS_ code (answered-by reads it): the path goes after.
       if (hidden) return unobserved(input, `${hidden.reason}${read.length > 1 ? ` (on ${hidden.exchange.request.path})` : ''}`, evidence);

@@ -9,6 +9,7 @@ import type { Exchange } from '../transport/exchange.ts';
 import { answeredExchanges, observeOk } from './answer.ts';
 import { evidenceOf, judge, unobserved } from './judge.ts';
 import { lexemeKind } from './lexeme.ts';
+import { stalledAnswer } from './stalled-body.ts';
 import type { CheckDefinition } from './types.ts';
 
 type Rule = (body: Record<string, unknown>) => string[];
@@ -63,6 +64,9 @@ function strictCheck(id: string, api: 'chat-completions' | 'responses', rules: R
       const broken = read.filter((r) => r.problems !== undefined && r.problems.length > 0);
       const where = (r: (typeof read)[number]) => (read.length > 1 ? `${r.exchange.request.path}: ` : '');
       if (broken.length) return judge(definition, input, 'breaks', evidence, broken.map((r) => `${where(r)}${r.problems!.join('; ')}`).join('; '));
+      // A prefix whose 2xx stalled was not read (stalled-body.ts): `ok` would speak for it too.
+      const stall = stalledAnswer(seen.outcome, seen.exchange.step);
+      if (stall) return unobserved(input, stall.reason, [...evidence, evidenceOf(seen.caseId, stall.exchange)]);
       const deep = read.find((r) => r.problems === undefined);
       if (deep) return unobserved(input, `could not observe: ${deep.exchange.request.path}: the body is ${NESTED_TOO_DEEP}`, evidence);
       return judge(definition, input, 'ok', evidence, `${read.length > 1 ? `every prefix (${read.map((r) => r.exchange.request.path).join(', ')}): ` : ''}integer timestamps and counts, required fields present`);

@@ -14,6 +14,9 @@ import { loadCatalog } from '../suite/load-catalog.ts';
 import { readModelLists, type ListAsker } from './model-lists.ts';
 import { resolveRunConfig, type RunFlags } from './run-options.ts';
 
+/** How long `catalog diff` waits for each page of a model list (a command with no --timeout). */
+export const LIST_TIMEOUT_MS = 30_000;
+
 export interface CatalogDiffFlags extends RunFlags {
   /** One target, as `--targets` takes it (`runtime:us-east-1`). */
   target?: string;
@@ -27,6 +30,8 @@ export interface CatalogDiffFlags extends RunFlags {
 function diffAsker(replay: boolean): ListAsker {
   const check = replay ? 'check --fixtures and --target, or record the target again (run --mode record)' : 'check --endpoint / --region / --target, --auth and the credentials';
   return {
+    // No --timeout here: the limit is fixed, and said as such (run's "raise --timeout" named a flag the diff lacks).
+    timeout: { ms: LIST_TIMEOUT_MS, advice: `catalog diff waits at most ${LIST_TIMEOUT_MS} ms for each page of a list, a fixed limit: try again once the endpoint is warm` },
     unreadable: { asker: 'catalog diff', advice: replay ? check : `${check}; an HTTP 5xx is the endpoint failing: try again later` },
     empty: { asker: 'catalog diff', advice: `nothing to compare the catalog with; ${check}` },
   };

@@ -7,7 +7,7 @@
  * a list with a named missing part (a failure, a page it could not continue past, a cap).
  */
 import { classifyAnswer } from '../transport/classify-response.ts';
-import { jsonObject } from '../transport/body.ts';
+import { bodyText, jsonObject } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
 
 /** The most ids one list may give the run: a list longer than this is an endpoint misbehaving, not a catalog. */
@@ -63,6 +63,9 @@ export function readPage(exchange: Exchange): PageRead {
     const tries = exchange.attempts > 1 ? ` (after ${exchange.attempts} attempts)` : '';
     return { kind: 'failed', why: exchange.error?.code ?? 'no answer', ...(exchange.error && UNREACHED.has(exchange.error.code) ? { unreached: `${exchange.error.message}${tries}` } : {}) };
   }
+  // A body that stalled was not read whole (checks/stalled-body.ts): it hides the list, said as a stall, never as a
+  // malformed body; not "no list there" either, whatever its status began to say.
+  if (response.stalledAfterMs !== undefined) return { kind: 'failed', why: `HTTP ${response.status} whose body stalled (no data for ${response.stalledAfterMs} ms after ${bodyText(response).length} character(s))` };
   if (response.status >= 300) {
     const kind = classifyAnswer(response).kind;
     return FAILURES.has(kind) ? { kind: 'failed', why: `HTTP ${response.status}` } : { kind: 'none', why: `HTTP ${response.status}` };

@@ -18,6 +18,7 @@ import type { RunConfig, TargetConfig } from '../run/run-config.ts';
 import { targetAuth } from '../run/target-auth.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { fixturePath, readFixture } from '../transport/fixture-file.ts';
+import { TIMEOUT_ADVICE } from '../transport/http-exchange.ts';
 import { proxyFor } from '../transport/proxy.ts';
 import { MAX_LISTED, readPrefix, recordedPrefix, type PrefixRead } from './model-list-pages.ts';
 
@@ -36,11 +37,13 @@ export interface TargetModelList {
   missing: string[];
 }
 
-async function liveLists(target: TargetConfig, config: RunConfig): Promise<PrefixRead[]> {
+async function liveLists(target: TargetConfig, config: RunConfig, asker: ListAsker): Promise<PrefixRead[]> {
   // Each page under the run's retry policy, as the preflight's request: a list read once stopped the run on one cut.
   const { sendRetried } = await import('./send-retried.ts');
   const auth = targetAuth(config, target);
-  const options = { baseUrl: target.baseUrl!, auth, timeoutMs: Math.min(config.timeoutMs, 30_000), maxBodyBytes: config.maxBodyBytes };
+  // Within --timeout, which the message of a timeout tells to raise (a list capped below it made that advice wrong);
+  // within the asker's own limit when it has no --timeout.
+  const options = { baseUrl: target.baseUrl!, auth, timeoutMs: asker.timeout?.ms ?? config.timeoutMs, idleTimeoutMs: config.idleTimeoutMs, maxBodyBytes: config.maxBodyBytes };
   return Promise.all(
     SURFACE_RULES[target.surface].openaiPrefixes.map((prefix) =>
       readPrefix(prefix, (path) => sendRetried(config, { method: 'GET', path, headers: { accept: 'application/json' } }, { step: 'model-list', prefix }, options)),
@@ -80,6 +83,8 @@ export interface ListAsker {
   unreadable: { asker: string; advice: string };
   /** What to say of a list with no usable id, when that leaves nothing to do; absent: an empty list is a list. */
   empty?: { asker: string; advice: string };
+  /** For a command with no --timeout: its fixed limit on each page, and what a timeout says in place of "raise --timeout". */
+  timeout?: { ms: number; advice: string };
 }
 
 /**
@@ -101,13 +106,14 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
   const catalog = new Set(catalogIds);
   return Promise.all(
     config.targets.map(async (target): Promise<TargetModelList> => {
-      const { reads, source: read } = target.mode === 'replay' ? await recordedLists(target, config) : { reads: await liveLists(target, config), source: '' };
+      const { reads, source: read } = target.mode === 'replay' ? await recordedLists(target, config) : { reads: await liveLists(target, config, asker), source: '' };
       const lists = reads.flatMap((r) => (r.ids ? [r.ids] : []));
       if (lists.length === 0) {
         const seen = reads.map((r) => `${r.path}: ${r.first}`).join(', ');
         // Not reached at all (a proxy down or refusing, a timeout) or cut short after the retries: the transport's
         // message says why and what to fix. A cut may not come back: running again comes before naming the models.
-        const unreached = reads.find((r) => r.unreached)?.unreached;
+        const transport = reads.find((r) => r.unreached)?.unreached;
+        const unreached = transport && asker.timeout ? transport.replace(TIMEOUT_ADVICE, `(${asker.timeout.advice})`) : transport;
         const cut = reads.some((r) => r.first === 'HARNESS_STREAM_CUT') ? 'run again (a list cut short on the way may arrive whole), or ' : '';
         const why = unreached ? `: ${inertLine(unreached, UNREACHED_MAX_BYTES)}` : '';
         // Through a proxy that did not carry the list (no tunnel opened: an HTTP proxy says when one does), naming the

@@ -44,7 +44,7 @@ export async function createTarget(
     return new BudgetRefusalsTarget(new ReplayTarget(target.id, config.fixturesDir, target.surface), { redact: (text) => text, replayed: true, ...(onRouteRefused ? { onRefused: onRouteRefused } : {}) });
   }
   if (!scheduler) throw new Error(`target ${target.id} sends requests: it needs the run's scheduler`);
-  const [{ targetAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }, { BudgetRefusalsTarget }, { proxySecrets }, { secretsOfQuery }] = await Promise.all([
+  const [{ targetAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget, MAX_RETRY_WAIT_MS }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }, { BudgetRefusalsTarget }, { proxySecrets }, { secretsOfQuery }] = await Promise.all([
     import('./target-auth.ts'),
     import('../transport/live-target.ts'),
     import('../transport/record-target.ts'),
@@ -68,7 +68,7 @@ export async function createTarget(
   }, target.surface);
   // The breaker hears of each request once it is over, retries and all: it counts requests, not attempts.
   const settled = breaker ? { settled: (exchange: Exchange, answered: boolean) => breaker.settled(target.id, exchange, answered) } : {};
-  const retrying = new RetryingTarget(new ScheduledTarget(live, scheduler, maxOutputOf), { retries: config.retries, baseDelayMs: config.retryDelayMs, maxDelayMs: 30_000, ...settled });
+  const retrying = new RetryingTarget(new ScheduledTarget(live, scheduler, maxOutputOf), { retries: config.retries, baseDelayMs: config.retryDelayMs, maxDelayMs: MAX_RETRY_WAIT_MS, maxRetryAfterMs: MAX_RETRY_WAIT_MS, ...settled });
   const redact = (text: string) => redactorFor(auth).text(text).value;
   // A spent gateway budget is its requests' error, never a refused key: below the route-credentials watch.
   const budgeted = new BudgetRefusalsTarget(retrying, { redact, ...(onRouteRefused ? { onRefused: onRouteRefused } : {}) });

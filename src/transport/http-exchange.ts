@@ -68,6 +68,8 @@ export interface HttpOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/** What a timeout's message advises; a command without --timeout (catalog diff) says its own limit in its place. */
+export const TIMEOUT_ADVICE = '(raise --timeout for cold starts)';
 export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** How long a body cut inside its JSON waits for bytes past its Content-Length (the next read of the same write). */
@@ -286,7 +288,7 @@ function describeFailure(code: HarnessErrorCode, cause: unknown, url: URL, timeo
   const via = proxy ? ` (through the proxy ${proxy.shown})` : '';
   switch (code) {
     case 'HARNESS_TIMEOUT':
-      return `no complete answer from ${where}${via} within ${timeoutMs} ms (raise --timeout for cold starts)`;
+      return `no complete answer from ${where}${via} within ${timeoutMs} ms ${TIMEOUT_ADVICE}`;
     case 'HARNESS_STREAM_CUT':
       return `the response from ${where}${via} stopped before it ended (${detail})`;
     case 'HARNESS_CONNECTION':

@@ -23,8 +23,13 @@ export interface RetryOptions {
   retries: number;
   /** First backoff; doubles each retry. @default 500 @unit milliseconds */
   baseDelayMs: number;
-  /** Longest wait, including Retry-After. @default 30000 @unit milliseconds */
+  /** Longest wait before a retry, a Retry-After's included (MAX_RETRY_WAIT_MS in a run). @unit milliseconds */
   maxDelayMs: number;
+  /**
+   * The longest Retry-After honoured (MAX_RETRY_WAIT_MS in a run): one that asks for more is not waited, and the
+   * request ends with its error, saying so. Absent: any Retry-After is waited, cut to `maxDelayMs`. @unit milliseconds
+   */
+  maxRetryAfterMs?: number;
   /** For tests: where waits go. */
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
   random?(): number;
@@ -34,6 +39,13 @@ export interface RetryOptions {
    */
   settled?(exchange: Exchange, answered: boolean): void;
 }
+
+/**
+ * The longest a run waits before one retry, a Retry-After's included: --retry-delay's largest value, so that a first
+ * backoff of any --retry-delay it takes is waited whole. A Retry-After asking for more is not waited (nor cut short
+ * to this: a retry sent before the endpoint said to meets the throttle again and spends the retries early).
+ */
+export const MAX_RETRY_WAIT_MS = 60_000;
 
 /**
  * Errors an exchange came back with that another attempt may cure. HARNESS_NOT_AN_ANSWER is not one: a redirect, a
@@ -108,7 +120,7 @@ export class RetryingTarget extends TargetDecorator {
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
-    const { retries, baseDelayMs, maxDelayMs } = this.#options;
+    const { retries, baseDelayMs, maxDelayMs, maxRetryAfterMs } = this.#options;
     const sleep = this.#options.sleep ?? defaultSleep;
     const random = this.#options.random ?? Math.random;
     let attempts = 0;
@@ -140,6 +152,11 @@ export class RetryingTarget extends TargetDecorator {
         return result;
       }
       const hinted = retryAfterMs(exchange);
+      if (hinted !== undefined && maxRetryAfterMs !== undefined && hinted > maxRetryAfterMs) {
+        const result = finalize(exchange, attempts, waited, answers.size === 1, { askedMs: hinted, capMs: maxRetryAfterMs });
+        this.#options.settled?.(result, answered);
+        return result;
+      }
       const backoff = baseDelayMs * 2 ** (attempts - 1) * (0.5 + random() / 2);
       const delay = Math.min(maxDelayMs, hinted ?? backoff);
       waited += delay;
@@ -176,13 +193,17 @@ function answerSignature(exchange: Exchange): string {
  * The last attempt, labelled: a 429 or 5xx that outlived the retries becomes an error with its cause. `same`: every
  * attempt got the same answer.
  */
-function finalize(exchange: Exchange, attempts: number, waitedMs: number, same: boolean): Exchange {
+function finalize(exchange: Exchange, attempts: number, waitedMs: number, same: boolean, wait?: { askedMs: number; capMs: number }): Exchange {
   const result = { ...exchange, attempts };
   const status = exchange.response?.status ?? 0;
   const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  // A Retry-After past the longest wait (MAX_RETRY_WAIT_MS): what it asked, and that no retry followed.
+  const asked = wait ? `; the endpoint asked to wait ${Math.ceil(wait.askedMs / 1000)} s before another try (Retry-After), more than the ${Math.round(wait.capMs / 1000)} s the harness waits for one, so it was not tried again` : '';
   if (!exchange.error && throttled(exchange)) {
     const said = status === 429 ? '429' : `${status}: ${excerpt(classifyAnswer(exchange.response!).message ?? '', 120)}`;
-    result.error = { code: 'HARNESS_THROTTLED', message: `still throttled (${said}) after ${tries} and ${Math.round(waitedMs)} ms of backoff; lower --concurrency or set --tpm` };
+    const advice = asked ? `${asked}: run again once its limit resets, or lower --concurrency or set --tpm to stay under it` : '; lower --concurrency or set --tpm';
+    result.error = { code: 'HARNESS_THROTTLED', message: `still throttled (${said}) after ${tries} and ${Math.round(waitedMs)} ms of backoff${advice}` };
+    return result;
   } else if (!exchange.error && status >= 500) {
     const body = excerpt(bodyText(exchange.response!), 160);
     // Only an API's own error (JSON) can say "this request": a gateway's error page is byte-identical in every outage.
@@ -198,6 +219,7 @@ function finalize(exchange: Exchange, attempts: number, waitedMs: number, same: 
   } else if (exchange.error && attempts > 1 && RETRYABLE_ERRORS.has(exchange.error.code)) {
     result.error = { ...exchange.error, message: `${exchange.error.message} (after ${tries})` };
   }
+  if (asked && result.error) result.error = { ...result.error, message: `${result.error.message}${asked}: run again later` };
   return result;
 }
 
