@@ -10,7 +10,7 @@
  * key's refusal or as an answer.
  */
 import { inertLine } from '../report/inert-text.ts';
-import { budgetModel } from '../transport/budget-exceeded.ts';
+import { budgetModel, PAYMENT_REQUIRED } from '../transport/budget-exceeded.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
 import { describeRequest, type Exchange, type ExchangeRequest } from '../transport/exchange.ts';
 import type { SendContext, Target } from '../transport/target.ts';
@@ -70,7 +70,9 @@ export class BudgetRefusalsTarget extends TargetDecorator {
 export function budgetRefusal(request: ExchangeRequest, status: number, said: string | undefined, redact: (text: string) => string, wayOut = WAY_OUT): { model?: string; whose: string; message: string } {
   const words = said === undefined ? undefined : redact(said);
   const model = budgetModel(words);
-  const whose = model === undefined ? "a spend budget (the key's, its team's or one model's)" : `the spend budget for model ${inertLine(model, 200)}`;
+  // A 402 is the account's money, not a gateway's budget rule (OpenRouter's "Insufficient credits").
+  const unnamed = status === PAYMENT_REQUIRED ? 'the credit or spend budget of the key or its account (402 Payment Required)' : "a spend budget (the key's, its team's or one model's)";
+  const whose = model === undefined ? unnamed : `the spend budget for model ${inertLine(model, 200)}`;
   const quoted = words ? ` (${inertLine(words, 300)})` : '';
   const message = `${describeRequest(request)} answered ${status}: ${whose} is spent on the gateway${quoted}, which refused the request: no answer about the model; ${wayOut}`;
   return { ...(model === undefined ? {} : { model }), whose, message };

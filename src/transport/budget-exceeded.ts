@@ -10,6 +10,9 @@
  * run/budget-refusals.ts makes it HARNESS_BUDGET_EXCEEDED, the infrastructure error of the requests it refuses. A
  * budget does not come back in seconds: never retried. Recognition is tight to LiteLLM's own shapes: a thinking or
  * reasoning budget, Anthropic's `budget_tokens` and a model named `ExceededBudget` are the endpoint's answers.
+ * A 402 Payment Required is the same refusal whatever its words: OpenRouter and other OpenAI-compatible gateways answer
+ * it when the account's credits run out ("Insufficient credits"), and no API here answers a request about the model
+ * with it; read as a rejection, it made the route probes say "served" and a record run replace every good recording.
  */
 import type { ErrorEnvelope } from './classify-response.ts';
 
@@ -29,6 +32,8 @@ const BUDGET_WORDS = [
 ];
 /** The statuses a spent budget is answered with (LiteLLM: 400, 429; 401 before mid-2024; 403 from proxies in front of it): a 404 or 422 quoting the words is not one. */
 const BUDGET_STATUSES = new Set([400, 401, 403, 429]);
+/** Payment Required: the account's credits or spend quota are used up, whatever the body says. */
+export const PAYMENT_REQUIRED = 402;
 /** The model LiteLLM names in a per-model budget's answer ("exceeded budget for model=m02"). */
 const BUDGET_MODEL = /\bexceeded budget for model=([^\s,;'"`]{1,200})/;
 
@@ -39,6 +44,8 @@ const BUDGET_MODEL = /\bexceeded budget for model=([^\s,;'"`]{1,200})/;
  * its budget with one, and the credential rules must not read it as the key refused.
  */
 export function budgetExceeded(status: number, envelope: ErrorEnvelope | undefined, saysThrottle: (envelope: ErrorEnvelope) => boolean): boolean {
+  // The status says it: credits or a spend quota used up, of the key or its account (an empty body too).
+  if (status === PAYMENT_REQUIRED) return true;
   if (!BUDGET_STATUSES.has(status) || !envelope) return false;
   // LiteLLM's code is the status as a string ("429"): that names no throttle, only the status.
   const { code, ...rest } = envelope;

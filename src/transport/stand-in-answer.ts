@@ -12,6 +12,7 @@ import { endsInsideJson } from './cut-json.ts';
 import { GATEWAY_WORDS, failureOf, heldFailure, readError } from './error-fault.ts';
 import { isStreamResponse, type ExchangeError, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
 import { parseSseChunks, sseStream } from './sse.ts';
+import { statusMessageFailure } from './status-message.ts';
 
 /**
  * 4xx statuses whose HTML body is still read as the endpoint's answer: 401 is a credentials failure whoever says it
@@ -133,10 +134,11 @@ function emptyHandedSuccess(request: Pick<ExchangeRequest, 'method' | 'body'>, r
   // `{}` or `[]`: no API here answers a request with nothing in it (a DELETE aside): a gateway's stand-in, recorded
   // over good fixtures and read as "accepted" or an empty answer.
   if (request.method !== 'DELETE' && /^\s*(?:\{\s*\}|\[\s*\])\s*$/.test(text)) return outage(`an empty JSON ${text.includes('{') ? 'object ({})' : 'array ([])'}`);
-  if (!text.includes('"error"')) {
-    const said = typelessFailure(text);
-    return said === undefined ? undefined : outage(`a gateway's message and no completion (${excerpt(said, 160)})`);
-  }
+  // A gateway's status message in place of an answer, in a shape of its own (status-message.ts): read whether or not
+  // it says "error" (`{"status":"error","message":"upstream connect error ..."}` holds no `error` member).
+  const said = typelessFailure(text) ?? statusMessageFailure(text);
+  if (said !== undefined) return outage(`a gateway's message and no completion (${excerpt(said, 160)})`);
+  if (!text.includes('"error"')) return undefined;
   const parsed = parseJsonText(text);
   const error = parsed.ok ? errorInSuccess(parsed.value) : undefined;
   const failed = error === undefined ? undefined : gatewayError(error);
