@@ -100,7 +100,7 @@ describe('--auth sigv4', () => {
       AWS_SESSION_TOKEN: '',
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/HARNESS_AUTH_MISSING: No AWS credentials.*AWS_ACCESS_KEY_ID/);
+    expect(run.stderr).toMatch(/HARNESS_AUTH_MISSING: (?:\S+: )?No AWS credentials.*AWS_ACCESS_KEY_ID/);
   });
 
   it('needs a region', async () => {

@@ -24,7 +24,8 @@ async function refusal(options: { profile?: string }, env: Record<string, string
 describe('a profile that does not exist', () => {
   it('--profile: says so, and that the keys in the environment are not used with it; nothing else is printed', async () => {
     const { message, warned } = await refusal({ profile: 'nosuch' });
-    expect(message).toMatch(/^No AWS credentials for profile nosuch: .*Check that profile nosuch is in ~\/\.aws\/config or ~\/\.aws\/credentials \(with --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are not used\), or drop --profile\.$/);
+    // The files named are the ones the chain read: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are set here.
+    expect(message).toMatch(/^No AWS credentials for profile nosuch: .*No profile nosuch is in \/nonexistent\/mantle-conformance\/config \(AWS_CONFIG_FILE\) or \/nonexistent\/mantle-conformance\/credentials \(AWS_SHARED_CREDENTIALS_FILE\): add it there \(with --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are not used\), or drop --profile\.$/);
     expect(warned).toBe(false);
   });
 

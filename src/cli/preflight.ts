@@ -16,6 +16,7 @@ import { redactorFor, sendHttp } from '../transport/http-exchange.ts';
 import { proxyFor } from '../transport/proxy.ts';
 import { tunnelOpened } from '../transport/proxy-agents.ts';
 import { sendRetried } from './send-retried.ts';
+import { sentence, sigv4Refusal } from './sigv4-refusal.ts';
 
 /**
  * The run's credentials; a missing key says how to reach a local server that needs none. For a base URL that is not
@@ -82,11 +83,12 @@ export async function preflight(config: RunConfig): Promise<void> {
     if (!response || (response.status !== 401 && response.status !== 403)) continue;
     const classification = classifyAnswer(response);
     if (classification.kind === 'auth-rejected') {
+      // A region, clock or expired-session refusal says its own fix (sigv4-refusal.ts); any other, the credentials.
       const where = credentialsToCheck(config.auth);
       // The message was decoded (JSON.parse) from the redacted body: redacted again as decoded, then one inert,
       // bounded line (no escape sequence, line break or workflow command reaches the console).
       const said = classification.message ? ` ${inertLine(redactorFor(auth).text(classification.message).value)}` : '';
-      throw new HarnessError('HARNESS_AUTH_REJECTED', `${target.endpointHost} rejected the credentials: GET ${prefix}/models answered ${response.status}${said}. ${signedFor(config, target, classification.message) ?? `Check ${where}`}; nothing else was sent.`);
+      throw new HarnessError('HARNESS_AUTH_REJECTED', `${target.endpointHost} rejected the credentials: GET ${prefix}/models answered ${response.status}${said}. ${signedFor(config, target, classification.message) ?? sentence(sigv4Refusal(config.auth, classification.message, [target.region]) ?? `check ${where}`)}; nothing else was sent.`);
     }
   }
 }

@@ -250,10 +250,10 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
       io.out.write(`reports (partial): ${end.files.map((f) => shownPath(f)).join(', ')}\n`);
       io.out.write(`gate: not the exit code: the partial matrix says ${gateLine(end.matrix.gate, end.matrix.run)}, but the run exits 2 (the credentials were rejected mid-run)\n`);
     }
-    const [{ credentialsToCheck }, { agedOutToken }] = await Promise.all([import('./preflight.ts'), import('../transport/auth/token.ts')]);
+    const [{ credentialsToCheck }, { agedOutToken }, { sigv4Refusal }] = await Promise.all([import('./preflight.ts'), import('../transport/auth/token.ts'), import('./sigv4-refusal.ts')]);
     // The fatal message quotes the endpoint's (redacted) message: one inert, bounded line, as every endpoint string.
-    // An expired short-term token is the token's age, not wrong credentials (token.ts).
-    throw new HarnessError('HARNESS_AUTH_REJECTED', `${inertLine(end.fatal.message)}. The run stopped; ${agedOutToken(config.auth.kind, end.fatal.message) ?? `check ${credentialsToCheck(config.auth)}`}.`);
+    // An expired short-term token is the token's age, a SigV4 region, clock or session refusal its own (sigv4-refusal.ts).
+    throw new HarnessError('HARNESS_AUTH_REJECTED', `${inertLine(end.fatal.message)}. The run stopped; ${agedOutToken(config.auth.kind, end.fatal.message) ?? sigv4Refusal(config.auth, end.fatal.message, config.targets.filter((t) => t.mode !== 'replay').map((t) => t.region)) ?? `check ${credentialsToCheck(config.auth)}`}.`);
   }
   if (end.writeError instanceof HarnessError && end.writeError.code === 'HARNESS_DISK_FULL') throw end.writeError;
   if (end.writeError) {

@@ -283,7 +283,7 @@ function errorCode(cause: unknown, state: { headersArrived: boolean; timedOut: b
 
 /** Why a request got no (whole) answer; through a proxy, the proxy is named (proxy-failure.ts), never its password. */
 function describeFailure(code: HarnessErrorCode, cause: unknown, url: URL, timeoutMs: number, proxy: ChosenProxy | undefined): string {
-  const detail = cause instanceof Error ? `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}` : String(cause);
+  const detail = cause instanceof HarnessError ? cause.message : cause instanceof Error ? `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}` : String(cause);
   const where = `${url.host}${url.pathname}`;
   const via = proxy ? ` (through the proxy ${proxy.shown})` : '';
   switch (code) {

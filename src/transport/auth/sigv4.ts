@@ -10,6 +10,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { HarnessError } from '../../errors.ts';
 import { AddedInOrder } from '../secret-pieces.ts';
+import { ChainLogger, chainFailureMessage } from './credential-chain-error.ts';
 import type { AuthProvider, OutgoingRequest, Secret } from './auth.ts';
 
 /** The service Mantle's endpoint signs for; bedrock-runtime's is `bedrock` (SURFACE_RULES). */
@@ -23,31 +24,24 @@ export interface AwsCredentialOptions {
   credentials?: AwsCredentialIdentityProvider;
 }
 
-/** A logger for the AWS credential chain that prints nothing: its warnings are said in the harness's own errors. */
-class QuietAwsLogger {
-  debug(): void {}
-  info(): void {}
-  warn(): void {}
-  error(): void {}
-}
-
 /** Resolves credentials once per call site, turning the SDK's error into one that says what to set. */
 export function credentialSource(options: AwsCredentialOptions): () => Promise<AwsCredentialIdentity> {
   // The chain's own logger prints an eight-line warning of AWS_PROFILE when a profile and the AWS_* keys are both
-  // there; the error below says what it means for this run instead.
-  const provider = options.credentials ?? defaultProvider({ ...(options.profile ? { profile: options.profile } : {}), logger: new QuietAwsLogger() });
+  // there; the error below says what it means for this run instead. It keeps what the chain's links said: the chain
+  // throws only its last link's "Could not load credentials from any providers" (credential-chain-error.ts).
+  const logger = new ChainLogger();
+  const provider = options.credentials ?? defaultProvider({ ...(options.profile ? { profile: options.profile } : {}), logger });
   return async () => {
+    logger.begin();
     try {
       return await provider();
     } catch (cause) {
       // AWS_PROFILE picks a profile as --profile does (the chain then skips the AWS_* keys): said as such.
       const fromEnv = options.profile === undefined && process.env.AWS_PROFILE ? process.env.AWS_PROFILE : undefined;
-      const profile = options.profile ?? fromEnv;
-      const named = fromEnv ? `AWS_PROFILE=${fromEnv}` : `--profile`;
-      const fix = profile
-        ? `Check that profile ${profile} is in ~/.aws/config or ~/.aws/credentials (with ${named}, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are not used), or ${fromEnv ? 'unset AWS_PROFILE' : 'drop --profile'}.`
-        : 'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), pass --profile NAME, or use --auth bearer.';
-      throw new HarnessError('HARNESS_AUTH_MISSING', `No AWS credentials${profile ? ` for profile ${profile}` : ''}: ${(cause as Error).message}. ${fix}`, { cause });
+      const message = chainFailureMessage({ profile: options.profile ?? fromEnv, fromEnv: fromEnv !== undefined, cause, said: logger.said() });
+      throw new HarnessError('HARNESS_AUTH_MISSING', message, { cause });
+    } finally {
+      logger.end();
     }
   };
 }
