@@ -6,11 +6,14 @@
  * The line in place is cut to the terminal's width, read at each draw (a resized terminal gets lines of its new
  * width): a wrapped line leaves a row behind at each redraw. A result redraws it at most every DRAW_EVERY_MS (the
  * timer redraws it 4 times a second besides): a redraw per result is thousands of writes a second in a replay, of
- * which a person reads none.
+ * which a person reads none. A live run's line also says the tokens counted at an estimate for answers that reported no
+ * usage (what --max-tokens-total counts them at) and the requests waiting on the --tpm window: a run held to one
+ * request per model per minute, or whose cap counts tokens no answer reported, says so while it goes.
  */
 import type { Cell } from '../cell-selection.ts';
 import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
 import { cellKey } from '../report/matrix.ts';
+import type { Figures } from '../transport/scheduler.ts';
 import type { CellResult } from './cell-result.ts';
 import { fitToColumns } from './terminal-width.ts';
 
@@ -54,6 +57,8 @@ export class ProgressReporter {
   #drawnAt = Number.NEGATIVE_INFINITY;
   #stale = false;
   #usage = new Map<string, { requests: number; inputTokens: number; outputTokens: number }>();
+  /** The run's scheduler (live and record): estimated tokens and requests waiting on --tpm. */
+  #scheduler: { readonly figures: Figures } | undefined;
 
   constructor(options: ProgressOptions) {
     this.#options = options;
@@ -61,7 +66,8 @@ export class ProgressReporter {
     this.#tty = Boolean(options.stream ? options.stream.isTTY : process.stderr.isTTY) && !options.plain;
   }
 
-  start(): void {
+  start(scheduler?: { readonly figures: Figures }): void {
+    this.#scheduler = scheduler;
     this.#started = Date.now();
     this.#done = 0;
     this.#counts = emptyCounts();
@@ -126,7 +132,16 @@ export class ProgressReporter {
     // The last line leaves the counts to the summary that follows it: only the gate knows which cells observed
     // nothing of their model (a typo'd id answered by another model), and a count here would read them as passes.
     const counts = final ? '' : ` · ${c.pass} pass · ${c.fail} fail · ${c.error} error${rare} · ${c.unsupported} unsupported · ${c.skipped} skipped`;
-    return `${done}${counts} · ${sent} · ${figures.inputTokens + figures.outputTokens} tokens · ${elapsed}s`;
+    return `${done}${counts} · ${sent} · ${figures.inputTokens + figures.outputTokens} tokens${this.#budget(final)} · ${elapsed}s`;
+  }
+
+  /** The scheduler's news: tokens counted at an estimate, and (while the run goes) requests waiting on --tpm. */
+  #budget(final?: string): string {
+    const f = this.#scheduler?.figures;
+    if (!f) return '';
+    const estimated = f.estimatedRequests > 0 ? ` + ${f.estimatedTokens} estimated (${f.estimatedRequests} request(s) reported no usage)` : '';
+    const waiting = !final && f.waitingOnTpm > 0 ? ` · ${f.waitingOnTpm} waiting on --tpm` : '';
+    return `${estimated}${waiting}`;
   }
 
   #sumUsage() {

@@ -15,6 +15,7 @@ import { startResultServer, type ResultAnswer, type ResultQuestion } from './res
 import { RunEngine } from './run-engine.ts';
 import { finishRun, interruptedMessage, progressEvents, SAME_SIGNAL_MS, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
 import type { CellWork } from './selection.ts';
+import { tpmWarning } from './tpm-warning.ts';
 import { makeSpecDir, removeSpecFiles, writeSpecFiles } from './spec-files.ts';
 import { vitestStartError } from './vitest-usage.ts';
 import { pairKey } from '../report/matrix.ts';
@@ -46,6 +47,9 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const { config } = request;
   const byCell = new Map(request.work.map((cell) => [pairKey(cell.target, cell.model), cell]));
   const byFile = new Map<string, CellWork>();
+  // Once, before vitest starts and anything is sent (run-conformance.ts says it alike).
+  const tpm = tpmWarning(config, request.work, request.loaded);
+  if (tpm) request.err.write(`warning: ${tpm}\n`);
   /** `over`: the engine's run is done (its reports are being written, or were); `told`: a signal came since. */
   /** `rerun`: the current test run is a UI re-run of some of the model files (how many of how many). */
   const state: { engine?: RunEngine; running?: Promise<void>; finishing?: Promise<RunEnd>; startedAt: Date; end?: RunEnd; interrupted?: Interruption; over?: boolean; told?: boolean; endAsked?: boolean; rerun?: { ran: number; of: number } } = { startedAt: new Date() };
@@ -140,7 +144,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       state.finishing = undefined;
       state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress, request.err) });
       state.startedAt = new Date();
-      request.progress?.start();
+      request.progress?.start(state.engine.scheduler);
       const selected = specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined);
       state.rerun = selected.length < request.work.length ? { ran: selected.length, of: request.work.length } : undefined;
       const running = state.engine.run(selected);

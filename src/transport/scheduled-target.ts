@@ -1,14 +1,14 @@
 /**
  * @module transport/scheduled-target
  * Sends through a Scheduler: no request leaves before it holds a permit, and its token usage is reported back
- * when it ends. A denied permit (a spend cap, an interrupted run) becomes an exchange error that the runner turns
- * into `skipped`.
+ * when it ends (an answer that reports none counts at the request's estimate: usage.ts countedUsage). A denied
+ * permit (a spend cap, an interrupted run) becomes an exchange error that the runner turns into `skipped`.
  */
 import type { Exchange, ExchangeRequest } from './exchange.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
-import { usageOf } from './usage.ts';
+import { countedUsage } from './usage.ts';
 
 /** A request that states no maximum, for a model whose maximum output the harness does not know, is budgeted at this. */
 export const UNSTATED_MAX_TOKENS = 4096;
@@ -38,7 +38,8 @@ export class ScheduledTarget extends TargetDecorator {
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
-    const permit = await this.#scheduler.acquire({ target: this.id, model: context.model, tokens: estimateTokens(request, context.maxTokens, this.#maxOutputOf(context.model)), ...(context.retry ? { retry: true } : {}) }, context.signal);
+    const tokens = estimateTokens(request, context.maxTokens, this.#maxOutputOf(context.model));
+    const permit = await this.#scheduler.acquire({ target: this.id, model: context.model, tokens, ...(context.retry ? { retry: true } : {}) }, context.signal);
     if (!permit.granted) {
       return { step: context.step, prefix: context.prefix, request, response: null, error: { code: permit.code, message: permit.message }, durationMs: 0, attempts: 0 };
     }
@@ -47,8 +48,8 @@ export class ScheduledTarget extends TargetDecorator {
       exchange = await this.inner.send(request, context);
       return exchange;
     } finally {
-      const used = exchange ? usageOf(exchange) : { input: 0, output: 0 };
-      await this.#scheduler.release(permit.lease, { inputTokens: used.input, outputTokens: used.output });
+      const used = countedUsage(exchange, tokens);
+      await this.#scheduler.release(permit.lease, { inputTokens: used.input, outputTokens: used.output, ...(used.estimated > 0 ? { estimatedTokens: used.estimated } : {}) });
     }
   }
 }

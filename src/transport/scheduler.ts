@@ -2,7 +2,8 @@
  * @module transport/scheduler
  * Who may send now. A request acquires a permit first: at most `concurrency` in flight in the run, at most
  * `perModel` per (target, model), an optional token budget per model per minute (prompt estimate + requested max
- * tokens, the way Mantle's quota counts), and spend caps for the whole run. Reaching a cap or stopping the run
+ * tokens, the way Mantle's quota counts), and spend caps for the whole run (the token cap counts, for an answer that
+ * reports no usage, the same estimate: transport/usage.ts countedUsage). Reaching a cap or stopping the run
  * denies every later request: those cells become `skipped` with the reason. A target that stopped answering
  * (endpoint-breaker.ts) is stopped alone: its requests are denied, the other targets' go on.
  */
@@ -22,12 +23,19 @@ export type Permit = { granted: true; lease: string } | { granted: false; code: 
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** Tokens counted at an estimate: the answer reported none, or was cut before it said all (usage.ts). */
+  estimatedTokens?: number;
 }
 
 export interface Figures {
   requests: number;
   inputTokens: number;
   outputTokens: number;
+  /** Tokens of answers that reported no usage, counted at an estimate toward --max-tokens-total, and how many. */
+  estimatedTokens: number;
+  estimatedRequests: number;
+  /** Requests held back by the token window (--tpm) when the queue was last looked at: the progress line says so. */
+  waitingOnTpm: number;
   inFlight: number;
   peakInFlight: number;
 }
@@ -47,7 +55,7 @@ export interface SchedulerLimits {
   tpm: number;
   /** Requests at most, whole run; 0 = no cap. */
   maxRequests: number;
-  /** Tokens (from usage) at most, whole run; 0 = no cap. */
+  /** Tokens at most, whole run (reported usage, else the request's estimate); 0 = no cap. */
   maxTokensTotal: number;
 }
 
@@ -70,7 +78,7 @@ export class LocalScheduler implements Scheduler {
   /** Targets stopped alone (an endpoint that stopped answering), and why. */
   readonly #stoppedTargets = new Map<string, { code: HarnessErrorCode; message: string }>();
   #nextLease = 0;
-  readonly figures: Figures = { requests: 0, inputTokens: 0, outputTokens: 0, inFlight: 0, peakInFlight: 0 };
+  readonly figures: Figures = { requests: 0, inputTokens: 0, outputTokens: 0, estimatedTokens: 0, estimatedRequests: 0, waitingOnTpm: 0, inFlight: 0, peakInFlight: 0 };
 
   constructor(limits: SchedulerLimits, now: () => number = Date.now) {
     this.#limits = limits;
@@ -108,6 +116,10 @@ export class LocalScheduler implements Scheduler {
     this.#inFlightByModel.set(key, (this.#inFlightByModel.get(key) ?? 1) - 1);
     this.figures.inputTokens += usage.inputTokens;
     this.figures.outputTokens += usage.outputTokens;
+    if (usage.estimatedTokens) {
+      this.figures.estimatedTokens += usage.estimatedTokens;
+      this.figures.estimatedRequests += 1;
+    }
     this.#pump();
   }
 
@@ -146,8 +158,11 @@ export class LocalScheduler implements Scheduler {
     if (maxRequests > 0 && this.figures.requests >= maxRequests) {
       return { code: 'HARNESS_BUDGET', message: `not sent: the run reached --max-requests ${maxRequests}` };
     }
-    if (maxTokensTotal > 0 && this.figures.inputTokens + this.figures.outputTokens >= maxTokensTotal) {
-      return { code: 'HARNESS_BUDGET', message: `not sent: the run reached --max-tokens-total ${maxTokensTotal}` };
+    const { inputTokens, outputTokens, estimatedTokens, estimatedRequests } = this.figures;
+    if (maxTokensTotal > 0 && inputTokens + outputTokens + estimatedTokens >= maxTokensTotal) {
+      // Said, or a run whose endpoint reports no usage would seem stopped by tokens it never reported.
+      const estimated = estimatedRequests > 0 ? ` (counting ${estimatedRequests} request(s) that reported no usage at an estimate, ${estimatedTokens} tokens)` : '';
+      return { code: 'HARNESS_BUDGET', message: `not sent: the run reached --max-tokens-total ${maxTokensTotal}${estimated}` };
     }
     return undefined;
   }
@@ -158,6 +173,7 @@ export class LocalScheduler implements Scheduler {
       this.#timer = undefined;
     }
     let earliestRetry = Infinity;
+    let waitingOnTpm = 0;
     for (let i = 0; i < this.#queue.length; ) {
       const waiter = this.#queue[i]!;
       const cap = this.#cap(waiter.request);
@@ -175,12 +191,14 @@ export class LocalScheduler implements Scheduler {
       const wait = this.#budgetWait(waiter.request);
       if (wait > 0) {
         earliestRetry = Math.min(earliestRetry, wait);
+        waitingOnTpm += 1;
         i += 1;
         continue;
       }
       this.#queue.splice(i, 1);
       this.#grant(waiter, key);
     }
+    this.figures.waitingOnTpm = waitingOnTpm;
     // Ref'd: requests waiting for the token window may be all the run has left to do, and an unref'd timer let the
     // event loop empty (the process exited 13, with no reports). It is cleared whenever the queue is pumped.
     if (earliestRetry !== Infinity && this.#queue.length > 0) this.#timer = setTimeout(() => this.#pump(), earliestRetry);
@@ -193,7 +211,8 @@ export class LocalScheduler implements Scheduler {
     const window = (this.#window.get(request.model) ?? []).filter((entry) => entry.at > now - WINDOW_MS);
     this.#window.set(request.model, window);
     let used = window.reduce((sum, entry) => sum + entry.tokens, 0);
-    // A request bigger than the whole budget would wait forever; let it through alone.
+    // A request bigger than the whole budget would wait forever; let it through alone (one per model per minute:
+    // the run warns of it at the start, tpm-warning.ts).
     if (used + request.tokens <= this.#limits.tpm || window.length === 0) return 0;
     for (const entry of window) {
       used -= entry.tokens;
