@@ -13,6 +13,7 @@
  * key whatever it says. And Mantle's 401 "Berm is not enabled for this account" on every route a model was asked on
  * (transport/not-enabled.ts): the account's answer, neither "not this route" nor "not this API".
  */
+import type { ApiId } from '../suite/suite-schema.ts';
 import type { Surface } from '../surfaces.ts';
 import { excerpt, requestedModel } from '../transport/body.ts';
 import { classifyAnswer } from '../transport/classify-response.ts';
@@ -94,8 +95,27 @@ export function scopeAnswerReason(exchange: Pick<Exchange, 'request' | 'response
 export function bermUnread<T extends { exchange: Exchange; classification: { rule: string } | null; unread?: string }>(seen: T[]): T[] {
   const read = seen.filter((o) => o.classification);
   if (read.length === 0 || !read.every((o) => bermRule(o.classification!.rule))) return seen;
-  const unread = (o: T) => `${o.exchange.response!.status} "Berm is not enabled for this account" on every route asked: the account's answer, not the route's`;
-  return seen.map((o) => (o.classification ? { ...o, classification: null, unread: unread(o) } : o));
+  return seen.map((o) => (o.classification ? { ...o, classification: null, unread: bermWords(o.exchange) } : o));
+}
+
+/** How a Berm answer read as no answer is described, by the route readers and by every check that reads it so. */
+export function bermWords(exchange: Pick<Exchange, 'response'>): string {
+  return `${exchange.response!.status} "Berm is not enabled for this account" on every route asked: the account's answer, not the route's`;
+}
+
+/**
+ * bermUnread's reading for the checks that read the answers themselves (answer.ts, across-apis.ts, errors.wrong-route):
+ * the first API (or `api`) of the outcomes whose every whole answer, on every route asked, is the Berm one, with why
+ * that is no answer; undefined when none is. The route checks then say "could not tell" (api.* `error`), so these
+ * answers are no "not served" (n/a) and no wrong route's envelope either. A Berm beside any other answer is the route's.
+ */
+export function bermOnEveryRoute(outcomes: readonly CaseOutcome[], api?: ApiId): { api: ApiId; reason: string } | undefined {
+  const apis = api ? [api] : [...new Set(outcomes.map((o) => o.api))];
+  for (const one of apis) {
+    const whole = outcomes.flatMap((o) => (o.kind === 'completed' && o.api === one ? o.exchanges : [])).filter((ex) => !ex.error && ex.response && ex.response.stalledAfterMs === undefined);
+    if (notEnabledOnEvery(whole)) return { api: one, reason: `could not tell whether the model serves ${one}: ${[...new Set(whole.map((ex) => `${ex.request.path}: ${bermWords(ex)}`))].join(', ')}` };
+  }
+  return undefined;
 }
 
 /**

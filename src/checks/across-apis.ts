@@ -5,7 +5,9 @@
  * observation wins (a field one API rejects is `rejected`, whatever another did), and the reason says what each API
  * did, so an app on either API knows where it stands. An API the model does not serve is left out.
  */
+import type { ApiId } from '../suite/suite-schema.ts';
 import type { Exchange } from '../transport/exchange.ts';
+import { bermOnEveryRoute } from './access-denial.ts';
 import { answeringExchange, answerOf, namesField, offTopicRejection, refusedOnServedRoute, sentBody, type Answer } from './answer.ts';
 import { evidenceOf, inconclusive, judge, settleWithout, unobserved } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
@@ -73,7 +75,7 @@ export function acrossApis(definition: CheckDefinition, input: CheckInput, sever
       if (answer.kind === 'refused' && outcome.routed) readings.push({ api: outcome.api, reading: { error: refusedOnServedRoute(answer) } });
       // No probe found the route: the refusal is of the catalog's prefix, a guess (route-guess.ts), not "not served".
       else if (answer.kind === 'refused' && outcome.routeGuess) readings.push({ api: outcome.api, reading: { error: `could not observe: the endpoint refused the model (${answer.status}: ${answer.message}); ${outcome.routeGuess}` } });
-      else if (answer.kind === 'refused') readings.push({ api: outcome.api, reading: { unsupported: `not served here (${answer.status}: ${answer.message})` } });
+      else if (answer.kind === 'refused') readings.push({ api: outcome.api, reading: refusal(input, outcome.api, answer) });
       else if (answer.kind === 'broken') readings.push({ api: outcome.api, reading: { error: `could not observe: ${answer.message}` } });
       else readings.push({ api: outcome.api, reading: read(seen) });
     }
@@ -95,6 +97,12 @@ export function acrossApis(definition: CheckDefinition, input: CheckInput, sever
   if (served.some(({ reading }) => 'skipped' in reading)) return { status: 'skipped', observed: null, expected, reason: `not every API was asked (${describeAll(readings)})`, evidence };
   if (served.some(({ reading }) => 'inconclusive' in reading)) return inconclusive(input, detail, evidence);
   return judge(definition, input, telling ?? observed[0] ?? null, evidence, detail);
+}
+
+/** A refusal of the model: not served on this API, unless it is the account's Berm on every route (access-denial.ts). */
+function refusal(input: CheckInput, api: ApiId, answer: Extract<Answer, { kind: 'refused' }>): ApiReading {
+  const account = bermOnEveryRoute(input.outcomes, api);
+  return account ? { error: account.reason } : { unsupported: `not served here (${answer.status}: ${answer.message})` };
 }
 
 /** What each API showed, for the reason. */

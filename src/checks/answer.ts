@@ -13,6 +13,7 @@ export function sentBody(exchange: Exchange): Record<string, unknown> {
 import { isRecord, jsonBody, parseJsonText } from '../transport/body.ts';
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
+import { bermOnEveryRoute } from './access-denial.ts';
 import { evidenceOf, inconclusive, judge, requireCompleted, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import { routeGuessOf } from './route-guess.ts';
 import { stalledBody } from './stalled-body.ts';
@@ -169,6 +170,9 @@ export function notObservable(input: CheckInput, answer: Answer, evidence: Evide
   // No probe asked where the model is served: a refusal on the catalog's prefix says only that the guess was wrong.
   const guess = answer.kind === 'refused' ? routeGuessOf(input.outcomes) : undefined;
   if (answer.kind === 'refused' && guess) return unobserved(input, `could not observe: the endpoint refused the model (${answer.status}: ${answer.message}); ${guess}`, evidence);
+  // Berm on every route asked is the account's answer, as the route checks read it (access-denial.ts): never n/a.
+  const account = answer.kind === 'refused' ? bermOnEveryRoute(input.outcomes) : undefined;
+  if (account) return unobserved(input, account.reason, evidence);
   if (answer.kind === 'refused') return { status: 'unsupported', observed: null, expected, reason: `the model is not served here (${answer.status}: ${answer.message})`, evidence };
   const message = 'message' in answer ? answer.message : `HTTP ${answer.status}`;
   return unobserved(input, `could not observe: ${message}`, evidence);
@@ -287,7 +291,8 @@ export { judge, settleWithout, type Observed };
 
 /**
  * The first 2xx exchange among the outcomes (a probe answers on one prefix of several), or the verdict when none
- * answered: `error` when one broke, `unsupported` when every route refused the model, else `error` naming the answer.
+ * answered: `error` when one broke, `unsupported` when every route refused the model (not the account's Berm on every
+ * route: `error`, as api.* say), else `error` naming the answer.
  */
 export function successfulExchange(input: CheckInput): { caseId: string; exchange: Exchange } | { settled: CheckResult } {
   const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
@@ -299,6 +304,8 @@ export function successfulExchange(input: CheckInput): { caseId: string; exchang
   const broken = seen.find((s) => s.answer.kind === 'broken');
   if (broken && broken.answer.kind === 'broken') return { settled: unobserved(input, broken.answer.message, [evidenceOf(broken.caseId, broken.exchange)]) };
   const evidence = seen.map((s) => evidenceOf(s.caseId, s.exchange));
+  const account = bermOnEveryRoute(input.outcomes);
+  if (account && seen.every((s) => s.answer.kind === 'refused')) return { settled: unobserved(input, account.reason, evidence) };
   if (seen.every((s) => s.answer.kind === 'refused')) {
     const first = seen[0]!.answer as Extract<Answer, { kind: 'refused' }>;
     return { settled: { status: 'unsupported', observed: null, expected, reason: `the model does not serve this API (${first.status} ${first.message})`, evidence } };

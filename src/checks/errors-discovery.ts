@@ -6,7 +6,8 @@
 import { excerpt, isRecord, jsonObject } from '../transport/body.ts';
 import { classifyAnswer, refusesModel } from '../transport/classify-response.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import { deniedAccess, describeDenial, scopeAnswerReason, scopeRefusedOtherId } from './access-denial.ts';
+import { saysNotEnabled } from '../transport/not-enabled.ts';
+import { bermOnEveryRoute, bermWords, deniedAccess, describeDenial, scopeAnswerReason, scopeRefusedOtherId } from './access-denial.ts';
 import { closestListedWords, namesListedModel, sameListedIn } from './closest-listed.ts';
 import { listedOthers } from './listed-names.ts';
 import { notObservable, observe } from './answer.ts';
@@ -74,16 +75,18 @@ const wrongRoute: CheckDefinition = {
   run(input: CheckInput): CheckResult {
     const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
     if (completed.length === 0) return settleWithout(input);
+    // An API answered Berm on every route asked: the account's answer, no wrong route's (access-denial.ts), as api.* read it.
+    const account = new Set(completed.map((o) => o.api).filter((api) => bermOnEveryRoute(input.outcomes, api)));
     const refusals = completed.flatMap((o) =>
       o.exchanges
-        .filter((ex) => ex.response && !ex.error && !stalledBody(ex.response) && refusesModel(classifyAnswer(ex.response).kind))
+        .filter((ex) => !account.has(o.api) && ex.response && !ex.error && !stalledBody(ex.response) && refusesModel(classifyAnswer(ex.response).kind))
         .map((ex) => ({ caseId: o.caseId, ex })),
     );
     // Say what actually happened: a route that broke (5xx, timeout), said no with a 2xx, or denied access (a 403
     // about the account, as API Gateway's "Missing Authentication Token") is not a route that served the model. A body
     // that stalled was never read whole (stalled-body.ts): whatever it began with, it is no answer to judge.
     const unread = (ex: Exchange) => ex.error || !ex.response || stalledBody(ex.response) !== undefined || ex.response.status >= 500 || classifyAnswer(ex.response).kind === 'error-in-2xx' || classifyAnswer(ex.response).kind === 'forbidden';
-    const broken = completed.flatMap((o) => o.exchanges.filter(unread).map((ex) => ({ caseId: o.caseId, ex })));
+    const broken = completed.flatMap((o) => o.exchanges.filter((ex) => unread(ex) || (account.has(o.api) && saysNotEnabled(ex))).map((ex) => ({ caseId: o.caseId, ex })));
     if (refusals.length === 0) {
       if (broken.length) {
         const what = broken.map(({ ex }) => unreadAnswer(ex, true)).join(', ');
@@ -117,6 +120,7 @@ function unreadAnswer(ex: Exchange, errorIn2xx: boolean): string {
   const stalled = !ex.error && ex.response ? stalledBody(ex.response) : undefined;
   if (stalled) return `${ex.request.path}: HTTP ${ex.response!.status}, ${stalled.replace(/^the answer /, 'whose body ')}`;
   if (!ex.error && ex.response && classifyAnswer(ex.response).kind === 'forbidden') return describeDenial(ex);
+  if (saysNotEnabled(ex)) return `${ex.request.path}: ${bermWords(ex)}`;
   return `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}${errorIn2xx && ex.response && ex.response.status < 300 ? ' with an error' : ''}`}`;
 }
 
