@@ -11,6 +11,7 @@ import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { unusableListed } from '../report/model-lists.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
+import { plainHttpWarning } from './credential-domains.ts';
 import { readModelLists, type ListAsker } from './model-lists.ts';
 import { resolveRunConfig, type RunFlags } from './run-options.ts';
 
@@ -48,13 +49,16 @@ function asTargetFlag(error: unknown): unknown {
 }
 
 /** Prints (or `--json`) each target's model list against the catalog; exit 1 when a target lists an id the catalog lacks or one it cannot use, or a list was not read whole. */
-export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, version: string, out: NodeJS.WritableStream): Promise<number> {
+export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, version: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const { target, json, ...rest } = flags;
   const config = await resolveRunConfig({ mode: 'live', ...rest, ...(target !== undefined ? { targets: [rest.targets, target].filter((t) => t !== undefined).join(',') } : {}), models: 'listed' }, root, version).catch(
     (error: unknown) => {
       throw target !== undefined && rest.targets === undefined ? asTargetFlag(error) : error;
     },
   );
+  // The lists are read with the run's credentials: warned of over plain http to another machine, as `run` does.
+  const plainHttp = plainHttpWarning(config.targets, config.auth);
+  if (plainHttp) err.write(`warning: ${plainHttp}\n`);
   const catalog = await loadCatalog(config.catalogFile, ALL_CHECKS);
   const lists = await readModelLists(config, catalog.models.map((m) => m.id), diffAsker(config.targets.every((t) => t.mode === 'replay')));
   const targets = lists.map((l) => {

@@ -19,6 +19,7 @@ import { HarnessError } from '../errors.ts';
 import type { AuthConfig, TargetConfig } from '../run/run-config.ts';
 import { bedrockHostOf } from '../surfaces.ts';
 import { headerFromShown, keyInShown } from '../transport/auth/env-name-shown.ts';
+import { isLoopback as loopbackHost } from '../transport/proxy.ts';
 
 /**
  * The trust domain of a base URL: its partition's title (`AWS`, `AWS China`, `AWS GovCloud`) for a Bedrock host
@@ -74,16 +75,41 @@ export function refuseCrossedDomains(targets: readonly TargetConfig[], auth: Aut
   );
 }
 
-/** This machine: a local server or the emulator, reached without leaving it (`localhost`, 127.0.0.0/8, `::1`). */
+/**
+ * This machine: a local server or the emulator, reached without leaving it (`localhost`, `*.localhost`, 127.0.0.0/8,
+ * `::1` and 127/8 mapped into IPv6, `[::ffff:127.0.0.1]`, which the URL parser spells `[::ffff:7f00:1]`): the
+ * address checked as an address, by proxy.ts's rule (one rule for "direct" and "this machine"). 0.0.0.0 and `::` are
+ * not: they are where a server listens, and a request to them reaches this machine on some systems only (Linux),
+ * elsewhere nothing; so a credential to one is refused or warned of like another host's, with a line saying so.
+ */
 export function isLoopback(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-  return host === 'localhost' || host.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '::1' || /^::ffff:127\./.test(host);
+  return loopbackHost(hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, ''));
 }
 
-/** The hosts of the targets that send, `which` of them, each once. */
+/**
+ * A host as a message names it: an IPv6 address written out whole (`[0:0:0:0:0:0:a00:1]`, the same address to every
+ * parser), since the error printer breaks every `::` with a zero-width space (inert-text.ts inertLine: no workflow
+ * command forms) and the compressed spelling could not be copied back. No `::` is left to break: still inert.
+ */
+function copyableHost(url: URL): string {
+  const ip = /^\[(.*)\]$/.exec(url.hostname)?.[1];
+  if (!ip?.includes('::')) return url.host;
+  const [head = [], tail = []] = ip.split('::').map((part) => (part ? part.split(':') : []));
+  const whole = [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail].join(':');
+  return `[${whole}]${url.port ? `:${url.port}` : ''}`;
+}
+
+/** The hosts of the targets that send, `which` of them, each once, as copyableHost names them. */
 function hostsOf(targets: readonly TargetConfig[], which: (url: URL) => boolean): string[] {
   const urls = targets.flatMap((t) => (t.mode !== 'replay' && t.baseUrl ? [new URL(t.baseUrl)] : []));
-  return [...new Set(urls.filter(which).map((url) => url.host))];
+  return [...new Set(urls.filter(which).map(copyableHost))];
+}
+
+/** What to say of a listening address among `hosts` (0.0.0.0, `::`): why it is not this machine, and what is. */
+function listeningAddressNote(hosts: string[]): string {
+  const listening = hosts.filter((host) => /^(?:0\.0\.0\.0|\[0:0:0:0:0:0:0:0\])(?::\d+)?$/.test(host));
+  if (listening.length === 0) return '';
+  return ` (${listening.join(', ')} is the address a server listens on, not one that reaches this machine on every system: give http://127.0.0.1:PORT or http://localhost:PORT for a server here)`;
 }
 
 /**
@@ -97,7 +123,7 @@ export function refuseDefaultKeyElsewhere(targets: readonly TargetConfig[], auth
   if (auth.kind !== 'bearer' || keyNamed || !env[auth.apiKeyEnv]?.trim()) return;
   const hosts = hostsOf(targets, (url) => !PARTITIONS.some((p) => p.title === trustDomain(url.toString())) && !isLoopback(url.hostname));
   if (hosts.length === 0) return;
-  const which = `${hosts.join(', ')}, which ${hosts.length === 1 ? 'is' : 'are'} not one of Bedrock's own https hosts`;
+  const which = `${hosts.join(', ')}, which ${hosts.length === 1 ? 'is' : 'are'} not one of Bedrock's own https hosts${listeningAddressNote(hosts)}`;
   throw new HarnessError(
     'HARNESS_USAGE',
     `--api-key-env: ${keyInShown(auth.apiKeyEnv)} (read by default: --auth bearer without --api-key-env) would go to ${which}: nothing was sent. ` +
@@ -105,10 +131,14 @@ export function refuseDefaultKeyElsewhere(targets: readonly TargetConfig[], auth
   );
 }
 
-/** A warning when the run's credentials go over plain http to another machine, where anyone on the way reads them. */
+/**
+ * A warning when the run's credentials go over plain http to another machine, where anyone on the way reads them.
+ * Every command that sends them says it once, before the first request: `run` (before `--models listed` reads the
+ * lists) and `catalog diff`.
+ */
 export function plainHttpWarning(targets: readonly TargetConfig[], auth: AuthConfig): string | undefined {
   const sent = credentialsSent(auth);
   const hosts = sent.length ? hostsOf(targets, (url) => url.protocol === 'http:' && !isLoopback(url.hostname)) : [];
   if (hosts.length === 0) return undefined;
-  return `${sent.join(' and ')} ${sent.length === 1 ? 'goes' : 'go'} over plain http to ${hosts.join(', ')}, not this machine: anyone on the way can read ${sent.length === 1 ? 'it' : 'them'}; use an https URL if the endpoint has one`;
+  return `${sent.join(' and ')} ${sent.length === 1 ? 'goes' : 'go'} over plain http to ${hosts.join(', ')}, not this machine${listeningAddressNote(hosts)}: anyone on the way can read ${sent.length === 1 ? 'it' : 'them'}; use an https URL if the endpoint has one`;
 }

@@ -236,7 +236,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       if (catalogCommand.getOptionValueSource('check') === 'cli') throw new HarnessError('HARNESS_USAGE', 'catalog --check diff: --check reviews the catalog and diff compares it with model lists; run `catalog --check` and `catalog diff` one after the other');
       flags = withParentOptions(catalogCommand, diff, flags, ['catalog']);
       const { catalogDiffCommand } = await import('./catalog-diff-command.ts');
-      setExit(await catalogDiffCommand(flags, PROJECT_ROOT, VERSION, io.out));
+      setExit(await catalogDiffCommand(flags, PROJECT_ROOT, VERSION, io.out, io.err));
     });
 
   const fixturesCommand = program

@@ -117,13 +117,13 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   }
   guard.check();
   if (config.historyDir) await checkWritable(config.historyDir, '--history', 'append the run');
+  const plainHttp = plainHttpWarning(config.targets, config.auth);
+  if (plainHttp) io.err.write(`warning: ${plainHttp}\n`);
   if (config.discover) await guard.race(discoverModels(config, io.err));
   // The credentials check (one GET, no tokens) goes out while the suites load: its answer arrives while the CPU
   // is busy with YAML. Whatever else is wrong still stops the run before anything else is sent.
   // A secret too short to redact: refused by a record target's auth, said once here for the others.
   const live = config.targets.filter((t) => t.mode === 'live');
-  const plainHttp = plainHttpWarning(config.targets, config.auth);
-  if (plainHttp) io.err.write(`warning: ${plainHttp}\n`);
   for (const { flag, name } of live.length > 0 ? tooShortToRedact({ ...config.auth, endpoints: live.map((t) => t.baseUrl) }) : []) io.err.write(`warning: ${flag}: ${tooShortReason(name)}; an echo of it is kept as sent in reports and logs\n`);
   const preflighted = config.targets.some((t) => t.mode !== 'replay') ? import('./preflight.ts').then(({ preflight }) => preflight(config)) : Promise.resolve();
   preflighted.catch(() => undefined);

@@ -112,6 +112,20 @@ function refuseOtherRegion(url: URL, region: string | null, flag: string, said: 
 }
 
 /**
+ * A `--target-name` that is a region (its site: `runtime.us-west-2` is us-west-2's) is the region a replay labels the
+ * target with (replayTarget), so it must be the one the run reaches: the Bedrock host's, or `--region`'s. Refused
+ * otherwise, before anything is sent, naming both and the fix; a name that is no region labels nothing.
+ */
+function refuseOtherRegionName(name: string | undefined, url: URL | undefined, region: string | null): void {
+  if (name === undefined) return;
+  const named = regionOr(siteOfId(name).site);
+  const reached = (url && bedrockHostOf(url.hostname)?.region) ?? region;
+  if (!named || !reached || named === reached) return;
+  const by = url && bedrockHostOf(url.hostname) ? `the URL ${shownUrl(url.toString())} is in ${reached} (its host says so)` : `--region says ${reached}`;
+  throw usage('--target-name', `${name} names region ${named}, but ${by}: the recordings and reports would label ${reached}'s answers as ${named}'s. Nothing was sent. Give --target-name ${name.replace(named, reached)}, or leave --target-name out, or give a name that is no region (--target-name my-${reached})`);
+}
+
+/**
  * One `--targets` entry: `surface:region` (the surface's endpoint in that region), `surface:name=URL` (a base URL
  * played as that surface; a region as the name is the region it signs for), or in replay `surface:name`.
  */
@@ -217,6 +231,7 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
   if (endpoint) {
     const region = regions[0] ?? null;
     refuseOtherRegion(endpoint, region, '--region', '--region says', `drop --region or give --region ${bedrockHostOf(endpoint.hostname)?.region}`);
+    refuseOtherRegionName(flags.targetName, endpoint, region);
     const id = flags.targetName ?? region ?? hostId(endpoint);
     // `--target-name runtime.local` names the runtime surface of site `local`.
     return [{ id, mode, baseUrl: endpoint.toString(), region, endpointHost: endpoint.host, surface: surface ?? siteOfId(id).surface ?? surfaceOfHost(endpoint.host), site: siteOfId(id).site }];
@@ -224,6 +239,7 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
   if (regions.length === 0) throw usage('--mode', `${mode} needs a target: --region us-east-1 (Mantle in that region), --targets mantle:us-east-1,runtime:us-east-1 or --endpoint URL (any OpenAI-compatible base URL)`);
   const chosen = surface ?? 'mantle';
   return regions.map((region) => {
+    refuseOtherRegionName(flags.targetName, undefined, region);
     const baseUrl = SURFACE_RULES[chosen].baseUrl(region);
     if (!baseUrl) throw usage('--region', `${noHost(chosen, region)}; give its base URL with --endpoint URL --region ${region}`);
     return { id: flags.targetName ?? targetIdOf(chosen, region), mode, baseUrl, region, endpointHost: new URL(baseUrl).host, surface: chosen, site: region };

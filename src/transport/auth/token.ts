@@ -24,16 +24,25 @@ export interface TokenMaker {
   make: typeof getToken;
 }
 
+/** A renewal that failed (a blip of the credential chain: SSO or IMDS refreshing) is tried again this long after, doubling up to RETRY_MAX_MS. */
+export const RETRY_FIRST_MS = 10_000;
+const RETRY_MAX_MS = 60_000;
+
 /**
  * A provider that makes short-term tokens from `options`' AWS credentials and sends them as bearer tokens: one for
  * every request until it is within RENEW_MARGIN_MS of its end (an hour after it was made, or the credentials'
- * expiration when that comes first), then a new one from credentials read again (the chain refreshes those).
+ * expiration when that comes first), then a new one from credentials read again (the chain refreshes those). A
+ * renewal that fails keeps the token in use until its end (the margin is there for that) and is tried again on a
+ * request after a back-off; only a request made when no token is left that has not ended fails, with the chain's error.
  */
 export function shortTermToken(options: AwsCredentialOptions, maker: TokenMaker = { now: Date.now, make: getToken }): AuthProvider {
   const credentials = credentialSource(options);
-  let token: Promise<string> | undefined;
-  // When the token in use is replaced; Infinity while one is being made, so the requests meanwhile share it.
-  let renewAt = Infinity;
+  // The token in use, when it is to be replaced and when it ends.
+  let current: { value: string; renewAt: number; endsAt: number } | undefined;
+  // The renewal under way: the requests meanwhile share it. One at a time.
+  let pending: Promise<string> | undefined;
+  // After a failed renewal: its error, when the next may start, and how many failed in a row (the back-off doubles).
+  let failed: { error: unknown; retryAt: number; count: number } | undefined;
   let seen: AwsCredentialIdentity | undefined;
   // Every token made and what it carries (its presigned URL's signature is a credential of its own,
   // derived-secrets.ts): an endpoint may echo an earlier one after it was replaced.
@@ -44,18 +53,43 @@ export function shortTermToken(options: AwsCredentialOptions, maker: TokenMaker 
     seen = resolved;
     const value = await maker.make({ credentials: resolved, region: options.region, expiresInSeconds: TOKEN_SECONDS });
     tokenSecrets.push(...withDerived([{ kind: 'bedrock-token', value }]));
-    const ends = Math.min(madeAt + TOKEN_SECONDS * 1000, resolved.expiration?.getTime() ?? Infinity);
-    renewAt = Math.max(ends - RENEW_MARGIN_MS, madeAt + MIN_USE_MS);
+    const endsAt = Math.min(madeAt + TOKEN_SECONDS * 1000, resolved.expiration?.getTime() ?? Infinity);
+    current = { value, renewAt: Math.max(endsAt - RENEW_MARGIN_MS, madeAt + MIN_USE_MS), endsAt };
     return value;
+  };
+  const renewal = (): Promise<string> | undefined => {
+    if (pending || (failed && maker.now() < failed.retryAt)) return pending;
+    pending = newToken().then(
+      (value) => {
+        failed = undefined;
+        return value;
+      },
+      (error: unknown) => {
+        const count = (failed?.count ?? 0) + 1;
+        failed = { error, count, retryAt: maker.now() + Math.min(RETRY_FIRST_MS * 2 ** (count - 1), RETRY_MAX_MS) };
+        throw error;
+      },
+    );
+    void pending.finally(() => (pending = undefined)).catch(() => undefined);
+    return pending;
+  };
+  const bearer = async (): Promise<string> => {
+    if (current && maker.now() < current.renewAt) return current.value;
+    const renewing = renewal();
+    try {
+      if (renewing) return await renewing;
+    } catch (error) {
+      // The token in use has not ended: a failed renewal is no reason to drop it.
+      if (current && maker.now() < current.endsAt) return current.value;
+      throw error;
+    }
+    if (current && maker.now() < current.endsAt) return current.value;
+    throw failed?.error;
   };
   return {
     kind: 'token',
     async headers() {
-      if (token === undefined || maker.now() >= renewAt) {
-        renewAt = Infinity;
-        token = newToken();
-      }
-      return { authorization: `Bearer ${await token}` };
+      return { authorization: `Bearer ${await bearer()}` };
     },
     secrets: () => [...secretsOf(seen), ...tokenSecrets],
   };
