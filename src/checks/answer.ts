@@ -106,7 +106,9 @@ export function stepOf(input: CheckInput, step?: string): { caseId: string; exch
   // Cut short by a refusal on a route no probe found: the guess was wrong, which is no verdict and no skip.
   const refused = outcome.routeGuess ? outcome.exchanges.find((ex) => ex.response && !ex.error && refusesModel(classifyAnswer(ex.response).kind)) : undefined;
   if (outcome.routeGuess && refused) return { settled: unobserved(input, `could not observe: ${reason}; the endpoint refused the model on ${refused.request.path}: ${outcome.routeGuess}`, outcome.exchanges.map((ex) => evidenceOf(outcome.caseId, ex))) };
-  return { settled: { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason, evidence: outcome.exchanges.map((ex) => evidenceOf(outcome.caseId, ex)) } };
+  // Not sent because an earlier answer left nothing to build it from: the endpoint's doing, not a suite's.
+  const byAnswer = outcome.incomplete ? { skippedByAnswer: true as const } : {};
+  return { settled: { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason, evidence: outcome.exchanges.map((ex) => evidenceOf(outcome.caseId, ex)), ...byAnswer } };
 }
 
 export interface Observation {

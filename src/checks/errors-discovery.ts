@@ -92,7 +92,7 @@ const wrongRoute: CheckDefinition = {
         const what = broken.map(({ ex }) => unreadAnswer(ex, true)).join(', ');
         return unobserved(input, `no wrong-route answer to read: ${what}`, broken.map(({ caseId, ex }) => evidenceOf(caseId, ex)));
       }
-      return { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason: 'every probed route served the model; no wrong-route answer to read', evidence: [] };
+      return { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason: 'every probed route served the model; no wrong-route answer to read', evidence: [], skippedByAnswer: true };
     }
     const bad = refusals.map(({ caseId, ex }) => ({ caseId, ex, problems: envelopeProblems(ex) })).filter((r) => r.problems.length);
     const evidence = (bad.length ? bad : refusals).map(({ caseId, ex }) => evidenceOf(caseId, ex));

@@ -281,7 +281,9 @@ function nothingToRead(input: CheckInput, api: ApiId | null, kind: SchemaKind): 
   if (ofApi.some((o) => o.kind === 'error' || o.kind === 'skipped')) return settleWithout({ ...input, outcomes: ofApi });
   const saidNo = BODY_KINDS.has(kind) ? errorInPlaceOfBody(kind, ofApi) : undefined;
   if (saidNo) return unobserved(input, `could not observe the ${kind} object: the endpoint answered ${saidNo.answer.status} with an error (${saidNo.answer.message}); errors.* judge the status`, [evidenceOf(saidNo.caseId, saidNo.exchange)]);
-  return { status: 'skipped', observed: null, expected, reason: `no ${kind} object was observed in this run`, evidence: [] };
+  // Cases of the API came back whole with no such object: the endpoint's answers left nothing to read.
+  const byAnswer = ofApi.some((o) => o.kind === 'completed') ? { skippedByAnswer: true as const } : {};
+  return { status: 'skipped', observed: null, expected, reason: `no ${kind} object was observed in this run`, evidence: [], ...byAnswer };
 }
 
 /** The first exchange where a body of `kind` was to be read that holds an error envelope instead. */

@@ -132,6 +132,12 @@ export interface CheckResult {
   otherModel?: OtherModelCount;
   /** models.listed, when the list names the model only as a listed id of the same model: its other models, hashed (checks/listed-names.ts). */
   listedOthers?: ListedOthers;
+  /**
+   * Set on a `skipped` result the endpoint's answers caused (every probed route served the model, an earlier step's
+   * answer left nothing to build the next from, no object of the kind in answers that came whole), never on one a
+   * filter, a shard, a stop or a cap caused: a value the expectations file states gates on it (report/build-matrix.ts).
+   */
+  skippedByAnswer?: true;
 }
 
 /** Answers in another model's name among a result's 2xx answers (checks/answered-by.ts). */
@@ -139,6 +145,11 @@ export interface OtherModelCount {
   answers: number;
   others: number;
   names: string[];
+  /**
+   * The id of another model of the run's catalog (or of the run) one of the names is, set when the matrix is built
+   * (report/catalog-answers.ts): what the cell read is that model's, for the gate and bless alike.
+   */
+  catalogModel?: string;
 }
 
 export interface CheckInput {

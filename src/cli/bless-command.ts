@@ -13,8 +13,8 @@ import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { Matrix, MatrixResult } from '../report/matrix.ts';
 import { unobservedModels } from '../report/observed-models.ts';
-import { catalogModelNamed } from '../checks/answered-by.ts';
-import { citesAnotherModel, otherModelAnswers } from '../checks/other-model-answers.ts';
+import { answeredByCatalogModel } from '../report/catalog-answers.ts';
+import { observedNothing } from '../report/build-matrix.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { FLAKY, allowsVariation, describeExpected, expectedProblem, meets, sameValue, type Expected, type Observed } from '../suite/expected.ts';
 import { blessExpectations, blessTarget, loadExpectations, statedFor, type BlessChange } from '../suite/load-expectations.ts';
@@ -30,21 +30,6 @@ const CELLS_NAMED = 10;
 function cellList(cells: readonly Pick<MatrixResult, 'model' | 'check' | 'target'>[]): string {
   const named = cells.slice(0, CELLS_NAMED).map((r) => inertLine(`${r.model} ${r.check} (${r.target})`, 300));
   return `${named.join(', ')}${cells.length > CELLS_NAMED ? `, and ${cells.length - CELLS_NAMED} more` : ''}`;
-}
-
-/**
- * The id of another model of `ids` (the catalog's and the run's) a cell's answers came in the name of, or undefined:
- * what such a cell observed is that model's. An answer in a name no id of them is (an alias, a deployment name) is
- * the model's own, as far as bless can tell.
- */
-function answeredByCatalogModel(r: MatrixResult, ids: ReadonlySet<string>): string | undefined {
-  if ((r.otherModel?.others ?? 0) === 0 && !citesAnotherModel(r)) return undefined;
-  const names = r.otherModel?.names ?? otherModelAnswers([r]).named;
-  for (const name of names) {
-    const id = catalogModelNamed(r.model, name, ids);
-    if (id !== undefined) return id;
-  }
-  return undefined;
 }
 
 /** A catalog id as the catalog schema's `catalog:` key states it, or undefined. */
@@ -134,19 +119,26 @@ export async function blessCommand(file: string, flags: { expectations?: string;
   // Nor what another model of the catalog (or of the run) answered in its place: a gateway's fallback or rewrite.
   const others = new Set([...(ran?.models ?? []), ...matrix.models.map((m) => m.id)]);
   const answeredByOther: { r: MatrixResult; by: string }[] = [];
-  // A value the expectations file states for a check whose API the model does not serve here: never observed.
+  // A value the expectations file states for a check whose API the model does not serve here, or that the endpoint's
+  // answers left nothing to read for (skipped, not by a filter or a stop): never observed.
   const notServed: MatrixResult[] = [];
   const groups = new Map<string, MatrixResult[]>();
+  let ofUnobserved = 0;
   for (const r of matrix.results) {
-    if (unobserved.has(r)) continue;
-    if (r.status === 'error') errors += r.expectedSource ? 1 : 0;
-    if (r.status === 'unsupported' && (r.gating || statedFor(current, r.target, r.model, r.check))) notServed.push(r);
-    if (r.status !== 'pass' && r.status !== 'fail' && r.status !== 'flaky') continue;
-    const by = answeredByCatalogModel(r, others);
+    const read = r.status === 'pass' || r.status === 'fail' || r.status === 'flaky';
+    // Named as another catalog model's answers whether or not the gate found the model observed: the precise why.
+    const by = read ? answeredByCatalogModel(r, others) : undefined;
     if (by !== undefined) {
       answeredByOther.push({ r, by });
       continue;
     }
+    if (unobserved.has(r)) {
+      ofUnobserved += 1;
+      continue;
+    }
+    if (r.status === 'error') errors += r.expectedSource ? 1 : 0;
+    if (observedNothing(r) && (r.gating || statedFor(current, r.target, r.model, r.check))) notServed.push(r);
+    if (!read) continue;
     const key = `${r.model}\u0000${r.check}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
@@ -214,12 +206,14 @@ export async function blessCommand(file: string, flags: { expectations?: string;
   if (run.selection.shard !== undefined) out.write(`not blessed: the other shards' models; ${show(file)} is shard ${show(run.selection.shard)} of run ${show(run.id)} (bless the merged matrix.json to bless the whole run)\n`);
   if (errors) out.write(`not blessed: ${errors} cell(s) with errors (nothing was observed; fix the endpoint or rerun)\n`);
   if (notServed.length) {
-    out.write(`not blessed: ${notServed.length} cell(s) the expectations file states a value for, whose API the model does not serve here (n/a: nothing was observed, so the stated value neither holds nor changes): ${cellList(notServed)}\n`);
+    const [na, left] = [notServed.filter((r) => r.status === 'unsupported'), notServed.filter((r) => r.status === 'skipped')];
+    if (na.length) out.write(`not blessed: ${na.length} cell(s) the expectations file states a value for, whose API the model does not serve here (n/a: nothing was observed, so the stated value neither holds nor changes): ${cellList(na)}\n`);
+    if (left.length) out.write(`not blessed: ${left.length} cell(s) the expectations file states a value for, skipped because the endpoint's answers left nothing to read (nothing was observed, so the stated value neither holds nor changes): ${cellList(left)}\n`);
   }
   if (answeredByOther.length) {
     const named = answeredByOther.map(({ r, by }) => ({ ...r, target: `${r.target}; answered as ${JSON.stringify(by)}` }));
     out.write(`not blessed: ${answeredByOther.length} cell(s) answered in the name of another model of the catalog or the run (a gateway's fallback or a rewritten model id: what they observed is that model's): ${cellList(named)}; bless a run in which the model answered itself\n`);
   }
-  if (unobserved.size) out.write(`not blessed: ${unobserved.size} cell(s) of model(s) with nothing observed (see the gate: a typo'd id, another model's answers)\n`);
+  if (ofUnobserved) out.write(`not blessed: ${ofUnobserved} cell(s) of model(s) with nothing observed (see the gate: a typo'd id, another model's answers)\n`);
   return 0;
 }

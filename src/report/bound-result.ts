@@ -67,7 +67,10 @@ export function boundResult<T extends Pick<MatrixResult, 'reason' | 'evidence' |
   };
   if (result.trials) out.trials = result.trials.map(boundTrial);
   // The names are endpoint text, and a matrix.json read from elsewhere may carry more of them than a run keeps.
-  if (result.otherModel) out.otherModel = { ...result.otherModel, names: result.otherModel.names.slice(0, 3).map((n) => capText(n, RESULT_BOUNDS.evidenceField)) };
+  if (result.otherModel) {
+    out.otherModel = { ...result.otherModel, names: result.otherModel.names.slice(0, 3).map((n) => capText(n, RESULT_BOUNDS.evidenceField)) };
+    if (result.otherModel.catalogModel !== undefined) out.otherModel.catalogModel = capText(result.otherModel.catalogModel, RESULT_BOUNDS.evidenceField);
+  }
   // Hashes the gate reads to tell a same-model listed id's vouch from a default model's answers: only well formed.
   if (result.listedOthers !== undefined) {
     const others = readListedOthers(result.listedOthers);

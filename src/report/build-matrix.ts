@@ -7,6 +7,7 @@ import { CHECK_STATUSES, type CheckStatus, type TrialResult } from '../checks/ty
 import { closest } from '../suite/closest.ts';
 import { allowsVariation, describeExpected } from '../suite/expected.ts';
 import { boundResult } from './bound-result.ts';
+import { stampCatalogModel } from './catalog-answers.ts';
 import { DEFAULT_MAX_ERRORS, gateOf } from './gate.ts';
 import { MATRIX_FORMAT, pairKey, resultsByCell, type Matrix, type MatrixCheck, type MatrixModel, type MatrixResult, type MatrixRun, type MatrixTarget, type UsageTotals } from './matrix.ts';
 
@@ -38,9 +39,19 @@ export function statedInFile(source: string | null): boolean {
   return source !== null && /^expectations(?: \([^)]*\))?: /.test(source);
 }
 
-/** The reason of an n/a cell that gates (isGating): the stated value is named as not observed, before the check's why. */
-function notServedReason(result: Pick<MatrixResult, 'expected' | 'reason'>): string {
-  return `not observed: the expectations file states ${result.expected === null ? 'a value' : describeExpected(result.expected)}, and the model does not serve this check's API here (${result.reason})`;
+/** Whether a cell observed nothing of what it reads: n/a, or skipped because of what the endpoint answered (not a filter, a shard or a stop). */
+export function observedNothing(result: Pick<MatrixResult, 'status' | 'skippedByAnswer'>): boolean {
+  return result.status === 'unsupported' || (result.status === 'skipped' && result.skippedByAnswer === true);
+}
+
+/**
+ * The reason of a cell that observed nothing and gates (isGating), as every report gives it (matrix.json, junit.xml,
+ * the vitest view): the stated value is named as not observed, before the check's why. Any other result's own reason.
+ */
+export function gatingReason(result: Pick<MatrixResult, 'status' | 'skippedByAnswer' | 'expected' | 'expectedSource' | 'reason'>): string {
+  if (!observedNothing(result) || !statedInFile(result.expectedSource)) return result.reason;
+  const why = result.status === 'unsupported' ? "the model does not serve this check's API here" : "the endpoint's answers left nothing to read";
+  return `not observed: the expectations file states ${result.expected === null ? 'a value' : describeExpected(result.expected)}, and ${why} (${result.reason})`;
 }
 
 
@@ -48,13 +59,15 @@ function notServedReason(result: Pick<MatrixResult, 'expected' | 'reason'>): str
  * A result fails the run when it is `fail` or `error` against an expectation that is actually stated, or `flaky`
  * where the expectation states a single value (it used to be stable and is no longer) or where a trial observed a
  * value the stated list does not allow (a list lets its values vary, not a trial see another). `inconclusive` never
- * gates. `unsupported` (n/a: the model does not serve the check's API here) gates only against an entry of the
- * expectations file: a team stated that it observes the behaviour, and nothing was observed, as with an error; the
- * catalog's and the reference's values are for the models that serve the API, and its n/a cells stay informational.
+ * gates. `unsupported` (n/a: the model does not serve the check's API here), and `skipped` where the endpoint's
+ * answers left nothing to read (`skippedByAnswer`), gate only against an entry of the expectations file: a team stated
+ * that it observes the behaviour, and nothing was observed, as with an error; the catalog's and the reference's values
+ * are for the models that serve the API, and such cells stay informational against them. A skip a filter, a shard, a
+ * stop or a cap caused never gates: the run, not the endpoint, left the cell unobserved.
  */
-export function isGating(result: Pick<MatrixResult, 'status' | 'expectedSource' | 'expected'> & { trials?: readonly Pick<TrialResult, 'status'>[] | undefined }): boolean {
+export function isGating(result: Pick<MatrixResult, 'status' | 'expectedSource' | 'expected' | 'skippedByAnswer'> & { trials?: readonly Pick<TrialResult, 'status'>[] | undefined }): boolean {
   if (result.expectedSource === null) return false;
-  if (result.status === 'unsupported') return statedInFile(result.expectedSource);
+  if (observedNothing(result)) return statedInFile(result.expectedSource);
   if (result.status === 'flaky') return result.expected === null || !allowsVariation(result.expected) || (result.trials ?? []).some((trial) => trial.status === 'fail');
   return result.status === 'fail' || result.status === 'error';
 }
@@ -83,6 +96,8 @@ export function groupOf(checkId: string): string {
 
 export function buildMatrix(input: MatrixInput): Matrix {
   const got = resultsByCell(input.results);
+  // The ids an answer in another model's name is told against (catalog-answers.ts): the catalog's and the run's.
+  const catalogIds = [...new Set([...(input.catalogModels ?? []), ...input.models.map((m) => m.id)])];
   // The planned cells come a (target, model) pair after another: a pair's results are found once, not per cell, and
   // by check (of two results of one cell, the later).
   let pair: (typeof input.planned)[number] | undefined;
@@ -96,8 +111,9 @@ export function buildMatrix(input: MatrixInput): Matrix {
     // read them several times over, and read copies of that one shape much faster than the run's own objects): the
     // gating flag is added to it, not to a copy of its own first.
     const gating = isGating(result);
-    const bounded = boundResult(gating && result.status === 'unsupported' ? { ...result, reason: notServedReason(result) } : result) as MatrixResult;
+    const bounded = boundResult(gating && observedNothing(result) ? { ...result, reason: gatingReason(result) } : result) as MatrixResult;
     bounded.gating = gating;
+    if (bounded.otherModel) stampCatalogModel(bounded, catalogIds);
     return bounded;
   });
   return finishMatrix({

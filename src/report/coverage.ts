@@ -12,11 +12,14 @@ import { OBSERVED, unobservedModels } from './observed-models.ts';
 export interface Coverage {
   /** Every planned cell of the matrix. */
   cells: number;
-  /** Cells that observed the model: pass, fail, flaky, unsupported (the probes observed the API is not served). */
+  /**
+   * Cells that observed the model: pass, fail, flaky, unsupported (the probes observed the API is not served), but
+   * not an unsupported cell whose value the expectations file states (statedNotServed).
+   */
   observed: number;
   inconclusive: number;
   errors: number;
-  /** Skipped by this run (a spend cap, an interruption). */
+  /** Skipped by this run (a spend cap, an interruption) or for what the endpoint answered (a later step it left nothing to build). */
   skipped: number;
   /** Not run by this process: filtered out, or another shard's. */
   notRun: number;
@@ -29,6 +32,8 @@ export interface Coverage {
   notReached: number;
   /** Read something, but of a model the gate says observed nothing (a typo'd id, one no API serves): not the model. */
   ofUnobservedModels: number;
+  /** n/a cells whose value the expectations file states: they gate as not observed (build-matrix isGating), and count so. */
+  statedNotServed: number;
   /** Observed cells of which some trials (`--repeat`) were errors: their verdict rests on fewer trials than asked. */
   errorTrialCells: number;
   /** The error trials of those cells. */
@@ -51,7 +56,7 @@ const missingShardOf = (r: Pick<MatrixResult, 'reason'>) => r.reason.replace(/^n
 const countIn = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
 
 export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'> & Partial<Pick<Matrix, 'targets'>>): Coverage {
-  const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0, inMissingShard: new Map(), notReached: 0, ofUnobservedModels: 0, errorTrialCells: 0, errorTrials: 0 };
+  const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0, inMissingShard: new Map(), notReached: 0, ofUnobservedModels: 0, statedNotServed: 0, errorTrialCells: 0, errorTrials: 0 };
   const apart = readOfUnobservedModels(matrix);
   for (const r of matrix.results) {
     // A cell a stop cut short says so in its reason (run-matrix.ts): it was this run's to observe.
@@ -62,6 +67,8 @@ export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'> & Partial<
     else if (r.status === 'error') c.errors += 1;
     else if (r.status === 'skipped') c.skipped += 1;
     else if (apart.has(r)) c.ofUnobservedModels += 1;
+    // An n/a cell observed the API is not served, but not the value a team stated for it: the gate says so, and so here.
+    else if (r.gating && r.status === 'unsupported') c.statedNotServed += 1;
     else {
       c.observed += 1;
       // A trial that errored never outvotes one that observed (trials.ts), so the cell reads as observed: said here.
@@ -113,6 +120,7 @@ export function coverageLine(matrix: Pick<Matrix, 'results' | 'models'> & { run?
     c.skipped ? `${c.skipped} skipped` : '',
     ...notRunWords(c),
     c.ofUnobservedModels ? `${c.ofUnobservedModels} of model(s) with nothing observed` : '',
+    c.statedNotServed ? `${c.statedNotServed} n/a with a stated value` : '',
   ].filter(Boolean);
   const fewer = c.errorTrialCells ? `; ${c.errorTrialCells} observed cell(s) rest on fewer trials than asked (${c.errorTrials} trial(s) errored)` : '';
   return `${c.observed} of ${c.cells} cells observed${percent}${missing.length ? `; not observed: ${missing.join(', ')}` : ''}${fewer}${empty}`;

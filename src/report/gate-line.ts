@@ -68,18 +68,19 @@ function problemSummary(p: GateProblem, gate: MatrixGate): string {
 const GATING_WORDS: Partial<Record<MatrixGate['gating'][number]['status'], string>> = {
   error: 'could not be checked (error)',
   unsupported: 'not observed (n/a: the model does not serve the API the expectations file states a value for)',
+  skipped: "not observed (skipped: the endpoint's answers left nothing to read of what the expectations file states a value for)",
 };
 
 /**
  * `3 result(s) do not meet their stated expectation: 2 fail, 1 could not be checked (error)`: an error is a cell whose stated
- * expectation could not be checked, not one the endpoint failed, and the line says which is which; so is an n/a cell
- * an entry of the expectations file states a value for.
+ * expectation could not be checked, not one the endpoint failed, and the line says which is which; so is an n/a cell,
+ * or one skipped for what the endpoint answered, an entry of the expectations file states a value for.
  */
 function gatingLine(gating: MatrixGate['gating']): string {
   if (gating.length === 0) return '';
   const counts = new Map<string, number>();
   for (const g of gating) counts.set(g.status, (counts.get(g.status) ?? 0) + 1);
-  const parts = (['fail', 'flaky', 'error', 'unsupported'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${GATING_WORDS[s] ?? s}`);
+  const parts = (['fail', 'flaky', 'error', 'unsupported', 'skipped'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${GATING_WORDS[s] ?? s}`);
   return `${gating.length} result(s) do not meet their stated expectation: ${parts.join(', ')}`;
 }
 

@@ -47,8 +47,9 @@ interface Seen {
 function kindOf(r: MatrixResult, { unobserved, fresh }: Seen): Kind {
   if (r.gating && r.status === 'fail') return 'failure';
   if (r.gating && r.status === 'flaky') return 'flaky';
-  // An n/a cell gates against an entry of the expectations file (build-matrix isGating): observed nothing, as an error.
-  if (r.gating && (r.status === 'error' || r.status === 'unsupported')) return 'error';
+  // An n/a cell, or one the endpoint's answers left nothing to read in (skipped), gates against an entry of the
+  // expectations file (build-matrix isGating): observed nothing, as an error.
+  if (r.gating && (r.status === 'error' || r.status === 'unsupported' || r.status === 'skipped')) return 'error';
   if (fresh.has(resultKey(r))) return 'new-failure';
   if (r.status === 'unsupported' || r.status === 'skipped' || r.status === 'inconclusive' || r.status === 'error') return 'skipped';
   if (unobserved.has(pairKey(r.target, r.model))) return 'skipped';

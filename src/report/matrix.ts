@@ -6,7 +6,7 @@
 import type { ListedOthers } from '../checks/listed-names.ts';
 import type { ShapeTable } from '../checks/shape.ts';
 import type { ShapeDrift } from './shape-drift.ts';
-import type { CheckStatus, Evidence, Expected, Observed, OtherModelCount, TrialResult } from '../checks/types.ts';
+import type { CheckResult, CheckStatus, Evidence, Expected, Observed, OtherModelCount, TrialResult } from '../checks/types.ts';
 import { MATRIX_FORMATS } from '../suite/matrix-schema.ts';
 import type { ModelListing } from './model-lists.ts';
 import type { ComparisonReach } from './nothing-compared.ts';
@@ -147,7 +147,7 @@ export interface MatrixModel {
   discovered?: true;
 }
 
-export interface MatrixResult {
+export interface MatrixResult extends Pick<CheckResult, 'skippedByAnswer'> {
   target: string;
   model: string;
   check: string;

@@ -8,6 +8,7 @@
  */
 import { namesAnotherModel } from '../checks/answered-by.ts';
 import { citesAnotherModel, otherModelAnswers, quoteNames, type OtherModelAnswers } from '../checks/other-model-answers.ts';
+import { everyAnswerAnotherCatalogModel } from './catalog-answers.ts';
 import { inertLine } from './inert-text.ts';
 import type { OtherModelCount } from '../checks/types.ts';
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
@@ -85,6 +86,14 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'> & Pa
         model,
         message: `${model} (${target}): nothing of it observed, ${other.others} of ${other.answers} answers came from another model (${other.names})${unlisted}: is the id right?${catalog} (an endpoint may answer an id it does not know with its default model)`,
       });
+      results.forEach((r) => cells.add(r));
+      continue;
+    }
+    // A catalog model each of whose answered cells read another catalog model's answers (a gateway's fallback, a
+    // rewritten id): as record (which keeps the model's recordings) and bless (which skips such cells) read them.
+    const rerouted = info?.inCatalog === true ? everyAnswerAnotherCatalogModel(results.filter((r) => !ASKS_NO_MODEL.test(r.check))) : undefined;
+    if (rerouted) {
+      problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing of it observed, each of its ${rerouted.cells} cell(s) that read an answer read one in the name of another model of the catalog (${rerouted.models}): a gateway's fallback or a rewritten model id; what they judged is that model's` });
       results.forEach((r) => cells.add(r));
       continue;
     }

@@ -29,10 +29,12 @@ export function defineModelSpec(spec: CellSpec): void {
         const { cell, gating } = answer;
         context.task.meta.mantle = cell;
         const { status, reason } = cell.result;
-        // An n/a cell the expectations file states a value for gates (build-matrix isGating): it fails here too.
-        if (status === 'skipped' || (status === 'unsupported' && !gating)) return context.skip(`${status}: ${inertLine(reason, 1000)}`);
+        // An n/a or skipped cell the expectations file states a value for gates (build-matrix isGating): it fails here
+        // too, with the reason matrix.md and junit.xml give it ("not observed: the expectations file states ..."), which
+        // the run put in the cell it answered with (vitest-view.ts).
+        if ((status === 'skipped' || status === 'unsupported') && !gating) return context.skip(`${status}: ${inertLine(reason, 1000)}`);
         if (gating) {
-          const failure = new Error(`${status}: ${inertLine(reason, 1000)}`);
+          const failure = new Error(failureMessage(status, reason));
           failure.stack = failure.message;
           throw failure;
         }
@@ -40,4 +42,12 @@ export function defineModelSpec(spec: CellSpec): void {
       });
     }
   });
+}
+
+/**
+ * A gating test's failure: `fail: <reason>`; a cell that observed nothing (n/a, skipped) has the run's reason alone,
+ * which says `not observed: the expectations file states ...` as matrix.md and junit.xml do.
+ */
+export function failureMessage(status: string, reason: string): string {
+  return status === 'skipped' || status === 'unsupported' ? inertLine(reason, 1000) : `${status}: ${inertLine(reason, 1000)}`;
 }

@@ -8,12 +8,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { HarnessError } from '../errors.ts';
-import { isGating } from '../report/build-matrix.ts';
+import { gatingReason, isGating } from '../report/build-matrix.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { startResultServer, type ResultAnswer, type ResultQuestion } from './result-server.ts';
 import { RunEngine } from './run-engine.ts';
 import { finishRun, interruptedMessage, progressEvents, SAME_SIGNAL_MS, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
+import type { CellResult } from './cell-result.ts';
 import type { CellWork } from './selection.ts';
 import { tpmWarning } from './tpm-warning.ts';
 import { makeSpecDir, removeSpecFiles, writeSpecFiles } from './spec-files.ts';
@@ -84,7 +85,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     if (!engine || !work || !check) return { kind: 'not-run', reason: `${question.model} ${question.check} is not in this run` };
     const cell = await engine.result(work, check);
     if (!engine.ran(cell)) return { kind: 'not-run', reason: `not reached: ${engine.stopped?.message ?? 'the run stopped'}` };
-    return { kind: 'result', cell, gating: isGating({ status: cell.result.status, expected: cell.result.expected, expectedSource: cell.expectedSource, trials: cell.result.trials }) };
+    return resultAnswer(cell);
   };
 
   const server = await startResultServer(answer);
@@ -230,4 +231,14 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   if (!state.end && Object.keys(request.vitestOptions).length > 0) throw vitestStartError(new Error('vitest ran no check'), request.vitestOptions);
   if (!state.end) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without running the checks; rerun with -- --reporter=verbose to see why');
   return state.told ? { ...state.end, signalledAfterRun: true } : state.end;
+}
+
+/**
+ * What a spec's test is told of a cell: whether it gates (build-matrix isGating), and, for a gating cell that observed
+ * nothing (n/a, or skipped for what the endpoint answered), the reason matrix.md and junit.xml give it, not the check's.
+ */
+export function resultAnswer(cell: CellResult): ResultAnswer {
+  const judged = { ...cell.result, expectedSource: cell.expectedSource };
+  const gating = isGating(judged);
+  return { kind: 'result', cell: gating ? { ...cell, result: { ...cell.result, reason: gatingReason(judged) } } : cell, gating };
 }

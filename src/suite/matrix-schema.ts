@@ -170,10 +170,11 @@ export const MatrixSchema = Type.Object(
         gating: Type.Boolean(),
         trials: Type.Optional(Type.Array(Trial)),
         notRun: Type.Optional(Type.Literal(true)),
+        skippedByAnswer: Type.Optional(Type.Literal(true, { description: 'A skipped cell the endpoint\'s answers caused (not a filter, a shard or a stop): a value the expectations file states gates on it.' })),
         otherModel: Type.Optional(
           Type.Object(
-            { answers: Count, others: Count, names: Type.Array(Str, { maxItems: 3 }) },
-            { description: "Answers in another model's name among the cell's 2xx answers, counted before its evidence was cut, and their names." },
+            { answers: Count, others: Count, names: Type.Array(Str, { maxItems: 3 }), catalogModel: Type.Optional(Str) },
+            { description: "Answers in another model's name among the cell's 2xx answers, counted before its evidence was cut, their names, and the other model of the run's catalog one of them is." },
           ),
         ),
         listedOthers: Type.Optional(
