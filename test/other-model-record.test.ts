@@ -2,7 +2,7 @@
  * A record run through a gateway that answers a catalog id with another catalog model (it rewrites the model id, or
  * falls back) keeps the earlier recordings of the requested model and says so in the gate; bless skips the cells such
  * a run answered in another catalog model's name, naming them. And a record run keeps a file at a case's path that is
- * not a fixture (someone's notes), as `fixtures prune` does, writes nothing for that case and says so on stderr.
+ * not a fixture (someone's notes), as `fixtures prune` does, writes nothing for that case and makes that its error.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -106,7 +106,7 @@ describe('a record run answered by another catalog model', () => {
 });
 
 describe('a record run over a file at a case\'s path that is not a fixture', () => {
-  it('keeps the file, writes nothing for that case, and says so on stderr naming it', async () => {
+  it('keeps the file, writes nothing for that case, and makes that the case\'s error naming it (the gate fails)', async () => {
     const fixtures = join(dir, 'own');
     await cp(good, fixtures, { recursive: true });
     const notes = join(modelFolder(fixtures), 'probe.responses.json');
@@ -114,7 +114,8 @@ describe('a record run over a file at a case\'s path that is not a fixture', () 
     await writeFile(notes, mine);
     const run = await record(emulator.url, fixtures, 'r-own');
     expect(await readFile(notes, 'utf8')).toBe(mine);
-    expect(run.stderr).toContain(`kept ${notes}, which is not a recording the harness wrote`);
-    expect(run.stderr).toContain('recorded nothing for case probe.responses');
+    expect(run.code).toBe(1);
+    const matrix = JSON.parse(await readFile(join(dir, 'r-own', 'matrix.json'), 'utf8')) as { results: { reason: string }[] };
+    expect(matrix.results.some((r) => r.reason.includes(`not a fixture this version can read: ${notes}`) && r.reason.includes('recorded nothing for case probe.responses'))).toBe(true);
   });
 });

@@ -108,8 +108,8 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
 
 /**
  * `compare --by surface`: the migration view of one run of both surfaces (or of a run of each). Exit 0 when every
- * model of each pair was observed on both surfaces of a whole run; 1 when a surface did not observe a model, no site was
- * run on both surfaces (nothing compared, as `compare` says), or the run is a shard or did not finish: what was not
+ * model of each pair was observed on both surfaces of a whole run; 1 when a surface did not observe a model, no cell was
+ * compared (no site run on both surfaces, or no check or model in common: as `compare` says), or the run is a shard or did not finish: what was not
  * observed was not compared, and a gate on it is never green on that.
  */
 export async function compareSurfacesCommand(files: string[], flags: { json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
@@ -121,7 +121,8 @@ export async function compareSurfacesCommand(files: string[], flags: { json?: bo
     const targets = combined.targets.map((t) => `${t.id} (${t.surface ?? 'mantle'}, site ${t.site ?? t.region ?? t.id})`).join(', ');
     out.write(`${inertLine(`Targets: ${targets}. A pair is a mantle and a runtime target of one site; a local endpoint is custom unless run as --targets mantle:NAME=URL,runtime:NAME=URL (or --surface).`, 2000)}\n`);
   }
-  return view.pairs.length === 0 || view.pairs.some((p) => p.notObserved.length > 0) || view.shard || view.partial ? 1 : 0;
+  // Pairs whose surfaces share no check or model compare nothing: never a green gate on that (view.nothingCompared).
+  return view.nothingCompared || view.pairs.some((p) => p.notObserved.length > 0) || view.shard || view.partial ? 1 : 0;
 }
 
 export async function mergeCommand(files: string[], flags: { reportDir: string; expectTargets?: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {

@@ -4,8 +4,8 @@
  * expectation, the gate fails when the run was interrupted or is partial (a spend cap, an incomplete merge), when a
  * requested model has no observation at all (a typo'd id, no recording, every request failed), and when more cells
  * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass;
- * and when a record run kept earlier recordings because the endpoint failed or the key's scope refused a model
- * (HARNESS_RECORDING_KEPT); with a baseline, on a new failure and on a comparison that compared nothing.
+ * and when a record run kept earlier recordings because the endpoint failed or the key's scope refused a model, or
+ * kept a file at a case's path it cannot read as the fixture (HARNESS_RECORDING_KEPT); with a baseline, on a new failure and on a comparison that compared nothing.
  */
 import { inertLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
@@ -85,7 +85,9 @@ export function gateOf(matrix: Matrix): MatrixGate {
   const budgeted = keptCells.filter((r) => r.reason.startsWith(BUDGET_KEPT)).length;
   const newer = keptCells.filter((r) => r.reason.startsWith(NEWER_KEPT)).length;
   const misrouted = keptCells.filter((r) => OTHER_MODEL_KEPT.test(r.reason)).length;
-  const kept = keptCells.length - scoped - budgeted - newer - misrouted;
+  // Found anywhere in the reason: a check of several APIs says each API's outcome first (`chat-completions: error: ...`).
+  const unreadable = matrix.results.filter((r) => r.status === 'error' && r.reason.includes(UNREADABLE_KEPT)).length;
+  const kept = keptCells.filter((r) => !r.reason.includes(UNREADABLE_KEPT)).length - scoped - budgeted - newer - misrouted;
   if (kept) {
     problems.push({ kind: 'recording-kept', message: `${kept} result(s) rest on previous recordings, kept because the endpoint failed during this record run (--overwrite-failures records the outage)` });
   }
@@ -97,6 +99,9 @@ export function gateOf(matrix: Matrix): MatrixGate {
   }
   if (newer) {
     problems.push({ kind: 'recording-kept', message: `${newer} error cell(s) (HARNESS_RECORDING_KEPT) kept recordings this version cannot read (a newer mantle-conformance's, or edited by hand) nor replaces unasked: upgrade mantle-conformance, or pass --overwrite-failures to replace them with this version's recordings` });
+  }
+  if (unreadable) {
+    problems.push({ kind: 'recording-kept', message: `${unreadable} error cell(s) (HARNESS_RECORDING_KEPT) not recorded: a file at their case's path is not a fixture this version can read (damaged, or someone's; each named in its cell), kept: move each away and record again, or pass --overwrite-failures to replace them with this version's recordings` });
   }
   if (misrouted) {
     problems.push({
@@ -130,6 +135,8 @@ const BUDGET_CODE = 'HARNESS_BUDGET_EXCEEDED';
 const NEWER_KEPT = 'HARNESS_RECORDING_KEPT: this version cannot read ';
 /** The reason of a cell whose case kept its recording because another catalog model answered (other-model-answers-kept.ts), after the note of the answers' names (checks/answered-by.ts withAnsweredBy). */
 const OTHER_MODEL_KEPT = /^HARNESS_RECORDING_KEPT: (?:\d+ of \d+ answer\(s\) named another model than their request asked for \(.*?\); )?another model answered: /;
+/** The reason of a cell whose case kept a file at its path this version cannot read as its fixture (transport/foreign-file.ts). */
+const UNREADABLE_KEPT = 'HARNESS_RECORDING_KEPT: not a fixture this version can read: ';
 /** The reason of a cell whose case kept its recording because a spent gateway budget refused it. */
 const BUDGET_KEPT = 'HARNESS_RECORDING_KEPT: HARNESS_BUDGET_EXCEEDED';
 

@@ -84,6 +84,12 @@ export interface MigrationView {
   /** Set when the run is one shard, or did not finish: what it did not observe is no difference. */
   shard?: string;
   partial?: string;
+  /**
+   * Set when no cell was compared (no pair, or pairs with no model/check cell observed on both surfaces, and no model
+   * served on one only): a gate on the view is never green on nothing compared, as `compare` says. With why and the fix.
+   */
+  nothingCompared?: true;
+  nothingComparedWhy?: string;
   pairs: MigrationPair[];
 }
 
@@ -131,7 +137,24 @@ export function buildMigration(matrix: CombinedMatrix): MigrationView {
     }
     return pair;
   });
-  return { format: MIGRATION_FORMAT, run: matrix.run.id, ...incompleteRun(matrix), pairs };
+  const why = pairs.length > 0 ? nothingComparedWhy(matrix, pairs) : 'no site was run on both surfaces (mantle and runtime)';
+  return { format: MIGRATION_FORMAT, run: matrix.run.id, ...incompleteRun(matrix), ...(why ? { nothingCompared: true, nothingComparedWhy: why } : {}), pairs };
+}
+
+/**
+ * Why no cell of the pairs was compared, with the fix; undefined when one was (a cell the same, varying or differing,
+ * or a model served on one surface only). Two runs with no check or no model in common pair up and compare nothing.
+ */
+function nothingComparedWhy(matrix: CombinedMatrix, pairs: readonly MigrationPair[]): string | undefined {
+  if (pairs.some((p) => p.same + p.varies + p.models.length + p.onlyMantle.length + p.onlyRuntime.length > 0)) return undefined;
+  const ran = (target: string, key: 'check' | 'model') => new Set(matrix.results.filter((r) => r.target === target && !r.notRun).map((r) => r[key]));
+  const apart = (key: 'check' | 'model') =>
+    pairs.every((p) => {
+      const runtime = ran(p.runtime, key);
+      return ![...ran(p.mantle, key)].some((x) => runtime.has(x));
+    });
+  const why = apart('check') ? 'the two surfaces of each pair ran no check in common' : apart('model') ? 'the two surfaces of each pair ran no model in common' : 'no cell the two surfaces have in common was observed on both (one side observed nothing)';
+  return `${why}; run the same --models and --checks on both surfaces (one run of --targets mantle:SITE,runtime:SITE does)`;
 }
 
 /**
@@ -206,7 +229,8 @@ export function migrationHtml(view: MigrationView): string {
     const table = rows.length ? `<table><tr><th>model</th><th>what changes</th><th>check</th><th>Mantle</th><th>bedrock-runtime</th><th>evidence (Mantle)</th><th>evidence (runtime)</th></tr>${rows.join('')}</table>` : '<p>No cell differs.</p>';
     return `<h3>${esc(`${pair.mantle} → ${pair.runtime} (${pair.site})`)}</h3><p>${esc(`${rows.length} cell(s) differ; ${pair.same} the same; ${pair.varies} vary on a surface; ${pair.notCompared} not compared`)}</p>${only}${table}`;
   });
-  const incomplete = incompleteLines(view, esc).map((line) => `<p><strong>${line}</strong></p>`).join('');
+  const nothing = view.nothingCompared ? `<p><strong>${esc(`Nothing was compared: ${view.nothingComparedWhy ?? ''}.`)}</strong></p>` : '';
+  const incomplete = incompleteLines(view, esc).map((line) => `<p><strong>${line}</strong></p>`).join('') + nothing;
   return `<section id="migration"><h2>Migration: Mantle to bedrock-runtime</h2>${incomplete}${sites.join('')}</section>`;
 }
 
@@ -223,6 +247,7 @@ export function migrationMarkdown(view: MigrationView, level = 2): string {
   const lines: string[] = [];
   if (view.pairs.length === 0) return 'No site was run on both surfaces (mantle and runtime): nothing to compare.\n';
   for (const line of incompleteLines(view, (s) => markdownText(s, 600))) lines.push(`**${line}**`, '');
+  if (view.nothingCompared) lines.push(`**Nothing was compared: ${markdownText(view.nothingComparedWhy ?? '', 600)}.**`, '');
   for (const pair of view.pairs) {
     const changed = pair.models.reduce((n, m) => n + m.differences.length, 0);
     lines.push(`${h(0)} Moving from Mantle (${markdownCode(pair.mantle)}) to bedrock-runtime (${markdownCode(pair.runtime)}), ${markdownText(pair.site, 80)}`, '');

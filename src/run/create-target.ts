@@ -25,8 +25,7 @@ export interface TargetCatalog {
 /**
  * `scheduler` is the run's one scheduler, `breaker` its endpoint breaker (none with --give-up-after 0); replay needs
  * neither. `onRouteRefused` hears of a route that refused the credentials another route accepted (route-credentials.ts),
- * and of a spend budget the gateway says is spent (budget-refusals.ts), and, recording, of a file kept at a case's path
- * that is not a fixture. `catalog` is what the run's catalog says of its models (TargetCatalog).
+ * and of a spend budget the gateway says is spent (budget-refusals.ts). `catalog` is what the run's catalog says of its models (TargetCatalog).
  */
 export async function createTarget(
   target: TargetConfig,
@@ -89,7 +88,6 @@ export async function createTarget(
       fixturesDir: config.fixturesDir,
       overwriteFailures: config.overwriteFailures ?? false,
       ...(catalogModels?.length ? { otherModel: (exchanges, model, before) => otherModelUnlikeBefore(exchanges, model, catalogModels, before) } : {}),
-      ...(onRouteRefused ? { onForeignFile: onRouteRefused } : {}),
       provenance: {
         source: config.recordSource,
         target: target.id,

@@ -34,7 +34,7 @@ export interface EngineEvents {
   onFatal?(fatal: { code: 'HARNESS_AUTH_REJECTED'; message: string }): void;
   /** A target stopped answering (`--give-up-after`): nothing more is sent to it. Once per target. */
   onTargetDown?(down: TargetDown): void;
-  /** A route refused the credentials another route of the target accepted, or a key's scope a model (its cases are errors, the run goes on); or a record run kept a file at a case's path that is not a fixture. */
+  /** A route refused the credentials another route of the target accepted, or a key's scope a model (its cases are errors, the run goes on). */
   onRouteRefused?(refused: { target: string; message: string }): void;
 }
 

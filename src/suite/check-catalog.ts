@@ -9,13 +9,14 @@
  * - a claim citing a source marked unverified without saying so in its `note`;
  * - a source nothing cites (a claim moved away and left it behind);
  * - a model region not in the catalog's `regions:` list (or no such list);
+ * - a surface claim's `models:` id the catalog does not list (loading leaves it out, so the claim may cover nothing);
  * - a claim on a check, or a parameter rule, of an API the model is documented not to serve: it can never be observed.
  */
 import type { CheckSignature } from './check-signature.ts';
 import type { CatalogFile, Claim, ParametersClaim, ReasoningClaim, WrongRouteClaim } from './catalog-schema.ts';
 import { CatalogSchema } from './catalog-schema.ts';
 import { closest } from './closest.ts';
-import { regionOf, validateMeaning } from './load-catalog.ts';
+import { regionOf, unlistedClaimModels, validateMeaning } from './load-catalog.ts';
 import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type YamlSource } from './yaml-source.ts';
 
 export interface CatalogReview {
@@ -88,6 +89,7 @@ function lint(data: CatalogFile, source: YamlSource, checks: ReadonlyMap<string,
     });
   });
 
+  findings.push(...unlistedClaimModels(data, source));
   findings.push(...deadClaims(data, source, checks));
   return findings;
 }

@@ -46,6 +46,8 @@ export interface Catalog {
   byId: ReadonlyMap<string, CatalogModel>;
   /** What each surface is documented to do differently, by surface (the models' claims describe Mantle). */
   surfaces: Partial<Record<Surface, SurfaceClaims>>;
+  /** A surface claim's `models:` ids the catalog does not list, each said with where (unlistedClaimModels): `validate` warns. */
+  unlistedClaimModels?: readonly string[];
 }
 
 export async function loadCatalog(file: string, checks: readonly CheckSignature[]): Promise<Catalog> {
@@ -116,7 +118,8 @@ export function validateMeaning(data: CatalogFile, source: YamlSource, checks: R
         if (problem) problems.push(`${source.locate([...at, 'value'])} ${entry.check}: ${problem}`);
       }
       // A model the catalog does not list is left out (a trimmed copy of the catalog keeps its surfaces), unless it is a
-      // slip of one it lists: then the claim would silently miss the model it was written for.
+      // slip of one it lists: then the claim would silently miss the model it was written for. Other unlisted ids are
+      // said, not refused (unlistedClaimModels).
       (entry.models ?? []).forEach((model, m) => {
         const slip = modelIds.includes(model) ? undefined : slipOf(model, modelIds);
         if (slip) problems.push(`${source.locate([...at, 'models', m])} unknown model "${model}" (did you mean "${slip}"?): not in the catalog's models`);
@@ -191,7 +194,31 @@ export function resolveCatalog(file: string, data: CatalogFile, source: YamlSour
     models,
     byId: new Map(models.map((m) => [m.id, m])),
     surfaces: data.surfaces ?? {},
+    unlistedClaimModels: unlistedClaimModels(data, source),
   };
+}
+
+/**
+ * Every `models:` id of a surface `has:`/`lacks:` claim that the catalog does not list and is no slip of a listed one
+ * (validateMeaning refuses those), with file:line:col and the closest listed id. Loading leaves such an id out, so a
+ * trimmed copy of the catalog loads; but a mistyped one (`us.openai.gpt-6-sol`, `openai.gpt-6-lunna-v2`) would leave
+ * its claim covering no model, unsaid: `catalog --check` makes each a finding, `validate` a warning.
+ */
+export function unlistedClaimModels(data: CatalogFile, source: YamlSource): string[] {
+  const ids = data.models.map((m) => m.id);
+  const found: string[] = [];
+  for (const [surface, claims] of Object.entries(data.surfaces ?? {})) {
+    for (const kind of ['lacks', 'has'] as const) {
+      (claims[kind] ?? []).forEach((entry, index) =>
+        ((entry as { models?: readonly string[] }).models ?? []).forEach((model, m) => {
+          if (ids.includes(model) || slipOf(model, ids)) return;
+          const guess = closest(model, ids);
+          found.push(`${source.locate(['surfaces', surface, kind, index, 'models', m])} unknown model "${model}"${guess ? ` (did you mean "${guess}"?)` : ''}: not in the catalog's models, so this ${kind}: claim (${entry.check}) covers no model of that id; fix the id, or remove it if this is a trimmed copy of the catalog`);
+        }),
+      );
+    }
+  }
+  return found;
 }
 
 /** A region entry as [region id, source key]: a bare id is named by the model's own source. */

@@ -10,9 +10,9 @@
  * or an answer in another catalog model's name where the recording had none (a gateway's fallback), keeps the fixture
  * it had, and says so as the case's error, unless `overwriteFailures` asks to record it. A case with no fixture yet is
  * recorded as it went, so replay shows the same `error` (or `stalled`). A case with a request not sent because its
- * target stopped answering writes nothing, as does one whose path holds a file that is not a fixture (someone's,
- * foreign-file.ts). A target folder holds one surface's recordings: a write into one recorded on another surface is
- * refused. Files are replaced atomically.
+ * target stopped answering writes nothing; one whose path holds a file this version cannot read as its fixture
+ * (damaged, or someone's: foreign-file.ts) keeps it, as its error, unless `overwriteFailures` asks. A target folder
+ * holds one surface's recordings: a write into one recorded on another surface is refused. Files are replaced atomically.
  */
 import { shownPath } from '../shown-path.ts';
 import { stat } from 'node:fs/promises';
@@ -39,9 +39,8 @@ export interface RecordOptions {
   provenance: Omit<FixtureProvenance, 'recordedAt' | 'redactions'>;
   /** Replace a case's fixture even when the new exchanges hold an infrastructure failure (`--overwrite-failures`). @default false */
   overwriteFailures?: boolean;
-  /** Why answers in another catalog model's name must not replace a recording (run/other-model-answers-kept.ts); and who is told of a file kept as not a fixture (foreign-file.ts). */
+  /** Why answers in another catalog model's name must not replace a recording (run/other-model-answers-kept.ts). */
   otherModel?: (exchanges: readonly Exchange[], model: string, before: (ex: Exchange) => Promise<Exchange | undefined>) => Promise<Kept | undefined>;
-  onForeignFile?: (message: string) => void;
 }
 
 /** Failures of the endpoint or the way to it: they say nothing about the model, so they never replace a recording. */
@@ -101,9 +100,9 @@ export class RecordTarget extends TargetDecorator {
       const other = await this.#surfaceChecked;
       if (other) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${otherSurfaceProblem(this.id, surface, other)}`);
     }
-    // Someone's own file (notes, not a fixture) is kept whatever --overwrite-failures says: prune keeps it too.
-    const foreign = await foreignFileAt(file, caseId);
-    if (foreign) return this.#options.onForeignFile?.(foreign);
+    // A file there this version cannot read as the case's fixture (damaged, or someone's) is kept unless asked (gate.ts).
+    const unreadable = this.#options.overwriteFailures ? undefined : await foreignFileAt(file, caseId);
+    if (unreadable) throw new HarnessError('HARNESS_RECORDING_KEPT', unreadable);
     if (!this.#options.overwriteFailures && (await stat(file).catch(() => null))?.isFile()) {
       // A newer version's recording is good, only unreadable here: replaced only when asked, as a kept recording is.
       const newer = await newerFixture(file);
