@@ -48,12 +48,18 @@ function asTargetFlag(error: unknown): unknown {
   return new HarnessError('HARNESS_USAGE', `--target:${error.message.slice('--targets:'.length)}`, { cause: error });
 }
 
+/** No target at all: run's words name --mode (live is only the diff's default) and leave out --target, the diff's own flag. */
+function noTarget(error: unknown): unknown {
+  if (!(error instanceof HarnessError) || error.code !== 'HARNESS_USAGE' || !error.message.startsWith('--mode: live needs a target')) return error;
+  return new HarnessError('HARNESS_USAGE', 'catalog diff needs a target: --target runtime:us-east-1 (or mantle:REGION, or SURFACE:NAME=URL), --region us-east-1, --targets mantle:us-east-1,runtime:us-east-1 or --endpoint URL', { cause: error });
+}
+
 /** Prints (or `--json`) each target's model list against the catalog; exit 1 when a target lists an id the catalog lacks or one it cannot use, or a list was not read whole. */
 export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, version: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const { target, json, ...rest } = flags;
   const config = await resolveRunConfig({ mode: 'live', ...rest, ...(target !== undefined ? { targets: [rest.targets, target].filter((t) => t !== undefined).join(',') } : {}), models: 'listed' }, root, version).catch(
     (error: unknown) => {
-      throw target !== undefined && rest.targets === undefined ? asTargetFlag(error) : error;
+      throw target !== undefined && rest.targets === undefined ? asTargetFlag(error) : noTarget(error);
     },
   );
   // The lists are read with the run's credentials: warned of over plain http to another machine, as `run` does.

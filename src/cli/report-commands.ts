@@ -17,6 +17,7 @@ import { coverageLine, gateLine } from '../report/gate.ts';
 import { answeredAsAnotherLines } from '../report/observed-models.ts';
 import { writeDefaultReports } from '../report/index.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { missingShardReason } from '../report/missing-shard.ts';
 import { MATRIX_FORMAT, type Matrix } from '../report/matrix.ts';
 import { olderRules } from '../report/older-rules.ts';
 import { mergeMatrices } from '../report/merge.ts';
@@ -144,7 +145,7 @@ export async function mergeCommand(files: string[], flags: { reportDir: string; 
   // The merged file is the largest a nightly writes: one this heap would not read again is said now, not by --baseline.
   await appendStepSummary(merged, err, process.env, await warnWrittenSize(written, err));
   // One whole run merged alone is that run: if others were meant to join it (one per region), nothing says so.
-  if (files.length === 1 && !expectTargets && !merged.run.selection.shard) err.write('note: merged one run; if it is one of several (one per region), name them all with --expect-targets, so a run that wrote nothing fails the merge\n');
+  if (files.length === 1 && !expectTargets && !merged.run.selection.shard && !missingShardReason(merged)) err.write('note: merged one run; if it is one of several (one per region), name them all with --expect-targets, so a run that wrote nothing fails the merge\n');
   return merged.gate.exitCode;
 }
 
