@@ -57,7 +57,9 @@ export function watchedTarget(target: Target, options: WatchOptions): Target {
       usage.requests += exchange.attempts;
       usage.inputTokens += used.input;
       usage.outputTokens += used.output;
-      const timing = exchangeTiming(exchange);
+      // Latency is the API's time to serve the model: a refusal (a probe of an API the model does not serve, a 400
+      // to a bad parameter) is timed by other work, and read beside the API it would say the model serves it.
+      const timing = exchange.response && exchange.response.status < 300 ? exchangeTiming(exchange) : undefined;
       if (timing) latency.push({ api: options.apiOf(context.caseId), timing });
       // A route refused credentials another accepted, or a key's scope refused the model (route-credentials.ts): its
       // cases' error, no stop; nor one the run's own stop cut short while it waited to tell which it was. Nor the
