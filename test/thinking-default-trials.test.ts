@@ -1,10 +1,10 @@
 /**
- * messages.thinking-default on a model that thinks adaptively (Claude Sonnet 5's catalog claim, `thinks`): an answer
- * without a thinking block is the model's choice on a trivial prompt, not the default off, so it is `inconclusive`,
- * never a fail, and over `--repeat` a trial that thinks decides the cell (never a gating flaky). Where the cell
- * expects the reference (`no-thinking`), or allows both (Sonnet 5.5's list), an answer without a block stays
- * `no-thinking` and a block is still `thinks`. In memory, and end to end through the CLI against two emulators (one
- * thinking by default, one not) behind a proxy that sends each request's repeats to the one that does not think.
+ * messages.thinking-default on a model that thinks adaptively (Claude Sonnet 5: the catalog allows `thinks` and
+ * `no-thinking`, as the model may skip thinking on a trivial prompt): what was seen is reported as it is, a pass
+ * either way, and over `--repeat` trials that disagree are a flaky that does not gate. A value the expectations file
+ * states alone is held to: `thinks` fails on answers without thinking (the leniency is the catalog's list, not the
+ * check's). In memory, and end to end through the CLI against two emulators (one thinking by default, one not)
+ * behind a proxy that sends each request's repeats to the one that does not think.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,33 +57,26 @@ const trial = (plain: unknown[], stream: readonly ('thinking' | 'text')[]): Case
 ];
 const judge = (outcomes: CaseOutcome[], expectation: Expectation | null): CheckResult => getCheck(CHECK)!.run({ model: SONNET_5, expectation, outcomes }) as CheckResult;
 
-describe('messages.thinking-default where the cell expects adaptive thinking', () => {
-  it('an answer without a thinking block is inconclusive (the model chose), never a fail', () => {
-    const result = judge(trial([TEXT], ['text']), THINKS);
-    expect([result.status, result.observed], result.reason).toEqual(['inconclusive', null]);
-    expect(result.reason).toMatch(/adaptive thinking may skip a trivial prompt: no block is no proof the default is off/);
+describe('messages.thinking-default where the model thinks adaptively', () => {
+  it('with the catalog\'s list, an answer without a thinking block is no-thinking, a pass; one with a block is thinks', () => {
+    expect(judge(trial([TEXT], ['text']), EITHER)).toMatchObject({ status: 'pass', observed: 'no-thinking' });
+    expect(judge(trial([TEXT], ['thinking', 'text']), EITHER)).toMatchObject({ status: 'pass', observed: 'thinks' });
   });
 
-  it('a thinking block in either answer is thinks, a pass', () => {
-    const result = judge(trial([TEXT], ['thinking', 'text']), THINKS);
-    expect([result.status, result.observed], result.reason).toEqual(['pass', 'thinks']);
-  });
-
-  it('over trials, one that thinks decides: thinks, not a flaky', () => {
-    const trials = [trial([THINKING, TEXT], ['thinking', 'text']), trial([TEXT], ['text']), trial([TEXT], ['text'])].map((outcomes) => judge(outcomes, THINKS));
+  it('over trials that disagree, a flaky cell the list allows', () => {
+    const trials = [trial([THINKING, TEXT], ['thinking', 'text']), trial([TEXT], ['text']), trial([TEXT], ['text'])].map((outcomes) => judge(outcomes, EITHER));
     const cell = combineTrials(trials);
-    expect([cell.status, cell.observed], cell.reason).toEqual(['pass', 'thinks']);
-    expect(cell.reason).toMatch(/1\/3 trials observed thinks; 2\/3 trials inconclusive/);
-    // No trial thought: nothing was shown either way.
-    const none = combineTrials([trial([TEXT], ['text']), trial([TEXT], ['text'])].map((outcomes) => judge(outcomes, THINKS)));
-    expect([none.status, none.observed]).toEqual(['inconclusive', null]);
+    expect(cell.status, cell.reason).toBe('flaky');
   });
 
-  it('against the reference, no block stays no-thinking and a block is thinks, the deviation', () => {
+  it('a value stated alone is held to: thinks fails on answers without thinking, whatever model', () => {
+    expect(judge(trial([TEXT], ['text']), THINKS)).toMatchObject({ status: 'fail', observed: 'no-thinking' });
+    expect(judge(trial([TEXT], ['thinking', 'text']), THINKS)).toMatchObject({ status: 'pass', observed: 'thinks' });
+  });
+
+  it('against the reference, no block is no-thinking and a block is thinks, the deviation', () => {
     expect(judge(trial([TEXT], ['text']), REFERENCE)).toMatchObject({ status: 'pass', observed: 'no-thinking' });
     expect(judge(trial([THINKING, TEXT], ['text']), REFERENCE)).toMatchObject({ status: 'fail', observed: 'thinks' });
-    // A list that allows both states no adaptive claim: what was seen is reported as it is.
-    expect(judge(trial([TEXT], ['text']), EITHER)).toMatchObject({ status: 'pass', observed: 'no-thinking' });
     expect(judge(trial([TEXT], ['text']), null)).toMatchObject({ observed: 'no-thinking' });
   });
 });
@@ -123,7 +116,7 @@ describe('messages.thinking-default over --repeat, through the CLI', () => {
     thinking = await catalogEmulator();
     plain = await catalogEmulator({ [SONNET_5]: { behaviors: { thinksByDefault: false } } });
     proxy = await repeatsElsewhere(thinking.url, plain.url);
-    dir = await mkdtemp(join(tmpdir(), 'mantle-thinking-adaptive-'));
+    dir = await mkdtemp(join(tmpdir(), 'mantle-thinking-trials-'));
   });
   afterAll(async () => {
     await new Promise((resolve) => proxy.server.close(resolve));
@@ -132,13 +125,12 @@ describe('messages.thinking-default over --repeat, through the CLI', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('a Sonnet 5 that thinks in one trial of three passes the gate: thinks, the others inconclusive', async () => {
+  it('a Sonnet 5 that thinks in one trial of three: a flaky cell that does not gate, exit 0', async () => {
     const args = ['run', '--mode', 'live', '--endpoint', proxy.url, '--surface', 'mantle', '--auth', 'none', '--models', SONNET_5, '--checks', CHECK, '--repeat', '3', '--model-concurrency', '1', '--concurrency', '1', '--report-dir', dir, '--plain'];
     const run = await cli(args);
-    const matrix = JSON.parse(await readFile(join(dir, 'matrix.json'), 'utf8')) as { results: { check: string; status: string; observed: unknown; reason: string }[] };
+    const matrix = JSON.parse(await readFile(join(dir, 'matrix.json'), 'utf8')) as { results: { check: string; status: string; gating: boolean; reason: string }[] };
     const cell = matrix.results.find((r) => r.check === CHECK)!;
-    expect([cell.status, cell.observed], cell.reason).toEqual(['pass', 'thinks']);
-    expect(cell.reason).toMatch(/1\/3 trials observed thinks; 2\/3 trials inconclusive/);
+    expect([cell.status, cell.gating], cell.reason).toEqual(['flaky', false]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
   }, 60_000);
 });
