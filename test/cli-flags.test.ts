@@ -49,7 +49,10 @@ describe('bad flag values are exit 2 naming the flag', () => {
     [['--models', 'xai.grok-4.3', '--models=qwen.qwen3-32b'], '--models: given twice'],
     [['-t', 'stream', '--test-name-pattern', 'created'], '--test-name-pattern: given twice'],
   ])('%j', async (args, named) => {
-    const run = await cli(['run', ...args, '--quiet', '--report-dir', join(dir, 'never')]);
+    // The harness's own flags go before any `--` (after it they are refused: cli/vitest-args.ts).
+    const dash = args.indexOf('--');
+    const [own, after] = dash === -1 ? [args, []] : [args.slice(0, dash), args.slice(dash)];
+    const run = await cli(['run', ...own, '--quiet', '--report-dir', join(dir, 'never'), ...after]);
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain(`HARNESS_USAGE: ${named}`);
     expect(run.stderr).not.toMatch(/\n\s+at /);

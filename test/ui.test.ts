@@ -42,6 +42,8 @@ it.each(['SIGINT', 'SIGTERM'] as const)('serves the vitest UI for the run and st
   try {
     const url = (await session.said(/vitest UI: (http:\/\/\S+)/))[1]!;
     expect(new URL(url).hostname).toBe('localhost');
+    // The address is said when the UI starts; the reports once the run has ended.
+    await session.said(/the UI stays open/);
     const page = await fetch(url).then((r) => r.text());
     expect(page).toContain('<title>Vitest</title>');
     expect((await stat(join(dir, 'matrix.json'))).isFile()).toBe(true);
@@ -61,7 +63,7 @@ it('a re-run of some model files keeps the whole run\'s reports, and says so', a
   const session = uiSession(['qwen.qwen3-32b', 'openai.gpt-oss-20b', '-t', 'path-prefix', '--report-dir', reports, '--quiet'], { TMPDIR: dir, BROWSER: 'none' });
   const { child, said } = session;
   try {
-    await said(/vitest UI: http/);
+    await said(/the UI stays open/);
     // The verdict is said when the run ends, not only once Ctrl-C ends the session.
     expect(session.stderr()).toMatch(/^gate: pass \(exit 0\) \(the UI stays open; Ctrl-C ends the session with this exit code\)$/m);
     const whole = await readFile(join(reports, 'matrix.json'), 'utf8');
@@ -99,7 +101,7 @@ it('a run stopped by a rejected key says so, and the exit 2 the session ends wit
   });
   const child = session.child;
   try {
-    await session.said(/vitest UI: http/);
+    await session.said(/the UI stays open/);
     const stderr = session.stderr();
     expect(stderr).toMatch(/^the run stopped: .*\(the UI stays open; Ctrl-C ends the session with exit 2\)$/m);
     expect(stderr).not.toMatch(/^gate: /m);

@@ -33,6 +33,7 @@ import { warnWrittenSize } from './matrix-size.ts';
 import { guardSetup, InterruptedBeforeRun, type SetupGuard } from './setup-guard.ts';
 import { appendStepSummary } from './step-summary-file.ts';
 import { intFlag, patternFlag, resolveRunConfig, RUN_RANGES, shardFlag, usage, type RunFlags } from './run-options.ts';
+import { parseVitestArgs } from './vitest-args.ts';
 
 export interface RunCommandFlags extends RunFlags {
   ui?: boolean;
@@ -286,15 +287,6 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in, and a matrix.json too large to read again.
   await appendStepSummary(matrix, io.err, process.env, await warnWrittenSize(end.files, io.err));
   return { exitCode, matrix, config, runner };
-}
-
-async function parseVitestArgs(args: string[]): Promise<{ filter: string[]; options: Record<string, unknown> }> {
-  const { parseCLI } = await import('vitest/node');
-  try {
-    return parseCLI(['vitest', ...args]) as { filter: string[]; options: Record<string, unknown> };
-  } catch (cause) {
-    throw new HarnessError('HARNESS_USAGE', `arguments after --: ${(cause as Error).message}`, { cause });
-  }
 }
 
 /** The console's last lines: totals, coverage, what gates, where the reports are (with `paths`), and the gate, which never says pass for a run that did not finish. */

@@ -140,6 +140,18 @@ function count(rs: readonly MatrixResult[], seen: Seen) {
   };
 }
 
+/**
+ * What fails the run as a whole, one testcase each (the `gate` testsuite; the vitest view shows the same as failing
+ * tests): the gate's problems and the new failures since the baseline, each named apart.
+ */
+export function gateTestcases(matrix: Matrix): { name: string; kind: string; message: string }[] {
+  // New failures since the baseline fail the run as a whole (gate.ts), beside its problems.
+  const regressed = newFailuresLine(matrix);
+  const problems = [...matrix.gate.problems, ...(regressed ? [{ kind: NEW_FAILURES_KIND, message: regressed, model: undefined }] : [])];
+  const names = gateNames(problems);
+  return problems.map((p, i) => ({ name: names[i]!, kind: p.kind, message: p.message }));
+}
+
 export function renderJunit(matrix: Matrix): string {
   return [...junitPieces(matrix)].join('');
 }
@@ -150,9 +162,7 @@ function* junitPieces(matrix: Matrix): Generator<string> {
   const selected = matrix.results.filter((r) => !notSelected(r, seen));
   const elsewhere = matrix.results.length - selected.length;
   const suites = resultsByCell(selected);
-  // New failures since the baseline fail the run as a whole (gate.ts), beside its problems.
-  const regressed = newFailuresLine(matrix);
-  const problems = [...matrix.gate.problems, ...(regressed ? [{ kind: NEW_FAILURES_KIND, message: regressed, model: undefined }] : [])];
+  const problems = gateTestcases(matrix);
   const fresh = new Set(newModels(matrix));
   const total = count(selected, seen);
   const apart = elsewhere ? 1 : 0;
@@ -161,10 +171,9 @@ function* junitPieces(matrix: Matrix): Generator<string> {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="mantle-conformance" tests="${total.tests + problems.length + apart}" failures="${total.failures + problems.length}" errors="${total.errors}" skipped="${total.skipped + apart}" time="${seconds}" timestamp="${xmlAttribute(matrix.run.startedAt)}">`,
   ];
-  const names = gateNames(problems);
   if (problems.length) {
     head.push(`  <testsuite name="gate" tests="${problems.length}" failures="${problems.length}" errors="0" skipped="0" time="0">`);
-    for (const [i, p] of problems.entries()) head.push(`    <testcase classname="gate" name="${xmlAttribute(names[i]!)}" time="0">\n      <failure message="${xmlAttribute(p.message)}" type="${p.kind}">${xmlText(p.message)}</failure>\n    </testcase>`);
+    for (const p of problems) head.push(`    <testcase classname="gate" name="${xmlAttribute(p.name)}" time="0">\n      <failure message="${xmlAttribute(p.message)}" type="${p.kind}">${xmlText(p.message)}</failure>\n    </testcase>`);
     head.push('  </testsuite>');
   }
   if (elsewhere) head.push(notRunHere(matrix, elsewhere));

@@ -5,11 +5,13 @@
  * result over loopback and reports it. A test fails in vitest exactly when its result gates the run, and passes
  * only on a pass: an error, inconclusive, flaky or failing cell that does not gate is skipped with its status and
  * reason (none observed a conformant answer), so vitest's summary, reporters and UI agree with the matrix and
- * junit.xml. This module loads little besides vitest: workers start fast.
+ * junit.xml. What fails the run as a whole (junit.xml's `gate` testsuite: a model with nothing observed, too many
+ * errors, a partial run, new failures since the baseline) is a spec file of its own, one failing test per problem:
+ * vitest never reads green for a run whose gate fails. This module loads little besides vitest: workers start fast.
  */
 import { describe, inject, test } from 'vitest';
 import { inertLine } from '../report/inert-text.ts';
-import type { ResultAnswer, ResultQuestion } from './result-server.ts';
+import type { GateAnswer, ResultAnswer, ResultQuestion } from './result-server.ts';
 import type { CellSpec } from './spec-files.ts';
 import type {} from './vitest-types.ts';
 
@@ -50,4 +52,25 @@ export function defineModelSpec(spec: CellSpec): void {
  */
 export function failureMessage(status: string, reason: string): string {
   return status === 'skipped' || status === 'unsupported' ? inertLine(reason, 1000) : `${status}: ${inertLine(reason, 1000)}`;
+}
+
+/**
+ * The gate file: its tests are known only once the run's matrix is (its problems), so they are declared after the
+ * main process answers, which is when the run's engine is done (it runs apart from vitest's files: nothing waits on this).
+ */
+export function defineGateSpec(): void {
+  const url = inject('mantleConformanceResults');
+  describe('gate', async () => {
+    const response = await fetch(`${url}/gate`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    if (!response.ok) throw new Error(`the run did not answer for its gate: HTTP ${response.status} ${await response.text()}`);
+    const { tests } = (await response.json()) as GateAnswer;
+    for (const { name, failure } of tests) {
+      test(inertLine(name, 300), () => {
+        if (failure === undefined) return;
+        const error = new Error(inertLine(failure, 2000));
+        error.stack = error.message;
+        throw error;
+      });
+    }
+  });
 }

@@ -15,13 +15,18 @@ export interface ResultQuestion {
 
 export type ResultAnswer = { kind: 'result'; cell: CellResult; gating: boolean } | { kind: 'not-run'; reason: string };
 
+/** The tests of the gate file: what fails the run as a whole, one failing test each (`failure`), or one passing test. */
+export interface GateAnswer {
+  tests: { name: string; failure?: string }[];
+}
+
 export interface ResultServer {
   url: string;
   close(): Promise<void>;
 }
 
-/** Serves `answer` on `POST /result`; a worker that goes away (a cancelled run) simply stops waiting. */
-export async function startResultServer(answer: (question: ResultQuestion) => Promise<ResultAnswer>): Promise<ResultServer> {
+/** Serves `answer` on `POST /result` and `gate` on `POST /gate`; a worker that goes away (a cancelled run) simply stops waiting. */
+export async function startResultServer(answer: (question: ResultQuestion) => Promise<ResultAnswer>, gate: () => Promise<GateAnswer>): Promise<ResultServer> {
   const server: Server = createServer((req, res) => {
     let text = '';
     req.on('data', (part: Buffer) => (text += part.toString('utf8')));
@@ -37,8 +42,8 @@ export async function startResultServer(answer: (question: ResultQuestion) => Pr
       } catch {
         return reply(400, { error: 'not JSON' });
       }
-      if (req.url !== '/result') return reply(404, { error: 'no such route' });
-      answer(question).then(
+      if (req.url !== '/result' && req.url !== '/gate') return reply(404, { error: 'no such route' });
+      (req.url === '/gate' ? gate() : answer(question)).then(
         (value) => reply(200, value),
         (error: unknown) => reply(500, { error: (error as Error).message }),
       );

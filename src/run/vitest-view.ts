@@ -7,17 +7,20 @@
  * not one per concurrency slot, and each carries many models: the engine runs ahead of the file vitest is on.
  */
 import { availableParallelism } from 'node:os';
+import { PassThrough } from 'node:stream';
+import type { Vitest } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
 import { gatingReason, isGating } from '../report/build-matrix.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
+import { gateTestcases } from '../report/junit-report.ts';
 import { inertLine } from '../report/inert-text.ts';
-import { startResultServer, type ResultAnswer, type ResultQuestion } from './result-server.ts';
+import { startResultServer, type GateAnswer, type ResultAnswer, type ResultQuestion } from './result-server.ts';
 import { RunEngine } from './run-engine.ts';
 import { finishRun, interruptedMessage, progressEvents, SAME_SIGNAL_MS, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
 import type { CellResult } from './cell-result.ts';
 import type { CellWork } from './selection.ts';
 import { tpmWarning } from './tpm-warning.ts';
-import { makeSpecDir, removeSpecFiles, writeSpecFiles } from './spec-files.ts';
+import { makeSpecDir, removeSpecFiles, removeSpecFilesNow, writeGateSpec, writeSpecFiles } from './spec-files.ts';
 import { vitestStartError } from './vitest-usage.ts';
 import { pairKey } from '../report/matrix.ts';
 
@@ -53,7 +56,21 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   if (tpm) request.err.write(`warning: ${tpm}\n`);
   /** `over`: the engine's run is done (its reports are being written, or were); `told`: a signal came since. */
   /** `rerun`: the current test run is a UI re-run of some of the model files (how many of how many). */
-  const state: { engine?: RunEngine; running?: Promise<void>; finishing?: Promise<RunEnd>; startedAt: Date; end?: RunEnd; interrupted?: Interruption; over?: boolean; told?: boolean; endAsked?: boolean; rerun?: { ran: number; of: number } } = { startedAt: new Date() };
+  /** `busy`: a test run is going (until its end is handled); `queued`: test runs vitest started meanwhile, waiting their turn. */
+  const state: {
+    engine?: RunEngine;
+    running?: Promise<void>;
+    finishing?: Promise<RunEnd>;
+    startedAt: Date;
+    end?: RunEnd;
+    interrupted?: Interruption;
+    over?: boolean;
+    told?: boolean;
+    endAsked?: boolean;
+    rerun?: { ran: number; of: number };
+    busy?: boolean;
+    queued: ReadonlyArray<{ moduleId: string }>[];
+  } = { startedAt: new Date(), queued: [] };
   /** Ends a UI session (set once the UI waits): Ctrl-C, and SIGTERM once no run is in progress. */
   let endSession: (() => void) | undefined;
   /** The matrix of the current test run, once its engine is done (from the run's end, or from Ctrl-C). */
@@ -63,13 +80,16 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       await state.running;
       await engine.close();
       request.progress?.end({ interrupted: state.interrupted !== undefined, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
-      // A UI re-run of some models is shown in the UI only: written, its matrix would replace the whole run's reports
-      // (and the history's entry) with one of a few models, every other cell "not run".
-      if (state.rerun && state.end && !state.interrupted) {
-        request.err.write(`note: vitest re-ran ${state.rerun.ran} of ${state.rerun.of} model file(s): shown in the UI only; the reports, the history and the gate keep the last whole run (re-run all to replace them)\n`);
+      // A UI re-run of some models is shown in the UI only, finished or interrupted: written, its matrix would replace
+      // the whole run's reports (and the history's entry) with one of a few models, every other cell "not run".
+      if (state.rerun && state.end) {
+        const keep = 'the reports, the history and the gate keep the last whole run';
+        if (state.interrupted) request.err.write(`note: the vitest UI re-run of ${state.rerun.ran} of ${state.rerun.of} model file(s) was interrupted (${state.interrupted}); ${keep}\n`);
+        else request.err.write(`note: vitest re-ran ${state.rerun.ran} of ${state.rerun.of} model file(s): shown in the UI only; ${keep} (re-run all to replace them)\n`);
         return state.end;
       }
-      const filters = state.rerun ? [...request.filters, `vitest UI re-run of ${state.rerun.ran} of ${state.rerun.of} model file(s)`] : request.filters;
+      // A first run of some files only (vitest's own selection is refused after --: cli/vitest-args.ts) says so.
+      const filters = state.rerun ? [...request.filters, `vitest ran ${state.rerun.ran} of ${state.rerun.of} model file(s)`] : request.filters;
       state.end = await finishRun({ ...request, filters }, engine, state.startedAt, state.interrupted);
       // The session stays open after the run: its verdict is said now, not only once Ctrl-C ends the session.
       if (request.ui && !state.interrupted) request.err.write(sessionVerdict(state.end));
@@ -88,18 +108,38 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     return resultAnswer(cell);
   };
 
-  const server = await startResultServer(answer);
+  // The gate file's tests: what fails the run as a whole (junit.xml's gate testsuite), else one test of the verdict.
+  const gate = async (): Promise<GateAnswer> => {
+    if (!state.engine) return { tests: [] };
+    const end = await finish();
+    if (end.fatal) return { tests: [{ name: 'the run stopped', failure: end.fatal.message }] };
+    if (end.writeError) return { tests: [{ name: 'the reports could not be written', failure: end.writeError.message }] };
+    const problems = gateTestcases(end.matrix);
+    if (problems.length) return { tests: problems.map((p) => ({ name: p.name, failure: p.message })) };
+    const verdict = gateLine(end.matrix.gate, end.matrix.run);
+    return { tests: [{ name: 'verdict', ...(end.matrix.gate.exitCode === 0 ? {} : { failure: verdict }) }] };
+  };
+
+  const server = await startResultServer(answer, gate);
   let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
   const before = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
   let signalledAt = 0;
   const interrupt = (by: Interruption) => {
-    if (state.interrupted || state.told) {
+    if (state.interrupted || state.told || state.endAsked) {
       // The same signal twice at once (GNU timeout sends it to the command and to its group) is one (run-conformance.ts).
       if (Date.now() - signalledAt < SAME_SIGNAL_MS) return;
       process.exit(130);
     }
     signalledAt = Date.now();
-    if (state.over) {
+    // A UI re-run of some files only shows: stopped, it leaves the reports alone, and the session ends with the last whole run's outcome.
+    const partOnly = request.ui && state.rerun !== undefined && state.end !== undefined && !state.over;
+    if (partOnly) {
+      state.interrupted = by;
+      request.err.write(`\nInterrupted (${by}): stopping the vitest UI re-run; the reports, the history and the gate keep the last whole run (${by} again to quit now)\n`);
+      state.engine?.stop('HARNESS_INTERRUPTED', interruptedMessage(by));
+      void vitest?.cancelCurrentRun('keyboard-input');
+    }
+    if (state.over || partOnly) {
       // Nothing is left to stop. With the UI, the session ends (once the UI waits, at once); else the reports of
       // the run that ended are written whole, and a second signal quits now.
       if (request.ui) {
@@ -118,15 +158,13 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     // vitest still walks every remaining file after a cancel (each test skipped): the matrix does not wait for it.
     if (state.engine) void finish().then(interruptedEnd);
   };
-  const onSigint = () => {
-    // With the UI, Ctrl-C is how the session ends, after the run: not an interruption.
-    if (!request.ui) interrupt('Ctrl-C');
-  };
+  // With the UI, Ctrl-C during the run interrupts it, as without; after the run it ends the session (interrupt()).
+  const onSigint = () => interrupt('Ctrl-C');
   // A UI session between runs has nothing to interrupt: SIGTERM (a CI cancel, docker stop) ends it as Ctrl-C does.
   const onSigterm = () => interrupt('SIGTERM');
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
-  /** The harness's own signal listeners: ours above, and the one that ends a UI session. */
+  /** The harness's own signal listeners. */
   const ours = new Set<unknown>([onSigint, onSigterm]);
   // vitest exits the process on SIGINT and SIGTERM itself; its handlers are replaced once installed (and after each re-run).
   const takeOver = () => {
@@ -135,38 +173,73 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     }
   };
 
+  // Every test run (the first, and each re-run from the UI) gets a fresh engine for the files vitest runs.
+  const begin = (specifications: ReadonlyArray<{ moduleId: string }>) => {
+    state.busy = true;
+    state.over = false;
+    state.told = false;
+    state.finishing = undefined;
+    state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress, request.err) });
+    state.startedAt = new Date();
+    request.progress?.start(state.engine.scheduler);
+    const selected = specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined);
+    state.rerun = selected.length < request.work.length ? { ran: selected.length, of: request.work.length } : undefined;
+    const running = state.engine.run(selected);
+    state.running = running;
+    // Ctrl-C while vitest was still starting (no engine to stop then): this run stops at once and writes its matrix.
+    if (state.interrupted && !state.end) {
+      state.engine.stop('HARNESS_INTERRUPTED', interruptedMessage(state.interrupted));
+      void finish().then(interruptedEnd);
+    }
+    void running.then(
+      () => {
+        if (state.running === running) state.over = true;
+      },
+      () => undefined,
+    );
+  };
+  let shownUi = false;
   const reporter = {
-    onInit: takeOver,
-    // Every test run (the first, and each re-run from the UI) gets a fresh engine for the files vitest runs.
+    onInit(ctx: Vitest) {
+      takeOver();
+      // The UI listens before the first run starts: its address is said now, so the run can be watched in it.
+      if (!request.ui || shownUi) return;
+      shownUi = true;
+      const address = ctx.vite.httpServer?.address();
+      const port = typeof address === 'object' && address ? address.port : ctx.vite.config.server.port;
+      request.err.write(`vitest UI: http://${ctx.config.api?.host ?? 'localhost'}:${port}${ctx.config.uiBase} (Ctrl-C stops the run; once it has ended, Ctrl-C ends the session)\n`);
+    },
     onTestRunStart(specifications: ReadonlyArray<{ moduleId: string }>) {
       takeOver();
-      state.over = false;
-      state.told = false;
-      state.finishing = undefined;
-      state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress, request.err) });
-      state.startedAt = new Date();
-      request.progress?.start(state.engine.scheduler);
-      const selected = specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined);
-      state.rerun = selected.length < request.work.length ? { ran: selected.length, of: request.work.length } : undefined;
-      const running = state.engine.run(selected);
-      state.running = running;
-      void running.then(
-        () => {
-          if (state.running === running) state.over = true;
-        },
-        () => undefined,
-      );
+      // vitest starts a test run before awaiting the one going (a UI re-run asked during the run): begun now, its
+      // engine would replace the run's, and its matrix be written as the run's. It waits its turn instead.
+      if (state.busy) {
+        state.queued.push(specifications);
+        request.err.write('note: a vitest UI re-run asked while a run is going waits until that run has ended and its reports are written\n');
+        return;
+      }
+      begin(specifications);
     },
     async onTestRunEnd() {
-      if (state.engine) await finish();
+      try {
+        if (state.engine) await finish();
+      } finally {
+        state.busy = false;
+        const next = state.queued.shift();
+        if (next) begin(next);
+      }
     },
   };
 
   const specDir = await makeSpecDir(config.runId);
+  // A process.exit (a second signal) skips the finally below: the folder goes then too.
+  const removeNow = () => removeSpecFilesNow(specDir);
+  process.on('exit', removeNow);
   let cut = false;
   try {
-    const files = await writeSpecFiles(specDir, request.work);
-    files.forEach((file, i) => byFile.set(specKey(file), request.work[i]!));
+    const modelFiles = await writeSpecFiles(specDir, request.work);
+    modelFiles.forEach((file, i) => byFile.set(specKey(file), request.work[i]!));
+    const files = [...modelFiles, await writeGateSpec(specDir)];
     const { reporter: extraReporters, ...vitestOptions } = request.vitestOptions as { reporter?: string | string[] };
     const session = (async () => {
       vitest = await startVitest('test', [], {
@@ -181,34 +254,30 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
         isolate: false,
         maxWorkers: Math.max(1, Math.min(availableParallelism(), files.length)),
         fileParallelism: true,
-        // The harness bounds every request with --timeout and retries; vitest's own timeout would cut them short.
-        testTimeout: 24 * 60 * 60 * 1000,
-        hookTimeout: 24 * 60 * 60 * 1000,
         maxConcurrency: 10_000,
         passWithNoTests: true,
         printConsoleTrace: false,
         ...vitestOptions,
+        // The harness bounds every request with --timeout and retries; vitest's own timeout would cut them short
+        // (and fail checks the matrix passes): kept whatever came after `--` (cli/vitest-args.ts refuses them there).
+        testTimeout: 24 * 60 * 60 * 1000,
+        hookTimeout: 24 * 60 * 60 * 1000,
         // vitest reporters named after `--` (e.g. --reporter=verbose) run beside the harness's own, never instead.
         reporters: [reporter, ...[extraReporters ?? []].flat()],
         ...(request.ui ? { ui: true, watch: true, open: Boolean(process.stdout.isTTY) } : {}),
-      } as Parameters<typeof startVitest>[2]).catch((cause: unknown) => {
+      } as Parameters<typeof startVitest>[2], undefined, {
+        // Not the terminal: on one, vitest's keyboard shortcuts would take Ctrl-C (cancel, then exit the process)
+        // from the harness, which stops the run, writes its matrix and ends the session with the gate's exit code.
+        stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+      }).catch((cause: unknown) => {
         // Before any check ran, vitest can only be refusing what was given after `--`.
         throw state.engine || Object.keys(request.vitestOptions).length === 0 ? cause : vitestStartError(cause, request.vitestOptions);
       });
       if (request.ui) {
-        const address = vitest.vite.httpServer?.address();
-        const port = typeof address === 'object' && address ? address.port : vitest.vite.config.server.port;
-        request.err.write(`vitest UI: http://${vitest.config.api?.host ?? 'localhost'}:${port}${vitest.config.uiBase} (Ctrl-C to stop)\n`);
         await new Promise<void>((resolve) => {
-          const end = () => {
-            process.off('SIGINT', end);
-            resolve();
-          };
-          endSession = end;
-          // A SIGTERM that came between the run's end and this wait ends the session now.
-          if (state.endAsked) end();
-          ours.add(end);
-          process.on('SIGINT', end);
+          endSession = resolve;
+          // A signal that came between the run's end and this wait ends the session now.
+          if (state.endAsked) resolve();
         });
       }
     })();
@@ -224,6 +293,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       await server.close();
     }
     await removeSpecFiles(specDir);
+    process.off('exit', removeNow);
   }
   // A session a signal ended while the reports were written: they are the run's.
   await state.finishing?.catch(() => undefined);
