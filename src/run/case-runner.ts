@@ -171,7 +171,7 @@ async function sendWithPoll(spec: LoadedCase, step: LoadedStep, prefix: string, 
  * step is sent again with the next bound (see output-bounds.ts); the exchange returned is the last one.
  */
 async function send(spec: LoadedCase, step: LoadedStep, prefix: string, context: StepContext, done: readonly Exchange[], refusals: Exchange[]): Promise<Exchange> {
-  const thinking = step.visibleOutput ? context.roomToThink : undefined;
+  const thinking = stepThinking(spec, step, context.roomToThink);
   const built = buildRequest(spec, step, prefix, templateScope(spec, step, context.model, done), thinking);
   const underTest = paramsUnderTest(spec);
   const refused = new Set(context.refused ?? []);
@@ -237,6 +237,14 @@ function jsonRequestBody(request: ExchangeRequest): Record<string, unknown> | un
   }
 }
 
+/**
+ * The room to think a step gets of a model that reasons: a case's step that needs visible output, never a probe's.
+ * Shared with the --tpm warning (tpm-warning.ts), which must count the request as it will be sent.
+ */
+export function stepThinking(spec: LoadedCase, step: LoadedStep, thinking: Thinking | undefined): Thinking | undefined {
+  return !spec.probe && step.visibleOutput ? thinking : undefined;
+}
+
 export function buildRequest(spec: LoadedCase, step: LoadedStep, prefix: string, scope: TemplateScope, thinking?: Thinking): ExchangeRequest {
   const method = step.request.method ?? (spec.api === 'models' ? 'GET' : 'POST');
   const rawPath = step.request.path ?? DEFAULT_PATHS[spec.api];
@@ -282,8 +290,8 @@ function templateScope(spec: LoadedCase, step: LoadedStep, model: string, done: 
   };
 }
 
-/** The output bound a JSON object body asks for (a body that is not one asks for none). */
-function requestedMaxTokens(body: Record<string, unknown>): number | undefined {
+/** The output bound a JSON object body asks for (a body that is not one asks for none): what the scheduler counts. */
+export function requestedMaxTokens(body: Record<string, unknown>): number | undefined {
   const value = body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens;
   return typeof value === 'number' ? value : undefined;
 }

@@ -27,7 +27,7 @@ import { prefixesFor, runCase } from './case-runner.ts';
 import { runOnObserved, withGuessKept } from './observed-steps.ts';
 import { boundsRefusedBy } from './output-bounds.ts';
 import { sharedTarget, watchedTarget, type SessionUsage } from './session-target.ts';
-import { DEFAULT_THINKING_BUDGET, type Thinking } from './room-to-think.ts';
+import { claimedThinking, shownThinking, type Thinking } from './room-to-think.ts';
 
 export interface RecordingProvenance {
   source: 'live' | 'emulator';
@@ -209,21 +209,13 @@ export class ModelSession {
 
   async #decideThinking(): Promise<Thinking | undefined> {
     const claim = this.model.reasoning;
-    if (claim) {
-      if (!claim.reasons) return undefined;
-      return {
-        budget: claim.budget ?? DEFAULT_THINKING_BUDGET,
-        ...(claim.lowestEffort ? { effort: claim.lowestEffort } : {}),
-        ...(claim.chatEffort ? { chatEffort: claim.chatEffort } : {}),
-        why: `catalog: ${claim.source}`,
-      };
-    }
+    if (claim) return claimedThinking(claim);
     for (const outcome of (await this.#modelProbes()).values()) {
       if (outcome.kind !== 'completed') continue;
       for (const exchange of outcome.exchanges) {
         const answer = answerOf(exchange);
         if (answer.kind === 'ok' && answer.body && showsReasoning(answer.body)) {
-          return { budget: DEFAULT_THINKING_BUDGET, why: `the ${outcome.caseId} answer on ${exchange.prefix} showed reasoning` };
+          return shownThinking(`the ${outcome.caseId} answer on ${exchange.prefix} showed reasoning`);
         }
       }
     }

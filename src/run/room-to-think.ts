@@ -5,6 +5,7 @@
  * rather than `inconclusive` (a 16-token budget is spent on thinking before any visible word). Models that do not
  * reason keep the small budgets of the suites: tokens cost money, and they need no more.
  */
+import type { ReasoningClaim } from '../suite/catalog-schema.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 
 /** Output tokens a reasoning model gets for a visible answer, unless the catalog states its own. */
@@ -20,6 +21,30 @@ export interface Thinking {
   chatEffort?: 'reasoning_effort' | 'reasoning';
   /** Why the model is treated as reasoning: the catalog's source, or what an answer showed. */
   why: string;
+}
+
+/** Room to think as the catalog's reasoning claim gives it: none for a model the catalog says does not reason. */
+export function claimedThinking(claim: ReasoningClaim): Thinking | undefined {
+  if (!claim.reasons) return undefined;
+  return {
+    budget: claim.budget ?? DEFAULT_THINKING_BUDGET,
+    ...(claim.lowestEffort ? { effort: claim.lowestEffort } : {}),
+    ...(claim.chatEffort ? { chatEffort: claim.chatEffort } : {}),
+    why: `catalog: ${claim.source}`,
+  };
+}
+
+/** Room to think for a model the catalog says nothing of, once an answer showed it reasons. */
+export function shownThinking(why: string): Thinking {
+  return { budget: DEFAULT_THINKING_BUDGET, why };
+}
+
+/**
+ * The most room to think a run can give the model, known before anything is sent (the --tpm warning): the catalog's
+ * word, else what an answer showing reasoning would earn it, since its probes may show that once the run is under way.
+ */
+export function mostThinking(claim: ReasoningClaim | undefined): Thinking | undefined {
+  return claim ? claimedThinking(claim) : shownThinking("counted in case it reasons: the catalog does not say, and a model whose probes show reasoning gets it");
 }
 
 const LIMIT_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
