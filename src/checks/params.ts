@@ -12,7 +12,6 @@ import { namesField, notObservable, observe, offTopicRejection, sentBody, unread
 import { visibleText } from './answer-text.ts';
 import { budgetSpent, saysBudgetStop, stoppedByBudget, stopReasonOf } from './budget.ts';
 import { inconclusive, judge, unobserved, type CompletedOutcome } from './judge.ts';
-import { requiringSent } from './sent-request.ts';
 import type { SentField } from '../suite/sent-fields.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -74,7 +73,7 @@ function paramCheck(options: { id: string; param: string; also?: string[]; api: 
       return judge(definition, input, effect.honored ? 'honored' : 'ignored', evidence, effect.detail);
     },
   };
-  return requiringSent(definition);
+  return definition;
 }
 
 /**

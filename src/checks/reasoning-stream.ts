@@ -25,7 +25,6 @@ import { reasoningUnshown } from './budget.ts';
 import { clientObjects } from './client-read-events.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import { stallOf } from './stream-common.ts';
-import { requiringSent } from './sent-request.ts';
 import { STREAMED } from '../suite/sent-fields.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -248,4 +247,4 @@ const thinkingStream: CheckDefinition = {
 };
 
 // Each reads a streamed answer: its case must ask for one (a whole body would be read as no stream at all).
-export const reasoningStreamChecks: readonly CheckDefinition[] = [chatStreamField, responsesStreamEvents, thinkingStream].map((check) => requiringSent({ ...check, sends: [STREAMED] }));
+export const reasoningStreamChecks: readonly CheckDefinition[] = [chatStreamField, responsesStreamEvents, thinkingStream].map((check) => ({ ...check, sends: [STREAMED] }));

@@ -34,8 +34,10 @@ import { streamChatChecks } from './stream-chat.ts';
 import { streamMessagesChecks } from './stream-messages.ts';
 import { streamResponsesChecks } from './stream-responses.ts';
 import { surfaceFeatureChecks } from './surface-features.ts';
+import { requiringSent } from './sent-request.ts';
 import type { CheckDefinition } from './types.ts';
 
+// Every check that declares what its case must send reads the sent request first (sent-request.ts): once, here.
 export const ALL_CHECKS: readonly CheckDefinition[] = [
   ...routeChecks,
   ...responsesCompactChecks,
@@ -69,7 +71,7 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   ...schemaChecks,
   ...sdkChecks,
   ...strictClientChecks,
-];
+].map(requiringSent);
 
 const byId = new Map(ALL_CHECKS.map((check) => [check.id, check]));
 if (byId.size !== ALL_CHECKS.length) throw new Error('two checks share an id');

@@ -13,7 +13,6 @@
 import { acrossApis, readRejection } from './across-apis.ts';
 import { failedResponse } from './answer.ts';
 import { isStreamResponse } from '../transport/exchange.ts';
-import { requiringSent } from './sent-request.ts';
 import type { CheckDefinition } from './types.ts';
 
 function samplingCheck(id: string, field: 'temperature' | 'top_p'): CheckDefinition {
@@ -43,7 +42,7 @@ function samplingCheck(id: string, field: 'temperature' | 'top_p'): CheckDefinit
         return { observed: 'accepted', detail: `HTTP ${seen.answer.status}` };
       }),
   };
-  return requiringSent(definition);
+  return definition;
 }
 
 export const samplingParamChecks: readonly CheckDefinition[] = [samplingCheck('params.temperature', 'temperature'), samplingCheck('params.top-p', 'top_p')];

@@ -12,7 +12,6 @@ import { answeredExchanges, observeOk } from './answer.ts';
 import { stalledAnswer } from './stalled-body.ts';
 import { evidenceOf, judge, unobserved } from './judge.ts';
 import { quietly, SILENT_SDK } from './sdk-quiet.ts';
-import { requiringSent } from './sent-request.ts';
 import { STREAMED } from '../suite/sent-fields.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
@@ -272,7 +271,7 @@ function sdkCheck(id: string, title: string, api: CheckDefinition['api'], target
       return judge(definition, input, 'ok', evidence, `${read.length > 1 ? `every prefix (${read.map((r) => r.exchange.request.path).join(', ')}): ` : ''}${sdk} parsed it`);
     },
   };
-  return requiringSent(definition);
+  return definition;
 }
 
 export const sdkChecks: readonly CheckDefinition[] = [

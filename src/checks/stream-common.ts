@@ -13,7 +13,6 @@ import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { carriesField, eventData, sseStream, type SseEvent } from '../transport/sse.ts';
 import { notObservable, observe } from './answer.ts';
 import { evidenceOf, judge, unobserved } from './judge.ts';
-import { requiringSent } from './sent-request.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 import { STREAMED } from '../suite/sent-fields.ts';
 
@@ -65,7 +64,7 @@ export function streamCheck(id: string, api: 'chat-completions' | 'responses' | 
       return judge(definition, input, 'nonconformant', evidence, shown);
     },
   };
-  return requiringSent(definition);
+  return definition;
 }
 
 /**

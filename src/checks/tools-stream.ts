@@ -16,7 +16,6 @@ import { sseStream } from '../transport/sse.ts';
 import { judgeRejection, notObservable, observe, sentBody } from './answer.ts';
 import { stallOf } from './stream-common.ts';
 import { STREAMED } from '../suite/sent-fields.ts';
-import { requiringSent } from './sent-request.ts';
 import { evidenceOf, inconclusive, judge, unobserved } from './judge.ts';
 import { namingFilter } from './content-filter.ts';
 import { refusedWith } from './refusal.ts';
@@ -73,7 +72,7 @@ function streamedCallCheck(options: Options): CheckDefinition {
       return stalled ? unobserved(input, `could not observe: ${stalled}, before the call was complete (${summary})`, evidence) : result;
     },
   };
-  return requiringSent(definition);
+  return definition;
 }
 
 function verdict(definition: CheckDefinition, input: Parameters<CheckDefinition['run']>[0], options: Options, reading: ReturnType<StreamReader>, evidence: CheckResult['evidence'], request: Record<string, unknown>, summary: string): CheckResult {

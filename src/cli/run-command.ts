@@ -170,6 +170,9 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
     err: io.err,
   };
   await removeEarlierReports(config.reportDir);
+  // Said before anything is sent, even with --quiet: a run held to one request per model per minute looks hung.
+  const tpm = (await import('../run/tpm-warning.ts')).tpmWarning(config, work, loaded);
+  if (tpm) io.err.write(`warning: ${tpm}\n`);
   // From here the run's own listeners take Ctrl-C and SIGTERM, and write the partial matrix; one that came before
   // (while the files went) stops it here, before anything is sent.
   guard.handOver();

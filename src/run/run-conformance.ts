@@ -18,7 +18,6 @@ import type { RunConfig } from './run-config.ts';
 import { judgingOf } from './judging-digest.ts';
 import { buildRunMatrix, writeRunReports, type PartialRun } from './run-matrix.ts';
 import type { CellWork } from './selection.ts';
-import { tpmWarning } from './tpm-warning.ts';
 
 export interface RunRequest {
   config: RunConfig;
@@ -110,9 +109,6 @@ export async function runInProcess(request: RunRequest): Promise<RunEnd> {
     shared?.stop('HARNESS_INTERRUPTED', interruptedMessage(by));
     engine.stop('HARNESS_INTERRUPTED', interruptedMessage(by));
   });
-  // Said before anything is sent, even with --quiet: a run held to one request per model per minute looks hung.
-  const tpm = tpmWarning(request.config, request.work, request.loaded);
-  if (tpm) request.err.write(`warning: ${tpm}\n`);
   request.progress?.start(engine.scheduler);
   try {
     await (shared ? shared.run() : engine.run(request.work));

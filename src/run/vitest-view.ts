@@ -19,7 +19,6 @@ import { RunEngine } from './run-engine.ts';
 import { finishRun, interruptedMessage, progressEvents, SAME_SIGNAL_MS, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
 import type { CellResult } from './cell-result.ts';
 import type { CellWork } from './selection.ts';
-import { tpmWarning } from './tpm-warning.ts';
 import { makeSpecDir, removeSpecFiles, removeSpecFilesNow, writeGateSpec, writeSpecFiles } from './spec-files.ts';
 import { vitestStartError } from './vitest-usage.ts';
 import { pairKey } from '../report/matrix.ts';
@@ -51,9 +50,6 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const { config } = request;
   const byCell = new Map(request.work.map((cell) => [pairKey(cell.target, cell.model), cell]));
   const byFile = new Map<string, CellWork>();
-  // Once, before vitest starts and anything is sent (run-conformance.ts says it alike).
-  const tpm = tpmWarning(config, request.work, request.loaded);
-  if (tpm) request.err.write(`warning: ${tpm}\n`);
   /** `over`: the engine's run is done (its reports are being written, or were); `told`: a signal came since. */
   /** `rerun`: the current test run is a UI re-run of some of the model files (how many of how many). */
   /** `busy`: a test run is going (until its end is handled); `queued`: test runs vitest started meanwhile, waiting their turn. */
