@@ -72,7 +72,7 @@ describe('a typo in --models', () => {
       // The gate says it of the typo already: no note repeats it.
       expect(typo.stdout).not.toContain('note:');
       // The coverage line agrees: what the cells read is not the model's.
-      expect(typo.stdout).toMatch(/^coverage: 0 of (\d+) cells observed \(0\.0%\); not observed: \1 of model\(s\) with nothing observed$/m);
+      expect(typo.stdout).toMatch(/^coverage: 0 of (\d+) cells observed \(0\.0%\); not observed: \1 cell\(s\) of model\(s\) with nothing observed$/m);
       // A catalog model refused the same way was observed: its routes answered (a 400 is an answer about the request).
       const known = await run('xai.grok-4.3');
       expect(known.stdout).not.toContain('nothing observed');
@@ -139,9 +139,9 @@ describe('an id answered in another model\'s name', () => {
       expect(typo.stdout).toMatch(/^gate: fail \(exit 1\): .*1 model\(s\) with nothing observed/m);
       // The gate says it of the typo already: no note repeats it.
       expect(typo.stdout).not.toContain('note:');
-      expect(typo.stdout).toMatch(/^coverage: 0 of (\d+) cells observed \(0\.0%\); not observed: \1 of model\(s\) with nothing observed$/m);
+      expect(typo.stdout).toMatch(/^coverage: 0 of (\d+) cells observed \(0\.0%\); not observed: \1 cell\(s\) of model\(s\) with nothing observed$/m);
       // Nor do the status counts read its cells as passes.
-      expect(typo.stdout).toMatch(/: (\d+) of \1 ran: 0 pass, 0 fail, 0 flaky, 0 inconclusive, 0 unsupported, 0 skipped, 0 error, and \1 of model\(s\) with nothing observed$/m);
+      expect(typo.stdout).toMatch(/: (\d+) of \1 ran: 0 pass, 0 fail, 0 flaky, 0 inconclusive, 0 unsupported, 0 skipped, 0 error, and \1 cell\(s\) of model\(s\) with nothing observed$/m);
       // The evidence says who answered; no report shows the cells as the model's passes.
       const reports = join(dir, 'routed-xai.grok-4.33');
       const matrix = JSON.parse(await readFile(join(reports, 'matrix.json'), 'utf8')) as Matrix;

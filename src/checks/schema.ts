@@ -19,6 +19,7 @@ import { routeGuessOf } from './route-guess.ts';
 import { routerPage, servedRoutes } from './router-page.ts';
 import { stalledBody } from './stalled-body.ts';
 import { schemaValues } from './schema-modes.ts';
+import { asksFor, STREAM_KINDS, withCasesNotRead } from './schema-unread.ts';
 import { PROJECT_SCHEMAS, type SchemaKind, type SchemaSet } from './schemas/schema-set.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
 
@@ -68,8 +69,6 @@ function endsEarly(text: string): boolean {
 
 const OPENAI_APIS: ReadonlySet<ApiId> = new Set(['chat-completions', 'responses', 'models']);
 
-/** The kinds read from a stream's events. */
-const STREAM_KINDS: ReadonlySet<SchemaKind> = new Set(['chat-completion-chunk', 'response-event', 'anthropic-event']);
 
 /** The kinds read from a whole 2xx body (not a stream, not an error status). */
 const BODY_KINDS: ReadonlySet<SchemaKind> = new Set(['chat-completion', 'response', 'anthropic-message']);
@@ -205,7 +204,7 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
       if (samples.length === 0 && aside) return unobserved(input, `could not observe the ${kind} object: ${aside}`, [...denials, ...pages].slice(0, 2).map((d) => evidenceOf(d.caseId, d.exchange)));
       if (samples.length === 0) return nothingToRead(input, api, kind);
       const judged = judgeSamples(definition, input, kind, samples);
-      const verdict = aside ? { ...judged, reason: `${judged.reason}; not judged: ${aside}` } : judged;
+      const verdict = withCasesNotRead(input, api, kind, aside ? { ...judged, reason: `${judged.reason}; not judged: ${aside}` } : judged);
       if (notRead && verdict.observed === 'valid') return notRead;
       // The events a stalled stream sent are real (one that breaks the schema, strictly or not, is a finding), but it
       // never sent the rest: 'valid' needs a stream that ended.
@@ -281,9 +280,16 @@ function nothingToRead(input: CheckInput, api: ApiId | null, kind: SchemaKind): 
   if (ofApi.some((o) => o.kind === 'error' || o.kind === 'skipped')) return settleWithout({ ...input, outcomes: ofApi });
   const saidNo = BODY_KINDS.has(kind) ? errorInPlaceOfBody(kind, ofApi) : undefined;
   if (saidNo) return unobserved(input, `could not observe the ${kind} object: the endpoint answered ${saidNo.answer.status} with an error (${saidNo.answer.message}); errors.* judge the status`, [evidenceOf(saidNo.caseId, saidNo.exchange)]);
-  // Cases of the API came back whole with no such object: the endpoint's answers left nothing to read.
-  const byAnswer = ofApi.some((o) => o.kind === 'completed') ? { skippedByAnswer: true as const } : {};
-  return { status: 'skipped', observed: null, expected, reason: `no ${kind} object was observed in this run`, evidence: [], ...byAnswer };
+  // Cases of the API came back whole with no such object: the endpoint's answers left nothing to read, when one of them
+  // asked for it (a stream for the stream kinds). A suite that never asked left the cell unobserved, not the endpoint.
+  if (ofApi.some((o) => o.kind === 'completed')) {
+    if (ofApi.some((o) => o.kind === 'completed' && o.exchanges.some((ex) => asksFor(kind, ex)))) {
+      return { status: 'skipped', observed: null, expected, reason: `no ${kind} object was observed in this run`, evidence: [], skippedByAnswer: true };
+    }
+    const what = STREAM_KINDS.has(kind) ? 'a streaming' : 'a non-streaming';
+    return { status: 'skipped', observed: null, expected, reason: `no ${kind} object was observed in this run: no case in the suites asks for one (${what} ${api} request)`, evidence: [] };
+  }
+  return { status: 'skipped', observed: null, expected, reason: `no ${kind} object was observed in this run`, evidence: [] };
 }
 
 /** The first exchange where a body of `kind` was to be read that holds an error envelope instead. */

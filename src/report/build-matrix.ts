@@ -9,6 +9,7 @@ import { allowsVariation, describeExpected } from '../suite/expected.ts';
 import { boundResult } from './bound-result.ts';
 import { stampCatalogModel } from './catalog-answers.ts';
 import { DEFAULT_MAX_ERRORS, gateOf } from './gate.ts';
+import { OBSERVED, unobservedModels } from './observed-models.ts';
 import { MATRIX_FORMAT, pairKey, resultsByCell, type Matrix, type MatrixCheck, type MatrixModel, type MatrixResult, type MatrixRun, type MatrixTarget, type UsageTotals } from './matrix.ts';
 
 export interface MatrixInput {
@@ -147,9 +148,22 @@ export function sortedKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Recomputes the derived parts (status counts, gate) after results change (merge, expectations). */
+/**
+ * Recomputes the derived parts (gating, status counts, gate) after results change (merge, expectations). A cell that
+ * read something (pass, fail, flaky, n/a) of a model the gate found nothing of observed does not gate of its own:
+ * what it judged is not the model's (another model's answers, a typo'd id's error bodies), and it counts once, as
+ * that model's problem (observed-models.ts), in every report alike, as the coverage line and the status counts set
+ * it apart (readOfUnobservedModels); its errors still say what could not be checked. Judged again (isGating) when a
+ * merge finds the model observed after all.
+ */
 export function finishMatrix(matrix: Matrix): Matrix {
-  return { ...matrix, totals: { ...matrix.totals, byStatus: countStatuses(matrix.results) }, gate: gateOf(matrix) };
+  const unobserved = unobservedModels(matrix).cells;
+  const results = matrix.results.map((r) => {
+    const gating = isGating(r) && !(unobserved.has(r) && OBSERVED.has(r.status));
+    return gating === r.gating ? r : { ...r, gating };
+  });
+  const finished = { ...matrix, results };
+  return { ...finished, totals: { ...matrix.totals, byStatus: countStatuses(results) }, gate: gateOf(finished) };
 }
 
 export function countStatuses(results: readonly { status: CheckStatus }[]): Record<CheckStatus, number> {

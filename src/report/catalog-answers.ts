@@ -44,11 +44,13 @@ export function stampCatalogModel(r: MatrixResult, ids: readonly string[]): void
 
 /**
  * Of a catalog model's cells of checks that use the model, when each that read a 2xx answer read one in the name of
- * another model of the catalog (as the matrix's build found it): how many, and those models, quoted. Undefined when
+ * another model of the catalog or the run (as the matrix's build found it): how many, and those models, quoted (and
+ * their ids, to say which the run alone named). Undefined when
  * none read an answer, or one read no other catalog model's: the model answered itself somewhere.
  */
-export function everyAnswerAnotherCatalogModel(results: readonly MatrixResult[]): { cells: number; models: string } | undefined {
+export function everyAnswerAnotherCatalogModel(results: readonly MatrixResult[]): { cells: number; models: string; ids: string[] } | undefined {
   const answered = results.filter((r) => (r.otherModel?.answers ?? otherModelAnswers([r]).answers) > 0);
   if (answered.length === 0 || answered.some((r) => r.otherModel?.catalogModel === undefined)) return undefined;
-  return { cells: answered.length, models: quoteNames(answered.map((r) => r.otherModel!.catalogModel!)) };
+  const ids = answered.map((r) => r.otherModel!.catalogModel!);
+  return { cells: answered.length, models: quoteNames(ids), ids: [...new Set(ids)] };
 }

@@ -119,7 +119,7 @@ export function coverageLine(matrix: Pick<Matrix, 'results' | 'models'> & { run?
     c.inconclusive ? `${c.inconclusive} inconclusive` : '',
     c.skipped ? `${c.skipped} skipped` : '',
     ...notRunWords(c),
-    c.ofUnobservedModels ? `${c.ofUnobservedModels} of model(s) with nothing observed` : '',
+    c.ofUnobservedModels ? `${c.ofUnobservedModels} cell(s) of model(s) with nothing observed` : '',
     c.statedNotServed ? `${c.statedNotServed} n/a with a stated value` : '',
   ].filter(Boolean);
   const fewer = c.errorTrialCells ? `; ${c.errorTrialCells} observed cell(s) rest on fewer trials than asked (${c.errorTrials} trial(s) errored)` : '';

@@ -14,6 +14,7 @@ import { notAskedHere, wasNotReached } from './not-run.ts';
 import { unobservedModels } from './observed-models.ts';
 import { unreadModelLists, unusableListedProblems } from './model-lists.ts';
 import { nothingComparedProblems } from './nothing-compared.ts';
+import { keptUnshownProblem } from './kept-unshown.ts';
 
 export { gateLine } from './gate-line.ts';
 
@@ -115,6 +116,9 @@ export function gateOf(matrix: Matrix): MatrixGate {
       message: `${budgeted} error cell(s) (HARNESS_RECORDING_KEPT) kept their cases' previous recordings because a spend budget on the gateway was spent in this record run (HARNESS_BUDGET_EXCEEDED), which is no answer of the endpoint's: record them once the budget is raised or reset, or with another key (--overwrite-failures records the refusal)`,
     });
   }
+  // From the run itself: a case kept unrecorded that no cell above counted (a check reading every case passed on the others).
+  const keptUnshown = keptUnshownProblem(matrix);
+  if (keptUnshown) problems.push(keptUnshown);
   problems.push(...nothingComparedProblems(matrix));
   const failed = gating.length > 0 || problems.length > 0 || regressed === true;
   return {

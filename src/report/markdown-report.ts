@@ -275,7 +275,7 @@ export function usageLine(matrix: Matrix): string {
 /**
  * `6606 pass, 0 fail, ...`: the cells by status. What the cells of a model the gate found nothing of observed read
  * (readOfUnobservedModels) is counted apart, as the coverage line counts it, never as that model's passes:
- * `..., and 8 of model(s) with nothing observed`.
+ * `..., and 8 cell(s) of model(s) with nothing observed`.
  */
 export function statusLine(matrix: Pick<Matrix, 'results' | 'models' | 'totals'>): string {
   const apart = readOfUnobservedModels(matrix);
@@ -284,5 +284,5 @@ export function statusLine(matrix: Pick<Matrix, 'results' | 'models' | 'totals'>
   const counted = matrix.results.filter((r) => r.notRun && r.status === 'skipped' && !apart.has(r));
   const counts = { ...byStatus, skipped: (byStatus.skipped ?? 0) - counted.length };
   const line = [...(Object.keys(STATUS_SYMBOLS) as CheckStatus[]).map((s) => `${counts[s] ?? 0} ${s}`), ...notRunWords(notRunCounts(counted))].join(', ');
-  return apart.size === 0 ? line : `${line}, and ${apart.size} of model(s) with nothing observed`;
+  return apart.size === 0 ? line : `${line}, and ${apart.size} cell(s) of model(s) with nothing observed`;
 }

@@ -29,10 +29,7 @@ export const OLDER_RULES: Record<Exclude<WrittenFormat, typeof MATRIX_FORMAT>, s
 /** The key of a (target, model) pair in a matrix's per-pair maps (latency, shapes, history cells): `target/model`. */
 export const cellKey = (target: string, model: string): string => `${target}/${model}`;
 
-/**
- * A (target, model) pair as a map key that no two pairs share, whatever their ids hold (a NUL joins them); and a
- * (target, model, check) cell likewise. `cellKey` is the readable key matrix.json itself uses.
- */
+/** A (target, model) pair as a map key no two pairs share, whatever their ids hold (a NUL joins them); a cell likewise (`cellKey` is matrix.json's). */
 export const pairKey = (target: string, model: string): string => `${target}\u0000${model}`;
 export const resultKey = (r: { target: string; model: string; check: string }): string => `${r.target}\u0000${r.model}\u0000${r.check}`;
 
@@ -113,6 +110,8 @@ export interface MatrixTarget {
   site?: string;
   /** With `--models listed` / `catalog+listed`: what the target's model list said, against the catalog. */
   modelList?: ModelListing;
+  /** A record run's cases it kept unrecorded (transport/kept-cases.ts): the gate fails on each, whatever the cells say. */
+  recordingKept?: import('../transport/kept-cases.ts').RecordingKept;
   provenance: {
     /** Where the data came from: a live endpoint, or recordings of one, or of the emulator. */
     sources: ('live' | 'emulator')[];

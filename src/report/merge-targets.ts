@@ -35,6 +35,9 @@ export function targetDifference(a: Matrix, b: Matrix, names: [string, string]):
   return undefined;
 }
 
+/** How many kept cases a merged target lists, as a run lists them (transport/kept-cases.ts KEPT_LISTED); the rest are counted. */
+const KEPT_LISTED = 200;
+
 /**
  * The targets of the inputs, one per id. assertMergeable has refused inputs whose target of one id differs in what
  * it is (targetDifference), so the first is every input's; how its data came (provenance: fixture sources and
@@ -57,6 +60,12 @@ export function mergeTargets(all: MatrixTarget[]): MatrixTarget[] {
     if (from) p.recordedFrom = from;
     if (to) p.recordedTo = to;
     if (p.harnessVersions || q.harnessVersions) p.harnessVersions = [...new Set([...(p.harnessVersions ?? []), ...(q.harnessVersions ?? [])])].sort();
+    // Each shard's record run kept its own cases: all of them fail the merged gate.
+    if (target.recordingKept) {
+      const kept = (seen.recordingKept ??= { count: 0, cases: [] });
+      kept.count += target.recordingKept.count;
+      kept.cases = [...kept.cases, ...structuredClone(target.recordingKept.cases)].slice(0, KEPT_LISTED);
+    }
   }
   for (const merged of byId.values()) {
     const lists = all.filter((t) => t.id === merged.id && t.modelList).map((t) => t.modelList!);

@@ -93,7 +93,9 @@ export function unobservedModels(matrix: Pick<Matrix, 'results' | 'models'> & Pa
     // rewritten id): as record (which keeps the model's recordings) and bless (which skips such cells) read them.
     const rerouted = info?.inCatalog === true ? everyAnswerAnotherCatalogModel(results.filter((r) => !ASKS_NO_MODEL.test(r.check))) : undefined;
     if (rerouted) {
-      problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing of it observed, each of its ${rerouted.cells} cell(s) that read an answer read one in the name of another model of the catalog (${rerouted.models}): a gateway's fallback or a rewritten model id; what they judged is that model's` });
+      // An id of the run alone (`--models a,my-backend`, not in the catalog) is no catalog model: said as the source it is.
+      const of = rerouted.ids.some((id) => matrix.models.find((m) => m.id === id)?.inCatalog === false) ? 'the catalog or the run' : 'the catalog';
+      problems.push({ kind: 'unobserved-model', target, model, message: `${model} (${target}): nothing of it observed, each of its ${rerouted.cells} cell(s) that read an answer read one in the name of another model of ${of} (${rerouted.models}): a gateway's fallback or a rewritten model id; what they judged is that model's` });
       results.forEach((r) => cells.add(r));
       continue;
     }

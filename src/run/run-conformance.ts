@@ -149,6 +149,7 @@ export async function finishRun(request: RunRequest, engine: RunEngine, startedA
     ...(request.baseline ? { baseline: request.baseline } : {}),
     latency: output.latency,
     shapes: output.shapes,
+    recordingKept: await engine.recordingKept(),
   });
   const end: RunEnd = {
     matrix,

@@ -6,6 +6,7 @@
  * so memory holds the sessions in progress plus the results, which is what the reports need.
  */
 import type { LatencySample } from '../checks/latency.ts';
+import type { RecordingKept } from '../transport/kept-cases.ts';
 import type { SchemaSet } from '../checks/schema.ts';
 import type { ShapeSample } from '../checks/shape.ts';
 import type { HarnessErrorCode } from '../errors.ts';
@@ -219,6 +220,12 @@ export class RunEngine {
   async close(): Promise<void> {
     const targets = await this.#targets.catch(() => new Map<string, Target>());
     await Promise.all([...targets.values()].map((t) => t.close()));
+  }
+
+  /** Per target, the cases a record run kept unrecorded (transport/kept-cases.ts); none for live and replay targets. */
+  async recordingKept(): Promise<Map<string, RecordingKept>> {
+    const targets = await this.#targets.catch(() => new Map<string, Target>());
+    return new Map([...targets].flatMap(([id, t]) => (t.recordingKept?.count ? [[id, t.recordingKept] as const] : [])));
   }
 
   async #runCell(work: CellWork): Promise<void> {

@@ -14,6 +14,7 @@ import type { CellResult } from './cell-result.ts';
 import type { LoadedPlan } from './load-plan.ts';
 import type { RecordingProvenance } from './model-session.ts';
 import type { RunConfig } from './run-config.ts';
+import type { RecordingKept } from '../transport/kept-cases.ts';
 
 /** Why a run did not cover what it selected. */
 export interface PartialRun {
@@ -46,6 +47,8 @@ export interface RunMatrixInput {
   work?: readonly { target: string; model: string; checks: readonly { id: string }[] }[];
   /** What the cells were judged against (run/judging-digest.ts). */
   judging?: MatrixRun['judging'];
+  /** Per target, the cases a record run kept unrecorded (transport/kept-cases.ts): the gate fails on each. */
+  recordingKept?: ReadonlyMap<string, RecordingKept>;
   /** The environment the CI identity is read from (ciOf); default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -100,7 +103,10 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
       ...(input.judging ? { judging: input.judging } : {}),
       ...(ci ? { ci } : {}),
     },
-    targets: config.targets.map((t): MatrixTarget => targetProvenance(t, config, [...(provenance.get(t.id) ?? [])])),
+    targets: config.targets.map((t): MatrixTarget => {
+      const kept = input.recordingKept?.get(t.id);
+      return { ...targetProvenance(t, config, [...(provenance.get(t.id) ?? [])]), ...(kept?.count ? { recordingKept: structuredClone(kept) } : {}) };
+    }),
     checks: loaded.plan.checks.map((c) => ({ id: c.id, title: c.title, api: c.api, vocabulary: c.vocabulary, reference: c.reference?.value ?? null })),
     models: loaded.plan.models.map((m) => ({
       id: m.id,

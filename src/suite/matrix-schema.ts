@@ -139,6 +139,12 @@ export const MatrixSchema = Type.Object(
             unusable: Type.Optional(Count),
           }),
         ),
+        recordingKept: Type.Optional(
+          Type.Object(
+            { count: Count, cases: Type.Array(Type.Object({ model: Str, case: Str, file: Str, why: Str })) },
+            { description: 'A record run: the cases it kept unrecorded (HARNESS_RECORDING_KEPT), the first 200 listed; the gate fails on each.' },
+          ),
+        ),
         provenance: Type.Object({
           sources: Type.Array(Type.Union([Type.Literal('live'), Type.Literal('emulator')])),
           recordedFrom: Type.Optional(Str),

@@ -5,6 +5,7 @@
  */
 import type { Surface } from '../surfaces.ts';
 import type { Exchange, ExchangeRequest } from './exchange.ts';
+import type { RecordingKept } from './kept-cases.ts';
 
 export type TargetMode = 'live' | 'record' | 'replay';
 
@@ -43,6 +44,8 @@ export interface Target {
    * run holds the models in progress, not every recording it has read.
    */
   modelFinished?(model: string): void;
+  /** Record only: the cases this run kept unrecorded (kept-cases.ts), for the gate. */
+  readonly recordingKept?: RecordingKept;
   /** Replay only: where the recording of a case came from. */
   provenanceOf?(model: string, caseId: string): Promise<{ source: 'live' | 'emulator'; recordedAt: string; harnessVersion: string } | null>;
 }
