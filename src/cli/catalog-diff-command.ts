@@ -16,7 +16,7 @@ import { readModelLists, type ListAsker } from './model-lists.ts';
 import { resolveRunConfig, type RunFlags } from './run-options.ts';
 
 /** How long `catalog diff` waits for each page of a model list (a command with no --timeout). */
-export const LIST_TIMEOUT_MS = 30_000;
+const LIST_TIMEOUT_MS = 30_000;
 
 export interface CatalogDiffFlags extends RunFlags {
   /** One target, as `--targets` takes it (`runtime:us-east-1`). */

@@ -19,7 +19,7 @@ import { HarnessError } from '../errors.ts';
 import type { AuthConfig, TargetConfig } from '../run/run-config.ts';
 import { bedrockHostOf } from '../surfaces.ts';
 import { headerFromShown, keyInShown } from '../transport/auth/env-name-shown.ts';
-import { isLoopback as loopbackHost } from '../transport/proxy.ts';
+import { isLoopbackHostname } from '../transport/proxy.ts';
 
 /**
  * The trust domain of a base URL: its partition's title (`AWS`, `AWS China`, `AWS GovCloud`) for a Bedrock host
@@ -83,7 +83,7 @@ export function refuseCrossedDomains(targets: readonly TargetConfig[], auth: Aut
  * elsewhere nothing; so a credential to one is refused or warned of like another host's, with a line saying so.
  */
 export function isLoopback(hostname: string): boolean {
-  return loopbackHost(hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, ''));
+  return isLoopbackHostname(hostname);
 }
 
 /**

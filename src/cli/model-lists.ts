@@ -18,7 +18,6 @@ import type { RunConfig, TargetConfig } from '../run/run-config.ts';
 import { targetAuth } from '../run/target-auth.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { fixturePath, readFixture } from '../transport/fixture-file.ts';
-import { TIMEOUT_ADVICE } from '../transport/http-exchange.ts';
 import { proxyFor } from '../transport/proxy.ts';
 import { MAX_LISTED, readPrefix, recordedPrefix, type PrefixRead } from './model-list-pages.ts';
 
@@ -42,8 +41,9 @@ async function liveLists(target: TargetConfig, config: RunConfig, asker: ListAsk
   const { sendRetried } = await import('./send-retried.ts');
   const auth = targetAuth(config, target);
   // Within --timeout, which the message of a timeout tells to raise (a list capped below it made that advice wrong);
-  // within the asker's own limit when it has no --timeout.
-  const options = { baseUrl: target.baseUrl!, auth, timeoutMs: asker.timeout?.ms ?? config.timeoutMs, idleTimeoutMs: config.idleTimeoutMs, maxBodyBytes: config.maxBodyBytes };
+  // within the asker's own limit when it has no --timeout, and a timeout then says that limit.
+  const timeout = asker.timeout ? { timeoutMs: asker.timeout.ms, timeoutAdvice: `(${asker.timeout.advice})` } : { timeoutMs: config.timeoutMs };
+  const options = { baseUrl: target.baseUrl!, auth, ...timeout, idleTimeoutMs: config.idleTimeoutMs, maxBodyBytes: config.maxBodyBytes };
   return Promise.all(
     SURFACE_RULES[target.surface].openaiPrefixes.map((prefix) =>
       readPrefix(prefix, (path) => sendRetried(config, { method: 'GET', path, headers: { accept: 'application/json' } }, { step: 'model-list', prefix }, options)),
@@ -112,8 +112,7 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
         const seen = reads.map((r) => `${r.path}: ${r.first}`).join(', ');
         // Not reached at all (a proxy down or refusing, a timeout) or cut short after the retries: the transport's
         // message says why and what to fix. A cut may not come back: running again comes before naming the models.
-        const transport = reads.find((r) => r.unreached)?.unreached;
-        const unreached = transport && asker.timeout ? transport.replace(TIMEOUT_ADVICE, `(${asker.timeout.advice})`) : transport;
+        const unreached = reads.find((r) => r.unreached)?.unreached;
         const cut = reads.some((r) => r.first === 'HARNESS_STREAM_CUT') ? 'run again (a list cut short on the way may arrive whole), or ' : '';
         const why = unreached ? `: ${inertLine(unreached, UNREACHED_MAX_BYTES)}` : '';
         // Through a proxy that did not carry the list (no tunnel opened: an HTTP proxy says when one does), naming the

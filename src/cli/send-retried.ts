@@ -7,7 +7,7 @@
 import type { RunConfig } from '../run/run-config.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import { sendHttp, type HttpOptions } from '../transport/http-exchange.ts';
-import { MAX_RETRY_WAIT_MS, retryAfterMs } from '../transport/retrying-target.ts';
+import { MAX_RETRY_WAIT_MS, retryWait } from '../transport/retrying-target.ts';
 
 /**
  * `request`, sent again while it fails in a way another attempt may cure: a failed or reset connection, a body cut
@@ -19,10 +19,10 @@ export async function sendRetried(policy: Pick<RunConfig, 'retries' | 'retryDela
     const exchange = await sendHttp(request, context, options);
     const status = exchange.response?.status ?? 0;
     const transient = exchange.error ? exchange.error.code === 'HARNESS_CONNECTION' || exchange.error.code === 'HARNESS_STREAM_CUT' : status >= 500 || status === 429;
+    if (!transient || attempt > policy.retries) return { ...exchange, attempts: attempt };
     // A Retry-After past the run's longest wait is not cut short to it (a retry the endpoint said not to send yet).
-    const hinted = retryAfterMs(exchange);
-    if (!transient || attempt > policy.retries || (hinted !== undefined && hinted > MAX_RETRY_WAIT_MS)) return { ...exchange, attempts: attempt };
-    const backoff = policy.retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RETRY_WAIT_MS, hinted ?? backoff)));
+    const wait = retryWait(exchange, attempt, { baseDelayMs: policy.retryDelayMs, maxDelayMs: MAX_RETRY_WAIT_MS, maxRetryAfterMs: MAX_RETRY_WAIT_MS }, Math.random);
+    if ('askedMs' in wait) return { ...exchange, attempts: attempt };
+    await new Promise((resolve) => setTimeout(resolve, wait.delayMs));
   }
 }

@@ -9,6 +9,7 @@
  * numbers, never text from the answer.
  */
 import type { AuthConfig } from '../run/run-config.ts';
+import { profileAsked } from '../transport/auth/credential-chain-error.ts';
 
 /** AWS's words for a signature scoped to a region the endpoint does not serve. */
 const WRONG_REGION = /scoped to a valid region|not a valid region/i;
@@ -33,10 +34,10 @@ function span(ms: number): string {
 }
 
 /** Where the run's AWS credentials came from, as the user set it. */
-export function credentialOrigin(auth: Pick<AuthConfig, 'profile'>, env: NodeJS.ProcessEnv = process.env): { source: string; refresh: string } {
-  const profile = auth.profile ?? (env.AWS_PROFILE || undefined);
+function credentialOrigin(auth: Pick<AuthConfig, 'profile'>, env: NodeJS.ProcessEnv = process.env): { source: string; refresh: string } {
+  const { profile, fromEnv } = profileAsked(auth.profile, env);
   if (profile) {
-    const flag = auth.profile ? '--profile' : 'AWS_PROFILE';
+    const flag = fromEnv ? 'AWS_PROFILE' : '--profile';
     return { source: `profile ${profile} (${flag})`, refresh: `aws sso login --profile ${profile} for an SSO profile, or get new ones from its credential_process or role` };
   }
   if (env.AWS_ACCESS_KEY_ID) {

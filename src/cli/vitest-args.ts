@@ -38,7 +38,7 @@ async function harnessRunFlags(): Promise<Set<string>> {
  * The first argument after `--` that is refused, with why (exit 2 naming it); undefined when vitest may have them all.
  * `options` is vitest's parse of the arguments (camel-cased keys).
  */
-export async function refusedVitestOption(options: Record<string, unknown>): Promise<HarnessError | undefined> {
+async function refusedVitestOption(options: Record<string, unknown>): Promise<HarnessError | undefined> {
   const harness = await harnessRunFlags();
   for (const [key, value] of Object.entries(options)) {
     if (key === '--' || key === 'color' || key.length === 1) continue;

@@ -120,10 +120,9 @@ export function validateMeaning(data: CatalogFile, source: YamlSource, checks: R
       // A model the catalog does not list is left out (a trimmed copy of the catalog keeps its surfaces), unless it is a
       // slip of one it lists: then the claim would silently miss the model it was written for. Other unlisted ids are
       // said, not refused (unlistedClaimModels).
-      (entry.models ?? []).forEach((model, m) => {
-        const slip = modelIds.includes(model) ? undefined : slipOf(model, modelIds);
+      for (const { m, model, slip } of unlistedModels(entry.models, modelIds)) {
         if (slip) problems.push(`${source.locate([...at, 'models', m])} unknown model "${model}" (did you mean "${slip}"?): not in the catalog's models`);
-      });
+      }
       checkSource(entry.source, [...at, 'source']);
     };
     (claims.lacks ?? []).forEach(claimed('lacks'));
@@ -199,7 +198,16 @@ export function resolveCatalog(file: string, data: CatalogFile, source: YamlSour
 }
 
 /**
- * Every `models:` id of a surface `has:`/`lacks:` claim that the catalog does not list and is no slip of a listed one
+ * The ids of a surface claim's `models:` that the catalog does not list (`ids`), each with its index and the listed id
+ * it is a slip of, if any: validateMeaning refuses a slip, unlistedClaimModels says the rest. Only a `has:` claim has
+ * `models:` (the schema's): a `lacks:` claim covers every model.
+ */
+function* unlistedModels(models: readonly string[] | undefined, ids: readonly string[]): Generator<{ m: number; model: string; slip: string | undefined }> {
+  for (const [m, model] of (models ?? []).entries()) if (!ids.includes(model)) yield { m, model, slip: slipOf(model, ids) };
+}
+
+/**
+ * Every `models:` id of a surface `has:` claim that the catalog does not list and is no slip of a listed one
  * (validateMeaning refuses those), with file:line:col and the closest listed id. Loading leaves such an id out, so a
  * trimmed copy of the catalog loads; but a mistyped one (`us.openai.gpt-6-sol`, `openai.gpt-6-lunna-v2`) would leave
  * its claim covering no model, unsaid: `catalog --check` makes each a finding, `validate` a warning.
@@ -208,15 +216,13 @@ export function unlistedClaimModels(data: CatalogFile, source: YamlSource): stri
   const ids = data.models.map((m) => m.id);
   const found: string[] = [];
   for (const [surface, claims] of Object.entries(data.surfaces ?? {})) {
-    for (const kind of ['lacks', 'has'] as const) {
-      (claims[kind] ?? []).forEach((entry, index) =>
-        ((entry as { models?: readonly string[] }).models ?? []).forEach((model, m) => {
-          if (ids.includes(model) || slipOf(model, ids)) return;
-          const guess = closest(model, ids);
-          found.push(`${source.locate(['surfaces', surface, kind, index, 'models', m])} unknown model "${model}"${guess ? ` (did you mean "${guess}"?)` : ''}: not in the catalog's models, so this ${kind}: claim (${entry.check}) covers no model of that id; fix the id, or remove it if this is a trimmed copy of the catalog`);
-        }),
-      );
-    }
+    (claims.has ?? []).forEach((entry, index) => {
+      for (const { m, model, slip } of unlistedModels(entry.models, ids)) {
+        if (slip) continue;
+        const guess = closest(model, ids);
+        found.push(`${source.locate(['surfaces', surface, 'has', index, 'models', m])} unknown model "${model}"${guess ? ` (did you mean "${guess}"?)` : ''}: not in the catalog's models, so this has: claim (${entry.check}) covers no model of that id; fix the id, or remove it if this is a trimmed copy of the catalog`);
+      }
+    });
   }
   return found;
 }

@@ -39,6 +39,8 @@ export interface HttpOptions {
    * @unit milliseconds
    */
   timeoutMs?: number;
+  /** What a timeout's message advises; a command without --timeout (catalog diff) says its own limit in its place. */
+  timeoutAdvice?: string;
   /**
    * Longest silence between two reads of a body once it began (its first field line, not a keep-alive comment);
    * past it the body is said to have stalled (`response.stalledAfterMs`) and the harness stops reading. The wait
@@ -68,8 +70,6 @@ export interface HttpOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
-/** What a timeout's message advises; a command without --timeout (catalog diff) says its own limit in its place. */
-export const TIMEOUT_ADVICE = '(raise --timeout for cold starts)';
 export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** How long a body cut inside its JSON waits for bytes past its Content-Length (the next read of the same write). */
@@ -218,7 +218,7 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     const head = response || timeout.aborted || cancelled ? undefined : unreadHead(cause, note.informational, `${url.host}${url.pathname}`);
     if (head) return finish(head, headersMs);
     const code = errorCode(cause, { headersArrived: response !== null, timedOut: timeout.aborted, cancelled });
-    return finish({ code, message: describeFailure(code, cause, url, timeoutMs, proxy) }, headersMs);
+    return finish({ code, message: describeFailure(code, cause, url, timeoutMs, proxy, options.timeoutAdvice) }, headersMs);
   } finally {
     idle.stop();
   }
@@ -282,13 +282,13 @@ function errorCode(cause: unknown, state: { headersArrived: boolean; timedOut: b
 }
 
 /** Why a request got no (whole) answer; through a proxy, the proxy is named (proxy-failure.ts), never its password. */
-function describeFailure(code: HarnessErrorCode, cause: unknown, url: URL, timeoutMs: number, proxy: ChosenProxy | undefined): string {
+function describeFailure(code: HarnessErrorCode, cause: unknown, url: URL, timeoutMs: number, proxy: ChosenProxy | undefined, advice = '(raise --timeout for cold starts)'): string {
   const detail = cause instanceof HarnessError ? cause.message : cause instanceof Error ? `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}` : String(cause);
   const where = `${url.host}${url.pathname}`;
   const via = proxy ? ` (through the proxy ${proxy.shown})` : '';
   switch (code) {
     case 'HARNESS_TIMEOUT':
-      return `no complete answer from ${where}${via} within ${timeoutMs} ms ${TIMEOUT_ADVICE}`;
+      return `no complete answer from ${where}${via} within ${timeoutMs} ms ${advice}`;
     case 'HARNESS_STREAM_CUT':
       return `the response from ${where}${via} stopped before it ended (${detail})`;
     case 'HARNESS_CONNECTION':

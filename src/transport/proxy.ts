@@ -86,13 +86,12 @@ function settingOf(names: readonly string[], env: NodeJS.ProcessEnv): Setting {
  */
 export function proxyFor(target: URL, env: NodeJS.ProcessEnv = process.env): ChosenProxy | undefined {
   if (target.protocol !== 'https:' && target.protocol !== 'http:') return undefined;
-  const host = bare(target.hostname);
-  if (isLoopback(host)) return undefined;
+  if (isLoopbackHostname(target.hostname)) return undefined;
   const settings = settingsOf(env);
   const setting = settings[target.protocol];
   if (setting && 'error' in setting) throw setting.error;
   if (!setting) return undefined;
-  if (settings.direct(host, Number(target.port || (target.protocol === 'https:' ? 443 : 80)))) return undefined;
+  if (settings.direct(bare(target.hostname), Number(target.port || (target.protocol === 'https:' ? 443 : 80)))) return undefined;
   return setting.proxy;
 }
 
@@ -113,7 +112,15 @@ LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
 LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
 
-export function isLoopback(host: string): boolean {
+/**
+ * A URL's hostname on this machine (`[::1]`, `LOCALHOST.`, 127.0.0.0/8, `[::ffff:7f00:1]`): one rule for a request
+ * sent direct (proxyFor) and a credential that never leaves the machine (cli/credential-domains.ts).
+ */
+export function isLoopbackHostname(hostname: string): boolean {
+  return isLoopback(bare(hostname));
+}
+
+function isLoopback(host: string): boolean {
   const family = isIP(host);
   if (family) return LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
   return host === 'localhost' || host.endsWith('.localhost');

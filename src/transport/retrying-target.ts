@@ -103,6 +103,20 @@ export function retryAfterMs(exchange: Exchange, now = Date.now()): number | und
 }
 
 /**
+ * The wait before the retry that follows attempt `attempt`: the endpoint's Retry-After, or exponential backoff with
+ * jitter, cut to `maxDelayMs`. A Retry-After past `maxRetryAfterMs` is not cut short (a retry sent before the endpoint
+ * said to meets the throttle again): `askedMs` says what it asked, `capMs` the cap, and no retry follows. One rule
+ * for the run's requests (RetryingTarget) and the CLI's before the run (send-retried.ts).
+ */
+export function retryWait(exchange: Exchange, attempt: number, delays: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs'>, random: () => number): { delayMs: number } | { askedMs: number; capMs: number } {
+  const hinted = retryAfterMs(exchange);
+  const cap = delays.maxRetryAfterMs;
+  if (hinted !== undefined && cap !== undefined && hinted > cap) return { askedMs: hinted, capMs: cap };
+  const backoff = delays.baseDelayMs * 2 ** (attempt - 1) * (0.5 + random() / 2);
+  return { delayMs: Math.min(delays.maxDelayMs, hinted ?? backoff) };
+}
+
+/**
  * A DELETE whose status arrived reached the server: sent again, it meets a resource already gone (a 404) and the
  * case reads that instead of what the first one did. Its failure (a body that did not decode, a 5xx) is reported. A
  * throttle refused it before it was handled: tried again.
@@ -120,7 +134,7 @@ export class RetryingTarget extends TargetDecorator {
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
-    const { retries, baseDelayMs, maxDelayMs, maxRetryAfterMs } = this.#options;
+    const { retries } = this.#options;
     const sleep = this.#options.sleep ?? defaultSleep;
     const random = this.#options.random ?? Math.random;
     let attempts = 0;
@@ -151,16 +165,14 @@ export class RetryingTarget extends TargetDecorator {
         this.#options.settled?.(result, answered);
         return result;
       }
-      const hinted = retryAfterMs(exchange);
-      if (hinted !== undefined && maxRetryAfterMs !== undefined && hinted > maxRetryAfterMs) {
-        const result = finalize(exchange, attempts, waited, answers.size === 1, { askedMs: hinted, capMs: maxRetryAfterMs });
+      const wait = retryWait(exchange, attempts, this.#options, random);
+      if ('askedMs' in wait) {
+        const result = finalize(exchange, attempts, waited, answers.size === 1, wait);
         this.#options.settled?.(result, answered);
         return result;
       }
-      const backoff = baseDelayMs * 2 ** (attempts - 1) * (0.5 + random() / 2);
-      const delay = Math.min(maxDelayMs, hinted ?? backoff);
-      waited += delay;
-      await sleep(delay, context.signal);
+      waited += wait.delayMs;
+      await sleep(wait.delayMs, context.signal);
     }
   }
 }

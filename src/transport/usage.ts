@@ -53,7 +53,7 @@ function reportsLater(exchange: Exchange): boolean {
 }
 
 /** The usage the answer reports; undefined when it holds none (an error status, usage null, no usage event). */
-export function reportedUsage(exchange: Exchange): TokenUsage | undefined {
+function reportedUsage(exchange: Exchange): TokenUsage | undefined {
   const total: TokenUsage = { input: 0, output: 0 };
   const response = exchange.response;
   if (!response || response.status >= 300) return undefined;

@@ -8,7 +8,7 @@
  */
 
 /** Forms longer than this are not made into a RegExp. Real keys and tokens are shorter; their hex may not be. */
-export const LONGEST_PATTERN = 2_000;
+const LONGEST_PATTERN = 2_000;
 
 /** A form to look for: a RegExp, or the folded form for an indexOf. */
 export type ValueNeedle = RegExp | { readonly folded: string };

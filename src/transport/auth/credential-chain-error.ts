@@ -59,7 +59,7 @@ export class ChainLogger {
 }
 
 /** The words of the error that made the chain fail: its own, unless it only says every link gave up. */
-export function innermostWords(cause: unknown, said: readonly string[]): string {
+function innermostWords(cause: unknown, said: readonly string[]): string {
   const message = cause instanceof Error ? cause.message : String(cause);
   if (!GAVE_UP.test(message)) return message;
   return said.find((words) => !NOTHING_THERE.test(words)) ?? message;
@@ -74,7 +74,7 @@ interface SharedFile {
 }
 
 /** The config and credentials files the chain reads, as the AWS SDK picks them. */
-export function sharedFiles(env: NodeJS.ProcessEnv = process.env): SharedFile[] {
+function sharedFiles(env: NodeJS.ProcessEnv = process.env): SharedFile[] {
   const home = env.HOME || env.USERPROFILE || homedir();
   const file = (variable: string, name: string, kind: SharedFile['kind']): SharedFile =>
     env[variable] ? { path: env[variable]!, shown: `${env[variable]} (${variable})`, kind } : { path: join(home, '.aws', name), shown: `~/.aws/${name}`, kind };
@@ -82,7 +82,7 @@ export function sharedFiles(env: NodeJS.ProcessEnv = process.env): SharedFile[] 
 }
 
 /** The files of `files` that hold a profile named `profile` (a file that cannot be read holds none). */
-export function filesWithProfile(profile: string, files: readonly SharedFile[]): SharedFile[] {
+function filesWithProfile(profile: string, files: readonly SharedFile[]): SharedFile[] {
   return files.filter((file) => {
     let text: string;
     try {
@@ -97,6 +97,15 @@ export function filesWithProfile(profile: string, files: readonly SharedFile[]):
       return section.replace(/^profile\s+/, '') === profile && (section !== profile || profile === 'default');
     });
   });
+}
+
+/**
+ * The profile the chain reads: --profile's (`profile`), else AWS_PROFILE's, which picks one as --profile does (the
+ * chain then skips the AWS_* keys); `fromEnv` when it came from AWS_PROFILE, which a message names as such.
+ */
+export function profileAsked(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): Pick<ChainFailure, 'profile' | 'fromEnv'> {
+  const fromEnv = profile === undefined && env.AWS_PROFILE ? env.AWS_PROFILE : undefined;
+  return { profile: profile ?? fromEnv, fromEnv: fromEnv !== undefined };
 }
 
 export interface ChainFailure {

@@ -10,7 +10,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { HarnessError } from '../../errors.ts';
 import { AddedInOrder } from '../secret-pieces.ts';
-import { ChainLogger, chainFailureMessage } from './credential-chain-error.ts';
+import { ChainLogger, chainFailureMessage, profileAsked } from './credential-chain-error.ts';
 import type { AuthProvider, OutgoingRequest, Secret } from './auth.ts';
 
 /** The service Mantle's endpoint signs for; bedrock-runtime's is `bedrock` (SURFACE_RULES). */
@@ -37,8 +37,7 @@ export function credentialSource(options: AwsCredentialOptions): () => Promise<A
       return await provider();
     } catch (cause) {
       // AWS_PROFILE picks a profile as --profile does (the chain then skips the AWS_* keys): said as such.
-      const fromEnv = options.profile === undefined && process.env.AWS_PROFILE ? process.env.AWS_PROFILE : undefined;
-      const message = chainFailureMessage({ profile: options.profile ?? fromEnv, fromEnv: fromEnv !== undefined, cause, said: logger.said() });
+      const message = chainFailureMessage({ ...profileAsked(options.profile), cause, said: logger.said() });
       throw new HarnessError('HARNESS_AUTH_MISSING', message, { cause });
     } finally {
       logger.end();

@@ -12,9 +12,9 @@ import type { AuthProvider, Secret } from './auth.ts';
 import { credentialSource, secretsOf, type AwsCredentialOptions } from './sigv4.ts';
 
 /** What a token is asked to live: an hour (the generator allows 12; a leaked one is good for less). */
-export const TOKEN_SECONDS = 3600;
+const TOKEN_SECONDS = 3600;
 /** A token this close to its end is replaced: a request signed now may wait in a queue, then retry, before it is read. */
-export const RENEW_MARGIN_MS = 5 * 60_000;
+const RENEW_MARGIN_MS = 5 * 60_000;
 /** A token is used this long at least: credentials that are themselves about to end would otherwise make one per request. */
 const MIN_USE_MS = 60_000;
 
