@@ -119,12 +119,24 @@ export interface Observation {
   evidence: Evidence[];
 }
 
+/** The step answeredExchanges and stalledAnswer read when none is named: the case's last. */
+const lastStep = (outcome: CompletedOutcome): string | undefined => outcome.exchanges.at(-1)?.step;
+
 /**
  * The 2xx answers of `step` (default: the case's last), in the order sent: a probe's are one per route prefix that
  * served it, and a client may be pointed at any of them (created-at.*, sdk.strict.* read them all).
  */
-export function answeredExchanges(outcome: CompletedOutcome, step = outcome.exchanges.at(-1)?.step): Exchange[] {
+export function answeredExchanges(outcome: CompletedOutcome, step = lastStep(outcome)): Exchange[] {
   return outcome.exchanges.filter((ex) => ex.step === step && answerOf(ex).kind === 'ok');
+}
+
+/**
+ * The first 2xx of `step` whose body stalled (stalledBody), which answeredExchanges leaves out (answerOf: broken): a
+ * check that reads every prefix's 2xx (created-at.*, sdk.*) did not observe that prefix, so it may not say all hold.
+ */
+export function stalledAnswer(outcome: CompletedOutcome, step = lastStep(outcome)): { exchange: Exchange; reason: string } | undefined {
+  const exchange = outcome.exchanges.find((ex) => ex.step === step && !ex.error && ex.response && ex.response.status < 300 && stalledBody(ex.response));
+  return exchange && { exchange, reason: `could not observe: ${exchange.request.path} answered ${exchange.response!.status} and ${stalledBody(exchange.response!, 'its body')}` };
 }
 
 /** A step's answer with its evidence, or the verdict when the step was not sent. */
@@ -306,9 +318,9 @@ export function successfulExchange(input: CheckInput): { caseId: string; exchang
   const broken = seen.find((s) => s.answer.kind === 'broken');
   if (broken && broken.answer.kind === 'broken') return { settled: unobserved(input, broken.answer.message, [evidenceOf(broken.caseId, broken.exchange)]) };
   const evidence = seen.map((s) => evidenceOf(s.caseId, s.exchange));
-  const account = bermOnEveryRoute(input.outcomes);
-  if (account && seen.every((s) => s.answer.kind === 'refused')) return { settled: unobserved(input, account.reason, evidence) };
   if (seen.every((s) => s.answer.kind === 'refused')) {
+    const account = bermOnEveryRoute(input.outcomes);
+    if (account) return { settled: unobserved(input, account.reason, evidence) };
     const first = seen[0]!.answer as Extract<Answer, { kind: 'refused' }>;
     return { settled: { status: 'unsupported', observed: null, expected, reason: `the model does not serve this API (${first.status} ${first.message})`, evidence } };
   }

@@ -5,10 +5,9 @@
  */
 import { excerpt, isRecord, losslessBody, NESTED_TOO_DEEP } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import { answeredExchanges, answeringExchange, successfulExchange } from './answer.ts';
+import { answeredExchanges, answeringExchange, stalledAnswer, successfulExchange } from './answer.ts';
 import { evidenceOf, judge, unobserved, type CompletedOutcome } from './judge.ts';
 import { LEXEME_KINDS, lexemeKind, type LexemeKind } from './lexeme.ts';
-import { stalledAnswer } from './stalled-body.ts';
 import type { CheckDefinition, CheckInput, Evidence } from './types.ts';
 
 /** What one 2xx says of the field: its kind and lexeme, or why its body cannot be read (`unreadable`). */

@@ -76,7 +76,9 @@ const wrongRoute: CheckDefinition = {
     const completed = input.outcomes.filter((o): o is CompletedOutcome => o.kind === 'completed');
     if (completed.length === 0) return settleWithout(input);
     // An API answered Berm on every route asked: the account's answer, no wrong route's (access-denial.ts), as api.* read it.
-    const account = new Set(completed.map((o) => o.api).filter((api) => bermOnEveryRoute(input.outcomes, api)));
+    // Asked once per API: each asking reads every outcome.
+    const apis = new Set(completed.map((o) => o.api));
+    const account = new Set([...apis].filter((api) => bermOnEveryRoute(input.outcomes, api)));
     const refusals = completed.flatMap((o) =>
       o.exchanges
         .filter((ex) => !account.has(o.api) && ex.response && !ex.error && !stalledBody(ex.response) && refusesModel(classifyAnswer(ex.response).kind))
@@ -117,8 +119,8 @@ const wrongRoute: CheckDefinition = {
 
 /** What a wrong route that was not read answered; `errorIn2xx` says when a 2xx held an error. */
 function unreadAnswer(ex: Exchange, errorIn2xx: boolean): string {
-  const stalled = !ex.error && ex.response ? stalledBody(ex.response) : undefined;
-  if (stalled) return `${ex.request.path}: HTTP ${ex.response!.status}, ${stalled.replace(/^the answer /, 'whose body ')}`;
+  const stalled = !ex.error && ex.response ? stalledBody(ex.response, 'whose body') : undefined;
+  if (stalled) return `${ex.request.path}: HTTP ${ex.response!.status}, ${stalled}`;
   if (!ex.error && ex.response && classifyAnswer(ex.response).kind === 'forbidden') return describeDenial(ex);
   if (saysNotEnabled(ex)) return `${ex.request.path}: ${bermWords(ex)}`;
   return `${ex.request.path}: ${ex.error?.code ?? `HTTP ${ex.response?.status}${errorIn2xx && ex.response && ex.response.status < 300 ? ' with an error' : ''}`}`;
@@ -163,8 +165,8 @@ const listed: CheckDefinition = {
     });
     // A list whose body stalled was never read whole (stalled-body.ts): it may hold the model, so it is no `no-list`,
     // and no `not-listed` while it is the only prefix left that might list it.
-    const stall = exchanges.find(({ ex }) => !ex.error && ex.response && stalledBody(ex.response));
-    const stalled = stall && `could not read a model list: ${stall.ex.request.path} HTTP ${stall.ex.response!.status}, ${stalledBody(stall.ex.response!)!.replace(/^the answer /, 'whose body ')}`;
+    const stall = exchanges.map(({ ex }) => ({ ex, words: !ex.error && ex.response ? stalledBody(ex.response, 'whose body') : undefined })).find((s) => s.words);
+    const stalled = stall && `could not read a model list: ${stall.ex.request.path} HTTP ${stall.ex.response!.status}, ${stall.words}`;
     if (lists.length === 0) {
       // A 401/403 about the credentials (a bad key, a missing bedrock:ListFoundationModels) says nothing about whether
       // the endpoint lists the model: as unobserved as an outage. A 404 or 405 says there is no list here.

@@ -10,10 +10,11 @@ import type { ApiId } from '../suite/suite-schema.ts';
 import { SURFACE_RULES } from '../surfaces.ts';
 import { bodyText, excerpt, isRecord, jsonBody } from '../transport/body.ts';
 import { classifyAnswer, refusesModel, servesModel, type Classification } from '../transport/classify-response.ts';
-import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
+import type { Exchange } from '../transport/exchange.ts';
 import { bermUnread, deniedAccess, modelNotEnabled } from './access-denial.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import { routeGuessOf } from './route-guess.ts';
+import { stalledBody } from './stalled-body.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
 
 /**
@@ -63,10 +64,9 @@ const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/;
 function unreadAnswer(exchange: Exchange): string | undefined {
   const response = exchange.response;
   if (exchange.error || !response) return exchange.error?.code ?? 'no answer';
-  const stream = response.status < 300 && isStreamResponse(response);
-  if (response.stalledAfterMs !== undefined && !stream) return `${response.status} whose body stalled after ${bodyText(response).length} character(s)`;
+  if (stalledBody(response)) return `${response.status} whose body stalled after ${bodyText(response).length} character(s)`;
   // Not JSON and not text: a JSON body with a U+FFFD in a string is still the endpoint's words.
-  if (response.status >= 400 && !stream && NOT_TEXT.test(bodyText(response).slice(0, 4096)) && !jsonBody(response).ok) return `${response.status} whose body is not readable text`;
+  if (response.status >= 400 && NOT_TEXT.test(bodyText(response).slice(0, 4096)) && !jsonBody(response).ok) return `${response.status} whose body is not readable text`;
   return undefined;
 }
 

@@ -19,8 +19,8 @@ import type { CheckInput } from './types.ts';
  */
 export function routerPage(exchange: Exchange, api: ApiId, served: ReadonlySet<string>): boolean {
   const response = exchange.response!;
-  // A body that stalled is neither a page nor an envelope: no client read it whole, so no check reads it (addSamples
-  // sets it aside first, stalled-body.ts); judging what arrived blamed the endpoint for the stall's cut.
+  // A body that stalled is neither a page nor an envelope: no client read it whole (stalled-body.ts). addSamples, the
+  // one caller, sets it aside before asking, so this test is a safeguard for a caller that does not.
   if ((response.status !== 404 && response.status !== 405) || response.stalledAfterMs !== undefined) return false;
   if (served.has(servedKey(api, exchange.prefix))) return false;
   const kind = classifyAnswer(response).kind;

@@ -90,11 +90,13 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
   const response = exchange.response;
   if (!response || exchange.error) return;
   const { api, caseId } = outcome;
+  // A body that stalled is set aside as such (stalled-body.ts), whichever kind would have read it.
+  const pushStalled = () => void found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, stalled: true });
   if (BODY_KINDS.has(kind)) {
     // A 2xx whose body is an error envelope holds no object: the endpoint said no with the wrong status, which
     // errors.* judge; read against a completion's schema it made this check blame a body that was never one.
     if (!bodyPlace(kind, api, exchange)) return;
-    if (stalledBody(response)) return void found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, stalled: true });
+    if (stalledBody(response)) return pushStalled();
     if (answerOf(exchange).kind !== 'ok') return;
     const parsed = writtenBody(response);
     if (parsed.ok && isRecord(parsed.value)) found.push({ caseId, exchange, where: 'body', value: parsed.value, plain: parsed.plain });
@@ -140,7 +142,7 @@ function addSamples(kind: SchemaKind, outcome: CompletedOutcome, exchange: Excha
       if (!OPENAI_APIS.has(api) || ok) return;
       // A body that stalled was not read whole by any client: what arrived is no envelope to judge (`invalid` blamed
       // the endpoint for a cut it did not send), and a whole one whose response never ended no `valid` either.
-      if (stalledBody(response)) return void found.push({ caseId, exchange, where: 'body', value: {}, synthetic: true, stalled: true });
+      if (stalledBody(response)) return pushStalled();
       // API Gateway's `{"message":"Missing Authentication Token"}` on a prefix it does not route, or `Forbidden` for an
       // account without access: errors.unknown-model alone judges such a 403, as README says.
       if (deniedAccess(exchange)) {
@@ -192,7 +194,7 @@ function schemaCheck(kind: SchemaKind, api: ApiId | null, title: string): CheckD
       const deep = found.find((sample) => sample.tooDeep);
       // A body that stalled is not read (stalled-body.ts): the same, and said first when nothing else was read.
       const stall = found.find((sample) => sample.stalled);
-      const notRead = (stall && unobserved(input, `could not observe every ${kind} object: ${stall.exchange.request.method} ${stall.exchange.request.path} in ${stall.caseId} answered ${stall.exchange.response!.status} and ${stalledBody(stall.exchange.response!)!.replace(/^the answer /, 'its body ')}`, [evidenceOf(stall.caseId, stall.exchange)])) || (deep && unobserved(input, `could not observe every ${kind} object: ${deep.where} of ${deep.caseId} is ${NESTED_TOO_DEEP}`, [evidenceOf(deep.caseId, deep.exchange)]));
+      const notRead = (stall && unobserved(input, `could not observe every ${kind} object: ${stall.exchange.request.method} ${stall.exchange.request.path} in ${stall.caseId} answered ${stall.exchange.response!.status} and ${stalledBody(stall.exchange.response!, 'its body')}`, [evidenceOf(stall.caseId, stall.exchange)])) || (deep && unobserved(input, `could not observe every ${kind} object: ${deep.where} of ${deep.caseId} is ${NESTED_TOO_DEEP}`, [evidenceOf(deep.caseId, deep.exchange)]));
       if (notRead && samples.length === 0) return notRead;
       if (samples.length === 0 && cut) {
         return unobserved(input, `could not observe the ${kind} object: the ${cut.exchange.response!.status} body ends before its JSON does (${bodyText(cut.exchange.response!).length} character(s) arrived): cut short on the way`, [evidenceOf(cut.caseId, cut.exchange)]);

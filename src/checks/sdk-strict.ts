@@ -6,10 +6,9 @@
  */
 import { isRecord, losslessBody, NESTED_TOO_DEEP } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import { answeredExchanges, observeOk } from './answer.ts';
+import { answeredExchanges, observeOk, stalledAnswer } from './answer.ts';
 import { evidenceOf, judge, unobserved } from './judge.ts';
 import { lexemeKind } from './lexeme.ts';
-import { stalledAnswer } from './stalled-body.ts';
 import type { CheckDefinition } from './types.ts';
 
 type Rule = (body: Record<string, unknown>) => string[];

@@ -13,7 +13,7 @@ import { evidenceOf, unobserved } from './judge.ts';
 import type { CheckDefinition, CheckInput, CheckResult } from './types.ts';
 
 /** The `error` for the first case whose sent request lacks a field of `sends`, or undefined when every one carries them. */
-export function unsentCase(check: string, input: CheckInput, sends: readonly SentField[]): CheckResult | undefined {
+function unsentCase(check: string, input: CheckInput, sends: readonly SentField[]): CheckResult | undefined {
   for (const outcome of input.outcomes) {
     if (outcome.kind !== 'completed') continue;
     for (const rule of sends) {

@@ -16,6 +16,7 @@ import { unobservedModels } from '../report/observed-models.ts';
 import { answeredByCatalogModel } from '../report/catalog-answers.ts';
 import { observedNothing } from '../report/build-matrix.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
+import { expectationsSource } from '../suite/expectations-source.ts';
 import { FLAKY, allowsVariation, describeExpected, expectedProblem, meets, sameValue, type Expected, type Observed } from '../suite/expected.ts';
 import { blessExpectations, blessTarget, loadExpectations, statedFor, type BlessChange } from '../suite/load-expectations.ts';
 import { readYamlSource } from '../suite/yaml-source.ts';
@@ -149,7 +150,7 @@ export async function blessCommand(file: string, flags: { expectations?: string;
       const stated = statedFor(current, r.target, r.model, r.check);
       const differs = stated ? !met(stated.value, to) : r.gating || (flags.all === true && (r.status === 'fail' || r.status === 'flaky' || r.expectedSource === null));
       // "effective" is what the cell was judged against: the file's value, else the catalog's or the reference.
-      const source = stated ? `expectations${stated.target ? ` (${stated.target})` : ''}` : (r.expectedSource?.split(':')[0] ?? 'nothing stated');
+      const source = stated ? expectationsSource(stated.target) : (r.expectedSource?.split(':')[0] ?? 'nothing stated');
       return { r, to, stated, differs, effective: `${describeExpected(stated?.value ?? r.expected)} (${source})` };
     });
     const first = seen.find((s) => s.differs);

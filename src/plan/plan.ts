@@ -11,6 +11,7 @@ import { closest } from '../suite/closest.ts';
 import type { ReasoningClaim } from '../suite/catalog-schema.ts';
 import type { Expected } from '../suite/expected.ts';
 import type { Catalog, CatalogModel } from '../suite/load-catalog.ts';
+import { expectationsSource } from '../suite/expectations-source.ts';
 import type { Expectations } from '../suite/load-expectations.ts';
 import type { LoadedCase, SuiteSet } from '../suite/load-suites.ts';
 import type { SurfaceClaims } from '../suite/catalog-schema.ts';
@@ -91,7 +92,7 @@ function targetEntries(expectations: Expectations | undefined, model: string): M
 }
 
 function reviewedExpectation(reviewed: { value: Expected; reason?: string; link?: string }, target?: string): PlannedExpectation {
-  return { value: reviewed.value, source: `expectations${target ? ` (${target})` : ''}: ${reviewed.reason ?? 'accepted'}${reviewed.link ? ` (${reviewed.link})` : ''}` };
+  return { value: reviewed.value, source: `${expectationsSource(target)}: ${reviewed.reason ?? 'accepted'}${reviewed.link ? ` (${reviewed.link})` : ''}` };
 }
 
 /** Where a model runs: a target's id, its surface, and the models it lists (with `--models listed`). */

@@ -5,6 +5,7 @@
  */
 import { CHECK_STATUSES, type CheckStatus, type TrialResult } from '../checks/types.ts';
 import { closest } from '../suite/closest.ts';
+import { expectationsSource } from '../suite/expectations-source.ts';
 import { allowsVariation, describeExpected } from '../suite/expected.ts';
 import { boundResult } from './bound-result.ts';
 import { stampCatalogModel } from './catalog-answers.ts';
@@ -35,9 +36,13 @@ export interface MatrixInput {
 
 export { DEFAULT_MAX_ERRORS };
 
-/** Whether an expectation comes from the expectations file (`expectations: ...`, `expectations (us-west-2): ...`, plan.ts). */
+/**
+ * Whether an expectation comes from the expectations file: its source begins as expectationsSource (suite/) names
+ * the file, for the target it names if any (`expectations: ...`, `expectations (us-west-2): ...`).
+ */
 export function statedInFile(source: string | null): boolean {
-  return source !== null && /^expectations(?: \([^)]*\))?: /.test(source);
+  const target = /^[^(:]* \(([^)]*)\): /.exec(source ?? '')?.[1];
+  return source !== null && source.startsWith(`${expectationsSource(target)}: `);
 }
 
 /** Whether a cell observed nothing of what it reads: n/a, or skipped because of what the endpoint answered (not a filter, a shard or a stop). */

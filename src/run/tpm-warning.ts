@@ -16,7 +16,7 @@ import type { RunConfig } from './run-config.ts';
 import type { CellWork } from './selection.ts';
 
 /** The largest request of the run, as the scheduler counts it, and whose it is. */
-export interface LargestRequest {
+interface LargestRequest {
   tokens: number;
   caseId: string;
   model: string;
