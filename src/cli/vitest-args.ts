@@ -1,14 +1,19 @@
 /**
  * @module cli/vitest-args
  * The arguments after `--` of `run` (the run then happens on vitest), read as vitest reads them, and refused where
- * vitest would do something other than show the run. vitest's parser accepts any option without a word (it never
- * checks unknown ones), so a harness flag written after `--` (a CI template appending `--baseline` to a command line
- * that already ends in `-- --reporter=junit`) would be dropped silently: the regression gate off, a live run
- * replayed. vitest exports no list of its own options; the harness's run flags are what is checked, with the few
- * vitest options whose effect the gate would never know: a test timeout that fails checks the matrix passes, and
- * vitest's own file selection, which drops models from the run as if they had been filtered out.
+ * vitest would do something other than show the run. vitest's exported parser accepts any option without a word (it
+ * never checks unknown ones), so a harness flag written after `--` (a CI template appending `--baseline` to a command
+ * line that already ends in `-- --reporter=junit`), single-dashed or misspelt, would be dropped silently: the
+ * regression gate off, a live run replayed. The harness's run flags are refused by name; any other option vitest's
+ * own command line does not know is refused as vitest refuses it (knownToVitest); and so are the few vitest options
+ * whose effect the gate would never know: a test timeout that fails checks the matrix passes, and vitest's own file
+ * selection, which drops models from the run as if they had been filtered out.
  */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HarnessError } from '../errors.ts';
+import { closest } from '../suite/closest.ts';
 
 /** Harness run flags that mean the same, or are vitest's own, after `--`: taken over (selectionFlags) or passed on. */
 const ALLOWED_HARNESS = new Set(['shard', 'testNamePattern', 'project']);
@@ -51,6 +56,48 @@ async function refusedVitestOption(options: Record<string, unknown>): Promise<Ha
   return undefined;
 }
 
+type Cac = { parse(argv: string[], options: { run: boolean }): unknown; matchedCommand?: { checkUnknownOptions(): void }; globalCommand: { checkUnknownOptions(): void } };
+
+/**
+ * vitest's own check of unknown options (cac's, which its command line runs and its exported parseCLI skips): the
+ * message it gives (`Unknown option \`-b\``), or undefined when it knows them all. vitest exports no list of its
+ * options, so its CLI is built from the chunk its parseCLI comes from; undefined too when that cannot be reached
+ * (another vitest's layout), leaving the harness's own refusals.
+ */
+async function unknownToVitest(args: string[]): Promise<string | undefined> {
+  let createCLI: (() => Cac) | undefined;
+  try {
+    const entry = fileURLToPath(import.meta.resolve('vitest/node'));
+    const chunk = /\bas parseCLI\s*\}\s*from\s*['"](\.\/chunks\/[^'"]+)['"]/.exec(await readFile(entry, 'utf8'))?.[1];
+    if (!chunk) return undefined;
+    const file = join(dirname(entry), chunk);
+    const name = /\bcreateCLI as (\w+)\b/.exec(await readFile(file, 'utf8'))?.[1];
+    createCLI = name ? ((await import(pathToFileURL(file).href)) as Record<string, () => Cac>)[name] : undefined;
+  } catch {
+    return undefined;
+  }
+  if (typeof createCLI !== 'function') return undefined;
+  try {
+    const cli = createCLI();
+    cli.parse(['node', '/index.js', ...args], { run: false });
+    (cli.matchedCommand ?? cli.globalCommand).checkUnknownOptions();
+    return undefined;
+  } catch (cause) {
+    return (cause as Error).message;
+  }
+}
+
+/** Exit 2 naming an option vitest does not know, as written (`-b` of `-baseline`), with the harness flag it may be a slip of. */
+async function unknownOptionError(args: string[], message: string): Promise<HarnessError> {
+  const name = /`(-{1,2}[^`]+)`/.exec(message)?.[1] ?? '';
+  const written = name.startsWith('--') ? name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) : (args.find((a) => a.startsWith(name) && !a.startsWith('--')) ?? name);
+  const word = written.replace(/^-+/, '').replace(/=.*$/, '');
+  const flags = [...(await harnessRunFlags())].map((key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+  const slip = word ? closest(word, flags) : undefined;
+  const hint = slip ? `; if --${slip} was meant, it is a mantle-conformance flag: put it before --` : '; vitest --help lists its options';
+  return new HarnessError('HARNESS_USAGE', `arguments after --: vitest does not know ${written.replace(/=.*$/, '')} (${message})${hint}`);
+}
+
 /** vitest's reading of the arguments after `--`: its file filters (model filters here) and options; exit 2 on what it or the harness refuses. */
 export async function parseVitestArgs(args: string[]): Promise<{ filter: string[]; options: Record<string, unknown> }> {
   const { parseCLI } = await import('vitest/node');
@@ -62,5 +109,7 @@ export async function parseVitestArgs(args: string[]): Promise<{ filter: string[
   }
   const refused = await refusedVitestOption(parsed.options);
   if (refused) throw refused;
+  const unknown = await unknownToVitest(args);
+  if (unknown) throw await unknownOptionError(args, unknown);
   return parsed;
 }

@@ -15,9 +15,9 @@ export interface ResultQuestion {
 
 export type ResultAnswer = { kind: 'result'; cell: CellResult; gating: boolean } | { kind: 'not-run'; reason: string };
 
-/** The tests of the gate file: what fails the run as a whole, one failing test each (`failure`), or one passing test. */
+/** The tests of the gate file: what fails the run as a whole, one failing test each (`failure`), or one verdict test (`skip`: skipped with those words). */
 export interface GateAnswer {
-  tests: { name: string; failure?: string }[];
+  tests: { name: string; failure?: string; skip?: string }[];
 }
 
 export interface ResultServer {

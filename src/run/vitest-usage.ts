@@ -1,19 +1,51 @@
 /**
  * @module run/vitest-usage
  * vitest refusing the arguments given after `--` (a reporter it cannot load, a project filter that matches
- * nothing) before any check ran is the user's input to fix, exit 2 naming those arguments; not a harness bug.
+ * nothing, a coverage provider that is not installed) before any check ran is the user's input to fix, exit 2
+ * naming those arguments; not a harness bug.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { HarnessError } from '../errors.ts';
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** One option as written: `--reporter=x`, `--coverage` (vitest's `{ enabled: true }`), `--coverage.provider=istanbul`. */
+function flagsOf(name: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    // vitest reads `--coverage` as `coverage: { enabled: true }`: said as written, not as an object.
+    return entries.flatMap(([key, inner]) => (key === 'enabled' && inner === true ? [`--${name}`] : flagsOf(`${name}.${kebab(key)}`, inner)));
+  }
+  return [`--${name}${value === true ? '' : `=${[value].flat().join(',')}`}`];
+}
 
 /** The vitest arguments a run was given, as the user wrote them near enough: `--reporter=x --project=y`. */
 export function describeVitestOptions(options: Record<string, unknown>): string {
   // vitest's parser adds `--` (the positional rest) and `color` itself: not the user's.
-  const shown = Object.entries(options).filter(([key, value]) => key !== '--' && key !== 'color' && value !== undefined).map(([key, value]) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}${value === true ? '' : `=${[value].flat().join(',')}`}`);
+  const shown = Object.entries(options).filter(([key]) => key !== '--' && key !== 'color').flatMap(([key, value]) => flagsOf(kebab(key), value));
   return shown.length ? shown.join(' ') : '(none)';
 }
 
+/** Whether a package is installed where `root`'s resolution would find it (a node_modules folder of it or above). */
+function installed(root: string, name: string): boolean {
+  for (let dir = root; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;
+    if (dirname(dir) === dir) return false;
+  }
+}
+
+/** Why vitest refused, when the harness can tell: coverage asked for without its provider package (vitest only prints it). */
+function knownCause(options: Record<string, unknown>, root: string | undefined): string | undefined {
+  const coverage = options.coverage as { enabled?: boolean; provider?: string } | undefined;
+  if (!root || coverage?.enabled !== true || (coverage.provider && coverage.provider !== 'v8' && coverage.provider !== 'istanbul')) return undefined;
+  const provider = `@vitest/coverage-${coverage.provider ?? 'v8'}`;
+  return installed(root, provider) ? undefined : `--coverage needs ${provider}, which is not installed (npm install -D ${provider}, or drop --coverage)`;
+}
+
 /** HARNESS_USAGE for vitest's start-up error, naming the arguments after `--`; `cause` kept for the stack. */
-export function vitestStartError(cause: unknown, options: Record<string, unknown>): HarnessError {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new HarnessError('HARNESS_USAGE', `vitest refused the arguments after -- (${describeVitestOptions(options)}) before any check ran: ${message.split('\n')[0]}; fix or drop them (vitest --help lists them)`, { cause });
+export function vitestStartError(cause: unknown, options: Record<string, unknown>, root?: string): HarnessError {
+  const message = knownCause(options, root) ?? (cause instanceof Error ? cause.message : String(cause)).split('\n')[0];
+  return new HarnessError('HARNESS_USAGE', `vitest refused the arguments after -- (${describeVitestOptions(options)}) before any check ran: ${message}; fix or drop them (vitest --help lists them)`, { cause });
 }

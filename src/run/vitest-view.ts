@@ -10,16 +10,12 @@ import { availableParallelism } from 'node:os';
 import { PassThrough } from 'node:stream';
 import type { Vitest } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
-import { gatingReason, isGating } from '../report/build-matrix.ts';
-import { coverageLine, gateLine } from '../report/gate.ts';
-import { gateTestcases } from '../report/junit-report.ts';
-import { inertLine } from '../report/inert-text.ts';
 import { startResultServer, type GateAnswer, type ResultAnswer, type ResultQuestion } from './result-server.ts';
 import { RunEngine } from './run-engine.ts';
 import { finishRun, interruptedMessage, progressEvents, SAME_SIGNAL_MS, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
-import type { CellResult } from './cell-result.ts';
 import type { CellWork } from './selection.ts';
 import { makeSpecDir, removeSpecFiles, removeSpecFilesNow, writeGateSpec, writeSpecFiles } from './spec-files.ts';
+import { gateTests, resultAnswer, sessionVerdict } from './vitest-answers.ts';
 import { vitestStartError } from './vitest-usage.ts';
 import { pairKey } from '../report/matrix.ts';
 
@@ -34,25 +30,14 @@ export interface VitestRunRequest extends RunRequest {
 /** The last two segments of a spec file's path, `<target>/<model>.spec.ts`, whatever the temp folder resolves to. */
 const specKey = (file: string) => file.replace(/\\/g, '/').split('/').slice(-2).join('/');
 
-/**
- * What a UI session says when its run ends: the coverage and the gate, or, when the run stopped on a rejected key or
- * its reports could not be written, that, with the exit 2 the session will end with (cli/run-command.ts).
- */
-function sessionVerdict(end: RunEnd): string {
-  const stays = 'the UI stays open; Ctrl-C ends the session';
-  if (end.fatal) return `the run stopped: ${inertLine(end.fatal.message)} (${stays} with exit 2)\n`;
-  if (end.writeError) return `the reports could not be written: ${inertLine(end.writeError.message)} (${stays} with exit 2)\n`;
-  return `coverage: ${coverageLine(end.matrix)}\ngate: ${gateLine(end.matrix.gate, end.matrix.run)} (${stays} with this exit code)\n`;
-}
-
 export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const { startVitest } = await import('vitest/node');
   const { config } = request;
   const byCell = new Map(request.work.map((cell) => [pairKey(cell.target, cell.model), cell]));
   const byFile = new Map<string, CellWork>();
   /** `over`: the engine's run is done (its reports are being written, or were); `told`: a signal came since. */
-  /** `rerun`: the current test run is a UI re-run of some of the model files (how many of how many). */
-  /** `busy`: a test run is going (until its end is handled); `queued`: test runs vitest started meanwhile, waiting their turn. */
+  /** `rerun`: the current test run is a UI re-run of some of the model files (how many of how many); `selected`: its cells' keys. */
+  /** `busy`: a test run is going (until its end is handled); `serving`: the vitest test runs its engine answers; `queued`: test runs vitest started meanwhile. */
   const state: {
     engine?: RunEngine;
     running?: Promise<void>;
@@ -64,9 +49,14 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     told?: boolean;
     endAsked?: boolean;
     rerun?: { ran: number; of: number };
+    selected?: ReadonlySet<string>;
     busy?: boolean;
+    serving: number;
     queued: ReadonlyArray<{ moduleId: string }>[];
-  } = { startedAt: new Date(), queued: [] };
+  } = { startedAt: new Date(), serving: 0, queued: [] };
+  /** Resolves when the next engine begins (a test of a queued re-run waits for it). */
+  let turned: () => void = () => undefined;
+  let turn = new Promise<void>((resolve) => (turned = resolve));
   /** Ends a UI session (set once the UI waits): Ctrl-C, and SIGTERM once no run is in progress. */
   let endSession: (() => void) | undefined;
   /** The matrix of the current test run, once its engine is done (from the run's end, or from Ctrl-C). */
@@ -76,12 +66,13 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       await state.running;
       await engine.close();
       request.progress?.end({ interrupted: state.interrupted !== undefined, ...(engine.fatal ? { stopped: engine.fatal.message } : {}) });
-      // A UI re-run of some models is shown in the UI only, finished or interrupted: written, its matrix would replace
-      // the whole run's reports (and the history's entry) with one of a few models, every other cell "not run".
-      if (state.rerun && state.end) {
+      // A UI re-run of some models is shown in the UI only, finished or interrupted, and so is an interrupted re-run of
+      // them all: written, its matrix would replace the whole run's reports (and the history's entry) with fewer observations.
+      if (state.end && (state.rerun || state.interrupted)) {
         const keep = 'the reports, the history and the gate keep the last whole run';
-        if (state.interrupted) request.err.write(`note: the vitest UI re-run of ${state.rerun.ran} of ${state.rerun.of} model file(s) was interrupted (${state.interrupted}); ${keep}\n`);
-        else request.err.write(`note: vitest re-ran ${state.rerun.ran} of ${state.rerun.of} model file(s): shown in the UI only; ${keep} (re-run all to replace them)\n`);
+        const files = state.rerun ? `${state.rerun.ran} of ${state.rerun.of}` : `all ${request.work.length}`;
+        if (state.interrupted) request.err.write(`note: the vitest UI re-run of ${files} model file(s) was interrupted (${state.interrupted}); ${keep}\n`);
+        else if (state.rerun) request.err.write(`note: vitest re-ran ${state.rerun.ran} of ${state.rerun.of} model file(s): shown in the UI only; ${keep} (re-run all to replace them)\n`);
         return state.end;
       }
       // A first run of some files only (vitest's own selection is refused after --: cli/vitest-args.ts) says so.
@@ -97,24 +88,20 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const answer = async (question: ResultQuestion): Promise<ResultAnswer> => {
     const work = byCell.get(pairKey(question.target, question.model));
     const check = work?.planned.checks.find((c) => c.id === question.check);
+    const key = pairKey(question.target, question.model);
+    // A test of a re-run queued behind the engine going waits for its own (merged) engine to begin.
+    while (!state.selected?.has(key) && !state.interrupted && state.queued.some((specs) => keysOf(specs).has(key))) await turn;
     const engine = state.engine;
     if (!engine || !work || !check) return { kind: 'not-run', reason: `${question.model} ${question.check} is not in this run` };
+    // The engine runs what its test run selected, never a cell it was not asked for (requests sent twice, paid twice).
+    if (!state.selected?.has(key)) return { kind: 'not-run', reason: `${question.model} is not in the files of the test run going` };
     const cell = await engine.result(work, check);
     if (!engine.ran(cell)) return { kind: 'not-run', reason: `not reached: ${engine.stopped?.message ?? 'the run stopped'}` };
     return resultAnswer(cell);
   };
 
   // The gate file's tests: what fails the run as a whole (junit.xml's gate testsuite), else one test of the verdict.
-  const gate = async (): Promise<GateAnswer> => {
-    if (!state.engine) return { tests: [] };
-    const end = await finish();
-    if (end.fatal) return { tests: [{ name: 'the run stopped', failure: end.fatal.message }] };
-    if (end.writeError) return { tests: [{ name: 'the reports could not be written', failure: end.writeError.message }] };
-    const problems = gateTestcases(end.matrix);
-    if (problems.length) return { tests: problems.map((p) => ({ name: p.name, failure: p.message })) };
-    const verdict = gateLine(end.matrix.gate, end.matrix.run);
-    return { tests: [{ name: 'verdict', ...(end.matrix.gate.exitCode === 0 ? {} : { failure: verdict }) }] };
-  };
+  const gate = async (): Promise<GateAnswer> => (state.engine ? gateTests(await finish()) : { tests: [] });
 
   const server = await startResultServer(answer, gate);
   let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
@@ -127,8 +114,9 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       process.exit(130);
     }
     signalledAt = Date.now();
-    // A UI re-run of some files only shows: stopped, it leaves the reports alone, and the session ends with the last whole run's outcome.
-    const partOnly = request.ui && state.rerun !== undefined && state.end !== undefined && !state.over;
+    // A UI re-run after the whole run (of some files or all) only shows until it has ended: stopped, it leaves the
+    // reports alone, and the session ends with the last whole run's outcome.
+    const partOnly = request.ui && state.end !== undefined && !state.over;
     if (partOnly) {
       state.interrupted = by;
       request.err.write(`\nInterrupted (${by}): stopping the vitest UI re-run; the reports, the history and the gate keep the last whole run (${by} again to quit now)\n`);
@@ -170,18 +158,27 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   };
 
   // Every test run (the first, and each re-run from the UI) gets a fresh engine for the files vitest runs.
-  const begin = (specifications: ReadonlyArray<{ moduleId: string }>) => {
+  const keysOf = (specifications: ReadonlyArray<{ moduleId: string }>) =>
+    new Set(specifications.flatMap((s) => {
+      const cell = byFile.get(specKey(s.moduleId));
+      return cell ? [pairKey(cell.target, cell.model)] : [];
+    }));
+  const begin = (specifications: ReadonlyArray<{ moduleId: string }>, runs = 1) => {
     state.busy = true;
+    state.serving = runs;
     state.over = false;
     state.told = false;
     state.finishing = undefined;
     state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress, request.err) });
     state.startedAt = new Date();
     request.progress?.start(state.engine.scheduler);
-    const selected = specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined);
+    const selected = [...new Set(specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined))];
+    state.selected = keysOf(specifications);
     state.rerun = selected.length < request.work.length ? { ran: selected.length, of: request.work.length } : undefined;
     const running = state.engine.run(selected);
     state.running = running;
+    turned();
+    turn = new Promise<void>((resolve) => (turned = resolve));
     // Ctrl-C while vitest was still starting (no engine to stop then): this run stops at once and writes its matrix.
     if (state.interrupted && !state.end) {
       state.engine.stop('HARNESS_INTERRUPTED', interruptedMessage(state.interrupted));
@@ -211,7 +208,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       // engine would replace the run's, and its matrix be written as the run's. It waits its turn instead.
       if (state.busy) {
         state.queued.push(specifications);
-        request.err.write('note: a vitest UI re-run asked while a run is going waits until that run has ended and its reports are written\n');
+        request.err.write('note: a vitest UI re-run asked while a run is going waits until that run has ended and its reports are written (re-runs asked meanwhile run as one)\n');
         return;
       }
       begin(specifications);
@@ -220,9 +217,16 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       try {
         if (state.engine) await finish();
       } finally {
-        state.busy = false;
-        const next = state.queued.shift();
-        if (next) begin(next);
+        // Re-runs merged into one engine each end their own vitest run: the engine is free once the last has.
+        state.serving -= 1;
+        if (state.serving <= 0) {
+          state.busy = false;
+          // vitest starts every test run queued meanwhile at once when the one going ends (its runFiles has each
+          // await the same running promise), while an engine runs one selection: they are one engine, of their files' union.
+          const queued = state.queued;
+          state.queued = [];
+          if (queued.length) begin(queued.flat(), queued.length);
+        }
       }
     },
   };
@@ -267,7 +271,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
         stdin: new PassThrough() as unknown as NodeJS.ReadStream,
       }).catch((cause: unknown) => {
         // Before any check ran, vitest can only be refusing what was given after `--`.
-        throw state.engine || Object.keys(request.vitestOptions).length === 0 ? cause : vitestStartError(cause, request.vitestOptions);
+        throw state.engine || Object.keys(request.vitestOptions).length === 0 ? cause : vitestStartError(cause, request.vitestOptions, config.root);
       });
       if (request.ui) {
         await new Promise<void>((resolve) => {
@@ -294,17 +298,9 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   // A session a signal ended while the reports were written: they are the run's.
   await state.finishing?.catch(() => undefined);
   // No check ran: with arguments after `--` (a --project filter that matched nothing), they are why.
-  if (!state.end && Object.keys(request.vitestOptions).length > 0) throw vitestStartError(new Error('vitest ran no check'), request.vitestOptions);
+  if (!state.end && Object.keys(request.vitestOptions).length > 0) throw vitestStartError(new Error('vitest ran no check'), request.vitestOptions, config.root);
   if (!state.end) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without running the checks; rerun with -- --reporter=verbose to see why');
   return state.told ? { ...state.end, signalledAfterRun: true } : state.end;
 }
 
-/**
- * What a spec's test is told of a cell: whether it gates (build-matrix isGating), and, for a gating cell that observed
- * nothing (n/a, or skipped for what the endpoint answered), the reason matrix.md and junit.xml give it, not the check's.
- */
-export function resultAnswer(cell: CellResult): ResultAnswer {
-  const judged = { ...cell.result, expectedSource: cell.expectedSource };
-  const gating = isGating(judged);
-  return { kind: 'result', cell: gating ? { ...cell, result: { ...cell.result, reason: gatingReason(judged) } } : cell, gating };
-}
+export { resultAnswer } from './vitest-answers.ts';
