@@ -4,13 +4,12 @@
  * a run answered in another catalog model's name, naming them. And a record run keeps a file at a case's path that is
  * not a fixture (someone's notes), as `fixtures prune` does, writes nothing for that case and makes that its error.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../src/emulator/server.ts';
+import { rewritingGateway } from './helpers/rewriting-gateway.ts';
 import { catalogEmulator, cli, ROOT } from './helpers/harness.ts';
 
 const ASKED = 'openai.gpt-oss-20b';
@@ -18,33 +17,6 @@ const ANSWERING = 'openai.gpt-oss-120b';
 /** Cases that read the model's answers (created-at.responses differs between the two models on the emulator). */
 const CHECKS = 'created-at.*';
 
-/** A gateway on 127.0.0.1 that rewrites `from` to `to` in every request and forwards it to `upstream`. */
-async function rewritingGateway(upstream: string, from: string, to: string): Promise<{ url: string; close(): Promise<void> }> {
-  const target = new URL(upstream);
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString().split(from).join(to);
-      const headers = { ...req.headers, 'content-length': String(Buffer.byteLength(body)) };
-      delete headers.host;
-      const up = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url!.split(from).join(to), headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on('error', (e) => res.writeHead(502).end(String(e)));
-      up.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 async function contents(folder: string): Promise<Map<string, string>> {
   const files = (await readdir(folder)).sort();

@@ -3,66 +3,14 @@
  * whole run's reports, exit code and history entry; re-runs asked during the run are one engine, each cell's
  * requests sent once; a gate that fails on cells only adds no failing `verdict` test to vitest's count.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
-import { catalogEmulator, cliEnv, cliProcess, packageBin, ROOT } from './helpers/harness.ts';
+import { catalogEmulator, cliProcess } from './helpers/harness.ts';
+import { freePort, uiAnswers, uiRerun, uiSession } from './helpers/vitest-ui.ts';
 
-/** A `run` child: its output so far, a wait for a pattern (its nth time), its exit code. */
-function session(args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [packageBin(), 'run', ...args], { cwd: ROOT, env: cliEnv({ BROWSER: 'none', ...env }) });
-  let output = '';
-  child.stdout.on('data', (data: Buffer) => (output += data.toString()));
-  child.stderr.on('data', (data: Buffer) => (output += data.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const said = (pattern: RegExp, times = 1) =>
-    new Promise<void>((resolve, reject) => {
-      const started = Date.now();
-      const global = new RegExp(pattern.source, 'g');
-      const look = () => {
-        if ((output.match(global) ?? []).length >= times) return resolve();
-        if (Date.now() - started > 90_000) return reject(new Error(`not said ${times} time(s) in 90 s: ${pattern}: ${output}`));
-        setTimeout(look, 50);
-      };
-      look();
-    });
-  return { child, output: () => output, said, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Sends the UI's re-run call (the re-run button) for `files` over vitest's websocket, in a child (Node 20 needs a flag for WebSocket). */
-async function uiRerun(port: number, files: string[]): Promise<void> {
-  const script = `
-    import { createRequire } from 'node:module';
-    const { stringify } = createRequire(${JSON.stringify(join(ROOT, 'package.json'))})('flatted');
-    const html = await (await fetch('http://127.0.0.1:${port}/__vitest__/')).text();
-    const token = html.match(/VITEST_API_TOKEN = "([^"]+)"/)[1];
-    const ws = new WebSocket('ws://127.0.0.1:${port}/__vitest_api__?token=' + token);
-    ws.onopen = () => { ws.send(stringify({ m: 'rerun', a: [${JSON.stringify(files)}, false], t: 'q', i: 'r1' })); setTimeout(() => process.exit(0), 300); };`;
-  const flags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-websocket'] : [];
-  const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', script], { stdio: 'inherit' });
-  await new Promise((resolve) => child.on('exit', resolve));
-}
-
-async function uiAnswers(port: number): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 60_000; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    const ok = await fetch(`http://127.0.0.1:${port}/__vitest__/`).then((r) => r.ok, () => false);
-    if (ok) return;
-  }
-  throw new Error(`the vitest UI on ${port} did not answer in 60 s`);
-}
 
 /** The generated files of the session under `dir` (its TMPDIR): each model's, then the gate's. */
 async function specFiles(dir: string, models: string[]): Promise<string[]> {
@@ -82,7 +30,7 @@ it('a signal during a UI re-run of every file keeps the whole run\'s reports, ex
   const port = await freePort();
   const reports = join(dir, 'reports');
   const history = join(dir, 'history');
-  const s = session(['--ui', ...liveArgs(emulator.url, reports), '--history', history, '--', `--api.port=${port}`], { TMPDIR: dir });
+  const s = uiSession(['--ui', ...liveArgs(emulator.url, reports), '--history', history, '--', `--api.port=${port}`], { TMPDIR: dir });
   try {
     await s.said(/the UI stays open/);
     const whole = await readFile(join(reports, 'matrix.json'), 'utf8');
@@ -108,7 +56,7 @@ it('two UI re-runs asked during the run are one, each cell\'s requests sent once
   const emulator = await catalogEmulator({ 'openai.gpt-oss-20b': { stream: { omitDone: true } } }, { latencyMs: 1000, onRequest: (entry) => entry.model && sent.set(entry.model, (sent.get(entry.model) ?? 0) + 1) });
   const port = await freePort();
   const reports = join(dir, 'reports');
-  const s = session(['--ui', ...liveArgs(emulator.url, reports), '--', `--api.port=${port}`], { TMPDIR: dir });
+  const s = uiSession(['--ui', ...liveArgs(emulator.url, reports), '--', `--api.port=${port}`], { TMPDIR: dir });
   try {
     await uiAnswers(port);
     await new Promise((resolve) => setTimeout(resolve, 800));

@@ -4,69 +4,15 @@
  * where vitest's keyboard shortcuts took it) and after the run ends the session with the gate's exit code, the UI's
  * address is said when it starts, and the generated spec folder goes on every exit, a second signal's included.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
-import { catalogEmulator, cliEnv, packageBin, ROOT } from './helpers/harness.ts';
+import { catalogEmulator } from './helpers/harness.ts';
+import { freePort, uiAnswers, uiRerun, uiSession } from './helpers/vitest-ui.ts';
 
-/** A `run` child (or `wrap`: the command line another program runs it with): its output so far, a wait for a pattern, its exit code. */
-function session(args: string[], env: NodeJS.ProcessEnv, wrap?: (command: string) => [string, string[]]) {
-  const argv = [process.execPath, packageBin(), 'run', ...args];
-  const [file, rest] = wrap ? wrap(argv.map((a) => `'${a}'`).join(' ')) : [argv[0]!, argv.slice(1)];
-  const child = spawn(file, rest, { cwd: ROOT, env: cliEnv({ BROWSER: 'none', ...env }) });
-  let output = '';
-  child.stdout.on('data', (data: Buffer) => (output += data.toString()));
-  child.stderr.on('data', (data: Buffer) => (output += data.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const said = (pattern: RegExp) =>
-    new Promise<void>((resolve, reject) => {
-      const started = Date.now();
-      const look = () => {
-        if (pattern.test(output)) return resolve();
-        if (Date.now() - started > 60_000) return reject(new Error(`not said in 60 s: ${pattern}: ${output}`));
-        setTimeout(look, 50);
-      };
-      look();
-    });
-  return { child, output: () => output, said, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Sends the UI's re-run call (the re-run button) for `files` over vitest's websocket, in a child (Node 20 needs a flag for WebSocket). */
-async function uiRerun(port: number, files: string[]): Promise<void> {
-  const script = `
-    import { createRequire } from 'node:module';
-    const { stringify } = createRequire(${JSON.stringify(join(ROOT, 'package.json'))})('flatted');
-    const html = await (await fetch('http://127.0.0.1:${port}/__vitest__/')).text();
-    const token = html.match(/VITEST_API_TOKEN = "([^"]+)"/)[1];
-    const ws = new WebSocket('ws://127.0.0.1:${port}/__vitest_api__?token=' + token);
-    ws.onopen = () => { ws.send(stringify({ m: 'rerun', a: [${JSON.stringify(files)}, false], t: 'q', i: 'r1' })); setTimeout(() => process.exit(0), 300); };`;
-  const flags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-websocket'] : [];
-  const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', script], { stdio: 'inherit' });
-  await new Promise((resolve) => child.on('exit', resolve));
-}
-
-/** Waits until the vitest UI on `port` answers (it listens before the first run starts). */
-async function uiAnswers(port: number): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 60_000; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    const ok = await fetch(`http://127.0.0.1:${port}/__vitest__/`).then((r) => r.ok, () => false);
-    if (ok) return;
-  }
-  throw new Error(`the vitest UI on ${port} did not answer in 60 s`);
-}
 
 /** The generated spec file of `model` under `dir` (TMPDIR of the session). */
 async function specFile(dir: string, model: string): Promise<string> {
@@ -86,7 +32,7 @@ it('a UI re-run asked during the run waits for it, and the whole run decides the
   const emulator = await catalogEmulator({ 'openai.gpt-oss-20b': { stream: { omitDone: true } } }, { latencyMs: 400 });
   const port = await freePort();
   const reports = join(dir, 'reports');
-  const s = session(['--ui', ...liveArgs(emulator.url, reports), '--', `--api.port=${port}`], { TMPDIR: dir });
+  const s = uiSession(['--ui', ...liveArgs(emulator.url, reports), '--', `--api.port=${port}`], { TMPDIR: dir });
   try {
     await uiAnswers(port);
     await new Promise((resolve) => setTimeout(resolve, 800));
@@ -116,7 +62,7 @@ it('a signal during a UI re-run of some files keeps the whole run\'s reports and
   const emulator = await catalogEmulator({ 'openai.gpt-oss-20b': { stream: { omitDone: true } } }, { latencyMs: 1000 });
   const port = await freePort();
   const reports = join(dir, 'reports');
-  const s = session(['--ui', ...liveArgs(emulator.url, reports), '--', `--api.port=${port}`], { TMPDIR: dir });
+  const s = uiSession(['--ui', ...liveArgs(emulator.url, reports), '--', `--api.port=${port}`], { TMPDIR: dir });
   try {
     await s.said(/the UI stays open/);
     const whole = await readFile(join(reports, 'matrix.json'), 'utf8');
@@ -139,7 +85,7 @@ it('Ctrl-C during a --ui run stops it: partial matrix, exit 130', async () => {
   const emulator = await catalogEmulator({}, { latencyMs: 1000 });
   const reports = join(dir, 'reports');
   const port = await freePort();
-  const s = session(['--ui', ...liveArgs(emulator.url, reports), '--', `--api.port=${port}`], { TMPDIR: dir });
+  const s = uiSession(['--ui', ...liveArgs(emulator.url, reports), '--', `--api.port=${port}`], { TMPDIR: dir });
   try {
     await uiAnswers(port);
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -160,7 +106,7 @@ it('Ctrl-C during a --ui run stops it: partial matrix, exit 130', async () => {
 it.skipIf(!existsSync('/usr/bin/script'))('on a terminal, Ctrl-C after the run ends the session with the gate\'s exit code and its history entry', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mantle-ui-tty-'));
   const history = join(dir, 'history');
-  const s = session(['grok-4.3', '--targets', 'mantle:emulator', '-t', 'path-prefix|api\\.', '--history', history, '--report-dir', join(dir, 'reports'), '--plain', '--ui', '--', `--api.port=${await freePort()}`], { TMPDIR: dir }, (command) => ['/usr/bin/script', ['-qfec', command, '/dev/null']]);
+  const s = uiSession(['grok-4.3', '--targets', 'mantle:emulator', '-t', 'path-prefix|api\\.', '--history', history, '--report-dir', join(dir, 'reports'), '--plain', '--ui', '--', `--api.port=${await freePort()}`], { TMPDIR: dir }, (command) => ['/usr/bin/script', ['-qfec', command, '/dev/null']]);
   try {
     await s.said(/the UI stays open/);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -179,7 +125,7 @@ it.skipIf(!existsSync('/usr/bin/script'))('on a terminal, Ctrl-C after the run e
 it('a second Ctrl-C that quits at once leaves no spec folder', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mantle-ui-twice-'));
   const emulator = await catalogEmulator({}, { latencyMs: 1000 });
-  const s = session([...liveArgs(emulator.url, join(dir, 'reports')), '--', '--reporter=dot'], { TMPDIR: dir });
+  const s = uiSession([...liveArgs(emulator.url, join(dir, 'reports')), '--', '--reporter=dot'], { TMPDIR: dir });
   try {
     // The first while vitest starts (nothing to stop yet), the second past the half second that makes two one.
     while ((await leftSpecFolders(dir)).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -4,8 +4,6 @@
  * matrix.md, gate.gating), and the summaries word their count as cells. An id of the run alone that answered in the
  * model's name is said to be of the catalog or the run, not of the catalog.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,39 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../src/emulator/server.ts';
 import { finishMatrix } from '../src/report/build-matrix.ts';
 import type { Matrix } from '../src/report/matrix.ts';
+import { rewritingGateway } from './helpers/rewriting-gateway.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
 
 const ASKED = 'openai.gpt-oss-20b';
 const OTHER = 'openai.gpt-oss-120b';
 
-/** A gateway on 127.0.0.1 that rewrites `from` to `to` in every request and forwards it to `upstream`. */
-async function rewritingGateway(upstream: string, from: string, to: string): Promise<{ url: string; close(): Promise<void> }> {
-  const target = new URL(upstream);
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString().split(from).join(to);
-      const headers = { ...req.headers, 'content-length': String(Buffer.byteLength(body)) };
-      delete headers.host;
-      const up = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url!.split(from).join(to), headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on('error', (e) => res.writeHead(502).end(String(e)));
-      up.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 let dir: string;
 let emulator: RunningEmulator;
