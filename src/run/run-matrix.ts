@@ -51,6 +51,8 @@ export interface RunMatrixInput {
   recordingKept?: ReadonlyMap<string, RecordingKept>;
   /** The environment the CI identity is read from (ciOf); default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Plans the cells of these models only (the vitest view's matrix of one pair); every model stays in `models`. Default: all. */
+  onlyModels?: readonly string[];
 }
 
 /** What a CI system's id may be to be kept: it is a name in the history, never text to show as is. */
@@ -117,6 +119,7 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
     })),
     planned: config.targets.flatMap((t) =>
       modelsOn(loaded.plan.models, t)
+        .filter((m) => !input.onlyModels || input.onlyModels.includes(m.id))
         .map((m) => plannedOn(m, t))
         .flatMap((m) => m.checks.map((c) => ({ target: t.id, model: m.id, check: c.id, expected: c.expectation?.value ?? null, expectedSource: c.expectation?.source ?? null }))),
     ),

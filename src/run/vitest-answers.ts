@@ -4,6 +4,11 @@
  * gate file's tests (junit.xml's gate suite), and the line a UI session says when its run ends.
  */
 import { gatingReason, isGating } from '../report/build-matrix.ts';
+import { pairKey, type Matrix } from '../report/matrix.ts';
+import { OBSERVED, unobservedPairs } from '../report/observed-models.ts';
+import { buildRunMatrix } from './run-matrix.ts';
+import type { RunRequest } from './run-conformance.ts';
+import type { CellWork } from './selection.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
 import { gateTestcases } from '../report/junit-report.ts';
 import { inertLine } from '../report/inert-text.ts';
@@ -37,10 +42,40 @@ export function gateTests(end: RunEnd): GateAnswer {
 }
 
 /**
+ * The matrix of one (target, model) pair's results, made as the run's is (buildRunMatrix, so finishMatrix and its
+ * unobserved-model rule): whether the gate finds nothing of the model observed depends on all of the pair's cells,
+ * so a test of the pair is answered once they are all in, by the rule matrix.json and junit.xml apply.
+ */
+export function pairMatrix(request: Pick<RunRequest, 'config' | 'loaded' | 'filters'>, work: CellWork, cells: readonly CellResult[]): Matrix {
+  const { config, loaded } = request;
+  const now = new Date();
+  return buildRunMatrix({
+    config: { ...config, targets: config.targets.filter((t) => t.id === work.target) },
+    // Every model of the run stays in: the rule reads the run's ids (an answer in the name of another model of the run);
+    // only this pair's cells are planned (a matrix of every model's cells per pair made a replay on vitest 2x slower).
+    loaded,
+    onlyModels: [work.model],
+    results: cells,
+    startedAt: now,
+    finishedAt: now,
+    filters: request.filters,
+  });
+}
+
+/**
  * What a spec's test is told of a cell: whether it gates (build-matrix isGating), and, for a gating cell that observed
  * nothing (n/a, or skipped for what the endpoint answered), the reason matrix.md and junit.xml give it, not the check's.
+ * Given its pair's matrix (pairMatrix), a cell that read something of a model the gate found nothing of observed does
+ * not gate and is no pass of the model (finishMatrix): it is skipped with the gate's words, as junit.xml skips it.
  */
-export function resultAnswer(cell: CellResult): ResultAnswer {
+export function resultAnswer(cell: CellResult, pair?: Matrix): ResultAnswer {
+  if (pair && unobservedPairs(pair.gate).has(pairKey(cell.target, cell.model))) {
+    const mine = pair.results.find((r) => r.check === cell.check && !r.notRun);
+    if (mine && !mine.gating && OBSERVED.has(mine.status)) {
+      const problem = pair.gate.problems.find((p) => p.kind === 'unobserved-model' && p.target === cell.target && p.model === cell.model)!;
+      return { kind: 'not-run', reason: `${mine.status}, not the model's (not gating): the gate's unobserved-model problem: ${inertLine(problem.message, 1000)}` };
+    }
+  }
   const judged = { ...cell.result, expectedSource: cell.expectedSource };
   const gating = isGating(judged);
   return { kind: 'result', cell: gating ? { ...cell, result: { ...cell.result, reason: gatingReason(judged) } } : cell, gating };

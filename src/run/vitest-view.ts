@@ -15,9 +15,9 @@ import { RunEngine } from './run-engine.ts';
 import { finishRun, interruptedMessage, progressEvents, SAME_SIGNAL_MS, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
 import type { CellWork } from './selection.ts';
 import { makeSpecDir, removeSpecFiles, removeSpecFilesNow, writeGateSpec, writeSpecFiles } from './spec-files.ts';
-import { gateTests, resultAnswer, sessionVerdict } from './vitest-answers.ts';
+import { gateTests, pairMatrix, resultAnswer, sessionVerdict } from './vitest-answers.ts';
 import { vitestStartError } from './vitest-usage.ts';
-import { pairKey } from '../report/matrix.ts';
+import { pairKey, type Matrix } from '../report/matrix.ts';
 
 export interface VitestRunRequest extends RunRequest {
   ui: boolean;
@@ -85,6 +85,8 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   let interruptedEnd: (end: RunEnd) => void = () => undefined;
   const interrupted = new Promise<RunEnd>((resolve) => (interruptedEnd = resolve));
 
+  /** Per engine, each pair's matrix (pairMatrix), once all its cells are in. */
+  const matrices = new WeakMap<RunEngine, Map<string, Promise<Matrix>>>();
   const answer = async (question: ResultQuestion): Promise<ResultAnswer> => {
     const work = byCell.get(pairKey(question.target, question.model));
     const check = work?.planned.checks.find((c) => c.id === question.check);
@@ -97,7 +99,10 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     if (!state.selected?.has(key)) return { kind: 'not-run', reason: `${question.model} is not in the files of the test run going` };
     const cell = await engine.result(work, check);
     if (!engine.ran(cell)) return { kind: 'not-run', reason: `not reached: ${engine.stopped?.message ?? 'the run stopped'}` };
-    return resultAnswer(cell);
+    // Whether the gate finds the model observed takes all of its pair's cells (observed-models.ts): waited for, then judged once per pair.
+    const pairs = (matrices.get(engine) ?? matrices.set(engine, new Map()).get(engine))!;
+    if (!pairs.has(key)) pairs.set(key, Promise.all(work.checks.map((c) => engine.result(work, c))).then((all) => pairMatrix(request, work, all.filter((c) => engine.ran(c)))));
+    return resultAnswer(cell, await pairs.get(key));
   };
 
   // The gate file's tests: what fails the run as a whole (junit.xml's gate testsuite), else one test of the verdict.
