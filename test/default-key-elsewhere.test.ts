@@ -6,22 +6,22 @@
  * server which records what it got: nothing leaves the machine.
  */
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopback, plainHttpWarning, refuseDefaultKeyElsewhere } from '../src/cli/credential-domains.ts';
 import { DEFAULTS, type AuthConfig, type TargetConfig } from '../src/run/run-config.ts';
+import { connectProxy, type ConnectProxy } from './helpers/connect-proxy.ts';
 import { cli } from './helpers/harness.ts';
 
 const BEDROCK_KEY = 'ABSKQmVkcm9ja0FQSUtleS1GQUtFLWZ4YXV0aC0xMTExOkZBS0VTRUNSRVQ';
 let dir: string;
 let endpoint: Server;
-let proxy: Server;
+let proxy: ConnectProxy;
 let proxyUrl: string;
 const got: { authority: string; authorization: string | undefined }[] = [];
-let authority = '';
 
 const listen = (server: Server) => new Promise<number>((ready) => server.listen(0, '127.0.0.1', () => ready((server.address() as AddressInfo).port)));
 
@@ -29,27 +29,16 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mantle-default-key-'));
   // The endpoint refuses every key: a run that reaches it stops at its credentials check, having sent one request.
   endpoint = createServer((req, res) => {
-    got.push({ authority, authorization: req.headers.authorization });
+    got.push({ authority: proxy.connects.at(-1)?.authority ?? '', authorization: req.headers.authorization });
     res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'bad key', type: 'invalid_request_error' } }));
   });
   const endpointPort = await listen(endpoint);
-  proxy = createServer((_req, res) => res.writeHead(400).end('CONNECT only'));
-  proxy.on('connect', (req, socket, head) => {
-    authority = req.url ?? '';
-    const upstream = connect(endpointPort, '127.0.0.1', () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length) upstream.write(head);
-      socket.pipe(upstream).pipe(socket);
-    });
-    upstream.on('error', () => socket.destroy());
-    socket.on('error', () => upstream.destroy());
-  });
-  proxyUrl = `http://127.0.0.1:${await listen(proxy)}`;
+  proxy = await connectProxy({ to: endpointPort });
+  proxyUrl = proxy.url;
 });
 afterAll(async () => {
-  proxy.closeAllConnections();
   endpoint.closeAllConnections();
-  await Promise.all([new Promise((done) => proxy.close(done)), new Promise((done) => endpoint.close(done))]);
+  await Promise.all([proxy.close(), new Promise((done) => endpoint.close(done))]);
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -7,53 +7,42 @@
  * tunnelling to a local listing server: nothing leaves the machine.
  */
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopback, plainHttpWarning, refuseDefaultKeyElsewhere } from '../src/cli/credential-domains.ts';
 import { DEFAULTS, type TargetConfig } from '../src/run/run-config.ts';
+import { connectProxy, type ConnectProxy } from './helpers/connect-proxy.ts';
 import { cli } from './helpers/harness.ts';
 
 const KEY = 'ABSKQmVkcm9ja0FQSUtleS1GQUtFLWZ4cjJjLTExMTE6RkFLRVNFQ1JFVA';
 let dir: string;
 let endpoint: Server;
-let proxy: Server;
+let proxy: ConnectProxy;
 let proxyUrl: string;
 let endpointPort = 0;
 const got: { authority: string; authorization: string | undefined }[] = [];
-let authority = '';
 
 const listen = (server: Server) => new Promise<number>((ready) => server.listen(0, '127.0.0.1', () => ready((server.address() as AddressInfo).port)));
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mantle-loopback-'));
   endpoint = createServer((req, res) => {
-    got.push({ authority, authorization: req.headers.authorization });
+    got.push({ authority: proxy.connects.at(-1)?.authority ?? '', authorization: req.headers.authorization });
     // Under /deny every key is refused: a run stops at its first request.
     if (req.url?.startsWith('/deny/')) return res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'bad key', type: 'invalid_request_error' } }));
     if (req.url?.endsWith('/v1/models')) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'openai.gpt-oss-20b', object: 'model' }] }));
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
   });
   endpointPort = await listen(endpoint);
-  proxy = createServer((_req, res) => res.writeHead(400).end('CONNECT only'));
-  proxy.on('connect', (req, socket, head) => {
-    authority = req.url ?? '';
-    const upstream = connect(endpointPort, '127.0.0.1', () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length) upstream.write(head);
-      socket.pipe(upstream).pipe(socket);
-    });
-    upstream.on('error', () => socket.destroy());
-    socket.on('error', () => upstream.destroy());
-  });
-  proxyUrl = `http://127.0.0.1:${await listen(proxy)}`;
+  proxy = await connectProxy({ to: endpointPort });
+  proxyUrl = proxy.url;
 });
 afterAll(async () => {
-  proxy.closeAllConnections();
   endpoint.closeAllConnections();
-  await Promise.all([new Promise((done) => proxy.close(done)), new Promise((done) => endpoint.close(done))]);
+  await Promise.all([proxy.close(), new Promise((done) => endpoint.close(done))]);
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -6,7 +6,8 @@
  * bodies, as a careless proxy's error page may. `expireAfter: n` tunnels the first n CONNECTs, then closes every
  * tunnel and answers each later CONNECT 407: the proxy's credentials expired in the middle of a run.
  * `silentAfter: n` tunnels the first n CONNECTs for one answer each (a tunnel closes 200 ms after the endpoint's first
- * bytes, so the next request needs a CONNECT of its own), then never answers a CONNECT: a proxy that hangs.
+ * bytes, so the next request needs a CONNECT of its own), then never answers a CONNECT: a proxy that hangs. `to`
+ * tunnels every CONNECT to that local port, whatever port was asked (`gw.example.com:80` reaches a test's endpoint).
  */
 import { createServer, type Server } from 'node:http';
 import { connect as tcpConnect, type AddressInfo, type Socket } from 'node:net';
@@ -27,6 +28,7 @@ export interface ConnectProxyOptions {
   echo?: boolean;
   expireAfter?: number;
   silentAfter?: number;
+  to?: number;
 }
 
 export async function connectProxy(options: ConnectProxyOptions = {}): Promise<ConnectProxy> {
@@ -59,7 +61,7 @@ export async function connectProxy(options: ConnectProxyOptions = {}): Promise<C
     if (options.refuse) return answer(options.refuse, 'Refused');
     // Never answered; the socket closes with the proxy (close()).
     if (options.silentAfter !== undefined && connects.length > options.silentAfter) return;
-    const port = Number(/:(\d+)$/.exec(req.url ?? '')?.[1]);
+    const port = options.to ?? Number(/:(\d+)$/.exec(req.url ?? '')?.[1]);
     const upstream = tcpConnect({ host: '127.0.0.1', port }, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) upstream.write(head);
