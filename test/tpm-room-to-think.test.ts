@@ -14,7 +14,7 @@ import { buildPlan } from '../src/plan/plan.ts';
 import { DEFAULT_THINKING_BUDGET } from '../src/run/room-to-think.ts';
 import { largestRequest } from '../src/run/tpm-warning.ts';
 import type { CellWork } from '../src/run/selection.ts';
-import { LocalScheduler, type PermitRequest } from '../src/transport/scheduler.ts';
+import { permitsAsked } from './helpers/permits-asked.ts';
 import { catalogEmulator, cli, projectSuites } from './helpers/harness.ts';
 
 const advised = (stderr: string): number | undefined => {
@@ -30,12 +30,7 @@ describe('the --tpm warning of a reasoning model (gpt-oss-20b: the catalog says 
   });
 
   it('advises a --tpm at least as large as every request the scheduler counts, and is silent at that --tpm', async () => {
-    const asked: PermitRequest[] = [];
-    const acquire = LocalScheduler.prototype.acquire;
-    vi.spyOn(LocalScheduler.prototype, 'acquire').mockImplementation(function (this: LocalScheduler, request, signal) {
-      asked.push(request);
-      return acquire.call(this, request, signal);
-    });
+    const asked = permitsAsked();
     const emulator = await catalogEmulator();
     try {
       dir = await mkdtemp(join(tmpdir(), 'mantle-tpm-think-'));

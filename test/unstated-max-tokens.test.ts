@@ -14,6 +14,7 @@ import { estimateTokens, ScheduledTarget, UNSTATED_MAX_TOKENS } from '../src/tra
 import { LocalScheduler, type Permit, type PermitRequest, type Scheduler } from '../src/transport/scheduler.ts';
 import type { Exchange, ExchangeRequest } from '../src/transport/exchange.ts';
 import type { SendContext, Target } from '../src/transport/target.ts';
+import { permitsAsked } from './helpers/permits-asked.ts';
 import { catalogEmulator, cli, projectSuites } from './helpers/harness.ts';
 
 const body = JSON.stringify({ model: 'x', input: 'Say hi.' });
@@ -100,12 +101,7 @@ describe('a live run', () => {
   });
 
   it("budgets Grok 4.3's probe.responses (no max_output_tokens) at 131072 and gpt-oss-20b's at 4096", async () => {
-    const asked: PermitRequest[] = [];
-    const acquire = LocalScheduler.prototype.acquire;
-    vi.spyOn(LocalScheduler.prototype, 'acquire').mockImplementation(function (this: LocalScheduler, request, signal) {
-      asked.push(request);
-      return acquire.call(this, request, signal);
-    });
+    const asked = permitsAsked();
     const emulator = await catalogEmulator();
     try {
       dir = await mkdtemp(join(tmpdir(), 'mantle-tpm-'));
