@@ -18,29 +18,14 @@ import type { CaseOutcome, CheckResult, Expectation } from '../src/checks/types.
 import type { RunningEmulator } from '../src/emulator/server.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
-import { answeredWith, caseStep, sseText } from './helpers/suite-answers.ts';
+import { answeredWith, caseStep } from './helpers/suite-answers.ts';
+import { message, streamOf, TEXT, THINKING } from './helpers/thinking-messages.ts';
 
 const CHECK = 'messages.thinking-default';
 const SONNET_5 = 'anthropic.claude-sonnet-5';
 const THINKS: Expectation = { value: 'thinks', source: 'catalog: aws-ug/doc-history-2026-08-24' };
 const REFERENCE: Expectation = { value: 'no-thinking', source: 'anthropic-reference: extended thinking is off unless the request sets thinking' };
 const EITHER: Expectation = { value: ['no-thinking', 'thinks'], source: 'catalog: vercel-ai/amazon-bedrock-5.0.99' };
-
-const message = (content: unknown[]) => ({ id: 'msg_1', type: 'message', role: 'assistant', model: 'test', content, stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 6, output_tokens: 5 } });
-const THINKING = { type: 'thinking', thinking: 'The user wants a short answer.', signature: 'sig' };
-const TEXT = { type: 'text', text: 'OK' };
-
-/** A Messages stream of these block types, each started, written and stopped, ended with end_turn. */
-function streamOf(types: readonly ('thinking' | 'text')[]): string {
-  const events: Record<string, unknown>[] = [{ type: 'message_start', message: { ...message([]), stop_reason: null } }];
-  types.forEach((type, index) => {
-    events.push({ type: 'content_block_start', index, content_block: type === 'thinking' ? { type, thinking: '', signature: '' } : { type, text: '' } });
-    events.push({ type: 'content_block_delta', index, delta: type === 'thinking' ? { type: 'thinking_delta', thinking: 'hm' } : { type: 'text_delta', text: 'OK' } });
-    events.push({ type: 'content_block_stop', index });
-  });
-  events.push({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 5 } }, { type: 'message_stop' });
-  return sseText(events.map((e) => ({ name: e.type as string, data: JSON.stringify(e) })));
-}
 
 let whole: Awaited<ReturnType<typeof caseStep>>;
 let streamed: Awaited<ReturnType<typeof caseStep>>;
@@ -53,7 +38,7 @@ const completed = (caseId: string, exchange: Exchange): CaseOutcome => ({ kind: 
 /** One trial: the whole answer's blocks and the streamed answer's. */
 const trial = (plain: unknown[], stream: readonly ('thinking' | 'text')[]): CaseOutcome[] => [
   completed('answer.messages', answeredWith(whole, { json: message(plain) })),
-  completed('stream.messages', answeredWith(streamed, { sse: streamOf(stream) })),
+  completed('stream.messages', answeredWith(streamed, { sse: streamOf(stream.map((type) => ({ type }))) })),
 ];
 const judge = (outcomes: CaseOutcome[], expectation: Expectation | null): CheckResult => getCheck(CHECK)!.run({ model: SONNET_5, expectation, outcomes }) as CheckResult;
 

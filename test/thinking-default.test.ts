@@ -10,7 +10,8 @@ import { getCheck } from '../src/checks/registry.ts';
 import type { CaseOutcome, CheckResult, Expectation } from '../src/checks/types.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
 import { expectBothWays, named, type SwitchRow } from './helpers/switch-rows.ts';
-import { answeredWith, caseStep, sseText } from './helpers/suite-answers.ts';
+import { answeredWith, caseStep } from './helpers/suite-answers.ts';
+import { message, streamOf, TEXT, THINKING } from './helpers/thinking-messages.ts';
 
 const CHECK = 'messages.thinking-default';
 const SONNET_5 = 'anthropic.claude-sonnet-5';
@@ -25,24 +26,6 @@ const ROWS: SwitchRow[] = [
 describe('messages.thinking-default against the emulator playing the catalog', () => {
   it.each(named(ROWS))('$name', async (row) => expectBothWays(row), 30_000);
 });
-
-const message = (content: unknown[], extra: Record<string, unknown> = {}) => ({
-  id: 'msg_1', type: 'message', role: 'assistant', model: 'test', content, stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 6, output_tokens: 5 }, ...extra,
-});
-const THINKING = { type: 'thinking', thinking: 'The user wants a short answer.', signature: 'sig' };
-const TEXT = { type: 'text', text: 'OK' };
-
-/** A Messages stream of these blocks (each one start, one delta, one stop), ending with `stopReason` unless cut. */
-function streamOf(blocks: Record<string, unknown>[], stopReason: string | null = 'end_turn'): string {
-  const events: Record<string, unknown>[] = [{ type: 'message_start', message: { ...message([]), stop_reason: null } }];
-  blocks.forEach((block, index) => {
-    events.push({ type: 'content_block_start', index, content_block: block.type === 'thinking' ? { type: 'thinking', thinking: '', signature: '' } : { type: 'text', text: '' } });
-    events.push({ type: 'content_block_delta', index, delta: block.type === 'thinking' ? { type: 'thinking_delta', thinking: 'hm' } : { type: 'text_delta', text: 'OK' } });
-    events.push({ type: 'content_block_stop', index });
-  });
-  if (stopReason !== null) events.push({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: 5 } }, { type: 'message_stop' });
-  return sseText(events.map((e) => ({ name: e.type as string, data: JSON.stringify(e) })));
-}
 
 let whole: Awaited<ReturnType<typeof caseStep>>;
 let streamed: Awaited<ReturnType<typeof caseStep>>;
