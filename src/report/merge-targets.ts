@@ -35,8 +35,8 @@ export function targetDifference(a: Matrix, b: Matrix, names: [string, string]):
   return undefined;
 }
 
-/** How many kept cases a merged target lists, as a run lists them (transport/kept-cases.ts KEPT_LISTED); the rest are counted. */
-const KEPT_LISTED = 200;
+/** How many kept cases a target of matrix.json lists, a run's (transport/kept-cases.ts) and a merge's; the rest are counted. */
+export const KEPT_LISTED = 200;
 
 /**
  * The targets of the inputs, one per id. assertMergeable has refused inputs whose target of one id differs in what

@@ -82,7 +82,7 @@ export async function createTarget(
   if (target.mode === 'live') return sending;
   // Which --suites folder the cases came from: `fixtures prune` removes a recording only when it is the folder it reads.
   const suites = await (await import('./suites-ownership.ts')).runSuitesLabel(config);
-  const { KeptCasesTarget } = await import('../transport/kept-cases.ts');
+  const [{ KeptCasesTarget }, { KEPT_LISTED }] = await Promise.all([import('../transport/kept-cases.ts'), import('../report/merge-targets.ts')]);
   // The cases it keeps unrecorded are the run's to tell the gate (matrix.json targets[].recordingKept), whatever the cells say.
   return new KeptCasesTarget(new RecordTarget(
     sending,
@@ -105,5 +105,5 @@ export async function createTarget(
     // The last net before a fixture is written looks for the proxies' passwords too, and for the --endpoint query's
     // values named like credentials (`?api-key=`: pieces too, as the redactor does; not a `whole` one's pieces).
     () => [...auth.secrets(), ...proxySecrets(), ...secretsOfQuery(new URL(target.baseUrl!)).filter((secret) => !secret.whole)],
-  ), config.fixturesDir);
+  ), config.fixturesDir, KEPT_LISTED);
 }

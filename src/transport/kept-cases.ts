@@ -27,8 +27,6 @@ export interface RecordingKept {
   cases: KeptCase[];
 }
 
-/** How many kept cases matrix.json lists; the rest are counted. */
-export const KEPT_LISTED = 200;
 /** How much of a case's error is kept as its why. */
 const WHY_CHARS = 300;
 
@@ -36,10 +34,13 @@ const WHY_CHARS = 300;
 export class KeptCasesTarget extends TargetDecorator {
   readonly recordingKept: RecordingKept = { count: 0, cases: [] };
   readonly #fixturesDir: string;
+  readonly #listed: number;
 
-  constructor(inner: Target, fixturesDir: string) {
+  /** `listed`: how many kept cases are listed (matrix.json's bound, report/merge-targets.ts KEPT_LISTED); the rest are counted. */
+  constructor(inner: Target, fixturesDir: string, listed: number) {
     super(inner);
     this.#fixturesDir = fixturesDir;
+    this.#listed = listed;
   }
 
   send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
@@ -53,7 +54,7 @@ export class KeptCasesTarget extends TargetDecorator {
       const { code, message } = error as { code?: unknown; message?: unknown };
       if (code === 'HARNESS_RECORDING_KEPT') {
         this.recordingKept.count += 1;
-        if (this.recordingKept.cases.length < KEPT_LISTED) {
+        if (this.recordingKept.cases.length < this.#listed) {
           const why = String(message);
           this.recordingKept.cases.push({ model, case: caseId, file: shownPath(fixturePath(this.#fixturesDir, this.id, model, caseId)), why: why.length > WHY_CHARS ? `${why.slice(0, WHY_CHARS - 3)}...` : why });
         }
