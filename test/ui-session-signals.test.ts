@@ -102,11 +102,12 @@ it('Ctrl-C during a --ui run stops it: partial matrix, exit 130', async () => {
 }, 120_000);
 
 // Review rv-ui 2b: on a terminal vitest's keyboard shortcuts took Ctrl-C: after a passing run the session exited 130
-// with no history entry. `script` runs the session on a pseudo-terminal; a Ctrl-C typed there is the keyboard's.
+// with no history entry. `script` runs the session on a pseudo-terminal; a Ctrl-C typed there is the keyboard's. The
+// shell `script` starts execs the session: a dash left waiting gets the Ctrl-C too and exits 130 after it (CI, SHELL unset).
 it.skipIf(!existsSync('/usr/bin/script'))('on a terminal, Ctrl-C after the run ends the session with the gate\'s exit code and its history entry', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mantle-ui-tty-'));
   const history = join(dir, 'history');
-  const s = uiSession(['grok-4.3', '--targets', 'mantle:emulator', '-t', 'path-prefix|api\\.', '--history', history, '--report-dir', join(dir, 'reports'), '--plain', '--ui', '--', `--api.port=${await freePort()}`], { TMPDIR: dir }, (command) => ['/usr/bin/script', ['-qfec', command, '/dev/null']]);
+  const s = uiSession(['grok-4.3', '--targets', 'mantle:emulator', '-t', 'path-prefix|api\\.', '--history', history, '--report-dir', join(dir, 'reports'), '--plain', '--ui', '--', `--api.port=${await freePort()}`], { TMPDIR: dir, SHELL: '/bin/sh' }, (command) => ['/usr/bin/script', ['-qfec', `exec ${command}`, '/dev/null']]);
   try {
     await s.said(/the UI stays open/);
     await new Promise((resolve) => setTimeout(resolve, 300));
