@@ -14,7 +14,7 @@ import { matchesFilters } from '../src/cell-selection.ts';
 import { modelsFlag } from '../src/cli/run-options.ts';
 import { folderName, nameFromFolder, nameProblem } from '../src/names.ts';
 import { gateOf } from '../src/report/gate.ts';
-import type { Matrix } from '../src/report/matrix.ts';
+import { MATRIX_FORMAT, type Matrix } from '../src/report/matrix.ts';
 import { cli } from './helpers/harness.ts';
 import { startListingServer, type ListingServer } from './helpers/listing-server.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
@@ -73,7 +73,7 @@ describe('listed ids the harness cannot use as model ids', () => {
     const matrix = JSON.parse(await readFile(join(dir, 'hostile', 'matrix.json'), 'utf8')) as Matrix;
     const target = matrix.targets[0]!.id;
     const line = `target ${target} listed 4 id(s) the harness cannot use as model ids`;
-    expect(matrix.format).toBe('mantle-conformance.matrix/5');
+    expect(matrix.format).toBe(MATRIX_FORMAT);
     expect(matrix.targets[0]!.modelList!.unusable).toBe(4);
     expect(matrix.gate.verdict).toBe('fail');
     expect(matrix.gate.problems).toEqual([expect.objectContaining({ kind: 'unusable-listed-ids', target, message: expect.stringMatching(/^target \S+ listed 4 id\(s\) the harness cannot use as model ids \("bad id", "x\\u001b\[31my", .*and 1 more\): they were not tested; to test the others with a passing gate, name them with --models$/) })]);
@@ -110,7 +110,7 @@ describe('listed ids the harness cannot use as model ids', () => {
     ]);
   });
 
-  it('a format 3 file is one an older build judged: report keeps format 3 with a note, and fails its gate here; merge refuses to mix it with format 5', async () => {
+  it('a format 3 file is one an older build judged: report keeps format 3 with a note, and fails its gate here; merge refuses to mix it with the current format', async () => {
     const m = smallMatrix([], undefined, undefined, { runId: 'old', target: 'region-a' });
     const older = join(dir, 'format3.json');
     await writeFile(older, JSON.stringify({ ...m, format: 'mantle-conformance.matrix/3', targets: [{ ...m.targets[0]!, modelList: { source: 'GET /v1/models', listed: 2, new: [], notListed: [], refused: [{ id: 'bad id', problem: 'spaces' }] } }] }));
@@ -123,6 +123,6 @@ describe('listed ids the harness cannot use as model ids', () => {
     await writeFile(newer, JSON.stringify(smallMatrix([], undefined, undefined, { runId: 'new', target: 'region-b' })));
     const merged = await cli(['merge', newer, older, '--report-dir', join(dir, 'merged')]);
     expect(merged.code, merged.stderr).toBe(2);
-    expect(merged.stderr).toContain(`merge: ${newer} is format 5 and ${older} format 3: they were judged by different versions of mantle-conformance`);
+    expect(merged.stderr).toContain(`merge: ${newer} is format 6 and ${older} format 3: they were judged by different versions of mantle-conformance`);
   });
 });

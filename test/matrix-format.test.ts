@@ -20,13 +20,14 @@ import { smallMatrix } from './helpers/small-matrix.ts';
  * MATRIX_FORMATS) and list it under it.
  */
 const KINDS_OF_FORMAT: Record<typeof MATRIX_FORMAT, Record<GateProblemKind, true>> = {
-  // Format 5: a --baseline that compared nothing fails the gate (a format 4 reader passed it).
-  'mantle-conformance.matrix/5': { interrupted: true, partial: true, 'unobserved-model': true, 'too-many-errors': true, 'recording-kept': true, 'budget-exceeded': true, 'unusable-listed-ids': true, 'nothing-compared': true },
+  // Format 5: a --baseline that compared nothing fails the gate (a format 4 reader passed it). Format 6 added no kind:
+  // a replayed cell whose recording is missing or unusable gates on its own (a format 5 reader counted it against --max-errors).
+  'mantle-conformance.matrix/6': { interrupted: true, partial: true, 'unobserved-model': true, 'too-many-errors': true, 'recording-kept': true, 'budget-exceeded': true, 'unusable-listed-ids': true, 'nothing-compared': true },
 };
 
 describe('the matrix format', () => {
-  it('is version 5, whose gate kinds are listed for it', () => {
-    expect(MATRIX_FORMAT).toBe('mantle-conformance.matrix/5');
+  it('is version 6, whose gate kinds are listed for it', () => {
+    expect(MATRIX_FORMAT).toBe('mantle-conformance.matrix/6');
     expect(Object.keys(KINDS_OF_FORMAT[MATRIX_FORMAT])).toContain('nothing-compared');
   });
 
@@ -34,7 +35,7 @@ describe('the matrix format', () => {
     const matrix = JSON.parse(JSON.stringify(smallMatrix())) as Record<string, unknown>;
     expect(matrix.format).toBe(MATRIX_FORMAT);
     for (const format of ['mantle-conformance.matrix/1', 'mantle-conformance.matrix/2']) expect(parseMatrix({ ...matrix, format }, 'x.json').format).toBe('mantle-conformance.matrix/2');
-    for (const format of ['mantle-conformance.matrix/3', 'mantle-conformance.matrix/4']) expect(parseMatrix({ ...matrix, format }, 'x.json').format).toBe(format);
+    for (const format of ['mantle-conformance.matrix/3', 'mantle-conformance.matrix/4', 'mantle-conformance.matrix/5']) expect(parseMatrix({ ...matrix, format }, 'x.json').format).toBe(format);
     expect(parseMatrix(matrix, 'x.json').format).toBe(MATRIX_FORMAT);
   });
 
@@ -52,7 +53,7 @@ describe('the matrix format', () => {
       // With a file of this version's: refused (either format would misread one side's cells), nothing written.
       const merged = await cli(['merge', newer, older, '--report-dir', join(dir, 'merged')]);
       expect(merged.code, merged.stderr).toBe(2);
-      expect(merged.stderr).toContain(`merge: ${newer} is format 5 and ${older} format 2: they were judged by different versions of mantle-conformance`);
+      expect(merged.stderr).toContain(`merge: ${newer} is format 6 and ${older} format 2: they were judged by different versions of mantle-conformance`);
       // Nothing said about what would be written: nothing is.
       expect(merged.stderr).not.toContain('what is written from it');
       await expect(readFile(join(dir, 'merged', 'matrix.json'), 'utf8')).rejects.toThrow();
@@ -69,9 +70,9 @@ describe('the matrix format', () => {
   });
 
   it('a newer format is refused, saying a newer mantle-conformance wrote it and to upgrade', () => {
-    const matrix = { ...(JSON.parse(JSON.stringify(smallMatrix())) as Record<string, unknown>), format: 'mantle-conformance.matrix/6' };
+    const matrix = { ...(JSON.parse(JSON.stringify(smallMatrix())) as Record<string, unknown>), format: 'mantle-conformance.matrix/7' };
     expect(() => parseMatrix(matrix, 'night/matrix.json')).toThrow(
-      expect.objectContaining({ code: 'HARNESS_REPORT_INVALID', message: 'night/matrix.json: format 6 was written by a newer mantle-conformance; this version reads formats 1 to 5, and would judge the run by older rules (a run that failed could read as a pass): upgrade mantle-conformance to read it' }),
+      expect.objectContaining({ code: 'HARNESS_REPORT_INVALID', message: 'night/matrix.json: format 7 was written by a newer mantle-conformance; this version reads formats 1 to 6, and would judge the run by older rules (a run that failed could read as a pass): upgrade mantle-conformance to read it' }),
     );
     // Not a version number: the schema's words, as before.
     expect(() => parseMatrix({ ...matrix, format: 'mantle-conformance.matrix/x' }, 'x.json')).toThrow(/format must be equal to constant|format/);

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MATRIX_FORMAT, type Matrix } from '../src/report/matrix.ts';
+import { MATRIX_FORMAT, OLDER_RULES, type Matrix } from '../src/report/matrix.ts';
 import { nothingComparedProblems } from '../src/report/nothing-compared.ts';
 import { cli } from './helpers/harness.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
@@ -49,7 +49,7 @@ describe('a --baseline that compared nothing fails the gate', () => {
     expect(run.stdout).toMatch(/^ {2}nothing was compared with --baseline \(run base-swapped\): .*or drop --baseline$/m);
     expect(run.stdout).toContain(`gate: ${GATE}\n`);
     const matrix = await readMatrixJson(reports);
-    expect(matrix.format).toBe('mantle-conformance.matrix/5');
+    expect(matrix.format).toBe(MATRIX_FORMAT);
     expect(matrix.gate).toMatchObject({ exitCode: 1, verdict: 'fail', gating: [], regressedSinceBaseline: false });
     expect(matrix.gate.problems).toEqual([{ kind: 'nothing-compared', message: expect.stringMatching(WHY) }]);
     const md = await readFile(join(reports, 'matrix.md'), 'utf8');
@@ -117,7 +117,7 @@ describe('a --baseline that compared nothing fails the gate', () => {
     await writeFile(older, JSON.stringify({ ...matrix, format: 'mantle-conformance.matrix/4', gate: { ...matrix.gate, exitCode: 0, verdict: 'pass', problems: [] } }));
     const reported = await cli(['report', older, '--report-dir', join(dir, 'older-report')]);
     expect(reported.code, reported.stderr).toBe(1);
-    expect(reported.stderr).toContain('(format 4): its cells stand as that build judged them (by older rules: a --baseline that compared nothing (every target another endpoint or not in the baseline) did not fail the gate it wrote (the gate judged here again does))');
+    expect(reported.stderr).toContain(`(format 4): its cells stand as that build judged them (by older rules: a --baseline that compared nothing (every target another endpoint or not in the baseline) did not fail the gate it wrote (the gate judged here again does); ${OLDER_RULES['mantle-conformance.matrix/5']})`);
     expect((await readMatrixJson(join(dir, 'older-report'))).format).toBe('mantle-conformance.matrix/4');
   });
 

@@ -66,9 +66,10 @@ describe('sameRunProblem', () => {
 
 describe('the note on an older file', () => {
   it('lists every rule change after its format', async () => {
-    expect(olderRules('mantle-conformance.matrix/2')).toBe(`${OLDER_RULES['mantle-conformance.matrix/2']}; ${OLDER_RULES['mantle-conformance.matrix/3']}; ${OLDER_RULES['mantle-conformance.matrix/4']}`);
-    expect(olderRules('mantle-conformance.matrix/3')).toBe(`${OLDER_RULES['mantle-conformance.matrix/3']}; ${OLDER_RULES['mantle-conformance.matrix/4']}`);
-    expect(olderRules('mantle-conformance.matrix/4')).toBe(OLDER_RULES['mantle-conformance.matrix/4']);
+    expect(olderRules('mantle-conformance.matrix/2')).toBe(`${OLDER_RULES['mantle-conformance.matrix/2']}; ${OLDER_RULES['mantle-conformance.matrix/3']}; ${OLDER_RULES['mantle-conformance.matrix/4']}; ${OLDER_RULES['mantle-conformance.matrix/5']}`);
+    expect(olderRules('mantle-conformance.matrix/3')).toBe(`${OLDER_RULES['mantle-conformance.matrix/3']}; ${OLDER_RULES['mantle-conformance.matrix/4']}; ${OLDER_RULES['mantle-conformance.matrix/5']}`);
+    expect(olderRules('mantle-conformance.matrix/4')).toBe(`${OLDER_RULES['mantle-conformance.matrix/4']}; ${OLDER_RULES['mantle-conformance.matrix/5']}`);
+    expect(olderRules('mantle-conformance.matrix/5')).toBe(OLDER_RULES['mantle-conformance.matrix/5']);
     const m = smallMatrix([], undefined, undefined, { runId: 'old2' });
     const file = join(dir, 'format2.json');
     await writeFile(file, JSON.stringify({ ...m, format: 'mantle-conformance.matrix/2' }));

@@ -11,6 +11,7 @@ import { boundResult } from './bound-result.ts';
 import { stampCatalogModel } from './catalog-answers.ts';
 import { DEFAULT_MAX_ERRORS, gateOf } from './gate.ts';
 import { OBSERVED, unobservedModels } from './observed-models.ts';
+import { recordingDefect, recordingDefectReason, replayedTargets } from './recording-defects.ts';
 import { MATRIX_FORMAT, pairKey, resultsByCell, type Matrix, type MatrixCheck, type MatrixModel, type MatrixResult, type MatrixRun, type MatrixTarget, type UsageTotals } from './matrix.ts';
 
 export interface MatrixInput {
@@ -159,12 +160,17 @@ export function sortedKeys<T>(record: Record<string, T>): Record<string, T> {
  * what it judged is not the model's (another model's answers, a typo'd id's error bodies), and it counts once, as
  * that model's problem (observed-models.ts), in every report alike, as the coverage line and the status counts set
  * it apart (readOfUnobservedModels); its errors still say what could not be checked. Judged again (isGating) when a
- * merge finds the model observed after all.
+ * merge finds the model observed after all. A replay's cell whose recording is missing or unusable gates whatever
+ * `--max-errors` allows, here, so a matrix.json of an older build gates so too when `report` or `merge` reads it.
  */
 export function finishMatrix(matrix: Matrix): Matrix {
   const unobserved = unobservedModels(matrix).cells;
+  const replayed = replayedTargets(matrix.targets);
   const results = matrix.results.map((r) => {
     const gating = isGating(r) && !(unobserved.has(r) && OBSERVED.has(r.status));
+    // A replay's missing or unusable recording gates on its own (recording-defects.ts), its reason saying why; a model
+    // with nothing observed is the gate's unobserved-model problem, which names its cells once.
+    if (!gating && replayed.has(r.target) && !unobserved.has(r) && recordingDefect(r)) return { ...r, gating: true, reason: recordingDefectReason(r) };
     return gating === r.gating ? r : { ...r, gating };
   });
   const finished = { ...matrix, results };

@@ -7,6 +7,7 @@
 import { inertLine } from './inert-text.ts';
 import type { GateProblem, MatrixGate } from './matrix.ts';
 import { NOTHING_COMPARED_GATE } from './nothing-compared.ts';
+import { saysRecordingDefect } from './recording-defects.ts';
 
 /** What a shard's reports add to its gate: its own verdict is not the run's (junit.xml, the console, every report). */
 export const NOT_THE_WHOLE_RUN = 'is not the whole run: gate on the merge of every shard';
@@ -76,12 +77,16 @@ const GATING_WORDS: Partial<Record<MatrixGate['gating'][number]['status'], strin
  * expectation could not be checked, not one the endpoint failed, and the line says which is which; so is an n/a cell,
  * or one skipped for what the endpoint answered, an entry of the expectations file states a value for.
  */
-function gatingLine(gating: MatrixGate['gating']): string {
-  if (gating.length === 0) return '';
+function gatingLine(all: MatrixGate['gating']): string {
+  // A replay's cell that gates only for its missing or unusable recording has no stated expectation: said apart.
+  const defects = all.filter((g) => saysRecordingDefect(g.reason)).length;
+  const recordings = defects ? `${defects} replayed cell(s) whose recording is missing or cannot be used (restore the files, or record them with --mode record)` : '';
+  const gating = defects ? all.filter((g) => !saysRecordingDefect(g.reason)) : all;
+  if (gating.length === 0) return recordings;
   const counts = new Map<string, number>();
   for (const g of gating) counts.set(g.status, (counts.get(g.status) ?? 0) + 1);
   const parts = (['fail', 'flaky', 'error', 'unsupported', 'skipped'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${GATING_WORDS[s] ?? s}`);
-  return `${gating.length} result(s) do not meet their stated expectation: ${parts.join(', ')}`;
+  return [`${gating.length} result(s) do not meet their stated expectation: ${parts.join(', ')}`, recordings].filter(Boolean).join('; ');
 }
 
 /** `2 model(s) with nothing observed`, counting a model once however many targets it failed on. */

@@ -3,7 +3,8 @@
  * Whether a run passes, from what it observed. Green means observed: besides the cells that fail their stated
  * expectation, the gate fails when the run was interrupted or is partial (a spend cap, an incomplete merge), when a
  * requested model has no observation at all (a typo'd id, no recording, every request failed), and when more cells
- * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass;
+ * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass
+ * (a replay's missing or unusable recording is no such error: its cell gates on its own, recording-defects.ts);
  * and when a record run kept earlier recordings because the endpoint failed or the key's scope refused a model, or
  * kept a file at a case's path it cannot read as the fixture (HARNESS_RECORDING_KEPT); with a baseline, on a new failure and on a comparison that compared nothing.
  */
@@ -15,6 +16,7 @@ import { unobservedModels } from './observed-models.ts';
 import { unreadModelLists, unusableListedProblems } from './model-lists.ts';
 import { nothingComparedProblems } from './nothing-compared.ts';
 import { keptUnshownProblem } from './kept-unshown.ts';
+import { replayedTargets } from './recording-defects.ts';
 
 export { gateLine } from './gate-line.ts';
 
@@ -74,7 +76,7 @@ export function gateOf(matrix: Matrix): MatrixGate {
   const spentCells = matrix.results.filter((r) => r.status === 'error' && !r.reason.startsWith('HARNESS_RECORDING_KEPT') && r.reason.includes(BUDGET_CODE));
   if (spentCells.length) {
     // A replay repeats the refusal its recording holds: only a record run once the budget allows observes the cells.
-    const replayed = new Set(matrix.targets.filter((t) => t.mode === 'replay').map((t) => t.id));
+    const replayed = replayedTargets(matrix.targets);
     const fix = spentCells.every((r) => replayed.has(r.target)) ? 'the recordings hold the refusal: record them again (--mode record) once the budget allows' : 'raise it or wait for its reset, or use another key, and run again';
     problems.push({ kind: 'budget-exceeded', message: `${spentCells.length} cell(s) not observed because a spend budget on the gateway was spent (${BUDGET_CODE}): ${fix}` });
   }

@@ -14,9 +14,9 @@ import type { JudgedApart } from './judged-differently.ts';
 
 /**
  * Version 2 added the statuses `flaky` and `inconclusive`, `trials`, list `expected`, `timing` and `totals.latency`; versions
- * 3 to 5 each a gate that fails what the version before (whose reader recomputes it) passes: OLDER_RULES says what.
+ * 3 to 6 each a gate that fails what the version before (whose reader recomputes it) passes: OLDER_RULES says what.
  */
-export const MATRIX_FORMAT = MATRIX_FORMATS[4];
+export const MATRIX_FORMAT = MATRIX_FORMATS[5];
 /** The formats a matrix is written in: a format 1 file is read, and written again, as format 2. */
 export type WrittenFormat = Exclude<(typeof MATRIX_FORMATS)[number], (typeof MATRIX_FORMATS)[0]>;
 /** What each older format's build judged that the next format judges otherwise (report and merge say every one after a file's: older-rules.ts). */
@@ -24,6 +24,7 @@ export const OLDER_RULES: Record<Exclude<WrittenFormat, typeof MATRIX_FORMAT>, s
   'mantle-conformance.matrix/2': "a spent budget or a typo another model answered may read as the endpoint's",
   'mantle-conformance.matrix/3': 'listed ids it could not use as model ids did not fail the gate it wrote (the gate judged here again does)',
   'mantle-conformance.matrix/4': 'a --baseline that compared nothing (every target another endpoint or not in the baseline) did not fail the gate it wrote (the gate judged here again does)',
+  'mantle-conformance.matrix/5': 'a replayed cell whose recording was missing or could not be used counted against --max-errors instead of gating (the gate judged here again gates it)',
 };
 
 /** The key of a (target, model) pair in a matrix's per-pair maps (latency, shapes, history cells): `target/model`. */

@@ -12,6 +12,7 @@ import type { CellWork } from './selection.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
 import { gateTestcases } from '../report/junit-report.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { saysRecordingDefect } from '../report/recording-defects.ts';
 import type { CellResult } from './cell-result.ts';
 import type { GateAnswer, ResultAnswer } from './result-server.ts';
 import type { RunEnd } from './run-conformance.ts';
@@ -69,14 +70,16 @@ export function pairMatrix(request: Pick<RunRequest, 'config' | 'loaded' | 'filt
  * not gate and is no pass of the model (finishMatrix): it is skipped with the gate's words, as junit.xml skips it.
  */
 export function resultAnswer(cell: CellResult, pair?: Matrix): ResultAnswer {
-  if (pair && unobservedPairs(pair.gate).has(pairKey(cell.target, cell.model))) {
-    const mine = pair.results.find((r) => r.check === cell.check && !r.notRun);
-    if (mine && !mine.gating && OBSERVED.has(mine.status)) {
+  const mine = pair?.results.find((r) => r.check === cell.check && !r.notRun);
+  if (pair && mine && unobservedPairs(pair.gate).has(pairKey(cell.target, cell.model))) {
+    if (!mine.gating && OBSERVED.has(mine.status)) {
       const problem = pair.gate.problems.find((p) => p.kind === 'unobserved-model' && p.target === cell.target && p.model === cell.model)!;
       return { kind: 'not-run', reason: `${mine.status}, not the model's (not gating): the gate's unobserved-model problem: ${inertLine(problem.message, 1000)}` };
     }
   }
   const judged = { ...cell.result, expectedSource: cell.expectedSource };
   const gating = isGating(judged);
+  // A replay's missing or unusable recording gates on its own (finishMatrix, recording-defects.ts): as the matrix says it.
+  if (!gating && mine?.gating && saysRecordingDefect(mine.reason)) return { kind: 'result', cell: { ...cell, result: { ...cell.result, reason: mine.reason } }, gating: true };
   return { kind: 'result', cell: gating ? { ...cell, result: { ...cell.result, reason: gatingReason(judged) } } : cell, gating };
 }

@@ -15,7 +15,7 @@ import { AnyKey } from '../json-path.ts';
 
 /** Statuses a cell may have: the closed set of `checks/types.ts` CHECK_STATUSES (a test checks they agree). */
 export const MATRIX_STATUSES = ['pass', 'fail', 'flaky', 'inconclusive', 'unsupported', 'skipped', 'error'] as const;
-export const MATRIX_FORMATS = ['mantle-conformance.matrix/1', 'mantle-conformance.matrix/2', 'mantle-conformance.matrix/3', 'mantle-conformance.matrix/4', 'mantle-conformance.matrix/5'] as const;
+export const MATRIX_FORMATS = ['mantle-conformance.matrix/1', 'mantle-conformance.matrix/2', 'mantle-conformance.matrix/3', 'mantle-conformance.matrix/4', 'mantle-conformance.matrix/5', 'mantle-conformance.matrix/6'] as const;
 
 const Str = Type.String();
 const Num = Type.Number();
