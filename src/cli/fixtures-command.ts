@@ -7,14 +7,14 @@
  * the target's folder with it. Models the emulator varies on repeats (a claim that lists several values it plays in
  * turn; not one that lists them because sources disagree by region or say nothing, see profile-from-catalog.ts
  * NOT_VARIED) are recorded again with three trials, so that replay shows them as they are: flaky. Like `fixtures prune`,
- * it takes the loaded cases for all --suites has: a file there named almost as a suite file that may hold cases not
- * loaded (suite/suite-lookalikes.ts) stops it (exit 2) before anything is recorded, as the folders replaced would lose
- * the recordings of those cases.
+ * it takes the loaded cases for all --suites has: a file there named almost as a suite file, or a suite file in a
+ * subfolder, that may hold cases not loaded (suite/suite-lookalikes.ts) stops it (exit 2) before anything is recorded,
+ * as the folders replaced would lose the recordings of those cases.
  */
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
 import { variesOnRepeat } from '../emulator/profile.ts';
@@ -152,7 +152,8 @@ type Owner = { suitesDir: string; fixturesRoot: string; root: string };
 
 /**
  * The harness deletes only what it made: a folder it is about to replace must hold fixtures and nothing else, by the
- * rule `fixtures prune` removes by (isHarnessFixture: a regular file that validates as a fixture). What is there must
+ * rule `fixtures prune` removes by (isHarnessFixture: a regular file that validates as a fixture, exactly at
+ * `<target>/<model>/<case>.json`: a model's folder copied deeper, a backup, is the user's). What is there must
  * be a folder, or nothing: a file of that name (or a link to one) is the user's, and a folder that cannot be read is
  * not known to be empty. A link to a folder is checked through; the link is what gets replaced, never what it points to.
  * A recording of another --suites folder is that folder's (run/suites-ownership.ts): replacing the folder would drop it.
@@ -174,8 +175,10 @@ async function assertOnlyFixtures(dir: string, owner: Owner): Promise<void> {
   for (const entry of entries) {
     if (entry.isDirectory()) continue;
     const path = join(entry.parentPath, entry.name);
-    if (!entry.name.endsWith('.json') || !(await isHarnessFixture(path))) {
-      throw new HarnessError('HARNESS_USAGE', `--fixtures: ${path} is not a recording the harness made; move it out of ${dir} before re-recording (nothing was deleted)`);
+    if (!entry.name.endsWith('.json') || !(await isHarnessFixture(path, dir))) {
+      // Said apart: a folder of recordings one level too deep (a backup of a model's folder) reads as fixtures file by file.
+      const deep = relative(dir, path).split(sep).length > 2 ? ` (the harness writes ${inertLine(join(dir, '<model>', '<case>.json'), 300)}, at that depth: what is deeper, such as a backup of a model's folder, is yours, and replacing ${inertLine(dir, 300)} would delete it)` : '';
+      throw new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(path, 300)} is not a recording the harness made${deep}; move it out of ${inertLine(dir, 300)} before re-recording (nothing was deleted)`);
     }
     recordings.push(path);
   }

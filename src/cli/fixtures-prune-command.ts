@@ -4,9 +4,10 @@
  * and model folder of a fixtures root and listed (`--dry-run` lists them only). A record run only names the stale
  * recordings of the models it recorded: removing is this command's, on purpose. Only recordings made from this
  * --suites folder are judged (their provenance says so): another folder's, and one that names none, are kept and
- * named with the way to prune them. A --suites folder holding a file named almost as a suite file, which the loader
- * skips (suite/suite-lookalikes.ts), and that may hold cases not loaded, is refused (exit 2) before anything is read:
- * its cases would read as dropped. `--dry-run` removes nothing, so it lists, under that warning. Exit 0 when done.
+ * named with the way to prune them. A --suites folder holding a file named almost as a suite file, or a suite file in
+ * a subfolder, which the loader skips (suite/suite-lookalikes.ts), and that may hold cases not loaded, is refused
+ * (exit 2) before anything is read: its cases would read as dropped. `--dry-run` removes nothing, so it lists, under
+ * that warning. Exit 0 when done.
  */
 import { shownPath } from '../shown-path.ts';
 import { readdir, realpath } from 'node:fs/promises';

@@ -18,7 +18,7 @@ import { ALL_CHECKS } from '../checks/registry.ts';
 import { folderName } from '../names.ts';
 import { shownPath } from '../shown-path.ts';
 import { loadSuites, SUITE_SUFFIX } from '../suite/load-suites.ts';
-import { firstBlocking, lookalikeCases, lookalikeFix } from '../suite/suite-lookalikes.ts';
+import { firstBlocking, lookalikeCases, lookalikeFix, lookalikeIs } from '../suite/suite-lookalikes.ts';
 import { fixturePath } from '../transport/fixture-file.ts';
 import { BUNDLED_SUITES, folderOfLabel, labelledFolderExists, realFolder, recordedSuites, suitesLabel } from '../transport/recorded-suites.ts';
 import type { RunConfig } from './run-config.ts';
@@ -47,8 +47,8 @@ async function othersLabel(recorded: string, label: string | undefined, suitesDi
 
 /**
  * The case file names (`<case>.json`, as fixturePath writes them) of the suites folder a label names, or why they are
- * not known: its suites do not load, or it holds a file named almost as a suite file that may hold cases not loaded
- * (suite-lookalikes.ts; one holding only loaded cases, a backup, changes nothing). Then its recordings stay its own.
+ * not known: its suites do not load, or it holds a file named almost as a suite file (or one in a subfolder) that may
+ * hold cases not loaded (suite-lookalikes.ts; one holding only loaded cases, a backup, changes nothing). Then its recordings stay its own.
  */
 async function caseFilesOf(label: string, realFixtures: string, root: string): Promise<{ files: Set<string> } | { unknown: string }> {
   const suites = await loadSuites(folderOfLabel(label, realFixtures, root), ALL_CHECKS).catch(() => undefined);
@@ -57,7 +57,7 @@ async function caseFilesOf(label: string, realFixtures: string, root: string): P
   if (first) {
     const { near, more } = first;
     const { notRun } = lookalikeCases(near);
-    return { unknown: `that folder holds ${shownPath(near.file)}${more}, which looks like a suite file but is not loaded (only *${SUITE_SUFFIX} names are): ${notRun} (to fix there: ${lookalikeFix(near, SUITE_SUFFIX)})` };
+    return { unknown: `that folder holds ${shownPath(near.file)}${more}, which ${lookalikeIs(near, SUITE_SUFFIX)}: ${notRun} (to fix there: ${lookalikeFix(near, SUITE_SUFFIX)})` };
   }
   return { files: new Set(suites.cases.map((c) => `${folderName(c.id)}.json`)) };
 }

@@ -1,11 +1,12 @@
 /**
  * @module suite/load-suites
- * Loads every `*.suite.yaml` in a folder, validates it (schema, then meaning: unique ids, known checks, checks that
+ * Loads every `*.suite.yaml` at the top level of a folder (its subfolders are not loaded: one there is said, see
+ * suite-lookalikes.ts), validates it (schema, then meaning: unique ids, known checks, checks that
  * fit the case's API, template references), and reports every problem as `file:line:col message` before any
  * request is sent.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import type { CheckSignature } from './check-signature.ts';
 import { closest } from './closest.ts';
@@ -42,7 +43,7 @@ export interface SuiteSet {
   dir: string;
   files: string[];
   cases: LoadedCase[];
-  /** Files of the folder named almost as suite files, which are not loaded, each read as a suite (suite-lookalikes.ts); absent when none. */
+  /** Files of the folder named almost as suite files, or suite-like in its subfolders, which are not loaded, each read as a suite (suite-lookalikes.ts); absent when none. */
   lookalikes?: Lookalike[];
 }
 
@@ -62,12 +63,12 @@ export async function loadSuites(dir: string, checks: readonly SuiteCheck[]): Pr
   if (!info?.isDirectory()) {
     throw new HarnessError('HARNESS_FILE_NOT_FOUND', `--suites ${dir}: no such folder. Point --suites at a folder of *${SUITE_SUFFIX} files.`);
   }
-  const names = await readdir(root);
-  const files = names.filter((name) => name.endsWith(SUITE_SUFFIX)).sort().map((name) => join(root, name));
-  // Files named almost as suites are not read: said by validate and run, refused by prune and fixtures (suite-lookalikes.ts).
-  const skipped = await suiteLookalikes(root, names, SUITE_SUFFIX);
+  const entries = await readdir(root, { withFileTypes: true });
+  const files = entries.map((e) => e.name).filter((name) => name.endsWith(SUITE_SUFFIX)).sort().map((name) => join(root, name));
+  // Files named almost as suites, or in a subfolder, are not read: said by validate and run, refused by prune and fixtures (suite-lookalikes.ts).
+  const skipped = await suiteLookalikes(root, entries, SUITE_SUFFIX);
   if (files.length === 0) {
-    const near = skipped.length ? ` (${skipped.map((f) => basename(f)).join(', ')} ${skipped.length > 1 ? 'are' : 'is'} not read: only *${SUITE_SUFFIX} names are)` : '';
+    const near = skipped.length ? ` (${skipped.map((f) => relative(root, f)).join(', ')} ${skipped.length > 1 ? 'are' : 'is'} not read: only *${SUITE_SUFFIX} files at its top level are)` : '';
     throw new HarnessError('HARNESS_SUITE_INVALID', `--suites ${dir}: no *${SUITE_SUFFIX} files in this folder${near}. Add one (see README, Writing a case).`);
   }
   const problems: string[] = [];
@@ -92,7 +93,7 @@ export async function loadSuites(dir: string, checks: readonly SuiteCheck[]): Pr
   }
   throwIfProblems('HARNESS_SUITE_INVALID', problems, `Fix the suite files above; nothing was sent. The schema is ${join('suites', 'schema', 'suite.schema.json')}.`);
   // Read against what loaded: one holding only loaded cases (a backup) risks no recording.
-  const lookalikes = await readLookalikes(skipped, new Set(cases.map((c) => c.id)), SUITE_SUFFIX);
+  const lookalikes = await readLookalikes(root, skipped, new Set(cases.map((c) => c.id)), SUITE_SUFFIX);
   return { dir: root, files, cases, ...(lookalikes.length ? { lookalikes } : {}) };
 }
 

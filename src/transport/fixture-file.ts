@@ -281,11 +281,14 @@ export async function recordedSurface(root: string, target: string): Promise<{ s
 /**
  * Whether `path` is a recording the harness made: a regular file (never a link) holding a JSON object of the
  * fixture format with its model, case and exchanges, at the place `fixturePath` gives them (`<model>/<case>.json`,
- * each name by `folderName`): a copy the user made beside it (`<case>.before-upgrade.json`) is the user's. The one
- * rule of what `fixtures prune` may remove and `fixtures` may replace. Not the whole schema: one holding a value this
- * version does not know (a newer version's, or a hand edit) is kept by both, and named (fixture-prune.ts).
+ * each name by `folderName`): a copy the user made beside it (`<case>.before-upgrade.json`) is the user's. `target`:
+ * the target folder the file was found under, which it must be exactly two levels below (`<target>/<model>/<case>.json`):
+ * a model's folder copied into a folder of the user's (`<target>/backup/<model>/...`) is the user's, however its files
+ * read. The one rule of what `fixtures prune` may remove and `fixtures` may replace. Not the whole schema: one holding
+ * a value this version does not know (a newer version's, or a hand edit) is kept by both, and named (fixture-prune.ts).
  */
-export async function isHarnessFixture(path: string): Promise<boolean> {
+export async function isHarnessFixture(path: string, target?: string): Promise<boolean> {
+  if (target !== undefined && dirname(dirname(resolve(path))) !== resolve(target)) return false;
   if (!(await lstat(path).catch(() => undefined))?.isFile()) return false;
   try {
     const value = JSON.parse(await readFile(path, 'utf8')) as Partial<Record<'format' | 'model' | 'case' | 'exchanges', unknown>> | null;

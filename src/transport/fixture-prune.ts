@@ -61,7 +61,7 @@ export async function pruneFixtures(root: string, target: string, cases: Iterabl
         (result.newer ??= []).push(path);
         continue;
       }
-      if (!entry.name.endsWith('.json') || !(await isHarnessFixture(path))) {
+      if (!entry.name.endsWith('.json') || !(await isHarnessFixture(path, targetDir))) {
         result.foreign.push(path);
         continue;
       }
