@@ -12,7 +12,7 @@ import { HarnessError } from '../errors.ts';
 import { checkName, folderName, nameFromFolder, nameProblem } from '../names.ts';
 import type { TargetConfig } from '../run/run-config.ts';
 import { bedrockHostOf, isSurface, SURFACE_RULES, SURFACES, surfaceOfHost, type Surface } from '../surfaces.ts';
-import { recordedSurface } from '../transport/fixture-file.ts';
+import { recordedIdentity, recordedSurface } from '../transport/recorded-surface.ts';
 import { refuseOlderFolders } from './older-folders.ts';
 import { refuseUnrecorded } from './unrecorded-targets.ts';
 import type { TargetMode } from '../transport/target.ts';
@@ -201,7 +201,11 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
     if (mode === 'replay') {
       const spell = async (id: string) => asRecorded(id, await recordedSurface(fixturesDir, id));
       await refuseUnrecorded(targets.map((t) => t.id), await recordedTargets(fixturesDir), fixturesDir, { flag: '--targets', looksLive: false, spell });
-      for (const t of targets) sameSurface(t.id, t.surface, await recordedSurface(fixturesDir, t.id), '--targets', fixturesDir);
+      for (const t of targets) {
+        const recorded = await recordedIdentity(fixturesDir, t.id);
+        sameSurface(t.id, t.surface, recorded.surface ? { surface: recorded.surface } : undefined, '--targets', fixturesDir);
+        if (recorded.target !== undefined) t.recordedFor = recorded.target;
+      }
     }
     return targets;
   }
@@ -248,11 +252,13 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
 
 /** A recorded target: its surface from `--surface`, else its fixtures' provenance, else its id (`runtime.x`), else mantle. */
 async function replayTarget(id: string, fixturesDir: string, surface: Surface | undefined): Promise<TargetConfig> {
-  const recorded = await recordedSurface(fixturesDir, id);
-  if (surface) sameSurface(id, surface, recorded, '--surface', fixturesDir);
+  // Every model folder's, agreeing (recorded-surface.ts): one fixture copied in from another target's is no label.
+  const recorded = await recordedIdentity(fixturesDir, id);
+  if (surface) sameSurface(id, surface, recorded.surface ? { surface: recorded.surface } : undefined, '--surface', fixturesDir);
   const fromId = siteOfId(id);
-  const site = recorded?.site !== undefined && !nameProblem(recorded.site, 'target name') ? recorded.site : fromId.site;
-  return { id, mode: 'replay', baseUrl: null, region: regionOr(site) ?? regionOr(id), endpointHost: null, surface: surface ?? recorded?.surface ?? fromId.surface ?? 'mantle', site };
+  const site = recorded.site !== undefined && !nameProblem(recorded.site, 'target name') ? recorded.site : fromId.site;
+  const recordedFor = recorded.target !== undefined ? { recordedFor: recorded.target } : {};
+  return { id, mode: 'replay', baseUrl: null, region: regionOr(site) ?? regionOr(id), endpointHost: null, surface: surface ?? recorded.surface ?? fromId.surface ?? 'mantle', site, ...recordedFor };
 }
 
 /**

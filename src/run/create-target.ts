@@ -40,7 +40,7 @@ export async function createTarget(
     const [{ ReplayTarget }, { BudgetRefusalsTarget }] = await Promise.all([import('../transport/replay-target.ts'), import('./budget-refusals.ts')]);
     // A spent budget an older version recorded as the gateway's answer replays as this version reads it live: an
     // error that fails the gate, not a 400 the checks could not observe. Recorded text was redacted when recorded.
-    return new BudgetRefusalsTarget(new ReplayTarget(target.id, config.fixturesDir, target.surface), { redact: (text) => text, replayed: true, ...(onRouteRefused ? { onRefused: onRouteRefused } : {}) });
+    return new BudgetRefusalsTarget(new ReplayTarget(target.id, config.fixturesDir, target.surface, target.recordedFor), { redact: (text) => text, replayed: true, ...(onRouteRefused ? { onRefused: onRouteRefused } : {}) });
   }
   if (!scheduler) throw new Error(`target ${target.id} sends requests: it needs the run's scheduler`);
   const [{ targetAuth }, { LiveTarget }, { RecordTarget }, { RetryingTarget, MAX_RETRY_WAIT_MS }, { ScheduledTarget }, { watchRouteCredentials }, { redactorFor }, { BudgetRefusalsTarget }, { proxySecrets }, { secretsOfQuery }] = await Promise.all([

@@ -11,7 +11,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
-import { isSurface, type Surface } from '../surfaces.ts';
 import { writeFileAtomic, type FileWriter } from '../atomic-write.ts';
 import { bodyText, parseLosslessText, rememberReadBody } from './body.ts';
 import { isStreamResponse, type Exchange, type ExchangeResponse } from './exchange.ts';
@@ -98,8 +97,22 @@ export function serializeFixture(fixture: FixtureFile): string {
   return `${stringifyLossless(stored, undefined, 2)}\n`;
 }
 
+/**
+ * A fixture's text without the byte-order mark an editor may have saved it with (Windows' UTF-8): the recording is
+ * intact, and called "not valid JSON, record it again" a good recording was deleted and paid for again.
+ */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** A fixture file's text as JSON (a leading byte-order mark is no part of it): for the readers that want one field. */
+export function fixtureJson(text: string): unknown {
+  return JSON.parse(withoutBom(text)) as unknown;
+}
+
 /** A fixture's text, validated: anything that is not a fixture is HARNESS_RECORDING_INVALID naming the file and the first bad field. */
-export function parseFixture(text: string, file: string): FixtureFile {
+export function parseFixture(saved: string, file: string): FixtureFile {
+  const text = withoutBom(saved);
   const invalid = (why: string) => new HarnessError('HARNESS_RECORDING_INVALID', `${file} ${why}; delete it and record it again with --mode record`);
   if (!text.trim()) throw invalid('is empty');
   let plain: unknown;
@@ -254,30 +267,6 @@ export async function jsonFilesIn(folder: string): Promise<string[]> {
   return (await readdir(folder, { withFileTypes: true }).catch(() => [])).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => join(folder, e.name)).sort();
 }
 
-/** The surface and site a fixture file's provenance names; undefined when it names none, or is no JSON or unreadable. */
-export async function fixtureSurface(file: string): Promise<{ surface: Surface; site?: string } | undefined> {
-  try {
-    const provenance = (JSON.parse(await readFile(file, 'utf8')) as { provenance?: { surface?: unknown; site?: unknown } } | null)?.provenance;
-    const surface = typeof provenance?.surface === 'string' && isSurface(provenance.surface) ? provenance.surface : undefined;
-    return surface ? { surface, ...(typeof provenance?.site === 'string' ? { site: provenance.site } : {}) } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The surface and site a recorded target was recorded as, from the provenance of one of its fixtures (every
- * fixture of a target carries the same); undefined for a folder with no readable fixture or one recorded before
- * surfaces existed.
- */
-export async function recordedSurface(root: string, target: string): Promise<{ surface: Surface; site?: string } | undefined> {
-  for (const model of (await modelFolders(root, target)).slice(0, 3)) {
-    const [first] = await jsonFilesIn(model);
-    if (first) return fixtureSurface(first);
-  }
-  return undefined;
-}
-
 /**
  * Whether `path` is a recording the harness made: a regular file (never a link) holding a JSON object of the
  * fixture format with its model, case and exchanges, at the place `fixturePath` gives them (`<model>/<case>.json`,
@@ -291,7 +280,7 @@ export async function isHarnessFixture(path: string, target?: string): Promise<b
   if (target !== undefined && dirname(dirname(resolve(path))) !== resolve(target)) return false;
   if (!(await lstat(path).catch(() => undefined))?.isFile()) return false;
   try {
-    const value = JSON.parse(await readFile(path, 'utf8')) as Partial<Record<'format' | 'model' | 'case' | 'exchanges', unknown>> | null;
+    const value = fixtureJson(await readFile(path, 'utf8')) as Partial<Record<'format' | 'model' | 'case' | 'exchanges', unknown>> | null;
     if (typeof value !== 'object' || value === null || !(FIXTURE_FORMATS as readonly unknown[]).includes(value.format) || !Array.isArray(value.exchanges)) return false;
     if (typeof value.model !== 'string' || typeof value.case !== 'string') return false;
     return basename(path) === `${folderName(value.case)}.json` && basename(dirname(resolve(path))) === folderName(value.model);
@@ -305,7 +294,7 @@ export async function isHarnessFixture(path: string, target?: string): Promise<b
  * know), else undefined: the rule a record run and `fixtures prune` keep such a file by.
  */
 export async function newerFixture(file: string): Promise<string | undefined> {
-  const value: unknown = await readFile(file, 'utf8').then((text) => JSON.parse(text) as unknown).catch(() => undefined);
+  const value: unknown = await readFile(file, 'utf8').then(fixtureJson).catch(() => undefined);
   const format = newerFormat(value);
   if (format) return `format ${JSON.stringify(format)}: a newer mantle-conformance wrote it`;
   const problem = value === undefined ? undefined : fixtureProblem(value);

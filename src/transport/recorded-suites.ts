@@ -82,7 +82,8 @@ function suitesOf(text: string): string | undefined {
   // Most recordings name no folder (every one made before the field): those are not parsed.
   if (!text.includes('"suites"')) return undefined;
   try {
-    const suites = (JSON.parse(text) as { provenance?: { suites?: unknown } } | null)?.provenance?.suites;
+    // A byte-order mark an editor saved is no part of it (fixture-file.ts withoutBom).
+    const suites = (JSON.parse(text.replace(/^\uFEFF/, '')) as { provenance?: { suites?: unknown } } | null)?.provenance?.suites;
     return typeof suites === 'string' && suites !== '' ? suites : undefined;
   } catch {
     return undefined;

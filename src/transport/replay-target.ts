@@ -15,6 +15,7 @@ import { basename, dirname } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeRequest, type Exchange, type ExchangeError, type ExchangeRequest } from './exchange.ts';
 import { fixturePath, readFixture, type FixtureFile } from './fixture-file.ts';
+import { otherRecording } from './recorded-surface.ts';
 import { Redactor } from './redactor.ts';
 import { ReplayQueues } from './replay-queues.ts';
 import { cutShort } from './stand-in-answer.ts';
@@ -48,11 +49,14 @@ export class ReplayTarget implements Target {
    */
   readonly #listed = new Map<string, ReadonlySet<string> | null>();
   #anyModel: boolean | undefined;
+  /** The target the folder's recordings name (provenance.target), when known: a fixture naming another is not this one's. */
+  readonly #recordedFor: string | undefined;
 
-  constructor(id: string, fixturesDir: string, surface?: Surface) {
+  constructor(id: string, fixturesDir: string, surface?: Surface, recordedFor?: string) {
     this.id = id;
     this.#root = fixturesDir;
     this.surface = surface;
+    this.#recordedFor = recordedFor;
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
@@ -135,8 +139,11 @@ export class ReplayTarget implements Target {
           // A file copied from another model's or case's folder is another recording: its bodies would be judged as
           // this model's (or fail on a request it never sent, with a misleading hint).
           const other = fixture && (fixture.model !== model ? `model ${JSON.stringify(fixture.model)}` : fixture.case !== caseId ? `case ${JSON.stringify(fixture.case)}` : undefined);
-          if (!other) return { file, fixture, trials: new Map() };
-          const message = `${file} records ${other.slice(0, 200)}, not the ${fixture!.model !== model ? `model ${model}` : `case ${caseId}`} its path names; record it again with --mode record (or move it where it belongs)`;
+          // So is one copied from another target's folder: judged as this target's, the endpoint is blamed for the
+          // other surface's (or region's) answers.
+          const elsewhere = fixture && !other ? otherRecording(file, fixture.provenance, { id: this.id, surface: this.surface, recorded: this.#recordedFor }, this.#root) : undefined;
+          if (!other && !elsewhere) return { file, fixture, trials: new Map() };
+          const message = elsewhere ?? `${file} records ${other!.slice(0, 200)}, not the ${fixture!.model !== model ? `model ${model}` : `case ${caseId}`} its path names; record it again with --mode record (or move it where it belongs)`;
           return { file, fixture: null, invalid: { code: 'HARNESS_RECORDING_INVALID', message }, trials: new Map() };
         },
         (error: unknown): LoadedFixture => {
