@@ -15,6 +15,7 @@ import { blindLatestRuns } from '../history/blind-runs.ts';
 import { staleLine } from '../history/stale-targets.ts';
 import { errorCount, errorGroups } from '../history/error-cells.ts';
 import { latestGateFailures, latestGateProblemCount } from '../history/latest-gate.ts';
+import { latestRunAge, latestRunLines } from '../history/latest-run-age.ts';
 import { uplotAssets } from '../history/uplot-asset.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { writeReportFiles } from '../report/report-writer.ts';
@@ -39,6 +40,7 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   ]);
   const r = report.recent;
   const changedCells = new Set(r.changes.map((c) => `${c.target}\u0000${c.model}\u0000${c.check}`)).size;
+  // The cells that changed in the window and fail the latest run's gate, whichever run they changed in (history.md never cuts them).
   const gating = changesByPriority(r).keep;
   // As history.md and history.html say it: of the runs in the window.
   const inWindow = new Set(r.windows.flatMap((w) => w.runs));
@@ -49,6 +51,10 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   const runProblems = latestGateProblemCount(report);
   for (const { run, problems } of latestGateFailures(report)) out.write(`warning: the latest run ${inertLine(run.id, 200)} failed its gate: ${inertLine(problems[0]!.message, 300)}${problems.length > 1 ? ` (and ${problems.length - 1} more: history.md)` : ''}\n`);
   if (r.errors.length || r.otherErrors) out.write(`warning: cells error now: ${errorCount(r.errors, errorGroupList, r.otherErrors, runProblems)} (history.md, "Errors now")\n`);
+  // When the latest run was, as history.md says it; a warning when it is stale (no run appended since), never an exit code.
+  const latestAge = latestRunAge(report);
+  const age = latestAge ? latestRunLines(latestAge, report.generatedAt, (v) => inertLine(v, 200)) : undefined;
+  if (age?.stale) out.write(`warning: ${age.stale} (history.md)\n`);
   for (const stale of r.stale ?? []) out.write(`warning: target ${inertLine(staleLine(stale, report.runs, (v) => v, (v) => v), 600)} (history.md)\n`);
   // Only a cell the window planned stands (window-gaps.ts): a model gone from the catalog does not warn every night.
   for (const s of r.standing ?? []) out.write(`warning: ${inertLine(s.model, 200)} ${inertLine(s.check, 200)} (${inertLine(s.target, 200)}) failed the gate in ${inertLine(report.runs[s.run]?.id ?? '?', 200)}, its last observation: the last ${last} runs planned it and did not observe it (history.md)\n`);
@@ -65,7 +71,8 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   const unobserved = (r.unobserved ?? []).reduce((n, u) => n + u.cells, 0);
   out.write(
     `read ${names.length} run file(s): ${report.runs.length} run(s), ${report.targets.length - replays} target(s)${replays ? ` plus ${replays} replay series` : ''}, ${report.cells.length} cells${threads ? ` (read on ${threads} threads)` : ''}\n` +
-      `last ${last} runs per target: ${r.changes.length} change(s) in ${changedCells} cell(s)${gating ? ` (${gating} into a gating failure in the latest run)` : ''}${unobserved ? ` of what they observed (${unobserved} cell(s) observed before not observed in them)` : ''}, ${r.flaky.length} flaky cell(s), ${r.models.length} model event(s), ${measured('shapes', `${r.drift.length} shape drift(s)`, 'no answer shape measured in the window')}, ${measured('latency', `${r.latency.length} latency shift(s)`, 'no latency measured in the window')}${r.latencyUncompared ? ` (latency not compared for ${r.latencyUncompared} (target, model, API): fewer than ${last + 1} comparable runs)` : ''}\n` +
+      `last ${last} runs per target: ${r.changes.length} change(s) in ${changedCells} cell(s)${gating ? ` (${gating} cell(s) failing the latest run's gate)` : ''}${unobserved ? ` of what they observed (${unobserved} cell(s) observed before not observed in them)` : ''}, ${r.flaky.length} flaky cell(s), ${r.models.length} model event(s), ${measured('shapes', `${r.drift.length} shape drift(s)`, 'no answer shape measured in the window')}, ${measured('latency', `${r.latency.length} latency shift(s)`, 'no latency measured in the window')}${r.latencyUncompared ? ` (latency not compared for ${r.latencyUncompared} (target, model, API): fewer than ${last + 1} comparable runs)` : ''}\n` +
+      (age ? `${age.said}\n` : '') +
       `wrote ${written.join(', ')}\n`,
   );
   return 0;

@@ -204,7 +204,8 @@ export class HistoryBuilder {
    * Every series' state in each of its target's runs, in one pass over the parts: a grid of state numbers (-1: no
    * result), one row per series as long as its target's list of runs. Of files of one run that both have a cell (a
    * duplicate upload, a CI job re-run under the same run id), the one that started last is the run's (#inRunOrder),
-   * unless it skipped a cell an earlier one observed, or errored where the earlier one observed something new.
+   * unless it skipped a cell an earlier one observed, or observed nothing of it (error, inconclusive) where the earlier
+   * one observed something new.
    */
   #grid(runOfPart: ReadonlyMap<Part, HistoryRunInfo>, targets: ReadonlyMap<string, number[]>, runs: readonly HistoryRunInfo[]): { grid: GridRow[]; gating: Uint8Array[] } {
     const positions = new Map<string, Int32Array>();
@@ -235,15 +236,16 @@ export class HistoryBuilder {
         if (position < 0) continue;
         const cell = offsets[series]! + position;
         const state = part.cells[i + 1]!;
-        // A later attempt's skip never hides an earlier attempt's observation of the same run. Its error does when that
-        // observation only repeated the run before's (the outage is then the news, which "Errors now" names; an error
-        // is no change point, so nothing reads as changed), never when it saw something new (a regression or a fix the
-        // run must keep). OBSERVED: the statuses the gate counts as observed.
+        // A later attempt that observed nothing (what the gate does not count as observed, OBSERVED: an error, an
+        // inconclusive, a skip) never hides an earlier attempt's observation of the same run when it saw something new
+        // (a regression or a fix the run must keep), and a skip (nothing ran) never does. Otherwise it replaces an
+        // observation that only repeated the run before's: the outage or the hidden behaviour is then the news, which
+        // "Errors now" and "No longer observed" name (neither is a change point, so nothing reads as changed).
         const earlier = grid[cell]!;
-        if (earlier >= 0 && isObserved(this.#states[earlier]!.status)) {
-          const incoming = this.#states[state]!.status;
-          const before = incoming === 'error' && !tied ? lastObserved(grid, offsets[series]!, position, this.#states) : -1;
-          if (incoming === 'skipped' || (incoming === 'error' && (tied || (before !== -1 && before !== earlier)))) continue;
+        const incoming = this.#states[state]!.status;
+        if (earlier >= 0 && isObserved(this.#states[earlier]!.status) && !isObserved(incoming)) {
+          const before = incoming === 'skipped' || tied ? -1 : lastObserved(grid, offsets[series]!, position, this.#states);
+          if (incoming === 'skipped' || tied || (before !== -1 && before !== earlier)) continue;
         }
         grid[cell] = state;
         gated[cell] = gating.has(i / 2) ? 1 : 0;

@@ -14,6 +14,7 @@ import { describeErrorGroup, errorCount, errorGroups, otherErrorsLine } from './
 import { changesByPriority, noLatencyShiftText } from './recent-changes.ts';
 import { unfinishedRuns } from './run-info.ts';
 import { latestGateFailures, latestGateProblemCount } from './latest-gate.ts';
+import { latestRunAge, latestRunLines } from './latest-run-age.ts';
 import { replayWords } from './replay-series.ts';
 import { staleLine } from './stale-targets.ts';
 import { windowGapLines } from './window-gaps.ts';
@@ -48,13 +49,16 @@ export function renderDigest(report: HistoryReport): string {
   if (runs.length === 0) return [...head, 'The history folder holds no runs yet (`mantle-conformance run --history DIR` appends one per run).', ''].join('\n');
   const spans = recent.windows.map((w) => `${markdownCode(w.target)} ${w.runs.length} run${w.runs.length === 1 ? '' : 's'} (${runs[w.runs[0]!]!.startedAt.slice(0, 10)} to ${runs[w.runs.at(-1)!]!.startedAt.slice(0, 10)})`);
   head.push(`${spans.join(', ')}; ${runs.length} run${runs.length === 1 ? '' : 's'} in the folder since ${runs[0]!.startedAt.slice(0, 10)}.`, '');
+  // When the latest run was: a night whose run appended nothing (an unreachable endpoint) must not read as current (latest-run-age.ts).
+  const age = latestRunLines(latestRunAge(report)!, report.generatedAt, markdownCode);
+  head.push(age.stale ? `**Stale:** ${age.stale}.` : `${age.said.charAt(0).toUpperCase()}${age.said.slice(1)}.`, '');
   // A replay series observed recordings, not the endpoint on its dates (replay-series.ts): said before anything of it.
   const replayed = report.targets.filter((t) => t.replay).map((t) => `- ${markdownText(replayWords(t.id), 400)}`);
   if (replayed.length) head.push(...replayed, '');
 
   // Each cell once, its change points oldest first ("integer -> exponent on 2026-12-03, exponent -> integer on
-  // 2026-12-05"); cells in the order of their newest change (recent-changes.ts: a gating failure in a target's latest
-  // run first, then newest first), and the cells with such a failure are never cut.
+  // 2026-12-05"); cells in the order of their newest change (recent-changes.ts: a cell failing its target's latest
+  // run's gate first, whichever run it changed in, then newest first), and the cells failing it are never cut.
   const byCell = new Map<string, { lines: string[]; keep: boolean; gating: boolean }>();
   const { changes: ordered, keep } = changesByPriority(recent);
   ordered.forEach((c, at) => {
@@ -64,7 +68,7 @@ export function renderDigest(report: HistoryReport): string {
     entry.keep ||= at < keep;
     byCell.set(key, entry);
   });
-  const changes = [...byCell.entries()].map(([cell, { lines, gating }]) => `- ${cell}: ${lines.join(', ')}${gating ? ' (its last change fails the gate)' : ''}`);
+  const changes = [...byCell.entries()].map(([cell, { lines, gating, keep: kept }]) => `- ${cell}: ${lines.join(', ')}${gating ? ' (its last change fails the gate)' : kept ? " (fails the latest run's gate)" : ''}`);
   const keptCells = [...byCell.values()].filter((e) => e.keep).length;
   const changeCount = `${recent.changes.length} change${recent.changes.length === 1 ? '' : 's'} in ${byCell.size} cell${byCell.size === 1 ? '' : 's'}`;
   const flaky = recent.flaky.map((f) => `- ${markdownCode(f.model)} ${markdownCode(f.check)} (${markdownText(f.target, 100)}): flaky in ${f.flaky} of the last ${f.of} runs`);

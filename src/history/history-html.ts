@@ -16,6 +16,7 @@ import { HISTORY_STYLE } from './history-style.ts';
 import { blindLatestRuns } from './blind-runs.ts';
 import { replayWords } from './replay-series.ts';
 import { staleLine } from './stale-targets.ts';
+import { latestRunAge, latestRunLines } from './latest-run-age.ts';
 import { windowGapLines } from './window-gaps.ts';
 import { latestGateFailures, latestGateProblemCount } from './latest-gate.ts';
 import { describeErrorGroup, errorCount, errorGroups, otherErrorsLine } from './error-cells.ts';
@@ -111,7 +112,10 @@ function warningsSection(report: HistoryReport): string {
   const inWindow = new Set(report.recent.windows.flatMap((w) => w.runs));
   const reused = [...new Set(report.runs.filter((r) => r.reusedId && inWindow.has(r.index)).map((r) => r.id))].map((id) => `run id ${esc(id)}: other runs (runs a day or more apart, a CI run id that never changes, a CI re-run days later, or a file repeating what the run holds) carry it; each is read as its own run (outside GitHub Actions and GitLab CI, give each run its own --run-id)`);
   const gate = latestGateFailures(report).flatMap(({ run, problems }) => problems.map((p) => `run ${esc(run.id)} (${esc(run.startedAt.slice(0, 10))}) failed its gate (${esc(run.gate!.verdict)}): ${esc(p.message)}`));
-  const stale = (report.recent.stale ?? []).map((t) => staleLine(t, report.runs, esc, esc));
+  // The folder's latest run clearly stale (no run appended since: latest-run-age.ts) leads the stale lines, never cut.
+  const age = latestRunAge(report);
+  const old = age ? latestRunLines(age, report.generatedAt, esc).stale : undefined;
+  const stale = [...(old ? [old] : []), ...(report.recent.stale ?? []).map((t) => staleLine(t, report.runs, esc, esc))];
   const replayed = report.targets.filter((t) => t.replay).map((t) => esc(replayWords(t.id)));
   const { standing, gaps } = windowGapLines(report.recent, report.runs, esc, esc);
   const items = [...gate, ...stale, ...blind, ...standing, ...gaps, ...replayed, ...reused];

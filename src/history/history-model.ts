@@ -162,6 +162,11 @@ export interface RecentChanges {
   /** Of those, the cells a run of the window planned whose last observation failed its run's gate: standing as far as anything observed. Absent when none. */
   standing?: { target: string; model: string; check: string; run: number; observed: Observed }[];
   /**
+   * The cells whose target's latest run observed them failing its gate (window-gaps.ts), whichever run their change
+   * was in: the reports list their last change first and never cut it (recent-changes.ts). Absent when none.
+   */
+  failingNow?: { target: string; model: string; check: string }[];
+  /**
    * The cells a run of the window observed whose latest result is `status` (inconclusive or skipped) since `since`
    * (the first run of that status): no change point, but no longer observed; `last` is their last observed state, in
    * `lastSeen`; `after`, the first result after it when that is earlier than `since` (an error, or the other status).

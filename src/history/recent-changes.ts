@@ -15,6 +15,12 @@ import { staleTargets } from './stale-targets.ts';
 export const LATENCY_SHIFT_RATIO = 1.5;
 /** ...and by at least this many milliseconds (a 2 ms p50 doubling is noise). */
 export const LATENCY_SHIFT_MS = 20;
+/**
+ * Times are whole milliseconds, so a median of 0 ms (a local gateway, an emulator) is under 1 ms: the ratio is taken
+ * with each side at least this, so a series that went 0 -> 2500 ms is compared (2500x), not passed over as if no
+ * latency moved, and 0 -> 0 stays no shift (the 20 ms floor).
+ */
+export const LATENCY_FLOOR_MS = 1;
 
 function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
@@ -52,8 +58,8 @@ function latencyShifts(series: readonly LatencySeries[], windows: ReadonlyMap<st
       const pick = (from: number, to: number) => values.slice(Math.max(0, from), to).filter((v): v is number => v !== null);
       const before = median(pick(first - last, first));
       const after = median(pick(first, s.runs.length));
-      if (before === undefined || after === undefined || before <= 0) continue;
-      const ratio = after / before;
+      if (before === undefined || after === undefined) continue;
+      const ratio = Math.max(after, LATENCY_FLOOR_MS) / Math.max(before, LATENCY_FLOOR_MS);
       if ((ratio >= LATENCY_SHIFT_RATIO || ratio <= 1 / LATENCY_SHIFT_RATIO) && Math.abs(after - before) >= LATENCY_SHIFT_MS) {
         shifts.push({ target: s.target, model: s.model, api: s.api, metric, before, after, ratio: Math.round(ratio * 100) / 100 });
         // One metric per series says it; the p50 is only named when the p95 did not move.
@@ -64,10 +70,6 @@ function latencyShifts(series: readonly LatencySeries[], windows: ReadonlyMap<st
   return { shifts: shifts.sort((a, b) => Math.abs(Math.log(b.ratio)) - Math.abs(Math.log(a.ratio))), uncompared };
 }
 
-/**
- * The recent changes in the order the reports list them: the changes into a gating failure in a target's latest run
- * first (the reports never cut them: `keep` counts them), then newest first, a run's gating failures before its others.
- */
 /**
  * What the reports say when no latency shift is listed: "none moved" only when some series was compared; else that
  * none was (a folder of `last` runs or fewer has no runs before the window to compare with).
@@ -81,9 +83,19 @@ export function noLatencyShiftText(recent: Pick<RecentChanges, 'last' | 'latency
   return none ? `No latency moved ${LATENCY_SHIFT_RATIO}x or more of what was measured; ${none} target${none === 1 ? '' : 's'} measured no latency in the last ${recent.last} runs.` : `No latency moved ${LATENCY_SHIFT_RATIO}x or more.`;
 }
 
+/**
+ * The recent changes in the order the reports list them: the last change of each cell that fails its target's latest
+ * run's gate first (the reports never cut them: `keep` counts them, one per cell), whichever run of the window it was
+ * made in (a failure that began two nights ago and still fails is not pushed out by last night's cosmetic changes),
+ * then newest first, a run's gating failures before its others.
+ */
 export function changesByPriority(recent: RecentChanges): { changes: RecentChanges['changes']; keep: number } {
   const latest = new Map(recent.windows.map((w) => [w.target, w.runs.at(-1)]));
-  const rank = (c: RecentChanges['changes'][number]) => (c.gating && latest.get(c.target) === c.run ? 1 : 0);
+  const key = (c: { target: string; model: string; check: string }) => `${c.target}\u0000${c.model}\u0000${c.check}`;
+  const failing = new Set((recent.failingNow ?? []).map(key));
+  // recent.changes is oldest first: the last one set is the cell's newest change.
+  const newest = new Map(recent.changes.map((c) => [key(c), c]));
+  const rank = (c: RecentChanges['changes'][number]) => ((c.gating && latest.get(c.target) === c.run) || (failing.has(key(c)) && newest.get(key(c)) === c) ? 1 : 0);
   const changes = [...recent.changes].sort((a, b) => rank(b) - rank(a) || b.run - a.run || Number(b.gating ?? false) - Number(a.gating ?? false));
   return { changes, keep: changes.filter((c) => rank(c) === 1).length };
 }

@@ -8,6 +8,7 @@
 import type { HistoryRun } from '../suite/history-schema.ts';
 import type { HistoryRunInfo } from './history-model.ts';
 import { parseShard } from '../shard-spec.ts';
+import { SAME_NIGHT_MS } from '../same-night.ts';
 
 /** What a run file brings to its run's info. */
 export interface RunPart {
@@ -82,21 +83,43 @@ export function partOrder(a: Pick<RunPart, 'run'>, b: Pick<RunPart, 'run'>): num
 /** The CI run a file names ('' for none): runs of one id told apart by it are distinct runs, not a reused id. */
 const ciKey = (part: RunPart) => (part.run.ci ? `${part.run.ci.system}\u0000${part.run.ci.runId}` : '');
 
+/** When a file stopped being active: its end, or its start when its end is not a time after it. */
+function activeUntil(part: RunPart): number {
+  const [start, end] = [Date.parse(part.run.startedAt), Date.parse(part.run.finishedAt)];
+  return end > start ? end : start;
+}
+
 /**
  * The parts of one run id cut into runs, each with its CI key. In start order, a file joins the latest run of its CI
  * key (files with a CI identity: GitHub Actions' or GitLab CI's run id; files without one: each other) when it
- * started within RUN_ID_WINDOW_MS of that run's FIRST file and repeats no (target, shard) the run holds; otherwise
- * it starts a run. A repeat is allowed only from another CI attempt (a re-run's file of a slot replaces the earlier
- * attempt's: build-history.ts reads a run's files in partOrder), and a GitLab pipeline's (a retry keeps the pipeline
- * id, which is unique per pipeline, and records no attempt); the same attempt, or files without CI (a local run,
- * another CI, a CI run id that never changes, as `act` sets), cannot tell a re-run from the next run, so a repeat is a
- * run of its own.
+ * started within RUN_ID_WINDOW_MS of that run's FIRST file; otherwise it starts a run. A CI run id tells its runs
+ * apart, so its re-run hours later (a later attempt, a GitLab retry) stays the run's. A file that repeats a (target,
+ * shard) the run holds starts a run too, and takes with it the run's files after the widest pause between starts
+ * that follows the last file it repeats (one run's shards start close together: a night's shard that started first
+ * and filled the slot a delayed night lost is the next night's, not the delayed one's; on a tie, the latest pause).
+ * A repeat is allowed only from another CI attempt (a re-run's file of a slot replaces the earlier attempt's:
+ * build-history.ts reads a run's files in partOrder), and a GitLab pipeline's (a retry keeps the pipeline id, which is
+ * unique per pipeline, and records no attempt); the same attempt, or files without CI (a local run, another CI, a CI
+ * run id that never changes, as `act` sets), cannot tell a re-run from the next run, so a repeat is a run of its own.
+ * Where that cuts the files without CI into more than one run, the id is reused (a fixed --run-id on a schedule), and
+ * they are cut again with one rule more: a file joins a run only within SAME_NIGHT_MS of the end of the run's latest
+ * file (one run's shards start together or queued behind each other), so a night that lost a shard never takes in
+ * the next night's file of it, whichever shard starts first. An id used once keeps its shards hours apart together.
+ * Runs cut apart are named as a reused id: a cut that guessed wrong shows as two runs each missing a shard, said,
+ * never as a whole run hiding one.
  */
 function splitReusedId(parts: readonly RunPart[]): { parts: RunPart[]; key: string }[] {
+  const runs = cutRuns(parts, false);
+  return runs.filter((r) => r.key === '').length > 1 ? cutRuns(parts, true) : runs;
+}
+
+/** splitReusedId's cut; `paused`: a file without CI starting SAME_NIGHT_MS after its run's latest end starts a run. */
+function cutRuns(parts: readonly RunPart[], paused: boolean): { parts: RunPart[]; key: string }[] {
   const sorted = [...parts].sort((a, b) => (a.run.startedAt < b.run.startedAt ? -1 : a.run.startedAt > b.run.startedAt ? 1 : 0));
-  const runs: { parts: RunPart[]; key: string; first: number }[] = [];
+  const runs: { parts: RunPart[]; key: string; first: number; until: number }[] = [];
+  const startOf = (p: RunPart) => Date.parse(p.run.startedAt);
   for (const part of sorted) {
-    const [key, start, attempt] = [ciKey(part), Date.parse(part.run.startedAt), part.run.ci?.attempt];
+    const [key, start, attempt] = [ciKey(part), startOf(part), part.run.ci?.attempt];
     const current = runs.findLast((r) => r.key === key);
     // A CI job uploading its file twice (one start to the millisecond) is no repeat: it is the same observation.
     const duplicate = (p: RunPart) => key !== '' && p.run.startedAt === part.run.startedAt;
@@ -104,9 +127,25 @@ function splitReusedId(parts: readonly RunPart[]): { parts: RunPart[]; key: stri
     // (read after the earlier one, by start). Only an attempt that repeats itself, or no CI at all, is another run.
     const retry = part.run.ci?.system === 'gitlab';
     const repeats = (p: RunPart) => !retry && p.run.ci?.attempt === attempt && !duplicate(p) && slotsOf(part).some((slot) => covers(p, slot));
-    const fits = current !== undefined && start - current.first <= RUN_ID_WINDOW_MS && !current.parts.some(repeats);
-    if (fits) current.parts.push(part);
-    else runs.push({ parts: [part], key, first: start });
+    const near = current !== undefined && start - current.first <= RUN_ID_WINDOW_MS && (!paused || key !== '' || start - current.until <= SAME_NIGHT_MS);
+    const held = near ? current.parts.findLastIndex(repeats) : -1;
+    if (near && held < 0) {
+      current.parts.push(part);
+      current.until = Math.max(current.until, activeUntil(part));
+      continue;
+    }
+    // A repeat: the new run begins at the widest pause between starts after the last file it repeats.
+    const group = [part];
+    if (near) {
+      let [cut, widest] = [current.parts.length, start - startOf(current.parts.at(-1)!)];
+      for (let i = current.parts.length - 1; i > held; i--) {
+        const pause = startOf(current.parts[i]!) - startOf(current.parts[i - 1]!);
+        if (pause > widest) [widest, cut] = [pause, i];
+      }
+      group.unshift(...current.parts.splice(cut));
+      current.until = Math.max(...current.parts.map(activeUntil));
+    }
+    runs.push({ parts: group, key, first: startOf(group[0]!), until: Math.max(...group.map(activeUntil)) });
   }
   return runs;
 }

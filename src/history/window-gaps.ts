@@ -9,13 +9,14 @@
  * a run of the whole catalog in it did not (its files' models and checks: a model gone from the catalog, a check a
  * harness upgrade dropped), left: its failure does not stand for ever, it is counted apart. And the cells the window observed whose latest runs no longer do (they are
  * inconclusive or skipped since): no change point (cell-history.ts), but a loss of what is seen, as compare says it.
+ * The rows' per-run gating is read here too: the cells the target's latest run observed failing its gate (`failingNow`).
  */
 import type { Observed } from '../checks/types.ts';
 import { describeState, isChangeState } from './cell-history.ts';
 import type { ErrorRow } from './error-cells.ts';
 import type { CellState, HistoryRunInfo, LatencySeries, RecentChanges } from './history-model.ts';
 
-export type WindowGaps = Pick<RecentChanges, 'unobserved' | 'standing' | 'unmeasured' | 'noLongerObserved'>;
+export type WindowGaps = Pick<RecentChanges, 'unobserved' | 'standing' | 'unmeasured' | 'noLongerObserved' | 'failingNow'>;
 
 /** Per run, the models and checks its files planned (run-selection.ts runsSelected). */
 export type PlannedRuns = ReadonlyMap<number, { models: ReadonlySet<string>; checks: ReadonlySet<string>; narrowed: boolean }>;
@@ -26,6 +27,7 @@ export function windowGaps(rows: readonly ErrorRow[], states: readonly CellState
   const unobserved = new Map<string, { cells: number; checks: Set<string>; lastSeen: number; unplanned: number; unplannedGating: number }>();
   const standing: NonNullable<RecentChanges['standing']> = [];
   const noLonger: NonNullable<RecentChanges['noLongerObserved']> = [];
+  const failingNow: NonNullable<RecentChanges['failingNow']> = [];
   const observes = (state: number) => state >= 0 && isChangeState(states[state]!);
   for (const row of rows) {
     const window = windows.get(row.target);
@@ -33,6 +35,8 @@ export function windowGaps(rows: readonly ErrorRow[], states: readonly CellState
     let at = row.runs.length - 1;
     while (at >= 0 && !observes(row.states[at]!)) at--;
     if (at < 0) continue;
+    // Observed failing the gate by the target's latest run: the reports never cut its last change (recent-changes.ts).
+    if (at === row.runs.length - 1 && row.gating[at] === 1) failingNow.push({ target: row.target, model: row.model, check: row.check });
     if (window.has(row.runs[at]!)) {
       // Observed in the window: named when its latest result since is inconclusive or skipped (absent: not run; an error: "Errors now").
       let end = row.runs.length - 1;
@@ -81,6 +85,7 @@ export function windowGaps(rows: readonly ErrorRow[], states: readonly CellState
     ...(standing.length ? { standing } : {}),
     ...(unmeasured.length ? { unmeasured } : {}),
     ...(noLonger.length ? { noLongerObserved: noLonger } : {}),
+    ...(failingNow.length ? { failingNow } : {}),
   };
 }
 

@@ -1,0 +1,68 @@
+/**
+ * @module history/latest-run-age
+ * How long before now the folder's latest run started. A run that stops before its first check (an unreachable
+ * endpoint, exit 2) appends nothing, so after a failed night `history` would present the night before as "now": the
+ * reports say when the latest run was and how long ago, and warn when that is clearly stale. The rule: older than
+ * twice the folder's usual interval between runs (the median of the gaps between consecutive runs' starts of
+ * SAME_NIGHT_MS or more: the runs of one night, regions or workflows minutes apart, are one night) and more than a day;
+ * with no such gap (one run, or one night's runs), more than a day. "Now" is the report's `generatedAt` (the build's
+ * clock, which tests set). Staleness never changes `history`'s exit code: history never gates.
+ */
+import { SAME_NIGHT_MS } from '../same-night.ts';
+import type { HistoryReport, HistoryRunInfo } from './history-model.ts';
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface LatestRunAge {
+  run: HistoryRunInfo;
+  /** Now minus the run's start (negative when the machine that ran it had its clock ahead). */
+  ageMs: number;
+  /** The folder's usual interval between runs, when it has one (see the module's rule). */
+  intervalMs?: number;
+  stale: boolean;
+}
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The folder's latest run and how old it is, or undefined for a folder of no runs. */
+export function latestRunAge(report: Pick<HistoryReport, 'runs' | 'generatedAt'>): LatestRunAge | undefined {
+  const run = report.runs.at(-1);
+  if (!run) return undefined;
+  // `runs` is in start order (run-info.ts).
+  const starts = report.runs.map((r) => Date.parse(r.startedAt));
+  const intervalMs = median(starts.slice(1).map((at, i) => at - starts[i]!).filter((gap) => gap >= SAME_NIGHT_MS));
+  const ageMs = Date.parse(report.generatedAt) - starts.at(-1)!;
+  const stale = ageMs > DAY_MS && (intervalMs === undefined || ageMs > 2 * intervalMs);
+  return { run, ageMs, ...(intervalMs === undefined ? {} : { intervalMs }), stale };
+}
+
+/** A duration in words: `less than an hour`, `5 hours`, `3 days`. */
+export function durationWords(ms: number): string {
+  if (ms < HOUR_MS) return 'less than an hour';
+  if (ms < 2 * DAY_MS) {
+    const hours = Math.floor(ms / HOUR_MS);
+    return `${hours} hour${hours === 1 ? '' : 's'}`;
+  }
+  return `${Math.floor(ms / DAY_MS)} days`;
+}
+
+const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * What the reports say of it: `said`, always (when the latest run started, and how long before `now`); `stale`, the
+ * warning when it is stale. Callers escape the run id with `code`.
+ */
+export function latestRunLines(age: LatestRunAge, now: string, code: (v: string) => string): { said: string; stale?: string } {
+  const { run, ageMs, intervalMs } = age;
+  const ago = ageMs < 0 ? `${durationWords(-ageMs)} after now (the clock of the machine that ran it is ahead)` : `${durationWords(ageMs)} before now`;
+  const said = `the folder's latest run ${code(run.id)} started ${when(run.startedAt)}, ${ago} (${when(now)})`;
+  if (!age.stale) return { said };
+  const usual = intervalMs === undefined ? 'more than a day' : `more than twice the folder's usual interval between runs (${durationWords(intervalMs)}) and more than a day`;
+  return { said, stale: `${said}: ${usual}. No run since appended to the folder (a run that stops before its first check, such as on an unreachable endpoint, appends nothing; see the logs of the runs since), so what this says is as of ${run.startedAt.slice(0, 10)}, not current` };
+}
