@@ -2,13 +2,20 @@
  * @module cli/catalog-command
  * `mantle-conformance catalog`: the catalog's models, one line each (id, family, the APIs its claims say it
  * serves, regions), then what each surface is documented to lack; `--check` reviews every claim for its source (see suite/check-catalog.ts) and exits 1 listing
- * what it found, or 2 when some of it keeps the catalog from loading (as `validate` and `run` would).
+ * what it found, or 2 when some of it keeps the catalog from loading (as `validate` and `run` would). Every line is
+ * written inert (report/inert-text.ts), as `validate` writes the same text: a catalog is a PR's text, and a CI job that
+ * runs `catalog --check` on it must not get a forged `::error`, `::add-mask::` or a terminal escape from it.
  */
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
+import { inertLine } from '../report/inert-text.ts';
 import { reviewCatalog } from '../suite/check-catalog.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { EXIT } from './project.ts';
+
+/** The most of one line of catalog text written: a finding quotes a claim's source or note, a surface line every claim of it. */
+const LINE_MAX_BYTES = 16_000;
+const inert = (text: string) => inertLine(text, LINE_MAX_BYTES);
 
 const APIS = [
   ['api.chat-completions', 'chat'],
@@ -24,10 +31,10 @@ export async function catalogCommand(flags: { catalog: string; check?: boolean }
       out.write(`ok: ${review.models} models, ${review.sources} sources; every claim names a source that is cited, located and marked when unverified; every region is listed\n`);
       return EXIT.ok;
     }
-    out.write(`${review.findings.join('\n')}\n${review.findings.length} finding${review.findings.length === 1 ? '' : 's'} in ${flags.catalog}\n`);
+    out.write(`${review.findings.map(inert).join('\n')}\n${review.findings.length} finding${review.findings.length === 1 ? '' : 's'} in ${inert(flags.catalog)}\n`);
     // Every finding is listed either way; one a run would refuse the file for makes it a bad input, not a review note.
     if (review.invalid > 0) {
-      throw new HarnessError('HARNESS_CATALOG_INVALID', `${flags.catalog}: ${review.invalid} of the findings above keep the catalog from loading (validate and run refuse it); fix those first`);
+      throw new HarnessError('HARNESS_CATALOG_INVALID', `${inert(flags.catalog)}: ${review.invalid} of the findings above keep the catalog from loading (validate and run refuse it); fix those first`);
     }
     return EXIT.gate;
   }
@@ -35,11 +42,12 @@ export async function catalogCommand(flags: { catalog: string; check?: boolean }
   const rows = catalog.models.map((model) => {
     const apis = APIS.filter(([check]) => model.expect.get(check)?.value === 'supported').map(([, name]) => name);
     const prefix = model.expect.get('path-prefix')?.value;
-    return [model.id, model.family, `${apis.join('+') || '?'}${typeof prefix === 'string' && prefix !== 'none' ? ` on ${prefix}` : ''}`, model.regions.join(',') || '-'];
+    // Each cell inert before it is padded, so the columns line up on what is written.
+    return [model.id, model.family, `${apis.join('+') || '?'}${typeof prefix === 'string' && prefix !== 'none' ? ` on ${prefix}` : ''}`, model.regions.join(',') || '-'].map(inert);
   });
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) out.write(`${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')}\n`);
-  out.write(`${catalog.models.length} models in ${flags.catalog}\n`);
+  out.write(`${catalog.models.length} models in ${inert(flags.catalog)}\n`);
   // The claims above describe Mantle; what each surface is documented to do differently applies to every model (a
   // feature it has, to the models named).
   for (const [surface, claims] of Object.entries(catalog.surfaces)) {
@@ -47,7 +55,7 @@ export async function catalogCommand(flags: { catalog: string; check?: boolean }
     const lacks = (claims.lacks ?? []).map((l) => `${l.feature} (${l.check}: ${value(l.value)})`);
     const has = (claims.has ?? []).map((h) => `${h.feature} (${h.check}: ${value(h.value)}${h.models ? ` for ${h.models.join(', ')}` : ''})`);
     const unstated = (claims.unstated ?? []).map((u) => u.check);
-    out.write(`${surface}${claims.title ? ` - ${claims.title}` : ''}: lacks ${lacks.join('; ') || 'nothing stated'}${has.length ? `; has ${has.join('; ')}` : ''}${unstated.length ? `; states nothing for ${unstated.join(', ')}` : ''}\n`);
+    out.write(`${inert(`${surface}${claims.title ? ` - ${claims.title}` : ''}: lacks ${lacks.join('; ') || 'nothing stated'}${has.length ? `; has ${has.join('; ')}` : ''}${unstated.length ? `; states nothing for ${unstated.join(', ')}` : ''}`)}\n`);
   }
   return EXIT.ok;
 }

@@ -9,7 +9,7 @@
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
-import { unusableListed } from '../report/model-lists.ts';
+import { refusedApart, refusedSaid, unusableListed } from '../report/model-lists.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { plainHttpWarning } from './credential-domains.ts';
 import { readModelLists, type ListAsker } from './model-lists.ts';
@@ -33,10 +33,13 @@ function diffAsker(replay: boolean): ListAsker {
   return {
     // No --timeout here: the limit is fixed, and said as such (run's "raise --timeout" named a flag the diff lacks).
     timeout: { ms: LIST_TIMEOUT_MS, advice: `catalog diff waits at most ${LIST_TIMEOUT_MS} ms for each page of a list, a fixed limit: try again once the endpoint is warm` },
-    unreadable: { asker: 'catalog diff', advice: replay ? check : `${check}; an HTTP 5xx is the endpoint failing: try again later` },
+    unreadable: { asker: 'catalog diff', advice: check, ...(replay ? {} : { outage: 'an HTTP 5xx is the endpoint failing: try again later' }) },
     empty: { asker: 'catalog diff', advice: `nothing to compare the catalog with; ${check}` },
   };
 }
+
+/** How the run's options name `--targets` at the start of a message: `--targets: ...`, `--targets "<entry>": ...`. */
+const TARGETS_FLAG = /^--targets(?=[: ])/;
 
 /**
  * `--target` is given to the run's options as `--targets` (an empty one too: `--target "$UNSET"` would otherwise diff
@@ -44,8 +47,8 @@ function diffAsker(replay: boolean): ListAsker {
  * (`--targets: no recordings of target x` would send them looking for a flag they did not give).
  */
 function asTargetFlag(error: unknown): unknown {
-  if (!(error instanceof HarnessError) || error.code !== 'HARNESS_USAGE' || !error.message.startsWith('--targets:')) return error;
-  return new HarnessError('HARNESS_USAGE', `--target:${error.message.slice('--targets:'.length)}`, { cause: error });
+  if (!(error instanceof HarnessError) || error.code !== 'HARNESS_USAGE' || !TARGETS_FLAG.test(error.message)) return error;
+  return new HarnessError('HARNESS_USAGE', error.message.replace(TARGETS_FLAG, '--target'), { cause: error });
 }
 
 /** No target at all: run's words name --mode (live is only the diff's default) and leave out --target, the diff's own flag. */
@@ -69,8 +72,12 @@ export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, 
   const lists = await readModelLists(config, catalog.models.map((m) => m.id), diffAsker(config.targets.every((t) => t.mode === 'replay')));
   const targets = lists.map((l) => {
     const t = config.targets.find((x) => x.id === l.target)!;
-    return { target: t.id, surface: t.surface, region: t.region, ...l.listing, complete: l.missing.length === 0, missing: l.missing };
+    // `refused` names the ids refused as model ids alone, and `pastCap` counts the valid ids past the cap not read, as
+    // the text says them apart (matrix.json's modelList keeps both in `refused`, each with its problem).
+    const { refused, pastCap } = refusedApart(l.listing);
+    return { target: t.id, surface: t.surface, region: t.region, ...l.listing, refused, pastCap, complete: l.missing.length === 0, missing: l.missing };
   });
+  const listings = new Map(lists.map((l) => [l.target, l.listing]));
   if (json) {
     out.write(`${JSON.stringify({ format: 'mantle-conformance.catalog-diff/1', catalog: catalog.id, targets }, null, 2)}\n`);
   } else {
@@ -79,7 +86,7 @@ export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, 
       out.write(`${inertLine(`${t.target} (${t.surface}${t.region ? `, ${t.region}` : ''}): ${t.listed} listed (${t.source})`, 2000)}\n`);
       out.write(`  new (listed, not in the catalog): ${t.new.length ? inertLine(t.new.join(', '), 8000) : t.complete ? 'none' : 'none on the part read'}\n`);
       out.write(`  in the catalog, not listed${t.complete ? '' : ' on the part read'}: ${t.notListed.length ? inertLine(t.notListed.join(', '), 8000) : 'none'}\n`);
-      if (t.refused.length) out.write(`  refused (not a usable model id): ${inertLine(t.refused.map((r) => `${JSON.stringify(r.id)} (${r.problem})`).join(', '), 4000)}\n`);
+      for (const said of refusedSaid(listings.get(t.target)!)) out.write(`  ${inertLine(said, 4000)}\n`);
     }
   }
   // The exit code of an incomplete observation (a partial run, an incomplete merge): the diff did not see everything.

@@ -37,12 +37,15 @@ function refuseRepeatedOptions(program: Command, args: readonly string[]): void 
   const top = program.commands.find((c) => c.name() === args[0]);
   if (!top) return;
   let command: Command = top;
-  const seen = new Set<string>();
+  let seen = new Set<string>();
   for (const arg of args.slice(1)) {
-    // A subcommand's options are checked too (`catalog diff --mode live --mode replay`), with its parent's.
+    // A subcommand's options are checked too (`catalog diff --mode live --mode replay`), apart from its parent's: one
+    // given on both (`catalog --catalog F diff --catalog F`) is one value when the two agree, which only the
+    // subcommand's action can tell (cli/parent-options.ts withParentOptions refuses two different values).
     const sub: Command | undefined = command.commands.find((c) => c.name() === arg);
     if (sub) {
       command = sub;
+      seen = new Set<string>();
       continue;
     }
     const name = arg.startsWith('--') ? arg.split('=')[0]! : /^-[A-Za-z]$/.test(arg) ? arg : undefined;

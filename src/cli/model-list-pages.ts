@@ -9,6 +9,7 @@
 import { classifyAnswer } from '../transport/classify-response.ts';
 import { bodyText, jsonObject } from '../transport/body.ts';
 import type { Exchange } from '../transport/exchange.ts';
+import { isHtml } from '../transport/stand-in-answer.ts';
 
 /** The most ids one list may give the run: a list longer than this is an endpoint misbehaving, not a catalog. */
 export const MAX_LISTED = 2000;
@@ -21,7 +22,10 @@ const MAX_CURSOR = 1000;
 export type PageRead =
   | { kind: 'page'; ids: unknown[]; more: boolean; next?: string }
   | { kind: 'none'; why: string }
-  | { kind: 'failed'; why: string; unreached?: string };
+  | { kind: 'failed'; why: string; unreached?: string; page?: true };
+
+/** What a 2xx HTML page in place of a list is said as, after its status: the page's text is the endpoint's, not quoted. */
+export const HTML_PAGE = 'with an HTML page, not a JSON model list';
 
 /**
  * The transport's own failures: the endpoint was never reached, its answer was cut short, or what came is no answer
@@ -46,6 +50,8 @@ export interface PrefixRead {
    * made. The harness's words, redacted; live reads only.
    */
   unreached?: string;
+  /** Page 1 was a 2xx HTML page (HTML_PAGE): the base URL or something in front of it, not an outage. */
+  page?: true;
 }
 
 /** Answers that hide the list rather than say there is none: they make a list incomplete, never absent. */
@@ -59,6 +65,10 @@ const FAILURES = new Set(['server-error', 'throttled', 'auth-rejected', 'budget-
  */
 export function readPage(exchange: Exchange): PageRead {
   const response = exchange.response;
+  // A 2xx HTML page (a login, a captive portal, a site's page at a wrong base URL) is an outage to the transport,
+  // which knows no better; in place of a model list it is rarely one, and "a 5xx: try again later" sent the user to
+  // wait for what waiting does not fix. Said as what came, with the fix it needs.
+  if (exchange.error?.code === 'HARNESS_SERVER_ERROR' && response && response.status < 300 && isHtml(response, bodyText(response))) return { kind: 'failed', why: `HTTP ${response.status} ${HTML_PAGE}`, page: true };
   if (exchange.error || !response) {
     const tries = exchange.attempts > 1 ? ` (after ${exchange.attempts} attempts)` : '';
     return { kind: 'failed', why: exchange.error?.code ?? 'no answer', ...(exchange.error && UNREACHED.has(exchange.error.code) ? { unreached: `${exchange.error.message}${tries}` } : {}) };
@@ -92,7 +102,7 @@ export async function readPrefix(prefix: string, send: (path: string) => Promise
     const read = readPage(await send(url));
     const at = page === 1 ? `GET ${path}` : `GET ${path} page ${page}`;
     if (read.kind !== 'page') {
-      if (page === 1) return read.kind === 'none' ? { path, ids: null, pages: 0, first: read.why } : { path, ids: null, pages: 0, missing: `${at}: ${read.why}`, first: read.why, ...(read.unreached ? { unreached: read.unreached } : {}) };
+      if (page === 1) return read.kind === 'none' ? { path, ids: null, pages: 0, first: read.why } : { path, ids: null, pages: 0, missing: `${at}: ${read.why}`, first: read.why, ...(read.unreached ? { unreached: read.unreached } : {}), ...(read.page ? { page: true } : {}) };
       // Page 1 said there was more: whatever stops the next page (a 404 too) leaves the rest unread.
       return { path, ids, pages: page - 1, missing: `${at}: ${read.why} (pages from ${page} on not read)`, first: 'HTTP 200' };
     }
@@ -117,6 +127,6 @@ export function recordedPrefix(exchange: Exchange): PrefixRead {
   const path = exchange.request.path;
   const read = readPage(exchange);
   if (read.kind === 'none') return { path, ids: null, pages: 0, first: read.why };
-  if (read.kind === 'failed') return { path, ids: null, pages: 0, missing: `${path}: ${read.why}`, first: read.why };
+  if (read.kind === 'failed') return { path, ids: null, pages: 0, missing: `${path}: ${read.why}`, first: read.why, ...(read.page ? { page: true } : {}) };
   return { path, ids: read.ids, pages: 1, ...(read.more ? { missing: `${path}: the recorded page says has_more: true; the recording holds no later page` } : {}), first: 'HTTP 200' };
 }

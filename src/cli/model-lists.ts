@@ -75,12 +75,19 @@ function liveSource(reads: readonly PrefixRead[]): string {
   return reads.filter((r) => r.ids !== null || !r.missing).map((r) => `GET ${r.path}${r.pages > 1 ? ` (${r.pages} pages)` : ''}${r.ids === null && !r.missing ? ` (${r.first}: no list there)` : ''}`).join(', ');
 }
 
+/** The fix for a web page where a list is: the base URL the surface's prefixes go under, or a login in front of it. */
+function pageAdvice(target: TargetConfig): string {
+  const lists = SURFACE_RULES[target.surface].openaiPrefixes.map((p) => `${p}/models`).join(' and ');
+  return `a web page (a login in front of the API, or a base URL that is not the API's) is no outage: check that --endpoint (or the URL in --targets) is the API's base URL, under which the ${target.surface} surface reads ${lists}`;
+}
+
 /**
  * Who asked for the lists, as a target's unreadable or empty list names it: the flag or command in front, and what
  * to do instead. Each caller has its own flags: `catalog diff` has no --models to suggest.
  */
 export interface ListAsker {
-  unreadable: { asker: string; advice: string };
+  /** `outage`: added when a prefix answered a 5xx (or an outage in a 2xx), never for a page or a refusal. */
+  unreadable: { asker: string; advice: string; outage?: string };
   /** What to say of a list with no usable id, when that leaves nothing to do; absent: an empty list is a list. */
   empty?: { asker: string; advice: string };
   /** For a command with no --timeout: its fixed limit on each page, and what a timeout says in place of "raise --timeout". */
@@ -120,7 +127,11 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
         const url = target.baseUrl ? new URL(target.baseUrl) : undefined;
         const proxy = url && unreached ? proxyFor(url) : undefined;
         const proxied = proxy && (await import('../transport/proxy-agents.ts')).tunnelOpened(proxy, url!) !== true ? 'check the proxy first (every request goes through it); then ' : '';
-        throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || read})${why}; ${proxied}${cut}${asker.unreadable.advice}`);
+        // The advice follows what came: a web page where the list is wants the base URL fixed (waiting does not fix
+        // it); only a 5xx, or an outage inside a 2xx, is the endpoint failing.
+        const page = target.mode !== 'replay' && reads.some((r) => r.page) ? `${pageAdvice(target)}; ` : '';
+        const outage = asker.unreadable.outage && reads.some((r) => /^HTTP 5\d\d\b/.test(r.first) || r.first === 'HARNESS_SERVER_ERROR') ? `; ${asker.unreadable.outage}` : '';
+        throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || read})${why}; ${page}${proxied}${cut}${asker.unreadable.advice}${outage}`);
       }
       const missing = reads.flatMap((r) => (r.missing ? [r.missing] : []));
       const source = read || liveSource(reads);

@@ -53,7 +53,7 @@ export function modelListLines(matrix: Matrix): string[] {
     // A list not read whole may hold a new id on the part not read: "nothing new" would claim what was not seen.
     parts.push(l.new.length ? `new: ${namedUpTo(l.new, NEW_NAMED, 'new')}` : notReadWhole(l) ? 'nothing new on the part read' : 'nothing new');
     if (l.notListed.length) parts.push(`in the catalog but not listed${notReadWhole(l) ? ' on the part read' : ''}: ${namedUpTo(l.notListed, NOT_LISTED_NAMED)}`);
-    if (l.refused.length) parts.push(`refused (not a usable model id): ${l.refused.map((r) => `${JSON.stringify(r.id)} (${r.problem})`).join(', ')}`);
+    parts.push(...refusedSaid(l));
     return [`${t.id} (${t.surface ?? 'mantle'}${t.region ? `, ${t.region}` : ''}): ${parts.join('; ')}`];
   });
 }
@@ -83,7 +83,7 @@ export function unreadModelLists(targets: readonly { id: string; modelList?: { s
 
 /** What a listed id past the cap is refused with (cli/model-lists.ts): the list is then not read whole (unreadModelLists). */
 export const pastCapProblem = (max: number): string => `more than ${max} ids listed`;
-const PAST_CAP = /^more than \d+ ids listed$/;
+const PAST_CAP = /^more than (\d+) ids listed$/;
 /** How many refused ids a listing names one by one; an entry after them counts the rest (moreRefused). */
 export const REFUSED_NAMED = 49;
 const MORE = /^and (\d+) more id\(s\) refused, not named one by one$/;
@@ -155,4 +155,27 @@ export function unusableListedProblems(targets: Matrix['targets']): GateProblem[
     const ids = `${shown.join(', ')}${rest > 0 ? `${shown.length ? ', ' : ''}${shown.length ? `and ${rest} more` : `${rest} not named`}` : ''}`;
     return [{ kind: 'unusable-listed-ids', target: t.id, message: `target ${t.id} listed ${count} id(s) the harness cannot use as model ids (${ids}): they were not tested; to test the others with a passing gate, name them with --models` }];
   });
+}
+
+/**
+ * A listing's refused ids told apart, as every output says them: the ids src/names.ts refused (not tested: the gate
+ * fails on them), named as `refused` names them with an entry counting the rest, and how many ids past the cap were
+ * not read (valid ids: the list was not read whole, the partial rule's). Said as refused model ids, a list of 50 000
+ * good ids read as 48 000 bad ones beside `unusable: 0`.
+ */
+export function refusedApart(listing: ModelListing): { refused: Refused[]; unusable: number; pastCap: number; cap?: number } {
+  const { unusable, pastCap } = refusedParts(listing);
+  const count = unusableListed(listing).count;
+  const total = listing.refused.filter((r) => !isMore(r)).length + moreCount(listing);
+  const cap = pastCap[0] ? Number(PAST_CAP.exec(pastCap[0].problem)![1]) : undefined;
+  return { refused: count > unusable.length ? [...unusable, moreRefused(count - unusable.length)] : unusable, unusable: count, pastCap: Math.max(0, total - count), ...(cap ? { cap } : {}) };
+}
+
+/** The parts of a list line (this module's, `catalog diff`'s) that say a listing's refused ids and the ids past the cap apart. */
+export function refusedSaid(listing: ModelListing): string[] {
+  const apart = refusedApart(listing);
+  return [
+    ...(apart.refused.length ? [`refused (not a usable model id): ${apart.refused.map((r) => `${JSON.stringify(r.id)} (${r.problem})`).join(', ')}`] : []),
+    ...(apart.pastCap ? [`not read: ${apart.pastCap} id(s) past the ${apart.cap ? `${apart.cap}-id ` : ''}cap (valid ids, not used: a new model may be among them)`] : []),
+  ];
 }
