@@ -75,7 +75,7 @@ describe('keys below the target/model level', () => {
 });
 
 describe('table', () => {
-  it('a merge of shards given with one of those shards is refused; the two shards alone are fine', async () => {
+  it('a merge of shards given with one of those shards is refused; so are the two shards alone, with merge as the fix', async () => {
     const one = smallMatrix(notRun(QWEN), [GROK, QWEN], CHECKS, { runId: 'S', shard: '1/2' });
     const two = smallMatrix(notRun(GROK), [GROK, QWEN], CHECKS, { runId: 'S', shard: '2/2' });
     const merged = await save(mergeMatrices([one, two]));
@@ -83,6 +83,9 @@ describe('table', () => {
     const twice = await cli(['table', merged, a]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/both hold run S on target emulator/);
-    expect((await cli(['table', a, b])).code).toBe(0);
+    // Each shard alone would say the other shards are not here: they are merged first (review rvc finding 5).
+    const apart = await cli(['table', a, b]);
+    expect(apart.code).toBe(2);
+    expect(apart.stderr).toMatch(/are shards of one run, S, given apart: .*merge them first \(mantle-conformance merge /);
   });
 });

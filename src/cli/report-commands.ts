@@ -32,7 +32,7 @@ import { lostFrom, type LeftOut } from './known-fields.ts';
 import { checkOutputTarget, writeToDescriptor, type Descriptor } from './output-target.ts';
 import { parseMatrix, readMatrix } from './read-matrix.ts';
 import { checkReportDir, fileIdentity } from './report-dir-guard.ts';
-import { sameRunTwice } from './same-run-twice.ts';
+import { sameRunTwice, shardsApart } from './same-run-twice.ts';
 import { appendStepSummary } from './step-summary-file.ts';
 
 
@@ -242,7 +242,7 @@ export async function tableCommand(files: string[], flags: { format: string; out
   if (files.length === 0) throw new HarnessError('HARNESS_USAGE', 'table: give one or more matrix.json files (one per region is fine)');
   await checkTableArguments(files, flags);
   const matrices = await readAll(files);
-  const twice = sameRunTwice(matrices, files);
+  const twice = sameRunTwice(matrices, files) ?? shardsApart(matrices, files);
   if (twice) throw new HarnessError('HARNESS_USAGE', `table: ${twice}`);
   const table = buildCapabilityTable(matrices);
   const long = { long: flags.long === true };

@@ -1,7 +1,8 @@
 /**
  * @module cli/same-run-twice
  * `table` lists each run's cells and latency once per input: two copies of one run (two files, one content) would
- * show its latency twice as if two runs had measured it. The file identity check does not see a copy.
+ * show its latency twice as if two runs had measured it. The file identity check does not see a copy. Nor is one run
+ * given as several shard files read as several runs: it is merged first.
  */
 import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
@@ -10,7 +11,7 @@ import type { Matrix } from '../report/matrix.ts';
  * Why the inputs hold one run twice, naming both files and the fix; undefined when each run's target is given once.
  * A run is its id (a merge's id joins its runs' with `+`) on a target; a file of one shard holds that shard, any other
  * file (a whole run, a merge of shards) all of them: so a merge given with one of its own shards or regions is
- * caught, and two shards of one run are not.
+ * caught, and two shards of one run are not (shardsApart says those).
  */
 export function sameRunTwice(matrices: readonly Matrix[], files: readonly string[]): string | undefined {
   const seen = new Map<string, { file: number; shard: string | undefined }[]>();
@@ -30,4 +31,25 @@ export function sameRunTwice(matrices: readonly Matrix[], files: readonly string
     }
   }
   return undefined;
+}
+
+/**
+ * Why the inputs hold several shards of one run apart, naming the files and `merge` as the fix; undefined when no run
+ * id has two shard files. Each shard would be a run of its own in the table: its targets dated by its own cells (a
+ * target a shard holds no model of has none), its notes saying the other shards are not here when they are, and
+ * the checks or pairs a missing shard held unsaid. `merge` checks that every shard is there once and joins them into
+ * the one run the table reads, so the table takes that rather than a second reading of shards.
+ */
+export function shardsApart(matrices: readonly Matrix[], files: readonly string[]): string | undefined {
+  // One run is its id on a target, as above: two regions' runs sharded under one fixed --run-id are two runs.
+  const byRun = new Map<string, number[]>();
+  matrices.forEach((m, i) => {
+    if (!m.run.selection.shard) return;
+    for (const target of m.targets) byRun.set(`${m.run.id}\u0000${target.id}`, [...(byRun.get(`${m.run.id}\u0000${target.id}`) ?? []), i]);
+  });
+  const given = [...byRun.values()].find((of) => of.length > 1);
+  if (!given) return undefined;
+  const named = given.map((i) => `${inertLine(files[i] ?? '', 300)} (shard ${inertLine(matrices[i]!.run.selection.shard!, 40)})`).join(', ');
+  const paths = given.map((i) => inertLine(files[i] ?? '', 300)).join(' ');
+  return `${named} are shards of one run, ${inertLine(matrices[given[0]!]!.run.id, 200)}, given apart: the table reads one file per run; merge them first (mantle-conformance merge ${paths} --report-dir DIR, which also says a shard that is missing) and give the table DIR/matrix.json`;
 }

@@ -116,6 +116,14 @@ const thinkingNote: Caveat = (budget, get) => {
 /** Adaptive thinking refused where budget_tokens observed nothing: thinkingNote says it when budget_tokens observed. */
 const adaptiveNote: Caveat = (adaptive, get) => (adaptive === 'rejected' && observed(get, 'messages.thinking-budget') === undefined ? 'adaptive thinking rejected' : undefined);
 
+/**
+ * What an API's stream check observed when it is not `conformant`: a stream refused (`rejected`) or cut off
+ * (`stalled`) is as much a caveat of the API as one that breaks the SSE rules, and reads as what was observed, not
+ * as the schema checks it left with nothing to measure.
+ */
+const STREAM_WORDS: Record<string, string> = { nonconformant: 'stream not conformant', rejected: 'stream refused', stalled: 'stream stalled' };
+const streamNote: Caveat = (value) => (value === 'conformant' ? undefined : (STREAM_WORDS[String(value)] ?? `stream: ${String(value)}`));
+
 /** A feature read from several checks: yes when all that observed say so, partial when some do. */
 function feature(name: string, checks: Record<string, (value: unknown) => boolean>): Column {
   return {
@@ -138,7 +146,7 @@ const COLUMNS: readonly Column[] = [
   route,
   api('Chat Completions', 'api.chat-completions', {
     'content.array.chat': (v) => (v === 'rejected' ? 'array content rejected' : undefined),
-    'stream.chat-completions': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
+    'stream.chat-completions': streamNote,
     'created-at.chat': (v) => (v !== 'integer' ? `created is ${String(v)}` : undefined),
   }, { 'schema.chat-completion': SCHEMA_OK, 'schema.chat-completion-chunk': SCHEMA_OK }),
   api('Responses', 'api.responses', {
@@ -147,13 +155,13 @@ const COLUMNS: readonly Column[] = [
     'responses.background': (v) => (v !== 'completed' ? `background: ${String(v)}` : undefined),
     'responses.web-search': (v) => (v === 'rejected' ? 'no server-side web_search' : undefined),
     'responses.previous-response-id': (v) => (v !== 'echoed' ? `previous_response_id ${String(v)}` : undefined),
-    'stream.responses': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
+    'stream.responses': streamNote,
     'created-at.responses': (v) => (v !== 'integer' ? `created_at is ${String(v)}` : undefined),
   }, { 'schema.response': SCHEMA_OK, 'schema.response-event': SCHEMA_OK }),
   api('Messages', 'api.messages', {
     'messages.thinking-budget': thinkingNote,
     'messages.thinking-adaptive': adaptiveNote,
-    'stream.messages': (v) => (v === 'nonconformant' ? 'stream not conformant' : undefined),
+    'stream.messages': streamNote,
     'messages.thinking-stream': (v) => (v !== 'conformant' ? `thinking stream: ${String(v)}` : undefined),
   }, { 'messages.basic': ['conformant'], 'messages.error-shape': ['anthropic'], 'schema.anthropic-message': SCHEMA_OK, 'schema.anthropic-event': SCHEMA_OK }),
   api('count_tokens', 'api.count-tokens', {}, { 'messages.count-tokens': ['conformant'] }),

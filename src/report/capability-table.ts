@@ -9,7 +9,7 @@ import type { CapabilityValue, Lookup, NotRun } from './capability-reading.ts';
 import { unreachedRows } from './capability-unreached.ts';
 import { wasElsewhere, wasNotReached } from './gate.ts';
 import { pairKey, resultKey, resultsByCell, type Matrix } from './matrix.ts';
-import { unreadModelLists } from './model-lists.ts';
+import { unreadModelLists, unusableListedLines } from './model-lists.ts';
 import { unobservedModels } from './observed-models.ts';
 
 export type { CapabilityValue };
@@ -41,16 +41,20 @@ export interface CapabilityTable {
   notes?: string[];
 }
 
-/** `us-east-1 2026-11-24 live`; a word is not repeated (`runtime.emulator 2026-11-24`, not `runtime.emulator 2026-11-24 emulator`). */
+/**
+ * `us-east-1 2026-11-24 live`; a word is not repeated (`runtime.emulator 2026-11-24`, not `runtime.emulator 2026-11-24
+ * emulator`). A replayed target's date is when its recordings were made: one that read none (a shard holding none of
+ * its models) has no date to give, and gives none rather than `?` or the replay's own date.
+ */
 export function provenanceOf(matrix: Matrix, targetId: string): string {
   const target = matrix.targets.find((t) => t.id === targetId);
   if (!target) return targetId;
-  const date = (target.mode === 'replay' ? target.provenance.recordedTo : matrix.run.finishedAt)?.slice(0, 10) ?? '?';
+  const date = (target.mode === 'replay' ? target.provenance.recordedTo : matrix.run.finishedAt)?.slice(0, 10);
   const place = target.region ?? target.id;
   const sources = target.provenance.sources.length ? target.provenance.sources : [target.mode];
   // A source already said by the place's name (target `runtime.emulator`, source `emulator`) is not said again.
   const placeWords = new Set(place.split(/[.\-_ ]/));
-  const words = [place, date, ...sources.filter((s) => s !== place && !placeWords.has(s))];
+  const words = [place, ...(date ? [date] : []), ...sources.filter((s) => s !== place && !placeWords.has(s))];
   return [...new Set(words)].join(' ');
 }
 
@@ -65,8 +69,9 @@ function latencyOf(matrix: Matrix, targetId: string, model: string): string | un
 
 /**
  * What the rows do not show of the runs they came from: an interrupted or partial run (and each model and target it
- * ran nothing of, which has no row), a shard (the other shards' models are elsewhere), and the models a run left
- * out as nothing observed.
+ * ran nothing of, which has no row), a shard (the other shards' models are elsewhere: `table` refuses two shards of
+ * one run, so a shard here is given without the others), the listed ids no row shows (no usable model id), and the
+ * models a run left out as nothing observed.
  */
 function runNotes(matrices: readonly Matrix[], seen: readonly Set<string>[]): string[] {
   return matrices.flatMap((matrix, i) => {
@@ -79,6 +84,8 @@ function runNotes(matrices: readonly Matrix[], seen: readonly Set<string>[]): st
     if (shard) notes.push(`${where}: shard ${shard} of a run, the other shards' models are not here (merge the shards first: mantle-conformance merge)`);
     // A model list read in part (`--models listed`): the models on the part not read never ran, and are not rows.
     for (const { target, missing } of unreadModelLists(matrix.targets)) notes.push(`${where}: the model list of target ${target} was not read whole (${missing}): the models on the part not read are not in the table`);
+    // Ids a list held that are no usable model id (src/names.ts) were never tested: no row shows them, and the gate failed on them.
+    for (const { line } of unusableListedLines(matrix.targets)) notes.push(`${where}: ${line}: they were not tested, not in the table`);
     if (stopped) {
       // Per (target, model), not per model: a model with a row on one surface is not thereby measured on the other.
       const missed = shard ? { count: 0, notes: [] } : unreachedRows(matrix, (target) => provenanceOf(matrix, target));

@@ -142,10 +142,11 @@ export function unusableListed(listing: ModelListing): { count: number; named: s
 const UNUSABLE_NAMED = 3;
 
 /**
- * A gate problem per target whose list held ids the harness cannot use as model ids: `--models listed` promises every
- * listed id, and these were not tested, so the run did not observe what it was asked to. Ids are endpoint text: inert.
+ * Per target whose list held ids the harness cannot use as model ids: `target T listed N id(s) the harness cannot
+ * use as model ids ("a", "b", "c" and N more)`, a few named and the rest counted, as the gate and the capability
+ * table both say it. Ids are endpoint text: inert.
  */
-export function unusableListedProblems(targets: Matrix['targets']): GateProblem[] {
+export function unusableListedLines(targets: Matrix['targets']): { target: string; line: string }[] {
   return targets.flatMap((t) => {
     if (!t.modelList) return [];
     const { count, named } = unusableListed(t.modelList);
@@ -153,7 +154,7 @@ export function unusableListedProblems(targets: Matrix['targets']): GateProblem[
     const shown = named.slice(0, UNUSABLE_NAMED).map((id) => inertLine(JSON.stringify(id), 80));
     const rest = count - shown.length;
     const ids = `${shown.join(', ')}${rest > 0 ? `${shown.length ? ', ' : ''}${shown.length ? `and ${rest} more` : `${rest} not named`}` : ''}`;
-    return [{ kind: 'unusable-listed-ids', target: t.id, message: `target ${t.id} listed ${count} id(s) the harness cannot use as model ids (${ids}): they were not tested; to test the others with a passing gate, name them with --models` }];
+    return [{ target: t.id, line: `target ${t.id} listed ${count} id(s) the harness cannot use as model ids (${ids})` }];
   });
 }
 
@@ -178,4 +179,12 @@ export function refusedSaid(listing: ModelListing): string[] {
     ...(apart.refused.length ? [`refused (not a usable model id): ${apart.refused.map((r) => `${JSON.stringify(r.id)} (${r.problem})`).join(', ')}`] : []),
     ...(apart.pastCap ? [`not read: ${apart.pastCap} id(s) past the ${apart.cap ? `${apart.cap}-id ` : ''}cap (valid ids, not used: a new model may be among them)`] : []),
   ];
+}
+
+/**
+ * A gate problem per target whose list held ids the harness cannot use as model ids: `--models listed` promises every
+ * listed id, and these were not tested, so the run did not observe what it was asked to.
+ */
+export function unusableListedProblems(targets: Matrix['targets']): GateProblem[] {
+  return unusableListedLines(targets).map(({ target, line }) => ({ kind: 'unusable-listed-ids', target, message: `${line}: they were not tested; to test the others with a passing gate, name them with --models` }));
 }
