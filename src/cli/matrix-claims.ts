@@ -2,9 +2,9 @@
  * @module cli/matrix-claims
  * What read-matrix checks of a matrix.json beyond its cells: that the per-pair maps (`totals.perModel`,
  * `totals.latency`, `shapes.exchanges`) are keyed `target/model` with a target the file lists, and that what `run` says
- * (partial, interrupted, shard, filters) fits the cells that were not run. A file a run or a merge wrote always
- * fits; one that does not was edited or damaged, and would otherwise read as something it is not (a lost shard as a
- * pass, a key named `constructor` as a way into Object.prototype when merged).
+ * (partial, interrupted, shard, filters) fits the cells that were not run, its shard `i/n` as `--shard` takes it. A
+ * file a run or a merge wrote always fits; one that does not was edited or damaged, and would otherwise read as
+ * something it is not (a lost shard as a pass, a key named `constructor` as a way into Object.prototype when merged).
  */
 import { regressedBy } from '../report/compare.ts';
 import { inertLine } from '../report/inert-text.ts';
@@ -13,6 +13,7 @@ import { unreadModelLists, unusableRange } from '../report/model-lists.ts';
 import { apartOf } from '../report/nothing-compared.ts';
 import { displayPath } from '../json-path.ts';
 import { API_IDS } from '../suite/suite-schema.ts';
+import { shardProblem } from '../shard-spec.ts';
 
 const EDITED = 'this matrix.json was edited or is damaged; use the file the run (or merge) wrote';
 const shown = (value: unknown) => inertLine(JSON.stringify(value) ?? String(value), 120);
@@ -71,6 +72,10 @@ const ELSEWHERE = /^not run: filtered out \(a model filter or -t\)|\banother sha
  */
 export function runClaimProblem(matrix: Matrix): string | undefined {
   const { run } = matrix;
+  // Merge counts a run's shards by it: one it cannot read made them "not belong together". `03/3` is read as 3/3, as
+  // `--shard 03/3` took it (and its run wrote it so).
+  const shard = shardProblem(run.selection.shard, 'run.selection.shard');
+  if (shard) return `${inertLine(shard, 300)}; ${EDITED}`;
   if (run.interrupted === true && !run.partial) return `run.interrupted: true, but run.partial is false (a run that was interrupted says partial too); ${EDITED}`;
   // A file in which nothing ran fails its gate ("nothing ran") whatever it claims: only one that could pass is refused.
   if (run.partial || run.selection.shard !== undefined || run.selection.filters.length > 0 || matrix.results.every((r) => r.notRun)) return undefined;

@@ -18,7 +18,8 @@ import { HISTORY_RUN_FORMAT, type HistoryRun } from '../suite/history-schema.ts'
 import { RUN_FILE_SUFFIX } from './history-file.ts';
 import { firstProblemIn } from '../json-walk.ts';
 import { newerVersion } from '../format-version.ts';
-import { shardProblem, startedAtProblem } from './run-values.ts';
+import { startedAtProblem } from './run-values.ts';
+import { shardProblem } from '../shard-spec.ts';
 import { passesQuickCheck, runSchemaErrors } from './validate-run.ts';
 
 /** The most a run file may unpack to: a full catalog run is well under 1 MiB. */
@@ -73,7 +74,7 @@ export function parseRunFile(bytes: Buffer, name: string): HistoryRun {
     throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${schemaProblem(errors, value)}${unknown ? `: a newer mantle-conformance may have written it (upgrade mantle-conformance to read it), or it was edited by hand (${FIX})` : `; ${FIX}`}`);
   }
   const run = (value as HistoryRun).run;
-  const problem = startedAtProblem(run.startedAt) ?? shardProblem(run.shard) ?? referenceProblem(value as HistoryRun);
+  const problem = startedAtProblem(run.startedAt) ?? shardProblem(run.shard, 'run.shard') ?? referenceProblem(value as HistoryRun);
   if (problem) throw new HarnessError('HARNESS_HISTORY_INVALID', `${shown}: ${problem}; ${FIX}`);
   return value as HistoryRun;
 }

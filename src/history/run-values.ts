@@ -1,11 +1,11 @@
 /**
  * @module history/run-values
  * What a run file's schema cannot say about its values: a start that is a real moment (a run writes it with
- * `Date#toISOString()`) and not in the future, and a shard as `--shard` takes it. Observed values are not held to their checks' vocabularies: a history folder is kept for a
- * year, across upgrades whose checks may change their words, and the reports show every value as inert text.
+ * `Date#toISOString()`) and not in the future (its shard is read as `--shard` takes it: shard-spec.ts). Observed
+ * values are not held to their checks' vocabularies: a history folder is kept for a year, across upgrades whose
+ * checks may change their words, and the reports show every value as inert text.
  */
 import { inertLine } from '../report/inert-text.ts';
-import { parseShard } from '../shard-spec.ts';
 
 const STAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z$/;
 
@@ -40,11 +40,4 @@ function futureProblem(startedAt: string, at: number, now: number): string | und
   if (at <= now + CLOCK_MARGIN_MS) return undefined;
   const shown = new Date(now).toISOString();
   return `run.startedAt: ${inertLine(JSON.stringify(startedAt), 60)} is later than now (${shown}) by more than a day; runs are ordered by their start, so its values would read as the latest; fix the clock of the machine that wrote it and run again`;
-}
-
-/** Why `run.shard` is not `i/n` with 1 <= i <= n as `--shard` takes it, or undefined: the history counts a run's missing shards by it. */
-export function shardProblem(shard: string | undefined): string | undefined {
-  if (shard === undefined) return undefined;
-  if (parseShard(shard)) return undefined;
-  return `run.shard: ${inertLine(JSON.stringify(shard), 60)} is not i/n with 1 <= i <= n (as --shard takes it)`;
 }

@@ -1,8 +1,9 @@
 /**
  * @module report/merge-refusals
  * Which inputs merge refuses rather than merge (exit 2, naming both files): two files that define one check
- * differently (written by different builds), shards of one run id whose selections, judging or baselines differ,
- * two files whose target of one id is another endpoint, and two files that ran the same cell.
+ * differently (written by different builds), shards of one run id whose selections, judging or baselines differ or
+ * that started on different nights, two files whose target of one id is another endpoint, and two files that ran the
+ * same cell.
  */
 import { SAME_NIGHT_MS } from '../same-night.ts';
 import { HarnessError } from '../errors.ts';
@@ -65,6 +66,10 @@ function selectionOf(m: Matrix): Record<(typeof SHARED)[number], string[]> {
   };
 }
 
+/** Two times of one run id that are two runs' (SAME_NIGHT_MS or more apart); a time that does not parse cannot show one run either. */
+const nightsApart = (a: string, b: string) => !(Math.abs(Date.parse(a) - Date.parse(b)) < SAME_NIGHT_MS);
+const APART = `${SAME_NIGHT_MS / 3_600_000} hours or more apart`;
+
 /**
  * Whether two baselines of one run id are two runs by their ends: without a CI run on both, a fixed --run-id
  * (`nightly`) names every night's run, and a shard compared with night 1's shard and another with night 2's would
@@ -74,10 +79,17 @@ function selectionOf(m: Matrix): Record<(typeof SHARED)[number], string[]> {
 function baselinesApart(a: Matrix, b: Matrix): [string, string] | undefined {
   const [x, y] = [a.comparison?.baseline, b.comparison?.baseline];
   if (!x || !y || x.runId !== y.runId || (x.ci && y.ci)) return undefined;
-  const gap = Math.abs(Date.parse(x.finishedAt) - Date.parse(y.finishedAt));
-  // An end that does not parse cannot show one run either.
-  return gap < SAME_NIGHT_MS ? undefined : [`run ${x.runId} finished ${x.finishedAt}`, `run ${y.runId} finished ${y.finishedAt}`];
+  return nightsApart(x.finishedAt, y.finishedAt) ? [`run ${x.runId} finished ${x.finishedAt}`, `run ${y.runId} finished ${y.finishedAt}`] : undefined;
 }
+
+/**
+ * Whether two shards of one run id are two runs by their starts, the rule baselinesApart applies to their baselines:
+ * without a CI run on both, a fixed --run-id names every night's run, and a shard job that died tonight leaves last
+ * night's matrix.json of that shard in a persistent workspace, which would merge green with tonight's other shards.
+ * One run's shards start together (or queued, hours at most); with one CI run recorded on both they are one run
+ * however far apart ("Re-run failed jobs" the next day: the CI run says so, and a different CI run is refused above).
+ */
+const shardsApart = (a: Matrix, b: Matrix) => Boolean(a.run.selection.shard && b.run.selection.shard && !(a.run.ci && b.run.ci) && nightsApart(a.run.startedAt, b.run.startedAt));
 
 /** How two selections differ, or undefined when they are the same. */
 function selectionDifference(a: Matrix, b: Matrix, names: [string, string]): string | undefined {
@@ -89,7 +101,7 @@ function selectionDifference(a: Matrix, b: Matrix, names: [string, string]): str
     const onlyA = x[field].filter((v) => !y[field].includes(v));
     const onlyB = y[field].filter((v) => !x[field].includes(v));
     const apart = field === 'baseline' && !onlyA.length && !onlyB.length ? baselinesApart(a, b) : undefined;
-    if (apart) return `${DIFFER.baseline}: no CI run recorded tells them apart, and they finished 6 hours or more apart (only in ${names[0]}: ${list([apart[0]])}; only in ${names[1]}: ${list([apart[1]])})`;
+    if (apart) return `${DIFFER.baseline}: no CI run recorded tells them apart, and they finished ${APART} (only in ${names[0]}: ${list([apart[0]])}; only in ${names[1]}: ${list([apart[1]])})`;
     if (!onlyA.length && !onlyB.length) continue;
     return `${DIFFER[field]} (only in ${names[0]}: ${list(onlyA)}; only in ${names[1]}: ${list(onlyB)})`;
   }
@@ -140,6 +152,12 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
       if (difference) {
         throw refuse(
           `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites, expectations, --repeat, --baseline and harness version, in one CI run (only --shard differs); run the odd shard again with the others'`,
+        );
+      }
+      if (shardsApart(matrices[i]!, matrices[j]!)) {
+        const [a, b] = [matrices[i]!.run.startedAt, matrices[j]!.run.startedAt].map((t) => inertLine(t, 60));
+        throw refuse(
+          `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but no CI run recorded tells them apart, and they started ${APART} (${name(i)} started ${a}; ${name(j)} started ${b}): the shards of one run start together, so one of them is left from another run of a fixed --run-id (another night's); run the stale shard again with the others, or give each run its own --run-id`,
         );
       }
     }
