@@ -23,6 +23,7 @@ import { olderRules } from '../report/older-rules.ts';
 import { mergeMatrices } from '../report/merge.ts';
 import { buildMigration, combineForMigration, migrationMarkdown } from '../report/migration.ts';
 import { nothingCompared } from '../report/nothing-compared.ts';
+import { vanishedTargetsProblem } from '../report/lost-models.ts';
 import { PROBLEM_BYTES } from '../report/problem-list.ts';
 import { keepingEarlier, readBeforeRemovingEarlier, readThenRemoveEarlier } from './earlier-reports.ts';
 import { CONSOLE_LINES, problemLines } from './gate-lines.ts';
@@ -102,9 +103,12 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
   // No cell compared (no target, model or check in common): "regressed: false" would be a green gate on nothing
   // observed, so it exits 1 too.
   const none = nothingCompared(comparison, after);
-  const json = { ...comparison, ...(unfinished ? { unfinished } : {}), ...(none ? { nothingCompared: true } : {}) };
-  out.write(flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${describeComparison(comparison, after)}\n${unfinished ? `${inertLine(unfinished, 2000)}\n` : ''}`);
-  return comparison.regressed || unfinished || none ? 1 : 0;
+  // A baseline target with no cell in this run was not compared (a region whose job wrote nothing): it regressed.
+  const gone = vanishedTargetsProblem(comparison);
+  const shown = gone ? { ...comparison, regressed: true } : comparison;
+  const json = { ...shown, ...(gone ? { vanishedTargetsProblem: gone } : {}), ...(unfinished ? { unfinished } : {}), ...(none ? { nothingCompared: true } : {}) };
+  out.write(flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${describeComparison(shown, after)}\n${[gone, unfinished].filter(Boolean).map((line) => `${inertLine(line!, 2000)}\n`).join('')}`);
+  return shown.regressed || unfinished || none ? 1 : 0;
 }
 
 /**

@@ -181,7 +181,7 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
     : await runInProcess(request);
   // A signal the run already took (it interrupted the run, or came while the reports were written) makes the next the second.
   guard.runOver(end.interrupted || end.signalledAfterRun === true);
-  if (baseline) for (const note of (await import('../report/target-identity.ts')).hostChangeNotes(baseline.targets, end.matrix.targets)) io.err.write(`${note}\n`);
+  if (baseline) for (const note of (await import('../report/baseline-not-run.ts')).baselineNotes(baseline, end.matrix)) io.err.write(`${note}\n`);
   return finish(end, config, flags, io, onVitest ? 'vitest' : 'in-process', [...loaded.plan.cases.keys()]);
 }
 

@@ -11,14 +11,16 @@ import { changedCheckLines, changedDefinitions } from './check-definitions.ts';
 import { inertLine } from './inert-text.ts';
 import { asNewFailure, shownCell as show } from './new-failures.ts';
 import { judgedDifferentlyWhy, judgedKind, judgingChanges, judgingLines } from './judged-differently.ts';
-import { resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
+import { pairKey, resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
 import { selectsCheck } from '../suite/check-pattern.ts';
 import { gaveUpOnTarget, wasNotReached } from './gate.ts';
 import { OBSERVED } from './observed-models.ts';
 import { flakyTrialsChanged, flakyTrialsShown } from './flaky-values.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 import { unreadModelLists } from './model-lists.ts';
-import { changedTargetLines, changedTargets, describeTargetChanges, hostChangeNotes } from './target-identity.ts';
+import { changedTargetLines, changedTargets, describeTargetChanges } from './target-identity.ts';
+import { baselineNotes, baselineNotRun } from './baseline-not-run.ts';
+import { lostModelsLine, lostPairs } from './lost-models.ts';
 import { comparedRun, type ComparedRun, nothingCompared, nothingComparedLine } from './nothing-compared.ts';
 
 const bad = (status: MatrixResult['status']) => status === 'fail' || status === 'error';
@@ -70,6 +72,10 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const without = (m: Matrix): Matrix => ({ ...m, targets: m.targets.filter((t) => !apart.has(t.id)), results: m.results.filter((r) => !apart.has(r.target)) });
   if (apart.size) [before, after] = [without(before), without(after)];
   const old = new Map(before.results.filter((r) => !r.notRun).map((r) => [key(r), r]));
+  // A merge's selection is its inputs' together: a cell the baseline holds as not run (not selected on its target,
+  // another shard's) was not observed there, and is not compared (baseline-not-run.ts). Pairs it observed and this
+  // run observed nothing of regress (lost-models.ts): their failing cells gate as a catalog model's do.
+  const [skipped, lost] = [baselineNotRun(before), lostPairs(before, after, apart)];
   const selectedBefore = selectionOf(before);
   // README: a model not in the catalog (an id given to --models, a new listed model) has every cell informational.
   const uncatalogued = new Set(after.models.filter((m) => !m.inCatalog).map((m) => m.id));
@@ -101,9 +107,10 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     // A model or check the baseline did not ask for was not compared (listed so below), never a new failure; nor a
     // target or model the baseline has not at all (a renamed target, a region with no baseline of its own): listed
     // as new, not compared.
+    if (!was && skipped.take(now)) continue;
     if (!was && (!selectedBefore.models(now.model) || !selectedBefore.checks(now.check) || !baselineTargets.has(now.target) || !baselineModels.has(now.model))) continue;
     if (was && !now.notRun) compared += 1;
-    const kind = judgedKind(kindOf(was, now, uncatalogued.has(now.model) && !now.gating), was, now, judging);
+    const kind = judgedKind(kindOf(was, now, uncatalogued.has(now.model) && !now.gating && !lost.has(pairKey(now.target, now.model))), was, now, judging);
     if (!kind) continue;
     const why = `${flakyTrialsShown(was, now) ?? `${show(was)} -> ${show(now)}`}: ${kind === 'newFailures' ? asNewFailure(now.reason) : kind === 'judgedDifferently' ? `${judgedDifferentlyWhy(was, now, judging)}: ${now.reason}` : now.reason}`;
     changes[kind].push({ target: now.target, model: now.model, check: now.check, before: was ? snapshot(was) : null, after: snapshot(now), reason: why });
@@ -154,6 +161,9 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const vanishedModels = gone.filter((id) => !unknown(id)).filter(asked(selectedAfter, 'models'));
   const newChecks = diff(a.checks, b.checks).filter(asked(selectedBefore, 'checks'));
   const vanishedChecks = vanishedOn('check', a.checks).filter(asked(selectedAfter, 'checks'));
+  const held = skipped.listed();
+  for (const k of ['models', 'checks'] as const) for (const id of held[k]) notSelected[k].add(id);
+  byShard ||= held.byShard;
   return {
     baseline: { runId: before.run.id, finishedAt: before.run.finishedAt, ...(before.run.ci ? { ci: { system: before.run.ci.system, runId: before.run.ci.runId } } : {}) },
     ...changes,
@@ -170,17 +180,18 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     ...(judging.length ? { judgingChanged: judging } : {}),
     shapeDrift: shapeDrift(before.shapes, after.shapes).filter((d) => !apart.has(d.target)),
     compared,
-    regressed: regressedBy(changes),
+    ...(lost.size ? { lostModels: [...lost.values()] } : {}),
+    regressed: regressedBy({ ...changes, lostModels: [...lost.values()] }),
   };
 }
 
 /**
- * Whether a comparison regressed: it lists a new failure. The one rule compare writes `regressed` by, and that a
+ * Whether a comparison regressed: it lists a new failure, or a pair it observed nothing of (lost-models.ts). The one rule compare writes `regressed` by, and that a
  * matrix.json read again is held to (cli/matrix-claims.ts): the gate trusts the flag, so a file whose flag says
  * otherwise than its list was edited.
  */
-export function regressedBy(comparison: Pick<MatrixComparison, 'newFailures'>): boolean {
-  return comparison.newFailures.length > 0;
+export function regressedBy(comparison: Pick<MatrixComparison, 'newFailures' | 'lostModels'>): boolean {
+  return comparison.newFailures.length > 0 || (comparison.lostModels?.length ?? 0) > 0;
 }
 
 /**
@@ -202,13 +213,13 @@ export { sameRunProblem } from './same-run.ts';
 
 /**
  * What the reader of a comparison must be told beside it (for stderr; the exit code is the comparison's): a target
- * compared across a host change (noted), the newer run is one shard (the models of the other shards were not compared), or the "newer" run started before the
+ * compared across a host change (noted), either run is one shard or the baseline did not finish (baseline-not-run.ts), or the "newer" run started before the
  * baseline (the arguments are likely swapped: `compare OLD NEW`, and the verdict reads backwards). Both sides one
  * run is refused, not warned of (sameRunProblem).
  */
-export function comparisonWarnings(before: Pick<Matrix, 'run' | 'targets'>, after: Pick<Matrix, 'run' | 'targets'>): string[] {
-  // A host change alone is compared (one endpoint under another name): a note, not a reason to leave it out.
-  const warnings = hostChangeNotes(before.targets, after.targets);
+export function comparisonWarnings(before: Pick<Matrix, 'run' | 'targets' | 'results'>, after: Pick<Matrix, 'run' | 'targets' | 'results'>): string[] {
+  // A host change alone is compared (one endpoint under another name): a note; so is a baseline of one shard.
+  const warnings = baselineNotes(before, after);
   const shard = after.run.selection.shard;
   if (shard) warnings.push(`warning: run ${inertLine(after.run.id)} is shard ${inertLine(shard)} only: the models of its other shards were not compared (merge the shards first: mantle-conformance merge)`);
   if (after.run.startedAt < before.run.startedAt) {
@@ -238,38 +249,6 @@ function selectionOf(matrix: Matrix): Selected {
 /** The cell changes of a comparison under their headings, in display order (older files lack the flaky lists). */
 export function changeSections(comparison: MatrixComparison): { title: string; changes: CellChange[] }[] {
   return (Object.keys(HEADINGS) as (keyof typeof HEADINGS)[]).map((k) => ({ title: HEADINGS[k], changes: comparison[k] ?? [] }));
-}
-
-/** The comparison as plain text, for the terminal: every endpoint string as an inert line. */
-/**
- * The ids the inputs did not compare, on their own targets, less what another input compared there (a lone shard's
- * "not compared" is mostly its sibling shards' cells) and what is listed as new or vanished. Only an input with a
- * comparison compared its cells: the pairs an input without one ran (a shard run without --baseline) are not
- * compared (`target/model`, or `target: every model` when no input compared any of the target), and say so (byShard).
- */
-export function notCompared(inputs: readonly Matrix[], listed: Record<'models' | 'checks', string[]>): Record<'models' | 'checks', string[]> & { byShard: boolean } {
-  const compared = inputs.filter((m) => m.comparison).flatMap((m) => m.results.filter((r) => !r.notRun));
-  const ran = new Set(compared.flatMap((r) => [`${r.target}\u0000m\u0000${r.model}`, `${r.target}\u0000c\u0000${r.check}`, `m\u0000${r.target}/${r.model}`, `m\u0000${r.target}: every model`, `t\u0000${r.target}`]));
-  const out = { models: new Set<string>(), checks: new Set<string>() };
-  let byShard = false;
-  for (const input of inputs) {
-    const targets = input.targets.map((t) => t.id);
-    for (const kind of ['models', 'checks'] as const) {
-      for (const id of input.comparison?.notSelected?.[kind] ?? []) {
-        const missed = targets.filter((t) => !ran.has(`${t}\u0000${kind[0]}\u0000${id}`));
-        if (listed[kind].includes(id) || ran.has(`${kind[0]}\u0000${id}`) || missed.length === 0) continue;
-        if (kind === 'checks' || missed.length === targets.length) out[kind].add(id);
-        else for (const t of missed) out.models.add(`${t}/${id}`);
-      }
-    }
-    if (input.comparison) continue;
-    for (const r of input.results) {
-      if (r.notRun || ran.has(`${r.target}\u0000m\u0000${r.model}`)) continue;
-      byShard = true;
-      out.models.add(ran.has(`t\u0000${r.target}`) ? `${r.target}/${r.model}` : `${r.target}: every model`);
-    }
-  }
-  return { models: [...out.models], checks: [...out.checks], byShard };
 }
 
 /** Why ids were not compared: a lone shard's are often another shard's, not unselected. */
@@ -309,6 +288,8 @@ export function describeComparison(comparison: MatrixComparison, newer: Compared
     for (const d of drift.slice(0, 50)) lines.push(`  ${inertLine(`${d.model} ${d.api} (${d.target}): ${describeDrift(d)}`, 1000)}`);
     if (drift.length > 50) lines.push(`  ... and ${drift.length - 50} more`);
   }
+  const lostLine = lostModelsLine(comparison);
+  if (lostLine) lines.push(lostLine);
   lines.push(comparison.regressed ? 'regressed: yes (exit 1)' : none ? 'regressed: not known (nothing was compared)' : 'regressed: no');
   return lines.join('\n');
 }

@@ -15,7 +15,8 @@
  */
 import { mergeShapeTables } from '../checks/shape.ts';
 import { HarnessError } from '../errors.ts';
-import { notCompared, regressedBy } from './compare.ts';
+import { regressedBy } from './compare.ts';
+import { notCompared } from './merge-not-compared.ts';
 import { nothingCompared } from './nothing-compared.ts';
 import { finishMatrix, sortedKeys, sumUsage } from './build-matrix.ts';
 import { maxErrorsOf, wasInterrupted, wasNotReached } from './gate.ts';
@@ -150,6 +151,7 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     redefined.set(c.check, seen ? { ...seen, cells: seen.cells + c.cells } : { ...c });
   }
   const newFailures = changes('newFailures');
+  const lostModels = [...new Set(all.flatMap((c) => c.lostModels ?? []))];
   const newModels = ids('newModels');
   const vanishedModels = vanished('vanishedModels');
   const newChecks = ids('newChecks');
@@ -177,8 +179,9 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     ...(redefined.size ? { changedChecks: [...redefined.values()] } : {}),
     ...(drift.length ? { shapeDrift: drift } : {}),
     ...mergedCount(matrices),
-    // compare's rule on the joined lists: regressed when any input did (each lists its new failures).
-    regressed: regressedBy({ newFailures }),
+    ...(lostModels.length ? { lostModels } : {}),
+    // compare's rule on the joined lists: regressed when any input did (each lists its new failures and lost pairs).
+    regressed: regressedBy({ newFailures, lostModels }),
   };
 }
 

@@ -39,7 +39,10 @@ export function newFailuresLine(matrix: Pick<Matrix, 'gate' | 'comparison'>): st
   const named = cells.slice(0, NAMED).map((c) => inertLine(`${c.model} ${c.check} (${c.target}): ${shownCell(c.before)} -> ${shownCell(c.after)}`, 300));
   const more = cells.length > NAMED ? `; ... and ${cells.length - NAMED} more (the comparison lists each)` : '';
   const run = matrix.comparison ? ` (run ${inertLine(matrix.comparison.baseline.runId, 200)})` : '';
-  return `${cells.length || 'some'} new failure(s) since the baseline${run}${named.length ? `: ${named.join('; ')}` : ''}${more}`;
+  // A pair the baseline observed and the run observed nothing of regressed too (lost-models.ts): named after them.
+  const lost = matrix.comparison?.lostModels ?? [];
+  const gone = lost.length ? `; nothing observed of ${lost.length} (target, model) pair(s) the baseline observed: ${inertLine(lost.slice(0, NAMED).join(', '), 600)}` : '';
+  return `${cells.length || (lost.length ? 0 : 'some')} new failure(s) since the baseline${run}${named.length ? `: ${named.join('; ')}` : ''}${more}${gone}`;
 }
 
 /**

@@ -13,9 +13,10 @@
 import { inertLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixComparison } from './matrix.ts';
 import { describeTargetChanges, type TargetsApart } from './target-identity.ts';
+import type { LostModels } from './lost-models.ts';
 
-/** What a comparison says of its reach: the targets it left apart, and how many cells it compared. */
-export type ComparisonReach = TargetsApart & {
+/** What a comparison says of its reach: the targets it left apart, the pairs it lost, and how many cells it compared. */
+export type ComparisonReach = TargetsApart & LostModels & {
   /** Cells of the newer run compared with the baseline's (a result in both runs). Absent in files older builds wrote. */
   compared?: number;
 };

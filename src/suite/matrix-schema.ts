@@ -225,6 +225,7 @@ export const MatrixSchema = Type.Object(
         changedChecks: Type.Optional(Type.Array(Type.Object({ check: Str, cells: Count, difference: Str }))),
         shapeDrift: Type.Optional(Type.Array(Drift)),
         compared: Type.Optional(Count),
+        lostModels: Type.Optional(Type.Array(Str)),
         regressed: Type.Boolean(),
       }),
     ),
