@@ -30,6 +30,7 @@ const ROWS: Row[] = [
   { model: CLAUDE, check: 'messages.anthropic-version', quirk: b({ anthropicVersionRequired: false }), off: 'required', on: 'optional', onStatus: 'pass' },
   { model: CLAUDE, check: 'messages.thinking-adaptive', quirk: b({ adaptiveThinking: 'rejected' }), off: 'accepted', on: 'rejected' },
   { model: CLAUDE, check: 'messages.thinking-budget', quirk: b({ budgetThinking: 'accepted' }), off: 'rejected', on: 'accepted' },
+  { model: CLAUDE, check: 'messages.thinking-disabled', quirk: b({ disabledThinking: 'ignored' }), off: 'off', on: 'ignored' },
   { model: CLAUDE, check: 'messages.error-shape', quirk: b({ anthropicErrorShape: 'openai' }), off: 'anthropic', on: 'openai' },
   { model: GROK, check: 'reasoning.effort.none', quirk: b({ efforts: ['low', 'medium', 'high'] }), off: 'accepted', on: 'rejected' },
   { model: GROK, check: 'reasoning.effort.low', quirk: b({ efforts: ['none', 'medium', 'high'] }), off: 'accepted', on: 'rejected' },

@@ -42,6 +42,7 @@ const COVERED = {
   'reasoning.chat-stream-field': 'stream',
   'reasoning.responses-stream-events': 'stream',
   'messages.thinking-stream': 'stream',
+  'messages.thinking-disabled': 'thinking',
 } as const;
 
 let dir: string;

@@ -8,6 +8,7 @@ import { errorChecks } from './errors-discovery.ts';
 import { messagesChecks } from './messages.ts';
 import { messagesClientChecks } from './messages-clients.ts';
 import { thinkingDefaultChecks } from './thinking-default.ts';
+import { thinkingDisabledChecks } from './thinking-disabled.ts';
 import { nonEmptyAnswerChecks } from './non-empty-answer.ts';
 import { responsesCompactChecks } from './responses-compact.ts';
 import { samplingParamChecks } from './sampling-params.ts';
@@ -51,6 +52,7 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   ...messagesChecks,
   ...messagesClientChecks,
   ...thinkingDefaultChecks,
+  ...thinkingDisabledChecks,
   ...reasoningChecks,
   ...reasoningStreamChecks,
   ...toolChecks,

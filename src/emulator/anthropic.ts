@@ -2,7 +2,8 @@
  * @module emulator/anthropic
  * The Anthropic surface on /anthropic/v1: Messages (plain and streamed) and count_tokens, the `anthropic-version`
  * header required as on Mantle, adaptive thinking accepted and `budget_tokens` thinking refused (seeds/portkey),
- * thinking by default where the catalog says so (Claude Sonnet 5), Anthropic's error envelope. What the model writes (thinking, tool use, text) is anthropic-content.ts; prompt
+ * thinking by default where the catalog says so (Claude Sonnet 5), thinking disabled refused where it says so (Claude
+ * Sonnet 5.5), Anthropic's error envelope. What the model writes (thinking, tool use, text) is anthropic-content.ts; prompt
  * caching is anthropic-cache.ts. Messages look like Claude's on Mantle: ids `msg_bdrk_...` and the model echoed
  * without `anthropic.` (MANTLE.md "Fields real answers carry").
  */
@@ -32,7 +33,11 @@ function thinkingCheck(body: Record<string, unknown>, profile: ModelProfile): { 
     return { error: 'thinking.type: "enabled" with budget_tokens is not supported for this model; use {"type": "adaptive"} with output_config.effort', thinking: false };
   }
   if (thinking.type === 'adaptive' && profile.behaviors.adaptiveThinking === 'rejected') return { error: 'thinking.type: Input should be \'enabled\' or \'disabled\'', thinking: false };
-  return { thinking: thinking.type !== 'disabled' };
+  if (thinking.type !== 'disabled') return { thinking: true };
+  // Claude Sonnet 5.5 refuses thinking turned off (vercel/ai @ai-sdk/amazon-bedrock 5.0.99, unverified); a model that
+  // ignores the setting thinks as it would unasked (not under a forced tool_choice, as thinksByDefault).
+  if (profile.behaviors.disabledThinking === 'rejected') return { error: 'thinking.type: "disabled" is not supported for this model; use {"type": "adaptive"} with output_config.effort', thinking: false };
+  return { thinking: profile.behaviors.disabledThinking === 'ignored' && !forcedTool(body) };
 }
 
 /** The model id as the answer echoes it. */

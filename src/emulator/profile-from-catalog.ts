@@ -40,6 +40,7 @@ const BEHAVIOR_CLAIMS: Record<string, Record<string, Partial<Behaviors>>> = {
   'messages.thinking-budget': { rejected: { budgetThinking: 'rejected' } },
   'messages.thinking-adaptive': { rejected: { adaptiveThinking: 'rejected' } },
   'messages.thinking-default': { thinks: { thinksByDefault: true }, 'no-thinking': { thinksByDefault: false } },
+  'messages.thinking-disabled': { off: { disabledThinking: 'off' }, ignored: { disabledThinking: 'ignored' }, rejected: { disabledThinking: 'rejected' } },
   'schema.chat-completion': { 'lenient-only': { nullableFields: false } },
   'schema.chat-completion-chunk': { 'lenient-only': { streamUsageDetails: 'null' } },
   'schema.response': { 'lenient-only': { userNull: true } },

@@ -153,6 +153,8 @@ export interface Behaviors {
   adaptiveThinking: 'accepted' | 'rejected';
   /** A Messages request without `thinking` is answered with a thinking block (Claude Sonnet 5, AWS doc history 2026-08-24). */
   thinksByDefault: boolean;
+  /** `thinking: {type: "disabled"}`: thinking off (Anthropic, Claude Sonnet 5), thought anyway, or a 400 (Claude Sonnet 5.5, vercel/ai 5.0.99). */
+  disabledThinking: 'off' | 'ignored' | 'rejected';
   anthropicErrorShape: 'anthropic' | 'openai';
   /** Messages without usage and stop_reason, count_tokens as a string: a deviation for tests. */
   anthropicBodies: 'conformant' | 'nonconformant';
@@ -213,6 +215,7 @@ export const DEFAULT_BEHAVIORS: Behaviors = {
   budgetThinking: 'accepted',
   adaptiveThinking: 'accepted',
   thinksByDefault: false,
+  disabledThinking: 'off',
   anthropicErrorShape: 'anthropic',
   anthropicBodies: 'conformant',
   toolCallRate: 1,

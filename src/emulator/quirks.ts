@@ -108,6 +108,7 @@ const BEHAVIORS: { [K in keyof Behaviors]-?: ValueSpec | null } = {
   budgetThinking: enumOf(every<Behaviors['budgetThinking']>()('rejected', 'accepted')),
   adaptiveThinking: enumOf(every<Behaviors['adaptiveThinking']>()('accepted', 'rejected')),
   thinksByDefault: BOOLEAN,
+  disabledThinking: enumOf(every<Behaviors['disabledThinking']>()('off', 'ignored', 'rejected')),
   anthropicErrorShape: enumOf(every<Behaviors['anthropicErrorShape']>()('anthropic', 'openai')),
   anthropicBodies: enumOf(every<Behaviors['anthropicBodies']>()('conformant', 'nonconformant')),
   toolCallRate: { kind: 'number', min: 0, max: 1 },

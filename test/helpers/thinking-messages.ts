@@ -1,6 +1,6 @@
 /**
  * Anthropic Messages answers made of thinking and text blocks, whole and streamed, for the checks that read whether
- * a model thought (messages.thinking-default).
+ * a model thought (messages.thinking-default, messages.thinking-disabled).
  */
 import { sseText } from './suite-answers.ts';
 
