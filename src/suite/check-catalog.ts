@@ -36,8 +36,24 @@ const API_CHECKS: Readonly<Record<string, string>> = {
   'count-tokens': 'api.count-tokens',
 };
 
-/** A citation names something to look at: a URL, an issue or PR number, a file, or the fact sheet. */
-const LOCATOR = /https?:\/\/|#\d+|\b[\w.-]+\/[\w./-]*\.(?:txt|json|md|ya?ml|ts)\b|MANTLE\.md/;
+/**
+ * A citation names something to look at: a URL with a host, an issue or PR number, a file, or the fact sheet cited
+ * as the source: a section of it (`MANTLE.md, 'Endpoints and routes'`), or it alone (`(MANTLE.md)`). "see https://"
+ * or "not in MANTLE.md" mention one and locate nothing.
+ */
+const LOCATOR = /https?:\/\/\w|#\d+|\b[\w.-]+\/[\w./-]*\.(?:txt|json|md|ya?ml|ts)\b|MANTLE\.md,? ['‘"“]|MANTLE\.md, [A-Z]|(?:^|\()MANTLE\.md(?:\)|$)/;
+
+/** What a source that LOCATOR refuses lacks, when it came close: said, so the fix is plain. */
+function lacking(text: string): string {
+  if (/https?:\/\/(?!\w)/.test(text)) return ': its URL has no host';
+  if (/MANTLE\.md/.test(text)) return ": it mentions MANTLE.md without citing it: name the section (MANTLE.md, 'Section')";
+  return '';
+}
+
+/** Whether `text` says "unverified" other than to deny it: "NOT unverified, it is verified" says the opposite. */
+function saysUnverified(text: string): boolean {
+  return [...text.matchAll(/\bunverified\b/gi)].some((m) => !/(?:\bnot|\bnever|\bno longer|n't)\s+$/i.test(text.slice(Math.max(0, m.index - 12), m.index)));
+}
 
 /** Reviews the catalog in `file`. A file that cannot be read or is not YAML is thrown (exit 2): there is nothing to review. */
 export async function reviewCatalog(file: string, checks: readonly CheckSignature[]): Promise<CatalogReview> {
@@ -68,12 +84,13 @@ function lint(data: CatalogFile, source: YamlSource, checks: ReadonlyMap<string,
 
   for (const [key, text] of Object.entries(data.sources)) {
     if (!cited.has(key)) findings.push(`${source.locate(['sources', key], { key: true })} source "${key}" is cited by nothing: remove it, or cite it where it is the source`);
-    if (!LOCATOR.test(text)) findings.push(`${source.locate(['sources', key])} source "${key}" names no document, issue or file to look at (a URL, "owner/repo #N", a file, or MANTLE.md)`);
+    if (!LOCATOR.test(text)) findings.push(`${source.locate(['sources', key])} source "${key}" names no document, issue or file to look at (a URL, "owner/repo #N", a file, or MANTLE.md)${lacking(text)}`);
   }
   for (const citation of citations) {
     const text = Object.hasOwn(data.sources, citation.key) ? data.sources[citation.key]! : '';
-    if (!citation.listEntry && /\bunverified\b/i.test(text) && !/\bunverified\b/i.test(citation.note ?? '')) {
-      findings.push(`${source.locate(citation.path)} cites "${citation.key}", which is unverified: say "unverified" in the note`);
+    if (!citation.listEntry && saysUnverified(text) && !saysUnverified(citation.note ?? '')) {
+      const denied = /\bunverified\b/i.test(citation.note ?? '') ? ' (it says the claim is not unverified, which the source does not support)' : '';
+      findings.push(`${source.locate(citation.path)} cites "${citation.key}", which is unverified: say "unverified" in the note${denied}`);
     }
   }
 

@@ -11,6 +11,7 @@ import type { PathSegment } from '../json-path.ts';
 import { describeAjvErrors, type Suggest } from './ajv-messages.ts';
 import { locateOffset, positionTree } from './yaml-positions.ts';
 import { holdsAlias, walkDocument } from './yaml-walk.ts';
+import { MAX_YAML_DEPTH, overDepthOffset } from './yaml-depth.ts';
 import { HarnessError, HarnessErrorList, type HarnessErrorCode } from '../errors.ts';
 import { readUtf8File } from './read-text-file.ts';
 
@@ -86,7 +87,8 @@ export function displayFile(file: string): string {
  * Parses YAML into plain data, or into located problems: syntax errors and warnings (an unresolved tag is a
  * warning to yaml, and the value would silently become a string), then what only shows when the document is
  * built (an alias with no anchor, an alias inside its own anchor, alias bombs, keys that are not plain text,
- * tags outside JSON's types). Nothing yaml raises escapes as an exception.
+ * tags outside JSON's types). Nothing yaml raises escapes as an exception. Nesting deeper than MAX_YAML_DEPTH is
+ * refused before yaml builds anything, as building it recurses once per level.
  */
 export function parseYamlSource(file: string, text: string): { source: YamlSource | null; problems: string[] } {
   const lines = new LineCounter();
@@ -95,6 +97,12 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
     const { line, col } = lines.linePos(offset ?? 0);
     return `${display}:${line}:${col}`;
   };
+  const depthLines = new LineCounter();
+  const tooDeep = overDepthOffset(text, depthLines.addNewLine);
+  if (tooDeep !== undefined) {
+    const { line, col } = depthLines.linePos(tooDeep);
+    return { source: null, problems: [`${display}:${line}:${col} lists and mappings are nested more than ${MAX_YAML_DEPTH} levels deep here; flatten the value (no catalog, suite or expectations file needs that many levels)`] };
+  }
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });

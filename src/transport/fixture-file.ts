@@ -146,7 +146,7 @@ export function parseFixture(saved: string, file: string): FixtureFile {
   }
   if (problem) throw invalid(`is not a fixture: ${problem.text}`);
   const stored = plain as StoredFixture;
-  const exchanges = stored.exchanges.map((ex, index): Exchange => {
+  const exchanges = shallowEnough(invalid, () => stored.exchanges.map((ex, index): Exchange => {
     let response: ExchangeResponse | null = null;
     if (ex.response) {
       const r = ex.response;
@@ -180,8 +180,22 @@ export function parseFixture(saved: string, file: string): FixtureFile {
       ...(ex.headersMs !== undefined ? { headersMs: ex.headersMs } : {}),
       attempts: ex.attempts,
     };
-  });
+  }));
   return { format: stored.format, model: stored.model, case: stored.case, provenance: stored.provenance, exchanges };
+}
+
+/**
+ * What `read` returns, or `invalid`'s error when it runs out of stack: a body is written back as text
+ * (JSON.stringify recurses), and one nested thousands deep is no recording's (storeResponse keeps such a body as its
+ * text), so the file was edited; said so, not as "Maximum call stack size exceeded".
+ */
+function shallowEnough<T>(invalid: (why: string) => Error, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw invalid('holds a body nested too deep to read (a recording keeps such a body as its text)');
+    throw error;
+  }
 }
 
 /**
