@@ -3,9 +3,41 @@
  * How far apart two runs of one night may be when nothing else ties them (no CI run recorded on both): the jobs of a
  * nightly start and end minutes or a few hours apart (queued jobs, one workflow per region or surface), and two
  * nights are a day apart. History reads targets whose latest runs are this close as current together
- * (history/stale-targets.ts); merge reads two shards of one run id that started this close, and their baselines of
- * one run id that finished this close, as one run (report/merge-refusals.ts); history reads a file of a reused run id
- * with no CI run that starts this close to the end of a run's latest file as one of that run's shards, and one
- * starting later as another run (history/run-info.ts).
+ * (history/stale-targets.ts); merge reads two baselines of one run id that finished this close as one run
+ * (report/merge-refusals.ts). One rule says which files are of one night, for history and merge alike (sameNight):
+ * a file that starts within SAME_NIGHT_MS of the END of the latest file before it (shards queued behind a long one
+ * start hours after the first started; what counts is the pause, not how long the first ran). History reads a file
+ * of a reused run id with no CI run that starts so as one of that run's shards, and one starting later as another
+ * run (history/run-info.ts); merge refuses inputs not tied by one CI run that do not chain so (nightBreak).
  */
 export const SAME_NIGHT_MS = 6 * 60 * 60 * 1000;
+
+/** What a run file says of when it ran. */
+export interface RunSpan {
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** When a file stopped being active: its end, or its start when its end is not a time after it. */
+export function activeUntil(span: RunSpan): number {
+  const [start, end] = [Date.parse(span.startedAt), Date.parse(span.finishedAt)];
+  return end > start ? end : start;
+}
+
+/** Whether a file starting at `start` is of the night of files active until `until` (a time that does not parse is not). */
+export const sameNight = (start: number, until: number): boolean => start - until <= SAME_NIGHT_MS;
+
+/**
+ * Where items (files, or groups of files one CI run ties) fail to chain into one night, by sameNight: in start order,
+ * the first that starts more than SAME_NIGHT_MS after the end of every item before it (`after`), and the item before
+ * it that ended last (`before`); undefined when they chain.
+ */
+export function nightBreak<T>(items: readonly T[], startOf: (item: T) => number, untilOf: (item: T) => number): { before: T; after: T } | undefined {
+  const sorted = [...items].sort((a, b) => startOf(a) - startOf(b));
+  let latest: T | undefined;
+  for (const item of sorted) {
+    if (latest !== undefined && !sameNight(startOf(item), untilOf(latest))) return { before: latest, after: item };
+    if (latest === undefined || untilOf(item) > untilOf(latest)) latest = item;
+  }
+  return undefined;
+}

@@ -1,8 +1,9 @@
 /**
  * Without a CI identity, a fixed --run-id (`NIGHTLY`) names every night's run: a shard job that died tonight on a
  * runner with a persistent workspace leaves last night's matrix.json of that shard, which merged green with
- * tonight's other shards (review finding 1). Shards of one run id that started SAME_NIGHT_MS (6 hours) or more apart
- * are two runs, as their baselines already are: refused, exit 2, naming both files and both starts. With one CI run
+ * tonight's other shards (review finding 1). Inputs not tied by one CI run must chain into one night, by history's
+ * rule (same-night.ts): a file starting more than SAME_NIGHT_MS (6 hours) after the end of every file before it is
+ * another night's: refused, exit 2, naming both files, the late one's start and the other's end. With one CI run
  * recorded on both (a "Re-run failed jobs" the next day), they are one run however far apart, as their baselines are.
  */
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -25,13 +26,13 @@ function shard(i: 1 | 2, ago: number, ci?: MatrixCi): Matrix {
 }
 
 describe('shards of one fixed --run-id from different nights', () => {
-  it('a shard from 5 days ago: refused, naming both files and both starts, with the fix', () => {
+  it('a shard from 5 days ago: refused, naming both files, the late start and the earlier end, with the fix', () => {
     const [a, b] = [shard(1, 0), shard(2, 5 * DAY)];
-    const message = `merge: n1/matrix.json and n2/matrix.json are both of run NIGHTLY, but no CI run recorded tells them apart, and they started 6 hours or more apart (n1/matrix.json started ${a.run.startedAt}; n2/matrix.json started ${b.run.startedAt})`;
+    const message = `merge: n1/matrix.json started ${a.run.startedAt}, more than 6 hours after every input started before it had finished (the last to finish, n2/matrix.json, finished ${b.run.finishedAt}), and no CI run recorded on both ties them`;
     expect(() => assertMergeable([a, b], NAMES)).toThrow(message);
-    expect(() => assertMergeable([a, b], NAMES)).toThrow('run the stale shard again with the others, or give each run its own --run-id');
+    expect(() => assertMergeable([a, b], NAMES)).toThrow('run the stale one again with the others and merge the new files, or show runs of different nights side by side with `mantle-conformance table`');
     // Whichever is given first.
-    expect(() => assertMergeable([b, a], [NAMES[1]!, NAMES[0]!])).toThrow(`n2/matrix.json started ${b.run.startedAt}; n1/matrix.json started ${a.run.startedAt}`);
+    expect(() => assertMergeable([b, a], [NAMES[1]!, NAMES[0]!])).toThrow(message);
   });
 
   it('starts just under 6 hours apart, either way: one run (queued shards), merged whole', () => {
@@ -42,12 +43,14 @@ describe('shards of one fixed --run-id from different nights', () => {
     }
   });
 
-  it('starts exactly 6 hours apart: two runs', () => {
-    expect(() => assertMergeable([shard(1, 0), shard(2, 6 * 3600_000)], NAMES)).toThrow('started 6 hours or more apart');
+  it('a start exactly 6 hours after the other ended is one night; a millisecond later, two', () => {
+    // Each shard runs a minute: shard 2 started `ago`, ended `ago` - 1 min before tonight's shard 1 started.
+    expect(() => assertMergeable([shard(1, 0), shard(2, 6 * 3600_000 + 60_000)], NAMES)).not.toThrow();
+    expect(() => assertMergeable([shard(1, 0), shard(2, 6 * 3600_000 + 60_001)], NAMES)).toThrow('more than 6 hours after every input started before it had finished');
   });
 
-  it('only one records a CI run: nothing ties them, their starts tell the nights apart', () => {
-    expect(() => assertMergeable([shard(1, 0, { system: 'github', runId: '700', attempt: 1 }), shard(2, 5 * DAY)], NAMES)).toThrow('no CI run recorded tells them apart');
+  it('only one records a CI run: nothing ties them, their times tell the nights apart', () => {
+    expect(() => assertMergeable([shard(1, 0, { system: 'github', runId: '700', attempt: 1 }), shard(2, 5 * DAY)], NAMES)).toThrow('no CI run recorded on both ties them');
   });
 
   it('both record one CI run (a re-run attempt days later): one run, merged, said as its latest attempt', () => {
@@ -81,7 +84,7 @@ describe('merge on the command line', () => {
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain('HARNESS_REPORT_INVALID: merge:');
     expect(run.stderr).toContain(`${files[0]} started ${a.run.startedAt}`);
-    expect(run.stderr).toContain(`${files[1]} started ${b.run.startedAt}`);
+    expect(run.stderr).toContain(`${files[1]}, finished ${b.run.finishedAt}`);
     expect(run.stdout).not.toContain('gate: pass');
     expect(await readdir(join(dir, 'nm')).catch(() => [])).not.toContain('matrix.json');
   });

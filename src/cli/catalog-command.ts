@@ -42,20 +42,27 @@ export async function catalogCommand(flags: { catalog: string; check?: boolean }
   const rows = catalog.models.map((model) => {
     const apis = APIS.filter(([check]) => model.expect.get(check)?.value === 'supported').map(([, name]) => name);
     const prefix = model.expect.get('path-prefix')?.value;
-    // Each cell inert before it is padded, so the columns line up on what is written.
-    return [model.id, model.family, `${apis.join('+') || '?'}${typeof prefix === 'string' && prefix !== 'none' ? ` on ${prefix}` : ''}`, model.regions.join(',') || '-'].map(inert);
+    // The id and the family as they are: the schema holds them to a safe alphabet (src/names.ts, no control, space,
+    // `#` or `[`), and one starts with a letter, a digit or `/`, so the line cannot start a `::` command. A `::`
+    // inside an ARN id (`arn:aws:bedrock:us-east-1::foundation-model/x`) is the id: a zero-width space there made a
+    // copied id unusable. The other cells inert before they are padded, so the columns line up on what is written.
+    return [model.id, model.family, inert(`${apis.join('+') || '?'}${typeof prefix === 'string' && prefix !== 'none' ? ` on ${prefix}` : ''}`), inert(model.regions.join(',') || '-')];
   });
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) out.write(`${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')}\n`);
   out.write(`${catalog.models.length} models in ${inert(flags.catalog)}\n`);
   // The claims above describe Mantle; what each surface is documented to do differently applies to every model (a
   // feature it has, to the models named).
+  // Free text (a title, a feature, a value) inert piece by piece; the surface, check ids and the catalog's model ids
+  // as they are (safe alphabets; the line starts with the surface). A `models:` entry the catalog lacks is free text.
+  const ids = new Set(catalog.models.map((m) => m.id));
   for (const [surface, claims] of Object.entries(catalog.surfaces)) {
-    const value = (v: unknown) => (Array.isArray(v) ? v.join(' or ') : String(v));
-    const lacks = (claims.lacks ?? []).map((l) => `${l.feature} (${l.check}: ${value(l.value)})`);
-    const has = (claims.has ?? []).map((h) => `${h.feature} (${h.check}: ${value(h.value)}${h.models ? ` for ${h.models.join(', ')}` : ''})`);
+    const value = (v: unknown) => inert(Array.isArray(v) ? v.join(' or ') : String(v));
+    const lacks = (claims.lacks ?? []).map((l) => `${inert(l.feature)} (${l.check}: ${value(l.value)})`);
+    const named = (models: readonly string[]) => models.map((m) => (ids.has(m) ? m : inert(m))).join(', ');
+    const has = (claims.has ?? []).map((h) => `${inert(h.feature)} (${h.check}: ${value(h.value)}${h.models ? ` for ${named(h.models)}` : ''})`);
     const unstated = (claims.unstated ?? []).map((u) => u.check);
-    out.write(`${inert(`${surface}${claims.title ? ` - ${claims.title}` : ''}: lacks ${lacks.join('; ') || 'nothing stated'}${has.length ? `; has ${has.join('; ')}` : ''}${unstated.length ? `; states nothing for ${unstated.join(', ')}` : ''}`)}\n`);
+    out.write(`${surface}${claims.title ? ` - ${inert(claims.title)}` : ''}: lacks ${lacks.join('; ') || 'nothing stated'}${has.length ? `; has ${has.join('; ')}` : ''}${unstated.length ? `; states nothing for ${unstated.join(', ')}` : ''}\n`);
   }
   return EXIT.ok;
 }

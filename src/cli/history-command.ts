@@ -55,6 +55,7 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   const latestAge = latestRunAge(report);
   const age = latestAge ? latestRunLines(latestAge, report.generatedAt, (v) => inertLine(v, 200)) : undefined;
   if (age?.stale) out.write(`warning: ${age.stale} (history.md)\n`);
+  if (age?.liveStale) out.write(`warning: ${age.liveStale} (history.md)\n`);
   for (const stale of r.stale ?? []) out.write(`warning: target ${inertLine(staleLine(stale, report.runs, (v) => v, (v) => v), 600)} (history.md)\n`);
   // Only a cell the window planned stands (window-gaps.ts): a model gone from the catalog does not warn every night.
   for (const s of r.standing ?? []) out.write(`warning: ${inertLine(s.model, 200)} ${inertLine(s.check, 200)} (${inertLine(s.target, 200)}) failed the gate in ${inertLine(report.runs[s.run]?.id ?? '?', 200)}, its last observation: the last ${last} runs planned it and did not observe it (history.md)\n`);

@@ -6,6 +6,7 @@
  */
 import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
+import { shellWord } from './shell-word.ts';
 
 /**
  * Why the inputs hold one run twice, naming both files and the fix; undefined when each run's target is given once.
@@ -50,6 +51,7 @@ export function shardsApart(matrices: readonly Matrix[], files: readonly string[
   const given = [...byRun.values()].find((of) => of.length > 1);
   if (!given) return undefined;
   const named = given.map((i) => `${inertLine(files[i] ?? '', 300)} (shard ${inertLine(matrices[i]!.run.selection.shard!, 40)})`).join(', ');
-  const paths = given.map((i) => inertLine(files[i] ?? '', 300)).join(' ');
+  // Each path one shell word (a space or a quote in it would paste as other arguments), then inert as every other word.
+  const paths = given.map((i) => inertLine(shellWord(files[i] ?? ''), 300)).join(' ');
   return `${named} are shards of one run, ${inertLine(matrices[given[0]!]!.run.id, 200)}, given apart: the table reads one file per run; merge them first (mantle-conformance merge ${paths} --report-dir DIR, which also says a shard that is missing) and give the table DIR/matrix.json`;
 }

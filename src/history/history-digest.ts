@@ -21,6 +21,11 @@ import { windowGapLines } from './window-gaps.ts';
 
 /** Lines per section; the rest is counted and left to history.html. */
 const MAX_LINES = 30;
+/**
+ * Characters of the Changes section, its never-cut lines too: history.md is a PR comment, and GitHub refuses a body
+ * over 65,536 characters, so a night when every cell fails (1712 cells made 250 KB) must not make the comment fail.
+ */
+const MAX_CHANGES_CHARS = 24_000;
 
 const METRIC: Record<string, string> = { firstTokenP95: 'first-token p95', totalP95: 'total p95', firstTokenP50: 'first-token p50', totalP50: 'total p50' };
 
@@ -32,12 +37,24 @@ function changeMarkdown(change: ChangePoint): string {
   return `${values}${change.harness ? HARNESS_WORDS[change.harness] : ''}${change.targetChanged ? markdownText(targetWords(change.targetChanged), 300) : ''}`;
 }
 
-/** A section of at most MAX_LINES lines, or `keep` (the first lines, never cut) when more; `count` heads it. */
-function section(title: string, lines: string[], keep = 0, count = `${lines.length}`): string[] {
+/**
+ * A section of at most MAX_LINES lines, or `keep` (the first lines, never cut by the count) when more; `count` heads
+ * it. With `chars`, the lines shown stop within that many characters (at least one shown), kept ones too, and how
+ * many of the kept ones (`kept`: what they are, `failing cell(s)`) were cut is said.
+ */
+function section(title: string, lines: string[], keep = 0, count = `${lines.length}`, chars?: { max: number; kept: string }): string[] {
   if (lines.length === 0) return [];
   const max = Math.max(MAX_LINES, keep);
-  const shown = lines.slice(0, max);
-  if (lines.length > max) shown.push(`- ... and ${lines.length - max} more (see history.html)`);
+  let shown = lines.slice(0, max);
+  if (chars) {
+    let used = 0;
+    const fit = shown.findIndex((line) => (used += line.length + 1) > chars.max);
+    if (fit >= 0) shown = shown.slice(0, Math.max(1, fit));
+  }
+  const cutKept = Math.max(0, keep - shown.length);
+  const cutOther = lines.length - Math.max(shown.length, keep);
+  if (cutKept) shown.push(`- ... and ${cutKept} more ${chars!.kept}${cutOther > 0 ? ` and ${cutOther} more` : ''}: see history.html`);
+  else if (lines.length > shown.length) shown.push(`- ... and ${lines.length - shown.length} more (see history.html)`);
   return [`### ${title} (${count})`, '', ...shown, ''];
 }
 
@@ -50,8 +67,10 @@ export function renderDigest(report: HistoryReport): string {
   const spans = recent.windows.map((w) => `${markdownCode(w.target)} ${w.runs.length} run${w.runs.length === 1 ? '' : 's'} (${runs[w.runs[0]!]!.startedAt.slice(0, 10)} to ${runs[w.runs.at(-1)!]!.startedAt.slice(0, 10)})`);
   head.push(`${spans.join(', ')}; ${runs.length} run${runs.length === 1 ? '' : 's'} in the folder since ${runs[0]!.startedAt.slice(0, 10)}.`, '');
   // When the latest run was: a night whose run appended nothing (an unreachable endpoint) must not read as current (latest-run-age.ts).
-  const age = latestRunLines(latestRunAge(report)!, report.generatedAt, markdownCode);
+  const age = latestRunLines(latestRunAge(report)!, report.generatedAt, markdownCode, (v) => markdownText(v, 100));
   head.push(age.stale ? `**Stale:** ${age.stale}.` : `${age.said.charAt(0).toUpperCase()}${age.said.slice(1)}.`, '');
+  // Replay runs since (a PR job on fixtures) do not make a live endpoint's state current.
+  if (age.liveStale) head.push(`**Stale:** ${age.liveStale}.`, '');
   // A replay series observed recordings, not the endpoint on its dates (replay-series.ts): said before anything of it.
   const replayed = report.targets.filter((t) => t.replay).map((t) => `- ${markdownText(replayWords(t.id), 400)}`);
   if (replayed.length) head.push(...replayed, '');
@@ -100,7 +119,7 @@ export function renderDigest(report: HistoryReport): string {
     ...section('Runs that did not finish', unfinished),
     ...section('Run ids reused', reused),
     ...section('Gating failures not observed in the window', standing.map((l) => `- ${l}`), standing.length),
-    ...section('Changes', changes, keptCells, changeCount),
+    ...section('Changes', changes, keptCells, changeCount, { max: MAX_CHANGES_CHARS, kept: 'failing cell(s)' }),
     // Inconclusive or skipped since an observation in the window: no change, but no longer seen (window-gaps.ts).
     ...section('No longer observed', noLonger.map((l) => `- ${l}`)),
     ...section('Flaky', flaky),

@@ -114,8 +114,8 @@ function warningsSection(report: HistoryReport): string {
   const gate = latestGateFailures(report).flatMap(({ run, problems }) => problems.map((p) => `run ${esc(run.id)} (${esc(run.startedAt.slice(0, 10))}) failed its gate (${esc(run.gate!.verdict)}): ${esc(p.message)}`));
   // The folder's latest run clearly stale (no run appended since: latest-run-age.ts) leads the stale lines, never cut.
   const age = latestRunAge(report);
-  const old = age ? latestRunLines(age, report.generatedAt, esc).stale : undefined;
-  const stale = [...(old ? [old] : []), ...(report.recent.stale ?? []).map((t) => staleLine(t, report.runs, esc, esc))];
+  const lines = age ? latestRunLines(age, report.generatedAt, esc) : undefined;
+  const stale = [...[lines?.stale, lines?.liveStale].filter((l): l is string => l !== undefined), ...(report.recent.stale ?? []).map((t) => staleLine(t, report.runs, esc, esc))];
   const replayed = report.targets.filter((t) => t.replay).map((t) => esc(replayWords(t.id)));
   const { standing, gaps } = windowGapLines(report.recent, report.runs, esc, esc);
   const items = [...gate, ...stale, ...blind, ...standing, ...gaps, ...replayed, ...reused];

@@ -8,7 +8,7 @@
 import type { HistoryRun } from '../suite/history-schema.ts';
 import type { HistoryRunInfo } from './history-model.ts';
 import { parseShard } from '../shard-spec.ts';
-import { SAME_NIGHT_MS } from '../same-night.ts';
+import { activeUntil as spanUntil, sameNight } from '../same-night.ts';
 
 /** What a run file brings to its run's info. */
 export interface RunPart {
@@ -83,11 +83,8 @@ export function partOrder(a: Pick<RunPart, 'run'>, b: Pick<RunPart, 'run'>): num
 /** The CI run a file names ('' for none): runs of one id told apart by it are distinct runs, not a reused id. */
 const ciKey = (part: RunPart) => (part.run.ci ? `${part.run.ci.system}\u0000${part.run.ci.runId}` : '');
 
-/** When a file stopped being active: its end, or its start when its end is not a time after it. */
-function activeUntil(part: RunPart): number {
-  const [start, end] = [Date.parse(part.run.startedAt), Date.parse(part.run.finishedAt)];
-  return end > start ? end : start;
-}
+/** When a file stopped being active (same-night.ts). */
+const activeUntil = (part: RunPart) => spanUntil(part.run);
 
 /**
  * The parts of one run id cut into runs, each with its CI key. In start order, a file joins the latest run of its CI
@@ -102,9 +99,9 @@ function activeUntil(part: RunPart): number {
  * unique per pipeline, and records no attempt); the same attempt, or files without CI (a local run, another CI, a CI
  * run id that never changes, as `act` sets), cannot tell a re-run from the next run, so a repeat is a run of its own.
  * Where that cuts the files without CI into more than one run, the id is reused (a fixed --run-id on a schedule), and
- * they are cut again with one rule more: a file joins a run only within SAME_NIGHT_MS of the end of the run's latest
- * file (one run's shards start together or queued behind each other), so a night that lost a shard never takes in
- * the next night's file of it, whichever shard starts first. An id used once keeps its shards hours apart together.
+ * they are cut again with one rule more, merge's too (same-night.ts sameNight): a file joins a run only within
+ * SAME_NIGHT_MS of the end of the run's latest file (one run's shards start together or queued behind each other),
+ * so a night that lost a shard never takes in the next night's file of it, whichever shard starts first. An id used once keeps its shards hours apart together.
  * Runs cut apart are named as a reused id: a cut that guessed wrong shows as two runs each missing a shard, said,
  * never as a whole run hiding one.
  */
@@ -127,7 +124,7 @@ function cutRuns(parts: readonly RunPart[], paused: boolean): { parts: RunPart[]
     // (read after the earlier one, by start). Only an attempt that repeats itself, or no CI at all, is another run.
     const retry = part.run.ci?.system === 'gitlab';
     const repeats = (p: RunPart) => !retry && p.run.ci?.attempt === attempt && !duplicate(p) && slotsOf(part).some((slot) => covers(p, slot));
-    const near = current !== undefined && start - current.first <= RUN_ID_WINDOW_MS && (!paused || key !== '' || start - current.until <= SAME_NIGHT_MS);
+    const near = current !== undefined && start - current.first <= RUN_ID_WINDOW_MS && (!paused || key !== '' || sameNight(start, current.until));
     const held = near ? current.parts.findLastIndex(repeats) : -1;
     if (near && held < 0) {
       current.parts.push(part);

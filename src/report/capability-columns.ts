@@ -51,7 +51,8 @@ function told(column: Column): Capability {
       });
       const flaky = results.filter(({ r }) => r.status === 'flaky');
       const varies = flaky.map(({ check, r }) => `${check} varies: ${trialCounts(r)}`);
-      // A flaky check's most frequent value is no settled answer: said once, as what its trials saw, not also as a value.
+      // A flaky check's most frequent value is no settled answer: said once, as what its trials saw, not also as a value
+      // (an API's worded caveats leave it out themselves, api()).
       const settled = judged.notes.filter((note) => !flaky.some(({ check }) => note.startsWith(`${check}: `)));
       const unmeasured = results.filter(({ r }) => UNMEASURED.has(r.status)).map(({ check, r }) => `${check}: ${r.status}, not measured`);
       return { value: varies.length || unread ? 'partial' : judged.value, notes: [...new Set([...settled, ...varies, ...unmeasured, ...missed])] };
@@ -92,9 +93,12 @@ function api(name: string, apiCheck: string, caveats: Record<string, Caveat>, sh
       const served = observed(get, apiCheck);
       if (served === undefined) return { value: 'unknown', notes: [`${apiCheck}: ${get(apiCheck)?.status ?? notRun?.(apiCheck) ?? 'not run'}`] };
       if (served !== 'supported') return { value: 'no', notes: [] };
+      // A caveat is worded (`stream stalled`), so `told` cannot tell its check by the note: a flaky check's most
+      // frequent value is no caveat here (told says it once, as its trials), nor in the words of another's caveat.
+      const settled: Lookup = (check) => (get(check)?.status === 'flaky' ? undefined : get(check));
       const notes = Object.entries(caveats).flatMap(([check, note]) => {
-        const value = observed(get, check);
-        const text = value === undefined ? undefined : note(value, get);
+        const value = observed(settled, check);
+        const text = value === undefined ? undefined : note(value, settled);
         return text ? [text] : [];
       });
       notes.push(...shapeNotes(get, shape));

@@ -1,11 +1,11 @@
 /**
  * @module report/merge-refusals
  * Which inputs merge refuses rather than merge (exit 2, naming both files): two files that define one check
- * differently (written by different builds), shards of one run id whose selections, judging or baselines differ or
- * that started on different nights, two files whose target of one id is another endpoint, and two files that ran the
- * same cell.
+ * differently (written by different builds), shards of one run id whose selections, judging or baselines differ,
+ * inputs of different nights (nightsBroken), two files whose target of one id is another endpoint, and two files that
+ * ran the same cell.
  */
-import { SAME_NIGHT_MS } from '../same-night.ts';
+import { activeUntil, nightBreak, SAME_NIGHT_MS } from '../same-night.ts';
 import { HarnessError } from '../errors.ts';
 import { formatVersion } from '../format-version.ts';
 import { changedDefinitions } from './check-definitions.ts';
@@ -83,13 +83,30 @@ function baselinesApart(a: Matrix, b: Matrix): [string, string] | undefined {
 }
 
 /**
- * Whether two shards of one run id are two runs by their starts, the rule baselinesApart applies to their baselines:
- * without a CI run on both, a fixed --run-id names every night's run, and a shard job that died tonight leaves last
- * night's matrix.json of that shard in a persistent workspace, which would merge green with tonight's other shards.
- * One run's shards start together (or queued, hours at most); with one CI run recorded on both they are one run
- * however far apart ("Re-run failed jobs" the next day: the CI run says so, and a different CI run is refused above).
+ * Where the inputs fail to be one night's, by history's rule (same-night.ts nightBreak): without one CI run tying them,
+ * a job that died tonight leaves last night's (or last week's) matrix.json of its shard or region in a persistent
+ * workspace, which would merge green with tonight's other files, `--expect-targets` satisfied. The inputs one CI run
+ * ties are one run however far apart (a "Re-run failed jobs" the next day: the CI run says so) and chain as one item
+ * from its first start to its latest end; the others each on their own. Each must start within SAME_NIGHT_MS of the
+ * end of an item started before it: shards queued behind a long one, region workflows hours apart, chain.
  */
-const shardsApart = (a: Matrix, b: Matrix) => Boolean(a.run.selection.shard && b.run.selection.shard && !(a.run.ci && b.run.ci) && nightsApart(a.run.startedAt, b.run.startedAt));
+function nightsBroken(matrices: readonly Matrix[]): { before: { at: number; end: string }; after: { at: number; start: string } } | undefined {
+  const groups = new Map<string, number[]>();
+  for (const [i, m] of matrices.entries()) {
+    const tie = m.run.ci ? `ci\u0000${m.run.ci.system}\u0000${m.run.ci.runId}` : `file\u0000${i}`;
+    groups.set(tie, [...(groups.get(tie) ?? []), i]);
+  }
+  if (groups.size < 2) return undefined;
+  const startOf = (i: number) => Date.parse(matrices[i]!.run.startedAt);
+  const untilOf = (i: number) => activeUntil(matrices[i]!.run);
+  // Each group by its file that started first and its file that was active last.
+  const items = [...groups.values()].map((is) => ({ first: is.reduce((a, b) => (startOf(b) < startOf(a) ? b : a)), last: is.reduce((a, b) => (untilOf(b) > untilOf(a) ? b : a)) }));
+  const broken = nightBreak(items, (g) => startOf(g.first), (g) => untilOf(g.last));
+  if (!broken) return undefined;
+  const [b, a] = [broken.before.last, broken.after.first];
+  const { startedAt, finishedAt } = matrices[b]!.run;
+  return { before: { at: b, end: Date.parse(finishedAt) > Date.parse(startedAt) ? finishedAt : startedAt }, after: { at: a, start: matrices[a]!.run.startedAt } };
+}
 
 /** How two selections differ, or undefined when they are the same. */
 function selectionDifference(a: Matrix, b: Matrix, names: [string, string]): string | undefined {
@@ -154,13 +171,15 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
           `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites, expectations, --repeat, --baseline and harness version, in one CI run (only --shard differs); run the odd shard again with the others'`,
         );
       }
-      if (shardsApart(matrices[i]!, matrices[j]!)) {
-        const [a, b] = [matrices[i]!.run.startedAt, matrices[j]!.run.startedAt].map((t) => inertLine(t, 60));
-        throw refuse(
-          `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but no CI run recorded tells them apart, and they started ${APART} (${name(i)} started ${a}; ${name(j)} started ${b}): the shards of one run start together, so one of them is left from another run of a fixed --run-id (another night's); run the stale shard again with the others, or give each run its own --run-id`,
-        );
-      }
     }
+  }
+  const broken = nightsBroken(matrices);
+  if (broken) {
+    const [before, after] = [name(broken.before.at), name(broken.after.at)];
+    const hours = SAME_NIGHT_MS / 3_600_000;
+    throw refuse(
+      `${after} started ${inertLine(broken.after.start, 60)}, more than ${hours} hours after every input started before it had finished (the last to finish, ${before}, finished ${inertLine(broken.before.end, 60)}), and no CI run recorded on both ties them: the inputs of one merge are one night's shards and regions, each starting within ${hours} hours of the end of another (together, or queued behind each other), so one of them is left from another night (a job that died leaves its last file in a persistent workspace); run the stale one again with the others and merge the new files, or show runs of different nights side by side with \`mantle-conformance table\`. A unique --run-id does not make them one night: jobs of one run this far apart merge only when one CI run (GitHub Actions, GitLab CI) is recorded on every file`,
+    );
   }
   const ranIn = new Map<string, number>();
   for (const [i, m] of matrices.entries()) {
