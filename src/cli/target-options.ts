@@ -12,7 +12,7 @@ import { HarnessError } from '../errors.ts';
 import { checkName, folderName, nameFromFolder, nameProblem } from '../names.ts';
 import type { TargetConfig } from '../run/run-config.ts';
 import { bedrockHostOf, isSurface, SURFACE_RULES, SURFACES, surfaceOfHost, type Surface } from '../surfaces.ts';
-import { recordedIdentity, recordedSurface } from '../transport/recorded-surface.ts';
+import { recordedIdentity, recordedSurface, type RecordedFor } from '../transport/recorded-surface.ts';
 import { refuseOlderFolders } from './older-folders.ts';
 import { refuseUnrecorded } from './unrecorded-targets.ts';
 import type { TargetMode } from '../transport/target.ts';
@@ -204,7 +204,7 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
       for (const t of targets) {
         const recorded = await recordedIdentity(fixturesDir, t.id);
         sameSurface(t.id, t.surface, recorded.surface ? { surface: recorded.surface } : undefined, '--targets', fixturesDir);
-        if (recorded.target !== undefined) t.recordedFor = recorded.target;
+        t.recordedFor = recordedPlace(recorded);
       }
     }
     return targets;
@@ -257,8 +257,12 @@ async function replayTarget(id: string, fixturesDir: string, surface: Surface | 
   if (surface) sameSurface(id, surface, recorded.surface ? { surface: recorded.surface } : undefined, '--surface', fixturesDir);
   const fromId = siteOfId(id);
   const site = recorded.site !== undefined && !nameProblem(recorded.site, 'target name') ? recorded.site : fromId.site;
-  const recordedFor = recorded.target !== undefined ? { recordedFor: recorded.target } : {};
-  return { id, mode: 'replay', baseUrl: null, region: regionOr(site) ?? regionOr(id), endpointHost: null, surface: surface ?? recorded.surface ?? fromId.surface ?? 'mantle', site, ...recordedFor };
+  return { id, mode: 'replay', baseUrl: null, region: regionOr(site) ?? regionOr(id), endpointHost: null, surface: surface ?? recorded.surface ?? fromId.surface ?? 'mantle', site, recordedFor: recordedPlace(recorded) };
+}
+
+/** The target and site a folder's recordings agree on (a fixture of another site is no recording of it). */
+function recordedPlace({ target, region, host }: RecordedFor): NonNullable<TargetConfig['recordedFor']> {
+  return { ...(target !== undefined ? { target } : {}), ...(region !== undefined ? { region } : {}), ...(host !== undefined ? { host } : {}) };
 }
 
 /**

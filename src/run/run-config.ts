@@ -23,10 +23,11 @@ export interface TargetConfig {
    */
   site: string;
   /**
-   * In replay, the target its recordings name (provenance.target; recorded-surface.ts recordedIdentity): a fixture
-   * that names another was copied in from another target's folder, and replays as no recording of this one.
+   * In replay, the target and site its recordings agree on (provenance; recorded-surface.ts recordedIdentity): a
+   * fixture of another site (region, or host) was copied in from another target's folder, and replays as no
+   * recording of this one. The target name is for messages: a renamed folder's recordings name two.
    */
-  recordedFor?: string;
+  recordedFor?: { target?: string; region?: string; host?: string };
   /**
    * With `--models listed` / `catalog+listed`: the models this target runs (its list, plus the catalog or the ids
    * named), and what its list said against the catalog (matrix.json `targets[].modelList`).

@@ -2,14 +2,16 @@
  * @module transport/recorded-surface
  * Which surface (and target) a target folder's recordings were made for: replay judges a folder as one surface's, so
  * a record run refuses to write one surface's recordings into a folder of another's, a replay refuses a folder whose
- * model folders disagree on it, and a replayed fixture that names another is no recording of this target.
+ * recordings disagree on it, and a replayed fixture that names another is no recording of this target. A target is a
+ * surface of a site (a region, or the host a local endpoint was reached at); its name is no part of it: a folder
+ * renamed and recorded into again (`--target-name`) holds one target's recordings under two names.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HarnessError } from '../errors.ts';
-import { folderName } from '../names.ts';
+import { folderName, nameProblem } from '../names.ts';
 import { shownPath } from '../shown-path.ts';
-import { isSurface, type Surface } from '../surfaces.ts';
+import { bedrockHostOf, isSurface, type Surface } from '../surfaces.ts';
 import { fixtureJson, jsonFilesIn, modelFolders, type FixtureProvenance } from './fixture-file.ts';
 
 /** What a fixture's provenance says it was recorded for: each field only when it is one (a hand edit may say anything). */
@@ -17,6 +19,10 @@ export interface RecordedFor {
   surface?: Surface;
   site?: string;
   target?: string;
+  /** The region it names: provenance.region, else a site or target name that is one, else its Bedrock host's. */
+  region?: string;
+  /** The host it was sent to, without the port (a local server's changes), every loopback name as `loopback`. */
+  host?: string;
 }
 
 /** What `file`'s provenance says it was recorded for; undefined when it is no JSON or unreadable. */
@@ -29,13 +35,49 @@ async function recordedFor(file: string): Promise<RecordedFor | undefined> {
   }
 }
 
+const LOOPBACK = 'loopback';
+
+/** `endpointHost` without its port, loopback names (and the emulator's `emulator (loopback)`) as one; undefined when no host. */
+function hostOf(endpointHost: string): string | undefined {
+  if (endpointHost === 'emulator (loopback)') return LOOPBACK;
+  try {
+    const host = new URL(`http://${endpointHost}`).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host) ? LOOPBACK : host.slice(0, 253);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The site of a target id (`runtime.us-east-1` -> `us-east-1`; cli/target-options.ts siteOfId). */
+function siteOfTarget(target: string): string {
+  const dot = target.indexOf('.');
+  return dot > 0 && isSurface(target.slice(0, dot)) && target.slice(0, dot) !== 'mantle' ? target.slice(dot + 1) : target;
+}
+
 function provenanceSays(provenance: Partial<Record<keyof FixtureProvenance, unknown>>): RecordedFor {
-  const { surface, site, target } = provenance;
+  const { surface, site, target, region, endpointHost } = provenance;
+  const host = typeof endpointHost === 'string' ? hostOf(endpointHost) : undefined;
+  const named = [region, site, typeof target === 'string' ? siteOfTarget(target) : undefined].find((n): n is string => typeof n === 'string' && !nameProblem(n, 'region'));
+  const regionSaid = named ?? (host !== undefined ? bedrockHostOf(host)?.region : undefined);
   return {
     ...(typeof surface === 'string' && isSurface(surface) ? { surface } : {}),
     ...(typeof site === 'string' ? { site } : {}),
     ...(typeof target === 'string' ? { target } : {}),
+    ...(regionSaid !== undefined ? { region: regionSaid } : {}),
+    ...(host !== undefined ? { host } : {}),
   };
+}
+
+/**
+ * Whether two recordings are of different targets: another surface, or another site (both name a region and they
+ * differ; else both name a host and they differ: the emulator's recordings and a region's, or two gateways'). What
+ * either leaves out fits any. The target name is not compared: a folder renamed and recorded into again (`emulator`
+ * to `mantle-emu`) was called another target's, and the fix named the folder the files were already in.
+ */
+function otherTarget(a: RecordedFor, b: RecordedFor): boolean {
+  if (a.surface !== undefined && b.surface !== undefined && a.surface !== b.surface) return true;
+  if (a.region !== undefined && b.region !== undefined) return a.region !== b.region;
+  return a.host !== undefined && b.host !== undefined && a.host !== b.host;
 }
 
 /**
@@ -66,10 +108,23 @@ function madeFor(said: RecordedFor): string {
   return `${said.surface ? `on ${said.surface} ` : ''}for target ${JSON.stringify((said.target ?? '?').slice(0, 80))}`;
 }
 
-/** The fix for a recording of another target found in this one's folder: back to the folder its provenance names. */
-function moveBack(root: string, said: RecordedFor, what: string): string {
-  const home = said.target ? ` (${shownPath(join(root, folderName(said.target)))})` : '';
-  return `Move ${what} back to the folder of the target it was recorded for${home}, or record it again with --mode record`;
+/** `region us-west-2, host bedrock-mantle.us-west-2.api.aws`: where a recording says it was made. */
+function madeAt(said: RecordedFor): string {
+  return [said.region ? `region ${said.region}` : '', said.host ? `host ${said.host}` : ''].filter(Boolean).join(', ') || 'no site';
+}
+
+/** Where two recordings of one surface differ (their site), for a message; '' when the surfaces differ. */
+function sitesOf(odd: RecordedFor, theirs: RecordedFor, they: string): string {
+  return odd.surface !== undefined && theirs.surface !== undefined && odd.surface !== theirs.surface ? '' : ` (it names ${madeAt(odd)}; ${they} ${madeAt(theirs)})`;
+}
+
+/**
+ * The fix for a recording of another target found in `target`'s folder: back to the folder its provenance names,
+ * never the one it is in (a recording of this folder's name, of another site or surface, was made elsewhere).
+ */
+function moveBack(root: string, target: string, said: RecordedFor, what: string): string {
+  const home = said.target && folderName(said.target) !== folderName(target) ? ` (${shownPath(join(root, folderName(said.target)))})` : '';
+  return `Move ${what} ${home ? 'back ' : 'out of this folder '}to the folder of the target it was recorded for${home}, or record it again with --mode record`;
 }
 
 /** The surface and site `target`'s recordings name (`recordedIdentity`); undefined when they name no surface. */
@@ -78,52 +133,93 @@ export async function recordedSurface(root: string, target: string): Promise<{ s
   return surface ? { surface, ...(site !== undefined ? { site } : {}) } : undefined;
 }
 
+/** How many more files of a model folder are read when its first disagrees: a handful, spread over the folder. */
+const MORE = 4;
+
+type Said = RecordedFor & { file: string };
+
+/** What `file` says, when it names a surface or a target (a note or a broken file says nothing). */
+async function saidIn(file: string): Promise<Said | undefined> {
+  const said = await recordedFor(file);
+  return said && (said.surface !== undefined || said.target !== undefined) ? { file, ...said } : undefined;
+}
+
+/** Up to `count` of `files` after the first, spread over them (files copied in together sort together). */
+function spread(files: string[], count: number): string[] {
+  const rest = files.slice(1);
+  if (rest.length <= count) return rest;
+  return Array.from({ length: count }, (_, i) => rest[Math.floor(((i + 0.5) * rest.length) / count)]!);
+}
+
 /**
- * What `target`'s recordings say they were made for, from the first fixture of every model folder (what record
- * writes into a folder is all one surface's: record-target.ts); `{}` for a folder with no readable fixture, or one
- * recorded before surfaces (no surface). Model folders that disagree (a model folder or a fixture copied in from
- * another target's) are refused, HARNESS_USAGE naming the odd file: one such file decided the surface every cell of
- * the target was judged as, and blamed the endpoint for the other surface's answers. A fixture that disagrees further
- * down a folder is found as it is replayed (`otherRecording`); each folder's first file is read again then, no more.
+ * What `target`'s recordings say they were made for, by agreement; `{}` for a folder with no readable fixture.
+ * The first fixture of every model folder is read (what record writes into a folder is all one surface's and
+ * site's: record-target.ts); a model folder whose first names another target than the folder's name, or disagrees
+ * with another's, has a handful more read, so that one copied fixture that sorts first (in a one-model folder too) is
+ * outvoted, not taken as the label. Recordings that name the folder's own name decide; else all read. Recordings that
+ * disagree with what was decided are refused, HARNESS_USAGE naming the odd file: one such file decided the surface
+ * every cell of the target was judged as, and blamed the endpoint for the other surface's answers. One that disagrees
+ * further down a folder is found as it is replayed (`otherRecording`).
  */
 export async function recordedIdentity(root: string, target: string): Promise<RecordedFor> {
-  const firsts = await Promise.all((await modelFolders(root, target)).map(async (model) => (await jsonFilesIn(model))[0]));
-  const said = (await Promise.all(firsts.filter((f): f is string => f !== undefined).map(async (file) => ({ file, ...(await recordedFor(file)) })))).filter((s) => s.target !== undefined || s.surface !== undefined);
-  for (const key of ['surface', 'target'] as const) {
-    const groups = new Map<string, (RecordedFor & { file: string })[]>();
-    for (const s of said) if (s[key] !== undefined) groups.set(s[key], [...(groups.get(s[key]) ?? []), s]);
-    if (groups.size < 2) continue;
-    const [most, next, ...rest] = [...groups.values()].sort((a, b) => b.length - a.length);
-    const where = `the recordings of target ${target} (${shownPath(join(root, folderName(target)))}) are not all of one ${key}`;
-    const why = 'replay judges a target\'s recordings as those of one surface and target, and nothing was run';
-    if (most!.length === next!.length) {
-      const each = [most!, next!, ...rest].map((g) => `${shownPath(g[0]!.file)} was recorded ${madeFor(g[0]!)} (as were ${g.length - 1} other model folder(s))`);
-      throw new HarnessError('HARNESS_USAGE', `${where}: ${each.join('; ')}: ${why}. Move each model folder to the folder of the target it was recorded for, or record the odd ones again with --mode record`);
-    }
-    const odd = [next!, ...rest].flat();
-    const others = odd.length > 1 ? ` (and ${odd.length - 1} more model folder(s) like it: ${odd.slice(1, 4).map((s) => shownPath(s.file)).join(', ')}${odd.length > 4 ? ', ...' : ''})` : '';
-    throw new HarnessError(
-      'HARNESS_USAGE',
-      `${where}: ${shownPath(odd[0]!.file)} was recorded ${madeFor(odd[0]!)}${others}, the first recordings of ${most!.length} other model folder(s) ${madeFor(most![0]!)} (${shownPath(most![0]!.file)}): ${why}. ${moveBack(root, odd[0]!, 'it (its whole model folder, if that was moved in)')}`,
-    );
+  const folders = await Promise.all((await modelFolders(root, target)).map((model) => jsonFilesIn(model)));
+  const firsts = await Promise.all(folders.map((files) => (files[0] === undefined ? undefined : saidIn(files[0]))));
+  const known = firsts.filter((s): s is Said => s !== undefined);
+  const read = await Promise.all(
+    firsts.map(async (first, i) => {
+      if (!first) return [];
+      if (first.target === target && !known.some((other) => otherTarget(other, first))) return [first];
+      const more = await Promise.all(spread(folders[i]!, MORE).map(saidIn));
+      return [first, ...more.filter((s): s is Said => s !== undefined)];
+    }),
+  );
+  return agreed(root, target, read.flat());
+}
+
+/** The recording most of `said` agree with, preferring those that name the folder's own name; refused when not all agree. */
+function agreed(root: string, target: string, said: Said[]): RecordedFor {
+  if (said.length === 0) return {};
+  const named = said.filter((s) => s.target === target);
+  const pool = named.length > 0 ? named : said;
+  const votes = pool.map((s) => pool.filter((other) => !otherTarget(s, other)).length);
+  const most = Math.max(...votes);
+  const leaders = pool.filter((_, i) => votes[i] === most);
+  const where = `the recordings of target ${target} (${shownPath(join(root, folderName(target)))}) are not all of one target (surface and site)`;
+  const why = 'replay judges a target\'s recordings as those of one surface and site, and nothing was run';
+  if (leaders.some((s) => otherTarget(s, leaders[0]!))) {
+    const groups = leaders.filter((s, i) => !leaders.slice(0, i).some((earlier) => !otherTarget(earlier, s)));
+    const each = groups.map((g) => `${shownPath(g.file)} was recorded ${madeFor(g)}${sitesOf(g, groups[0] === g ? groups[1]! : groups[0]!, 'the other names')} (as were ${most - 1} other recording(s) read)`);
+    throw new HarnessError('HARNESS_USAGE', `${where}: ${each.join('; ')}: ${why}. Move each model folder to the folder of the target it was recorded for, or record the odd ones again with --mode record`);
   }
-  // Agreed: the surface and target every fixture that names one says, and the site of the first that names one.
-  const surface = said.find((s) => s.surface)?.surface;
-  const site = said.find((s) => s.site !== undefined)?.site;
-  const recordedTarget = said.find((s) => s.target !== undefined)?.target;
-  return { ...(surface ? { surface } : {}), ...(site !== undefined ? { site } : {}), ...(recordedTarget !== undefined ? { target: recordedTarget } : {}) };
+  const leader = leaders[0]!;
+  const agreeing = said.filter((s) => !otherTarget(s, leader));
+  // What the leader leaves out, the first recording that agrees with it and names it says.
+  const pick = <K extends keyof RecordedFor>(key: K) => leader[key] ?? agreeing.find((s) => s[key] !== undefined)?.[key];
+  const identity: RecordedFor = {};
+  for (const key of ['surface', 'site', 'target', 'region', 'host'] as const) if (pick(key) !== undefined) Object.assign(identity, { [key]: pick(key) });
+  const odd = said.filter((s) => otherTarget(s, identity));
+  if (odd.length === 0) return identity;
+  const first = odd[0]!;
+  const others = odd.length > 1 ? ` (and ${odd.length - 1} more recording(s) like it read in ${new Set(odd.map((s) => dirname(s.file))).size} model folder(s): ${odd.slice(1, 4).map((s) => shownPath(s.file)).join(', ')}${odd.length > 4 ? ', ...' : ''})` : '';
+  const agree = said.filter((s) => !otherTarget(s, identity));
+  const byName = named.length > 0 ? ` (recorded for the folder's own name)` : '';
+  // The fix moves the whole model folder only when all of it that was read is the other target's.
+  const whole = said.every((s) => dirname(s.file) !== dirname(first.file) || odd.includes(s));
+  throw new HarnessError(
+    'HARNESS_USAGE',
+    `${where}: ${shownPath(first.file)} was recorded ${madeFor(first)}${sitesOf(first, identity, 'the others name')}${others}, while ${shownPath(leader.file)} was recorded ${madeFor(leader)}${byName}, as were ${agree.length - 1} other recording(s) read in ${new Set(agree.map((s) => dirname(s.file))).size} model folder(s): ${why}. ${moveBack(root, target, first, whole ? 'it (its whole model folder, if that was moved in)' : 'it')}`,
+  );
 }
 
 /**
  * Why a fixture replayed for `target` is no recording of it, or undefined: its provenance names another surface than
- * the one the target is replayed as, or another target than the one its folder's recordings name (`recorded`, from
- * `recordedIdentity`; a recording made before surfaces fits any surface).
+ * the one the target is replayed as, or another site than its folder's recordings (`recorded`, from
+ * `recordedIdentity`). Its target name is not compared (a renamed folder's). A recording that leaves one out fits any.
  */
-export function otherRecording(file: string, provenance: FixtureProvenance, target: { id: string; surface?: Surface; recorded?: string }, root: string): string | undefined {
+export function otherRecording(file: string, provenance: FixtureProvenance, target: { id: string; surface?: Surface; recorded?: RecordedFor }, root: string): string | undefined {
   const said = provenanceSays(provenance);
-  const surface = said.surface !== undefined && target.surface !== undefined && said.surface !== target.surface;
-  const other = target.recorded !== undefined && said.target !== target.recorded;
-  if (!surface && !other) return undefined;
-  const theirs = [...(target.surface ? [`on ${target.surface}`] : []), ...(target.recorded !== undefined ? [`for target ${JSON.stringify(target.recorded.slice(0, 80))}`] : [])].join(' ');
-  return `${shownPath(file)} was recorded ${madeFor(said)}, not as target ${target.id}'s recordings (${theirs}): judged as theirs, the endpoint is blamed for another target's answers. ${moveBack(root, said, 'it')}`;
+  const theirs: RecordedFor = { ...target.recorded, ...(target.surface ? { surface: target.surface } : {}) };
+  if (!otherTarget(said, theirs)) return undefined;
+  const shown = [...(target.surface ? [`on ${target.surface}`] : []), ...(theirs.target !== undefined ? [`for target ${JSON.stringify(theirs.target.slice(0, 80))}`] : [])].join(' ');
+  return `${shownPath(file)} was recorded ${madeFor(said)}, not as target ${target.id}'s recordings (${shown})${sitesOf(said, theirs, 'the folder\'s recordings name')}: judged as theirs, the endpoint is blamed for another target's answers. ${moveBack(root, target.id, said, 'it')}`;
 }

@@ -15,7 +15,7 @@ import { basename, dirname } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeRequest, type Exchange, type ExchangeError, type ExchangeRequest } from './exchange.ts';
 import { fixturePath, readFixture, type FixtureFile } from './fixture-file.ts';
-import { otherRecording } from './recorded-surface.ts';
+import { otherRecording, type RecordedFor } from './recorded-surface.ts';
 import { Redactor } from './redactor.ts';
 import { ReplayQueues } from './replay-queues.ts';
 import { cutShort } from './stand-in-answer.ts';
@@ -49,10 +49,10 @@ export class ReplayTarget implements Target {
    */
   readonly #listed = new Map<string, ReadonlySet<string> | null>();
   #anyModel: boolean | undefined;
-  /** The target the folder's recordings name (provenance.target), when known: a fixture naming another is not this one's. */
-  readonly #recordedFor: string | undefined;
+  /** The site (and target) the folder's recordings agree on, when known: a fixture of another site is not this one's. */
+  readonly #recordedFor: RecordedFor | undefined;
 
-  constructor(id: string, fixturesDir: string, surface?: Surface, recordedFor?: string) {
+  constructor(id: string, fixturesDir: string, surface?: Surface, recordedFor?: RecordedFor) {
     this.id = id;
     this.#root = fixturesDir;
     this.surface = surface;
