@@ -66,7 +66,7 @@ describe('a 200 HTML page where the model list is', () => {
     expect(diff.stderr).not.toContain('web page');
   }, 30_000);
 
-  it('readPage: the page is a failure that hides the list, said by status; an outage in a 2xx that is no page keeps its code', () => {
+  it('readPage: the page is a failure that hides the list, said by status; an outage in a 2xx that is no page is said as what came, an outage', () => {
     const exchange = (contentType: string, body: string): Exchange => ({
       step: 'model-list',
       prefix: '/v1',
@@ -77,6 +77,6 @@ describe('a 200 HTML page where the model list is', () => {
       attempts: 1,
     });
     expect(readPage(exchange('text/html; charset=utf-8', '<!doctype html><html>login</html>'))).toEqual({ kind: 'failed', why: PAGE, page: true });
-    expect(readPage(exchange('application/json', '{"error":{"message":"upstream failed","type":"server_error"}}'))).toEqual({ kind: 'failed', why: 'HARNESS_SERVER_ERROR' });
+    expect(readPage(exchange('application/json', '{"error":{"message":"upstream failed","type":"server_error"}}'))).toEqual({ kind: 'failed', why: 'HTTP 200 with an error body, not a model list', said: '"upstream failed"', outage: true });
   });
 });

@@ -38,17 +38,41 @@ function diffAsker(replay: boolean): ListAsker {
   };
 }
 
-/** How the run's options name `--targets` at the start of a message: `--targets: ...`, `--targets "<entry>": ...`. */
-const TARGETS_FLAG = /^--targets(?=[: ])/;
+/**
+ * How the run's options name the flag a message is about, at its start: `--targets: ...`, `--targets "<entry>": ...`,
+ * and `--target-name: ...` for a recorded target's name (bareName).
+ */
+const TARGETS_FLAG = /^--target(?:s|-name)(?=[: ])/;
 
 /**
  * `--target` is given to the run's options as `--targets` (an empty one too: `--target "$UNSET"` would otherwise diff
- * every recorded target, or the --targets alone, as if it had not been given): a usage error about it names the flag the user typed
- * (`--targets: no recordings of target x` would send them looking for a flag they did not give).
+ * every recorded target, or the --targets alone, as if it had not been given), or as `--target-name`: a usage error about it names the flag the user typed
+ * (`--targets: no recordings of target x` would send them looking for a flag they did not give), and so does a
+ * recorded target's spelling in it (`replay them as recorded (--targets runtime:x)`).
  */
 function asTargetFlag(error: unknown): unknown {
   if (!(error instanceof HarnessError) || error.code !== 'HARNESS_USAGE' || !TARGETS_FLAG.test(error.message)) return error;
-  return new HarnessError('HARNESS_USAGE', error.message.replace(TARGETS_FLAG, '--target'), { cause: error });
+  return new HarnessError('HARNESS_USAGE', error.message.replace(TARGETS_FLAG, '--target').replace(/--targets (?=[a-z]+:)/g, '--target '), { cause: error });
+}
+
+/**
+ * Run's hints name a recorded target as run selects it, `--target-name <id>` for one no `surface:name` names (a
+ * custom target recorded under --target-name: `custom:x` is target custom.x); the diff has no --target-name, and its
+ * --target takes that id (bareName).
+ */
+function inDiffFlags(error: unknown): unknown {
+  if (!(error instanceof HarnessError) || error.code !== 'HARNESS_USAGE' || !error.message.includes('--target-name ')) return error;
+  return new HarnessError('HARNESS_USAGE', error.message.replace(/--target-name (?=[A-Za-z0-9])/g, '--target '), { cause: error });
+}
+
+/**
+ * `--target <id>` in replay, an id with no `surface:`: the recorded target of that id, as `run --target-name <id>`
+ * replays it. A custom target recorded under --target-name has no `surface:name` spelling, so without it the diff
+ * reached one only by diffing every recorded target. Not with --targets, --endpoint or --region: those say the
+ * targets themselves (refused as with any --target).
+ */
+function bareName(target: string | undefined, rest: Omit<CatalogDiffFlags, 'target' | 'json'>): target is string {
+  return target !== undefined && rest.mode === 'replay' && target.trim() !== '' && !target.includes(':') && [rest.targets, rest.endpoint, rest.region].every((f) => f === undefined);
 }
 
 /** No target at all: run's words name --mode (live is only the diff's default) and leave out --target, the diff's own flag. */
@@ -60,9 +84,10 @@ function noTarget(error: unknown): unknown {
 /** Prints (or `--json`) each target's model list against the catalog; exit 1 when a target lists an id the catalog lacks or one it cannot use, or a list was not read whole. */
 export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, version: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const { target, json, ...rest } = flags;
-  const config = await resolveRunConfig({ mode: 'live', ...rest, ...(target !== undefined ? { targets: [rest.targets, target].filter((t) => t !== undefined).join(',') } : {}), models: 'listed' }, root, version).catch(
+  const named = bareName(target, rest) ? { targetName: target } : target !== undefined ? { targets: [rest.targets, target].filter((t) => t !== undefined).join(',') } : {};
+  const config = await resolveRunConfig({ mode: 'live', ...rest, ...named, models: 'listed' }, root, version).catch(
     (error: unknown) => {
-      throw target !== undefined && rest.targets === undefined ? asTargetFlag(error) : noTarget(error);
+      throw inDiffFlags(target !== undefined && rest.targets === undefined ? asTargetFlag(error) : noTarget(error));
     },
   );
   // The lists are read with the run's credentials: warned of over plain http to another machine, as `run` does.
@@ -75,7 +100,7 @@ export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, 
     // `refused` names the ids refused as model ids alone, and `pastCap` counts the valid ids past the cap not read, as
     // the text says them apart (matrix.json's modelList keeps both in `refused`, each with its problem).
     const { refused, pastCap } = refusedApart(l.listing);
-    return { target: t.id, surface: t.surface, region: t.region, ...l.listing, refused, pastCap, complete: l.missing.length === 0, missing: l.missing };
+    return { target: t.id, surface: t.surface, region: t.region, ...l.listing, refused, pastCap, complete: l.missing.length === 0, missing: l.missing, ...(l.advice ? { advice: l.advice } : {}) };
   });
   const listings = new Map(lists.map((l) => [l.target, l.listing]));
   if (json) {
@@ -86,6 +111,8 @@ export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, 
     for (const t of targets) {
       // The source says which part was not read, if any (cli/model-lists.ts): the first line a reader sees.
       out.write(`${inertLine(`${t.target} (${t.surface}${t.region ? `, ${t.region}` : ''}): ${t.listed} listed (${t.source})`, 2000)}\n`);
+      // What to do about the part not read, when the harness can tell (a web page beside a list: cli/model-lists.ts).
+      if (t.advice) out.write(`  ${inertLine(t.advice, 2000)}\n`);
       out.write(`  new (listed, not in the catalog): ${t.new.length ? inertLine(t.new.join(', '), 8000) : t.complete ? 'none' : 'none on the part read'}\n`);
       out.write(`  in the catalog, not listed${t.complete ? '' : ' on the part read'}: ${t.notListed.length ? inertLine(t.notListed.join(', '), 8000) : 'none'}\n`);
       for (const said of refusedSaid(listings.get(t.target)!)) out.write(`  ${inertLine(said, 4000)}\n`);

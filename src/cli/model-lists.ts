@@ -34,6 +34,11 @@ export interface TargetModelList {
    * cap), in its own words; empty when it was read whole. `listing.source` says the same after NOT_READ_WHOLE.
    */
   missing: string[];
+  /**
+   * What to do about the part not read, when the harness can tell (a live prefix answered a web page where another
+   * answered the list: pageAdvice); the callers' warning and line say it after `missing`.
+   */
+  advice?: string;
 }
 
 async function liveLists(target: TargetConfig, config: RunConfig, asker: ListAsker): Promise<PrefixRead[]> {
@@ -130,11 +135,16 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
         // The advice follows what came: a web page where the list is wants the base URL fixed (waiting does not fix
         // it); only a 5xx, or an outage inside a 2xx, is the endpoint failing.
         const page = target.mode !== 'replay' && reads.some((r) => r.page) ? `${pageAdvice(target)}; ` : '';
-        const outage = asker.unreadable.outage && reads.some((r) => /^HTTP 5\d\d\b/.test(r.first) || r.first === 'HARNESS_SERVER_ERROR') ? `; ${asker.unreadable.outage}` : '';
+        // What came, not the code alone: the transport's HARNESS_SERVER_ERROR is also a 200 saying "Invalid API key".
+        const outage = asker.unreadable.outage && reads.some((r) => r.outage) ? `; ${asker.unreadable.outage}` : '';
         throw new HarnessError('HARNESS_USAGE', `${asker.unreadable.asker}: target ${target.id} has no model list to read (${seen || read})${why}; ${page}${proxied}${cut}${asker.unreadable.advice}${outage}`);
       }
       const missing = reads.flatMap((r) => (r.missing ? [r.missing] : []));
       const source = read || liveSource(reads);
+      // A web page on one prefix beside a list on another (a proxy's catch-all, a login in front of one path) leaves
+      // the list partial on every run: no retry mends it, so it gets the page's advice as a list that is absent does.
+      const pages = target.mode !== 'replay' ? reads.filter((r) => r.page) : [];
+      const advice = pages.length ? `${pages.map((r) => `GET ${r.path}`).join(', ')} answered a web page, ${reads.filter((r) => r.ids).map((r) => `GET ${r.path}`).join(', ')} a list; ${pageAdvice(target)}` : undefined;
       // Ids names.ts refuses (the gate fails on them: not tested), then those past the cap (a list not read whole).
       const unusable: ModelListing['refused'] = [];
       const pastCap: ModelListing['refused'] = [];
@@ -164,6 +174,7 @@ export async function readModelLists(config: RunConfig, catalogIds: readonly str
         ids: sorted,
         listing: { source: said, listed: sorted.length, new: sorted.filter((id) => !catalog.has(id)), notListed: catalogIds.filter((id) => !ids.has(id)), ...refused },
         missing,
+        ...(advice ? { advice } : {}),
       };
     }),
   );

@@ -219,7 +219,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .command('diff')
     .description('what each target\'s model list holds against the catalog: new ids (listed, not catalogued) and catalogued ids not listed; exit 1 when something new is listed')
     .addOption(new Option('--mode <mode>', 'live: ask the endpoint (GET <prefix>/models, no tokens); replay: the recorded lists').choices(['live', 'replay']).default('live'))
-    .option('--target <spec>', 'one target as --targets takes it: surface:region or surface:name=URL')
+    .option('--target <spec>', 'one target as --targets takes it: surface:region or surface:name=URL; in replay also a recorded target\'s id, as run --target-name takes it')
     .option('--targets <list>', 'several, comma separated')
     .addOption(withDefault('--region <regions>', 'Mantle region(s) instead', 'none'))
     .option('--endpoint <url>', 'any base URL instead')

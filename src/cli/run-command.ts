@@ -233,7 +233,7 @@ async function discoverModels(config: RunConfig, err: NodeJS.WritableStream): Pr
   const catalogIds = (await loadCatalog(config.catalogFile, ALL_CHECKS)).models.map((m) => m.id);
   const lists = await readModelLists(config, catalogIds);
   // A list read in part still runs what it holds (the matrix's modelList source names the part missing); said now, even with --quiet.
-  for (const l of lists) if (l.missing.length) err.write(`warning: --models listed: ${inertLine(`target ${l.target}'s model list was not read whole (${l.missing.join('; ')}); a model on the part not read is not run`, 2000)}\n`);
+  for (const l of lists) if (l.missing.length) err.write(`warning: --models listed: ${inertLine(`target ${l.target}'s model list was not read whole (${l.missing.join('; ')}); a model on the part not read is not run${l.advice ? `; ${l.advice}` : ''}`, 2000)}\n`);
   const base = [...config.models, ...(config.discover === 'catalog+listed' ? catalogIds : [])];
   for (const target of config.targets) {
     const list = lists.find((l) => l.target === target.id)!;
