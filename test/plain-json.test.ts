@@ -136,7 +136,9 @@ describe('WrittenJson: the plain parse where it keeps every lexeme', () => {
   });
 
   it('a value nested deeper than the lexeme readers reach is not plain: lossless-json reads it, or says it cannot', () => {
-    const deep = `${'['.repeat(3000)}1.5${']'.repeat(3000)}`;
+    // Just past MAX_PLAIN_DEPTH (2000): deeper, lossless-json's recursion may run out of stack in a worker whose frames
+    // are not yet optimised (a flake seen under load), and the test is of the plain reader's limit, not lossless-json's.
+    const deep = `${'['.repeat(2050)}1.5${']'.repeat(2050)}`;
     expect(nestsShallowly(deep, JSON.parse(deep))).toBe(false);
     expect(writtenBody(answer(deep))).toEqual({ ok: true, value: parseLossless(deep), plain: false });
     const tooDeep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
