@@ -102,15 +102,23 @@ describe('a lookalike holding a case no loaded file has', () => {
     expect(existsSync(join(fx, 'emulator', MODEL, 'b.more.json'))).toBe(true);
   }, 300_000);
 
-  it('one that does not read as a suite file is refused too', async () => {
-    const suites = await suitesWith('broken', { 'a.suite.yaml': ['a.chat'] });
+  it('one that does not read as a suite file is refused too, while prune would remove a recording of a case not loaded', async () => {
+    const suites = await suitesWith('broken', { 'a.suite.yaml': ['a.chat'], 'c.suite.yaml': ['c.chat'] });
+    const fx = join(dir, 'fx-broken');
+    expect((await record(suites, fx)).code).toBe(0);
+    await rm(join(suites, 'c.suite.yaml'));
     await writeFile(join(suites, 'c.suite.yml'), 'suite: [broken\n');
-    await mkdir(join(dir, 'fx-broken'));
-    const refused = await prune(suites, join(dir, 'fx-broken'));
+    const refused = await prune(suites, fx);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('it does not read as a suite file');
     expect(refused.stderr).toContain('Rename it to c.suite.yaml, or move it out of');
-  }, 30_000);
+    expect(existsSync(join(fx, 'local', MODEL, 'c.chat.json'))).toBe(true);
+    // With no recording prune would remove, what it holds risks nothing: warned about, not refused.
+    await mkdir(join(dir, 'fx-empty'));
+    const warned = await prune(suites, join(dir, 'fx-empty'));
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stdout).toMatch(/warning: .*c\.suite\.yml looks like a suite file but is not loaded .*: it does not read as a suite file.*refuse while it is here if they would drop a recording of any case it holds/);
+  }, 60_000);
 });
 
 describe('a record run over a recording of a folder with a lookalike', () => {

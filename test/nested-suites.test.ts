@@ -23,8 +23,8 @@ let suites: string;
 let fx: string;
 let emulator: Awaited<ReturnType<typeof catalogEmulator>>;
 
-const record = () =>
-  cli(['run', '--mode', 'record', '--endpoint', emulator.url, '--target-name', 'local', '--models', MODEL, '--catalog', CATALOG, '--suites', suites, '--fixtures', fx, '--report-dir', join(dir, 'reports'), '--quiet'], KEY, dir);
+const record = (target = 'local') =>
+  cli(['run', '--mode', 'record', '--endpoint', emulator.url, '--target-name', target, '--models', MODEL, '--catalog', CATALOG, '--suites', suites, '--fixtures', fx, '--report-dir', join(dir, 'reports'), '--quiet'], KEY, dir);
 const prune = (...flags: string[]) => cli(['fixtures', 'prune', '--suites', suites, '--fixtures', fx, ...flags], {}, dir);
 const recording = (id: string) => join(fx, 'local', MODEL, `${id}.json`);
 /** The lookalikes of a folder as the loader finds them (relative, sorted). */
@@ -48,6 +48,8 @@ describe('a suite file in a subfolder of --suites', () => {
   it('is warned about by validate and run, and refuses prune and fixtures (exit 2), naming the file and the fix', async () => {
     expect((await record()).code).toBe(0);
     expect(existsSync(recording('b.chat'))).toBe(true);
+    // The folder `fixtures` replaces holds one too: it refuses only over recordings it would drop.
+    expect((await record('emulator')).code).toBe(0);
     await mkdir(join(suites, 'extra'));
     await rename(join(suites, 'b.suite.yaml'), join(suites, 'extra', 'b.suite.yaml'));
 
@@ -57,7 +59,7 @@ describe('a suite file in a subfolder of --suites', () => {
 
     const pruned = await prune();
     expect(pruned.code).toBe(2);
-    expect(pruned.stderr).toMatch(/HARNESS_USAGE: --suites: .*extra\/b\.suite\.yaml is in a subfolder of --suites.*prune would remove the recordings of its case\(s\) b\.chat\. Move it to the top level of .*suites as b\.suite\.yaml/);
+    expect(pruned.stderr).toMatch(/HARNESS_USAGE: --suites: .*extra\/b\.suite\.yaml is in a subfolder of --suites.*prune would remove the recordings of its case\(s\) b\.chat \(2 recording\(s\): .*emulator\/qwen\.qwen3-32b\/b\.chat\.json, .*local\/qwen\.qwen3-32b\/b\.chat\.json\)\. Move it to the top level of .*suites as b\.suite\.yaml/);
     expect(existsSync(recording('b.chat'))).toBe(true);
     // A dry run removes nothing: it lists, under the warning.
     const dry = await prune('--dry-run');
@@ -69,6 +71,7 @@ describe('a suite file in a subfolder of --suites', () => {
     const fixtures = await cli(['fixtures', '--suites', suites, '--fixtures', fx, '--catalog', CATALOG], {}, dir);
     expect(fixtures.code).toBe(2);
     expect(fixtures.stderr).toMatch(/HARNESS_USAGE: --suites: .*extra\/b\.suite\.yaml is in a subfolder of --suites.*nothing was recorded/);
+    expect(existsSync(join(fx, 'emulator', MODEL, 'b.chat.json'))).toBe(true);
 
     const run = await record();
     expect(run.code).toBe(0);

@@ -15,7 +15,7 @@ import { bermUnread, deniedAccess, modelNotEnabled } from './access-denial.ts';
 import { evidenceOf, judge, settleWithout, type CompletedOutcome } from './judge.ts';
 import { routeGuessOf } from './route-guess.ts';
 import { stalledBody } from './stalled-body.ts';
-import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence } from './types.ts';
+import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult, Evidence, RouteProbe } from './types.ts';
 
 /**
  * The OpenAI route prefixes, in the order path-prefix names them. Every surface probes both (bedrock-runtime
@@ -190,10 +190,10 @@ export type ApiRoute =
   /** A probe was not run (a spend cap, Ctrl-C): the cases that depend on it are not run either. */
   | { state: 'skipped'; reason: string }
   /**
-   * `notSent`: the cases are not sent, and why: the probe was not sent because its target stopped answering
-   * (HARNESS_ENDPOINT_DOWN), or the probes found the credentials have no access to the model (HARNESS_ACCESS_DENIED).
+   * `notSent`: the cases are not sent, and why: the probe was not sent as its target stopped answering (HARNESS_ENDPOINT_DOWN), or the
+   * probes found the credentials have no access to the model (HARNESS_ACCESS_DENIED). `probe`: the probe that broke (the cases' evidence).
    */
-  | { state: 'unknown'; reason: string; notSent?: { code: HarnessErrorCode; message: string } };
+  | { state: 'unknown'; reason: string; notSent?: { code: HarnessErrorCode; message: string }; probe?: RouteProbe };
 
 /** Probe errors that keep every case of the API from being sent, in their own words (case-runner.ts). */
 const NOT_SENT: ReadonlySet<HarnessErrorCode> = new Set(['HARNESS_ENDPOINT_DOWN', 'HARNESS_ACCESS_DENIED']);
@@ -222,7 +222,7 @@ export function resolveApiRoute(outcomes: readonly CaseOutcome[], api: ApiId, pr
     if (pending.kind === 'skipped') return { state: 'skipped', reason: pending.reason };
     if (pending.kind === 'error' && pending.error.code === 'HARNESS_MODEL_NOT_FOUND') return { state: 'not-found', reason: pending.error.message };
     if (pending.kind === 'error' && NOT_SENT.has(pending.error.code)) return { state: 'unknown', reason: `${pending.error.code}: ${pending.error.message}`, notSent: pending.error };
-    return { state: 'unknown', reason: pending.kind === 'error' ? `${pending.error.code}: ${pending.error.message}` : pending.reason };
+    return pending.kind === 'error' ? { state: 'unknown', reason: `${pending.error.code}: ${pending.error.message}`, probe: pending } : { state: 'unknown', reason: pending.reason };
   }
   return { state: 'unknown', reason: seen.length ? `could not tell whether the model serves ${api}: ${detail}` : `no probe case for ${api}` };
 }

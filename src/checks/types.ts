@@ -57,6 +57,16 @@ export interface CompletedCaseOutcome {
   brokenStep?: { step: string; error: ExchangeError };
 }
 
+/**
+ * The probe whose failure left a case's route unknown (HARNESS_ROUTE_UNKNOWN), so the case was not sent: its exchanges
+ * are why, with their codes (a replay's missing or unusable recording), and the cell's evidence shows them
+ * (checks/broken-evidence.ts): the case itself has none.
+ */
+export interface RouteProbe {
+  caseId: string;
+  exchanges: Exchange[];
+}
+
 /** What a case produced for one model. */
 export type CaseOutcome =
   | CompletedCaseOutcome
@@ -67,7 +77,7 @@ export type CaseOutcome =
    * on a step after the first, `laterStepBroke` names that step and holds the steps answered before it as a completed
    * outcome: a check that reads only those is judged on them (run/observed-steps.ts); every other check gets the error.
    */
-  | { kind: 'error'; caseId: string; api: ApiId; exchanges: Exchange[]; error: ExchangeError; laterStepBroke?: { step: string; earlier: CompletedCaseOutcome } }
+  | { kind: 'error'; caseId: string; api: ApiId; exchanges: Exchange[]; error: ExchangeError; laterStepBroke?: { step: string; earlier: CompletedCaseOutcome }; routeProbe?: RouteProbe }
   /** Not run: filtered out, a spend cap, an interrupted run. */
   | { kind: 'skipped'; caseId: string; api: ApiId; reason: string };
 

@@ -8,8 +8,8 @@
  * turn; not one that lists them because sources disagree by region or say nothing, see profile-from-catalog.ts
  * NOT_VARIED) are recorded again with three trials, so that replay shows them as they are: flaky. Like `fixtures prune`,
  * it takes the loaded cases for all --suites has: a file there named almost as a suite file, or a suite file in a
- * subfolder, that may hold cases not loaded (suite/suite-lookalikes.ts) stops it (exit 2) before anything is recorded,
- * as the folders replaced would lose the recordings of those cases.
+ * subfolder, that may hold cases not loaded (suite/suite-lookalikes.ts) stops it (exit 2) before anything is recorded
+ * when the folders replaced hold recordings of those cases, which they would lose.
  */
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
@@ -25,6 +25,8 @@ import { inertLine } from '../report/inert-text.ts';
 import { loadCatalog, type Catalog } from '../suite/load-catalog.ts';
 import { loadSuites, SUITE_SUFFIX } from '../suite/load-suites.ts';
 import { lookalikeRefusal } from './lookalike-refusal.ts';
+import { folderName } from '../names.ts';
+import { blocks } from '../suite/suite-lookalikes.ts';
 import { isHarnessFixture } from '../transport/fixture-file.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
 import { runCommand } from './run-command.ts';
@@ -50,7 +52,9 @@ export async function fixturesCommand(flags: { suites: string; catalog?: string;
   const catalog = await loadCatalog(catalogFile, ALL_CHECKS);
   const suites = await loadSuites(flags.suites, ALL_CHECKS);
   const replaced = EMULATOR_TARGETS.map((t) => inertLine(join(flags.fixtures, t.target), 300)).join(' and ');
-  const refused = lookalikeRefusal(suites.lookalikes, flags.suites, SUITE_SUFFIX, (cases) => `fixtures replaces ${replaced} with recordings of the loaded cases only, which would drop the recordings of ${cases}`, 'nothing was recorded');
+  // Refused only while the folders it replaces hold a recording of a case only such a file holds (named); else the record runs warn.
+  const dropped = (suites.lookalikes ?? []).some(blocks) ? await notLoadedRecordings(flags.fixtures, suites.cases.map((c) => c.id)) : [];
+  const refused = lookalikeRefusal(suites.lookalikes, flags.suites, SUITE_SUFFIX, (cases) => `fixtures replaces ${replaced} with recordings of the loaded cases only, which would drop the recordings of ${cases}`, 'nothing was recorded', dropped);
   if (refused) throw refused;
   const owner = { suitesDir: resolve(flags.suites), fixturesRoot: resolve(flags.fixtures), root };
   for (const { target } of EMULATOR_TARGETS) await assertOnlyFixtures(join(flags.fixtures, target), owner);
@@ -145,6 +149,20 @@ async function recordPass(
     // A pass that failed its gate keeps the reports that say why; any other's go (a stopped pass's error says why).
     if (exitCode === 0 || exitCode === undefined) await rm(reports, { recursive: true, force: true });
   }
+}
+
+/** The recordings the folders `fixtures` replaces hold of cases not loaded (`<target>/<model>/<case>.json`): it would drop them. */
+async function notLoadedRecordings(fixtures: string, cases: readonly string[]): Promise<string[]> {
+  const live = new Set(cases.map((id) => `${folderName(id)}.json`));
+  const found: string[] = [];
+  for (const { target } of EMULATOR_TARGETS) {
+    const dir = join(fixtures, target);
+    for (const model of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      if (!model.isDirectory()) continue;
+      for (const name of await readdir(join(dir, model.name)).catch(() => [] as string[])) if (name.endsWith('.json') && !live.has(name)) found.push(join(dir, model.name, name));
+    }
+  }
+  return found.sort();
 }
 
 /** The --suites folder the recordings come from, and the fixtures root they end up in (absolute). */

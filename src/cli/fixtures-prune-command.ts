@@ -6,8 +6,9 @@
  * --suites folder are judged (their provenance says so): another folder's, and one that names none, are kept and
  * named with the way to prune them. A --suites folder holding a file named almost as a suite file, or a suite file in
  * a subfolder, which the loader skips (suite/suite-lookalikes.ts), and that may hold cases not loaded, is refused
- * (exit 2) before anything is read: its cases would read as dropped. `--dry-run` removes nothing, so it lists, under
- * that warning. Exit 0 when done.
+ * (exit 2) before anything is removed when prune would remove a recording of those cases (they would read as dropped),
+ * naming them; with none here, it is warned about. `--dry-run` removes nothing, so it lists, under that warning.
+ * Exit 0 when done.
  */
 import { shownPath } from '../shown-path.ts';
 import { readdir, realpath } from 'node:fs/promises';
@@ -17,7 +18,7 @@ import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { loadSuites, SUITE_SUFFIX } from '../suite/load-suites.ts';
 import { blocks, lookalikeWarning } from '../suite/suite-lookalikes.ts';
-import { lookalikeRefusal } from './lookalike-refusal.ts';
+import { lookalikeRefusal, recordingsAtStake } from './lookalike-refusal.ts';
 import { pruneFixtures, type PruneResult } from '../transport/fixture-prune.ts';
 import { labelledFolder, labelledFolderExists, realFolder, suitesLabel } from '../transport/recorded-suites.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
@@ -36,26 +37,28 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
     throw new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(fixturesDir, 300)} holds the recordings bundled with the installed package, which prune never touches; give the fixtures root you record into`);
   }
   const suites = await loadSuites(suitesDir, ALL_CHECKS);
+  const cases = suites.cases.map((c) => c.id);
+  const label = await suitesLabel(suitesDir, fixturesDir, root);
+  // Target folders are folder names already (the record run encoded them): each is pruned as it is on disk.
+  const entries = (await readdir(fixturesDir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
+  const targets = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   // Prune takes the loaded cases for all the folder has: a suite file the loader skips, holding cases not loaded, would
-  // lose their recordings. A dry run removes nothing: it lists what a prune would remove, under the warning.
+  // lose their recordings, so prune refuses when it would remove one (named). One of them with none here (another
+  // team's suites folder kept inside this one) is warned about. A dry run removes nothing: it lists, under the warning.
+  const dropped = (suites.lookalikes ?? []).some(blocks) ? await wouldRemove(fixturesDir, targets, cases, label) : [];
   if (!flags.dryRun) {
-    const refused = lookalikeRefusal(suites.lookalikes, suitesDir, SUITE_SUFFIX, (cases) => `prune would remove the recordings of ${cases}`, 'nothing was removed (fixtures prune --dry-run lists what it would remove)');
+    const refused = lookalikeRefusal(suites.lookalikes, suitesDir, SUITE_SUFFIX, (cases) => `prune would remove the recordings of ${cases}`, 'nothing was removed (fixtures prune --dry-run lists what it would remove)', dropped);
     if (refused) throw refused;
   }
   for (const lookalike of suites.lookalikes ?? []) {
-    const listed = flags.dryRun && blocks(lookalike) ? ' (the list below counts the recordings of cases only it holds as ones to remove; prune without --dry-run refuses)' : '';
+    const listed = flags.dryRun && recordingsAtStake(lookalike, dropped).length ? ' (the list below counts the recordings of cases only it holds as ones to remove; prune without --dry-run refuses)' : '';
     out.write(`warning: ${inertLine(lookalikeWarning(lookalike, SUITE_SUFFIX) + listed, 2000)}\n`);
   }
-  const cases = suites.cases.map((c) => c.id);
-  const label = await suitesLabel(suitesDir, fixturesDir, root);
   // Labels are paths from the real fixtures root (recorded-suites.ts): the folders they name are found from it.
   const real = await realFolder(fixturesDir);
   const gone = new Set<string>();
   const folderOf = (recorded: string) => ({ folder: labelledFolder(recorded, real, root), gone: gone.has(recorded) });
   if (label === undefined) out.write(`${unlabelledNote(suitesDir, fixturesDir)}\n`);
-  // Target folders are folder names already (the record run encoded them): each is pruned as it is on disk.
-  const entries = (await readdir(fixturesDir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
-  const targets = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   let removed = 0;
   let foreign = 0;
   // Recordings of cases these suites lack that another suites folder (or none named) may have: kept.
@@ -88,6 +91,13 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
   const kept = others ? `, kept ${others} recording(s) of other --suites folders or of none named` : '';
   out.write(`${targets.length} target folder(s) under ${inertLine(fixturesDir, 300)}, ${cases.length} cases in ${inertLine(suitesDir, 300)}: ${flags.dryRun ? 'would remove' : 'removed'} ${removed} recording(s)${kept}, kept ${foreign} other file(s)${linked ? ` and ${linked} link(s), not followed` : ''}\n`);
   return 0;
+}
+
+/** The recordings a prune would remove (of cases not loaded, labelled with this --suites folder), removing none. */
+async function wouldRemove(fixturesDir: string, targets: readonly string[], cases: readonly string[], label: string | undefined): Promise<string[]> {
+  const removed: string[] = [];
+  for (const folder of targets) removed.push(...(await pruneFixtures(fixturesDir, folder, cases, { suites: label, dryRun: true, encodedTarget: true })).removed);
+  return removed;
 }
 
 /** What a prune removed and kept, one line per file; nothing when there was nothing to say. */

@@ -85,7 +85,9 @@ export async function runCase(spec: LoadedCase, context: CaseRunContext): Promis
     // A probe not sent to a target that stopped answering: the case is not sent either, and says why in the same words.
     if (route.state === 'unknown' && route.notSent) return { kind: 'error', ...base, exchanges, error: route.notSent };
     if (route.state === 'unknown') {
-      return { kind: 'error', ...base, exchanges, error: { code: 'HARNESS_ROUTE_UNKNOWN', message: `cannot choose a route for ${spec.api}: ${route.reason}` } };
+      // The probe that broke is kept: its codes say why (a replay's missing recording gates, report/recording-defects.ts).
+      const probe = route.probe ? { routeProbe: route.probe } : {};
+      return { kind: 'error', ...base, exchanges, error: { code: 'HARNESS_ROUTE_UNKNOWN', message: `cannot choose a route for ${spec.api}: ${route.reason}` }, ...probe };
     }
     // Sent on a route the API's own probes found serving the model: a refusal there contradicts them (answer.ts).
     const routed = route.probed ? { routed: true as const } : {};

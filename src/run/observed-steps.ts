@@ -6,6 +6,7 @@
  * gets the case's `error` as it stood. A case cut by a stop or a spend cap is `skipped`, never read in part.
  */
 import { withRouteGuess } from '../checks/route-guess.ts';
+import { withBrokenEvidence } from '../checks/broken-evidence.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult } from '../checks/types.ts';
 
 type BrokenLater = Extract<CaseOutcome, { kind: 'error' }> & { laterStepBroke: NonNullable<Extract<CaseOutcome, { kind: 'error' }>['laterStepBroke']> };
@@ -28,7 +29,8 @@ export function outcomeReadBy(readsSteps: readonly string[] | undefined, outcome
 export async function runOnObserved(definition: Pick<CheckDefinition, 'readsSteps' | 'run'>, input: CheckInput): Promise<CheckResult> {
   const outcomes = input.outcomes.map((outcome) => outcomeReadBy(definition.readsSteps, outcome));
   const cut = input.outcomes.filter((outcome, i): outcome is BrokenLater => outcomes[i] !== outcome);
-  const result = await definition.run({ ...input, outcomes });
+  // An error shows what broke, a route probe's too (its codes: a missing recording, which gates in a replay).
+  const result = withBrokenEvidence(await definition.run({ ...input, outcomes }), outcomes);
   // No verdict (a step it looks up only at times, at or after the break, that this one needed: params.* control)
   // rests on part of the case: the result's own reason says which step was not observed.
   if (cut.length === 0 || result.status === 'error' || result.status === 'skipped') return result;

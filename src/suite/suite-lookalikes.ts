@@ -12,7 +12,8 @@
  * so deep and so many (a run reads this at every start; a suites folder is a handful of folders).
  * Each is read as a suite: one whose every case id is loaded from the real files (a backup of one, say) risks no
  * recording and only gets a warning; one that does not read as a suite, or declares a case no loaded file has, is
- * warned about by `validate` and a run, and blocks prune and `fixtures` until it is renamed or moved.
+ * warned about by `validate` and a run, and blocks prune and `fixtures` while they would drop a recording of its cases
+ * (cli/lookalike-refusal.ts), until it is renamed or moved.
  */
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
@@ -149,6 +150,8 @@ export function lookalikeFix(lookalike: Lookalike, suffix: string): string {
 
 /** The warning `validate`, a run and prune give for a lookalike (endpoint-free, but file text: callers make it inert). */
 export function lookalikeWarning(lookalike: Lookalike, suffix: string): string {
-  const stops = blocks(lookalike) ? ', and fixtures prune and fixtures refuse while it is here' : '';
-  return `${shownPath(lookalike.file)} ${lookalikeIs(lookalike, suffix)}: ${lookalikeCases(lookalike).notRun}${stops}; ${lookalikeFix(lookalike, suffix)}`;
+  const { notRun, cases } = lookalikeCases(lookalike);
+  // Not "refuse while it is here": they refuse only when they would drop a recording of its cases (cli/lookalike-refusal.ts).
+  const stops = blocks(lookalike) ? `, and fixtures prune and fixtures refuse while it is here if they would drop a recording of ${cases}` : '';
+  return `${shownPath(lookalike.file)} ${lookalikeIs(lookalike, suffix)}: ${notRun}${stops}; ${lookalikeFix(lookalike, suffix)}`;
 }

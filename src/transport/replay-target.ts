@@ -25,7 +25,7 @@ import type { Surface } from '../surfaces.ts';
 interface LoadedFixture {
   file: string;
   fixture: FixtureFile | null;
-  /** Why the file could not be used, when it exists but is not a fixture. */
+  /** Why the file cannot be used: it exists but is not a fixture (or not this one), or it lost a trial it was recorded with. */
   invalid?: ExchangeError;
   /** Per trial and step asked for, the recorded answers by request. */
   trials: Map<string, ReplayQueues>;
@@ -86,8 +86,11 @@ export class ReplayTarget implements Target {
 
   #missing(request: ExchangeRequest, context: SendContext, loaded: LoadedFixture): Exchange {
     const file = shownPath(loaded.file);
+    // A trial past those a fixture recorded with trials holds: no other trial's answers stand in for it (queuesOf).
+    const trial = context.trial ?? 1;
+    const past = trialsHeld(loaded) && !loaded.fixture!.exchanges.some((ex) => (ex.trial ?? 1) === trial) ? `, of trial ${trial}: it was recorded with fewer trials` : '';
     const why = loaded.fixture
-      ? `${file} has no exchange for this request (the suite changed since it was recorded?)`
+      ? `${file} has no exchange for this request${past || ' (the suite changed since it was recorded?)'}`
       : `there is no ${file}`;
     // A model with no recordings at all here was most likely never meant to be replayed (a record run of some
     // models, replayed without naming them): naming the recorded ones is the fix, not recording every model.
@@ -142,7 +145,7 @@ export class ReplayTarget implements Target {
           // So is one copied from another target's folder: judged as this target's, the endpoint is blamed for the
           // other surface's (or region's) answers.
           const elsewhere = fixture && !other ? otherRecording(file, fixture.provenance, { id: this.id, surface: this.surface, recorded: this.#recordedFor }, this.#root) : undefined;
-          if (!other && !elsewhere) return { file, fixture, trials: new Map() };
+          if (!other && !elsewhere) return { file, fixture, ...lostTrial(fixture, file, model, caseId), trials: new Map() };
           const message = elsewhere ?? `${file} records ${other!.slice(0, 200)}, not the ${fixture!.model !== model ? `model ${model}` : `case ${caseId}`} its path names; record it again with --mode record (or move it where it belongs)`;
           return { file, fixture: null, invalid: { code: 'HARNESS_RECORDING_INVALID', message }, trials: new Map() };
         },
@@ -236,18 +239,47 @@ function keyed(request: ExchangeRequest): ExchangeRequest {
 }
 
 /**
- * The answers for one step of one trial: the step's own recorded exchanges of that trial, or of trial 1 for a fixture
- * that has none for it (recorded without --repeat). Each trial reads its own queues, so polls run in order within
- * every trial. Every recorded exchange names its step (the fixture schema requires it).
+ * The answers for one step of one trial: the step's own recorded exchanges of that trial; a fixture recorded without
+ * trials (no exchange names one) answers every trial from its one recording. One recorded with trials that holds none
+ * of this trial (lost to a hand edit or a bad merge) has no answer: trial 1's again would count as an observation
+ * nobody made, and turn a flaky cell into a pass. Each trial reads its own queues, so polls run in order within every
+ * trial. Every recorded exchange names its step (the fixture schema requires it).
  */
 function queuesOf(loaded: LoadedFixture, trial: number, step: string): ReplayQueues {
   const key = JSON.stringify([trial, step]);
   let queues = loaded.trials.get(key);
   if (!queues) {
     const all = loaded.fixture?.exchanges ?? [];
-    const own = all.filter((ex) => (ex.trial ?? 1) === trial);
-    queues = new ReplayQueues((own.length > 0 ? own : all.filter((ex) => (ex.trial ?? 1) === 1)).filter((ex) => ex.step === step));
+    const own = trialsHeld(loaded) ? all.filter((ex) => (ex.trial ?? 1) === trial) : all;
+    queues = new ReplayQueues(own.filter((ex) => ex.step === step));
     loaded.trials.set(key, queues);
   }
   return queues;
+}
+
+/** Whether a fixture was recorded with trials (`--repeat`): an exchange names one (the first trial's name none). */
+function trialsHeld(loaded: LoadedFixture): boolean {
+  return (loaded.fixture?.exchanges ?? []).some((ex) => ex.trial !== undefined);
+}
+
+/**
+ * A fixture recorded with trials that holds no exchange of one of them below its last (a hand edit, a bad merge): no
+ * trial of it is replayed. The others alone are not what was recorded (a flaky cell read as a pass of fewer trials),
+ * and trial 1's answers given again would be observations nobody made. Its cells are `error`, and gate.
+ */
+function lostTrial(fixture: FixtureFile | null, file: string, model: string, caseId: string): { invalid: ExchangeError } | undefined {
+  if (!fixture?.exchanges.some((ex) => ex.trial !== undefined)) return undefined;
+  const held = [...new Set(fixture.exchanges.map((ex) => ex.trial ?? 1))].sort((a, b) => a - b);
+  const last = held.at(-1)!;
+  // The gaps, walked between the trials held (a hand-edited trial may be any integer), named up to a few.
+  const lost: number[] = [];
+  held.forEach((trial, i) => {
+    for (let gap = (held[i - 1] ?? 0) + 1; gap < trial && lost.length < 4; gap++) lost.push(gap);
+  });
+  if (lost.length === 0) return undefined;
+  const which = `trial ${lost.length < 4 ? lost.join(', ') : `${lost.slice(0, 3).join(', ')} and more`}`;
+  const message =
+    `No recording for model ${model}, case ${caseId}, ${which}: ${shownPath(file)} was recorded with ${last} trials and holds none of ${which} ` +
+    `(lost to a hand edit or a bad merge?), so no trial of it is replayed (the others alone are not what was recorded). Restore the file, or record the case again with --mode record --repeat ${last} (and --region or --endpoint).`;
+  return { invalid: { code: 'HARNESS_RECORDING_MISSING', message } };
 }
