@@ -108,7 +108,8 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
   const shown = gone ? { ...comparison, regressed: true } : comparison;
   const json = { ...shown, ...(gone ? { vanishedTargetsProblem: gone } : {}), ...(unfinished ? { unfinished } : {}), ...(none ? { nothingCompared: true } : {}) };
   out.write(flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${describeComparison(shown, after)}\n${[gone, unfinished].filter(Boolean).map((line) => `${inertLine(line!, 2000)}\n`).join('')}`);
-  return shown.regressed || unfinished || none ? 1 : 0;
+  // Cells a baseline that stopped did not reach were not compared: exit 1 as for a newer run that stopped (the line says so).
+  return shown.regressed || unfinished || none || comparison.baselineUnreached ? 1 : 0;
 }
 
 /**

@@ -13,13 +13,13 @@ import { asNewFailure, shownCell as show } from './new-failures.ts';
 import { judgedDifferentlyWhy, judgedKind, judgingChanges, judgingLines } from './judged-differently.ts';
 import { pairKey, resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
 import { selectsCheck } from '../suite/check-pattern.ts';
-import { gaveUpOnTarget, wasNotReached } from './gate.ts';
+import { gaveUpOnTarget, wasElsewhere, wasNotReached } from './gate.ts';
 import { OBSERVED } from './observed-models.ts';
 import { flakyTrialsChanged, flakyTrialsShown } from './flaky-values.ts';
 import { describeDrift, shapeDrift } from './shape-drift.ts';
 import { unreadModelLists } from './model-lists.ts';
 import { changedTargetLines, changedTargets, describeTargetChanges } from './target-identity.ts';
-import { baselineNotes, baselineNotRun } from './baseline-not-run.ts';
+import { baselineNotes, baselineNotRun, baselineUnreachedLine, unreachedLabel } from './baseline-not-run.ts';
 import { lostModelsLine, lostPairs } from './lost-models.ts';
 import { comparedRun, type ComparedRun, nothingCompared, nothingComparedLine } from './nothing-compared.ts';
 
@@ -164,6 +164,15 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
   const held = skipped.listed();
   for (const k of ['models', 'checks'] as const) for (const id of held[k]) notSelected[k].add(id);
   byShard ||= held.byShard;
+  // A baseline target it observed nothing of (another shard's, a stop came first) is not lost when this run has none
+  // of it: not compared, as a lone shard lists a target it ran no model of.
+  const observedBefore = new Set(before.results.filter((r) => !r.notRun && OBSERVED.has(r.status)).map((r) => r.target));
+  const goneTargets = diff(b.targets, a.targets);
+  for (const t of goneTargets.filter((t) => !observedBefore.has(t))) {
+    notSelected.models.add(`${t}: every model`);
+    byShard ||= before.results.some((r) => r.target === t && wasElsewhere(r));
+  }
+  const unreached = skipped.unreached();
   return {
     baseline: { runId: before.run.id, finishedAt: before.run.finishedAt, ...(before.run.ci ? { ci: { system: before.run.ci.system, runId: before.run.ci.runId } } : {}) },
     ...changes,
@@ -172,7 +181,7 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     newChecks,
     vanishedChecks,
     newTargets: diff(a.targets, b.targets),
-    vanishedTargets: diff(b.targets, a.targets),
+    vanishedTargets: goneTargets.filter((t) => observedBefore.has(t)),
     ...(notSelected.models.size + notSelected.checks.size > 0 ? { notSelected: { models: [...notSelected.models], checks: [...notSelected.checks], ...(byShard ? { byShard: true as const } : {}) } } : {}),
     // A check that only grew words and whose every cell was compared is no news.
     ...([...redefined.values()].some((c) => c.cells > 0) ? { changedChecks: [...redefined.values()].filter((c) => c.cells > 0) } : {}),
@@ -181,6 +190,7 @@ export function compareMatrices(before: Matrix, after: Matrix): MatrixComparison
     shapeDrift: shapeDrift(before.shapes, after.shapes).filter((d) => !apart.has(d.target)),
     compared,
     ...(lost.size ? { lostModels: [...lost.values()] } : {}),
+    ...(unreached ? { baselineUnreached: unreached } : {}),
     regressed: regressedBy({ ...changes, lostModels: [...lost.values()] }),
   };
 }
@@ -279,6 +289,7 @@ export function describeComparison(comparison: MatrixComparison, newer: Compared
     ['vanished targets', comparison.vanishedTargets],
     [`${notComparedLabel(comparison).toLowerCase()}: models`, comparison.notSelected?.models ?? []],
     [`${notComparedLabel(comparison).toLowerCase()}: checks`, comparison.notSelected?.checks ?? []],
+    ...(comparison.baselineUnreached ? (['models', 'checks'] as const).map((k) => [`${unreachedLabel(comparison.baselineUnreached!, 'not')}: ${k}`, comparison.baselineUnreached![k]] as const) : []),
   ] as const) {
     if (list.length) lines.push(`${title}: ${inertLine(list.join(', '), 2000)}`);
   }
@@ -290,7 +301,10 @@ export function describeComparison(comparison: MatrixComparison, newer: Compared
   }
   const lostLine = lostModelsLine(comparison);
   if (lostLine) lines.push(lostLine);
-  lines.push(comparison.regressed ? 'regressed: yes (exit 1)' : none ? 'regressed: not known (nothing was compared)' : 'regressed: no');
+  // Never "no" beside cells a baseline that stopped did not reach (baseline-not-run.ts): what it did not observe is not known.
+  const unreached = baselineUnreachedLine(comparison);
+  lines.push(comparison.regressed ? 'regressed: yes (exit 1)' : none ? 'regressed: not known (nothing was compared)' : (unreached ?? 'regressed: no'));
+  if (comparison.regressed && unreached) lines.push(unreached);
   return lines.join('\n');
 }
 

@@ -7,6 +7,7 @@
 import { inertLine } from './inert-text.ts';
 import type { GateProblem, MatrixGate } from './matrix.ts';
 import { NOTHING_COMPARED_GATE } from './nothing-compared.ts';
+import { UNFINISHED_GATE } from './baseline-not-run.ts';
 import { saysRecordingDefect } from './recording-defects.ts';
 
 /** What a shard's reports add to its gate: its own verdict is not the run's (junit.xml, the console, every report). */
@@ -62,6 +63,7 @@ function problemSummary(p: GateProblem, gate: MatrixGate): string {
   if (p.kind === 'recording-kept' || p.kind === 'budget-exceeded') return p.message;
   // Its message names the targets and the fix; the line says what failed, as `compare` does.
   if (p.kind === 'nothing-compared') return NOTHING_COMPARED_GATE;
+  if (p.kind === 'baseline-unfinished') return `${UNFINISHED_GATE}: cells of this run not compared`;
   return p.kind;
 }
 

@@ -6,7 +6,7 @@
  * with no stated expectation errored than the run accepts (`--max-errors`): a run that observed little cannot pass
  * (a replay's missing or unusable recording is no such error: its cell gates on its own, recording-defects.ts);
  * and when a record run kept earlier recordings because the endpoint failed or the key's scope refused a model, or
- * kept a file at a case's path it cannot read as the fixture (HARNESS_RECORDING_KEPT); with a baseline, on a new failure and on a comparison that compared nothing.
+ * kept a file at a case's path it cannot read as the fixture (HARNESS_RECORDING_KEPT); with a baseline, on a new failure, on a comparison that compared nothing, and on cells a baseline that stopped did not reach.
  */
 import { inertLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
@@ -15,6 +15,7 @@ import { notAskedHere, wasNotReached } from './not-run.ts';
 import { unobservedModels } from './observed-models.ts';
 import { unreadModelLists, unusableListedProblems } from './model-lists.ts';
 import { nothingComparedProblems } from './nothing-compared.ts';
+import { baselineUnreachedProblems } from './baseline-not-run.ts';
 import { keptUnshownProblem } from './kept-unshown.ts';
 import { replayedTargets } from './recording-defects.ts';
 
@@ -121,7 +122,7 @@ export function gateOf(matrix: Matrix): MatrixGate {
   // From the run itself: a case kept unrecorded that no cell above counted (a check reading every case passed on the others).
   const keptUnshown = keptUnshownProblem(matrix);
   if (keptUnshown) problems.push(keptUnshown);
-  problems.push(...nothingComparedProblems(matrix));
+  problems.push(...nothingComparedProblems(matrix), ...baselineUnreachedProblems(matrix));
   const failed = gating.length > 0 || problems.length > 0 || regressed === true;
   return {
     exitCode: interrupted ? 130 : failed ? 1 : 0,

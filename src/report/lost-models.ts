@@ -6,7 +6,9 @@
  * stopped serving such a model entirely read as "regressed: no"; and a region whose job wrote nothing read as a
  * vanished target. Neither was compared, and a gate on compare is never green on what it did not compare: a lost pair
  * regresses (`lostModels`, and its cells that now fail or error are new failures, as a catalog model's are); a vanished
- * target makes `compare` exit 1. A pair the newer run did not run (a filter, another shard) is not lost: not compared.
+ * target makes `compare` exit 1 (one the baseline observed: a target it held only as not run was not lost either). A
+ * pair the newer run did not run (a filter, another shard) or sent nothing of (its own --max-requests or token cap, a
+ * stop) is not lost: not compared. The endpoint was never asked, and "ran and observed nothing" would blame it.
  */
 import { inertLine } from './inert-text.ts';
 import { pairKey, type Matrix, type MatrixComparison } from './matrix.ts';
@@ -19,9 +21,16 @@ export interface LostModels {
 
 type Run = Pick<Matrix, 'results' | 'models' | 'targets'>;
 
-/** The pairs (as `pairKey`) of `run` it ran (a result that is not notRun) and observed something of, by the gate's rule. */
+/**
+ * Whether a cell asked the endpoint anything: not one the run did not select or reach (notRun), nor one skipped with
+ * no exchange (`not sent: the run reached --max-requests 5`: a cap of the harness's own; a step the endpoint's earlier
+ * answer left unsendable keeps that answer as evidence).
+ */
+const sent = (r: Run['results'][number]): boolean => !r.notRun && !(r.status === 'skipped' && r.evidence.length === 0);
+
+/** The pairs (as `pairKey`) of `run` it sent a request of (`ran`) and observed something of, by the gate's rule. */
 function observedPairs(run: Run): { ran: Set<string>; observed: Set<string> } {
-  const ran = run.results.filter((r) => !r.notRun);
+  const ran = run.results.filter(sent);
   const unobserved = new Set(unobservedModels(run).problems.flatMap((p) => (p.target !== undefined && p.model !== undefined ? [pairKey(p.target, p.model)] : [])));
   const seen = new Set(ran.filter((r) => OBSERVED.has(r.status)).map((r) => pairKey(r.target, r.model)));
   return { ran: new Set(ran.map((r) => pairKey(r.target, r.model))), observed: new Set([...seen].filter((k) => !unobserved.has(k))) };

@@ -24,7 +24,7 @@ export const OLDER_RULES: Record<Exclude<WrittenFormat, typeof MATRIX_FORMAT>, s
   'mantle-conformance.matrix/2': "a spent budget or a typo another model answered may read as the endpoint's",
   'mantle-conformance.matrix/3': 'listed ids it could not use as model ids did not fail the gate it wrote (the gate judged here again does)',
   'mantle-conformance.matrix/4': 'a --baseline that compared nothing (every target another endpoint or not in the baseline) did not fail the gate it wrote (the gate judged here again does)',
-  'mantle-conformance.matrix/5': 'a replayed cell whose recording was missing or could not be used counted against --max-errors instead of gating, and a model the --baseline observed that the run observed nothing of was no regression (the gate judged here again fails both)',
+  'mantle-conformance.matrix/5': 'a replayed cell whose recording was missing or could not be used counted against --max-errors instead of gating, a model the --baseline observed that the run observed nothing of was no regression, and a --baseline that did not reach cells of the run passed (the gate judged here again fails all three)',
 };
 
 /** The key of a (target, model) pair in a matrix's per-pair maps (latency, shapes, history cells): `target/model`. */
@@ -266,7 +266,7 @@ export interface Matrix {
 }
 
 /** What the run as a whole fails on, beyond single cells. */
-export type GateProblemKind = 'interrupted' | 'partial' | 'unobserved-model' | 'too-many-errors' | 'recording-kept' | 'budget-exceeded' | 'unusable-listed-ids' | 'nothing-compared';
+export type GateProblemKind = 'interrupted' | 'partial' | 'unobserved-model' | 'too-many-errors' | 'recording-kept' | 'budget-exceeded' | 'unusable-listed-ids' | 'nothing-compared' | 'baseline-unfinished';
 
 export interface GateProblem {
   kind: GateProblemKind;

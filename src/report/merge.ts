@@ -25,6 +25,7 @@ import { joinJudged } from './judged-differently.ts';
 import { settleLeftovers } from './merge-leftovers.ts';
 import { assertMergeable, runName } from './merge-refusals.ts';
 import { mergeTargets } from './merge-targets.ts';
+import { mergedUnreached } from './baseline-not-run.ts';
 import { placeMissingShardCells } from './missing-shard.ts';
 import { parseShard } from '../shard-spec.ts';
 
@@ -180,6 +181,7 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
     ...(drift.length ? { shapeDrift: drift } : {}),
     ...mergedCount(matrices),
     ...(lostModels.length ? { lostModels } : {}),
+    ...mergedUnreached(all),
     // compare's rule on the joined lists: regressed when any input did (each lists its new failures and lost pairs).
     regressed: regressedBy({ newFailures, lostModels }),
   };

@@ -42,7 +42,9 @@ export function newFailuresLine(matrix: Pick<Matrix, 'gate' | 'comparison'>): st
   // A pair the baseline observed and the run observed nothing of regressed too (lost-models.ts): named after them.
   const lost = matrix.comparison?.lostModels ?? [];
   const gone = lost.length ? `; nothing observed of ${lost.length} (target, model) pair(s) the baseline observed: ${inertLine(lost.slice(0, NAMED).join(', '), 600)}` : '';
-  return `${cells.length || (lost.length ? 0 : 'some')} new failure(s) since the baseline${run}${named.length ? `: ${named.join('; ')}` : ''}${more}${gone}`;
+  // Lost pairs alone are no new failure: said as what they are, never "0 new failure(s)" heading the line.
+  if (cells.length === 0 && lost.length) return `regressed since the baseline${run}: ${gone.slice(2)}`;
+  return `${cells.length || 'some'} new failure(s) since the baseline${run}${named.length ? `: ${named.join('; ')}` : ''}${more}${gone}`;
 }
 
 /**

@@ -14,9 +14,10 @@ import { inertLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixComparison } from './matrix.ts';
 import { describeTargetChanges, type TargetsApart } from './target-identity.ts';
 import type { LostModels } from './lost-models.ts';
+import type { UnreachedByBaseline } from './baseline-not-run.ts';
 
-/** What a comparison says of its reach: the targets it left apart, the pairs it lost, and how many cells it compared. */
-export type ComparisonReach = TargetsApart & LostModels & {
+/** What a comparison says of its reach: the targets it left apart, the pairs it lost, the cells a baseline that stopped did not reach, and how many it compared. */
+export type ComparisonReach = TargetsApart & LostModels & UnreachedByBaseline & {
   /** Cells of the newer run compared with the baseline's (a result in both runs). Absent in files older builds wrote. */
   compared?: number;
 };

@@ -7,6 +7,7 @@
  * URL. Every string from a run is neutralised (`markdownText`).
  */
 import { changeSections, notComparedLabel } from './compare.ts';
+import { unreachedLabel } from './baseline-not-run.ts';
 import { coverageLine, gateLine } from './gate.ts';
 import { shardHeading } from './gate-line.ts';
 import { markdownCode, markdownText } from './inert-text.ts';
@@ -106,6 +107,7 @@ function summaryText(matrix: Matrix, options: StepSummaryOptions): string {
       ['Vanished checks', comparison.vanishedChecks],
       [comparison.notSelected?.byShard ? `${notComparedLabel(comparison)}: models` : 'Not compared, one run did not select them (models)', comparison.notSelected?.models ?? []],
       [comparison.notSelected?.byShard ? `${notComparedLabel(comparison)}: checks` : 'Not compared, one run did not select them (checks)', comparison.notSelected?.checks ?? []],
+      ...(comparison.baselineUnreached ? (['models', 'checks'] as const).map((k) => [`${unreachedLabel(comparison.baselineUnreached!)} (${k})`, comparison.baselineUnreached![k]] as const) : []),
     ] as const) {
       if (list.length) lines.push(`**${title}**: ${list.slice(0, MAX_ROWS).map(markdownCode).join(', ')}${list.length > MAX_ROWS ? ', ...' : ''}`, '');
     }

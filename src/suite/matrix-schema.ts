@@ -226,6 +226,7 @@ export const MatrixSchema = Type.Object(
         shapeDrift: Type.Optional(Type.Array(Drift)),
         compared: Type.Optional(Count),
         lostModels: Type.Optional(Type.Array(Str)),
+        baselineUnreached: Type.Optional(Type.Object({ models: Type.Array(Str), checks: Type.Array(Str), cells: Count, why: Str })),
         regressed: Type.Boolean(),
       }),
     ),
