@@ -13,7 +13,7 @@
 export const SAME_NIGHT_MS = 6 * 60 * 60 * 1000;
 
 /** What a run file says of when it ran. */
-export interface RunSpan {
+interface RunSpan {
   startedAt: string;
   finishedAt: string;
 }

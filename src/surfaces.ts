@@ -100,3 +100,10 @@ export function bedrockHostOf(hostname: string): { region: string; suffix: strin
   const [, region, suffix] = BEDROCK_HOST.exec(hostname.toLowerCase().replace(/\.$/, '')) ?? [];
   return region !== undefined && suffix !== undefined ? { region, suffix } : undefined;
 }
+
+/** The site of a target id made by cli/target-options.ts targetIdOf (`runtime.us-east-1` -> `us-east-1`; a Mantle target's id is its site). */
+export function siteOfId(id: string): { surface?: Surface; site: string } {
+  const dot = id.indexOf('.');
+  const head = dot > 0 ? id.slice(0, dot) : '';
+  return isSurface(head) && head !== 'mantle' ? { surface: head, site: id.slice(dot + 1) } : { site: id };
+}

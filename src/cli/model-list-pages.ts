@@ -41,7 +41,7 @@ interface Failure {
 }
 
 /** What a 2xx HTML page in place of a list is said as, after its status: the page's text is the endpoint's, not quoted. */
-export const HTML_PAGE = 'with an HTML page, not a JSON model list';
+const HTML_PAGE = 'with an HTML page, not a JSON model list';
 
 /**
  * The transport's own failures: the endpoint was never reached, its answer was cut short, or what came is no answer

@@ -11,7 +11,7 @@ import { partitionOf } from '../aws-partitions.ts';
 import { HarnessError } from '../errors.ts';
 import { checkName, folderName, nameFromFolder, nameProblem } from '../names.ts';
 import type { TargetConfig } from '../run/run-config.ts';
-import { bedrockHostOf, isSurface, SURFACE_RULES, SURFACES, surfaceOfHost, type Surface } from '../surfaces.ts';
+import { bedrockHostOf, isSurface, siteOfId, SURFACE_RULES, SURFACES, surfaceOfHost, type Surface } from '../surfaces.ts';
 import { recordedIdentity, recordedSurface, type RecordedFor } from '../transport/recorded-surface.ts';
 import { refuseOlderFolders } from './older-folders.ts';
 import { refuseUnrecorded } from './unrecorded-targets.ts';
@@ -43,12 +43,6 @@ export function targetIdOf(surface: Surface, site: string): string {
   return surface === 'mantle' ? site : `${surface}.${site}`;
 }
 
-/** The site of a target id made by `targetIdOf` (`runtime.us-east-1` -> `us-east-1`). */
-export function siteOfId(id: string): { surface?: Surface; site: string } {
-  const dot = id.indexOf('.');
-  const head = dot > 0 ? id.slice(0, dot) : '';
-  return isSurface(head) && head !== 'mantle' ? { surface: head, site: id.slice(dot + 1) } : { site: id };
-}
 
 function surfaceFlag(raw: string | undefined): Surface | undefined {
   if (raw === undefined) return undefined;

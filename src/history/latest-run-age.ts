@@ -13,9 +13,10 @@
  */
 import { SAME_NIGHT_MS } from '../same-night.ts';
 import type { HistoryReport, HistoryRunInfo } from './history-model.ts';
+import { median } from './recent-changes.ts';
+import { DAY_MS } from './stale-targets.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
 
 export interface LatestRunAge {
   run: HistoryRunInfo;
@@ -31,12 +32,6 @@ export interface LatestRunAge {
 /** A run that observed an endpoint (a target live or recording), not recordings alone. */
 const observedEndpoint = (run: HistoryRunInfo) => run.modes.some((mode) => mode !== 'replay');
 
-function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** The folder's latest run and how old it is, or undefined for a folder of no runs. */
 export function latestRunAge(report: Pick<HistoryReport, 'runs' | 'generatedAt'>): LatestRunAge | undefined {
@@ -58,7 +53,7 @@ function ageOf(runs: readonly HistoryRunInfo[], now: string): LatestRunAge | und
 }
 
 /** A duration in words: `less than an hour`, `5 hours`, `3 days`. */
-export function durationWords(ms: number): string {
+function durationWords(ms: number): string {
   if (ms < HOUR_MS) return 'less than an hour';
   if (ms < 2 * DAY_MS) {
     const hours = Math.floor(ms / HOUR_MS);

@@ -20,9 +20,10 @@ export const LATENCY_SHIFT_MS = 20;
  * with each side at least this, so a series that went 0 -> 2500 ms is compared (2500x), not passed over as if no
  * latency moved, and 0 -> 0 stays no shift (the 20 ms floor).
  */
-export const LATENCY_FLOOR_MS = 1;
+const LATENCY_FLOOR_MS = 1;
 
-function median(values: readonly number[]): number | undefined {
+/** The median of `values`, the mean of the middle two of an even count; none of none. */
+export function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

@@ -12,7 +12,7 @@
 import { SAME_NIGHT_MS } from '../same-night.ts';
 import type { HistoryReport, HistoryRunInfo, RecentChanges } from './history-model.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The stale targets, oldest state first; `ci`: per run, its CI run's identity (run-selection.ts runCi), none when its files name none. */
 export function staleTargets(report: Pick<HistoryReport, 'targets' | 'runs'>, ci: ReadonlyMap<number, string> = new Map()): NonNullable<RecentChanges['stale']> {

@@ -164,12 +164,12 @@ export function unusableListedLines(targets: Matrix['targets']): { target: strin
  * not read (valid ids: the list was not read whole, the partial rule's). Said as refused model ids, a list of 50 000
  * good ids read as 48 000 bad ones beside `unusable: 0`.
  */
-export function refusedApart(listing: ModelListing): { refused: Refused[]; unusable: number; pastCap: number; cap?: number } {
+export function refusedApart(listing: ModelListing): { refused: Refused[]; pastCap: number; cap?: number } {
   const { unusable, pastCap } = refusedParts(listing);
   const count = unusableListed(listing).count;
   const total = listing.refused.filter((r) => !isMore(r)).length + moreCount(listing);
   const cap = pastCap[0] ? Number(PAST_CAP.exec(pastCap[0].problem)![1]) : undefined;
-  return { refused: count > unusable.length ? [...unusable, moreRefused(count - unusable.length)] : unusable, unusable: count, pastCap: Math.max(0, total - count), ...(cap ? { cap } : {}) };
+  return { refused: count > unusable.length ? [...unusable, moreRefused(count - unusable.length)] : unusable, pastCap: Math.max(0, total - count), ...(cap ? { cap } : {}) };
 }
 
 /** The parts of a list line (this module's, `catalog diff`'s) that say a listing's refused ids and the ids past the cap apart. */

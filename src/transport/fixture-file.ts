@@ -101,7 +101,7 @@ export function serializeFixture(fixture: FixtureFile): string {
  * A fixture's text without the byte-order mark an editor may have saved it with (Windows' UTF-8): the recording is
  * intact, and called "not valid JSON, record it again" a good recording was deleted and paid for again.
  */
-export function withoutBom(text: string): string {
+function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

@@ -13,6 +13,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { shownPath } from '../shown-path.ts';
+import { fixtureJson } from './fixture-file.ts';
 
 /** `provenance.suites` of a recording made from the suites bundled with the harness (`<package>/suites`). */
 export const BUNDLED_SUITES = 'mantle-conformance:suites';
@@ -82,8 +83,7 @@ function suitesOf(text: string): string | undefined {
   // Most recordings name no folder (every one made before the field): those are not parsed.
   if (!text.includes('"suites"')) return undefined;
   try {
-    // A byte-order mark an editor saved is no part of it (fixture-file.ts withoutBom).
-    const suites = (JSON.parse(text.replace(/^\uFEFF/, '')) as { provenance?: { suites?: unknown } } | null)?.provenance?.suites;
+    const suites = (fixtureJson(text) as { provenance?: { suites?: unknown } } | null)?.provenance?.suites;
     return typeof suites === 'string' && suites !== '' ? suites : undefined;
   } catch {
     return undefined;

@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { folderName, nameProblem } from '../names.ts';
 import { shownPath } from '../shown-path.ts';
-import { bedrockHostOf, isSurface, type Surface } from '../surfaces.ts';
+import { bedrockHostOf, isSurface, siteOfId, type Surface } from '../surfaces.ts';
+import { isLoopbackHostname } from './proxy.ts';
 import { fixtureJson, jsonFilesIn, modelFolders, type FixtureProvenance } from './fixture-file.ts';
 
 /** What a fixture's provenance says it was recorded for: each field only when it is one (a hand edit may say anything). */
@@ -42,22 +43,16 @@ function hostOf(endpointHost: string): string | undefined {
   if (endpointHost === 'emulator (loopback)') return LOOPBACK;
   try {
     const host = new URL(`http://${endpointHost}`).hostname;
-    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host) ? LOOPBACK : host.slice(0, 253);
+    return isLoopbackHostname(host) ? LOOPBACK : host.slice(0, 253);
   } catch {
     return undefined;
   }
 }
 
-/** The site of a target id (`runtime.us-east-1` -> `us-east-1`; cli/target-options.ts siteOfId). */
-function siteOfTarget(target: string): string {
-  const dot = target.indexOf('.');
-  return dot > 0 && isSurface(target.slice(0, dot)) && target.slice(0, dot) !== 'mantle' ? target.slice(dot + 1) : target;
-}
-
 function provenanceSays(provenance: Partial<Record<keyof FixtureProvenance, unknown>>): RecordedFor {
   const { surface, site, target, region, endpointHost } = provenance;
   const host = typeof endpointHost === 'string' ? hostOf(endpointHost) : undefined;
-  const named = [region, site, typeof target === 'string' ? siteOfTarget(target) : undefined].find((n): n is string => typeof n === 'string' && !nameProblem(n, 'region'));
+  const named = [region, site, typeof target === 'string' ? siteOfId(target).site : undefined].find((n): n is string => typeof n === 'string' && !nameProblem(n, 'region'));
   const regionSaid = named ?? (host !== undefined ? bedrockHostOf(host)?.region : undefined);
   return {
     ...(typeof surface === 'string' && isSurface(surface) ? { surface } : {}),
