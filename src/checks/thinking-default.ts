@@ -20,22 +20,19 @@ import { budgetSpent, limitOf } from './budget.ts';
 import { clientObjects } from './client-read-events.ts';
 import { refusalOf } from './refusal.ts';
 import { errorFrame, stallOf } from './stream-common.ts';
+import { contentTypes, thinkingBlocks } from './thinking-blocks.ts';
 import type { CheckDefinition } from './types.ts';
-
-const THINKING_BLOCKS: ReadonlySet<unknown> = new Set(['thinking', 'redacted_thinking']);
 
 /** The reading of the block types an answer holds, in order; undefined when it holds none (the caller says why). */
 function readBlocks(types: readonly unknown[], how: string): ApiReading | undefined {
-  const thought = types.filter((type) => THINKING_BLOCKS.has(type));
-  const shown = types.map((type) => (typeof type === 'string' ? type : JSON.stringify(type))).join(', ');
-  if (thought.length) return { observed: 'thinks', detail: `${how}: ${thought.length} thinking block(s) (blocks: ${shown})` };
+  const { thought, shown } = thinkingBlocks(types);
+  if (thought) return { observed: 'thinks', detail: `${how}: ${thought} thinking block(s) (blocks: ${shown})` };
   return types.length ? { observed: 'no-thinking', detail: `${how}: no thinking block (blocks: ${shown})` } : undefined;
 }
 
 function readWhole(seen: ApiExchange, body: Record<string, unknown> | undefined): ApiReading {
   if (!body) return { error: `could not observe: HTTP ${seen.answer.status ?? 200} with a body that is not a JSON object` };
-  const types = Array.isArray(body.content) ? body.content.map((block) => (isRecord(block) ? block.type : typeof block)) : [];
-  const read = readBlocks(types, seen.caseId);
+  const read = readBlocks(contentTypes(body), seen.caseId);
   const refused = refusalOf(body);
   // A refusal is the model declining the prompt: that it wrote no thinking before it says nothing of the default.
   if (read && 'observed' in read && read.observed === 'no-thinking' && refused) return { inconclusive: `${seen.caseId}: ${refused.said} without thinking first: the model's choice` };

@@ -16,9 +16,8 @@ import { isStreamResponse } from '../transport/exchange.ts';
 import { judgeRejection, notObservable, observe, sentBody, unreadableAnswer } from './answer.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { inconclusive, judge, unobserved } from './judge.ts';
+import { contentTypes, thinkingBlocks } from './thinking-blocks.ts';
 import type { CheckDefinition } from './types.ts';
-
-const THINKING_BLOCKS: ReadonlySet<unknown> = new Set(['thinking', 'redacted_thinking']);
 
 /** The field the refusal must be about: a refusal naming another one the request carried says nothing of thinking. */
 const ABOUT = ['thinking'] as const;
@@ -44,9 +43,8 @@ const definition: CheckDefinition = {
     if (isStreamResponse(seen.exchange.response!)) return unobserved(input, `could not observe: ${caseId} was answered with a stream; the check reads a whole Message (send no stream: true)`, evidence);
     const body = answer.body;
     if (!body) return unreadableAnswer(input, answer, evidence);
-    const types = Array.isArray(body.content) ? body.content.map((block) => (isRecord(block) ? block.type : typeof block)) : [];
-    const shown = types.map((type) => (typeof type === 'string' ? type : JSON.stringify(type))).join(', ');
-    const thought = types.filter((type) => THINKING_BLOCKS.has(type)).length;
+    const types = contentTypes(body);
+    const { thought, shown } = thinkingBlocks(types);
     // A thinking block is the answer to the question whatever else happened: the budget cut it, or it was all there was.
     if (thought) {
       const spent = budgetSpent(body, limitOf(request));

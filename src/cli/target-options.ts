@@ -197,8 +197,8 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
       await refuseUnrecorded(targets.map((t) => t.id), await recordedTargets(fixturesDir), fixturesDir, { flag: '--targets', looksLive: false, spell });
       for (const t of targets) {
         const recorded = await recordedIdentity(fixturesDir, t.id);
-        sameSurface(t.id, t.surface, recorded.surface ? { surface: recorded.surface } : undefined, '--targets', fixturesDir);
-        t.recordedFor = recordedPlace(recorded);
+        sameSurface(t.id, t.surface, recorded.surface, '--targets', fixturesDir);
+        t.recordedFor = recorded;
       }
     }
     return targets;
@@ -214,17 +214,18 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
       const ids = names.map((name) => (explicit ? name : targetIdOf(surface ?? 'mantle', name)));
       const flag = flags.targetName !== undefined ? '--target-name' : endpoint ? '--endpoint' : '--region';
       await refuseUnrecorded(ids, await recordedTargets(fixturesDir), fixturesDir, { flag, looksLive: endpoint !== undefined || (flags.auth !== undefined && flags.auth !== 'bearer') });
-      return Promise.all(ids.map((id) => replayTarget(id, fixturesDir, surface)));
+      return Promise.all(ids.map(async (id) => replayTarget(id, fixturesDir, surface, await recordedIdentity(fixturesDir, id))));
     }
-    let ids = await recordedTargets(fixturesDir);
+    const ids = await recordedTargets(fixturesDir);
     if (ids.length === 0) throw usage('--fixtures', `no recordings in ${fixturesDir}; record some with --mode record --region R (or --endpoint URL)`);
     // `--surface runtime` alone replays the recordings of that surface (and those that name none, as that surface).
+    const recorded = await Promise.all(ids.map((id) => recordedIdentity(fixturesDir, id)));
     if (surface) {
-      const recorded = await Promise.all(ids.map((id) => recordedSurface(fixturesDir, id)));
-      ids = ids.filter((_, i) => !recorded[i] || recorded[i].surface === surface);
-      if (ids.length === 0) throw usage('--surface', `no recordings in ${fixturesDir} were made on ${surface}`);
+      const kept = ids.flatMap((id, i) => (!recorded[i]!.surface || recorded[i]!.surface === surface ? [{ id, recorded: recorded[i]! }] : []));
+      if (kept.length === 0) throw usage('--surface', `no recordings in ${fixturesDir} were made on ${surface}`);
+      return kept.map((k) => replayTarget(k.id, fixturesDir, surface, k.recorded));
     }
-    return Promise.all(ids.map((id) => replayTarget(id, fixturesDir, surface)));
+    return ids.map((id, i) => replayTarget(id, fixturesDir, surface, recorded[i]!));
   }
   if (endpoint) {
     const region = regions[0] ?? null;
@@ -244,29 +245,26 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
   });
 }
 
-/** A recorded target: its surface from `--surface`, else its fixtures' provenance, else its id (`runtime.x`), else mantle. */
-async function replayTarget(id: string, fixturesDir: string, surface: Surface | undefined): Promise<TargetConfig> {
-  // Every model folder's, agreeing (recorded-surface.ts): one fixture copied in from another target's is no label.
-  const recorded = await recordedIdentity(fixturesDir, id);
-  if (surface) sameSurface(id, surface, recorded.surface ? { surface: recorded.surface } : undefined, '--surface', fixturesDir);
+/**
+ * A recorded target: its surface from `--surface`, else its fixtures' provenance (`recorded`, recorded-surface.ts
+ * recordedIdentity: every model folder's, agreeing, so one fixture copied in from another target's is no label), else
+ * its id (`runtime.x`), else mantle.
+ */
+function replayTarget(id: string, fixturesDir: string, surface: Surface | undefined, recorded: RecordedFor): TargetConfig {
+  if (surface) sameSurface(id, surface, recorded.surface, '--surface', fixturesDir);
   const fromId = siteOfId(id);
   const site = recorded.site !== undefined && !nameProblem(recorded.site, 'target name') ? recorded.site : fromId.site;
-  return { id, mode: 'replay', baseUrl: null, region: regionOr(site) ?? regionOr(id), endpointHost: null, surface: surface ?? recorded.surface ?? fromId.surface ?? 'mantle', site, recordedFor: recordedPlace(recorded) };
-}
-
-/** The target and site a folder's recordings agree on (a fixture of another site is no recording of it). */
-function recordedPlace({ target, region, host }: RecordedFor): NonNullable<TargetConfig['recordedFor']> {
-  return { ...(target !== undefined ? { target } : {}), ...(region !== undefined ? { region } : {}), ...(host !== undefined ? { host } : {}) };
+  return { id, mode: 'replay', baseUrl: null, region: regionOr(site) ?? regionOr(id), endpointHost: null, surface: surface ?? recorded.surface ?? fromId.surface ?? 'mantle', site, recordedFor: recorded };
 }
 
 /**
  * A recording that names its surface replays as that surface only: played as the other, the other surface's claims
  * would judge it and the migration view would pair it wrongly. Recordings that name none (older ones) take the flag.
  */
-function sameSurface(id: string, surface: Surface, recorded: { surface: Surface } | undefined, flag: string, fixturesDir: string): void {
-  if (!recorded || recorded.surface === surface) return;
-  const spelled = asRecorded(id, recorded);
-  throw usage(flag, `the recordings of target ${id} (${join(fixturesDir, folderName(id))}) were made on ${recorded.surface}, not ${surface}; replay them as recorded${flag === '--surface' ? ' (drop --surface)' : ` (${spelled.startsWith('--') ? spelled : `--targets ${spelled}`})`}`);
+function sameSurface(id: string, surface: Surface, recorded: Surface | undefined, flag: string, fixturesDir: string): void {
+  if (!recorded || recorded === surface) return;
+  const spelled = asRecorded(id, { surface: recorded });
+  throw usage(flag, `the recordings of target ${id} (${join(fixturesDir, folderName(id))}) were made on ${recorded}, not ${surface}; replay them as recorded${flag === '--surface' ? ' (drop --surface)' : ` (${spelled.startsWith('--') ? spelled : `--targets ${spelled}`})`}`);
 }
 
 /**

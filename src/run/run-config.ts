@@ -5,6 +5,7 @@
  */
 import type { ModelListing } from '../report/matrix.ts';
 import type { Surface } from '../surfaces.ts';
+import type { RecordedFor } from '../transport/recorded-surface.ts';
 import type { TargetMode } from '../transport/target.ts';
 
 export interface TargetConfig {
@@ -27,7 +28,7 @@ export interface TargetConfig {
    * fixture of another site (region, or host) was copied in from another target's folder, and replays as no
    * recording of this one. The target name is for messages: a renamed folder's recordings name two.
    */
-  recordedFor?: { target?: string; region?: string; host?: string };
+  recordedFor?: RecordedFor;
   /**
    * With `--models listed` / `catalog+listed`: the models this target runs (its list, plus the catalog or the ids
    * named), and what its list said against the catalog (matrix.json `targets[].modelList`).
