@@ -16,6 +16,7 @@ import { isStreamResponse, type Exchange } from '../transport/exchange.ts';
 import { bermOnEveryRoute } from './access-denial.ts';
 import { evidenceOf, inconclusive, judge, requireCompleted, settleWithout, unobserved, type CompletedOutcome } from './judge.ts';
 import { routeGuessOf } from './route-guess.ts';
+import { INCIDENTAL_FIELDS, offTopicRejection } from './rejection-topic.ts';
 import { stalledBody } from './stalled-body.ts';
 import type { CheckDefinition, CheckInput, CheckResult, Evidence, Observed } from './types.ts';
 
@@ -46,25 +47,6 @@ export function answerOf(exchange: Exchange): Answer {
   return { kind: 'rejected', status, message, ...(param ? { param } : {}) };
 }
 
-/** Whether a rejection names `field`: its `param` (or a path ending in it), or the field as a whole word in the message. */
-export function namesField(param: string | undefined, message: string, field: string): boolean {
-  if (param !== undefined) return param === field || param.startsWith(`${field}.`) || param.startsWith(`${field}[`) || param.endsWith(`.${field}`);
-  return new RegExp(`(^|[^A-Za-z0-9_.])${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9_]|$)`).test(message);
-}
-
-/** Optional request fields a rejection may be about without naming them in `param` (read from the message). */
-const INCIDENTAL_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'reasoning_effort', 'reasoning', 'temperature', 'top_p', 'stop', 'logprobs', 'top_logprobs', 'n', 'stream_options', 'include', 'store'];
-
-/**
- * The request field a rejection names when it is not one the check is about: the request was refused for
- * something else (a bound, an effort the harness added), so the rejection says nothing about what is tested.
- */
-export function offTopicRejection(answer: Extract<Answer, { kind: 'rejected' }>, request: Record<string, unknown>, about: readonly string[]): string | undefined {
-  // `reasoning.effort` may name the chat field `reasoning_effort`: try both spellings.
-  const candidates = answer.param !== undefined ? [answer.param.split(/[.[]/)[0]!, answer.param.replace(/\./g, '_')] : INCIDENTAL_FIELDS.filter((f) => namesField(undefined, answer.message, f));
-  return candidates.find((field) => field in request && !about.includes(field));
-}
-
 /**
  * The exchange that speaks for a step (default: the case's last): a probe sends one step to several prefixes, and a
  * refused bound is sent again, so the last 2xx of the step, else its last exchange. When no prefix answered 2xx and
@@ -79,17 +61,6 @@ export function answeringExchange(outcome: CompletedOutcome, step?: string): Exc
   const last = ofStep.at(-1);
   if (last && answerOf(last).kind === 'refused') return ofStep.find((ex) => answerOf(ex).kind === 'broken') ?? last;
   return last;
-}
-
-/**
- * The verdict on a refusal of the request under test: `rejected` with the endpoint's words, or `inconclusive` when
- * the refusal names another field the request carried (see offTopicRejection), since then it says nothing about
- * `what` (e.g. "its tools").
- */
-export function judgeRejection(definition: Pick<CheckDefinition, 'reference'>, input: CheckInput, answer: Extract<Answer, { kind: 'rejected' }>, request: Record<string, unknown>, about: readonly string[], what: string, evidence: Evidence[]): CheckResult {
-  const other = offTopicRejection(answer, request, about);
-  if (other) return inconclusive(input, `the request was refused for ${other}, not for ${what}: ${answer.status} ${answer.message}`, evidence);
-  return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
 }
 
 /** The exchange of a step, or the verdict to give when the step was not sent. */
@@ -302,6 +273,7 @@ export function failedResponse(body: Record<string, unknown> | undefined): strin
 }
 
 export { judge, settleWithout, type Observed };
+export { judgeRejection, namesField, offTopicRejection } from './rejection-topic.ts';
 
 /**
  * The first 2xx exchange among the outcomes (a probe answers on one prefix of several), or the verdict when none

@@ -5,11 +5,14 @@
  * user guide, document history 2026-08-24), while Claude Sonnet 5.5 refuses it (vercel/ai @ai-sdk/amazon-bedrock
  * 5.0.99, unverified). `off`: answered with content blocks, none of them thinking; `ignored`: answered with a thinking
  * (or redacted_thinking) block, so the request was not honoured, also when the output budget went on thinking alone
- * (the thinking is the evidence, not what the budget hid); `rejected`: a 4xx refusing it, read as the other checks
- * read a refusal (one naming another field the request carried, such as max_tokens, is inconclusive). An answer with
- * no block (the budget spent, the model ended at once) or a refusal without thinking shows nothing of the setting:
- * inconclusive; what broke or could not be read is `error`. Whether an adaptive model that ignores the setting
- * thinks is its choice per request, so it is judged per trial.
+ * (the thinking is the evidence, not what the budget hid); `rejected`: a 4xx refusing it, one that names thinking
+ * (its param, or the word in its message): the request is an ordinary one but for `thinking`, so a refusal that does
+ * not name it (a beta flag, a missing anthropic-version, "malformed request") or names another field the request
+ * carried (max_tokens) says nothing of the setting: inconclusive. So is an answer with no block (the budget spent,
+ * the model ended at once) or a refusal by the model without thinking; what broke or could not be read is `error`.
+ * `off` says only that no thinking block came back: for a model that does not think unasked, an endpoint that
+ * dropped the field answers the same. Whether an adaptive model that ignores the setting thinks is its choice per
+ * request, so it is judged per trial.
  */
 import { isRecord } from '../transport/body.ts';
 import { isStreamResponse } from '../transport/exchange.ts';
@@ -19,7 +22,7 @@ import { inconclusive, judge, unobserved } from './judge.ts';
 import { contentTypes, thinkingBlocks } from './thinking-blocks.ts';
 import type { CheckDefinition } from './types.ts';
 
-/** The field the refusal must be about: a refusal naming another one the request carried says nothing of thinking. */
+/** The field the refusal must name: one naming another the request carried, or none, says nothing of thinking. */
 const ABOUT = ['thinking'] as const;
 
 const definition: CheckDefinition = {
@@ -37,7 +40,7 @@ const definition: CheckDefinition = {
     const request = sentBody(seen.exchange);
     // Another thinking setting (a user's suite) asks something else: its answer says nothing of `disabled`.
     if (!isRecord(request.thinking) || request.thinking.type !== 'disabled') return unobserved(input, `could not observe: ${caseId} sent thinking ${JSON.stringify(request.thinking)}, not {"type": "disabled"}`, evidence);
-    if (answer.kind === 'rejected') return judgeRejection(definition, input, answer, request, ABOUT, 'thinking {"type": "disabled"}', evidence);
+    if (answer.kind === 'rejected') return judgeRejection(definition, input, answer, request, ABOUT, 'thinking {"type": "disabled"}', evidence, true);
     if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
     // The case asks for a whole Message; a stream's blocks are messages.thinking-default's and stream.messages' to read.
     if (isStreamResponse(seen.exchange.response!)) return unobserved(input, `could not observe: ${caseId} was answered with a stream; the check reads a whole Message (send no stream: true)`, evidence);

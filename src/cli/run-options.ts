@@ -120,7 +120,7 @@ export const RUN_RANGES = {
   '--max-tokens-total': { min: 0, max: 1_000_000_000_000 },
   '--give-up-after': { min: 0, max: 10_000 },
   '--max-body-bytes': { min: 1024, max: 1_073_741_824 },
-  '--repeat': { min: 1, max: 10 },
+  '--repeat': { min: 1, max: 10 }, // a recording's trials are held to it too (transport/fixture-schema.ts MAX_TRIAL)
   '--max-errors': { min: 0, max: 1_000_000 },
   '--threads': { min: 1, max: 64 },
 } as const satisfies Record<string, NumericRange>;

@@ -30,6 +30,13 @@ export function fixtureFormatFor(provenance: { suites?: string }): FixtureFormat
   return provenance.suites === undefined ? FIXTURE_FORMAT_1 : FIXTURE_FORMAT;
 }
 
+/**
+ * The highest trial a recording may hold: --repeat's maximum, which RUN_RANGES restates (cli/run-options.ts may not
+ * load this module's ajv for --help). Replay runs as many trials as a file's highest, so a hand-edited 50000000 would
+ * schedule that many until memory ran out: it is a bad file, refused with its path.
+ */
+export const MAX_TRIAL = 10;
+
 const Headers = AnyKey(Type.String(), { description: 'Lower-cased names; credentials, cookies and per-connection headers are never stored.' });
 const Milliseconds = Type.Number({ minimum: 0 });
 
@@ -57,7 +64,7 @@ const StoredExchangeSchema = Type.Object(
   {
     step: Type.String({ minLength: 1 }),
     prefix: Type.String(),
-    trial: Type.Optional(Type.Integer({ minimum: 1, description: 'Which trial of a repeated case (absent: the first).' })),
+    trial: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TRIAL, description: 'Which trial of a repeated case (absent: the first); at most --repeat\'s maximum.' })),
     request: Type.Object(
       {
         method: Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('DELETE')]),
