@@ -77,10 +77,10 @@ describe('a record run into a target folder recorded on another surface', () => 
       await mkdir(join(dir, 'odd', model), { recursive: true });
       await writeFile(join(dir, 'odd', model, 'a.json'), text);
     }
-    await expect(otherSurfaceIn(dir, 'odd', 'mantle')).resolves.toBeUndefined();
+    await expect(otherSurfaceIn(dir, 'odd', { surface: 'mantle' })).resolves.toBeUndefined();
     // A note that sorts first does not hide the recordings behind it.
     await writeFile(join(dir, 'odd', 'aaa.broken', 'b.json'), JSON.stringify({ provenance: { surface: 'custom' } }));
-    await expect(otherSurfaceIn(dir, 'odd', 'mantle')).resolves.toMatchObject({ surface: 'custom' });
+    await expect(otherSurfaceIn(dir, 'odd', { surface: 'mantle' })).resolves.toMatchObject({ said: { surface: 'custom' } });
   });
 
   it('is exit 2 before anything is recorded, from the command line', async () => {

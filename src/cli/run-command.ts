@@ -206,10 +206,10 @@ async function refuseLinkedFixtureFolders(config: RunConfig, work: readonly Cell
   const taken = await otherSuitesRecording(config, filesOf(config.fixturesDir, cells), undefined, notes);
   if (taken) throw usage('--fixtures', `${taken}. Nothing was recorded.`);
   for (const note of notes) err.write(`${inertLine(note, 2000)}\n`);
-  // A target folder holds one surface's recordings (replay labels it with one): checked again at the first write.
-  const { otherSurfaceIn, otherSurfaceProblem } = await import('../transport/recorded-surface.ts');
+  // A target folder holds one surface's and site's recordings (replay judges it as one): checked again at the first write.
+  const { otherSurfaceIn, otherSurfaceProblem, recordingSite } = await import('../transport/recorded-surface.ts');
   for (const target of config.targets.filter((t) => t.mode === 'record')) {
-    const found = await otherSurfaceIn(config.fixturesDir, target.id, target.surface);
+    const found = await otherSurfaceIn(config.fixturesDir, target.id, recordingSite(target, config.recordSource));
     if (found) throw usage('--fixtures', `${otherSurfaceProblem(target.id, target.surface, found)}. Nothing was recorded.`);
   }
 }

@@ -82,7 +82,7 @@ export async function createTarget(
   if (target.mode === 'live') return sending;
   // Which --suites folder the cases came from: `fixtures prune` removes a recording only when it is the folder it reads.
   const suites = await (await import('./suites-ownership.ts')).runSuitesLabel(config);
-  const [{ KeptCasesTarget }, { KEPT_LISTED }] = await Promise.all([import('../transport/kept-cases.ts'), import('../report/merge-targets.ts')]);
+  const [{ KeptCasesTarget }, { KEPT_LISTED }, { recordingSite }] = await Promise.all([import('../transport/kept-cases.ts'), import('../report/merge-targets.ts'), import('../transport/recorded-surface.ts')]);
   // The cases it keeps unrecorded are the run's to tell the gate (matrix.json targets[].recordingKept), whatever the cells say.
   return new KeptCasesTarget(new RecordTarget(
     sending,
@@ -92,13 +92,9 @@ export async function createTarget(
       ...(catalogModels?.length ? { otherModel: (exchanges, model, before) => otherModelUnlikeBefore(exchanges, model, catalogModels, before) } : {}),
       provenance: {
         source: config.recordSource,
-        target: target.id,
-        // The emulator listens on a random port each time; its port would only add noise to every fixture diff.
-        endpointHost: config.recordSource === 'emulator' ? 'emulator (loopback)' : target.endpointHost,
-        region: target.region,
+        // Target, host, region, surface and site: what run-command checked the folder against (one site per folder).
+        ...recordingSite(target, config.recordSource),
         harnessVersion: config.harnessVersion,
-        surface: target.surface,
-        site: target.site,
         ...(suites !== undefined ? { suites } : {}),
       },
     },

@@ -17,7 +17,6 @@
 import { shownPath } from '../shown-path.ts';
 import { stat } from 'node:fs/promises';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
-import type { Surface } from '../surfaces.ts';
 import type { Secret } from './auth/auth.ts';
 import { bodyText, excerpt, jsonBody, parseJsonText, requestedModel } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
@@ -32,7 +31,7 @@ import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 import { ENDPOINT_DOWN } from './endpoint-breaker.ts';
 import { foreignFileAt } from './foreign-file.ts';
-import { otherSurfaceIn, otherSurfaceProblem } from './recorded-surface.ts';
+import { otherSurfaceIn, otherSurfaceProblem, type OtherRecorded } from './recorded-surface.ts';
 
 export interface RecordOptions {
   fixturesDir: string;
@@ -70,8 +69,8 @@ export class RecordTarget extends TargetDecorator {
   readonly written: string[] = [];
   /** Fixture files kept because the new recording held an infrastructure failure. */
   readonly kept: string[] = [];
-  /** Whether the target's folder already holds another surface's recordings: looked at before the first write. */
-  #surfaceChecked: Promise<{ file: string; surface: Surface } | undefined> | undefined;
+  /** Whether the target's folder already holds another surface's or site's recordings: looked at before the first write. */
+  #surfaceChecked: Promise<OtherRecorded | undefined> | undefined;
 
   /** `live` sends (with retries and scheduling); `secrets` are the values the last scan before a write looks for. */
   constructor(live: Target, options: RecordOptions, secrets: () => readonly Secret[]) {
@@ -96,7 +95,7 @@ export class RecordTarget extends TargetDecorator {
     const surface = this.#options.provenance.surface;
     if (surface) {
       // Once per run: every write of this target goes to the same folder, on the same surface.
-      this.#surfaceChecked ??= otherSurfaceIn(this.#options.fixturesDir, this.id, surface);
+      this.#surfaceChecked ??= otherSurfaceIn(this.#options.fixturesDir, this.id, this.#options.provenance);
       const other = await this.#surfaceChecked;
       if (other) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${otherSurfaceProblem(this.id, surface, other)}`);
     }

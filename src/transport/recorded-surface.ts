@@ -3,8 +3,8 @@
  * Which surface (and target) a target folder's recordings were made for: replay judges a folder as one surface's, so
  * a record run refuses to write one surface's recordings into a folder of another's, a replay refuses a folder whose
  * recordings disagree on it, and a replayed fixture that names another is no recording of this target. A target is a
- * surface of a site (a region, or the host a local endpoint was reached at); its name is no part of it: a folder
- * renamed and recorded into again (`--target-name`) holds one target's recordings under two names.
+ * surface of a site (the host it was sent to, a Bedrock host's region); its name is no part of it: a folder renamed and
+ * recorded into again (`--target-name`) holds one target's recordings under two names.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -20,7 +20,11 @@ export interface RecordedFor {
   surface?: Surface;
   site?: string;
   target?: string;
-  /** The region it names: provenance.region, else a site or target name that is one, else its Bedrock host's. */
+  /**
+   * The region it names: its Bedrock host's (or provenance.region beside one); a recording that names no host, a
+   * region-shaped region, site or target name. None for another host: a gateway signing for a region (`--region`
+   * beside `--endpoint`) or recorded as `--target-name us-west-2` is no recording of that region's Bedrock.
+   */
   region?: string;
   /** The host it was sent to, without the port (a local server's changes), every loopback name as `loopback`. */
   host?: string;
@@ -49,11 +53,14 @@ function hostOf(endpointHost: string): string | undefined {
   }
 }
 
+/** What a provenance (a fixture's, or the one a record run writes) says it was recorded for: the one reading of it. */
 function provenanceSays(provenance: Partial<Record<keyof FixtureProvenance, unknown>>): RecordedFor {
   const { surface, site, target, region, endpointHost } = provenance;
   const host = typeof endpointHost === 'string' ? hostOf(endpointHost) : undefined;
-  const named = [region, site, typeof target === 'string' ? siteOfId(target).site : undefined].find((n): n is string => typeof n === 'string' && !nameProblem(n, 'region'));
-  const regionSaid = named ?? (host !== undefined ? bedrockHostOf(host)?.region : undefined);
+  const isRegion = (n: unknown): n is string => typeof n === 'string' && !nameProblem(n, 'region');
+  const bedrock = host !== undefined ? bedrockHostOf(host)?.region : undefined;
+  const named = [region, site, typeof target === 'string' ? siteOfId(target).site : undefined].find(isRegion);
+  const regionSaid = host === undefined ? named : bedrock;
   return {
     ...(typeof surface === 'string' && isSurface(surface) ? { surface } : {}),
     ...(typeof site === 'string' ? { site } : {}),
@@ -64,29 +71,49 @@ function provenanceSays(provenance: Partial<Record<keyof FixtureProvenance, unkn
 }
 
 /**
- * Whether two recordings are of different targets: another surface, or another site (both name a region and they
- * differ; else both name a host and they differ: the emulator's recordings and a region's, or two gateways'). What
+ * Whether two recordings are of different targets: another surface, or another site (both name a host and they
+ * differ, two names of one Bedrock region aside (its FIPS or PrivateLink name); else both name a region and they
+ * differ). A shared region name never joins two hosts: a gateway signing for us-west-2 is not Bedrock us-west-2. What
  * either leaves out fits any. The target name is not compared: a folder renamed and recorded into again (`emulator`
  * to `mantle-emu`) was called another target's, and the fix named the folder the files were already in.
  */
 function otherTarget(a: RecordedFor, b: RecordedFor): boolean {
-  if (a.surface !== undefined && b.surface !== undefined && a.surface !== b.surface) return true;
-  if (a.region !== undefined && b.region !== undefined) return a.region !== b.region;
-  return a.host !== undefined && b.host !== undefined && a.host !== b.host;
+  if (surfacesDiffer(a, b)) return true;
+  const bedrock = (said: RecordedFor) => said.host !== undefined && bedrockHostOf(said.host) !== undefined;
+  if (a.host !== undefined && b.host !== undefined && a.host !== b.host && !(bedrock(a) && bedrock(b))) return true;
+  return a.region !== undefined && b.region !== undefined && a.region !== b.region;
 }
 
 /**
- * A fixture in `target`'s folder recorded on another surface than `surface`, or undefined. The first fixture of each
- * model folder is read (a record run writes all of a model's cases on its surface); links are not followed, and a
- * recording that names no surface (made before surfaces) fits any.
+ * The site fields of what a record run of `target` writes in every fixture's provenance: create-target.ts writes
+ * them, and run-command checks the folder against them before anything is sent (`otherSurfaceIn`).
  */
-export async function otherSurfaceIn(root: string, target: string, surface: Surface): Promise<{ file: string; surface: Surface } | undefined> {
+export function recordingSite(target: { id: string; endpointHost: string | null; region: string | null; surface: Surface; site: string }, source: 'live' | 'emulator') {
+  // The emulator listens on a random port each time; its port would only add noise to every fixture diff.
+  return { target: target.id, endpointHost: source === 'emulator' ? 'emulator (loopback)' : target.endpointHost, region: target.region, surface: target.surface, site: target.site };
+}
+
+/** What a record run found in its target's folder: a fixture of another target (`otherSurfaceIn`), and what each says. */
+export interface OtherRecorded {
+  file: string;
+  said: RecordedFor;
+  mine: RecordedFor;
+}
+
+/**
+ * A fixture in `target`'s folder recorded for another target than the run's `provenance` says (another surface or
+ * site, as replay judges them: `otherTarget`), or undefined: replay would refuse the folder the run leaves. The first
+ * fixture of each model folder is read (a record run writes all of a model's cases at one surface and site); links
+ * are not followed, and a recording that leaves one out (made before surfaces) fits any.
+ */
+export async function otherSurfaceIn(root: string, target: string, provenance: Partial<FixtureProvenance>): Promise<OtherRecorded | undefined> {
+  const mine = provenanceSays(provenance);
   for (const model of await modelFolders(root, target)) {
-    // The first file that names a surface says the folder's: a note or a broken file before it names none.
+    // The first file that names a surface or target says the folder's: a note or a broken file before it names none.
     for (const file of await jsonFilesIn(model)) {
-      const recorded = (await recordedFor(file))?.surface;
-      if (recorded === undefined) continue;
-      if (recorded !== surface) return { file, surface: recorded };
+      const said = await saidIn(file);
+      if (said === undefined) continue;
+      if (otherTarget(said, mine)) return { file, said, mine };
       break;
     }
   }
@@ -94,8 +121,12 @@ export async function otherSurfaceIn(root: string, target: string, surface: Surf
 }
 
 /** What to say of a fixture `otherSurfaceIn` found, and the fix. */
-export function otherSurfaceProblem(target: string, surface: Surface, found: { file: string; surface: Surface }): string {
-  return `the fixtures of target ${target} were recorded on ${found.surface} (${found.file}), and this run records ${surface}: replay labels a folder with one surface. Record into another folder with --target-name NAME${surface === 'mantle' ? '' : ` (e.g. --target-name ${surface}.${target})`}, or move the old recordings out of the way`;
+export function otherSurfaceProblem(target: string, surface: Surface, found: OtherRecorded): string {
+  const { file, said, mine } = found;
+  if (said.surface !== undefined && said.surface !== surface) {
+    return `the fixtures of target ${target} were recorded on ${said.surface} (${file}), and this run records ${surface}: replay labels a folder with one surface. Record into another folder with --target-name NAME${surface === 'mantle' ? '' : ` (e.g. --target-name ${surface}.${target})`}, or move the old recordings out of the way`;
+  }
+  return `the fixtures of target ${target} were recorded at ${madeAt(said)} (${file}), and this run records at ${madeAt(mine)}: replay judges a folder's recordings as one site's, and would refuse this one. Record each host into a folder of its own with --target-name NAME, or record through the host the folder was recorded at, or move the old recordings out of the way`;
 }
 
 /** `on runtime for target "runtime.emulator"`: what a recording says it was made for. */
@@ -108,19 +139,28 @@ function madeAt(said: RecordedFor): string {
   return [said.region ? `region ${said.region}` : '', said.host ? `host ${said.host}` : ''].filter(Boolean).join(', ') || 'no site';
 }
 
+function surfacesDiffer(a: RecordedFor, b: RecordedFor): boolean {
+  return a.surface !== undefined && b.surface !== undefined && a.surface !== b.surface;
+}
+
 /** Where two recordings of one surface differ (their site), for a message; '' when the surfaces differ. */
 function sitesOf(odd: RecordedFor, theirs: RecordedFor, they: string): string {
-  return odd.surface !== undefined && theirs.surface !== undefined && odd.surface !== theirs.surface ? '' : ` (it names ${madeAt(odd)}; ${they} ${madeAt(theirs)})`;
+  return surfacesDiffer(odd, theirs) ? '' : ` (it names ${madeAt(odd)}; ${they} ${madeAt(theirs)})`;
 }
 
 /**
  * The fix for a recording of another target found in `target`'s folder: back to the folder its provenance names,
- * never the one it is in (a recording of this folder's name, of another site or surface, was made elsewhere).
+ * never the one it is in. One recorded for this folder's name at another site (the same --target-name through another
+ * host) has no folder to go back to, and recording it again the same way writes the same host: it needs its own.
  */
-function moveBack(root: string, target: string, said: RecordedFor, what: string): string {
+function moveBack(root: string, target: string, said: RecordedFor, theirs: RecordedFor, what: string): string {
   const home = said.target && folderName(said.target) !== folderName(target) ? ` (${shownPath(join(root, folderName(said.target)))})` : '';
+  if (!home && said.target !== undefined && !surfacesDiffer(said, theirs)) return `Move ${what} to a folder of its own (${PER_HOST}), or record it again through the host the others were recorded at`;
   return `Move ${what} ${home ? 'back ' : 'out of this folder '}to the folder of the target it was recorded for${home}, or record it again with --mode record`;
 }
+
+/** The fix for one target name recorded through two hosts. */
+const PER_HOST = 'one folder per host: replay or record each as its own target with --target-name NAME';
 
 /** The surface and site `target`'s recordings name (`recordedIdentity`); undefined when they name no surface. */
 export async function recordedSurface(root: string, target: string): Promise<{ surface: Surface; site?: string } | undefined> {
@@ -184,7 +224,9 @@ function agreed(root: string, target: string, said: Said[]): RecordedFor {
   if (leaders.some((s) => otherTarget(s, leaders[0]!))) {
     const groups = leaders.filter((s, i) => !leaders.slice(0, i).some((earlier) => !otherTarget(earlier, s)));
     const each = groups.map((g) => `${shownPath(g.file)} was recorded ${madeFor(g)}${sitesOf(g, groups[0] === g ? groups[1]! : groups[0]!, 'the other names')} (as were ${most - 1} other recording(s) read)`);
-    throw new HarnessError('HARNESS_USAGE', `${where}: ${each.join('; ')}: ${why}. Move each model folder to the folder of the target it was recorded for, or record the odd ones again with --mode record`);
+    // Recorded under one name through two hosts, there is no folder of the target each was recorded for to go back to.
+    const fix = groups.every((g) => g.target === groups[0]!.target && !surfacesDiffer(g, groups[0]!)) ? `Move one host's model folders to a folder of their own (${PER_HOST})` : 'Move each model folder to the folder of the target it was recorded for, or record the odd ones again with --mode record';
+    throw new HarnessError('HARNESS_USAGE', `${where}: ${each.join('; ')}: ${why}. ${fix}`);
   }
   const leader = leaders[0]!;
   const agreeing = said.filter((s) => !otherTarget(s, leader));
@@ -202,7 +244,7 @@ function agreed(root: string, target: string, said: Said[]): RecordedFor {
   const whole = said.every((s) => dirname(s.file) !== dirname(first.file) || odd.includes(s));
   throw new HarnessError(
     'HARNESS_USAGE',
-    `${where}: ${shownPath(first.file)} was recorded ${madeFor(first)}${sitesOf(first, identity, 'the others name')}${others}, while ${shownPath(leader.file)} was recorded ${madeFor(leader)}${byName}, as were ${agree.length - 1} other recording(s) read in ${new Set(agree.map((s) => dirname(s.file))).size} model folder(s): ${why}. ${moveBack(root, target, first, whole ? 'it (its whole model folder, if that was moved in)' : 'it')}`,
+    `${where}: ${shownPath(first.file)} was recorded ${madeFor(first)}${sitesOf(first, identity, 'the others name')}${others}, while ${shownPath(leader.file)} was recorded ${madeFor(leader)}${byName}, as were ${agree.length - 1} other recording(s) read in ${new Set(agree.map((s) => dirname(s.file))).size} model folder(s): ${why}. ${moveBack(root, target, first, identity, whole ? 'it (its whole model folder, if that was moved in)' : 'it')}`,
   );
 }
 
@@ -216,5 +258,5 @@ export function otherRecording(file: string, provenance: FixtureProvenance, targ
   const theirs: RecordedFor = { ...target.recorded, ...(target.surface ? { surface: target.surface } : {}) };
   if (!otherTarget(said, theirs)) return undefined;
   const shown = [...(target.surface ? [`on ${target.surface}`] : []), ...(theirs.target !== undefined ? [`for target ${JSON.stringify(theirs.target.slice(0, 80))}`] : [])].join(' ');
-  return `${shownPath(file)} was recorded ${madeFor(said)}, not as target ${target.id}'s recordings (${shown})${sitesOf(said, theirs, 'the folder\'s recordings name')}: judged as theirs, the endpoint is blamed for another target's answers. ${moveBack(root, target.id, said, 'it')}`;
+  return `${shownPath(file)} was recorded ${madeFor(said)}, not as target ${target.id}'s recordings (${shown})${sitesOf(said, theirs, 'the folder\'s recordings name')}: judged as theirs, the endpoint is blamed for another target's answers. ${moveBack(root, target.id, said, theirs, 'it')}`;
 }
