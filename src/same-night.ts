@@ -8,9 +8,17 @@
  * a file that starts within SAME_NIGHT_MS of the END of the latest file before it (shards queued behind a long one
  * start hours after the first started; what counts is the pause, not how long the first ran). History reads a file
  * of a reused run id with no CI run that starts so as one of that run's shards, and one starting later as another
- * run (history/run-info.ts); merge refuses inputs not tied by one CI run that do not chain so (nightBreak).
+ * run (history/run-info.ts); merge refuses inputs not tied by one CI run that do not chain so (nightBreak), or that
+ * chain over more than MAX_NIGHT_SPAN_MS (spanBreak).
  */
 export const SAME_NIGHT_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * How far apart the first and the last start of one merge's inputs may be when no one CI run ties them all: the chain
+ * alone is transitive, and region jobs staggered 4 or 5 hours through the day chain each into the next day's, so a
+ * region's file of the day before (its job today died) would chain in. A nightly's jobs all start within its day.
+ */
+export const MAX_NIGHT_SPAN_MS = 24 * 60 * 60 * 1000;
 
 /** What a run file says of when it ran. */
 interface RunSpan {
@@ -40,4 +48,23 @@ export function nightBreak<T>(items: readonly T[], startOf: (item: T) => number,
     if (latest === undefined || untilOf(item) > untilOf(latest)) latest = item;
   }
   return undefined;
+}
+
+/**
+ * Where items starting at `startOf` span more than MAX_NIGHT_SPAN_MS: the first to start and the last (undefined
+ * when they do not). Merge's rule only (history cuts runs by sameNight alone).
+ */
+export function spanBreak<T>(items: readonly T[], startOf: (item: T) => number): { first: T; last: T } | undefined {
+  if (items.length < 2) return undefined;
+  const sorted = [...items].sort((a, b) => startOf(a) - startOf(b));
+  const [first, last] = [sorted[0]!, sorted.at(-1)!];
+  return startOf(last) - startOf(first) > MAX_NIGHT_SPAN_MS ? { first, last } : undefined;
+}
+
+/** A time between two events as a reader says it: `7 h 30 min`, `4 d 23 h 30 min`, `45 s` (whole seconds). */
+export function spanWords(ms: number): string {
+  const s = Math.floor(Math.max(0, ms) / 1000);
+  const [d, h, m] = [Math.floor(s / 86_400), Math.floor((s % 86_400) / 3600), Math.floor((s % 3600) / 60)];
+  const parts = [d ? `${d} d` : '', h ? `${h} h` : '', m ? `${m} min` : '', s % 60 && !d ? `${s % 60} s` : ''].filter(Boolean);
+  return parts.length ? parts.join(' ') : 'under a second';
 }

@@ -58,11 +58,13 @@ function asTargetFlag(error: unknown): unknown {
 /**
  * Run's hints name a recorded target as run selects it, `--target-name <id>` for one no `surface:name` names (a
  * custom target recorded under --target-name: `custom:x` is target custom.x); the diff has no --target-name, and its
- * --target takes that id (bareName).
+ * --target takes that id (bareName). Run's "record it with --mode record" names a mode the diff does not have
+ * (live and replay): recording is run's, so the hint names the command.
  */
 function inDiffFlags(error: unknown): unknown {
-  if (!(error instanceof HarnessError) || error.code !== 'HARNESS_USAGE' || !error.message.includes('--target-name ')) return error;
-  return new HarnessError('HARNESS_USAGE', error.message.replace(/--target-name (?=[A-Za-z0-9])/g, '--target '), { cause: error });
+  if (!(error instanceof HarnessError) || error.code !== 'HARNESS_USAGE' || !/--target-name |--mode record/.test(error.message)) return error;
+  const said = error.message.replace(/--target-name (?=[A-Za-z0-9])/g, '--target ').replace(/(?<!run )--mode record\b/g, 'mantle-conformance run --mode record');
+  return new HarnessError('HARNESS_USAGE', said, { cause: error });
 }
 
 /**

@@ -22,10 +22,22 @@ import { windowGapLines } from './window-gaps.ts';
 /** Lines per section; the rest is counted and left to history.html. */
 const MAX_LINES = 30;
 /**
- * Characters of the Changes section, its never-cut lines too: history.md is a PR comment, and GitHub refuses a body
- * over 65,536 characters, so a night when every cell fails (1712 cells made 250 KB) must not make the comment fail.
+ * Characters of the whole of history.md, its never-cut lines too: history.md is a PR comment, and GitHub refuses a
+ * body over 65,536 characters, so a night when every cell fails (1712 cells made 250 KB), or a bad night that later
+ * runs did not observe (1696 standing failures made 403 KB), must not make the comment fail. The sections share it in
+ * their order (what fails the gate first); headings and cut lines are a few hundred characters past it at most.
  */
-const MAX_CHANGES_CHARS = 24_000;
+const MAX_DIGEST_CHARS = 48_000;
+/**
+ * Of it, each section whose failing lines the 30 lines never cut (Errors now, the gating failures not observed, Changes)
+ * at most: one of them (1696 gating failures not observed) must not leave the next nothing.
+ */
+const MAX_SECTION_CHARS = 24_000;
+
+/** What is left of MAX_DIGEST_CHARS for the sections still to come. */
+interface Budget {
+  left: number;
+}
 
 const METRIC: Record<string, string> = { firstTokenP95: 'first-token p95', totalP95: 'total p95', firstTokenP50: 'first-token p50', totalP50: 'total p50' };
 
@@ -39,23 +51,24 @@ function changeMarkdown(change: ChangePoint): string {
 
 /**
  * A section of at most MAX_LINES lines, or `keep` (the first lines, never cut by the count) when more; `count` heads
- * it. With `chars`, the lines shown stop within that many characters (at least one shown), kept ones too, and how
- * many of the kept ones (`kept`: what they are, `failing cell(s)`) were cut is said.
+ * it. The lines shown stop within what is left of the budget (`max` at most), kept ones too (none when nothing is
+ * left: the heading still counts them), and how many of the kept ones (`kept`: what they are) were cut is said.
  */
-function section(title: string, lines: string[], keep = 0, count = `${lines.length}`, chars?: { max: number; kept: string }): string[] {
+function section(title: string, lines: string[], budget: Budget, opts: { keep?: number; count?: string; max?: number; kept?: string | ((cut: number) => string) } = {}): string[] {
   if (lines.length === 0) return [];
-  const max = Math.max(MAX_LINES, keep);
-  let shown = lines.slice(0, max);
-  if (chars) {
-    let used = 0;
-    const fit = shown.findIndex((line) => (used += line.length + 1) > chars.max);
-    if (fit >= 0) shown = shown.slice(0, Math.max(1, fit));
-  }
+  const { keep = 0, count = `${lines.length}`, kept = 'failing' } = opts;
+  let shown = lines.slice(0, Math.max(MAX_LINES, keep));
+  let used = 0;
+  const room = Math.min(budget.left, opts.max ?? Infinity);
+  const fit = shown.findIndex((line) => (used += line.length + 1) > room);
+  if (fit >= 0) shown = shown.slice(0, fit);
   const cutKept = Math.max(0, keep - shown.length);
   const cutOther = lines.length - Math.max(shown.length, keep);
-  if (cutKept) shown.push(`- ... and ${cutKept} more ${chars!.kept}${cutOther > 0 ? ` and ${cutOther} more` : ''}: see history.html`);
+  if (cutKept) shown.push(`- ... and ${typeof kept === 'string' ? `${cutKept} more ${kept}` : kept(cutKept)}${cutOther > 0 ? ` and ${cutOther} more` : ''}: see history.html`);
   else if (lines.length > shown.length) shown.push(`- ... and ${lines.length - shown.length} more (see history.html)`);
-  return [`### ${title} (${count})`, '', ...shown, ''];
+  const out = [`### ${title} (${count})`, '', ...shown, ''];
+  budget.left -= out.reduce((n, line) => n + line.length + 1, 0);
+  return out;
 }
 
 /** history.md: what changed in each target's last N runs, and which of those runs did not finish. */
@@ -111,26 +124,30 @@ export function renderDigest(report: HistoryReport): string {
   const stale = (recent.stale ?? []).map((t) => `- ${staleLine(t, runs, markdownCode, (v) => markdownText(v, 100))}`);
   // What the window did not observe is said, a standing gating failure first and never cut: no "nothing changed" of it.
   const { standing, gaps, noLonger } = windowGapLines(recent, runs, markdownCode, (v) => markdownText(v, 100));
+  const budget: Budget = { left: MAX_DIGEST_CHARS - head.reduce((n, line) => n + line.length + 1, 0) };
+  // The other errors' line is the last never-cut one: when any is cut, it is.
+  const otherLine = otherErrorsLine(recent.otherErrors).length;
+  const keptErrors = (cut: number) => (cut > otherLine ? `${cut - otherLine} more group(s) with cells failing the gate${otherLine ? ' and the other errors (counted in the heading)' : ''}` : 'the other errors (counted in the heading)');
   const body = [
-    ...section('Targets not in the latest runs', stale),
-    ...section('Latest run observed nothing', blind),
-    ...section('Latest run failed its gate', gateFailed),
-    ...section('Errors now', errors, gatingGroups + otherErrorsLine(recent.otherErrors).length, errorCount(recent.errors, groups, recent.otherErrors, latestGateProblemCount(report))),
-    ...section('Runs that did not finish', unfinished),
-    ...section('Run ids reused', reused),
-    ...section('Gating failures not observed in the window', standing.map((l) => `- ${l}`), standing.length),
-    ...section('Changes', changes, keptCells, changeCount, { max: MAX_CHANGES_CHARS, kept: 'failing cell(s)' }),
+    ...section('Targets not in the latest runs', stale, budget),
+    ...section('Latest run observed nothing', blind, budget),
+    ...section('Latest run failed its gate', gateFailed, budget),
+    ...section('Errors now', errors, budget, { keep: gatingGroups + otherLine, count: errorCount(recent.errors, groups, recent.otherErrors, latestGateProblemCount(report)), max: MAX_SECTION_CHARS, kept: keptErrors }),
+    ...section('Runs that did not finish', unfinished, budget),
+    ...section('Run ids reused', reused, budget),
+    ...section('Gating failures not observed in the window', standing.map((l) => `- ${l}`), budget, { keep: standing.length, max: MAX_SECTION_CHARS, kept: 'gating failure(s) not observed in the window' }),
+    ...section('Changes', changes, budget, { keep: keptCells, count: changeCount, max: MAX_SECTION_CHARS, kept: 'failing cell(s)' }),
     // Inconclusive or skipped since an observation in the window: no change, but no longer seen (window-gaps.ts).
-    ...section('No longer observed', noLonger.map((l) => `- ${l}`)),
-    ...section('Flaky', flaky),
-    ...section('Models', models),
-    ...section('Shape drift', drift),
-    ...section('Latency', latency, 0, `${recent.latency.length}`),
+    ...section('No longer observed', noLonger.map((l) => `- ${l}`), budget),
+    ...section('Flaky', flaky, budget),
+    ...section('Models', models, budget),
+    ...section('Shape drift', drift, budget),
+    ...section('Latency', latency, budget, { count: `${recent.latency.length}` }),
   ];
   // "Nothing changed" is said only of what the window observed: cells it did not observe, shapes or latency it did not
   // measure, are not claimed, and are named after it (window-gaps.ts).
   const unmeasured = (what: 'shapes' | 'latency') => recent.unmeasured?.some((u) => u[what]) ?? false;
   const observedOnly = recent.unobserved?.length ? ['what ', ' observed'] : ['', ''];
   if (body.length === 0) body.push(`Nothing changed in ${observedOnly[0]}the last ${recent.last} runs${observedOnly[1]}: no status or value, no model${unmeasured('shapes') ? '' : ', no answer shape'}${unmeasured('latency') ? '' : `, no latency beyond ${'1.5x'}`}.`, '');
-  return [...head, ...body, ...section('Not observed in the window', gaps.map((l) => `- ${l}`))].join('\n');
+  return [...head, ...body, ...section('Not observed in the window', gaps.map((l) => `- ${l}`), budget)].join('\n');
 }

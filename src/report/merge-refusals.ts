@@ -5,7 +5,7 @@
  * inputs of different nights (nightsBroken), two files whose target of one id is another endpoint, and two files that
  * ran the same cell.
  */
-import { activeUntil, nightBreak, SAME_NIGHT_MS } from '../same-night.ts';
+import { activeUntil, MAX_NIGHT_SPAN_MS, nightBreak, SAME_NIGHT_MS, spanBreak, spanWords } from '../same-night.ts';
 import { HarnessError } from '../errors.ts';
 import { formatVersion } from '../format-version.ts';
 import { changedDefinitions } from './check-definitions.ts';
@@ -82,30 +82,56 @@ function baselinesApart(a: Matrix, b: Matrix): [string, string] | undefined {
   return nightsApart(x.finishedAt, y.finishedAt) ? [`run ${x.runId} finished ${x.finishedAt}`, `run ${y.runId} finished ${y.finishedAt}`] : undefined;
 }
 
+/** Where the inputs fail to be one night's: a pause (nightBreak: `before` ended, `after` started) or a span (spanBreak). */
+type NightsBroken = { kind: 'pause'; before: { at: number; end: string }; after: { at: number; start: string } } | { kind: 'span'; first: { at: number; start: string }; last: { at: number; start: string } };
+
 /**
- * Where the inputs fail to be one night's, by history's rule (same-night.ts nightBreak): without one CI run tying them,
- * a job that died tonight leaves last night's (or last week's) matrix.json of its shard or region in a persistent
- * workspace, which would merge green with tonight's other files, `--expect-targets` satisfied. The inputs one CI run
- * ties are one run however far apart (a "Re-run failed jobs" the next day: the CI run says so) and chain as one item
- * from its first start to its latest end; the others each on their own. Each must start within SAME_NIGHT_MS of the
- * end of an item started before it: shards queued behind a long one, region workflows hours apart, chain.
+ * The inputs one CI run ties, as groups of file indexes: a CI run's files, however far apart (a "Re-run failed jobs"
+ * the next day raises the attempt: the CI run says so). A CI run id that never changes (`act` sets GITHUB_RUN_ID 1 and
+ * attempt 1 every time) ties nothing: when files of one attempt do not chain into one night (sameNight), the run's
+ * files are each on their own, held to the time rule, as history reads a repeat of one attempt (history/run-info.ts).
  */
-function nightsBroken(matrices: readonly Matrix[]): { before: { at: number; end: string }; after: { at: number; start: string } } | undefined {
+function ciTies(matrices: readonly Matrix[]): number[][] {
   const groups = new Map<string, number[]>();
   for (const [i, m] of matrices.entries()) {
     const tie = m.run.ci ? `ci\u0000${m.run.ci.system}\u0000${m.run.ci.runId}` : `file\u0000${i}`;
     groups.set(tie, [...(groups.get(tie) ?? []), i]);
   }
-  if (groups.size < 2) return undefined;
+  return [...groups.values()].flatMap((is) => {
+    const attempts = new Map<number | undefined, number[]>();
+    for (const i of is) attempts.set(matrices[i]!.run.ci?.attempt, [...(attempts.get(matrices[i]!.run.ci?.attempt) ?? []), i]);
+    // A GitLab pipeline id is unique and records no attempt (its retry keeps both): only a recorded attempt repeats.
+    const apart = [...attempts.entries()].some(([attempt, of]) => attempt !== undefined && of.length > 1 && nightBreak(of, (i) => Date.parse(matrices[i]!.run.startedAt), (i) => activeUntil(matrices[i]!.run)));
+    return apart ? is.map((i) => [i]) : [is];
+  });
+}
+
+/**
+ * Where the inputs fail to be one night's, by history's rule (same-night.ts nightBreak): without one CI run tying them,
+ * a job that died tonight leaves last night's (or last week's) matrix.json of its shard or region in a persistent
+ * workspace, which would merge green with tonight's other files, `--expect-targets` satisfied. The inputs one CI run
+ * ties (ciTies) chain as one item from its first start to its latest end; the others each on their own. Each must
+ * start within SAME_NIGHT_MS of the end of an item started before it: shards queued behind a long one, region
+ * workflows hours apart, chain. The chain is transitive, so the starts must also lie within MAX_NIGHT_SPAN_MS (a CI
+ * run's items by their latest start: when it was last run): region jobs staggered through the day chain into the next.
+ */
+function nightsBroken(matrices: readonly Matrix[]): NightsBroken | undefined {
+  const groups = ciTies(matrices);
+  if (groups.length < 2) return undefined;
   const startOf = (i: number) => Date.parse(matrices[i]!.run.startedAt);
   const untilOf = (i: number) => activeUntil(matrices[i]!.run);
-  // Each group by its file that started first and its file that was active last.
-  const items = [...groups.values()].map((is) => ({ first: is.reduce((a, b) => (startOf(b) < startOf(a) ? b : a)), last: is.reduce((a, b) => (untilOf(b) > untilOf(a) ? b : a)) }));
+  // Each group by its file that started first, its file that started last and its file that was active last.
+  const items = groups.map((is) => ({ first: is.reduce((a, b) => (startOf(b) < startOf(a) ? b : a)), latest: is.reduce((a, b) => (startOf(b) > startOf(a) ? b : a)), last: is.reduce((a, b) => (untilOf(b) > untilOf(a) ? b : a)) }));
   const broken = nightBreak(items, (g) => startOf(g.first), (g) => untilOf(g.last));
-  if (!broken) return undefined;
-  const [b, a] = [broken.before.last, broken.after.first];
-  const { startedAt, finishedAt } = matrices[b]!.run;
-  return { before: { at: b, end: Date.parse(finishedAt) > Date.parse(startedAt) ? finishedAt : startedAt }, after: { at: a, start: matrices[a]!.run.startedAt } };
+  if (broken) {
+    const [b, a] = [broken.before.last, broken.after.first];
+    const { startedAt, finishedAt } = matrices[b]!.run;
+    return { kind: 'pause', before: { at: b, end: Date.parse(finishedAt) > Date.parse(startedAt) ? finishedAt : startedAt }, after: { at: a, start: matrices[a]!.run.startedAt } };
+  }
+  const span = spanBreak(items, (g) => startOf(g.latest));
+  if (!span) return undefined;
+  const [f, l] = [span.first.latest, span.last.latest];
+  return { kind: 'span', first: { at: f, start: matrices[f]!.run.startedAt }, last: { at: l, start: matrices[l]!.run.startedAt } };
 }
 
 /** How two selections differ, or undefined when they are the same. */
@@ -174,13 +200,7 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
     }
   }
   const broken = nightsBroken(matrices);
-  if (broken) {
-    const [before, after] = [name(broken.before.at), name(broken.after.at)];
-    const hours = SAME_NIGHT_MS / 3_600_000;
-    throw refuse(
-      `${after} started ${inertLine(broken.after.start, 60)}, more than ${hours} hours after every input started before it had finished (the last to finish, ${before}, finished ${inertLine(broken.before.end, 60)}), and no CI run recorded on both ties them: the inputs of one merge are one night's shards and regions, each starting within ${hours} hours of the end of another (together, or queued behind each other), so one of them is left from another night (a job that died leaves its last file in a persistent workspace); run the stale one again with the others and merge the new files, or show runs of different nights side by side with \`mantle-conformance table\`. A unique --run-id does not make them one night: jobs of one run this far apart merge only when one CI run (GitHub Actions, GitLab CI) is recorded on every file`,
-    );
-  }
+  if (broken) throw refuse(nightsMessage(broken, name));
   const ranIn = new Map<string, number>();
   for (const [i, m] of matrices.entries()) {
     const clashes: { j: number; r: MatrixResult }[] = [];
@@ -200,4 +220,17 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
       );
     }
   }
+}
+
+/**
+ * The refusal of inputs that are not one night's: what was seen (how long after the others one started), not a guess
+ * at why (a file left from another night, or one job re-run hours later, look the same).
+ */
+function nightsMessage(broken: NightsBroken, name: (i: number) => string): string {
+  const hours = SAME_NIGHT_MS / 3_600_000;
+  const seen =
+    broken.kind === 'pause'
+      ? `${name(broken.after.at)} started ${inertLine(broken.after.start, 60)}, ${spanWords(Date.parse(broken.after.start) - Date.parse(broken.before.end))} after every input started before it had finished (the last to finish, ${name(broken.before.at)}, finished ${inertLine(broken.before.end, 60)}), more than ${hours} hours, and no CI run recorded on both ties them`
+      : `${name(broken.last.at)} started ${inertLine(broken.last.start, 60)}, ${spanWords(Date.parse(broken.last.start) - Date.parse(broken.first.start))} after ${name(broken.first.at)} started (${inertLine(broken.first.start, 60)}): each input starts within ${hours} hours of the end of another, but from the first start to the last is more than ${MAX_NIGHT_SPAN_MS / 3_600_000} hours, and no one CI run recorded on them all ties them`;
+  return `${seen}: the inputs of one merge are one night's shards and regions, each starting within ${hours} hours of the end of another (together, or queued behind each other) and all within ${MAX_NIGHT_SPAN_MS / 3_600_000} hours, so these are not one run's. A file may be left from another night (a job that died leaves its last file in a persistent workspace), or one job was re-run hours later; run the odd one again with the others and merge the new files, or show runs of different nights side by side with \`mantle-conformance table\`. A unique --run-id does not make them one night: jobs of one run this far apart merge only when one CI run (GitHub Actions, GitLab CI) is recorded on every file, and a CI run id and attempt that repeat days apart (\`act\`) tie nothing`;
 }
