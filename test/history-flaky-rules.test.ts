@@ -4,19 +4,17 @@
  * one night of a value both flaky nights around it saw is a chance agreement; region or surface workflows in separate
  * CI runs seconds apart are current together; "inconclusive since" never names a run that errored.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { historyCommand } from '../src/cli/history-command.ts';
 import { HistoryBuilder } from '../src/history/build-history.ts';
 import { renderDigest } from '../src/history/history-digest.ts';
-import { RUN_FILE_SUFFIX } from '../src/history/history-file.ts';
 import type { HistoryReport } from '../src/history/history-model.ts';
 import { compareMatrices } from '../src/report/compare.ts';
 import { HISTORY_RUN_FORMAT, type HistoryCell, type HistoryRun } from '../src/suite/history-schema.ts';
 import { smallMatrix } from './helpers/small-matrix.ts';
+import { historyInFolder } from './helpers/history-files.ts';
 
 interface RunOptions { target?: string; check?: string; at?: string; ci?: string }
 
@@ -63,12 +61,9 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** `mantle-conformance history` of a folder of `runs`, in process: its console and history.md. */
 async function historyCli(runs: HistoryRun[]): Promise<{ console: string; md: string }> {
-  const folder = await mkdtemp(join(dir, 'h-'));
-  for (const [i, run] of runs.entries()) await writeFile(join(folder, `${run.run.startedAt.replace(/[-:.]/g, '')}-${run.run.id}-${i}${RUN_FILE_SUFFIX}`), gzipSync(JSON.stringify(run)));
-  let text = '';
-  const out = { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream;
-  expect(await historyCommand(folder, { reportDir: join(folder, 'out'), last: '10' }, out)).toBe(0);
-  return { console: text, md: await readFile(join(folder, 'out', 'history.md'), 'utf8') };
+  const { code, ...said } = await historyInFolder(dir, runs);
+  expect(code).toBe(0);
+  return said;
 }
 
 describe('history: a flaky night is no bridge between two values', () => {

@@ -4,18 +4,16 @@
  * "no latency moved"; and the reports say when the folder's latest run was and warn when it is clearly stale (a night
  * whose run could not reach its endpoint appends nothing).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { historyCommand } from '../src/cli/history-command.ts';
 import { HistoryBuilder } from '../src/history/build-history.ts';
 import { renderDigest } from '../src/history/history-digest.ts';
-import { RUN_FILE_SUFFIX } from '../src/history/history-file.ts';
 import { renderHistoryHtml } from '../src/history/history-html.ts';
 import { changesByPriority } from '../src/history/recent-changes.ts';
 import { HISTORY_RUN_FORMAT, type HistoryCell, type HistoryRun } from '../src/suite/history-schema.ts';
+import { historyInFolder } from './helpers/history-files.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const HOUR = 60 * 60 * 1000;
@@ -50,14 +48,7 @@ afterAll(async () => {
 });
 
 /** `history` in-process on a folder of `files`: its exit code, console and history.md. */
-async function historyCli(files: HistoryRun[]): Promise<{ code: number; console: string; md: string }> {
-  const folder = await mkdtemp(join(dir, 'h-'));
-  for (const [i, f] of files.entries()) await writeFile(join(folder, `${f.run.startedAt.replace(/[-:.]/g, '')}-${f.run.id}-${i}${RUN_FILE_SUFFIX}`), gzipSync(JSON.stringify(f)));
-  let text = '';
-  const out = { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream;
-  const code = await historyCommand(folder, { reportDir: join(folder, 'out'), last: '10' }, out);
-  return { code, console: text, md: await readFile(join(folder, 'out', 'history.md'), 'utf8') };
-}
+const historyCli = (files: HistoryRun[]) => historyInFolder(dir, files);
 
 const START = Date.parse('2026-11-01T02:00:00.000Z');
 const OTHERS = Array.from({ length: 40 }, (_, i) => `c${String(i + 1).padStart(2, '0')}`);

@@ -5,18 +5,16 @@
  * that is inconclusive since is named, not hidden; the console says what history.md says of what was measured and
  * counts replay series apart from targets.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { historyCommand } from '../src/cli/history-command.ts';
 import { HistoryBuilder } from '../src/history/build-history.ts';
 import { renderDigest } from '../src/history/history-digest.ts';
 import { renderHistoryHtml } from '../src/history/history-html.ts';
-import { RUN_FILE_SUFFIX } from '../src/history/history-file.ts';
 import type { HistoryReport } from '../src/history/history-model.ts';
 import { HISTORY_RUN_FORMAT, type HistoryCell, type HistoryRun } from '../src/suite/history-schema.ts';
+import { historyInFolder } from './helpers/history-files.ts';
 
 type Cells = (model: string, check: string) => HistoryCell | undefined;
 const pass: Cells = () => ({ status: 'pass', observed: 'integer' });
@@ -75,13 +73,9 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** `mantle-conformance history` of a folder of `runs`, in process: its console, and history.md. */
 async function historyCli(runs: HistoryRun[], last = '10'): Promise<{ console: string; md: string }> {
-  const folder = await mkdtemp(join(dir, 'h-'));
-  for (const [i, run] of runs.entries()) await writeFile(join(folder, `${run.run.startedAt.replace(/[-:.]/g, '')}-${run.run.id}-${i}${RUN_FILE_SUFFIX}`), gzipSync(JSON.stringify(run)));
-  let text = '';
-  const out = { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream;
-  expect(await historyCommand(folder, { reportDir: join(folder, 'out'), last }, out)).toBe(0);
-  const { readFile } = await import('node:fs/promises');
-  return { console: text, md: await readFile(join(folder, 'out', 'history.md'), 'utf8') };
+  const { code, ...said } = await historyInFolder(dir, runs, last);
+  expect(code).toBe(0);
+  return said;
 }
 
 describe('targets not in the latest runs: one CI run\'s region jobs are current together', () => {

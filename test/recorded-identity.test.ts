@@ -11,12 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedIdentity } from '../src/transport/recorded-surface.ts';
-import { cli, ROOT } from './helpers/harness.ts';
-
-const BUNDLED = join(ROOT, 'fixtures');
-const FABLE = 'anthropic.claude-fable-5';
-const HAIKU = 'anthropic.claude-haiku-4-5';
-const GROK = 'xai.grok-4.3';
+import { BUNDLED, bundledRoot, FABLE, GROK, HAIKU, replayRoot } from './helpers/copied-fixtures.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -38,31 +33,14 @@ async function reprovenanceAll(folder: string, change: Provenance): Promise<void
   for (const name of await readdir(folder)) if (name.endsWith('.json')) await reprovenance(join(folder, name), change);
 }
 
-/** A fixtures root with a target folder `target` holding these bundled Mantle model folders. */
-async function root(name: string, target: string, models: string[]): Promise<string> {
-  const at = join(dir, name);
-  for (const model of models) await cp(join(BUNDLED, 'emulator', model), join(at, target, model), { recursive: true });
-  return at;
-}
+const root = (name: string, target: string, models: string[]) => bundledRoot(dir, name, target, models);
 
 /** What a record run with `--endpoint <emulator> --target-name mantle-emu --source emulator` writes. */
 const RECORDED_AS_MANTLE_EMU: Provenance = { target: 'mantle-emu', site: 'mantle-emu', endpointHost: 'emulator (loopback)', region: null, surface: 'mantle' };
 /** What a live record run of Mantle in a region writes. */
 const inRegion = (region: string): Provenance => ({ source: 'live', target: region, site: region, region, endpointHost: `bedrock-mantle.${region}.api.aws`, surface: 'mantle' });
 
-interface Cell {
-  model: string;
-  check: string;
-  status: string;
-  reason?: string;
-}
-
-async function replay(at: string, args: string[], report: string) {
-  const reports = join(dir, report);
-  const result = await cli(['run', '--fixtures', at, ...args, '--report-dir', reports, '--quiet']);
-  const matrix = await readFile(join(reports, 'matrix.json'), 'utf8').then((t) => JSON.parse(t) as { results: Cell[]; targets: { id: string; surface?: string }[] }, () => undefined);
-  return { ...result, matrix };
-}
+const replay = (at: string, args: string[], report: string) => replayRoot(dir, at, args, report);
 
 describe('a renamed target folder recorded into again is one target', () => {
   it('a model folder recorded as mantle-emu beside ones recorded as emulator: replayed, nothing refused or invalid', async () => {

@@ -8,12 +8,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT } from './helpers/harness.ts';
-
-const BUNDLED = join(ROOT, 'fixtures');
-const FABLE = 'anthropic.claude-fable-5';
-const HAIKU = 'anthropic.claude-haiku-4-5';
-const GROK = 'xai.grok-4.3';
+import { BUNDLED, bundledRoot, FABLE, GROK, HAIKU, replayRoot } from './helpers/copied-fixtures.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -22,25 +17,8 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** A fixtures root holding these model folders of the bundled Mantle target `emulator`. */
-async function mantleRoot(name: string, models: string[]): Promise<string> {
-  const root = join(dir, name);
-  for (const model of models) await cp(join(BUNDLED, 'emulator', model), join(root, 'emulator', model), { recursive: true });
-  return root;
-}
-
-interface Cell {
-  model: string;
-  check: string;
-  status: string;
-  reason?: string;
-}
-
-async function replay(root: string, args: string[], report: string) {
-  const reports = join(dir, report);
-  const result = await cli(['run', '--fixtures', root, ...args, '--report-dir', reports, '--quiet']);
-  const matrix = await readFile(join(reports, 'matrix.json'), 'utf8').then((t) => JSON.parse(t) as { results: Cell[]; targets: { id: string; surface?: string }[] }, () => undefined);
-  return { ...result, matrix };
-}
+const mantleRoot = (name: string, models: string[]) => bundledRoot(dir, name, 'emulator', models);
+const replay = (root: string, args: string[], report: string) => replayRoot(dir, root, args, report);
 
 describe('a target folder whose model folders disagree on what they were recorded for', () => {
   it('one fixture copied from the runtime folder as the first of a model folder: exit 2 naming it, nothing judged', async () => {
