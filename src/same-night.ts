@@ -56,8 +56,8 @@ export function nightBreak<T>(items: readonly T[], startOf: (item: T) => number,
  */
 export function spanBreak<T>(items: readonly T[], startOf: (item: T) => number): { first: T; last: T } | undefined {
   if (items.length < 2) return undefined;
-  const sorted = [...items].sort((a, b) => startOf(a) - startOf(b));
-  const [first, last] = [sorted[0]!, sorted.at(-1)!];
+  const first = items.reduce((a, b) => (startOf(b) < startOf(a) ? b : a));
+  const last = items.reduce((a, b) => (startOf(b) > startOf(a) ? b : a));
   return startOf(last) - startOf(first) > MAX_NIGHT_SPAN_MS ? { first, last } : undefined;
 }
 

@@ -37,7 +37,7 @@ const HYPHENATED = /[A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)+/g;
  * Whether a rejection is about one of `about` by its own words: its `param` names it, or its message names it as a
  * word of its own. A field's word inside a hyphenated name is that name (a beta flag, a header), not the field.
  */
-export function namesAnyOf(answer: Rejection, about: readonly string[]): boolean {
+function namesAnyOf(answer: Rejection, about: readonly string[]): boolean {
   const message = answer.message.replace(HYPHENATED, ' ');
   return about.some((field) => namesField(answer.param, message, field));
 }

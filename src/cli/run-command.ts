@@ -210,7 +210,7 @@ async function refuseLinkedFixtureFolders(config: RunConfig, work: readonly Cell
   const { otherSurfaceIn, otherSurfaceProblem, recordingSite } = await import('../transport/recorded-surface.ts');
   for (const target of config.targets.filter((t) => t.mode === 'record')) {
     const found = await otherSurfaceIn(config.fixturesDir, target.id, recordingSite(target, config.recordSource));
-    if (found) throw usage('--fixtures', `${otherSurfaceProblem(target.id, target.surface, found)}. Nothing was recorded.`);
+    if (found) throw usage('--fixtures', `${otherSurfaceProblem(target.id, found)}. Nothing was recorded.`);
   }
 }
 

@@ -85,6 +85,10 @@ function baselinesApart(a: Matrix, b: Matrix): [string, string] | undefined {
 /** Where the inputs fail to be one night's: a pause (nightBreak: `before` ended, `after` started) or a span (spanBreak). */
 type NightsBroken = { kind: 'pause'; before: { at: number; end: string }; after: { at: number; start: string } } | { kind: 'span'; first: { at: number; start: string }; last: { at: number; start: string } };
 
+/** When a matrix's run started, and until when it was active (same-night.ts activeUntil). */
+const startedOf = (m: Matrix) => Date.parse(m.run.startedAt);
+const activeOf = (m: Matrix) => activeUntil(m.run);
+
 /**
  * The inputs one CI run ties, as groups of file indexes: a CI run's files, however far apart (a "Re-run failed jobs"
  * the next day raises the attempt: the CI run says so). A CI run id that never changes (`act` sets GITHUB_RUN_ID 1 and
@@ -101,7 +105,7 @@ function ciTies(matrices: readonly Matrix[]): number[][] {
     const attempts = new Map<number | undefined, number[]>();
     for (const i of is) attempts.set(matrices[i]!.run.ci?.attempt, [...(attempts.get(matrices[i]!.run.ci?.attempt) ?? []), i]);
     // A GitLab pipeline id is unique and records no attempt (its retry keeps both): only a recorded attempt repeats.
-    const apart = [...attempts.entries()].some(([attempt, of]) => attempt !== undefined && of.length > 1 && nightBreak(of, (i) => Date.parse(matrices[i]!.run.startedAt), (i) => activeUntil(matrices[i]!.run)));
+    const apart = [...attempts.entries()].some(([attempt, of]) => attempt !== undefined && of.length > 1 && nightBreak(of, (i) => startedOf(matrices[i]!), (i) => activeOf(matrices[i]!)));
     return apart ? is.map((i) => [i]) : [is];
   });
 }
@@ -118,8 +122,8 @@ function ciTies(matrices: readonly Matrix[]): number[][] {
 function nightsBroken(matrices: readonly Matrix[]): NightsBroken | undefined {
   const groups = ciTies(matrices);
   if (groups.length < 2) return undefined;
-  const startOf = (i: number) => Date.parse(matrices[i]!.run.startedAt);
-  const untilOf = (i: number) => activeUntil(matrices[i]!.run);
+  const startOf = (i: number) => startedOf(matrices[i]!);
+  const untilOf = (i: number) => activeOf(matrices[i]!);
   // Each group by its file that started first, its file that started last and its file that was active last.
   const items = groups.map((is) => ({ first: is.reduce((a, b) => (startOf(b) < startOf(a) ? b : a)), latest: is.reduce((a, b) => (startOf(b) > startOf(a) ? b : a)), last: is.reduce((a, b) => (untilOf(b) > untilOf(a) ? b : a)) }));
   const broken = nightBreak(items, (g) => startOf(g.first), (g) => untilOf(g.last));

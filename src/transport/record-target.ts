@@ -97,7 +97,7 @@ export class RecordTarget extends TargetDecorator {
       // Once per run: every write of this target goes to the same folder, on the same surface.
       this.#surfaceChecked ??= otherSurfaceIn(this.#options.fixturesDir, this.id, this.#options.provenance);
       const other = await this.#surfaceChecked;
-      if (other) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${otherSurfaceProblem(this.id, surface, other)}`);
+      if (other) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${otherSurfaceProblem(this.id, other)}`);
     }
     // A file there this version cannot read as the case's fixture (damaged, or someone's) is kept unless asked (gate.ts).
     const unreadable = this.#options.overwriteFailures ? undefined : await foreignFileAt(file, caseId);

@@ -121,9 +121,10 @@ export async function otherSurfaceIn(root: string, target: string, provenance: P
 }
 
 /** What to say of a fixture `otherSurfaceIn` found, and the fix. */
-export function otherSurfaceProblem(target: string, surface: Surface, found: OtherRecorded): string {
+export function otherSurfaceProblem(target: string, found: OtherRecorded): string {
   const { file, said, mine } = found;
-  if (said.surface !== undefined && said.surface !== surface) {
+  const surface = mine.surface;
+  if (surface !== undefined && surfacesDiffer(said, mine)) {
     return `the fixtures of target ${target} were recorded on ${said.surface} (${file}), and this run records ${surface}: replay labels a folder with one surface. Record into another folder with --target-name NAME${surface === 'mantle' ? '' : ` (e.g. --target-name ${surface}.${target})`}, or move the old recordings out of the way`;
   }
   return `the fixtures of target ${target} were recorded at ${madeAt(said)} (${file}), and this run records at ${madeAt(mine)}: replay judges a folder's recordings as one site's, and would refuse this one. Record each host into a folder of its own with --target-name NAME, or record through the host the folder was recorded at, or move the old recordings out of the way`;
