@@ -99,7 +99,7 @@ function withText(field: (typeof FIELDS)[number], text: string): unknown {
 }
 
 type Node = DefaultTreeAdapterMap['childNode'] | DefaultTreeAdapterMap['parentNode'];
-const ALLOWED = new Set('html head meta title style body header h1 h2 h3 h4 p span strong small ul li section div table thead tbody tr th td button nav label select option input main aside script br code sup'.split(' '));
+const ALLOWED = new Set('html head meta title style body header h1 h2 h3 h4 p span strong small ul li section div table thead tbody tr th td button nav label select option input main aside script br code sup noscript'.split(' '));
 
 /** Problems that would let the page do something: elements or attributes the renderer never writes, or another script. */
 function activeContent(html: string): string[] {

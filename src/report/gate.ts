@@ -208,7 +208,10 @@ export interface LookAtCounts {
   skipped: number;
 }
 
-/** The cells to look at, counted per key (a model, a check), only keys that have any; worst first (gating, then fail + error). */
+/**
+ * The cells to look at, counted per key (a model, a check), only keys that have any; worst first: gating, then
+ * fail + error, then flaky, then inconclusive, then skipped (ties keep the matrix's order).
+ */
 export function cellsToLookAt(results: readonly MatrixResult[], keyOf: (r: MatrixResult) => string): [string, LookAtCounts][] {
   const counts = new Map<string, LookAtCounts>();
   for (const r of results) {
@@ -221,7 +224,7 @@ export function cellsToLookAt(results: readonly MatrixResult[], keyOf: (r: Matri
     if (r.gating) c.gating += 1;
     counts.set(keyOf(r), c);
   }
-  return [...counts.entries()].sort(([, a], [, b]) => b.gating - a.gating || b.fail + b.error - (a.fail + a.error));
+  return [...counts.entries()].sort(([, a], [, b]) => b.gating - a.gating || b.fail + b.error - (a.fail + a.error) || b.flaky - a.flaky || b.inconclusive - a.inconclusive || b.skipped - a.skipped);
 }
 
 /**

@@ -24,18 +24,25 @@ header p { margin: 2px 0; }
 .notes { margin: 4px 0; padding-left: 18px; }
 details.run ul { margin: 4px 0; padding-left: 18px; }
 .legend span { margin-right: 12px; white-space: nowrap; }
-section#lead { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, max-content) minmax(0, max-content); gap: 12px; padding: 8px 16px; border-bottom: 1px solid var(--line); }
+/* The list of what fails the gate keeps a readable width: the count tables wrap below it when the room is short
+   (the drawer open, a narrow window), never take it. */
+section#lead { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 12px; padding: 8px 16px; border-bottom: 1px solid var(--line); }
+section#lead > div { flex: 0 1 auto; min-width: 0; max-width: 100%; }
+section#lead > div:first-child { flex: 1 1 480px; }
 section#lead h2 { font-size: 14px; margin: 0 0 4px; }
 section#lead .box { max-height: 210px; overflow: auto; border: 1px solid var(--line); }
 section#lead table { border-collapse: collapse; width: 100%; font-size: 12px; }
 section#lead th, section#lead td { padding: 2px 6px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
 section#lead td.num, section#lead th.num { text-align: right; font-family: ui-monospace, monospace; }
-section#lead td.why { white-space: normal; }
+section#lead td.why, section#lead td.more, section#lead ul.why-run { white-space: normal; overflow-wrap: anywhere; }
 section#lead button.link { all: unset; cursor: pointer; color: #1a73e8; font-family: ui-monospace, monospace; }
 section#lead button.link:hover, section#lead button.link:focus { text-decoration: underline; }
 section#lead .none { color: var(--pass-ink); padding: 4px 6px; margin: 0; }
 section#lead .run-fails { color: var(--fail-ink); font-weight: 600; padding: 4px 6px; margin: 0; }
 section#lead ul.why-run { color: var(--fail-ink); margin: 4px 0; padding-left: 22px; }
+/* Without the script the filters would claim a view they do not apply, and a click opens nothing. */
+html:not(.js) .needs-js { display: none !important; }
+.no-script { margin: 4px 0; font-weight: 600; }
 nav.filters { position: sticky; top: 0; z-index: 5; display: flex; flex-wrap: wrap; gap: 10px; align-items: center; padding: 6px 16px; background: #f8f9fa; border-bottom: 1px solid var(--line); }
 nav.filters label { display: flex; gap: 4px; align-items: center; }
 nav.filters .count { color: #5f6368; }
@@ -50,6 +57,8 @@ table.grid { border-collapse: separate; border-spacing: 0; }
 .grid thead tr.checks th span { writing-mode: vertical-rl; transform: rotate(180deg); font-family: ui-monospace, monospace; font-size: 12px; }
 .grid th.model { position: sticky; left: 0; z-index: 1; background: #fff; text-align: left; font-family: ui-monospace, monospace; font-weight: 500; }
 .grid thead th.corner { left: 0; z-index: 3; }
+/* With the drawer open the sticky model column takes at most a third of what is left, so a cell has room beside it. */
+body.drawer-open .grid th.model { max-width: calc((100vw - var(--drawer)) / 3); overflow: hidden; text-overflow: ellipsis; }
 /* A model the gate found nothing of observed: its cells read something, but not the model. */
 .grid tr.unobserved td.cell { opacity: .45; font-style: italic; } .grid tr.unobserved th.model { color: var(--fail-ink); }
 .grid tr.family th { position: sticky; left: 0; background: #e8eaed; text-align: left; z-index: 1; }

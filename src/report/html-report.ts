@@ -47,6 +47,20 @@ function changesOf(matrix: Matrix): Map<string, { kind: ChangeKind; reason: stri
   return out;
 }
 
+/** Longest reason a cell's `title` holds: the drawer and matrix.json have it whole. */
+const TITLE_REASON = 600;
+
+/**
+ * What a cell to look at (one that gates, or fails, errors, varies, hides the behaviour or was not sent) says in its
+ * `title`: the expected value and the reason, so they can be read without the script (the drawer needs it). The
+ * thousands of n/a and pass cells of a full run keep a short title: their reason is the page's bulk.
+ */
+function cellWhy(r: MatrixResult): string {
+  if (!r.gating && !LOOK_AT.includes(r.status)) return '';
+  const reason = r.reason.length > TITLE_REASON ? `${r.reason.slice(0, TITLE_REASON - 1)}…` : r.reason;
+  return `; expected ${r.expected === null ? 'nothing stated' : JSON.stringify(r.expected)}; ${reason}`;
+}
+
 /** The cell at `cellKey` (its `key`): its result, if any, and its change against the baseline, if any. */
 function cell(cellKey: string, r: MatrixResult | undefined, check: MatrixCheck, change: { kind: ChangeKind } | undefined): string {
   if (!r) return '<td></td>';
@@ -54,7 +68,7 @@ function cell(cellKey: string, r: MatrixResult | undefined, check: MatrixCheck, 
   const observed = r.status === 'unsupported' ? 'n/a' : r.observed === null && r.status !== 'pass' && r.status !== 'fail' ? '' : short(r.observed ?? 'null');
   const mark = change ? `<span class="change" title="${esc(change.kind)}">${CHANGE_MARK[change.kind]}</span>` : '';
   const label = Object.hasOwn(STATUS_LABELS, r.status) ? STATUS_LABELS[r.status] : r.status;
-  const title = `${r.model} · ${r.check}: ${label}${r.observed !== null ? `, observed ${String(r.observed)}` : ''}`;
+  const title = `${r.model} · ${r.check}: ${label}${r.observed !== null ? `, observed ${String(r.observed)}` : ''}${cellWhy(r)}`;
   // A cell a filter or another shard took is no finding of this run: the failures view leaves it out (html-script.ts).
   // One a stop did not reach, or a merge's missing shard held, was asked for: it stays in view.
   const elsewhere = notAskedHere(r) ? ' not-run' : '';
@@ -81,12 +95,34 @@ function countsTable(title: string, filter: 'model' | 'check', rows: [string, Lo
   return `<div><h2>${esc(title)} (${rows.length} of ${total})</h2><div class="box">${rows.length ? `<table>${head}${body}</table>` : none}</div></div>`;
 }
 
+/** Most cells "What fails the gate" lists; the grid outlines each that gates, and matrix.json holds them all. */
+const LEAD_LISTED = 200;
+
+/**
+ * The gating cells the lead lists, in the matrix's order: the first of each failing model (of each target) before
+ * the rest, so a cut list still names every model that fails.
+ */
+function leadCells(gating: readonly MatrixResult[]): MatrixResult[] {
+  if (gating.length <= LEAD_LISTED) return [...gating];
+  const firsts = new Map<string, MatrixResult>();
+  for (const r of gating) if (!firsts.has(pairKey(r.target, r.model))) firsts.set(pairKey(r.target, r.model), r);
+  const chosen = new Set([...firsts.values()].slice(0, LEAD_LISTED));
+  for (const r of gating) {
+    if (chosen.size >= LEAD_LISTED) break;
+    chosen.add(r);
+  }
+  return gating.filter((r) => chosen.has(r));
+}
+
 function leadSection(matrix: Matrix): string {
   const gating = matrix.results.filter((r) => r.gating);
-  const items = gating
-    .slice(0, 200)
-    .map((r) => `<tr><td>${esc(statusSymbol(r.status))}</td><td><button type="button" class="link" data-key="${esc(key(r))}">${esc(r.model)} · ${esc(r.check)}</button>${matrix.targets.length > 1 ? ` <small>${esc(r.target)}</small>` : ''}</td><td class="why">${esc(r.reason)}</td></tr>`)
-    .join('');
+  const listed = leadCells(gating);
+  const rest = gating.length - listed.length;
+  const more = rest ? `<tr><td></td><td colspan="2" class="more">... and ${rest} more cell${rest === 1 ? '' : 's'} that fail the gate, not listed here: each is outlined in the grid below, and matrix.json holds them all</td></tr>` : '';
+  const items =
+    listed
+      .map((r) => `<tr><td>${esc(statusSymbol(r.status))}</td><td><button type="button" class="link" data-key="${esc(key(r))}">${esc(r.model)} · ${esc(r.check)}</button>${matrix.targets.length > 1 ? ` <small>${esc(r.target)}</small>` : ''}</td><td class="why">${esc(r.reason)}</td></tr>`)
+      .join('') + more;
   // No gating cell is no pass when the run as a whole fails (too many errors, a model with nothing observed, ...).
   // New failures since the baseline fail the run as a whole too (gate.ts): said with its problems.
   const regressed = newFailuresLine(matrix);
@@ -165,7 +201,8 @@ function* htmlPieces(matrix: Matrix): Generator<string> {
   const changes = changesOf(matrix);
   const families = [...new Set(matrix.models.map((m) => m.family ?? 'not in catalog'))];
   // As the failures view reads a cell (html-script.ts isBad): a cell not reached (or a missing shard's) is this run's, one a filter took is not.
-  const hasBad = matrix.results.some((r) => LOOK_AT.includes(r.status) && !notAskedHere(r));
+  // A cell that gates is one to look at whatever its status (an n/a cell the expectations file states a value for).
+  const hasBad = matrix.results.some((r) => (LOOK_AT.includes(r.status) || r.gating) && !notAskedHere(r));
   const data = {
     symbols: STATUS_SYMBOLS,
     labels: STATUS_LABELS,
@@ -193,17 +230,18 @@ ${gate.problems.length ? `<ul class="problems">${gate.problems.map((p) => `<li>$
 ${notes.length ? `<ul class="notes">${notes.slice(0, NOTES_LISTED).map((n) => `<li>note: ${esc(answeredAsAnotherLine(n))}</li>`).join('')}${notes.length > NOTES_LISTED ? `<li>... and ${notes.length - NOTES_LISTED} more</li>` : ''}</ul>` : ''}
 <p>${provenance}. Run ${esc(run.id)}, ${esc(run.finishedAt.slice(0, 19).replace('T', ' '))} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${esc(run.harnessVersion)}${run.partial ? `, <strong>${gate.verdict === 'interrupted' ? 'interrupted' : 'partial'}</strong>: ${esc(run.partialReason ?? '')}` : ''}.
 ${matrix.models.length} models x ${matrix.checks.length} checks: ${esc(statusLine(matrix))}; ${esc(usageLine(matrix))}.</p>
-<p class="legend">${Object.entries(STATUS_SYMBOLS).map(([s, sym]) => `<span>${sym} ${esc(STATUS_LABELS[s as keyof typeof STATUS_LABELS])}</span>`).join('')}<span>${DEVIATION_MARK} known deviation (as expected, not the reference)</span>${matrix.comparison ? '<span>▲ new failure</span><span>▼ fixed</span><span>≈ became flaky</span><span>= became stable</span><span>∅ no longer observed</span><span>Δ changed</span>' : ''} — click a cell for observed vs expected, the reason, each trial and the evidence.</p></header>
+<p class="legend">${Object.entries(STATUS_SYMBOLS).map(([s, sym]) => `<span>${sym} ${esc(STATUS_LABELS[s as keyof typeof STATUS_LABELS])}</span>`).join('')}<span>${DEVIATION_MARK} known deviation (as expected, not the reference)</span>${matrix.comparison ? '<span>▲ new failure</span><span>▼ fixed</span><span>≈ became flaky</span><span>= became stable</span><span>∅ no longer observed</span><span>Δ changed</span>' : ''}<span class="needs-js"> — click a cell for observed vs expected, the reason, each trial and the evidence.</span></p>
+<noscript><p class="no-script">The filters and the cell drawer need JavaScript: without it every cell is shown, a cell's title (point at it) holds the expected value and the reason of each cell to look at, and matrix.md lists the cells to look at with their reasons (matrix.json holds every one).</p></noscript></header>
 ${leadSection(matrix)}
-<nav class="filters">
+<nav class="filters needs-js">
 <label>view <select id="f-view"><option value="failures">failures only</option><option value="all">all cells</option></select></label>
 ${matrix.targets.length > 1 ? `<label>target <select id="f-target">${options(matrix.targets.map((t) => t.id), 'all targets')}</select></label>` : ''}
 <label>family <select id="f-family">${options(families, 'all families')}</select></label>
 <label>group <select id="f-group">${options(groups.map((g) => g.group), 'all checks')}</select></label>
 <label>API <select id="f-api">${options([...new Set(checks.map((c) => c.api).filter((a): a is string => a !== null))], 'any API')}</select></label>
 <label>status <select id="f-status">${options(Object.keys(STATUS_SYMBOLS), 'any status')}</select></label>
-<label>model <input id="f-model" type="search" placeholder="filter models"></label>
-<label>check <input id="f-check" type="search" placeholder="filter checks"></label>
+<label>model <input id="f-model" type="search" placeholder="filter models" title="part of a model id, or =id for that id exactly"></label>
+<label>check <input id="f-check" type="search" placeholder="filter checks" title="part of a check id, or =id for that id exactly"></label>
 ${matrix.comparison ? '<label><input id="f-changes" type="checkbox"> only changes</label>' : ''}
 <span class="count" id="f-count"></span>
 </nav>

@@ -9,6 +9,8 @@ import { FLATTEN_SCRIPT } from './inert-text.ts';
 
 export const HTML_SCRIPT = `
 (function () {
+  // The filters and the drawer work from here on: the page shows them (without the script they would claim a view).
+  document.documentElement.classList.add('js');
   const data = JSON.parse(document.getElementById('matrix-data').textContent);
   const results = new Map(data.results.map((r) => [r.target + '|' + r.model + '|' + r.check, r]));
   const changes = data.changes || {};
@@ -87,8 +89,15 @@ export const HTML_SCRIPT = `
     panel.classList.remove('hidden');
     document.body.classList.add('drawer-open');
     $('#close-detail').addEventListener('click', close);
-    // The page made room for the drawer; bring the cell into what is left of the view.
+    // The page made room for the drawer; bring the cell into what is left of the view, clear of the sticky model column
+    // (scrollIntoView takes no account of it).
     cell.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    const wrap = cell.closest('.grid-wrap');
+    const name = cell.parentElement.querySelector('th.model');
+    if (wrap && name) {
+      const hidden = name.getBoundingClientRect().right - cell.getBoundingClientRect().left;
+      if (hidden > 0) wrap.scrollLeft -= hidden;
+    }
     writeHash(readState());
   }
 
@@ -102,13 +111,24 @@ export const HTML_SCRIPT = `
     const jump = event.target.closest('button[data-key]');
     if (jump) {
       let td = cellFor(jump.dataset.key);
-      if (td && td.offsetParent === null) { $('#f-view').value = 'all'; ['#f-model', '#f-check', '#f-status'].forEach((s) => { if ($(s)) $(s).value = ''; }); apply(); td = cellFor(jump.dataset.key); }
+      // Every filter that could hide the cell is cleared, not only some: the cell is opened where it can be seen.
+      if (td && td.offsetParent === null) {
+        for (const [name, selector] of Object.entries(controls)) {
+          const el = $(selector);
+          if (!el) continue;
+          if (el.type === 'checkbox') el.checked = false;
+          else el.value = name === 'view' ? 'all' : '';
+        }
+        apply();
+        td = cellFor(jump.dataset.key);
+      }
       if (td) show(td);
       return;
     }
     const filter = event.target.closest('button[data-filter]');
     if (filter) {
-      $(controls[filter.dataset.filter]).value = filter.dataset.value;
+      // A count row's link shows exactly the cells it counts: the id whole (=id), not every id it is part of.
+      $(controls[filter.dataset.filter]).value = '=' + filter.dataset.value;
       apply();
     }
   });
@@ -119,7 +139,10 @@ export const HTML_SCRIPT = `
 
   // Skipped cells are not observed either; those a filter or another shard took (not-run) are no finding of this run.
   const BAD = ['s-fail', 's-error', 's-flaky', 's-inconclusive', 's-skipped'];
-  const isBad = (td) => BAD.some((c) => td.classList.contains(c)) && !td.classList.contains('not-run');
+  // A cell that gates is one to look at whatever its status: an n/a cell the expectations file states a value for.
+  const isBad = (td) => (td.classList.contains('gating') || BAD.some((c) => td.classList.contains(c))) && !td.classList.contains('not-run');
+  // A model or check box matches ids containing its text, or with =id the id whole.
+  const matches = (query, id) => !query || (query.startsWith('=') ? id.toLowerCase() === query.slice(1) : id.toLowerCase().includes(query));
 
   function apply() {
     const s = readState();
@@ -129,11 +152,11 @@ export const HTML_SCRIPT = `
     const onlyChanges = s.changes === '1';
     $$('section.target').forEach((sec) => sec.classList.toggle('hidden', !!s.target && sec.dataset.target !== s.target));
     let visibleChecks = new Set(data.checks.filter((c) => (!s.group || c.group === s.group) && (!s.api || c.api === s.api) &&
-      (!checkSearch || c.id.toLowerCase().includes(checkSearch)) && (!onlyChanges || data.changedChecks.includes(c.id))).map((c) => c.id));
+      matches(checkSearch, c.id) && (!onlyChanges || data.changedChecks.includes(c.id))).map((c) => c.id));
     const rows = $$('section.target:not(.hidden) tr[data-model]');
     const shown = rows.filter((row) => {
       const cells = $$('td.cell', row).filter((td) => visibleChecks.has(td.dataset.check));
-      return (!s.family || row.dataset.family === s.family) && (!search || row.dataset.model.toLowerCase().includes(search)) &&
+      return (!s.family || row.dataset.family === s.family) && matches(search, row.dataset.model) &&
         (!s.status || cells.some((td) => td.classList.contains('s-' + s.status))) && (!onlyChanges || cells.some((td) => changes[td.dataset.key])) &&
         // A model the gate found nothing of observed stays in view, whatever its cells read.
         (!failuresOnly || cells.some(isBad) || row.dataset.unobserved !== undefined);
