@@ -12,12 +12,10 @@ import module from 'node:module';
 // A replay's peak memory is mostly garbage V8 has not collected yet (cli/heap-growth.ts).
 const { limitHeapGrowth } = await import('./heap-growth.ts');
 limitHeapGrowth();
-// `mantle-conformance checks | head` closes the pipe early: that is not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? process.exit(process.exitCode ?? 0) : undefined));
-}
+// `mantle-conformance checks | head` closes the pipe early: that is not an error; a full disk under `> file` is.
+const output = (await import('./output-errors.ts')).watchOutput();
 const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = output.exitCode(await main(process.argv.slice(2)));
 // Interrupted: the partial matrix and the summary are written; what is still winding down (vitest's workers after
 // a cancel) has nothing left to say.
 if (process.exitCode === 130) process.exit(130);

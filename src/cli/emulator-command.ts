@@ -15,6 +15,7 @@ import { loadCatalog } from '../suite/load-catalog.ts';
 import { EMULATOR_LATENCY, EMULATOR_PORT, intFlag, usage } from './run-options.ts';
 import { shellWord } from './shell-word.ts';
 import { envNameFlag } from './env-name-flags.ts';
+import { keysReadFrom } from '../key-shapes.ts';
 import { envNameShown, plausibleEnvName } from '../transport/auth/env-name-shown.ts';
 
 export interface EmulatorFlags {
@@ -36,9 +37,10 @@ export interface EmulatorFlags {
  * `--quiet`).
  */
 export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: string) => void): Promise<RunningEmulator> {
+  // A value that is no variable name may be the key itself: refused without quoting it. Named before the catalog
+  // loads, so its messages withhold the key (key-shapes.ts).
+  if (flags.apiKeyEnv !== undefined) keysReadFrom(envNameFlag('--api-key-env', flags.apiKeyEnv));
   const catalog = await loadCatalog(flags.catalog, ALL_CHECKS);
-  // A value that is no variable name may be the key itself: refused without quoting it.
-  if (flags.apiKeyEnv !== undefined) envNameFlag('--api-key-env', flags.apiKeyEnv);
   const apiKey = flags.apiKeyEnv ? process.env[flags.apiKeyEnv] : undefined;
   if (flags.apiKeyEnv && !apiKey) {
     const state = apiKey === undefined ? 'is not set' : 'is set but empty';

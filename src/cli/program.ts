@@ -72,7 +72,7 @@ const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0    nothing gates',
   '  1    the gate fails: a result gates (a replay\'s cell whose recording is missing or unusable among them, whatever --max-errors allows), a model observed nothing, more errors than --max-errors, a partial run (a model list not read whole included), a listed id the harness cannot use as a model id, or an incomplete merge, a new failure since --baseline, a --baseline that compared nothing (no cell of the run has a result in it: another endpoint, another model, other checks) or that did not finish before cells of the run (interrupted, a missing shard: not compared), or a record run that kept previous fixtures because the endpoint failed or kept a file at a case\'s path that is not a fixture it can read (run, merge, and report of a saved run, its gate recomputed); compare: something regressed (a new failure, a (target, model) pair the baseline observed that the newer run asked and observed nothing of, or a baseline target it observed that the newer run has no cell of), the newer run did not finish or the baseline did not reach cells of it (interrupted, a missing shard), or nothing was compared (no cell); compare --by surface: a surface did not observe a model of a pair, nothing was compared (no site run on both surfaces, or no check or model in common), or the run is a shard or did not finish; catalog --check: a finding on a catalog that loads; catalog diff: a new id listed, an id listed that the harness cannot use as a model id, or a model list not read whole',
-  '  2    usage or configuration error (bad flag, bad suite/catalog/expectations file, with file:line:col; a bad matrix.json, with the file and the JSON path of the first bad field), missing or rejected credentials, unreachable endpoint; nothing was sent (or only the one preflight request), except when the credentials are rejected mid-run (a key that expired or was revoked): the run stops there and its partial matrix is written (the console names the partial reports and says their gate is not the exit code)',
+  '  2    usage or configuration error (bad flag, bad suite/catalog/expectations file, with file:line:col; a bad matrix.json, with the file and the JSON path of the first bad field), missing or rejected credentials, unreachable endpoint; nothing was sent (or only the one preflight request), except when the credentials are rejected mid-run (a key that expired or was revoked): the run stops there and its partial matrix is written (the console names the partial reports and says their gate is not the exit code); and a report, a fixture or the command\'s output that could not be written (HARNESS_DISK_FULL, HARNESS_WRITE_FAILED: a full disk, standard output sent where it cannot be written; a reader that closes the pipe early is no error)',
   '  3    the harness itself broke (a bug: please report it with the command line)',
   '  130  interrupted with Ctrl-C or SIGTERM; once the run has started, the partial matrix was written and its gate says interrupted (report of that matrix exits 130 too); before that (files, model lists, the credentials check) no reports are written',
 ].join('\n');
@@ -135,7 +135,13 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .action(async (flags: { format: string }) => {
       const [{ ALL_CHECKS }, { describeVocabulary }] = await Promise.all([import('../checks/registry.ts'), import('../suite/check-signature.ts')]);
       if (flags.format === 'json') {
-        io.out.write(`${JSON.stringify(ALL_CHECKS.map((c) => ({ id: c.id, title: c.title, api: c.api, vocabulary: c.vocabulary, reference: c.reference ?? null, dependsOnModel: c.dependsOnModel ?? false })), null, 2)}\n`);
+        // One type per field for tooling that iterates it: a number check's vocabulary is no list of words, so it is
+        // an empty list, and `observedType` says what its observed value is.
+        const listed = ALL_CHECKS.map((c) => {
+          const number = c.vocabulary === 'number-or-null';
+          return { id: c.id, title: c.title, api: c.api, vocabulary: number ? [] : c.vocabulary, observedType: number ? 'number' : 'word', reference: c.reference ?? null, dependsOnModel: c.dependsOnModel ?? false };
+        });
+        io.out.write(`${JSON.stringify(listed, null, 2)}\n`);
         return;
       }
       const rows = ALL_CHECKS.map((c) => `| \`${c.id}\` | ${c.title.replace(/\|/g, '\\|')} | ${describeVocabulary(c).replace(/"/g, '`')} | ${c.reference ? `\`${String(c.reference.value)}\`` : '–'} | ${c.dependsOnModel ? 'model' : 'endpoint'} |`);

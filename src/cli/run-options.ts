@@ -9,7 +9,9 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { checkName } from '../names.ts';
-import { FRAMING_HEADERS, headerValueProblem } from '../transport/headers.ts';
+import { FRAMING_HEADERS } from '../framing-headers.ts';
+import { keysReadFrom } from '../key-shapes.ts';
+import { headerValueProblem } from '../transport/headers.ts';
 import { proxyFor } from '../transport/proxy.ts';
 import { DEFAULTS, type AuthConfig, type RunConfig } from '../run/run-config.ts';
 import type { TargetMode } from '../transport/target.ts';
@@ -298,6 +300,8 @@ function resolveAuth(flags: RunFlags): AuthConfig {
     // The variable's value is checked when it is read (create-auth.ts), without ever printing it.
     return { header, env };
   });
+  // A file given by mistake (a .env) may hold these variables' values: its messages must not quote them (key-shapes.ts).
+  keysReadFrom(apiKeyEnv, ...headerEnv.map((entry) => entry.env));
   // Two values for one header (names are case-insensitive): the last would win without a word.
   const twice = headerEnv.find((entry, at) => headerEnv.findIndex((other) => other.header.toLowerCase() === entry.header.toLowerCase()) !== at);
   if (twice) throw usage('--header-env', `${twice.header} is given twice; give each header once`);

@@ -46,7 +46,7 @@ export async function schemaCommand(flags: { suites?: string }, out: NodeJS.Writ
   await mkdir(dir, { recursive: true }).catch(() => undefined);
   for (const file of files) {
     await writeOutputFile(file.path, schemaText(file.schema), { asker: 'schema', advice: 'give --suites a folder you can write to' });
-    out.write(`wrote ${shownPath(file.path)}\n`);
+    out.write(`wrote ${inertLine(shownPath(file.path), 300)}\n`);
   }
   return 0;
 }

@@ -6,6 +6,8 @@
  */
 import type { ErrorObject } from 'ajv';
 import { displayPath, pathOf, type PathSegment } from '../json-path.ts';
+import { mayBeSecret } from '../key-shapes.ts';
+import { quoted } from './withheld-values.ts';
 
 /** Where a value is in the file (`file:line:col`); `key: true` points at the key. */
 export interface Locator {
@@ -91,19 +93,21 @@ function describeAjvError(source: Locator, error: ErrorObject, suggest: Suggest 
   const value = valueAt(source.data, path);
   const parent = node(error.parentSchema);
   const guess = (where: readonly PathSegment[], got: unknown) => {
-    const said = typeof got === 'string' ? suggest?.(where, got) : undefined;
+    const said = typeof got === 'string' && !mayBeSecret(got) ? suggest?.(where, got) : undefined;
     return said && said !== got ? ` (did you mean "${said}"?)` : '';
   };
   if (typeof parent.errorMessage === 'string') return `${source.locate(path)} ${at}: ${parent.errorMessage}`;
+  const whole = path.length === 0 ? notAMapping(source.data) : undefined;
+  if (whole && (error.keyword === 'type' || error.keyword === 'anyOf' || error.keyword === 'oneOf')) return `${source.locate(path)} ${at}: ${whole}`;
   switch (error.keyword) {
     case 'required':
       return `${source.locate(path)} ${at}: missing required field "${String(params.missingProperty)}"`;
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const where = source.locate([...path, key], { key: true });
-      if (typeof parent['x-keys'] === 'string') return `${where} ${at}: key ${JSON.stringify(key)} is not ${parent['x-keys']}${guess([...path, key], key)}`;
+      if (typeof parent['x-keys'] === 'string') return `${where} ${at}: key ${quoted(key)} is not ${parent['x-keys']}${guess([...path, key], key)}`;
       const allowed = allowedKeys(error);
-      return `${where} ${at}: unknown field "${key}"${allowed ? ` (allowed: ${allowed})` : ''}`;
+      return `${where} ${at}: unknown field ${mayBeSecret(key) ? quoted(key) : `"${key}"`}${allowed ? ` (allowed: ${allowed})` : ''}`;
     }
     case 'anyOf':
     case 'oneOf': {
@@ -118,11 +122,11 @@ function describeAjvError(source: Locator, error: ErrorObject, suggest: Suggest 
       return `${source.locate(path)} ${at}: a list here needs at least ${limit} value${limit === 1 ? '' : 's'} (got ${count})${single}`;
     }
     case 'enum':
-      return `${source.locate(path)} ${at}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(value)})`;
+      return `${source.locate(path)} ${at}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${quoted(value)})`;
     case 'type':
       return `${source.locate(path)} ${at}: must be ${article(String(params.type))} (got ${describeValue(value)})`;
     case 'pattern':
-      return `${source.locate(path)} ${at}: ${JSON.stringify(value)} must match ${String(params.pattern)}${guess(path, value)}`;
+      return `${source.locate(path)} ${at}: ${quoted(value)} must match ${String(params.pattern)}${guess(path, value)}`;
     default:
       return `${source.locate(path)} ${at}: ${error.message ?? error.keyword}`;
   }
@@ -154,5 +158,17 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return typeof value === 'string' && mayBeSecret(value) ? quoted(value) : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * What a file whose top level is not a mapping is, without its text: a `.env` or an AWS credentials file read as
+ * YAML is one plain text, its keys in it. Undefined for a mapping.
+ */
+function notAMapping(data: unknown): string | undefined {
+  if (data !== null && typeof data === 'object' && !Array.isArray(data)) return undefined;
+  const fix = 'is this the right file? (one given by mistake, a .env or a credentials file, is not shown: it may hold secrets)';
+  if (Array.isArray(data)) return `the file is a list of ${data.length} ${data.length === 1 ? 'entry' : 'entries'}, not a mapping of fields; ${fix}`;
+  if (typeof data === 'string') return `the file is a plain text of ${data.length} characters, not a mapping of fields; ${fix}`;
+  return `the file is ${data === null ? 'empty (null)' : `a single ${typeof data}`}, not a mapping of fields; ${fix}`;
 }

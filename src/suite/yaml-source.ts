@@ -9,6 +9,7 @@ import { LineCounter, isAlias, isNode, isScalar, parseDocument, type Alias, type
 import { knownParse, rememberParse, storedParse, textKey, type ParsedYaml } from './bundled-yaml.ts';
 import type { PathSegment } from '../json-path.ts';
 import { describeAjvErrors, type Suggest } from './ajv-messages.ts';
+import { withheldQuotes } from './withheld-values.ts';
 import { locateOffset, positionTree } from './yaml-positions.ts';
 import { holdsAlias, walkDocument } from './yaml-walk.ts';
 import { MAX_YAML_DEPTH, overDepthOffset } from './yaml-depth.ts';
@@ -193,5 +194,6 @@ export function validateAgainstSchema(source: YamlSource, schema: object, sugges
 
 /** Throws one error listing every problem, with the fix, when there are any. */
 export function throwIfProblems(code: HarnessErrorCode, problems: readonly string[], hint: string): void {
-  if (problems.length > 0) throw new HarnessErrorList(code, problems, hint);
+  // A file given by mistake may put a key where a value is quoted: none is shown (withheld-values.ts).
+  if (problems.length > 0) throw new HarnessErrorList(code, problems.map(withheldQuotes), hint);
 }

@@ -44,9 +44,3 @@ export function headerValueProblem(value: string): string | undefined {
   if (/[^\u0000-\u00ff]/.test(value)) return 'holds a character a header cannot carry (only Latin-1 is allowed)';
   return undefined;
 }
-
-/**
- * Headers a run may not set from --header-env: they frame the request (length, encoding, connection, host), so a
- * value from a variable would corrupt every request instead of adding a credential to it.
- */
-export const FRAMING_HEADERS: ReadonlySet<string> = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'content-encoding']);

@@ -24,6 +24,7 @@ import { redactExchange } from './redact-exchange.ts';
 import { standInAnswer, writtenPastLength } from './stand-in-answer.ts';
 import { cutByReset, overranLength, watchingResets, type ResetWatch } from './socket-reset.ts';
 import { unreadHead } from './unread-head.ts';
+import { refusedRequest } from './refused-request.ts';
 import { Redactor, type Secret } from './redactor.ts';
 import { rememberSecrets } from './process-secrets.ts';
 import { secretsOfAuthHeaders, secretsOfQuery } from './request-secrets.ts';
@@ -217,6 +218,8 @@ async function exchangeOverHttp(request: ExchangeRequest, meta: Meta, options: H
     // (and a connection that ended after a 1xx, said with it: unread-head.ts).
     const head = response || timeout.aborted || cancelled ? undefined : unreadHead(cause, note.informational, `${url.host}${url.pathname}`);
     if (head) return finish(head, headersMs);
+    const refused = response || cancelled ? undefined : refusedRequest(cause, `${url.host}${url.pathname}`);
+    if (refused) return finish(refused, headersMs);
     const code = errorCode(cause, { headersArrived: response !== null, timedOut: timeout.aborted, cancelled });
     return finish({ code, message: describeFailure(code, cause, url, timeoutMs, proxy, options.timeoutAdvice) }, headersMs);
   } finally {

@@ -6,15 +6,10 @@
  * variable is then unset, and "X is not set" would print the key in a CI log that nobody masks. So a name is quoted
  * only when it plausibly is one; otherwise the message names the flag and says why the name is not shown.
  */
+import { HEX_RUN, KEY_PREFIX } from '../../key-shapes.ts';
 
 /** The longest name quoted. */
 const MAX_SHOWN = 64;
-/**
- * Prefixes of well-known key formats (case as the vendors issue them: `HF_TOKEN` is a name, `hf_...` a key). AWS's
- * `AKIA`/`ASIA` access key ids and `ABSK` Bedrock keys go on with a long run of letters and digits, never `_`:
- * `ASIA_GATEWAY_KEY` and `AKIA_KEY` are names.
- */
-const KEY_PREFIX = /^(?:sk-|sk_|rk_|pk_|gsk_|hf_|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xai-|fw_|r8_|AIza|(?:AKIA|ASIA|ABSK)[A-Za-z0-9]{12})/;
 /**
  * One word of a name: letters, then at most one group of up to four digits and more letters (`KEY`, `2`, `EU1`,
  * `K8S`, `GPT4O`, `2024`), at most 16 characters; or a longer run of letters only that reads as words (`wordLike`:
@@ -22,8 +17,6 @@ const KEY_PREFIX = /^(?:sk-|sk_|rk_|pk_|gsk_|hf_|ghp_|gho_|ghu_|ghs_|ghr_|github
  */
 const WORD = /^(?:[a-z]{0,16}(?:[0-9]{1,4}[a-z]*)?)$/;
 const LONG_WORD = 24;
-/** Sixteen hex digits in a row: a hex key (or a piece of one), never a word. */
-const HEX_RUN = /[0-9a-f]{16}/i;
 /** The pieces of a camelCase word: an acronym (`AI` in `AzureOpenAIKey`), a capitalised word, a lower-case run. */
 const CAMEL_PIECE = /[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+|[^A-Za-z]+/g;
 

@@ -1,0 +1,44 @@
+/**
+ * @module key-shapes
+ * What looks like a key, for every message that would quote a value it did not make: a flag's value that should
+ * have been a variable's name (transport/auth/env-name-shown.ts), a value a suite, catalog or expectations file
+ * holds (suite/ajv-messages.ts). A file named by mistake (a `.env`, `~/.aws/credentials`) puts a key where a field
+ * was meant, and CI logs other than GitHub's, and keys fetched from a vault at run time, are not masked.
+ */
+
+/**
+ * Prefixes of well-known key formats (case as the vendors issue them: `HF_TOKEN` is a name, `hf_...` a key). AWS's
+ * `AKIA`/`ASIA` access key ids and `ABSK` Bedrock keys go on with a long run of letters and digits, never `_`:
+ * `ASIA_GATEWAY_KEY` and `AKIA_KEY` are names.
+ */
+export const KEY_PREFIX = /^(?:sk-|sk_|rk_|pk_|gsk_|hf_|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xai-|fw_|r8_|AIza|(?:AKIA|ASIA|ABSK)[A-Za-z0-9]{12})/;
+/** Sixteen hex digits in a row: a hex key (or a piece of one), never a word. */
+export const HEX_RUN = /[0-9a-f]{16}/i;
+
+/**
+ * The variables a run reads its keys from by default: the Bedrock API key (`--api-key-env`'s default) and the AWS
+ * credential chain's secrets. A command adds the ones its flags name (`keysReadFrom`).
+ */
+const keyVariables = new Set(['AWS_BEARER_TOKEN_BEDROCK', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']);
+
+/** Values shorter than this are not looked for: they would match innocent text (the redactor's own floor). */
+const MIN_OWN_LENGTH = 8;
+
+/** Adds the variables a command's flags say hold its keys (`--api-key-env NAME`, `--header-env HEADER=NAME`). */
+export function keysReadFrom(...names: readonly string[]): void {
+  for (const name of names) keyVariables.add(name);
+}
+
+/**
+ * Whether `text` may carry a secret: one of its words starts as a well-known key does or holds a run of hex, or it
+ * holds the value of a variable the run reads a key from (this process's own key, whatever its shape).
+ */
+export function mayBeSecret(text: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  // A word starts at the text's start or after anything a key is not made of (`KEY=ABSK...`, `id = AKIA...`).
+  if (text.split(/[^A-Za-z0-9_+/=-]+|=/).some((word) => KEY_PREFIX.test(word))) return true;
+  if (HEX_RUN.test(text)) return true;
+  return [...keyVariables].some((name) => {
+    const value = env[name]?.trim();
+    return value !== undefined && value.length >= MIN_OWN_LENGTH && text.includes(value);
+  });
+}
