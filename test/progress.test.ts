@@ -56,7 +56,7 @@ describe('ProgressReporter', () => {
     reporter.cellEnd({ target: 'us-east-1', model: 'a' }, [result('pass', 'a')], 1);
     reporter.end();
     expect(text()).not.toContain('\x1b');
-    expect(text()).toContain('  a (us-east-1): 1 checks, 0 fail/error\n');
+    expect(text()).toContain('  a (us-east-1): 1 checks, 0 fail, 0 error\n');
     expect(text()).toMatch(/^done: 1\/1 checks · 7 requests · 3 tokens · [\d.]+s\n$/m);
   });
 
@@ -68,7 +68,7 @@ describe('ProgressReporter', () => {
     for (const r of results) reporter.result(r);
     reporter.cellEnd({ target: 'us-east-1', model: 'a' }, results, 4);
     reporter.end();
-    expect(text()).toContain('  a (us-east-1): 4 checks, 0 fail/error, 1 flaky, 2 inconclusive\n');
+    expect(text()).toContain('  a (us-east-1): 4 checks, 0 fail, 0 error, 1 flaky, 2 inconclusive\n');
   });
 
   it('after Ctrl-C says interrupted and counts only what ran, per model too', () => {
@@ -78,7 +78,7 @@ describe('ProgressReporter', () => {
     reporter.result(result('pass', 'a'));
     reporter.cellEnd({ target: 'us-east-1', model: 'a' }, [result('pass', 'a')], 34);
     reporter.end({ interrupted: true });
-    expect(text()).toContain('  a (us-east-1): 1 of 34 checks ran (the run was stopped), 0 fail/error\n');
+    expect(text()).toContain('  a (us-east-1): 1 of 34 checks ran (the run was stopped), 0 fail, 0 error\n');
     expect(text()).toMatch(/^interrupted: 1\/68 checks ran · 3 requests/m);
     expect(text()).not.toMatch(/^done:/m);
   });

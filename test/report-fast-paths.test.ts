@@ -10,7 +10,9 @@ import { pairKey, resultsByCell, type MatrixResult } from '../src/report/matrix.
 
 // eslint-disable-next-line no-control-regex
 const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
-/** xmlText without its shortcut: markup escaped; C1 controls, direction marks, `::` and `##[` as character references. */
+/** The `#` of a CI command read anywhere in a line: `##[` (GitHub), `##vso[` (Azure Pipelines, any case), `##teamcity[`. */
+const COMMAND_HASH = /#(?=#(?:vso|teamcity)?\[)/gi;
+/** xmlText without its shortcut: markup escaped; C1 controls, direction marks, `::` and `##[` (`##vso[`, `##teamcity[`) as character references. */
 const plainXmlText = (text: string) =>
   text
     .replace(NOT_XML, '')
@@ -20,17 +22,17 @@ const plainXmlText = (text: string) =>
     .replace(/"/g, '&quot;')
     .replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`)
     .replace(/:(?=:)/g, '&#58;')
-    .replace(/#(?=#\[)/g, '&#35;');
+    .replace(COMMAND_HASH, '&#35;');
 const plainXmlAttribute = (text: string) => plainXmlText(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** htmlText without its shortcut: every text flattened as an inert line is, its markup escaped, `::` and `##[` as references. */
 const plainHtmlText = (value: unknown) =>
-  inertLine(String(value), Number.POSITIVE_INFINITY).replace(/:\u200b(?=:)/g, ':').replace(/#\u200b(?=#\[)/g, '#').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!).replace(/:(?=:)/g, '&#58;').replace(/#(?=#\[)/g, '&#35;');
+  inertLine(String(value), Number.POSITIVE_INFINITY).replace(/:\u200b(?=:)/g, ':').replace(/#\u200b(?=#(?:vso|teamcity)?\[)/gi, '#').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!).replace(/:(?=:)/g, '&#58;').replace(COMMAND_HASH, '&#35;');
 
 /** Mostly printable ASCII (the shortcut's case), with what each escape is for mixed in: controls, markup, lone surrogates, astral characters. */
 const text = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 }),
-  fc.string({ unit: fc.constantFrom('a', ' ', ':', '#', '[', '|', '`', '&', '<', '>', '"', "'", '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009b', '\u00a0', '\u061c', '\u200d', '\u200e', '\u2028', '\u202e', '\u202f', '\u2066', '\u206a', '\ufffe', '\uffff', '\ud800', '\udc00', '😀', 'é', '⏎'), maxLength: 40 }),
+  fc.string({ unit: fc.constantFrom('a', ' ', ':', '#', '[', 'vso', 'VsO', 'teamcity', '|', '`', '&', '<', '>', '"', "'", '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009b', '\u00a0', '\u061c', '\u200d', '\u200e', '\u2028', '\u202e', '\u202f', '\u2066', '\u206a', '\ufffe', '\uffff', '\ud800', '\udc00', '😀', 'é', '⏎'), maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
 );
@@ -47,10 +49,10 @@ describe('escapes with a shortcut for text with nothing to escape', () => {
 
   // For printable ASCII, folding changes nothing: the line is the text cut, with commands broken.
   const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 });
-  property.prop([fc.oneof(printable, fc.constantFrom('a::b', '##[error]', '::', 'a|b*c`d', '&#x202E;x', 'https://a.b www.c.d')), fc.integer({ min: 0, max: 80 })], { numRuns: 1000 })(
+  property.prop([fc.oneof(printable, fc.constantFrom('a::b', '##[error]', 'a ##vso[task.setvariable variable=X]y', '##TEAMCITY[x]', '::', 'a|b*c`d', '&#x202E;x', 'https://a.b www.c.d')), fc.integer({ min: 0, max: 80 })], { numRuns: 1000 })(
     'inertLine and markdownText of printable ASCII',
     (t, max) => {
-      const line = capText(t, max).replace(/:(?=:)/g, ':\u200b').replace(/#(?=#\[)/g, '#\u200b');
+      const line = capText(t, max).replace(/:(?=:)/g, ':\u200b').replace(COMMAND_HASH, '#\u200b');
       expect(inertLine(t, max)).toBe(line);
       expect(markdownText(t, max)).toBe(line.replace(/[\\`*[\]<>|&]/g, (c) => `\\${c}`).replace(/:\/\//g, ':\u200b//').replace(/(www)\./gi, '$1\u200b.').replace(/@/g, '@\u2060'));
     },

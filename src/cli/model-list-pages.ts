@@ -7,6 +7,7 @@
  * a list with a named missing part (a failure, a page it could not continue past, a cap).
  */
 import { inertLine } from '../report/inert-text.ts';
+import { loneSurrogate } from '../suite/templates.ts';
 import { classifyAnswer, errorInSuccess } from '../transport/classify-response.ts';
 import { bodyText, excerpt, jsonObject, parseJsonText } from '../transport/body.ts';
 import { GATEWAY_WORDS, heldFailure, readError } from '../transport/error-fault.ts';
@@ -23,7 +24,7 @@ const MAX_CURSOR = 1000;
 
 /** What one exchange said of the list: a page of it, no list on this prefix, or a failure that hides it. */
 export type PageRead =
-  | { kind: 'page'; ids: unknown[]; more: boolean; next?: string }
+  | { kind: 'page'; ids: unknown[]; more: boolean; next?: string; stuck?: string }
   | { kind: 'none'; why: string }
   | ({ kind: 'failed' } & Failure);
 
@@ -139,7 +140,20 @@ export function readPage(exchange: Exchange): PageRead {
   const ids = body.data.map((m) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined));
   const more = body.has_more === true;
   const last = typeof body.last_id === 'string' ? body.last_id : ids.at(-1);
-  return { kind: 'page', ids, more, ...(more && typeof last === 'string' && last !== '' && last.length <= MAX_CURSOR ? { next: last } : {}) };
+  const stuck = more ? cursorProblem(last) : undefined;
+  return { kind: 'page', ids, more, ...(stuck ? { stuck } : more ? { next: last as string } : {}) };
+}
+
+/**
+ * Why a page's cursor cannot be sent back as `?after=`, in the harness's words (the cursor is the endpoint's text):
+ * none, one too long for a URL, or one that is not well-formed text (a lone surrogate, which percent-encoding
+ * refuses). Each leaves the rest of the list unread, said, never a crash.
+ */
+function cursorProblem(last: unknown): string | undefined {
+  if (typeof last !== 'string' || last === '') return 'gives no last_id to continue from';
+  if (last.length > MAX_CURSOR) return `gives a last_id of ${last.length} characters (more than ${MAX_CURSOR}), not sent back`;
+  const lone = loneSurrogate(last);
+  return lone ? `gives a last_id that holds ${lone}, which no URL can carry` : undefined;
 }
 
 /**
@@ -164,7 +178,7 @@ export async function readPrefix(prefix: string, send: (path: string) => Promise
     const stop = !read.more ? undefined
       : ids.length >= MAX_LISTED ? `stopped at ${ids.length} ids (the cap is ${MAX_LISTED}); page ${page} says has_more: true`
       : page >= MAX_PAGES ? `stopped after ${MAX_PAGES} pages; page ${page} says has_more: true`
-      : read.next === undefined ? `page ${page} says has_more: true and gives no last_id to continue from`
+      : read.next === undefined ? `page ${page} says has_more: true and ${read.stuck ?? 'gives no last_id to continue from'}`
       : sent.has(read.next) ? `page ${page} repeats an earlier page (the same last_id): not followed further`
       : undefined;
     if (!read.more || stop) return { path, ids, pages: page, ...(stop ? { missing: `GET ${path}: ${stop}` } : {}), first: 'HTTP 200' };

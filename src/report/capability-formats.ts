@@ -59,14 +59,14 @@ const csvQuote = (s: string) => (/[",\n\r]/.test(s) || FORMULA_START.test(s) ? `
 const CSV_CELL_MAX_BYTES = 4000;
 /**
  * A CSV cell as a terminal or a CI log may show it (`table --format csv` prints to stdout): controls and direction
- * overrides written as visible escapes, a line a cell starts (its own, or after a line break in it) cannot be a
- * GitHub workflow command (`::error::`, `##[error]`), then the formula and quoting guard.
+ * overrides and the `#` of a `##[`, `##vso[` or `##teamcity[` command written as visible escapes, a line a cell
+ * starts (its own, or after a line break in it) cannot be a GitHub workflow command (`::error::`), then the formula
+ * and quoting guard.
  */
 const csvCell = (text: string) =>
   csvQuote(
     capText(visibleControls(text), CSV_CELL_MAX_BYTES)
-      .replace(/(^|[\r\n])([ \t]*):(?=:)/g, '$1$2:\u200b')
-      .replace(/(^|[\r\n])([ \t]*)#(?=#\[)/g, '$1$2#\u200b'),
+      .replace(/(^|[\r\n])([ \t]*):(?=:)/g, '$1$2:\u200b'),
   );
 /** The table's notes (an interrupted run, a shard, models left out) as rows of their own, as wide as the header. */
 const csvNotes = (table: CapabilityTable, width: number) => (table.notes ?? []).map((note) => [csvCell(`# note: ${note}`), ...Array<string>(width - 1).fill('')].join(','));

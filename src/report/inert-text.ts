@@ -2,7 +2,8 @@
  * @module report/inert-text
  * Endpoint text is data. Every string that came from an endpoint (an error message, a body excerpt, a reason that
  * quotes one) and is written where something else interprets it passes through here: a terminal (escape
- * sequences), a CI log (GitHub workflow commands like `::error::` at the start of a line), a line-oriented report
+ * sequences), a CI log (GitHub workflow commands like `::error::` at the start of a line, and the commands Azure
+ * Pipelines, GitHub and TeamCity act on anywhere in a line: `##vso[`, `##[`, `##teamcity[`), a line-oriented report
  * (newlines that forge a line of their own), Markdown (a `|` that breaks a table, markup), XML (characters XML 1.0
  * forbids). One place, so every output is neutralised the same way:
  *
@@ -52,6 +53,28 @@ const LINE_BREAKS = /\r\n|[\n\r\u000b\u000c\u0085\u2028\u2029]/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udfff]/gu;
 
+/**
+ * The `#` that opens a CI command read anywhere in a log line: Azure Pipelines' `##vso[` (its agent reads it in any
+ * case), GitHub's legacy `##[` and TeamCity's `##teamcity[`. Each output breaks it its own way (breakCommands).
+ */
+const COMMAND_HASH = /#(?=#(?:vso|teamcity)?\[)/gi;
+/** The `:` of GitHub's `::command::` (at a line's start, but a line of endpoint text may become one). */
+const COMMAND_COLON = /:(?=:)/g;
+
+/**
+ * `text` with every CI command syntax broken: each `:` of a `::` and the `#` that opens `##[`, `##vso[` or
+ * `##teamcity[` replaced by `colon` and `hash` (a zero-width space after the character in a line; a character
+ * reference in XML and HTML, which a reader reads back as it was). One rule for every output, so none can drift.
+ */
+function breakCommands(text: string, colon: string, hash: string): string {
+  return breakHashCommands(text.replace(COMMAND_COLON, colon), hash);
+}
+
+/** `text` with the `#` that opens `##[`, `##vso[` or `##teamcity[` replaced by `hash`: these are read anywhere in a line. */
+function breakHashCommands(text: string, hash: string): string {
+  return text.replace(COMMAND_HASH, hash);
+}
+
 /** Printable ASCII only: nothing for `flatten` to replace (most text is such, and is not scanned four times). */
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
 
@@ -70,13 +93,13 @@ export const FLATTEN_SCRIPT = `function (s) { s = String(s); return ${PRINTABLE_
 
 /**
  * One inert console or log line from endpoint text: no escape sequence reaches the terminal, no line break starts a
- * line of its own, no GitHub workflow command (`::error::`, `::add-mask::`, legacy `##[error]`) can be formed
- * anywhere in it, and it is at most `maxBytes` long.
+ * line of its own, no CI command (GitHub's `::error::`, `::add-mask::`, legacy `##[error]`; Azure Pipelines'
+ * `##vso[task.setvariable]`; TeamCity's `##teamcity[`) can be formed anywhere in it, and it is at most `maxBytes` long.
  */
 export function inertLine(text: unknown, maxBytes = LINE_TEXT_MAX_BYTES): string {
   const flat = flatten(String(text));
   // A zero-width space between the two characters breaks the command syntax and reads the same.
-  return capText(flat, maxBytes).replace(/:(?=:)/g, ':\u200b').replace(/#(?=#\[)/g, '#\u200b');
+  return breakCommands(capText(flat, maxBytes), ':\u200b', '#\u200b');
 }
 
 /**
@@ -105,12 +128,14 @@ const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u2
 /**
  * Text for a data format that keeps its line breaks (a CSV cell, JSON from JSON.stringify, where every such
  * character can only be inside a string): each control and direction override written as its visible `\u202e`, so
- * nothing runs or reorders in a terminal and the reader still sees which character was there. JSON reads the escape
- * back as the character. Tab, CR and LF are left to the format (CSV quotes them; JSON has escaped them already).
+ * nothing runs or reorders in a terminal and the reader still sees which character was there, and the `#` that opens
+ * a CI command read anywhere in a line (`##vso[`, `##[`, `##teamcity[`) as `\u0023`, since such a file is printed
+ * into CI logs (`catalog diff --json`, `table --format csv`). JSON reads each escape back as the character. Tab, CR
+ * and LF are left to the format (CSV quotes them; JSON has escaped them already).
  */
 export function visibleControls(text: string): string {
-  if (PRINTABLE_ASCII.test(text)) return text;
-  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (PRINTABLE_ASCII.test(text) && !text.includes('##')) return text;
+  return breakHashCommands(text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), '\\u0023');
 }
 
 /** Characters XML 1.0 does not allow anywhere: most C0 controls, lone surrogates, U+FFFE and U+FFFF. */
@@ -119,31 +144,31 @@ const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
 
 /**
  * What `xmlText` changes: a character XML 1.0 forbids, `&`, `<`, `>` or `"`, a C1 control or direction mark, and a
- * workflow command's `::` or `##[` (most text has none).
+ * CI command's `::` or `##` (most text has none; `breakCommands` says which `##` opens one).
  */
-const XML_TEXT_CHANGES = /[^\t\n\r\u0020\u0021\u0023-\u0025\u0027-\u003b\u003d\u003f-\u007e\u00a0-\u061b\u061d-\u200d\u2010-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|::|##\[/u;
+const XML_TEXT_CHANGES = /[^\t\n\r\u0020\u0021\u0023-\u0025\u0027-\u003b\u003d\u003f-\u007e\u00a0-\u061b\u061d-\u200d\u2010-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|::|##/u;
 /** What `xmlAttribute` changes: as `xmlText`, and line breaks and tabs. */
-const XML_ATTRIBUTE_CHANGES = /[^\u0020\u0021\u0023-\u0025\u0027-\u003b\u003d\u003f-\u007e\u00a0-\u061b\u061d-\u200d\u2010-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|::|##\[/u;
+const XML_ATTRIBUTE_CHANGES = /[^\u0020\u0021\u0023-\u0025\u0027-\u003b\u003d\u003f-\u007e\u00a0-\u061b\u061d-\u200d\u2010-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|::|##/u;
 /** C1 controls and direction marks: allowed in XML, but run or reorder text in a terminal showing the file. */
 const XML_VISIBLE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Text for an XML text node or a double-quoted attribute: forbidden characters dropped, markup escaped. A junit.xml
  * is printed into CI logs (`cat`, a JUnit action echoing a failure's body), so the characters a terminal acts on
- * and a workflow command's `::` and `##[` are written as character references, which an XML reader reads back as
- * they were: the endpoint's text stays whole, and a line of it cannot become `::error::` or `::add-mask::`.
+ * and a CI command's `::` and `##[` (`##vso[`, `##teamcity[`) are written as character references, which an XML
+ * reader reads back as they were: the endpoint's text stays whole, and a line of it cannot become `::error::`,
+ * `::add-mask::` or `##vso[task.setvariable]`.
  */
 export function xmlText(text: string): string {
   if (!XML_TEXT_CHANGES.test(text)) return text;
-  return text
+  const escaped = text
     .replace(NOT_XML, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(XML_VISIBLE, (c) => `&#x${c.charCodeAt(0).toString(16)};`)
-    .replace(/:(?=:)/g, '&#58;')
-    .replace(/#(?=#\[)/g, '&#35;');
+    .replace(XML_VISIBLE, (c) => `&#x${c.charCodeAt(0).toString(16)};`);
+  return breakCommands(escaped, '&#58;', '&#35;');
 }
 
 /** As `xmlText`, and line breaks and tabs kept as character references (an attribute value would fold them). */
@@ -161,28 +186,28 @@ export function markdownCode(id: unknown): string {
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const HTML_MARKUP_ALL = /[&<>"']/g;
 /**
- * What `htmlText` changes: markup, what `flatten` changes (controls, escape sequences, line breaks), and a workflow
- * command's `::` or `##[`; most text has none.
+ * What `htmlText` changes: markup, what `flatten` changes (controls, escape sequences, line breaks), and a CI
+ * command's `::` or `##` (breakCommands); most text has none.
  */
 // eslint-disable-next-line no-control-regex
-const HTML_CHANGES = /[&<>"'\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufffe\uffff\ud800-\udfff]|::|##\[/;
+const HTML_CHANGES = /[&<>"'\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufffe\uffff\ud800-\udfff]|::|##/;
 
 /**
  * Text for an HTML text node or a double- or single-quoted attribute value. Endpoint text is made inert as a line
  * (`flatten`: no escape sequence, no line break), so a page shown in a CI log (`cat matrix.html`) starts no line of
- * its own; a workflow command's `::` and `##[` are written as character references, which a browser reads back as
- * they were: a `data-key` holding an ARN's `::` still names its cell.
+ * its own; a CI command's `::` and `##[` (`##vso[`, `##teamcity[`) are written as character references, which a
+ * browser reads back as they were: a `data-key` holding an ARN's `::` still names its cell.
  */
 export function htmlText(value: unknown): string {
   const text = String(value);
   // Most text has nothing to change: it is only scanned, not rebuilt.
   if (!HTML_CHANGES.test(text)) return text;
-  return flatten(text).replace(HTML_MARKUP_ALL, (c) => HTML_ESCAPES[c]!).replace(/:(?=:)/g, '&#58;').replace(/#(?=#\[)/g, '&#35;');
+  return breakCommands(flatten(text).replace(HTML_MARKUP_ALL, (c) => HTML_ESCAPES[c]!), '&#58;', '&#35;');
 }
 
 const SCRIPT_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '#': '\\u0023', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 
-/** JSON inside a script element: nothing in it can close the element or start markup, nor form a legacy `##[` command. */
+/** JSON inside a script element: nothing in it can close the element or start markup, nor form a `##[` (`##vso[`) command. */
 export function scriptJson(value: unknown): string {
   return [...scriptJsonPieces(value)].join('');
 }

@@ -1,7 +1,8 @@
 /**
  * @module run/progress-reporter
  * What a person sees while a run goes: on a TTY one line that updates in place (done/total, failures, errors,
- * requests, tokens, elapsed); elsewhere (CI logs) one plain line per finished model and a line every few seconds.
+ * requests, tokens, elapsed); elsewhere (CI logs) one plain line per finished model (its fails and errors, or that
+ * nothing of it was observed) and a line every few seconds.
  * It counts only what ran: after Ctrl-C the last line says so, and a model cut short says how much of it ran.
  * The line in place is cut to the terminal's width, read at each draw (a resized terminal gets lines of its new
  * width): a wrapped line leaves a row behind at each redraw. A result redraws it at most every DRAW_EVERY_MS (the
@@ -12,7 +13,10 @@
  */
 import type { Cell } from '../cell-selection.ts';
 import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
-import { cellKey } from '../report/matrix.ts';
+import { readOfUnobservedModels } from '../report/coverage.ts';
+import { inertLine } from '../report/inert-text.ts';
+import { cellKey, pairKey, type Matrix } from '../report/matrix.ts';
+import { unobservedPairs } from '../report/observed-models.ts';
 import type { Figures } from '../transport/scheduler.ts';
 import type { CellResult } from './cell-result.ts';
 import { fitToColumns } from './terminal-width.ts';
@@ -99,18 +103,26 @@ export class ProgressReporter {
     if (this.#tty) this.#render();
   }
 
-  /** A model is done: in CI, one line for it. `selected` is how many of its checks the run meant to run. */
-  cellEnd(cell: Cell, results: readonly CellResult[], selected: number): void {
+  /**
+   * A model is done: in CI, one line for it. `selected` is how many of its checks the run meant to run; `pair`, its
+   * matrix as the run's will judge it (run-matrix.ts pairMatrix), asked for only here: the line counts as the
+   * summary's status line does, fails and errors apart, and a model the gate finds nothing of observed (a typo'd id,
+   * a wrong --endpoint path) is said so, not counted: its cells' passes and fails are not the model's.
+   */
+  cellEnd(cell: Cell, results: readonly CellResult[], selected: number, pair?: () => Matrix): void {
     if (this.#tty) return;
-    const bad = results.filter((r) => r.result.status === 'fail' || r.result.status === 'error').length;
+    const matrix = pair?.();
+    const unobserved = matrix !== undefined && unobservedPairs(matrix.gate).has(pairKey(cell.target, cell.model));
+    const apart = matrix ? readOfUnobservedModels(matrix) : undefined;
+    const statuses = matrix ? matrix.results.filter((r) => !r.notRun && !apart!.has(r)).map((r) => r.status) : results.map((r) => r.result.status);
+    const count = (status: CheckStatus) => statuses.filter((s) => s === status).length;
     const ran = results.length === selected ? `${selected} checks` : `${results.length} of ${selected} checks ran (the run was stopped)`;
     // Flaky and inconclusive cells are neither passes nor failures: a line that named only failures would read as clean.
-    const rare = (['flaky', 'inconclusive'] as const)
-      .map((s) => [s, results.filter((r) => r.result.status === s).length] as const)
-      .filter(([, n]) => n > 0)
-      .map(([s, n]) => `, ${n} ${s}`)
-      .join('');
-    this.#stream.write(`  ${cell.model} (${cell.target}): ${ran}, ${bad} fail/error${rare}\n`);
+    const said = unobserved
+      ? ['nothing of the model observed', ...(['error', 'flaky', 'inconclusive'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s}`)]
+      : [`${count('fail')} fail`, `${count('error')} error`, ...(['flaky', 'inconclusive'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s}`)];
+    // The id may be an endpoint's (`--models listed`): endpoint text, inert as the summary's lines are.
+    this.#stream.write(`  ${inertLine(cell.model, 200)} (${inertLine(cell.target, 200)}): ${ran}, ${said.join(', ')}\n`);
   }
 
   end(how: ProgressEnd = {}): void {

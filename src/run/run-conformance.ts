@@ -16,7 +16,7 @@ import { ReplayThreads, replayThreads, type RunOutput } from './replay-threads.t
 import { RunEngine, type EngineEvents } from './run-engine.ts';
 import type { RunConfig } from './run-config.ts';
 import { judgingOf } from './judging-digest.ts';
-import { buildRunMatrix, writeRunReports, type PartialRun } from './run-matrix.ts';
+import { buildRunMatrix, pairMatrix, writeRunReports, type PartialRun } from './run-matrix.ts';
 import type { CellWork } from './selection.ts';
 
 export interface RunRequest {
@@ -75,7 +75,7 @@ export function interruptedMessage(by: Interruption): string {
  * Events that keep the progress line current. A target that stopped answering is said once, when it happens, even
  * with --quiet (no progress): a run that will not send the rest of a target's requests is not progress news.
  */
-export function progressEvents(progress: ProgressReporter | undefined, err?: NodeJS.WritableStream): EngineEvents {
+export function progressEvents(progress: ProgressReporter | undefined, err?: NodeJS.WritableStream, request?: Pick<RunRequest, 'config' | 'loaded' | 'filters'>): EngineEvents {
   const warn = (text: string) => {
     const line = `warning: ${inertLine(text, 2000)}`;
     if (progress) progress.notice(line);
@@ -83,7 +83,8 @@ export function progressEvents(progress: ProgressReporter | undefined, err?: Nod
   };
   return {
     onResult: (result) => progress?.result(result),
-    onCellEnd: (cell, results) => progress?.cellEnd(cell, results, cell.checks.length),
+    // The model's line is judged as the summary will judge it (pairMatrix), so the two never disagree.
+    onCellEnd: (cell, results) => progress?.cellEnd(cell, results, cell.checks.length, request && (() => pairMatrix(request, cell, results))),
     onTargetDown: (down) => warn(targetDownLine(down.message)),
     // Said once per route (or model a key's scope refuses), even with --quiet: a family of checks in error for a reason
     // the summary does not give. The message says which, and what becomes of its checks.
@@ -98,7 +99,7 @@ function targetDownLine(message: string): string {
 
 export async function runInProcess(request: RunRequest): Promise<RunEnd> {
   const startedAt = new Date();
-  const events = progressEvents(request.progress, request.err);
+  const events = progressEvents(request.progress, request.err, request);
   let shared: ReplayThreads | undefined;
   // A rejected key seen by this thread stops the workers too, with the reason this engine stopped for.
   const onFatal: EngineEvents['onFatal'] = (fatal) => shared?.stop(fatal.code, engine.stopped?.message ?? fatal.message);

@@ -151,6 +151,28 @@ function elsewhereNotReached(matrix: Matrix, work: NonNullable<RunMatrixInput['w
   return changed ? finishMatrix({ ...matrix, results }) : matrix;
 }
 
+/**
+ * The matrix of one (target, model) pair's results, made as the run's is (buildRunMatrix, so finishMatrix and its
+ * unobserved-model rule): whether the gate finds nothing of the model observed depends on all of the pair's cells,
+ * so a test of the pair (the vitest view) and a model's progress line are answered once they are all in, by the rule
+ * matrix.json and junit.xml apply.
+ */
+export function pairMatrix(request: Pick<RunMatrixInput, 'config' | 'loaded' | 'filters'>, work: { target: string; model: string }, cells: readonly CellResult[]): Matrix {
+  const { config, loaded } = request;
+  const now = new Date();
+  return buildRunMatrix({
+    config: { ...config, targets: config.targets.filter((t) => t.id === work.target) },
+    // Every model of the run stays in: the rule reads the run's ids (an answer in the name of another model of the run);
+    // only this pair's cells are planned (a matrix of every model's cells per pair made a replay on vitest 2x slower).
+    loaded,
+    onlyModels: [work.model],
+    results: cells,
+    startedAt: now,
+    finishedAt: now,
+    filters: request.filters,
+  });
+}
+
 /** p50/p95 per `target/model` and API of the times to headers, first token (streams) and last byte. */
 export function latencyTotals(samples: ReadonlyMap<string, readonly LatencySample[]>): Record<string, Record<string, ApiLatency>> {
   const totals: Record<string, Record<string, ApiLatency>> = {};

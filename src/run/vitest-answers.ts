@@ -6,9 +6,6 @@
 import { gatingReason, isGating } from '../report/build-matrix.ts';
 import { pairKey, type Matrix } from '../report/matrix.ts';
 import { OBSERVED, unobservedPairs } from '../report/observed-models.ts';
-import { buildRunMatrix } from './run-matrix.ts';
-import type { RunRequest } from './run-conformance.ts';
-import type { CellWork } from './selection.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
 import { gateTestcases } from '../report/junit-report.ts';
 import { inertLine } from '../report/inert-text.ts';
@@ -40,27 +37,6 @@ export function gateTests(end: RunEnd): GateAnswer {
   if (problems.length) return { tests: problems.map((p) => ({ name: p.name, failure: p.message })) };
   const verdict = gateLine(end.matrix.gate, end.matrix.run);
   return { tests: [{ name: 'verdict', ...(end.matrix.gate.exitCode === 0 ? {} : { skip: `${verdict} (the failing checks' own tests)` }) }] };
-}
-
-/**
- * The matrix of one (target, model) pair's results, made as the run's is (buildRunMatrix, so finishMatrix and its
- * unobserved-model rule): whether the gate finds nothing of the model observed depends on all of the pair's cells,
- * so a test of the pair is answered once they are all in, by the rule matrix.json and junit.xml apply.
- */
-export function pairMatrix(request: Pick<RunRequest, 'config' | 'loaded' | 'filters'>, work: CellWork, cells: readonly CellResult[]): Matrix {
-  const { config, loaded } = request;
-  const now = new Date();
-  return buildRunMatrix({
-    config: { ...config, targets: config.targets.filter((t) => t.id === work.target) },
-    // Every model of the run stays in: the rule reads the run's ids (an answer in the name of another model of the run);
-    // only this pair's cells are planned (a matrix of every model's cells per pair made a replay on vitest 2x slower).
-    loaded,
-    onlyModels: [work.model],
-    results: cells,
-    startedAt: now,
-    finishedAt: now,
-    filters: request.filters,
-  });
 }
 
 /**

@@ -15,7 +15,8 @@ import { RunEngine } from './run-engine.ts';
 import { finishRun, interruptedMessage, progressEvents, SAME_SIGNAL_MS, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
 import type { CellWork } from './selection.ts';
 import { makeSpecDir, removeSpecFiles, removeSpecFilesNow, writeGateSpec, writeSpecFiles } from './spec-files.ts';
-import { gateTests, pairMatrix, resultAnswer, sessionVerdict } from './vitest-answers.ts';
+import { gateTests, resultAnswer, sessionVerdict } from './vitest-answers.ts';
+import { pairMatrix } from './run-matrix.ts';
 import { vitestStartError } from './vitest-usage.ts';
 import { pairKey, type Matrix } from '../report/matrix.ts';
 
@@ -174,7 +175,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     state.over = false;
     state.told = false;
     state.finishing = undefined;
-    state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress, request.err) });
+    state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress, request.err, request) });
     state.startedAt = new Date();
     request.progress?.start(state.engine.scheduler);
     const selected = [...new Set(specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined))];

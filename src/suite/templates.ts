@@ -130,12 +130,29 @@ export function unusableAs(value: unknown, use: TemplateUse): string | undefined
     if (use === 'path' && value === '') return 'it is an empty string';
     // Percent-encoding leaves dots alone, and a URL parser reads a segment `..` (or `%2e%2e`) as "the folder above".
     if (use === 'path' && (value === '.' || value === '..')) return `it is "${value}", a dot segment that would change the route`;
+    if (use === 'path') {
+      const lone = loneSurrogate(value);
+      if (lone) return `it holds ${lone}, which no URL can carry (percent-encoding needs well-formed text)`;
+    }
     if (use === 'header' && /[\r\n\0]/.test(value)) return 'it holds a line break or a NUL';
     // undici refuses such a header as an invalid argument, which read as a connection failure and was retried.
     if (use === 'header' && /[^\t\x20-\x7e\x80-\xff]|[\x7f-\x9f]/.test(value)) return 'it holds a control character or one a header cannot carry (outside Latin-1)';
     return undefined;
   }
   return value === null ? 'it is null' : Array.isArray(value) ? 'it is an array' : 'it is an object';
+}
+
+/** Half of a surrogate pair standing alone (`\p{Cs}` with the `u` flag matches no whole pair): not well-formed text. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The first lone surrogate in `text`, said by its code and place (`a lone surrogate (U+D800 at character 6)`), or
+ * undefined: such text cannot be percent-encoded (encodeURIComponent throws), so an endpoint's id holding one cannot
+ * go into a URL.
+ */
+export function loneSurrogate(text: string): string | undefined {
+  const at = text.search(LONE_SURROGATE);
+  return at < 0 ? undefined : `a lone surrogate (U+${text.charCodeAt(at).toString(16).toUpperCase()} at character ${at + 1})`;
 }
 
 /** `in a path`, `as text`: how a message says where a value was to go. */
