@@ -3,7 +3,9 @@
  * One verdict from repeated trials (`--repeat N`). Trials that observed a value decide the cell: all the same value
  * gives that value's verdict; different values give `flaky`, with the most frequent value as `observed` and the
  * spread in the reason (`conformant 2/3, no-call 1/3`). Trials that observed nothing (inconclusive, error,
- * unsupported, skipped) never outvote an observation, and the reason says how many there were and why.
+ * unsupported, skipped) never outvote an observation, and the reason says how many there were and why. A pass that
+ * rests on fewer trials than asked because a stop or a spend cap left some unsent is none (README "Runs cut short"):
+ * the trial not sent may be the one that deviates, so the cell is `skipped`; an observed failure or spread stands.
  */
 import { describeExpected, sameValue } from '../suite/expected.ts';
 import type { CheckDefinition, CheckResult, CheckStatus, Observed, TrialResult } from './types.ts';
@@ -19,8 +21,21 @@ export function toTrial(result: CheckResult): TrialResult {
 
 const show = (value: Observed) => (typeof value === 'string' ? value : JSON.stringify(value));
 
-/** Combines the results of the trials of one check (in trial order) into the cell's result. */
-export function combineTrials(results: readonly CheckResult[]): CheckResult {
+/**
+ * Combines the results of the trials of one check (in trial order) into the cell's result. `notRun[i]` says that
+ * trial i was not run (a stop or a spend cap left a case of it unsent); a reader of matrix.json that recombines the
+ * trials passes none (a cell made `skipped` so keeps no trials to recombine).
+ */
+export function combineTrials(results: readonly CheckResult[], notRun: readonly boolean[] = []): CheckResult {
+  const combined = combineRun(results);
+  const cut = results.filter((_, i) => notRun[i]);
+  if (combined.status !== 'pass' || cut.length === 0) return combined;
+  const ran = results.length - cut.length;
+  const reason = `not judged: ${cut.length}/${results.length} trials were not run (${cut[0]!.reason}); a pass on the ${ran} trial(s) that ran would rest on part of the trials asked (one not run may be the one that deviates)`;
+  return { status: 'skipped', observed: null, expected: combined.expected, reason, evidence: [] };
+}
+
+function combineRun(results: readonly CheckResult[]): CheckResult {
   const first = results[0];
   if (!first) throw new Error('combineTrials needs at least one trial');
   if (results.length === 1) return first;

@@ -8,6 +8,9 @@
 import { inertLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixResult } from './matrix.ts';
 
+/** How the why of a case kept for trials a stop or a cap left unsent starts (transport/kept-cases.ts trialsCutWhy). */
+const TRIALS_CUT = /^\d+ of \d+ trial\(s\) not sent \(/;
+
 /** How many such cases the problem names; the rest are counted. */
 const NAMED = 3;
 
@@ -20,19 +23,26 @@ function shownBy(results: readonly MatrixResult[], target: string, model: string
 export function keptUnshownProblem(matrix: Pick<Matrix, 'targets' | 'results'>): GateProblem | undefined {
   const unshown: string[] = [];
   let unlisted = 0;
+  // Kept for trials a stop or a cap left unsent: no flag records those, only a run nothing cuts short.
+  let cutOnly = true;
   for (const target of matrix.targets) {
     const kept = target.recordingKept;
     if (!kept) continue;
     // Cases past the list (a run that kept hundreds) are counted: which cells show them cannot be told.
     unlisted += Math.max(0, kept.count - kept.cases.length);
     for (const c of kept.cases) {
-      if (!shownBy(matrix.results, target.id, c.model, c.case)) unshown.push(`${inertLine(c.file, 200)} (${inertLine(c.why, 160)})`);
+      if (shownBy(matrix.results, target.id, c.model, c.case)) continue;
+      unshown.push(`${inertLine(c.file, 200)} (${inertLine(c.why, 160)})`);
+      cutOnly &&= TRIALS_CUT.test(c.why);
     }
   }
   if (unshown.length === 0 && unlisted === 0) return undefined;
   const named = unshown.slice(0, NAMED).join('; ');
   const more = unshown.length > NAMED ? `; and ${unshown.length - NAMED} more` : '';
   const past = unlisted ? `${unshown.length ? '; ' : ''}${unlisted} more kept case(s) past the ones matrix.json lists` : '';
+  if (cutOnly && unlisted === 0) {
+    return { kind: 'recording-kept', message: `${unshown.length} case(s) this record run kept unrecorded (HARNESS_RECORDING_KEPT) because a stop, a spend cap or a target that stopped answering left some of their trials unsent: ${named}${more}; record them again in a run nothing cuts short` };
+  }
   return {
     kind: 'recording-kept',
     message: `${unshown.length + unlisted} case(s) this record run kept unrecorded (HARNESS_RECORDING_KEPT) that no error cell shows (the checks reading them read other cases too): ${named}${more}${past}; fix what each says and record again, or pass --overwrite-failures to replace them`,

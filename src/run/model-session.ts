@@ -17,13 +17,13 @@ import { combineTrials, judgedPerTrial } from '../checks/trials.ts';
 import { withAnsweredBy } from '../checks/answered-by.ts';
 import type { CaseOutcome, CheckResult } from '../checks/types.ts';
 import type { PlannedCheck, PlannedModel, Plan } from '../plan/plan.ts';
-import { toHarnessError } from '../errors.ts';
 import type { LoadedCase } from '../suite/load-suites.ts';
 import type { ApiId } from '../suite/suite-schema.ts';
 import type { Surface } from '../surfaces.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import type { Target } from '../transport/target.ts';
 import { prefixesFor, runCase } from './case-runner.ts';
+import { finishCase } from './case-recording.ts';
 import { runOnObserved, withGuessKept } from './observed-steps.ts';
 import { boundsRefusedBy } from './output-bounds.ts';
 import { sharedTarget, watchedTarget, type SessionUsage } from './session-target.ts';
@@ -185,13 +185,8 @@ export class ModelSession {
       if (fingerprint) this.#shapes.push({ api: spec.api, key: exchangeKey(caseId, exchange), fingerprint });
     }
     if (outcomes.some((o) => o.kind === 'completed' || o.kind === 'error')) {
-      try {
-        await this.#target.caseFinished(this.model.id, caseId, exchanges);
-      } catch (error) {
-        // A fixture that could not be written (e.g. it held a credential) must not look like a clean recording.
-        const harness = toHarnessError(error);
-        return outcomes.map((o) => ({ kind: 'error', caseId, api: o.api, exchanges: 'exchanges' in o ? o.exchanges : [], error: { code: harness.code, message: harness.message } }));
-      }
+      const finished = await finishCase(this.#target, this.model.id, caseId, outcomes, exchanges);
+      if (finished !== outcomes) return finished;
       const provenance = await this.#target.provenanceOf?.(this.model.id, caseId);
       if (provenance) this.#noteProvenance(provenance);
     }
@@ -303,15 +298,18 @@ export class ModelSession {
     const byCase = await Promise.all(planned.cases.map((id) => this.#trialsOf(id)));
     const trials = judgedPerTrial(definition) ? Math.max(1, ...byCase.map((all) => all.length)) : 1;
     const results: CheckResult[] = [];
+    // A trial a stop or a cap left a case of unsent is no verdict: a pass on the others is none either (trials.ts).
+    const notRun: boolean[] = [];
     for (let trial = 1; trial <= trials; trial++) {
       const outcomes = byCase.map((all) => trialOf(all, trial));
+      notRun.push(outcomes.some((o) => o.kind === 'skipped'));
       try {
         results.push(await runOnObserved(definition, { model: this.model.id, expectation: planned.expectation, outcomes, ...(this.#schemas ? { schemas: this.#schemas } : {}), ...(this.#hooks.surface ? { surface: this.#hooks.surface } : {}) }));
       } catch (error) {
         results.push({ status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: check ${planned.id} threw: ${(error as Error).message}`, evidence: [] });
       }
     }
-    return withAnsweredBy(combineTrials(results));
+    return withAnsweredBy(combineTrials(results, notRun.map((cut, i) => cut && results[i]!.status === 'skipped' && !results[i]!.skippedByAnswer)));
   }
 }
 

@@ -9,7 +9,7 @@
 import { shownPath } from '../shown-path.ts';
 import type { Exchange, ExchangeRequest } from './exchange.ts';
 import { fixturePath } from './fixture-file.ts';
-import type { SendContext, Target } from './target.ts';
+import type { SendContext, Target, TrialsCut } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 
 /** One case a record run did not record, and why (the start of its error). */
@@ -25,6 +25,16 @@ export interface KeptCase {
 export interface RecordingKept {
   count: number;
   cases: KeptCase[];
+}
+
+/**
+ * Why a record run kept a case some of whose trials were not sent (its start, `2 of 3 trial(s) not sent (`, is
+ * report/kept-unshown.ts's to word the fix apart: no flag records such a case) (a stop, a spend cap, a target that stopped
+ * answering): a recording of fewer trials than asked would replay as a verdict on fewer, a flaky cell as a pass.
+ */
+export function trialsCutWhy(cut: TrialsCut, recorded: boolean): string {
+  const what = recorded ? 'kept the previous recording whole, not replaced by fewer trials than asked' : 'wrote no recording of the case, as one of fewer trials than asked would replay as a verdict on fewer';
+  return `${cut.notSent} of ${cut.asked} trial(s) not sent (${cut.why}): ${what} (a flaky cell would replay as a pass); record it again in a run nothing cuts short`;
 }
 
 /** How much of a case's error is kept as its why. */
@@ -47,9 +57,9 @@ export class KeptCasesTarget extends TargetDecorator {
     return this.inner.send(request, context);
   }
 
-  override async caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void> {
+  override async caseFinished(model: string, caseId: string, exchanges: readonly Exchange[], cut?: TrialsCut): Promise<void> {
     try {
-      await this.inner.caseFinished(model, caseId, exchanges);
+      await this.inner.caseFinished(model, caseId, exchanges, cut);
     } catch (error) {
       const { code, message } = error as { code?: unknown; message?: unknown };
       if (code === 'HARNESS_RECORDING_KEPT') {

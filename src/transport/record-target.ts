@@ -11,7 +11,8 @@
  * it had, and says so as the case's error, unless `overwriteFailures` asks to record it. A case with no fixture yet is
  * recorded as it went, so replay shows the same `error` (or `stalled`). A case with a request not sent because its
  * target stopped answering writes nothing; one whose path holds a file this version cannot read as its fixture
- * (damaged, or someone's: foreign-file.ts) keeps it, as its error, unless `overwriteFailures` asks. A target folder
+ * (damaged, or someone's: foreign-file.ts) keeps it, as its error, unless `overwriteFailures` asks. A case some of
+ * whose trials were not sent (a stop, a spend cap: `cut`) writes nothing, whatever is asked. A target folder
  * holds one surface's recordings: a write into one recorded on another surface is refused. Files are replaced atomically.
  */
 import { shownPath } from '../shown-path.ts';
@@ -27,7 +28,8 @@ import { linkedFixture } from './fixture-links.ts';
 import { notEnabledOnEvery, saysNotEnabled } from './not-enabled.ts';
 import { sseStream } from './sse.ts';
 import { isHtml, pageExcerpt } from './stand-in-answer.ts';
-import type { SendContext, Target } from './target.ts';
+import type { SendContext, Target, TrialsCut } from './target.ts';
+import { trialsCutWhy } from './kept-cases.ts';
 import { TargetDecorator } from './target-decorator.ts';
 import { ENDPOINT_DOWN } from './endpoint-breaker.ts';
 import { foreignFileAt } from './foreign-file.ts';
@@ -83,8 +85,16 @@ export class RecordTarget extends TargetDecorator {
     return this.inner.send(request, context);
   }
 
-  override async caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void> {
+  override async caseFinished(model: string, caseId: string, exchanges: readonly Exchange[], cut?: TrialsCut): Promise<void> {
     if (exchanges.length === 0) return;
+    if (cut) {
+      // Fewer trials than asked replace no recording, --overwrite-failures or not: the trials a file lacks are not
+      // missing to replay, which judges the case on those it holds (a recorded flaky cell becomes a pass).
+      const file = fixturePath(this.#options.fixturesDir, this.id, model, caseId);
+      const recorded = (await stat(file).catch(() => null))?.isFile() === true;
+      if (recorded) this.kept.push(file);
+      throw new HarnessError('HARNESS_RECORDING_KEPT', trialsCutWhy(cut, recorded));
+    }
     // A request kept from a target that stopped answering (endpoint-breaker.ts) was never asked: a recording without
     // it is no recording of the case, and must not replace one (--overwrite-failures records outages, not this).
     if (exchanges.some((ex) => ex.error?.code === ENDPOINT_DOWN)) return;

@@ -24,6 +24,16 @@ export interface SendContext {
   retry?: boolean;
 }
 
+/** The trials of a case a stop, a spend cap or a target that stopped answering left unsent, when some were sent. */
+export interface TrialsCut {
+  /** The trials the run asked for (`--repeat`). */
+  asked: number;
+  /** How many of them were not sent, wholly or in part. */
+  notSent: number;
+  /** Why the first of them was not sent, as its outcome says it. */
+  why: string;
+}
+
 export interface Target {
   readonly id: string;
   readonly mode: TargetMode;
@@ -34,8 +44,11 @@ export interface Target {
    */
   readonly surface?: Surface | undefined;
   send(request: ExchangeRequest, context: SendContext): Promise<Exchange>;
-  /** Called once per (model, case) when the case has finished, with every exchange it made. Record writes here. */
-  caseFinished(model: string, caseId: string, exchanges: readonly Exchange[]): Promise<void>;
+  /**
+   * Called once per (model, case) when the case has finished, with every exchange it made. Record writes here, and
+   * writes nothing when `cut` says some of the trials asked were not sent (record-target.ts).
+   */
+  caseFinished(model: string, caseId: string, exchanges: readonly Exchange[], cut?: TrialsCut): Promise<void>;
   close(): Promise<void>;
   /** Replay only: how many trials of a case were recorded (1 for a fixture without trials). */
   trialsRecorded?(model: string, caseId: string): Promise<number>;
