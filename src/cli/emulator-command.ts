@@ -17,6 +17,9 @@ import { shellWord } from './shell-word.ts';
 import { envNameFlag } from './env-name-flags.ts';
 import { keysReadFrom } from '../key-shapes.ts';
 import { envNameShown, plausibleEnvName } from '../transport/auth/env-name-shown.ts';
+import { keyValueRefusal } from '../transport/auth/bearer.ts';
+import { headerValueAsSent } from '../transport/auth/short-secrets.ts';
+import { headerValueProblem } from '../transport/headers.ts';
 
 export interface EmulatorFlags {
   port?: string;
@@ -48,9 +51,15 @@ export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: 
     const fix = plausibleEnvName(flags.apiKeyEnv) ? 'export it with the key' : 'give the NAME of the variable that holds the key (export MY_KEY=..., then --api-key-env MY_KEY)';
     throw usage('--api-key-env', `${envNameShown(flags.apiKeyEnv, '--api-key-env')} ${state}; ${fix} or leave the flag out to accept any key`);
   }
+  // A key no client can send would refuse every request, the banner's own run command too: HTTP drops the blanks
+  // around a header value (run trims them), and refuses line breaks, control characters and non-Latin-1 text.
+  const problem = apiKey && (headerValueProblem(apiKey) ?? (headerValueAsSent(apiKey) !== apiKey ? 'begins or ends with a blank, which HTTP drops, so no client can send it' : undefined));
+  if (flags.apiKeyEnv && problem) throw keyValueRefusal(flags.apiKeyEnv, problem, 'The emulator was not started.');
   const unknownModels = flags.unknownModels ?? 'not-found';
   const quirks = parseQuirks(flags.quirk ?? [], profilesFromCatalog(catalog), unknownModels);
   const port = intFlag('--port', flags.port, EMULATOR_PORT.default, EMULATOR_PORT.range);
+  // Node listens on every interface for an empty host: an unset variable must not open the emulator to the network.
+  if (flags.host !== undefined && flags.host.trim() === '') throw usage('--host', 'an empty host would listen on every interface; give the address to listen on, e.g. 127.0.0.1 (is the variable it came from set?)');
   const host = flags.host ?? '127.0.0.1';
   try {
     return await startEmulator({
@@ -85,7 +94,11 @@ export function emulatorBanner(url: string, flags: Pick<EmulatorFlags, 'surface'
   const named = flags.apiKeyEnv && plausibleEnvName(flags.apiKeyEnv) ? inertLine(shellWord(flags.apiKeyEnv), 200) : 'NAME (the variable given to the emulator: not shown, it may be the key itself)';
   const auth = flags.apiKeyEnv ? `--api-key-env ${named}` : '--auth none';
   const run = `mantle-conformance run --mode live --endpoint ${url} --surface ${surface} ${auth}`;
-  return `${surface === 'runtime' ? 'bedrock-runtime' : 'Mantle'} emulator on ${url} (base URL for OpenAI SDKs: ${openai}; Anthropic: ${url}/anthropic; test it with: ${run})\nCtrl-C to stop.\n`;
+  // An unspecified address (--host 0, 0.0.0.0, ::) listens on every interface: said, since it has no auth by default.
+  const everywhere = /^http:\/\/(0\.0\.0\.0|\[::\])(:|$)/.test(url)
+    ? `Listening on every interface: reachable from other machines${flags.apiKeyEnv ? '' : ', and accepting any key (give --api-key-env NAME to require one)'}.\n`
+    : '';
+  return `${surface === 'runtime' ? 'bedrock-runtime' : 'Mantle'} emulator on ${url} (base URL for OpenAI SDKs: ${openai}; Anthropic: ${url}/anthropic; test it with: ${run})\n${everywhere}Ctrl-C to stop.\n`;
 }
 
 /** `12:00:01.250 POST /openai/v1/chat/completions xai.grok-4.3 -> 200 (3 ms) quirks: createdAt.chat=exponent` */

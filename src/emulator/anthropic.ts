@@ -9,6 +9,7 @@
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { cacheRefused, cacheUsage } from './anthropic-cache.ts';
+import { bodyTypeProblem } from './body-types.ts';
 import { blockEvents, forcedTool, messageTurn } from './anthropic-content.ts';
 import { MANTLE_IDS, type EmulatorContext } from './context.ts';
 import { imageRefusal } from './images.ts';
@@ -49,6 +50,8 @@ export async function handleMessages(res: ServerResponse, body: Record<string, u
   const fail = (error: { status: number; body: unknown }) => sendJson(res, error.status, error.body, context.headers());
   if (!Array.isArray(body.messages)) return fail(invalid(profile, 'messages: Field required'));
   if (typeof body.max_tokens !== 'number') return fail(invalid(profile, 'max_tokens: Field required'));
+  const wrongType = bodyTypeProblem(body, 'messages');
+  if (wrongType) return fail(invalid(profile, wrongType.anthropicMessage));
   const thinking = thinkingCheck(body, profile);
   if (thinking.error) return fail(invalid(profile, thinking.error));
   if (forcedTool(body) && profile.behaviors.forcedToolChoice === 'reject') return fail(invalid(profile, 'tool_choice: forcing a tool is not supported for this model; use {"type": "auto"}'));
@@ -89,8 +92,9 @@ export async function handleMessages(res: ServerResponse, body: Record<string, u
 }
 
 export function handleCountTokens(res: ServerResponse, body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): void {
-  if (!Array.isArray(body.messages)) {
-    const error = invalid(profile, 'messages: Field required');
+  const wrongType = Array.isArray(body.messages) ? bodyTypeProblem(body, 'count-tokens') : undefined;
+  if (!Array.isArray(body.messages) || wrongType) {
+    const error = invalid(profile, wrongType?.anthropicMessage ?? 'messages: Field required');
     return sendJson(res, error.status, error.body, context.headers());
   }
   const count = countTokens(JSON.stringify(body.messages)) + countTokens(String(body.system ?? ''));

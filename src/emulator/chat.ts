@@ -9,7 +9,7 @@ import { MANTLE_IDS, type EmulatorContext } from './context.ts';
 import { applyStop, breakRequired, exampleFor, promptOf, replyFor, tokensOf } from './generate.ts';
 import { imageRefusal, imageReply } from './images.ts';
 import { makesCall, thinkingTokensFor, type ModelProfile } from './profile.ts';
-import { invalidParam, paramError } from './request-checks.ts';
+import { invalidParam, paramError, typeRefusal } from './request-checks.ts';
 import { serviceTierRefusal, servedTier } from './service-tier.ts';
 import { callArguments, chatToolCallDeltas, type EmulatedCall } from './tool-stream.ts';
 import { countTokens, sendJson, timestamp, toJson, writeSse, type SseEventOut } from './wire.ts';
@@ -100,7 +100,7 @@ function logprobsFor(tokens: string[], body: Record<string, unknown>, profile: M
 export async function handleChat(res: ServerResponse, body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Promise<void> {
   const fail = (error: { status: number; body: unknown }) => sendJson(res, error.status, error.body, context.headers());
   if (!Array.isArray(body.messages) || body.messages.length === 0) return fail(paramError(profile, 'messages', "'messages' must be a non-empty array"));
-  const invalid = invalidParam(body, profile, 'chat-completions');
+  const invalid = typeRefusal(body, profile, 'chat-completions') ?? invalidParam(body, profile, 'chat-completions');
   if (invalid) return fail(invalid);
   if (hasArrayContent(body.messages) && profile.arrayContent.chat !== 'accept') {
     return fail(paramError(profile, 'messages', "Invalid 'messages[0].content': array content is not accepted here; send a string"));

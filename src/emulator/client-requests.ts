@@ -10,6 +10,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context.ts';
 import { countTokens, openaiError, anthropicError, sendJson, timestamp } from './wire.ts';
 import type { EmulatedApi, ModelProfile } from './profile.ts';
+import { typeRefusal } from './request-checks.ts';
 
 /** Betas Anthropic documents that the emulated allowlist keeps; any other value is unknown. */
 const KNOWN_BETAS = new Set(['context-1m-2025-08-07', 'interleaved-thinking-2025-05-14', 'fine-grained-tool-streaming-2025-05-14', 'token-efficient-tools-2025-02-19']);
@@ -53,6 +54,8 @@ export function anthropicHeaderRefusal(headers: IncomingHttpHeaders, profile: Mo
  */
 export function handleCompact(res: ServerResponse, body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): void {
   if (!profile.behaviors.compact) return sendJson(res, 404, { error: { code: 'not_found', message: 'Not Found', param: null, type: 'not_found_error' } }, context.headers());
+  const wrongType = typeRefusal(body, profile, 'responses');
+  if (wrongType) return sendJson(res, wrongType.status, wrongType.body, context.headers());
   const input = Array.isArray(body.input) ? body.input : typeof body.input === 'string' ? [{ type: 'message', role: 'user', content: body.input }] : [];
   const inputTokens = countTokens(JSON.stringify(input));
   sendJson(

@@ -41,8 +41,15 @@ export function applyStop(text: string, stop: unknown): { text: string; stopped:
 
 type Schema = Record<string, unknown>;
 
+/**
+ * Values an example is built of before its arrays hold one item instead of two: arrays of arrays would otherwise double
+ * at each level, and one small schema (30 levels) would make an answer of a billion values.
+ */
+const EXAMPLE_VALUES = 1000;
+
 /** A value that validates against a (simple) JSON Schema: objects, arrays, strings, numbers, enums. */
-export function exampleFor(schema: unknown, name = 'value'): unknown {
+export function exampleFor(schema: unknown, name = 'value', budget = { values: EXAMPLE_VALUES }): unknown {
+  budget.values -= 1;
   if (!schema || typeof schema !== 'object') return 'example';
   const s = schema as Schema;
   if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
@@ -51,10 +58,12 @@ export function exampleFor(schema: unknown, name = 'value'): unknown {
   switch (type) {
     case 'object': {
       const properties = (s.properties ?? {}) as Record<string, unknown>;
-      return Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, exampleFor(value, key)]));
+      return Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, exampleFor(value, key, budget)]));
     }
-    case 'array':
-      return [exampleFor(s.items, name), exampleFor(s.items, name)];
+    case 'array': {
+      const first = exampleFor(s.items, name, budget);
+      return budget.values > 0 ? [first, exampleFor(s.items, name, budget)] : [first];
+    }
     case 'integer':
       return 42;
     case 'number':

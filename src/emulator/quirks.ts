@@ -189,8 +189,12 @@ export function parseQuirks(specs: readonly string[], profiles: ReadonlyMap<stri
     }
     const value = parseValue(spec, path, raw, valueSpec);
     if (!byModel.has(model)) byModel.set(model, new Map());
+    // A switch takes one value: given twice it is refused, never "the last one wins", even with the same value (as
+    // any flag of one value given twice, main.ts), so two sources of quirks that overlap are seen to.
+    const earlier = (applied.get(model) ?? []).find((q) => q.startsWith(`${path}=`));
+    if (earlier !== undefined) throw fail(spec, `${model}:${path} is given twice (also --quirk ${JSON.stringify(`${model}:${earlier}`)}); a switch takes one value: give it once`);
     byModel.get(model)!.set(path, value);
-    applied.set(model, [...(applied.get(model) ?? []).filter((q) => !q.startsWith(`${path}=`)), `${path}=${raw}`]);
+    applied.set(model, [...(applied.get(model) ?? []), `${path}=${raw}`]);
   }
   return { overrides: Object.fromEntries([...byModel].map(([model, paths]) => [model, overrideOf(paths)])), applied };
 }

@@ -5,6 +5,7 @@
  * the default), chat tools while the model reasons, reasoning efforts it does not take. Error bodies follow the
  * profile's shape (OpenAI envelope or bare); the wording is OpenAI's, as Mantle's (litellm #36970).
  */
+import { bodyTypeProblem } from './body-types.ts';
 import type { ModelProfile } from './profile.ts';
 
 /** The APIs whose requests these rules read. */
@@ -21,6 +22,12 @@ export interface ErrorAnswer {
 export function paramError(profile: ModelProfile, param: string | null, message: string, code = 'invalid_value'): ErrorAnswer {
   if (profile.behaviors.errorShape === 'plain') return { status: 400, body: { message } };
   return { status: 400, body: { error: { code, message, param, type: 'invalid_request_error' } } };
+}
+
+/** The 400 for the first field the API reads whose type or bounds are wrong (body-types.ts), or undefined. */
+export function typeRefusal(body: Record<string, unknown>, profile: ModelProfile, api: RequestApi): ErrorAnswer | undefined {
+  const problem = bodyTypeProblem(body, api);
+  return problem && paramError(profile, problem.param, problem.message, problem.code);
 }
 
 const PARAM_PATHS: Record<string, (body: Record<string, unknown>) => unknown> = {

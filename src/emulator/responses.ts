@@ -10,7 +10,7 @@ import { MANTLE_IDS, type EmulatorContext } from './context.ts';
 import { breakRequired, exampleFor, promptOf, replyFor, tokensOf } from './generate.ts';
 import { imageRefusal, imageReply } from './images.ts';
 import { makesCall, thinkingTokensFor, type ModelProfile } from './profile.ts';
-import { invalidParam, paramError } from './request-checks.ts';
+import { invalidParam, paramError, typeRefusal } from './request-checks.ts';
 import { reasoningDetail } from './responses-reasoning.ts';
 import { serviceTierRefusal, servedTier } from './service-tier.ts';
 import { responseEvents } from './responses-stream.ts';
@@ -225,7 +225,7 @@ function stateProblem(body: Record<string, unknown>, profile: ModelProfile, cont
 export async function handleCreateResponse(res: ServerResponse, body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): Promise<void> {
   const fail = (error: { status: number; body: unknown }) => sendJson(res, error.status, error.body, context.headers());
   if (body.input === undefined) return fail(paramError(profile, 'input', "Missing required parameter: 'input'.", 'missing_required_parameter'));
-  const invalid = invalidParam(body, profile, 'responses') ?? stateProblem(body, profile, context) ?? serviceTierRefusal(body, profile);
+  const invalid = typeRefusal(body, profile, 'responses') ?? invalidParam(body, profile, 'responses') ?? stateProblem(body, profile, context) ?? serviceTierRefusal(body, profile);
   if (invalid) return fail(invalid);
   const image = imageRefusal(body, profile);
   if (image) return fail(paramError(profile, 'input', image));

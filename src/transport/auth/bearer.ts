@@ -20,10 +20,16 @@ export function bearerFromEnv(envName = 'AWS_BEARER_TOKEN_BEDROCK', env: NodeJS.
   }
   // Sent as a header: a key pasted with a line break in it would fail every request as a connection error.
   const problem = headerValueProblem(key);
-  if (problem) {
-    throw new HarnessError('HARNESS_USAGE', `${envFlagShown(envName, '--api-key-env')}: the value of ${envNameShown(envName, '--api-key-env')} ${problem} (not shown: it is a secret); set it to the API key alone. Nothing was sent.`);
-  }
+  if (problem) throw keyValueRefusal(envName, problem, 'Nothing was sent.');
   return bearer(key);
+}
+
+/**
+ * The refusal of an API key no client can send as a header, naming the variable (when its name is no key) and
+ * never the value: `run` and `emulator --api-key-env` say it alike.
+ */
+export function keyValueRefusal(envName: string, problem: string, outcome: string): HarnessError {
+  return new HarnessError('HARNESS_USAGE', `${envFlagShown(envName, '--api-key-env')}: the value of ${envNameShown(envName, '--api-key-env')} ${problem} (not shown: it is a secret); set it to the API key alone. ${outcome}`);
 }
 
 /** `key` sent as a bearer token; its secrets are the key and what it carries (a token's signature, derived-secrets.ts). */
