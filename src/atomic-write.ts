@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { constants } from 'node:os';
 import * as fs from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeError } from './errors.ts';
@@ -24,9 +25,36 @@ export interface StagedFile {
 /**
  * Temp files written and not yet renamed into place or removed. A process that exits first (a second Ctrl-C exits at
  * once, while reports may be being written) removes them on its way out: the harness leaves behind nothing it made.
+ * Node runs no `exit` handler for a death by signal, so while one is pending Ctrl-C and SIGTERM are listened for too.
  */
 const pending = new Set<string>();
 let removedOnExit = false;
+
+/** The signals a command is stopped with (a CI job cancelled, `docker stop`, Ctrl-C). */
+const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * While a temp file is pending: a signal no command listens for (bless, merge, history: they take none) would kill
+ * the process and leave it. The temps go, and the process ends as a stop by that signal does: 128 + its number. A
+ * command that listens itself (run, the emulator) decides: this one then does nothing, and the exit it takes removes them.
+ */
+function onStoppingSignal(signal: NodeJS.Signals): void {
+  if (process.listeners(signal).some((listener) => listener !== onStoppingSignal)) return;
+  removePendingTemps();
+  process.exit(128 + (constants.signals[signal] ?? 0));
+}
+
+/** How many listeners besides this module's own take `signal`: what a command listens for itself. */
+export function signalListenersBesidesTemps(signal: NodeJS.Signals): number {
+  return process.listeners(signal).filter((listener) => listener !== onStoppingSignal).length;
+}
+
+function listenWhilePending(): void {
+  for (const signal of STOPPING_SIGNALS) {
+    if (pending.size > 0 && !process.listeners(signal).includes(onStoppingSignal)) process.on(signal, onStoppingSignal);
+    if (pending.size === 0) process.off(signal, onStoppingSignal);
+  }
+}
 
 /** Removes every pending temp file now (the process is exiting); what cannot be removed is left. */
 export function removePendingTemps(): void {
@@ -38,14 +66,22 @@ export function removePendingTemps(): void {
     }
   }
   pending.clear();
+  listenWhilePending();
 }
 
 function track(temp: string): void {
   pending.add(temp);
+  listenWhilePending();
   if (!removedOnExit) {
     removedOnExit = true;
     process.on('exit', removePendingTemps);
   }
+}
+
+/** `temp` is renamed into place or removed. */
+function settled(temp: string): void {
+  pending.delete(temp);
+  listenWhilePending();
 }
 
 /** Pieces of text (a report rendered as it is written) go to the disk in writes of about this many characters. */
@@ -90,7 +126,7 @@ export async function stageFile(file: string, text: string | Uint8Array | Iterab
   track(temp);
   const discard = () =>
     rm(temp, { force: true }).then(
-      () => void pending.delete(temp),
+      () => settled(temp),
       () => undefined,
     );
   const failed: { threw: boolean; error?: unknown } = { threw: false };
@@ -114,7 +150,7 @@ export async function stageFile(file: string, text: string | Uint8Array | Iterab
     async commit() {
       try {
         await rename(temp, file);
-        pending.delete(temp);
+        settled(temp);
       } catch (cause) {
         await discard();
         throw writeError(file, cause);

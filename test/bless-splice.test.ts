@@ -24,7 +24,7 @@ const NOTE = 'blessed from run r1';
 const blessed = async (before: string, changes: BlessChange[]) => {
   const file = join(dir, `exp-${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(file, before);
-  await blessExpectations(file, 'mantle', changes, NOTE, join(dir, 'schema.json'));
+  await blessExpectations(file, 'mantle', changes, NOTE, join(dir, 'schema.json'), ALL_CHECKS);
   const after = await readFile(file, 'utf8');
   return { file, after, whole: blessedText(before, file, changes, NOTE, { whole: true }) };
 };
@@ -109,6 +109,32 @@ describe('blessing one model leaves every other byte of the file as it was', () 
     expect(after).toContain('    # Qwen\'s reason is folded.\n    qwen.qwen3-32b:\n        created-at.chat:\n            observed: integer\n            reason: >\n                folded over\n                two lines\n        defaults.temperature: 0.7\n\n\n    google.gemma-4-31b:\n        created-at.chat: exponent\n# the end\n');
     expect(after).toContain('    # Grok: the flow map below is how we like it.\n    xai.grok-4.3:\n        created-at.chat:\n');
     expect(after).toContain("        path-prefix: '/v1'\n\n    # Qwen");
+  });
+});
+
+describe('a short entry that becomes a map for a target keeps what its unchanged value carries', () => {
+  const target: BlessChange = { model: 'openai.gpt-oss-20b', check: 'models.profile-id', from: undefined, to: 'served', target: 'runtime.emulator' };
+  const entry = (observed: string) => `    models.profile-id:\n      observed:${observed}\n      targets:\n        runtime.emulator:\n          observed: served\n          reason: '${NOTE}: observed "served"'\n`;
+  it.each([
+    {
+      name: 'an inline comment, and one on the line above the key',
+      before: 'expectations: mantle\nmodels:\n  openai.gpt-oss-20b:\n    # Mantle has no profile ids -- reviewed by Alice\n    models.profile-id: not-found   # keep: ticket OPS-123\n',
+      after: `expectations: mantle\nmodels:\n  openai.gpt-oss-20b:\n    # Mantle has no profile ids -- reviewed by Alice\n${entry(' not-found # keep: ticket OPS-123')}`,
+    },
+    {
+      name: 'a comment on the line above the value',
+      before: 'expectations: mantle\nmodels:\n  openai.gpt-oss-20b:\n    models.profile-id:\n      # reviewed by Alice\n      not-found\n',
+      after: `expectations: mantle\nmodels:\n  openai.gpt-oss-20b:\n${entry('\n        # reviewed by Alice\n        not-found')}`,
+    },
+    {
+      name: 'CRLF, a BOM and a quoted key',
+      before: '\uFEFFexpectations: mantle\r\n"models":\r\n  openai.gpt-oss-20b:\r\n    models.profile-id: not-found # keep\r\n',
+      after: `\uFEFFexpectations: mantle\r\n"models":\r\n  openai.gpt-oss-20b:\r\n${entry(' not-found # keep').replace(/\n/g, '\r\n')}`,
+    },
+  ])('$name', async ({ before, after }) => {
+    const { file, after: written } = await blessed(before, [target]);
+    expect(written).toBe(after);
+    expect((await loadExpectations(file, ALL_CHECKS)).byModel.get('openai.gpt-oss-20b')?.get('models.profile-id')?.value).toBe('not-found');
   });
 });
 

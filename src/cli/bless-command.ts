@@ -16,13 +16,13 @@ import { unobservedModels } from '../report/observed-models.ts';
 import { answeredByCatalogModel } from '../report/catalog-answers.ts';
 import { observedNothing } from '../report/build-matrix.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
-import { expectationsSource } from '../suite/expectations-source.ts';
 import { FLAKY, allowsVariation, describeExpected, expectedProblem, meets, sameValue, type Expected, type Observed } from '../suite/expected.ts';
 import { blessExpectations, blessTarget, loadExpectations, statedFor, type BlessChange } from '../suite/load-expectations.ts';
 import { readYamlSource } from '../suite/yaml-source.ts';
-import { defaultExpectationsFile } from './bless-default-file.ts';
+import { defaultExpectationsFile, refuseMissingFolder } from './bless-default-file.ts';
 import { notAFileError, whyNotAFile } from './input-files.ts';
 import { readMatrix } from './read-matrix.ts';
+import { shellWord } from './shell-word.ts';
 
 /** Cells a "not blessed" line names; the rest are counted. */
 const CELLS_NAMED = 10;
@@ -103,14 +103,14 @@ export async function blessCommand(file: string, flags: { expectations?: string;
   const target = chosen.file;
   if (chosen.note) out.write(`${chosen.note}\n`);
   // Only a path with nothing there is a new file: one that cannot be read is refused, never replaced.
-  const place = await blessTarget(target, `--expectations ${target}`);
+  const place = await blessTarget(target, `--expectations ${inertLine(target, 4096)}`);
   const current = place.text === undefined ? undefined : await loadExpectations(target, ALL_CHECKS);
   const ran = await catalogOfRun(matrix, flags.catalog);
   if (current && ran && current.catalog !== ran.id) {
     // Written in, its entries would be refused by the next run of either catalog (load-expectations).
     throw new HarnessError(
       'HARNESS_USAGE',
-      `${current.catalogAt ?? target} expectations: ${target} is for catalog "${current.catalog}", and run ${inertLine(matrix.run.id, 80)} was of catalog "${ran.id}" (${inertLine(ran.from, 300)}); nothing was written. ` +
+      `${inertLine(current.catalogAt ?? target, 4200)} expectations: ${inertLine(target, 4096)} is for catalog "${current.catalog}", and run ${inertLine(matrix.run.id, 80)} was of catalog "${ran.id}" (${inertLine(ran.from, 300)}); nothing was written. ` +
         `Bless into catalog "${ran.id}"'s own expectations file (--expectations FILE; a path with nothing there is created), or, if these values are meant for catalog "${current.catalog}" too, pass --catalog naming its catalog file`,
     );
   }
@@ -148,10 +148,13 @@ export async function blessCommand(file: string, flags: { expectations?: string;
     const seen = cells.map((r) => {
       const to: Expected = r.status === 'flaky' ? flakyExpectation(r) : r.observed;
       const stated = statedFor(current, r.target, r.model, r.check);
-      const differs = stated ? !met(stated.value, to) : r.gating || (flags.all === true && (r.status === 'fail' || r.status === 'flaky' || r.expectedSource === null));
-      // "effective" is what the cell was judged against: the file's value, else the catalog's or the reference.
-      const source = stated ? expectationsSource(stated.target) : (r.expectedSource?.split(':')[0] ?? 'nothing stated');
-      return { r, to, stated, differs, effective: `${describeExpected(stated?.value ?? r.expected)} (${source})` };
+      // --all: every value the file does not state, also one that passed against another file, the catalog or the
+      // reference, so a run with this file judges as the run did (a value of another file left out would fail it).
+      const differs = stated ? !met(stated.value, to) : r.gating || flags.all === true;
+      // "effective" is what the cell was judged against (the run's file, the catalog or the reference), as the
+      // matrix records it: the file written now may be another, or have changed since.
+      const effective = r.expectedSource === null ? 'nothing stated' : `${describeExpected(r.expected)} (${r.expectedSource.split(':')[0]})`;
+      return { r, to, stated, differs, effective };
     });
     const first = seen.find((s) => s.differs);
     if (!first) continue;
@@ -174,16 +177,20 @@ export async function blessCommand(file: string, flags: { expectations?: string;
     if (problem) throw new HarnessError('HARNESS_REPORT_INVALID', `${inertLine(file, 200)}: ${problem}; nothing was blessed (give a matrix.json this version of mantle-conformance wrote)`);
   }
   const show = (s: string) => inertLine(s, 300);
+  // A path is the user's or the artifact's text (run.suites names the default's folder): inert like the rest, and
+  // whole (PATH_MAX), so the command below can be pasted.
+  const shownTarget = inertLine(target, 4096);
   if (changes.length === 0) {
     const unseen = notServed.length + errors + answeredByOther.length;
     out.write(
       current
         ? unseen
-          ? `nothing to bless: what ${show(file)} observed already matches ${target}, but not every cell was observed (see "not blessed" below)\n`
-          : `nothing to bless: every observation in ${show(file)} already matches ${target}\n`
-        : `nothing to bless: ${target} does not exist, and ${flags.all ? `no cell of ${show(file)} observed a value to write` : `no cell of ${show(file)} gates (bless --all creates it with every observed value)`}; nothing was written\n`,
+          ? `nothing to bless: what ${show(file)} observed already matches ${shownTarget}, but not every cell was observed (see "not blessed" below)\n`
+          : `nothing to bless: every observation in ${show(file)} already matches ${shownTarget}\n`
+        : `nothing to bless: ${shownTarget} does not exist, and ${flags.all ? `no cell of ${show(file)} observed a value to write` : `no cell of ${show(file)} gates (bless --all creates it with every observed value)`}; nothing was written\n`,
     );
   } else {
+    if (!current) await refuseMissingFolder(place.file);
     // A catalog the run's matrix names but this machine cannot read: the guess is only ever what a new file says,
     // and said below, so the next run's refusal of another catalog's file is no surprise.
     const guessFile = target.endsWith('/suites/expectations.yaml') ? target.replace(/expectations\.yaml$/, 'models.yaml') : `${root}/suites/models.yaml`;
@@ -192,10 +199,10 @@ export async function blessCommand(file: string, flags: { expectations?: string;
     // Where the schema is, links resolved: a checkout's build (.ci/cli.mjs) links suites/ to the checkout's own, and
     // the comment an editor reads must name that file, not the build's folder.
     const suites = await realpath(`${root}/suites`).catch(() => `${root}/suites`);
-    await blessExpectations(target, catalog, changes, `blessed from run ${matrix.run.id}`, `${suites}/schema/expectations.schema.json`);
+    await blessExpectations(target, catalog, changes, `blessed from run ${matrix.run.id}`, `${suites}/schema/expectations.schema.json`, ALL_CHECKS);
     const line = (c: Change) => `  ${show(`${c.model} ${c.check}${c.target ? ` (${c.target} only)` : ''}: ${c.effective} -> ${describeExpected(c.to)}${c.dropTargets ? ` (every target; the entries of ${c.dropTargets.join(', ')} go)` : ''}`)}`;
     // Without --all a new file is made whenever something gates: say so, a mistyped path included.
-    out.write(`blessed ${changes.length} value(s) into ${target}${current ? '' : ' (created: it did not exist)'}:\n${changes.map(line).join('\n')}\nReview the diff (git diff ${target}) before committing.\n`);
+    out.write(`blessed ${changes.length} value(s) into ${shownTarget}${current ? '' : ' (created: it did not exist)'}:\n${changes.map(line).join('\n')}\nReview the diff (${inertLine(`git diff ${shellWord(target)}`, 4200)}) before committing.\n`);
   }
   // A run that did not finish observed less than it planned: what it did observe is still an observation (blessed),
   // but the review must know the rest was not looked at, and why.

@@ -9,12 +9,13 @@
  * file changed since, or the run read another file) bless writes nothing and asks for --expectations.
  */
 import { stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { digestOf } from '../run/judging-digest.ts';
 import { realFolder } from '../transport/recorded-suites.ts';
+import { shellWord } from './shell-word.ts';
 
 const isFolder = async (path: string) => (await stat(path).catch(() => null))?.isDirectory() === true;
 
@@ -46,4 +47,19 @@ export async function defaultExpectationsFile(matrix: Pick<Matrix, 'run'>, root:
   }
   if (await isFolder(local)) return { file: join(local, 'expectations.yaml') };
   throw new HarnessError('HARNESS_USAGE', '--expectations: there is no ./suites folder here; to bless into ./suites/expectations.yaml, which `run` reads from there, make the folder first (mkdir suites), or name the file to write with --expectations FILE');
+}
+
+/**
+ * A HARNESS_USAGE error when `file` does not exist and neither does its folder: bless makes no folder, given or not.
+ * A `./suites` made by bless would change what every later run here reads (its expectations.yaml, holding only the
+ * blessed values, instead of the bundled file the run judged with), and a mistyped folder would hide the file.
+ */
+export async function refuseMissingFolder(file: string): Promise<void> {
+  const folder = dirname(file);
+  if (await isFolder(folder)) return;
+  const shown = inertLine(folder, 4096);
+  throw new HarnessError(
+    'HARNESS_USAGE',
+    `--expectations ${inertLine(file, 4096)}: there is no folder ${shown}, and bless makes no folder (a ./suites made by bless would change what later runs here read); nothing was written. Make the folder first (${inertLine(`mkdir -p ${shellWord(folder)}`, 4200)}), or name a file in a folder that exists`,
+  );
 }

@@ -192,7 +192,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .argument('[matrix.json]', 'the run to accept', 'reports/matrix.json')
     .addOption(withDefault('--expectations <file>', 'the expectations file to write', './suites/expectations.yaml'))
     .addOption(withDefault('--catalog <file>', 'the catalog', 'the one the run used'))
-    .option('--all', 'also write observations of models and checks that have no stated expectation')
+    .option('--all', 'also write every observed value the file does not state, not only those that differ')
     .action(async (file: string, flags: { expectations?: string; catalog?: string; all?: boolean }) => {
       const { blessCommand } = await import('./bless-command.ts');
       setExit(await blessCommand(file, flags, PROJECT_ROOT, io.out));

@@ -3,6 +3,7 @@
  * Ctrl-C and SIGTERM while `run` gets ready, before the run proper listens for them (run/run-conformance.ts,
  * listenForInterrupt): exit 130 with no reports, never a death by signal mid-way.
  */
+import { signalListenersBesidesTemps } from '../atomic-write.ts';
 import { INTERRUPTING_SIGNALS, SAME_SIGNAL_MS, type Interruption } from '../run/run-conformance.ts';
 
 /** Thrown by {@link guardSetup}'s race and check once Ctrl-C or SIGTERM came before the run proper. */
@@ -46,7 +47,7 @@ export function guardSetup(err: NodeJS.WritableStream): SetupGuard {
   const listeners = INTERRUPTING_SIGNALS.map(([signal, by]) => {
     const listener = () => {
       // The run's own listener takes it; between the two (a run on vitest starting), quit now.
-      if (state.running && process.listenerCount(signal) > 1) return;
+      if (state.running && signalListenersBesidesTemps(signal) > 1) return;
       // The same signal twice at once (GNU timeout sends it to the command and to its group) is one (run-conformance.ts).
       if (state.at !== undefined && Date.now() - state.at < SAME_SIGNAL_MS) return;
       state.at = Date.now();

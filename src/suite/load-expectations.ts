@@ -8,14 +8,14 @@ import { lstat, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { LineCounter, isAlias, isMap, isNode, isPair, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { writeFileAtomic } from '../atomic-write.ts';
-import { HarnessError } from '../errors.ts';
+import { HarnessError, HarnessErrorList } from '../errors.ts';
 import type { CheckSignature } from './check-signature.ts';
 import { expectedProblem, type Expected } from './expected.ts';
 import { closest } from './closest.ts';
 import { ExpectationsSchema, type ExpectationEntry, type ExpectationsFile, type TargetEntry } from './expectations-schema.ts';
 import { nameProblem } from '../names.ts';
-import { readErrorText, readUtf8File } from './read-text-file.ts';
-import { readYamlSource, throwIfProblems, validateAgainstSchema } from './yaml-source.ts';
+import { MAX_YAML_BYTES, readErrorText, readUtf8File } from './read-text-file.ts';
+import { displayFile, parseYamlSource, readYamlSource, throwIfProblems, validateAgainstSchema } from './yaml-source.ts';
 import { walkDocument, type WalkedItem } from './yaml-walk.ts';
 import { spliceEntries } from './yaml-splice.ts';
 
@@ -72,12 +72,13 @@ function stated(value: Expected, entry: ExpectationEntry | TargetEntry, location
 }
 
 /**
- * Loads `file`. With `catalog` (the catalog the run or validate loaded), a file written for another catalog
- * (`expectations:` names another id) is refused: its entries describe other models' claims, and would gate these.
+ * Loads `file` (or `text` as if it were that file's: what bless is about to write). With `catalog` (the catalog the
+ * run or validate loaded), a file written for another catalog (`expectations:` names another id) is refused: its
+ * entries describe other models' claims, and would gate these.
  */
-export async function loadExpectations(file: string, checks: readonly CheckSignature[], catalog?: { id: string }): Promise<Expectations> {
+export async function loadExpectations(file: string, checks: readonly CheckSignature[], catalog?: { id: string }, text?: string): Promise<Expectations> {
   let hint = 'Fix the expectations file above (or regenerate entries with `mantle-conformance bless`); nothing was sent.';
-  const { source, problems } = await readYamlSource(file);
+  const { source, problems } = text === undefined ? await readYamlSource(file) : parseYamlSource(file, text);
   throwIfProblems('HARNESS_EXPECTATIONS_INVALID', problems, hint);
   const known = new Map(checks.map((c) => [c.id, c]));
   // A misspelt check id under a model is refused by the schema's key pattern; say which check it means.
@@ -168,12 +169,20 @@ function blockStyle(node: unknown): void {
 /**
  * Writes `changes` into the expectations file (creating it for `catalog` when absent, in block style with a
  * `$schema` comment that resolves from where the file is). A link is written through to its target. See
- * {@link blessedText} for what changes in the text.
+ * {@link blessedText} for what changes in the text. What the next run (or bless) would refuse to load, over the size
+ * limit above all, is exit 2 and never written: the file stays as it was.
  */
-export async function blessExpectations(file: string, catalog: string, changes: readonly BlessChange[], note: string, schemaFile: string): Promise<void> {
+export async function blessExpectations(file: string, catalog: string, changes: readonly BlessChange[], note: string, schemaFile: string, checks: readonly CheckSignature[]): Promise<void> {
   const place = await blessTarget(file);
   const text = place.text ?? `${schemaComment(file, schemaFile)}\n# What runs are expected to observe, per model and check. Written by \`mantle-conformance bless\`; review the diff.\nexpectations: ${catalog}\nmodels:\n`;
-  await writeFileAtomic(place.file, blessedText(text, file, changes, note));
+  const out = blessedText(text, file, changes, note);
+  const refused = (why: string, fix: string) => new HarnessError('HARNESS_EXPECTATIONS_INVALID', `${displayFile(file)}: with the blessed values it ${why}, which the next run (and bless) refuses; nothing was written, the file is as it was. ${fix}`);
+  const bytes = Buffer.byteLength(out);
+  if (bytes > MAX_YAML_BYTES) throw refused(`would be ${bytes} bytes, over the ${MAX_YAML_BYTES / 1024 / 1024} MiB an expectations file may hold`, 'Make room (shorten long reasons, remove entries of models no longer run), then bless again');
+  await loadExpectations(file, checks, undefined, out).catch((error: unknown) => {
+    throw error instanceof HarnessErrorList ? refused(`would not load (${error.problems.join('; ')})`, 'Fix what that names in the file, then bless again') : error;
+  });
+  await writeFileAtomic(place.file, out);
 }
 
 /**
@@ -194,8 +203,9 @@ export function blessedText(text: string, file: string, changes: readonly BlessC
     detach(doc, path, [change.target, ...(change.dropTargets ?? [])].filter((t) => t !== undefined).map((t) => ['targets', t]));
     const existing = doc.getIn(path, true);
     if (change.target !== undefined) {
-      // A short-form entry becomes a map that keeps its value for the other targets.
-      if (existing !== undefined && !isMap(existing)) doc.setIn(path, doc.createNode({ observed: doc.getIn(path) }));
+      // A short-form entry becomes a map that keeps its value for the other targets: the node itself, so its
+      // comments (the value did not change) and its tag stay with it.
+      if (existing !== undefined && !isMap(existing)) doc.setIn(path, doc.createNode({ observed: existing }));
       const at = [...path, 'targets', change.target];
       if (isMap(doc.getIn(at, true))) {
         rewrite(doc, at, change.to, fresh(change.to));
