@@ -5,12 +5,13 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
 import { ROOT, packageBin } from './helpers/harness.ts';
+import { freePort, uiRerun } from './helpers/vitest-ui.ts';
 
 /** A `run --ui` child: its stderr so far, a wait for a line matching `pattern` (60 s), and its exit code. */
 function uiSession(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -55,12 +56,13 @@ it.each(['SIGINT', 'SIGTERM'] as const)('serves the vitest UI for the run and st
   }
 }, 90_000);
 
-// A re-run of one model's file (the UI's "run" button, or the file changed under watch) wrote a matrix of that model
+// A re-run of one model's file (the UI's "run" button) wrote a matrix of that model
 // over the whole run's reports, its other cells "not run" with no filter: report and compare refused it.
 it('a re-run of some model files keeps the whole run\'s reports, and says so', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ui-rerun-'));
   const reports = join(dir, 'reports');
-  const session = uiSession(['qwen.qwen3-32b', 'openai.gpt-oss-20b', '-t', 'path-prefix', '--report-dir', reports, '--quiet'], { TMPDIR: dir, BROWSER: 'none' });
+  const port = await freePort();
+  const session = uiSession(['qwen.qwen3-32b', 'openai.gpt-oss-20b', '-t', 'path-prefix', '--report-dir', reports, '--quiet', '--', `--api.port=${port}`], { TMPDIR: dir, BROWSER: 'none' });
   const { child, said } = session;
   try {
     await said(/the UI stays open/);
@@ -68,11 +70,10 @@ it('a re-run of some model files keeps the whole run\'s reports, and says so', a
     expect(session.stderr()).toMatch(/^gate: pass \(exit 0\) \(the UI stays open; Ctrl-C ends the session with this exit code\)$/m);
     const whole = await readFile(join(reports, 'matrix.json'), 'utf8');
     expect((JSON.parse(whole) as Matrix).results.filter((r) => !r.notRun).map((r) => r.model).sort()).toEqual(['openai.gpt-oss-20b', 'openai.gpt-oss-20b', 'qwen.qwen3-32b', 'qwen.qwen3-32b']);
-    // The spec files live in the run's own folder under TMPDIR: change one, and vitest (watching, with the UI) re-runs it.
+    // The spec files live in the run's own folder under TMPDIR: the UI's re-run button re-runs one (a file changed re-runs nothing).
     const specDir = (await readdir(dir)).find((name) => name.startsWith('mantle-conformance-specs-'))!;
     const target = (await readdir(join(dir, specDir), { withFileTypes: true })).find((e) => e.isDirectory())!.name;
-    const spec = join(dir, specDir, target, (await readdir(join(dir, specDir, target)))[0]!);
-    await writeFile(spec, `${await readFile(spec, 'utf8')}\n`);
+    await uiRerun(port, [join(dir, specDir, target, (await readdir(join(dir, specDir, target)))[0]!)]);
     await said(/note: vitest re-ran 1 of 4 model file\(s\): shown in the UI only; the reports, the history and the gate keep the last whole run/);
     expect(await readFile(join(reports, 'matrix.json'), 'utf8')).toBe(whole);
     child.kill('SIGINT');

@@ -81,7 +81,7 @@ export async function removeEarlierReports(dir: string, keep: readonly string[] 
 export const EARLIER_MATRIX = 'matrix.earlier.json';
 
 /** The names set-aside copies take: matrix.earlier.json, else matrix.earlier-<time>-<random>.json (none is replaced). */
-const ASIDE_NAME = /^matrix\.earlier(?:-\d{8}t\d{9}z-[0-9a-f]{6})?\.json$/;
+export const ASIDE_NAME = /^matrix\.earlier(?:-\d{8}t\d{9}z-[0-9a-f]{6})?\.json$/;
 
 /**
  * Moves the earlier run's matrix.json (one mantle-conformance wrote, known by how it starts; not a link) aside while

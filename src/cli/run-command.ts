@@ -72,7 +72,7 @@ export async function runCommand(
   let config: RunConfig | undefined;
   const onVitest = Boolean(flags.ui) || (flags.vitestArgs ?? []).length > 0;
   try {
-    const selection = await selectionFlags(flags);
+    const selection = await selectionFlags(flags, root);
     config = await resolveRunConfig(flags, root, version);
     // Where the inputs came from (when not all in one folder) and where a record run's recordings go, once.
     if (!flags.quiet) for (const note of startNotes(flags, config, root, io.reportPaths !== false)) io.err.write(`${note}\n`);
@@ -88,9 +88,9 @@ export async function runCommand(
 type SelectionFlags = Awaited<ReturnType<typeof selectionFlags>>;
 
 /** --shard, -t and the arguments after `--`: vitest's own selection flags after `--` mean what the harness's mean, and are taken out and checked here. */
-async function selectionFlags(flags: RunCommandFlags) {
+async function selectionFlags(flags: RunCommandFlags, root: string) {
   const vitestArgs = flags.vitestArgs ?? [];
-  const extra = vitestArgs.length ? await parseVitestArgs(vitestArgs) : { filter: [], options: {} as Record<string, unknown> };
+  const extra = vitestArgs.length ? await parseVitestArgs(vitestArgs, root) : { filter: [], options: {} as Record<string, unknown> };
   const { shard: extraShard, testNamePattern: extraPattern, ...vitestOptions } = extra.options as { shard?: string; testNamePattern?: string };
   if (flags.shard !== undefined && extraShard !== undefined) throw usage('--shard', 'given twice (before and after --); give it once');
   if (flags.testNamePattern !== undefined && extraPattern !== undefined) throw usage('-t', 'given twice (before and after --); give it once');
@@ -106,6 +106,8 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
   if (flags.repeat !== undefined && config.repeat > 1 && config.targets.every((t) => t.mode === 'replay')) {
     io.err.write(`note: --repeat ${config.repeat}: a replay repeats each case as often as it was recorded (record with --repeat ${config.repeat} to judge ${config.repeat} trials)\n`);
   }
+  // A vitest --outputFile after -- that would replace a report of the run, or sit in its history folder, is refused.
+  if (onVitest) await (await import('./vitest-output-file.ts')).refuseReportOutputFile(vitestOptions, config);
   // A --baseline among the reports, or a file of theirs the harness did not write, is refused; the folder is made.
   await checkRunReportDir(config.reportDir, config.baselineFile);
   let baseline: Matrix | undefined;
@@ -289,6 +291,8 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
   }
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in, and a matrix.json too large to read again.
   await appendStepSummary(matrix, io.err, process.env, await warnWrittenSize(end.files, io.err));
+  // vitest broke after the checks began: their reports stand, and the exit code says the view broke (2 or 3), not the gate.
+  if (end.viewBroke) throw end.viewBroke;
   return { exitCode, matrix, config, runner };
 }
 

@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HarnessError } from '../errors.ts';
+import { unusableVitestOption } from '../run/vitest-usage.ts';
 import { closest } from '../suite/closest.ts';
 
 /** Harness run flags that mean the same, or are vitest's own, after `--`: taken over (selectionFlags) or passed on. */
@@ -98,8 +99,11 @@ async function unknownOptionError(args: string[], message: string): Promise<Harn
   return new HarnessError('HARNESS_USAGE', `arguments after --: vitest does not know ${written.replace(/=.*$/, '')} (${message})${hint}`);
 }
 
-/** vitest's reading of the arguments after `--`: its file filters (model filters here) and options; exit 2 on what it or the harness refuses. */
-export async function parseVitestArgs(args: string[]): Promise<{ filter: string[]; options: Record<string, unknown> }> {
+/**
+ * vitest's reading of the arguments after `--`: its file filters (model filters here) and options; exit 2 on what it
+ * or the harness refuses. With `root` (the run's), an environment or pool vitest could not use is refused too.
+ */
+export async function parseVitestArgs(args: string[], root?: string): Promise<{ filter: string[]; options: Record<string, unknown> }> {
   const { parseCLI } = await import('vitest/node');
   let parsed: { filter: string[]; options: Record<string, unknown> };
   try {
@@ -111,5 +115,7 @@ export async function parseVitestArgs(args: string[]): Promise<{ filter: string[
   if (refused) throw refused;
   const unknown = await unknownToVitest(args);
   if (unknown) throw await unknownOptionError(args, unknown);
+  const unusable = root === undefined ? undefined : unusableVitestOption(parsed.options, root);
+  if (unusable) throw new HarnessError('HARNESS_USAGE', `arguments after --: ${unusable}. Nothing was sent.`);
   return parsed;
 }

@@ -5,6 +5,7 @@
  * (`--threads`, replay-threads.ts). (A run on vitest, for the UI or vitest's own flags, is run/vitest-view.ts: the
  * same engine, with vitest reporting its results.)
  */
+import type { HarnessError } from '../errors.ts';
 import type { SchemaSet } from '../checks/schema.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { ENDPOINT_DOWN_PARTIAL } from '../report/gate.ts';
@@ -49,6 +50,8 @@ export interface RunEnd {
   figures?: { requests: number; peakInFlight: number };
   /** A signal came after the run's last check, while its reports were written: the next one quits now. */
   signalledAfterRun?: boolean;
+  /** vitest broke after the run's checks began (run/vitest-crash.ts): the reports are written, and the run exits with this. */
+  viewBroke?: HarnessError;
 }
 
 /** What stopped a run from outside: Ctrl-C (SIGINT), or SIGTERM (a CI job cancelled, `docker stop`, `kill`). */

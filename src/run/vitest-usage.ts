@@ -5,7 +5,8 @@
  * naming those arguments; not a harness bug.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../errors.ts';
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -42,6 +43,28 @@ function knownCause(options: Record<string, unknown>, root: string | undefined):
   if (!root || coverage?.enabled !== true || (coverage.provider && coverage.provider !== 'v8' && coverage.provider !== 'istanbul')) return undefined;
   const provider = `@vitest/coverage-${coverage.provider ?? 'v8'}`;
   return installed(root, provider) ? undefined : `--coverage needs ${provider}, which is not installed (npm install -D ${provider}, or drop --coverage)`;
+}
+
+/** The environments vitest ships, by the package each needs (vitest's own table: `node` needs none). */
+const ENVIRONMENT_PACKAGES: Record<string, string> = { jsdom: 'jsdom', 'happy-dom': 'happy-dom', 'edge-runtime': '@edge-runtime/vm' };
+
+/** The pools vitest runs test files in from its command line; any other name runs no file, without a word. */
+const POOLS = ['threads', 'forks', 'vmThreads', 'vmForks'];
+
+/**
+ * Why vitest could not honour `--environment` or `--pool`, found before anything is sent: an environment whose
+ * package is not installed kills vitest's workers after the checks ran (vitest only prints `MISSING DEPENDENCY`),
+ * and a pool it does not know leaves every file unrun. Undefined when both are usable (a path is vitest's to read).
+ * Installed means findable from `root` (vitest's root: the run's) or from vitest's own folder, as vitest looks.
+ */
+export function unusableVitestOption(options: Record<string, unknown>, root: string): string | undefined {
+  const { environment, pool } = options;
+  if (pool !== undefined && !POOLS.includes(String(pool))) return `--pool=${String(pool)}: vitest has no such pool (${POOLS.join(', ')}); give one of them, or drop --pool`;
+  if (typeof environment !== 'string' || environment === 'node' || environment.startsWith('.') || isAbsolute(environment)) return undefined;
+  const name = ENVIRONMENT_PACKAGES[environment] ?? `vitest-environment-${environment}`;
+  const vitestDir = dirname(fileURLToPath(import.meta.resolve('vitest/package.json')));
+  if (installed(root, name) || installed(vitestDir, name)) return undefined;
+  return `--environment=${environment} needs ${name}, which is not installed (npm install -D ${name}, or drop --environment: the checks run in the main process, whatever a worker's environment)`;
 }
 
 /** HARNESS_USAGE for vitest's start-up error, naming the arguments after `--`; `cause` kept for the stack. */

@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { PassThrough } from 'node:stream';
 import type { Vitest } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
+import { atCommandEnd } from '../transport/command-end.ts';
 import { startResultServer, type GateAnswer, type ResultAnswer, type ResultQuestion } from './result-server.ts';
 import { RunEngine } from './run-engine.ts';
 import { finishRun, interruptedMessage, progressEvents, SAME_SIGNAL_MS, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
@@ -17,6 +18,7 @@ import type { CellWork } from './selection.ts';
 import { makeSpecDir, removeSpecFiles, removeSpecFilesNow, writeGateSpec, writeSpecFiles } from './spec-files.ts';
 import { gateTests, resultAnswer, sessionVerdict } from './vitest-answers.ts';
 import { pairMatrix } from './run-matrix.ts';
+import { catchVitestCrash, vitestViewError } from './vitest-crash.ts';
 import { vitestStartError } from './vitest-usage.ts';
 import { pairKey, type Matrix } from '../report/matrix.ts';
 
@@ -36,9 +38,11 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const { config } = request;
   const byCell = new Map(request.work.map((cell) => [pairKey(cell.target, cell.model), cell]));
   const byFile = new Map<string, CellWork>();
-  /** `over`: the engine's run is done (its reports are being written, or were); `told`: a signal came since. */
-  /** `rerun`: the current test run is a UI re-run of some of the model files (how many of how many); `selected`: its cells' keys. */
-  /** `busy`: a test run is going (until its end is handled); `serving`: the vitest test runs its engine answers; `queued`: test runs vitest started meanwhile. */
+  // A UI re-run of some files is shown only: sent, never recorded, or the fixtures would hold answers no gate judged.
+  const unrecorded = { ...config, targets: config.targets.map((t) => (t.mode === 'record' ? { ...t, mode: 'live' as const } : t)) };
+  /** `over`: the engine's run is done (its reports are being written, or were); `told`: a signal came since. `rerun`: the
+   * current test run is a UI re-run of some of the model files (how many of how many); `selected`: its cells' keys. `busy`:
+   * a test run is going (until its end is handled); `serving`: the vitest test runs its engine answers; `queued`: test runs vitest started meanwhile. */
   const state: {
     engine?: RunEngine;
     running?: Promise<void>;
@@ -49,9 +53,9 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     over?: boolean;
     told?: boolean;
     endAsked?: boolean;
+    busy?: boolean;
     rerun?: { ran: number; of: number };
     selected?: ReadonlySet<string>;
-    busy?: boolean;
     serving: number;
     queued: ReadonlyArray<{ moduleId: string }>[];
   } = { startedAt: new Date(), serving: 0, queued: [] };
@@ -73,7 +77,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
         const keep = 'the reports, the history and the gate keep the last whole run';
         const files = state.rerun ? `${state.rerun.ran} of ${state.rerun.of}` : `all ${request.work.length}`;
         if (state.interrupted) request.err.write(`note: the vitest UI re-run of ${files} model file(s) was interrupted (${state.interrupted}); ${keep}\n`);
-        else if (state.rerun) request.err.write(`note: vitest re-ran ${state.rerun.ran} of ${state.rerun.of} model file(s): shown in the UI only; ${keep} (re-run all to replace them)\n`);
+        else if (state.rerun) request.err.write(`note: vitest re-ran ${state.rerun.ran} of ${state.rerun.of} model file(s): shown in the UI only${config.targets.some((t) => t.mode === 'record') ? ' (sent, not recorded: the fixtures stay the ones the reports judged)' : ''}; ${keep} (re-run all to replace them)\n`);
         return state.end;
       }
       // A first run of some files only (vitest's own selection is refused after --: cli/vitest-args.ts) says so.
@@ -175,10 +179,10 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     state.over = false;
     state.told = false;
     state.finishing = undefined;
-    state.engine = new RunEngine({ config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress, request.err, request) });
+    const selected = [...new Set(specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined))];
+    state.engine = new RunEngine({ config: state.end !== undefined && selected.length < request.work.length ? unrecorded : config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress, request.err, request) });
     state.startedAt = new Date();
     request.progress?.start(state.engine.scheduler);
-    const selected = [...new Set(specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined))];
     state.selected = keysOf(specifications);
     state.rerun = selected.length < request.work.length ? { ran: selected.length, of: request.work.length } : undefined;
     const running = state.engine.run(selected);
@@ -201,6 +205,8 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const reporter = {
     onInit(ctx: Vitest) {
       takeOver();
+      // vitest's watch mode (the UI's) would re-run every file, every request sent again, when the harness's build changes.
+      if (request.ui) void ctx.vite.watcher.close();
       // The UI listens before the first run starts: its address is said now, so the run can be watched in it.
       if (!request.ui || shownUi) return;
       shownUi = true;
@@ -242,10 +248,12 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const removeNow = () => removeSpecFilesNow(specDir);
   process.on('exit', removeNow);
   let cut = false;
+  let [crash, crashed]: [unknown, (error: unknown) => void] = [undefined, () => undefined]; // vitest broke after the run began (vitest-crash.ts)
+  const broke = new Promise<void>((resolve) => (crashed = (error) => void ((crash ??= error), resolve())));
+  const stopCatching = catchVitestCrash(crashed);
   try {
-    const modelFiles = await writeSpecFiles(specDir, request.work);
-    modelFiles.forEach((file, i) => byFile.set(specKey(file), request.work[i]!));
-    const files = [...modelFiles, await writeGateSpec(specDir)];
+    const files = [...(await writeSpecFiles(specDir, request.work)), await writeGateSpec(specDir)];
+    files.slice(0, -1).forEach((file, i) => byFile.set(specKey(file), request.work[i]!));
     const { reporter: extraReporters, ...vitestOptions } = request.vitestOptions as { reporter?: string | string[] };
     const session = (async () => {
       vitest = await startVitest('test', [], {
@@ -275,9 +283,10 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
         // Not the terminal: on one, vitest's keyboard shortcuts would take Ctrl-C (cancel, then exit the process)
         // from the harness, which stops the run, writes its matrix and ends the session with the gate's exit code.
         stdin: new PassThrough() as unknown as NodeJS.ReadStream,
-      }).catch((cause: unknown) => {
-        // Before any check ran, vitest can only be refusing what was given after `--`.
-        throw state.engine || Object.keys(request.vitestOptions).length === 0 ? cause : vitestStartError(cause, request.vitestOptions, config.root);
+      }).catch((cause: unknown): undefined => {
+        // Before any check ran, vitest can only be refusing what was given after `--`; after, the run's results stand.
+        if (state.engine) return void crashed(cause);
+        throw Object.keys(request.vitestOptions).length === 0 ? cause : vitestStartError(cause, request.vitestOptions, config.root);
       });
       if (request.ui) {
         await new Promise<void>((resolve) => {
@@ -287,11 +296,12 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
         });
       }
     })();
-    // After Ctrl-C the matrix is written as soon as the engine has stopped; the CLI then exits 130 (cli/bin.ts)
-    // without waiting for vitest to walk the files it cancelled.
-    cut = (await Promise.race([session.then(() => false), interrupted.then(() => true)])) === true;
+    // After Ctrl-C (or vitest broke) the matrix is written once the engine has stopped, without waiting on vitest.
+    cut = (await Promise.race([session.then(() => false), interrupted.then(() => true), broke.then(() => true)])) === true;
     if (cut) session.catch(() => undefined);
   } finally {
+    // vitest left running after it broke may throw again (its other workers) until the process ends.
+    if (crash === undefined) stopCatching();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
     if (!cut) {
@@ -301,12 +311,19 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     await removeSpecFiles(specDir);
     process.off('exit', removeNow);
   }
-  // A session a signal ended while the reports were written: they are the run's.
+  // A session a signal ended while the reports were written: they are the run's (or vitest broke: crashEnd).
+  if (crash !== undefined) return crashEnd(crash);
   await state.finishing?.catch(() => undefined);
   // No check ran: with arguments after `--` (a --project filter that matched nothing), they are why.
   if (!state.end && Object.keys(request.vitestOptions).length > 0) throw vitestStartError(new Error('vitest ran no check'), request.vitestOptions, config.root);
   if (!state.end) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without running the checks; rerun with -- --reporter=verbose to see why');
   return state.told ? { ...state.end, signalledAfterRun: true } : state.end;
+  // After vitest broke: the engine's results written (finish); vitest is left as it is, and the process ends with the command.
+  async function crashEnd(cause: unknown): Promise<RunEnd> {
+    if (!state.engine) throw Object.keys(request.vitestOptions).length ? vitestStartError(cause, request.vitestOptions, config.root) : cause;
+    atCommandEnd(async () => true);
+    return { ...(await finish()), viewBroke: vitestViewError(cause, request.vitestOptions) };
+  }
 }
 
 export { resultAnswer } from './vitest-answers.ts';
