@@ -107,7 +107,7 @@ function describeAjvError(source: Locator, error: ErrorObject, suggest: Suggest 
       const where = source.locate([...path, key], { key: true });
       if (typeof parent['x-keys'] === 'string') return `${where} ${at}: key ${quoted(key)} is not ${parent['x-keys']}${guess([...path, key], key)}`;
       const allowed = allowedKeys(error);
-      return `${where} ${at}: unknown field ${mayBeSecret(key) ? quoted(key) : `"${key}"`}${allowed ? ` (allowed: ${allowed})` : ''}`;
+      return `${where} ${at}: unknown field ${quoted(key)}${allowed ? ` (allowed: ${allowed})` : ''}`;
     }
     case 'anyOf':
     case 'oneOf': {

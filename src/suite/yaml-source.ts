@@ -194,6 +194,8 @@ export function validateAgainstSchema(source: YamlSource, schema: object, sugges
 
 /** Throws one error listing every problem, with the fix, when there are any. */
 export function throwIfProblems(code: HarnessErrorCode, problems: readonly string[], hint: string): void {
-  // A file given by mistake may put a key where a value is quoted: none is shown (withheld-values.ts).
-  if (problems.length > 0) throw new HarnessErrorList(code, problems.map(withheldQuotes), hint);
+  // A file given by mistake may put a key where a value is quoted: none is shown (withheld-values.ts). A problem is
+  // one line: a line break quoted from the file (a key may hold one) is written `\n`, never a line of its own that could
+  // read as the harness's (`gate: pass`) or a CI command.
+  if (problems.length > 0) throw new HarnessErrorList(code, problems.map((p) => withheldQuotes(p).replace(/\r?\n/g, '\\n')), hint);
 }
