@@ -10,7 +10,8 @@ import { HarnessError } from './errors.ts';
 /** What a name is, for messages. */
 export type NameKind = 'run id' | 'target name' | 'model id' | 'region' | 'case id';
 
-/** Plain names (run id, target name): what a CI job or a person types. */
+/** Plain names (run id, target name): what a CI job or a person types. Its first character, then the others. */
+const PLAIN_CHARACTERS = [/[A-Za-z0-9]/, /[A-Za-z0-9._-]/] as const;
 const PLAIN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /**
  * Model ids as Mantle and gateways spell them (`anthropic.claude-opus-4-7`, `us.meta.llama`, ARNs with `:` and `/`),
@@ -22,6 +23,8 @@ const PLAIN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const MODEL_ID_CHARACTERS = 'letters, digits and . _ : / @ + -, starting with a letter, a digit or /';
 export const MODEL_ID_PATTERN = '^[A-Za-z0-9/][A-Za-z0-9._:/@+-]*$';
 const MODEL = new RegExp(MODEL_ID_PATTERN);
+/** MODEL_ID_PATTERN's first character, then the others: to say which character of a refused id is not allowed. */
+const MODEL_CHARACTERS = [/[A-Za-z0-9/]/, /[A-Za-z0-9._:/@+-]/] as const;
 /** An AWS region name (us-east-1, us-gov-west-1, us-isob-east-1, cn-north-1), unanchored: Bedrock's host names hold one. */
 export const REGION_PATTERN = '[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}';
 const REGION = new RegExp(`^${REGION_PATTERN}$`);
@@ -42,9 +45,29 @@ export function nameProblem(value: string, kind: NameKind): string | undefined {
   if (!rule.test(value)) {
     if (kind === 'region') return `${JSON.stringify(value)} is not an AWS region name like us-east-1`;
     const allowed = kind === 'model id' ? MODEL_ID_CHARACTERS : 'letters, digits and . _ -, starting with a letter or digit';
-    return `${JSON.stringify(value)} is not a ${kind} (${allowed})`;
+    const which = refusedCharacter(value, kind === 'model id' ? MODEL_CHARACTERS : PLAIN_CHARACTERS);
+    return `${JSON.stringify(value)} is not a ${kind} (${allowed})${which ? `: ${which}` : ''}`;
   }
   if (Buffer.byteLength(folderName(value)) > MAX_FOLDER_BYTES) return `the ${kind} ${JSON.stringify(value)} is too long to name a folder`;
+  return undefined;
+}
+
+/** Characters a reader does not see in a quoted name: format characters (U+200B, U+FEFF, U+2060), separators, controls. */
+const UNSEEN = /[\p{Cf}\p{Zl}\p{Zp}\p{Cc}]/u;
+
+/**
+ * Which character of `value` the rule refuses, by position (in characters, from 1) and code point: a zero-width space
+ * pasted from a CI log or a web page is invisible in the quoted name, so the message names it.
+ */
+function refusedCharacter(value: string, [first, rest]: readonly [RegExp, RegExp]): string | undefined {
+  let at = 0;
+  for (const char of value) {
+    at += 1;
+    if ((at === 1 ? first : rest).test(char)) continue;
+    const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (UNSEEN.test(char)) return `character ${at} is ${code}, an invisible one`;
+    return char === ' ' ? `character ${at} is a space` : `character ${at} is ${JSON.stringify(char)} (${code})`;
+  }
   return undefined;
 }
 

@@ -1,8 +1,8 @@
 /**
  * Ids an endpoint sends are data, and an id that cannot be used is the endpoint's finding, never a harness crash: a
  * model-list cursor with a lone surrogate leaves the list "not read whole" (exit 1, named), a Responses id with one
- * leaves the steps that put it in a path unsent, blamed on the id; a listed model id is inert in the CI progress and
- * `gating:` lines; and a model's progress line counts fails and errors apart, or says nothing of it was observed, as
+ * leaves the steps that put it in a path unsent, blamed on the id; a listed model id is printed as it is in the CI
+ * progress and `gating:` lines when the model-id rule allows it (it can open no CI command), else inert; and a model's progress line counts fails and errors apart, or says nothing of it was observed, as
  * the run's totals do.
  */
 import { createServer, type Server } from 'node:http';
@@ -107,16 +107,18 @@ describe("a model's CI progress line", () => {
   const refusing = (id: string) => server({ models: [200, json({ object: 'list', data: [{ id, object: 'model' }] })], other: [400, json({ error: { message: 'no', type: 'invalid_request_error' } })] });
   const CHECKS = ['--checks', 'models.listed,created-at.chat,content.array.chat'];
 
-  it('prints a listed id inert, and so do the gating lines', async () => {
+  it('prints a listed id the model-id rule allows as it is (it cannot open a line with `::`), and one it refuses inert in the gating lines', async () => {
     const { url, close } = await refusing('ok::error::y');
     try {
       const run = await live(url, 'listed-id', '--models', 'listed', ...CHECKS);
-      expect(run.stderr).toMatch(/^ {2}ok:\u200b:error:\u200b:y \(127\.0\.0\.1_\d+\): 3 checks, /m);
-      expect(`${run.stdout}\n${run.stderr}`).not.toContain('ok::error');
+      // GitHub reads `::error::` only at a line's start (after spaces): a rule-abiding id starts with a letter, a digit or `/`.
+      expect(run.stderr).toMatch(/^ {2}ok::error::y \(127\.0\.0\.1_\d+\): 3 checks, /m);
+      expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/^\s*::/m);
     } finally {
       close();
     }
-    expect(gateLines([], [{ target: 't', model: 'ok::error::y', check: 'created-at.chat', reason: 'r' }] as MatrixGate['gating'])).toEqual(['  gating: ok:\u200b:error:\u200b:y created-at.chat (t): r']);
+    expect(gateLines([], [{ target: 't', model: 'ok::error::y', check: 'created-at.chat', reason: 'r' }] as MatrixGate['gating'])).toEqual(['  gating: ok::error::y created-at.chat (t): r']);
+    expect(gateLines([], [{ target: 't', model: '::error::y', check: 'created-at.chat', reason: 'r' }] as MatrixGate['gating'])).toEqual(['  gating: :\u200b:error:\u200b:y created-at.chat (t): r']);
   });
 
   it('counts fails and errors apart as the totals do, and says nothing was observed of a model the totals set apart', async () => {

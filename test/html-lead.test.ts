@@ -95,7 +95,7 @@ describe.skipIf(!available)('matrix.html lead, views and layout in Chromium', ()
     expect(listed).toEqual(new Set(matrix.results.map((r) => `${r.target}|${r.model}`)));
   });
 
-  it('without JavaScript claims no view: the filters and the click hint are hidden, a noscript line says why, titles hold the reasons', async () => {
+  it('without JavaScript claims no view: the filters and the click hint are hidden, the jump and count links read as text, a noscript line says why, titles hold the reasons', async () => {
     const p = await page(join(dir, 'run', 'matrix.html'), 1400, false);
     expect(await p.locator('nav.filters').isVisible()).toBe(false);
     expect(await p.locator('p.no-script').isVisible()).toBe(true);
@@ -104,10 +104,24 @@ describe.skipIf(!available)('matrix.html lead, views and layout in Chromium', ()
     const title = await p.locator(`td[data-key="${inconclusive.target}|${inconclusive.model}|${inconclusive.check}"]`).getAttribute('title');
     expect(title).toContain(inconclusive.reason.slice(0, 80));
     expect(title).toContain(`expected ${inconclusive.expected === null ? 'nothing stated' : JSON.stringify(inconclusive.expected)}`);
+    // The jump links of "What fails the gate" and the By model / By check links act only through the script: without
+    // it they read as plain text (the page's colour, no pointer), and the noscript line names them.
+    const look = (selector: string, at: Page) => at.locator(selector).first().evaluate((e) => [getComputedStyle(e).color, getComputedStyle(e).cursor, getComputedStyle(e.closest('td')!).color]);
+    for (const selector of ['section#lead button[data-key]', 'section#lead button[data-filter]']) {
+      const [color, cursor, around] = await look(selector, p);
+      expect(cursor, selector).not.toBe('pointer');
+      expect(color, selector).toBe(around);
+    }
+    expect(await p.locator('p.no-script').innerText()).toContain('the links of "What fails the gate" and the counts need JavaScript');
     await p.context().close();
     const q = await page(join(dir, 'run', 'matrix.html'));
     expect(await q.locator('nav.filters').isVisible()).toBe(true);
     expect(await q.locator('header').innerText()).toContain('click a cell');
+    for (const selector of ['section#lead button[data-key]', 'section#lead button[data-filter]']) {
+      const [color, cursor] = await look(selector, q);
+      expect(cursor, selector).toBe('pointer');
+      expect(color, selector).toBe('rgb(26, 115, 232)');
+    }
     await q.context().close();
   });
 

@@ -8,7 +8,7 @@
  */
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
-import { inertLine, visibleControls } from '../report/inert-text.ts';
+import { inertLine, printedJson } from '../report/inert-text.ts';
 import { refusedApart, refusedSaid, unusableListed } from '../report/model-lists.ts';
 import { loadCatalog } from '../suite/load-catalog.ts';
 import { plainHttpWarning } from './credential-domains.ts';
@@ -108,7 +108,7 @@ export async function catalogDiffCommand(flags: CatalogDiffFlags, root: string, 
   if (json) {
     // The ids are the endpoint's text: a C1 escape, a direction override or U+2028 is valid JSON but runs or reorders
     // in the terminal or CI log that prints it, so each is its visible `\u202e`, as `table --format json` writes (JSON reads it back the same).
-    out.write(`${visibleControls(JSON.stringify({ format: 'mantle-conformance.catalog-diff/1', catalog: catalog.id, targets }, null, 2))}\n`);
+    out.write(printedJson({ format: 'mantle-conformance.catalog-diff/1', catalog: catalog.id, targets }));
   } else {
     for (const t of targets) {
       // The source says which part was not read, if any (cli/model-lists.ts): the first line a reader sees.

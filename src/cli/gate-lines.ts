@@ -4,7 +4,7 @@
  * list bounded (report/problem-list.ts), so an outage on many targets is a screenful, not thousands of lines. The
  * verdict and exit code are the gate's; the reports list every problem and cell.
  */
-import { inertLine } from '../report/inert-text.ts';
+import { inertLine, modelIdLine } from '../report/inert-text.ts';
 import type { GateProblem, MatrixGate } from '../report/matrix.ts';
 import { boundProblems, PROBLEM_BYTES } from '../report/problem-list.ts';
 
@@ -20,7 +20,7 @@ export function problemLines(problems: readonly GateProblem[], max = CONSOLE_LIN
 /** The problems, then the gating cells, each list bounded. */
 export function gateLines(problems: readonly GateProblem[], gating: MatrixGate['gating'], max = CONSOLE_LINES): string[] {
   const lines = problemLines(problems, max, PROBLEM_BYTES);
-  for (const g of gating.slice(0, max)) lines.push(`  gating: ${inertLine(g.model, 200)} ${g.check} (${g.target}): ${inertLine(g.reason)}`);
+  for (const g of gating.slice(0, max)) lines.push(`  gating: ${modelIdLine(g.model)} ${g.check} (${g.target}): ${inertLine(g.reason)}`);
   if (gating.length > max) lines.push(`  ... and ${gating.length - max} more (see the reports)`);
   return lines;
 }

@@ -133,7 +133,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
     .description('list every check: id, what it observes, its vocabulary')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
     .action(async (flags: { format: string }) => {
-      const [{ ALL_CHECKS }, { describeVocabulary }] = await Promise.all([import('../checks/registry.ts'), import('../suite/check-signature.ts')]);
+      const [{ ALL_CHECKS }, { describeVocabulary }, { printedJson }] = await Promise.all([import('../checks/registry.ts'), import('../suite/check-signature.ts'), import('../report/inert-text.ts')]);
       if (flags.format === 'json') {
         // One type per field for tooling that iterates it: a number check's vocabulary is no list of words, so it is
         // an empty list, and `observedType` says what its observed value is.
@@ -141,7 +141,7 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
           const number = c.vocabulary === 'number-or-null';
           return { id: c.id, title: c.title, api: c.api, vocabulary: number ? [] : c.vocabulary, observedType: number ? 'number' : 'word', reference: c.reference ?? null, dependsOnModel: c.dependsOnModel ?? false };
         });
-        io.out.write(`${JSON.stringify(listed, null, 2)}\n`);
+        io.out.write(printedJson(listed));
         return;
       }
       const rows = ALL_CHECKS.map((c) => `| \`${c.id}\` | ${c.title.replace(/\|/g, '\\|')} | ${describeVocabulary(c).replace(/"/g, '`')} | ${c.reference ? `\`${String(c.reference.value)}\`` : '–'} | ${c.dependsOnModel ? 'model' : 'endpoint'} |`);

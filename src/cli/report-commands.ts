@@ -16,7 +16,7 @@ import { compareMatrices, comparisonWarnings, describeComparison, sameRunProblem
 import { coverageLine, gateLine } from '../report/gate.ts';
 import { answeredAsAnotherLines } from '../report/observed-models.ts';
 import { writeDefaultReports } from '../report/index.ts';
-import { inertLine } from '../report/inert-text.ts';
+import { inertLine, printedJson } from '../report/inert-text.ts';
 import { missingShardReason } from '../report/missing-shard.ts';
 import { MATRIX_FORMAT, type Matrix } from '../report/matrix.ts';
 import { olderRules } from '../report/older-rules.ts';
@@ -107,7 +107,7 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
   const gone = vanishedTargetsProblem(comparison);
   const shown = gone ? { ...comparison, regressed: true } : comparison;
   const json = { ...shown, ...(gone ? { vanishedTargetsProblem: gone } : {}), ...(unfinished ? { unfinished } : {}), ...(none ? { nothingCompared: true } : {}) };
-  out.write(flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${describeComparison(shown, after)}\n${[gone, unfinished].filter(Boolean).map((line) => `${inertLine(line!, 2000)}\n`).join('')}`);
+  out.write(flags.json ? printedJson(json) : `${describeComparison(shown, after)}\n${[gone, unfinished].filter(Boolean).map((line) => `${inertLine(line!, 2000)}\n`).join('')}`);
   // Cells a baseline that stopped did not reach were not compared: exit 1 as for a newer run that stopped (the line says so).
   return shown.regressed || unfinished || none || comparison.baselineUnreached ? 1 : 0;
 }
@@ -121,7 +121,7 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
 export async function compareSurfacesCommand(files: string[], flags: { json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
   const combined = combineForMigration(await readAll(files), files);
   const view = buildMigration(combined);
-  out.write(flags.json ? `${JSON.stringify(view, null, 2)}\n` : migrationMarkdown(view));
+  out.write(flags.json ? printedJson(view) : migrationMarkdown(view));
   if (!flags.json && view.pairs.length === 0) {
     // Say what was there: a local endpoint run without --surface is `custom`, and sites must match to pair.
     const targets = combined.targets.map((t) => `${t.id} (${t.surface ?? 'mantle'}, site ${t.site ?? t.region ?? t.id})`).join(', ');

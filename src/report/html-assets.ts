@@ -35,8 +35,10 @@ section#lead table { border-collapse: collapse; width: 100%; font-size: 12px; }
 section#lead th, section#lead td { padding: 2px 6px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
 section#lead td.num, section#lead th.num { text-align: right; font-family: ui-monospace, monospace; }
 section#lead td.why, section#lead td.more, section#lead ul.why-run { white-space: normal; overflow-wrap: anywhere; }
-section#lead button.link { all: unset; cursor: pointer; color: #1a73e8; font-family: ui-monospace, monospace; }
-section#lead button.link:hover, section#lead button.link:focus { text-decoration: underline; }
+section#lead button.link { all: unset; font-family: ui-monospace, monospace; }
+/* The jump and count links act only through the script: without it they read as the plain text they are. */
+html.js section#lead button.link { cursor: pointer; color: #1a73e8; }
+html.js section#lead button.link:hover, html.js section#lead button.link:focus { text-decoration: underline; }
 section#lead .none { color: var(--pass-ink); padding: 4px 6px; margin: 0; }
 section#lead .run-fails { color: var(--fail-ink); font-weight: 600; padding: 4px 6px; margin: 0; }
 section#lead ul.why-run { color: var(--fail-ink); margin: 4px 0; padding-left: 22px; }

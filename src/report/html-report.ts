@@ -114,11 +114,32 @@ function leadCells(gating: readonly MatrixResult[]): MatrixResult[] {
   return gating.filter((r) => chosen.has(r));
 }
 
+/** Targets the cut line names, at most. */
+const UNNAMED_TARGETS_NAMED = 5;
+
+/**
+ * Past LEAD_LISTED failing (model, target) pairs the list cannot name each: how many it leaves out, by target (a
+ * region's outage is news the other targets' lines do not tell). Empty when every pair is named.
+ */
+function unnamedPairs(gating: readonly MatrixResult[], listed: readonly MatrixResult[]): string {
+  const named = new Set(listed.map((r) => pairKey(r.target, r.model)));
+  const byTarget = new Map<string, Set<string>>();
+  for (const r of gating) {
+    if (named.has(pairKey(r.target, r.model))) continue;
+    byTarget.set(r.target, (byTarget.get(r.target) ?? new Set()).add(r.model));
+  }
+  if (byTarget.size === 0) return '';
+  const counts = [...byTarget].map(([target, models]) => `${models.size} on ${target}`);
+  const total = [...byTarget.values()].reduce((n, models) => n + models.size, 0);
+  const shown = counts.length > UNNAMED_TARGETS_NAMED ? [...counts.slice(0, UNNAMED_TARGETS_NAMED), `${counts.length - UNNAMED_TARGETS_NAMED} more targets`] : counts;
+  return `, among them every cell of ${total} failing (model, target) pair${total === 1 ? '' : 's'} not named above (${shown.join(', ')})`;
+}
+
 function leadSection(matrix: Matrix): string {
   const gating = matrix.results.filter((r) => r.gating);
   const listed = leadCells(gating);
   const rest = gating.length - listed.length;
-  const more = rest ? `<tr><td></td><td colspan="2" class="more">... and ${rest} more cell${rest === 1 ? '' : 's'} that fail the gate, not listed here: each is outlined in the grid below, and matrix.json holds them all</td></tr>` : '';
+  const more = rest ? `<tr><td></td><td colspan="2" class="more">... and ${rest} more cell${rest === 1 ? '' : 's'} that fail the gate, not listed here${esc(unnamedPairs(gating, listed))}: each is outlined in the grid below, and matrix.json holds them all</td></tr>` : '';
   const items =
     listed
       .map((r) => `<tr><td>${esc(statusSymbol(r.status))}</td><td><button type="button" class="link" data-key="${esc(key(r))}">${esc(r.model)} · ${esc(r.check)}</button>${matrix.targets.length > 1 ? ` <small>${esc(r.target)}</small>` : ''}</td><td class="why">${esc(r.reason)}</td></tr>`)
@@ -231,7 +252,7 @@ ${notes.length ? `<ul class="notes">${notes.slice(0, NOTES_LISTED).map((n) => `<
 <p>${provenance}. Run ${esc(run.id)}, ${esc(run.finishedAt.slice(0, 19).replace('T', ' '))} UTC, ${(run.durationMs / 1000).toFixed(1)} s, mantle-conformance ${esc(run.harnessVersion)}${run.partial ? `, <strong>${gate.verdict === 'interrupted' ? 'interrupted' : 'partial'}</strong>: ${esc(run.partialReason ?? '')}` : ''}.
 ${matrix.models.length} models x ${matrix.checks.length} checks: ${esc(statusLine(matrix))}; ${esc(usageLine(matrix))}.</p>
 <p class="legend">${Object.entries(STATUS_SYMBOLS).map(([s, sym]) => `<span>${sym} ${esc(STATUS_LABELS[s as keyof typeof STATUS_LABELS])}</span>`).join('')}<span>${DEVIATION_MARK} known deviation (as expected, not the reference)</span>${matrix.comparison ? '<span>▲ new failure</span><span>▼ fixed</span><span>≈ became flaky</span><span>= became stable</span><span>∅ no longer observed</span><span>Δ changed</span>' : ''}<span class="needs-js"> — click a cell for observed vs expected, the reason, each trial and the evidence.</span></p>
-<noscript><p class="no-script">The filters and the cell drawer need JavaScript: without it every cell is shown, a cell's title (point at it) holds the expected value and the reason of each cell to look at, and matrix.md lists the cells to look at with their reasons (matrix.json holds every one).</p></noscript></header>
+<noscript><p class="no-script">The filters, the cell drawer and the links of "What fails the gate" and the counts need JavaScript: without it every cell is shown, a cell's title (point at it) holds the expected value and the reason of each cell to look at, and matrix.md lists the cells to look at with their reasons (matrix.json holds every one).</p></noscript></header>
 ${leadSection(matrix)}
 <nav class="filters needs-js">
 <label>view <select id="f-view"><option value="failures">failures only</option><option value="all">all cells</option></select></label>

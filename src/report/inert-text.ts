@@ -14,6 +14,7 @@
  * - `capText` for what the matrix keeps (reasons and excerpts bounded, the cut marked).
  */
 import { createHash } from 'node:crypto';
+import { nameProblem } from '../names.ts';
 import { jsonPieces } from './json-pieces.ts';
 
 /** Console and log lines keep at most this many UTF-8 bytes of one endpoint string. */
@@ -103,6 +104,15 @@ export function inertLine(text: unknown, maxBytes = LINE_TEXT_MAX_BYTES): string
 }
 
 /**
+ * A model id in a console line (the run's progress, the gating lines): an id the model-id rule allows (src/names.ts)
+ * as it is, since it can hold no control, line break or `#` and starts with no `:` (an ARN's `::` is copied from the
+ * log whole, and given back to --models it is the same id); any other id (an endpoint's list) as an inert line.
+ */
+export function modelIdLine(id: string, maxBytes = 200): string {
+  return nameProblem(id, 'model id') === undefined ? id : inertLine(id, maxBytes);
+}
+
+/**
  * Endpoint text as Markdown text: one inert line (as `inertLine`), with the characters that would close a table
  * cell, open markup or a link escaped, so it renders as the text it is in a table cell, a list item or a paragraph.
  * `&` too: a character reference (`&#x202E;`) would render as the character it names, a bidi override included. A
@@ -136,6 +146,16 @@ const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u2
 export function visibleControls(text: string): string {
   if (PRINTABLE_ASCII.test(text) && !text.includes('##')) return text;
   return breakHashCommands(text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), '\\u0023');
+}
+
+/**
+ * `value` as JSON printed to stdout (`compare --json`, `catalog diff --json`, `table --format json`, `checks --format
+ * json`), two-space indented with a final newline: through `visibleControls`, since such output is printed into CI
+ * logs and terminals, where a `##vso[` or a direction override quoted from an endpoint would act. One function, so no
+ * JSON printed to stdout can leave it out.
+ */
+export function printedJson(value: unknown): string {
+  return `${visibleControls(JSON.stringify(value, null, 2))}\n`;
 }
 
 /** Characters XML 1.0 does not allow anywhere: most C0 controls, lone surrogates, U+FFFE and U+FFFF. */

@@ -14,7 +14,7 @@
 import type { Cell } from '../cell-selection.ts';
 import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
 import { readOfUnobservedModels } from '../report/coverage.ts';
-import { inertLine } from '../report/inert-text.ts';
+import { inertLine, modelIdLine } from '../report/inert-text.ts';
 import { cellKey, pairKey, type Matrix } from '../report/matrix.ts';
 import { unobservedPairs } from '../report/observed-models.ts';
 import type { Figures } from '../transport/scheduler.ts';
@@ -121,8 +121,8 @@ export class ProgressReporter {
     const said = unobserved
       ? ['nothing of the model observed', ...(['error', 'flaky', 'inconclusive'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s}`)]
       : [`${count('fail')} fail`, `${count('error')} error`, ...(['flaky', 'inconclusive'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s}`)];
-    // The id may be an endpoint's (`--models listed`): endpoint text, inert as the summary's lines are.
-    this.#stream.write(`  ${inertLine(cell.model, 200)} (${inertLine(cell.target, 200)}): ${ran}, ${said.join(', ')}\n`);
+    // The id may be an endpoint's (`--models listed`): one the model-id rule refuses is inert as the summary's lines are.
+    this.#stream.write(`  ${modelIdLine(cell.model)} (${inertLine(cell.target, 200)}): ${ran}, ${said.join(', ')}\n`);
   }
 
   end(how: ProgressEnd = {}): void {
