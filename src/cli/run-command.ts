@@ -100,14 +100,14 @@ async function selectionFlags(flags: RunCommandFlags, root: string) {
 }
 
 async function prepareAndRun(filters: string[], flags: RunCommandFlags, selection: SelectionFlags, config: RunConfig, guard: SetupGuard, io: RunIo, onVitest: boolean): Promise<RunOutcome> {
-  const { extra, vitestOptions, shardText, patternText, shard, pattern } = selection;
+  const { extra, shardText, patternText, shard, pattern } = selection;
   const threads = threadsFlag(flags.threads, config, onVitest);
   // Replay gives each case the trials that were recorded: a --repeat that asks for another count is not what runs.
   if (flags.repeat !== undefined && config.repeat > 1 && config.targets.every((t) => t.mode === 'replay')) {
     io.err.write(`note: --repeat ${config.repeat}: a replay repeats each case as often as it was recorded (record with --repeat ${config.repeat} to judge ${config.repeat} trials)\n`);
   }
-  // A vitest --outputFile after -- that would replace a report of the run, or sit in its history folder, is refused.
-  if (onVitest) await (await import('./vitest-output-file.ts')).refuseReportOutputFile(vitestOptions, config);
+  // A vitest --outputFile after -- goes where the user means (from the current folder), never on a file the run reads or writes.
+  const vitestOptions = onVitest ? await (await import('./vitest-output-file.ts')).checkOutputFiles(selection.vitestOptions, config) : selection.vitestOptions;
   // A --baseline among the reports, or a file of theirs the harness did not write, is refused; the folder is made.
   await checkRunReportDir(config.reportDir, config.baselineFile);
   let baseline: Matrix | undefined;
@@ -290,8 +290,10 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
     }
   }
   // GitHub Actions shows this file on the job's page; only what changed (or what gates) goes in, and a matrix.json too large to read again.
-  await appendStepSummary(matrix, io.err, process.env, await warnWrittenSize(end.files, io.err));
-  // vitest broke after the checks began: their reports stand, and the exit code says the view broke (2 or 3), not the gate.
+  // vitest broke after the checks began: their reports stand, and the exit code says the view broke (2 or 3), not the
+  // gate; the job's page says so too, or it reads "exit 0" on a red job.
+  const viewExit = end.viewBroke ? { code: end.viewBroke.code === 'HARNESS_INTERNAL' ? EXIT.internal : EXIT.usage, why: `${end.viewBroke.code}: ${end.viewBroke.message}` } : undefined;
+  await appendStepSummary(matrix, io.err, process.env, await warnWrittenSize(end.files, io.err), viewExit);
   if (end.viewBroke) throw end.viewBroke;
   return { exitCode, matrix, config, runner };
 }

@@ -1,27 +1,35 @@
 /**
  * @module cli/vitest-output-file
- * vitest's `--outputFile` (or `--outputFile.<reporter>`) after `--`, checked before anything is sent: vitest writes
- * it after the harness has written its reports, so one that names a report of the run (matrix.json, matrix.md,
- * matrix.html, junit.xml, a matrix.earlier*.json kept aside) would replace it after the console listed it as written,
- * and one in the history folder would sit among the run files `history` reads. Either is refused, exit 2, naming it.
+ * vitest's `--outputFile` (or `--outputFile.<reporter>`) after `--`, checked before anything is sent. vitest writes it
+ * after the harness has written its reports, so one on a file the run reads or writes would replace it with no word:
+ * a report of the run (matrix.json, matrix.md, matrix.html, junit.xml, a matrix.earlier*.json kept aside) after the
+ * console listed it, the --baseline, catalog, expectations, suites or OpenAPI document it read (the next run reads
+ * vitest's JSON), a file in the history folder (among the run files `history` reads), or a recording a record run
+ * just wrote (the next replay fails on it). Each is refused, exit 2, naming it. A relative one is resolved against the
+ * current folder, as --report-dir is, and given to vitest so: vitest's root is the installed package's folder.
  */
 import { realpath } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
+import type { RunConfig } from '../run/run-config.ts';
 import { ASIDE_NAME, REPORT_FILES } from './earlier-reports.ts';
 
-/** Where the run writes: its report folder, and its history folder when it keeps one. */
-export interface RunOutputs {
-  reportDir: string;
-  historyDir?: string;
-  /** The run's root: vitest resolves a relative `--outputFile` from it (its `root`, vitest-view.ts). */
-  root: string;
-}
+/** What the run reads and writes, as run-command's config holds it. */
+export type RunFiles = Pick<RunConfig, 'reportDir' | 'historyDir' | 'baselineFile' | 'catalogFile' | 'expectationsFile' | 'suitesDir' | 'openapiFile' | 'fixturesDir' | 'fixturesRoot' | 'targets'>;
 
-/** The folder as the file system has it (links followed), or as written when it does not exist yet. */
-async function real(dir: string): Promise<string> {
-  return realpath(dir).catch(() => resolve(dir));
+/**
+ * The path as the file system will have it once written: the links of its deepest existing folder resolved, the
+ * rest as written. A folder the run makes (a fresh --report-dir) through a link is where the link leads.
+ */
+async function real(path: string): Promise<string> {
+  const rest: string[] = [];
+  for (let at = resolve(path); ; at = dirname(at)) {
+    const found = await realpath(at).catch(() => undefined);
+    if (found !== undefined) return join(found, ...rest.reverse());
+    if (dirname(at) === at) return resolve(path);
+    rest.push(basename(at));
+  }
 }
 
 /** Whether `path` is `dir` or lies below it. */
@@ -30,25 +38,43 @@ const within = (path: string, dir: string) => {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 };
 
-/** The `--outputFile` values, each with the flag as written (`--output-file`, `--output-file.junit`). */
-function outputFiles(value: unknown): [string, string][] {
-  if (typeof value === 'string') return [['--output-file', value]];
-  if (value && typeof value === 'object') return Object.entries(value as Record<string, unknown>).flatMap(([reporter, file]) => (typeof file === 'string' ? [[`--output-file.${reporter}`, file] as [string, string]] : []));
-  return [];
+/** The `--outputFile` values, each with its key (undefined for the plain flag) and the flag as written. */
+function outputFiles(value: unknown): { key?: string; flag: string; file: string }[] {
+  if (typeof value === 'string') return [{ flag: '--output-file', file: value }];
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, file]) => (typeof file === 'string' ? [{ key, flag: `--output-file.${key}`, file }] : []));
 }
 
-/** HARNESS_USAGE for an `--outputFile` after `--` that names a report of the run or a file in its history folder. */
-export async function refuseReportOutputFile(options: Record<string, unknown>, run: RunOutputs): Promise<void> {
-  for (const [flag, file] of outputFiles(options.outputFile)) {
-    const path = resolve(run.root, file);
-    const folder = await real(dirname(path));
-    const name = basename(path);
-    const shown = `${flag}=${inertLine(file, 300)} after --`;
-    if ((REPORT_FILES.includes(name) || ASIDE_NAME.test(name)) && folder === (await real(run.reportDir))) {
-      throw new HarnessError('HARNESS_USAGE', `${shown}: vitest would write over the run's ${name} in --report-dir ${inertLine(run.reportDir, 300)} after the harness wrote it; name another file (vitest-${name} there, or a file outside it). Nothing was sent.`);
-    }
-    if (run.historyDir && within(`${folder}${sep}${name}`, await real(run.historyDir))) {
-      throw new HarnessError('HARNESS_USAGE', `${shown}: it is in the --history folder ${inertLine(run.historyDir, 300)}, which holds the run files history reads; name a file outside it. Nothing was sent.`);
-    }
+/** Why writing `path` (links resolved) would replace something of the run, or undefined. */
+async function clash(path: string, run: RunFiles): Promise<string | undefined> {
+  const name = basename(path);
+  if ((REPORT_FILES.includes(name) || ASIDE_NAME.test(name)) && dirname(path) === (await real(run.reportDir))) {
+    return `vitest would write over the run's ${name} in --report-dir ${inertLine(run.reportDir, 300)} after the harness wrote it; name another file (vitest-${name} there, or a file outside it)`;
   }
+  const read: [string, string | undefined][] = [['--baseline', run.baselineFile], ['--catalog', run.catalogFile], ['--expectations', run.expectationsFile], ['--openapi', run.openapiFile]];
+  for (const [flag, file] of read) if (file !== undefined && path === (await real(file))) return `it is the ${flag} file the run reads, which vitest would write over; name another file`;
+  const folders: [string, string | undefined, string][] = [
+    ['--history', run.historyDir, 'which holds the run files history reads'],
+    ['--suites', run.suitesDir, 'which holds the suites the run reads'],
+  ];
+  // A record run writes its recordings below the fixtures root: vitest's file there would replace one, or be read as one.
+  if (run.targets.some((t) => t.mode === 'record')) for (const dir of new Set([run.fixturesDir, run.fixturesRoot ?? run.fixturesDir])) folders.push(['--fixtures', dir, 'where this record run writes its recordings']);
+  for (const [flag, dir, what] of folders) if (dir !== undefined && within(path, await real(dir))) return `it is in the ${flag} folder ${inertLine(dir, 300)}, ${what}; name a file outside it`;
+  return undefined;
+}
+
+/**
+ * The vitest options with every `--outputFile` resolved against the current folder (vitest would take a relative one
+ * from its root, the package's folder); HARNESS_USAGE for one that lands on a file the run reads or writes.
+ */
+export async function checkOutputFiles(options: Record<string, unknown>, run: RunFiles): Promise<Record<string, unknown>> {
+  const files = outputFiles(options.outputFile);
+  if (files.length === 0) return options;
+  for (const { flag, file } of files) {
+    const why = await clash(await real(file), run);
+    if (why) throw new HarnessError('HARNESS_USAGE', `${flag}=${inertLine(file, 300)} after --: ${why}. Nothing was sent.`);
+  }
+  const absolute = files.map(({ key, file }) => [key, resolve(file)] as const);
+  const outputFile = typeof options.outputFile === 'string' ? absolute[0]![1] : { ...(options.outputFile as object), ...Object.fromEntries(absolute) };
+  return { ...options, outputFile };
 }

@@ -52,6 +52,8 @@ export interface StepSummaryOptions {
   runUrl?: string | undefined;
   notes?: readonly string[];
   maxBytes?: number;
+  /** The run's exit code when it is not the gate's (the vitest view broke), and why: said under the gate line. */
+  exit?: { code: number; why: string };
 }
 
 /** The summary, cut at a line when it would pass `maxBytes` (MAX_SUMMARY_BYTES), saying so: the page is never lost. */
@@ -79,6 +81,8 @@ function summaryText(matrix: Matrix, options: StepSummaryOptions): string {
     '',
     `**Gate: ${markdownText(gateLine(gate, matrix.run), 600)}**`,
     '',
+    // The job's page must not read "exit 0" for a job that went red: the gate above is the cells', the exit code this.
+    ...(options.exit ? [`**The run exits ${options.exit.code}, not the gate's exit code**: ${markdownText(options.exit.why, 1000)}`, ''] : []),
     `Coverage: ${coverageLine(matrix)}.`,
     `${matrix.models.length} models x ${matrix.checks.length} checks on ${markdownText(matrix.targets.map((t) => t.id).join(', '), 300)}: ${statusLine(matrix)}.`,
     `${markdownText(usageLine(matrix), 300)}, ${(matrix.run.durationMs / 1000).toFixed(1)} s.`,

@@ -3,8 +3,9 @@
  * vitest failing after the run's checks began (a worker that dies: `--environment` of a package that cannot load,
  * a setup file that exits) throws where the harness cannot catch it: an 'error' event of vitest's pool that nothing
  * listens to, which would end the process with a stack trace, exit 1 (read as "the gate fails") and no reports.
- * The checks run in this process apart from vitest, so their results are whole: the run writes them, and exits
- * saying vitest's view broke (vitestViewError).
+ * So does vitest reporting an error and going on (a reporter named after `--` that throws, a worker that never
+ * started). The checks run in this process apart from vitest, so their results are whole: the run writes them, and
+ * exits saying vitest's view broke (vitestViewError).
  */
 import { HarnessError } from '../errors.ts';
 import { describeVitestOptions } from './vitest-usage.ts';
@@ -13,12 +14,14 @@ import { describeVitestOptions } from './vitest-usage.ts';
 const VITEST_FRAME = /[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+|vite|tinypool)[\\/]/;
 
 /**
- * While a run is on vitest: an uncaught error thrown from vitest's code goes to `onCrash` instead of ending the
- * process. Any other is thrown again once this listener is off, ending the process as it would have. Returns the undo.
+ * While a run is on vitest: an uncaught error goes to `onCrash` instead of ending the process when it is thrown from
+ * vitest's code, or from anywhere once the run's engine has `began`: a reporter named after `--` throwing from a
+ * timer has no frame of vitest's, and is as much a part of vitest's view as a worker is. Any other is thrown again
+ * once this listener is off, ending the process as it would have. Returns the undo.
  */
-export function catchVitestCrash(onCrash: (error: Error) => void): () => void {
+export function catchVitestCrash(onCrash: (error: Error) => void, began: () => boolean): () => void {
   const listener = (error: unknown) => {
-    if (error instanceof Error && VITEST_FRAME.test(error.stack ?? '')) return onCrash(error);
+    if (began() || (error instanceof Error && VITEST_FRAME.test(error.stack ?? ''))) return onCrash(asError(error));
     process.off('uncaughtException', listener);
     setImmediate(() => {
       throw error;
@@ -26,6 +29,35 @@ export function catchVitestCrash(onCrash: (error: Error) => void): () => void {
   };
   process.on('uncaughtException', listener);
   return () => process.off('uncaughtException', listener);
+}
+
+/** An Error of what was thrown, or of an error vitest reported (serialized: `{ name, message, stack }`). */
+function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  const { message, stack } = (error ?? {}) as { message?: unknown; stack?: unknown };
+  return Object.assign(new Error(typeof message === 'string' ? message : String(error)), typeof stack === 'string' ? { stack } : {});
+}
+
+/** What vitest did in a test run whose engine began, and ended without throwing. */
+export interface ViewEnding {
+  /** The engine's run was finished (vitest called the harness's onTestRunEnd). */
+  ended: boolean;
+  /** A model file's test asked for a result. */
+  asked: boolean;
+  /** Errors vitest printed as "Unhandled Error" and did not throw (a reporter's, a worker that failed to start). */
+  unhandled: readonly unknown[];
+}
+
+/**
+ * Why vitest's view of a run broke though vitest returned: an error it reported and swallowed, an end of its test
+ * run that never came, or not one model file run (its workers never started). The engine ran whatever vitest did,
+ * so each is the same as a crash: the reports written, the exit code the view's (vitestViewError).
+ */
+export function viewBreak(view: ViewEnding): Error | undefined {
+  if (view.unhandled.length) return asError(view.unhandled[0]);
+  if (!view.ended) return new Error('vitest stopped before its test run ended (it printed why above)');
+  if (!view.asked) return new Error('vitest ran none of the model files');
+  return undefined;
 }
 
 /**

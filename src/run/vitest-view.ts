@@ -6,7 +6,6 @@
  * test asks the main process for its result over loopback. Workers only wait, so there are as many as cores,
  * not one per concurrency slot, and each carries many models: the engine runs ahead of the file vitest is on.
  */
-import { availableParallelism } from 'node:os';
 import { PassThrough } from 'node:stream';
 import type { Vitest } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
@@ -18,7 +17,8 @@ import type { CellWork } from './selection.ts';
 import { makeSpecDir, removeSpecFiles, removeSpecFilesNow, writeGateSpec, writeSpecFiles } from './spec-files.ts';
 import { gateTests, resultAnswer, sessionVerdict } from './vitest-answers.ts';
 import { pairMatrix } from './run-matrix.ts';
-import { catchVitestCrash, vitestViewError } from './vitest-crash.ts';
+import { vitestConfig } from './vitest-config.ts';
+import { catchVitestCrash, viewBreak, vitestViewError } from './vitest-crash.ts';
 import { vitestStartError } from './vitest-usage.ts';
 import { pairKey, type Matrix } from '../report/matrix.ts';
 
@@ -58,7 +58,10 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     selected?: ReadonlySet<string>;
     serving: number;
     queued: ReadonlyArray<{ moduleId: string }>[];
-  } = { startedAt: new Date(), serving: 0, queued: [] };
+    /** A model file's test asked (a test run whose workers never started asks nothing); the errors vitest reported and went on. */
+    asked?: boolean;
+    unhandled: unknown[];
+  } = { startedAt: new Date(), serving: 0, queued: [], unhandled: [] };
   /** Resolves when the next engine begins (a test of a queued re-run waits for it). */
   let turned: () => void = () => undefined;
   let turn = new Promise<void>((resolve) => (turned = resolve));
@@ -96,6 +99,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     const work = byCell.get(pairKey(question.target, question.model));
     const check = work?.planned.checks.find((c) => c.id === question.check);
     const key = pairKey(question.target, question.model);
+    state.asked = true;
     // A test of a re-run queued behind the engine going waits for its own (merged) engine to begin.
     while (!state.selected?.has(key) && !state.interrupted && state.queued.some((specs) => keysOf(specs).has(key))) await turn;
     const engine = state.engine;
@@ -225,7 +229,8 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       }
       begin(specifications);
     },
-    async onTestRunEnd() {
+    async onTestRunEnd(_modules: unknown, unhandled: readonly unknown[] = []) {
+      state.unhandled.push(...unhandled);
       try {
         if (state.engine) await finish();
       } finally {
@@ -250,36 +255,12 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   let cut = false;
   let [crash, crashed]: [unknown, (error: unknown) => void] = [undefined, () => undefined]; // vitest broke after the run began (vitest-crash.ts)
   const broke = new Promise<void>((resolve) => (crashed = (error) => void ((crash ??= error), resolve())));
-  const stopCatching = catchVitestCrash(crashed);
+  const stopCatching = catchVitestCrash(crashed, () => state.engine !== undefined);
   try {
     const files = [...(await writeSpecFiles(specDir, request.work)), await writeGateSpec(specDir)];
     files.slice(0, -1).forEach((file, i) => byFile.set(specKey(file), request.work[i]!));
-    const { reporter: extraReporters, ...vitestOptions } = request.vitestOptions as { reporter?: string | string[] };
     const session = (async () => {
-      vitest = await startVitest('test', [], {
-        config: false,
-        watch: false,
-        root: config.root,
-        dir: specDir,
-        include: ['**/*.spec.ts'],
-        exclude: [],
-        provide: { mantleConformanceResults: server.url },
-        pool: 'threads',
-        isolate: false,
-        maxWorkers: Math.max(1, Math.min(availableParallelism(), files.length)),
-        fileParallelism: true,
-        maxConcurrency: 10_000,
-        passWithNoTests: true,
-        printConsoleTrace: false,
-        ...vitestOptions,
-        // The harness bounds every request with --timeout and retries; vitest's own timeout would cut them short
-        // (and fail checks the matrix passes): kept whatever came after `--` (cli/vitest-args.ts refuses them there).
-        testTimeout: 24 * 60 * 60 * 1000,
-        hookTimeout: 24 * 60 * 60 * 1000,
-        // vitest reporters named after `--` (e.g. --reporter=verbose) run beside the harness's own, never instead.
-        reporters: [reporter, ...[extraReporters ?? []].flat()],
-        ...(request.ui ? { ui: true, watch: true, open: Boolean(process.stdout.isTTY) } : {}),
-      } as Parameters<typeof startVitest>[2], undefined, {
+      vitest = await startVitest('test', [], vitestConfig({ root: config.root, specDir, files: files.length, resultsUrl: server.url, reporter, ui: request.ui, vitestOptions: request.vitestOptions }), undefined, {
         // Not the terminal: on one, vitest's keyboard shortcuts would take Ctrl-C (cancel, then exit the process)
         // from the harness, which stops the run, writes its matrix and ends the session with the gate's exit code.
         stdin: new PassThrough() as unknown as NodeJS.ReadStream,
@@ -314,6 +295,9 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   // A session a signal ended while the reports were written: they are the run's (or vitest broke: crashEnd).
   if (crash !== undefined) return crashEnd(crash);
   await state.finishing?.catch(() => undefined);
+  // Once the engine began, vitest going wrong without throwing (an error it printed, no end, no file run) is a crash too.
+  const broken = state.engine && !state.interrupted ? viewBreak({ ended: state.end !== undefined, asked: state.asked === true, unhandled: [...state.unhandled, ...(vitest?.state.getUnhandledErrors() ?? [])] }) : undefined;
+  if (broken) return crashEnd(broken);
   // No check ran: with arguments after `--` (a --project filter that matched nothing), they are why.
   if (!state.end && Object.keys(request.vitestOptions).length > 0) throw vitestStartError(new Error('vitest ran no check'), request.vitestOptions, config.root);
   if (!state.end) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without running the checks; rerun with -- --reporter=verbose to see why');
