@@ -4,10 +4,9 @@
  * removed on every failure path, and a full disk is HARNESS_DISK_FULL naming the file (`writeError`).
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { constants } from 'node:os';
+import { rmdirSync, rmSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { writeError } from './errors.ts';
 
 /** The file operations a write uses; tests pass ones that fail as a full disk does. */
@@ -30,18 +29,49 @@ export interface StagedFile {
 const pending = new Set<string>();
 let removedOnExit = false;
 
+/**
+ * Folders a write made for its file (`mkdir -p`: `top` the first it created, `dir` the file's), until a file is
+ * renamed into one: a write abandoned removes them again while they are empty, so nothing it made is left (a
+ * `schema/` folder in a repository's suites would be read by the next run).
+ */
+const madeDirs = new Set<{ dir: string; top: string }>();
+
+/** Removes each made folder that is empty, deepest first; one that holds something stays, and is tried again later. */
+function removeMadeDirs(): void {
+  for (const made of madeDirs) {
+    for (let dir = made.dir; within(dir, made.top); dir = dirname(dir)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break;
+      }
+      if (dir === made.top) {
+        madeDirs.delete(made);
+        break;
+      }
+    }
+  }
+}
+
+/** `dir` is `top` or inside it. */
+function within(dir: string, top: string): boolean {
+  const path = relative(top, dir);
+  return !path.startsWith('..') && !isAbsolute(path);
+}
+
 /** The signals a command is stopped with (a CI job cancelled, `docker stop`, Ctrl-C). */
 const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * While a temp file is pending: a signal no command listens for (bless, merge, history: they take none) would kill
- * the process and leave it. The temps go, and the process ends as a stop by that signal does: 128 + its number. A
- * command that listens itself (run, the emulator) decides: this one then does nothing, and the exit it takes removes them.
+ * the process and leave it. The temps go, and the process ends as `run` does when interrupted: 130 for Ctrl-C and
+ * SIGTERM alike (one exit code for "interrupted", README's exit-code table). A command that listens itself (run, the
+ * emulator) decides: this one then does nothing, and the exit it takes removes them.
  */
 function onStoppingSignal(signal: NodeJS.Signals): void {
   if (process.listeners(signal).some((listener) => listener !== onStoppingSignal)) return;
   removePendingTemps();
-  process.exit(128 + (constants.signals[signal] ?? 0));
+  process.exit(130);
 }
 
 /** How many listeners besides this module's own take `signal`: what a command listens for itself. */
@@ -56,7 +86,7 @@ function listenWhilePending(): void {
   }
 }
 
-/** Removes every pending temp file now (the process is exiting); what cannot be removed is left. */
+/** Removes every pending temp file now (the process is exiting), then the folders made for them; what cannot be removed is left. */
 export function removePendingTemps(): void {
   for (const temp of pending) {
     try {
@@ -66,6 +96,7 @@ export function removePendingTemps(): void {
     }
   }
   pending.clear();
+  removeMadeDirs();
   listenWhilePending();
 }
 
@@ -117,8 +148,11 @@ function* joined(pieces: Iterable<string>, failed: { threw: boolean; error?: unk
  */
 export async function stageFile(file: string, text: string | Uint8Array | Iterable<string>, io: FileWriter = fs): Promise<StagedFile> {
   const { mkdir, rename, rm, writeFile } = io;
+  const dir = dirname(file);
   try {
-    await mkdir(dirname(file), { recursive: true });
+    const top = await mkdir(dir, { recursive: true });
+    // Resolved: walking up a relative path would pass the first folder made and go on to ones it found.
+    if (top) madeDirs.add({ dir: resolve(dir), top: resolve(top) });
   } catch (cause) {
     throw writeError(file, cause);
   }
@@ -126,7 +160,10 @@ export async function stageFile(file: string, text: string | Uint8Array | Iterab
   track(temp);
   const discard = () =>
     rm(temp, { force: true }).then(
-      () => settled(temp),
+      () => {
+        settled(temp);
+        removeMadeDirs();
+      },
       () => undefined,
     );
   const failed: { threw: boolean; error?: unknown } = { threw: false };
@@ -151,6 +188,8 @@ export async function stageFile(file: string, text: string | Uint8Array | Iterab
       try {
         await rename(temp, file);
         settled(temp);
+        // A folder that holds a file the write put there is the write's result, no longer litter to remove.
+        for (const made of madeDirs) if (within(made.dir, resolve(dir)) && within(resolve(dir), made.top)) madeDirs.delete(made);
       } catch (cause) {
         await discard();
         throw writeError(file, cause);

@@ -9,7 +9,7 @@
  * through a symbolic link (of the folder or of a file: it would write outside it, into another file or the installed
  * package); anything else stops the command before it writes any file.
  */
-import { lstat, mkdir } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
@@ -42,8 +42,8 @@ export async function schemaCommand(flags: { suites?: string }, out: NodeJS.Writ
     const why = await refusal(path, schema);
     if (why) throw new HarnessError('HARNESS_USAGE', `schema: ${inertLine(shownPath(path), 300)} ${why} (or give --suites another folder). Nothing was written.`);
   }
-  // A folder that cannot be made (a file in the way) fails at the first write below, naming the file and the fix.
-  await mkdir(dir, { recursive: true }).catch(() => undefined);
+  // The first write makes the folder (and removes it again if that write is abandoned: atomic-write.ts); one that
+  // cannot be made (a file in the way) fails there, naming the file and the fix.
   for (const file of files) {
     await writeOutputFile(file.path, schemaText(file.schema), { asker: 'schema', advice: 'give --suites a folder you can write to' });
     out.write(`wrote ${inertLine(shownPath(file.path), 300)}\n`);

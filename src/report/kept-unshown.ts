@@ -11,6 +11,9 @@ import type { GateProblem, Matrix, MatrixResult } from './matrix.ts';
 /** How the why of a case kept for trials a stop or a cap left unsent starts (transport/kept-cases.ts trialsCutWhy). */
 const TRIALS_CUT = /^\d+ of \d+ trial\(s\) not sent \(/;
 
+/** How the why of a recording kept for holding more trials than the run made starts (kept-cases.ts fewerTrialsWhy). */
+const FEWER_TRIALS = /^the recording .* holds \d+ trial\(s\), this run made \d+: /;
+
 /** How many such cases the problem names; the rest are counted. */
 const NAMED = 3;
 
@@ -25,6 +28,8 @@ export function keptUnshownProblem(matrix: Pick<Matrix, 'targets' | 'results'>):
   let unlisted = 0;
   // Kept for trials a stop or a cap left unsent: no flag records those, only a run nothing cuts short.
   let cutOnly = true;
+  // Kept for holding more trials than the run made: only a run of as many trials replaces them.
+  let fewerOnly = true;
   for (const target of matrix.targets) {
     const kept = target.recordingKept;
     if (!kept) continue;
@@ -34,6 +39,7 @@ export function keptUnshownProblem(matrix: Pick<Matrix, 'targets' | 'results'>):
       if (shownBy(matrix.results, target.id, c.model, c.case)) continue;
       unshown.push(`${inertLine(c.file, 200)} (${inertLine(c.why, 160)})`);
       cutOnly &&= TRIALS_CUT.test(c.why);
+      fewerOnly &&= FEWER_TRIALS.test(c.why);
     }
   }
   if (unshown.length === 0 && unlisted === 0) return undefined;
@@ -42,6 +48,9 @@ export function keptUnshownProblem(matrix: Pick<Matrix, 'targets' | 'results'>):
   const past = unlisted ? `${unshown.length ? '; ' : ''}${unlisted} more kept case(s) past the ones matrix.json lists` : '';
   if (cutOnly && unlisted === 0) {
     return { kind: 'recording-kept', message: `${unshown.length} case(s) this record run kept unrecorded (HARNESS_RECORDING_KEPT) because a stop, a spend cap or a target that stopped answering left some of their trials unsent: ${named}${more}; record them again in a run nothing cuts short` };
+  }
+  if (fewerOnly && unlisted === 0) {
+    return { kind: 'recording-kept', message: `${unshown.length} case(s) this record run kept unrecorded (HARNESS_RECORDING_KEPT) because it made fewer trials than their recordings hold: ${named}${more}; record them again with as many trials (--repeat)` };
   }
   return {
     kind: 'recording-kept',

@@ -23,6 +23,7 @@ import type { Surface } from '../surfaces.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import type { Target } from '../transport/target.ts';
 import { prefixesFor, runCase } from './case-runner.ts';
+import { casesReadPerTrial } from './per-trial-cases.ts';
 import { finishCase } from './case-recording.ts';
 import { runOnObserved, withGuessKept } from './observed-steps.ts';
 import { boundsRefusedBy } from './output-bounds.ts';
@@ -63,6 +64,7 @@ export class ModelSession {
   /** APIs whose route no probe found (the catalog's prefix taken): a refusal there is the guess's (checks/route-guess.ts). */
   readonly #guessedRoutes = new Map<ApiId, string>();
   readonly #abort = new AbortController();
+  #stoppedBy: string | undefined;
   readonly #schemas: SchemaSet | undefined;
   /** Requests, tokens and wall time (first request out to last answer in) this session has used so far. */
   readonly usage: SessionUsage = { requests: 0, inputTokens: 0, outputTokens: 0, wallMs: 0 };
@@ -93,8 +95,9 @@ export class ModelSession {
     });
   }
 
-  /** Stops sending for this session (the run was cancelled). */
-  abort(): void {
+  /** Stops sending for this session; `why` is what stopped the run (a kept case names it: case-recording.ts). */
+  abort(why?: string): void {
+    this.#stoppedBy ??= why;
     this.#abort.abort();
   }
 
@@ -151,9 +154,9 @@ export class ModelSession {
     return recorded ?? this.#hooks.repeat ?? 1;
   }
 
-  /** The cases a check that depends on the model reads (worked out once, not once per case over every check). */
+  /** The cases a check that depends on the model reads, in a record run selected or not (worked out once: per-trial-cases.ts). */
   #readByModelChecks(): ReadonlySet<string> {
-    this.#modelCheckCases ??= new Set(this.model.checks.flatMap((c) => (judgedPerTrial(getCheck(c.id)) ? c.cases : [])));
+    this.#modelCheckCases ??= casesReadPerTrial(this.model.checks, this.#target.mode === 'record' ? this.#plan.cases.values() : undefined);
     return this.#modelCheckCases;
   }
 
@@ -185,7 +188,7 @@ export class ModelSession {
       if (fingerprint) this.#shapes.push({ api: spec.api, key: exchangeKey(caseId, exchange), fingerprint });
     }
     if (outcomes.some((o) => o.kind === 'completed' || o.kind === 'error')) {
-      const finished = await finishCase(this.#target, this.model.id, caseId, outcomes, exchanges);
+      const finished = await finishCase(this.#target, this.model.id, caseId, outcomes, exchanges, this.#stoppedBy);
       if (finished !== outcomes) return finished;
       const provenance = await this.#target.provenanceOf?.(this.model.id, caseId);
       if (provenance) this.#noteProvenance(provenance);

@@ -214,7 +214,7 @@ export class RunEngine {
   stop(code: HarnessErrorCode, message: string): void {
     this.#stopped ??= { code, message };
     this.scheduler?.stop(code, message);
-    for (const run of this.#cells.values()) run.session?.abort();
+    for (const run of this.#cells.values()) run.session?.abort(message);
   }
 
   async close(): Promise<void> {
@@ -265,7 +265,7 @@ export class RunEngine {
       ...(this.#options.schemas ? { schemas: this.#options.schemas } : {}),
       onAuthRejected: (_exchange, message) => this.fail({ code: 'HARNESS_AUTH_REJECTED', message }),
     });
-    if (this.#stopped) session.abort();
+    if (this.#stopped) session.abort(this.#stopped.message);
     return session;
   }
 

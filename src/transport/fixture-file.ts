@@ -211,6 +211,11 @@ function recorded(file: string): boolean {
   }
 }
 
+/** How many trials exchanges hold: their highest trial (1 without trial tags, or none). */
+export function trialsIn(exchanges: readonly Pick<Exchange, 'trial'>[]): number {
+  return Math.max(1, ...exchanges.map((ex) => ex.trial ?? 1));
+}
+
 /**
  * The fixture in `file`, or null when there is none; a file that cannot be read or used is HARNESS_RECORDING_INVALID.
  * `notListed`: the caller listed the file's folder and did not see it there.

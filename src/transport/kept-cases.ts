@@ -8,7 +8,7 @@
  */
 import { shownPath } from '../shown-path.ts';
 import type { Exchange, ExchangeRequest } from './exchange.ts';
-import { fixturePath } from './fixture-file.ts';
+import { fixturePath, readFixture, trialsIn } from './fixture-file.ts';
 import type { SendContext, Target, TrialsCut } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 
@@ -35,6 +35,22 @@ export interface RecordingKept {
 export function trialsCutWhy(cut: TrialsCut, recorded: boolean): string {
   const what = recorded ? 'kept the previous recording whole, not replaced by fewer trials than asked' : 'wrote no recording of the case, as one of fewer trials than asked would replay as a verdict on fewer';
   return `${cut.notSent} of ${cut.asked} trial(s) not sent (${cut.why}): ${what} (a flaky cell would replay as a pass); record it again in a run nothing cuts short`;
+}
+
+/** How the why of a recording kept for holding more trials than the run made starts (report/kept-unshown.ts words it apart). */
+export const FEWER_TRIALS_KEPT = /^the recording .* holds \d+ trial\(s\), this run made \d+: /;
+
+/**
+ * Why a record run keeps a case's recording that holds more trials than the run made (`--repeat 1` over a
+ * `--repeat 3` recording), or undefined: replay judges a case on the trials its file holds, so a flaky cell would
+ * replay as a pass. No flag replaces it (`--overwrite-failures` records failures, not fewer trials): as many trials do.
+ */
+export async function fewerTrialsWhy(file: string, exchanges: readonly Exchange[]): Promise<string | undefined> {
+  const made = trialsIn(exchanges);
+  // A file this version cannot read is another check's to keep or replace (record-target.ts).
+  const held = trialsIn((await readFixture(file).catch(() => null))?.exchanges ?? []);
+  if (made >= held) return undefined;
+  return `the recording ${shownPath(file)} holds ${held} trial(s), this run made ${made}: kept it whole, not replaced by fewer trials (a flaky cell would replay as a pass); run with --repeat ${held} to replace it`;
 }
 
 /** How much of a case's error is kept as its why. */

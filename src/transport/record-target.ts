@@ -12,7 +12,8 @@
  * recorded as it went, so replay shows the same `error` (or `stalled`). A case with a request not sent because its
  * target stopped answering writes nothing; one whose path holds a file this version cannot read as its fixture
  * (damaged, or someone's: foreign-file.ts) keeps it, as its error, unless `overwriteFailures` asks. A case some of
- * whose trials were not sent (a stop, a spend cap: `cut`) writes nothing, whatever is asked. A target folder
+ * whose trials were not sent (a stop, a spend cap: `cut`) writes nothing, whatever is asked, nor does one of fewer
+ * trials than its recording holds (kept-cases.ts fewerTrialsWhy). A target folder
  * holds one surface's recordings: a write into one recorded on another surface is refused. Files are replaced atomically.
  */
 import { shownPath } from '../shown-path.ts';
@@ -29,7 +30,7 @@ import { notEnabledOnEvery, saysNotEnabled } from './not-enabled.ts';
 import { sseStream } from './sse.ts';
 import { isHtml, pageExcerpt } from './stand-in-answer.ts';
 import type { SendContext, Target, TrialsCut } from './target.ts';
-import { trialsCutWhy } from './kept-cases.ts';
+import { fewerTrialsWhy, trialsCutWhy } from './kept-cases.ts';
 import { TargetDecorator } from './target-decorator.ts';
 import { ENDPOINT_DOWN } from './endpoint-breaker.ts';
 import { foreignFileAt } from './foreign-file.ts';
@@ -112,6 +113,12 @@ export class RecordTarget extends TargetDecorator {
     // A file there this version cannot read as the case's fixture (damaged, or someone's) is kept unless asked (gate.ts).
     const unreadable = this.#options.overwriteFailures ? undefined : await foreignFileAt(file, caseId);
     if (unreadable) throw new HarnessError('HARNESS_RECORDING_KEPT', unreadable);
+    // Nor fewer trials than the recording holds (a `--checks` or `--repeat 1` run over a `--repeat 3` recording).
+    const fewer = await fewerTrialsWhy(file, exchanges);
+    if (fewer) {
+      this.kept.push(file);
+      throw new HarnessError('HARNESS_RECORDING_KEPT', fewer);
+    }
     if (!this.#options.overwriteFailures && (await stat(file).catch(() => null))?.isFile()) {
       // A newer version's recording is good, only unreadable here: replaced only when asked, as a kept recording is.
       const newer = await newerFixture(file);

@@ -14,7 +14,7 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeRequest, type Exchange, type ExchangeError, type ExchangeRequest } from './exchange.ts';
-import { fixturePath, readFixture, type FixtureFile } from './fixture-file.ts';
+import { fixturePath, readFixture, trialsIn, type FixtureFile } from './fixture-file.ts';
 import { otherRecording, type RecordedFor } from './recorded-surface.ts';
 import { Redactor } from './redactor.ts';
 import { ReplayQueues } from './replay-queues.ts';
@@ -191,8 +191,7 @@ export class ReplayTarget implements Target {
 
   /** How many trials of a case the fixture holds (1 without trials, or without a usable fixture), so that replay repeats it as it was recorded. */
   async trialsRecorded(model: string, caseId: string): Promise<number> {
-    const exchanges = (await this.#load(model, caseId)).fixture?.exchanges ?? [];
-    return Math.max(1, ...exchanges.map((ex) => ex.trial ?? 1));
+    return trialsIn((await this.#load(model, caseId)).fixture?.exchanges ?? []);
   }
 
   /** Provenance of one fixture, for the report header; null when there is no usable one. */
