@@ -6,7 +6,7 @@
  * surface's SigV4 service, the runner sends on its route prefixes, the plan takes its documented claims, the emulator
  * plays it and the reports compare surfaces. Facts and sources: MANTLE.md, "Two surfaces on one engine".
  */
-import { partitionOf, PARTITIONS } from './aws-partitions.ts';
+import { partitionOf, type Partition } from './aws-partitions.ts';
 import { REGION_PATTERN } from './names.ts';
 
 export const SURFACES = ['mantle', 'runtime', 'custom'] as const;
@@ -68,16 +68,15 @@ export const SURFACE_RULES: Record<Surface, SurfaceRules> = {
   },
 };
 
-/** Any partition's regional suffix (escaped for a RegExp). */
-const DNS_SUFFIXES = [...new Set(PARTITIONS.map((p) => p.dnsSuffix.replace(/[.]/g, '\\.')))].join('|');
-const RUNTIME_HOST = new RegExp(`^bedrock-runtime(-fips)?\\.[a-z0-9-]+\\.(?:${DNS_SUFFIXES})$`);
-
-/** The surface a host belongs to: `bedrock-mantle.*.api.aws` is mantle, `bedrock-runtime.*.<partition suffix>` runtime. */
+/**
+ * The surface a host belongs to: a Bedrock host name (bedrockHostOf: a real region, FIPS, PrivateLink `vpce-...`,
+ * a trailing dot) under its region's own partition's suffix, regional or dual-stack (ownPartitionOf), is the surface
+ * it names (`bedrock-runtime.us-east-1.api.aws` is runtime's dual-stack name); any other host is custom. Whatever its
+ * port.
+ */
 export function surfaceOfHost(host: string): Surface {
-  const name = host.toLowerCase().replace(/:\d+$/, '');
-  if (/^bedrock-mantle(-fips)?\.[a-z0-9-]+\.api\.aws$/.test(name)) return 'mantle';
-  if (RUNTIME_HOST.test(name)) return 'runtime';
-  return 'custom';
+  const bedrock = bedrockHostOf(host.replace(/:\d+$/, ''));
+  return bedrock && ownPartitionOf(bedrock) ? bedrock.surface : 'custom';
 }
 
 export function isSurface(value: string): value is Surface {
@@ -89,16 +88,25 @@ export function isSurface(value: string): value is Surface {
  * there let `bedrock-runtime.s3.amazonaws.com` (an S3 bucket anyone can name so) or `bedrock-mantle.execute-api...`
  * pass as Bedrock. Both surfaces, their FIPS names and their PrivateLink (`vpce-...`) names.
  */
-const BEDROCK_HOST = new RegExp(`^(?:vpce-[a-z0-9-]+\\.)?bedrock-(?:mantle|runtime)(?:-fips)?\\.(${REGION_PATTERN})\\.(?:vpce\\.)?([a-z0-9.-]+)$`);
+const BEDROCK_HOST = new RegExp(`^(?:vpce-[a-z0-9-]+\\.)?bedrock-(mantle|runtime)(?:-fips)?\\.(${REGION_PATTERN})\\.(?:vpce\\.)?([a-z0-9.-]+)$`);
 
 /**
- * The region a Bedrock host name is in and the suffix after it (`bedrock-mantle.us-east-1.api.aws` -> us-east-1,
- * api.aws), whatever its scheme and port; undefined for any other host. A trailing dot names the same host. Whether
- * the suffix is the region's partition's is the caller's question (cli/credential-domains.ts).
+ * The surface, region and suffix a Bedrock host name says (`bedrock-mantle.us-east-1.api.aws` -> mantle,
+ * us-east-1, api.aws), whatever its scheme and port; undefined for any other host. A trailing dot names the same
+ * host. Whether the suffix is the region's partition's is ownPartitionOf's question.
  */
-export function bedrockHostOf(hostname: string): { region: string; suffix: string } | undefined {
-  const [, region, suffix] = BEDROCK_HOST.exec(hostname.toLowerCase().replace(/\.$/, '')) ?? [];
-  return region !== undefined && suffix !== undefined ? { region, suffix } : undefined;
+export function bedrockHostOf(hostname: string): { surface: 'mantle' | 'runtime'; region: string; suffix: string } | undefined {
+  const [, surface, region, suffix] = BEDROCK_HOST.exec(hostname.toLowerCase().replace(/\.$/, '')) ?? [];
+  return surface !== undefined && region !== undefined && suffix !== undefined ? { surface: surface as 'mantle' | 'runtime', region, suffix } : undefined;
+}
+
+/**
+ * The partition a Bedrock host is its own host in: the region's, when the host is under that partition's regional or
+ * dual-stack suffix; undefined otherwise (`bedrock-runtime.cn-north-1.amazonaws.com` is no host of China's).
+ */
+export function ownPartitionOf(host: { region: string; suffix: string }): Partition | undefined {
+  const partition = partitionOf(host.region);
+  return partition && (host.suffix === partition.dnsSuffix || host.suffix === partition.dualStackDnsSuffix) ? partition : undefined;
 }
 
 /** The site of a target id made by cli/target-options.ts targetIdOf (`runtime.us-east-1` -> `us-east-1`; a Mantle target's id is its site). */

@@ -37,14 +37,14 @@ describe('what a cell on a surface is judged against', () => {
   };
 
   it('nothing reviewed: the surface\'s documented lack on runtime, the reference on Mantle', async () => {
-    expect(await expectationOn(null, 'runtime', 'runtime.east')).toEqual(['rejected', 'catalog']);
+    expect(await expectationOn(null, 'runtime', 'runtime.east')).toEqual([['rejected', 'ignored'], 'catalog']);
     expect(await expectationOn(null, 'mantle', 'east')).toEqual(['supported', 'openai-reference']);
   });
 
   it('a target\'s own entry wins there over the surface\'s lack, and reaches no other target', async () => {
     const own = '      targets:\n        runtime.east:\n          observed: supported\n          reason: east serves it\n';
     expect(await expectationOn(own, 'runtime', 'runtime.east')).toEqual(['supported', 'expectations (runtime.east)']);
-    expect(await expectationOn(own, 'runtime', 'runtime.west')).toEqual(['rejected', 'catalog']);
+    expect(await expectationOn(own, 'runtime', 'runtime.west')).toEqual([['rejected', 'ignored'], 'catalog']);
   });
 
   it('an entry for every target wins over the surface\'s lack (bless wrote it where the targets agreed)', async () => {

@@ -6,9 +6,10 @@
  * (the harness cannot wait forever, and a check that an endpoint stuck for good could never fail is no check). So is
  * a status the API does not have, none, or a response that the GET no longer finds after it was found (a 404 before
  * the first 2xx is polled again: read-after-write lag). One that ends `incomplete` (the budget spent, a content
- * filter) reached its terminal status, yet completing was not seen: `inconclusive`, naming why it ended.
+ * filter) reached its terminal status, yet completing was not seen: `inconclusive`, naming why it ended. A 4xx is
+ * `rejected` only when it names background (checks/rejection-topic.ts); one about another field is `inconclusive`.
  */
-import { answerOf, notObservable, sentBody, stepOf, unreadableAnswer } from './answer.ts';
+import { answerOf, judgeRejection, notObservable, sentBody, stepOf, unreadableAnswer } from './answer.ts';
 import { isRecord } from '../transport/body.ts';
 import { budgetSpent, limitOf } from './budget.ts';
 import { contentFilterOf } from './content-filter.ts';
@@ -44,7 +45,9 @@ export function responsesBackgroundCheck(): CheckDefinition {
       if ('settled' in created) return created.settled;
       const answer = answerOf(created.exchange);
       const evidence = created.outcome.exchanges.map((ex) => evidenceOf(created.caseId, ex));
-      if (answer.kind === 'rejected') return judge(definition, input, 'rejected', evidence, `${answer.status}: ${answer.message}`);
+      // Only a refusal that names background is runtime's documented "refuses it": one of the input, the model or
+      // a bound the request sent says nothing of background, and on Mantle it would fail the gate for it.
+      if (answer.kind === 'rejected') return judgeRejection(definition, input, answer, sentBody(created.exchange), ['background'], 'background', evidence, true);
       if (answer.kind !== 'ok') return notObservable(input, answer, evidence);
       // A status read from a body that is not a JSON object would be "undefined": neither terminal nor under way.
       if (!answer.body) return unreadableAnswer(input, answer, evidence);

@@ -120,14 +120,17 @@ const THIS_PROJECT = /\b(this|the|your|that|requested|specified)\s+project\b|(?<
 const LOOKED_UP = /\b(not found|does not exist|doesn't exist|no access|not have access|not allowed for|mismatch(ed)?|not a member|unknown project|invalid project)\b/i;
 /** The word project on its own: not the header's own name (OpenAI-Project), nor a compound (project-scoped). */
 const A_PROJECT = /(?<![-\w])projects?(?![-\w])/i;
+/** The header's own name: "OpenAI-Project is not supported". */
+const THE_HEADER = /(?<![-\w])openai-project(?![-\w])/i;
 
 /**
  * What a refusal of the unknown project tells, when it tells, in this order: `honoured` when it quotes the project id
  * with words of a lookup; `rejected` when it refuses a header as such (a gateway may quote the value it refuses);
  * `honoured` when it quotes the id; `honoured` when it speaks of the one project asked for (not found, no access,
- * mismatched, unrecognized: the value was read); `rejected` for other not-taken wording ("projects are not supported
- * here"); `honoured` for any other word of a project. Undefined when it says neither (a bare "Bad Request", an
- * error about another field): nothing then tells a header looked up from one refused as unsupported.
+ * mismatched, unrecognized: the value was read); `rejected` for other not-taken wording beside the header's name or
+ * the word project ("projects are not supported here"); `honoured` for any other word of a project. Undefined when
+ * it says neither (a bare "Bad Request", an error about another field, "Server-side tools are not supported"):
+ * nothing then tells a header looked up from one refused as unsupported.
  */
 export function projectRefusal(message: string): 'honoured' | 'rejected' | undefined {
   const quoted = message.includes(UNKNOWN_PROJECT);
@@ -137,7 +140,9 @@ export function projectRefusal(message: string): 'honoured' | 'rejected' | undef
   if (HEADER_REFUSED.test(message)) return 'rejected';
   if (quoted) return 'honoured';
   if (THIS_PROJECT.test(message)) return 'honoured';
-  if (UNSUPPORTED.test(message)) return 'rejected';
+  // Not-taken wording is about the header only beside its name or the word project: "Server-side tools are not
+  // supported" refuses something else, and reading it as the header refused would fail Mantle for it.
+  if (UNSUPPORTED.test(message) && (THE_HEADER.test(message) || A_PROJECT.test(message))) return 'rejected';
   return A_PROJECT.test(message) ? 'honoured' : undefined;
 }
 
@@ -158,7 +163,8 @@ const project: CheckDefinition = {
       if (other) return inconclusive(input, `the request was refused for ${other}, not for the OpenAI-Project header: ${answer.status} ${answer.message}`, evidence);
       const verdict = projectRefusal(answer.message);
       if (verdict) return judge(project, input, verdict, evidence, `${answer.status}: ${answer.message}`);
-      return inconclusive(input, `${answer.status}: ${answer.message}: the refusal says neither that the header is unsupported nor anything about the project, so it cannot tell whether the project was looked up`, evidence);
+      const names = answer.kind === 'rejected' && answer.param !== undefined ? ` (it names ${answer.param})` : '';
+      return inconclusive(input, `${answer.status}: ${answer.message}: the refusal says neither that the header is unsupported nor anything about the project${names}, so it cannot tell whether the project was looked up`, evidence);
     }
     return notObservable(input, answer, evidence);
   },

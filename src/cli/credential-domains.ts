@@ -14,10 +14,10 @@
  * there. Any other host is a domain of its own, by origin (scheme, host and port): two ports of one machine are two
  * services, as a gateway beside a test server.
  */
-import { partitionOf, PARTITIONS } from '../aws-partitions.ts';
+import { PARTITIONS } from '../aws-partitions.ts';
 import { HarnessError } from '../errors.ts';
 import type { AuthConfig, TargetConfig } from '../run/run-config.ts';
-import { bedrockHostOf } from '../surfaces.ts';
+import { bedrockHostOf, ownPartitionOf } from '../surfaces.ts';
 import { headerFromShown, keyInShown } from '../transport/auth/env-name-shown.ts';
 import { isLoopbackHostname } from '../transport/proxy.ts';
 
@@ -30,10 +30,9 @@ import { isLoopbackHostname } from '../transport/proxy.ts';
  */
 export function trustDomain(baseUrl: string): string {
   const url = new URL(baseUrl);
-  const { region, suffix } = bedrockHostOf(url.hostname) ?? {};
-  const partition = region === undefined ? undefined : partitionOf(region);
-  const own = partition !== undefined && (suffix === partition.dnsSuffix || suffix === partition.dualStackDnsSuffix);
-  return url.protocol === 'https:' && url.port === '' && own ? partition.title : url.origin;
+  const host = bedrockHostOf(url.hostname);
+  const partition = host && ownPartitionOf(host);
+  return url.protocol === 'https:' && url.port === '' && partition ? partition.title : url.origin;
 }
 
 /** The credentials a run sends to every target, each with the flag it comes from; none with `--auth none` alone. */

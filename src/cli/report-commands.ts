@@ -123,9 +123,10 @@ export async function compareSurfacesCommand(files: string[], flags: { json?: bo
   const view = buildMigration(combined);
   out.write(flags.json ? printedJson(view) : migrationMarkdown(view));
   if (!flags.json && view.pairs.length === 0) {
-    // Say what was there: a local endpoint run without --surface is `custom`, and sites must match to pair.
+    // Say what was there: a local endpoint run without --surface is `custom`, and sites must match to pair (a run
+    // made before a Bedrock host's region became its site has the host as its site).
     const targets = combined.targets.map((t) => `${t.id} (${t.surface ?? 'mantle'}, site ${t.site ?? t.region ?? t.id})`).join(', ');
-    out.write(`${inertLine(`Targets: ${targets}. A pair is a mantle and a runtime target of one site; a local endpoint is custom unless run as --targets mantle:NAME=URL,runtime:NAME=URL (or --surface).`, 2000)}\n`);
+    out.write(`${inertLine(`Targets: ${targets}. A pair is a mantle and a runtime target of one site; a local endpoint is custom unless run as --targets mantle:NAME=URL,runtime:NAME=URL (or --surface); two endpoints of one region (Bedrock hosts, a PrivateLink name, a gateway) pair when each run names it: --targets mantle:REGION=URL,runtime:REGION=URL.`, 2000)}\n`);
   }
   // Pairs whose surfaces share no check or model compare nothing: never a green gate on that (view.nothingCompared).
   return view.nothingCompared || view.pairs.some((p) => p.notObserved.length > 0) || view.shard || view.partial ? 1 : 0;

@@ -43,6 +43,37 @@ export function targetIdOf(surface: Surface, site: string): string {
   return surface === 'mantle' ? site : `${surface}.${site}`;
 }
 
+/**
+ * A target whose id names a surface (`runtime.local`, as `--target-name` or a `--targets mantle:` name gives it) is
+ * that surface's: the column, the migration view and the fixtures would say so of another surface's answers.
+ * Refused before anything is sent, naming both and the fix.
+ */
+function refuseOtherSurfaceName(id: string, surface: Surface, flag: string, said: string, fix: (site: string, named: Surface) => string): void {
+  const { surface: named, site } = siteOfId(id);
+  if (named === undefined || named === surface) return;
+  throw usage(flag, `${id} names the ${named} surface, but ${said} ${surface}: ${surface}'s answers would be labelled as ${named}'s. Nothing was sent. ${fix(site, named)}`);
+}
+
+/** The fix of a `--target-name` refused by refuseOtherSurfaceName. */
+const renamed = (surface: Surface) => (site: string, named: Surface) => `Give --target-name ${targetIdOf(surface, site)} (the ${surface} target of site ${site}), or --surface ${named} if the endpoint is ${named}`;
+
+/**
+ * The surface, site, region and id of an `--endpoint` target. Its surface: `--surface`, else a `--target-name`'s
+ * `<surface>.` prefix (`runtime.local`), else the host's (surfaceOfHost). Its site: the name's, else `--region`,
+ * else the region a Bedrock host names (as a recording's is read), so two surfaces' hosts of one region pair in
+ * `compare --by surface`. Its id: `--target-name`, else targetIdOf `--region` (`runtime.us-east-1`, as `--region
+ * --surface runtime` gives it; a custom endpoint keeps the region), else the host (hostId), its fixtures' folder.
+ */
+function endpointTarget(endpoint: URL, region: string | undefined, flag: Surface | undefined, name: string | undefined): Pick<TargetConfig, 'id' | 'surface' | 'site' | 'region'> {
+  const hostSurface = surfaceOfHost(endpoint.host);
+  const surface = flag ?? (name !== undefined ? siteOfId(name).surface : undefined) ?? hostSurface;
+  if (name !== undefined && flag !== undefined) refuseOtherSurfaceName(name, flag, '--target-name', '--surface says', renamed(flag));
+  if (name !== undefined && flag === undefined && hostSurface !== 'custom') refuseOtherSurfaceName(name, hostSurface, '--target-name', `the host ${endpoint.hostname} is`, renamed(hostSurface));
+  const id = name ?? (region === undefined ? hostId(endpoint) : surface === 'custom' ? region : targetIdOf(surface, region));
+  const hostRegion = hostSurface === 'custom' ? undefined : bedrockHostOf(endpoint.hostname)?.region;
+  const site = name !== undefined ? siteOfId(name).site : (region ?? hostRegion ?? id);
+  return { id, surface, site, region: region ?? null };
+}
 
 function surfaceFlag(raw: string | undefined): Surface | undefined {
   if (raw === undefined) return undefined;
@@ -131,6 +162,8 @@ function parseTargetSpec(spec: string, mode: TargetMode): TargetConfig {
   const surface = surfaceText;
   checkName(name, 'target name', `--targets ${shownSpec(spec)}`);
   const id = checkName(targetIdOf(surface, name), 'target name', `--targets ${shownSpec(spec)}`);
+  // In replay the recordings say which surface a target is (sameSurface refuses the other, naming how they were made).
+  if (mode !== 'replay') refuseOtherSurfaceName(id, surface, '--targets', `the entry ${shownSpec(spec)} says`, (site, named) => `Name it ${surface}:${site}${url ? '=URL' : ''} (the ${surface} target of site ${site}), or ${named}:${site}${url ? '=URL' : ''} if the endpoint is ${named}`);
   const region = regionOr(name);
   if (mode === 'replay') return { id, mode, baseUrl: null, region, endpointHost: null, surface, site: name };
   if (url) {
@@ -209,7 +242,7 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
   if (surface === 'custom' && !endpoint && mode !== 'replay') throw usage('--surface', 'custom is any other base URL: give it with --endpoint URL');
   if (mode === 'replay') {
     if (flags.targetName || endpoint || regions.length) {
-      const names = flags.targetName ? [flags.targetName] : endpoint ? [regions[0] ?? hostId(endpoint)] : regions;
+      const names = flags.targetName ? [flags.targetName] : endpoint ? [endpointTarget(endpoint, regions[0], surface, undefined).id] : regions;
       const explicit = flags.targetName !== undefined || endpoint !== undefined;
       const ids = names.map((name) => (explicit ? name : targetIdOf(surface ?? 'mantle', name)));
       const flag = flags.targetName !== undefined ? '--target-name' : endpoint ? '--endpoint' : '--region';
@@ -228,17 +261,16 @@ async function targetsOf(mode: TargetMode, regions: string[], flags: TargetFlags
     return ids.map((id, i) => replayTarget(id, fixturesDir, surface, recorded[i]!));
   }
   if (endpoint) {
-    const region = regions[0] ?? null;
-    refuseOtherRegion(endpoint, region, '--region', '--region says', `drop --region or give --region ${bedrockHostOf(endpoint.hostname)?.region}`);
-    refuseOtherRegionName(flags.targetName, endpoint, region);
-    const id = flags.targetName ?? region ?? hostId(endpoint);
-    // `--target-name runtime.local` names the runtime surface of site `local`.
-    return [{ id, mode, baseUrl: endpoint.toString(), region, endpointHost: endpoint.host, surface: surface ?? siteOfId(id).surface ?? surfaceOfHost(endpoint.host), site: siteOfId(id).site }];
+    refuseOtherRegion(endpoint, regions[0] ?? null, '--region', '--region says', `drop --region or give --region ${bedrockHostOf(endpoint.hostname)?.region}`);
+    refuseOtherRegionName(flags.targetName, endpoint, regions[0] ?? null);
+    const target = endpointTarget(endpoint, regions[0], surface, flags.targetName);
+    return [{ ...target, mode, baseUrl: endpoint.toString(), endpointHost: endpoint.host }];
   }
   if (regions.length === 0) throw usage('--mode', `${mode} needs a target: --region us-east-1 (Mantle in that region), --targets mantle:us-east-1,runtime:us-east-1 or --endpoint URL (any OpenAI-compatible base URL)`);
   const chosen = surface ?? 'mantle';
   return regions.map((region) => {
     refuseOtherRegionName(flags.targetName, undefined, region);
+    if (flags.targetName !== undefined) refuseOtherSurfaceName(flags.targetName, chosen, '--target-name', surface ? '--surface says' : 'without --surface, a --region target is', renamed(chosen));
     const baseUrl = SURFACE_RULES[chosen].baseUrl(region);
     if (!baseUrl) throw usage('--region', `${noHost(chosen, region)}; give its base URL with --endpoint URL --region ${region}`);
     return { id: flags.targetName ?? targetIdOf(chosen, region), mode, baseUrl, region, endpointHost: new URL(baseUrl).host, surface: chosen, site: region };
