@@ -7,11 +7,34 @@
  */
 
 /**
- * Prefixes of well-known key formats (case as the vendors issue them: `HF_TOKEN` is a name, `hf_...` a key). AWS's
- * `AKIA`/`ASIA` access key ids and `ABSK` Bedrock keys go on with a long run of letters and digits, never `_`:
+ * Prefixes of well-known key formats (case as the vendors issue them: `HF_TOKEN` is a name, `hf_...` a key), with
+ * Bedrock's short-term API key (`bedrock-api-key-`, what AWS_BEARER_TOKEN_BEDROCK holds) and PyPI's upload token.
+ */
+const VENDOR_PREFIXES = ['sk-', 'sk_', 'rk_', 'pk_', 'gsk_', 'hf_', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'xai-', 'fw_', 'r8_', 'AIza', 'bedrock-api-key-', 'pypi-'];
+// Letters, digits, `-` and `_` only: nothing in them is special to a RegExp outside a class.
+const VENDOR = VENDOR_PREFIXES.join('|');
+/**
+ * AWS's `AKIA`/`ASIA` access key ids and `ABSK` Bedrock keys go on with a long run of letters and digits, never `_`:
  * `ASIA_GATEWAY_KEY` and `AKIA_KEY` are names.
  */
-export const KEY_PREFIX = /^(?:sk-|sk_|rk_|pk_|gsk_|hf_|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xai-|fw_|r8_|AIza|(?:AKIA|ASIA|ABSK)[A-Za-z0-9]{12})/;
+const AWS_ID = '(?:AKIA|ASIA|ABSK)[A-Za-z0-9]{12}';
+/**
+ * A word that starts as a key does, for a variable's name (transport/auth/env-name-shown.ts): there the prefix alone
+ * is enough, since a name not shown costs only its display (`hf_abcdef`, `sk_live_abc` are never names).
+ */
+export const KEY_PREFIX = new RegExp(`^(?:${VENDOR}|${AWS_ID})`);
+/**
+ * A word that is a key, for a value a message would quote: a vendor's prefix with at least 20 key characters after it.
+ * The shortest real ones have that many (GitLab's `glpat-` 20, Fireworks' `fw_` 24, Stripe's `sk_live_` 24, DeepSeek's
+ * `sk-` 32, Hugging Face's `hf_` 34; xAI's `xai-` 80), and a shorter word is an id or a typo whose "did you mean" must
+ * stay (`xai-grok-4.3` beside this product's `xai.grok-4.3`, a check `sk-stream.usage`).
+ */
+const KEY_WORD = new RegExp(`^(?:(?:${VENDOR})[A-Za-z0-9_+/-]{20,}|${AWS_ID})`);
+/**
+ * An AWS secret access key: 40 characters of base64 with a `/` or `+` (an ordinary word or id has neither), upper
+ * and lower case and a digit.
+ */
+const AWS_SECRET = /^(?=[^/+]*[/+])(?=.*[0-9])(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9/+]{40}$/;
 /** Sixteen hex digits in a row: a hex key (or a piece of one), never a word. */
 export const HEX_RUN = /[0-9a-f]{16}/i;
 
@@ -30,12 +53,12 @@ export function keysReadFrom(...names: readonly string[]): void {
 }
 
 /**
- * Whether `text` may carry a secret: one of its words starts as a well-known key does or holds a run of hex, or it
+ * Whether `text` may carry a secret: one of its words is shaped as a well-known key is or holds a run of hex, or it
  * holds the value of a variable the run reads a key from (this process's own key, whatever its shape).
  */
 export function mayBeSecret(text: string, env: NodeJS.ProcessEnv = process.env): boolean {
   // A word starts at the text's start or after anything a key is not made of (`KEY=ABSK...`, `id = AKIA...`).
-  if (text.split(/[^A-Za-z0-9_+/=-]+|=/).some((word) => KEY_PREFIX.test(word))) return true;
+  if (text.split(/[^A-Za-z0-9_+/=-]+|=/).some((word) => KEY_WORD.test(word) || AWS_SECRET.test(word))) return true;
   if (HEX_RUN.test(text)) return true;
   return [...keyVariables].some((name) => {
     const value = env[name]?.trim();

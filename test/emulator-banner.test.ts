@@ -38,8 +38,8 @@ function startEmulatorProcess(args: string[]): Promise<{ banner: string; stop: (
 }
 
 it('the Mantle banner names --surface mantle; one that requires a key names it instead of --auth none', () => {
-  expect(emulatorBanner('http://127.0.0.1:4010', {})).toContain('mantle-conformance run --mode live --endpoint http://127.0.0.1:4010 --surface mantle --auth none');
-  expect(emulatorBanner('http://127.0.0.1:4011', { surface: 'runtime', apiKeyEnv: 'MY_KEY' })).toContain('--surface runtime --api-key-env MY_KEY)');
+  expect(emulatorBanner({ url: 'http://127.0.0.1:4010', address: { address: '127.0.0.1', family: 'IPv4', port: 4010 } }, {})).toContain('mantle-conformance run --mode live --endpoint http://127.0.0.1:4010 --surface mantle --auth none');
+  expect(emulatorBanner({ url: 'http://127.0.0.1:4011', address: { address: '127.0.0.1', family: 'IPv4', port: 4011 } }, { surface: 'runtime', apiKeyEnv: 'MY_KEY' })).toContain('--surface runtime --api-key-env MY_KEY)');
 });
 
 it('the runtime emulator\'s banner command, run as printed for one model, passes the gate on a runtime target', async () => {

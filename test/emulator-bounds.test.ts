@@ -120,11 +120,12 @@ describe('emulator flags', () => {
   });
 
   it('a banner on every interface says the emulator is reachable from other machines, and accepts any key without --api-key-env', () => {
-    for (const url of ['http://0.0.0.0:43201', 'http://[::]:43201']) {
-      expect(emulatorBanner(url, {})).toContain('\nListening on every interface: reachable from other machines, and accepting any key (give --api-key-env NAME to require one).\nCtrl-C to stop.\n');
-      expect(emulatorBanner(url, { apiKeyEnv: 'EMU_KEY' })).toContain('\nListening on every interface: reachable from other machines.\nCtrl-C to stop.\n');
+    for (const [url, address, family] of [['http://0.0.0.0:43201', '0.0.0.0', 'IPv4'], ['http://[::]:43201', '::', 'IPv6']]) {
+      const listening = { url: url!, address: { address: address!, family: family!, port: 43201 } };
+      expect(emulatorBanner(listening, {})).toContain('\nListening on every interface: reachable from other machines, and accepting any key (give --api-key-env NAME to require one).\nCtrl-C to stop.\n');
+      expect(emulatorBanner(listening, { apiKeyEnv: 'EMU_KEY' })).toContain('\nListening on every interface: reachable from other machines.\nCtrl-C to stop.\n');
     }
-    expect(emulatorBanner('http://127.0.0.1:43201', {})).not.toContain('every interface');
+    expect(emulatorBanner({ url: 'http://127.0.0.1:43201', address: { address: '127.0.0.1', family: 'IPv4', port: 43201 } }, {})).not.toContain('every interface');
   });
 
   it('one --quirk switch given twice is refused naming both, with a different value or the same', async () => {

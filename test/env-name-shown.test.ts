@@ -80,8 +80,8 @@ describe('a key given as the NAME of an unset variable is not printed', () => {
     const message = (error as HarnessError).message;
     expect(leaked(message)).toEqual([]);
     expect(message).toContain('--api-key-env: the variable named by --api-key-env (not shown: it may be the key itself) is not set; give the NAME');
-    expect(leaked(emulatorBanner('http://127.0.0.1:1', { apiKeyEnv: ALNUM }))).toEqual([]);
-    expect(emulatorBanner('http://127.0.0.1:1', { apiKeyEnv: 'EMU_KEY' })).toContain('--api-key-env EMU_KEY');
+    expect(leaked(emulatorBanner({ url: 'http://127.0.0.1:1', address: { address: '127.0.0.1', family: 'IPv4', port: 1 } }, { apiKeyEnv: ALNUM }))).toEqual([]);
+    expect(emulatorBanner({ url: 'http://127.0.0.1:1', address: { address: '127.0.0.1', family: 'IPv4', port: 1 } }, { apiKeyEnv: 'EMU_KEY' })).toContain('--api-key-env EMU_KEY');
   });
 
   it("the transport's auth creation: missing, or set to a value it refuses, never names such a variable", () => {

@@ -1,8 +1,8 @@
 /**
  * A request header that frames the request (Transfer-Encoding, Content-Length, Expect, Upgrade...) cannot be sent:
  * undici refuses it before anything leaves. `validate` said `ok` and a run retried it three times as
- * HARNESS_CONNECTION, "could not reach" an endpoint that was up. A suite's headers are refused at load, with the
- * list --header-env refuses (one list), at file:line:col; and a request undici refuses is the harness's own
+ * HARNESS_CONNECTION, "could not reach" an endpoint that was up. A suite's headers undici refuses are refused at
+ * load, at file:line:col (--header-env refuses those and the other framing headers); and a request undici refuses is the harness's own
  * (HARNESS_INTERNAL), never a connection failure, never retried.
  */
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -58,7 +58,7 @@ describe('a suite header that frames the request', () => {
     const { code, stderr } = await cli(['validate', '--suites', suites]);
     expect(code).toBe(2);
     expect(stderr).toContain('HARNESS_SUITE_INVALID');
-    expect(stderr).toMatch(new RegExp(`x\\.suite\\.yaml:7:\\d+ .*header ${header} frames the request, .*remove it from the headers of case "x\\.one"`));
+    expect(stderr).toMatch(new RegExp(`x\\.suite\\.yaml:7:\\d+ .*header ${header} makes the case unsendable: .*refuses .*before anything is sent; remove it from the headers of case "x\\.one"`));
   });
 
   it('a header the harness does not set passes (the refusal is the list, not every header)', async () => {
@@ -68,7 +68,7 @@ describe('a suite header that frames the request', () => {
     expect(code).toBe(0);
   });
 
-  it('--header-env refuses the same list', async () => {
+  it('--header-env refuses them too', async () => {
     for (const header of ['Transfer-Encoding', 'Expect']) {
       expect(FRAMING_HEADERS.has(header.toLowerCase())).toBe(true);
       const { code, stderr } = await cli(['run', '--mode', 'live', '--endpoint', url, '--surface', 'mantle', '--auth', 'none', '--header-env', `${header}=SOME_VAR`, '--report-dir', join(dir, 'r')]);

@@ -5,6 +5,7 @@
  * server starts; every request is logged on one line (through the one neutraliser of endpoint text: the path and
  * model are whatever a client sent).
  */
+import { BlockList, type AddressInfo } from 'node:net';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
 import { parseQuirks } from '../emulator/quirks.ts';
@@ -88,17 +89,31 @@ export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: 
  * endpoint is `custom`, and bedrock-runtime's documented differences would gate as the endpoint's failures), with the
  * key the emulator requires, else none.
  */
-export function emulatorBanner(url: string, flags: Pick<EmulatorFlags, 'surface' | 'apiKeyEnv'>): string {
+export function emulatorBanner(listening: Pick<RunningEmulator, 'url' | 'address'>, flags: Pick<EmulatorFlags, 'surface' | 'apiKeyEnv'>): string {
+  const { url } = listening;
   const surface = flags.surface ?? 'mantle';
   const openai = surface === 'runtime' ? `${url}/openai/v1` : `${url}/v1 or ${url}/openai/v1`;
   const named = flags.apiKeyEnv && plausibleEnvName(flags.apiKeyEnv) ? inertLine(shellWord(flags.apiKeyEnv), 200) : 'NAME (the variable given to the emulator: not shown, it may be the key itself)';
   const auth = flags.apiKeyEnv ? `--api-key-env ${named}` : '--auth none';
   const run = `mantle-conformance run --mode live --endpoint ${url} --surface ${surface} ${auth}`;
-  // An unspecified address (--host 0, 0.0.0.0, ::) listens on every interface: said, since it has no auth by default.
-  const everywhere = /^http:\/\/(0\.0\.0\.0|\[::\])(:|$)/.test(url)
+  // An unspecified address listens on every interface: said, since it has no auth by default.
+  const everywhere = listensEverywhere(listening.address)
     ? `Listening on every interface: reachable from other machines${flags.apiKeyEnv ? '' : ', and accepting any key (give --api-key-env NAME to require one)'}.\n`
     : '';
   return `${surface === 'runtime' ? 'bedrock-runtime' : 'Mantle'} emulator on ${url} (base URL for OpenAI SDKs: ${openai}; Anthropic: ${url}/anthropic; test it with: ${run})\n${everywhere}Ctrl-C to stop.\n`;
+}
+
+/** The unspecified addresses, `0.0.0.0` and `::`; BlockList counts the IPv4-mapped `::ffff:0.0.0.0` as the first. */
+const UNSPECIFIED = new BlockList();
+UNSPECIFIED.addAddress('0.0.0.0', 'ipv4');
+UNSPECIFIED.addAddress('::', 'ipv6');
+
+/**
+ * Whether the emulator listens on every interface: decided from the address the socket is bound to, not from how
+ * `--host` spelt it (`0`, `0.0`, `0:0::0`, `::ffff:0:0` all bind an unspecified address).
+ */
+export function listensEverywhere(address: AddressInfo): boolean {
+  return UNSPECIFIED.check(address.address, address.family === 'IPv6' ? 'ipv6' : 'ipv4');
 }
 
 /** `12:00:01.250 POST /openai/v1/chat/completions xai.grok-4.3 -> 200 (3 ms) quirks: createdAt.chat=exponent` */

@@ -1,7 +1,8 @@
 /**
  * @module cli/output-errors
  * What a command does when its own output cannot be written. A pipe closed early (`checks | head`) is no error: the
- * reader has what it wanted. Anything else on standard output (a full disk under `> file`, EIO, a descriptor
+ * reader has what it wanted. It does not end the command either: a `run` piped to `head -1` still writes its reports
+ * and computes its gate, and its exit code is the gate's, not a 0 taken before the gate was known. Anything else on standard output (a full disk under `> file`, EIO, a descriptor
  * that is not writable) lost what tooling reads (`checks --format json > checks.json`), so the command says so on
  * stderr and does not end 0 or 1: a CI step must not go on with a file that was never written.
  */
@@ -19,15 +20,16 @@ export function outputFailureLine(error: NodeJS.ErrnoException): string {
 }
 
 /**
- * Watches the process's standard output and error. A closed pipe ends the process at once, with the exit code it
- * has; another failure of standard output is said once on stderr, and `exitCode` turns the command's 0 or 1 into 2
+ * Watches the process's standard output and error. A closed pipe is taken as a reader that has what it wanted: the
+ * stream is left closed (Node drops later writes to it) and the command goes on to its own exit code; another failure of standard output is said once on stderr, and `exitCode` turns the command's 0 or 1 into 2
  * (HARNESS_DISK_FULL and HARNESS_WRITE_FAILED end a command with 2 wherever they arise).
  */
 export function watchOutput(out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): { exitCode(code: number): number } {
   let lost = false;
   for (const stream of [out, err]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      // Ending here would end a run before its reports and its gate exist, with a 0 its gate may contradict.
+      if (error.code === 'EPIPE') return;
       // stderr that cannot be written has no one to tell; its failure costs the run nothing it reports elsewhere.
       if (stream === err || lost) return;
       lost = true;

@@ -37,7 +37,7 @@ const STRING_OR_STRINGS = rule(['string', 'array'], { items: STRING });
 const TURN = rule('object', { fields: { role: STRING, content: rule(['string', 'array'], { items: OBJECT }), tool_calls: OBJECTS } });
 const TOOLS = listOf(rule('object', { fields: { function: OBJECT } }));
 
-/** The fields each API's handler reads. temperature and top_p are request-checks.ts's, in OpenAI's wording. */
+/** The fields each API's handler reads. */
 const READ: Readonly<Record<RequestApi | 'messages' | 'count-tokens', Readonly<Record<string, Rule>>>> = {
   'chat-completions': {
     messages: listOf(TURN),
@@ -62,6 +62,8 @@ const READ: Readonly<Record<RequestApi | 'messages' | 'count-tokens', Readonly<R
     safety_identifier: STRING,
     presence_penalty: NUMBER,
     frequency_penalty: NUMBER,
+    temperature: NUMBER,
+    top_p: NUMBER,
   },
   responses: {
     input: rule(['string', 'array'], { items: TURN, nullable: false }),
@@ -82,6 +84,8 @@ const READ: Readonly<Record<RequestApi | 'messages' | 'count-tokens', Readonly<R
     metadata: OBJECT,
     presence_penalty: NUMBER,
     frequency_penalty: NUMBER,
+    temperature: NUMBER,
+    top_p: NUMBER,
   },
   messages: {
     messages: listOf(TURN),

@@ -47,8 +47,18 @@ type Schema = Record<string, unknown>;
  */
 const EXAMPLE_VALUES = 1000;
 
-/** A value that validates against a (simple) JSON Schema: objects, arrays, strings, numbers, enums. */
-export function exampleFor(schema: unknown, name = 'value', budget = { values: EXAMPLE_VALUES }): unknown {
+/**
+ * Levels of objects and arrays an example goes down before it stops at an empty one. OpenAI refuses a strict schema
+ * nested more than 10 levels, and any deeper than this is built to break things: without a floor a schema of a few
+ * thousand nested objects (a 100 KB body) recursed until the stack ran out, a 500.
+ */
+const EXAMPLE_DEPTH = 64;
+
+/**
+ * A value that validates against a (simple) JSON Schema: objects, arrays, strings, numbers, enums. Below
+ * EXAMPLE_DEPTH levels an object is `{}` and an array `[]`.
+ */
+export function exampleFor(schema: unknown, name = 'value', budget = { values: EXAMPLE_VALUES }, depth = 0): unknown {
   budget.values -= 1;
   if (!schema || typeof schema !== 'object') return 'example';
   const s = schema as Schema;
@@ -57,12 +67,14 @@ export function exampleFor(schema: unknown, name = 'value', budget = { values: E
   const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
   switch (type) {
     case 'object': {
+      if (depth >= EXAMPLE_DEPTH) return {};
       const properties = (s.properties ?? {}) as Record<string, unknown>;
-      return Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, exampleFor(value, key, budget)]));
+      return Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, exampleFor(value, key, budget, depth + 1)]));
     }
     case 'array': {
-      const first = exampleFor(s.items, name, budget);
-      return budget.values > 0 ? [first, exampleFor(s.items, name, budget)] : [first];
+      if (depth >= EXAMPLE_DEPTH) return [];
+      const first = exampleFor(s.items, name, budget, depth + 1);
+      return budget.values > 0 ? [first, exampleFor(s.items, name, budget, depth + 1)] : [first];
     }
     case 'integer':
       return 42;

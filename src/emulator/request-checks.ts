@@ -45,22 +45,18 @@ const unsupported = (profile: ModelProfile, name: string) => paramError(profile,
 
 /** The first thing wrong with the request's parameters, or undefined. */
 export function invalidParam(body: Record<string, unknown>, profile: ModelProfile, api: RequestApi): ErrorAnswer | undefined {
-  for (const name of ['temperature', 'top_p']) {
-    const value = body[name];
-    if (value !== undefined && typeof value !== 'number') {
-      return paramError(profile, name, `Invalid type for '${name}': expected a decimal, but got a ${typeof value} instead.`, 'invalid_type');
-    }
-  }
+  // null is the parameter left out, as OpenAI takes it (its optional parameters are nullable: `temperature?: number |
+  // null` in its SDK's types); their types are body-types.ts's, checked before this.
   for (const name of profile.behaviors.rejectedParams) {
     const read = Object.hasOwn(PARAM_PATHS, name) ? PARAM_PATHS[name]! : (b: Record<string, unknown>) => (Object.hasOwn(b, name) ? b[name] : undefined);
-    if (read(body) !== undefined) return unsupported(profile, name);
+    if (read(body) != null) return unsupported(profile, name);
   }
   const rules = profile.behaviors.apiParams[api];
   for (const name of rules?.rejected ?? []) {
-    if (Object.hasOwn(body, name) && body[name] !== undefined) return unsupported(profile, name);
+    if (Object.hasOwn(body, name) && body[name] != null) return unsupported(profile, name);
   }
   for (const name of rules?.defaultOnly ?? []) {
-    if (!Object.hasOwn(body, name) || body[name] === undefined || body[name] === PARAM_DEFAULTS[name]) continue;
+    if (!Object.hasOwn(body, name) || body[name] == null || body[name] === PARAM_DEFAULTS[name]) continue;
     const value = JSON.stringify(body[name]);
     const fallback = Object.hasOwn(PARAM_DEFAULTS, name) ? ` Only the default (${JSON.stringify(PARAM_DEFAULTS[name])}) value is supported.` : '';
     return paramError(profile, name, `Unsupported value: '${name}' does not support ${value} with this model.${fallback}`, 'unsupported_value');

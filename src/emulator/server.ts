@@ -16,6 +16,7 @@ import { handleCreateResponse } from './responses.ts';
 import { handleStoredResponse } from './responses-store.ts';
 import { FLAVOURS, onSurface, resolveModel, surfaceRefusal, type SurfaceFlavour } from './surface.ts';
 import { MANTLE_ERRORS, anthropicError, pause, sendJson } from './wire.ts';
+import { firstProblemIn } from '../json-walk.ts';
 
 export interface EmulatorOptions {
   /** Model behaviors by id (see `profilesFromCatalog`). */
@@ -81,6 +82,8 @@ export interface EmulatorStats {
 export interface RunningEmulator {
   url: string;
   port: number;
+  /** The address it listens on, as the socket has it (`0.0.0.0`, `::ffff:0.0.0.0` for `--host ::ffff:0:0`). */
+  address: AddressInfo;
   stats: EmulatorStats;
   /** Change a model's behavior while running. */
   override(model: string, override: ProfileOverride): void;
@@ -91,6 +94,12 @@ export interface RunningEmulator {
 const OPENAI_ROUTE = /^(\/v1|\/openai\/v1)\/(chat\/completions|responses|models)(?:\/([^/?]+))?(?:\/([a-z_]+))?\/?(?:\?.*)?$/;
 const ANTHROPIC_ROUTE = /^\/anthropic\/v1\/messages(\/count_tokens)?\/?(?:\?.*)?$/;
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/**
+ * Objects and arrays a request may nest. JSON.parse reads thousands of levels, but an answer that echoes a field
+ * (Responses echoes `text` and `tools`) is written by JSON.stringify, which recurses once per level: a json_schema
+ * a few thousand objects deep (100 KB) was a 500. A real schema or tool nests a few dozen levels.
+ */
+const MAX_REQUEST_DEPTH = 1000;
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const profiles = new Map(options.profiles);
@@ -145,6 +154,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (rejection) return fail({ status: 403, body: { message: rejection } });
     if (parsed === 'not-json') return fail({ status: 400, body: { error: { code: 'invalid_json', message: 'Request body is not valid JSON', param: null, type: 'invalid_request_error' } } });
     if (parsed === 'not-object') return fail({ status: 400, body: { error: { code: 'invalid_type', message: 'Request body must be a JSON object', param: null, type: 'invalid_request_error' } } });
+    if (parsed === 'too-deep') return fail({ status: 400, body: { error: { code: 'invalid_value', message: `Request body nests objects and arrays more than ${MAX_REQUEST_DEPTH} levels deep`, param: null, type: 'invalid_request_error' } } });
 
     const fault = model ? activeFault(model, path, body?.stream === true, text) : undefined;
     if (fault && !STREAM_FAULTS.has(fault.kind) && (await applyFault(fault, req, res))) return;
@@ -233,6 +243,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   return {
     url: `http://${host}:${address.port}`,
     port: address.port,
+    address,
     stats,
     override(model, override) {
       profiles.set(model, applyOverride(profiles.get(model) ?? genericProfile(model), override));
@@ -301,7 +312,7 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 }
 
 /** The body as an object; an empty body is `{}`. */
-function parseBody(text: string): Record<string, unknown> | 'not-json' | 'not-object' {
+function parseBody(text: string): Record<string, unknown> | 'not-json' | 'not-object' | 'too-deep' {
   if (!text) return {};
   let value: unknown;
   try {
@@ -309,5 +320,6 @@ function parseBody(text: string): Record<string, unknown> | 'not-json' | 'not-ob
   } catch {
     return 'not-json';
   }
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : 'not-object';
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'not-object';
+  return firstProblemIn(value, MAX_REQUEST_DEPTH, () => 'too-deep') === undefined ? (value as Record<string, unknown>) : 'too-deep';
 }

@@ -17,6 +17,7 @@ import type { CatalogFile, Claim, ParametersClaim, ReasoningClaim, WrongRouteCla
 import { CatalogSchema } from './catalog-schema.ts';
 import { closest } from './closest.ts';
 import { regionOf, unlistedClaimModels, validateMeaning } from './load-catalog.ts';
+import { withheldQuotes } from './withheld-values.ts';
 import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type YamlSource } from './yaml-source.ts';
 
 export interface CatalogReview {
@@ -61,11 +62,12 @@ export async function reviewCatalog(file: string, checks: readonly CheckSignatur
   throwIfProblems('HARNESS_CATALOG_INVALID', problems, 'Fix the YAML above; the catalog could not be read.');
   const schemaProblems = validateAgainstSchema(source!, CatalogSchema);
   const data = source!.data as CatalogFile;
-  if (schemaProblems.length > 0) return { findings: schemaProblems, invalid: schemaProblems.length, models: 0, sources: 0 };
+  // Findings are printed, not thrown: the loaders' net that a thrown problem passes is applied here (withheld-values.ts).
+  if (schemaProblems.length > 0) return { findings: schemaProblems.map(withheldQuotes), invalid: schemaProblems.length, models: 0, sources: 0 };
   const byId = new Map(checks.map((c) => [c.id, c]));
   const meaning = new Set(validateMeaning(data, source!, byId));
   const findings = [...meaning, ...lint(data, source!, byId)];
-  return { findings: sortByLocation([...new Set(findings)]), invalid: meaning.size, models: data.models.length, sources: Object.keys(data.sources).length };
+  return { findings: sortByLocation([...new Set(findings.map(withheldQuotes))]), invalid: meaning.size, models: data.models.length, sources: Object.keys(data.sources).length };
 }
 
 interface Citation {

@@ -8,6 +8,7 @@ import { expectedProblem } from './expected.ts';
 import type { Surface } from '../surfaces.ts';
 import { CatalogSchema, type CatalogFile, type Claim, type ParametersClaim, type ReasoningClaim, type RegionEntry, type SurfaceClaims, type WrongRouteClaim } from './catalog-schema.ts';
 import { closest, slipOf } from './closest.ts';
+import { withheldQuotes } from './withheld-values.ts';
 import { readYamlSource, throwIfProblems, validateAgainstSchema, type PathSegment, type Suggest, type YamlSource } from './yaml-source.ts';
 
 export interface CatalogClaim extends Claim {
@@ -213,6 +214,7 @@ function* unlistedModels(models: readonly string[] | undefined, ids: readonly st
  * its claim covering no model, unsaid: `catalog --check` makes each a finding, `validate` a warning.
  */
 export function unlistedClaimModels(data: CatalogFile, source: YamlSource): string[] {
+  // Said as a warning or a finding, never thrown: the loaders' net is applied here (withheld-values.ts).
   const ids = data.models.map((m) => m.id);
   const found: string[] = [];
   for (const [surface, claims] of Object.entries(data.surfaces ?? {})) {
@@ -224,7 +226,7 @@ export function unlistedClaimModels(data: CatalogFile, source: YamlSource): stri
       }
     });
   }
-  return found;
+  return found.map(withheldQuotes);
 }
 
 /** A region entry as [region id, source key]: a bare id is named by the model's own source. */

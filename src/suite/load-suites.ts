@@ -8,7 +8,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
-import { FRAMING_HEADERS } from '../framing-headers.ts';
+import { UNSENDABLE_HEADERS } from '../framing-headers.ts';
 import type { CheckSignature } from './check-signature.ts';
 import { closest } from './closest.ts';
 import { describeSent, type SentField, unsent } from './sent-fields.ts';
@@ -152,9 +152,12 @@ function validateCase(spec: CaseSpec, at: (...path: PathSegment[]) => string, kn
   steps.forEach((step, stepIndex) => {
     const base: PathSegment[] = spec.steps ? ['steps', stepIndex] : [];
     if (earlier.has(step.id)) problems.push(`${at(...base, 'id')} duplicate step id "${step.id}" in case "${spec.id}"`);
-    // The HTTP client refuses most of them before anything is sent, which would read as the endpoint unreachable.
-    for (const header of Object.keys(step.request.headers ?? {}).filter((name) => FRAMING_HEADERS.has(name.toLowerCase()))) {
-      problems.push(`${at(...base, 'request', 'headers', header)} header ${header} frames the request, and the harness sets it from what it sends (the HTTP client would refuse it: the case could never be sent); remove it from the headers of case "${spec.id}"`);
+    // The HTTP client refuses them before anything is sent, which would read as the endpoint unreachable. `null`
+    // removes a header: nothing is sent, so nothing is refused.
+    for (const [header, value] of Object.entries(step.request.headers ?? {})) {
+      if (value === null || !UNSENDABLE_HEADERS.has(header.toLowerCase())) continue;
+      const why = header.toLowerCase() === 'content-length' ? 'the harness sets it from the body it sends, and the HTTP client refuses any other value before anything is sent' : 'the HTTP client refuses it before anything is sent';
+      problems.push(`${at(...base, 'request', 'headers', header)} header ${header} makes the case unsendable: ${why}; remove it from the headers of case "${spec.id}"`);
     }
     for (const { path, text } of stringsIn(step.request, [...base, 'request'])) {
       // A path or a header is no prompt: a brace missing there is a broken template, never code quoted (templates.ts).

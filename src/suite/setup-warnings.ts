@@ -12,6 +12,7 @@ import type { Catalog } from './load-catalog.ts';
 import { SUITE_SUFFIX, type SuiteSet } from './load-suites.ts';
 import { lookalikeWarning } from './suite-lookalikes.ts';
 import { nameProblem } from '../names.ts';
+import { withheldQuotes } from './withheld-values.ts';
 
 export interface SetupWarningsInput {
   suites: SuiteSet;
@@ -25,9 +26,12 @@ export interface SetupWarningsInput {
   brief?: boolean;
 }
 
-/** One line per warning, each naming where (`file:line:col`, or the model and check) and what to do. */
+/**
+ * One line per warning, each naming where (`file:line:col`, or the model and check) and what to do; a value that may
+ * be a secret is said by its length, as in a problem (withheld-values.ts).
+ */
 export function setupWarnings(input: SetupWarningsInput): string[] {
-  return [...lookalikeWarnings(input), ...nameWarnings(input), ...unrunWarnings(input)];
+  return [...lookalikeWarnings(input), ...nameWarnings(input), ...unrunWarnings(input)].map(withheldQuotes);
 }
 
 /** A file named almost as a suite file is not loaded (suite-lookalikes.ts): what of it is not run, whether prune refuses, the fix. */

@@ -18,8 +18,8 @@ export function quoted(value: unknown): string {
 }
 
 /**
- * `line` with every "quoted" value that may be a secret said by its length instead: the last net over every problem
- * a loader lists, whatever message quoted it (`unknown source "..."`, `duplicate case id "..."`).
+ * `line` with every "quoted" value that may be a secret said by its length instead: the last net over every problem,
+ * warning and finding a loader gives, whatever message quoted it (`unknown source "..."`, `duplicate case id "..."`).
  */
 export function withheldQuotes(line: string): string {
   return line.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, inside: string) => (mayBeSecret(inside) ? withheld(inside) : whole));

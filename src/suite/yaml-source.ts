@@ -10,6 +10,7 @@ import { knownParse, rememberParse, storedParse, textKey, type ParsedYaml } from
 import type { PathSegment } from '../json-path.ts';
 import { describeAjvErrors, type Suggest } from './ajv-messages.ts';
 import { withheldQuotes } from './withheld-values.ts';
+import { mayBeSecret } from '../key-shapes.ts';
 import { locateOffset, positionTree } from './yaml-positions.ts';
 import { holdsAlias, walkDocument } from './yaml-walk.ts';
 import { MAX_YAML_DEPTH, overDepthOffset } from './yaml-depth.ts';
@@ -115,7 +116,7 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
     const where = pos ? `${display}:${pos.line}:${pos.col}` : display;
     // The library's words name its own API (parseAllDocuments): the fix in the file is to keep one document.
     if (error.code === 'MULTIPLE_DOCS') return `${where} a second YAML document starts here (a \`---\` line): each file holds one; remove the line, or move what follows it into a file of its own`;
-    return `${where} ${firstLine(error.message)}`;
+    return `${where} ${syntaxMessage(error.message)}`;
   });
   if (problems.length > 0) return { source: null, problems };
   problems.push(...buildProblems(doc).map(({ offset, message }) => `${at(offset)} ${message}`));
@@ -168,6 +169,18 @@ function amplifyingAlias(doc: Document.Parsed): number | undefined {
 /** yaml's pretty message repeats the position ("at line 7, column 1:") and adds a snippet; keep the sentence. */
 function firstLine(message: string): string {
   return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * yaml's message for a syntax error, which names the text it stumbled on: a file that is not YAML (an INI file, a
+ * `.pypirc`) is all tokens, and a token may be a key. A quoted token goes through the loaders' net (withheld-values.ts);
+ * one yaml names unquoted ("Not a YAML token: ...") is cut off when what it names may be a secret.
+ */
+function syntaxMessage(message: string): string {
+  const line = withheldQuotes(firstLine(message));
+  if (!mayBeSecret(line)) return line;
+  const colon = line.indexOf(': ');
+  return `${colon < 0 ? 'a YAML syntax error' : line.slice(0, colon)} (the text it names is not shown: it may be a secret)`;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
