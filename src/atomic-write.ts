@@ -36,9 +36,12 @@ let removedOnExit = false;
  */
 const madeDirs = new Set<{ dir: string; top: string }>();
 
-/** Removes each made folder that is empty, deepest first; one that holds something stays, and is tried again later. */
+/**
+ * Removes each made folder that is empty, deepest first and the last made first (a folder made inside another's
+ * chain goes before it); one that holds something stays, and is tried again later.
+ */
 function removeMadeDirs(): void {
-  for (const made of madeDirs) {
+  for (const made of [...madeDirs].reverse()) {
     for (let dir = made.dir; within(dir, made.top); dir = dirname(dir)) {
       try {
         rmdirSync(dir);
@@ -103,9 +106,26 @@ export function removePendingTemps(): void {
 function track(temp: string): void {
   pending.add(temp);
   listenWhilePending();
+  removeOnExit();
+}
+
+function removeOnExit(): void {
   if (!removedOnExit) {
     removedOnExit = true;
     process.on('exit', removePendingTemps);
+  }
+}
+
+/**
+ * Makes `dir` (`mkdir -p`) for files written into it later, its new folders tracked as a write's are: removed again
+ * while empty when the process exits before a file is renamed into it. `run` makes its report and history folders so
+ * before anything is sent, and a run that stops first (nothing reachable, Ctrl-C) leaves none of them behind.
+ */
+export async function makeDirForWrites(dir: string): Promise<void> {
+  const top = await fs.mkdir(dir, { recursive: true });
+  if (top) {
+    madeDirs.add({ dir: resolve(dir), top: resolve(top) });
+    removeOnExit();
   }
 }
 

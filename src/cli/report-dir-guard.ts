@@ -5,8 +5,9 @@
  * write or remove there is one of its inputs (a merge into the `reports/` that holds shard 1's matrix.json would
  * replace shard 1 with the merge), and none is a file of a report's name that mantle-conformance did not write.
  */
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeDirForWrites } from '../atomic-write.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { foreignReport, REPORT_FILES } from './earlier-reports.ts';
@@ -99,7 +100,8 @@ export async function checkRunReportDir(dir: string, baseline: string | undefine
 export async function checkWritable(dir: string, flag = '--report-dir', what = 'write the reports'): Promise<void> {
   const probe = join(dir, `.mantle-conformance-write-check-${process.pid}`);
   try {
-    await mkdir(dir, { recursive: true });
+    // Tracked by the atomic writer: a run that stops before its first write removes the folders it made here.
+    await makeDirForWrites(dir);
     await writeFile(probe, '');
   } catch (cause) {
     throw new HarnessError('HARNESS_USAGE', `${flag} ${dir}: cannot ${what} there (${(cause as Error).message}); pick a folder you can write to. Nothing was sent.`, { cause });

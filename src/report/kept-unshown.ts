@@ -12,7 +12,7 @@ import type { GateProblem, Matrix, MatrixResult } from './matrix.ts';
 const TRIALS_CUT = /^\d+ of \d+ trial\(s\) not sent \(/;
 
 /** How the why of a recording kept for holding more trials than the run made starts (kept-cases.ts fewerTrialsWhy). */
-const FEWER_TRIALS = /^the recording .* holds \d+ trial\(s\), this run made \d+: /;
+const FEWER_TRIALS = /^the recording holds \d+ trial\(s\), this run made \d+: /;
 
 /** How many such cases the problem names; the rest are counted. */
 const NAMED = 3;

@@ -9,7 +9,7 @@ import { toHarnessError } from '../errors.ts';
 import { ENDPOINT_DOWN } from '../transport/endpoint-breaker.ts';
 import { FEWER_TRIALS_KEPT } from '../transport/kept-cases.ts';
 import type { Exchange } from '../transport/exchange.ts';
-import type { Target, TrialsCut } from '../transport/target.ts';
+import type { CaseTrials, Target, TrialsCut } from '../transport/target.ts';
 
 /**
  * Why a trial was not sent, wholly or in part, or undefined when it was: `skipped` is a stop's or a cap's
@@ -40,12 +40,12 @@ export function trialsCut(outcomes: readonly CaseOutcome[], stoppedBy?: string):
  * fixture that could not be written (it held a credential) makes every trial `error`: never a clean recording. A
  * case kept for trials not sent keeps its outcomes: the trials that ran are what the run observed, and the checks
  * say what the cut leaves unjudged (checks/trials.ts); so does one kept for holding more trials than the run made.
- * The target has noted the case for the gate.
+ * The target has noted the case for the gate. `trials`: whether a check reads the case per trial (target.ts).
  */
-export async function finishCase(target: Target, model: string, caseId: string, outcomes: CaseOutcome[], exchanges: readonly Exchange[], stoppedBy?: string): Promise<CaseOutcome[]> {
+export async function finishCase(target: Target, model: string, caseId: string, outcomes: CaseOutcome[], exchanges: readonly Exchange[], stoppedBy?: string, trials?: CaseTrials): Promise<CaseOutcome[]> {
   const cut = trialsCut(outcomes, stoppedBy);
   try {
-    await target.caseFinished(model, caseId, exchanges, ...(cut ? [cut] : []));
+    await target.caseFinished(model, caseId, exchanges, cut, ...(trials ? [trials] : []));
   } catch (error) {
     const harness = toHarnessError(error);
     // Fewer trials than the recording holds are this run's own observations: they stand; the recording stays.

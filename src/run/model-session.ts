@@ -148,10 +148,14 @@ export class ModelSession {
    * many as were recorded, whatever `repeat` says: a trial more would replay trial 1's answers and outvote them.
    */
   async #trialCount(spec: LoadedCase): Promise<number> {
-    if (spec.probe || spec.shared) return 1;
-    if (!this.#readByModelChecks().has(spec.id)) return 1;
+    if (!this.#readPerTrial(spec)) return 1;
     const recorded = await this.#target.trialsRecorded?.(this.model.id, spec.id);
     return recorded ?? this.#hooks.repeat ?? 1;
+  }
+
+  /** Whether the case's trials follow `--repeat`: a check that depends on the model reads it per trial. */
+  #readPerTrial(spec: LoadedCase): boolean {
+    return !spec.probe && !spec.shared && this.#readByModelChecks().has(spec.id);
   }
 
   /** The cases a check that depends on the model reads, in a record run selected or not (worked out once: per-trial-cases.ts). */
@@ -188,7 +192,7 @@ export class ModelSession {
       if (fingerprint) this.#shapes.push({ api: spec.api, key: exchangeKey(caseId, exchange), fingerprint });
     }
     if (outcomes.some((o) => o.kind === 'completed' || o.kind === 'error')) {
-      const finished = await finishCase(this.#target, this.model.id, caseId, outcomes, exchanges, this.#stoppedBy);
+      const finished = await finishCase(this.#target, this.model.id, caseId, outcomes, exchanges, this.#stoppedBy, { perTrial: this.#readPerTrial(spec) });
       if (finished !== outcomes) return finished;
       const provenance = await this.#target.provenanceOf?.(this.model.id, caseId);
       if (provenance) this.#noteProvenance(provenance);

@@ -9,7 +9,7 @@
 import { shownPath } from '../shown-path.ts';
 import type { Exchange, ExchangeRequest } from './exchange.ts';
 import { fixturePath, readFixture, trialsIn } from './fixture-file.ts';
-import type { SendContext, Target, TrialsCut } from './target.ts';
+import type { CaseTrials, SendContext, Target, TrialsCut } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 
 /** One case a record run did not record, and why (the start of its error). */
@@ -38,19 +38,21 @@ export function trialsCutWhy(cut: TrialsCut, recorded: boolean): string {
 }
 
 /** How the why of a recording kept for holding more trials than the run made starts (report/kept-unshown.ts words it apart). */
-export const FEWER_TRIALS_KEPT = /^the recording .* holds \d+ trial\(s\), this run made \d+: /;
+export const FEWER_TRIALS_KEPT = /^the recording holds \d+ trial\(s\), this run made \d+: /;
 
 /**
  * Why a record run keeps a case's recording that holds more trials than the run made (`--repeat 1` over a
  * `--repeat 3` recording), or undefined: replay judges a case on the trials its file holds, so a flaky cell would
  * replay as a pass. No flag replaces it (`--overwrite-failures` records failures, not fewer trials): as many trials do.
+ * The counts and the fix come first and the path not at all: the kept entry names the file, and the gate's line cuts
+ * a why at 160 characters (report/kept-unshown.ts).
  */
 export async function fewerTrialsWhy(file: string, exchanges: readonly Exchange[]): Promise<string | undefined> {
   const made = trialsIn(exchanges);
   // A file this version cannot read is another check's to keep or replace (record-target.ts).
   const held = trialsIn((await readFixture(file).catch(() => null))?.exchanges ?? []);
   if (made >= held) return undefined;
-  return `the recording ${shownPath(file)} holds ${held} trial(s), this run made ${made}: kept it whole, not replaced by fewer trials (a flaky cell would replay as a pass); run with --repeat ${held} to replace it`;
+  return `the recording holds ${held} trial(s), this run made ${made}: run with --repeat ${held} to replace it; kept it whole, not replaced by fewer trials (a flaky cell would replay as a pass)`;
 }
 
 /** How much of a case's error is kept as its why. */
@@ -73,9 +75,9 @@ export class KeptCasesTarget extends TargetDecorator {
     return this.inner.send(request, context);
   }
 
-  override async caseFinished(model: string, caseId: string, exchanges: readonly Exchange[], cut?: TrialsCut): Promise<void> {
+  override async caseFinished(model: string, caseId: string, exchanges: readonly Exchange[], cut?: TrialsCut, trials?: CaseTrials): Promise<void> {
     try {
-      await this.inner.caseFinished(model, caseId, exchanges, cut);
+      await this.inner.caseFinished(model, caseId, exchanges, cut, trials);
     } catch (error) {
       const { code, message } = error as { code?: unknown; message?: unknown };
       if (code === 'HARNESS_RECORDING_KEPT') {

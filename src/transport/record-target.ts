@@ -29,7 +29,7 @@ import { linkedFixture } from './fixture-links.ts';
 import { notEnabledOnEvery, saysNotEnabled } from './not-enabled.ts';
 import { sseStream } from './sse.ts';
 import { isHtml, pageExcerpt } from './stand-in-answer.ts';
-import type { SendContext, Target, TrialsCut } from './target.ts';
+import type { CaseTrials, SendContext, Target, TrialsCut } from './target.ts';
 import { fewerTrialsWhy, trialsCutWhy } from './kept-cases.ts';
 import { TargetDecorator } from './target-decorator.ts';
 import { ENDPOINT_DOWN } from './endpoint-breaker.ts';
@@ -86,7 +86,7 @@ export class RecordTarget extends TargetDecorator {
     return this.inner.send(request, context);
   }
 
-  override async caseFinished(model: string, caseId: string, exchanges: readonly Exchange[], cut?: TrialsCut): Promise<void> {
+  override async caseFinished(model: string, caseId: string, exchanges: readonly Exchange[], cut?: TrialsCut, trials?: CaseTrials): Promise<void> {
     if (exchanges.length === 0) return;
     if (cut) {
       // Fewer trials than asked replace no recording, --overwrite-failures or not: the trials a file lacks are not
@@ -113,8 +113,9 @@ export class RecordTarget extends TargetDecorator {
     // A file there this version cannot read as the case's fixture (damaged, or someone's) is kept unless asked (gate.ts).
     const unreadable = this.#options.overwriteFailures ? undefined : await foreignFileAt(file, caseId);
     if (unreadable) throw new HarnessError('HARNESS_RECORDING_KEPT', unreadable);
-    // Nor fewer trials than the recording holds (a `--checks` or `--repeat 1` run over a `--repeat 3` recording).
-    const fewer = await fewerTrialsWhy(file, exchanges);
+    // Nor fewer trials than the recording holds (a `--repeat 1` run over a `--repeat 3` recording), when the case is
+    // read per trial: one no check reads so is whole in one trial, and a --repeat could never make it more.
+    const fewer = trials?.perTrial === false ? undefined : await fewerTrialsWhy(file, exchanges);
     if (fewer) {
       this.kept.push(file);
       throw new HarnessError('HARNESS_RECORDING_KEPT', fewer);

@@ -4,7 +4,7 @@
  */
 import type { Surface } from '../surfaces.ts';
 import type { Exchange, ExchangeRequest } from './exchange.ts';
-import type { SendContext, Target, TrialsCut } from './target.ts';
+import type { CaseTrials, SendContext, Target, TrialsCut } from './target.ts';
 
 export abstract class TargetDecorator implements Target {
   protected readonly inner: Target;
@@ -32,8 +32,8 @@ export abstract class TargetDecorator implements Target {
 
   abstract send(request: ExchangeRequest, context: SendContext): Promise<Exchange>;
 
-  caseFinished(model: string, caseId: string, exchanges: readonly Exchange[], cut?: TrialsCut): Promise<void> {
-    return this.inner.caseFinished(model, caseId, exchanges, cut);
+  caseFinished(model: string, caseId: string, exchanges: readonly Exchange[], cut?: TrialsCut, trials?: CaseTrials): Promise<void> {
+    return this.inner.caseFinished(model, caseId, exchanges, cut, trials);
   }
 
   modelFinished(model: string): void {

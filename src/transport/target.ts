@@ -34,6 +34,15 @@ export interface TrialsCut {
   why: string;
 }
 
+/** What a case's trials were for, as the run that made them knows it. */
+export interface CaseTrials {
+  /**
+   * Whether a check reads the case trial by trial, so its trials follow `--repeat`; a case none reads so is whole
+   * in one trial, and a recording of more trials of it is replaced like any other (record-target.ts).
+   */
+  perTrial: boolean;
+}
+
 export interface Target {
   readonly id: string;
   readonly mode: TargetMode;
@@ -46,9 +55,10 @@ export interface Target {
   send(request: ExchangeRequest, context: SendContext): Promise<Exchange>;
   /**
    * Called once per (model, case) when the case has finished, with every exchange it made. Record writes here, and
-   * writes nothing when `cut` says some of the trials asked were not sent (record-target.ts).
+   * writes nothing when `cut` says some of the trials asked were not sent (record-target.ts). `trials` unset: as if
+   * the case were read per trial (a recording of more trials is kept).
    */
-  caseFinished(model: string, caseId: string, exchanges: readonly Exchange[], cut?: TrialsCut): Promise<void>;
+  caseFinished(model: string, caseId: string, exchanges: readonly Exchange[], cut?: TrialsCut, trials?: CaseTrials): Promise<void>;
   close(): Promise<void>;
   /** Replay only: how many trials of a case were recorded (1 for a fixture without trials). */
   trialsRecorded?(model: string, caseId: string): Promise<number>;
