@@ -6,8 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { rmdirSync, rmSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { writeError } from './errors.ts';
+import { isWithin } from './shown-path.ts';
+import { INTERRUPTED_EXIT, STOPPING_SIGNALS } from './signals.ts';
 
 /** The file operations a write uses; tests pass ones that fail as a full disk does. */
 export type FileWriter = Pick<typeof fs, 'mkdir' | 'writeFile' | 'rename' | 'rm'>;
@@ -42,7 +44,7 @@ const madeDirs = new Set<{ dir: string; top: string }>();
  */
 function removeMadeDirs(): void {
   for (const made of [...madeDirs].reverse()) {
-    for (let dir = made.dir; within(dir, made.top); dir = dirname(dir)) {
+    for (let dir = made.dir; isWithin(dir, made.top); dir = dirname(dir)) {
       try {
         rmdirSync(dir);
       } catch {
@@ -56,15 +58,6 @@ function removeMadeDirs(): void {
   }
 }
 
-/** `dir` is `top` or inside it. */
-function within(dir: string, top: string): boolean {
-  const path = relative(top, dir);
-  return !path.startsWith('..') && !isAbsolute(path);
-}
-
-/** The signals a command is stopped with (a CI job cancelled, `docker stop`, Ctrl-C). */
-const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
 /**
  * While a temp file is pending: a signal no command listens for (bless, merge, history: they take none) would kill
  * the process and leave it. The temps go, and the process ends as `run` does when interrupted: 130 for Ctrl-C and
@@ -72,9 +65,9 @@ const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * emulator) decides: this one then does nothing, and the exit it takes removes them.
  */
 function onStoppingSignal(signal: NodeJS.Signals): void {
-  if (process.listeners(signal).some((listener) => listener !== onStoppingSignal)) return;
+  if (signalListenersBesidesTemps(signal) > 0) return;
   removePendingTemps();
-  process.exit(130);
+  process.exit(INTERRUPTED_EXIT);
 }
 
 /** How many listeners besides this module's own take `signal`: what a command listens for itself. */
@@ -209,7 +202,7 @@ export async function stageFile(file: string, text: string | Uint8Array | Iterab
         await rename(temp, file);
         settled(temp);
         // A folder that holds a file the write put there is the write's result, no longer litter to remove.
-        for (const made of madeDirs) if (within(made.dir, resolve(dir)) && within(resolve(dir), made.top)) madeDirs.delete(made);
+        for (const made of madeDirs) if (isWithin(made.dir, resolve(dir)) && isWithin(resolve(dir), made.top)) madeDirs.delete(made);
       } catch (cause) {
         await discard();
         throw writeError(file, cause);

@@ -60,6 +60,23 @@ export function toHarnessError(value: unknown, fallback: HarnessErrorCode = 'HAR
   return new HarnessError(fallback, message, { cause: value });
 }
 
+/** Whether a file system error `code` says the disk (or the user's quota) is full: HARNESS_DISK_FULL, not a path to fix. */
+export function isDiskFull(code: string | undefined): boolean {
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/** Why a path or a stream took no write, in words, from the code the file system gave; a code not here is quoted as it is. */
+export const WRITE_PROBLEMS: Readonly<Record<string, string>> = {
+  EISDIR: 'is a folder',
+  ENOTDIR: 'a file is in the way of its folder',
+  EEXIST: 'a file is in the way of its folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'a read-only file system',
+  EBADF: 'no such descriptor is open for writing',
+  EPIPE: 'what read that stream has closed it',
+};
+
 /**
  * The error for a file that could not be written: a full disk (or quota) is HARNESS_DISK_FULL, anything else
  * HARNESS_WRITE_FAILED, both naming the path. The cause is kept.
@@ -67,7 +84,7 @@ export function toHarnessError(value: unknown, fallback: HarnessErrorCode = 'HAR
 export function writeError(path: string, cause: unknown): HarnessError {
   if (cause instanceof HarnessError) return cause;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
+  if (isDiskFull(code)) {
     return new HarnessError('HARNESS_DISK_FULL', `cannot write ${path}: no space left on the device (${code}); free some space and run again. Nothing half-written was left behind.`, { cause });
   }
   const detail = cause instanceof Error ? cause.message : String(cause);

@@ -19,4 +19,4 @@ export const UNSENDABLE_HEADERS: ReadonlySet<string> = new Set(['content-length'
  * case is the request under test (`Connection: close` to test without keep-alive, a `Host` for a gateway reached by
  * its IP). A `--header-env` header is a credential that goes on every request, and one of these there is a mistake.
  */
-export const FRAMING_HEADERS: ReadonlySet<string> = new Set([...UNSENDABLE_HEADERS, 'host', 'connection', 'te', 'trailer', 'content-encoding']);
+export const HEADER_ENV_REFUSED: ReadonlySet<string> = new Set([...UNSENDABLE_HEADERS, 'host', 'connection', 'te', 'trailer', 'content-encoding']);

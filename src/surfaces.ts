@@ -75,8 +75,7 @@ export const SURFACE_RULES: Record<Surface, SurfaceRules> = {
  * port.
  */
 export function surfaceOfHost(host: string): Surface {
-  const bedrock = bedrockHostOf(host.replace(/:\d+$/, ''));
-  return bedrock && ownPartitionOf(bedrock) ? bedrock.surface : 'custom';
+  return ownBedrockHost(host.replace(/:\d+$/, ''))?.surface ?? 'custom';
 }
 
 export function isSurface(value: string): value is Surface {
@@ -107,6 +106,17 @@ export function bedrockHostOf(hostname: string): { surface: 'mantle' | 'runtime'
 export function ownPartitionOf(host: { region: string; suffix: string }): Partition | undefined {
   const partition = partitionOf(host.region);
   return partition && (host.suffix === partition.dnsSuffix || host.suffix === partition.dualStackDnsSuffix) ? partition : undefined;
+}
+
+/**
+ * Bedrock's own host: a Bedrock host name (bedrockHostOf) under its region's own partition's suffix (ownPartitionOf),
+ * with the surface and region it names and that partition; undefined for any other host (a look-alike, a region
+ * under another partition's suffix). The one rule for "this is Bedrock": its surface, its trust domain, its site.
+ */
+export function ownBedrockHost(hostname: string): { surface: 'mantle' | 'runtime'; region: string; partition: Partition } | undefined {
+  const host = bedrockHostOf(hostname);
+  const partition = host && ownPartitionOf(host);
+  return host && partition ? { surface: host.surface, region: host.region, partition } : undefined;
 }
 
 /** The site of a target id made by cli/target-options.ts targetIdOf (`runtime.us-east-1` -> `us-east-1`; a Mantle target's id is its site). */

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FRAMING_HEADERS } from '../src/framing-headers.ts';
+import { HEADER_ENV_REFUSED } from '../src/framing-headers.ts';
 import { createAuth } from '../src/transport/auth/create-auth.ts';
 import { sendHttp } from '../src/transport/http-exchange.ts';
 import { LiveTarget } from '../src/transport/live-target.ts';
@@ -70,7 +70,7 @@ describe('a suite header that frames the request', () => {
 
   it('--header-env refuses them too', async () => {
     for (const header of ['Transfer-Encoding', 'Expect']) {
-      expect(FRAMING_HEADERS.has(header.toLowerCase())).toBe(true);
+      expect(HEADER_ENV_REFUSED.has(header.toLowerCase())).toBe(true);
       const { code, stderr } = await cli(['run', '--mode', 'live', '--endpoint', url, '--surface', 'mantle', '--auth', 'none', '--header-env', `${header}=SOME_VAR`, '--report-dir', join(dir, 'r')]);
       expect(code).toBe(2);
       expect(stderr).toContain(`${header} frames the request`);

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FRAMING_HEADERS, UNSENDABLE_HEADERS } from '../src/framing-headers.ts';
+import { HEADER_ENV_REFUSED, UNSENDABLE_HEADERS } from '../src/framing-headers.ts';
 import { createAuth } from '../src/transport/auth/create-auth.ts';
 import { sendHttp } from '../src/transport/http-exchange.ts';
 import { cli, ROOT } from './helpers/harness.ts';
@@ -51,7 +51,7 @@ const send = (headers: Record<string, string>) =>
   sendHttp({ method: 'POST', path: '/chat/completions', headers, body: '{"model":"m"}' }, { step: 'main', prefix: '/v1' }, { baseUrl: url, auth: createAuth({ kind: 'none', apiKeyEnv: 'X' }), timeoutMs: 5000 });
 
 describe('the HTTP client, on a loopback server', () => {
-  it.each([...FRAMING_HEADERS].filter((h) => !UNSENDABLE_HEADERS.has(h)))('%s is sent as given', async (header) => {
+  it.each([...HEADER_ENV_REFUSED].filter((h) => !UNSENDABLE_HEADERS.has(h)))('%s is sent as given', async (header) => {
     seen = [];
     const exchange = await send({ [header]: VALUES[header]! });
     expect(exchange.error).toBeNull();

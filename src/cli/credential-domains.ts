@@ -17,7 +17,7 @@
 import { PARTITIONS } from '../aws-partitions.ts';
 import { HarnessError } from '../errors.ts';
 import type { AuthConfig, TargetConfig } from '../run/run-config.ts';
-import { bedrockHostOf, ownPartitionOf } from '../surfaces.ts';
+import { ownBedrockHost } from '../surfaces.ts';
 import { headerFromShown, keyInShown } from '../transport/auth/env-name-shown.ts';
 import { isLoopbackHostname } from '../transport/proxy.ts';
 
@@ -30,9 +30,8 @@ import { isLoopbackHostname } from '../transport/proxy.ts';
  */
 export function trustDomain(baseUrl: string): string {
   const url = new URL(baseUrl);
-  const host = bedrockHostOf(url.hostname);
-  const partition = host && ownPartitionOf(host);
-  return url.protocol === 'https:' && url.port === '' && partition ? partition.title : url.origin;
+  const own = ownBedrockHost(url.hostname);
+  return url.protocol === 'https:' && url.port === '' && own ? own.partition.title : url.origin;
 }
 
 /** The credentials a run sends to every target, each with the flag it comes from; none with `--auth none` alone. */

@@ -19,8 +19,7 @@ import { envNameFlag } from './env-name-flags.ts';
 import { keysReadFrom } from '../key-shapes.ts';
 import { envNameShown, plausibleEnvName } from '../transport/auth/env-name-shown.ts';
 import { keyValueRefusal } from '../transport/auth/bearer.ts';
-import { headerValueAsSent } from '../transport/auth/short-secrets.ts';
-import { headerValueProblem } from '../transport/headers.ts';
+import { sendableHeaderValue } from '../transport/headers.ts';
 
 export interface EmulatorFlags {
   port?: string;
@@ -54,7 +53,7 @@ export async function startEmulatorFromFlags(flags: EmulatorFlags, log?: (line: 
   }
   // A key no client can send would refuse every request, the banner's own run command too: HTTP drops the blanks
   // around a header value (run trims them), and refuses line breaks, control characters and non-Latin-1 text.
-  const problem = apiKey && (headerValueProblem(apiKey) ?? (headerValueAsSent(apiKey) !== apiKey ? 'begins or ends with a blank, which HTTP drops, so no client can send it' : undefined));
+  const problem = apiKey ? sendableHeaderValue(apiKey, 'none').problem : undefined;
   if (flags.apiKeyEnv && problem) throw keyValueRefusal(flags.apiKeyEnv, problem, 'The emulator was not started.');
   const unknownModels = flags.unknownModels ?? 'not-found';
   const quirks = parseQuirks(flags.quirk ?? [], profilesFromCatalog(catalog), unknownModels);

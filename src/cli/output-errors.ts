@@ -6,16 +6,19 @@
  * that is not writable) lost what tooling reads (`checks --format json > checks.json`), so the command says so on
  * stderr and does not end 0 or 1: a CI step must not go on with a file that was never written.
  */
+import { isDiskFull, WRITE_PROBLEMS } from '../errors.ts';
 import { EXIT } from './project.ts';
 
 /** The one line said on stderr when standard output failed with `error`: which failure, and the fix. */
 export function outputFailureLine(error: NodeJS.ErrnoException): string {
   const code = error.code ?? error.name;
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
+  if (isDiskFull(code)) {
     return `HARNESS_DISK_FULL: cannot write the command's output to standard output: no space left on the device (${code}); free some space, or send the output elsewhere, and run again`;
   }
-  // Node's message starts with the code already ("EIO: i/o error, write").
-  const said = error.message.startsWith(`${code}: `) ? error.message : `${code}: ${error.message}`;
+  // In words where the file system's code has them (as a file's write failure says it); else Node's message, which
+  // starts with the code already ("EIO: i/o error, write").
+  const words = Object.hasOwn(WRITE_PROBLEMS, code) ? WRITE_PROBLEMS[code] : undefined;
+  const said = words ? `${code}: ${words}` : error.message.startsWith(`${code}: `) ? error.message : `${code}: ${error.message}`;
   return `HARNESS_WRITE_FAILED: cannot write the command's output to standard output (${said}); check where standard output goes (a file, a device, a descriptor open for reading only), and run again`;
 }
 

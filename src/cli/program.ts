@@ -11,6 +11,7 @@ import type { EmulatorFlags } from './emulator-command.ts';
 import { PROJECT_ROOT, VERSION, type Io } from './project.ts';
 import type { RunCommandFlags } from './run-command.ts';
 import { HarnessError } from '../errors.ts';
+import { STOPPING_SIGNALS } from '../signals.ts';
 import { DEFAULTS } from '../run/run-config.ts';
 import { describeRange, EMULATOR_LATENCY, EMULATOR_PORT, HISTORY_LAST, intFlag, RUN_RANGES, type NumericRange } from './run-options.ts';
 
@@ -296,8 +297,13 @@ export function buildProgram(io: Io, vitestArgs: string[], setExit: (code: numbe
       // SIGTERM (docker stop, a CI job's end) stops it as Ctrl-C does; the listeners stay until it is closed, so a second
       // signal meanwhile is no death by signal. Closing cuts open answers short, with their pending delays.
       let onSignal = () => {};
-      await new Promise<void>((resolve) => process.on('SIGINT', (onSignal = resolve)).on('SIGTERM', onSignal));
-      await emulator.close().finally(() => process.off('SIGINT', onSignal).off('SIGTERM', onSignal));
+      await new Promise<void>((resolve) => {
+        onSignal = resolve;
+        for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
+      });
+      await emulator.close().finally(() => {
+        for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
+      });
     });
 
   program

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { packageRoot } from '../package-root.ts';
+import { INTERRUPTED_EXIT } from '../signals.ts';
 
 export const PROJECT_ROOT = packageRoot(import.meta.url);
 export const VERSION = (JSON.parse(readFileSync(`${PROJECT_ROOT}/package.json`, 'utf8')) as { version: string }).version;
@@ -14,4 +15,4 @@ export interface Io {
 }
 
 /** 0 nothing gates, 1 a result gates (or a regression since the baseline), 2 usage/config/credentials, 3 harness bug, 130 Ctrl-C. */
-export const EXIT = { ok: 0, gate: 1, usage: 2, internal: 3, interrupted: 130 } as const;
+export const EXIT = { ok: 0, gate: 1, usage: 2, internal: 3, interrupted: INTERRUPTED_EXIT } as const;

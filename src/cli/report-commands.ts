@@ -6,7 +6,7 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.ts';
-import { HarnessError } from '../errors.ts';
+import { HarnessError, WRITE_PROBLEMS } from '../errors.ts';
 import { formatVersion } from '../format-version.ts';
 import { checkName } from '../names.ts';
 import { finishMatrix } from '../report/build-matrix.ts';
@@ -190,18 +190,6 @@ function expectedTargets(raw: string): string[] {
   for (const id of ids) checkName(id, 'target name', '--expect-targets');
   return ids;
 }
-
-/** Why a path took no file, in words, from the code the file system gave; anything else is quoted by its code. */
-const WRITE_PROBLEMS: Record<string, string> = {
-  EISDIR: 'is a folder',
-  ENOTDIR: 'a file is in the way of its folder',
-  EEXIST: 'a file is in the way of its folder',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'a read-only file system',
-  EBADF: 'no such descriptor is open for writing',
-  EPIPE: 'what read that stream has closed it',
-};
 
 /**
  * Writes a file a command was told to write (`table --out`, `schema`) whole or not at all; a missing folder is made.

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { checkName } from '../names.ts';
-import { FRAMING_HEADERS } from '../framing-headers.ts';
+import { HEADER_ENV_REFUSED } from '../framing-headers.ts';
 import { keysReadFrom } from '../key-shapes.ts';
 import { headerValueProblem } from '../transport/headers.ts';
 import { proxyFor } from '../transport/proxy.ts';
@@ -294,7 +294,7 @@ function resolveAuth(flags: RunFlags): AuthConfig {
   const apiKeyEnv = envNameFlag('--api-key-env', flags.apiKeyEnv ?? DEFAULTS.apiKeyEnv);
   const headerEnv = (flags.headerEnv ?? []).map((spec) => {
     const { header, env } = headerEnvSpec(spec);
-    if (FRAMING_HEADERS.has(header.toLowerCase())) throw usage('--header-env', `${header} frames the request (the harness sets it); name the header a gateway reads a credential from`);
+    if (HEADER_ENV_REFUSED.has(header.toLowerCase())) throw usage('--header-env', `${header} frames the request (the harness sets it); name the header a gateway reads a credential from`);
     const clash = headerClash(header.toLowerCase(), kind, flags.project !== undefined);
     if (clash) throw usage('--header-env', `${header} ${clash}`);
     // The variable's value is checked when it is read (create-auth.ts), without ever printing it.

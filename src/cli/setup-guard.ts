@@ -4,7 +4,8 @@
  * listenForInterrupt): exit 130 with no reports, never a death by signal mid-way.
  */
 import { signalListenersBesidesTemps } from '../atomic-write.ts';
-import { INTERRUPTING_SIGNALS, SAME_SIGNAL_MS, type Interruption } from '../run/run-conformance.ts';
+import { SAME_SIGNAL_MS } from '../run/run-conformance.ts';
+import { INTERRUPTED_EXIT, INTERRUPTING_SIGNALS, type Interruption } from '../signals.ts';
 
 /** Thrown by {@link guardSetup}'s race and check once Ctrl-C or SIGTERM came before the run proper. */
 export class InterruptedBeforeRun extends Error {
@@ -57,7 +58,7 @@ export function guardSetup(err: NodeJS.WritableStream): SetupGuard {
         return;
       }
       if (state.running) err.write(`\nInterrupted (${by}): quitting now\n`);
-      if (state.by || state.running) process.exit(130);
+      if (state.by || state.running) process.exit(INTERRUPTED_EXIT);
       state.by = by;
       err.write(`\nInterrupted (${by}) before the run started: nothing is judged and no reports are written (${by} again to quit now)\n`);
       reject(new InterruptedBeforeRun(by));

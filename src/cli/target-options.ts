@@ -11,7 +11,7 @@ import { partitionOf } from '../aws-partitions.ts';
 import { HarnessError } from '../errors.ts';
 import { checkName, folderName, nameFromFolder, nameProblem } from '../names.ts';
 import type { TargetConfig } from '../run/run-config.ts';
-import { bedrockHostOf, isSurface, siteOfId, SURFACE_RULES, SURFACES, surfaceOfHost, type Surface } from '../surfaces.ts';
+import { bedrockHostOf, isSurface, ownBedrockHost, siteOfId, SURFACE_RULES, SURFACES, surfaceOfHost, type Surface } from '../surfaces.ts';
 import { recordedIdentity, recordedSurface, type RecordedFor } from '../transport/recorded-surface.ts';
 import { refuseOlderFolders } from './older-folders.ts';
 import { refuseUnrecorded } from './unrecorded-targets.ts';
@@ -59,19 +59,19 @@ const renamed = (surface: Surface) => (site: string, named: Surface) => `Give --
 
 /**
  * The surface, site, region and id of an `--endpoint` target. Its surface: `--surface`, else a `--target-name`'s
- * `<surface>.` prefix (`runtime.local`), else the host's (surfaceOfHost). Its site: the name's, else `--region`,
- * else the region a Bedrock host names (as a recording's is read), so two surfaces' hosts of one region pair in
+ * `<surface>.` prefix (`runtime.local`), else the host's (ownBedrockHost). Its site: the name's, else `--region`,
+ * else the region Bedrock's own host names (ownBedrockHost), so two surfaces' hosts of one region pair in
  * `compare --by surface`. Its id: `--target-name`, else targetIdOf `--region` (`runtime.us-east-1`, as `--region
  * --surface runtime` gives it; a custom endpoint keeps the region), else the host (hostId), its fixtures' folder.
  */
 function endpointTarget(endpoint: URL, region: string | undefined, flag: Surface | undefined, name: string | undefined): Pick<TargetConfig, 'id' | 'surface' | 'site' | 'region'> {
-  const hostSurface = surfaceOfHost(endpoint.host);
+  const own = ownBedrockHost(endpoint.hostname);
+  const hostSurface = own?.surface ?? 'custom';
   const surface = flag ?? (name !== undefined ? siteOfId(name).surface : undefined) ?? hostSurface;
   if (name !== undefined && flag !== undefined) refuseOtherSurfaceName(name, flag, '--target-name', '--surface says', renamed(flag));
   if (name !== undefined && flag === undefined && hostSurface !== 'custom') refuseOtherSurfaceName(name, hostSurface, '--target-name', `the host ${endpoint.hostname} is`, renamed(hostSurface));
   const id = name ?? (region === undefined ? hostId(endpoint) : surface === 'custom' ? region : targetIdOf(surface, region));
-  const hostRegion = hostSurface === 'custom' ? undefined : bedrockHostOf(endpoint.hostname)?.region;
-  const site = name !== undefined ? siteOfId(name).site : (region ?? hostRegion ?? id);
+  const site = name !== undefined ? siteOfId(name).site : (region ?? own?.region ?? id);
   return { id, surface, site, region: region ?? null };
 }
 

@@ -8,35 +8,16 @@
  * just wrote (the next replay fails on it). Each is refused, exit 2, naming it. A relative one is resolved against the
  * current folder, as --report-dir is, and given to vitest so: vitest's root is the installed package's folder.
  */
-import { realpath } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { isWithin } from '../shown-path.ts';
+import { realFolder } from '../transport/recorded-suites.ts';
 import type { RunConfig } from '../run/run-config.ts';
 import { ASIDE_NAME, REPORT_FILES } from './earlier-reports.ts';
 
 /** What the run reads and writes, as run-command's config holds it. */
 export type RunFiles = Pick<RunConfig, 'reportDir' | 'historyDir' | 'baselineFile' | 'catalogFile' | 'expectationsFile' | 'suitesDir' | 'openapiFile' | 'fixturesDir' | 'fixturesRoot' | 'targets'>;
-
-/**
- * The path as the file system will have it once written: the links of its deepest existing folder resolved, the
- * rest as written. A folder the run makes (a fresh --report-dir) through a link is where the link leads.
- */
-async function real(path: string): Promise<string> {
-  const rest: string[] = [];
-  for (let at = resolve(path); ; at = dirname(at)) {
-    const found = await realpath(at).catch(() => undefined);
-    if (found !== undefined) return join(found, ...rest.reverse());
-    if (dirname(at) === at) return resolve(path);
-    rest.push(basename(at));
-  }
-}
-
-/** Whether `path` is `dir` or lies below it. */
-const within = (path: string, dir: string) => {
-  const rel = relative(dir, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-};
 
 /** The `--outputFile` values, each with its key (undefined for the plain flag) and the flag as written. */
 function outputFiles(value: unknown): { key?: string; flag: string; file: string }[] {
@@ -48,18 +29,18 @@ function outputFiles(value: unknown): { key?: string; flag: string; file: string
 /** Why writing `path` (links resolved) would replace something of the run, or undefined. */
 async function clash(path: string, run: RunFiles): Promise<string | undefined> {
   const name = basename(path);
-  if ((REPORT_FILES.includes(name) || ASIDE_NAME.test(name)) && dirname(path) === (await real(run.reportDir))) {
+  if ((REPORT_FILES.includes(name) || ASIDE_NAME.test(name)) && dirname(path) === (await realFolder(run.reportDir))) {
     return `vitest would write over the run's ${name} in --report-dir ${inertLine(run.reportDir, 300)} after the harness wrote it; name another file (vitest-${name} there, or a file outside it)`;
   }
   const read: [string, string | undefined][] = [['--baseline', run.baselineFile], ['--catalog', run.catalogFile], ['--expectations', run.expectationsFile], ['--openapi', run.openapiFile]];
-  for (const [flag, file] of read) if (file !== undefined && path === (await real(file))) return `it is the ${flag} file the run reads, which vitest would write over; name another file`;
+  for (const [flag, file] of read) if (file !== undefined && path === (await realFolder(file))) return `it is the ${flag} file the run reads, which vitest would write over; name another file`;
   const folders: [string, string | undefined, string][] = [
     ['--history', run.historyDir, 'which holds the run files history reads'],
     ['--suites', run.suitesDir, 'which holds the suites the run reads'],
   ];
   // A record run writes its recordings below the fixtures root: vitest's file there would replace one, or be read as one.
   if (run.targets.some((t) => t.mode === 'record')) for (const dir of new Set([run.fixturesDir, run.fixturesRoot ?? run.fixturesDir])) folders.push(['--fixtures', dir, 'where this record run writes its recordings']);
-  for (const [flag, dir, what] of folders) if (dir !== undefined && within(path, await real(dir))) return `it is in the ${flag} folder ${inertLine(dir, 300)}, ${what}; name a file outside it`;
+  for (const [flag, dir, what] of folders) if (dir !== undefined && isWithin(path, await realFolder(dir))) return `it is in the ${flag} folder ${inertLine(dir, 300)}, ${what}; name a file outside it`;
   return undefined;
 }
 
@@ -71,7 +52,7 @@ export async function checkOutputFiles(options: Record<string, unknown>, run: Ru
   const files = outputFiles(options.outputFile);
   if (files.length === 0) return options;
   for (const { flag, file } of files) {
-    const why = await clash(await real(file), run);
+    const why = await clash(await realFolder(file), run);
     if (why) throw new HarnessError('HARNESS_USAGE', `${flag}=${inertLine(file, 300)} after --: ${why}. Nothing was sent.`);
   }
   const absolute = files.map(({ key, file }) => [key, resolve(file)] as const);

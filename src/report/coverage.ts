@@ -38,7 +38,7 @@ export interface Coverage {
    * Observed cells of which some trials (`--repeat`) were errors or skipped (a stop or a cap left them unsent, an
    * answer left nothing to read): their verdict rests on fewer trials than asked.
    */
-  errorTrialCells: number;
+  shortTrialCells: number;
   /** The error trials of those cells. */
   errorTrials: number;
   /** The skipped trials of those cells. */
@@ -61,7 +61,7 @@ const missingShardOf = (r: Pick<MatrixResult, 'reason'>) => r.reason.replace(/^n
 const countIn = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
 
 export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'> & Partial<Pick<Matrix, 'targets'>>): Coverage {
-  const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0, inMissingShard: new Map(), notReached: 0, ofUnobservedModels: 0, statedNotServed: 0, errorTrialCells: 0, errorTrials: 0, skippedTrials: 0 };
+  const c: Coverage = { cells: matrix.results.length, observed: 0, inconclusive: 0, errors: 0, skipped: 0, notRun: 0, inMissingShard: new Map(), notReached: 0, ofUnobservedModels: 0, statedNotServed: 0, shortTrialCells: 0, errorTrials: 0, skippedTrials: 0 };
   const apart = readOfUnobservedModels(matrix);
   for (const r of matrix.results) {
     // A cell a stop cut short says so in its reason (run-matrix.ts): it was this run's to observe.
@@ -80,7 +80,7 @@ export function coverageOf(matrix: Pick<Matrix, 'results' | 'models'> & Partial<
       const errored = r.trials?.filter((t) => t.status === 'error').length ?? 0;
       const skipped = r.trials?.filter((t) => t.status === 'skipped').length ?? 0;
       if (errored + skipped > 0) {
-        c.errorTrialCells += 1;
+        c.shortTrialCells += 1;
         c.errorTrials += errored;
         c.skippedTrials += skipped;
       }
@@ -130,7 +130,7 @@ export function coverageLine(matrix: Pick<Matrix, 'results' | 'models'> & { run?
     c.statedNotServed ? `${c.statedNotServed} n/a with a stated value` : '',
   ].filter(Boolean);
   const short = [c.errorTrials ? `${c.errorTrials} trial(s) errored` : '', c.skippedTrials ? `${c.skippedTrials} ${c.errorTrials ? '' : 'trial(s) '}skipped` : ''].filter(Boolean).join(', ');
-  const fewer = c.errorTrialCells ? `; ${c.errorTrialCells} observed cell(s) rest on fewer trials than asked (${short})` : '';
+  const fewer = c.shortTrialCells ? `; ${c.shortTrialCells} observed cell(s) rest on fewer trials than asked (${short})` : '';
   return `${c.observed} of ${c.cells} cells observed${percent}${missing.length ? `; not observed: ${missing.join(', ')}` : ''}${fewer}${empty}`;
 }
 

@@ -108,8 +108,8 @@ export function inertLine(text: unknown, maxBytes = LINE_TEXT_MAX_BYTES): string
  * as it is, since it can hold no control, line break or `#` and starts with no `:` (an ARN's `::` is copied from the
  * log whole, and given back to --models it is the same id); any other id (an endpoint's list) as an inert line.
  */
-export function modelIdLine(id: string, maxBytes = 200): string {
-  return nameProblem(id, 'model id') === undefined ? id : inertLine(id, maxBytes);
+export function modelIdLine(id: string): string {
+  return nameProblem(id, 'model id') === undefined ? id : inertLine(id, 200);
 }
 
 /**

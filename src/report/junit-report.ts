@@ -51,8 +51,8 @@ function kindOf(r: MatrixResult, { unobserved, fresh }: Seen): Kind {
   // expectations file (build-matrix isGating): observed nothing, as an error.
   if (r.gating && (r.status === 'error' || r.status === 'unsupported' || r.status === 'skipped')) return 'error';
   if (fresh.has(resultKey(r))) return 'new-failure';
-  if (r.status === 'unsupported' || r.status === 'skipped' || r.status === 'inconclusive' || r.status === 'error') return 'skipped';
-  // A fail or flaky cell that does not gate is no pass either: skipped with its status, as the vitest view skips it.
+  // Any other cell that does not pass (n/a, skipped, inconclusive, an error, or a fail or flaky cell that does not
+  // gate) is no pass either: skipped with its status, as the vitest view skips it.
   return r.status === 'pass' && !unobserved.has(pairKey(r.target, r.model)) ? 'pass' : 'skipped';
 }
 

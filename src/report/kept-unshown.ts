@@ -5,14 +5,9 @@
  * several cases may settle on one that was recorded. The gate fails on each, as on a cell kept (gate.ts), so a
  * re-record job is never green over a fixture set the next replay refuses.
  */
+import { FEWER_TRIALS, TRIALS_CUT } from '../kept-whys.ts';
 import { inertLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixResult } from './matrix.ts';
-
-/** How the why of a case kept for trials a stop or a cap left unsent starts (transport/kept-cases.ts trialsCutWhy). */
-const TRIALS_CUT = /^\d+ of \d+ trial\(s\) not sent \(/;
-
-/** How the why of a recording kept for holding more trials than the run made starts (kept-cases.ts fewerTrialsWhy). */
-const FEWER_TRIALS = /^the recording holds \d+ trial\(s\), this run made \d+: /;
 
 /** How many such cases the problem names; the rest are counted. */
 const NAMED = 3;

@@ -2,25 +2,42 @@
  * @module run/case-recording
  * A finished case handed to its target (record writes its fixture there) with the trials a stop, a spend cap or a
  * target that stopped answering left unsent: a recording of fewer trials than asked would replay as a verdict on
- * fewer (a recorded flaky cell as a pass), so record keeps the previous one and names the case (transport/kept-cases.ts).
+ * fewer (a recorded flaky cell as a pass), so record keeps the previous one and names the case (kept-whys.ts, transport/kept-cases.ts).
  */
 import type { CaseOutcome } from '../checks/types.ts';
 import { toHarnessError } from '../errors.ts';
+import { FEWER_TRIALS } from '../kept-whys.ts';
 import { ENDPOINT_DOWN } from '../transport/endpoint-breaker.ts';
-import { FEWER_TRIALS_KEPT } from '../transport/kept-cases.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import type { CaseTrials, Target, TrialsCut } from '../transport/target.ts';
 
+/** Whether a stop or a spend cap left the trial unsent (`skipped`, case-runner.ts). */
+export function stoppedTrial(outcome: CaseOutcome): outcome is Extract<CaseOutcome, { kind: 'skipped' }> {
+  return outcome.kind === 'skipped';
+}
+
+/** The error that kept the trial, wholly or in part, from a target given up on (endpoint-breaker.ts), or undefined. */
+function downError(outcome: CaseOutcome): { code: string; message: string } | undefined {
+  if (outcome.kind !== 'error') return undefined;
+  if (outcome.error.code === ENDPOINT_DOWN) return outcome.error;
+  return outcome.exchanges.find((ex) => ex.error?.code === ENDPOINT_DOWN)?.error ?? undefined;
+}
+
 /**
- * Why a trial was not sent, wholly or in part, or undefined when it was: `skipped` is a stop's or a cap's
- * (case-runner.ts). After a stop, the stop's own words (`stoppedBy`): a request in flight abandoned by it says only
- * that the run was interrupted, a rejected key's stop included.
+ * Whether the trial was not sent, wholly or in part: a stop's or a cap's, or a target given up on. Record keeps such a
+ * case (trialsCut), and a pass resting on the other trials is no verdict (model-session.ts runCheck).
+ */
+export function unsentTrial(outcome: CaseOutcome): boolean {
+  return stoppedTrial(outcome) || downError(outcome) !== undefined;
+}
+
+/**
+ * Why a trial was not sent (unsentTrial), or undefined when it was. After a stop, the stop's own words (`stoppedBy`):
+ * a request in flight abandoned by it says only that the run was interrupted, a rejected key's stop included.
  */
 function notSent(outcome: CaseOutcome, stoppedBy: string | undefined): string | undefined {
-  if (outcome.kind === 'skipped') return stoppedBy?.replace(/^not sent: /, '') ?? outcome.reason;
-  if (outcome.kind !== 'error') return undefined;
-  if (outcome.error.code === ENDPOINT_DOWN) return `${outcome.error.code}: ${outcome.error.message}`;
-  const down = outcome.exchanges.find((ex) => ex.error?.code === ENDPOINT_DOWN)?.error;
+  if (stoppedTrial(outcome)) return stoppedBy?.replace(/^not sent: /, '') ?? outcome.reason;
+  const down = downError(outcome);
   return down ? `${down.code}: ${down.message}` : undefined;
 }
 
@@ -49,7 +66,7 @@ export async function finishCase(target: Target, model: string, caseId: string, 
   } catch (error) {
     const harness = toHarnessError(error);
     // Fewer trials than the recording holds are this run's own observations: they stand; the recording stays.
-    if ((cut || FEWER_TRIALS_KEPT.test(harness.message)) && harness.code === 'HARNESS_RECORDING_KEPT') return outcomes;
+    if ((cut || FEWER_TRIALS.test(harness.message)) && harness.code === 'HARNESS_RECORDING_KEPT') return outcomes;
     return outcomes.map((o) => ({ kind: 'error', caseId, api: o.api, exchanges: 'exchanges' in o ? o.exchanges : [], error: { code: harness.code, message: harness.message } }));
   }
   return outcomes;

@@ -24,7 +24,7 @@ import type { Exchange } from '../transport/exchange.ts';
 import type { Target } from '../transport/target.ts';
 import { prefixesFor, runCase } from './case-runner.ts';
 import { casesReadPerTrial } from './per-trial-cases.ts';
-import { finishCase } from './case-recording.ts';
+import { finishCase, unsentTrial } from './case-recording.ts';
 import { runOnObserved, withGuessKept } from './observed-steps.ts';
 import { boundsRefusedBy } from './output-bounds.ts';
 import { sharedTarget, watchedTarget, type SessionUsage } from './session-target.ts';
@@ -73,7 +73,7 @@ export class ModelSession {
   #probesRun: Promise<Map<string, CaseOutcome>> | undefined;
   #probeIds: string[] | undefined;
   #refusedByApi: Promise<Map<ApiId, Set<string>>> | undefined;
-  #modelCheckCases: ReadonlySet<string> | undefined;
+  #perTrialCases: ReadonlySet<string> | undefined;
   readonly #latency: LatencySample[] = [];
   readonly #shapes: ShapeSample[] = [];
   /** The target as this session sends through it: counted and watched for a rejected key. */
@@ -144,7 +144,7 @@ export class ModelSession {
   }
 
   /**
-   * How many trials a case gets: `repeat` when a check that depends on the model reads it, else one. Replay gives as
+   * How many trials a case gets: `repeat` for a case read per trial (per-trial-cases.ts), else one. Replay gives as
    * many as were recorded, whatever `repeat` says: a trial more would replay trial 1's answers and outvote them.
    */
   async #trialCount(spec: LoadedCase): Promise<number> {
@@ -153,15 +153,15 @@ export class ModelSession {
     return recorded ?? this.#hooks.repeat ?? 1;
   }
 
-  /** Whether the case's trials follow `--repeat`: a check that depends on the model reads it per trial. */
+  /** Whether the case's trials follow `--repeat`: a check judged on every trial reads it. */
   #readPerTrial(spec: LoadedCase): boolean {
-    return !spec.probe && !spec.shared && this.#readByModelChecks().has(spec.id);
+    return !spec.probe && !spec.shared && this.#perTrialCaseIds().has(spec.id);
   }
 
-  /** The cases a check that depends on the model reads, in a record run selected or not (worked out once: per-trial-cases.ts). */
-  #readByModelChecks(): ReadonlySet<string> {
-    this.#modelCheckCases ??= casesReadPerTrial(this.model.checks, this.#target.mode === 'record' ? this.#plan.cases.values() : undefined);
-    return this.#modelCheckCases;
+  /** The cases a check judged on every trial reads, in a record run of every check, selected or not (worked out once: per-trial-cases.ts). */
+  #perTrialCaseIds(): ReadonlySet<string> {
+    this.#perTrialCases ??= casesReadPerTrial(this.model.checks, this.#target.mode === 'record' ? this.#plan.cases.values() : undefined);
+    return this.#perTrialCases;
   }
 
   async #runCase(caseId: string): Promise<CaseOutcome[]> {
@@ -305,18 +305,21 @@ export class ModelSession {
     const byCase = await Promise.all(planned.cases.map((id) => this.#trialsOf(id)));
     const trials = judgedPerTrial(definition) ? Math.max(1, ...byCase.map((all) => all.length)) : 1;
     const results: CheckResult[] = [];
-    // A trial a stop or a cap left a case of unsent is no verdict: a pass on the others is none either (trials.ts).
+    // A trial a stop, a cap or a target given up on left a case of unsent is no verdict: a pass on the others is none
+    // either (trials.ts), as record keeps such a case (case-recording.ts).
     const notRun: boolean[] = [];
     for (let trial = 1; trial <= trials; trial++) {
       const outcomes = byCase.map((all) => trialOf(all, trial));
-      notRun.push(outcomes.some((o) => o.kind === 'skipped'));
+      notRun.push(outcomes.some(unsentTrial));
       try {
         results.push(await runOnObserved(definition, { model: this.model.id, expectation: planned.expectation, outcomes, ...(this.#schemas ? { schemas: this.#schemas } : {}), ...(this.#hooks.surface ? { surface: this.#hooks.surface } : {}) }));
       } catch (error) {
         results.push({ status: 'error', observed: null, expected, reason: `HARNESS_INTERNAL: check ${planned.id} threw: ${(error as Error).message}`, evidence: [] });
       }
     }
-    return withAnsweredBy(combineTrials(results, notRun.map((cut, i) => cut && results[i]!.status === 'skipped' && !results[i]!.skippedByAnswer)));
+    // Unless the check judged the trial on what was sent (an answer's skip is a verdict): its own skip, or its error on
+    // what the target never answered.
+    return withAnsweredBy(combineTrials(results, notRun.map((cut, i) => cut && (results[i]!.status === 'error' || (results[i]!.status === 'skipped' && !results[i]!.skippedByAnswer)))));
   }
 }
 

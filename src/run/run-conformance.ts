@@ -8,6 +8,7 @@
 import type { HarnessError } from '../errors.ts';
 import type { SchemaSet } from '../checks/schema.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { INTERRUPTED_EXIT, INTERRUPTING_SIGNALS, type Interruption } from '../signals.ts';
 import { ENDPOINT_DOWN_PARTIAL } from '../report/gate.ts';
 import type { Matrix } from '../report/matrix.ts';
 import type { CellResult } from './cell-result.ts';
@@ -54,15 +55,6 @@ export interface RunEnd {
   viewBroke?: HarnessError;
 }
 
-/** What stopped a run from outside: Ctrl-C (SIGINT), or SIGTERM (a CI job cancelled, `docker stop`, `kill`). */
-export type Interruption = 'Ctrl-C' | 'SIGTERM';
-
-/** The signals that interrupt a run, and how reports name them. */
-export const INTERRUPTING_SIGNALS: readonly [NodeJS.Signals, Interruption][] = [
-  ['SIGINT', 'Ctrl-C'],
-  ['SIGTERM', 'SIGTERM'],
-];
-
 /**
  * How soon after the first a second signal is the same one, not "quit now": GNU `timeout` (as CI steps use it) sends
  * SIGTERM to the command and then to its process group, so the command gets two at once, and quit without its
@@ -78,7 +70,7 @@ export function interruptedMessage(by: Interruption): string {
  * Events that keep the progress line current. A target that stopped answering is said once, when it happens, even
  * with --quiet (no progress): a run that will not send the rest of a target's requests is not progress news.
  */
-export function progressEvents(progress: ProgressReporter | undefined, err?: NodeJS.WritableStream, request?: Pick<RunRequest, 'config' | 'loaded' | 'filters'>): EngineEvents {
+export function progressEvents(progress: ProgressReporter | undefined, err: NodeJS.WritableStream | undefined, pairOf: (cell: CellWork, results: readonly CellResult[]) => Matrix): EngineEvents {
   const warn = (text: string) => {
     const line = `warning: ${inertLine(text, 2000)}`;
     if (progress) progress.notice(line);
@@ -86,8 +78,9 @@ export function progressEvents(progress: ProgressReporter | undefined, err?: Nod
   };
   return {
     onResult: (result) => progress?.result(result),
-    // The model's line is judged as the summary will judge it (pairMatrix), so the two never disagree.
-    onCellEnd: (cell, results) => progress?.cellEnd(cell, results, cell.checks.length, request && (() => pairMatrix(request, cell, results))),
+    // The model's line is judged as the summary will judge it (`pairOf`: run-matrix.ts pairMatrix, or the vitest view's
+    // one matrix per pair, which its tests' answers read too), so the two never disagree.
+    onCellEnd: (cell, results) => progress?.cellEnd(cell, results, cell.checks.length, () => pairOf(cell, results)),
     onTargetDown: (down) => warn(targetDownLine(down.message)),
     // Said once per route (or model a key's scope refuses), even with --quiet: a family of checks in error for a reason
     // the summary does not give. The message says which, and what becomes of its checks.
@@ -102,7 +95,7 @@ function targetDownLine(message: string): string {
 
 export async function runInProcess(request: RunRequest): Promise<RunEnd> {
   const startedAt = new Date();
-  const events = progressEvents(request.progress, request.err, request);
+  const events = progressEvents(request.progress, request.err, (cell, results) => pairMatrix(request, cell, results));
   let shared: ReplayThreads | undefined;
   // A rejected key seen by this thread stops the workers too, with the reason this engine stopped for.
   const onFatal: EngineEvents['onFatal'] = (fatal) => shared?.stop(fatal.code, engine.stopped?.message ?? fatal.message);
@@ -213,7 +206,7 @@ export function listenForInterrupt(
     const listener = () => {
       if (state.by || state.told) {
         if (Date.now() - state.at! < SAME_SIGNAL_MS) return;
-        process.exit(130);
+        process.exit(INTERRUPTED_EXIT);
       }
       state.at = Date.now();
       if (state.over) {

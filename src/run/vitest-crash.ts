@@ -8,7 +8,7 @@
  * exits saying vitest's view broke (vitestViewError).
  */
 import { HarnessError } from '../errors.ts';
-import { describeVitestOptions } from './vitest-usage.ts';
+import { describeVitestOptions, givenVitestOptions } from './vitest-usage.ts';
 
 /** A frame of vitest's own code, or of the packages it runs its pools and server on. */
 const VITEST_FRAME = /[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+|vite|tinypool)[\\/]/;
@@ -68,7 +68,7 @@ export function viewBreak(view: ViewEnding): Error | undefined {
 export function vitestViewError(cause: unknown, options: Record<string, unknown>): HarnessError {
   const message = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0];
   const written = 'the run\'s checks ran on in this process and their reports were written (their gate, above, is not the exit code)';
-  if (Object.keys(options).filter((key) => key !== '--' && key !== 'color').length === 0) {
+  if (givenVitestOptions(options).length === 0) {
     return new HarnessError('HARNESS_INTERNAL', `vitest broke during the run (${message}); ${written}. This is a bug in mantle-conformance; please report it with the command line you ran`, { cause });
   }
   return new HarnessError('HARNESS_USAGE', `vitest broke during the run with the arguments after -- (${describeVitestOptions(options)}): ${message}; ${written}; fix or drop those arguments (vitest --help lists them)`, { cause });

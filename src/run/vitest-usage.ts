@@ -22,10 +22,17 @@ function flagsOf(name: string, value: unknown): string[] {
   return [`--${name}${value === true ? '' : `=${[value].flat().join(',')}`}`];
 }
 
+/**
+ * The options the user gave after `--`, as [key, value] pairs: vitest's parser adds `--` (the positional rest) and
+ * `color` itself, which are not the user's. None left is a run given no vitest arguments, whatever the parser added.
+ */
+export function givenVitestOptions(options: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(options).filter(([key]) => key !== '--' && key !== 'color');
+}
+
 /** The vitest arguments a run was given, as the user wrote them near enough: `--reporter=x --project=y`. */
 export function describeVitestOptions(options: Record<string, unknown>): string {
-  // vitest's parser adds `--` (the positional rest) and `color` itself: not the user's.
-  const shown = Object.entries(options).filter(([key]) => key !== '--' && key !== 'color').flatMap(([key, value]) => flagsOf(kebab(key), value));
+  const shown = givenVitestOptions(options).flatMap(([key, value]) => flagsOf(kebab(key), value));
   return shown.length ? shown.join(' ') : '(none)';
 }
 

@@ -9,17 +9,19 @@
 import { PassThrough } from 'node:stream';
 import type { Vitest } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
+import { INTERRUPTED_EXIT, STOPPING_SIGNALS, type Interruption } from '../signals.ts';
 import { atCommandEnd } from '../transport/command-end.ts';
 import { startResultServer, type GateAnswer, type ResultAnswer, type ResultQuestion } from './result-server.ts';
 import { RunEngine } from './run-engine.ts';
-import { finishRun, interruptedMessage, progressEvents, SAME_SIGNAL_MS, type Interruption, type RunEnd, type RunRequest } from './run-conformance.ts';
+import { finishRun, interruptedMessage, progressEvents, SAME_SIGNAL_MS, type RunEnd, type RunRequest } from './run-conformance.ts';
+import type { CellResult } from './cell-result.ts';
 import type { CellWork } from './selection.ts';
 import { makeSpecDir, removeSpecFiles, removeSpecFilesNow, writeGateSpec, writeSpecFiles } from './spec-files.ts';
 import { gateTests, resultAnswer, sessionVerdict } from './vitest-answers.ts';
 import { pairMatrix } from './run-matrix.ts';
 import { vitestConfig } from './vitest-config.ts';
 import { catchVitestCrash, viewBreak, vitestViewError } from './vitest-crash.ts';
-import { vitestStartError } from './vitest-usage.ts';
+import { givenVitestOptions, vitestStartError } from './vitest-usage.ts';
 import { pairKey, type Matrix } from '../report/matrix.ts';
 
 export interface VitestRunRequest extends RunRequest {
@@ -93,8 +95,15 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   let interruptedEnd: (end: RunEnd) => void = () => undefined;
   const interrupted = new Promise<RunEnd>((resolve) => (interruptedEnd = resolve));
 
-  /** Per engine, each pair's matrix (pairMatrix), once all its cells are in. */
-  const matrices = new WeakMap<RunEngine, Map<string, Promise<Matrix>>>();
+  /**
+   * Per engine, each pair's matrix (pairMatrix), judged once from the pair's cells that ran, whichever asks first: the
+   * tests' answers and the CI line per model (progressEvents) read the same one.
+   */
+  const matrices = new WeakMap<RunEngine, Map<string, Matrix>>();
+  const judgedOnce = (pairs: Map<string, Matrix>) => (work: CellWork, results: readonly CellResult[]): Matrix => {
+    const key = pairKey(work.target, work.model);
+    return pairs.get(key) ?? pairs.set(key, pairMatrix(request, work, results)).get(key)!;
+  };
   const answer = async (question: ResultQuestion): Promise<ResultAnswer> => {
     const work = byCell.get(pairKey(question.target, question.model));
     const check = work?.planned.checks.find((c) => c.id === question.check);
@@ -109,9 +118,8 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     const cell = await engine.result(work, check);
     if (!engine.ran(cell)) return { kind: 'not-run', reason: `not reached: ${engine.stopped?.message ?? 'the run stopped'}` };
     // Whether the gate finds the model observed takes all of its pair's cells (observed-models.ts): waited for, then judged once per pair.
-    const pairs = (matrices.get(engine) ?? matrices.set(engine, new Map()).get(engine))!;
-    if (!pairs.has(key)) pairs.set(key, Promise.all(work.checks.map((c) => engine.result(work, c))).then((all) => pairMatrix(request, work, all.filter((c) => engine.ran(c)))));
-    return resultAnswer(cell, await pairs.get(key));
+    const all = await Promise.all(work.checks.map((c) => engine.result(work, c)));
+    return resultAnswer(cell, judgedOnce(matrices.get(engine)!)(work, all.filter((c) => engine.ran(c))));
   };
 
   // The gate file's tests: what fails the run as a whole (junit.xml's gate testsuite), else one test of the verdict.
@@ -119,13 +127,13 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
 
   const server = await startResultServer(answer, gate);
   let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
-  const before = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
+  const before = new Set(STOPPING_SIGNALS.flatMap((signal) => process.listeners(signal)));
   let signalledAt = 0;
   const interrupt = (by: Interruption) => {
     if (state.interrupted || state.told || state.endAsked) {
       // The same signal twice at once (GNU timeout sends it to the command and to its group) is one (run-conformance.ts).
       if (Date.now() - signalledAt < SAME_SIGNAL_MS) return;
-      process.exit(130);
+      process.exit(INTERRUPTED_EXIT);
     }
     signalledAt = Date.now();
     // A UI re-run after the whole run (of some files or all) only shows until it has ended: stopped, it leaves the
@@ -166,7 +174,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const ours = new Set<unknown>([onSigint, onSigterm]);
   // vitest exits the process on SIGINT and SIGTERM itself; its handlers are replaced once installed (and after each re-run).
   const takeOver = () => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const signal of STOPPING_SIGNALS) {
       for (const listener of process.listeners(signal)) if (!before.has(listener) && !ours.has(listener)) process.off(signal, listener as () => void);
     }
   };
@@ -184,7 +192,9 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     state.told = false;
     state.finishing = undefined;
     const selected = [...new Set(specifications.map((s) => byFile.get(specKey(s.moduleId))).filter((cell): cell is CellWork => cell !== undefined))];
-    state.engine = new RunEngine({ config: state.end !== undefined && selected.length < request.work.length ? unrecorded : config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress, request.err, request) });
+    const pairs = new Map<string, Matrix>();
+    state.engine = new RunEngine({ config: state.end !== undefined && selected.length < request.work.length ? unrecorded : config, loaded: request.loaded, ...(request.schemas ? { schemas: request.schemas } : {}), events: progressEvents(request.progress, request.err, judgedOnce(pairs)) });
+    matrices.set(state.engine, pairs);
     state.startedAt = new Date();
     request.progress?.start(state.engine.scheduler);
     state.selected = keysOf(specifications);
@@ -267,7 +277,7 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
       }).catch((cause: unknown): undefined => {
         // Before any check ran, vitest can only be refusing what was given after `--`; after, the run's results stand.
         if (state.engine) return void crashed(cause);
-        throw Object.keys(request.vitestOptions).length === 0 ? cause : vitestStartError(cause, request.vitestOptions, config.root);
+        throw givenVitestOptions(request.vitestOptions).length === 0 ? cause : vitestStartError(cause, request.vitestOptions, config.root);
       });
       if (request.ui) {
         await new Promise<void>((resolve) => {
@@ -299,12 +309,12 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const broken = state.engine && !state.interrupted ? viewBreak({ ended: state.end !== undefined, asked: state.asked === true, unhandled: [...state.unhandled, ...(vitest?.state.getUnhandledErrors() ?? [])] }) : undefined;
   if (broken) return crashEnd(broken);
   // No check ran: with arguments after `--` (a --project filter that matched nothing), they are why.
-  if (!state.end && Object.keys(request.vitestOptions).length > 0) throw vitestStartError(new Error('vitest ran no check'), request.vitestOptions, config.root);
+  if (!state.end && givenVitestOptions(request.vitestOptions).length > 0) throw vitestStartError(new Error('vitest ran no check'), request.vitestOptions, config.root);
   if (!state.end) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without running the checks; rerun with -- --reporter=verbose to see why');
   return state.told ? { ...state.end, signalledAfterRun: true } : state.end;
   // After vitest broke: the engine's results written (finish); vitest is left as it is, and the process ends with the command.
   async function crashEnd(cause: unknown): Promise<RunEnd> {
-    if (!state.engine) throw Object.keys(request.vitestOptions).length ? vitestStartError(cause, request.vitestOptions, config.root) : cause;
+    if (!state.engine) throw givenVitestOptions(request.vitestOptions).length > 0 ? vitestStartError(cause, request.vitestOptions, config.root) : cause;
     atCommandEnd(async () => true);
     return { ...(await finish()), viewBroke: vitestViewError(cause, request.vitestOptions) };
   }

@@ -194,7 +194,7 @@ export function resolveCatalog(file: string, data: CatalogFile, source: YamlSour
     models,
     byId: new Map(models.map((m) => [m.id, m])),
     surfaces: data.surfaces ?? {},
-    unlistedClaimModels: unlistedClaimModels(data, source),
+    unlistedClaimModels: unlistedClaimModels(data, source).map(withheldQuotes),
   };
 }
 
@@ -214,7 +214,8 @@ function* unlistedModels(models: readonly string[] | undefined, ids: readonly st
  * its claim covering no model, unsaid: `catalog --check` makes each a finding, `validate` a warning.
  */
 export function unlistedClaimModels(data: CatalogFile, source: YamlSource): string[] {
-  // Said as a warning or a finding, never thrown: the loaders' net is applied here (withheld-values.ts).
+  // Said as a warning or a finding, never thrown: the loaders' net (withheld-values.ts) is applied once by each caller,
+  // loadCatalog's warning and catalog --check's findings (check-catalog.ts), not here as well.
   const ids = data.models.map((m) => m.id);
   const found: string[] = [];
   for (const [surface, claims] of Object.entries(data.surfaces ?? {})) {
@@ -226,7 +227,7 @@ export function unlistedClaimModels(data: CatalogFile, source: YamlSource): stri
       }
     });
   }
-  return found.map(withheldQuotes);
+  return found;
 }
 
 /** A region entry as [region id, source key]: a bare id is named by the model's own source. */

@@ -44,3 +44,29 @@ export function headerValueProblem(value: string): string | undefined {
   if (/[^\u0000-\u00ff]/.test(value)) return 'holds a character a header cannot carry (only Latin-1 is allowed)';
   return undefined;
 }
+
+/**
+ * A header value as HTTP sends it: without the spaces and tabs around it (RFC 9110's optional whitespace, which is
+ * not part of the value). Anything else stays, for the header checks to refuse (a line break, a character that
+ * Latin-1 cannot carry).
+ */
+export function headerValueAsSent(value: string): string {
+  return value.replace(/^[ \t]+|[ \t]+$/g, '');
+}
+
+/**
+ * How a secret read from a variable is trimmed before it is sent as a header: `all` (every blank and line break
+ * around it, as a pasted API key is), `http` (the spaces and tabs HTTP drops, `headerValueAsSent`), or `none` (it must
+ * be sent as it is: blanks around it, which HTTP drops, are then a problem).
+ */
+export type HeaderTrim = 'all' | 'http' | 'none';
+
+/**
+ * `raw` as it will be sent, trimmed as `trim` says, and why no client can send it as a header value, or undefined
+ * when one can. Each caller words its own refusal around `problem`, naming its variable and never the value.
+ */
+export function sendableHeaderValue(raw: string, trim: HeaderTrim): { value: string; problem: string | undefined } {
+  const value = trim === 'all' ? raw.trim() : trim === 'http' ? headerValueAsSent(raw) : raw;
+  const blanks = trim === 'none' && headerValueAsSent(raw) !== raw ? 'begins or ends with a blank, which HTTP drops, so no client can send it' : undefined;
+  return { value, problem: headerValueProblem(value) ?? blanks };
+}

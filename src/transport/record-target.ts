@@ -13,24 +13,24 @@
  * target stopped answering writes nothing; one whose path holds a file this version cannot read as its fixture
  * (damaged, or someone's: foreign-file.ts) keeps it, as its error, unless `overwriteFailures` asks. A case some of
  * whose trials were not sent (a stop, a spend cap: `cut`) writes nothing, whatever is asked, nor does one of fewer
- * trials than its recording holds (kept-cases.ts fewerTrialsWhy). A target folder
+ * trials than its recording holds (kept-whys.ts fewerTrialsWhy). A target folder
  * holds one surface's recordings: a write into one recorded on another surface is refused. Files are replaced atomically.
  */
 import { shownPath } from '../shown-path.ts';
 import { stat } from 'node:fs/promises';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
+import { fewerTrialsWhy, trialsCutWhy } from '../kept-whys.ts';
 import type { Secret } from './auth/auth.ts';
 import { bodyText, excerpt, jsonBody, parseJsonText, requestedModel } from './body.ts';
 import { classifyAnswer } from './classify-response.ts';
 import { holdsSignature } from './redactor.ts';
 import { describeRequest, isJsonResponse, isStreamResponse, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.ts';
-import { fixturePath, newerFixture, readFixture, writeFixture, fixtureFormatFor, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
+import { fixturePath, newerFixture, readFixture, trialsIn, writeFixture, fixtureFormatFor, type FixtureFile, type FixtureProvenance } from './fixture-file.ts';
 import { linkedFixture } from './fixture-links.ts';
 import { notEnabledOnEvery, saysNotEnabled } from './not-enabled.ts';
 import { sseStream } from './sse.ts';
 import { isHtml, pageExcerpt } from './stand-in-answer.ts';
 import type { CaseTrials, SendContext, Target, TrialsCut } from './target.ts';
-import { fewerTrialsWhy, trialsCutWhy } from './kept-cases.ts';
 import { TargetDecorator } from './target-decorator.ts';
 import { ENDPOINT_DOWN } from './endpoint-breaker.ts';
 import { foreignFileAt } from './foreign-file.ts';
@@ -113,9 +113,13 @@ export class RecordTarget extends TargetDecorator {
     // A file there this version cannot read as the case's fixture (damaged, or someone's) is kept unless asked (gate.ts).
     const unreadable = this.#options.overwriteFailures ? undefined : await foreignFileAt(file, caseId);
     if (unreadable) throw new HarnessError('HARNESS_RECORDING_KEPT', unreadable);
+    // The recording there, read once: for its trials here, and below when a page, a cut body or a denial asks what it
+    // had for the same request. One this version cannot read holds no trials here (foreignFileAt and newerFixture decide).
+    let earlier: Promise<FixtureFile | null> | undefined;
+    const recorded = () => (earlier ??= readFixture(file).catch(() => null));
     // Nor fewer trials than the recording holds (a `--repeat 1` run over a `--repeat 3` recording), when the case is
     // read per trial: one no check reads so is whole in one trial, and a --repeat could never make it more.
-    const fewer = trials?.perTrial === false ? undefined : await fewerTrialsWhy(file, exchanges);
+    const fewer = trials?.perTrial === false ? undefined : fewerTrialsWhy(trialsIn((await recorded())?.exchanges ?? []), trialsIn(exchanges));
     if (fewer) {
       this.kept.push(file);
       throw new HarnessError('HARNESS_RECORDING_KEPT', fewer);
@@ -128,9 +132,6 @@ export class RecordTarget extends TargetDecorator {
         // The start is the gate's to tell this apart from an outage (report/gate.ts NEWER_KEPT).
         throw new HarnessError('HARNESS_RECORDING_KEPT', `this version cannot read ${shownPath(file)} (${newer}); kept it (upgrade mantle-conformance to record it, or pass --overwrite-failures to replace it with this version's recording)`);
       }
-      // Read once, only when a page, a cut body or a denial asks what the recording had for the same request.
-      let earlier: Promise<FixtureFile | null> | undefined;
-      const recorded = () => (earlier ??= readFixture(file).catch(() => null));
       const before = async (ex: Exchange) => [sameRequestIn(await recorded(), ex)].find((earlier) => earlier !== undefined && readable(earlier));
       const kept = outageIn(exchanges) ?? (await pageUnlikeBefore(exchanges, recorded)) ?? (await deniedIn(exchanges, model, recorded)) ?? (await deniedUnlikeBefore(exchanges, model, recorded)) ?? (await this.#options.otherModel?.(exchanges, model, before));
       if (kept) {

@@ -3,14 +3,15 @@
  * A Bedrock API key (long-term, or a short-term `bedrock-api-key-...` token) sent as `Authorization: Bearer`.
  */
 import { HarnessError } from '../../errors.ts';
-import { headerValueProblem } from '../headers.ts';
+import { sendableHeaderValue } from '../headers.ts';
 import { withDerived } from '../derived-secrets.ts';
 import type { AuthProvider } from './auth.ts';
 import { envFlagShown, envNameShown, plausibleEnvName } from './env-name-shown.ts';
 
 /** Reads the key from `envName` (default `AWS_BEARER_TOKEN_BEDROCK`); fails with the fix when it is unset. */
 export function bearerFromEnv(envName = 'AWS_BEARER_TOKEN_BEDROCK', env: NodeJS.ProcessEnv = process.env): AuthProvider {
-  const key = env[envName]?.trim();
+  // Trimmed whole: a key pasted with a line break after it is the key.
+  const { value: key, problem } = sendableHeaderValue(env[envName] ?? '', 'all');
   if (!key) {
     // A name that may be the key itself is not quoted, nor put in an `export` line (env-name-shown.ts).
     const fix = plausibleEnvName(envName)
@@ -19,7 +20,6 @@ export function bearerFromEnv(envName = 'AWS_BEARER_TOKEN_BEDROCK', env: NodeJS.
     throw new HarnessError('HARNESS_AUTH_MISSING', `No API key: ${envNameShown(envName, '--api-key-env')} is not set. ${fix}, or use --mode replay.`);
   }
   // Sent as a header: a key pasted with a line break in it would fail every request as a connection error.
-  const problem = headerValueProblem(key);
   if (problem) throw keyValueRefusal(envName, problem, 'Nothing was sent.');
   return bearer(key);
 }

@@ -4,9 +4,9 @@
  */
 import { HarnessError } from '../../errors.ts';
 import { withDerived } from '../derived-secrets.ts';
-import { headerValueProblem } from '../headers.ts';
+import { sendableHeaderValue } from '../headers.ts';
 import { MIN_SECRET_LENGTH } from '../redactor.ts';
-import { headerValueAsSent, tooShortReason, tooShortToRedact } from './short-secrets.ts';
+import { tooShortReason, tooShortToRedact } from './short-secrets.ts';
 import { noAuth, type AuthProvider } from './auth.ts';
 import { bearerFromEnv } from './bearer.ts';
 import { envNameShown, headerEnvFlagShown, plausibleEnvName } from './env-name-shown.ts';
@@ -41,7 +41,7 @@ export function createAuth(settings: AuthSettings, env: NodeJS.ProcessEnv = proc
   for (const { header, env: name } of settings.headerEnv) {
     // Trimmed, as HTTP sends it (the spaces around a header value are not part of it): the secret the redactor looks
     // for is what the endpoint received and may echo, and the length refused above is measured on the same text.
-    const value = headerValueAsSent(env[name] ?? '');
+    const { value, problem } = sendableHeaderValue(env[name] ?? '', 'http');
     // The value is a secret: the message names the variable, never what it holds; and the variable only when its
     // name is no key given in its place (env-name-shown.ts).
     const flag = headerEnvFlagShown(header, name);
@@ -50,7 +50,6 @@ export function createAuth(settings: AuthSettings, env: NodeJS.ProcessEnv = proc
       const fix = plausibleEnvName(name) ? 'export it or drop the flag' : `give the NAME of the variable that holds the header's value (--header-env ${header}=MY_KEY_VAR) and export it, or drop the flag`;
       throw new HarnessError('HARNESS_AUTH_MISSING', `${flag}: ${shown} is not set${env[name] ? ' (it holds only spaces)' : ''}; ${fix}`);
     }
-    const problem = headerValueProblem(value);
     if (problem) throw new HarnessError('HARNESS_USAGE', `${flag}: the value of ${shown} ${problem} (not shown: it may be a secret); set ${plausibleEnvName(name) ? name : 'that variable'} to the header's value alone. Nothing was sent.`);
     extra[header.toLowerCase()] = value;
   }

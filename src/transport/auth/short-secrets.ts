@@ -3,6 +3,7 @@
  * The run's secrets too short for the redactor to match, named by flag and variable. Light on purpose: `run` asks it
  * before any auth provider (and the AWS signer they load) is built.
  */
+import { headerValueAsSent } from '../headers.ts';
 import { MIN_SECRET_LENGTH } from '../redactor.ts';
 import { credentialQueryParams, weakCredentialName } from '../request-secrets.ts';
 import { envFlagShown, envNameShown, headerEnvFlagShown } from './env-name-shown.ts';
@@ -40,15 +41,6 @@ function shortQueryValues(endpoints: readonly (string | null | undefined)[]): { 
   }
   // The name is the user's own, JSON-quoted: a decoded `%0A` in it cannot break the message's line.
   return [...names].map((name) => ({ flag: '--endpoint', name: `the query parameter ${JSON.stringify(name)}` }));
-}
-
-/**
- * A header value as HTTP sends it: without the spaces and tabs around it (RFC 9110's optional whitespace, which is
- * not part of the value). Anything else stays, for the header checks to refuse (a line break, a character that
- * Latin-1 cannot carry).
- */
-export function headerValueAsSent(value: string): string {
-  return value.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
 /** What a secret too short to redact risks, for the warning and the refusal. */
