@@ -1,8 +1,9 @@
 /**
  * An `--endpoint` target is what its host and flags say: a bedrock-runtime PrivateLink, dual-stack, FIPS or fully
  * qualified name is runtime (judged by runtime's documented lacks, not failed on them as Mantle), a name with no
- * real region (`bedrock-runtime.s3.amazonaws.com`) is custom; a runtime target given `--region` gets runtime's id
- * form (`runtime.us-east-1`), so `compare --by surface` pairs it with Mantle's; a Bedrock host's site is the region
+ * real region (`bedrock-runtime.s3.amazonaws.com`) is custom; an `--endpoint` given `--region` keeps the region as
+ * its id on every surface (`us-east-1`, as runs before surfaces named it: baselines and recordings still match), and
+ * `compare --by surface` of such a Mantle run and runtime run says so with the fix; a Bedrock host's site is the region
  * it names, so two hosts of one region pair without `--region`; a `--target-name` (or a `--targets mantle:` name)
  * that names another surface is refused before anything is sent. The AWS names are reached through a CONNECT proxy
  * on 127.0.0.1 that tunnels to two emulators there (Mantle and runtime): nothing leaves the machine.
@@ -75,10 +76,13 @@ describe('the surface of a Bedrock host', () => {
 });
 
 describe('the id and site of an --endpoint target', () => {
-  it('a runtime host with --region is runtime.<region>, Mantle\'s is the region; both of site <region>', async () => {
-    expect(await target(['us-east-1'], { endpoint: 'https://bedrock-runtime.us-east-1.amazonaws.com' })).toEqual(['runtime.us-east-1', 'runtime', 'us-east-1']);
+  it('an --endpoint with --region is the region on every surface, as before surfaces; all of site <region>', async () => {
+    expect(await target(['us-east-1'], { endpoint: 'https://bedrock-runtime.us-east-1.amazonaws.com' })).toEqual(['us-east-1', 'runtime', 'us-east-1']);
     expect(await target(['us-east-1'], { endpoint: 'https://bedrock-mantle.us-east-1.api.aws' })).toEqual(['us-east-1', 'mantle', 'us-east-1']);
-    expect(await target(['us-east-1'], { endpoint: 'http://127.0.0.1:45190', surface: 'runtime' })).toEqual(['runtime.us-east-1', 'runtime', 'us-east-1']);
+    expect(await target(['us-east-1'], { endpoint: 'http://127.0.0.1:45190', surface: 'runtime' })).toEqual(['us-east-1', 'runtime', 'us-east-1']);
+    // --target-name keeps a runtime endpoint apart from Mantle's, as --region --surface runtime is.
+    expect(await target(['us-east-1'], { endpoint: 'https://bedrock-runtime.us-east-1.amazonaws.com', targetName: 'runtime.us-east-1' })).toEqual(['runtime.us-east-1', 'runtime', 'us-east-1']);
+    expect(await target(['us-east-1'], { surface: 'runtime' })).toEqual(['runtime.us-east-1', 'runtime', 'us-east-1']);
     // A custom endpoint keeps the region as its id, its fixtures' folder as before.
     expect(await target(['us-east-1'], { endpoint: 'http://127.0.0.1:45190' })).toEqual(['us-east-1', 'custom', 'us-east-1']);
   });
@@ -114,15 +118,26 @@ describe('live runs of Bedrock host names (through the loopback proxy)', () => {
     expect(m.results.filter((r) => r.status === 'fail')).toEqual([]);
   });
 
-  it('two Bedrock hosts of one region pair in compare --by surface, with --region and without', async () => {
-    for (const [suffix, extra] of [['', []], ['-region', ['--region', 'us-east-1']]] as const) {
-      expect((await run(`runtime${suffix}`, ['--endpoint', 'http://bedrock-runtime.us-east-1.amazonaws.com', ...extra])).code).toBe(0);
-      expect((await run(`mantle${suffix}`, ['--endpoint', 'http://bedrock-mantle.us-east-1.api.aws', ...extra])).code).toBe(0);
+  it('two Bedrock hosts of one region pair in compare --by surface, without --region and with --region and a runtime --target-name', async () => {
+    for (const [suffix, mantleExtra, runtimeExtra] of [['', [], []], ['-named', ['--region', 'us-east-1'], ['--region', 'us-east-1', '--target-name', 'runtime.us-east-1']]] as const) {
+      expect((await run(`runtime${suffix}`, ['--endpoint', 'http://bedrock-runtime.us-east-1.amazonaws.com', ...runtimeExtra])).code).toBe(0);
+      expect((await run(`mantle${suffix}`, ['--endpoint', 'http://bedrock-mantle.us-east-1.api.aws', ...mantleExtra])).code).toBe(0);
       const compare = await cli(['compare', '--by', 'surface', join(dir, `mantle${suffix}`, 'matrix.json'), join(dir, `runtime${suffix}`, 'matrix.json')]);
       expect(compare.code, compare.stdout + compare.stderr).toBe(0);
       expect(compare.stdout).toMatch(/Moving from Mantle .* to bedrock-runtime .*, us-east-1/);
     }
-    expect((await matrix('runtime-region')).targets[0]).toMatchObject({ id: 'runtime.us-east-1', surface: 'runtime', site: 'us-east-1', region: 'us-east-1' });
+    expect((await matrix('runtime-named')).targets[0]).toMatchObject({ id: 'runtime.us-east-1', surface: 'runtime', site: 'us-east-1', region: 'us-east-1' });
+  });
+
+  it('a runtime host with --region keeps the region as its id, so a baseline of before surfaces matches; compare --by surface of it and Mantle\'s says why and the fix', async () => {
+    expect((await run('runtime-region', ['--endpoint', 'http://bedrock-runtime.us-east-1.amazonaws.com', '--region', 'us-east-1'])).code).toBe(0);
+    expect((await matrix('runtime-region')).targets[0]).toMatchObject({ id: 'us-east-1', surface: 'runtime', site: 'us-east-1', region: 'us-east-1' });
+    const again = await run('runtime-region-2', ['--endpoint', 'http://bedrock-runtime.us-east-1.amazonaws.com', '--region', 'us-east-1', '--baseline', join(dir, 'runtime-region', 'matrix.json')]);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect((await run('mantle-region', ['--endpoint', 'http://bedrock-mantle.us-east-1.api.aws', '--region', 'us-east-1'])).code).toBe(0);
+    const compare = await cli(['compare', '--by', 'surface', join(dir, 'mantle-region', 'matrix.json'), join(dir, 'runtime-region', 'matrix.json')]);
+    expect(compare.code).toBe(2);
+    expect(compare.stderr).toMatch(/target us-east-1 is mantle in .* and runtime in .*: an --endpoint run with --region takes the region as its target id on every surface.*Run the runtime one again with --target-name runtime\.us-east-1 \(or as --region us-east-1 --surface runtime/);
   });
 
   it('when nothing pairs, the hint names the way for two endpoints of one region', async () => {

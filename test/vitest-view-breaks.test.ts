@@ -119,10 +119,12 @@ describe('vitest going wrong after the checks began', () => {
   }, 60_000);
 
   it('viewBreak: an error vitest reported, no end, no model file run; nothing when the run went as it should', () => {
-    expect(viewBreak({ ended: true, asked: true, unhandled: [{ name: 'Error', message: 'Failed to start threads worker' }] })?.message).toBe('Failed to start threads worker');
-    expect(viewBreak({ ended: false, asked: true, unhandled: [] })?.message).toMatch(/^vitest stopped before its test run ended/);
-    expect(viewBreak({ ended: true, asked: false, unhandled: [] })?.message).toBe('vitest ran none of the model files');
-    expect(viewBreak({ ended: true, asked: true, unhandled: [] })).toBeUndefined();
+    expect(viewBreak({ ended: true, asked: true, modelFiles: 1, unhandled: [{ name: 'Error', message: 'Failed to start threads worker' }] })?.message).toBe('Failed to start threads worker');
+    expect(viewBreak({ ended: false, asked: true, modelFiles: 1, unhandled: [] })?.message).toMatch(/^vitest stopped before its test run ended/);
+    expect(viewBreak({ ended: true, asked: false, modelFiles: 1, unhandled: [] })?.message).toBe('vitest ran none of the model files');
+    expect(viewBreak({ ended: true, asked: true, modelFiles: 1, unhandled: [] })).toBeUndefined();
+    // A shard (or selection) that gave vitest no model file asks nothing: no break.
+    expect(viewBreak({ ended: true, asked: false, modelFiles: 0, unhandled: [] })).toBeUndefined();
   });
 
   it("the step summary says an exit code that is not the gate's only when given one", async () => {

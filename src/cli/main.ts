@@ -71,6 +71,8 @@ function reportError(error: unknown, io: Io): number {
     // Messages quote what came from outside (an endpoint's answer, a file's text, a flag's value): each line of
     // one is printed inert, so none can move the cursor, forge a line or become a CI command.
     io.err.write(`${error.code}: ${error.message.split('\n').map((line) => inertLine(line, MESSAGE_LINE_MAX_BYTES)).join('\n')}\n`);
+    // A bug's report needs where it arose: the stack of the error it wraps, credentials replaced.
+    if (error.code === 'HARNESS_INTERNAL' && error.cause instanceof Error && error.cause.stack) io.err.write(`${internalErrorText(error.cause)}\n`);
     return error.code === 'HARNESS_INTERNAL' ? EXIT.internal : EXIT.usage;
   }
   io.err.write(`HARNESS_INTERNAL: ${internalErrorText(error)}\nThis is a bug in mantle-conformance; please report it with the command line you ran.\n`);

@@ -61,8 +61,9 @@ const renamed = (surface: Surface) => (site: string, named: Surface) => `Give --
  * The surface, site, region and id of an `--endpoint` target. Its surface: `--surface`, else a `--target-name`'s
  * `<surface>.` prefix (`runtime.local`), else the host's (ownBedrockHost). Its site: the name's, else `--region`,
  * else the region Bedrock's own host names (ownBedrockHost), so two surfaces' hosts of one region pair in
- * `compare --by surface`. Its id: `--target-name`, else targetIdOf `--region` (`runtime.us-east-1`, as `--region
- * --surface runtime` gives it; a custom endpoint keeps the region), else the host (hostId), its fixtures' folder.
+ * `compare --by surface`. Its id: `--target-name`, else `--region` (on every surface: `us-east-1` for a runtime host
+ * too, as runs before surfaces named it; `--target-name runtime.us-east-1` keeps it apart from Mantle's), else the
+ * host (hostId), its fixtures' folder.
  */
 function endpointTarget(endpoint: URL, region: string | undefined, flag: Surface | undefined, name: string | undefined): Pick<TargetConfig, 'id' | 'surface' | 'site' | 'region'> {
   const own = ownBedrockHost(endpoint.hostname);
@@ -70,7 +71,8 @@ function endpointTarget(endpoint: URL, region: string | undefined, flag: Surface
   const surface = flag ?? (name !== undefined ? siteOfId(name).surface : undefined) ?? hostSurface;
   if (name !== undefined && flag !== undefined) refuseOtherSurfaceName(name, flag, '--target-name', '--surface says', renamed(flag));
   if (name !== undefined && flag === undefined && hostSurface !== 'custom') refuseOtherSurfaceName(name, hostSurface, '--target-name', `the host ${endpoint.hostname} is`, renamed(hostSurface));
-  const id = name ?? (region === undefined ? hostId(endpoint) : surface === 'custom' ? region : targetIdOf(surface, region));
+  // The region, on any surface, as before surfaces: a baseline, recordings or a merge of earlier runs name it so.
+  const id = name ?? region ?? hostId(endpoint);
   const site = name !== undefined ? siteOfId(name).site : (region ?? own?.region ?? id);
   return { id, surface, site, region: region ?? null };
 }

@@ -264,6 +264,18 @@ export function migrationMarkdown(view: MigrationView, level = 2): string {
   return `${lines.join('\n')}\n`;
 }
 
+const targetIn = (m: Matrix, id: string): MatrixTarget => m.targets.find((t) => t.id === id)!;
+
+/**
+ * One target id on two surfaces: an `--endpoint` with `--region` takes the region as its id on any surface (as runs
+ * before surfaces named it), so a Mantle run and a runtime run of one region both say `us-east-1`. Said with the fix.
+ */
+function sameIdOnTwoSurfaces(t: MatrixTarget, earlier: string, first: string, second: string): string {
+  const id = inertLine(t.id, 120);
+  const site = inertLine(siteOf(t), 120);
+  return `compare --by surface: target ${id} is ${earlier} in ${first} and ${surfaceOf(t)} in ${second}: an --endpoint run with --region takes the region as its target id on every surface, so the two runs name one id and cannot be told apart. Run the runtime one again with --target-name runtime.${site} (or as --region ${site} --surface runtime, whose id is runtime.${site}), then compare the two`;
+}
+
 /**
  * Two or more matrices as one for the view (e.g. a Mantle run and a runtime run): targets, models and results side
  * by side, each run's state kept (`inputs`: a shard, a partial or interrupted run among them is said, and exits 1).
@@ -283,6 +295,8 @@ export function combineForMigration(matrices: readonly Matrix[], files: readonly
     if (again.length) {
       const earlier = [...new Set(again.map((t) => from.get(t.id)!))].map(name).join(' and ');
       const shards = m.run.selection?.shard || matrices[from.get(again[0]!.id)!]!.run.selection?.shard ? ', merge the shards first (mantle-conformance merge) and compare the merge' : '';
+      const crossed = again.find((t) => surfaceOf(t) !== surfaceOf(targetIn(matrices[from.get(t.id)!]!, t.id)));
+      if (crossed) throw new HarnessError('HARNESS_REPORT_INVALID', sameIdOnTwoSurfaces(crossed, surfaceOf(targetIn(matrices[from.get(crossed.id)!]!, crossed.id)), name(from.get(crossed.id)!), name(i)));
       throw new HarnessError('HARNESS_REPORT_INVALID', `compare --by surface: ${name(i)} has ${again.length === m.targets.length ? 'only ' : ''}target(s) ${again.map((t) => inertLine(t.id, 120)).join(', ')} that ${earlier} already has; its cells of them would not be read. Give each target once (a Mantle run and a runtime run${shards})`);
     }
     for (const t of m.targets) from.set(t.id, i);

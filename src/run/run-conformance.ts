@@ -7,6 +7,7 @@
  */
 import type { HarnessError } from '../errors.ts';
 import type { SchemaSet } from '../checks/schema.ts';
+import { catchHarnessBug, harnessBugError } from './uncaught-errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { INTERRUPTED_EXIT, INTERRUPTING_SIGNALS, type Interruption } from '../signals.ts';
 import { ENDPOINT_DOWN_PARTIAL } from '../report/gate.ts';
@@ -51,7 +52,7 @@ export interface RunEnd {
   figures?: { requests: number; peakInFlight: number };
   /** A signal came after the run's last check, while its reports were written: the next one quits now. */
   signalledAfterRun?: boolean;
-  /** vitest broke after the run's checks began (run/vitest-crash.ts): the reports are written, and the run exits with this. */
+  /** The run broke after its checks began: vitest's view (run/vitest-crash.ts) or an uncaught error of the harness's (run/uncaught-errors.ts). The reports are written, and the run exits with this. */
   viewBroke?: HarnessError;
 }
 
@@ -107,6 +108,9 @@ export async function runInProcess(request: RunRequest): Promise<RunEnd> {
     engine.stop('HARNESS_INTERRUPTED', interruptedMessage(by));
   });
   request.progress?.start(engine.scheduler);
+  // An uncaught error from here on is the harness's bug: the run goes on, writes its reports and exits 3 (uncaught-errors.ts).
+  let bug: { error: unknown } | undefined;
+  const stopCatching = catchHarnessBug((error) => void (bug ??= { error }));
   try {
     await (shared ? shared.run() : engine.run(request.work));
   } finally {
@@ -119,8 +123,11 @@ export async function runInProcess(request: RunRequest): Promise<RunEnd> {
   try {
     const end = await finishRun(request, engine, startedAt, interrupt.by, shared?.outcome());
     if (interrupt.told) end.signalledAfterRun = true;
+    const broke = bug as { error: unknown } | undefined; // set by a listener, which narrowing does not see
+    if (broke) end.viewBroke = harnessBugError(broke.error);
     return end;
   } finally {
+    stopCatching();
     interrupt.dispose();
   }
 }

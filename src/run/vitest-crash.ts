@@ -8,20 +8,27 @@
  * exits saying vitest's view broke (vitestViewError).
  */
 import { HarnessError } from '../errors.ts';
+import { asError, hasReporterFrame } from './uncaught-errors.ts';
 import { describeVitestOptions, givenVitestOptions } from './vitest-usage.ts';
 
 /** A frame of vitest's own code, or of the packages it runs its pools and server on. */
 const VITEST_FRAME = /[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+|vite|tinypool)[\\/]/;
 
+/** Whether an uncaught error is vitest's view breaking, or the harness's own bug (uncaught-errors.ts). */
+export type CrashKind = 'view' | 'bug';
+
 /**
  * While a run is on vitest: an uncaught error goes to `onCrash` instead of ending the process when it is thrown from
- * vitest's code, or from anywhere once the run's engine has `began`: a reporter named after `--` throwing from a
- * timer has no frame of vitest's, and is as much a part of vitest's view as a worker is. Any other is thrown again
- * once this listener is off, ending the process as it would have. Returns the undo.
+ * vitest's code or from a reporter named after `--` (a reporter's timer has no frame of vitest's): the view broke.
+ * Once the run's engine has `began`, any other is a bug of the harness's (`bug`): the reports are still written, and
+ * the arguments after `--` are not blamed. Before, it is thrown again once this listener is off, ending the process
+ * as it would have. Returns the undo.
  */
-export function catchVitestCrash(onCrash: (error: Error) => void, began: () => boolean): () => void {
+export function catchVitestCrash(onCrash: (error: Error, kind: CrashKind) => void, began: () => boolean, options: Record<string, unknown> = {}): () => void {
   const listener = (error: unknown) => {
-    if (began() || (error instanceof Error && VITEST_FRAME.test(error.stack ?? ''))) return onCrash(asError(error));
+    const stack = error instanceof Error ? (error.stack ?? '') : '';
+    if (VITEST_FRAME.test(stack) || hasReporterFrame(stack, options)) return onCrash(asError(error), 'view');
+    if (began()) return onCrash(asError(error), 'bug');
     process.off('uncaughtException', listener);
     setImmediate(() => {
       throw error;
@@ -31,19 +38,14 @@ export function catchVitestCrash(onCrash: (error: Error) => void, began: () => b
   return () => process.off('uncaughtException', listener);
 }
 
-/** An Error of what was thrown, or of an error vitest reported (serialized: `{ name, message, stack }`). */
-function asError(error: unknown): Error {
-  if (error instanceof Error) return error;
-  const { message, stack } = (error ?? {}) as { message?: unknown; stack?: unknown };
-  return Object.assign(new Error(typeof message === 'string' ? message : String(error)), typeof stack === 'string' ? { stack } : {});
-}
-
 /** What vitest did in a test run whose engine began, and ended without throwing. */
 export interface ViewEnding {
   /** The engine's run was finished (vitest called the harness's onTestRunEnd). */
   ended: boolean;
   /** A model file's test asked for a result. */
   asked: boolean;
+  /** How many model files vitest was given: a shard or selection with none (fewer models than shards) asks nothing, and is no break. */
+  modelFiles: number;
   /** Errors vitest printed as "Unhandled Error" and did not throw (a reporter's, a worker that failed to start). */
   unhandled: readonly unknown[];
 }
@@ -56,7 +58,7 @@ export interface ViewEnding {
 export function viewBreak(view: ViewEnding): Error | undefined {
   if (view.unhandled.length) return asError(view.unhandled[0]);
   if (!view.ended) return new Error('vitest stopped before its test run ended (it printed why above)');
-  if (!view.asked) return new Error('vitest ran none of the model files');
+  if (!view.asked && view.modelFiles > 0) return new Error('vitest ran none of the model files');
   return undefined;
 }
 

@@ -20,7 +20,8 @@ import { makeSpecDir, removeSpecFiles, removeSpecFilesNow, writeGateSpec, writeS
 import { gateTests, resultAnswer, sessionVerdict } from './vitest-answers.ts';
 import { pairMatrix } from './run-matrix.ts';
 import { vitestConfig } from './vitest-config.ts';
-import { catchVitestCrash, viewBreak, vitestViewError } from './vitest-crash.ts';
+import { harnessBugError } from './uncaught-errors.ts';
+import { catchVitestCrash, viewBreak, vitestViewError, type CrashKind } from './vitest-crash.ts';
 import { givenVitestOptions, vitestStartError } from './vitest-usage.ts';
 import { pairKey, type Matrix } from '../report/matrix.ts';
 
@@ -31,6 +32,8 @@ export interface VitestRunRequest extends RunRequest {
   /** Where the UI's address is said. */
   err: NodeJS.WritableStream;
 }
+
+type Crash = { error: unknown; kind: CrashKind; afterRun: boolean };
 
 /** The last two segments of a spec file's path, `<target>/<model>.spec.ts`, whatever the temp folder resolves to. */
 const specKey = (file: string) => file.replace(/\\/g, '/').split('/').slice(-2).join('/');
@@ -263,9 +266,10 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
   const removeNow = () => removeSpecFilesNow(specDir);
   process.on('exit', removeNow);
   let cut = false;
-  let [crash, crashed]: [unknown, (error: unknown) => void] = [undefined, () => undefined]; // vitest broke after the run began (vitest-crash.ts)
-  const broke = new Promise<void>((resolve) => (crashed = (error) => void ((crash ??= error), resolve())));
-  const stopCatching = catchVitestCrash(crashed, () => state.engine !== undefined);
+  // vitest broke after the run began, or the harness did (`kind`; vitest-crash.ts); `afterRun`: in a UI session after the run ended.
+  let [crash, crashed]: [Crash | undefined, (error: unknown, kind?: CrashKind) => void] = [undefined, () => undefined];
+  const broke = new Promise<void>((resolve) => (crashed = (error, kind = 'view') => void ((crash ??= { error, kind, afterRun: state.end !== undefined && !state.busy }), resolve())));
+  const stopCatching = catchVitestCrash(crashed, () => state.engine !== undefined, request.vitestOptions);
   try {
     const files = [...(await writeSpecFiles(specDir, request.work)), await writeGateSpec(specDir)];
     files.slice(0, -1).forEach((file, i) => byFile.set(specKey(file), request.work[i]!));
@@ -303,20 +307,21 @@ export async function runOnVitest(request: VitestRunRequest): Promise<RunEnd> {
     process.off('exit', removeNow);
   }
   // A session a signal ended while the reports were written: they are the run's (or vitest broke: crashEnd).
-  if (crash !== undefined) return crashEnd(crash);
+  const crashOf = crash as Crash | undefined; // set by a listener, which narrowing does not see
+  if (crashOf !== undefined) return crashEnd(crashOf.error, crashOf.kind, crashOf.afterRun);
   await state.finishing?.catch(() => undefined);
   // Once the engine began, vitest going wrong without throwing (an error it printed, no end, no file run) is a crash too.
-  const broken = state.engine && !state.interrupted ? viewBreak({ ended: state.end !== undefined, asked: state.asked === true, unhandled: [...state.unhandled, ...(vitest?.state.getUnhandledErrors() ?? [])] }) : undefined;
+  const broken = state.engine && !state.interrupted ? viewBreak({ ended: state.end !== undefined, asked: state.asked === true, modelFiles: request.work.length, unhandled: [...state.unhandled, ...(vitest?.state.getUnhandledErrors() ?? [])] }) : undefined;
   if (broken) return crashEnd(broken);
   // No check ran: with arguments after `--` (a --project filter that matched nothing), they are why.
   if (!state.end && givenVitestOptions(request.vitestOptions).length > 0) throw vitestStartError(new Error('vitest ran no check'), request.vitestOptions, config.root);
   if (!state.end) throw new HarnessError('HARNESS_INTERNAL', 'vitest finished without running the checks; rerun with -- --reporter=verbose to see why');
   return state.told ? { ...state.end, signalledAfterRun: true } : state.end;
   // After vitest broke: the engine's results written (finish); vitest is left as it is, and the process ends with the command.
-  async function crashEnd(cause: unknown): Promise<RunEnd> {
+  async function crashEnd(cause: unknown, kind: CrashKind = 'view', afterRun = false): Promise<RunEnd> {
     if (!state.engine) throw givenVitestOptions(request.vitestOptions).length > 0 ? vitestStartError(cause, request.vitestOptions, config.root) : cause;
     atCommandEnd(async () => true);
-    return { ...(await finish()), viewBroke: vitestViewError(cause, request.vitestOptions) };
+    return { ...(await finish()), viewBroke: kind === 'bug' ? harnessBugError(cause, afterRun) : vitestViewError(cause, request.vitestOptions) };
   }
 }
 
