@@ -5,47 +5,16 @@
  * load, at file:line:col (--header-env refuses those and the other framing headers); and a request undici refuses is the harness's own
  * (HARNESS_INTERNAL), never a connection failure, never retried.
  */
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HEADER_ENV_REFUSED } from '../src/framing-headers.ts';
 import { createAuth } from '../src/transport/auth/create-auth.ts';
-import { sendHttp } from '../src/transport/http-exchange.ts';
 import { LiveTarget } from '../src/transport/live-target.ts';
 import { RetryingTarget } from '../src/transport/retrying-target.ts';
-import { cli, ROOT } from './helpers/harness.ts';
+import { cli } from './helpers/harness.ts';
+import { headerBed, sendHeaders, suitesWith } from './helpers/header-suites.ts';
 
-let dir: string;
-let server: Server;
-let url: string;
-let hits = 0;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mantle-'));
-  server = createServer((req, res) => {
-    hits += 1;
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-  await new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
-});
-
-async function suitesWith(name: string, headers: string): Promise<string> {
-  const suites = join(dir, name);
-  await cp(join(ROOT, 'suites/models.yaml'), join(suites, 'models.yaml'));
-  await cp(join(ROOT, 'suites/routes.suite.yaml'), join(suites, 'routes.suite.yaml'));
-  const suite = ['suite: x', 'cases:', '  - id: x.one', '    title: one', '    api: chat-completions', '    request:', `      headers: ${headers}`, '      body: { messages: [{role: user, content: hi}] }', '    checks: [answer.non-empty]', ''];
-  await writeFile(join(suites, 'x.suite.yaml'), suite.join('\n'));
-  return suites;
-}
+const bed = headerBed();
 
 describe('a suite header that frames the request', () => {
   it.each([
@@ -54,7 +23,7 @@ describe('a suite header that frames the request', () => {
     ['expect', '{ expect: 100-continue }'],
     ['Upgrade', '{ Upgrade: h2c }'],
   ])('%s: validate refuses it at file:line:col, naming it, exit 2', async (header, headers) => {
-    const suites = await suitesWith(`s-${header}`, headers);
+    const suites = await suitesWith(bed.dir, `s-${header}`, headers);
     const { code, stderr } = await cli(['validate', '--suites', suites]);
     expect(code).toBe(2);
     expect(stderr).toContain('HARNESS_SUITE_INVALID');
@@ -62,7 +31,7 @@ describe('a suite header that frames the request', () => {
   });
 
   it('a header the harness does not set passes (the refusal is the list, not every header)', async () => {
-    const suites = await suitesWith('s-ok', '{ x-trace: abc, anthropic-version: null }');
+    const suites = await suitesWith(bed.dir, 's-ok', '{ x-trace: abc, anthropic-version: null }');
     const { code, stderr } = await cli(['validate', '--suites', suites]);
     expect(stderr).not.toContain('frames the request');
     expect(code).toBe(0);
@@ -71,7 +40,7 @@ describe('a suite header that frames the request', () => {
   it('--header-env refuses them too', async () => {
     for (const header of ['Transfer-Encoding', 'Expect']) {
       expect(HEADER_ENV_REFUSED.has(header.toLowerCase())).toBe(true);
-      const { code, stderr } = await cli(['run', '--mode', 'live', '--endpoint', url, '--surface', 'mantle', '--auth', 'none', '--header-env', `${header}=SOME_VAR`, '--report-dir', join(dir, 'r')]);
+      const { code, stderr } = await cli(['run', '--mode', 'live', '--endpoint', bed.url, '--surface', 'mantle', '--auth', 'none', '--header-env', `${header}=SOME_VAR`, '--report-dir', join(bed.dir, 'r')]);
       expect(code).toBe(2);
       expect(stderr).toContain(`${header} frames the request`);
     }
@@ -79,24 +48,23 @@ describe('a suite header that frames the request', () => {
 });
 
 describe('a request the HTTP client refuses before sending it', () => {
-  const send = (headers: Record<string, string>) =>
-    sendHttp({ method: 'POST', path: '/chat/completions', headers, body: '{"model":"m"}' }, { step: 'main', prefix: '/v1' }, { baseUrl: url, auth: createAuth({ kind: 'none', apiKeyEnv: 'X' }), timeoutMs: 5000 });
+  const send = (headers: Record<string, string>) => sendHeaders(bed.url, headers);
 
   it.each([
     ['transfer-encoding', { 'transfer-encoding': 'chunked' }, 'UND_ERR_INVALID_ARG'],
     ['expect', { expect: '100-continue' }, 'UND_ERR_NOT_SUPPORTED'],
     ['content-length', { 'content-length': '5' }, 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH'],
   ])('%s: HARNESS_INTERNAL naming undici\'s code, not a connection failure', async (_name, headers, undiciCode) => {
-    const before = hits;
+    const before = bed.seen.length;
     const exchange = await send(headers);
     expect(exchange.error?.code).toBe('HARNESS_INTERNAL');
     expect(exchange.error?.message).toContain(undiciCode);
     expect(exchange.error?.message).not.toMatch(/could not reach/);
-    expect(hits).toBe(before);
+    expect(bed.seen.length).toBe(before);
   });
 
   it('is never retried', async () => {
-    const live = new LiveTarget('t', { baseUrl: url, auth: createAuth({ kind: 'none', apiKeyEnv: 'X' }), timeoutMs: 5000 });
+    const live = new LiveTarget('t', { baseUrl: bed.url, auth: createAuth({ kind: 'none', apiKeyEnv: 'X' }), timeoutMs: 5000 });
     const target = new RetryingTarget(live, { retries: 3, baseDelayMs: 1, maxDelayMs: 1 });
     const exchange = await target.send({ method: 'POST', path: '/chat/completions', headers: { 'transfer-encoding': 'chunked' }, body: '{"model":"m"}' }, { model: 'm', caseId: 'c', step: 'main', prefix: '/v1' });
     expect(exchange.error?.code).toBe('HARNESS_INTERNAL');
