@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { emulatorBanner, startEmulatorFromFlags } from '../src/cli/emulator-command.ts';
 import { profilesFromCatalog } from '../src/emulator/profile-from-catalog.ts';
 import { parseQuirks } from '../src/emulator/quirks.ts';
-import { ROOT, cli, projectSuites } from './helpers/harness.ts';
+import { cli, projectSuites, ROOT, scratchReportDir } from './helpers/harness.ts';
 import { usageError } from './helpers/usage-error.ts';
 
 const CATALOG = `${ROOT}/suites/models.yaml`;
@@ -156,7 +156,7 @@ describe('emulator flags', () => {
       expect(result.stderr + result.stdout).not.toContain('abc123');
     }
     // run's own refusal of the same value, word for word up to what happened.
-    const run = await cli(['run', '--mode', 'live', '--endpoint', 'http://127.0.0.1:43202', '--surface', 'mantle', '--api-key-env', 'FXE2_EMU_KEY', '--checks', 'api.chat-completions', 'xai.grok-4.3'], { FXE2_EMU_KEY: 'abc123\nxyz-key' });
+    const run = await cli(['run', '--mode', 'live', '--endpoint', 'http://127.0.0.1:43202', '--surface', 'mantle', '--api-key-env', 'FXE2_EMU_KEY', '--checks', 'api.chat-completions', '--report-dir', await scratchReportDir(), 'xai.grok-4.3'], { FXE2_EMU_KEY: 'abc123\nxyz-key' });
     expect(run.stderr).toContain('--api-key-env FXE2_EMU_KEY: the value of FXE2_EMU_KEY holds a line break (not shown: it is a secret); set it to the API key alone. Nothing was sent.');
   });
 

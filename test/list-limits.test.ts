@@ -8,7 +8,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HttpOptions } from '../src/transport/http-exchange.ts';
-import { cli } from './helpers/harness.ts';
+import { cli, scratchReportDir } from './helpers/harness.ts';
 
 /** The options each model-list page was asked with; the sends themselves are real, only made quicker to give up. */
 const asked = vi.hoisted(() => [] as { timeoutMs?: number }[]);
@@ -64,7 +64,7 @@ const stalledLists = () =>
 describe('run --models listed', () => {
   it('reads the list within --timeout, so "raise --timeout" is advice that helps', async () => {
     const url = await silentLists();
-    const run = await cli(['run', '--mode', 'live', '--auth', 'none', '--endpoint', url, '--surface', 'mantle', '--models', 'listed', '--checks', 'path-prefix', '--timeout', '120000', '--retries', '0', '--quiet']);
+    const run = await cli(['run', '--mode', 'live', '--auth', 'none', '--endpoint', url, '--surface', 'mantle', '--models', 'listed', '--checks', 'path-prefix', '--timeout', '120000', '--retries', '0', '--quiet', '--report-dir', await scratchReportDir()]);
     expect(run.code).toBe(2);
     expect(asked.map((a) => a.timeoutMs)).toEqual([120_000, 120_000]);
     expect(run.stderr).toContain('(raise --timeout for cold starts)');

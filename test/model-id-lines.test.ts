@@ -10,7 +10,7 @@ import { gateLines } from '../src/cli/gate-lines.ts';
 import { nameProblem } from '../src/names.ts';
 import type { CellResult } from '../src/run/cell-result.ts';
 import { ProgressReporter } from '../src/run/progress-reporter.ts';
-import { cli } from './helpers/harness.ts';
+import { cli, scratchReportDir } from './helpers/harness.ts';
 
 const ARN = 'arn:aws:bedrock:us-east-1::foundation-model/openai.gpt-oss-20b';
 /** An id as a hostile endpoint might list it: a GitHub command once it starts a line, and an Azure one anywhere. */
@@ -63,7 +63,7 @@ describe('a refused name says which character is wrong', () => {
   });
 
   it('run --models with an id copied with a zero-width space is refused naming it (exit 2)', async () => {
-    const result = await cli(['run', '--models', ARN.replace('::', ':\u200b:'), '--quiet']);
+    const result = await cli(['run', '--models', ARN.replace('::', ':\u200b:'), '--quiet', '--report-dir', await scratchReportDir()]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^HARNESS_USAGE: --models: .* is not a model id \(.*\): character 27 is U\+200B, an invisible one/);
   });

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readPage } from '../src/cli/model-list-pages.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
-import { cli } from './helpers/harness.ts';
+import { cli, scratchReportDir } from './helpers/harness.ts';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -45,7 +45,7 @@ describe('a 200 HTML page where the model list is', () => {
 
   it('run --models listed: the same words, then its own advice', async () => {
     const url = await loginPage();
-    const run = await cli(['run', '--mode', 'live', '--endpoint', url, '--surface', 'custom', '--auth', 'none', '--models', 'listed', '--checks', 'path-prefix', '--retries', '0', '--quiet']);
+    const run = await cli(['run', '--mode', 'live', '--endpoint', url, '--surface', 'custom', '--auth', 'none', '--models', 'listed', '--checks', 'path-prefix', '--retries', '0', '--report-dir', await scratchReportDir(), '--quiet']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`--models listed: target 127.0.0.1_`);
     expect(run.stderr).toContain(`(/v1/models: ${PAGE}, /openai/v1/models: ${PAGE})`);

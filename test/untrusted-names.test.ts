@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderName, nameFromFolder, nameProblem } from '../src/names.ts';
 import type { Matrix } from '../src/report/matrix.ts';
-import { catalogEmulator, cli } from './helpers/harness.ts';
+import { catalogEmulator, cli, scratchReportDir } from './helpers/harness.ts';
 
 describe('folderName', () => {
   it('keeps the ids Mantle uses as they are', () => {
@@ -84,7 +84,7 @@ describe('bad names on the command line', () => {
   });
 
   it('a path quoted in an error is printed inert: no escape reaches the terminal, no line reads as a CI command', async () => {
-    const run = await cli(['run', '--expectations', '/tmp/x\u001b[2J\u0007\n::error::forged\n##[set-output name=a]b', '--quiet']);
+    const run = await cli(['run', '--expectations', '/tmp/x\u001b[2J\u0007\n::error::forged\n##[set-output name=a]b', '--quiet', '--report-dir', await scratchReportDir()]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^HARNESS_FILE_NOT_FOUND: --expectations: \/tmp\/x/);
     expect(run.stderr).not.toMatch(/[\u001b\u0007]/);

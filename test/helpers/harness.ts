@@ -3,13 +3,14 @@
  * and the CLI, in this process (fast) or as a child process (for signals and the executable itself).
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { inject } from 'vitest';
+import { inject, onTestFinished } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import type { StartWorker } from '../../src/package-root.ts';
 import type {} from './build-package.ts';
@@ -85,12 +86,31 @@ export function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
+ * A test's `run` in the checkout without `--report-dir` would write the checkout's own reports/, setting aside or
+ * replacing what a user's `npm run conformance` wrote there: refused, so no test does it.
+ */
+function keepCheckoutReports(args: readonly string[], cwd: string): void {
+  const help = args.includes('--help') || args.includes('-h');
+  if (args[0] === 'run' && cwd === ROOT && !help && !args.some((a) => a === '--report-dir' || a.startsWith('--report-dir='))) {
+    throw new Error(`give this run a --report-dir of its own (a temp folder): in the checkout it would replace reports/ (${args.join(' ')})`);
+  }
+}
+
+/** A report folder of the test's own, removed when the test ends: for a run whose reports the test does not read. */
+export async function scratchReportDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mantle-reports-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
  * Runs `mantle-conformance <args>` in this process: main() with its output captured, and the environment and
  * working directory set for the call (calls are serialised, since both are the process's). Most tests want this:
  * the command as a user runs it, without a Node start per call. A run on vitest (`--ui`, arguments after `--`)
  * goes to a child process: vitest's reporters write to the process's own stdout, which a test must see.
  */
 export function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<CliResult> {
+  keepCheckoutReports(args, cwd);
   if (args.includes('--') || args.includes('--ui')) return cliProcess(args, env, cwd);
   const run = async (): Promise<CliResult> => {
     const saved = { env: process.env, cwd: process.cwd() };
@@ -126,6 +146,7 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Pr
  * the executable): the built package, as installed.
  */
 export function cliProcess(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<CliResult> {
+  keepCheckoutReports(args, cwd);
   return new Promise((resolve) => {
     execFile(process.execPath, [packageBin(), ...args], { cwd, env: cliEnv(env), maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
