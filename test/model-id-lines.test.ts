@@ -1,5 +1,6 @@
 /**
- * A model id the model-id rule allows is printed as it is in the CI progress lines and the gating lines, so an ARN's
+ * A model id the model-id rule allows is printed as it is in the CI progress lines, the gating lines, the too-many-errors line and the lines
+ * of a comparison, so an ARN's
  * `::` copied from the log and given back to --models is the same id (no zero-width space between the colons); an
  * id the rule refuses (an endpoint's list may hold anything) stays an inert line. And a refused name says which
  * character is wrong, naming an invisible one by its code point: a quoted U+200B looks like nothing.
@@ -10,7 +11,12 @@ import { gateLines } from '../src/cli/gate-lines.ts';
 import { nameProblem } from '../src/names.ts';
 import type { CellResult } from '../src/run/cell-result.ts';
 import { ProgressReporter } from '../src/run/progress-reporter.ts';
+import { finishMatrix } from '../src/report/build-matrix.ts';
+import { compareMatrices, describeComparison } from '../src/report/compare.ts';
+import { gateOf } from '../src/report/gate.ts';
+import { newFailuresLine } from '../src/report/new-failures.ts';
 import { cli, scratchReportDir } from './helpers/harness.ts';
+import { smallMatrix } from './helpers/small-matrix.ts';
 
 const ARN = 'arn:aws:bedrock:us-east-1::foundation-model/openai.gpt-oss-20b';
 /** An id as a hostile endpoint might list it: a GitHub command once it starts a line, and an Azure one anywhere. */
@@ -66,5 +72,38 @@ describe('a refused name says which character is wrong', () => {
     const result = await cli(['run', '--models', ARN.replace('::', ':\u200b:'), '--quiet', '--report-dir', await scratchReportDir()]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^HARNESS_USAGE: --models: .* is not a model id \(.*\): character 27 is U\+200B, an invisible one/);
+  });
+});
+
+describe('a model id in the gate, comparison and new-failure lines', () => {
+  const checks = ['path-prefix', 'created-at.chat', 'defaults.temperature'];
+  const failing = (model: string) => ({ model, check: 'created-at.chat', status: 'fail' as const, observed: 'exponent', reason: 'exponent' });
+
+  it('the too-many-errors line names an ARN whole, and a refused id inertly', () => {
+    const cells = [ARN, HOSTILE].flatMap((model) => checks.slice(1).map((check) => ({ model, check, status: 'error' as const, observed: null, reason: 'HARNESS_TIMEOUT: no answer' })));
+    const built = smallMatrix(cells, [ARN, HOSTILE], checks);
+    const gate = gateOf({ ...built, gate: { ...built.gate, errors: { unexpected: 0, max: 1 } } });
+    const line = gate.problems.find((p) => p.kind === 'too-many-errors')!.message;
+    expect(line).toContain(`${ARN} (emulator) 1`);
+    expect(line).not.toContain('##vso[');
+    expect(line).toContain(':\u200b:error:\u200b:x');
+  });
+
+  it('compare and run --baseline name a newly failing ARN whole', () => {
+    const before = smallMatrix([], [ARN], checks);
+    const after = smallMatrix([failing(ARN)], [ARN], checks, { runId: 'r2' });
+    const comparison = compareMatrices(before, after);
+    expect(describeComparison(comparison, after)).toContain(`  ${ARN} created-at.chat (emulator): `);
+    expect(newFailuresLine(finishMatrix({ ...after, comparison }))).toContain(`${ARN} created-at.chat (emulator): `);
+  });
+
+  it('a hostile id in the comparison stays inert', () => {
+    const before = smallMatrix([], [HOSTILE], checks);
+    const after = smallMatrix([failing(HOSTILE)], [HOSTILE], checks, { runId: 'r2' });
+    const comparison = compareMatrices(before, after);
+    for (const text of [describeComparison(comparison, after), newFailuresLine(finishMatrix({ ...after, comparison }))!]) {
+      expect(text).not.toContain('##vso[');
+      expect(text).not.toContain('::');
+    }
   });
 });

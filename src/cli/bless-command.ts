@@ -10,7 +10,7 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { ALL_CHECKS, getCheck } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
-import { inertLine } from '../report/inert-text.ts';
+import { inertLine, modelIdLine } from '../report/inert-text.ts';
 import type { Matrix, MatrixResult } from '../report/matrix.ts';
 import { unobservedModels } from '../report/observed-models.ts';
 import { answeredByCatalogModel } from '../report/catalog-answers.ts';
@@ -29,7 +29,7 @@ const CELLS_NAMED = 10;
 
 /** `model check (target), ... and 3 more`: cells a "not blessed" line names, inert. */
 function cellList(cells: readonly Pick<MatrixResult, 'model' | 'check' | 'target'>[]): string {
-  const named = cells.slice(0, CELLS_NAMED).map((r) => inertLine(`${r.model} ${r.check} (${r.target})`, 300));
+  const named = cells.slice(0, CELLS_NAMED).map((r) => `${modelIdLine(r.model)} ${inertLine(`${r.check} (${r.target})`, 300)}`);
   return `${named.join(', ')}${cells.length > CELLS_NAMED ? `, and ${cells.length - CELLS_NAMED} more` : ''}`;
 }
 

@@ -17,7 +17,7 @@ import { errorCount, errorGroups } from '../history/error-cells.ts';
 import { latestGateFailures, latestGateProblemCount } from '../history/latest-gate.ts';
 import { latestRunAge, latestRunLines } from '../history/latest-run-age.ts';
 import { uplotAssets } from '../history/uplot-asset.ts';
-import { inertLine } from '../report/inert-text.ts';
+import { inertLine, modelIdLine } from '../report/inert-text.ts';
 import { writeReportFiles } from '../report/report-writer.ts';
 import { refuseForeignHistoryFiles } from './history-reports.ts';
 import { HISTORY_LAST, intFlag } from './run-options.ts';
@@ -62,7 +62,7 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
   // Only a cell the window planned stands (window-gaps.ts): a model gone from the catalog does not warn every night.
   // The first few by name, the rest counted: a bad night that later runs did not observe made 1696 lines.
   const standing = r.standing ?? [];
-  for (const s of standing.slice(0, MAX_STANDING_LINES)) out.write(`warning: ${inertLine(s.model, 200)} ${inertLine(s.check, 200)} (${inertLine(s.target, 200)}) failed the gate in ${inertLine(report.runs[s.run]?.id ?? '?', 200)}, its last observation: the last ${last} runs planned it and did not observe it (history.md)\n`);
+  for (const s of standing.slice(0, MAX_STANDING_LINES)) out.write(`warning: ${modelIdLine(s.model)} ${inertLine(s.check, 200)} (${inertLine(s.target, 200)}) failed the gate in ${inertLine(report.runs[s.run]?.id ?? '?', 200)}, its last observation: the last ${last} runs planned it and did not observe it (history.md)\n`);
   if (standing.length > MAX_STANDING_LINES) out.write(`warning: and ${standing.length - MAX_STANDING_LINES} more cell(s) that failed the gate in their last observation, planned and not observed by the last ${last} runs (history.md, "Gating failures not observed in the window"; history.html)\n`);
   // One line for them all: a nightly of reasoning models has many cells inconclusive since (history.md lists them).
   const noLonger = r.noLongerObserved?.length ?? 0;

@@ -8,7 +8,7 @@
  * stopped run did not reach are no longer observed.
  */
 import { changedCheckLines, changedDefinitions } from './check-definitions.ts';
-import { inertLine } from './inert-text.ts';
+import { inertLine, modelIdLine } from './inert-text.ts';
 import { asNewFailure, shownCell as show } from './new-failures.ts';
 import { judgedDifferentlyWhy, judgedKind, judgingChanges, judgingLines } from './judged-differently.ts';
 import { pairKey, resultKey as key, type CellChange, type Matrix, type MatrixComparison, type MatrixResult } from './matrix.ts';
@@ -277,7 +277,7 @@ export function describeComparison(comparison: MatrixComparison, newer: Compared
   for (const { title, changes } of none && !comparison.regressed ? [] : changeSections(comparison)) {
     if (changes.length === 0 && title !== HEADINGS.newFailures && title !== HEADINGS.fixes) continue;
     lines.push(`${title.toLowerCase()}: ${changes.length}`);
-    for (const c of changes.slice(0, 50)) lines.push(`  ${inertLine(`${c.model} ${c.check} (${c.target}): ${c.reason}`)}`);
+    for (const c of changes.slice(0, 50)) lines.push(`  ${modelIdLine(c.model)} ${inertLine(`${c.check} (${c.target}): ${c.reason}`)}`);
     if (changes.length > 50) lines.push(`  ... and ${changes.length - 50} more`);
   }
   for (const [title, list] of [
@@ -296,7 +296,7 @@ export function describeComparison(comparison: MatrixComparison, newer: Compared
   const drift = comparison.shapeDrift ?? [];
   if (drift.length) {
     lines.push(`shape drift (never gates): ${drift.length} (target, model, API)`);
-    for (const d of drift.slice(0, 50)) lines.push(`  ${inertLine(`${d.model} ${d.api} (${d.target}): ${describeDrift(d)}`, 1000)}`);
+    for (const d of drift.slice(0, 50)) lines.push(`  ${modelIdLine(d.model)} ${inertLine(`${d.api} (${d.target}): ${describeDrift(d)}`, 1000)}`);
     if (drift.length > 50) lines.push(`  ... and ${drift.length - 50} more`);
   }
   const lostLine = lostModelsLine(comparison);

@@ -8,7 +8,7 @@
  * and when a record run kept earlier recordings because the endpoint failed or the key's scope refused a model, or
  * kept a file at a case's path it cannot read as the fixture (HARNESS_RECORDING_KEPT); with a baseline, on a new failure, on a comparison that compared nothing, and on cells a baseline that stopped did not reach.
  */
-import { inertLine } from './inert-text.ts';
+import { inertLine, modelIdLine } from './inert-text.ts';
 import type { GateProblem, Matrix, MatrixGate, MatrixResult } from './matrix.ts';
 import { pairKey } from './matrix.ts';
 import { notAskedHere, wasNotReached } from './not-run.ts';
@@ -166,7 +166,7 @@ function errorsByModel(errored: readonly MatrixResult[]): string {
   // Ties in code-unit order, not the locale's: every machine writes the same line.
   const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   const ranked = [...counts.values()].sort((a, b) => b.n - a.n || order(a.model, b.model) || order(a.target, b.target));
-  const named = ranked.slice(0, ERROR_MODELS_NAMED).map((e) => `${inertLine(e.model, 60)} (${inertLine(e.target, 30)}) ${e.n}`);
+  const named = ranked.slice(0, ERROR_MODELS_NAMED).map((e) => `${modelIdLine(e.model)} (${inertLine(e.target, 30)}) ${e.n}`);
   const more = ranked.length - named.length;
   return `${named.join(', ')}${more > 0 ? `, and ${more} more model(s)` : ''}`;
 }

@@ -7,7 +7,7 @@
  * that says the cell "does not gate" is worded for what it is here.
  */
 import { NOT_GATING_WORDS } from '../checks/judge.ts';
-import { inertLine } from './inert-text.ts';
+import { inertLine, modelIdLine } from './inert-text.ts';
 import { resultKey, type CellChange, type Matrix } from './matrix.ts';
 
 /** The `kind` the gate testsuite of junit.xml gives the new failures, as it gives each run-level problem its own. */
@@ -36,7 +36,7 @@ export function newFailureKeys(matrix: Pick<Matrix, 'gate' | 'comparison'>): Set
 export function newFailuresLine(matrix: Pick<Matrix, 'gate' | 'comparison'>): string | undefined {
   if (!matrix.gate.regressedSinceBaseline) return undefined;
   const cells = newFailuresOf(matrix);
-  const named = cells.slice(0, NAMED).map((c) => inertLine(`${c.model} ${c.check} (${c.target}): ${shownCell(c.before)} -> ${shownCell(c.after)}`, 300));
+  const named = cells.slice(0, NAMED).map((c) => `${modelIdLine(c.model)} ${inertLine(`${c.check} (${c.target}): ${shownCell(c.before)} -> ${shownCell(c.after)}`, 300)}`);
   const more = cells.length > NAMED ? `; ... and ${cells.length - NAMED} more (the comparison lists each)` : '';
   const run = matrix.comparison ? ` (run ${inertLine(matrix.comparison.baseline.runId, 200)})` : '';
   // A pair the baseline observed and the run observed nothing of regressed too (lost-models.ts): named after them.

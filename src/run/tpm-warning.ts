@@ -5,7 +5,7 @@
  * otherwise: scheduler.ts), so the run goes at about one request per model per minute. Unsaid, a run of a hundred
  * requests looked hung for an hour and a half.
  */
-import { inertLine } from '../report/inert-text.ts';
+import { modelIdLine } from '../report/inert-text.ts';
 import type { LoadedCase } from '../suite/load-suites.ts';
 import type { TemplateScope } from '../suite/templates.ts';
 import { estimateTokens, UNSTATED_MAX_TOKENS } from '../transport/scheduled-target.ts';
@@ -35,7 +35,7 @@ export function tpmWarning(config: Pick<RunConfig, 'tpm' | 'targets'>, work: rea
   if (!largest || largest.tokens <= config.tpm) return undefined;
   const room = largest.thinking ? `, with room to think, ${largest.thinking.budget} output tokens (${largest.thinking.why})` : '';
   return (
-    `--tpm ${config.tpm} is below the estimate of a request this run sends (${largest.tokens} tokens: case ${largest.caseId} on ${inertLine(largest.model, 200)}${room}, ` +
+    `--tpm ${config.tpm} is below the estimate of a request this run sends (${largest.tokens} tokens: case ${largest.caseId} on ${modelIdLine(largest.model)}${room}, ` +
     `counted as prompt characters/4 plus the max tokens sent, or the model's maximum output (4096 when unknown) when it states none, ` +
     `and an earlier step's answer it quotes at that step's max tokens). ` +
     `Such a request goes only when its model's one-minute window is empty, so requests will go about one per minute per model; ` +
