@@ -9,14 +9,15 @@
  * socket would keep the process alive after the run, so bin.ts exits once the command is over if a proxy was used.
  */
 import { subscribe } from 'node:diagnostics_channel';
-import { Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { ProxyAgent, type Dispatcher } from 'undici';
 import { atCommandEnd } from './command-end.ts';
+import { socks5Agent, tunnelPool } from './proxy-closed.ts';
 import type { ChosenProxy } from './proxy.ts';
 
 /** The pool of every agent, direct (http-exchange.ts) or through a proxy. */
 export const POOL = { keepAliveTimeout: 10_000, connections: 64 };
 /** One per proxy (credentials included) and deadline: the preflight's capped deadline and the run's differ. */
-const agents = new Map<string, ProxyAgent>();
+const agents = new Map<string, Dispatcher>();
 let opened = false;
 /** The `host:port`s an HTTP(S) proxy opened a tunnel to (its 200 to CONNECT), as undici announces each. */
 const tunnelled = new Set<string>();
@@ -48,17 +49,19 @@ export function proxyAgentFor(proxy: ChosenProxy, timeoutMs: number): Dispatcher
   const key = `${proxy.key}\n${timeoutMs}`;
   let shared = agents.get(key);
   if (!shared) {
-    const login = proxy.protocol === 'socks5:' && proxy.credentials ? proxy.credentials : {};
-    // The connection to an HTTP(S) proxy and its answer to CONNECT, within the deadline (undici: 10 s and 300 s).
-    // Not for SOCKS5: undici reads any `proxyTls` there as "the SOCKS proxy speaks TLS".
-    const bounded =
+    // A proxy that closes the connection before the tunnel opens fails the request (proxy-closed.ts). The connection
+    // to an HTTP(S) proxy and its answer to CONNECT, within the deadline (undici: 10 s and 300 s). Not for SOCKS5:
+    // undici reads any `proxyTls` there as "the SOCKS proxy speaks TLS".
+    shared =
       proxy.protocol === 'socks5:'
-        ? {}
-        : {
+        ? socks5Agent(proxy.url, proxy.credentials ?? {})
+        : new ProxyAgent({
+            uri: proxy.url,
+            ...POOL,
             proxyTls: { timeout: timeoutMs },
-            clientFactory: (origin: URL, options: object) => new Pool(origin, { ...options, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
-          };
-    shared = new ProxyAgent({ uri: proxy.url, ...POOL, ...login, ...bounded, ...(proxy.authorization ? { token: proxy.authorization } : {}) });
+            clientFactory: (origin: URL, options: object) => tunnelPool(origin, { ...options, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
+            ...(proxy.authorization ? { token: proxy.authorization } : {}),
+          });
     agents.set(key, shared);
     if (!opened) atCommandEnd(closeProxyAgents);
     opened = true;

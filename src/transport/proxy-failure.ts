@@ -6,6 +6,7 @@
  * user or password; every one is an infrastructure error (HARNESS_CONNECTION), never a verdict.
  */
 import type { ChosenProxy } from './proxy.ts';
+import { ProxyClosedError } from './proxy-closed.ts';
 
 /** The codes Node gives a certificate it cannot trust: what a TLS-inspecting proxy's own certificate causes. */
 const UNTRUSTED_CERTIFICATE = new Set(['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
@@ -38,6 +39,15 @@ export function throughProxyFailure(cause: unknown, url: URL, proxy: ChosenProxy
   }
   if (Number.isInteger(status)) {
     return `${head}: the proxy refused to connect to ${url.host} (it answered CONNECT with ${status}); ask for ${url.hostname} to be allowed through the proxy, or list it in NO_PROXY if it is reachable directly`;
+  }
+  // It answered, by closing the connection: --timeout or another try does not change an access rule.
+  if (cause instanceof ProxyClosedError) {
+    const kind = cause.at === 'CONNECT' ? 'an HTTP proxy' : 'a SOCKS5 proxy';
+    return `${head}: the proxy accepted the connection and closed it ${cause.at === 'CONNECT' ? 'at CONNECT' : 'during the SOCKS5 handshake'}, without an answer; check that ${proxy.variable} names ${kind} (host and port) and that the proxy's access rules let this machine through`;
+  }
+  // A close once the tunnel was open (one at CONNECT or in the handshake is a ProxyClosedError): the proxy is up.
+  if (code === 'UND_ERR_SOCKET') {
+    return `no answer from ${url.host}${url.pathname} through the proxy ${proxy.shown}: the proxy opened the tunnel, and the answer was cut inside it (${detail}): the endpoint or the proxy closed the connection`;
   }
   // A reply that is no SOCKS5 (`Invalid SOCKS version: 72` is the H of `HTTP/1.1`): another kind of proxy.
   if (NOT_SOCKS5.has(code)) {

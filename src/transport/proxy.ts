@@ -139,23 +139,34 @@ export function parseProxy(variable: string, value: string): ChosenProxy {
   let url: URL | undefined;
   const refuse = (why: string, showHost = false) => {
     const port = /:(\d+)\/?$/.exec(value)?.[1];
-    // The scheme as written only when it is a proxy's: another word before `://` may be a password pasted in.
-    const scheme = url && schemeShown ? url.protocol : 'SCHEME:';
-    const host = showHost && url ? `${scheme}//${url.username || url.password ? '***@' : ''}${url.hostname}${port ? `:${port}` : ''}` : undefined;
+    // The scheme as written only when it is a proxy's: another word before `://` may be a password pasted in. None
+    // when none was written: the value is shown as the user wrote it.
+    const scheme = !schemeWritten ? '' : url && schemeShown ? `${url.protocol}//` : 'SCHEME://';
+    const host = showHost && url ? `${scheme}${url.username || url.password ? '***@' : ''}${url.hostname}${port ? `:${port}` : ''}` : undefined;
     const shown = host ? JSON.stringify(host) : `(its value not shown: it may hold a password${schemeShown})`;
     return new HarnessError('HARNESS_USAGE', `${variable}: ${shown} ${why}; give ${PROXY_FORMS}, or unset ${variable}`);
   };
   if (/["'`]/.test(value)) throw refuse('holds quote characters (kept from an env file?): write it without them');
   if (/\s/.test(value)) throw refuse('holds a space or a line break');
+  const written = schemeWritten ? value : `http://${value}`;
   try {
-    url = new URL(schemeWritten ? value : `http://${value}`);
+    url = new URL(written);
   } catch {
-    throw refuse('is not a proxy URL');
+    // A port the URL cannot take fails it whole: said as such when the value is a URL with any other port.
+    const port = /:([^:@/\]]*)\/?$/.exec(value)?.[1];
+    url = port === undefined || /[?#]/.test(value) ? undefined : urlOrNothing(written.replace(/:[^:@/\]]*(\/?)$/, ':1$1'));
+    if (!url || (url.pathname !== '' && url.pathname !== '/')) throw refuse('is not a proxy URL');
+    if (!PROXY_SCHEMES.includes(url.protocol)) throw refuse('names a scheme the harness cannot use as a proxy (not shown: it may be a password)');
+    // A port is no secret, so its digits are shown; not a word (a password written without its @host reads as a
+    // port), nor more than 5 digits (a PIN in the same place).
+    if (!/^\d+$/.test(port!)) throw refuse('has a port that is not a number; write the port in digits, 1-65535');
+    if (port!.length > 5) throw refuse(`has a port of ${port!.length} digits, out of range 1-65535`);
+    throw refuse(`has port ${port}, out of range 1-65535`, true);
   }
   // `?` and `#` end the host (so does `/`): in a password they leave part of it where the host should be.
   if ((url.pathname !== '' && url.pathname !== '/') || /[?#]/.test(value)) throw refuse('has a path, query or fragment after the host (an unencoded / ? # in the password?)');
   const scheme = url.protocol;
-  if (!['http:', 'https:', 'socks5:', 'socks:', 'socks5h:'].includes(scheme)) throw refuse('names a scheme the harness cannot use as a proxy (not shown: it may be a password)', true);
+  if (!PROXY_SCHEMES.includes(scheme)) throw refuse('names a scheme the harness cannot use as a proxy (not shown: it may be a password)', true);
   if (url.hostname === '') throw refuse('names no host');
   // A bare word (`Sup3rS3cretPW`, a password pasted alone) would be a host on port 80, looked up in the DNS.
   if (!schemeWritten && !/:\d+\/?$/.test(value)) throw refuse('has no scheme and no port: write host:port, or a URL with its scheme');
@@ -193,6 +204,16 @@ export function parseProxy(variable: string, value: string): ChosenProxy {
     ...(protocol === 'socks5:' ? {} : { authorization: `Basic ${token}` }),
     secrets,
   };
+}
+
+const PROXY_SCHEMES = ['http:', 'https:', 'socks5:', 'socks:', 'socks5h:'];
+
+function urlOrNothing(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
