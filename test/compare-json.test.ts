@@ -43,6 +43,7 @@ describe('JSON that compare prints to stdout carries no CI command from the endp
     const before = smallMatrix([], undefined, undefined, { runId: 'r1' });
     const after = smallMatrix([{ model: 'xai.grok-4.3', check: 'created-at.chat', status: 'fail', observed: 'exponent', reason: EVIL }], undefined, undefined, { runId: 'r2' });
     after.run.startedAt = '2026-11-25T08:00:00.000Z';
+    after.run.finishedAt = '2026-11-25T08:00:10.000Z';
     const result = await cli(['compare', await file('before', before), await file('after', after), '--json']);
     expect(result.code, result.stderr).toBe(1);
     expectInert(result.stdout);

@@ -17,6 +17,7 @@ describe('compare with a lone shard', () => {
     const shard = smallMatrix([], undefined, undefined, { runId: 'r2', shard: '1/2' });
     shard.results = shard.results.map((r) => (r.model === 'qwen.qwen3-32b' ? { ...r, status: 'skipped' as const, notRun: true as const, reason: 'another shard' } : r));
     shard.run.startedAt = '2026-11-25T08:00:00.000Z';
+    shard.run.finishedAt = '2026-11-25T08:00:10.000Z';
     const comparison = compareMatrices(full, shard);
     expect(comparison.notSelected?.models).toEqual(['qwen.qwen3-32b']);
     expect(describeComparison(comparison)).toContain('models: qwen.qwen3-32b');
@@ -36,6 +37,7 @@ describe('compare with a lone shard', () => {
     const theirs = (r: { target: string; model: string }) => (r.target === 'east') !== (r.model === 'xai.grok-4.3');
     shard.results = shard.results.map((r) => (theirs(r) ? { ...r, status: 'skipped' as const, notRun: true as const, reason: 'another shard' } : r));
     shard.run.startedAt = '2026-11-25T08:00:00.000Z';
+    shard.run.finishedAt = '2026-11-25T08:00:10.000Z';
     const comparison = compareMatrices(full, shard);
     expect(comparison.notSelected?.models).toEqual(['west/xai.grok-4.3', 'east/qwen.qwen3-32b']);
     expect(comparison.vanishedModels).toEqual([]);
@@ -45,6 +47,7 @@ describe('compare with a lone shard', () => {
     const old = smallMatrix();
     const now = smallMatrix([], undefined, undefined, { runId: 'r2' });
     now.run.startedAt = '2026-11-25T08:00:00.000Z';
+    now.run.finishedAt = '2026-11-25T08:00:10.000Z';
     expect(comparisonWarnings(old, now)).toEqual([]);
     expect(comparisonWarnings(now, old)).toEqual([expect.stringContaining('started (2026-11-24T08:00:00.000Z) before the baseline r2')]);
   });
@@ -55,6 +58,7 @@ describe('compare with a lone shard', () => {
       const old = smallMatrix();
       const now = smallMatrix([], undefined, undefined, { runId: 'r2' });
       now.run.startedAt = '2026-11-25T08:00:00.000Z';
+      now.run.finishedAt = '2026-11-25T08:00:10.000Z';
       await writeFile(join(dir, 'old.json'), JSON.stringify(old));
       await writeFile(join(dir, 'new.json'), JSON.stringify(now));
       const swapped = await cli(['compare', join(dir, 'new.json'), join(dir, 'old.json')]);

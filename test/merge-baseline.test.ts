@@ -30,7 +30,8 @@ function baseline(runId: string, finishedAt: string): Matrix {
 /** Shard i/2 of `runId` (shard 1 ran grok, shard 2 qwen), compared with `base` when given. */
 function shard(i: 1 | 2, base?: Matrix, runId = 'S', target = 'emulator'): Matrix {
   const m = smallMatrix(notRun(i === 1 ? QWEN : GROK), [GROK, QWEN], CHECKS, { runId, shard: `${i}/2`, target });
-  m.run.startedAt = '2026-11-25T08:00:00.000Z';
+  // Started and finished on the night after its baselines (a run ends after it starts: read-matrix refuses otherwise).
+  Object.assign(m.run, { startedAt: '2026-11-25T08:00:00.000Z', finishedAt: '2026-11-25T08:00:10.000Z' });
   return base ? { ...m, comparison: compareMatrices(base, m) } : m;
 }
 

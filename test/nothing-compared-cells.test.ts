@@ -81,7 +81,7 @@ describe('no cell compared, though the targets are the baseline\'s', () => {
     const before = smallMatrix(failing('xai.grok-4.3'), ['xai.grok-4.3'], undefined, { runId: 'old' });
     before.run.selection.models = ['xai.grok-4.3'];
     const after = smallMatrix(failing('qwen.qwen3-32b'), ['qwen.qwen3-32b'], undefined, { runId: 'new' });
-    after.run = { ...after.run, startedAt: '2026-11-25T08:00:00.000Z', selection: { ...after.run.selection, models: ['qwen.qwen3-32b'] } };
+    after.run = { ...after.run, startedAt: '2026-11-25T08:00:00.000Z', finishedAt: '2026-11-25T08:00:10.000Z', selection: { ...after.run.selection, models: ['qwen.qwen3-32b'] } };
     await writeFile(join(dir, 'fail-a.json'), JSON.stringify(before));
     await writeFile(join(dir, 'fail-b.json'), JSON.stringify(after));
     const compared = await cli(['compare', join(dir, 'fail-a.json'), join(dir, 'fail-b.json')]);

@@ -31,6 +31,8 @@ function run(runId: string, startedAt: string, target: Partial<MatrixTarget>, cr
   const cells = createdAt === 'exponent' ? [{ model: 'xai.grok-4.3', check: 'created-at.chat', status: 'fail' as const, observed: 'exponent', reason: 'exponent' }] : [];
   const m = smallMatrix(cells, undefined, undefined, { target: 'gw', runId });
   m.run.startedAt = startedAt;
+  // A run ends after it starts (read-matrix refuses an end before the start).
+  if (m.run.finishedAt < startedAt) m.run.finishedAt = startedAt;
   m.targets = m.targets.map((t) => ({ ...t, ...target }));
   return m;
 }

@@ -22,6 +22,7 @@ import { startEmulator } from '../emulator/server.ts';
 import { FLAVOURS, type EmulatedSurface } from '../emulator/surface.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { printedPath } from './printed-path.ts';
 import { loadCatalog, type Catalog } from '../suite/load-catalog.ts';
 import { loadSuites, SUITE_SUFFIX } from '../suite/load-suites.ts';
 import { lookalikeRefusal } from './lookalike-refusal.ts';
@@ -92,7 +93,7 @@ async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suit
       if (had) await rename(previous, folder);
       throw new HarnessError('HARNESS_WRITE_FAILED', `cannot put the new recordings in ${folder} (${cause.message}); the previous ones are where they were`, { cause });
     });
-    io.out.write(`wrote ${folder} (${surface})${varying.length ? ` (${varying.join(', ')} with ${VARYING_TRIALS} trials)` : ''}\n`);
+    io.out.write(`wrote ${printedPath(folder)} (${surface})${varying.length ? ` (${varying.join(', ')} with ${VARYING_TRIALS} trials)` : ''}\n`);
     return 0;
   } finally {
     await rm(fresh, { recursive: true, force: true });

@@ -10,12 +10,12 @@
  * naming them; with none here, it is warned about. `--dry-run` removes nothing, so it lists, under that warning.
  * Exit 0 when done.
  */
-import { shownPath } from '../shown-path.ts';
 import { readdir, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { printedPath } from './printed-path.ts';
 import { loadSuites, SUITE_SUFFIX } from '../suite/load-suites.ts';
 import { blocks, lookalikeWarning } from '../suite/suite-lookalikes.ts';
 import { lookalikeRefusal, recordingsAtStake } from './lookalike-refusal.ts';
@@ -102,7 +102,7 @@ async function wouldRemove(fixturesDir: string, targets: readonly string[], case
 
 /** What a prune removed and kept, one line per file; nothing when there was nothing to say. */
 export function pruneLines(target: string, pruned: PruneResult, dryRun = false, folderOf: (suites: string) => { folder: string; gone?: boolean } = (s) => ({ folder: s })): string[] {
-  const shown = (f: string) => inertLine(shownPath(f), 300);
+  const shown = printedPath;
   const lines: string[] = [];
   if (pruned.removed.length) lines.push(`fixtures of ${inertLine(target)}: ${dryRun ? 'would remove' : 'removed'} ${pruned.removed.length} recording(s) of cases the suites no longer have`, ...pruned.removed.map((f) => `  ${dryRun ? 'would remove' : 'removed'} ${shown(f)}`));
   // One paragraph per other folder, each with the --suites that prunes its recordings.

@@ -18,6 +18,7 @@ import { latestGateFailures, latestGateProblemCount } from '../history/latest-ga
 import { latestRunAge, latestRunLines } from '../history/latest-run-age.ts';
 import { uplotAssets } from '../history/uplot-asset.ts';
 import { inertLine, modelIdLine } from '../report/inert-text.ts';
+import { printedPaths } from './printed-path.ts';
 import { writeReportFiles } from '../report/report-writer.ts';
 import { refuseForeignHistoryFiles } from './history-reports.ts';
 import { HISTORY_LAST, intFlag } from './run-options.ts';
@@ -79,7 +80,7 @@ export async function historyCommand(dir: string, flags: { reportDir: string; la
     `read ${names.length} run file(s): ${report.runs.length} run(s), ${report.targets.length - replays} target(s)${replays ? ` plus ${replays} replay series` : ''}, ${report.cells.length} cells${threads ? ` (read on ${threads} threads)` : ''}\n` +
       `last ${last} runs per target: ${r.changes.length} change(s) in ${changedCells} cell(s)${gating ? ` (${gating} cell(s) failing the latest run's gate)` : ''}${unobserved ? ` of what they observed (${unobserved} cell(s) observed before not observed in them)` : ''}, ${r.flaky.length} flaky cell(s), ${r.models.length} model event(s), ${measured('shapes', `${r.drift.length} shape drift(s)`, 'no answer shape measured in the window')}, ${measured('latency', `${r.latency.length} latency shift(s)`, 'no latency measured in the window')}${r.latencyUncompared ? ` (latency not compared for ${r.latencyUncompared} (target, model, API): fewer than ${last + 1} comparable runs)` : ''}\n` +
       (age ? `${age.said}\n` : '') +
-      `wrote ${written.join(', ')}\n`,
+      `wrote ${printedPaths(written)}\n`,
   );
   return 0;
 }

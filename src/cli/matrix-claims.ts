@@ -14,6 +14,7 @@ import { apartOf } from '../report/nothing-compared.ts';
 import { displayPath } from '../json-path.ts';
 import { API_IDS } from '../suite/suite-schema.ts';
 import { shardProblem } from '../shard-spec.ts';
+import { realTimeProblem } from '../history/run-values.ts';
 
 const EDITED = 'this matrix.json was edited or is damaged; use the file the run (or merge) wrote';
 const shown = (value: unknown) => inertLine(JSON.stringify(value) ?? String(value), 120);
@@ -82,6 +83,20 @@ export function runClaimProblem(matrix: Matrix): string | undefined {
   const i = matrix.results.findIndex((r) => r.notRun === true && ELSEWHERE.test(r.reason));
   if (i < 0) return undefined;
   return `results[${i}].reason: ${shown(matrix.results[i]!.reason)}, but run.selection has no shard and no filter and run.partial is false (only a shard, a filtered run or a merge that lacks a shard leaves such a cell, and the merge says partial); ${EDITED}`;
+}
+
+/**
+ * Run times that are not as a run writes them (Date#toISOString), by history's rule (history/run-values.ts), or an
+ * end before the start (a run writes its end after its start: run-matrix.ts). Merge chains its inputs into one night
+ * by both (same-night.ts): a time that does not parse made its refusal a sum on NaN, and an end days before its start
+ * read as another night's.
+ */
+export function runTimeProblem(matrix: Matrix): string | undefined {
+  const { startedAt, finishedAt } = matrix.run;
+  const invalid = realTimeProblem(startedAt, 'run.startedAt') ?? realTimeProblem(finishedAt, 'run.finishedAt');
+  if (invalid) return `${invalid}; ${EDITED}`;
+  if (Date.parse(finishedAt) < Date.parse(startedAt)) return `run.finishedAt: ${shown(finishedAt)} is before run.startedAt, ${shown(startedAt)} (a run ends after it starts); ${EDITED}`;
+  return undefined;
 }
 
 /**

@@ -23,7 +23,7 @@ import { matrixText } from './matrix-text.ts';
 import { overBoundsProblem } from '../report/over-bounds.ts';
 import { costProblem, readLimits, tooLarge, type ReadLimits } from './matrix-size.ts';
 import { trialsClaimProblem } from './trials-claim.ts';
-import { comparedClaimProblem, comparisonClaimProblem, modelListClaimProblem, pairKeyProblem, runClaimProblem, selectedModelProblem } from './matrix-claims.ts';
+import { comparedClaimProblem, comparisonClaimProblem, modelListClaimProblem, pairKeyProblem, runClaimProblem, runTimeProblem, selectedModelProblem } from './matrix-claims.ts';
 import { boundResult } from '../report/bound-result.ts';
 import { finishMatrix, isGating } from '../report/build-matrix.ts';
 import { wasNotReached } from '../report/gate.ts';
@@ -204,6 +204,21 @@ function describedProblem(matrix: Matrix): string | undefined {
 }
 
 /**
+ * A stated expectation without its source, or a source with nothing stated: a run writes both from one expectation
+ * (plan.ts), and only a number-or-null check states null as its value. The gate reads the source alone
+ * (build-matrix.ts isGating), so a value whose source was removed would fail and never gate.
+ */
+function sourceProblem(r: Matrix['results'][number], check: MatrixCheck, i: number): string | undefined {
+  if (r.expected !== null && r.expectedSource === null) {
+    return `results[${i}].expectedSource: null, but results[${i}].expected states ${inertLine(describeExpected(r.expected), 200)} (a run writes where every stated expectation comes from, and a cell with no source never gates)`;
+  }
+  if (r.expected === null && r.expectedSource !== null && check.vocabulary !== 'number-or-null') {
+    return `results[${i}].expectedSource: ${shown(r.expectedSource)}, but results[${i}].expected is null (a run states null only for a number-or-null check; ${shown(check.id)} is not one)`;
+  }
+  return undefined;
+}
+
+/**
  * What a schema cannot say about a matrix: the names, each cell once and of listed ids only, no cell missing (a
  * target/model pair that has cells has one for every check; a pair has none only when the target's model list did
  * not name the model), and values from the checks' vocabularies. Undefined when the file is as a run writes it.
@@ -216,7 +231,7 @@ function inconsistency(matrix: Matrix): string | undefined {
     listProblem(matrix.models, 'models', (id) => nameProblem(id, 'model id')) ??
     listProblem(matrix.checks, 'checks', (id) => (CHECK_ID.test(id) ? undefined : `${shown(id)} is not a check id (lower-case letters, digits, . and -)`));
   if (listed) return listed;
-  const described = describedProblem(matrix) ?? pairKeyProblem(matrix) ?? runClaimProblem(matrix) ?? selectedModelProblem(matrix) ?? comparisonClaimProblem(matrix) ?? comparedClaimProblem(matrix) ?? modelListClaimProblem(matrix);
+  const described = describedProblem(matrix) ?? pairKeyProblem(matrix) ?? runTimeProblem(matrix) ?? runClaimProblem(matrix) ?? selectedModelProblem(matrix) ?? comparisonClaimProblem(matrix) ?? comparedClaimProblem(matrix) ?? modelListClaimProblem(matrix);
   if (described) return described;
   const checks = new Map(matrix.checks.map((c, i) => [c.id, { check: c, i }]));
   for (const [i, c] of matrix.checks.entries()) {
@@ -249,6 +264,8 @@ function inconsistency(matrix: Matrix): string | undefined {
       (r.trials ?? []).map((t, j) => valueProblem(check, t.observed, `results[${i}].trials[${j}].observed`, c)).find(Boolean) ??
       trialsClaimProblem(r, i);
     if (problem) return problem;
+    const source = sourceProblem(r, check, i);
+    if (source) return source;
     // A verdict is the comparison of the two: a status that says otherwise was edited (a failure turned into a pass).
     if ((r.status === 'pass' || r.status === 'fail') && r.expected !== null && meets(r.expected, r.observed) !== (r.status === 'pass')) {
       return `results[${i}].status: ${shown(r.status)}, but the observed ${shown(r.observed)} ${r.status === 'pass' ? 'does not meet' : 'meets'} the expected ${inertLine(describeExpected(r.expected), 200)}`;

@@ -17,6 +17,7 @@ import { coverageLine, gateLine } from '../report/gate.ts';
 import { answeredAsAnotherLines } from '../report/observed-models.ts';
 import { writeDefaultReports } from '../report/index.ts';
 import { inertLine, printedJson } from '../report/inert-text.ts';
+import { printedPaths } from './printed-path.ts';
 import { missingShardReason } from '../report/missing-shard.ts';
 import { MATRIX_FORMAT, type Matrix } from '../report/matrix.ts';
 import { olderRules } from '../report/older-rules.ts';
@@ -80,7 +81,7 @@ export async function reportCommand(file: string, flags: { reportDir?: string; b
   // No cell compared (with --baseline, or as the saved run was compared): the gate fails on it, and the console says
   // why and the fix above the gate line, as `run` does.
   const none = matrix.gate.problems.filter((p) => p.kind === 'nothing-compared').map((p) => `${inertLine(p.message, PROBLEM_BYTES)}\n`).join('');
-  out.write(`wrote ${written.join(', ')}\n${none}gate: ${gateLine(matrix.gate, matrix.run)}\n`);
+  out.write(`wrote ${printedPaths(written)}\n${none}gate: ${gateLine(matrix.gate, matrix.run)}\n`);
   return matrix.gate.exitCode;
 }
 
@@ -147,7 +148,7 @@ export async function mergeCommand(files: string[], flags: { reportDir: string; 
   });
   const written = await writeDefaultReports(merged, flags.reportDir);
   const problems = [...problemLines(merged.gate.problems, CONSOLE_LINES, 2000), ...answeredAsAnotherLines(merged)].map((line) => `${line}\n`).join('');
-  out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\ncoverage: ${coverageLine(merged)}\n${problems}wrote ${written.join(', ')}\ngate: ${gateLine(merged.gate, merged.run)}\n`);
+  out.write(`merged ${files.length} runs: ${merged.models.length} models, ${merged.targets.length} target(s), ${merged.results.length} results\ncoverage: ${coverageLine(merged)}\n${problems}wrote ${printedPaths(written)}\ngate: ${gateLine(merged.gate, merged.run)}\n`);
   // The merged file is the largest a nightly writes: one this heap would not read again is said now, not by --baseline.
   await appendStepSummary(merged, err, process.env, await warnWrittenSize(written, err));
   // One whole run merged alone is that run: if others were meant to join it (one per region), nothing says so.

@@ -10,8 +10,8 @@
 import { HarnessError } from '../errors.ts';
 import { describeComparison } from '../report/compare.ts';
 import { coverageLine, gateLine } from '../report/gate.ts';
-import { shownPath } from '../shown-path.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { printedPaths } from './printed-path.ts';
 import { statusLine } from '../report/markdown-report.ts';
 import type { Matrix } from '../report/matrix.ts';
 import { notReadWhole } from '../report/model-lists.ts';
@@ -253,7 +253,7 @@ async function finish(end: RunEnd, config: RunConfig, flags: RunCommandFlags, io
     // The partial matrix was written, and its gate is the cells' (often exit 1): said here, or a reader takes the
     // file's gate for the run's. The run exits 2, as documented.
     if (!flags.quiet && !end.writeError && end.files.length && io.reportPaths !== false) {
-      io.out.write(`reports (partial): ${end.files.map((f) => shownPath(f)).join(', ')}\n`);
+      io.out.write(`reports (partial): ${printedPaths(end.files)}\n`);
       io.out.write(`gate: not the exit code: the partial matrix says ${gateLine(end.matrix.gate, end.matrix.run)}, but the run exits 2 (the credentials were rejected mid-run)\n`);
     }
     const [{ credentialsToCheck }, { agedOutToken }, { sigv4Refusal }] = await Promise.all([import('./preflight.ts'), import('../transport/auth/token.ts'), import('./sigv4-refusal.ts')]);
@@ -311,7 +311,7 @@ function summaryLines(matrix: Matrix, end: RunEnd, paths: boolean): string[] {
   lines.push(...gateLines(matrix.gate.problems.filter((p) => p.kind !== 'interrupted' && !(p.kind === 'partial' && matrix.run.partial && p.message.startsWith('partial run: '))), matrix.gate.gating));
   lines.push(...answeredAsAnotherLines(matrix));
   for (const t of matrix.targets) if (notReadWhole(t.modelList)) lines.push(`  model list of ${inertLine(t.id)} not read whole: ${inertLine(notReadWhole(t.modelList))}; its models on the part not read did not run`);
-  if (paths) lines.push(`reports: ${end.files.map((f) => shownPath(f)).join(', ')}`);
+  if (paths) lines.push(`reports: ${printedPaths(end.files)}`);
   lines.push(`gate: ${gateLine(matrix.gate, matrix.run)}${end.interrupted ? `; ${ran} of ${planned} checks ran` : ''}`);
   return lines;
 }

@@ -14,6 +14,7 @@ import { basename, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { shownPath } from '../shown-path.ts';
+import { printedPath } from './printed-path.ts';
 import { isOwnSchemaText, SCHEMA_FILES, schemaText } from '../suite/schema-files.ts';
 import { FIXTURE_SCHEMA_FILE } from '../transport/fixture-schema.ts';
 import { readRegularFile } from './earlier-reports.ts';
@@ -46,7 +47,7 @@ export async function schemaCommand(flags: { suites?: string }, out: NodeJS.Writ
   // cannot be made (a file in the way) fails there, naming the file and the fix.
   for (const file of files) {
     await writeOutputFile(file.path, schemaText(file.schema), { asker: 'schema', advice: 'give --suites a folder you can write to' });
-    out.write(`wrote ${inertLine(shownPath(file.path), 300)}\n`);
+    out.write(`wrote ${printedPath(file.path)}\n`);
   }
   return 0;
 }

@@ -10,12 +10,20 @@ import { inertLine } from '../report/inert-text.ts';
 const STAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z$/;
 
 /**
- * Why `startedAt` is not a real UTC date and time, or undefined. The schema's pattern gives the shape; here the
- * fields must survive a round trip through Date (`2026-02-30T25:61:00Z` does not: Date rolls it over into March),
- * because runs are ordered by this text and dated by its first ten characters.
+ * Why `startedAt` is not a real UTC date and time (realTimeProblem), or is later than now, or undefined.
  */
 export function startedAtProblem(startedAt: string, now: number = Date.now()): string | undefined {
-  const m = STAMP.exec(startedAt);
+  return realTimeProblem(startedAt, 'run.startedAt') ?? futureProblem(startedAt, Date.parse(startedAt), now);
+}
+
+/**
+ * Why a run's time (`field`: run.startedAt, run.finishedAt) is not a real UTC date and time, or undefined. The
+ * pattern gives the shape; here the fields must survive a round trip through Date (`2026-02-30T25:61:00Z` does not:
+ * Date rolls it over into March), because runs are ordered by this text and dated by its first ten characters. Matrix
+ * readers hold a matrix.json's run times to it too (cli/read-matrix.ts).
+ */
+export function realTimeProblem(time: string, field: string): string | undefined {
+  const m = STAMP.exec(time);
   const fields = m?.slice(1, 7).map(Number);
   if (fields) {
     const [year, month, day, hour, minute, second] = fields as [number, number, number, number, number, number];
@@ -24,9 +32,9 @@ export function startedAtProblem(startedAt: string, now: number = Date.now()): s
     at.setUTCFullYear(year, month - 1, day);
     at.setUTCHours(hour, minute, second);
     const back = [at.getUTCFullYear(), at.getUTCMonth() + 1, at.getUTCDate(), at.getUTCHours(), at.getUTCMinutes(), at.getUTCSeconds()];
-    if (back.every((n, i) => n === fields[i])) return futureProblem(startedAt, at.getTime(), now);
+    if (back.every((n, i) => n === fields[i])) return undefined;
   }
-  return `run.startedAt: ${inertLine(JSON.stringify(startedAt), 60)} is not a real date and time in UTC (YYYY-MM-DDTHH:MM:SS[.sss]Z, as a run writes it)`;
+  return `${field}: ${inertLine(JSON.stringify(time), 60)} is not a real date and time in UTC (YYYY-MM-DDTHH:MM:SS[.sss]Z, as a run writes it)`;
 }
 
 /** How far ahead of this machine's clock a start may be: the clocks of the machines that ran differ. */

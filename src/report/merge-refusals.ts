@@ -2,8 +2,8 @@
  * @module report/merge-refusals
  * Which inputs merge refuses rather than merge (exit 2, naming both files): two files that define one check
  * differently (written by different builds), shards of one run id whose selections, judging or baselines differ,
- * inputs of different nights (nightsBroken), two files whose target of one id is another endpoint, and two files that
- * ran the same cell.
+ * inputs of different nights (nightsBroken), two files whose target of one id is another endpoint, two files that say
+ * different things of one model (merge-models.ts), and two files that ran the same cell.
  */
 import { activeUntil, MAX_NIGHT_SPAN_MS, nightBreak, SAME_NIGHT_MS, spanBreak, spanWords } from '../same-night.ts';
 import { HarnessError } from '../errors.ts';
@@ -12,6 +12,7 @@ import { changedDefinitions } from './check-definitions.ts';
 import { inertLine } from './inert-text.ts';
 import { resultKey as key, type Matrix, type MatrixResult } from './matrix.ts';
 import { targetDifference } from './merge-targets.ts';
+import { modelDifference } from './merge-models.ts';
 
 /** An input as messages name it: its run id, and its shard when it is one. */
 export const runName = (m: Matrix) => `run ${m.run.id}${m.run.selection.shard ? ` shard ${m.run.selection.shard}` : ''}`;
@@ -190,8 +191,9 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
           `${name(i)} and ${name(j)} cannot be one matrix: ${inertLine(endpoint, 2000)}. The merged matrix states one mode, endpoint and surface per target, and neither file wins: run every shard of a run with the same --mode, --region/--endpoint/--targets and --surface (and give each region or endpoint its own target name), then merge again`,
         );
       }
-      if (matrices[i]!.run.id !== matrices[j]!.run.id) continue;
-      const difference = selectionDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]);
+      // Shards of one run id judged against other files are refused below, saying so; any other pair here.
+      const model = modelDifference(matrices[i]!, matrices[j]!);
+      const difference = matrices[i]!.run.id === matrices[j]!.run.id ? selectionDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]) : undefined;
       // Two whole runs (one job per region) under one --run-id: merge reads one run id as one run's shards.
       if (difference && !matrices[i]!.run.selection.shard && !matrices[j]!.run.selection.shard) {
         throw refuse(`${name(i)} and ${name(j)} are two whole runs (neither is a shard) of one run id, ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: merge reads the files of one run id as the shards of one run; give each whole-run job (one per region or target) its own --run-id (or leave it out), and merge joins them`);
@@ -199,6 +201,11 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
       if (difference) {
         throw refuse(
           `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites, expectations, --repeat, --baseline and harness version, in one CI run (only --shard differs); run the odd shard again with the others'`,
+        );
+      }
+      if (model) {
+        throw refuse(
+          `${name(i)} and ${name(j)} say different things of model ${inertLine(JSON.stringify(model.model), 200)}: its ${model.field} is ${inertLine(model.values[0], 200)} in ${name(i)} and ${inertLine(model.values[1], 200)} in ${name(j)}. They were run with catalogs that differ on it (a catalog edited between the jobs), and a merged matrix holds one entry per model, which decides whether its cells gate and whether compare calls them new failures: neither file wins, whatever their order; run the odd one again with the others' catalog and merge the new files`,
         );
       }
     }

@@ -8,8 +8,9 @@
  * differently (report/check-definitions.ts: the merged file would hold one build's words for the other's cells), shards of one run id with different selections
  * (a shard run without one of the models would leave its cells "not run" everywhere), two files whose target of one
  * id is not the same endpoint (mode, host, region, surface, site: the merged matrix says one of each per target, so
- * half its cells would be labelled with the other file's endpoint), and two files that ran the same cell (which one
- * would win?), except the same shard given twice, which is partial as above.
+ * half its cells would be labelled with the other file's endpoint), two files that say different things of one model
+ * (report/merge-models.ts: its catalog entry decides whether its cells gate), and two files that ran the same cell
+ * (which one would win?), except the same shard given twice, which is partial as above.
  * Runs of different targets may select different --models and --checks: a cell a target's run did not select is
  * written as not run (`skipped`, `notRun`), so the merged file holds every cell as a run's does and reads back.
  */
@@ -25,6 +26,7 @@ import { joinJudged } from './judged-differently.ts';
 import { settleLeftovers } from './merge-leftovers.ts';
 import { assertMergeable, runName } from './merge-refusals.ts';
 import { mergeTargets } from './merge-targets.ts';
+import { mergeModels } from './merge-models.ts';
 import { mergedUnreached } from './baseline-not-run.ts';
 import { placeMissingShardCells } from './missing-shard.ts';
 import { parseShard } from '../shard-spec.ts';
@@ -264,7 +266,7 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
   if (absent.length) incomplete.push(`target${absent.length > 1 ? 's' : ''} ${absent.join(', ')} expected (--expect-targets) and in no input: its run wrote no matrix.json, or it was not given`);
   const reasons = [...incomplete.map((p) => `merge: ${p}`), ...partial.map((m) => `${runName(m)}: ${m.run.partialReason ?? (wasInterrupted(m.run) ? 'interrupted' : 'partial')}`)];
   const checks = unionBy(matrices.map((m) => m.checks), (c) => c.id);
-  const models = unionBy(matrices.map((m) => m.models), (m) => m.id);
+  const models = mergeModels(matrices);
   const merged: Matrix = {
     // Every input's (merge-refusals.ts refuses a mix): older files merged keep the format their judges wrote.
     format: first.format,

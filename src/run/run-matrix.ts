@@ -88,12 +88,14 @@ export function buildRunMatrix(input: RunMatrixInput): Matrix {
     provenance.set(cell.target, entries);
   }
   const ci = ciOf(input.env ?? process.env);
+  // A wall clock stepped back during the run (NTP) would write an end before the start, which the readers refuse.
+  const finishedAt = new Date(Math.max(input.finishedAt.getTime(), input.startedAt.getTime()));
   const built = buildMatrix({
     run: {
       id: config.runId,
       startedAt: input.startedAt.toISOString(),
-      finishedAt: input.finishedAt.toISOString(),
-      durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - input.startedAt.getTime(),
       harnessVersion: config.harnessVersion,
       node: process.version,
       partial: partial !== undefined,
