@@ -65,7 +65,7 @@ const noUsage: Target = {
 
 describe('the scheduler under --max-tokens-total', () => {
   it('reaches the cap on estimates when no answer reports usage, and says so', async () => {
-    const scheduler = new LocalScheduler({ concurrency: 1, perModel: 1, tpm: 0, maxRequests: 0, maxTokensTotal: 50 });
+    const scheduler = new LocalScheduler({ concurrency: 1, perModel: 1, tpm: 0, maxRequests: 0, maxTokensTotal: 54 });
     const target = new ScheduledTarget(noUsage, scheduler);
     const context: SendContext = { model: 'm', caseId: 'c', step: 'main', prefix: '/v1', maxTokens: 16 };
     const first = await target.send(request, context);
@@ -73,10 +73,9 @@ describe('the scheduler under --max-tokens-total', () => {
     const estimate = Math.ceil(request.body.length / 4) + 16;
     expect(scheduler.figures).toMatchObject({ inputTokens: 0, outputTokens: 0, estimatedTokens: estimate, estimatedRequests: 1 });
     await target.send(request, context);
-    await target.send(request, context);
-    // 3 x (11 + 16) = 81 >= 50: the fourth is not sent.
-    const fourth = await target.send(request, context);
-    expect(fourth.error).toMatchObject({ code: 'HARNESS_BUDGET', message: `not sent: the run reached --max-tokens-total 50 (counting 2 request(s) that reported no usage at an estimate, ${2 * estimate} tokens)` });
+    // 2 x (11 + 16) = 54: the cap is reached, the third is not sent.
+    const third = await target.send(request, context);
+    expect(third.error).toMatchObject({ code: 'HARNESS_BUDGET', message: `not sent: the run reached --max-tokens-total 54 (counting 2 request(s) that reported no usage at an estimate, ${2 * estimate} tokens)` });
     expect(scheduler.figures.requests).toBe(2);
   });
 
@@ -109,10 +108,10 @@ describe('a live run against an endpoint that reports no usage', () => {
       expect(run.code).toBe(1);
       const matrix = JSON.parse(await readFile(join(dir, 'matrix.json'), 'utf8')) as Matrix;
       expect(matrix.run.partial).toBe(true);
-      expect(matrix.run.partialReason).toMatch(/spend cap: the run reached --max-tokens-total 50 \(counting 1 request\(s\) that reported no usage at an estimate, \d+ tokens\)/);
-      expect(run.stdout).toContain('partial run: spend cap: the run reached --max-tokens-total 50 (counting 1 request(s) that reported no usage');
+      expect(matrix.run.partialReason).toMatch(/spend cap: some requests' estimates were more than what was left under --max-tokens-total 50 \(counting 1 request\(s\) that reported no usage at an estimate, \d+ tokens\)/);
+      expect(run.stdout).toContain("partial run: spend cap: some requests' estimates were more than what was left under --max-tokens-total 50 (counting 1 request(s) that reported no usage");
       expect(run.stderr).toMatch(/done: .* · 0 tokens \+ \d+ estimated \(1 request\(s\) reported no usage\)/);
-      // One request at a time: the first to report nothing reached the cap, and nothing generating was sent after it.
+      // The one generating request whose estimate fits under 50 went; counted at that estimate, it left no room for another.
       expect(posts).toBe(1);
       expect((await readFile(join(dir, 'matrix.md'), 'utf8')).replace(/\\/g, '')).toContain('reported no usage at an estimate');
     } finally {

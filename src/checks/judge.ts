@@ -80,6 +80,19 @@ function cutShort(definition: Judged, input: CheckInput, judged: CheckResult): C
   return { status: 'skipped', observed: null, expected: input.expectation?.value ?? null, reason, evidence: [] };
 }
 
+/**
+ * An `inconclusive` read on part of the check's cases says nothing of the model: the case a stop or a spend cap did
+ * not run may be the one that shows the behaviour, so `skipped`, its reason naming that case and the cap or stop,
+ * never what the model did. Applied to every check's result (run/observed-steps.ts), as judge() applies cutShort.
+ */
+export function cutInconclusive(definition: Pick<Judged, 'api'>, input: CheckInput, result: CheckResult): CheckResult {
+  if (result.status !== 'inconclusive') return result;
+  const cut = notRunCase(definition, input);
+  if (!cut) return result;
+  const reason = `not judged: case ${cut.caseId} was not run (${cut.reason}); the ${cut.ran} case(s) that ran could not show the behaviour alone (${result.reason})`;
+  return { status: 'skipped', observed: null, expected: result.expected, reason, evidence: [] };
+}
+
 /** What a failing cell with no stated expectation says of the gate (the reports word it again for a new failure since a baseline). */
 export const NOT_GATING_WORDS = 'no expectation stated for this model, so it does not gate';
 

@@ -10,6 +10,7 @@
  */
 import { isRecord } from '../transport/body.ts';
 import { answerText } from './answer-text.ts';
+import { budgetSpent, limitOf } from './budget.ts';
 import { answerOf, notObservable, sentBody, stepOf, unreadableAnswer, type Answer } from './answer.ts';
 import { responsesBackgroundCheck } from './responses-background.ts';
 import { evidenceOf, inconclusive, judge, settleWithout, type CompletedOutcome } from './judge.ts';
@@ -270,9 +271,11 @@ function previousResponseCheck(): CheckDefinition {
       const said = answerText(answer.body);
       if (new RegExp(`\\b${name}\\b`, 'i').test(said)) return judge(definition, input, 'echoed', evidence, `previous_response_id ${String(first)}, and the answer names ${name}`);
       const head = `previous_response_id ${String(first)} is echoed, but the answer does not name ${name} (${JSON.stringify(said.slice(0, 80))})`;
+      // Read even from an answer its budget cut: the input it counts is no choice of the model's.
       const dropped = firstStep ? historyDropped(answerOf(firstStep), answer.body, sentBody(firstStep)) : undefined;
       if (dropped) return judge(definition, input, 'ignored', evidence, `${head}, and ${dropped}`);
-      return inconclusive(input, `${head}: the history may have been dropped, or the model ignored it`, evidence);
+      const spent = budgetSpent(answer.body, limitOf(sentBody(found.exchange)));
+      return inconclusive(input, `${head}: ${spent ? `${spent}, so it could not say the name` : 'the history may have been dropped, or the model ignored it'}`, evidence);
     },
   };
   return definition;

@@ -57,7 +57,7 @@ function runOptions(command: Command): Command {
     .addOption(numeric('--retries <n>', 'retries for 429, 5xx, timeouts and resets', RUN_RANGES['--retries'], DEFAULTS.retries))
     .addOption(numeric('--retry-delay <ms>', 'first retry backoff, doubled each retry (Retry-After wins)', RUN_RANGES['--retry-delay'], DEFAULTS.retryDelayMs))
     .addOption(numeric('--max-requests <n>', 'stop sending after this many requests, 0: no cap', RUN_RANGES['--max-requests'], DEFAULTS.maxRequests))
-    .addOption(numeric('--max-tokens-total <n>', 'stop sending after this many tokens (as reported; an answer that reports none counts its --tpm estimate), 0: no cap', RUN_RANGES['--max-tokens-total'], DEFAULTS.maxTokensTotal))
+    .addOption(numeric('--max-tokens-total <n>', 'a ceiling on tokens: a request goes only when its --tpm estimate fits in what is left (usage as reported; an answer that reports none counts its estimate), 0: no cap', RUN_RANGES['--max-tokens-total'], DEFAULTS.maxTokensTotal))
     .addOption(numeric('--give-up-after <n>', 'stop sending to a target after this many requests in a row got no answer at all (timeouts, refused or reset connections, after their retries) and it answered nothing for --timeout; its checks not yet sent are error and the run partial, 0: never', RUN_RANGES['--give-up-after'], DEFAULTS.giveUpAfter))
     .addOption(numeric('--max-body-bytes <n>', 'largest response body kept in memory, counted after decoding gzip/deflate/br', RUN_RANGES['--max-body-bytes'], DEFAULTS.maxBodyBytes, '8388608 (8 MiB)'))
     .addOption(numeric('--repeat <n>', 'independent trials of every case whose checks depend on model behaviour; 3 is recommended for live gating (replay repeats what was recorded)', RUN_RANGES['--repeat'], DEFAULTS.repeat))

@@ -115,11 +115,19 @@ function outputFor(body: Record<string, unknown>, profile: ModelProfile, context
   return { output, tokens: kept.length, reasoningTokens: thinking, incomplete: kept.length < all.length };
 }
 
-/** Each emulator's stored prompts by response id, the chain's history included: what previous_response_id carries. */
-const histories = new WeakMap<object, Map<string, string>>();
+/**
+ * Each emulator's stored prompts by response id, the chain's history included: what previous_response_id carries, and
+ * the tokens it holds (every turn's input and answer), which a chained turn's usage counts as input, as a real
+ * endpoint bills them.
+ */
+interface History {
+  prompts: string;
+  tokens: number;
+}
+const histories = new WeakMap<object, Map<string, History>>();
 
 /** Kept beside the emulator's stored responses (each request has its own context; the store is shared). */
-function historyOf(context: EmulatorContext): Map<string, string> {
+function historyOf(context: EmulatorContext): Map<string, History> {
   let history = histories.get(context.responses);
   if (!history) histories.set(context.responses, (history = new Map()));
   return history;
@@ -132,7 +140,7 @@ function historyOf(context: EmulatorContext): Map<string, string> {
 function rememberedName(body: Record<string, unknown>, profile: ModelProfile, context: EmulatorContext): string | undefined {
   const previous = body.previous_response_id;
   if (typeof previous !== 'string' || profile.behaviors.previousResponse !== 'echo' || !/what is my name/i.test(promptOf(body))) return undefined;
-  const name = /\bmy name is (\w+)/i.exec(historyOf(context).get(previous) ?? '')?.[1];
+  const name = /\bmy name is (\w+)/i.exec(historyOf(context).get(previous)?.prompts ?? '')?.[1];
   return name ? `${name}.` : undefined;
 }
 
@@ -140,7 +148,9 @@ export function buildResponse(body: Record<string, unknown>, profile: ModelProfi
   const b = profile.behaviors;
   const rejected = hasAssistantOutputTextArray(body.input) && profile.arrayContent.responses === 'reject-200-failed';
   const { output, tokens, reasoningTokens, incomplete } = rejected ? { output: [], tokens: 0, reasoningTokens: 0, incomplete: false } : outputFor(body, profile, context);
-  const inputTokens = countTokens(promptOf(body));
+  // A model that ignores previous_response_id never reads the history: its usage leaves it out.
+  const chained = profile.behaviors.previousResponse === 'echo' && typeof body.previous_response_id === 'string' ? (historyOf(context).get(body.previous_response_id)?.tokens ?? 0) : 0;
+  const inputTokens = chained + countTokens(promptOf(body));
   const reasoning = (body.reasoning ?? {}) as Item;
   const createdAt = timestamp(context.now(), profile.createdAt.responses);
   const format = ((body.text as Item | undefined)?.format as Item | undefined) ?? { type: 'text' };
@@ -237,8 +247,11 @@ export async function handleCreateResponse(res: ServerResponse, body: Record<str
   const background = body.background === true && b.background !== 'synchronous';
   const stored = b.storeResponses && (response.store !== false || b.storeFalse === 'ignored');
   if (stored) {
-    const previous = typeof body.previous_response_id === 'string' ? (historyOf(context).get(body.previous_response_id) ?? '') : '';
-    historyOf(context).set(response.id as string, `${previous}\n${promptOf(body)}`);
+    const previous = typeof body.previous_response_id === 'string' ? (historyOf(context).get(body.previous_response_id)?.prompts ?? '') : '';
+    // Its input (the history within it) and its answer; reasoning is not carried into the next turn.
+    const usage = response.usage as { input_tokens: number; output_tokens: number; output_tokens_details: { reasoning_tokens: number } };
+    const tokens = usage.input_tokens + usage.output_tokens - usage.output_tokens_details.reasoning_tokens;
+    historyOf(context).set(response.id as string, { prompts: `${previous}\n${promptOf(body)}`, tokens });
   }
   if (stored || background) {
     context.responses.set(response.id as string, { id: response.id as string, body: response, pendingPolls: background ? (b.background === 'stuck' ? Infinity : 1) : 0 });

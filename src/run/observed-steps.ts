@@ -7,6 +7,7 @@
  */
 import { withRouteGuess } from '../checks/route-guess.ts';
 import { withBrokenEvidence } from '../checks/broken-evidence.ts';
+import { cutInconclusive } from '../checks/judge.ts';
 import type { CaseOutcome, CheckDefinition, CheckInput, CheckResult } from '../checks/types.ts';
 
 type BrokenLater = Extract<CaseOutcome, { kind: 'error' }> & { laterStepBroke: NonNullable<Extract<CaseOutcome, { kind: 'error' }>['laterStepBroke']> };
@@ -26,11 +27,13 @@ export function outcomeReadBy(readsSteps: readonly string[] | undefined, outcome
  * Runs the check on what each case observed for it (each trial's outcome on its own), its reason saying which case
  * broke later and on what step, so a verdict on part of a case never reads as one on the whole.
  */
-export async function runOnObserved(definition: Pick<CheckDefinition, 'readsSteps' | 'run'>, input: CheckInput): Promise<CheckResult> {
+export async function runOnObserved(definition: Pick<CheckDefinition, 'readsSteps' | 'run'> & Partial<Pick<CheckDefinition, 'api'>>, input: CheckInput): Promise<CheckResult> {
   const outcomes = input.outcomes.map((outcome) => outcomeReadBy(definition.readsSteps, outcome));
   const cut = input.outcomes.filter((outcome, i): outcome is BrokenLater => outcomes[i] !== outcome);
-  // An error shows what broke, a route probe's too (its codes: a missing recording, which gates in a replay).
-  const result = withBrokenEvidence(await definition.run({ ...input, outcomes }), outcomes);
+  const read = { ...input, outcomes };
+  // An error shows what broke, a route probe's too (its codes: a missing recording, which gates in a replay). An
+  // inconclusive beside a case a stop or a spend cap did not run is that cut's doing, whichever check said it.
+  const result = withBrokenEvidence(cutInconclusive(definition, read, await definition.run(read)), outcomes);
   // No verdict (a step it looks up only at times, at or after the break, that this one needed: params.* control)
   // rests on part of the case: the result's own reason says which step was not observed.
   if (cut.length === 0 || result.status === 'error' || result.status === 'skipped') return result;

@@ -8,7 +8,9 @@
 import type { HarnessError } from '../errors.ts';
 import type { SchemaSet } from '../checks/schema.ts';
 import { catchHarnessBug, harnessBugError } from './uncaught-errors.ts';
-import { inertLine } from '../report/inert-text.ts';
+import { inertLine, modelIdLine } from '../report/inert-text.ts';
+import type { CapWatch } from './cap-watch.ts';
+import { estimatedWords } from '../transport/scheduler.ts';
 import { INTERRUPTED_EXIT, INTERRUPTING_SIGNALS, type Interruption } from '../signals.ts';
 import { ENDPOINT_DOWN_PARTIAL } from '../report/gate.ts';
 import type { Matrix } from '../report/matrix.ts';
@@ -182,10 +184,12 @@ export function partialOf(engine: RunEngine, interruptedBy: Interruption | undef
   const cap = engine.scheduler?.capReached;
   // What each such request became is its cell's to say (an error, or a stall not tried again): the count only here.
   const retried = (n: number) => (n > 0 ? `; ${n} retr${n === 1 ? 'y was' : 'ies were'} not made (each request keeps what its last attempt met: its cell says)` : '');
-  if (cap) {
+  const unfit = engine.scheduler?.unfit;
+  if (cap || unfit) {
     const { denied, deniedRetries } = engine.scheduler!;
     const unsent = denied > 0 ? `; ${denied} request(s) were not sent and the checks that needed them are skipped` : '';
-    reasons.push(`spend cap: ${cap.replace(/^not sent: /, '')}${unsent}${retried(deniedRetries)}`);
+    const head = cap ? cap.replace(/^not sent: /, '') : `some requests' estimates were more than what was left under --max-tokens-total ${unfit!.cap}${estimatedWords(engine.scheduler!.figures)}`;
+    reasons.push(`spend cap: ${head}${unsent}${unfit ? `; ${unfitWords(unfit)}` : ''}${retried(deniedRetries)}`);
   }
   for (const down of engine.breaker?.down ?? []) {
     const denied = engine.scheduler?.deniedDown.get(down.target) ?? { requests: 0, retries: 0 };
@@ -198,6 +202,15 @@ export function partialOf(engine: RunEngine, interruptedBy: Interruption | undef
   if (interruptedBy) return { reason: `interrupted (${interruptedBy})${also}`, interrupted: true };
   if (engine.fatal) return { reason: `stopped: ${engine.fatal.message}${also}`, interrupted: false };
   return reasons.length ? { reason: reasons.join('; '), interrupted: false } : undefined;
+}
+
+/** The largest request the token cap kept back, and the way out. */
+function unfitWords(unfit: NonNullable<CapWatch['unfit']>): string {
+  const whose = unfit.caseId === undefined ? '' : ` (case ${unfit.caseId} on ${modelIdLine(unfit.model)})`;
+  return (
+    `the largest of those${whose} was estimated at ${unfit.tokens} tokens, with ${unfit.room} left: ` +
+    `raise --max-tokens-total, or give the case a max tokens so that its estimate is smaller`
+  );
 }
 
 /**

@@ -8,7 +8,8 @@ import type { Exchange, ExchangeRequest } from './exchange.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
-import { countedUsage } from './usage.ts';
+import { isRecord } from './body.ts';
+import { countedUsage, isTokenCount, responseIdOf } from './usage.ts';
 
 /** A request that states no maximum, for a model whose maximum output the harness does not know, is budgeted at this. */
 export const UNSTATED_MAX_TOKENS = 4096;
@@ -20,8 +21,11 @@ export const UNSTATED_MAX_TOKENS = 4096;
  * would overrun a --tpm set to the account's quota.
  */
 export function estimateTokens(request: ExchangeRequest, maxTokens: number | undefined, modelMaximum?: number): number {
+  const prompt = Math.ceil((request.body?.length ?? 0) / 4);
+  // A token count generates nothing: counted at the model's maximum, each one held its model's --tpm minute alone.
+  if (isTokenCount(request.path)) return prompt;
   const unstated = request.method === 'POST' ? (modelMaximum ?? UNSTATED_MAX_TOKENS) : 0;
-  return Math.ceil((request.body?.length ?? 0) / 4) + (maxTokens ?? unstated);
+  return prompt + (maxTokens ?? unstated);
 }
 
 /** A model's maximum output tokens, where known (run/output-ceiling.ts reads the catalog's). */
@@ -30,6 +34,12 @@ export type MaxOutputOf = (model: string) => number | undefined;
 export class ScheduledTarget extends TargetDecorator {
   readonly #scheduler: Scheduler;
   readonly #maxOutputOf: MaxOutputOf;
+  /**
+   * What each Response this target made counted, by id: a request that chains one (previous_response_id) is billed
+   * for that history too, which its body does not carry, so its estimate adds it (else --max-tokens-total, a ceiling
+   * on estimates, could be passed by a chain).
+   */
+  readonly #chains = new Map<string, number>();
 
   constructor(inner: Target, scheduler: Scheduler, maxOutputOf: MaxOutputOf = () => undefined) {
     super(inner);
@@ -38,8 +48,8 @@ export class ScheduledTarget extends TargetDecorator {
   }
 
   async send(request: ExchangeRequest, context: SendContext): Promise<Exchange> {
-    const tokens = estimateTokens(request, context.maxTokens, this.#maxOutputOf(context.model));
-    const permit = await this.#scheduler.acquire({ target: this.id, model: context.model, tokens, ...(context.retry ? { retry: true } : {}) }, context.signal);
+    const tokens = estimateTokens(request, context.maxTokens, this.#maxOutputOf(context.model)) + this.#chained(request);
+    const permit = await this.#scheduler.acquire({ target: this.id, model: context.model, tokens, caseId: context.caseId, ...(context.retry ? { retry: true } : {}) }, context.signal);
     if (!permit.granted) {
       return { step: context.step, prefix: context.prefix, request, response: null, error: { code: permit.code, message: permit.message }, durationMs: 0, attempts: 0 };
     }
@@ -49,7 +59,21 @@ export class ScheduledTarget extends TargetDecorator {
       return exchange;
     } finally {
       const used = countedUsage(exchange, tokens);
+      const id = exchange ? responseIdOf(exchange) : undefined;
+      if (id !== undefined) this.#chains.set(id, used.input + used.output + used.estimated);
       await this.#scheduler.release(permit.lease, { inputTokens: used.input, outputTokens: used.output, ...(used.estimated > 0 ? { estimatedTokens: used.estimated } : {}) });
+    }
+  }
+
+  /** The tokens of the earlier Response a request chains, as its answer counted them (0 for one this target did not make). */
+  #chained(request: ExchangeRequest): number {
+    if (request.method !== 'POST' || !request.body?.includes('previous_response_id')) return 0;
+    try {
+      const body = JSON.parse(request.body) as unknown;
+      const previous = isRecord(body) ? body.previous_response_id : undefined;
+      return typeof previous === 'string' ? (this.#chains.get(previous) ?? 0) : 0;
+    } catch {
+      return 0;
     }
   }
 }

@@ -2,9 +2,11 @@
  * @module transport/scheduler
  * Who may send now. A request acquires a permit first: at most `concurrency` in flight in the run, at most
  * `perModel` per (target, model), an optional token budget per model per minute (prompt estimate + requested max
- * tokens, the way Mantle's quota counts), and spend caps for the whole run (the token cap counts, for an answer that
- * reports no usage, the same estimate: transport/usage.ts countedUsage). Reaching a cap or stopping the run
- * denies every later request: those cells become `skipped` with the reason. A target that stopped answering
+ * tokens, the way Mantle's quota counts), and spend caps for the whole run. The token cap is a ceiling: a request is
+ * counted at its estimate while in flight (reserved when granted, settled to the usage its answer reports when it
+ * ends; one that reports none stays at the estimate: transport/usage.ts countedUsage), and goes only when its estimate
+ * fits in what is left; one whose estimate alone does not fit is denied. Reaching a cap or stopping the run denies
+ * every later request: those cells become `skipped` with the reason. A target that stopped answering
  * (endpoint-breaker.ts) is stopped alone: its requests are denied, the other targets' go on.
  */
 import type { HarnessErrorCode } from '../errors.ts';
@@ -16,9 +18,19 @@ export interface PermitRequest {
   tokens: number;
   /** A retry of a request already sent. */
   retry?: boolean;
+  /** The case it belongs to: named when its estimate does not fit under --max-tokens-total. */
+  caseId?: string;
 }
 
-export type Permit = { granted: true; lease: string } | { granted: false; code: HarnessErrorCode; message: string };
+/** A request --max-tokens-total denied because its estimate is more than what is left under the cap. */
+export interface Unfit {
+  tokens: number;
+  /** The cap less what the run had spent when it was denied. */
+  room: number;
+  cap: number;
+}
+
+export type Permit = { granted: true; lease: string } | { granted: false; code: HarnessErrorCode; message: string; unfit?: Unfit };
 
 export interface Usage {
   inputTokens: number;
@@ -55,7 +67,10 @@ export interface SchedulerLimits {
   tpm: number;
   /** Requests at most, whole run; 0 = no cap. */
   maxRequests: number;
-  /** Tokens at most, whole run (reported usage, else the request's estimate); 0 = no cap. */
+  /**
+   * Tokens at most, whole run (reported usage, else the request's estimate); 0 = no cap. A ceiling on estimates: a
+   * request goes only when the spent, the estimates in flight and its own fit under it.
+   */
   maxTokensTotal: number;
 }
 
@@ -65,6 +80,14 @@ interface Waiter {
 }
 
 const WINDOW_MS = 60_000;
+
+/**
+ * ` (counting K request(s) that reported no usage at an estimate, E tokens)`, or '' when none did: said, or a run
+ * whose endpoint reports no usage would seem stopped by tokens it never reported.
+ */
+export function estimatedWords(figures: Pick<Figures, 'estimatedTokens' | 'estimatedRequests'>): string {
+  return figures.estimatedRequests > 0 ? ` (counting ${figures.estimatedRequests} request(s) that reported no usage at an estimate, ${figures.estimatedTokens} tokens)` : '';
+}
 
 export class LocalScheduler implements Scheduler {
   readonly #limits: SchedulerLimits;
@@ -78,6 +101,8 @@ export class LocalScheduler implements Scheduler {
   /** Targets stopped alone (an endpoint that stopped answering), and why. */
   readonly #stoppedTargets = new Map<string, { code: HarnessErrorCode; message: string }>();
   #nextLease = 0;
+  /** Estimates of the requests in flight under --max-tokens-total, until their answers settle them. */
+  #reserved = 0;
   readonly figures: Figures = { requests: 0, inputTokens: 0, outputTokens: 0, estimatedTokens: 0, estimatedRequests: 0, waitingOnTpm: 0, inFlight: 0, peakInFlight: 0 };
 
   constructor(limits: SchedulerLimits, now: () => number = Date.now) {
@@ -112,6 +137,7 @@ export class LocalScheduler implements Scheduler {
     if (!request) return;
     this.#leases.delete(lease);
     this.figures.inFlight -= 1;
+    if (this.#limits.maxTokensTotal > 0) this.#reserved -= request.tokens;
     const key = `${request.target}/${request.model}`;
     this.#inFlightByModel.set(key, (this.#inFlightByModel.get(key) ?? 1) - 1);
     this.figures.inputTokens += usage.inputTokens;
@@ -150,7 +176,7 @@ export class LocalScheduler implements Scheduler {
     this.#pump();
   }
 
-  #cap(request: PermitRequest): { code: HarnessErrorCode; message: string } | undefined {
+  #cap(request: PermitRequest): { code: HarnessErrorCode; message: string; unfit?: Unfit } | undefined {
     if (this.#stopped) return this.#stopped;
     const target = this.#stoppedTargets.get(request.target);
     if (target) return target;
@@ -158,13 +184,26 @@ export class LocalScheduler implements Scheduler {
     if (maxRequests > 0 && this.figures.requests >= maxRequests) {
       return { code: 'HARNESS_BUDGET', message: `not sent: the run reached --max-requests ${maxRequests}` };
     }
-    const { inputTokens, outputTokens, estimatedTokens, estimatedRequests } = this.figures;
-    if (maxTokensTotal > 0 && inputTokens + outputTokens + estimatedTokens >= maxTokensTotal) {
-      // Said, or a run whose endpoint reports no usage would seem stopped by tokens it never reported.
-      const estimated = estimatedRequests > 0 ? ` (counting ${estimatedRequests} request(s) that reported no usage at an estimate, ${estimatedTokens} tokens)` : '';
-      return { code: 'HARNESS_BUDGET', message: `not sent: the run reached --max-tokens-total ${maxTokensTotal}${estimated}` };
+    if (maxTokensTotal <= 0) return undefined;
+    const estimated = estimatedWords(this.figures);
+    const room = maxTokensTotal - this.#spent();
+    if (room <= 0) return { code: 'HARNESS_BUDGET', message: `not sent: the run reached --max-tokens-total ${maxTokensTotal}${estimated}` };
+    // Sent, it might spend more than the cap leaves even with nothing else in flight: waiting would not make room.
+    if (request.tokens > room) {
+      const unfit = { tokens: request.tokens, room, cap: maxTokensTotal };
+      return { code: 'HARNESS_BUDGET', message: `not sent: its estimate, ${request.tokens} tokens, is more than the ${room} left under --max-tokens-total ${maxTokensTotal}${estimated}`, unfit };
     }
     return undefined;
+  }
+
+  #spent(): number {
+    return this.figures.inputTokens + this.figures.outputTokens + this.figures.estimatedTokens;
+  }
+
+  /** It fits under --max-tokens-total alone, not beside the estimates in flight: it waits for them to settle. */
+  #heldByCap(request: PermitRequest): boolean {
+    const cap = this.#limits.maxTokensTotal;
+    return cap > 0 && this.#spent() + this.#reserved + request.tokens > cap;
   }
 
   #pump(): void {
@@ -185,6 +224,10 @@ export class LocalScheduler implements Scheduler {
       if (this.figures.inFlight >= this.#limits.concurrency) break;
       const key = `${waiter.request.target}/${waiter.request.model}`;
       if ((this.#inFlightByModel.get(key) ?? 0) >= this.#limits.perModel) {
+        i += 1;
+        continue;
+      }
+      if (this.#heldByCap(waiter.request)) {
         i += 1;
         continue;
       }
@@ -228,6 +271,7 @@ export class LocalScheduler implements Scheduler {
     this.figures.inFlight += 1;
     this.figures.peakInFlight = Math.max(this.figures.peakInFlight, this.figures.inFlight);
     this.figures.requests += 1;
+    if (this.#limits.maxTokensTotal > 0) this.#reserved += waiter.request.tokens;
     if (this.#limits.tpm > 0) {
       const window = this.#window.get(waiter.request.model) ?? [];
       window.push({ at: this.#now(), tokens: waiter.request.tokens });

@@ -45,9 +45,14 @@ export function countedUsage(exchange: Exchange | undefined, estimate: number): 
   return { ...used, estimated: whole ? 0 : Math.max(0, estimate - used.input - used.output) };
 }
 
+/** A token count (`/count_tokens`, `/input_tokens`): it reads the prompt and generates nothing. */
+export function isTokenCount(path: string): boolean {
+  return /\/(count_tokens|input_tokens)$/.test(path.split('?')[0]!);
+}
+
 /** A token count, or a background response not done yet: no usage to report in this answer. */
 function reportsLater(exchange: Exchange): boolean {
-  if (/\/(count_tokens|input_tokens)$/.test(exchange.request.path.split('?')[0]!)) return true;
+  if (isTokenCount(exchange.request.path)) return true;
   const parsed = isStreamResponse(exchange.response!) ? undefined : jsonBody(exchange.response!);
   return parsed?.ok === true && isRecord(parsed.value) && (parsed.value.status === 'queued' || parsed.value.status === 'in_progress');
 }
@@ -92,4 +97,24 @@ function add(total: TokenUsage, usage: unknown): boolean {
 
 function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * The id of the Response an answer made (a JSON body's, or a stream's `response.*` events'), or undefined: a request
+ * that chains it (previous_response_id) is billed for its input and output again (scheduled-target.ts).
+ */
+export function responseIdOf(exchange: Exchange): string | undefined {
+  const response = exchange.response;
+  if (!response || response.status >= 300) return undefined;
+  const idOf = (value: unknown) => (isRecord(value) && value.object === 'response' && typeof value.id === 'string' ? value.id : undefined);
+  if (!isStreamResponse(response)) {
+    const parsed = jsonBody(response);
+    return parsed.ok ? idOf(parsed.value) : undefined;
+  }
+  for (const event of sseStream(response).events) {
+    const parsed = eventData(event);
+    const id = parsed.ok && isRecord(parsed.value) ? idOf(parsed.value.response) : undefined;
+    if (id !== undefined) return id;
+  }
+  return undefined;
 }
