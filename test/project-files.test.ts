@@ -113,8 +113,8 @@ describe('the catalog', () => {
   });
 });
 
-/** The top-level modules of src/ that every layer may use: errors, names, surfaces and AWS partitions, files, small JSON helpers, format versions, the rules of a run's selection, what looks like a key, the headers that frame a request, the words of a kept recording, the signals that stop a command. */
-const SHARED = ['errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'aws-partitions', 'json-path', 'json-walk', 'map-values', 'shard-spec', 'cell-selection', 'same-night', 'shown-path', 'format-version', 'key-shapes', 'framing-headers', 'kept-whys', 'signals'];
+/** The top-level modules of src/ that every layer may use: errors, names, surfaces and AWS partitions, files, small JSON helpers, format versions, the rules of a run's selection, what looks like a key, the headers that frame a request, the words of a kept recording, the signals that stop a command, reading a file that must be a regular one, which process made something on disk. */
+const SHARED = ['errors', 'names', 'package-root', 'atomic-write', 'surfaces', 'aws-partitions', 'json-path', 'json-walk', 'map-values', 'shard-spec', 'cell-selection', 'same-night', 'shown-path', 'format-version', 'key-shapes', 'framing-headers', 'kept-whys', 'signals', 'regular-file', 'pid-mark'];
 
 /** Which src/ folders each folder may import from, besides the shared modules. */
 const ALLOWED: Record<string, string[]> = Object.fromEntries(

@@ -4,10 +4,10 @@
  * the one rule of which files there are mantle-conformance's own (the rest it neither removes nor replaces).
  */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { link, lstat, open, readdir, realpath, rename, rm } from 'node:fs/promises';
+import { link, lstat, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
+import { readRegularFile } from '../regular-file.ts';
 import { specialKind } from '../suite/read-text-file.ts';
 
 /** The reports a run writes into --report-dir, each with the start that shows mantle-conformance wrote it. */
@@ -172,29 +172,6 @@ export async function readBeforeRemovingEarlier<T>(dir: string, inputs: readonly
 /** The path with its links resolved, or as given when it does not exist. */
 async function realPath(file: string): Promise<string> {
   return realpath(file).catch(() => resolve(file));
-}
-
-/**
- * The text of a regular file (a link is not followed), or undefined: its first `head` bytes, or all of it when it has
- * at most `most` bytes. Anything else is not opened at all: a named pipe opened to read waits for a writer, and the
- * run with it (no signal could end it). A leading UTF-8 byte order mark is left out: a Windows editor adds one to a
- * file it saves again, which is still the harness's own (read-matrix.ts reads such a matrix.json too), and refusing it
- * would stop every later run in that folder. The one place the own-file rules read a file (OWN_REPORTS here,
- * history-reports.ts, the schema files: schema-command.ts).
- */
-export async function readRegularFile(file: string, size: { head: number } | { most: number }): Promise<string | undefined> {
-  if (!(await lstat(file).catch(() => undefined))?.isFile()) return undefined;
-  const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)).catch(() => undefined);
-  if (!handle) return undefined;
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) return undefined;
-    if ('most' in size) return stat.size <= size.most ? (await handle.readFile('utf8')).replace(/^\uFEFF/, '') : undefined;
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(size.head), 0, size.head, 0);
-    return buffer.toString('utf8', 0, bytesRead).replace(/^\uFEFF/, '');
-  } finally {
-    await handle.close();
-  }
 }
 
 /** The first 4 KiB of a regular file, as readRegularFile reads it: how an own file is known by how it starts. */

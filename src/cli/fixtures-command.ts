@@ -9,12 +9,13 @@
  * NOT_VARIED) are recorded again with three trials, so that replay shows them as they are: flaky. Like `fixtures prune`,
  * it takes the loaded cases for all --suites has: a file there named almost as a suite file, or a suite file in a
  * subfolder, that may hold cases not loaded (suite/suite-lookalikes.ts) stops it (exit 2) before anything is recorded
- * when the folders replaced hold recordings of those cases, which they would lose.
+ * when the folders replaced hold recordings of those cases, which they would lose. It replaces a folder only when all it
+ * holds is what a `fixtures` run made, and removes the recording folders killed runs left (fixtures-ownership.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.ts';
 import { profilesFromCatalog } from '../emulator/profile-from-catalog.ts';
 import { variesOnRepeat } from '../emulator/profile.ts';
@@ -28,10 +29,9 @@ import { loadSuites, SUITE_SUFFIX } from '../suite/load-suites.ts';
 import { lookalikeRefusal } from './lookalike-refusal.ts';
 import { folderName } from '../names.ts';
 import { blocks } from '../suite/suite-lookalikes.ts';
-import { isHarnessFixture } from '../transport/fixture-file.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
+import { assertOnlyFixtures, recordingFolder, removeLeftFolders, type Made, type Owner } from './fixtures-ownership.ts';
 import { runCommand } from './run-command.ts';
-import { otherSuitesRecording } from './suites-conflict.ts';
 
 export const EMULATOR_TARGET = 'emulator';
 /** The bundled recordings: one target per surface the emulator plays, both of site `emulator`. */
@@ -58,18 +58,22 @@ export async function fixturesCommand(flags: { suites: string; catalog?: string;
   const refused = lookalikeRefusal(suites.lookalikes, flags.suites, SUITE_SUFFIX, (cases) => `fixtures replaces ${replaced} with recordings of the loaded cases only, which would drop the recordings of ${cases}`, 'nothing was recorded', dropped);
   if (refused) throw refused;
   const owner = { suitesDir: resolve(flags.suites), fixturesRoot: resolve(flags.fixtures), root };
-  for (const { target } of EMULATOR_TARGETS) await assertOnlyFixtures(join(flags.fixtures, target), owner);
+  const models = new Set(catalog.models.map((m) => m.id));
+  for (const { target, surface } of EMULATOR_TARGETS) await assertOnlyFixtures(join(flags.fixtures, target), owner, { target, surface, models });
+  // A killed run's recording folder: its own cleanup never ran (fixtures-ownership.ts).
+  await removeLeftFolders(flags.fixtures, io.out);
   for (const { target, surface } of EMULATOR_TARGETS) {
-    const code = await recordTarget(catalog, catalogFile, flags, target, surface, root, version, io, owner);
+    const code = await recordTarget(catalog, catalogFile, flags, { target, surface, models }, root, version, io, owner);
     if (code !== 0) return code;
   }
   return 0;
 }
 
-async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suites: string; fixtures: string }, target: string, surface: EmulatedSurface, root: string, version: string, io: Io, owner: Owner): Promise<number> {
+async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suites: string; fixtures: string }, made: Made & { surface: EmulatedSurface }, root: string, version: string, io: Io, owner: Owner): Promise<number> {
+  const { target, surface } = made;
   const folder = join(flags.fixtures, target);
   // Record next to the old folder (same file system, so the final rename is atomic), never over it.
-  const fresh = await mkdtemp(join(flags.fixtures, '.emulator-recording-')).catch((cause: NodeJS.ErrnoException) => {
+  const fresh = await recordingFolder(flags.fixtures).catch((cause: NodeJS.ErrnoException) => {
     throw new HarnessError('HARNESS_USAGE', `--fixtures: cannot make a folder to record into in ${inertLine(flags.fixtures, 300)} (${cause.code ?? inertLine(cause.message, 200)}); give a fixtures root you can write to`, { cause });
   });
   try {
@@ -84,7 +88,7 @@ async function recordTarget(catalog: Catalog, catalogFile: string, flags: { suit
       return outcome.exitCode;
     }
     // Checked again: what is there now (the recording took a while) is what steps aside and goes.
-    await assertOnlyFixtures(folder, owner);
+    await assertOnlyFixtures(folder, owner, made);
     // The old recordings step aside first and come back if the new ones cannot take their place: never neither.
     const previous = join(fresh, '.previous');
     const had = (await stat(folder).catch(() => null)) !== null;
@@ -114,7 +118,8 @@ async function recordPass(
   const key = `emu-${randomBytes(16).toString('hex')}`;
   // A fresh emulator per pass: its answers depend on how often it has seen a request, so each pass starts alike.
   const emulator = await startEmulator({ profiles: profilesFromCatalog(catalog, {}, where.surface), apiKey: key, surface: FLAVOURS[where.surface] });
-  const reports = await mkdtemp(join(tmpdir(), 'mantle-fixtures-'));
+  // In the recording folder, which goes (a killed run's with it, fixtures-ownership.ts): copied out only to say why a pass failed.
+  const reports = join(flags.fixtures, '.reports');
   process.env[KEY_ENV] = key;
   let exitCode: number | undefined;
   try {
@@ -143,12 +148,15 @@ async function recordPass(
     );
     io.out.write(`recorded ${emulator.stats.requests} exchanges from the ${where.surface} emulator${models.length ? ` for ${models.join(', ')}, ${repeat} trials` : ''}\n`);
     exitCode = outcome.exitCode;
-    return exitCode === 0 ? { exitCode } : { exitCode, reports };
+    if (exitCode === 0) return { exitCode };
+    // A pass that failed its gate keeps the reports that say why, out of the folder that goes.
+    const kept = await mkdtemp(join(tmpdir(), 'mantle-fixtures-'));
+    await cp(reports, kept, { recursive: true });
+    return { exitCode, reports: kept };
   } finally {
     delete process.env[KEY_ENV];
     await emulator.close();
-    // A pass that failed its gate keeps the reports that say why; any other's go (a stopped pass's error says why).
-    if (exitCode === 0 || exitCode === undefined) await rm(reports, { recursive: true, force: true });
+    await rm(reports, { recursive: true, force: true });
   }
 }
 
@@ -164,44 +172,4 @@ async function notLoadedRecordings(fixtures: string, cases: readonly string[]): 
     }
   }
   return found.sort();
-}
-
-/** The --suites folder the recordings come from, and the fixtures root they end up in (absolute). */
-type Owner = { suitesDir: string; fixturesRoot: string; root: string };
-
-/**
- * The harness deletes only what it made: a folder it is about to replace must hold fixtures and nothing else, by the
- * rule `fixtures prune` removes by (isHarnessFixture: a regular file that validates as a fixture, exactly at
- * `<target>/<model>/<case>.json`: a model's folder copied deeper, a backup, is the user's). What is there must
- * be a folder, or nothing: a file of that name (or a link to one) is the user's, and a folder that cannot be read is
- * not known to be empty. A link to a folder is checked through; the link is what gets replaced, never what it points to.
- * A recording of another --suites folder is that folder's (run/suites-ownership.ts): replacing the folder would drop it.
- */
-async function assertOnlyFixtures(dir: string, owner: Owner): Promise<void> {
-  const refuse = (why: string, cause?: unknown) =>
-    new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(dir, 300)} ${why}; the new recordings go to that path: move it out of the fixtures root before re-recording (nothing was deleted)`, cause === undefined ? undefined : { cause });
-  const code = (error: unknown) => inertLine((error as NodeJS.ErrnoException).code ?? (error as Error).message, 200);
-  const found = await lstat(dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error));
-  if (found === undefined) return;
-  if (found instanceof Error) throw refuse(`cannot be read (${code(found)})`, found);
-  const folder = found.isDirectory() || (found.isSymbolicLink() && (await stat(dir).catch(() => undefined))?.isDirectory());
-  if (!folder) throw refuse(`is ${found.isSymbolicLink() ? 'a link to no folder' : 'not a folder'}, and not a recording the harness made`);
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw refuse(`cannot be read (${code(error)}), so it is not known to hold only recordings`, error);
-  });
-  const recordings: string[] = [];
-  for (const entry of entries) {
-    if (entry.isDirectory()) continue;
-    const path = join(entry.parentPath, entry.name);
-    if (!entry.name.endsWith('.json') || !(await isHarnessFixture(path, dir))) {
-      // Said apart: a folder of recordings one level too deep (a backup of a model's folder) reads as fixtures file by file.
-      const deep = relative(dir, path).split(sep).length > 2 ? ` (the harness writes ${inertLine(join(dir, '<model>', '<case>.json'), 300)}, at that depth: what is deeper, such as a backup of a model's folder, is yours, and replacing ${inertLine(dir, 300)} would delete it)` : '';
-      throw new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(path, 300)} is not a recording the harness made${deep}; move it out of ${inertLine(dir, 300)} before re-recording (nothing was deleted)`);
-    }
-    recordings.push(path);
-  }
-  // All at once: the refusal counts them and lists them with one command, not one file per try.
-  const taken = await otherSuitesRecording({ ...owner, fixturesDir: owner.fixturesRoot }, recordings, `the new recordings replace all of ${inertLine(dir, 300)}, and would drop them`);
-  if (taken) throw new HarnessError('HARNESS_USAGE', `--fixtures: ${taken} (nothing was deleted)`);
 }

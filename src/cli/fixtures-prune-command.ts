@@ -22,6 +22,8 @@ import { lookalikeRefusal, recordingsAtStake } from './lookalike-refusal.ts';
 import { pruneFixtures, type PruneResult } from '../transport/fixture-prune.ts';
 import { labelledFolder, labelledFolderExists, realFolder, suitesLabel } from '../transport/recorded-suites.ts';
 import { checkFixturesRoot } from './fixtures-root.ts';
+import { recordingFolders } from './fixtures-ownership.ts';
+import { describeMark, markGone } from '../pid-mark.ts';
 import { resolveSuitesDir } from './input-files.ts';
 import { unlabelledNote } from './stale-recordings.ts';
 
@@ -68,6 +70,11 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
   for (const link of entries.filter((e) => e.isSymbolicLink()).map((e) => e.name).sort()) {
     linked++;
     out.write(pruneLines(link, { removed: [], foreign: [], linked: [join(fixturesDir, link)] }).join(''));
+  }
+  // A killed `fixtures` run's recording folder (a dot folder, so no target): named, removed by the next `fixtures` run.
+  for (const { dir, mark } of await recordingFolders(fixturesDir)) {
+    const whose = !mark ? 'which holds no mark of the run that made it: delete it if no fixtures run is going' : markGone(mark) ? `left by a fixtures run that is gone (${describeMark(mark)}): the next fixtures run removes it, or delete it` : `of a fixtures run still going (${describeMark(mark)})`;
+    out.write(`kept ${printedPath(dir)}: the folder a fixtures run records into, ${whose}\n`);
   }
   // A target folder holds model folders only: .json files right in it (or in the root) say --fixtures points too deep.
   const loose: string[] = [];

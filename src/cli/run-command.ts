@@ -23,6 +23,7 @@ import type { RunConfig } from '../run/run-config.ts';
 import { runInProcess, type RunEnd, type RunRequest } from '../run/run-conformance.ts';
 import { selectWork, type CellWork } from '../run/selection.ts';
 import { tooShortReason, tooShortToRedact } from '../transport/auth/short-secrets.ts';
+import { lockRecordTarget, releaseRecordLocks } from '../transport/record-lock.ts';
 import { dropEarlierMatrices, removeEarlierReports, setAsideEarlierMatrix } from './earlier-reports.ts';
 import { checkRunReportDir, checkWritable } from './report-dir-guard.ts';
 import { startNotes } from './start-notes.ts';
@@ -82,6 +83,7 @@ export async function runCommand(
     return { exitCode: EXIT.interrupted, config, runner: onVitest ? 'vitest' : 'in-process' };
   } finally {
     guard.dispose();
+    if (config) releaseRecordLocks(config);
   }
 }
 
@@ -149,6 +151,9 @@ async function prepareAndRun(filters: string[], flags: RunCommandFlags, selectio
     { filters: allFilters, ...(shard ? { shard } : {}), ...(pattern ? { pattern } : {}) },
   );
   await refuseLinkedFixtureFolders(config, work, loaded.plan.cases, io.err);
+  // One record run per target folder: its keep rules read the folder, then write (transport/record-lock.ts). After
+  // the links are refused: a lock is never made through one.
+  for (const target of config.targets.filter((t) => t.mode === 'record')) await lockRecordTarget(config.fixturesDir, target.id, config, (line) => io.err.write(`${line}\n`));
   // Read the OpenAPI document now, so a bad one stops the run with exit 2 before anything is sent.
   const schemas = config.openapiFile ? await guard.race(loadOpenApiSchemas(config.openapiFile)) : undefined;
   await guard.race(preflighted);

@@ -17,7 +17,7 @@ import { shownPath } from '../shown-path.ts';
 import { printedPath } from './printed-path.ts';
 import { isOwnSchemaText, SCHEMA_FILES, schemaText } from '../suite/schema-files.ts';
 import { FIXTURE_SCHEMA_FILE } from '../transport/fixture-schema.ts';
-import { readRegularFile } from './earlier-reports.ts';
+import { readRegularFile } from '../regular-file.ts';
 import { writeOutputFile } from './report-commands.ts';
 
 /** Larger than any schema file a build wrote: a bigger file of that name is not one. */

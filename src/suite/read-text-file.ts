@@ -6,6 +6,7 @@
  */
 import { constants, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { specialKind } from '../regular-file.ts';
 
 /**
  * A file's text, or why there is none: `missing` only when nothing is there (ENOENT); anything else that stops the
@@ -32,10 +33,7 @@ export async function readUtf8File(file: string): Promise<{ text: string } | { m
 /** The most a YAML input may hold: the largest bundled one (the catalog) is under 50 KB. */
 export const MAX_YAML_BYTES = 16 * 1024 * 1024;
 
-/** What a path that is neither a regular file nor a folder is, as messages name it. */
-export function specialKind(info: Stats): string {
-  return info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device';
-}
+export { specialKind };
 
 /** Why a file is not read as YAML, if it is not a regular file: opening a FIFO waits for a writer, /dev/zero never ends. */
 function notRegular(info: Stats): string | undefined {

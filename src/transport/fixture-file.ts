@@ -5,8 +5,9 @@
  * their times, anything else as text. A file is validated against the fixture schema before use, and written
  * atomically (temp + rename, the temp removed on every failure) after a last scan for credentials.
  */
-import { closeSync, constants, lstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
+import { readRegularFile, specialKind } from '../regular-file.ts';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { HarnessError } from '../errors.ts';
@@ -232,6 +233,9 @@ export async function readFixture(file: string, notListed = false): Promise<Fixt
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
+    // A FIFO, a socket or a device is no recording: refused as a link is, never waited on (readNotFollowing).
+    const info = lstatSync(file, { throwIfNoEntry: false });
+    if (info && !info.isFile() && !info.isDirectory() && !info.isSymbolicLink()) throw new HarnessError('HARNESS_RECORDING_INVALID', `${file} is not a regular file (${specialKind(info)}); replay reads only the recordings a record run writes. Remove it and record the case again with --mode record`);
     if ((code === 'ELOOP' || code === 'EMLINK' || code === 'SYMLINK') && lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
       throw new HarnessError('HARNESS_RECORDING_INVALID', `${file} is a symbolic link; replay reads only files inside --fixtures. Replace it with a copy of the recording it points to, or record the case again with --mode record`);
     }
@@ -251,8 +255,11 @@ function readNotFollowing(file: string): string {
     if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) throw Object.assign(new Error(`${file} is a symbolic link`), { code: 'SYMLINK' });
     return readFileSync(file, 'utf8');
   }
-  const fd = openSync(file, constants.O_RDONLY | noFollow);
+  // O_NONBLOCK: a FIFO opened to read waits for a writer, and the run with it (no signal could end it); refused above.
+  const fd = openSync(file, constants.O_RDONLY | noFollow | (constants.O_NONBLOCK ?? 0));
   try {
+    const info = fstatSync(fd);
+    if (!info.isFile() && !info.isDirectory()) throw Object.assign(new Error(`${file} is not a regular file`), { code: 'NOTFILE' });
     return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);
@@ -313,7 +320,7 @@ export async function isHarnessFixture(path: string, target?: string): Promise<b
  * know), else undefined: the rule a record run and `fixtures prune` keep such a file by.
  */
 export async function newerFixture(file: string): Promise<string | undefined> {
-  const value: unknown = await readFile(file, 'utf8').then(fixtureJson).catch(() => undefined);
+  const value: unknown = await readRegularFile(file, { most: Number.POSITIVE_INFINITY }).then((text) => (text === undefined ? undefined : fixtureJson(text))).catch(() => undefined);
   const format = newerFormat(value);
   if (format) return `format ${JSON.stringify(format)}: a newer mantle-conformance wrote it`;
   const problem = value === undefined ? undefined : fixtureProblem(value);

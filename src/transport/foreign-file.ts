@@ -10,14 +10,23 @@
  */
 import { lstat } from 'node:fs/promises';
 import { shownPath } from '../shown-path.ts';
+import { specialKind } from '../regular-file.ts';
 import { isHarnessFixture, newerFixture } from './fixture-file.ts';
 
 /** How a case's error starts when its path held a file it kept (report/gate.ts reads it). */
 const UNREADABLE_KEPT = 'not a fixture this version can read: ';
 
-/** The case's error when `file` is a regular file this version cannot read as the case's fixture, else undefined (nothing there, a fixture). */
-export async function foreignFileAt(file: string, caseId: string): Promise<string | undefined> {
-  if (!(await lstat(file).catch(() => undefined))?.isFile()) return undefined;
+/**
+ * The case's error when `file` is a regular file this version cannot read as the case's fixture (`overwrite`: asked to
+ * replace it, so none), or a FIFO, a socket or a device (kept whatever is asked: never the harness's, and never read,
+ * as opening a FIFO waits for a writer); else undefined (nothing there, a fixture, a link: fixture-links.ts).
+ */
+export async function foreignFileAt(file: string, caseId: string, overwrite = false): Promise<string | undefined> {
+  const info = await lstat(file).catch(() => undefined);
+  if (info && !info.isFile() && !info.isDirectory() && !info.isSymbolicLink()) {
+    return `${UNREADABLE_KEPT}${shownPath(file)} is not a regular file (${specialKind(info)}), so no recording the harness made; kept it and recorded nothing for case ${caseId}: move it away and record again`;
+  }
+  if (overwrite || !info?.isFile()) return undefined;
   if ((await isHarnessFixture(file)) || (await newerFixture(file)) !== undefined) return undefined;
   return `${UNREADABLE_KEPT}${shownPath(file)} is no fixture of this model and case (damaged: cut short, or holding a merge's conflict markers; or someone's file: notes, a copy of another case's fixture); kept it and recorded nothing for case ${caseId}: move it away and record again, or pass --overwrite-failures to replace it with this version's recording`;
 }

@@ -110,8 +110,8 @@ export class RecordTarget extends TargetDecorator {
       const other = await this.#surfaceChecked;
       if (other) throw new HarnessError('HARNESS_WRITE_FAILED', `refusing to write ${file}: ${otherSurfaceProblem(this.id, other)}`);
     }
-    // A file there this version cannot read as the case's fixture (damaged, or someone's) is kept unless asked (gate.ts).
-    const unreadable = this.#options.overwriteFailures ? undefined : await foreignFileAt(file, caseId);
+    // A file there this version cannot read as the case's fixture (damaged, or someone's) is kept unless asked; a FIFO always (gate.ts).
+    const unreadable = await foreignFileAt(file, caseId, this.#options.overwriteFailures);
     if (unreadable) throw new HarnessError('HARNESS_RECORDING_KEPT', unreadable);
     // The recording there, read once: for its trials here, and below when a page, a cut body or a denial asks what it
     // had for the same request. One this version cannot read holds no trials here (foreignFileAt and newerFixture decide).

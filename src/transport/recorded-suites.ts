@@ -10,10 +10,11 @@
  * store path, not what the suites are). A recording made before this field, or from a suites folder too far from the
  * fixtures root to be named (suitesLabel), names no folder: nothing says whose it is, so prune keeps it (fixture-prune.ts).
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { shownPath } from '../shown-path.ts';
 import { fixtureJson } from './fixture-file.ts';
+import { readRegularFile } from '../regular-file.ts';
 
 /** `provenance.suites` of a recording made from the suites bundled with the harness (`<package>/suites`). */
 export const BUNDLED_SUITES = 'mantle-conformance:suites';
@@ -92,5 +93,6 @@ function suitesOf(text: string): string | undefined {
 
 /** The `provenance.suites` of the recording in `file`; undefined when it names none (or cannot be read). */
 export async function recordedSuites(file: string): Promise<string | undefined> {
-  return suitesOf(await readFile(file, 'utf8').catch(() => ''));
+  // A FIFO at a case's path is never waited on (regular-file.ts): it names no folder.
+  return suitesOf((await readRegularFile(file, { most: Number.POSITIVE_INFINITY }).catch(() => undefined)) ?? '');
 }

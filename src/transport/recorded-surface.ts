@@ -6,7 +6,7 @@
  * surface of a site (the host it was sent to, a Bedrock host's region); its name is no part of it: a folder renamed and
  * recorded into again (`--target-name`) holds one target's recordings under two names.
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../regular-file.ts';
 import { dirname, join } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { folderName, nameProblem } from '../names.ts';
@@ -33,7 +33,9 @@ export interface RecordedFor {
 /** What `file`'s provenance says it was recorded for; undefined when it is no JSON or unreadable. */
 async function recordedFor(file: string): Promise<RecordedFor | undefined> {
   try {
-    const provenance = (fixtureJson(await readFile(file, 'utf8')) as { provenance?: Record<string, unknown> } | null)?.provenance;
+    const text = await readRegularFile(file, { most: Number.POSITIVE_INFINITY });
+    if (text === undefined) return undefined;
+    const provenance = (fixtureJson(text) as { provenance?: Record<string, unknown> } | null)?.provenance;
     return provenanceSays(provenance ?? {});
   } catch {
     return undefined;

@@ -1,0 +1,103 @@
+/**
+ * @module transport/record-lock
+ * One record run per target folder at a time. A record run decides what to keep by what the folder holds when a case
+ * ends (fewer trials than the recording, an outage, a denial: record-target.ts) and then renames its file over it:
+ * two runs into one folder could each check, then write, and a `--repeat 1` recording replaced a `--repeat 3` one
+ * (a flaky cell replayed as a pass). So a record run takes `<fixtures>/<target>/.record-lock` (made with O_EXCL,
+ * holding its pid, host and start: pid-mark.ts) before anything is sent, and removes it when it ends (on any exit,
+ * Ctrl-C too). A second run refuses (exit 2), naming the lock and the run holding it; a lock whose run is gone (a
+ * killed run, this host, pid not running) is taken over with a warning. A folder the lock made is removed again
+ * when the run left it empty.
+ */
+import { rmdirSync, unlinkSync } from 'node:fs';
+import { link, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { HarnessError } from '../errors.ts';
+import { folderName } from '../names.ts';
+import { isWithin } from '../shown-path.ts';
+import { describeMark, markGone, pidMarkText, readPidMark } from '../pid-mark.ts';
+
+/** The lock's name in a target folder: a dot file, which replay, `fixtures prune` and the model lists skip. */
+export const RECORD_LOCK = '.record-lock';
+
+/** Locks this process holds: the run that took each (`owner`), and the first folder taking it made (removed again when left empty). */
+const held = new Map<string, { owner: object; top: string | undefined }>();
+let onExit = false;
+
+/**
+ * Takes `target`'s lock under `fixturesDir` for `owner` (the run: releaseRecordLocks frees its locks only), or throws
+ * HARNESS_USAGE naming the run that holds it; `warn` says a takeover.
+ */
+export async function lockRecordTarget(fixturesDir: string, target: string, owner: object, warn: (line: string) => void): Promise<void> {
+  const dir = join(fixturesDir, folderName(target));
+  const lock = join(dir, RECORD_LOCK);
+  if (held.has(lock)) throw busy(lock, 'another record run of this process');
+  const top = await mkdir(dir, { recursive: true });
+  const text = pidMarkText();
+  if (!onExit) {
+    onExit = true;
+    process.on('exit', () => releaseRecordLocks());
+  }
+  for (let tries = 0; ; tries++) {
+    try {
+      await writeFile(lock, text, { flag: 'wx' });
+      held.set(lock, { owner, top });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw lockError(lock, error);
+    }
+    const mark = await readPidMark(lock);
+    if (!mark || !markGone(mark) || tries > 0) {
+      removeMade(dir, top);
+      throw busy(lock, mark ? `another record run (${describeMark(mark)})` : 'a record run whose lock cannot be read');
+    }
+    // Set aside, then checked: a run that took the stale lock over meanwhile holds its own, which goes back.
+    const aside = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+    await rename(lock, aside).catch(() => undefined);
+    const moved = await readPidMark(aside);
+    if (moved && (moved.pid !== mark.pid || moved.startedAt !== mark.startedAt)) {
+      await link(aside, lock).catch(() => undefined);
+      await unlink(aside).catch(() => undefined);
+      removeMade(dir, top);
+      throw busy(lock, `another record run (${describeMark(moved)})`);
+    }
+    await unlink(aside).catch(() => undefined);
+    warn(`warning: --fixtures: took over ${lock}, left by a record run that is gone (${describeMark(mark)})`);
+  }
+}
+
+/** Removes `owner`'s locks (every one on exit), and the folders taking them made that are empty now. */
+export function releaseRecordLocks(owner?: object): void {
+  for (const [lock, { owner: by, top }] of held) {
+    if (owner !== undefined && by !== owner) continue;
+    held.delete(lock);
+    try {
+      unlinkSync(lock);
+    } catch {
+      // Gone already (the folder was moved or removed): nothing of this run's is left there.
+    }
+    removeMade(dirname(lock), top);
+  }
+}
+
+/** Removes `dir` and its parents up to `top` (the first folder the lock made) while they are empty. */
+function removeMade(dir: string, top: string | undefined): void {
+  if (top === undefined) return;
+  for (let at = dir; isWithin(at, top); at = dirname(at)) {
+    try {
+      rmdirSync(at);
+    } catch {
+      return;
+    }
+    if (at === top) return;
+  }
+}
+
+function busy(lock: string, who: string): HarnessError {
+  return new HarnessError('HARNESS_USAGE', `--fixtures: ${who} is recording into ${dirname(lock)} (its lock: ${lock}); two record runs into one target folder would each replace what the other keeps (a --repeat 1 recording over a --repeat 3 one). Wait for it to end, or record under another --target-name; if no such run is going, remove the lock. Nothing was recorded`);
+}
+
+function lockError(lock: string, cause: unknown): HarnessError {
+  return new HarnessError('HARNESS_USAGE', `--fixtures: cannot make the record lock ${lock} (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}); give a fixtures folder you can write to`, { cause });
+}
