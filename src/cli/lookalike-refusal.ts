@@ -12,6 +12,7 @@ import { basename } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
 import { inertLine } from '../report/inert-text.ts';
+import { printedPath } from './printed-path.ts';
 import { shownPath } from '../shown-path.ts';
 import { blocks, type Lookalike, lookalikeCases, lookalikeFix, lookalikeIs } from '../suite/suite-lookalikes.ts';
 
@@ -44,5 +45,5 @@ export function lookalikeRefusal(lookalikes: readonly Lookalike[] | undefined, d
   const named = files.slice(0, SHOWN).map((f) => shownPath(f)).join(', ') + (files.length > SHOWN ? ` and ${files.length - SHOWN} more` : '');
   const fix = lookalikeFix(near, suffix).replace('the --suites folder', shownPath(dir));
   const said = `${notRun}, and ${drops(cases)} (${files.length} recording(s): ${named}). ${fix[0]!.toUpperCase()}${fix.slice(1)}`;
-  return new HarnessError('HARNESS_USAGE', `--suites: ${inertLine(shownPath(near.file), 300)} ${lookalikeIs(near, suffix)}${more}: ${inertLine(said, 1500)}; ${undone}`);
+  return new HarnessError('HARNESS_USAGE', `--suites: ${printedPath(near.file)} ${lookalikeIs(near, suffix)}${more}: ${inertLine(said, 1500)}; ${undone}`);
 }

@@ -10,8 +10,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { constants } from 'node:buffer';
 import { getHeapStatistics } from 'node:v8';
-import { inertLine } from '../report/inert-text.ts';
-import { shownPath } from '../shown-path.ts';
+import { printedPath } from './printed-path.ts';
 
 const MiB = 1024 * 1024;
 /**
@@ -160,7 +159,7 @@ export async function writtenSizeWarning(files: readonly string[], limits: ReadL
   const file = files.find((f) => basename(f) === 'matrix.json');
   const size = file === undefined ? undefined : await stat(file).then((s) => s.size, () => undefined);
   if (size === undefined) return undefined;
-  const where = `warning: ${inertLine(shownPath(file!), 300)}: written at`;
+  const where = `warning: ${printedPath(file!)}: written at`;
   const readers = '`report`, `compare`, `table`, `bless` and `--baseline` refuse it as it is';
   const large = tooLarge(size, limits);
   if (large) return `${where} ${large.said}: ${readers}; to read it, ${large.fix}`;

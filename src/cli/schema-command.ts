@@ -12,8 +12,6 @@
 import { lstat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
-import { inertLine } from '../report/inert-text.ts';
-import { shownPath } from '../shown-path.ts';
 import { printedPath } from './printed-path.ts';
 import { isOwnSchemaText, SCHEMA_FILES, schemaText } from '../suite/schema-files.ts';
 import { FIXTURE_SCHEMA_FILE } from '../transport/fixture-schema.ts';
@@ -41,7 +39,7 @@ export async function schemaCommand(flags: { suites?: string }, out: NodeJS.Writ
   // Every path checked before any is written: a refusal leaves the folder as it was.
   for (const [path, schema] of [[dir, undefined] as const, ...files.map((f) => [f.path, f.schema] as const)]) {
     const why = await refusal(path, schema);
-    if (why) throw new HarnessError('HARNESS_USAGE', `schema: ${inertLine(shownPath(path), 300)} ${why} (or give --suites another folder). Nothing was written.`);
+    if (why) throw new HarnessError('HARNESS_USAGE', `schema: ${printedPath(path)} ${why} (or give --suites another folder). Nothing was written.`);
   }
   // The first write makes the folder (and removes it again if that write is abandoned: atomic-write.ts); one that
   // cannot be made (a file in the way) fails there, naming the file and the fix.

@@ -10,6 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { inertLine } from '../report/inert-text.ts';
+import { printedPath } from './printed-path.ts';
 import { shownPath } from '../shown-path.ts';
 import { resolveSuitesDir } from './input-files.ts';
 import { shellWord } from './shell-word.ts';
@@ -49,7 +50,7 @@ export async function pruneCommand(from: RecordedFrom, root: string): Promise<st
  * the fixtures root): why its recordings name no folder, and where to put it so that they do.
  */
 export function unlabelledNote(suitesDir: string, fixturesDir: string): string {
-  return `note: --suites ${inertLine(shownPath(suitesDir), 300)} is too far from the fixtures root ${inertLine(shownPath(fixturesDir), 300)} to be named in a recording (links resolved, the path between them goes down more than two folders after its ..s, and would carry this machine's folder names): its recordings name no --suites folder, and prune keeps them; keep the suites folder near the fixtures root (./suites beside ./fixtures or ./test/fixtures) to have them named`;
+  return `note: --suites ${printedPath(suitesDir)} is too far from the fixtures root ${printedPath(fixturesDir)} to be named in a recording (links resolved, the path between them goes down more than two folders after its ..s, and would carry this machine's folder names): its recordings name no --suites folder, and prune keeps them; keep the suites folder near the fixtures root (./suites beside ./fixtures or ./test/fixtures) to have them named`;
 }
 
 /**
@@ -58,7 +59,7 @@ export function unlabelledNote(suitesDir: string, fixturesDir: string): string {
  * the unnamed ones, and the run says why.
  */
 export async function staleLines(target: string, stale: { removed: string[]; unnamed?: string[] }, from: RecordedFrom, root: string, unlabelled = false): Promise<string[]> {
-  const shown = (f: string) => inertLine(shownPath(f), 300);
+  const shown = (f: string) => printedPath(f);
   const unnamed = stale.unnamed ?? [];
   const whose = unlabelled ? 'recorded from these suites, which no label can name, by an earlier version, or from another far suites folder' : 'recorded by an earlier version, or from a suites folder too far from the fixtures root to be named';
   const older = unnamed.length === 0 ? [] : [

@@ -6,6 +6,7 @@
  * command that lists every recording of that folder under the fixtures root, to move them or record elsewhere.
  */
 import { inertLine } from '../report/inert-text.ts';
+import { printedPath } from './printed-path.ts';
 import { othersRecordings } from '../run/suites-ownership.ts';
 import type { RunConfig } from '../run/run-config.ts';
 import { shownPath } from '../shown-path.ts';
@@ -46,7 +47,7 @@ export async function otherSuitesRecording(config: Where, files: readonly string
   if (stale.length && notes) {
     const labels = [...new Set(stale.map((t) => t.suites))];
     const more = stale.length > SHOWN ? `, and ${stale.length - SHOWN} more` : '';
-    notes.push(`note: ${stale.length} recording(s) this run replaces were made from another --suites folder (${labels.slice(0, SHOWN).map(folderOf).join('; ')}${labels.length > SHOWN ? `; and ${labels.length - SHOWN} other folder(s)` : ''}) that no longer has their cases (stale there: its prune would remove them), taken over as this folder's: ${stale.slice(0, SHOWN).map((t) => inertLine(shownPath(t.file), 300)).join(', ')}${more}`);
+    notes.push(`note: ${stale.length} recording(s) this run replaces were made from another --suites folder (${labels.slice(0, SHOWN).map(folderOf).join('; ')}${labels.length > SHOWN ? `; and ${labels.length - SHOWN} other folder(s)` : ''}) that no longer has their cases (stale there: its prune would remove them), taken over as this folder's: ${stale.slice(0, SHOWN).map((t) => printedPath(t.file)).join(', ')}${more}`);
   }
   const taken = found.filter((t) => t.has !== false);
   if (taken.length === 0) return undefined;
@@ -56,12 +57,12 @@ export async function otherSuitesRecording(config: Where, files: readonly string
   const labels = [...new Set(taken.map((t) => t.suites))];
   const folders = labels.slice(0, SHOWN).map(folderOf);
   const moreFolders = labels.length > SHOWN ? `; and ${labels.length - SHOWN} other folder(s)` : '';
-  const shown = taken.slice(0, SHOWN).map((t) => inertLine(shownPath(t.file), 300)).join(', ');
+  const shown = taken.slice(0, SHOWN).map((t) => printedPath(t.file)).join(', ');
   const moreFiles = taken.length > SHOWN ? `, and ${taken.length - SHOWN} more` : '';
   const commands = labels.slice(0, SHOWN).map((l) => listCommand(l, fixtures));
   // No command that looks runnable and is not: then the field to look for is named instead.
   const list = commands.every((c) => c !== undefined)
     ? `${commands.map((c) => `\`${c}\``).join(', ')} ${commands.length > 1 ? 'list' : 'lists'} them${moreFolders ? ' (those of the first folders)' : ''}`
     : 'each names its folder in provenance.suites (a path here holds a character the console cannot show as typed, so no command is printed to paste)';
-  return `${taken.length} recording(s) this run would replace name another --suites folder (${folders.join('; ')}${moreFolders}) than this run's (${inertLine(shownPath(config.suitesDir), 300)}): ${why}: ${shown}${moreFiles}. Record this folder into another --fixtures root, or first move that folder's recordings out of ${inertLine(shownPath(fixtures), 300)}: ${list}`;
+  return `${taken.length} recording(s) this run would replace name another --suites folder (${folders.join('; ')}${moreFolders}) than this run's (${printedPath(config.suitesDir)}): ${why}: ${shown}${moreFiles}. Record this folder into another --fixtures root, or first move that folder's recordings out of ${printedPath(fixtures)}: ${list}`;
 }
