@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../src/report/matrix.ts';
+import { watchedTarget } from '../src/run/session-target.ts';
 import { ScheduledTarget } from '../src/transport/scheduled-target.ts';
 import { LocalScheduler, type Permit, type PermitRequest, type Scheduler } from '../src/transport/scheduler.ts';
 import type { SendContext, Target } from '../src/transport/target.ts';
@@ -82,12 +83,14 @@ describe('a live run under --max-tokens-total', () => {
     expect(spent).toBeGreaterThan(0);
     expect(spent).toBeLessThanOrEqual(2000);
     expect(matrix.run.partial).toBe(true);
-    expect(matrix.run.partialReason).toMatch(/spend cap: .*the largest of those \(case probe\.responses on xai\.grok-4\.3\) was estimated at 131\d{3} tokens, with \d+ left: raise --max-tokens-total, or give the case a max tokens so that its estimate is smaller/);
+    expect(matrix.run.partialReason).toMatch(/spend cap: .*the largest of those \(case probe\.responses on xai\.grok-4\.3\) was estimated at 131\d{3} tokens, with \d+ left: raise --max-tokens-total above it \(a route probe states no max on purpose\), or give the case a max tokens/);
     expect(stdout).toContain('partial run: spend cap:');
     // probe.responses was not sent: the cells that needed it are skipped with the cap's reason, never a verdict.
     const cut = matrix.results.filter((r) => /is more than the \d+ left under --max-tokens-total 2000/.test(r.reason));
     expect(cut.length).toBeGreaterThan(0);
     expect(new Set(cut.map((r) => r.status))).toEqual(new Set(['skipped']));
+    // A case waiting on the probe says so: the estimate is the probe's, not its own (it states a max of 16 or so).
+    expect(cut.some((r) => r.reason.startsWith('the route probe probe.responses was not sent (its estimate, 131'))).toBe(true);
   }, 90_000);
 
   it('bills no more than the cap at --concurrency 64 over four models', async () => {
@@ -124,5 +127,39 @@ describe('the estimate of a request that chains an earlier Response', () => {
     await target.send(second, { ...context, step: 'second' });
     expect(asked.map((r) => r.tokens)).toEqual([Math.ceil(first.body.length / 4) + 16, Math.ceil(second.body.length / 4) + 16 + 150]);
     expect(asked[0]).toMatchObject({ caseId: 'responses.chain' });
+  });
+});
+
+describe('a GET of a stored Response', () => {
+  const answer = { id: 'resp_1', object: 'response', status: 'completed', output: [], usage: { input_tokens: 100, output_tokens: 50 } };
+  const inner: Target = {
+    id: 'site',
+    mode: 'live',
+    send: (request, context: SendContext) => Promise.resolve({ step: context.step, prefix: context.prefix, request, response: { status: 200, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify(answer) }] }, error: null, durationMs: 1, attempts: 1 }),
+    caseFinished: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+  const context: SendContext = { model: 'm', caseId: 'responses.lifecycle', step: 'create', prefix: '/v1', maxTokens: 16 };
+  const create = { method: 'POST' as const, path: '/v1/responses', headers: {}, body: JSON.stringify({ model: 'm', input: 'Reply OK.', max_output_tokens: 16 }) };
+  const get = { method: 'GET' as const, path: '/v1/responses/resp_1', headers: {} };
+
+  it('is not counted against --max-tokens-total again: the usage it reads was billed once, when it was made', async () => {
+    const released: { inputTokens: number; outputTokens: number }[] = [];
+    const scheduler: Scheduler = { acquire: () => Promise.resolve({ granted: true, lease: '1' }), release: (_lease, usage) => (released.push(usage), Promise.resolve()) };
+    const target = new ScheduledTarget(inner, scheduler);
+    await target.send(create, context);
+    await target.send(get, { ...context, step: 'get' });
+    expect(released.map((u) => u.inputTokens + u.outputTokens)).toEqual([150, 0]);
+  });
+
+  it('is not counted in the run\'s tokens again; a GET of a Response not counted before (a background one) is', async () => {
+    const usage = { requests: 0, inputTokens: 0, outputTokens: 0, wallMs: 0 };
+    const target = watchedTarget(inner, { usage, latency: [], apiOf: () => 'responses' });
+    await target.send(get, { ...context, step: 'poll' });
+    expect(usage.inputTokens + usage.outputTokens).toBe(150);
+    await target.send(get, { ...context, step: 'get' });
+    await target.send(create, context);
+    // A POST makes a Response and is billed: always counted.
+    expect(usage).toMatchObject({ requests: 3, inputTokens: 200, outputTokens: 100 });
   });
 });

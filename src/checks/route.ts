@@ -219,7 +219,8 @@ export function resolveApiRoute(outcomes: readonly CaseOutcome[], api: ApiId, pr
   }
   const pending = outcomes.find((o) => o.api === api && o.kind !== 'completed');
   if (seen.length === 0 && pending && pending.kind !== 'completed') {
-    if (pending.kind === 'skipped') return { state: 'skipped', reason: pending.reason };
+    // The case's own request was never asked for: the reason names the probe it waited on (a spend cap's words say "its estimate").
+    if (pending.kind === 'skipped') return { state: 'skipped', reason: `the route probe ${pending.caseId} was not sent (${pending.reason.replace(/^not sent: /, '')})` };
     if (pending.kind === 'error' && pending.error.code === 'HARNESS_MODEL_NOT_FOUND') return { state: 'not-found', reason: pending.error.message };
     if (pending.kind === 'error' && NOT_SENT.has(pending.error.code)) return { state: 'unknown', reason: `${pending.error.code}: ${pending.error.message}`, notSent: pending.error };
     return pending.kind === 'error' ? { state: 'unknown', reason: `${pending.error.code}: ${pending.error.message}`, probe: pending } : { state: 'unknown', reason: pending.reason };

@@ -209,7 +209,7 @@ function unfitWords(unfit: NonNullable<CapWatch['unfit']>): string {
   const whose = unfit.caseId === undefined ? '' : ` (case ${unfit.caseId} on ${modelIdLine(unfit.model)})`;
   return (
     `the largest of those${whose} was estimated at ${unfit.tokens} tokens, with ${unfit.room} left: ` +
-    `raise --max-tokens-total, or give the case a max tokens so that its estimate is smaller`
+    `raise --max-tokens-total above it (a route probe states no max on purpose), or give the case a max tokens`
   );
 }
 

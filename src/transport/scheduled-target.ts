@@ -40,6 +40,8 @@ export class ScheduledTarget extends TargetDecorator {
    * on estimates, could be passed by a chain).
    */
   readonly #chains = new Map<string, number>();
+  /** The Responses whose answers reported their usage, which --max-tokens-total and the run's figures have counted. */
+  readonly #counted = new Set<string>();
 
   constructor(inner: Target, scheduler: Scheduler, maxOutputOf: MaxOutputOf = () => undefined) {
     super(inner);
@@ -58,9 +60,13 @@ export class ScheduledTarget extends TargetDecorator {
       exchange = await this.inner.send(request, context);
       return exchange;
     } finally {
-      const used = countedUsage(exchange, tokens);
       const id = exchange ? responseIdOf(exchange) : undefined;
-      if (id !== undefined) this.#chains.set(id, used.input + used.output + used.estimated);
+      // A GET of a Response whose usage was counted already reads that usage again: billed once, counted once (a
+      // background Response's, unreported when it was made, counts when a poll reads it).
+      const again = request.method === 'GET' && id !== undefined && this.#counted.has(id);
+      const used = again ? { input: 0, output: 0, estimated: 0 } : countedUsage(exchange, tokens);
+      if (id !== undefined && !again) this.#chains.set(id, used.input + used.output + used.estimated);
+      if (id !== undefined && used.input + used.output > 0) this.#counted.add(id);
       await this.#scheduler.release(permit.lease, { inputTokens: used.input, outputTokens: used.output, ...(used.estimated > 0 ? { estimatedTokens: used.estimated } : {}) });
     }
   }
