@@ -106,19 +106,23 @@ describe('a live run under --max-tokens-total', () => {
   }, 120_000);
 });
 
+/** A target that answers every request with one stored Response, resp_1, whose usage is 100 input and 50 output tokens. */
+const storedResponseTarget: Target = {
+  id: 'site',
+  mode: 'live',
+  send: (request, context: SendContext) => {
+    const answer = { id: 'resp_1', object: 'response', status: 'completed', output: [], usage: { input_tokens: 100, output_tokens: 50 } };
+    return Promise.resolve({ step: context.step, prefix: context.prefix, request, response: { status: 200, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify(answer) }] }, error: null, durationMs: 1, attempts: 1 });
+  },
+  caseFinished: () => Promise.resolve(),
+  close: () => Promise.resolve(),
+};
+
 describe('the estimate of a request that chains an earlier Response', () => {
   it('adds what that response counted: it is billed again as input, which the body does not carry', async () => {
     const asked: PermitRequest[] = [];
     const scheduler: Scheduler = { acquire: (request) => (asked.push(request), Promise.resolve({ granted: true, lease: String(asked.length) })), release: () => Promise.resolve() };
-    const answer = { id: 'resp_1', object: 'response', status: 'completed', output: [], usage: { input_tokens: 100, output_tokens: 50 } };
-    const inner: Target = {
-      id: 'site',
-      mode: 'live',
-      send: (request, context: SendContext) => Promise.resolve({ step: context.step, prefix: context.prefix, request, response: { status: 200, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify(answer) }] }, error: null, durationMs: 1, attempts: 1 }),
-      caseFinished: () => Promise.resolve(),
-      close: () => Promise.resolve(),
-    };
-    const target = new ScheduledTarget(inner, scheduler);
+    const target = new ScheduledTarget(storedResponseTarget, scheduler);
     const context: SendContext = { model: 'm', caseId: 'responses.chain', step: 'first', prefix: '/v1', maxTokens: 16 };
     const post = (body: unknown) => ({ method: 'POST' as const, path: '/v1/responses', headers: {}, body: JSON.stringify(body) });
     const first = post({ model: 'm', input: 'My name is Ada.', max_output_tokens: 16 });
@@ -131,14 +135,7 @@ describe('the estimate of a request that chains an earlier Response', () => {
 });
 
 describe('a GET of a stored Response', () => {
-  const answer = { id: 'resp_1', object: 'response', status: 'completed', output: [], usage: { input_tokens: 100, output_tokens: 50 } };
-  const inner: Target = {
-    id: 'site',
-    mode: 'live',
-    send: (request, context: SendContext) => Promise.resolve({ step: context.step, prefix: context.prefix, request, response: { status: 200, headers: { 'content-type': 'application/json' }, chunks: [{ t: 0, data: JSON.stringify(answer) }] }, error: null, durationMs: 1, attempts: 1 }),
-    caseFinished: () => Promise.resolve(),
-    close: () => Promise.resolve(),
-  };
+  const inner = storedResponseTarget;
   const context: SendContext = { model: 'm', caseId: 'responses.lifecycle', step: 'create', prefix: '/v1', maxTokens: 16 };
   const create = { method: 'POST' as const, path: '/v1/responses', headers: {}, body: JSON.stringify({ model: 'm', input: 'Reply OK.', max_output_tokens: 16 }) };
   const get = { method: 'GET' as const, path: '/v1/responses/resp_1', headers: {} };
