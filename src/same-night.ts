@@ -61,6 +61,18 @@ export function spanBreak<T>(items: readonly T[], startOf: (item: T) => number):
   return startOf(last) - startOf(first) > MAX_NIGHT_SPAN_MS ? { first, last } : undefined;
 }
 
+/**
+ * The earliest and the latest of run times (each parses) by the moment they say, not by their text: `10:00:00Z`
+ * sorts after `10:00:00.500Z` and is before it. Two texts of one moment are picked by the code-unit-smallest, so the
+ * pick never depends on the order the times are given in.
+ */
+export function timeBounds(times: readonly string[]): { first: string; last: string } {
+  const order = (a: string, b: string) => Date.parse(a) - Date.parse(b) || (a < b ? -1 : a > b ? 1 : 0);
+  const sorted = [...times].sort(order);
+  const last = sorted.filter((t) => Date.parse(t) === Date.parse(sorted.at(-1)!))[0]!;
+  return { first: sorted[0]!, last };
+}
+
 /** A time between two events as a reader says it: `7 h 30 min`, `4 d 23 h 30 min`, `45 s` (whole seconds). */
 export function spanWords(ms: number): string {
   const s = Math.floor(Math.max(0, ms) / 1000);

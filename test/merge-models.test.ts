@@ -1,6 +1,6 @@
 /**
- * Two inputs of a merge that say different things of one model (its catalog entry: inCatalog, family, familyTitle,
- * suggestion) are refused, naming both files, the model and the field, whatever their order: keeping the first
+ * Two inputs of a merge that say different things of one model (its catalog entry: inCatalog, family, whether a
+ * suggestion exists) are refused, naming both files, the model and the field, whatever their order: keeping the first
  * input's let the order of the files decide whether compare called the next night's failures new (review rvd2,
  * finding 1). `discovered` is a target's, joined as a single run of both targets writes it; `run.judging` of inputs
  * that differ is said by neither.
@@ -36,7 +36,6 @@ describe('merge: one model, two catalog entries', () => {
   it.each([
     ['inCatalog', { inCatalog: false }, {}],
     ['family', { family: 'qwen3' }, {}],
-    ['familyTitle', { familyTitle: 'Qwen 3' }, {}],
     ['suggestion', { inCatalog: false, suggestion: 'qwen.qwen3-32b-v2' }, { inCatalog: false }],
   ] as const)('another %s is refused in either order, exit 2 naming both files, the model and the field', async (field, edit, mine) => {
     const [a, b] = [join(dir, `${field}-a.json`), join(dir, `${field}-b.json`)];
@@ -46,8 +45,9 @@ describe('merge: one model, two catalog entries', () => {
       const merged = await cli(['merge', ...files, '--report-dir', join(dir, `${field}-out`)]);
       expect(merged.code, merged.stdout).toBe(2);
       expect(merged.stderr).toContain('HARNESS_REPORT_INVALID: merge: ');
-      expect(merged.stderr).toContain(`${files[0]} and ${files[1]} say different things of model "${QWEN}": its ${field} is `);
-      expect(merged.stderr).toContain("run the odd one again with the others' catalog");
+      expect(merged.stderr).toContain(`the inputs say different things of model "${QWEN}": its ${field} is `);
+      expect(merged.stderr).toMatch(new RegExp(` in ${files[0]} and .* in ${files[1]}\\. `));
+      expect(merged.stderr).toContain('Give every job a catalog that says the same of the model');
     }
   });
 

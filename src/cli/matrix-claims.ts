@@ -86,14 +86,17 @@ export function runClaimProblem(matrix: Matrix): string | undefined {
 }
 
 /**
- * Run times that are not as a run writes them (Date#toISOString), by history's rule (history/run-values.ts), or an
- * end before the start (a run writes its end after its start: run-matrix.ts). Merge chains its inputs into one night
- * by both (same-night.ts): a time that does not parse made its refusal a sum on NaN, and an end days before its start
+ * Run times (and the baseline's end a comparison records) that are not as a run writes them (Date#toISOString), by
+ * history's rule (history/run-values.ts), or an end before the start (a run writes its end after its start:
+ * run-matrix.ts). Merge chains its inputs into one night by both (same-night.ts), and tells two baselines of one run
+ * id apart by their ends: a time that does not parse made its refusal a sum on NaN, and an end days before its start
  * read as another night's.
  */
 export function runTimeProblem(matrix: Matrix): string | undefined {
   const { startedAt, finishedAt } = matrix.run;
-  const invalid = realTimeProblem(startedAt, 'run.startedAt') ?? realTimeProblem(finishedAt, 'run.finishedAt');
+  // The baseline's end is its run.finishedAt, copied (report/compare.ts): merge tells two baselines of one run id apart by it.
+  const baselineEnd = matrix.comparison?.baseline.finishedAt;
+  const invalid = realTimeProblem(startedAt, 'run.startedAt') ?? realTimeProblem(finishedAt, 'run.finishedAt') ?? (baselineEnd === undefined ? undefined : realTimeProblem(baselineEnd, 'comparison.baseline.finishedAt'));
   if (invalid) return `${invalid}; ${EDITED}`;
   if (Date.parse(finishedAt) < Date.parse(startedAt)) return `run.finishedAt: ${shown(finishedAt)} is before run.startedAt, ${shown(startedAt)} (a run ends after it starts); ${EDITED}`;
   return undefined;

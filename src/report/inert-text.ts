@@ -104,6 +104,48 @@ export function inertLine(text: unknown, maxBytes = LINE_TEXT_MAX_BYTES): string
 }
 
 /**
+ * How long a printed path may be: a path is the user's own (or an artifact folder's name) and is printed to be copied,
+ * so it is bounded only against a runaway, far above what a file system takes in one path (Linux's PATH_MAX, 4096).
+ */
+export const PATH_LINE_MAX_BYTES = 16_384;
+
+/** A `::` at a line's start (after spaces), where GitHub reads a workflow command; one mid-line starts none. */
+const LEADING_COMMAND = /^(\s*):(?=:)/;
+
+/**
+ * A path as a console line prints it, still a path to copy: no escape sequence, control or line break (folded as
+ * inertLine folds them, so no `::` can reach a line's start), the `##[`, `##vso[` and `##teamcity[` read anywhere in a
+ * line broken, and a leading `::` broken; any other `::` is kept (an ARN-like folder name copied from the log is the
+ * folder). Past `maxBytes` it is cut in its middle, so the file name at its end still says which file it is.
+ */
+export function inertPath(path: string, maxBytes = PATH_LINE_MAX_BYTES): string {
+  const kept = capMiddle(flatten(path), maxBytes);
+  return breakHashCommands(kept, '#\u200b').replace(LEADING_COMMAND, '$1:\u200b');
+}
+
+/** `text` cut in its middle to at most about `maxBytes` UTF-8 bytes (never inside a character), the cut marked. */
+function capMiddle(text: string, maxBytes: number): string {
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  const chars = [...text];
+  const half = Math.floor((maxBytes - 40) / 2);
+  const take = (from: string[]) => {
+    const out: string[] = [];
+    let used = 0;
+    for (const char of from) {
+      const size = Buffer.byteLength(char, 'utf8');
+      if (used + size > half) break;
+      out.push(char);
+      used += size;
+    }
+    return out;
+  };
+  const head = take(chars);
+  const tail = take([...chars].reverse()).reverse();
+  const left = Buffer.byteLength(chars.slice(head.length, chars.length - tail.length).join(''), 'utf8');
+  return `${head.join('')}... (${left} bytes left out) ...${tail.join('')}`;
+}
+
+/**
  * A model id in a console line (the run's progress, the gating lines): an id the model-id rule allows (src/names.ts)
  * as it is, since it can hold no control, line break or `#` and starts with no `:` (an ARN's `::` is copied from the
  * log whole, and given back to --models it is the same id); any other id (an endpoint's list) as an inert line.

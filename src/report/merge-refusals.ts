@@ -2,7 +2,7 @@
  * @module report/merge-refusals
  * Which inputs merge refuses rather than merge (exit 2, naming both files): two files that define one check
  * differently (written by different builds), shards of one run id whose selections, judging or baselines differ,
- * inputs of different nights (nightsBroken), two files whose target of one id is another endpoint, two files that say
+ * inputs of different nights (nightsBroken), two files whose target of one id is another endpoint, inputs that say
  * different things of one model (merge-models.ts), and two files that ran the same cell.
  */
 import { activeUntil, MAX_NIGHT_SPAN_MS, nightBreak, SAME_NIGHT_MS, spanBreak, spanWords } from '../same-night.ts';
@@ -12,7 +12,7 @@ import { changedDefinitions } from './check-definitions.ts';
 import { inertLine } from './inert-text.ts';
 import { resultKey as key, type Matrix, type MatrixResult } from './matrix.ts';
 import { targetDifference } from './merge-targets.ts';
-import { modelDifference } from './merge-models.ts';
+import { modelDifference, type ModelDifference } from './merge-models.ts';
 
 /** An input as messages name it: its run id, and its shard when it is one. */
 export const runName = (m: Matrix) => `run ${m.run.id}${m.run.selection.shard ? ` shard ${m.run.selection.shard}` : ''}`;
@@ -67,8 +67,31 @@ function selectionOf(m: Matrix): Record<(typeof SHARED)[number], string[]> {
   };
 }
 
-/** Two times of one run id that are two runs' (SAME_NIGHT_MS or more apart); a time that does not parse cannot show one run either. */
-const nightsApart = (a: string, b: string) => !(Math.abs(Date.parse(a) - Date.parse(b)) < SAME_NIGHT_MS);
+/** Two times of one run id that are two runs' (SAME_NIGHT_MS or more apart); both parse (unparsedTime refused any other). */
+const nightsApart = (a: string, b: string) => Math.abs(Date.parse(a) - Date.parse(b)) >= SAME_NIGHT_MS;
+
+/** The times merge orders and chains its inputs by, each with its JSON path. */
+const TIMES: readonly [string, (m: Matrix) => string | undefined][] = [
+  ['run.startedAt', (m) => m.run.startedAt],
+  ['run.finishedAt', (m) => m.run.finishedAt],
+  ['comparison.baseline.finishedAt', (m) => m.comparison?.baseline.finishedAt],
+];
+
+/**
+ * The first time of an input that is no time at all, as its file and JSON path: every rule below sums times (the
+ * night chain, the baselines' ends), and a sum on NaN made a refusal say "6 hours or more apart" of what it never
+ * measured. The matrix readers hold these to the exact form a run writes (cli/matrix-claims.ts); this is merge's own
+ * floor, for a caller that hands it matrices not read so.
+ */
+function unparsedTime(matrices: readonly Matrix[]): { at: number; path: string; value: string } | undefined {
+  for (const [at, m] of matrices.entries()) {
+    for (const [path, of] of TIMES) {
+      const value = of(m);
+      if (value !== undefined && !Number.isFinite(Date.parse(value))) return { at, path, value };
+    }
+  }
+  return undefined;
+}
 const APART = `${SAME_NIGHT_MS / 3_600_000} hours or more apart`;
 
 /**
@@ -168,6 +191,8 @@ const shardOf = (m: Matrix) => `${m.run.id}\u0000${m.run.selection.shard ?? ''}`
 export function assertMergeable(matrices: readonly Matrix[], files: readonly string[]): void {
   const name = (i: number) => inertLine(files[i] ?? runName(matrices[i]!), 200);
   const refuse = (message: string) => new HarnessError('HARNESS_REPORT_INVALID', `merge: ${message}`);
+  const unparsed = unparsedTime(matrices);
+  if (unparsed) throw refuse(`${name(unparsed.at)}: ${unparsed.path}: ${inertLine(JSON.stringify(unparsed.value), 60)} is not a date and time (a run writes YYYY-MM-DDTHH:MM:SS.sssZ); the file was edited or not written by a run: give the matrix.json its run wrote`);
   for (let i = 0; i < matrices.length; i++) {
     for (let j = i + 1; j < matrices.length; j++) {
       // Every build says version 0.1.0: what tells an older build's file apart is its checks. The merged matrix holds
@@ -191,8 +216,6 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
           `${name(i)} and ${name(j)} cannot be one matrix: ${inertLine(endpoint, 2000)}. The merged matrix states one mode, endpoint and surface per target, and neither file wins: run every shard of a run with the same --mode, --region/--endpoint/--targets and --surface (and give each region or endpoint its own target name), then merge again`,
         );
       }
-      // Shards of one run id judged against other files are refused below, saying so; any other pair here.
-      const model = modelDifference(matrices[i]!, matrices[j]!);
       const difference = matrices[i]!.run.id === matrices[j]!.run.id ? selectionDifference(matrices[i]!, matrices[j]!, [name(i), name(j)]) : undefined;
       // Two whole runs (one job per region) under one --run-id: merge reads one run id as one run's shards.
       if (difference && !matrices[i]!.run.selection.shard && !matrices[j]!.run.selection.shard) {
@@ -203,15 +226,13 @@ export function assertMergeable(matrices: readonly Matrix[], files: readonly str
           `${name(i)} and ${name(j)} are both of run ${inertLine(matrices[i]!.run.id, 200)}, but ${inertLine(difference, 2000)}: every shard of a run is run with the same --models, --checks, targets and filters, catalog, suites, expectations, --repeat, --baseline and harness version, in one CI run (only --shard differs); run the odd shard again with the others'`,
         );
       }
-      if (model) {
-        throw refuse(
-          `${name(i)} and ${name(j)} say different things of model ${inertLine(JSON.stringify(model.model), 200)}: its ${model.field} is ${inertLine(model.values[0], 200)} in ${name(i)} and ${inertLine(model.values[1], 200)} in ${name(j)}. They were run with catalogs that differ on it (a catalog edited between the jobs), and a merged matrix holds one entry per model, which decides whether its cells gate and whether compare calls them new failures: neither file wins, whatever their order; run the odd one again with the others' catalog and merge the new files`,
-        );
-      }
     }
   }
+  // A file left from another night is diagnosed as that before anything its catalog of then says (a model it lacked).
   const broken = nightsBroken(matrices);
   if (broken) throw refuse(nightsMessage(broken, name));
+  const model = modelDifference(matrices);
+  if (model) throw refuse(modelMessage(model, name));
   const ranIn = new Map<string, number>();
   for (const [i, m] of matrices.entries()) {
     const clashes: { j: number; r: MatrixResult }[] = [];
@@ -244,4 +265,24 @@ function nightsMessage(broken: NightsBroken, name: (i: number) => string): strin
       ? `${name(broken.after.at)} started ${inertLine(broken.after.start, 60)}, ${spanWords(Date.parse(broken.after.start) - Date.parse(broken.before.end))} after every input started before it had finished (the last to finish, ${name(broken.before.at)}, finished ${inertLine(broken.before.end, 60)}), more than ${hours} hours, and no CI run recorded on both ties them`
       : `${name(broken.last.at)} started ${inertLine(broken.last.start, 60)}, ${spanWords(Date.parse(broken.last.start) - Date.parse(broken.first.start))} after ${name(broken.first.at)} started (${inertLine(broken.first.start, 60)}): each input starts within ${hours} hours of the end of another, but from the first start to the last is more than ${MAX_NIGHT_SPAN_MS / 3_600_000} hours, and no one CI run recorded on them all ties them`;
   return `${seen}: the inputs of one merge are one night's shards and regions, each starting within ${hours} hours of the end of another (together, or queued behind each other) and all within ${MAX_NIGHT_SPAN_MS / 3_600_000} hours, so these are not one run's. A file may be left from another night (a job that died leaves its last file in a persistent workspace), or one job was re-run hours later; run the odd one again with the others and merge the new files, or show runs of different nights side by side with \`mantle-conformance table\`. A unique --run-id does not make them one night: jobs of one run this far apart merge only when one CI run (GitHub Actions, GitLab CI) is recorded on every file, and a CI run id and attempt that repeat days apart (\`act\`) tie nothing`;
+}
+
+/** What a model's field decides, as the refusal of two catalogs that differ on it says it. */
+const DECIDES: Record<ModelDifference['field'], string> = {
+  inCatalog: 'whether it is in the catalog decides whether its cells gate and whether compare calls them new failures',
+  family: 'its family is the catalog group its cells are reported and kept in history under',
+  suggestion: 'whether a model not in the catalog has a "did you mean" id decides whether the gate reads its answers in another model\'s name as a mistyped id (unobserved-model)',
+};
+
+/**
+ * The refusal of inputs that say different things of one model. Which input is odd is said only when the inputs
+ * show it (one input against two or more that agree); no catalog is called the right one: merge cannot know which
+ * catalog the user means, only that one matrix cannot hold both.
+ */
+function modelMessage(model: ModelDifference, name: (i: number) => string): string {
+  const files = (inputs: number[]) => inputs.map(name).join(', ');
+  const says = model.values.map((v) => `${inertLine(v.said, 200)} in ${files(v.inputs)}`).join(' and ');
+  const [lone, ...rest] = [...model.values].sort((a, b) => a.inputs.length - b.inputs.length);
+  const odd = model.values.length === 2 && lone!.inputs.length === 1 && rest[0]!.inputs.length > 1 ? ` ${name(lone!.inputs[0]!)} is the odd one (the ${rest[0]!.inputs.length} other inputs that have the model agree).` : '';
+  return `the inputs say different things of model ${inertLine(JSON.stringify(model.model), 200)}: its ${model.field} is ${says}. They were judged with catalogs that differ on it (a catalog edited between the jobs, or each region's own), and a merged matrix holds one entry per model: ${DECIDES[model.field]}, so neither file wins, whatever their order.${odd} Give every job a catalog that says the same of the model (the one you mean to test against), run again the jobs whose catalog said otherwise, and merge the new files`;
 }

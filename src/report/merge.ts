@@ -8,8 +8,8 @@
  * differently (report/check-definitions.ts: the merged file would hold one build's words for the other's cells), shards of one run id with different selections
  * (a shard run without one of the models would leave its cells "not run" everywhere), two files whose target of one
  * id is not the same endpoint (mode, host, region, surface, site: the merged matrix says one of each per target, so
- * half its cells would be labelled with the other file's endpoint), two files that say different things of one model
- * (report/merge-models.ts: its catalog entry decides whether its cells gate), and two files that ran the same cell
+ * half its cells would be labelled with the other file's endpoint), inputs that say different things of one model
+ * where a verdict reads it (report/merge-models.ts: whether it is in the catalog decides whether its cells gate), and two files that ran the same cell
  * (which one would win?), except the same shard given twice, which is partial as above.
  * Runs of different targets may select different --models and --checks: a cell a target's run did not select is
  * written as not run (`skipped`, `notRun`), so the merged file holds every cell as a run's does and reads back.
@@ -30,6 +30,7 @@ import { mergeModels } from './merge-models.ts';
 import { mergedUnreached } from './baseline-not-run.ts';
 import { placeMissingShardCells } from './missing-shard.ts';
 import { parseShard } from '../shard-spec.ts';
+import { timeBounds } from '../same-night.ts';
 
 function unionBy<T>(lists: T[][], id: (x: T) => string): T[] {
   const out = new Map<string, T>();
@@ -162,7 +163,7 @@ function mergeComparisons(matrices: readonly Matrix[], merged: Pick<Matrix, 'tar
   const { byShard, ...unCompared } = notCompared(matrices, { models: [...newModels, ...vanishedModels], checks: [...newChecks, ...vanishedChecks] });
   const notSelected = { ...unCompared, ...(byShard || all.some((c) => c.notSelected?.byShard) ? { byShard: true as const } : {}) };
   return {
-    baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: all.map((c) => c.baseline.finishedAt).sort().at(-1)!, ...baselineCi(all) },
+    baseline: { runId: [...new Set(all.map((c) => c.baseline.runId))].join('+'), finishedAt: timeBounds(all.map((c) => c.baseline.finishedAt)).last, ...baselineCi(all) },
     newFailures,
     fixes: changes('fixes'),
     ...joinJudged(all),
@@ -250,8 +251,9 @@ export function mergeMatrices(matrices: readonly Matrix[], files: readonly strin
       usage.set(k, seen ? { ...sumUsage([seen, u]), wallMs: Math.max(seen.wallMs ?? 0, u.wallMs ?? 0) } : { ...u });
     }
   }
-  const startedAt = matrices.map((m) => m.run.startedAt).sort()[0]!;
-  const finishedAt = matrices.map((m) => m.run.finishedAt).sort().at(-1)!;
+  // By the moment each says (merge-refusals.ts refused a time that does not parse), so the end is never before the start.
+  const startedAt = timeBounds(matrices.map((m) => m.run.startedAt)).first;
+  const finishedAt = timeBounds(matrices.map((m) => m.run.finishedAt)).last;
   const ids = [...new Set(matrices.map((m) => m.run.id))];
   const latencies = distinct.flatMap((m) => (m.totals.latency ? [m.totals.latency] : []));
   const latency = latencies.length ? (Object.fromEntries(latencies.flatMap((l) => Object.entries(l))) as NonNullable<Matrix['totals']['latency']>) : undefined;
