@@ -154,6 +154,7 @@ describe.skipIf(!available)('matrix.html in Chromium', () => {
       r.reason = `${p} \u202Eliaf\u202C \u2066x\u2069`;
       r.observed = p;
       r.expected = null;
+      r.expectedSource = null;
       r.trials = undefined;
       r.evidence = [{ case: p, step: p, request: p, excerpt: p, requestId: p }];
     });
