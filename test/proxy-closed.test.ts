@@ -5,7 +5,6 @@
  * tunnel the proxy opened says so, not "check that the proxy is up"; a proxy value with a bad port says the port.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { connect as tcpConnect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import type { RunningEmulator } from '../src/emulator/server.ts';
 import type { HarnessError } from '../src/errors.ts';
 import type { Matrix } from '../src/report/matrix.ts';
 import { parseProxy } from '../src/transport/proxy.ts';
+import { closingProxy, type ClosingProxy } from './helpers/closing-proxy.ts';
 import { catalogEmulator, cli, type CliResult } from './helpers/harness.ts';
 
 let emulator: RunningEmulator;
@@ -26,57 +26,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface TestProxy {
-  port: number;
-  /** TCP connections the proxy took. */
-  connections(): number;
-  close(): Promise<void>;
-}
-
-/**
- * An HTTP (CONNECT) or SOCKS5 proxy on 127.0.0.1 that tunnels its first `serve` connections to the emulator, then
- * closes every later one at its first byte. A tunnel closes 20 ms after the endpoint's first bytes (the next request
- * needs a tunnel of its own); with `cut`, it passes only the first 100 bytes of the endpoint's answer, then closes.
- */
-async function closingProxy(kind: 'http' | 'socks5', serve: number, cut = false): Promise<TestProxy> {
-  let taken = 0;
-  const sockets = new Set<Socket>();
-  const tunnel = (client: Socket, opened: Buffer) => {
-    const upstream = tcpConnect({ host: '127.0.0.1', port: Number(new URL(emulator.url).port) }, () => {
-      client.write(opened);
-      client.pipe(upstream);
-      let passed = 0;
-      upstream.on('data', (data: Buffer) => {
-        if (!cut) return void client.write(data);
-        client.write(data.subarray(0, Math.max(0, 100 - passed)));
-        passed += data.length;
-        if (passed >= 100) (client.destroy(), upstream.destroy());
-      });
-      upstream.once('data', () => setTimeout(() => (client.destroy(), upstream.destroy()), 20));
-    });
-    sockets.add(upstream);
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  };
-  const server = createServer((client) => {
-    sockets.add(client);
-    client.on('error', () => undefined);
-    const serving = taken++ < serve;
-    client.once('data', () => {
-      if (!serving) return void client.destroy();
-      if (kind === 'http') return tunnel(client, Buffer.from('HTTP/1.1 200 Connection Established\r\n\r\n'));
-      // SOCKS5: no authentication, then the CONNECT request (whatever address it names).
-      client.write(Buffer.from([5, 0]));
-      client.once('data', () => tunnel(client, Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 0])));
-    });
-  });
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  return {
-    port: (server.address() as AddressInfo).port,
-    connections: () => taken,
-    close: () => new Promise<void>((closed) => (sockets.forEach((s) => s.destroy()), server.close(() => closed()))),
-  };
-}
+/** A proxy that tunnels its first `serve` connections to the emulator and closes every later one at its first byte. */
+const servingFirst = (kind: 'http' | 'socks5', serve: number, cut = false): Promise<ClosingProxy> =>
+  closingProxy(kind, Number(new URL(emulator.url).port), { fate: (n) => (n >= serve ? 'close' : cut ? 'cut' : 'tunnel') });
 
 /** The emulator under a name that is not loopback: only a proxy can reach it. */
 const madeUp = () => `http://mantle.internal.test:${new URL(emulator.url).port}`;
@@ -90,12 +42,12 @@ const live = (name: string, proxy: string, extra: string[]): Promise<CliResult> 
 
 describe('a proxy that closes the connection before the tunnel opens', () => {
   it('at CONNECT, at the credentials check: exit 2 at once, a few connections, saying what the proxy did', async () => {
-    const proxy = await closingProxy('http', 0);
+    const proxy = await servingFirst('http', 0);
     try {
       const result = await live('http-preflight', `http://127.0.0.1:${proxy.port}`, ['--timeout', '3000', '--retries', '2']);
       expect(result.code, result.stderr).toBe(2);
-      // One connection per attempt (the first and 2 retries), never undici's re-dials until --timeout.
-      expect(proxy.connections()).toBeLessThanOrEqual(3);
+      // Three dials per attempt (the first and 2 retries: 9), never undici's re-dials until --timeout.
+      expect(proxy.connections()).toBeLessThanOrEqual(9);
       expect(result.stderr).toContain(`HARNESS_CONNECTION: Cannot reach mantle.internal.test:${new URL(emulator.url).port}: could not reach mantle.internal.test:${new URL(emulator.url).port}/v1/models through the proxy 127.0.0.1:${proxy.port} (from HTTP_PROXY): the proxy accepted the connection and closed it at CONNECT, without an answer; check that HTTP_PROXY names an HTTP proxy (host and port) and that the proxy's access rules let this machine through. Nothing else was sent.`);
       expect(result.stderr).not.toContain('raise --timeout');
     } finally {
@@ -104,7 +56,7 @@ describe('a proxy that closes the connection before the tunnel opens', () => {
   });
 
   it('at CONNECT, mid-run: error cells saying so, each request retried after its backoff, not re-dialled in a loop', async () => {
-    const proxy = await closingProxy('http', 1);
+    const proxy = await servingFirst('http', 1);
     try {
       const result = await live('http-mid-run', `http://127.0.0.1:${proxy.port}`, ['--timeout', '3000', '--retries', '1']);
       expect(result.code, result.stderr).toBe(1);
@@ -112,18 +64,19 @@ describe('a proxy that closes the connection before the tunnel opens', () => {
       expect(matrix.results.map((r) => r.status)).toEqual(['error']);
       expect(matrix.results[0]!.reason).toContain(`through the proxy 127.0.0.1:${proxy.port} (from HTTP_PROXY): the proxy accepted the connection and closed it at CONNECT, without an answer`);
       expect(matrix.results[0]!.reason).toContain('(after 2 attempts)');
-      expect(proxy.connections()).toBeLessThanOrEqual(6);
+      // The credentials check's tunnel, then 2 requests (the route probe and the case) x 2 attempts x 3 dials.
+      expect(proxy.connections()).toBeLessThanOrEqual(13);
     } finally {
       await proxy.close();
     }
   });
 
   it('in the SOCKS5 handshake, at the credentials check: exit 2 saying the proxy closed the handshake', async () => {
-    const proxy = await closingProxy('socks5', 0);
+    const proxy = await servingFirst('socks5', 0);
     try {
       const result = await live('socks-preflight', `socks5://u:Pr0xyS3cretPass99@127.0.0.1:${proxy.port}`, ['--timeout', '3000', '--retries', '2']);
       expect(result.code, result.stderr).toBe(2);
-      expect(proxy.connections()).toBeLessThanOrEqual(3);
+      expect(proxy.connections()).toBeLessThanOrEqual(9);
       expect(result.stderr).toContain(`through the proxy 127.0.0.1:${proxy.port} (from HTTP_PROXY): the proxy accepted the connection and closed it during the SOCKS5 handshake, without an answer; check that HTTP_PROXY names a SOCKS5 proxy (host and port) and that the proxy's access rules let this machine through. Nothing else was sent.`);
       expect(result.stderr).not.toContain('Pr0xyS3cretPass99');
       expect(result.stderr).not.toContain('raise --timeout');
@@ -133,14 +86,14 @@ describe('a proxy that closes the connection before the tunnel opens', () => {
   });
 
   it('in the SOCKS5 handshake, mid-run: error cells saying so, not a timeout blaming a cold start', async () => {
-    const proxy = await closingProxy('socks5', 1);
+    const proxy = await servingFirst('socks5', 1);
     try {
       const result = await live('socks-mid-run', `socks5://127.0.0.1:${proxy.port}`, ['--timeout', '3000', '--retries', '1']);
       expect(result.code, result.stderr).toBe(1);
       const matrix = JSON.parse(await readFile(join(dir, 'socks-mid-run', 'matrix.json'), 'utf8')) as Matrix;
       expect(matrix.results.map((r) => r.status)).toEqual(['error']);
       expect(matrix.results[0]!.reason).toContain('the proxy accepted the connection and closed it during the SOCKS5 handshake, without an answer');
-      expect(proxy.connections()).toBeLessThanOrEqual(6);
+      expect(proxy.connections()).toBeLessThanOrEqual(13);
     } finally {
       await proxy.close();
     }
@@ -148,7 +101,7 @@ describe('a proxy that closes the connection before the tunnel opens', () => {
 
   it('a proxy that tunnels passes (the control)', async () => {
     for (const kind of ['http', 'socks5'] as const) {
-      const proxy = await closingProxy(kind, 100);
+      const proxy = await servingFirst(kind, 100);
       try {
         const result = await live(`pass-${kind}`, `${kind}://127.0.0.1:${proxy.port}`, ['--timeout', '3000']);
         expect(result.code, result.stderr).toBe(0);
@@ -161,7 +114,7 @@ describe('a proxy that closes the connection before the tunnel opens', () => {
 
 describe('an answer cut inside a tunnel the proxy opened, at the credentials check', () => {
   it('says the answer was cut inside the tunnel, not to check that the proxy is up', async () => {
-    const proxy = await closingProxy('http', 100, true);
+    const proxy = await servingFirst('http', 100, true);
     try {
       const result = await live('cut', `http://127.0.0.1:${proxy.port}`, ['--timeout', '3000', '--retries', '0']);
       expect(result.code, result.stderr).toBe(2);

@@ -8,10 +8,13 @@
  * healthy model's answer falls inside, while a dead endpoint has answered nothing for that long. Then the scheduler
  * denies its waiting and later requests (HARNESS_ENDPOINT_DOWN: their cells are `error`, never a verdict) while the
  * other targets of the run go on. Without it, a dead endpoint cost every request its --timeout times its attempts:
- * the better part of an hour per model before a CI job learned anything.
+ * the better part of an hour per model before a CI job learned anything. A proxy that refuses to carry the requests
+ * (closes or resets them before the tunnel opens, refuses the login) fails them at once, never reaching the
+ * endpoint: n of those in a row stop the target without waiting --timeout, said as the proxy's refusal.
  */
 import type { HarnessErrorCode } from '../errors.ts';
 import type { Exchange } from './exchange.ts';
+import { proxyRefusedTunnel } from './proxy-refusals.ts';
 
 /** The code of a request the breaker kept from being sent. */
 export const ENDPOINT_DOWN: HarnessErrorCode = 'HARNESS_ENDPOINT_DOWN';
@@ -32,6 +35,11 @@ export function readingOf(exchange: Exchange, answered: boolean): 'answered' | '
   if (answered || exchange.response !== null) return 'answered';
   if (exchange.error && SILENT.has(exchange.error.code)) return 'silent';
   return 'neither';
+}
+
+/** The reason of a request not sent to a target whose proxy refused to carry `limit` requests in a row. */
+export function proxyRefusedMessage(target: string, limit: number, proxy: string): string {
+  return `not sent: the proxy ${proxy} refused to carry the requests to ${target}: ${limit} request${limit === 1 ? '' : 's'} in a row ended with the proxy closing or resetting the connection before the tunnel opened, or refusing the login, so the endpoint was never reached; check the proxy's access rules and the credentials in the proxy's variable (the cells' errors say which), or pass --give-up-after 0 to never stop`;
 }
 
 /** A target the breaker gave up on. */
@@ -66,6 +74,8 @@ export class EndpointBreaker {
   readonly #now: () => number;
   /** Requests in a row per target that ended without an answer. */
   readonly #inARow = new Map<string, number>();
+  /** Of those, the last ones in a row that the proxy refused to carry. */
+  readonly #refusedInARow = new Map<string, number>();
   /** When each target last answered anything (the run's start until it does). */
   readonly #lastAnswer = new Map<string, number>();
   readonly #started: number;
@@ -92,14 +102,21 @@ export class EndpointBreaker {
     const now = this.#now();
     if (reading === 'answered') {
       this.#inARow.set(target, 0);
+      this.#refusedInARow.set(target, 0);
       this.#lastAnswer.set(target, now);
       return;
     }
     const inARow = (this.#inARow.get(target) ?? 0) + 1;
     this.#inARow.set(target, inARow);
+    const refused = proxyRefusedTunnel(exchange.error) ? (this.#refusedInARow.get(target) ?? 0) + 1 : 0;
+    this.#refusedInARow.set(target, refused);
+    const proxy = this.#options.proxyOf?.(target);
     const silentMs = now - (this.#lastAnswer.get(target) ?? this.#started);
-    if (inARow < this.#options.limit || silentMs < this.#options.silentMs) return;
-    const gone: TargetDown = { target, message: endpointDownMessage(target, this.#options.limit, silentMs, this.#options.proxyOf?.(target)) };
+    // No slow model's timeout is a proxy's refusal: those need no silence to tell them from a burst.
+    const proxyRefused = proxy !== undefined && refused >= this.#options.limit;
+    if (!proxyRefused && (inARow < this.#options.limit || silentMs < this.#options.silentMs)) return;
+    const message = proxyRefused ? proxyRefusedMessage(target, this.#options.limit, proxy) : endpointDownMessage(target, this.#options.limit, silentMs, proxy);
+    const gone: TargetDown = { target, message };
     this.#down.set(target, gone);
     this.#options.onDown(gone);
   }

@@ -7,6 +7,7 @@
  */
 import type { ChosenProxy } from './proxy.ts';
 import { ProxyClosedError } from './proxy-closed.ts';
+import { ACCEPTED_AND, LOGIN_REFUSED } from './proxy-refusals.ts';
 
 /** The codes Node gives a certificate it cannot trust: what a TLS-inspecting proxy's own certificate causes. */
 const UNTRUSTED_CERTIFICATE = new Set(['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
@@ -31,11 +32,15 @@ export function throughProxyFailure(cause: unknown, url: URL, proxy: ChosenProxy
   const code = codeOf(cause);
   // undici: RequestAbortedError "Proxy response (407) !== 200 when HTTP Tunneling".
   const status = code === 'UND_ERR_ABORTED' ? Number(/Proxy response \((\d{3})\)/.exec((cause as Error).message)?.[1] ?? NaN) : NaN;
+  const form = `${proxy.variable}=${proxy.protocol}//user:password@host:port, percent-encode : @ / in them`;
   if (status === 407 || SOCKS_AUTH.has(code)) {
-    const form = `${proxy.variable}=${proxy.protocol}//user:password@host:port, percent-encode : @ / in them`;
     const fix = proxy.credentials ? `it refused the user and password in ${proxy.variable}; check them (${form})` : `it wants credentials; give them in the variable (${form})`;
-    const answered = status === 407 ? 'the proxy answered 407 (Proxy Authentication Required)' : `the proxy refused the login (${code})`;
+    const answered = status === 407 ? LOGIN_REFUSED.status407 : `${LOGIN_REFUSED.socks} (${code})`;
     return `${head}: ${answered}: ${fix}`;
+  }
+  // Some SOCKS5 servers drop a login they refuse instead of answering RFC 1929's failure status.
+  if (cause instanceof ProxyClosedError && cause.at === 'SOCKS5 login') {
+    return `${head}: ${LOGIN_REFUSED.closedOnLogin} (${cause.how === 'reset' ? 'a reset' : 'no answer'}): it likely refused the user and password in ${proxy.variable}; check them (${form})`;
   }
   if (Number.isInteger(status)) {
     return `${head}: the proxy refused to connect to ${url.host} (it answered CONNECT with ${status}); ask for ${url.hostname} to be allowed through the proxy, or list it in NO_PROXY if it is reachable directly`;
@@ -43,11 +48,16 @@ export function throughProxyFailure(cause: unknown, url: URL, proxy: ChosenProxy
   // It answered, by closing the connection: --timeout or another try does not change an access rule.
   if (cause instanceof ProxyClosedError) {
     const kind = cause.at === 'CONNECT' ? 'an HTTP proxy' : 'a SOCKS5 proxy';
-    return `${head}: the proxy accepted the connection and closed it ${cause.at === 'CONNECT' ? 'at CONNECT' : 'during the SOCKS5 handshake'}, without an answer; check that ${proxy.variable} names ${kind} (host and port) and that the proxy's access rules let this machine through`;
+    return `${head}: ${ACCEPTED_AND}${cause.how} it ${cause.at === 'CONNECT' ? 'at CONNECT' : 'during the SOCKS5 handshake'}, without an answer; check that ${proxy.variable} names ${kind} (host and port) and that the proxy's access rules let this machine through`;
   }
   // A close once the tunnel was open (one at CONNECT or in the handshake is a ProxyClosedError): the proxy is up.
   if (code === 'UND_ERR_SOCKET') {
     return `no answer from ${url.host}${url.pathname} through the proxy ${proxy.shown}: the proxy opened the tunnel, and the answer was cut inside it (${detail}): the endpoint or the proxy closed the connection`;
+  }
+  // A reset before the tunnel opened is a ProxyClosedError too (proxy-closed.ts): this one came inside the tunnel, an
+  // https endpoint's TLS handshake cut there among them.
+  if (code === 'ECONNRESET') {
+    return `no answer from ${url.host}${url.pathname} through the proxy ${proxy.shown}: the proxy opened the tunnel, and the connection was cut inside it before an answer (${detail}): the endpoint or the proxy closed or reset the connection`;
   }
   // A reply that is no SOCKS5 (`Invalid SOCKS version: 72` is the H of `HTTP/1.1`): another kind of proxy.
   if (NOT_SOCKS5.has(code)) {

@@ -15,6 +15,7 @@ import { classifyAnswer } from './classify-response.ts';
 import { isStreamResponse, type Exchange, type ExchangeRequest } from './exchange.ts';
 import { emptyStreamError, isEmptyStream } from './empty-stream.ts';
 import { ENDPOINT_DOWN } from './endpoint-breaker.ts';
+import { proxyLoginRefused } from './proxy-refusals.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 
@@ -49,12 +50,13 @@ export const MAX_RETRY_WAIT_MS = 60_000;
 
 /**
  * Errors an exchange came back with that another attempt may cure. HARNESS_NOT_AN_ANSWER is not one: a redirect, a
- * WAF's block or a proxy's size limit answers the same again.
+ * WAF's block or a proxy's size limit answers the same again. Nor is a proxy's refusal of the login (a
+ * HARNESS_CONNECTION): each try is one more failed login, and proxy accounts lock after a few.
  */
 const RETRYABLE_ERRORS: ReadonlySet<HarnessErrorCode> = new Set(['HARNESS_TIMEOUT', 'HARNESS_CONNECTION', 'HARNESS_STREAM_CUT', 'HARNESS_SERVER_ERROR']);
 
 export function isRetryable(exchange: Exchange): boolean {
-  if (exchange.error) return RETRYABLE_ERRORS.has(exchange.error.code);
+  if (exchange.error) return RETRYABLE_ERRORS.has(exchange.error.code) && !proxyLoginRefused(exchange.error);
   const status = exchange.response?.status ?? 0;
   return throttled(exchange) || status >= 500 || isEmptyStream(exchange);
 }
