@@ -3,7 +3,7 @@
  * Reading a file that must be a regular file: a FIFO, a socket or a device where one is expected is never opened in a
  * way that waits (the run would wait with it, and no signal could end it), and a link is not followed.
  */
-import { constants, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 
 /** What a path that is neither a regular file nor a folder is, as messages name it. */
@@ -34,3 +34,21 @@ export async function readRegularFile(file: string, size: { head: number } | { m
   }
 }
 
+
+/** readRegularFile's `most` form, for what must run at once (an exit handler): the same refusals, no waiting. */
+export function readRegularFileSync(file: string, most: number): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    return stat.isFile() && stat.size <= most ? readFileSync(fd, 'utf8').replace(/^\uFEFF/, '') : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}

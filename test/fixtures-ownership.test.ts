@@ -1,7 +1,8 @@
 /**
  * `fixtures` replaces a target folder only when every recording in it is one `fixtures` made (from the emulator, for
- * that target and surface, of a catalog model): a user's recordings kept there (a model outside the catalog, or
- * recorded live) stop it before anything is written, exit 2, naming them, and all stay. Its own output it replaces
+ * that target and surface, or with no surface as its earlier versions wrote; of any model, the catalog's or one it
+ * no longer has): a user's recordings kept there (recorded live) stop it before anything is written, exit 2, naming
+ * them, and all stay. Its own output it replaces
  * as before. A killed run's recording folder (marked with its pid) is removed by the next run, listed by `fixtures
  * prune`, and one without the mark is never removed; a temp file a killed write left is the harness's, not refused.
  */
@@ -10,6 +11,7 @@ import { hostname, tmpdir } from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { thisPidSpace } from '../src/pid-mark.ts';
 import { catalogEmulator, cli, cliEnv, packageBin, ROOT } from './helpers/harness.ts';
 
 const MODEL = 'qwen.qwen3-32b';
@@ -46,7 +48,7 @@ async function snapshot(folder: string): Promise<Map<string, string>> {
 }
 
 describe('fixtures and recordings it did not make', () => {
-  it('a model outside the catalog recorded into emulator/: refused (exit 2, named), every file kept; its own output is replaced as before', async () => {
+  it('its own output is replaced: a model the catalog no longer has, recorded from the emulator, and recordings without a surface (written before surfaces)', async () => {
     const root = join(dir, 'custom');
     await mkdir(root);
     const first = await fixtures(root);
@@ -56,15 +58,36 @@ describe('fixtures and recordings it did not make', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain(`wrote ${join(root, 'emulator')} (mantle)`);
 
+    // A model recorded from the emulator and since taken out of the catalog: fixtures' own output, replaced (prune's job is stale cases).
     const recorded = await recordInto(root, CUSTOM, 'emulator');
     expect(recorded.code, recorded.stderr).toBe(0);
+    expect((await readdir(join(root, 'emulator', CUSTOM))).length).toBeGreaterThan(0);
+    // An earlier version's recordings: no provenance.surface (nor site).
+    const own = join(root, 'emulator', MODEL);
+    for (const name of await readdir(own)) {
+      const text = await readFile(join(own, name), 'utf8');
+      await writeFile(join(own, name), text.replace(/^ {4}"surface": "mantle",\n/m, '').replace(/^ {4}"site": "emulator",\n/m, ''));
+    }
+    expect(await readFile(join(own, (await readdir(own))[0]!), 'utf8')).not.toContain('"surface"');
+
+    const replaced = await fixtures(root);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.stdout).toContain(`wrote ${join(root, 'emulator')} (mantle)`);
+    expect(await readdir(join(root, 'emulator'))).toEqual([MODEL]);
+  }, 60_000);
+
+  it('a model outside the catalog recorded live into emulator/: refused (exit 2, named), every file kept', async () => {
+    const root = join(dir, 'custom-live');
+    await mkdir(root);
+    expect((await fixtures(root)).code).toBe(0);
+    expect([0, 1]).toContain((await recordInto(root, CUSTOM, 'live')).code);
     const before = await snapshot(root);
     const custom = [...before.keys()].filter((f) => f.includes(`/emulator/${CUSTOM}/`));
     expect(custom.length).toBeGreaterThan(0);
 
     const refused = await fixtures(root);
     expect(refused.code, refused.stdout).toBe(2);
-    expect(refused.stderr).toContain(`HARNESS_USAGE: --fixtures: ${join(root, 'emulator')} holds ${custom.length} recording(s) fixtures did not make`);
+    expect(refused.stderr).toContain(`HARNESS_USAGE: --fixtures: ${join(root, 'emulator')} holds ${custom.length} recording(s) fixtures did not make (recorded live`);
     expect(refused.stderr).toContain(join(root, 'emulator', CUSTOM));
     expect(refused.stderr).toContain('record them under another --target-name, or move them');
     expect(refused.stdout).not.toContain('recorded');
@@ -98,7 +121,7 @@ describe('what a killed fixtures run leaves', () => {
     const left = join(root, '.emulator-recording-AbC123');
     await mkdir(join(left, 'emulator', MODEL), { recursive: true });
     await writeFile(join(left, 'emulator', MODEL, 'probe.chat.json.123.0badf00d.tmp'), '{');
-    await writeFile(join(left, '.fixtures-run'), `${JSON.stringify({ pid: deadPid(), host: hostname(), startedAt: new Date().toISOString() })}\n`);
+    await writeFile(join(left, '.fixtures-run'), `${JSON.stringify({ pid: deadPid(), host: hostname(), startedAt: new Date().toISOString(), ...thisPidSpace() })}\n`);
     const unmarked = join(root, '.emulator-recording-XyZ789');
     await mkdir(unmarked);
     await writeFile(join(unmarked, 'mine.txt'), 'mine\n');

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { thisPidSpace } from '../src/pid-mark.ts';
 import { catalogEmulator, cli } from './helpers/harness.ts';
 
 const MODEL = 'xai.grok-4.3';
@@ -27,7 +28,8 @@ afterAll(async () => {
 const record = (fixtures: string) =>
   cli(['run', '--mode', 'record', '--auth', 'none', '--endpoint', emulator.url, '--target-name', 't', '--models', MODEL, '--checks', 'path-prefix', '--fixtures', fixtures, '--report-dir', join(fixtures, '..', 'reports'), '--quiet']);
 
-const lockText = (pid: number) => `${JSON.stringify({ pid, host: hostname(), startedAt: '2026-12-06T10:00:00.000Z' })}\n`;
+// Of this pid namespace and boot (pid-mark.ts): a mark that does not say them is never taken as gone.
+const lockText = (pid: number) => `${JSON.stringify({ pid, host: hostname(), startedAt: '2026-12-06T10:00:00.000Z', ...thisPidSpace() })}\n`;
 
 describe('record runs into one target folder', () => {
   it('a run while another holds the lock refuses, naming the lock and its pid, and records nothing', async () => {

@@ -58,12 +58,11 @@ export async function fixturesCommand(flags: { suites: string; catalog?: string;
   const refused = lookalikeRefusal(suites.lookalikes, flags.suites, SUITE_SUFFIX, (cases) => `fixtures replaces ${replaced} with recordings of the loaded cases only, which would drop the recordings of ${cases}`, 'nothing was recorded', dropped);
   if (refused) throw refused;
   const owner = { suitesDir: resolve(flags.suites), fixturesRoot: resolve(flags.fixtures), root };
-  const models = new Set(catalog.models.map((m) => m.id));
-  for (const { target, surface } of EMULATOR_TARGETS) await assertOnlyFixtures(join(flags.fixtures, target), owner, { target, surface, models });
+  for (const { target, surface } of EMULATOR_TARGETS) await assertOnlyFixtures(join(flags.fixtures, target), owner, { target, surface });
   // A killed run's recording folder: its own cleanup never ran (fixtures-ownership.ts).
   await removeLeftFolders(flags.fixtures, io.out);
   for (const { target, surface } of EMULATOR_TARGETS) {
-    const code = await recordTarget(catalog, catalogFile, flags, { target, surface, models }, root, version, io, owner);
+    const code = await recordTarget(catalog, catalogFile, flags, { target, surface }, root, version, io, owner);
     if (code !== 0) return code;
   }
   return 0;

@@ -3,9 +3,10 @@
  * What `fixtures` may replace or remove: only what a `fixtures` run made. A target folder it replaces (emulator/,
  * runtime.emulator/) must hold recordings it made and nothing else: each a fixture by the rule `fixtures prune`
  * removes by (fixture-file's isHarnessFixture), recorded from the emulator (provenance source `emulator`) for that
- * target and surface, of a model of the catalog it records. A user's recording kept there (a live one, or one of a
- * model outside the catalog: `--target-name emulator` is a documented path) stops it before anything is written
- * (exit 2, naming the files): replacing the folder would delete them. A record run's lock there (transport/record-lock.ts)
+ * target and surface (or with no surface: its versions before surfaces wrote none). A model the catalog no longer
+ * has is still its own output: replaced with the folder. A user's recording kept there (a live one: `--target-name
+ * emulator` is a documented path) stops it before anything is written (exit 2, naming the files): replacing the
+ * folder would delete them. A record run's lock there (transport/record-lock.ts)
  * says a run is recording into it; one whose run is gone, and a temp file a killed write left, are the harness's.
  * The folder each run records into first (`.emulator-recording-*` in the fixtures root) holds a mark with its pid
  * (pid-mark.ts): a later `fixtures` run removes one whose run is gone (killed), and only one with the mark.
@@ -14,7 +15,7 @@ import { lstat, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { hostname } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { HarnessError } from '../errors.ts';
-import { describeMark, markGone, pidMarkText, readPidMark } from '../pid-mark.ts';
+import { describeMark, markGone, pidMarkText, readPidMark, thisPidSpace } from '../pid-mark.ts';
 import { inertLine } from '../report/inert-text.ts';
 import { fixtureJson, isHarnessFixture, type FixtureProvenance } from '../transport/fixture-file.ts';
 import { RECORD_LOCK } from '../transport/record-lock.ts';
@@ -29,8 +30,8 @@ const TEMP_FILE = /\.json\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 /** The --suites folder the recordings come from, and the fixtures root they end up in (absolute). */
 export type Owner = { suitesDir: string; fixturesRoot: string; root: string };
-/** What a `fixtures` run records into a target folder: the target, its surface, the catalog's model ids. */
-export type Made = { target: string; surface: string; models: ReadonlySet<string> };
+/** What a `fixtures` run records into a target folder: the target and its surface. */
+export type Made = { target: string; surface: string };
 
 /** Makes the folder to record into in `root`, marked as this run's. */
 export async function recordingFolder(root: string): Promise<string> {
@@ -92,18 +93,18 @@ export async function assertOnlyFixtures(dir: string, owner: Owner, made: Made):
   if (notMade.length) {
     notMade.sort();
     const listed = notMade.slice(0, 5).map((f) => inertLine(f, 300)).join(', ') + (notMade.length > 5 ? ` and ${notMade.length - 5} more` : '');
-    throw new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(dir, 300)} holds ${notMade.length} recording(s) fixtures did not make (recorded live, or of a model outside the catalog it records, or for another target or surface): ${listed}. fixtures replaces all of ${inertLine(dir, 300)}, which would delete them: record them under another --target-name, or move them out of ${inertLine(dir, 300)}, then run fixtures again (nothing was deleted)`);
+    throw new HarnessError('HARNESS_USAGE', `--fixtures: ${inertLine(dir, 300)} holds ${notMade.length} recording(s) fixtures did not make (recorded live, or for another target or surface): ${listed}. fixtures replaces all of ${inertLine(dir, 300)}, which would delete them: record them under another --target-name, or move them out of ${inertLine(dir, 300)}, then run fixtures again (nothing was deleted)`);
   }
   // All at once: the refusal counts them and lists them with one command, not one file per try.
   const taken = await otherSuitesRecording({ ...owner, fixturesDir: owner.fixturesRoot }, recordings, `the new recordings replace all of ${inertLine(dir, 300)}, and would drop them`);
   if (taken) throw new HarnessError('HARNESS_USAGE', `--fixtures: ${taken} (nothing was deleted)`);
 }
 
-/** Whether a fixture's provenance says `fixtures` made it: from the emulator, for this target and surface, of a catalog model. */
+/** Whether a fixture's provenance says `fixtures` made it: from the emulator, for this target and surface (none: written before surfaces), of any model. */
 async function madeByFixtures(path: string, made: Made): Promise<boolean> {
   try {
-    const { model, provenance } = fixtureJson(await readFile(path, 'utf8')) as { model: string; provenance: Partial<FixtureProvenance> };
-    return provenance.source === 'emulator' && provenance.target === made.target && provenance.surface === made.surface && made.models.has(model);
+    const { provenance } = fixtureJson(await readFile(path, 'utf8')) as { provenance: Partial<FixtureProvenance> };
+    return provenance.source === 'emulator' && provenance.target === made.target && (provenance.surface ?? made.surface) === made.surface;
   } catch {
     return false;
   }
@@ -121,5 +122,6 @@ async function harnessLeftover(dir: string, path: string): Promise<boolean> {
   }
   const pid = TEMP_FILE.exec(path)?.[1];
   if (pid === undefined || !(await lstat(path).catch(() => undefined))?.isFile()) return false;
-  return markGone({ pid: Number(pid), host: hostname(), startedAt: '' });
+  // Named by its pid alone: gone when that pid is not running here (a live writer holds the folder's lock, which stops fixtures).
+  return markGone({ pid: Number(pid), host: hostname(), startedAt: '', ...thisPidSpace() });
 }

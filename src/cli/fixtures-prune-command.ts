@@ -73,7 +73,7 @@ export async function fixturesPruneCommand(flags: { suites?: string; fixtures: s
   }
   // A killed `fixtures` run's recording folder (a dot folder, so no target): named, removed by the next `fixtures` run.
   for (const { dir, mark } of await recordingFolders(fixturesDir)) {
-    const whose = !mark ? 'which holds no mark of the run that made it: delete it if no fixtures run is going' : markGone(mark) ? `left by a fixtures run that is gone (${describeMark(mark)}): the next fixtures run removes it, or delete it` : `of a fixtures run still going (${describeMark(mark)})`;
+    const whose = !mark ? 'which holds no mark of the run that made it: delete it if no fixtures run is going' : markGone(mark) ? `left by a fixtures run that is gone (${describeMark(mark)}): the next fixtures run removes it, or delete it` : `of a fixtures run that may still be going (${describeMark(mark)}): a mark of another host or container, or of a running process, is never taken as gone; delete it if no fixtures run is going`;
     out.write(`kept ${printedPath(dir)}: the folder a fixtures run records into, ${whose}\n`);
   }
   // A target folder holds model folders only: .json files right in it (or in the root) say --fixtures points too deep.

@@ -23,7 +23,7 @@ export async function linkedFixture(root: string, target: string, model: string,
   const targetDir = join(root, folderName(target));
   const modelDir = join(targetDir, folderName(model));
   for (const dir of [targetDir, modelDir]) {
-    if ((await lstat(dir).catch(() => undefined))?.isSymbolicLink()) return folderProblem(dir);
+    if ((await lstat(dir).catch(() => undefined))?.isSymbolicLink()) return linkedFolderProblem(dir);
   }
   for (const file of cases.map((id) => fixturePath(root, target, model, id))) {
     if ((await lstat(file).catch(() => undefined))?.isSymbolicLink()) return fileProblem(file);
@@ -31,7 +31,8 @@ export async function linkedFixture(root: string, target: string, model: string,
   return undefined;
 }
 
-function folderProblem(dir: string): string {
+/** Why a record run refuses the linked folder `dir` in the fixtures folder (the target or model folder), and the fix. */
+export function linkedFolderProblem(dir: string): string {
   return `${dir} is a symbolic link; a record run writes only inside the fixtures folder and never through a link in it (it would overwrite the files the link points to). Replace the link with a real folder (copy what it points to), or point --fixtures at a folder without links inside`;
 }
 
