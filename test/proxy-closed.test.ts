@@ -12,8 +12,8 @@ import type { RunningEmulator } from '../src/emulator/server.ts';
 import type { HarnessError } from '../src/errors.ts';
 import type { Matrix } from '../src/report/matrix.ts';
 import { parseProxy } from '../src/transport/proxy.ts';
-import { closingProxy, type ClosingProxy } from './helpers/closing-proxy.ts';
-import { catalogEmulator, cli, type CliResult } from './helpers/harness.ts';
+import { closingProxy, type ClosingProxy, runThroughProxy } from './helpers/closing-proxy.ts';
+import { catalogEmulator, type CliResult } from './helpers/harness.ts';
 
 let emulator: RunningEmulator;
 let dir: string;
@@ -32,13 +32,7 @@ const servingFirst = (kind: 'http' | 'socks5', serve: number, cut = false): Prom
 
 /** The emulator under a name that is not loopback: only a proxy can reach it. */
 const madeUp = () => `http://mantle.internal.test:${new URL(emulator.url).port}`;
-const live = (name: string, proxy: string, extra: string[]): Promise<CliResult> =>
-  cli(['run', '--mode', 'live', '--endpoint', madeUp(), '--auth', 'none', '--models', 'openai.gpt-oss-120b', '--checks', 'api.chat-completions', '--retry-delay', '1', '--plain', '--report-dir', join(dir, name), ...extra], {
-    HTTP_PROXY: proxy,
-    HTTPS_PROXY: '',
-    ALL_PROXY: '',
-    NO_PROXY: '',
-  });
+const live = (name: string, proxy: string, extra: string[]): Promise<CliResult> => runThroughProxy(join(dir, name), proxy, madeUp(), extra);
 
 describe('a proxy that closes the connection before the tunnel opens', () => {
   it('at CONNECT, at the credentials check: exit 2 at once, a few connections, saying what the proxy did', async () => {

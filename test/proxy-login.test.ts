@@ -11,9 +11,9 @@ import type { RunningEmulator } from '../src/emulator/server.ts';
 import type { Matrix } from '../src/report/matrix.ts';
 import { isRetryable } from '../src/transport/retrying-target.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
-import { closingProxy } from './helpers/closing-proxy.ts';
+import { closingProxy, runThroughProxy } from './helpers/closing-proxy.ts';
 import { connectProxy } from './helpers/connect-proxy.ts';
-import { catalogEmulator, cli, type CliResult } from './helpers/harness.ts';
+import { catalogEmulator, type CliResult } from './helpers/harness.ts';
 
 const PASSWORD = 'Rotated0ldPass-4471';
 let emulator: RunningEmulator;
@@ -29,12 +29,7 @@ afterAll(async () => {
 
 const port = () => new URL(emulator.url).port;
 const live = (name: string, proxy: string): Promise<CliResult> =>
-  cli(['run', '--mode', 'live', '--endpoint', `http://mantle.internal.test:${port()}`, '--auth', 'none', '--models', 'openai.gpt-oss-120b', '--checks', 'api.chat-completions', '--retries', '2', '--retry-delay', '1', '--timeout', '3000', '--plain', '--report-dir', join(dir, name)], {
-    HTTP_PROXY: proxy,
-    HTTPS_PROXY: '',
-    ALL_PROXY: '',
-    NO_PROXY: '',
-  });
+  runThroughProxy(join(dir, name), proxy, `http://mantle.internal.test:${port()}`, ['--retries', '2', '--timeout', '3000']);
 
 describe('a proxy that refuses the login is asked once', () => {
   it('407 at the credentials check: exit 2 after one CONNECT, with --retries 2', async () => {

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../src/emulator/server.ts';
 import type { Matrix } from '../src/report/matrix.ts';
-import { closingProxy, type ClosingProxyOptions } from './helpers/closing-proxy.ts';
-import { catalogEmulator, cli, type CliResult } from './helpers/harness.ts';
+import { closingProxy, type ClosingProxyOptions, runThroughProxy } from './helpers/closing-proxy.ts';
+import { catalogEmulator, type CliResult } from './helpers/harness.ts';
 
 let emulator: RunningEmulator;
 let dir: string;
@@ -27,12 +27,7 @@ afterAll(async () => {
 const port = () => new URL(emulator.url).port;
 /** A live run of one check against `endpoint` (a made-up name: only a proxy can reach it) through `proxy`. */
 const live = (name: string, proxy: string, endpoint: string, extra: string[]): Promise<CliResult> =>
-  cli(['run', '--mode', 'live', '--endpoint', endpoint, '--auth', 'none', '--models', 'openai.gpt-oss-120b', '--checks', 'api.chat-completions', '--retry-delay', '1', '--timeout', '3000', '--plain', '--report-dir', join(dir, name), ...extra], {
-    HTTP_PROXY: proxy,
-    HTTPS_PROXY: proxy,
-    ALL_PROXY: '',
-    NO_PROXY: '',
-  });
+  runThroughProxy(join(dir, name), proxy, endpoint, ['--timeout', '3000', ...extra], true);
 
 async function through<T>(kind: 'http' | 'socks5', options: ClosingProxyOptions, run: (url: string, connections: () => number) => Promise<T>): Promise<T> {
   const proxy = await closingProxy(kind, Number(port()), options);

@@ -7,6 +7,7 @@
  * with RFC 1929's failure status or by closing the connection.
  */
 import { connect as tcpConnect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { cli, type CliResult } from './harness.ts';
 
 /** What the proxy does with one connection. */
 export type Fate = 'tunnel' | 'close' | 'reset' | 'close-in-tunnel' | 'cut';
@@ -87,4 +88,13 @@ export async function closingProxy(kind: 'http' | 'socks5', upstreamPort: number
     refusedLogins: () => refused,
     close: () => new Promise<void>((closed) => (sockets.forEach((s) => s.destroy()), server.close(() => closed()))),
   };
+}
+
+/**
+ * A live run of api.chat-completions for one model against `endpoint` (a made-up name: only the proxy reaches it)
+ * through `proxy`, given as HTTP_PROXY (and HTTPS_PROXY with `https`), no other proxy variable in the way.
+ */
+export function runThroughProxy(reportDir: string, proxy: string, endpoint: string, extra: readonly string[] = [], https = false): Promise<CliResult> {
+  const args = ['run', '--mode', 'live', '--endpoint', endpoint, '--auth', 'none', '--models', 'openai.gpt-oss-120b', '--checks', 'api.chat-completions', '--retry-delay', '1', '--plain', '--report-dir', reportDir, ...extra];
+  return cli(args, { HTTP_PROXY: proxy, HTTPS_PROXY: https ? proxy : '', ALL_PROXY: '', NO_PROXY: '' });
 }
