@@ -70,6 +70,15 @@ export function markGone(mark: PidMark): boolean {
   return start !== undefined && mark.processStart !== undefined && start !== mark.processStart;
 }
 
+/** Why `markGone` could not call the mark's process ended, for the message that refuses to take its place. */
+export function whyNotGone(mark: PidMark): string {
+  if (mark.host !== hostname()) return 'it is another host\'s';
+  if (mark.pidNamespace === undefined || mark.bootId === undefined) return 'an earlier version wrote it, with no pid namespace or boot to tell whether its process still runs';
+  const here = thisPidSpace();
+  if (mark.pidNamespace !== here.pidNamespace || mark.bootId !== here.bootId) return 'it is another container\'s or from before this machine restarted: whether its process still runs cannot be told';
+  return 'its process is running';
+}
+
 /** `pid 123 on host h, started 2026-…`: a mark, for a message (the host is the machine's own name, said inert). */
 export function describeMark(mark: PidMark): string {
   return `pid ${mark.pid} on host ${JSON.stringify(mark.host.slice(0, 100))}, started ${JSON.stringify(mark.startedAt.slice(0, 40))}`;

@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markGone, thisPidSpace, type PidMark } from '../src/pid-mark.ts';
+import { markGone, thisPidSpace, type PidMark, whyNotGone } from '../src/pid-mark.ts';
 import { lockRecordTarget, releaseRecordLocks } from '../src/transport/record-lock.ts';
 import { catalogEmulator, cli, ROOT } from './helpers/harness.ts';
 
@@ -57,6 +57,14 @@ describe.skipIf(!PROC)('whether the run of a mark is surely gone', () => {
     expect(markGone(mark(dead, { host: `${hostname()}-other` }))).toBe(false);
   });
 
+  it('says why it could not tell: another host, an earlier version, another container or boot, a running process', () => {
+    const dead = deadPid();
+    expect(whyNotGone(mark(dead, { host: `${hostname()}-other` }))).toBe("it is another host's");
+    expect(whyNotGone({ pid: dead, host: hostname(), startedAt: '2026-12-06T10:00:00.000Z' })).toContain('an earlier version wrote it');
+    expect(whyNotGone(mark(dead, { bootId: 'another-boot' }))).toContain("another container's or from before this machine restarted");
+    expect(whyNotGone(mark(process.ppid))).toBe('its process is running');
+  });
+
   it('a lock of a dead pid in another pid namespace (a container with this hostname) is refused, not taken over', async () => {
     const fixtures = join(dir, 'ns', 'fx');
     await mkdir(join(fixtures, 't'), { recursive: true });
@@ -66,6 +74,7 @@ describe.skipIf(!PROC)('whether the run of a mark is surely gone', () => {
     const run = await record(fixtures);
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain('HARNESS_USAGE: --fixtures: another record run (pid');
+    expect(run.stderr).toContain("it is another container's or from before this machine restarted: whether its process still runs cannot be told)");
     expect(run.stderr).toContain('if no such run is going, remove the lock');
     expect(await readFile(lock, 'utf8')).toBe(text);
     expect(await readdir(join(fixtures, 't'))).toEqual(['.record-lock']);

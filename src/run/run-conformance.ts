@@ -5,6 +5,7 @@
  * (`--threads`, replay-threads.ts). (A run on vitest, for the UI or vitest's own flags, is run/vitest-view.ts: the
  * same engine, with vitest reporting its results.)
  */
+import type { TargetDown } from '../transport/endpoint-breaker.ts';
 import type { HarnessError } from '../errors.ts';
 import type { SchemaSet } from '../checks/schema.ts';
 import { catchHarnessBug, harnessBugError } from './uncaught-errors.ts';
@@ -84,7 +85,7 @@ export function progressEvents(progress: ProgressReporter | undefined, err: Node
     // The model's line is judged as the summary will judge it (`pairOf`: run-matrix.ts pairMatrix, or the vitest view's
     // one matrix per pair, which its tests' answers read too), so the two never disagree.
     onCellEnd: (cell, results) => progress?.cellEnd(cell, results, cell.checks.length, () => pairOf(cell, results)),
-    onTargetDown: (down) => warn(targetDownLine(down.message)),
+    onTargetDown: (down) => warn(targetDownLine(down)),
     // Said once per route (or model a key's scope refuses), even with --quiet: a family of checks in error for a reason
     // the summary does not give. The message says which, and what becomes of its checks.
     onRouteRefused: (refused) => warn(`target ${refused.target}: ${refused.message}.`),
@@ -92,8 +93,11 @@ export function progressEvents(progress: ProgressReporter | undefined, err: Node
 }
 
 /** What the console says when a target goes down: its requests' reason, told as news. */
-function targetDownLine(message: string): string {
-  return `${message.replace(/^not sent: /, 'target ')}. Its requests not sent yet will not be (their checks are error, and the run is then partial); the other targets carry on.`;
+function targetDownLine(down: TargetDown): string {
+  // The endpoint's reason names the target first (`not sent: T stopped answering`); the proxy's names the proxy.
+  const reason = down.message.replace(/^not sent: /, '');
+  const said = reason.startsWith(`${down.target} `) ? `target ${reason}` : `target ${down.target}: ${reason}`;
+  return `${said}. Its requests not sent yet will not be (their checks are error, and the run is then partial); the other targets carry on.`;
 }
 
 export async function runInProcess(request: RunRequest): Promise<RunEnd> {

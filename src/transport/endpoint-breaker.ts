@@ -10,7 +10,7 @@
  * other targets of the run go on. Without it, a dead endpoint cost every request its --timeout times its attempts:
  * the better part of an hour per model before a CI job learned anything. A proxy that refuses to carry the requests
  * (closes or resets them before the tunnel opens, refuses the login) fails them at once, never reaching the
- * endpoint: n of those in a row stop the target without waiting --timeout, said as the proxy's refusal.
+ * endpoint: a row of those, once the target has answered nothing for --timeout, is said as the proxy's refusal.
  */
 import type { HarnessErrorCode } from '../errors.ts';
 import type { Exchange } from './exchange.ts';
@@ -112,9 +112,10 @@ export class EndpointBreaker {
     this.#refusedInARow.set(target, refused);
     const proxy = this.#options.proxyOf?.(target);
     const silentMs = now - (this.#lastAnswer.get(target) ?? this.#started);
-    // No slow model's timeout is a proxy's refusal: those need no silence to tell them from a burst.
+    // A row of proxy refusals waits for the same silence as any row: a proxy restarting for a second refuses a burst
+    // of requests, then carries them again. Only the words differ: the proxy's refusal, not a cold start.
+    if (inARow < this.#options.limit || silentMs < this.#options.silentMs) return;
     const proxyRefused = proxy !== undefined && refused >= this.#options.limit;
-    if (!proxyRefused && (inARow < this.#options.limit || silentMs < this.#options.silentMs)) return;
     const message = proxyRefused ? proxyRefusedMessage(target, this.#options.limit, proxy) : endpointDownMessage(target, this.#options.limit, silentMs, proxy);
     const gone: TargetDown = { target, message };
     this.#down.set(target, gone);

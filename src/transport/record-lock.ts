@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
 import { isWithin } from '../shown-path.ts';
-import { describeMark, markGone, pidMarkText, readPidMark } from '../pid-mark.ts';
+import { describeMark, whyNotGone, markGone, pidMarkText, readPidMark } from '../pid-mark.ts';
 import { readRegularFileSync } from '../regular-file.ts';
 import { linkedFolderProblem } from './fixture-links.ts';
 
@@ -59,7 +59,7 @@ export async function lockRecordTarget(fixturesDir: string, target: string, owne
     const mark = await readPidMark(lock);
     if (!mark || !markGone(mark) || tries > 0) {
       removeMade(dir, top);
-      throw busy(lock, mark ? `another record run (${describeMark(mark)})` : 'a record run whose lock cannot be read');
+      throw busy(lock, mark ? `another record run (${describeMark(mark)}; ${whyNotGone(mark)})` : 'a record run whose lock cannot be read');
     }
     // Set aside, then checked: a run that took the stale lock over meanwhile holds its own, which goes back.
     const aside = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
@@ -69,7 +69,7 @@ export async function lockRecordTarget(fixturesDir: string, target: string, owne
       await link(aside, lock).catch(() => undefined);
       await unlink(aside).catch(() => undefined);
       removeMade(dir, top);
-      throw busy(lock, `another record run (${describeMark(moved)})`);
+      throw busy(lock, `another record run (${describeMark(moved)}; ${whyNotGone(moved)})`);
     }
     await unlink(aside).catch(() => undefined);
     warn(`warning: --fixtures: took over ${lock}, left by a record run that is gone (${describeMark(mark)})`);
