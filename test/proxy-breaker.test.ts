@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { EndpointBreaker, type TargetDown } from '../src/transport/endpoint-breaker.ts';
 import type { Exchange } from '../src/transport/exchange.ts';
+import { targetDownLine } from '../src/run/run-conformance.ts';
 
 const failed = (message: string): Exchange => ({ step: 's', prefix: '/v1', request: { method: 'POST', path: '/v1/chat/completions', headers: {} }, response: null, error: { code: 'HARNESS_CONNECTION', message }, durationMs: 1, attempts: 1 }) as Exchange;
 const VIA = 'could not reach emu.test:19100/v1/chat/completions through the proxy 127.0.0.1:3128 (from HTTP_PROXY): ';
@@ -52,5 +53,16 @@ describe('the endpoint breaker through a proxy that refuses to carry the request
     for (let i = 0; i < 5; i++) b.settle(CLOSED, 61_000);
     expect(b.down).toHaveLength(1);
     expect(b.down[0]!.message).not.toContain('the proxy');
+  });
+});
+
+describe('the console line of a target given up on', () => {
+  it('names the target first, whether the endpoint stopped answering or its proxy refused the requests', () => {
+    const b = breaker('127.0.0.1:3128 (from HTTP_PROXY)');
+    for (const at of [1_000, 2_000, 61_000]) b.settle(CLOSED, at);
+    expect(targetDownLine(b.down[0]!)).toMatch(/^target emu\.test_19100: the proxy 127\.0\.0\.1:3128 \(from HTTP_PROXY\) refused to carry the requests to emu\.test_19100: /);
+    const e = breaker(undefined);
+    for (const at of [1_000, 2_000, 61_000]) e.settle(REFUSED, at);
+    expect(targetDownLine(e.down[0]!)).toMatch(/^target emu\.test_19100 stopped answering: /);
   });
 });

@@ -93,7 +93,7 @@ export function progressEvents(progress: ProgressReporter | undefined, err: Node
 }
 
 /** What the console says when a target goes down: its requests' reason, told as news. */
-function targetDownLine(down: TargetDown): string {
+export function targetDownLine(down: TargetDown): string {
   // The endpoint's reason names the target first (`not sent: T stopped answering`); the proxy's names the proxy.
   const reason = down.message.replace(/^not sent: /, '');
   const said = reason.startsWith(`${down.target} `) ? `target ${reason}` : `target ${down.target}: ${reason}`;
