@@ -6,6 +6,11 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 
+/** A FIFO, a socket or a device: neither a regular file, nor a folder, nor a link (lstat's view). */
+export function isSpecialFile(info: Stats): boolean {
+  return !info.isFile() && !info.isDirectory() && !info.isSymbolicLink();
+}
+
 /** What a path that is neither a regular file nor a folder is, as messages name it. */
 export function specialKind(info: Stats): string {
   return info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device';
@@ -33,7 +38,6 @@ export async function readRegularFile(file: string, size: { head: number } | { m
     await handle.close();
   }
 }
-
 
 /** readRegularFile's `most` form, for what must run at once (an exit handler): the same refusals, no waiting. */
 export function readRegularFileSync(file: string, most: number): string | undefined {

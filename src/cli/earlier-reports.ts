@@ -8,7 +8,7 @@ import { link, lstat, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { readRegularFile } from '../regular-file.ts';
-import { specialKind } from '../suite/read-text-file.ts';
+import { specialKind } from '../regular-file.ts';
 
 /** The reports a run writes into --report-dir, each with the start that shows mantle-conformance wrote it. */
 const OWN_REPORTS: readonly (readonly [string, RegExp])[] = [

@@ -9,7 +9,7 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import { shownPath } from '../shown-path.ts';
-import { specialKind } from '../suite/read-text-file.ts';
+import { specialKind } from '../regular-file.ts';
 
 export interface InputFlags {
   /** Folder of *.suite.yaml files. @default ./suites when it holds one, else the bundled suites */

@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { inertLine } from '../report/inert-text.ts';
-import { specialKind } from '../suite/read-text-file.ts';
+import { specialKind } from '../regular-file.ts';
 
 /**
  * Why `path` must not be written over, or undefined: nothing is there yet, a regular file or a link to one is (a

@@ -33,7 +33,6 @@ export async function readUtf8File(file: string): Promise<{ text: string } | { m
 /** The most a YAML input may hold: the largest bundled one (the catalog) is under 50 KB. */
 export const MAX_YAML_BYTES = 16 * 1024 * 1024;
 
-export { specialKind };
 
 /** Why a file is not read as YAML, if it is not a regular file: opening a FIFO waits for a writer, /dev/zero never ends. */
 function notRegular(info: Stats): string | undefined {

@@ -7,7 +7,7 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
-import { readRegularFile, specialKind } from '../regular-file.ts';
+import { isSpecialFile, readRegularFile, specialKind } from '../regular-file.ts';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { HarnessError } from '../errors.ts';
@@ -235,7 +235,7 @@ export async function readFixture(file: string, notListed = false): Promise<Fixt
     if (code === 'ENOENT') return null;
     // A FIFO, a socket or a device is no recording: refused as a link is, never waited on (readNotFollowing).
     const info = lstatSync(file, { throwIfNoEntry: false });
-    if (info && !info.isFile() && !info.isDirectory() && !info.isSymbolicLink()) throw new HarnessError('HARNESS_RECORDING_INVALID', `${file} is not a regular file (${specialKind(info)}); replay reads only the recordings a record run writes. Remove it and record the case again with --mode record`);
+    if (info && isSpecialFile(info)) throw new HarnessError('HARNESS_RECORDING_INVALID', `${file} is not a regular file (${specialKind(info)}); replay reads only the recordings a record run writes. Remove it and record the case again with --mode record`);
     if ((code === 'ELOOP' || code === 'EMLINK' || code === 'SYMLINK') && lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
       throw new HarnessError('HARNESS_RECORDING_INVALID', `${file} is a symbolic link; replay reads only files inside --fixtures. Replace it with a copy of the recording it points to, or record the case again with --mode record`);
     }

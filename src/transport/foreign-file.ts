@@ -10,7 +10,7 @@
  */
 import { lstat } from 'node:fs/promises';
 import { shownPath } from '../shown-path.ts';
-import { specialKind } from '../regular-file.ts';
+import { isSpecialFile, specialKind } from '../regular-file.ts';
 import { isHarnessFixture, newerFixture } from './fixture-file.ts';
 
 /** How a case's error starts when its path held a file it kept (report/gate.ts reads it). */
@@ -23,7 +23,7 @@ const UNREADABLE_KEPT = 'not a fixture this version can read: ';
  */
 export async function foreignFileAt(file: string, caseId: string, overwrite = false): Promise<string | undefined> {
   const info = await lstat(file).catch(() => undefined);
-  if (info && !info.isFile() && !info.isDirectory() && !info.isSymbolicLink()) {
+  if (info && isSpecialFile(info)) {
     return `${UNREADABLE_KEPT}${shownPath(file)} is not a regular file (${specialKind(info)}), so no recording the harness made; kept it and recorded nothing for case ${caseId}: move it away and record again`;
   }
   if (overwrite || !info?.isFile()) return undefined;
