@@ -43,19 +43,23 @@ const madeDirs = new Set<{ dir: string; top: string }>();
  * chain goes before it); one that holds something stays, and is tried again later.
  */
 function removeMadeDirs(): void {
-  for (const made of [...madeDirs].reverse()) {
-    for (let dir = made.dir; isWithin(dir, made.top); dir = dirname(dir)) {
-      try {
-        rmdirSync(dir);
-      } catch {
-        break;
-      }
-      if (dir === made.top) {
-        madeDirs.delete(made);
-        break;
-      }
+  for (const made of [...madeDirs].reverse()) if (removeEmptyFolders(made.dir, made.top)) madeDirs.delete(made);
+}
+
+/**
+ * Removes `dir` and its parents up to `top` (the first folder something made: `mkdir -p`'s answer) while they are
+ * empty; whether `top` went too. A folder that holds something stays, and so do its parents.
+ */
+export function removeEmptyFolders(dir: string, top: string): boolean {
+  for (let at = dir; isWithin(at, top); at = dirname(at)) {
+    try {
+      rmdirSync(at);
+    } catch {
+      return false;
     }
+    if (at === top) return true;
   }
+  return false;
 }
 
 /**

@@ -10,13 +10,13 @@
  * The target folder is never a link (the lock would be written wherever it points) nor a file: both are the user's,
  * refused with exit 2 as an unwritable folder is. A folder the lock made is removed again when the run left it empty.
  */
-import { rmdirSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { link, lstat, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { folderName } from '../names.ts';
-import { isWithin } from '../shown-path.ts';
+import { removeEmptyFolders } from '../atomic-write.ts';
 import { describeMark, whyNotGone, markGone, pidMarkText, readPidMark } from '../pid-mark.ts';
 import { readRegularFileSync } from '../regular-file.ts';
 import { linkedFolderProblem } from './fixture-links.ts';
@@ -95,15 +95,7 @@ export function releaseRecordLocks(owner?: object): void {
 
 /** Removes `dir` and its parents up to `top` (the first folder the lock made) while they are empty. */
 function removeMade(dir: string, top: string | undefined): void {
-  if (top === undefined) return;
-  for (let at = dir; isWithin(at, top); at = dirname(at)) {
-    try {
-      rmdirSync(at);
-    } catch {
-      return;
-    }
-    if (at === top) return;
-  }
+  if (top !== undefined) removeEmptyFolders(dir, top);
 }
 
 function busy(lock: string, who: string): HarnessError {
