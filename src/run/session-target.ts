@@ -14,7 +14,7 @@ import { classifyAnswer } from '../transport/classify-response.ts';
 import type { Exchange, ExchangeRequest } from '../transport/exchange.ts';
 import { requestKey } from '../transport/request-key.ts';
 import type { SendContext, Target } from '../transport/target.ts';
-import { responseIdOf, usageOf } from '../transport/usage.ts';
+import { CountedResponses, responseIdOf, usageOf } from '../transport/usage.ts';
 
 /** Requests, tokens and wall time (first request out to last answer in) a session has used so far. */
 export interface SessionUsage {
@@ -40,8 +40,8 @@ const NO_STOP: ReadonlySet<string> = new Set(['HARNESS_ROUTE_AUTH', 'HARNESS_MOD
 export function watchedTarget(target: Target, options: WatchOptions): Target {
   const { usage, latency } = options;
   let firstSentAt: number | undefined;
-  /** The Responses whose answers' usage is counted (scheduled-target.ts keeps the same rule for the spend cap). */
-  const counted = new Set<string>();
+  /** The Responses whose usage the session's figures have counted. */
+  const counted = new CountedResponses();
   return {
     id: target.id,
     mode: target.mode,
@@ -57,12 +57,9 @@ export function watchedTarget(target: Target, options: WatchOptions): Target {
       // Count every request that went out, whatever becomes of its case (a probe cut short by a cap included).
       const used = usageOf(exchange);
       usage.requests += exchange.attempts;
-      // A GET of a Response whose usage was counted reads that usage again: billed once, counted once.
-      const id = responseIdOf(exchange);
-      if (!(request.method === 'GET' && id !== undefined && counted.has(id))) {
+      if (!counted.readsBack(request, responseIdOf(exchange), used.input + used.output)) {
         usage.inputTokens += used.input;
         usage.outputTokens += used.output;
-        if (id !== undefined && used.input + used.output > 0) counted.add(id);
       }
       // Latency is the API's time to serve the model: a refusal (a probe of an API the model does not serve, a 400
       // to a bad parameter) is timed by other work, and read beside the API it would say the model serves it.

@@ -9,7 +9,7 @@ import type { Scheduler } from './scheduler.ts';
 import type { SendContext, Target } from './target.ts';
 import { TargetDecorator } from './target-decorator.ts';
 import { isRecord } from './body.ts';
-import { countedUsage, isTokenCount, responseIdOf } from './usage.ts';
+import { CountedResponses, countedUsage, isTokenCount, responseIdOf } from './usage.ts';
 
 /** A request that states no maximum, for a model whose maximum output the harness does not know, is budgeted at this. */
 export const UNSTATED_MAX_TOKENS = 4096;
@@ -40,8 +40,8 @@ export class ScheduledTarget extends TargetDecorator {
    * on estimates, could be passed by a chain).
    */
   readonly #chains = new Map<string, number>();
-  /** The Responses whose answers reported their usage, which --max-tokens-total and the run's figures have counted. */
-  readonly #counted = new Set<string>();
+  /** The Responses whose usage --max-tokens-total has counted. */
+  readonly #counted = new CountedResponses();
 
   constructor(inner: Target, scheduler: Scheduler, maxOutputOf: MaxOutputOf = () => undefined) {
     super(inner);
@@ -61,12 +61,10 @@ export class ScheduledTarget extends TargetDecorator {
       return exchange;
     } finally {
       const id = exchange ? responseIdOf(exchange) : undefined;
-      // A GET of a Response whose usage was counted already reads that usage again: billed once, counted once (a
-      // background Response's, unreported when it was made, counts when a poll reads it).
-      const again = request.method === 'GET' && id !== undefined && this.#counted.has(id);
-      const used = again ? { input: 0, output: 0, estimated: 0 } : countedUsage(exchange, tokens);
+      const counted = countedUsage(exchange, tokens);
+      const again = this.#counted.readsBack(request, id, counted.input + counted.output);
+      const used = again ? { input: 0, output: 0, estimated: 0 } : counted;
       if (id !== undefined && !again) this.#chains.set(id, used.input + used.output + used.estimated);
-      if (id !== undefined && used.input + used.output > 0) this.#counted.add(id);
       await this.#scheduler.release(permit.lease, { inputTokens: used.input, outputTokens: used.output, ...(used.estimated > 0 ? { estimatedTokens: used.estimated } : {}) });
     }
   }

@@ -7,7 +7,7 @@
  * usage event) or was cut short counts at the request's estimate toward the run's token cap (`countedUsage`).
  */
 import { isRecord, jsonBody } from './body.ts';
-import { isStreamResponse, type Exchange } from './exchange.ts';
+import { isStreamResponse, type Exchange, type ExchangeRequest } from './exchange.ts';
 import { eventData, sseStream } from './sse.ts';
 
 export interface TokenUsage {
@@ -117,4 +117,21 @@ export function responseIdOf(exchange: Exchange): string | undefined {
     if (id !== undefined) return id;
   }
   return undefined;
+}
+
+/**
+ * The Responses whose usage was counted: a GET that reads one back reports that usage again, billed once and so
+ * counted once (a background Response's, unreported when it was made, counts when a poll first reads it). The spend
+ * cap (scheduled-target.ts) and the run's figures (run/session-target.ts) count by this one rule.
+ */
+export class CountedResponses {
+  readonly #ids = new Set<string>();
+
+  /** Whether `request` reads back Response `id`, counted already (it counts nothing); else `id` is remembered when its answer reported `reported` tokens. */
+  readsBack(request: ExchangeRequest, id: string | undefined, reported: number): boolean {
+    if (id === undefined) return false;
+    if (request.method === 'GET' && this.#ids.has(id)) return true;
+    if (reported > 0) this.#ids.add(id);
+    return false;
+  }
 }
